@@ -1,0 +1,93 @@
+"""ASGI plumbing: read a request's head and body, send a response (streamed if large)."""
+from lakebox.aws.body import FileRange
+from lakebox.aws.context import HttpRequest
+from lakebox.aws.errors import RequestTooLarge
+
+MAX_BUFFERED_BODY = 64 * 1024 * 1024      # bodies read into memory; S3 uploads stream to disk
+FILE_CHUNK = 1024 * 1024
+
+
+def request_head(scope) -> HttpRequest:
+    headers = {}
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1").lower()
+        value = raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]},{value}" if name in headers else value
+    raw_path = scope.get("raw_path")
+    raw_path = raw_path.decode("latin-1") if raw_path else scope["path"]
+    raw_path = raw_path.partition("?")[0] or "/"
+    query_string = scope.get("query_string", b"").decode("latin-1")
+    return HttpRequest(scope["method"], raw_path, _parse_query(query_string), headers,
+                       b"", headers.get("host", ""))
+
+
+def _parse_query(query_string: str) -> list[tuple[str, str]]:
+    from urllib.parse import unquote_plus, unquote
+    pairs = []
+    for part in query_string.split("&"):
+        if not part:
+            continue
+        key, _, value = part.partition("=")
+        # '+' means space in query strings sent by browsers and SDKs alike.
+        pairs.append((unquote(key.replace("+", " ")), unquote_plus(value)))
+    return pairs
+
+
+async def read_body(receive, limit=MAX_BUFFERED_BODY) -> bytes:
+    chunks, size = [], 0
+    async for chunk in body_chunks(receive):
+        size += len(chunk)
+        if size > limit:
+            raise RequestTooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def body_chunks(receive):
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        chunk = message.get("body", b"")
+        if chunk:
+            yield chunk
+        if not message.get("more_body"):
+            return
+
+
+async def send_response(send, response, head_only=False):
+    headers = [(k.encode("latin-1"), str(v).encode("latin-1")) for k, v in response.headers]
+    body = response.body
+    has_length = any(k.lower() == b"content-length" for k, _ in headers)
+    if isinstance(body, (bytes, bytearray)):
+        if not has_length:
+            headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if head_only else bytes(body)})
+    elif isinstance(body, FileRange):
+        if not has_length:
+            headers.append((b"content-length", str(body.length).encode()))
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        if not head_only:
+            await _send_file(send, body)
+        else:
+            await send({"type": "http.response.body", "body": b""})
+    else:
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        async for frame in body:
+            await send({"type": "http.response.body", "body": frame, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+
+async def _send_file(send, file_range: FileRange):
+    remaining = file_range.length
+    with open(file_range.path, "rb") as f:
+        f.seek(file_range.offset)
+        while remaining > 0:
+            chunk = f.read(min(FILE_CHUNK, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            await send({"type": "http.response.body", "body": chunk, "more_body": remaining > 0})
+    if remaining > 0 or file_range.length == 0:   # nothing sent, or the file shrank: end cleanly
+        await send({"type": "http.response.body", "body": b""})

@@ -1,0 +1,110 @@
+"""Errors as AWS names them. Services subclass ServiceError once per error shape.
+
+`code` defaults to the class name; `status` defaults to the status the service model
+gives that error shape (else 400). `fields` become extra members of the error body
+(S3's `<Key>`, `<BucketName>`, ...).
+"""
+import uuid
+
+
+def new_request_id() -> str:
+    return str(uuid.uuid4())
+
+
+class ServiceError(Exception):
+    code: str | None = None
+    status: int | None = None
+    sender_fault = True
+    message: str | None = None          # a subclass's fixed message, if it has one
+
+    def __init__(self, message=None, **fields):
+        if message is not None:
+            self.message = message
+        super().__init__(self.message)
+        self.fields = fields
+        self.headers = {}
+        if self.code is None:
+            self.code = type(self).__name__
+
+
+class ValidationError(ServiceError):
+    """Input that breaks the model's constraints. The query protocol calls it `ValidationError`."""
+    code = "ValidationException"
+
+
+class NotImplementedOperation(ServiceError):
+    code = "NotImplemented"
+    status = 501
+    sender_fault = False
+
+    def __init__(self, service: str, operation: str):
+        super().__init__(f"lakebox does not implement {service} {operation} yet")
+
+
+class UnknownOperation(ServiceError):
+    code = "UnknownOperationException"
+    status = 400
+
+
+class MissingAction(ServiceError):
+    code = "MissingAction"
+    status = 400
+
+
+class InvalidAction(ServiceError):
+    code = "InvalidAction"
+    status = 400
+
+
+class MethodNotAllowed(ServiceError):
+    code = "MethodNotAllowed"
+    status = 405
+    message = "The specified method is not allowed against this resource."
+
+
+class SerializationError(ServiceError):
+    """A body that cannot be read: bad JSON or CBOR, wrong types."""
+    code = "SerializationException"
+    status = 400
+
+
+class MalformedQueryString(ServiceError):
+    code = "MalformedQueryString"
+    status = 400
+
+
+class MalformedXML(ServiceError):
+    code = "MalformedXML"
+    status = 400
+    message = ("The XML you provided was not well-formed or did not validate against "
+               "our published schema")
+
+
+class InvalidArgument(ServiceError):
+    code = "InvalidArgument"
+    status = 400
+
+
+class UnrecognizedClient(ServiceError):
+    code = "UnrecognizedClientException"
+    status = 400
+
+
+class RequestTooLarge(ServiceError):
+    code = "RequestEntityTooLarge"
+    status = 413
+    message = "Request entity too large"
+
+
+class ExpiredToken(ServiceError):
+    """A session token lakebox issued and that has expired (query protocol: `ExpiredToken`)."""
+    code = "ExpiredTokenException"
+    status = 400
+    message = "The security token included in the request is expired"
+
+
+class InternalError(ServiceError):
+    code = "InternalFailure"
+    status = 500
+    sender_fault = False
+    message = "An internal error occurred."

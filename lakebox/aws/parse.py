@@ -1,0 +1,351 @@
+"""Read a request into boto3-shaped parameters, one reader per protocol.
+
+Every reader is driven by the operation's input shape: names, locations, and types
+come from botocore's model, never from tables of our own.
+"""
+import json
+import xml.etree.ElementTree as ET
+from urllib.parse import parse_qsl
+
+import cbor2
+
+from lakebox.aws.errors import InvalidArgument, MalformedXML, SerializationError
+from lakebox.aws.shapes import b64decode, scalar_from_text, to_datetime
+
+try:
+    import orjson
+    _json_loads = orjson.loads
+    _JSON_ERRORS = (orjson.JSONDecodeError, ValueError)
+except ImportError:   # pragma: no cover - orjson is a dependency; json is the fallback
+    _json_loads = json.loads
+    _JSON_ERRORS = (ValueError,)
+
+
+def parse(route, req) -> dict:
+    shape = route.operation.input_shape
+    if shape is None:
+        return {}
+    reader = _READERS[route.wire]
+    return reader(shape, req, route)
+
+
+# --- json and cbor: a document body --------------------------------------------------
+
+def _read_json(shape, req, route) -> dict:
+    body = req.body
+    if not body or body.strip() in (b"", b"{}"):
+        return {}
+    try:
+        document = _json_loads(body)
+    except _JSON_ERRORS:
+        raise SerializationError("Start of structure or map found where not expected.") from None
+    if not isinstance(document, dict):
+        raise SerializationError("Start of structure or map found where not expected.")
+    return _convert_document(shape, document, route.spec.name)
+
+
+def _read_cbor(shape, req, route) -> dict:
+    if not req.body:
+        return {}
+    try:
+        document = cbor2.loads(req.body)
+    except Exception:   # cbor2 raises a range of errors for bad input
+        raise SerializationError("Unable to parse the CBOR request body.") from None
+    if not isinstance(document, dict):
+        raise SerializationError("Start of structure or map found where not expected.")
+    return _convert_document(shape, document, route.spec.name)
+
+
+def _convert_document(shape, document, service):
+    convert = _document_converter(service, shape)
+    return convert(document) if convert else document
+
+
+_CONVERTERS = {}
+
+
+def _document_converter(service, shape):
+    """A function fixing blobs and timestamps in a decoded document, or None if none are."""
+    key = (service, shape.name, shape.type_name)
+    if key not in _CONVERTERS:
+        _CONVERTERS[key] = None      # guards recursive shapes while building
+        _CONVERTERS[key] = _build_converter(service, shape)
+    return _CONVERTERS[key]
+
+
+def _build_converter(service, shape):
+    kind = shape.type_name
+    if kind == "blob":
+        return b64decode
+    if kind == "timestamp":
+        return to_datetime
+    if kind == "structure":
+        members = {name: _document_converter(service, member) for name, member in shape.members.items()}
+        members = {name: fn for name, fn in members.items() if fn}
+        if not members:
+            return _require(dict)
+
+        def convert_structure(value):
+            _require(dict)(value)
+            for name, fn in members.items():
+                if value.get(name) is not None:
+                    value[name] = fn(value[name])
+            return value
+        return convert_structure
+    if kind == "list":
+        item = _document_converter(service, shape.member)
+        if not item:
+            return _require(list)
+        return lambda value: [item(v) if v is not None else v for v in _require(list)(value)]
+    if kind == "map":
+        item = _document_converter(service, shape.value)
+        if not item:
+            return _require(dict)
+        return lambda value: {k: item(v) if v is not None else v for k, v in _require(dict)(value).items()}
+    return None
+
+
+def _require(kind):
+    def check(value):
+        if not isinstance(value, kind):
+            raise SerializationError(f"Expected {'a structure or map' if kind is dict else 'a list'} "
+                                     f"but found {type(value).__name__}")
+        return value
+    return check
+
+
+# --- query: form fields named Member.member.1.Key ----------------------------------
+
+def _read_query(shape, req, route) -> dict:
+    if req.method == "POST" and req.body:
+        fields = dict(parse_qsl(req.body.decode("utf-8", "replace"), keep_blank_values=True))
+    else:
+        fields = {}
+    fields.update({k: v for k, v in req.query if k not in fields})
+    return _query_structure(shape, fields, "")
+
+
+def _query_structure(shape, fields, prefix):
+    params = {}
+    for name, member in shape.members.items():
+        key = prefix + member.serialization.get("name", name)
+        value = _query_value(member, fields, key)
+        if value is not None:
+            params[name] = value
+    return params
+
+
+def _query_value(shape, fields, key):
+    kind = shape.type_name
+    if kind == "structure":
+        if not any(k.startswith(key + ".") for k in fields):
+            return None
+        return _query_structure(shape, fields, key + ".")
+    if kind == "list":
+        flattened = shape.serialization.get("flattened")
+        item_name = shape.member.serialization.get("name", "member")
+        base = key if flattened else f"{key}.{item_name}"
+        if key in fields and fields[key] == "":
+            return []
+        items, index = [], 1
+        while True:
+            item = _query_value(shape.member, fields, f"{base}.{index}")
+            if item is None:
+                break
+            items.append(item)
+            index += 1
+        return items or None
+    if kind == "map":
+        flattened = shape.serialization.get("flattened")
+        base = key if flattened else f"{key}.entry"
+        key_name = shape.key.serialization.get("name", "key")
+        value_name = shape.value.serialization.get("name", "value")
+        found, index = {}, 1
+        while f"{base}.{index}.{key_name}" in fields:
+            found[fields[f"{base}.{index}.{key_name}"]] = _query_value(shape.value, fields, f"{base}.{index}.{value_name}")
+            index += 1
+        return found or None
+    if key not in fields:
+        return None
+    return _text_scalar(shape, fields[key], key)
+
+
+def _text_scalar(shape, text, where):
+    try:
+        return scalar_from_text(shape, text)
+    except (ValueError, SerializationError):
+        raise InvalidArgument(f"Invalid value {text!r} for {where}") from None
+
+
+# --- rest-json and rest-xml: URI, query string, headers, payload ---------------------
+
+def _read_rest(shape, req, route) -> dict:
+    params = {}
+    query = req.query
+    body_members = {}
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        wire = member.serialization.get("name", name)
+        if location == "uri":
+            value = route.labels.get(wire.rstrip("+")) if route.labels else None
+            if value is not None:
+                params[name] = _text_scalar(member, value, wire)
+        elif location == "querystring":
+            value = _rest_query_value(member, query, wire)
+            if value is not None:
+                params[name] = value
+        elif location == "header":
+            value = req.headers.get(wire.lower())
+            if value is not None:
+                params[name] = _header_value(member, value, wire)
+        elif location == "headers":
+            prefix = wire.lower()
+            found = {k[len(prefix):]: v for k, v in req.headers.items() if k.startswith(prefix)}
+            if found:
+                params[name] = found
+        elif location != "statusCode":
+            body_members[name] = member
+    payload = shape.serialization.get("payload")
+    if payload:
+        value = _read_payload(shape.members[payload], req, route)
+        if value is not None:
+            params[payload] = value
+    elif body_members and req.body:
+        params.update(_read_body_members(shape, body_members, req, route))
+    return params
+
+
+def _rest_query_value(shape, query, wire):
+    if shape.type_name == "list":
+        values = [v for k, v in query if k == wire]
+        return [_text_scalar(shape.member, v, wire) for v in values] if values else None
+    if shape.type_name == "map":
+        return {k: v for k, v in query} or None
+    for k, v in query:
+        if k == wire:
+            return _text_scalar(shape, v, wire)
+    return None
+
+
+def _header_value(shape, value, wire):
+    if shape.type_name == "list":
+        return [_text_scalar(shape.member, v.strip(), wire) for v in value.split(",") if v.strip()]
+    if shape.type_name == "string" and shape.serialization.get("jsonvalue"):
+        try:
+            return json.loads(b64decode(value))
+        except ValueError:
+            raise InvalidArgument(f"Invalid JSON in header {wire}") from None
+    return _text_scalar(shape, value, wire)
+
+
+def _read_payload(member, req, route):
+    body = req.body
+    if member.type_name in ("blob", "string"):
+        if not isinstance(body, (bytes, bytearray)):
+            return body                      # a SpooledBody: the streaming payload
+        if member.type_name == "string":
+            return body.decode("utf-8") if body else None
+        return bytes(body)
+    if not body:
+        return None
+    if route.spec.protocol == "rest-json":
+        return _convert_document(member, _json_document(body), route.spec.name)
+    return _xml_value(member, _xml_root(body))
+
+
+def _read_body_members(shape, members, req, route):
+    if route.spec.protocol == "rest-json":
+        document = _json_document(req.body)
+        picked = {name: document[members[name].serialization.get("name", name)]
+                  for name in members if members[name].serialization.get("name", name) in document}
+        converted = {}
+        for name, value in picked.items():
+            convert = _document_converter(route.spec.name, members[name])
+            converted[name] = convert(value) if convert and value is not None else value
+        return converted
+    root = _xml_root(req.body)
+    return {name: value for name, value in _xml_structure_members(members, root).items()}
+
+
+def _json_document(body):
+    try:
+        document = _json_loads(body)
+    except _JSON_ERRORS:
+        raise SerializationError("Unable to parse the JSON request body.") from None
+    if not isinstance(document, dict):
+        raise SerializationError("Start of structure or map found where not expected.")
+    return document
+
+
+# --- XML documents ------------------------------------------------------------------
+
+def _xml_root(body):
+    try:
+        return ET.fromstring(body)
+    except ET.ParseError:
+        raise MalformedXML() from None
+
+
+def _local(tag):
+    return tag.rpartition("}")[2]
+
+
+def _xml_value(shape, element):
+    kind = shape.type_name
+    if kind == "structure":
+        return _xml_structure_members(shape.members, element)
+    if kind == "list":
+        item_name = shape.member.serialization.get("name", "member")
+        return [_xml_value(shape.member, child) for child in element if _local(child.tag) == item_name]
+    if kind == "map":
+        key_name = shape.key.serialization.get("name", "key")
+        value_name = shape.value.serialization.get("name", "value")
+        found = {}
+        for entry in element:
+            parts = {_local(c.tag): c for c in entry}
+            if key_name in parts:
+                found[parts[key_name].text or ""] = _xml_value(shape.value, parts.get(value_name, ET.Element("v")))
+        return found
+    text = element.text or ""
+    try:
+        return scalar_from_text(shape, text.strip() if kind != "string" else text)
+    except (ValueError, SerializationError):
+        raise MalformedXML() from None
+
+
+def _xml_structure_members(members, element):
+    children = {}
+    for child in element:
+        children.setdefault(_local(child.tag), []).append(child)
+    params = {}
+    for name, member in members.items():
+        wire = member.serialization.get("name", name)
+        if member.serialization.get("xmlAttribute"):
+            attr = next((v for k, v in element.attrib.items() if _local(k) == wire.rpartition(":")[2]), None)
+            if attr is not None:
+                params[name] = attr
+            continue
+        if member.type_name == "list" and member.serialization.get("flattened"):
+            item_wire = member.member.serialization.get("name", wire)
+            found = children.get(wire) or children.get(item_wire)
+            if found:
+                params[name] = [_xml_value(member.member, c) for c in found]
+        elif member.type_name == "map" and member.serialization.get("flattened"):
+            found = children.get(wire)
+            if found:
+                holder = ET.Element("m")
+                holder.extend(found)
+                params[name] = _xml_value(member, holder)
+        elif wire in children:
+            params[name] = _xml_value(member, children[wire][0])
+    return params
+
+
+_READERS = {
+    "json": _read_json,
+    "cbor": _read_cbor,
+    "rpcv2cbor": _read_cbor,
+    "query": _read_query,
+    "rest-json": _read_rest,
+    "rest-xml": _read_rest,
+}

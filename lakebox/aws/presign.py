@@ -1,0 +1,112 @@
+"""Presigned URLs: the checks S3 makes on query-string authentication.
+
+SigV4 (`X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Expires`,
+`X-Amz-SignedHeaders`, `X-Amz-Signature`) and the older SigV2 (`AWSAccessKeyId`,
+`Expires`, `Signature`). Signatures are not verified, since any secret works in
+lakebox; a URL's shape and its validity window are, against the lakebox clock, so a
+test can move the clock and watch a URL expire.
+"""
+import calendar
+import datetime
+import time
+
+from lakebox.aws.errors import ServiceError
+
+MAX_EXPIRES_SECONDS = 7 * 24 * 3600
+# How far in the future a signing time may be before S3 calls it "not yet valid":
+# its usual clock-skew allowance.
+CLOCK_SKEW_SECONDS = 15 * 60
+SIGV4_ALGORITHMS = ("AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256")
+SIGV4_PARAMS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date",
+                "X-Amz-SignedHeaders", "X-Amz-Expires")
+SIGV2_PARAMS = ("Signature", "Expires", "AWSAccessKeyId")
+
+
+class AccessDenied(ServiceError):
+    code = "AccessDenied"
+    status = 403
+
+
+class AuthorizationQueryParametersError(ServiceError):
+    code = "AuthorizationQueryParametersError"
+    status = 400
+
+
+def is_presigned(query: dict) -> bool:
+    return "X-Amz-Signature" in query or "Signature" in query
+
+
+def check_query_auth(query: dict, now: float):
+    """Raise S3's error when the presigned request in `query` is malformed or out of date."""
+    if "X-Amz-Signature" in query or "X-Amz-Algorithm" in query or "X-Amz-Credential" in query:
+        _check_sigv4(query, now)
+    else:
+        _check_sigv2(query, now)
+
+
+def _check_sigv4(query: dict, now: float):
+    if any(name not in query for name in SIGV4_PARAMS):
+        raise AuthorizationQueryParametersError(
+            "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, "
+            "X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.")
+    if query["X-Amz-Algorithm"] not in SIGV4_ALGORITHMS:
+        raise AuthorizationQueryParametersError(
+            'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256 and AWS4-ECDSA-P256-SHA256"')
+    if len(query["X-Amz-Credential"].split("/")) != 5:
+        raise AuthorizationQueryParametersError(
+            "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; "
+            'expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".')
+    signed_at = _amz_date(query["X-Amz-Date"])
+    expires_in = _expires_seconds(query["X-Amz-Expires"])
+    expires_at = signed_at + expires_in
+    if signed_at > now + CLOCK_SKEW_SECONDS:
+        raise AccessDenied("Request is not yet valid", **{
+            "X-Amz-Date": str(int(signed_at * 1000)),
+            "Expires": _iso(expires_at),
+            "ServerTime": _iso(now),
+        })
+    if now > expires_at:
+        raise AccessDenied("Request has expired", **{
+            "X-Amz-Expires": query["X-Amz-Expires"],
+            "Expires": _iso(expires_at),
+            "ServerTime": _iso(now),
+        })
+
+
+def _check_sigv2(query: dict, now: float):
+    if any(name not in query for name in SIGV2_PARAMS):
+        raise AccessDenied("Query-string authentication requires the Signature, Expires and "
+                           "AWSAccessKeyId parameters")
+    try:
+        expires_at = int(query["Expires"])
+    except ValueError:
+        raise AccessDenied(f"Invalid date (should be seconds since epoch): {query['Expires']}") from None
+    if now > expires_at:
+        raise AccessDenied("Request has expired", Expires=_iso(expires_at), ServerTime=_iso(now))
+
+
+def _amz_date(text: str) -> float:
+    try:
+        parsed = time.strptime(text, "%Y%m%dT%H%M%SZ")
+    except ValueError:
+        raise AuthorizationQueryParametersError(
+            "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"") from None
+    return float(calendar.timegm(parsed))
+
+
+def _expires_seconds(text: str) -> int:
+    try:
+        seconds = int(text)
+    except ValueError:
+        raise AuthorizationQueryParametersError("X-Amz-Expires should be a number") from None
+    if seconds < 0:
+        raise AuthorizationQueryParametersError("X-Amz-Expires must be non-negative")
+    if seconds > MAX_EXPIRES_SECONDS:
+        raise AuthorizationQueryParametersError(
+            "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires "
+            "must be less than 604800 seconds")
+    return seconds
+
+
+def _iso(epoch: float) -> str:
+    return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

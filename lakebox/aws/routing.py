@@ -1,0 +1,205 @@
+"""Find the service and operation a request is for.
+
+In order: `X-Amz-Target` (JSON services, and JSON services called with CBOR bodies),
+the `/service/<Service>/operation/<Operation>` path of smithy-rpc-v2-cbor, the SigV4
+credential scope's service, the query protocol's `Action`, else S3 (path-style or
+virtual-host style).
+"""
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote
+
+from lakebox.aws import specs
+from lakebox.aws.errors import (InvalidAction, MethodNotAllowed, MissingAction, UnknownOperation,
+                                UnrecognizedClient)
+
+CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")
+CBOR_PATH = re.compile(r"^/service/([^/]+)/operation/([^/?]+)$")
+# A bucket in the Host header: `bucket.localhost`, `bucket.s3.localhost…`, `bucket.s3.<region>.…`.
+VIRTUAL_HOST = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9.\-]*?)\.(?:s3[.-][^:]*|localhost)(?::\d+)?$")
+
+
+@dataclass
+class Route:
+    spec: specs.ServiceSpec
+    operation: object                   # botocore OperationModel
+    labels: dict                        # URI labels of rest protocols
+    wire: str                           # the protocol spoken: the spec's, or "cbor"
+    region: str | None = None
+    access_key: str | None = None
+
+
+def route(req) -> Route:
+    access_key, region, scope_service = _credential_scope(req)
+    target = req.headers.get("x-amz-target")
+    if target:
+        return _by_target(req, target, access_key, region)
+    match = CBOR_PATH.match(req.raw_path)
+    if match and req.method == "POST":
+        return _by_cbor_path(match, access_key, region)
+    spec = specs.by_signing_name().get(scope_service) if scope_service else None
+    if spec is None and ("Action" in _form(req) or req.query_dict().get("Action")):
+        spec = _by_action(req)
+    if spec is None or spec.name == "s3":
+        return _rest_route(specs.spec_for("s3"), _s3_request_path(req), req, access_key, region)
+    if spec.protocol == "query":
+        return _query_route(spec, req, access_key, region)
+    if spec.protocol in ("json",):
+        raise MissingAction("Missing Authentication Token" if not target else target)
+    return _rest_route(spec, req.raw_path, req, access_key, region)
+
+
+def _credential_scope(req):
+    auth = req.headers.get("authorization", "")
+    match = CREDENTIAL_SCOPE.search(auth)
+    if match:
+        return match.group(1), match.group(3), match.group(4)
+    credential = req.query_dict().get("X-Amz-Credential")
+    if credential:
+        parts = credential.split("/")
+        if len(parts) == 5:
+            return parts[0], parts[2], parts[3]
+    return None, None, None
+
+
+def _by_target(req, target, access_key, region) -> Route:
+    prefix, _, op_name = target.rpartition(".")
+    spec = specs.by_target_prefix().get(prefix)
+    if spec is None or spec.operation(op_name) is None:
+        raise UnknownOperation()
+    content_type = req.headers.get("content-type", "")
+    wire = "cbor" if "cbor" in content_type else "json"
+    return Route(spec, spec.operation(op_name), {}, wire, region, access_key)
+
+
+def _by_cbor_path(match, access_key, region) -> Route:
+    service_id, op_name = unquote(match.group(1)), unquote(match.group(2))
+    spec = specs.by_target_prefix().get(service_id)
+    if spec is None or spec.operation(op_name) is None:
+        raise UnknownOperation()
+    return Route(spec, spec.operation(op_name), {}, "rpcv2cbor", region, access_key)
+
+
+def _form(req) -> dict:
+    if req.method == "POST" and req.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return dict(parse_qsl(req.body.decode("utf-8", "replace"), keep_blank_values=True))
+    return {}
+
+
+def _by_action(req):
+    action = _form(req).get("Action") or req.query_dict().get("Action")
+    return specs.query_operations().get(action)
+
+
+def _query_route(spec, req, access_key, region) -> Route:
+    action = _form(req).get("Action") or req.query_dict().get("Action")
+    if not action:
+        raise MissingAction("Missing Action")
+    op = spec.operation(action)
+    if op is None:
+        raise InvalidAction(f"Could not find operation {action} for version {spec.model.api_version}")
+    return Route(spec, op, {}, "query", region, access_key)
+
+
+def _s3_request_path(req) -> str:
+    """The path as if the request were path-style: a bucket in the Host moves into it."""
+    host = req.headers.get("host", "")
+    match = VIRTUAL_HOST.match(host)
+    if match and not host.startswith("s3."):
+        return "/" + match.group("bucket") + (req.raw_path if req.raw_path != "/" else "")
+    return req.raw_path
+
+
+def _rest_route(spec, raw_path, req, access_key, region) -> Route:
+    query = req.query_dict()
+    wanted = query.get("x-id")
+    best, best_score, best_labels, method_seen = None, -1, None, False
+    for rest in _rest_table(spec.name):
+        labels = rest.match_path(raw_path)
+        if labels is None:
+            continue
+        if rest.method != req.method:
+            method_seen = True
+            continue
+        score = rest.score(query, req.headers)
+        if score is None:
+            continue
+        if wanted and rest.name == wanted:
+            score += 1000
+        if score > best_score:
+            best, best_score, best_labels = rest, score, labels
+    if best is None:
+        if method_seen:
+            raise MethodNotAllowed()
+        raise UnknownOperation()
+    return Route(spec, spec.operation(best.name), best_labels, spec.protocol, region, access_key)
+
+
+class RestOperation:
+    """One operation's HTTP binding: method, path template, required query and headers."""
+
+    def __init__(self, op):
+        self.name = op.name
+        self.method = op.http["method"]
+        path, _, query = op.http["requestUri"].partition("?")
+        self.path_regex = re.compile(_template_regex(path))
+        self.literal_length = len(re.sub(r"\{[^}]+\}", "", path))
+        self.fixed_query = {}
+        for part in filter(None, query.split("&")):
+            key, _, value = part.partition("=")
+            if key != "x-id":
+                self.fixed_query[key] = value or None
+        self.required_query, self.required_headers = _required_locations(op)
+
+    def match_path(self, raw_path):
+        match = self.path_regex.match(raw_path)
+        return None if match is None else {k: unquote(v) for k, v in match.groupdict().items()}
+
+    def score(self, query, headers):
+        for key, value in self.fixed_query.items():
+            if key not in query or (value is not None and query[key] != value):
+                return None
+        if any(key not in query for key in self.required_query):
+            return None
+        if any(name not in headers for name in self.required_headers):
+            return None
+        return 10 * (len(self.fixed_query) + len(self.required_query) + len(self.required_headers)) + self.literal_length
+
+
+def _template_regex(path: str) -> str:
+    pattern, pos = "^", 0
+    for match in re.finditer(r"\{([^}+]+)(\+?)\}", path):
+        pattern += re.escape(path[pos:match.start()])
+        name = re.sub(r"\W", "_", match.group(1))
+        pattern += f"(?P<{name}>.+)" if match.group(2) else f"(?P<{name}>[^/]+)"
+        pos = match.end()
+    tail = path[pos:]
+    pattern += re.escape(tail.rstrip("/")) + "/?$" if tail not in ("", "/") else ("/?$" if pos else "/$")
+    return pattern
+
+
+def _required_locations(op):
+    shape = op.input_shape
+    if shape is None:
+        return [], []
+    query, headers = [], []
+    for name in shape.required_members:
+        member = shape.members[name]
+        location = member.serialization.get("location")
+        wire_name = member.serialization.get("name", name)
+        if location == "querystring":
+            query.append(wire_name)
+        elif location == "header":
+            headers.append(wire_name.lower())
+    return query, headers
+
+
+_REST_TABLES = {}
+
+
+def _rest_table(service: str) -> list[RestOperation]:
+    table = _REST_TABLES.get(service)
+    if table is None:
+        spec = specs.spec_for(service)
+        table = _REST_TABLES[service] = [RestOperation(spec.operation(n)) for n in spec.model.operation_names]
+    return table

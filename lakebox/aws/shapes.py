@@ -1,0 +1,112 @@
+"""Value conversions between wire forms and Python, driven by botocore shapes.
+
+Parsers and serializers share these: timestamps in their three wire formats, blobs in
+base64, scalars carried as strings in headers, query strings and XML text.
+"""
+import base64
+import binascii
+import datetime
+import email.utils
+
+from lakebox.aws.errors import SerializationError
+
+UTC = datetime.timezone.utc
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_datetime(value) -> datetime.datetime:
+    """Any wire timestamp (epoch number, ISO 8601, RFC 822) as an aware UTC datetime."""
+    if isinstance(value, datetime.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return EPOCH + datetime.timedelta(seconds=value)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return to_datetime(float(text))
+        except ValueError:
+            pass
+        try:
+            parsed = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        except ValueError:
+            pass
+        try:
+            return email.utils.parsedate_to_datetime(text).astimezone(UTC)
+        except (TypeError, ValueError):
+            pass
+    raise SerializationError(f"Unable to parse timestamp: {value!r}")
+
+
+def epoch_seconds(value) -> float:
+    if isinstance(value, (int, float)):
+        return value
+    seconds = (to_datetime(value) - EPOCH).total_seconds()
+    return int(seconds) if seconds == int(seconds) else round(seconds, 3)
+
+
+def iso8601(value) -> str:
+    moment = to_datetime(value)
+    text = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    if moment.microsecond:
+        text += f".{moment.microsecond // 1000:03d}"
+    return text + "Z"
+
+
+def rfc822(value) -> str:
+    return email.utils.format_datetime(to_datetime(value).astimezone(UTC), usegmt=True)
+
+
+def format_timestamp(value, fmt: str) -> str | float:
+    if fmt == "unixTimestamp":
+        return epoch_seconds(value)
+    if fmt == "rfc822":
+        return rfc822(value)
+    return iso8601(value)
+
+
+def b64decode(text) -> bytes:
+    if isinstance(text, (bytes, bytearray)):
+        return bytes(text)
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        raise SerializationError("Base64 encoded string is invalid") from None
+
+
+def b64encode(data) -> str:
+    if isinstance(data, str):
+        data = data.encode()
+    return base64.b64encode(data).decode("ascii")
+
+
+def scalar_from_text(shape, text: str):
+    """A scalar carried as text (header, query string, URI, XML) to its Python value."""
+    kind = shape.type_name
+    if kind in ("integer", "long"):
+        return int(text)
+    if kind in ("float", "double"):
+        return float(text)
+    if kind == "boolean":
+        lowered = text.strip().lower()
+        if lowered not in ("true", "false"):
+            raise ValueError(text)
+        return lowered == "true"
+    if kind == "timestamp":
+        return to_datetime(text)
+    if kind == "blob":
+        return b64decode(text)
+    return text
+
+
+def scalar_to_text(shape, value, timestamp_format="iso8601") -> str:
+    kind = shape.type_name
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "timestamp":
+        return str(format_timestamp(value, shape.serialization.get("timestampFormat", timestamp_format)))
+    if kind == "blob":
+        return b64encode(value)
+    if kind in ("float", "double") and isinstance(value, float) and value == int(value):
+        return str(value)
+    return str(value)

@@ -1,0 +1,102 @@
+"""XML documents written from botocore shapes (rest-xml bodies, query results, errors)."""
+from xml.sax.saxutils import escape, quoteattr
+
+from lakebox.aws.shapes import b64encode, format_timestamp
+
+DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def xml_document(root: str, shape, value, namespace=None, declaration=True) -> str:
+    parts = [DECLARATION] if declaration else []
+    _element(parts, root, shape, value, namespace)
+    return "".join(parts)
+
+
+def xml_error(code: str, message: str | None, fields: dict, request_id: str) -> bytes:
+    """S3's error body: <Error><Code/><Message/>extra fields<RequestId/><HostId/></Error>."""
+    parts = [DECLARATION, "<Error><Code>", escape(code), "</Code>"]
+    if message is not None:
+        parts += ["<Message>", escape(message), "</Message>"]
+    for name, value in fields.items():
+        parts += [f"<{name}>", escape(str(value)), f"</{name}>"]
+    parts += ["<RequestId>", request_id, "</RequestId><HostId>", request_id, "</HostId></Error>"]
+    return "".join(parts).encode()
+
+
+def _element(parts, name, shape, value, namespace=None):
+    kind = shape.type_name
+    attrs = f' xmlns="{namespace}"' if namespace else ""
+    if kind == "structure":
+        attrs += _attributes(shape, value)
+        parts.append(f"<{name}{attrs}>")
+        _structure_members(parts, shape, value)
+        parts.append(f"</{name}>")
+    elif kind == "list":
+        parts.append(f"<{name}{attrs}>")
+        item_name = shape.member.serialization.get("name", "member")
+        for item in value:
+            _element(parts, item_name, shape.member, item)
+        parts.append(f"</{name}>")
+    elif kind == "map":
+        parts.append(f"<{name}{attrs}>")
+        _map_entries(parts, shape, value)
+        parts.append(f"</{name}>")
+    else:
+        parts.append(f"<{name}{attrs}>{_text(shape, value)}</{name}>")
+
+
+def _structure_members(parts, shape, value):
+    for member_name, member in shape.members.items():
+        item = value.get(member_name)
+        if item is None or member.serialization.get("xmlAttribute"):
+            continue
+        location = member.serialization.get("location")
+        if location in ("header", "headers", "statusCode"):
+            continue
+        wire = member.serialization.get("name", member_name)
+        if member.type_name == "list" and member.serialization.get("flattened"):
+            item_name = member.member.serialization.get("name", wire)
+            for entry in item:
+                _element(parts, item_name, member.member, entry)
+        elif member.type_name == "map" and member.serialization.get("flattened"):
+            _map_entries(parts, member, item, entry_name=wire)
+        else:
+            _element(parts, wire, member, item)
+
+
+def _map_entries(parts, shape, value, entry_name="entry"):
+    key_name = shape.key.serialization.get("name", "key")
+    value_name = shape.value.serialization.get("name", "value")
+    for key, item in value.items():
+        parts.append(f"<{entry_name}><{key_name}>{escape(str(key))}</{key_name}>")
+        _element(parts, value_name, shape.value, item)
+        parts.append(f"</{entry_name}>")
+
+
+def _attributes(shape, value):
+    """XML attributes of a structure, e.g. S3's <Grantee xsi:type="CanonicalUser">."""
+    attrs = ""
+    for member_name, member in shape.members.items():
+        if member.serialization.get("xmlAttribute") and value.get(member_name) is not None:
+            wire = member.serialization.get("name", member_name)
+            attrs += f" {wire}={quoteattr(str(value[member_name]))}"
+            if ":" in wire:
+                prefix = wire.split(":")[0]
+                namespace = member.serialization.get("xmlNamespace") or shape.serialization.get("xmlNamespace")
+                uri = namespace.get("uri") if isinstance(namespace, dict) else None
+                if prefix == "xsi":
+                    uri = uri or "http://www.w3.org/2001/XMLSchema-instance"
+                if uri:
+                    attrs = f" xmlns:{prefix}={quoteattr(uri)}" + attrs
+    return attrs
+
+
+def _text(shape, value) -> str:
+    kind = shape.type_name
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "timestamp":
+        return str(format_timestamp(value, shape.serialization.get("timestampFormat", "iso8601")))
+    if kind == "blob":
+        return b64encode(value)
+    return escape(str(value))

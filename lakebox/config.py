@@ -1,0 +1,36 @@
+"""The server's settings: flags, then environment variables, then defaults."""
+import os
+from dataclasses import dataclass
+
+DEFAULT_PORT = 4566
+DEFAULT_DATA_DIR = ".lakebox"
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    data_dir: str | None = DEFAULT_DATA_DIR   # None: in memory, nothing survives a stop
+    limits: str = "aws"                       # "aws" enforces AWS's rate limits, "off" drops them
+    log_level: str = "info"
+
+    @property
+    def limits_on(self) -> bool:
+        return self.limits == "aws"
+
+    @property
+    def in_memory(self) -> bool:
+        return self.data_dir is None
+
+
+def from_env(**overrides) -> Config:
+    """Build a Config from LAKEBOX_* variables; explicit (non-None) overrides win."""
+    values = {
+        "port": int(os.environ.get("LAKEBOX_PORT", DEFAULT_PORT)),
+        "data_dir": os.environ.get("LAKEBOX_DATA_DIR", DEFAULT_DATA_DIR),
+        "limits": os.environ.get("LAKEBOX_LIMITS", "aws"),
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    if values["limits"] not in ("aws", "off"):
+        raise ValueError(f"--limits must be 'aws' or 'off', not {values['limits']!r}")
+    return Config(**values)

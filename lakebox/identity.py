@@ -1,0 +1,37 @@
+"""Who is calling, from where: account from the access key, region from the SigV4 scope.
+
+A 12-digit access key is that account; a key lakebox's STS issued maps to its session's
+account and role (and is refused once it has expired); any other key is account
+000000000000. Signatures are not checked: any secret works, as the brief asks.
+"""
+import re
+
+from lakebox.aws.context import RequestContext
+from lakebox.aws.errors import ExpiredToken
+from lakebox.services.sts import public as sts
+
+DEFAULT_ACCOUNT = "000000000000"
+DEFAULT_REGION = "us-east-1"
+ACCOUNT_KEY = re.compile(r"^\d{12}$")
+
+
+def identify(state, route, req) -> RequestContext:
+    access_key = route.access_key or _presigned_key(req) or ""
+    now = state.clock.now()
+    session = sts.session_for_key(state, access_key) if access_key else None
+    if session is not None:
+        if session["expires_at"] <= now:
+            raise ExpiredToken()
+        account, caller_arn = session["account"], session["arn"]
+    else:
+        account = access_key if ACCOUNT_KEY.match(access_key) else DEFAULT_ACCOUNT
+        caller_arn = f"arn:aws:iam::{account}:root"
+    return RequestContext(
+        service=route.spec.name, operation=route.operation.name, account=account,
+        region=route.region or DEFAULT_REGION, access_key=access_key, caller_arn=caller_arn,
+        now=now, state=state, request=req, session=session)
+
+
+def _presigned_key(req):
+    """SigV2 presigned URLs carry the key as AWSAccessKeyId."""
+    return req.query_dict().get("AWSAccessKeyId")

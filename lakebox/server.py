@@ -1,0 +1,35 @@
+"""Run the app under uvicorn (httptools parser, uvloop when present)."""
+import logging
+import sys
+
+import uvicorn
+
+from lakebox import __version__
+from lakebox.app import make_app
+from lakebox.state import AppState
+
+
+def build(config):
+    state = AppState(config)
+    return state, make_app(state)
+
+
+def serve(config):
+    logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    state, app = build(config)
+    where = "in memory" if config.in_memory else config.data_dir
+    server = uvicorn.Server(uvicorn_config(app, config))
+    print(f"lakebox {__version__} listening on http://{config.host}:{config.port} "
+          f"(data: {where}, limits: {config.limits})", file=sys.stderr, flush=True)
+    server.run()
+
+
+def uvicorn_config(app, config):
+    try:
+        import uvloop  # noqa: F401
+        loop = "uvloop"
+    except ImportError:
+        loop = "asyncio"
+    return uvicorn.Config(app, host=config.host, port=config.port, loop=loop, http="httptools",
+                          lifespan="on", access_log=False, log_level="warning",
+                          timeout_keep_alive=75, server_header=False)

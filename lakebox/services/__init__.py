@@ -1,0 +1,53 @@
+"""The services lakebox serves, and how to find each one's actions.
+
+A service is a package `lakebox.services.<botocore name with '-' as '_'>` whose
+`actions` module has one function per operation, named as botocore's `xform_name`.
+A package may also have `store.SCHEMA` (migrations) and `jobs.JOBS` (scheduler jobs).
+"""
+import importlib
+
+from botocore import xform_name
+
+SERVICE_NAMES = (
+    "s3", "kinesis", "firehose", "dynamodb", "dynamodbstreams", "sqs", "glue", "athena",
+    "kms", "sts", "redshift-data", "lakeformation", "kinesisanalyticsv2", "emr-serverless",
+    "opensearch",
+)
+
+
+def package_name(service: str) -> str:
+    return "lakebox.services." + service.replace("-", "_")
+
+
+def optional_module(service: str, module: str):
+    """The service's `module`, or None when the service has not written it yet."""
+    name = f"{package_name(service)}.{module}"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as missing:
+        if missing.name and name.startswith(missing.name):
+            return None
+        raise
+
+
+def load_actions(service: str) -> dict:
+    """operation name -> action function, for the operations the service implements."""
+    from lakebox.aws.specs import spec_for
+
+    actions = optional_module(service, "actions")
+    if actions is None:
+        return {}
+    found = {}
+    for operation in spec_for(service).model.operation_names:
+        fn = getattr(actions, xform_name(operation), None)
+        if callable(fn):
+            found[operation] = fn
+    return found
+
+
+def implemented_operations() -> dict:
+    """service -> (implemented operation names, number of operations in the model)."""
+    from lakebox.aws.specs import spec_for
+
+    return {name: (sorted(load_actions(name)), len(spec_for(name).model.operation_names))
+            for name in SERVICE_NAMES}

@@ -1,0 +1,126 @@
+"""STS operations. Every credential issued here is stored with its expiry and is real:
+requests signed with it act as its identity until it expires."""
+import base64
+import json
+
+from lakebox.services.sts import model, store
+from lakebox.services.sts.errors import AccessDenied, InvalidAuthorizationMessageException
+
+DEFAULT_ROLE_DURATION = 3600
+DEFAULT_TOKEN_DURATION = 43200
+
+
+def get_caller_identity(ctx, params):
+    session = ctx.session
+    if session:
+        return {"UserId": session["user_id"], "Account": session["account"], "Arn": session["arn"]}
+    return {"UserId": ctx.account, "Account": ctx.account, "Arn": ctx.caller_arn}
+
+
+def assume_role(ctx, params):
+    packed = _check_request(ctx, params, DEFAULT_ROLE_DURATION)
+    result = _issue_role_session(ctx, params)
+    result["PackedPolicySize"] = packed
+    if params.get("SourceIdentity"):
+        result["SourceIdentity"] = params["SourceIdentity"]
+    return result
+
+
+def assume_role_with_web_identity(ctx, params):
+    claims = model.jwt_claims(params["WebIdentityToken"])
+    packed = _check_request(ctx, params, DEFAULT_ROLE_DURATION)
+    result = _issue_role_session(ctx, params)
+    audience = claims.get("aud")
+    result.update({
+        "SubjectFromWebIdentityToken": str(claims.get("sub", "")),
+        "Audience": audience[0] if isinstance(audience, list) and audience else str(audience or ""),
+        "Provider": params.get("ProviderId") or str(claims.get("iss", "")),
+        "PackedPolicySize": packed,
+    })
+    return result
+
+
+def assume_role_with_saml(ctx, params):
+    claims = model.saml_claims(params["SAMLAssertion"])
+    packed = _check_request(ctx, params, DEFAULT_ROLE_DURATION)
+    result = _issue_role_session(ctx, params, session_name=claims.get("Subject") or "saml-session")
+    account, _ = model.role_parts(params["RoleArn"])
+    result.update(claims)
+    result["NameQualifier"] = model.name_qualifier(claims.get("Issuer", ""), account, params["PrincipalArn"])
+    result["PackedPolicySize"] = packed
+    return result
+
+
+def get_session_token(ctx, params):
+    if ctx.session is not None:
+        raise AccessDenied("Cannot call GetSessionToken with session credentials")
+    duration = _root_capped(ctx, params.get("DurationSeconds", DEFAULT_TOKEN_DURATION))
+    credentials = _issue(ctx, account=ctx.account, arn=ctx.caller_arn, user_id=ctx.account,
+                         kind="session", duration=duration)
+    return {"Credentials": credentials}
+
+
+def get_federation_token(ctx, params):
+    if ctx.session is not None:
+        raise AccessDenied("Cannot call GetFederationToken with session credentials")
+    packed = model.check_session_policy(params.get("Policy"))
+    duration = _root_capped(ctx, params.get("DurationSeconds", DEFAULT_TOKEN_DURATION))
+    name = params["Name"]
+    arn = f"arn:aws:sts::{ctx.account}:federated-user/{name}"
+    user_id = f"{ctx.account}:{name}"
+    credentials = _issue(ctx, account=ctx.account, arn=arn, user_id=user_id, kind="federated", duration=duration)
+    return {"Credentials": credentials, "FederatedUser": {"FederatedUserId": user_id, "Arn": arn},
+            "PackedPolicySize": packed}
+
+
+def get_access_key_info(ctx, params):
+    key = params["AccessKeyId"]
+    session = store.find_session(ctx.state.db, key)
+    if session:
+        return {"Account": session["account"]}
+    return {"Account": key if key.isdigit() and len(key) == 12 else "000000000000"}
+
+
+def decode_authorization_message(ctx, params):
+    """lakebox's encoded messages are base64 JSON; anything else is not one of ours."""
+    try:
+        decoded = base64.b64decode(params["EncodedMessage"], validate=True).decode()
+        json.loads(decoded)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidAuthorizationMessageException("Invalid encoded message.") from None
+    return {"DecodedMessage": decoded}
+
+
+def _check_request(ctx, params, default_duration) -> int:
+    duration = params.get("DurationSeconds", default_duration)
+    model.check_role_duration(duration, chained=ctx.session is not None and ctx.session["kind"] == "assumed-role")
+    return model.check_session_policy(params.get("Policy"))
+
+
+def _issue_role_session(ctx, params, session_name=None):
+    account, role_name = model.role_parts(params["RoleArn"])
+    session_name = params.get("RoleSessionName") or session_name
+    role_id = model.role_id(params["RoleArn"])
+    arn = model.assumed_role_arn(account, role_name, session_name)
+    user_id = f"{role_id}:{session_name}"
+    duration = params.get("DurationSeconds", DEFAULT_ROLE_DURATION)
+    credentials = _issue(ctx, account=account, arn=arn, user_id=user_id, kind="assumed-role", duration=duration)
+    return {"Credentials": credentials, "AssumedRoleUser": {"AssumedRoleId": user_id, "Arn": arn}}
+
+
+def _root_capped(ctx, duration):
+    """Root credentials get at most an hour; AWS caps longer requests silently."""
+    if ctx.caller_arn.endswith(":root"):
+        return min(duration, model.ROOT_SESSION_LIMIT)
+    return duration
+
+
+def _issue(ctx, *, account, arn, user_id, kind, duration) -> dict:
+    session = {
+        "access_key": model.new_access_key(), "secret_key": model.new_secret(),
+        "session_token": model.new_session_token(), "account": account, "arn": arn,
+        "user_id": user_id, "kind": kind, "issued_at": ctx.now, "expires_at": ctx.now + duration,
+    }
+    store.save_session(ctx.state.db, session)
+    return {"AccessKeyId": session["access_key"], "SecretAccessKey": session["secret_key"],
+            "SessionToken": session["session_token"], "Expiration": session["expires_at"]}

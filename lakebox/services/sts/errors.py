@@ -1,0 +1,27 @@
+"""STS errors, named as the model's error shapes (the query protocol sends the code)."""
+from lakebox.aws.errors import ServiceError, ValidationError
+
+
+class MalformedPolicyDocument(ServiceError):
+    code = "MalformedPolicyDocument"
+
+
+class PackedPolicyTooLarge(ServiceError):
+    code = "PackedPolicyTooLarge"
+
+
+class InvalidIdentityToken(ServiceError):
+    code = "InvalidIdentityToken"
+
+
+class InvalidAuthorizationMessageException(ServiceError):
+    code = "InvalidAuthorizationMessageException"
+
+
+class AccessDenied(ServiceError):
+    code = "AccessDenied"
+    status = 403
+
+
+class DurationTooLong(ValidationError):
+    """STS words duration problems as a plain (query protocol) ValidationError."""

@@ -1,0 +1,133 @@
+"""STS's pure logic: credential material, ARNs, durations, token claims."""
+import base64
+import hashlib
+import json
+import secrets
+import string
+import xml.etree.ElementTree as ET
+
+from lakebox.services.sts.errors import (DurationTooLong, InvalidIdentityToken, MalformedPolicyDocument,
+                                          PackedPolicyTooLarge)
+
+KEY_ALPHABET = string.ascii_uppercase + string.digits
+ROLE_CHAINING_LIMIT = 3600
+ROOT_SESSION_LIMIT = 3600
+# lakebox has no IAM: every role is taken to allow the longest session AWS permits.
+ROLE_MAX_SESSION = 43200
+PACKED_POLICY_LIMIT = 2048
+
+
+def new_access_key() -> str:
+    return "ASIA" + "".join(secrets.choice(KEY_ALPHABET) for _ in range(16))
+
+
+def new_secret() -> str:
+    return base64.b64encode(secrets.token_bytes(30)).decode()
+
+
+def new_session_token() -> str:
+    return "FwoGZXIvYXdzE" + base64.b64encode(secrets.token_bytes(180)).decode()
+
+
+def unique_id(prefix: str) -> str:
+    return prefix + "".join(secrets.choice(KEY_ALPHABET) for _ in range(17))
+
+
+def role_id(role_arn: str) -> str:
+    """A stable AROA... id per role ARN, so every session of a role shares it."""
+    return "AROA" + hashlib.sha256(role_arn.encode()).hexdigest().upper()[:17]
+
+
+def role_parts(role_arn: str) -> tuple[str, str]:
+    """(account, role name) of `arn:aws:iam::123456789012:role/path/name`."""
+    parts = role_arn.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn" and parts[2] == "iam" and parts[5].startswith("role/"):
+        return parts[4], parts[5].rsplit("/", 1)[-1]
+    # AWS accepts any well-formed ARN here and fails later on a missing role; keep going.
+    return (parts[4] if len(parts) == 6 and parts[4].isdigit() else "000000000000",
+            role_arn.rsplit("/", 1)[-1])
+
+
+def assumed_role_arn(account: str, role_name: str, session_name: str) -> str:
+    return f"arn:aws:sts::{account}:assumed-role/{role_name}/{session_name}"
+
+
+def check_role_duration(duration: int, chained: bool):
+    if chained and duration > ROLE_CHAINING_LIMIT:
+        raise DurationTooLong("The requested DurationSeconds exceeds the 1 hour session limit "
+                              "for roles assumed by role chaining.")
+    if duration > ROLE_MAX_SESSION:
+        raise DurationTooLong("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+
+
+def check_session_policy(policy: str | None):
+    if policy is None:
+        return 0
+    try:
+        document = json.loads(policy)
+    except ValueError:
+        raise MalformedPolicyDocument("Syntax errors in policy.") from None
+    if not isinstance(document, dict) or "Statement" not in document:
+        raise MalformedPolicyDocument("Syntax errors in policy.")
+    packed = packed_policy_percent(policy)
+    if packed > 100:
+        raise PackedPolicyTooLarge(f"Packed size of consumed policies exceeds 100% of limit "
+                                   f"(actual: {packed}%).")
+    return packed
+
+
+def packed_policy_percent(policy: str) -> int:
+    compact = json.dumps(json.loads(policy), separators=(",", ":"))
+    return max(1, -(-len(compact) * 100 // PACKED_POLICY_LIMIT))
+
+
+def jwt_claims(token: str) -> dict:
+    """The claims of a JWT; signatures are not checked (there is no IdP here)."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise InvalidIdentityToken("Couldn't retrieve verification key from your identity provider,  "
+                                   "please reference AssumeRoleWithWebIdentity documentation for requirements")
+    try:
+        padded = parts[1] + "=" * (-len(parts[1]) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(padded))
+    except ValueError:
+        raise InvalidIdentityToken("The ID Token provided is not a valid JWT. "
+                                   "(You may see this error if you sent an Access Token)") from None
+    if not isinstance(claims, dict):
+        raise InvalidIdentityToken("The ID Token provided is not a valid JWT. "
+                                   "(You may see this error if you sent an Access Token)")
+    return claims
+
+
+def saml_claims(assertion_b64: str) -> dict:
+    """Subject, issuer and audience of a base64 SAML response; any well-formed one is accepted."""
+    try:
+        root = ET.fromstring(base64.b64decode(assertion_b64, validate=True))
+    except (ValueError, ET.ParseError):
+        raise InvalidIdentityToken("Invalid base64 SAMLResponse (Unable to parse the assertion)") from None
+    found = {}
+    for element in root.iter():
+        tag = element.tag.rpartition("}")[2]
+        if tag == "Issuer" and "Issuer" not in found:
+            found["Issuer"] = (element.text or "").strip()
+        elif tag == "NameID" and "Subject" not in found:
+            found["Subject"] = (element.text or "").strip()
+            found["SubjectType"] = _name_id_format(element.get("Format", "transient"))
+        elif tag == "Audience" and "Audience" not in found:
+            found["Audience"] = (element.text or "").strip()
+    return found
+
+
+def name_qualifier(issuer: str, account: str, provider_arn: str) -> str:
+    """AWS's NameQualifier: base64 SHA-1 of issuer + account + the provider's friendly name."""
+    provider_name = provider_arn.rsplit("/", 1)[-1]
+    digest = hashlib.sha1((issuer + account + provider_name).encode()).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _name_id_format(fmt: str) -> str:
+    """AWS shortens the two common NameID formats and passes the others whole."""
+    for short in ("persistent", "transient"):
+        if fmt.endswith(":" + short):
+            return short
+    return fmt

@@ -1,0 +1,30 @@
+"""Issued STS sessions: the credentials, whose they are, and when they expire.
+
+Access keys are global (not per region), as on AWS.
+"""
+SCHEMA = [
+    """CREATE TABLE sts_sessions (
+        access_key TEXT PRIMARY KEY,
+        secret_key TEXT NOT NULL,
+        session_token TEXT NOT NULL,
+        account TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        kind TEXT NOT NULL,            -- assumed-role | session | federated
+        issued_at REAL NOT NULL,
+        expires_at REAL NOT NULL
+    )""",
+]
+
+COLUMNS = ("access_key", "secret_key", "session_token", "account", "arn", "user_id", "kind",
+           "issued_at", "expires_at")
+
+
+def save_session(db, session: dict):
+    db.execute(f"INSERT INTO sts_sessions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+               tuple(session[c] for c in COLUMNS))
+
+
+def find_session(db, access_key: str) -> dict | None:
+    row = db.one("SELECT * FROM sts_sessions WHERE access_key = ?", (access_key,))
+    return dict(row) if row else None

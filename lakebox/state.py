@@ -1,0 +1,59 @@
+"""Everything a running server holds: config, database, blobs, clock, scheduler."""
+import atexit
+import os
+import shutil
+import tempfile
+
+from lakebox.services import SERVICE_NAMES, load_actions, optional_module
+from lakebox.storage.blobs import BlobStore
+from lakebox.storage.clock import Clock
+from lakebox.storage.db import Database
+from lakebox.storage.scheduler import Scheduler
+
+
+class AppState:
+    def __init__(self, config):
+        self.config = config
+        self.db, self.blobs = _open_storage(config)
+        self.clock = Clock(self.db)
+        self.scheduler = Scheduler(self)
+        # In-memory caches and rate-limit buckets, by service: never the only copy of
+        # an acknowledged write, and emptied by a reset.
+        self.memory = {}
+        self.actions = {name: load_actions(name) for name in SERVICE_NAMES}
+        self._migrate()
+        self._register_jobs()
+
+    def cache(self, name: str) -> dict:
+        return self.memory.setdefault(name, {})
+
+    def reset(self):
+        """Wipe every service's state, as `POST /_lakebox/reset` asks."""
+        self.db.wipe()
+        self.blobs.wipe()
+        self.memory.clear()
+        self.clock.set_offset(0.0)
+        self._migrate()
+        self.scheduler.poke()
+
+    def _migrate(self):
+        for name in SERVICE_NAMES:
+            store = optional_module(name, "store")
+            if store is not None and getattr(store, "SCHEMA", None):
+                self.db.migrate(name, store.SCHEMA)
+
+    def _register_jobs(self):
+        for name in SERVICE_NAMES:
+            jobs = optional_module(name, "jobs")
+            for job_name, fn in (getattr(jobs, "JOBS", {}) if jobs else {}).items():
+                self.scheduler.register(f"{name}:{job_name}", fn)
+
+
+def _open_storage(config):
+    if config.in_memory:
+        root = tempfile.mkdtemp(prefix="lakebox-")
+        atexit.register(shutil.rmtree, root, True)
+        return Database(None), BlobStore(os.path.join(root, "blobs"), durable=False)
+    os.makedirs(config.data_dir, exist_ok=True)
+    database = Database(os.path.join(config.data_dir, "lakebox.db"))
+    return database, BlobStore(os.path.join(config.data_dir, "blobs"))

@@ -1,0 +1,92 @@
+"""Malformed and unknown requests get clean AWS-shaped 4xx errors, never a 500."""
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.local_only     # raw requests with fake signatures; aimed at lakebox
+SCOPE = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
+
+
+def send(server, path="/", body=b"", headers=None, method="POST"):
+    request = urllib.request.Request(server.endpoint + path, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+def json_call(server, target, body, content_type="application/x-amz-json-1.1"):
+    return send(server, body=body, headers={"X-Amz-Target": target, "Content-Type": content_type,
+                                            "Authorization": SCOPE.format(service="kinesis")})
+
+
+def test_bad_json_is_a_serialization_error(lakebox_server):
+    status, headers, body = json_call(lakebox_server, "Kinesis_20131202.ListStreams", b"{not json")
+    assert status == 400
+    assert json.loads(body)["__type"] == "SerializationException"
+    assert headers["x-amzn-requestid"]
+
+
+def test_json_that_is_not_an_object_is_a_serialization_error(lakebox_server):
+    status, _, body = json_call(lakebox_server, "Kinesis_20131202.ListStreams", b"[1, 2]")
+    assert status == 400
+    assert json.loads(body)["__type"] == "SerializationException"
+
+
+def test_unknown_target_is_unknown_operation(lakebox_server):
+    status, _, body = json_call(lakebox_server, "Kinesis_20131202.FlyToTheMoon", b"{}")
+    assert status == 400
+    assert json.loads(body)["__type"] == "UnknownOperationException"
+
+
+def test_unimplemented_operation_is_501_naming_it(lakebox_server):
+    status, _, body = json_call(lakebox_server, "AWSGlue.GetDatabases", b"{}")
+    assert status == 501
+    answer = json.loads(body)
+    assert answer["__type"] == "NotImplemented"
+    assert "glue GetDatabases" in answer["message"]
+
+
+def test_bad_cbor_is_a_serialization_error(lakebox_server):
+    status, _, _ = json_call(lakebox_server, "Kinesis_20131202.ListStreams", b"\xff\xfe\x00",
+                             content_type="application/x-amz-cbor-1.1")
+    assert status == 400
+
+
+def test_unknown_query_action_is_invalid_action(lakebox_server):
+    status, _, body = send(lakebox_server, body=b"Action=DoNothing&Version=2011-06-15",
+                           headers={"Content-Type": "application/x-www-form-urlencoded",
+                                    "Authorization": SCOPE.format(service="sts")})
+    assert status == 400
+    assert b"<Code>InvalidAction</Code>" in body
+
+
+def test_bad_xml_in_an_s3_configuration_is_malformed_xml(lakebox_server):
+    status, headers, body = send(lakebox_server, "/some-bucket?versioning", body=b"<Versioning",
+                                 method="PUT", headers={"Authorization": SCOPE.format(service="s3")})
+    assert status == 400
+    assert b"<Code>MalformedXML</Code>" in body
+    assert headers["x-amz-request-id"]
+
+
+def test_health_lists_services(lakebox_server):
+    status, _, body = send(lakebox_server, "/_lakebox/health", method="GET")
+    answer = json.loads(body)
+    assert status == 200 and answer["status"] == "ok"
+    assert answer["services"]["sts"] == "running"
+
+
+def test_clock_moves_and_comes_back(lakebox_server):
+    _, _, before = send(lakebox_server, "/_lakebox/clock", method="GET")
+    _, _, moved = send(lakebox_server, "/_lakebox/clock", body=b'{"advance": 60}')
+    _, _, back = send(lakebox_server, "/_lakebox/clock", body=json.dumps({"offset": json.loads(before)["offset"]}).encode())
+    assert json.loads(moved)["offset"] == json.loads(before)["offset"] + 60
+    assert json.loads(back)["offset"] == json.loads(before)["offset"]
+
+
+def test_clock_refuses_a_non_number(lakebox_server):
+    status, _, _ = send(lakebox_server, "/_lakebox/clock", body=b'{"advance": "soon"}')
+    assert status == 400
