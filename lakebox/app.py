@@ -1,7 +1,8 @@
 """The request pipeline: route, parse, validate, identify, dispatch, serialize."""
 import logging
 
-from lakebox.aws import asgi, body, errors, routing, serialize, validate
+from lakebox import browser
+from lakebox.aws import asgi, body, errors, presign, routing, serialize, validate
 from lakebox.aws.parse import parse
 from lakebox.control import control
 from lakebox.identity import identify
@@ -16,7 +17,11 @@ def make_app(state):
         req = asgi.request_head(scope)
         if req.raw_path.startswith("/_lakebox/"):
             return await control(state, req, receive, send)
-        response = await handle(state, req, receive)
+        if browser.is_preflight(req):
+            response = browser.preflight(state, req)
+        else:
+            response = await handle(state, req, receive)
+            browser.add_cors_headers(state, req, response)
         await asgi.send_response(send, response, head_only=req.method == "HEAD")
         log.debug("%s %s -> %s", req.method, req.raw_path, response.status)
     return app
@@ -28,9 +33,12 @@ async def handle(state, req, receive) -> serialize.Response:
         if _body_needed_to_route(req):
             req.body = await asgi.read_body(receive)
         route = routing.route(req)
+        if presign.is_presigned(req.query_dict()):
+            presign.check_query_auth(req.query_dict(), state.clock.now())
         if _streams_input(route):
             req.body = await body.spool(asgi.body_chunks(receive), req.headers, state.blobs)
         elif not req.body:
+            asgi.check_declared_length(req)
             req.body = await asgi.read_body(receive)
         params = parse(route, req)
         validate.validate(route.operation, params)

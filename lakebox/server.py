@@ -1,4 +1,5 @@
 """Run the app under uvicorn (httptools parser, uvloop when present)."""
+import importlib.util
 import logging
 import sys
 
@@ -25,11 +26,7 @@ def serve(config):
 
 
 def uvicorn_config(app, config):
-    try:
-        import uvloop  # noqa: F401
-        loop = "uvloop"
-    except ImportError:
-        loop = "asyncio"
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
     return uvicorn.Config(app, host=config.host, port=config.port, loop=loop, http="httptools",
                           lifespan="on", access_log=False, log_level="warning",
                           timeout_keep_alive=75, server_header=False)

@@ -33,6 +33,13 @@ def _parse_query(query_string: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def check_declared_length(req):
+    """Refuse a buffered body declared too large before reading a byte of it."""
+    declared = req.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BUFFERED_BODY:
+        raise RequestTooLarge()
+
+
 async def read_body(receive, limit=MAX_BUFFERED_BODY) -> bytes:
     chunks, size = [], 0
     async for chunk in body_chunks(receive):

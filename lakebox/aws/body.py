@@ -13,6 +13,7 @@ the event loop keeps receiving the next slice. Small bodies are hashed inline.
 import asyncio
 import base64
 import binascii
+import collections
 import hashlib
 import os
 import re
@@ -201,16 +202,19 @@ class HashingSink:
     """Writes the payload to a file and through its hashers, in slices.
 
     Work is split in lanes (MD5 | SHA256 | the file and the rest) that run in parallel
-    on worker threads, one slice at a time per lane so each hasher sees bytes in order.
-    While a slice is being hashed, the next one is gathered on the event loop.
+    on worker threads. Each lane takes its slices in order, one after the other; up to
+    DEPTH slices may wait in a lane, so the event loop keeps receiving while the slowest
+    lane (MD5) catches up, and memory stays bounded.
     """
+    DEPTH = 2
 
     def __init__(self, out, algorithms):
         self.hashers = {name: new_hasher(name) for name in algorithms}
         self.size = 0
         self.lanes = self._lanes(out)
         self.pending = bytearray()
-        self.inflight = None
+        self.tails = [None] * len(self.lanes)     # each lane's latest task
+        self.window = collections.deque()          # per slice: all lanes done with it
 
     def _lanes(self, out):
         rest = [hasher.update for name, hasher in self.hashers.items() if name not in ("MD5", "SHA256")]
@@ -232,7 +236,7 @@ class HashingSink:
             await self._hand_off()
 
     async def finish(self):
-        if self.inflight is None:
+        if self.tails[0] is None:
             # The body was small: hash it here, a thread hop would cost more than it saves.
             for lane in self.lanes:
                 lane(self.pending)
@@ -242,16 +246,30 @@ class HashingSink:
         await self.settle()
 
     async def settle(self):
-        """Wait for the slice in flight (also on errors: a thread may still be writing)."""
-        inflight, self.inflight = self.inflight, None
-        if inflight is not None:
-            await inflight
+        """Wait until no thread works on this body (also on errors: one may be writing)."""
+        window, self.window = self.window, collections.deque()
+        for results in await asyncio.gather(*window):
+            _raise_first(results)
 
     async def _hand_off(self):
-        await self.settle()
+        while len(self.window) >= self.DEPTH:
+            _raise_first(await self.window.popleft())
         piece, self.pending = self.pending, bytearray()
-        loop = asyncio.get_running_loop()
-        self.inflight = asyncio.gather(*(loop.run_in_executor(_POOL, lane, piece) for lane in self.lanes))
+        self.tails = [asyncio.ensure_future(_after(tail, lane, piece)) for tail, lane in zip(self.tails, self.lanes)]
+        self.window.append(asyncio.gather(*self.tails, return_exceptions=True))
+
+
+async def _after(previous, lane, piece):
+    """Run `lane` on `piece` in a worker thread once the lane's previous slice is done."""
+    if previous is not None:
+        await previous
+    await asyncio.get_running_loop().run_in_executor(_POOL, lane, piece)
+
+
+def _raise_first(results):
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
 
 
 def _lane(steps):

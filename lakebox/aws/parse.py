@@ -3,6 +3,7 @@
 Every reader is driven by the operation's input shape: names, locations, and types
 come from botocore's model, never from tables of our own.
 """
+import datetime
 import json
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qsl
@@ -10,7 +11,7 @@ from urllib.parse import parse_qsl
 import cbor2
 
 from lakebox.aws.errors import InvalidArgument, MalformedXML, SerializationError
-from lakebox.aws.shapes import b64decode, scalar_from_text, to_datetime
+from lakebox.aws.shapes import EPOCH, b64decode, scalar_from_text, to_datetime
 
 try:
     import orjson
@@ -44,11 +45,21 @@ def _read_json(shape, req, route) -> dict:
     return _convert_document(shape, document, route.spec.name)
 
 
+def _epoch_millis(decoder):
+    return EPOCH + datetime.timedelta(milliseconds=decoder.decode())
+
+
+# Tag 1 (epoch time) holds seconds in smithy-rpc-v2-cbor (cbor2's own reading), but
+# integer *milliseconds* in x-amz-cbor-1.1, as the AWS SDK for Java v2 writes it
+# (SdkCborGenerator; AwsCborProtocolFactory's UNIX_TIMESTAMP_MILLIS).
+_CBOR_OPTIONS = {"cbor": {"semantic_decoders": {1: _epoch_millis}}, "rpcv2cbor": {}}
+
+
 def _read_cbor(shape, req, route) -> dict:
     if not req.body:
         return {}
     try:
-        document = cbor2.loads(req.body)
+        document = cbor2.loads(req.body, **_CBOR_OPTIONS[route.wire])
     except Exception:   # cbor2 raises a range of errors for bad input
         raise SerializationError("Unable to parse the CBOR request body.") from None
     if not isinstance(document, dict):
@@ -317,9 +328,15 @@ def _xml_structure_members(members, element):
     children = {}
     for child in element:
         children.setdefault(_local(child.tag), []).append(child)
+    # A flattened list owns the elements named like its items, even where a (deprecated)
+    # scalar member has the same element name (S3's `Event` and `Events`).
+    owned = {m.member.serialization.get("name", m.serialization.get("name", n)) for n, m in members.items()
+             if m.type_name == "list" and m.serialization.get("flattened")}
     params = {}
     for name, member in members.items():
         wire = member.serialization.get("name", name)
+        if owned and member.type_name != "list" and wire in owned:
+            continue
         if member.serialization.get("xmlAttribute"):
             attr = next((v for k, v in element.attrib.items() if _local(k) == wire.rpartition(":")[2]), None)
             if attr is not None:

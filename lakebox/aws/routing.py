@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote
 
 from lakebox.aws import specs
-from lakebox.aws.errors import (InvalidAction, MethodNotAllowed, MissingAction, UnknownOperation,
-                                UnrecognizedClient)
+from lakebox.aws.errors import InvalidAction, MethodNotAllowed, MissingAction, UnknownOperation
 
 CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")
 CBOR_PATH = re.compile(r"^/service/([^/]+)/operation/([^/?]+)$")
@@ -41,7 +40,7 @@ def route(req) -> Route:
     if spec is None and ("Action" in _form(req) or req.query_dict().get("Action")):
         spec = _by_action(req)
     if spec is None or spec.name == "s3":
-        return _rest_route(specs.spec_for("s3"), _s3_request_path(req), req, access_key, region)
+        return _rest_route(specs.spec_for("s3"), s3_request_path(req), req, access_key, region)
     if spec.protocol == "query":
         return _query_route(spec, req, access_key, region)
     if spec.protocol in ("json",):
@@ -101,7 +100,7 @@ def _query_route(spec, req, access_key, region) -> Route:
     return Route(spec, op, {}, "query", region, access_key)
 
 
-def _s3_request_path(req) -> str:
+def s3_request_path(req) -> str:
     """The path as if the request were path-style: a bucket in the Host moves into it."""
     host = req.headers.get("host", "")
     match = VIRTUAL_HOST.match(host)
@@ -113,7 +112,7 @@ def _s3_request_path(req) -> str:
 def _rest_route(spec, raw_path, req, access_key, region) -> Route:
     query = req.query_dict()
     wanted = query.get("x-id")
-    best, best_score, best_labels, method_seen = None, -1, None, False
+    best, best_score, best_labels, method_seen = None, (-1,), None, False
     for rest in _rest_table(spec.name):
         labels = rest.match_path(raw_path)
         if labels is None:
@@ -126,6 +125,11 @@ def _rest_route(spec, raw_path, req, access_key, region) -> Route:
             continue
         if wanted and rest.name == wanted:
             score += 1000
+        # Ties (same method, path and required parts, e.g. S3 ListBuckets and
+        # ListDirectoryBuckets) go to the operation that knows more of the optional query
+        # parameters sent, then to the current operation over its deprecated twin
+        # (GetBucketLifecycle and GetBucketLifecycleConfiguration are one wire binding).
+        score = (score, sum(1 for key in query if key in rest.optional_query), not rest.deprecated)
         if score > best_score:
             best, best_score, best_labels = rest, score, labels
     if best is None:
@@ -150,6 +154,8 @@ class RestOperation:
             if key != "x-id":
                 self.fixed_query[key] = value or None
         self.required_query, self.required_headers = _required_locations(op)
+        self.optional_query = _query_names(op)
+        self.deprecated = bool(op.deprecated)
 
     def match_path(self, raw_path):
         match = self.path_regex.match(raw_path)
@@ -192,6 +198,14 @@ def _required_locations(op):
         elif location == "header":
             headers.append(wire_name.lower())
     return query, headers
+
+
+def _query_names(op):
+    shape = op.input_shape
+    if shape is None:
+        return frozenset()
+    return frozenset(member.serialization.get("name", name) for name, member in shape.members.items()
+                     if member.serialization.get("location") == "querystring")
 
 
 _REST_TABLES = {}

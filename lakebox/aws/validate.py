@@ -10,8 +10,10 @@ The wording is the one AWS's request validator produces, e.g.::
     1 validation error detected: Value 'a' at 'roleSessionName' failed to satisfy
     constraint: Member must have length greater than or equal to 2
 
-What was checked against real AWS answers (quoted in issues and logs; see the report
-in the commit that added this file for addresses):
+What was checked against real AWS answers quoted in public issues, tests and logs
+(e.g. github.com/a8m/kinesis-producer/pull/18, github.com/awslabs/kinesis-aggregation/
+issues/30, github.com/mhart/kinesalite test/putRecords.js and test/createStream.js,
+whose exact strings were recorded against Kinesis):
 
 * `N validation error(s) detected: ` then the parts joined by `; `; no cap on N.
 * Part: `Value '<v>' at '<path>' failed to satisfy constraint: <constraint>`;
@@ -39,8 +41,10 @@ in the commit that added this file for addresses):
   `streamName`, DynamoDB `writeCapacityUnits` before `readCapacityUnits`, Kinesis
   `pattern` before `min length` but DynamoDB `min length` before `pattern`, EventBridge
   map keys printed as `{de onde?=..., Quem foi?=..., o que?=...}`), which the model's
-  member order does not. Messages are collected depth-first: a member's own broken
-  constraints, then the members nested in its value. List elements go in index order.
+  member order does not. Ties within a bucket follow insertion order, taken as
+  alphabetical for members (Kinesis `shardCount`/`streamName` share one). Messages are
+  collected depth-first: a member's own broken constraints, then the members nested
+  in its value. List elements go in index order.
 
 Speed: the checks are compiled once per operation into closures (cached per operation
 model, sharing per-shape nodes within a service), and a valid request only runs fast
@@ -49,24 +53,22 @@ boolean predicates; the message-building path runs only when something failed.
 Java regular expressions in the models are translated to Python `re` (`\\p{..}`
 classes, `\\Q..\\E`, nested classes, `.` excluding line terminators, inline flags);
 they are matched with full-match semantics, as Java's `Matcher.matches()`. A pattern
-that cannot be translated or compiled is skipped, never fatal.
+that cannot be translated or compiled is skipped, never fatal (in botocore 1.43.11
+only autoscaling-plans' `[\\p{Print}&&[^|:/]]+`, a class intersection).
 
 S3 does not use this wording at all (it answers with its own error codes later), so
 `validate` is a no-op for `s3`.
 """
 from __future__ import annotations
 
-import datetime
 import math
-import re
 import sys
 import threading
-import unicodedata
-import warnings
 import weakref
-from decimal import Decimal
 
 from lakebox.aws.errors import ValidationError
+from lakebox.aws.javaregex import _pattern_matcher
+from lakebox.aws.javatext import _java_order, _lower_first, _format, _number_text
 
 __all__ = ["validate", "validation_messages"]
 
@@ -160,528 +162,6 @@ def _build_plan(operation_model):
 
 
 # ---------------------------------------------------------------------------------
-# Java collection order
-
-def _java_string_hash(text: str) -> int:
-    """`java.lang.String.hashCode()` (over UTF-16 code units), as an unsigned int."""
-    h = 0
-    for ch in text:
-        code = ord(ch)
-        if code > 0xFFFF:
-            code -= 0x10000
-            h = (31 * h + (0xD800 | (code >> 10))) & 0xFFFFFFFF
-            code = 0xDC00 | (code & 0x3FF)
-        h = (31 * h + code) & 0xFFFFFFFF
-    return h
-
-
-def _java_order(keys: list) -> list:
-    """`keys` (in insertion order) in the iteration order of a `java.util.HashMap`
-    (or `HashSet`) holding them: by bucket, insertion order within a bucket. The table
-    starts at 16 buckets and doubles whenever it is more than three quarters full."""
-    if len(keys) < 2:
-        return list(keys)
-    capacity = 16
-    while len(keys) > capacity * 3 // 4:
-        capacity *= 2
-    mask = capacity - 1
-
-    def bucket(key):
-        h = _java_string_hash(str(key))
-        return (h ^ (h >> 16)) & mask
-
-    return sorted(keys, key=bucket)
-
-
-# ---------------------------------------------------------------------------------
-# value printing (only on the error path)
-
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _lower_first(name: str) -> str:
-    return name[:1].lower() + name[1:]
-
-
-def _java_double(x: float) -> str:
-    """`java.lang.Double.toString`."""
-    if x != x:
-        return "NaN"
-    if math.isinf(x):
-        return "Infinity" if x > 0 else "-Infinity"
-    if x == 0:
-        return "-0.0" if math.copysign(1.0, x) < 0 else "0.0"
-    if 1e-3 <= abs(x) < 1e7:
-        text = repr(x)
-        return text if "." in text else text + ".0"
-    sign, digit_tuple, exponent = Decimal(repr(x)).as_tuple()
-    exp10 = exponent + len(digit_tuple) - 1
-    digits = "".join(map(str, digit_tuple)).rstrip("0") or "0"
-    mantissa = digits[0] + "." + (digits[1:] or "0")
-    return ("-" if sign else "") + mantissa + "E" + str(exp10)
-
-
-def _java_date(value: datetime.datetime) -> str:
-    """`java.util.Date.toString()` in UTC: `Thu Jan 01 00:00:00 UTC 1970`."""
-    if value.tzinfo is not None:
-        value = value.astimezone(datetime.timezone.utc)
-    return (f"{_DAYS[value.weekday()]} {_MONTHS[value.month - 1]} {value.day:02d} "
-            f"{value.hour:02d}:{value.minute:02d}:{value.second:02d} UTC {value.year}")
-
-
-def _format(shape, value) -> str:
-    """Print `value` the way AWS's (Java) validator prints it in a message."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, _BYTES_TYPES):
-        size = value.nbytes if isinstance(value, memoryview) else len(value)
-        return f"java.nio.HeapByteBuffer[pos=0 lim={size} cap={size}]"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _java_double(value)
-    if isinstance(value, datetime.datetime):
-        return _java_date(value)
-    type_name = getattr(shape, "type_name", None)
-    if isinstance(value, (list, tuple)):
-        member = shape.member if type_name == "list" else None
-        return "[" + ", ".join(_format(member, item) for item in value) + "]"
-    if isinstance(value, dict):
-        if type_name == "structure" and not shape.metadata.get("document"):
-            inner = ", ".join(f"{_lower_first(name)}={_format(member, value.get(name))}"
-                              for name, member in shape.members.items())
-            return f"{shape.name}({inner})"
-        value_shape = shape.value if type_name == "map" else None
-        return "{" + ", ".join(f"{key}={_format(value_shape, value[key])}"
-                               for key in _java_order(list(value))) + "}"
-    return str(value)
-
-
-def _number_text(x) -> str:
-    if isinstance(x, float):
-        return str(int(x)) if x.is_integer() and abs(x) < 1e15 else _java_double(x)
-    return str(x)
-
-
-# ---------------------------------------------------------------------------------
-# Java regex -> Python re
-
-class _Unsupported(Exception):
-    pass
-
-
-_pattern_cache: dict = {}
-_JAVA_DOT = "[^\\n\\r\\x85\\u2028\\u2029]"
-_LINE_TERMINATORS = "\\n\\r\\x85\\u2028\\u2029"
-_INLINE_FLAGS = re.compile(r"\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?\)")
-_SET_ESCAPES = frozenset("dDwWsSpPhHvV")
-_MAX_CODE = 0x10FFFF
-
-
-def _pattern_matcher(java_pattern: str):
-    """A full-match callable for a Java pattern, or None when it can't be used."""
-    matcher = _pattern_cache.get(java_pattern, _NOTHING)
-    if matcher is _NOTHING:
-        matcher = None
-        try:
-            python_pattern = _translate(java_pattern)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                matcher = re.compile(python_pattern, re.ASCII).fullmatch
-        except (_Unsupported, re.error, ValueError, OverflowError, RecursionError,
-                IndexError):
-            matcher = None
-        _pattern_cache[java_pattern] = matcher
-    return matcher
-
-
-def _char_escape(code: int) -> str:
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    return f"\\U{code:08x}"
-
-
-def _ranges_text(ranges) -> str:
-    parts = []
-    for start, end in ranges:
-        if start == end:
-            parts.append(_char_escape(start))
-        else:
-            parts.append(_char_escape(start) + "-" + _char_escape(end))
-    return "".join(parts)
-
-
-def _complement(ranges):
-    out = []
-    nxt = 0
-    for start, end in sorted(ranges):
-        if start > nxt:
-            out.append((nxt, start - 1))
-        nxt = max(nxt, end + 1)
-    if nxt <= _MAX_CODE:
-        out.append((nxt, _MAX_CODE))
-    return out
-
-
-def _merge(ranges):
-    out = []
-    for start, end in sorted(ranges):
-        if out and start <= out[-1][1] + 1:
-            if end > out[-1][1]:
-                out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
-    return out
-
-
-_category_ranges: dict | None = None
-_category_lock = threading.Lock()
-
-
-def _categories() -> dict:
-    """General category -> code point ranges, from `unicodedata` (built once)."""
-    global _category_ranges
-    if _category_ranges is None:
-        with _category_lock:
-            if _category_ranges is None:
-                table: dict = {}
-                category = unicodedata.category
-                current = None
-                start = 0
-                for code in range(_MAX_CODE + 1):
-                    cat = category(chr(code))
-                    if cat != current:
-                        if current is not None:
-                            table.setdefault(current, []).append((start, code - 1))
-                        current, start = cat, code
-                table.setdefault(current, []).append((start, _MAX_CODE))
-                for major in "LMNPSZC":
-                    table[major] = _merge(r for sub, rs in list(table.items())
-                                          if len(sub) == 2 and sub[0] == major for r in rs)
-                _category_ranges = table
-    return _category_ranges
-
-
-def _ascii_ranges(chars: str):
-    return _merge((ord(c), ord(c)) for c in chars)
-
-
-_PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-_POSIX = {
-    "Lower": [(0x61, 0x7A)],
-    "Upper": [(0x41, 0x5A)],
-    "ASCII": [(0x00, 0x7F)],
-    "Alpha": [(0x41, 0x5A), (0x61, 0x7A)],
-    "Digit": [(0x30, 0x39)],
-    "Alnum": [(0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A)],
-    "Punct": _ascii_ranges(_PUNCT),
-    "Graph": [(0x21, 0x7E)],
-    "Print": [(0x20, 0x7E)],
-    "Blank": [(0x09, 0x09), (0x20, 0x20)],
-    "Cntrl": [(0x00, 0x1F), (0x7F, 0x7F)],
-    "XDigit": [(0x30, 0x39), (0x41, 0x46), (0x61, 0x66)],
-    "Space": [(0x09, 0x0D), (0x20, 0x20)],
-    "all": [(0, _MAX_CODE)],
-    "L1": [(0x00, 0xFF)],
-}
-_WHITE_SPACE = [(0x09, 0x0D), (0x20, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0x1680, 0x1680),
-                (0x2000, 0x200A), (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F),
-                (0x3000, 0x3000)]
-_HORIZONTAL = [(0x09, 0x09), (0x20, 0x20), (0xA0, 0xA0), (0x1680, 0x1680), (0x180E, 0x180E),
-               (0x2000, 0x200A), (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000)]
-_VERTICAL = [(0x0A, 0x0D), (0x85, 0x85), (0x2028, 0x2029)]
-
-
-def _property_ranges(name: str):
-    """Ranges of a Java `\\p{name}` class; raises `_Unsupported` when unknown."""
-    if name in _POSIX:
-        return _POSIX[name]
-    for prefix in ("Is", "gc=", "general_category="):
-        if name.startswith(prefix) and len(name) > len(prefix):
-            stripped = name[len(prefix):]
-            break
-    else:
-        stripped = name
-    cats = None
-    if len(stripped) in (1, 2) and stripped[0] in "LMNPSZC":
-        cats = _categories()
-        if stripped in cats:
-            return cats[stripped]
-        if stripped == "LC":
-            return _merge(cats.get("Lu", []) + cats.get("Ll", []) + cats.get("Lt", []))
-        if stripped == "LD":
-            return _merge(cats["L"] + cats.get("Nd", []))
-    binary = stripped.lower().replace("_", "")
-    if binary in ("alphabetic",):
-        # Unicode Alphabetic is L + Nl + Other_Alphabetic; Python has no
-        # Other_Alphabetic table, spacing marks (Mc) stand in for most of it.
-        cats = _categories()
-        return _merge(cats["L"] + cats.get("Nl", []) + cats.get("Mc", []))
-    if binary == "letter":
-        return _categories()["L"]
-    if binary in ("digit",):
-        return _categories().get("Nd", [])
-    if binary in ("whitespace",):
-        return _WHITE_SPACE
-    if binary in ("uppercase",):
-        return _categories().get("Lu", [])
-    if binary in ("lowercase",):
-        return _categories().get("Ll", [])
-    if binary in ("punctuation",):
-        return _categories()["P"]
-    if binary in ("control",):
-        return _categories().get("Cc", [])
-    raise _Unsupported(name)
-
-
-_QUANTIFIER = re.compile(r"(?:[*+?]|\{\d+(?:,\d*)?\})[?+]?")
-_GROUP_OPENER = re.compile(
-    r"\((?!\?)|\(\?(?:[:=!>]|<=|<!|<([A-Za-z][A-Za-z0-9]*)>|([a-zA-Z]*)(?:-([a-zA-Z]*))?:)")
-
-
-def _translate(java: str) -> str:
-    """Java regex source -> Python `re` source (compiled with `re.ASCII`, which gives
-    `\\w`, `\\d`, `\\s`, `\\b` and case folding Java's ASCII-only defaults)."""
-    out: list[str] = []
-    i, n = 0, len(java)
-    groups: list[list[int]] = []      # per open group: [start in out, scoped flag groups]
-    top_level_closes = 0
-    atom_start = -1                   # where in `out` the last atom starts
-    after_quantifier = False
-    dotall = re.search(r"\(\?[a-zA-Z]*s", java) is not None
-    while i < n:
-        c = java[i]
-        quantifier = _QUANTIFIER.match(java, i) if c in "*+?{" else None
-        if quantifier:
-            if atom_start < 0:
-                raise _Unsupported("quantifier without an atom")
-            if after_quantifier or out[atom_start] in ("$", "^"):
-                # Java accepts `X{2}{0,3}` and `${1,128}`; Python wants a group.
-                out.insert(atom_start, "(?:")
-                out.append(")")
-            out.append(quantifier.group())
-            i = quantifier.end()
-            after_quantifier = True
-            continue
-        after_quantifier = False
-        if c == "\\":
-            text, i, _kind = _escape(java, i, in_class=False)
-            atom_start = len(out)
-            out.append(text)
-        elif c == "[":
-            text, i = _char_class(java, i)
-            atom_start = len(out)
-            out.append(text)
-        elif c == "." and not dotall:
-            atom_start = len(out)
-            out.append(_JAVA_DOT)
-            i += 1
-        elif c == "(":
-            flags = _INLINE_FLAGS.match(java, i)
-            if flags:
-                on = "".join(f for f in flags.group(1) if f in "imsx")
-                off = "".join(f for f in (flags.group(2) or "") if f in "imsx")
-                i = flags.end()
-                atom_start = -1
-                if not on and not off:
-                    continue
-                if not out and not off and not groups:
-                    out.append(f"(?{on})")
-                else:
-                    out.append(f"(?{on}-{off}:" if off else f"(?{on}:")
-                    if groups:
-                        groups[-1][1] += 1
-                    else:
-                        top_level_closes += 1
-                continue
-            groups.append([len(out), 0])
-            opener = _GROUP_OPENER.match(java, i)
-            if opener is None:
-                raise _Unsupported("unknown group construct")
-            text = opener.group()
-            if opener.group(1) is not None:                  # (?<name>
-                text = f"(?P<{opener.group(1)}>"
-            elif opener.group(2) is not None:                # (?flags-flags:
-                on = "".join(f for f in opener.group(2) if f in "imsx")
-                off = "".join(f for f in (opener.group(3) or "") if f in "imsx")
-                text = f"(?{on}-{off}:" if off else (f"(?{on}:" if on else "(?:")
-            out.append(text)
-            i = opener.end()
-            atom_start = -1
-        elif c == ")":
-            if groups:
-                group_start, closes = groups.pop()
-                out.append(")" * closes)
-                atom_start = group_start
-            else:
-                atom_start = -1
-            out.append(")")
-            i += 1
-        elif c == "|":
-            out.append(c)
-            atom_start = -1
-            i += 1
-        else:
-            atom_start = len(out)
-            out.append(re.escape(c) if c in "{}" else c)
-            i += 1
-    out.append(")" * top_level_closes)
-    return "".join(out)
-
-
-def _escape(java: str, i: int, in_class: bool):
-    """Translate the escape at `java[i]` (a backslash). Returns (text, next index,
-    kind) where kind is 'char' for one character, 'set' for a class of several."""
-    if i + 1 >= len(java):
-        raise _Unsupported("trailing backslash")
-    ch = java[i + 1]
-    j = i + 2
-    if ch in "pP":
-        if java[j:j + 1] == "{":
-            end = java.find("}", j)
-            if end < 0:
-                raise _Unsupported("unclosed \\p{")
-            name, j = java[j + 1:end], end + 1
-        else:
-            name, j = java[j:j + 1], j + 1
-        ranges = _property_ranges(name)
-        if in_class:
-            return _ranges_text(ranges if ch == "p" else _complement(ranges)), j, "set"
-        return ("[" if ch == "p" else "[^") + _ranges_text(ranges) + "]", j, "set"
-    if ch == "Q":
-        end = java.find("\\E", j)
-        literal = java[j:] if end < 0 else java[j:end]
-        j = len(java) if end < 0 else end + 2
-        if in_class:
-            return "".join(_class_literal(c) for c in literal), j, "set"
-        return re.escape(literal), j, "set"
-    if ch == "x" and java[j:j + 1] == "{":
-        end = java.find("}", j)
-        if end < 0:
-            raise _Unsupported("unclosed \\x{")
-        return _char_escape(int(java[j + 1:end], 16)), end + 1, "char"
-    if ch in "hHvV":
-        ranges = _HORIZONTAL if ch in "hH" else _VERTICAL
-        negate = ch in "HV"
-        if in_class:
-            return _ranges_text(_complement(ranges) if negate else ranges), j, "set"
-        return ("[^" if negate else "[") + _ranges_text(ranges) + "]", j, "set"
-    if ch == "R" and not in_class:
-        return "(?:\\r\\n|[\\n\\x0b\\x0c\\r\\x85\\u2028\\u2029])", j, "set"
-    if ch == "z" and not in_class:
-        return "\\Z", j, "set"
-    if ch == "Z" and not in_class:
-        return f"(?=(?:\\r\\n|[{_LINE_TERMINATORS}])?\\Z)", j, "set"
-    if ch == "e":
-        return "\\x1b", j, "char"
-    if ch == "c":
-        if j >= len(java):
-            raise _Unsupported("\\c at end")
-        return _char_escape(ord(java[j]) ^ 64), j + 1, "char"
-    if ch == "0":
-        digits = ""
-        while j < len(java) and len(digits) < 3 and java[j] in "01234567":
-            if len(digits) == 2 and digits[0] > "3":
-                break
-            digits += java[j]
-            j += 1
-        if not digits:
-            raise _Unsupported("\\0 without digits")
-        return _char_escape(int(digits, 8)), j, "char"
-    if ch == "k" and java[j:j + 1] == "<":
-        end = java.find(">", j)
-        if end < 0:
-            raise _Unsupported("unclosed \\k<")
-        return f"(?P={java[j + 1:end]})", end + 1, "set"
-    if ch in "GXbB" and in_class:
-        raise _Unsupported(f"\\{ch} in class")
-    if ch in "GX":
-        raise _Unsupported(f"\\{ch}")
-    if ch == "u":
-        code = int(java[j:j + 4], 16)
-        j += 4
-        if 0xD800 <= code <= 0xDBFF and java.startswith("\\u", j):
-            low = int(java[j + 2:j + 6], 16)
-            if 0xDC00 <= low <= 0xDFFF:
-                # Java reads an escaped surrogate pair as one supplementary character
-                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                j += 6
-        return _char_escape(code), j, "char"
-    if ch in _SET_ESCAPES:
-        return "\\" + ch, j, "set"
-    return "\\" + ch, j, "char"
-
-
-def _class_literal(c: str) -> str:
-    if c in "\\]-[^&~|":
-        return "\\" + c
-    return c
-
-
-def _char_class(java: str, i: int):
-    parts, i, negated = _class_body(java, i)
-    return "[" + ("^" if negated else "") + "".join(text for text, _ in parts) + "]", i
-
-
-def _class_body(java: str, i: int):
-    """Parse a Java character class starting at `java[i] == '['`; nested classes
-    (Java's union) are flattened. Returns ([(text, kind)], next index, negated)."""
-    n = len(java)
-    i += 1
-    negated = False
-    if java[i:i + 1] == "^":
-        negated = True
-        i += 1
-    parts: list[tuple[str, str]] = []
-    first = True
-    while True:
-        if i >= n:
-            raise _Unsupported("unclosed character class")
-        c = java[i]
-        if c == "]" and not first:
-            return parts, i + 1, negated
-        if c == "[":
-            sub, i, sub_negated = _class_body(java, i)
-            if sub_negated:
-                raise _Unsupported("negated nested class")
-            parts.extend((text, "set") for text, _ in sub)
-        elif c == "&" and java.startswith("&&", i):
-            raise _Unsupported("class intersection")
-        elif c == "\\":
-            text, i, kind = _escape(java, i, in_class=True)
-            parts.append((text, kind))
-        elif c == "-":
-            nxt = java[i + 1:i + 2]
-            is_range = (parts and parts[-1][1] == "char" and nxt not in ("]", "[", "")
-                        and not (nxt == "\\" and java[i + 2:i + 3] in _SET_ESCAPES | {"Q"})
-                        and not java.startswith("&&", i + 1))
-            if is_range:
-                if nxt == "\\":
-                    end_text, i, _kind = _escape(java, i + 1, in_class=True)
-                else:
-                    end_text, i = _class_literal(nxt), i + 2
-                start_text = parts.pop()[0]
-                parts.append((start_text + "-" + end_text, "range"))
-                first = False
-                continue
-            parts.append(("\\-", "char"))
-            i += 1
-        else:
-            parts.append((_class_literal(c), "char"))
-            i += 1
-        first = False
-
-
-# ---------------------------------------------------------------------------------
 # compiled nodes
 
 def _always_true(_value) -> bool:
@@ -749,21 +229,35 @@ class _Proxy(_Node):
         self.ok, self.failing, self.nested = ok, failing, nested
 
 
-def _length_descs(mn, mx) -> list[str]:
-    descs = []
-    if mx is not None:
-        descs.append(f"Member must have length less than or equal to {_number_text(mx)}")
-    if mn is not None:
-        descs.append(f"Member must have length greater than or equal to {_number_text(mn)}")
-    return descs
+class _Length:
+    """A `min`/`max` length constraint: its wording and its check on a size."""
+    __slots__ = ("lo", "hi", "too_long", "too_short", "descs")
+
+    def __init__(self, mn, mx):
+        self.lo = 0 if mn is None else mn
+        self.hi = _MAXLEN if mx is None else mx
+        self.too_long = (None if mx is None else
+                         f"Member must have length less than or equal to {_number_text(mx)}")
+        self.too_short = (None if mn is None else
+                          f"Member must have length greater than or equal to {_number_text(mn)}")
+        # bracket order, as AWS lists it: max before min
+        self.descs = [d for d in (self.too_long, self.too_short) if d is not None]
+
+    def failures(self, size: int, found: list) -> None:
+        if size > self.hi:
+            found.append(self.too_long)
+        elif size < self.lo:
+            found.append(self.too_short)
 
 
-def _value_descs(mn, mx) -> list[str]:
+def _value_descs(mn, mx, floating: bool) -> list[str]:
     descs = []
     if mx is not None:
-        descs.append(f"Member must have value less than or equal to {_number_text(mx)}")
+        descs.append("Member must have value less than or equal to "
+                     + _number_text(mx, floating))
     if mn is not None:
-        descs.append(f"Member must have value greater than or equal to {_number_text(mn)}")
+        descs.append("Member must have value greater than or equal to "
+                     + _number_text(mn, floating))
     return descs
 
 
@@ -864,20 +358,21 @@ class _Builder:
 
     def _string(self, shape):
         meta = shape.metadata
-        mn, mx = _bound(meta.get("min")), _bound(meta.get("max"))
+        length = _Length(_bound(meta.get("min")), _bound(meta.get("max")))
         pattern = meta.get("pattern") or None
         enum = list(shape.enum or ())
         node = _Node(shape)
-        node.descs = _length_descs(mn, mx)
+        node.descs = list(length.descs)
+        pattern_desc = enum_desc = None
         if pattern:
-            node.descs.append(f"Member must satisfy regular expression pattern: {pattern}")
+            pattern_desc = f"Member must satisfy regular expression pattern: {pattern}"
+            node.descs.append(pattern_desc)
         if enum:
-            node.descs.append(f"Member must satisfy enum value set: [{', '.join(enum)}]")
-        lo = 0 if mn is None else mn
-        hi = _MAXLEN if mx is None else mx
+            enum_desc = f"Member must satisfy enum value set: [{', '.join(enum)}]"
+            node.descs.append(enum_desc)
+        lo, hi = length.lo, length.hi
         matcher = _pattern_matcher(pattern) if pattern else None
         enum_set = frozenset(enum) if enum else None
-        length_checked = mn is not None or mx is not None
 
         if matcher is None and enum_set is None:
             def ok(v):
@@ -897,16 +392,11 @@ class _Builder:
             if not isinstance(v, str):
                 return []
             found = []
-            if length_checked:
-                size = len(v)
-                if mx is not None and size > mx:
-                    found.append(f"Member must have length less than or equal to {_number_text(mx)}")
-                if mn is not None and size < mn:
-                    found.append(f"Member must have length greater than or equal to {_number_text(mn)}")
+            length.failures(len(v), found)
             if matcher is not None and matcher(v) is None:
-                found.append(f"Member must satisfy regular expression pattern: {pattern}")
+                found.append(pattern_desc)
             if enum_set is not None and v not in enum_set:
-                found.append(f"Member must satisfy enum value set: [{', '.join(enum)}]")
+                found.append(enum_desc)
             return found
 
         node.ok, node.failing = ok, failing
@@ -914,13 +404,10 @@ class _Builder:
 
     def _blob(self, shape):
         meta = shape.metadata
-        mn, mx = _bound(meta.get("min")), _bound(meta.get("max"))
-        if mn is None and mx is None:
-            return None
+        length = _Length(_bound(meta.get("min")), _bound(meta.get("max")))
         node = _Node(shape)
-        node.descs = _length_descs(mn, mx)
-        lo = 0 if mn is None else mn
-        hi = _MAXLEN if mx is None else mx
+        node.descs = list(length.descs)
+        lo, hi = length.lo, length.hi
 
         def ok(v):
             t = type(v)
@@ -938,10 +425,7 @@ class _Builder:
             else:
                 return []
             found = []
-            if mx is not None and size > mx:
-                found.append(f"Member must have length less than or equal to {_number_text(mx)}")
-            if mn is not None and size < mn:
-                found.append(f"Member must have length greater than or equal to {_number_text(mn)}")
+            length.failures(size, found)
             return found
 
         node.ok, node.failing = ok, failing
@@ -953,7 +437,10 @@ class _Builder:
         if mn is None and mx is None:
             return None
         node = _Node(shape)
-        node.descs = _value_descs(mn, mx)
+        floating = shape.type_name in ("float", "double")
+        node.descs = _value_descs(mn, mx, floating)
+        too_big, too_small = (node.descs[0] if mx is not None else None,
+                              node.descs[-1] if mn is not None else None)
         lo = -math.inf if mn is None else mn
         hi = math.inf if mx is None else mx
 
@@ -964,13 +451,13 @@ class _Builder:
             return True
 
         def failing(v):
-            if isinstance(v, bool) or not isinstance(v, (int, float, Decimal)):
+            if type(v) not in (int, float):
                 return []
             found = []
-            if mx is not None and v > mx:
-                found.append(f"Member must have value less than or equal to {_number_text(mx)}")
-            if mn is not None and v < mn:
-                found.append(f"Member must have value greater than or equal to {_number_text(mn)}")
+            if v > hi:
+                found.append(too_big)
+            if v < lo:
+                found.append(too_small)
             return found
 
         node.ok, node.failing = ok, failing
@@ -1030,19 +517,17 @@ class _Builder:
 
     def _list(self, shape):
         meta = shape.metadata
-        mn, mx = _bound(meta.get("min")), _bound(meta.get("max"))
+        length = _Length(_bound(meta.get("min")), _bound(meta.get("max")))
         element = self.node(shape.member)
         node = _Node(shape)
-        node.descs = _length_descs(mn, mx)
-        lo = 0 if mn is None else mn
-        hi = _MAXLEN if mx is None else mx
-        # A scalar-like element (string, number, list, ...) is summarised at the list.
-        element_descs = element.descs if element is not None else []
-        if element_descs:
-            bracket = "Member must satisfy constraint: [" + ", ".join(element_descs) + "]"
+        node.descs = list(length.descs)
+        lo, hi = length.lo, length.hi
+        # Elements with constraints of their own (strings, numbers, lists, ...) are
+        # summarised once, at the list, listing every constraint of the element shape.
+        bracket = None
+        if element is not None and element.descs:
+            bracket = "Member must satisfy constraint: [" + ", ".join(element.descs) + "]"
             node.descs.append(bracket)
-        else:
-            bracket = None
         element_ok = element.ok if element is not None else None
         element_failing = element.failing if element is not None else None
         element_nested = element.nested if element is not None else None
@@ -1060,11 +545,7 @@ class _Builder:
             if not isinstance(v, list):
                 return []
             found = []
-            size = len(v)
-            if mx is not None and size > mx:
-                found.append(f"Member must have length less than or equal to {_number_text(mx)}")
-            if mn is not None and size < mn:
-                found.append(f"Member must have length greater than or equal to {_number_text(mn)}")
+            length.failures(len(v), found)
             if bracket is not None and any(item is not None and element_failing(item)
                                            for item in v):
                 found.append(bracket)
@@ -1083,19 +564,20 @@ class _Builder:
 
     def _map(self, shape):
         meta = shape.metadata
-        mn, mx = _bound(meta.get("min")), _bound(meta.get("max"))
+        length = _Length(_bound(meta.get("min")), _bound(meta.get("max")))
         key = self.node(shape.key)
         value = self.node(shape.value)
         node = _Node(shape)
-        node.descs = _length_descs(mn, mx)
-        lo = 0 if mn is None else mn
-        hi = _MAXLEN if mx is None else mx
+        node.descs = list(length.descs)
+        lo, hi = length.lo, length.hi
         key_bracket = value_bracket = None
         if key is not None and key.descs:
             key_bracket = "Map keys must satisfy constraint: [" + ", ".join(key.descs) + "]"
+            node.descs.append(key_bracket)
         if value is not None and value.descs:
             value_bracket = ("Map value must satisfy constraint: ["
                              + ", ".join(value.descs) + "]")
+            node.descs.append(value_bracket)
         key_ok = key.ok if key is not None else None
         value_ok = value.ok if value is not None else None
         key_failing = key.failing if key is not None else None
@@ -1117,11 +599,7 @@ class _Builder:
             if not isinstance(v, dict):
                 return []
             found = []
-            size = len(v)
-            if mx is not None and size > mx:
-                found.append(f"Member must have length less than or equal to {_number_text(mx)}")
-            if mn is not None and size < mn:
-                found.append(f"Member must have length greater than or equal to {_number_text(mn)}")
+            length.failures(len(v), found)
             if key_bracket is not None and any(key_failing(k) for k in v):
                 found.append(key_bracket)
             if value_bracket is not None and any(item is not None and value_failing(item)

@@ -90,3 +90,13 @@ def test_clock_moves_and_comes_back(lakebox_server):
 def test_clock_refuses_a_non_number(lakebox_server):
     status, _, _ = send(lakebox_server, "/_lakebox/clock", body=b'{"advance": "soon"}')
     assert status == 400
+
+
+def test_oversized_body_is_refused_before_it_is_read(lakebox_server):
+    import socket
+    host, port = lakebox_server.endpoint.rsplit("/", 1)[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: Kinesis_20131202.ListStreams\r\n"
+                     b"Content-Type: application/x-amz-json-1.1\r\nContent-Length: 100000000\r\n\r\n{")
+        head = sock.recv(4096)
+    assert head.startswith(b"HTTP/1.1 413")

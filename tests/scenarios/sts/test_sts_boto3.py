@@ -2,7 +2,6 @@
 import base64
 import json
 
-import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
