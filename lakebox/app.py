@@ -36,7 +36,8 @@ async def handle(state, req, receive) -> serialize.Response:
         if presign.is_presigned(req.query_dict()):
             presign.check_query_auth(req.query_dict(), state.clock.now())
         if _streams_input(route):
-            req.body = await body.spool(asgi.body_chunks(receive), req.headers, state.blobs)
+            chunks = _already_read(req.body) if req.body else asgi.body_chunks(receive)
+            req.body = await body.spool(chunks, req.headers, state.blobs)
         elif not req.body:
             asgi.check_declared_length(req)
             req.body = await asgi.read_body(receive)
@@ -60,6 +61,11 @@ async def handle(state, req, receive) -> serialize.Response:
 def _body_needed_to_route(req) -> bool:
     """Only the query protocol names its operation inside the body."""
     return req.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
+
+
+async def _already_read(data: bytes):
+    """A body read to find the operation (a form-encoded upload) streams from memory."""
+    yield data
 
 
 def _streams_input(route) -> bool:

@@ -1,4 +1,5 @@
 """Run the app under uvicorn (httptools parser, uvloop when present)."""
+import gc
 import importlib.util
 import logging
 import sys
@@ -12,7 +13,9 @@ from lakebox.state import AppState
 
 def build(config):
     state = AppState(config)
-    return state, make_app(state)
+    app = make_app(state)
+    gc.freeze()     # models and tables loaded at start never become garbage: stop re-scanning them
+    return state, app
 
 
 def serve(config):
@@ -28,5 +31,5 @@ def serve(config):
 def uvicorn_config(app, config):
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
     return uvicorn.Config(app, host=config.host, port=config.port, loop=loop, http="httptools",
-                          lifespan="on", access_log=False, log_level="warning",
+                          lifespan="on", access_log=False, log_level="warning", proxy_headers=False,
                           timeout_keep_alive=75, server_header=False)

@@ -1,4 +1,6 @@
 """ASGI plumbing: read a request's head and body, send a response (streamed if large)."""
+from urllib.parse import unquote, unquote_plus
+
 from lakebox.aws.body import FileRange
 from lakebox.aws.context import HttpRequest
 from lakebox.aws.errors import RequestTooLarge
@@ -10,7 +12,7 @@ FILE_CHUNK = 1024 * 1024
 def request_head(scope) -> HttpRequest:
     headers = {}
     for raw_name, raw_value in scope["headers"]:
-        name = raw_name.decode("latin-1").lower()
+        name = raw_name.decode("latin-1")        # uvicorn hands names over lower-cased
         value = raw_value.decode("latin-1")
         headers[name] = f"{headers[name]},{value}" if name in headers else value
     raw_path = scope.get("raw_path")
@@ -22,7 +24,8 @@ def request_head(scope) -> HttpRequest:
 
 
 def _parse_query(query_string: str) -> list[tuple[str, str]]:
-    from urllib.parse import unquote_plus, unquote
+    if not query_string:
+        return []
     pairs = []
     for part in query_string.split("&"):
         if not part:
@@ -41,6 +44,18 @@ def check_declared_length(req):
 
 
 async def read_body(receive, limit=MAX_BUFFERED_BODY) -> bytes:
+    first = await receive()
+    if first["type"] == "http.disconnect":
+        return b""
+    body = first.get("body", b"")
+    if not first.get("more_body"):            # the usual case: the whole body in one message
+        if len(body) > limit:
+            raise RequestTooLarge()
+        return body
+    return body + await _read_rest(receive, limit - len(body))
+
+
+async def _read_rest(receive, limit) -> bytes:
     chunks, size = [], 0
     async for chunk in body_chunks(receive):
         size += len(chunk)

@@ -39,7 +39,7 @@ STREAMING_SHA256_VALUES = (
 )
 HEX_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 
-SLICE = 1 << 20                 # bytes hashed per worker-thread call
+SLICE = 1 << 20                 # bytes handed to the worker threads at a time
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lakebox-spool")
 
 
@@ -113,7 +113,7 @@ async def spool(chunks, headers: dict, blobs) -> SpooledBody:
     path = blobs.temp_path()
     try:
         with open(path, "wb") as out:
-            sink = HashingSink(out, plan.algorithms())
+            sink = HashingSink(out.write, plan.algorithms())
             trailers = await _receive(chunks, plan, sink)
         body = SpooledBody(path=path, size=sink.size, md5_hex=sink.hexdigest("MD5"))
         plan.verify(sink, trailers)
@@ -208,17 +208,18 @@ class HashingSink:
     """
     DEPTH = 2
 
-    def __init__(self, out, algorithms):
+    def __init__(self, write, algorithms):
         self.hashers = {name: new_hasher(name) for name in algorithms}
         self.size = 0
-        self.lanes = self._lanes(out)
-        self.pending = bytearray()
+        self.lanes = self._lanes(write)
+        self.pending = []                          # pieces not yet handed to the lanes
+        self.pending_size = 0
         self.tails = [None] * len(self.lanes)     # each lane's latest task
         self.window = collections.deque()          # per slice: all lanes done with it
 
-    def _lanes(self, out):
+    def _lanes(self, write):
         rest = [hasher.update for name, hasher in self.hashers.items() if name not in ("MD5", "SHA256")]
-        lanes = [[out.write] + rest, [self.hashers["MD5"].update]]
+        lanes = [[write] + rest, [self.hashers["MD5"].update]]
         if "SHA256" in self.hashers:
             lanes.append([self.hashers["SHA256"].update])
         return [_lane(steps) for steps in lanes]
@@ -230,9 +231,11 @@ class HashingSink:
         return base64.b64encode(self.hashers[name].digest()).decode()
 
     async def add(self, data):
+        """Take a piece of the body; it is kept as it is (no copy) until hashed."""
         self.size += len(data)
-        self.pending += data
-        if len(self.pending) >= SLICE:
+        self.pending.append(data)
+        self.pending_size += len(data)
+        if self.pending_size >= SLICE:
             await self._hand_off()
 
     async def finish(self):
@@ -240,7 +243,7 @@ class HashingSink:
             # The body was small: hash it here, a thread hop would cost more than it saves.
             for lane in self.lanes:
                 lane(self.pending)
-            self.pending = bytearray()
+            self.pending = []
         elif self.pending:
             await self._hand_off()
         await self.settle()
@@ -254,16 +257,16 @@ class HashingSink:
     async def _hand_off(self):
         while len(self.window) >= self.DEPTH:
             _raise_first(await self.window.popleft())
-        piece, self.pending = self.pending, bytearray()
-        self.tails = [asyncio.ensure_future(_after(tail, lane, piece)) for tail, lane in zip(self.tails, self.lanes)]
+        pieces, self.pending, self.pending_size = self.pending, [], 0
+        self.tails = [asyncio.ensure_future(_after(tail, lane, pieces)) for tail, lane in zip(self.tails, self.lanes)]
         self.window.append(asyncio.gather(*self.tails, return_exceptions=True))
 
 
-async def _after(previous, lane, piece):
-    """Run `lane` on `piece` in a worker thread once the lane's previous slice is done."""
+async def _after(previous, lane, pieces):
+    """Run `lane` on a slice in a worker thread once the lane's previous slice is done."""
     if previous is not None:
         await previous
-    await asyncio.get_running_loop().run_in_executor(_POOL, lane, piece)
+    await asyncio.get_running_loop().run_in_executor(_POOL, lane, pieces)
 
 
 def _raise_first(results):
@@ -273,9 +276,10 @@ def _raise_first(results):
 
 
 def _lane(steps):
-    def run(piece):
-        for step in steps:
-            step(piece)
+    def run(pieces):
+        for piece in pieces:
+            for step in steps:       # every step while the piece is still in the CPU cache
+                step(piece)
     return run
 
 

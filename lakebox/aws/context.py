@@ -1,7 +1,8 @@
 """What an action knows about its request: the HTTP request, the caller, the time."""
-import uuid
 from dataclasses import dataclass, field
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
+
+from lakebox.aws.errors import new_request_id
 
 
 @dataclass
@@ -20,6 +21,17 @@ class HttpRequest:
     def query_dict(self) -> dict[str, str]:
         return dict(self.query)
 
+    def form(self) -> dict[str, str]:
+        """Fields of a form-encoded body (the query protocol), parsed once."""
+        cached = self.__dict__.get("_form")
+        if cached is None:
+            cached = {}
+            if self.method == "POST" and isinstance(self.body, (bytes, bytearray)) and \
+                    self.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+                cached = dict(parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True))
+            self.__dict__["_form"] = cached
+        return cached
+
 
 @dataclass
 class RequestContext:
@@ -32,7 +44,7 @@ class RequestContext:
     now: float
     state: object
     request: HttpRequest
-    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    request_id: str = field(default_factory=new_request_id)
     session: dict | None = None         # the STS session behind the access key, if any
 
     @property

@@ -1,7 +1,8 @@
 """The `application/vnd.amazon.eventstream` framing, for streamed responses.
 
 A message is: total length, headers length, prelude CRC32, headers, payload, message
-CRC32 (all big-endian). Header values here are always strings (type 7).
+CRC32 (all big-endian). Header values here are always strings (type 7), event
+headers included.
 """
 import json
 import struct
@@ -34,22 +35,72 @@ def exception(code: str, message: str) -> bytes:
                            ":content-type": "application/json"}, payload)
 
 
-async def json_event_stream(stream_shape, initial: dict, events, to_json):
-    """Frames for a JSON-protocol event stream: the initial response, then each event.
+async def event_stream(stream_shape, events, encode, content_type, initial=None):
+    """Frames of an event stream: `initial` (the initial-response payload, for the RPC
+    protocols; None for the REST ones), then one message per event.
 
     `events` yields dicts `{EventName: members}` (sync or async iterator); an event whose
     name is an exception shape of the stream is sent as an exception message.
+    `encode(shape, value) -> bytes` writes a payload in the protocol's document format.
     """
-    yield event("initial-response", json.dumps(initial).encode())
+    if initial is not None:
+        yield event("initial-response", initial, content_type)
     async for item in _aiter(events):
         for name, members in item.items():
             member = stream_shape.members.get(name)
-            if member is None:
-                continue
-            if member.metadata.get("exception"):
-                yield exception(name, (members or {}).get("message", ""))
-            else:
-                yield event(name, json.dumps(to_json(member, members)).encode())
+            if member is not None:
+                yield _message(name, member, members or {}, encode, content_type)
+
+
+def _message(name, shape, members, encode, content_type):
+    """One event: `eventheader` members become message headers, the `eventpayload`
+    member (or else all the other members) the payload."""
+    kind, header_names, payload_name = _layout(shape)
+    headers = {":message-type": kind, f":{kind}-type": name}
+    body, payload = {}, None
+    for key, value in members.items():
+        if value is None or key not in shape.members:
+            continue
+        if key in header_names:
+            headers[key] = str(value)
+        elif key == payload_name:
+            payload = (shape.members[key], value)
+        else:
+            body[key] = value
+    if payload is None:
+        data = encode(shape, body)
+    elif payload[0].type_name == "blob":
+        data, content_type = bytes(payload[1]), "application/octet-stream"
+    elif payload[0].type_name == "string":
+        data, content_type = payload[1].encode(), "text/plain"
+    else:
+        data = encode(payload[0], payload[1])
+    headers[":content-type"] = content_type
+    return encode_message(headers, data)
+
+
+_LAYOUTS = {}
+
+
+def _layout(shape):
+    """(message kind, eventheader member names, eventpayload member name) of an event shape."""
+    layout = _LAYOUTS.get(shape)
+    if layout is None:
+        members = shape.members.items()
+        layout = _LAYOUTS[shape] = (
+            "exception" if shape.metadata.get("exception") else "event",
+            frozenset(n for n, m in members if m.serialization.get("eventheader")),
+            next((n for n, m in members if m.serialization.get("eventpayload")), None))
+    return layout
+
+
+async def json_event_stream(stream_shape, initial: dict, events, to_json):
+    """The JSON protocol's event stream (see `event_stream`)."""
+    def encode(shape, value):
+        return json.dumps(to_json(shape, value)).encode()
+    async for frame in event_stream(stream_shape, events, encode, "application/json",
+                                    initial=json.dumps(initial).encode()):
+        yield frame
 
 
 async def _aiter(events):

@@ -6,7 +6,6 @@ come from botocore's model, never from tables of our own.
 import datetime
 import json
 import xml.etree.ElementTree as ET
-from urllib.parse import parse_qsl
 
 import cbor2
 
@@ -45,14 +44,27 @@ def _read_json(shape, req, route) -> dict:
     return _convert_document(shape, document, route.spec.name)
 
 
-def _epoch_millis(decoder):
-    return EPOCH + datetime.timedelta(milliseconds=decoder.decode())
+def _epoch_millis(value, *_):
+    # cbor2 6 passes the tagged value (plus a flag); its docs speak of the decoder.
+    if not isinstance(value, (int, float)) and hasattr(value, "decode"):
+        value = value.decode()
+    return EPOCH + datetime.timedelta(milliseconds=value)
 
 
-# Tag 1 (epoch time) holds seconds in smithy-rpc-v2-cbor (cbor2's own reading), but
-# integer *milliseconds* in x-amz-cbor-1.1, as the AWS SDK for Java v2 writes it
-# (SdkCborGenerator; AwsCborProtocolFactory's UNIX_TIMESTAMP_MILLIS).
-_CBOR_OPTIONS = {"cbor": {"semantic_decoders": {1: _epoch_millis}}, "rpcv2cbor": {}}
+def _cbor_options():
+    """Tag 1 (epoch time) holds seconds in smithy-rpc-v2-cbor (cbor2's own reading), but
+    integer *milliseconds* in x-amz-cbor-1.1, as the AWS SDK for Java v2 writes it
+    (SdkCborGenerator; AwsCborProtocolFactory's UNIX_TIMESTAMP_MILLIS). Overriding a
+    built-in tag needs cbor2 >= 6 (`semantic_decoders`); older ones read seconds."""
+    millis = {"semantic_decoders": {1: _epoch_millis}}
+    try:
+        cbor2.loads(b"\xc1\x00", **millis)
+    except TypeError:
+        millis = {}
+    return {"cbor": millis, "rpcv2cbor": {}}
+
+
+_CBOR_OPTIONS = _cbor_options()
 
 
 def _read_cbor(shape, req, route) -> dict:
@@ -91,6 +103,8 @@ def _build_converter(service, shape):
     if kind == "timestamp":
         return to_datetime
     if kind == "structure":
+        if shape.metadata.get("document"):
+            return None                  # a document type is any JSON value, left as sent
         members = {name: _document_converter(service, member) for name, member in shape.members.items()}
         members = {name: fn for name, fn in members.items() if fn}
         if not members:
@@ -128,10 +142,7 @@ def _require(kind):
 # --- query: form fields named Member.member.1.Key ----------------------------------
 
 def _read_query(shape, req, route) -> dict:
-    if req.method == "POST" and req.body:
-        fields = dict(parse_qsl(req.body.decode("utf-8", "replace"), keep_blank_values=True))
-    else:
-        fields = {}
+    fields = dict(req.form())
     fields.update({k: v for k, v in req.query if k not in fields})
     return _query_structure(shape, fields, "")
 
@@ -275,7 +286,7 @@ def _read_body_members(shape, members, req, route):
             converted[name] = convert(value) if convert and value is not None else value
         return converted
     root = _xml_root(req.body)
-    return {name: value for name, value in _xml_structure_members(members, root).items()}
+    return _xml_structure_members(members, root, _owned_names(shape))
 
 
 def _json_document(body):
@@ -304,7 +315,7 @@ def _local(tag):
 def _xml_value(shape, element):
     kind = shape.type_name
     if kind == "structure":
-        return _xml_structure_members(shape.members, element)
+        return _xml_structure_members(shape.members, element, _owned_names(shape))
     if kind == "list":
         item_name = shape.member.serialization.get("name", "member")
         return [_xml_value(shape.member, child) for child in element if _local(child.tag) == item_name]
@@ -324,14 +335,25 @@ def _xml_value(shape, element):
         raise MalformedXML() from None
 
 
-def _xml_structure_members(members, element):
+_OWNED = {}
+
+
+def _owned_names(shape):
+    """Element names a flattened list of the structure owns: even where a (deprecated)
+    scalar member has the same element name (S3's `Event` and `Events`), the elements
+    are the list's items."""
+    owned = _OWNED.get(shape)
+    if owned is None:
+        owned = _OWNED[shape] = frozenset(
+            m.member.serialization.get("name", m.serialization.get("name", n)) for n, m in shape.members.items()
+            if m.type_name == "list" and m.serialization.get("flattened"))
+    return owned
+
+
+def _xml_structure_members(members, element, owned):
     children = {}
     for child in element:
         children.setdefault(_local(child.tag), []).append(child)
-    # A flattened list owns the elements named like its items, even where a (deprecated)
-    # scalar member has the same element name (S3's `Event` and `Events`).
-    owned = {m.member.serialization.get("name", m.serialization.get("name", n)) for n, m in members.items()
-             if m.type_name == "list" and m.serialization.get("flattened")}
     params = {}
     for name, member in members.items():
         wire = member.serialization.get("name", name)

@@ -7,7 +7,7 @@ virtual-host style).
 """
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote
 
 from lakebox.aws import specs
 from lakebox.aws.errors import InvalidAction, MethodNotAllowed, MissingAction, UnknownOperation
@@ -39,6 +39,11 @@ def route(req) -> Route:
     spec = specs.by_signing_name().get(scope_service) if scope_service else None
     if spec is None and ("Action" in _form(req) or req.query_dict().get("Action")):
         spec = _by_action(req)
+        if spec is None and req.raw_path == "/":
+            # An unsigned query-protocol call (STS's AssumeRoleWith* are) of an unknown
+            # action: S3 has no `Action` parameter, so it is not an S3 request either.
+            action = _form(req).get("Action") or req.query_dict().get("Action")
+            raise InvalidAction(f"Could not find operation {action}")
     if spec is None or spec.name == "s3":
         return _rest_route(specs.spec_for("s3"), s3_request_path(req), req, access_key, region)
     if spec.protocol == "query":
@@ -80,9 +85,7 @@ def _by_cbor_path(match, access_key, region) -> Route:
 
 
 def _form(req) -> dict:
-    if req.method == "POST" and req.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        return dict(parse_qsl(req.body.decode("utf-8", "replace"), keep_blank_values=True))
-    return {}
+    return req.form()
 
 
 def _by_action(req):
@@ -123,13 +126,13 @@ def _rest_route(spec, raw_path, req, access_key, region) -> Route:
         score = rest.score(query, req.headers)
         if score is None:
             continue
-        if wanted and rest.name == wanted:
-            score += 1000
-        # Ties (same method, path and required parts, e.g. S3 ListBuckets and
-        # ListDirectoryBuckets) go to the operation that knows more of the optional query
-        # parameters sent, then to the current operation over its deprecated twin
-        # (GetBucketLifecycle and GetBucketLifecycleConfiguration are one wire binding).
-        score = (score, sum(1 for key in query if key in rest.optional_query), not rest.deprecated)
+        # `x-id` names the operation outright. Ties (same method, path and required
+        # parts, e.g. S3 ListBuckets and ListDirectoryBuckets) go to the operation that
+        # knows more of the optional query parameters sent, then to the current operation
+        # over its deprecated twin (GetBucketLifecycle and GetBucketLifecycleConfiguration
+        # are one wire binding).
+        score = (wanted == rest.name, *score, sum(1 for key in query if key in rest.optional_query),
+                 not rest.deprecated)
         if score > best_score:
             best, best_score, best_labels = rest, score, labels
     if best is None:
@@ -165,11 +168,13 @@ class RestOperation:
         for key, value in self.fixed_query.items():
             if key not in query or (value is not None and query[key] != value):
                 return None
-        if any(key not in query for key in self.required_query):
-            return None
-        if any(name not in headers for name in self.required_headers):
-            return None
-        return 10 * (len(self.fixed_query) + len(self.required_query) + len(self.required_headers)) + self.literal_length
+        if (any(key not in query for key in self.required_query)
+                or any(name not in headers for name in self.required_headers)):
+            # A request the URI's own query names (`?attributes`) is still this operation,
+            # below a complete match with as specific a query; validation reports what it lacks.
+            return (len(self.fixed_query), False, self.literal_length) if self.fixed_query else None
+        points = 10 * (len(self.required_query) + len(self.required_headers)) + self.literal_length
+        return len(self.fixed_query), True, points
 
 
 def _template_regex(path: str) -> str:

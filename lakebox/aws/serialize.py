@@ -8,8 +8,10 @@ import json
 
 import cbor2
 
+from lakebox.aws import errors
 from lakebox.aws.body import FileRange
-from lakebox.aws.shapes import b64encode, epoch_seconds, iso8601, scalar_to_text, to_datetime
+from lakebox.aws.eventstream import event_stream
+from lakebox.aws.shapes import b64encode, epoch_millis, epoch_seconds, iso8601, scalar_to_text, to_datetime
 from lakebox.aws.xmlwrite import xml_document
 
 try:
@@ -37,11 +39,16 @@ class Response:
 
 def serialize(route, result: dict | None, request_id: str) -> Response:
     result = dict(result or {})
-    status = result.pop("__status__", 200)
+    status = result.pop("__status__", None)
     writer = _WRITERS[route.wire]
     response = writer(route, route.operation.output_shape, result, request_id)
-    if status != 200:
+    if status is not None:
         response.status = status
+    elif response.status == 200:
+        # The model's status for a success (S3's Delete* answer 204 No Content).
+        response.status = route.operation.http.get("responseCode", 200)
+    if response.status in (204, 304):
+        response.body = b""              # these statuses carry no body
     return response
 
 
@@ -51,6 +58,8 @@ def _json_document(shape, value):
     """The value as plain JSON types: blobs in base64, timestamps as epoch seconds."""
     kind = shape.type_name
     if kind == "structure":
+        if shape.metadata.get("document"):
+            return value                 # a document type is free-form JSON
         return {name: _json_document(shape.members[name], v) for name, v in value.items()
                 if v is not None and name in shape.members}
     if kind == "list":
@@ -65,53 +74,75 @@ def _json_document(shape, value):
     return value
 
 
-def _cbor_document(shape, value):
+def _cbor_document(shape, value, millis=False):
+    """The value as CBOR types. Timestamps are tag 1 around epoch seconds
+    (smithy-rpc-v2-cbor), or around integer epoch milliseconds with `millis`
+    (x-amz-cbor-1.1: the AWS SDK for Java v2 reads them with Long.parseLong)."""
     kind = shape.type_name
     if kind == "structure":
-        return {name: _cbor_document(shape.members[name], v) for name, v in value.items()
+        if shape.metadata.get("document"):
+            return value
+        return {name: _cbor_document(shape.members[name], v, millis) for name, v in value.items()
                 if v is not None and name in shape.members}
     if kind == "list":
-        return [_cbor_document(shape.member, v) for v in value]
+        return [_cbor_document(shape.member, v, millis) for v in value]
     if kind == "map":
-        return {k: _cbor_document(shape.value, v) for k, v in value.items()}
+        return {k: _cbor_document(shape.value, v, millis) for k, v in value.items()}
     if kind == "blob":
         return value.encode() if isinstance(value, str) else bytes(value)
     if kind == "timestamp":
-        return cbor2.CBORTag(1, epoch_seconds(value))
+        return cbor2.CBORTag(1, epoch_millis(value) if millis else epoch_seconds(value))
     return value
 
 
-def _event_stream_member(shape):
-    if shape is None:
+EVENT_STREAM = "application/vnd.amazon.eventstream"
+
+
+def _stream_body(shape, result, encode, content_type, rpc):
+    """An event stream member's events as frames, or None if the result has none. The
+    RPC protocols first send the other members as the initial-response event."""
+    name = shape.event_stream_name if shape is not None else None
+    if not name or name not in result:
         return None
-    for name, member in shape.members.items():
-        if member.serialization.get("eventstream") or member.metadata.get("eventstream"):
-            return name
-    return None
+    events = result.pop(name)
+    initial = encode(shape, result) if rpc else None
+    return event_stream(shape.members[name], events, encode, content_type, initial)
 
 
 def _write_json(route, shape, result, request_id) -> Response:
     content_type = f"application/x-amz-json-{route.spec.json_version}"
-    headers = [("x-amzn-RequestId", request_id), ("Content-Type", content_type)]
-    stream_member = _event_stream_member(shape)
-    if stream_member and stream_member in result:
-        from lakebox.aws.eventstream import json_event_stream
-        events = result.pop(stream_member)
-        initial = _json_document(shape, result) if shape else {}
-        return Response(200, [("x-amzn-RequestId", request_id),
-                              ("Content-Type", "application/vnd.amazon.eventstream")],
-                        json_event_stream(shape.members[stream_member], initial, events, _json_document))
+    stream = _stream_body(shape, result, _encode_json, "application/json", rpc=True)
+    if stream is not None:
+        return Response(200, [("x-amzn-RequestId", request_id), ("Content-Type", EVENT_STREAM)], stream)
     body = _json_dumps(_json_document(shape, result)) if shape else b"{}"
-    return Response(200, headers, body)
+    return Response(200, [("x-amzn-RequestId", request_id), ("Content-Type", content_type)], body)
+
+
+def _encode_json(shape, value) -> bytes:
+    return _json_dumps(_json_document(shape, value))
+
+
+def _encode_cbor(shape, value) -> bytes:
+    return cbor2.dumps(_cbor_document(shape, value))
+
+
+def _encode_cbor_millis(shape, value) -> bytes:
+    return cbor2.dumps(_cbor_document(shape, value, millis=True))
 
 
 def _write_cbor(route, shape, result, request_id) -> Response:
-    body = cbor2.dumps(_cbor_document(shape, result) if shape else {})
     if route.wire == "rpcv2cbor":
-        headers = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
+        content_type, encode = "application/cbor", _encode_cbor
+        headers = [("smithy-protocol", "rpc-v2-cbor")]
     else:
-        headers = [("Content-Type", "application/x-amz-cbor-1.1")]
-    return Response(200, headers + [("x-amzn-RequestId", request_id)], body)
+        content_type, encode = "application/x-amz-cbor-1.1", _encode_cbor_millis
+        headers = []
+    headers.append(("x-amzn-RequestId", request_id))
+    stream = _stream_body(shape, result, encode, content_type, rpc=True)
+    if stream is not None:
+        return Response(200, [("Content-Type", EVENT_STREAM)] + headers, stream)
+    body = encode(shape, result) if shape else cbor2.dumps({})
+    return Response(200, [("Content-Type", content_type)] + headers, body)
 
 
 # --- query: XML wrapped in <OpResponse><OpResult> ------------------------------------
@@ -152,13 +183,23 @@ def _write_rest(route, shape, result, request_id) -> Response:
         else:
             body_members[name] = value
     payload = shape.serialization.get("payload")
-    if payload:
+    if payload and shape.members[payload].serialization.get("eventstream"):
+        encode = _encode_json if route.spec.protocol == "rest-json" else _encode_xml
+        mime = "application/json" if route.spec.protocol == "rest-json" else "text/xml"
+        body = _stream_body(shape, body_members, encode, mime, rpc=False) or b""
+        content_type = EVENT_STREAM
+    elif payload:
         body, content_type = _payload_body(route, shape.members[payload], body_members.get(payload))
     else:
         body, content_type = _members_body(route, shape, body_members, xml_root)
     if content_type and not any(k.lower() == "content-type" for k, _ in headers):
         headers.append(("Content-Type", content_type))
     return Response(status, headers, body)
+
+
+def _encode_xml(shape, value) -> bytes:
+    """An event payload: S3 sends an event without members (Cont, End) with none."""
+    return xml_document(shape.name, shape, value, declaration=False).encode() if value else b""
 
 
 def _request_id_headers(route, request_id):
@@ -193,15 +234,26 @@ def _payload_body(route, member, value):
 
 
 def _members_body(route, shape, members, xml_root=None):
+    if not members and not _has_body_members(shape):
+        return b"", None                 # all in headers (HeadObject, DeleteObject): no body
     if route.spec.protocol == "rest-json":
         document = {shape.members[name].serialization.get("name", name): _json_document(shape.members[name], value)
                     for name, value in members.items()}
         return _json_dumps(document), "application/json"
-    if not members and not shape.members:
-        return b"", None
     root = xml_root or shape.serialization.get("name") or _xml_root_name(shape)
     namespace = XML_NAMESPACES.get(route.spec.name)
     return xml_document(root, shape, members, namespace=namespace).encode(), "application/xml"
+
+
+_BODY_MEMBERS = {}
+
+
+def _has_body_members(shape) -> bool:
+    found = _BODY_MEMBERS.get(shape)
+    if found is None:
+        found = _BODY_MEMBERS[shape] = any(
+            m.serialization.get("location") not in ("header", "headers", "statusCode") for m in shape.members.values())
+    return found
 
 
 def _xml_root_name(shape):
@@ -223,20 +275,46 @@ __all__ = ["Response", "serialize", "FileRange"]
 
 # --- errors --------------------------------------------------------------------------
 
-# Errors the query protocol names differently from the JSON protocols.
-QUERY_ERROR_CODES = {"ValidationException": "ValidationError", "ExpiredTokenException": "ExpiredToken"}
+# lakebox's own errors the query protocol names differently from the JSON protocols.
+# By class: a service's modeled `ExpiredTokenException` (STS) keeps its name.
+QUERY_ERROR_CODES = ((errors.ValidationError, "ValidationError"), (errors.ExpiredToken, "ExpiredToken"))
 
 
 def serialize_error(wire: str, spec, error, request_id: str) -> Response:
     code = error.code
+    # An error shape's wire code, where the model gives one (STS's
+    # MalformedPolicyDocumentException is sent as `MalformedPolicyDocument`).
+    modeled = _modeled_codes(spec).get(code) if spec is not None else None
+    headers = []
     if wire == "query":
-        code = QUERY_ERROR_CODES.get(code, code)
+        renamed = next((name for kind, name in QUERY_ERROR_CODES if isinstance(error, kind)), None)
+        code = renamed or modeled or code
+    elif modeled and "awsQueryCompatible" in spec.model.metadata:
+        # A JSON service that was a query service: the shape's name in the body, the
+        # query code in a header (botocore reports that one as the error's Code).
+        if "x-amzn-query-error" not in {k.lower() for k in error.headers}:
+            headers.append(("x-amzn-query-error", f"{modeled};{'Sender' if error.sender_fault else 'Receiver'}"))
+    elif modeled:
+        code = modeled
     status = error.status or (spec.error_status.get(code) if spec else None) or (400 if error.sender_fault else 500)
     writer = _ERROR_WRITERS.get(wire, _json_error)
     response = writer(spec, code, error, request_id)
     response.status = status
+    response.headers.extend(headers)
     response.headers.extend(error.headers.items())
     return response
+
+
+_MODELED_CODES = {}
+
+
+def _modeled_codes(spec) -> dict:
+    """Error shape name -> its modeled wire code, where the two differ (cached per service)."""
+    codes = _MODELED_CODES.get(spec)
+    if codes is None:
+        codes = _MODELED_CODES[spec] = {shape.name: shape.error_code for shape in spec.model.error_shapes
+                                             if shape.error_code and shape.error_code != shape.name}
+    return codes
 
 
 def _json_error(spec, code, error, request_id):

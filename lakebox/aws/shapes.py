@@ -45,6 +45,13 @@ def epoch_seconds(value) -> float:
     return int(seconds) if seconds == int(seconds) else round(seconds, 3)
 
 
+def epoch_millis(value) -> int:
+    """Integer epoch milliseconds (x-amz-cbor-1.1 timestamps)."""
+    if isinstance(value, (int, float)):
+        return int(round(value * 1000))
+    return (to_datetime(value) - EPOCH) // datetime.timedelta(milliseconds=1)
+
+
 def iso8601(value) -> str:
     moment = to_datetime(value)
     text = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
