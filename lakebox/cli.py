@@ -25,6 +25,8 @@ def _parser():
     where.add_argument("--data-dir", default=None, help="default ./.lakebox, or LAKEBOX_DATA_DIR")
     where.add_argument("--in-memory", action="store_true", help="keep nothing after the server stops")
     serve.add_argument("--limits", choices=["aws", "off"], default=None, help="enforce AWS rate limits (default aws)")
+    serve.add_argument("--transition-delay", type=float, default=None, metavar="SECONDS",
+                       help="how long streams stay CREATING/UPDATING (default 0, or LAKEBOX_TRANSITION_DELAY)")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.set_defaults(run=_serve)
 
@@ -42,7 +44,7 @@ def _serve(args):
     from lakebox.server import serve
 
     config = from_env(host=args.host, port=args.port, data_dir=args.data_dir,
-                      limits=args.limits, log_level=args.log_level)
+                      limits=args.limits, log_level=args.log_level, transition_delay=args.transition_delay)
     if args.in_memory:
         config = config.__class__(**{**config.__dict__, "data_dir": None})
     serve(config)

@@ -12,6 +12,7 @@ class Config:
     port: int = DEFAULT_PORT
     data_dir: str | None = DEFAULT_DATA_DIR   # None: in memory, nothing survives a stop
     limits: str = "aws"                       # "aws" enforces AWS's rate limits, "off" drops them
+    transition_delay: float = 0.0             # seconds a resource stays CREATING/UPDATING
     log_level: str = "info"
 
     @property
@@ -29,6 +30,7 @@ def from_env(**overrides) -> Config:
         "port": int(os.environ.get("LAKEBOX_PORT", DEFAULT_PORT)),
         "data_dir": os.environ.get("LAKEBOX_DATA_DIR", DEFAULT_DATA_DIR),
         "limits": os.environ.get("LAKEBOX_LIMITS", "aws"),
+        "transition_delay": float(os.environ.get("LAKEBOX_TRANSITION_DELAY", 0)),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     if values["limits"] not in ("aws", "off"):

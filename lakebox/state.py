@@ -14,7 +14,7 @@ from lakebox.storage.scheduler import Scheduler
 class AppState:
     def __init__(self, config):
         self.config = config
-        self.db, self.blobs = _open_storage(config)
+        self.root, self.db, self.blobs = _open_storage(config)
         self.clock = Clock(self.db)
         self.scheduler = Scheduler(self)
         # In-memory caches and rate-limit buckets, by service: never the only copy of
@@ -27,11 +27,18 @@ class AppState:
     def cache(self, name: str) -> dict:
         return self.memory.setdefault(name, {})
 
+    def service_dir(self, name: str) -> str:
+        """A directory of the service's own files in the data dir (or the temporary root)."""
+        path = os.path.join(self.root, "services", name)
+        os.makedirs(path, exist_ok=True)
+        return path
+
     def reset(self):
         """Wipe every service's state, as `POST /_lakebox/reset` asks."""
         self.db.wipe()
         self.blobs.wipe()
         self.memory.clear()
+        shutil.rmtree(os.path.join(self.root, "services"), ignore_errors=True)
         self.clock.set_offset(0.0)
         self._migrate()
         self.scheduler.poke()
@@ -53,7 +60,7 @@ def _open_storage(config):
     if config.in_memory:
         root = tempfile.mkdtemp(prefix="lakebox-")
         atexit.register(shutil.rmtree, root, True)
-        return Database(None), BlobStore(os.path.join(root, "blobs"), durable=False)
+        return root, Database(None), BlobStore(os.path.join(root, "blobs"), durable=False)
     os.makedirs(config.data_dir, exist_ok=True)
     database = Database(os.path.join(config.data_dir, "lakebox.db"))
-    return database, BlobStore(os.path.join(config.data_dir, "blobs"))
+    return config.data_dir, database, BlobStore(os.path.join(config.data_dir, "blobs"))

@@ -56,22 +56,54 @@ def serialize(route, result: dict | None, request_id: str) -> Response:
 
 def _json_document(shape, value):
     """The value as plain JSON types: blobs in base64, timestamps as epoch seconds."""
+    encode = _json_encoder(shape)
+    return encode(value) if encode else value
+
+
+_JSON_ENCODERS = {}
+
+
+def _json_encoder(shape):
+    """A function turning values of `shape` into JSON types, built once per shape;
+    None where the value is already JSON as it is (strings, numbers, booleans)."""
+    key = (id(getattr(shape, "_shape_resolver", None)), shape.name, shape.type_name,
+           shape.serialization.get("timestampFormat"))
+    if key not in _JSON_ENCODERS:
+        late = []                        # a recursive shape refers to itself through this
+        _JSON_ENCODERS[key] = lambda value: late[0](value) if late[0] else value
+        built = _build_json_encoder(shape)
+        late.append(built)
+        _JSON_ENCODERS[key] = built
+    return _JSON_ENCODERS[key]
+
+
+def _build_json_encoder(shape):
     kind = shape.type_name
     if kind == "structure":
         if shape.metadata.get("document"):
-            return value                 # a document type is free-form JSON
-        return {name: _json_document(shape.members[name], v) for name, v in value.items()
-                if v is not None and name in shape.members}
+            return None                  # a document type is free-form JSON
+        members = {name: _json_encoder(member) for name, member in shape.members.items()}
+
+        def encode_structure(value):
+            out = {}
+            for name, item in value.items():
+                if item is None or name not in members:
+                    continue
+                encode = members[name]
+                out[name] = encode(item) if encode else item
+            return out
+        return encode_structure
     if kind == "list":
-        return [_json_document(shape.member, v) for v in value]
+        item = _json_encoder(shape.member)
+        return (lambda value: [item(v) for v in value]) if item else list
     if kind == "map":
-        return {k: _json_document(shape.value, v) for k, v in value.items()}
+        item = _json_encoder(shape.value)
+        return (lambda value: {k: item(v) for k, v in value.items()}) if item else dict
     if kind == "blob":
-        return b64encode(value)
+        return b64encode
     if kind == "timestamp":
-        fmt = shape.serialization.get("timestampFormat")
-        return iso8601(value) if fmt == "iso8601" else epoch_seconds(value)
-    return value
+        return iso8601 if shape.serialization.get("timestampFormat") == "iso8601" else epoch_seconds
+    return None
 
 
 def _cbor_document(shape, value, millis=False):

@@ -1,0 +1,135 @@
+"""Enhanced fan-out: consumers and SubscribeToShard."""
+import asyncio
+import base64
+import json
+
+from lakebox.services.kinesis import lookup, model, records, store, throttle
+from lakebox.services.kinesis.errors import (
+    InvalidArgumentException, LimitExceededException, ResourceInUseException)
+
+LIST_CONSUMERS_DEFAULT_MAX = 100
+SUBSCRIPTION_LIFETIME_MS = 300_000       # a subscription ends after 5 minutes
+HEARTBEAT_MS = 5_000                     # an event at least this often, records or not
+POLL_SECONDS = 0.2                       # how often an idle subscription looks for records
+EVENT_RECORD_LIMIT = 10_000
+
+
+def register_stream_consumer(ctx, params):
+    db = ctx.state.db
+    stream = lookup.stream_from(ctx, {"StreamARN": params["StreamARN"]})
+    name = params["ConsumerName"]
+    if store.consumer_by_name(db, stream["uid"], name) is not None:
+        raise ResourceInUseException(
+            f"Consumer {name} under stream {stream['name']} already exists for account {stream['account']}.")
+    if ctx.limits_on and len(store.consumers(db, stream["uid"])) >= throttle.MAX_CONSUMERS_PER_STREAM:
+        raise LimitExceededException(
+            f"Stream {stream['name']} under account {stream['account']} already has "
+            f"{throttle.MAX_CONSUMERS_PER_STREAM} registered consumers, the maximum.")
+    now = lookup.now_ms(ctx)
+    arn = f"{lookup.arn_of(stream)}/consumer/{name}:{now // 1000}"
+    with db.transaction():
+        store.insert_consumer(db, stream["account"], stream["region"], stream["uid"], name, arn, now,
+                              now + lookup.transition_ms(ctx))
+        if params.get("Tags"):
+            store.put_tags(db, stream["account"], stream["region"], arn, params["Tags"])
+    consumer = store.consumer_by_arn(db, stream["account"], stream["region"], arn)
+    return {"Consumer": _summary(consumer, now)}
+
+
+def deregister_stream_consumer(ctx, params):
+    store.delete_consumer(ctx.state.db, lookup.consumer_from(ctx, params))
+    return {}
+
+
+def describe_stream_consumer(ctx, params):
+    consumer = lookup.consumer_from(ctx, params)
+    stream = store.stream_by_uid(ctx.state.db, consumer["stream_uid"])
+    description = dict(_summary(consumer, lookup.now_ms(ctx)), StreamARN=lookup.arn_of(stream))
+    return {"ConsumerDescription": description}
+
+
+def list_stream_consumers(ctx, params):
+    stream = lookup.stream_from(ctx, {"StreamARN": params["StreamARN"]})
+    offset = _offset_from(params.get("NextToken"))
+    limit = params.get("MaxResults") or LIST_CONSUMERS_DEFAULT_MAX
+    everyone = store.consumers(ctx.state.db, stream["uid"])
+    page = everyone[offset:offset + limit]
+    now = lookup.now_ms(ctx)
+    result = {"Consumers": [_summary(c, now) for c in page]}
+    if offset + limit < len(everyone):
+        result["NextToken"] = base64.urlsafe_b64encode(json.dumps({"offset": offset + limit}).encode()).decode()
+    return result
+
+
+def _offset_from(token):
+    if not token:
+        return 0
+    try:
+        return int(json.loads(base64.urlsafe_b64decode(token.encode()))["offset"])
+    except (ValueError, KeyError, TypeError):
+        raise InvalidArgumentException(f"NextToken {token} is invalid.") from None
+
+
+def _summary(consumer, now) -> dict:
+    return {"ConsumerName": consumer["name"], "ConsumerARN": consumer["arn"],
+            "ConsumerStatus": lookup.consumer_status(consumer, now),
+            "ConsumerCreationTimestamp": consumer["created_ms"] / 1000}
+
+
+# ---------------------------------------------------------------------------
+# SubscribeToShard
+
+
+def subscribe_to_shard(ctx, params):
+    """Returns `EventStream` as an async generator: it waits on the event loop (never
+    blocking it) and yields a SubscribeToShardEvent whenever records arrive, a
+    heartbeat event every 5 s otherwise, and ends at the end of a closed shard, when the
+    consumer or stream goes away, or after the 5-minute subscription lifetime."""
+    db = ctx.state.db
+    consumer = lookup.consumer_from(ctx, {"ConsumerARN": params["ConsumerARN"]})
+    stream = store.stream_by_uid(db, consumer["stream_uid"])
+    now = lookup.now_ms(ctx)
+    if lookup.consumer_status(consumer, now) != "ACTIVE":
+        raise ResourceInUseException(
+            f"Consumer {consumer['name']} with creation timestamp {consumer['created_ms'] // 1000} under stream: "
+            f"{stream['name']} , account {stream['account']} is not in ACTIVE status.")
+    shard = lookup.shard_from(ctx, stream, params["ShardId"])
+    if ctx.limits_on and not throttle.check_subscription(ctx.state, consumer["arn"], params["ShardId"], now):
+        raise LimitExceededException(
+            f"Rate exceeded for consumer {consumer['arn']} and shard {params['ShardId']}: "
+            f"SubscribeToShard allows one call per second.")
+    start = params["StartingPosition"]
+    after = records.starting_position(ctx, stream, shard, start["Type"], start.get("SequenceNumber"),
+                                      start.get("Timestamp"), "SubscribeToShard")
+    return {"EventStream": _events(ctx.state, consumer["arn"], stream, shard["shard_index"], after, now)}
+
+
+async def _events(state, consumer_arn, stream, index, after, started_ms):
+    salt = model.stream_salt(stream["created_ms"])
+    last_event_ms = None
+    while True:
+        db = state.db
+        now = int(state.clock.now() * 1000)
+        current = store.stream_by_uid(db, stream["uid"])
+        if current is None or current["created_ms"] != stream["created_ms"] or \
+                store.consumer_by_arn(db, stream["account"], stream["region"], consumer_arn) is None:
+            return
+        shard = store.shard(db, stream["uid"], index)
+        batch = records.read_batch(state, current, shard, after, EVENT_RECORD_LIMIT, now)
+        after = batch.after_counter
+        if batch.records or batch.shard_ended or last_event_ms is None or now - last_event_ms >= HEARTBEAT_MS:
+            last_event_ms = now
+            yield {"SubscribeToShardEvent": _event(db, current, shard, batch, salt)}
+        if batch.shard_ended or now - started_ms >= SUBSCRIPTION_LIFETIME_MS:
+            return
+        await asyncio.sleep(0 if batch.records else POLL_SECONDS)
+
+
+def _event(db, stream, shard, batch, salt) -> dict:
+    event = {"Records": batch.records, "MillisBehindLatest": batch.millis_behind}
+    if batch.shard_ended:
+        # No continuation at the end of a closed shard: the reader moves on to the children.
+        event["ChildShards"] = lookup.child_shards(db, stream, shard)
+    else:
+        event["ContinuationSequenceNumber"] = model.sequence_number(salt, shard["shard_index"], batch.after_counter)
+    return event

@@ -1,0 +1,38 @@
+"""Kinesis errors, named exactly as the error shapes of the service model."""
+from lakebox.aws.errors import ServiceError
+
+
+class ResourceNotFoundException(ServiceError):
+    pass
+
+
+class ResourceInUseException(ServiceError):
+    pass
+
+
+class InvalidArgumentException(ServiceError):
+    pass
+
+
+class LimitExceededException(ServiceError):
+    pass
+
+
+class ProvisionedThroughputExceededException(ServiceError):
+    pass
+
+
+class ExpiredIteratorException(ServiceError):
+    pass
+
+
+class ExpiredNextTokenException(ServiceError):
+    pass
+
+
+class ValidationException(ServiceError):
+    pass
+
+
+class AccessDeniedException(ServiceError):
+    pass

@@ -1,0 +1,291 @@
+"""The data plane: PutRecord, PutRecords, GetShardIterator, GetRecords."""
+from lakebox.services.kinesis import lookup, model, segments, store, throttle
+from lakebox.services.kinesis.errors import (
+    ExpiredIteratorException, InvalidArgumentException, ProvisionedThroughputExceededException,
+    ResourceNotFoundException, ValidationException)
+
+_SEQUENCE_TYPES = ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
+
+
+# ---------------------------------------------------------------------------
+# Writing
+
+
+def put_record(ctx, params):
+    stream = lookup.readable_stream_from(ctx, params)
+    data, key = params["Data"], params["PartitionKey"]
+    limit = stream["max_record_kib"] * 1024
+    if len(data) > limit:
+        raise ValidationException(_too_long(["data"], limit))
+    index = router(ctx.state.db, stream).shard_for(_hash_key(params.get("ExplicitHashKey"), key))
+    now = lookup.now_ms(ctx)
+    if ctx.limits_on and not throttle.admit_write(ctx.state, stream, index, model.record_size(data, key), now):
+        raise ProvisionedThroughputExceededException(throttle.rate_exceeded(stream, index))
+    firsts = append(ctx.state, stream, {index: [(key, data)]}, now)
+    salt = model.stream_salt(stream["created_ms"])
+    return {"ShardId": model.shard_id(index),
+            "SequenceNumber": model.sequence_number(salt, index, firsts[index]),
+            "EncryptionType": stream["encryption_type"]}
+
+
+def put_records(ctx, params):
+    stream = lookup.readable_stream_from(ctx, params)
+    entries = params["Records"]
+    shards, sizes = _place(stream, entries, router(ctx.state.db, stream).shard_for)
+    now = lookup.now_ms(ctx)
+    if ctx.limits_on:
+        admitted = [throttle.admit_write(ctx.state, stream, index, size, now) for index, size in zip(shards, sizes)]
+    else:
+        admitted = [True] * len(entries)
+    batches = {}
+    for index, entry, ok in zip(shards, entries, admitted):
+        if ok:
+            batches.setdefault(index, []).append((entry["PartitionKey"], entry["Data"]))
+    firsts = append(ctx.state, stream, batches, now) if batches else {}
+    return {"FailedRecordCount": admitted.count(False),
+            "Records": _put_results(stream, shards, admitted, batches, firsts),
+            "EncryptionType": stream["encryption_type"]}
+
+
+def _place(stream, entries, shard_for):
+    """The shard and size of every entry, in one pass. Checks that each record's data
+    is within the stream's maximum record size (AWS names every offender in one
+    ValidationException) and the whole request within 10 MiB."""
+    limit = stream["max_record_kib"] * 1024
+    shards, sizes, too_long = [], [], []
+    for number, entry in enumerate(entries, start=1):
+        data, key = entry["Data"], entry["PartitionKey"]
+        if len(data) > limit:
+            too_long.append(f"records.{number}.member.data")
+        shards.append(shard_for(_hash_key(entry.get("ExplicitHashKey"), key)))
+        sizes.append(model.record_size(data, key))
+    if too_long:
+        raise ValidationException(_too_long(too_long, limit))
+    if sum(sizes) > model.PUT_RECORDS_MAX_BYTES:
+        raise InvalidArgumentException("Records size exceeds 10 MB limit")
+    return shards, sizes
+
+
+def append(state, stream, batches, now) -> dict:
+    """Store {shard_index: [(partition_key, data), ...]}: payloads go to the stream's
+    shard log in one write, then one chunk row per shard commits. Returns
+    {shard_index: first counter}."""
+    packed = [(index, len(batch), *model.pack_chunk(batch)) for index, batch in batches.items()]
+    segment, offset = segments.append(state, stream, b"".join(p[4] for p in packed))
+    chunks = []
+    for index, count, layout, keys, payload in packed:
+        chunks.append((index, count, layout, keys, segment, offset, len(payload)))
+        offset += len(payload)
+    return store.append_chunks(state.db, stream["uid"], chunks, now, 1 if stream["encryption_type"] == "KMS" else 0)
+
+
+def _put_results(stream, shards, admitted, batches, firsts):
+    """One result per entry in request order; a shard's sequence numbers are consecutive."""
+    salt = model.stream_salt(stream["created_ms"])
+    numbers = {index: iter(model.sequence_numbers(salt, index, firsts[index], len(batch)))
+               for index, batch in batches.items()}
+    shard_ids = {index: model.shard_id(index) for index in set(shards)}
+    results = []
+    for index, ok in zip(shards, admitted):
+        if ok:
+            results.append({"ShardId": shard_ids[index], "SequenceNumber": next(numbers[index])})
+        else:
+            results.append({"ErrorCode": "ProvisionedThroughputExceededException",
+                            "ErrorMessage": throttle.rate_exceeded(stream, index)})
+    return results
+
+
+def _too_long(paths, limit) -> str:
+    count = len(paths)
+    head = f"{count} validation error{'s' if count > 1 else ''} detected: "
+    return head + "; ".join(f"Value at '{path}' failed to satisfy constraint: Member must have length "
+                            f"less than or equal to {limit}" for path in paths)
+
+
+def _hash_key(explicit: str | None, partition_key: str) -> int:
+    if explicit is None:
+        return model.hash_key_of(partition_key)
+    value = int(explicit)      # the model's pattern already made it a decimal string
+    if value > model.MAX_HASH_KEY:
+        raise InvalidArgumentException(
+            f"Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. "
+            f"Specified value was {explicit}")
+    return value
+
+
+def router(db, stream) -> model.HashRouter:
+    """Routes hash keys to the stream's open shards."""
+    rows = store.open_shards(db, stream["uid"])
+    return model.HashRouter((r["shard_index"], int(r["start_hash"]), int(r["end_hash"])) for r in rows)
+
+
+# ---------------------------------------------------------------------------
+# Shard iterators
+
+
+def get_shard_iterator(ctx, params):
+    stream = lookup.readable_stream_from(ctx, params)
+    shard = lookup.shard_from(ctx, stream, params["ShardId"])
+    now = lookup.now_ms(ctx)
+    if ctx.limits_on:
+        throttle.check_shard_iterator(ctx.state, stream, shard["shard_index"], now)
+    after = starting_position(ctx, stream, shard, params["ShardIteratorType"],
+                              params.get("StartingSequenceNumber"), params.get("Timestamp"), "GetShardIterator")
+    state = model.IteratorState(stream["uid"], model.stream_salt(stream["created_ms"]),
+                                shard["shard_index"], after, now)
+    return {"ShardIterator": model.encode_iterator(state)}
+
+
+def starting_position(ctx, stream, shard, kind, sequence, timestamp, operation) -> int:
+    """The counter after which a reader starts, for each ShardIteratorType (shared with
+    SubscribeToShard's StartingPosition)."""
+    _check_position_arguments(kind, sequence, timestamp)
+    if kind in _SEQUENCE_TYPES:
+        counter = _counter_of(stream, shard, sequence, operation)
+        return counter - 1 if kind == "AT_SEQUENCE_NUMBER" else counter
+    if kind == "LATEST":
+        return shard["last_counter"]
+    if kind == "TRIM_HORIZON":
+        return 0
+    at_ms = int(timestamp.timestamp() * 1000)
+    return store.first_counter_at(ctx.state.db, stream["uid"], shard["shard_index"], at_ms,
+                                  shard["last_counter"]) - 1
+
+
+def _check_position_arguments(kind, sequence, timestamp):
+    if kind in _SEQUENCE_TYPES and sequence is None:
+        raise InvalidArgumentException(
+            "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or "
+            "(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber or (3) AT_TIMESTAMP and Timestamp. "
+            f"Request specified {kind} and no StartingSequenceNumber.")
+    if kind not in _SEQUENCE_TYPES and sequence is not None:
+        raise InvalidArgumentException(
+            "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or "
+            "(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber or (3) AT_TIMESTAMP and Timestamp. "
+            f"Request specified {kind} and also a StartingSequenceNumber.")
+    if kind == "AT_TIMESTAMP" and timestamp is None:
+        raise InvalidArgumentException(
+            "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. "
+            "Current request has no timestamp parameter.")
+
+
+def _counter_of(stream, shard, sequence, operation) -> int:
+    parts = model.parse_sequence_number(sequence)
+    shard_text = model.shard_id(shard["shard_index"])
+    if parts is None or parts.salt != model.stream_salt(stream["created_ms"]):
+        raise InvalidArgumentException(
+            f"StartingSequenceNumber {sequence} used in {operation} on shard {shard_text} in stream "
+            f"{stream['name']} under account {stream['account']} is invalid because it did not come from this stream.")
+    if parts.index != shard["shard_index"]:
+        raise InvalidArgumentException(
+            f"Invalid StartingSequenceNumber. It encodes {model.shard_id(parts.index)}, "
+            f"while it was used in a call to {shard_text}")
+    if parts.counter > shard["last_counter"] and shard["closed_ms"] is not None:
+        raise InvalidArgumentException(
+            f"StartingSequenceNumber {sequence} used in {operation} on shard {shard_text} in stream "
+            f"{stream['name']} under account {stream['account']} is beyond the shard's EndingSequenceNumber.")
+    return parts.counter
+
+
+# ---------------------------------------------------------------------------
+# Reading
+
+
+def get_records(ctx, params):
+    db = ctx.state.db
+    now = lookup.now_ms(ctx)
+    position = _iterator_from(params["ShardIterator"], now)
+    stream = store.stream_by_uid(db, position.stream_uid)
+    if stream is None or model.stream_salt(stream["created_ms"]) != position.salt or stream["account"] != ctx.account:
+        raise InvalidArgumentException("Invalid ShardIterator.")
+    shard = store.shard(db, stream["uid"], position.index)
+    if shard is None or lookup.shard_expired(shard, stream, now):
+        raise ResourceNotFoundException(
+            f"Shard {model.shard_id(position.index)} in stream {stream['name']} under account "
+            f"{stream['account']} does not exist")
+    if ctx.limits_on:
+        throttle.check_read(ctx.state, stream, shard["shard_index"], now)
+    batch = read_batch(ctx.state, stream, shard, position.after_counter, params.get("Limit"), now)
+    if ctx.limits_on:
+        throttle.charge_read(ctx.state, stream, shard["shard_index"], batch.size, now)
+    result = {"Records": batch.records, "MillisBehindLatest": batch.millis_behind}
+    if batch.shard_ended:
+        result["ChildShards"] = lookup.child_shards(db, stream, shard)
+    else:
+        next_state = model.IteratorState(position.stream_uid, position.salt, position.index, batch.after_counter, now)
+        result["NextShardIterator"] = model.encode_iterator(next_state)
+    return result
+
+
+def _iterator_from(text, now):
+    position = model.decode_iterator(text)
+    if position is None:
+        raise InvalidArgumentException("Invalid ShardIterator.")
+    if model.iterator_expired(position, now):
+        raise ExpiredIteratorException(
+            f"Iterator expired. The iterator was created at time {model.java_date(position.issued_ms)} while right "
+            f"now it is {model.java_date(now)} which is further in the future than the tolerated delay of "
+            f"{model.ITERATOR_LIFETIME_MS} milliseconds.")
+    return position
+
+
+class Batch:
+    """Records read from one shard, and where reading goes on."""
+    __slots__ = ("records", "size", "after_counter", "millis_behind", "shard_ended")
+
+    def __init__(self, records, size, after_counter, millis_behind, shard_ended):
+        self.records = records
+        self.size = size
+        self.after_counter = after_counter
+        self.millis_behind = millis_behind
+        self.shard_ended = shard_ended
+
+
+def read_batch(state, stream, shard, after_counter, limit, now) -> Batch:
+    """Up to `limit` records (and 10 MiB) after `after_counter`, skipping records past
+    retention. Shared by GetRecords, SubscribeToShard and `public`."""
+    limit = limit or model.GET_RECORDS_DEFAULT_LIMIT
+    prefix = model.sequence_prefix(model.stream_salt(stream["created_ms"]), shard["shard_index"]) * 10**28
+    records, size, last_arrival, found_any = [], 0, now, False
+    chunks = store.chunks_from(state.db, stream["uid"], shard["shard_index"], after_counter,
+                               lookup.trim_horizon_ms(stream, now))
+    for first, arrival_ms, encrypted, layout, keys, segment, offset, length in chunks:
+        found_any = True
+        payload = segments.read(state, stream, segment, offset, length)
+        skip = max(after_counter + 1 - first, 0)
+        remaining = model.unpack_chunk(layout, keys, payload)[skip:]
+        room, byte_room = limit - len(records), model.GET_RECORDS_MAX_BYTES - size
+        if len(remaining) <= room and len(payload) + len(keys) <= byte_room:
+            taken = remaining                       # the whole rest of the chunk fits
+        else:
+            taken = _take(remaining, room, byte_room, first_in_batch=not records)
+        # AWS names a record's EncryptionType only when it is KMS; plain records leave it out.
+        arrival, encryption = arrival_ms / 1000, "KMS" if encrypted else None
+        records += [{"SequenceNumber": str(prefix + counter), "ApproximateArrivalTimestamp": arrival, "Data": data,
+                     "PartitionKey": key, "EncryptionType": encryption}
+                    for counter, (key, data) in enumerate(taken, start=first + skip)]
+        size += sum(len(data) + len(key) for key, data in taken)
+        if taken:
+            after_counter, last_arrival = first + skip + len(taken) - 1, arrival_ms
+        if len(records) >= limit or len(taken) < len(remaining):
+            break                                   # the limit or 10 MiB stopped us inside this chunk
+    if not found_any:
+        # Nothing unexpired is left after the position: whatever lay before the tip has
+        # passed retention, so the reader is at the tip (and a closed shard is done).
+        after_counter = max(after_counter, shard["last_counter"])
+    caught_up = after_counter >= shard["last_counter"]
+    millis_behind = 0 if caught_up else max(now - last_arrival, 0)
+    shard_ended = caught_up and shard["closed_ms"] is not None
+    return Batch(records, size, after_counter, millis_behind, shard_ended)
+
+
+def _take(records, room, byte_room, first_in_batch):
+    """The leading records that fit in `room` records and `byte_room` bytes; a batch
+    always gets at least one record, however large."""
+    taken, used = [], 0
+    for key, data in records[:room]:
+        used += len(data) + len(key)
+        if used > byte_room and (taken or not first_in_batch):
+            break
+        taken.append((key, data))
+    return taken
