@@ -1,4 +1,5 @@
 """The request pipeline: route, parse, validate, identify, dispatch, serialize."""
+import inspect
 import logging
 
 from lakebox import browser
@@ -47,7 +48,10 @@ async def handle(state, req, receive) -> serialize.Response:
         action = state.actions[route.spec.name].get(route.operation.name)
         if action is None:
             raise errors.NotImplementedOperation(route.spec.name, route.operation.name)
-        return serialize.serialize(route, action(ctx, params), ctx.request_id)
+        result = action(ctx, params)
+        if inspect.isawaitable(result):   # an action with long I/O (a multipart concat) awaits it
+            result = await result
+        return serialize.serialize(route, result, ctx.request_id)
     except errors.ServiceError as error:
         return _error_response(route, req, error, ctx)
     except Exception:

@@ -115,16 +115,14 @@ def s3_request_path(req) -> str:
 def _rest_route(spec, raw_path, req, access_key, region) -> Route:
     query = req.query_dict()
     wanted = query.get("x-id")
-    best, best_score, best_labels, method_seen = None, (-1,), None, False
-    for rest in _rest_table(spec.name):
+    table = _rest_table(spec.name)
+    best, best_score, best_labels = None, (-1,), None
+    for rest in table.get(req.method, ()):
+        score = rest.score(query, req.headers)      # cheap dict look-ups before the regex
+        if score is None:
+            continue
         labels = rest.match_path(raw_path)
         if labels is None:
-            continue
-        if rest.method != req.method:
-            method_seen = True
-            continue
-        score = rest.score(query, req.headers)
-        if score is None:
             continue
         # `x-id` names the operation outright. Ties (same method, path and required
         # parts, e.g. S3 ListBuckets and ListDirectoryBuckets) go to the operation that
@@ -136,7 +134,8 @@ def _rest_route(spec, raw_path, req, access_key, region) -> Route:
         if score > best_score:
             best, best_score, best_labels = rest, score, labels
     if best is None:
-        if method_seen:
+        other_methods = (rest for method, ops in table.items() if method != req.method for rest in ops)
+        if any(rest.match_path(raw_path) is not None for rest in other_methods):
             raise MethodNotAllowed()
         raise UnknownOperation()
     return Route(spec, spec.operation(best.name), best_labels, spec.protocol, region, access_key)
@@ -216,9 +215,13 @@ def _query_names(op):
 _REST_TABLES = {}
 
 
-def _rest_table(service: str) -> list[RestOperation]:
+def _rest_table(service: str) -> dict[str, list[RestOperation]]:
+    """The service's REST bindings, by HTTP method."""
     table = _REST_TABLES.get(service)
     if table is None:
         spec = specs.spec_for(service)
-        table = _REST_TABLES[service] = [RestOperation(spec.operation(n)) for n in spec.model.operation_names]
+        table = _REST_TABLES[service] = {}
+        for name in spec.model.operation_names:
+            rest = RestOperation(spec.operation(name))
+            table.setdefault(rest.method, []).append(rest)
     return table

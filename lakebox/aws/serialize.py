@@ -274,7 +274,23 @@ def _members_body(route, shape, members, xml_root=None):
         return _json_dumps(document), "application/json"
     root = xml_root or shape.serialization.get("name") or _xml_root_name(shape)
     namespace = XML_NAMESPACES.get(route.spec.name)
+    scalar = _scalar_root_member(shape, root)
+    if scalar is not None:
+        # The root element is the member itself (S3 GetBucketLocation:
+        # <LocationConstraint>eu-west-1</LocationConstraint>, empty for us-east-1).
+        value = members.get(scalar)
+        if value is None:
+            return f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{namespace}"/>'.encode(), "application/xml"
+        return xml_document(root, shape.members[scalar], value, namespace=namespace).encode(), "application/xml"
     return xml_document(root, shape, members, namespace=namespace).encode(), "application/xml"
+
+
+def _scalar_root_member(shape, root):
+    """The member named like the root element, when it is a scalar: it is the document."""
+    for name, member in shape.members.items():
+        if member.serialization.get("name", name) == root and member.type_name not in ("structure", "list", "map"):
+            return name
+    return None
 
 
 _BODY_MEMBERS = {}

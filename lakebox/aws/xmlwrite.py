@@ -46,22 +46,47 @@ def _element(parts, name, shape, value, namespace=None):
 
 
 def _structure_members(parts, shape, value):
-    for member_name, member in shape.members.items():
+    for member_name, wire, how, member in _body_plan(shape):
         item = value.get(member_name)
-        if item is None or member.serialization.get("xmlAttribute"):
+        if item is None:
             continue
-        location = member.serialization.get("location")
-        if location in ("header", "headers", "statusCode"):
-            continue
-        wire = member.serialization.get("name", member_name)
-        if member.type_name == "list" and member.serialization.get("flattened"):
+        if how is _SCALAR:
+            parts.append(f"<{wire}>{_text(member, item)}</{wire}>")
+        elif how is _FLAT_LIST:
             item_name = member.member.serialization.get("name", wire)
             for entry in item:
                 _element(parts, item_name, member.member, entry)
-        elif member.type_name == "map" and member.serialization.get("flattened"):
+        elif how is _FLAT_MAP:
             _map_entries(parts, member, item, entry_name=wire)
         else:
             _element(parts, wire, member, item)
+
+
+_SCALAR, _FLAT_LIST, _FLAT_MAP, _NESTED = "scalar", "flat-list", "flat-map", "nested"
+_PLANS = {}
+
+
+def _body_plan(shape) -> list:
+    """(member, element name, how to write it, member shape) for each body member of a
+    structure, worked out once per shape: responses repeat the same shapes many times."""
+    key = (id(getattr(shape, "_shape_resolver", None)), shape.name)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = []
+        for member_name, member in shape.members.items():
+            serialization = member.serialization
+            if serialization.get("xmlAttribute") or serialization.get("location") in ("header", "headers", "statusCode"):
+                continue
+            wire = serialization.get("name", member_name)
+            if member.type_name == "list":
+                how = _FLAT_LIST if serialization.get("flattened") else _NESTED
+            elif member.type_name == "map":
+                how = _FLAT_MAP if serialization.get("flattened") else _NESTED
+            else:
+                how = _NESTED if member.type_name == "structure" else _SCALAR
+            plan.append((member_name, wire, how, member))
+        _PLANS[key] = plan
+    return plan
 
 
 def _map_entries(parts, shape, value, entry_name="entry"):
