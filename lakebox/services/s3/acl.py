@@ -1,0 +1,122 @@
+"""Access control lists, answered as S3 answers them.
+
+New buckets have ACLs disabled (ObjectOwnership BucketOwnerEnforced): reading an ACL
+shows the owner's full control, and setting one that grants anyone else is refused
+with `AccessControlListNotSupported`. With ACLs enabled, grants are stored and shown.
+"""
+import re
+
+from lakebox.services.s3 import access, errors, model, payload, store, versions
+
+GROUP_URIS = {
+    "AllUsers": "http://acs.amazonaws.com/groups/global/AllUsers",
+    "AuthenticatedUsers": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+    "LogDelivery": "http://acs.amazonaws.com/groups/s3/LogDelivery",
+}
+CANNED_GROUP_GRANTS = {
+    "public-read": [("AllUsers", "READ")],
+    "public-read-write": [("AllUsers", "READ"), ("AllUsers", "WRITE")],
+    "authenticated-read": [("AuthenticatedUsers", "READ")],
+    "log-delivery-write": [("LogDelivery", "WRITE"), ("LogDelivery", "READ_ACP")],
+}
+GRANT_HEADERS = {"GrantFullControl": "FULL_CONTROL", "GrantRead": "READ", "GrantReadACP": "READ_ACP",
+                 "GrantWrite": "WRITE", "GrantWriteACP": "WRITE_ACP"}
+_GRANTEE = re.compile(r'\s*(id|uri|emailAddress)\s*=\s*"?([^",]+)"?\s*')
+
+
+def owner_grant(account: str) -> dict:
+    return {"Grantee": {"ID": model.canonical_user_id(account), "Type": "CanonicalUser"},
+            "Permission": "FULL_CONTROL"}
+
+
+def requested_grants(ctx, bucket, params: dict) -> list | None:
+    """Grants a request asks for (canned ACL, grant headers or a policy document), if any.
+
+    Refused when the bucket has ACLs disabled and the grants reach beyond the owner, or
+    when public access is blocked and they are public.
+    """
+    if params.get("AccessControlPolicy"):
+        grants = params["AccessControlPolicy"].get("Grants") or []
+    elif any(params.get(name) for name in GRANT_HEADERS):
+        grants = [grant for name, permission in GRANT_HEADERS.items()
+                  for grant in _header_grants(params.get(name), permission)]
+    elif params.get("ACL"):
+        grants = [owner_grant(bucket["account"])] + [
+            {"Grantee": {"URI": GROUP_URIS[group], "Type": "Group"}, "Permission": permission}
+            for group, permission in CANNED_GROUP_GRANTS.get(params["ACL"], [])]
+    else:
+        return None
+    owner_id = model.canonical_user_id(bucket["account"])
+    if any(g.get("Grantee", {}).get("ID") != owner_id for g in grants) and acls_disabled(ctx, bucket):
+        raise errors.AccessControlListNotSupported()
+    if _is_public(grants) and _blocks_public_acls(ctx, bucket):
+        raise errors.AccessDenied()
+    return grants
+
+
+def _header_grants(value: str | None, permission: str) -> list:
+    grants = []
+    for item in (value or "").split(","):
+        match = _GRANTEE.fullmatch(item)
+        if not match:
+            continue
+        kind, who = match.groups()
+        grantee = {"id": {"ID": who, "Type": "CanonicalUser"}, "uri": {"URI": who, "Type": "Group"},
+                   "emailAddress": {"EmailAddress": who, "Type": "AmazonCustomerByEmail"}}[kind]
+        grants.append({"Grantee": grantee, "Permission": permission})
+    return grants
+
+
+def _is_public(grants: list) -> bool:
+    public = (GROUP_URIS["AllUsers"], GROUP_URIS["AuthenticatedUsers"])
+    return any(g.get("Grantee", {}).get("URI") in public for g in grants)
+
+
+def _blocks_public_acls(ctx, bucket) -> bool:
+    block = store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
+    return bool(block.get("BlockPublicAcls"))
+
+
+def acls_disabled(ctx, bucket) -> bool:
+    config = store.get_config(ctx.state.db, bucket["name"], "ownership") or {}
+    rules = config.get("Rules") or [{}]
+    return rules[0].get("ObjectOwnership") == "BucketOwnerEnforced"
+
+
+def _policy(account: str, grants: list | None) -> dict:
+    return {"Owner": model.owner(account), "Grants": grants or [owner_grant(account)],
+            "__xml_root__": "AccessControlPolicy"}
+
+
+def put_bucket_acl(ctx, params):
+    bucket = access.owned_bucket(ctx, params)
+    payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
+    grants = requested_grants(ctx, bucket, params)
+    if grants is None:
+        raise errors.MissingSecurityHeader("Your request was missing a required header", MissingHeaderName="x-amz-acl")
+    store.put_config(ctx.state.db, bucket["name"], "acl", grants)
+    return {}
+
+
+def get_bucket_acl(ctx, params):
+    bucket = access.owned_bucket(ctx, params)
+    return _policy(bucket["account"], store.get_config(ctx.state.db, bucket["name"], "acl"))
+
+
+def put_object_acl(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
+    payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
+    grants = requested_grants(ctx, bucket, params)
+    if grants is None:
+        raise errors.MissingSecurityHeader("Your request was missing a required header", MissingHeaderName="x-amz-acl")
+    attrs = store.loads(row["attrs"])
+    attrs["Grants"] = grants
+    store.update_attrs(ctx.state.db, row["id"], attrs)
+    return {}
+
+
+def get_object_acl(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
+    return _policy(row["owner"], store.loads(row["attrs"]).get("Grants"))

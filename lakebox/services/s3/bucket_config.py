@@ -1,0 +1,322 @@
+"""Bucket settings kept and returned as sent: versioning, tagging, encryption, ownership,
+public access block, object lock, accelerate, request payment, website, ABAC, and the
+per-id analytics / inventory / metrics / intelligent-tiering configurations.
+
+Each is stored as the boto3-shaped document the client sent (store.put_config), so it
+comes back exactly as written.
+"""
+from lakebox.services.s3 import access, errors, model, payload, store
+
+DEFAULT_ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
+                                 "BucketKeyEnabled": False}]}
+CONFIGS_PER_PAGE = 100
+
+
+# ---- shared shapes of a setting's life ------------------------------------------
+
+def owned_with_body(ctx, params: dict, member: str):
+    """The bucket, once the request body (payload `member`) is present, intact and valid."""
+    bucket = access.owned_bucket(ctx, params)
+    payload.check_body(ctx, params, member)
+    return bucket
+
+
+def stored(ctx, params: dict, kind: str, missing=None, default=None):
+    """A stored setting of the caller's bucket; `missing` is raised when there is none."""
+    bucket = access.owned_bucket(ctx, params)
+    config = store.get_config(ctx.state.db, bucket["name"], kind)
+    if config is None:
+        if missing is not None:
+            raise missing(BucketName=bucket["name"])
+        return default
+    return config
+
+
+def put_simple(ctx, params: dict, kind: str, member: str, check=None) -> dict:
+    """Store the setting in payload `member`, after `check(setting)` if given."""
+    bucket = owned_with_body(ctx, params, member)
+    if check is not None:
+        check(params[member])
+    store.put_config(ctx.state.db, bucket["name"], kind, params[member])
+    return {}
+
+
+def delete_simple(ctx, params: dict, kind: str) -> dict:
+    bucket = access.owned_bucket(ctx, params)
+    store.delete_config(ctx.state.db, bucket["name"], kind)
+    return {}
+
+
+# ---- versioning ------------------------------------------------------------------
+
+def put_bucket_versioning(ctx, params):
+    bucket = owned_with_body(ctx, params, "VersioningConfiguration")
+    config = params["VersioningConfiguration"]
+    status = config.get("Status")
+    if status not in ("Enabled", "Suspended"):
+        raise errors.IllegalVersioningConfigurationException()
+    if bucket["object_lock"] and status != "Enabled":
+        raise errors.InvalidBucketState("An Object Lock configuration is present on this bucket, so the "
+                                        "versioning state cannot be changed.")
+    store.set_versioning(ctx.state.db, bucket["name"], status, config.get("MFADelete"))
+    return {}
+
+
+def get_bucket_versioning(ctx, params):
+    bucket = access.owned_bucket(ctx, params)
+    return {"Status": bucket["versioning"], "MFADelete": bucket["mfa_delete"],
+            "__xml_root__": "VersioningConfiguration"}
+
+
+# ---- tagging ---------------------------------------------------------------------
+
+def put_bucket_tagging(ctx, params):
+    return put_simple(ctx, params, "tagging", "Tagging",
+                      lambda tagging: model.check_tags(tagging["TagSet"], model.MAX_BUCKET_TAGS))
+
+
+def get_bucket_tagging(ctx, params):
+    config = stored(ctx, params, "tagging", errors.NoSuchTagSet)
+    return {"TagSet": config.get("TagSet", []), "__xml_root__": "Tagging"}
+
+
+def delete_bucket_tagging(ctx, params):
+    return delete_simple(ctx, params, "tagging")
+
+
+# ---- default encryption ----------------------------------------------------------
+
+def put_bucket_encryption(ctx, params):
+    return put_simple(ctx, params, "encryption", "ServerSideEncryptionConfiguration", _check_encryption)
+
+
+def _check_encryption(config: dict):
+    for rule in config["Rules"]:
+        default = rule.get("ApplyServerSideEncryptionByDefault") or {}
+        if default.get("KMSMasterKeyID") and not default.get("SSEAlgorithm", "").startswith("aws:kms"):
+            raise errors.InvalidArgument("a KMSMasterKeyID is not applicable if the default sse algorithm "
+                                         "is not aws:kms or aws:kms:dsse")
+
+
+def get_bucket_encryption(ctx, params):
+    """Every bucket encrypts by default: without a setting, that is SSE-S3."""
+    return {"ServerSideEncryptionConfiguration": stored(ctx, params, "encryption", default=DEFAULT_ENCRYPTION)}
+
+
+def delete_bucket_encryption(ctx, params):
+    return delete_simple(ctx, params, "encryption")
+
+
+# ---- ownership controls and public access block ----------------------------------
+
+def put_bucket_ownership_controls(ctx, params):
+    return put_simple(ctx, params, "ownership", "OwnershipControls")
+
+
+def get_bucket_ownership_controls(ctx, params):
+    return {"OwnershipControls": stored(ctx, params, "ownership", errors.OwnershipControlsNotFoundError)}
+
+
+def delete_bucket_ownership_controls(ctx, params):
+    return delete_simple(ctx, params, "ownership")
+
+
+def put_public_access_block(ctx, params):
+    return put_simple(ctx, params, "public-access-block", "PublicAccessBlockConfiguration")
+
+
+def get_public_access_block(ctx, params):
+    config = stored(ctx, params, "public-access-block", errors.NoSuchPublicAccessBlockConfiguration)
+    return {"PublicAccessBlockConfiguration": config}
+
+
+def delete_public_access_block(ctx, params):
+    return delete_simple(ctx, params, "public-access-block")
+
+
+# ---- object lock -----------------------------------------------------------------
+
+def put_object_lock_configuration(ctx, params):
+    bucket = owned_with_body(ctx, params, "ObjectLockConfiguration")
+    config = params["ObjectLockConfiguration"]
+    if bucket["versioning"] != "Enabled":
+        raise errors.InvalidBucketState("Versioning must be 'Enabled' on the bucket to apply a Object "
+                                        "Lock configuration")
+    if config.get("ObjectLockEnabled") != "Enabled":
+        raise errors.MalformedXML()
+    retention = (config.get("Rule") or {}).get("DefaultRetention")
+    if retention is not None:
+        if not retention.get("Mode") or ("Days" in retention) == ("Years" in retention):
+            raise errors.MalformedXML()
+        if retention.get("Days", retention.get("Years")) <= 0:
+            raise errors.InvalidArgument("Default retention period must be a positive integer value")
+    with ctx.state.db.transaction():
+        store.set_object_lock(ctx.state.db, bucket["name"], True)
+        store.put_config(ctx.state.db, bucket["name"], "object-lock", config)
+    return {}
+
+
+def get_object_lock_configuration(ctx, params):
+    bucket = access.owned_bucket(ctx, params)
+    if not bucket["object_lock"]:
+        raise errors.ObjectLockConfigurationNotFoundError(BucketName=bucket["name"])
+    config = store.get_config(ctx.state.db, bucket["name"], "object-lock") or {"ObjectLockEnabled": "Enabled"}
+    return {"ObjectLockConfiguration": config}
+
+
+# ---- accelerate, request payment, website, ABAC ----------------------------------
+
+def put_bucket_accelerate_configuration(ctx, params):
+    def check(_):
+        if "." in params["Bucket"]:
+            raise errors.InvalidRequest("S3 Transfer Acceleration is not supported for buckets with "
+                                        "periods (.) in their names")
+    return put_simple(ctx, params, "accelerate", "AccelerateConfiguration", check)
+
+
+def get_bucket_accelerate_configuration(ctx, params):
+    return {**stored(ctx, params, "accelerate", default={}), "__xml_root__": "AccelerateConfiguration"}
+
+
+def put_bucket_request_payment(ctx, params):
+    return put_simple(ctx, params, "request-payment", "RequestPaymentConfiguration")
+
+
+def get_bucket_request_payment(ctx, params):
+    config = stored(ctx, params, "request-payment", default={"Payer": "BucketOwner"})
+    return {**config, "__xml_root__": "RequestPaymentConfiguration"}
+
+
+def put_bucket_website(ctx, params):
+    return put_simple(ctx, params, "website", "WebsiteConfiguration")
+
+
+def get_bucket_website(ctx, params):
+    return {**stored(ctx, params, "website", errors.NoSuchWebsiteConfiguration),
+            "__xml_root__": "WebsiteConfiguration"}
+
+
+def delete_bucket_website(ctx, params):
+    return delete_simple(ctx, params, "website")
+
+
+def put_bucket_abac(ctx, params):
+    return put_simple(ctx, params, "abac", "AbacStatus")
+
+
+def get_bucket_abac(ctx, params):
+    return {"AbacStatus": stored(ctx, params, "abac", default={"Status": "Disabled"})}
+
+
+# ---- configurations kept per id --------------------------------------------------
+
+_PER_ID = {
+    "analytics": ("AnalyticsConfiguration", "AnalyticsConfigurationList"),
+    "inventory": ("InventoryConfiguration", "InventoryConfigurationList"),
+    "metrics": ("MetricsConfiguration", "MetricsConfigurationList"),
+    "intelligent-tiering": ("IntelligentTieringConfiguration", "IntelligentTieringConfigurationList"),
+}
+
+
+def _put_by_id(ctx, params, kind):
+    member = _PER_ID[kind][0]
+    bucket = owned_with_body(ctx, params, member)
+    config = params[member]
+    if config.get("Id") != params["Id"]:
+        raise errors.InvalidArgument("Configuration Id in the request does not match the Id in the "
+                                     "configuration.", ArgumentName="id", ArgumentValue=params["Id"])
+    store.put_config(ctx.state.db, bucket["name"], kind, config, params["Id"])
+    return {}
+
+
+def _get_by_id(ctx, params, kind):
+    bucket = access.owned_bucket(ctx, params)
+    config = store.get_config(ctx.state.db, bucket["name"], kind, params["Id"])
+    if config is None:
+        raise errors.NoSuchConfiguration()
+    return {_PER_ID[kind][0]: config}
+
+
+def _delete_by_id(ctx, params, kind):
+    bucket = access.owned_bucket(ctx, params)
+    if not store.delete_config(ctx.state.db, bucket["name"], kind, params["Id"]):
+        raise errors.NoSuchConfiguration()
+    return {}
+
+
+def _list_by_id(ctx, params, kind):
+    bucket = access.owned_bucket(ctx, params)
+    token = params.get("ContinuationToken")
+    after = model.decode_token(token) if token else ""
+    configs = store.list_configs(ctx.state.db, bucket["name"], kind, after, CONFIGS_PER_PAGE + 1)
+    page = configs[:CONFIGS_PER_PAGE]
+    result = {_PER_ID[kind][1]: page or None, "IsTruncated": len(configs) > CONFIGS_PER_PAGE,
+              "ContinuationToken": token}
+    if result["IsTruncated"]:
+        result["NextContinuationToken"] = model.encode_token(page[-1]["Id"])
+    return result
+
+
+def put_bucket_analytics_configuration(ctx, params):
+    return _put_by_id(ctx, params, "analytics")
+
+
+def get_bucket_analytics_configuration(ctx, params):
+    return _get_by_id(ctx, params, "analytics")
+
+
+def delete_bucket_analytics_configuration(ctx, params):
+    return _delete_by_id(ctx, params, "analytics")
+
+
+def list_bucket_analytics_configurations(ctx, params):
+    return {**_list_by_id(ctx, params, "analytics"), "__xml_root__": "ListBucketAnalyticsConfigurationResult"}
+
+
+def put_bucket_inventory_configuration(ctx, params):
+    return _put_by_id(ctx, params, "inventory")
+
+
+def get_bucket_inventory_configuration(ctx, params):
+    return _get_by_id(ctx, params, "inventory")
+
+
+def delete_bucket_inventory_configuration(ctx, params):
+    return _delete_by_id(ctx, params, "inventory")
+
+
+def list_bucket_inventory_configurations(ctx, params):
+    return {**_list_by_id(ctx, params, "inventory"), "__xml_root__": "ListInventoryConfigurationsResult"}
+
+
+def put_bucket_metrics_configuration(ctx, params):
+    return _put_by_id(ctx, params, "metrics")
+
+
+def get_bucket_metrics_configuration(ctx, params):
+    return _get_by_id(ctx, params, "metrics")
+
+
+def delete_bucket_metrics_configuration(ctx, params):
+    return _delete_by_id(ctx, params, "metrics")
+
+
+def list_bucket_metrics_configurations(ctx, params):
+    return {**_list_by_id(ctx, params, "metrics"), "__xml_root__": "ListMetricsConfigurationsResult"}
+
+
+def put_bucket_intelligent_tiering_configuration(ctx, params):
+    return _put_by_id(ctx, params, "intelligent-tiering")
+
+
+def get_bucket_intelligent_tiering_configuration(ctx, params):
+    return _get_by_id(ctx, params, "intelligent-tiering")
+
+
+def delete_bucket_intelligent_tiering_configuration(ctx, params):
+    return _delete_by_id(ctx, params, "intelligent-tiering")
+
+
+def list_bucket_intelligent_tiering_configurations(ctx, params):
+    return {**_list_by_id(ctx, params, "intelligent-tiering"),
+            "__xml_root__": "ListBucketIntelligentTieringConfigurationsOutput"}

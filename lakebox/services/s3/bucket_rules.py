@@ -1,0 +1,302 @@
+"""Bucket settings S3 checks before it keeps them: CORS, policy, lifecycle, notification,
+logging, replication. Lifecycle rules are carried out by lifecycle.py; CORS rules answer
+preflight requests in cors.py."""
+import json
+import secrets
+
+from lakebox.services.s3 import errors, store
+from lakebox.services.s3.bucket_config import delete_simple, owned_with_body, stored
+
+CORS_METHODS = ("GET", "PUT", "POST", "DELETE", "HEAD")
+MAX_CORS_RULES = 100
+MAX_LIFECYCLE_RULES = 1000
+LIFECYCLE_ACTIONS = ("Expiration", "Transitions", "NoncurrentVersionExpiration",
+                     "NoncurrentVersionTransitions", "AbortIncompleteMultipartUpload", "Transition",
+                     "NoncurrentVersionTransition")
+DEFAULT_MINIMUM_SIZE = "all_storage_classes_128K"
+
+
+# ---- CORS ------------------------------------------------------------------------
+
+def put_bucket_cors(ctx, params):
+    bucket = owned_with_body(ctx, params, "CORSConfiguration")
+    rules = params["CORSConfiguration"].get("CORSRules") or []
+    if not rules or len(rules) > MAX_CORS_RULES:
+        raise errors.MalformedXML()
+    for rule in rules:
+        for method in rule.get("AllowedMethods") or []:
+            if method not in CORS_METHODS:
+                raise errors.InvalidRequest(f"Found unsupported HTTP method in CORS config. Unsupported method is {method}")
+        for origin in rule.get("AllowedOrigins") or []:
+            if origin.count("*") > 1:
+                raise errors.InvalidRequest(f'AllowedOrigin "{origin}" can not have more than one wildcard.')
+    store.put_config(ctx.state.db, bucket["name"], "cors", params["CORSConfiguration"])
+    return {}
+
+
+def get_bucket_cors(ctx, params):
+    config = stored(ctx, params, "cors", errors.NoSuchCORSConfiguration)
+    return {"CORSRules": config["CORSRules"], "__xml_root__": "CORSConfiguration"}
+
+
+def delete_bucket_cors(ctx, params):
+    return delete_simple(ctx, params, "cors")
+
+
+# ---- policy ----------------------------------------------------------------------
+
+def put_bucket_policy(ctx, params):
+    bucket = owned_with_body(ctx, params, "Policy")
+    text = params["Policy"]
+    document = _policy_document(text)
+    block = store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
+    if block.get("BlockPublicPolicy") and is_public_policy(document):
+        raise errors.AccessDenied(
+            f"User: {ctx.caller_arn} is not authorized to perform: s3:PutBucketPolicy on resource: "
+            f'"arn:aws:s3:::{bucket["name"]}" because public policies are blocked by the BlockPublicPolicy '
+            "block public access setting.")
+    store.put_config(ctx.state.db, bucket["name"], "policy", text)
+    return {"__status__": 204}          # S3 answers PutBucketPolicy with 204 No Content
+
+
+def _policy_document(text: str) -> dict:
+    try:
+        document = json.loads(text)
+    except ValueError:
+        raise errors.MalformedPolicy()
+    if not isinstance(document, dict):
+        raise errors.MalformedPolicy()
+    if "Statement" not in document:
+        raise errors.MalformedPolicy("Missing required field Statement")
+    return document
+
+
+def is_public_policy(document: dict) -> bool:
+    """Public: some Allow statement names everyone and has no condition narrowing it."""
+    statements = document.get("Statement")
+    statements = [statements] if isinstance(statements, dict) else statements or []
+    for statement in statements:
+        principal = statement.get("Principal")
+        everyone = principal == "*" or (isinstance(principal, dict) and principal.get("AWS") in ("*", ["*"]))
+        if statement.get("Effect") == "Allow" and everyone and not statement.get("Condition"):
+            return True
+    return False
+
+
+def get_bucket_policy(ctx, params):
+    return {"Policy": stored(ctx, params, "policy", errors.NoSuchBucketPolicy)}
+
+
+def get_bucket_policy_status(ctx, params):
+    text = stored(ctx, params, "policy", errors.NoSuchBucketPolicy)
+    return {"PolicyStatus": {"IsPublic": is_public_policy(json.loads(text))}}
+
+
+def delete_bucket_policy(ctx, params):
+    return delete_simple(ctx, params, "policy")
+
+
+# ---- lifecycle -------------------------------------------------------------------
+
+def put_bucket_lifecycle_configuration(ctx, params):
+    bucket = owned_with_body(ctx, params, "LifecycleConfiguration")
+    rules = params["LifecycleConfiguration"].get("Rules") or []
+    _check_lifecycle_rules(rules)
+    minimum = params.get("TransitionDefaultMinimumObjectSize") or DEFAULT_MINIMUM_SIZE
+    store.put_config(ctx.state.db, bucket["name"], "lifecycle",
+                     {"Rules": rules, "TransitionDefaultMinimumObjectSize": minimum})
+    ctx.state.scheduler.poke()           # rules that already apply run at once
+    return {"TransitionDefaultMinimumObjectSize": minimum}
+
+
+def _check_lifecycle_rules(rules: list):
+    if not rules or len(rules) > MAX_LIFECYCLE_RULES:
+        raise errors.MalformedXML()
+    seen = set()
+    for rule in rules:
+        rule.setdefault("ID", secrets.token_hex(16))
+        if len(rule["ID"]) > 255:
+            raise errors.InvalidArgument("ID length should not exceed allowed limit of 255")
+        if rule["ID"] in seen:
+            raise errors.InvalidArgument("Rule ID must be unique. Found same ID for more than one rule")
+        seen.add(rule["ID"])
+        if rule.get("Status") not in ("Enabled", "Disabled"):
+            raise errors.MalformedXML()
+        if "Filter" not in rule and "Prefix" not in rule:
+            raise errors.MalformedXML()
+        _check_filter(rule.get("Filter"))
+        if not any(rule.get(action) for action in LIFECYCLE_ACTIONS):
+            raise errors.InvalidRequest("At least one action needs to be specified in a rule")
+        _check_expiration(rule.get("Expiration"))
+
+
+def _check_filter(rule_filter: dict | None):
+    """A filter names one condition, or combines several under And."""
+    if rule_filter is None:
+        return
+    conditions = [name for name in ("Prefix", "Tag", "ObjectSizeGreaterThan", "ObjectSizeLessThan", "And")
+                  if name in rule_filter]
+    if len(conditions) > 1:
+        raise errors.MalformedXML()
+
+
+def _check_expiration(expiration: dict | None):
+    if expiration is None:
+        return
+    given = [name for name in ("Date", "Days", "ExpiredObjectDeleteMarker") if name in expiration]
+    if len(given) != 1:
+        raise errors.MalformedXML()
+    if "Days" in expiration and expiration["Days"] <= 0:
+        raise errors.InvalidArgument("'Days' for Expiration action must be a positive integer")
+    date = expiration.get("Date")
+    if date is not None and (date.hour, date.minute, date.second, date.microsecond) != (0, 0, 0, 0):
+        raise errors.InvalidArgument("'Date' must be at midnight GMT")
+
+
+def get_bucket_lifecycle_configuration(ctx, params):
+    config = stored(ctx, params, "lifecycle", errors.NoSuchLifecycleConfiguration)
+    return {**config, "__xml_root__": "LifecycleConfiguration"}
+
+
+def delete_bucket_lifecycle(ctx, params):
+    return delete_simple(ctx, params, "lifecycle")
+
+
+def put_bucket_lifecycle(ctx, params):
+    """The deprecated API: one Transition per rule and a rule-level Prefix."""
+    bucket = owned_with_body(ctx, params, "LifecycleConfiguration")
+    rules = [_current_rule(rule) for rule in params["LifecycleConfiguration"].get("Rules") or []]
+    _check_lifecycle_rules(rules)
+    store.put_config(ctx.state.db, bucket["name"], "lifecycle",
+                     {"Rules": rules, "TransitionDefaultMinimumObjectSize": DEFAULT_MINIMUM_SIZE})
+    ctx.state.scheduler.poke()
+    return {}
+
+
+def get_bucket_lifecycle(ctx, params):
+    config = stored(ctx, params, "lifecycle", errors.NoSuchLifecycleConfiguration)
+    return {"Rules": [_legacy_rule(rule) for rule in config["Rules"]], "__xml_root__": "LifecycleConfiguration"}
+
+
+def _current_rule(rule: dict) -> dict:
+    rule = dict(rule)
+    for single, plural in (("Transition", "Transitions"),
+                           ("NoncurrentVersionTransition", "NoncurrentVersionTransitions")):
+        if single in rule:
+            rule[plural] = [rule.pop(single)]
+    return rule
+
+
+def _legacy_rule(rule: dict) -> dict:
+    legacy = {k: v for k, v in rule.items() if k not in ("Filter", "Transitions", "NoncurrentVersionTransitions")}
+    legacy["Prefix"] = rule.get("Prefix", (rule.get("Filter") or {}).get("Prefix", ""))
+    for single, plural in (("Transition", "Transitions"),
+                           ("NoncurrentVersionTransition", "NoncurrentVersionTransitions")):
+        if rule.get(plural):
+            legacy[single] = rule[plural][0]
+    return legacy
+
+
+# ---- notification ----------------------------------------------------------------
+
+# list member -> (deprecated single member, its ARN member, the current ARN member)
+NOTIFICATION_KINDS = {
+    "TopicConfigurations": ("TopicConfiguration", "Topic", "TopicArn"),
+    "QueueConfigurations": ("QueueConfiguration", "Queue", "QueueArn"),
+    "LambdaFunctionConfigurations": ("CloudFunctionConfiguration", "CloudFunction", "LambdaFunctionArn"),
+}
+
+
+def put_bucket_notification_configuration(ctx, params):
+    bucket = owned_with_body(ctx, params, "NotificationConfiguration")
+    _store_notification(ctx, bucket, dict(params["NotificationConfiguration"]))
+    return {}
+
+
+def _store_notification(ctx, bucket, config: dict):
+    """Keep a notification configuration; entries without an Id get one, as S3 gives them."""
+    for name in NOTIFICATION_KINDS:
+        for entry in config.get(name) or []:
+            entry.setdefault("Id", secrets.token_hex(16))
+            for event in entry.get("Events") or []:
+                if not event.startswith("s3:"):
+                    raise errors.InvalidArgument("The event is not supported for notifications",
+                                                 ArgumentName="Event", ArgumentValue=event)
+    store.put_config(ctx.state.db, bucket["name"], "notification", config)
+
+
+def get_bucket_notification_configuration(ctx, params):
+    return {**stored(ctx, params, "notification", default={}), "__xml_root__": "NotificationConfiguration"}
+
+
+def put_bucket_notification(ctx, params):
+    """The deprecated API: at most one configuration of each kind, `Event` or `Events`."""
+    bucket = owned_with_body(ctx, params, "NotificationConfiguration")
+    legacy = params["NotificationConfiguration"]
+    current = {}
+    for plural, (single, legacy_arn, arn) in NOTIFICATION_KINDS.items():
+        entry = legacy.get(single)
+        if entry:
+            events = entry.get("Events") or ([entry["Event"]] if entry.get("Event") else [])
+            converted = {"Id": entry.get("Id"), arn: entry.get(legacy_arn), "Events": events}
+            current[plural] = [{k: v for k, v in converted.items() if v is not None}]
+    _store_notification(ctx, bucket, current)
+    return {}
+
+
+def get_bucket_notification(ctx, params):
+    config = stored(ctx, params, "notification", default={})
+    result = {"__xml_root__": "NotificationConfiguration"}
+    for plural, (single, legacy_arn, arn) in NOTIFICATION_KINDS.items():
+        entries = config.get(plural) or []
+        if entries:
+            entry = entries[0]
+            events = entry.get("Events") or []
+            result[single] = {"Id": entry.get("Id"), "Events": events, "Event": events[0] if events else None,
+                              legacy_arn: entry.get(arn)}
+    return result
+
+
+# ---- logging and replication -----------------------------------------------------
+
+def put_bucket_logging(ctx, params):
+    bucket = owned_with_body(ctx, params, "BucketLoggingStatus")
+    enabled = params["BucketLoggingStatus"].get("LoggingEnabled")
+    if enabled:
+        target = store.get_bucket(ctx.state.db, enabled.get("TargetBucket", ""))
+        if target is None or target["account"] != ctx.account:
+            raise errors.InvalidTargetBucketForLogging("The target bucket for logging does not exist",
+                                                       TargetBucket=enabled.get("TargetBucket"))
+        if target["region"] != bucket["region"]:
+            raise errors.CrossLocationLoggingProhibited(TargetBucketLocation=target["region"])
+    store.put_config(ctx.state.db, bucket["name"], "logging", params["BucketLoggingStatus"])
+    return {}
+
+
+def get_bucket_logging(ctx, params):
+    return {**stored(ctx, params, "logging", default={}), "__xml_root__": "BucketLoggingStatus"}
+
+
+def put_bucket_replication(ctx, params):
+    bucket = owned_with_body(ctx, params, "ReplicationConfiguration")
+    if bucket["versioning"] != "Enabled":
+        raise errors.InvalidRequest("Versioning must be 'Enabled' on the bucket to apply a replication "
+                                    "configuration")
+    for rule in params["ReplicationConfiguration"].get("Rules") or []:
+        destination = (rule.get("Destination") or {}).get("Bucket", "")
+        target = store.get_bucket(ctx.state.db, destination.rpartition(":")[2])
+        if target is None:
+            raise errors.InvalidRequest("Destination bucket must exist.")
+        if target["versioning"] != "Enabled":
+            raise errors.InvalidRequest("Destination bucket must have versioning enabled.")
+    store.put_config(ctx.state.db, bucket["name"], "replication", params["ReplicationConfiguration"])
+    return {}
+
+
+def get_bucket_replication(ctx, params):
+    return {"ReplicationConfiguration": stored(ctx, params, "replication",
+                                               errors.ReplicationConfigurationNotFoundError)}
+
+
+def delete_bucket_replication(ctx, params):
+    return delete_simple(ctx, params, "replication")

@@ -1,0 +1,116 @@
+"""Buckets themselves: create, delete, head, list, locate."""
+import functools
+
+import botocore.session
+
+from lakebox.services.s3 import access, errors, files, model, store
+
+US_EAST_1 = "us-east-1"
+LEGACY_LOCATIONS = {"EU": "eu-west-1"}
+# New buckets start with ACLs disabled and public access blocked (S3's defaults since 2023).
+DEFAULT_OWNERSHIP = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+DEFAULT_PUBLIC_ACCESS_BLOCK = {"BlockPublicAcls": True, "IgnorePublicAcls": True,
+                               "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+
+
+@functools.cache
+def _regions() -> frozenset:
+    return frozenset(botocore.session.get_session().get_available_regions("s3"))
+
+
+def bucket_arn(name: str) -> str:
+    return f"arn:aws:s3:::{name}"
+
+
+def create_bucket(ctx, params):
+    name = params["Bucket"]
+    model.check_bucket_name(name)
+    region = _bucket_region(ctx, params.get("CreateBucketConfiguration") or {})
+    existing = store.get_bucket(ctx.state.db, name)
+    if existing is not None:
+        if existing["account"] != ctx.account:
+            raise errors.BucketAlreadyExists(BucketName=name)
+        # S3 keeps answering 200 in us-east-1 for legacy compatibility.
+        if not (ctx.region == US_EAST_1 and existing["region"] == US_EAST_1):
+            raise errors.BucketAlreadyOwnedByYou(BucketName=name)
+        return {"Location": "/" + name, "BucketArn": bucket_arn(name)}
+    ownership = params.get("ObjectOwnership")
+    with ctx.state.db.transaction():
+        store.insert_bucket(ctx.state.db, name, ctx.account, region, ctx.now,
+                            bool(params.get("ObjectLockEnabledForBucket")))
+        store.put_config(ctx.state.db, name, "ownership",
+                         {"Rules": [{"ObjectOwnership": ownership}]} if ownership else DEFAULT_OWNERSHIP)
+        store.put_config(ctx.state.db, name, "public-access-block", DEFAULT_PUBLIC_ACCESS_BLOCK)
+        tags = (params.get("CreateBucketConfiguration") or {}).get("Tags")
+        if tags:
+            model.check_tags(tags, model.MAX_BUCKET_TAGS)
+            store.put_config(ctx.state.db, name, "tagging", {"TagSet": tags})
+    location = "/" + name if region == US_EAST_1 else f"http://{name}.s3.amazonaws.com/"
+    return {"Location": location, "BucketArn": bucket_arn(name)}
+
+
+def _bucket_region(ctx, configuration: dict) -> str:
+    """Where a new bucket lives, by S3's location-constraint rules.
+
+    The us-east-1 endpoint creates buckets in any region; a regional endpoint only in
+    its own region, and an absent constraint there is an error.
+    """
+    constraint = configuration.get("LocationConstraint")
+    if constraint is None:
+        if ctx.region != US_EAST_1:
+            raise errors.IllegalLocationConstraintException()
+        return US_EAST_1
+    region = LEGACY_LOCATIONS.get(constraint, constraint)
+    if region == US_EAST_1 or region not in _regions():
+        raise errors.InvalidLocationConstraint(LocationConstraint=constraint)
+    if ctx.region != US_EAST_1 and region != ctx.region:
+        raise errors.IllegalLocationConstraintException(
+            f"The {constraint} location constraint is incompatible for the region specific "
+            "endpoint this request was sent to.")
+    return region
+
+
+def delete_bucket(ctx, params):
+    bucket = access.owned_bucket(ctx, params)
+    if store.bucket_has_objects(ctx.state.db, bucket["name"]):
+        raise errors.BucketNotEmpty(BucketName=bucket["name"])
+    files.delete_later(ctx.state.blobs, store.delete_bucket(ctx.state.db, bucket["name"]))
+    return {}
+
+
+def head_bucket(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    return {"BucketRegion": bucket["region"], "BucketArn": bucket_arn(bucket["name"]),
+            "AccessPointAlias": False}
+
+
+def get_bucket_location(ctx, params):
+    bucket = access.owned_bucket(ctx, params)
+    # us-east-1 is the one region S3 reports as an empty constraint.
+    region = bucket["region"]
+    return {"LocationConstraint": None if region == US_EAST_1 else region, "__xml_root__": "LocationConstraint"}
+
+
+def list_buckets(ctx, params):
+    limit = params.get("MaxBuckets", 10_000)
+    if not 1 <= limit <= 10_000:
+        raise errors.InvalidArgument("Argument max-buckets must be an integer between 1 and 10000",
+                                     ArgumentName="max-buckets", ArgumentValue=str(limit))
+    after = model.decode_token(params["ContinuationToken"]) if params.get("ContinuationToken") else ""
+    prefix = params.get("Prefix") or ""
+    rows = store.list_buckets(ctx.state.db, ctx.account, prefix, params.get("BucketRegion"), after, limit + 1)
+    result = {
+        "Buckets": [{"Name": r["name"], "CreationDate": model.timestamp(r["created_at"]),
+                     "BucketRegion": r["region"], "BucketArn": bucket_arn(r["name"])} for r in rows[:limit]],
+        "Owner": model.owner(ctx.account),
+        "Prefix": params.get("Prefix"),
+        "__xml_root__": "ListAllMyBucketsResult",
+    }
+    if len(rows) > limit:
+        result["ContinuationToken"] = model.encode_token(rows[limit - 1]["name"])
+    return result
+
+
+def list_directory_buckets(ctx, params):
+    """lakebox has general-purpose buckets only, so there are no directory buckets."""
+    return {"Buckets": [], "__xml_root__": "ListAllMyDirectoryBucketsResult"}

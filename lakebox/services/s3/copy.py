@@ -1,0 +1,184 @@
+"""Server-side copies: CopyObject and UploadPartCopy."""
+import re
+import urllib.parse
+
+from lakebox.aws.body import DEFAULT_CHECKSUM
+
+from lakebox.services.s3 import access, errors, files, model, multipart, objects, store, versions
+
+_COPY_RANGE = re.compile(r"^bytes=(\d+)-(\d+)$")
+
+
+def parse_copy_source(value: str) -> tuple[str, str, str | None]:
+    """`bucket/key[?versionId=id]` (URL-encoded, maybe with a leading slash)."""
+    path, _, query = value.partition("?")
+    path = urllib.parse.unquote(path).lstrip("/")
+    bucket, _, key = path.partition("/")
+    if not bucket or not key:
+        raise errors.InvalidArgument("Invalid copy source object key", ArgumentName="x-amz-copy-source",
+                                     ArgumentValue=value)
+    version_id = urllib.parse.parse_qs(query).get("versionId", [None])[0]
+    return bucket, key, version_id
+
+
+def copy_source(ctx, params):
+    """(bucket, row, attrs) of the version a copy reads, after S3's checks on it."""
+    bucket_name, key, version_id = parse_copy_source(params["CopySource"])
+    bucket = access.bucket_for(ctx, bucket_name, params.get("ExpectedSourceBucketOwner"), any_region=True)
+    if version_id is not None:
+        model.check_version_id(version_id)
+        row = store.version(ctx.state.db, bucket_name, key, version_id)
+        if row is not None and row["delete_marker"]:
+            raise errors.InvalidRequest("The source of a copy request may not specifically refer to a "
+                                        "delete marker by version id.")
+    row = versions.find(ctx, bucket, key, version_id)
+    attrs = store.loads(row["attrs"])
+    versions.check_customer_key(attrs, params, prefix="CopySource")
+    versions.check_readable(row, attrs)
+    model.check_copy_source_conditions(params, row["etag"], row["last_modified"])
+    return bucket, row, attrs
+
+
+def _source_version_header(bucket, row) -> str | None:
+    return versions.visible_version_id(bucket, row["version_id"])
+
+
+def copy_object(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    key = params["Key"]
+    model.check_key(key)
+    source_bucket, source, source_attrs = copy_source(ctx, params)
+    if source["size"] > model.MAX_SINGLE_PUT:
+        raise errors.InvalidRequest("The specified copy source is larger than the maximum allowable size "
+                                    f"for a copy source: {model.MAX_SINGLE_PUT}")
+    attrs = _target_attrs(ctx, bucket, params, source_attrs)
+    storage_class = versions.storage_class(params)
+    onto_itself = source_bucket["name"] == bucket["name"] and source["key"] == key and source["is_latest"]
+    if onto_itself and not _changes_something(params, source, storage_class):
+        raise errors.InvalidRequest(
+            "This copy request is illegal because it is trying to copy an object to itself without "
+            "changing the object's metadata, storage class, website redirect location or encryption "
+            "attributes.")
+    versions.check_write_conditions(ctx, bucket, key, params)
+    in_place = onto_itself and source["version_id"] == model.NULL_VERSION and bucket["versioning"] != "Enabled"
+    blob_id, etag, attrs["Checksum"] = _copy_bytes(ctx, source, source_attrs, params.get("ChecksumAlgorithm"),
+                                                   in_place)
+    if in_place:
+        # The null version keeps its bytes: only what is stored beside them changes.
+        store.update_in_place(ctx.state.db, source["id"], attrs, etag, storage_class, ctx.now)
+        version_id = model.NULL_VERSION
+    else:
+        version_id = versions.commit(ctx, bucket, key, {
+            "blob_id": blob_id, "size": source["size"], "etag": etag, "storage_class": storage_class,
+            "attrs": attrs})
+    result = {"ETag": model.quote_etag(etag), "LastModified": model.timestamp(ctx.now),
+              **versions.checksum_fields(attrs)}
+    return {"CopyObjectResult": result, "VersionId": versions.visible_version_id(bucket, version_id),
+            "CopySourceVersionId": _source_version_header(source_bucket, source),
+            "Expiration": versions.expiration(ctx, bucket, key, source["size"], attrs, ctx.now),
+            **objects.written_encryption(attrs)}
+
+
+_DIRECTIVE_HEADERS = {"MetadataDirective": "x-amz-metadata-directive", "TaggingDirective": "x-amz-tagging-directive"}
+
+
+def _directive(params, name: str) -> str:
+    """COPY (the default) or REPLACE."""
+    value = params.get(name, "COPY")
+    if value not in ("COPY", "REPLACE"):
+        header = _DIRECTIVE_HEADERS[name]
+        raise errors.InvalidArgument(f"Unknown {header.split('-')[2]} directive.", ArgumentName=header,
+                                     ArgumentValue=value)
+    return value
+
+
+def _target_attrs(ctx, bucket, params, source_attrs) -> dict:
+    """Metadata of the copy: the source's (COPY) or the request's (REPLACE), tags likewise.
+
+    Encryption and object lock come from the request or the target bucket, never the source.
+    """
+    if _directive(params, "MetadataDirective") == "REPLACE":
+        attrs = versions.new_attrs(ctx, bucket, {**params, "Tagging": None})
+    else:
+        kept = versions.CONTENT_FIELDS + ("ContentType", "Metadata")
+        attrs = {name: source_attrs[name] for name in kept if name in source_attrs}
+        attrs.update(versions.encryption(ctx, bucket, params))
+        attrs.update(versions.object_lock(ctx, bucket, params))
+    if _directive(params, "TaggingDirective") == "REPLACE":
+        tags = model.parse_tagging_header(params.get("Tagging") or "")
+        model.check_tags(tags, model.MAX_OBJECT_TAGS)
+        if tags:
+            attrs["TagSet"] = tags
+    elif source_attrs.get("TagSet"):
+        attrs["TagSet"] = source_attrs["TagSet"]
+    return attrs
+
+
+def _changes_something(params, source, storage_class) -> bool:
+    return (params.get("MetadataDirective") == "REPLACE" or storage_class != source["storage_class"]
+            or any(params.get(name) for name in ("ServerSideEncryption", "SSECustomerAlgorithm",
+                                                  "WebsiteRedirectLocation", "SSEKMSKeyId")))
+
+
+def _copy_bytes(ctx, source, source_attrs, algorithm, in_place) -> tuple[str | None, str, dict]:
+    """(new blob id, ETag, checksum) of a copy; no new blob when copying in place.
+
+    A copy is a single-part object: a multipart source gets the MD5 of its bytes, and a
+    composite checksum (or a newly requested algorithm) is computed over the bytes. Else
+    the bytes are copied in the kernel and the source's ETag and checksum carry over.
+    """
+    blobs = ctx.state.blobs
+    path = blobs.path(source["blob_id"]) if source["blob_id"] else None
+    checksum = source_attrs.get("Checksum") or {}
+    full = checksum.get("Type") == "FULL_OBJECT"
+    wanted = algorithm or (checksum["Algorithm"] if full else DEFAULT_CHECKSUM)
+    if "-" not in source["etag"] and full and checksum["Algorithm"] == wanted:
+        blob_id = None if in_place or path is None else blobs.commit(files.copy_whole(blobs, path, source["size"]))
+        return blob_id, source["etag"], checksum
+    if in_place or path is None:
+        md5_hex, sums = files.hash_range(path, 0, source["size"], (wanted,))
+        blob_id = None
+    else:
+        temp, md5_hex, sums = files.copy_hashing(blobs, path, 0, source["size"], (wanted,))
+        blob_id = blobs.commit(temp)
+    return blob_id, md5_hex, {"Algorithm": wanted, "Value": sums[wanted], "Type": "FULL_OBJECT"}
+
+
+def upload_part_copy(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    upload = multipart.require_upload(ctx, bucket, params["Key"], params["UploadId"])
+    multipart.check_part_number(params["PartNumber"])
+    source_bucket, source, _ = copy_source(ctx, params)
+    first, length = _copy_range(params.get("CopySourceRange"), source["size"])
+    if length > model.MAX_PART_SIZE:
+        raise errors.EntityTooLarge(ProposedSize=length, MaxSizeAllowed=model.MAX_PART_SIZE)
+    attrs = store.loads(upload["attrs"])
+    versions.check_customer_key(attrs, params)
+    algorithm = attrs.get("ChecksumAlgorithm")
+    wanted = tuple(dict.fromkeys(name for name in (DEFAULT_CHECKSUM, algorithm) if name))
+    path = ctx.state.blobs.path(source["blob_id"]) if source["blob_id"] else None
+    temp, md5_hex, sums = files.copy_hashing(ctx.state.blobs, path, first, length, wanted)
+    blob_id = ctx.state.blobs.commit(temp)
+    multipart.store_part(ctx, upload, params["PartNumber"], blob_id, length, md5_hex, sums)
+    result = {"ETag": model.quote_etag(md5_hex), "LastModified": model.timestamp(ctx.now)}
+    if algorithm:
+        result["Checksum" + algorithm] = sums[algorithm]
+    return {"CopyPartResult": result, "CopySourceVersionId": _source_version_header(source_bucket, source),
+            **objects.written_encryption(attrs)}
+
+
+def _copy_range(header: str | None, size: int) -> tuple[int, int]:
+    """(first byte, length) of x-amz-copy-source-range, which must lie inside the source."""
+    if header is None:
+        return 0, size
+    match = _COPY_RANGE.match(header.strip())
+    if not match:
+        raise errors.InvalidArgument(
+            "The x-amz-copy-source-range value must be of the form bytes=first-last where first and "
+            "last are the zero-based offsets of the first and last bytes to copy",
+            ArgumentName="x-amz-copy-source-range", ArgumentValue=header)
+    first, last = int(match.group(1)), int(match.group(2))
+    if first > last or last >= size:
+        raise errors.InvalidArgument(f"Range specified is not valid for source object of size: {size}",
+                                     ArgumentName="x-amz-copy-source-range", ArgumentValue=header)
+    return first, last - first + 1

@@ -1,0 +1,250 @@
+"""Multipart uploads: create, upload parts, list, complete, abort.
+
+Parts are blobs of their own. Completing concatenates them into one new blob in the
+kernel (no object ever passes through memory) and records each part's offset, so
+`GET ?partNumber=` and GetObjectAttributes can still find the parts.
+"""
+import secrets
+import urllib.parse
+
+from lakebox.aws.body import DEFAULT_CHECKSUM, checksum_of_file
+
+from lakebox.services.s3 import access, checksums, errors, files, model, objects, store, versions
+
+
+def create_multipart_upload(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    key = params["Key"]
+    model.check_key(key)
+    attrs = versions.new_attrs(ctx, bucket, params)
+    algorithm, checksum_type = _checksum_plan(params)
+    attrs.update({"ChecksumAlgorithm": algorithm, "ChecksumType": checksum_type})
+    upload_id = secrets.token_urlsafe(48)
+    store.insert_upload(ctx.state.db, upload_id, bucket["name"], key, ctx.now, ctx.account,
+                        versions.storage_class(params), attrs)
+    return {"Bucket": bucket["name"], "Key": key, "UploadId": upload_id, "ChecksumAlgorithm": algorithm,
+            "ChecksumType": checksum_type, **objects.written_encryption(attrs),
+            "__xml_root__": "InitiateMultipartUploadResult"}
+
+
+def _checksum_plan(params) -> tuple[str | None, str | None]:
+    """The checksum algorithm and type the client chose for the whole upload."""
+    algorithm, checksum_type = params.get("ChecksumAlgorithm"), params.get("ChecksumType")
+    if algorithm is None:
+        if checksum_type is not None:
+            raise errors.InvalidRequest("The x-amz-checksum-type header can only be used with the "
+                                        "x-amz-checksum-algorithm header.")
+        return None, None
+    allowed = checksums.MULTIPART_TYPES[algorithm]
+    checksum_type = checksum_type or allowed[0]
+    if checksum_type not in allowed:
+        raise errors.InvalidRequest(f"The {checksum_type} checksum type cannot be used with the "
+                                    f"{algorithm.lower()} checksum algorithm.")
+    return algorithm, checksum_type
+
+
+def require_upload(ctx, bucket, key: str, upload_id: str):
+    upload = store.get_upload(ctx.state.db, upload_id)
+    if upload is None or upload["bucket"] != bucket["name"] or upload["key"] != key:
+        raise errors.NoSuchUpload(UploadId=upload_id)
+    return upload
+
+
+def check_part_number(part_number: int):
+    if not 1 <= part_number <= model.MAX_PART_NUMBER:
+        raise errors.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive",
+                                     ArgumentName="partNumber", ArgumentValue=str(part_number))
+
+
+def upload_part(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    upload = require_upload(ctx, bucket, params["Key"], params["UploadId"])
+    check_part_number(params["PartNumber"])
+    body = params["Body"]
+    if body.size > model.MAX_PART_SIZE:
+        raise errors.EntityTooLarge(ProposedSize=body.size, MaxSizeAllowed=model.MAX_PART_SIZE)
+    attrs = store.loads(upload["attrs"])
+    versions.check_customer_key(attrs, params)
+    algorithm = attrs.get("ChecksumAlgorithm")
+    if algorithm and body.checksum_algorithm and body.checksum_algorithm != algorithm:
+        raise errors.InvalidRequest(f"Checksum Type mismatch occurred, expected checksum Type: "
+                                    f"{algorithm.lower()}, actual checksum Type: {body.checksum_algorithm.lower()}")
+    part_checksums = dict(body.checksums)
+    if algorithm and algorithm not in part_checksums:
+        part_checksums[algorithm] = checksum_of_file(body.path, algorithm)
+    blob_id = ctx.state.blobs.commit(body.path) if body.size else None
+    store_part(ctx, upload, params["PartNumber"], blob_id, body.size, body.md5_hex, part_checksums)
+    shown = algorithm or body.checksum_algorithm
+    return {"ETag": model.quote_etag(body.md5_hex),
+            **({"Checksum" + shown: part_checksums[shown]} if shown else {}),
+            **objects.written_encryption(attrs)}
+
+
+def store_part(ctx, upload, part_number, blob_id, size, etag, part_checksums):
+    replaced = store.put_part(ctx.state.db, upload["upload_id"], part_number, blob_id, size, etag,
+                              ctx.now, part_checksums)
+    files.delete_later(ctx.state.blobs, [replaced])
+
+
+def list_parts(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    upload = require_upload(ctx, bucket, params["Key"], params["UploadId"])
+    attrs = store.loads(upload["attrs"])
+    limit = min(params.get("MaxParts", 1000), 1000)
+    marker = params.get("PartNumberMarker") or 0
+    rows = store.upload_parts(ctx.state.db, upload["upload_id"], marker, limit + 1)
+    algorithm = attrs.get("ChecksumAlgorithm")
+    parts = []
+    for row in rows[:limit]:
+        part = {"PartNumber": row["part_number"], "LastModified": model.timestamp(row["last_modified"]),
+                "ETag": model.quote_etag(row["etag"]), "Size": row["size"]}
+        if algorithm:
+            part["Checksum" + algorithm] = store.loads(row["checksums"]).get(algorithm)
+        parts.append(part)
+    truncated = len(rows) > limit
+    owner = model.owner(upload["owner"])
+    return {"Bucket": bucket["name"], "Key": upload["key"], "UploadId": upload["upload_id"],
+            "PartNumberMarker": marker, "NextPartNumberMarker": parts[-1]["PartNumber"] if parts else None,
+            "MaxParts": limit, "IsTruncated": truncated, "Parts": parts, "Initiator": owner,
+            "Owner": owner, "StorageClass": upload["storage_class"], "ChecksumAlgorithm": algorithm,
+            "ChecksumType": attrs.get("ChecksumType"), "__xml_root__": "ListPartsResult"}
+
+
+def list_multipart_uploads(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    db = ctx.state.db
+    prefix, delimiter = params.get("Prefix") or "", params.get("Delimiter") or None
+    limit = min(params.get("MaxUploads", 1000), 1000)
+    key_marker, id_marker = params.get("KeyMarker"), params.get("UploadIdMarker")
+    upper = model.prefix_upper_bound(prefix) if prefix else None
+    start, after_seq = prefix, -1
+    if key_marker and key_marker >= prefix:
+        seq = store.upload_seq(db, id_marker) if id_marker else None
+        start, after_seq = key_marker, seq if seq is not None else 1 << 62
+    page = model.list_page(
+        store.seek_uploads(db, bucket["name"], start, after_seq, upper),
+        lambda key: store.seek_uploads(db, bucket["name"], key, -1, upper),
+        prefix, delimiter, limit, marker=key_marker)
+    encoding = params.get("EncodingType")
+    result = {
+        "Bucket": bucket["name"], "KeyMarker": model.url_encode(key_marker or "", encoding),
+        "UploadIdMarker": id_marker or "", "Prefix": model.url_encode(prefix, encoding),
+        "Delimiter": model.url_encode(delimiter, encoding), "MaxUploads": limit,
+        "IsTruncated": page.truncated, "EncodingType": encoding,
+        "Uploads": [_upload_entry(row, encoding) for row in page.items] or None,
+        "CommonPrefixes": [{"Prefix": model.url_encode(p, encoding)} for p in page.prefixes] or None,
+        "__xml_root__": "ListMultipartUploadsResult",
+    }
+    if page.truncated:
+        result["NextKeyMarker"] = model.url_encode(page.last, encoding)
+        if page.items and page.last == page.items[-1]["key"]:
+            result["NextUploadIdMarker"] = page.items[-1]["upload_id"]
+    return result
+
+
+def _upload_entry(row, encoding) -> dict:
+    attrs = store.loads(row["attrs"])
+    owner = model.owner(row["owner"])
+    return {"UploadId": row["upload_id"], "Key": model.url_encode(row["key"], encoding),
+            "Initiated": model.timestamp(row["initiated"]), "StorageClass": row["storage_class"],
+            "Owner": owner, "Initiator": owner, "ChecksumAlgorithm": attrs.get("ChecksumAlgorithm"),
+            "ChecksumType": attrs.get("ChecksumType")}
+
+
+def abort_multipart_upload(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    upload = require_upload(ctx, bucket, params["Key"], params["UploadId"])
+    files.delete_later(ctx.state.blobs, store.delete_upload(ctx.state.db, upload["upload_id"]))
+    return {}
+
+
+def complete_multipart_upload(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    key = params["Key"]
+    upload = require_upload(ctx, bucket, key, params["UploadId"])
+    attrs = store.loads(upload["attrs"])
+    chosen = _chosen_parts(ctx, upload, (params.get("MultipartUpload") or {}).get("Parts") or [])
+    total = sum(part["size"] for part in chosen)
+    if params.get("MpuObjectSize") is not None and params["MpuObjectSize"] != total:
+        raise errors.InvalidRequest("The provided 'x-amz-mp-object-size' header value does not match "
+                                    "what was computed.")
+    if params.get("ChecksumType") and params["ChecksumType"] != attrs.get("ChecksumType"):
+        raise errors.InvalidRequest(f"The upload was created using the {attrs.get('ChecksumType') or 'null'} "
+                                    f"checksum mode. The complete request must use the same checksum mode.")
+    versions.check_write_conditions(ctx, bucket, key, params)
+    attrs["Checksum"] = _object_checksum(attrs, chosen)
+    etag = model.multipart_etag([part["etag"] for part in chosen])
+    blob_id = _concatenate(ctx, chosen) if total else None
+    offset, parts = 0, []
+    for part in chosen:
+        parts.append((part["part_number"], offset, part["size"], part["checksums_text"]))
+        offset += part["size"]
+    for name in ("ChecksumAlgorithm", "ChecksumType"):
+        attrs.pop(name, None)
+    with ctx.state.db.transaction():       # the object appears and the upload goes, together
+        version_id = versions.commit(ctx, bucket, key, {
+            "blob_id": blob_id, "size": total, "etag": etag, "storage_class": upload["storage_class"],
+            "parts_count": len(chosen), "attrs": attrs}, parts)
+        part_blobs = store.delete_upload(ctx.state.db, upload["upload_id"])
+    files.delete_later(ctx.state.blobs, part_blobs)
+    return {"Location": _location(ctx, bucket["name"], key), "Bucket": bucket["name"], "Key": key,
+            "ETag": model.quote_etag(etag), "VersionId": versions.visible_version_id(bucket, version_id),
+            "Expiration": versions.expiration(ctx, bucket, key, total, attrs, ctx.now),
+            **versions.checksum_fields(attrs), **objects.written_encryption(attrs),
+            "__xml_root__": "CompleteMultipartUploadResult"}
+
+
+def _chosen_parts(ctx, upload, requested: list) -> list[dict]:
+    """The parts the request lists, checked: ascending, present, matching, big enough."""
+    if not requested:
+        raise errors.MalformedXML()
+    numbers = [item.get("PartNumber") for item in requested]
+    if None in numbers or any(a >= b for a, b in zip(numbers, numbers[1:])):
+        raise errors.InvalidPartOrder(UploadId=upload["upload_id"])
+    stored = {row["part_number"]: row for row in store.upload_parts(ctx.state.db, upload["upload_id"])}
+    chosen = []
+    for index, item in enumerate(requested):
+        number, etag = item["PartNumber"], model.unquote_etag(item.get("ETag") or "")
+        row = stored.get(number)
+        if row is None or row["etag"] != etag:
+            raise errors.InvalidPart(UploadId=upload["upload_id"], PartNumber=number, ETag=etag)
+        part_checksums = store.loads(row["checksums"]) or {}
+        for algorithm in checksums.ALGORITHMS:
+            given = item.get("Checksum" + algorithm)
+            if given is not None and part_checksums.get(algorithm) != given:
+                raise errors.InvalidPart(UploadId=upload["upload_id"], PartNumber=number, ETag=etag)
+        if index < len(requested) - 1 and row["size"] < model.MIN_PART_SIZE:
+            raise errors.EntityTooSmall(ProposedSize=row["size"], MinSizeAllowed=model.MIN_PART_SIZE,
+                                        PartNumber=number, ETag=etag)
+        chosen.append({"part_number": number, "etag": row["etag"], "size": row["size"],
+                       "blob_id": row["blob_id"], "checksums_text": row["checksums"], "sums": part_checksums})
+    return chosen
+
+
+def _object_checksum(attrs: dict, chosen: list[dict]) -> dict:
+    """The whole object's checksum, from the parts': COMPOSITE or FULL_OBJECT.
+
+    An upload that named no algorithm still gets S3's default, a full-object CRC64NVME.
+    """
+    algorithm = attrs.get("ChecksumAlgorithm") or DEFAULT_CHECKSUM
+    checksum_type = attrs.get("ChecksumType") or "FULL_OBJECT"
+    if checksum_type == "COMPOSITE":
+        value = checksums.composite(algorithm, [part["sums"][algorithm] for part in chosen])
+    else:
+        value = checksums.full_object(algorithm, [(part["sums"][algorithm], part["size"]) for part in chosen])
+    return {"Algorithm": algorithm, "Value": value, "Type": checksum_type}
+
+
+def _concatenate(ctx, chosen: list[dict]) -> str:
+    blobs = ctx.state.blobs
+    temp = files.concatenate(blobs, [(blobs.path(p["blob_id"]) if p["blob_id"] else None, p["size"])
+                                     for p in chosen])
+    return blobs.commit(temp)
+
+
+def _location(ctx, bucket: str, key: str) -> str:
+    host = ctx.request.host or "localhost"
+    path = urllib.parse.quote(key, safe="/~")
+    if host.startswith(bucket + "."):
+        return f"http://{host}/{path}"
+    return f"http://{host}/{bucket}/{path}"

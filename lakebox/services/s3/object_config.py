@@ -1,0 +1,163 @@
+"""What S3 keeps about one object version besides its bytes and headers: tags, legal
+hold, retention, restore state, and the GetObjectAttributes view of all of it."""
+from lakebox.services.s3 import access, errors, model, payload, store, versions
+
+RESTORABLE_CLASSES = ("GLACIER", "DEEP_ARCHIVE")
+
+
+def _version(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
+    return bucket, row, store.loads(row["attrs"])
+
+
+def _save(ctx, bucket, row, attrs) -> dict:
+    store.update_attrs(ctx.state.db, row["id"], attrs)
+    return {"VersionId": versions.visible_version_id(bucket, row["version_id"])}
+
+
+# ---- tagging ---------------------------------------------------------------------
+
+def put_object_tagging(ctx, params):
+    bucket, row, attrs = _version(ctx, params)
+    payload.check_body(ctx, params, "Tagging")
+    tags = params["Tagging"]["TagSet"]
+    model.check_tags(tags, model.MAX_OBJECT_TAGS)
+    attrs["TagSet"] = tags
+    return _save(ctx, bucket, row, attrs)
+
+
+def get_object_tagging(ctx, params):
+    bucket, row, attrs = _version(ctx, params)
+    return {"TagSet": attrs.get("TagSet", []), "VersionId": versions.visible_version_id(bucket, row["version_id"]),
+            "__xml_root__": "Tagging"}
+
+
+def delete_object_tagging(ctx, params):
+    bucket, row, attrs = _version(ctx, params)
+    attrs.pop("TagSet", None)
+    return _save(ctx, bucket, row, attrs)
+
+
+# ---- object lock: legal hold and retention ---------------------------------------
+
+def _locked_version(ctx, params):
+    bucket, row, attrs = _version(ctx, params)
+    if not bucket["object_lock"]:
+        raise errors.InvalidRequest("Bucket is missing Object Lock Configuration")
+    return bucket, row, attrs
+
+
+def put_object_legal_hold(ctx, params):
+    bucket, row, attrs = _locked_version(ctx, params)
+    payload.check_body(ctx, params, "LegalHold")
+    status = params["LegalHold"].get("Status")
+    if status not in ("ON", "OFF"):
+        raise errors.MalformedXML()
+    attrs["ObjectLockLegalHoldStatus"] = status
+    _save(ctx, bucket, row, attrs)
+    return {}
+
+
+def get_object_legal_hold(ctx, params):
+    _, _, attrs = _locked_version(ctx, params)
+    if "ObjectLockLegalHoldStatus" not in attrs:
+        raise errors.NoSuchObjectLockConfiguration()
+    return {"LegalHold": {"Status": attrs["ObjectLockLegalHoldStatus"]}}
+
+
+def put_object_retention(ctx, params):
+    bucket, row, attrs = _locked_version(ctx, params)
+    payload.check_body(ctx, params, "Retention")
+    retention = params["Retention"]
+    mode, until = retention.get("Mode"), retention.get("RetainUntilDate")
+    if bool(mode) != bool(until):
+        raise errors.MalformedXML()
+    if until is not None and until.timestamp() <= ctx.now:
+        raise errors.InvalidArgument("The retain until date must be in the future!")
+    _check_retention_change(ctx, attrs, mode, until, params.get("BypassGovernanceRetention"))
+    for name, value in (("ObjectLockMode", mode), ("ObjectLockRetainUntilDate", until)):
+        if value is None:
+            attrs.pop(name, None)
+        else:
+            attrs[name] = value
+    _save(ctx, bucket, row, attrs)
+    return {}
+
+
+def _check_retention_change(ctx, attrs, mode, until, bypass):
+    """Compliance retention only ever grows; governance may shrink with the bypass header."""
+    current_until = attrs.get("ObjectLockRetainUntilDate")
+    if current_until is None or current_until.timestamp() <= ctx.now:
+        return
+    weakened = (until is None or until < current_until or mode != attrs.get("ObjectLockMode"))
+    if not weakened:
+        return
+    if attrs.get("ObjectLockMode") == "GOVERNANCE" and bypass:
+        return
+    raise errors.AccessDenied()
+
+
+def get_object_retention(ctx, params):
+    _, _, attrs = _locked_version(ctx, params)
+    if "ObjectLockMode" not in attrs:
+        raise errors.NoSuchObjectLockConfiguration()
+    return {"Retention": {"Mode": attrs["ObjectLockMode"],
+                          "RetainUntilDate": attrs["ObjectLockRetainUntilDate"]}}
+
+
+# ---- attributes ------------------------------------------------------------------
+
+def get_object_attributes(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
+    attrs = store.loads(row["attrs"])
+    versions.check_customer_key(attrs, params)
+    wanted = set(params.get("ObjectAttributes") or [])
+    result = {"LastModified": model.timestamp(row["last_modified"]),
+              "VersionId": versions.visible_version_id(bucket, row["version_id"]),
+              "__xml_root__": "GetObjectAttributesResponse"}
+    if "ETag" in wanted:
+        result["ETag"] = row["etag"]        # S3 shows this ETag without quotes
+    if "ObjectSize" in wanted:
+        result["ObjectSize"] = row["size"]
+    if "StorageClass" in wanted:
+        result["StorageClass"] = row["storage_class"]
+    checksum = attrs.get("Checksum")
+    if "Checksum" in wanted and checksum:
+        result["Checksum"] = {"Checksum" + checksum["Algorithm"]: checksum["Value"], "ChecksumType": checksum["Type"]}
+    if "ObjectParts" in wanted and row["parts_count"]:
+        result["ObjectParts"] = _object_parts(ctx, row, params, checksum)
+    return result
+
+
+def _object_parts(ctx, row, params, checksum) -> dict:
+    limit = min(params.get("MaxParts", 1000), 1000)
+    marker = params.get("PartNumberMarker") or 0
+    rows = [p for p in store.object_parts(ctx.state.db, row["id"]) if p["part_number"] > marker]
+    parts = []
+    for part in rows[:limit]:
+        entry = {"PartNumber": part["part_number"], "Size": part["size"]}
+        sums = store.loads(part["checksums"]) or {}
+        if checksum and checksum["Algorithm"] in sums:
+            entry["Checksum" + checksum["Algorithm"]] = sums[checksum["Algorithm"]]
+        parts.append(entry)
+    return {"TotalPartsCount": row["parts_count"], "PartNumberMarker": marker,
+            "NextPartNumberMarker": parts[-1]["PartNumber"] if parts else None, "MaxParts": limit,
+            "IsTruncated": len(rows) > limit, "Parts": parts}
+
+
+# ---- restore ---------------------------------------------------------------------
+
+def restore_object(ctx, params):
+    """Archived objects come back at once (S3 takes hours) for the days asked."""
+    bucket, row, attrs = _version(ctx, params)
+    if row["storage_class"] not in RESTORABLE_CLASSES:
+        raise errors.InvalidObjectState("Restore is not allowed for the object's current storage class",
+                                        StorageClass=row["storage_class"])
+    days = (params.get("RestoreRequest") or {}).get("Days") or 1
+    already = attrs.get("Restore")
+    expiry = model.timestamp(ctx.now + days * 86400).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    attrs["Restore"] = f'ongoing-request="false", expiry-date="{expiry}"'
+    _save(ctx, bucket, row, attrs)
+    return {"__status__": 200 if already else 202}

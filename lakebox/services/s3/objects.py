@@ -1,0 +1,198 @@
+"""Objects: PUT, GET, HEAD, DELETE and DeleteObjects."""
+import email.utils
+
+from lakebox.aws.body import DEFAULT_CHECKSUM, FileRange
+from lakebox.aws.errors import ServiceError
+
+from lakebox.services.s3 import access, errors, files, model, payload, store, versions
+
+MAX_DELETE_OBJECTS = 1000
+RESPONSE_OVERRIDES = {"ResponseCacheControl": "CacheControl", "ResponseContentDisposition": "ContentDisposition",
+                      "ResponseContentEncoding": "ContentEncoding", "ResponseContentLanguage": "ContentLanguage",
+                      "ResponseContentType": "ContentType", "ResponseExpires": "Expires"}
+
+
+def put_object(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    key = params["Key"]
+    model.check_key(key)
+    body = params["Body"]
+    if body.size > model.MAX_SINGLE_PUT:
+        raise errors.EntityTooLarge(ProposedSize=body.size, MaxSizeAllowed=model.MAX_SINGLE_PUT)
+    attrs = versions.new_attrs(ctx, bucket, params)
+    storage_class = versions.storage_class(params)
+    algorithm = body.checksum_algorithm or DEFAULT_CHECKSUM
+    attrs["Checksum"] = {"Algorithm": algorithm, "Value": body.checksums[algorithm], "Type": "FULL_OBJECT"}
+    versions.check_write_conditions(ctx, bucket, key, params)
+    # Every check is done: only now does the body become a blob, then the current version.
+    blob_id = ctx.state.blobs.commit(body.path) if body.size else None
+    version_id = versions.commit(ctx, bucket, key, {
+        "blob_id": blob_id, "size": body.size, "etag": body.md5_hex, "storage_class": storage_class,
+        "attrs": attrs})
+    return {"ETag": model.quote_etag(body.md5_hex), "VersionId": versions.visible_version_id(bucket, version_id),
+            "Expiration": versions.expiration(ctx, bucket, key, body.size, attrs, ctx.now),
+            **versions.checksum_fields(attrs), **written_encryption(attrs)}
+
+
+def written_encryption(attrs: dict) -> dict:
+    return {name: attrs.get(name) for name in versions.ENCRYPTION_FIELDS}
+
+
+def get_object(ctx, params):
+    row, result, first, length = _read(ctx, params, "GET")
+    if row["blob_id"] is None or length == 0:
+        result["Body"] = b""
+    else:
+        result["Body"] = FileRange(ctx.state.blobs.path(row["blob_id"]), first, length)
+    return result
+
+
+def head_object(ctx, params):
+    return _read(ctx, params, "HEAD")[1]
+
+
+def _read(ctx, params, method):
+    """(row, response fields, first byte, length) of a GET or HEAD, after every check."""
+    bucket = access.request_bucket(ctx, params)
+    row, attrs = _readable_version(ctx, bucket, params, method)
+    first, last, selection = _selected_bytes(ctx, row, params)
+    # A checksum describes the whole object, so a part or a range comes without one.
+    checksum_mode = None if selection else params.get("ChecksumMode")
+    result = versions.describe(ctx, bucket, row, attrs, checksum_mode)
+    result.update(selection)
+    result["ContentLength"] = last - first + 1
+    for param, field in RESPONSE_OVERRIDES.items():
+        if params.get(param) is not None:
+            result[field] = params[param]
+    return row, result, first, last - first + 1
+
+
+def _readable_version(ctx, bucket, params, method):
+    row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"), method)
+    attrs = store.loads(row["attrs"])
+    versions.check_customer_key(attrs, params)
+    versions.check_readable(row, attrs)
+    try:
+        model.check_read_conditions(params, row["etag"], row["last_modified"])
+    except errors.NotModified as not_modified:
+        not_modified.headers.update({"ETag": model.quote_etag(row["etag"]),
+                                     "Last-Modified": email.utils.formatdate(row["last_modified"], usegmt=True)})
+        raise
+    return row, attrs
+
+
+def _selected_bytes(ctx, row, params) -> tuple[int, int, dict]:
+    """(first, last, fields of a 206 answer): the bytes a Range header or partNumber selects.
+
+    The fields are empty when the whole object is sent.
+    """
+    size = row["size"]
+    part_number = params.get("PartNumber")
+    selection = {}
+    if part_number is not None:
+        if params.get("Range"):
+            raise errors.InvalidRequest("Cannot specify both Range header and partNumber query parameter")
+        first, last = _part_bounds(ctx, row, part_number)
+        if row["parts_count"]:
+            selection["PartsCount"] = row["parts_count"]
+    else:
+        selected = model.parse_range(params.get("Range"), size)
+        if selected is None:
+            return 0, size - 1, selection
+        first, last = selected
+    if size:
+        selection.update({"ContentRange": model.content_range(first, last, size), "__status__": 206})
+    return first, last, selection
+
+
+def _part_bounds(ctx, row, part_number: int) -> tuple[int, int]:
+    if not 1 <= part_number <= model.MAX_PART_NUMBER:
+        raise errors.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive",
+                                     ArgumentName="partNumber", ArgumentValue=str(part_number))
+    if not row["parts_count"]:
+        if part_number != 1:
+            raise errors.InvalidPartNumber(PartNumberRequested=part_number, ActualPartCount=1)
+        return 0, row["size"] - 1
+    part = store.object_part(ctx.state.db, row["id"], part_number)
+    if part is None:
+        raise errors.InvalidPartNumber(PartNumberRequested=part_number, ActualPartCount=row["parts_count"])
+    return part["offset"], part["offset"] + part["size"] - 1
+
+
+# ---- deleting --------------------------------------------------------------------
+
+def delete_object(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    key = params["Key"]
+    versions.check_write_conditions(ctx, bucket, key, {"IfMatch": params.get("IfMatch")})
+    outcome = delete_one(ctx, bucket, key, params.get("VersionId"), params.get("BypassGovernanceRetention"))
+    return {"DeleteMarker": outcome.get("DeleteMarker"),
+            "VersionId": outcome.get("DeleteMarkerVersionId") or outcome.get("VersionId")}
+
+
+def delete_one(ctx, bucket, key: str, version_id: str | None, bypass_governance=False) -> dict:
+    """Delete a key (adding a delete marker when versioned) or one version of it.
+
+    Returns the DeleteObjects `Deleted` entry describing what happened.
+    """
+    model.check_key(key)
+    if version_id is not None:
+        return _delete_version(ctx, bucket, key, version_id, bypass_governance)
+    if bucket["versioning"] is None:
+        row = store.version(ctx.state.db, bucket["name"], key, model.NULL_VERSION)
+        if row is not None:
+            _drop(ctx, row)
+        return {"Key": key}
+    marker_id = versions.commit(ctx, bucket, key, {"delete_marker": True, "attrs": {}})
+    return {"Key": key, "DeleteMarker": True, "DeleteMarkerVersionId": marker_id}
+
+
+def _delete_version(ctx, bucket, key, version_id, bypass_governance) -> dict:
+    model.check_version_id(version_id)
+    row = store.version(ctx.state.db, bucket["name"], key, version_id)
+    if row is None:
+        return {"Key": key, "VersionId": version_id}
+    check_retention(ctx, row, bypass_governance)
+    _drop(ctx, row)
+    if row["delete_marker"]:
+        return {"Key": key, "VersionId": version_id, "DeleteMarker": True, "DeleteMarkerVersionId": version_id}
+    return {"Key": key, "VersionId": version_id}
+
+
+def _drop(ctx, row):
+    files.delete_later(ctx.state.blobs, [store.remove_version(ctx.state.db, row)])
+
+
+def check_retention(ctx, row, bypass_governance=False):
+    """Object Lock: a legal hold, or a retention period not yet over, protects a version."""
+    attrs = store.loads(row["attrs"])
+    if attrs.get("ObjectLockLegalHoldStatus") == "ON":
+        raise errors.AccessDenied("Access Denied because object protected by object lock.")
+    until = attrs.get("ObjectLockRetainUntilDate")
+    if until is None or until.timestamp() <= ctx.now:
+        return
+    if attrs.get("ObjectLockMode") == "GOVERNANCE" and bypass_governance:
+        return
+    raise errors.AccessDenied("Access Denied because object protected by object lock.")
+
+
+def delete_objects(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    payload.check_body(ctx, params, "Delete")
+    request = params["Delete"]
+    objects = request.get("Objects") or []
+    if not objects or len(objects) > MAX_DELETE_OBJECTS:
+        raise errors.MalformedXML()
+    quiet = request.get("Quiet", False)
+    deleted, failed = [], []
+    for item in objects:
+        key, version_id = item.get("Key", ""), item.get("VersionId")
+        try:
+            versions.check_write_conditions(ctx, bucket, key, {"IfMatch": item.get("ETag")})
+            outcome = delete_one(ctx, bucket, key, version_id, params.get("BypassGovernanceRetention"))
+        except ServiceError as error:
+            failed.append({"Key": key, "VersionId": version_id, "Code": error.code, "Message": error.message})
+            continue
+        if not quiet:
+            deleted.append(outcome)
+    return {"Deleted": deleted or None, "Errors": failed or None, "__xml_root__": "DeleteResult"}

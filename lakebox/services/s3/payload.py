@@ -1,0 +1,34 @@
+"""XML request bodies checked as S3 checks them, before anything changes: present,
+intact (Content-MD5 or x-amz-checksum-*, required where the model says S3 requires one)
+and valid against the schema (every required element there, else `MalformedXML`)."""
+from lakebox.aws.specs import spec_for
+
+from lakebox.services.s3 import errors, model
+
+
+def check_body(ctx, params: dict, member: str, optional: bool = False):
+    """Check the payload `member` of this request (`optional`: it may be absent)."""
+    operation = spec_for("s3").operation(ctx.operation)
+    if params.get(member) is None:
+        if optional:
+            return
+        raise errors.MissingRequestBodyError()
+    required = bool(operation.http_checksum_required or operation.http_checksum.get("requestChecksumRequired"))
+    model.check_body_digest(ctx.headers, ctx.request.body, required)
+    _check_required(operation.input_shape.members[member], params[member])
+
+
+def _check_required(shape, value):
+    kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(value, dict):
+            raise errors.MalformedXML()
+        for name in shape.required_members:
+            if value.get(name) is None:
+                raise errors.MalformedXML()
+        for name, item in value.items():
+            if item is not None and name in shape.members:
+                _check_required(shape.members[name], item)
+    elif kind == "list":
+        for item in value:
+            _check_required(shape.member, item)

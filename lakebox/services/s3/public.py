@@ -1,0 +1,157 @@
+"""S3 as the other services see it: read and write objects, list prefixes, and resolve
+`s3://bucket/prefix` to the files on disk so the SQL engine reads objects in place.
+
+Functions take the `AppState` and act as the AWS service itself would (Firehose
+delivering, Athena writing results): no caller permissions are checked, but buckets and
+keys must exist, and errors are S3's (`NoSuchBucket`, `NoSuchKey`). Writes follow the
+bucket's versioning and are as durable as a PutObject.
+"""
+import os
+from dataclasses import dataclass
+
+from lakebox.services.s3 import errors, files, model, store, versions
+from lakebox.services.s3.cors import cors_headers, preflight as cors_preflight
+
+__all__ = ["ObjectFile", "parse_s3_uri", "bucket_exists", "bucket_region", "temp_path", "put_object",
+           "put_file", "get_object", "object_file", "list_objects", "list_common_prefixes", "resolve",
+           "delete_object", "cors_preflight", "cors_headers"]
+
+
+@dataclass
+class ObjectFile:
+    bucket: str
+    key: str
+    size: int
+    etag: str                  # quoted, as S3 shows it
+    last_modified: float       # epoch seconds
+    path: str | None           # the blob file holding the bytes; None for an empty object
+
+
+@dataclass
+class _Caller:
+    """Enough of a request context for versions.commit."""
+    state: object
+    account: str
+    now: float
+
+
+def parse_s3_uri(uri: str) -> tuple[str, str]:
+    """`s3://bucket/some/prefix` -> ("bucket", "some/prefix")."""
+    if not uri.startswith(("s3://", "s3a://", "s3n://")):
+        raise ValueError(f"not an s3:// URI: {uri}")
+    bucket, _, prefix = uri.split("://", 1)[1].partition("/")
+    return bucket, prefix
+
+
+def _bucket(state, name: str):
+    bucket = store.get_bucket(state.db, name)
+    if bucket is None:
+        raise errors.NoSuchBucket(BucketName=name)
+    return bucket
+
+
+def bucket_exists(state, name: str) -> bool:
+    return store.get_bucket(state.db, name) is not None
+
+
+def bucket_region(state, name: str) -> str:
+    return _bucket(state, name)["region"]
+
+
+def temp_path(state) -> str:
+    """A fresh file path in the blob area: write an object there, then `put_file` it."""
+    return state.blobs.temp_path()
+
+
+def put_object(state, bucket: str, key: str, data: bytes, content_type: str | None = None,
+               metadata: dict | None = None) -> dict:
+    path = temp_path(state)
+    with open(path, "wb") as f:
+        f.write(data)
+    return put_file(state, bucket, key, path, content_type, metadata)
+
+
+def put_file(state, bucket: str, key: str, path: str, content_type: str | None = None,
+             metadata: dict | None = None) -> dict:
+    """Store the file at `path` (from `temp_path`) as an object; the file is moved, not copied.
+
+    Returns {"ETag": ..., "VersionId": ...} as PutObject would.
+    """
+    row = _bucket(state, bucket)
+    model.check_key(key)
+    size = os.path.getsize(path)
+    md5_hex, sums = files.hash_range(path, 0, size, ("CRC64NVME",))
+    attrs = {"ContentType": content_type or model.DEFAULT_CONTENT_TYPE, "ServerSideEncryption": "AES256",
+             "Checksum": {"Algorithm": "CRC64NVME", "Value": sums["CRC64NVME"], "Type": "FULL_OBJECT"}}
+    if metadata:
+        attrs["Metadata"] = metadata
+    if size:
+        blob_id = state.blobs.commit(path)
+    else:
+        os.unlink(path)
+        blob_id = None
+    caller = _Caller(state, row["account"], state.clock.now())
+    version_id = versions.commit(caller, row, key, {"blob_id": blob_id, "size": size, "etag": md5_hex,
+                                                     "attrs": attrs})
+    return {"ETag": model.quote_etag(md5_hex), "VersionId": versions.visible_version_id(row, version_id)}
+
+
+def object_file(state, bucket: str, key: str) -> ObjectFile:
+    """The current version of an object, as a file to read in place."""
+    _bucket(state, bucket)
+    row = store.latest(state.db, bucket, key)
+    if row is None or row["delete_marker"]:
+        raise errors.NoSuchKey(Key=key)
+    return _object_file(state, bucket, row)
+
+
+def get_object(state, bucket: str, key: str) -> bytes:
+    found = object_file(state, bucket, key)
+    if found.path is None:
+        return b""
+    with open(found.path, "rb") as f:
+        return f.read()
+
+
+def _object_file(state, bucket: str, row) -> ObjectFile:
+    path = state.blobs.path(row["blob_id"]) if row["blob_id"] else None
+    return ObjectFile(bucket, row["key"], row["size"], model.quote_etag(row["etag"]), row["last_modified"], path)
+
+
+def list_objects(state, bucket: str, prefix: str = ""):
+    """Every current object under `prefix`, in key order (a generator: any bucket size)."""
+    _bucket(state, bucket)
+    upper = model.prefix_upper_bound(prefix) if prefix else None
+    for _, row in store.seek_current(state.db, bucket, prefix, True, upper):
+        yield _object_file(state, bucket, row)
+
+
+def list_common_prefixes(state, bucket: str, prefix: str = "", delimiter: str = "/") -> list[str]:
+    """The 'folders' directly under `prefix` (e.g. Hive partitions `dt=2024-01-01/`)."""
+    _bucket(state, bucket)
+    upper = model.prefix_upper_bound(prefix) if prefix else None
+    page = model.list_page(store.seek_current(state.db, bucket, prefix, True, upper),
+                           lambda key: store.seek_current(state.db, bucket, key, True, upper),
+                           prefix, delimiter, max_items=1 << 62)
+    return page.prefixes
+
+
+def resolve(state, uri: str) -> list[ObjectFile]:
+    """The files behind `s3://bucket/prefix`, for reading in place.
+
+    Empty objects hold no bytes (and are often 'folder' markers), so they are left out.
+    """
+    bucket, prefix = parse_s3_uri(uri)
+    return [found for found in list_objects(state, bucket, prefix) if found.path is not None]
+
+
+def delete_object(state, bucket: str, key: str):
+    """Delete the current object (a delete marker in a versioned bucket); absent is fine."""
+    row = _bucket(state, bucket)
+    if row["versioning"] is None:
+        current = store.version(state.db, bucket, key, model.NULL_VERSION)
+        if current is not None:
+            files.delete_later(state.blobs, [store.remove_version(state.db, current)])
+        return
+    versions.commit(_Caller(state, row["account"], state.clock.now()), row, key,
+                    {"delete_marker": True, "attrs": {}})

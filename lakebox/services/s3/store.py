@@ -1,0 +1,375 @@
+"""S3 metadata in SQLite; object bytes in blob files that rows point at by blob id.
+
+Bucket names are global within a partition, so the bucket name is the key of every S3
+table and the owning account is a column of the bucket row (every request checks it).
+
+Objects: one row per version. `id` grows with every write, so within a key a larger id
+is a newer version. `is_latest` marks the current version (possibly a delete marker);
+a partial index over current, non-marker rows makes ListObjects a plain index range scan.
+"""
+import datetime
+import json
+
+SCHEMA = [
+    """CREATE TABLE s3_buckets (
+        name TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        versioning TEXT,                      -- NULL (never set), 'Enabled' or 'Suspended'
+        mfa_delete TEXT,
+        object_lock INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX s3_buckets_by_account ON s3_buckets(account, name)",
+    """CREATE TABLE s3_bucket_configs (
+        bucket TEXT NOT NULL,
+        kind TEXT NOT NULL,                   -- 'cors', 'policy', 'lifecycle', ...
+        config_id TEXT NOT NULL DEFAULT '',   -- for kinds kept per id (metrics, inventory, ...)
+        body TEXT NOT NULL,                   -- JSON of the boto3-shaped configuration
+        PRIMARY KEY (bucket, kind, config_id)
+    )""",
+    """CREATE TABLE s3_objects (
+        id INTEGER PRIMARY KEY,
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        version_id TEXT NOT NULL,             -- 'null' when written without versioning
+        is_latest INTEGER NOT NULL,
+        delete_marker INTEGER NOT NULL,
+        blob_id TEXT,                         -- NULL for empty objects and delete markers
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,                   -- without quotes
+        last_modified REAL NOT NULL,
+        storage_class TEXT NOT NULL,
+        owner TEXT NOT NULL,                  -- account that wrote it
+        parts_count INTEGER,                  -- multipart objects only
+        checksum_algorithm TEXT,              -- attrs' checksum, here too so that listings
+        checksum_type TEXT,                   -- need not parse attrs
+        attrs TEXT NOT NULL                   -- JSON: content headers, metadata, tags, ...
+    )""",
+    "CREATE UNIQUE INDEX s3_objects_by_version ON s3_objects(bucket, key, version_id)",
+    "CREATE INDEX s3_objects_history ON s3_objects(bucket, key, id DESC)",
+    """CREATE INDEX s3_objects_current ON s3_objects(bucket, key)
+        WHERE is_latest = 1 AND delete_marker = 0""",
+    """CREATE TABLE s3_object_parts (
+        object_id INTEGER NOT NULL REFERENCES s3_objects(id) ON DELETE CASCADE,
+        part_number INTEGER NOT NULL,
+        offset INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        checksums TEXT,
+        PRIMARY KEY (object_id, part_number)
+    )""",
+    """CREATE TABLE s3_uploads (
+        upload_id TEXT PRIMARY KEY,
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        initiated REAL NOT NULL,
+        owner TEXT NOT NULL,
+        storage_class TEXT NOT NULL,
+        attrs TEXT NOT NULL
+    )""",
+    "CREATE INDEX s3_uploads_by_key ON s3_uploads(bucket, key)",
+    """CREATE TABLE s3_upload_parts (
+        upload_id TEXT NOT NULL REFERENCES s3_uploads(upload_id) ON DELETE CASCADE,
+        part_number INTEGER NOT NULL,
+        blob_id TEXT,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        last_modified REAL NOT NULL,
+        checksums TEXT,
+        PRIMARY KEY (upload_id, part_number)
+    )""",
+]
+
+_FIRST_CHUNK = 16        # listing reads grow from this many rows per query ...
+_LAST_CHUNK = 1024       # ... to this many, so a seek after a common prefix stays cheap
+
+
+# ---- JSON that keeps datetimes ---------------------------------------------------
+
+def _encode_default(value):
+    if isinstance(value, datetime.datetime):
+        return {"$datetime": value.timestamp()}
+    if isinstance(value, bytes):
+        return {"$bytes": value.decode("latin-1")}
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def _decode_hook(obj):
+    if len(obj) == 1:
+        if "$datetime" in obj:
+            return datetime.datetime.fromtimestamp(obj["$datetime"], datetime.timezone.utc)
+        if "$bytes" in obj:
+            return obj["$bytes"].encode("latin-1")
+    return obj
+
+
+def dumps(value) -> str:
+    return json.dumps(value, default=_encode_default, separators=(",", ":"))
+
+
+def loads(text: str | None):
+    return None if text is None else json.loads(text, object_hook=_decode_hook)
+
+
+# ---- buckets ---------------------------------------------------------------------
+
+def get_bucket(db, name: str):
+    return db.one("SELECT * FROM s3_buckets WHERE name=?", (name,))
+
+
+def insert_bucket(db, name: str, account: str, region: str, now: float, object_lock: bool):
+    db.execute("INSERT INTO s3_buckets (name, account, region, created_at, versioning, object_lock) "
+               "VALUES (?, ?, ?, ?, ?, ?)",
+               (name, account, region, now, "Enabled" if object_lock else None, int(object_lock)))
+
+
+def list_buckets(db, account: str, prefix: str, region: str | None, after: str, limit: int):
+    sql = "SELECT * FROM s3_buckets WHERE account=? AND name>? AND name LIKE ? ESCAPE '\\'"
+    args = [account, after, _like_prefix(prefix)]
+    if region:
+        sql += " AND region=?"
+        args.append(region)
+    return db.query(sql + " ORDER BY name LIMIT ?", (*args, limit))
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def bucket_has_objects(db, name: str) -> bool:
+    return db.one("SELECT 1 FROM s3_objects WHERE bucket=? LIMIT 1", (name,)) is not None
+
+
+def delete_bucket(db, name: str) -> list[str]:
+    """Drop the bucket and what hangs off it; returns part blobs of abandoned uploads."""
+    with db.transaction():
+        blobs = [r["blob_id"] for r in db.query(
+            "SELECT p.blob_id FROM s3_upload_parts p JOIN s3_uploads u USING (upload_id) "
+            "WHERE u.bucket=? AND p.blob_id IS NOT NULL", (name,))]
+        db.execute("DELETE FROM s3_uploads WHERE bucket=?", (name,))
+        db.execute("DELETE FROM s3_bucket_configs WHERE bucket=?", (name,))
+        db.execute("DELETE FROM s3_buckets WHERE name=?", (name,))
+    return blobs
+
+
+def set_versioning(db, name: str, status: str, mfa_delete: str | None):
+    db.execute("UPDATE s3_buckets SET versioning=?, mfa_delete=COALESCE(?, mfa_delete) WHERE name=?",
+               (status, mfa_delete, name))
+
+
+def set_object_lock(db, name: str, enabled: bool):
+    db.execute("UPDATE s3_buckets SET object_lock=? WHERE name=?", (int(enabled), name))
+
+
+# ---- bucket configurations --------------------------------------------------------
+
+def get_config(db, bucket: str, kind: str, config_id: str = ""):
+    row = db.one("SELECT body FROM s3_bucket_configs WHERE bucket=? AND kind=? AND config_id=?",
+                 (bucket, kind, config_id))
+    return None if row is None else loads(row["body"])
+
+
+def put_config(db, bucket: str, kind: str, body, config_id: str = ""):
+    db.execute("INSERT OR REPLACE INTO s3_bucket_configs VALUES (?, ?, ?, ?)",
+               (bucket, kind, config_id, dumps(body)))
+
+
+def delete_config(db, bucket: str, kind: str, config_id: str = "") -> bool:
+    cursor = db.execute("DELETE FROM s3_bucket_configs WHERE bucket=? AND kind=? AND config_id=?",
+                        (bucket, kind, config_id))
+    return cursor.rowcount > 0
+
+
+def list_configs(db, bucket: str, kind: str, after: str = "", limit: int = 1000) -> list:
+    rows = db.query("SELECT body FROM s3_bucket_configs WHERE bucket=? AND kind=? AND config_id>? "
+                    "ORDER BY config_id LIMIT ?", (bucket, kind, after, limit))
+    return [loads(r["body"]) for r in rows]
+
+
+# ---- objects ---------------------------------------------------------------------
+
+def latest(db, bucket: str, key: str):
+    """The current version of `key` (maybe a delete marker), or None."""
+    return db.one("SELECT * FROM s3_objects WHERE bucket=? AND key=? AND is_latest=1", (bucket, key))
+
+
+def version(db, bucket: str, key: str, version_id: str):
+    return db.one("SELECT * FROM s3_objects WHERE bucket=? AND key=? AND version_id=?",
+                  (bucket, key, version_id))
+
+
+def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ()) -> list[str]:
+    """Make `row` the current version of `key`.
+
+    A row with version id 'null' (unversioned and suspended buckets) replaces the null
+    version; other ids add a version. One transaction, so a reader sees the old object or
+    the new one. Returns the blob ids no row points at any more: delete them after.
+    """
+    version_id = row["version_id"]
+    with db.transaction():
+        replaced = db.query("SELECT id, blob_id FROM s3_objects WHERE bucket=? AND key=? AND version_id=?",
+                            (bucket, key, version_id))
+        for old in replaced:
+            db.execute("DELETE FROM s3_objects WHERE id=?", (old["id"],))
+        db.execute("UPDATE s3_objects SET is_latest=0 WHERE bucket=? AND key=? AND is_latest=1",
+                   (bucket, key))
+        attrs = row.get("attrs", {})
+        cursor = db.execute(
+            "INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, "
+            "etag, last_modified, storage_class, owner, parts_count, checksum_algorithm, checksum_type, attrs) "
+            "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (bucket, key, version_id, int(row.get("delete_marker", False)), row.get("blob_id"),
+             row.get("size", 0), row.get("etag", ""), row["last_modified"],
+             row.get("storage_class", "STANDARD"), row["owner"], row.get("parts_count"),
+             *_checksum_columns(attrs), dumps(attrs)))
+        if parts:
+            object_id = cursor.lastrowid
+            db.executemany("INSERT INTO s3_object_parts VALUES (?, ?, ?, ?, ?)",
+                           [(object_id, *part) for part in parts])
+    return [old["blob_id"] for old in replaced if old["blob_id"]]
+
+
+def _checksum_columns(attrs: dict) -> tuple:
+    checksum = attrs.get("Checksum") or {}
+    return checksum.get("Algorithm"), checksum.get("Type")
+
+
+def remove_version(db, row) -> str | None:
+    """Delete one version; if it was current, the next newest becomes current.
+
+    Returns its blob id, for the caller to delete once the row is gone.
+    """
+    with db.transaction():
+        db.execute("DELETE FROM s3_objects WHERE id=?", (row["id"],))
+        if row["is_latest"]:
+            db.execute("UPDATE s3_objects SET is_latest=1 WHERE id=(SELECT id FROM s3_objects "
+                       "WHERE bucket=? AND key=? ORDER BY id DESC LIMIT 1)", (row["bucket"], row["key"]))
+    return row["blob_id"]
+
+
+def update_attrs(db, object_id: int, attrs: dict):
+    db.execute("UPDATE s3_objects SET attrs=? WHERE id=?", (dumps(attrs), object_id))
+
+
+def update_in_place(db, object_id: int, attrs: dict, etag: str, storage_class: str, last_modified: float):
+    """Copy-onto-itself without versioning: new metadata, same bytes."""
+    with db.transaction():
+        db.execute("UPDATE s3_objects SET attrs=?, etag=?, storage_class=?, last_modified=?, parts_count=NULL, "
+                   "checksum_algorithm=?, checksum_type=? WHERE id=?",
+                   (dumps(attrs), etag, storage_class, last_modified, *_checksum_columns(attrs), object_id))
+        db.execute("DELETE FROM s3_object_parts WHERE object_id=?", (object_id,))
+
+
+def object_parts(db, object_id: int):
+    return db.query("SELECT * FROM s3_object_parts WHERE object_id=? ORDER BY part_number", (object_id,))
+
+
+def object_part(db, object_id: int, part_number: int):
+    return db.one("SELECT * FROM s3_object_parts WHERE object_id=? AND part_number=?",
+                  (object_id, part_number))
+
+
+def _chunked(db, sql: str, args: tuple, next_args, limit: int = _FIRST_CHUNK):
+    """Yield the rows of `sql` (ending in 'LIMIT ?') a chunk at a time.
+
+    Chunks grow from small to large: a listing that seeks past a common prefix after a
+    few rows pays for a few rows, and a long run of keys is read in big strides.
+    `next_args(last_row)` gives the args that continue after `last_row`.
+    """
+    while True:
+        rows = db.query(sql, (*args, limit))
+        yield from rows
+        if len(rows) < limit:
+            return
+        args = next_args(rows[-1])
+        limit = min(limit * 4, _LAST_CHUNK)
+
+
+def seek_current(db, bucket: str, start: str, inclusive: bool, upper: str | None):
+    """(key, row) for current, non-deleted objects from `start`, in key order."""
+    bound, tail = ("AND key<? ", (upper,)) if upper is not None else ("", ())
+
+    def sql(op):
+        return ("SELECT id, key, blob_id, size, etag, last_modified, storage_class, owner, checksum_algorithm, "
+                "checksum_type, attrs "
+                f"FROM s3_objects INDEXED BY s3_objects_current WHERE bucket=? AND key{op}? "
+                f"{bound}AND is_latest=1 AND delete_marker=0 ORDER BY key LIMIT ?")
+
+    first = db.query(sql(">=" if inclusive else ">"), (bucket, start, *tail, _FIRST_CHUNK))
+    yield from ((r["key"], r) for r in first)
+    if len(first) == _FIRST_CHUNK:
+        rest = _chunked(db, sql(">"), (bucket, first[-1]["key"], *tail),
+                        lambda last: (bucket, last["key"], *tail), _FIRST_CHUNK * 4)
+        yield from ((r["key"], r) for r in rest)
+
+
+def seek_versions(db, bucket: str, start: str, below_id: int, upper: str | None):
+    """(key, row) for every version from `start`: key ascending, newest first in a key.
+
+    Versions of `start` itself are those with an id below `below_id` (a version-id
+    marker's row id; 0 skips the key, a huge number keeps all of it).
+    """
+    bound, tail = ("AND key<? ", (upper,)) if upper is not None else ("", ())
+    sql = ("SELECT id, key, version_id, is_latest, delete_marker, size, etag, last_modified, "
+           "storage_class, owner, checksum_algorithm, checksum_type, attrs "
+           "FROM s3_objects INDEXED BY s3_objects_history "
+           f"WHERE bucket=? AND key>=? AND NOT (key=? AND id>=?) {bound}ORDER BY key, id DESC LIMIT ?")
+    rows = _chunked(db, sql, (bucket, start, start, below_id, *tail),
+                    lambda last: (bucket, last["key"], last["key"], last["id"], *tail))
+    return ((r["key"], r) for r in rows)
+
+
+# ---- multipart uploads -----------------------------------------------------------
+
+def insert_upload(db, upload_id: str, bucket: str, key: str, now: float, owner: str,
+                  storage_class: str, attrs: dict):
+    db.execute("INSERT INTO s3_uploads VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (upload_id, bucket, key, now, owner, storage_class, dumps(attrs)))
+
+
+def get_upload(db, upload_id: str):
+    return db.one("SELECT * FROM s3_uploads WHERE upload_id=?", (upload_id,))
+
+
+def put_part(db, upload_id: str, part_number: int, blob_id: str | None, size: int, etag: str,
+             now: float, checksums: dict) -> str | None:
+    """Store a part (replacing one with the same number); returns the replaced blob id."""
+    with db.transaction():
+        old = db.one("SELECT blob_id FROM s3_upload_parts WHERE upload_id=? AND part_number=?",
+                     (upload_id, part_number))
+        db.execute("INSERT OR REPLACE INTO s3_upload_parts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (upload_id, part_number, blob_id, size, etag, now, dumps(checksums)))
+    return old["blob_id"] if old else None
+
+
+def upload_parts(db, upload_id: str, after: int = 0, limit: int = -1):
+    return db.query("SELECT * FROM s3_upload_parts WHERE upload_id=? AND part_number>? "
+                    "ORDER BY part_number LIMIT ?", (upload_id, after, limit))
+
+
+def delete_upload(db, upload_id: str, keep_blobs: set = frozenset()) -> list[str]:
+    """Forget an upload; returns the part blobs to delete (all but `keep_blobs`)."""
+    with db.transaction():
+        blobs = [r["blob_id"] for r in db.query(
+            "SELECT blob_id FROM s3_upload_parts WHERE upload_id=? AND blob_id IS NOT NULL", (upload_id,))]
+        db.execute("DELETE FROM s3_uploads WHERE upload_id=?", (upload_id,))
+    return [b for b in blobs if b not in keep_blobs]
+
+
+def seek_uploads(db, bucket: str, start: str, after_seq: int, upper: str | None):
+    """(key, row) for uploads from `start`: key ascending, oldest first within a key.
+
+    Uploads of `start` itself are those created after the one numbered `after_seq`
+    (an upload-id marker's row number; -1 keeps them all, a huge number skips the key).
+    """
+    bound, tail = ("AND key<? ", (upper,)) if upper is not None else ("", ())
+    sql = ("SELECT rowid AS seq, * FROM s3_uploads WHERE bucket=? AND key>=? AND NOT (key=? AND rowid<=?) "
+           f"{bound}ORDER BY key, rowid LIMIT ?")
+    rows = _chunked(db, sql, (bucket, start, start, after_seq, *tail),
+                    lambda last: (bucket, last["key"], last["key"], last["seq"], *tail))
+    return ((r["key"], r) for r in rows)
+
+
+def upload_seq(db, upload_id: str) -> int | None:
+    row = db.one("SELECT rowid FROM s3_uploads WHERE upload_id=?", (upload_id,))
+    return None if row is None else row[0]

@@ -1,0 +1,260 @@
+"""Object versions: find the one a request names, write a new one, describe one.
+
+A version's `attrs` hold what S3 keeps beside the bytes, in boto3's names: content
+headers, user metadata, encryption, checksum, tags, object-lock settings, restore state.
+"""
+import base64
+import email.utils
+import hashlib
+
+from lakebox.aws.body import without_aws_chunked
+from lakebox.aws.specs import spec_for
+
+from lakebox.services.s3 import acl, errors, files, lifecycle, model, store
+
+CONTENT_FIELDS = ("CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage",
+                  "Expires", "WebsiteRedirectLocation")
+LOCK_FIELDS = ("ObjectLockMode", "ObjectLockRetainUntilDate", "ObjectLockLegalHoldStatus")
+ENCRYPTION_FIELDS = ("ServerSideEncryption", "SSEKMSKeyId", "BucketKeyEnabled",
+                     "SSECustomerAlgorithm", "SSECustomerKeyMD5")
+ARCHIVE_CLASSES = ("GLACIER", "DEEP_ARCHIVE")
+STORAGE_CLASSES = frozenset(spec_for("s3").model.shape_for("StorageClass").enum)
+ENCRYPTION_ALGORITHMS = frozenset(spec_for("s3").model.shape_for("ServerSideEncryption").enum)
+
+
+# ---- finding ---------------------------------------------------------------------
+
+def find(ctx, bucket, key: str, version_id: str | None, method: str = "GET"):
+    """The version a request names (the current one without an id); never a delete marker."""
+    if version_id is None:
+        row = store.latest(ctx.state.db, bucket["name"], key)
+        if row is None:
+            raise errors.NoSuchKey(Key=key)
+        if row["delete_marker"]:
+            error = errors.NoSuchKey(Key=key)
+            error.headers.update(_marker_headers(bucket, row))
+            raise error
+        return row
+    model.check_version_id(version_id)
+    row = store.version(ctx.state.db, bucket["name"], key, version_id)
+    if row is None:
+        raise errors.NoSuchVersion(Key=key, VersionId=version_id)
+    if row["delete_marker"]:
+        error = errors.MethodNotAllowed(Method=method, ResourceType="DeleteMarker")
+        error.headers.update(_marker_headers(bucket, row))
+        raise error
+    return row
+
+
+def _marker_headers(bucket, row) -> dict:
+    headers = {"x-amz-delete-marker": "true"}
+    if bucket["versioning"]:
+        headers["x-amz-version-id"] = row["version_id"]
+    return headers
+
+
+def visible_version_id(bucket, version_id: str) -> str | None:
+    """S3 shows version ids only on buckets that have had versioning turned on."""
+    return version_id if bucket["versioning"] else None
+
+
+def check_write_conditions(ctx, bucket, key: str, params: dict):
+    """If-Match / If-None-Match of a write, against the current object (read only if asked)."""
+    if params.get("IfMatch") is not None or params.get("IfNoneMatch") is not None:
+        model.check_write_conditions({**params, "Key": key}, current_etag(ctx, bucket, key))
+
+
+def current_etag(ctx, bucket, key: str) -> str | None:
+    """ETag of the current object, for conditional writes (None if absent or deleted)."""
+    row = store.latest(ctx.state.db, bucket["name"], key)
+    return None if row is None or row["delete_marker"] else row["etag"]
+
+
+# ---- writing ---------------------------------------------------------------------
+
+def commit(ctx, bucket, key: str, row: dict, parts: list[tuple] = ()) -> str:
+    """Make `row` the current version of `key`; returns its version id.
+
+    The new blob is already committed; the row switch is one transaction; blobs of the
+    versions it replaced are deleted after it.
+    """
+    versioning = bucket["versioning"]
+    version_id = model.new_version_id() if versioning == "Enabled" else model.NULL_VERSION
+    row = {"owner": ctx.account, "last_modified": ctx.now, **row, "version_id": version_id}
+    files.delete_later(ctx.state.blobs, store.write_version(ctx.state.db, bucket["name"], key, row, parts))
+    return version_id
+
+
+def storage_class(params: dict) -> str:
+    """The storage class a write asks for (STANDARD when it names none)."""
+    name = params.get("StorageClass") or "STANDARD"
+    if name not in STORAGE_CLASSES:
+        raise errors.InvalidStorageClass(StorageClassRequested=name)
+    return name
+
+
+def new_attrs(ctx, bucket, params: dict) -> dict:
+    """What PutObject, CreateMultipartUpload and CopyObject (REPLACE) store beside the bytes."""
+    attrs = {name: params[name] for name in CONTENT_FIELDS if params.get(name) is not None}
+    attrs["ContentType"] = params.get("ContentType") or model.DEFAULT_CONTENT_TYPE
+    encoding = without_aws_chunked(params.get("ContentEncoding"))
+    if encoding:
+        attrs["ContentEncoding"] = encoding
+    else:
+        attrs.pop("ContentEncoding", None)
+    if params.get("Metadata"):
+        model.check_metadata(params["Metadata"])
+        attrs["Metadata"] = params["Metadata"]
+    if params.get("Tagging"):
+        tags = model.parse_tagging_header(params["Tagging"])
+        model.check_tags(tags, model.MAX_OBJECT_TAGS)
+        attrs["TagSet"] = tags
+    attrs.update(encryption(ctx, bucket, params))
+    attrs.update(object_lock(ctx, bucket, params))
+    grants = acl.requested_grants(ctx, bucket, params)
+    if grants:
+        attrs["Grants"] = grants
+    return attrs
+
+
+def encryption(ctx, bucket, params: dict) -> dict:
+    """Encryption settings of a new object: the request's, else the bucket default.
+
+    Every S3 object is encrypted at rest; with no other setting that is SSE-S3 (AES256).
+    """
+    if params.get("SSECustomerAlgorithm"):
+        return {"SSECustomerAlgorithm": params["SSECustomerAlgorithm"],
+                "SSECustomerKeyMD5": customer_key_md5(params)}
+    requested = params.get("ServerSideEncryption")
+    if requested is not None and requested not in ENCRYPTION_ALGORITHMS:
+        raise errors.InvalidArgument("The encryption method specified is not supported",
+                                     ArgumentName="x-amz-server-side-encryption", ArgumentValue=requested)
+    default = _bucket_default_encryption(ctx, bucket)
+    algorithm = requested or default.get("SSEAlgorithm", "AES256")
+    found = {"ServerSideEncryption": algorithm}
+    if algorithm.startswith("aws:kms"):
+        key_id = params.get("SSEKMSKeyId") or default.get("KMSMasterKeyID")
+        if key_id:
+            found["SSEKMSKeyId"] = key_id
+        bucket_key = params.get("BucketKeyEnabled", default.get("BucketKeyEnabled"))
+        if bucket_key:
+            found["BucketKeyEnabled"] = True
+    return found
+
+
+def _bucket_default_encryption(ctx, bucket) -> dict:
+    config = store.get_config(ctx.state.db, bucket["name"], "encryption") or {}
+    rules = config.get("Rules") or [{}]
+    rule = rules[0]
+    return {**rule.get("ApplyServerSideEncryptionByDefault", {}),
+            "BucketKeyEnabled": rule.get("BucketKeyEnabled")}
+
+
+def customer_key_md5(params: dict, prefix: str = "") -> str | None:
+    """Base64 MD5 of an SSE-C key: the one sent, checked against the key when both came."""
+    key = params.get(prefix + "SSECustomerKey")
+    given = params.get(prefix + "SSECustomerKeyMD5")
+    if key is None:
+        return given
+    try:
+        raw = base64.b64decode(key, validate=True)
+    except ValueError:
+        raise errors.InvalidArgument("The secret key was invalid for the specified algorithm.")
+    if len(raw) != 32:
+        raise errors.InvalidArgument("The secret key was invalid for the specified algorithm.")
+    digest = base64.b64encode(hashlib.md5(raw).digest()).decode()
+    if given is not None and given != digest:
+        raise errors.InvalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.")
+    return digest
+
+
+def check_customer_key(attrs: dict, params: dict, prefix: str = ""):
+    """Reads of an SSE-C object need its key; other objects refuse one."""
+    stored = attrs.get("SSECustomerKeyMD5")
+    given = customer_key_md5(params, prefix)
+    if stored and not given:
+        raise errors.InvalidRequest("The object was stored using a form of Server Side Encryption. "
+                                    "The correct parameters must be provided to retrieve the object.")
+    if stored and given != stored:
+        raise errors.AccessDenied("Requests specifying Server Side Encryption with Customer provided "
+                                  "keys must provide the correct secret key.")
+    if given and not stored:
+        raise errors.InvalidRequest("The encryption parameters are not applicable to this object.")
+
+
+def object_lock(ctx, bucket, params: dict) -> dict:
+    """Retention and legal hold of a new object: the request's, else the bucket's default."""
+    mode, until = params.get("ObjectLockMode"), params.get("ObjectLockRetainUntilDate")
+    hold = params.get("ObjectLockLegalHoldStatus")
+    if not bucket["object_lock"]:
+        if mode or until or hold:
+            raise errors.InvalidRequest("Bucket is missing Object Lock Configuration")
+        return {}
+    if bool(mode) != bool(until):
+        raise errors.InvalidArgument("x-amz-object-lock-retain-until-date and x-amz-object-lock-mode "
+                                     "must both be supplied")
+    if until is not None and until.timestamp() <= ctx.now:
+        raise errors.InvalidArgument("The retain until date must be in the future!")
+    if mode is None:
+        mode, until = default_retention(ctx, bucket)
+    found = {"ObjectLockMode": mode, "ObjectLockRetainUntilDate": until, "ObjectLockLegalHoldStatus": hold}
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def default_retention(ctx, bucket):
+    config = store.get_config(ctx.state.db, bucket["name"], "object-lock") or {}
+    retention = (config.get("Rule") or {}).get("DefaultRetention")
+    if not retention:
+        return None, None
+    days = retention.get("Days") or 365 * retention.get("Years", 0)
+    return retention["Mode"], model.timestamp(ctx.now + days * 86400)
+
+
+# ---- describing ------------------------------------------------------------------
+
+def describe(ctx, bucket, row, attrs: dict, checksum_mode: str | None = None) -> dict:
+    """The response fields GET and HEAD share (everything but the length and range)."""
+    result = {
+        "Expiration": expiration(ctx, bucket, row["key"], row["size"], attrs, row["last_modified"]),
+        "ETag": model.quote_etag(row["etag"]),
+        "LastModified": model.timestamp(row["last_modified"]),
+        "AcceptRanges": "bytes",
+        "ContentType": attrs.get("ContentType"),
+        "Metadata": attrs.get("Metadata") or None,
+        "VersionId": visible_version_id(bucket, row["version_id"]),
+        "StorageClass": row["storage_class"] if row["storage_class"] != "STANDARD" else None,
+        "TagCount": len(attrs["TagSet"]) if attrs.get("TagSet") else None,
+        "Restore": attrs.get("Restore"),
+    }
+    for name in CONTENT_FIELDS + ENCRYPTION_FIELDS + LOCK_FIELDS:
+        result[name] = attrs.get(name)
+    if checksum_mode == "ENABLED":
+        result.update(checksum_fields(attrs))
+    return result
+
+
+def expiration(ctx, bucket, key: str, size: int, attrs: dict, last_modified: float) -> str | None:
+    """x-amz-expiration: when a lifecycle rule will expire this object, and which rule."""
+    config = store.get_config(ctx.state.db, bucket["name"], "lifecycle")
+    if config is None:
+        return None
+    tags = {tag["Key"]: tag["Value"] for tag in attrs.get("TagSet", [])}
+    found = lifecycle.object_expiration(config, key, size, tags, last_modified)
+    if found is None:
+        return None
+    expiry, rule_id = found
+    return f'expiry-date="{email.utils.formatdate(expiry, usegmt=True)}", rule-id="{rule_id}"'
+
+
+def checksum_fields(attrs: dict) -> dict:
+    checksum = attrs.get("Checksum")
+    if not checksum:
+        return {}
+    return {"Checksum" + checksum["Algorithm"]: checksum["Value"], "ChecksumType": checksum["Type"]}
+
+
+def check_readable(row, attrs: dict):
+    """Archived objects must be restored before their bytes can be read."""
+    if row["storage_class"] in ARCHIVE_CLASSES and 'ongoing-request="false"' not in (attrs.get("Restore") or ""):
+        raise errors.InvalidObjectState("The operation is not valid for the object's storage class",
+                                        StorageClass=row["storage_class"])

@@ -1,0 +1,111 @@
+"""Malformed requests get S3's own error code and status in an XML body, and change nothing.
+
+Raw HTTP (unsigned) so that the requests can be malformed in ways an SDK refuses to send.
+"""
+import base64
+import hashlib
+import http.client
+import re
+import urllib.parse
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.local_only
+
+
+@pytest.fixture(scope="module")
+def s3(lakebox_server):
+    return lakebox_server.client("s3")
+
+
+@pytest.fixture
+def bucket(s3):
+    name = f"bad-input-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    s3.put_object(Bucket=name, Key="k", Body=b"0123456789")
+    yield name
+    s3.delete_object(Bucket=name, Key="k")
+    s3.delete_bucket(Bucket=name)
+
+
+def send(server, method, path, body=b"", headers=None):
+    """(status, error code, whole body) of one raw request."""
+    host = urllib.parse.urlparse(server.endpoint).netloc
+    connection = http.client.HTTPConnection(host, timeout=10)
+    connection.request(method, path, body=body, headers=headers or {})
+    response = connection.getresponse()
+    data = response.read().decode()
+    connection.close()
+    code = re.search(r"<Code>([^<]+)</Code>", data)
+    return response.status, code.group(1) if code else None, data
+
+
+def md5_header(body: bytes) -> dict:
+    return {"Content-MD5": base64.b64encode(hashlib.md5(body).digest()).decode()}
+
+
+def test_bad_xml_in_a_configuration(lakebox_server, s3, bucket):
+    body = b"<Tagging><TagSet><Tag><Key>a</Key>"
+    status, code, data = send(lakebox_server, "PUT", f"/{bucket}?tagging", body, md5_header(body))
+    assert (status, code) == (400, "MalformedXML")
+    assert "<Message>The XML you provided was not well-formed or did not validate against our published schema" in data
+    with pytest.raises(s3.exceptions.ClientError) as raised:
+        s3.get_bucket_tagging(Bucket=bucket)
+    assert raised.value.response["Error"]["Code"] == "NoSuchTagSet"
+
+
+def test_xml_missing_a_required_element(lakebox_server, bucket):
+    body = b"<Tagging><Other/></Tagging>"
+    status, code, _ = send(lakebox_server, "PUT", f"/{bucket}?tagging", body, md5_header(body))
+    assert (status, code) == (400, "MalformedXML")
+
+
+def test_empty_configuration_body(lakebox_server, bucket):
+    status, code, data = send(lakebox_server, "PUT", f"/{bucket}?versioning", b"", md5_header(b""))
+    assert (status, code) == (400, "MissingRequestBodyError")
+    assert "<Message>Request body is empty.</Message>" in data
+
+
+def test_content_md5_required_and_checked(lakebox_server, s3, bucket):
+    body = b"<Delete><Object><Key>k</Key></Object></Delete>"
+    status, code, data = send(lakebox_server, "POST", f"/{bucket}?delete", body)
+    assert (status, code) == (400, "InvalidRequest")
+    assert "Missing required header for this request: Content-MD5" in data
+    status, code, _ = send(lakebox_server, "POST", f"/{bucket}?delete", body, md5_header(b"other"))
+    assert (status, code) == (400, "BadDigest")
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"0123456789"
+
+
+def test_invalid_range(lakebox_server, bucket):
+    status, code, data = send(lakebox_server, "GET", f"/{bucket}/k", headers={"Range": "bytes=20-30"})
+    assert (status, code) == (416, "InvalidRange")
+    assert "<ActualObjectSize>10</ActualObjectSize>" in data
+
+
+def test_key_too_long(lakebox_server, bucket):
+    status, code, data = send(lakebox_server, "PUT", f"/{bucket}/" + "k" * 1025, b"v")
+    assert (status, code) == (400, "KeyTooLongError")
+    assert "<MaxSizeAllowed>1024</MaxSizeAllowed>" in data
+
+
+def test_missing_bucket(lakebox_server):
+    status, code, data = send(lakebox_server, "GET", "/no-such-bucket-here-at-all/k")
+    assert (status, code) == (404, "NoSuchBucket")
+    assert "<BucketName>no-such-bucket-here-at-all</BucketName>" in data
+
+
+def test_invalid_part_number_and_copy_source(lakebox_server, bucket):
+    status, code, _ = send(lakebox_server, "GET", f"/{bucket}/k?partNumber=2")
+    assert (status, code) == (416, "InvalidPartNumber")
+    status, code, _ = send(lakebox_server, "PUT", f"/{bucket}/copy", headers={"x-amz-copy-source": "nobucketslash"})
+    assert (status, code) == (400, "InvalidArgument")
+
+
+def test_wrong_region_signature(lakebox_server, bucket):
+    headers = {"Authorization": "AWS4-HMAC-SHA256 Credential=test/20250101/eu-west-1/s3/aws4_request, "
+                                "SignedHeaders=host, Signature=00"}
+    status, code, data = send(lakebox_server, "GET", f"/{bucket}/k", headers=headers)
+    assert (status, code) == (400, "AuthorizationHeaderMalformed")
+    assert "<Region>us-east-1</Region>" in data
+    assert "the region 'eu-west-1' is wrong; expecting 'us-east-1'" in data

@@ -1,0 +1,214 @@
+"""Lifecycle expiration against a real S3 store: what goes, what stays, and when."""
+import calendar
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from lakebox.services.s3 import lifecycle, store
+from lakebox.storage.db import Database
+
+DAY = 86400
+ACCOUNT = "000000000000"
+
+
+def at(text: str) -> float:
+    return float(calendar.timegm(time_tuple(text)))
+
+
+def time_tuple(text):
+    return datetime.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").timetuple()
+
+
+class Blobs:
+    def __init__(self):
+        self.deleted = []
+
+    def delete(self, blob_id):
+        self.deleted.append(blob_id)
+
+
+class Clock:
+    def __init__(self):
+        self.value = 0.0
+
+    def now(self):
+        return self.value
+
+
+@pytest.fixture
+def state():
+    db = Database(None)
+    db.migrate("s3", store.SCHEMA)
+    return SimpleNamespace(db=db, blobs=Blobs(), clock=Clock())
+
+
+def expire(state, when: float):
+    """The scheduler's call at `when` on the lakebox clock."""
+    state.clock.value = when
+    return lifecycle.expire_due(state, when)
+
+
+def make_bucket(state, name="b", versioning=None, rules=()):
+    store.insert_bucket(state.db, name, ACCOUNT, "us-east-1", 0.0, False)
+    if versioning:
+        store.set_versioning(state.db, name, versioning, None)
+    if rules:
+        store.put_config(state.db, name, "lifecycle", {"Rules": list(rules)})
+
+
+def put(state, key, when, bucket="b", size=10, tags=None, version_id=None):
+    row = {"version_id": version_id or "null", "blob_id": f"blob-{key}-{when}", "size": size, "etag": "e",
+           "last_modified": when, "owner": ACCOUNT,
+           "attrs": {"TagSet": [{"Key": k, "Value": v} for k, v in (tags or {}).items()]}}
+    store.write_version(state.db, bucket, key, row)
+
+
+def keys(state, bucket="b"):
+    return [key for key, _ in store.seek_current(state.db, bucket, "", True, None)]
+
+
+def versions(state, key, bucket="b"):
+    return [(r["version_id"], bool(r["delete_marker"])) for _, r in
+            store.seek_versions(state.db, bucket, key, 1 << 62, key + "\0")]
+
+
+def rule(**fields):
+    return {"ID": "r", "Status": "Enabled", **fields}
+
+
+def test_days_round_up_to_the_next_midnight():
+    """AWS's own example: written 14 Aug 19:57:04, 60 days -> expires 14 Oct 00:00 UTC."""
+    config = {"Rules": [rule(ID="60d", Filter={"Prefix": ""}, Expiration={"Days": 60})]}
+    written = at("2018-08-14 19:57:04")
+    assert lifecycle.object_expiration(config, "k", 1, {}, written) == (at("2018-10-14 00:00:00"), "60d")
+
+
+def test_expired_objects_go_at_midnight(state):
+    make_bucket(state, rules=[rule(Filter={"Prefix": "logs/"}, Expiration={"Days": 1})])
+    written = at("2024-03-01 10:00:00")
+    put(state, "logs/old", written)
+    put(state, "logs/new", written + DAY)
+    put(state, "data/old", written)
+    due = at("2024-03-03 00:00:00")
+    assert expire(state, due - 1) == due
+    assert keys(state) == ["data/old", "logs/new", "logs/old"]
+    assert expire(state, due) == due + DAY
+    assert keys(state) == ["data/old", "logs/new"]
+    assert state.blobs.deleted == [f"blob-logs/old-{written}"]
+
+
+def test_tag_and_size_filters(state):
+    make_bucket(state, rules=[rule(Filter={"And": {"Prefix": "", "Tags": [{"Key": "tmp", "Value": "yes"}],
+                                                    "ObjectSizeGreaterThan": 100}},
+                                   Expiration={"Days": 1})])
+    written = at("2024-03-01 10:00:00")
+    put(state, "tagged-big", written, size=1000, tags={"tmp": "yes"})
+    put(state, "tagged-small", written, size=5, tags={"tmp": "yes"})
+    put(state, "untagged-big", written, size=1000)
+    expire(state, written + 10 * DAY)
+    assert keys(state) == ["tagged-small", "untagged-big"]
+
+
+def test_single_tag_filter_and_legacy_prefix(state):
+    make_bucket(state, rules=[rule(Filter={"Tag": {"Key": "a", "Value": "1"}}, Expiration={"Days": 1}),
+                              rule(Prefix="old/", Expiration={"Days": 1})])
+    written = at("2024-03-01 10:00:00")
+    put(state, "x", written, tags={"a": "1"})
+    put(state, "y", written, tags={"a": "2"})
+    put(state, "old/z", written)
+    expire(state, written + 10 * DAY)
+    assert keys(state) == ["y"]
+
+
+def test_date_rule(state):
+    make_bucket(state, rules=[rule(Filter={}, Expiration={"Date": datetime.datetime(
+        2024, 6, 1, tzinfo=datetime.timezone.utc)})])
+    put(state, "k", at("2024-01-01 00:00:00"))
+    expire(state, at("2024-05-31 23:59:59"))
+    assert keys(state) == ["k"]
+    expire(state, at("2024-06-01 00:00:00"))
+    assert keys(state) == []
+
+
+def test_disabled_rules_and_buckets_without_rules(state):
+    make_bucket(state, rules=[{**rule(Filter={}, Expiration={"Days": 1}), "Status": "Disabled"}])
+    make_bucket(state, name="other")
+    put(state, "k", 0.0)
+    put(state, "k", 0.0, bucket="other")
+    expire(state, 1e9)
+    assert keys(state) == ["k"] and keys(state, "other") == ["k"]
+
+
+def test_no_lifecycle_anywhere_asks_to_be_called_again(state):
+    make_bucket(state)
+    assert expire(state, 1e9) is None
+
+
+def test_versioned_bucket_gets_a_delete_marker_then_loses_old_versions(state):
+    make_bucket(state, versioning="Enabled", rules=[
+        rule(Filter={}, Expiration={"Days": 1}, NoncurrentVersionExpiration={"NoncurrentDays": 1})])
+    written = at("2024-03-01 10:00:00")
+    put(state, "k", written, version_id="v1")
+    expire(state, at("2024-03-03 00:00:00"))
+    assert keys(state) == []
+    history = versions(state, "k")
+    assert [is_marker for _, is_marker in history] == [True, False]
+    # v1 became noncurrent when the marker was written (3 Mar): gone from 5 Mar 00:00.
+    expire(state, at("2024-03-04 23:59:59"))
+    assert len(versions(state, "k")) == 2
+    expire(state, at("2024-03-05 00:00:00"))
+    # v1 is gone, which leaves the marker alone and old enough for the Days rule: gone too.
+    assert versions(state, "k") == []
+
+
+def test_newer_noncurrent_versions_are_kept(state):
+    make_bucket(state, versioning="Enabled", rules=[
+        rule(Filter={}, NoncurrentVersionExpiration={"NoncurrentDays": 1, "NewerNoncurrentVersions": 2})])
+    start = at("2024-03-01 10:00:00")
+    for number in range(1, 6):
+        put(state, "k", start + number, version_id=f"v{number}")
+    expire(state, start + 30 * DAY)
+    assert [v for v, _ in versions(state, "k")] == ["v5", "v4", "v3"]
+
+
+def test_lone_delete_markers_are_removed(state):
+    make_bucket(state, versioning="Enabled", rules=[rule(Filter={}, Expiration={"ExpiredObjectDeleteMarker": True})])
+    marker = {"version_id": "m1", "delete_marker": True, "last_modified": 5.0, "owner": ACCOUNT}
+    store.write_version(state.db, "b", "gone", marker)
+    put(state, "kept", 5.0, version_id="v1")
+    store.write_version(state.db, "b", "kept", {**marker, "version_id": "m2"})
+    expire(state, 10 * DAY)
+    assert versions(state, "gone") == []
+    assert len(versions(state, "kept")) == 2
+
+
+def test_days_rule_clears_old_lone_delete_markers(state):
+    make_bucket(state, versioning="Enabled", rules=[rule(Filter={}, Expiration={"Days": 2})])
+    marker = {"delete_marker": True, "owner": ACCOUNT}
+    store.write_version(state.db, "b", "old", {**marker, "version_id": "m1", "last_modified": at("2024-03-01 10:00:00")})
+    store.write_version(state.db, "b", "young", {**marker, "version_id": "m2", "last_modified": at("2024-03-03 10:00:00")})
+    expire(state, at("2024-03-04 00:00:00"))
+    assert versions(state, "old") == [] and versions(state, "young") == [("m2", True)]
+
+
+def test_suspended_bucket_gets_a_null_delete_marker(state):
+    make_bucket(state, versioning="Suspended", rules=[rule(Filter={}, Expiration={"Days": 1})])
+    put(state, "k", 0.0)
+    expire(state, 10 * DAY)
+    assert versions(state, "k") == [("null", True)]
+    assert state.blobs.deleted == ["blob-k-0.0"]
+
+
+def test_stale_multipart_uploads_are_aborted(state):
+    make_bucket(state, rules=[rule(Filter={"Prefix": "up/"}, AbortIncompleteMultipartUpload={"DaysAfterInitiation": 2})])
+    started = at("2024-03-01 10:00:00")
+    for upload_id, key in [("u1", "up/a"), ("u2", "other/b")]:
+        store.insert_upload(state.db, upload_id, "b", key, started, ACCOUNT, "STANDARD", {})
+        store.put_part(state.db, upload_id, 1, f"part-{upload_id}", 5, "e", started, {})
+    expire(state, at("2024-03-03 23:59:59"))
+    assert store.get_upload(state.db, "u1") is not None
+    expire(state, at("2024-03-04 00:00:00"))
+    assert store.get_upload(state.db, "u1") is None
+    assert store.get_upload(state.db, "u2") is not None
+    assert state.blobs.deleted == ["part-u1"]

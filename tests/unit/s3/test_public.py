@@ -1,0 +1,64 @@
+"""The interface other services use: write, read, list and resolve objects to files."""
+import hashlib
+import os
+import types
+
+import pytest
+
+from lakebox.services.s3 import errors, public, store
+from lakebox.storage.blobs import BlobStore
+from lakebox.storage.clock import Clock
+from lakebox.storage.db import Database
+
+
+@pytest.fixture
+def state(tmp_path):
+    db = Database(None)
+    db.migrate("s3", store.SCHEMA)
+    state = types.SimpleNamespace(db=db, blobs=BlobStore(str(tmp_path / "blobs"), durable=False), clock=Clock(db))
+    store.insert_bucket(db, "lake", "123456789012", "eu-west-1", 0.0, False)
+    return state
+
+
+def test_put_get_and_resolve_in_place(state):
+    public.put_object(state, "lake", "sales/dt=2024-01-01/part-0.csv", b"a,b\n1,2\n", content_type="text/csv")
+    public.put_object(state, "lake", "sales/dt=2024-01-02/part-0.csv", b"a,b\n3,4\n")
+    public.put_object(state, "lake", "sales/_SUCCESS", b"")
+    assert public.get_object(state, "lake", "sales/dt=2024-01-01/part-0.csv") == b"a,b\n1,2\n"
+    files = public.resolve(state, "s3://lake/sales/")
+    assert [f.key for f in files] == ["sales/dt=2024-01-01/part-0.csv", "sales/dt=2024-01-02/part-0.csv"]
+    with open(files[1].path, "rb") as f:
+        assert f.read() == b"a,b\n3,4\n"
+    assert public.list_common_prefixes(state, "lake", "sales/") == ["sales/dt=2024-01-01/", "sales/dt=2024-01-02/"]
+    assert [o.key for o in public.list_objects(state, "lake", "sales/")][-1] == "sales/dt=2024-01-02/part-0.csv"
+
+
+def test_put_file_moves_a_written_file(state):
+    path = public.temp_path(state)
+    with open(path, "wb") as f:
+        f.write(b"result rows")
+    answer = public.put_file(state, "lake", "results/q1.csv", path)
+    assert answer["ETag"] == '"' + hashlib.md5(b"result rows").hexdigest() + '"'
+    assert public.object_file(state, "lake", "results/q1.csv").size == 11
+
+
+def test_overwrite_and_delete(state):
+    public.put_object(state, "lake", "k", b"one")
+    old_path = public.object_file(state, "lake", "k").path
+    public.put_object(state, "lake", "k", b"two")
+    assert public.get_object(state, "lake", "k") == b"two"
+    public.delete_object(state, "lake", "k")
+    with pytest.raises(errors.NoSuchKey):
+        public.get_object(state, "lake", "k")
+    assert not os.path.exists(old_path)
+
+
+def test_errors_and_uris(state):
+    with pytest.raises(errors.NoSuchBucket):
+        public.put_object(state, "absent", "k", b"v")
+    assert public.parse_s3_uri("s3://lake/a/b/") == ("lake", "a/b/")
+    assert public.parse_s3_uri("s3a://lake") == ("lake", "")
+    assert public.bucket_region(state, "lake") == "eu-west-1"
+    assert public.bucket_exists(state, "lake") and not public.bucket_exists(state, "absent")
+    with pytest.raises(ValueError):
+        public.parse_s3_uri("/local/path")
