@@ -298,7 +298,9 @@ def refill(bucket: Bucket | None, now_ms: int, rate_per_s: float, capacity: floa
     if bucket is None:
         return Bucket(capacity, now_ms)
     elapsed = max(now_ms - bucket.stamp_ms, 0) / 1000
-    return Bucket(min(capacity, bucket.level + elapsed * rate_per_s), max(now_ms, bucket.stamp_ms))
+    # A clock moved back (tests undo their moves) restarts the count from now: keeping the
+    # later stamp would starve the bucket until real time caught up with it.
+    return Bucket(min(capacity, bucket.level + elapsed * rate_per_s), now_ms)
 
 
 def take(bucket: Bucket, amount: float) -> Bucket | None:

@@ -1,10 +1,10 @@
-"""Server-side copies: CopyObject and UploadPartCopy."""
+"""Server-side copies: CopyObject and UploadPartCopy (big ones in a worker thread: concurrency.py)."""
 import re
 import urllib.parse
 
 from lakebox.aws.body import DEFAULT_CHECKSUM
 
-from lakebox.services.s3 import access, errors, files, model, multipart, objects, store, versions
+from lakebox.services.s3 import access, concurrency, errors, files, model, multipart, objects, store, versions
 
 _COPY_RANGE = re.compile(r"^bytes=(\d+)-(\d+)$")
 
@@ -43,7 +43,14 @@ def _source_version_header(bucket, row) -> str | None:
     return versions.visible_version_id(bucket, row["version_id"])
 
 
-def copy_object(ctx, params):
+async def copy_object(ctx, params):
+    """A copy of a version, maybe with new metadata; big copies run in a worker thread
+    (see concurrency.py), reading a source file opened before, so the version copied is
+    the one checked even if it is replaced or deleted meanwhile."""
+    return await concurrency.attempts(lambda: _copy_object(ctx, params))
+
+
+async def _copy_object(ctx, params):
     bucket = access.request_bucket(ctx, params)
     key = params["Key"]
     model.check_key(key)
@@ -60,23 +67,40 @@ def copy_object(ctx, params):
             "changing the object's metadata, storage class, website redirect location or encryption "
             "attributes.")
     versions.check_write_conditions(ctx, bucket, key, params)
-    in_place = onto_itself and source["version_id"] == model.NULL_VERSION and bucket["versioning"] != "Enabled"
-    blob_id, etag, attrs["Checksum"] = _copy_bytes(ctx, source, source_attrs, params.get("ChecksumAlgorithm"),
-                                                   in_place)
-    if in_place:
-        # The null version keeps its bytes: only what is stored beside them changes.
-        store.update_in_place(ctx.state.db, source["id"], attrs, etag, storage_class, ctx.now)
-        version_id = model.NULL_VERSION
-    else:
-        version_id = versions.commit(ctx, bucket, key, {
-            "blob_id": blob_id, "size": source["size"], "etag": etag, "storage_class": storage_class,
-            "attrs": attrs})
+    in_place = onto_itself and _unversioned(bucket) and source["version_id"] == model.NULL_VERSION
+    temp, etag, attrs["Checksum"] = await _copy_bytes(ctx, source, source_attrs, params.get("ChecksumAlgorithm"),
+                                                      in_place)
+    with concurrency.Staged(ctx.state.blobs, temp) as staged, ctx.state.db.transaction():
+        bucket = access.request_bucket(ctx, params)      # as it is now: it may have changed meanwhile
+        if in_place:
+            _check_still_in_place(ctx, bucket, source)
+        versions.check_write_conditions(ctx, bucket, key, params)
+        if in_place:
+            # The null version keeps its bytes: only what is stored beside them changes.
+            store.update_in_place(ctx.state.db, source["id"], attrs, etag, storage_class, ctx.now)
+            version_id = model.NULL_VERSION
+        else:
+            version_id = versions.commit(ctx, bucket, key, {
+                "blob_id": staged.commit(), "size": source["size"], "etag": etag, "storage_class": storage_class,
+                "attrs": attrs})
     result = {"ETag": model.quote_etag(etag), "LastModified": model.timestamp(ctx.now),
               **versions.checksum_fields(attrs)}
     return {"CopyObjectResult": result, "VersionId": versions.visible_version_id(bucket, version_id),
             "CopySourceVersionId": _source_version_header(source_bucket, source),
             "Expiration": versions.expiration(ctx, bucket, key, source["size"], attrs, ctx.now),
             **objects.written_encryption(attrs)}
+
+
+def _unversioned(bucket) -> bool:
+    return bucket["versioning"] != "Enabled"
+
+
+def _check_still_in_place(ctx, bucket, source):
+    """A copy onto itself rewrites the current null version where it is: only if that row
+    is still exactly the one planned with, and versioning is still off (else plan again)."""
+    current = store.latest(ctx.state.db, bucket["name"], source["key"])
+    if not _unversioned(bucket) or current is None or tuple(current) != tuple(source):
+        raise concurrency.Changed()
 
 
 _DIRECTIVE_HEADERS = {"MetadataDirective": "x-amz-metadata-directive", "TaggingDirective": "x-amz-tagging-directive"}
@@ -120,31 +144,50 @@ def _changes_something(params, source, storage_class) -> bool:
                                                   "WebsiteRedirectLocation", "SSEKMSKeyId")))
 
 
-def _copy_bytes(ctx, source, source_attrs, algorithm, in_place) -> tuple[str | None, str, dict]:
-    """(new blob id, ETag, checksum) of a copy; no new blob when copying in place.
+async def _copy_bytes(ctx, source, source_attrs, algorithm, in_place) -> tuple[str | None, str, dict]:
+    """(temp file of the copy, ETag, checksum); no temp file when copying in place or empty.
 
     A copy is a single-part object: a multipart source gets the MD5 of its bytes, and a
     composite checksum (or a newly requested algorithm) is computed over the bytes. Else
     the bytes are copied in the kernel and the source's ETag and checksum carry over.
+    Big sources are read in a worker thread; small ones inline.
     """
     blobs = ctx.state.blobs
-    path = blobs.path(source["blob_id"]) if source["blob_id"] else None
+    size = source["size"]
     checksum = source_attrs.get("Checksum") or {}
     full = checksum.get("Type") == "FULL_OBJECT"
     wanted = algorithm or (checksum["Algorithm"] if full else DEFAULT_CHECKSUM)
-    if "-" not in source["etag"] and full and checksum["Algorithm"] == wanted:
-        blob_id = None if in_place or path is None else blobs.commit(files.copy_whole(blobs, path, source["size"]))
-        return blob_id, source["etag"], checksum
-    if in_place or path is None:
-        md5_hex, sums = files.hash_range(path, 0, source["size"], (wanted,))
-        blob_id = None
+    keep = "-" not in source["etag"] and full and checksum["Algorithm"] == wanted
+    if keep and (in_place or source["blob_id"] is None):
+        return None, source["etag"], checksum
+    sync = blobs.durable and concurrency.offloaded(size)
+    src = _open_source(ctx, source)
+    if keep:
+        temp = await concurrency.run(size, files.closing_after, src, files.copy_whole, blobs, src, size, sync,
+                                     discard=files.discard)
+        return temp, source["etag"], checksum
+    if in_place or src is None:
+        temp = None
+        md5_hex, sums = await concurrency.run(size, files.closing_after, src, files.hash_range, src, 0, size,
+                                              (wanted,))
     else:
-        temp, md5_hex, sums = files.copy_hashing(blobs, path, 0, source["size"], (wanted,))
-        blob_id = blobs.commit(temp)
-    return blob_id, md5_hex, {"Algorithm": wanted, "Value": sums[wanted], "Type": "FULL_OBJECT"}
+        temp, md5_hex, sums = await concurrency.run(
+            size, files.closing_after, src, files.copy_hashing, blobs, src, 0, size, (wanted,), sync,
+            discard=_discard_first)
+    return temp, md5_hex, {"Algorithm": wanted, "Value": sums[wanted], "Type": "FULL_OBJECT"}
 
 
-def upload_part_copy(ctx, params):
+def _open_source(ctx, source):
+    """The source version's blob, opened now (on the loop): an open file still reads after
+    the version is replaced or deleted, so a copy in a worker thread reads what was checked."""
+    return open(ctx.state.blobs.path(source["blob_id"]), "rb") if source["blob_id"] else None
+
+
+def _discard_first(result):
+    files.discard(result[0])
+
+
+async def upload_part_copy(ctx, params):
     bucket = access.request_bucket(ctx, params)
     upload = multipart.require_upload(ctx, bucket, params["Key"], params["UploadId"])
     multipart.check_part_number(params["PartNumber"])
@@ -156,10 +199,16 @@ def upload_part_copy(ctx, params):
     versions.check_customer_key(attrs, params)
     algorithm = attrs.get("ChecksumAlgorithm")
     wanted = tuple(dict.fromkeys(name for name in (DEFAULT_CHECKSUM, algorithm) if name))
-    path = ctx.state.blobs.path(source["blob_id"]) if source["blob_id"] else None
-    temp, md5_hex, sums = files.copy_hashing(ctx.state.blobs, path, first, length, wanted)
-    blob_id = ctx.state.blobs.commit(temp)
-    multipart.store_part(ctx, upload, params["PartNumber"], blob_id, length, md5_hex, sums)
+    blobs = ctx.state.blobs
+    src = _open_source(ctx, source)
+    temp, md5_hex, sums = await concurrency.run(
+        length, files.closing_after, src, files.copy_hashing, blobs, src, first, length, wanted,
+        blobs.durable and concurrency.offloaded(length), discard=_discard_first)
+    with concurrency.Staged(blobs, temp) as staged, ctx.state.db.transaction():
+        # The upload may have been aborted or completed meanwhile: NoSuchUpload then.
+        upload = multipart.require_upload(ctx, access.request_bucket(ctx, params), params["Key"],
+                                          params["UploadId"])
+        multipart.store_part(ctx, upload, params["PartNumber"], staged.commit(), length, md5_hex, sums)
     result = {"ETag": model.quote_etag(md5_hex), "LastModified": model.timestamp(ctx.now)}
     if algorithm:
         result["Checksum" + algorithm] = sums[algorithm]

@@ -1,34 +1,46 @@
 """Moving object bytes between blob files without holding them in memory.
 
 Plain copies go through `os.copy_file_range` (in the kernel, a reflink where the file
-system has them); copies that must also be hashed stream 1 MiB at a time.
+system has them); copies that must also be hashed stream 1 MiB at a time. Sources are
+paths or files opened beforehand (an open file still reads after its blob is deleted).
 """
 import asyncio
 import base64
+import contextlib
 import hashlib
 import os
-import shutil
 
 from lakebox.aws.body import new_hasher
 
 SLICE = 1 << 20
 
 
-def copy_range(src_path: str, offset: int, length: int, dst) -> None:
-    """Append `length` bytes of `src_path` from `offset` to the open file `dst`."""
+def copy_range(src, offset: int, length: int, dst) -> None:
+    """Append `length` bytes of `src` (a path or an open binary file) from `offset` to the
+    open file `dst`."""
     dst.flush()
     start = dst.tell()
-    with open(src_path, "rb") as src:
+    with _reading(src) as source:
         try:
-            _kernel_copy(src.fileno(), dst.fileno(), offset, length)
+            _kernel_copy(source.fileno(), dst.fileno(), offset, length)
         except OSError:          # no copy_file_range here (or across these files): stream
             os.ftruncate(dst.fileno(), start)
             dst.seek(start)
-            src.seek(offset)
-            _stream_copy(src, dst, length)
+            source.seek(offset)
+            _stream_copy(source, dst, length)
             dst.flush()
         else:
             dst.seek(start + length)
+
+
+@contextlib.contextmanager
+def _reading(src):
+    """An open binary file for `src`: a path is opened (and closed after), a file is lent."""
+    if isinstance(src, (str, bytes, os.PathLike)):
+        with open(src, "rb") as opened:
+            yield opened
+    else:
+        yield src
 
 
 def _kernel_copy(src_fd: int, dst_fd: int, offset: int, length: int):
@@ -49,39 +61,63 @@ def _stream_copy(src, dst, length: int):
         length -= len(piece)
 
 
-def concatenate(blobs, paths_and_sizes: list[tuple[str | None, int]]) -> str:
-    """A temp file holding the given blob files one after another (None: empty part)."""
+# The writers below run in a worker thread when the bytes are many (see concurrency.py):
+# they touch files only, never the database. Each one makes a temp file and either
+# returns it finished (fsynced when `sync`, so that `blobs.commit` on the loop finds
+# nothing left to flush) or removes it before raising.
+
+@contextlib.contextmanager
+def _new_temp(blobs, sync: bool):
+    """Yield (temp path, open file); the file is fsynced if `sync`, removed on error."""
     temp = blobs.temp_path()
-    with open(temp, "wb") as dst:
+    try:
+        with open(temp, "wb") as dst:
+            yield temp, dst
+            if sync:
+                dst.flush()
+                os.fsync(dst.fileno())
+    except BaseException:
+        discard(temp)
+        raise
+
+
+def concatenate(blobs, paths_and_sizes: list[tuple[str | None, int]], sync: bool = False) -> str:
+    """A temp file holding the given blob files one after another (None: empty part).
+
+    Each file is opened only when its turn comes: a FileNotFoundError means it was
+    deleted meanwhile (its part replaced, its upload ended), for the caller to re-check.
+    """
+    with _new_temp(blobs, sync) as (temp, dst):
         for path, size in paths_and_sizes:
             if path is not None and size:
                 copy_range(path, 0, size, dst)
     return temp
 
 
-def copy_hashing(blobs, src_path: str | None, offset: int, length: int,
-                 algorithms: tuple[str, ...]) -> tuple[str, str, dict]:
-    """Copy a byte range to a new temp file, hashing it on the way.
+def copy_hashing(blobs, src, offset: int, length: int, algorithms: tuple[str, ...],
+                 sync: bool = False) -> tuple[str, str, dict]:
+    """Copy a byte range of `src` (path, open file or None) to a new temp file, hashing it
+    on the way.
 
     Returns (temp path, MD5 hex, {algorithm: base64 checksum}).
     """
-    temp = blobs.temp_path()
-    with open(temp, "wb") as dst:
-        md5_hex, digests = hash_range(src_path, offset, length, algorithms, dst)
+    with _new_temp(blobs, sync) as (temp, dst):
+        md5_hex, digests = hash_range(src, offset, length, algorithms, dst)
     return temp, md5_hex, digests
 
 
-def hash_range(src_path: str | None, offset: int, length: int, algorithms: tuple[str, ...],
+def hash_range(src, offset: int, length: int, algorithms: tuple[str, ...],
                dst=None) -> tuple[str, dict]:
-    """MD5 hex and {algorithm: base64 checksum} of a byte range, copied to `dst` if given."""
+    """MD5 hex and {algorithm: base64 checksum} of a byte range of `src` (a path, an open
+    binary file or None for no bytes), copied to `dst` if given."""
     md5 = hashlib.md5()
     hashers = {name: new_hasher(name) for name in algorithms}
-    if src_path is not None and length:
-        with open(src_path, "rb") as src:
-            src.seek(offset)
+    if src is not None and length:
+        with _reading(src) as source:
+            source.seek(offset)
             left = length
             while left > 0:
-                piece = src.read(min(SLICE, left))
+                piece = source.read(min(SLICE, left))
                 if not piece:
                     raise OSError("source ended early")
                 md5.update(piece)
@@ -93,18 +129,45 @@ def hash_range(src_path: str | None, offset: int, length: int, algorithms: tuple
     return md5.hexdigest(), {name: base64.b64encode(h.digest()).decode() for name, h in hashers.items()}
 
 
-def copy_whole(blobs, src_path: str | None, size: int) -> str:
-    """A temp copy of a whole blob (reflinked or copied in the kernel where possible)."""
-    temp = blobs.temp_path()
-    if src_path is None or not size:
-        open(temp, "wb").close()
-    else:
-        try:
-            shutil.copyfile(src_path, temp)
-        except OSError:
-            with open(temp, "wb") as dst:
-                copy_range(src_path, 0, size, dst)
+def copy_whole(blobs, src, size: int, sync: bool = False) -> str:
+    """A temp copy of the first `size` bytes of `src` (path, open file or None), in the
+    kernel (a reflink where the file system has them) when it can."""
+    with _new_temp(blobs, sync) as (temp, dst):
+        if src is not None and size:
+            copy_range(src, 0, size, dst)
     return temp
+
+
+def closing_after(src, fn, *args):
+    """`fn(*args)`, then close `src` (an open source file or None) whatever happened.
+
+    A source opened on the loop is handed to the worker thread this way: the thread,
+    which reads it, is the one to close it.
+    """
+    try:
+        return fn(*args)
+    finally:
+        if src is not None:
+            src.close()
+
+
+def sync_file(path: str) -> None:
+    """fsync a finished file (a received body) so that committing it later is cheap."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def discard(temp: str | None) -> None:
+    """Remove a temp file that will not become a blob (absent is fine)."""
+    if temp is None:
+        return
+    try:
+        os.unlink(temp)
+    except FileNotFoundError:
+        pass
 
 
 def delete_later(blobs, blob_ids):

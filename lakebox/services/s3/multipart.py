@@ -9,7 +9,7 @@ import urllib.parse
 
 from lakebox.aws.body import DEFAULT_CHECKSUM, checksum_of_file
 
-from lakebox.services.s3 import access, checksums, errors, files, model, objects, store, versions
+from lakebox.services.s3 import access, checksums, concurrency, errors, files, model, objects, store, versions
 
 
 def create_multipart_upload(ctx, params):
@@ -56,7 +56,7 @@ def check_part_number(part_number: int):
                                      ArgumentName="partNumber", ArgumentValue=str(part_number))
 
 
-def upload_part(ctx, params):
+async def upload_part(ctx, params):
     bucket = access.request_bucket(ctx, params)
     upload = require_upload(ctx, bucket, params["Key"], params["UploadId"])
     check_part_number(params["PartNumber"])
@@ -70,14 +70,31 @@ def upload_part(ctx, params):
         raise errors.InvalidRequest(f"Checksum Type mismatch occurred, expected checksum Type: "
                                     f"{algorithm.lower()}, actual checksum Type: {body.checksum_algorithm.lower()}")
     part_checksums = dict(body.checksums)
-    if algorithm and algorithm not in part_checksums:
-        part_checksums[algorithm] = checksum_of_file(body.path, algorithm)
-    blob_id = ctx.state.blobs.commit(body.path) if body.size else None
-    store_part(ctx, upload, params["PartNumber"], blob_id, body.size, body.md5_hex, part_checksums)
+    missing = algorithm if algorithm and algorithm not in part_checksums else None
+    blobs = ctx.state.blobs
+    sync = blobs.durable and concurrency.offloaded(body.size)
+    if missing or sync:
+        # Hashing a big part for the upload's algorithm, and flushing it, run off the loop.
+        value = await concurrency.run(body.size, prepare_body, body.path, missing, sync)
+        if missing:
+            part_checksums[missing] = value
+    with concurrency.Staged(blobs, body.path if body.size else None) as staged:
+        if concurrency.offloaded(body.size) and (missing or sync):     # others ran meanwhile
+            upload = require_upload(ctx, access.request_bucket(ctx, params), params["Key"], params["UploadId"])
+        store_part(ctx, upload, params["PartNumber"], staged.commit(), body.size, body.md5_hex, part_checksums)
     shown = algorithm or body.checksum_algorithm
     return {"ETag": model.quote_etag(body.md5_hex),
             **({"Checksum" + shown: part_checksums[shown]} if shown else {}),
             **objects.written_encryption(attrs)}
+
+
+def prepare_body(path: str, algorithm: str | None, sync: bool) -> str | None:
+    """Worker-thread part of storing a received body: its `algorithm` checksum (if one is
+    needed) and an fsync (if asked), so that committing it on the loop is cheap."""
+    value = checksum_of_file(path, algorithm) if algorithm else None
+    if sync:
+        files.sync_file(path)
+    return value
 
 
 def store_part(ctx, upload, part_number, blob_id, size, etag, part_checksums):
@@ -158,7 +175,53 @@ def abort_multipart_upload(ctx, params):
     return {}
 
 
-def complete_multipart_upload(ctx, params):
+async def complete_multipart_upload(ctx, params):
+    """Concatenate the chosen parts into the object; the upload goes as the object comes.
+
+    The concatenation (seconds for many GiB) runs in a worker thread: see concurrency.py
+    for the plan / bytes / commit steps and what the commit re-checks.
+    """
+    return await concurrency.attempts(lambda: _complete(ctx, params))
+
+
+async def _complete(ctx, params):
+    plan = _completion_plan(ctx, params)
+    blobs = ctx.state.blobs
+    temp = None
+    if plan["total"]:
+        sources = [(blobs.path(p["blob_id"]) if p["blob_id"] else None, p["size"]) for p in plan["chosen"]]
+        sync = blobs.durable and concurrency.offloaded(plan["total"])
+        try:
+            temp = await concurrency.run(plan["total"], files.concatenate, blobs, sources, sync,
+                                         discard=files.discard)
+        except FileNotFoundError:
+            # A part's file went away meanwhile: its upload ended or the part was replaced.
+            _check_unchanged(ctx, plan)
+            raise                           # nothing changed: the file is really missing
+    key, upload, attrs, chosen = params["Key"], plan["upload"], plan["attrs"], plan["chosen"]
+    offset, parts = 0, []
+    for part in chosen:
+        parts.append((part["part_number"], offset, part["size"], part["checksums_text"]))
+        offset += part["size"]
+    with concurrency.Staged(blobs, temp) as staged, ctx.state.db.transaction():
+        # The object appears and the upload goes together, if both are still as planned.
+        bucket = access.request_bucket(ctx, params)
+        _check_unchanged(ctx, plan)
+        versions.check_write_conditions(ctx, bucket, key, params)
+        version_id = versions.commit(ctx, bucket, key, {
+            "blob_id": staged.commit(), "size": plan["total"], "etag": plan["etag"],
+            "storage_class": upload["storage_class"], "parts_count": len(chosen), "attrs": attrs}, parts)
+        part_blobs = store.delete_upload(ctx.state.db, upload["upload_id"])
+    files.delete_later(blobs, part_blobs)
+    return {"Location": _location(ctx, bucket["name"], key), "Bucket": bucket["name"], "Key": key,
+            "ETag": model.quote_etag(plan["etag"]), "VersionId": versions.visible_version_id(bucket, version_id),
+            "Expiration": versions.expiration(ctx, bucket, key, plan["total"], attrs, ctx.now),
+            **versions.checksum_fields(attrs), **objects.written_encryption(attrs),
+            "__xml_root__": "CompleteMultipartUploadResult"}
+
+
+def _completion_plan(ctx, params) -> dict:
+    """Every check S3 makes before completing, and what completing will write."""
     bucket = access.request_bucket(ctx, params)
     key = params["Key"]
     upload = require_upload(ctx, bucket, key, params["UploadId"])
@@ -173,25 +236,28 @@ def complete_multipart_upload(ctx, params):
                                     f"checksum mode. The complete request must use the same checksum mode.")
     versions.check_write_conditions(ctx, bucket, key, params)
     attrs["Checksum"] = _object_checksum(attrs, chosen)
-    etag = model.multipart_etag([part["etag"] for part in chosen])
-    blob_id = _concatenate(ctx, chosen) if total else None
-    offset, parts = 0, []
-    for part in chosen:
-        parts.append((part["part_number"], offset, part["size"], part["checksums_text"]))
-        offset += part["size"]
     for name in ("ChecksumAlgorithm", "ChecksumType"):
         attrs.pop(name, None)
-    with ctx.state.db.transaction():       # the object appears and the upload goes, together
-        version_id = versions.commit(ctx, bucket, key, {
-            "blob_id": blob_id, "size": total, "etag": etag, "storage_class": upload["storage_class"],
-            "parts_count": len(chosen), "attrs": attrs}, parts)
-        part_blobs = store.delete_upload(ctx.state.db, upload["upload_id"])
-    files.delete_later(ctx.state.blobs, part_blobs)
-    return {"Location": _location(ctx, bucket["name"], key), "Bucket": bucket["name"], "Key": key,
-            "ETag": model.quote_etag(etag), "VersionId": versions.visible_version_id(bucket, version_id),
-            "Expiration": versions.expiration(ctx, bucket, key, total, attrs, ctx.now),
-            **versions.checksum_fields(attrs), **objects.written_encryption(attrs),
-            "__xml_root__": "CompleteMultipartUploadResult"}
+    return {"upload": upload, "attrs": attrs, "chosen": chosen, "total": total,
+            "etag": model.multipart_etag([part["etag"] for part in chosen])}
+
+
+def _check_unchanged(ctx, plan):
+    """The upload still exists and every chosen part is still the one planned with.
+
+    NoSuchUpload if it was aborted or completed meanwhile (as S3 answers then);
+    `Changed` if a chosen part was uploaded again, to plan with the new part (whose
+    ETag may no longer match the request's: InvalidPart then).
+    """
+    upload_id = plan["upload"]["upload_id"]
+    if store.get_upload(ctx.state.db, upload_id) is None:
+        raise errors.NoSuchUpload(UploadId=upload_id)
+    stored = {row["part_number"]: row for row in store.upload_parts(ctx.state.db, upload_id)}
+    for part in plan["chosen"]:
+        row = stored.get(part["part_number"])
+        if row is None or (row["blob_id"], row["etag"], row["size"], row["checksums"]) != \
+                (part["blob_id"], part["etag"], part["size"], part["checksums_text"]):
+            raise concurrency.Changed()
 
 
 def _chosen_parts(ctx, upload, requested: list) -> list[dict]:
@@ -233,13 +299,6 @@ def _object_checksum(attrs: dict, chosen: list[dict]) -> dict:
     else:
         value = checksums.full_object(algorithm, [(part["sums"][algorithm], part["size"]) for part in chosen])
     return {"Algorithm": algorithm, "Value": value, "Type": checksum_type}
-
-
-def _concatenate(ctx, chosen: list[dict]) -> str:
-    blobs = ctx.state.blobs
-    temp = files.concatenate(blobs, [(blobs.path(p["blob_id"]) if p["blob_id"] else None, p["size"])
-                                     for p in chosen])
-    return blobs.commit(temp)
 
 
 def _location(ctx, bucket: str, key: str) -> str:

@@ -4,7 +4,7 @@ import email.utils
 from lakebox.aws.body import DEFAULT_CHECKSUM, FileRange
 from lakebox.aws.errors import ServiceError
 
-from lakebox.services.s3 import access, errors, files, model, payload, store, versions
+from lakebox.services.s3 import access, concurrency, errors, files, model, payload, store, versions
 
 MAX_DELETE_OBJECTS = 1000
 RESPONSE_OVERRIDES = {"ResponseCacheControl": "CacheControl", "ResponseContentDisposition": "ContentDisposition",
@@ -12,7 +12,7 @@ RESPONSE_OVERRIDES = {"ResponseCacheControl": "CacheControl", "ResponseContentDi
                       "ResponseContentType": "ContentType", "ResponseExpires": "Expires"}
 
 
-def put_object(ctx, params):
+async def put_object(ctx, params):
     bucket = access.request_bucket(ctx, params)
     key = params["Key"]
     model.check_key(key)
@@ -24,11 +24,18 @@ def put_object(ctx, params):
     algorithm = body.checksum_algorithm or DEFAULT_CHECKSUM
     attrs["Checksum"] = {"Algorithm": algorithm, "Value": body.checksums[algorithm], "Type": "FULL_OBJECT"}
     versions.check_write_conditions(ctx, bucket, key, params)
+    blobs = ctx.state.blobs
+    waited = blobs.durable and concurrency.offloaded(body.size)
+    if waited:          # flushing a big body to disk takes long: off the loop, before committing
+        await concurrency.run(body.size, files.sync_file, body.path)
     # Every check is done: only now does the body become a blob, then the current version.
-    blob_id = ctx.state.blobs.commit(body.path) if body.size else None
-    version_id = versions.commit(ctx, bucket, key, {
-        "blob_id": blob_id, "size": body.size, "etag": body.md5_hex, "storage_class": storage_class,
-        "attrs": attrs})
+    with concurrency.Staged(blobs, body.path if body.size else None) as staged:
+        if waited:      # others ran meanwhile: the bucket and the write conditions again
+            bucket = access.request_bucket(ctx, params)
+            versions.check_write_conditions(ctx, bucket, key, params)
+        version_id = versions.commit(ctx, bucket, key, {
+            "blob_id": staged.commit(), "size": body.size, "etag": body.md5_hex, "storage_class": storage_class,
+            "attrs": attrs})
     return {"ETag": model.quote_etag(body.md5_hex), "VersionId": versions.visible_version_id(bucket, version_id),
             "Expiration": versions.expiration(ctx, bucket, key, body.size, attrs, ctx.now),
             **versions.checksum_fields(attrs), **written_encryption(attrs)}

@@ -1,0 +1,123 @@
+"""Long byte work off the event loop, and the re-checks that make that safe.
+
+Actions run on the event loop's thread, which also owns the one SQLite connection. An
+action whose byte work can be large (CompleteMultipartUpload's concatenation, CopyObject
+and UploadPartCopy of big sources, hashing or fsyncing a big upload) is an `async def`
+made of three steps:
+
+1. plan, on the loop: every check S3 makes, reading the database; nothing is written.
+2. bytes, in a worker thread (`run`): files only, never the database, into a temp file
+   from `blobs.temp_path()`. Other requests are served meanwhile and may change what
+   step 1 read.
+3. commit, on the loop, inside one `db.transaction()` with no await in it: re-check what
+   may have changed meanwhile (bucket deleted, upload aborted or completed, a chosen part
+   replaced, a write condition that no longer holds), then commit the blob and switch
+   the rows. A re-check fails with the error S3 would give at that moment, or raises
+   `Changed` when the plan itself is stale: `attempts` then plans again.
+
+`Staged` removes the temp file (or the blob, once committed) on every error path, so an
+attempt that fails, is re-planned or is abandoned leaves nothing behind.
+
+Small work (under INLINE_BYTES) runs inline: no thread hop and no await between the steps,
+so such an action runs in one go like every other action (the fast path stays fast), and
+its re-checks find nothing changed.
+"""
+import asyncio
+import functools
+import logging
+
+from lakebox.services.s3 import errors, files
+
+INLINE_BYTES = 8 << 20     # below this many bytes the work runs on the loop, in one go
+ATTEMPTS = 3               # plans tried before answering ConditionalRequestConflict
+
+log = logging.getLogger("lakebox.s3")
+
+
+def offloaded(nbytes: int) -> bool:
+    """Whether work over `nbytes` bytes goes to a worker thread (and so lets others in)."""
+    return nbytes >= INLINE_BYTES
+
+
+async def run(nbytes: int, fn, *args, discard=None):
+    """`fn(*args)`: inline when `nbytes` is small, else in a worker thread, awaited.
+
+    If the awaiting request is cancelled (server shutting down), the thread still runs
+    to its end, and `discard(result)` then removes what it made.
+    """
+    if not offloaded(nbytes):
+        return fn(*args)
+    task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        task.add_done_callback(functools.partial(_abandoned, discard))
+        raise
+
+
+def _abandoned(discard, task):
+    if task.cancelled():
+        return
+    error = task.exception()           # retrieved, so asyncio does not log it as lost
+    if error is None and discard is not None:
+        discard(task.result())
+    elif error is not None:
+        log.debug("abandoned byte work failed: %r", error)
+
+
+class Changed(Exception):
+    """What a plan relied on changed while its bytes were worked on: plan again."""
+
+
+async def attempts(attempt):
+    """`await attempt()` until it does not raise `Changed` (at most ATTEMPTS times).
+
+    A request that keeps losing to concurrent writers gets S3's answer for a lost race.
+    """
+    for _ in range(ATTEMPTS):
+        try:
+            return await attempt()
+        except Changed:
+            continue
+    raise errors.ConditionalRequestConflict()
+
+
+class Staged:
+    """A finished temp file on its way to becoming a blob (None: an empty object).
+
+    Use around the commit transaction:
+
+        with Staged(blobs, temp) as staged, db.transaction():
+            ...re-checks...
+            blob_id = staged.commit()
+            ...row writes...
+
+    If anything raises (a re-check, a write, the COMMIT), the temp file, or the blob
+    it became, is removed: no row ever pointed at it.
+    """
+
+    def __init__(self, blobs, temp: str | None):
+        self.blobs = blobs
+        self.temp = temp
+        self.blob_id = None
+
+    def commit(self) -> str | None:
+        if self.temp is not None:
+            self.blob_id = self.blobs.commit(self.temp)
+            self.temp = None
+        return self.blob_id
+
+    def discard(self):
+        files.discard(self.temp)
+        self.temp = None
+        if self.blob_id is not None:
+            self.blobs.delete(self.blob_id)
+            self.blob_id = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self.discard()
+        return False
