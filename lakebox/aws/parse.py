@@ -88,55 +88,98 @@ _CONVERTERS = {}
 
 
 def _document_converter(service, shape):
-    """A function fixing blobs and timestamps in a decoded document, or None if none are."""
+    """A function that checks a decoded document's types against the shape and turns
+    base64 blobs and wire timestamps into bytes and datetimes."""
     key = (service, shape.name, shape.type_name)
     if key not in _CONVERTERS:
-        _CONVERTERS[key] = None      # guards recursive shapes while building
-        _CONVERTERS[key] = _build_converter(service, shape)
+        late = []                       # a recursive shape reaches itself through this
+        _CONVERTERS[key] = lambda value: late[0](value)
+        late.append(_build_converter(service, shape))
+        _CONVERTERS[key] = late[0]
     return _CONVERTERS[key]
 
 
 def _build_converter(service, shape):
     kind = shape.type_name
-    if kind == "blob":
-        return b64decode
-    if kind == "timestamp":
-        return to_datetime
     if kind == "structure":
         if shape.metadata.get("document"):
-            return None                  # a document type is any JSON value, left as sent
+            return _any                  # a document type is any JSON value, left as sent
         members = {name: _document_converter(service, member) for name, member in shape.members.items()}
-        members = {name: fn for name, fn in members.items() if fn}
-        if not members:
-            return _require(dict)
 
         def convert_structure(value):
-            _require(dict)(value)
-            for name, fn in members.items():
-                if value.get(name) is not None:
-                    value[name] = fn(value[name])
+            if not isinstance(value, dict):
+                raise _unexpected(value, "a structure")
+            for name, item in value.items():
+                convert = members.get(name)
+                if convert is not None and item is not None:
+                    value[name] = convert(item)
             return value
         return convert_structure
     if kind == "list":
         item = _document_converter(service, shape.member)
-        if not item:
-            return _require(list)
-        return lambda value: [item(v) if v is not None else v for v in _require(list)(value)]
+
+        def convert_list(value):
+            if not isinstance(value, list):
+                raise _unexpected(value, "a list")
+            return [item(v) if v is not None else v for v in value]
+        return convert_list
     if kind == "map":
         item = _document_converter(service, shape.value)
-        if not item:
-            return _require(dict)
-        return lambda value: {k: item(v) if v is not None else v for k, v in _require(dict)(value).items()}
-    return None
+
+        def convert_map(value):
+            if not isinstance(value, dict):
+                raise _unexpected(value, "a map")
+            return {k: item(v) if v is not None else v for k, v in value.items()}
+        return convert_map
+    return _SCALAR_CONVERTERS.get(kind, _any)
 
 
-def _require(kind):
-    def check(value):
-        if not isinstance(value, kind):
-            raise SerializationError(f"Expected {'a structure or map' if kind is dict else 'a list'} "
-                                     f"but found {type(value).__name__}")
+def _any(value):
+    return value
+
+
+def _scalar(accept, target):
+    def convert(value):
+        if isinstance(value, bool) != (target == "Boolean") or not isinstance(value, accept):
+            raise _unexpected(value, target)
         return value
-    return check
+    return convert
+
+
+def _blob(value):
+    if not isinstance(value, (str, bytes, bytearray)):
+        raise _unexpected(value, "Blob")
+    return b64decode(value)
+
+
+def _timestamp(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)) and not hasattr(value, "tzinfo"):
+        raise _unexpected(value, "Timestamp")
+    return to_datetime(value)
+
+
+_SCALAR_CONVERTERS = {
+    "string": _scalar(str, "String"),
+    "integer": _scalar(int, "Integer"),
+    "long": _scalar(int, "Long"),
+    "float": _scalar((int, float), "Float"),
+    "double": _scalar((int, float), "Double"),
+    "boolean": _scalar(bool, "Boolean"),
+    "blob": _blob,
+    "timestamp": _timestamp,
+}
+
+
+def _unexpected(value, target) -> SerializationError:
+    """AWS's wording for a JSON value of the wrong kind (the names of its JSON tokens)."""
+    if isinstance(value, dict):
+        return SerializationError("Start of structure or map found where not expected.")
+    if isinstance(value, list):
+        return SerializationError("Start of list found where not expected.")
+    token = ("TRUE_VALUE" if value else "FALSE_VALUE") if isinstance(value, bool) else \
+        "STRING_VALUE" if isinstance(value, str) else "NUMBER_VALUE"
+    article = "an" if target[0] in "AEIOU" else "a"
+    return SerializationError(f"{token} can not be converted to {article} {target}")
 
 
 # --- query: form fields named Member.member.1.Key ----------------------------------

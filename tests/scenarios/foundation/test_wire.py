@@ -100,3 +100,15 @@ def test_oversized_body_is_refused_before_it_is_read(lakebox_server):
                      b"Content-Type: application/x-amz-json-1.1\r\nContent-Length: 100000000\r\n\r\n{")
         head = sock.recv(4096)
     assert head.startswith(b"HTTP/1.1 413")
+
+
+@pytest.mark.parametrize("body,message", [
+    (b'{"StreamName": ["a"]}', "Start of list found where not expected."),
+    (b'{"StreamName": {"a": 1}}', "Start of structure or map found where not expected."),
+    (b'{"StreamName": "s", "ShardCount": "two"}', "STRING_VALUE can not be converted to an Integer"),
+    (b'{"StreamName": 5}', "NUMBER_VALUE can not be converted to a String"),
+])
+def test_json_values_of_the_wrong_kind_are_serialization_errors(lakebox_server, body, message):
+    status, _, answer = json_call(lakebox_server, "Kinesis_20131202.CreateStream", body)
+    assert status == 400
+    assert json.loads(answer) == {"__type": "SerializationException", "message": message}
