@@ -31,15 +31,16 @@ def make_app(state):
 async def handle(state, req, receive) -> serialize.Response:
     route, ctx = None, None
     try:
-        if _body_needed_to_route(req):
+        read = _body_needed_to_route(req)
+        if read:
             req.body = await asgi.read_body(receive)
         route = routing.route(req)
         if presign.is_presigned(req.query_dict()):
             presign.check_query_auth(req.query_dict(), state.clock.now())
         if _streams_input(route):
-            chunks = _already_read(req.body) if req.body else asgi.body_chunks(receive)
+            chunks = _already_read(req.body) if read else asgi.body_chunks(receive)
             req.body = await body.spool(chunks, req.headers, state.blobs)
-        elif not req.body:
+        elif not read:
             asgi.check_declared_length(req)
             req.body = await asgi.read_body(receive)
         params = parse(route, req)
@@ -69,7 +70,8 @@ def _body_needed_to_route(req) -> bool:
 
 async def _already_read(data: bytes):
     """A body read to find the operation (a form-encoded upload) streams from memory."""
-    yield data
+    if data:
+        yield data
 
 
 def _streams_input(route) -> bool:

@@ -112,3 +112,12 @@ def test_json_values_of_the_wrong_kind_are_serialization_errors(lakebox_server, 
     status, _, answer = json_call(lakebox_server, "Kinesis_20131202.CreateStream", body)
     assert status == 400
     assert json.loads(answer) == {"__type": "SerializationException", "message": message}
+
+
+def test_empty_form_encoded_s3_requests_are_answered(lakebox_server):
+    """urllib marks every body form-encoded; an empty one must not leave the server waiting."""
+    headers = {"Authorization": SCOPE.format(service="s3"), "Content-Type": "application/x-www-form-urlencoded"}
+    assert send(lakebox_server, "/wire-empty-bodies", method="PUT", headers=headers)[0] == 200
+    assert send(lakebox_server, "/wire-empty-bodies/key", body=b"", method="PUT", headers=headers)[0] == 200
+    status, _, answer = send(lakebox_server, "/wire-empty-bodies/key?uploads", body=b"", headers=headers)
+    assert status == 200 and b"<UploadId>" in answer
