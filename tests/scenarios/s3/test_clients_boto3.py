@@ -3,8 +3,6 @@ import base64
 import hashlib
 import io
 import os
-import urllib.request
-import uuid
 import zlib
 
 import pytest
@@ -16,6 +14,8 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum
 from boto3.s3.transfer import TransferConfig
+
+from s3_helpers import http
 
 ALGORITHMS = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"]
 
@@ -35,25 +35,14 @@ def checksum(algorithm: str, data: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def s3(lakebox_server):
-    return lakebox_server.client("s3")
-
-
-@pytest.fixture(scope="module")
 def s3_once(lakebox_server):
     """No retries: botocore retries a BadDigest four times, with back-off, as it should."""
     return lakebox_server.client("s3", config=Config(retries={"max_attempts": 1}))
 
 
 @pytest.fixture
-def bucket(s3):
-    name = f"boto3-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
-    yield name
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
-        for item in page.get("Contents", []):
-            s3.delete_object(Bucket=name, Key=item["Key"])
-    s3.delete_bucket(Bucket=name)
+def bucket(make_bucket):
+    return make_bucket("boto3", digits=12)
 
 
 def test_put_and_get(s3, bucket):
@@ -121,10 +110,9 @@ def test_streaming_trailer_upload(lakebox_server, s3, bucket):
     request.context["checksum"] = {"request_algorithm": {"in": "trailer", "algorithm": "crc32",
                                                          "name": "x-amz-checksum-crc32"}}
     S3SigV4Auth(Credentials("test", "test"), "s3", "us-east-1").add_auth(request)
-    sent = urllib.request.Request(url, data=wire, method="PUT", headers=dict(request.headers.items()))
-    with urllib.request.urlopen(sent, timeout=30) as response:
-        assert response.status == 200
-        assert response.headers["x-amz-checksum-crc32"] == checksum("CRC32", data)
+    status, headers, _ = http(url, "PUT", data=wire, headers=dict(request.headers.items()))
+    assert status == 200
+    assert headers["x-amz-checksum-crc32"] == checksum("CRC32", data)
     got = s3.get_object(Bucket=bucket, Key="chunked", ChecksumMode="ENABLED")
     assert got["Body"].read() == data
     assert got["ContentLength"] == len(data)

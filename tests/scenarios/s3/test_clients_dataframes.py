@@ -1,6 +1,5 @@
 """The lake's dataframe clients on S3: s3fs/fsspec with pandas, pyarrow's S3FileSystem,
 and awswrangler, each reading what the others wrote."""
-import uuid
 from urllib.parse import urlsplit
 
 import boto3
@@ -9,19 +8,16 @@ import pyarrow.dataset as ds
 import pytest
 from pyarrow import fs as pafs
 
+from s3_helpers import create_bucket, remove_bucket
+
 KEY, SECRET, REGION = "test", "test", "us-east-1"
 
 
 @pytest.fixture(scope="module")
-def bucket(lakebox_server):
-    s3 = lakebox_server.client("s3")
-    name = f"frames-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
+def bucket(s3):
+    name = create_bucket(s3, "frames", digits=12)
     yield name
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
-        for item in page.get("Contents", []):
-            s3.delete_object(Bucket=name, Key=item["Key"])
-    s3.delete_bucket(Bucket=name)
+    remove_bucket(s3, name)
 
 
 @pytest.fixture(scope="module")

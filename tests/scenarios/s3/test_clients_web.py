@@ -1,22 +1,12 @@
 """S3 as browsers and plain HTTP clients reach it: presigned URLs, CORS preflight, and
 lifecycle expiry on the lakebox clock."""
 import time
-import urllib.error
-import urllib.request
-import uuid
 
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-
-def http(url, method="GET", data=None, headers=None):
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+from s3_helpers import http
 
 
 def eventually_missing(s3, bucket, key, seconds=5.0) -> bool:
@@ -32,25 +22,14 @@ def eventually_missing(s3, bucket, key, seconds=5.0) -> bool:
 
 
 @pytest.fixture(scope="module")
-def s3(lakebox_server):
-    return lakebox_server.client("s3")
-
-
-@pytest.fixture(scope="module")
 def s3v4(lakebox_server):
     """Presigns with SigV4 query auth (boto3 presigns S3 URLs with SigV2 by default)."""
     return lakebox_server.client("s3", config=Config(signature_version="s3v4"))
 
 
 @pytest.fixture
-def bucket(s3):
-    name = f"web-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
-    yield name
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
-        for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
-            s3.delete_object(Bucket=name, Key=item["Key"], VersionId=item["VersionId"])
-    s3.delete_bucket(Bucket=name)
+def bucket(make_bucket):
+    return make_bucket("web", digits=12)
 
 
 @pytest.fixture

@@ -7,26 +7,17 @@ import hashlib
 import http.client
 import re
 import urllib.parse
-import uuid
 
 import pytest
 
 pytestmark = pytest.mark.local_only
 
 
-@pytest.fixture(scope="module")
-def s3(lakebox_server):
-    return lakebox_server.client("s3")
-
-
 @pytest.fixture
-def bucket(s3):
-    name = f"bad-input-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
+def bucket(s3, make_bucket):
+    name = make_bucket("bad-input", digits=12)
     s3.put_object(Bucket=name, Key="k", Body=b"0123456789")
-    yield name
-    s3.delete_object(Bucket=name, Key="k")
-    s3.delete_bucket(Bucket=name)
+    return name
 
 
 def send(server, method, path, body=b"", headers=None):

@@ -3,12 +3,8 @@ import json
 import uuid
 
 import pytest
-from botocore.exceptions import ClientError
 
-
-@pytest.fixture(scope="module")
-def s3(lakebox_server):
-    return lakebox_server.client("s3")
+from s3_helpers import error_response
 
 
 def new_name(prefix="core"):
@@ -24,9 +20,7 @@ def bucket(s3):
 
 
 def error_of(call, *args, **kwargs):
-    with pytest.raises(ClientError) as raised:
-        call(*args, **kwargs)
-    response = raised.value.response
+    response = error_response(call, *args, **kwargs)
     return response["Error"].get("Code"), response["Error"].get("Message"), \
         response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]
 

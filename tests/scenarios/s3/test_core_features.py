@@ -8,37 +8,13 @@ import os
 import uuid
 
 import pytest
-from botocore.exceptions import ClientError
 
-MIB = 1024 * 1024
-
-
-@pytest.fixture(scope="module")
-def s3(lakebox_server):
-    return lakebox_server.client("s3")
-
-
-def _empty(s3, name):
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
-        for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
-            s3.delete_object(Bucket=name, Key=item["Key"], VersionId=item["VersionId"],
-                             BypassGovernanceRetention=True)
-    s3.delete_bucket(Bucket=name)
+from s3_helpers import MIB, error_of
 
 
 @pytest.fixture
-def bucket(s3):
-    name = f"features-{uuid.uuid4().hex[:16]}"
-    s3.create_bucket(Bucket=name)
-    yield name
-    _empty(s3, name)
-
-
-def error_of(call, **kwargs):
-    with pytest.raises(ClientError) as raised:
-        call(**kwargs)
-    response = raised.value.response
-    return response["Error"].get("Code"), response["ResponseMetadata"]["HTTPStatusCode"], response
+def bucket(make_bucket):
+    return make_bucket("features", delete_args={"BypassGovernanceRetention": True})
 
 
 def test_customer_provided_keys(s3, bucket):

@@ -8,11 +8,6 @@ KEYS = ["a", "a/b", "a/c/d", "a/c/e", "b/1", "b/2", "c", "d/x/y", "space key", "
 
 
 @pytest.fixture(scope="module")
-def s3(lakebox_server):
-    return lakebox_server.client("s3")
-
-
-@pytest.fixture(scope="module")
 def bucket(s3):
     name = f"listing-{uuid.uuid4().hex[:16]}"
     s3.create_bucket(Bucket=name)

@@ -2,37 +2,14 @@
 import base64
 import hashlib
 import os
-import uuid
-
 import pytest
-from botocore.exceptions import ClientError
 
-MIB = 1024 * 1024
-
-
-@pytest.fixture(scope="module")
-def s3(lakebox_server):
-    return lakebox_server.client("s3")
+from s3_helpers import MIB, error_of
 
 
 @pytest.fixture
-def bucket(s3):
-    name = f"multipart-{uuid.uuid4().hex[:16]}"
-    s3.create_bucket(Bucket=name)
-    yield name
-    for upload in s3.list_multipart_uploads(Bucket=name).get("Uploads", []):
-        s3.abort_multipart_upload(Bucket=name, Key=upload["Key"], UploadId=upload["UploadId"])
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
-        for item in page.get("Contents", []):
-            s3.delete_object(Bucket=name, Key=item["Key"])
-    s3.delete_bucket(Bucket=name)
-
-
-def error_of(call, **kwargs):
-    with pytest.raises(ClientError) as raised:
-        call(**kwargs)
-    response = raised.value.response
-    return response["Error"].get("Code"), response["ResponseMetadata"]["HTTPStatusCode"], response
+def bucket(make_bucket):
+    return make_bucket("multipart")
 
 
 def multipart_etag(parts):

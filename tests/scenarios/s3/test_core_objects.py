@@ -1,32 +1,19 @@
 """S3 objects with boto3: put, get, head, delete, ranges, conditions, keys, copies, tags."""
 import datetime
 import hashlib
-import uuid
 
 import pytest
-from botocore.exceptions import ClientError
 
-
-@pytest.fixture(scope="module")
-def s3(lakebox_server):
-    return lakebox_server.client("s3")
+from s3_helpers import error_response
 
 
 @pytest.fixture
-def bucket(s3):
-    name = f"objects-{uuid.uuid4().hex[:16]}"
-    s3.create_bucket(Bucket=name)
-    yield name
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
-        for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
-            s3.delete_object(Bucket=name, Key=item["Key"], VersionId=item["VersionId"])
-    s3.delete_bucket(Bucket=name)
+def bucket(make_bucket):
+    return make_bucket("objects")
 
 
 def error_of(call, **kwargs):
-    with pytest.raises(ClientError) as raised:
-        call(**kwargs)
-    response = raised.value.response
+    response = error_response(call, **kwargs)
     return (response["Error"].get("Code"), response["Error"].get("Message"),
             response["ResponseMetadata"]["HTTPStatusCode"], response)
 

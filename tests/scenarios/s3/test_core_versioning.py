@@ -2,31 +2,15 @@
 import uuid
 
 import pytest
-from botocore.exceptions import ClientError
 
-
-@pytest.fixture(scope="module")
-def s3(lakebox_server):
-    return lakebox_server.client("s3")
+from s3_helpers import error_of
 
 
 @pytest.fixture
-def bucket(s3):
-    name = f"versions-{uuid.uuid4().hex[:16]}"
-    s3.create_bucket(Bucket=name)
+def bucket(s3, make_bucket):
+    name = make_bucket("versions")
     s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
-    yield name
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
-        for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
-            s3.delete_object(Bucket=name, Key=item["Key"], VersionId=item["VersionId"])
-    s3.delete_bucket(Bucket=name)
-
-
-def error_of(call, **kwargs):
-    with pytest.raises(ClientError) as raised:
-        call(**kwargs)
-    response = raised.value.response
-    return response["Error"].get("Code"), response["ResponseMetadata"]["HTTPStatusCode"], response
+    return name
 
 
 def test_every_put_is_a_version(s3, bucket):

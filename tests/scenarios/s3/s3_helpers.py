@@ -1,0 +1,50 @@
+"""Helpers shared by the S3 scenarios."""
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+MIB = 1024 * 1024
+
+
+def create_bucket(s3, prefix, digits=16, **args):
+    """A new bucket named `{prefix}-{random hex}`; returns its name."""
+    name = f"{prefix}-{uuid.uuid4().hex[:digits]}"
+    s3.create_bucket(Bucket=name, **args)
+    return name
+
+
+def remove_bucket(s3, name, **delete_args):
+    """Aborts the bucket's unfinished uploads, deletes every version and delete marker
+    (`delete_args` go to each DeleteObject), then the bucket."""
+    for upload in s3.list_multipart_uploads(Bucket=name).get("Uploads", []):
+        s3.abort_multipart_upload(Bucket=name, Key=upload["Key"], UploadId=upload["UploadId"])
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
+        for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
+            s3.delete_object(Bucket=name, Key=item["Key"], VersionId=item["VersionId"], **delete_args)
+    s3.delete_bucket(Bucket=name)
+
+
+def error_response(call, *args, **kwargs):
+    """The error response of a call that must fail with a ClientError."""
+    with pytest.raises(ClientError) as raised:
+        call(*args, **kwargs)
+    return raised.value.response
+
+
+def error_of(call, *args, **kwargs):
+    """(error code, HTTP status, whole response) of a call that must fail."""
+    response = error_response(call, *args, **kwargs)
+    return response["Error"].get("Code"), response["ResponseMetadata"]["HTTPStatusCode"], response
+
+
+def http(url, method="GET", data=None, headers=None):
+    """(status, headers with lower-case names, body) of one plain HTTP request; error statuses too."""
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
