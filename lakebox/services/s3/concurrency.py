@@ -18,9 +18,10 @@ made of three steps:
 `Staged` removes the temp file (or the blob, once committed) on every error path, so an
 attempt that fails, is re-planned or is abandoned leaves nothing behind.
 
-Small work (under INLINE_BYTES) runs inline: no thread hop and no await between the steps,
-so such an action runs in one go like every other action (the fast path stays fast), and
-its re-checks find nothing changed.
+Small work (under INLINE_BYTES, 8 MiB) runs inline: no thread hop and no await between
+the steps, so such an action runs in one go like every other action and nothing can have
+changed: actions skip the re-checks when `offloaded(n)` is false for the byte count they
+passed to `run`. That keeps small PUTs, parts and copies as fast as before.
 """
 import asyncio
 import functools

@@ -71,10 +71,11 @@ async def _copy_object(ctx, params):
     temp, etag, attrs["Checksum"] = await _copy_bytes(ctx, source, source_attrs, params.get("ChecksumAlgorithm"),
                                                       in_place)
     with concurrency.Staged(ctx.state.blobs, temp) as staged, ctx.state.db.transaction():
-        bucket = access.request_bucket(ctx, params)      # as it is now: it may have changed meanwhile
-        if in_place:
-            _check_still_in_place(ctx, bucket, source)
-        versions.check_write_conditions(ctx, bucket, key, params)
+        if concurrency.offloaded(source["size"]):        # others ran meanwhile: check again
+            bucket = access.request_bucket(ctx, params)
+            if in_place:
+                _check_still_in_place(ctx, bucket, source)
+            versions.check_write_conditions(ctx, bucket, key, params)
         if in_place:
             # The null version keeps its bytes: only what is stored beside them changes.
             store.update_in_place(ctx.state.db, source["id"], attrs, etag, storage_class, ctx.now)
@@ -205,9 +206,9 @@ async def upload_part_copy(ctx, params):
         length, files.closing_after, src, files.copy_hashing, blobs, src, first, length, wanted,
         blobs.durable and concurrency.offloaded(length), discard=_discard_first)
     with concurrency.Staged(blobs, temp) as staged, ctx.state.db.transaction():
-        # The upload may have been aborted or completed meanwhile: NoSuchUpload then.
-        upload = multipart.require_upload(ctx, access.request_bucket(ctx, params), params["Key"],
-                                          params["UploadId"])
+        if concurrency.offloaded(length):   # aborted or completed meanwhile? NoSuchUpload then
+            upload = multipart.require_upload(ctx, access.request_bucket(ctx, params), params["Key"],
+                                              params["UploadId"])
         multipart.store_part(ctx, upload, params["PartNumber"], staged.commit(), length, md5_hex, sums)
     result = {"ETag": model.quote_etag(md5_hex), "LastModified": model.timestamp(ctx.now)}
     if algorithm:

@@ -192,22 +192,27 @@ async def _complete(ctx, params):
         sources = [(blobs.path(p["blob_id"]) if p["blob_id"] else None, p["size"]) for p in plan["chosen"]]
         sync = blobs.durable and concurrency.offloaded(plan["total"])
         try:
-            temp = await concurrency.run(plan["total"], files.concatenate, blobs, sources, sync,
-                                         discard=files.discard)
+            temp, checksum = await concurrency.run(plan["total"], _assemble, blobs, sources, sync, plan,
+                                                   discard=_discard_temp)
         except FileNotFoundError:
             # A part's file went away meanwhile: its upload ended or the part was replaced.
             _check_unchanged(ctx, plan)
             raise                           # nothing changed: the file is really missing
+    else:
+        checksum = _object_checksum(plan)
     key, upload, attrs, chosen = params["Key"], plan["upload"], plan["attrs"], plan["chosen"]
+    attrs["Checksum"] = checksum
     offset, parts = 0, []
     for part in chosen:
         parts.append((part["part_number"], offset, part["size"], part["checksums_text"]))
         offset += part["size"]
     with concurrency.Staged(blobs, temp) as staged, ctx.state.db.transaction():
         # The object appears and the upload goes together, if both are still as planned.
-        bucket = access.request_bucket(ctx, params)
-        _check_unchanged(ctx, plan)
-        versions.check_write_conditions(ctx, bucket, key, params)
+        bucket = plan["bucket"]
+        if concurrency.offloaded(plan["total"]):      # others ran meanwhile: check again
+            bucket = access.request_bucket(ctx, params)
+            _check_unchanged(ctx, plan)
+            versions.check_write_conditions(ctx, bucket, key, params)
         version_id = versions.commit(ctx, bucket, key, {
             "blob_id": staged.commit(), "size": plan["total"], "etag": plan["etag"],
             "storage_class": upload["storage_class"], "parts_count": len(chosen), "attrs": attrs}, parts)
@@ -235,11 +240,26 @@ def _completion_plan(ctx, params) -> dict:
         raise errors.InvalidRequest(f"The upload was created using the {attrs.get('ChecksumType') or 'null'} "
                                     f"checksum mode. The complete request must use the same checksum mode.")
     versions.check_write_conditions(ctx, bucket, key, params)
-    attrs["Checksum"] = _object_checksum(attrs, chosen)
-    for name in ("ChecksumAlgorithm", "ChecksumType"):
-        attrs.pop(name, None)
-    return {"upload": upload, "attrs": attrs, "chosen": chosen, "total": total,
-            "etag": model.multipart_etag([part["etag"] for part in chosen])}
+    algorithm = attrs.pop("ChecksumAlgorithm", None) or DEFAULT_CHECKSUM
+    checksum_type = attrs.pop("ChecksumType", None) or "FULL_OBJECT"
+    return {"bucket": bucket, "upload": upload, "attrs": attrs, "chosen": chosen, "total": total,
+            "etag": model.multipart_etag([part["etag"] for part in chosen]),
+            "checksum": (algorithm, checksum_type)}
+
+
+def _assemble(blobs, sources, sync: bool, plan: dict) -> tuple[str, dict]:
+    """Worker-thread part of Complete: the parts concatenated into a temp file, and the
+    whole object's checksum (combining 10,000 part CRCs is CPU work too)."""
+    temp = files.concatenate(blobs, sources, sync)
+    try:
+        return temp, _object_checksum(plan)
+    except BaseException:
+        files.discard(temp)
+        raise
+
+
+def _discard_temp(result):
+    files.discard(result[0])
 
 
 def _check_unchanged(ctx, plan):
@@ -287,13 +307,13 @@ def _chosen_parts(ctx, upload, requested: list) -> list[dict]:
     return chosen
 
 
-def _object_checksum(attrs: dict, chosen: list[dict]) -> dict:
+def _object_checksum(plan: dict) -> dict:
     """The whole object's checksum, from the parts': COMPOSITE or FULL_OBJECT.
 
     An upload that named no algorithm still gets S3's default, a full-object CRC64NVME.
     """
-    algorithm = attrs.get("ChecksumAlgorithm") or DEFAULT_CHECKSUM
-    checksum_type = attrs.get("ChecksumType") or "FULL_OBJECT"
+    algorithm, checksum_type = plan["checksum"]
+    chosen = plan["chosen"]
     if checksum_type == "COMPOSITE":
         value = checksums.composite(algorithm, [part["sums"][algorithm] for part in chosen])
     else:
