@@ -3,7 +3,7 @@ import asyncio
 import base64
 import json
 
-from lakebox.services.kinesis import lookup, model, records, store, throttle
+from lakebox.services.kinesis import lookup, model, records, store, tagging, throttle
 from lakebox.services.kinesis.errors import (
     InvalidArgumentException, LimitExceededException, ResourceInUseException)
 
@@ -12,6 +12,7 @@ SUBSCRIPTION_LIFETIME_MS = 300_000       # a subscription ends after 5 minutes
 HEARTBEAT_MS = 5_000                     # an event at least this often, records or not
 POLL_SECONDS = 0.2                       # how often an idle subscription looks for records
 EVENT_RECORD_LIMIT = 10_000
+TAKEOVER_MS = 5_000                      # a new subscription may take over an older one after 5 s
 
 
 def register_stream_consumer(ctx, params):
@@ -25,6 +26,7 @@ def register_stream_consumer(ctx, params):
         raise LimitExceededException(
             f"Stream {stream['name']} under account {stream['account']} already has "
             f"{throttle.MAX_CONSUMERS_PER_STREAM} registered consumers, the maximum.")
+    tagging.check_tag_count(params.get("Tags") or {}, stream["account"], f"consumer {name}")
     now = lookup.now_ms(ctx)
     arn = f"{lookup.arn_of(stream)}/consumer/{name}:{now // 1000}"
     with db.transaction():
@@ -50,22 +52,27 @@ def describe_stream_consumer(ctx, params):
 
 def list_stream_consumers(ctx, params):
     stream = lookup.stream_from(ctx, {"StreamARN": params["StreamARN"]})
-    offset = _offset_from(params.get("NextToken"))
+    after = _position_from(params.get("NextToken"))
     limit = params.get("MaxResults") or LIST_CONSUMERS_DEFAULT_MAX
-    everyone = store.consumers(ctx.state.db, stream["uid"])
-    page = everyone[offset:offset + limit]
+    # The token names the last consumer listed, not an offset: a consumer deregistered
+    # between pages must not make the next page skip one that is still there.
+    remaining = [c for c in store.consumers(ctx.state.db, stream["uid"])
+                 if after is None or (c["created_ms"], c["name"]) > after]
+    page = remaining[:limit]
     now = lookup.now_ms(ctx)
     result = {"Consumers": [_summary(c, now) for c in page]}
-    if offset + limit < len(everyone):
-        result["NextToken"] = base64.urlsafe_b64encode(json.dumps({"offset": offset + limit}).encode()).decode()
+    if len(remaining) > limit:
+        last = {"created_ms": page[-1]["created_ms"], "name": page[-1]["name"]}
+        result["NextToken"] = base64.urlsafe_b64encode(json.dumps(last).encode()).decode()
     return result
 
 
-def _offset_from(token):
+def _position_from(token):
     if not token:
-        return 0
+        return None
     try:
-        return int(json.loads(base64.urlsafe_b64decode(token.encode()))["offset"])
+        position = json.loads(base64.urlsafe_b64decode(token.encode()))
+        return int(position["created_ms"]), str(position["name"])
     except (ValueError, KeyError, TypeError):
         raise InvalidArgumentException(f"NextToken {token} is invalid.") from None
 
@@ -101,10 +108,39 @@ def subscribe_to_shard(ctx, params):
     start = params["StartingPosition"]
     after = records.starting_position(ctx, stream, shard, start["Type"], start.get("SequenceNumber"),
                                       start.get("Timestamp"), "SubscribeToShard")
-    return {"EventStream": _events(ctx.state, consumer["arn"], stream, shard["shard_index"], after, now)}
+    key = _take_over(ctx, consumer, stream, params["ShardId"], now)
+    return {"EventStream": _events(ctx.state, consumer["arn"], stream, shard["shard_index"], after, now, key)}
 
 
-async def _events(state, consumer_arn, stream, index, after, started_ms):
+def _take_over(ctx, consumer, stream, shard_id_text, now):
+    """AWS: a second SubscribeToShard for the same consumer and shard within 5 seconds of
+    a successful one fails with ResourceInUseException; 5 seconds or more later it takes
+    the subscription over and the earlier connection ends. The live subscription of each
+    (consumer, shard) is remembered in the memory cache, keyed to its start time."""
+    subscriptions = ctx.state.cache("kinesis").setdefault("subscriptions", {})
+    key = (consumer["arn"], shard_id_text)
+    previous = subscriptions.get(key)
+    if previous is not None and 0 <= now - previous < TAKEOVER_MS:
+        raise ResourceInUseException(
+            f"Another active subscription exists for this consumer: {stream['account']}:{stream['name']}:"
+            f"{shard_id_text}:{consumer['name']}")
+    subscriptions[key] = now
+    return key
+
+
+async def _events(state, consumer_arn, stream, index, after, started_ms, key=None):
+    try:
+        async for event in _subscription(state, consumer_arn, stream, index, after, started_ms, key):
+            yield event
+    finally:
+        # A subscription that ended (or whose client hung up) is no longer active, so it
+        # no longer stands in the way of a new one.
+        subscriptions = state.cache("kinesis").get("subscriptions", {})
+        if key is not None and subscriptions.get(key) == started_ms:
+            del subscriptions[key]
+
+
+async def _subscription(state, consumer_arn, stream, index, after, started_ms, key):
     salt = model.stream_salt(stream["created_ms"])
     last_event_ms = None
     while True:
@@ -114,6 +150,8 @@ async def _events(state, consumer_arn, stream, index, after, started_ms):
         if current is None or current["created_ms"] != stream["created_ms"] or \
                 store.consumer_by_arn(db, stream["account"], stream["region"], consumer_arn) is None:
             return
+        if key is not None and state.cache("kinesis").get("subscriptions", {}).get(key) != started_ms:
+            return                               # a later SubscribeToShard took this subscription over
         shard = store.shard(db, stream["uid"], index)
         batch = records.read_batch(state, current, shard, after, EVENT_RECORD_LIMIT, now)
         after = batch.after_counter

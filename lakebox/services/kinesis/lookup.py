@@ -2,7 +2,7 @@
 when they are missing or busy, and describing them in the shapes of the model."""
 import re
 
-from lakebox.services.kinesis import model, store
+from lakebox.services.kinesis import access, model, store
 from lakebox.services.kinesis.errors import (
     InvalidArgumentException, ResourceInUseException, ResourceNotFoundException)
 
@@ -65,7 +65,11 @@ def stream_from(ctx, params):
         if name and name != arn_name:
             raise InvalidArgumentException(
                 f"StreamARN {arn} and StreamName {name} do not identify the same stream.")
-        stream = store.stream_by_name(db, account, region, arn_name)
+        # Another account's stream only through its resource policy (AWS: AccessDeniedException).
+        access.check(ctx, account, region, arn)
+        # Each region's endpoint knows only its own streams: an ARN must share its region
+        # (as the KCL states: "Provided ARNs must share the same region as the Kinesis endpoint").
+        stream = store.stream_by_name(db, account, region, arn_name) if region == ctx.region else None
         if stream is None:
             raise not_found(arn_name, account)
         return stream
@@ -167,7 +171,9 @@ def consumer_from(ctx, params):
     arn, name, stream_arn_text = params.get("ConsumerARN"), params.get("ConsumerName"), params.get("StreamARN")
     if arn:
         parts = parse_consumer_arn(arn)
-        consumer = store.consumer_by_arn(db, parts[1], parts[0], arn) if parts else None
+        if parts:
+            check_consumer_access(ctx, parts[1], parts[0], arn, stream_arn(parts[1], parts[0], parts[2]))
+        consumer = store.consumer_by_arn(db, parts[1], parts[0], arn) if parts and parts[0] == ctx.region else None
         if consumer is None:
             raise ResourceNotFoundException(f"Consumer {arn} not found.")
         return consumer
@@ -183,3 +189,12 @@ def consumer_from(ctx, params):
 
 def consumer_status(consumer, at_ms: int) -> str:
     return "ACTIVE" if at_ms >= consumer["active_at_ms"] else "CREATING"
+
+
+def check_consumer_access(ctx, account, region, consumer_arn, of_stream_arn):
+    """A consumer of another account is reachable through its own resource policy or,
+    failing that, its stream's."""
+    try:
+        access.check(ctx, account, region, consumer_arn)
+    except access.AccessDeniedException:
+        access.check(ctx, account, region, consumer_arn, policy_arn=of_stream_arn)

@@ -1,5 +1,5 @@
 """The data plane: PutRecord, PutRecords, GetShardIterator, GetRecords."""
-from lakebox.services.kinesis import lookup, model, segments, store, throttle
+from lakebox.services.kinesis import access, lookup, model, segments, store, throttle
 from lakebox.services.kinesis.errors import (
     ExpiredIteratorException, InvalidArgumentException, ProvisionedThroughputExceededException,
     ResourceNotFoundException, ValidationException)
@@ -196,8 +196,10 @@ def get_records(ctx, params):
     now = lookup.now_ms(ctx)
     position = _iterator_from(params["ShardIterator"], now)
     stream = store.stream_by_uid(db, position.stream_uid)
-    if stream is None or model.stream_salt(stream["created_ms"]) != position.salt or stream["account"] != ctx.account:
+    # An iterator belongs to its region's endpoint: another region has no such stream.
+    if stream is None or model.stream_salt(stream["created_ms"]) != position.salt or stream["region"] != ctx.region:
         raise InvalidArgumentException("Invalid ShardIterator.")
+    access.check(ctx, stream["account"], stream["region"], lookup.arn_of(stream))   # another account's stream
     shard = store.shard(db, stream["uid"], position.index)
     if shard is None or lookup.shard_expired(shard, stream, now):
         raise ResourceNotFoundException(

@@ -69,8 +69,11 @@ def _index_after(shard_id_text):
 
 
 def _resume(ctx, params, now):
-    if params.get("StreamName") or params.get("StreamARN"):
-        raise InvalidArgumentException("NextToken and StreamName cannot be provided together.")
+    # AWS names the member that was sent: "NextToken and StreamARN cannot be provided
+    # together." for an ARN (seen by aws-cli users, aws/aws-cli#9635).
+    for member in ("StreamName", "StreamARN"):
+        if params.get(member):
+            raise InvalidArgumentException(f"NextToken and {member} cannot be provided together.")
     if params.get("ExclusiveStartShardId"):
         raise InvalidArgumentException("NextToken and ExclusiveStartShardId cannot be provided together.")
     try:
@@ -84,7 +87,9 @@ def _resume(ctx, params, now):
             f"The timestamp of the last ListShard call was {model.java_date(issued)}; NextToken expires "
             f"after {NEXT_TOKEN_LIFETIME_MS // 1000} seconds.")
     stream = store.stream_by_uid(ctx.state.db, uid)
-    if stream is None or model.stream_salt(stream["created_ms"]) != salt or stream["account"] != ctx.account:
+    # A token names one stream of one account and region: used elsewhere it is invalid.
+    if stream is None or model.stream_salt(stream["created_ms"]) != salt or stream["account"] != ctx.account \
+            or stream["region"] != ctx.region:
         raise InvalidArgumentException(f"NextToken {params['NextToken']} is invalid.")
     return stream, listing
 

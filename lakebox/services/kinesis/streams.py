@@ -5,7 +5,7 @@ import json
 import secrets
 import string
 
-from lakebox.services.kinesis import lookup, model, segments, store, throttle
+from lakebox.services.kinesis import lookup, model, segments, store, tagging, throttle
 from lakebox.services.kinesis.errors import (
     InvalidArgumentException, LimitExceededException, ResourceInUseException)
 
@@ -25,6 +25,7 @@ def create_stream(ctx, params):
     shard_count = _initial_shard_count(mode, params.get("ShardCount"), params.get("WarmThroughputMiBps"))
     if store.stream_by_name(db, ctx.account, ctx.region, name) is not None:
         raise ResourceInUseException(f"Stream {name} under account {ctx.account} already exists.")
+    tagging.check_tag_count(params.get("Tags") or {}, ctx.account, f"stream {name}")
     now = lookup.now_ms(ctx)
     if ctx.limits_on:
         _check_create_limits(ctx, mode, shard_count, now)
@@ -114,7 +115,8 @@ def describe_stream(ctx, params):
     if start is not None:
         after = model.shard_index(start)
         shards = [s for s in shards if after is not None and s["shard_index"] > after]
-    limit = params.get("Limit") or DESCRIBE_STREAM_DEFAULT_LIMIT
+    # AWS: "If you specify a value greater than 100, at most 100 results are returned."
+    limit = min(params.get("Limit") or DESCRIBE_STREAM_DEFAULT_LIMIT, DESCRIBE_STREAM_DEFAULT_LIMIT)
     description = {
         "StreamName": stream["name"], "StreamARN": lookup.arn_of(stream),
         "StreamStatus": lookup.status_of(stream, now), "StreamModeDetails": lookup.mode_details(stream),

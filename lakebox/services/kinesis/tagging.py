@@ -84,8 +84,14 @@ def _resource(ctx, arn):
 def _add_tags(ctx, owner, arn, new_tags, label):
     db = ctx.state.db
     existing = store.tags(db, owner["account"], owner["region"], arn)
-    if len(set(existing) | set(new_tags)) > MAX_TAGS:
-        raise InvalidArgumentException(
-            f"Failed to add tags to {label} under account {owner['account']} because a given resource "
-            f"cannot have more than {MAX_TAGS} tags.")
+    check_tag_count(set(existing) | set(new_tags), owner["account"], label)
     store.put_tags(db, owner["account"], owner["region"], arn, new_tags)
+
+
+def check_tag_count(keys, account, label):
+    """AWS: up to 50 tags per resource, whether added later or given at creation
+    (CreateStream, RegisterStreamConsumer), though the model lets a request carry 200."""
+    if len(keys) > MAX_TAGS:
+        raise InvalidArgumentException(
+            f"Failed to add tags to {label} under account {account} because a given resource "
+            f"cannot have more than {MAX_TAGS} tags.")

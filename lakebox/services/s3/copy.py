@@ -157,7 +157,9 @@ async def _copy_bytes(ctx, source, source_attrs, algorithm, in_place) -> tuple[s
     size = source["size"]
     checksum = source_attrs.get("Checksum") or {}
     full = checksum.get("Type") == "FULL_OBJECT"
-    wanted = algorithm or (checksum["Algorithm"] if full else DEFAULT_CHECKSUM)
+    # S3 (CopyObject, x-amz-checksum-algorithm): without that header "the checksum algorithm
+    # will be copied from the source object", a COMPOSITE one too (then as FULL_OBJECT).
+    wanted = algorithm or checksum.get("Algorithm") or DEFAULT_CHECKSUM
     keep = "-" not in source["etag"] and full and checksum["Algorithm"] == wanted
     if keep and (in_place or source["blob_id"] is None):
         return None, source["etag"], checksum

@@ -130,6 +130,12 @@ class MalformedPolicy(ServiceError):
     message = "Policies must be valid JSON and the first byte must be '{'"
 
 
+class InvalidPolicyDocument(ServiceError):
+    """A POST form upload's policy that cannot be read (post_upload.py)."""
+    status = 400
+    message = "Invalid Policy: Invalid JSON."
+
+
 class MetadataTooLarge(ServiceError):
     status = 400
     message = 'Your metadata headers exceed the maximum allowed metadata size.'

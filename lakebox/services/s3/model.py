@@ -95,7 +95,10 @@ def owner(account: str) -> dict:
 
 
 def timestamp(epoch: float) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+    """A stored time as S3 answers it: whole seconds. S3 keeps second precision, so its XML
+    timestamps always end in `.000Z`, and a listing's LastModified equals the object's
+    `Last-Modified` header (which carries whole seconds)."""
+    return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
 
 
 # ---- ETags -----------------------------------------------------------------------

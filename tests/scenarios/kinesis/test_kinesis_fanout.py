@@ -26,6 +26,8 @@ def _subscribe(kinesis, consumer_arn, shard_id, position):
             return kinesis.subscribe_to_shard(ConsumerARN=consumer_arn, ShardId=shard_id, StartingPosition=position)
         except kinesis.exceptions.LimitExceededException:
                 time.sleep(0.5)       # one subscription per consumer and shard per second
+        except kinesis.exceptions.ResourceInUseException:
+            time.sleep(0.5)           # AWS: not again within 5 s of a successful subscription
     raise AssertionError("SubscribeToShard stayed rate limited")
 
 

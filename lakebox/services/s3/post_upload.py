@@ -1,0 +1,189 @@
+"""Browser-based uploads: `POST /{bucket}` with a multipart/form-data body (S3 "POST Object",
+the form `generate_presigned_post` describes).
+
+Not wired yet: routing has no operation for `POST /{bucket}` without a query. The pipeline
+hook this needs is described in docs/notes-s3.md ("POST policy form uploads"). It parses
+the form, spools the `file` part to a temp file and calls
+
+    status, headers, body = await post_object(ctx, fields, file_path, bucket=..., filename=...)
+
+What S3 does, per the S3 API reference (POST Object) and the user guide ("Creating a POST
+policy"):
+- `key` is required; `${filename}` in it becomes the file part's file name.
+- `policy` (base64 JSON): `expiration` must be in the future and every condition must
+  hold, else 403 AccessDenied "Invalid according to Policy: ...". Each form field except
+  `policy`, the signature fields, `file` and `x-ignore-*` must be named by a condition
+  ("Extra input fields: ..."). `content-length-range` failures are EntityTooSmall /
+  EntityTooLarge (400).
+- `success_action_redirect` answers 303 to it (with bucket, key, etag in its query);
+  else `success_action_status` 200 or 201 (201 with a PostResponse XML), default 204.
+Signatures are not verified (lakebox checks no signature anywhere).
+"""
+import base64
+import datetime
+import hashlib
+import json
+import urllib.parse
+from xml.sax.saxutils import escape
+
+from lakebox.aws.body import SpooledBody, checksum_of_file
+
+from lakebox.services.s3 import errors, objects
+
+# Form fields S3 never checks against the policy.
+_UNCHECKED = {"policy", "x-amz-signature", "signature", "awsaccesskeyid", "file"}
+# Form field -> PutObject parameter.
+_HEADER_FIELDS = {"content-type": "ContentType", "cache-control": "CacheControl",
+                  "content-disposition": "ContentDisposition", "content-encoding": "ContentEncoding",
+                  "expires": "Expires", "x-amz-storage-class": "StorageClass",
+                  "x-amz-server-side-encryption": "ServerSideEncryption",
+                  "x-amz-server-side-encryption-aws-kms-key-id": "SSEKMSKeyId",
+                  "x-amz-website-redirect-location": "WebsiteRedirectLocation", "acl": "ACL"}
+
+
+def _denied(reason: str):
+    return errors.AccessDenied(f"Invalid according to Policy: {reason}")
+
+
+def _decode_policy(text: str) -> dict:
+    try:
+        policy = json.loads(base64.b64decode(text, validate=False))
+    except ValueError:
+        raise errors.InvalidPolicyDocument("Invalid Policy: Invalid JSON.") from None
+    if not isinstance(policy, dict) or "expiration" not in policy:
+        raise errors.InvalidPolicyDocument("Invalid Policy: Policy missing expiration.")
+    if not isinstance(policy.get("conditions", []), list):
+        raise errors.InvalidPolicyDocument("Invalid Policy: Invalid 'conditions' value: must be a List.")
+    return policy
+
+
+def _expiry(text) -> float:
+    try:
+        moment = datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        raise errors.InvalidPolicyDocument("Invalid Policy: Invalid 'expiration' value: "
+                                           f"'{text}'") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.timestamp()
+
+
+def _condition_text(condition) -> str:
+    return json.dumps(condition, separators=(", ", ": "))
+
+
+def check_policy(policy: dict, fields: dict, size: int, now: float):
+    """Raise S3's error unless `fields` (lower-case names; the `bucket` field already set
+    from the URL) and a body of `size` bytes satisfy `policy`."""
+    if _expiry(policy["expiration"]) <= now:
+        raise _denied("Policy expired.")
+    named = set()
+    for condition in policy.get("conditions", []):
+        if isinstance(condition, dict) and len(condition) == 1:
+            (name, expected), = condition.items()
+            condition_list = ["eq", f"${name}", expected]
+        elif isinstance(condition, list) and len(condition) == 3:
+            condition_list = condition
+        else:
+            raise errors.InvalidPolicyDocument(f"Invalid Policy: Invalid Condition: {_condition_text(condition)}")
+        op = str(condition_list[0]).lower()
+        if op == "content-length-range":
+            low, high = int(condition_list[1]), int(condition_list[2])
+            if size < low:
+                raise errors.EntityTooSmall("Your proposed upload is smaller than the minimum allowed size",
+                                            ProposedSize=size, MinSizeAllowed=low)
+            if size > high:
+                raise errors.EntityTooLarge("Your proposed upload exceeds the maximum allowed size",
+                                            ProposedSize=size, MaxSizeAllowed=high)
+            continue
+        target = str(condition_list[1])
+        if op not in ("eq", "starts-with") or not target.startswith("$"):
+            raise errors.InvalidPolicyDocument(f"Invalid Policy: Invalid Condition: {_condition_text(condition)}")
+        name = target[1:].lower()
+        named.add(name)
+        value, expected = fields.get(name, ""), str(condition_list[2])
+        if op == "eq" and value != expected:
+            raise _denied(f"Policy Condition failed: {_condition_text(condition)}")
+        if op == "starts-with" and not _starts_with(name, value, expected):
+            raise _denied(f"Policy Condition failed: {_condition_text(condition)}")
+    extra = [name for name in fields if name not in named and name not in _UNCHECKED
+             and name != "bucket" and not name.startswith("x-ignore-")]
+    if extra:
+        raise _denied(f"Extra input fields: {', '.join(extra)}")
+
+
+def _starts_with(name: str, value: str, prefix: str) -> bool:
+    if name == "content-type":      # S3: each comma-separated content type must match
+        return all(part.strip().startswith(prefix) for part in value.split(","))
+    return value.startswith(prefix)
+
+
+def _params(bucket: str, key: str, fields: dict) -> dict:
+    params = {"Bucket": bucket, "Key": key}
+    for field, param in _HEADER_FIELDS.items():
+        if fields.get(field):
+            params[param] = fields[field]
+    if "Expires" in params:
+        try:
+            params["Expires"] = datetime.datetime.strptime(params["Expires"], "%a, %d %b %Y %H:%M:%S %Z").replace(
+                tzinfo=datetime.timezone.utc)
+        except ValueError:
+            params.pop("Expires")     # S3 keeps an unparsable Expires as text; we drop it
+    metadata = {name[len("x-amz-meta-"):]: value for name, value in fields.items() if name.startswith("x-amz-meta-")}
+    if metadata:
+        params["Metadata"] = metadata
+    return params
+
+
+def _spooled(file_path: str) -> SpooledBody:
+    md5, size = hashlib.md5(), 0
+    with open(file_path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            md5.update(chunk)
+            size += len(chunk)
+    return SpooledBody(file_path, size, md5.hexdigest(), {"CRC64NVME": checksum_of_file(file_path, "CRC64NVME")})
+
+
+async def post_object(ctx, form_fields: dict, file_path: str, *, bucket: str, filename: str | None = None):
+    """Store the form upload; returns (HTTP status, headers, body bytes). `file_path` (a temp
+    file from `blobs.temp_path()`) becomes the object's blob, or is deleted on an error."""
+    body = _spooled(file_path)
+    try:
+        fields = {name.lower(): value for name, value in form_fields.items()}
+        fields["bucket"] = bucket
+        key = fields.get("key")
+        if not key:
+            raise errors.InvalidArgument("Bucket POST must contain a field named 'key'.  If it is specified, "
+                                         "please check the order of the fields.", ArgumentName="key",
+                                         ArgumentValue="")
+        key = key.replace("${filename}", filename or "")
+        fields["key"] = key
+        if fields.get("policy"):
+            check_policy(_decode_policy(fields["policy"]), fields, body.size, ctx.now)
+        result = await objects.put_object(ctx, {**_params(bucket, key, fields), "Body": body})
+    except BaseException:
+        body.discard()
+        raise
+    return _answer(ctx, bucket, key, fields, result)
+
+
+def _answer(ctx, bucket: str, key: str, fields: dict, result: dict):
+    host = ctx.headers.get("host", "localhost")
+    location = f"http://{host}/{bucket}/{urllib.parse.quote(key)}"
+    headers = {"ETag": result["ETag"], "Location": location}
+    if result.get("VersionId"):
+        headers["x-amz-version-id"] = result["VersionId"]
+    redirect = fields.get("success_action_redirect") or fields.get("redirect")
+    if redirect:
+        query = urllib.parse.urlencode({"bucket": bucket, "key": key, "etag": result["ETag"]})
+        headers["Location"] = redirect + ("&" if "?" in redirect else "?") + query
+        return 303, headers, b""
+    status = fields.get("success_action_status")
+    if status == "201":
+        xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse>'
+               f"<Location>{escape(location)}</Location><Bucket>{escape(bucket)}</Bucket>"
+               f"<Key>{escape(key)}</Key><ETag>{escape(result['ETag'])}</ETag></PostResponse>")
+        return 201, {**headers, "Content-Type": "application/xml"}, xml.encode()
+    if status == "200":
+        return 200, headers, b""
+    return 204, headers, b""
