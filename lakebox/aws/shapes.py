@@ -52,11 +52,9 @@ def epoch_millis(value) -> int:
 
 
 def iso8601(value) -> str:
-    moment = to_datetime(value)
-    text = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    if moment.microsecond:
-        text += f".{moment.microsecond // 1000:03d}"
-    return text + "Z"
+    """Always with milliseconds, as AWS writes them (`2009-10-12T17:50:30.000Z`)."""
+    moment = to_datetime(value).astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{moment.microsecond // 1000:03d}Z"
 
 
 def rfc822(value) -> str:
