@@ -2,7 +2,7 @@
 import inspect
 import logging
 
-from lakebox import browser
+from lakebox import browser, forms
 from lakebox.aws import asgi, body, errors, presign, routing, serialize, validate
 from lakebox.aws.parse import parse
 from lakebox.control import control
@@ -20,6 +20,9 @@ def make_app(state):
             return await control(state, req, receive, send)
         if browser.is_preflight(req):
             response = browser.preflight(state, req)
+        elif forms.is_post_form(req):
+            response = await forms.post_form(state, req, receive)
+            browser.add_cors_headers(state, req, response)
         else:
             response = await handle(state, req, receive)
             browser.add_cors_headers(state, req, response)

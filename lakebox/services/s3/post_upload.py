@@ -1,9 +1,8 @@
 """Browser-based uploads: `POST /{bucket}` with a multipart/form-data body (S3 "POST Object",
 the form `generate_presigned_post` describes).
 
-Not wired yet: routing has no operation for `POST /{bucket}` without a query. The pipeline
-hook this needs is described in docs/notes-s3.md ("POST policy form uploads"). It parses
-the form, spools the `file` part to a temp file and calls
+Routing has no operation for `POST /{bucket}` without a query: `lakebox/forms.py` takes
+such requests, streams the form to disk, copies the `file` part to a temp file and calls
 
     status, headers, body = await post_object(ctx, fields, file_path, bucket=..., filename=...)
 

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -54,6 +55,8 @@ def test_sync_ls_and_rm_recursive(lakebox_server, bucket, tmp_path):
     for name in ["index.html", "css/site.css", "img/a/logo.png", "img/b/icon.png"]:
         (local / name).parent.mkdir(parents=True, exist_ok=True)
         (local / name).write_bytes(name.encode() * 100)
+        # S3 keeps whole seconds; a file written in the upload's own second would look newer.
+        os.utime(local / name, (time.time() - 60, time.time() - 60))
     aws(lakebox_server, "s3", "sync", str(local), f"s3://{bucket}/site")
     listing = aws(lakebox_server, "s3", "ls", f"s3://{bucket}/site/", "--recursive").stdout
     assert sorted(line.split()[-1] for line in listing.splitlines()) == [

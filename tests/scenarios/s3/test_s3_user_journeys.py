@@ -388,8 +388,6 @@ def test_copy_of_composite_checksum_object_keeps_algorithm(s3, make_bucket):
 
 # --- 6. browser form uploads -------------------------------------------------------------
 
-@pytest.mark.xfail(reason="POST form uploads: services/s3/post_upload.py is ready, the pipeline hook "
-                          "is not wired yet (docs/notes-s3.md)", strict=False)
 def test_generate_presigned_post_form_upload(s3, make_bucket):
     import requests
     bucket = make_bucket("journey-post")
@@ -405,3 +403,28 @@ def test_generate_presigned_post_form_upload(s3, make_bucket):
     assert answer.headers["ETag"] == head["ETag"]
     too_big = requests.post(form["url"], data=form["fields"], files={"file": ("big.csv", b"x" * 2000)}, timeout=30)
     assert too_big.status_code == 400 and b"<Code>EntityTooLarge</Code>" in too_big.content
+
+
+def test_form_upload_without_a_file_part_is_refused(s3, make_bucket):
+    import requests
+    bucket = make_bucket("journey-post")
+    form = s3.generate_presigned_post(bucket, "k", ExpiresIn=300)
+    answer = requests.post(form["url"], files={**{k: (None, v) for k, v in form["fields"].items()}}, timeout=30)
+    assert answer.status_code == 400
+    assert b"<Code>InvalidArgument</Code>" in answer.content
+    assert b"POST requires exactly one file upload per request." in answer.content
+
+
+@pytest.mark.local_only
+def test_form_upload_after_the_policy_expired_is_denied(lakebox_server, s3, make_bucket):
+    import requests
+    bucket = make_bucket("journey-post")
+    form = s3.generate_presigned_post(bucket, "late.txt", ExpiresIn=60)
+    lakebox_server.advance_clock(120)
+    try:
+        answer = requests.post(form["url"], data=form["fields"], files={"file": ("late.txt", b"late")}, timeout=30)
+    finally:
+        lakebox_server.advance_clock(-120)
+    assert answer.status_code == 403
+    assert b"<Code>AccessDenied</Code>" in answer.content
+    assert b"Invalid according to Policy: Policy expired." in answer.content

@@ -1,0 +1,128 @@
+"""S3 browser uploads: `POST /{bucket}` with a multipart/form-data body.
+
+No operation in the S3 model covers this form, so the pipeline hands it over here: the
+whole body is streamed to a temp file (memory stays flat however large the upload), the
+parts are found in it, the `file` part is copied out to its own temp file, and S3's
+`post_upload.post_object` stores it. S3 ignores the fields after `file`.
+"""
+import mmap
+import os
+import re
+
+from lakebox.aws import asgi, errors, routing, specs
+from lakebox.aws.context import HttpRequest
+from lakebox.aws.errors import InvalidArgument, ServiceError
+from lakebox.aws.serialize import Response, serialize_error
+from lakebox.identity import identify
+
+BOUNDARY = re.compile(r'boundary="?([^";]+)"?')
+DISPOSITION_NAME = re.compile(rb'name="([^"]*)"')
+DISPOSITION_FILENAME = re.compile(rb'filename="([^"]*)"')
+COPY_CHUNK = 1024 * 1024
+
+
+class MalformedPOSTRequest(ServiceError):
+    status = 400
+    message = "The body of your POST request is not well-formed multipart/form-data."
+
+
+def is_post_form(req: HttpRequest) -> bool:
+    if req.method != "POST" or req.query or "x-amz-target" in req.headers:
+        return False
+    if not req.headers.get("content-type", "").startswith("multipart/form-data"):
+        return False
+    bucket, _, key = routing.s3_request_path(req).strip("/").partition("/")
+    return bool(bucket) and not key
+
+
+async def post_form(state, req: HttpRequest, receive) -> Response:
+    spec = specs.spec_for("s3")
+    bucket = routing.s3_request_path(req).strip("/")
+    upload = state.blobs.temp_path()
+    file_path = None
+    try:
+        await _spool(receive, upload)
+        fields, file_path, filename = _split_form(state, upload, _boundary(req))
+        ctx = identify(state, _route_for(spec, fields), req)
+        from lakebox.services.s3.post_upload import post_object
+        status, headers, body = await post_object(ctx, fields, file_path, bucket=bucket, filename=filename)
+        file_path = None                  # post_object consumed it
+        return Response(status, [("x-amz-request-id", ctx.request_id), ("x-amz-id-2", ctx.request_id),
+                                 *headers.items()], body)
+    except errors.ServiceError as error:
+        return serialize_error("rest-xml", spec, error, errors.new_request_id())
+    finally:
+        for path in (upload, file_path):
+            if path and os.path.exists(path):
+                os.unlink(path)
+
+
+def _boundary(req) -> bytes:
+    match = BOUNDARY.search(req.headers.get("content-type", ""))
+    if not match:
+        raise MalformedPOSTRequest()
+    return match.group(1).encode("latin-1")
+
+
+async def _spool(receive, path):
+    with open(path, "wb") as out:
+        async for chunk in asgi.body_chunks(receive):
+            out.write(chunk)
+
+
+def _split_form(state, path, boundary: bytes):
+    """(text fields before `file`, temp path of the file's bytes, its file name)."""
+    delimiter = b"--" + boundary
+    fields = {}
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size == 0:
+            raise _no_file()
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as body:
+            position = body.find(delimiter)
+            while position != -1:
+                start = position + len(delimiter)
+                if body[start:start + 2] == b"--":
+                    break                               # the closing delimiter
+                head_end = body.find(b"\r\n\r\n", start)
+                end = body.find(b"\r\n" + delimiter, head_end)
+                if head_end == -1 or end == -1:
+                    break
+                head = body[start:head_end]
+                name = DISPOSITION_NAME.search(head)
+                name = name.group(1).decode("utf-8", "replace") if name else ""
+                if name.lower() == "file":
+                    filename = DISPOSITION_FILENAME.search(head)
+                    filename = filename.group(1).decode("utf-8", "replace") if filename else None
+                    return fields, _copy_out(state, f, head_end + 4, end - head_end - 4), filename
+                fields[name] = body[head_end + 4:end].decode("utf-8", "replace")
+                position = end + 2
+    raise _no_file()
+
+
+def _copy_out(state, source, offset, length) -> str:
+    target = state.blobs.temp_path()
+    with open(target, "wb") as out:
+        source.seek(offset)
+        remaining = length
+        while remaining > 0:
+            chunk = source.read(min(COPY_CHUNK, remaining))
+            if not chunk:
+                break
+            out.write(chunk)
+            remaining -= len(chunk)
+    return target
+
+
+def _no_file():
+    return InvalidArgument("POST requires exactly one file upload per request.", ArgumentName="file",
+                           ArgumentValue="0")
+
+
+def _route_for(spec, fields):
+    """Who is uploading: the access key and region of the form's credential field."""
+    lowered = {k.lower(): v for k, v in fields.items()}
+    credential = lowered.get("x-amz-credential", "").split("/")
+    access_key = credential[0] if credential[0] else lowered.get("awsaccesskeyid")
+    region = credential[2] if len(credential) == 5 else None
+    return routing.Route(spec, spec.operation("PutObject"), {}, "rest-xml", region, access_key)
