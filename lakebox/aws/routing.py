@@ -117,7 +117,7 @@ def _rest_route(spec, raw_path, req, access_key, region) -> Route:
     wanted = query.get("x-id")
     table = _rest_table(spec.name)
     best, best_score, best_labels = None, (-1,), None
-    for rest in table.get(req.method, ()):
+    for rest in _candidates(_rest_index(spec.name).get(req.method, {}), query):
         score = rest.score(query, req.headers)      # cheap dict look-ups before the regex
         if score is None:
             continue
@@ -213,6 +213,30 @@ def _query_names(op):
 
 
 _REST_TABLES = {}
+
+
+def _candidates(by_query_key: dict, query: dict):
+    """The operations a request can be: those that need no fixed query key (S3's
+    `?acl`, `?tagging`, ...), and those whose key the request carries."""
+    yield from by_query_key.get("", ())
+    for key in query:
+        if key:
+            yield from by_query_key.get(key, ())
+
+
+_REST_INDEXES = {}
+
+
+def _rest_index(service: str) -> dict[str, dict[str, list[RestOperation]]]:
+    """method -> first fixed query key ('' for none) -> operations."""
+    index = _REST_INDEXES.get(service)
+    if index is None:
+        index = _REST_INDEXES[service] = {}
+        for method, operations in _rest_table(service).items():
+            for rest in operations:
+                first_key = next(iter(rest.fixed_query), "")
+                index.setdefault(method, {}).setdefault(first_key, []).append(rest)
+    return index
 
 
 def _rest_table(service: str) -> dict[str, list[RestOperation]]:
