@@ -19,7 +19,12 @@ class HttpRequest:
         return unquote(self.raw_path)
 
     def query_dict(self) -> dict[str, str]:
-        return dict(self.query)
+        """The query string as a dict (the last value of a repeated key), built once:
+        routing, presign checks, identity and actions all ask. Read it, don't change it."""
+        cached = self.__dict__.get("_query_dict")
+        if cached is None:
+            cached = self.__dict__["_query_dict"] = dict(self.query)
+        return cached
 
     def form(self) -> dict[str, str]:
         """Fields of a form-encoded body (the query protocol), parsed once."""

@@ -37,12 +37,12 @@ def route(req) -> Route:
     if match and req.method == "POST":
         return _by_cbor_path(match, access_key, region)
     spec = specs.by_signing_name().get(scope_service) if scope_service else None
-    if spec is None and ("Action" in _form(req) or req.query_dict().get("Action")):
-        spec = _by_action(req)
+    action = _action(req)
+    if spec is None and action:
+        spec = specs.query_operations().get(action)
         if spec is None and req.raw_path == "/":
             # An unsigned query-protocol call (STS's AssumeRoleWith* are) of an unknown
             # action: S3 has no `Action` parameter, so it is not an S3 request either.
-            action = _form(req).get("Action") or req.query_dict().get("Action")
             raise InvalidAction(f"Could not find operation {action}")
     if spec is None or spec.name == "s3":
         return _rest_route(specs.spec_for("s3"), s3_request_path(req), req, access_key, region)
@@ -84,17 +84,13 @@ def _by_cbor_path(match, access_key, region) -> Route:
     return Route(spec, spec.operation(op_name), {}, "rpcv2cbor", region, access_key)
 
 
-def _form(req) -> dict:
-    return req.form()
-
-
-def _by_action(req):
-    action = _form(req).get("Action") or req.query_dict().get("Action")
-    return specs.query_operations().get(action)
+def _action(req) -> str | None:
+    """The query protocol's operation: `Action=` in the form body or the query string."""
+    return req.form().get("Action") or req.query_dict().get("Action")
 
 
 def _query_route(spec, req, access_key, region) -> Route:
-    action = _form(req).get("Action") or req.query_dict().get("Action")
+    action = _action(req)
     if not action:
         raise MissingAction("Missing Action")
     op = spec.operation(action)
