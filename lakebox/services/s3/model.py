@@ -204,40 +204,37 @@ def check_read_conditions(params: dict, etag: str, last_modified: float):
     If-Match that holds overrides a failing If-Unmodified-Since; If-None-Match that
     fails (the ETag matches) answers 304 even when If-Modified-Since would not.
     """
-    if_match = params.get("IfMatch")
-    if_none_match = params.get("IfNoneMatch")
-    modified_since = params.get("IfModifiedSince")
-    unmodified_since = params.get("IfUnmodifiedSince")
-    modified = _seconds(last_modified)
-    if if_match is not None:
-        if not _etag_in(if_match, etag):
-            raise errors.PreconditionFailed(Condition="If-Match")
-    elif unmodified_since is not None and modified > _seconds(unmodified_since):
-        raise errors.PreconditionFailed(Condition="If-Unmodified-Since")
-    if if_none_match is not None:
-        if _etag_in(if_none_match, etag):
-            raise errors.NotModified()
-    elif modified_since is not None and modified <= _seconds(modified_since):
-        raise errors.NotModified()
+    _check_conditions(params, "If", "If", etag, last_modified, not_modified=errors.NotModified)
 
 
 def check_copy_source_conditions(params: dict, etag: str, last_modified: float):
     """x-amz-copy-source-if-* headers: every failure is 412, with the same precedence."""
-    if_match = params.get("CopySourceIfMatch")
-    if_none_match = params.get("CopySourceIfNoneMatch")
-    modified_since = params.get("CopySourceIfModifiedSince")
-    unmodified_since = params.get("CopySourceIfUnmodifiedSince")
+    _check_conditions(params, "CopySourceIf", "x-amz-copy-source-If", etag, last_modified, not_modified=None)
+
+
+def _check_conditions(params, member_prefix, header_prefix, etag, last_modified, not_modified):
+    """The four conditions under `<member_prefix>Match` etc.; a failed None-Match or
+    Modified-Since raises `not_modified`, or 412 naming the header when it is None."""
+    def failed(condition):
+        if not_modified is not None and condition in ("None-Match", "Modified-Since"):
+            return not_modified()
+        return errors.PreconditionFailed(Condition=f"{header_prefix}-{condition}")
+
+    if_match = params.get(member_prefix + "Match")
+    if_none_match = params.get(member_prefix + "NoneMatch")
+    modified_since = params.get(member_prefix + "ModifiedSince")
+    unmodified_since = params.get(member_prefix + "UnmodifiedSince")
     modified = _seconds(last_modified)
     if if_match is not None:
         if not _etag_in(if_match, etag):
-            raise errors.PreconditionFailed(Condition="x-amz-copy-source-If-Match")
+            raise failed("Match")
     elif unmodified_since is not None and modified > _seconds(unmodified_since):
-        raise errors.PreconditionFailed(Condition="x-amz-copy-source-If-Unmodified-Since")
+        raise failed("Unmodified-Since")
     if if_none_match is not None:
         if _etag_in(if_none_match, etag):
-            raise errors.PreconditionFailed(Condition="x-amz-copy-source-If-None-Match")
+            raise failed("None-Match")
     elif modified_since is not None and modified <= _seconds(modified_since):
-        raise errors.PreconditionFailed(Condition="x-amz-copy-source-If-Modified-Since")
+        raise failed("Modified-Since")
 
 
 def check_write_conditions(params: dict, current_etag: str | None):
