@@ -2,8 +2,8 @@
 
 No operation in the S3 model covers this form, so the pipeline hands it over here: the
 whole body is streamed to a temp file (memory stays flat however large the upload), the
-parts are found in it, the `file` part is copied out to its own temp file, and S3's
-`post_upload.post_object` stores it. S3 ignores the fields after `file`.
+parts are found in it, and S3's `post_upload.post_object` stores the `file` part's byte
+range as the object. S3 ignores the fields after `file`.
 """
 import mmap
 import os
@@ -18,7 +18,6 @@ from lakebox.identity import identify
 BOUNDARY = re.compile(r'boundary="?([^";]+)"?')
 DISPOSITION_NAME = re.compile(rb'name="([^"]*)"')
 DISPOSITION_FILENAME = re.compile(rb'filename="([^"]*)"')
-COPY_CHUNK = 1024 * 1024
 
 
 class MalformedPOSTRequest(ServiceError):
@@ -39,22 +38,20 @@ async def post_form(state, req: HttpRequest, receive) -> Response:
     spec = specs.spec_for("s3")
     bucket = routing.s3_request_path(req).strip("/")
     upload = state.blobs.temp_path()
-    file_path = None
     try:
         await _spool(receive, upload)
-        fields, file_path, filename = _split_form(state, upload, _boundary(req))
+        fields, (offset, length), filename = _split_form(upload, _boundary(req))
         ctx = identify(state, _route_for(spec, fields), req)
         from lakebox.services.s3.post_upload import post_object
-        status, headers, body = await post_object(ctx, fields, file_path, bucket=bucket, filename=filename)
-        file_path = None                  # post_object consumed it
+        status, headers, body = await post_object(ctx, fields, upload, bucket=bucket, filename=filename,
+                                                  offset=offset, length=length)
         return Response(status, [("x-amz-request-id", ctx.request_id), ("x-amz-id-2", ctx.request_id),
                                  *headers.items()], body)
     except errors.ServiceError as error:
         return serialize_error("rest-xml", spec, error, errors.new_request_id())
     finally:
-        for path in (upload, file_path):
-            if path and os.path.exists(path):
-                os.unlink(path)
+        if os.path.exists(upload):        # post_object consumes it; an early error leaves it
+            os.unlink(upload)
 
 
 def _boundary(req) -> bytes:
@@ -70,8 +67,8 @@ async def _spool(receive, path):
             out.write(chunk)
 
 
-def _split_form(state, path, boundary: bytes):
-    """(text fields before `file`, temp path of the file's bytes, its file name)."""
+def _split_form(path, boundary: bytes):
+    """(text fields before `file`, (offset, length) of the file's bytes, its file name)."""
     delimiter = b"--" + boundary
     fields = {}
     with open(path, "rb") as f:
@@ -94,24 +91,10 @@ def _split_form(state, path, boundary: bytes):
                 if name.lower() == "file":
                     filename = DISPOSITION_FILENAME.search(head)
                     filename = filename.group(1).decode("utf-8", "replace") if filename else None
-                    return fields, _copy_out(state, f, head_end + 4, end - head_end - 4), filename
+                    return fields, (head_end + 4, end - head_end - 4), filename
                 fields[name] = body[head_end + 4:end].decode("utf-8", "replace")
                 position = end + 2
     raise _no_file()
-
-
-def _copy_out(state, source, offset, length) -> str:
-    target = state.blobs.temp_path()
-    with open(target, "wb") as out:
-        source.seek(offset)
-        remaining = length
-        while remaining > 0:
-            chunk = source.read(min(COPY_CHUNK, remaining))
-            if not chunk:
-                break
-            out.write(chunk)
-            remaining -= len(chunk)
-    return target
 
 
 def _no_file():

@@ -20,14 +20,14 @@ Signatures are not verified (lakebox checks no signature anywhere).
 """
 import base64
 import datetime
-import hashlib
 import json
+import os
 import urllib.parse
 from xml.sax.saxutils import escape
 
-from lakebox.aws.body import SpooledBody, checksum_of_file
+from lakebox.aws.body import SpooledBody
 
-from lakebox.services.s3 import errors, objects
+from lakebox.services.s3 import errors, files, objects
 
 # Form fields S3 never checks against the policy.
 _UNCHECKED = {"policy", "x-amz-signature", "signature", "awsaccesskeyid", "file"}
@@ -134,19 +134,24 @@ def _params(bucket: str, key: str, fields: dict) -> dict:
     return params
 
 
-def _spooled(file_path: str) -> SpooledBody:
-    md5, size = hashlib.md5(), 0
-    with open(file_path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            md5.update(chunk)
-            size += len(chunk)
-    return SpooledBody(file_path, size, md5.hexdigest(), {"CRC64NVME": checksum_of_file(file_path, "CRC64NVME")})
+def _spooled(blobs, path: str, offset: int, length: int | None) -> SpooledBody:
+    """The file's bytes (all of `path`, or `length` bytes from `offset`) as an upload
+    body: copied to a temp file of their own with MD5 and CRC64NVME in the same pass."""
+    if length is None:
+        length = os.path.getsize(path) - offset
+    temp, md5_hex, digests = files.copy_hashing(blobs, path, offset, length, ("CRC64NVME",))
+    return SpooledBody(temp, length, md5_hex, digests)
 
 
-async def post_object(ctx, form_fields: dict, file_path: str, *, bucket: str, filename: str | None = None):
-    """Store the form upload; returns (HTTP status, headers, body bytes). `file_path` (a temp
-    file from `blobs.temp_path()`) becomes the object's blob, or is deleted on an error."""
-    body = _spooled(file_path)
+async def post_object(ctx, form_fields: dict, file_path: str, *, bucket: str, filename: str | None = None,
+                      offset: int = 0, length: int | None = None):
+    """Store the form upload; returns (HTTP status, headers, body bytes). The file is
+    `file_path` whole, or `length` bytes of it from `offset` (the `file` part of a spooled
+    form). `file_path` (a temp file from `blobs.temp_path()`) is consumed either way."""
+    try:
+        body = _spooled(ctx.state.blobs, file_path, offset, length)
+    finally:
+        files.discard(file_path)
     try:
         fields = {name.lower(): value for name, value in form_fields.items()}
         fields["bucket"] = bucket
