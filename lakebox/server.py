@@ -1,4 +1,4 @@
-"""Run the app under uvicorn (httptools parser, uvloop when present)."""
+"""Run the app under uvicorn (httptools parser with AWS-shaped parse errors, uvloop when present)."""
 import gc
 import importlib.util
 import logging
@@ -8,6 +8,7 @@ import uvicorn
 
 from lakebox import __version__
 from lakebox.app import make_app
+from lakebox.httpwire import AwsHttpToolsProtocol
 from lakebox.state import AppState
 
 
@@ -30,6 +31,6 @@ def serve(config):
 
 def uvicorn_config(app, config):
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    return uvicorn.Config(app, host=config.host, port=config.port, loop=loop, http="httptools",
+    return uvicorn.Config(app, host=config.host, port=config.port, loop=loop, http=AwsHttpToolsProtocol,
                           lifespan="on", access_log=False, log_level="warning", proxy_headers=False,
                           timeout_keep_alive=75, server_header=False)

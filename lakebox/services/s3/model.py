@@ -65,6 +65,13 @@ def check_key(key: str):
         raise errors.InvalidArgument("A key must be specified", ArgumentName="key", ArgumentValue="")
 
 
+def check_content_length(headers: dict):
+    """An upload must say its length up front. A chunked transfer encoding is let through
+    (S3 refuses it, but streaming HTTP clients send it and nothing is lost by taking it)."""
+    if "content-length" not in headers and "transfer-encoding" not in headers:
+        raise errors.MissingContentLength()
+
+
 def check_metadata(metadata: dict | None):
     """User metadata: at most 2 KB, counted as the UTF-8 bytes of names and values."""
     if not metadata:

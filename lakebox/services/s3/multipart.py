@@ -57,6 +57,7 @@ def check_part_number(part_number: int):
 
 
 async def upload_part(ctx, params):
+    model.check_content_length(ctx.headers)
     bucket = access.request_bucket(ctx, params)
     upload = require_upload(ctx, bucket, params["Key"], params["UploadId"])
     check_part_number(params["PartNumber"])

@@ -13,6 +13,12 @@ RESPONSE_OVERRIDES = {"ResponseCacheControl": "CacheControl", "ResponseContentDi
 
 
 async def put_object(ctx, params):
+    model.check_content_length(ctx.headers)
+    return await store_object(ctx, params)
+
+
+async def store_object(ctx, params):
+    """PutObject's work once the body is in hand (POST form uploads share it)."""
     bucket = access.request_bucket(ctx, params)
     key = params["Key"]
     model.check_key(key)

@@ -164,7 +164,7 @@ async def post_object(ctx, form_fields: dict, file_path: str, *, bucket: str, fi
         fields["key"] = key
         if fields.get("policy"):
             check_policy(_decode_policy(fields["policy"]), fields, body.size, ctx.now)
-        result = await objects.put_object(ctx, {**_params(bucket, key, fields), "Body": body})
+        result = await objects.store_object(ctx, {**_params(bucket, key, fields), "Body": body})
     except BaseException:
         body.discard()
         raise

@@ -100,3 +100,34 @@ def test_wrong_region_signature(lakebox_server, bucket):
     assert (status, code) == (400, "AuthorizationHeaderMalformed")
     assert "<Region>us-east-1</Region>" in data
     assert "the region 'eu-west-1' is wrong; expecting 'us-east-1'" in data
+
+
+def send_raw(server, head: bytes) -> tuple:
+    """(status, error code, whole body) of a request written byte by byte."""
+    host = urllib.parse.urlparse(server.endpoint).netloc
+    connection = http.client.HTTPConnection(host, timeout=10)
+    connection.connect()
+    connection.sock.sendall(head)
+    response = http.client.HTTPResponse(connection.sock, method="PUT")
+    response.begin()
+    data = response.read().decode()
+    connection.close()
+    code = re.search(r"<Code>([^<]+)</Code>", data)
+    return response.status, code.group(1) if code else None, data
+
+
+@pytest.mark.parametrize("length", [b"-5", b"five", b"5, 6"])
+def test_unparsable_content_length(lakebox_server, s3, bucket, length):
+    head = b"PUT /" + bucket.encode() + b"/k HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + b"\r\n\r\nhello"
+    status, code, data = send_raw(lakebox_server, head)
+    assert (status, code) == (400, "BadRequest")
+    assert "<Message>An error occurred when parsing the HTTP request.</Message>" in data
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"0123456789"
+
+
+def test_upload_without_content_length(lakebox_server, s3, bucket):
+    head = b"PUT /" + bucket.encode() + b"/k HTTP/1.1\r\nHost: x\r\n\r\n"
+    status, code, data = send_raw(lakebox_server, head)
+    assert (status, code) == (411, "MissingContentLength")
+    assert "<Message>You must provide the Content-Length HTTP header.</Message>" in data
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"0123456789"
