@@ -113,7 +113,7 @@ async def spool(chunks, headers: dict, blobs) -> SpooledBody:
     path = blobs.temp_path()
     try:
         with open(path, "wb") as out:
-            sink = HashingSink(out.write, plan.algorithms())
+            sink = HashingSink(blobs.writer(out), plan.algorithms())
             trailers = await _receive(chunks, plan, sink)
         body = SpooledBody(path=path, size=sink.size, md5_hex=sink.hexdigest("MD5"))
         plan.verify(sink, trailers)

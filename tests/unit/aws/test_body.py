@@ -13,25 +13,27 @@ from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum, CrtCrc32cChe
 
 from lakebox.aws import body as body_mod
 from lakebox.aws.body import (AwsChunkedDecoder, checksum_of_file, spool, without_aws_chunked)
+from lakebox.storage.blobs import BlobStore
 
 DATA = os.urandom(3 * 1024 * 1024 + 12345)      # several slices, not a multiple of any
 SMALL = b"hello\n"
 
 
-class FakeBlobs:
+class RecordingBlobs(BlobStore):
+    """A durable blob store that remembers the temp files it handed out."""
     def __init__(self, root):
-        self.root = root
+        super().__init__(root, durable=True)
         self.made = []
 
     def temp_path(self):
-        path = os.path.join(self.root, f"tmp{len(self.made)}")
+        path = super().temp_path()
         self.made.append(path)
         return path
 
 
 @pytest.fixture
 def blobs(tmp_path):
-    return FakeBlobs(str(tmp_path))
+    return RecordingBlobs(str(tmp_path))
 
 
 async def pieces(data: bytes, size: int):
