@@ -93,6 +93,7 @@ async def send_response(send, response, head_only=False):
         if not head_only:
             await _send_file(send, body)
         else:
+            body.file.close()
             await send({"type": "http.response.body", "body": b""})
     else:
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
@@ -103,7 +104,7 @@ async def send_response(send, response, head_only=False):
 
 async def _send_file(send, file_range: FileRange):
     remaining = file_range.length
-    with open(file_range.path, "rb") as f:
+    with file_range.file as f:
         f.seek(file_range.offset)
         while remaining > 0:
             chunk = f.read(min(FILE_CHUNK, remaining))

@@ -56,7 +56,7 @@ def get_object(ctx, params):
     if row["blob_id"] is None or length == 0:
         result["Body"] = b""
     else:
-        result["Body"] = FileRange(ctx.state.blobs.path(row["blob_id"]), first, length)
+        result["Body"] = FileRange(open(ctx.state.blobs.path(row["blob_id"]), "rb"), first, length)
     return result
 
 
