@@ -72,30 +72,17 @@ async def upload_part(ctx, params):
                                     f"{algorithm.lower()}, actual checksum Type: {body.checksum_algorithm.lower()}")
     part_checksums = dict(body.checksums)
     missing = algorithm if algorithm and algorithm not in part_checksums else None
-    blobs = ctx.state.blobs
-    sync = blobs.durable and concurrency.offloaded(body.size)
-    if missing or sync:
-        # Hashing a big part for the upload's algorithm, and flushing it, run off the loop.
-        value = await concurrency.run(body.size, prepare_body, body.path, missing, sync)
-        if missing:
-            part_checksums[missing] = value
-    with concurrency.Staged(blobs, body.path if body.size else None) as staged:
-        if concurrency.offloaded(body.size) and (missing or sync):     # others ran meanwhile
+    if missing:         # a big part is hashed for the upload's algorithm off the loop
+        part_checksums[missing] = await concurrency.run(body.size, checksum_of_file, body.path, missing)
+    waited = await body.synced() or (missing and concurrency.offloaded(body.size))
+    with concurrency.Staged(ctx.state.blobs, body.path if body.size else None, synced=True) as staged:
+        if waited:      # others ran meanwhile: the upload may be gone
             upload = require_upload(ctx, access.request_bucket(ctx, params), params["Key"], params["UploadId"])
         store_part(ctx, upload, params["PartNumber"], staged.commit(), body.size, body.md5_hex, part_checksums)
     shown = algorithm or body.checksum_algorithm
     return {"ETag": model.quote_etag(body.md5_hex),
             **({"Checksum" + shown: part_checksums[shown]} if shown else {}),
             **objects.written_encryption(attrs)}
-
-
-def prepare_body(path: str, algorithm: str | None, sync: bool) -> str | None:
-    """Worker-thread part of storing a received body: its `algorithm` checksum (if one is
-    needed) and an fsync (if asked), so that committing it on the loop is cheap."""
-    value = checksum_of_file(path, algorithm) if algorithm else None
-    if sync:
-        files.sync_file(path)
-    return value
 
 
 def store_part(ctx, upload, part_number, blob_id, size, etag, part_checksums):

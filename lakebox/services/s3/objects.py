@@ -31,11 +31,9 @@ async def store_object(ctx, params):
     attrs["Checksum"] = {"Algorithm": algorithm, "Value": body.checksums[algorithm], "Type": "FULL_OBJECT"}
     versions.check_write_conditions(ctx, bucket, key, params)
     blobs = ctx.state.blobs
-    waited = blobs.durable and concurrency.offloaded(body.size)
-    if waited:          # flushing a big body to disk takes long: off the loop, before committing
-        await concurrency.run(body.size, files.sync_file, body.path)
+    waited = await body.synced()
     # Every check is done: only now does the body become a blob, then the current version.
-    with concurrency.Staged(blobs, body.path if body.size else None) as staged:
+    with concurrency.Staged(blobs, body.path if body.size else None, synced=True) as staged:
         if waited:      # others ran meanwhile: the bucket and the write conditions again
             bucket = access.request_bucket(ctx, params)
             versions.check_write_conditions(ctx, bucket, key, params)
