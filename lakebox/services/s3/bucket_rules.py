@@ -13,6 +13,8 @@ MAX_LIFECYCLE_RULES = 1000
 LIFECYCLE_ACTIONS = ("Expiration", "Transitions", "NoncurrentVersionExpiration",
                      "NoncurrentVersionTransitions", "AbortIncompleteMultipartUpload", "Transition",
                      "NoncurrentVersionTransition")
+# Infrequent-access classes take objects 30 days old at the earliest.
+MINIMUM_TRANSITION_DAYS = {"STANDARD_IA": 30, "ONEZONE_IA": 30}
 DEFAULT_MINIMUM_SIZE = "all_storage_classes_128K"
 
 
@@ -128,6 +130,30 @@ def _check_lifecycle_rules(rules: list):
         if not any(rule.get(action) for action in LIFECYCLE_ACTIONS):
             raise errors.InvalidRequest("At least one action needs to be specified in a rule")
         _check_expiration(rule.get("Expiration"))
+        _check_transitions(rule)
+        noncurrent = rule.get("NoncurrentVersionExpiration") or {}
+        if "NoncurrentDays" in noncurrent and noncurrent["NoncurrentDays"] <= 0:
+            raise errors.InvalidArgument("'NoncurrentDays' for NoncurrentVersionExpiration action must be a "
+                                         "positive integer")
+        if rule.get("AbortIncompleteMultipartUpload") and _filters_on_tags(rule.get("Filter")):
+            raise errors.InvalidRequest("AbortIncompleteMultipartUpload cannot be specified with Tags.")
+
+
+def _check_transitions(rule: dict):
+    for action, days_field in (("Transitions", "Days"), ("NoncurrentVersionTransitions", "NoncurrentDays")):
+        single = action[:-1]
+        for transition in rule.get(action) or []:
+            minimum = MINIMUM_TRANSITION_DAYS.get(transition.get("StorageClass"), 0)
+            days = transition.get(days_field)
+            if days is not None and days < minimum:
+                raise errors.InvalidArgument(f"'{days_field}' in {single} action must be greater than or equal "
+                                             f"to {minimum} for storageClass '{transition['StorageClass']}'")
+
+
+def _filters_on_tags(rule_filter: dict | None) -> bool:
+    if not rule_filter:
+        return False
+    return bool(rule_filter.get("Tag") or (rule_filter.get("And") or {}).get("Tags"))
 
 
 def _check_filter(rule_filter: dict | None):

@@ -68,8 +68,9 @@ async def _copy_object(ctx, params):
             "attributes.")
     versions.check_write_conditions(ctx, bucket, key, params)
     in_place = onto_itself and _unversioned(bucket) and source["version_id"] == model.NULL_VERSION
-    temp, etag, attrs["Checksum"] = await _copy_bytes(ctx, source, source_attrs, params.get("ChecksumAlgorithm"),
-                                                      in_place)
+    temp, md5_hex, attrs["Checksum"] = await _copy_bytes(ctx, source, source_attrs, params.get("ChecksumAlgorithm"),
+                                                         in_place)
+    etag = versions.new_etag(attrs, md5_hex)
     with concurrency.Staged(ctx.state.blobs, temp) as staged, ctx.state.db.transaction():
         if concurrency.offloaded(source["size"]):        # others ran meanwhile: check again
             bucket = access.request_bucket(ctx, params)
@@ -160,7 +161,9 @@ async def _copy_bytes(ctx, source, source_attrs, algorithm, in_place) -> tuple[s
     # S3 (CopyObject, x-amz-checksum-algorithm): without that header "the checksum algorithm
     # will be copied from the source object", a COMPOSITE one too (then as FULL_OBJECT).
     wanted = algorithm or checksum.get("Algorithm") or DEFAULT_CHECKSUM
-    keep = "-" not in source["etag"] and full and checksum["Algorithm"] == wanted
+    # An SSE-C source's ETag is not its MD5 (versions.new_etag): then the bytes are hashed.
+    keep = "-" not in source["etag"] and full and checksum["Algorithm"] == wanted and \
+        not source_attrs.get("SSECustomerKeyMD5")
     if keep and (in_place or source["blob_id"] is None):
         return None, source["etag"], checksum
     sync = blobs.durable and concurrency.offloaded(size)
@@ -211,8 +214,9 @@ async def upload_part_copy(ctx, params):
         if concurrency.offloaded(length):   # aborted or completed meanwhile? NoSuchUpload then
             upload = multipart.require_upload(ctx, access.request_bucket(ctx, params), params["Key"],
                                               params["UploadId"])
-        multipart.store_part(ctx, upload, params["PartNumber"], staged.commit(), length, md5_hex, sums)
-    result = {"ETag": model.quote_etag(md5_hex), "LastModified": model.timestamp(ctx.now)}
+        etag = versions.new_etag(attrs, md5_hex)
+        multipart.store_part(ctx, upload, params["PartNumber"], staged.commit(), length, etag, sums)
+    result = {"ETag": model.quote_etag(etag), "LastModified": model.timestamp(ctx.now)}
     if algorithm:
         result["Checksum" + algorithm] = sums[algorithm]
     return {"CopyPartResult": result, "CopySourceVersionId": _source_version_header(source_bucket, source),

@@ -103,6 +103,10 @@ class InvalidStorageClass(ServiceError):
     message = 'The storage class you specified is not valid.'
 
 
+class BadRequest(ServiceError):
+    status = 400
+
+
 class InvalidTag(ServiceError):
     status = 400
     message = 'The tag provided was not a valid tag.'

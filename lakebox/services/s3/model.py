@@ -271,9 +271,9 @@ def parse_tagging_header(header: str) -> list[dict]:
 
 def check_tags(tags: list[dict], limit: int):
     if len(tags) > limit:
-        message = ("Object tags cannot be greater than 10" if limit == MAX_OBJECT_TAGS
-                   else "Bucket tag count cannot be greater than 50")
-        raise errors.InvalidTag(message)
+        if limit == MAX_OBJECT_TAGS:
+            raise errors.BadRequest("Object tags cannot be greater than 10")
+        raise errors.InvalidTag("Bucket tag count cannot be greater than 50")
     seen = set()
     for tag in tags:
         key, value = tag.get("Key", ""), tag.get("Value", "")

@@ -7,7 +7,7 @@ kernel (no object ever passes through memory) and records each part's offset, so
 import secrets
 import urllib.parse
 
-from lakebox.aws.body import DEFAULT_CHECKSUM, checksum_of_file
+from lakebox.aws.body import DEFAULT_CHECKSUM
 
 from lakebox.services.s3 import access, checksums, concurrency, errors, files, model, objects, store, versions
 
@@ -72,15 +72,17 @@ async def upload_part(ctx, params):
                                     f"{algorithm.lower()}, actual checksum Type: {body.checksum_algorithm.lower()}")
     part_checksums = dict(body.checksums)
     missing = algorithm if algorithm and algorithm not in part_checksums else None
-    if missing:         # a big part is hashed for the upload's algorithm off the loop
-        part_checksums[missing] = await concurrency.run(body.size, checksum_of_file, body.path, missing)
-    waited = await body.synced() or (missing and concurrency.offloaded(body.size))
+    if missing:
+        raise errors.InvalidRequest(f"Checksum Type mismatch occurred, expected checksum Type: "
+                                    f"{missing.lower()}, actual checksum Type: null")
+    etag = versions.new_etag(attrs, body.md5_hex)
+    waited = await body.synced()
     with concurrency.Staged(ctx.state.blobs, body.path if body.size else None, synced=True) as staged:
         if waited:      # others ran meanwhile: the upload may be gone
             upload = require_upload(ctx, access.request_bucket(ctx, params), params["Key"], params["UploadId"])
-        store_part(ctx, upload, params["PartNumber"], staged.commit(), body.size, body.md5_hex, part_checksums)
+        store_part(ctx, upload, params["PartNumber"], staged.commit(), body.size, etag, part_checksums)
     shown = algorithm or body.checksum_algorithm
-    return {"ETag": model.quote_etag(body.md5_hex),
+    return {"ETag": model.quote_etag(etag),
             **({"Checksum" + shown: part_checksums[shown]} if shown else {}),
             **objects.written_encryption(attrs)}
 
@@ -195,6 +197,7 @@ async def _complete(ctx, params):
         parts.append((part["part_number"], offset, part["size"], part["checksums_text"]))
         offset += part["size"]
     with concurrency.Staged(blobs, temp) as staged, ctx.state.db.transaction():
+        _check_stated_checksum(params, checksum)
         # The object appears and the upload goes together, if both are still as planned.
         bucket = plan["bucket"]
         if concurrency.offloaded(plan["total"]):      # others ran meanwhile: check again
@@ -219,7 +222,7 @@ def _completion_plan(ctx, params) -> dict:
     key = params["Key"]
     upload = require_upload(ctx, bucket, key, params["UploadId"])
     attrs = store.loads(upload["attrs"])
-    chosen = _chosen_parts(ctx, upload, (params.get("MultipartUpload") or {}).get("Parts") or [])
+    chosen = _chosen_parts(ctx, upload, (params.get("MultipartUpload") or {}).get("Parts") or [], attrs)
     total = sum(part["size"] for part in chosen)
     if params.get("MpuObjectSize") is not None and params["MpuObjectSize"] != total:
         raise errors.InvalidRequest("The provided 'x-amz-mp-object-size' header value does not match "
@@ -268,10 +271,12 @@ def _check_unchanged(ctx, plan):
             raise concurrency.Changed()
 
 
-def _chosen_parts(ctx, upload, requested: list) -> list[dict]:
-    """The parts the request lists, checked: ascending, present, matching, big enough."""
+def _chosen_parts(ctx, upload, requested: list, attrs: dict) -> list[dict]:
+    """The parts the request lists, checked: ascending, present, matching, big enough
+    (and, for a composite checksum, each with its checksum)."""
     if not requested:
         raise errors.MalformedXML()
+    needed = attrs.get("ChecksumAlgorithm") if attrs.get("ChecksumType") == "COMPOSITE" else None
     numbers = [item.get("PartNumber") for item in requested]
     if None in numbers or any(a >= b for a, b in zip(numbers, numbers[1:])):
         raise errors.InvalidPartOrder(UploadId=upload["upload_id"])
@@ -282,6 +287,10 @@ def _chosen_parts(ctx, upload, requested: list) -> list[dict]:
         row = stored.get(number)
         if row is None or row["etag"] != etag:
             raise errors.InvalidPart(UploadId=upload["upload_id"], PartNumber=number, ETag=etag)
+        if needed and item.get("Checksum" + needed) is None:
+            raise errors.InvalidRequest(f"The upload was created using a {needed.lower()} checksum. The complete "
+                                        f"request must include the checksum for each part. It was missing for "
+                                        f"part {number} in the request.")
         part_checksums = store.loads(row["checksums"]) or {}
         for algorithm in checksums.ALGORITHMS:
             given = item.get("Checksum" + algorithm)
@@ -293,6 +302,13 @@ def _chosen_parts(ctx, upload, requested: list) -> list[dict]:
         chosen.append({"part_number": number, "etag": row["etag"], "size": row["size"],
                        "blob_id": row["blob_id"], "checksums_text": row["checksums"], "sums": part_checksums})
     return chosen
+
+
+def _check_stated_checksum(params, checksum: dict):
+    """A full-object checksum the Complete request states must be the object's."""
+    stated = params.get("Checksum" + checksum["Algorithm"])
+    if checksum["Type"] == "FULL_OBJECT" and stated is not None and stated != checksum["Value"]:
+        raise errors.BadDigest(f"The {checksum['Algorithm']} you specified did not match the calculated checksum.")
 
 
 def _object_checksum(plan: dict) -> dict:

@@ -108,12 +108,19 @@ def get_object_retention(ctx, params):
 
 # ---- attributes ------------------------------------------------------------------
 
+OBJECT_ATTRIBUTES = {"ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"}
+
+
 def get_object_attributes(ctx, params):
     bucket = access.request_bucket(ctx, params)
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
     attrs = store.loads(row["attrs"])
     versions.check_customer_key(attrs, params)
     wanted = set(params.get("ObjectAttributes") or [])
+    unknown = wanted - OBJECT_ATTRIBUTES
+    if unknown:
+        raise errors.InvalidArgument("Invalid attribute name specified.", ArgumentName="x-amz-object-attributes",
+                                     ArgumentValue=",".join(params["ObjectAttributes"]))
     result = {"LastModified": model.timestamp(row["last_modified"]),
               "VersionId": versions.visible_version_id(bucket, row["version_id"]),
               "__xml_root__": "GetObjectAttributesResponse"}
@@ -125,7 +132,9 @@ def get_object_attributes(ctx, params):
         result["StorageClass"] = row["storage_class"]
     checksum = attrs.get("Checksum")
     if "Checksum" in wanted and checksum:
-        result["Checksum"] = {"Checksum" + checksum["Algorithm"]: checksum["Value"], "ChecksumType": checksum["Type"]}
+        # A composite checksum is shown here without the "-<parts>" that HEAD and Complete add.
+        value = checksum["Value"].split("-")[0]
+        result["Checksum"] = {"Checksum" + checksum["Algorithm"]: value, "ChecksumType": checksum["Type"]}
     if "ObjectParts" in wanted and row["parts_count"]:
         result["ObjectParts"] = _object_parts(ctx, row, params, checksum)
     return result

@@ -29,6 +29,7 @@ async def store_object(ctx, params):
     storage_class = versions.storage_class(params)
     algorithm = body.checksum_algorithm or DEFAULT_CHECKSUM
     attrs["Checksum"] = {"Algorithm": algorithm, "Value": body.checksums[algorithm], "Type": "FULL_OBJECT"}
+    etag = versions.new_etag(attrs, body.md5_hex)
     versions.check_write_conditions(ctx, bucket, key, params)
     blobs = ctx.state.blobs
     waited = await body.synced()
@@ -38,9 +39,9 @@ async def store_object(ctx, params):
             bucket = access.request_bucket(ctx, params)
             versions.check_write_conditions(ctx, bucket, key, params)
         version_id = versions.commit(ctx, bucket, key, {
-            "blob_id": staged.commit(), "size": body.size, "etag": body.md5_hex, "storage_class": storage_class,
+            "blob_id": staged.commit(), "size": body.size, "etag": etag, "storage_class": storage_class,
             "attrs": attrs})
-    return {"ETag": model.quote_etag(body.md5_hex), "VersionId": versions.visible_version_id(bucket, version_id),
+    return {"ETag": model.quote_etag(etag), "VersionId": versions.visible_version_id(bucket, version_id),
             "Expiration": versions.expiration(ctx, bucket, key, body.size, attrs, ctx.now),
             **versions.checksum_fields(attrs), **written_encryption(attrs)}
 
@@ -82,7 +83,8 @@ def _readable_version(ctx, bucket, params, method):
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"), method)
     attrs = store.loads(row["attrs"])
     versions.check_customer_key(attrs, params)
-    versions.check_readable(row, attrs)
+    if method == "GET":     # HEAD shows an archived object (and x-amz-restore); GET needs it restored
+        versions.check_readable(row, attrs)
     try:
         model.check_read_conditions(params, row["etag"], row["last_modified"])
     except errors.NotModified as not_modified:

@@ -6,6 +6,7 @@ headers, user metadata, encryption, checksum, tags, object-lock settings, restor
 import base64
 import email.utils
 import hashlib
+import secrets
 
 from lakebox.aws.body import without_aws_chunked
 from lakebox.aws.specs import spec_for
@@ -42,6 +43,7 @@ def find(ctx, bucket, key: str, version_id: str | None, method: str = "GET"):
     if row["delete_marker"]:
         error = errors.MethodNotAllowed(Method=method, ResourceType="DeleteMarker")
         error.headers.update(_marker_headers(bucket, row))
+        error.headers["Last-Modified"] = email.utils.formatdate(row["last_modified"], usegmt=True)
         raise error
     return row
 
@@ -166,6 +168,12 @@ def customer_key_md5(params: dict, prefix: str = "") -> str | None:
     if given is not None and given != digest:
         raise errors.InvalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.")
     return digest
+
+
+def new_etag(attrs: dict, md5_hex: str) -> str:
+    """The ETag of newly written bytes: their MD5, except under SSE-C, where S3's ETag is not
+    the MD5 of the data (it is the ciphertext's): a fresh random one stands in for it."""
+    return secrets.token_hex(16) if attrs.get("SSECustomerKeyMD5") else md5_hex
 
 
 def check_customer_key(attrs: dict, params: dict, prefix: str = ""):

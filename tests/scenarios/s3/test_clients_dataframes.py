@@ -20,14 +20,6 @@ def bucket(s3):
     remove_bucket(s3, name)
 
 
-@pytest.fixture(scope="module")
-def storage_options(lakebox_server):
-    options = {"key": KEY, "secret": SECRET, "client_kwargs": {"region_name": REGION}}
-    if lakebox_server.endpoint:
-        options["endpoint_url"] = lakebox_server.endpoint
-    return options
-
-
 def sales() -> pd.DataFrame:
     return pd.DataFrame({
         "order_id": range(1, 201),

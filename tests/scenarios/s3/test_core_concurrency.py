@@ -5,7 +5,6 @@ Ordering is asserted with events, never with wall-clock thresholds: a quick requ
 counts as "answered meanwhile" when it was sent after the long request went on the wire
 and was answered before the long request returned.
 """
-import base64
 import hashlib
 import os
 import threading
@@ -369,16 +368,19 @@ def test_part_replaced_while_completing_ends_consistently(s3, server, bucket, so
         s3.abort_multipart_upload(Bucket=bucket, Key="replaced", UploadId=upload)
 
 
-def test_big_part_is_hashed_for_the_upload_algorithm(server, bucket):
-    """A 10 MiB part sent without the upload's SHA256: the server hashes it (off the loop)."""
+def test_part_without_the_upload_checksum_is_refused(server, bucket):
+    """A part sent without the checksum its upload was created with is refused, as S3 does,
+    and leaves the upload as it was."""
     plain = make_client(server, request_checksum_calculation="when_required")
     body = os.urandom(10 * MIB)
     upload = plain.create_multipart_upload(Bucket=bucket, Key="hashed", ChecksumAlgorithm="SHA256")["UploadId"]
-    part = plain.upload_part(Bucket=bucket, Key="hashed", UploadId=upload, PartNumber=1, Body=body)
-    assert part["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(body).digest()).decode()
-    plain.complete_multipart_upload(Bucket=bucket, Key="hashed", UploadId=upload, MultipartUpload={"Parts": [
-        {"PartNumber": 1, "ETag": part["ETag"], "ChecksumSHA256": part["ChecksumSHA256"]}]})
-    assert stored_digest(plain, bucket, "hashed") == digest([body])
+    with pytest.raises(ClientError) as refused:
+        plain.upload_part(Bucket=bucket, Key="hashed", UploadId=upload, PartNumber=1, Body=body)
+    assert refused.value.response["Error"] == {
+        "Code": "InvalidRequest",
+        "Message": "Checksum Type mismatch occurred, expected checksum Type: sha256, actual checksum Type: null"}
+    assert plain.list_parts(Bucket=bucket, Key="hashed", UploadId=upload).get("Parts", []) == []
+    plain.abort_multipart_upload(Bucket=bucket, Key="hashed", UploadId=upload)
 
 
 def test_part_copy_racing_abort_ends_consistently(s3, server, bucket, source):

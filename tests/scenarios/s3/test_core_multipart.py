@@ -135,6 +135,14 @@ def test_conditional_complete(s3, bucket):
                                IfNoneMatch="*", MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
     assert (code, status) == ("PreconditionFailed", 412)
     assert s3.get_object(Bucket=bucket, Key="exists")["Body"].read() == b"v"
+    # https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+    parts = {"Parts": [{"PartNumber": 1, "ETag": etag}]}
+    code, status, _ = error_of(s3.complete_multipart_upload, Bucket=bucket, Key="exists", UploadId=upload,
+                               IfMatch='"0123456789abcdef0123456789abcdef"', MultipartUpload=parts)
+    assert (code, status) == ("PreconditionFailed", 412)
+    current = s3.head_object(Bucket=bucket, Key="exists")["ETag"]
+    s3.complete_multipart_upload(Bucket=bucket, Key="exists", UploadId=upload, IfMatch=current, MultipartUpload=parts)
+    assert s3.get_object(Bucket=bucket, Key="exists")["Body"].read() == b"p"
 
 
 def test_transfer_manager_round_trip(s3, bucket, tmp_path):

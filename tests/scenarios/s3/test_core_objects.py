@@ -223,7 +223,7 @@ def test_object_tagging(s3, bucket):
     assert s3.get_object_tagging(Bucket=bucket, Key="k")["TagSet"] == []
     code, message, status, _ = error_of(s3.put_object_tagging, Bucket=bucket, Key="k", Tagging={
         "TagSet": [{"Key": str(i), "Value": ""} for i in range(11)]})
-    assert (code, message, status) == ("InvalidTag", "Object tags cannot be greater than 10", 400)
+    assert (code, message, status) == ("BadRequest", "Object tags cannot be greater than 10", 400)
 
 
 def test_object_acl_answered(s3, bucket):

@@ -109,7 +109,7 @@ def test_tags():
     assert model.parse_tagging_header("a=1&b=two%20words&c=") == [
         {"Key": "a", "Value": "1"}, {"Key": "b", "Value": "two words"}, {"Key": "c", "Value": ""}]
     model.check_tags([{"Key": str(i), "Value": ""} for i in range(10)], model.MAX_OBJECT_TAGS)
-    with pytest.raises(errors.InvalidTag, match="Object tags cannot be greater than 10"):
+    with pytest.raises(errors.BadRequest, match="Object tags cannot be greater than 10"):
         model.check_tags([{"Key": str(i), "Value": ""} for i in range(11)], model.MAX_OBJECT_TAGS)
     with pytest.raises(errors.InvalidTag, match="same key"):
         model.check_tags([{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}], model.MAX_OBJECT_TAGS)
