@@ -87,23 +87,6 @@ class SpooledBody:
     # The algorithm the client named (value header, trailer); its value in `checksums`
     # was verified when the client sent one. `checksums` also always has CRC64NVME.
     checksum_algorithm: str | None = None
-    # The fsync of the file, running on a worker thread since the body arrived (durable
-    # stores only), so that it overlaps the request's checks instead of following them.
-    syncing: asyncio.Future | None = None
-
-    def start_sync(self):
-        if self.size:
-            self.syncing = asyncio.get_running_loop().run_in_executor(_POOL, _fsync_path, self.path)
-
-    async def synced(self) -> bool:
-        """Wait for the fsync `start_sync` began; True if that meant waiting (other
-        requests may have run meanwhile), False if it was already done or never begun."""
-        if self.syncing is None or self.syncing.done():
-            if self.syncing is not None:
-                self.syncing.result()
-            return False
-        await self.syncing
-        return True
 
     def read(self) -> bytes:
         with open(self.path, "rb") as f:
@@ -139,8 +122,6 @@ async def spool(chunks, headers: dict, blobs) -> SpooledBody:
         plan.verify(sink, trailers)
         body.checksum_algorithm = plan.algorithm
         body.checksums = {name: sink.b64digest(name) for name in (plan.algorithm, DEFAULT_CHECKSUM) if name}
-        if blobs.durable:
-            body.start_sync()
         return body
     except BaseException:
         _unlink(path)
@@ -164,18 +145,6 @@ async def _receive(chunks, plan, sink) -> dict:
         return trailers
     finally:
         await sink.settle()
-
-
-def _fsync_path(path: str):
-    """fsync a finished file; one the request already discarded needs none."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def checksum_of_file(path: str, algorithm: str, offset: int = 0, length: int | None = None) -> str:

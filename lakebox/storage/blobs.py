@@ -48,12 +48,11 @@ class BlobStore:
     def path(self, blob_id: str) -> str:
         return os.path.join(self.root, blob_id[:2], blob_id)
 
-    def commit(self, temp_path: str, synced: bool = False) -> str:
-        """Move a finished temp file into place (fsynced first, unless the caller already
-        did: `synced`); returns its new blob id."""
+    def commit(self, temp_path: str) -> str:
+        """Move a finished temp file into place; returns its new blob id."""
         blob_id = uuid.uuid4().hex
         final = self.path(blob_id)
-        if self.durable and not synced:
+        if self.durable:
             fd = os.open(temp_path, os.O_RDONLY)
             try:
                 os.fsync(fd)

@@ -2,8 +2,8 @@
 
 Actions run on the event loop's thread, which also owns the one SQLite connection. An
 action whose byte work can be large (CompleteMultipartUpload's concatenation, CopyObject
-and UploadPartCopy of big sources, hashing a big part for its upload's algorithm) is an
-`async def` made of three steps:
+and UploadPartCopy of big sources, hashing or fsyncing a big upload) is an `async def`
+made of three steps:
 
 1. plan, on the loop: every check S3 makes, reading the database; nothing is written.
 2. bytes, in a worker thread (`run`): files only, never the database, into a temp file
@@ -22,10 +22,6 @@ Small work (under INLINE_BYTES, 8 MiB) runs inline: no thread hop and no await b
 the steps, so such an action runs in one go like every other action and nothing can have
 changed: actions skip the re-checks when `offloaded(n)` is false for the byte count they
 passed to `run`. That keeps small PUTs, parts and copies as fast as before.
-
-An upload body's fsync is begun on a worker thread as soon as the body has arrived
-(`SpooledBody.start_sync`), so it overlaps the action's checks; an action that then has
-to wait for it (`await body.synced()` is True) re-checks like an offloaded one.
 """
 import asyncio
 import functools
@@ -101,15 +97,14 @@ class Staged:
     it became, is removed: no row ever pointed at it.
     """
 
-    def __init__(self, blobs, temp: str | None, synced: bool = False):
+    def __init__(self, blobs, temp: str | None):
         self.blobs = blobs
         self.temp = temp
-        self.synced = synced        # the temp file was fsynced already
         self.blob_id = None
 
     def commit(self) -> str | None:
         if self.temp is not None:
-            self.blob_id = self.blobs.commit(self.temp, self.synced)
+            self.blob_id = self.blobs.commit(self.temp)
             self.temp = None
         return self.blob_id
 

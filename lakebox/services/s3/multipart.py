@@ -76,9 +76,12 @@ async def upload_part(ctx, params):
         raise errors.InvalidRequest(f"Checksum Type mismatch occurred, expected checksum Type: "
                                     f"{missing.lower()}, actual checksum Type: null")
     etag = versions.new_etag(attrs, body.md5_hex)
-    waited = await body.synced()
-    with concurrency.Staged(ctx.state.blobs, body.path if body.size else None, synced=True) as staged:
-        if waited:      # others ran meanwhile: the upload may be gone
+    blobs = ctx.state.blobs
+    sync = blobs.durable and concurrency.offloaded(body.size)
+    if sync:            # flushing a big part to disk takes long: off the loop, before committing
+        await concurrency.run(body.size, files.sync_file, body.path)
+    with concurrency.Staged(blobs, body.path if body.size else None) as staged:
+        if sync:        # others ran meanwhile: the upload may be gone
             upload = require_upload(ctx, access.request_bucket(ctx, params), params["Key"], params["UploadId"])
         store_part(ctx, upload, params["PartNumber"], staged.commit(), body.size, etag, part_checksums)
     shown = algorithm or body.checksum_algorithm

@@ -32,9 +32,11 @@ async def store_object(ctx, params):
     etag = versions.new_etag(attrs, body.md5_hex)
     versions.check_write_conditions(ctx, bucket, key, params)
     blobs = ctx.state.blobs
-    waited = await body.synced()
+    waited = blobs.durable and concurrency.offloaded(body.size)
+    if waited:          # flushing a big body to disk takes long: off the loop, before committing
+        await concurrency.run(body.size, files.sync_file, body.path)
     # Every check is done: only now does the body become a blob, then the current version.
-    with concurrency.Staged(blobs, body.path if body.size else None, synced=True) as staged:
+    with concurrency.Staged(blobs, body.path if body.size else None) as staged:
         if waited:      # others ran meanwhile: the bucket and the write conditions again
             bucket = access.request_bucket(ctx, params)
             versions.check_write_conditions(ctx, bucket, key, params)

@@ -140,10 +140,7 @@ def _spooled(blobs, path: str, offset: int, length: int | None) -> SpooledBody:
     if length is None:
         length = os.path.getsize(path) - offset
     temp, md5_hex, digests = files.copy_hashing(blobs, path, offset, length, ("CRC64NVME",))
-    body = SpooledBody(temp, length, md5_hex, digests)
-    if blobs.durable:
-        body.start_sync()
-    return body
+    return SpooledBody(temp, length, md5_hex, digests)
 
 
 async def post_object(ctx, form_fields: dict, file_path: str, *, bucket: str, filename: str | None = None,
