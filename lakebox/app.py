@@ -92,8 +92,9 @@ def _error_response(route, req, error, ctx):
 
 def _guess_wire(req) -> str:
     """A request we could not route still gets an error in the protocol it looks like."""
-    if "x-amz-target" in req.headers:
-        return "cbor" if "cbor" in req.headers.get("content-type", "") else "json"
+    content_type = req.headers.get("content-type", "")
+    if "x-amz-target" in req.headers or content_type.startswith("application/x-amz-json"):
+        return "cbor" if "cbor" in content_type else "json"
     if req.raw_path.startswith("/service/"):
         return "rpcv2cbor"
     if _body_needed_to_route(req) or "Action" in req.query_dict():

@@ -1,13 +1,17 @@
 """Who is calling, from where: account from the access key, region from the SigV4 scope.
 
 A 12-digit access key is that account; a key lakebox's STS issued maps to its session's
-account and role (and is refused once it has expired); any other key is account
-000000000000. Signatures are not checked: any secret works, as the brief asks.
+account and role (and is refused with any session token but its own, or once it has
+expired); any other key is account 000000000000. Signatures are not checked: any secret
+works, as the brief asks; but a request with no signature at all is refused, as AWS
+refuses it, except by S3 (anonymous reads of public buckets) and the operations the model
+marks unsigned (STS's AssumeRoleWithWebIdentity and AssumeRoleWithSAML).
 """
 import re
 
 from lakebox.aws.context import RequestContext
-from lakebox.aws.errors import ExpiredToken
+from lakebox.aws.errors import (ExpiredToken, InvalidClientTokenId, InvalidToken, MissingAuthenticationToken,
+                               UnrecognizedClient)
 from lakebox.services.sts import public as sts
 
 DEFAULT_ACCOUNT = "000000000000"
@@ -16,10 +20,14 @@ ACCOUNT_KEY = re.compile(r"^\d{12}$")
 
 
 def identify(state, route, req) -> RequestContext:
+    if _unsigned(req) and route.spec.name != "s3" and route.operation.auth_type != "none":
+        raise MissingAuthenticationToken()
     access_key = route.access_key or _presigned_key(req) or ""
     now = state.clock.now()
     session = sts.session_for_key(state, access_key) if access_key else None
     if session is not None:
+        if _session_token(req) != session["session_token"]:
+            raise _invalid_token(route)
         if session["expires_at"] <= now:
             raise ExpiredToken()
         account, caller_arn = session["account"], session["arn"]
@@ -30,6 +38,26 @@ def identify(state, route, req) -> RequestContext:
         service=route.spec.name, operation=route.operation.name, account=account,
         region=route.region or DEFAULT_REGION, access_key=access_key, caller_arn=caller_arn,
         now=now, state=state, request=req, session=session)
+
+
+def _unsigned(req) -> bool:
+    query = req.query_dict()
+    return "authorization" not in req.headers and "X-Amz-Signature" not in query and "Signature" not in query
+
+
+def _session_token(req) -> str | None:
+    query = req.query_dict()
+    return req.headers.get("x-amz-security-token") or query.get("X-Amz-Security-Token") or \
+        query.get("x-amz-security-token")
+
+
+def _invalid_token(route):
+    """A session token that is not its key's, in the words of the service's protocol."""
+    if route.spec.protocol == "query":
+        return InvalidClientTokenId()
+    if route.spec.name == "s3":
+        return InvalidToken()
+    return UnrecognizedClient()
 
 
 def _presigned_key(req):

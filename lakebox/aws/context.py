@@ -19,11 +19,12 @@ class HttpRequest:
         return unquote(self.raw_path)
 
     def query_dict(self) -> dict[str, str]:
-        """The query string as a dict (the last value of a repeated key), built once:
-        routing, presign checks, identity and actions all ask. Read it, don't change it."""
+        """The query string as a dict (the first value of a repeated key, as AWS reads
+        it), built once: routing, presign checks, identity and actions all ask. Read it,
+        don't change it."""
         cached = self.__dict__.get("_query_dict")
         if cached is None:
-            cached = self.__dict__["_query_dict"] = dict(self.query)
+            cached = self.__dict__["_query_dict"] = _first_values(self.query)
         return cached
 
     def form(self) -> dict[str, str]:
@@ -33,9 +34,16 @@ class HttpRequest:
             cached = {}
             if self.method == "POST" and isinstance(self.body, (bytes, bytearray)) and \
                     self.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-                cached = dict(parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True))
+                cached = _first_values(parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True))
             self.__dict__["_form"] = cached
         return cached
+
+
+def _first_values(pairs) -> dict[str, str]:
+    values = {}
+    for name, value in pairs:
+        values.setdefault(name, value)
+    return values
 
 
 @dataclass

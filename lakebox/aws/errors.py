@@ -48,14 +48,20 @@ class UnknownOperation(ServiceError):
     status = 400
 
 
+# The query protocol's own errors come in the AWSFault namespace, not the service's.
+AWS_FAULT_NAMESPACE = "http://webservices.amazon.com/AWSFault/2005-15-09"
+
+
 class MissingAction(ServiceError):
     code = "MissingAction"
     status = 400
+    xml_namespace = AWS_FAULT_NAMESPACE
 
 
 class InvalidAction(ServiceError):
     code = "InvalidAction"
     status = 400
+    xml_namespace = AWS_FAULT_NAMESPACE
 
 
 class MethodNotAllowed(ServiceError):
@@ -67,6 +73,12 @@ class MethodNotAllowed(ServiceError):
 class SerializationError(ServiceError):
     """A body that cannot be read: bad JSON or CBOR, wrong types."""
     code = "SerializationException"
+    status = 400
+
+
+class MalformedInput(ServiceError):
+    """A query-protocol parameter that is not of its type (an integer that is not one)."""
+    code = "MalformedInput"
     status = 400
 
 
@@ -88,8 +100,31 @@ class InvalidArgument(ServiceError):
 
 
 class UnrecognizedClient(ServiceError):
+    """A session token that is not the one issued with its access key (JSON services)."""
     code = "UnrecognizedClientException"
     status = 400
+    message = "The security token included in the request is invalid."
+
+
+class InvalidClientTokenId(ServiceError):
+    """The same, as the query protocol (STS) names it."""
+    code = "InvalidClientTokenId"
+    status = 403
+    message = "The security token included in the request is invalid."
+
+
+class InvalidToken(ServiceError):
+    """The same, as S3 names it."""
+    code = "InvalidToken"
+    status = 400
+    message = "The provided token is malformed or otherwise invalid."
+
+
+class MissingAuthenticationToken(ServiceError):
+    """An unsigned request to a service that needs a signature (JSON services' name)."""
+    code = "MissingAuthenticationTokenException"
+    status = 403
+    message = "Missing Authentication Token"
 
 
 class RequestTooLarge(ServiceError):

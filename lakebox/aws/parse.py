@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import cbor2
 
-from lakebox.aws.errors import InvalidArgument, MalformedXML, SerializationError
+from lakebox.aws.errors import InvalidArgument, MalformedInput, MalformedXML, SerializationError
 from lakebox.aws.shapes import EPOCH, b64decode, scalar_from_text, to_datetime
 
 try:
@@ -232,7 +232,18 @@ def _query_value(shape, fields, key):
         return found or None
     if key not in fields:
         return None
-    return _text_scalar(shape, fields[key], key)
+    return _query_scalar(shape, fields[key], key)
+
+
+def _query_scalar(shape, text, where):
+    """A query parameter's value; one that is not of its type is `MalformedInput`."""
+    try:
+        value = scalar_from_text(shape, text)
+    except (ValueError, SerializationError):
+        raise MalformedInput(f"Invalid value {text!r} for {where}") from None
+    if shape.type_name == "integer" and not -2 ** 31 <= value < 2 ** 31:
+        raise MalformedInput(f"Invalid value {text!r} for {where}")
+    return value
 
 
 def _text_scalar(shape, text, where):

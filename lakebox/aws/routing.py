@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from lakebox.aws import specs
-from lakebox.aws.errors import InvalidAction, MethodNotAllowed, MissingAction, UnknownOperation
+from lakebox.aws.errors import (InvalidAction, MethodNotAllowed, MissingAction, NotImplementedOperation,
+                                UnknownOperation)
 
 CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")
 CBOR_PATH = re.compile(r"^/service/([^/]+)/operation/([^/?]+)$")
@@ -38,6 +39,9 @@ def route(req) -> Route:
         return _by_cbor_path(match, access_key, region)
     spec = specs.by_signing_name().get(scope_service) if scope_service else None
     action = _action(req)
+    if scope_service and spec is None:
+        # Signed for a service lakebox does not serve (IAM, EC2, SNS, ...): say so plainly.
+        raise NotImplementedOperation(scope_service, action or req.method + " " + req.raw_path)
     if spec is None and action:
         spec = specs.query_operations().get(action)
         if spec is None and req.raw_path == "/":
@@ -48,8 +52,10 @@ def route(req) -> Route:
         return _rest_route(specs.spec_for("s3"), s3_request_path(req), req, access_key, region)
     if spec.protocol == "query":
         return _query_route(spec, req, access_key, region)
-    if spec.protocol in ("json",):
-        raise MissingAction("Missing Authentication Token" if not target else target)
+    if spec.protocol == "json":
+        if action:      # the query protocol some JSON services (SQS) also took
+            raise NotImplementedOperation(spec.name, action)
+        raise UnknownOperation()
     return _rest_route(spec, req.raw_path, req, access_key, region)
 
 
@@ -93,9 +99,11 @@ def _query_route(spec, req, access_key, region) -> Route:
     action = _action(req)
     if not action:
         raise MissingAction("Missing Action")
+    version = req.form().get("Version", req.query_dict().get("Version"))
     op = spec.operation(action)
-    if op is None:
-        raise InvalidAction(f"Could not find operation {action} for version {spec.model.api_version}")
+    if op is None or version != spec.model.api_version:
+        shown = "NO_VERSION_SPECIFIED" if version is None else version
+        raise InvalidAction(f"Could not find operation {action} for version {shown}")
     return Route(spec, op, {}, "query", region, access_key)
 
 

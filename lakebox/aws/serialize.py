@@ -325,7 +325,8 @@ __all__ = ["Response", "serialize", "FileRange"]
 
 # lakebox's own errors the query protocol names differently from the JSON protocols.
 # By class: a service's modeled `ExpiredTokenException` (STS) keeps its name.
-QUERY_ERROR_CODES = ((errors.ValidationError, "ValidationError"), (errors.ExpiredToken, "ExpiredToken"))
+QUERY_ERROR_CODES = ((errors.ValidationError, "ValidationError"), (errors.ExpiredToken, "ExpiredToken"),
+                     (errors.MissingAuthenticationToken, "MissingAuthenticationToken"))
 
 
 def serialize_error(wire: str, spec, error, request_id: str) -> Response:
@@ -385,7 +386,8 @@ def _rpcv2_error(spec, code, error, request_id):
 
 def _query_error(spec, code, error, request_id):
     from xml.sax.saxutils import escape
-    namespace = spec.model.metadata.get("xmlNamespace", "") if spec else ""
+    namespace = getattr(error, "xml_namespace", None) or \
+        (spec.model.metadata.get("xmlNamespace") if spec else None) or errors.AWS_FAULT_NAMESPACE
     kind = "Sender" if error.sender_fault else "Receiver"
     message = f"<Message>{escape(error.message)}</Message>" if error.message is not None else ""
     body = (f'<ErrorResponse xmlns="{namespace}"><Error><Type>{kind}</Type><Code>{escape(code)}</Code>'

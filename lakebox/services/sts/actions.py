@@ -92,6 +92,7 @@ def decode_authorization_message(ctx, params):
 
 
 def _check_request(ctx, params, default_duration) -> int:
+    model.check_role_arn(params["RoleArn"])
     duration = params.get("DurationSeconds", default_duration)
     model.check_role_duration(duration, chained=ctx.session is not None and ctx.session["kind"] == "assumed-role")
     return model.check_session_policy(params.get("Policy"))

@@ -25,3 +25,7 @@ class AccessDenied(ServiceError):
 
 class DurationTooLong(ValidationError):
     """STS words duration problems as a plain (query protocol) ValidationError."""
+
+
+class InvalidRoleArn(ValidationError):
+    """A RoleArn that is not an ARN (the query protocol names it `ValidationError`)."""

@@ -6,8 +6,8 @@ import secrets
 import string
 import xml.etree.ElementTree as ET
 
-from lakebox.services.sts.errors import (DurationTooLong, InvalidIdentityToken, MalformedPolicyDocument,
-                                          PackedPolicyTooLarge)
+from lakebox.services.sts.errors import (DurationTooLong, InvalidIdentityToken, InvalidRoleArn,
+                                          MalformedPolicyDocument, PackedPolicyTooLarge)
 
 KEY_ALPHABET = string.ascii_uppercase + string.digits
 ROLE_CHAINING_LIMIT = 3600
@@ -36,6 +36,13 @@ def unique_id(prefix: str) -> str:
 def role_id(role_arn: str) -> str:
     """A stable AROA... id per role ARN, so every session of a role shares it."""
     return "AROA" + hashlib.sha256(role_arn.encode()).hexdigest().upper()[:17]
+
+
+def check_role_arn(role_arn: str):
+    """AWS takes any well-formed ARN here (and fails later on a missing role); what is
+    not an ARN at all is refused at once."""
+    if not (role_arn.startswith("arn:") and role_arn.count(":") >= 5):
+        raise InvalidRoleArn(f"{role_arn} is invalid")
 
 
 def role_parts(role_arn: str) -> tuple[str, str]:
