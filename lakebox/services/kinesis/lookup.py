@@ -113,10 +113,12 @@ def readable_stream_from(ctx, params):
 def shard_from(ctx, stream, shard_id_text: str):
     """A shard of the stream that still exists (closed shards vanish after retention)."""
     index = model.shard_index(shard_id_text)
-    row = store.shard(ctx.state.db, stream["uid"], index) if index is not None else None
+    where = f"in stream {stream['name']} under account {stream['account']}"
+    if index is None:
+        raise ResourceNotFoundException(f"Could not find shard {shard_id_text} {where}.")
+    row = store.shard(ctx.state.db, stream["uid"], index)
     if row is None or shard_expired(row, stream, now_ms(ctx)):
-        raise ResourceNotFoundException(
-            f"Shard {shard_id_text} in stream {stream['name']} under account {stream['account']} does not exist")
+        raise ResourceNotFoundException(f"Shard {shard_id_text} {where} does not exist")
     return row
 
 

@@ -63,9 +63,11 @@ def shard_id(index: int) -> str:
 
 
 def shard_index(shard_id_text: str) -> int | None:
-    """The index in `shardId-000000000007`, or None when the text is not such an id."""
-    prefix, _, digits = shard_id_text.rpartition("-")
-    if prefix != "shardId" or not digits.isdigit():
+    """The index a shard id names, or None when it names none. Kinesis reads the number
+    after the last hyphen, whatever comes before it: `shardId-000000000007`,
+    `shardId-7` and `shard-7` are one shard."""
+    digits = shard_id_text.rpartition("-")[2]
+    if not digits.isdigit() or len(digits) > 20:
         return None
     return int(digits)
 

@@ -172,15 +172,18 @@ def _check_position_arguments(kind, sequence, timestamp):
 def _counter_of(stream, shard, sequence, operation) -> int:
     parts = model.parse_sequence_number(sequence)
     shard_text = model.shard_id(shard["shard_index"])
+    not_ours = InvalidArgumentException(
+        f"StartingSequenceNumber {sequence} used in {operation} on shard {shard_text} in stream "
+        f"{stream['name']} under account {stream['account']} is invalid because it did not come from this stream.")
     if parts is None or parts.salt != model.stream_salt(stream["created_ms"]):
-        raise InvalidArgumentException(
-            f"StartingSequenceNumber {sequence} used in {operation} on shard {shard_text} in stream "
-            f"{stream['name']} under account {stream['account']} is invalid because it did not come from this stream.")
+        raise not_ours
     if parts.index != shard["shard_index"]:
         raise InvalidArgumentException(
             f"Invalid StartingSequenceNumber. It encodes {model.shard_id(parts.index)}, "
-            f"while it was used in a call to {shard_text}")
-    if parts.counter > shard["last_counter"] and shard["closed_ms"] is not None:
+            f"while it was used in a call to a shard with {shard_text}")
+    if parts.counter > shard["last_counter"]:
+        if shard["closed_ms"] is None:      # a number this shard has not given out (yet)
+            raise not_ours
         raise InvalidArgumentException(
             f"StartingSequenceNumber {sequence} used in {operation} on shard {shard_text} in stream "
             f"{stream['name']} under account {stream['account']} is beyond the shard's EndingSequenceNumber.")

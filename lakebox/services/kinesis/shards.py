@@ -74,8 +74,9 @@ def _resume(ctx, params, now):
     for member in ("StreamName", "StreamARN"):
         if params.get(member):
             raise InvalidArgumentException(f"NextToken and {member} cannot be provided together.")
-    if params.get("ExclusiveStartShardId"):
-        raise InvalidArgumentException("NextToken and ExclusiveStartShardId cannot be provided together.")
+    for member in ("ExclusiveStartShardId", "StreamCreationTimestamp"):
+        if params.get(member):
+            raise InvalidArgumentException(f"NextToken and {member} cannot be provided together.")
     try:
         token = json.loads(base64.urlsafe_b64decode(params["NextToken"].encode()))
         listing = {k: token[k] for k in ("type", "at_ms", "after")}
@@ -149,10 +150,10 @@ def update_shard_count(ctx, params):
 def _check_scaling(ctx, stream, current, target, now):
     where = f"stream {stream['name']} under account {stream['account']}"
     if not model.scaling_target_allowed(current, target):
-        bound = ("less than or equal to double" if target > current else "greater than or equal to half")
+        direction = "up over double" if target > current else "down below half"
         raise LimitExceededException(
-            f"UpdateShardCount failed for {where}. TargetShardCount {target} must be {bound} "
-            f"the current open shard count {current}.")
+            f"UpdateShardCount cannot scale {direction} your current open shard count. "
+            f"Current open shard count: {current}, Target shard count: {target}")
     if not ctx.limits_on:
         return
     recent = store.scalings_since(ctx.state.db, stream["uid"], now - SCALING_WINDOW_MS)

@@ -1,9 +1,11 @@
 """Tags and resource policies of streams and consumers."""
 import json
+import re
 
 from lakebox.services.kinesis import lookup, store
 from lakebox.services.kinesis.errors import InvalidArgumentException, ResourceNotFoundException
 
+TAG_TEXT = re.compile(r"^[\w\s./=+\-%@]*$")
 MAX_TAGS = 50
 LIST_TAGS_DEFAULT_LIMIT = 50
 
@@ -83,9 +85,17 @@ def _resource(ctx, arn):
 
 def _add_tags(ctx, owner, arn, new_tags, label):
     db = ctx.state.db
+    check_tag_characters(new_tags)
     existing = store.tags(db, owner["account"], owner["region"], arn)
     check_tag_count(set(existing) | set(new_tags), owner["account"], label)
     store.put_tags(db, owner["account"], owner["region"], arn, new_tags)
+
+
+def check_tag_characters(tags: dict):
+    """Keys and values are Unicode letters, digits, white space and `_ . / = + - % @`."""
+    if any(not TAG_TEXT.match(text) for pair in tags.items() for text in pair):
+        raise InvalidArgumentException("Some tags contain invalid characters. Valid characters: "
+                                       "Unicode letters, digits, white space, _ . / = + - % @.")
 
 
 def check_tag_count(keys, account, label):

@@ -160,7 +160,7 @@ def test_unknown_shard_and_foreign_sequence_numbers(kinesis, make_stream):
                                    ShardIteratorType="AT_SEQUENCE_NUMBER", StartingSequenceNumber=other["SequenceNumber"])
     assert error_of(raised) == ("InvalidArgumentException",
                                 "Invalid StartingSequenceNumber. It encodes shardId-000000000000, while it was used "
-                                "in a call to shardId-000000000001")
+                                "in a call to a shard with shardId-000000000001")
 
 
 def test_garbage_iterators_are_invalid(kinesis):

@@ -180,7 +180,7 @@ def test_sequence_number_of_another_shard_or_malformed(kinesis, make_stream):
                                    ShardIteratorType="AT_SEQUENCE_NUMBER",
                                    StartingSequenceNumber=put["SequenceNumber"])
     assert error_of(raised)[1] == ("Invalid StartingSequenceNumber. It encodes shardId-000000000001, "
-                                   "while it was used in a call to shardId-000000000000")
+                                   "while it was used in a call to a shard with shardId-000000000000")
     for bad in ("12345", "not-a-number"):
         with pytest.raises(kinesis.exceptions.ClientError) as raised:
             kinesis.get_shard_iterator(StreamName=name, ShardId="shardId-000000000001",

@@ -46,7 +46,7 @@ def test_router_finds_the_shard_owning_a_hash_key():
 def test_shard_ids_round_trip():
     assert model.shard_id(7) == "shardId-000000000007"
     assert model.shard_index("shardId-000000000007") == 7
-    assert model.shard_index("shard-7") is None
+    assert model.shard_index("shard-7") == 7        # Kinesis reads the number after the last hyphen
     assert model.shard_index("shardId-abc") is None
 
 
