@@ -188,7 +188,23 @@ def get_bucket_request_payment(ctx, params):
 
 
 def put_bucket_website(ctx, params):
-    return put_simple(ctx, params, "website", "WebsiteConfiguration")
+    return put_simple(ctx, params, "website", "WebsiteConfiguration", _check_website)
+
+
+def _check_website(config: dict):
+    """An index document (a non-empty suffix without a slash), or a redirect of every
+    request and nothing else."""
+    if config.get("RedirectAllRequestsTo"):
+        if len([name for name, value in config.items() if value]) > 1:
+            raise errors.InvalidRequest("RedirectAllRequestsTo cannot be provided in conjunction with "
+                                        "other Routing Rules.")
+        return
+    suffix = (config.get("IndexDocument") or {}).get("Suffix")
+    if suffix is None:
+        raise errors.InvalidArgument("A value for IndexDocument Suffix must be provided if "
+                                     "RedirectAllRequestsTo is empty")
+    if not suffix or "/" in suffix:
+        raise errors.InvalidArgument("The IndexDocument Suffix is not well formed")
 
 
 def get_bucket_website(ctx, params):
@@ -305,7 +321,15 @@ def list_bucket_metrics_configurations(ctx, params):
     return {**_list_by_id(ctx, params, "metrics"), "__xml_root__": "ListMetricsConfigurationsResult"}
 
 
+# The fewest days without access before objects may move to each archive tier.
+ARCHIVE_TIER_MINIMUM_DAYS = {"ARCHIVE_ACCESS": 90, "DEEP_ARCHIVE_ACCESS": 180}
+
+
 def put_bucket_intelligent_tiering_configuration(ctx, params):
+    for tiering in params["IntelligentTieringConfiguration"].get("Tierings") or []:
+        minimum = ARCHIVE_TIER_MINIMUM_DAYS.get(tiering.get("AccessTier"), 0)
+        if tiering.get("Days", 0) < minimum:
+            raise errors.InvalidArgument(f"Days for {tiering['AccessTier']} must be at least {minimum}.")
     return _put_by_id(ctx, params, "intelligent-tiering")
 
 

@@ -35,6 +35,10 @@ def create_bucket(ctx, params):
             raise errors.BucketAlreadyOwnedByYou(BucketName=name)
         return {"Location": "/" + name, "BucketArn": bucket_arn(name)}
     ownership = params.get("ObjectOwnership")
+    acl_given = params.get("ACL") not in (None, "private") or any(
+        params.get(grant) for grant in ("GrantFullControl", "GrantRead", "GrantReadACP", "GrantWrite", "GrantWriteACP"))
+    if acl_given and (ownership or "BucketOwnerEnforced") == "BucketOwnerEnforced":
+        raise errors.InvalidBucketAclWithObjectOwnership()
     with ctx.state.db.transaction():
         store.insert_bucket(ctx.state.db, name, ctx.account, region, ctx.now,
                             bool(params.get("ObjectLockEnabledForBucket")))

@@ -24,6 +24,11 @@ class AuthorizationHeaderMalformed(ServiceError):
     message = 'The authorization header you provided is invalid.'
 
 
+class InvalidBucketAclWithObjectOwnership(ServiceError):
+    status = 400
+    message = "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
+
+
 class AccessControlListNotSupported(ServiceError):
     status = 400
     message = 'The bucket does not allow ACLs'

@@ -1,6 +1,7 @@
 """XML request bodies checked as S3 checks them, before anything changes: present,
 intact (Content-MD5 or x-amz-checksum-*, required where the model says S3 requires one)
-and valid against the schema (every required element there, else `MalformedXML`)."""
+and valid against the schema (every required element there, every enumerated value one
+of the model's, else `MalformedXML`)."""
 from lakebox.aws.specs import spec_for
 
 from lakebox.services.s3 import errors, model
@@ -20,6 +21,10 @@ def check_body(ctx, params: dict, member: str, optional: bool = False):
 
 def _check_required(shape, value):
     kind = shape.type_name
+    if kind == "string" and shape.enum and value is not None and value.lower() not in _lowered(shape):
+        # S3's schema names every allowed value; some it takes in any case (a filter
+        # rule's `Prefix` or `prefix`), so case is not held against a value.
+        raise errors.MalformedXML()
     if kind == "structure":
         if not isinstance(value, dict):
             raise errors.MalformedXML()
@@ -32,3 +37,7 @@ def _check_required(shape, value):
     elif kind == "list":
         for item in value:
             _check_required(shape.member, item)
+
+
+def _lowered(shape) -> frozenset:
+    return frozenset(value.lower() for value in shape.enum)
