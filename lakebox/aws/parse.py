@@ -236,21 +236,19 @@ def _query_value(shape, fields, key):
 
 
 def _query_scalar(shape, text, where):
-    """A query parameter's value; one that is not of its type is `MalformedInput`."""
-    try:
-        value = scalar_from_text(shape, text)
-    except (ValueError, SerializationError):
-        raise MalformedInput(f"Invalid value {text!r} for {where}") from None
+    """A query parameter's value; one that is not of its type (an integer outside 32 bits
+    too) is `MalformedInput`."""
+    value = _text_scalar(shape, text, where, MalformedInput)
     if shape.type_name == "integer" and not -2 ** 31 <= value < 2 ** 31:
         raise MalformedInput(f"Invalid value {text!r} for {where}")
     return value
 
 
-def _text_scalar(shape, text, where):
+def _text_scalar(shape, text, where, error=InvalidArgument):
     try:
         return scalar_from_text(shape, text)
     except (ValueError, SerializationError):
-        raise InvalidArgument(f"Invalid value {text!r} for {where}") from None
+        raise error(f"Invalid value {text!r} for {where}") from None
 
 
 # --- rest-json and rest-xml: URI, query string, headers, payload ---------------------

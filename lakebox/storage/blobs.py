@@ -52,18 +52,23 @@ class BlobStore:
         """Move a finished temp file into place; returns its new blob id."""
         blob_id = uuid.uuid4().hex
         final = self.path(blob_id)
-        if self.durable:
-            fd = os.open(temp_path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+        self.sync(temp_path)
         try:
             os.rename(temp_path, final)
         except FileNotFoundError:
             os.makedirs(os.path.dirname(final), exist_ok=True)
             os.rename(temp_path, final)
         return blob_id
+
+    def sync(self, temp_path: str):
+        """fsync a finished temp file (durable stores only). `commit` does it too; a caller
+        that does it first, off the event loop, leaves commit nothing to flush."""
+        if self.durable:
+            fd = os.open(temp_path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
     def write(self, data: bytes) -> str:
         temp = self.temp_path()

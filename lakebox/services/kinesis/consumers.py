@@ -26,8 +26,7 @@ def register_stream_consumer(ctx, params):
         raise LimitExceededException(
             f"Stream {stream['name']} under account {stream['account']} already has "
             f"{throttle.MAX_CONSUMERS_PER_STREAM} registered consumers, the maximum.")
-    tagging.check_tag_characters(params.get("Tags") or {})
-    tagging.check_tag_count(params.get("Tags") or {}, stream["account"], f"consumer {name}")
+    tagging.check_new_tags(params.get("Tags") or {}, stream["account"], f"consumer {name}")
     now = lookup.now_ms(ctx)
     arn = f"{lookup.arn_of(stream)}/consumer/{name}:{now // 1000}"
     with db.transaction():

@@ -172,21 +172,22 @@ def _check_position_arguments(kind, sequence, timestamp):
 def _counter_of(stream, shard, sequence, operation) -> int:
     parts = model.parse_sequence_number(sequence)
     shard_text = model.shard_id(shard["shard_index"])
-    not_ours = InvalidArgumentException(
-        f"StartingSequenceNumber {sequence} used in {operation} on shard {shard_text} in stream "
-        f"{stream['name']} under account {stream['account']} is invalid because it did not come from this stream.")
+
+    def refused(why):
+        return InvalidArgumentException(
+            f"StartingSequenceNumber {sequence} used in {operation} on shard {shard_text} in stream "
+            f"{stream['name']} under account {stream['account']} is {why}.")
+
     if parts is None or parts.salt != model.stream_salt(stream["created_ms"]):
-        raise not_ours
+        raise refused("invalid because it did not come from this stream")
     if parts.index != shard["shard_index"]:
         raise InvalidArgumentException(
             f"Invalid StartingSequenceNumber. It encodes {model.shard_id(parts.index)}, "
             f"while it was used in a call to a shard with {shard_text}")
     if parts.counter > shard["last_counter"]:
         if shard["closed_ms"] is None:      # a number this shard has not given out (yet)
-            raise not_ours
-        raise InvalidArgumentException(
-            f"StartingSequenceNumber {sequence} used in {operation} on shard {shard_text} in stream "
-            f"{stream['name']} under account {stream['account']} is beyond the shard's EndingSequenceNumber.")
+            raise refused("invalid because it did not come from this stream")
+        raise refused("beyond the shard's EndingSequenceNumber")
     return parts.counter
 
 

@@ -25,8 +25,7 @@ def create_stream(ctx, params):
     shard_count = _initial_shard_count(mode, params.get("ShardCount"), params.get("WarmThroughputMiBps"))
     if store.stream_by_name(db, ctx.account, ctx.region, name) is not None:
         raise ResourceInUseException(f"Stream {name} under account {ctx.account} already exists.")
-    tagging.check_tag_characters(params.get("Tags") or {})
-    tagging.check_tag_count(params.get("Tags") or {}, ctx.account, f"stream {name}")
+    tagging.check_new_tags(params.get("Tags") or {}, ctx.account, f"stream {name}")
     now = lookup.now_ms(ctx)
     if ctx.limits_on:
         _check_create_limits(ctx, mode, shard_count, now)

@@ -91,6 +91,12 @@ def _add_tags(ctx, owner, arn, new_tags, label):
     store.put_tags(db, owner["account"], owner["region"], arn, new_tags)
 
 
+def check_new_tags(tags: dict, account, label):
+    """The tags a resource is created with (CreateStream, RegisterStreamConsumer)."""
+    check_tag_characters(tags)
+    check_tag_count(tags, account, label)
+
+
 def check_tag_characters(tags: dict):
     """Keys and values are Unicode letters, digits, white space and `_ . / = + - % @`."""
     if any(not TAG_TEXT.match(text) for pair in tags.items() for text in pair):

@@ -151,15 +151,6 @@ def closing_after(src, fn, *args):
             src.close()
 
 
-def sync_file(path: str) -> None:
-    """fsync a finished file (a received body) so that committing it later is cheap."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def discard(temp: str | None) -> None:
     """Remove a temp file that will not become a blob (absent is fine)."""
     if temp is None:

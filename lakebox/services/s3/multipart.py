@@ -70,16 +70,15 @@ async def upload_part(ctx, params):
     if algorithm and body.checksum_algorithm and body.checksum_algorithm != algorithm:
         raise errors.InvalidRequest(f"Checksum Type mismatch occurred, expected checksum Type: "
                                     f"{algorithm.lower()}, actual checksum Type: {body.checksum_algorithm.lower()}")
-    part_checksums = dict(body.checksums)
-    missing = algorithm if algorithm and algorithm not in part_checksums else None
-    if missing:
+    part_checksums = body.checksums
+    if algorithm and algorithm not in part_checksums:
         raise errors.InvalidRequest(f"Checksum Type mismatch occurred, expected checksum Type: "
-                                    f"{missing.lower()}, actual checksum Type: null")
+                                    f"{algorithm.lower()}, actual checksum Type: null")
     etag = versions.new_etag(attrs, body.md5_hex)
     blobs = ctx.state.blobs
     sync = blobs.durable and concurrency.offloaded(body.size)
     if sync:            # flushing a big part to disk takes long: off the loop, before committing
-        await concurrency.run(body.size, files.sync_file, body.path)
+        await concurrency.run(body.size, blobs.sync, body.path)
     with concurrency.Staged(blobs, body.path if body.size else None) as staged:
         if sync:        # others ran meanwhile: the upload may be gone
             upload = require_upload(ctx, access.request_bucket(ctx, params), params["Key"], params["UploadId"])

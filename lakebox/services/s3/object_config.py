@@ -1,5 +1,9 @@
 """What S3 keeps about one object version besides its bytes and headers: tags, legal
 hold, retention, restore state, and the GetObjectAttributes view of all of it."""
+import functools
+
+from lakebox.aws.specs import spec_for
+
 from lakebox.services.s3 import access, errors, model, payload, store, versions
 
 RESTORABLE_CLASSES = ("GLACIER", "DEEP_ARCHIVE")
@@ -108,17 +112,13 @@ def get_object_retention(ctx, params):
 
 # ---- attributes ------------------------------------------------------------------
 
-OBJECT_ATTRIBUTES = {"ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"}
-
-
 def get_object_attributes(ctx, params):
     bucket = access.request_bucket(ctx, params)
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
     attrs = store.loads(row["attrs"])
     versions.check_customer_key(attrs, params)
     wanted = set(params.get("ObjectAttributes") or [])
-    unknown = wanted - OBJECT_ATTRIBUTES
-    if unknown:
+    if wanted - _attribute_names():
         raise errors.InvalidArgument("Invalid attribute name specified.", ArgumentName="x-amz-object-attributes",
                                      ArgumentValue=",".join(params["ObjectAttributes"]))
     result = {"LastModified": model.timestamp(row["last_modified"]),
@@ -138,6 +138,13 @@ def get_object_attributes(ctx, params):
     if "ObjectParts" in wanted and row["parts_count"]:
         result["ObjectParts"] = _object_parts(ctx, row, params, checksum)
     return result
+
+
+@functools.cache
+def _attribute_names() -> frozenset:
+    """The attributes GetObjectAttributes knows, as the model lists them."""
+    request = spec_for("s3").operation("GetObjectAttributes").input_shape
+    return frozenset(request.members["ObjectAttributes"].member.enum)
 
 
 def _object_parts(ctx, row, params, checksum) -> dict:

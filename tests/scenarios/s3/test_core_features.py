@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from edge_helpers import multipart
 from s3_helpers import MIB, error_of
 
 
@@ -63,14 +64,8 @@ def test_retention(s3):
 
 def test_object_attributes_of_a_multipart_object(s3, bucket):
     parts = [os.urandom(5 * MIB), b"tail"]
-    upload = s3.create_multipart_upload(Bucket=bucket, Key="mp", ChecksumAlgorithm="CRC32")["UploadId"]
-    done = []
-    for number, data in enumerate(parts, 1):
-        answer = s3.upload_part(Bucket=bucket, Key="mp", UploadId=upload, PartNumber=number, Body=data,
-                                ChecksumAlgorithm="CRC32")
-        done.append({"PartNumber": number, "ETag": answer["ETag"], "ChecksumCRC32": answer["ChecksumCRC32"]})
-    completed = s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=upload,
-                                             MultipartUpload={"Parts": done})
+    completed, done, _ = multipart(s3, bucket, "mp", parts, create_args={"ChecksumAlgorithm": "CRC32"},
+                                   part_args={"ChecksumAlgorithm": "CRC32"}, with_checksum="ChecksumCRC32")
     attrs = s3.get_object_attributes(Bucket=bucket, Key="mp", ObjectAttributes=["ObjectParts", "ObjectSize", "Checksum"])
     assert attrs["ObjectSize"] == 5 * MIB + 4
     assert attrs["ObjectParts"]["TotalPartsCount"] == 2
