@@ -1,11 +1,13 @@
 """`lakebox serve | reset | info`: the command line, turned into a Config."""
 import argparse
 import json
+import os
 import shutil
 import sys
 
 from lakebox import __version__
 from lakebox.config import from_env
+from lakebox.storage import lock
 
 
 def main(argv=None):
@@ -41,19 +43,46 @@ def _parser():
 
 
 def _serve(args):
-    from lakebox.server import serve
+    from lakebox.server import CannotListen, serve
 
     config = from_env(host=args.host, port=args.port, data_dir=args.data_dir,
                       limits=args.limits, log_level=args.log_level, transition_delay=args.transition_delay)
     if args.in_memory:
         config = config.__class__(**{**config.__dict__, "data_dir": None})
-    serve(config)
+    try:
+        serve(config)
+    except lock.DataDirInUse as in_use:
+        return _refuse(f"{in_use}; stop it or use --data-dir")
+    except CannotListen as refused:
+        return _refuse(str(refused))
 
 
 def _reset(args):
     config = from_env(data_dir=args.data_dir)
-    shutil.rmtree(config.data_dir, ignore_errors=True)
+    if not os.path.isdir(config.data_dir):
+        print(f"lakebox: nothing to remove at {config.data_dir}")
+        return
+    try:
+        held = lock.hold(config.data_dir)
+    except lock.DataDirInUse as in_use:
+        return _refuse(f"{in_use}; stop it first, or wipe it while it runs with POST /_lakebox/reset")
+    with held:
+        _remove_data_dir(config.data_dir)
     print(f"lakebox: removed {config.data_dir}")
+
+
+def _remove_data_dir(path: str):
+    """Everything but the lock file first, so that a server starting meanwhile is refused."""
+    for entry in os.scandir(path):
+        if entry.name != lock.LOCK_FILE:
+            shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _refuse(message: str) -> int:
+    """A start or reset refused: one line on stderr, no traceback, a non-zero exit."""
+    print(f"lakebox: {message}", file=sys.stderr)
+    return 1
 
 
 def _info(args):
