@@ -2,7 +2,7 @@
 
 Each expectation is taken from the AWS documentation or from recorded real-AWS answers
 (named next to the test). Tests marked local_only send raw or hand-signed requests at
-lakebox (or move its clock) and are skipped when TARGET=aws.
+lakebox (or move its clock) and are skipped when LAKEBOX_TARGET=aws.
 """
 import datetime
 import json
