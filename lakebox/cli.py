@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import sys
+import textwrap
 
 from lakebox import __version__
 from lakebox.config import from_env
@@ -36,8 +37,9 @@ def _parser():
     reset.add_argument("--data-dir", default=None)
     reset.set_defaults(run=_reset)
 
-    info = commands.add_parser("info", help="version, data dir and implemented operations")
+    info = commands.add_parser("info", help="version, data dir, and the operations served and not served")
     info.add_argument("--data-dir", default=None)
+    info.add_argument("--json", action="store_true", help="the same as one JSON document")
     info.set_defaults(run=_info)
     return parser
 
@@ -86,16 +88,38 @@ def _refuse(message: str) -> int:
 
 
 def _info(args):
-    from lakebox.services import implemented_operations
+    import botocore
+
+    from lakebox.services import operations_served
 
     config = from_env(data_dir=args.data_dir)
-    report = {
-        "version": __version__,
-        "data_dir": config.data_dir,
-        "services": {name: f"{len(done)}/{total}" for name, (done, total) in implemented_operations().items()},
-    }
-    json.dump(report, sys.stdout, indent=2)
-    print()
+    services = operations_served()
+    if args.json:
+        report = {"version": __version__, "botocore": botocore.__version__, "data_dir": config.data_dir,
+                  "services": services}
+        json.dump(report, sys.stdout, indent=2)
+        print()
+        return
+    print(f"lakebox {__version__}, models of botocore {botocore.__version__}, data dir {config.data_dir}")
+    print("Operations not served answer HTTP 501 naming the service and operation.")
+    for name, ops in services.items():
+        print(_served_summary(name, ops))
+
+
+def _served_summary(name: str, ops: dict) -> str:
+    served, not_served = ops["served"], ops["not_served"]
+    total = len(served) + len(not_served)
+    if not served:
+        return f"\n{name}: none of {total} operations served yet"
+    lines = [f"\n{name}: {len(served)} of {total} operations served", _wrapped("served", served)]
+    if not_served:
+        lines.append(_wrapped("not served", not_served))
+    return "\n".join(lines)
+
+
+def _wrapped(label: str, names: list) -> str:
+    return textwrap.fill(", ".join(names), width=100, initial_indent=f"  {label}: ",
+                         subsequent_indent=" " * (len(label) + 4), break_on_hyphens=False)
 
 
 if __name__ == "__main__":
