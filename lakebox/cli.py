@@ -28,6 +28,7 @@ def _parser():
     serve.add_argument("--transition-delay", type=float, default=None, metavar="SECONDS",
                        help="how long streams stay CREATING/UPDATING (default 0, or LAKEBOX_TRANSITION_DELAY)")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument("--quiet", action="store_true", help="no log line per request")
     serve.set_defaults(run=_serve)
 
     reset = commands.add_parser("reset", help="delete all state in a data dir")
@@ -41,7 +42,12 @@ def _parser():
 
 
 def _serve(args):
+    import logging
+
     from lakebox.server import serve
+
+    if args.quiet:
+        logging.getLogger("lakebox.requests").setLevel(logging.WARNING)
 
     config = from_env(host=args.host, port=args.port, data_dir=args.data_dir,
                       limits=args.limits, log_level=args.log_level, transition_delay=args.transition_delay)

@@ -1,0 +1,36 @@
+"""S3's hooks into the pipeline (the interface is `lakebox/aws/hooks.py`).
+
+- claims: CORS preflights to a bucket or object, and browser form uploads
+  (`POST /{bucket}` with multipart/form-data), which no model operation covers;
+- authenticate: S3's own answers to malformed Authorization headers and presigned URLs;
+- streaming payloads (PutObject, UploadPart): spooled to disk while hashed and checked;
+- response headers: the bucket's CORS rules for requests with `Origin`.
+"""
+from lakebox.services.s3 import browser, forms, signature, upload
+
+
+def claim(req):
+    if browser.is_preflight(req):
+        return browser.preflight
+    if forms.is_post_form(req):
+        return forms.post_form
+    return None
+
+
+def authenticate(state, route, req):
+    signature.check(state, route, req)
+
+
+def streams_payload(route) -> bool:
+    """The model marks the upload operations' payload as streaming."""
+    shape = route.operation.input_shape
+    payload = shape.serialization.get("payload") if shape else None
+    return bool(payload) and shape.members[payload].serialization.get("streaming", False)
+
+
+async def spool_payload(state, req, chunks) -> upload.SpooledBody:
+    return await upload.spool(chunks, req.headers, state.blobs)
+
+
+def response_headers(state, req, route, response):
+    return browser.response_headers(state, req, route)
