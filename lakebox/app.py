@@ -33,7 +33,7 @@ def make_app(state):
         else:
             route, response = await handle(state, req, receive)
             response.headers.extend(cors.open_headers(req, route.wire if route else _guess_wire(req)))
-        state.hooks.add_response_headers(state, req, route, response)
+            state.hooks.add_response_headers(state, req, route, response)
         await asgi.send_response(send, response, head_only=req.method == "HEAD", close=not receive.body_done)
         if log.isEnabledFor(logging.INFO):
             log.info("%s %s %s %.1fms", *_service_and_operation(req, route, claimed), response.status,

@@ -28,8 +28,9 @@ more says so in an optional module `lakebox/services/<pkg>/hooks.py` that define
 
 `response_headers(state, req, route, response) -> iterable of (name, value)`
     Headers to add to a response (S3: the bucket's CORS rules for a request with
-    `Origin`). Every service's hook sees every response the pipeline answers, including
-    those with no route (`route` is None), and returns nothing for requests not its own.
+    `Origin`). Every service's hook sees every response of the model-driven pipeline,
+    including those with no route (`route` is None), and returns nothing for requests
+    not its own. A claimed request's handler adds its own headers.
 """
 from lakebox.aws import signing
 

@@ -13,8 +13,15 @@ def claim(req):
     if browser.is_preflight(req):
         return browser.preflight
     if forms.is_post_form(req):
-        return forms.post_form
+        return post_object
     return None
+
+
+async def post_object(state, req, receive):
+    """A browser form upload, with the CORS headers of the bucket's matching rule."""
+    response = await forms.post_form(state, req, receive)
+    response.headers.extend(browser.response_headers(state, req, None))
+    return response
 
 
 def authenticate(state, route, req):

@@ -4,8 +4,10 @@ wording, statuses), AWS "Common Errors" (query services: 403 MissingAuthenticati
 400 IncompleteSignature), the S3 API reference and S3's recorded replies."""
 import base64
 import hashlib
+import http.client
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
@@ -171,3 +173,18 @@ def test_unsigned_s3_requests_still_reach_s3(lakebox_server):
     status, _, body = send(lakebox_server, "/no-such-bucket-for-anyone/key", method="GET")
     assert status == 404
     assert xml_code_and_message(body)[0] == "NoSuchBucket"
+
+
+@pytest.mark.parametrize("path", ["/preflight-once/key", "/preflight-once"])
+def test_an_s3_preflight_is_answered_by_s3_alone(lakebox_server, path):
+    s3 = lakebox_server.client("s3")
+    s3.create_bucket(Bucket="preflight-once")
+    s3.put_bucket_cors(Bucket="preflight-once", CORSConfiguration={"CORSRules": [
+        {"AllowedOrigins": ["http://localhost:3000"], "AllowedMethods": ["GET"]}]})
+    connection = http.client.HTTPConnection(urllib.parse.urlparse(lakebox_server.endpoint).netloc, timeout=10)
+    connection.request("OPTIONS", path, headers={"Origin": "http://localhost:3000",
+                                                 "Access-Control-Request-Method": "GET"})
+    response = connection.getresponse()
+    allowed = [value for name, value in response.getheaders() if name.lower() == "access-control-allow-origin"]
+    assert (response.status, allowed) == (200, ["http://localhost:3000"])
+    assert response.getheader("x-amz-request-id")
