@@ -1,6 +1,7 @@
 """`lakebox serve | reset | info`: the command line, turned into a Config."""
 import argparse
 import json
+import logging
 import shutil
 import sys
 
@@ -42,8 +43,6 @@ def _parser():
 
 
 def _serve(args):
-    import logging
-
     from lakebox.server import serve
 
     if args.quiet:
