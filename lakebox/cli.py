@@ -1,6 +1,7 @@
 """`lakebox serve | reset | info`: the command line, turned into a Config."""
 import argparse
 import json
+import logging
 import os
 import shutil
 import sys
@@ -31,6 +32,7 @@ def _parser():
     serve.add_argument("--transition-delay", type=float, default=None, metavar="SECONDS",
                        help="how long streams stay CREATING/UPDATING (default 0, or LAKEBOX_TRANSITION_DELAY)")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument("--quiet", action="store_true", help="no log line per request")
     serve.set_defaults(run=_serve)
 
     reset = commands.add_parser("reset", help="delete all state in a data dir")
@@ -46,6 +48,9 @@ def _parser():
 
 def _serve(args):
     from lakebox.server import CannotListen, serve
+
+    if args.quiet:
+        logging.getLogger("lakebox.requests").setLevel(logging.WARNING)
 
     config = from_env(host=args.host, port=args.port, data_dir=args.data_dir,
                       limits=args.limits, log_level=args.log_level, transition_delay=args.transition_delay)

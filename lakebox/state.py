@@ -4,6 +4,8 @@ import os
 import shutil
 import tempfile
 
+from lakebox.aws.hooks import Hooks
+from lakebox.aws.routing import FALLBACK_SERVICE
 from lakebox.services import SERVICE_NAMES, load_actions, optional_module
 from lakebox.storage.blobs import BlobStore
 from lakebox.storage.clock import Clock
@@ -21,6 +23,7 @@ class AppState:
         # an acknowledged write, and emptied by a reset.
         self.memory = {}
         self.actions = {name: load_actions(name) for name in SERVICE_NAMES}
+        self.hooks = _load_hooks()
         self._migrate()
         self._register_jobs()
 
@@ -54,6 +57,11 @@ class AppState:
             jobs = optional_module(name, "jobs")
             for job_name, fn in (getattr(jobs, "JOBS", {}) if jobs else {}).items():
                 self.scheduler.register(f"{name}:{job_name}", fn)
+
+
+def _load_hooks() -> Hooks:
+    modules = {name: optional_module(name, "hooks") for name in SERVICE_NAMES}
+    return Hooks({name: module for name, module in modules.items() if module is not None}, last=FALLBACK_SERVICE)
 
 
 def _open_storage(config):
