@@ -26,6 +26,7 @@ def make_app(state):
         else:
             response = await handle(state, req, receive)
             browser.add_cors_headers(state, req, response)
+        await state.settle()        # under --fsync always: its writes are on disk before it is answered
         await asgi.send_response(send, response, head_only=req.method == "HEAD")
         log.debug("%s %s -> %s", req.method, req.raw_path, response.status)
     return app
@@ -106,9 +107,9 @@ async def _lifespan(state, receive, send):
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
-            state.scheduler.start()
+            state.start()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
-            await state.scheduler.stop()
+            await state.stop()
             await send({"type": "lifespan.shutdown.complete"})
             return
