@@ -69,6 +69,13 @@ def test_objects_whose_bytes_did_not_reach_the_disk_are_lost_not_served(tmp_path
         part_bodies = {1: os.urandom(5 << 20), 2: os.urandom(1000)}
         for number, body in part_bodies.items():
             s3.upload_part(Bucket="crash", Key="mpu", UploadId=upload, PartNumber=number, Body=body)
+        composite = s3.create_multipart_upload(Bucket="crash", Key="composite", ChecksumAlgorithm="SHA256")
+        composite_bodies = {1: os.urandom(5 << 20), 2: os.urandom(1000)}
+        done = [s3.upload_part(Bucket="crash", Key="composite", UploadId=composite["UploadId"], PartNumber=number,
+                               Body=body, ChecksumAlgorithm="SHA256") for number, body in composite_bodies.items()]
+        s3.complete_multipart_upload(Bucket="crash", Key="composite", UploadId=composite["UploadId"], MultipartUpload={
+            "Parts": [{"PartNumber": n, "ETag": part["ETag"], "ChecksumSHA256": part["ChecksumSHA256"]}
+                      for n, part in zip(composite_bodies, done)]})
         server.kill()
 
         blob_of = blob_files(tmp_path / "data")
@@ -79,17 +86,21 @@ def test_objects_whose_bytes_did_not_reach_the_disk_are_lost_not_served(tmp_path
         with open(blob_of[bodies["scrambled"]], "r+b") as scrambled:
             scrambled.write(bytes(3003))       # the size was kept, the bytes were not
         os.unlink(blob_of[part_bodies[2]])
+        with open(blob_of[composite_bodies[1] + composite_bodies[2]], "r+b") as composite_bytes:
+            composite_bytes.seek(5 << 20)       # the second part's bytes were not kept
+            composite_bytes.write(bytes(1000))
         # Restarted in this process, so that the losses it reports at start can be read.
         server = LakeboxServer(data_dir=str(tmp_path / "data"), mode="thread")
         with caplog.at_level("WARNING"):
             server.start()
         reported = [r.getMessage() for r in caplog.records if "lost in a crash" in r.getMessage()]
         assert sorted(message.split(" ")[0] for message in reported) == [
-            "part", "s3://crash/missing", "s3://crash/older", "s3://crash/scrambled", "s3://crash/truncated"]
+            "part", "s3://crash/composite", "s3://crash/missing", "s3://crash/older", "s3://crash/scrambled",
+            "s3://crash/truncated"]
 
         s3 = server.client("s3")
         assert s3.get_object(Bucket="crash", Key="whole")["Body"].read() == bodies["whole"]
-        for key in ("truncated", "missing", "scrambled"):
+        for key in ("truncated", "missing", "scrambled", "composite"):
             with pytest.raises(ClientError) as lost:
                 s3.get_object(Bucket="crash", Key=key)
             assert lost.value.response["Error"]["Code"] == "NoSuchKey"
