@@ -137,3 +137,30 @@ def test_a_blob_in_the_journal_is_reported_with_its_size_on_disk(storage):
     os.truncate(blobs.path(torn), 4)
     os.unlink(blobs.path(gone))
     assert blobs.journaled() == {whole: 10, torn: 4, gone: None}
+
+
+def test_shard_log_appends_are_synced_with_their_new_directories(storage, monkeypatch, tmp_path):
+    from lakebox.services.kinesis import segments
+
+    db, blobs, syncer = storage(always=True)
+    synced = []
+    monkeypatch.setattr(syncer_module, "_fsync", synced.append)
+
+    class State:                 # what segments.py reads of the server's state
+        def __init__(self):
+            self.syncer, self.memory = syncer, {}
+
+        def service_dir(self, name):
+            path = tmp_path / "services" / name
+            path.mkdir(parents=True, exist_ok=True)
+            return str(path)
+
+        def cache(self, name):
+            return self.memory.setdefault(name, {})
+
+    stream = {"uid": 1, "created_ms": 1000}
+    segment, offset = segments.append(State(), stream, b"records")
+    syncer.sync_now()
+    stream_dir = tmp_path / "services" / "kinesis" / "1-1000"
+    assert {str(stream_dir / f"{segment:08d}.log"), str(stream_dir), str(stream_dir.parent)} <= set(synced)
+    assert synced[-1] == db.path + "-wal"               # the WAL last: rows after their bytes
