@@ -34,6 +34,7 @@ def make_app(state):
             route, response = await handle(state, req, receive)
             response.headers.extend(cors.open_headers(req, route.wire if route else _guess_wire(req)))
             state.hooks.add_response_headers(state, req, route, response)
+        await state.settle()        # under --fsync always: its writes are on disk before it is answered
         await asgi.send_response(send, response, head_only=req.method == "HEAD", close=not receive.body_done)
         if log.isEnabledFor(logging.INFO):
             log.info("%s %s %s %.1fms", *_service_and_operation(req, route, claimed), response.status,
@@ -119,9 +120,9 @@ async def _lifespan(state, receive, send):
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
-            state.scheduler.start()
+            state.start()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
-            await state.scheduler.stop()
+            await state.stop()
             await send({"type": "lifespan.shutdown.complete"})
             return
