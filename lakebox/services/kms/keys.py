@@ -116,6 +116,7 @@ def enable_key(ctx, params):
     key = _customer_key(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
     store.update_key(ctx.state.db, key["uid"], enabled=1)
+    ctx.state.scheduler.poke()          # a rotation it missed while disabled is due now
     return {}
 
 

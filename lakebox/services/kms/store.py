@@ -134,13 +134,16 @@ def next_deletion_ms(db):
     return db.one("SELECT MIN(deletion_ms) AS at FROM kms_keys")["at"]
 
 
+# Only enabled keys rotate; a disabled key that missed its date rotates once re-enabled.
+_ROTATING = "next_rotation_ms IS NOT NULL AND enabled=1 AND deletion_ms IS NULL"
+
+
 def keys_due_for_rotation(db, now_ms):
-    return db.query("SELECT * FROM kms_keys WHERE next_rotation_ms IS NOT NULL AND next_rotation_ms<=?",
-                    (now_ms,))
+    return db.query(f"SELECT * FROM kms_keys WHERE {_ROTATING} AND next_rotation_ms<=?", (now_ms,))
 
 
 def next_rotation_ms(db):
-    return db.one("SELECT MIN(next_rotation_ms) AS at FROM kms_keys")["at"]
+    return db.one(f"SELECT MIN(next_rotation_ms) AS at FROM kms_keys WHERE {_ROTATING}")["at"]
 
 
 def delete_key(db, uid):
