@@ -1,4 +1,4 @@
-"""Everything a running server holds: config, database, blobs, clock, scheduler."""
+"""Everything a running server holds: config, database, blobs, clock, scheduler, workers."""
 import atexit
 import os
 import shutil
@@ -9,6 +9,7 @@ from lakebox.storage.blobs import BlobStore
 from lakebox.storage.clock import Clock
 from lakebox.storage.db import Database
 from lakebox.storage.scheduler import Scheduler
+from lakebox.work import Work
 
 
 class AppState:
@@ -17,6 +18,7 @@ class AppState:
         self.root, self.db, self.blobs = _open_storage(config)
         self.clock = Clock(self.db)
         self.scheduler = Scheduler(self)
+        self.work = Work(self.db)
         # In-memory caches and rate-limit buckets, by service: never the only copy of
         # an acknowledged write, and emptied by a reset.
         self.memory = {}
@@ -35,6 +37,7 @@ class AppState:
 
     def reset(self):
         """Wipe every service's state, as `POST /_lakebox/reset` asks."""
+        self.work.cancel_all()           # what they read is going: nothing of theirs may land
         self.db.wipe()
         self.blobs.wipe()
         self.memory.clear()
