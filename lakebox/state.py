@@ -56,7 +56,7 @@ class AppState:
         for name in SERVICE_NAMES:
             jobs = optional_module(name, "jobs")
             for job_name, fn in (getattr(jobs, "JOBS", {}) if jobs else {}).items():
-                self.scheduler.register(f"{name}:{job_name}", fn)
+                self.scheduler.register(name, job_name, fn)
 
 
 def _open_storage(config):

@@ -269,21 +269,28 @@ def _chunk_holding(db, uid, index, counter):
                   "AND first_counter>? ORDER BY first_counter LIMIT 1", (uid, index, counter))
 
 
-def trim_chunks(db, uid, index, arrived_before_ms, at_most):
-    """Delete up to `at_most` of a shard's oldest chunks that arrived before the cutoff."""
-    db.execute("DELETE FROM kinesis_chunks WHERE rowid IN (SELECT rowid FROM kinesis_chunks WHERE stream_uid=? "
-               "AND shard_index=? ORDER BY first_counter LIMIT ?) AND arrival_ms<?",
-               (uid, index, at_most, arrived_before_ms))
+def trim_chunks(db, uid, index, arrived_before_ms, at_most) -> int:
+    """Delete up to `at_most` of a shard's oldest chunks that arrived before the cutoff;
+    returns how many went."""
+    return db.execute("DELETE FROM kinesis_chunks WHERE rowid IN (SELECT rowid FROM kinesis_chunks "
+                      "WHERE stream_uid=? AND shard_index=? ORDER BY first_counter LIMIT ?) AND arrival_ms<?",
+                      (uid, index, at_most, arrived_before_ms)).rowcount
 
 
-def segments_in_use(db, uid) -> set:
-    return {r["segment"] for r in db.query("SELECT DISTINCT segment FROM kinesis_chunks WHERE stream_uid=?", (uid,))}
+def oldest_chunk(db, uid, index):
+    """(arrival_ms, segment) of a shard's oldest chunk, or None. A shard's chunks are
+    appended in segment order, so no chunk of it lies in an earlier segment."""
+    return db.one("SELECT arrival_ms, segment FROM kinesis_chunks WHERE stream_uid=? AND shard_index=? "
+                  "ORDER BY first_counter LIMIT 1", (uid, index))
 
 
-def oldest_arrival(db, uid, index):
-    row = db.one("SELECT arrival_ms FROM kinesis_chunks WHERE stream_uid=? AND shard_index=? "
-                 "ORDER BY first_counter LIMIT 1", (uid, index))
-    return row["arrival_ms"] if row else None
+def shards_from(db, uid, index, limit):
+    """Up to `limit` shards from (uid, index) on, in that order, each with what the
+    retention job needs of its stream (`uid`, `created_ms`, `retention_hours`)."""
+    return db.query("SELECT sh.shard_index, sh.closed_ms, st.uid, st.created_ms, st.retention_hours "
+                    "FROM kinesis_shards sh JOIN kinesis_streams st ON st.uid = sh.stream_uid "
+                    "WHERE (sh.stream_uid, sh.shard_index) >= (?, ?) "
+                    "ORDER BY sh.stream_uid, sh.shard_index LIMIT ?", (uid, index, limit))
 
 
 def drop_shard(db, uid, index):
