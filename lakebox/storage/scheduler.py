@@ -39,10 +39,12 @@ class Scheduler:
     def poke(self, service: str | None = None):
         """Run `service`'s jobs soon (every job when None): new work was stored for
         them, or the clock moved."""
+        poked = set(self.services.values()) if service is None else {service}
+        for name in poked:
+            self.generations[name] = self.generations.get(name, 0) + 1
         for key, owner in self.services.items():
-            if service is None or owner == service:
+            if owner in poked:
                 self.deadlines[key] = 0.0
-                self.generations[owner] = self.generations.get(owner, 0) + 1
         self._wake_up()
 
     def generation(self, service: str) -> int:
