@@ -25,11 +25,13 @@ its users may ask about later (a query's state and figures) in its own tables, w
 by the commit.
 
 Workers are threads, at most `WORKERS`, started when work arrives and ended when none is
-left, so an idle server holds none. Threads suit the work in view: file copies, hashing,
-SQLite reads, DuckDB and Arrow all release the GIL while they work. Pure-Python CPU work
-(a converter written in Python) would hold it: such work should move to processes, which
-this interface allows (the work function and its arguments would have to be picklable,
-and its reader opened in the process).
+left, so an idle server holds none. One service runs at most `PER_SERVICE` tasks at once
+and queued tasks start in submission order among the services below that limit, so a
+service's long queries never hold every worker while another's copies wait. Threads suit
+the work in view: file copies, hashing, SQLite reads, DuckDB and Arrow all release the
+GIL while they work. Pure-Python CPU work (a converter written in Python) would hold it:
+such work should move to processes, which this interface allows (the work function and
+its arguments would have to be picklable, and its reader opened in the process).
 """
 import asyncio
 import collections
@@ -39,7 +41,8 @@ import threading
 
 log = logging.getLogger("lakebox.work")
 
-WORKERS = 2                   # the machines lakebox targets have few cores; work queues beyond this
+WORKERS = 4                   # threads at most: lakebox targets machines of a few cores
+PER_SERVICE = 2               # tasks of one service running at once; more wait in its queue
 
 QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = "QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"
 
@@ -101,13 +104,15 @@ class Task:
 class Work:
     """The worker facility of one server (`state.work`)."""
 
-    def __init__(self, db, workers: int = WORKERS):
+    def __init__(self, db, workers: int = WORKERS, per_service: int = PER_SERVICE):
         self.db = db
         self.workers = workers
+        self.per_service = per_service
         self.tasks = {}                       # id -> Task, while queued or running
-        self._queue = collections.deque()     # (task, fn, args, commit, discard)
-        self._lock = threading.Lock()         # guards _queue and _running (loop + workers)
-        self._running = 0
+        self._queues = {}                     # service -> deque of (seq, loop, task, fn, args, commit, discard)
+        self._active = collections.Counter()  # service -> tasks running
+        self._lock = threading.Lock()         # guards the queues and counts (loop + workers)
+        self._threads = 0
         self._ids = itertools.count(1)
 
     def submit(self, service: str, name: str, fn, *args, commit=None, discard=None) -> Task:
@@ -116,14 +121,16 @@ class Work:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         future.add_done_callback(_retrieve)
-        task = Task(f"{service}-{next(self._ids)}", service, name, future)
+        number = next(self._ids)
+        task = Task(f"{service}-{number}", service, name, future)
         task._open_reader = self.db.reader
         self.tasks[task.id] = task
         with self._lock:
-            self._queue.append((loop, task, fn, args, commit, discard))
-            start = self._running < self.workers
+            self._queues.setdefault(service, collections.deque()).append(
+                (number, loop, task, fn, args, commit, discard))
+            start = self._threads < self.workers and self._active[service] < self.per_service
             if start:
-                self._running += 1
+                self._threads += 1
         if start:
             threading.Thread(target=self._worker, name=f"lakebox-work-{task.id}", daemon=True).start()
         return task
@@ -143,18 +150,32 @@ class Work:
     # ---- worker side ---------------------------------------------------------------
 
     def _worker(self):
-        """Take queued work until none is left, then end (an idle server has no workers)."""
+        """Take queued work until none may start, then end (an idle server has no workers)."""
+        service = None
         while True:
             with self._lock:
-                if not self._queue:
-                    self._running -= 1
+                if service is not None:
+                    self._active[service] -= 1
+                entry = self._next()
+                if entry is None:
+                    self._threads -= 1
                     return
-                loop, task, fn, args, commit, discard = self._queue.popleft()
+                _, loop, task, fn, args, commit, discard = entry
+                service = task.service
+                self._active[service] += 1
             outcome = _run(task, fn, args)
             try:
                 loop.call_soon_threadsafe(self._finish, task, outcome, commit, discard)
             except RuntimeError:           # the loop is closed: the server stopped
-                _discard_quietly(discard, outcome)
+                _discard_quietly(discard, outcome[0])
+
+    def _next(self):
+        """The earliest queued task of a service below its limit (None: none may start)."""
+        ready = [queue for service, queue in self._queues.items()
+                 if queue and self._active[service] < self.per_service]
+        if not ready:
+            return None
+        return min(ready, key=lambda queue: queue[0][0]).popleft()
 
     # ---- loop side -----------------------------------------------------------------
 
@@ -164,11 +185,12 @@ class Work:
         made, error = outcome
         if error is None and task.cancelled:
             error = TaskCancelled(f"{task.service} {task.name} task {task.id} was cancelled")
+        value = made.value if made is not None else None
         if error is None and commit is not None:
             try:
                 with self.db.transaction():
-                    made = _Committed(commit(made.value))
-            except BaseException as commit_error:   # rolled back: nothing of it landed
+                    value = commit(value)
+            except Exception as commit_error:     # rolled back: nothing of it landed
                 error = commit_error
         if error is not None:
             _discard_quietly(discard, made)
@@ -176,7 +198,7 @@ class Work:
             task._future.set_exception(error)
             return
         task.state, task.progress = SUCCEEDED, 1.0
-        task._future.set_result(made.value)
+        task._future.set_result(value)
 
 
 class _Made:
@@ -184,10 +206,6 @@ class _Made:
 
     def __init__(self, value):
         self.value = value
-
-
-class _Committed(_Made):
-    """The commit's return value: nothing is left to discard."""
 
 
 def _run(task: Task, fn, args) -> tuple[_Made | None, BaseException | None]:
@@ -204,8 +222,8 @@ def _run(task: Task, fn, args) -> tuple[_Made | None, BaseException | None]:
             task._reader.close()
 
 
-def _discard_quietly(discard, made):
-    if discard is None or made is None or isinstance(made, _Committed):
+def _discard_quietly(discard, made: _Made | None):
+    if discard is None or made is None:
         return
     try:
         discard(made.value)

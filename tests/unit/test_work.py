@@ -208,6 +208,23 @@ def test_at_most_the_configured_workers_run_and_none_stay_idle(db):
     assert threading.active_count() == before
 
 
+def test_one_service_cannot_take_every_worker(db):
+    release = threading.Event()
+
+    async def main():
+        work = Work(db, workers=4, per_service=2)
+        queries = [work.submit("athena", "query", lambda task: release.wait(10)) for _ in range(3)]
+        await until(lambda: [query.state for query in queries].count("RUNNING") == 2)
+        copy = work.submit("s3", "CopyObject", lambda task: "copied")
+        assert await copy == "copied"                 # while two queries hold their workers
+        states = [query.state for query in queries]
+        release.set()
+        await asyncio.gather(*queries)
+        return states
+
+    assert asyncio.run(main()) == ["RUNNING", "RUNNING", "QUEUED"]
+
+
 def test_the_reader_sees_committed_rows_and_refuses_writes(db):
     db.execute("INSERT INTO results VALUES ('seen', 'yes')")
 
@@ -243,3 +260,20 @@ def test_a_failed_task_nobody_awaits_is_not_logged_as_lost(db, caplog):
     assert asyncio.run(main()) == ("FAILED", ZeroDivisionError)
     gc.collect()                                    # an unretrieved error is logged when collected
     assert "never retrieved" not in caplog.text
+
+
+def test_work_that_ends_after_the_server_stopped_is_discarded(db):
+    release, discarded = threading.Event(), []
+
+    async def main():
+        task = Work(db).submit("s3", "copy", lambda task: release.wait(10) and "temp-file",
+                               commit=lambda result: pytest.fail("committed"), discard=discarded.append)
+        await until(lambda: task.state == "RUNNING")
+
+    asyncio.run(main())                             # the loop closes while the work runs
+    release.set()
+    for _ in range(1000):
+        if discarded:
+            break
+        threading.Event().wait(0.001)
+    assert discarded == ["temp-file"]
