@@ -8,8 +8,9 @@ loop a few milliseconds however many streams, shards and records there are. The 
 cursor lives in the memory cache (a restart or a reset simply begins a new walk); while
 it is unfinished the job asks to run again at once, and the scheduler serves requests
 between slices. Once the walk has passed all shards of a stream it trimmed, the stream's
-shard-log segments before its earliest remaining chunk are dropped; the logs of streams
-that are gone, when the walk ends. A finished walk sleeps until the oldest record left anywhere
+shard-log segments before its earliest remaining chunk are dropped. After the shards, the
+walk deletes the chunks DeleteStream left behind, in slices too; at its end the logs of
+streams that are gone go. A finished walk sleeps until the oldest record left anywhere
 expires. A poke (the clock moved, a retention period shrank) starts the walk over.
 """
 from lakebox.services.kinesis import segments, store
@@ -29,6 +30,8 @@ class _Walk:
         self.stream = None            # the stream being passed: its earliest segment in use,
         self.first_segment = None     # and whether this walk deleted any of its chunks
         self.trimmed = False
+        self.purge_after = 0          # deleted streams' chunks are purged past this uid
+        self.purged = False
 
 
 def trim_expired(state, now: float) -> float | None:
@@ -39,7 +42,10 @@ def trim_expired(state, now: float) -> float | None:
     while budget > 0:
         shards = store.shards_from(state.db, *walk.position, min(budget, SHARD_PAGE))
         if not shards:
-            return _end(state, walk)
+            budget -= _purge_deleted_streams(state, walk, budget)
+            if walk.purged:
+                return _end(state, walk)
+            continue
         for shard in shards:
             budget -= 1 + _visit(state, walk, shard, int(now * 1000), budget)
             if budget <= 0:
@@ -84,6 +90,27 @@ def _visit(state, walk: _Walk, shard, now_ms: int, budget: int) -> int:
         walk.deadline = expires if walk.deadline is None else min(walk.deadline, expires)
     walk.position = (uid, index + 1)
     return deleted
+
+
+def _purge_deleted_streams(state, walk: _Walk, budget: int) -> int:
+    """After the shards: delete chunks of deleted streams (DeleteStream leaves them), up to
+    `budget` rows looked at or deleted; sets `walk.purged` once none is left."""
+    used = 0
+    while used < budget:
+        uid = store.next_stream_with_chunks(state.db, walk.purge_after)
+        used += 1
+        if uid is None:
+            walk.purged = True
+            break
+        if store.stream_by_uid(state.db, uid) is not None:
+            walk.purge_after = uid
+            continue
+        allowed = max(budget - used, 1)
+        deleted = store.delete_chunks(state.db, uid, allowed)
+        used += deleted
+        if deleted < allowed:                   # none of its chunks is left
+            walk.purge_after = uid
+    return used
 
 
 def _leave_stream(state, walk: _Walk):

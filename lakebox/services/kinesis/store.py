@@ -147,11 +147,14 @@ def update_stream(db, uid, **columns):
 
 
 def delete_stream(db, stream, arn):
-    """The stream and everything that belongs to it (`arn` is its ARN), in one transaction."""
+    """The stream and everything that belongs to it (`arn` is its ARN), in one transaction.
+
+    Its records stay behind, unreachable (every route to a record starts from a stream
+    row, and uids are never reused): the retention job deletes them a slice at a time,
+    so deleting a stream of millions of records takes no longer than a small one."""
     uid, account, region = stream["uid"], stream["account"], stream["region"]
     arns = [arn] + [c["arn"] for c in consumers(db, uid)]
     with db.transaction():
-        db.execute("DELETE FROM kinesis_chunks WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM kinesis_shards WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM kinesis_consumers WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM kinesis_scalings WHERE stream_uid=?", (uid,))
@@ -291,6 +294,19 @@ def shards_from(db, uid, index, limit):
                     "FROM kinesis_shards sh JOIN kinesis_streams st ON st.uid = sh.stream_uid "
                     "WHERE (sh.stream_uid, sh.shard_index) >= (?, ?) "
                     "ORDER BY sh.stream_uid, sh.shard_index LIMIT ?", (uid, index, limit))
+
+
+def next_stream_with_chunks(db, after_uid):
+    """The smallest stream uid above `after_uid` that has chunks (an index seek)."""
+    row = db.one("SELECT stream_uid FROM kinesis_chunks WHERE stream_uid>? ORDER BY stream_uid LIMIT 1",
+                 (after_uid,))
+    return row["stream_uid"] if row else None
+
+
+def delete_chunks(db, uid, at_most) -> int:
+    """Delete up to `at_most` chunks of a deleted stream; returns how many went."""
+    return db.execute("DELETE FROM kinesis_chunks WHERE rowid IN (SELECT rowid FROM kinesis_chunks "
+                      "WHERE stream_uid=? LIMIT ?)", (uid, at_most)).rowcount
 
 
 def drop_shard(db, uid, index):

@@ -104,3 +104,26 @@ def test_a_poke_starts_the_walk_over(state):
     state.scheduler.poke("kinesis")
     jobs.trim_expired(state, now)
     assert state.cache("kinesis")["retention-walk"].position == passed   # not twice as far
+
+
+def test_a_deleted_streams_records_are_purged_in_slices(state, monkeypatch):
+    for name in ("gone", "kept"):
+        actions.create_stream(_ctx(state), {"StreamName": name, "ShardCount": 1})
+    for i in range(300):
+        public.put_records(state, _arn("gone"), [("k", b"x")])
+    public.put_records(state, _arn("kept"), [("k", b"y")])
+    actions.delete_stream(_ctx(state), {"StreamName": "gone"})
+    assert _chunks(state) == 301                         # DeleteStream itself left them
+    runs = 0
+    while True:
+        before = _chunks(state)
+        now = state.clock.now()
+        deadline = jobs.trim_expired(state, now)
+        runs += 1
+        assert before - _chunks(state) <= BUDGET
+        if deadline != now:
+            break
+    assert runs >= 300 // BUDGET
+    assert _chunks(state) == 1
+    records, _ = public.read_new_records(state, _arn("kept"), {})
+    assert [r["Data"] for r in records] == [b"y"]
