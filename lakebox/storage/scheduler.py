@@ -7,10 +7,11 @@ when the server restarts: each job is simply asked again at start.
 Jobs run on the event loop, so each run must be short: a job does a bounded slice of its
 work (a budget of rows), keeps a cursor, and returns a deadline of `now` while work
 remains; the loop serves requests between slices. `poke(service)` wakes that service's
-jobs after a request stored new work for them; `poke()` wakes every job (the clock moved,
-or state was reset). A job that walks its data in slices starts its walk over when
-`generation(service)` changed: what it passed may have changed. `catch_up()` runs slices until nothing is due, yielding between
-them: the clock endpoint awaits it so that what fell due is done before the caller looks.
+jobs after a request stored new work for them; `poke()` wakes every job (the clock
+moved, or state was reset). A job that walks its data in slices starts its walk over
+when `generation(service)` changed: what it passed may have changed. `catch_up()` runs
+slices until nothing is due, yielding between them: the clock endpoint awaits it so that
+what fell due is done before the caller looks.
 """
 import asyncio
 import logging
