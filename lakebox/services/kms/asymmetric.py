@@ -16,7 +16,6 @@ from lakebox.services.kms.errors import (
 _HASHES = {"256": hashes.SHA256, "384": hashes.SHA384, "512": hashes.SHA512}
 _HMAC_DIGESTS = {"HMAC_SHA_224": hashlib.sha224, "HMAC_SHA_256": hashlib.sha256,
                  "HMAC_SHA_384": hashlib.sha384, "HMAC_SHA_512": hashlib.sha512}
-_CACHE_LIMIT = 1_000
 
 
 # ---------------------------------------------------------------------------
@@ -176,12 +175,11 @@ def _mac(state, key, algorithm, message) -> bytes:
 
 def _private_key(state, key):
     """The key's private key object, cached: material never changes once written."""
-    cache = state.cache("kms")
+    cache = sealing.material_cache(state)
     slot = ("private", key["uid"], key["current_version"])
     found = cache.get(slot)
     if found is None:
         material = store.material(state.db, key["uid"], key["current_version"])["material"]
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        found = cache[slot] = keygen.load_private_key(material)
+        found = keygen.load_private_key(material)
+        cache.put(slot, found)
     return found

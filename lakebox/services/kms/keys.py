@@ -116,7 +116,7 @@ def enable_key(ctx, params):
     key = _customer_key(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
     store.update_key(ctx.state.db, key["uid"], enabled=1)
-    ctx.state.scheduler.poke()          # a rotation it missed while disabled is due now
+    ctx.state.scheduler.poke("kms")          # a rotation it missed while disabled is due now
     return {}
 
 
@@ -142,7 +142,7 @@ def schedule_key_deletion(ctx, params):
     lookup.check_not_pending_deletion(ctx, key)
     deletion_ms = lookup.now_ms(ctx) + days * model.DAY_S * 1000
     store.update_key(ctx.state.db, key["uid"], deletion_ms=deletion_ms)
-    ctx.state.scheduler.poke()
+    ctx.state.scheduler.poke("kms")
     return {"KeyId": lookup.arn_of(key), "DeletionDate": deletion_ms / 1000,
             "KeyState": lookup.PENDING_DELETION, "PendingWindowInDays": days}
 

@@ -13,7 +13,7 @@ def enable_key_rotation(ctx, params):
     # The period counts from the last rotation (or creation), as on AWS.
     last = store.material(ctx.state.db, key["uid"], key["current_version"])["created_ms"]
     store.update_key(ctx.state.db, key["uid"], rotation_days=days, next_rotation_ms=last + days * model.DAY_S * 1000)
-    ctx.state.scheduler.poke()
+    ctx.state.scheduler.poke("kms")
     return {}
 
 

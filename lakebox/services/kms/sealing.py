@@ -1,18 +1,19 @@
 """Symmetric encryption under a KMS key: AES-256-GCM with the key's current material,
 in the blob format of `model`, the encryption context bound in as associated data.
 
-AESGCM objects are cached per (key uid, material version): material never changes once
-written, and uids are never reused, so a cached entry can never be stale. The key row
-itself (its state) is read on every call."""
+AESGCM objects (and asymmetric private keys) are cached per (key uid, material version)
+in a bounded LRU: material never changes once written, and uids are never reused, so a
+cached entry can never be stale. The key row itself (its state) is read on every call."""
 import os
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from lakebox.services.kms import lookup, model, store
+from lakebox.storage.lru import Lru
 from lakebox.services.kms.errors import IncorrectKeyException, InvalidCiphertextException
 
-_CACHE_LIMIT = 10_000
+MATERIAL_CACHE_CAP = 4_096
 
 
 def seal(state, key, plaintext: bytes, context: dict | None) -> tuple[bytes, str]:
@@ -53,14 +54,20 @@ def open_sealed(state, key, sealed, context):
     return plaintext, key, material_id
 
 
-def _cipher(state, uid: int, version: int):
+def material_cache(state) -> Lru:
     cache = state.cache("kms")
+    if "materials" not in cache:
+        cache["materials"] = Lru(MATERIAL_CACHE_CAP)
+    return cache["materials"]
+
+
+def _cipher(state, uid: int, version: int):
+    cache = material_cache(state)
     found = cache.get((uid, version))
     if found is None:
         row = store.material(state.db, uid, version)
         if row is None:
             raise InvalidCiphertextException()
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        found = cache[(uid, version)] = (AESGCM(row["material"]), row["material_id"])
+        found = (AESGCM(row["material"]), row["material_id"])
+        cache.put((uid, version), found)
     return found

@@ -126,8 +126,9 @@ def rotate(db, key, new_material: bytes, material_id: str, now_ms: int, rotation
         update_key(db, key["uid"], current_version=version, **columns)
 
 
-def keys_due_for_deletion(db, now_ms):
-    return db.query("SELECT * FROM kms_keys WHERE deletion_ms IS NOT NULL AND deletion_ms<=?", (now_ms,))
+def keys_due_for_deletion(db, now_ms, limit):
+    return db.query("SELECT * FROM kms_keys WHERE deletion_ms IS NOT NULL AND deletion_ms<=? LIMIT ?",
+                    (now_ms, limit))
 
 
 def next_deletion_ms(db):
@@ -138,8 +139,8 @@ def next_deletion_ms(db):
 _ROTATING = "next_rotation_ms IS NOT NULL AND enabled=1 AND deletion_ms IS NULL"
 
 
-def keys_due_for_rotation(db, now_ms):
-    return db.query(f"SELECT * FROM kms_keys WHERE {_ROTATING} AND next_rotation_ms<=?", (now_ms,))
+def keys_due_for_rotation(db, now_ms, limit):
+    return db.query(f"SELECT * FROM kms_keys WHERE {_ROTATING} AND next_rotation_ms<=? LIMIT ?", (now_ms, limit))
 
 
 def next_rotation_ms(db):
