@@ -1,0 +1,113 @@
+"""What other services may ask of KMS: S3 (SSE-KMS), Kinesis and Firehose (stream
+encryption) wrap data keys with a KMS key and unwrap them when reading.
+
+Every function takes a `scope`: anything with `account`, `region`, `state` and `now`
+(a request's `ctx`, or `scope_of(state, account, region)` in a job). Keys are named as
+users name them (key id, key ARN, alias name or alias ARN), or None for the AWS managed
+key of the calling service (`alias/aws/s3`, ...), which is created on first use as on
+AWS. Failures raise `KmsFailure` with KMS's own error code and message (S3 answers them
+as `KMS.<code>`)."""
+import os
+from dataclasses import dataclass
+
+from lakebox.aws.errors import ServiceError
+from lakebox.services.kms import keys, lookup, model, sealing, store
+
+# AWS's descriptions of its managed keys; other services' keys follow the same pattern.
+_MANAGED_DESCRIPTIONS = {"s3": "Default key that protects my S3 objects when no other key is defined"}
+
+
+class KmsFailure(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Scope:
+    account: str
+    region: str
+    state: object
+    now: float
+
+
+def scope_of(state, account: str, region: str) -> Scope:
+    """A scope for work done outside a request (a job), at the lakebox clock's now."""
+    return Scope(account, region, state, state.clock.now())
+
+
+def generate_data_key(scope, key_id: str | None, context: dict | None, service: str = "s3"):
+    """(plaintext data key of 32 bytes, its ciphertext blob, the key's ARN)."""
+    with _as_failure():
+        key = _usable(scope, key_id, service, "GenerateDataKey")
+        plaintext = os.urandom(32)
+        blob, _ = sealing.seal(scope.state, key, plaintext, context)
+        return plaintext, blob, lookup.arn_of(key)
+
+
+def encrypt(scope, key_id: str | None, plaintext: bytes, context: dict | None, service: str = "s3"):
+    """(ciphertext blob, the key's ARN), as Encrypt would make them (no size limit)."""
+    with _as_failure():
+        key = _usable(scope, key_id, service, "Encrypt")
+        blob, _ = sealing.seal(scope.state, key, plaintext, context)
+        return blob, lookup.arn_of(key)
+
+
+def decrypt(scope, blob: bytes, context: dict | None):
+    """(plaintext, the key's ARN) of a blob made by KMS, as Decrypt would give them."""
+    with _as_failure():
+        plaintext, key, _ = sealing.unseal(scope, blob, context, None, "Decrypt")
+        return plaintext, lookup.arn_of(key)
+
+
+def describe(scope, key_id: str | None, service: str = "s3") -> dict:
+    """KeyMetadata of the key, as DescribeKey returns it."""
+    with _as_failure():
+        key = managed_key(scope, service) if key_id is None else lookup.find_key(scope, key_id)
+        return lookup.metadata(scope, key)
+
+
+def check_usable(scope, key_id: str | None, service: str = "s3") -> str:
+    """The ARN of an enabled symmetric encryption key (what SSE-KMS and stream encryption
+    need before they accept a key)."""
+    with _as_failure():
+        return lookup.arn_of(_usable(scope, key_id, service, "GenerateDataKey"))
+
+
+def managed_key(scope, service: str):
+    """The AWS managed key `alias/aws/<service>` of the scope's account and region,
+    created the first time a service needs it."""
+    db = scope.state.db
+    alias_name = f"alias/aws/{service}"
+    row = store.alias(db, scope.account, scope.region, alias_name)
+    if row is not None:
+        return store.key_by_uid(db, row["key_uid"])
+    description = _MANAGED_DESCRIPTIONS.get(service, f"Default key that protects my {service} data when no other "
+                                                     f"key is defined")
+    key = keys.create(scope, spec=model.DEFAULT_SPEC, usage="ENCRYPT_DECRYPT", description=description,
+                      multi_region=False, policy=None, tags={}, manager="AWS")
+    store.insert_alias(db, scope.account, scope.region, alias_name, key["uid"], int(scope.now * 1000))
+    return key
+
+
+def _usable(scope, key_id, service, operation):
+    key = managed_key(scope, service) if key_id is None else lookup.find_key(scope, key_id)
+    lookup.check_enabled(scope, key)
+    lookup.check_usage(key, "ENCRYPT_DECRYPT", operation)
+    if key["key_spec"] != model.DEFAULT_SPEC:
+        raise KmsFailure("InvalidKeyUsageException",
+                         f"{lookup.arn_of(key)} key spec is {key['key_spec']} which is not valid for {operation}.")
+    return key
+
+
+class _as_failure:
+    """KMS's own errors leave this module as KmsFailure, so callers need not know them."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if isinstance(error, ServiceError):
+            raise KmsFailure(error.code, error.message or "") from None
+        return False
