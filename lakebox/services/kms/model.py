@@ -142,7 +142,7 @@ class Sealed:
 def blob_header(key_id: str, version: int) -> bytes:
     if key_id.startswith("mrk-"):
         return _HEADER.pack(2, bytes.fromhex(key_id[4:]), version)
-    return _HEADER.pack(1, uuid.UUID(key_id).bytes, version)
+    return _HEADER.pack(1, bytes.fromhex(key_id.replace("-", "")), version)
 
 
 def open_blob(blob: bytes) -> Sealed | None:
