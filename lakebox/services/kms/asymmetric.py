@@ -4,7 +4,7 @@ import hashlib
 import hmac
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, utils
 
 from lakebox.aws.errors import ValidationError
@@ -108,6 +108,22 @@ def get_public_key(ctx, params):
     return {"KeyId": lookup.arn_of(key), "PublicKey": keygen.public_key_der(_private_key(ctx.state, key)),
             "CustomerMasterKeySpec": key["key_spec"], "KeySpec": key["key_spec"], "KeyUsage": key["key_usage"],
             **model.usage_algorithms(key["key_spec"], key["key_usage"])}
+
+
+def derive_shared_secret(ctx, params):
+    """ECDH between the key's private key and the peer's public key (DER SubjectPublicKeyInfo)."""
+    key = lookup.usable_key(ctx, params["KeyId"], "KEY_AGREEMENT", "DeriveSharedSecret")
+    private_key = _private_key(ctx.state, key)
+    try:
+        peer = serialization.load_der_public_key(params["PublicKey"])
+    except ValueError:
+        peer = None
+    if not isinstance(peer, ec.EllipticCurvePublicKey) or peer.curve.name != private_key.curve.name:
+        raise ValidationError(f"The public key is not a valid {key['key_spec']} public key in DER-encoded "
+                              f"X.509 SubjectPublicKeyInfo format.")
+    lookup.check_dry_run(params)
+    return {"KeyId": lookup.arn_of(key), "SharedSecret": private_key.exchange(ec.ECDH(), peer),
+            "KeyAgreementAlgorithm": params["KeyAgreementAlgorithm"], "KeyOrigin": key["origin"]}
 
 
 # ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ DEFAULT_SPEC = "SYMMETRIC_DEFAULT"
 RSA_SIGNING = ["RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512",
                "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512"]
 RSA_ENCRYPTION = ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]
+ECDH = {"KeyAgreementAlgorithms": ["ECDH"]}
 
 # KeySpec -> {KeyUsage: {KeyMetadata member: algorithms}}: what AWS lets each spec do.
 KEY_SPECS = {
@@ -19,9 +20,9 @@ KEY_SPECS = {
                  "SIGN_VERIFY": {"SigningAlgorithms": RSA_SIGNING}},
     "RSA_4096": {"ENCRYPT_DECRYPT": {"EncryptionAlgorithms": RSA_ENCRYPTION},
                  "SIGN_VERIFY": {"SigningAlgorithms": RSA_SIGNING}},
-    "ECC_NIST_P256": {"SIGN_VERIFY": {"SigningAlgorithms": ["ECDSA_SHA_256"]}},
-    "ECC_NIST_P384": {"SIGN_VERIFY": {"SigningAlgorithms": ["ECDSA_SHA_384"]}},
-    "ECC_NIST_P521": {"SIGN_VERIFY": {"SigningAlgorithms": ["ECDSA_SHA_512"]}},
+    "ECC_NIST_P256": {"SIGN_VERIFY": {"SigningAlgorithms": ["ECDSA_SHA_256"]}, "KEY_AGREEMENT": ECDH},
+    "ECC_NIST_P384": {"SIGN_VERIFY": {"SigningAlgorithms": ["ECDSA_SHA_384"]}, "KEY_AGREEMENT": ECDH},
+    "ECC_NIST_P521": {"SIGN_VERIFY": {"SigningAlgorithms": ["ECDSA_SHA_512"]}, "KEY_AGREEMENT": ECDH},
     "ECC_SECG_P256K1": {"SIGN_VERIFY": {"SigningAlgorithms": ["ECDSA_SHA_256"]}},
     "HMAC_224": {"GENERATE_VERIFY_MAC": {"MacAlgorithms": ["HMAC_SHA_224"]}},
     "HMAC_256": {"GENERATE_VERIFY_MAC": {"MacAlgorithms": ["HMAC_SHA_256"]}},

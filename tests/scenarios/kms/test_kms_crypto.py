@@ -199,3 +199,19 @@ def test_dry_run(kms, make_key):
     key = make_key()
     assert error_of(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x", DryRun=True) == (
         "DryRunOperationException", "The request would have succeeded, but the DryRun option is set.")
+
+
+def test_derive_shared_secret_matches_the_peer_side(kms, make_key):
+    key = make_key(KeySpec="ECC_NIST_P384", KeyUsage="KEY_AGREEMENT")
+    assert key["KeyAgreementAlgorithms"] == ["ECDH"]
+    peer = ec.generate_private_key(ec.SECP384R1())
+    peer_public = peer.public_key().public_bytes(serialization.Encoding.DER,
+                                                 serialization.PublicFormat.SubjectPublicKeyInfo)
+    derived = kms.derive_shared_secret(KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=peer_public)
+    kms_public = serialization.load_der_public_key(kms.get_public_key(KeyId=key["KeyId"])["PublicKey"])
+    assert derived["SharedSecret"] == peer.exchange(ec.ECDH(), kms_public)
+    assert (derived["KeyId"], derived["KeyOrigin"]) == (key["Arn"], "AWS_KMS")
+    other_curve = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    assert error_of(kms.derive_shared_secret, KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH",
+                    PublicKey=other_curve)[0] == "ValidationException"
