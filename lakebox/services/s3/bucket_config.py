@@ -72,7 +72,7 @@ def get_bucket_versioning(ctx, params):
 
 def put_bucket_tagging(ctx, params):
     return put_simple(ctx, params, "tagging", "Tagging",
-                      lambda tagging: model.check_tags(tagging["TagSet"], model.MAX_BUCKET_TAGS))
+                      lambda tagging: model.check_tags(tagging["TagSet"], model.BUCKET_TAGS))
 
 
 def get_bucket_tagging(ctx, params):

@@ -47,7 +47,7 @@ def create_bucket(ctx, params):
         store.put_config(ctx.state.db, name, "public-access-block", DEFAULT_PUBLIC_ACCESS_BLOCK)
         tags = (params.get("CreateBucketConfiguration") or {}).get("Tags")
         if tags:
-            model.check_tags(tags, model.MAX_BUCKET_TAGS)
+            model.check_tags(tags, model.BUCKET_TAGS)
             store.put_config(ctx.state.db, name, "tagging", {"TagSet": tags})
     location = "/" + name if region == US_EAST_1 else f"http://{name}.s3.amazonaws.com/"
     return {"Location": location, "BucketArn": bucket_arn(name)}

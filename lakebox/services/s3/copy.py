@@ -132,7 +132,7 @@ def _target_attrs(ctx, bucket, params, source_attrs) -> dict:
         attrs.update(versions.object_lock(ctx, bucket, params))
     if _directive(params, "TaggingDirective") == "REPLACE":
         tags = model.parse_tagging_header(params.get("Tagging") or "")
-        model.check_tags(tags, model.MAX_OBJECT_TAGS)
+        model.check_tags(tags, model.OBJECT_TAGS)
         if tags:
             attrs["TagSet"] = tags
     elif source_attrs.get("TagSet"):

@@ -14,13 +14,14 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 from lakebox.aws.body import CHECKSUM_ALGORITHMS, new_hasher
+from lakebox.kit import tags as kit_tags
 
 from lakebox.services.s3 import errors
 
 MAX_KEY_BYTES = 1024
 MAX_METADATA_BYTES = 2048
-MAX_OBJECT_TAGS = 10
-MAX_BUCKET_TAGS = 50
+OBJECT_TAGS = "s3-object"              # rows of the kit's tag rules
+BUCKET_TAGS = "s3-bucket"
 MIN_PART_SIZE = 5 * 1024 * 1024
 MAX_PART_SIZE = 5 * 1024 ** 3
 MAX_PART_NUMBER = 10_000
@@ -269,23 +270,11 @@ def parse_tagging_header(header: str) -> list[dict]:
     return [{"Key": k, "Value": v} for k, v in pairs]
 
 
-def check_tags(tags: list[dict], limit: int):
-    if len(tags) > limit:
-        if limit == MAX_OBJECT_TAGS:
-            raise errors.BadRequest("Object tags cannot be greater than 10")
-        raise errors.InvalidTag("Bucket tag count cannot be greater than 50")
-    seen = set()
-    for tag in tags:
-        key, value = tag.get("Key", ""), tag.get("Value", "")
-        if key in seen:
-            raise errors.InvalidTag("Cannot provide multiple Tags with the same key", TagKey=key)
-        seen.add(key)
-        if not key or len(key) > 128:
-            raise errors.InvalidTag("The TagKey you have provided is invalid", TagKey=key)
-        if len(value) > 256:
-            raise errors.InvalidTag("The TagValue you have provided is invalid", TagKey=key, TagValue=value)
-        if key.lower().startswith("aws:"):
-            raise errors.InvalidTag("Your TagKey cannot be prefixed with aws:", TagKey=key)
+def check_tags(tags: list[dict], which: str):
+    """Object (`OBJECT_TAGS`) or bucket (`BUCKET_TAGS`) tags, by S3's rules in the kit."""
+    pairs = [(tag.get("Key", ""), tag.get("Value", "")) for tag in tags]
+    kit_tags.check_count(which, pairs)
+    kit_tags.check_tags(which, pairs)
 
 
 # ---- listing ---------------------------------------------------------------------

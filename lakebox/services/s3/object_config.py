@@ -26,7 +26,7 @@ def put_object_tagging(ctx, params):
     bucket, row, attrs = _version(ctx, params)
     payload.check_body(ctx, params, "Tagging")
     tags = params["Tagging"]["TagSet"]
-    model.check_tags(tags, model.MAX_OBJECT_TAGS)
+    model.check_tags(tags, model.OBJECT_TAGS)
     attrs["TagSet"] = tags
     return _save(ctx, bucket, row, attrs)
 

@@ -109,7 +109,7 @@ def new_attrs(ctx, bucket, params: dict) -> dict:
         attrs["Metadata"] = params["Metadata"]
     if params.get("Tagging"):
         tags = model.parse_tagging_header(params["Tagging"])
-        model.check_tags(tags, model.MAX_OBJECT_TAGS)
+        model.check_tags(tags, model.OBJECT_TAGS)
         attrs["TagSet"] = tags
     attrs.update(encryption(ctx, bucket, params))
     attrs.update(object_lock(ctx, bucket, params))

@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 
+from lakebox.aws.errors import ServiceError
 from lakebox.services.s3 import errors, model
 
 
@@ -108,13 +109,18 @@ def test_write_conditions():
 def test_tags():
     assert model.parse_tagging_header("a=1&b=two%20words&c=") == [
         {"Key": "a", "Value": "1"}, {"Key": "b", "Value": "two words"}, {"Key": "c", "Value": ""}]
-    model.check_tags([{"Key": str(i), "Value": ""} for i in range(10)], model.MAX_OBJECT_TAGS)
-    with pytest.raises(errors.BadRequest, match="Object tags cannot be greater than 10"):
-        model.check_tags([{"Key": str(i), "Value": ""} for i in range(11)], model.MAX_OBJECT_TAGS)
-    with pytest.raises(errors.InvalidTag, match="same key"):
-        model.check_tags([{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}], model.MAX_OBJECT_TAGS)
-    with pytest.raises(errors.InvalidTag, match="aws:"):
-        model.check_tags([{"Key": "aws:x", "Value": "1"}], model.MAX_OBJECT_TAGS)
+    model.check_tags([{"Key": str(i), "Value": ""} for i in range(10)], model.OBJECT_TAGS)
+    with pytest.raises(ServiceError, match="Object tags cannot be greater than 10") as caught:
+        model.check_tags([{"Key": str(i), "Value": ""} for i in range(11)], model.OBJECT_TAGS)
+    assert (caught.value.code, caught.value.status) == ("BadRequest", 400)
+    with pytest.raises(ServiceError, match="same key") as caught:
+        model.check_tags([{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}], model.OBJECT_TAGS)
+    assert (caught.value.code, caught.value.fields) == ("InvalidTag", {"TagKey": "a"})
+    with pytest.raises(ServiceError, match="aws:") as caught:
+        model.check_tags([{"Key": "aws:x", "Value": "1"}], model.OBJECT_TAGS)
+    assert caught.value.code == "InvalidTag"
+    with pytest.raises(ServiceError, match="Bucket tag count cannot be greater than 50"):
+        model.check_tags([{"Key": str(i), "Value": ""} for i in range(51)], model.BUCKET_TAGS)
 
 
 @pytest.mark.parametrize("prefix,bound", [("a", "b"), ("a/", "a0"), ("", None), ("\U0010ffff", None),
