@@ -1,8 +1,6 @@
 """Tags and resource policies of streams and consumers. Tag rules are Kinesis' row of the
 kit's table (`lakebox.kit.tags`)."""
-import json
-
-from lakebox.kit import tags as kit_tags
+from lakebox.kit import policies, tags as kit_tags
 from lakebox.services.kinesis import lookup, store
 from lakebox.services.kinesis.errors import InvalidArgumentException, ResourceNotFoundException
 
@@ -53,11 +51,9 @@ def list_tags_for_resource(ctx, params):
 def put_resource_policy(ctx, params):
     account, region, arn, _ = _resource(ctx, params["ResourceARN"])
     try:
-        document = json.loads(params["Policy"])
+        policies.document(params["Policy"])
     except ValueError:
         raise InvalidArgumentException("Policy is not a valid JSON document.") from None
-    if not isinstance(document, dict):
-        raise InvalidArgumentException("Policy is not a valid JSON document.")
     store.put_policy(ctx.state.db, account, region, arn, params["Policy"])
     return {}
 

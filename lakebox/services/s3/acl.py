@@ -9,7 +9,7 @@ import re
 from lakebox.services.s3 import access, errors, model, payload, store, versions
 
 GROUP_URIS = {
-    "AllUsers": "http://acs.amazonaws.com/groups/global/AllUsers",
+    "AllUsers": access.ALL_USERS,
     "AuthenticatedUsers": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
     "LogDelivery": "http://acs.amazonaws.com/groups/s3/LogDelivery",
 }
@@ -47,7 +47,7 @@ def requested_grants(ctx, bucket, params: dict) -> list | None:
     else:
         return None
     owner_id = model.canonical_user_id(bucket["account"])
-    if any(g.get("Grantee", {}).get("ID") != owner_id for g in grants) and acls_disabled(ctx, bucket):
+    if any(g.get("Grantee", {}).get("ID") != owner_id for g in grants) and access.acls_disabled(ctx, bucket):
         raise errors.AccessControlListNotSupported()
     if _is_public(grants) and _blocks_public_acls(ctx, bucket):
         raise errors.AccessDenied()
@@ -75,12 +75,6 @@ def _is_public(grants: list) -> bool:
 def _blocks_public_acls(ctx, bucket) -> bool:
     block = store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
     return bool(block.get("BlockPublicAcls"))
-
-
-def acls_disabled(ctx, bucket) -> bool:
-    config = store.get_config(ctx.state.db, bucket["name"], "ownership") or {}
-    rules = config.get("Rules") or [{}]
-    return rules[0].get("ObjectOwnership") == "BucketOwnerEnforced"
 
 
 def _policy(account: str, grants: list | None) -> dict:

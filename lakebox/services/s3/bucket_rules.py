@@ -1,9 +1,9 @@
 """Bucket settings S3 checks before it keeps them: CORS, policy, lifecycle, notification,
 logging, replication. Lifecycle rules are carried out by lifecycle.py; CORS rules answer
 preflight requests in cors.py."""
-import json
 import secrets
 
+from lakebox.kit import policies
 from lakebox.services.s3 import errors, store
 from lakebox.services.s3.bucket_config import delete_simple, owned_with_body, stored
 
@@ -50,9 +50,9 @@ def delete_bucket_cors(ctx, params):
 def put_bucket_policy(ctx, params):
     bucket = owned_with_body(ctx, params, "Policy")
     text = params["Policy"]
-    document = _policy_document(text)
+    _check_policy_document(text)
     block = store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
-    if block.get("BlockPublicPolicy") and is_public_policy(document):
+    if block.get("BlockPublicPolicy") and policies.parse(text).is_public():
         raise errors.AccessDenied(
             f"User: {ctx.caller_arn} is not authorized to perform: s3:PutBucketPolicy on resource: "
             f'"arn:aws:s3:::{bucket["name"]}" because public policies are blocked by the BlockPublicPolicy '
@@ -61,28 +61,13 @@ def put_bucket_policy(ctx, params):
     return {"__status__": 204}          # S3 answers PutBucketPolicy with 204 No Content
 
 
-def _policy_document(text: str) -> dict:
+def _check_policy_document(text: str):
     try:
-        document = json.loads(text)
+        document = policies.document(text)
     except ValueError:
-        raise errors.MalformedPolicy()
-    if not isinstance(document, dict):
-        raise errors.MalformedPolicy()
+        raise errors.MalformedPolicy() from None
     if "Statement" not in document:
         raise errors.MalformedPolicy("Missing required field Statement")
-    return document
-
-
-def is_public_policy(document: dict) -> bool:
-    """Public: some Allow statement names everyone and has no condition narrowing it."""
-    statements = document.get("Statement")
-    statements = [statements] if isinstance(statements, dict) else statements or []
-    for statement in statements:
-        principal = statement.get("Principal")
-        everyone = principal == "*" or (isinstance(principal, dict) and principal.get("AWS") in ("*", ["*"]))
-        if statement.get("Effect") == "Allow" and everyone and not statement.get("Condition"):
-            return True
-    return False
 
 
 def get_bucket_policy(ctx, params):
@@ -91,7 +76,7 @@ def get_bucket_policy(ctx, params):
 
 def get_bucket_policy_status(ctx, params):
     text = stored(ctx, params, "policy", errors.NoSuchBucketPolicy)
-    return {"PolicyStatus": {"IsPublic": is_public_policy(json.loads(text))}}
+    return {"PolicyStatus": {"IsPublic": policies.parse(text).is_public()}}
 
 
 def delete_bucket_policy(ctx, params):

@@ -3,6 +3,7 @@ import functools
 
 import botocore.session
 
+from lakebox.kit import arns
 from lakebox.services.s3 import access, errors, files, model, store
 
 US_EAST_1 = "us-east-1"
@@ -19,10 +20,12 @@ def _regions() -> frozenset:
 
 
 def bucket_arn(name: str) -> str:
-    return f"arn:aws:s3:::{name}"
+    return arns.build("s3", "", "", name)
 
 
 def create_bucket(ctx, params):
+    if ctx.anonymous:                   # buckets belong to accounts; an unsigned caller has none
+        raise errors.AccessDenied()
     name = params["Bucket"]
     model.check_bucket_name(name)
     region = _bucket_region(ctx, params.get("CreateBucketConfiguration") or {})
@@ -96,6 +99,8 @@ def get_bucket_location(ctx, params):
 
 
 def list_buckets(ctx, params):
+    if ctx.anonymous:
+        raise errors.AccessDenied()
     limit = params.get("MaxBuckets", 10_000)
     if not 1 <= limit <= 10_000:
         raise errors.InvalidArgument("Argument max-buckets must be an integer between 1 and 10000",
