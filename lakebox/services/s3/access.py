@@ -49,7 +49,7 @@ def bucket_for(ctx, name: str, expected_owner: str | None = None, any_region: bo
     if ctx.anonymous:
         _check_anonymous(ctx, bucket, key, version_id, action)
     elif bucket["account"] != ctx.account and not _policy_allows(ctx, bucket):
-        raise errors.AccessDenied()
+        raise errors.error("AccessDenied")
     if not any_region:
         check_region(ctx, bucket)
     return bucket
@@ -61,7 +61,7 @@ def owned_bucket(ctx, params: dict):
     if ctx.anonymous:
         _check_anonymous(ctx, bucket, None, None, None)
     elif bucket["account"] != ctx.account:
-        raise errors.AccessDenied()
+        raise errors.error("AccessDenied")
     check_region(ctx, bucket)
     return bucket
 
@@ -75,9 +75,9 @@ def request_bucket(ctx, params: dict):
 def _existing(ctx, name: str, expected_owner: str | None):
     bucket = store.get_bucket(ctx.state.db, name)
     if bucket is None:
-        raise errors.NoSuchBucket(BucketName=name)
+        raise errors.error("NoSuchBucket", BucketName=name)
     if expected_owner is not None and expected_owner != bucket["account"]:
-        raise errors.AccessDenied()
+        raise errors.error("AccessDenied")
     return bucket
 
 
@@ -86,13 +86,15 @@ def check_region(ctx, bucket):
         return
     region = bucket["region"]
     if ctx.operation == "HeadBucket":
-        error = errors.PermanentRedirect(BucketName=bucket["name"])
+        error = errors.error("PermanentRedirect", BucketName=bucket["name"])
     elif "authorization" in ctx.headers:
-        error = errors.AuthorizationHeaderMalformed(
-            f"The authorization header is malformed; the region '{ctx.region}' is wrong; "
-            f"expecting '{region}'", Region=region)
+        error = errors.error(
+            "AuthorizationHeaderMalformed",
+            f"The authorization header is malformed; the region '{ctx.region}' is wrong; expecting '{region}'",
+            Region=region)
     else:
-        error = errors.AuthorizationQueryParametersError(
+        error = errors.error(
+            "AuthorizationQueryParametersError",
             f"Error parsing the X-Amz-Credential parameter; the region '{ctx.region}' is wrong; "
             f"expecting '{region}'", Region=region)
     error.headers["x-amz-bucket-region"] = region
@@ -121,10 +123,10 @@ def _check_anonymous(ctx, bucket, key, version_id, action):
         action = VERSION_ACTIONS.get(action, action)
     block = store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
     if not _everyone_may(ctx, bucket, action, key, version_id, block):
-        raise errors.AccessDenied()
+        raise errors.error("AccessDenied")
     if action in ("s3:GetObject", "s3:GetObjectVersion") and _object_row(ctx, bucket, key, version_id) is None and \
             not _everyone_may(ctx, bucket, "s3:ListBucket", None, None, block):
-        raise errors.AccessDenied()     # S3 hides whether a key exists from who may not list
+        raise errors.error("AccessDenied")     # S3 hides whether a key exists from who may not list
 
 
 def _everyone_may(ctx, bucket, action, key, version_id, block) -> bool:

@@ -48,9 +48,9 @@ def requested_grants(ctx, bucket, params: dict) -> list | None:
         return None
     owner_id = model.canonical_user_id(bucket["account"])
     if any(g.get("Grantee", {}).get("ID") != owner_id for g in grants) and access.acls_disabled(ctx, bucket):
-        raise errors.AccessControlListNotSupported()
+        raise errors.error("AccessControlListNotSupported")
     if _is_public(grants) and _blocks_public_acls(ctx, bucket):
-        raise errors.AccessDenied()
+        raise errors.error("AccessDenied")
     return grants
 
 
@@ -87,7 +87,8 @@ def put_bucket_acl(ctx, params):
     payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
     grants = requested_grants(ctx, bucket, params)
     if grants is None:
-        raise errors.MissingSecurityHeader("Your request was missing a required header", MissingHeaderName="x-amz-acl")
+        raise errors.error("MissingSecurityHeader", "Your request was missing a required header",
+                           MissingHeaderName="x-amz-acl")
     store.put_config(ctx.state.db, bucket["name"], "acl", grants)
     return {}
 
@@ -103,7 +104,8 @@ def put_object_acl(ctx, params):
     payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
     grants = requested_grants(ctx, bucket, params)
     if grants is None:
-        raise errors.MissingSecurityHeader("Your request was missing a required header", MissingHeaderName="x-amz-acl")
+        raise errors.error("MissingSecurityHeader", "Your request was missing a required header",
+                           MissingHeaderName="x-amz-acl")
     attrs = store.loads(row["attrs"])
     attrs["Grants"] = grants
     store.update_attrs(ctx.state.db, row["id"], attrs)

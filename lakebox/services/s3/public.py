@@ -40,7 +40,7 @@ def parse_s3_uri(uri: str) -> tuple[str, str]:
 def _bucket(state, name: str):
     bucket = store.get_bucket(state.db, name)
     if bucket is None:
-        raise errors.NoSuchBucket(BucketName=name)
+        raise errors.error("NoSuchBucket", BucketName=name)
     return bucket
 
 
@@ -95,7 +95,7 @@ def object_file(state, bucket: str, key: str) -> ObjectFile:
     _bucket(state, bucket)
     row = store.latest(state.db, bucket, key)
     if row is None or row["delete_marker"]:
-        raise errors.NoSuchKey(Key=key)
+        raise errors.error("NoSuchKey", Key=key)
     return _object_file(state, bucket, row)
 
 

@@ -177,3 +177,19 @@ def test_ignore_public_acls_disregards_public_grants(lakebox_server, s3, make_bu
 def test_presigned_urls_still_act_for_their_signer(lakebox_server, s3, private):
     url = s3.generate_presigned_url("get_object", Params={"Bucket": private, "Key": "secret.txt"}, ExpiresIn=60)
     assert http(url)[:3:2] == (200, b"private bytes")
+
+
+def test_an_anonymous_copy_needs_public_read_on_the_source_and_public_write_on_the_target(
+        s3, anonymous, make_bucket, private):
+    target = make_bucket("anon-target")
+    _open_to_the_public(s3, target)
+    s3.put_bucket_policy(Bucket=target, Policy=_public_read_policy(target, action="s3:PutObject"))
+    source = {"Bucket": private, "Key": "secret.txt"}
+    assert error_of(anonymous.copy_object, Bucket=target, Key="copy.txt", CopySource=source)[:2] == \
+        ("AccessDenied", 403)
+    _open_to_the_public(s3, private)
+    s3.put_bucket_policy(Bucket=private, Policy=_public_read_policy(private))
+    anonymous.copy_object(Bucket=target, Key="copy.txt", CopySource=source)
+    assert s3.get_object(Bucket=target, Key="copy.txt")["Body"].read() == b"private bytes"
+    assert error_of(anonymous.copy_object, Bucket=private, Key="copy.txt", CopySource=source)[:2] == \
+        ("AccessDenied", 403)

@@ -6,8 +6,10 @@ import threading
 
 import pytest
 
-from lakebox.services.s3 import concurrency, errors, files
+from lakebox.services.s3 import concurrency, files
 from lakebox.storage.blobs import BlobStore
+
+from s3_unit_helpers import raises_s3
 
 BIG = concurrency.INLINE_BYTES
 
@@ -94,7 +96,7 @@ def test_attempts_plan_again_then_give_up_as_s3_does():
     async def always_stale():
         raise concurrency.Changed()
 
-    with pytest.raises(errors.ConditionalRequestConflict):
+    with raises_s3("ConditionalRequestConflict"):
         asyncio.run(concurrency.attempts(always_stale))
 
 
