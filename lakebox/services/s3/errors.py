@@ -6,6 +6,7 @@ A message given replaces the usual words; extra keyword fields (BucketName, Key,
 are written into the error XML, as S3 does. An error's `headers` may be filled before it
 is raised (x-amz-bucket-region, the ETag of a 304).
 """
+from lakebox.aws import errors as core
 from lakebox.aws.errors import AwsError
 
 CODES = {
@@ -43,8 +44,7 @@ CODES = {
         "The target bucket for logging does not exist, is not owned by you, or does not have the "
         "appropriate grants for the log-delivery group."),
     "KeyTooLongError": (400, "Your key is too long."),
-    "MalformedXML": (400,
-        "The XML you provided was not well-formed or did not validate against our published schema."),
+    "MalformedXML": (400, core.MalformedXML.message),      # also raised by the core's XML reader
     "MalformedPolicy": (400, "Policies must be valid JSON and the first byte must be '{'"),
     "InvalidPolicyDocument": (400, "Invalid Policy: Invalid JSON."),
     "MetadataTooLarge": (400, "Your metadata headers exceed the maximum allowed metadata size."),
@@ -74,7 +74,7 @@ CODES = {
     "NoSuchObjectLockConfiguration": (404, "The specified object does not have a ObjectLock configuration"),
     "ReplicationConfigurationNotFoundError": (404, "The replication configuration was not found"),
     "NoSuchConfiguration": (404, "The specified configuration does not exist."),
-    "MethodNotAllowed": (405, "The specified method is not allowed against this resource."),
+    "MethodNotAllowed": (405, core.MethodNotAllowed.message),   # also raised by the core's router
     "BucketAlreadyExists": (409,
         "The requested bucket name is not available. The bucket namespace is shared by all users of"
         " the system. Please select a different name and try again."),
