@@ -105,7 +105,8 @@ RULES = {
         TOO_MANY: Refusal("LimitExceededException", None),
         AWS_PREFIX: Refusal("TagException", None)}),
     # Glue: 50 tags per resource (TagsToAdd holds at most 50); keys 1-128, values 0-256; keys and
-    # values must not start with `aws`. Source: Glue API reference, Tag and TagResource.
+    # values "must not contain the prefix aws" (checked here, as for every service, on keys
+    # starting with `aws:`). Source: Glue API reference, Tag and TagResource.
     "glue": TagRules(max_tags=50, refusals={
         AWS_PREFIX: Refusal("InvalidInputException", None)}),
     # Athena: 50 tags per resource; keys 1-128, values 0-256; letters and numbers representable
