@@ -12,6 +12,7 @@ Requests are sent with plain `urllib` (as curl would) and with boto3 UNSIGNED.
 import json
 
 import pytest
+import requests
 from botocore import UNSIGNED
 from botocore.config import Config
 
@@ -193,3 +194,12 @@ def test_an_anonymous_copy_needs_public_read_on_the_source_and_public_write_on_t
     assert s3.get_object(Bucket=target, Key="copy.txt")["Body"].read() == b"private bytes"
     assert error_of(anonymous.copy_object, Bucket=private, Key="copy.txt", CopySource=source)[:2] == \
         ("AccessDenied", 403)
+
+
+def test_requests_without_credentials_is_anonymous_too(lakebox_server, s3, private):
+    answer = requests.put(_url(lakebox_server, private, "from-requests.txt"), data=b"x", timeout=30)
+    assert answer.status_code == 403 and ACCESS_DENIED in answer.content
+    _open_to_the_public(s3, private)
+    s3.put_bucket_policy(Bucket=private, Policy=_public_read_policy(private))
+    answer = requests.get(_url(lakebox_server, private, "secret.txt"), timeout=30)
+    assert (answer.status_code, answer.content) == (200, b"private bytes")
