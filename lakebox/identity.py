@@ -29,9 +29,8 @@ def identify(state, route, req) -> RequestContext:
     now = state.clock.now()
     if route.spec.name == "s3" and not access_key and _unsigned(req):
         return RequestContext(
-            service=route.spec.name, operation=route.operation.name, account="", region=route.region or
-            DEFAULT_REGION, access_key="", caller_arn=ANONYMOUS_ARN, now=now, state=state, request=req,
-            anonymous=True)
+            service="s3", operation=route.operation.name, account="", region=route.region or DEFAULT_REGION,
+            access_key="", caller_arn=ANONYMOUS_ARN, now=now, state=state, request=req, anonymous=True)
     session = sts.session_for_key(state, access_key) if access_key else None
     if session is not None:
         if _session_token(req) != session["session_token"]:
