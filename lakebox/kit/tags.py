@@ -69,7 +69,8 @@ RULES = {
     # resources"; the model lets one request carry more). Keys 1-128 and values 0-256 are model
     # constraints. Characters: Unicode letters, digits, the space (tab and newline are refused),
     # _ . / = + - @; `%` passes the first check and is refused by a second one. Words recorded
-    # against live Kinesis in kinesalite's addTagsToStream / removeTagsFromStream tests.
+    # against live Kinesis in kinesalite's addTagsToStream / removeTagsFromStream tests. The API
+    # reference reserves no `aws:` prefix and no record shows Kinesis refusing one: not checked.
     "kinesis": TagRules(max_tags=50, characters=r"[\w ./=+\-%@]*", refused="%", refusals={
         TOO_MANY: Refusal("InvalidArgumentException",
                           "Failed to add tags to {label} under account {account} because a given resource "
