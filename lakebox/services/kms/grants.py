@@ -4,7 +4,8 @@ import base64
 import json
 import secrets
 
-from lakebox.services.kms import lookup, model, store
+from lakebox.kit import arns
+from lakebox.services.kms import lookup, store
 from lakebox.services.kms.errors import (
     InvalidGrantIdException, InvalidGrantTokenException, InvalidMarkerException, NotFoundException)
 
@@ -97,10 +98,9 @@ def _page(ctx, rows, params):
 def _described(ctx, row) -> dict:
     key = store.key_by_uid(ctx.state.db, row["key_uid"])
     grantee, retiring, operations, constraints = _parameters(row)
+    issuer = f"arn:{arns.partition(key['region'])}:iam::{key['account']}:root"
     described = {"KeyId": lookup.arn_of(key), "GrantId": row["grant_id"], "CreationDate": row["created_ms"] / 1000,
-                 "GranteePrincipal": grantee, "IssuingAccount": f"arn:{model.partition(key['region'])}:iam::"
-                                                                 f"{key['account']}:root",
-                 "Operations": operations}
+                 "GranteePrincipal": grantee, "IssuingAccount": issuer, "Operations": operations}
     if row["name"]:
         described["Name"] = row["name"]
     if retiring:

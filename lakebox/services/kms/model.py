@@ -5,6 +5,8 @@ import struct
 import uuid
 from dataclasses import dataclass
 
+from lakebox.kit import arns
+
 DEFAULT_SPEC = "SYMMETRIC_DEFAULT"
 RSA_SIGNING = ["RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512",
                "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512"]
@@ -47,20 +49,12 @@ ALIAS_NAME = re.compile(r"^alias/[a-zA-Z0-9/_-]+$")
 RESERVED_ALIAS_PREFIX = "alias/aws/"
 
 
-def partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
-
-
 def key_arn(account: str, region: str, key_id: str) -> str:
-    return f"arn:{partition(region)}:kms:{region}:{account}:key/{key_id}"
+    return arns.build("kms", region, account, f"key/{key_id}")
 
 
 def alias_arn(account: str, region: str, alias_name: str) -> str:
-    return f"arn:{partition(region)}:kms:{region}:{account}:{alias_name}"
+    return arns.build("kms", region, account, alias_name)
 
 
 def new_key_id(multi_region: bool) -> str:
@@ -101,7 +95,7 @@ def default_policy(account: str, region: str) -> str:
     """The key policy AWS writes when CreateKey is given none, in AWS's own layout."""
     return ('{\n  "Version" : "2012-10-17",\n  "Id" : "key-default-1",\n  "Statement" : [ {\n'
             '    "Sid" : "Enable IAM User Permissions",\n    "Effect" : "Allow",\n    "Principal" : {\n'
-            f'      "AWS" : "arn:{partition(region)}:iam::{account}:root"\n    }},\n'
+            f'      "AWS" : "arn:{arns.partition(region)}:iam::{account}:root"\n    }},\n'
             '    "Action" : "kms:*",\n    "Resource" : "*"\n  } ]\n}')
 
 

@@ -1,8 +1,8 @@
 """Tags of keys: TagResource, UntagResource, ListResourceTags."""
+from lakebox.kit import tags as tag_rules
 from lakebox.services.kms import lookup, store
-from lakebox.services.kms.errors import InvalidMarkerException, LimitExceededException, TagException
+from lakebox.services.kms.errors import InvalidMarkerException
 
-MAX_TAGS = 50
 LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT = 50, 50
 
 
@@ -39,11 +39,9 @@ def as_dict(tags: list) -> dict:
 
 
 def check_tags(new_tags: dict, existing: dict):
-    """AWS reserves the `aws:` prefix for its own tags and allows 50 tags per key."""
-    if any(key.lower().startswith("aws:") for key in new_tags):
-        raise TagException("Tags beginning with aws: are reserved.")
-    if len(set(existing) | set(new_tags)) > MAX_TAGS:
-        raise LimitExceededException(f"A KMS key can have at most {MAX_TAGS} tags.")
+    """KMS's tag rules (lakebox.kit.tags): `aws:` is reserved, 50 tags per key."""
+    tag_rules.check_tags("kms", new_tags)
+    tag_rules.check_count("kms", set(existing) | set(new_tags))
 
 
 def _start(marker, size) -> int:
