@@ -173,7 +173,8 @@ def main():
     print(f"\nKMS, one client, {args.duration:g}s per figure, calls/s")
     print(f"| server      | {' | '.join(f'{op:>15}' for op in ('Encrypt', 'Decrypt', 'GenerateDataKey'))} |")
     for name, row in figures.items():
-        print(f"| {name:<11} | {' | '.join(f'{row[op]:>15,.0f}' for op in ('Encrypt', 'Decrypt', 'GenerateDataKey'))} |")
+        cells = " | ".join(f"{row[op]:>15,.0f}" for op in ("Encrypt", "Decrypt", "GenerateDataKey"))
+        print(f"| {name:<11} | {cells} |")
     if "lakebox" in figures:
         lakebox = figures["lakebox"]
         for op in ("Encrypt", "Decrypt"):

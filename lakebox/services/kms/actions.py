@@ -2,8 +2,8 @@
 The work lives in the modules by topic; this module is the dispatch table."""
 from lakebox.services.kms.aliases import create_alias, delete_alias, list_aliases, update_alias  # noqa: F401
 from lakebox.services.kms.asymmetric import (  # noqa: F401
-    derive_shared_secret, generate_data_key_pair, generate_data_key_pair_without_plaintext, generate_mac, get_public_key, sign, verify,
-    verify_mac)
+    derive_shared_secret, generate_data_key_pair, generate_data_key_pair_without_plaintext, generate_mac,
+    get_public_key, sign, verify, verify_mac)
 from lakebox.services.kms.crypto import (  # noqa: F401
     decrypt, encrypt, generate_data_key, generate_data_key_without_plaintext, generate_random, re_encrypt)
 from lakebox.services.kms.grants import (  # noqa: F401
