@@ -77,3 +77,15 @@ class UnsupportedOperationException(ServiceError):
 
 class DryRunOperationException(ServiceError):
     message = "The request would have succeeded, but the DryRun option is set."
+
+
+class ExpiredImportTokenException(ServiceError):
+    pass
+
+
+class IncorrectKeyMaterialException(ServiceError):
+    pass
+
+
+class InvalidImportTokenException(ServiceError):
+    pass

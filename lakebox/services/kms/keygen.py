@@ -43,3 +43,12 @@ def load_private_key(material: bytes):
 def material_id(material: bytes) -> str:
     """A key material's id: 64 hex digits, the same for the same material, revealing nothing."""
     return hashlib.sha256(b"lakebox-kms-material-id" + material).hexdigest()
+
+
+def spec_of(private_key) -> str | None:
+    """The key spec of a private key object, or None for one KMS keys cannot hold."""
+    if isinstance(private_key, rsa.RSAPrivateKey):
+        return f"RSA_{private_key.key_size}"
+    if isinstance(private_key, ec.EllipticCurvePrivateKey):
+        return next((spec for spec, curve in CURVES.items() if curve.name == private_key.curve.name), None)
+    return None

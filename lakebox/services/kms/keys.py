@@ -18,29 +18,31 @@ POLICY_NAME = "default"
 
 def create_key(ctx, params):
     spec, usage = _spec_and_usage(params)
-    if params.get("Origin", "AWS_KMS") != "AWS_KMS":
-        raise UnsupportedOperationException(
-            f"lakebox creates keys with Origin AWS_KMS only, not {params['Origin']}.")
+    origin = params.get("Origin", "AWS_KMS")
+    if origin not in ("AWS_KMS", "EXTERNAL"):
+        raise UnsupportedOperationException(f"lakebox has no custom key stores: Origin {origin} is not supported.")
     policy = params.get("Policy")
     if policy is not None:
         check_policy(policy)
     tags = tagging.as_dict(params.get("Tags") or [])
     tagging.check_tags(tags, {})
     key = create(ctx, spec=spec, usage=usage, description=params.get("Description", ""),
-                 multi_region=bool(params.get("MultiRegion")), policy=policy, tags=tags, manager="CUSTOMER")
+                 multi_region=bool(params.get("MultiRegion")), policy=policy, tags=tags, manager="CUSTOMER",
+                 origin=origin)
     return {"KeyMetadata": lookup.metadata(ctx, key)}
 
 
-def create(ctx, spec, usage, description, multi_region, policy, tags, manager):
-    """Store a new enabled key (with its first material) and return its row."""
-    material = keygen.new_material(spec)
+def create(ctx, spec, usage, description, multi_region, policy, tags, manager, origin="AWS_KMS"):
+    """Store a new key and return its row: enabled with its first material, or, for
+    Origin EXTERNAL, pending the import of its material."""
+    material = keygen.new_material(spec) if origin == "AWS_KMS" else None
     key_id = model.new_key_id(multi_region)
     uid = store.insert_key(
-        ctx.state.db, material, keygen.material_id(material), tags,
+        ctx.state.db, material, keygen.material_id(material) if material else None, tags,
         account=ctx.account, region=ctx.region, key_id=key_id, created_ms=lookup.now_ms(ctx),
-        description=description, key_usage=usage, key_spec=spec, origin="AWS_KMS", key_manager=manager,
-        multi_region=int(multi_region), enabled=1, policy=policy or model.default_policy(ctx.account, ctx.region),
-        current_version=1)
+        description=description, key_usage=usage, key_spec=spec, origin=origin, key_manager=manager,
+        multi_region=int(multi_region), enabled=int(material is not None),
+        policy=policy or model.default_policy(ctx.account, ctx.region), current_version=1)
     return store.key_by_uid(ctx.state.db, uid)
 
 
@@ -114,7 +116,7 @@ def update_key_description(ctx, params):
 
 def enable_key(ctx, params):
     key = _customer_key(ctx, params["KeyId"])
-    lookup.check_not_pending_deletion(ctx, key)
+    lookup.check_not_pending(ctx, key)
     store.update_key(ctx.state.db, key["uid"], enabled=1)
     ctx.state.scheduler.poke("kms")          # a rotation it missed while disabled is due now
     return {}
@@ -122,7 +124,7 @@ def enable_key(ctx, params):
 
 def disable_key(ctx, params):
     key = _customer_key(ctx, params["KeyId"])
-    lookup.check_not_pending_deletion(ctx, key)
+    lookup.check_not_pending(ctx, key)
     store.update_key(ctx.state.db, key["uid"], enabled=0)
     return {}
 

@@ -5,7 +5,7 @@ from lakebox.services.kms.errors import (
     DisabledException, DryRunOperationException, InvalidKeyUsageException, KMSInvalidStateException,
     NotFoundException)
 
-ENABLED, DISABLED, PENDING_DELETION = "Enabled", "Disabled", "PendingDeletion"
+ENABLED, DISABLED, PENDING_DELETION, PENDING_IMPORT = "Enabled", "Disabled", "PendingDeletion", "PendingImport"
 
 
 def now_ms(ctx) -> int:
@@ -13,9 +13,12 @@ def now_ms(ctx) -> int:
 
 
 def state_of(key, at_ms: int) -> str | None:
-    """Enabled / Disabled / PendingDeletion, or None once its deletion date has passed."""
+    """Enabled / Disabled / PendingDeletion / PendingImport, or None once its deletion
+    date has passed. Imported material that expired is gone: the key awaits an import."""
     if key["deletion_ms"] is not None:
         return PENDING_DELETION if at_ms < key["deletion_ms"] else None
+    if not key["material_present"] or (key["valid_to_ms"] is not None and at_ms >= key["valid_to_ms"]):
+        return PENDING_IMPORT
     return ENABLED if key["enabled"] else DISABLED
 
 
@@ -64,6 +67,16 @@ def check_enabled(ctx, key):
         raise DisabledException(f"{arn_of(key)} is disabled.")
     if state == PENDING_DELETION:
         raise KMSInvalidStateException(f"{arn_of(key)} is pending deletion.")
+    if state == PENDING_IMPORT:
+        raise KMSInvalidStateException(f"{arn_of(key)} is pending import.")
+
+
+def check_not_pending(ctx, key):
+    """Enable and disable need a key that is neither pending deletion nor pending import."""
+    state = state_of(key, now_ms(ctx))
+    if state in (PENDING_DELETION, PENDING_IMPORT):
+        pending = "deletion" if state == PENDING_DELETION else "import"
+        raise KMSInvalidStateException(f"{arn_of(key)} is pending {pending}.")
 
 
 def check_not_pending_deletion(ctx, key):
@@ -95,7 +108,11 @@ def metadata(ctx, key) -> dict:
     if key["multi_region"]:
         described["MultiRegionConfiguration"] = {
             "MultiRegionKeyType": "PRIMARY", "PrimaryKey": {"Arn": arn, "Region": key["region"]}, "ReplicaKeys": []}
-    if key["key_spec"] == model.DEFAULT_SPEC:
+    if key["expiration_model"]:
+        described["ExpirationModel"] = key["expiration_model"]
+    if key["valid_to_ms"] is not None:
+        described["ValidTo"] = key["valid_to_ms"] / 1000
+    if key["key_spec"] == model.DEFAULT_SPEC and state != PENDING_IMPORT:
         current = store.material(ctx.state.db, key["uid"], key["current_version"])
         described["CurrentKeyMaterialId"] = current["material_id"]
     return described

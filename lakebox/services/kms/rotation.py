@@ -79,6 +79,9 @@ def _rotatable(ctx, text):
 
 
 def _check_symmetric(key):
+    if key["origin"] != "AWS_KMS":
+        raise UnsupportedOperationException(
+            f"{lookup.arn_of(key)} origin is {key['origin']} which is not valid for this operation.")
     if key["key_spec"] != model.DEFAULT_SPEC:
         raise UnsupportedOperationException(
             f"{lookup.arn_of(key)} key spec is {key['key_spec']} which is not valid for key rotation.")

@@ -68,25 +68,39 @@ SCHEMA = [
         grant_constraints TEXT,
         token TEXT NOT NULL UNIQUE)""",
     "CREATE INDEX kms_grants_by_key ON kms_grants (key_uid, created_ms)",
+    # Imported key material (Origin EXTERNAL): whether the key has material now, when it
+    # expires, and the wrapping key and token GetParametersForImport handed out.
+    "ALTER TABLE kms_keys ADD COLUMN material_present INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE kms_keys ADD COLUMN expiration_model TEXT",
+    "ALTER TABLE kms_keys ADD COLUMN valid_to_ms INTEGER",
+    """CREATE TABLE kms_imports (
+        key_uid INTEGER PRIMARY KEY,
+        wrapping_key BLOB NOT NULL,
+        algorithm TEXT NOT NULL,
+        token BLOB NOT NULL,
+        valid_to_ms INTEGER NOT NULL)""",
 ]
 
 _KEY_COLUMNS = ("account", "region", "key_id", "created_ms", "description", "key_usage", "key_spec", "origin",
-                "key_manager", "multi_region", "enabled", "policy", "current_version")
+                "key_manager", "multi_region", "enabled", "policy", "current_version", "material_present")
 
 
 # ---------------------------------------------------------------------------
 # Keys and their material
 
 
-def insert_key(db, material: bytes, material_id: str, tags: dict, **row) -> int:
-    """A new key with its first material (version 1) and tags, all in one transaction."""
+def insert_key(db, material: bytes | None, material_id: str | None, tags: dict, **row) -> int:
+    """A new key with its first material (version 1; None for a key whose material will
+    be imported) and tags, all in one transaction."""
+    row = {**row, "material_present": int(material is not None)}
     names = ", ".join(_KEY_COLUMNS)
     marks = ", ".join("?" for _ in _KEY_COLUMNS)
     with db.transaction():
         uid = db.execute(f"INSERT INTO kms_keys ({names}) VALUES ({marks})",
                          tuple(row[c] for c in _KEY_COLUMNS)).lastrowid
-        db.execute("INSERT INTO kms_materials VALUES (?, 1, ?, ?, ?, NULL)",
-                   (uid, material, material_id, row["created_ms"]))
+        if material is not None:
+            db.execute("INSERT INTO kms_materials VALUES (?, 1, ?, ?, ?, NULL)",
+                       (uid, material, material_id, row["created_ms"]))
         put_tags(db, uid, tags)
     return uid
 
@@ -151,8 +165,38 @@ def delete_key(db, uid):
     """The key and everything that hangs off it."""
     with db.transaction():
         for table, column in (("kms_materials", "key_uid"), ("kms_aliases", "key_uid"), ("kms_tags", "key_uid"),
-                              ("kms_grants", "key_uid"), ("kms_keys", "uid")):
+                              ("kms_grants", "key_uid"), ("kms_imports", "key_uid"), ("kms_keys", "uid")):
             db.execute(f"DELETE FROM {table} WHERE {column}=?", (uid,))
+
+
+# ---------------------------------------------------------------------------
+# Imported material
+
+
+def import_parameters(db, uid):
+    return db.one("SELECT * FROM kms_imports WHERE key_uid=?", (uid,))
+
+
+def put_import_parameters(db, uid, wrapping_key: bytes, algorithm: str, token: bytes, valid_to_ms: int):
+    db.execute("INSERT OR REPLACE INTO kms_imports VALUES (?, ?, ?, ?, ?)",
+               (uid, wrapping_key, algorithm, token, valid_to_ms))
+
+
+def import_material(db, uid, material: bytes, material_id: str, now_ms: int, expiration_model, valid_to_ms):
+    """The key's material (version 1) is back: stored, present, the token used up."""
+    with db.transaction():
+        db.execute("INSERT OR REPLACE INTO kms_materials VALUES (?, 1, ?, ?, ?, NULL)",
+                   (uid, material, material_id, now_ms))
+        update_key(db, uid, material_present=1, enabled=1, expiration_model=expiration_model,
+                   valid_to_ms=valid_to_ms)
+        db.execute("DELETE FROM kms_imports WHERE key_uid=?", (uid,))
+
+
+def forget_material(db, uid):
+    """DeleteImportedKeyMaterial: the bytes go, their id stays (a re-import must match it)."""
+    with db.transaction():
+        db.execute("UPDATE kms_materials SET material=x'' WHERE key_uid=?", (uid,))
+        update_key(db, uid, material_present=0, expiration_model=None, valid_to_ms=None)
 
 
 # ---------------------------------------------------------------------------
