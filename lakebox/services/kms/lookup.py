@@ -1,6 +1,6 @@
 """Finding keys from a KeyId parameter (key id, key ARN, alias name or alias ARN), with
 AWS's errors, checking they may be used, and describing them as KeyMetadata."""
-from lakebox.services.kms import model, store
+from lakebox.services.kms import managed, model, store
 from lakebox.services.kms.errors import (
     DisabledException, DryRunOperationException, InvalidKeyUsageException, KMSInvalidStateException,
     NotFoundException)
@@ -37,6 +37,8 @@ def find_key(ctx, text: str, allow_alias: bool = True):
         if not allow_alias:
             raise NotFoundException(f"Invalid keyId '{text}'")
         row = store.alias(db, account, ctx.region, ref.name)
+        if row is None and account == ctx.account and managed.service_of(ref.name):
+            return managed.managed_key(ctx, managed.service_of(ref.name))
         key = store.key_by_uid(db, row["key_uid"]) if row else None
         if key is None or state_of(key, now_ms(ctx)) is None:
             raise NotFoundException(f"Alias {model.alias_arn(account, ctx.region, ref.name)} is not found.")

@@ -11,10 +11,8 @@ import os
 from dataclasses import dataclass
 
 from lakebox.aws.errors import ServiceError
-from lakebox.services.kms import keys, lookup, model, sealing, store
-
-# AWS's descriptions of its managed keys; other services' keys follow the same pattern.
-_MANAGED_DESCRIPTIONS = {"s3": "Default key that protects my S3 objects when no other key is defined"}
+from lakebox.services.kms import lookup, model, sealing
+from lakebox.services.kms.managed import managed_key
 
 
 class KmsFailure(Exception):
@@ -73,22 +71,6 @@ def check_usable(scope, key_id: str | None, service: str = "s3") -> str:
     need before they accept a key)."""
     with _as_failure():
         return lookup.arn_of(_usable(scope, key_id, service, "GenerateDataKey"))
-
-
-def managed_key(scope, service: str):
-    """The AWS managed key `alias/aws/<service>` of the scope's account and region,
-    created the first time a service needs it."""
-    db = scope.state.db
-    alias_name = f"alias/aws/{service}"
-    row = store.alias(db, scope.account, scope.region, alias_name)
-    if row is not None:
-        return store.key_by_uid(db, row["key_uid"])
-    description = _MANAGED_DESCRIPTIONS.get(service, f"Default key that protects my {service} data when no other "
-                                                     f"key is defined")
-    key = keys.create(scope, spec=model.DEFAULT_SPEC, usage="ENCRYPT_DECRYPT", description=description,
-                      multi_region=False, policy=None, tags={}, manager="AWS")
-    store.insert_alias(db, scope.account, scope.region, alias_name, key["uid"], int(scope.now * 1000))
-    return key
 
 
 def _usable(scope, key_id, service, operation):

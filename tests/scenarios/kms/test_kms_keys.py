@@ -186,3 +186,13 @@ def test_update_key_description(kms, make_key):
     key = make_key(Description="before")
     kms.update_key_description(KeyId=key["KeyId"], Description="after")
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["Description"] == "after"
+
+
+def test_aws_managed_key_answers_by_its_alias(kms):
+    described = kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]
+    assert (described["KeyManager"], described["KeyState"]) == ("AWS", "Enabled")
+    assert described["Description"] == "Default key that protects my S3 objects when no other key is defined"
+    assert kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]["KeyId"] == described["KeyId"]
+    listed = {a["AliasName"]: a.get("TargetKeyId") for a in kms.list_aliases(Limit=1000)["Aliases"]}
+    assert listed["alias/aws/s3"] == described["KeyId"]
+    assert error_of(kms.disable_key, KeyId=described["KeyId"])[0] == "UnsupportedOperationException"
