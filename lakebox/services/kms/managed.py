@@ -7,18 +7,18 @@ from lakebox.services.kms import keys, model, store
 _DESCRIPTIONS = {"s3": "Default key that protects my S3 objects when no other key is defined"}
 
 
-def managed_key(scope, service: str):
-    """The AWS managed key of `service` in the scope's account and region, created on first use."""
-    db = scope.state.db
+def managed_key(ctx, service: str):
+    """The AWS managed key of `service` in the context's account and region, created on first use."""
+    db = ctx.state.db
     alias_name = model.RESERVED_ALIAS_PREFIX + service
-    row = store.alias(db, scope.account, scope.region, alias_name)
+    row = store.alias(db, ctx.account, ctx.region, alias_name)
     if row is not None:
         return store.key_by_uid(db, row["key_uid"])
     description = _DESCRIPTIONS.get(service, f"Default key that protects my {service} data when no other key is "
                                              f"defined")
-    key = keys.create(scope, spec=model.DEFAULT_SPEC, usage="ENCRYPT_DECRYPT", description=description,
+    key = keys.create(ctx, spec=model.DEFAULT_SPEC, usage="ENCRYPT_DECRYPT", description=description,
                       multi_region=False, policy=None, tags={}, manager="AWS")
-    store.insert_alias(db, scope.account, scope.region, alias_name, key["uid"], int(scope.now * 1000))
+    store.insert_alias(db, ctx.account, ctx.region, alias_name, key["uid"], int(ctx.now * 1000))
     return key
 
 

@@ -1,14 +1,13 @@
 """What other services may ask of KMS: S3 (SSE-KMS), Kinesis and Firehose (stream
 encryption) wrap data keys with a KMS key and unwrap them when reading.
 
-Every function takes a `scope`: anything with `account`, `region`, `state` and `now`
-(a request's `ctx`, or `scope_of(state, account, region)` in a job). Keys are named as
-users name them (key id, key ARN, alias name or alias ARN), or None for the AWS managed
-key of the calling service (`alias/aws/s3`, ...), which is created on first use as on
-AWS. Failures raise `KmsFailure` with KMS's own error code and message (S3 answers them
-as `KMS.<code>`)."""
+Every function takes a request context, as actions do: `kit.calls.on_behalf(ctx, "kms",
+operation)` inside a client's request, `kit.calls.system_context(state, "kms", operation,
+account, region)` in a job or a delivery. Keys are named as users name them (key id, key
+ARN, alias name or alias ARN), or None for the AWS managed key of the calling `service`
+(`alias/aws/s3`, ...), created on first use as on AWS. Failures raise `KmsFailure` with
+KMS's own error code and message (S3 answers them as `KMS.<code>`)."""
 import os
-from dataclasses import dataclass
 
 from lakebox.aws.errors import ServiceError
 from lakebox.services.kms import lookup, model, sealing
@@ -22,60 +21,47 @@ class KmsFailure(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Scope:
-    account: str
-    region: str
-    state: object
-    now: float
-
-
-def scope_of(state, account: str, region: str) -> Scope:
-    """A scope for work done outside a request (a job), at the lakebox clock's now."""
-    return Scope(account, region, state, state.clock.now())
-
-
-def generate_data_key(scope, key_id: str | None, context: dict | None, service: str = "s3"):
+def generate_data_key(ctx, key_id: str | None, context: dict | None, service: str = "s3"):
     """(plaintext data key of 32 bytes, its ciphertext blob, the key's ARN)."""
     with _as_failure():
-        key = _usable(scope, key_id, service, "GenerateDataKey")
+        key = _usable(ctx, key_id, service, "GenerateDataKey")
         plaintext = os.urandom(32)
-        blob, _ = sealing.seal(scope.state, key, plaintext, context)
+        blob, _ = sealing.seal(ctx.state, key, plaintext, context)
         return plaintext, blob, lookup.arn_of(key)
 
 
-def encrypt(scope, key_id: str | None, plaintext: bytes, context: dict | None, service: str = "s3"):
+def encrypt(ctx, key_id: str | None, plaintext: bytes, context: dict | None, service: str = "s3"):
     """(ciphertext blob, the key's ARN), as Encrypt would make them (no size limit)."""
     with _as_failure():
-        key = _usable(scope, key_id, service, "Encrypt")
-        blob, _ = sealing.seal(scope.state, key, plaintext, context)
+        key = _usable(ctx, key_id, service, "Encrypt")
+        blob, _ = sealing.seal(ctx.state, key, plaintext, context)
         return blob, lookup.arn_of(key)
 
 
-def decrypt(scope, blob: bytes, context: dict | None):
+def decrypt(ctx, blob: bytes, context: dict | None):
     """(plaintext, the key's ARN) of a blob made by KMS, as Decrypt would give them."""
     with _as_failure():
-        plaintext, key, _ = sealing.unseal(scope, blob, context, None, "Decrypt")
+        plaintext, key, _ = sealing.unseal(ctx, blob, context, None, "Decrypt")
         return plaintext, lookup.arn_of(key)
 
 
-def describe(scope, key_id: str | None, service: str = "s3") -> dict:
+def describe(ctx, key_id: str | None, service: str = "s3") -> dict:
     """KeyMetadata of the key, as DescribeKey returns it."""
     with _as_failure():
-        key = managed_key(scope, service) if key_id is None else lookup.find_key(scope, key_id)
-        return lookup.metadata(scope, key)
+        key = managed_key(ctx, service) if key_id is None else lookup.find_key(ctx, key_id)
+        return lookup.metadata(ctx, key)
 
 
-def check_usable(scope, key_id: str | None, service: str = "s3") -> str:
+def check_usable(ctx, key_id: str | None, service: str = "s3") -> str:
     """The ARN of an enabled symmetric encryption key (what SSE-KMS and stream encryption
     need before they accept a key)."""
     with _as_failure():
-        return lookup.arn_of(_usable(scope, key_id, service, "GenerateDataKey"))
+        return lookup.arn_of(_usable(ctx, key_id, service, "GenerateDataKey"))
 
 
-def _usable(scope, key_id, service, operation):
-    key = managed_key(scope, service) if key_id is None else lookup.find_key(scope, key_id)
-    lookup.check_enabled(scope, key)
+def _usable(ctx, key_id, service, operation):
+    key = managed_key(ctx, service) if key_id is None else lookup.find_key(ctx, key_id)
+    lookup.check_enabled(ctx, key)
     lookup.check_usage(key, "ENCRYPT_DECRYPT", operation)
     if key["key_spec"] != model.DEFAULT_SPEC:
         raise KmsFailure("InvalidKeyUsageException",
