@@ -13,6 +13,7 @@ from lakebox.services.kms.imports import (  # noqa: F401
 from lakebox.services.kms.keys import (  # noqa: F401
     cancel_key_deletion, create_key, describe_key, disable_key, enable_key, get_key_policy, list_key_policies,
     list_keys, put_key_policy, schedule_key_deletion, update_key_description)
+from lakebox.services.kms.replicas import replicate_key, update_primary_region  # noqa: F401
 from lakebox.services.kms.rotation import (  # noqa: F401
     disable_key_rotation, enable_key_rotation, get_key_rotation_status, list_key_rotations, rotate_key_on_demand)
 from lakebox.services.kms.tagging import list_resource_tags, tag_resource, untag_resource  # noqa: F401

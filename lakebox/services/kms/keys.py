@@ -42,7 +42,8 @@ def create(ctx, spec, usage, description, multi_region, policy, tags, manager, o
         account=ctx.account, region=ctx.region, key_id=key_id, created_ms=lookup.now_ms(ctx),
         description=description, key_usage=usage, key_spec=spec, origin=origin, key_manager=manager,
         multi_region=int(multi_region), enabled=int(material is not None),
-        policy=policy or model.default_policy(ctx.account, ctx.region), current_version=1)
+        policy=policy or model.default_policy(ctx.account, ctx.region), current_version=1,
+        primary_region=ctx.region if multi_region else None)
     return store.key_by_uid(ctx.state.db, uid)
 
 

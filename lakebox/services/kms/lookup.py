@@ -108,8 +108,7 @@ def metadata(ctx, key) -> dict:
     if key["deletion_ms"] is not None:
         described["DeletionDate"] = key["deletion_ms"] / 1000
     if key["multi_region"]:
-        described["MultiRegionConfiguration"] = {
-            "MultiRegionKeyType": "PRIMARY", "PrimaryKey": {"Arn": arn, "Region": key["region"]}, "ReplicaKeys": []}
+        described["MultiRegionConfiguration"] = multi_region_configuration(ctx, key)
     if key["expiration_model"]:
         described["ExpirationModel"] = key["expiration_model"]
     if key["valid_to_ms"] is not None:
@@ -118,6 +117,19 @@ def metadata(ctx, key) -> dict:
         current = store.material(ctx.state.db, key["uid"], key["current_version"])
         described["CurrentKeyMaterialId"] = current["material_id"]
     return described
+
+
+def primary_region(key) -> str:
+    return key["primary_region"] or key["region"]
+
+
+def multi_region_configuration(ctx, key) -> dict:
+    primary = primary_region(key)
+    replicas = [r["region"] for r in store.related_keys(ctx.state.db, key) if r["region"] != primary]
+    return {"MultiRegionKeyType": "PRIMARY" if key["region"] == primary else "REPLICA",
+            "PrimaryKey": {"Arn": model.key_arn(key["account"], primary, key["key_id"]), "Region": primary},
+            "ReplicaKeys": [{"Arn": model.key_arn(key["account"], region, key["key_id"]), "Region": region}
+                            for region in replicas]}
 
 
 def check_dry_run(params):

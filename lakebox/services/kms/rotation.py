@@ -75,6 +75,9 @@ def _rotatable(ctx, text):
     key = lookup.find_key(ctx, text, allow_alias=False)
     lookup.check_enabled(ctx, key)
     _check_symmetric(key)
+    if key["multi_region"] and lookup.primary_region(key) != key["region"]:
+        # A replica rotates with its primary, which holds the rotation settings.
+        raise UnsupportedOperationException(f"{lookup.arn_of(key)} is a multi-Region replica key.")
     return key
 
 

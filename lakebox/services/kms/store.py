@@ -79,10 +79,14 @@ SCHEMA = [
         algorithm TEXT NOT NULL,
         token BLOB NOT NULL,
         valid_to_ms INTEGER NOT NULL)""",
+    # Multi-Region keys: the region of the primary key (NULL for single-Region keys);
+    # a primary and its replicas are the rows of one account sharing one key id.
+    "ALTER TABLE kms_keys ADD COLUMN primary_region TEXT",
 ]
 
 _KEY_COLUMNS = ("account", "region", "key_id", "created_ms", "description", "key_usage", "key_spec", "origin",
-                "key_manager", "multi_region", "enabled", "policy", "current_version", "material_present")
+                "key_manager", "multi_region", "enabled", "policy", "current_version", "material_present",
+                "primary_region")
 
 
 # ---------------------------------------------------------------------------
@@ -92,7 +96,7 @@ _KEY_COLUMNS = ("account", "region", "key_id", "created_ms", "description", "key
 def insert_key(db, material: bytes | None, material_id: str | None, tags: dict, **row) -> int:
     """A new key with its first material (version 1; None for a key whose material will
     be imported) and tags, all in one transaction."""
-    row = {**row, "material_present": int(material is not None)}
+    row = {"primary_region": None, **row, "material_present": int(material is not None)}
     names = ", ".join(_KEY_COLUMNS)
     marks = ", ".join("?" for _ in _KEY_COLUMNS)
     with db.transaction():
@@ -132,12 +136,43 @@ def materials(db, uid):
 
 
 def rotate(db, key, new_material: bytes, material_id: str, now_ms: int, rotation_type: str, **columns):
-    """Add the next material version, make it current, and update the key, together."""
+    """Add the next material version, make it current, and update the key, together.
+    A multi-Region key's replicas get the same material: they share key material."""
     version = key["current_version"] + 1
     with db.transaction():
-        db.execute("INSERT INTO kms_materials VALUES (?, ?, ?, ?, ?, ?)",
-                   (key["uid"], version, new_material, material_id, now_ms, rotation_type))
-        update_key(db, key["uid"], current_version=version, **columns)
+        for uid in [r["uid"] for r in related_keys(db, key)] if key["multi_region"] else [key["uid"]]:
+            db.execute("INSERT INTO kms_materials VALUES (?, ?, ?, ?, ?, ?)",
+                       (uid, version, new_material, material_id, now_ms, rotation_type))
+            update_key(db, uid, current_version=version)
+        if columns:
+            update_key(db, key["uid"], **columns)
+
+
+def related_keys(db, key):
+    """A multi-Region key's primary and replicas (itself included), by region."""
+    return db.query("SELECT * FROM kms_keys WHERE account=? AND key_id=? ORDER BY region",
+                    (key["account"], key["key_id"]))
+
+
+def insert_replica(db, primary, region, now_ms, description, policy, tags: dict) -> int:
+    """A replica of a multi-Region key in `region`: same id, spec and material."""
+    row = {name: primary[name] for name in _KEY_COLUMNS}
+    row.update(region=region, created_ms=now_ms, description=description, key_manager="CUSTOMER", enabled=1,
+               policy=policy, primary_region=primary["region"])
+    names = ", ".join(_KEY_COLUMNS)
+    marks = ", ".join("?" for _ in _KEY_COLUMNS)
+    with db.transaction():
+        uid = db.execute(f"INSERT INTO kms_keys ({names}) VALUES ({marks})",
+                         tuple(row[c] for c in _KEY_COLUMNS)).lastrowid
+        db.execute("INSERT INTO kms_materials SELECT ?, version, material, material_id, created_ms, rotation_type "
+                   "FROM kms_materials WHERE key_uid=?", (uid, primary["uid"]))
+        put_tags(db, uid, tags)
+    return uid
+
+
+def move_primary(db, key, region):
+    db.execute("UPDATE kms_keys SET primary_region=? WHERE account=? AND key_id=?",
+               (region, key["account"], key["key_id"]))
 
 
 def keys_due_for_deletion(db, now_ms, limit):
