@@ -1,8 +1,7 @@
 """Key lifecycle: create, describe, list, enable and disable, scheduled deletion,
 description, and key policies."""
-import json
-
 from lakebox.aws.errors import ValidationError
+from lakebox.kit import policies
 from lakebox.services.kms import keygen, lookup, model, store, tagging
 from lakebox.services.kms.errors import (
     InvalidMarkerException, KMSInvalidStateException, MalformedPolicyDocumentException, NotFoundException,
@@ -66,12 +65,12 @@ def _spec_and_usage(params):
 
 
 def check_policy(policy: str):
+    """A key policy is a JSON object (lakebox.kit.policies reads it); it is stored and
+    returned as written, and enforced once IAM evaluation arrives."""
     try:
-        document = json.loads(policy)
+        policies.document(policy)
     except ValueError:
-        document = None
-    if not isinstance(document, dict):
-        raise MalformedPolicyDocumentException("The policy document is not valid JSON.")
+        raise MalformedPolicyDocumentException("The policy document is not valid JSON.") from None
 
 
 # ---------------------------------------------------------------------------
