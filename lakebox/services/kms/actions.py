@@ -17,3 +17,4 @@ from lakebox.services.kms.replicas import replicate_key, update_primary_region  
 from lakebox.services.kms.rotation import (  # noqa: F401
     disable_key_rotation, enable_key_rotation, get_key_rotation_status, list_key_rotations, rotate_key_on_demand)
 from lakebox.services.kms.tagging import list_resource_tags, tag_resource, untag_resource  # noqa: F401
+from lakebox.services.kms.usage import get_key_last_usage  # noqa: F401

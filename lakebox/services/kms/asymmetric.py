@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, utils
 
 from lakebox.aws.errors import ValidationError
-from lakebox.services.kms import keygen, lookup, model, sealing, store
+from lakebox.services.kms import keygen, lookup, model, sealing, store, usage
 from lakebox.services.kms.errors import (
     InvalidCiphertextException, InvalidKeyUsageException, KMSInvalidMacException,
     KMSInvalidSignatureException, UnsupportedOperationException)
@@ -56,6 +56,7 @@ def sign(ctx, params):
         signature = private_key.sign(digest, ec.ECDSA(utils.Prehashed(chosen)))
     else:
         signature = private_key.sign(digest, _rsa_padding(algorithm, chosen), utils.Prehashed(chosen))
+    usage.note(ctx, key)
     return {"KeyId": lookup.arn_of(key), "Signature": signature, "SigningAlgorithm": algorithm}
 
 
@@ -72,6 +73,7 @@ def verify(ctx, params):
             public_key.verify(params["Signature"], digest, _rsa_padding(algorithm, chosen), utils.Prehashed(chosen))
     except (InvalidSignature, ValueError):
         raise KMSInvalidSignatureException() from None
+    usage.note(ctx, key)
     return {"KeyId": lookup.arn_of(key), "SignatureValid": True, "SigningAlgorithm": algorithm}
 
 
@@ -122,6 +124,7 @@ def derive_shared_secret(ctx, params):
         raise ValidationError(f"The public key is not a valid {key['key_spec']} public key in DER-encoded "
                               f"X.509 SubjectPublicKeyInfo format.")
     lookup.check_dry_run(params)
+    usage.note(ctx, key)
     return {"KeyId": lookup.arn_of(key), "SharedSecret": private_key.exchange(ec.ECDH(), peer),
             "KeyAgreementAlgorithm": params["KeyAgreementAlgorithm"], "KeyOrigin": key["origin"]}
 
@@ -153,6 +156,7 @@ def _data_key_pair(ctx, params, operation):
         else keygen.new_private_key(spec)
     private_der = keygen.private_key_der(private_key)
     blob, material_id = sealing.seal(ctx.state, key, private_der, params.get("EncryptionContext"))
+    usage.note(ctx, key)
     return {"PrivateKeyCiphertextBlob": blob, "PublicKey": keygen.public_key_der(private_key),
             "KeyId": lookup.arn_of(key), "KeyPairSpec": spec, "KeyMaterialId": material_id}, private_der
 
@@ -166,6 +170,7 @@ def generate_mac(ctx, params):
     algorithm = params["MacAlgorithm"]
     mac = _mac(ctx.state, key, algorithm, params["Message"])
     lookup.check_dry_run(params)
+    usage.note(ctx, key)
     return {"Mac": mac, "MacAlgorithm": algorithm, "KeyId": lookup.arn_of(key)}
 
 
@@ -176,6 +181,7 @@ def verify_mac(ctx, params):
     lookup.check_dry_run(params)
     if not hmac.compare_digest(mac, params["Mac"]):
         raise KMSInvalidMacException()
+    usage.note(ctx, key)
     return {"KeyId": lookup.arn_of(key), "MacValid": True, "MacAlgorithm": algorithm}
 
 

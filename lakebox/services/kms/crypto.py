@@ -3,7 +3,7 @@ GenerateRandom. Symmetric keys use `sealing`; RSA keys use `asymmetric`."""
 import os
 
 from lakebox.aws.errors import ValidationError
-from lakebox.services.kms import asymmetric, lookup, model, sealing
+from lakebox.services.kms import asymmetric, lookup, model, sealing, usage
 from lakebox.services.kms.errors import (
     InvalidCiphertextException, InvalidKeyUsageException)
 
@@ -19,6 +19,7 @@ def encrypt(ctx, params):
         blob, _ = sealing.seal(ctx.state, key, params["Plaintext"], params.get("EncryptionContext"))
     else:
         blob = asymmetric.rsa_encrypt(ctx.state, key, algorithm, params["Plaintext"])
+    usage.note(ctx, key)
     return {"CiphertextBlob": blob, "KeyId": lookup.arn_of(key), "EncryptionAlgorithm": algorithm}
 
 
@@ -27,6 +28,7 @@ def decrypt(ctx, params):
     plaintext, key, material_id = _decrypt(ctx, params["CiphertextBlob"], params.get("EncryptionContext"),
                                            params.get("KeyId"), algorithm, "Decrypt")
     lookup.check_dry_run(params)
+    usage.note(ctx, key)
     answer = {"KeyId": lookup.arn_of(key), "Plaintext": plaintext, "EncryptionAlgorithm": algorithm}
     if material_id:
         answer["KeyMaterialId"] = material_id
@@ -48,6 +50,8 @@ def re_encrypt(ctx, params):
                                                   params.get("DestinationEncryptionContext"))
     else:
         blob = asymmetric.rsa_encrypt(ctx.state, destination, destination_algorithm, plaintext)
+    usage.note(ctx, source)
+    usage.note(ctx, destination)
     answer = {"CiphertextBlob": blob, "SourceKeyId": lookup.arn_of(source), "KeyId": lookup.arn_of(destination),
               "SourceEncryptionAlgorithm": source_algorithm, "DestinationEncryptionAlgorithm": destination_algorithm}
     if source_material:
@@ -103,6 +107,7 @@ def _data_key(ctx, params, operation):
     lookup.check_dry_run(params)
     plaintext = os.urandom(size)
     blob, material_id = sealing.seal(ctx.state, key, plaintext, params.get("EncryptionContext"))
+    usage.note(ctx, key)
     return plaintext, blob, key, material_id
 
 

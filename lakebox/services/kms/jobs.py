@@ -1,7 +1,8 @@
 """Timed work on the lakebox clock, in bounded slices: keys whose deletion date has
 passed are removed with everything that hangs off them (lookups already treat them as
-gone), and keys with automatic rotation get new material when their rotation date comes."""
-from lakebox.services.kms import model, rotation, store
+gone), keys with automatic rotation get new material when their rotation date comes, and
+the uses noted for GetKeyLastUsage are written down."""
+from lakebox.services.kms import model, rotation, store, usage
 
 SLICE = 200       # keys handled per run at most; a run that used it all comes back at once
 
@@ -34,4 +35,4 @@ def rotate_due_keys(state, now: float) -> float | None:
     return at / 1000 if at is not None else None
 
 
-JOBS = {"deletion": delete_due_keys, "rotation": rotate_due_keys}
+JOBS = {"deletion": delete_due_keys, "rotation": rotate_due_keys, "usage": usage.flush}

@@ -10,7 +10,7 @@ KMS's own error code and message (S3 answers them as `KMS.<code>`)."""
 import os
 
 from lakebox.aws.errors import ServiceError
-from lakebox.services.kms import lookup, model, sealing
+from lakebox.services.kms import lookup, model, sealing, usage
 from lakebox.services.kms.managed import managed_key
 
 
@@ -27,6 +27,7 @@ def generate_data_key(ctx, key_id: str | None, context: dict | None, service: st
         key = _usable(ctx, key_id, service, "GenerateDataKey")
         plaintext = os.urandom(32)
         blob, _ = sealing.seal(ctx.state, key, plaintext, context)
+        usage.note(ctx, key)
         return plaintext, blob, lookup.arn_of(key)
 
 
@@ -35,6 +36,7 @@ def encrypt(ctx, key_id: str | None, plaintext: bytes, context: dict | None, ser
     with _as_failure():
         key = _usable(ctx, key_id, service, "Encrypt")
         blob, _ = sealing.seal(ctx.state, key, plaintext, context)
+        usage.note(ctx, key)
         return blob, lookup.arn_of(key)
 
 
@@ -42,6 +44,7 @@ def decrypt(ctx, blob: bytes, context: dict | None):
     """(plaintext, the key's ARN) of a blob made by KMS, as Decrypt would give them."""
     with _as_failure():
         plaintext, key, _ = sealing.unseal(ctx, blob, context, None, "Decrypt")
+        usage.note(ctx, key)
         return plaintext, lookup.arn_of(key)
 
 

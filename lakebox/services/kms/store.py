@@ -82,6 +82,12 @@ SCHEMA = [
     # Multi-Region keys: the region of the primary key (NULL for single-Region keys);
     # a primary and its replicas are the rows of one account sharing one key id.
     "ALTER TABLE kms_keys ADD COLUMN primary_region TEXT",
+    # GetKeyLastUsage: each key's last successful cryptographic operation.
+    """CREATE TABLE kms_usage (
+        key_uid INTEGER PRIMARY KEY,
+        operation TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        request_id TEXT NOT NULL)""",
 ]
 
 _KEY_COLUMNS = ("account", "region", "key_id", "created_ms", "description", "key_usage", "key_spec", "origin",
@@ -200,7 +206,8 @@ def delete_key(db, uid):
     """The key and everything that hangs off it."""
     with db.transaction():
         for table, column in (("kms_materials", "key_uid"), ("kms_aliases", "key_uid"), ("kms_tags", "key_uid"),
-                              ("kms_grants", "key_uid"), ("kms_imports", "key_uid"), ("kms_keys", "uid")):
+                              ("kms_grants", "key_uid"), ("kms_imports", "key_uid"), ("kms_usage", "key_uid"),
+                              ("kms_keys", "uid")):
             db.execute(f"DELETE FROM {table} WHERE {column}=?", (uid,))
 
 
@@ -232,6 +239,21 @@ def forget_material(db, uid):
     with db.transaction():
         db.execute("UPDATE kms_materials SET material=x'' WHERE key_uid=?", (uid,))
         update_key(db, uid, material_present=0, expiration_model=None, valid_to_ms=None)
+
+
+# ---------------------------------------------------------------------------
+# Last usage
+
+
+def usage(db, uid):
+    return db.one("SELECT * FROM kms_usage WHERE key_uid=?", (uid,))
+
+
+def put_usage(db, uses):
+    """[(key uid, operation, at_ms, request id)]; keys deleted meanwhile are skipped."""
+    with db.transaction():
+        db.executemany("INSERT OR REPLACE INTO kms_usage SELECT ?1, ?2, ?3, ?4 WHERE EXISTS "
+                       "(SELECT 1 FROM kms_keys WHERE uid=?1)", uses)
 
 
 # ---------------------------------------------------------------------------

@@ -195,3 +195,15 @@ def test_aws_managed_key_answers_by_its_alias(kms):
     assert kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]["KeyId"] == described["KeyId"]
     listed = {a["AliasName"]: a.get("TargetKeyId") for a in kms.list_aliases(Limit=1000)["Aliases"]}
     assert listed["alias/aws/s3"] == described["KeyId"]
+
+
+def test_key_last_usage(kms, make_key):
+    key = make_key()
+    fresh = kms.get_key_last_usage(KeyId=key["KeyId"])
+    assert "KeyLastUsage" not in fresh
+    assert fresh["KeyId"] == key["KeyId"] and fresh["KeyCreationDate"] == key["CreationDate"]
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+    assert kms.get_key_last_usage(KeyId=key["Arn"])["KeyLastUsage"]["Operation"] == "Encrypt"
+    decrypted = kms.decrypt(CiphertextBlob=blob)
+    last = kms.get_key_last_usage(KeyId=key["KeyId"])["KeyLastUsage"]
+    assert (last["Operation"], last["KmsRequestId"]) == ("Decrypt", decrypted["ResponseMetadata"]["RequestId"])

@@ -46,3 +46,13 @@ def test_deletion_runs_in_slices(state, monkeypatch):
     assert jobs.delete_due_keys(state, later) == later          # a full slice: come back at once
     assert jobs.delete_due_keys(state, later) is None
     assert all(store.key_by_id(state.db, "000000000000", "us-east-1", key_id) is None for key_id in ids)
+
+
+def test_usage_is_written_down_by_its_job(state):
+    key_id = actions.create_key(_ctx(state), {})["KeyMetadata"]["KeyId"]
+    actions.encrypt(_ctx(state, "Encrypt"), {"KeyId": key_id, "Plaintext": b"x"})
+    uid = store.key_by_id(state.db, "000000000000", "us-east-1", key_id)["uid"]
+    assert store.usage(state.db, uid) is None
+    jobs.JOBS["usage"](state, state.clock.now())
+    assert store.usage(state.db, uid)["operation"] == "Encrypt"
+    assert actions.get_key_last_usage(_ctx(state), {"KeyId": key_id})["KeyLastUsage"]["Operation"] == "Encrypt"
