@@ -32,12 +32,14 @@ def unseal(ctx, blob: bytes, context: dict | None, key_id_param: str | None, ope
     sealed = model.open_blob(blob)
     if sealed is None:
         raise InvalidCiphertextException()
-    if key_id_param is not None:
-        named = lookup.find_key(ctx, key_id_param)
-        if named["key_id"] != sealed.key_id:
+    if key_id_param is None:
+        key = lookup.key_by_id(ctx, ctx.account, sealed.key_id)
+    else:
+        # A KeyId (possibly another account's key ARN) must name the blob's key.
+        key = lookup.find_key(ctx, key_id_param)
+        if key["key_id"] != sealed.key_id:
             raise IncorrectKeyException(
                 "The key ID in the request does not identify a CMK that can perform this operation.")
-    key = lookup.key_by_id(ctx, ctx.account, sealed.key_id)
     lookup.check_enabled(ctx, key)
     lookup.check_usage(key, "ENCRYPT_DECRYPT", operation)
     if key["key_spec"] != model.DEFAULT_SPEC or sealed.version > key["current_version"]:
