@@ -5,7 +5,7 @@ import hmac
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, utils
+from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
 
 from lakebox.aws.errors import ValidationError
 from lakebox.services.kms import keygen, lookup, model, sealing, store, usage
@@ -133,32 +133,37 @@ def derive_shared_secret(ctx, params):
 # Data key pairs: a fresh key pair, its private key sealed under a symmetric key
 
 
-def generate_data_key_pair(ctx, params):
-    answer, private_der = _data_key_pair(ctx, params, "GenerateDataKeyPair")
+async def generate_data_key_pair(ctx, params):
+    answer, private_der = await _data_key_pair(ctx, params, "GenerateDataKeyPair")
     return {**answer, "PrivateKeyPlaintext": private_der}
 
 
-def generate_data_key_pair_without_plaintext(ctx, params):
-    answer, _ = _data_key_pair(ctx, params, "GenerateDataKeyPairWithoutPlaintext")
+async def generate_data_key_pair_without_plaintext(ctx, params):
+    answer, _ = await _data_key_pair(ctx, params, "GenerateDataKeyPairWithoutPlaintext")
     return answer
 
 
-def _data_key_pair(ctx, params, operation):
+async def _data_key_pair(ctx, params, operation):
     spec = params["KeyPairSpec"]
-    key = lookup.usable_key(ctx, params["KeyId"], "ENCRYPT_DECRYPT", operation)
-    if key["key_spec"] != model.DEFAULT_SPEC:
-        raise InvalidKeyUsageException(
-            f"{lookup.arn_of(key)} key spec is {key['key_spec']} which is not valid for {operation}.")
     if spec not in keygen.CURVES and not spec.startswith("RSA_") and spec != "ECC_NIST_EDWARDS25519":
         raise UnsupportedOperationException(f"lakebox does not support KeyPairSpec {spec}.")
+    _pair_wrapping_key(ctx, params, operation)
     lookup.check_dry_run(params)
-    private_key = ed25519.Ed25519PrivateKey.generate() if spec == "ECC_NIST_EDWARDS25519" \
-        else keygen.new_private_key(spec)
+    private_key = await keygen.new_private_key_off_loop(ctx.state, spec)
+    key = _pair_wrapping_key(ctx, params, operation)      # again: the key may have changed meanwhile
     private_der = keygen.private_key_der(private_key)
     blob, material_id = sealing.seal(ctx.state, key, private_der, params.get("EncryptionContext"))
     usage.note(ctx, key)
     return {"PrivateKeyCiphertextBlob": blob, "PublicKey": keygen.public_key_der(private_key),
             "KeyId": lookup.arn_of(key), "KeyPairSpec": spec, "KeyMaterialId": material_id}, private_der
+
+
+def _pair_wrapping_key(ctx, params, operation):
+    key = lookup.usable_key(ctx, params["KeyId"], "ENCRYPT_DECRYPT", operation)
+    if key["key_spec"] != model.DEFAULT_SPEC:
+        raise InvalidKeyUsageException(
+            f"{lookup.arn_of(key)} key spec is {key['key_spec']} which is not valid for {operation}.")
+    return key
 
 
 # ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ them, DeleteImportedKeyMaterial takes it away again."""
 import secrets
 
 from cryptography.hazmat.primitives import hashes, keywrap, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import padding
 
 from lakebox.aws.errors import ValidationError
 from lakebox.services.kms import keygen, lookup, model, store
@@ -20,13 +20,15 @@ _OAEP_HASH = {"RSAES_OAEP_SHA_1": hashes.SHA1, "RSA_AES_KEY_WRAP_SHA_1": hashes.
               "RSAES_OAEP_SHA_256": hashes.SHA256, "RSA_AES_KEY_WRAP_SHA_256": hashes.SHA256}
 
 
-def get_parameters_for_import(ctx, params):
+async def get_parameters_for_import(ctx, params):
     key = _external_key(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
     spec, algorithm = params["WrappingKeySpec"], params["WrappingAlgorithm"]
     if spec == "SM2" or algorithm == "SM2PKE":
         raise UnsupportedOperationException("SM2 wrapping is only available in China Regions.")
-    wrapping = rsa.generate_private_key(public_exponent=65537, key_size=int(spec[4:]))
+    wrapping = await keygen.new_private_key_off_loop(ctx.state, spec)
+    key = _external_key(ctx, params["KeyId"])            # again: it may have changed meanwhile
+    lookup.check_not_pending_deletion(ctx, key)
     token = secrets.token_bytes(64)
     valid_to_ms = lookup.now_ms(ctx) + PARAMETERS_VALID_MS
     store.put_import_parameters(ctx.state.db, key["uid"], keygen.private_key_der(wrapping), algorithm, token,

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from lakebox.services.kms import model
 
@@ -19,9 +19,28 @@ def new_material(spec: str) -> bytes:
     return private_key_der(new_private_key(spec))
 
 
+async def new_material_off_loop(state, spec: str) -> bytes:
+    """Material for a new key; asymmetric key pairs are made on a worker thread."""
+    if model.material_size(spec) is not None:
+        return new_material(spec)
+    return private_key_der(await new_private_key_off_loop(state, spec))
+
+
+async def new_private_key_off_loop(state, spec: str):
+    """A new private key, made on a worker (`state.work`): an RSA 4096 key takes a second
+    or more, which the event loop must not wait for."""
+    return await state.work.submit("kms", "GenerateKeyPair", _generate, spec)
+
+
+def _generate(task, spec):
+    return new_private_key(spec)
+
+
 def new_private_key(spec: str):
     if spec.startswith("RSA_"):
         return rsa.generate_private_key(public_exponent=65537, key_size=int(spec[4:]))
+    if spec == "ECC_NIST_EDWARDS25519":
+        return ed25519.Ed25519PrivateKey.generate()
     return ec.generate_private_key(CURVES[spec]())
 
 

@@ -15,7 +15,7 @@ POLICY_NAME = "default"
 # Create
 
 
-def create_key(ctx, params):
+async def create_key(ctx, params):
     spec, usage = _spec_and_usage(params)
     origin = params.get("Origin", "AWS_KMS")
     if origin not in ("AWS_KMS", "EXTERNAL"):
@@ -25,16 +25,17 @@ def create_key(ctx, params):
         check_policy(policy)
     tags = tagging.as_dict(params.get("Tags") or [])
     tagging.check_tags(tags, {})
+    material = await keygen.new_material_off_loop(ctx.state, spec) if origin == "AWS_KMS" else None
     key = create(ctx, spec=spec, usage=usage, description=params.get("Description", ""),
                  multi_region=bool(params.get("MultiRegion")), policy=policy, tags=tags, manager="CUSTOMER",
-                 origin=origin)
+                 material=material)
     return {"KeyMetadata": lookup.metadata(ctx, key)}
 
 
-def create(ctx, spec, usage, description, multi_region, policy, tags, manager, origin="AWS_KMS"):
-    """Store a new key and return its row: enabled with its first material, or, for
-    Origin EXTERNAL, pending the import of its material."""
-    material = keygen.new_material(spec) if origin == "AWS_KMS" else None
+def create(ctx, spec, usage, description, multi_region, policy, tags, manager, material, origin=None):
+    """Store a new key and return its row: enabled with its first material, or, without
+    material (Origin EXTERNAL), pending the import of its material."""
+    origin = origin or ("AWS_KMS" if material is not None else "EXTERNAL")
     key_id = model.new_key_id(multi_region)
     uid = store.insert_key(
         ctx.state.db, material, keygen.material_id(material) if material else None, tags,

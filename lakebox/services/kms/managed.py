@@ -1,7 +1,7 @@
 """AWS managed keys (`alias/aws/<service>`): AWS creates one per service, account and
 region the first time it is needed, whether by the service (SSE-KMS, stream encryption)
 or by a user naming its alias (DescribeKey `alias/aws/s3` answers in a fresh account)."""
-from lakebox.services.kms import keys, model, store
+from lakebox.services.kms import keygen, keys, model, store
 
 # AWS's descriptions of its managed keys; other services' keys follow the same pattern.
 _DESCRIPTIONS = {"s3": "Default key that protects my S3 objects when no other key is defined"}
@@ -17,7 +17,8 @@ def managed_key(ctx, service: str):
     description = _DESCRIPTIONS.get(service, f"Default key that protects my {service} data when no other key is "
                                              f"defined")
     key = keys.create(ctx, spec=model.DEFAULT_SPEC, usage="ENCRYPT_DECRYPT", description=description,
-                      multi_region=False, policy=None, tags={}, manager="AWS")
+                      multi_region=False, policy=None, tags={}, manager="AWS",
+                      material=keygen.new_material(model.DEFAULT_SPEC))
     store.insert_alias(db, ctx.account, ctx.region, alias_name, key["uid"], int(ctx.now * 1000))
     return key
 

@@ -215,3 +215,11 @@ def test_derive_shared_secret_matches_the_peer_side(kms, make_key):
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     assert error_of(kms.derive_shared_secret, KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH",
                     PublicKey=other_curve)[0] == "ValidationException"
+
+
+def test_rsa_4096_keys_and_key_pairs_are_made(kms, make_key):
+    key = make_key(KeySpec="RSA_4096", KeyUsage="SIGN_VERIFY")
+    public = serialization.load_der_public_key(kms.get_public_key(KeyId=key["KeyId"])["PublicKey"])
+    assert public.key_size == 4096
+    pair = kms.generate_data_key_pair_without_plaintext(KeyId=make_key()["KeyId"], KeyPairSpec="RSA_4096")
+    assert serialization.load_der_public_key(pair["PublicKey"]).key_size == 4096
