@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives import hashes, keywrap, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from lakebox.aws.errors import ValidationError
-from lakebox.services.kms import keygen, lookup, model, store
+from lakebox.services.kms import keygen, lookup, store
 from lakebox.services.kms.errors import (
     ExpiredImportTokenException, IncorrectKeyMaterialException, InvalidCiphertextException,
     InvalidImportTokenException, UnsupportedOperationException)
