@@ -1,5 +1,12 @@
 """KMS cryptography with boto3: symmetric encryption with encryption context, data keys,
-re-encryption, RSA encryption, signatures, MACs, and the errors of each."""
+re-encryption, RSA encryption, signatures, MACs, and the errors of each.
+
+Sources of the exact wordings: live KMS replies recorded in localstack/localstack
+tests/aws/services/kms/test_kms.snapshot.json (InvalidCiphertextException and
+KMSInvalidSignatureException/KMSInvalidMacException with empty messages, IncorrectKeyException,
+"<arn> key usage is X which is not valid for Op.", "Algorithm X is incompatible with key
+spec Y.", the RSA plaintext limits, "Digest is invalid length for algorithm X.", the
+4,096-byte and 1,024-byte constraint messages)."""
 import hashlib
 import hmac
 

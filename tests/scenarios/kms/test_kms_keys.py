@@ -1,5 +1,16 @@
 """KMS key lifecycle with boto3: create, describe, list, enable/disable, deletion,
-aliases, tags and key policies, with AWS's errors for bad input."""
+aliases, tags and key policies, with AWS's errors for bad input.
+
+Sources of the exact wordings: KeyMetadata, NotFoundException ("Key '...' does not exist",
+"Invalid keyId '...'", "Invalid arn <region>"), the KeyUsage requirement and the alias
+prefix rule are live KMS replies recorded in localstack/localstack
+tests/aws/services/kms/test_kms.snapshot.json; "<arn> is pending deletion." is quoted in
+hashicorp/terraform-provider-aws#17889, "An alias with the name <arn> already exists" in
+crossplane-contrib/provider-aws#1741. The default key policy is AWS's (KMS Developer
+Guide, "Default key policy"). "Alias <arn> is not found." is the wording users report
+from DescribeKey, not a recorded reply. Where no reply is on record (alias/aws/ names, tag
+refusals, the 7-30 day window) the tests assert the error code only, or the model's
+constraint wording."""
 import json
 import uuid
 
