@@ -32,6 +32,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -57,7 +58,7 @@ class Server:
         self.rounds = {}               # (op, conns) -> [result of each round]
 
 
-def servers(wanted):
+def servers(wanted, baseline=None):
     lakebox = [sys.executable, "-m", "lakebox.cli", "serve", "--log-level", "warning", "--port"]
     health = "/_lakebox/health"
     known = {
@@ -72,6 +73,12 @@ def servers(wanted):
         "ministack": lambda: Server("ministack", "ministack", _ministack_argv, "/_ministack/health",
                                     env={"BIND_HOST": "127.0.0.1"}),
     }
+    if baseline:
+        # The same lakebox variants from another checkout (an A/B run of two builds).
+        for key in ("lakebox", "lakebox-memory"):
+            if key in wanted:
+                known[key + "@base"] = _from_tree(known[key], baseline)
+                wanted = wanted + [key + "@base"]
     chosen = []
     for key in wanted:
         server = known[key]()
@@ -80,6 +87,16 @@ def servers(wanted):
         else:
             chosen.append(server)
     return chosen
+
+
+def _from_tree(make, tree):
+    def made():
+        server = make()
+        server.key += "@base"
+        server.name += f" ({os.path.basename(os.path.normpath(tree))})"
+        server.env = {**server.env, "PYTHONPATH": os.path.abspath(tree)}
+        return server
+    return made
 
 
 def _has_fsync_flag() -> bool:
@@ -265,6 +282,22 @@ def print_targets(chosen, conns_list):
     fb.print_table(["server", "figure", "value", "target", "verdict"], rows)
 
 
+def _default_scratch():
+    return tempfile.gettempdir()
+
+
+def use_scratch(directory):
+    """Put data dirs, temp files and `--in-memory`'s temp root (TMPDIR) in `directory`.
+
+    Each 1 KiB PUT creates, renames and deletes a file. On a disk shared with other
+    sessions' test runs a file create cost anywhere from 10 to 650 us of kernel CPU,
+    varying minute to minute; `--scratch /dev/shm` (tmpfs) takes the disk's neighbours
+    out of the figure and leaves the server's own work.
+    """
+    os.environ["TMPDIR"] = directory
+    tempfile.tempdir = directory
+
+
 def _verdict(ok):
     return "met" if ok else "MISSED"
 
@@ -276,9 +309,14 @@ def main():
     parser.add_argument("--warmup", type=int, default=2, help="seconds of discarded load per op first")
     parser.add_argument("--conns", default="1,8", help="wrk connection counts (default 1,8)")
     parser.add_argument("--servers", default="lakebox,lakebox-memory,lakebox-fsync,moto,ministack")
+    parser.add_argument("--baseline", metavar="DIR",
+                        help="also run lakebox from this checkout (an A/B run of two builds)")
+    parser.add_argument("--scratch", default=_default_scratch(), metavar="DIR",
+                        help="where lakebox's data dirs and temp files go (default: the temp dir)")
     parser.add_argument("--no-priority", action="store_true", help="run servers and wrk at normal niceness")
     args = parser.parse_args()
     conns_list = [int(c) for c in args.conns.split(",")]
+    use_scratch(args.scratch)
 
     atexit.register(fb._cleanup)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -293,10 +331,11 @@ def main():
     print("lakebox S3 per-request CPU benchmark")
     print(f"- date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
     print(f"- pinning: {cores.describe()}")
+    print(f"- data dirs and temp files under: {args.scratch}")
     print(f"- other load before the run: {fb._background_load()}")
     sys.stdout.flush()
 
-    chosen = servers(args.servers.split(","))
+    chosen = servers(args.servers.split(","), args.baseline)
     for server in chosen:
         start(server, scratch, cores, args.warmup, wrk)
         if server.skipped:

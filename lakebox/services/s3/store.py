@@ -10,6 +10,8 @@ a partial index over current, non-marker rows makes ListObjects a plain index ra
 import datetime
 import json
 
+import orjson
+
 SCHEMA = [
     """CREATE TABLE s3_buckets (
         name TEXT PRIMARY KEY,
@@ -78,8 +80,12 @@ SCHEMA = [
         checksums TEXT,
         PRIMARY KEY (upload_id, part_number)
     )""",
+    # Bumped by every configuration write, in its transaction: cached configurations are
+    # stamped with it, so a stale copy can never be taken for the current one.
+    "ALTER TABLE s3_buckets ADD COLUMN config_version INTEGER NOT NULL DEFAULT 0",
 ]
 
+MAX_CACHED_BUCKETS = 10_000  # buckets whose configurations are kept in memory at once
 _FIRST_CHUNK = 16        # listing reads grow from this many rows per query ...
 _LAST_CHUNK = 1024       # ... to this many, so a seek after a common prefix stays cheap
 
@@ -103,12 +109,28 @@ def _decode_hook(obj):
     return obj
 
 
+_ENCODER = json.JSONEncoder(default=_encode_default, separators=(",", ":"))
+_DECODER = json.JSONDecoder(object_hook=_decode_hook)
+
+
 def dumps(value) -> str:
-    return json.dumps(value, default=_encode_default, separators=(",", ":"))
+    # orjson is several times faster (every object write stores its attrs); what it
+    # refuses (a lone surrogate, a huge integer, a non-string key) the json module writes.
+    try:
+        return orjson.dumps(value, default=_encode_default, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
+    except orjson.JSONEncodeError:
+        return _ENCODER.encode(value)
 
 
 def loads(text: str | None):
-    return None if text is None else json.loads(text, object_hook=_decode_hook)
+    if text is None:
+        return None
+    if '"$' not in text:            # no tagged datetime or bytes in it: the fast decoder will do
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return _DECODER.decode(text)
 
 
 # ---- buckets ---------------------------------------------------------------------
@@ -169,15 +191,50 @@ def get_config(db, bucket: str, kind: str, config_id: str = ""):
     return None if row is None else loads(row["body"])
 
 
+def cached_configs(cache: dict, db, bucket) -> dict:
+    """{kind: configuration} of the bucket's configurations kept once per bucket (not per
+    id), read in one query and then kept in `cache` (the service's in-memory cache) until
+    a configuration of the bucket changes. Callers read the documents, never change them.
+
+    The copy is stamped with the bucket row's creation time and `config_version`, which
+    every configuration write bumps in its own transaction: a request holding the current
+    bucket row never takes a stale copy for the current one.
+    """
+    stamp = (bucket["created_at"], bucket["config_version"])
+    configs = cache.setdefault("bucket_configs", {})
+    entry = configs.get(bucket["name"])
+    if entry is None or entry[0] != stamp:
+        if len(configs) >= MAX_CACHED_BUCKETS:
+            configs.clear()
+        rows = db.query("SELECT kind, body FROM s3_bucket_configs WHERE bucket=? AND config_id=''",
+                        (bucket["name"],))
+        entry = configs[bucket["name"]] = (stamp, {row["kind"]: loads(row["body"]) for row in rows})
+    return entry[1]
+
+
+def forget_configs(cache: dict, bucket: str):
+    """Drop a deleted bucket's cached configurations (a new bucket of that name starts bare)."""
+    cache.get("bucket_configs", {}).pop(bucket, None)
+
+
 def put_config(db, bucket: str, kind: str, body, config_id: str = ""):
-    db.execute("INSERT OR REPLACE INTO s3_bucket_configs VALUES (?, ?, ?, ?)",
-               (bucket, kind, config_id, dumps(body)))
+    with db.transaction():
+        db.execute("INSERT OR REPLACE INTO s3_bucket_configs VALUES (?, ?, ?, ?)",
+                   (bucket, kind, config_id, dumps(body)))
+        _configs_changed(db, bucket)
 
 
 def delete_config(db, bucket: str, kind: str, config_id: str = "") -> bool:
-    cursor = db.execute("DELETE FROM s3_bucket_configs WHERE bucket=? AND kind=? AND config_id=?",
-                        (bucket, kind, config_id))
+    with db.transaction():
+        cursor = db.execute("DELETE FROM s3_bucket_configs WHERE bucket=? AND kind=? AND config_id=?",
+                            (bucket, kind, config_id))
+        if cursor.rowcount > 0:
+            _configs_changed(db, bucket)
     return cursor.rowcount > 0
+
+
+def _configs_changed(db, bucket: str):
+    db.execute("UPDATE s3_buckets SET config_version=config_version+1 WHERE name=?", (bucket,))
 
 
 def list_configs(db, bucket: str, kind: str, after: str = "", limit: int = 1000) -> list:
@@ -207,10 +264,8 @@ def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ())
     """
     version_id = row["version_id"]
     with db.transaction():
-        replaced = db.query("SELECT id, blob_id FROM s3_objects WHERE bucket=? AND key=? AND version_id=?",
+        replaced = db.query("DELETE FROM s3_objects WHERE bucket=? AND key=? AND version_id=? RETURNING blob_id",
                             (bucket, key, version_id))
-        for old in replaced:
-            db.execute("DELETE FROM s3_objects WHERE id=?", (old["id"],))
         db.execute("UPDATE s3_objects SET is_latest=0 WHERE bucket=? AND key=? AND is_latest=1",
                    (bucket, key))
         attrs = row.get("attrs", {})

@@ -1,0 +1,68 @@
+"""The bucket-configuration cache never serves a stale copy, and attrs JSON round-trips."""
+import datetime
+
+import pytest
+
+from lakebox.services.s3 import store
+from lakebox.storage.db import Database
+
+
+@pytest.fixture
+def db():
+    database = Database(None)
+    database.migrate("s3", store.SCHEMA)
+    store.insert_bucket(database, "b", "123456789012", "us-east-1", 1.0, False)
+    return database
+
+
+def configs(cache, db, name="b"):
+    return store.cached_configs(cache, db, store.get_bucket(db, name))
+
+
+def test_a_configuration_write_is_seen_at_once(db):
+    cache = {}
+    assert configs(cache, db) == {}
+    store.put_config(db, "b", "lifecycle", {"Rules": [{"ID": "one"}]})
+    assert configs(cache, db) == {"lifecycle": {"Rules": [{"ID": "one"}]}}
+    store.put_config(db, "b", "lifecycle", {"Rules": [{"ID": "two"}]})
+    store.put_config(db, "b", "encryption", {"Rules": []})
+    assert configs(cache, db) == {"lifecycle": {"Rules": [{"ID": "two"}]}, "encryption": {"Rules": []}}
+    assert store.delete_config(db, "b", "lifecycle")
+    assert configs(cache, db) == {"encryption": {"Rules": []}}
+
+
+def test_the_cache_is_read_once_per_configuration_change(db):
+    cache = {}
+    store.put_config(db, "b", "lifecycle", {"Rules": []})
+    first = configs(cache, db)
+    assert configs(cache, db) is first
+    assert not store.delete_config(db, "b", "cors")          # nothing deleted: nothing changed
+    assert configs(cache, db) is first
+
+
+def test_per_id_configurations_stay_out(db):
+    cache = {}
+    store.put_config(db, "b", "metrics", {"Id": "m"}, "m")
+    assert configs(cache, db) == {}
+
+
+def test_a_recreated_bucket_does_not_inherit_the_old_one(db):
+    cache = {}
+    store.put_config(db, "b", "lifecycle", {"Rules": []})
+    assert "lifecycle" in configs(cache, db)
+    store.delete_bucket(db, "b")
+    store.forget_configs(cache, "b")
+    store.insert_bucket(db, "b", "123456789012", "us-east-1", 1.0, False)     # even at the same instant
+    assert configs(cache, db) == {}
+
+
+@pytest.mark.parametrize("value", [
+    {"ContentType": "text/plain", "Metadata": {"k": "v\u00e9\u4e2d"}},
+    {"Expires": datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)},
+    {"Raw": b"\x00\xff"},
+    {"Odd": "\ud800"},                 # a lone surrogate: only the json module writes it
+    {"Big": 1 << 70},
+    {"Text": '"$datetime" is just text'},
+])
+def test_attrs_round_trip(value):
+    assert store.loads(store.dumps(value)) == value
