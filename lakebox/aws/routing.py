@@ -160,6 +160,7 @@ class RestOperation:
             if key != "x-id":
                 self.fixed_query[key] = value or None
         self.required_query, self.required_headers = _required_locations(op)
+        self.needs = frozenset(self.required_query), frozenset(self.required_headers)
         self.optional_query = _query_names(op)
         self.deprecated = bool(op.deprecated)
 
@@ -171,8 +172,8 @@ class RestOperation:
         for key, value in self.fixed_query.items():
             if key not in query or (value is not None and query[key] != value):
                 return None
-        if (any(key not in query for key in self.required_query)
-                or any(name not in headers for name in self.required_headers)):
+        needed_query, needed_headers = self.needs
+        if not (query.keys() >= needed_query and headers.keys() >= needed_headers):
             # A request the URI's own query names (`?attributes`) is still this operation,
             # below a complete match with as specific a query; validation reports what it lacks.
             return (len(self.fixed_query), False, self.literal_length) if self.fixed_query else None
