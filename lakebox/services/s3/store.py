@@ -264,10 +264,11 @@ def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ())
     """
     version_id = row["version_id"]
     with db.transaction():
-        replaced = db.query("DELETE FROM s3_objects WHERE bucket=? AND key=? AND version_id=? RETURNING blob_id",
-                            (bucket, key, version_id))
-        db.execute("UPDATE s3_objects SET is_latest=0 WHERE bucket=? AND key=? AND is_latest=1",
-                   (bucket, key))
+        replaced = db.query("DELETE FROM s3_objects WHERE bucket=? AND key=? AND version_id=? "
+                            "RETURNING blob_id, is_latest", (bucket, key, version_id))
+        if not any(old["is_latest"] for old in replaced):    # a key has one current version at most
+            db.execute("UPDATE s3_objects SET is_latest=0 WHERE bucket=? AND key=? AND is_latest=1",
+                       (bucket, key))
         attrs = row.get("attrs", {})
         cursor = db.execute(
             "INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, "

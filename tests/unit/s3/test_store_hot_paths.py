@@ -1,4 +1,5 @@
-"""The bucket-configuration cache never serves a stale copy, and attrs JSON round-trips."""
+"""What every object request goes through in store.py: the bucket-configuration cache
+never serves a stale copy, attrs JSON round-trips, a new version is the one current one."""
 import datetime
 
 import pytest
@@ -66,3 +67,28 @@ def test_a_recreated_bucket_does_not_inherit_the_old_one(db):
 ])
 def test_attrs_round_trip(value):
     assert store.loads(store.dumps(value)) == value
+
+
+def _write(db, version_id, blob_id):
+    return store.write_version(db, "b", "k", {"version_id": version_id, "blob_id": blob_id, "owner": "o",
+                                              "last_modified": 1.0, "attrs": {}})
+
+
+def current(db):
+    return [(r["version_id"], r["blob_id"]) for r in db.query(
+        "SELECT version_id, blob_id FROM s3_objects WHERE is_latest=1")]
+
+
+def test_replacing_the_current_null_version(db):
+    assert _write(db, "null", "blob1") == []
+    assert _write(db, "null", "blob2") == ["blob1"]
+    assert current(db) == [("null", "blob2")]
+
+
+def test_replacing_a_null_version_that_is_not_current(db):
+    # null written, then versioning enabled (v2 current), then suspended: a new null
+    # version replaces the old one and v2 stops being current.
+    _write(db, "null", "blob1")
+    _write(db, "v2" * 16, "blob2")
+    assert _write(db, "null", "blob3") == ["blob1"]
+    assert current(db) == [("null", "blob3")]
