@@ -2,7 +2,8 @@
 """S3's per-request cost: server CPU per 1 KiB PUT and GET, lakebox beside moto and ministack.
 
     python3 bench/s3_cpu_bench.py [--duration 5] [--rounds 2] [--conns 1,8]
-                                  [--servers lakebox,lakebox-memory,lakebox-fsync,moto,ministack]
+                                  [--servers lakebox,lakebox-memory,lakebox-fsync,floor,moto,ministack]
+                                  [--scratch DIR] [--baseline OTHER_CHECKOUT]
 
 One boto3 client spends about a millisecond per call itself, so it cannot show a
 server's speed. Here wrk replays the exact requests botocore sends for
@@ -11,14 +12,17 @@ per server, so with a fixed X-Amz-Date: none of the servers checks signing time)
 each server's own CPU time (utime + stime of its process tree, from /proc) is read
 before and after every run. "CPU ms per op" is that time over the requests answered:
 what the server spends per request whatever else the machine is doing, the robust
-figure on a shared machine; requests/s is what it answered with a core to itself
-(pinned to core 0, wrk and this script on core 1, as in bench/foundation_bench.py).
+figure on a shared machine. requests/s is what it answered pinned to core 0 (wrk and
+this script on core 1, as in bench/foundation_bench.py); other processes on the machine
+share that core, and the "server CPU" column says how much of it the server got.
 
 Every PUT writes the same key, so each one also replaces (and deletes) the previous
 object. botocore's `Expect: 100-continue` is left out (wrk cannot answer an interim
 100; it is not signed). lakebox runs with a fresh `--data-dir` (its default durability
 mode), `--in-memory`, and `--fsync always` where the CLI has that flag; moto's server
-and ministack keep objects in memory. moto_server and ministack are found on PATH (for
+and ministack keep objects in memory. "floor" is lakebox's stack (uvicorn, httptools,
+uvloop) answering with lakebox's headers and doing no work (bench/s3_floor.py): what a
+request costs before any S3 work. moto_server and ministack are found on PATH (for
 instance `python3 -m venv /tmp/benchvenv && /tmp/benchvenv/bin/pip install
 'moto[server]' ministack`, then `PATH=/tmp/benchvenv/bin:$PATH`); a server that cannot
 start is skipped with a message. The script prints figures and reads them against the
@@ -69,6 +73,8 @@ def servers(wanted, baseline=None):
         "lakebox-fsync": lambda: Server("lakebox-fsync", "lakebox --fsync always", lambda port: lakebox + [
             str(port), "--fsync", "always", "--data-dir", fb._scratch_dir("lakebox-cpu-bench-data-")],
             health, lakebox=True) if _has_fsync_flag() else None,
+        "floor": lambda: Server("floor", "floor: same stack, no work", lambda port: [
+            sys.executable, os.path.join(HERE, "s3_floor.py"), str(port)], "/"),
         "moto": lambda: Server("moto", "moto_server", fb.moto_argv, "/"),
         "ministack": lambda: Server("ministack", "ministack", _ministack_argv, "/_ministack/health",
                                     env={"BIND_HOST": "127.0.0.1"}),
@@ -308,7 +314,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds over the servers (default 2)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of discarded load per op first")
     parser.add_argument("--conns", default="1,8", help="wrk connection counts (default 1,8)")
-    parser.add_argument("--servers", default="lakebox,lakebox-memory,lakebox-fsync,moto,ministack")
+    parser.add_argument("--servers", default="lakebox,lakebox-memory,lakebox-fsync,floor,moto,ministack")
     parser.add_argument("--baseline", metavar="DIR",
                         help="also run lakebox from this checkout (an A/B run of two builds)")
     parser.add_argument("--scratch", default=_default_scratch(), metavar="DIR",
