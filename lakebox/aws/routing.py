@@ -133,8 +133,7 @@ def _rest_route(spec, raw_path, req, access_key, region) -> Route:
         # knows more of the optional query parameters sent, then to the current operation
         # over its deprecated twin (GetBucketLifecycle and GetBucketLifecycleConfiguration
         # are one wire binding).
-        score = (wanted == rest.name, *score, sum(1 for key in query if key in rest.optional_query),
-                 not rest.deprecated)
+        score = (wanted == rest.name, *score, len(rest.optional_query.intersection(query)), not rest.deprecated)
         if score > best_score:
             best, best_score, best_labels = rest, score, labels
     if best is None:
