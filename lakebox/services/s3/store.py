@@ -3,8 +3,9 @@
 Bucket names are global within a partition, so the bucket name is the key of every S3
 table and the owning account is a column of the bucket row (every request checks it).
 
-Objects: one row per version. `id` grows with every write, so within a key a larger id
-is a newer version. `is_latest` marks the current version (possibly a delete marker);
+Objects: one row per version. Within a key a larger `id` is a newer version: a new
+version is a new row, except that a current null version being replaced is rewritten in
+its row, which is the newest of its key. `is_latest` marks the current version (possibly a delete marker);
 a partial index over current, non-marker rows makes ListObjects a plain index range scan.
 """
 import datetime
@@ -263,26 +264,34 @@ def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ())
     the new one. Returns the blob ids no row points at any more: delete them after.
     """
     version_id = row["version_id"]
+    attrs = row.get("attrs", {})
+    columns = (int(row.get("delete_marker", False)), row.get("blob_id"), row.get("size", 0), row.get("etag", ""),
+               row["last_modified"], row.get("storage_class", "STANDARD"), row["owner"], row.get("parts_count"),
+               *_checksum_columns(attrs), dumps(attrs))
     with db.transaction():
-        replaced = db.query("DELETE FROM s3_objects WHERE bucket=? AND key=? AND version_id=? "
-                            "RETURNING blob_id, is_latest", (bucket, key, version_id))
-        if not any(old["is_latest"] for old in replaced):    # a key has one current version at most
-            db.execute("UPDATE s3_objects SET is_latest=0 WHERE bucket=? AND key=? AND is_latest=1",
-                       (bucket, key))
-        attrs = row.get("attrs", {})
-        cursor = db.execute(
-            "INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, "
-            "etag, last_modified, storage_class, owner, parts_count, checksum_algorithm, checksum_type, attrs) "
-            "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (bucket, key, version_id, int(row.get("delete_marker", False)), row.get("blob_id"),
-             row.get("size", 0), row.get("etag", ""), row["last_modified"],
-             row.get("storage_class", "STANDARD"), row["owner"], row.get("parts_count"),
-             *_checksum_columns(attrs), dumps(attrs)))
+        old = db.one("SELECT id, blob_id, is_latest, parts_count FROM s3_objects "
+                     "WHERE bucket=? AND key=? AND version_id=?", (bucket, key, version_id))
+        if old is not None and old["is_latest"]:
+            # The current version is the newest row of its key: rewritten where it is, it
+            # stays the newest (cheaper than a delete and an insert, which touch every index).
+            object_id = old["id"]
+            db.execute("UPDATE s3_objects SET delete_marker=?, blob_id=?, size=?, etag=?, last_modified=?, "
+                       "storage_class=?, owner=?, parts_count=?, checksum_algorithm=?, checksum_type=?, attrs=? "
+                       "WHERE id=?", (*columns, object_id))
+            if old["parts_count"]:
+                db.execute("DELETE FROM s3_object_parts WHERE object_id=?", (object_id,))
+        else:
+            if old is not None:
+                db.execute("DELETE FROM s3_objects WHERE id=?", (old["id"],))
+            db.execute("UPDATE s3_objects SET is_latest=0 WHERE bucket=? AND key=? AND is_latest=1", (bucket, key))
+            object_id = db.execute(
+                "INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, etag, "
+                "last_modified, storage_class, owner, parts_count, checksum_algorithm, checksum_type, attrs) "
+                "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (bucket, key, version_id, *columns)).lastrowid
         if parts:
-            object_id = cursor.lastrowid
             db.executemany("INSERT INTO s3_object_parts VALUES (?, ?, ?, ?, ?)",
                            [(object_id, *part) for part in parts])
-    return [old["blob_id"] for old in replaced if old["blob_id"]]
+    return [old["blob_id"]] if old is not None and old["blob_id"] else []
 
 
 def _checksum_columns(attrs: dict) -> tuple:

@@ -92,3 +92,37 @@ def test_replacing_a_null_version_that_is_not_current(db):
     _write(db, "v2" * 16, "blob2")
     assert _write(db, "null", "blob3") == ["blob1"]
     assert current(db) == [("null", "blob3")]
+
+
+def parts_of_current(db):
+    row = store.latest(db, "b", "k")
+    return [(p["part_number"], p["size"]) for p in store.object_parts(db, row["id"])]
+
+
+def test_an_overwrite_drops_the_parts_of_a_multipart_object_and_keeps_new_ones(db):
+    store.write_version(db, "b", "k", {"version_id": "null", "blob_id": "m", "owner": "o", "last_modified": 1.0,
+                                       "parts_count": 2, "attrs": {}}, [(1, 0, 5, None), (2, 5, 3, None)])
+    assert parts_of_current(db) == [(1, 5), (2, 3)]
+    assert _write(db, "null", "plain") == ["m"]
+    assert parts_of_current(db) == []
+    assert db.one("SELECT COUNT(*) FROM s3_object_parts")[0] == 0
+    store.write_version(db, "b", "k", {"version_id": "null", "blob_id": "m2", "owner": "o", "last_modified": 2.0,
+                                       "parts_count": 1, "attrs": {}}, [(1, 0, 9, None)])
+    assert parts_of_current(db) == [(1, 9)]
+
+
+def test_a_null_delete_marker_replaces_the_current_null_version(db):
+    _write(db, "null", "blob1")
+    assert store.write_version(db, "b", "k", {"version_id": "null", "delete_marker": True, "owner": "o",
+                                              "last_modified": 2.0, "attrs": {}}) == ["blob1"]
+    row = store.latest(db, "b", "k")
+    assert (row["delete_marker"], row["blob_id"], row["is_latest"]) == (1, None, 1)
+    assert list(store.seek_current(db, "b", "", True, None)) == []      # listings skip it
+
+
+def test_a_newer_version_keeps_the_newest_id(db):
+    _write(db, "null", "blob1")
+    _write(db, "v1" * 16, "blob2")
+    _write(db, "null", "blob3")           # suspended again: the null version moves to the top
+    ids = {r["version_id"]: r["id"] for r in db.query("SELECT id, version_id FROM s3_objects")}
+    assert ids["null"] > ids["v1" * 16]
