@@ -238,20 +238,21 @@ def report(chosen, conns_list, args):
     rows = []
     for server in chosen:
         if server.skipped:
-            rows.append([server.name, "-", "-", "skipped"] + [""] * 8)
+            rows.append([server.name, "-", "-", "skipped"] + [""] * 9)
             continue
         for op in ("PUT", "GET"):
             for conns in conns_list:
                 r = best(server, op, conns)
                 if r is None:
-                    rows.append([server.name, op, conns, "failed"] + [""] * 8)
+                    rows.append([server.name, op, conns, "failed"] + [""] * 9)
                     continue
                 each = " / ".join(f"{x['cpu_ms_per_op']:.3f}" for x in server.rounds[(op, conns)]
                                   if x.get("cpu_ms_per_op"))
-                rows.append([server.name, op, conns, f"{fb._rps(r):,.0f}", f"{r['cpu_ms_per_op']:.3f}", each,
+                rows.append([server.name, op, conns, f"{fb._rps(r):,.0f}", f"{1000 / r['cpu_ms_per_op']:,.0f}",
+                             f"{r['cpu_ms_per_op']:.3f}", each,
                              fb._pct(r.get("server_cpu")), fb._ms(r["p50"]), fb._ms(r["p99"]), fb._errors(r),
                              fb._pct(r.get("wrk_cpu")), f"{r['requests']:,}"])
-    fb.print_table(["server", "op", "conns", "req/s", "CPU ms/op", "CPU ms/op each round", "server CPU",
+    fb.print_table(["server", "op", "conns", "req/s", "req/CPU-s", "CPU ms/op", "CPU ms/op each round", "server CPU",
                     "p50 ms", "p99 ms", "errors", "wrk CPU", "requests"], rows)
     for server in chosen:
         if server.skipped:
@@ -272,6 +273,10 @@ def print_targets(chosen, conns_list):
                 rps = fb._rps(r)
                 rows.append([server.name, f"{op} req/s", f"{rps:,.0f}", f">= {goal:,}", _verdict(rps >= goal)])
             mine = cheapest_cpu(server, op)
+            if mine:
+                # What one core would answer: requests per second of the server's own CPU.
+                rows.append([server.name, f"{op} req/CPU-s", f"{1000 / mine:,.0f}", f">= {goal:,}",
+                             _verdict(1000 / mine >= goal)])
             for ref_key, factor in (("moto", TARGET_VS_MOTO), ("ministack", TARGET_VS_MINISTACK)):
                 ref = by_key.get(ref_key)
                 theirs = cheapest_cpu(ref, op) if ref else None
