@@ -5,8 +5,9 @@ table and the owning account is a column of the bucket row (every request checks
 
 Objects: one row per version. Within a key a larger `id` is a newer version: a new
 version is a new row, except that a current null version being replaced is rewritten in
-its row, which is the newest of its key. `is_latest` marks the current version (possibly a delete marker);
-a partial index over current, non-marker rows makes ListObjects a plain index range scan.
+its row, which is the newest of its key. `is_latest` marks the current version (possibly
+a delete marker); a partial index over current, non-marker rows makes ListObjects a plain
+index range scan.
 """
 import datetime
 import json
