@@ -4,7 +4,8 @@ import urllib.parse
 
 from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
-from lakebox.services.s3 import access, concurrency, errors, files, model, multipart, objects, store, versions
+from lakebox.services.s3 import (access, concurrency, encryption, errors, files, model, multipart, objects, store,
+                                 versions)
 
 _COPY_RANGE = re.compile(r"^bytes=(\d+)-(\d+)$")
 
@@ -68,9 +69,16 @@ async def _copy_object(ctx, params):
             "changing the object's metadata, storage class, website redirect location or encryption "
             "attributes.")
     versions.check_write_conditions(ctx, bucket, key, params)
-    in_place = onto_itself and _unversioned(bucket) and source["version_id"] == model.NULL_VERSION
-    temp, md5_hex, attrs["Checksum"] = await _copy_bytes(ctx, source, source_attrs, params.get("ChecksumAlgorithm"),
-                                                         in_place)
+    # In place, the bytes stay as they are stored: only while their encryption stays too.
+    in_place = onto_itself and _unversioned(bucket) and source["version_id"] == model.NULL_VERSION and \
+        encryption.same_encryption(source_attrs, attrs)
+    temp, md5_hex, attrs["Checksum"] = await _copy_bytes(ctx, source, source_attrs, params, in_place)
+    try:
+        sealing = await encryption.seal(ctx, bucket["name"], key, attrs, params, temp, source["size"],
+                                        ctx.state.blobs.durable and concurrency.offloaded(source["size"]))
+    except BaseException:
+        files.discard(temp)
+        raise
     etag = versions.new_etag(attrs, md5_hex)
     with concurrency.Staged(ctx.state.blobs, temp) as staged, ctx.state.db.transaction():
         if concurrency.offloaded(source["size"]):        # others ran meanwhile: check again
@@ -85,7 +93,7 @@ async def _copy_object(ctx, params):
         else:
             version_id = versions.commit(ctx, bucket, key, {
                 "blob_id": staged.commit(), "size": source["size"], "etag": etag, "storage_class": storage_class,
-                "attrs": attrs})
+                "attrs": attrs, "sealing": sealing})
     result = {"ETag": model.quote_etag(etag), "LastModified": model.timestamp(ctx.now),
               **versions.checksum_fields(attrs)}
     return {"CopyObjectResult": result, "VersionId": versions.visible_version_id(bucket, version_id),
@@ -147,8 +155,9 @@ def _changes_something(params, source, storage_class) -> bool:
                                                   "WebsiteRedirectLocation", "SSEKMSKeyId")))
 
 
-async def _copy_bytes(ctx, source, source_attrs, algorithm, in_place) -> tuple[str | None, str, dict]:
-    """(temp file of the copy, ETag, checksum); no temp file when copying in place or empty.
+async def _copy_bytes(ctx, source, source_attrs, params, in_place) -> tuple[str | None, str, dict]:
+    """(temp file of the copy, in the clear, ETag, checksum); no temp file when copying in
+    place or empty.
 
     A copy is a single-part object: a multipart source gets the MD5 of its bytes, and a
     composite checksum (or a newly requested algorithm) is computed over the bytes. Else
@@ -157,6 +166,7 @@ async def _copy_bytes(ctx, source, source_attrs, algorithm, in_place) -> tuple[s
     """
     blobs = ctx.state.blobs
     size = source["size"]
+    algorithm = params.get("ChecksumAlgorithm")
     checksum = source_attrs.get("Checksum") or {}
     full = checksum.get("Type") == "FULL_OBJECT"
     # S3 (CopyObject, x-amz-checksum-algorithm): without that header "the checksum algorithm
@@ -167,8 +177,8 @@ async def _copy_bytes(ctx, source, source_attrs, algorithm, in_place) -> tuple[s
         not source_attrs.get("SSECustomerKeyMD5")
     if keep and (in_place or source["blob_id"] is None):
         return None, source["etag"], checksum
-    sync = blobs.durable and concurrency.offloaded(size)
-    src = _open_source(ctx, source)
+    sync = False        # the copy is encrypted next, and flushed to disk then
+    src = _open_source(ctx, source, source_attrs, params)
     if keep:
         temp = await concurrency.run(ctx, size, files.closing_after, src, files.copy_whole, blobs, src, size,
                                      sync, discard=files.discard)
@@ -184,10 +194,11 @@ async def _copy_bytes(ctx, source, source_attrs, algorithm, in_place) -> tuple[s
     return temp, md5_hex, {"Algorithm": wanted, "Value": sums[wanted], "Type": "FULL_OBJECT"}
 
 
-def _open_source(ctx, source):
-    """The source version's blob, opened now (on the loop): an open file still reads after
-    the version is replaced or deleted, so a copy in a worker thread reads what was checked."""
-    return open(ctx.state.blobs.path(source["blob_id"]), "rb") if source["blob_id"] else None
+def _open_source(ctx, source, source_attrs, params):
+    """The source version's bytes in the clear, opened now (on the loop): an open file still
+    reads after the version is replaced or deleted, so a copy in a worker thread reads what
+    was checked."""
+    return encryption.open_plain(ctx, source, source_attrs, params, prefix="CopySource")
 
 
 def _discard_first(result):
@@ -198,7 +209,7 @@ async def upload_part_copy(ctx, params):
     bucket = access.request_bucket(ctx, params)
     upload = multipart.require_upload(ctx, bucket, params["Key"], params["UploadId"])
     multipart.check_part_number(params["PartNumber"])
-    source_bucket, source, _ = copy_source(ctx, params)
+    source_bucket, source, source_attrs = copy_source(ctx, params)
     first, length = _copy_range(params.get("CopySourceRange"), source["size"])
     if length > model.MAX_PART_SIZE:
         raise errors.error("EntityTooLarge", ProposedSize=length, MaxSizeAllowed=model.MAX_PART_SIZE)
@@ -207,7 +218,7 @@ async def upload_part_copy(ctx, params):
     algorithm = attrs.get("ChecksumAlgorithm")
     wanted = tuple(dict.fromkeys(name for name in (DEFAULT_CHECKSUM, algorithm) if name))
     blobs = ctx.state.blobs
-    src = _open_source(ctx, source)
+    src = _open_source(ctx, source, source_attrs, params)
     temp, md5_hex, sums = await concurrency.run(
         ctx, length, files.closing_after, src, files.copy_hashing, blobs, src, first, length, wanted,
         blobs.durable and concurrency.offloaded(length), discard=_discard_first)

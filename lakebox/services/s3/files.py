@@ -184,3 +184,11 @@ def delete_later(blobs, blob_ids):
 def _delete_all(blobs, blob_ids):
     for blob_id in blob_ids:
         blobs.delete(blob_id)
+        discard(plain_copy_path(blobs, blob_id))
+
+
+def plain_copy_path(blobs, blob_id: str) -> str:
+    """Where a decrypted copy of an encrypted blob is kept for readers in place (the SQL
+    engine reads files, not ciphertext; encryption.plain_copy). In the temp area, so a
+    restart sweeps them away; each is removed with its blob."""
+    return os.path.join(blobs.tmp, "plain-" + blob_id)

@@ -9,7 +9,8 @@ import urllib.parse
 
 from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
-from lakebox.services.s3 import access, checksums, concurrency, errors, files, model, objects, store, versions
+from lakebox.services.s3 import (access, checksums, concurrency, encryption, errors, files, model, objects, store,
+                                 versions)
 
 
 def create_multipart_upload(ctx, params):
@@ -179,20 +180,26 @@ async def complete_multipart_upload(ctx, params):
 async def _complete(ctx, params):
     plan = _completion_plan(ctx, params)
     blobs = ctx.state.blobs
-    temp = None
+    key, upload, attrs, chosen = params["Key"], plan["upload"], plan["attrs"], plan["chosen"]
+    temp = sealing = None
     if plan["total"]:
         sources = [(blobs.path(p["blob_id"]) if p["blob_id"] else None, p["size"]) for p in plan["chosen"]]
-        sync = blobs.durable and concurrency.offloaded(plan["total"])
         try:
-            temp, checksum = await concurrency.run(ctx, plan["total"], _assemble, blobs, sources, sync, plan,
+            # Not flushed yet: the whole is encrypted next (parts are kept in the clear), then flushed.
+            temp, checksum = await concurrency.run(ctx, plan["total"], _assemble, blobs, sources, False, plan,
                                                    discard=_discard_temp)
         except FileNotFoundError:
             # A part's file went away meanwhile: its upload ended or the part was replaced.
             _check_unchanged(ctx, plan)
             raise                           # nothing changed: the file is really missing
+        try:
+            sealing = await encryption.seal(ctx, plan["bucket"]["name"], key, attrs, params, temp, plan["total"],
+                                            blobs.durable and concurrency.offloaded(plan["total"]))
+        except BaseException:
+            files.discard(temp)
+            raise
     else:
         checksum = _object_checksum(plan)
-    key, upload, attrs, chosen = params["Key"], plan["upload"], plan["attrs"], plan["chosen"]
     attrs["Checksum"] = checksum
     offset, parts = 0, []
     for part in chosen:
@@ -208,7 +215,8 @@ async def _complete(ctx, params):
             versions.check_write_conditions(ctx, bucket, key, params)
         version_id = versions.commit(ctx, bucket, key, {
             "blob_id": staged.commit(), "size": plan["total"], "etag": plan["etag"],
-            "storage_class": upload["storage_class"], "parts_count": len(chosen), "attrs": attrs}, parts)
+            "storage_class": upload["storage_class"], "parts_count": len(chosen), "attrs": attrs,
+            "sealing": sealing}, parts)
         part_blobs = store.delete_upload(ctx.state.db, upload["upload_id"])
     files.delete_later(blobs, part_blobs)
     return {"Location": _location(ctx, bucket["name"], key), "Bucket": bucket["name"], "Key": key,
@@ -233,6 +241,7 @@ def _completion_plan(ctx, params) -> dict:
         raise errors.error("InvalidRequest", f"The upload was created using the {attrs.get('ChecksumType') or 'null'} "
                            f"checksum mode. The complete request must use the same checksum mode.")
     versions.check_write_conditions(ctx, bucket, key, params)
+    versions.check_customer_key(attrs, params)      # SSE-C: the whole is encrypted with the key sent now
     algorithm = attrs.pop("ChecksumAlgorithm", None) or DEFAULT_CHECKSUM
     checksum_type = attrs.pop("ChecksumType", None) or "FULL_OBJECT"
     return {"bucket": bucket, "upload": upload, "attrs": attrs, "chosen": chosen, "total": total,

@@ -4,7 +4,7 @@ import email.utils
 from lakebox.aws.body import FileRange
 from lakebox.aws.errors import ServiceError
 
-from lakebox.services.s3 import access, concurrency, errors, files, model, payload, store, versions
+from lakebox.services.s3 import access, concurrency, encryption, errors, files, model, payload, store, versions
 from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
 MAX_DELETE_OBJECTS = 1000
@@ -33,6 +33,7 @@ async def store_object(ctx, params):
     etag = versions.new_etag(attrs, body.md5_hex)
     versions.check_write_conditions(ctx, bucket, key, params)
     blobs = ctx.state.blobs
+    sealing = await encryption.seal(ctx, bucket["name"], key, attrs, params, body.path, body.size)
     waited = blobs.durable and concurrency.offloaded(body.size)
     if waited:          # flushing a big body to disk takes long: off the loop, before committing
         await concurrency.run(ctx, body.size, blobs.sync, body.path)
@@ -43,7 +44,7 @@ async def store_object(ctx, params):
             versions.check_write_conditions(ctx, bucket, key, params)
         version_id = versions.commit(ctx, bucket, key, {
             "blob_id": staged.commit(), "size": body.size, "etag": etag, "storage_class": storage_class,
-            "attrs": attrs})
+            "attrs": attrs, "sealing": sealing})
     return {"ETag": model.quote_etag(etag), "VersionId": versions.visible_version_id(bucket, version_id),
             "Expiration": versions.expiration(ctx, bucket, key, body.size, attrs, ctx.now),
             **versions.checksum_fields(attrs), **written_encryption(attrs)}
@@ -54,22 +55,24 @@ def written_encryption(attrs: dict) -> dict:
 
 
 def get_object(ctx, params):
-    row, result, first, length = _read(ctx, params, "GET")
+    row, attrs, result, first, length = _read(ctx, params, "GET")
     if row["blob_id"] is None or length == 0:
         result["Body"] = b""
-    else:
+    elif row["sealing"] is None:
         # Unbuffered: the body is read in big slices anyway, and a buffered open costs two
         # more system calls (an isatty probe and a tell) on every GET.
         result["Body"] = FileRange(open(ctx.state.blobs.path(row["blob_id"]), "rb", buffering=0), first, length)
+    else:
+        result["Body"] = FileRange(encryption.open_plain(ctx, row, attrs, params), first, length)
     return result
 
 
 def head_object(ctx, params):
-    return _read(ctx, params, "HEAD")[1]
+    return _read(ctx, params, "HEAD")[2]
 
 
 def _read(ctx, params, method):
-    """(row, response fields, first byte, length) of a GET or HEAD, after every check."""
+    """(row, attrs, response fields, first byte, length) of a GET or HEAD, after every check."""
     bucket = access.request_bucket(ctx, params)
     row, attrs = _readable_version(ctx, bucket, params, method)
     first, last, selection = _selected_bytes(ctx, row, params)
@@ -81,7 +84,7 @@ def _read(ctx, params, method):
     for param, field in RESPONSE_OVERRIDES.items():
         if params.get(param) is not None:
             result[field] = params[param]
-    return row, result, first, last - first + 1
+    return row, attrs, result, first, last - first + 1
 
 
 def _readable_version(ctx, bucket, params, method):

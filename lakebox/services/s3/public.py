@@ -1,5 +1,6 @@
 """S3 as the other services see it: read and write objects, list prefixes, and resolve
-`s3://bucket/prefix` to the files on disk so the SQL engine reads objects in place.
+`s3://bucket/prefix` to the files on disk so the SQL engine reads objects in place
+(encrypted objects through a decrypted copy: `ObjectFile.path`).
 
 Functions take the `AppState` and act as the AWS service itself would (Firehose
 delivering, Athena writing results; writes run in a `kit.calls.system_context` for the
@@ -8,10 +9,11 @@ keys must exist, and errors are S3's (`NoSuchBucket`, `NoSuchKey`). Writes follo
 bucket's versioning and are as durable as a PutObject.
 """
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from lakebox.kit import calls
-from lakebox.services.s3 import errors, files, model, store, versions
+from lakebox.services.s3 import encryption, errors, files, model, store, versions
 from lakebox.services.s3.cors import cors_headers, preflight as cors_preflight
 
 __all__ = ["ObjectFile", "parse_s3_uri", "bucket_exists", "bucket_region", "temp_path", "put_object",
@@ -26,7 +28,17 @@ class ObjectFile:
     size: int
     etag: str                  # quoted, as S3 shows it
     last_modified: float       # epoch seconds
-    path: str | None           # the blob file holding the bytes; None for an empty object
+    _path: str | None = field(repr=False)                     # the blob file, None for an empty object
+    _decrypt: Callable | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def path(self) -> str | None:
+        """A file holding the object's bytes in the clear (None for an empty object): the
+        blob itself, or for an encrypted object a decrypted copy made on first use (kept
+        until the version's blob goes, or the server restarts; encryption.plain_copy)."""
+        if self._decrypt is not None:
+            self._path, self._decrypt = self._decrypt(), None
+        return self._path
 
 
 def parse_s3_uri(uri: str) -> tuple[str, str]:
@@ -67,7 +79,8 @@ def put_object(state, bucket: str, key: str, data: bytes, content_type: str | No
 
 def put_file(state, bucket: str, key: str, path: str, content_type: str | None = None,
              metadata: dict | None = None) -> dict:
-    """Store the file at `path` (from `temp_path`) as an object; the file is moved, not copied.
+    """Store the file at `path` (from `temp_path`) as an object, encrypted at rest with
+    SSE-S3; the file is moved, not copied.
 
     Returns {"ETag": ..., "VersionId": ...} as PutObject would.
     """
@@ -79,45 +92,63 @@ def put_file(state, bucket: str, key: str, path: str, content_type: str | None =
              "Checksum": {"Algorithm": "CRC64NVME", "Value": sums["CRC64NVME"], "Type": "FULL_OBJECT"}}
     if metadata:
         attrs["Metadata"] = metadata
+    caller = calls.system_context(state, "s3", "PutObject", row["account"], row["region"])
+    sealing = encryption.seal_now(caller, bucket, key, attrs, path, size)
     if size:
         blob_id = state.blobs.commit(path)
     else:
         os.unlink(path)
         blob_id = None
-    caller = calls.system_context(state, "s3", "PutObject", row["account"], row["region"])
     version_id = versions.commit(caller, row, key, {"blob_id": blob_id, "size": size, "etag": md5_hex,
-                                                     "attrs": attrs})
+                                                     "attrs": attrs, "sealing": sealing})
     return {"ETag": model.quote_etag(md5_hex), "VersionId": versions.visible_version_id(row, version_id)}
 
 
 def object_file(state, bucket: str, key: str) -> ObjectFile:
     """The current version of an object, as a file to read in place."""
-    _bucket(state, bucket)
+    return _object_file(state, _bucket(state, bucket), _current(state, bucket, key))
+
+
+def _current(state, bucket: str, key: str):
     row = store.latest(state.db, bucket, key)
     if row is None or row["delete_marker"]:
         raise errors.error("NoSuchKey", Key=key)
-    return _object_file(state, bucket, row)
+    return row
 
 
 def get_object(state, bucket: str, key: str) -> bytes:
-    found = object_file(state, bucket, key)
-    if found.path is None:
+    bucket_row = _bucket(state, bucket)
+    row = _current(state, bucket, key)
+    if row["blob_id"] is None:
         return b""
-    with open(found.path, "rb") as f:
+    with encryption.open_for_service(state, bucket_row, row) as f:
         return f.read()
 
 
-def _object_file(state, bucket: str, row) -> ObjectFile:
+def _object_file(state, bucket, row) -> ObjectFile:
+    """The version's ObjectFile; whether its bytes are encrypted is looked up when its path
+    is first asked for (listings do not read that column)."""
     path = state.blobs.path(row["blob_id"]) if row["blob_id"] else None
-    return ObjectFile(bucket, row["key"], row["size"], model.quote_etag(row["etag"]), row["last_modified"], path)
+    found = ObjectFile(bucket["name"], row["key"], row["size"], model.quote_etag(row["etag"]), row["last_modified"],
+                       path)
+    if path is not None:
+        found._decrypt = lambda: _plain_path(state, bucket, row["id"], path)
+    return found
+
+
+def _plain_path(state, bucket, object_id: int, path: str) -> str:
+    row = store.object_row(state.db, object_id)
+    if row is None or row["sealing"] is None or state.blobs.path(row["blob_id"]) != path:
+        return path             # in the clear (or gone since it was listed, as a deleted blob is)
+    return encryption.plain_copy(state, bucket, row)
 
 
 def list_objects(state, bucket: str, prefix: str = ""):
     """Every current object under `prefix`, in key order (a generator: any bucket size)."""
-    _bucket(state, bucket)
+    bucket_row = _bucket(state, bucket)
     upper = model.prefix_upper_bound(prefix) if prefix else None
     for _, row in store.seek_current(state.db, bucket, prefix, True, upper):
-        yield _object_file(state, bucket, row)
+        yield _object_file(state, bucket_row, row)
 
 
 def list_common_prefixes(state, bucket: str, prefix: str = "", delimiter: str = "/") -> list[str]:
@@ -136,7 +167,7 @@ def resolve(state, uri: str) -> list[ObjectFile]:
     Empty objects hold no bytes (and are often 'folder' markers), so they are left out.
     """
     bucket, prefix = parse_s3_uri(uri)
-    return [found for found in list_objects(state, bucket, prefix) if found.path is not None]
+    return [found for found in list_objects(state, bucket, prefix) if found.size]
 
 
 def delete_object(state, bucket: str, key: str):

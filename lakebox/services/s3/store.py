@@ -87,6 +87,11 @@ SCHEMA = [
     # Bumped by every configuration write, in its transaction: cached configurations are
     # stamped with it, so a stale copy can never be taken for the current one.
     "ALTER TABLE s3_buckets ADD COLUMN config_version INTEGER NOT NULL DEFAULT 0",
+    # Encryption at rest (encryption.py): what reading a version's bytes needs (its initial
+    # counter, a CRC32 of the stored bytes, its wrapped data key); NULL for bytes in the clear.
+    "ALTER TABLE s3_objects ADD COLUMN sealing BLOB",
+    # S3's own key, which wraps SSE-S3 data keys (one row).
+    "CREATE TABLE s3_master_key (id INTEGER PRIMARY KEY, material BLOB NOT NULL)",
 ]
 
 MAX_CACHED_BUCKETS = 10_000  # buckets whose configurations are kept in memory at once
@@ -254,6 +259,10 @@ def latest(db, bucket: str, key: str):
     return db.one("SELECT * FROM s3_objects WHERE bucket=? AND key=? AND is_latest=1", (bucket, key))
 
 
+def object_row(db, object_id: int):
+    return db.one("SELECT * FROM s3_objects WHERE id=?", (object_id,))
+
+
 def version(db, bucket: str, key: str, version_id: str):
     return db.one("SELECT * FROM s3_objects WHERE bucket=? AND key=? AND version_id=?",
                   (bucket, key, version_id))
@@ -270,7 +279,7 @@ def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ())
     attrs = row.get("attrs", {})
     columns = (int(row.get("delete_marker", False)), row.get("blob_id"), row.get("size", 0), row.get("etag", ""),
                row["last_modified"], row.get("storage_class", "STANDARD"), row["owner"], row.get("parts_count"),
-               *_checksum_columns(attrs), dumps(attrs))
+               *_checksum_columns(attrs), dumps(attrs), row.get("sealing"))
     with db.transaction():
         old = db.one("SELECT id, blob_id, is_latest, parts_count FROM s3_objects "
                      "WHERE bucket=? AND key=? AND version_id=?", (bucket, key, version_id))
@@ -279,8 +288,8 @@ def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ())
             # stays the newest (cheaper than a delete and an insert, which touch every index).
             object_id = old["id"]
             db.execute("UPDATE s3_objects SET delete_marker=?, blob_id=?, size=?, etag=?, last_modified=?, "
-                       "storage_class=?, owner=?, parts_count=?, checksum_algorithm=?, checksum_type=?, attrs=? "
-                       "WHERE id=?", (*columns, object_id))
+                       "storage_class=?, owner=?, parts_count=?, checksum_algorithm=?, checksum_type=?, attrs=?, "
+                       "sealing=? WHERE id=?", (*columns, object_id))
             if old["parts_count"]:
                 db.execute("DELETE FROM s3_object_parts WHERE object_id=?", (object_id,))
         else:
@@ -289,8 +298,9 @@ def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ())
             db.execute("UPDATE s3_objects SET is_latest=0 WHERE bucket=? AND key=? AND is_latest=1", (bucket, key))
             object_id = db.execute(
                 "INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, etag, "
-                "last_modified, storage_class, owner, parts_count, checksum_algorithm, checksum_type, attrs) "
-                "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (bucket, key, version_id, *columns)).lastrowid
+                "last_modified, storage_class, owner, parts_count, checksum_algorithm, checksum_type, attrs, "
+                "sealing) "
+                "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (bucket, key, version_id, *columns)).lastrowid
         if parts:
             db.executemany("INSERT INTO s3_object_parts VALUES (?, ?, ?, ?, ?)",
                            [(object_id, *part) for part in parts])

@@ -12,6 +12,7 @@ from lakebox.services.s3.upload import without_aws_chunked
 from lakebox.aws.specs import spec_for
 
 from lakebox.services.s3 import acl, errors, files, lifecycle, model, store
+from lakebox.services.s3 import encryption as at_rest
 
 CONTENT_FIELDS = ("CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage",
                   "Expires", "WebsiteRedirectLocation")
@@ -135,9 +136,10 @@ def encryption(ctx, bucket, params: dict) -> dict:
     algorithm = requested or default.get("SSEAlgorithm", "AES256")
     found = {"ServerSideEncryption": algorithm}
     if algorithm.startswith("aws:kms"):
+        # S3 answers with the key's ARN (an alias, or none for aws/s3, resolved): the key
+        # must exist and be usable before anything is written.
         key_id = params.get("SSEKMSKeyId") or default.get("KMSMasterKeyID")
-        if key_id:
-            found["SSEKMSKeyId"] = key_id
+        found["SSEKMSKeyId"] = at_rest.kms_key_arn(ctx, key_id)
         bucket_key = params.get("BucketKeyEnabled", default.get("BucketKeyEnabled"))
         if bucket_key:
             found["BucketKeyEnabled"] = True

@@ -224,17 +224,25 @@ def test_lifecycle_configuration(s3, bucket):
     assert error_of(s3.get_bucket_lifecycle_configuration, Bucket=bucket)[0] == "NoSuchLifecycleConfiguration"
 
 
-def test_default_encryption(s3, bucket):
+def test_default_encryption(s3, lakebox_server, bucket):
     rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
     assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
-    config = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
-                                                                "KMSMasterKeyID": "alias/lake"},
+    alias = f"alias/{new_name('lake')}"
+    config = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": alias},
                          "BucketKeyEnabled": True}]}
     s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=config)
     assert s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"] == config
+    # The bucket setting is stored as given, but a write needs the key to exist.
+    assert error_of(s3.put_object, Bucket=bucket, Key="k", Body=b"v")[:3] == (
+        "KMS.NotFoundException", f"Invalid keyId '{alias}'", 400)
+    kms = lakebox_server.client("kms")
+    key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    kms.create_alias(AliasName=alias, TargetKeyId=key_arn)
     put = s3.put_object(Bucket=bucket, Key="k", Body=b"v")
-    assert (put["ServerSideEncryption"], put["SSEKMSKeyId"], put["BucketKeyEnabled"]) == ("aws:kms", "alias/lake", True)
+    assert (put["ServerSideEncryption"], put["SSEKMSKeyId"], put["BucketKeyEnabled"]) == ("aws:kms", key_arn, True)
     s3.delete_object(Bucket=bucket, Key="k")
+    kms.delete_alias(AliasName=alias)
+    kms.schedule_key_deletion(KeyId=key_arn, PendingWindowInDays=7)
     s3.delete_bucket_encryption(Bucket=bucket)
     rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
     assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"

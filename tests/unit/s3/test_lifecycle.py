@@ -22,8 +22,9 @@ def time_tuple(text):
 
 
 class Blobs:
-    def __init__(self):
+    def __init__(self, tmp):
         self.deleted = []
+        self.tmp = tmp          # where decrypted copies of blobs would be (none are made here)
 
     def delete(self, blob_id):
         self.deleted.append(blob_id)
@@ -38,14 +39,14 @@ class Clock:
 
 
 @pytest.fixture(params=[lifecycle.ROW_BUDGET, lifecycle.MIN_SLICE], ids=["budget", "tiny-budget"])
-def state(request, monkeypatch):
+def state(request, monkeypatch, tmp_path):
     """Every test runs twice: a tiny budget splits its work into many slices, which must
     come to the same end."""
     monkeypatch.setattr(lifecycle, "ROW_BUDGET", request.param)
     db = Database(None)
     db.migrate("s3", store.SCHEMA)
     caches = {}
-    state = SimpleNamespace(db=db, blobs=Blobs(), clock=Clock(), cache=lambda name: caches.setdefault(name, {}))
+    state = SimpleNamespace(db=db, blobs=Blobs(str(tmp_path)), clock=Clock(), cache=lambda name: caches.setdefault(name, {}))
     state.scheduler = Scheduler(state)
     return state
 

@@ -17,7 +17,9 @@ from s3_unit_helpers import raises_s3
 def state(tmp_path):
     db = Database(None)
     db.migrate("s3", store.SCHEMA)
-    state = types.SimpleNamespace(db=db, blobs=BlobStore(str(tmp_path / "blobs"), durable=False), clock=Clock(db))
+    memory = {}
+    state = types.SimpleNamespace(db=db, blobs=BlobStore(str(tmp_path / "blobs"), durable=False), clock=Clock(db),
+                                  cache=lambda name: memory.setdefault(name, {}))
     store.insert_bucket(db, "lake", "123456789012", "eu-west-1", 0.0, False)
     return state
 
@@ -64,3 +66,16 @@ def test_errors_and_uris(state):
     assert public.bucket_exists(state, "lake") and not public.bucket_exists(state, "absent")
     with pytest.raises(ValueError):
         public.parse_s3_uri("/local/path")
+
+
+def test_objects_are_encrypted_at_rest_and_read_in_place_decrypted(state):
+    public.put_object(state, "lake", "t/data.csv", b"secret,rows\n" * 100)
+    row = store.latest(state.db, "lake", "t/data.csv")
+    with open(state.blobs.path(row["blob_id"]), "rb") as f:
+        assert b"secret" not in f.read()
+    found = public.resolve(state, "s3://lake/t/")[0]
+    with open(found.path, "rb") as f:
+        assert f.read() == b"secret,rows\n" * 100
+    assert public.get_object(state, "lake", "t/data.csv") == b"secret,rows\n" * 100
+    public.delete_object(state, "lake", "t/data.csv")
+    assert not os.path.exists(found.path)

@@ -1,0 +1,263 @@
+"""Object bytes encrypted at rest: SSE-S3, SSE-KMS and SSE-C.
+
+Each committed object version is encrypted in place with AES-256-CTR under a key of its
+own (SSE-S3, SSE-KMS) or the customer's (SSE-C): CTR keeps the length, so sizes, ranges
+and part offsets stay those of the plaintext, and a reader can start at any byte.
+
+What a version needs to be read again is its `sealing` (a column of `s3_objects`):
+
+    16-byte initial counter | 4-byte CRC32 of the stored bytes | wrapped data key
+
+The data key is wrapped by KMS (SSE-KMS: a KMS ciphertext blob, encryption context
+{"aws:s3:arn": object ARN}) or by S3's own master key (SSE-S3: AES-256-GCM, kept in
+`s3_master_key`); SSE-C stores no key (the customer sends it with every read). The CRC32
+describes the ciphertext, so crash recovery checks a version's bytes without any key.
+Upload parts stay plaintext until CompleteMultipartUpload encrypts the whole object.
+"""
+import base64
+import contextlib
+import io
+import os
+import struct
+import zlib
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from lakebox.kit import calls
+from lakebox.services.kms.public import KmsFailure
+from lakebox.services.kms import public as kms
+from lakebox.services.s3 import concurrency, errors, files, store
+
+SLICE = 1 << 20
+_HEADER = struct.Struct(">16sI")     # initial counter, CRC32 of the stored bytes
+_MASTER_CACHE = "sse-s3-master"
+
+
+# ---- choosing the key (on the loop: reads the database, may ask KMS) ---------------------
+
+def kms_key_arn(ctx, key_id: str | None) -> str:
+    """The ARN of the KMS key an SSE-KMS write names (None: the AWS managed key aws/s3),
+    or S3's answer when the key cannot be used."""
+    try:
+        return kms.check_usable(calls.on_behalf(ctx, "kms", "GenerateDataKey"), key_id, "s3")
+    except KmsFailure as failure:
+        raise kms_error(failure, key_id) from None
+
+
+def kms_error(failure: KmsFailure, key_id: str | None):
+    """S3 answers KMS's refusals as 400 `KMS.<code>`; a key that does not exist is named as
+    the request named it."""
+    message = f"Invalid keyId '{key_id}'" if failure.code == "NotFoundException" and key_id else failure.message
+    return errors.AwsError("KMS." + failure.code, message, 400)
+
+
+def same_encryption(attrs: dict, other: dict) -> bool:
+    """Whether bytes stored under `attrs` are also what `other` asks for (same key)."""
+    return all(attrs.get(name) == other.get(name)
+               for name in ("ServerSideEncryption", "SSEKMSKeyId", "SSECustomerKeyMD5"))
+
+
+def object_arn(bucket: str, key: str) -> str:
+    return f"arn:aws:s3:::{bucket}/{key}"
+
+
+def new_data_key(ctx, bucket: str, key: str, attrs: dict, params: dict) -> tuple[bytes, bytes]:
+    """(data key, its wrapped form to store) for a new version with these attrs."""
+    if attrs.get("SSECustomerKeyMD5"):
+        return customer_key(params), b""
+    if attrs.get("ServerSideEncryption", "").startswith("aws:kms"):
+        key_id = attrs.get("SSEKMSKeyId")
+        try:
+            plaintext, blob, _ = kms.generate_data_key(calls.on_behalf(ctx, "kms", "GenerateDataKey"), key_id,
+                                                       {"aws:s3:arn": object_arn(bucket, key)}, "s3")
+        except KmsFailure as failure:
+            raise kms_error(failure, key_id) from None
+        return plaintext, blob
+    plaintext = os.urandom(32)
+    nonce = os.urandom(12)
+    return plaintext, nonce + AESGCM(_master_key(ctx.state)).encrypt(nonce, plaintext, None)
+
+
+def customer_key(params: dict, prefix: str = "") -> bytes:
+    """The SSE-C key a request sent (already checked against its MD5 by versions.py)."""
+    return base64.b64decode(params[prefix + "SSECustomerKey"])
+
+
+def _master_key(state) -> bytes:
+    """S3's own key for SSE-S3, made on first use and kept in the data directory."""
+    cache = state.cache("s3")
+    found = cache.get(_MASTER_CACHE)
+    if found is None:
+        row = state.db.one("SELECT material FROM s3_master_key WHERE id=1")
+        if row is None:
+            state.db.execute("INSERT OR IGNORE INTO s3_master_key (id, material) VALUES (1, ?)",
+                             (os.urandom(32),))
+            row = state.db.one("SELECT material FROM s3_master_key WHERE id=1")
+        found = cache[_MASTER_CACHE] = bytes(row["material"])
+    return found
+
+
+# ---- encrypting a new version's file ------------------------------------------------
+
+async def seal(ctx, bucket: str, key: str, attrs: dict, params: dict, path: str | None, size: int,
+               sync: bool = False) -> bytes | None:
+    """Encrypt the temp file at `path` in place (on a worker when big), then fsync it if
+    `sync`; returns its sealing. An empty object has no bytes to encrypt and no sealing.
+    """
+    if path is None or not size:
+        return None
+    data_key, wrapped = new_data_key(ctx, bucket, key, attrs, params)
+    counter = os.urandom(16)
+    crc = await concurrency.run(ctx, size, encrypt_file, path, data_key, counter, sync)
+    return _HEADER.pack(counter, crc) + wrapped
+
+
+def seal_now(ctx, bucket: str, key: str, attrs: dict, path: str | None, size: int) -> bytes | None:
+    """`seal` for callers that are not requests (other services writing through public.py)."""
+    if path is None or not size:
+        return None
+    data_key, wrapped = new_data_key(ctx, bucket, key, attrs, {})
+    counter = os.urandom(16)
+    return _HEADER.pack(counter, encrypt_file(path, data_key, counter)) + wrapped
+
+
+def encrypt_file(path: str, data_key: bytes, counter: bytes, sync: bool = False) -> int:
+    """Encrypt a file in place; returns the CRC32 of what it now holds."""
+    encryptor = _cipher(data_key, counter, 0).encryptor()
+    crc = 0
+    with open(path, "r+b") as f:
+        while True:
+            start = f.tell()
+            piece = f.read(SLICE)
+            if not piece:
+                break
+            sealed = encryptor.update(piece)
+            crc = zlib.crc32(sealed, crc)
+            f.seek(start)
+            f.write(sealed)
+        if sync:
+            f.flush()
+            os.fsync(f.fileno())
+    return crc
+
+
+def _cipher(data_key: bytes, counter: bytes, offset: int) -> Cipher:
+    block = (int.from_bytes(counter, "big") + offset // 16) % (1 << 128)
+    return Cipher(algorithms.AES(data_key), modes.CTR(block.to_bytes(16, "big")))
+
+
+def stored_crc(sealing: bytes) -> int:
+    """The CRC32 of a sealed version's stored bytes (for crash recovery)."""
+    return _HEADER.unpack_from(sealing)[1]
+
+
+# ---- reading ----------------------------------------------------------------------
+
+def data_key_of(ctx, row, attrs: dict, params: dict, prefix: str = "") -> bytes:
+    """The data key of a sealed version: unwrapped by KMS or S3, or the customer's."""
+    wrapped = bytes(row["sealing"])[_HEADER.size:]
+    if attrs.get("SSECustomerKeyMD5"):
+        return customer_key(params, prefix)
+    if attrs.get("ServerSideEncryption", "").startswith("aws:kms"):
+        try:
+            plaintext, _ = kms.decrypt(calls.on_behalf(ctx, "kms", "Decrypt"), wrapped,
+                                       {"aws:s3:arn": object_arn(row["bucket"], row["key"])})
+        except KmsFailure as failure:
+            raise kms_error(failure, None) from None
+        return plaintext
+    return AESGCM(_master_key(ctx.state)).decrypt(wrapped[:12], wrapped[12:], None)
+
+
+def open_plain(ctx, row, attrs: dict, params: dict, prefix: str = ""):
+    """The version's bytes as an open binary file of plaintext (None for an empty object)."""
+    if row["blob_id"] is None:
+        return None
+    raw = open(ctx.state.blobs.path(row["blob_id"]), "rb", buffering=0)
+    if row["sealing"] is None:
+        return raw
+    try:
+        data_key = data_key_of(ctx, row, attrs, params, prefix)
+    except BaseException:
+        raw.close()
+        raise
+    return Decrypting(raw, data_key, _HEADER.unpack_from(row["sealing"])[0])
+
+
+def plain_copy(state, bucket, row) -> str:
+    """A file holding a sealed version's plaintext, made once per blob."""
+    target = files.plain_copy_path(state.blobs, row["blob_id"])
+    if os.path.exists(target):
+        return target
+    temp = state.blobs.temp_path()
+    try:
+        with open_for_service(state, bucket, row) as source, open(temp, "wb") as out:
+            while piece := source.read(SLICE):
+                out.write(piece)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    return target
+
+
+def open_for_service(state, bucket, row):
+    """A version's bytes in the clear for another service, KMS asked by S3 itself for the
+    bucket's owner (an SSE-C object cannot be read without its customer's key)."""
+    attrs = store.loads(row["attrs"])
+    if row["sealing"] is not None and attrs.get("SSECustomerKeyMD5"):
+        raise errors.error("InvalidRequest", "The object was stored using a form of Server Side Encryption. "
+                           "The correct parameters must be provided to retrieve the object.")
+    caller = calls.system_context(state, "s3", "GetObject", bucket["account"], bucket["region"])
+    return open_plain(caller, row, attrs, {})
+
+
+class Decrypting(io.RawIOBase):
+    """A sealed blob read as plaintext from any offset (AES-CTR seeks freely).
+
+    It has no file descriptor: byte copies (files.copy_range) then stream through it
+    rather than copy ciphertext in the kernel.
+    """
+
+    def __init__(self, raw, data_key: bytes, counter: bytes):
+        super().__init__()
+        self._raw = raw
+        self._key = data_key
+        self._counter = counter
+        self._position = 0
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        self._position = self._raw.seek(offset, whence)
+        return self._position
+
+    def tell(self):
+        return self._position
+
+    def read(self, size=-1):
+        sealed = self._raw.read(size)
+        if not sealed:
+            return b""
+        decryptor = _cipher(self._key, self._counter, self._position).decryptor()
+        skip = self._position % 16
+        plain = decryptor.update(bytes(skip) + sealed)[skip:] if skip else decryptor.update(sealed)
+        self._position += len(plain)
+        return plain
+
+    def readinto(self, buffer):
+        plain = self.read(len(buffer))
+        buffer[:len(plain)] = plain
+        return len(plain)
+
+    def fileno(self):
+        raise io.UnsupportedOperation("a decrypting reader has no file descriptor")
+
+    def close(self):
+        self._raw.close()
+        super().close()
