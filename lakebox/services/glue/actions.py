@@ -11,3 +11,9 @@ from lakebox.services.glue.tables import (  # noqa: F401
     batch_delete_table, batch_delete_table_version, create_table, delete_table, delete_table_version, get_table,
     get_table_version, get_table_versions, get_tables, update_table)
 from lakebox.services.glue.tagging import get_tags, tag_resource, untag_resource  # noqa: F401
+from lakebox.services.glue.crawlers import (  # noqa: F401
+    batch_get_crawlers, create_crawler, delete_crawler, get_crawler, get_crawler_metrics, get_crawlers, list_crawlers,
+    list_crawls, start_crawler, start_crawler_schedule, stop_crawler, stop_crawler_schedule, update_crawler,
+    update_crawler_schedule)
+from lakebox.services.glue.custom_classifiers import (  # noqa: F401
+    create_classifier, delete_classifier, get_classifier, get_classifiers, update_classifier)

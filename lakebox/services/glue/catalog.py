@@ -57,3 +57,13 @@ def decode_token(token: str | None, default):
 
 def page_size(params, default: int, largest: int) -> int:
     return min(params.get("MaxResults") or default, largest)
+
+
+def list_page(items: list, params, largest: int) -> tuple[list, str | None]:
+    """A page of an in-memory list by MaxResults/NextToken: (page, next token or None)."""
+    start = decode_token(params.get("NextToken"), 0)
+    if not isinstance(start, int):
+        raise InvalidInputException("Invalid pagination token")
+    limit = page_size(params, largest, largest)
+    token = encode_token(start + limit) if start + limit < len(items) else None
+    return items[start:start + limit], token
