@@ -242,7 +242,7 @@ def classify_json(lines: list[str]) -> FileSchema | None:
         count += 1
     if not count:
         return None
-    return FileSchema("json", merged, records=count)
+    return FileSchema("json", [(name, infer.finish(t)) for name, t in merged], records=count)
 
 
 def classify_csv(lines: list[str]) -> FileSchema | None:

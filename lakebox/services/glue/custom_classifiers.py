@@ -146,7 +146,8 @@ def _json_path(spec):
         columns = []
         for record in records:
             columns = infer.merge_columns(columns, infer.json_type(record)[1])
-        return 1.0, classify.FileSchema("json", columns, records=len(records), details={"jsonPath": path})
+        return 1.0, classify.FileSchema("json", [(n, infer.finish(t)) for n, t in columns], records=len(records),
+                                        details={"jsonPath": path})
     return classify_sample
 
 

@@ -91,7 +91,7 @@ def json_type(value):
         for item in value:
             element = widen(element, json_type(item))
         return ("array", element or "string")
-    return ("struct", [(key, json_type(item) or "string") for key, item in value.items()])
+    return ("struct", [(key, json_type(item)) for key, item in value.items()])
 
 
 def finish(type_):
