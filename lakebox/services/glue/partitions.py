@@ -62,7 +62,7 @@ def batch_create_partition(ctx, params):
     return {"Errors": add_partitions(ctx, table, params["PartitionInputList"])}
 
 
-def _partition_or_error(ctx, table, values) -> dict:
+def partition_or_error(ctx, table, values) -> dict:
     found = store.get_partition(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"], table["Name"], values)
     if found is None:
         raise EntityNotFoundException("Partition not found.")
@@ -72,7 +72,7 @@ def _partition_or_error(ctx, table, values) -> dict:
 def get_partition(ctx, params):
     check_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
-    return {"Partition": _partition_or_error(ctx, table, params["PartitionValues"])}
+    return {"Partition": partition_or_error(ctx, table, params["PartitionValues"])}
 
 
 def batch_get_partition(ctx, params):
@@ -132,7 +132,7 @@ def get_partitions(ctx, params):
 
 
 def _replace(ctx, table, values, partition_input):
-    current = _partition_or_error(ctx, table, values)
+    current = partition_or_error(ctx, table, values)
     _check_values(table, partition_input["Values"])
     new_values = partition_input["Values"]
     if new_values != values and store.get_partition(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"],

@@ -30,7 +30,11 @@ def _resource_exists(ctx, arn: str) -> bool:
         return store.get_table(db, ctx.account, ctx.region, *names) is not None
     if kind == "crawler" and path:
         return store.get_named(db, "crawlers", ctx.account, ctx.region, path) is not None
-    return kind in ("catalog", "connection", "userDefinedFunction", "job", "trigger", "workflow")
+    if kind == "connection" and path:
+        return store.get_object(db, ctx.account, ctx.region, "connection", "", path) is not None
+    if kind == "userDefinedFunction" and len(names) == 2:
+        return store.get_object(db, ctx.account, ctx.region, "function", *names) is not None
+    return kind in ("catalog", "job", "trigger", "workflow")
 
 
 def _existing(ctx, arn: str) -> str:
