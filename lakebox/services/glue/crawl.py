@@ -3,8 +3,10 @@ partitions (`layout.py`), and write them into the catalog as the crawler's
 SchemaChangePolicy and RecrawlPolicy say. Files that cannot be read are logged in the
 crawl's record and the rest is still catalogued.
 
-Runs on a worker thread (`runner.py`); it reads S3 only through the S3 service's
-`public.py` and writes the catalog through the same functions the API uses.
+The reading (`plan_crawl`) runs on the frame's worker facility (`runner.py`), through
+its task's read-only connection and the S3 service's `public.py`; the writing
+(`apply_crawl`) is the task's commit, on the event loop in one transaction, through the
+same functions the API uses. A crawl that is stopped or fails writes no table.
 """
 import hashlib
 import json
@@ -43,82 +45,119 @@ class Outcome:
     bytes_stored: int = 0
 
 
-class Stopped(Exception):
-    """StopCrawler was called: the crawl ends without writing."""
+@dataclass
+class Found:
+    """What the work read: the tables to write, and where it looked."""
+    doc: dict                                   # the crawler, as the crawl began
+    tables: list = field(default_factory=list)  # (database, table name, layout.TablePlan, from a catalog target)
+    roots: list = field(default_factory=list)   # s3:// include paths read
+    outcome: Outcome = field(default_factory=Outcome)
 
 
-def run(state, account: str, region: str, name: str, crawl_id: str, stopped):
-    doc = store.get_named(state.db, "crawlers", account, region, name)
-    if doc is None:
-        return
-    ctx = CrawlContext(state, account, region, doc.get("Role") or f"arn:aws:iam::{account}:role/glue")
-    outcome, status, error = Outcome(), "COMPLETED", None
-    try:
-        _crawl(ctx, doc, stopped, outcome)
-    except Stopped:
-        status = "STOPPED"
-    except Exception as failed:      # the crawl fails as a whole; the server goes on
-        status, error = "FAILED", f"Internal Service Exception: {type(failed).__name__}: {failed}"
-    _finish(ctx, name, crawl_id, status, error, outcome)
+# ---------------------------------------------------------------------------
+# The work: on a worker thread, reading through the task's read-only connection
 
 
-def _crawl(ctx, doc, stopped, outcome: Outcome):
+def plan_crawl(task, state, account: str, region: str, name: str) -> Found:
+    reader = task.reader
+    doc = store.get_named(reader, "crawlers", account, region, name)
+    found = Found(doc)
     config = json.loads(doc.get("Configuration") or "{}")
     grouping = config.get("Grouping") or {}
     options = {"combine": grouping.get("TableGroupingPolicy") == "CombineCompatibleSchemas",
                "table_level": grouping.get("TableLevelConfiguration")}
-    custom = custom_classifiers.load(ctx, doc.get("Classifiers") or [])
-    database = _ensure_database(ctx, doc["DatabaseName"])
+    custom = custom_classifiers.load(reader, account, region, doc.get("Classifiers") or [])
+    reading = _Reading(task, state, reader, custom, found.outcome)
     targets = doc.get("Targets") or {}
-    planned, roots = [], []
+    planned = []
     for target in targets.get("S3Targets") or []:
-        root = _include_root(ctx, target["Path"])
+        root = reading.include_root(target["Path"])
         if root is None:
-            outcome.log.append(f"Include path {target['Path']} does not exist or is empty.")
+            found.outcome.log.append(f"Include path {target['Path']} does not exist or is empty.")
             continue
-        roots.append(root[2])
-        files = _crawl_files(ctx, root, target, custom, stopped, outcome)
+        found.roots.append(root[2])
+        files = reading.files(root, target)
         planned += layout.plan_tables(files, *_root_names(root), **options)
-    names = _table_names(planned, doc.get("TablePrefix") or "")
+    database = fold(doc["DatabaseName"])
+    found.tables = [(database, name, plan, False)
+                    for plan, name in zip(planned, _table_names(planned, doc.get("TablePrefix") or ""))]
     for target in targets.get("CatalogTargets") or []:
-        _crawl_catalog_target(ctx, doc, target, custom, stopped, outcome)
-    if stopped():
-        raise Stopped()
-    policy = doc.get("SchemaChangePolicy") or {}
-    new_only = (doc.get("RecrawlPolicy") or {}).get("RecrawlBehavior") == "CRAWL_NEW_FOLDERS_ONLY"
-    for plan, table in zip(planned, names):
-        _write_table(ctx, doc["Name"], database, table, plan, policy, new_only, outcome)
-    _retire_missing(ctx, doc["Name"], database, set(names), roots, policy, outcome)
+        found.tables += reading.catalog_target(account, region, target)
+    task.check()
+    return found
 
 
-def _ensure_database(ctx, name: str) -> str:
-    """The crawler's database, created if it is not there yet, as Glue's crawlers do."""
-    folded = fold(name)
-    if store.get_database(ctx.state.db, ctx.account, ctx.region, folded) is None:
-        store.put_database(ctx.state.db, ctx.account, ctx.region, folded,
-                           new_database_doc(ctx, {"Name": name}, ctx.now))
-    return folded
+class _Reading:
+    """Listing and classifying a target's objects for one crawl."""
 
+    def __init__(self, task, state, reader, custom, outcome: Outcome):
+        self.task, self.state, self.reader, self.custom, self.outcome = task, state, reader, custom, outcome
 
-# ---------------------------------------------------------------------------
-# Reading a target
-
-
-def _include_root(ctx, path: str):
-    """(bucket, prefix ending in '/' or naming one object, s3:// location of the root), or None."""
-    try:
-        bucket, prefix = s3.parse_s3_uri(path)
-    except ValueError:
-        return None
-    if not s3.bucket_exists(ctx.state, bucket):
-        return None
-    if prefix and not prefix.endswith("/"):
+    def include_root(self, path: str):
+        """(bucket, prefix ending in '/' or naming one object, s3:// location of the root), or None."""
         try:
-            s3.object_file(ctx.state, bucket, prefix)
-            return bucket, prefix, f"s3://{bucket}/{prefix}"
-        except Exception:            # not one object: a folder
+            bucket, prefix = s3.parse_s3_uri(path)
+        except ValueError:
+            return None
+        if not s3.reader_bucket_exists(self.reader, bucket):
+            return None
+        if prefix and not prefix.endswith("/"):
+            if s3.reader_object_file(self.state, self.reader, bucket, prefix) is not None:
+                return bucket, prefix, f"s3://{bucket}/{prefix}"
             prefix += "/"
-    return bucket, prefix, f"s3://{bucket}/{prefix}"
+        return bucket, prefix, f"s3://{bucket}/{prefix}"
+
+    def files(self, root, target) -> list:
+        bucket, prefix, _ = root
+        excluded = [glob_to_regex(p) for p in target.get("Exclusions") or []]
+        sample_size = target.get("SampleSize")
+        folder_of = prefix.rsplit("/", 1)[0] + "/" if not prefix.endswith("/") else prefix
+        found, seen_per_folder, first_in_folder = [], Counter(), {}
+        for index, obj in enumerate(s3.reader_list_objects(self.state, self.reader, bucket, prefix)):
+            if index % 100 == 0:
+                self.task.check()
+            relative = obj.key[len(folder_of):]
+            if obj.path is None or not relative or _hidden(relative) or any(p.fullmatch(relative) for p in excluded):
+                continue
+            folders = relative.split("/")[:-1]
+            self.outcome.bytes_stored += obj.size
+            folder = "/".join(folders)
+            seen_per_folder[folder] += 1
+            if sample_size and seen_per_folder[folder] > sample_size and folder in first_in_folder:
+                schema = _like(first_in_folder[folder], obj.size)
+            else:
+                schema = self._classify(bucket, obj)
+                if schema.classification != "UNKNOWN":
+                    first_in_folder.setdefault(folder, (schema, obj.size))
+            found.append(layout.CrawledFile(obj.key, folders, obj.size, schema))
+        return found
+
+    def _classify(self, bucket, obj):
+        schema = classify.classify_file(obj.path, obj.size, self.custom)
+        self.outcome.bytes_read += schema.bytes_read
+        if schema.error:
+            self.outcome.log.append(f"Error reading s3://{bucket}/{obj.key}: {schema.error}")
+        elif schema.classification == "UNKNOWN":
+            self.outcome.log.append(f"No classifier matched s3://{bucket}/{obj.key}; it is not catalogued.")
+        return schema
+
+    def catalog_target(self, account, region, target) -> list:
+        """Re-read the data behind existing tables, to update them in place."""
+        database = fold(target["DatabaseName"])
+        tables = []
+        for name in target.get("Tables") or []:
+            table = store.get_table(self.reader, account, region, database, fold(name))
+            location = ((table or {}).get("StorageDescriptor") or {}).get("Location")
+            root = self.include_root(location) if location else None
+            if root is None:
+                self.outcome.log.append(f"Table {name} in {database} has no readable location; skipped.")
+                continue
+            files = self.files(root, {})
+            root_name, root_location = _root_names(root)
+            level = 1 + len([p for p in root[1].split("/") if p])
+            for plan in layout.plan_tables(files, root_name, root_location, table_level=level, root_level=level):
+                tables.append((database, table["Name"], plan, True))
+        return tables
 
 
 def _root_names(root) -> tuple[str, str]:
@@ -166,37 +205,6 @@ def _hidden(relative: str) -> bool:
     return any(part.startswith(("_", ".")) for part in relative.split("/"))
 
 
-def _crawl_files(ctx, root, target, custom, stopped, outcome: Outcome) -> list:
-    bucket, prefix, _ = root
-    excluded = [glob_to_regex(p) for p in target.get("Exclusions") or []]
-    sample_size = target.get("SampleSize")
-    folder_of = prefix.rsplit("/", 1)[0] + "/" if not prefix.endswith("/") else prefix
-    found, seen_per_folder, first_in_folder = [], Counter(), {}
-    for index, obj in enumerate(s3.list_objects(ctx.state, bucket, prefix)):
-        if index % 100 == 0 and stopped():
-            raise Stopped()
-        relative = obj.key[len(folder_of):]
-        if obj.path is None or not relative or _hidden(relative) or any(p.fullmatch(relative) for p in excluded):
-            continue
-        folders = relative.split("/")[:-1]
-        outcome.bytes_stored += obj.size
-        folder = "/".join(folders)
-        seen_per_folder[folder] += 1
-        if sample_size and seen_per_folder[folder] > sample_size and folder in first_in_folder:
-            schema = _like(first_in_folder[folder], obj.size)
-        else:
-            schema = classify.classify_file(obj.path, obj.size, custom)
-            outcome.bytes_read += schema.bytes_read
-            if schema.error:
-                outcome.log.append(f"Error reading s3://{bucket}/{obj.key}: {schema.error}")
-            elif schema.classification == "UNKNOWN":
-                outcome.log.append(f"No classifier matched s3://{bucket}/{obj.key}; it is not catalogued.")
-            else:
-                first_in_folder.setdefault(folder, (schema, obj.size))
-        found.append(layout.CrawledFile(obj.key, folders, obj.size, schema))
-    return found
-
-
 def _like(first, size: int):
     """A file past the sample size: the schema of its folder's first file, with a
     record count scaled by size."""
@@ -215,6 +223,42 @@ def _table_names(planned: list, prefix: str) -> list[str]:
         taken.add(name)
         names.append(name)
     return names
+
+
+# ---------------------------------------------------------------------------
+# The commit: on the event loop, inside one transaction
+
+
+def apply_crawl(state, account: str, region: str, name: str, crawl_id: str, found: Found):
+    doc = found.doc
+    ctx = CrawlContext(state, account, region, doc.get("Role") or f"arn:aws:iam::{account}:role/glue")
+    outcome = found.outcome
+    policy = doc.get("SchemaChangePolicy") or {}
+    new_only = (doc.get("RecrawlPolicy") or {}).get("RecrawlBehavior") == "CRAWL_NEW_FOLDERS_ONLY"
+    database = _ensure_database(ctx, doc["DatabaseName"])
+    written = set()
+    for table_database, table, plan, from_catalog in found.tables:
+        if from_catalog and store.get_table(state.db, account, region, table_database, table) is None:
+            continue             # dropped while the crawl read its data
+        _write_table(ctx, doc["Name"], table_database, table, plan, policy, new_only and not from_catalog, outcome)
+        written.add(table)
+    _retire_missing(ctx, doc["Name"], database, written, found.roots, policy, outcome)
+    _finish(ctx, name, crawl_id, "COMPLETED", None, outcome)
+
+
+def end_crawl(state, account: str, region: str, name: str, crawl_id: str, status: str, error: str | None = None):
+    """A crawl that ends without its commit: STOPPED or FAILED (nothing of it written)."""
+    ctx = CrawlContext(state, account, region, "")
+    _finish(ctx, name, crawl_id, status, error, Outcome())
+
+
+def _ensure_database(ctx, name: str) -> str:
+    """The crawler's database, created if it is not there yet, as Glue's crawlers do."""
+    folded = fold(name)
+    if store.get_database(ctx.state.db, ctx.account, ctx.region, folded) is None:
+        store.put_database(ctx.state.db, ctx.account, ctx.region, folded,
+                           new_database_doc(ctx, {"Name": name}, ctx.now))
+    return folded
 
 
 # ---------------------------------------------------------------------------
@@ -299,24 +343,6 @@ def _retire_missing(ctx, crawler, database, written: set, roots: list, policy, o
 _TABLE_INPUT_FIELDS = ("Name", "Description", "Owner", "LastAccessTime", "LastAnalyzedTime", "Retention",
                        "StorageDescriptor", "PartitionKeys", "ViewOriginalText", "ViewExpandedText", "TableType",
                        "Parameters", "TargetTable")
-
-
-def _crawl_catalog_target(ctx, doc, target, custom, stopped, outcome: Outcome):
-    """Re-read the data behind existing tables and update them in place."""
-    database = fold(target["DatabaseName"])
-    policy = doc.get("SchemaChangePolicy") or {}
-    for name in target.get("Tables") or []:
-        table = store.get_table(ctx.state.db, ctx.account, ctx.region, database, fold(name))
-        location = ((table or {}).get("StorageDescriptor") or {}).get("Location")
-        root = _include_root(ctx, location) if location else None
-        if root is None:
-            outcome.log.append(f"Table {name} in {database} has no readable location; skipped.")
-            continue
-        files = _crawl_files(ctx, root, {}, custom, stopped, outcome)
-        root_name, root_location = _root_names(root)
-        level = 1 + len([p for p in root[1].split("/") if p])
-        for plan in layout.plan_tables(files, root_name, root_location, table_level=level, root_level=level):
-            _write_table(ctx, doc["Name"], database, table["Name"], plan, policy, False, outcome)
 
 
 # ---------------------------------------------------------------------------

@@ -78,11 +78,12 @@ def delete_classifier(ctx, params):
 # Classifying with them
 
 
-def load(ctx, names: list[str]) -> list:
-    """The crawler's classifiers, in its order, as functions (data, lines) -> (certainty, schema)."""
+def load(db, account: str, region: str, names: list[str]) -> list:
+    """The crawler's classifiers, in its order, as functions (data, lines) -> (certainty,
+    schema). `db` is the database or a work task's reader."""
     found = []
     for name in names:
-        doc = store.get_named(ctx.state.db, "classifiers", ctx.account, ctx.region, name)
+        doc = store.get_named(db, "classifiers", account, region, name)
         if doc is None:
             continue
         kind, spec = next(iter(doc.items()))
