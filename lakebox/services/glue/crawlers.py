@@ -70,7 +70,7 @@ def create_crawler(ctx, params):
     with db.transaction():
         store.put_named(db, "crawlers", ctx.account, ctx.region, name, doc)
         tagging.tag_new(ctx, catalog.arn(ctx, "crawler", name), params.get("Tags"))
-    ctx.state.scheduler.poke()
+    ctx.state.scheduler.poke("glue")
     return {}
 
 
@@ -123,7 +123,7 @@ def update_crawler(ctx, params):
                            "State": (doc.get("Schedule") or {}).get("State", "SCHEDULED")}
     doc.update(LastUpdated=ctx.now, Version=doc["Version"] + 1)
     store.put_named(ctx.state.db, "crawlers", ctx.account, ctx.region, doc["Name"], doc)
-    ctx.state.scheduler.poke()
+    ctx.state.scheduler.poke("glue")
     return {}
 
 
@@ -243,7 +243,7 @@ def update_crawler_schedule(ctx, params):
             doc.pop("Schedule", None)
         doc.update(LastUpdated=ctx.now, _scheduled_after=ctx.now)
         store.put_named(ctx.state.db, "crawlers", ctx.account, ctx.region, doc["Name"], doc)
-    ctx.state.scheduler.poke()
+    ctx.state.scheduler.poke("glue")
     return {}
 
 
@@ -260,7 +260,7 @@ def _set_schedule_state(ctx, name: str, wanted: str):
         schedule["State"] = wanted
         doc["_scheduled_after"] = ctx.now
         store.put_named(ctx.state.db, "crawlers", ctx.account, ctx.region, name, doc)
-    ctx.state.scheduler.poke()
+    ctx.state.scheduler.poke("glue")
 
 
 def start_crawler_schedule(ctx, params):

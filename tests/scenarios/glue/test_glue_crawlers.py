@@ -151,3 +151,19 @@ def test_custom_classifiers_come_first(glue, s3, bucket, crawler_name):
     for name in (f"{crawler_name}-app", f"{crawler_name}-psv"):
         glue.delete_classifier(Name=name)
     assert error_of(glue.get_classifier, Name=f"{crawler_name}-app")[0] == "EntityNotFoundException"
+
+
+@pytest.mark.local_only
+def test_a_schedule_starts_the_crawler(lakebox_server, glue, s3, bucket, crawler_name):
+    s3.put_object(Bucket=bucket, Key="daily/a.json", Body='{"a": 1}\n')
+    database = f"db_{uuid.uuid4().hex[:6]}"
+    glue.create_crawler(Name=crawler_name, Role="r", DatabaseName=database, Schedule="cron(0 12 * * ? *)",
+                        Targets={"S3Targets": [{"Path": f"s3://{bucket}/daily/"}]})
+    assert "LastCrawl" not in glue.get_crawler(Name=crawler_name)["Crawler"]
+    lakebox_server.advance_clock(86_400)
+    try:
+        crawler = wait_ready(glue, crawler_name)
+    finally:
+        lakebox_server.advance_clock(-86_400)
+    assert crawler["LastCrawl"]["Status"] == "SUCCEEDED"
+    assert glue.get_table(DatabaseName=database, Name="daily")["Table"]["Parameters"]["classification"] == "json"
