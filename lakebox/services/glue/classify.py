@@ -7,13 +7,16 @@ bzip2, zstd, Hadoop snappy) are recognised by their first bytes, not their names
 A built-in classifier answers with certainty 1.0 or 0.0: the first to answer 1.0 wins.
 """
 import csv
+import functools
 import io
 import json
 import re
 import struct
+import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass, field
 
-from lakebox.services.glue import infer
+from lakebox.services.glue import grok, infer
 
 SAMPLE_BYTES = 1 << 20          # the decompressed start of a text file that is read
 MAX_SAMPLE_LINES = 2_000
@@ -27,7 +30,7 @@ _SIGNATURE_DETAILS = ("delimiter", "header", "quoted", "pattern", "rowTag", "jso
 
 @dataclass
 class FileSchema:
-    classification: str                  # parquet, orc, avro, json, csv, combined_apache, apache, UNKNOWN
+    classification: str                  # parquet, orc, avro, json, xml, csv, combined_apache, apache, syslog, UNKNOWN
     columns: list = field(default_factory=list)   # [(name, type tree)]
     compression: str = "none"            # none, gzip, bzip2, zstd, snappy
     records: int = 0                     # exact for columnar files, estimated from the sample for text
@@ -283,23 +286,56 @@ def _csv_schema(rows, delimiter, quoted) -> FileSchema:
                       details={"delimiter": delimiter, "header": header, "quoted": quoted})
 
 
-# Apache access logs, as Glue's built-in grok classifiers name them.
-_APACHE_COMMON = re.compile(r'\S+ \S+ \S+ \[[^\]]+\] "[^"]*" \d{3} (\d+|-)')
-_APACHE_COMBINED = re.compile(_APACHE_COMMON.pattern + r' "[^"]*" "[^"]*"')
-APACHE_COLUMNS = ["clientip", "ident", "auth", "timestamp", "verb", "request", "httpversion", "response", "bytes"]
-COMBINED_APACHE_COLUMNS = APACHE_COLUMNS + ["referrer", "agent"]
-GROK_PATTERNS = {"combined_apache": "%{COMBINEDAPACHELOG}", "apache": "%{COMMONAPACHELOG}"}
+# Log formats Glue's built-in grok classifiers know, by the classification they give.
+BUILT_IN_LOGS = [("combined_apache", "%{COMBINEDAPACHELOG}"), ("apache", "%{COMMONAPACHELOG}"),
+                 ("syslog", "%{SYSLOGLINE}")]
 
 
 def classify_log(lines: list[str]) -> FileSchema | None:
     if not lines:
         return None
-    for name, pattern, columns in (("combined_apache", _APACHE_COMBINED, COMBINED_APACHE_COLUMNS),
-                                   ("apache", _APACHE_COMMON, APACHE_COLUMNS)):
-        if all(pattern.match(line) for line in lines):
-            return FileSchema(name, [(c, "string") for c in columns], records=len(lines),
-                              details={"pattern": GROK_PATTERNS[name]})
+    for name, pattern in BUILT_IN_LOGS:
+        regex, fields = _compiled_log(pattern)
+        if all(regex.fullmatch(line) for line in lines):
+            return FileSchema(name, list(fields), records=len(lines), details={"pattern": pattern})
     return None
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled_log(pattern: str):
+    regex, fields = grok.compile_grok(pattern)
+    return regex, tuple(fields)
+
+
+def classify_xml(data: bytes, complete: bool) -> FileSchema | None:
+    """An XML document: its rows are the most common element under the root, and the
+    row tag is kept for the SerDe (only whole files: a cut document does not parse)."""
+    if not complete or not data.lstrip().startswith(b"<"):
+        return None
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        return None
+    tags = Counter(child.tag for child in root)
+    if not tags:
+        return None
+    tag = tags.most_common(1)[0][0]
+    columns = []
+    for row in root.iter(tag):
+        columns = infer.merge_columns(columns, xml_columns(row))
+    return FileSchema("xml", [(n, infer.finish(t)) for n, t in columns], records=tags[tag], details={"rowTag": tag})
+
+
+def xml_columns(element) -> list:
+    """An XML row's attributes and children as columns (children with their own
+    children or attributes as structs)."""
+    columns = [(name, infer.text_type(value) or "string") for name, value in element.attrib.items()]
+    for child in element:
+        if len(child) or child.attrib:
+            columns.append((child.tag, ("struct", xml_columns(child))))
+        else:
+            columns.append((child.tag, infer.text_type((child.text or "").strip())))
+    return columns
 
 
 # ---------------------------------------------------------------------------
@@ -327,8 +363,8 @@ def classify_file(path: str, size: int, custom=()) -> FileSchema:
             compression = "none"     # it only looked like Hadoop snappy blocks
             data, complete, consumed = read_sample(path, compression, size)
         lines = sample_lines(data, complete)
-        found = _best_custom(custom, data, lines) or classify_json(lines) or classify_csv(lines) \
-            or classify_log(lines) or FileSchema("UNKNOWN")
+        found = _best_custom(custom, data, lines) or classify_json(lines) or classify_xml(data, complete) \
+            or classify_csv(lines) or classify_log(lines) or FileSchema("UNKNOWN")
         found.compression = compression
         found.bytes_read = consumed
         if not complete and found.records and consumed:

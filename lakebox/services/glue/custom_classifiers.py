@@ -115,22 +115,12 @@ def _xml(spec):
         columns, count = [], 0
         for row in rows:
             count += 1
-            columns = infer.merge_columns(columns, _xml_columns(row))
+            columns = infer.merge_columns(columns, classify.xml_columns(row))
         if not count:
             return 0.0, None
         return 1.0, classify.FileSchema(spec["Classification"], [(n, infer.finish(t)) for n, t in columns],
                                         records=count, details={"rowTag": tag})
     return classify_sample
-
-
-def _xml_columns(element) -> list:
-    columns = [(name, infer.text_type(value) or "string") for name, value in element.attrib.items()]
-    for child in element:
-        if len(child) or child.attrib:
-            columns.append((child.tag, ("struct", _xml_columns(child))))
-        else:
-            columns.append((child.tag, infer.text_type((child.text or "").strip())))
-    return columns
 
 
 def _json_path(spec):

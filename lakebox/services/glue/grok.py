@@ -34,6 +34,8 @@ BUILT_IN = {
                        r'"(?:%{WORD:verb} %{NOTSPACE:request}(?: HTTP/%{NUMBER:httpversion})?|%{DATA:rawrequest})" '
                        r'%{NUMBER:response} (?:%{NUMBER:bytes}|-)',
     "COMBINEDAPACHELOG": r'%{COMMONAPACHELOG} %{QUOTEDSTRING:referrer} %{QUOTEDSTRING:agent}',
+    "SYSLOGHOST": r"%{IPORHOST}",
+    "SYSLOGLINE": r"%{SYSLOGTIMESTAMP:timestamp} %{SYSLOGHOST:logsource} %{SYSLOGPROG}: %{GREEDYDATA:message}",
 }
 _REFERENCE = re.compile(r"%\{(\w+)(?::([\w@.\[\]-]+))?(?::(\w+))?\}")
 _HIVE_TYPES = {"int": "int", "integer": "int", "long": "bigint", "float": "float", "double": "double",

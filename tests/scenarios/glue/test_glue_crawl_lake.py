@@ -134,7 +134,8 @@ def test_crawl_builds_the_catalog(glue, lake):
         "SerializationLibrary": "com.amazonaws.glue.serde.GrokSerDe",
         "Parameters": {"input.format": "%{COMBINEDAPACHELOG}"}}
     assert [c for c, _ in columns("weblogs")] == ["clientip", "ident", "auth", "timestamp", "verb", "request",
-                                                   "httpversion", "response", "bytes", "referrer", "agent"]
+                                                   "httpversion", "rawrequest", "response", "bytes", "referrer",
+                                                   "agent"]
 
     metrics_list = glue.get_crawler_metrics(CrawlerNameList=[name])["CrawlerMetricsList"]
     assert metrics_list[0]["TablesCreated"] == 7

@@ -127,3 +127,22 @@ def test_widening():
     assert infer.widen("date", "timestamp") == "timestamp"
     assert infer.widen(("array", "bigint"), ("array", "double")) == ("array", "double")
     assert infer.widen(("array", "bigint"), "bigint") == "string"
+
+
+def test_xml_rows_are_the_most_common_element(tmp_path):
+    doc = b"<orders><order id='1'><total>9.5</total><who><name>ann</name></who></order>" \
+          b"<order id='2'><total>3</total></order><meta/></orders>"
+    found = classified(tmp_path, doc)
+    assert (found.classification, found.details["rowTag"], found.records) == ("xml", "order", 2)
+    assert [(n, infer.hive(t)) for n, t in found.columns] == [
+        ("id", "bigint"), ("total", "double"), ("who", "struct<name:string>")]
+
+
+def test_syslog_and_apache(tmp_path):
+    syslog = b"Oct 11 22:14:15 myhost sshd[4321]: Accepted publickey for ann\n" \
+             b"Oct 11 22:14:16 myhost cron: job done\n"
+    found = classified(tmp_path, syslog, "s")
+    assert found.classification == "syslog"
+    assert [n for n, _ in found.columns] == ["timestamp", "logsource", "program", "pid", "message"]
+    apache = b'127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326\n'
+    assert classified(tmp_path, apache * 2, "a").classification == "apache"
