@@ -77,7 +77,7 @@ def plan_crawl(task, state, account: str, region: str, name: str) -> Found:
             continue
         found.roots.append(root[2])
         files = reading.files(root, target)
-        planned += layout.plan_tables(files, *_root_names(root), **options)
+        planned += layout.plan_tables(files, *_root_names(root), root_level=_level(root), **options)
     database = fold(doc["DatabaseName"])
     found.tables = [(database, name, plan, False)
                     for plan, name in zip(planned, _table_names(planned, doc.get("TablePrefix") or ""))]
@@ -154,7 +154,7 @@ class _Reading:
                 continue
             files = self.files(root, {})
             root_name, root_location = _root_names(root)
-            level = 1 + len([p for p in root[1].split("/") if p])
+            level = _level(root)
             for plan in layout.plan_tables(files, root_name, root_location, table_level=level, root_level=level):
                 tables.append((database, table["Name"], plan, True))
         return tables
@@ -167,6 +167,14 @@ def _root_names(root) -> tuple[str, str]:
     if prefix and not prefix.endswith("/"):         # a single file: its folder is the location
         return name, location.rsplit("/", 1)[0] + "/"
     return name, location
+
+
+def _level(root) -> int:
+    """The include path's level in its S3 path: the bucket is level 1 (a single file's
+    level is its folder's)."""
+    _, prefix, _ = root
+    folders = prefix.split("/")[:-1]
+    return 1 + len([f for f in folders if f])
 
 
 def glob_to_regex(pattern: str) -> re.Pattern:

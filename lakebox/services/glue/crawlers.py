@@ -50,6 +50,13 @@ def _check_settings(params):
             raise InvalidInputException("Catalog target must specify at least one table")
     if params.get("Schedule"):
         schedules.parse(params["Schedule"])
+    recrawl = (params.get("RecrawlPolicy") or {}).get("RecrawlBehavior")
+    policy = params.get("SchemaChangePolicy") or DEFAULTS["SchemaChangePolicy"]
+    if recrawl == "CRAWL_NEW_FOLDERS_ONLY" and (policy.get("UpdateBehavior") != "LOG"
+                                                or policy.get("DeleteBehavior") != "LOG"):
+        raise InvalidInputException(
+            "The SchemaChangePolicy for \"Crawl new folders only\" Amazon S3 target can have only LOG "
+            "DeleteBehavior value and LOG UpdateBehavior value.")
 
 
 def create_crawler(ctx, params):
