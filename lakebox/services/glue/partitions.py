@@ -5,7 +5,7 @@ import sqlite3
 from lakebox.services.glue import catalog, store
 from lakebox.services.glue.catalog import check_catalog, table_or_error
 from lakebox.services.glue.errors import AlreadyExistsException, EntityNotFoundException, InvalidInputException
-from lakebox.services.glue.expression import ExpressionError, compile_filter
+from lakebox.services.glue.expression import ExpressionError, compile_filter, leading_equalities
 
 GET_PARTITIONS_MAX = 1000
 
@@ -101,9 +101,11 @@ def filter_sql(table: dict, expression: str | None) -> tuple[str | None, list]:
 def matching_partitions(ctx, table: dict, expression: str | None, after_seq: int = 0, limit: int = 1 << 62,
                         segment=None) -> list[tuple[int, dict]]:
     condition, args = filter_sql(table, expression)
+    keys = [(k["Name"], k.get("Type") or "string") for k in table.get("PartitionKeys") or []]
+    pinned = leading_equalities(expression, keys) if condition else []
     try:
         return store.partitions_page(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"], table["Name"],
-                                     condition, args, after_seq, limit, segment)
+                                     condition, args, after_seq, limit, segment, pinned)
     except sqlite3.Error:      # e.g. a comparison SQLite refuses: still the caller's expression
         raise InvalidInputException("Invalid partition expression!") from None
 

@@ -226,16 +226,24 @@ def delete_partition(db, account, region, database, table, values) -> bool:
     return cursor.rowcount > 0
 
 
-def partitions_page(db, account, region, database, table, condition, args, after_seq, limit, segment=None):
+def partitions_page(db, account, region, database, table, condition, args, after_seq, limit, segment=None,
+                    pinned=()):
     """Up to `limit` (seq, doc) after `after_seq` that satisfy the SQL `condition`;
-    `segment` (number, total) keeps only that share of the table's partitions."""
+    `segment` (number, total) keeps only that share of the table's partitions.
+    `pinned`: values the condition fixes the first keys to, so the lookup seeks the
+    (.., vals) index to the partitions that start with them (their JSON text is a prefix
+    of `vals`) instead of walking the whole table in `seq` order."""
     where = "account=? AND region=? AND db=? AND tbl=? AND seq>?"
     values = [account, region, database, table, after_seq]
+    if pinned:
+        prefix = "[" + ",".join(json.dumps(v) for v in pinned)
+        where = "account=? AND region=? AND db=? AND tbl=? AND vals>=? AND vals<? AND +seq>?"
+        values = [account, region, database, table, prefix, prefix + "\uffff", after_seq]
     if segment is not None:
         where += " AND seq % ? = ?"
         values += [segment[1], segment[0]]
     if condition:
-        where += f" AND COALESCE({condition}, 0)"
+        where += f" AND ({condition})"          # NULL (a missing value) is no match
         values += args
     rows = db.query(f"SELECT seq, doc FROM glue_partitions WHERE {where} ORDER BY seq LIMIT ?", (*values, limit))
     return [(r["seq"], _doc(r)) for r in rows]
