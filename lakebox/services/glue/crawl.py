@@ -8,12 +8,14 @@ its task's read-only connection and the S3 service's `public.py`; the writing
 (`apply_crawl`) is the task's commit, on the event loop in one transaction, through the
 same functions the API uses. A crawl that is stopped or fails writes no table.
 """
+import dataclasses
 import hashlib
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from lakebox.kit import calls
 from lakebox.services.glue import (
     classify, custom_classifiers, formats, layout, partitions as partitions_mod, store, tables as tables_mod)
 from lakebox.services.glue.catalog import fold
@@ -21,20 +23,6 @@ from lakebox.services.glue.databases import new_database_doc
 from lakebox.services.s3 import public as s3
 
 _SCHEMA_FIELDS = ("Columns", "InputFormat", "OutputFormat", "SerdeInfo")
-
-
-@dataclass
-class CrawlContext:
-    """What the catalog functions need of a request context, for a crawl."""
-    state: object
-    account: str
-    region: str
-    caller_arn: str
-    operation: str = "StartCrawler"
-
-    @property
-    def now(self) -> float:
-        return self.state.clock.now()
 
 
 @dataclass
@@ -239,7 +227,8 @@ def _table_names(planned: list, prefix: str) -> list[str]:
 
 def apply_crawl(state, account: str, region: str, name: str, crawl_id: str, found: Found):
     doc = found.doc
-    ctx = CrawlContext(state, account, region, doc.get("Role") or f"arn:aws:iam::{account}:role/glue")
+    ctx = dataclasses.replace(calls.system_context(state, "glue", "StartCrawler", account, region),
+                              caller_arn=_crawler_session(account, doc.get("Role") or "AWSGlueServiceRole"))
     outcome = found.outcome
     policy = doc.get("SchemaChangePolicy") or {}
     new_only = (doc.get("RecrawlPolicy") or {}).get("RecrawlBehavior") == "CRAWL_NEW_FOLDERS_ONLY"
@@ -256,8 +245,13 @@ def apply_crawl(state, account: str, region: str, name: str, crawl_id: str, foun
 
 def end_crawl(state, account: str, region: str, name: str, crawl_id: str, status: str, error: str | None = None):
     """A crawl that ends without its commit: STOPPED or FAILED (nothing of it written)."""
-    ctx = CrawlContext(state, account, region, "")
+    ctx = calls.system_context(state, "glue", "StartCrawler", account, region)
     _finish(ctx, name, crawl_id, status, error, Outcome())
+
+
+def _crawler_session(account: str, role: str) -> str:
+    """Who a crawler's writes are made by: its role's session, as Glue records it."""
+    return f"arn:aws:sts::{account}:assumed-role/{role.rsplit('/', 1)[-1]}/AWS-Crawler"
 
 
 def _ensure_database(ctx, name: str) -> str:

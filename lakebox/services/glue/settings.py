@@ -5,6 +5,7 @@ import base64
 import hashlib
 import json
 
+from lakebox.kit import arns
 from lakebox.services.glue import catalog, store
 from lakebox.services.glue.catalog import check_catalog
 from lakebox.services.glue.errors import ConcurrentModificationException, EntityNotFoundException, InvalidInputException
@@ -33,7 +34,7 @@ def put_data_catalog_encryption_settings(ctx, params):
 
 
 def _policy_arn(ctx, params) -> str:
-    return params.get("ResourceArn") or f"arn:aws:glue:{ctx.region}:{ctx.account}:catalog"
+    return params.get("ResourceArn") or arns.build("glue", ctx.region, ctx.account, "catalog")
 
 
 def _hash(policy: str) -> str:
