@@ -10,6 +10,7 @@ from lakebox.services.glue.errors import (
 GET_TABLES_MAX = 100
 SEARCH_TABLES_MAX = 1000
 TABLE_VERSIONS_MAX = 100
+_ATTRIBUTES = {"NAME": "Name", "TABLE_TYPE": "TableType"}
 
 
 def new_table_doc(ctx, database: str, table_input: dict, created: float, version: int, created_by: str) -> dict:
@@ -85,8 +86,9 @@ def get_tables(ctx, params):
             break
         after = rows[-1]["Name"]
     attributes = params.get("AttributesToGet")
-    if attributes:
-        page = [{k: d[k] for k in ("Name", *attributes) if k in d} for d in page]
+    if attributes:       # NAME and TABLE_TYPE: the name is always there
+        wanted = {"Name"} | {_ATTRIBUTES[a] for a in attributes if a in _ATTRIBUTES}
+        page = [{k: d[k] for k in wanted if k in d} for d in page]
     result = {"TableList": page}
     if more:
         result["NextToken"] = catalog.encode_token(page[-1]["Name"])

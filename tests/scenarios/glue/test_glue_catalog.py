@@ -129,3 +129,9 @@ def test_another_accounts_catalog_is_refused(glue, database):
     assert code == "AccessDeniedException"
     assert "arn:aws:glue:us-east-1:111122223333:catalog" in message
     assert glue.get_database(CatalogId="000000000000", Name=database)["Database"]["Name"] == database
+
+
+def test_get_tables_attributes_to_get(glue, database):
+    glue.create_table(DatabaseName=database, TableInput=parquet_table("t", [("a", "int")]))
+    listed = glue.get_tables(DatabaseName=database, AttributesToGet=["NAME", "TABLE_TYPE"])["TableList"]
+    assert listed == [{"Name": "t", "TableType": "EXTERNAL_TABLE"}]
