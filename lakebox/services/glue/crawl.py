@@ -23,6 +23,8 @@ from lakebox.services.glue.databases import new_database_doc
 from lakebox.services.s3 import public as s3
 
 _SCHEMA_FIELDS = ("Columns", "InputFormat", "OutputFormat", "SerdeInfo")
+_UNREAD_TARGETS = ("JdbcTargets", "MongoDBTargets", "DynamoDBTargets", "DeltaTargets", "IcebergTargets",
+                   "HudiTargets")
 
 
 @dataclass
@@ -71,6 +73,9 @@ def plan_crawl(task, state, account: str, region: str, name: str) -> Found:
                     for plan, name in zip(planned, _table_names(planned, doc.get("TablePrefix") or ""))]
     for target in targets.get("CatalogTargets") or []:
         found.tables += reading.catalog_target(account, region, target)
+    for kind in _UNREAD_TARGETS:
+        for target in targets.get(kind) or []:
+            found.outcome.log.append(f"{kind} are not crawled by lakebox; skipped {target}.")
     task.check()
     return found
 
