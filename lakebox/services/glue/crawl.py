@@ -333,7 +333,7 @@ def _retire_missing(ctx, crawler, database, written: set, roots: list, policy, o
         params = table.get("Parameters") or {}
         location = (table.get("StorageDescriptor") or {}).get("Location") or ""
         if table["Name"] in written or params.get("UPDATED_BY_CRAWLER") != crawler or \
-                not any(location.startswith(root.rsplit("/", 1)[0]) for root in roots):
+                not any(location.startswith(_folder_of(root)) for root in roots):
             continue
         if behavior == "DELETE_FROM_DATABASE":
             tables_mod.remove_table(ctx, database, table["Name"])
@@ -345,6 +345,11 @@ def _retire_missing(ctx, crawler, database, written: set, roots: list, policy, o
             tables_mod.replace_table(ctx, table, table_input)
             outcome.counts["TABLE", "DELETE"] += 1
             outcome.log.append(f"Deprecated table {table['Name']} in database {database}")
+
+
+def _folder_of(root: str) -> str:
+    """An include path's folder, ending in '/' (a single file's is the folder it is in)."""
+    return root if root.endswith("/") else root.rsplit("/", 1)[0] + "/"
 
 
 _TABLE_INPUT_FIELDS = ("Name", "Description", "Owner", "LastAccessTime", "LastAnalyzedTime", "Retention",
