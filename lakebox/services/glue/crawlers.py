@@ -118,8 +118,8 @@ def batch_get_crawlers(ctx, params):
 
 def update_crawler(ctx, params):
     doc = crawler_or_error(ctx, params["Name"])
-    if doc["State"] != "READY":
-        raise CrawlerRunningException(
+    if doc["State"] != "READY":      # AWS answers this one with InvalidInputException, not CrawlerRunning
+        raise InvalidInputException(
             "Cannot update Crawler while running. Please stop crawl or wait until it completes to update.")
     _check_settings(params)
     for key in _SETTINGS:

@@ -108,7 +108,9 @@ def test_start_twice_and_stop(glue, s3, bucket, crawler_name):
     assert glue.get_crawler(Name=crawler_name)["Crawler"]["State"] == "RUNNING"
     assert error_of(glue.start_crawler, Name=crawler_name) == (
         "CrawlerRunningException", f"Crawler with name {crawler_name} has already started")
-    assert error_of(glue.update_crawler, Name=crawler_name, Description="x")[0] == "CrawlerRunningException"
+    assert error_of(glue.update_crawler, Name=crawler_name, Description="x") == (
+        "InvalidInputException",
+        "Cannot update Crawler while running. Please stop crawl or wait until it completes to update.")
     assert error_of(glue.delete_crawler, Name=crawler_name)[0] == "CrawlerRunningException"
     glue.stop_crawler(Name=crawler_name)
     state = glue.get_crawler(Name=crawler_name)["Crawler"]["State"]
