@@ -15,7 +15,7 @@ from lakebox.services.glue import errors, infer, partitions as _partitions, stor
 from lakebox.services.s3 import public as s3
 from lakebox.services.glue.catalog import check_catalog, database_or_error, fold, table_or_error
 
-__all__ = ["errors", "get_database", "list_databases", "create_database", "get_table", "list_tables",
+__all__ = ["errors", "get_database", "list_databases", "create_database", "delete_database", "get_table", "list_tables",
            "create_table", "update_table", "delete_table", "list_partitions", "create_partitions",
            "delete_partitions", "table_format", "TableScan", "PartitionScan", "plan_scan", "fold_name",
            "parse_type"]
@@ -34,6 +34,12 @@ def create_database(ctx, database_input: dict) -> dict:
     """Create a database from a `DatabaseInput` (as CreateDatabase); returns its document."""
     _databases.create_database(ctx, {"DatabaseInput": database_input})
     return database_or_error(ctx, database_input["Name"])
+
+
+def delete_database(ctx, name: str):
+    """Delete a database with all its tables (as DeleteDatabase: Athena's DROP DATABASE
+    checks for tables itself when CASCADE is not given)."""
+    _databases.delete_database(ctx, {"Name": name})
 
 
 def get_table(ctx, database: str, name: str, catalog_id: str | None = None) -> dict:

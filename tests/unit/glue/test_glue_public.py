@@ -57,6 +57,8 @@ def test_tables_partitions_and_scans(ctx):
     public.create_table(ctx, "sales", table_input("t", [("k", "string")]))
     with pytest.raises(public.errors.InvalidInputException):
         public.list_partitions(ctx, "sales", "t", "k = ")
+    public.delete_database(ctx, "sales")
+    assert public.list_databases(ctx) == []
 
 
 def test_unpartitioned_scan_lists_files(ctx):
