@@ -42,13 +42,5 @@ class NoScheduleException(ServiceError):
     pass
 
 
-class ResourceNumberLimitExceededException(ServiceError):
-    pass
-
-
-class VersionMismatchException(ServiceError):
-    pass
-
-
 class ConcurrentModificationException(ServiceError):
     pass

@@ -15,8 +15,8 @@ from lakebox.services.glue import errors, infer, partitions as _partitions, stor
 from lakebox.services.s3 import public as s3
 from lakebox.services.glue.catalog import check_catalog, database_or_error, fold, table_or_error
 
-__all__ = ["errors", "get_database", "list_databases", "create_database", "delete_database", "get_table", "list_tables",
-           "create_table", "update_table", "delete_table", "list_partitions", "create_partitions",
+__all__ = ["errors", "get_database", "list_databases", "create_database", "delete_database", "get_table",
+           "list_tables", "create_table", "update_table", "delete_table", "list_partitions", "create_partitions",
            "delete_partitions", "table_format", "TableScan", "PartitionScan", "plan_scan", "fold_name",
            "parse_type"]
 

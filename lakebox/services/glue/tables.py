@@ -8,7 +8,6 @@ from lakebox.services.glue.errors import (
     AlreadyExistsException, ConcurrentModificationException, EntityNotFoundException, InvalidInputException)
 
 GET_TABLES_MAX = 100
-SEARCH_TABLES_MAX = 1000
 TABLE_VERSIONS_MAX = 100
 _ATTRIBUTES = {"NAME": "Name", "TABLE_TYPE": "TableType"}
 
