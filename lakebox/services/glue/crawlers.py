@@ -42,9 +42,11 @@ def _check_settings(params):
     targets = params.get("Targets") or {}
     if params.get("Configuration"):
         try:
-            json.loads(params["Configuration"])
+            configuration = json.loads(params["Configuration"])
         except ValueError:
-            raise InvalidInputException("Crawler configuration not valid: invalid JSON") from None
+            configuration = None
+        if not isinstance(configuration, dict):
+            raise InvalidInputException("Crawler configuration not valid: invalid JSON")
     for target in targets.get("CatalogTargets") or []:
         if not target.get("Tables"):
             raise InvalidInputException("Catalog target must specify at least one table")

@@ -96,6 +96,8 @@ def filter_sql(table: dict, expression: str | None) -> tuple[str | None, list]:
         return compile_filter(expression, keys)
     except ExpressionError as bad:
         raise InvalidInputException(str(bad)) from None
+    except RecursionError:       # parentheses nested deeper than the parser goes
+        raise InvalidInputException("Invalid partition expression!") from None
 
 
 def matching_partitions(ctx, table: dict, expression: str | None, after_seq: int = 0, limit: int = 1 << 62,

@@ -149,13 +149,8 @@ def get_table_versions(ctx, params):
     check_catalog(ctx, params)
     current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     versions = store.table_versions(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"], current["Name"])
-    start = int(catalog.decode_token(params.get("NextToken"), 0))
-    limit = catalog.page_size(params, TABLE_VERSIONS_MAX, TABLE_VERSIONS_MAX)
-    page = versions[start:start + limit]
-    result = {"TableVersions": [{"Table": doc, "VersionId": str(version)} for version, doc in page]}
-    if start + limit < len(versions):
-        result["NextToken"] = catalog.encode_token(start + limit)
-    return result
+    page, token = catalog.list_page(versions, params, TABLE_VERSIONS_MAX)
+    return {"TableVersions": [{"Table": doc, "VersionId": str(version)} for version, doc in page], "NextToken": token}
 
 
 def _version_number(text: str) -> int:

@@ -87,7 +87,9 @@ def test_crawler_errors(glue, crawler_name):
                                                               f"Crawler with name {crawler_name} isn't running.")
     for bad in ("cron(* * * * ? *)", "cron(0/2 * * * ? *)", "rate(5 minutes)", "cron(0 2 * * * *)"):
         assert error_of(glue.update_crawler, Name=crawler_name, Schedule=bad)[0] == "InvalidInputException", bad
-    assert error_of(glue.update_crawler, Name=crawler_name, Configuration="{not json")[0] == "InvalidInputException"
+    for configuration in ("{not json", "[]"):
+        assert error_of(glue.update_crawler, Name=crawler_name,
+                        Configuration=configuration)[0] == "InvalidInputException"
     assert error_of(glue.start_crawler_schedule, CrawlerName=crawler_name)[0] == "NoScheduleException"
 
 
