@@ -96,7 +96,9 @@ def get_tables(ctx, params):
 
 def update_table(ctx, params):
     check_catalog(ctx, params)
-    table_input = params["TableInput"]
+    table_input = params.get("TableInput")
+    if table_input is None:      # optional in the model, for open-table-format updates lakebox does not keep
+        raise InvalidInputException("TableInput is required")
     current = table_or_error(ctx, params["DatabaseName"], table_input["Name"])
     if params.get("VersionId") is not None and params["VersionId"] != current["VersionId"]:
         raise ConcurrentModificationException(

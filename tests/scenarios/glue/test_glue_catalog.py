@@ -135,3 +135,8 @@ def test_get_tables_attributes_to_get(glue, database):
     glue.create_table(DatabaseName=database, TableInput=parquet_table("t", [("a", "int")]))
     listed = glue.get_tables(DatabaseName=database, AttributesToGet=["NAME", "TABLE_TYPE"])["TableList"]
     assert listed == [{"Name": "t", "TableType": "EXTERNAL_TABLE"}]
+
+
+def test_update_table_needs_a_table_input(glue, database):
+    code, _ = error_of(glue.update_table, DatabaseName=database)
+    assert code == "InvalidInputException"
