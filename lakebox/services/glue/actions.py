@@ -30,3 +30,6 @@ from lakebox.services.glue.settings import (  # noqa: F401
 from lakebox.services.glue.statistics import (  # noqa: F401
     delete_column_statistics_for_partition, delete_column_statistics_for_table, get_column_statistics_for_partition,
     get_column_statistics_for_table, update_column_statistics_for_partition, update_column_statistics_for_table)
+from lakebox.services.glue.statistics_runs import (  # noqa: F401
+    get_column_statistics_task_run, get_column_statistics_task_runs, list_column_statistics_task_runs,
+    start_column_statistics_task_run, stop_column_statistics_task_run)

@@ -44,3 +44,11 @@ class NoScheduleException(ServiceError):
 
 class ConcurrentModificationException(ServiceError):
     pass
+
+
+class ColumnStatisticsTaskRunningException(ServiceError):
+    pass
+
+
+class ColumnStatisticsTaskNotRunningException(ServiceError):
+    pass
