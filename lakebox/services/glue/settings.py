@@ -3,29 +3,28 @@ policies (the catalog's, or a resource's by ARN) and the import status. All are 
 and returned; lakebox encrypts nothing and authorizes by account, not by policy."""
 import base64
 import hashlib
-import json
 
-from lakebox.kit import arns
+from lakebox.kit import arns, policies
 from lakebox.services.glue import catalog, store
-from lakebox.services.glue.catalog import check_catalog
+from lakebox.services.glue.catalog import in_catalog
 from lakebox.services.glue.errors import (
     AlreadyExistsException, ConcurrentModificationException, EntityNotFoundException, InvalidInputException)
 
 SETTINGS = "settings"
-POLICY = "policy"
+POLICY = catalog.POLICY
 SECURITY = "security_configuration"
 DEFAULT_ENCRYPTION = {"EncryptionAtRest": {"CatalogEncryptionMode": "DISABLED"},
                       "ConnectionPasswordEncryption": {"ReturnConnectionPasswordEncrypted": False}}
 
 
 def get_data_catalog_encryption_settings(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     found = store.get_object(ctx.state.db, ctx.account, ctx.region, SETTINGS, "", "encryption")
     return {"DataCatalogEncryptionSettings": found or DEFAULT_ENCRYPTION}
 
 
 def put_data_catalog_encryption_settings(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     wanted = params["DataCatalogEncryptionSettings"]
     at_rest = wanted.get("EncryptionAtRest") or {}
     if at_rest.get("CatalogEncryptionMode") == "SSE-KMS" and not at_rest.get("SseAwsKmsKeyId"):
@@ -46,7 +45,7 @@ def _hash(policy: str) -> str:
 def put_resource_policy(ctx, params):
     text = params["PolicyInJson"]
     try:
-        json.loads(text)
+        policies.document(text)
     except ValueError:
         raise InvalidInputException("Policy is not a valid JSON document") from None
     arn = _policy_arn(ctx, params)
@@ -96,7 +95,7 @@ def get_resource_policies(ctx, params):
 
 def get_catalog_import_status(ctx, params):
     """A lakebox catalog was never an Athena catalog to import: it is complete from the start."""
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     return {"ImportStatus": {"ImportCompleted": True}}
 
 

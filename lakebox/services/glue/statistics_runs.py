@@ -7,7 +7,7 @@ import logging
 import uuid
 
 from lakebox.services.glue import catalog, classify, public, statistics, store
-from lakebox.services.glue.catalog import check_catalog, table_or_error
+from lakebox.services.glue.catalog import in_catalog, table_or_error
 from lakebox.services.glue.errors import (
     ColumnStatisticsTaskNotRunningException, ColumnStatisticsTaskRunningException, EntityNotFoundException,
     InvalidInputException)
@@ -123,7 +123,7 @@ def list_column_statistics_task_runs(ctx, params):
 
 
 def stop_column_statistics_task_run(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     running = _running(ctx, table)
     if running is None:

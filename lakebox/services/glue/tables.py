@@ -3,7 +3,7 @@ delete, batch delete, versions, search."""
 import re
 
 from lakebox.services.glue import catalog, partition_indexes, store, tagging
-from lakebox.services.glue.catalog import check_catalog, database_or_error, fold, table_or_error
+from lakebox.services.glue.catalog import in_catalog, database_or_error, fold, table_or_error
 from lakebox.services.glue.errors import (
     AlreadyExistsException, ConcurrentModificationException, EntityNotFoundException, InvalidInputException)
 
@@ -39,7 +39,7 @@ def insert_table(ctx, database_name: str, table_input: dict, index_inputs=(), ta
 
 
 def create_table(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table_input = params.get("TableInput")
     if table_input is None:
         raise InvalidInputException("TableInput is required")
@@ -48,7 +48,7 @@ def create_table(ctx, params):
 
 
 def get_table(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     return {"Table": table_or_error(ctx, params["DatabaseName"], params["Name"])}
 
 
@@ -66,7 +66,7 @@ def name_matcher(expression: str | None):
 
 
 def get_tables(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     database = database_or_error(ctx, params["DatabaseName"])["Name"]
     matches = name_matcher(params.get("Expression"))
     after = str(catalog.decode_token(params.get("NextToken"), ""))
@@ -95,7 +95,7 @@ def get_tables(ctx, params):
 
 
 def update_table(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table_input = params.get("TableInput")
     if table_input is None:      # optional in the model, for open-table-format updates lakebox does not keep
         raise InvalidInputException("TableInput is required")
@@ -128,14 +128,14 @@ def remove_table(ctx, database: str, name: str):
 
 
 def delete_table(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     current = table_or_error(ctx, params["DatabaseName"], params["Name"])
     remove_table(ctx, current["DatabaseName"], current["Name"])
     return {}
 
 
 def batch_delete_table(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     database = database_or_error(ctx, params["DatabaseName"])["Name"]
     errors = []
     for name in params["TablesToDelete"]:
@@ -148,7 +148,7 @@ def batch_delete_table(ctx, params):
 
 
 def get_table_versions(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     versions = store.table_versions(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"], current["Name"])
     page, token = catalog.list_page(versions, params, TABLE_VERSIONS_MAX)
@@ -162,7 +162,7 @@ def _version_number(text: str) -> int:
 
 
 def get_table_version(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     wanted = params.get("VersionId")
     number = int(current["VersionId"]) if wanted is None else _version_number(wanted)
@@ -174,7 +174,7 @@ def get_table_version(ctx, params):
 
 
 def delete_table_version(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     number = _version_number(params["VersionId"])
     if not store.delete_table_version(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"],
@@ -184,7 +184,7 @@ def delete_table_version(ctx, params):
 
 
 def batch_delete_table_version(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     errors = []
     for version in params["VersionIds"]:
