@@ -141,8 +141,9 @@ class TableScan:
 def plan_scan(ctx, database: str, table: str, expression: str | None = None, with_files: bool = False) -> TableScan:
     """What a query reads: the table's schema and format, and the locations that survive
     `expression` on the partition keys (the table's own location when it has no keys).
-    With `with_files`, each location's files too (S3 `public.ObjectFile`: key, size and
-    the path of the bytes on disk, to read in place; empty objects left out). Call it on
+    With `with_files`, each location's files too, at any depth below it (S3
+    `public.ObjectFile`: key, size and the path of the bytes on disk, to read in place;
+    empty objects and hidden names such as `_SUCCESS` left out). Call it on
     the event loop: it reads through the writer's connection."""
     found = table_or_error(ctx, database, table)
     sd = found.get("StorageDescriptor") or {}
@@ -171,7 +172,10 @@ def _files_at(state, location: str) -> list:
     if not s3.bucket_exists(state, bucket):
         return []
     prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
-    return s3.resolve(state, f"s3://{bucket}/{prefix}")
+    # Hive's rule, which Athena follows: names starting with '_' or '.' are not data
+    # (_SUCCESS markers, .crc files), at any depth below the location.
+    return [found for found in s3.resolve(state, f"s3://{bucket}/{prefix}")
+            if not any(part.startswith(("_", ".")) for part in found.key[len(prefix):].split("/"))]
 
 
 def parse_type(text: str):
