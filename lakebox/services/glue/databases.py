@@ -1,7 +1,7 @@
 """Databases: create, get, list, update, delete. Deleting a database deletes its tables,
 their partitions and versions, as Glue does."""
 from lakebox.services.glue import catalog, store, tagging
-from lakebox.services.glue.catalog import in_catalog, database_or_error, fold
+from lakebox.services.glue.catalog import database_or_error, fold, in_catalog
 from lakebox.services.glue.errors import AlreadyExistsException
 
 GET_DATABASES_MAX = 100

@@ -2,7 +2,7 @@
 import re
 
 from lakebox.services.glue import catalog, store
-from lakebox.services.glue.catalog import in_catalog, database_or_error, fold
+from lakebox.services.glue.catalog import database_or_error, fold, in_catalog
 from lakebox.services.glue.errors import AlreadyExistsException, EntityNotFoundException, InvalidInputException
 
 KIND = "function"

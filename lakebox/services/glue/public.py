@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from lakebox.services.glue import databases as _databases
 from lakebox.services.glue import errors, infer, partitions as _partitions, store, tables as _tables
 from lakebox.services.s3 import public as s3
-from lakebox.services.glue.catalog import in_catalog, database_or_error, fold, table_or_error
+from lakebox.services.glue.catalog import database_or_error, fold, in_catalog, table_or_error
 
 __all__ = ["errors", "get_database", "list_databases", "create_database", "delete_database", "get_table",
            "list_tables", "create_table", "update_table", "delete_table", "list_partitions", "create_partitions",

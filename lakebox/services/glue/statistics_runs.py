@@ -40,6 +40,7 @@ def _running(ctx, table: dict) -> dict | None:
 
 
 def start_column_statistics_task_run(ctx, params):
+    ctx = in_catalog(ctx, {"CatalogId": params.get("CatalogID")})     # spelled CatalogID here
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     if _running(ctx, table) is not None:
         raise ColumnStatisticsTaskRunningException(

@@ -1,9 +1,9 @@
 """Tables: create, get, list (with a name pattern), update (keeping table versions),
-delete, batch delete, versions, search."""
+delete, batch delete, versions."""
 import re
 
-from lakebox.services.glue import catalog, partition_indexes, store, tagging
-from lakebox.services.glue.catalog import in_catalog, database_or_error, fold, table_or_error
+from lakebox.services.glue import catalog, partition_indexes, store
+from lakebox.services.glue.catalog import database_or_error, fold, in_catalog, table_or_error
 from lakebox.services.glue.errors import (
     AlreadyExistsException, ConcurrentModificationException, EntityNotFoundException, InvalidInputException)
 
@@ -22,7 +22,7 @@ def new_table_doc(ctx, database: str, table_input: dict, created: float, version
     return doc
 
 
-def insert_table(ctx, database_name: str, table_input: dict, index_inputs=(), tags=None) -> dict:
+def insert_table(ctx, database_name: str, table_input: dict, index_inputs=()) -> dict:
     """A new table in an existing database (as CreateTable); returns its document."""
     database = database_or_error(ctx, database_name)["Name"]
     name = fold(table_input["Name"])
@@ -34,7 +34,6 @@ def insert_table(ctx, database_name: str, table_input: dict, index_inputs=(), ta
         store.put_table(db, ctx.account, ctx.region, database, name, 0, doc)
         for index in index_inputs:
             partition_indexes.add_index(ctx, doc, index)
-        tagging.tag_new(ctx, catalog.arn(ctx, "table", database, name), tags)
     return doc
 
 
