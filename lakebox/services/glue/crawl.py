@@ -403,7 +403,11 @@ def _finish(ctx, name, crawl_id, status, error, outcome: Outcome):
         metrics["TablesUpdated"] += outcome.counts["TABLE", "UPDATE"]
         metrics["TablesDeleted"] += outcome.counts["TABLE", "DELETE"]
         metrics["Runtimes"] = (metrics["Runtimes"] + [max(now - started, 0.0)])[-20:]
-        doc.update(State="READY", _ready_at=now + ctx.state.config.transition_delay, CrawlElapsedTime=0, LastCrawl={
+        delay = ctx.state.config.transition_delay
+        doc.pop("_ready_at", None)
+        if delay:               # no delay, no STOPPING: not even when a test moves the clock back
+            doc["_ready_at"] = now + delay
+        doc.update(State="READY", CrawlElapsedTime=0, LastCrawl={
             "Status": _LAST_CRAWL[status], "StartTime": started, "LogGroup": "/aws-glue/crawlers",
             "LogStream": name, "MessagePrefix": crawl_id, **({"ErrorMessage": error} if error else {})})
         doc.pop("_crawl")
