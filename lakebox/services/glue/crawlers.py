@@ -1,6 +1,7 @@
 """Crawlers: create, read, list, update, delete, start and stop, metrics and crawl
 history. A crawler's state moves READY -> RUNNING -> STOPPING -> READY; the crawl
 itself runs off the event loop (`runner.py`) and is in `crawl.py`."""
+import datetime
 import json
 import statistics as stats
 import uuid
@@ -241,7 +242,7 @@ def _crawl_matches(crawl: dict, wanted: dict) -> bool:
     if have is None:
         return False
     if key in ("StartTime", "EndTime", "DPUHour"):
-        value = float(value)
+        value = _number_or_time(value)
     checks = {"EQ": have == value, "NE": have != value, "GT": have > value, "GE": have >= value,
               "LT": have < value, "LE": have <= value}
     return checks.get(operator, True)
@@ -290,3 +291,19 @@ def start_crawler_schedule(ctx, params):
 def stop_crawler_schedule(ctx, params):
     _set_schedule_state(ctx, params["CrawlerName"], "NOT_SCHEDULED")
     return {}
+
+
+def _number_or_time(text: str) -> float:
+    """A filter value for a time or DPU-hour field: a number (epoch seconds for times)
+    or an ISO 8601 time."""
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInputException(f"Invalid filter value: {text}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.timestamp()
