@@ -132,3 +132,15 @@ def test_to_csv_dataset_into_the_catalog(wr, session, database, bucket):
     assert table["Partition"].tolist() == [False, False, False, True]
     assert sorted(wr.catalog.get_csv_partitions(database, "csvsales", boto3_session=session).values()) == [
         ["eu"], ["us"]]
+
+
+def test_overwrite_partitions_and_read_with_a_partition_filter(wr, session, database, bucket):
+    path = f"s3://{bucket}/op/"
+    wr.s3.to_parquet(sales(), path, dataset=True, database=database, table="op", partition_cols=["region"],
+                     boto3_session=session)
+    wr.s3.to_parquet(sales(2).assign(region="eu", amount=99.0), path, dataset=True, database=database, table="op",
+                     partition_cols=["region"], mode="overwrite_partitions", boto3_session=session)
+    back = wr.s3.read_parquet_table(table="op", database=database, boto3_session=session,
+                                    partition_filter=lambda p: p["region"] == "eu")
+    assert back["amount"].tolist() == [99.0, 99.0]
+    assert sorted(wr.catalog.get_partitions(database, "op", boto3_session=session).values()) == [["eu"], ["us"]]
