@@ -144,3 +144,17 @@ def test_overwrite_partitions_and_read_with_a_partition_filter(wr, session, data
                                     partition_filter=lambda p: p["region"] == "eu")
     assert back["amount"].tolist() == [99.0, 99.0]
     assert sorted(wr.catalog.get_partitions(database, "op", boto3_session=session).values()) == [["eu"], ["us"]]
+
+
+def test_table_parameters_columns_and_descriptions(wr, session, database, bucket):
+    wr.catalog.create_parquet_table(database=database, table="meta", path=f"s3://{bucket}/meta/",
+                                    columns_types={"id": "bigint"}, description="first", boto3_session=session)
+    wr.catalog.upsert_table_parameters({"owner": "data"}, database, "meta", boto3_session=session)
+    assert wr.catalog.get_table_parameters(database, "meta", boto3_session=session)["owner"] == "data"
+    wr.catalog.add_column(database, "meta", "note", "string", column_comment="free text", boto3_session=session)
+    assert wr.catalog.get_table_types(database, "meta", boto3_session=session) == {"id": "bigint", "note": "string"}
+    wr.catalog.delete_column(database, "meta", "note", boto3_session=session)
+    assert list(wr.catalog.get_table_types(database, "meta", boto3_session=session)) == ["id"]
+    assert wr.catalog.get_table_description(database, "meta", boto3_session=session) == "first"
+    assert wr.catalog.get_table_number_of_versions(database, "meta", boto3_session=session) >= 1
+    assert database in [d["Name"] for d in wr.catalog.get_databases(boto3_session=session)]
