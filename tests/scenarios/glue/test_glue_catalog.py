@@ -126,6 +126,7 @@ def test_tags(glue, database):
     assert code == "EntityNotFoundException"
 
 
+@pytest.mark.local_only      # a second account's keys exist only on lakebox
 def test_another_accounts_catalog_needs_its_policy(lakebox_server, glue, database):
     code, message = error_of(glue.get_database, CatalogId="111122223333", Name=database)
     assert code == "AccessDeniedException"
