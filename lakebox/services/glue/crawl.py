@@ -68,7 +68,7 @@ def plan_crawl(task, state, account: str, region: str, name: str) -> Found:
         found.roots.append(root[2])
         files = reading.files(root, target)
         planned += layout.plan_tables(files, *_root_names(root), root_level=_level(root), **options)
-    database = fold(doc["DatabaseName"])
+    database = fold(doc.get("DatabaseName") or "")
     found.tables = [(database, name, plan, False)
                     for plan, name in zip(planned, _table_names(planned, doc.get("TablePrefix") or ""))]
     for target in targets.get("CatalogTargets") or []:
@@ -236,7 +236,7 @@ def apply_crawl(state, account: str, region: str, name: str, crawl_id: str, foun
                               caller_arn=_crawler_session(account, doc.get("Role") or "AWSGlueServiceRole"))
     outcome = found.outcome
     rules = WriteRules.of(doc)
-    database = _ensure_database(ctx, doc["DatabaseName"])
+    database = _ensure_database(ctx, doc["DatabaseName"]) if doc.get("DatabaseName") else None
     written = set()
     for table_database, table, plan, from_catalog in found.tables:
         if from_catalog and store.get_table(state.db, account, region, table_database, table) is None:
@@ -244,7 +244,8 @@ def apply_crawl(state, account: str, region: str, name: str, crawl_id: str, foun
         table_rules = dataclasses.replace(rules, new_only=False) if from_catalog else rules
         _write_table(ctx, doc["Name"], table_database, table, plan, table_rules, outcome)
         written.add(table)
-    _retire_missing(ctx, doc["Name"], database, written, found.roots, rules, outcome)
+    if database:
+        _retire_missing(ctx, doc["Name"], database, written, found.roots, rules, outcome)
     _finish(ctx, name, crawl_id, "COMPLETED", None, outcome)
 
 

@@ -48,8 +48,11 @@ def public_view(doc: dict, now: float) -> dict:
     return view
 
 
-def _check_settings(params):
-    targets = params.get("Targets") or {}
+def _check_settings(params, current=None):
+    targets = params.get("Targets") or (current or {}).get("Targets") or {}
+    database = params.get("DatabaseName") or (current or {}).get("DatabaseName")
+    if targets.get("S3Targets") and not database:
+        raise InvalidInputException("DatabaseName is required for a crawler with S3 targets")
     if params.get("Configuration"):
         try:
             configuration = json.loads(params["Configuration"])
@@ -133,7 +136,7 @@ def update_crawler(ctx, params):
     if state_of(doc, ctx.now) != "READY":      # AWS answers this with InvalidInputException, not CrawlerRunning
         raise InvalidInputException(
             "Cannot update Crawler while running. Please stop crawl or wait until it completes to update.")
-    _check_settings(params)
+    _check_settings(params, doc)
     for key in _SETTINGS:
         if params.get(key) is not None:
             doc[key] = params[key]

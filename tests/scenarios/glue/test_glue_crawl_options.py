@@ -119,3 +119,20 @@ def test_partitions_keep_their_own_schema_unless_they_inherit(glue, s3, bucket):
     parts = {p["Values"][0]: columns(p) for p in glue.get_partitions(DatabaseName=inherited,
                                                                       TableName="evolving")["Partitions"]}
     assert parts == {"1": ["id", "added"], "2": ["id", "added"]}
+
+
+def test_a_catalog_target_crawler_needs_no_database(glue, s3, bucket, database):
+    s3.put_object(Bucket=bucket, Key="solo/a.json", Body='{"id": 1}\n')
+    glue.create_table(DatabaseName=database, TableInput={
+        "Name": "solo", "StorageDescriptor": {"Location": f"s3://{bucket}/solo/"}})
+    name = f"crawler-{uuid.uuid4().hex[:8]}"
+    glue.create_crawler(Name=name, Role="r", Targets={"CatalogTargets": [{"DatabaseName": database,
+                                                                          "Tables": ["solo"]}]},
+                        SchemaChangePolicy={"UpdateBehavior": "UPDATE_IN_DATABASE", "DeleteBehavior": "LOG"})
+    glue.start_crawler(Name=name)
+    assert wait_ready(glue, name)["LastCrawl"]["Status"] == "SUCCEEDED"
+    table = glue.get_table(DatabaseName=database, Name="solo")["Table"]
+    assert [c["Name"] for c in table["StorageDescriptor"]["Columns"]] == ["id"]
+    with pytest.raises(ClientError) as caught:
+        glue.create_crawler(Name=f"{name}-2", Role="r", Targets={"S3Targets": [{"Path": f"s3://{bucket}/solo/"}]})
+    assert caught.value.response["Error"]["Code"] == "InvalidInputException"
