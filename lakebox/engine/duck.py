@@ -1,0 +1,212 @@
+"""The DuckDB engine: one in-process database, a connection per query (so a query can
+be interrupted on its own), catalog tables as temporary views over the files.
+"""
+import os
+import threading
+
+import duckdb
+from sqlglot import exp
+
+from lakebox.engine import dialect, duck_read, types
+from lakebox.engine.base import EngineError, QueryCancelled
+from lakebox.engine.sources import TableSource
+
+# DuckDB result types Trino has no name for, shown as the Trino type a query would give.
+_RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT", "USMALLINT": "INTEGER",
+                 "UTINYINT": "SMALLINT", "TIMESTAMP_NS": "TIMESTAMP", "TIMESTAMP_MS": "TIMESTAMP",
+                 "TIMESTAMP_S": "TIMESTAMP", "TIMESTAMP WITH TIME ZONE": "TIMESTAMP WITH TIME ZONE"}
+
+
+class DuckEngine:
+    def __init__(self):
+        self._db = duckdb.connect(":memory:")
+
+    def _cursor(self):
+        """A connection of its own; settings are per connection."""
+        cursor = self._db.cursor()
+        for _, statement in dialect.SETTINGS:
+            cursor.execute(statement)
+        return cursor
+
+    def prepare(self, tree: exp.Expression, sources: list[TableSource], default_database: str) -> "DuckQuery":
+        """A query ready to bind: `sources` are the tables of `dialect.table_refs(tree)`,
+        a reference without a database naming one of `default_database`."""
+        return DuckQuery(self._cursor(), tree, sources, default_database)
+
+    def prune(self, tree: exp.Expression, table: exp.Table, source: TableSource):
+        """Drop the partitions of `source` that the query's WHERE excludes, before any
+        file is listed or opened."""
+        keys = [name.lower() for name, _ in source.partition_keys]
+        predicate = duck_read.partition_filter(tree, table, keys) if keys and source.parts else None
+        if predicate is None:
+            return
+        cursor = self._cursor()
+        try:
+            kept = {row[0] for row in cursor.execute(duck_read.prune_sql(source, predicate)).fetchall()}
+        except duckdb.Error:
+            return            # a predicate the values cannot answer alone: keep every partition
+        finally:
+            cursor.close()
+        source.parts = [part for index, part in enumerate(source.parts) if index in kept]
+
+    def close(self):
+        self._db.close()
+
+
+class DuckQuery:
+    """One query on its own connection: its result columns, what it scans, and where it
+    writes; `cancel()` from any thread interrupts it."""
+
+    def __init__(self, cursor, tree: exp.Expression, sources: list[TableSource], default_database: str):
+        self._cursor = cursor
+        self._default_database = (default_database or "").lower()
+        self._cancelled = threading.Event()
+        self._tree = tree.copy()
+        self._sources = sources
+        self.bytes_scanned = 0
+        self.rows_written = 0
+        self.columns: list[tuple[str, str]] = []     # (name, DuckDB type) of the result
+        self._sql = None
+
+    def cancel(self):
+        self._cancelled.set()
+        self._cursor.interrupt()
+
+    def close(self):
+        self._cursor.close()
+
+    def _guard(self, fn, *args):
+        if self._cancelled.is_set():
+            raise QueryCancelled()
+        try:
+            return fn(*args)
+        except duckdb.InterruptException:
+            raise QueryCancelled() from None
+        except duckdb.Error as error:
+            if self._cancelled.is_set():
+                raise QueryCancelled() from None
+            raise EngineError.from_duckdb(error) from None
+
+    def bind(self):
+        """Resolve the tables to views over their files and learn the result's columns
+        and the bytes it will read."""
+        return self._guard(self._bind)
+
+    def _bind(self):
+        names = dialect.column_names(self._tree)
+        originals = {id(table): table for table in dialect.table_refs(self._tree)}
+        for number, source in enumerate(self._sources):
+            view = f"__lakebox_t{number}"
+            pseudo = names is not None and any(column in names for column in duck_read.PSEUDO_COLUMNS)
+            schema = self._parquet_columns(source) if source.format == "parquet" and source.files else None
+            self._cursor.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {duck_read.table_sql(source, schema, pseudo)}")
+            self.bytes_scanned += self._bytes_of(source, names)
+            for table in [t for t in originals.values() if self._same_table(t, source)]:
+                alias = table.alias_or_name
+                replacement = exp.Table(this=exp.to_identifier(view), alias=exp.TableAlias(
+                    this=exp.to_identifier(alias, quoted=True)))
+                if table.args.get("sample"):
+                    replacement.set("sample", table.args["sample"])
+                table.replace(replacement)
+        self._sql = dialect.translate(self._tree)
+        relation = self._cursor.sql(self._sql)
+        self.columns = [(name, str(kind)) for name, kind in zip(relation.columns, relation.types)]
+
+    def _same_table(self, table: exp.Table, source: TableSource) -> bool:
+        database = (table.db or self._default_database).lower()
+        return table.name.lower() == source.name.lower() and database == source.database.lower()
+
+    def _parquet_columns(self, source) -> set[str]:
+        paths = "[" + ", ".join(duck_read.quote(found.path) for found in source.files) + "]"
+        rows = self._cursor.execute(f"DESCRIBE SELECT * FROM read_parquet({paths}, union_by_name = true)").fetchall()
+        return {row[0].lower() for row in rows}
+
+    def _bytes_of(self, source, names) -> int:
+        """Text formats read whole files; Parquet reads the column chunks it needs."""
+        if source.format != "parquet" or not source.files:
+            return sum(found.size for found in source.files)
+        paths = "[" + ", ".join(duck_read.quote(found.path) for found in source.files) + "]"
+        rows = self._cursor.execute(
+            f"SELECT lower(split_part(path_in_schema, ', ', 1)), sum(total_compressed_size) "
+            f"FROM parquet_metadata({paths}) GROUP BY 1").fetchall()
+        wanted = None if names is None else {name for name, _ in source.columns if name.lower() in names}
+        total = sum(size for name, size in rows if wanted is None or name in {w.lower() for w in wanted})
+        return total or min(sum(found.size for found in source.files), 1024)
+
+    def _final_sql(self) -> str:
+        """The query with Trino's result types (no HUGEINT and the like)."""
+        items = []
+        for name, kind in self.columns:
+            target = _RESULT_CASTS.get(kind.upper())
+            column = duck_read.ident(name)
+            items.append(f"CAST({column} AS {target}) AS {column}" if target and target != kind.upper() else column)
+        return f"SELECT {', '.join(items)} FROM ({self._sql})"
+
+    @property
+    def result_columns(self) -> list[tuple[str, str]]:
+        return [(name, _RESULT_CASTS.get(kind.upper(), kind)) for name, kind in self.columns]
+
+    def write_csv(self, path: str) -> int:
+        """Run the query into an Athena result file: a header row, every value quoted,
+        NULL as nothing. Returns the number of rows."""
+        formatted = [_as_text(name, kind) for name, kind in self.result_columns]
+        sql = f"COPY (SELECT {', '.join(formatted)} FROM ({self._final_sql()})) TO {duck_read.quote(path)} " \
+              f"(FORMAT csv, FORCE_QUOTE *, HEADER true)"
+        return self._guard(lambda: self._cursor.execute(sql).fetchone()[0])
+
+    def write_files(self, directory: str, file_format: str, compression: str | None, partitioned_by: list[str],
+                    prefix: str, rename: list[str] | None = None, suffix: str = "",
+                    delimiter: str = "\x01") -> list[str]:
+        """Run the query into data files under `directory` (Hive `key=value/` folders for
+        `partitioned_by`), the columns named `rename` if given; returns the files' paths
+        relative to `directory`. `rows_written` says how many rows they hold."""
+        select = self._final_sql()
+        if rename:
+            items = [f"{duck_read.ident(old)} AS {duck_read.ident(new)}"
+                     for (old, _), new in zip(self.result_columns, rename)]
+            select = f"SELECT {', '.join(items)} FROM ({select})"
+        options = [f"FORMAT {file_format}"]
+        if file_format == "csv":        # Hive text: \001 between fields, no quoting, NULL as \N
+            options += [f"DELIMITER {duck_read.quote(delimiter)}", "QUOTE ''", "HEADER false", "NULLSTR '\\N'"]
+        if compression:
+            options.append(f"COMPRESSION {compression}")
+        os.makedirs(directory, exist_ok=True)
+        if partitioned_by:
+            options += ["PARTITION_BY (" + ", ".join(duck_read.ident(name) for name in partitioned_by) + ")",
+                        f"FILENAME_PATTERN {duck_read.quote(prefix + '_{i}')}",
+                        f"FILE_EXTENSION {duck_read.quote(suffix.lstrip('.'))}"]
+            target = directory
+        else:
+            target = os.path.join(directory, f"{prefix}_0{suffix}")
+        sql = f"COPY ({select}) TO {duck_read.quote(target)} ({', '.join(options)})"
+        self.rows_written = self._guard(lambda: self._cursor.execute(sql).fetchone()[0])
+        found = []
+        for root, _, names in os.walk(directory):
+            for name in names:
+                if name.endswith("."):          # an empty extension leaves a trailing dot
+                    os.rename(os.path.join(root, name), os.path.join(root, name[:-1]))
+                    name = name[:-1]
+                found.append(os.path.relpath(os.path.join(root, name), directory))
+        return sorted(found)
+
+    def rows(self) -> list[tuple]:
+        """The result as Python values (small results: EXPLAIN, SHOW)."""
+        return self._guard(lambda: self._cursor.execute(self._final_sql()).fetchall())
+
+    def explain(self, analyze: bool) -> str:
+        kind = "EXPLAIN ANALYZE" if analyze else "EXPLAIN"
+        rows = self._guard(lambda: self._cursor.execute(f"{kind} {self._sql}").fetchall())
+        return "\n".join(row[-1] for row in rows)
+
+
+def _as_text(name: str, kind: str) -> str:
+    """A value as Athena writes it in a result file (Trino's text forms)."""
+    column = duck_read.ident(name)
+    upper = kind.upper()
+    if upper == "TIMESTAMP":
+        return f"strftime({column}, '%Y-%m-%d %H:%M:%S.%g') AS {column}"
+    if upper == "TIMESTAMP WITH TIME ZONE":
+        return f"strftime({column}, '%Y-%m-%d %H:%M:%S.%g UTC') AS {column}"
+    if upper == "BOOLEAN":
+        return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END AS {column}"
+    return column
