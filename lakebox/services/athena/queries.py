@@ -6,14 +6,16 @@ InvalidRequestException and creates nothing). DDL runs at once against the Glue
 catalog; anything that reads data is planned on the loop, then run by the engine on a
 worker, and committed (result objects, catalog changes, final state) on the loop.
 """
+import asyncio
 import json
 import time
 
 from lakebox.engine import EngineError, new_engine
 from lakebox.engine.dialect import NotSupported, SqlSyntaxError
-from lakebox.services.athena import ddl, errors, execution, model, pool, results, store, workgroups, writes
+from lakebox.services.athena import ddl, errors, execution, model, results, store, workgroups, writes
 from lakebox.services.athena.statements import Statement, bind_parameters, classify
 from lakebox.services.s3 import public as s3
+from lakebox.work import TaskCancelled
 
 DATA_KINDS = ("select", "explain", "ctas", "insert", "unload")
 
@@ -67,7 +69,12 @@ def start_query_execution(ctx, params):
     cache["started"][query_id] = time.perf_counter()
     database = (context.get("Database") or "default").lower()
     output = result_config["OutputLocation"]
-    if statement.kind == "unsupported":
+    output_bucket = s3.parse_s3_uri(output)[0] if model.valid_output_location(output) else None
+    if output_bucket is None or not s3.bucket_exists(ctx.state, output_bucket):
+        reason = f"Unable to verify/create output bucket {output_bucket or output}"
+        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
+            "FAILED", reason, model.athena_error(model.USER, model.ERROR_TYPES["WRITE"], reason)))
+    elif statement.kind == "unsupported":
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", *model.user_error("NOT_SUPPORTED", statement.args["reason"])))
     elif statement.kind in DATA_KINDS:
@@ -135,18 +142,29 @@ def _start_data_query(ctx, query_id, statement, database, output, cutoff):
     job.cutoff = cutoff if ctx.limits_on else None
     account, region, state = ctx.account, ctx.region, ctx.state
     temp_path = lambda: s3.temp_path(state)        # noqa: E731
+    task = state.work.submit("athena", "StartQueryExecution", execution.run, job, engine, cache["running"],
+                             temp_path, commit=lambda outcome: _commit(state, account, region, query_id, outcome, job),
+                             discard=lambda outcome: outcome.discard())
+    cache["tasks"][query_id] = task
+    asyncio.get_running_loop().create_task(_settle(state, account, region, query_id, task))
 
-    def commit(outcome):
-        _finish(state, account, region, query_id, outcome, job)
 
-    def discard(outcome):
-        if outcome is not None:
-            outcome.discard()
-        _finish(state, account, region, query_id, execution.Outcome(
-            "FAILED", *model.system_error("the query could not be completed")))
-
-    cache["tasks"][query_id] = pool.submit(state, f"query {query_id}", execution.run, job, engine,
-                                           cache["running"], temp_path, commit=commit, discard=discard)
+async def _settle(state, account, region, query_id, task):
+    """After the work: a stopped query ends CANCELLED; one whose results could not be
+    stored (all rolled back) ends FAILED with the reason."""
+    try:
+        await task
+        return
+    except TaskCancelled:
+        outcome = execution.Outcome("CANCELLED", "Query cancelled by user")
+    except results.OutputError as error:
+        outcome = execution.Outcome("FAILED", error.reason, model.athena_error(
+            model.USER, model.ERROR_TYPES["WRITE"], error.reason))
+    except EngineError as error:
+        outcome = execution.Outcome("FAILED", *model.user_error(error.error_name, error.message))
+    except Exception as error:          # the commit failed: nothing of it landed
+        outcome = execution.Outcome("FAILED", *model.system_error(f"{type(error).__name__}: {error}"))
+    _finish(state, account, region, query_id, outcome)
 
 
 def _user_failure(name, message):
@@ -169,29 +187,25 @@ def _run_ddl(ctx, query_id, statement, database, output, workgroup):
     outcome.objects.append((result, path, "text/plain"))
     outcome.figures["rows"] = len(lines)
     outcome.columns = [("result", "VARCHAR")]
-    _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)
+    with ctx.state.db.transaction():
+        _store_objects(ctx.state, outcome)
+        _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)
 
 
-def _finish(state, account, region, query_id, outcome, job=None):
-    """Store the outcome: result objects into S3 and catalog changes first, then the
-    final state. A result that cannot be written fails the query, leaving nothing."""
+def _commit(state, account, region, query_id, outcome, job):
+    """On the loop, in one transaction: the result objects, the catalog change, the end."""
+    if outcome.state == "SUCCEEDED":
+        _store_objects(state, outcome)
+        if job.write.get("on_commit"):
+            job.write["on_commit"](outcome)
+    _finish(state, account, region, query_id, outcome)
+
+
+def _finish(state, account, region, query_id, outcome):
+    """Record how the query ended, with its figures."""
     cache = _cache(state)
     cache["tasks"].pop(query_id, None)
     started = cache["started"].pop(query_id, None)
-    try:
-        if outcome.state == "SUCCEEDED":
-            _store_objects(state, outcome)
-            if job is not None and job.write.get("on_commit"):
-                job.write["on_commit"](outcome)
-    except results.OutputError as error:
-        outcome.discard()
-        outcome.state = "FAILED"
-        outcome.reason, outcome.error = error.reason, model.athena_error(
-            model.USER, model.ERROR_TYPES["WRITE"], error.reason)
-    except EngineError as error:
-        outcome.discard()
-        outcome.state = "FAILED"
-        outcome.reason, outcome.error = model.user_error(error.error_name, error.message)
     figures = dict(outcome.figures)
     total = int((time.perf_counter() - started) * 1000) if started is not None else 0
     figures["TotalExecutionTimeInMillis"] = max(total, figures.get("EngineExecutionTimeInMillis", 0))
@@ -227,7 +241,8 @@ def _row_or_error(ctx, query_id):
 
 
 def _live_state(state, row) -> str:
-    if row["state"] == "QUEUED" and row["id"] in _cache(state)["running"]:
+    task = _cache(state)["tasks"].get(row["id"])
+    if row["state"] == "QUEUED" and task is not None and task.state == "RUNNING":
         return "RUNNING"
     return row["state"]
 
