@@ -29,12 +29,33 @@ def table_sql(source: TableSource, file_schema, with_pseudo: bool) -> str:
     for part in source.parts:
         if not part.files:
             continue
-        groups = [[found] for found in part.files] if with_pseudo else [part.files]
-        for files in groups:
+        for files in _groups(part.files, with_pseudo):
             selects.append(_part_select(source, part, files, file_schema, with_pseudo))
     if not selects:
         return _empty_select(source, with_pseudo)
     return " UNION ALL ".join(selects)
+
+
+_COMPRESSION_BY_SUFFIX = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd"}
+
+
+def compression_of(uri: str) -> str:
+    """Text files are compressed as their object key says (the blob file has no name)."""
+    for suffix, compression in _COMPRESSION_BY_SUFFIX.items():
+        if uri.lower().endswith(suffix):
+            return compression
+    return "none"
+
+
+def _groups(files, one_each: bool) -> list[list]:
+    """Files read by one table function: all of one compression, or each alone (for
+    `$path`)."""
+    if one_each:
+        return [[found] for found in files]
+    groups = {}
+    for found in files:
+        groups.setdefault(compression_of(found.uri), []).append(found)
+    return list(groups.values())
 
 
 def _columns(source: TableSource) -> list[tuple[str, str]]:
@@ -46,8 +67,12 @@ def _part_select(source, part: Part, files, file_schema, with_pseudo) -> str:
     items = []
     for name, kind in _columns(source):
         duck = types.duck_type(kind)
-        if text:
-            items.append(f"TRY_CAST({ident(name)} AS {duck}) AS {ident(name)}")
+        if text and duck == "VARCHAR":
+            items.append(ident(name))
+        elif text:
+            # Hive reads a value that does not parse as NULL. The NULLIF keeps DuckDB from
+            # pushing the cast into the CSV reader, which would fail on such a value.
+            items.append(f"TRY_CAST(NULLIF({ident(name)}, chr(0)) AS {duck}) AS {ident(name)}")
         elif file_schema is not None and name not in file_schema:
             items.append(f"CAST(NULL AS {duck}) AS {ident(name)}")      # a column the files lack
         else:
@@ -76,13 +101,13 @@ def _reader(source: TableSource, files) -> tuple[str, bool]:
     if source.format == "json":
         columns = ", ".join(f"{quote(name)}: {quote(types.duck_type(kind))}" for name, kind in _columns(source))
         return (f"read_json({paths}, format = 'newline_delimited', columns = {{{columns}}}, "
-                f"ignore_errors = true, compression = 'auto')"), False
+                f"ignore_errors = true, compression = {quote(compression_of(files[0].uri))})"), False
     if source.format == "csv":
-        return _csv_reader(source, paths), True
+        return _csv_reader(source, paths, compression_of(files[0].uri)), True
     raise UnreadableFormat(f"Table format {source.format} of {source.database}.{source.name} is not supported")
 
 
-def _csv_reader(source: TableSource, paths: str) -> str:
+def _csv_reader(source: TableSource, paths: str, compression: str) -> str:
     serde, props = source.serde, source.properties
     skip = int(props.get("skip.header.line.count") or serde.get("skip.header.line.count") or 0)
     columns = ", ".join(f"{quote(name)}: 'VARCHAR'" for name, _ in _columns(source))
@@ -98,7 +123,7 @@ def _csv_reader(source: TableSource, paths: str) -> str:
         null = serde.get("serialization.null.format", "\\N")
     return (f"read_csv({paths}, delim = {quote(delim)}, quote = {quote(quote_char)}, escape = {quote(escape)}, "
             f"header = false, skip = {skip}, columns = {{{columns}}}, nullstr = {quote(null)}, "
-            f"auto_detect = false, strict_mode = false, null_padding = true, compression = 'auto')")
+            f"auto_detect = false, strict_mode = false, null_padding = true, compression = {quote(compression)})")
 
 
 # ---------------------------------------------------------------------------

@@ -71,14 +71,17 @@ def get_query_results(ctx, params):
     request = json.loads(row["request"])
     columns = figures.get("columns") or []
     text = row["statement_type"] == "DDL" and row["substatement_type"] != "CREATE_TABLE_AS_SELECT"
-    table_rows = _read_rows(ctx, model.result_file(request["ResultConfiguration"]["OutputLocation"], row["id"],
-                                                   text), text) if figures.get("rows") is not None else []
-    if not text and row["substatement_type"] in ("CREATE_TABLE_AS_SELECT", "INSERT", "UNLOAD"):
+    writes = row["substatement_type"] in ("CREATE_TABLE_AS_SELECT", "INSERT", "UNLOAD")
+    if writes:                          # no result file: the count of rows written
         columns, table_rows = [("rows", "BIGINT")], [["rows"], [str(figures.get("rows", 0))]]
+    elif figures.get("rows") is None:   # nothing was written (CREATE TABLE ... IF NOT EXISTS of an existing one)
+        table_rows = []
+    else:
+        location = model.result_file(request["ResultConfiguration"]["OutputLocation"], row["id"], text)
+        table_rows = _read_rows(ctx, location, text)
     start = decode_token(params.get("NextToken"))
     limit = params.get("MaxResults") or 1000
     page = table_rows[start:start + limit]
-    writes = row["substatement_type"] in ("CREATE_TABLE_AS_SELECT", "INSERT", "UNLOAD")
     answer = {"UpdateCount": figures.get("rows", 0) if writes else 0,
               "ResultSet": {"Rows": [{"Data": [{} if value is None else {"VarCharValue": value} for value in cells]}
                                      for cells in page],

@@ -1,0 +1,81 @@
+"""DDL through Athena, visible through the Glue API: external tables over CSV and JSON,
+CTAS with a manifest, INSERT INTO, views stored as Presto views, SHOW and DESCRIBE."""
+import gzip
+
+
+def test_csv_table_with_header_and_nulls(query, s3, glue, bucket, database):
+    s3.put_object(Bucket=bucket, Key="people/a.csv", Body=b"id,name,age\n1,ann,31\n2,bob,\\N\n3,,x\n")
+    query("""CREATE EXTERNAL TABLE people (id int, name string, age int)
+             ROW FORMAT DELIMITED FIELDS TERMINATED BY ','
+             LOCATION 's3://%s/people/' TBLPROPERTIES ('skip.header.line.count'='1')""" % bucket)
+    table = glue.get_table(DatabaseName=database, Name="people")["Table"]
+    assert table["StorageDescriptor"]["SerdeInfo"]["Parameters"]["field.delim"] == ","
+    assert table["Parameters"]["skip.header.line.count"] == "1"
+    _, rows, columns = query("SELECT id, name, age FROM people ORDER BY id")
+    assert rows == [["id", "name", "age"], ["1", "ann", "31"], ["2", "bob", None], ["3", "", None]]
+    assert [c["Type"] for c in columns] == ["integer", "varchar", "integer"]
+
+
+def test_gzip_json_table(query, s3, bucket):
+    body = gzip.compress(b'{"id": 1, "tags": ["a", "b"]}\n{"id": 2, "tags": []}\n')
+    s3.put_object(Bucket=bucket, Key="events/part.json.gz", Body=body)
+    query("""CREATE EXTERNAL TABLE events (id bigint, tags array<string>)
+             ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://%s/events/'""" % bucket)
+    _, rows, columns = query("SELECT id, cardinality(tags) AS n FROM events ORDER BY id")
+    assert rows == [["id", "n"], ["1", "2"], ["2", "0"]]
+
+
+def test_ctas_writes_parquet_a_manifest_and_a_catalog_table(query, s3, glue, bucket, database):
+    execution, rows, _ = query(
+        "CREATE TABLE squares WITH (format = 'PARQUET', external_location = 's3://%s/squares/', "
+        "partitioned_by = ARRAY['parity']) AS SELECT x, x * x AS sq, CAST(x %% 2 AS varchar) AS parity "
+        "FROM UNNEST(sequence(1, 5)) AS t(x)" % bucket)
+    assert execution["StatementType"] == "DDL"
+    assert execution["SubstatementType"] == "CREATE_TABLE_AS_SELECT"
+    manifest = execution["Statistics"]["DataManifestLocation"]
+    assert manifest == f"s3://{bucket}/results/tables/{execution['QueryExecutionId']}-manifest.csv"
+    listed = s3.get_object(Bucket=bucket, Key=manifest.split("/", 3)[3])["Body"].read().decode().split()
+    assert len(listed) == 2 and all(uri.startswith(f"s3://{bucket}/squares/parity=") for uri in listed)
+    table = glue.get_table(DatabaseName=database, Name="squares")["Table"]
+    assert [c["Name"] for c in table["StorageDescriptor"]["Columns"]] == ["x", "sq"]
+    assert [k["Name"] for k in table["PartitionKeys"]] == ["parity"]
+    assert len(glue.get_partitions(DatabaseName=database, TableName="squares")["Partitions"]) == 2
+    _, rows, _ = query("SELECT parity, sum(sq) AS total FROM squares GROUP BY parity ORDER BY parity")
+    assert rows == [["parity", "total"], ["0", "20"], ["1", "35"]]
+    query("INSERT INTO squares SELECT 6, 36, '0'")
+    _, rows, _ = query("SELECT count(*) FROM squares WHERE parity = '0'")
+    assert rows == [["_col0"], ["3"]]
+
+
+def test_ctas_into_a_location_with_objects_fails_and_leaves_nothing(query, s3, glue, bucket, database):
+    s3.put_object(Bucket=bucket, Key="taken/x", Body=b"x")
+    execution, _, _ = query("CREATE TABLE t1 WITH (external_location = 's3://%s/taken/') AS SELECT 1 AS a" % bucket,
+                            expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].startswith("HIVE_PATH_ALREADY_EXISTS: ")
+    assert "t1" not in [t["Name"] for t in glue.get_tables(DatabaseName=database)["TableList"]]
+
+
+def test_views_are_presto_views_in_glue(query, glue, database):
+    query("CREATE VIEW evens AS SELECT x FROM UNNEST(sequence(1, 6)) AS t(x) WHERE x % 2 = 0")
+    table = glue.get_table(DatabaseName=database, Name="evens")["Table"]
+    assert table["TableType"] == "VIRTUAL_VIEW"
+    assert table["ViewOriginalText"].startswith("/* Presto View: ")
+    _, rows, _ = query("SELECT sum(x) AS s FROM evens")
+    assert rows == [["s"], ["12"]]
+    query("DROP VIEW evens")
+    assert "evens" not in [t["Name"] for t in glue.get_tables(DatabaseName=database)["TableList"]]
+
+
+def test_show_and_describe(query, bucket, database):
+    query("CREATE EXTERNAL TABLE logs (msg string) PARTITIONED BY (dt string) STORED AS PARQUET "
+          "LOCATION 's3://%s/logs/'" % bucket)
+    query("ALTER TABLE logs ADD PARTITION (dt = '2024-01-01')")
+    execution, rows, _ = query("SHOW TABLES")
+    assert execution["ResultConfiguration"]["OutputLocation"].endswith(".txt")
+    assert rows == [["logs"]]
+    _, rows, _ = query("SHOW PARTITIONS logs")
+    assert rows == [["dt=2024-01-01"]]
+    _, rows, _ = query("DESCRIBE logs")
+    assert [cell.strip() for cell in rows[0]] == ["msg", "string", ""]
+    _, rows, _ = query("SHOW DATABASES")
+    assert [database] in rows
