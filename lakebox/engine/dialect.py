@@ -112,9 +112,32 @@ def _is_day_interval(node) -> bool:
     return unit.rstrip("S") in ("DAY", "WEEK", "MONTH", "YEAR", "QUARTER")
 
 
+def date_add_on_a_date_stays_date(tree: exp.Expression) -> exp.Expression:
+    """`date_add('day', 2, DATE '2024-01-01')` is a DATE in Trino; DuckDB gives a TIMESTAMP."""
+    for node in list(tree.find_all(exp.DateAdd)):
+        unit = (node.unit.name if node.unit else "DAY").upper()
+        if _is_date(node.this) and unit.rstrip("S") in ("DAY", "WEEK", "MONTH", "YEAR", "QUARTER"):
+            node.replace(exp.cast(node.copy(), "DATE"))
+    return tree
+
+
+def reduce_identity_finish(tree: exp.Expression) -> exp.Expression:
+    """`reduce(a, init, merge, s -> s)`: an identity finishing function is what DuckDB's
+    list_reduce does anyway, so it is dropped (any other finish is NOT_SUPPORTED)."""
+    for node in tree.find_all(exp.Reduce):
+        finish = node.args.get("finish")
+        if isinstance(finish, exp.Lambda) and len(finish.expressions) == 1 and \
+                isinstance(finish.this, (exp.Identifier, exp.Column)) and \
+                finish.this.name == finish.expressions[0].name:
+            node.set("finish", None)
+    return tree
+
+
 FIXES = [
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
     ("date + interval stays a date", date_plus_interval_stays_date),
+    ("date_add on a date stays a date", date_add_on_a_date_stays_date),
+    ("reduce with an identity finishing function", reduce_identity_finish),
 ]
 
 # DuckDB session settings that make it answer as Trino does.

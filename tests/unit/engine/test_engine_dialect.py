@@ -44,3 +44,12 @@ def test_syntax_error_names_line_and_column():
 
 def test_settings_forbid_extension_downloads():
     assert any("autoinstall_known_extensions = false" in statement for _, statement in dialect.SETTINGS)
+
+
+def test_date_add_on_a_date_stays_a_date():
+    columns, rows = run("SELECT date_add('day', 2, DATE '2024-01-01') AS d")
+    assert columns == [("d", "DATE")] and str(rows[0][0]) == "2024-01-03"
+
+
+def test_reduce_with_an_identity_finish():
+    assert run("SELECT reduce(ARRAY[1, 2, 3], 0, (s, x) -> s + x, s -> s) AS r")[1] == [(6,)]
