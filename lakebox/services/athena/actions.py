@@ -10,5 +10,6 @@ from lakebox.services.athena.queries import (  # noqa: F401
     batch_get_query_execution, get_query_execution, get_query_runtime_statistics, list_query_executions,
     start_query_execution, stop_query_execution)
 from lakebox.services.athena.results import get_query_results  # noqa: F401
+from lakebox.services.athena.tagging import list_tags_for_resource, tag_resource, untag_resource  # noqa: F401
 from lakebox.services.athena.workgroups import (  # noqa: F401
     create_work_group, delete_work_group, get_work_group, list_work_groups, update_work_group)

@@ -54,6 +54,13 @@ SCHEMA = [
         description TEXT,
         modified REAL NOT NULL,
         PRIMARY KEY (account, region, workgroup, name))""",
+    """CREATE TABLE athena_tags (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        tag_key TEXT NOT NULL,
+        tag_value TEXT NOT NULL,
+        PRIMARY KEY (account, region, arn, tag_key))""",
 ]
 
 ACTIVE = ("QUEUED", "RUNNING")
@@ -81,6 +88,8 @@ def delete_workgroup(db, account, region, name):
                    (account, region, name))
         db.execute("DELETE FROM athena_prepared_statements WHERE account=? AND region=? AND workgroup=?",
                    (account, region, name))
+        db.execute("DELETE FROM athena_tags WHERE account=? AND region=? AND arn LIKE ?",
+                   (account, region, f"%:workgroup/{name}"))
 
 
 # ---- query executions ------------------------------------------------------------
@@ -182,3 +191,24 @@ def delete_prepared(db, account, region, workgroup, name):
 def list_prepared(db, account, region, workgroup):
     return db.query("SELECT * FROM athena_prepared_statements WHERE account=? AND region=? AND workgroup=? "
                     "ORDER BY name", (account, region, workgroup))
+
+
+# ---- tags --------------------------------------------------------------------------
+
+def tags(db, account, region, arn) -> dict:
+    return {row["tag_key"]: row["tag_value"] for row in db.query(
+        "SELECT tag_key, tag_value FROM athena_tags WHERE account=? AND region=? AND arn=? ORDER BY tag_key",
+        (account, region, arn))}
+
+
+def put_tags(db, account, region, arn, pairs: dict):
+    with db.transaction():
+        for key, value in pairs.items():
+            db.execute("INSERT OR REPLACE INTO athena_tags VALUES (?, ?, ?, ?, ?)", (account, region, arn, key, value))
+
+
+def delete_tags(db, account, region, arn, keys):
+    with db.transaction():
+        for key in keys:
+            db.execute("DELETE FROM athena_tags WHERE account=? AND region=? AND arn=? AND tag_key=?",
+                       (account, region, arn, key))

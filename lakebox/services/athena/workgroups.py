@@ -3,7 +3,8 @@ Delete with their configuration (result location, enforcement, scan cut-off)."""
 import copy
 import json
 
-from lakebox.services.athena import errors, model, store
+from lakebox.kit.tags import check_count, check_tags
+from lakebox.services.athena import errors, model, store, tagging
 
 
 def _ensure_primary(ctx):
@@ -38,8 +39,14 @@ def create_work_group(ctx, params):
         raise errors.InvalidRequestException("WorkGroup is already created")
     config = model.default_workgroup_configuration()
     config.update(copy.deepcopy(params.get("Configuration") or {}))
-    store.put_workgroup(db, ctx.account, ctx.region, params["Name"], "ENABLED", params.get("Description"),
-                        config, ctx.now)
+    if params.get("Tags"):
+        check_tags("athena", [(tag["Key"], tag.get("Value", "")) for tag in params["Tags"]])
+        check_count("athena", {tag["Key"] for tag in params["Tags"]})
+    with db.transaction():
+        store.put_workgroup(db, ctx.account, ctx.region, params["Name"], "ENABLED", params.get("Description"),
+                            config, ctx.now)
+        if params.get("Tags"):
+            tagging.add_tags(ctx, tagging.workgroup_arn(ctx, params["Name"]), params["Tags"])
     return {}
 
 

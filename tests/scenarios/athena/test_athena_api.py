@@ -135,3 +135,20 @@ def test_catalog_metadata(athena, query, bucket, database):
     assert table["TableMetadata"]["PartitionKeys"] == [{"Name": "dt", "Type": "string"}]
     listed = athena.list_table_metadata(CatalogName="AwsDataCatalog", DatabaseName=database)
     assert [t["Name"] for t in listed["TableMetadataList"]] == ["t"]
+
+
+def test_workgroup_tags(athena, lakebox_server):
+    name = f"wg-{uuid.uuid4().hex[:8]}"
+    athena.create_work_group(Name=name, Tags=[{"Key": "team", "Value": "data"}])
+    try:
+        account = lakebox_server.client("sts").get_caller_identity()["Account"]
+        arn = f"arn:aws:athena:{athena.meta.region_name}:{account}:workgroup/{name}"
+        athena.tag_resource(ResourceARN=arn, Tags=[{"Key": "env", "Value": "dev"}])
+        assert athena.list_tags_for_resource(ResourceARN=arn)["Tags"] == [
+            {"Key": "env", "Value": "dev"}, {"Key": "team", "Value": "data"}]
+        athena.untag_resource(ResourceARN=arn, TagKeys=["team"])
+        assert athena.list_tags_for_resource(ResourceARN=arn)["Tags"] == [{"Key": "env", "Value": "dev"}]
+        with pytest.raises(athena.exceptions.InvalidRequestException):
+            athena.tag_resource(ResourceARN=arn, Tags=[{"Key": "aws:x", "Value": "y"}])
+    finally:
+        athena.delete_work_group(WorkGroup=name)

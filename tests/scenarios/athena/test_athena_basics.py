@@ -58,3 +58,16 @@ def test_missing_table_fails_the_query(query, database):
     assert status["StateChangeReason"] == f"TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.{database}.nope' " \
                                           "does not exist"
     assert status["AthenaError"]["ErrorCategory"] == 2
+
+
+def test_path_pseudo_columns_tablesample_and_explain(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="pp/one.csv", Body=b"1\n2\n")
+    s3.put_object(Bucket=bucket, Key="pp/two.csv", Body=b"3\n")
+    query("CREATE EXTERNAL TABLE pp (n int) LOCATION 's3://%s/pp/'" % bucket)
+    _, rows, _ = query('SELECT "$path", "$file_size", count(*) AS c FROM pp GROUP BY 1, 2 ORDER BY 1')
+    assert rows == [["$path", "$file_size", "c"], [f"s3://{bucket}/pp/one.csv", "4", "2"],
+                    [f"s3://{bucket}/pp/two.csv", "2", "1"]]
+    _, rows, _ = query("SELECT count(*) FROM pp TABLESAMPLE BERNOULLI (100)")
+    assert rows == [["_col0"], ["3"]]
+    _, rows, columns = query("EXPLAIN SELECT n FROM pp WHERE n > 1")
+    assert columns[0]["Name"] == "Query Plan" and len(rows) > 2
