@@ -10,6 +10,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.sources import DataFile, Part, TableSource
+from lakebox.services.athena import projection
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -31,7 +32,7 @@ def resolve_sources(ctx, engine, tree: exp.Expression, database: str) -> list[Ta
         key = _key(ref, database)
         if key in seen:
             continue
-        source = _source(ctx, ref, *key)
+        source = _source(ctx, tree, ref, *key)
         if counts[key] == 1:          # one reference: its WHERE alone decides the partitions
             engine.prune(tree, ref, source)
         _list_files(ctx, source)
@@ -66,7 +67,7 @@ def _where(node: exp.Expression) -> str:
     return f"line {meta['line']}:{max(column, 1)}: "
 
 
-def _source(ctx, ref: exp.Table, database: str, name: str) -> TableSource:
+def _source(ctx, tree, ref: exp.Table, database: str, name: str) -> TableSource:
     table = _table(ctx, ref, database, name)
     scan = glue.plan_scan(ctx, database, name)
     sd = table.get("StorageDescriptor") or {}
@@ -76,7 +77,13 @@ def _source(ctx, ref: exp.Table, database: str, name: str) -> TableSource:
         partition_keys=[(column["Name"], column.get("Type") or "string") for column in scan.partition_keys],
         format=scan.format, serde=dict(scan.serde_parameters), properties=dict(scan.table_parameters),
         serde_library=(sd.get("SerdeInfo") or {}).get("SerializationLibrary") or "")
-    source.parts = [Part(list(part.values), [DataFile(part.location, "", 0)]) for part in scan.partitions]
+    if source.partition_keys and projection.enabled(source.properties):
+        keys = [key for key, _ in source.partition_keys]
+        projected = projection.projected(source.properties, keys, sd.get("Location") or "", ctx.now, tree,
+                                         (ref.alias_or_name or "").lower())
+        source.parts = [Part(values, [DataFile(location, "", 0)]) for values, location in projected]
+    else:
+        source.parts = [Part(list(part.values), [DataFile(part.location, "", 0)]) for part in scan.partitions]
     return source
 
 

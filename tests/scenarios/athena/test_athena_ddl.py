@@ -79,3 +79,21 @@ def test_show_and_describe(query, bucket, database):
     assert [cell.strip() for cell in rows[0]] == ["msg", "string", ""]
     _, rows, _ = query("SHOW DATABASES")
     assert [database] in rows
+
+
+def test_partition_projection(query, s3, bucket):
+    for day in ("2024-01-01", "2024-01-02", "2024-01-03"):
+        for region in ("eu", "us"):
+            s3.put_object(Bucket=bucket, Key=f"proj/{region}/{day}/data.csv", Body=f"{day}-{region}\n".encode())
+    query("""CREATE EXTERNAL TABLE proj (v string) PARTITIONED BY (region string, dt string)
+             LOCATION 's3://%s/proj/' TBLPROPERTIES (
+               'projection.enabled'='true',
+               'projection.region.type'='enum', 'projection.region.values'='eu,us',
+               'projection.dt.type'='date', 'projection.dt.format'='yyyy-MM-dd',
+               'projection.dt.range'='2024-01-01,2024-01-03',
+               'storage.location.template'='s3://%s/proj/${region}/${dt}/')""" % (bucket, bucket))
+    _, rows, _ = query("SELECT count(*) FROM proj")
+    assert rows == [["_col0"], ["6"]]
+    execution, rows, _ = query("SELECT v FROM proj WHERE region = 'us' AND dt >= '2024-01-02' ORDER BY v")
+    assert rows == [["v"], ["2024-01-02-us"], ["2024-01-03-us"]]
+    assert execution["Statistics"]["DataScannedInBytes"] == 2 * len("2024-01-02-us\n")
