@@ -3,6 +3,7 @@ that raise Glue's errors, ARNs and page tokens."""
 import base64
 import json
 
+from lakebox.kit import arns
 from lakebox.services.glue import store
 from lakebox.services.glue.errors import AccessDeniedException, EntityNotFoundException, InvalidInputException
 
@@ -14,7 +15,7 @@ def check_catalog(ctx, params):
     if catalog_id and catalog_id != ctx.account:
         raise AccessDeniedException(
             f"User: {ctx.caller_arn} is not authorized to perform: glue:{ctx.operation} on resource: "
-            f"arn:aws:glue:{ctx.region}:{catalog_id}:catalog")
+            f"{arns.build('glue', ctx.region, catalog_id, 'catalog')}")
 
 
 def fold(name: str) -> str:
@@ -38,7 +39,7 @@ def table_or_error(ctx, database: str, name: str) -> dict:
 
 
 def arn(ctx, kind: str, *names: str) -> str:
-    return f"arn:aws:glue:{ctx.region}:{ctx.account}:{kind}/" + "/".join(names)
+    return arns.build("glue", ctx.region, ctx.account, f"{kind}/" + "/".join(names))
 
 
 def encode_token(position) -> str:
@@ -57,3 +58,13 @@ def decode_token(token: str | None, default):
 
 def page_size(params, default: int, largest: int) -> int:
     return min(params.get("MaxResults") or default, largest)
+
+
+def list_page(items: list, params, largest: int) -> tuple[list, str | None]:
+    """A page of an in-memory list by MaxResults/NextToken: (page, next token or None)."""
+    start = decode_token(params.get("NextToken"), 0)
+    if not isinstance(start, int):
+        raise InvalidInputException("Invalid pagination token")
+    limit = page_size(params, largest, largest)
+    token = encode_token(start + limit) if start + limit < len(items) else None
+    return items[start:start + limit], token

@@ -210,3 +210,36 @@ def compile_filter(text: str, keys: list[tuple[str, str]], column: str = "vals")
     if compiler.peek().kind != "end":
         raise ExpressionError(f"Unexpected '{compiler.peek().text}'")
     return sql, compiler.args
+
+
+def leading_equalities(text: str, keys: list[tuple[str, str]]) -> list[str]:
+    """The values that a valid expression pins its first string keys to: each top-level
+    AND term `key = 'value'`, for keys 0, 1, ... in order while they are pinned. A
+    lookup can then seek to those partitions instead of testing every one. Anything
+    else (an OR at the top, a numeric key, a gap) stops the run; the full filter is
+    still applied, so this only narrows."""
+    tokens = tokenize(text)[:-1]
+    terms, depth, current = [], 0, []
+    for token in tokens:
+        if token.kind == "op" and token.text in "()":
+            depth += 1 if token.text == "(" else -1
+        if depth == 0 and token.kind == "keyword" and token.text == "OR":
+            return []
+        if depth == 0 and token.kind == "keyword" and token.text == "AND":
+            terms.append(current)
+            current = []
+        else:
+            current.append(token)
+    terms.append(current)
+    pinned = {}
+    for term in terms:
+        if len(term) == 3 and term[1].kind == "op" and term[1].text == "=":
+            name, value = (term[0], term[2]) if term[0].kind == "name" else (term[2], term[0])
+            if name.kind == "name" and value.kind == "string":
+                pinned.setdefault(name.text.lower(), value.text)
+    values = []
+    for name, type_ in keys:
+        if name.lower() not in pinned or type_.lower().split("(")[0] in NUMERIC_TYPES:
+            break
+        values.append(pinned[name.lower()])
+    return values

@@ -5,7 +5,7 @@ import sqlite3
 from lakebox.services.glue import catalog, store
 from lakebox.services.glue.catalog import check_catalog, table_or_error
 from lakebox.services.glue.errors import AlreadyExistsException, EntityNotFoundException, InvalidInputException
-from lakebox.services.glue.expression import ExpressionError, compile_filter
+from lakebox.services.glue.expression import ExpressionError, compile_filter, leading_equalities
 
 GET_PARTITIONS_MAX = 1000
 
@@ -62,7 +62,7 @@ def batch_create_partition(ctx, params):
     return {"Errors": add_partitions(ctx, table, params["PartitionInputList"])}
 
 
-def _partition_or_error(ctx, table, values) -> dict:
+def partition_or_error(ctx, table, values) -> dict:
     found = store.get_partition(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"], table["Name"], values)
     if found is None:
         raise EntityNotFoundException("Partition not found.")
@@ -72,7 +72,7 @@ def _partition_or_error(ctx, table, values) -> dict:
 def get_partition(ctx, params):
     check_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
-    return {"Partition": _partition_or_error(ctx, table, params["PartitionValues"])}
+    return {"Partition": partition_or_error(ctx, table, params["PartitionValues"])}
 
 
 def batch_get_partition(ctx, params):
@@ -101,9 +101,11 @@ def filter_sql(table: dict, expression: str | None) -> tuple[str | None, list]:
 def matching_partitions(ctx, table: dict, expression: str | None, after_seq: int = 0, limit: int = 1 << 62,
                         segment=None) -> list[tuple[int, dict]]:
     condition, args = filter_sql(table, expression)
+    keys = [(k["Name"], k.get("Type") or "string") for k in table.get("PartitionKeys") or []]
+    pinned = leading_equalities(expression, keys) if condition else []
     try:
         return store.partitions_page(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"], table["Name"],
-                                     condition, args, after_seq, limit, segment)
+                                     condition, args, after_seq, limit, segment, pinned)
     except sqlite3.Error:      # e.g. a comparison SQLite refuses: still the caller's expression
         raise InvalidInputException("Invalid partition expression!") from None
 
@@ -132,7 +134,7 @@ def get_partitions(ctx, params):
 
 
 def _replace(ctx, table, values, partition_input):
-    current = _partition_or_error(ctx, table, values)
+    current = partition_or_error(ctx, table, values)
     _check_values(table, partition_input["Values"])
     new_values = partition_input["Values"]
     if new_values != values and store.get_partition(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"],

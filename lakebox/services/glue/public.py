@@ -11,12 +11,14 @@ These names and signatures are stable.
 from dataclasses import dataclass, field
 
 from lakebox.services.glue import databases as _databases
-from lakebox.services.glue import errors, partitions as _partitions, store, tables as _tables
+from lakebox.services.glue import errors, infer, partitions as _partitions, store, tables as _tables
+from lakebox.services.s3 import public as s3
 from lakebox.services.glue.catalog import check_catalog, database_or_error, fold, table_or_error
 
 __all__ = ["errors", "get_database", "list_databases", "create_database", "get_table", "list_tables",
            "create_table", "update_table", "delete_table", "list_partitions", "create_partitions",
-           "delete_partitions", "table_format", "TableScan", "PartitionScan", "plan_scan", "fold_name"]
+           "delete_partitions", "table_format", "TableScan", "PartitionScan", "plan_scan", "fold_name",
+           "parse_type"]
 
 
 def get_database(ctx, name: str) -> dict:
@@ -116,6 +118,7 @@ class PartitionScan:
     location: str                # s3://bucket/prefix/
     format: str                  # as table_format
     serde_parameters: dict
+    files: list = field(default_factory=list)   # S3 public.ObjectFile, when asked for
 
 
 @dataclass
@@ -129,24 +132,47 @@ class TableScan:
     partitions: list[PartitionScan] = field(default_factory=list)
 
 
-def plan_scan(ctx, database: str, table: str, expression: str | None = None) -> TableScan:
+def plan_scan(ctx, database: str, table: str, expression: str | None = None, with_files: bool = False) -> TableScan:
     """What a query reads: the table's schema and format, and the locations that survive
     `expression` on the partition keys (the table's own location when it has no keys).
-    List the files of each location with the S3 service's `public.resolve`."""
+    With `with_files`, each location's files too (S3 `public.ObjectFile`: key, size and
+    the path of the bytes on disk, to read in place; empty objects left out). Call it on
+    the event loop: it reads through the writer's connection."""
     found = table_or_error(ctx, database, table)
     sd = found.get("StorageDescriptor") or {}
     scan = TableScan(found, sd.get("Columns") or [], found.get("PartitionKeys") or [], table_format(found),
                      (sd.get("SerdeInfo") or {}).get("Parameters") or {}, found.get("Parameters") or {})
     if not scan.partition_keys:
         scan.partitions.append(PartitionScan([], sd.get("Location") or "", scan.format, scan.serde_parameters))
-        return scan
-    for _, doc in _partitions.matching_partitions(ctx, found, expression):
-        part_sd = doc.get("StorageDescriptor") or {}
-        part_format = table_format(doc)
-        scan.partitions.append(PartitionScan(
-            doc["Values"], part_sd.get("Location") or "", scan.format if part_format == "unknown" else part_format,
-            (part_sd.get("SerdeInfo") or {}).get("Parameters") or scan.serde_parameters))
+    else:
+        for _, doc in _partitions.matching_partitions(ctx, found, expression):
+            part_sd = doc.get("StorageDescriptor") or {}
+            part_format = table_format(doc)
+            scan.partitions.append(PartitionScan(
+                doc["Values"], part_sd.get("Location") or "", scan.format if part_format == "unknown" else part_format,
+                (part_sd.get("SerdeInfo") or {}).get("Parameters") or scan.serde_parameters))
+    if with_files:
+        for part in scan.partitions:
+            part.files = _files_at(ctx.state, part.location)
     return scan
+
+
+def _files_at(state, location: str) -> list:
+    try:
+        bucket, prefix = s3.parse_s3_uri(location)
+    except ValueError:
+        return []
+    if not s3.bucket_exists(state, bucket):
+        return []
+    prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
+    return s3.resolve(state, f"s3://{bucket}/{prefix}")
+
+
+def parse_type(text: str):
+    """A Hive type string (`array<struct<a:bigint>>`) as a tree: a string for a primitive,
+    ("array", element), ("map", key, value) or ("struct", [(name, type), ...]).
+    Raises ValueError when the text is not a type."""
+    return infer.parse_hive(text)
 
 
 def fold_name(name: str) -> str:

@@ -7,6 +7,8 @@ as a JSON array in `vals`, so an `Expression` filter runs inside SQLite
 (`expression.py`) and a page is an index seek on `seq`, an AUTOINCREMENT that also
 gives partitions a stable order for NextToken and Segments.
 """
+import base64
+import datetime
 import json
 
 SCHEMA = [
@@ -76,15 +78,38 @@ SCHEMA = [
         name TEXT NOT NULL,
         doc TEXT NOT NULL,
         PRIMARY KEY (account, region, name))""",
+    """CREATE TABLE glue_objects (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        name TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (account, region, kind, scope, name))""",
 ]
 
 
+def _decode(value):
+    if len(value) == 1 and "__bytes__" in value:
+        return base64.b64decode(value["__bytes__"])
+    return value
+
+
+def _encode(value):
+    """Timestamps are kept as epoch seconds (what the serializer takes back), blobs as base64."""
+    if isinstance(value, datetime.datetime):
+        return value.timestamp()
+    if isinstance(value, (bytes, bytearray)):
+        return {"__bytes__": base64.b64encode(value).decode()}
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
 def _doc(row):
-    return json.loads(row["doc"]) if row is not None else None
+    return json.loads(row["doc"], object_hook=_decode) if row is not None else None
 
 
 def _dump(doc) -> str:
-    return json.dumps(doc, separators=(",", ":"))
+    return json.dumps(doc, separators=(",", ":"), default=_encode)
 
 
 # ---------------------------------------------------------------------------
@@ -115,6 +140,7 @@ def delete_database(db, account, region, name):
         db.execute("DELETE FROM glue_table_versions WHERE account=? AND region=? AND db=?", key)
         db.execute("DELETE FROM glue_tables WHERE account=? AND region=? AND db=?", key)
         db.execute("DELETE FROM glue_databases WHERE account=? AND region=? AND name=?", key)
+        delete_objects_in(db, account, region, name)
 
 
 # ---------------------------------------------------------------------------
@@ -167,6 +193,7 @@ def delete_table(db, account, region, database, name):
         db.execute("DELETE FROM glue_partition_indexes WHERE account=? AND region=? AND db=? AND tbl=?", key)
         db.execute("DELETE FROM glue_table_versions WHERE account=? AND region=? AND db=? AND name=?", key)
         db.execute("DELETE FROM glue_tables WHERE account=? AND region=? AND db=? AND name=?", key)
+        delete_objects_in(db, account, region, f"{database}/{name}")
 
 
 # ---------------------------------------------------------------------------
@@ -199,16 +226,24 @@ def delete_partition(db, account, region, database, table, values) -> bool:
     return cursor.rowcount > 0
 
 
-def partitions_page(db, account, region, database, table, condition, args, after_seq, limit, segment=None):
+def partitions_page(db, account, region, database, table, condition, args, after_seq, limit, segment=None,
+                    pinned=()):
     """Up to `limit` (seq, doc) after `after_seq` that satisfy the SQL `condition`;
-    `segment` (number, total) keeps only that share of the table's partitions."""
+    `segment` (number, total) keeps only that share of the table's partitions.
+    `pinned`: values the condition fixes the first keys to, so the lookup seeks the
+    (.., vals) index to the partitions that start with them (their JSON text is a prefix
+    of `vals`) instead of walking the whole table in `seq` order."""
     where = "account=? AND region=? AND db=? AND tbl=? AND seq>?"
     values = [account, region, database, table, after_seq]
+    if pinned:
+        prefix = "[" + ",".join(json.dumps(v) for v in pinned)
+        where = "account=? AND region=? AND db=? AND tbl=? AND vals>=? AND vals<? AND +seq>?"
+        values = [account, region, database, table, prefix, prefix + "\uffff", after_seq]
     if segment is not None:
         where += " AND seq % ? = ?"
         values += [segment[1], segment[0]]
     if condition:
-        where += f" AND COALESCE({condition}, 0)"
+        where += f" AND ({condition})"          # NULL (a missing value) is no match
         values += args
     rows = db.query(f"SELECT seq, doc FROM glue_partitions WHERE {where} ORDER BY seq LIMIT ?", (*values, limit))
     return [(r["seq"], _doc(r)) for r in rows]
@@ -310,3 +345,41 @@ def crawls(db, account, region, crawler):
 
 def delete_crawls(db, account, region, crawler):
     db.execute("DELETE FROM glue_crawls WHERE account=? AND region=? AND crawler=?", (account, region, crawler))
+
+
+# ---------------------------------------------------------------------------
+# Other objects, by kind and scope: user-defined functions (scope: database), column
+# statistics (scope: database/table[/partition values]), connections, settings
+
+
+def get_object(db, account, region, kind, scope, name):
+    return _doc(db.one("SELECT doc FROM glue_objects WHERE account=? AND region=? AND kind=? AND scope=? AND name=?",
+                       (account, region, kind, scope, name)))
+
+
+def put_object(db, account, region, kind, scope, name, doc):
+    db.execute("INSERT OR REPLACE INTO glue_objects VALUES (?, ?, ?, ?, ?, ?)",
+               (account, region, kind, scope, name, _dump(doc)))
+
+
+def objects(db, account, region, kind, scope=None):
+    """(scope, name, doc) of every object of a kind, in one scope or all of them."""
+    if scope is None:
+        rows = db.query("SELECT scope, name, doc FROM glue_objects WHERE account=? AND region=? AND kind=? "
+                        "ORDER BY scope, name", (account, region, kind))
+    else:
+        rows = db.query("SELECT scope, name, doc FROM glue_objects WHERE account=? AND region=? AND kind=? "
+                        "AND scope=? ORDER BY name", (account, region, kind, scope))
+    return [(r["scope"], r["name"], _doc(r)) for r in rows]
+
+
+def delete_object(db, account, region, kind, scope, name) -> bool:
+    cursor = db.execute("DELETE FROM glue_objects WHERE account=? AND region=? AND kind=? AND scope=? AND name=?",
+                        (account, region, kind, scope, name))
+    return cursor.rowcount > 0
+
+
+def delete_objects_in(db, account, region, scope_prefix: str):
+    """Every object whose scope is `scope_prefix` or below it (a database's or table's)."""
+    db.execute("DELETE FROM glue_objects WHERE account=? AND region=? AND (scope=? OR substr(scope, 1, ?)=?)",
+               (account, region, scope_prefix, len(scope_prefix) + 1, scope_prefix + "/"))

@@ -137,3 +137,16 @@ def test_partition_indexes(glue, table):
     glue.delete_partition_index(DatabaseName=database, TableName=name, IndexName="by_year")
     assert glue.get_partition_indexes(DatabaseName=database,
                                       TableName=name)["PartitionIndexDescriptorList"] == []
+
+
+def test_equality_on_leading_string_keys_pages(glue, database):
+    glue.create_table(DatabaseName=database, TableInput=parquet_table(
+        "logs", [], [("region", "string"), ("day", "string")]))
+    inputs = [partition((region, f"d{d}")) for region in ("eu", "eu-west", "us") for d in range(5)]
+    glue.batch_create_partition(DatabaseName=database, TableName="logs", PartitionInputList=inputs)
+    pages = glue.get_paginator("get_partitions").paginate(
+        DatabaseName=database, TableName="logs", Expression="region = 'eu' AND day <> 'd3'",
+        PaginationConfig={"PageSize": 2})
+    assert [p["Values"] for page in pages for p in page["Partitions"]] == [
+        ["eu", "d0"], ["eu", "d1"], ["eu", "d2"], ["eu", "d4"]]
+    assert values_of(glue, (database, "logs"), Expression="region = 'eu' AND day = 'd4'") == [("eu", "d4")]

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from lakebox.services.glue.expression import ExpressionError, compile_filter
+from lakebox.services.glue.expression import ExpressionError, compile_filter, leading_equalities
 
 KEYS = [("region", "string"), ("hour", "int")]
 ROWS = [["eu", "1"], ["eu", "10"], ["us", "2"], ["us-west", "20"], ["Eu", "3"]]
@@ -41,3 +41,23 @@ def test_filters(expression, expected):
 def test_refused(expression):
     with pytest.raises(ExpressionError):
         compile_filter(expression, KEYS)
+
+
+@pytest.mark.parametrize("expression, pinned", [
+    ("region = 'eu'", ["eu"]),
+    ("'eu' = region AND hour > 3", ["eu"]),
+    ("hour = 3 AND region = 'eu'", ["eu"]),
+    ("region = 'eu' OR region = 'us'", []),
+    ("NOT region = 'eu'", []),
+    ("(region = 'eu')", []),
+    ("region LIKE 'eu'", []),
+    ("region BETWEEN 'a' AND 'b'", []),
+])
+def test_leading_equalities(expression, pinned):
+    assert leading_equalities(expression, KEYS) == pinned
+
+
+def test_leading_equalities_stop_at_numeric_keys_and_gaps():
+    keys = [("a", "string"), ("b", "string"), ("c", "int")]
+    assert leading_equalities("a = 'x' AND b = 'y' AND c = '1'", keys) == ["x", "y"]
+    assert leading_equalities("b = 'y'", keys) == []
