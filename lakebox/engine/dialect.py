@@ -148,11 +148,32 @@ SETTINGS = [
 ]
 
 
-def translate(tree: exp.Expression) -> str:
+def avg_of_a_decimal_keeps_its_type(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino's `avg` of a decimal(p,s) column is a decimal(p,s), rounded to its scale;
+    DuckDB's is a DOUBLE. `column_types` maps column names to their catalog types."""
+    for node in list(tree.find_all(exp.Avg)):
+        argument = node.this
+        if isinstance(argument, exp.Distinct) and len(argument.expressions) == 1:
+            argument = argument.expressions[0]
+        kind = column_types.get(argument.name.lower(), "") if isinstance(argument, exp.Column) else ""
+        if kind.lower().replace(" ", "").startswith("decimal("):
+            node.replace(exp.cast(node.copy(), kind.upper().replace(" ", "")))
+    return tree
+
+
+# Fixes that need the catalog types of the columns a query reads.
+TYPED_FIXES = [
+    ("avg of a decimal stays a decimal of its scale", avg_of_a_decimal_keeps_its_type),
+]
+
+
+def translate(tree: exp.Expression, column_types: dict | None = None) -> str:
     """The DuckDB SQL of a parsed Trino query, fixes applied."""
     tree = tree.copy()
     for _, fix in FIXES:
         tree = fix(tree)
+    for _, fix in TYPED_FIXES:
+        tree = fix(tree, column_types or {})
     try:
         return tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
     except UnsupportedError as error:

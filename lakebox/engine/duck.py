@@ -2,6 +2,7 @@
 be interrupted on its own), catalog tables as temporary views over the files.
 """
 import os
+import re
 import threading
 
 import duckdb
@@ -85,7 +86,21 @@ class DuckQuery:
         except duckdb.Error as error:
             if self._cancelled.is_set():
                 raise QueryCancelled() from None
-            raise EngineError.from_duckdb(error) from None
+            raise self._in_trino_words(EngineError.from_duckdb(error)) from None
+
+    def _in_trino_words(self, error: EngineError) -> EngineError:
+        """A missing column as Trino reports it: `line L:C: Column 'x' cannot be resolved`."""
+        found = re.search(r'column "([^"]+)"', error.message, re.IGNORECASE)
+        if error.error_name != "COLUMN_NOT_FOUND" or found is None:
+            return error
+        name = found.group(1)
+        where = ""
+        for column in self._tree.find_all(exp.Column):
+            meta = column.this.meta if isinstance(column.this, exp.Identifier) else {}
+            if column.name.lower() == name.lower() and "line" in meta:
+                where = f"line {meta['line']}:{max(meta['col'] - len(column.name) + 1, 1)}: "
+                break
+        return EngineError("COLUMN_NOT_FOUND", f"{where}Column '{name}' cannot be resolved")
 
     def bind(self):
         """Resolve the tables to views over their files and learn the result's columns
@@ -108,7 +123,8 @@ class DuckQuery:
                 if table.args.get("sample"):
                     replacement.set("sample", table.args["sample"])
                 table.replace(replacement)
-        self._sql = dialect.translate(self._tree)
+        column_types = {name.lower(): kind for source in self._sources for name, kind in source.columns}
+        self._sql = dialect.translate(self._tree, column_types)
         relation = self._cursor.sql(self._sql)
         self.columns = [(name, str(kind)) for name, kind in zip(relation.columns, relation.types)]
 

@@ -71,3 +71,9 @@ def test_path_pseudo_columns_tablesample_and_explain(query, s3, bucket):
     assert rows == [["_col0"], ["3"]]
     _, rows, columns = query("EXPLAIN SELECT n FROM pp WHERE n > 1")
     assert columns[0]["Name"] == "Query Plan" and len(rows) > 2
+
+
+def test_missing_column_fails_with_trinos_words(query):
+    execution, _, _ = query("SELECT x, nope FROM (VALUES 1) AS t(x)", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == "COLUMN_NOT_FOUND: line 1:11: Column 'nope' cannot be resolved"
+    assert execution["Status"]["AthenaError"]["ErrorCategory"] == 2

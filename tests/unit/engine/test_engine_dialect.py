@@ -53,3 +53,10 @@ def test_date_add_on_a_date_stays_a_date():
 
 def test_reduce_with_an_identity_finish():
     assert run("SELECT reduce(ARRAY[1, 2, 3], 0, (s, x) -> s + x, s -> s) AS r")[1] == [(6,)]
+
+
+def test_avg_of_a_decimal_column_keeps_its_type():
+    sql = dialect.translate(dialect.parse("SELECT avg(price) AS a FROM t"), {"price": "decimal(15,2)"})
+    assert "CAST(AVG(price) AS DECIMAL(15, 2))" in sql
+    untyped = dialect.translate(dialect.parse("SELECT avg(n) AS a FROM t"), {"n": "bigint"})
+    assert "CAST" not in untyped
