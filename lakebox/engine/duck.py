@@ -11,6 +11,7 @@ from sqlglot import exp
 from lakebox.engine import dialect, duck_read, types
 from lakebox.engine.base import EngineError, QueryCancelled
 from lakebox.engine.sources import TableSource
+from lakebox.storage.lru import Lru
 
 # DuckDB result types Trino has no name for, shown as the Trino type a query would give.
 _RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT", "USMALLINT": "INTEGER",
@@ -21,6 +22,22 @@ _RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT",
 class DuckEngine:
     def __init__(self):
         self._db = duckdb.connect(":memory:")
+        # Parquet footers by file: {top-level column: compressed bytes}. A data file is a
+        # blob, never rewritten in place, so its footer never changes.
+        self._footers = Lru(4096)
+        self._footers_lock = threading.Lock()
+
+    def footer(self, cursor, path: str) -> dict:
+        with self._footers_lock:
+            found = self._footers.get(path)
+        if found is None:
+            rows = cursor.execute(
+                "SELECT lower(split_part(path_in_schema, ', ', 1)), sum(total_compressed_size) "
+                f"FROM parquet_metadata({duck_read.quote(path)}) GROUP BY 1").fetchall()
+            found = dict(rows)
+            with self._footers_lock:
+                self._footers.put(path, found)
+        return found
 
     def _cursor(self):
         """A connection of its own; settings are per connection."""
@@ -32,7 +49,7 @@ class DuckEngine:
     def prepare(self, tree: exp.Expression, sources: list[TableSource], default_database: str) -> "DuckQuery":
         """A query ready to bind: `sources` are the tables of `dialect.table_refs(tree)`,
         a reference without a database naming one of `default_database`."""
-        return DuckQuery(self._cursor(), tree, sources, default_database)
+        return DuckQuery(self._cursor(), tree, sources, default_database, self.footer)
 
     def prune(self, tree: exp.Expression, table: exp.Table, source: TableSource):
         """Drop the partitions of `source` that the query's WHERE excludes, before any
@@ -58,8 +75,9 @@ class DuckQuery:
     """One query on its own connection: its result columns, what it scans, and where it
     writes; `cancel()` from any thread interrupts it."""
 
-    def __init__(self, cursor, tree: exp.Expression, sources: list[TableSource], default_database: str):
+    def __init__(self, cursor, tree: exp.Expression, sources: list[TableSource], default_database: str, footer):
         self._cursor = cursor
+        self._footer = footer
         self._default_database = (default_database or "").lower()
         self._cancelled = threading.Event()
         self._tree = tree.copy()
@@ -133,20 +151,15 @@ class DuckQuery:
         return table.name.lower() == source.name.lower() and database == source.database.lower()
 
     def _parquet_columns(self, source) -> set[str]:
-        paths = "[" + ", ".join(duck_read.quote(found.path) for found in source.files) + "]"
-        rows = self._cursor.execute(f"DESCRIBE SELECT * FROM read_parquet({paths}, union_by_name = true)").fetchall()
-        return {row[0].lower() for row in rows}
+        return {name for found in source.files for name in self._footer(self._cursor, found.path)}
 
     def _bytes_of(self, source, names) -> int:
         """Text formats read whole files; Parquet reads the column chunks it needs."""
         if source.format != "parquet" or not source.files:
             return sum(found.size for found in source.files)
-        paths = "[" + ", ".join(duck_read.quote(found.path) for found in source.files) + "]"
-        rows = self._cursor.execute(
-            f"SELECT lower(split_part(path_in_schema, ', ', 1)), sum(total_compressed_size) "
-            f"FROM parquet_metadata({paths}) GROUP BY 1").fetchall()
-        wanted = None if names is None else {name for name, _ in source.columns if name.lower() in names}
-        total = sum(size for name, size in rows if wanted is None or name in {w.lower() for w in wanted})
+        wanted = None if names is None else {name.lower() for name, _ in source.columns if name.lower() in names}
+        total = sum(size for found in source.files for name, size in self._footer(self._cursor, found.path).items()
+                    if wanted is None or name in wanted)
         return total or min(sum(found.size for found in source.files), 1024)
 
     def _final_sql(self) -> str:

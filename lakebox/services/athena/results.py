@@ -2,6 +2,7 @@
 the typed column metadata; page tokens."""
 import base64
 import json
+import re
 
 from lakebox.engine.types import column_info
 from lakebox.services.athena import errors, model, store
@@ -29,30 +30,24 @@ def decode_token(token: str | None, default: int = 0) -> int:
         raise errors.InvalidRequestException("The NextToken provided is invalid.") from None
 
 
-def parse_athena_csv(text: str) -> list[list[str | None]]:
-    """Rows of an Athena result file: every value quoted, NULL as nothing (so an empty
-    string `""` and a NULL stay apart, which the csv module cannot tell)."""
-    rows, row, i, size = [], [], 0, len(text)
-    while i < size:
-        if text[i] == '"':
-            end, parts = i + 1, []
-            while True:
-                close = text.index('"', end)
-                parts.append(text[end:close])
-                if close + 1 < size and text[close + 1] == '"':
-                    parts.append('"')
-                    end = close + 2
-                    continue
-                i = close + 1
-                break
-            row.append("".join(parts))
-        else:
-            row.append(None)
-        if i >= size or text[i] == "\n":
+# One field of an Athena result file and what ends it: every value is quoted, so an
+# unquoted empty field is a NULL (which an empty string `""` is not).
+_FIELD = re.compile(r'(?:"((?:[^"]|"")*)"|)(,|\n|$)')
+
+
+def parse_athena_csv(text: str, start: int = 0, limit: int | None = None) -> tuple[list, int | None]:
+    """Up to `limit` rows of an Athena result file from character `start`, and where
+    the next row begins (None at the end)."""
+    rows, row, position, size = [], [], start, len(text)
+    while position < size and (limit is None or len(rows) < limit):
+        match = _FIELD.match(text, position)
+        value = match.group(1)
+        row.append(None if value is None else value.replace('""', '"'))
+        position = match.end()
+        if match.group(2) != ",":
             rows.append(row)
             row = []
-        i += 1
-    return rows
+    return rows, (position if position < size else None)
 
 
 def get_query_results(ctx, params):
@@ -72,34 +67,47 @@ def get_query_results(ctx, params):
     columns = figures.get("columns") or []
     text = row["statement_type"] == "DDL" and row["substatement_type"] != "CREATE_TABLE_AS_SELECT"
     writes = row["substatement_type"] in ("CREATE_TABLE_AS_SELECT", "INSERT", "UNLOAD")
+    limit = params.get("MaxResults") or 1000
+    served, offset = _position(params.get("NextToken"))
     if writes:                          # no result file: the count of rows written
-        columns, table_rows = [("rows", "BIGINT")], [["rows"], [str(figures.get("rows", 0))]]
+        columns, page, offset = [("rows", "BIGINT")], [["rows"], [str(figures.get("rows", 0))]][served:], None
     elif figures.get("rows") is None:   # nothing was written (CREATE TABLE ... IF NOT EXISTS of an existing one)
-        table_rows = []
+        page, offset = [], None
     else:
         location = model.result_file(request["ResultConfiguration"]["OutputLocation"], row["id"], text)
-        table_rows = _read_rows(ctx, location, text)
-    start = decode_token(params.get("NextToken"))
-    limit = params.get("MaxResults") or 1000
-    page = table_rows[start:start + limit]
+        body = _read_body(ctx, location)
+        if text:
+            lines = [line.split("\t") for line in body.splitlines()]
+            page, offset = lines[served:served + limit], (served + limit if served + limit < len(lines) else None)
+        else:
+            page, offset = parse_athena_csv(body, offset, limit)
     answer = {"UpdateCount": figures.get("rows", 0) if writes else 0,
               "ResultSet": {"Rows": [{"Data": [{} if value is None else {"VarCharValue": value} for value in cells]}
                                      for cells in page],
                             "ResultSetMetadata": {"ColumnInfo": [column_info(name, kind) for name, kind in columns]}}}
-    if start + limit < len(table_rows):
-        answer["NextToken"] = encode_token(start + limit)
+    if offset is not None:
+        answer["NextToken"] = base64.urlsafe_b64encode(
+            json.dumps({"served": served + len(page), "offset": offset}).encode()).decode()
     return answer
 
 
-def _read_rows(ctx, uri: str, text: bool) -> list[list[str | None]]:
+def _position(token: str | None) -> tuple[int, int]:
+    """(rows served before this page, where the page starts in the result file)."""
+    if not token:
+        return 0, 0
+    try:
+        found = json.loads(base64.urlsafe_b64decode(token.encode()))
+        return int(found["served"]), int(found["offset"])
+    except (ValueError, KeyError, TypeError):
+        raise errors.InvalidRequestException("The NextToken provided is invalid.") from None
+
+
+def _read_body(ctx, uri: str) -> str:
     bucket, key = s3.parse_s3_uri(uri)
     try:
-        body = s3.get_object(ctx.state, bucket, key).decode("utf-8")
+        return s3.get_object(ctx.state, bucket, key).decode("utf-8")
     except Exception as error:
         if type(error).__name__ in ("NoSuchKey", "NoSuchBucket"):
             raise errors.InvalidRequestException(f"The query results at {uri} are no longer available",
                                                  AthenaErrorCode="INVALID_INPUT") from None
         raise
-    if text:
-        return [line.split("\t") for line in body.splitlines()]
-    return parse_athena_csv(body)
