@@ -1,11 +1,14 @@
 """The DuckDB engine: one in-process database, a connection per query (so a query can
 be interrupted on its own), catalog tables as temporary views over the files.
 """
+import functools
 import os
 import re
 import threading
 
 import duckdb
+import pyarrow as pa
+import pyarrow.orc as orc
 from sqlglot import exp
 
 from lakebox.engine import dialect, duck_read, types
@@ -84,6 +87,7 @@ class DuckQuery:
         self._sources = sources
         self.bytes_scanned = 0
         self.rows_written = 0
+        self._registered = []
         self.columns: list[tuple[str, str]] = []     # (name, DuckDB type) of the result
         self._sql = None
 
@@ -131,8 +135,10 @@ class DuckQuery:
         for number, source in enumerate(self._sources):
             view = f"__lakebox_t{number}"
             pseudo = names is not None and any(column in names for column in duck_read.PSEUDO_COLUMNS)
-            schema = self._parquet_columns(source) if source.format == "parquet" and source.files else None
-            self._cursor.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {duck_read.table_sql(source, schema, pseudo)}")
+            schema = self._file_columns(source)
+            register = functools.partial(self._register_orc, source, f"{view}_orc")
+            self._cursor.execute(
+                f"CREATE OR REPLACE TEMP VIEW {view} AS {duck_read.table_sql(source, schema, pseudo, register)}")
             self.bytes_scanned += self._bytes_of(source, names)
             for table in [t for t in originals.values() if self._same_table(t, source)]:
                 alias = table.alias_or_name
@@ -150,8 +156,30 @@ class DuckQuery:
         database = (table.db or self._default_database).lower()
         return table.name.lower() == source.name.lower() and database == source.database.lower()
 
-    def _parquet_columns(self, source) -> set[str]:
-        return {name for found in source.files for name in self._footer(self._cursor, found.path)}
+    def _file_columns(self, source) -> set[str] | None:
+        """The columns the files hold (a catalog column they lack reads as NULL)."""
+        if not source.files:
+            return None
+        if source.format == "parquet":
+            return {name for found in source.files for name in self._footer(self._cursor, found.path)}
+        if source.format == "orc":
+            return {name.lower() for found in source.files for name in orc.ORCFile(found.path).schema.names}
+        return None
+
+    def _register_orc(self, source, prefix: str, files) -> str:
+        """ORC is read by pyarrow (DuckDB's wheel has no ORC reader) into an Arrow
+        relation of the columns the catalog names."""
+        tables = []
+        for found in files:
+            reader = orc.ORCFile(found.path)
+            by_lower = {name.lower(): name for name in reader.schema.names}
+            wanted = [by_lower[name.lower()] for name, _ in source.columns if name.lower() in by_lower]
+            table = reader.read(columns=wanted)
+            tables.append(table.rename_columns([name.lower() for name in table.column_names]))
+        name = f"{prefix}_{len(self._registered)}"
+        self._registered.append(name)
+        self._cursor.register(name, pa.concat_tables(tables, promote_options="default"))
+        return name
 
     def _bytes_of(self, source, names) -> int:
         """Text formats read whole files; Parquet reads the column chunks it needs."""

@@ -23,14 +23,15 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def table_sql(source: TableSource, file_schema, with_pseudo: bool) -> str:
-    """A SELECT of the whole table (its surviving partitions) with the catalog's columns."""
+def table_sql(source: TableSource, file_schema, with_pseudo: bool, register=None) -> str:
+    """A SELECT of the whole table (its surviving partitions) with the catalog's columns.
+    `register(files) -> name` makes files DuckDB cannot read itself (ORC) a relation."""
     selects = []
     for part in source.parts:
         if not part.files:
             continue
         for files in _groups(part.files, with_pseudo):
-            selects.append(_part_select(source, part, files, file_schema, with_pseudo))
+            selects.append(_part_select(source, part, files, file_schema, with_pseudo, register))
     if not selects:
         return _empty_select(source, with_pseudo)
     return " UNION ALL ".join(selects)
@@ -62,8 +63,8 @@ def _columns(source: TableSource) -> list[tuple[str, str]]:
     return [(name.lower(), kind) for name, kind in source.columns]
 
 
-def _part_select(source, part: Part, files, file_schema, with_pseudo) -> str:
-    reader, text = _reader(source, files)
+def _part_select(source, part: Part, files, file_schema, with_pseudo, register) -> str:
+    reader, text = _reader(source, files, register)
     items = []
     for name, kind in _columns(source):
         duck = types.duck_type(kind)
@@ -93,9 +94,11 @@ def _empty_select(source, with_pseudo) -> str:
     return f"SELECT {', '.join(items)} WHERE false"
 
 
-def _reader(source: TableSource, files) -> tuple[str, bool]:
+def _reader(source: TableSource, files, register) -> tuple[str, bool]:
     """(the table function reading `files`, whether its columns arrive as text)."""
     paths = "[" + ", ".join(quote(found.path) for found in files) + "]"
+    if source.format == "orc" and register is not None:
+        return register(files), False
     if source.format == "parquet":
         return f"read_parquet({paths}, union_by_name = true)", False
     if source.format == "json":

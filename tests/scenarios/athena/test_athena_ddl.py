@@ -97,3 +97,17 @@ def test_partition_projection(query, s3, bucket):
     execution, rows, _ = query("SELECT v FROM proj WHERE region = 'us' AND dt >= '2024-01-02' ORDER BY v")
     assert rows == [["v"], ["2024-01-02-us"], ["2024-01-03-us"]]
     assert execution["Statistics"]["DataScannedInBytes"] == 2 * len("2024-01-02-us\n")
+
+
+def test_orc_table(query, s3, bucket):
+    import io
+
+    import pyarrow as pa
+    import pyarrow.orc as orc
+    sink = io.BytesIO()
+    orc.write_table(pa.table({"ID": [1, 2, 3], "name": ["a", None, "c"]}), sink)
+    s3.put_object(Bucket=bucket, Key="orcdata/part-0.orc", Body=sink.getvalue())
+    query("CREATE EXTERNAL TABLE o (id bigint, name string, missing int) STORED AS ORC "
+          "LOCATION 's3://%s/orcdata/'" % bucket)
+    _, rows, _ = query("SELECT id, name, missing FROM o WHERE id > 1 ORDER BY id")
+    assert rows == [["id", "name", "missing"], ["2", None, None], ["3", "c", None]]
