@@ -59,9 +59,10 @@ def start_query_execution(ctx, params):
                                               "concurrently. Please reduce the number of concurrent queries submitted "
                                               "by this account.", Reason="CONCURRENT_QUERY_LIMIT_EXCEEDED")
     context = params.get("QueryExecutionContext") or {}
+    reuse = _reusable(ctx, params, group["name"], context, statement)
     query_id = model.new_query_id()
-    request = {"Query": params["QueryString"], "QueryExecutionContext": context,
-               "ResultConfiguration": result_config, "ExecutionParameters": params.get("ExecutionParameters"),
+    request = {"Query": params["QueryString"], "QueryExecutionContext": context,     # this order: see _reusable
+               "ExecutionParameters": params.get("ExecutionParameters"), "ResultConfiguration": result_config,
                "ResultReuseConfiguration": params.get("ResultReuseConfiguration")}
     store.insert_query(db, ctx.account, ctx.region, query_id, group["name"], token, request,
                        statement.statement_type, statement.substatement_type, "QUEUED", ctx.now)
@@ -70,7 +71,9 @@ def start_query_execution(ctx, params):
     database = (context.get("Database") or "default").lower()
     output = result_config["OutputLocation"]
     output_bucket = s3.parse_s3_uri(output)[0] if model.valid_output_location(output) else None
-    if output_bucket is None or not s3.bucket_exists(ctx.state, output_bucket):
+    if reuse is not None:
+        _reuse(ctx, query_id, reuse)
+    elif output_bucket is None or not s3.bucket_exists(ctx.state, output_bucket):
         reason = f"Unable to verify/create output bucket {output_bucket or output}"
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", reason, model.athena_error(model.USER, model.ERROR_TYPES["WRITE"], reason)))
@@ -82,6 +85,29 @@ def start_query_execution(ctx, params):
     else:
         _run_ddl(ctx, query_id, statement, database, output, group["name"])
     return {"QueryExecutionId": query_id}
+
+
+def _reusable(ctx, params, workgroup, context, statement):
+    """An earlier SUCCEEDED run of the same SELECT whose results may be reused
+    (ResultReuseByAgeConfiguration), or None."""
+    by_age = (params.get("ResultReuseConfiguration") or {}).get("ResultReuseByAgeConfiguration") or {}
+    if not by_age.get("Enabled") or statement.kind != "select":
+        return None
+    since = ctx.now - 60 * (by_age.get("MaxAgeInMinutes") or 60)
+    return store.reusable_query(ctx.state.db, ctx.account, ctx.region, workgroup,
+                                store.request_prefix(params["QueryString"], context,
+                                                     params.get("ExecutionParameters")), since)
+
+
+def _reuse(ctx, query_id, earlier):
+    """End the query at once with the earlier run's results, where they are."""
+    figures = json.loads(earlier["figures"])
+    figures["result_file"] = figures.get("result_file") or model.result_file(
+        json.loads(earlier["request"])["ResultConfiguration"]["OutputLocation"], earlier["id"], False)
+    figures["reused"] = True
+    figures["EngineExecutionTimeInMillis"] = figures["DataScannedInBytes"] = 0
+    outcome = execution.Outcome("SUCCEEDED", figures=figures, columns=figures.get("columns") or [])
+    _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)
 
 
 def _result_configuration(params, config) -> dict:
@@ -259,7 +285,8 @@ def query_execution(state, row) -> dict:
         status["AthenaError"] = json.loads(row["error"])
     result_config = dict(request["ResultConfiguration"])
     text = row["statement_type"] == "DDL" and row["substatement_type"] != "CREATE_TABLE_AS_SELECT"
-    result_config["OutputLocation"] = model.result_file(result_config["OutputLocation"], row["id"], text)
+    result_config["OutputLocation"] = figures.get("result_file") or model.result_file(
+        result_config["OutputLocation"], row["id"], text)
     statistics = {key: figures[key] for key in ("EngineExecutionTimeInMillis", "DataScannedInBytes",
                                                 "TotalExecutionTimeInMillis", "QueryQueueTimeInMillis",
                                                 "DataManifestLocation") if key in figures}
@@ -268,7 +295,7 @@ def query_execution(state, row) -> dict:
         statistics.setdefault("EngineExecutionTimeInMillis", 0)
         statistics["QueryPlanningTimeInMillis"] = 0
         statistics["ServiceProcessingTimeInMillis"] = 0
-        statistics["ResultReuseInformation"] = {"ReusedPreviousResult": False}
+        statistics["ResultReuseInformation"] = {"ReusedPreviousResult": bool(figures.get("reused"))}
     execution_doc = {
         "QueryExecutionId": row["id"], "Query": request["Query"], "StatementType": row["statement_type"],
         "ResultConfiguration": result_config, "QueryExecutionContext": request["QueryExecutionContext"],

@@ -74,7 +74,8 @@ def get_query_results(ctx, params):
     elif figures.get("rows") is None:   # nothing was written (CREATE TABLE ... IF NOT EXISTS of an existing one)
         page, offset = [], None
     else:
-        location = model.result_file(request["ResultConfiguration"]["OutputLocation"], row["id"], text)
+        location = figures.get("result_file") or model.result_file(
+            request["ResultConfiguration"]["OutputLocation"], row["id"], text)
         body = _read_body(ctx, location)
         if text:
             lines = [line.split("\t") for line in body.splitlines()]

@@ -94,6 +94,12 @@ def delete_workgroup(db, account, region, name):
 
 # ---- query executions ------------------------------------------------------------
 
+def request_prefix(query: str, context: dict, parameters: list | None) -> str:
+    """How a stored request begins (query, context, parameters), for finding an earlier
+    run of the same query."""
+    return json.dumps({"Query": query, "QueryExecutionContext": context, "ExecutionParameters": parameters})[:-1]
+
+
 def insert_query(db, account, region, query_id, workgroup, client_token, request, statement_type,
                  substatement_type, state, submitted):
     seq = (db.one("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM athena_queries WHERE account=? AND region=?",
@@ -125,6 +131,15 @@ def finish_query(db, account, region, query_id, state, completed, reason=None, e
 def list_queries(db, account, region, workgroup, before_seq, limit):
     return db.query("SELECT * FROM athena_queries WHERE account=? AND region=? AND workgroup=? AND seq < ? "
                     "ORDER BY seq DESC LIMIT ?", (account, region, workgroup, before_seq, limit))
+
+
+def reusable_query(db, account, region, workgroup, request_json_prefix, since):
+    """The latest SUCCEEDED SELECT of this work group whose request starts the same
+    (query text and context) and that ended at or after `since`."""
+    return db.one("SELECT * FROM athena_queries WHERE account=? AND region=? AND workgroup=? AND state='SUCCEEDED' "
+                  "AND substatement_type='SELECT' AND completed >= ? AND substr(request, 1, ?) = ? "
+                  "ORDER BY seq DESC LIMIT 1",
+                  (account, region, workgroup, since, len(request_json_prefix), request_json_prefix))
 
 
 def active_count(db, account, region) -> int:

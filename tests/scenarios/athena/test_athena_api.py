@@ -152,3 +152,19 @@ def test_workgroup_tags(athena, lakebox_server):
             athena.tag_resource(ResourceARN=arn, Tags=[{"Key": "aws:x", "Value": "y"}])
     finally:
         athena.delete_work_group(WorkGroup=name)
+
+
+def test_result_reuse(athena, bucket, database):
+    sql = f"SELECT 40 + 2 AS answer, '{uuid.uuid4().hex}' AS tag"
+    args = {"QueryString": sql, "QueryExecutionContext": {"Database": database},
+            "ResultConfiguration": {"OutputLocation": f"s3://{bucket}/reuse/"},
+            "ResultReuseConfiguration": {"ResultReuseByAgeConfiguration": {"Enabled": True, "MaxAgeInMinutes": 5}}}
+    first = wait(athena, athena.start_query_execution(**args)["QueryExecutionId"])
+    assert first["Statistics"]["ResultReuseInformation"]["ReusedPreviousResult"] is False
+    second = wait(athena, athena.start_query_execution(**args)["QueryExecutionId"])
+    assert second["Statistics"]["ResultReuseInformation"]["ReusedPreviousResult"] is True
+    assert second["ResultConfiguration"]["OutputLocation"] == first["ResultConfiguration"]["OutputLocation"]
+    assert all_rows(athena, second["QueryExecutionId"])[0][1][0] == "42"
+    args.pop("ResultReuseConfiguration")
+    third = wait(athena, athena.start_query_execution(**args)["QueryExecutionId"])
+    assert third["Statistics"]["ResultReuseInformation"]["ReusedPreviousResult"] is False
