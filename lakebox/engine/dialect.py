@@ -10,6 +10,8 @@ import sqlglot
 from sqlglot import ErrorLevel, exp
 from sqlglot.errors import ParseError, UnsupportedError
 
+from lakebox.engine import decimals
+
 
 class SqlSyntaxError(ValueError):
     """The statement does not parse: `message` is `line L:C: ...` as Athena words it."""
@@ -149,20 +151,34 @@ SETTINGS = [
 
 
 def avg_of_a_decimal_keeps_its_type(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """Trino's `avg` of a decimal(p,s) column is a decimal(p,s), rounded to its scale;
-    DuckDB's is a DOUBLE. `column_types` maps column names to their catalog types."""
+    """Trino's `avg` of a decimal(p,s) is a decimal(p,s), rounded to its scale; DuckDB's
+    is a DOUBLE. `column_types` maps column names to their catalog types."""
     for node in list(tree.find_all(exp.Avg)):
         argument = node.this
         if isinstance(argument, exp.Distinct) and len(argument.expressions) == 1:
             argument = argument.expressions[0]
-        kind = column_types.get(argument.name.lower(), "") if isinstance(argument, exp.Column) else ""
-        if kind.lower().replace(" ", "").startswith("decimal("):
-            node.replace(exp.cast(node.copy(), kind.upper().replace(" ", "")))
+        found = decimals.decimal_type(argument, column_types)
+        if found is not None:
+            node.replace(exp.cast(node.copy(), f"DECIMAL({found[0]}, {found[1]})"))
+    return tree
+
+
+def decimal_division_stays_decimal(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino divides decimals into a decimal (scale: the larger scale, rounded half up);
+    DuckDB into a DOUBLE. Types are inferred before any rewrite, innermost first."""
+    typed = []
+    for node in tree.find_all(exp.Div):
+        found = decimals.decimal_type(node, column_types)
+        if found is not None:
+            typed.append((node.depth, node, found))
+    for _, node, (precision, scale) in sorted(typed, key=lambda item: -item[0]):
+        node.replace(exp.cast(node.copy(), f"DECIMAL({precision}, {scale})"))
     return tree
 
 
 # Fixes that need the catalog types of the columns a query reads.
 TYPED_FIXES = [
+    ("decimal / decimal is a decimal", decimal_division_stays_decimal),
     ("avg of a decimal stays a decimal of its scale", avg_of_a_decimal_keeps_its_type),
 ]
 
@@ -172,8 +188,9 @@ def translate(tree: exp.Expression, column_types: dict | None = None) -> str:
     tree = tree.copy()
     for _, fix in FIXES:
         tree = fix(tree)
+    column_types = decimals.with_aliases(tree, column_types or {})
     for _, fix in TYPED_FIXES:
-        tree = fix(tree, column_types or {})
+        tree = fix(tree, column_types)
     try:
         return tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
     except UnsupportedError as error:

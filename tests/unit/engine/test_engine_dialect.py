@@ -1,4 +1,6 @@
 """Each of lakebox's fixes to the Trino -> DuckDB translation, run on DuckDB."""
+import decimal
+
 import pytest
 
 from lakebox.engine import dialect, new_engine
@@ -60,3 +62,19 @@ def test_avg_of_a_decimal_column_keeps_its_type():
     assert "CAST(AVG(price) AS DECIMAL(15, 2))" in sql
     untyped = dialect.translate(dialect.parse("SELECT avg(n) AS a FROM t"), {"n": "bigint"})
     assert "CAST" not in untyped
+
+
+def test_decimal_division_stays_decimal():
+    types = {"price": "decimal(15,2)", "discount": "decimal(15,2)"}
+    sql = dialect.translate(dialect.parse("SELECT 100.00 * sum(price * (1 - discount)) / sum(price) AS r FROM t"),
+                            types)
+    assert sql.startswith("SELECT CAST(100.00 * SUM(price * (1 - discount)) / SUM(price) AS DECIMAL(38, 6))")
+    assert run("SELECT CAST(2 AS decimal(10,2)) / CAST(3 AS decimal(10,2)) AS q") == \
+        ([("q", "DECIMAL(12,2)")], [(decimal.Decimal("0.67"),)])
+    assert "CAST" not in dialect.translate(dialect.parse("SELECT a / b FROM t"), {"a": "double", "b": "double"})
+
+
+def test_decimal_columns_of_subqueries_are_known():
+    sql = dialect.translate(dialect.parse(
+        "SELECT sum(v) / sum(v) AS share FROM (SELECT price * 2 AS v FROM t) AS s"), {"price": "decimal(15,2)"})
+    assert "AS DECIMAL(38, 2)" in sql
