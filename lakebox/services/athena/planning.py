@@ -69,6 +69,10 @@ def _where(node: exp.Expression) -> str:
 
 def _source(ctx, tree, ref: exp.Table, database: str, name: str) -> TableSource:
     table = _table(ctx, ref, database, name)
+    table_type = (table.get("Parameters") or {}).get("table_type", "").upper()
+    if table_type and table_type != "EXTERNAL_TABLE":       # Iceberg, Hudi, Delta: their own issue
+        raise EngineError("NOT_SUPPORTED", f"{_where(ref)}Reading {table_type} tables is not supported "
+                                           f"(table {database}.{name})")
     scan = glue.plan_scan(ctx, database, name)
     sd = table.get("StorageDescriptor") or {}
     source = TableSource(

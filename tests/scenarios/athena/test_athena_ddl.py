@@ -111,3 +111,21 @@ def test_orc_table(query, s3, bucket):
           "LOCATION 's3://%s/orcdata/'" % bucket)
     _, rows, _ = query("SELECT id, name, missing FROM o WHERE id > 1 ORDER BY id")
     assert rows == [["id", "name", "missing"], ["2", None, None], ["3", "c", None]]
+
+
+def test_opencsv_serde_with_quotes(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="quoted/a.csv", Body=b'"id","text"\n"1","a, b"\n"2","say \\"hi\\""\n')
+    query("""CREATE EXTERNAL TABLE quoted (id string, text string)
+             ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
+             WITH SERDEPROPERTIES ('separatorChar'=',', 'quoteChar'='"', 'escapeChar'='\\\\')
+             LOCATION 's3://%s/quoted/' TBLPROPERTIES ('skip.header.line.count'='1')""" % bucket)
+    _, rows, _ = query("SELECT id, text FROM quoted ORDER BY id")
+    assert rows == [["id", "text"], ["1", "a, b"], ["2", 'say "hi"']]
+
+
+def test_unsupported_table_format_fails_naming_it(query, glue, bucket, database):
+    glue.create_table(DatabaseName=database, TableInput={
+        "Name": "ice", "TableType": "EXTERNAL_TABLE", "Parameters": {"table_type": "ICEBERG"},
+        "StorageDescriptor": {"Columns": [{"Name": "a", "Type": "int"}], "Location": f"s3://{bucket}/ice/"}})
+    execution, _, _ = query("SELECT * FROM ice", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].startswith("NOT_SUPPORTED: line 1:15: Reading ICEBERG tables")
