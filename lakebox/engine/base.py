@@ -22,6 +22,10 @@ class EngineError(Exception):
         text = str(error).strip()
         first = text.splitlines()[0] if text else type(error).__name__
         kind = type(error).__name__
+        for pattern, name, words in _TRINO_WORDS:
+            found = re.search(pattern, first)
+            if found:
+                return cls(name, words.format(*found.groups()))
         for pattern, name in _ERROR_NAMES:
             if re.search(pattern, first):
                 return cls(name, _detail(first))
@@ -30,6 +34,12 @@ class EngineError(Exception):
             return cls("GENERIC_USER_ERROR" if kind != "NotImplementedException" else "NOT_SUPPORTED", _detail(first))
         return cls("GENERIC_INTERNAL_ERROR", _detail(first), user_error=False)
 
+
+# DuckDB errors whose Trino name and words are known: (pattern, name, message template).
+_TRINO_WORDS = [
+    (r"Could not convert string '(.*)' to ([A-Z]+?)(?:\d+)?\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to {1}"),
+    (r"Division by zero", "DIVISION_BY_ZERO", "Division by zero"),
+]
 
 _ERROR_NAMES = [
     (r'Referenced column ".*" not found|Column with name .* does not exist|not found in FROM clause',

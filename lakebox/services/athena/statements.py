@@ -121,6 +121,12 @@ def classify(sql: str) -> Statement:
     if _HIVE_DDL.match(sql):
         return Statement("create_table", "DDL", "CREATE_TABLE", dialect.parse(_strip_semicolon(sql), read="hive"))
     tree = dialect.parse(sql)
+    if isinstance(tree, exp.Command) or any(not select.expressions for select in tree.find_all(exp.Select)):
+        raise SqlSyntaxError(1, len(sql.rstrip().rstrip(";")) + 1, "mismatched input '<EOF>'")
+    if isinstance(tree, exp.Values):      # a bare VALUES is a query; Trino names its columns _col0, ...
+        width = len(tree.expressions[0].expressions) if isinstance(tree.expressions[0], exp.Tuple) else 1
+        tree = exp.select("*").from_(exp.Subquery(this=tree, alias=exp.TableAlias(
+            this=exp.to_identifier("_values"), columns=[exp.to_identifier(f"_col{i}") for i in range(width)])))
     if isinstance(tree, exp.Create) and tree.kind == "TABLE" and tree.expression is not None:
         return Statement("ctas", "DDL", "CREATE_TABLE_AS_SELECT", tree)
     if isinstance(tree, exp.Create) and tree.kind == "VIEW":

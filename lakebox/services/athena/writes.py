@@ -169,6 +169,8 @@ def _unload(ctx, engine, query_id, statement, database, output):
     props = formats.parse_with_properties(statement.args.get("props") or "")
     file_format, compression = _format_and_compression(props)
     location = statement.args["location"]
+    if not location.startswith("s3://") or len(location) <= len("s3://"):
+        raise EngineError("INVALID_ARGUMENTS", f"UNLOAD location must be an s3:// URI: {location}")
     location = location if location.endswith("/") else location + "/"
     tree = statement.tree
     sources = planning.resolve_sources(ctx, engine, tree, database)

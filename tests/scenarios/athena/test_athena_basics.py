@@ -77,3 +77,24 @@ def test_missing_column_fails_with_trinos_words(query):
     execution, _, _ = query("SELECT x, nope FROM (VALUES 1) AS t(x)", expect="FAILED")
     assert execution["Status"]["StateChangeReason"] == "COLUMN_NOT_FOUND: line 1:11: Column 'nope' cannot be resolved"
     assert execution["Status"]["AthenaError"]["ErrorCategory"] == 2
+
+
+def test_incomplete_statements_are_refused_at_submission(athena, bucket):
+    for sql, message in (("SELECT", "line 1:7: mismatched input '<EOF>'"),
+                         ("EXPLAIN", "line 1:8: mismatched input '<EOF>'"),
+                         ("SELECT 1; SELECT 2", "line 1:1: Only one sql statement is allowed. Got: 2")):
+        try:
+            athena.start_query_execution(QueryString=sql, ResultConfiguration={"OutputLocation": f"s3://{bucket}/r/"})
+        except athena.exceptions.InvalidRequestException as error:
+            assert error.response["Error"]["Message"] == message
+        else:
+            raise AssertionError(f"{sql!r} was accepted")
+
+
+def test_runtime_errors_in_trinos_words(query):
+    for sql, reason in (("SELECT CAST('x' AS integer)", "INVALID_CAST_ARGUMENT: Cannot cast 'x' to INT"),
+                        ("SELECT 1 / 0", "DIVISION_BY_ZERO: Division by zero")):
+        execution, _, _ = query(sql, expect="FAILED")
+        assert execution["Status"]["StateChangeReason"] == reason
+    _, rows, _ = query("VALUES (1, 'a'), (2, 'b')")
+    assert rows == [["_col0", "_col1"], ["1", "a"], ["2", "b"]]
