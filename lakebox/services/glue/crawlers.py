@@ -42,9 +42,11 @@ def _check_settings(params):
     targets = params.get("Targets") or {}
     if params.get("Configuration"):
         try:
-            json.loads(params["Configuration"])
+            configuration = json.loads(params["Configuration"])
         except ValueError:
-            raise InvalidInputException("Crawler configuration not valid: invalid JSON") from None
+            configuration = None
+        if not isinstance(configuration, dict):
+            raise InvalidInputException("Crawler configuration not valid: invalid JSON")
     for target in targets.get("CatalogTargets") or []:
         if not target.get("Tables"):
             raise InvalidInputException("Catalog target must specify at least one table")
@@ -118,8 +120,8 @@ def batch_get_crawlers(ctx, params):
 
 def update_crawler(ctx, params):
     doc = crawler_or_error(ctx, params["Name"])
-    if doc["State"] != "READY":
-        raise CrawlerRunningException(
+    if doc["State"] != "READY":      # AWS answers this one with InvalidInputException, not CrawlerRunning
+        raise InvalidInputException(
             "Cannot update Crawler while running. Please stop crawl or wait until it completes to update.")
     _check_settings(params)
     for key in _SETTINGS:

@@ -96,3 +96,39 @@ def test_tables_search_and_name_filters(wr, session, database, bucket):
     assert sorted(found["Table"].tolist()) == ["orders_clean", "orders_raw"]
     found = wr.catalog.tables(database=database, name_prefix="us", boto3_session=session)
     assert found["Table"].tolist() == ["users"]
+
+
+def test_catalog_tables_made_by_wrangler_helpers(wr, session, database, bucket):
+    wr.catalog.create_parquet_table(database=database, table="pq", path=f"s3://{bucket}/pq/",
+                                    columns_types={"id": "bigint", "name": "string"},
+                                    partitions_types={"dt": "string"}, columns_comments={"id": "the key"},
+                                    boto3_session=session)
+    wr.catalog.add_parquet_partitions(database=database, table="pq", partitions_values={
+        f"s3://{bucket}/pq/dt=2024-01-01/": ["2024-01-01"], f"s3://{bucket}/pq/dt=2024-01-02/": ["2024-01-02"]},
+        boto3_session=session)
+    assert sorted(wr.catalog.get_parquet_partitions(database, "pq", boto3_session=session).values()) == [
+        ["2024-01-01"], ["2024-01-02"]]
+    assert wr.catalog.get_table_types(database, "pq", boto3_session=session) == {
+        "id": "bigint", "name": "string", "dt": "string"}
+    assert wr.catalog.get_columns_comments(database, "pq", boto3_session=session)["id"] == "the key"
+
+    wr.catalog.create_csv_table(database=database, table="csv", path=f"s3://{bucket}/csv/",
+                                columns_types={"a": "int", "b": "string"}, sep="|", skip_header_line_count=1,
+                                boto3_session=session)
+    table = wr.catalog.table(database, "csv", boto3_session=session)
+    assert table["Column Name"].tolist() == ["a", "b"]
+    found = wr.catalog.search_tables(text="csv", catalog_id=None, boto3_session=session)
+    assert any(t["Name"] == "csv" and t["DatabaseName"] == database for t in found)
+    wr.catalog.delete_partitions(table="pq", database=database, partitions_values=[["2024-01-01"]],
+                                 boto3_session=session)
+    assert list(wr.catalog.get_parquet_partitions(database, "pq", boto3_session=session).values()) == [
+        ["2024-01-02"]]
+
+
+def test_to_csv_dataset_into_the_catalog(wr, session, database, bucket):
+    wr.s3.to_csv(sales(), f"s3://{bucket}/csvsales/", dataset=True, database=database, table="csvsales",
+                 partition_cols=["region"], index=False, boto3_session=session)
+    table = wr.catalog.table(database, "csvsales", boto3_session=session)
+    assert table["Partition"].tolist() == [False, False, False, True]
+    assert sorted(wr.catalog.get_csv_partitions(database, "csvsales", boto3_session=session).values()) == [
+        ["eu"], ["us"]]

@@ -103,3 +103,19 @@ def test_grouping_configuration(glue, s3, bucket):
     config = json.dumps({"Version": 1.0, "Grouping": {"TableLevelConfiguration": 3}})
     _, levelled = crawl(glue, {"S3Targets": [{"Path": f"s3://{bucket}/group/"}]}, Configuration=config)
     assert sorted(tables(glue, levelled)) == ["a", "b"]
+
+
+def test_partitions_keep_their_own_schema_unless_they_inherit(glue, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="evolving/dt=1/a.json", Body='{"id": 1}\n')
+    s3.put_object(Bucket=bucket, Key="evolving/dt=2/a.json", Body='{"id": 2, "added": "x"}\n')
+    columns = lambda doc: [c["Name"] for c in doc["StorageDescriptor"]["Columns"]]
+    _, database = crawl(glue, {"S3Targets": [{"Path": f"s3://{bucket}/evolving/"}]})
+    parts = {p["Values"][0]: columns(p) for p in glue.get_partitions(DatabaseName=database,
+                                                                      TableName="evolving")["Partitions"]}
+    assert parts == {"1": ["id"], "2": ["id", "added"]}
+    assert columns(tables(glue, database)["evolving"]) == ["id", "added"]
+    config = json.dumps({"Version": 1.0, "CrawlerOutput": {"Partitions": {"AddOrUpdateBehavior": "InheritFromTable"}}})
+    _, inherited = crawl(glue, {"S3Targets": [{"Path": f"s3://{bucket}/evolving/"}]}, Configuration=config)
+    parts = {p["Values"][0]: columns(p) for p in glue.get_partitions(DatabaseName=inherited,
+                                                                      TableName="evolving")["Partitions"]}
+    assert parts == {"1": ["id", "added"], "2": ["id", "added"]}
