@@ -2,6 +2,7 @@
 Catalog) with its databases and tables."""
 import fnmatch
 
+from lakebox.kit.calls import on_behalf
 from lakebox.services.athena import errors, model, results
 from lakebox.services.glue import public as glue
 
@@ -32,14 +33,14 @@ def _database(doc: dict) -> dict:
 
 def list_databases(ctx, params):
     _catalog_or_error(params["CatalogName"])
-    docs = [_database(doc) for doc in glue.list_databases(ctx)]
+    docs = [_database(doc) for doc in glue.list_databases(on_behalf(ctx, "glue", "GetDatabases"))]
     return _page(docs, params, "DatabaseList")
 
 
 def get_database(ctx, params):
     _catalog_or_error(params["CatalogName"])
     try:
-        return {"Database": _database(glue.get_database(ctx, params["DatabaseName"]))}
+        return {"Database": _database(glue.get_database(on_behalf(ctx, "glue", "GetDatabase"), params["DatabaseName"]))}
     except glue.errors.EntityNotFoundException:
         raise errors.MetadataException(f"Database {params['DatabaseName']} not found.") from None
 
@@ -68,7 +69,7 @@ def _column(column: dict) -> dict:
 def list_table_metadata(ctx, params):
     _catalog_or_error(params["CatalogName"])
     try:
-        docs = glue.list_tables(ctx, params["DatabaseName"])
+        docs = glue.list_tables(on_behalf(ctx, "glue", "GetTables"), params["DatabaseName"])
     except glue.errors.EntityNotFoundException:
         raise errors.MetadataException(f"Database {params['DatabaseName']} not found.") from None
     pattern = params.get("Expression")
@@ -79,7 +80,7 @@ def list_table_metadata(ctx, params):
 def get_table_metadata(ctx, params):
     _catalog_or_error(params["CatalogName"])
     try:
-        return {"TableMetadata": _table_metadata(glue.get_table(ctx, params["DatabaseName"], params["TableName"]))}
+        return {"TableMetadata": _table_metadata(glue.get_table(on_behalf(ctx, "glue", "GetTable"), params["DatabaseName"], params["TableName"]))}
     except glue.errors.EntityNotFoundException as error:
         raise errors.MetadataException(error.message) from None
 

@@ -12,12 +12,17 @@ import time
 
 from lakebox.engine import EngineError, new_engine
 from lakebox.engine.dialect import NotSupported, SqlSyntaxError
+from lakebox.kit.calls import on_behalf
 from lakebox.services.athena import ddl, errors, execution, model, results, store, workgroups, writes
 from lakebox.services.athena.statements import Statement, bind_parameters, classify
 from lakebox.services.s3 import public as s3
 from lakebox.work import TaskCancelled
 
 DATA_KINDS = ("select", "explain", "ctas", "insert", "unload")
+# The Glue operation a statement acts as, for the catalog's view of the caller
+# (kit.calls.on_behalf: same caller, the callee's operation).
+_GLUE_OPERATION = {"ctas": "CreateTable", "insert": "BatchCreatePartition", "create": "CreateTable",
+                   "drop": "DeleteTable", "alter": "UpdateTable", "msck": "BatchCreatePartition"}
 
 
 def _cache(state) -> dict:
@@ -156,7 +161,8 @@ def _start_data_query(ctx, query_id, statement, database, output, cutoff):
     cache = _cache(ctx.state)
     engine = cache["engine"]
     try:
-        job = writes.data_job(ctx, engine, query_id, statement, database, output)
+        job = writes.data_job(on_behalf(ctx, "glue", _GLUE_OPERATION.get(statement.kind, "GetTable")), engine,
+                              query_id, statement, database, output)
     except (EngineError, NotSupported) as error:
         name = getattr(error, "error_name", "NOT_SUPPORTED")
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
@@ -200,7 +206,8 @@ def _user_failure(name, message):
 def _run_ddl(ctx, query_id, statement, database, output, workgroup):
     statement.args["workgroup"] = workgroup
     try:
-        lines = ddl.run(ctx, statement, database, _cache(ctx.state)["engine"])
+        catalog_ctx = on_behalf(ctx, "glue", _GLUE_OPERATION.get(statement.kind.split("_")[0], "GetTable"))
+        lines = ddl.run(catalog_ctx, statement, database, _cache(ctx.state)["engine"])
     except ddl.DdlFailure as failure:
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", *model.user_error(failure.error_name, failure.message)))
