@@ -2,6 +2,8 @@
 CTAS with a manifest, INSERT INTO, views stored as Presto views, SHOW and DESCRIBE."""
 import gzip
 
+import pytest
+
 
 def test_csv_table_with_header_and_nulls(query, s3, glue, bucket, database):
     s3.put_object(Bucket=bucket, Key="people/a.csv", Body=b"id,name,age\n1,ann,31\n2,bob,\\N\n3,,x\n")
@@ -129,3 +131,22 @@ def test_unsupported_table_format_fails_naming_it(query, glue, bucket, database)
         "StorageDescriptor": {"Columns": [{"Name": "a", "Type": "int"}], "Location": f"s3://{bucket}/ice/"}})
     execution, _, _ = query("SELECT * FROM ice", expect="FAILED")
     assert execution["Status"]["StateChangeReason"].startswith("NOT_SUPPORTED: line 1:15: Reading ICEBERG tables")
+
+
+@pytest.mark.parametrize("file_format", ["JSON", "TEXTFILE", "PARQUET"])
+def test_ctas_formats_read_back(query, file_format):
+    query(f"CREATE TABLE fmt_{file_format.lower()} WITH (format = '{file_format}') AS "
+          "SELECT x, CAST(x AS varchar) || '!' AS s, CAST(NULL AS varchar) AS nothing "
+          "FROM UNNEST(sequence(1, 3)) AS t(x)")
+    _, rows, _ = query(f"SELECT x, s, nothing FROM fmt_{file_format.lower()} ORDER BY x")
+    assert rows == [["x", "s", "nothing"], ["1", "1!", None], ["2", "2!", None], ["3", "3!", None]]
+
+
+def test_unload_writes_files_and_a_manifest(query, s3, bucket):
+    execution, rows, _ = query(f"UNLOAD (SELECT x FROM UNNEST(sequence(1, 4)) AS t(x)) TO 's3://{bucket}/out/' "
+                               "WITH (format = 'JSON', compression = 'NONE')")
+    manifest = execution["Statistics"]["DataManifestLocation"]
+    files = s3.get_object(Bucket=bucket, Key=manifest.split("/", 3)[3])["Body"].read().decode().split()
+    assert len(files) == 1 and files[0].startswith(f"s3://{bucket}/out/")
+    body = s3.get_object(Bucket=bucket, Key=files[0].split("/", 3)[3])["Body"].read().decode()
+    assert body.split() == ['{"x":1}', '{"x":2}', '{"x":3}', '{"x":4}']
