@@ -62,6 +62,8 @@ def run(task, job: Job, engine, running: dict, temp_path) -> Outcome:
             raise QueryCancelled()
         query = engine.prepare(job.tree, job.sources, job.database)
         running[job.query_id] = query
+        if task.cancelled:          # StopQueryExecution came before the query was findable
+            query.cancel()
         query.bind()
         outcome.figures["DataScannedInBytes"] = query.bytes_scanned
         if job.cutoff and query.bytes_scanned > job.cutoff:

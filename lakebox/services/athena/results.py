@@ -2,6 +2,7 @@
 the typed column metadata; page tokens."""
 import base64
 import json
+import os
 import re
 
 from lakebox.engine.types import column_info
@@ -32,22 +33,44 @@ def decode_token(token: str | None, default: int = 0) -> int:
 
 # One field of an Athena result file and what ends it: every value is quoted, so an
 # unquoted empty field is a NULL (which an empty string `""` is not).
-_FIELD = re.compile(r'(?:"((?:[^"]|"")*)"|)(,|\n|$)')
+_FIELD = re.compile(rb'(?:"((?:[^"]|"")*)"|)(,|\n|\Z)')
+_WINDOW = 1 << 20
 
 
-def parse_athena_csv(text: str, start: int = 0, limit: int | None = None) -> tuple[list, int | None]:
-    """Up to `limit` rows of an Athena result file from character `start`, and where
-    the next row begins (None at the end)."""
-    rows, row, position, size = [], [], start, len(text)
-    while position < size and (limit is None or len(rows) < limit):
-        match = _FIELD.match(text, position)
+def parse_athena_csv(data: bytes, limit: int, at_end: bool) -> tuple[list, int, bool]:
+    """Up to `limit` whole rows from the start of `data` (a window of a result file):
+    (rows, bytes they took, whether that is all the page needs). A row the window cuts
+    off is left for a larger window, unless `at_end` says the file ends there."""
+    rows, row, position, taken, size = [], [], 0, 0, len(data)
+    while len(rows) < limit and position < size:
+        match = _FIELD.match(data, position)
+        if match is None or (match.group(2) == b"" and not at_end):
+            return rows, taken, False
         value = match.group(1)
-        row.append(None if value is None else value.replace('""', '"'))
+        row.append(None if value is None else value.replace(b'""', b'"').decode("utf-8"))
         position = match.end()
-        if match.group(2) != ",":
+        if match.group(2) != b",":
             rows.append(row)
-            row = []
-    return rows, (position if position < size else None)
+            row, taken = [], position
+    return rows, taken, len(rows) >= limit or (at_end and position >= size)
+
+
+def read_page(path: str | None, offset: int, limit: int) -> tuple[list, int | None]:
+    """A page of rows of the result file at `path` from byte `offset`, and where the next
+    page starts (None at the end). Reads only a window around the page."""
+    if path is None:
+        return [], None
+    size, window = os.path.getsize(path), _WINDOW
+    while True:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            data = f.read(window)
+        at_end = offset + len(data) >= size
+        rows, taken, done = parse_athena_csv(data, limit, at_end)
+        if done or at_end:
+            following = offset + taken
+            return rows, (following if following < size else None)
+        window *= 4
 
 
 def get_query_results(ctx, params):
@@ -76,12 +99,13 @@ def get_query_results(ctx, params):
     else:
         location = figures.get("result_file") or model.result_file(
             request["ResultConfiguration"]["OutputLocation"], row["id"], text)
-        body = _read_body(ctx, location)
+        found = _result_object(ctx, location)
         if text:
+            body = s3.get_object(ctx.state, found.bucket, found.key).decode("utf-8")
             lines = [line.split("\t") for line in body.splitlines()]
             page, offset = lines[served:served + limit], (served + limit if served + limit < len(lines) else None)
         else:
-            page, offset = parse_athena_csv(body, offset, limit)
+            page, offset = read_page(found.path, offset, limit)
     answer = {"UpdateCount": figures.get("rows", 0) if writes else 0,
               "ResultSet": {"Rows": [{"Data": [{} if value is None else {"VarCharValue": value} for value in cells]}
                                      for cells in page],
@@ -103,10 +127,10 @@ def _position(token: str | None) -> tuple[int, int]:
         raise errors.InvalidRequestException("The NextToken provided is invalid.") from None
 
 
-def _read_body(ctx, uri: str) -> str:
+def _result_object(ctx, uri: str):
     bucket, key = s3.parse_s3_uri(uri)
     try:
-        return s3.get_object(ctx.state, bucket, key).decode("utf-8")
+        return s3.object_file(ctx.state, bucket, key)
     except Exception as error:
         if type(error).__name__ in ("NoSuchKey", "NoSuchBucket"):
             raise errors.InvalidRequestException(f"The query results at {uri} are no longer available",
