@@ -8,7 +8,6 @@ ENGINE_VERSION = {"SelectedEngineVersion": "AUTO", "EffectiveEngineVersion": "At
 # Active (queued or running) queries an account may have in a region before
 # StartQueryExecution answers TooManyRequestsException (Athena's default DML quota).
 ACTIVE_QUERY_LIMIT = 150
-MIN_CUTOFF = 10_000_000            # BytesScannedCutoffPerQuery's minimum (10 MB)
 CUTOFF_REASON = "Query cancelled! Bytes scanned limit was exceeded"
 
 # AthenaError: category 1 SYSTEM, 2 USER; the error types of Athena's error catalog.

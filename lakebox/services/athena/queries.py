@@ -166,7 +166,7 @@ def _start_data_query(ctx, query_id, statement, database, output, cutoff):
     except (EngineError, NotSupported) as error:
         name = getattr(error, "error_name", "NOT_SUPPORTED")
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
-            "FAILED", *_user_failure(name, getattr(error, "message", str(error)))))
+            "FAILED", *model.user_error(name, getattr(error, "message", str(error)))))
         return
     if job is None:                      # CTAS ... IF NOT EXISTS of an existing table
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("SUCCEEDED"))
@@ -197,10 +197,6 @@ async def _settle(state, account, region, query_id, task):
     except Exception as error:          # the commit failed: nothing of it landed
         outcome = execution.Outcome("FAILED", *model.system_error(f"{type(error).__name__}: {error}"))
     _finish(state, account, region, query_id, outcome)
-
-
-def _user_failure(name, message):
-    return model.user_error(name, message)
 
 
 def _run_ddl(ctx, query_id, statement, database, output, workgroup):

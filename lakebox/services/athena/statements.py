@@ -23,11 +23,6 @@ class Statement:
     tree: exp.Expression | None = None
     args: dict = field(default_factory=dict)
 
-    @property
-    def writes_text(self) -> bool:
-        """DDL and utility results are `.txt` files with no header row."""
-        return self.statement_type == "DDL" and self.kind != "ctas"
-
 
 _NAME = r"(?:`[^`]+`|\"[^\"]+\"|[\w$]+)(?:\s*\.\s*(?:`[^`]+`|\"[^\"]+\"|[\w$]+))?"
 
