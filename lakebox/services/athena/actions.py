@@ -12,4 +12,4 @@ from lakebox.services.athena.queries import (  # noqa: F401
 from lakebox.services.athena.results import get_query_results  # noqa: F401
 from lakebox.services.athena.tagging import list_tags_for_resource, tag_resource, untag_resource  # noqa: F401
 from lakebox.services.athena.workgroups import (  # noqa: F401
-    create_work_group, delete_work_group, get_work_group, list_work_groups, update_work_group)
+    create_work_group, delete_work_group, get_work_group, list_engine_versions, list_work_groups, update_work_group)

@@ -101,3 +101,10 @@ def delete_work_group(ctx, params):
         raise errors.InvalidRequestException("Cannot delete primary workgroup")
     store.delete_workgroup(ctx.state.db, ctx.account, ctx.region, row["name"])
     return {}
+
+
+def list_engine_versions(ctx, params):
+    """The engine lakebox runs: Athena engine version 3 (Trino), chosen by AUTO too."""
+    return {"EngineVersions": [dict(model.ENGINE_VERSION),
+                               {"SelectedEngineVersion": model.ENGINE_VERSION["EffectiveEngineVersion"],
+                                "EffectiveEngineVersion": model.ENGINE_VERSION["EffectiveEngineVersion"]}]}

@@ -168,3 +168,9 @@ def test_result_reuse(athena, bucket, database):
     args.pop("ResultReuseConfiguration")
     third = wait(athena, athena.start_query_execution(**args)["QueryExecutionId"])
     assert third["Statistics"]["ResultReuseInformation"]["ReusedPreviousResult"] is False
+
+
+def test_engine_versions(athena):
+    versions = athena.list_engine_versions()["EngineVersions"]
+    assert {v["EffectiveEngineVersion"] for v in versions} == {"Athena engine version 3"}
+    assert "AUTO" in [v["SelectedEngineVersion"] for v in versions]
