@@ -135,17 +135,16 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     sd = table.get("StorageDescriptor") or {}
     columns = [column["Name"].lower() for column in sd.get("Columns") or []]
     keys = [column["Name"].lower() for column in table.get("PartitionKeys") or []]
+    query = tree.expression
     if isinstance(tree.this, exp.Schema):
-        named = [identifier.name.lower() for identifier in tree.this.expressions]
-        if named != columns + keys:
-            raise EngineError("NOT_SUPPORTED", "INSERT INTO with a column list in another order than the table's")
+        query = _in_table_order(query, [identifier.name.lower() for identifier in tree.this.expressions],
+                                columns + keys, f"{db_name}.{name}")
     file_format = {"parquet": "PARQUET", "json": "JSON", "csv": "TEXTFILE"}.get(glue.table_format(table))
     if file_format is None:
         raise EngineError("NOT_SUPPORTED", f"INSERT INTO a {glue.table_format(table)} table is not supported")
     compression = _COMPRESSIONS.get((table.get("Parameters") or {}).get("write.compression", "GZIP").upper(), "gzip")
     location = sd.get("Location") or ""
     location = location if location.endswith("/") else location + "/"
-    query = tree.expression
     sources = planning.resolve_sources(ctx, engine, query, database)
     job = execution.Job(query_id, "insert", query, sources, database, output)
     key_docs = table.get("PartitionKeys") or []
@@ -155,6 +154,21 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
                  "on_commit": lambda outcome: _add_new_partitions(ctx, db_name, name, location, key_docs,
                                                                   outcome.data_files)}
     return job
+
+
+def _in_table_order(query, named: list[str], table_columns: list[str], table: str):
+    """`INSERT INTO t (b, a) SELECT ...`: the query's columns put in the table's order,
+    a column the list leaves out as NULL."""
+    unknown = [name for name in named if name not in table_columns]
+    if unknown:
+        raise EngineError("COLUMN_NOT_FOUND", f"Insert column name does not exist in target table {table}: "
+                                              f"{unknown[0]}")
+    inner = [f"_c{i}" for i in range(len(named))]
+    items = [exp.alias_(exp.column(inner[named.index(name)], table="_q") if name in named else exp.null(), name)
+             for name in table_columns]
+    source = exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("_q"),
+                                                          columns=[exp.to_identifier(c) for c in inner]))
+    return exp.select(*items).from_(source)
 
 
 def _add_new_partitions(ctx, database, table, location, keys, data_files):

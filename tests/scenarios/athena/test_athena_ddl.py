@@ -150,3 +150,10 @@ def test_unload_writes_files_and_a_manifest(query, s3, bucket):
     assert len(files) == 1 and files[0].startswith(f"s3://{bucket}/out/")
     body = s3.get_object(Bucket=bucket, Key=files[0].split("/", 3)[3])["Body"].read().decode()
     assert body.split() == ['{"x":1}', '{"x":2}', '{"x":3}', '{"x":4}']
+
+
+def test_insert_with_a_column_list(query):
+    query("CREATE TABLE people_t WITH (format = 'PARQUET') AS SELECT 1 AS id, 'ann' AS name, 30 AS age")
+    query("INSERT INTO people_t (name, id) VALUES ('bob', 2)")
+    _, rows, _ = query("SELECT id, name, age FROM people_t ORDER BY id")
+    assert rows == [["id", "name", "age"], ["1", "ann", "30"], ["2", "bob", None]]
