@@ -16,6 +16,8 @@ from lakebox.engine.base import EngineError, QueryCancelled
 from lakebox.engine.sources import TableSource
 from lakebox.storage.lru import Lru
 
+_JSON_SAMPLE_FILES = 8           # files whose keys are read to match columns case-insensitively
+
 # DuckDB result types Trino has no name for, shown as the Trino type a query would give.
 _RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT", "USMALLINT": "INTEGER",
                  "UTINYINT": "SMALLINT", "TIMESTAMP_NS": "TIMESTAMP", "TIMESTAMP_MS": "TIMESTAMP",
@@ -164,7 +166,23 @@ class DuckQuery:
             return {name for found in source.files for name in self._footer(self._cursor, found.path)}
         if source.format == "orc":
             return {name.lower() for found in source.files for name in orc.ORCFile(found.path).schema.names}
+        if source.format == "json":
+            return self._json_keys(source)
         return None
+
+    def _json_keys(self, source) -> dict:
+        """Lower-cased column name -> how a sample of the files spells that key."""
+        spellings = {}
+        for found in source.files[:_JSON_SAMPLE_FILES]:
+            reader = (f"read_json({duck_read.quote(found.path)}, format = 'newline_delimited', "
+                      f"ignore_errors = true, compression = {duck_read.quote(duck_read.compression_of(found.uri))})")
+            try:
+                rows = self._cursor.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+            except duckdb.Error:         # an empty or unreadable file says nothing about keys
+                continue
+            for row in rows:
+                spellings.setdefault(row[0].lower(), row[0])
+        return spellings
 
     def _register_orc(self, source, prefix: str, files) -> str:
         """ORC is read by pyarrow (DuckDB's wheel has no ORC reader) into an Arrow

@@ -64,11 +64,13 @@ def _columns(source: TableSource) -> list[tuple[str, str]]:
 
 
 def _part_select(source, part: Part, files, file_schema, with_pseudo, register) -> str:
-    reader, text = _reader(source, files, register)
+    reader, text = _reader(source, files, register, file_schema)
     items = []
     for name, kind in _columns(source):
         duck = types.duck_type(kind)
-        if text and duck == "VARCHAR":
+        if source.format == "json":
+            items.append(f"{ident(json_key(file_schema, name))} AS {ident(name)}")
+        elif text and duck == "VARCHAR":
             items.append(ident(name))
         elif text:
             # Hive reads a value that does not parse as NULL. The NULLIF keeps DuckDB from
@@ -94,7 +96,14 @@ def _empty_select(source, with_pseudo) -> str:
     return f"SELECT {', '.join(items)} WHERE false"
 
 
-def _reader(source: TableSource, files, register) -> tuple[str, bool]:
+def json_key(file_schema, name: str) -> str:
+    """The key of the JSON files that spells column `name`: the OpenX and Hive JSON SerDes
+    match keys case-insensitively (`userId` is column `userid`), and so does DuckDB's
+    schema detection, which gives one spelling per key."""
+    return (file_schema or {}).get(name) or name
+
+
+def _reader(source: TableSource, files, register, file_schema=None) -> tuple[str, bool]:
     """(the table function reading `files`, whether its columns arrive as text)."""
     paths = "[" + ", ".join(quote(found.path) for found in files) + "]"
     if source.format == "orc" and register is not None:
@@ -102,7 +111,8 @@ def _reader(source: TableSource, files, register) -> tuple[str, bool]:
     if source.format == "parquet":
         return f"read_parquet({paths}, union_by_name = true)", False
     if source.format == "json":
-        columns = ", ".join(f"{quote(name)}: {quote(types.duck_type(kind))}" for name, kind in _columns(source))
+        columns = ", ".join(f"{quote(json_key(file_schema, name))}: {quote(types.duck_type(kind))}"
+                            for name, kind in _columns(source))
         return (f"read_json({paths}, format = 'newline_delimited', columns = {{{columns}}}, "
                 f"ignore_errors = true, compression = {quote(compression_of(files[0].uri))})"), False
     if source.format == "csv":

@@ -157,3 +157,11 @@ def test_insert_with_a_column_list(query):
     query("INSERT INTO people_t (name, id) VALUES ('bob', 2)")
     _, rows, _ = query("SELECT id, name, age FROM people_t ORDER BY id")
     assert rows == [["id", "name", "age"], ["1", "ann", "30"], ["2", "bob", None]]
+
+
+def test_json_keys_match_columns_whatever_their_case(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="camel/a.json", Body=b'{"userId": 1, "Name": "ann"}\n{"userId": 2}\n')
+    query("CREATE EXTERNAL TABLE camel (userid bigint, name string) "
+          "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://%s/camel/'" % bucket)
+    _, rows, _ = query("SELECT userid, name FROM camel ORDER BY userid")
+    assert rows == [["userid", "name"], ["1", "ann"], ["2", None]]
