@@ -403,6 +403,10 @@ def _finish(ctx, name, crawl_id, status, error, outcome: Outcome):
         metrics["TablesUpdated"] += outcome.counts["TABLE", "UPDATE"]
         metrics["TablesDeleted"] += outcome.counts["TABLE", "DELETE"]
         metrics["Runtimes"] = (metrics["Runtimes"] + [max(now - started, 0.0)])[-20:]
+        delay = ctx.state.config.transition_delay
+        doc.pop("_ready_at", None)
+        if delay:               # no delay, no STOPPING: not even when a test moves the clock back
+            doc["_ready_at"] = now + delay
         doc.update(State="READY", CrawlElapsedTime=0, LastCrawl={
             "Status": _LAST_CRAWL[status], "StartTime": started, "LogGroup": "/aws-glue/crawlers",
             "LogStream": name, "MessagePrefix": crawl_id, **({"ErrorMessage": error} if error else {})})

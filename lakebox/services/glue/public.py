@@ -6,14 +6,17 @@ them (`Table`, `Partition`, `Database`), with timestamps as epoch seconds. Missi
 things raise Glue's own `errors.EntityNotFoundException` ("Database x not found.",
 "Table x not found."), bad input `errors.InvalidInputException`, an existing name
 `errors.AlreadyExistsException`: a caller translates them into its own errors.
-These names and signatures are stable.
+Pass a context made with `kit.calls.on_behalf(ctx, "glue", "<Operation>")` (or
+`system_context` for work no client asked for). The functions read and write through
+the database's writer, so call them on the event loop (an action, a job, a work
+task's commit), not from a worker thread. These names and signatures are stable.
 """
 from dataclasses import dataclass, field
 
 from lakebox.services.glue import databases as _databases
 from lakebox.services.glue import errors, infer, partitions as _partitions, store, tables as _tables
-from lakebox.services.s3 import public as s3
 from lakebox.services.glue.catalog import database_or_error, fold, in_catalog, table_or_error
+from lakebox.services.s3 import public as s3
 
 __all__ = ["errors", "get_database", "list_databases", "create_database", "delete_database", "get_table",
            "list_tables", "create_table", "update_table", "delete_table", "list_partitions", "create_partitions",

@@ -89,14 +89,21 @@ def _end(state, account, region, run_id, status, error=None):
     store.put_object(state.db, account, region, KIND, "", run_id, doc)
 
 
+def _end_quietly(state, account, region, run_id, status, error=None):
+    try:
+        _end(state, account, region, run_id, status, error)
+    except Exception:            # a reset wiped the catalog under the run: nothing to record
+        log.exception("could not record the end of column statistics run %s", run_id)
+
+
 async def _watch(state, account, region, run_id, task):
     try:
         await task
     except TaskCancelled:
-        _end(state, account, region, run_id, "STOPPED")
+        _end_quietly(state, account, region, run_id, "STOPPED")
     except Exception as failed:
         log.warning("column statistics run %s failed: %s", run_id, failed)
-        _end(state, account, region, run_id, "FAILED", f"{type(failed).__name__}: {failed}")
+        _end_quietly(state, account, region, run_id, "FAILED", f"{type(failed).__name__}: {failed}")
     finally:
         state.cache("glue").get("statistics_runs", {}).pop(run_id, None)
 

@@ -171,3 +171,17 @@ def test_a_schedule_starts_the_crawler(lakebox_server, glue, s3, bucket, crawler
         lakebox_server.advance_clock(-86_400)
     assert crawler["LastCrawl"]["Status"] == "SUCCEEDED"
     assert glue.get_table(DatabaseName=database, Name="daily")["Table"]["Parameters"]["classification"] == "json"
+
+
+def test_list_crawls_filters(glue, crawler_name):
+    glue.create_crawler(Name=crawler_name, Role="r", DatabaseName=f"db_{uuid.uuid4().hex[:6]}",
+                        Targets={"S3Targets": [{"Path": "s3://no-such-bucket-for-glue/"}]})
+    glue.start_crawler(Name=crawler_name)
+    wait_ready(glue, crawler_name)
+    crawls = lambda *filters: glue.list_crawls(CrawlerName=crawler_name, Filters=list(filters))["Crawls"]
+    assert len(crawls({"FieldName": "STATE", "FilterOperator": "EQ", "FieldValue": "COMPLETED"})) == 1
+    assert crawls({"FieldName": "STATE", "FilterOperator": "EQ", "FieldValue": "FAILED"}) == []
+    assert len(crawls({"FieldName": "START_TIME", "FilterOperator": "GT", "FieldValue": "2000-01-01T00:00:00Z"})) == 1
+    assert crawls({"FieldName": "START_TIME", "FilterOperator": "LT", "FieldValue": "946684800"}) == []
+    assert error_of(glue.list_crawls, CrawlerName=crawler_name, Filters=[
+        {"FieldName": "START_TIME", "FilterOperator": "GT", "FieldValue": "yesterday"}])[0] == "InvalidInputException"
