@@ -8,6 +8,7 @@ worker, and committed (result objects, catalog changes, final state) on the loop
 """
 import asyncio
 import json
+import logging
 import time
 
 from lakebox.engine import EngineError, new_engine
@@ -17,6 +18,8 @@ from lakebox.services.athena import ddl, errors, execution, model, results, stor
 from lakebox.services.athena.statements import Statement, bind_parameters, classify
 from lakebox.services.s3 import public as s3
 from lakebox.work import TaskCancelled
+
+log = logging.getLogger("lakebox.athena")
 
 DATA_KINDS = ("select", "explain", "ctas", "insert", "unload")
 # The Glue operation a statement acts as, for the catalog's view of the caller
@@ -196,7 +199,10 @@ async def _settle(state, account, region, query_id, task):
         outcome = execution.Outcome("FAILED", *model.user_error(error.error_name, error.message))
     except Exception as error:          # the commit failed: nothing of it landed
         outcome = execution.Outcome("FAILED", *model.system_error(f"{type(error).__name__}: {error}"))
-    _finish(state, account, region, query_id, outcome)
+    try:
+        _finish(state, account, region, query_id, outcome)
+    except Exception:                   # e.g. a reset wiped the state while the query ran
+        log.exception("athena query %s ended but its end could not be recorded", query_id)
 
 
 def _run_ddl(ctx, query_id, statement, database, output, workgroup):
