@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.orc as orc
 from sqlglot import exp
 
-from lakebox.engine import dialect, duck_read, types
+from lakebox.engine import dialect, duck_read, scan_bytes, types
 from lakebox.engine.base import EngineError, QueryCancelled
 from lakebox.engine.sources import TableSource
 from lakebox.storage.lru import Lru
@@ -27,19 +27,23 @@ _RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT",
 class DuckEngine:
     def __init__(self):
         self._db = duckdb.connect(":memory:")
-        # Parquet footers by file: {top-level column: compressed bytes}. A data file is a
-        # blob, never rewritten in place, so its footer never changes.
+        # Parquet footers by file: one {top-level column: (compressed bytes, min, max)} per
+        # row group. A data file is a blob, never rewritten in place: its footer never changes.
         self._footers = Lru(4096)
         self._footers_lock = threading.Lock()
 
-    def footer(self, cursor, path: str) -> dict:
+    def footer(self, cursor, path: str) -> list[dict]:
         with self._footers_lock:
             found = self._footers.get(path)
         if found is None:
             rows = cursor.execute(
-                "SELECT lower(split_part(path_in_schema, ', ', 1)), sum(total_compressed_size) "
-                f"FROM parquet_metadata({duck_read.quote(path)}) GROUP BY 1").fetchall()
-            found = dict(rows)
+                "SELECT row_group_id, lower(split_part(path_in_schema, ', ', 1)), sum(total_compressed_size), "
+                "min(stats_min_value), max(stats_max_value) "
+                f"FROM parquet_metadata({duck_read.quote(path)}) GROUP BY 1, 2 ORDER BY 1").fetchall()
+            groups = {}
+            for group, name, size, low, high in rows:
+                groups.setdefault(group, {})[name] = (size, low, high)
+            found = list(groups.values())
             with self._footers_lock:
                 self._footers.put(path, found)
         return found
@@ -141,7 +145,8 @@ class DuckQuery:
             register = functools.partial(self._register_orc, source, f"{view}_orc")
             self._cursor.execute(
                 f"CREATE OR REPLACE TEMP VIEW {view} AS {duck_read.table_sql(source, schema, pseudo, register)}")
-            self.bytes_scanned += self._bytes_of(source, names)
+            references = sum(1 for table in originals.values() if self._same_table(table, source))
+            self.bytes_scanned += self._bytes_of(source, names, references)
             for table in [t for t in originals.values() if self._same_table(t, source)]:
                 alias = table.alias_or_name
                 replacement = exp.Table(this=exp.to_identifier(view), alias=exp.TableAlias(
@@ -163,7 +168,8 @@ class DuckQuery:
         if not source.files:
             return None
         if source.format == "parquet":
-            return {name for found in source.files for name in self._footer(self._cursor, found.path)}
+            return {name for found in source.files for group in self._footer(self._cursor, found.path)
+                    for name in group}
         if source.format == "orc":
             return {name.lower() for found in source.files for name in orc.ORCFile(found.path).schema.names}
         if source.format == "json":
@@ -199,14 +205,20 @@ class DuckQuery:
         self._cursor.register(name, pa.concat_tables(tables, promote_options="default"))
         return name
 
-    def _bytes_of(self, source, names) -> int:
-        """Text formats read whole files; Parquet reads the column chunks it needs."""
+    def _bytes_of(self, source, names, references: int) -> int:
+        """Text formats read whole files; Parquet reads the column chunks it needs, in the
+        row groups the WHERE does not rule out (judged only for a table read once)."""
         if source.format != "parquet" or not source.files:
             return sum(found.size for found in source.files)
         wanted = None if names is None else {name.lower() for name, _ in source.columns if name.lower() in names}
-        total = sum(size for found in source.files for name, size in self._footer(self._cursor, found.path).items()
-                    if wanted is None or name in wanted)
-        return total or min(sum(found.size for found in source.files), 1024)
+        limits = scan_bytes.bounds(self._tree, {name.lower() for name, _ in source.columns}) \
+            if references == 1 else []
+        total = 0
+        for found in source.files:
+            for group in self._footer(self._cursor, found.path):
+                if not scan_bytes.ruled_out(group, limits):
+                    total += sum(size for name, (size, _, _) in group.items() if wanted is None or name in wanted)
+        return total
 
     def _final_sql(self) -> str:
         """The query with Trino's result types (no HUGEINT and the like)."""
