@@ -1,0 +1,7 @@
+"""DynamoDB operations, one function per operation (botocore's xform_name).
+The work lives in the modules by topic; this module is the dispatch table."""
+from lakebox.services.dynamodb.items import delete_item, get_item, put_item, update_item  # noqa: F401
+from lakebox.services.dynamodb.tables import (  # noqa: F401
+    create_table, delete_table, describe_endpoints, describe_limits, describe_table, list_tables, update_table)
+from lakebox.services.dynamodb.tagging import list_tags_of_resource, tag_resource, untag_resource  # noqa: F401
+from lakebox.services.dynamodb.ttl import describe_time_to_live, update_time_to_live  # noqa: F401

@@ -1,0 +1,106 @@
+"""The one path every item write takes (PutItem, UpdateItem, DeleteItem, batches,
+transactions, TTL expiry): the item row, its index entries, its TTL entry and its stream
+record change together in one SQLite transaction, so an acknowledged write is whole."""
+import math
+
+from lakebox.services.dynamodb import changes, store
+from lakebox.services.dynamodb import values as av
+
+KB = 1024
+MAX_TTL_SECONDS = 2 ** 53
+
+
+def write(ctx, table, key, old: dict | None, new: dict | None, *, identity=None) -> dict:
+    """Replace `old` by `new` (None: delete) at `key` = (h, pk, sk). Returns the write
+    units each index consumed, by index name."""
+    db = ctx.state.db
+    h, pk, sk = key
+    with db.transaction():
+        if new is None:
+            store.delete_item(db, table.uid, h, pk, sk)
+        else:
+            store.put_item(db, table.uid, h, pk, sk, av.item_size(new), new)
+        index_units = _update_indexes(db, table, key, old, new)
+        _update_expiry(db, table, key, old, new)
+        changes.record(ctx, table, old, new, identity)
+    return index_units
+
+
+def _update_indexes(db, table, key, old, new) -> dict:
+    units = {}
+    h, pk, sk = key
+    for index in table.indexes.values():
+        before = index.entry(old) if old else None
+        after = index.entry(new) if new else None
+        used = 0
+        if before is not None and before != after:
+            store.delete_index_entry(db, table.uid, index.name, *before, pk, sk)
+            used += _units(index.project(old))
+        if after is not None and before != after:
+            store.put_index_entry(db, table.uid, index.name, *after, h, pk, sk)
+            used += _units(index.project(new))
+        elif after is not None and index.project(old) != index.project(new):
+            used += _units(index.project(new))
+        if used:
+            units[index.name] = used
+    return units
+
+
+def _units(item: dict) -> int:
+    return max(1, math.ceil(av.item_size(item) / KB))
+
+
+def expiry_of(table, item: dict | None):
+    """The epoch second an item expires at under the table's TTL setting, or None."""
+    ttl = table.spec.get("TTL")
+    if not item or not ttl or not ttl.get("enabled"):
+        return None
+    value = item.get(ttl["AttributeName"])
+    if value is None or "N" not in value:
+        return None
+    seconds = av.to_decimal(value["N"])
+    if seconds <= 0 or seconds >= MAX_TTL_SECONDS:
+        return None
+    return int(seconds)
+
+
+def _update_expiry(db, table, key, old, new):
+    before, after = expiry_of(table, old), expiry_of(table, new)
+    if before == after:
+        return
+    if before is not None:
+        store.delete_expiry(db, table.uid, before, *key)
+    if after is not None:
+        store.put_expiry(db, table.uid, after, *key)
+
+
+def backfill_index(db, table, index, slice_size=1000):
+    """Write the entries of a new index for every item already in the table."""
+    after = None
+    while True:
+        rows = store.every_item(db, table.uid, after, slice_size)
+        if not rows:
+            return
+        with db.transaction():
+            for row in rows:
+                entry = index.entry(store.load_item(row["item"]))
+                if entry is not None:
+                    store.put_index_entry(db, table.uid, index.name, *entry, row["h"], row["pk"], row["sk"])
+        last = rows[-1]
+        after = (last["h"], last["pk"], last["sk"])
+
+
+def backfill_expiries(db, table, slice_size=1000):
+    """Register the expiry of every item when TTL is switched on."""
+    after = None
+    while True:
+        rows = store.every_item(db, table.uid, after, slice_size)
+        if not rows:
+            return
+        with db.transaction():
+            for row in rows:
+                seconds = expiry_of(table, store.load_item(row["item"]))
+                if seconds is not None:
+                    store.put_expiry(db, table.uid, seconds, row["h"], row["pk"], row["sk"])
+        last = rows[-1]
+        after = (last["h"], last["pk"], last["sk"])
