@@ -665,7 +665,7 @@ def main():
             Target("lakebox", "lakebox serve --in-memory", lambda port: lakebox_argv(port, None),
                    b"<GetCallerIdentityResult>"),
             Target("moto", "moto_server", moto_argv, b"<GetCallerIdentityResult>",
-                   install="pip install 'moto[server]'",
+                   install="pip install -c constraints.txt 'moto[server]'",
                    note="moto's server is Werkzeug (threaded, answers `Connection: close`), "
                         "so wrk opens a new connection per request, as any client of it must."),
             Target("hello", "hello-world (same stack)", hello_argv, b"hello",

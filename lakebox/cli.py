@@ -1,11 +1,14 @@
 """`lakebox serve | reset | info`: the command line, turned into a Config."""
 import argparse
 import json
+import os
 import shutil
 import sys
+import textwrap
 
 from lakebox import __version__
 from lakebox.config import from_env
+from lakebox.storage import lock
 
 
 def main(argv=None):
@@ -34,39 +37,89 @@ def _parser():
     reset.add_argument("--data-dir", default=None)
     reset.set_defaults(run=_reset)
 
-    info = commands.add_parser("info", help="version, data dir and implemented operations")
+    info = commands.add_parser("info", help="version, data dir, and the operations served and not served")
     info.add_argument("--data-dir", default=None)
+    info.add_argument("--json", action="store_true", help="the same as one JSON document")
     info.set_defaults(run=_info)
     return parser
 
 
 def _serve(args):
-    from lakebox.server import serve
+    from lakebox.server import CannotListen, serve
 
     config = from_env(host=args.host, port=args.port, data_dir=args.data_dir,
                       limits=args.limits, log_level=args.log_level, transition_delay=args.transition_delay)
     if args.in_memory:
         config = config.__class__(**{**config.__dict__, "data_dir": None})
-    serve(config)
+    try:
+        serve(config)
+    except lock.DataDirInUse as in_use:
+        return _refuse(f"{in_use}; stop it or use --data-dir")
+    except CannotListen as refused:
+        return _refuse(str(refused))
 
 
 def _reset(args):
     config = from_env(data_dir=args.data_dir)
-    shutil.rmtree(config.data_dir, ignore_errors=True)
+    if not os.path.isdir(config.data_dir):
+        print(f"lakebox: nothing to remove at {config.data_dir}")
+        return
+    try:
+        held = lock.hold(config.data_dir)
+    except lock.DataDirInUse as in_use:
+        return _refuse(f"{in_use}; stop it first, or wipe it while it runs with POST /_lakebox/reset")
+    with held:
+        _remove_data_dir(config.data_dir)
     print(f"lakebox: removed {config.data_dir}")
 
 
+def _remove_data_dir(path: str):
+    """Everything but the lock file first, so that a server starting meanwhile is refused."""
+    for entry in os.scandir(path):
+        if entry.name != lock.LOCK_FILE:
+            shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _refuse(message: str) -> int:
+    """A start or reset refused: one line on stderr, no traceback, a non-zero exit."""
+    print(f"lakebox: {message}", file=sys.stderr)
+    return 1
+
+
 def _info(args):
-    from lakebox.services import implemented_operations
+    import botocore
+
+    from lakebox.services import operations_served
 
     config = from_env(data_dir=args.data_dir)
-    report = {
-        "version": __version__,
-        "data_dir": config.data_dir,
-        "services": {name: f"{len(done)}/{total}" for name, (done, total) in implemented_operations().items()},
-    }
-    json.dump(report, sys.stdout, indent=2)
-    print()
+    services = operations_served()
+    if args.json:
+        report = {"version": __version__, "botocore": botocore.__version__, "data_dir": config.data_dir,
+                  "services": services}
+        json.dump(report, sys.stdout, indent=2)
+        print()
+        return
+    print(f"lakebox {__version__}, models of botocore {botocore.__version__}, data dir {config.data_dir}")
+    print("Operations not served answer HTTP 501 naming the service and operation.")
+    for name, ops in services.items():
+        print(_served_summary(name, ops))
+
+
+def _served_summary(name: str, ops: dict) -> str:
+    served, not_served = ops["served"], ops["not_served"]
+    total = len(served) + len(not_served)
+    if not served:
+        return f"\n{name}: none of {total} operations served yet"
+    lines = [f"\n{name}: {len(served)} of {total} operations served", _wrapped("served", served)]
+    if not_served:
+        lines.append(_wrapped("not served", not_served))
+    return "\n".join(lines)
+
+
+def _wrapped(label: str, names: list) -> str:
+    return textwrap.fill(", ".join(names), width=100, initial_indent=f"  {label}: ",
+                         subsequent_indent=" " * (len(label) + 4), break_on_hyphens=False)
 
 
 if __name__ == "__main__":

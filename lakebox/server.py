@@ -1,7 +1,10 @@
 """Run the app under uvicorn (httptools parser with AWS-shaped parse errors, uvloop when present)."""
+import contextlib
+import errno
 import gc
 import importlib.util
 import logging
+import socket
 import sys
 
 import uvicorn
@@ -10,6 +13,11 @@ from lakebox import __version__
 from lakebox.app import make_app
 from lakebox.httpwire import AwsHttpToolsProtocol
 from lakebox.state import AppState
+from lakebox.storage import lock
+
+
+class CannotListen(RuntimeError):
+    pass
 
 
 def build(config):
@@ -20,13 +28,36 @@ def build(config):
 
 
 def serve(config):
+    """Run until stopped. Raises DataDirInUse or CannotListen before anything is served."""
     logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    state, app = build(config)
-    where = "in memory" if config.in_memory else config.data_dir
-    server = uvicorn.Server(uvicorn_config(app, config))
-    print(f"lakebox {__version__} listening on http://{config.host}:{config.port} "
-          f"(data: {where}, limits: {config.limits})", file=sys.stderr, flush=True)
-    server.run()
+    with _data_dir_lock(config):
+        listener = listen_socket(config.host, config.port)
+        state, app = build(config)
+        where = "in memory" if config.in_memory else config.data_dir
+        server = uvicorn.Server(uvicorn_config(app, config))
+        print(f"lakebox {__version__} listening on http://{config.host}:{config.port} "
+              f"(data: {where}, limits: {config.limits})", file=sys.stderr, flush=True)
+        server.run(sockets=[listener])
+
+
+def _data_dir_lock(config):
+    """The data directory's lock, held while the server runs (in memory there is none)."""
+    return contextlib.nullcontext() if config.in_memory else lock.hold(config.data_dir)
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """Bind the port now, so that a port in use is reported before the "listening" line."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise CannotListen(f"port {port} on {host} is already in use; stop what holds it or use --port") from None
+        raise CannotListen(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    return sock
 
 
 def uvicorn_config(app, config):

@@ -4,9 +4,14 @@
     with LakeboxServer() as server:            # a subprocess on a free port, in memory
         s3 = boto3.client("s3", endpoint_url=server.endpoint, ...)
 
-Installed as a pytest plugin, it also gives the `lakebox_server` fixture (one server per
-test session). With `TARGET=aws` the fixture yields a server object whose `endpoint` is
-None, so the same tests run against real AWS.
+Installed as a pytest plugin, it also gives two fixtures:
+- `lakebox_server`: one server for the test session; state accumulates across tests.
+- `lakebox`: a clean lakebox for each test, as `mock_aws` users expect. One more server
+  for the session (started only if a test asks for it), wiped with `POST /_lakebox/reset`
+  before every test that uses it: no new process per test, and no effect on the state
+  that tests keep in `lakebox_server`.
+With `LAKEBOX_TARGET=aws` both yield an object whose `endpoint` is None, so the same tests
+run against real AWS (tests marked `local_only` are skipped; nothing is reset there).
 """
 import json
 import os
@@ -44,6 +49,7 @@ class LakeboxServer:
         self.env = env or {}
         self.process = None
         self._thread_server = None
+        self._lock = None
 
     # --- life cycle ---------------------------------------------------------------
 
@@ -68,6 +74,9 @@ class LakeboxServer:
             self._thread_server.should_exit = True
             self._thread.join(10)
             self._thread_server = None
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     def kill(self):
         """`kill -9` the server: what survives is what was acknowledged."""
@@ -131,10 +140,13 @@ class LakeboxServer:
 
         from lakebox.config import from_env
         from lakebox.server import build, uvicorn_config
+        from lakebox.storage import lock
         config = from_env(port=self.port, limits=self.limits,
                           data_dir=None if self.in_memory else (self.data_dir or tempfile.mkdtemp()))
         if self.in_memory:
             config = config.__class__(**{**config.__dict__, "data_dir": None})
+        else:
+            self._lock = lock.hold(config.data_dir)     # one server per data dir, as `lakebox serve`
         _, app = build(config)
         self._thread_server = uvicorn.Server(uvicorn_config(app, config))
         self._thread_server.install_signal_handlers = lambda: None
@@ -155,7 +167,7 @@ class LakeboxServer:
 
 
 class AwsTarget:
-    """Stands in for a server when TARGET=aws: clients go to real AWS."""
+    """Stands in for a server when LAKEBOX_TARGET=aws: clients go to real AWS."""
     endpoint = None
 
     def client(self, service: str, region=None, **kwargs):
@@ -164,10 +176,10 @@ class AwsTarget:
 
 
 def target_is_aws() -> bool:
-    return os.environ.get("TARGET", "local").lower() == "aws"
+    return os.environ.get("LAKEBOX_TARGET", "local").lower() == "aws"
 
 
-def _lakebox_server():
+def _session_server():
     if target_is_aws():
         yield AwsTarget()
         return
@@ -175,12 +187,20 @@ def _lakebox_server():
         yield server
 
 
+def _clean_lakebox(_lakebox_resettable_server):
+    if not target_is_aws():
+        _lakebox_resettable_server.reset()
+    return _lakebox_resettable_server
+
+
 if pytest is not None:
-    lakebox_server = pytest.fixture(scope="session", name="lakebox_server")(_lakebox_server)
+    lakebox_server = pytest.fixture(scope="session", name="lakebox_server")(_session_server)
+    lakebox_resettable_server = pytest.fixture(scope="session", name="_lakebox_resettable_server")(_session_server)
+    clean_lakebox = pytest.fixture(name="lakebox")(_clean_lakebox)
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "local_only: needs lakebox's own endpoints; skipped when TARGET=aws")
+    config.addinivalue_line("markers", "local_only: needs lakebox's own endpoints; skipped when LAKEBOX_TARGET=aws")
 
 
 def pytest_collection_modifyitems(config, items):

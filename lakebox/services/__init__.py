@@ -45,9 +45,15 @@ def load_actions(service: str) -> dict:
     return found
 
 
-def implemented_operations() -> dict:
-    """service -> (implemented operation names, number of operations in the model)."""
+def operations_served() -> dict:
+    """service -> {"served": [...], "not_served": [...]}: the operations of the installed
+    botocore's model, split by whether the service has written an action for them."""
     from lakebox.aws.specs import spec_for
 
-    return {name: (sorted(load_actions(name)), len(spec_for(name).model.operation_names))
-            for name in SERVICE_NAMES}
+    listing = {}
+    for name in SERVICE_NAMES:
+        served = load_actions(name)
+        every = sorted(spec_for(name).model.operation_names)
+        listing[name] = {"served": [op for op in every if op in served],
+                         "not_served": [op for op in every if op not in served]}
+    return listing

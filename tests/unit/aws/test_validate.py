@@ -46,10 +46,12 @@ def test_kinesis_create_stream_bad_name_pattern():
 
 
 def test_missing_required_members():
-    assert message("kinesis", "PutRecord", {"StreamName": "s"}) == (
+    # SplitShard: two members required in every model since 1.43 (newer Kinesis models
+    # made PutRecord's PartitionKey optional, so it no longer serves here).
+    assert message("kinesis", "SplitShard", {"StreamName": "s"}) == (
         "2 validation errors detected: "
-        "Value null at 'data' failed to satisfy constraint: Member must not be null; "
-        "Value null at 'partitionKey' failed to satisfy constraint: Member must not be null")
+        "Value null at 'newStartingHashKey' failed to satisfy constraint: Member must not be null; "
+        "Value null at 'shardToSplit' failed to satisfy constraint: Member must not be null")
 
 
 def test_explicit_none_counts_as_missing():

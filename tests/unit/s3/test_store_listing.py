@@ -1,6 +1,7 @@
-"""Listing straight from SQLite: index use, pagination, speed at 100,000 keys."""
-import time
+"""Listing straight from SQLite at 100,000 keys: index use, pagination, roll-ups.
 
+How fast a page is belongs to the benchmark (bench/s3_bench.py, part d), not here.
+"""
 import pytest
 
 from lakebox.services.s3 import model, store
@@ -37,34 +38,23 @@ def test_listing_uses_the_current_objects_index(db):
     assert "s3_objects_current" in " ".join(row["detail"] for row in plan)
 
 
-def _timed(fn):
-    """Best of three runs: a page's own cost, without the pauses of a shared machine."""
-    best = float("inf")
-    for _ in range(3):
-        began = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - began)
-    return result, best
-
-
-def test_every_page_of_a_100k_listing_takes_under_50_ms(db):
-    after, pages, seen, slowest = "", 0, 0, 0.0
+def test_paging_through_100k_keys_sees_each_key_once_in_order(db):
+    after, pages, keys = "", 0, []
     while True:
-        page, elapsed = _timed(lambda: _page(db, after))
-        slowest = max(slowest, elapsed)
-        seen += len(page.items)
+        page = _page(db, after)
+        keys += [row["key"] for row in page.items]
         pages += 1
         if not page.truncated:
             break
         after = page.last
-    assert (seen, pages) == (KEYS, 100)
-    assert slowest < 0.05, f"slowest page took {slowest * 1000:.1f} ms"
+    assert pages == 100
+    assert keys == sorted(f"part={i % 100:03d}/file-{i:06d}.parquet" for i in range(KEYS))
 
 
-def test_delimiter_rolls_up_100k_keys_quickly(db):
-    page, elapsed = _timed(lambda: _page(db, delimiter="/"))
+def test_delimiter_rolls_up_100k_keys_into_their_prefixes(db):
+    page = _page(db, delimiter="/")
     assert page.prefixes == [f"part={i:03d}/" for i in range(100)]
-    assert elapsed < 0.05, f"rollup took {elapsed * 1000:.1f} ms"
+    assert page.items == [] and not page.truncated
 
 
 def test_prefix_listing_is_a_range_scan(db):
