@@ -5,3 +5,6 @@ from lakebox.services.dynamodb.tables import (  # noqa: F401
     create_table, delete_table, describe_endpoints, describe_limits, describe_table, list_tables, update_table)
 from lakebox.services.dynamodb.tagging import list_tags_of_resource, tag_resource, untag_resource  # noqa: F401
 from lakebox.services.dynamodb.ttl import describe_time_to_live, update_time_to_live  # noqa: F401
+from lakebox.services.dynamodb.reads import query, scan  # noqa: F401
+from lakebox.services.dynamodb.batches import batch_get_item, batch_write_item  # noqa: F401
+from lakebox.services.dynamodb.transactions import transact_get_items, transact_write_items  # noqa: F401

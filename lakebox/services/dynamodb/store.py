@@ -199,7 +199,7 @@ def items_in_partition(db, uid, h, pk, low, high, forward, limit):
     clauses, args = ["table_uid=?", "h=?", "pk=?"], [uid, h, pk]
     _range(clauses, args, "sk", low, high)
     order = "ASC" if forward else "DESC"
-    sql = f"SELECT item, size FROM ddb_items WHERE {' AND '.join(clauses)} ORDER BY sk {order} LIMIT ?"
+    sql = f"SELECT sk, size, item FROM ddb_items WHERE {' AND '.join(clauses)} ORDER BY sk {order} LIMIT ?"
     return db.query(sql, (*args, limit))
 
 
@@ -213,13 +213,13 @@ def _range(clauses, args, column, low, high):
         args.append(high[0])
 
 
-def scan_items(db, uid, start, h_end, limit):
-    """Items in (h, pk, sk) order after `start` (a (h, pk, sk) tuple or None), with h < h_end."""
+def scan_items(db, uid, start, h_start, h_end, limit):
+    """Items in (h, pk, sk) order with h_start <= h < h_end, after `start` (an (h, pk, sk) or None)."""
     if start is None:
-        return db.query("SELECT h, item, size FROM ddb_items WHERE table_uid=? AND h>=? AND h<? "
-                        "ORDER BY h, pk, sk LIMIT ?", (uid, 0, h_end, limit))
-    return db.query("SELECT h, item, size FROM ddb_items WHERE table_uid=? AND (h, pk, sk) > (?, ?, ?) AND h<? "
-                    "ORDER BY h, pk, sk LIMIT ?", (uid, *start, h_end, limit))
+        return db.query("SELECT h, pk, sk, size, item FROM ddb_items WHERE table_uid=? AND h>=? AND h<? "
+                        "ORDER BY h, pk, sk LIMIT ?", (uid, h_start, h_end, limit))
+    return db.query("SELECT h, pk, sk, size, item FROM ddb_items WHERE table_uid=? AND (h, pk, sk) > (?, ?, ?) "
+                    "AND h<? ORDER BY h, pk, sk LIMIT ?", (uid, *start, h_end, limit))
 
 
 # --- index entries ---------------------------------------------------------------------
@@ -238,7 +238,7 @@ def drop_index(db, uid, index_name):
     db.execute("DELETE FROM ddb_index_entries WHERE table_uid=? AND index_name=?", (uid, index_name))
 
 
-_INDEX_JOIN = ("SELECT i.item, i.size, e.h, e.ipk, e.isk, e.pk, e.sk FROM ddb_index_entries e "
+_INDEX_JOIN = ("SELECT e.h, e.ipk, e.isk, e.pk, e.sk, i.size, i.item FROM ddb_index_entries e "
                "JOIN ddb_items i ON i.table_uid=e.table_uid AND i.h=e.bh AND i.pk=e.pk AND i.sk=e.sk ")
 
 
