@@ -6,7 +6,7 @@ import uuid
 from lakebox.services.dynamodb import store
 from lakebox.services.dynamodb import values as av
 
-TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+TTL_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
 
 
 def record(ctx, table, old, new, identity=None):

@@ -89,6 +89,7 @@ SCHEMA = [
         request_hash TEXT NOT NULL,
         created_ms INTEGER NOT NULL,
         PRIMARY KEY (account, region, token))""",
+    "ALTER TABLE ddb_streams ADD COLUMN key_schema TEXT NOT NULL DEFAULT '[]'",
 ]
 
 
@@ -300,10 +301,11 @@ def next_expiry(db):
 
 # --- streams -------------------------------------------------------------------------------
 
-def open_stream(db, account, region, table_uid, table_name, label, view_type, created_ms) -> int:
+def open_stream(db, account, region, table_uid, table_name, label, view_type, created_ms, key_schema) -> int:
     return db.execute("INSERT INTO ddb_streams (account, region, table_uid, table_name, label, view_type, "
-                      "created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      (account, region, table_uid, table_name, label, view_type, created_ms)).lastrowid
+                      "created_ms, key_schema) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      (account, region, table_uid, table_name, label, view_type, created_ms,
+                       orjson.dumps(key_schema).decode())).lastrowid
 
 
 def close_streams(db, table_uid, now_ms):
@@ -332,6 +334,21 @@ def append_record(db, stream_uid, created_ms, record: dict) -> int:
     seq = row[0]
     db.execute("INSERT INTO ddb_stream_records VALUES (?, ?, ?, ?)", (stream_uid, seq, created_ms, dump_item(record)))
     return seq
+
+
+def load_record(data: bytes) -> dict:
+    """A stream record: its key and images hold attribute values with binary as base64."""
+    change = orjson.loads(data)
+    if b'"B' in data:
+        for member in ("Keys", "NewImage", "OldImage"):
+            if member in change["dynamodb"]:
+                _decode_binary(change["dynamodb"][member])
+    return change
+
+
+def first_seq(db, stream_uid):
+    row = db.one("SELECT MIN(seq) FROM ddb_stream_records WHERE stream_uid=?", (stream_uid,))
+    return row[0] if row else None
 
 
 def records(db, stream_uid, first_seq, limit):

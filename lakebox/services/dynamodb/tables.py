@@ -79,7 +79,8 @@ def _sse_description(ctx, sse) -> dict:
 def _open_stream(ctx, table, view_type):
     now = lookup.now_ms(ctx)
     label = lookup.stream_label(now)
-    uid = store.open_stream(ctx.state.db, table.account, table.region, table.uid, table.name, label, view_type, now)
+    uid = store.open_stream(ctx.state.db, table.account, table.region, table.uid, table.name, label, view_type, now,
+                            table.spec["KeySchema"])
     table.spec["Stream"] = {"StreamEnabled": True, "StreamViewType": view_type, "label": label, "uid": uid}
     lookup.save(ctx, table)
 
