@@ -1,9 +1,9 @@
 """BatchGetItem and BatchWriteItem: many independent reads or writes in one call. All
 requests are checked before any is done; the writes of one call land in one SQLite
 transaction."""
-from lakebox.services.dynamodb import capacity, expressions, store, writes
+from lakebox.services.dynamodb import capacity, expressions, store, throttle, writes
 from lakebox.services.dynamodb import values as av
-from lakebox.services.dynamodb.errors import ValidationException
+from lakebox.services.dynamodb.errors import ProvisionedThroughputExceededException, ValidationException
 from lakebox.services.dynamodb.expr_eval import project
 from lakebox.services.dynamodb.items import check_size, writable_table
 
@@ -32,14 +32,19 @@ def batch_get_item(ctx, params):
     for name, table, request, compiled, keys in plans:
         found = responses.setdefault(name, [])
         for position, key in enumerate(keys):
-            if sent > MAX_RESPONSE_BYTES:
+            if sent > MAX_RESPONSE_BYTES or not throttle.has_room(ctx, table, "read"):
                 unprocessed[name] = {**request, "Keys": request["Keys"][position:]}
                 break
             item = store.get_item(ctx.state.db, table.uid, *key)
-            tally.read(table, capacity.read_units(av.item_size(item or {}), request.get("ConsistentRead", False)))
+            units = capacity.read_units(av.item_size(item or {}), request.get("ConsistentRead", False))
+            tally.read(table, units)
+            throttle.charge(ctx, table, "read", units)
             if item is not None:
                 sent += av.item_size(item)
                 found.append(project(item, compiled["projection"]) if "projection" in compiled else item)
+    if unprocessed and not any(responses.values()) and len(unprocessed) == len(plans) and \
+            all(len(unprocessed[n]["Keys"]) == len(requests[n]["Keys"]) for n in unprocessed):
+        raise ProvisionedThroughputExceededException()
     result = {"Responses": responses, "UnprocessedKeys": unprocessed}
     consumed = tally.report(params.get("ReturnConsumedCapacity"))
     if consumed is not None:
@@ -61,18 +66,21 @@ def batch_write_item(ctx, params):
                 raise _duplicates()
             seen.add(plan[1])
             plans.append(plan)
-    tally = capacity.Tally()
+    tally, unprocessed = capacity.Tally(), {}
     db = ctx.state.db
     with db.transaction():
-        for table, key, new in plans:
+        for table, key, new, request in plans:
             old = store.get_item(db, table.uid, *key)
-            if old is None and new is None:
-                tally.write(table, capacity.write_units(0))
+            if not throttle.has_room(ctx, table, "write", writes.touched_indexes(table, old, new)):
+                unprocessed.setdefault(table.name, []).append(request)
                 continue
-            index_units = writes.write(ctx, table, key, old, new)
-            size = max(av.item_size(old or {}), av.item_size(new or {}))
-            tally.write(table, capacity.write_units(size), index_units)
-    result = {"UnprocessedItems": {}}
+            index_units = writes.write(ctx, table, key, old, new) if (old or new) else {}
+            units = capacity.write_units(max(av.item_size(old or {}), av.item_size(new or {})))
+            tally.write(table, units, index_units)
+            throttle.charge(ctx, table, "write", units, index_units)
+    if len(unprocessed) and sum(map(len, unprocessed.values())) == len(plans):
+        raise ProvisionedThroughputExceededException()
+    result = {"UnprocessedItems": unprocessed}
     consumed = tally.report(params.get("ReturnConsumedCapacity"))
     if consumed is not None:
         result["ConsumedCapacity"] = consumed
@@ -80,7 +88,7 @@ def batch_write_item(ctx, params):
 
 
 def _plan_write(table, request):
-    """(table, key, new item or None for a delete) of one write request."""
+    """(table, key, new item or None for a delete, the request) of one write request."""
     put, delete = request.get("PutRequest"), request.get("DeleteRequest")
     if (put is None) == (delete is None):
         raise ValidationException("Supplied AttributeValue has more than one datatypes set, must contain exactly "
@@ -92,5 +100,5 @@ def _plan_write(table, request):
         key = table.key_of_item(item)
         table.check_indexed_types(item)
         check_size(item)
-        return table, key, item
-    return table, table.key_of_param(av.check_item(delete["Key"])), None
+        return table, key, item, request
+    return table, table.key_of_param(av.check_item(delete["Key"])), None, request

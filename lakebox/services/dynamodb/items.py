@@ -1,7 +1,7 @@
 """Single-item operations: PutItem, GetItem, UpdateItem, DeleteItem."""
 import base64
 
-from lakebox.services.dynamodb import capacity, expr_update, expressions, lookup, store, writes
+from lakebox.services.dynamodb import capacity, expr_update, expressions, lookup, store, throttle, writes
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import ConditionalCheckFailedException, ValidationException, invalid, \
     table_not_found
@@ -69,9 +69,12 @@ def put_item(ctx, params):
     old = store.get_item(ctx.state.db, table.uid, *key)
     if "condition" in compiled and not matches(old, compiled["condition"]):
         raise condition_failed(params, old)
+    throttle.check(ctx, table, "write", writes.touched_indexes(table, old, item))
     index_units = writes.write(ctx, table, key, old, item)
     tally = capacity.Tally()
-    tally.write(table, capacity.write_units(max(av.item_size(item), av.item_size(old or {}))), index_units)
+    units = capacity.write_units(max(av.item_size(item), av.item_size(old or {})))
+    tally.write(table, units, index_units)
+    throttle.charge(ctx, table, "write", units, index_units)
     result = _metrics(table, params, item)
     if return_values == "ALL_OLD" and old:
         result["Attributes"] = old
@@ -82,9 +85,12 @@ def get_item(ctx, params):
     table = writable_table(ctx, params["TableName"])
     key = checked_key(table, params["Key"])
     compiled = expressions.compile_request(params, "projection")
+    throttle.check(ctx, table, "read")
     item = store.get_item(ctx.state.db, table.uid, *key)
     tally = capacity.Tally()
-    tally.read(table, capacity.read_units(av.item_size(item or {}), params.get("ConsistentRead", False)))
+    units = capacity.read_units(av.item_size(item or {}), params.get("ConsistentRead", False))
+    tally.read(table, units)
+    throttle.charge(ctx, table, "read", units)
     result = {}
     if item is not None:
         result["Item"] = project(item, compiled["projection"]) if "projection" in compiled else item
@@ -99,9 +105,12 @@ def delete_item(ctx, params):
     old = store.get_item(ctx.state.db, table.uid, *key)
     if "condition" in compiled and not matches(old, compiled["condition"]):
         raise condition_failed(params, old)
+    throttle.check(ctx, table, "write", writes.touched_indexes(table, old, None))
     index_units = writes.write(ctx, table, key, old, None) if old is not None else {}
     tally = capacity.Tally()
-    tally.write(table, capacity.write_units(av.item_size(old or {})), index_units)
+    units = capacity.write_units(av.item_size(old or {}))
+    tally.write(table, units, index_units)
+    throttle.charge(ctx, table, "write", units, index_units)
     result = _metrics(table, params, old)
     if return_values == "ALL_OLD" and old:
         result["Attributes"] = old
@@ -119,9 +128,12 @@ def update_item(ctx, params):
     if "condition" in compiled and not matches(old, compiled["condition"]):
         raise condition_failed(params, old)
     new = updated_item(table, old, key_item, clauses)
+    throttle.check(ctx, table, "write", writes.touched_indexes(table, old, new))
     index_units = writes.write(ctx, table, key, old, new)
     tally = capacity.Tally()
-    tally.write(table, capacity.write_units(max(av.item_size(new), av.item_size(old or {}))), index_units)
+    units = capacity.write_units(max(av.item_size(new), av.item_size(old or {})))
+    tally.write(table, units, index_units)
+    throttle.charge(ctx, table, "write", units, index_units)
     result = _metrics(table, params, new)
     attributes = _update_return_values(params.get("ReturnValues", "NONE"), old, new, paths)
     if attributes:

@@ -1,6 +1,6 @@
 """Query and Scan: pages of at most Limit items and 1 MB read, filters applied after the
 read, LastEvaluatedKey to continue, indexes read through their own entries."""
-from lakebox.services.dynamodb import capacity, expressions, key_conditions, store
+from lakebox.services.dynamodb import capacity, expressions, key_conditions, store, throttle
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import ValidationException
 from lakebox.services.dynamodb.expr_eval import matches, project
@@ -15,8 +15,10 @@ HASH_SPACE = 2 ** 32
 class Page:
     """What one Query or Scan call reads, filters and returns."""
 
-    def __init__(self, table, index, params, compiled):
-        self.table, self.index, self.params, self.compiled = table, index, params, compiled
+    def __init__(self, ctx, table, index, params, compiled):
+        self.ctx, self.table, self.index, self.params, self.compiled = ctx, table, index, params, compiled
+        global_index = [index.name] if index is not None and index.kind == "GSI" else []
+        throttle.check(ctx, table, "read", global_index, include_table=not global_index)
         self.limit = params.get("Limit")
         self.read_bytes = 0
         self.scanned = 0
@@ -55,6 +57,10 @@ class Page:
         units = capacity.read_units(self.read_bytes, self.params.get("ConsistentRead", False)) \
             if self.read_bytes else (0.5 if not self.params.get("ConsistentRead") else 1.0)
         tally.read(self.table, units, self.index)
+        if self.index is not None:
+            throttle.charge(self.ctx, self.table, "read", 0, {self.index.name: units})
+        else:
+            throttle.charge(self.ctx, self.table, "read", units)
         consumed = tally.report(self.params.get("ReturnConsumedCapacity"), self.table.name)
         if consumed is not None:
             result["ConsumedCapacity"] = consumed
@@ -130,7 +136,7 @@ def query(ctx, params):
                                   "in the request.")
     hash_key, range_key = (index.hash_key, index.range_key) if index else (table.hash_key, table.range_key)
     hash_value, low, high = key_conditions.analyse(compiled["key"], hash_key, range_key)
-    page = Page(table, index, params, compiled)
+    page = Page(ctx, table, index, params, compiled)
     forward = params.get("ScanIndexForward", True)
     base, entry = _start_key(table, index, params)
     encoded = av.encode_key(hash_value)
@@ -193,7 +199,7 @@ def scan(ctx, params):
     index = _index_of(table, params)
     compiled = expressions.compile_request(params, "filter", "projection")
     h_start, h_end = _segment(params)
-    page = Page(table, index, params, compiled)
+    page = Page(ctx, table, index, params, compiled)
     base, entry = _start_key(table, index, params)
     if index is None:
         more = _scan_table(ctx, page, table, base, h_start, h_end)

@@ -8,7 +8,7 @@ import hashlib
 
 import orjson
 
-from lakebox.services.dynamodb import capacity, expressions, lookup, store, writes
+from lakebox.services.dynamodb import capacity, expressions, lookup, store, throttle, writes
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import IdempotentParameterMismatchException, TransactionCanceledException, \
     ValidationException
@@ -80,16 +80,19 @@ def transact_write_items(ctx, params):
         raise TransactionCanceledException(
             f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
             CancellationReasons=reasons)
+    news = [action.new_item(old) if action.kind != "ConditionCheck" else old for action, old in zip(actions, olds)]
+    for action, old, new in zip(actions, olds, news):
+        throttle.check(ctx, action.table, "write", writes.touched_indexes(action.table, old, new))
     tally = capacity.Tally()
     with db.transaction():
-        for action, old in zip(actions, olds):
-            if action.kind == "ConditionCheck":
-                tally.write(action.table, capacity.write_units(av.item_size(old or {}), transactional=True))
-                continue
-            new = action.new_item(old)
-            index_units = writes.write(ctx, action.table, action.key, old, new) if (old or new) else {}
+        for action, old, new in zip(actions, olds, news):
+            index_units = {}
+            if action.kind != "ConditionCheck" and (old or new):
+                index_units = writes.write(ctx, action.table, action.key, old, new)
             size = max(av.item_size(old or {}), av.item_size(new or {}))
-            tally.write(action.table, capacity.write_units(size, transactional=True), index_units, multiplier=2)
+            units = capacity.write_units(size, transactional=True)
+            tally.write(action.table, units, index_units, multiplier=2)
+            throttle.charge(ctx, action.table, "write", units, {k: v * 2 for k, v in index_units.items()})
         if token is not None:
             store.remember_token(db, ctx.account, ctx.region, token, _request_hash(params), lookup.now_ms(ctx))
     return _report({}, tally, params)

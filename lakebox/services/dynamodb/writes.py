@@ -46,6 +46,18 @@ def _update_indexes(db, table, key, old, new) -> dict:
     return units
 
 
+def touched_indexes(table, old, new) -> list:
+    """The global indexes a write changes: a throttled one refuses the write."""
+    return [index.name for index in table.indexes.values()
+            if index.kind == "GSI" and _index_view(index, old) != _index_view(index, new)]
+
+
+def _index_view(index, item):
+    """What an index holds of an item: its entry and projection, or None."""
+    entry = index.entry(item) if item else None
+    return (entry, index.project(item)) if entry is not None else None
+
+
 def _units(item: dict) -> int:
     return max(1, math.ceil(av.item_size(item) / KB))
 
