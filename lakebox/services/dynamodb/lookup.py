@@ -77,6 +77,8 @@ def save(ctx, table: Table):
 def status(ctx, table: Table) -> str:
     if now_ms(ctx) < table.spec.get("ready_ms", 0):
         return table.spec.get("busy", "CREATING")
+    if any("backfill" in i for i in table.spec.get("GlobalSecondaryIndexes", [])):
+        return "UPDATING"
     return "ACTIVE"
 
 
@@ -88,9 +90,7 @@ def require_active(ctx, table: Table, action="update"):
 
 
 def index_status(ctx, spec: dict) -> str:
-    if spec.get("deleting_ms") is not None:
-        return "DELETING"
-    if now_ms(ctx) < spec.get("ready_ms", 0):
+    if "backfill" in spec or now_ms(ctx) < spec.get("ready_ms", 0):
         return "CREATING"
     return "ACTIVE"
 

@@ -100,6 +100,8 @@ def _index_of(table, params):
     index = table.indexes.get(name)
     if index is None:
         raise ValidationException(f"The table does not have the specified index: {name}")
+    if "backfill" in index.spec:
+        raise ValidationException(f"Cannot read from backfilling global secondary index: {name}")
     if index.kind == "GSI" and params.get("ConsistentRead"):
         raise ValidationException("Consistent reads are not supported on global secondary indexes")
     return index

@@ -2,10 +2,9 @@
 DescribeLimits, DescribeEndpoints."""
 import uuid
 
-from lakebox.services.dynamodb import describe, lookup, store, table_rules, tagging, writes
+from lakebox.services.dynamodb import backfill, describe, lookup, store, table_rules, tagging
 from lakebox.services.dynamodb.errors import (
     LimitExceededException, ResourceInUseException, ResourceNotFoundException, ValidationException, invalid)
-from lakebox.services.dynamodb.model import Index
 
 DAY_MS = 86_400_000
 MAX_ON_DEMAND_SWITCHES_PER_DAY = 4
@@ -274,8 +273,8 @@ def _create_index(ctx, table, params, create, now):
     spec["AttributeDefinitions"] = list(definitions.values())
     index_spec = {**_index_spec(create), "ready_ms": now + lookup.transition_ms(ctx)}
     spec.setdefault("GlobalSecondaryIndexes", []).append(index_spec)
-    attribute_types = {d["AttributeName"]: d["AttributeType"] for d in spec["AttributeDefinitions"]}
-    writes.backfill_index(ctx.state.db, table, Index("GSI", index_spec, attribute_types, table))
+    backfill.start(spec, index_spec)
+    ctx.state.scheduler.poke("dynamodb")
 
 
 def _delete_index(ctx, table, name):

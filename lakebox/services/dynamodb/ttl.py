@@ -1,6 +1,6 @@
 """Time to live: UpdateTimeToLive, DescribeTimeToLive, and the expiry job that deletes
 expired items with the stream record DynamoDB writes for them."""
-from lakebox.services.dynamodb import changes, lookup, store, writes
+from lakebox.services.dynamodb import backfill, changes, lookup, store, writes
 from lakebox.services.dynamodb.errors import ValidationException
 from lakebox.services.dynamodb.model import Table
 
@@ -23,11 +23,11 @@ def update_time_to_live(ctx, params):
     db = ctx.state.db
     with db.transaction():
         table.spec["TTL"] = {"AttributeName": wanted["AttributeName"], "enabled": wanted["Enabled"]}
+        if wanted["Enabled"]:
+            backfill.start(table.spec, table.spec["TTL"])
         lookup.save(ctx, table)
         store.clear_expiries(db, table.uid)
-        if wanted["Enabled"]:
-            writes.backfill_expiries(db, lookup.find(ctx, table.name))
-    ctx.state.scheduler.poke()
+    ctx.state.scheduler.poke("dynamodb")
     return {"TimeToLiveSpecification": {"Enabled": wanted["Enabled"], "AttributeName": wanted["AttributeName"]}}
 
 

@@ -84,35 +84,3 @@ def _update_expiry(db, table, key, old, new):
         store.delete_expiry(db, table.uid, before, *key)
     if after is not None:
         store.put_expiry(db, table.uid, after, *key)
-
-
-def backfill_index(db, table, index, slice_size=1000):
-    """Write the entries of a new index for every item already in the table."""
-    after = None
-    while True:
-        rows = store.every_item(db, table.uid, after, slice_size)
-        if not rows:
-            return
-        with db.transaction():
-            for row in rows:
-                entry = index.entry(store.load_item(row["item"]))
-                if entry is not None:
-                    store.put_index_entry(db, table.uid, index.name, *entry, row["h"], row["pk"], row["sk"])
-        last = rows[-1]
-        after = (last["h"], last["pk"], last["sk"])
-
-
-def backfill_expiries(db, table, slice_size=1000):
-    """Register the expiry of every item when TTL is switched on."""
-    after = None
-    while True:
-        rows = store.every_item(db, table.uid, after, slice_size)
-        if not rows:
-            return
-        with db.transaction():
-            for row in rows:
-                seconds = expiry_of(table, store.load_item(row["item"]))
-                if seconds is not None:
-                    store.put_expiry(db, table.uid, seconds, row["h"], row["pk"], row["sk"])
-        last = rows[-1]
-        after = (last["h"], last["pk"], last["sk"])
