@@ -357,7 +357,9 @@ def records(db, stream_uid, first_seq, limit):
 
 
 def oldest_record_ms(db):
-    row = db.one("SELECT MIN(created_ms) FROM ddb_stream_records")
+    """The arrival of the oldest record of any stream: the first record of each stream."""
+    row = db.one("SELECT MIN((SELECT created_ms FROM ddb_stream_records r WHERE r.stream_uid=s.uid "
+                 "ORDER BY seq LIMIT 1)) FROM ddb_streams s")
     return row[0] if row else None
 
 

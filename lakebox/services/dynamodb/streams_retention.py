@@ -11,9 +11,10 @@ def trim_stream_records(state, now: float):
     cutoff = int(now * 1000) - RETENTION_MS
     more = False
     for stream in db.query("SELECT uid FROM ddb_streams"):
-        more |= db.execute("DELETE FROM ddb_stream_records WHERE stream_uid=? AND seq IN (SELECT seq FROM "
-                   "ddb_stream_records WHERE stream_uid=? AND created_ms<? ORDER BY seq LIMIT ?)",
-                   (stream["uid"], stream["uid"], cutoff, TRIM_SLICE)).rowcount == TRIM_SLICE
+        deleted = db.execute("DELETE FROM ddb_stream_records WHERE stream_uid=? AND seq IN (SELECT seq FROM "
+                             "ddb_stream_records WHERE stream_uid=? AND created_ms<? ORDER BY seq LIMIT ?)",
+                             (stream["uid"], stream["uid"], cutoff, TRIM_SLICE)).rowcount
+        more |= deleted == TRIM_SLICE
     db.execute("DELETE FROM ddb_streams WHERE disabled_ms IS NOT NULL AND disabled_ms<? AND uid NOT IN "
                "(SELECT DISTINCT stream_uid FROM ddb_stream_records)", (cutoff,))
     if more:
