@@ -8,3 +8,6 @@ from lakebox.services.dynamodb.ttl import describe_time_to_live, update_time_to_
 from lakebox.services.dynamodb.reads import query, scan  # noqa: F401
 from lakebox.services.dynamodb.batches import batch_get_item, batch_write_item  # noqa: F401
 from lakebox.services.dynamodb.transactions import transact_get_items, transact_write_items  # noqa: F401
+from lakebox.services.dynamodb.destinations import (  # noqa: F401
+    describe_kinesis_streaming_destination, disable_kinesis_streaming_destination,
+    enable_kinesis_streaming_destination, update_kinesis_streaming_destination)

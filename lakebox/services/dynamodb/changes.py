@@ -3,21 +3,23 @@ REMOVE), with the images the stream's view type asks for. A write that changes n
 writes no record, as on DynamoDB."""
 import uuid
 
-from lakebox.services.dynamodb import store
+from lakebox.services.dynamodb import destinations, store
 from lakebox.services.dynamodb import values as av
 
 TTL_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
 
 
 def record(ctx, table, old, new, identity=None):
-    stream = table.spec.get("Stream")
-    if not stream or not stream.get("StreamEnabled") or old == new:
-        return
-    if old is None and new is None:
+    if old == new:
         return
     event = "INSERT" if old is None else "REMOVE" if new is None else "MODIFY"
-    view = stream["StreamViewType"]
     keys = table.key_attributes(new if new is not None else old)
+    if destinations.active(table):
+        destinations.deliver(ctx, table, event, keys, old, new, identity, ctx.now)
+    stream = table.spec.get("Stream")
+    if not stream or not stream.get("StreamEnabled"):
+        return
+    view = stream["StreamViewType"]
     body = {"ApproximateCreationDateTime": int(ctx.now), "Keys": keys, "StreamViewType": view}
     if new is not None and view in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES"):
         body["NewImage"] = new
