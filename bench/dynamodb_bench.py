@@ -210,7 +210,8 @@ def batch_requests(client, table, first, count, partition=None, sort=False):
     """Signed BatchWriteItem requests for items first..first+count (25 a request)."""
     requests = []
     for start in range(first, first + count, 25):
-        items = [_item(partition or f"p-{i // 4:08d}", i if sort else None) for i in range(start, start + 25)]
+        items = [_item(partition or f"p-{i // 4 if sort else i:08d}", i if sort else None)
+                 for i in range(start, start + 25)]
         requests.append(client.signed("BatchWriteItem", {"RequestItems": {table: [
             {"PutRequest": {"Item": item}} for item in items]}}))
     return requests

@@ -11,3 +11,6 @@ from lakebox.services.dynamodb.transactions import transact_get_items, transact_
 from lakebox.services.dynamodb.destinations import (  # noqa: F401
     describe_kinesis_streaming_destination, disable_kinesis_streaming_destination,
     enable_kinesis_streaming_destination, update_kinesis_streaming_destination)
+from lakebox.services.dynamodb.backups import (  # noqa: F401
+    create_backup, delete_backup, describe_backup, describe_continuous_backups, list_backups,
+    restore_table_from_backup, restore_table_to_point_in_time, update_continuous_backups)

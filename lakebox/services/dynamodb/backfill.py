@@ -10,9 +10,12 @@ from lakebox.services.dynamodb.model import Table
 SLICE = 1000
 
 
+def _indexes(spec) -> list:
+    return spec.get("GlobalSecondaryIndexes", []) + spec.get("LocalSecondaryIndexes", [])
+
+
 def pending(spec) -> bool:
-    return any("backfill" in i for i in spec.get("GlobalSecondaryIndexes", [])) or \
-        "backfill" in (spec.get("TTL") or {})
+    return any("backfill" in i for i in _indexes(spec)) or "backfill" in (spec.get("TTL") or {})
 
 
 def start(spec: dict, target: dict):
@@ -28,7 +31,7 @@ def backfill(state, now: float):
     if row is None:
         return None
     table = Table(row)
-    targets = [i for i in table.spec.get("GlobalSecondaryIndexes", []) if "backfill" in i]
+    targets = [i for i in _indexes(table.spec) if "backfill" in i]
     ttl = table.spec.get("TTL") or {}
     if "backfill" in ttl:
         targets.append(ttl)
@@ -37,6 +40,7 @@ def backfill(state, now: float):
             _slice(db, table, target, now)
         if not pending(table.spec):
             table.spec.pop("backfilling", None)
+            table.spec.pop("restoring", None)
         store.save_spec(db, table.uid, table.spec)
     state.cache("dynamodb").get("tables", {}).pop((table.account, table.region, table.name), None)
     return now

@@ -49,6 +49,12 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
     if spec.get("SSEDescription"):
         description["SSEDescription"] = spec["SSEDescription"]
     _describe_stream(table, description)
+    restored = spec.get("RestoreSummary")
+    if restored:
+        summary = {"RestoreDateTime": lookup.timestamp(restored["at_ms"]),
+                   "RestoreInProgress": description["TableStatus"] == "CREATING"}
+        summary.update({k: restored[k] for k in ("SourceBackupArn", "SourceTableArn") if k in restored})
+        description["RestoreSummary"] = summary
     lsis = [_lsi(ctx, table, index, arn, with_counts) for index in spec.get("LocalSecondaryIndexes", [])]
     if lsis:
         description["LocalSecondaryIndexes"] = lsis

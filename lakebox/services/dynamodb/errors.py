@@ -60,6 +60,26 @@ class PolicyNotFoundException(ServiceError):
     pass
 
 
+class BackupNotFoundException(ServiceError):
+    pass
+
+
+class TableNotFoundException(ServiceError):
+    pass
+
+
+class TableAlreadyExistsException(ServiceError):
+    pass
+
+
+class PointInTimeRecoveryUnavailableException(ServiceError):
+    pass
+
+
+class InvalidRestoreTimeException(ServiceError):
+    pass
+
+
 def invalid(message: str) -> ValidationException:
     """Most of DynamoDB's refusals of a parameter value start with this phrase."""
     return ValidationException(f"One or more parameter values were invalid: {message}")

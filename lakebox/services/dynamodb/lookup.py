@@ -77,8 +77,8 @@ def save(ctx, table: Table):
 def status(ctx, table: Table) -> str:
     if now_ms(ctx) < table.spec.get("ready_ms", 0):
         return table.spec.get("busy", "CREATING")
-    if any("backfill" in i for i in table.spec.get("GlobalSecondaryIndexes", [])):
-        return "UPDATING"
+    if table.spec.get("backfilling"):
+        return "CREATING" if table.spec.get("restoring") else "UPDATING"
     return "ACTIVE"
 
 

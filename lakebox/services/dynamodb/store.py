@@ -90,6 +90,37 @@ SCHEMA = [
         created_ms INTEGER NOT NULL,
         PRIMARY KEY (account, region, token))""",
     "ALTER TABLE ddb_streams ADD COLUMN key_schema TEXT NOT NULL DEFAULT '[]'",
+    """CREATE TABLE ddb_backups (
+        uid INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        name TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        table_id TEXT NOT NULL,
+        table_created_ms INTEGER NOT NULL,
+        spec TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        item_count INTEGER NOT NULL,
+        UNIQUE (account, region, arn))""",
+    """CREATE TABLE ddb_backup_items (
+        backup_uid INTEGER NOT NULL,
+        h INTEGER NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        size INTEGER NOT NULL,
+        item BLOB NOT NULL,
+        PRIMARY KEY (backup_uid, h, pk, sk)) WITHOUT ROWID""",
+    """CREATE TABLE ddb_history (
+        table_uid INTEGER NOT NULL,
+        h INTEGER NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        at_ms INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        item BLOB,
+        PRIMARY KEY (table_uid, h, pk, sk, at_ms)) WITHOUT ROWID""",
 ]
 
 
@@ -361,6 +392,62 @@ def oldest_record_ms(db):
     row = db.one("SELECT MIN((SELECT created_ms FROM ddb_stream_records r WHERE r.stream_uid=s.uid "
                  "ORDER BY seq LIMIT 1)) FROM ddb_streams s")
     return row[0] if row else None
+
+
+# --- backups and point-in-time history ------------------------------------------------------
+
+def insert_backup(db, account, region, arn, name, table, spec_text, created_ms) -> int:
+    uid = db.execute("INSERT INTO ddb_backups (account, region, arn, name, table_name, table_id, table_created_ms, "
+                     "spec, created_ms, size, item_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)",
+                     (account, region, arn, name, table.name, table.table_id, table.created_ms, spec_text,
+                      created_ms)).lastrowid
+    db.execute("INSERT INTO ddb_backup_items SELECT ?, h, pk, sk, size, item FROM ddb_items WHERE table_uid=?",
+               (uid, table.uid))
+    db.execute("UPDATE ddb_backups SET (size, item_count) = (SELECT COALESCE(SUM(size), 0), COUNT(*) FROM "
+               "ddb_backup_items WHERE backup_uid=?) WHERE uid=?", (uid, uid))
+    return uid
+
+
+def backup(db, account, region, arn):
+    return db.one("SELECT * FROM ddb_backups WHERE account=? AND region=? AND arn=?", (account, region, arn))
+
+
+def backups(db, account, region):
+    return db.query("SELECT * FROM ddb_backups WHERE account=? AND region=? ORDER BY created_ms, uid",
+                    (account, region))
+
+
+def delete_backup(db, uid):
+    with db.transaction():
+        db.execute("DELETE FROM ddb_backup_items WHERE backup_uid=?", (uid,))
+        db.execute("DELETE FROM ddb_backups WHERE uid=?", (uid,))
+
+
+def restore_backup_items(db, backup_uid, table_uid):
+    db.execute("INSERT INTO ddb_items SELECT ?, h, pk, sk, size, item FROM ddb_backup_items WHERE backup_uid=?",
+               (table_uid, backup_uid))
+
+
+def snapshot_history(db, table_uid, at_ms):
+    """The base of point-in-time recovery: every item as it is when recovery is switched on."""
+    db.execute("INSERT OR REPLACE INTO ddb_history SELECT table_uid, h, pk, sk, ?, size, item FROM ddb_items "
+               "WHERE table_uid=?", (at_ms, table_uid))
+
+
+def record_history(db, table_uid, h, pk, sk, at_ms, size, item: dict | None):
+    db.execute("INSERT OR REPLACE INTO ddb_history VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (table_uid, h, pk, sk, at_ms, size, dump_item(item) if item is not None else None))
+
+
+def drop_history(db, table_uid):
+    db.execute("DELETE FROM ddb_history WHERE table_uid=?", (table_uid,))
+
+
+def restore_history(db, source_uid, target_uid, at_ms):
+    """Every item of the source table as it was at at_ms, into the target table."""
+    db.execute("INSERT INTO ddb_items SELECT ?, h, pk, sk, size, item FROM ddb_history v WHERE table_uid=? AND "
+               "at_ms = (SELECT MAX(at_ms) FROM ddb_history w WHERE w.table_uid=v.table_uid AND w.h=v.h AND "
+               "w.pk=v.pk AND w.sk=v.sk AND w.at_ms<=?) AND item IS NOT NULL", (target_uid, source_uid, at_ms))
 
 
 # --- tags and transactions --------------------------------------------------------------------

@@ -21,6 +21,8 @@ def write(ctx, table, key, old: dict | None, new: dict | None, *, identity=None)
         else:
             store.put_item(db, table.uid, h, pk, sk, av.item_size(new), new)
         index_units = _update_indexes(db, table, key, old, new)
+        if (table.spec.get("PITR") or {}).get("enabled"):
+            store.record_history(db, table.uid, h, pk, sk, int(ctx.now * 1000), av.item_size(new or {}), new)
         _update_expiry(db, table, key, old, new)
         changes.record(ctx, table, old, new, identity)
     return index_units
