@@ -90,3 +90,11 @@ def table_not_found(name: str | None = None) -> ResourceNotFoundException:
     if name is None:
         return ResourceNotFoundException("Requested resource not found")
     return ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
+
+
+class ExportNotFoundException(ServiceError):
+    pass
+
+
+class ImportNotFoundException(ServiceError):
+    pass

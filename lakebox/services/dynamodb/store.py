@@ -121,6 +121,13 @@ SCHEMA = [
         size INTEGER NOT NULL,
         item BLOB,
         PRIMARY KEY (table_uid, h, pk, sk, at_ms)) WITHOUT ROWID""",
+    """CREATE TABLE ddb_transfers (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        document TEXT NOT NULL,
+        PRIMARY KEY (account, region, arn))""",
 ]
 
 
@@ -448,6 +455,21 @@ def restore_history(db, source_uid, target_uid, at_ms):
     db.execute("INSERT INTO ddb_items SELECT ?, h, pk, sk, size, item FROM ddb_history v WHERE table_uid=? AND "
                "at_ms = (SELECT MAX(at_ms) FROM ddb_history w WHERE w.table_uid=v.table_uid AND w.h=v.h AND "
                "w.pk=v.pk AND w.sk=v.sk AND w.at_ms<=?) AND item IS NOT NULL", (target_uid, source_uid, at_ms))
+
+
+def save_transfer(db, account, region, arn, kind, document: str):
+    """An export's or import's description (kind "export" / "import")."""
+    db.execute("INSERT OR REPLACE INTO ddb_transfers VALUES (?, ?, ?, ?, ?)", (account, region, arn, kind, document))
+
+
+def transfer(db, account, region, arn, kind):
+    return db.one("SELECT * FROM ddb_transfers WHERE account=? AND region=? AND arn=? AND kind=?",
+                  (account, region, arn, kind))
+
+
+def transfers(db, account, region, kind):
+    return db.query("SELECT * FROM ddb_transfers WHERE account=? AND region=? AND kind=? ORDER BY arn",
+                    (account, region, kind))
 
 
 # --- tags and transactions --------------------------------------------------------------------
