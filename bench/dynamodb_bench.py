@@ -141,8 +141,15 @@ class DynamoDB:
 
     def send(self, signed):
         body, headers = signed
-        self.conn.request("POST", "/", body=body, headers=headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request("POST", "/", body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (ConnectionError, http.client.HTTPException):
+            # a server that closed the idle keep-alive connection (dynalite after a pause)
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+            self.conn.request("POST", "/", body=body, headers=headers)
+            response = self.conn.getresponse()
         payload = response.read()
         if response.status != 200:
             raise RuntimeError(f"{response.status}: {payload[:300]!r}")

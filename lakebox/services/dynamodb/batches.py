@@ -69,13 +69,18 @@ def batch_write_item(ctx, params):
     tally, unprocessed = capacity.Tally(), {}
     db = ctx.state.db
     with db.transaction():
-        for table, key, new, request in plans:
-            old = store.get_item(db, table.uid, *key)
+        for table, key, new, size, request in plans:
+            if writes.needs_old_item(table):
+                old, old_size = store.get_item_sized(db, table.uid, *key)
+            else:
+                old, old_size = None, store.item_size_at(db, table.uid, *key)
             if not throttle.has_room(ctx, table, "write", writes.touched_indexes(table, old, new)):
                 unprocessed.setdefault(table.name, []).append(request)
                 continue
-            index_units = writes.write(ctx, table, key, old, new) if (old or new) else {}
-            units = capacity.write_units(max(av.item_size(old or {}), av.item_size(new or {})))
+            index_units = {}
+            if old_size is not None or new is not None:
+                index_units = writes.write(ctx, table, key, old, new, new_size=size)
+            units = capacity.write_units(max(old_size or 0, size))
             tally.write(table, units, index_units)
             throttle.charge(ctx, table, "write", units, index_units)
     if len(unprocessed) and sum(map(len, unprocessed.values())) == len(plans):
@@ -88,7 +93,7 @@ def batch_write_item(ctx, params):
 
 
 def _plan_write(table, request):
-    """(table, key, new item or None for a delete, the request) of one write request."""
+    """(table, key, new item or None for a delete, its size, the request) of one write request."""
     put, delete = request.get("PutRequest"), request.get("DeleteRequest")
     if (put is None) == (delete is None):
         raise ValidationException("Supplied AttributeValue has more than one datatypes set, must contain exactly "
@@ -99,6 +104,5 @@ def _plan_write(table, request):
         item = av.check_item(put["Item"])
         key = table.key_of_item(item)
         table.check_indexed_types(item)
-        check_size(item)
-        return table, key, item, request
-    return table, table.key_of_param(av.check_item(delete["Key"])), None, request
+        return table, key, item, check_size(item), request
+    return table, table.key_of_param(av.check_item(delete["Key"])), None, 0, request

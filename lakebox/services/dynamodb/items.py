@@ -18,9 +18,11 @@ def writable_table(ctx, name):
     return table
 
 
-def check_size(item: dict):
-    if av.item_size(item) > av.MAX_ITEM_BYTES:
+def check_size(item: dict) -> int:
+    size = av.item_size(item)
+    if size > av.MAX_ITEM_BYTES:
         raise ValidationException("Item size has exceeded the maximum allowed size")
+    return size
 
 
 def checked_key(table, key: dict):
@@ -63,16 +65,16 @@ def put_item(ctx, params):
     item = av.check_item(params["Item"])
     key = table.key_of_item(item)
     table.check_indexed_types(item)
-    check_size(item)
+    size = check_size(item)
     compiled = expressions.compile_request(params, "condition")
     return_values = check_return_values(params, PUT_RETURN_VALUES)
-    old = store.get_item(ctx.state.db, table.uid, *key)
+    old, old_size = store.get_item_sized(ctx.state.db, table.uid, *key)
     if "condition" in compiled and not matches(old, compiled["condition"]):
         raise condition_failed(params, old)
     throttle.check(ctx, table, "write", writes.touched_indexes(table, old, item))
-    index_units = writes.write(ctx, table, key, old, item)
+    index_units = writes.write(ctx, table, key, old, item, new_size=size)
     tally = capacity.Tally()
-    units = capacity.write_units(max(av.item_size(item), av.item_size(old or {})))
+    units = capacity.write_units(max(size, old_size or 0))
     tally.write(table, units, index_units)
     throttle.charge(ctx, table, "write", units, index_units)
     result = _metrics(table, params, item)
@@ -86,9 +88,9 @@ def get_item(ctx, params):
     key = checked_key(table, params["Key"])
     compiled = expressions.compile_request(params, "projection")
     throttle.check(ctx, table, "read")
-    item = store.get_item(ctx.state.db, table.uid, *key)
+    item, size = store.get_item_sized(ctx.state.db, table.uid, *key)
     tally = capacity.Tally()
-    units = capacity.read_units(av.item_size(item or {}), params.get("ConsistentRead", False))
+    units = capacity.read_units(size or 0, params.get("ConsistentRead", False))
     tally.read(table, units)
     throttle.charge(ctx, table, "read", units)
     result = {}
@@ -127,11 +129,11 @@ def update_item(ctx, params):
     old = store.get_item(ctx.state.db, table.uid, *key)
     if "condition" in compiled and not matches(old, compiled["condition"]):
         raise condition_failed(params, old)
-    new = updated_item(table, old, key_item, clauses)
+    new, size = updated_item(table, old, key_item, clauses)
     throttle.check(ctx, table, "write", writes.touched_indexes(table, old, new))
-    index_units = writes.write(ctx, table, key, old, new)
+    index_units = writes.write(ctx, table, key, old, new, new_size=size)
     tally = capacity.Tally()
-    units = capacity.write_units(max(av.item_size(new), av.item_size(old or {})))
+    units = capacity.write_units(max(size, av.item_size(old or {})))
     tally.write(table, units, index_units)
     throttle.charge(ctx, table, "write", units, index_units)
     result = _metrics(table, params, new)
@@ -151,11 +153,11 @@ def check_update(table, clauses) -> list:
     return paths
 
 
-def updated_item(table, old, key_item, clauses) -> dict:
+def updated_item(table, old, key_item, clauses):
+    """(the item after the update, its size)."""
     new = expr_update.apply(old if old is not None else dict(key_item), clauses)
     table.check_indexed_types(new)
-    check_size(new)
-    return new
+    return new, check_size(new)
 
 
 def _update_return_values(mode, old, new, paths):

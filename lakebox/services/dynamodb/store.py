@@ -224,6 +224,19 @@ def get_item(db, uid, h, pk, sk):
     return load_item(row[0]) if row else None
 
 
+def get_item_sized(db, uid, h, pk, sk):
+    """(item, its stored size) or (None, None)."""
+    row = db.one("SELECT item, size FROM ddb_items WHERE table_uid=? AND h=? AND pk=? AND sk=?", (uid, h, pk, sk))
+    return (load_item(row[0]), row[1]) if row else (None, None)
+
+
+def item_size_at(db, uid, h, pk, sk):
+    """The stored size of the item at a key, or None: all a write needs of an old item when
+    the table has no index, stream or TTL to keep."""
+    row = db.one("SELECT size FROM ddb_items WHERE table_uid=? AND h=? AND pk=? AND sk=?", (uid, h, pk, sk))
+    return row[0] if row else None
+
+
 def put_item(db, uid, h, pk, sk, size, item: dict):
     db.execute("INSERT OR REPLACE INTO ddb_items (table_uid, h, pk, sk, size, item) VALUES (?, ?, ?, ?, ?, ?)",
                (uid, h, pk, sk, size, dump_item(item)))

@@ -51,7 +51,7 @@ class Action:
             return self.item
         if self.kind == "Delete":
             return None
-        return updated_item(self.table, old, self.key_item, self.clauses)
+        return updated_item(self.table, old, self.key_item, self.clauses)[0]
 
     def reason(self, old) -> dict:
         if "condition" in self.compiled and not matches(old, self.compiled["condition"]):

@@ -10,7 +10,15 @@ KB = 1024
 MAX_TTL_SECONDS = 2 ** 53
 
 
-def write(ctx, table, key, old: dict | None, new: dict | None, *, identity=None) -> dict:
+def needs_old_item(table) -> bool:
+    """Whether a write must read the item it replaces: to keep indexes, TTL entries,
+    change records or point-in-time history. Otherwise its size is enough."""
+    spec = table.spec
+    return bool(table.indexes or (spec.get("Stream") or {}).get("StreamEnabled") or spec.get("TTL")
+                or spec.get("KinesisDestinations") or spec.get("PITR"))
+
+
+def write(ctx, table, key, old: dict | None, new: dict | None, *, identity=None, new_size=None) -> dict:
     """Replace `old` by `new` (None: delete) at `key` = (h, pk, sk). Returns the write
     units each index consumed, by index name."""
     db = ctx.state.db
@@ -19,7 +27,7 @@ def write(ctx, table, key, old: dict | None, new: dict | None, *, identity=None)
         if new is None:
             store.delete_item(db, table.uid, h, pk, sk)
         else:
-            store.put_item(db, table.uid, h, pk, sk, av.item_size(new), new)
+            store.put_item(db, table.uid, h, pk, sk, new_size if new_size is not None else av.item_size(new), new)
         index_units = _update_indexes(db, table, key, old, new)
         if (table.spec.get("PITR") or {}).get("enabled"):
             store.record_history(db, table.uid, h, pk, sk, int(ctx.now * 1000), av.item_size(new or {}), new)
