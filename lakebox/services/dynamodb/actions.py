@@ -16,3 +16,5 @@ from lakebox.services.dynamodb.backups import (  # noqa: F401
     restore_table_from_backup, restore_table_to_point_in_time, update_continuous_backups)
 from lakebox.services.dynamodb.exports import (  # noqa: F401
     describe_export, describe_import, export_table_to_point_in_time, import_table, list_exports, list_imports)
+from lakebox.services.dynamodb.partiql import (  # noqa: F401
+    batch_execute_statement, execute_statement, execute_transaction)

@@ -98,3 +98,7 @@ class ExportNotFoundException(ServiceError):
 
 class ImportNotFoundException(ServiceError):
     pass
+
+
+class DuplicateItemException(ServiceError):
+    pass

@@ -136,6 +136,11 @@ def query(ctx, params):
     if "key" not in compiled:
         raise ValidationException("Either the KeyConditions or KeyConditionExpression parameter must be specified "
                                   "in the request.")
+    return run_query(ctx, table, index, params, compiled)
+
+
+def run_query(ctx, table, index, params, compiled):
+    """A Query of parsed expressions (also PartiQL's SELECT on a partition)."""
     hash_key, range_key = (index.hash_key, index.range_key) if index else (table.hash_key, table.range_key)
     hash_value, low, high = key_conditions.analyse(compiled["key"], hash_key, range_key)
     page = Page(ctx, table, index, params, compiled)
@@ -200,6 +205,11 @@ def scan(ctx, params):
     table = writable_table(ctx, params["TableName"])
     index = _index_of(table, params)
     compiled = expressions.compile_request(params, "filter", "projection")
+    return run_scan(ctx, table, index, params, compiled)
+
+
+def run_scan(ctx, table, index, params, compiled):
+    """A Scan of parsed expressions (also PartiQL's SELECT without a partition key)."""
     h_start, h_end = _segment(params)
     page = Page(ctx, table, index, params, compiled)
     base, entry = _start_key(table, index, params)
