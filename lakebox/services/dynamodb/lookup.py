@@ -3,6 +3,7 @@ parsed definitions, and the ARNs and states DynamoDB reports."""
 import re
 from datetime import datetime, timezone
 
+from lakebox.kit import arns
 from lakebox.services.dynamodb import store
 from lakebox.services.dynamodb.errors import ResourceInUseException, table_not_found
 from lakebox.services.dynamodb.model import Table
@@ -19,16 +20,11 @@ def transition_ms(ctx) -> int:
     return int(ctx.state.config.transition_delay * 1000)
 
 
-def partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
+partition = arns.partition
 
 
 def table_arn(account, region, name) -> str:
-    return f"arn:{partition(region)}:dynamodb:{region}:{account}:table/{name}"
+    return arns.build("dynamodb", region, account, f"table/{name}")
 
 
 def arn_of(table: Table) -> str:

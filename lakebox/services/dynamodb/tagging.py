@@ -1,25 +1,17 @@
 """Tags of tables: TagResource, UntagResource, ListTagsOfResource."""
 import re
 
+from lakebox.kit import tags as tag_rules
 from lakebox.services.dynamodb import lookup, store
-from lakebox.services.dynamodb.errors import LimitExceededException, ResourceNotFoundException, ValidationException
+from lakebox.services.dynamodb.errors import ResourceNotFoundException, ValidationException
 
-MAX_TAGS = 50
 _ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:([^:]+):(\d{12}):table/([a-zA-Z0-9_.-]{3,255})$")
-_TAG_TEXT = re.compile(r"^[\w\s.:/=+\-@]*$")
 
 
 def check_new_tags(tags: dict):
-    for key, value in tags.items():
-        if key.startswith("aws:"):
-            raise ValidationException("One or more parameter values were invalid: Tag key cannot start with "
-                                      "'aws:'")
-        if not _TAG_TEXT.match(key) or not _TAG_TEXT.match(value):
-            raise ValidationException("One or more parameter values were invalid: Tag keys and values may only "
-                                      "contain Unicode letters, digits, white space, and _ . : / = + - @")
-    if len(tags) > MAX_TAGS:
-        raise LimitExceededException(f"One or more parameter values were invalid: The number of tags exceeds "
-                                     f"the limit of {MAX_TAGS}")
+    """DynamoDB's tag rules, from the kit's table (lakebox/kit/tags.py)."""
+    tag_rules.check_tags("dynamodb", tags)
+    tag_rules.check_count("dynamodb", tags)
 
 
 def put(ctx, table, tags: dict):
