@@ -34,6 +34,7 @@ CONDITION_FUNCTIONS = {"attribute_exists": 1, "attribute_not_exists": 1, "attrib
 ATTRIBUTE_TYPES = ("B", "NULL", "SS", "BOOL", "L", "BS", "N", "NS", "S", "M")
 MAX_IN_OPERANDS = 100
 UPDATE_CLAUSES = ("SET", "REMOVE", "ADD", "DELETE")
+MAX_EXPRESSION_BYTES = 4096
 
 
 class Token:
@@ -63,6 +64,10 @@ class Parser:
     def __init__(self, text, label, names, values, used_names, used_values):
         if not text.strip():
             raise ValidationException(f"Invalid {label}: The expression can not be empty;")
+        size = len(text.encode("utf-8"))
+        if size > MAX_EXPRESSION_BYTES:
+            raise ValidationException(f"Invalid {label}: Expression size has exceeded the maximum allowed size; "
+                                      f"expression size: {size}")
         self.text, self.label = text, label
         self.names, self.values = names or {}, values or {}
         self.used_names, self.used_values = used_names, used_values

@@ -15,6 +15,7 @@ SET_OF = {"SS": "S", "NS": "N", "BS": "B"}
 MAX_ITEM_BYTES = 400 * 1024
 MAX_PARTITION_KEY_BYTES = 2048
 MAX_SORT_KEY_BYTES = 1024
+MAX_NESTING = 32                 # levels of lists and maps inside an attribute
 
 # 38 significant digits, magnitudes 1E-130 .. 9.99..E+125 (developer guide, "Data types").
 _CONTEXT = decimal.Context(prec=60, Emax=200, Emin=-200, traps=[decimal.InvalidOperation])
@@ -71,9 +72,11 @@ def add_numbers(left: str, right: str, subtract=False) -> str:
 
 # --- checking values that arrive in requests --------------------------------------------
 
-def check_value(value, *, top=True) -> dict:
+def check_value(value, *, depth=0) -> dict:
     """Check one attribute value (recursively) and return it with numbers normalised.
     Raises DynamoDB's ValidationException for a value it would refuse."""
+    if depth > MAX_NESTING:
+        raise ValidationException("Nesting Levels have exceeded supported limits")
     if not isinstance(value, dict) or not value:
         raise ValidationException("Supplied AttributeValue is empty, must contain exactly one of the "
                                   "supported datatypes")
@@ -88,9 +91,9 @@ def check_value(value, *, top=True) -> dict:
     if kind in SET_OF:
         return {kind: _check_set(kind, body)}
     if kind == "M":
-        return {"M": {name: check_value(member, top=False) for name, member in body.items()}}
+        return {"M": {name: check_value(member, depth=depth + 1) for name, member in body.items()}}
     if kind == "L":
-        return {"L": [check_value(member, top=False) for member in body]}
+        return {"L": [check_value(member, depth=depth + 1) for member in body]}
     return value
 
 

@@ -44,3 +44,13 @@ def test_arithmetic_keeps_38_digits_and_refuses_more():
     assert av.add_numbers("1" * 38, "0", subtract=True) == "1" * 38
     with pytest.raises(ValidationException):
         av.add_numbers("1" * 38, "0.1")
+
+
+def test_nesting_is_limited_to_32_levels():
+    value = {"S": "leaf"}
+    for _ in range(32):
+        value = {"L": [value]}
+    av.check_value(value)
+    with pytest.raises(ValidationException) as refused:
+        av.check_value({"M": {"deeper": value}})
+    assert refused.value.message == "Nesting Levels have exceeded supported limits"
