@@ -18,3 +18,5 @@ from lakebox.services.dynamodb.exports import (  # noqa: F401
     describe_export, describe_import, export_table_to_point_in_time, import_table, list_exports, list_imports)
 from lakebox.services.dynamodb.partiql import (  # noqa: F401
     batch_execute_statement, execute_statement, execute_transaction)
+from lakebox.services.dynamodb.policies import (  # noqa: F401
+    delete_resource_policy, get_resource_policy, put_resource_policy)

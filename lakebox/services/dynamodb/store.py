@@ -128,6 +128,13 @@ SCHEMA = [
         kind TEXT NOT NULL,
         document TEXT NOT NULL,
         PRIMARY KEY (account, region, arn))""",
+    """CREATE TABLE ddb_policies (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        policy TEXT NOT NULL,
+        revision TEXT NOT NULL,
+        PRIMARY KEY (account, region, arn))""",
 ]
 
 
@@ -505,6 +512,21 @@ def remove_tags(db, account, region, arn, keys):
 
 def drop_tags(db, account, region, arn):
     db.execute("DELETE FROM ddb_tags WHERE account=? AND region=? AND arn=?", (account, region, arn))
+    db.execute("DELETE FROM ddb_policies WHERE account=? AND region=? AND (arn=? OR arn LIKE ?)",
+               (account, region, arn, arn + "/stream/%"))
+
+
+def policy(db, account, region, arn):
+    return db.one("SELECT policy, revision FROM ddb_policies WHERE account=? AND region=? AND arn=?",
+                  (account, region, arn))
+
+
+def put_policy(db, account, region, arn, text, revision):
+    db.execute("INSERT OR REPLACE INTO ddb_policies VALUES (?, ?, ?, ?, ?)", (account, region, arn, text, revision))
+
+
+def delete_policy(db, account, region, arn):
+    db.execute("DELETE FROM ddb_policies WHERE account=? AND region=? AND arn=?", (account, region, arn))
 
 
 def transaction_token(db, account, region, token):

@@ -177,3 +177,17 @@ def test_tag_rules(ddb, make_table):
     assert error_of(ddb.tag_resource, ResourceArn=arn, Tags=[{"Key": "aws:owner", "Value": "v"}])[0] == \
         "ValidationException"
     assert len(ddb.list_tags_of_resource(ResourceArn=arn)["Tags"]) == 50
+
+
+def test_resource_policy(ddb, make_table):
+    name = make_table()
+    arn = ddb.describe_table(TableName=name)["Table"]["TableArn"]
+    assert error_of(ddb.get_resource_policy, ResourceArn=arn) == (
+        "PolicyNotFoundException", f"Resource-based policy not found for the provided ResourceArn: {arn}")
+    document = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": '
+                '"arn:aws:iam::000000000000:root"}, "Action": "dynamodb:GetItem", "Resource": "' + arn + '"}]}')
+    revision = ddb.put_resource_policy(ResourceArn=arn, Policy=document)["RevisionId"]
+    got = ddb.get_resource_policy(ResourceArn=arn)
+    assert (got["Policy"], got["RevisionId"]) == (document, revision)
+    ddb.delete_resource_policy(ResourceArn=arn)
+    assert error_of(ddb.delete_resource_policy, ResourceArn=arn)[0] == "PolicyNotFoundException"
