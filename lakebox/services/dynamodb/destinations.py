@@ -1,13 +1,12 @@
 """Kinesis Data Streams as a destination of a table's changes: every item change is put
 into the stream, as JSON in the form DynamoDB writes (both images, the table's name,
 `recordFormat`), keyed by the item's key so one item's changes stay in order."""
-import base64
 import hashlib
 import uuid
 
 import orjson
 
-from lakebox.services.dynamodb import lookup
+from lakebox.services.dynamodb import lookup, store
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import ResourceInUseException, ResourceNotFoundException, ValidationException
 from lakebox.services.kinesis import public as kinesis
@@ -91,10 +90,10 @@ def deliver(ctx, table, event, keys, old, new, identity, now):
         change = {"awsRegion": table.region, "eventID": str(uuid.uuid4()), "eventName": event,
                   "userIdentity": identity, "recordFormat": "application/json", "tableName": table.name,
                   "dynamodb": body, "eventSource": "aws:dynamodb"}
-        partition_key = hashlib.md5(orjson.dumps(keys, default=_base64, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        partition_key = hashlib.md5(orjson.dumps(keys, default=store.binary_as_text, option=orjson.OPT_SORT_KEYS)).hexdigest()
         try:
             kinesis.put_records(ctx.state, destination["StreamArn"],
-                                [(partition_key, orjson.dumps(change, default=_base64))])
+                                [(partition_key, orjson.dumps(change, default=store.binary_as_text))])
         except kinesis.StreamGone:
             continue
 
@@ -104,8 +103,3 @@ def _created(now, destination):
         return int(now * 1_000_000)
     return int(now * 1000)
 
-
-def _base64(value):
-    if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(value).decode()
-    raise TypeError(type(value))

@@ -79,7 +79,7 @@ def _write_export(task, table_uid, at_ms, fmt, path):
             "AND item IS NOT NULL", (table_uid, at_ms))
         for row in rows:
             item = store.load_item(row["item"])
-            out.write(ion_line(item) if fmt == "ION" else orjson.dumps({"Item": item}, default=_base64) + b"\n")
+            out.write(ion_line(item) if fmt == "ION" else orjson.dumps({"Item": item}, default=store.binary_as_text) + b"\n")
             count += 1
             size += row["size"]
             if count % READ_SLICE == 0:
@@ -122,12 +122,6 @@ def _fail(state, record, result):
     if isinstance(result, tuple) and isinstance(result[0], str) and os.path.exists(result[0]):
         os.unlink(result[0])
 
-
-def _base64(value):
-    import base64
-    if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(value).decode()
-    raise TypeError(type(value))
 
 
 def _public(record) -> dict:
@@ -230,23 +224,9 @@ def _read_import(task, table: Table, files, fmt, options):
 def _json_item(line: bytes):
     document = orjson.loads(line)
     item = document["Item"]
-    _decode_binary(item)
+    store.decode_binary(item)
     return item
 
-
-def _decode_binary(members):
-    import base64
-    for value in members.values():
-        if "B" in value:
-            value["B"] = base64.b64decode(value["B"])
-        elif "BS" in value:
-            value["BS"] = [base64.b64decode(m) for m in value["BS"]]
-        elif "M" in value:
-            _decode_binary(value["M"])
-        elif "L" in value:
-            for member in value["L"]:
-                if isinstance(member, dict) and "M" in member:
-                    _decode_binary(member["M"])
 
 
 def _csv_items(data: bytes, table, options):

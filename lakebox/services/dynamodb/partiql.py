@@ -108,7 +108,7 @@ def _read_token(token: str) -> dict:
         key = orjson.loads(base64.urlsafe_b64decode(token.encode()))
     except ValueError:
         raise ValidationException("Invalid NextToken") from None
-    store._decode_binary(key)
+    store.decode_binary(key)
     return key
 
 

@@ -144,24 +144,24 @@ def partition_hash(pk: bytes) -> int:
     return int.from_bytes(hashlib.md5(pk).digest()[:4], "big")
 
 
-def _binary_to_text(value):
+def binary_as_text(value):
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(value).decode()
     raise TypeError(type(value))
 
 
 def dump_item(item: dict) -> bytes:
-    return orjson.dumps(item, default=_binary_to_text)
+    return orjson.dumps(item, default=binary_as_text)
 
 
 def load_item(data: bytes) -> dict:
     item = orjson.loads(data)
     if b'"B' in data:
-        _decode_binary(item)
+        decode_binary(item)
     return item
 
 
-def _decode_binary(members: dict):
+def decode_binary(members: dict):
     for value in members.values():
         _decode_value(value)
 
@@ -172,7 +172,7 @@ def _decode_value(value):
     elif "BS" in value:
         value["BS"] = [base64.b64decode(m) for m in value["BS"]]
     elif "M" in value:
-        _decode_binary(value["M"])
+        decode_binary(value["M"])
     elif "L" in value:
         for member in value["L"]:
             _decode_value(member)
@@ -187,10 +187,6 @@ def table(db, account, region, name):
 def tables(db, account, region, after, limit):
     return db.query("SELECT name FROM ddb_tables WHERE account=? AND region=? AND name>? ORDER BY name LIMIT ?",
                     (account, region, after or "", limit))
-
-
-def every_table(db):
-    return db.query("SELECT * FROM ddb_tables")
 
 
 def insert_table(db, account, region, name, table_id, created_ms, spec: dict) -> int:
@@ -400,7 +396,7 @@ def load_record(data: bytes) -> dict:
     if b'"B' in data:
         for member in ("Keys", "NewImage", "OldImage"):
             if member in change["dynamodb"]:
-                _decode_binary(change["dynamodb"][member])
+                decode_binary(change["dynamodb"][member])
     return change
 
 
