@@ -228,7 +228,6 @@ def _json_item(line: bytes):
     return item
 
 
-
 def _csv_items(data: bytes, table, options):
     """CSV rows: every value a string, but key attributes of type N as numbers."""
     csv_options = options.get("Csv") or {}
