@@ -23,17 +23,24 @@ def write(ctx, table, key, old: dict | None, new: dict | None, *, identity=None,
     units each index consumed, by index name."""
     db = ctx.state.db
     h, pk, sk = key
+    if not needs_old_item(table):
+        _store(db, table, key, new, new_size)        # one statement: committed on its own
+        return {}
     with db.transaction():
-        if new is None:
-            store.delete_item(db, table.uid, h, pk, sk)
-        else:
-            store.put_item(db, table.uid, h, pk, sk, new_size if new_size is not None else av.item_size(new), new)
+        _store(db, table, key, new, new_size)
         index_units = _update_indexes(db, table, key, old, new)
         if (table.spec.get("PITR") or {}).get("enabled"):
             store.record_history(db, table.uid, h, pk, sk, int(ctx.now * 1000), av.item_size(new or {}), new)
         _update_expiry(db, table, key, old, new)
         changes.record(ctx, table, old, new, identity)
     return index_units
+
+
+def _store(db, table, key, new, new_size):
+    if new is None:
+        store.delete_item(db, table.uid, *key)
+    else:
+        store.put_item(db, table.uid, *key, new_size if new_size is not None else av.item_size(new), new)
 
 
 def _update_indexes(db, table, key, old, new) -> dict:
