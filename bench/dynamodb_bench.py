@@ -102,7 +102,7 @@ def start_lakebox(core):
     _scratch.append(data)
     proc = _spawn([sys.executable, "-m", "lakebox.cli", "serve", "--port", str(port), "--data-dir", data,
                    "--limits", "off"], core, dict(os.environ, PYTHONPATH=ROOT))
-    return port if _wait_port(port, proc) else None
+    return (port, proc) if _wait_port(port, proc) else None
 
 
 def start_moto(core):
@@ -111,7 +111,7 @@ def start_moto(core):
         return None
     port = _free_port()
     proc = _spawn([exe, "-p", str(port)], core)
-    return port if _wait_port(port, proc) else None
+    return (port, proc) if _wait_port(port, proc) else None
 
 
 def start_dynalite(core, path):
@@ -120,7 +120,7 @@ def start_dynalite(core, path):
         return None
     port = _free_port()
     proc = _spawn([exe, "--port", str(port), "--createTableMs", "0", "--deleteTableMs", "0"], core)
-    return port if _wait_port(port, proc) else None
+    return (port, proc) if _wait_port(port, proc) else None
 
 
 # --- the wire --------------------------------------------------------------------------
@@ -183,19 +183,27 @@ def _item(pk, sk=None):
 
 # --- the measurements --------------------------------------------------------------------
 
-def measure_single(client, ops):
+def _cpu_seconds(pid) -> float:
+    """User + system CPU of a process and its children so far (a server's own work,
+    whatever else the machine runs)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_single(client, ops, pid):
+    """(PutItem/s, GetItem/s, server CPU ms per PutItem, per GetItem)."""
     make_table(client, "single")
     puts = [client.signed("PutItem", {"TableName": "single", "Item": _item(f"key-{i:07d}")}) for i in range(ops)]
     gets = [client.signed("GetItem", {"TableName": "single", "Key": {"pk": {"S": f"key-{i:07d}"}}})
             for i in range(ops)]
-    start = time.perf_counter()
-    for request in puts:
-        client.send(request)
-    put_rate = ops / (time.perf_counter() - start)
-    start = time.perf_counter()
-    for request in gets:
-        client.send(request)
-    return put_rate, ops / (time.perf_counter() - start)
+    figures = []
+    for requests in (puts, gets):
+        cpu, start = _cpu_seconds(pid), time.perf_counter()
+        for request in requests:
+            client.send(request)
+        figures.append((ops / (time.perf_counter() - start), 1000 * (_cpu_seconds(pid) - cpu) / ops))
+    return figures[0][0], figures[1][0], figures[0][1], figures[1][1]
 
 
 def measure_boto3(port, ops):
@@ -265,10 +273,10 @@ def measure_reads(client, rounds=15):
 
 # --- the run ---------------------------------------------------------------------------------
 
-def run_server(name, port, args, big):
+def run_server(name, port, pid, args, big):
     client = DynamoDB(port)
     figures = {}
-    figures["put"], figures["get"] = measure_single(client, args.ops)
+    figures["put"], figures["get"], figures["put_cpu_ms"], figures["get_cpu_ms"] = measure_single(client, args.ops, pid)
     figures["boto_put"], figures["boto_get"] = measure_boto3(port, args.ops)
     figures["batch"] = measure_batch(client, 25_000)
     have = fill_reads_table(client, 10_000, 0)
@@ -295,11 +303,12 @@ def main():
     results = {}
     for name, start in (("lakebox", lambda: start_lakebox(core)), ("moto", lambda: start_moto(core)),
                         ("dynalite", lambda: start_dynalite(core, args.dynalite))):
-        port = start()
-        if port is None:
+        started = start()
+        if started is None:
             print(f"{name}: could not be started, skipped", flush=True)
             continue
-        results[name] = run_server(name, port, args, big=name == "lakebox" and not args.skip_big)
+        port, proc = started
+        results[name] = run_server(name, port, proc.pid, args, big=name == "lakebox" and not args.skip_big)
     _report(results, args)
 
 
@@ -307,12 +316,14 @@ def _report(results, args):
     lake = results.get("lakebox")
     if not lake:
         return
-    print("\n| server | PutItem ops/s (replayed) | GetItem ops/s (replayed) | PutItem ops/s (boto3) | "
-          "GetItem ops/s (boto3) | BatchWriteItem items/s | Query 1,000 items ms (10^4) | Scan page ms (10^4) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\n| server | PutItem ops/s (replayed) | GetItem ops/s (replayed) | server CPU ms per Put / Get | "
+          "PutItem ops/s (boto3) | GetItem ops/s (boto3) | BatchWriteItem items/s | Query 1,000 items ms (10^4) | "
+          "Scan page ms (10^4) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, f in results.items():
-        print(f"| {name} | {f['put']:,.0f} | {f['get']:,.0f} | {f['boto_put']:,.0f} | {f['boto_get']:,.0f} | "
-              f"{f['batch']:,.0f} | {f['query_small']:.1f} | {f['scan_small']:.1f} |")
+        print(f"| {name} | {f['put']:,.0f} | {f['get']:,.0f} | {f['put_cpu_ms']:.2f} / {f['get_cpu_ms']:.2f} | "
+              f"{f['boto_put']:,.0f} | {f['boto_get']:,.0f} | {f['batch']:,.0f} | {f['query_small']:.1f} | "
+              f"{f['scan_small']:.1f} |")
     if "query_big" in lake:
         print(f"\nlakebox at {args.big:,} items: Query 1,000 items {lake['query_big']:.1f} ms "
               f"(at 10^4: {lake['query_small']:.1f}), Scan page {lake['scan_big']:.1f} ms "
@@ -323,6 +334,8 @@ def _report(results, args):
             ratio = lake[kind] / moto[kind]
             print(f"{kind} vs moto: {ratio:.1f}x (target >= {TARGET_VS_MOTO:.0f}x: "
                   f"{'met' if ratio >= TARGET_VS_MOTO else 'not met'})")
+        for kind in ("put_cpu_ms", "get_cpu_ms"):
+            print(f"{kind}: moto needs {moto[kind] / lake[kind]:.1f}x lakebox's server CPU per request")
     print(f"BatchWriteItem: {lake['batch']:,.0f} items/s (target >= {TARGET_BATCH:,}: "
           f"{'met' if lake['batch'] >= TARGET_BATCH else 'not met'})")
 

@@ -135,6 +135,7 @@ SCHEMA = [
         policy TEXT NOT NULL,
         revision TEXT NOT NULL,
         PRIMARY KEY (account, region, arn))""",
+    "CREATE INDEX ddb_ttl_by_expiry ON ddb_ttl (expires)",
 ]
 
 

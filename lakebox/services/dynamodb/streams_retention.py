@@ -11,12 +11,14 @@ def trim_stream_records(state, now: float):
     cutoff = int(now * 1000) - RETENTION_MS
     more = False
     for stream in db.query("SELECT uid FROM ddb_streams"):
-        deleted = db.execute("DELETE FROM ddb_stream_records WHERE stream_uid=? AND seq IN (SELECT seq FROM "
-                             "ddb_stream_records WHERE stream_uid=? AND created_ms<? ORDER BY seq LIMIT ?)",
-                             (stream["uid"], stream["uid"], cutoff, TRIM_SLICE)).rowcount
+        # The first TRIM_SLICE records by sequence (an index range), those of them past
+        # retention deleted: records arrive in sequence order, so the old ones lead.
+        deleted = db.execute("DELETE FROM ddb_stream_records WHERE stream_uid=? AND created_ms<? AND seq IN "
+                             "(SELECT seq FROM ddb_stream_records WHERE stream_uid=? ORDER BY seq LIMIT ?)",
+                             (stream["uid"], cutoff, stream["uid"], TRIM_SLICE)).rowcount
         more |= deleted == TRIM_SLICE
-    db.execute("DELETE FROM ddb_streams WHERE disabled_ms IS NOT NULL AND disabled_ms<? AND uid NOT IN "
-               "(SELECT DISTINCT stream_uid FROM ddb_stream_records)", (cutoff,))
+    db.execute("DELETE FROM ddb_streams WHERE disabled_ms IS NOT NULL AND disabled_ms<? AND NOT EXISTS "
+               "(SELECT 1 FROM ddb_stream_records r WHERE r.stream_uid=ddb_streams.uid)", (cutoff,))
     if more:
         return now
     oldest = store.oldest_record_ms(db)

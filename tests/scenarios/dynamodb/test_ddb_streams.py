@@ -116,3 +116,15 @@ def test_ttl_deletes_expired_items_with_a_service_record(ddb, streams, make_tabl
     assert len(removal) == 1
     assert removal[0]["userIdentity"] == {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
     assert removal[0]["dynamodb"]["OldImage"]["pk"] == {"S": "soon"}
+
+
+@pytest.mark.local_only
+def test_records_are_kept_24_hours(ddb, streams, make_table, clock):
+    name = make_table(StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+    arn = ddb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    ddb.put_item(TableName=name, Item={"pk": {"S": "old"}})
+    clock(23 * 3600)
+    ddb.put_item(TableName=name, Item={"pk": {"S": "recent"}})
+    assert len(_read_all(streams, arn)) == 2
+    clock(2 * 3600)
+    assert [r["dynamodb"]["Keys"]["pk"]["S"] for r in _read_all(streams, arn)] == ["recent"]
