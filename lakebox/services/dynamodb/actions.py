@@ -20,3 +20,5 @@ from lakebox.services.dynamodb.partiql import (  # noqa: F401
     batch_execute_statement, execute_statement, execute_transaction)
 from lakebox.services.dynamodb.policies import (  # noqa: F401
     delete_resource_policy, get_resource_policy, put_resource_policy)
+from lakebox.services.dynamodb.insights import (  # noqa: F401
+    describe_contributor_insights, list_contributor_insights, update_contributor_insights)

@@ -191,3 +191,15 @@ def test_resource_policy(ddb, make_table):
     assert (got["Policy"], got["RevisionId"]) == (document, revision)
     ddb.delete_resource_policy(ResourceArn=arn)
     assert error_of(ddb.delete_resource_policy, ResourceArn=arn)[0] == "PolicyNotFoundException"
+
+
+def test_contributor_insights_settings(ddb, make_table):
+    name = make_table(range=("sk", "N"))
+    assert ddb.describe_contributor_insights(TableName=name)["ContributorInsightsStatus"] == "DISABLED"
+    assert ddb.update_contributor_insights(TableName=name, ContributorInsightsAction="ENABLE")[
+        "ContributorInsightsStatus"] == "ENABLING"
+    described = ddb.describe_contributor_insights(TableName=name)
+    assert described["ContributorInsightsStatus"] == "ENABLED"
+    assert [rule.split("-")[1] for rule in described["ContributorInsightsRuleList"]] == ["PKC", "PKT", "SKC", "SKT"]
+    listed = ddb.list_contributor_insights(TableName=name)["ContributorInsightsSummaries"]
+    assert [(s["TableName"], s["ContributorInsightsStatus"]) for s in listed] == [(name, "ENABLED")]
