@@ -29,7 +29,7 @@ def _target(condition):
             left, right = right, left
             op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
         if op == "<>":
-            raise ValidationException("Unsupported operator on KeyConditionExpression: operator: <>")
+            raise ValidationException("Invalid operator used in KeyConditionExpression: <>")
         operands = [left, right]
         path, values = left, [right]
     elif kind == "between":

@@ -107,25 +107,26 @@ def _index_of(table, params):
     return index
 
 
-def _start_key(table, index, params):
+def _start_key(table, index, params, query):
     """The encoded position of ExclusiveStartKey: (h, pk, sk) of the table, and for an
-    index also (h, ipk, isk) of the index entry."""
+    index also (h, ipk, isk) of the index entry. Query and Scan word a bad one apart."""
     start = params.get("ExclusiveStartKey")
     if start is None:
         return None, None
+    refusal = ValidationException("The provided starting key is invalid" if query else
+                                  "The provided starting key is invalid: The provided key element does not match "
+                                  "the schema")
     start = av.check_item(start)
     names = set(table.key_names)
     if index is not None:
         names |= {k.name for k in (index.hash_key, index.range_key) if k}
     if set(start) != names:
-        raise ValidationException("The provided starting key is invalid: The provided key element does not match "
-                                  "the schema")
+        raise refusal
     try:
         base = table.key_of_item(start)
         entry = index.entry(start) if index is not None else None
     except ValidationException:
-        raise ValidationException("The provided starting key is invalid: The provided key element does not match "
-                                  "the schema") from None
+        raise refusal from None
     return base, entry
 
 
@@ -145,7 +146,7 @@ def run_query(ctx, table, index, params, compiled):
     hash_value, low, high = key_conditions.analyse(compiled["key"], hash_key, range_key)
     page = Page(ctx, table, index, params, compiled)
     forward = params.get("ScanIndexForward", True)
-    base, entry = _start_key(table, index, params)
+    base, entry = _start_key(table, index, params, query=True)
     encoded = av.encode_key(hash_value)
     h = partition_hash(encoded)
     if index is None:
@@ -159,8 +160,7 @@ def run_query(ctx, table, index, params, compiled):
 def _query_table(ctx, page, table, h, pk, low, high, forward, start):
     if start is not None:
         if start[1] != pk:
-            raise ValidationException("The provided starting key is invalid: The provided key element does not "
-                                      "match the schema")
+            raise ValidationException("The provided starting key is invalid")
         if forward:
             low = (start[2], False)
         else:
@@ -212,7 +212,7 @@ def run_scan(ctx, table, index, params, compiled):
     """A Scan of parsed expressions (also PartiQL's SELECT without a partition key)."""
     h_start, h_end = _segment(params)
     page = Page(ctx, table, index, params, compiled)
-    base, entry = _start_key(table, index, params)
+    base, entry = _start_key(table, index, params, query=False)
     if index is None:
         more = _scan_table(ctx, page, table, base, h_start, h_end)
     else:

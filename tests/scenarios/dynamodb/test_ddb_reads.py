@@ -137,3 +137,13 @@ def test_query_consumed_capacity_rounds_the_sum(events):
                           ConsistentRead=True)
     assert answer["ConsumedCapacity"]["CapacityUnits"] == 1.0
     assert answer["ConsumedCapacity"]["Table"]["CapacityUnits"] == 1.0
+
+
+def test_bad_starting_keys(events):
+    assert error_of(events.query, KeyConditionExpression=Key("pk").eq("dev"), ExclusiveStartKey={"pk": "dev"}) == (
+        "ValidationException", "The provided starting key is invalid")
+    assert error_of(events.scan, ExclusiveStartKey={"pk": "dev"}) == (
+        "ValidationException",
+        "The provided starting key is invalid: The provided key element does not match the schema")
+    assert error_of(events.query, KeyConditionExpression="pk <> :p", ExpressionAttributeValues={":p": "dev"}) == (
+        "ValidationException", "Invalid operator used in KeyConditionExpression: <>")
