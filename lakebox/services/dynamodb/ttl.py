@@ -1,11 +1,11 @@
 """Time to live: UpdateTimeToLive, DescribeTimeToLive, and the expiry job that deletes
 expired items with the stream record DynamoDB writes for them."""
+from lakebox.kit import calls
 from lakebox.services.dynamodb import backfill, changes, lookup, store, writes
 from lakebox.services.dynamodb.errors import ValidationException
 from lakebox.services.dynamodb.model import Table
 
 EXPIRY_SLICE = 500                  # items deleted per run, so the event loop never stalls
-RETRY_SOON_S = 0.05
 FIVE_YEARS_S = 5 * 365 * 86400      # AWS leaves items that expired more than five years ago
 
 
@@ -39,32 +39,26 @@ def describe_time_to_live(ctx, params):
     return {"TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED", "AttributeName": ttl["AttributeName"]}}
 
 
-class _JobContext:
-    """What the write path needs from a request context, for work no request asked for."""
-
-    def __init__(self, state, now):
-        self.state, self.now = state, now
-
-
 def expire_items(state, now: float):
     """Scheduler job: delete items whose TTL has passed (a slice at a time). Returns when
     the next item expires."""
     db = state.db
     due = store.due_expiries(db, int(now), EXPIRY_SLICE)
-    tables = {}
-    ctx = _JobContext(state, now)
+    tables, contexts = {}, {}
     for row in due:
         uid = row["table_uid"]
         if uid not in tables:
             found = db.one("SELECT * FROM ddb_tables WHERE uid=?", (uid,))
             tables[uid] = Table(found) if found else None
         table = tables[uid]
+        if table is not None and uid not in contexts:
+            contexts[uid] = calls.system_context(state, "dynamodb", "DeleteItem", table.account, table.region)
         key = (row["h"], row["pk"], row["sk"])
         item = store.get_item(db, uid, *key) if table else None
         if item is None or writes.expiry_of(table, item) != row["expires"] or row["expires"] < now - FIVE_YEARS_S:
             store.delete_expiry(db, uid, row["expires"], *key)
             continue
-        writes.write(ctx, table, key, item, None, identity=changes.TTL_IDENTITY)
+        writes.write(contexts[uid], table, key, item, None, identity=changes.TTL_IDENTITY)
     if len(due) == EXPIRY_SLICE:
-        return now + RETRY_SOON_S
+        return now
     return store.next_expiry(db)
