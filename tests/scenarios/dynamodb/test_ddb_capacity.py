@@ -64,3 +64,10 @@ def test_on_demand_tables_take_a_burst(ddb, make_table):
     table = make_table()
     _fill(ddb, table, 500)
     assert ddb.scan(TableName=table, Select="COUNT")["Count"] == 500
+
+
+def test_on_demand_maximum_throttles(ddb, make_table):
+    table = make_table(OnDemandThroughput={"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 5})
+    extra, (code, message) = _until_throttled(ddb, table)
+    assert extra < 15 and code == "ThrottlingException"
+    assert message.startswith("Throughput exceeds the current capacity of your table or index.")
