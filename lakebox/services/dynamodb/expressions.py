@@ -1,6 +1,8 @@
 """From request parameters to parsed expressions: ExpressionAttributeNames/Values with
 DynamoDB's rules about them, and the legacy parameters (Expected, AttributesToGet,
 AttributeUpdates, KeyConditions, QueryFilter, ScanFilter) turned into the same trees."""
+import re
+
 from lakebox.services.dynamodb import expr_parse, expr_update
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import ValidationException
@@ -53,6 +55,10 @@ def _as_tuple(value):
     return value if isinstance(value, tuple) else (value,)
 
 
+_PLACEHOLDER = {"ExpressionAttributeNames": re.compile(r"#[A-Za-z0-9_]+"),
+                "ExpressionAttributeValues": re.compile(r":[A-Za-z0-9_]+")}
+
+
 def _check_placeholder_maps(names, values, given):
     for label, mapping in (("ExpressionAttributeNames", names), ("ExpressionAttributeValues", values)):
         if mapping is None:
@@ -61,6 +67,9 @@ def _check_placeholder_maps(names, values, given):
             raise ValidationException(f"{label} can only be specified when using expressions")
         if not mapping:
             raise ValidationException(f"{label} must not be empty")
+        for key in mapping:
+            if not _PLACEHOLDER[label].fullmatch(key):
+                raise ValidationException(f'{label} contains invalid key: Syntax error; key: "{key}"')
 
 
 def _checked_value(key, value):

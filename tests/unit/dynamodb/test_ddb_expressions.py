@@ -76,3 +76,21 @@ def test_set_into_a_missing_map_is_refused():
 def test_projection_keeps_nesting_and_closes_lists():
     tree = compile_request({"ProjectionExpression": "l[1].x, s"}, "projection")["projection"]
     assert expr_eval.project(ITEM, tree) == {"l": {"L": [{"M": {"x": {"S": "deep"}}}]}, "s": {"S": "hello"}}
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"ExpressionAttributeNames": {"n": "x"}}, 'ExpressionAttributeNames contains invalid key: Syntax error; key: "n"'),
+    ({"ExpressionAttributeValues": {"v": {"S": "x"}}},
+     'ExpressionAttributeValues contains invalid key: Syntax error; key: "v"'),
+    ({"ExpressionAttributeValues": {}}, "ExpressionAttributeValues must not be empty"),
+])
+def test_placeholder_maps(params, message):
+    with pytest.raises(ValidationException) as refused:
+        compile_request({"ConditionExpression": "attribute_exists(a)", **params}, "condition")
+    assert refused.value.message == message
+
+
+def test_placeholders_need_an_expression():
+    with pytest.raises(ValidationException) as refused:
+        compile_request({"ExpressionAttributeNames": {"#a": "a"}}, "condition")
+    assert refused.value.message == "ExpressionAttributeNames can only be specified when using expressions"
