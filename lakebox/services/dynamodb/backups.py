@@ -156,6 +156,7 @@ def _new_table(ctx, params, spec, fill, restore_summary):
         store.insert_table(db, ctx.account, ctx.region, name, str(uuid.uuid4()), now, spec)
         table = lookup.find(ctx, name)
         fill(table)
+        store.count_collections(db, table.uid)
         tagging.put(ctx, table, {t["Key"]: t["Value"] for t in params.get("Tags", [])})
     ctx.state.scheduler.poke("dynamodb")
     description = describe.table_description(ctx, table, status="CREATING", with_counts=False)

@@ -77,7 +77,7 @@ def put_item(ctx, params):
     units = capacity.write_units(max(size, old_size or 0))
     tally.write(table, units, index_units)
     throttle.charge(ctx, table, "write", units, index_units)
-    result = _metrics(table, params, item)
+    result = _metrics(ctx, table, params, item, key)
     if return_values == "ALL_OLD" and old:
         result["Attributes"] = old
     return _with_capacity(result, tally, params, table)
@@ -113,7 +113,7 @@ def delete_item(ctx, params):
     units = capacity.write_units(av.item_size(old or {}))
     tally.write(table, units, index_units)
     throttle.charge(ctx, table, "write", units, index_units)
-    result = _metrics(table, params, old)
+    result = _metrics(ctx, table, params, old, key)
     if return_values == "ALL_OLD" and old:
         result["Attributes"] = old
     return _with_capacity(result, tally, params, table)
@@ -136,7 +136,7 @@ def update_item(ctx, params):
     units = capacity.write_units(max(size, av.item_size(old or {})))
     tally.write(table, units, index_units)
     throttle.charge(ctx, table, "write", units, index_units)
-    result = _metrics(table, params, new)
+    result = _metrics(ctx, table, params, new, key)
     attributes = _update_return_values(params.get("ReturnValues", "NONE"), old, new, paths)
     if attributes:
         result["Attributes"] = attributes
@@ -171,14 +171,12 @@ def _update_return_values(mode, old, new, paths):
     return None
 
 
-def _metrics(table, params, item):
+def _metrics(ctx, table, params, item, key):
     """ItemCollectionMetrics: only for tables with local secondary indexes."""
-    if params.get("ReturnItemCollectionMetrics") != "SIZE" or item is None:
-        return {}
-    if not any(index.kind == "LSI" for index in table.indexes.values()):
+    if params.get("ReturnItemCollectionMetrics") != "SIZE" or item is None or not table.has_local_indexes:
         return {}
     return {"ItemCollectionMetrics": {"ItemCollectionKey": {table.hash_key.name: item[table.hash_key.name]},
-                                      "SizeEstimateRangeGB": [0.0, 1.0]}}
+                                      "SizeEstimateRangeGB": writes.collection_estimate(ctx.state.db, table, key)}}
 
 
 def _with_capacity(result, tally, params, table):

@@ -97,6 +97,10 @@ class Table:
                 self.indexes[spec["IndexName"]] = Index(kind, spec, self.attribute_types, self)
 
     @property
+    def has_local_indexes(self) -> bool:
+        return any(index.kind == "LSI" for index in self.indexes.values())
+
+    @property
     def key_names(self):
         return [k.name for k in (self.hash_key, self.range_key) if k is not None]
 

@@ -136,6 +136,12 @@ SCHEMA = [
         revision TEXT NOT NULL,
         PRIMARY KEY (account, region, arn))""",
     "CREATE INDEX ddb_ttl_by_expiry ON ddb_ttl (expires)",
+    """CREATE TABLE ddb_collections (
+        table_uid INTEGER NOT NULL,
+        h INTEGER NOT NULL,
+        pk BLOB NOT NULL,
+        bytes INTEGER NOT NULL,
+        PRIMARY KEY (table_uid, h, pk)) WITHOUT ROWID""",
 ]
 
 
@@ -206,6 +212,7 @@ def delete_table(db, uid):
         db.execute("DELETE FROM ddb_items WHERE table_uid=?", (uid,))
         db.execute("DELETE FROM ddb_index_entries WHERE table_uid=?", (uid,))
         db.execute("DELETE FROM ddb_ttl WHERE table_uid=?", (uid,))
+        db.execute("DELETE FROM ddb_collections WHERE table_uid=?", (uid,))
         db.execute("DELETE FROM ddb_tables WHERE uid=?", (uid,))
 
 
@@ -276,6 +283,24 @@ def scan_items(db, uid, start, h_start, h_end, limit):
                         "ORDER BY h, pk, sk LIMIT ?", (uid, h_start, h_end, limit))
     return db.query("SELECT h, pk, sk, size, item FROM ddb_items WHERE table_uid=? AND (h, pk, sk) > (?, ?, ?) "
                     "AND h<? ORDER BY h, pk, sk LIMIT ?", (uid, *start, h_end, limit))
+
+
+def collection_bytes(db, uid, h, pk) -> int:
+    """The size of an item collection (the items of one partition key value), kept for
+    tables with local secondary indexes."""
+    row = db.one("SELECT bytes FROM ddb_collections WHERE table_uid=? AND h=? AND pk=?", (uid, h, pk))
+    return row[0] if row else 0
+
+
+def add_collection_bytes(db, uid, h, pk, delta):
+    db.execute("INSERT INTO ddb_collections VALUES (?, ?, ?, ?) ON CONFLICT (table_uid, h, pk) "
+               "DO UPDATE SET bytes = bytes + excluded.bytes", (uid, h, pk, delta))
+
+
+def count_collections(db, uid):
+    """Item collection sizes of a table filled in bulk (a restore, an import)."""
+    db.execute("INSERT OR REPLACE INTO ddb_collections SELECT table_uid, h, pk, SUM(size) FROM ddb_items "
+               "WHERE table_uid=? GROUP BY h, pk", (uid,))
 
 
 # --- index entries ---------------------------------------------------------------------

@@ -5,9 +5,11 @@ import math
 
 from lakebox.services.dynamodb import changes, store
 from lakebox.services.dynamodb import values as av
+from lakebox.services.dynamodb.errors import ItemCollectionSizeLimitExceededException
 
 KB = 1024
 MAX_TTL_SECONDS = 2 ** 53
+MAX_COLLECTION_BYTES = 10 * 1024 ** 3     # an item collection of a table with LSIs: 10 GB
 
 
 def needs_old_item(table) -> bool:
@@ -27,6 +29,8 @@ def write(ctx, table, key, old: dict | None, new: dict | None, *, identity=None,
         _store(db, table, key, new, new_size)        # one statement: committed on its own
         return {}
     with db.transaction():
+        if table.has_local_indexes:
+            _grow_collection(db, table, key, old, new, new_size)
         _store(db, table, key, new, new_size)
         index_units = _update_indexes(db, table, key, old, new)
         if (table.spec.get("PITR") or {}).get("enabled"):
@@ -34,6 +38,21 @@ def write(ctx, table, key, old: dict | None, new: dict | None, *, identity=None,
         _update_expiry(db, table, key, old, new)
         changes.record(ctx, table, old, new, identity)
     return index_units
+
+
+def _grow_collection(db, table, key, old, new, new_size):
+    """Keep the item collection's size; refuse a write that takes it past 10 GB."""
+    h, pk, _ = key
+    delta = (new_size if new_size is not None else av.item_size(new or {})) - av.item_size(old or {})
+    if delta > 0 and store.collection_bytes(db, table.uid, h, pk) + delta > MAX_COLLECTION_BYTES:
+        raise ItemCollectionSizeLimitExceededException()
+    store.add_collection_bytes(db, table.uid, h, pk, delta)
+
+
+def collection_estimate(db, table, key) -> list:
+    """ItemCollectionMetrics' SizeEstimateRangeGB: the whole gigabytes below and above."""
+    gigabytes = store.collection_bytes(db, table.uid, key[0], key[1]) / 1024 ** 3
+    return [float(int(gigabytes)), float(int(gigabytes) + 1)]
 
 
 def _store(db, table, key, new, new_size):

@@ -147,3 +147,8 @@ def test_bad_starting_keys(events):
         "The provided starting key is invalid: The provided key element does not match the schema")
     assert error_of(events.query, KeyConditionExpression="pk <> :p", ExpressionAttributeValues={":p": "dev"}) == (
         "ValidationException", "Invalid operator used in KeyConditionExpression: <>")
+
+
+def test_item_collection_metrics_on_tables_with_local_indexes(events):
+    answer = events.put_item(Item={"pk": "dev", "seq": 100, "bytes": 1}, ReturnItemCollectionMetrics="SIZE")
+    assert answer["ItemCollectionMetrics"] == {"ItemCollectionKey": {"pk": "dev"}, "SizeEstimateRangeGB": [0, 1]}
