@@ -155,6 +155,9 @@ def _attribute_updates(updates: dict) -> dict:
     for attribute, spec in updates.items():
         path = ("path", [attribute])
         action, value = spec.get("Action", "PUT"), spec.get("Value")
+        if value is None and action != "DELETE":
+            raise ValidationException("One or more parameter values were invalid: Only DELETE action is allowed when "
+                                      "no attribute value is specified")
         value = av.check_value(value) if value is not None else None
         if action == "PUT":
             clauses.setdefault("SET", []).append((path, ("value", value)))
