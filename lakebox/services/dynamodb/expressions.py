@@ -18,9 +18,16 @@ EXPRESSIONS = {
 }
 
 
+_EVERY_PARAMETER = frozenset(
+    [*EXPRESSIONS, "Expected", "QueryFilter", "ScanFilter", "KeyConditions", "AttributesToGet", "AttributeUpdates",
+     "ExpressionAttributeNames", "ExpressionAttributeValues"])
+
+
 def compile_request(params: dict, *allowed: str) -> dict:
     """The parsed expressions of a request, by kind ("condition", "filter", "key",
     "projection", "update"); legacy parameters arrive in the same form."""
+    if _EVERY_PARAMETER.isdisjoint(params):
+        return {}
     names, values = params.get("ExpressionAttributeNames"), params.get("ExpressionAttributeValues")
     given = [name for name in EXPRESSIONS if name in params and EXPRESSIONS[name][1] in allowed]
     legacy = [old for name in EXPRESSIONS if EXPRESSIONS[name][1] in allowed
