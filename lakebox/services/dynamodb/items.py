@@ -13,7 +13,7 @@ PUT_RETURN_VALUES = ("NONE", "ALL_OLD")
 def writable_table(ctx, name):
     """A table items can be written to or read from: not one still being created."""
     table = lookup.find(ctx, name)
-    if lookup.status(ctx, table) == "CREATING":
+    if lookup.status(ctx, table) in ("CREATING", "DELETING"):
         raise table_not_found()
     return table
 

@@ -71,6 +71,8 @@ def save(ctx, table: Table):
 
 
 def status(ctx, table: Table) -> str:
+    if "deleting_until_ms" in table.spec:
+        return "DELETING"
     if now_ms(ctx) < table.spec.get("ready_ms", 0):
         return table.spec.get("busy", "CREATING")
     if table.spec.get("backfilling"):
@@ -78,11 +80,12 @@ def status(ctx, table: Table) -> str:
     return "ACTIVE"
 
 
-def require_active(ctx, table: Table, action="update"):
+def require_active(ctx, table: Table):
     state = status(ctx, table)
     if state != "ACTIVE":
+        doing = {"CREATING": "created", "UPDATING": "updated", "DELETING": "deleted"}[state]
         raise ResourceInUseException(f"Attempt to change a resource which is still in use: Table is being "
-                                     f"{'created' if state == 'CREATING' else 'updated'}: {table.name}")
+                                     f"{doing}: {table.name}")
 
 
 def index_status(ctx, spec: dict) -> str:

@@ -2,6 +2,8 @@
 DescribeLimits, DescribeEndpoints."""
 import uuid
 
+import orjson
+
 from lakebox.services.dynamodb import backfill, describe, lookup, store, table_rules, tagging
 from lakebox.services.dynamodb.errors import (
     LimitExceededException, ResourceInUseException, ResourceNotFoundException, ValidationException, invalid)
@@ -22,7 +24,11 @@ def create_table(ctx, params):
     tags = {t["Key"]: t["Value"] for t in params.get("Tags", [])}
     tagging.check_new_tags(tags)
     account, region, name = lookup.where(ctx, name)
-    if store.table(db, account, region, name) is not None:
+    existing = store.table(db, account, region, name)
+    if existing is not None:
+        if "deleting_until_ms" in existing["spec"]:
+            raise ResourceInUseException(f"Attempt to change a resource which is still in use: Table is being "
+                                         f"deleted: {name}")
         raise ResourceInUseException(f"Table already exists: {name}")
     now = lookup.now_ms(ctx)
     spec = _new_spec(ctx, params, billing, now)
@@ -106,13 +112,33 @@ def delete_table(ctx, params):
                                   "Disable deletion protection first.")
     lookup.require_active(ctx, table)
     description = describe.table_description(ctx, table, status="DELETING")
-    db = ctx.state.db
+    db, now = ctx.state.db, lookup.now_ms(ctx)
     with db.transaction():
-        store.close_streams(db, table.uid, lookup.now_ms(ctx))
+        store.close_streams(db, table.uid, now)
         store.drop_tags(db, table.account, table.region, lookup.arn_of(table))
-        store.delete_table(db, table.uid)
+        if lookup.transition_ms(ctx):
+            # DELETING for the transition delay; the purge job removes it then.
+            table.spec["deleting_until_ms"] = now + lookup.transition_ms(ctx)
+            store.save_spec(db, table.uid, table.spec)
+            ctx.state.scheduler.poke("dynamodb")
+        else:
+            store.delete_table(db, table.uid)
     lookup.forget(ctx, table)
     return {"TableDescription": description}
+
+
+def purge_deleted(state, now: float):
+    """Scheduler job: remove tables whose DELETING time is over."""
+    db = state.db
+    for row in db.query("SELECT uid, account, region, name, spec FROM ddb_tables WHERE spec LIKE "
+                        "'%\"deleting_until_ms\"%'"):
+        until = orjson.loads(row["spec"])["deleting_until_ms"]
+        if until > now * 1000:
+            continue
+        store.delete_table(db, row["uid"])
+        state.cache("dynamodb").get("tables", {}).pop((row["account"], row["region"], row["name"]), None)
+    rows = db.query("SELECT spec FROM ddb_tables WHERE spec LIKE '%\"deleting_until_ms\"%'")
+    return min((orjson.loads(r["spec"])["deleting_until_ms"] / 1000 for r in rows), default=None)
 
 
 def update_table(ctx, params):
