@@ -1,5 +1,5 @@
 """TableDescription and its parts, in the shapes of the model."""
-from lakebox.services.dynamodb import lookup, store
+from lakebox.services.dynamodb import lookup, replicas, store
 from lakebox.services.dynamodb.model import Table
 
 ON_DEMAND_UNLIMITED = {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}
@@ -49,6 +49,7 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
     if spec.get("SSEDescription"):
         description["SSEDescription"] = spec["SSEDescription"]
     _describe_stream(table, description)
+    description.update(replicas.describe(table))
     restored = spec.get("RestoreSummary")
     if restored:
         summary = {"RestoreDateTime": lookup.timestamp(restored["at_ms"]),

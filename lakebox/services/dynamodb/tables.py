@@ -4,7 +4,7 @@ import uuid
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, describe, lookup, store, table_rules, tagging
+from lakebox.services.dynamodb import backfill, describe, lookup, replicas, store, table_rules, tagging
 from lakebox.services.dynamodb.errors import (
     LimitExceededException, ResourceInUseException, ResourceNotFoundException, ValidationException, invalid)
 
@@ -114,6 +114,7 @@ def delete_table(ctx, params):
     description = describe.table_description(ctx, table, status="DELETING")
     db, now = ctx.state.db, lookup.now_ms(ctx)
     with db.transaction():
+        replicas.leave(ctx, table)
         store.close_streams(db, table.uid, now)
         store.drop_tags(db, table.account, table.region, lookup.arn_of(table))
         if lookup.transition_ms(ctx):
@@ -155,6 +156,8 @@ def update_table(ctx, params):
     busy |= _update_indexes(ctx, table, params, now)
     if "StreamSpecification" in params:
         _update_stream(ctx, table, params["StreamSpecification"])
+    if "ReplicaUpdates" in params:
+        replicas.update(ctx, table, params["ReplicaUpdates"], _open_stream)
     if "DeletionProtectionEnabled" in params:
         spec["DeletionProtectionEnabled"] = params["DeletionProtectionEnabled"]
     if "TableClass" in params:

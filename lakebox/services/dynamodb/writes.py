@@ -3,9 +3,9 @@ transactions, TTL expiry): the item row, its index entries, its TTL entry and it
 record change together in one SQLite transaction, so an acknowledged write is whole."""
 import math
 
-from lakebox.services.dynamodb import changes, store
+from lakebox.services.dynamodb import changes, lookup, store
 from lakebox.services.dynamodb import values as av
-from lakebox.services.dynamodb.errors import ItemCollectionSizeLimitExceededException
+from lakebox.services.dynamodb.errors import ItemCollectionSizeLimitExceededException, ServiceError
 
 KB = 1024
 MAX_TTL_SECONDS = 2 ** 53
@@ -17,12 +17,13 @@ def needs_old_item(table) -> bool:
     change records or point-in-time history. Otherwise its size is enough."""
     spec = table.spec
     return bool(table.indexes or (spec.get("Stream") or {}).get("StreamEnabled") or spec.get("TTL")
-                or spec.get("KinesisDestinations") or spec.get("PITR"))
+                or spec.get("KinesisDestinations") or spec.get("PITR") or spec.get("Replicas"))
 
 
-def write(ctx, table, key, old: dict | None, new: dict | None, *, identity=None, new_size=None) -> dict:
-    """Replace `old` by `new` (None: delete) at `key` = (h, pk, sk). Returns the write
-    units each index consumed, by index name."""
+def write(ctx, table, key, old: dict | None, new: dict | None, *, identity=None, new_size=None,
+          replicate=True) -> dict:
+    """Replace `old` by `new` (None: delete) at `key` = (h, pk, sk), and at the same key of
+    the table's other replicas. Returns the write units each index consumed, by index name."""
     db = ctx.state.db
     h, pk, sk = key
     if not needs_old_item(table):
@@ -37,7 +38,23 @@ def write(ctx, table, key, old: dict | None, new: dict | None, *, identity=None,
             store.record_history(db, table.uid, h, pk, sk, int(ctx.now * 1000), av.item_size(new or {}), new)
         _update_expiry(db, table, key, old, new)
         changes.record(ctx, table, old, new, identity)
+        if replicate and table.spec.get("Replicas"):
+            _replicate(ctx, table, key, new, identity)
     return index_units
+
+
+def _replicate(ctx, table, key, new, identity):
+    """Apply a write to every other replica of a global table (their own indexes, TTL and
+    change records included)."""
+    for region in table.spec["Replicas"]:
+        if region == table.region:
+            continue
+        try:
+            peer = lookup.find(ctx, lookup.table_arn(table.account, region, table.name))
+        except ServiceError:
+            continue                                  # a replica being removed
+        old = store.get_item(ctx.state.db, peer.uid, *key)
+        write(ctx, peer, key, old, new, identity=identity, replicate=False)
 
 
 def _grow_collection(db, table, key, old, new, new_size):

@@ -1,0 +1,48 @@
+"""Global tables (2019.11.21): a replica added with UpdateTable's ReplicaUpdates holds the
+table's items, and a write in either region is in both, with a change record in each
+region's stream."""
+import uuid
+
+import pytest
+from botocore.config import Config
+from ddb_helpers import definitions, key_schema
+
+REGIONS = ("us-east-1", "eu-west-1")
+
+
+@pytest.fixture
+def clients(lakebox_server):
+    config = Config(retries={"total_max_attempts": 1})
+    return {region: lakebox_server.client("dynamodb", region=region, config=config) for region in REGIONS}
+
+
+def test_replica_gets_items_and_writes_in_both_directions(clients):
+    home, away = clients["us-east-1"], clients["eu-west-1"]
+    name = f"global-{uuid.uuid4().hex[:8]}"
+    home.create_table(TableName=name, KeySchema=key_schema("pk"), AttributeDefinitions=definitions(pk="S"),
+                      BillingMode="PAY_PER_REQUEST")
+    home.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
+    home.put_item(TableName=name, Item={"pk": {"S": "before"}, "v": {"N": "1"}})
+    home.update_table(TableName=name, ReplicaUpdates=[{"Create": {"RegionName": "eu-west-1"}}])
+    away.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
+    try:
+        described = home.describe_table(TableName=name)["Table"]
+        assert described["GlobalTableVersion"] == "2019.11.21"
+        assert [r["RegionName"] for r in described["Replicas"]] == ["eu-west-1"]
+        assert [r["RegionName"] for r in away.describe_table(TableName=name)["Table"]["Replicas"]] == ["us-east-1"]
+        assert described["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+
+        assert away.get_item(TableName=name, Key={"pk": {"S": "before"}})["Item"]["v"] == {"N": "1"}
+        away.put_item(TableName=name, Item={"pk": {"S": "from-europe"}})
+        home.update_item(TableName=name, Key={"pk": {"S": "before"}}, UpdateExpression="SET v = :two",
+                         ExpressionAttributeValues={":two": {"N": "2"}})
+        home.delete_item(TableName=name, Key={"pk": {"S": "from-europe"}})
+        for client in (home, away):
+            items = client.scan(TableName=name, ConsistentRead=True)["Items"]
+            assert items == [{"pk": {"S": "before"}, "v": {"N": "2"}}]
+
+        home.update_table(TableName=name, ReplicaUpdates=[{"Delete": {"RegionName": "eu-west-1"}}])
+        assert "Replicas" not in home.describe_table(TableName=name)["Table"]
+        assert away.list_tables()["TableNames"].count(name) == 0
+    finally:
+        home.delete_table(TableName=name)
