@@ -94,3 +94,24 @@ def test_restore_to_a_point_in_time_finds_items_as_they_were(ddb, make_table, cl
     too_late = datetime.now(timezone.utc) + timedelta(days=1)
     assert error_of(ddb.restore_table_to_point_in_time, SourceTableName=table, TargetTableName=_restore_name(),
                     RestoreDateTime=too_late)[0] == "InvalidRestoreTimeException"
+
+
+@pytest.mark.local_only
+def test_history_beyond_the_window_is_not_needed_for_restores(ddb, make_table, clock):
+    table = make_table()
+    ddb.update_continuous_backups(TableName=table, PointInTimeRecoverySpecification={
+        "PointInTimeRecoveryEnabled": True, "RecoveryPeriodInDays": 1})
+    for version in range(3):
+        ddb.put_item(TableName=table, Item={"pk": {"S": "k"}, "v": {"N": str(version)}})
+        clock(60)
+    ddb.put_item(TableName=table, Item={"pk": {"S": "gone"}})
+    ddb.delete_item(TableName=table, Key={"pk": {"S": "gone"}})
+    clock(2 * 86400)                                          # the old versions leave the window
+    target = _restore_name()
+    ddb.restore_table_to_point_in_time(SourceTableName=table, TargetTableName=target,
+                                       UseLatestRestorableTime=True)
+    _wait(ddb, target)
+    try:
+        assert _items(ddb, target) == {"k": {"pk": {"S": "k"}, "v": {"N": "2"}}}
+    finally:
+        ddb.delete_table(TableName=target)
