@@ -22,3 +22,5 @@ from lakebox.services.dynamodb.policies import (  # noqa: F401
     delete_resource_policy, get_resource_policy, put_resource_policy)
 from lakebox.services.dynamodb.insights import (  # noqa: F401
     describe_contributor_insights, list_contributor_insights, update_contributor_insights)
+from lakebox.services.dynamodb.global_tables import (  # noqa: F401
+    create_global_table, describe_global_table, list_global_tables, update_global_table)

@@ -102,3 +102,19 @@ class ImportNotFoundException(ServiceError):
 
 class DuplicateItemException(ServiceError):
     pass
+
+
+class GlobalTableAlreadyExistsException(ServiceError):
+    pass
+
+
+class GlobalTableNotFoundException(ServiceError):
+    pass
+
+
+class ReplicaAlreadyExistsException(ServiceError):
+    pass
+
+
+class ReplicaNotFoundException(ServiceError):
+    pass

@@ -23,7 +23,8 @@ def describe(table) -> dict:
     others = [r for r in regions(table) if r != table.region]
     if not others:
         return {}
-    return {"GlobalTableVersion": VERSION, "Replicas": [
+    version = "2017.11.29" if "global_2017_ms" in table.spec else VERSION
+    return {"GlobalTableVersion": version, "Replicas": [
         {"RegionName": region, "ReplicaStatus": "ACTIVE",
          "ReplicaArn": lookup.table_arn(table.account, region, table.name)} for region in others]}
 

@@ -46,3 +46,27 @@ def test_replica_gets_items_and_writes_in_both_directions(clients):
         assert away.list_tables()["TableNames"].count(name) == 0
     finally:
         home.delete_table(TableName=name)
+
+
+def test_global_table_of_2017(clients):
+    name = f"legacy-{uuid.uuid4().hex[:8]}"
+    for client in clients.values():
+        client.create_table(TableName=name, KeySchema=key_schema("pk"), AttributeDefinitions=definitions(pk="S"),
+                            BillingMode="PAY_PER_REQUEST",
+                            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+    home, away = clients["us-east-1"], clients["eu-west-1"]
+    try:
+        created = home.create_global_table(GlobalTableName=name, ReplicationGroup=[
+            {"RegionName": "us-east-1"}, {"RegionName": "eu-west-1"}])["GlobalTableDescription"]
+        assert created["GlobalTableStatus"] == "ACTIVE"
+        assert sorted(r["RegionName"] for r in created["ReplicationGroup"]) == sorted(REGIONS)
+        assert home.describe_global_table(GlobalTableName=name)["GlobalTableDescription"]["GlobalTableName"] == name
+        assert name in [g["GlobalTableName"] for g in home.list_global_tables()["GlobalTables"]]
+        away.put_item(TableName=name, Item={"pk": {"S": "x"}})
+        assert home.get_item(TableName=name, Key={"pk": {"S": "x"}})["Item"] == {"pk": {"S": "x"}}
+        home.update_global_table(GlobalTableName=name, ReplicaUpdates=[{"Delete": {"RegionName": "eu-west-1"}}])
+        home.put_item(TableName=name, Item={"pk": {"S": "y"}})
+        assert "Item" not in away.get_item(TableName=name, Key={"pk": {"S": "y"}})
+    finally:
+        for client in clients.values():
+            client.delete_table(TableName=name)
