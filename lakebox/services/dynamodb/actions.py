@@ -24,3 +24,6 @@ from lakebox.services.dynamodb.insights import (  # noqa: F401
     describe_contributor_insights, list_contributor_insights, update_contributor_insights)
 from lakebox.services.dynamodb.global_tables import (  # noqa: F401
     create_global_table, describe_global_table, list_global_tables, update_global_table)
+from lakebox.services.dynamodb.settings import (  # noqa: F401
+    describe_global_table_settings, describe_table_replica_auto_scaling, update_global_table_settings,
+    update_table_replica_auto_scaling)

@@ -70,3 +70,26 @@ def test_global_table_of_2017(clients):
     finally:
         for client in clients.values():
             client.delete_table(TableName=name)
+
+
+def test_global_table_settings_and_auto_scaling(clients):
+    home = clients["us-east-1"]
+    name = f"settings-{uuid.uuid4().hex[:8]}"
+    home.create_table(TableName=name, KeySchema=key_schema("pk"), AttributeDefinitions=definitions(pk="S"),
+                      ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
+    home.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
+    try:
+        home.update_table(TableName=name, ReplicaUpdates=[{"Create": {"RegionName": "eu-west-1"}}])
+        updated = home.update_global_table_settings(GlobalTableName=name, GlobalTableProvisionedWriteCapacityUnits=9)
+        assert sorted((r["RegionName"], r["ReplicaProvisionedWriteCapacityUnits"]) for r in updated["ReplicaSettings"]) \
+            == [("eu-west-1", 9), ("us-east-1", 9)]
+        scaling = home.update_table_replica_auto_scaling(TableName=name, ProvisionedWriteCapacityAutoScalingUpdate={
+            "MinimumUnits": 5, "MaximumUnits": 50, "ScalingPolicyUpdate": {
+                "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 70.0}}})["TableAutoScalingDescription"]
+        mine = next(r for r in scaling["Replicas"] if r["RegionName"] == "us-east-1")
+        assert mine["ReplicaProvisionedWriteCapacityAutoScalingSettings"]["MaximumUnits"] == 50
+        described = home.describe_table_replica_auto_scaling(TableName=name)["TableAutoScalingDescription"]
+        assert sorted(r["RegionName"] for r in described["Replicas"]) == ["eu-west-1", "us-east-1"]
+    finally:
+        home.update_table(TableName=name, ReplicaUpdates=[{"Delete": {"RegionName": "eu-west-1"}}])
+        home.delete_table(TableName=name)
