@@ -145,10 +145,24 @@ def describe_export(ctx, params):
     return {"ExportDescription": _public(_record(ctx, params["ExportArn"], "export"))}
 
 
+def _page(found, size, token, member):
+    """One page of records in ARN order, NextToken being the last ARN given."""
+    if token:
+        found = [r for r in found if r[member] > token]
+    page = {"items": found[:size]}
+    if len(found) > size:
+        page["NextToken"] = found[size - 1][member]
+    return page
+
+
 def list_exports(ctx, params):
     found = _records(ctx, "export", params.get("TableArn"))
-    return {"ExportSummaries": [{"ExportArn": r["ExportArn"], "ExportStatus": r["ExportStatus"],
-                                 "ExportType": r["ExportType"]} for r in found]}
+    page = _page(found, params.get("MaxResults") or 25, params.get("NextToken"), "ExportArn")
+    result = {"ExportSummaries": [{"ExportArn": r["ExportArn"], "ExportStatus": r["ExportStatus"],
+                                   "ExportType": r["ExportType"]} for r in page["items"]]}
+    if "NextToken" in page:
+        result["NextToken"] = page["NextToken"]
+    return result
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -269,7 +283,11 @@ def describe_import(ctx, params):
 
 def list_imports(ctx, params):
     found = _records(ctx, "import", params.get("TableArn"))
-    return {"ImportSummaryList": [{"ImportArn": r["ImportArn"], "ImportStatus": r["ImportStatus"],
-                                   "TableArn": r["TableArn"], "InputFormat": r["InputFormat"],
-                                   "S3BucketSource": r["S3BucketSource"], "StartTime": r["StartTime"]}
-                                  for r in found]}
+    page = _page(found, params.get("PageSize") or 25, params.get("NextToken"), "ImportArn")
+    result = {"ImportSummaryList": [{"ImportArn": r["ImportArn"], "ImportStatus": r["ImportStatus"],
+                                     "TableArn": r["TableArn"], "InputFormat": r["InputFormat"],
+                                     "S3BucketSource": r["S3BucketSource"], "StartTime": r["StartTime"]}
+                                    for r in page["items"]]}
+    if "NextToken" in page:
+        result["NextToken"] = page["NextToken"]
+    return result

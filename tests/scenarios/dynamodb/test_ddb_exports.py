@@ -88,6 +88,13 @@ def test_export_dynamodb_json_then_import_it(ddb, s3, make_table, bucket):
 def test_export_ion(ddb, s3, make_table, bucket):
     table = _filled(ddb, make_table)
     done = _export(ddb, table, bucket, fmt="ION")
+    again = _export(ddb, table, bucket)
+    arn = ddb.describe_table(TableName=table)["Table"]["TableArn"]
+    first = ddb.list_exports(TableArn=arn, MaxResults=1)
+    second = ddb.list_exports(TableArn=arn, MaxResults=1, NextToken=first["NextToken"])
+    assert {first["ExportSummaries"][0]["ExportArn"], second["ExportSummaries"][0]["ExportArn"]} == {
+        done["ExportArn"], again["ExportArn"]}
+    assert "NextToken" not in second
     summary = json.loads(s3.get_object(Bucket=bucket, Key=done["ExportManifest"])["Body"].read())
     files = s3.get_object(Bucket=bucket, Key=summary["manifestFilesS3Key"])["Body"].read().splitlines()
     key = json.loads(files[0])["dataFileS3Key"]
