@@ -5,7 +5,7 @@ An export writes, under `<prefix>/AWSDynamoDB/<export id>/`, gzip data files of 
 a line (DynamoDB JSON `{"Item": {...}}`, or Amazon Ion text), then `manifest-files.json`
 and `manifest-summary.json`, as DynamoDB lays them out. It reads the table as it was at
 the export time from the point-in-time history. An import creates the table at once
-(CREATING) and fills it from every object under the prefix (DynamoDB JSON or CSV, gzip or
+(CREATING) and fills it from every object under the prefix (DynamoDB JSON, Ion or CSV, gzip or
 not); lines that are not items are counted as errors and skipped."""
 import csv
 import gzip
@@ -21,7 +21,7 @@ from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import (
     ExportNotFoundException, ImportNotFoundException, PointInTimeRecoveryUnavailableException,
     ResourceInUseException, ValidationException)
-from lakebox.services.dynamodb.ion import ion_line
+from lakebox.services.dynamodb.ion import IonError, ion_items, ion_line
 from lakebox.services.dynamodb.model import Table
 from lakebox.services.s3 import public as s3
 
@@ -170,8 +170,6 @@ def list_exports(ctx, params):
 def import_table(ctx, params):
     source, creation = params["S3BucketSource"], params["TableCreationParameters"]
     fmt = params["InputFormat"]
-    if fmt == "ION":
-        raise ValidationException("lakebox imports DYNAMODB_JSON and CSV; ION input is not read")
     if not s3.bucket_exists(ctx.state, source["S3Bucket"]):
         raise ValidationException(f"S3 bucket does not exist: {source['S3Bucket']}")
     billing = creation.get("BillingMode", "PROVISIONED")
@@ -218,8 +216,12 @@ def _read_import(task, table: Table, files, fmt, options):
         if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
         size += len(data)
-        lines = _csv_items(data, table, options) if fmt == "CSV" else \
-            (_json_item(line) for line in data.splitlines() if line.strip())
+        if fmt == "CSV":
+            lines = _csv_items(data, table, options)
+        elif fmt == "ION":
+            lines = _ion_items(data)
+        else:
+            lines = (_json_item(line) for line in data.splitlines() if line.strip())
         for item in lines:
             try:
                 item = av.check_item(item)
@@ -233,6 +235,14 @@ def _read_import(task, table: Table, files, fmt, options):
             items[key] = item
         task.check()
     return items, errors, size
+
+
+def _ion_items(data: bytes):
+    """Items of an Ion file; a file that is not readable Ion counts as one error."""
+    try:
+        yield from ion_items(data.decode("utf-8"))
+    except (IonError, ValueError, IndexError):
+        yield None
 
 
 def _json_item(line: bytes):

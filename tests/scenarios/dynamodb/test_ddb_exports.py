@@ -101,3 +101,26 @@ def test_export_ion(ddb, s3, make_table, bucket):
     assert key.endswith(".ion.gz")
     text = gzip.decompress(s3.get_object(Bucket=bucket, Key=key)["Body"].read()).decode()
     assert '{Item:{"pk":"k3","n":3.,"raw":{{AQI=}},"tags":$dynamodb_SS::["a","b"]}}' in text.splitlines()
+
+
+def test_ion_export_imports_back(ddb, s3, make_table, bucket):
+    table = _filled(ddb, make_table)
+    done = _export(ddb, table, bucket, fmt="ION")
+    summary = json.loads(s3.get_object(Bucket=bucket, Key=done["ExportManifest"])["Body"].read())
+    key = json.loads(s3.get_object(Bucket=bucket, Key=summary["manifestFilesS3Key"])["Body"].read().splitlines()[0])[
+        "dataFileS3Key"]
+    target = f"from-ion-{uuid.uuid4().hex[:8]}"
+    started = ddb.import_table(S3BucketSource={"S3Bucket": bucket, "S3KeyPrefix": key}, InputFormat="ION",
+                               InputCompressionType="GZIP", TableCreationParameters={
+                                   "TableName": target, "BillingMode": "PAY_PER_REQUEST",
+                                   "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                                   "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]})
+    ddb.get_waiter("table_exists").wait(TableName=target, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    try:
+        described = ddb.describe_import(ImportArn=started["ImportTableDescription"]["ImportArn"])[
+            "ImportTableDescription"]
+        assert (described["ImportedItemCount"], described["ErrorCount"]) == (30, 0)
+        assert ddb.get_item(TableName=target, Key={"pk": {"S": "k7"}})["Item"] == {
+            "pk": {"S": "k7"}, "n": {"N": "7"}, "raw": {"B": b"\x01\x02"}, "tags": {"SS": ["a", "b"]}}
+    finally:
+        ddb.delete_table(TableName=target)
