@@ -184,14 +184,15 @@ def open_plain(ctx, row, attrs: dict, params: dict, prefix: str = ""):
     return Decrypting(raw, data_key, _HEADER.unpack_from(row["sealing"])[0])
 
 
-def plain_copy(state, bucket, row) -> str:
-    """A file holding a sealed version's plaintext, made once per blob."""
+def plain_copy(state, db, bucket, row) -> str:
+    """A file holding a sealed version's plaintext, made once per blob (`db`: see
+    open_for_service)."""
     target = files.plain_copy_path(state.blobs, row["blob_id"])
     if os.path.exists(target):
         return target
     temp = state.blobs.temp_path()
     try:
-        with open_for_service(state, bucket, row) as source, open(temp, "wb") as out:
+        with open_for_service(state, db, bucket, row) as source, open(temp, "wb") as out:
             while piece := source.read(SLICE):
                 out.write(piece)
         os.replace(temp, target)
@@ -202,15 +203,32 @@ def plain_copy(state, bucket, row) -> str:
     return target
 
 
-def open_for_service(state, bucket, row):
+def open_for_service(state, db, bucket, row):
     """A version's bytes in the clear for another service, KMS asked by S3 itself for the
-    bucket's owner (an SSE-C object cannot be read without its customer's key)."""
+    bucket's owner (an SSE-C object cannot be read without its customer's key).
+
+    `db` is the connection to read keys through: `state.db` on the event loop, a worker's
+    read-only connection (`task.reader`) in long work, which only reads (a sealed SSE-S3
+    version implies S3's master key exists; unwrapping a KMS data key writes nothing).
+    """
     attrs = store.loads(row["attrs"])
     if row["sealing"] is not None and attrs.get("SSECustomerKeyMD5"):
         raise errors.error("InvalidRequest", "The object was stored using a form of Server Side Encryption. "
                            "The correct parameters must be provided to retrieve the object.")
-    caller = calls.system_context(state, "s3", "GetObject", bucket["account"], bucket["region"])
+    reading = state if db is state.db else _ReadingState(state, db)
+    caller = calls.system_context(reading, "s3", "GetObject", bucket["account"], bucket["region"])
     return open_plain(caller, row, attrs, {})
+
+
+class _ReadingState:
+    """The AppState as a worker sees it: the same, but with its own connection as `db`."""
+
+    def __init__(self, state, db):
+        self._state = state
+        self.db = db
+
+    def __getattr__(self, name):
+        return getattr(self._state, name)
 
 
 class Decrypting(io.RawIOBase):

@@ -18,7 +18,8 @@ from lakebox.services.s3.cors import cors_headers, preflight as cors_preflight
 
 __all__ = ["ObjectFile", "parse_s3_uri", "bucket_exists", "bucket_region", "temp_path", "put_object",
            "put_file", "get_object", "object_file", "list_objects", "list_common_prefixes", "resolve",
-           "delete_object", "cors_preflight", "cors_headers"]
+           "delete_object", "cors_preflight", "cors_headers", "reader_bucket_exists", "reader_object_file",
+           "reader_list_objects"]
 
 
 @dataclass
@@ -106,7 +107,8 @@ def put_file(state, bucket: str, key: str, path: str, content_type: str | None =
 
 def object_file(state, bucket: str, key: str) -> ObjectFile:
     """The current version of an object, as a file to read in place."""
-    return _object_file(state, _bucket(state, bucket), _current(state, bucket, key))
+    _bucket(state, bucket)
+    return _object_file(state, bucket, _current(state, bucket, key))
 
 
 def _current(state, bucket: str, key: str):
@@ -121,34 +123,34 @@ def get_object(state, bucket: str, key: str) -> bytes:
     row = _current(state, bucket, key)
     if row["blob_id"] is None:
         return b""
-    with encryption.open_for_service(state, bucket_row, row) as f:
+    with encryption.open_for_service(state, state.db, bucket_row, row) as f:
         return f.read()
 
 
-def _object_file(state, bucket, row) -> ObjectFile:
-    """The version's ObjectFile; whether its bytes are encrypted is looked up when its path
-    is first asked for (listings do not read that column)."""
+def _object_file(state, bucket: str, row, db=None) -> ObjectFile:
+    """The version's ObjectFile. Whether its bytes are encrypted is looked up when its path
+    is first asked for (listings do not read that column), through `db`: the connection
+    the row came from (a worker's read-only one, or `state.db` on the event loop)."""
     path = state.blobs.path(row["blob_id"]) if row["blob_id"] else None
-    found = ObjectFile(bucket["name"], row["key"], row["size"], model.quote_etag(row["etag"]), row["last_modified"],
-                       path)
+    found = ObjectFile(bucket, row["key"], row["size"], model.quote_etag(row["etag"]), row["last_modified"], path)
     if path is not None:
-        found._decrypt = lambda: _plain_path(state, bucket, row["id"], path)
+        found._decrypt = lambda: _plain_path(state, state.db if db is None else db, bucket, row["id"], path)
     return found
 
 
-def _plain_path(state, bucket, object_id: int, path: str) -> str:
-    row = store.object_row(state.db, object_id)
+def _plain_path(state, db, bucket: str, object_id: int, path: str) -> str:
+    row = store.object_row(db, object_id)
     if row is None or row["sealing"] is None or state.blobs.path(row["blob_id"]) != path:
         return path             # in the clear (or gone since it was listed, as a deleted blob is)
-    return encryption.plain_copy(state, bucket, row)
+    return encryption.plain_copy(state, db, store.get_bucket(db, bucket), row)
 
 
 def list_objects(state, bucket: str, prefix: str = ""):
     """Every current object under `prefix`, in key order (a generator: any bucket size)."""
-    bucket_row = _bucket(state, bucket)
+    _bucket(state, bucket)
     upper = model.prefix_upper_bound(prefix) if prefix else None
     for _, row in store.seek_current(state.db, bucket, prefix, True, upper):
-        yield _object_file(state, bucket_row, row)
+        yield _object_file(state, bucket, row)
 
 
 def list_common_prefixes(state, bucket: str, prefix: str = "", delimiter: str = "/") -> list[str]:
@@ -180,3 +182,28 @@ def delete_object(state, bucket: str, key: str):
         return
     caller = calls.system_context(state, "s3", "DeleteObject", row["account"], row["region"])
     versions.commit(caller, row, key, {"delete_marker": True, "attrs": {}})
+
+
+# ---------------------------------------------------------------------------
+# For long work on `state.work`: the same reads through the task's read-only
+# connection (`task.reader`), never the writer's.
+
+
+def reader_bucket_exists(reader, name: str) -> bool:
+    return store.get_bucket(reader, name) is not None
+
+
+def reader_object_file(state, reader, bucket: str, key: str) -> ObjectFile | None:
+    """The current version of an object, or None (no such bucket, key, or a delete marker)."""
+    row = store.latest(reader, bucket, key)
+    if row is None or row["delete_marker"]:
+        return None
+    return _object_file(state, bucket, row, reader)
+
+
+def reader_list_objects(state, reader, bucket: str, prefix: str = ""):
+    """Every current object under `prefix`, in key order (a generator); nothing when the
+    bucket does not exist."""
+    upper = model.prefix_upper_bound(prefix) if prefix else None
+    for _, row in store.seek_current(reader, bucket, prefix, True, upper):
+        yield _object_file(state, bucket, row, reader)
