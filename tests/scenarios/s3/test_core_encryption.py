@@ -11,6 +11,7 @@ with the key's ARN.
 """
 import hashlib
 import os
+import time
 import uuid
 
 import pytest
@@ -215,3 +216,28 @@ def test_sse_s3_is_the_default(s3, bucket):
     name = next(field for field in put if field.startswith("Checksum") and field != "ChecksumType")
     assert s3.head_object(Bucket=bucket, Key="k", ChecksumMode="ENABLED")[name] == put[name]
     assert s3.get_object(Bucket=bucket, Key="k", ChecksumMode="ENABLED")["Body"].read() == b"default encryption"
+
+
+def run_query(athena, sql: str, output: dict) -> list:
+    query_id = athena.start_query_execution(QueryString=sql, ResultConfiguration=output)["QueryExecutionId"]
+    while (status := athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"])[
+            "State"] in ("QUEUED", "RUNNING"):
+        time.sleep(0.05)
+    assert (status["State"], status.get("StateChangeReason")) == ("SUCCEEDED", None)
+    return athena.get_query_results(QueryExecutionId=query_id)["ResultSet"]["Rows"]
+
+
+def test_athena_reads_objects_encrypted_with_kms(s3, lakebox_server, bucket, key_arn):
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}}]})
+    s3.put_object(Bucket=bucket, Key="sales/part-0.csv", Body=b"1,apples\n2,pears\n")
+    s3.put_object(Bucket=bucket, Key="sales/part-1.csv", Body=b"4,plums\n")
+    athena = lakebox_server.client("athena")
+    database = new_name("db").replace("-", "_")
+    output = {"OutputLocation": f"s3://{bucket}/results/"}
+    run_query(athena, f"CREATE DATABASE {database}", output)
+    run_query(athena, f"CREATE EXTERNAL TABLE {database}.sales (n int, fruit string) ROW FORMAT DELIMITED "
+                      f"FIELDS TERMINATED BY ',' LOCATION 's3://{bucket}/sales/'", output)
+    rows = run_query(athena, f"SELECT sum(n) FROM {database}.sales", output)
+    assert rows[1]["Data"][0]["VarCharValue"] == "7"
+    lakebox_server.client("glue").delete_database(Name=database)

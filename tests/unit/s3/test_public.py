@@ -79,3 +79,15 @@ def test_objects_are_encrypted_at_rest_and_read_in_place_decrypted(state):
     assert public.get_object(state, "lake", "t/data.csv") == b"secret,rows\n" * 100
     public.delete_object(state, "lake", "t/data.csv")
     assert not os.path.exists(found.path)
+
+
+def test_a_worker_reads_encrypted_objects_through_its_own_connection(state):
+    public.put_object(state, "lake", "w/part-0.csv", b"worker,rows\n" * 50)
+    reader = state.db.reader()
+    state.cache("s3").clear()            # the master key comes through the reader, not a cache
+    found = public.reader_object_file(state, reader, "lake", "w/part-0.csv")
+    listed = list(public.reader_list_objects(state, reader, "lake", "w/"))
+    with open(found.path, "rb") as f:
+        assert f.read() == b"worker,rows\n" * 50
+    assert listed[0].path == found.path
+    reader.close()
