@@ -1,9 +1,13 @@
-"""The request pipeline: route, parse, validate, identify, dispatch, serialize."""
+"""The request pipeline: route, authenticate, parse, validate, dispatch, serialize.
+
+Services step in only through their hooks (`aws/hooks.py`): requests they claim before
+routing, their own signature checks, payloads that stream to disk, extra headers.
+"""
 import inspect
 import logging
+import time
 
-from lakebox import browser, forms
-from lakebox.aws import asgi, body, errors, presign, routing, serialize, validate
+from lakebox.aws import asgi, cors, errors, routing, serialize, validate
 from lakebox.aws.parse import parse
 from lakebox.control import control
 from lakebox.identity import identify
@@ -15,58 +19,66 @@ def make_app(state):
     async def app(scope, receive, send):
         if scope["type"] == "lifespan":
             return await _lifespan(state, receive, send)
+        started = time.perf_counter()
         req = asgi.request_head(scope)
-        if req.raw_path.startswith("/_lakebox/"):
+        receive = asgi.BodyReceiver(receive, req.headers)
+        route = None
+        claimed = state.hooks.claim(req)
+        if claimed is not None:
+            response = await claimed[1](state, req, receive)
+        elif req.raw_path.startswith("/_lakebox/"):
             return await control(state, req, receive, send)
-        if browser.is_preflight(req):
-            response = browser.preflight(state, req)
-        elif forms.is_post_form(req):
-            response = await forms.post_form(state, req, receive)
-            browser.add_cors_headers(state, req, response)
+        elif req.method == "OPTIONS":
+            response = cors.preflight(req)           # a preflight no service claimed
         else:
-            response = await handle(state, req, receive)
-            browser.add_cors_headers(state, req, response)
-        await asgi.send_response(send, response, head_only=req.method == "HEAD")
-        log.debug("%s %s -> %s", req.method, req.raw_path, response.status)
+            route, response = await handle(state, req, receive)
+            response.headers.extend(cors.open_headers(req, route.wire if route else _guess_wire(req)))
+            state.hooks.add_response_headers(state, req, route, response)
+        await state.settle()        # under --fsync always: its writes are on disk before it is answered
+        await asgi.send_response(send, response, head_only=req.method == "HEAD", close=not receive.body_done)
+        if log.isEnabledFor(logging.INFO):
+            log.info("%s %s %s %.1fms", *_service_and_operation(req, route, claimed), response.status,
+                     (time.perf_counter() - started) * 1000)
     return app
 
 
-async def handle(state, req, receive) -> serialize.Response:
-    route, ctx = None, None
+async def handle(state, req, receive):
+    """(route or None, response) of a request routed by the models."""
+    route, ctx, payload = None, None, None
     try:
-        read = _body_needed_to_route(req)
+        read = _body_names_operation(req)
         if read:
             req.body = await asgi.read_body(receive)
         route = routing.route(req)
-        if presign.is_presigned(req.query_dict()):
-            presign.check_query_auth(req.query_dict(), state.clock.now())
-        if _streams_input(route):
+        state.hooks.authenticate(state, route, req)
+        ctx = identify(state, route, req)
+        spool = state.hooks.payload_spooler(route)
+        if spool is not None:
             chunks = _already_read(req.body) if read else asgi.body_chunks(receive)
-            req.body = await body.spool(chunks, req.headers, state.blobs)
+            payload = req.body = await spool(state, req, chunks)
         elif not read:
             asgi.check_declared_length(req)
             req.body = await asgi.read_body(receive)
         params = parse(route, req)
         validate.validate(route.operation, params)
-        ctx = identify(state, route, req)
         action = state.actions[route.spec.name].get(route.operation.name)
         if action is None:
             raise errors.NotImplementedOperation(route.spec.name, route.operation.name)
         result = action(ctx, params)
         if inspect.isawaitable(result):   # an action with long I/O (a multipart concat) awaits it
             result = await result
-        return serialize.serialize(route, result, ctx.request_id)
+        return route, serialize.serialize(route, result, ctx.request_id)
     except errors.ServiceError as error:
-        return _error_response(route, req, error, ctx)
+        return route, _error_response(route, req, error, ctx)
     except Exception:
         log.exception("internal error handling %s %s", req.method, req.raw_path)
-        return _error_response(route, req, errors.InternalError(), ctx)
+        return route, _error_response(route, req, errors.InternalError(), ctx)
     finally:
-        if isinstance(req.body, body.SpooledBody):
-            req.body.discard()           # committed bodies were moved away; this drops the rest
+        if payload is not None:
+            payload.discard()             # committed payloads were moved away; this drops the rest
 
 
-def _body_needed_to_route(req) -> bool:
+def _body_names_operation(req) -> bool:
     """Only the query protocol names its operation inside the body."""
     return req.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
 
@@ -75,13 +87,6 @@ async def _already_read(data: bytes):
     """A body read to find the operation (a form-encoded upload) streams from memory."""
     if data:
         yield data
-
-
-def _streams_input(route) -> bool:
-    """S3 uploads: the model marks the payload streaming, so it goes to disk, not memory."""
-    shape = route.operation.input_shape
-    payload = shape.serialization.get("payload") if shape else None
-    return bool(payload) and shape.members[payload].serialization.get("streaming", False)
 
 
 def _error_response(route, req, error, ctx):
@@ -93,22 +98,31 @@ def _error_response(route, req, error, ctx):
 def _guess_wire(req) -> str:
     """A request we could not route still gets an error in the protocol it looks like."""
     content_type = req.headers.get("content-type", "")
-    if "x-amz-target" in req.headers or content_type.startswith("application/x-amz-json"):
+    if "x-amz-target" in req.headers or content_type.startswith(routing.JSON_CONTENT_TYPES):
         return "cbor" if "cbor" in content_type else "json"
     if req.raw_path.startswith("/service/"):
         return "rpcv2cbor"
-    if _body_needed_to_route(req) or "Action" in req.query_dict():
+    if _body_names_operation(req) or "Action" in req.query_dict():
         return "query"
     return "rest-xml"
+
+
+def _service_and_operation(req, route, claimed):
+    """What the request log line names: the operation routed to, or what answered."""
+    if route is not None:
+        return route.spec.name, route.operation.name
+    if claimed is not None:
+        return claimed[0], claimed[1].__name__
+    return "-", f"{req.method} {req.raw_path}"
 
 
 async def _lifespan(state, receive, send):
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
-            state.scheduler.start()
+            state.start()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
-            await state.scheduler.stop()
+            await state.stop()
             await send({"type": "lifespan.shutdown.complete"})
             return

@@ -1,6 +1,7 @@
 """`lakebox serve | reset | info`: the command line, turned into a Config."""
 import argparse
 import json
+import logging
 import os
 import shutil
 import sys
@@ -30,7 +31,11 @@ def _parser():
     serve.add_argument("--limits", choices=["aws", "off"], default=None, help="enforce AWS rate limits (default aws)")
     serve.add_argument("--transition-delay", type=float, default=None, metavar="SECONDS",
                        help="how long streams stay CREATING/UPDATING (default 0, or LAKEBOX_TRANSITION_DELAY)")
+    serve.add_argument("--fsync", choices=["background", "always"], default=None,
+                       help="background (default, or LAKEBOX_FSYNC): writes survive a kill at once and a "
+                            "power cut after about a second; always: on disk before each answer")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument("--quiet", action="store_true", help="no log line per request")
     serve.set_defaults(run=_serve)
 
     reset = commands.add_parser("reset", help="delete all state in a data dir")
@@ -47,8 +52,12 @@ def _parser():
 def _serve(args):
     from lakebox.server import CannotListen, serve
 
+    if args.quiet:
+        logging.getLogger("lakebox.requests").setLevel(logging.WARNING)
+
     config = from_env(host=args.host, port=args.port, data_dir=args.data_dir,
-                      limits=args.limits, log_level=args.log_level, transition_delay=args.transition_delay)
+                      limits=args.limits, log_level=args.log_level, transition_delay=args.transition_delay,
+                      fsync=args.fsync)
     if args.in_memory:
         config = config.__class__(**{**config.__dict__, "data_dir": None})
     try:

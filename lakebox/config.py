@@ -14,6 +14,8 @@ class Config:
     limits: str = "aws"                       # "aws" enforces AWS's rate limits, "off" drops them
     transition_delay: float = 0.0             # seconds a resource stays CREATING/UPDATING
     log_level: str = "info"
+    fsync: str = "background"                 # "always": on stable storage before answering
+    sync_interval: float = 1.0                # seconds between background syncs
 
     @property
     def limits_on(self) -> bool:
@@ -31,8 +33,12 @@ def from_env(**overrides) -> Config:
         "data_dir": os.environ.get("LAKEBOX_DATA_DIR", DEFAULT_DATA_DIR),
         "limits": os.environ.get("LAKEBOX_LIMITS", "aws"),
         "transition_delay": float(os.environ.get("LAKEBOX_TRANSITION_DELAY", 0)),
+        "fsync": os.environ.get("LAKEBOX_FSYNC", "background"),
+        "sync_interval": float(os.environ.get("LAKEBOX_SYNC_INTERVAL", 1.0)),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     if values["limits"] not in ("aws", "off"):
         raise ValueError(f"--limits must be 'aws' or 'off', not {values['limits']!r}")
+    if values["fsync"] not in ("background", "always"):
+        raise ValueError(f"--fsync must be 'background' or 'always', not {values['fsync']!r}")
     return Config(**values)

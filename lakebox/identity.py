@@ -10,8 +10,8 @@ marks unsigned (STS's AssumeRoleWithWebIdentity and AssumeRoleWithSAML).
 import re
 
 from lakebox.aws.context import RequestContext
-from lakebox.aws.errors import (ExpiredToken, InvalidClientTokenId, InvalidToken, MissingAuthenticationToken,
-                               UnrecognizedClient)
+from lakebox.aws.errors import ExpiredToken, InvalidClientTokenId, InvalidToken, UnrecognizedClient
+from lakebox.aws.signing import missing_token
 from lakebox.services.sts import public as sts
 
 DEFAULT_ACCOUNT = "000000000000"
@@ -21,7 +21,7 @@ ACCOUNT_KEY = re.compile(r"^\d{12}$")
 
 def identify(state, route, req) -> RequestContext:
     if _unsigned(req) and route.spec.name != "s3" and route.operation.auth_type != "none":
-        raise MissingAuthenticationToken()
+        raise missing_token(route)
     access_key = route.access_key or _presigned_key(req) or ""
     now = state.clock.now()
     session = sts.session_for_key(state, access_key) if access_key else None

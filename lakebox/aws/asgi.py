@@ -23,6 +23,27 @@ def request_head(scope) -> HttpRequest:
                        b"", headers.get("host", ""))
 
 
+class BodyReceiver:
+    """The ASGI `receive`, remembering whether the request's body was read to its end.
+
+    An answer sent before that (a bad header refused before the upload is read) closes
+    the connection: the client may still send the body (or, having asked for
+    `100-continue`, not send it at all), and a connection kept open would read whatever
+    comes next as the following request's head.
+    """
+    __slots__ = ("receive", "body_done")
+
+    def __init__(self, receive, headers: dict):
+        self.receive = receive
+        self.body_done = headers.get("content-length", "0") == "0" and "transfer-encoding" not in headers
+
+    async def __call__(self):
+        message = await self.receive()
+        if not message.get("more_body"):
+            self.body_done = True
+        return message
+
+
 def _parse_query(query_string: str) -> list[tuple[str, str]]:
     if not query_string:
         return []
@@ -77,8 +98,10 @@ async def body_chunks(receive):
             return
 
 
-async def send_response(send, response, head_only=False):
+async def send_response(send, response, head_only=False, close=False):
     headers = [(k.encode("latin-1"), str(v).encode("latin-1")) for k, v in response.headers]
+    if close:
+        headers.append((b"connection", b"close"))
     body = response.body
     has_length = any(k.lower() == b"content-length" for k, _ in headers)
     if isinstance(body, (bytes, bytearray)):

@@ -3,7 +3,8 @@
 In order: `X-Amz-Target` (JSON services, and JSON services called with CBOR bodies),
 the `/service/<Service>/operation/<Operation>` path of smithy-rpc-v2-cbor, the SigV4
 credential scope's service, the query protocol's `Action`, else S3 (path-style or
-virtual-host style).
+virtual-host style). A JSON body posted to `/` without `X-Amz-Target` is no S3
+request: it is an unknown operation of some JSON service.
 """
 import re
 from dataclasses import dataclass
@@ -16,6 +17,9 @@ from lakebox.aws.errors import (InvalidAction, MethodNotAllowed, MissingAction, 
 CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")
 CBOR_PATH = re.compile(r"^/service/([^/]+)/operation/([^/?]+)$")
 # A bucket in the Host header: `bucket.localhost`, `bucket.s3.localhost…`, `bucket.s3.<region>.…`.
+# The service of requests nothing else names: plain HTTP with a path.
+FALLBACK_SERVICE = "s3"
+JSON_CONTENT_TYPES = ("application/x-amz-json", "application/x-amz-cbor")
 VIRTUAL_HOST = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9.\-]*?)\.(?:s3[.-][^:]*|localhost)(?::\d+)?$")
 
 
@@ -48,8 +52,10 @@ def route(req) -> Route:
             # An unsigned query-protocol call (STS's AssumeRoleWith* are) of an unknown
             # action: S3 has no `Action` parameter, so it is not an S3 request either.
             raise InvalidAction(f"Could not find operation {action}")
-    if spec is None or spec.name == "s3":
-        return _rest_route(specs.spec_for("s3"), s3_request_path(req), req, access_key, region)
+    if spec is None and _json_without_target(req):
+        raise UnknownOperation()
+    if spec is None or spec.name == FALLBACK_SERVICE:
+        return _rest_route(specs.spec_for(FALLBACK_SERVICE), s3_request_path(req), req, access_key, region)
     if spec.protocol == "query":
         return _query_route(spec, req, access_key, region)
     if spec.protocol == "json":
@@ -57,6 +63,11 @@ def route(req) -> Route:
             raise NotImplementedOperation(spec.name, action)
         raise UnknownOperation()
     return _rest_route(spec, req.raw_path, req, access_key, region)
+
+
+def _json_without_target(req) -> bool:
+    """A JSON body posted to `/` (where every JSON service listens, and no S3 operation)."""
+    return req.headers.get("content-type", "").startswith(JSON_CONTENT_TYPES) and s3_request_path(req) == "/"
 
 
 def _credential_scope(req):

@@ -2,7 +2,9 @@
 
 A service is a package `lakebox.services.<botocore name with '-' as '_'>` whose
 `actions` module has one function per operation, named as botocore's `xform_name`.
-A package may also have `store.SCHEMA` (migrations) and `jobs.JOBS` (scheduler jobs).
+A package may also have `store.SCHEMA` (migrations), `jobs.JOBS` (scheduler jobs) and a
+`hooks` module (requests it answers outside routing, its own signature checks, streamed
+payloads, extra response headers: see `lakebox/aws/hooks.py`).
 """
 import importlib
 

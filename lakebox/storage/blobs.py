@@ -1,8 +1,12 @@
-"""Large payloads as files: written to a temp name, fsynced, renamed into place.
+"""Large payloads as files: written to a temp name, renamed into place.
 
 A reader sees a whole old blob or a whole new one, never a torn one. Blob ids are
 random, so rows that point at them can name objects with any key at all. This is the
 object-store seam: another store (an external S3, say) would implement these methods.
+
+A commit does not fsync: the renamed file is in the kernel's hands (it survives
+`kill -9`), the syncer puts it on disk (`storage/syncer.py`), and the journal lists it
+until then, so that start-up can check it after a machine crash (`storage/journal.py`).
 """
 import ctypes
 import os
@@ -27,10 +31,15 @@ _sync_file_range = _find_sync_file_range()
 
 
 class BlobStore:
-    def __init__(self, root: str, durable: bool = True):
+    def __init__(self, root: str, durable: bool = False, syncer=None, journal=None):
+        """`durable`: every blob is fsynced before the write that made it is answered
+        (`--fsync always`), so a caller fsyncs a big temp file off the event loop first
+        (`sync`). `syncer` and `journal` are None in memory, where nothing lasts."""
         self.root = root
         self.tmp = os.path.join(root, "tmp")
         self.durable = durable
+        self.syncer = syncer
+        self.journal = journal
         os.makedirs(self.tmp, exist_ok=True)
         self._sweep_temp()
 
@@ -52,17 +61,23 @@ class BlobStore:
         """Move a finished temp file into place; returns its new blob id."""
         blob_id = uuid.uuid4().hex
         final = self.path(blob_id)
-        self.sync(temp_path)
+        directory = os.path.dirname(final)
         try:
             os.rename(temp_path, final)
         except FileNotFoundError:
-            os.makedirs(os.path.dirname(final), exist_ok=True)
+            os.makedirs(directory, exist_ok=True)
             os.rename(temp_path, final)
+            if self.syncer is not None:
+                self.syncer.note_file(directory, self.root)
+        if self.syncer is not None:
+            self.syncer.note_file(final, directory)
+        if self.journal is not None:       # after the note: see Syncer._round
+            self.journal.record(blob_id)
         return blob_id
 
     def sync(self, temp_path: str):
-        """fsync a finished temp file (durable stores only). `commit` does it too; a caller
-        that does it first, off the event loop, leaves commit nothing to flush."""
+        """fsync a finished temp file (durable stores only), for a caller to do off the
+        event loop before `commit`, so that the syncer's round finds little to flush."""
         if self.durable:
             fd = os.open(temp_path, os.O_RDONLY)
             try:
@@ -82,6 +97,16 @@ class BlobStore:
 
     def size(self, blob_id: str) -> int:
         return os.path.getsize(self.path(blob_id))
+
+    def journaled(self) -> dict:
+        """{blob id: its size on disk, None if missing} for every blob in the journal."""
+        found = {}
+        for blob_id in self.journal.blob_ids():
+            try:
+                found[blob_id] = os.path.getsize(self.path(blob_id))
+            except FileNotFoundError:
+                found[blob_id] = None
+        return found
 
     def delete(self, blob_id: str):
         try:

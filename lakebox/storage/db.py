@@ -1,9 +1,11 @@
 """The one SQLite database: WAL mode, one connection, per-service migrations.
 
 The server runs every action on one event-loop thread, so one connection is the single
-writer. Outside `transaction()` each statement commits on its own, so a write is on
-disk (in the WAL) before the action that made it returns: it survives `kill -9`.
+writer. Outside `transaction()` each statement commits on its own, so a write is in the
+WAL, in the kernel's hands, before the action that made it returns: it survives
+`kill -9`. Reaching the disk is the syncer's work (`storage/syncer.py`).
 """
+import asyncio
 import contextlib
 import sqlite3
 import threading
@@ -11,7 +13,16 @@ import threading
 CORE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS lakebox_schema (service TEXT PRIMARY KEY, version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS lakebox_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lakebox_blob_journal (seq INTEGER PRIMARY KEY, blob_id TEXT NOT NULL);
 """
+
+
+class SharedTransaction(RuntimeError):
+    """A statement or transaction from another asyncio task reached an open transaction.
+
+    It would have joined that transaction silently, and a rollback would then drop a
+    write that was already acknowledged: the cause is an `await` inside a transaction.
+    """
 
 
 class Database:
@@ -19,12 +30,16 @@ class Database:
         self.path = path or ":memory:"
         self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
-        self._lock = threading.RLock()   # guards use from helper threads (tests, scheduler)
+        # One thread at a time: a transaction holds it from BEGIN to COMMIT, so another
+        # thread (the syncer, a test) waits for it to end rather than joining it.
+        self._lock = threading.RLock()
         self._depth = 0
+        self._owner = None      # the asyncio task (or None) that opened the transaction
         if path:
             self.conn.execute("PRAGMA journal_mode=WAL")
-            # NORMAL in WAL mode: a committed write is in the OS after commit, so it
-            # survives the process being killed; FULL would add an fsync per commit.
+            # NORMAL in WAL mode: a commit is written to the WAL (in the OS) but not
+            # fsynced, so it survives the process being killed; the syncer fsyncs the WAL
+            # in the background, or before the answer under `--fsync always`.
             self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.executescript(CORE_SCHEMA)
@@ -43,28 +58,39 @@ class Database:
 
     def execute(self, sql: str, args=()) -> sqlite3.Cursor:
         with self._lock:
+            self._check_owner()
             return self.conn.execute(sql, args)
 
     def executemany(self, sql: str, rows) -> sqlite3.Cursor:
-        with self._lock:
-            if self._depth:
-                return self.conn.executemany(sql, rows)
-            with self.transaction():
-                return self.conn.executemany(sql, rows)
+        with self.transaction():
+            return self.conn.executemany(sql, rows)
 
     def query(self, sql: str, args=()) -> list[sqlite3.Row]:
         with self._lock:
+            self._check_owner()
             return self.conn.execute(sql, args).fetchall()
 
     def one(self, sql: str, args=()) -> sqlite3.Row | None:
         with self._lock:
+            self._check_owner()
             return self.conn.execute(sql, args).fetchone()
+
+    def committed_changes(self) -> int:
+        """Rows changed through this connection so far, counting committed work only."""
+        with self._lock:       # a transaction holds the lock: none is half-done here
+            return self.conn.total_changes
 
     @contextlib.contextmanager
     def transaction(self):
-        """Group writes so they land together; nests (inner blocks join the outer)."""
+        """Group writes so they land together; nests (inner blocks join the outer).
+
+        Use it in synchronous code only: nothing in it may `await`. If a statement from
+        another asyncio task reaches an open transaction, it raises SharedTransaction
+        instead of joining it.
+        """
         with self._lock:
             if self._depth:
+                self._check_owner()
                 self._depth += 1
                 try:
                     yield self
@@ -72,24 +98,40 @@ class Database:
                     self._depth -= 1
                 return
             self.conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
+            self._depth, self._owner = 1, _current_task()
             try:
                 yield self
             except BaseException:
-                self._depth = 0
+                self._depth, self._owner = 0, None
                 self.conn.execute("ROLLBACK")
                 raise
-            self._depth = 0
+            self._depth, self._owner = 0, None
             self.conn.execute("COMMIT")
 
+    def _check_owner(self):
+        if self._depth and _current_task() is not self._owner:
+            raise SharedTransaction(
+                "a database statement reached a transaction opened by another asyncio task: "
+                "something awaits inside `with db.transaction()`")
+
     def wipe(self):
-        """Drop every table but the bookkeeping, then forget all migrations."""
+        """Drop every table, then forget all migrations. The blob journal stays: the
+        syncer may be clearing it (its entries for wiped blobs find no row at start)."""
         with self._lock:
             tables = [r[0] for r in self.conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+                "AND name != 'lakebox_blob_journal'")]
             for table in tables:
                 self.conn.execute(f'DROP TABLE IF EXISTS "{table}"')
             self.conn.executescript(CORE_SCHEMA)
 
     def close(self):
         self.conn.close()
+
+
+def _current_task():
+    """The running asyncio task, or None outside one (a plain thread, a loop callback)."""
+    try:
+        return asyncio.current_task()
+    except RuntimeError:
+        return None

@@ -6,10 +6,12 @@ file with one `write()` per PutRecords, before the metadata commits. That keeps 
 data out of SQLite's WAL, whose checkpoints would copy every payload a second time and
 fsync it: with payloads in SQLite a 500 x 1 KiB PutRecords cost several times more.
 
-Durability is that of the database: a `write()` has reached the kernel when the call
-returns, so an acknowledged record survives `kill -9` (the database runs WAL with
-synchronous=NORMAL, which is the same promise). Bytes written by a call that died
-before its commit are never referenced and are simply skipped.
+Durability is that of every store (`storage/syncer.py`): a `write()` has reached the
+kernel when the call returns, so an acknowledged record survives `kill -9`; the syncer
+fsyncs the segment in the background, or before the answer under `--fsync always`.
+Bytes written by a call that died before its commit are never referenced and are simply
+skipped. After a machine crash, chunks whose bytes did not reach the disk are dropped
+and the log is cut after the last whole chunk (`recovery.py`).
 
 Layout: `<data dir>/kinesis/<stream uid>-<stream created ms>/<segment:08d>.log`. A new
 segment starts past SEGMENT_BYTES; the retention job deletes segments no chunk points
@@ -41,16 +43,22 @@ def _path(directory, segment) -> str:
 class _Writer:
     """The open tail segment of one stream."""
 
-    def __init__(self, directory):
-        os.makedirs(directory, exist_ok=True)
-        existing = [int(n[:-len(_SUFFIX)]) for n in os.listdir(directory) if n.endswith(_SUFFIX)]
+    def __init__(self, directory, syncer):
+        if not os.path.isdir(directory):
+            os.makedirs(directory)
+            if syncer is not None:
+                syncer.note_file(directory, os.path.dirname(directory))
         self.directory = directory
-        self.segment = max(existing, default=0)
+        self.syncer = syncer
+        self.segment = max(segment_numbers(directory), default=0)
         self._open()
 
     def _open(self):
-        self.fd = os.open(_path(self.directory, self.segment), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        self.path = _path(self.directory, self.segment)
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         self.size = os.fstat(self.fd).st_size
+        if self.syncer is not None and not self.size:      # a new file: its directory changed
+            self.syncer.note_file(self.path, self.directory)
 
     def append(self, data: bytes) -> tuple[int, int]:
         """Write `data` at the end of the tail segment; returns (segment, offset)."""
@@ -63,6 +71,8 @@ class _Writer:
         while written < len(data):
             written += os.write(self.fd, view[written:])
         self.size += len(data)
+        if self.syncer is not None:
+            self.syncer.note_file(self.path)
         return self.segment, offset
 
     def close(self):
@@ -86,8 +96,34 @@ def append(state, stream, data: bytes) -> tuple[int, int]:
     name = stream_dir_name(stream)
     writer = writers.get(name)
     if writer is None:
-        writer = writers[name] = _Writer(_stream_dir(state, stream))
+        writer = writers[name] = _Writer(_stream_dir(state, stream), state.syncer)
     return writer.append(data)
+
+
+def segment_numbers(directory) -> list[int]:
+    if not os.path.isdir(directory):
+        return []
+    return [int(n[:-len(_SUFFIX)]) for n in os.listdir(directory) if n.endswith(_SUFFIX)]
+
+
+def segment_sizes(state, stream) -> dict:
+    """{segment: its size on disk} of a stream's log."""
+    directory = _stream_dir(state, stream)
+    return {segment: os.path.getsize(_path(directory, segment)) for segment in segment_numbers(directory)}
+
+
+def cut(state, stream, segment: int, size: int):
+    """Cut a segment after `size` bytes (a torn tail after a crash), and have it synced."""
+    path = _path(_stream_dir(state, stream), segment)
+    os.truncate(path, size)
+    if state.syncer is not None:
+        state.syncer.note_file(path)
+
+
+def note_for_sync(state, stream, segment: int):
+    """Have the syncer fsync a segment (at start, the last ones a killed server wrote)."""
+    if state.syncer is not None:
+        state.syncer.note_file(_path(_stream_dir(state, stream), segment))
 
 
 def read(state, stream, segment: int, offset: int, length: int) -> bytes:

@@ -8,7 +8,7 @@ a 50 GB upload never re-reads it.
 import base64
 import functools
 
-from lakebox.aws.body import new_hasher
+from lakebox.services.s3.upload import new_hasher
 
 # Reflected polynomials and widths of S3's CRCs (all use init = xorout = all ones).
 _CRCS = {

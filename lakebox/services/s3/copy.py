@@ -2,7 +2,7 @@
 import re
 import urllib.parse
 
-from lakebox.aws.body import DEFAULT_CHECKSUM
+from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
 from lakebox.services.s3 import access, concurrency, errors, files, model, multipart, objects, store, versions
 

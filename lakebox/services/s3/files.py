@@ -10,7 +10,7 @@ import contextlib
 import hashlib
 import os
 
-from lakebox.aws.body import new_hasher
+from lakebox.services.s3.upload import new_hasher
 
 SLICE = 1 << 20
 

@@ -13,7 +13,7 @@ import secrets
 import urllib.parse
 from dataclasses import dataclass, field
 
-from lakebox.aws.body import CHECKSUM_ALGORITHMS, new_hasher
+from lakebox.services.s3.upload import CHECKSUM_ALGORITHMS, new_hasher
 
 from lakebox.services.s3 import errors
 

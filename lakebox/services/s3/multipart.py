@@ -7,7 +7,7 @@ kernel (no object ever passes through memory) and records each part's offset, so
 import secrets
 import urllib.parse
 
-from lakebox.aws.body import DEFAULT_CHECKSUM
+from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
 from lakebox.services.s3 import access, checksums, concurrency, errors, files, model, objects, store, versions
 

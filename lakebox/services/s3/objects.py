@@ -1,10 +1,11 @@
 """Objects: PUT, GET, HEAD, DELETE and DeleteObjects."""
 import email.utils
 
-from lakebox.aws.body import DEFAULT_CHECKSUM, FileRange
+from lakebox.aws.body import FileRange
 from lakebox.aws.errors import ServiceError
 
 from lakebox.services.s3 import access, concurrency, errors, files, model, payload, store, versions
+from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
 MAX_DELETE_OBJECTS = 1000
 RESPONSE_OVERRIDES = {"ResponseCacheControl": "CacheControl", "ResponseContentDisposition": "ContentDisposition",

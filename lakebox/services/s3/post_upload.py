@@ -1,7 +1,7 @@
 """Browser-based uploads: `POST /{bucket}` with a multipart/form-data body (S3 "POST Object",
 the form `generate_presigned_post` describes).
 
-Routing has no operation for `POST /{bucket}` without a query: `lakebox/forms.py` takes
+Routing has no operation for `POST /{bucket}` without a query: `forms.py` takes
 such requests, streams the form to disk, copies the `file` part to a temp file and calls
 
     status, headers, body = await post_object(ctx, fields, file_path, bucket=..., filename=...)
@@ -25,7 +25,7 @@ import os
 import urllib.parse
 from xml.sax.saxutils import escape
 
-from lakebox.aws.body import SpooledBody
+from lakebox.services.s3.upload import SpooledBody
 
 from lakebox.services.s3 import errors, files, objects
 

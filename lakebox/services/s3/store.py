@@ -78,6 +78,8 @@ SCHEMA = [
         checksums TEXT,
         PRIMARY KEY (upload_id, part_number)
     )""",
+    # Start-up finds the objects whose bytes a crash may have torn by their blob id.
+    "CREATE INDEX s3_objects_by_blob ON s3_objects(blob_id) WHERE blob_id IS NOT NULL",
 ]
 
 _FIRST_CHUNK = 16        # listing reads grow from this many rows per query ...

@@ -8,7 +8,7 @@ import email.utils
 import hashlib
 import secrets
 
-from lakebox.aws.body import without_aws_chunked
+from lakebox.services.s3.upload import without_aws_chunked
 from lakebox.aws.specs import spec_for
 
 from lakebox.services.s3 import acl, errors, files, lifecycle, model, store

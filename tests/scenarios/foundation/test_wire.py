@@ -9,6 +9,11 @@ pytestmark = pytest.mark.local_only     # raw requests with fake signatures; aim
 SCOPE = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
 
 
+def signed(service) -> dict:
+    """A made-up but complete signature: AWS also wants the signing time in a header."""
+    return {"Authorization": SCOPE.format(service=service), "X-Amz-Date": "20260101T000000Z"}
+
+
 def send(server, path="/", body=b"", headers=None, method="POST"):
     request = urllib.request.Request(server.endpoint + path, data=body, method=method, headers=headers or {})
     try:
@@ -20,7 +25,7 @@ def send(server, path="/", body=b"", headers=None, method="POST"):
 
 def json_call(server, target, body, content_type="application/x-amz-json-1.1"):
     return send(server, body=body, headers={"X-Amz-Target": target, "Content-Type": content_type,
-                                            "Authorization": SCOPE.format(service="kinesis")})
+                                            **signed("kinesis")})
 
 
 def test_bad_json_is_a_serialization_error(lakebox_server):
@@ -58,8 +63,7 @@ def test_bad_cbor_is_a_serialization_error(lakebox_server):
 
 def test_unknown_query_action_is_invalid_action(lakebox_server):
     status, _, body = send(lakebox_server, body=b"Action=DoNothing&Version=2011-06-15",
-                           headers={"Content-Type": "application/x-www-form-urlencoded",
-                                    "Authorization": SCOPE.format(service="sts")})
+                           headers={"Content-Type": "application/x-www-form-urlencoded", **signed("sts")})
     assert status == 400
     assert b"<Code>InvalidAction</Code>" in body
 
@@ -96,8 +100,9 @@ def test_oversized_body_is_refused_before_it_is_read(lakebox_server):
     import socket
     host, port = lakebox_server.endpoint.rsplit("/", 1)[1].split(":")
     with socket.create_connection((host, int(port)), timeout=10) as sock:
+        signature = "".join(f"{name}: {value}\r\n" for name, value in signed("kinesis").items()).encode()
         sock.sendall(b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: Kinesis_20131202.ListStreams\r\n"
-                     b"Content-Type: application/x-amz-json-1.1\r\nContent-Length: 100000000\r\n\r\n{")
+                     + signature + b"Content-Type: application/x-amz-json-1.1\r\nContent-Length: 100000000\r\n\r\n{")
         head = sock.recv(4096)
     assert head.startswith(b"HTTP/1.1 413")
 

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from lakebox.aws.body import new_hasher
+from lakebox.services.s3.upload import new_hasher
 from lakebox.services.s3 import checksums
 
 

@@ -7,7 +7,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from lakebox.aws.presign import (AccessDenied, AuthorizationQueryParametersError, check_query_auth,
+from lakebox.services.s3.signature import (AccessDenied, AuthorizationQueryParametersError, check_query_auth,
                                  is_presigned)
 
 

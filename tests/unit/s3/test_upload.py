@@ -11,8 +11,8 @@ import pytest
 from awscrt import checksums as crt
 from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum, CrtCrc32cChecksum, Sha1Checksum
 
-from lakebox.aws import body as body_mod
-from lakebox.aws.body import (AwsChunkedDecoder, checksum_of_file, spool, without_aws_chunked)
+from lakebox.services.s3 import upload as body_mod
+from lakebox.services.s3.upload import (AwsChunkedDecoder, checksum_of_file, spool, without_aws_chunked)
 from lakebox.storage.blobs import BlobStore
 
 DATA = os.urandom(3 * 1024 * 1024 + 12345)      # several slices, not a multiple of any

@@ -1,7 +1,7 @@
 """S3 browser uploads: `POST /{bucket}` with a multipart/form-data body.
 
-No operation in the S3 model covers this form, so the pipeline hands it over here: the
-whole body is streamed to a temp file (memory stays flat however large the upload), the
+No operation in the S3 model covers this form, so S3's `claim` hook takes it: the whole
+body is streamed to a temp file (memory stays flat however large the upload), the
 parts are found in it, and S3's `post_upload.post_object` stores the `file` part's byte
 range as the object. S3 ignores the fields after `file`.
 """
@@ -14,6 +14,8 @@ from lakebox.aws.context import HttpRequest
 from lakebox.aws.errors import InvalidArgument, ServiceError
 from lakebox.aws.serialize import Response, serialize_error
 from lakebox.identity import identify
+
+from lakebox.services.s3.post_upload import post_object
 
 BOUNDARY = re.compile(r'boundary="?([^";]+)"?')
 DISPOSITION_NAME = re.compile(rb'name="([^"]*)"')
@@ -42,7 +44,6 @@ async def post_form(state, req: HttpRequest, receive) -> Response:
         await _spool(receive, upload)
         fields, (offset, length), filename = _split_form(upload, _boundary(req))
         ctx = identify(state, _route_for(spec, fields), req)
-        from lakebox.services.s3.post_upload import post_object
         status, headers, body = await post_object(ctx, fields, upload, bucket=bucket, filename=filename,
                                                   offset=offset, length=length)
         return Response(status, [("x-amz-request-id", ctx.request_id), ("x-amz-id-2", ctx.request_id),

@@ -1,8 +1,14 @@
-"""Presigned URLs: the checks S3 makes on query-string authentication.
+"""S3's checks of a request's signature: the Authorization header's shape, and
+presigned URLs (query-string authentication).
 
-SigV4 (`X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Expires`,
-`X-Amz-SignedHeaders`, `X-Amz-Signature`) and the older SigV2 (`AWSAccessKeyId`,
-`Expires`, `Signature`). Signatures are not verified, since any secret works in
+A header must be SigV4 (or S3's old `AWS <key>:<signature>`): any other scheme is
+`InvalidArgument` "Unsupported Authorization Type"; a SigV4 header without its three
+components or with a mal-formed credential is `AuthorizationHeaderMalformed` (S3 API
+reference, error codes; S3's recorded replies).
+
+Presigned URLs: SigV4 (`X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`,
+`X-Amz-Expires`, `X-Amz-SignedHeaders`, `X-Amz-Signature`) and the older SigV2
+(`AWSAccessKeyId`, `Expires`, `Signature`). Signatures are not verified, since any secret works in
 lakebox; a URL's shape and its validity window are, against the lakebox clock, so a
 test can move the clock and watch a URL expire.
 """
@@ -10,7 +16,7 @@ import calendar
 import datetime
 import time
 
-from lakebox.aws.errors import ServiceError
+from lakebox.aws.errors import InvalidArgument, ServiceError
 
 MAX_EXPIRES_SECONDS = 7 * 24 * 3600
 # How far in the future a signing time may be before S3 calls it "not yet valid":
@@ -30,6 +36,50 @@ class AccessDenied(ServiceError):
 class AuthorizationQueryParametersError(ServiceError):
     code = "AuthorizationQueryParametersError"
     status = 400
+
+
+class AuthorizationHeaderMalformed(ServiceError):
+    code = "AuthorizationHeaderMalformed"
+    status = 400
+
+
+HEADER_MALFORMED = "The authorization header is malformed; "
+SIGV4_COMPONENTS = ("Credential", "SignedHeaders", "Signature")
+
+
+def check(state, route, req):
+    """S3's `authenticate` hook: raise S3's error for a malformed or expired signature."""
+    header = req.headers.get("authorization")
+    if header is not None:
+        check_header(header)
+    query = req.query_dict()
+    if is_presigned(query):
+        check_query_auth(query, state.clock.now())
+
+
+def check_header(header: str):
+    scheme, _, rest = header.strip().partition(" ")
+    if scheme == "AWS":
+        return                                 # SigV2: `AWS <access key>:<signature>`
+    if scheme not in SIGV4_ALGORITHMS:
+        raise InvalidArgument("Unsupported Authorization Type", ArgumentName="Authorization",
+                              ArgumentValue=header)
+    components = dict(part.strip().partition("=")[::2] for part in rest.split(","))
+    if not all(components.get(name) for name in SIGV4_COMPONENTS):
+        raise AuthorizationHeaderMalformed(HEADER_MALFORMED + "the authorization header requires three "
+                                           "components: Credential, SignedHeaders, and Signature.")
+    if scheme == "AWS4-HMAC-SHA256":           # SigV4a credentials name no region
+        _check_credential(components["Credential"])
+
+
+def _check_credential(credential: str):
+    parts = credential.split("/")
+    if len(parts) != 5 or parts[4] != "aws4_request":
+        raise AuthorizationHeaderMalformed(HEADER_MALFORMED + "the Credential is mal-formed; expecting "
+                                           '"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".')
+    if not parts[0]:
+        raise AuthorizationHeaderMalformed(HEADER_MALFORMED + "a non-empty Access Key (AKID) must be provided "
+                                           "in the credential.")
 
 
 def is_presigned(query: dict) -> bool:

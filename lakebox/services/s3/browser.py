@@ -1,13 +1,16 @@
 """Requests from browsers: S3's CORS preflight and the CORS headers of real answers.
 
-The CORS rules are S3 bucket configuration, so S3 answers; this module only finds the
-bucket and key the way routing does and hands them over.
+The CORS rules are bucket configuration (`cors.py`); this module finds the bucket and key
+of a request the way routing does and hands them over. A preflight is S3's when it names
+a bucket and does not ask to send `X-Amz-Target` (which only JSON services take).
 """
 from urllib.parse import unquote
 
 from lakebox.aws import routing
 from lakebox.aws.errors import new_request_id
 from lakebox.aws.serialize import Response
+
+from lakebox.services.s3.cors import cors_headers, preflight as cors_preflight
 
 
 class _PreflightContext:
@@ -17,31 +20,33 @@ class _PreflightContext:
 
 
 def is_preflight(req) -> bool:
-    return req.method == "OPTIONS" and "x-amz-target" not in req.headers
+    if req.method != "OPTIONS" or "x-amz-target" in req.headers:
+        return False
+    if "x-amz-target" in req.headers.get("access-control-request-headers", "").lower():
+        return False
+    bucket, _ = _bucket_and_key(req)
+    return bool(bucket)
 
 
-def preflight(state, req) -> Response:
-    from lakebox.services.s3 import public as s3
+async def preflight(state, req, receive) -> Response:
     ctx = _PreflightContext(state)
     bucket, key = _bucket_and_key(req)
-    status, headers, body = s3.cors_preflight(
+    status, headers, body = cors_preflight(
         ctx, bucket, req.headers.get("origin"), req.headers.get("access-control-request-method"),
         req.headers.get("access-control-request-headers"), key=key)
     headers = [("x-amz-request-id", ctx.request_id), ("x-amz-id-2", ctx.request_id), *headers.items()]
     return Response(status, headers, body)
 
 
-def add_cors_headers(state, req, response):
+def response_headers(state, req, route):
     """A request with `Origin` to an S3 bucket gets its matching rule's headers."""
     origin = req.headers.get("origin")
-    if not origin or "x-amz-target" in req.headers:
-        return
+    if not origin or "x-amz-target" in req.headers or (route is not None and route.spec.name != "s3"):
+        return ()
     bucket, _ = _bucket_and_key(req)
     if not bucket:
-        return
-    from lakebox.services.s3 import public as s3
-    extra = s3.cors_headers(_PreflightContext(state), bucket, origin, req.method)
-    response.headers.extend(extra.items())
+        return ()
+    return cors_headers(_PreflightContext(state), bucket, origin, req.method).items()
 
 
 def _bucket_and_key(req):

@@ -1,0 +1,70 @@
+"""Service hooks: what a service may do around the model-driven pipeline.
+
+The pipeline (`lakebox/app.py`) routes, authenticates, parses, validates, dispatches and
+serializes by the botocore models, and names no service. A service whose requests need
+more says so in an optional module `lakebox/services/<pkg>/hooks.py` that defines any of:
+
+`claim(req) -> handler | None`
+    Asked of every request before routing. Return an async
+    `handler(state, req, receive) -> Response` to answer a request that no model
+    operation covers: S3 answers its browser form uploads and CORS preflights this way;
+    an OpenSearch domain's data plane would claim requests by their Host, a console its
+    own path. The handler reads the body itself (`aws.asgi.body_chunks(receive)`).
+    Keep it cheap (a look at the method, the path or a header): every request asks.
+    Claims are asked in `SERVICE_NAMES` order, except that the service routing falls
+    back to (S3, the broadest claimer) is asked last.
+
+`authenticate(state, route, req)`
+    Check the request's signature the way this service does and raise its own errors
+    (S3: presigned-URL rules and `AuthorizationHeaderMalformed`). A service without it
+    gets AWS's common checks for its protocol (`aws.signing.check`).
+
+`streams_payload(route) -> bool` and `async spool_payload(state, req, chunks) -> payload`
+    When `streams_payload` says so, the operation's payload is not read into memory:
+    `spool_payload` receives it from `chunks` (an async iterator of bytes) and returns
+    the object the parser hands to the action as the payload member. That object has a
+    `discard()`, which the pipeline calls once the request is answered (an action moves
+    away what it keeps).
+
+`response_headers(state, req, route, response) -> iterable of (name, value)`
+    Headers to add to a response (S3: the bucket's CORS rules for a request with
+    `Origin`). Every service's hook sees every response of the model-driven pipeline,
+    including those with no route (`route` is None), and returns nothing for requests
+    not its own. A claimed request's handler adds its own headers.
+"""
+from lakebox.aws import signing
+
+
+class Hooks:
+    """The hooks of every service, as the pipeline asks them."""
+
+    def __init__(self, modules: dict, last: str | None = None):
+        """`modules`: service name -> its hooks module, in the order claims are asked;
+        `last`: the service whose claims are asked after all others."""
+        ordered = sorted(modules.items(), key=lambda item: item[0] == last)
+        self.by_service = modules
+        self.claims = [(name, module.claim) for name, module in ordered if hasattr(module, "claim")]
+        self.header_hooks = [module.response_headers for _, module in ordered
+                             if hasattr(module, "response_headers")]
+
+    def claim(self, req):
+        """(service, handler) of a request a service answers outside routing, or None."""
+        for service, claim in self.claims:
+            handler = claim(req)
+            if handler is not None:
+                return service, handler
+        return None
+
+    def authenticate(self, state, route, req):
+        own = getattr(self.by_service.get(route.spec.name), "authenticate", None)
+        (own or signing.check)(state, route, req)
+
+    def payload_spooler(self, route):
+        """The service's `spool_payload` when this operation's payload streams, else None."""
+        module = self.by_service.get(route.spec.name)
+        streams = getattr(module, "streams_payload", None)
+        return module.spool_payload if streams is not None and streams(route) else None
+
+    def add_response_headers(self, state, req, route, response):
+        for hook in self.header_hooks:
+            response.headers.extend(hook(state, req, route, response))

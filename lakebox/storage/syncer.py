@@ -1,0 +1,159 @@
+"""Putting writes on stable storage: one model for every store.
+
+Every store hands its writes to the kernel before a request is answered: SQLite commits
+to its WAL (synchronous=NORMAL), blobs are renamed into place, shard logs are appended.
+That alone survives `kill -9` of lakebox. Surviving a power cut needs fsync, which is
+this thread's work, never the event loop's:
+
+- background (the default): about every `interval` seconds the thread fsyncs the files
+  written since its last round (blobs, shard-log segments, directories that gained an
+  entry), then the WAL. A machine crash loses at most that window, and start-up checks
+  the blobs written in it (see journal.py) so that a torn one is never served.
+- always (`--fsync always`): a request that wrote anything waits, before its answer, for
+  a round that covers its writes. Requests waiting at the same time share one round
+  (group commit).
+
+A round fsyncs files before the WAL, so the rows it makes durable point at durable bytes.
+The kernel may still write the WAL out early on its own: the journal check covers that.
+The files of a round are fsynced side by side: the file system then commits their
+metadata together rather than once per file.
+"""
+import asyncio
+import concurrent.futures
+import logging
+import os
+import threading
+import time
+
+log = logging.getLogger("lakebox.syncer")
+PARALLEL_FSYNCS = 8
+
+
+class Syncer:
+    def __init__(self, db, journal, interval: float, always: bool):
+        self.db = db
+        self.journal = journal
+        self.interval = interval
+        self.always = always
+        self._wal = db.path + "-wal"
+        self._cond = threading.Condition()
+        self._files, self._dirs = set(), set()
+        self._noted = 0                 # notes taken so far
+        self._covered = (0, 0)          # (db changes, notes) the last round put on disk
+        self._waiters = []              # (loop, future) of requests awaiting a round
+        self._thread = None
+        self._stopping = False
+        self._pool = None
+
+    def note_file(self, path: str, directory: str | None = None):
+        """`path` was written (and `directory` gained an entry): fsync them next round."""
+        with self._cond:
+            self._files.add(path)
+            if directory is not None:
+                self._dirs.add(directory)
+            self._noted += 1
+
+    async def settle(self):
+        """Under `--fsync always`, return once every write made so far is on stable storage;
+        at once when nothing was written since the last round, or in background mode."""
+        if not self.always or self._thread is None:
+            return
+        needed = (self.db.committed_changes(), self._noted)
+        covered = self._covered
+        if covered[0] >= needed[0] and covered[1] >= needed[1]:
+            return
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        with self._cond:
+            self._waiters.append((loop, future))
+            self._cond.notify()
+        await future
+
+    def sync_now(self):
+        """One round, on the calling thread (at start, before the thread runs)."""
+        self._round(clear_journal=True)
+
+    def start(self):
+        self._stopping = False
+        self._pool = concurrent.futures.ThreadPoolExecutor(PARALLEL_FSYNCS, thread_name_prefix="lakebox-fsync")
+        self._thread = threading.Thread(target=self._run, name="lakebox-syncer", daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        """A last round, then the thread ends: a clean stop leaves nothing unsynced."""
+        if self._thread is None:
+            return
+        with self._cond:
+            self._stopping = True
+            self._cond.notify()
+        self._thread.join()
+        self._thread = None
+        self._pool.shutdown()
+        self._pool = None
+
+    def _run(self):
+        next_tick = time.monotonic() + self.interval
+        while True:
+            with self._cond:
+                while not self._waiters and not self._stopping and time.monotonic() < next_tick:
+                    self._cond.wait(next_tick - time.monotonic())
+                stopping = self._stopping
+            tick = stopping or time.monotonic() >= next_tick
+            self._round(clear_journal=tick)
+            if tick:
+                next_tick = time.monotonic() + self.interval
+            if stopping:
+                return
+
+    def _round(self, clear_journal: bool):
+        # Read before taking the files: blobs.commit notes a file before journaling it,
+        # so every entry up to `seq` has its file among those taken below (or earlier).
+        seq = self.journal.last_seq() if clear_journal else None
+        changes = self.db.committed_changes()
+        with self._cond:
+            files, dirs, noted, waiters = self._files, self._dirs, self._noted, self._waiters
+            self._files, self._dirs, self._waiters = set(), set(), []
+        error = None
+        if files or dirs or changes != self._covered[0]:
+            try:
+                self._fsync_all([*files, *dirs])
+                _fsync(self._wal)
+            except OSError as failure:
+                log.exception("fsync failed: writes since the last sync may not survive a power cut")
+                error = failure
+        if error is None:
+            self._covered = (changes, noted)
+            if seq is not None:
+                self.journal.clear_through(seq)
+        for loop, future in waiters:
+            loop.call_soon_threadsafe(_settle, future, error)
+
+
+    def _fsync_all(self, paths: list):
+        if self._pool is None or len(paths) < 2:     # at start, or nothing to overlap
+            for path in paths:
+                _fsync(path)
+        else:
+            for _ in self._pool.map(_fsync, paths):
+                pass
+
+
+def _fsync(path: str):
+    """fsync a file or directory by path; one deleted meanwhile has nothing left to keep."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _settle(future, error):
+    if future.done():            # its request was cancelled meanwhile
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
