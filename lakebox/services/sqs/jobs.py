@@ -1,7 +1,8 @@
-"""Timed SQS work: messages past their queue's retention period are deleted, and FIFO
-deduplication ids are forgotten 5 minutes after their send. Reads already skip expired
-messages; this reclaims their space with no request."""
+"""Timed SQS work: messages past their queue's retention period are deleted (reads
+already skip them; this reclaims their space with no request), FIFO deduplication ids
+are forgotten 5 minutes after their send, and message move tasks (moves.py) advance."""
 from lakebox.services.sqs import attributes, store
+from lakebox.services.sqs.moves import run_move_tasks
 
 SLICE = 1_000               # expired messages read and deleted at a time
 
@@ -23,4 +24,4 @@ def forget_dedup_ids(state, now: float) -> float | None:
     return store.next_dedup_expiry(state.db)
 
 
-JOBS = {"retention": expire_messages, "dedup": forget_dedup_ids}
+JOBS = {"retention": expire_messages, "dedup": forget_dedup_ids, "redrive": run_move_tasks}

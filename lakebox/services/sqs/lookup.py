@@ -1,4 +1,6 @@
 """Finding queues from what requests name: URLs and ARNs; and what a queue row says."""
+import json
+
 from lakebox.services.sqs import attributes, model, store
 from lakebox.services.sqs.errors import QueueDoesNotExist
 
@@ -32,3 +34,11 @@ def expire_old(db, row, now) -> int:
     """Delete the queue's messages older than its retention period."""
     retention = attributes.int_attribute(store.attributes_of(row), "MessageRetentionPeriod")
     return store.expire(db, row["uid"], now - retention)
+
+
+def dead_letter_sources(db, target) -> list:
+    """The queues whose RedrivePolicy sends dead letters to `target`."""
+    target_arn = arn_of(target)
+    return [row for row in store.queues_mentioning(db, target["account"], target["region"], target_arn)
+            if json.loads(store.attributes_of(row).get("RedrivePolicy", "{}")).get("deadLetterTargetArn")
+            == target_arn]

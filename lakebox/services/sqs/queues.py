@@ -3,7 +3,7 @@ import base64
 import json
 
 from lakebox.services.sqs import attributes, model, store
-from lakebox.services.sqs.lookup import arn_of, expire_old, queue_by_arn, queue_from, url_of
+from lakebox.services.sqs.lookup import arn_of, dead_letter_sources, expire_old, queue_by_arn, queue_from, url_of
 from lakebox.services.sqs.errors import (InvalidParameterValue, PurgeQueueInProgress, QueueDeletedRecently,
                                          QueueDoesNotExist, QueueNameExists)
 from lakebox.services.sqs.tagging import check_tags
@@ -51,10 +51,7 @@ def list_queues(ctx, params):
 
 
 def list_dead_letter_source_queues(ctx, params):
-    target = queue_from(ctx, params)
-    rows = [row for row in store.dead_letter_sources(ctx.state.db, ctx.account, ctx.region, arn_of(target))
-            if json.loads(store.attributes_of(row).get("RedrivePolicy", "{}")).get("deadLetterTargetArn")
-            == arn_of(target)]
+    rows = dead_letter_sources(ctx.state.db, queue_from(ctx, params))
     return _page(ctx, rows, params, "queueUrls")
 
 

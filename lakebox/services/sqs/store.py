@@ -138,11 +138,10 @@ def attributes_of(queue_row) -> dict:
     return json.loads(queue_row["attributes"])
 
 
-def dead_letter_sources(db, account, region, target_arn):
-    """Queues whose RedrivePolicy names `target_arn` (the policy is stored as compact JSON)."""
-    needle = json.dumps(target_arn)
+def queues_mentioning(db, account, region, text):
+    """Queues whose stored attributes contain `text` (candidates for a closer look)."""
     return db.query("SELECT * FROM sqs_queues WHERE account=? AND region=? AND instr(attributes, ?) > 0 "
-                    "ORDER BY name", (account, region, needle))
+                    "ORDER BY name", (account, region, text))
 
 
 # --- tags -------------------------------------------------------------------------------
@@ -221,19 +220,32 @@ def set_visible_at(db, seq, visible_at):
     db.execute("UPDATE sqs_messages SET visible_at=? WHERE seq=?", (visible_at, seq))
 
 
-def move_message(db, seq, target_uid, now, source_arn, keep_sent_at=True):
-    """Move a message to another queue at the end of its order (a dead-letter move or a
-    redrive): a new seq, visible now, its receive history kept. Returns the new seq."""
+def move_message(db, seq, target_uid, now, source_arn, keep_sent_at=True, keep_receives=True):
+    """Move a message to the end of another queue's order, visible now: a dead-letter
+    move (its receives kept, `source_arn` naming the queue it left) or a redrive (a fresh
+    start: no receives, no dead-letter source). Returns its new seq."""
+    receives = "receive_count, first_received_at" if keep_receives else "0, NULL"
     sent = "sent_at" if keep_sent_at else "?"
     args = (target_uid, now, source_arn) + (() if keep_sent_at else (now,)) + (seq,)
     with db.transaction():
         cursor = db.execute(
             f"INSERT INTO sqs_messages (queue_uid, message_id, body, attributes, system_attributes, visible_at, "
             f"source_arn, receive_count, first_received_at, group_id, dedup_id, sender_id, sent_at) "
-            f"SELECT ?, message_id, body, attributes, system_attributes, ?, ?, receive_count, first_received_at, "
+            f"SELECT ?, message_id, body, attributes, system_attributes, ?, ?, {receives}, "
             f"group_id, dedup_id, sender_id, {sent} FROM sqs_messages WHERE seq=?", args)
         db.execute("DELETE FROM sqs_messages WHERE seq=?", (seq,))
     return cursor.lastrowid
+
+
+def visible_up_to(db, uid, last_seq, now, limit):
+    """Visible messages sent no later than `last_seq`, in send order (a redrive's work)."""
+    return db.query("SELECT seq, source_arn FROM sqs_messages WHERE queue_uid=? AND seq<=? AND visible_at<=? "
+                    "ORDER BY seq LIMIT ?", (uid, last_seq, now, limit))
+
+
+def count_visible_up_to(db, uid, last_seq, now) -> int:
+    return db.one("SELECT count(*) FROM sqs_messages WHERE queue_uid=? AND seq<=? AND visible_at<=?",
+                  (uid, last_seq, now))[0]
 
 
 def expire(db, uid, cutoff, slice_size=64) -> int:

@@ -1,6 +1,7 @@
 """Queues with boto3: create (idempotent), find, list, attributes, purge, delete, tags.
 Error codes are the query codes AWS sends in `x-amzn-query-error` (botocore reports
 them as `Code`), messages as AWS words them (API reference and recorded replies)."""
+import json
 import uuid
 
 import boto3
@@ -200,3 +201,19 @@ def test_resource_api(lakebox_server):
         assert queue.attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
     finally:
         queue.delete()
+
+
+def test_permissions_become_policy_statements(sqs, make_queue):
+    url = make_queue()
+    sqs.add_permission(QueueUrl=url, Label="share", AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+    policy = json.loads(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])["Attributes"]["Policy"])
+    [statement] = policy["Statement"]
+    assert statement["Sid"] == "share"
+    assert statement["Principal"] == {"AWS": "arn:aws:iam::111122223333:root"}
+    assert statement["Action"] == "SQS:SendMessage"
+    with pytest.raises(sqs.exceptions.ClientError) as raised:
+        sqs.add_permission(QueueUrl=url, Label="share", AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+    assert error_of(raised) == ("InvalidParameterValue", "Value share for parameter Label is invalid. Reason: "
+                                                         "Already exists.")
+    sqs.remove_permission(QueueUrl=url, Label="share")
+    assert "Policy" not in sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
