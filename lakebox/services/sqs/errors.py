@@ -5,19 +5,16 @@ codes: the body's `__type` is the shape's name, and the `x-amzn-query-error` hea
 carries `<query code>;Sender`. botocore reports the header's code as the error's `Code`
 (`AWS.SimpleQueueService.NonExistentQueue`) and picks the exception class by the shape
 name (`QueueDoesNotExist`). botocore's SQS model no longer carries the query codes, so
-each class names its own (`query_code`), as AWS's smithy model does (awsQueryError).
+each class names its own (`query_code`, from AWS's smithy model's awsQueryError); the
+pipeline writes it in the header, and as the code of query-protocol errors.
 """
 from lakebox.aws.errors import ServiceError
 
 
 class SqsError(ServiceError):
-    query_code: str | None = None       # the query protocol's code; the class name if None
-
     def __init__(self, message=None, **fields):
         super().__init__(message, **fields)
-        self.query_code = self.query_code or self.code
-        kind = "Sender" if self.sender_fault else "Receiver"
-        self.headers["x-amzn-query-error"] = f"{self.query_code};{kind}"
+        self.query_code = self.query_code or self.code      # the class name where the codes agree
 
 
 class QueueDoesNotExist(SqsError):
