@@ -1,4 +1,5 @@
 """`/_lakebox/...`: health, reset and the test clock. No AWS API uses that path."""
+import inspect
 import json
 
 from lakebox import __version__
@@ -14,7 +15,8 @@ async def control(state, req, receive, send):
         document = json.loads(body) if body.strip() else {}
     except ValueError:
         return await _send_json(send, 400, {"error": "body must be JSON"})
-    status, answer = handler(state, document)
+    outcome = handler(state, document)
+    status, answer = await outcome if inspect.isawaitable(outcome) else outcome
     await _send_json(send, status, answer)
 
 
@@ -32,7 +34,7 @@ def _clock_get(state, _):
     return 200, state.clock.describe()
 
 
-def _clock_post(state, document):
+async def _clock_post(state, document):
     if not isinstance(document, dict):
         return 400, {"error": 'send {"advance": SECONDS} or {"offset": SECONDS}'}
     try:
@@ -43,7 +45,7 @@ def _clock_post(state, document):
     except (TypeError, ValueError):
         return 400, {"error": "advance and offset must be numbers of seconds"}
     state.scheduler.poke()
-    state.scheduler.run_due()        # what fell due is done before the caller looks
+    await state.scheduler.catch_up()   # what fell due is done before the caller looks
     return 200, state.clock.describe()
 
 

@@ -1,4 +1,5 @@
-"""Everything a running server holds: config, database, blobs, clock, scheduler, syncer."""
+"""Everything a running server holds: config, database, blobs, clock, scheduler, syncer,
+workers."""
 import atexit
 import os
 import shutil
@@ -13,6 +14,7 @@ from lakebox.storage.db import Database
 from lakebox.storage.journal import BlobJournal
 from lakebox.storage.scheduler import Scheduler
 from lakebox.storage.syncer import Syncer
+from lakebox.work import Work
 
 
 class AppState:
@@ -21,6 +23,7 @@ class AppState:
         self.root, self.db, self.blobs, self.syncer = _open_storage(config)
         self.clock = Clock(self.db)
         self.scheduler = Scheduler(self)
+        self.work = Work(self.db)
         # In-memory caches and rate-limit buckets, by service: never the only copy of
         # an acknowledged write, and emptied by a reset.
         self.memory = {}
@@ -57,6 +60,7 @@ class AppState:
 
     def reset(self):
         """Wipe every service's state, as `POST /_lakebox/reset` asks."""
+        self.work.cancel_all()           # what they read is going: nothing of theirs may land
         self.db.wipe()
         self.blobs.wipe()
         self.memory.clear()
@@ -93,7 +97,7 @@ class AppState:
         for name in SERVICE_NAMES:
             jobs = optional_module(name, "jobs")
             for job_name, fn in (getattr(jobs, "JOBS", {}) if jobs else {}).items():
-                self.scheduler.register(f"{name}:{job_name}", fn)
+                self.scheduler.register(name, job_name, fn)
 
 
 def _load_hooks() -> Hooks:

@@ -7,8 +7,10 @@ WAL, in the kernel's hands, before the action that made it returns: it survives
 """
 import asyncio
 import contextlib
+import os
 import sqlite3
 import threading
+import urllib.parse
 
 CORE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS lakebox_schema (service TEXT PRIMARY KEY, version INTEGER NOT NULL);
@@ -124,6 +126,46 @@ class Database:
             for table in tables:
                 self.conn.execute(f'DROP TABLE IF EXISTS "{table}"')
             self.conn.executescript(CORE_SCHEMA)
+
+    def reader(self) -> "Reader":
+        """A read-only connection of its own, for work on another thread (lakebox/work.py).
+
+        On disk it reads beside the writer (WAL: readers and the writer do not block each
+        other) and sees each committed write. An in-memory database cannot be opened
+        twice, so there the reader gets a copy of it taken now (under the writer's lock,
+        so never mid-transaction): the work then sees the state at its start, which is
+        also what a long read on disk would see within one read transaction.
+        """
+        if self.path == ":memory:":
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            with self._lock:
+                self.conn.backup(conn)
+            conn.execute("PRAGMA query_only=ON")
+        else:
+            uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        return Reader(conn)
+
+    def close(self):
+        self.conn.close()
+
+
+class Reader:
+    """A read-only connection: `query` and `one` as on `Database`; writes raise
+    `sqlite3.OperationalError` ("attempt to write a readonly database")."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def query(self, sql: str, args=()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, args).fetchall()
+
+    def one(self, sql: str, args=()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, args).fetchone()
+
+    def execute(self, sql: str, args=()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, args)
 
     def close(self):
         self.conn.close()

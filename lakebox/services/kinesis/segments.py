@@ -14,8 +14,9 @@ skipped. After a machine crash, chunks whose bytes did not reach the disk are dr
 and the log is cut after the last whole chunk (`recovery.py`).
 
 Layout: `<data dir>/kinesis/<stream uid>-<stream created ms>/<segment:08d>.log`. A new
-segment starts past SEGMENT_BYTES; the retention job deletes segments no chunk points
-at, and directories of streams that no longer exist (after DeleteStream or a reset).
+segment starts past SEGMENT_BYTES; the retention job deletes segments before the earliest
+one a chunk points at (segments fill in time order and records expire in time order), and
+directories of streams that no longer exist (after DeleteStream or a reset).
 """
 import os
 import shutil
@@ -132,18 +133,18 @@ def read(state, stream, segment: int, offset: int, length: int) -> bytes:
         return f.read(length)
 
 
-def drop_unused(state, stream, used_segments: set):
-    """Delete segments no chunk points at any more (never the tail being written)."""
+def drop_before(state, stream, first_in_use: int | None):
+    """Delete the segments before `first_in_use`, the earliest one a chunk points at (None:
+    no chunk does); never the tail being written."""
     directory = _stream_dir(state, stream)
     if not os.path.isdir(directory):
         return
     writer = _cache(state).get(stream_dir_name(stream))
-    tail = writer.segment if writer else max(used_segments, default=0)
+    tail = writer.segment if writer else (first_in_use or 0)
+    limit = tail if first_in_use is None else min(first_in_use, tail)
     for name in os.listdir(directory):
-        if name.endswith(_SUFFIX):
-            segment = int(name[:-len(_SUFFIX)])
-            if segment < tail and segment not in used_segments:
-                os.unlink(os.path.join(directory, name))
+        if name.endswith(_SUFFIX) and int(name[:-len(_SUFFIX)]) < limit:
+            os.unlink(os.path.join(directory, name))
 
 
 def drop_stream(state, stream):

@@ -147,11 +147,14 @@ def update_stream(db, uid, **columns):
 
 
 def delete_stream(db, stream, arn):
-    """The stream and everything that belongs to it (`arn` is its ARN), in one transaction."""
+    """The stream and everything that belongs to it (`arn` is its ARN), in one transaction.
+
+    Its records stay behind, unreachable (every route to a record starts from a stream
+    row, and uids are never reused): the retention job deletes them a slice at a time,
+    so deleting a stream of millions of records takes no longer than a small one."""
     uid, account, region = stream["uid"], stream["account"], stream["region"]
     arns = [arn] + [c["arn"] for c in consumers(db, uid)]
     with db.transaction():
-        db.execute("DELETE FROM kinesis_chunks WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM kinesis_shards WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM kinesis_consumers WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM kinesis_scalings WHERE stream_uid=?", (uid,))
@@ -269,21 +272,41 @@ def _chunk_holding(db, uid, index, counter):
                   "AND first_counter>? ORDER BY first_counter LIMIT 1", (uid, index, counter))
 
 
-def trim_chunks(db, uid, index, arrived_before_ms, at_most):
-    """Delete up to `at_most` of a shard's oldest chunks that arrived before the cutoff."""
-    db.execute("DELETE FROM kinesis_chunks WHERE rowid IN (SELECT rowid FROM kinesis_chunks WHERE stream_uid=? "
-               "AND shard_index=? ORDER BY first_counter LIMIT ?) AND arrival_ms<?",
-               (uid, index, at_most, arrived_before_ms))
+def trim_chunks(db, uid, index, arrived_before_ms, at_most) -> int:
+    """Delete up to `at_most` of a shard's oldest chunks that arrived before the cutoff;
+    returns how many went."""
+    return db.execute("DELETE FROM kinesis_chunks WHERE rowid IN (SELECT rowid FROM kinesis_chunks "
+                      "WHERE stream_uid=? AND shard_index=? ORDER BY first_counter LIMIT ?) AND arrival_ms<?",
+                      (uid, index, at_most, arrived_before_ms)).rowcount
 
 
-def segments_in_use(db, uid) -> set:
-    return {r["segment"] for r in db.query("SELECT DISTINCT segment FROM kinesis_chunks WHERE stream_uid=?", (uid,))}
+def oldest_chunk(db, uid, index):
+    """(arrival_ms, segment) of a shard's oldest chunk, or None. A shard's chunks are
+    appended in segment order, so no chunk of it lies in an earlier segment."""
+    return db.one("SELECT arrival_ms, segment FROM kinesis_chunks WHERE stream_uid=? AND shard_index=? "
+                  "ORDER BY first_counter LIMIT 1", (uid, index))
 
 
-def oldest_arrival(db, uid, index):
-    row = db.one("SELECT arrival_ms FROM kinesis_chunks WHERE stream_uid=? AND shard_index=? "
-                 "ORDER BY first_counter LIMIT 1", (uid, index))
-    return row["arrival_ms"] if row else None
+def shards_from(db, uid, index, limit):
+    """Up to `limit` shards from (uid, index) on, in that order, each with what the
+    retention job needs of its stream (`uid`, `created_ms`, `retention_hours`)."""
+    return db.query("SELECT sh.shard_index, sh.closed_ms, st.uid, st.created_ms, st.retention_hours "
+                    "FROM kinesis_shards sh JOIN kinesis_streams st ON st.uid = sh.stream_uid "
+                    "WHERE (sh.stream_uid, sh.shard_index) >= (?, ?) "
+                    "ORDER BY sh.stream_uid, sh.shard_index LIMIT ?", (uid, index, limit))
+
+
+def next_stream_with_chunks(db, after_uid):
+    """The smallest stream uid above `after_uid` that has chunks (an index seek)."""
+    row = db.one("SELECT stream_uid FROM kinesis_chunks WHERE stream_uid>? ORDER BY stream_uid LIMIT 1",
+                 (after_uid,))
+    return row["stream_uid"] if row else None
+
+
+def delete_chunks(db, uid, at_most) -> int:
+    """Delete up to `at_most` chunks of a deleted stream; returns how many went."""
+    return db.execute("DELETE FROM kinesis_chunks WHERE rowid IN (SELECT rowid FROM kinesis_chunks "
+                      "WHERE stream_uid=? LIMIT ?)", (uid, at_most)).rowcount
 
 
 def drop_shard(db, uid, index):

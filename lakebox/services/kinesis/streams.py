@@ -216,7 +216,7 @@ def decrease_stream_retention_period(ctx, params):
             f"Requested retention period ({hours} hours) for stream {stream['name']} can not be longer than "
             f"existing retention period ({stream['retention_hours']} hours). Use IncreaseRetentionPeriod API.")
     store.update_stream(ctx.state.db, stream["uid"], retention_hours=hours)
-    ctx.state.scheduler.poke()           # records past the shorter retention go now
+    ctx.state.scheduler.poke("kinesis")   # records past the shorter retention go now
     return {}
 
 

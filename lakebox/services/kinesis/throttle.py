@@ -1,12 +1,22 @@
 """AWS's Kinesis rate limits, enforced only with `--limits aws`.
 
-Meter levels live in the server's memory cache (`state.cache("kinesis")`): they
-describe recent traffic, not acknowledged data, so a restart or reset may forget them
-(as a fresh AWS second would). Every level is computed from the lakebox clock by the
-pure functions in `model`, so moving the test clock refills buckets exactly as waiting
-would. Keys include the stream's creation time, so a re-created stream never inherits
-an old stream's meters. All actions run on the one event-loop thread: no locking.
+Meter levels live in the server's memory cache (`state.cache("kinesis")["meters"]`):
+they describe recent traffic, not acknowledged data, so a restart or reset may forget
+them (as a fresh AWS second would). Every level is computed from the lakebox clock by
+the pure functions in `model`, so moving the test clock refills buckets exactly as
+waiting would. Keys include the stream's creation time, so a re-created stream never
+inherits an old stream's meters. All actions run on the one event-loop thread: no
+locking.
+
+Meters are evicted once idle: a full bucket or a paid debt is what a missing meter
+stands for, so it carries no information. Each update moves its meter to the end of the
+dict (oldest-updated first) and looks at a few of the oldest: those idle go. A meter is
+idle within seconds of its last use, so the dict holds about the meters used in the last
+few seconds; if the clock was moved back (so nothing seems idle) METER_CAP bounds it,
+dropping the oldest even if not idle, which only forgives a little recent traffic.
 """
+import itertools
+
 from lakebox.services.kinesis import model
 from lakebox.services.kinesis.errors import LimitExceededException, ProvisionedThroughputExceededException
 
@@ -22,11 +32,42 @@ MAX_CONSUMERS_PER_STREAM = 20
 MAX_SCALINGS_PER_DAY = 10
 ON_DEMAND_STREAM_LIMIT = 50
 _LARGE_REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
-
+METER_CAP = 100_000          # meters kept at most
+EVICT_LOOK = 4               # oldest meters looked at per update
 
 
 def _meters(state) -> dict:
-    return state.cache("kinesis")
+    """key -> (Bucket or Debt, epoch ms from which it is idle: full or paid)."""
+    return state.cache("kinesis").setdefault("meters", {})
+
+
+def _bucket(state, key, now_ms: int, rate: float, capacity: float) -> model.Bucket:
+    kept = _meters(state).get(key)
+    return model.refill(kept[0] if kept else None, now_ms, rate, capacity)
+
+
+def _keep_bucket(state, key, bucket: model.Bucket, rate: float, capacity: float):
+    _keep(state, key, bucket, bucket.stamp_ms + (capacity - bucket.level) * 1000 / rate)
+
+
+def _debt(state, key, now_ms: int) -> model.Debt:
+    kept = _meters(state).get(key)
+    return model.repay(kept[0] if kept else None, now_ms, SHARD_READ_BYTES_PER_S)
+
+
+def _keep_debt(state, key, debt: model.Debt):
+    _keep(state, key, debt, debt.stamp_ms + debt.owed * 1000 / SHARD_READ_BYTES_PER_S)
+
+
+def _keep(state, key, value, idle_from_ms: float):
+    meters = _meters(state)
+    meters.pop(key, None)                 # re-inserted last: the dict is oldest-updated first
+    meters[key] = (value, idle_from_ms)
+    now_ms = value.stamp_ms               # the value was just brought up to now
+    oldest = list(itertools.islice(meters.items(), EVICT_LOOK))
+    for old_key, (_, idle_ms) in oldest:
+        if idle_ms <= now_ms or len(meters) > METER_CAP:
+            del meters[old_key]
 
 
 def shard_limit(region: str) -> int:
@@ -39,10 +80,9 @@ def shard_key(stream, index: int) -> tuple:
 
 
 def _take(state, key, now_ms: int, rate: float, capacity: float, amount: float = 1) -> bool:
-    meters = _meters(state)
-    bucket = model.refill(meters.get(key), now_ms, rate, capacity)
+    bucket = _bucket(state, key, now_ms, rate, capacity)
     after = model.take(bucket, amount)
-    meters[key] = after if after is not None else bucket
+    _keep_bucket(state, key, after if after is not None else bucket, rate, capacity)
     return after is not None
 
 
@@ -55,15 +95,15 @@ def admit_write(state, stream, index: int, size: int, now_ms: int) -> bool:
     """Whether a shard takes one more record of `size` bytes now (1 MiB/s and
     1,000 records/s). Records larger than 1 MiB draw on a burst as large as the stream's
     maximum record size, as AWS lets large records do."""
-    meters = _meters(state)
     count_key, bytes_key = shard_key(stream, index) + ("records",), shard_key(stream, index) + ("bytes",)
     byte_capacity = max(SHARD_WRITE_BYTES_PER_S, stream["max_record_kib"] * 1024)
-    count = model.refill(meters.get(count_key), now_ms, SHARD_WRITE_RECORDS_PER_S, SHARD_WRITE_RECORDS_PER_S)
-    volume = model.refill(meters.get(bytes_key), now_ms, SHARD_WRITE_BYTES_PER_S, byte_capacity)
+    count = _bucket(state, count_key, now_ms, SHARD_WRITE_RECORDS_PER_S, SHARD_WRITE_RECORDS_PER_S)
+    volume = _bucket(state, bytes_key, now_ms, SHARD_WRITE_BYTES_PER_S, byte_capacity)
     count_after, volume_after = model.take(count, 1), model.take(volume, size)
     admitted = count_after is not None and volume_after is not None
-    meters[count_key] = count_after if admitted else count
-    meters[bytes_key] = volume_after if admitted else volume
+    _keep_bucket(state, count_key, count_after if admitted else count, SHARD_WRITE_RECORDS_PER_S,
+                 SHARD_WRITE_RECORDS_PER_S)
+    _keep_bucket(state, bytes_key, volume_after if admitted else volume, SHARD_WRITE_BYTES_PER_S, byte_capacity)
     return admitted
 
 
@@ -71,8 +111,8 @@ def check_read(state, stream, index: int, now_ms: int):
     """GetRecords: 5 calls/s per shard, and no call while the bytes already read are
     not yet paid back at 2 MiB/s (so a 10 MiB read blocks the shard for 5 s)."""
     key = shard_key(stream, index) + ("read-debt",)
-    debt = model.repay(_meters(state).get(key), now_ms, SHARD_READ_BYTES_PER_S)
-    _meters(state)[key] = debt
+    debt = _debt(state, key, now_ms)
+    _keep_debt(state, key, debt)
     if debt.owed > 0 or not _take(state, shard_key(stream, index) + ("reads",), now_ms,
                                   SHARD_READ_CALLS_PER_S, SHARD_READ_CALLS_PER_S):
         raise ProvisionedThroughputExceededException(rate_exceeded(stream, index))
@@ -80,8 +120,8 @@ def check_read(state, stream, index: int, now_ms: int):
 
 def charge_read(state, stream, index: int, size: int, now_ms: int):
     key = shard_key(stream, index) + ("read-debt",)
-    debt = model.repay(_meters(state).get(key), now_ms, SHARD_READ_BYTES_PER_S)
-    _meters(state)[key] = model.Debt(debt.owed + size, debt.stamp_ms)
+    debt = _debt(state, key, now_ms)
+    _keep_debt(state, key, model.Debt(debt.owed + size, debt.stamp_ms))
 
 
 def check_shard_iterator(state, stream, index: int, now_ms: int):

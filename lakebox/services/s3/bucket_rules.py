@@ -107,7 +107,7 @@ def put_bucket_lifecycle_configuration(ctx, params):
     minimum = params.get("TransitionDefaultMinimumObjectSize") or DEFAULT_MINIMUM_SIZE
     store.put_config(ctx.state.db, bucket["name"], "lifecycle",
                      {"Rules": rules, "TransitionDefaultMinimumObjectSize": minimum})
-    ctx.state.scheduler.poke()           # rules that already apply run at once
+    ctx.state.scheduler.poke("s3")       # rules that already apply run at once
     return {"TransitionDefaultMinimumObjectSize": minimum}
 
 
@@ -195,7 +195,7 @@ def put_bucket_lifecycle(ctx, params):
     _check_lifecycle_rules(rules)
     store.put_config(ctx.state.db, bucket["name"], "lifecycle",
                      {"Rules": rules, "TransitionDefaultMinimumObjectSize": DEFAULT_MINIMUM_SIZE})
-    ctx.state.scheduler.poke()
+    ctx.state.scheduler.poke("s3")
     return {}
 
 

@@ -6,9 +6,9 @@ and UploadPartCopy of big sources, hashing or fsyncing a big upload) is an `asyn
 made of three steps:
 
 1. plan, on the loop: every check S3 makes, reading the database; nothing is written.
-2. bytes, in a worker thread (`run`): files only, never the database, into a temp file
-   from `blobs.temp_path()`. Other requests are served meanwhile and may change what
-   step 1 read.
+2. bytes, on a worker of `state.work` (`run`; lakebox/work.py): files only, never the
+   database, into a temp file from `blobs.temp_path()`. Other requests are served
+   meanwhile and may change what step 1 read.
 3. commit, on the loop, inside one `db.transaction()` with no await in it: re-check what
    may have changed meanwhile (bucket deleted, upload aborted or completed, a chosen part
    replaced, a write condition that no longer holds), then commit the blob and switch
@@ -24,15 +24,11 @@ changed: actions skip the re-checks when `offloaded(n)` is false for the byte co
 passed to `run`. That keeps small PUTs, parts and copies as fast as before.
 """
 import asyncio
-import functools
-import logging
 
 from lakebox.services.s3 import errors, files
 
 INLINE_BYTES = 8 << 20     # below this many bytes the work runs on the loop, in one go
 ATTEMPTS = 3               # plans tried before answering ConditionalRequestConflict
-
-log = logging.getLogger("lakebox.s3")
 
 
 def offloaded(nbytes: int) -> bool:
@@ -40,30 +36,25 @@ def offloaded(nbytes: int) -> bool:
     return nbytes >= INLINE_BYTES
 
 
-async def run(nbytes: int, fn, *args, discard=None):
-    """`fn(*args)`: inline when `nbytes` is small, else in a worker thread, awaited.
+async def run(ctx, nbytes: int, fn, *args, discard=None):
+    """`fn(*args)`: inline when `nbytes` is small, else on a worker, awaited.
 
-    If the awaiting request is cancelled (server shutting down), the thread still runs
-    to its end, and `discard(result)` then removes what it made.
+    If the awaiting request is cancelled (server shutting down), the work is cancelled
+    too: queued, it never starts; running, it runs to its end (byte copies have no steps
+    to stop at) and `discard(result)` then removes what it made.
     """
     if not offloaded(nbytes):
         return fn(*args)
-    task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+    task = ctx.state.work.submit("s3", ctx.operation, _call, fn, args, discard=discard)
     try:
-        return await asyncio.shield(task)
+        return await task
     except asyncio.CancelledError:
-        task.add_done_callback(functools.partial(_abandoned, discard))
+        task.cancel()
         raise
 
 
-def _abandoned(discard, task):
-    if task.cancelled():
-        return
-    error = task.exception()           # retrieved, so asyncio does not log it as lost
-    if error is None and discard is not None:
-        discard(task.result())
-    elif error is not None:
-        log.debug("abandoned byte work failed: %r", error)
+def _call(_task, fn, args):
+    return fn(*args)
 
 
 class Changed(Exception):

@@ -169,16 +169,16 @@ async def _copy_bytes(ctx, source, source_attrs, algorithm, in_place) -> tuple[s
     sync = blobs.durable and concurrency.offloaded(size)
     src = _open_source(ctx, source)
     if keep:
-        temp = await concurrency.run(size, files.closing_after, src, files.copy_whole, blobs, src, size, sync,
-                                     discard=files.discard)
+        temp = await concurrency.run(ctx, size, files.closing_after, src, files.copy_whole, blobs, src, size,
+                                     sync, discard=files.discard)
         return temp, source["etag"], checksum
     if in_place or src is None:
         temp = None
-        md5_hex, sums = await concurrency.run(size, files.closing_after, src, files.hash_range, src, 0, size,
-                                              (wanted,))
+        md5_hex, sums = await concurrency.run(ctx, size, files.closing_after, src, files.hash_range, src, 0,
+                                              size, (wanted,))
     else:
         temp, md5_hex, sums = await concurrency.run(
-            size, files.closing_after, src, files.copy_hashing, blobs, src, 0, size, (wanted,), sync,
+            ctx, size, files.closing_after, src, files.copy_hashing, blobs, src, 0, size, (wanted,), sync,
             discard=_discard_first)
     return temp, md5_hex, {"Algorithm": wanted, "Value": sums[wanted], "Type": "FULL_OBJECT"}
 
@@ -208,7 +208,7 @@ async def upload_part_copy(ctx, params):
     blobs = ctx.state.blobs
     src = _open_source(ctx, source)
     temp, md5_hex, sums = await concurrency.run(
-        length, files.closing_after, src, files.copy_hashing, blobs, src, first, length, wanted,
+        ctx, length, files.closing_after, src, files.copy_hashing, blobs, src, first, length, wanted,
         blobs.durable and concurrency.offloaded(length), discard=_discard_first)
     with concurrency.Staged(blobs, temp) as staged, ctx.state.db.transaction():
         if concurrency.offloaded(length):   # aborted or completed meanwhile? NoSuchUpload then

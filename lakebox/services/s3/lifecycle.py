@@ -6,32 +6,90 @@ became noncurrent; for uploads: from initiation) and rounds the result up to the
 midnight UTC: an object written on 14 Aug at 19:57 under a 60-day rule expires on 14 Oct
 at 00:00. So every expiry falls on a midnight, and the job only needs to run at
 midnights, or at once when the clock moves or a configuration changes (a poke).
+
+A pass over all buckets is done in slices of at most ROW_BUDGET rows read, with the
+pass's cursor (bucket, rule, phase, key) kept in the memory cache, so no run holds the
+event loop for long however many objects a bucket has; a restart or reset simply starts
+a new pass.
 Transitions to other storage classes are not acted on: lakebox has one storage class.
 """
 import datetime
+import itertools
 
 from lakebox.services.s3 import model, public, store
 
 DAY = 86400
+ROW_BUDGET = 1_000          # rows read (and so at most rows removed) per run of the job
+MIN_SLICE = 3               # a phase is started with at least this many rows left to read
+
+
+class _Walk:
+    """Where the job is in its pass over every bucket with rules, for one day."""
+
+    def __init__(self, generation: int, day: int):
+        self.generation = generation
+        self.day = day
+        self.bucket = None            # the bucket being passed (its name), None between buckets
+        self.steps = []               # (rule, phase) still to do in that bucket
+        self.position = None          # where the current step stopped; None: at its start
+        self.any_rules = False        # whether any bucket had lifecycle rules
 
 
 def expire_due(state, now: float) -> float | None:
-    """Apply every bucket's lifecycle rules at `now`; returns the next midnight UTC, or
-    None when no bucket has rules (the scheduler then asks again shortly)."""
-    names = _buckets_with_rules(state.db)
-    for name in names:
-        bucket = store.get_bucket(state.db, name)
-        rules = enabled_rules(store.get_config(state.db, name, "lifecycle"))
-        if bucket is not None and rules:
-            _apply(state, bucket, rules, now)
-    return next_midnight(now) if names else None
+    """Scheduler job: one bounded slice of applying every bucket's rules at `now`.
+
+    Returns `now` while the pass goes on (the scheduler serves requests between slices),
+    then the next midnight UTC, or None when no bucket has rules (the scheduler then asks
+    again shortly). A pass starts over when S3 is poked (the clock moved, a configuration
+    changed) or the day changes, since what it passed may then be due."""
+    walk = _current_walk(state, now)
+    budget = ROW_BUDGET
+    while budget >= MIN_SLICE:
+        if not walk.steps:
+            if not _enter_next_bucket(state, walk):
+                del state.cache("s3")["lifecycle-walk"]
+                return next_midnight(now) if walk.any_rules else None
+            budget -= 1
+            continue
+        bucket = store.get_bucket(state.db, walk.bucket)
+        if bucket is None:                      # deleted since the walk entered it
+            walk.steps = []
+            continue
+        rule, phase = walk.steps[0]
+        used, walk.position = phase(state, bucket, rule, now, walk.position, budget)
+        budget -= max(used, 1)
+        if walk.position is None:
+            walk.steps.pop(0)
+    return now
 
 
-def _buckets_with_rules(db) -> list[str]:
+def _current_walk(state, now: float) -> _Walk:
+    cache = state.cache("s3")
+    generation, day = state.scheduler.generation("s3"), int(now // DAY)
+    walk = cache.get("lifecycle-walk")
+    if walk is None or (walk.generation, walk.day) != (generation, day):
+        walk = cache["lifecycle-walk"] = _Walk(generation, day)
+    return walk
+
+
+def _enter_next_bucket(state, walk: _Walk) -> bool:
+    """Move to the next bucket with a lifecycle configuration and list the steps of its
+    enabled rules (maybe none). False when no bucket is left."""
+    name = _next_bucket_with_rules(state.db, walk.bucket or "")
+    if name is None:
+        return False
+    walk.bucket, walk.position, walk.any_rules = name, None, True
+    walk.steps = [(rule, phase) for rule in enabled_rules(store.get_config(state.db, name, "lifecycle"))
+                  for phase in _phases(rule)]
+    return True
+
+
+def _next_bucket_with_rules(db, after: str) -> str | None:
     # A read of store.py's config table; store.py has no function listing buckets by
     # configuration kind (yet).
-    rows = db.query("SELECT bucket FROM s3_bucket_configs WHERE kind='lifecycle' AND config_id='' ORDER BY bucket")
-    return [row["bucket"] for row in rows]
+    row = db.one("SELECT bucket FROM s3_bucket_configs WHERE kind='lifecycle' AND config_id='' AND bucket>? "
+                 "ORDER BY bucket LIMIT 1", (after,))
+    return row["bucket"] if row else None
 
 
 def enabled_rules(config) -> list:
@@ -102,22 +160,24 @@ def _epoch(value) -> float:
 
 
 # ---------------------------------------------------------------------------
-# Acting on one bucket
+# Acting on one bucket, a slice at a time
+#
+# A phase is `phase(state, bucket, rule, now, position, budget) -> (rows read, position)`:
+# it reads at most `budget` rows from `position` (None: from the start), removes what is
+# due among them, and returns where to go on from (None: the phase is done).
 
-def _apply(state, bucket, rules: list, now: float):
-    for rule in rules:
-        expiration = rule.get("Expiration") or {}
-        if expiration.get("Days") is not None or expiration.get("Date") is not None:
-            _expire_current(state, bucket, rule, now)
-        if rule.get("NoncurrentVersionExpiration"):
-            _expire_noncurrent(state, bucket, rule, now)
-        if expiration.get("ExpiredObjectDeleteMarker"):
-            _remove_lone_delete_markers(state, bucket, rule, float("inf"))
-        elif expiration.get("Days") is not None:
-            # A Days rule also clears delete markers left alone, once they are that old.
-            _remove_lone_delete_markers(state, bucket, rule, _created_before(now, expiration["Days"]))
-        if rule.get("AbortIncompleteMultipartUpload"):
-            _abort_stale_uploads(state, bucket, rule, now)
+def _phases(rule: dict) -> list:
+    expiration = rule.get("Expiration") or {}
+    phases = []
+    if expiration.get("Days") is not None or expiration.get("Date") is not None:
+        phases.append(_expire_current)
+    if rule.get("NoncurrentVersionExpiration"):
+        phases.append(_expire_noncurrent)
+    if expiration.get("ExpiredObjectDeleteMarker") or expiration.get("Days") is not None:
+        phases.append(_remove_lone_delete_markers)
+    if rule.get("AbortIncompleteMultipartUpload"):
+        phases.append(_abort_stale_uploads)
+    return phases
 
 
 def _prefix_range(rule: dict) -> tuple[str, str | None]:
@@ -125,61 +185,103 @@ def _prefix_range(rule: dict) -> tuple[str, str | None]:
     return prefix, model.prefix_upper_bound(prefix)
 
 
-def _expire_current(state, bucket, rule: dict, now: float):
+def _expire_current(state, bucket, rule: dict, now: float, position, budget: int):
     expiration = rule["Expiration"]
     if expiration.get("Days") is not None:
         cutoff = _created_before(now, expiration["Days"])
     elif now >= _epoch(expiration["Date"]):
         cutoff = float("inf")
     else:
-        return
+        return 0, None
     prefix, upper = _prefix_range(rule)
-    due = [row for key, row in store.seek_current(state.db, bucket["name"], prefix, True, upper)
-           if row["last_modified"] < cutoff and matches(rule, key, row["size"], _tags(row))]
-    for row in due:
-        # As DeleteObject: gone where versioning was never on, else under a delete marker.
-        public.delete_object(state, bucket["name"], row["key"])
+    start, inclusive = (prefix, True) if position is None else (position, False)
+    rows = [row for _, row in itertools.islice(
+        store.seek_current(state.db, bucket["name"], start, inclusive, upper), budget)]
+    for row in rows:
+        if row["last_modified"] < cutoff and matches(rule, row["key"], row["size"], _tags(row)):
+            # As DeleteObject: gone where versioning was never on, else under a delete marker.
+            public.delete_object(state, bucket["name"], row["key"])
+    return len(rows), (rows[-1]["key"] if len(rows) == budget else None)
 
 
-def _expire_noncurrent(state, bucket, rule: dict, now: float):
+def _expire_noncurrent(state, bucket, rule: dict, now: float, position, budget: int):
+    """Versions newest first within a key; a version became noncurrent when the next
+    newer one was written. The position carries that newer version's key and time and
+    how many noncurrent versions of the key were passed."""
     settings = rule["NoncurrentVersionExpiration"]
     cutoff = _created_before(now, settings.get("NoncurrentDays") or 0)
     keep = settings.get("NewerNoncurrentVersions") or 0
     prefix, upper = _prefix_range(rule)
-    due, newer, noncurrent_seen = [], None, 0
-    for key, row in store.seek_versions(state.db, bucket["name"], prefix, 1 << 62, upper):
-        if newer is None or newer["key"] != key:
+    start, below_id, newer_key, newer_time, noncurrent_seen = position or (prefix, 1 << 62, None, None, 0)
+    due, read = [], 0
+    for key, row in itertools.islice(store.seek_versions(state.db, bucket["name"], start, below_id, upper), budget):
+        read += 1
+        if key != newer_key:
             noncurrent_seen = 0
         elif not row["is_latest"]:
             noncurrent_seen += 1
-            # A version became noncurrent when the next newer one was written.
-            if (noncurrent_seen > keep and newer["last_modified"] < cutoff
-                    and matches(rule, key, row["size"], _tags(row))):
+            if noncurrent_seen > keep and newer_time < cutoff and matches(rule, key, row["size"], _tags(row)):
                 due.append(row)
-        newer = row
+        start, below_id, newer_key, newer_time = key, row["id"], key, row["last_modified"]
     for row in due:
         _remove_version(state, bucket, row)
+    return read, ((start, below_id, newer_key, newer_time, noncurrent_seen) if read == budget else None)
 
 
-def _remove_lone_delete_markers(state, bucket, rule: dict, cutoff: float):
-    """Remove delete markers that are the only version of their key, written before cutoff."""
+def _remove_lone_delete_markers(state, bucket, rule: dict, now: float, position, budget: int):
+    """Remove delete markers that are the only version of their key: any age under
+    ExpiredObjectDeleteMarker, else once as old as a Days rule says."""
+    expiration = rule["Expiration"]
+    cutoff = float("inf") if expiration.get("ExpiredObjectDeleteMarker") else \
+        _created_before(now, expiration["Days"])
     prefix, upper = _prefix_range(rule)
-    versions = {}
-    for key, row in store.seek_versions(state.db, bucket["name"], prefix, 1 << 62, upper):
-        versions.setdefault(key, []).append(row)
-    for rows in versions.values():
-        if len(rows) == 1 and rows[0]["delete_marker"] and rows[0]["last_modified"] < cutoff:
-            _remove_version(state, bucket, rows[0])
+    lone, read, last_key = [], 0, None
+    for newest, alone in _newest_versions(state.db, bucket["name"], position, prefix, upper):
+        read += 1 if alone else 2             # rows read for this key (one more is read ahead)
+        last_key = newest["key"]
+        if alone and newest["delete_marker"] and newest["last_modified"] < cutoff:
+            lone.append(newest)
+        if read >= budget - 2:                # the next key may cost two rows and a read-ahead
+            break
+    else:
+        last_key = None                       # the listing ended: the phase is done
+    for row in lone:
+        _remove_version(state, bucket, row)
+    return read, last_key
 
 
-def _abort_stale_uploads(state, bucket, rule: dict, now: float):
+def _newest_versions(db, bucket: str, after: str | None, prefix: str, upper: str | None):
+    """(newest version, whether it is the only one) per key, after the key `after`: at
+    most two rows read per key, however many versions it has."""
+    start, below_id = (prefix, 1 << 62) if after is None else (after, 0)
+    while True:
+        newest = None
+        for key, row in store.seek_versions(db, bucket, start, below_id, upper):
+            if newest is not None and key == newest["key"]:
+                yield newest, False
+                start, below_id = key, 0          # skip the rest of this key's versions
+                break
+            if newest is not None:
+                yield newest, True
+            newest = row
+        else:
+            if newest is not None:
+                yield newest, True
+            return
+
+
+def _abort_stale_uploads(state, bucket, rule: dict, now: float, position, budget: int):
     cutoff = _created_before(now, rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
     prefix, upper = _prefix_range(rule)
-    stale = [upload["upload_id"] for _, upload in store.seek_uploads(state.db, bucket["name"], prefix, -1, upper)
-             if upload["initiated"] < cutoff]
-    for upload_id in stale:
-        for blob_id in store.delete_upload(state.db, upload_id):
-            state.blobs.delete(blob_id)
+    start, after_seq = position or (prefix, -1)
+    uploads = [upload for _, upload in itertools.islice(
+        store.seek_uploads(state.db, bucket["name"], start, after_seq, upper), budget)]
+    for upload in uploads:
+        if upload["initiated"] < cutoff:
+            for blob_id in store.delete_upload(state.db, upload["upload_id"]):
+                state.blobs.delete(blob_id)
+    last = uploads[-1] if len(uploads) == budget else None
+    return len(uploads), (last["key"], last["seq"]) if last else None
 
 
 def _remove_version(state, bucket, listed):

@@ -91,7 +91,7 @@ def check_version_id(version_id: str):
                                      ArgumentName="versionId", ArgumentValue=version_id)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)      # bounded: any 12-digit access key is an account
 def canonical_user_id(account: str) -> str:
     """A stable 64-hex canonical user id per account, as S3 shows in Owner/ID."""
     return hashlib.sha256(("lakebox-canonical-user:" + account).encode()).hexdigest()

@@ -78,7 +78,7 @@ async def upload_part(ctx, params):
     blobs = ctx.state.blobs
     sync = blobs.durable and concurrency.offloaded(body.size)
     if sync:            # flushing a big part to disk takes long: off the loop, before committing
-        await concurrency.run(body.size, blobs.sync, body.path)
+        await concurrency.run(ctx, body.size, blobs.sync, body.path)
     with concurrency.Staged(blobs, body.path if body.size else None) as staged:
         if sync:        # others ran meanwhile: the upload may be gone
             upload = require_upload(ctx, access.request_bucket(ctx, params), params["Key"], params["UploadId"])
@@ -184,7 +184,7 @@ async def _complete(ctx, params):
         sources = [(blobs.path(p["blob_id"]) if p["blob_id"] else None, p["size"]) for p in plan["chosen"]]
         sync = blobs.durable and concurrency.offloaded(plan["total"])
         try:
-            temp, checksum = await concurrency.run(plan["total"], _assemble, blobs, sources, sync, plan,
+            temp, checksum = await concurrency.run(ctx, plan["total"], _assemble, blobs, sources, sync, plan,
                                                    discard=_discard_temp)
         except FileNotFoundError:
             # A part's file went away meanwhile: its upload ended or the part was replaced.

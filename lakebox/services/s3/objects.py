@@ -35,7 +35,7 @@ async def store_object(ctx, params):
     blobs = ctx.state.blobs
     waited = blobs.durable and concurrency.offloaded(body.size)
     if waited:          # flushing a big body to disk takes long: off the loop, before committing
-        await concurrency.run(body.size, blobs.sync, body.path)
+        await concurrency.run(ctx, body.size, blobs.sync, body.path)
     # Every check is done: only now does the body become a blob, then the current version.
     with concurrency.Staged(blobs, body.path if body.size else None) as staged:
         if waited:      # others ran meanwhile: the bucket and the write conditions again

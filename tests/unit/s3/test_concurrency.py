@@ -3,11 +3,14 @@ abandoned, and how a stale plan is retried."""
 import asyncio
 import os
 import threading
+from types import SimpleNamespace
 
 import pytest
 
 from lakebox.services.s3 import concurrency, errors, files
 from lakebox.storage.blobs import BlobStore
+from lakebox.storage.db import Database
+from lakebox.work import Work
 
 BIG = concurrency.INLINE_BYTES
 
@@ -17,14 +20,20 @@ def blobs(tmp_path):
     return BlobStore(str(tmp_path / "blobs"), durable=False)
 
 
+@pytest.fixture
+def ctx():
+    """What `concurrency.run` uses of a request context: the server's workers."""
+    return SimpleNamespace(state=SimpleNamespace(work=Work(Database(None))), operation="CopyObject")
+
+
 def temp_files(blobs) -> list[str]:
     return os.listdir(blobs.tmp)
 
 
-def test_small_work_runs_inline_and_big_work_in_a_thread():
+def test_small_work_runs_inline_and_big_work_in_a_thread(ctx):
     async def main():
-        small = await concurrency.run(BIG - 1, threading.get_ident)
-        big = await concurrency.run(BIG, threading.get_ident)
+        small = await concurrency.run(ctx, BIG - 1, threading.get_ident)
+        big = await concurrency.run(ctx, BIG, threading.get_ident)
         return small, big
 
     loop_thread = threading.get_ident()
@@ -32,7 +41,7 @@ def test_small_work_runs_inline_and_big_work_in_a_thread():
     assert small == loop_thread != big
 
 
-def test_the_loop_keeps_running_while_big_work_runs():
+def test_the_loop_keeps_running_while_big_work_runs(ctx):
     started, release = threading.Event(), threading.Event()
 
     def work():
@@ -41,7 +50,7 @@ def test_the_loop_keeps_running_while_big_work_runs():
         return "done"
 
     async def main():
-        task = asyncio.ensure_future(concurrency.run(BIG, work))
+        task = asyncio.ensure_future(concurrency.run(ctx, BIG, work))
         while not started.is_set():
             await asyncio.sleep(0)
         ticks = 0
@@ -55,7 +64,7 @@ def test_the_loop_keeps_running_while_big_work_runs():
     assert asyncio.run(main()) == "done"
 
 
-def test_abandoned_work_is_discarded_when_it_ends(blobs):
+def test_abandoned_work_is_discarded_when_it_ends(ctx, blobs):
     release, discarded = threading.Event(), []
 
     def work():
@@ -65,7 +74,7 @@ def test_abandoned_work_is_discarded_when_it_ends(blobs):
         return path
 
     async def main():
-        task = asyncio.ensure_future(concurrency.run(BIG, work, discard=discarded.append))
+        task = asyncio.ensure_future(concurrency.run(ctx, BIG, work, discard=discarded.append))
         await asyncio.sleep(0.01)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):

@@ -7,6 +7,7 @@ import pytest
 
 from lakebox.services.s3 import lifecycle, store
 from lakebox.storage.db import Database
+from lakebox.storage.scheduler import Scheduler
 
 DAY = 86400
 ACCOUNT = "000000000000"
@@ -36,17 +37,26 @@ class Clock:
         return self.value
 
 
-@pytest.fixture
-def state():
+@pytest.fixture(params=[lifecycle.ROW_BUDGET, lifecycle.MIN_SLICE], ids=["budget", "tiny-budget"])
+def state(request, monkeypatch):
+    """Every test runs twice: a tiny budget splits its work into many slices, which must
+    come to the same end."""
+    monkeypatch.setattr(lifecycle, "ROW_BUDGET", request.param)
     db = Database(None)
     db.migrate("s3", store.SCHEMA)
-    return SimpleNamespace(db=db, blobs=Blobs(), clock=Clock())
+    caches = {}
+    state = SimpleNamespace(db=db, blobs=Blobs(), clock=Clock(), cache=lambda name: caches.setdefault(name, {}))
+    state.scheduler = Scheduler(state)
+    return state
 
 
 def expire(state, when: float):
-    """The scheduler's call at `when` on the lakebox clock."""
+    """The scheduler's calls at `when` on the lakebox clock, until the pass is done."""
     state.clock.value = when
-    return lifecycle.expire_due(state, when)
+    while True:
+        deadline = lifecycle.expire_due(state, when)
+        if deadline != when:
+            return deadline
 
 
 def make_bucket(state, name="b", versioning=None, rules=()):
@@ -212,3 +222,62 @@ def test_stale_multipart_uploads_are_aborted(state):
     assert store.get_upload(state.db, "u1") is None
     assert store.get_upload(state.db, "u2") is not None
     assert state.blobs.deleted == ["part-u1"]
+
+
+def test_a_run_reads_at_most_its_budget_of_rows(state, monkeypatch):
+    monkeypatch.setattr(lifecycle, "ROW_BUDGET", 25)
+    make_bucket(state, name="a", rules=[rule(Filter={}, Expiration={"Days": 1})])
+    make_bucket(state, name="v", versioning="Enabled", rules=[
+        rule(Filter={}, NoncurrentVersionExpiration={"NoncurrentDays": 1}, Expiration={"Days": 1},
+             AbortIncompleteMultipartUpload={"DaysAfterInitiation": 1})])
+    for number in range(300):
+        put(state, f"k{number:04}", 0.0, bucket="a")
+        put(state, f"k{number % 50:04}", float(number), bucket="v", version_id=f"v{number}")
+        store.insert_upload(state.db, f"u{number}", "v", f"k{number:04}", 0.0, ACCOUNT, "STANDARD", {})
+    rows = _count_listed_rows(monkeypatch)
+    runs, now = 0, 10 * DAY
+    state.clock.value = now
+    while True:
+        rows.clear()
+        deadline = lifecycle.expire_due(state, now)
+        runs += 1
+        assert sum(rows) <= 25
+        if deadline != now:
+            break
+    assert deadline == lifecycle.next_midnight(now)
+    assert runs >= 1000 // 25                            # over 1,000 rows in all
+    assert keys(state, "a") == [] and keys(state, "v") == []
+    assert state.db.one("SELECT count(*) FROM s3_uploads")[0] == 0
+
+
+def _count_listed_rows(monkeypatch) -> list:
+    """Rows the job's listings hand it, one entry per row."""
+    rows = []
+
+    def counting(seek):
+        def wrapper(*args):
+            for item in seek(*args):
+                rows.append(1)
+                yield item
+        return wrapper
+
+    for name in ("seek_current", "seek_versions", "seek_uploads"):
+        monkeypatch.setattr(store, name, counting(getattr(store, name)))
+    return rows
+
+
+def test_a_poke_or_a_new_day_starts_the_pass_over(state, monkeypatch):
+    monkeypatch.setattr(lifecycle, "ROW_BUDGET", 5)
+    make_bucket(state, rules=[rule(Filter={}, Expiration={"Days": 1})])
+    for number in range(20):
+        put(state, f"k{number:02}", 10 * DAY)
+    now = 10 * DAY + 5
+    assert lifecycle.expire_due(state, now) == now
+    first = state.cache("s3")["lifecycle-walk"]
+    assert lifecycle.expire_due(state, now) == now and state.cache("s3")["lifecycle-walk"] is first
+    state.scheduler.poke("s3")
+    lifecycle.expire_due(state, now)
+    assert state.cache("s3")["lifecycle-walk"] is not first
+    second = state.cache("s3")["lifecycle-walk"]
+    assert expire(state, now + 2 * DAY) == lifecycle.next_midnight(now + 2 * DAY)   # a pass for the new day
+    assert keys(state) == [] and "lifecycle-walk" not in state.cache("s3") and second.day == 10
