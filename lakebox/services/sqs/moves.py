@@ -38,7 +38,7 @@ def start_message_move_task(ctx, params):
         "handle": handle.decode(), "account": ctx.account, "region": ctx.region, "source_arn": arn_of(source),
         "destination_arn": destination_arn, "rate": rate, "status": "RUNNING", "started_at": ctx.now,
         "last_seq": last_seq, "to_move": store.count_visible_up_to(db, source["uid"], last_seq, ctx.now)})
-    ctx.state.scheduler.poke()
+    ctx.state.scheduler.poke("sqs")
     return {"TaskHandle": handle.decode()}
 
 

@@ -93,8 +93,8 @@ def queues(db, account, region, prefix=""):
                     (account, region, len(prefix), prefix))
 
 
-def every_queue(db):
-    return db.query("SELECT * FROM sqs_queues")
+def queues_from_uid(db, first_uid, limit):
+    return db.query("SELECT * FROM sqs_queues WHERE uid>=? ORDER BY uid LIMIT ?", (first_uid, limit))
 
 
 def insert_queue(db, account, region, name, fifo, attributes, now, tags):
@@ -248,20 +248,21 @@ def count_visible_up_to(db, uid, last_seq, now) -> int:
                   (uid, last_seq, now))[0]
 
 
-def expire(db, uid, cutoff, slice_size=64) -> int:
-    """Delete messages sent before `cutoff` (retention), oldest first; returns how many.
-    Walks the queue's head in small slices and stops at the first message still kept,
-    so a queue with nothing to expire costs one short read."""
+def expire(db, uid, cutoff, slice_size=64, limit=None) -> int:
+    """Delete messages sent before `cutoff` (retention), oldest first, at most `limit`;
+    returns how many. Walks the queue's head in small slices and stops at the first
+    message still kept, so a queue with nothing to expire costs one short read."""
     removed = 0
-    while True:
-        rows = db.query("SELECT seq, sent_at FROM sqs_messages WHERE queue_uid=? ORDER BY seq LIMIT ?",
-                        (uid, slice_size))
+    while limit is None or removed < limit:
+        size = slice_size if limit is None else min(slice_size, limit - removed)
+        rows = db.query("SELECT seq, sent_at FROM sqs_messages WHERE queue_uid=? ORDER BY seq LIMIT ?", (uid, size))
         old = [row["seq"] for row in rows if row["sent_at"] < cutoff]
         if old:
             delete_messages(db, old)
             removed += len(old)
-        if len(old) < slice_size:
-            return removed
+        if len(old) < size:
+            break
+    return removed
 
 
 def oldest_sent_at(db, uid):
@@ -299,8 +300,9 @@ def put_dedup(db, uid, scope, dedup_id, expires_at, message_id, seq):
                (uid, scope, dedup_id, expires_at, message_id, seq))
 
 
-def drop_expired_dedup(db, now):
-    db.execute("DELETE FROM sqs_dedup WHERE expires_at<=?", (now,))
+def drop_expired_dedup(db, now, limit) -> int:
+    return db.execute("DELETE FROM sqs_dedup WHERE (queue_uid, scope, dedup_id) IN (SELECT queue_uid, scope, "
+                      "dedup_id FROM sqs_dedup WHERE expires_at<=? LIMIT ?)", (now, limit)).rowcount
 
 
 def next_dedup_expiry(db):
