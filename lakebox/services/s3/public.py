@@ -7,7 +7,9 @@ keys must exist, and errors are S3's (`NoSuchBucket`, `NoSuchKey`). Writes follo
 bucket's versioning and are as durable as a PutObject.
 """
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from lakebox.aws.errors import new_request_id
 
 from lakebox.services.s3 import errors, files, model, store, versions
 from lakebox.services.s3.cors import cors_headers, preflight as cors_preflight
@@ -29,10 +31,12 @@ class ObjectFile:
 
 @dataclass
 class _Caller:
-    """Enough of a request context for versions.commit."""
+    """Enough of a request context for versions.commit (and the event it notifies)."""
     state: object
     account: str
     now: float
+    operation: str = "PutObject"
+    request_id: str = field(default_factory=new_request_id)
 
 
 def parse_s3_uri(uri: str) -> tuple[str, str]:
