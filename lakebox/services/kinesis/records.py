@@ -13,7 +13,9 @@ _SEQUENCE_TYPES = ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
 
 def put_record(ctx, params):
     stream = lookup.readable_stream_from(ctx, params)
-    data, key = params["Data"], params["PartitionKey"]
+    data, key = params["Data"], params.get("PartitionKey")
+    if key is None:
+        raise ValidationException(_keys_missing(["partitionKey"]))
     limit = stream["max_record_kib"] * 1024
     if len(data) > limit:
         raise ValidationException(_too_long(["data"], limit))
@@ -52,6 +54,9 @@ def _place(stream, entries, shard_for):
     is within the stream's maximum record size (AWS names every offender in one
     ValidationException) and the whole request within 10 MiB."""
     limit = stream["max_record_kib"] * 1024
+    unkeyed = [f"records.{n}.member.partitionKey" for n, e in enumerate(entries, 1) if e.get("PartitionKey") is None]
+    if unkeyed:
+        raise ValidationException(_keys_missing(unkeyed))
     shards, sizes, too_long = [], [], []
     for number, entry in enumerate(entries, start=1):
         data, key = entry["Data"], entry["PartitionKey"]
@@ -100,6 +105,16 @@ def _too_long(paths, limit) -> str:
     head = f"{count} validation error{'s' if count > 1 else ''} detected: "
     return head + "; ".join(f"Value at '{path}' failed to satisfy constraint: Member must have length "
                             f"less than or equal to {limit}" for path in paths)
+
+
+def _keys_missing(paths) -> str:
+    """Newer models make PartitionKey optional (for streams that distribute records
+    themselves); lakebox's streams route by key, so a record needs one, in the words AWS
+    used while the member was required."""
+    count = len(paths)
+    head = f"{count} validation error{'s' if count > 1 else ''} detected: "
+    return head + "; ".join(f"Value null at '{path}' failed to satisfy constraint: Member must not be null"
+                            for path in paths)
 
 
 def _hash_key(explicit: str | None, partition_key: str) -> int:
