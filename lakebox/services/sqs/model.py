@@ -6,6 +6,7 @@ import re
 import struct
 from urllib.parse import urlsplit
 
+from lakebox.kit import arns
 from lakebox.services.sqs.errors import (BatchEntryIdsNotDistinct, EmptyBatchRequest, InvalidAddress,
                                          InvalidBatchEntryId, InvalidMessageContents, InvalidParameterValue,
                                          QueueDoesNotExist, ReceiptHandleIsInvalid, TooManyEntriesInBatchRequest)
@@ -38,7 +39,7 @@ def queue_url(host: str, account: str, name: str) -> str:
 
 
 def queue_arn(region: str, account: str, name: str) -> str:
-    return f"arn:aws:sqs:{region}:{account}:{name}"
+    return arns.build("sqs", region, account, name)
 
 
 def parse_queue_url(url: str, default_account: str) -> tuple[str, str]:
@@ -58,10 +59,10 @@ def parse_queue_url(url: str, default_account: str) -> tuple[str, str]:
 
 def parse_queue_arn(arn: str):
     """(region, account, name), or None for what is no SQS queue ARN."""
-    parts = arn.split(":")
-    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "sqs" or not ACCOUNT.match(parts[4]):
+    parsed = arns.parse(arn)
+    if parsed is None or parsed.service != "sqs" or not parsed.account or ":" in parsed.resource:
         return None
-    return parts[3], parts[4], parts[5]
+    return parsed.region, parsed.account, parsed.resource
 
 
 # --- receipt handles --------------------------------------------------------------------

@@ -1,29 +1,19 @@
-"""Queue tags: at most 50 per queue; keys 1-128 characters, values up to 256."""
+"""Queue tags, checked by SQS's row of the kit's tag rules (50 per queue, `aws:`
+reserved; keys and values are length-checked by the model)."""
+from lakebox.kit import tags as tag_rules
 from lakebox.services.sqs import store
-from lakebox.services.sqs.errors import InvalidParameterValue
 from lakebox.services.sqs.lookup import queue_from
 
-MAX_TAGS = 50
-MAX_KEY = 128
-MAX_VALUE = 256
 
-
-def check_tags(tags: dict):
-    for key, value in tags.items():
-        if not 1 <= len(key) <= MAX_KEY:
-            raise InvalidParameterValue(f"Tag key must be between 1 and {MAX_KEY} characters.")
-        if key.lower().startswith("aws:"):
-            raise InvalidParameterValue("Tag keys must not start with 'aws:'.")
-        if len(value) > MAX_VALUE:
-            raise InvalidParameterValue(f"Tag value must be at most {MAX_VALUE} characters.")
-    if len(tags) > MAX_TAGS:
-        raise InvalidParameterValue(f"Too many tags added for queue. The maximum is {MAX_TAGS}.")
+def check_tags(new_tags: dict, existing_keys=()):
+    tag_rules.check_tags("sqs", new_tags)
+    tag_rules.check_count("sqs", set(existing_keys) | set(new_tags))
 
 
 def tag_queue(ctx, params):
     row = queue_from(ctx, params)
     new_tags = params.get("Tags") or {}
-    check_tags({**store.tags(ctx.state.db, row["uid"]), **new_tags})
+    check_tags(new_tags, store.tags(ctx.state.db, row["uid"]))
     store.put_tags(ctx.state.db, row["uid"], new_tags)
     return {}
 

@@ -154,6 +154,14 @@ def test_tags(sqs, make_queue):
     tagged = sqs.create_queue(QueueName=name, tags={"owner": "me"})["QueueUrl"]
     assert sqs.list_queue_tags(QueueUrl=tagged)["Tags"] == {"owner": "me"}
     sqs.delete_queue(QueueUrl=tagged)
+    sqs.tag_queue(QueueUrl=url, Tags={f"k{i}": "v" for i in range(49)})
+    with pytest.raises(sqs.exceptions.ClientError) as raised:
+        sqs.tag_queue(QueueUrl=url, Tags={"one-too-many": "v"})
+    assert raised.value.response["Error"]["Code"] == "InvalidParameterValue"
+    with pytest.raises(sqs.exceptions.ClientError) as raised:
+        sqs.tag_queue(QueueUrl=url, Tags={"aws:reserved": "v"})
+    assert raised.value.response["Error"]["Code"] == "InvalidParameterValue"
+    assert len(sqs.list_queue_tags(QueueUrl=url)["Tags"]) == 50
 
 
 def test_purge_once_a_minute(sqs, make_queue):
