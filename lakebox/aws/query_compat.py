@@ -17,6 +17,9 @@ import botocore.model
 QUERY_NAMES = {
     "sqs": {
         "namespace": "http://queue.amazonaws.com/doc/2012-11-05/",
+        # Query clients may post to the queue's URL and leave the member out (the AWS SDK
+        # for Java v1 moves QueueUrl into the request path): the path is the member then.
+        "path_member": "QueueUrl",
         "members": {
             ("AddPermissionRequest", "AWSAccountIds"): "AWSAccountId",
             ("AddPermissionRequest", "Actions"): "ActionName",
@@ -87,3 +90,10 @@ def query_view(model_data: dict, service: str) -> botocore.model.ServiceModel:
         if "output" in operation:       # query results sit in <OperationResult>
             operation["output"]["resultWrapper"] = f"{name}Result"
     return botocore.model.ServiceModel(data, service_name=service)
+
+
+def member_from_path(service: str, shape, params: dict, req):
+    """Fill the member a query request's path stands for, when the body left it out."""
+    member = QUERY_NAMES.get(service, {}).get("path_member")
+    if member and member in shape.members and member not in params and req.raw_path not in ("", "/"):
+        params[member] = f"http://{req.headers.get('host', 'localhost')}{req.raw_path}"

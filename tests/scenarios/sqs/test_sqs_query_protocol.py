@@ -17,13 +17,13 @@ pytestmark = pytest.mark.local_only        # writes to the lakebox endpoint dire
 NS = {"q": "http://queue.amazonaws.com/doc/2012-11-05/"}
 
 
-def call(server, action, **fields):
+def call(server, action, path="/", **fields):
     """POST one query request; returns (status, parsed XML root)."""
     body = urlencode({"Action": action, "Version": "2012-11-05", **fields})
-    request = AWSRequest(method="POST", url=server.endpoint + "/", data=body,
+    request = AWSRequest(method="POST", url=server.endpoint + path, data=body,
                          headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
     SigV4Auth(Credentials("test", "test"), "sqs", "us-east-1").add_auth(request)
-    answer = requests.post(server.endpoint + "/", data=body, headers=dict(request.headers), timeout=30)
+    answer = requests.post(server.endpoint + path, data=body, headers=dict(request.headers), timeout=30)
     return answer.status_code, ET.fromstring(answer.content)
 
 
@@ -77,6 +77,19 @@ def test_queue_and_message_round_trip(lakebox_server):
         [("team", "data")]
     status, _ = call(lakebox_server, "DeleteQueue", QueueUrl=url)
     assert status == 200
+
+
+def test_posting_to_the_queue_url_names_the_queue(lakebox_server):
+    """The AWS SDK for Java v1 sends a queue's requests to its URL, without QueueUrl."""
+    name = f"query-path-{uuid.uuid4().hex[:8]}"
+    _, created = call(lakebox_server, "CreateQueue", QueueName=name)
+    url = text(created, "q:CreateQueueResult/q:QueueUrl")
+    path = "/000000000000/" + name
+    status, _ = call(lakebox_server, "SendMessage", path=path, MessageBody="by path")
+    assert status == 200
+    _, received = call(lakebox_server, "ReceiveMessage", path=path)
+    assert text(received, "q:ReceiveMessageResult/q:Message/q:Body") == "by path"
+    call(lakebox_server, "DeleteQueue", QueueUrl=url)
 
 
 def test_errors_carry_the_query_codes(lakebox_server):
