@@ -16,7 +16,7 @@ def delete_message_batch(ctx, params):
     queue = queue_from(ctx, params)
     entries = params["Entries"]
     model.check_batch_ids(entries, "DeleteMessageBatchRequestEntry")
-    return _batch(entries, lambda entry: _delete(ctx, queue, entry["ReceiptHandle"]))
+    return _batch(ctx, entries, lambda entry: _delete(ctx, queue, entry["ReceiptHandle"]))
 
 
 def change_message_visibility(ctx, params):
@@ -29,20 +29,22 @@ def change_message_visibility_batch(ctx, params):
     queue = queue_from(ctx, params)
     entries = params["Entries"]
     model.check_batch_ids(entries, "ChangeMessageVisibilityBatchRequestEntry")
-    return _batch(entries, lambda entry: _change(ctx, queue, entry["ReceiptHandle"],
-                                                 entry.get("VisibilityTimeout", 0)))
+    return _batch(ctx, entries, lambda entry: _change(ctx, queue, entry["ReceiptHandle"],
+                                                      entry.get("VisibilityTimeout", 0)))
 
 
-def _batch(entries, act) -> dict:
+def _batch(ctx, entries, act) -> dict:
+    """Each entry on its own (a refused one changes nothing), committed together."""
     successful, failed = [], []
-    for entry in entries:
-        try:
-            act(entry)
-        except SqsError as error:
-            failed.append({"Id": entry["Id"], "SenderFault": error.sender_fault, "Code": error.query_code,
-                           "Message": error.message})
-        else:
-            successful.append({"Id": entry["Id"]})
+    with ctx.state.db.transaction():
+        for entry in entries:
+            try:
+                act(entry)
+            except SqsError as error:
+                failed.append({"Id": entry["Id"], "SenderFault": error.sender_fault, "Code": error.query_code,
+                               "Message": error.message})
+            else:
+                successful.append({"Id": entry["Id"]})
     return {"Successful": successful, "Failed": failed}
 
 
@@ -52,7 +54,7 @@ def _held(ctx, queue, handle):
     queue_uid, seq, token = model.parse_receipt_handle(handle)
     if queue_uid != queue["uid"]:
         raise ReceiptHandleIsInvalid(f'The input receipt handle "{handle}" is not a valid receipt handle.')
-    row = store.message(ctx.state.db, seq)
+    row = store.message_state(ctx.state.db, seq)
     if row is None or row["queue_uid"] != queue["uid"]:
         return None, False
     return row, row["token"] == token
@@ -68,7 +70,7 @@ def _delete(ctx, queue, handle):
     if current:
         # An older handle (the message was received again since) succeeds but deletes
         # nothing, as AWS documents: only the latest receive's handle deletes.
-        store.delete_messages(ctx.state.db, [row["seq"]])
+        store.delete_message(ctx.state.db, row["seq"])
 
 
 def _change(ctx, queue, handle, timeout):

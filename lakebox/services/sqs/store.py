@@ -202,14 +202,19 @@ def messages_in_order(db, uid, after_seq, limit):
                     (uid, after_seq, limit))
 
 
-def message(db, seq):
-    return db.one("SELECT * FROM sqs_messages WHERE seq=?", (seq,))
+def message_state(db, seq):
+    """What a receipt handle is checked against: the message's queue, receive token and visibility."""
+    return db.one("SELECT seq, queue_uid, token, visible_at FROM sqs_messages WHERE seq=?", (seq,))
 
 
 def mark_received(db, changes):
     """changes: (visible_at, token, first_received_at, seq) per message received."""
     db.executemany("UPDATE sqs_messages SET visible_at=?, token=?, receive_count=receive_count+1, "
                    "first_received_at=coalesce(first_received_at, ?) WHERE seq=?", changes)
+
+
+def delete_message(db, seq):
+    db.execute("DELETE FROM sqs_messages WHERE seq=?", (seq,))
 
 
 def delete_messages(db, seqs):
@@ -252,6 +257,9 @@ def expire(db, uid, cutoff, slice_size=64, limit=None) -> int:
     """Delete messages sent before `cutoff` (retention), oldest first, at most `limit`;
     returns how many. Walks the queue's head in small slices and stops at the first
     message still kept, so a queue with nothing to expire costs one short read."""
+    head = db.one("SELECT sent_at FROM sqs_messages WHERE queue_uid=? ORDER BY seq LIMIT 1", (uid,))
+    if head is None or head["sent_at"] >= cutoff:
+        return 0                        # the common case: the oldest message is still kept
     removed = 0
     while limit is None or removed < limit:
         size = slice_size if limit is None else min(slice_size, limit - removed)
