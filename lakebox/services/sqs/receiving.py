@@ -8,10 +8,13 @@ from lakebox.services.sqs import attributes, model, store, waiting
 from lakebox.services.sqs.errors import InvalidParameterValue
 from lakebox.services.sqs.lookup import arn_of, expire_old, queue_by_arn, queue_from
 from lakebox.services.sqs.sending import sequence_number
+from lakebox.storage.lru import Lru
 
 MAX_VISIBILITY_S = 43_200
 MAX_WAIT_S = 20
 FIFO_SCAN_LIMIT = 10_000        # rows a FIFO receive walks past (in-flight groups) at most
+ATTEMPT_KEPT_S = 300            # a ReceiveRequestAttemptId answers the same for 5 minutes
+ATTEMPTS_CAP = 10_000           # attempts remembered (in memory: a retry after a restart receives anew)
 
 
 async def receive_message(ctx, params):
@@ -22,6 +25,11 @@ async def receive_message(ctx, params):
     visibility = _ranged(params, "VisibilityTimeout", 0, MAX_VISIBILITY_S,
                          f"Must be >= 0 and <= {MAX_VISIBILITY_S}, if provided.", None)
     state = ctx.state
+    attempt = (queue["uid"], params["ReceiveRequestAttemptId"]) if queue["fifo"] and \
+        params.get("ReceiveRequestAttemptId") else None
+    repeated = _repeated_attempt(state, attempt, ctx.now)
+    if repeated is not None:
+        return {"Messages": [_message(queue, row, params) for row in repeated]} if repeated else {}
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while True:
@@ -37,9 +45,32 @@ async def receive_message(ctx, params):
         queue = store.queue_by_uid(state.db, queue["uid"])
         if queue is None:            # deleted while we waited
             return {}
+    if attempt is not None:
+        _attempts(state).put(attempt, (ctx.now + ATTEMPT_KEPT_S, [(row["seq"], row["token"]) for row in taken]))
     if not taken:
         return {}
     return {"Messages": [_message(queue, row, params) for row in taken]}
+
+
+def _attempts(state):
+    cache = state.cache("sqs")
+    if "attempts" not in cache:
+        cache["attempts"] = Lru(ATTEMPTS_CAP)
+    return cache["attempts"]
+
+
+def _repeated_attempt(state, attempt, now):
+    """A FIFO receive retried with its ReceiveRequestAttemptId within 5 minutes gets the
+    messages that attempt received again (those still in flight from it, with the same
+    receipt handles); None when the attempt is new."""
+    if attempt is None:
+        return None
+    found = _attempts(state).get(attempt)
+    if found is None or found[0] <= now:
+        return None
+    tokens = dict(found[1])
+    return [dict(row) for row in store.messages_by_seq(state.db, list(tokens))
+            if row["token"] == tokens[row["seq"]] and row["visible_at"] > now]
 
 
 def _ranged(params, name, low, high, reason, default):

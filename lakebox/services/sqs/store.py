@@ -202,6 +202,11 @@ def messages_in_order(db, uid, after_seq, limit):
                     (uid, after_seq, limit))
 
 
+def messages_by_seq(db, seqs):
+    marks = ", ".join("?" * len(seqs))
+    return db.query(f"SELECT * FROM sqs_messages WHERE seq IN ({marks}) ORDER BY seq", seqs) if seqs else []
+
+
 def message_state(db, seq):
     """What a receipt handle is checked against: the message's queue, receive token and visibility."""
     return db.one("SELECT seq, queue_uid, token, visible_at FROM sqs_messages WHERE seq=?", (seq,))

@@ -121,3 +121,18 @@ def test_fifo_delete_with_an_expired_handle(sqs, make_queue):
         sqs.delete_message(QueueUrl=url, ReceiptHandle=first["ReceiptHandle"])
     assert error_of(raised) == ("InvalidParameterValue", f"Value {first['ReceiptHandle']} for parameter "
                                 "ReceiptHandle is invalid. Reason: The receipt handle has expired.")
+
+
+def test_a_retried_receive_attempt_gets_the_same_messages(sqs, make_queue):
+    url = make_queue(fifo=True, ContentBasedDeduplication="true")
+    for body in ("one", "two", "three"):
+        sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId=body)
+    first = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2, ReceiveRequestAttemptId="attempt-1")
+    again = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2, ReceiveRequestAttemptId="attempt-1")
+    assert [m["ReceiptHandle"] for m in again["Messages"]] == [m["ReceiptHandle"] for m in first["Messages"]]
+    assert bodies(again) == ["one", "two"]
+    assert bodies(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, ReceiveRequestAttemptId="attempt-2")) \
+        == ["three"]
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=first["Messages"][0]["ReceiptHandle"])
+    assert bodies(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2, ReceiveRequestAttemptId="attempt-1")) \
+        == ["two"]
