@@ -28,7 +28,12 @@ CODES = {
     "IllegalVersioningConfigurationException": (400, "The Versioning element must be specified"),
     "InvalidArgument": (400, "Invalid Argument"),
     "InvalidBucketName": (400, "The specified bucket is not valid."),
-    "InvalidDigest": (400, "The Content-MD5 you specified is not valid."),
+    "InvalidDigest": (400, "The Content-MD5 you specified was invalid."),
+    "IncompleteBody": (400, "The request body terminated unexpectedly"),
+    "XAmzContentSHA256Mismatch": (400, "The provided 'x-amz-content-sha256' header does not match what was computed."),
+    "MalformedTrailerError": (400,
+        "The request contained trailing data that was not well-formed or did not conform to our published schema."),
+    "MalformedPOSTRequest": (400, "The body of your POST request is not well-formed multipart/form-data."),
     "InvalidLocationConstraint": (400, "The specified location-constraint is not valid"),
     "InvalidPart": (400,
         "One or more of the specified parts could not be found. The part might not have been "
