@@ -110,3 +110,23 @@ class MissingParameter(SqsError):
 class InvalidParameterCombination(SqsError):
     code = "InvalidParameterCombinationException"
     query_code = "InvalidParameterCombination"
+
+
+class KmsAccessDenied(SqsError):
+    query_code = "KMS.AccessDeniedException"
+
+
+class KmsDisabled(SqsError):
+    query_code = "KMS.DisabledException"
+
+
+class KmsInvalidKeyUsage(SqsError):
+    query_code = "KMS.InvalidKeyUsageException"
+
+
+class KmsInvalidState(SqsError):
+    query_code = "KMS.InvalidStateException"
+
+
+class KmsNotFound(SqsError):
+    query_code = "KMS.NotFoundException"
