@@ -182,15 +182,14 @@ def median_ms(fn, calls=200):
 
 
 def depth_costs(client, url, depths):
-    """{depth: (send ms, receive+delete ms)} as the queue is filled to each depth."""
-    costs, held = {}, 0
+    """(depth, (send ms, receive+delete ms)) as the queue is filled to each depth."""
+    held = 0
     for depth in depths:
         fill(client, url, depth - held)
         held = depth
         send = median_ms(lambda: send_batch(client, url))
         drain = median_ms(lambda: receive_and_delete(client, url))   # takes back what `send` added
-        costs[depth] = (send, drain)
-    return costs
+        yield depth, (send, drain)
 
 
 def run(label, port, duration, depths):
@@ -198,12 +197,13 @@ def run(label, port, duration, depths):
     url = client.call("CreateQueue", {"QueueName": "bench"})["QueueUrl"]
     send_rate, sent = measure_send(client, url, duration)
     drain_rate = measure_drain(client, url, duration, sent)
+    print(f"{label:8} send {send_rate:9,.0f} msg/s   receive+delete {drain_rate:9,.0f} msg/s")
     client.call("PurgeQueue", {"QueueUrl": url})
     deep = client.call("CreateQueue", {"QueueName": "bench-depth"})["QueueUrl"]
-    costs = depth_costs(client, deep, depths)
-    print(f"{label:8} send {send_rate:9,.0f} msg/s   receive+delete {drain_rate:9,.0f} msg/s")
-    for depth, (send, drain) in costs.items():
+    costs = {}
+    for depth, (send, drain) in depth_costs(client, deep, depths):
         print(f"{'':8} depth {depth:>7,}: SendMessageBatch {send:6.2f} ms, Receive+DeleteMessageBatch {drain:6.2f} ms")
+        costs[depth] = (send, drain)
     return send_rate, drain_rate, costs
 
 
