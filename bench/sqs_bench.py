@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The SQS benchmark, lakebox side by side with moto's server.
 
-    python3 bench/sqs_bench.py [--duration 5] [--deep 100000] [--no-pin]
+    python3 bench/sqs_bench.py [--duration 5] [--deep 100000] [--moto-deep 5000] [--no-pin]
 
 (a) SendMessageBatch of 10 x 256-byte messages for `--duration` seconds: messages/s.
 (b) ReceiveMessage (10) + DeleteMessageBatch of what came back, draining the queue
@@ -9,7 +9,7 @@
 (c) The median cost of one SendMessageBatch and of one Receive+DeleteMessageBatch
     round when the queue holds 1,000 messages and when it holds `--deep` (100,000):
     a flat figure shows that a call's cost does not grow with the queue. moto is
-    measured at 1,000 and 5,000 (filling it to 100,000 takes too long to wait for).
+    measured at 1,000 and `--moto-deep` (filling it to 100,000 takes too long to wait for).
 
 One client thread, as the issue's targets say: each request is built and SigV4-signed
 with botocore's signer and sent over one keep-alive connection. lakebox runs with a
@@ -211,6 +211,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--deep", type=int, default=100_000)
+    parser.add_argument("--moto-deep", type=int, default=5_000)
     parser.add_argument("--no-pin", action="store_true")
     args = parser.parse_args()
     atexit.register(_cleanup)
@@ -222,7 +223,7 @@ def main():
     if moto is None:
         print("moto_server not found: install moto[server] (the bench extra) to compare")
     else:
-        results["moto"] = run("moto", moto, args.duration, [1_000, 5_000])
+        results["moto"] = run("moto", moto, args.duration, [1_000, args.moto_deep])
     send, drain, costs = results["lakebox"]
     shallow, deep = costs[1_000], costs[args.deep]
     print("\ntargets (lakebox):")

@@ -134,8 +134,8 @@ def redrive_policy(value: str, fifo: bool, find_queue) -> str:
             raise _redrive_error(value, f"Redrive policy does not contain mandatory attribute: {key}.")
     unknown = sorted(set(policy) - {"deadLetterTargetArn", "maxReceiveCount"})
     if unknown:
-        raise _redrive_error(value, f"Only following attributes are supported: [deadLetterTargetArn, "
-                                    f"maxReceiveCount].")
+        raise _redrive_error(value, "Only following attributes are supported: [deadLetterTargetArn, "
+                                    "maxReceiveCount].")
     count = str(policy["maxReceiveCount"])
     low, high = MAX_RECEIVE_COUNT
     if not INTEGER.match(count) or not low <= int(count) <= high:
@@ -168,11 +168,11 @@ def redrive_allow_policy(value: str) -> str:
             raise invalid("Amazon SQS can't create the redrive allow policy. When you specify the byQueue "
                           "permission type, you must also specify one or more sourceQueueArns values.")
         if len(sources) > MAX_REDRIVE_SOURCES:
-            raise invalid(f"Amazon SQS can't create the redrive allow policy. The maximum number of source "
+            raise invalid("Amazon SQS can't create the redrive allow policy. The maximum number of source "
                           f"queue ARNs you can specify is {MAX_REDRIVE_SOURCES}.")
     elif sources is not None:
-        raise invalid(f"Amazon SQS can't create the redrive allow policy. To specify one or more source queue "
-                      f"ARNs, you must set redrivePermission to byQueue.")
+        raise invalid("Amazon SQS can't create the redrive allow policy. To specify one or more source queue "
+                      "ARNs, you must set redrivePermission to byQueue.")
     return value
 
 

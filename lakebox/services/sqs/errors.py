@@ -63,10 +63,6 @@ class MessageNotInflight(SqsError):
     message = "The message referred to isn't in flight."
 
 
-class UnsupportedOperation(SqsError):
-    query_code = "AWS.SimpleQueueService.UnsupportedOperation"
-
-
 class ReceiptHandleIsInvalid(SqsError):
     status = 404
 
@@ -105,11 +101,6 @@ class InvalidParameterValue(SqsError):
 class MissingParameter(SqsError):
     code = "MissingRequiredParameterException"
     query_code = "MissingParameter"
-
-
-class InvalidParameterCombination(SqsError):
-    code = "InvalidParameterCombinationException"
-    query_code = "InvalidParameterCombination"
 
 
 class KmsAccessDenied(SqsError):

@@ -66,7 +66,7 @@ def _delete(ctx, queue, handle):
         return                          # already deleted: deleting again succeeds
     if queue["fifo"] and (not current or row["visible_at"] <= ctx.now):
         raise InvalidParameterValue(f"Value {handle} for parameter ReceiptHandle is invalid. Reason: The receipt "
-                                    f"handle has expired.")
+                                    "handle has expired.")
     if current:
         # An older handle (the message was received again since) succeeds but deletes
         # nothing, as AWS documents: only the latest receive's handle deletes.
@@ -77,13 +77,13 @@ def _change(ctx, queue, handle, timeout):
     row, current = _held(ctx, queue, handle)
     if row is None or not current:
         raise InvalidParameterValue(f"Value {handle} for parameter ReceiptHandle is invalid. Reason: Message does "
-                                    f"not exist or is not available for visibility timeout change.")
+                                    "not exist or is not available for visibility timeout change.")
     if row["visible_at"] <= ctx.now:
         raise MessageNotInflight()
     if not 0 <= timeout <= MAX_VISIBILITY_S:
         raise InvalidParameterValue(f"Value {timeout} for parameter VisibilityTimeout is invalid. Reason: Total "
                                     f"VisibilityTimeout for the message is beyond the limit [{MAX_VISIBILITY_S} "
-                                    f"seconds]")
+                                    "seconds]")
     store.set_visible_at(ctx.state.db, row["seq"], ctx.now + timeout)
     if timeout == 0:
         waiting.notify(ctx.state, queue["uid"])

@@ -134,10 +134,10 @@ DATA_TYPE = re.compile(r"^(String|Number|Binary)(\.[^\s]{1,256})?$")
 MAX_MESSAGE_ATTRIBUTES = 10
 
 
-def check_message_attributes(attributes: dict, system: bool = False) -> int:
+def check_message_attributes(attributes: dict) -> int:
     """Check message attributes; returns the bytes they count toward the message size
     (names, data types and values)."""
-    if len(attributes) > MAX_MESSAGE_ATTRIBUTES and not system:
+    if len(attributes) > MAX_MESSAGE_ATTRIBUTES:
         raise InvalidParameterValue(f"Number of message attributes [{len(attributes)}] exceeds the allowed "
                                     f"maximum [{MAX_MESSAGE_ATTRIBUTES}].")
     size = 0
@@ -152,8 +152,8 @@ def check_message_attributes(attributes: dict, system: bool = False) -> int:
             raise InvalidParameterValue(f"The type of message (user) attribute '{name}' is invalid. You must use "
                                         "only the following supported type prefixes: Binary, Number, String.")
         if value.get("StringListValues") or value.get("BinaryListValues"):
-            raise InvalidParameterValue(f"Message attribute list values in SendMessage operation are not "
-                                        f"supported.")
+            raise InvalidParameterValue("Message attribute list values in SendMessage operation are not "
+                                        "supported.")
         if base == "Binary":
             data = value.get("BinaryValue")
             if not data:

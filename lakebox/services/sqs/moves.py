@@ -67,7 +67,7 @@ def _own_queue(ctx, arn, member):
     queue = queue_by_arn(ctx.state.db, arn)
     if queue is None or (queue["account"], queue["region"]) != (ctx.account, ctx.region):
         raise ResourceNotFoundException(f"The resource that you specified for the {member} parameter doesn't "
-                                        f"exist.")
+                                        "exist.")
     return queue
 
 

@@ -37,7 +37,7 @@ def remove_permission(ctx, params):
     kept = [statement for statement in policy["Statement"] if statement.get("Sid") != label]
     if len(kept) == len(policy["Statement"]):
         raise InvalidParameterValue(f"Value {label} for parameter Label is invalid. Reason: can't find label on "
-                                    f"existing policy.")
+                                    "existing policy.")
     policy["Statement"] = kept
     _store(ctx, queue, attrs, policy if kept else None)
     return {}

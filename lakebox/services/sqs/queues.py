@@ -27,7 +27,7 @@ def create_queue(ctx, params):
     if existing is not None:
         different = attributes.first_difference(store.attributes_of(existing), wanted, requested)
         if different:
-            raise QueueNameExists(f"A queue already exists with the same name and a different value for "
+            raise QueueNameExists("A queue already exists with the same name and a different value for "
                                   f"attribute {different}")
         return {"QueueUrl": url_of(ctx, existing)}
     deleted = store.deleted_at(db, ctx.account, ctx.region, name)

@@ -96,7 +96,7 @@ def _prepare(ctx, queue, queue_attrs, entry) -> Prepared:
     _check_system_attributes(system_attrs)
     limit = attributes.int_attribute(queue_attrs, "MaximumMessageSize")
     if size > limit:
-        raise InvalidParameterValue(f"One or more parameters are invalid. Reason: Message must be shorter than "
+        raise InvalidParameterValue("One or more parameters are invalid. Reason: Message must be shorter than "
                                     f"{limit} bytes.")
     delay = _delay(entry, queue, queue_attrs)
     group_id, dedup_id, dedup = _fifo_fields(ctx, queue, queue_attrs, entry, body)
@@ -124,7 +124,7 @@ def _check_system_attributes(system_attrs: dict):
             raise InvalidParameterValue(f"Message system attribute name '{name}' is invalid.")
         if value.get("DataType") != "String" or not value.get("StringValue"):
             raise InvalidParameterValue(f"Message system attribute '{name}' must have a non-empty value of "
-                                        f"type 'String'.")
+                                        "type 'String'.")
 
 
 def _delay(entry, queue, queue_attrs) -> int:
@@ -133,7 +133,7 @@ def _delay(entry, queue, queue_attrs) -> int:
         return attributes.int_attribute(queue_attrs, "DelaySeconds")
     if queue["fifo"]:
         raise InvalidParameterValue(f"Value {delay} for parameter DelaySeconds is invalid. Reason: The request "
-                                    f"include parameter that is not valid for this queue type.")
+                                    "include parameter that is not valid for this queue type.")
     if not 0 <= delay <= MAX_DELAY_S:
         raise InvalidParameterValue(f"Value {delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds "
                                     f"must be >= 0 and <= {MAX_DELAY_S}.")
@@ -147,7 +147,7 @@ def _fifo_fields(ctx, queue, queue_attrs, entry, body):
     if not queue["fifo"]:
         if dedup_id is not None:
             raise InvalidParameterValue(f"Value {dedup_id} for parameter MessageDeduplicationId is invalid. Reason: "
-                                        f"The request includes a parameter that is not valid for this queue type.")
+                                        "The request includes a parameter that is not valid for this queue type.")
         return group_id, None, None
     if not group_id:
         raise MissingParameter("The request must contain the parameter MessageGroupId.")

@@ -239,8 +239,8 @@ def move_message(db, seq, target_uid, now, source_arn, keep_sent_at=True, keep_r
     args = (target_uid, now, source_arn) + (() if keep_sent_at else (now,)) + (seq,)
     with db.transaction():
         cursor = db.execute(
-            f"INSERT INTO sqs_messages (queue_uid, message_id, body, attributes, system_attributes, visible_at, "
-            f"source_arn, receive_count, first_received_at, group_id, dedup_id, sender_id, sent_at) "
+            "INSERT INTO sqs_messages (queue_uid, message_id, body, attributes, system_attributes, visible_at, "
+            "source_arn, receive_count, first_received_at, group_id, dedup_id, sender_id, sent_at) "
             f"SELECT ?, message_id, body, attributes, system_attributes, ?, ?, {receives}, "
             f"group_id, dedup_id, sender_id, {sent} FROM sqs_messages WHERE seq=?", args)
         db.execute("DELETE FROM sqs_messages WHERE seq=?", (seq,))
