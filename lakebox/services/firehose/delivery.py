@@ -1,0 +1,196 @@
+"""Delivering a stream's buffer to S3: one flush takes the oldest buffered records (up
+to the buffer size), processes them, groups them by partition, encodes and compresses
+each group into an object, and commits.
+
+The commit is one transaction: the objects become visible in S3 and the delivered rows
+leave the buffer together, so a `kill -9` at any moment either delivered the records
+(and they are gone from the buffer) or did not (and the next flush after restart
+delivers them): exactly once. Object keys carry a fresh UUID, so a flush that died
+before its commit leaves nothing behind but temp files.
+
+`build` is pure work (reads through any database handle, writes temp files): small
+flushes run it on the loop inside the scheduler job; big ones, and format conversion,
+run it on the worker facility (`state.work`) and commit on the loop.
+"""
+import base64
+import json
+import os
+from dataclasses import dataclass, field
+
+from lakebox.services.firehose import config, encode, prefixes, processing, store
+from lakebox.services.s3 import public as s3
+
+MIB = 1024 * 1024
+READ_PAGE = 5_000
+MAX_ACTIVE_PARTITIONS = 500
+UNSERVED_KINDS = {"Redshift": "redshift", "Elasticsearch": "elasticsearch", "Amazonopensearchservice":
+                  "AmazonOpenSearchService", "Splunk": "splunk", "AmazonOpenSearchServerless":
+                  "AmazonOpenSearchServerless", "Snowflake": "snowflake", "Iceberg": "iceberg"}
+
+
+@dataclass
+class Delivery:
+    """What one flush made: objects to put, and the last buffered row they deliver."""
+    uid: int
+    last_id: int
+    count: int = 0
+    size: int = 0
+    objects: list = field(default_factory=list)       # (bucket, key, temp path)
+
+
+def build(db, blobs, stream, now_ms: int) -> Delivery | None:
+    """Read the oldest buffered records of `stream` (up to its buffer size) and write the
+    objects they make into temp files."""
+    destination = json.loads(stream["destination"])
+    s3_config = config.s3_settings(destination)
+    limit = s3_config["BufferingHints"]["SizeInMBs"] * MIB
+    rows, size = [], 0
+    after = 0
+    while size < limit:
+        page = store.records_from(db, stream["uid"], after, READ_PAGE)
+        for row in page:
+            rows.append(row)
+            size += len(row["data"])
+            if size >= limit:
+                break
+        if len(page) < READ_PAGE:
+            break
+        after = page[-1]["id"]
+    if not rows:
+        return None
+    delivery = Delivery(stream["uid"], rows[-1]["id"], len(rows), size)
+    records = [processing.Record(_source_data(row), row["arrival_ms"]) for row in rows]
+    records = _kpl_records(records) if stream["stream_type"] == "KinesisStreamAsSource" else records
+    writer = _Writer(blobs, stream, destination, delivery)
+    if destination["kind"] in UNSERVED_KINDS:
+        reason = (f"lakebox does not serve the {destination['kind']} destination yet; the records were "
+                  f"written to the S3 backup.")
+        writer.errors([processing.Failure(r, f"{UNSERVED_KINDS[destination['kind']]}-failed",
+                                          f"{destination['kind']}.NotServed", reason) for r in records], now_ms)
+        return delivery
+    if destination["kind"] == "ExtendedS3" and s3_config.get("S3BackupMode") == "Enabled":
+        writer.backup(records)
+    processed, failures = processing.process([_copy(r) for r in records],
+                                             processing.processors_of(s3_config), now_ms)
+    groups, overflow = _partitions(processed)
+    failures += [processing.Failure(r, "activePartitionExceeded", "DynamicPartitioning.ActivePartitionsExceeded",
+                                    f"The number of active partitions exceeded {MAX_ACTIVE_PARTITIONS}.")
+                 for r in overflow]
+    for keys, group in groups.items():
+        writer.data(group, dict(keys))
+    writer.errors(failures, now_ms)
+    return delivery
+
+
+def _source_data(row) -> bytes:
+    return bytes(row["data"])
+
+
+def _copy(record):
+    return processing.Record(record.data, record.arrival_ms, dict(record.keys))
+
+
+def _kpl_records(records):
+    out = []
+    for record in records:
+        parts = processing.deaggregate_kpl(record.data)
+        if parts is None:
+            out.append(record)
+        else:
+            out.extend(processing.Record(part, record.arrival_ms) for part in parts)
+    return out
+
+
+def _partitions(records):
+    """Records grouped by their partition keys, in first-seen order; records of partitions
+    past the active-partition limit come back separately."""
+    groups, overflow = {}, []
+    for record in records:
+        keys = tuple(sorted(record.keys.items()))
+        if keys not in groups and len(groups) >= MAX_ACTIVE_PARTITIONS:
+            overflow.append(record)
+            continue
+        groups.setdefault(keys, []).append(record)
+    return groups, overflow
+
+
+class _Writer:
+    """Turns groups of records into temp files named for their S3 keys."""
+
+    def __init__(self, blobs, stream, destination, delivery):
+        self.blobs, self.stream, self.delivery = blobs, stream, delivery
+        self.kind = destination["kind"]
+        self.config = config.s3_settings(destination)
+        self.zone = prefixes.time_zone(destination["config"].get("CustomTimeZone"))
+
+    def data(self, records, keys):
+        oldest = min(r.arrival_ms for r in records)
+        prefix = prefixes.evaluate(self.config.get("Prefix"), oldest, self.zone, partition_keys=keys)
+        body = b"".join(r.data for r in records)
+        self._object(self.config, prefix, oldest, body, config.extension(self.config))
+
+    def backup(self, records):
+        backup = self.config["S3BackupConfiguration"]
+        oldest = min(r.arrival_ms for r in records)
+        zone = self.zone
+        prefix = prefixes.evaluate(backup.get("Prefix"), oldest, zone)
+        compression = backup.get("CompressionFormat", "UNCOMPRESSED")
+        self._object(backup, prefix, oldest, b"".join(r.data for r in records), config.EXTENSIONS[compression],
+                     compression)
+
+    def errors(self, failures, now_ms):
+        by_type = {}
+        for failure in failures:
+            by_type.setdefault(failure.error_type, []).append(failure)
+        for error_type, group in by_type.items():
+            oldest = min(f.record.arrival_ms for f in group)
+            prefix = prefixes.evaluate(self.config.get("ErrorOutputPrefix"), oldest, self.zone, error_type=error_type)
+            body = b"".join(json.dumps(_error_document(f, now_ms)).encode() + b"\n" for f in group)
+            self._object(self.config, prefix, oldest, body, "", "UNCOMPRESSED")
+
+    def _object(self, target, prefix, oldest_ms, body, extension, compression=None):
+        compression = compression or target.get("CompressionFormat", "UNCOMPRESSED")
+        name = prefixes.object_name(self.stream["name"], self.stream["version"], oldest_ms, extension)
+        payload = encode.compress(body, compression, name.removesuffix(extension) if extension else name)
+        path = self.blobs.temp_path()
+        with open(path, "wb") as f:
+            f.write(payload)
+        self.delivery.objects.append((config.bucket_of(target), prefix + name, path))
+
+
+def _error_document(failure, now_ms: int) -> dict:
+    return {"attemptsMade": 1, "arrivalTimestamp": failure.record.arrival_ms, "errorCode": failure.code,
+            "errorMessage": failure.message, "attemptEndingTimestamp": now_ms,
+            "rawData": base64.b64encode(failure.record.data).decode()}
+
+
+def commit(state, delivery: Delivery, now_ms: int) -> bool:
+    """Put the objects and drop the delivered rows, together; False (and nothing done but
+    a failure noted on the stream) when a bucket is missing."""
+    missing = sorted({bucket for bucket, _, _ in delivery.objects if not s3.bucket_exists(state, bucket)})
+    if missing:
+        discard(delivery)
+        store.set_failure(state.db, delivery.uid, {
+            "Type": "UNKNOWN_ERROR",
+            "Details": f"S3.NoSuchBucket: The specified bucket does not exist ({missing[0]}). Records are kept "
+                       f"in the buffer and delivery is retried."}, now_ms + RETRY_MS)
+        return False
+    with state.db.transaction():
+        for bucket, key, path in delivery.objects:
+            s3.put_file(state, bucket, key, path)
+        store.delete_records_through(state.db, delivery.uid, delivery.last_id)
+        store.set_failure(state.db, delivery.uid, None)
+    return True
+
+
+RETRY_MS = 5_000
+
+
+def discard(delivery: Delivery | None):
+    if delivery is None:
+        return
+    for _, _, path in delivery.objects:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass

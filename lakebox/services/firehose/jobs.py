@@ -1,0 +1,77 @@
+"""Timed work: the flush job delivers buffers that are due, and the source job reads
+Kinesis source streams. Both are derived from stored rows and the lakebox clock, so
+`POST /_lakebox/clock` flushes what its advance made due."""
+import json
+
+from lakebox.services.firehose import buffer, config, delivery, sources, store
+
+SYNC_FLUSH_BYTES = 4 * 1024 * 1024     # smaller buffers (unconverted) are flushed on the loop
+BUSY_RECHECK_SECONDS = 0.5
+
+
+def flush_due(state, now: float) -> float | None:
+    """Scheduler job: flush each due buffer once; returns `now` while some buffer is still
+    due, else the next moment one comes due."""
+    now_ms = int(now * 1000)
+    inflight = state.cache("firehose").setdefault("inflight", {})
+    deadline = None
+    for uid in store.streams_with_records(state.db):
+        task = inflight.get(uid)
+        if task is not None and not task.done():
+            deadline = _earliest(deadline, now + BUSY_RECHECK_SECONDS)
+            continue
+        inflight.pop(uid, None)
+        stream = store.stream_by_uid(state.db, uid)
+        if stream is None:
+            continue
+        count, size, oldest = store.buffered_summary(state.db, uid)
+        limit, interval = buffer.settings(stream)
+        due_at = max((oldest + interval) / 1000, stream["retry_at_ms"] / 1000)
+        if size < limit and now < due_at:
+            deadline = _earliest(deadline, due_at)
+            continue
+        if _flush(state, stream, size, now_ms):
+            deadline = _earliest(deadline, now)
+        else:
+            deadline = _earliest(deadline, now + BUSY_RECHECK_SECONDS)
+    return deadline
+
+
+def _flush(state, stream, size: int, now_ms: int) -> bool:
+    """Deliver one buffer's worth; True when it finished here (more may be due)."""
+    uid = stream["uid"]
+    if size <= SYNC_FLUSH_BYTES and not _converts(stream):
+        made = delivery.build(state.db, state.blobs, stream, now_ms)
+        delivered = made is not None and delivery.commit(state, made, now_ms)
+        buffer.delivered(state, uid)
+        return delivered
+    task = state.work.submit("firehose", "Deliver", _build_off_loop, stream, state.blobs, now_ms,
+                             commit=lambda made: _commit_off_loop(state, made, now_ms), discard=delivery.discard)
+    state.cache("firehose")["inflight"][uid] = task
+    return False
+
+
+def _build_off_loop(task, stream, blobs, now_ms):
+    return delivery.build(task.reader, blobs, stream, now_ms)
+
+
+def _commit_off_loop(state, made, now_ms):
+    if made is None or store.stream_by_uid(state.db, made.uid) is None:
+        delivery.discard(made)
+        return False
+    committed = delivery.commit(state, made, now_ms)
+    buffer.delivered(state, made.uid)
+    state.scheduler.poke("firehose")
+    return committed
+
+
+def _converts(stream) -> bool:
+    settings = config.s3_settings(json.loads(stream["destination"]))
+    return bool((settings.get("DataFormatConversionConfiguration") or {}).get("Enabled"))
+
+
+def _earliest(a, b):
+    return b if a is None else min(a, b)
+
+
+JOBS = {"flush": flush_due, "kinesis-sources": sources.read_sources}

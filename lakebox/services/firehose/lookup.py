@@ -1,0 +1,40 @@
+"""Finding delivery streams, their ARNs and states: shared by the resource modules."""
+import json
+
+from lakebox.services.firehose import store
+from lakebox.services.firehose.errors import ResourceNotFoundException
+
+
+def now_ms(ctx) -> int:
+    return int(ctx.now * 1000)
+
+
+def arn(account: str, region: str, name: str) -> str:
+    return f"arn:aws:firehose:{region}:{account}:deliverystream/{name}"
+
+
+def arn_of(stream) -> str:
+    return arn(stream["account"], stream["region"], stream["name"])
+
+
+def not_found(name: str, account: str) -> ResourceNotFoundException:
+    return ResourceNotFoundException(f"Firehose {name} under account {account} not found.")
+
+
+def stream_named(ctx, name: str):
+    stream = store.stream_by_name(ctx.state.db, ctx.account, ctx.region, name)
+    if stream is None:
+        raise not_found(name, ctx.account)
+    return stream
+
+
+def status_of(stream, at_ms: int) -> str:
+    return "ACTIVE" if at_ms >= stream["active_ms"] else "CREATING"
+
+
+def destination(stream) -> dict:
+    return json.loads(stream["destination"])
+
+
+def source(stream) -> dict:
+    return json.loads(stream["source"])

@@ -1,0 +1,45 @@
+"""PutRecord and PutRecordBatch: records are buffered durably (committed before the
+answer) and delivered by the flush job when the buffer is full or old enough."""
+import secrets
+
+from lakebox.services.firehose import buffer, lookup, store, streams
+from lakebox.services.firehose.errors import InvalidArgumentException
+
+BATCH_MAX_BYTES = 4 * 1024 * 1024        # PutRecordBatch: 4 MiB per call (records' data)
+
+
+def put_record(ctx, params):
+    stream = _direct_put_stream(ctx, params["DeliveryStreamName"])
+    first = _buffer(ctx, stream, [params["Record"]["Data"]])
+    return {"RecordId": _record_id(first), "Encrypted": streams.encrypted(stream)}
+
+
+def put_record_batch(ctx, params):
+    stream = _direct_put_stream(ctx, params["DeliveryStreamName"])
+    datas = [record["Data"] for record in params["Records"]]
+    total = sum(len(d) for d in datas)
+    if total > BATCH_MAX_BYTES:
+        raise InvalidArgumentException(
+            f"Records size exceeds 4 MB limit: the records of this PutRecordBatch call total {total} bytes.")
+    first = _buffer(ctx, stream, datas)
+    return {"FailedPutCount": 0, "Encrypted": streams.encrypted(stream),
+            "RequestResponses": [{"RecordId": _record_id(first + i)} for i in range(len(datas))]}
+
+
+def _direct_put_stream(ctx, name):
+    stream = lookup.stream_named(ctx, name)
+    if stream["stream_type"] != "DirectPut":
+        raise InvalidArgumentException(
+            f"This operation is not permitted on {stream['stream_type']} delivery stream type.")
+    return stream
+
+
+def _buffer(ctx, stream, datas: list[bytes]) -> int:
+    first = store.append_records(ctx.state.db, stream["uid"], lookup.now_ms(ctx), datas)
+    buffer.added(ctx.state, stream, sum(len(d) for d in datas))
+    return first
+
+
+def _record_id(row_id: int) -> str:
+    """An opaque id, unique per record as AWS's are (the buffer row id and random text)."""
+    return f"{row_id:020d}{secrets.token_hex(38)}"

@@ -1,0 +1,21 @@
+"""Reading what a delivery stream wrote into its bucket."""
+import time
+
+
+def objects(s3, bucket, prefix=""):
+    """{key: body bytes} of every object under `prefix`."""
+    found = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            found[item["Key"]] = s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+    return found
+
+
+def wait_for_objects(s3, bucket, prefix="", count=1, timeout=30):
+    """Objects once at least `count` are there (delivery of big buffers runs off the request path)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = objects(s3, bucket, prefix)
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)

@@ -1,0 +1,130 @@
+"""Delivery into S3: buffering by size or interval (the interval judged by the server
+clock), default and custom object keys, compression formats, error output."""
+import gzip
+import io
+import json
+import re
+import zipfile
+
+import cramjam
+import pytest
+from botocore.exceptions import ClientError
+
+from firehose_helpers import objects
+
+pytestmark = pytest.mark.local_only
+
+DEFAULT_KEY = re.compile(r"^\d{4}/\d{2}/\d{2}/\d{2}/(?P<name>[\w.-]+)-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-"
+                         r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?P<ext>\.[a-z]+)?$")
+
+
+def test_interval_flush_writes_one_object_with_the_default_key(firehose, s3, bucket, make_stream, clock):
+    name = make_stream(BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 60})
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"first\n"})
+    answer = firehose.put_record_batch(DeliveryStreamName=name,
+                                       Records=[{"Data": f"record-{i}\n".encode()} for i in range(100)])
+    assert answer["FailedPutCount"] == 0
+    assert len({r["RecordId"] for r in answer["RequestResponses"]}) == 100
+    assert objects(s3, bucket) == {}
+
+    clock(61)
+    delivered = objects(s3, bucket)
+    assert len(delivered) == 1
+    key, body = next(iter(delivered.items()))
+    match = DEFAULT_KEY.match(key)
+    assert match and match["name"] == name and match["ext"] is None
+    assert body == b"first\n" + b"".join(f"record-{i}\n".encode() for i in range(100))
+
+
+def test_size_flush_needs_no_clock(firehose, s3, bucket, make_stream):
+    name = make_stream(BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 900})
+    record = b"x" * 1000 + b"\n"
+    for _ in range(3):
+        firehose.put_record_batch(DeliveryStreamName=name, Records=[{"Data": record}] * 500)
+    delivered = objects(s3, bucket)
+    assert len(delivered) == 1
+    body = next(iter(delivered.values()))
+    assert len(body) >= 1024 * 1024 and len(body) % len(record) == 0
+
+
+def test_zero_interval_delivers_at_once(firehose, s3, bucket, make_stream):
+    name = make_stream(BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 0})
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"now"})
+    assert list(objects(s3, bucket).values()) == [b"now"]
+
+
+@pytest.mark.parametrize("compression, extension", [
+    ("GZIP", ".gz"), ("ZIP", ".zip"), ("Snappy", ".snappy"), ("HADOOP_SNAPPY", ".hsnappy")])
+def test_compression_formats(firehose, s3, bucket, make_stream, clock, compression, extension):
+    name = make_stream(CompressionFormat=compression, BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 60})
+    lines = [json.dumps({"n": i}).encode() + b"\n" for i in range(200)]
+    firehose.put_record_batch(DeliveryStreamName=name, Records=[{"Data": line} for line in lines])
+    clock(61)
+    (key, body), = objects(s3, bucket).items()
+    assert key.endswith(extension)
+    assert _decompress(compression, body) == b"".join(lines)
+
+
+def _decompress(compression, body):
+    if compression == "GZIP":
+        return gzip.decompress(body)
+    if compression == "ZIP":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return archive.read(archive.namelist()[0])
+    if compression == "Snappy":
+        return bytes(cramjam.snappy.decompress(body))
+    out, position = b"", 0
+    while position < len(body):       # Hadoop blocks: raw length, compressed length, snappy chunk
+        size = int.from_bytes(body[position + 4:position + 8], "big")
+        out += bytes(cramjam.snappy.decompress_raw(body[position + 8:position + 8 + size]))
+        position += 8 + size
+    return out
+
+
+def test_custom_prefix_timestamp_random_string_and_file_extension(firehose, s3, bucket, make_stream, clock):
+    name = make_stream(Prefix="events/year=!{timestamp:yyyy}/month=!{timestamp:MM}/!{firehose:random-string}/",
+                       ErrorOutputPrefix="failed/!{firehose:error-output-type}/",
+                       FileExtension=".jsonl", BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 60})
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"{}\n"})
+    clock(61)
+    (key, _), = objects(s3, bucket).items()
+    assert re.match(rf"^events/year=\d{{4}}/month=\d{{2}}/[A-Za-z0-9]{{11}}/{name}-1-.*\.jsonl$", key)
+
+
+def test_batch_over_four_mib_is_refused(firehose, make_stream):
+    name = make_stream()
+    with pytest.raises(ClientError) as raised:
+        firehose.put_record_batch(DeliveryStreamName=name, Records=[{"Data": b"x" * 1_000_000}] * 5)
+    assert raised.value.response["Error"]["Code"] == "InvalidArgumentException"
+
+
+def test_missing_bucket_keeps_records_and_reports_failure(firehose, s3, make_stream, clock):
+    name = make_stream({"ExtendedS3DestinationConfiguration": {
+        "RoleARN": "arn:aws:iam::000000000000:role/firehose", "BucketARN": "arn:aws:s3:::fh-not-created-yet",
+        "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60}}})
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"kept"})
+    clock(61)
+    failure = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"][
+        "FailureDescription"]
+    assert failure["Details"].startswith("S3.NoSuchBucket")
+    s3.create_bucket(Bucket="fh-not-created-yet")
+    try:
+        clock(10)
+        assert list(objects(s3, "fh-not-created-yet").values()) == [b"kept"]
+        assert "FailureDescription" not in firehose.describe_delivery_stream(
+            DeliveryStreamName=name)["DeliveryStreamDescription"]
+    finally:
+        for key in objects(s3, "fh-not-created-yet"):
+            s3.delete_object(Bucket="fh-not-created-yet", Key=key)
+        s3.delete_bucket(Bucket="fh-not-created-yet")
+
+
+def test_update_destination_changes_where_the_next_flush_goes(firehose, s3, bucket, make_stream, clock):
+    name = make_stream(Prefix="before/", BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 60})
+    firehose.update_destination(DeliveryStreamName=name, CurrentDeliveryStreamVersionId="1",
+                                DestinationId="destinationId-000000000001",
+                                ExtendedS3DestinationUpdate={"Prefix": "after/"})
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"r"})
+    clock(61)
+    (key, _), = objects(s3, bucket).items()
+    assert key.startswith(f"after/{name}-2-")
