@@ -4,8 +4,10 @@ A 12-digit access key is that account; a key lakebox's STS issued maps to its se
 account and role (and is refused with any session token but its own, or once it has
 expired); any other key is account 000000000000. Signatures are not checked: any secret
 works, as the brief asks; but a request with no signature at all is refused, as AWS
-refuses it, except by S3 (anonymous reads of public buckets) and the operations the model
-marks unsigned (STS's AssumeRoleWithWebIdentity and AssumeRoleWithSAML).
+refuses it, except by S3 and the operations the model marks unsigned (STS's
+AssumeRoleWithWebIdentity and AssumeRoleWithSAML). An unsigned S3 request (no
+Authorization, no presigned query, no POST form credential) is anonymous: it belongs to
+no account and may do only what a bucket grants everyone.
 """
 import re
 
@@ -16,6 +18,7 @@ from lakebox.services.sts import public as sts
 
 DEFAULT_ACCOUNT = "000000000000"
 DEFAULT_REGION = "us-east-1"
+ANONYMOUS_ARN = "anonymous"             # as CloudTrail names an unsigned caller
 ACCOUNT_KEY = re.compile(r"^\d{12}$")
 
 
@@ -24,6 +27,10 @@ def identify(state, route, req) -> RequestContext:
         raise missing_token(route)
     access_key = route.access_key or _presigned_key(req) or ""
     now = state.clock.now()
+    if route.spec.name == "s3" and not access_key and _unsigned(req):
+        return RequestContext(
+            service="s3", operation=route.operation.name, account="", region=route.region or DEFAULT_REGION,
+            access_key="", caller_arn=ANONYMOUS_ARN, now=now, state=state, request=req, anonymous=True)
     session = sts.session_for_key(state, access_key) if access_key else None
     if session is not None:
         if _session_token(req) != session["session_token"]:

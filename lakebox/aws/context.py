@@ -59,6 +59,7 @@ class RequestContext:
     request: HttpRequest
     request_id: str = field(default_factory=new_request_id)
     session: dict | None = None         # the STS session behind the access key, if any
+    anonymous: bool = False             # an unsigned S3 request: no account; `account` is ""
 
     @property
     def headers(self) -> dict[str, str]:

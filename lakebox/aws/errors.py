@@ -1,4 +1,5 @@
-"""Errors as AWS names them. Services subclass ServiceError once per error shape.
+"""Errors as AWS names them. Services subclass ServiceError once per error shape, or
+raise an `AwsError` by code where a class per error adds nothing.
 
 `code` defaults to the class name; `status` defaults to the status the service model
 gives that error shape (else 400). `fields` become extra members of the error body
@@ -27,6 +28,18 @@ class ServiceError(Exception):
         self.headers = {}
         if self.code is None:
             self.code = type(self).__name__
+
+
+class AwsError(ServiceError):
+    """An error named by its code, for errors that are data rather than classes (S3's
+    table of codes, the kit's tag rules): `AwsError("NoSuchKey", "The specified key does
+    not exist.", status=404, Key="k")`."""
+
+    def __init__(self, code: str, message=None, status: int | None = None, **fields):
+        self.code = code
+        if status is not None:
+            self.status = status
+        super().__init__(message, **fields)
 
 
 class ValidationError(ServiceError):

@@ -32,13 +32,17 @@ def parse(route, req) -> dict:
 # --- json and cbor: a document body --------------------------------------------------
 
 def _read_json(shape, req, route) -> dict:
-    body = req.body
-    if not body or body.strip() in (b"", b"{}"):
+    body = req.body.strip() if req.body else b""
+    if body == b"{}":
         return {}
+    # An empty or unreadable body is refused with no message at all, as Kinesis answers
+    # it (`{"__type":"SerializationException"}`): every AWS SDK sends at least `{}`.
+    if not body:
+        raise SerializationError()
     try:
         document = _json_loads(body)
     except _JSON_ERRORS:
-        raise SerializationError("Start of structure or map found where not expected.") from None
+        raise SerializationError() from None
     if not isinstance(document, dict):
         raise SerializationError("Start of structure or map found where not expected.")
     return _convert_document(shape, document, route.spec.name)

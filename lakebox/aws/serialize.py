@@ -146,7 +146,9 @@ def _write_json(route, shape, result, request_id) -> Response:
     stream = _stream_body(shape, result, _encode_json, "application/json", rpc=True)
     if stream is not None:
         return Response(200, [("x-amzn-RequestId", request_id), ("Content-Type", EVENT_STREAM)], stream)
-    body = _json_dumps(_json_document(shape, result)) if shape else b"{}"
+    # An operation without an output shape (Kinesis CreateStream) answers with an empty
+    # body, not `{}`, as AWS does.
+    body = _json_dumps(_json_document(shape, result)) if shape else b""
     return Response(200, [("x-amzn-RequestId", request_id), ("Content-Type", content_type)], body)
 
 
@@ -366,20 +368,25 @@ def _modeled_codes(spec) -> dict:
     return codes
 
 
+def _message(error) -> dict:
+    """The `message` member, left out when there is none (never `"message": null`)."""
+    return {} if error.message is None else {"message": error.message}
+
+
 def _json_error(spec, code, error, request_id):
     version = spec.json_version if spec else "1.1"
-    body = {"__type": code, "message": error.message, **error.fields}
+    body = {"__type": code, **_message(error), **error.fields}
     return Response(400, [("x-amzn-RequestId", request_id), ("x-amzn-ErrorType", code),
                           ("Content-Type", f"application/x-amz-json-{version}")], _json_dumps(body))
 
 
 def _cbor_error(spec, code, error, request_id):
-    body = cbor2.dumps({"__type": code, "message": error.message, **error.fields})
+    body = cbor2.dumps({"__type": code, **_message(error), **error.fields})
     return Response(400, [("x-amzn-RequestId", request_id), ("Content-Type", "application/x-amz-cbor-1.1")], body)
 
 
 def _rpcv2_error(spec, code, error, request_id):
-    body = cbor2.dumps({"__type": code, "message": error.message, **error.fields})
+    body = cbor2.dumps({"__type": code, **_message(error), **error.fields})
     return Response(400, [("x-amzn-RequestId", request_id), ("Content-Type", "application/cbor"),
                           ("smithy-protocol", "rpc-v2-cbor")], body)
 
@@ -396,7 +403,7 @@ def _query_error(spec, code, error, request_id):
 
 
 def _rest_json_error(spec, code, error, request_id):
-    body = {"message": error.message, **error.fields}
+    body = {**_message(error), **error.fields}
     return Response(400, [("x-amzn-RequestId", request_id), ("x-amzn-ErrorType", code),
                           ("Content-Type", "application/json")], _json_dumps(body))
 

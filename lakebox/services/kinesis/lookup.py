@@ -2,6 +2,7 @@
 when they are missing or busy, and describing them in the shapes of the model."""
 import re
 
+from lakebox.kit import arns
 from lakebox.services.kinesis import access, model, store
 from lakebox.services.kinesis.errors import (
     InvalidArgumentException, ResourceInUseException, ResourceNotFoundException)
@@ -21,16 +22,8 @@ def transition_ms(ctx) -> int:
     return int(ctx.state.config.transition_delay * 1000)
 
 
-def partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
-
-
 def stream_arn(account: str, region: str, name: str) -> str:
-    return f"arn:{partition(region)}:kinesis:{region}:{account}:stream/{name}"
+    return arns.build("kinesis", region, account, f"stream/{name}")
 
 
 def arn_of(stream) -> str:

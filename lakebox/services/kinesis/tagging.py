@@ -1,12 +1,9 @@
-"""Tags and resource policies of streams and consumers."""
-import json
-import re
-
+"""Tags and resource policies of streams and consumers. Tag rules are Kinesis' row of the
+kit's table (`lakebox.kit.tags`)."""
+from lakebox.kit import policies, tags as kit_tags
 from lakebox.services.kinesis import lookup, store
 from lakebox.services.kinesis.errors import InvalidArgumentException, ResourceNotFoundException
 
-TAG_TEXT = re.compile(r"^[\w\s./=+\-%@]*$")
-MAX_TAGS = 50
 LIST_TAGS_DEFAULT_LIMIT = 50
 
 
@@ -18,6 +15,7 @@ def add_tags_to_stream(ctx, params):
 
 def remove_tags_from_stream(ctx, params):
     stream = lookup.stream_from(ctx, params)
+    _check_removed_keys(stream["account"], f"stream {stream['name']}", params["TagKeys"])
     store.remove_tags(ctx.state.db, stream["account"], stream["region"], lookup.arn_of(stream), params["TagKeys"])
     return {}
 
@@ -38,7 +36,8 @@ def tag_resource(ctx, params):
 
 
 def untag_resource(ctx, params):
-    account, region, arn, _ = _resource(ctx, params["ResourceARN"])
+    account, region, arn, label = _resource(ctx, params["ResourceARN"])
+    _check_removed_keys(account, label, params["TagKeys"])
     store.remove_tags(ctx.state.db, account, region, arn, params["TagKeys"])
     return {}
 
@@ -52,11 +51,9 @@ def list_tags_for_resource(ctx, params):
 def put_resource_policy(ctx, params):
     account, region, arn, _ = _resource(ctx, params["ResourceARN"])
     try:
-        document = json.loads(params["Policy"])
+        policies.document(params["Policy"])
     except ValueError:
         raise InvalidArgumentException("Policy is not a valid JSON document.") from None
-    if not isinstance(document, dict):
-        raise InvalidArgumentException("Policy is not a valid JSON document.")
     store.put_policy(ctx.state.db, account, region, arn, params["Policy"])
     return {}
 
@@ -85,29 +82,20 @@ def _resource(ctx, arn):
 
 def _add_tags(ctx, owner, arn, new_tags, label):
     db = ctx.state.db
-    check_tag_characters(new_tags)
+    kit_tags.check_tags("kinesis", new_tags, account=owner["account"], label=label, action="add tags to")
     existing = store.tags(db, owner["account"], owner["region"], arn)
-    check_tag_count(set(existing) | set(new_tags), owner["account"], label)
+    kit_tags.check_count("kinesis", set(existing) | set(new_tags), account=owner["account"], label=label)
     store.put_tags(db, owner["account"], owner["region"], arn, new_tags)
 
 
 def check_new_tags(tags: dict, account, label):
-    """The tags a resource is created with (CreateStream, RegisterStreamConsumer)."""
-    check_tag_characters(tags)
-    check_tag_count(tags, account, label)
+    """The tags a resource is created with (CreateStream, RegisterStreamConsumer): the
+    same rules as tags added later, and at most 50 of them, though the model lets a
+    request carry 200."""
+    kit_tags.check_tags("kinesis", tags, account=account, label=label, action="add tags to")
+    kit_tags.check_count("kinesis", tags, account=account, label=label)
 
 
-def check_tag_characters(tags: dict):
-    """Keys and values are Unicode letters, digits, white space and `_ . / = + - % @`."""
-    if any(not TAG_TEXT.match(text) for pair in tags.items() for text in pair):
-        raise InvalidArgumentException("Some tags contain invalid characters. Valid characters: "
-                                       "Unicode letters, digits, white space, _ . / = + - % @.")
-
-
-def check_tag_count(keys, account, label):
-    """AWS: up to 50 tags per resource, whether added later or given at creation
-    (CreateStream, RegisterStreamConsumer), though the model lets a request carry 200."""
-    if len(keys) > MAX_TAGS:
-        raise InvalidArgumentException(
-            f"Failed to add tags to {label} under account {account} because a given resource "
-            f"cannot have more than {MAX_TAGS} tags.")
+def _check_removed_keys(account, label, keys):
+    """Kinesis refuses keys to remove whose characters a tag may not hold."""
+    kit_tags.check_keys("kinesis", keys, account=account, label=label, action="remove tags from")

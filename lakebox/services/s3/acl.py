@@ -9,7 +9,7 @@ import re
 from lakebox.services.s3 import access, errors, model, payload, store, versions
 
 GROUP_URIS = {
-    "AllUsers": "http://acs.amazonaws.com/groups/global/AllUsers",
+    "AllUsers": access.ALL_USERS,
     "AuthenticatedUsers": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
     "LogDelivery": "http://acs.amazonaws.com/groups/s3/LogDelivery",
 }
@@ -47,10 +47,10 @@ def requested_grants(ctx, bucket, params: dict) -> list | None:
     else:
         return None
     owner_id = model.canonical_user_id(bucket["account"])
-    if any(g.get("Grantee", {}).get("ID") != owner_id for g in grants) and acls_disabled(ctx, bucket):
-        raise errors.AccessControlListNotSupported()
+    if any(g.get("Grantee", {}).get("ID") != owner_id for g in grants) and access.acls_disabled(ctx, bucket):
+        raise errors.error("AccessControlListNotSupported")
     if _is_public(grants) and _blocks_public_acls(ctx, bucket):
-        raise errors.AccessDenied()
+        raise errors.error("AccessDenied")
     return grants
 
 
@@ -77,12 +77,6 @@ def _blocks_public_acls(ctx, bucket) -> bool:
     return bool(block.get("BlockPublicAcls"))
 
 
-def acls_disabled(ctx, bucket) -> bool:
-    config = store.get_config(ctx.state.db, bucket["name"], "ownership") or {}
-    rules = config.get("Rules") or [{}]
-    return rules[0].get("ObjectOwnership") == "BucketOwnerEnforced"
-
-
 def _policy(account: str, grants: list | None) -> dict:
     return {"Owner": model.owner(account), "Grants": grants or [owner_grant(account)],
             "__xml_root__": "AccessControlPolicy"}
@@ -93,7 +87,8 @@ def put_bucket_acl(ctx, params):
     payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
     grants = requested_grants(ctx, bucket, params)
     if grants is None:
-        raise errors.MissingSecurityHeader("Your request was missing a required header", MissingHeaderName="x-amz-acl")
+        raise errors.error("MissingSecurityHeader", "Your request was missing a required header",
+                           MissingHeaderName="x-amz-acl")
     store.put_config(ctx.state.db, bucket["name"], "acl", grants)
     return {}
 
@@ -109,7 +104,8 @@ def put_object_acl(ctx, params):
     payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
     grants = requested_grants(ctx, bucket, params)
     if grants is None:
-        raise errors.MissingSecurityHeader("Your request was missing a required header", MissingHeaderName="x-amz-acl")
+        raise errors.error("MissingSecurityHeader", "Your request was missing a required header",
+                           MissingHeaderName="x-amz-acl")
     attrs = store.loads(row["attrs"])
     attrs["Grants"] = grants
     store.update_attrs(ctx.state.db, row["id"], attrs)

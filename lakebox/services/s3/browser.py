@@ -7,16 +7,10 @@ a bucket and does not ask to send `X-Amz-Target` (which only JSON services take)
 from urllib.parse import unquote
 
 from lakebox.aws import routing
-from lakebox.aws.errors import new_request_id
 from lakebox.aws.serialize import Response
+from lakebox.kit.calls import system_context
 
 from lakebox.services.s3.cors import cors_headers, preflight as cors_preflight
-
-
-class _PreflightContext:
-    def __init__(self, state):
-        self.state = state
-        self.request_id = new_request_id()
 
 
 def is_preflight(req) -> bool:
@@ -29,7 +23,7 @@ def is_preflight(req) -> bool:
 
 
 async def preflight(state, req, receive) -> Response:
-    ctx = _PreflightContext(state)
+    ctx = _browser_context(state)
     bucket, key = _bucket_and_key(req)
     status, headers, body = cors_preflight(
         ctx, bucket, req.headers.get("origin"), req.headers.get("access-control-request-method"),
@@ -46,7 +40,13 @@ def response_headers(state, req, route):
     bucket, _ = _bucket_and_key(req)
     if not bucket:
         return ()
-    return cors_headers(_PreflightContext(state), bucket, origin, req.method).items()
+    return cors_headers(_browser_context(state), bucket, origin, req.method).items()
+
+
+def _browser_context(state):
+    """A browser's CORS questions are answered by S3 itself from the bucket's rules: no
+    caller's account or signature is involved."""
+    return system_context(state, "s3", "CORS", account="", region="")
 
 
 def _bucket_and_key(req):

@@ -21,13 +21,14 @@ def owned_with_body(ctx, params: dict, member: str):
     return bucket
 
 
-def stored(ctx, params: dict, kind: str, missing=None, default=None):
-    """A stored setting of the caller's bucket; `missing` is raised when there is none."""
+def stored(ctx, params: dict, kind: str, missing: str | None = None, default=None):
+    """A stored setting of the caller's bucket; the error coded `missing` is raised when
+    there is none."""
     bucket = access.owned_bucket(ctx, params)
     config = store.get_config(ctx.state.db, bucket["name"], kind)
     if config is None:
         if missing is not None:
-            raise missing(BucketName=bucket["name"])
+            raise errors.error(missing, BucketName=bucket["name"])
         return default
     return config
 
@@ -54,10 +55,10 @@ def put_bucket_versioning(ctx, params):
     config = params["VersioningConfiguration"]
     status = config.get("Status")
     if status not in ("Enabled", "Suspended"):
-        raise errors.IllegalVersioningConfigurationException()
+        raise errors.error("IllegalVersioningConfigurationException")
     if bucket["object_lock"] and status != "Enabled":
-        raise errors.InvalidBucketState("An Object Lock configuration is present on this bucket, so the "
-                                        "versioning state cannot be changed.")
+        raise errors.error("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the "
+                           "versioning state cannot be changed.")
     store.set_versioning(ctx.state.db, bucket["name"], status, config.get("MFADelete"))
     return {}
 
@@ -72,11 +73,11 @@ def get_bucket_versioning(ctx, params):
 
 def put_bucket_tagging(ctx, params):
     return put_simple(ctx, params, "tagging", "Tagging",
-                      lambda tagging: model.check_tags(tagging["TagSet"], model.MAX_BUCKET_TAGS))
+                      lambda tagging: model.check_tags(tagging["TagSet"], model.BUCKET_TAGS))
 
 
 def get_bucket_tagging(ctx, params):
-    config = stored(ctx, params, "tagging", errors.NoSuchTagSet)
+    config = stored(ctx, params, "tagging", "NoSuchTagSet")
     return {"TagSet": config.get("TagSet", []), "__xml_root__": "Tagging"}
 
 
@@ -94,8 +95,8 @@ def _check_encryption(config: dict):
     for rule in config["Rules"]:
         default = rule.get("ApplyServerSideEncryptionByDefault") or {}
         if default.get("KMSMasterKeyID") and not default.get("SSEAlgorithm", "").startswith("aws:kms"):
-            raise errors.InvalidArgument("a KMSMasterKeyID is not applicable if the default sse algorithm "
-                                         "is not aws:kms or aws:kms:dsse")
+            raise errors.error("InvalidArgument", "a KMSMasterKeyID is not applicable if the default sse algorithm "
+                               "is not aws:kms or aws:kms:dsse")
 
 
 def get_bucket_encryption(ctx, params):
@@ -114,7 +115,7 @@ def put_bucket_ownership_controls(ctx, params):
 
 
 def get_bucket_ownership_controls(ctx, params):
-    return {"OwnershipControls": stored(ctx, params, "ownership", errors.OwnershipControlsNotFoundError)}
+    return {"OwnershipControls": stored(ctx, params, "ownership", "OwnershipControlsNotFoundError")}
 
 
 def delete_bucket_ownership_controls(ctx, params):
@@ -126,7 +127,7 @@ def put_public_access_block(ctx, params):
 
 
 def get_public_access_block(ctx, params):
-    config = stored(ctx, params, "public-access-block", errors.NoSuchPublicAccessBlockConfiguration)
+    config = stored(ctx, params, "public-access-block", "NoSuchPublicAccessBlockConfiguration")
     return {"PublicAccessBlockConfiguration": config}
 
 
@@ -140,16 +141,16 @@ def put_object_lock_configuration(ctx, params):
     bucket = owned_with_body(ctx, params, "ObjectLockConfiguration")
     config = params["ObjectLockConfiguration"]
     if bucket["versioning"] != "Enabled":
-        raise errors.InvalidBucketState("Versioning must be 'Enabled' on the bucket to apply a Object "
-                                        "Lock configuration")
+        raise errors.error("InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object "
+                           "Lock configuration")
     if config.get("ObjectLockEnabled") != "Enabled":
-        raise errors.MalformedXML()
+        raise errors.error("MalformedXML")
     retention = (config.get("Rule") or {}).get("DefaultRetention")
     if retention is not None:
         if not retention.get("Mode") or ("Days" in retention) == ("Years" in retention):
-            raise errors.MalformedXML()
+            raise errors.error("MalformedXML")
         if retention.get("Days", retention.get("Years")) <= 0:
-            raise errors.InvalidArgument("Default retention period must be a positive integer value")
+            raise errors.error("InvalidArgument", "Default retention period must be a positive integer value")
     with ctx.state.db.transaction():
         store.set_object_lock(ctx.state.db, bucket["name"], True)
         store.put_config(ctx.state.db, bucket["name"], "object-lock", config)
@@ -159,7 +160,7 @@ def put_object_lock_configuration(ctx, params):
 def get_object_lock_configuration(ctx, params):
     bucket = access.owned_bucket(ctx, params)
     if not bucket["object_lock"]:
-        raise errors.ObjectLockConfigurationNotFoundError(BucketName=bucket["name"])
+        raise errors.error("ObjectLockConfigurationNotFoundError", BucketName=bucket["name"])
     config = store.get_config(ctx.state.db, bucket["name"], "object-lock") or {"ObjectLockEnabled": "Enabled"}
     return {"ObjectLockConfiguration": config}
 
@@ -169,8 +170,8 @@ def get_object_lock_configuration(ctx, params):
 def put_bucket_accelerate_configuration(ctx, params):
     def check(_):
         if "." in params["Bucket"]:
-            raise errors.InvalidRequest("S3 Transfer Acceleration is not supported for buckets with "
-                                        "periods (.) in their names")
+            raise errors.error("InvalidRequest", "S3 Transfer Acceleration is not supported for buckets with "
+                               "periods (.) in their names")
     return put_simple(ctx, params, "accelerate", "AccelerateConfiguration", check)
 
 
@@ -196,19 +197,19 @@ def _check_website(config: dict):
     request and nothing else."""
     if config.get("RedirectAllRequestsTo"):
         if len([name for name, value in config.items() if value]) > 1:
-            raise errors.InvalidRequest("RedirectAllRequestsTo cannot be provided in conjunction with "
-                                        "other Routing Rules.")
+            raise errors.error("InvalidRequest", "RedirectAllRequestsTo cannot be provided in conjunction with "
+                               "other Routing Rules.")
         return
     suffix = (config.get("IndexDocument") or {}).get("Suffix")
     if suffix is None:
-        raise errors.InvalidArgument("A value for IndexDocument Suffix must be provided if "
-                                     "RedirectAllRequestsTo is empty")
+        raise errors.error("InvalidArgument", "A value for IndexDocument Suffix must be provided if "
+                           "RedirectAllRequestsTo is empty")
     if not suffix or "/" in suffix:
-        raise errors.InvalidArgument("The IndexDocument Suffix is not well formed")
+        raise errors.error("InvalidArgument", "The IndexDocument Suffix is not well formed")
 
 
 def get_bucket_website(ctx, params):
-    return {**stored(ctx, params, "website", errors.NoSuchWebsiteConfiguration),
+    return {**stored(ctx, params, "website", "NoSuchWebsiteConfiguration"),
             "__xml_root__": "WebsiteConfiguration"}
 
 
@@ -239,8 +240,8 @@ def _put_by_id(ctx, params, kind):
     bucket = owned_with_body(ctx, params, member)
     config = params[member]
     if config.get("Id") != params["Id"]:
-        raise errors.InvalidArgument("Configuration Id in the request does not match the Id in the "
-                                     "configuration.", ArgumentName="id", ArgumentValue=params["Id"])
+        raise errors.error("InvalidArgument", "Configuration Id in the request does not match the Id in the "
+                           "configuration.", ArgumentName="id", ArgumentValue=params["Id"])
     store.put_config(ctx.state.db, bucket["name"], kind, config, params["Id"])
     return {}
 
@@ -249,14 +250,14 @@ def _get_by_id(ctx, params, kind):
     bucket = access.owned_bucket(ctx, params)
     config = store.get_config(ctx.state.db, bucket["name"], kind, params["Id"])
     if config is None:
-        raise errors.NoSuchConfiguration()
+        raise errors.error("NoSuchConfiguration")
     return {_PER_ID[kind][0]: config}
 
 
 def _delete_by_id(ctx, params, kind):
     bucket = access.owned_bucket(ctx, params)
     if not store.delete_config(ctx.state.db, bucket["name"], kind, params["Id"]):
-        raise errors.NoSuchConfiguration()
+        raise errors.error("NoSuchConfiguration")
     return {}
 
 
@@ -329,7 +330,7 @@ def put_bucket_intelligent_tiering_configuration(ctx, params):
     for tiering in params["IntelligentTieringConfiguration"].get("Tierings") or []:
         minimum = ARCHIVE_TIER_MINIMUM_DAYS.get(tiering.get("AccessTier"), 0)
         if tiering.get("Days", 0) < minimum:
-            raise errors.InvalidArgument(f"Days for {tiering['AccessTier']} must be at least {minimum}.")
+            raise errors.error("InvalidArgument", f"Days for {tiering['AccessTier']} must be at least {minimum}.")
     return _put_by_id(ctx, params, "intelligent-tiering")
 
 

@@ -1,9 +1,9 @@
 """Bucket settings S3 checks before it keeps them: CORS, policy, lifecycle, notification,
 logging, replication. Lifecycle rules are carried out by lifecycle.py; CORS rules answer
 preflight requests in cors.py."""
-import json
 import secrets
 
+from lakebox.kit import policies
 from lakebox.services.s3 import errors, store
 from lakebox.services.s3.bucket_config import delete_simple, owned_with_body, stored
 
@@ -24,20 +24,21 @@ def put_bucket_cors(ctx, params):
     bucket = owned_with_body(ctx, params, "CORSConfiguration")
     rules = params["CORSConfiguration"].get("CORSRules") or []
     if not rules or len(rules) > MAX_CORS_RULES:
-        raise errors.MalformedXML()
+        raise errors.error("MalformedXML")
     for rule in rules:
         for method in rule.get("AllowedMethods") or []:
             if method not in CORS_METHODS:
-                raise errors.InvalidRequest(f"Found unsupported HTTP method in CORS config. Unsupported method is {method}")
+                raise errors.error("InvalidRequest", "Found unsupported HTTP method in CORS config. "
+                                   f"Unsupported method is {method}")
         for origin in rule.get("AllowedOrigins") or []:
             if origin.count("*") > 1:
-                raise errors.InvalidRequest(f'AllowedOrigin "{origin}" can not have more than one wildcard.')
+                raise errors.error("InvalidRequest", f'AllowedOrigin "{origin}" can not have more than one wildcard.')
     store.put_config(ctx.state.db, bucket["name"], "cors", params["CORSConfiguration"])
     return {}
 
 
 def get_bucket_cors(ctx, params):
-    config = stored(ctx, params, "cors", errors.NoSuchCORSConfiguration)
+    config = stored(ctx, params, "cors", "NoSuchCORSConfiguration")
     return {"CORSRules": config["CORSRules"], "__xml_root__": "CORSConfiguration"}
 
 
@@ -50,48 +51,33 @@ def delete_bucket_cors(ctx, params):
 def put_bucket_policy(ctx, params):
     bucket = owned_with_body(ctx, params, "Policy")
     text = params["Policy"]
-    document = _policy_document(text)
+    _check_policy_document(text)
     block = store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
-    if block.get("BlockPublicPolicy") and is_public_policy(document):
-        raise errors.AccessDenied(
-            f"User: {ctx.caller_arn} is not authorized to perform: s3:PutBucketPolicy on resource: "
+    if block.get("BlockPublicPolicy") and policies.parse(text).is_public():
+        raise errors.error(
+            "AccessDenied", f"User: {ctx.caller_arn} is not authorized to perform: s3:PutBucketPolicy on resource: "
             f'"arn:aws:s3:::{bucket["name"]}" because public policies are blocked by the BlockPublicPolicy '
             "block public access setting.")
     store.put_config(ctx.state.db, bucket["name"], "policy", text)
     return {"__status__": 204}          # S3 answers PutBucketPolicy with 204 No Content
 
 
-def _policy_document(text: str) -> dict:
+def _check_policy_document(text: str):
     try:
-        document = json.loads(text)
+        document = policies.document(text)
     except ValueError:
-        raise errors.MalformedPolicy()
-    if not isinstance(document, dict):
-        raise errors.MalformedPolicy()
+        raise errors.error("MalformedPolicy") from None
     if "Statement" not in document:
-        raise errors.MalformedPolicy("Missing required field Statement")
-    return document
-
-
-def is_public_policy(document: dict) -> bool:
-    """Public: some Allow statement names everyone and has no condition narrowing it."""
-    statements = document.get("Statement")
-    statements = [statements] if isinstance(statements, dict) else statements or []
-    for statement in statements:
-        principal = statement.get("Principal")
-        everyone = principal == "*" or (isinstance(principal, dict) and principal.get("AWS") in ("*", ["*"]))
-        if statement.get("Effect") == "Allow" and everyone and not statement.get("Condition"):
-            return True
-    return False
+        raise errors.error("MalformedPolicy", "Missing required field Statement")
 
 
 def get_bucket_policy(ctx, params):
-    return {"Policy": stored(ctx, params, "policy", errors.NoSuchBucketPolicy)}
+    return {"Policy": stored(ctx, params, "policy", "NoSuchBucketPolicy")}
 
 
 def get_bucket_policy_status(ctx, params):
-    text = stored(ctx, params, "policy", errors.NoSuchBucketPolicy)
-    return {"PolicyStatus": {"IsPublic": is_public_policy(json.loads(text))}}
+    text = stored(ctx, params, "policy", "NoSuchBucketPolicy")
+    return {"PolicyStatus": {"IsPublic": policies.parse(text).is_public()}}
 
 
 def delete_bucket_policy(ctx, params):
@@ -113,30 +99,30 @@ def put_bucket_lifecycle_configuration(ctx, params):
 
 def _check_lifecycle_rules(rules: list):
     if not rules or len(rules) > MAX_LIFECYCLE_RULES:
-        raise errors.MalformedXML()
+        raise errors.error("MalformedXML")
     seen = set()
     for rule in rules:
         rule.setdefault("ID", secrets.token_hex(16))
         if len(rule["ID"]) > 255:
-            raise errors.InvalidArgument("ID length should not exceed allowed limit of 255")
+            raise errors.error("InvalidArgument", "ID length should not exceed allowed limit of 255")
         if rule["ID"] in seen:
-            raise errors.InvalidArgument("Rule ID must be unique. Found same ID for more than one rule")
+            raise errors.error("InvalidArgument", "Rule ID must be unique. Found same ID for more than one rule")
         seen.add(rule["ID"])
         if rule.get("Status") not in ("Enabled", "Disabled"):
-            raise errors.MalformedXML()
+            raise errors.error("MalformedXML")
         if "Filter" not in rule and "Prefix" not in rule:
-            raise errors.MalformedXML()
+            raise errors.error("MalformedXML")
         _check_filter(rule.get("Filter"))
         if not any(rule.get(action) for action in LIFECYCLE_ACTIONS):
-            raise errors.InvalidRequest("At least one action needs to be specified in a rule")
+            raise errors.error("InvalidRequest", "At least one action needs to be specified in a rule")
         _check_expiration(rule.get("Expiration"))
         _check_transitions(rule)
         noncurrent = rule.get("NoncurrentVersionExpiration") or {}
         if "NoncurrentDays" in noncurrent and noncurrent["NoncurrentDays"] <= 0:
-            raise errors.InvalidArgument("'NoncurrentDays' for NoncurrentVersionExpiration action must be a "
-                                         "positive integer")
+            raise errors.error("InvalidArgument", "'NoncurrentDays' for NoncurrentVersionExpiration action must be a "
+                               "positive integer")
         if rule.get("AbortIncompleteMultipartUpload") and _filters_on_tags(rule.get("Filter")):
-            raise errors.InvalidRequest("AbortIncompleteMultipartUpload cannot be specified with Tags.")
+            raise errors.error("InvalidRequest", "AbortIncompleteMultipartUpload cannot be specified with Tags.")
 
 
 def _check_transitions(rule: dict):
@@ -146,8 +132,8 @@ def _check_transitions(rule: dict):
             minimum = MINIMUM_TRANSITION_DAYS.get(transition.get("StorageClass"), 0)
             days = transition.get(days_field)
             if days is not None and days < minimum:
-                raise errors.InvalidArgument(f"'{days_field}' in {single} action must be greater than or equal "
-                                             f"to {minimum} for storageClass '{transition['StorageClass']}'")
+                raise errors.error("InvalidArgument", f"'{days_field}' in {single} action must be greater than "
+                                   f"or equal to {minimum} for storageClass '{transition['StorageClass']}'")
 
 
 def _filters_on_tags(rule_filter: dict | None) -> bool:
@@ -163,7 +149,7 @@ def _check_filter(rule_filter: dict | None):
     conditions = [name for name in ("Prefix", "Tag", "ObjectSizeGreaterThan", "ObjectSizeLessThan", "And")
                   if name in rule_filter]
     if len(conditions) > 1:
-        raise errors.MalformedXML()
+        raise errors.error("MalformedXML")
 
 
 def _check_expiration(expiration: dict | None):
@@ -171,16 +157,16 @@ def _check_expiration(expiration: dict | None):
         return
     given = [name for name in ("Date", "Days", "ExpiredObjectDeleteMarker") if name in expiration]
     if len(given) != 1:
-        raise errors.MalformedXML()
+        raise errors.error("MalformedXML")
     if "Days" in expiration and expiration["Days"] <= 0:
-        raise errors.InvalidArgument("'Days' for Expiration action must be a positive integer")
+        raise errors.error("InvalidArgument", "'Days' for Expiration action must be a positive integer")
     date = expiration.get("Date")
     if date is not None and (date.hour, date.minute, date.second, date.microsecond) != (0, 0, 0, 0):
-        raise errors.InvalidArgument("'Date' must be at midnight GMT")
+        raise errors.error("InvalidArgument", "'Date' must be at midnight GMT")
 
 
 def get_bucket_lifecycle_configuration(ctx, params):
-    config = stored(ctx, params, "lifecycle", errors.NoSuchLifecycleConfiguration)
+    config = stored(ctx, params, "lifecycle", "NoSuchLifecycleConfiguration")
     return {**config, "__xml_root__": "LifecycleConfiguration"}
 
 
@@ -200,7 +186,7 @@ def put_bucket_lifecycle(ctx, params):
 
 
 def get_bucket_lifecycle(ctx, params):
-    config = stored(ctx, params, "lifecycle", errors.NoSuchLifecycleConfiguration)
+    config = stored(ctx, params, "lifecycle", "NoSuchLifecycleConfiguration")
     return {"Rules": [_legacy_rule(rule) for rule in config["Rules"]], "__xml_root__": "LifecycleConfiguration"}
 
 
@@ -246,8 +232,8 @@ def _store_notification(ctx, bucket, config: dict):
             entry.setdefault("Id", secrets.token_hex(16))
             for event in entry.get("Events") or []:
                 if not event.startswith("s3:"):
-                    raise errors.InvalidArgument("The event is not supported for notifications",
-                                                 ArgumentName="Event", ArgumentValue=event)
+                    raise errors.error("InvalidArgument", "The event is not supported for notifications",
+                                       ArgumentName="Event", ArgumentValue=event)
     store.put_config(ctx.state.db, bucket["name"], "notification", config)
 
 
@@ -291,10 +277,10 @@ def put_bucket_logging(ctx, params):
     if enabled:
         target = store.get_bucket(ctx.state.db, enabled.get("TargetBucket", ""))
         if target is None or target["account"] != ctx.account:
-            raise errors.InvalidTargetBucketForLogging("The target bucket for logging does not exist",
-                                                       TargetBucket=enabled.get("TargetBucket"))
+            raise errors.error("InvalidTargetBucketForLogging", "The target bucket for logging does not exist",
+                               TargetBucket=enabled.get("TargetBucket"))
         if target["region"] != bucket["region"]:
-            raise errors.CrossLocationLoggingProhibited(TargetBucketLocation=target["region"])
+            raise errors.error("CrossLocationLoggingProhibited", TargetBucketLocation=target["region"])
     store.put_config(ctx.state.db, bucket["name"], "logging", params["BucketLoggingStatus"])
     return {}
 
@@ -306,22 +292,21 @@ def get_bucket_logging(ctx, params):
 def put_bucket_replication(ctx, params):
     bucket = owned_with_body(ctx, params, "ReplicationConfiguration")
     if bucket["versioning"] != "Enabled":
-        raise errors.InvalidRequest("Versioning must be 'Enabled' on the bucket to apply a replication "
-                                    "configuration")
+        raise errors.error("InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication "
+                           "configuration")
     for rule in params["ReplicationConfiguration"].get("Rules") or []:
         destination = (rule.get("Destination") or {}).get("Bucket", "")
         target = store.get_bucket(ctx.state.db, destination.rpartition(":")[2])
         if target is None:
-            raise errors.InvalidRequest("Destination bucket must exist.")
+            raise errors.error("InvalidRequest", "Destination bucket must exist.")
         if target["versioning"] != "Enabled":
-            raise errors.InvalidRequest("Destination bucket must have versioning enabled.")
+            raise errors.error("InvalidRequest", "Destination bucket must have versioning enabled.")
     store.put_config(ctx.state.db, bucket["name"], "replication", params["ReplicationConfiguration"])
     return {}
 
 
 def get_bucket_replication(ctx, params):
-    return {"ReplicationConfiguration": stored(ctx, params, "replication",
-                                               errors.ReplicationConfigurationNotFoundError)}
+    return {"ReplicationConfiguration": stored(ctx, params, "replication", "ReplicationConfigurationNotFoundError")}
 
 
 def delete_bucket_replication(ctx, params):

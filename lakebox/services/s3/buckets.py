@@ -3,6 +3,7 @@ import functools
 
 import botocore.session
 
+from lakebox.kit import arns
 from lakebox.services.s3 import access, errors, files, model, store
 
 US_EAST_1 = "us-east-1"
@@ -19,26 +20,28 @@ def _regions() -> frozenset:
 
 
 def bucket_arn(name: str) -> str:
-    return f"arn:aws:s3:::{name}"
+    return arns.build("s3", "", "", name)
 
 
 def create_bucket(ctx, params):
+    if ctx.anonymous:                   # buckets belong to accounts; an unsigned caller has none
+        raise errors.error("AccessDenied")
     name = params["Bucket"]
     model.check_bucket_name(name)
     region = _bucket_region(ctx, params.get("CreateBucketConfiguration") or {})
     existing = store.get_bucket(ctx.state.db, name)
     if existing is not None:
         if existing["account"] != ctx.account:
-            raise errors.BucketAlreadyExists(BucketName=name)
+            raise errors.error("BucketAlreadyExists", BucketName=name)
         # S3 keeps answering 200 in us-east-1 for legacy compatibility.
         if not (ctx.region == US_EAST_1 and existing["region"] == US_EAST_1):
-            raise errors.BucketAlreadyOwnedByYou(BucketName=name)
+            raise errors.error("BucketAlreadyOwnedByYou", BucketName=name)
         return {"Location": "/" + name, "BucketArn": bucket_arn(name)}
     ownership = params.get("ObjectOwnership")
     acl_given = params.get("ACL") not in (None, "private") or any(
         params.get(grant) for grant in ("GrantFullControl", "GrantRead", "GrantReadACP", "GrantWrite", "GrantWriteACP"))
     if acl_given and (ownership or "BucketOwnerEnforced") == "BucketOwnerEnforced":
-        raise errors.InvalidBucketAclWithObjectOwnership()
+        raise errors.error("InvalidBucketAclWithObjectOwnership")
     with ctx.state.db.transaction():
         store.insert_bucket(ctx.state.db, name, ctx.account, region, ctx.now,
                             bool(params.get("ObjectLockEnabledForBucket")))
@@ -47,7 +50,7 @@ def create_bucket(ctx, params):
         store.put_config(ctx.state.db, name, "public-access-block", DEFAULT_PUBLIC_ACCESS_BLOCK)
         tags = (params.get("CreateBucketConfiguration") or {}).get("Tags")
         if tags:
-            model.check_tags(tags, model.MAX_BUCKET_TAGS)
+            model.check_tags(tags, model.BUCKET_TAGS)
             store.put_config(ctx.state.db, name, "tagging", {"TagSet": tags})
     location = "/" + name if region == US_EAST_1 else f"http://{name}.s3.amazonaws.com/"
     return {"Location": location, "BucketArn": bucket_arn(name)}
@@ -62,13 +65,14 @@ def _bucket_region(ctx, configuration: dict) -> str:
     constraint = configuration.get("LocationConstraint")
     if constraint is None:
         if ctx.region != US_EAST_1:
-            raise errors.IllegalLocationConstraintException()
+            raise errors.error("IllegalLocationConstraintException")
         return US_EAST_1
     region = LEGACY_LOCATIONS.get(constraint, constraint)
     if region == US_EAST_1 or region not in _regions():
-        raise errors.InvalidLocationConstraint(LocationConstraint=constraint)
+        raise errors.error("InvalidLocationConstraint", LocationConstraint=constraint)
     if ctx.region != US_EAST_1 and region != ctx.region:
-        raise errors.IllegalLocationConstraintException(
+        raise errors.error(
+            "IllegalLocationConstraintException",
             f"The {constraint} location constraint is incompatible for the region specific "
             "endpoint this request was sent to.")
     return region
@@ -77,7 +81,7 @@ def _bucket_region(ctx, configuration: dict) -> str:
 def delete_bucket(ctx, params):
     bucket = access.owned_bucket(ctx, params)
     if store.bucket_has_objects(ctx.state.db, bucket["name"]):
-        raise errors.BucketNotEmpty(BucketName=bucket["name"])
+        raise errors.error("BucketNotEmpty", BucketName=bucket["name"])
     files.delete_later(ctx.state.blobs, store.delete_bucket(ctx.state.db, bucket["name"]))
     return {}
 
@@ -96,10 +100,12 @@ def get_bucket_location(ctx, params):
 
 
 def list_buckets(ctx, params):
+    if ctx.anonymous:
+        raise errors.error("AccessDenied")
     limit = params.get("MaxBuckets", 10_000)
     if not 1 <= limit <= 10_000:
-        raise errors.InvalidArgument("Argument max-buckets must be an integer between 1 and 10000",
-                                     ArgumentName="max-buckets", ArgumentValue=str(limit))
+        raise errors.error("InvalidArgument", "Argument max-buckets must be an integer between 1 and 10000",
+                           ArgumentName="max-buckets", ArgumentValue=str(limit))
     after = model.decode_token(params["ContinuationToken"]) if params.get("ContinuationToken") else ""
     prefix = params.get("Prefix") or ""
     rows = store.list_buckets(ctx.state.db, ctx.account, prefix, params.get("BucketRegion"), after, limit + 1)

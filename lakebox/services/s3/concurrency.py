@@ -71,7 +71,7 @@ async def attempts(attempt):
             return await attempt()
         except Changed:
             continue
-    raise errors.ConditionalRequestConflict()
+    raise errors.error("ConditionalRequestConflict")
 
 
 class Staged:

@@ -15,8 +15,8 @@ def parse_copy_source(value: str) -> tuple[str, str, str | None]:
     path = urllib.parse.unquote(path).lstrip("/")
     bucket, _, key = path.partition("/")
     if not bucket or not key:
-        raise errors.InvalidArgument("Invalid copy source object key", ArgumentName="x-amz-copy-source",
-                                     ArgumentValue=value)
+        raise errors.error("InvalidArgument", "Invalid copy source object key", ArgumentName="x-amz-copy-source",
+                           ArgumentValue=value)
     version_id = urllib.parse.parse_qs(query).get("versionId", [None])[0]
     return bucket, key, version_id
 
@@ -24,13 +24,14 @@ def parse_copy_source(value: str) -> tuple[str, str, str | None]:
 def copy_source(ctx, params):
     """(bucket, row, attrs) of the version a copy reads, after S3's checks on it."""
     bucket_name, key, version_id = parse_copy_source(params["CopySource"])
-    bucket = access.bucket_for(ctx, bucket_name, params.get("ExpectedSourceBucketOwner"), any_region=True)
+    bucket = access.bucket_for(ctx, bucket_name, params.get("ExpectedSourceBucketOwner"), any_region=True,
+                               key=key, version_id=version_id, action="s3:GetObject")
     if version_id is not None:
         model.check_version_id(version_id)
         row = store.version(ctx.state.db, bucket_name, key, version_id)
         if row is not None and row["delete_marker"]:
-            raise errors.InvalidRequest("The source of a copy request may not specifically refer to a "
-                                        "delete marker by version id.")
+            raise errors.error("InvalidRequest", "The source of a copy request may not specifically refer to a "
+                               "delete marker by version id.")
     row = versions.find(ctx, bucket, key, version_id)
     attrs = store.loads(row["attrs"])
     versions.check_customer_key(attrs, params, prefix="CopySource")
@@ -56,14 +57,14 @@ async def _copy_object(ctx, params):
     model.check_key(key)
     source_bucket, source, source_attrs = copy_source(ctx, params)
     if source["size"] > model.MAX_SINGLE_PUT:
-        raise errors.InvalidRequest("The specified copy source is larger than the maximum allowable size "
-                                    f"for a copy source: {model.MAX_SINGLE_PUT}")
+        raise errors.error("InvalidRequest", "The specified copy source is larger than the maximum allowable size "
+                           f"for a copy source: {model.MAX_SINGLE_PUT}")
     attrs = _target_attrs(ctx, bucket, params, source_attrs)
     storage_class = versions.storage_class(params)
     onto_itself = source_bucket["name"] == bucket["name"] and source["key"] == key and source["is_latest"]
     if onto_itself and not _changes_something(params, source, storage_class):
-        raise errors.InvalidRequest(
-            "This copy request is illegal because it is trying to copy an object to itself without "
+        raise errors.error(
+            "InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without "
             "changing the object's metadata, storage class, website redirect location or encryption "
             "attributes.")
     versions.check_write_conditions(ctx, bucket, key, params)
@@ -113,8 +114,8 @@ def _directive(params, name: str) -> str:
     value = params.get(name, "COPY")
     if value not in ("COPY", "REPLACE"):
         header = _DIRECTIVE_HEADERS[name]
-        raise errors.InvalidArgument(f"Unknown {header.split('-')[2]} directive.", ArgumentName=header,
-                                     ArgumentValue=value)
+        raise errors.error("InvalidArgument", f"Unknown {header.split('-')[2]} directive.", ArgumentName=header,
+                           ArgumentValue=value)
     return value
 
 
@@ -132,7 +133,7 @@ def _target_attrs(ctx, bucket, params, source_attrs) -> dict:
         attrs.update(versions.object_lock(ctx, bucket, params))
     if _directive(params, "TaggingDirective") == "REPLACE":
         tags = model.parse_tagging_header(params.get("Tagging") or "")
-        model.check_tags(tags, model.MAX_OBJECT_TAGS)
+        model.check_tags(tags, model.OBJECT_TAGS)
         if tags:
             attrs["TagSet"] = tags
     elif source_attrs.get("TagSet"):
@@ -200,7 +201,7 @@ async def upload_part_copy(ctx, params):
     source_bucket, source, _ = copy_source(ctx, params)
     first, length = _copy_range(params.get("CopySourceRange"), source["size"])
     if length > model.MAX_PART_SIZE:
-        raise errors.EntityTooLarge(ProposedSize=length, MaxSizeAllowed=model.MAX_PART_SIZE)
+        raise errors.error("EntityTooLarge", ProposedSize=length, MaxSizeAllowed=model.MAX_PART_SIZE)
     attrs = store.loads(upload["attrs"])
     versions.check_customer_key(attrs, params)
     algorithm = attrs.get("ChecksumAlgorithm")
@@ -229,12 +230,12 @@ def _copy_range(header: str | None, size: int) -> tuple[int, int]:
         return 0, size
     match = _COPY_RANGE.match(header.strip())
     if not match:
-        raise errors.InvalidArgument(
-            "The x-amz-copy-source-range value must be of the form bytes=first-last where first and "
+        raise errors.error(
+            "InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and "
             "last are the zero-based offsets of the first and last bytes to copy",
             ArgumentName="x-amz-copy-source-range", ArgumentValue=header)
     first, last = int(match.group(1)), int(match.group(2))
     if first > last or last >= size:
-        raise errors.InvalidArgument(f"Range specified is not valid for source object of size: {size}",
-                                     ArgumentName="x-amz-copy-source-range", ArgumentValue=header)
+        raise errors.error("InvalidArgument", f"Range specified is not valid for source object of size: {size}",
+                           ArgumentName="x-amz-copy-source-range", ArgumentValue=header)
     return first, last - first + 1

@@ -11,20 +11,16 @@ import re
 
 from lakebox.aws import asgi, errors, routing, specs
 from lakebox.aws.context import HttpRequest
-from lakebox.aws.errors import InvalidArgument, ServiceError
+from lakebox.aws.errors import InvalidArgument
 from lakebox.aws.serialize import Response, serialize_error
 from lakebox.identity import identify
 
+from lakebox.services.s3 import errors as s3_errors
 from lakebox.services.s3.post_upload import post_object
 
 BOUNDARY = re.compile(r'boundary="?([^";]+)"?')
 DISPOSITION_NAME = re.compile(rb'name="([^"]*)"')
 DISPOSITION_FILENAME = re.compile(rb'filename="([^"]*)"')
-
-
-class MalformedPOSTRequest(ServiceError):
-    status = 400
-    message = "The body of your POST request is not well-formed multipart/form-data."
 
 
 def is_post_form(req: HttpRequest) -> bool:
@@ -58,7 +54,7 @@ async def post_form(state, req: HttpRequest, receive) -> Response:
 def _boundary(req) -> bytes:
     match = BOUNDARY.search(req.headers.get("content-type", ""))
     if not match:
-        raise MalformedPOSTRequest()
+        raise s3_errors.error("MalformedPOSTRequest")
     return match.group(1).encode("latin-1")
 
 

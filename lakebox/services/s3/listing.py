@@ -11,16 +11,16 @@ MAX_KEYS = 1000
 def _max_keys(params) -> int:
     value = params.get("MaxKeys", MAX_KEYS)
     if value < 0:
-        raise errors.InvalidArgument("Argument maxKeys must be an integer between 0 and 2147483647",
-                                     ArgumentName="maxKeys", ArgumentValue=str(value))
+        raise errors.error("InvalidArgument", "Argument maxKeys must be an integer between 0 and 2147483647",
+                           ArgumentName="maxKeys", ArgumentValue=str(value))
     return min(value, MAX_KEYS)
 
 
 def _check_encoding(params):
     encoding = params.get("EncodingType")
     if encoding is not None and encoding != "url":
-        raise errors.InvalidArgument("Invalid Encoding Method specified in Request",
-                                     ArgumentName="encoding-type", ArgumentValue=encoding)
+        raise errors.error("InvalidArgument", "Invalid Encoding Method specified in Request",
+                           ArgumentName="encoding-type", ArgumentValue=encoding)
     return encoding
 
 
@@ -85,8 +85,8 @@ def list_objects_v2(ctx, params):
     prefix, delimiter = params.get("Prefix") or "", params.get("Delimiter") or None
     token, start_after = params.get("ContinuationToken"), params.get("StartAfter")
     if token is not None and not token:
-        raise errors.InvalidArgument("The continuation token provided is incorrect",
-                                     ArgumentName="continuation-token", ArgumentValue=token)
+        raise errors.error("InvalidArgument", "The continuation token provided is incorrect",
+                           ArgumentName="continuation-token", ArgumentValue=token)
     after = model.decode_token(token) if token else (start_after or "")
     max_keys = _max_keys(params)
     page = _current_page(ctx, bucket, prefix, delimiter, after, max_keys)
@@ -112,8 +112,8 @@ def list_object_versions(ctx, params):
     prefix, delimiter = params.get("Prefix") or "", params.get("Delimiter") or None
     key_marker, version_marker = params.get("KeyMarker") or "", params.get("VersionIdMarker")
     if version_marker and not key_marker:
-        raise errors.InvalidArgument("A version-id marker cannot be specified without a key marker.",
-                                     ArgumentName="version-id-marker", ArgumentValue=version_marker)
+        raise errors.error("InvalidArgument", "A version-id marker cannot be specified without a key marker.",
+                           ArgumentName="version-id-marker", ArgumentValue=version_marker)
     max_keys = _max_keys(params)
     upper = model.prefix_upper_bound(prefix) if prefix else None
     start, below_id = prefix, 1 << 62
@@ -147,8 +147,8 @@ def _version_row_id(ctx, bucket, key: str, version_id: str | None) -> int:
         return 0
     row = store.version(ctx.state.db, bucket["name"], key, version_id)
     if row is None:
-        raise errors.InvalidArgument("Invalid version id specified", ArgumentName="version-id-marker",
-                                     ArgumentValue=version_id)
+        raise errors.error("InvalidArgument", "Invalid version id specified", ArgumentName="version-id-marker",
+                           ArgumentValue=version_id)
     return row["id"]
 
 

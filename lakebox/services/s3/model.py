@@ -13,14 +13,15 @@ import secrets
 import urllib.parse
 from dataclasses import dataclass, field
 
+from lakebox.kit import tags as kit_tags
 from lakebox.services.s3.upload import CHECKSUM_ALGORITHMS, new_hasher
 
 from lakebox.services.s3 import errors
 
 MAX_KEY_BYTES = 1024
 MAX_METADATA_BYTES = 2048
-MAX_OBJECT_TAGS = 10
-MAX_BUCKET_TAGS = 50
+OBJECT_TAGS = "s3-object"              # rows of the kit's tag rules
+BUCKET_TAGS = "s3-bucket"
 MIN_PART_SIZE = 5 * 1024 * 1024
 MAX_PART_SIZE = 5 * 1024 ** 3
 MAX_PART_NUMBER = 10_000
@@ -54,22 +55,22 @@ def is_valid_bucket_name(name: str) -> bool:
 
 def check_bucket_name(name: str):
     if not is_valid_bucket_name(name):
-        raise errors.InvalidBucketName(BucketName=name)
+        raise errors.error("InvalidBucketName", BucketName=name)
 
 
 def check_key(key: str):
     size = len(key.encode("utf-8", "surrogatepass"))
     if size > MAX_KEY_BYTES:
-        raise errors.KeyTooLongError(Size=size, MaxSizeAllowed=MAX_KEY_BYTES)
+        raise errors.error("KeyTooLongError", Size=size, MaxSizeAllowed=MAX_KEY_BYTES)
     if size == 0:
-        raise errors.InvalidArgument("A key must be specified", ArgumentName="key", ArgumentValue="")
+        raise errors.error("InvalidArgument", "A key must be specified", ArgumentName="key", ArgumentValue="")
 
 
 def check_content_length(headers: dict):
     """An upload must say its length up front. A chunked transfer encoding is let through
     (S3 refuses it, but streaming HTTP clients send it and nothing is lost by taking it)."""
     if "content-length" not in headers and "transfer-encoding" not in headers:
-        raise errors.MissingContentLength()
+        raise errors.error("MissingContentLength")
 
 
 def check_metadata(metadata: dict | None):
@@ -78,7 +79,7 @@ def check_metadata(metadata: dict | None):
         return
     size = sum(len(k.encode()) + len(v.encode()) for k, v in metadata.items())
     if size > MAX_METADATA_BYTES:
-        raise errors.MetadataTooLarge(Size=size, MaxSizeAllowed=MAX_METADATA_BYTES)
+        raise errors.error("MetadataTooLarge", Size=size, MaxSizeAllowed=MAX_METADATA_BYTES)
 
 
 def new_version_id() -> str:
@@ -87,8 +88,8 @@ def new_version_id() -> str:
 
 def check_version_id(version_id: str):
     if version_id != NULL_VERSION and not _VERSION_ID.match(version_id):
-        raise errors.InvalidArgument("Invalid version id specified",
-                                     ArgumentName="versionId", ArgumentValue=version_id)
+        raise errors.error("InvalidArgument", "Invalid version id specified",
+                           ArgumentName="versionId", ArgumentValue=version_id)
 
 
 @functools.lru_cache(maxsize=4096)      # bounded: any 12-digit access key is an account
@@ -132,9 +133,9 @@ def content_md5_matches(content_md5: str, md5_hex: str) -> bool:
     try:
         given = base64.b64decode(content_md5, validate=True)
     except (binascii.Error, ValueError):
-        raise errors.InvalidDigest(**{"Content-MD5": content_md5})
+        raise errors.error("InvalidDigest", **{"Content-MD5": content_md5})
     if len(given) != 16:
-        raise errors.InvalidDigest(**{"Content-MD5": content_md5})
+        raise errors.error("InvalidDigest", **{"Content-MD5": content_md5})
     return given.hex() == md5_hex
 
 
@@ -144,16 +145,16 @@ def check_body_digest(headers: dict, body: bytes, required: bool = False):
     sent = [(name, headers[f"x-amz-checksum-{name.lower()}"]) for name in CHECKSUM_ALGORITHMS
             if f"x-amz-checksum-{name.lower()}" in headers]
     if required and content_md5 is None and not sent:
-        raise errors.InvalidRequest("Missing required header for this request: Content-MD5")
+        raise errors.error("InvalidRequest", "Missing required header for this request: Content-MD5")
     computed = hashlib.md5(body)
     if content_md5 is not None and not content_md5_matches(content_md5, computed.hexdigest()):
-        raise errors.BadDigest(ExpectedDigest=base64.b64decode(content_md5).hex(),
-                               CalculatedDigest=base64.b64encode(computed.digest()).decode())
+        raise errors.error("BadDigest", ExpectedDigest=base64.b64decode(content_md5).hex(),
+                           CalculatedDigest=base64.b64encode(computed.digest()).decode())
     for name, value in sent:
         hasher = new_hasher(name)
         hasher.update(body)
         if base64.b64encode(hasher.digest()).decode() != value:
-            raise errors.BadDigest(f"The {name} you specified did not match the calculated checksum.")
+            raise errors.error("BadDigest", f"The {name} you specified did not match the calculated checksum.")
 
 
 # ---- ranges ----------------------------------------------------------------------
@@ -176,14 +177,14 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     if not first:                              # suffix: the last N bytes
         length = int(last)
         if length == 0 or size == 0:
-            raise errors.InvalidRange(RangeRequested=header, ActualObjectSize=size)
+            raise errors.error("InvalidRange", RangeRequested=header, ActualObjectSize=size)
         return max(size - length, 0), size - 1
     start = int(first)
     end = int(last) if last else size - 1
     if last and end < start:
         return None
     if start >= size:
-        raise errors.InvalidRange(RangeRequested=header, ActualObjectSize=size)
+        raise errors.error("InvalidRange", RangeRequested=header, ActualObjectSize=size)
     return start, min(end, size - 1)
 
 
@@ -211,21 +212,21 @@ def check_read_conditions(params: dict, etag: str, last_modified: float):
     If-Match that holds overrides a failing If-Unmodified-Since; If-None-Match that
     fails (the ETag matches) answers 304 even when If-Modified-Since would not.
     """
-    _check_conditions(params, "If", "If", etag, last_modified, not_modified=errors.NotModified)
+    _check_conditions(params, "If", "If", etag, last_modified, not_modified=True)
 
 
 def check_copy_source_conditions(params: dict, etag: str, last_modified: float):
     """x-amz-copy-source-if-* headers: every failure is 412, with the same precedence."""
-    _check_conditions(params, "CopySourceIf", "x-amz-copy-source-If", etag, last_modified, not_modified=None)
+    _check_conditions(params, "CopySourceIf", "x-amz-copy-source-If", etag, last_modified, not_modified=False)
 
 
 def _check_conditions(params, member_prefix, header_prefix, etag, last_modified, not_modified):
     """The four conditions under `<member_prefix>Match` etc.; a failed None-Match or
-    Modified-Since raises `not_modified`, or 412 naming the header when it is None."""
+    Modified-Since raises 304 NotModified when `not_modified`, else 412 naming the header."""
     def failed(condition):
-        if not_modified is not None and condition in ("None-Match", "Modified-Since"):
-            return not_modified()
-        return errors.PreconditionFailed(Condition=f"{header_prefix}-{condition}")
+        if not_modified and condition in ("None-Match", "Modified-Since"):
+            return errors.error("NotModified")
+        return errors.error("PreconditionFailed", Condition=f"{header_prefix}-{condition}")
 
     if_match = params.get(member_prefix + "Match")
     if_none_match = params.get(member_prefix + "NoneMatch")
@@ -250,15 +251,15 @@ def check_write_conditions(params: dict, current_etag: str | None):
     if_match = params.get("IfMatch")
     if if_none_match is not None:
         if if_none_match.strip() != "*":
-            raise errors.NotImplemented("A header you provided implies functionality that is not implemented",
-                                        Header="If-None-Match")
+            raise errors.error("NotImplemented", "A header you provided implies functionality that is not implemented",
+                               Header="If-None-Match")
         if current_etag is not None:
-            raise errors.PreconditionFailed(Condition="If-None-Match")
+            raise errors.error("PreconditionFailed", Condition="If-None-Match")
     if if_match is not None:
         if current_etag is None:
-            raise errors.NoSuchKey(Key=params.get("Key"))
+            raise errors.error("NoSuchKey", Key=params.get("Key"))
         if not _etag_in(if_match, current_etag):
-            raise errors.PreconditionFailed(Condition="If-Match")
+            raise errors.error("PreconditionFailed", Condition="If-Match")
 
 
 # ---- tags ------------------------------------------------------------------------
@@ -269,23 +270,11 @@ def parse_tagging_header(header: str) -> list[dict]:
     return [{"Key": k, "Value": v} for k, v in pairs]
 
 
-def check_tags(tags: list[dict], limit: int):
-    if len(tags) > limit:
-        if limit == MAX_OBJECT_TAGS:
-            raise errors.BadRequest("Object tags cannot be greater than 10")
-        raise errors.InvalidTag("Bucket tag count cannot be greater than 50")
-    seen = set()
-    for tag in tags:
-        key, value = tag.get("Key", ""), tag.get("Value", "")
-        if key in seen:
-            raise errors.InvalidTag("Cannot provide multiple Tags with the same key", TagKey=key)
-        seen.add(key)
-        if not key or len(key) > 128:
-            raise errors.InvalidTag("The TagKey you have provided is invalid", TagKey=key)
-        if len(value) > 256:
-            raise errors.InvalidTag("The TagValue you have provided is invalid", TagKey=key, TagValue=value)
-        if key.lower().startswith("aws:"):
-            raise errors.InvalidTag("Your TagKey cannot be prefixed with aws:", TagKey=key)
+def check_tags(tags: list[dict], which: str):
+    """Object (`OBJECT_TAGS`) or bucket (`BUCKET_TAGS`) tags, by S3's rules in the kit."""
+    pairs = [(tag.get("Key", ""), tag.get("Value", "")) for tag in tags]
+    kit_tags.check_count(which, pairs)
+    kit_tags.check_tags(which, pairs)
 
 
 # ---- listing ---------------------------------------------------------------------
@@ -371,8 +360,8 @@ def decode_token(token: str) -> str:
     try:
         return base64.b64decode(token.encode("ascii"), altchars=b"-_", validate=True).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
-        raise errors.InvalidArgument("The continuation token provided is incorrect",
-                                     ArgumentName="continuation-token", ArgumentValue=token)
+        raise errors.error("InvalidArgument", "The continuation token provided is incorrect",
+                           ArgumentName="continuation-token", ArgumentValue=token)
 
 
 def url_encode(value: str | None, encoding_type: str | None) -> str | None:

@@ -32,28 +32,28 @@ def _checksum_plan(params) -> tuple[str | None, str | None]:
     algorithm, checksum_type = params.get("ChecksumAlgorithm"), params.get("ChecksumType")
     if algorithm is None:
         if checksum_type is not None:
-            raise errors.InvalidRequest("The x-amz-checksum-type header can only be used with the "
-                                        "x-amz-checksum-algorithm header.")
+            raise errors.error("InvalidRequest", "The x-amz-checksum-type header can only be used with the "
+                               "x-amz-checksum-algorithm header.")
         return None, None
     allowed = checksums.MULTIPART_TYPES[algorithm]
     checksum_type = checksum_type or allowed[0]
     if checksum_type not in allowed:
-        raise errors.InvalidRequest(f"The {checksum_type} checksum type cannot be used with the "
-                                    f"{algorithm.lower()} checksum algorithm.")
+        raise errors.error("InvalidRequest", f"The {checksum_type} checksum type cannot be used with the "
+                           f"{algorithm.lower()} checksum algorithm.")
     return algorithm, checksum_type
 
 
 def require_upload(ctx, bucket, key: str, upload_id: str):
     upload = store.get_upload(ctx.state.db, upload_id)
     if upload is None or upload["bucket"] != bucket["name"] or upload["key"] != key:
-        raise errors.NoSuchUpload(UploadId=upload_id)
+        raise errors.error("NoSuchUpload", UploadId=upload_id)
     return upload
 
 
 def check_part_number(part_number: int):
     if not 1 <= part_number <= model.MAX_PART_NUMBER:
-        raise errors.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive",
-                                     ArgumentName="partNumber", ArgumentValue=str(part_number))
+        raise errors.error("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive",
+                           ArgumentName="partNumber", ArgumentValue=str(part_number))
 
 
 async def upload_part(ctx, params):
@@ -63,17 +63,17 @@ async def upload_part(ctx, params):
     check_part_number(params["PartNumber"])
     body = params["Body"]
     if body.size > model.MAX_PART_SIZE:
-        raise errors.EntityTooLarge(ProposedSize=body.size, MaxSizeAllowed=model.MAX_PART_SIZE)
+        raise errors.error("EntityTooLarge", ProposedSize=body.size, MaxSizeAllowed=model.MAX_PART_SIZE)
     attrs = store.loads(upload["attrs"])
     versions.check_customer_key(attrs, params)
     algorithm = attrs.get("ChecksumAlgorithm")
     if algorithm and body.checksum_algorithm and body.checksum_algorithm != algorithm:
-        raise errors.InvalidRequest(f"Checksum Type mismatch occurred, expected checksum Type: "
-                                    f"{algorithm.lower()}, actual checksum Type: {body.checksum_algorithm.lower()}")
+        raise errors.error("InvalidRequest", f"Checksum Type mismatch occurred, expected checksum Type: "
+                           f"{algorithm.lower()}, actual checksum Type: {body.checksum_algorithm.lower()}")
     part_checksums = body.checksums
     if algorithm and algorithm not in part_checksums:
-        raise errors.InvalidRequest(f"Checksum Type mismatch occurred, expected checksum Type: "
-                                    f"{algorithm.lower()}, actual checksum Type: null")
+        raise errors.error("InvalidRequest", f"Checksum Type mismatch occurred, expected checksum Type: "
+                           f"{algorithm.lower()}, actual checksum Type: null")
     etag = versions.new_etag(attrs, body.md5_hex)
     blobs = ctx.state.blobs
     sync = blobs.durable and concurrency.offloaded(body.size)
@@ -227,11 +227,11 @@ def _completion_plan(ctx, params) -> dict:
     chosen = _chosen_parts(ctx, upload, (params.get("MultipartUpload") or {}).get("Parts") or [], attrs)
     total = sum(part["size"] for part in chosen)
     if params.get("MpuObjectSize") is not None and params["MpuObjectSize"] != total:
-        raise errors.InvalidRequest("The provided 'x-amz-mp-object-size' header value does not match "
-                                    "what was computed.")
+        raise errors.error("InvalidRequest", "The provided 'x-amz-mp-object-size' header value does not match "
+                           "what was computed.")
     if params.get("ChecksumType") and params["ChecksumType"] != attrs.get("ChecksumType"):
-        raise errors.InvalidRequest(f"The upload was created using the {attrs.get('ChecksumType') or 'null'} "
-                                    f"checksum mode. The complete request must use the same checksum mode.")
+        raise errors.error("InvalidRequest", f"The upload was created using the {attrs.get('ChecksumType') or 'null'} "
+                           f"checksum mode. The complete request must use the same checksum mode.")
     versions.check_write_conditions(ctx, bucket, key, params)
     algorithm = attrs.pop("ChecksumAlgorithm", None) or DEFAULT_CHECKSUM
     checksum_type = attrs.pop("ChecksumType", None) or "FULL_OBJECT"
@@ -264,7 +264,7 @@ def _check_unchanged(ctx, plan):
     """
     upload_id = plan["upload"]["upload_id"]
     if store.get_upload(ctx.state.db, upload_id) is None:
-        raise errors.NoSuchUpload(UploadId=upload_id)
+        raise errors.error("NoSuchUpload", UploadId=upload_id)
     stored = {row["part_number"]: row for row in store.upload_parts(ctx.state.db, upload_id)}
     for part in plan["chosen"]:
         row = stored.get(part["part_number"])
@@ -277,30 +277,30 @@ def _chosen_parts(ctx, upload, requested: list, attrs: dict) -> list[dict]:
     """The parts the request lists, checked: ascending, present, matching, big enough
     (and, for a composite checksum, each with its checksum)."""
     if not requested:
-        raise errors.MalformedXML()
+        raise errors.error("MalformedXML")
     needed = attrs.get("ChecksumAlgorithm") if attrs.get("ChecksumType") == "COMPOSITE" else None
     numbers = [item.get("PartNumber") for item in requested]
     if None in numbers or any(a >= b for a, b in zip(numbers, numbers[1:])):
-        raise errors.InvalidPartOrder(UploadId=upload["upload_id"])
+        raise errors.error("InvalidPartOrder", UploadId=upload["upload_id"])
     stored = {row["part_number"]: row for row in store.upload_parts(ctx.state.db, upload["upload_id"])}
     chosen = []
     for index, item in enumerate(requested):
         number, etag = item["PartNumber"], model.unquote_etag(item.get("ETag") or "")
         row = stored.get(number)
         if row is None or row["etag"] != etag:
-            raise errors.InvalidPart(UploadId=upload["upload_id"], PartNumber=number, ETag=etag)
+            raise errors.error("InvalidPart", UploadId=upload["upload_id"], PartNumber=number, ETag=etag)
         if needed and item.get("Checksum" + needed) is None:
-            raise errors.InvalidRequest(f"The upload was created using a {needed.lower()} checksum. The complete "
-                                        f"request must include the checksum for each part. It was missing for "
-                                        f"part {number} in the request.")
+            raise errors.error("InvalidRequest", f"The upload was created using a {needed.lower()} checksum. "
+                               f"The complete request must include the checksum for each part. It was missing for "
+                               f"part {number} in the request.")
         part_checksums = store.loads(row["checksums"]) or {}
         for algorithm in checksums.ALGORITHMS:
             given = item.get("Checksum" + algorithm)
             if given is not None and part_checksums.get(algorithm) != given:
-                raise errors.InvalidPart(UploadId=upload["upload_id"], PartNumber=number, ETag=etag)
+                raise errors.error("InvalidPart", UploadId=upload["upload_id"], PartNumber=number, ETag=etag)
         if index < len(requested) - 1 and row["size"] < model.MIN_PART_SIZE:
-            raise errors.EntityTooSmall(ProposedSize=row["size"], MinSizeAllowed=model.MIN_PART_SIZE,
-                                        PartNumber=number, ETag=etag)
+            raise errors.error("EntityTooSmall", ProposedSize=row["size"], MinSizeAllowed=model.MIN_PART_SIZE,
+                               PartNumber=number, ETag=etag)
         chosen.append({"part_number": number, "etag": row["etag"], "size": row["size"],
                        "blob_id": row["blob_id"], "checksums_text": row["checksums"], "sums": part_checksums})
     return chosen
@@ -310,7 +310,8 @@ def _check_stated_checksum(params, checksum: dict):
     """A full-object checksum the Complete request states must be the object's."""
     stated = params.get("Checksum" + checksum["Algorithm"])
     if checksum["Type"] == "FULL_OBJECT" and stated is not None and stated != checksum["Value"]:
-        raise errors.BadDigest(f"The {checksum['Algorithm']} you specified did not match the calculated checksum.")
+        raise errors.error("BadDigest",
+                           f"The {checksum['Algorithm']} you specified did not match the calculated checksum.")
 
 
 def _object_checksum(plan: dict) -> dict:

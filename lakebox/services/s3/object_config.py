@@ -26,7 +26,7 @@ def put_object_tagging(ctx, params):
     bucket, row, attrs = _version(ctx, params)
     payload.check_body(ctx, params, "Tagging")
     tags = params["Tagging"]["TagSet"]
-    model.check_tags(tags, model.MAX_OBJECT_TAGS)
+    model.check_tags(tags, model.OBJECT_TAGS)
     attrs["TagSet"] = tags
     return _save(ctx, bucket, row, attrs)
 
@@ -48,7 +48,7 @@ def delete_object_tagging(ctx, params):
 def _locked_version(ctx, params):
     bucket, row, attrs = _version(ctx, params)
     if not bucket["object_lock"]:
-        raise errors.InvalidRequest("Bucket is missing Object Lock Configuration")
+        raise errors.error("InvalidRequest", "Bucket is missing Object Lock Configuration")
     return bucket, row, attrs
 
 
@@ -57,7 +57,7 @@ def put_object_legal_hold(ctx, params):
     payload.check_body(ctx, params, "LegalHold")
     status = params["LegalHold"].get("Status")
     if status not in ("ON", "OFF"):
-        raise errors.MalformedXML()
+        raise errors.error("MalformedXML")
     attrs["ObjectLockLegalHoldStatus"] = status
     _save(ctx, bucket, row, attrs)
     return {}
@@ -66,7 +66,7 @@ def put_object_legal_hold(ctx, params):
 def get_object_legal_hold(ctx, params):
     _, _, attrs = _locked_version(ctx, params)
     if "ObjectLockLegalHoldStatus" not in attrs:
-        raise errors.NoSuchObjectLockConfiguration()
+        raise errors.error("NoSuchObjectLockConfiguration")
     return {"LegalHold": {"Status": attrs["ObjectLockLegalHoldStatus"]}}
 
 
@@ -76,9 +76,9 @@ def put_object_retention(ctx, params):
     retention = params["Retention"]
     mode, until = retention.get("Mode"), retention.get("RetainUntilDate")
     if bool(mode) != bool(until):
-        raise errors.MalformedXML()
+        raise errors.error("MalformedXML")
     if until is not None and until.timestamp() <= ctx.now:
-        raise errors.InvalidArgument("The retain until date must be in the future!")
+        raise errors.error("InvalidArgument", "The retain until date must be in the future!")
     _check_retention_change(ctx, attrs, mode, until, params.get("BypassGovernanceRetention"))
     for name, value in (("ObjectLockMode", mode), ("ObjectLockRetainUntilDate", until)):
         if value is None:
@@ -99,13 +99,13 @@ def _check_retention_change(ctx, attrs, mode, until, bypass):
         return
     if attrs.get("ObjectLockMode") == "GOVERNANCE" and bypass:
         return
-    raise errors.AccessDenied()
+    raise errors.error("AccessDenied")
 
 
 def get_object_retention(ctx, params):
     _, _, attrs = _locked_version(ctx, params)
     if "ObjectLockMode" not in attrs:
-        raise errors.NoSuchObjectLockConfiguration()
+        raise errors.error("NoSuchObjectLockConfiguration")
     return {"Retention": {"Mode": attrs["ObjectLockMode"],
                           "RetainUntilDate": attrs["ObjectLockRetainUntilDate"]}}
 
@@ -119,8 +119,8 @@ def get_object_attributes(ctx, params):
     versions.check_customer_key(attrs, params)
     wanted = set(params.get("ObjectAttributes") or [])
     if wanted - _attribute_names():
-        raise errors.InvalidArgument("Invalid attribute name specified.", ArgumentName="x-amz-object-attributes",
-                                     ArgumentValue=",".join(params["ObjectAttributes"]))
+        raise errors.error("InvalidArgument", "Invalid attribute name specified.",
+                           ArgumentName="x-amz-object-attributes", ArgumentValue=",".join(params["ObjectAttributes"]))
     result = {"LastModified": model.timestamp(row["last_modified"]),
               "VersionId": versions.visible_version_id(bucket, row["version_id"]),
               "__xml_root__": "GetObjectAttributesResponse"}
@@ -169,8 +169,8 @@ def restore_object(ctx, params):
     """Archived objects come back at once (S3 takes hours) for the days asked."""
     bucket, row, attrs = _version(ctx, params)
     if row["storage_class"] not in RESTORABLE_CLASSES:
-        raise errors.InvalidObjectState("Restore is not allowed for the object's current storage class",
-                                        StorageClass=row["storage_class"])
+        raise errors.error("InvalidObjectState", "Restore is not allowed for the object's current storage class",
+                           StorageClass=row["storage_class"])
     days = (params.get("RestoreRequest") or {}).get("Days") or 1
     already = attrs.get("Restore")
     expiry = model.timestamp(ctx.now + days * 86400).strftime("%a, %d %b %Y %H:%M:%S GMT")

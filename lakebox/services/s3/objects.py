@@ -25,7 +25,7 @@ async def store_object(ctx, params):
     model.check_key(key)
     body = params["Body"]
     if body.size > model.MAX_SINGLE_PUT:
-        raise errors.EntityTooLarge(ProposedSize=body.size, MaxSizeAllowed=model.MAX_SINGLE_PUT)
+        raise errors.error("EntityTooLarge", ProposedSize=body.size, MaxSizeAllowed=model.MAX_SINGLE_PUT)
     attrs = versions.new_attrs(ctx, bucket, params)
     storage_class = versions.storage_class(params)
     algorithm = body.checksum_algorithm or DEFAULT_CHECKSUM
@@ -90,9 +90,10 @@ def _readable_version(ctx, bucket, params, method):
         versions.check_readable(row, attrs)
     try:
         model.check_read_conditions(params, row["etag"], row["last_modified"])
-    except errors.NotModified as not_modified:
-        not_modified.headers.update({"ETag": model.quote_etag(row["etag"]),
-                                     "Last-Modified": email.utils.formatdate(row["last_modified"], usegmt=True)})
+    except ServiceError as failed:
+        if failed.code == "NotModified":
+            failed.headers.update({"ETag": model.quote_etag(row["etag"]),
+                                   "Last-Modified": email.utils.formatdate(row["last_modified"], usegmt=True)})
         raise
     return row, attrs
 
@@ -107,7 +108,7 @@ def _selected_bytes(ctx, row, params) -> tuple[int, int, dict]:
     selection = {}
     if part_number is not None:
         if params.get("Range"):
-            raise errors.InvalidRequest("Cannot specify both Range header and partNumber query parameter")
+            raise errors.error("InvalidRequest", "Cannot specify both Range header and partNumber query parameter")
         first, last = _part_bounds(ctx, row, part_number)
         if row["parts_count"]:
             selection["PartsCount"] = row["parts_count"]
@@ -123,15 +124,15 @@ def _selected_bytes(ctx, row, params) -> tuple[int, int, dict]:
 
 def _part_bounds(ctx, row, part_number: int) -> tuple[int, int]:
     if not 1 <= part_number <= model.MAX_PART_NUMBER:
-        raise errors.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive",
-                                     ArgumentName="partNumber", ArgumentValue=str(part_number))
+        raise errors.error("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive",
+                           ArgumentName="partNumber", ArgumentValue=str(part_number))
     if not row["parts_count"]:
         if part_number != 1:
-            raise errors.InvalidPartNumber(PartNumberRequested=part_number, ActualPartCount=1)
+            raise errors.error("InvalidPartNumber", PartNumberRequested=part_number, ActualPartCount=1)
         return 0, row["size"] - 1
     part = store.object_part(ctx.state.db, row["id"], part_number)
     if part is None:
-        raise errors.InvalidPartNumber(PartNumberRequested=part_number, ActualPartCount=row["parts_count"])
+        raise errors.error("InvalidPartNumber", PartNumberRequested=part_number, ActualPartCount=row["parts_count"])
     return part["offset"], part["offset"] + part["size"] - 1
 
 
@@ -183,13 +184,13 @@ def check_retention(ctx, row, bypass_governance=False):
     """Object Lock: a legal hold, or a retention period not yet over, protects a version."""
     attrs = store.loads(row["attrs"])
     if attrs.get("ObjectLockLegalHoldStatus") == "ON":
-        raise errors.AccessDenied("Access Denied because object protected by object lock.")
+        raise errors.error("AccessDenied", "Access Denied because object protected by object lock.")
     until = attrs.get("ObjectLockRetainUntilDate")
     if until is None or until.timestamp() <= ctx.now:
         return
     if attrs.get("ObjectLockMode") == "GOVERNANCE" and bypass_governance:
         return
-    raise errors.AccessDenied("Access Denied because object protected by object lock.")
+    raise errors.error("AccessDenied", "Access Denied because object protected by object lock.")
 
 
 def delete_objects(ctx, params):
@@ -198,7 +199,7 @@ def delete_objects(ctx, params):
     request = params["Delete"]
     objects = request.get("Objects") or []
     if not objects or len(objects) > MAX_DELETE_OBJECTS:
-        raise errors.MalformedXML()
+        raise errors.error("MalformedXML")
     quiet = request.get("Quiet", False)
     deleted, failed = [], []
     for item in objects:

@@ -13,7 +13,7 @@ def check_body(ctx, params: dict, member: str, optional: bool = False):
     if params.get(member) is None:
         if optional:
             return
-        raise errors.MissingRequestBodyError()
+        raise errors.error("MissingRequestBodyError")
     required = bool(operation.http_checksum_required or operation.http_checksum.get("requestChecksumRequired"))
     model.check_body_digest(ctx.headers, ctx.request.body, required)
     _check_required(operation.input_shape.members[member], params[member])
@@ -24,13 +24,13 @@ def _check_required(shape, value):
     if kind == "string" and shape.enum and value is not None and value.lower() not in _lowered(shape):
         # S3's schema names every allowed value; some it takes in any case (a filter
         # rule's `Prefix` or `prefix`), so case is not held against a value.
-        raise errors.MalformedXML()
+        raise errors.error("MalformedXML")
     if kind == "structure":
         if not isinstance(value, dict):
-            raise errors.MalformedXML()
+            raise errors.error("MalformedXML")
         for name in shape.required_members:
             if value.get(name) is None:
-                raise errors.MalformedXML()
+                raise errors.error("MalformedXML")
         for name, item in value.items():
             if item is not None and name in shape.members:
                 _check_required(shape.members[name], item)

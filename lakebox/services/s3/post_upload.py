@@ -41,18 +41,18 @@ _HEADER_FIELDS = {"content-type": "ContentType", "cache-control": "CacheControl"
 
 
 def _denied(reason: str):
-    return errors.AccessDenied(f"Invalid according to Policy: {reason}")
+    return errors.error("AccessDenied", f"Invalid according to Policy: {reason}")
 
 
 def _decode_policy(text: str) -> dict:
     try:
         policy = json.loads(base64.b64decode(text, validate=False))
     except ValueError:
-        raise errors.InvalidPolicyDocument("Invalid Policy: Invalid JSON.") from None
+        raise errors.error("InvalidPolicyDocument", "Invalid Policy: Invalid JSON.") from None
     if not isinstance(policy, dict) or "expiration" not in policy:
-        raise errors.InvalidPolicyDocument("Invalid Policy: Policy missing expiration.")
+        raise errors.error("InvalidPolicyDocument", "Invalid Policy: Policy missing expiration.")
     if not isinstance(policy.get("conditions", []), list):
-        raise errors.InvalidPolicyDocument("Invalid Policy: Invalid 'conditions' value: must be a List.")
+        raise errors.error("InvalidPolicyDocument", "Invalid Policy: Invalid 'conditions' value: must be a List.")
     return policy
 
 
@@ -60,8 +60,8 @@ def _expiry(text) -> float:
     try:
         moment = datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError:
-        raise errors.InvalidPolicyDocument("Invalid Policy: Invalid 'expiration' value: "
-                                           f"'{text}'") from None
+        raise errors.error("InvalidPolicyDocument", "Invalid Policy: Invalid 'expiration' value: "
+                           f"'{text}'") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     return moment.timestamp()
@@ -84,20 +84,22 @@ def check_policy(policy: dict, fields: dict, size: int, now: float):
         elif isinstance(condition, list) and len(condition) == 3:
             condition_list = condition
         else:
-            raise errors.InvalidPolicyDocument(f"Invalid Policy: Invalid Condition: {_condition_text(condition)}")
+            raise errors.error("InvalidPolicyDocument",
+                               f"Invalid Policy: Invalid Condition: {_condition_text(condition)}")
         op = str(condition_list[0]).lower()
         if op == "content-length-range":
             low, high = int(condition_list[1]), int(condition_list[2])
             if size < low:
-                raise errors.EntityTooSmall("Your proposed upload is smaller than the minimum allowed size",
-                                            ProposedSize=size, MinSizeAllowed=low)
+                raise errors.error("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size",
+                                   ProposedSize=size, MinSizeAllowed=low)
             if size > high:
-                raise errors.EntityTooLarge("Your proposed upload exceeds the maximum allowed size",
-                                            ProposedSize=size, MaxSizeAllowed=high)
+                raise errors.error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size",
+                                   ProposedSize=size, MaxSizeAllowed=high)
             continue
         target = str(condition_list[1])
         if op not in ("eq", "starts-with") or not target.startswith("$"):
-            raise errors.InvalidPolicyDocument(f"Invalid Policy: Invalid Condition: {_condition_text(condition)}")
+            raise errors.error("InvalidPolicyDocument",
+                               f"Invalid Policy: Invalid Condition: {_condition_text(condition)}")
         name = target[1:].lower()
         named.add(name)
         value, expected = fields.get(name, ""), str(condition_list[2])
@@ -157,9 +159,9 @@ async def post_object(ctx, form_fields: dict, file_path: str, *, bucket: str, fi
         fields["bucket"] = bucket
         key = fields.get("key")
         if not key:
-            raise errors.InvalidArgument("Bucket POST must contain a field named 'key'.  If it is specified, "
-                                         "please check the order of the fields.", ArgumentName="key",
-                                         ArgumentValue="")
+            raise errors.error("InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, "
+                               "please check the order of the fields.", ArgumentName="key",
+                               ArgumentValue="")
         key = key.replace("${filename}", filename or "")
         fields["key"] = key
         if fields.get("policy"):

@@ -2,13 +2,15 @@
 `s3://bucket/prefix` to the files on disk so the SQL engine reads objects in place.
 
 Functions take the `AppState` and act as the AWS service itself would (Firehose
-delivering, Athena writing results): no caller permissions are checked, but buckets and
+delivering, Athena writing results; writes run in a `kit.calls.system_context` for the
+bucket's owner): no caller permissions are checked, but buckets and
 keys must exist, and errors are S3's (`NoSuchBucket`, `NoSuchKey`). Writes follow the
 bucket's versioning and are as durable as a PutObject.
 """
 import os
 from dataclasses import dataclass
 
+from lakebox.kit import calls
 from lakebox.services.s3 import errors, files, model, store, versions
 from lakebox.services.s3.cors import cors_headers, preflight as cors_preflight
 
@@ -27,14 +29,6 @@ class ObjectFile:
     path: str | None           # the blob file holding the bytes; None for an empty object
 
 
-@dataclass
-class _Caller:
-    """Enough of a request context for versions.commit."""
-    state: object
-    account: str
-    now: float
-
-
 def parse_s3_uri(uri: str) -> tuple[str, str]:
     """`s3://bucket/some/prefix` -> ("bucket", "some/prefix")."""
     if not uri.startswith(("s3://", "s3a://", "s3n://")):
@@ -46,7 +40,7 @@ def parse_s3_uri(uri: str) -> tuple[str, str]:
 def _bucket(state, name: str):
     bucket = store.get_bucket(state.db, name)
     if bucket is None:
-        raise errors.NoSuchBucket(BucketName=name)
+        raise errors.error("NoSuchBucket", BucketName=name)
     return bucket
 
 
@@ -90,7 +84,7 @@ def put_file(state, bucket: str, key: str, path: str, content_type: str | None =
     else:
         os.unlink(path)
         blob_id = None
-    caller = _Caller(state, row["account"], state.clock.now())
+    caller = calls.system_context(state, "s3", "PutObject", row["account"], row["region"])
     version_id = versions.commit(caller, row, key, {"blob_id": blob_id, "size": size, "etag": md5_hex,
                                                      "attrs": attrs})
     return {"ETag": model.quote_etag(md5_hex), "VersionId": versions.visible_version_id(row, version_id)}
@@ -101,7 +95,7 @@ def object_file(state, bucket: str, key: str) -> ObjectFile:
     _bucket(state, bucket)
     row = store.latest(state.db, bucket, key)
     if row is None or row["delete_marker"]:
-        raise errors.NoSuchKey(Key=key)
+        raise errors.error("NoSuchKey", Key=key)
     return _object_file(state, bucket, row)
 
 
@@ -153,5 +147,5 @@ def delete_object(state, bucket: str, key: str):
         if current is not None:
             files.delete_later(state.blobs, [store.remove_version(state.db, current)])
         return
-    versions.commit(_Caller(state, row["account"], state.clock.now()), row, key,
-                    {"delete_marker": True, "attrs": {}})
+    caller = calls.system_context(state, "s3", "DeleteObject", row["account"], row["region"])
+    versions.commit(caller, row, key, {"delete_marker": True, "attrs": {}})

@@ -16,7 +16,8 @@ import calendar
 import datetime
 import time
 
-from lakebox.aws.errors import InvalidArgument, ServiceError
+from lakebox.aws.errors import InvalidArgument
+from lakebox.services.s3 import errors
 
 MAX_EXPIRES_SECONDS = 7 * 24 * 3600
 # How far in the future a signing time may be before S3 calls it "not yet valid":
@@ -26,21 +27,6 @@ SIGV4_ALGORITHMS = ("AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256")
 SIGV4_PARAMS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date",
                 "X-Amz-SignedHeaders", "X-Amz-Expires")
 SIGV2_PARAMS = ("Signature", "Expires", "AWSAccessKeyId")
-
-
-class AccessDenied(ServiceError):
-    code = "AccessDenied"
-    status = 403
-
-
-class AuthorizationQueryParametersError(ServiceError):
-    code = "AuthorizationQueryParametersError"
-    status = 400
-
-
-class AuthorizationHeaderMalformed(ServiceError):
-    code = "AuthorizationHeaderMalformed"
-    status = 400
 
 
 HEADER_MALFORMED = "The authorization header is malformed; "
@@ -66,8 +52,8 @@ def check_header(header: str):
                               ArgumentValue=header)
     components = dict(part.strip().partition("=")[::2] for part in rest.split(","))
     if not all(components.get(name) for name in SIGV4_COMPONENTS):
-        raise AuthorizationHeaderMalformed(HEADER_MALFORMED + "the authorization header requires three "
-                                           "components: Credential, SignedHeaders, and Signature.")
+        raise _header_malformed("the authorization header requires three components: Credential, "
+                                "SignedHeaders, and Signature.")
     if scheme == "AWS4-HMAC-SHA256":           # SigV4a credentials name no region
         _check_credential(components["Credential"])
 
@@ -75,11 +61,18 @@ def check_header(header: str):
 def _check_credential(credential: str):
     parts = credential.split("/")
     if len(parts) != 5 or parts[4] != "aws4_request":
-        raise AuthorizationHeaderMalformed(HEADER_MALFORMED + "the Credential is mal-formed; expecting "
-                                           '"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".')
+        raise _header_malformed('the Credential is mal-formed; expecting '
+                                '"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".')
     if not parts[0]:
-        raise AuthorizationHeaderMalformed(HEADER_MALFORMED + "a non-empty Access Key (AKID) must be provided "
-                                           "in the credential.")
+        raise _header_malformed("a non-empty Access Key (AKID) must be provided in the credential.")
+
+
+def _header_malformed(detail: str):
+    return errors.error("AuthorizationHeaderMalformed", HEADER_MALFORMED + detail)
+
+
+def _query_error(message: str):
+    return errors.error("AuthorizationQueryParametersError", message)
 
 
 def is_presigned(query: dict) -> bool:
@@ -96,27 +89,27 @@ def check_query_auth(query: dict, now: float):
 
 def _check_sigv4(query: dict, now: float):
     if any(name not in query for name in SIGV4_PARAMS):
-        raise AuthorizationQueryParametersError(
+        raise _query_error(
             "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, "
             "X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.")
     if query["X-Amz-Algorithm"] not in SIGV4_ALGORITHMS:
-        raise AuthorizationQueryParametersError(
+        raise _query_error(
             'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256 and AWS4-ECDSA-P256-SHA256"')
     if len(query["X-Amz-Credential"].split("/")) != 5:
-        raise AuthorizationQueryParametersError(
+        raise _query_error(
             "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; "
             'expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".')
     signed_at = _amz_date(query["X-Amz-Date"])
     expires_in = _expires_seconds(query["X-Amz-Expires"])
     expires_at = signed_at + expires_in
     if signed_at > now + CLOCK_SKEW_SECONDS:
-        raise AccessDenied("Request is not yet valid", **{
+        raise errors.error("AccessDenied", "Request is not yet valid", **{
             "X-Amz-Date": str(int(signed_at * 1000)),
             "Expires": _iso(expires_at),
             "ServerTime": _iso(now),
         })
     if now > expires_at:
-        raise AccessDenied("Request has expired", **{
+        raise errors.error("AccessDenied", "Request has expired", **{
             "X-Amz-Expires": query["X-Amz-Expires"],
             "Expires": _iso(expires_at),
             "ServerTime": _iso(now),
@@ -125,21 +118,22 @@ def _check_sigv4(query: dict, now: float):
 
 def _check_sigv2(query: dict, now: float):
     if any(name not in query for name in SIGV2_PARAMS):
-        raise AccessDenied("Query-string authentication requires the Signature, Expires and "
+        raise errors.error("AccessDenied", "Query-string authentication requires the Signature, Expires and "
                            "AWSAccessKeyId parameters")
     try:
         expires_at = int(query["Expires"])
     except ValueError:
-        raise AccessDenied(f"Invalid date (should be seconds since epoch): {query['Expires']}") from None
+        raise errors.error("AccessDenied",
+                           f"Invalid date (should be seconds since epoch): {query['Expires']}") from None
     if now > expires_at:
-        raise AccessDenied("Request has expired", Expires=_iso(expires_at), ServerTime=_iso(now))
+        raise errors.error("AccessDenied", "Request has expired", Expires=_iso(expires_at), ServerTime=_iso(now))
 
 
 def _amz_date(text: str) -> float:
     try:
         parsed = time.strptime(text, "%Y%m%dT%H%M%SZ")
     except ValueError:
-        raise AuthorizationQueryParametersError(
+        raise _query_error(
             "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"") from None
     return float(calendar.timegm(parsed))
 
@@ -148,11 +142,11 @@ def _expires_seconds(text: str) -> int:
     try:
         seconds = int(text)
     except ValueError:
-        raise AuthorizationQueryParametersError("X-Amz-Expires should be a number") from None
+        raise _query_error("X-Amz-Expires should be a number") from None
     if seconds < 0:
-        raise AuthorizationQueryParametersError("X-Amz-Expires must be non-negative")
+        raise _query_error("X-Amz-Expires must be non-negative")
     if seconds > MAX_EXPIRES_SECONDS:
-        raise AuthorizationQueryParametersError(
+        raise _query_error(
             "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires "
             "must be less than 604800 seconds")
     return seconds

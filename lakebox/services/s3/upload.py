@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from awscrt import checksums as crt
 
-from lakebox.aws.errors import InvalidArgument, ServiceError
+from lakebox.aws.errors import InvalidArgument
+from lakebox.services.s3 import errors
 
 CHECKSUM_ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
 # S3 gives every new object a CRC64NVME checksum when the client asked for none.
@@ -41,41 +42,6 @@ HEX_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 SLICE = 1 << 20                 # bytes handed to the worker threads at a time
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lakebox-spool")
-
-
-class BadDigest(ServiceError):
-    code = "BadDigest"
-    status = 400
-
-
-class InvalidDigest(ServiceError):
-    code = "InvalidDigest"
-    status = 400
-    message = "The Content-MD5 you specified was invalid."
-
-
-class IncompleteBody(ServiceError):
-    code = "IncompleteBody"
-    status = 400
-    message = "The request body terminated unexpectedly"
-
-
-class XAmzContentSHA256Mismatch(ServiceError):
-    code = "XAmzContentSHA256Mismatch"
-    status = 400
-    message = "The provided 'x-amz-content-sha256' header does not match what was computed."
-
-
-class MalformedTrailerError(ServiceError):
-    code = "MalformedTrailerError"
-    status = 400
-    message = ("The request contained trailing data that was not well-formed or did not "
-               "conform to our published schema.")
-
-
-class InvalidRequest(ServiceError):
-    code = "InvalidRequest"
-    status = 400
 
 
 @dataclass
@@ -314,7 +280,7 @@ class AwsChunkedDecoder:
                     self._end_of_data()
             elif self.state == "done":
                 if data[pos:].strip():
-                    raise IncompleteBody()
+                    raise errors.error("IncompleteBody")
                 pos = end
             else:
                 pos = self._gather_line(data, pos)
@@ -325,7 +291,7 @@ class AwsChunkedDecoder:
         # whole in every way that matters; anything else ended too early.
         if self.state == "done" or (self.state == "trailer" and not self.line):
             return self.trailers
-        raise IncompleteBody()
+        raise errors.error("IncompleteBody")
 
     def _gather(self, data, pos, count) -> int:
         self.line += data[pos:pos + count]
@@ -336,29 +302,29 @@ class AwsChunkedDecoder:
         stop = len(data) if newline < 0 else newline + 1
         self.line += data[pos:stop]
         if len(self.line) > self.MAX_LINE:
-            raise IncompleteBody()
+            raise errors.error("IncompleteBody")
         if newline >= 0:
             line = bytes(self.line)
             self.line.clear()
             if not line.endswith(b"\r\n"):
-                raise IncompleteBody()
+                raise errors.error("IncompleteBody")
             self._chunk_header(line[:-2]) if self.state == "size" else self._trailer_line(line[:-2])
         return stop
 
     def _end_of_data(self):
         if self.line != b"\r\n":
-            raise IncompleteBody()
+            raise errors.error("IncompleteBody")
         self.line.clear()
         self.state = "size"
 
     def _chunk_header(self, line: bytes):
         size_text = line.split(b";", 1)[0].strip()
         if not size_text or len(size_text) > 16:
-            raise IncompleteBody()
+            raise errors.error("IncompleteBody")
         try:
             size = int(size_text, 16)
         except ValueError:
-            raise IncompleteBody() from None
+            raise errors.error("IncompleteBody") from None
         self.remaining = size
         self.state = "data" if size else "trailer"
 
@@ -368,7 +334,7 @@ class AwsChunkedDecoder:
             return
         name, colon, value = line.partition(b":")
         if not colon:
-            raise MalformedTrailerError()
+            raise errors.error("MalformedTrailerError")
         self.trailers[name.strip().lower().decode("latin-1")] = value.strip().decode("latin-1")
 
 
@@ -410,31 +376,32 @@ class UploadPlan:
 
     def verify(self, sink: HashingSink, trailers: dict):
         if self.declared_size is not None and sink.size != self.declared_size:
-            raise IncompleteBody("You did not provide the number of bytes specified by the "
+            raise errors.error("IncompleteBody", "You did not provide the number of bytes specified by the "
                                  "Content-Length HTTP header.")
         if self.payload_sha256 and sink.hexdigest("SHA256") != self.payload_sha256.lower():
-            raise XAmzContentSHA256Mismatch(ClientComputedContentSHA256=self.payload_sha256,
-                                            S3ComputedContentSHA256=sink.hexdigest("SHA256"))
+            raise errors.error("XAmzContentSHA256Mismatch", ClientComputedContentSHA256=self.payload_sha256,
+                               S3ComputedContentSHA256=sink.hexdigest("SHA256"))
         if self.md5_b64 and sink.b64digest("MD5") != self.md5_b64:
-            raise BadDigest("The Content-MD5 you specified did not match what we received.",
-                            ExpectedDigest=base64.b64decode(self.md5_b64).hex(),
-                            CalculatedDigest=sink.b64digest("MD5"))
+            raise errors.error("BadDigest", "The Content-MD5 you specified did not match what we received.",
+                               ExpectedDigest=base64.b64decode(self.md5_b64).hex(),
+                               CalculatedDigest=sink.b64digest("MD5"))
         expected = self._checksum_value(trailers)
         if expected is not None and sink.b64digest(self.algorithm) != expected:
-            raise BadDigest(f"The {self.algorithm} you specified did not match the calculated checksum.")
+            raise errors.error("BadDigest",
+                               f"The {self.algorithm} you specified did not match the calculated checksum.")
 
     def _checksum_value(self, trailers: dict) -> str | None:
         """The checksum value to compare: from its header, or from the trailer."""
         sent = {name for name in trailers if name.startswith("x-amz-checksum-")}
         if self.trailer is None:
             if sent:
-                raise MalformedTrailerError()
+                raise errors.error("MalformedTrailerError")
             return self.expected
         if sent != {self.trailer}:
-            raise MalformedTrailerError()
+            raise errors.error("MalformedTrailerError")
         value = trailers[self.trailer]
         if not _valid_checksum_value(self.algorithm, value):
-            raise InvalidRequest(f"Value for {self.trailer} trailing header is invalid.")
+            raise errors.error("InvalidRequest", f"Value for {self.trailer} trailing header is invalid.")
         return value
 
 
@@ -479,7 +446,7 @@ def _content_md5(headers) -> str | None:
             return value
     except binascii.Error:
         pass
-    raise InvalidDigest(**{"Content-MD5": value})
+    raise errors.error("InvalidDigest", **{"Content-MD5": value})
 
 
 def _requested_checksum(headers):
@@ -487,11 +454,11 @@ def _requested_checksum(headers):
     sent = [name for name in CHECKSUM_ALGORITHMS if f"x-amz-checksum-{name.lower()}" in headers]
     trailers = _checksum_trailers(headers.get("x-amz-trailer"))
     if len(sent) + len(trailers) > 1:
-        raise InvalidRequest("Expecting a single x-amz-checksum- header")
+        raise errors.error("InvalidRequest", "Expecting a single x-amz-checksum- header")
     sdk = headers.get("x-amz-sdk-checksum-algorithm")
     if not sent and not trailers:
         if sdk:
-            raise InvalidRequest("x-amz-sdk-checksum-algorithm specified, but no corresponding "
+            raise errors.error("InvalidRequest", "x-amz-sdk-checksum-algorithm specified, but no corresponding "
                                  "x-amz-checksum-* or x-amz-trailer headers were found.")
         return None, None, None
     if trailers:
@@ -500,9 +467,10 @@ def _requested_checksum(headers):
         algorithm, trailer = sent[0], None
         value = headers[f"x-amz-checksum-{algorithm.lower()}"]
         if not _valid_checksum_value(algorithm, value):
-            raise InvalidRequest(f"Value for x-amz-checksum-{algorithm.lower()} header is invalid.")
+            raise errors.error("InvalidRequest",
+                               f"Value for x-amz-checksum-{algorithm.lower()} header is invalid.")
     if sdk and sdk.upper() != algorithm:
-        raise InvalidRequest("Value for x-amz-sdk-checksum-algorithm header is invalid.")
+        raise errors.error("InvalidRequest", "Value for x-amz-sdk-checksum-algorithm header is invalid.")
     return algorithm, value, trailer
 
 
@@ -515,7 +483,8 @@ def _checksum_trailers(x_amz_trailer) -> list:
             continue
         algorithm = name.removeprefix("x-amz-checksum-").upper()
         if algorithm not in CHECKSUM_ALGORITHMS:
-            raise InvalidRequest("The value specified in the x-amz-trailer header is not supported")
+            raise errors.error("InvalidRequest",
+                               "The value specified in the x-amz-trailer header is not supported")
         found.append(algorithm)
     return found
 

@@ -30,18 +30,18 @@ def find(ctx, bucket, key: str, version_id: str | None, method: str = "GET"):
     if version_id is None:
         row = store.latest(ctx.state.db, bucket["name"], key)
         if row is None:
-            raise errors.NoSuchKey(Key=key)
+            raise errors.error("NoSuchKey", Key=key)
         if row["delete_marker"]:
-            error = errors.NoSuchKey(Key=key)
+            error = errors.error("NoSuchKey", Key=key)
             error.headers.update(_marker_headers(bucket, row))
             raise error
         return row
     model.check_version_id(version_id)
     row = store.version(ctx.state.db, bucket["name"], key, version_id)
     if row is None:
-        raise errors.NoSuchVersion(Key=key, VersionId=version_id)
+        raise errors.error("NoSuchVersion", Key=key, VersionId=version_id)
     if row["delete_marker"]:
-        error = errors.MethodNotAllowed(Method=method, ResourceType="DeleteMarker")
+        error = errors.error("MethodNotAllowed", Method=method, ResourceType="DeleteMarker")
         error.headers.update(_marker_headers(bucket, row))
         error.headers["Last-Modified"] = email.utils.formatdate(row["last_modified"], usegmt=True)
         raise error
@@ -91,7 +91,7 @@ def storage_class(params: dict) -> str:
     """The storage class a write asks for (STANDARD when it names none)."""
     name = params.get("StorageClass") or "STANDARD"
     if name not in STORAGE_CLASSES:
-        raise errors.InvalidStorageClass(StorageClassRequested=name)
+        raise errors.error("InvalidStorageClass", StorageClassRequested=name)
     return name
 
 
@@ -109,7 +109,7 @@ def new_attrs(ctx, bucket, params: dict) -> dict:
         attrs["Metadata"] = params["Metadata"]
     if params.get("Tagging"):
         tags = model.parse_tagging_header(params["Tagging"])
-        model.check_tags(tags, model.MAX_OBJECT_TAGS)
+        model.check_tags(tags, model.OBJECT_TAGS)
         attrs["TagSet"] = tags
     attrs.update(encryption(ctx, bucket, params))
     attrs.update(object_lock(ctx, bucket, params))
@@ -129,8 +129,8 @@ def encryption(ctx, bucket, params: dict) -> dict:
                 "SSECustomerKeyMD5": customer_key_md5(params)}
     requested = params.get("ServerSideEncryption")
     if requested is not None and requested not in ENCRYPTION_ALGORITHMS:
-        raise errors.InvalidArgument("The encryption method specified is not supported",
-                                     ArgumentName="x-amz-server-side-encryption", ArgumentValue=requested)
+        raise errors.error("InvalidArgument", "The encryption method specified is not supported",
+                           ArgumentName="x-amz-server-side-encryption", ArgumentValue=requested)
     default = _bucket_default_encryption(ctx, bucket)
     algorithm = requested or default.get("SSEAlgorithm", "AES256")
     found = {"ServerSideEncryption": algorithm}
@@ -161,12 +161,13 @@ def customer_key_md5(params: dict, prefix: str = "") -> str | None:
     try:
         raw = base64.b64decode(key, validate=True)
     except ValueError:
-        raise errors.InvalidArgument("The secret key was invalid for the specified algorithm.")
+        raise errors.error("InvalidArgument", "The secret key was invalid for the specified algorithm.")
     if len(raw) != 32:
-        raise errors.InvalidArgument("The secret key was invalid for the specified algorithm.")
+        raise errors.error("InvalidArgument", "The secret key was invalid for the specified algorithm.")
     digest = base64.b64encode(hashlib.md5(raw).digest()).decode()
     if given is not None and given != digest:
-        raise errors.InvalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.")
+        raise errors.error("InvalidArgument",
+                           "The calculated MD5 hash of the key did not match the hash that was provided.")
     return digest
 
 
@@ -181,13 +182,13 @@ def check_customer_key(attrs: dict, params: dict, prefix: str = ""):
     stored = attrs.get("SSECustomerKeyMD5")
     given = customer_key_md5(params, prefix)
     if stored and not given:
-        raise errors.InvalidRequest("The object was stored using a form of Server Side Encryption. "
-                                    "The correct parameters must be provided to retrieve the object.")
+        raise errors.error("InvalidRequest", "The object was stored using a form of Server Side Encryption. "
+                           "The correct parameters must be provided to retrieve the object.")
     if stored and given != stored:
-        raise errors.AccessDenied("Requests specifying Server Side Encryption with Customer provided "
-                                  "keys must provide the correct secret key.")
+        raise errors.error("AccessDenied", "Requests specifying Server Side Encryption with Customer provided "
+                           "keys must provide the correct secret key.")
     if given and not stored:
-        raise errors.InvalidRequest("The encryption parameters are not applicable to this object.")
+        raise errors.error("InvalidRequest", "The encryption parameters are not applicable to this object.")
 
 
 def object_lock(ctx, bucket, params: dict) -> dict:
@@ -196,13 +197,13 @@ def object_lock(ctx, bucket, params: dict) -> dict:
     hold = params.get("ObjectLockLegalHoldStatus")
     if not bucket["object_lock"]:
         if mode or until or hold:
-            raise errors.InvalidRequest("Bucket is missing Object Lock Configuration")
+            raise errors.error("InvalidRequest", "Bucket is missing Object Lock Configuration")
         return {}
     if bool(mode) != bool(until):
-        raise errors.InvalidArgument("x-amz-object-lock-retain-until-date and x-amz-object-lock-mode "
-                                     "must both be supplied")
+        raise errors.error("InvalidArgument", "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode "
+                           "must both be supplied")
     if until is not None and until.timestamp() <= ctx.now:
-        raise errors.InvalidArgument("The retain until date must be in the future!")
+        raise errors.error("InvalidArgument", "The retain until date must be in the future!")
     if mode is None:
         mode, until = default_retention(ctx, bucket)
     found = {"ObjectLockMode": mode, "ObjectLockRetainUntilDate": until, "ObjectLockLegalHoldStatus": hold}
@@ -264,5 +265,5 @@ def checksum_fields(attrs: dict) -> dict:
 def check_readable(row, attrs: dict):
     """Archived objects must be restored before their bytes can be read."""
     if row["storage_class"] in ARCHIVE_CLASSES and 'ongoing-request="false"' not in (attrs.get("Restore") or ""):
-        raise errors.InvalidObjectState("The operation is not valid for the object's storage class",
-                                        StorageClass=row["storage_class"])
+        raise errors.error("InvalidObjectState", "The operation is not valid for the object's storage class",
+                           StorageClass=row["storage_class"])

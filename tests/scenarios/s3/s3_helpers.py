@@ -4,6 +4,9 @@ import urllib.request
 import uuid
 
 import pytest
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 MIB = 1024 * 1024
@@ -48,3 +51,12 @@ def http(url, method="GET", data=None, headers=None):
             return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
     except urllib.error.HTTPError as error:
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+def signed_headers(url, method="GET", body=b"", headers=None, region="us-east-1"):
+    """`headers` plus a SigV4 signature of the `test` key, as an SDK sends them: a raw
+    request that acts for the default account must be signed (unsigned ones are
+    anonymous)."""
+    request = AWSRequest(method=method, url=url, data=body, headers=headers or {})
+    S3SigV4Auth(Credentials("test", "test"), "s3", region).add_auth(request)
+    return dict(request.headers.items())

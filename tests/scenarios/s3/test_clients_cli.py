@@ -89,3 +89,17 @@ def test_s3api_objects(lakebox_server, bucket, tmp_path):
     api(lakebox_server, "delete-object", "--bucket", bucket, "--key", "rows/1.json")
     missing = aws(lakebox_server, "s3api", "head-object", "--bucket", bucket, "--key", "rows/1.json", check=False)
     assert missing.returncode != 0 and "404" in missing.stderr
+
+
+def test_no_sign_request_is_anonymous(lakebox_server, bucket, tmp_path):
+    """`--no-sign-request` sends unsigned requests: a private bucket refuses them."""
+    source = tmp_path / "private.txt"
+    source.write_text("private")
+    aws(lakebox_server, "s3", "cp", str(source), f"s3://{bucket}/private.txt")
+    denied = aws(lakebox_server, "s3", "cp", f"s3://{bucket}/private.txt", str(tmp_path / "back.txt"),
+                 "--no-sign-request", check=False)
+    assert denied.returncode != 0 and "403" in denied.stderr
+    denied = aws(lakebox_server, "s3", "cp", str(source), f"s3://{bucket}/dropped.txt", "--no-sign-request",
+                 check=False)
+    assert denied.returncode != 0 and "AccessDenied" in denied.stderr
+    assert [o["Key"] for o in api(lakebox_server, "list-objects-v2", "--bucket", bucket)["Contents"]] == ["private.txt"]

@@ -1,6 +1,8 @@
 """Malformed requests get S3's own error code and status in an XML body, and change nothing.
 
-Raw HTTP (unsigned) so that the requests can be malformed in ways an SDK refuses to send.
+Raw HTTP (signed by hand, as the default account) so that the requests can be malformed
+in ways an SDK refuses to send. Unsigned requests would be anonymous and refused with
+AccessDenied before S3 looks at what they carry.
 """
 import base64
 import hashlib
@@ -9,6 +11,8 @@ import re
 import urllib.parse
 
 import pytest
+
+from s3_helpers import signed_headers
 
 pytestmark = pytest.mark.local_only
 
@@ -24,7 +28,9 @@ def send(server, method, path, body=b"", headers=None):
     """(status, error code, whole body) of one raw request."""
     host = urllib.parse.urlparse(server.endpoint).netloc
     connection = http.client.HTTPConnection(host, timeout=10)
-    connection.request(method, path, body=body, headers=headers or {})
+    if "Authorization" not in (headers or {}):         # a test's own signature stays as it wrote it
+        headers = signed_headers(server.endpoint + path, method, body, headers)
+    connection.request(method, path, body=body, headers=headers)
     response = connection.getresponse()
     data = response.read().decode()
     connection.close()

@@ -7,10 +7,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from lakebox.services.s3 import concurrency, errors, files
+from lakebox.services.s3 import concurrency, files
 from lakebox.storage.blobs import BlobStore
 from lakebox.storage.db import Database
 from lakebox.work import Work
+
+from s3_unit_helpers import raises_s3
 
 BIG = concurrency.INLINE_BYTES
 
@@ -103,7 +105,7 @@ def test_attempts_plan_again_then_give_up_as_s3_does():
     async def always_stale():
         raise concurrency.Changed()
 
-    with pytest.raises(errors.ConditionalRequestConflict):
+    with raises_s3("ConditionalRequestConflict"):
         asyncio.run(concurrency.attempts(always_stale))
 
 

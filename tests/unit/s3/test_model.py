@@ -4,7 +4,10 @@ import hashlib
 
 import pytest
 
-from lakebox.services.s3 import errors, model
+from lakebox.aws.errors import ServiceError
+from lakebox.services.s3 import model
+
+from s3_unit_helpers import raises_s3
 
 
 @pytest.mark.parametrize("name", ["abc", "my-bucket", "my.bucket.1", "a" * 63, "1bucket", "bucket9"])
@@ -23,7 +26,7 @@ def test_invalid_bucket_names(name):
 
 def test_key_length_is_counted_in_utf8_bytes():
     model.check_key("é" * 512)                      # 1,024 bytes
-    with pytest.raises(errors.KeyTooLongError) as raised:
+    with raises_s3("KeyTooLongError") as raised:
         model.check_key("é" * 512 + "x")
     assert raised.value.fields == {"Size": 1025, "MaxSizeAllowed": 1024}
 
@@ -48,7 +51,7 @@ def test_parse_range(header, size, expected):
 @pytest.mark.parametrize("header,size", [("bytes=100-", 100), ("bytes=100-200", 100), ("bytes=0-", 0),
                                          ("bytes=-0", 100), ("bytes=-5", 0)])
 def test_unsatisfiable_ranges(header, size):
-    with pytest.raises(errors.InvalidRange) as raised:
+    with raises_s3("InvalidRange") as raised:
         model.parse_range(header, size)
     assert raised.value.status == 416
     assert raised.value.fields == {"RangeRequested": header, "ActualObjectSize": size}
@@ -70,51 +73,56 @@ SAME_SECOND = datetime.datetime.fromtimestamp(int(T), datetime.timezone.utc)
     ({"IfMatch": '"abc"'}, None),
     ({"IfMatch": '"other", "abc"'}, None),
     ({"IfMatch": "*"}, None),
-    ({"IfMatch": '"other"'}, errors.PreconditionFailed),
-    ({"IfNoneMatch": '"abc"'}, errors.NotModified),
+    ({"IfMatch": '"other"'}, "PreconditionFailed"),
+    ({"IfNoneMatch": '"abc"'}, "NotModified"),
     ({"IfNoneMatch": '"other"'}, None),
-    ({"IfModifiedSince": AFTER}, errors.NotModified),
-    ({"IfModifiedSince": SAME_SECOND}, errors.NotModified),
+    ({"IfModifiedSince": AFTER}, "NotModified"),
+    ({"IfModifiedSince": SAME_SECOND}, "NotModified"),
     ({"IfModifiedSince": BEFORE}, None),
-    ({"IfUnmodifiedSince": BEFORE}, errors.PreconditionFailed),
+    ({"IfUnmodifiedSince": BEFORE}, "PreconditionFailed"),
     ({"IfUnmodifiedSince": SAME_SECOND}, None),
     # If-Match true overrides a failing If-Unmodified-Since (200)
     ({"IfMatch": '"abc"', "IfUnmodifiedSince": BEFORE}, None),
     # If-None-Match false (the ETag matches) answers 304 even if modified since
-    ({"IfNoneMatch": '"abc"', "IfModifiedSince": BEFORE}, errors.NotModified),
+    ({"IfNoneMatch": '"abc"', "IfModifiedSince": BEFORE}, "NotModified"),
     # If-None-Match true overrides If-Modified-Since
     ({"IfNoneMatch": '"other"', "IfModifiedSince": AFTER}, None),
-    ({"IfMatch": '"other"', "IfNoneMatch": '"abc"'}, errors.PreconditionFailed),
+    ({"IfMatch": '"other"', "IfNoneMatch": '"abc"'}, "PreconditionFailed"),
 ])
 def test_read_conditions(params, outcome):
     if outcome is None:
         model.check_read_conditions(params, "abc", T)
     else:
-        with pytest.raises(outcome):
+        with raises_s3(outcome):
             model.check_read_conditions(params, "abc", T)
 
 
 def test_write_conditions():
     model.check_write_conditions({"IfNoneMatch": "*"}, None)
-    with pytest.raises(errors.PreconditionFailed):
+    with raises_s3("PreconditionFailed"):
         model.check_write_conditions({"IfNoneMatch": "*"}, "abc")
     model.check_write_conditions({"IfMatch": '"abc"'}, "abc")
-    with pytest.raises(errors.PreconditionFailed):
+    with raises_s3("PreconditionFailed"):
         model.check_write_conditions({"IfMatch": '"xyz"'}, "abc")
-    with pytest.raises(errors.NoSuchKey):
+    with raises_s3("NoSuchKey"):
         model.check_write_conditions({"IfMatch": '"abc"', "Key": "k"}, None)
 
 
 def test_tags():
     assert model.parse_tagging_header("a=1&b=two%20words&c=") == [
         {"Key": "a", "Value": "1"}, {"Key": "b", "Value": "two words"}, {"Key": "c", "Value": ""}]
-    model.check_tags([{"Key": str(i), "Value": ""} for i in range(10)], model.MAX_OBJECT_TAGS)
-    with pytest.raises(errors.BadRequest, match="Object tags cannot be greater than 10"):
-        model.check_tags([{"Key": str(i), "Value": ""} for i in range(11)], model.MAX_OBJECT_TAGS)
-    with pytest.raises(errors.InvalidTag, match="same key"):
-        model.check_tags([{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}], model.MAX_OBJECT_TAGS)
-    with pytest.raises(errors.InvalidTag, match="aws:"):
-        model.check_tags([{"Key": "aws:x", "Value": "1"}], model.MAX_OBJECT_TAGS)
+    model.check_tags([{"Key": str(i), "Value": ""} for i in range(10)], model.OBJECT_TAGS)
+    with pytest.raises(ServiceError, match="Object tags cannot be greater than 10") as caught:
+        model.check_tags([{"Key": str(i), "Value": ""} for i in range(11)], model.OBJECT_TAGS)
+    assert (caught.value.code, caught.value.status) == ("BadRequest", 400)
+    with pytest.raises(ServiceError, match="same key") as caught:
+        model.check_tags([{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}], model.OBJECT_TAGS)
+    assert (caught.value.code, caught.value.fields) == ("InvalidTag", {"TagKey": "a"})
+    with pytest.raises(ServiceError, match="aws:") as caught:
+        model.check_tags([{"Key": "aws:x", "Value": "1"}], model.OBJECT_TAGS)
+    assert caught.value.code == "InvalidTag"
+    with pytest.raises(ServiceError, match="Bucket tag count cannot be greater than 50"):
+        model.check_tags([{"Key": str(i), "Value": ""} for i in range(51)], model.BUCKET_TAGS)
 
 
 @pytest.mark.parametrize("prefix,bound", [("a", "b"), ("a/", "a0"), ("", None), ("\U0010ffff", None),
@@ -182,5 +190,5 @@ def test_url_encoding_of_listed_values():
 def test_continuation_tokens_round_trip():
     for key in ["", "a", "ü/../x", "a" * 1024]:
         assert model.decode_token(model.encode_token(key)) == key
-    with pytest.raises(errors.InvalidArgument):
+    with raises_s3("InvalidArgument"):
         model.decode_token("!!!")

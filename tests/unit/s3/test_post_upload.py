@@ -7,10 +7,12 @@ import types
 
 import pytest
 
-from lakebox.services.s3 import errors, post_upload, public, store
+from lakebox.services.s3 import post_upload, public, store
 from lakebox.storage.blobs import BlobStore
 from lakebox.storage.clock import Clock
 from lakebox.storage.db import Database
+
+from s3_unit_helpers import raises_s3
 
 ACCOUNT = "123456789012"
 NOW = 1_800_000_000.0       # 2027-01-15T08:00:00Z
@@ -25,7 +27,7 @@ def ctx(tmp_path):
     store.insert_bucket(db, "uploads", ACCOUNT, "us-east-1", 0.0, False)
     return types.SimpleNamespace(state=state, account=ACCOUNT, region="us-east-1", now=NOW, request_id="req-1",
                                  headers={"host": "localhost:4566"}, caller_arn=f"arn:aws:iam::{ACCOUNT}:root",
-                                 access_key="test", limits_on=True,
+                                 access_key="test", limits_on=True, anonymous=False,
                                  request=types.SimpleNamespace(query_dict=dict))
 
 
@@ -80,19 +82,19 @@ def test_success_action_status_and_redirect(ctx):
 def test_policy_failures(ctx):
     base = SIGNING + [{"bucket": "uploads"}, ["starts-with", "$key", "in/"]]
     cases = [
-        (signed({"key": "out/x"}, base), errors.AccessDenied,
+        (signed({"key": "out/x"}, base), "AccessDenied",
          'Invalid according to Policy: Policy Condition failed: ["starts-with", "$key", "in/"]'),
-        (signed({"key": "in/x"}, base, expiration="2027-01-15T07:00:00Z"), errors.AccessDenied,
+        (signed({"key": "in/x"}, base, expiration="2027-01-15T07:00:00Z"), "AccessDenied",
          "Invalid according to Policy: Policy expired."),
-        (signed({"key": "in/x", "x-amz-meta-extra": "1"}, base), errors.AccessDenied,
+        (signed({"key": "in/x", "x-amz-meta-extra": "1"}, base), "AccessDenied",
          "Invalid according to Policy: Extra input fields: x-amz-meta-extra"),
-        (signed({"key": "in/x"}, base + [["content-length-range", 100, 200]]), errors.EntityTooSmall, None),
-        (signed({"key": "in/x"}, base + [["content-length-range", 0, 3]]), errors.EntityTooLarge, None),
-        ({"key": "in/x", "policy": "not base64 json"}, errors.InvalidPolicyDocument, None),
-        ({"Content-Type": "text/plain"}, errors.InvalidArgument, None),
+        (signed({"key": "in/x"}, base + [["content-length-range", 100, 200]]), "EntityTooSmall", None),
+        (signed({"key": "in/x"}, base + [["content-length-range", 0, 3]]), "EntityTooLarge", None),
+        ({"key": "in/x", "policy": "not base64 json"}, "InvalidPolicyDocument", None),
+        ({"Content-Type": "text/plain"}, "InvalidArgument", None),
     ]
     for fields, error, message in cases:
-        with pytest.raises(error) as raised:
+        with raises_s3(error) as raised:
             post(ctx, fields)
         if message:
             assert raised.value.message == message
@@ -104,7 +106,7 @@ def test_failed_upload_leaves_no_temp_file(ctx):
     path = public.temp_path(ctx.state)
     with open(path, "wb") as f:
         f.write(b"x")
-    with pytest.raises(errors.AccessDenied):
+    with raises_s3("AccessDenied"):
         asyncio.run(post_upload.post_object(ctx, signed({"key": "k"}, [], expiration="2000-01-01T00:00:00Z"),
                                             path, bucket="uploads"))
     assert not os.path.exists(path)
@@ -125,5 +127,5 @@ def test_boto3_generate_presigned_post_fields_are_accepted(ctx):
     assert status == 201 and b"<Key>drop/day 1.csv</Key>" in body
     assert public.get_object(ctx.state, "uploads", "drop/day 1.csv") == b"a,b\n1,2\n"
     ctx.now = time.time() + 601
-    with pytest.raises(errors.AccessDenied):
+    with raises_s3("AccessDenied"):
         post(ctx, presigned["fields"])

@@ -5,10 +5,12 @@ import types
 
 import pytest
 
-from lakebox.services.s3 import errors, public, store
+from lakebox.services.s3 import public, store
 from lakebox.storage.blobs import BlobStore
 from lakebox.storage.clock import Clock
 from lakebox.storage.db import Database
+
+from s3_unit_helpers import raises_s3
 
 
 @pytest.fixture
@@ -48,13 +50,13 @@ def test_overwrite_and_delete(state):
     public.put_object(state, "lake", "k", b"two")
     assert public.get_object(state, "lake", "k") == b"two"
     public.delete_object(state, "lake", "k")
-    with pytest.raises(errors.NoSuchKey):
+    with raises_s3("NoSuchKey"):
         public.get_object(state, "lake", "k")
     assert not os.path.exists(old_path)
 
 
 def test_errors_and_uris(state):
-    with pytest.raises(errors.NoSuchBucket):
+    with raises_s3("NoSuchBucket"):
         public.put_object(state, "absent", "k", b"v")
     assert public.parse_s3_uri("s3://lake/a/b/") == ("lake", "a/b/")
     assert public.parse_s3_uri("s3a://lake") == ("lake", "")

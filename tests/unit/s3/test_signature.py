@@ -7,8 +7,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from lakebox.services.s3.signature import (AccessDenied, AuthorizationQueryParametersError, check_query_auth,
-                                 is_presigned)
+from lakebox.services.s3.signature import check_query_auth, is_presigned
+from s3_unit_helpers import raises_s3
 
 
 def presigned_query(expires_in=3600, signature_version="s3v4") -> dict:
@@ -29,7 +29,7 @@ def test_fresh_sigv4_url_passes():
 def test_expired_sigv4_url():
     query = presigned_query(expires_in=60)
     signed = calendar.timegm(time.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ"))
-    with pytest.raises(AccessDenied) as err:
+    with raises_s3("AccessDenied") as err:
         check_query_auth(query, signed + 61)
     assert err.value.status == 403
     assert err.value.message == "Request has expired"
@@ -41,7 +41,7 @@ def test_expired_sigv4_url():
 
 def test_sigv4_url_from_the_future():
     query = presigned_query()
-    with pytest.raises(AccessDenied) as err:
+    with raises_s3("AccessDenied") as err:
         check_query_auth(query, time.time() - 3600)
     assert err.value.message == "Request is not yet valid"
 
@@ -55,7 +55,7 @@ def test_sigv4_url_from_the_future():
 def test_bad_expires(value, message):
     query = presigned_query()
     query["X-Amz-Expires"] = value
-    with pytest.raises(AuthorizationQueryParametersError) as err:
+    with raises_s3("AuthorizationQueryParametersError") as err:
         check_query_auth(query, time.time())
     assert err.value.status == 400
     assert err.value.message == message
@@ -69,7 +69,7 @@ def test_a_week_is_allowed():
 def test_missing_sigv4_parameter(name):
     query = presigned_query()
     del query[name]
-    with pytest.raises(AuthorizationQueryParametersError) as err:
+    with raises_s3("AuthorizationQueryParametersError") as err:
         check_query_auth(query, time.time())
     assert err.value.message.startswith("Query-string authentication version 4 requires")
 
@@ -79,7 +79,7 @@ def test_malformed_sigv4_parameters():
                         ("X-Amz-Algorithm", "AWS4-HMAC-SHA1")]:
         query = presigned_query()
         query[name] = value
-        with pytest.raises(AuthorizationQueryParametersError):
+        with raises_s3("AuthorizationQueryParametersError"):
             check_query_auth(query, time.time())
 
 
@@ -88,7 +88,7 @@ def test_sigv2_url():
     assert set(query) >= {"AWSAccessKeyId", "Expires", "Signature"}
     assert is_presigned(query)
     check_query_auth(query, time.time())
-    with pytest.raises(AccessDenied) as err:
+    with raises_s3("AccessDenied") as err:
         check_query_auth(query, int(query["Expires"]) + 1)
     assert err.value.message == "Request has expired"
     assert list(err.value.fields) == ["Expires", "ServerTime"]
@@ -96,11 +96,11 @@ def test_sigv2_url():
 
 def test_sigv2_bad_expires():
     query = {"AWSAccessKeyId": "test", "Signature": "x", "Expires": "tomorrow"}
-    with pytest.raises(AccessDenied) as err:
+    with raises_s3("AccessDenied") as err:
         check_query_auth(query, time.time())
     assert err.value.message == "Invalid date (should be seconds since epoch): tomorrow"
     del query["Expires"]
-    with pytest.raises(AccessDenied):
+    with raises_s3("AccessDenied"):
         check_query_auth(query, time.time())
 
 

@@ -14,6 +14,7 @@ from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum, CrtCrc32cChe
 from lakebox.services.s3 import upload as body_mod
 from lakebox.services.s3.upload import (AwsChunkedDecoder, checksum_of_file, spool, without_aws_chunked)
 from lakebox.storage.blobs import BlobStore
+from s3_unit_helpers import raises_s3
 
 DATA = os.urandom(3 * 1024 * 1024 + 12345)      # several slices, not a multiple of any
 SMALL = b"hello\n"
@@ -120,7 +121,7 @@ def test_checksum_header_is_verified_and_returned(blobs, algorithm):
 @pytest.mark.parametrize("algorithm", ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"])
 def test_checksum_header_mismatch_is_bad_digest(blobs, algorithm):
     wrong = expected_checksum(algorithm, b"other bytes")
-    with pytest.raises(body_mod.BadDigest) as err:
+    with raises_s3("BadDigest") as err:
         run(DATA, {f"x-amz-checksum-{algorithm.lower()}": wrong}, blobs)
     assert err.value.message == f"The {algorithm} you specified did not match the calculated checksum."
     assert err.value.status == 400
@@ -128,29 +129,29 @@ def test_checksum_header_mismatch_is_bad_digest(blobs, algorithm):
 
 
 def test_checksum_value_that_is_not_a_checksum(blobs):
-    with pytest.raises(body_mod.InvalidRequest) as err:
+    with raises_s3("InvalidRequest") as err:
         run(SMALL, {"x-amz-checksum-crc32": "not-base64!"}, blobs)
     assert err.value.message == "Value for x-amz-checksum-crc32 header is invalid."
-    with pytest.raises(body_mod.InvalidRequest):
+    with raises_s3("InvalidRequest"):
         run(SMALL, {"x-amz-checksum-sha256": crc32_b64(SMALL)}, blobs)   # wrong length
 
 
 def test_two_checksum_headers(blobs):
     headers = {"x-amz-checksum-crc32": crc32_b64(SMALL), "x-amz-checksum-sha1": expected_checksum("SHA1", SMALL)}
-    with pytest.raises(body_mod.InvalidRequest) as err:
+    with raises_s3("InvalidRequest") as err:
         run(SMALL, headers, blobs)
     assert err.value.message == "Expecting a single x-amz-checksum- header"
 
 
 def test_sdk_algorithm_without_a_value(blobs):
-    with pytest.raises(body_mod.InvalidRequest) as err:
+    with raises_s3("InvalidRequest") as err:
         run(SMALL, {"x-amz-sdk-checksum-algorithm": "CRC32"}, blobs)
     assert err.value.message.startswith("x-amz-sdk-checksum-algorithm specified, but no corresponding")
 
 
 def test_sdk_algorithm_naming_another_algorithm(blobs):
     headers = {"x-amz-checksum-crc32": crc32_b64(SMALL), "x-amz-sdk-checksum-algorithm": "SHA1"}
-    with pytest.raises(body_mod.InvalidRequest) as err:
+    with raises_s3("InvalidRequest") as err:
         run(SMALL, headers, blobs)
     assert err.value.message == "Value for x-amz-sdk-checksum-algorithm header is invalid."
 
@@ -159,7 +160,7 @@ def test_content_md5(blobs):
     good = b64(hashlib.md5(DATA).digest())
     assert run(DATA, {"content-md5": good}, blobs).md5_hex == hashlib.md5(DATA).hexdigest()
     wrong = b64(hashlib.md5(b"x").digest())
-    with pytest.raises(body_mod.BadDigest) as err:
+    with raises_s3("BadDigest") as err:
         run(DATA, {"content-md5": wrong}, blobs)
     assert err.value.message == "The Content-MD5 you specified did not match what we received."
     assert err.value.fields == {"ExpectedDigest": hashlib.md5(b"x").hexdigest(),
@@ -168,7 +169,7 @@ def test_content_md5(blobs):
 
 @pytest.mark.parametrize("value", ["", "abc", b64(b"short")])
 def test_content_md5_that_is_not_an_md5(blobs, value):
-    with pytest.raises(body_mod.InvalidDigest) as err:
+    with raises_s3("InvalidDigest") as err:
         run(SMALL, {"content-md5": value}, blobs)
     assert err.value.message == "The Content-MD5 you specified was invalid."
     assert err.value.fields == {"Content-MD5": value}
@@ -179,7 +180,7 @@ def test_signed_payload_sha256(blobs):
     good = hashlib.sha256(DATA).hexdigest()
     assert run(DATA, {"x-amz-content-sha256": good}, blobs).size == len(DATA)
     wrong = hashlib.sha256(b"x").hexdigest()
-    with pytest.raises(body_mod.XAmzContentSHA256Mismatch) as err:
+    with raises_s3("XAmzContentSHA256Mismatch") as err:
         run(DATA, {"x-amz-content-sha256": wrong}, blobs)
     assert err.value.fields == {"ClientComputedContentSHA256": wrong, "S3ComputedContentSHA256": good}
 
@@ -195,7 +196,7 @@ def test_bad_x_amz_content_sha256(blobs):
 
 
 def test_short_body_is_incomplete(blobs):
-    with pytest.raises(body_mod.IncompleteBody) as err:
+    with raises_s3("IncompleteBody") as err:
         run(SMALL, {"content-length": str(len(SMALL) + 10)}, blobs)
     assert err.value.message == ("You did not provide the number of bytes specified by the "
                                  "Content-Length HTTP header.")
@@ -246,7 +247,7 @@ def test_botocore_unsigned_trailer(blobs, cls, name, algorithm):
 def test_trailer_mismatch_is_bad_digest(blobs):
     wire = signed_chunked(SMALL, trailer={"x-amz-checksum-crc32": crc32_b64(b"other")})
     headers = chunked_headers(SMALL, "STREAMING-UNSIGNED-PAYLOAD-TRAILER", x_amz_trailer="x-amz-checksum-crc32")
-    with pytest.raises(body_mod.BadDigest) as err:
+    with raises_s3("BadDigest") as err:
         run(wire, headers, blobs)
     assert err.value.message == "The CRC32 you specified did not match the calculated checksum."
     assert not os.path.exists(blobs.made[0])
@@ -254,41 +255,41 @@ def test_trailer_mismatch_is_bad_digest(blobs):
 
 def test_trailer_announced_but_missing(blobs):
     headers = chunked_headers(SMALL, "STREAMING-UNSIGNED-PAYLOAD-TRAILER", x_amz_trailer="x-amz-checksum-crc32")
-    with pytest.raises(body_mod.MalformedTrailerError):
+    with raises_s3("MalformedTrailerError"):
         run(signed_chunked(SMALL), headers, blobs)
 
 
 def test_trailer_sent_but_not_announced(blobs):
     wire = signed_chunked(SMALL, trailer={"x-amz-checksum-crc32": crc32_b64(SMALL)})
-    with pytest.raises(body_mod.MalformedTrailerError):
+    with raises_s3("MalformedTrailerError"):
         run(wire, chunked_headers(SMALL), blobs)
 
 
 def test_trailer_value_that_is_not_a_checksum(blobs):
     wire = signed_chunked(SMALL, trailer={"x-amz-checksum-sha1": "AAAA"})
     headers = chunked_headers(SMALL, "STREAMING-UNSIGNED-PAYLOAD-TRAILER", x_amz_trailer="x-amz-checksum-sha1")
-    with pytest.raises(body_mod.InvalidRequest) as err:
+    with raises_s3("InvalidRequest") as err:
         run(wire, headers, blobs)
     assert err.value.message == "Value for x-amz-checksum-sha1 trailing header is invalid."
 
 
 def test_unknown_trailer_algorithm(blobs):
     headers = chunked_headers(SMALL, x_amz_trailer="x-amz-checksum-md5")
-    with pytest.raises(body_mod.InvalidRequest):
+    with raises_s3("InvalidRequest"):
         run(signed_chunked(SMALL), headers, blobs)
 
 
 def test_decoded_length_mismatch(blobs):
     headers = chunked_headers(DATA)
     headers["x-amz-decoded-content-length"] = str(len(DATA) - 1)
-    with pytest.raises(body_mod.IncompleteBody):
+    with raises_s3("IncompleteBody"):
         run(signed_chunked(DATA), headers, blobs)
 
 
 @pytest.mark.parametrize("cut", [5, 100, 70000, -3])
 def test_truncated_stream(blobs, cut):
     wire = signed_chunked(DATA)[:cut]
-    with pytest.raises(body_mod.IncompleteBody) as err:
+    with raises_s3("IncompleteBody") as err:
         run(wire, chunked_headers(DATA), blobs)
     assert err.value.message == "The request body terminated unexpectedly"
     assert not os.path.exists(blobs.made[0])
@@ -302,7 +303,7 @@ def test_truncated_stream(blobs, cut):
     b"1" * 5000,                                         # endless header line
 ])
 def test_malformed_framing(blobs, wire):
-    with pytest.raises(body_mod.IncompleteBody):
+    with raises_s3("IncompleteBody"):
         run(wire, {"content-encoding": "aws-chunked"}, blobs)
 
 
