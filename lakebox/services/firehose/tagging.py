@@ -1,23 +1,24 @@
-"""Tags of delivery streams: at most 50 per stream."""
+"""Tags of delivery streams, checked with Firehose's row of the kit's tag rules (50 per
+stream, the characters Firehose allows, `aws:` reserved)."""
+from lakebox.kit import tags as tag_rules
 from lakebox.services.firehose import lookup, store
-from lakebox.services.firehose.errors import LimitExceededException
 
-MAX_TAGS = 50
 LIST_DEFAULT_LIMIT = 50
 
 
 def tags_of(tag_list) -> dict:
-    return {t["Key"]: t.get("Value", "") for t in tag_list or []}
+    """A request's tags as a dict, once they pass Firehose's rules."""
+    found = {t["Key"]: t.get("Value", "") for t in tag_list or []}
+    tag_rules.check_tags("firehose", [(t["Key"], t.get("Value", "")) for t in tag_list or []])
+    tag_rules.check_count("firehose", found)
+    return found
 
 
 def tag_delivery_stream(ctx, params):
     stream = lookup.stream_named(ctx, params["DeliveryStreamName"])
     new_tags = tags_of(params["Tags"])
     existing = store.tags(ctx.state.db, stream["uid"])
-    if len(set(existing) | set(new_tags)) > MAX_TAGS:
-        raise LimitExceededException(
-            f"Failed to add tags to delivery stream {stream['name']} under account {stream['account']} "
-            f"because a given resource cannot have more than {MAX_TAGS} tags.")
+    tag_rules.check_count("firehose", set(existing) | set(new_tags))
     store.put_tags(ctx.state.db, stream["uid"], new_tags)
     return {}
 

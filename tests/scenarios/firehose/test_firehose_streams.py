@@ -133,3 +133,13 @@ def test_buffering_out_of_range_is_a_validation_error(firehose, bucket):
                                  "BufferingHints": {"SizeInMBs": 129, "IntervalInSeconds": 60}})
     assert code == "ValidationException"
     assert "Member must have value less than or equal to 128" in message
+
+
+def test_tags_with_refused_characters_or_aws_prefix(firehose, make_stream):
+    """The model's key pattern refuses both before Firehose's own checks."""
+    name = make_stream()
+    for tag in ({"Key": "bad#key", "Value": "v"}, {"Key": "aws:reserved", "Value": "v"}):
+        code, message = error_of(firehose.tag_delivery_stream, DeliveryStreamName=name, Tags=[tag])
+        assert code == "ValidationException"
+        assert "Member must satisfy regular expression pattern" in message
+    assert firehose.list_tags_for_delivery_stream(DeliveryStreamName=name)["Tags"] == []
