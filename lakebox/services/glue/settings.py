@@ -1,0 +1,92 @@
+"""The catalog's own settings: encryption settings and resource policies (the
+catalog's, or a resource's by ARN). Both are stored and returned; lakebox encrypts
+nothing and authorizes by account, not by policy."""
+import base64
+import hashlib
+import json
+
+from lakebox.kit import arns
+from lakebox.services.glue import catalog, store
+from lakebox.services.glue.catalog import check_catalog
+from lakebox.services.glue.errors import ConcurrentModificationException, EntityNotFoundException, InvalidInputException
+
+SETTINGS = "settings"
+POLICY = "policy"
+DEFAULT_ENCRYPTION = {"EncryptionAtRest": {"CatalogEncryptionMode": "DISABLED"},
+                      "ConnectionPasswordEncryption": {"ReturnConnectionPasswordEncrypted": False}}
+
+
+def get_data_catalog_encryption_settings(ctx, params):
+    check_catalog(ctx, params)
+    found = store.get_object(ctx.state.db, ctx.account, ctx.region, SETTINGS, "", "encryption")
+    return {"DataCatalogEncryptionSettings": found or DEFAULT_ENCRYPTION}
+
+
+def put_data_catalog_encryption_settings(ctx, params):
+    check_catalog(ctx, params)
+    wanted = params["DataCatalogEncryptionSettings"]
+    at_rest = wanted.get("EncryptionAtRest") or {}
+    if at_rest.get("CatalogEncryptionMode") == "SSE-KMS" and not at_rest.get("SseAwsKmsKeyId"):
+        raise InvalidInputException("SseAwsKmsKeyId is required when CatalogEncryptionMode is SSE-KMS")
+    store.put_object(ctx.state.db, ctx.account, ctx.region, SETTINGS, "", "encryption",
+                     {**DEFAULT_ENCRYPTION, **wanted})
+    return {}
+
+
+def _policy_arn(ctx, params) -> str:
+    return params.get("ResourceArn") or arns.build("glue", ctx.region, ctx.account, "catalog")
+
+
+def _hash(policy: str) -> str:
+    return base64.b64encode(hashlib.sha256(policy.encode()).digest()).decode().rstrip("=")
+
+
+def put_resource_policy(ctx, params):
+    text = params["PolicyInJson"]
+    try:
+        json.loads(text)
+    except ValueError:
+        raise InvalidInputException("Policy is not a valid JSON document") from None
+    arn = _policy_arn(ctx, params)
+    with ctx.state.db.transaction():
+        current = store.get_object(ctx.state.db, ctx.account, ctx.region, POLICY, "", arn)
+        _check_conditions(current, params)
+        doc = {"PolicyInJson": text, "PolicyHash": _hash(text), "UpdateTime": ctx.now,
+               "CreateTime": current["CreateTime"] if current else ctx.now}
+        store.put_object(ctx.state.db, ctx.account, ctx.region, POLICY, "", arn, doc)
+    return {"PolicyHash": doc["PolicyHash"]}
+
+
+def _check_conditions(current, params):
+    exists = params.get("PolicyExistsCondition", "NONE")
+    if exists == "MUST_EXIST" and current is None:
+        raise EntityNotFoundException("Policy not found")
+    if exists == "NOT_EXIST" and current is not None:
+        raise ConcurrentModificationException("Policy already exists")
+    wanted_hash = params.get("PolicyHashCondition")
+    if wanted_hash and (current is None or current["PolicyHash"] != wanted_hash):
+        raise ConcurrentModificationException("Policy hash condition does not match the current policy")
+
+
+def get_resource_policy(ctx, params):
+    found = store.get_object(ctx.state.db, ctx.account, ctx.region, POLICY, "", _policy_arn(ctx, params))
+    if found is None:
+        raise EntityNotFoundException("Policy not found")
+    return found
+
+
+def delete_resource_policy(ctx, params):
+    arn = _policy_arn(ctx, params)
+    with ctx.state.db.transaction():
+        current = store.get_object(ctx.state.db, ctx.account, ctx.region, POLICY, "", arn)
+        if current is None:
+            raise EntityNotFoundException("Policy not found")
+        _check_conditions(current, params)
+        store.delete_object(ctx.state.db, ctx.account, ctx.region, POLICY, "", arn)
+    return {}
+
+
+def get_resource_policies(ctx, params):
+    entries = [dict(doc) for _, _, doc in store.objects(ctx.state.db, ctx.account, ctx.region, POLICY, "")]
+    page, token = catalog.list_page(entries, params, 1000)
+    return {"GetResourcePoliciesResponseList": page, "NextToken": token}
