@@ -17,7 +17,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from lakebox.services.firehose import config, encode, prefixes, processing, store
+from lakebox.services.firehose import config, convert, encode, prefixes, processing, store
 from lakebox.services.s3 import public as s3
 
 MIB = 1024 * 1024
@@ -38,9 +38,10 @@ class Delivery:
     objects: list = field(default_factory=list)       # (bucket, key, temp path)
 
 
-def build(db, blobs, stream, now_ms: int) -> Delivery | None:
+def build(db, blobs, stream, now_ms: int, catalog: "Catalog | None" = None) -> Delivery | None:
     """Read the oldest buffered records of `stream` (up to its buffer size) and write the
-    objects they make into temp files."""
+    objects they make into temp files. `catalog` is the Glue table of a converting
+    destination, read beforehand on the loop."""
     destination = json.loads(stream["destination"])
     s3_config = config.s3_settings(destination)
     limit = s3_config["BufferingHints"]["SizeInMBs"] * MIB
@@ -61,7 +62,7 @@ def build(db, blobs, stream, now_ms: int) -> Delivery | None:
     delivery = Delivery(stream["uid"], rows[-1]["id"], len(rows), size)
     records = [processing.Record(_source_data(row), row["arrival_ms"]) for row in rows]
     records = _kpl_records(records) if stream["stream_type"] == "KinesisStreamAsSource" else records
-    writer = _Writer(blobs, stream, destination, delivery)
+    writer = _Writer(blobs, stream, destination, delivery, catalog)
     if destination["kind"] in UNSERVED_KINDS:
         reason = (f"lakebox does not serve the {destination['kind']} destination yet; the records were "
                   f"written to the S3 backup.")
@@ -77,9 +78,17 @@ def build(db, blobs, stream, now_ms: int) -> Delivery | None:
                                     f"The number of active partitions exceeded {MAX_ACTIVE_PARTITIONS}.")
                  for r in overflow]
     for keys, group in groups.items():
-        writer.data(group, dict(keys))
+        failures += writer.data(group, dict(keys))
     writer.errors(failures, now_ms)
     return delivery
+
+
+@dataclass
+class Catalog:
+    """The Glue table a converting destination names: its document, or why it could not be read."""
+    settings: dict                      # the destination's SchemaConfiguration
+    table: dict | None = None
+    problem: str | None = None
 
 
 def _source_data(row) -> bytes:
@@ -117,17 +126,52 @@ def _partitions(records):
 class _Writer:
     """Turns groups of records into temp files named for their S3 keys."""
 
-    def __init__(self, blobs, stream, destination, delivery):
-        self.blobs, self.stream, self.delivery = blobs, stream, delivery
+    def __init__(self, blobs, stream, destination, delivery, catalog):
+        self.blobs, self.stream, self.delivery, self.catalog = blobs, stream, delivery, catalog
         self.kind = destination["kind"]
         self.config = config.s3_settings(destination)
         self.zone = prefixes.time_zone(destination["config"].get("CustomTimeZone"))
+        conversion = self.config.get("DataFormatConversionConfiguration") or {}
+        self.conversion = conversion if conversion.get("Enabled") else None
 
-    def data(self, records, keys):
+    def data(self, records, keys) -> list:
+        """Write one partition's object; returns the records that could not be converted."""
         oldest = min(r.arrival_ms for r in records)
         prefix = prefixes.evaluate(self.config.get("Prefix"), oldest, self.zone, partition_keys=keys)
-        body = b"".join(r.data for r in records)
-        self._object(self.config, prefix, oldest, body, config.extension(self.config))
+        if self.conversion is None:
+            self._object(self.config, prefix, oldest, b"".join(r.data for r in records),
+                         config.extension(self.config))
+            return []
+        return self._converted(records, prefix, oldest)
+
+    def _converted(self, records, prefix, oldest) -> list:
+        if self.catalog is None or self.catalog.table is None:
+            problem = self.catalog.problem if self.catalog else "The schema could not be read."
+            return [self._conversion_failure(r, "DataFormatConversion.InvalidSchema", problem) for r in records]
+        try:
+            schema = convert.schema_of(self.catalog.table)
+        except (convert.ConversionError, ValueError) as error:
+            return [self._conversion_failure(r, "DataFormatConversion.InvalidSchema", str(error)) for r in records]
+        deserializer = convert.Deserializer(
+            (self.conversion.get("InputFormatConfiguration") or {}).get("Deserializer") or {})
+        table, bad = convert.convert([r.data for r in records], schema, deserializer)
+        failures = [self._conversion_failure(records[i], "DataFormatConversion.MalformedData", message)
+                    for i, message in bad]
+        if table.num_rows:
+            path = self.blobs.temp_path()
+            convert.write(table, (self.conversion.get("OutputFormatConfiguration") or {}).get("Serializer") or {},
+                          path)
+            name = prefixes.object_name(self.stream["name"], self.stream["version"], oldest,
+                                        config.extension(self.config))
+            self.delivery.objects.append((config.bucket_of(self.config), prefix + name, path))
+        return failures
+
+    def _conversion_failure(self, record, code, message):
+        schema = self.catalog.settings if self.catalog else {}
+        table = {"catalogId": schema.get("CatalogId") or self.stream["account"],
+                 "databaseName": schema.get("DatabaseName"), "tableName": schema.get("TableName"),
+                 "region": schema.get("Region") or self.stream["region"], "versionId": schema.get("VersionId", "LATEST")}
+        return processing.Failure(record, "format-conversion-failed", code, message, {"dataCatalogTable": table})
 
     def backup(self, records):
         backup = self.config["S3BackupConfiguration"]
@@ -159,9 +203,15 @@ class _Writer:
 
 
 def _error_document(failure, now_ms: int) -> dict:
+    """The documented error record: processing failures name `errorCode`; format
+    conversion failures `lastErrorCode` and the Glue table they were converted against."""
+    raw = base64.b64encode(failure.record.data).decode()
+    if failure.error_type == "format-conversion-failed":
+        return {"attemptsMade": 1, "arrivalTimestamp": failure.record.arrival_ms, "lastErrorCode": failure.code,
+                "lastErrorMessage": failure.message, "attemptEndingTimestamp": now_ms, "rawData": raw,
+                **failure.extra}
     return {"attemptsMade": 1, "arrivalTimestamp": failure.record.arrival_ms, "errorCode": failure.code,
-            "errorMessage": failure.message, "attemptEndingTimestamp": now_ms,
-            "rawData": base64.b64encode(failure.record.data).decode()}
+            "errorMessage": failure.message, "attemptEndingTimestamp": now_ms, "rawData": raw, **failure.extra}
 
 
 def commit(state, delivery: Delivery, now_ms: int) -> bool:

@@ -3,7 +3,9 @@ Kinesis source streams. Both are derived from stored rows and the lakebox clock,
 `POST /_lakebox/clock` flushes what its advance made due."""
 import json
 
+from lakebox.kit import calls
 from lakebox.services.firehose import buffer, config, delivery, sources, store
+from lakebox.services.glue import public as glue
 
 SYNC_FLUSH_BYTES = 4 * 1024 * 1024     # smaller buffers (unconverted) are flushed on the loop
 BUSY_RECHECK_SECONDS = 0.5
@@ -40,19 +42,20 @@ def flush_due(state, now: float) -> float | None:
 def _flush(state, stream, size: int, now_ms: int) -> bool:
     """Deliver one buffer's worth; True when it finished here (more may be due)."""
     uid = stream["uid"]
-    if size <= SYNC_FLUSH_BYTES and not _converts(stream):
+    catalog = _catalog(state, stream)
+    if size <= SYNC_FLUSH_BYTES and catalog is None:
         made = delivery.build(state.db, state.blobs, stream, now_ms)
         delivered = made is not None and delivery.commit(state, made, now_ms)
         buffer.delivered(state, uid)
         return delivered
-    task = state.work.submit("firehose", "Deliver", _build_off_loop, stream, state.blobs, now_ms,
+    task = state.work.submit("firehose", "Deliver", _build_off_loop, stream, state.blobs, now_ms, catalog,
                              commit=lambda made: _commit_off_loop(state, made, now_ms), discard=delivery.discard)
     state.cache("firehose")["inflight"][uid] = task
     return False
 
 
-def _build_off_loop(task, stream, blobs, now_ms):
-    return delivery.build(task.reader, blobs, stream, now_ms)
+def _build_off_loop(task, stream, blobs, now_ms, catalog):
+    return delivery.build(task.reader, blobs, stream, now_ms, catalog)
 
 
 def _commit_off_loop(state, made, now_ms):
@@ -65,9 +68,21 @@ def _commit_off_loop(state, made, now_ms):
     return committed
 
 
-def _converts(stream) -> bool:
+def _catalog(state, stream) -> delivery.Catalog | None:
+    """The Glue table a converting stream names, read here on the loop (Glue's catalog is
+    read through the loop's connection); None when the stream does not convert."""
     settings = config.s3_settings(json.loads(stream["destination"]))
-    return bool((settings.get("DataFormatConversionConfiguration") or {}).get("Enabled"))
+    conversion = settings.get("DataFormatConversionConfiguration") or {}
+    if not conversion.get("Enabled"):
+        return None
+    schema = conversion.get("SchemaConfiguration") or {}
+    ctx = calls.system_context(state, "firehose", "PutRecordBatch", schema.get("CatalogId") or stream["account"],
+                               schema.get("Region") or stream["region"])
+    try:
+        table = glue.get_table(ctx, schema["DatabaseName"], schema["TableName"])
+    except glue.errors.EntityNotFoundException as error:
+        return delivery.Catalog(schema, problem=error.message)
+    return delivery.Catalog(schema, table=table)
 
 
 def _earliest(a, b):

@@ -31,6 +31,7 @@ class Failure:
     error_type: str                                # !{firehose:error-output-type}
     code: str
     message: str
+    extra: dict = field(default_factory=dict)      # more members of its error document
 
 
 def process(records: list[Record], processors: list[dict], now_ms: int) -> tuple[list[Record], list[Failure]]:
