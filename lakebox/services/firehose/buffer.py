@@ -7,7 +7,7 @@ the buffer wakes the flush job at once instead of waiting for the interval.
 """
 import json
 
-from lakebox.services.firehose import config, store
+from lakebox.services.firehose import config, segments, store
 
 MIB = 1024 * 1024
 
@@ -20,6 +20,14 @@ def settings(stream) -> tuple[int, int]:
 
 def _sizes(state) -> dict:
     return state.cache("firehose").setdefault("buffered-bytes", {})
+
+
+def append(state, stream, arrival_ms: int, datas: list[bytes]) -> int:
+    """Buffer records durably (bytes to the log, then the chunk row); returns the chunk id."""
+    segment, offset = segments.append(state, stream, b"".join(datas))
+    chunk = store.append_chunk(state.db, stream["uid"], arrival_ms, [len(d) for d in datas], segment, offset)
+    added(state, stream, sum(len(d) for d in datas))
+    return chunk
 
 
 def added(state, stream, size: int):

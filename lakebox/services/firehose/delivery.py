@@ -17,11 +17,11 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from lakebox.services.firehose import config, convert, encode, prefixes, processing, store
+from lakebox.services.firehose import config, convert, encode, prefixes, processing, segments, store
 from lakebox.services.s3 import public as s3
 
 MIB = 1024 * 1024
-READ_PAGE = 5_000
+READ_PAGE = 200
 MAX_ACTIVE_PARTITIONS = 500
 UNSERVED_KINDS = {"Redshift": "redshift", "Elasticsearch": "elasticsearch", "Amazonopensearchservice":
                   "AmazonOpenSearchService", "Splunk": "splunk", "AmazonOpenSearchServerless":
@@ -30,37 +30,29 @@ UNSERVED_KINDS = {"Redshift": "redshift", "Elasticsearch": "elasticsearch", "Ama
 
 @dataclass
 class Delivery:
-    """What one flush made: objects to put, and the last buffered row they deliver."""
+    """What one flush made: objects to put, and how far into the buffer they deliver
+    (through chunk `last_id`, of which the first `last_records` records, `last_bytes`
+    bytes)."""
     uid: int
     last_id: int
+    last_records: int
+    last_bytes: int
     count: int = 0
     size: int = 0
     objects: list = field(default_factory=list)       # (bucket, key, temp path)
 
 
-def build(db, blobs, stream, now_ms: int, catalog: "Catalog | None" = None) -> Delivery | None:
+def build(db, blobs, read, stream, now_ms: int, catalog: "Catalog | None" = None) -> Delivery | None:
     """Read the oldest buffered records of `stream` (up to its buffer size) and write the
-    objects they make into temp files. `catalog` is the Glue table of a converting
+    objects they make into temp files. `read` reads the stream's buffer log
+    (`segments.reader`); `catalog` is the Glue table of a converting
     destination, read beforehand on the loop."""
     destination = json.loads(stream["destination"])
     s3_config = config.s3_settings(destination)
     limit = s3_config["BufferingHints"]["SizeInMBs"] * MIB
-    rows, size = [], 0
-    after = 0
-    while size < limit:
-        page = store.records_from(db, stream["uid"], after, READ_PAGE)
-        for row in page:
-            rows.append(row)
-            size += len(row["data"])
-            if size >= limit:
-                break
-        if len(page) < READ_PAGE:
-            break
-        after = page[-1]["id"]
-    if not rows:
+    records, delivery = _take(db, stream["uid"], limit, read)
+    if not records:
         return None
-    delivery = Delivery(stream["uid"], rows[-1]["id"], len(rows), size)
-    records = [processing.Record(_source_data(row), row["arrival_ms"]) for row in rows]
     records = _kpl_records(records) if stream["stream_type"] == "KinesisStreamAsSource" else records
     writer = _Writer(blobs, stream, destination, delivery, catalog)
     if destination["kind"] in UNSERVED_KINDS:
@@ -91,8 +83,26 @@ class Catalog:
     problem: str | None = None
 
 
-def _source_data(row) -> bytes:
-    return bytes(row["data"])
+def _take(db, uid: int, limit: int, read):
+    """The oldest buffered records, `limit` bytes of them (at least one record), and the
+    Delivery that marks them delivered."""
+    records, size, after = [], 0, 0
+    while True:
+        page = store.chunks_from(db, uid, after, READ_PAGE)
+        for chunk in page:
+            taken, taken_bytes = chunk["delivered"], chunk["delivered_bytes"]
+            for data in store.chunk_records(chunk, read):
+                records.append(processing.Record(data, chunk["arrival_ms"]))
+                size, taken, taken_bytes = size + len(data), taken + 1, taken_bytes + len(data)
+                if size >= limit:
+                    return records, Delivery(uid, chunk["id"], taken, taken_bytes, len(records), size)
+            last = (chunk["id"], taken, taken_bytes)
+        if len(page) < READ_PAGE:
+            break
+        after = page[-1]["id"]
+    if not records:
+        return [], None
+    return records, Delivery(uid, *last, len(records), size)
 
 
 def _copy(record):
@@ -214,7 +224,7 @@ def _error_document(failure, now_ms: int) -> dict:
             "errorMessage": failure.message, "attemptEndingTimestamp": now_ms, "rawData": raw, **failure.extra}
 
 
-def commit(state, delivery: Delivery, now_ms: int) -> bool:
+def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
     """Put the objects and drop the delivered rows, together; False (and nothing done but
     a failure noted on the stream) when a bucket is missing."""
     missing = sorted({bucket for bucket, _, _ in delivery.objects if not s3.bucket_exists(state, bucket)})
@@ -228,8 +238,9 @@ def commit(state, delivery: Delivery, now_ms: int) -> bool:
     with state.db.transaction():
         for bucket, key, path in delivery.objects:
             s3.put_file(state, bucket, key, path)
-        store.delete_records_through(state.db, delivery.uid, delivery.last_id)
+        store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes)
         store.set_failure(state.db, delivery.uid, None)
+    segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
     return True
 
 

@@ -4,7 +4,7 @@ Kinesis source streams. Both are derived from stored rows and the lakebox clock,
 import json
 
 from lakebox.kit import calls
-from lakebox.services.firehose import buffer, config, delivery, sources, store
+from lakebox.services.firehose import buffer, config, delivery, segments, sources, store
 from lakebox.services.glue import public as glue
 
 SYNC_FLUSH_BYTES = 4 * 1024 * 1024     # smaller buffers (unconverted) are flushed on the loop
@@ -19,7 +19,7 @@ def flush_due(state, now: float) -> float | None:
     deadline = None
     for uid in store.streams_with_records(state.db):
         task = inflight.get(uid)
-        if task is not None and not task.done():
+        if task is not None and not task.done:
             deadline = _earliest(deadline, now + BUSY_RECHECK_SECONDS)
             continue
         inflight.pop(uid, None)
@@ -44,25 +44,27 @@ def _flush(state, stream, size: int, now_ms: int) -> bool:
     uid = stream["uid"]
     catalog = _catalog(state, stream)
     if size <= SYNC_FLUSH_BYTES and catalog is None:
-        made = delivery.build(state.db, state.blobs, stream, now_ms)
-        delivered = made is not None and delivery.commit(state, made, now_ms)
+        made = delivery.build(state.db, state.blobs, segments.reader(state, stream), stream, now_ms)
+        delivered = made is not None and delivery.commit(state, stream, made, now_ms)
         buffer.delivered(state, uid)
         return delivered
-    task = state.work.submit("firehose", "Deliver", _build_off_loop, stream, state.blobs, now_ms, catalog,
+    task = state.work.submit("firehose", "Deliver", _build_off_loop, stream, state.blobs,
+                             segments.reader(state, stream), now_ms, catalog,
                              commit=lambda made: _commit_off_loop(state, made, now_ms), discard=delivery.discard)
     state.cache("firehose")["inflight"][uid] = task
     return False
 
 
-def _build_off_loop(task, stream, blobs, now_ms, catalog):
-    return delivery.build(task.reader, blobs, stream, now_ms, catalog)
+def _build_off_loop(task, stream, blobs, read, now_ms, catalog):
+    return delivery.build(task.reader, blobs, read, stream, now_ms, catalog)
 
 
 def _commit_off_loop(state, made, now_ms):
-    if made is None or store.stream_by_uid(state.db, made.uid) is None:
+    stream = store.stream_by_uid(state.db, made.uid) if made is not None else None
+    if stream is None:
         delivery.discard(made)
         return False
-    committed = delivery.commit(state, made, now_ms)
+    committed = delivery.commit(state, stream, made, now_ms)
     buffer.delivered(state, made.uid)
     state.scheduler.poke("firehose")
     return committed

@@ -2,7 +2,7 @@
 answer) and delivered by the flush job when the buffer is full or old enough."""
 import secrets
 
-from lakebox.services.firehose import buffer, lookup, store, streams
+from lakebox.services.firehose import buffer, lookup, streams
 from lakebox.services.firehose.errors import InvalidArgumentException
 
 BATCH_MAX_BYTES = 4 * 1024 * 1024        # PutRecordBatch: 4 MiB per call (records' data)
@@ -10,8 +10,8 @@ BATCH_MAX_BYTES = 4 * 1024 * 1024        # PutRecordBatch: 4 MiB per call (recor
 
 def put_record(ctx, params):
     stream = _direct_put_stream(ctx, params["DeliveryStreamName"])
-    first = _buffer(ctx, stream, [params["Record"]["Data"]])
-    return {"RecordId": _record_id(first), "Encrypted": streams.encrypted(stream)}
+    chunk = _buffer(ctx, stream, [params["Record"]["Data"]])
+    return {"RecordId": _record_id(chunk, 0), "Encrypted": streams.encrypted(stream)}
 
 
 def put_record_batch(ctx, params):
@@ -21,9 +21,10 @@ def put_record_batch(ctx, params):
     if total > BATCH_MAX_BYTES:
         raise InvalidArgumentException(
             f"Records size exceeds 4 MB limit: the records of this PutRecordBatch call total {total} bytes.")
-    first = _buffer(ctx, stream, datas)
+    chunk = _buffer(ctx, stream, datas)
+    salt = secrets.token_hex(36)
     return {"FailedPutCount": 0, "Encrypted": streams.encrypted(stream),
-            "RequestResponses": [{"RecordId": _record_id(first + i)} for i in range(len(datas))]}
+            "RequestResponses": [{"RecordId": _record_id(chunk, i, salt)} for i in range(len(datas))]}
 
 
 def _direct_put_stream(ctx, name):
@@ -35,11 +36,10 @@ def _direct_put_stream(ctx, name):
 
 
 def _buffer(ctx, stream, datas: list[bytes]) -> int:
-    first = store.append_records(ctx.state.db, stream["uid"], lookup.now_ms(ctx), datas)
-    buffer.added(ctx.state, stream, sum(len(d) for d in datas))
-    return first
+    return buffer.append(ctx.state, stream, lookup.now_ms(ctx), datas)
 
 
-def _record_id(row_id: int) -> str:
-    """An opaque id, unique per record as AWS's are (the buffer row id and random text)."""
-    return f"{row_id:020d}{secrets.token_hex(38)}"
+def _record_id(chunk: int, index: int, salt: str | None = None) -> str:
+    """An opaque id, unique per record as AWS's are: the buffer chunk, the record's place
+    in it, and random text."""
+    return f"{chunk:016d}{index:04d}{salt or secrets.token_hex(36)}"

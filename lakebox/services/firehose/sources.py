@@ -8,12 +8,24 @@ exactly once however the server stops.
 """
 import json
 
-from lakebox.services.firehose import store
+from lakebox.services.firehose import buffer, store
 from lakebox.services.firehose.errors import InvalidArgumentException
 from lakebox.services.kinesis import public as kinesis
 
 READ_LIMIT = 10_000            # records read per source per run
 POLL_SECONDS = 1.0
+
+
+def _by_arrival(records):
+    """Runs of records with one arrival time (a PutRecords call into a shard), in order."""
+    runs = []
+    for record in records:
+        arrival_ms = int(record["ApproximateArrivalTimestamp"] * 1000)
+        if runs and runs[-1][0] == arrival_ms:
+            runs[-1][1].append(record["Data"])
+        else:
+            runs.append((arrival_ms, [record["Data"]]))
+    return runs
 
 
 def check_stream(ctx, stream_arn: str):
@@ -29,6 +41,7 @@ def read_sources(state, now: float) -> float | None:
     """Scheduler job: buffer what each Kinesis source has that is new."""
     found_any, more, sources = False, False, store.sources(state.db)
     for source in sources:
+        stream = store.stream_by_uid(state.db, source["stream_uid"])
         try:
             records, checkpoints = kinesis.read_new_records(state, source["stream_arn"],
                                                             json.loads(source["checkpoints"]), READ_LIMIT)
@@ -38,9 +51,8 @@ def read_sources(state, now: float) -> float | None:
             continue
         found_any, more = True, more or len(records) >= READ_LIMIT
         with state.db.transaction():
-            for record in records:
-                store.append_records(state.db, source["stream_uid"],
-                                     int(record["ApproximateArrivalTimestamp"] * 1000), [record["Data"]])
+            for arrival_ms, datas in _by_arrival(records):
+                buffer.append(state, stream, arrival_ms, datas)
             store.put_source(state.db, source["stream_uid"], source["stream_arn"], checkpoints)
     if found_any:
         state.scheduler.poke("firehose")

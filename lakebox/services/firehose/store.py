@@ -3,12 +3,16 @@
 A delivery stream is a row keyed by (account, region, name) with a never-reused `uid`;
 its source and destination settings are JSON documents shaped like the API's
 descriptions. Records acknowledged by PutRecord(Batch), or read from a source Kinesis
-stream, wait in `firehose_records` (one row per record, in arrival order by `id`) until
-a flush delivers them: the flush writes the S3 objects and deletes the rows it delivered
+stream, wait in `firehose_chunks` until a flush delivers them: one row per call (the
+records' lengths, and where their bytes are in the stream's buffer log, `segments.py`),
+in arrival order by `id`, so a 500-record batch is one small insert. A flush may deliver the first part of a chunk (buffers
+are cut at their size exactly): `delivered` and `delivered_bytes` say how much of it is
+gone. The flush writes the S3 objects and deletes (or advances) the chunks it delivered
 in one transaction, so a record is delivered exactly once whatever moment the server is
 killed at. A Kinesis source's read position (one checkpoint per shard) is in
 `firehose_sources`, advanced in the same transaction that buffers what was read.
 """
+import array
 import json
 
 SCHEMA = [
@@ -28,13 +32,18 @@ SCHEMA = [
         failure TEXT,
         retry_at_ms INTEGER NOT NULL DEFAULT 0,
         UNIQUE (account, region, name))""",
-    """CREATE TABLE firehose_records (
+    """CREATE TABLE firehose_chunks (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         stream_uid INTEGER NOT NULL,
         arrival_ms INTEGER NOT NULL,
-        data BLOB NOT NULL,
-        meta TEXT)""",
-    "CREATE INDEX firehose_records_by_stream ON firehose_records (stream_uid, id)",
+        count INTEGER NOT NULL,
+        lengths BLOB NOT NULL,
+        segment INTEGER NOT NULL,
+        offset INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        delivered INTEGER NOT NULL DEFAULT 0,
+        delivered_bytes INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX firehose_chunks_by_stream ON firehose_chunks (stream_uid, id)",
     """CREATE TABLE firehose_tags (
         stream_uid INTEGER NOT NULL,
         tag_key TEXT NOT NULL,
@@ -99,7 +108,7 @@ def set_failure(db, uid, failure: dict | None, retry_at_ms: int = 0):
 def delete_stream(db, uid):
     with db.transaction():
         db.execute("DELETE FROM firehose_streams WHERE uid=?", (uid,))
-        db.execute("DELETE FROM firehose_records WHERE stream_uid=?", (uid,))
+        db.execute("DELETE FROM firehose_chunks WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM firehose_tags WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM firehose_sources WHERE stream_uid=?", (uid,))
 
@@ -111,37 +120,55 @@ def loads(text):
 # ---------------------------------------------------------------------------
 # Buffered records
 
-def append_records(db, uid, arrival_ms, datas: list[bytes], metas=None) -> int:
-    """Buffer records in order; returns the id of the first."""
-    metas = metas or [None] * len(datas)
-    with db.transaction():
-        first = None
-        for data, meta in zip(datas, metas):
-            cursor = db.execute("INSERT INTO firehose_records (stream_uid, arrival_ms, data, meta) "
-                                "VALUES (?, ?, ?, ?)", (uid, arrival_ms, data, meta))
-            if first is None:
-                first = cursor.lastrowid
-    return first
+def append_chunk(db, uid, arrival_ms, lengths: list[int], segment: int, offset: int) -> int:
+    """Record a chunk of records (their bytes already in the buffer log); returns its id."""
+    cursor = db.execute("INSERT INTO firehose_chunks (stream_uid, arrival_ms, count, lengths, segment, offset, size) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)", (uid, arrival_ms, len(lengths),
+                                                          array.array("I", lengths).tobytes(), segment, offset,
+                                                          sum(lengths)))
+    return cursor.lastrowid
+
+
+def chunk_records(row, read) -> list[bytes]:
+    """The records of a chunk row not delivered yet; `read(segment, offset, length)` reads the log."""
+    lengths = array.array("I")
+    lengths.frombytes(row["lengths"])
+    data = read(row["segment"], row["offset"] + row["delivered_bytes"], row["size"] - row["delivered_bytes"])
+    position, found = 0, []
+    for length in lengths[row["delivered"]:]:
+        found.append(bytes(data[position:position + length]))
+        position += length
+    return found
 
 
 def buffered_summary(db, uid):
-    """(count, bytes, oldest arrival ms) of what a stream has buffered."""
-    row = db.one("SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(data)), 0) AS size, MIN(arrival_ms) AS oldest "
-                  "FROM firehose_records WHERE stream_uid=?", (uid,))
+    """(records, bytes, oldest arrival ms) a stream has buffered."""
+    row = db.one("SELECT COALESCE(SUM(count - delivered), 0) AS n, "
+                 "COALESCE(SUM(size - delivered_bytes), 0) AS size, MIN(arrival_ms) AS oldest "
+                 "FROM firehose_chunks WHERE stream_uid=?", (uid,))
     return row["n"], row["size"], row["oldest"]
 
 
 def streams_with_records(db) -> list[int]:
-    return [r["stream_uid"] for r in db.query("SELECT DISTINCT stream_uid FROM firehose_records")]
+    return [r["stream_uid"] for r in db.query("SELECT DISTINCT stream_uid FROM firehose_chunks")]
 
 
-def records_from(db, uid, after_id: int, limit: int):
-    return db.query("SELECT id, arrival_ms, data, meta FROM firehose_records WHERE stream_uid=? AND id>? "
-                    "ORDER BY id LIMIT ?", (uid, after_id, limit))
+def chunks_from(db, uid, after_id: int, limit: int):
+    return db.query("SELECT * FROM firehose_chunks WHERE stream_uid=? AND id>? ORDER BY id LIMIT ?",
+                    (uid, after_id, limit))
 
 
-def delete_records_through(db, uid, last_id: int):
-    db.execute("DELETE FROM firehose_records WHERE stream_uid=? AND id<=?", (uid, last_id))
+def first_segment(db, uid) -> int | None:
+    row = db.one("SELECT segment FROM firehose_chunks WHERE stream_uid=? ORDER BY id LIMIT 1", (uid,))
+    return row["segment"] if row else None
+
+
+def mark_delivered(db, uid, last_id: int, records: int, size: int):
+    """Chunks before `last_id` are delivered; of chunk `last_id`, its first `records`
+    records (`size` bytes) are, and it goes once all of them are."""
+    db.execute("DELETE FROM firehose_chunks WHERE stream_uid=? AND id<?", (uid, last_id))
+    db.execute("UPDATE firehose_chunks SET delivered=?, delivered_bytes=? WHERE id=?", (records, size, last_id))
+    db.execute("DELETE FROM firehose_chunks WHERE id=? AND delivered>=count", (last_id,))
 
 
 # ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 server-side encryption of the buffered data."""
 from datetime import datetime, timezone
 
-from lakebox.services.firehose import config, lookup, sources, store, tagging
+from lakebox.services.firehose import buffer, config, lookup, segments, sources, store, tagging
 from lakebox.services.firehose.errors import (
     ConcurrentModificationException, InvalidArgumentException, ResourceInUseException)
 
@@ -59,6 +59,8 @@ def _source(ctx, stream_type: str, params: dict) -> dict:
 def delete_delivery_stream(ctx, params):
     stream = lookup.stream_named(ctx, params["DeliveryStreamName"])
     store.delete_stream(ctx.state.db, stream["uid"])
+    segments.drop_stream(ctx.state, stream)
+    buffer.delivered(ctx.state, stream["uid"])
     return {}
 
 
