@@ -109,6 +109,22 @@ def drop_before(state, stream, first_segment: int | None):
             os.unlink(_path(directory, segment))
 
 
+def segment_sizes(state, stream) -> dict:
+    """{segment: bytes on disk} of a stream's log."""
+    directory = _directory(state, stream)
+    if not os.path.isdir(directory):
+        return {}
+    return {segment: os.path.getsize(_path(directory, segment)) for segment in _segments(directory)}
+
+
+def cut(state, stream, segment: int, size: int):
+    """Cut a segment after its last whole chunk (recovery, before any writer opens it)."""
+    path = _path(_directory(state, stream), segment)
+    os.truncate(path, size)
+    if state.syncer is not None:
+        state.syncer.note_file(path)
+
+
 def drop_stream(state, stream):
     writer = _writers(state).pop(stream["uid"], None)
     if writer is not None:
