@@ -42,10 +42,11 @@ class Delivery:
     objects: list = field(default_factory=list)       # (bucket, key, temp path)
 
 
-def build(db, blobs, read, stream, now_ms: int, catalog: "Catalog | None" = None) -> Delivery | None:
+def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
+          catalog: "Catalog | None" = None) -> Delivery | None:
     """Read the oldest buffered records of `stream` (up to its buffer size) and write the
     objects they make into temp files. `read` reads the stream's buffer log
-    (`segments.reader`); `catalog` is the Glue table of a converting
+    (`segments.reader`); `env` tells Lambda processors where handlers are; `catalog` is the Glue table of a converting
     destination, read beforehand on the loop."""
     destination = json.loads(stream["destination"])
     s3_config = config.s3_settings(destination)
@@ -64,7 +65,7 @@ def build(db, blobs, read, stream, now_ms: int, catalog: "Catalog | None" = None
     if destination["kind"] == "ExtendedS3" and s3_config.get("S3BackupMode") == "Enabled":
         writer.backup(records)
     processed, failures = processing.process([_copy(r) for r in records],
-                                             processing.processors_of(s3_config), now_ms)
+                                             processing.processors_of(s3_config), env)
     groups, overflow = _partitions(processed)
     failures += [processing.Failure(r, "activePartitionExceeded", "DynamicPartitioning.ActivePartitionsExceeded",
                                     f"The number of active partitions exceeded {MAX_ACTIVE_PARTITIONS}.")

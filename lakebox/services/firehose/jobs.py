@@ -4,7 +4,7 @@ Kinesis source streams. Both are derived from stored rows and the lakebox clock,
 import json
 
 from lakebox.kit import calls
-from lakebox.services.firehose import buffer, config, delivery, segments, sources, store
+from lakebox.services.firehose import buffer, config, delivery, lookup, processing, segments, sources, store
 from lakebox.services.glue import public as glue
 
 SYNC_FLUSH_BYTES = 4 * 1024 * 1024     # smaller buffers (unconverted) are flushed on the loop
@@ -43,20 +43,27 @@ def _flush(state, stream, size: int, now_ms: int) -> bool:
     """Deliver one buffer's worth; True when it finished here (more may be due)."""
     uid = stream["uid"]
     catalog = _catalog(state, stream)
-    if size <= SYNC_FLUSH_BYTES and catalog is None:
-        made = delivery.build(state.db, state.blobs, segments.reader(state, stream), stream, now_ms)
+    env = processing.Invocation(state.config.functions_dir, lookup.arn_of(stream), stream["region"])
+    if size <= SYNC_FLUSH_BYTES and catalog is None and not _calls_out(stream):
+        made = delivery.build(state.db, state.blobs, segments.reader(state, stream), stream, now_ms, env)
         delivered = made is not None and delivery.commit(state, stream, made, now_ms)
         buffer.delivered(state, uid)
         return delivered
     task = state.work.submit("firehose", "Deliver", _build_off_loop, stream, state.blobs,
-                             segments.reader(state, stream), now_ms, catalog,
+                             segments.reader(state, stream), now_ms, env, catalog,
                              commit=lambda made: _commit_off_loop(state, made, now_ms), discard=delivery.discard)
     state.cache("firehose")["inflight"][uid] = task
     return False
 
 
-def _build_off_loop(task, stream, blobs, read, now_ms, catalog):
-    return delivery.build(task.reader, blobs, read, stream, now_ms, catalog)
+def _build_off_loop(task, stream, blobs, read, now_ms, env, catalog):
+    return delivery.build(task.reader, blobs, read, stream, now_ms, env, catalog)
+
+
+def _calls_out(stream) -> bool:
+    """A Lambda processor runs user code: never on the loop."""
+    settings = config.s3_settings(json.loads(stream["destination"]))
+    return any(p["Type"] == "Lambda" for p in processing.processors_of(settings))
 
 
 def _commit_off_loop(state, made, now_ms):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import jq
 
-from lakebox.services.firehose import config
+from lakebox.services.firehose import config, lambdas
 
 KPL_MAGIC = b"\xf3\x89\x9a\xc2"
 
@@ -34,9 +34,21 @@ class Failure:
     extra: dict = field(default_factory=dict)      # more members of its error document
 
 
-def process(records: list[Record], processors: list[dict], now_ms: int) -> tuple[list[Record], list[Failure]]:
+@dataclass
+class Invocation:
+    """What processors that call out need to know: where Lambda handlers live, and the
+    stream they work for."""
+    functions_dir: str | None
+    stream_arn: str
+    region: str
+
+
+def process(records: list[Record], processors: list[dict], env: Invocation) -> tuple[list[Record], list[Failure]]:
     failures = []
     for processor in processors:
+        if processor["Type"] == "Lambda":
+            records = lambdas.transform(records, processor["params"], failures, env)
+            continue
         step = _STEPS.get(processor["Type"])
         if step is None:
             continue

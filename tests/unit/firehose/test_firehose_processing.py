@@ -4,6 +4,8 @@ import hashlib
 from lakebox.services.firehose import processing
 from lakebox.services.firehose.processing import Record
 
+ENV = processing.Invocation(None, "arn:aws:firehose:us-east-1:000000000000:deliverystream/s", "us-east-1")
+
 
 def _varint(n):
     out = bytearray()
@@ -39,7 +41,7 @@ def test_metadata_extraction_sets_keys_and_fails_non_json():
                                                             "JsonParsingEngine": "JQ-1.6"}},
                   {"Type": "AppendDelimiterToRecord", "params": {}}]
     records = [Record(b'{"customer_id": 7}', 1), Record(b"not json", 2), Record(b'{"other": 1}', 3)]
-    done, failures = processing.process(records, processors, 10)
+    done, failures = processing.process(records, processors, ENV)
     assert [(r.data, r.keys) for r in done] == [(b'{"customer_id": 7}\n', {("partitionKeyFromQuery", "c"): "7"})]
     assert [f.record.arrival_ms for f in failures] == [2, 3]
     assert {f.code for f in failures} == {"DynamicPartitioning.MetadataExtractionFailed"}
@@ -47,6 +49,6 @@ def test_metadata_extraction_sets_keys_and_fails_non_json():
 
 def test_json_deaggregation_splits_concatenated_documents():
     processors = [{"Type": "RecordDeAggregation", "params": {"SubRecordType": "JSON"}}]
-    done, failures = processing.process([Record(b'{"a":1}{"a":2}\n{"a":3}', 1), Record(b"{bad", 2)], processors, 0)
+    done, failures = processing.process([Record(b'{"a":1}{"a":2}\n{"a":3}', 1), Record(b"{bad", 2)], processors, ENV)
     assert [r.data for r in done] == [b'{"a":1}', b'{"a":2}', b'{"a":3}']
     assert len(failures) == 1

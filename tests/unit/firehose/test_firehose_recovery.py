@@ -4,7 +4,7 @@ import os
 
 from lakebox.aws.context import HttpRequest, RequestContext
 from lakebox.config import Config
-from lakebox.services.firehose import actions, buffer, delivery, recovery, segments, store
+from lakebox.services.firehose import actions, buffer, delivery, processing, recovery, segments, store
 from lakebox.state import AppState
 
 ACCOUNT, REGION = "000000000000", "us-east-1"
@@ -34,7 +34,8 @@ def test_torn_chunks_are_dropped_and_the_log_cut(tmp_path):
     assert store.buffered_summary(state.db, stream["uid"])[:2] == (3, 11)
     assert segments.segment_sizes(state, stream) == {segment: 11}
     buffer.append(state, stream, 4, [b"six"])
-    made = delivery.build(state.db, state.blobs, segments.reader(state, stream), stream, 10)
+    made = delivery.build(state.db, state.blobs, segments.reader(state, stream), stream, 10,
+                          processing.Invocation(None, "arn", REGION))
     with open(made.objects[0][2], "rb") as f:
         assert f.read() == b"onetwothreesix"
     delivery.discard(made)
