@@ -10,7 +10,7 @@ import cramjam
 import pytest
 from botocore.exceptions import ClientError
 
-from firehose_helpers import objects
+from firehose_helpers import objects, wait_for_objects
 
 pytestmark = pytest.mark.local_only
 
@@ -41,7 +41,7 @@ def test_size_flush_needs_no_clock(firehose, s3, bucket, make_stream):
     record = b"x" * 1000 + b"\n"
     for _ in range(3):
         firehose.put_record_batch(DeliveryStreamName=name, Records=[{"Data": record}] * 500)
-    delivered = objects(s3, bucket)
+    delivered = wait_for_objects(s3, bucket)
     assert len(delivered) == 1
     body = next(iter(delivered.values()))
     assert len(body) >= 1024 * 1024 and len(body) % len(record) == 0
@@ -50,7 +50,7 @@ def test_size_flush_needs_no_clock(firehose, s3, bucket, make_stream):
 def test_zero_interval_delivers_at_once(firehose, s3, bucket, make_stream):
     name = make_stream(BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 0})
     firehose.put_record(DeliveryStreamName=name, Record={"Data": b"now"})
-    assert list(objects(s3, bucket).values()) == [b"now"]
+    assert list(wait_for_objects(s3, bucket).values()) == [b"now"]
 
 
 @pytest.mark.parametrize("compression, extension", [
