@@ -1,0 +1,83 @@
+"""Aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases."""
+from lakebox.aws.errors import ValidationError
+from lakebox.services.kms import lookup, model, store
+from lakebox.services.kms.errors import (
+    AlreadyExistsException, InvalidAliasNameException, InvalidMarkerException, NotFoundException)
+
+LIST_DEFAULT_LIMIT = 50
+
+
+def create_alias(ctx, params):
+    name = params["AliasName"]
+    _check_name(name)
+    key = _target(ctx, params["TargetKeyId"])
+    db = ctx.state.db
+    if store.alias(db, ctx.account, ctx.region, name) is not None:
+        raise AlreadyExistsException(
+            f"An alias with the name {model.alias_arn(ctx.account, ctx.region, name)} already exists")
+    store.insert_alias(db, ctx.account, ctx.region, name, key["uid"], lookup.now_ms(ctx))
+    return {}
+
+
+def update_alias(ctx, params):
+    name = params["AliasName"]
+    _check_name(name)
+    _existing(ctx, name)
+    key = _target(ctx, params["TargetKeyId"])
+    store.retarget_alias(ctx.state.db, ctx.account, ctx.region, name, key["uid"], lookup.now_ms(ctx))
+    return {}
+
+
+def delete_alias(ctx, params):
+    name = params["AliasName"]
+    _check_name(name)
+    _existing(ctx, name)
+    store.delete_alias(ctx.state.db, ctx.account, ctx.region, name)
+    return {}
+
+
+def list_aliases(ctx, params):
+    db = ctx.state.db
+    key_uid = None
+    if params.get("KeyId"):
+        key_uid = lookup.find_key(ctx, params["KeyId"], allow_alias=False)["uid"]
+    marker = params.get("Marker") or ""
+    if marker and not marker.startswith("alias/"):
+        raise InvalidMarkerException("Invalid marker")
+    limit = params.get("Limit") or LIST_DEFAULT_LIMIT
+    rows = store.aliases_after(db, ctx.account, ctx.region, marker, limit + 1, key_uid)
+    page = rows[:limit]
+    answer = {"Aliases": [_described(db, row) for row in page], "Truncated": len(rows) > limit}
+    if answer["Truncated"]:
+        answer["NextMarker"] = page[-1]["name"]
+    return answer
+
+
+def _described(db, row) -> dict:
+    key = store.key_by_uid(db, row["key_uid"])
+    return {"AliasName": row["name"], "AliasArn": model.alias_arn(row["account"], row["region"], row["name"]),
+            "TargetKeyId": key["key_id"], "CreationDate": row["created_ms"] / 1000,
+            "LastUpdatedDate": row["updated_ms"] / 1000}
+
+
+def _check_name(name):
+    if not name.startswith("alias/"):
+        raise ValidationError('Alias must start with the prefix "alias/". Please see '
+                              'https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html')
+    if name.startswith(model.RESERVED_ALIAS_PREFIX):
+        raise InvalidAliasNameException(
+            f"{name} is not a valid alias name: the prefix alias/aws/ is reserved for AWS managed keys.")
+
+
+def _existing(ctx, name):
+    row = store.alias(ctx.state.db, ctx.account, ctx.region, name)
+    if row is None:
+        raise NotFoundException(f"Alias {model.alias_arn(ctx.account, ctx.region, name)} is not found.")
+    return row
+
+
+def _target(ctx, text):
+    """The key an alias points to: named by key id or key ARN, not pending deletion."""
+    key = lookup.find_key(ctx, text, allow_alias=False)
+    lookup.check_not_pending_deletion(ctx, key)
+    return key

@@ -1,0 +1,212 @@
+"""Asymmetric and HMAC keys: RSA encryption, Sign/Verify, GetPublicKey, data key pairs,
+GenerateMac/VerifyMac."""
+import hashlib
+import hmac
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
+
+from lakebox.aws.errors import ValidationError
+from lakebox.services.kms import keygen, lookup, model, sealing, store, usage
+from lakebox.services.kms.errors import (
+    InvalidCiphertextException, InvalidKeyUsageException, KMSInvalidMacException,
+    KMSInvalidSignatureException, UnsupportedOperationException)
+
+_HASHES = {"256": hashes.SHA256, "384": hashes.SHA384, "512": hashes.SHA512}
+_HMAC_DIGESTS = {"HMAC_SHA_224": hashlib.sha224, "HMAC_SHA_256": hashlib.sha256,
+                 "HMAC_SHA_384": hashlib.sha384, "HMAC_SHA_512": hashlib.sha512}
+
+
+# ---------------------------------------------------------------------------
+# RSA encryption (Encrypt/Decrypt/ReEncrypt with RSAES_OAEP_*)
+
+
+def rsa_encrypt(state, key, algorithm: str, plaintext: bytes) -> bytes:
+    limit = model.RSA_MAX_PLAINTEXT[(key["key_spec"], algorithm)]
+    if len(plaintext) > limit:
+        raise ValidationError(f"Algorithm {algorithm} and key spec {key['key_spec']} cannot encrypt data "
+                              f"larger than {limit} bytes.")
+    return _private_key(state, key).public_key().encrypt(plaintext, _oaep(algorithm))
+
+
+def rsa_decrypt(state, key, algorithm: str, blob: bytes) -> bytes:
+    try:
+        return _private_key(state, key).decrypt(blob, _oaep(algorithm))
+    except ValueError:
+        raise InvalidCiphertextException() from None
+
+
+def _oaep(algorithm):
+    digest = hashes.SHA1() if algorithm == "RSAES_OAEP_SHA_1" else hashes.SHA256()
+    return padding.OAEP(mgf=padding.MGF1(digest), algorithm=digest, label=None)
+
+
+# ---------------------------------------------------------------------------
+# Signing
+
+
+def sign(ctx, params):
+    key = lookup.usable_key(ctx, params["KeyId"], "SIGN_VERIFY", "Sign")
+    algorithm = params["SigningAlgorithm"]
+    digest, chosen = _digest(key, algorithm, params["Message"], params.get("MessageType", "RAW"))
+    lookup.check_dry_run(params)
+    private_key = _private_key(ctx.state, key)
+    if algorithm.startswith("ECDSA"):
+        signature = private_key.sign(digest, ec.ECDSA(utils.Prehashed(chosen)))
+    else:
+        signature = private_key.sign(digest, _rsa_padding(algorithm, chosen), utils.Prehashed(chosen))
+    usage.note(ctx, key)
+    return {"KeyId": lookup.arn_of(key), "Signature": signature, "SigningAlgorithm": algorithm}
+
+
+def verify(ctx, params):
+    key = lookup.usable_key(ctx, params["KeyId"], "SIGN_VERIFY", "Verify")
+    algorithm = params["SigningAlgorithm"]
+    digest, chosen = _digest(key, algorithm, params["Message"], params.get("MessageType", "RAW"))
+    lookup.check_dry_run(params)
+    public_key = _private_key(ctx.state, key).public_key()
+    try:
+        if algorithm.startswith("ECDSA"):
+            public_key.verify(params["Signature"], digest, ec.ECDSA(utils.Prehashed(chosen)))
+        else:
+            public_key.verify(params["Signature"], digest, _rsa_padding(algorithm, chosen), utils.Prehashed(chosen))
+    except (InvalidSignature, ValueError):
+        raise KMSInvalidSignatureException() from None
+    usage.note(ctx, key)
+    return {"KeyId": lookup.arn_of(key), "SignatureValid": True, "SigningAlgorithm": algorithm}
+
+
+def _digest(key, algorithm, message, message_type):
+    """(digest to sign, hash algorithm) after checking the algorithm suits the key."""
+    allowed = model.usage_algorithms(key["key_spec"], key["key_usage"]).get("SigningAlgorithms", [])
+    if algorithm not in allowed:
+        raise InvalidKeyUsageException(f"Algorithm {algorithm} is incompatible with key spec {key['key_spec']}.")
+    chosen = _HASHES[algorithm[-3:]]()
+    if message_type == "DIGEST":
+        if len(message) != chosen.digest_size:
+            raise ValidationError(f"Digest is invalid length for algorithm {algorithm}.")
+        return message, chosen
+    if message_type != "RAW":
+        raise ValidationError(f"MessageType {message_type} is not valid for algorithm {algorithm}.")
+    hasher = hashes.Hash(chosen)
+    hasher.update(message)
+    return hasher.finalize(), chosen
+
+
+def _rsa_padding(algorithm, chosen):
+    if "PSS" in algorithm:
+        # AWS KMS signs RSASSA-PSS with a salt as long as the digest.
+        return padding.PSS(mgf=padding.MGF1(chosen), salt_length=chosen.digest_size)
+    return padding.PKCS1v15()
+
+
+def get_public_key(ctx, params):
+    key = lookup.find_key(ctx, params["KeyId"])
+    lookup.check_enabled(ctx, key)
+    if model.material_size(key["key_spec"]) is not None:
+        raise UnsupportedOperationException(
+            f"{lookup.arn_of(key)} key spec is {key['key_spec']} which is not valid for GetPublicKey.")
+    return {"KeyId": lookup.arn_of(key), "PublicKey": keygen.public_key_der(_private_key(ctx.state, key)),
+            "CustomerMasterKeySpec": key["key_spec"], "KeySpec": key["key_spec"], "KeyUsage": key["key_usage"],
+            **model.usage_algorithms(key["key_spec"], key["key_usage"])}
+
+
+def derive_shared_secret(ctx, params):
+    """ECDH between the key's private key and the peer's public key (DER SubjectPublicKeyInfo)."""
+    key = lookup.usable_key(ctx, params["KeyId"], "KEY_AGREEMENT", "DeriveSharedSecret")
+    private_key = _private_key(ctx.state, key)
+    try:
+        peer = serialization.load_der_public_key(params["PublicKey"])
+    except ValueError:
+        peer = None
+    if not isinstance(peer, ec.EllipticCurvePublicKey) or peer.curve.name != private_key.curve.name:
+        raise ValidationError(f"The public key is not a valid {key['key_spec']} public key in DER-encoded "
+                              f"X.509 SubjectPublicKeyInfo format.")
+    lookup.check_dry_run(params)
+    usage.note(ctx, key)
+    return {"KeyId": lookup.arn_of(key), "SharedSecret": private_key.exchange(ec.ECDH(), peer),
+            "KeyAgreementAlgorithm": params["KeyAgreementAlgorithm"], "KeyOrigin": key["origin"]}
+
+
+# ---------------------------------------------------------------------------
+# Data key pairs: a fresh key pair, its private key sealed under a symmetric key
+
+
+async def generate_data_key_pair(ctx, params):
+    answer, private_der = await _data_key_pair(ctx, params, "GenerateDataKeyPair")
+    return {**answer, "PrivateKeyPlaintext": private_der}
+
+
+async def generate_data_key_pair_without_plaintext(ctx, params):
+    answer, _ = await _data_key_pair(ctx, params, "GenerateDataKeyPairWithoutPlaintext")
+    return answer
+
+
+async def _data_key_pair(ctx, params, operation):
+    spec = params["KeyPairSpec"]
+    if spec not in keygen.CURVES and not spec.startswith("RSA_") and spec != "ECC_NIST_EDWARDS25519":
+        raise UnsupportedOperationException(f"lakebox does not support KeyPairSpec {spec}.")
+    _pair_wrapping_key(ctx, params, operation)
+    lookup.check_dry_run(params)
+    private_key = await keygen.new_private_key_off_loop(ctx.state, spec)
+    key = _pair_wrapping_key(ctx, params, operation)      # again: the key may have changed meanwhile
+    private_der = keygen.private_key_der(private_key)
+    blob, material_id = sealing.seal(ctx.state, key, private_der, params.get("EncryptionContext"))
+    usage.note(ctx, key)
+    return {"PrivateKeyCiphertextBlob": blob, "PublicKey": keygen.public_key_der(private_key),
+            "KeyId": lookup.arn_of(key), "KeyPairSpec": spec, "KeyMaterialId": material_id}, private_der
+
+
+def _pair_wrapping_key(ctx, params, operation):
+    key = lookup.usable_key(ctx, params["KeyId"], "ENCRYPT_DECRYPT", operation)
+    if key["key_spec"] != model.DEFAULT_SPEC:
+        raise InvalidKeyUsageException(
+            f"{lookup.arn_of(key)} key spec is {key['key_spec']} which is not valid for {operation}.")
+    return key
+
+
+# ---------------------------------------------------------------------------
+# HMAC
+
+
+def generate_mac(ctx, params):
+    key = lookup.usable_key(ctx, params["KeyId"], "GENERATE_VERIFY_MAC", "GenerateMac")
+    algorithm = params["MacAlgorithm"]
+    mac = _mac(ctx.state, key, algorithm, params["Message"])
+    lookup.check_dry_run(params)
+    usage.note(ctx, key)
+    return {"Mac": mac, "MacAlgorithm": algorithm, "KeyId": lookup.arn_of(key)}
+
+
+def verify_mac(ctx, params):
+    key = lookup.usable_key(ctx, params["KeyId"], "GENERATE_VERIFY_MAC", "VerifyMac")
+    algorithm = params["MacAlgorithm"]
+    mac = _mac(ctx.state, key, algorithm, params["Message"])
+    lookup.check_dry_run(params)
+    if not hmac.compare_digest(mac, params["Mac"]):
+        raise KMSInvalidMacException()
+    usage.note(ctx, key)
+    return {"KeyId": lookup.arn_of(key), "MacValid": True, "MacAlgorithm": algorithm}
+
+
+def _mac(state, key, algorithm, message) -> bytes:
+    if algorithm not in model.usage_algorithms(key["key_spec"], key["key_usage"])["MacAlgorithms"]:
+        raise InvalidKeyUsageException(f"Algorithm {algorithm} is incompatible with key spec {key['key_spec']}.")
+    secret = store.material(state.db, key["uid"], key["current_version"])["material"]
+    return hmac.new(secret, message, _HMAC_DIGESTS[algorithm]).digest()
+
+
+# ---------------------------------------------------------------------------
+
+
+def _private_key(state, key):
+    """The key's private key object, cached: material never changes once written."""
+    cache = sealing.material_cache(state)
+    slot = ("private", key["uid"], key["current_version"])
+    found = cache.get(slot)
+    if found is None:
+        material = store.material(state.db, key["uid"], key["current_version"])["material"]
+        found = keygen.load_private_key(material)
+        cache.put(slot, found)
+    return found

@@ -1,0 +1,124 @@
+"""Encryption operations: Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext),
+GenerateRandom. Symmetric keys use `sealing`; RSA keys use `asymmetric`."""
+import os
+
+from lakebox.aws.errors import ValidationError
+from lakebox.services.kms import asymmetric, lookup, model, sealing, usage
+from lakebox.services.kms.errors import (
+    InvalidCiphertextException, InvalidKeyUsageException)
+
+DATA_KEY_BYTES = {"AES_256": 32, "AES_128": 16}
+
+
+def encrypt(ctx, params):
+    key = lookup.usable_key(ctx, params["KeyId"], "ENCRYPT_DECRYPT", "Encrypt")
+    algorithm = params.get("EncryptionAlgorithm", model.DEFAULT_SPEC)
+    check_algorithm(key, algorithm)
+    lookup.check_dry_run(params)
+    if algorithm == model.DEFAULT_SPEC:
+        blob, _ = sealing.seal(ctx.state, key, params["Plaintext"], params.get("EncryptionContext"))
+    else:
+        blob = asymmetric.rsa_encrypt(ctx.state, key, algorithm, params["Plaintext"])
+    usage.note(ctx, key)
+    return {"CiphertextBlob": blob, "KeyId": lookup.arn_of(key), "EncryptionAlgorithm": algorithm}
+
+
+def decrypt(ctx, params):
+    algorithm = params.get("EncryptionAlgorithm", model.DEFAULT_SPEC)
+    plaintext, key, material_id = _decrypt(ctx, params["CiphertextBlob"], params.get("EncryptionContext"),
+                                           params.get("KeyId"), algorithm, "Decrypt")
+    lookup.check_dry_run(params)
+    usage.note(ctx, key)
+    answer = {"KeyId": lookup.arn_of(key), "Plaintext": plaintext, "EncryptionAlgorithm": algorithm}
+    if material_id:
+        answer["KeyMaterialId"] = material_id
+    return answer
+
+
+def re_encrypt(ctx, params):
+    source_algorithm = params.get("SourceEncryptionAlgorithm", model.DEFAULT_SPEC)
+    plaintext, source, source_material = _decrypt(
+        ctx, params["CiphertextBlob"], params.get("SourceEncryptionContext"), params.get("SourceKeyId"),
+        source_algorithm, "ReEncryptFrom")
+    destination = lookup.usable_key(ctx, params["DestinationKeyId"], "ENCRYPT_DECRYPT", "ReEncryptTo")
+    destination_algorithm = params.get("DestinationEncryptionAlgorithm", model.DEFAULT_SPEC)
+    check_algorithm(destination, destination_algorithm)
+    lookup.check_dry_run(params)
+    destination_material = None
+    if destination_algorithm == model.DEFAULT_SPEC:
+        blob, destination_material = sealing.seal(ctx.state, destination, plaintext,
+                                                  params.get("DestinationEncryptionContext"))
+    else:
+        blob = asymmetric.rsa_encrypt(ctx.state, destination, destination_algorithm, plaintext)
+    usage.note(ctx, source)
+    usage.note(ctx, destination)
+    answer = {"CiphertextBlob": blob, "SourceKeyId": lookup.arn_of(source), "KeyId": lookup.arn_of(destination),
+              "SourceEncryptionAlgorithm": source_algorithm, "DestinationEncryptionAlgorithm": destination_algorithm}
+    if source_material:
+        answer["SourceKeyMaterialId"] = source_material
+    if destination_material:
+        answer["DestinationKeyMaterialId"] = destination_material
+    return answer
+
+
+def generate_data_key(ctx, params):
+    plaintext, blob, key, material_id = _data_key(ctx, params, "GenerateDataKey")
+    return {"CiphertextBlob": blob, "Plaintext": plaintext, "KeyId": lookup.arn_of(key), "KeyMaterialId": material_id}
+
+
+def generate_data_key_without_plaintext(ctx, params):
+    _, blob, key, material_id = _data_key(ctx, params, "GenerateDataKeyWithoutPlaintext")
+    return {"CiphertextBlob": blob, "KeyId": lookup.arn_of(key), "KeyMaterialId": material_id}
+
+
+def generate_random(ctx, params):
+    size = params.get("NumberOfBytes")
+    if size is None:
+        raise ValidationError("NumberOfBytes is required.")
+    return {"Plaintext": os.urandom(size)}
+
+
+# ---------------------------------------------------------------------------
+
+
+def check_algorithm(key, algorithm: str):
+    """The algorithm must be one the key's spec supports."""
+    allowed = model.usage_algorithms(key["key_spec"], key["key_usage"]).get("EncryptionAlgorithms", [])
+    if algorithm not in allowed:
+        raise InvalidKeyUsageException(f"Algorithm {algorithm} is incompatible with key spec {key['key_spec']}.")
+
+
+def _decrypt(ctx, blob, context, key_id_param, algorithm, operation):
+    """(plaintext, key, material id or None) of a ciphertext made by Encrypt or a data key call."""
+    if algorithm == model.DEFAULT_SPEC:
+        return sealing.unseal(ctx, blob, context, key_id_param, operation)
+    if key_id_param is None:
+        # An RSA ciphertext carries no key id: AWS needs KeyId to decrypt it.
+        raise InvalidCiphertextException()
+    key = lookup.usable_key(ctx, key_id_param, "ENCRYPT_DECRYPT", operation)
+    check_algorithm(key, algorithm)
+    return asymmetric.rsa_decrypt(ctx.state, key, algorithm, blob), key, None
+
+
+def _data_key(ctx, params, operation):
+    size = _data_key_size(params)
+    key = lookup.usable_key(ctx, params["KeyId"], "ENCRYPT_DECRYPT", operation)
+    check_symmetric(key, operation)
+    lookup.check_dry_run(params)
+    plaintext = os.urandom(size)
+    blob, material_id = sealing.seal(ctx.state, key, plaintext, params.get("EncryptionContext"))
+    usage.note(ctx, key)
+    return plaintext, blob, key, material_id
+
+
+def check_symmetric(key, operation):
+    if key["key_spec"] != model.DEFAULT_SPEC:
+        raise InvalidKeyUsageException(
+            f"{lookup.arn_of(key)} key spec is {key['key_spec']} which is not valid for {operation}.")
+
+
+def _data_key_size(params) -> int:
+    spec, size = params.get("KeySpec"), params.get("NumberOfBytes")
+    if (spec is None) == (size is None):
+        raise ValidationError("Please specify either number of bytes or key spec.")
+    return DATA_KEY_BYTES[spec] if spec else size

@@ -1,0 +1,110 @@
+"""Grants: CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant.
+Grants are stored and listed; like key policies, they are enforced with the IAM issue."""
+import base64
+import json
+import secrets
+
+from lakebox.kit import arns
+from lakebox.services.kms import lookup, store
+from lakebox.services.kms.errors import (
+    InvalidGrantIdException, InvalidGrantTokenException, InvalidMarkerException, NotFoundException)
+
+LIST_DEFAULT_LIMIT = 50
+
+
+def create_grant(ctx, params):
+    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    lookup.check_enabled(ctx, key)
+    lookup.check_dry_run(params)
+    db = ctx.state.db
+    name = params.get("Name")
+    wanted = (params["GranteePrincipal"], params.get("RetiringPrincipal"), params["Operations"],
+              params.get("Constraints"))
+    existing = store.grant_by_name(db, key["uid"], name) if name else None
+    # AWS: a grant created again with the same name and parameters is the same grant.
+    if existing is not None and _parameters(existing) == wanted:
+        return {"GrantToken": existing["token"], "GrantId": existing["grant_id"]}
+    grant_id = secrets.token_hex(32)
+    token = base64.b64encode(b"\x01" + secrets.token_bytes(95)).decode()
+    store.insert_grant(db, grant_id, key["uid"], name, lookup.now_ms(ctx), params["GranteePrincipal"],
+                       params.get("RetiringPrincipal"), params["Operations"], params.get("Constraints"), token)
+    return {"GrantToken": token, "GrantId": grant_id}
+
+
+def list_grants(ctx, params):
+    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    rows = store.grants_of_key(ctx.state.db, key["uid"])
+    if params.get("GrantId"):
+        rows = [r for r in rows if r["grant_id"] == params["GrantId"]]
+    if params.get("GranteePrincipal"):
+        rows = [r for r in rows if r["grantee"] == params["GranteePrincipal"]]
+    return _page(ctx, rows, params)
+
+
+def list_retirable_grants(ctx, params):
+    rows = store.grants_retirable_by(ctx.state.db, ctx.account, ctx.region, params["RetiringPrincipal"])
+    return _page(ctx, rows, params)
+
+
+def retire_grant(ctx, params):
+    if params.get("GrantToken"):
+        row = store.grant_by_token(ctx.state.db, params["GrantToken"])
+        if row is None:
+            raise InvalidGrantTokenException("Invalid grant token")
+    else:
+        if not params.get("KeyId") or not params.get("GrantId"):
+            raise InvalidGrantTokenException("Grant token or key ID and grant ID are required")
+        row = _grant_of_key(ctx, params["KeyId"], params["GrantId"])
+    lookup.check_dry_run(params)
+    store.delete_grant(ctx.state.db, row["grant_id"])
+    return {}
+
+
+def revoke_grant(ctx, params):
+    row = _grant_of_key(ctx, params["KeyId"], params["GrantId"])
+    lookup.check_dry_run(params)
+    store.delete_grant(ctx.state.db, row["grant_id"])
+    return {}
+
+
+def _grant_of_key(ctx, key_text, grant_id):
+    key = lookup.find_key(ctx, key_text, allow_alias=False)
+    if len(grant_id) != 64 or not all(c in "0123456789abcdef" for c in grant_id):
+        raise InvalidGrantIdException("Invalid grant ID")
+    row = store.grant(ctx.state.db, grant_id)
+    if row is None or row["key_uid"] != key["uid"]:
+        raise NotFoundException(f"Grant ID {grant_id} not found")
+    return row
+
+
+def _parameters(row):
+    return (row["grantee"], row["retiring"], json.loads(row["operations"]),
+            json.loads(row["grant_constraints"]) if row["grant_constraints"] else None)
+
+
+def _page(ctx, rows, params):
+    marker = params.get("Marker")
+    if marker is not None and (not marker.isdigit() or int(marker) > len(rows)):
+        raise InvalidMarkerException("Invalid marker")
+    start = int(marker or 0)
+    limit = params.get("Limit") or LIST_DEFAULT_LIMIT
+    page = rows[start:start + limit]
+    answer = {"Grants": [_described(ctx, row) for row in page], "Truncated": start + limit < len(rows)}
+    if answer["Truncated"]:
+        answer["NextMarker"] = str(start + limit)
+    return answer
+
+
+def _described(ctx, row) -> dict:
+    key = store.key_by_uid(ctx.state.db, row["key_uid"])
+    grantee, retiring, operations, constraints = _parameters(row)
+    issuer = f"arn:{arns.partition(key['region'])}:iam::{key['account']}:root"
+    described = {"KeyId": lookup.arn_of(key), "GrantId": row["grant_id"], "CreationDate": row["created_ms"] / 1000,
+                 "GranteePrincipal": grantee, "IssuingAccount": issuer, "Operations": operations}
+    if row["name"]:
+        described["Name"] = row["name"]
+    if retiring:
+        described["RetiringPrincipal"] = retiring
+    if constraints:
+        described["Constraints"] = constraints
+    return described

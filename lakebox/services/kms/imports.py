@@ -1,0 +1,122 @@
+"""Imported key material (keys created with Origin EXTERNAL): GetParametersForImport
+hands out an RSA wrapping key and a token, ImportKeyMaterial unwraps the material with
+them, DeleteImportedKeyMaterial takes it away again."""
+import secrets
+
+from cryptography.hazmat.primitives import hashes, keywrap, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from lakebox.aws.errors import ValidationError
+from lakebox.services.kms import keygen, lookup, store
+from lakebox.services.kms.errors import (
+    ExpiredImportTokenException, IncorrectKeyMaterialException, InvalidCiphertextException,
+    InvalidImportTokenException, UnsupportedOperationException)
+
+PARAMETERS_VALID_MS = 24 * 3_600_000          # AWS: import parameters are valid for 24 hours
+# Imported symmetric and HMAC material, (fewest, most) bytes (KMS Developer Guide, "Importing key material").
+MATERIAL_BYTES = {"SYMMETRIC_DEFAULT": (32, 32), "HMAC_224": (28, 64), "HMAC_256": (32, 64), "HMAC_384": (48, 128),
+                  "HMAC_512": (64, 128)}
+_OAEP_HASH = {"RSAES_OAEP_SHA_1": hashes.SHA1, "RSA_AES_KEY_WRAP_SHA_1": hashes.SHA1,
+              "RSAES_OAEP_SHA_256": hashes.SHA256, "RSA_AES_KEY_WRAP_SHA_256": hashes.SHA256}
+
+
+async def get_parameters_for_import(ctx, params):
+    key = _external_key(ctx, params["KeyId"])
+    lookup.check_not_pending_deletion(ctx, key)
+    spec, algorithm = params["WrappingKeySpec"], params["WrappingAlgorithm"]
+    if spec == "SM2" or algorithm == "SM2PKE":
+        raise UnsupportedOperationException("SM2 wrapping is only available in China Regions.")
+    wrapping = await keygen.new_private_key_off_loop(ctx.state, spec)
+    key = _external_key(ctx, params["KeyId"])            # again: it may have changed meanwhile
+    lookup.check_not_pending_deletion(ctx, key)
+    token = secrets.token_bytes(64)
+    valid_to_ms = lookup.now_ms(ctx) + PARAMETERS_VALID_MS
+    store.put_import_parameters(ctx.state.db, key["uid"], keygen.private_key_der(wrapping), algorithm, token,
+                                valid_to_ms)
+    return {"KeyId": lookup.arn_of(key), "ImportToken": token, "PublicKey": keygen.public_key_der(wrapping),
+            "ParametersValidTo": valid_to_ms / 1000}
+
+
+def import_key_material(ctx, params):
+    key = _external_key(ctx, params["KeyId"])
+    lookup.check_not_pending_deletion(ctx, key)
+    expiration_model, valid_to_ms = _expiration(params)
+    wanted = store.import_parameters(ctx.state.db, key["uid"])
+    if wanted is None or not secrets.compare_digest(wanted["token"], params["ImportToken"]):
+        raise InvalidImportTokenException("Import token is invalid for this key.")
+    if lookup.now_ms(ctx) >= wanted["valid_to_ms"]:
+        raise ExpiredImportTokenException("Import token has expired.")
+    material = _unwrap(wanted, params["EncryptedKeyMaterial"])
+    _check_material(key, material)
+    material_id = keygen.material_id(material)
+    earlier = store.material(ctx.state.db, key["uid"], 1)
+    if earlier is not None and earlier["material_id"] != material_id:
+        raise IncorrectKeyMaterialException(
+            "The key material being imported is not the key material that was previously imported into this key.")
+    store.import_material(ctx.state.db, key["uid"], material, material_id, lookup.now_ms(ctx), expiration_model,
+                          valid_to_ms)
+    return {"KeyId": lookup.arn_of(key), "KeyMaterialId": material_id}
+
+
+def delete_imported_key_material(ctx, params):
+    key = _external_key(ctx, params["KeyId"])
+    lookup.check_not_pending_deletion(ctx, key)
+    earlier = store.material(ctx.state.db, key["uid"], 1)
+    store.forget_material(ctx.state.db, key["uid"])
+    return {"KeyId": lookup.arn_of(key), "KeyMaterialId": earlier["material_id"] if earlier else None}
+
+
+def _external_key(ctx, text):
+    key = lookup.find_key(ctx, text, allow_alias=False)
+    if key["origin"] != "EXTERNAL":
+        raise UnsupportedOperationException(
+            f"{lookup.arn_of(key)} origin is {key['origin']} which is not valid for this operation.")
+    return key
+
+
+def _expiration(params):
+    valid_to = params.get("ValidTo")
+    expiration_model = params.get("ExpirationModel") or (
+        "KEY_MATERIAL_EXPIRES" if valid_to is not None else "KEY_MATERIAL_DOES_NOT_EXPIRE")
+    if expiration_model == "KEY_MATERIAL_EXPIRES" and valid_to is None:
+        raise ValidationError("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES")
+    if expiration_model == "KEY_MATERIAL_DOES_NOT_EXPIRE" and valid_to is not None:
+        raise ValidationError("A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE")
+    return expiration_model, int(valid_to.timestamp() * 1000) if valid_to is not None else None
+
+
+def _unwrap(parameters, wrapped: bytes) -> bytes:
+    """The material, unwrapped with the private half of the wrapping key."""
+    wrapping = keygen.load_private_key(parameters["wrapping_key"])
+    algorithm = parameters["algorithm"]
+    try:
+        if algorithm == "RSAES_PKCS1_V1_5":
+            return wrapping.decrypt(wrapped, padding.PKCS1v15())
+        oaep = padding.OAEP(mgf=padding.MGF1(_OAEP_HASH[algorithm]()), algorithm=_OAEP_HASH[algorithm](), label=None)
+        if algorithm.startswith("RSAES_OAEP"):
+            return wrapping.decrypt(wrapped, oaep)
+        # RSA_AES_KEY_WRAP: an ephemeral AES key wrapped with RSA-OAEP, then the material
+        # wrapped with that key (AES key wrap with padding, RFC 5649).
+        split = wrapping.key_size // 8
+        ephemeral = wrapping.decrypt(wrapped[:split], oaep)
+        return keywrap.aes_key_unwrap_with_padding(ephemeral, wrapped[split:])
+    except (ValueError, keywrap.InvalidUnwrap):
+        raise InvalidCiphertextException() from None
+
+
+def _check_material(key, material: bytes):
+    """Symmetric material is 32 bytes, HMAC material of the lengths AWS documents per
+    spec, asymmetric material a PKCS#8 private key of the key's spec."""
+    sizes = MATERIAL_BYTES.get(key["key_spec"])
+    if sizes is not None:
+        if not sizes[0] <= len(material) <= sizes[1]:
+            raise IncorrectKeyMaterialException(
+                f"Key material for {key['key_spec']} must be {sizes[0]}-{sizes[1]} bytes, not {len(material)}.")
+        return
+    try:
+        private_key = serialization.load_der_private_key(material, password=None)
+    except ValueError:
+        private_key = None
+    if private_key is None or keygen.spec_of(private_key) != key["key_spec"]:
+        raise IncorrectKeyMaterialException(
+            f"The key material is not a PKCS#8 private key of key spec {key['key_spec']}.")

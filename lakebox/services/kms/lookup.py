@@ -1,0 +1,138 @@
+"""Finding keys from a KeyId parameter (key id, key ARN, alias name or alias ARN), with
+AWS's errors, checking they may be used, and describing them as KeyMetadata."""
+from lakebox.services.kms import managed, model, store
+from lakebox.services.kms.errors import (
+    DisabledException, DryRunOperationException, InvalidKeyUsageException, KMSInvalidStateException,
+    NotFoundException)
+
+ENABLED, DISABLED, PENDING_DELETION, PENDING_IMPORT = "Enabled", "Disabled", "PendingDeletion", "PendingImport"
+
+
+def now_ms(ctx) -> int:
+    return int(ctx.now * 1000)
+
+
+def state_of(key, at_ms: int) -> str | None:
+    """Enabled / Disabled / PendingDeletion / PendingImport, or None once its deletion
+    date has passed. Imported material that expired is gone: the key awaits an import."""
+    if key["deletion_ms"] is not None:
+        return PENDING_DELETION if at_ms < key["deletion_ms"] else None
+    if not key["material_present"] or (key["valid_to_ms"] is not None and at_ms >= key["valid_to_ms"]):
+        return PENDING_IMPORT
+    return ENABLED if key["enabled"] else DISABLED
+
+
+def arn_of(key) -> str:
+    return model.key_arn(key["account"], key["region"], key["key_id"])
+
+
+def find_key(ctx, text: str, allow_alias: bool = True):
+    """The live key `text` names in the caller's region (any account, for ARNs)."""
+    ref = model.parse_key_ref(text)
+    if ref.region is not None and ref.region != ctx.region:
+        raise NotFoundException(f"Invalid arn {ref.region}")
+    account = ref.account or ctx.account
+    db = ctx.state.db
+    if ref.kind == "alias":
+        if not allow_alias:
+            raise NotFoundException(f"Invalid keyId '{text}'")
+        row = store.alias(db, account, ctx.region, ref.name)
+        if row is None and account == ctx.account and managed.service_of(ref.name):
+            return managed.managed_key(ctx, managed.service_of(ref.name))
+        key = store.key_by_uid(db, row["key_uid"]) if row else None
+        if key is None or state_of(key, now_ms(ctx)) is None:
+            raise NotFoundException(f"Alias {model.alias_arn(account, ctx.region, ref.name)} is not found.")
+        return key
+    if not model.is_key_id(ref.name):
+        raise NotFoundException(f"Invalid keyId '{text}'")
+    return key_by_id(ctx, account, ref.name)
+
+
+def key_by_id(ctx, account: str, key_id: str):
+    key = store.key_by_id(ctx.state.db, account, ctx.region, key_id)
+    if key is None or state_of(key, now_ms(ctx)) is None:
+        raise NotFoundException(f"Key '{model.key_arn(account, ctx.region, key_id)}' does not exist")
+    return key
+
+
+def usable_key(ctx, text: str, usage: str, operation: str, allow_alias: bool = True):
+    """A key for a cryptographic operation: enabled, and made for `usage`."""
+    key = find_key(ctx, text, allow_alias)
+    check_enabled(ctx, key)
+    check_usage(key, usage, operation)
+    return key
+
+
+def check_enabled(ctx, key):
+    state = state_of(key, now_ms(ctx))
+    if state == DISABLED:
+        raise DisabledException(f"{arn_of(key)} is disabled.")
+    if state == PENDING_DELETION:
+        raise KMSInvalidStateException(f"{arn_of(key)} is pending deletion.")
+    if state == PENDING_IMPORT:
+        raise KMSInvalidStateException(f"{arn_of(key)} is pending import.")
+
+
+def check_not_pending(ctx, key):
+    """Enable and disable need a key that is neither pending deletion nor pending import."""
+    state = state_of(key, now_ms(ctx))
+    if state in (PENDING_DELETION, PENDING_IMPORT):
+        pending = "deletion" if state == PENDING_DELETION else "import"
+        raise KMSInvalidStateException(f"{arn_of(key)} is pending {pending}.")
+
+
+def check_not_pending_deletion(ctx, key):
+    if state_of(key, now_ms(ctx)) == PENDING_DELETION:
+        raise KMSInvalidStateException(f"{arn_of(key)} is pending deletion.")
+
+
+def check_usage(key, usage: str, operation: str):
+    if key["key_usage"] != usage:
+        raise InvalidKeyUsageException(
+            f"{arn_of(key)} key usage is {key['key_usage']} which is not valid for {operation}.")
+
+
+def metadata(ctx, key) -> dict:
+    """KeyMetadata as DescribeKey, CreateKey and ReplicateKey return it."""
+    state = state_of(key, now_ms(ctx))
+    arn = arn_of(key)
+    described = {
+        "AWSAccountId": key["account"], "KeyId": key["key_id"], "Arn": arn,
+        "CreationDate": key["created_ms"] / 1000, "Enabled": state == ENABLED,
+        "Description": key["description"], "KeyUsage": key["key_usage"], "KeyState": state,
+        "Origin": key["origin"], "KeyManager": key["key_manager"],
+        "CustomerMasterKeySpec": key["key_spec"], "KeySpec": key["key_spec"],
+        **model.usage_algorithms(key["key_spec"], key["key_usage"]),
+        "MultiRegion": bool(key["multi_region"]),
+    }
+    if key["deletion_ms"] is not None:
+        described["DeletionDate"] = key["deletion_ms"] / 1000
+    if key["multi_region"]:
+        described["MultiRegionConfiguration"] = multi_region_configuration(ctx, key)
+    if key["expiration_model"]:
+        described["ExpirationModel"] = key["expiration_model"]
+    if key["valid_to_ms"] is not None:
+        described["ValidTo"] = key["valid_to_ms"] / 1000
+    if key["key_spec"] == model.DEFAULT_SPEC and state != PENDING_IMPORT:
+        current = store.material(ctx.state.db, key["uid"], key["current_version"])
+        described["CurrentKeyMaterialId"] = current["material_id"]
+    return described
+
+
+def primary_region(key) -> str:
+    return key["primary_region"] or key["region"]
+
+
+def multi_region_configuration(ctx, key) -> dict:
+    primary = primary_region(key)
+    replicas = [r["region"] for r in store.related_keys(ctx.state.db, key) if r["region"] != primary]
+    return {"MultiRegionKeyType": "PRIMARY" if key["region"] == primary else "REPLICA",
+            "PrimaryKey": {"Arn": model.key_arn(key["account"], primary, key["key_id"]), "Region": primary},
+            "ReplicaKeys": [{"Arn": model.key_arn(key["account"], region, key["key_id"]), "Region": region}
+                            for region in replicas]}
+
+
+def check_dry_run(params):
+    """After every check passed: DryRun asks only whether the call would succeed."""
+    if params.get("DryRun"):
+        raise DryRunOperationException()

@@ -1,0 +1,98 @@
+"""Key rotation: automatic rotation on a period (a job on the lakebox clock) and
+RotateKeyOnDemand. A rotation adds key material and makes it current; ciphertexts carry
+their material version, so old ones keep decrypting while new ones use the new material."""
+from lakebox.services.kms import keygen, lookup, model, store
+from lakebox.services.kms.errors import InvalidMarkerException, LimitExceededException, UnsupportedOperationException
+
+LIST_DEFAULT_LIMIT = 100
+
+
+def enable_key_rotation(ctx, params):
+    key = _rotatable(ctx, params["KeyId"])
+    days = params.get("RotationPeriodInDays", model.DEFAULT_ROTATION_DAYS)
+    # The period counts from the last rotation (or creation), as on AWS.
+    last = store.material(ctx.state.db, key["uid"], key["current_version"])["created_ms"]
+    store.update_key(ctx.state.db, key["uid"], rotation_days=days, next_rotation_ms=last + days * model.DAY_S * 1000)
+    ctx.state.scheduler.poke("kms")
+    return {}
+
+
+def disable_key_rotation(ctx, params):
+    key = _rotatable(ctx, params["KeyId"])
+    store.update_key(ctx.state.db, key["uid"], rotation_days=None, next_rotation_ms=None)
+    return {}
+
+
+def get_key_rotation_status(ctx, params):
+    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    lookup.check_not_pending_deletion(ctx, key)
+    answer = {"KeyRotationEnabled": key["rotation_days"] is not None, "KeyId": lookup.arn_of(key)}
+    if key["rotation_days"] is not None:
+        answer["RotationPeriodInDays"] = key["rotation_days"]
+        answer["NextRotationDate"] = key["next_rotation_ms"] / 1000
+    return answer
+
+
+def rotate_key_on_demand(ctx, params):
+    key = _rotatable(ctx, params["KeyId"])
+    if key["on_demand_rotations"] >= model.MAX_ON_DEMAND_ROTATIONS:
+        raise LimitExceededException(
+            f"{lookup.arn_of(key)} has reached the limit of {model.MAX_ON_DEMAND_ROTATIONS} on-demand rotations.")
+    add_material(ctx.state, key, lookup.now_ms(ctx), "ON_DEMAND", on_demand_rotations=key["on_demand_rotations"] + 1)
+    return {"KeyId": key["key_id"]}
+
+
+def list_key_rotations(ctx, params):
+    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    _check_symmetric(key)
+    include_first = params.get("IncludeKeyMaterial", "ROTATIONS_ONLY") == "ALL_KEY_MATERIAL"
+    rows = [r for r in store.materials(ctx.state.db, key["uid"]) if include_first or r["rotation_type"]]
+    start = _start(params.get("Marker"), len(rows))
+    limit = params.get("Limit") or LIST_DEFAULT_LIMIT
+    page = rows[start:start + limit]
+    answer = {"Rotations": [_rotation(key, row) for row in page], "Truncated": start + limit < len(rows)}
+    if answer["Truncated"]:
+        answer["NextMarker"] = str(start + limit)
+    return answer
+
+
+def _rotation(key, row) -> dict:
+    current = row["version"] == key["current_version"]
+    entry = {"KeyId": key["key_id"], "KeyMaterialId": row["material_id"],
+             "KeyMaterialState": "CURRENT" if current else "NON_CURRENT"}
+    if row["rotation_type"]:
+        entry.update(RotationDate=row["created_ms"] / 1000, RotationType=row["rotation_type"])
+    return entry
+
+
+def add_material(state, key, now_ms, rotation_type, **columns):
+    material = keygen.new_material(key["key_spec"])
+    store.rotate(state.db, key, material, keygen.material_id(material), now_ms, rotation_type, **columns)
+
+
+def _rotatable(ctx, text):
+    """A symmetric encryption key the caller manages, enabled."""
+    key = lookup.find_key(ctx, text, allow_alias=False)
+    lookup.check_enabled(ctx, key)
+    _check_symmetric(key)
+    if key["multi_region"] and lookup.primary_region(key) != key["region"]:
+        # A replica rotates with its primary, which holds the rotation settings.
+        raise UnsupportedOperationException(f"{lookup.arn_of(key)} is a multi-Region replica key.")
+    return key
+
+
+def _check_symmetric(key):
+    if key["origin"] != "AWS_KMS":
+        raise UnsupportedOperationException(
+            f"{lookup.arn_of(key)} origin is {key['origin']} which is not valid for this operation.")
+    if key["key_spec"] != model.DEFAULT_SPEC:
+        raise UnsupportedOperationException(
+            f"{lookup.arn_of(key)} key spec is {key['key_spec']} which is not valid for key rotation.")
+
+
+def _start(marker, size) -> int:
+    if marker is None:
+        return 0
+    if not marker.isdigit() or int(marker) > size:
+        raise InvalidMarkerException("Invalid marker")
+    return int(marker)

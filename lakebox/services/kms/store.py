@@ -1,0 +1,338 @@
+"""KMS state in SQLite.
+
+Keys are keyed by (account, region, key_id) and carry `uid`, an AUTOINCREMENT
+surrogate that is never reused: material, aliases, tags and grants hang off it, so a
+deleted key's leftovers can never attach to another key.
+
+Key material (AES keys, HMAC keys, PKCS#8 private keys) is stored here in the clear.
+lakebox is a local emulator: the data directory is the "HSM", and anyone who can read
+it can read every key. Never point real secrets at it.
+
+A key's state is derived, not stored: `deletion_ms` set means PendingDeletion (until
+the clock passes it, then the key is gone and the deletion job removes its rows),
+else `enabled` says Enabled or Disabled.
+"""
+import json
+
+SCHEMA = [
+    """CREATE TABLE kms_keys (
+        uid INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        description TEXT NOT NULL,
+        key_usage TEXT NOT NULL,
+        key_spec TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        key_manager TEXT NOT NULL,
+        multi_region INTEGER NOT NULL,
+        enabled INTEGER NOT NULL,
+        deletion_ms INTEGER,
+        policy TEXT NOT NULL,
+        current_version INTEGER NOT NULL,
+        rotation_days INTEGER,
+        next_rotation_ms INTEGER,
+        on_demand_rotations INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (account, region, key_id))""",
+    """CREATE TABLE kms_materials (
+        key_uid INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        material BLOB NOT NULL,
+        material_id TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        rotation_type TEXT,
+        PRIMARY KEY (key_uid, version))""",
+    """CREATE TABLE kms_aliases (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        key_uid INTEGER NOT NULL,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        PRIMARY KEY (account, region, name))""",
+    "CREATE INDEX kms_aliases_by_key ON kms_aliases (key_uid)",
+    """CREATE TABLE kms_tags (
+        key_uid INTEGER NOT NULL,
+        tag_key TEXT NOT NULL,
+        tag_value TEXT NOT NULL,
+        PRIMARY KEY (key_uid, tag_key))""",
+    """CREATE TABLE kms_grants (
+        grant_id TEXT PRIMARY KEY,
+        key_uid INTEGER NOT NULL,
+        name TEXT,
+        created_ms INTEGER NOT NULL,
+        grantee TEXT NOT NULL,
+        retiring TEXT,
+        operations TEXT NOT NULL,
+        grant_constraints TEXT,
+        token TEXT NOT NULL UNIQUE)""",
+    "CREATE INDEX kms_grants_by_key ON kms_grants (key_uid, created_ms)",
+    # Imported key material (Origin EXTERNAL): whether the key has material now, when it
+    # expires, and the wrapping key and token GetParametersForImport handed out.
+    "ALTER TABLE kms_keys ADD COLUMN material_present INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE kms_keys ADD COLUMN expiration_model TEXT",
+    "ALTER TABLE kms_keys ADD COLUMN valid_to_ms INTEGER",
+    """CREATE TABLE kms_imports (
+        key_uid INTEGER PRIMARY KEY,
+        wrapping_key BLOB NOT NULL,
+        algorithm TEXT NOT NULL,
+        token BLOB NOT NULL,
+        valid_to_ms INTEGER NOT NULL)""",
+    # Multi-Region keys: the region of the primary key (NULL for single-Region keys);
+    # a primary and its replicas are the rows of one account sharing one key id.
+    "ALTER TABLE kms_keys ADD COLUMN primary_region TEXT",
+    # GetKeyLastUsage: each key's last successful cryptographic operation.
+    """CREATE TABLE kms_usage (
+        key_uid INTEGER PRIMARY KEY,
+        operation TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        request_id TEXT NOT NULL)""",
+]
+
+_KEY_COLUMNS = ("account", "region", "key_id", "created_ms", "description", "key_usage", "key_spec", "origin",
+                "key_manager", "multi_region", "enabled", "policy", "current_version", "material_present",
+                "primary_region")
+
+
+# ---------------------------------------------------------------------------
+# Keys and their material
+
+
+def insert_key(db, material: bytes | None, material_id: str | None, tags: dict, **row) -> int:
+    """A new key with its first material (version 1; None for a key whose material will
+    be imported) and tags, all in one transaction."""
+    row = {"primary_region": None, **row, "material_present": int(material is not None)}
+    names = ", ".join(_KEY_COLUMNS)
+    marks = ", ".join("?" for _ in _KEY_COLUMNS)
+    with db.transaction():
+        uid = db.execute(f"INSERT INTO kms_keys ({names}) VALUES ({marks})",
+                         tuple(row[c] for c in _KEY_COLUMNS)).lastrowid
+        if material is not None:
+            db.execute("INSERT INTO kms_materials VALUES (?, 1, ?, ?, ?, NULL)",
+                       (uid, material, material_id, row["created_ms"]))
+        put_tags(db, uid, tags)
+    return uid
+
+
+def key_by_id(db, account, region, key_id):
+    return db.one("SELECT * FROM kms_keys WHERE account=? AND region=? AND key_id=?", (account, region, key_id))
+
+
+def key_by_uid(db, uid):
+    return db.one("SELECT * FROM kms_keys WHERE uid=?", (uid,))
+
+
+def keys_after(db, account, region, after_uid, limit):
+    return db.query("SELECT * FROM kms_keys WHERE account=? AND region=? AND uid>? ORDER BY uid LIMIT ?",
+                    (account, region, after_uid, limit))
+
+
+def update_key(db, uid, **columns):
+    sets = ", ".join(f"{name}=?" for name in columns)
+    db.execute(f"UPDATE kms_keys SET {sets} WHERE uid=?", (*columns.values(), uid))
+
+
+def material(db, uid, version):
+    return db.one("SELECT * FROM kms_materials WHERE key_uid=? AND version=?", (uid, version))
+
+
+def materials(db, uid):
+    return db.query("SELECT * FROM kms_materials WHERE key_uid=? ORDER BY version", (uid,))
+
+
+def rotate(db, key, new_material: bytes, material_id: str, now_ms: int, rotation_type: str, **columns):
+    """Add the next material version, make it current, and update the key, together.
+    A multi-Region key's replicas get the same material: they share key material."""
+    version = key["current_version"] + 1
+    with db.transaction():
+        for uid in [r["uid"] for r in related_keys(db, key)] if key["multi_region"] else [key["uid"]]:
+            db.execute("INSERT INTO kms_materials VALUES (?, ?, ?, ?, ?, ?)",
+                       (uid, version, new_material, material_id, now_ms, rotation_type))
+            update_key(db, uid, current_version=version)
+        if columns:
+            update_key(db, key["uid"], **columns)
+
+
+def related_keys(db, key):
+    """A multi-Region key's primary and replicas (itself included), by region."""
+    return db.query("SELECT * FROM kms_keys WHERE account=? AND key_id=? ORDER BY region",
+                    (key["account"], key["key_id"]))
+
+
+def insert_replica(db, primary, region, now_ms, description, policy, tags: dict) -> int:
+    """A replica of a multi-Region key in `region`: same id, spec and material."""
+    row = {name: primary[name] for name in _KEY_COLUMNS}
+    row.update(region=region, created_ms=now_ms, description=description, key_manager="CUSTOMER", enabled=1,
+               policy=policy, primary_region=primary["region"])
+    names = ", ".join(_KEY_COLUMNS)
+    marks = ", ".join("?" for _ in _KEY_COLUMNS)
+    with db.transaction():
+        uid = db.execute(f"INSERT INTO kms_keys ({names}) VALUES ({marks})",
+                         tuple(row[c] for c in _KEY_COLUMNS)).lastrowid
+        db.execute("INSERT INTO kms_materials SELECT ?, version, material, material_id, created_ms, rotation_type "
+                   "FROM kms_materials WHERE key_uid=?", (uid, primary["uid"]))
+        put_tags(db, uid, tags)
+    return uid
+
+
+def move_primary(db, key, region):
+    db.execute("UPDATE kms_keys SET primary_region=? WHERE account=? AND key_id=?",
+               (region, key["account"], key["key_id"]))
+
+
+def keys_due_for_deletion(db, now_ms, limit):
+    return db.query("SELECT * FROM kms_keys WHERE deletion_ms IS NOT NULL AND deletion_ms<=? LIMIT ?",
+                    (now_ms, limit))
+
+
+def next_deletion_ms(db):
+    return db.one("SELECT MIN(deletion_ms) AS at FROM kms_keys")["at"]
+
+
+# Only enabled keys rotate; a disabled key that missed its date rotates once re-enabled.
+_ROTATING = "next_rotation_ms IS NOT NULL AND enabled=1 AND deletion_ms IS NULL"
+
+
+def keys_due_for_rotation(db, now_ms, limit):
+    return db.query(f"SELECT * FROM kms_keys WHERE {_ROTATING} AND next_rotation_ms<=? LIMIT ?", (now_ms, limit))
+
+
+def next_rotation_ms(db):
+    return db.one(f"SELECT MIN(next_rotation_ms) AS at FROM kms_keys WHERE {_ROTATING}")["at"]
+
+
+def delete_key(db, uid):
+    """The key and everything that hangs off it."""
+    with db.transaction():
+        for table, column in (("kms_materials", "key_uid"), ("kms_aliases", "key_uid"), ("kms_tags", "key_uid"),
+                              ("kms_grants", "key_uid"), ("kms_imports", "key_uid"), ("kms_usage", "key_uid"),
+                              ("kms_keys", "uid")):
+            db.execute(f"DELETE FROM {table} WHERE {column}=?", (uid,))
+
+
+# ---------------------------------------------------------------------------
+# Imported material
+
+
+def import_parameters(db, uid):
+    return db.one("SELECT * FROM kms_imports WHERE key_uid=?", (uid,))
+
+
+def put_import_parameters(db, uid, wrapping_key: bytes, algorithm: str, token: bytes, valid_to_ms: int):
+    db.execute("INSERT OR REPLACE INTO kms_imports VALUES (?, ?, ?, ?, ?)",
+               (uid, wrapping_key, algorithm, token, valid_to_ms))
+
+
+def import_material(db, uid, material: bytes, material_id: str, now_ms: int, expiration_model, valid_to_ms):
+    """The key's material (version 1) is back: stored, present, the token used up."""
+    with db.transaction():
+        db.execute("INSERT OR REPLACE INTO kms_materials VALUES (?, 1, ?, ?, ?, NULL)",
+                   (uid, material, material_id, now_ms))
+        update_key(db, uid, material_present=1, enabled=1, expiration_model=expiration_model,
+                   valid_to_ms=valid_to_ms)
+        db.execute("DELETE FROM kms_imports WHERE key_uid=?", (uid,))
+
+
+def forget_material(db, uid):
+    """DeleteImportedKeyMaterial: the bytes go, their id stays (a re-import must match it)."""
+    with db.transaction():
+        db.execute("UPDATE kms_materials SET material=x'' WHERE key_uid=?", (uid,))
+        update_key(db, uid, material_present=0, expiration_model=None, valid_to_ms=None)
+
+
+# ---------------------------------------------------------------------------
+# Last usage
+
+
+def usage(db, uid):
+    return db.one("SELECT * FROM kms_usage WHERE key_uid=?", (uid,))
+
+
+def put_usage(db, uses):
+    """[(key uid, operation, at_ms, request id)]; keys deleted meanwhile are skipped."""
+    with db.transaction():
+        db.executemany("INSERT OR REPLACE INTO kms_usage SELECT ?1, ?2, ?3, ?4 WHERE EXISTS "
+                       "(SELECT 1 FROM kms_keys WHERE uid=?1)", uses)
+
+
+# ---------------------------------------------------------------------------
+# Aliases
+
+
+def alias(db, account, region, name):
+    return db.one("SELECT * FROM kms_aliases WHERE account=? AND region=? AND name=?", (account, region, name))
+
+
+def aliases_after(db, account, region, after_name, limit, key_uid=None):
+    if key_uid is None:
+        return db.query("SELECT * FROM kms_aliases WHERE account=? AND region=? AND name>? ORDER BY name LIMIT ?",
+                        (account, region, after_name, limit))
+    return db.query("SELECT * FROM kms_aliases WHERE key_uid=? AND name>? ORDER BY name LIMIT ?",
+                    (key_uid, after_name, limit))
+
+
+def insert_alias(db, account, region, name, key_uid, now_ms):
+    db.execute("INSERT INTO kms_aliases VALUES (?, ?, ?, ?, ?, ?)", (account, region, name, key_uid, now_ms, now_ms))
+
+
+def retarget_alias(db, account, region, name, key_uid, now_ms):
+    db.execute("UPDATE kms_aliases SET key_uid=?, updated_ms=? WHERE account=? AND region=? AND name=?",
+               (key_uid, now_ms, account, region, name))
+
+
+def delete_alias(db, account, region, name):
+    db.execute("DELETE FROM kms_aliases WHERE account=? AND region=? AND name=?", (account, region, name))
+
+
+# ---------------------------------------------------------------------------
+# Tags
+
+
+def tags(db, uid) -> dict:
+    rows = db.query("SELECT tag_key, tag_value FROM kms_tags WHERE key_uid=? ORDER BY tag_key", (uid,))
+    return {r["tag_key"]: r["tag_value"] for r in rows}
+
+
+def put_tags(db, uid, new_tags: dict):
+    db.executemany("INSERT OR REPLACE INTO kms_tags VALUES (?, ?, ?)", [(uid, k, v) for k, v in new_tags.items()])
+
+
+def remove_tags(db, uid, keys):
+    db.executemany("DELETE FROM kms_tags WHERE key_uid=? AND tag_key=?", [(uid, k) for k in keys])
+
+
+# ---------------------------------------------------------------------------
+# Grants
+
+
+def insert_grant(db, grant_id, key_uid, name, created_ms, grantee, retiring, operations, grant_constraints, token):
+    db.execute("INSERT INTO kms_grants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               (grant_id, key_uid, name, created_ms, grantee, retiring, json.dumps(operations),
+                json.dumps(grant_constraints) if grant_constraints else None, token))
+
+
+def grant(db, grant_id):
+    return db.one("SELECT * FROM kms_grants WHERE grant_id=?", (grant_id,))
+
+
+def grant_by_token(db, token):
+    return db.one("SELECT * FROM kms_grants WHERE token=?", (token,))
+
+
+def grant_by_name(db, key_uid, name):
+    return db.one("SELECT * FROM kms_grants WHERE key_uid=? AND name=?", (key_uid, name))
+
+
+def grants_of_key(db, key_uid):
+    return db.query("SELECT * FROM kms_grants WHERE key_uid=? ORDER BY created_ms, grant_id", (key_uid,))
+
+
+def grants_retirable_by(db, account, region, principal):
+    return db.query("SELECT g.* FROM kms_grants g JOIN kms_keys k ON k.uid=g.key_uid "
+                    "WHERE k.account=? AND k.region=? AND g.retiring=? ORDER BY g.created_ms, g.grant_id",
+                    (account, region, principal))
+
+
+def delete_grant(db, grant_id):
+    db.execute("DELETE FROM kms_grants WHERE grant_id=?", (grant_id,))

@@ -1,0 +1,52 @@
+"""Tags of keys: TagResource, UntagResource, ListResourceTags."""
+from lakebox.kit import tags as tag_rules
+from lakebox.services.kms import lookup, store
+from lakebox.services.kms.errors import InvalidMarkerException
+
+LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT = 50, 50
+
+
+def tag_resource(ctx, params):
+    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    lookup.check_not_pending_deletion(ctx, key)
+    new_tags = as_dict(params["Tags"])
+    check_tags(new_tags, store.tags(ctx.state.db, key["uid"]))
+    store.put_tags(ctx.state.db, key["uid"], new_tags)
+    return {}
+
+
+def untag_resource(ctx, params):
+    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    lookup.check_not_pending_deletion(ctx, key)
+    store.remove_tags(ctx.state.db, key["uid"], params["TagKeys"])
+    return {}
+
+
+def list_resource_tags(ctx, params):
+    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    tags = sorted(store.tags(ctx.state.db, key["uid"]).items())
+    start = _start(params.get("Marker"), len(tags))
+    limit = min(params.get("Limit") or LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT)
+    page = tags[start:start + limit]
+    answer = {"Tags": [{"TagKey": k, "TagValue": v} for k, v in page], "Truncated": start + limit < len(tags)}
+    if answer["Truncated"]:
+        answer["NextMarker"] = str(start + limit)
+    return answer
+
+
+def as_dict(tags: list) -> dict:
+    return {tag["TagKey"]: tag["TagValue"] for tag in tags}
+
+
+def check_tags(new_tags: dict, existing: dict):
+    """KMS's tag rules (lakebox.kit.tags): `aws:` is reserved, 50 tags per key."""
+    tag_rules.check_tags("kms", new_tags)
+    tag_rules.check_count("kms", set(existing) | set(new_tags))
+
+
+def _start(marker, size) -> int:
+    if marker is None:
+        return 0
+    if not marker.isdigit() or int(marker) > size:
+        raise InvalidMarkerException("Invalid marker")
+    return int(marker)

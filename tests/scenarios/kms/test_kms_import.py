@@ -1,0 +1,88 @@
+"""Imported key material with boto3: a key created with Origin EXTERNAL waits for its
+material, which is wrapped with the public key GetParametersForImport returns."""
+import datetime
+import os
+
+import pytest
+from cryptography.hazmat.primitives import hashes, keywrap, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from kms_helpers import error_of
+
+OAEP_256 = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+
+
+def wrap(parameters, material, algorithm):
+    public = serialization.load_der_public_key(parameters["PublicKey"])
+    if algorithm == "RSAES_OAEP_SHA_256":
+        return public.encrypt(material, OAEP_256)
+    ephemeral = os.urandom(32)
+    return public.encrypt(ephemeral, OAEP_256) + keywrap.aes_key_wrap_with_padding(ephemeral, material)
+
+
+def import_material(kms, key_id, material, algorithm="RSAES_OAEP_SHA_256", **args):
+    parameters = kms.get_parameters_for_import(KeyId=key_id, WrappingAlgorithm=algorithm, WrappingKeySpec="RSA_2048")
+    return kms.import_key_material(KeyId=key_id, ImportToken=parameters["ImportToken"],
+                                   EncryptedKeyMaterial=wrap(parameters, material, algorithm), **args)
+
+
+def test_external_key_waits_for_its_material(kms, make_key):
+    key = make_key(Origin="EXTERNAL")
+    assert (key["KeyState"], key["Enabled"], key["Origin"]) == ("PendingImport", False, "EXTERNAL")
+    assert error_of(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x") == (
+        "KMSInvalidStateException", f"{key['Arn']} is pending import.")
+
+
+@pytest.mark.parametrize("algorithm", ["RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_256"])
+def test_imported_material_encrypts_and_comes_back_after_deletion(kms, make_key, algorithm):
+    key = make_key(Origin="EXTERNAL")
+    material = os.urandom(32)
+    imported = import_material(kms, key["KeyId"], material, algorithm)
+    assert imported["KeyId"] == key["Arn"]
+    described = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+    assert (described["KeyState"], described["ExpirationModel"]) == ("Enabled", "KEY_MATERIAL_DOES_NOT_EXPIRE")
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"byok")["CiphertextBlob"]
+    kms.delete_imported_key_material(KeyId=key["KeyId"])
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingImport"
+    assert error_of(kms.decrypt, CiphertextBlob=blob) == (
+        "KMSInvalidStateException", f"{key['Arn']} is pending import.")
+    import_material(kms, key["KeyId"], material, algorithm)
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"byok"
+
+
+def test_only_the_same_material_can_be_imported_again(kms, make_key):
+    key = make_key(Origin="EXTERNAL")
+    import_material(kms, key["KeyId"], os.urandom(32))
+    kms.delete_imported_key_material(KeyId=key["KeyId"])
+    assert error_of(import_material, kms, key["KeyId"], os.urandom(32))[0] == "IncorrectKeyMaterialException"
+
+
+def test_import_errors(kms, make_key):
+    native = make_key()
+    assert error_of(kms.get_parameters_for_import, KeyId=native["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256",
+                    WrappingKeySpec="RSA_2048") == (
+        "UnsupportedOperationException", f"{native['Arn']} origin is AWS_KMS which is not valid for this operation.")
+    key = make_key(Origin="EXTERNAL")
+    parameters = kms.get_parameters_for_import(KeyId=key["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256",
+                                               WrappingKeySpec="RSA_2048")
+    wrapped = wrap(parameters, os.urandom(32), "RSAES_OAEP_SHA_256")
+    assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=b"forged token",
+                    EncryptedKeyMaterial=wrapped)[0] == "InvalidImportTokenException"
+    assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=parameters["ImportToken"],
+                    EncryptedKeyMaterial=wrapped, ExpirationModel="KEY_MATERIAL_EXPIRES") == (
+        "ValidationException", "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES")
+    assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=parameters["ImportToken"],
+                    EncryptedKeyMaterial=wrap(parameters, os.urandom(16), "RSAES_OAEP_SHA_256"))[0] == \
+        "IncorrectKeyMaterialException"
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingImport"
+
+
+@pytest.mark.local_only
+def test_expiring_material_is_gone_when_the_clock_passes_valid_to(kms, make_key, clock):
+    key = make_key(Origin="EXTERNAL")
+    valid_to = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=2)
+    import_material(kms, key["KeyId"], os.urandom(32), ValidTo=valid_to, ExpirationModel="KEY_MATERIAL_EXPIRES")
+    described = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+    assert (described["KeyState"], described["ExpirationModel"]) == ("Enabled", "KEY_MATERIAL_EXPIRES")
+    clock(3 * 86_400)
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingImport"

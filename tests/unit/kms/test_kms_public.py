@@ -1,0 +1,41 @@
+"""KMS's interface for other services, against an in-memory server state: data keys
+wrapped and unwrapped, the AWS managed key created once, KMS errors as KmsFailure."""
+import pytest
+
+from lakebox.config import Config
+from lakebox.kit.calls import system_context
+from lakebox.services.kms import public
+from lakebox.state import AppState
+
+
+@pytest.fixture
+def ctx():
+    state = AppState(Config(data_dir=None, limits="off"))
+    return system_context(state, "kms", "GenerateDataKey", "000000000000", "us-east-1")
+
+
+def test_managed_key_is_created_once_and_wraps_data_keys(ctx):
+    plaintext, blob, arn = public.generate_data_key(ctx, None, {"aws:s3:arn": "arn:aws:s3:::b/k"})
+    assert len(plaintext) == 32 and plaintext not in blob
+    assert public.generate_data_key(ctx, None, None)[2] == arn
+    assert public.decrypt(ctx, blob, {"aws:s3:arn": "arn:aws:s3:::b/k"}) == (plaintext, arn)
+    metadata = public.describe(ctx, "alias/aws/s3")
+    assert (metadata["Arn"], metadata["KeyManager"]) == (arn, "AWS")
+    assert metadata["Description"] == "Default key that protects my S3 objects when no other key is defined"
+
+
+def test_failures_carry_kms_codes(ctx):
+    _, blob, _ = public.generate_data_key(ctx, None, {"a": "1"})
+    with pytest.raises(public.KmsFailure) as failure:
+        public.decrypt(ctx, blob, {"a": "2"})
+    assert failure.value.code == "InvalidCiphertextException"
+    with pytest.raises(public.KmsFailure) as failure:
+        public.check_usable(ctx, "alias/none")
+    assert (failure.value.code, failure.value.message) == (
+        "NotFoundException", "Alias arn:aws:kms:us-east-1:000000000000:alias/none is not found.")
+
+
+def test_encrypt_has_no_size_limit_for_services(ctx):
+    blob, arn = public.encrypt(ctx, None, b"r" * 100_000, None, service="kinesis")
+    assert public.decrypt(ctx, blob, None) == (b"r" * 100_000, arn)
+    assert public.describe(ctx, None, service="kinesis")["Arn"] == arn
