@@ -1,5 +1,8 @@
 """PutRecord and PutRecordBatch: records are buffered durably (committed before the
-answer) and delivered by the flush job when the buffer is full or old enough."""
+answer) and delivered by the flush job when the buffer is full or old enough.
+
+A RecordId is opaque and unique per record, as AWS's are: the buffer chunk, the record's
+place in it, and random text."""
 import secrets
 
 from lakebox.services.firehose import buffer, lookup, streams
@@ -11,7 +14,7 @@ BATCH_MAX_BYTES = 4 * 1024 * 1024        # PutRecordBatch: 4 MiB per call (recor
 def put_record(ctx, params):
     stream = _direct_put_stream(ctx, params["DeliveryStreamName"])
     chunk = _buffer(ctx, stream, [params["Record"]["Data"]])
-    return {"RecordId": _record_id(chunk, 0), "Encrypted": streams.encrypted(stream)}
+    return {"RecordId": f"{chunk:016d}0000{secrets.token_hex(36)}", "Encrypted": streams.encrypted(stream)}
 
 
 def put_record_batch(ctx, params):
@@ -22,9 +25,9 @@ def put_record_batch(ctx, params):
         raise InvalidArgumentException(
             f"Records size exceeds 4 MB limit: the records of this PutRecordBatch call total {total} bytes.")
     chunk = _buffer(ctx, stream, datas)
-    salt = secrets.token_hex(36)
+    head, tail = f"{chunk:016d}", secrets.token_hex(36)
     return {"FailedPutCount": 0, "Encrypted": streams.encrypted(stream),
-            "RequestResponses": [{"RecordId": _record_id(chunk, i, salt)} for i in range(len(datas))]}
+            "RequestResponses": [{"RecordId": f"{head}{i:04d}{tail}"} for i in range(len(datas))]}
 
 
 def _direct_put_stream(ctx, name):
@@ -38,8 +41,3 @@ def _direct_put_stream(ctx, name):
 def _buffer(ctx, stream, datas: list[bytes]) -> int:
     return buffer.append(ctx.state, stream, lookup.now_ms(ctx), datas)
 
-
-def _record_id(chunk: int, index: int, salt: str | None = None) -> str:
-    """An opaque id, unique per record as AWS's are: the buffer chunk, the record's place
-    in it, and random text."""
-    return f"{chunk:016d}{index:04d}{salt or secrets.token_hex(36)}"
