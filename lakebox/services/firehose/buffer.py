@@ -14,7 +14,7 @@ MIB = 1024 * 1024
 
 def settings(stream) -> tuple[int, int]:
     """(size limit in bytes, interval in ms) of a stream's buffer."""
-    hints = config.s3_settings(json.loads(stream["destination"]))["BufferingHints"]
+    hints = config.buffering(json.loads(stream["destination"]))
     return hints["SizeInMBs"] * MIB, hints["IntervalInSeconds"] * 1000
 
 

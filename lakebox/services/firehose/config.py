@@ -25,6 +25,15 @@ JQ_ENGINE = "JQ-1.6"
 SUBRECORD_TYPES = ("JSON", "DELIMITED")
 DEFAULT_RETRY = {"Redshift": 3600, "Elasticsearch": 300, "Amazonopensearchservice": 300, "Splunk": 3600,
                  "HttpEndpoint": 300, "AmazonOpenSearchServerless": 300, "Snowflake": 60, "Iceberg": 300}
+# Destinations with buffering hints of their own, and their defaults (API reference of each
+# *BufferingHints shape).
+OWN_BUFFERING = {"HttpEndpoint": {"SizeInMBs": 5, "IntervalInSeconds": 300},
+                 "Splunk": {"SizeInMBs": 5, "IntervalInSeconds": 60},
+                 "Elasticsearch": {"SizeInMBs": 5, "IntervalInSeconds": 300},
+                 "Amazonopensearchservice": {"SizeInMBs": 5, "IntervalInSeconds": 300},
+                 "AmazonOpenSearchServerless": {"SizeInMBs": 5, "IntervalInSeconds": 300},
+                 "Snowflake": {"SizeInMBs": 1, "IntervalInSeconds": 0},
+                 "Iceberg": {"SizeInMBs": 128, "IntervalInSeconds": 300}}
 EXTENSIONS = {"UNCOMPRESSED": "", "GZIP": ".gz", "ZIP": ".zip", "Snappy": ".snappy", "HADOOP_SNAPPY": ".hsnappy"}
 
 
@@ -127,6 +136,11 @@ def _with_defaults(kind: str, config: dict) -> dict:
             config.setdefault("S3BackupMode", "Disabled")
         return config
     config["S3Configuration"] = _s3_defaults(config.get("S3Configuration") or {})
+    if kind in OWN_BUFFERING:
+        config["BufferingHints"] = {**OWN_BUFFERING[kind], **(config.get("BufferingHints") or {})}
+    if kind == "HttpEndpoint":
+        config.setdefault("S3BackupMode", "FailedDataOnly")
+        config.setdefault("RequestConfiguration", {"ContentEncoding": "NONE"})
     if kind in DEFAULT_RETRY:
         config.setdefault("RetryOptions", {"DurationInSeconds": DEFAULT_RETRY[kind]})
     config.setdefault("CloudWatchLoggingOptions", {"Enabled": False})
@@ -235,6 +249,12 @@ def s3_settings(destination: dict) -> dict:
     """The S3 side of any destination: where objects (or, for other kinds, backups) go."""
     kind, config = destination["kind"], destination["config"]
     return config if kind in S3_KINDS else config["S3Configuration"]
+
+
+def buffering(destination: dict) -> dict:
+    """The buffering hints a destination's buffer is flushed by."""
+    own = destination["config"].get("BufferingHints") if destination["kind"] in OWN_BUFFERING else None
+    return own or s3_settings(destination)["BufferingHints"]
 
 
 def extension(config: dict) -> str:

@@ -17,7 +17,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from lakebox.services.firehose import config, convert, encode, prefixes, processing, segments, store
+from lakebox.services.firehose import config, convert, encode, http, prefixes, processing, segments, store
 from lakebox.services.s3 import public as s3
 
 MIB = 1024 * 1024
@@ -40,6 +40,8 @@ class Delivery:
     count: int = 0
     size: int = 0
     objects: list = field(default_factory=list)       # (bucket, key, temp path)
+    failed: tuple | None = None        # (code, message) when the destination refused the records
+    retry_seconds: int = 0             # how long a refused delivery is retried
 
 
 def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
@@ -50,7 +52,7 @@ def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
     destination, read beforehand on the loop."""
     destination = json.loads(stream["destination"])
     s3_config = config.s3_settings(destination)
-    limit = s3_config["BufferingHints"]["SizeInMBs"] * MIB
+    limit = config.buffering(destination)["SizeInMBs"] * MIB
     records, delivery = _take(db, stream["uid"], limit, read)
     if not records:
         return None
@@ -62,6 +64,8 @@ def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
         writer.errors([processing.Failure(r, f"{UNSERVED_KINDS[destination['kind']]}-failed",
                                           f"{destination['kind']}.NotServed", reason) for r in records], now_ms)
         return delivery
+    if destination["kind"] == "HttpEndpoint":
+        return _to_http_endpoint(writer, delivery, destination, records, now_ms, env)
     if destination["kind"] == "ExtendedS3" and s3_config.get("S3BackupMode") == "Enabled":
         writer.backup(records)
     processed, failures = processing.process([_copy(r) for r in records],
@@ -73,6 +77,22 @@ def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
     for keys, group in groups.items():
         failures += writer.data(group, dict(keys))
     writer.errors(failures, now_ms)
+    return delivery
+
+
+def _to_http_endpoint(writer, delivery, destination, records, now_ms, env):
+    """POST the processed records; all of them also go to S3 with AllData, and, once
+    retries are over (decided at commit), the failed ones to the error prefix."""
+    settings = destination["config"]
+    processed, failures = processing.process([_copy(r) for r in records], processing.processors_of(settings), env)
+    if settings.get("S3BackupMode") == "AllData":
+        writer.raw(records)
+    writer.errors(failures, now_ms)
+    failed = http.post(settings, env.stream_arn, [r.data for r in processed], now_ms) if processed else None
+    if failed is not None:
+        delivery.failed = failed
+        delivery.retry_seconds = (settings.get("RetryOptions") or {}).get("DurationInSeconds", 300)
+        writer.errors([processing.Failure(r, "http-endpoint-failed", *failed) for r in processed], now_ms)
     return delivery
 
 
@@ -193,6 +213,13 @@ class _Writer:
         self._object(backup, prefix, oldest, b"".join(r.data for r in records), config.EXTENSIONS[compression],
                      compression)
 
+    def raw(self, records):
+        """Source records as they came, under the S3 settings' prefix (AllData backups)."""
+        oldest = min(r.arrival_ms for r in records)
+        prefix = prefixes.evaluate(self.config.get("Prefix"), oldest, self.zone)
+        self._object(self.config, prefix, oldest, b"".join(r.data for r in records),
+                     config.EXTENSIONS[self.config.get("CompressionFormat", "UNCOMPRESSED")])
+
     def errors(self, failures, now_ms):
         by_type = {}
         for failure in failures:
@@ -226,16 +253,17 @@ def _error_document(failure, now_ms: int) -> dict:
 
 
 def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
-    """Put the objects and drop the delivered rows, together; False (and nothing done but
-    a failure noted on the stream) when a bucket is missing."""
+    """Put the objects and mark the records delivered, together. False (nothing done but a
+    failure noted on the stream, the records kept for a retry) when a bucket is missing,
+    or the destination refused the records and its retry duration has not passed."""
     missing = sorted({bucket for bucket, _, _ in delivery.objects if not s3.bucket_exists(state, bucket)})
     if missing:
-        discard(delivery)
-        store.set_failure(state.db, delivery.uid, {
-            "Type": "UNKNOWN_ERROR",
-            "Details": f"S3.NoSuchBucket: The specified bucket does not exist ({missing[0]}). Records are kept "
-                       f"in the buffer and delivery is retried."}, now_ms + RETRY_MS)
-        return False
+        return _retry_later(state, stream, delivery, now_ms, "S3.NoSuchBucket: The specified bucket does not "
+                                                             f"exist ({missing[0]}).")
+    if delivery.failed is not None:
+        since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
+        if now_ms - since < delivery.retry_seconds * 1000:
+            return _retry_later(state, stream, delivery, now_ms, f"{delivery.failed[0]}: {delivery.failed[1]}")
     with state.db.transaction():
         for bucket, key, path in delivery.objects:
             s3.put_file(state, bucket, key, path)
@@ -243,6 +271,15 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
         store.set_failure(state.db, delivery.uid, None)
     segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
     return True
+
+
+def _retry_later(state, stream, delivery, now_ms, details: str) -> bool:
+    discard(delivery)
+    since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
+    store.set_failure(state.db, delivery.uid, {
+        "Type": "UNKNOWN_ERROR", "Details": f"{details} Records are kept in the buffer and delivery is retried.",
+        "since_ms": since}, now_ms + RETRY_MS)
+    return False
 
 
 RETRY_MS = 5_000

@@ -61,8 +61,11 @@ def _build_off_loop(task, stream, blobs, read, now_ms, env, catalog):
 
 
 def _calls_out(stream) -> bool:
-    """A Lambda processor runs user code: never on the loop."""
-    settings = config.s3_settings(json.loads(stream["destination"]))
+    """HTTP endpoints and Lambda processors (user code) are never called on the loop."""
+    destination = json.loads(stream["destination"])
+    if destination["kind"] == "HttpEndpoint":
+        return True
+    settings = destination["config"]
     return any(p["Type"] == "Lambda" for p in processing.processors_of(settings))
 
 

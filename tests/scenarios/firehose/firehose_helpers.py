@@ -19,3 +19,13 @@ def wait_for_objects(s3, bucket, prefix="", count=1, timeout=30):
         if len(found) >= count or time.monotonic() > deadline:
             return found
         time.sleep(0.2)
+
+
+def wait_until(condition, timeout=30):
+    """True once `condition()` is (deliveries run after the request that made them due)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True

@@ -128,3 +128,37 @@ def test_update_destination_changes_where_the_next_flush_goes(firehose, s3, buck
     clock(61)
     (key, _), = objects(s3, bucket).items()
     assert key.startswith(f"after/{name}-2-")
+
+
+def test_source_record_backup(firehose, s3, bucket, make_stream, clock):
+    """S3BackupMode Enabled: the source records, before processing, go to the backup prefix too."""
+    name = make_stream(Prefix="out/", BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 60},
+                       ProcessingConfiguration={"Enabled": True, "Processors": [
+                           {"Type": "AppendDelimiterToRecord", "Parameters": []}]},
+                       S3BackupMode="Enabled",
+                       S3BackupConfiguration={"RoleARN": "arn:aws:iam::000000000000:role/firehose",
+                                              "BucketARN": f"arn:aws:s3:::{bucket}", "Prefix": "source/"})
+    firehose.put_record_batch(DeliveryStreamName=name, Records=[{"Data": b"a"}, {"Data": b"b"}])
+    clock(61)
+    delivered = {key.split("/")[0]: body for key, body in objects(s3, bucket).items()}
+    assert delivered == {"out": b"a\nb\n", "source": b"ab"}
+
+
+def test_unserved_destination_is_described_and_backs_up_to_s3(firehose, s3, bucket, make_stream, clock):
+    name = make_stream({"RedshiftDestinationConfiguration": {
+        "RoleARN": "arn:aws:iam::000000000000:role/firehose",
+        "ClusterJDBCURL": "jdbc:redshift://example.abc123.us-east-1.redshift.amazonaws.com:5439/dev",
+        "CopyCommand": {"DataTableName": "events"}, "Username": "admin", "Password": "secret-password",
+        "S3Configuration": {"RoleARN": "arn:aws:iam::000000000000:role/firehose",
+                            "BucketARN": f"arn:aws:s3:::{bucket}",
+                            "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60}}}})
+    described = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"][
+        "Destinations"][0]["RedshiftDestinationDescription"]
+    assert described["CopyCommand"] == {"DataTableName": "events"}
+    assert "Password" not in described
+    assert described["S3DestinationDescription"]["BucketARN"] == f"arn:aws:s3:::{bucket}"
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"row"})
+    clock(61)
+    (key, body), = objects(s3, bucket).items()
+    assert key.startswith("redshift-failed/")
+    assert json.loads(body)["errorCode"] == "Redshift.NotServed"
