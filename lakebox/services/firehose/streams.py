@@ -21,7 +21,8 @@ def create_delivery_stream(ctx, params):
         raise ResourceInUseException(f"Firehose {name} under accountId {ctx.account} already exists")
     source = _source(ctx, stream_type, params)
     destination = config.destination_from_create(params)
-    encryption = _initial_encryption(stream_type, params.get("DeliveryStreamEncryptionConfigurationInput"))
+    given = params.get("DeliveryStreamEncryptionConfigurationInput")
+    encryption = _encryption(given) if given else None
     tags = tagging.tags_of(params.get("Tags"))
     now = lookup.now_ms(ctx)
     with db.transaction():
@@ -120,12 +121,6 @@ def update_destination(ctx, params):
 
 # ---------------------------------------------------------------------------
 # Encryption
-
-def _initial_encryption(stream_type: str, given: dict | None) -> dict | None:
-    if not given:
-        return None
-    return _encryption(given)
-
 
 def _encryption(given: dict) -> dict:
     key_type = given["KeyType"]
