@@ -258,8 +258,11 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
     or the destination refused the records and its retry duration has not passed."""
     missing = sorted({bucket for bucket, _, _ in delivery.objects if not s3.bucket_exists(state, bucket)})
     if missing:
-        return _retry_later(state, stream, delivery, now_ms, "S3.NoSuchBucket: The specified bucket does not "
-                                                             f"exist ({missing[0]}).")
+        details = f"S3.NoSuchBucket: The specified bucket does not exist ({missing[0]})."
+        since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
+        if now_ms - since < S3_RETRY_MS:
+            return _retry_later(state, stream, delivery, now_ms, details)
+        return _give_up(state, stream, delivery, since, details)
     if delivery.failed is not None:
         since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
         if now_ms - since < delivery.retry_seconds * 1000:
@@ -273,6 +276,18 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
     return True
 
 
+def _give_up(state, stream, delivery, since: int, details: str) -> bool:
+    """S3 was unreachable for longer than Firehose keeps data (24 hours): the records go."""
+    discard(delivery)
+    with state.db.transaction():
+        store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes)
+        store.set_failure(state.db, delivery.uid, {
+            "Type": "UNKNOWN_ERROR", "since_ms": since,
+            "Details": f"{details} Records older than the 24-hour retry period were discarded."})
+    segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
+    return True
+
+
 def _retry_later(state, stream, delivery, now_ms, details: str) -> bool:
     discard(delivery)
     since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
@@ -282,7 +297,8 @@ def _retry_later(state, stream, delivery, now_ms, details: str) -> bool:
     return False
 
 
-RETRY_MS = 5_000
+RETRY_MS = 5_000                    # Firehose retries S3 every 5 seconds,
+S3_RETRY_MS = 24 * 3_600_000        # for up to 24 hours, then discards the data
 
 
 def discard(delivery: Delivery | None):

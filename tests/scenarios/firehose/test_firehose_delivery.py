@@ -162,3 +162,22 @@ def test_unserved_destination_is_described_and_backs_up_to_s3(firehose, s3, buck
     (key, body), = objects(s3, bucket).items()
     assert key.startswith("redshift-failed/")
     assert json.loads(body)["errorCode"] == "Redshift.NotServed"
+
+
+def test_records_are_discarded_after_24_hours_without_a_bucket(firehose, s3, make_stream, clock):
+    """Firehose retries S3 every 5 seconds for up to 24 hours, then discards the data."""
+    name = make_stream({"ExtendedS3DestinationConfiguration": {
+        "RoleARN": "arn:aws:iam::000000000000:role/firehose", "BucketARN": "arn:aws:s3:::fh-never-created",
+        "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60}}})
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"lost"})
+    clock(61)
+    clock(24 * 3600)
+    failure = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"][
+        "FailureDescription"]
+    assert "discarded" in failure["Details"]
+    s3.create_bucket(Bucket="fh-never-created")
+    try:
+        clock(61)
+        assert objects(s3, "fh-never-created") == {}
+    finally:
+        s3.delete_bucket(Bucket="fh-never-created")
