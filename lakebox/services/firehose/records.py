@@ -5,15 +5,19 @@ A RecordId is opaque and unique per record, as AWS's are: the buffer chunk, the 
 place in it, and random text."""
 import secrets
 
-from lakebox.services.firehose import buffer, lookup, streams
-from lakebox.services.firehose.errors import InvalidArgumentException
+from lakebox.services.firehose import buffer, lookup, streams, throttle
+from lakebox.services.firehose.errors import InvalidArgumentException, ServiceUnavailableException
 
 BATCH_MAX_BYTES = 4 * 1024 * 1024        # PutRecordBatch: 4 MiB per call (records' data)
+SLOW_DOWN = "Slow down."                 # AWS's words for a record over the stream's quotas
 
 
 def put_record(ctx, params):
     stream = _direct_put_stream(ctx, params["DeliveryStreamName"])
-    chunk = _buffer(ctx, stream, [params["Record"]["Data"]])
+    data = params["Record"]["Data"]
+    if not throttle.admit(ctx.state, stream, [len(data)], ctx.now):
+        raise ServiceUnavailableException(SLOW_DOWN)
+    chunk = _buffer(ctx, stream, [data])
     return {"RecordId": f"{chunk:016d}0000{secrets.token_hex(36)}", "Encrypted": streams.encrypted(stream)}
 
 
@@ -24,10 +28,15 @@ def put_record_batch(ctx, params):
     if total > BATCH_MAX_BYTES:
         raise InvalidArgumentException(
             f"Records size exceeds 4 MB limit: the records of this PutRecordBatch call total {total} bytes.")
-    chunk = _buffer(ctx, stream, datas)
-    head, tail = f"{chunk:016d}", secrets.token_hex(36)
-    return {"FailedPutCount": 0, "Encrypted": streams.encrypted(stream),
-            "RequestResponses": [{"RecordId": f"{head}{i:04d}{tail}"} for i in range(len(datas))]}
+    admitted = throttle.admit(ctx.state, stream, [len(d) for d in datas], ctx.now)
+    responses = []
+    if admitted:
+        chunk = _buffer(ctx, stream, datas[:admitted])
+        head, tail = f"{chunk:016d}", secrets.token_hex(36)
+        responses = [{"RecordId": f"{head}{i:04d}{tail}"} for i in range(admitted)]
+    failed = len(datas) - admitted
+    responses += [{"ErrorCode": "ServiceUnavailableException", "ErrorMessage": SLOW_DOWN}] * failed
+    return {"FailedPutCount": failed, "Encrypted": streams.encrypted(stream), "RequestResponses": responses}
 
 
 def _direct_put_stream(ctx, name):

@@ -181,3 +181,19 @@ def test_records_are_discarded_after_24_hours_without_a_bucket(firehose, s3, mak
         assert objects(s3, "fh-never-created") == {}
     finally:
         s3.delete_bucket(Bucket="fh-never-created")
+
+
+def test_records_over_the_quota_fail_one_by_one(lakebox_server, firehose, make_stream):
+    """5 MiB/s per stream in us-east-1: records past it are refused one by one."""
+    if getattr(lakebox_server, "limits", "aws") != "aws":
+        pytest.skip("quotas are enforced with --limits aws")
+    name = make_stream(BufferingHints={"SizeInMBs": 128, "IntervalInSeconds": 900})
+    record = {"Data": b"x" * 1_000_000}
+    answers = [firehose.put_record_batch(DeliveryStreamName=name, Records=[record] * 4) for _ in range(5)]
+    assert answers[0]["FailedPutCount"] == 0
+    throttled = next(a for a in answers if a["FailedPutCount"])
+    responses = throttled["RequestResponses"]
+    accepted = 4 - throttled["FailedPutCount"]
+    assert all("RecordId" in r for r in responses[:accepted])
+    assert responses[accepted:] == [{"ErrorCode": "ServiceUnavailableException", "ErrorMessage": "Slow down."}] * (
+        4 - accepted)
