@@ -38,3 +38,15 @@ def destination(stream) -> dict:
 
 def source(stream) -> dict:
     return json.loads(stream["source"])
+
+
+def active_stream_named(ctx, name: str, error, doing: str):
+    """A stream that must be ACTIVE for `doing`; `error` is the class AWS answers with
+    while it is still CREATING ("Attempts to send data to a delivery stream that is not
+    in the ACTIVE state cause an exception", CreateDeliveryStream's reference)."""
+    stream = stream_named(ctx, name)
+    status = status_of(stream, now_ms(ctx))
+    if status != "ACTIVE":
+        raise error(f"Firehose {name} under account {ctx.account} is in {status} state: {doing} needs an ACTIVE "
+                    f"delivery stream.")
+    return stream

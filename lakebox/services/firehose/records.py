@@ -6,7 +6,8 @@ place in it, and random text."""
 import secrets
 
 from lakebox.services.firehose import buffer, lookup, streams, throttle
-from lakebox.services.firehose.errors import InvalidArgumentException, ServiceUnavailableException
+from lakebox.services.firehose.errors import (
+    InvalidArgumentException, ResourceNotFoundException, ServiceUnavailableException)
 
 BATCH_MAX_BYTES = 4 * 1024 * 1024        # PutRecordBatch: 4 MiB per call (records' data)
 SLOW_DOWN = "Slow down."                 # AWS's words for a record over the stream's quotas
@@ -40,7 +41,7 @@ def put_record_batch(ctx, params):
 
 
 def _direct_put_stream(ctx, name):
-    stream = lookup.stream_named(ctx, name)
+    stream = lookup.active_stream_named(ctx, name, ResourceNotFoundException, "sending data")
     if stream["stream_type"] != "DirectPut":
         raise InvalidArgumentException(
             f"This operation is not permitted on {stream['stream_type']} delivery stream type.")

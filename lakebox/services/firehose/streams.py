@@ -58,7 +58,8 @@ def _source(ctx, stream_type: str, params: dict) -> dict:
 
 
 def delete_delivery_stream(ctx, params):
-    stream = lookup.stream_named(ctx, params["DeliveryStreamName"])
+    # "You can't delete a Firehose stream that is in the CREATING state" (DeleteDeliveryStream)
+    stream = lookup.active_stream_named(ctx, params["DeliveryStreamName"], ResourceInUseException, "deleting")
     store.delete_stream(ctx.state.db, stream["uid"])
     segments.drop_stream(ctx.state, stream)
     buffer.delivered(ctx.state, stream["uid"])
@@ -104,7 +105,8 @@ def list_delivery_streams(ctx, params):
 # UpdateDestination
 
 def update_destination(ctx, params):
-    stream = lookup.stream_named(ctx, params["DeliveryStreamName"])
+    stream = lookup.active_stream_named(ctx, params["DeliveryStreamName"], ResourceInUseException,
+                                        "UpdateDestination")
     current = str(stream["version"])
     if params["CurrentDeliveryStreamVersionId"] != current:
         raise ConcurrentModificationException(

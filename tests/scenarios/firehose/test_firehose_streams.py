@@ -6,6 +6,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import ROLE
+from lakebox.testing import LakeboxServer
 
 
 def error_of(call, **args):
@@ -143,3 +144,26 @@ def test_tags_with_refused_characters_or_aws_prefix(firehose, make_stream):
         assert code == "ValidationException"
         assert "Member must satisfy regular expression pattern" in message
     assert firehose.list_tags_for_delivery_stream(DeliveryStreamName=name)["Tags"] == []
+
+
+@pytest.mark.local_only
+def test_a_creating_stream_takes_no_data_updates_or_deletes():
+    with LakeboxServer(env={"LAKEBOX_TRANSITION_DELAY": "30"}) as server:
+        firehose = server.client("firehose")
+        firehose.create_delivery_stream(DeliveryStreamName="young", ExtendedS3DestinationConfiguration={
+            "RoleARN": ROLE, "BucketARN": "arn:aws:s3:::somewhere"})
+        description = firehose.describe_delivery_stream(DeliveryStreamName="young")["DeliveryStreamDescription"]
+        assert description["DeliveryStreamStatus"] == "CREATING"
+        for call, args, code in (
+                (firehose.put_record, {"Record": {"Data": b"x"}}, "ResourceNotFoundException"),
+                (firehose.update_destination, {"CurrentDeliveryStreamVersionId": "1",
+                                               "DestinationId": "destinationId-000000000001",
+                                               "ExtendedS3DestinationUpdate": {"Prefix": "p/"}},
+                 "ResourceInUseException"),
+                (firehose.delete_delivery_stream, {}, "ResourceInUseException")):
+            assert error_of(call, DeliveryStreamName="young", **args)[0] == code
+        server.advance_clock(31)
+        assert firehose.describe_delivery_stream(DeliveryStreamName="young")["DeliveryStreamDescription"][
+            "DeliveryStreamStatus"] == "ACTIVE"
+        firehose.put_record(DeliveryStreamName="young", Record={"Data": b"x"})
+        firehose.delete_delivery_stream(DeliveryStreamName="young")
