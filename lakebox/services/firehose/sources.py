@@ -46,6 +46,10 @@ def read_sources(state, now: float) -> float | None:
             records, checkpoints = kinesis.read_new_records(state, source["stream_arn"],
                                                             json.loads(source["checkpoints"]), READ_LIMIT)
         except kinesis.StreamGone:
+            if stream is not None and not stream["failure"]:
+                store.set_failure(state.db, stream["uid"], {
+                    "Type": "UNKNOWN_ERROR", "Details": f"Kinesis.ResourceNotFound: the source stream "
+                                                        f"{source['stream_arn']} does not exist any more."})
             continue
         if not records:
             continue

@@ -65,3 +65,29 @@ def test_kinesis_sourced_stream_refuses_direct_puts(firehose, make_stream, bucke
         assert raised.value.response["Error"] == {
             "Code": "InvalidArgumentException",
             "Message": "This operation is not permitted on KinesisStreamAsSource delivery stream type."}
+
+
+def test_a_deleted_source_stream_is_reported(firehose, kinesis, make_stream, bucket, clock):
+    name = f"gone-{uuid.uuid4().hex[:8]}"
+    kinesis.create_stream(StreamName=name, ShardCount=1)
+    kinesis.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    arn = kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamARN"]
+    delivery = make_stream({
+        "DeliveryStreamType": "KinesisStreamAsSource",
+        "KinesisStreamSourceConfiguration": {"KinesisStreamARN": arn, "RoleARN": ROLE},
+        "ExtendedS3DestinationConfiguration": {"RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}"}})
+    kinesis.delete_stream(StreamName=name)
+    clock(2)
+    failure = firehose.describe_delivery_stream(DeliveryStreamName=delivery)["DeliveryStreamDescription"][
+        "FailureDescription"]
+    assert failure["Details"].startswith("Kinesis.ResourceNotFound") and arn in failure["Details"]
+
+
+def test_a_missing_source_stream_is_refused_at_create(firehose, bucket):
+    with pytest.raises(ClientError) as raised:
+        firehose.create_delivery_stream(
+            DeliveryStreamName=f"nosrc-{uuid.uuid4().hex[:8]}", DeliveryStreamType="KinesisStreamAsSource",
+            KinesisStreamSourceConfiguration={"KinesisStreamARN": "arn:aws:kinesis:us-east-1:000000000000:stream/none",
+                                              "RoleARN": ROLE},
+            ExtendedS3DestinationConfiguration={"RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}"})
+    assert raised.value.response["Error"]["Code"] == "InvalidArgumentException"

@@ -1,7 +1,7 @@
 """Record processors and KPL de-aggregation."""
 import hashlib
 
-from lakebox.services.firehose import processing
+from lakebox.services.firehose import delivery, processing
 from lakebox.services.firehose.processing import Record
 
 ENV = processing.Invocation(None, "arn:aws:firehose:us-east-1:000000000000:deliverystream/s", "us-east-1")
@@ -52,3 +52,13 @@ def test_json_deaggregation_splits_concatenated_documents():
     done, failures = processing.process([Record(b'{"a":1}{"a":2}\n{"a":3}', 1), Record(b"{bad", 2)], processors, ENV)
     assert [r.data for r in done] == [b'{"a":1}', b'{"a":2}', b'{"a":3}']
     assert len(failures) == 1
+
+
+def test_at_most_500_active_partitions_per_flush():
+    records = [Record(b"x", 1, {("partitionKeyFromQuery", "k"): str(i)}) for i in range(502)]
+    groups, overflow = delivery._partitions(records + [Record(b"y", 2, {("partitionKeyFromQuery", "k"): "0"})])
+    assert len(groups) == 500
+    assert [r.keys for r in overflow] == [{("partitionKeyFromQuery", "k"): "500"},
+                                          {("partitionKeyFromQuery", "k"): "501"}]
+    first = ((("partitionKeyFromQuery", "k"), "0"),)
+    assert [r.data for r in groups[first]] == [b"x", b"y"]
