@@ -48,8 +48,8 @@ def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
           catalog: "Catalog | None" = None) -> Delivery | None:
     """Read the oldest buffered records of `stream` (up to its buffer size) and write the
     objects they make into temp files. `read` reads the stream's buffer log
-    (`segments.reader`); `env` tells Lambda processors where handlers are; `catalog` is the Glue table of a converting
-    destination, read beforehand on the loop."""
+    (`segments.reader`); `env` tells Lambda processors where handlers are; `catalog` is
+    the Glue table of a converting destination, read beforehand on the loop."""
     destination = json.loads(stream["destination"])
     s3_config = config.s3_settings(destination)
     limit = config.buffering(destination)["SizeInMBs"] * MIB
@@ -201,7 +201,8 @@ class _Writer:
         schema = self.catalog.settings if self.catalog else {}
         table = {"catalogId": schema.get("CatalogId") or self.stream["account"],
                  "databaseName": schema.get("DatabaseName"), "tableName": schema.get("TableName"),
-                 "region": schema.get("Region") or self.stream["region"], "versionId": schema.get("VersionId", "LATEST")}
+                 "region": schema.get("Region") or self.stream["region"],
+                 "versionId": schema.get("VersionId", "LATEST")}
         return processing.Failure(record, "format-conversion-failed", code, message, {"dataCatalogTable": table})
 
     def backup(self, records):

@@ -38,7 +38,8 @@ def test_kinesis_source_delivers_new_records_once(firehose, kinesis, s3, bucket,
     assert description["Source"]["KinesisStreamSourceDescription"]["KinesisStreamARN"] == arn
 
     sent = [f"after-{i}\n".encode() for i in range(300)]
-    kinesis.put_records(StreamName=name, Records=[{"Data": d, "PartitionKey": f"k{i}"} for i, d in enumerate(sent[:150])])
+    kinesis.put_records(StreamName=name, Records=[{"Data": d, "PartitionKey": f"k{i}"}
+                                                  for i, d in enumerate(sent[:150])])
     shard = kinesis.list_shards(StreamName=name)["Shards"][0]
     start, end = int(shard["HashKeyRange"]["StartingHashKey"]), int(shard["HashKeyRange"]["EndingHashKey"])
     kinesis.split_shard(StreamName=name, ShardToSplit=shard["ShardId"], NewStartingHashKey=str((start + end) // 2))

@@ -58,7 +58,8 @@ def test_transformation_results_and_lambda_partition_keys(server):
     firehose.create_delivery_stream(DeliveryStreamName="lam", ExtendedS3DestinationConfiguration={
         "RoleARN": ROLE, "BucketARN": "arn:aws:s3:::lam", "Prefix": "kind=!{partitionKeyFromLambda:kind}/",
         "ErrorOutputPrefix": "errors/!{firehose:error-output-type}/", "BufferingHints": {"IntervalInSeconds": 60},
-        "DynamicPartitioningConfiguration": {"Enabled": True}, "ProcessingConfiguration": lambda_processing("transform")})
+        "DynamicPartitioningConfiguration": {"Enabled": True},
+        "ProcessingConfiguration": lambda_processing("transform")})
     items = [{"kind": "a", "n": 1}, {"kind": "b", "n": 2}, {"kind": "a", "drop": True}, {"kind": "b", "fail": True}]
     firehose.put_record_batch(DeliveryStreamName="lam", Records=[{"Data": json.dumps(i).encode()} for i in items])
     server.advance_clock(61)

@@ -25,8 +25,8 @@ def test_openx_mapping_case_and_dots():
                b'"attrs": {"a": 1}, "point": {"X": 1.0, "y": 2.0}}']
     table, failures = convert.convert(records, convert.schema_of(TABLE), deserializer)
     assert failures == []
-    assert table.to_pylist() == [{"id": 1, "user_name": "ann", "at": datetime(2024, 1, 2, 3, 4, 5), "amount": Decimal("1.50"), "attrs": [("a", 1)],
-                                  "point": {"x": 1.0, "y": 2.0}}]
+    assert table.to_pylist() == [{"id": 1, "user_name": "ann", "at": datetime(2024, 1, 2, 3, 4, 5),
+                                  "amount": Decimal("1.50"), "attrs": [("a", 1)], "point": {"x": 1.0, "y": 2.0}}]
 
 
 def test_case_sensitive_openx_leaves_other_cases_null():
