@@ -7,9 +7,9 @@ stream, wait in `firehose_chunks` until a flush delivers them: one row per call 
 records' lengths, and where their bytes are in the stream's buffer log, `segments.py`),
 in arrival order by `id`, so a 500-record batch is one small insert. A flush may
 deliver the first part of a chunk (buffers are cut at their size exactly): `delivered`
-and `delivered_bytes` say how much of it is gone. The flush writes the S3 objects and deletes (or advances) the chunks it delivered
-in one transaction, so a record is delivered exactly once whatever moment the server is
-killed at. A Kinesis source's read position (one checkpoint per shard) is in
+and `delivered_bytes` say how much of it is gone. The flush writes the S3 objects and
+deletes (or advances) the chunks it delivered in one transaction, so a record is
+delivered exactly once whatever moment the server is killed at. A Kinesis source's read position (one checkpoint per shard) is in
 `firehose_sources`, advanced in the same transaction that buffers what was read.
 """
 import array
