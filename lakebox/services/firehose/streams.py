@@ -2,9 +2,11 @@
 server-side encryption of the buffered data."""
 from datetime import datetime, timezone
 
+from lakebox.kit import calls
 from lakebox.services.firehose import buffer, config, lookup, segments, sources, store, tagging
 from lakebox.services.firehose.errors import (
-    ConcurrentModificationException, InvalidArgumentException, ResourceInUseException)
+    ConcurrentModificationException, InvalidArgumentException, InvalidKMSResourceException, ResourceInUseException)
+from lakebox.services.kms import public as kms
 
 LIST_DEFAULT_LIMIT = 10
 UNSERVED_TYPES = ("MSKAsSource", "DatabaseAsSource")
@@ -22,7 +24,7 @@ def create_delivery_stream(ctx, params):
     source = _source(ctx, stream_type, params)
     destination = config.destination_from_create(params)
     given = params.get("DeliveryStreamEncryptionConfigurationInput")
-    encryption = _encryption(given) if given else None
+    encryption = _encryption(ctx, given) if given else None
     tags = tagging.tags_of(params.get("Tags"))
     now = lookup.now_ms(ctx)
     with db.transaction():
@@ -124,7 +126,7 @@ def update_destination(ctx, params):
 # ---------------------------------------------------------------------------
 # Encryption
 
-def _encryption(given: dict) -> dict:
+def _encryption(ctx, given: dict) -> dict:
     key_type = given["KeyType"]
     if key_type == "CUSTOMER_MANAGED_CMK" and not given.get("KeyARN"):
         raise InvalidArgumentException("KeyARN is required when KeyType is CUSTOMER_MANAGED_CMK.")
@@ -132,15 +134,24 @@ def _encryption(given: dict) -> dict:
         raise InvalidArgumentException("KeyARN must not be specified when KeyType is AWS_OWNED_CMK.")
     found = {"KeyType": key_type, "Status": "ENABLED"}
     if given.get("KeyARN"):
+        _check_key(ctx, given["KeyARN"])
         found["KeyARN"] = given["KeyARN"]
     return found
+
+
+def _check_key(ctx, key_arn: str):
+    """A customer managed key must be an enabled symmetric encryption key of lakebox's KMS."""
+    try:
+        kms.check_usable(calls.on_behalf(ctx, "kms", "DescribeKey"), key_arn, "firehose")
+    except kms.KmsFailure as failure:
+        raise InvalidKMSResourceException(f"{failure.code}: {failure.message}", code=failure.code) from None
 
 
 def start_delivery_stream_encryption(ctx, params):
     stream = lookup.stream_named(ctx, params["DeliveryStreamName"])
     _check_encryptable(stream)
     given = params.get("DeliveryStreamEncryptionConfigurationInput") or {"KeyType": "AWS_OWNED_CMK"}
-    store.set_encryption(ctx.state.db, stream["uid"], _encryption(given))
+    store.set_encryption(ctx.state.db, stream["uid"], _encryption(ctx, given))
     return {}
 
 

@@ -167,3 +167,24 @@ def test_a_creating_stream_takes_no_data_updates_or_deletes():
             "DeliveryStreamStatus"] == "ACTIVE"
         firehose.put_record(DeliveryStreamName="young", Record={"Data": b"x"})
         firehose.delete_delivery_stream(DeliveryStreamName="young")
+
+
+def test_customer_managed_keys_must_be_usable_kms_keys(lakebox_server, firehose, make_stream):
+    kms = lakebox_server.client("kms")
+    key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    name = make_stream()
+    firehose.start_delivery_stream_encryption(DeliveryStreamName=name, DeliveryStreamEncryptionConfigurationInput={
+        "KeyType": "CUSTOMER_MANAGED_CMK", "KeyARN": key_arn})
+    described = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]
+    assert described["DeliveryStreamEncryptionConfiguration"] == {
+        "KeyType": "CUSTOMER_MANAGED_CMK", "KeyARN": key_arn, "Status": "ENABLED"}
+    kms.disable_key(KeyId=key_arn)
+    code, _ = error_of(firehose.start_delivery_stream_encryption, DeliveryStreamName=name,
+                       DeliveryStreamEncryptionConfigurationInput={"KeyType": "CUSTOMER_MANAGED_CMK",
+                                                                    "KeyARN": key_arn})
+    assert code == "InvalidKMSResourceException"
+    missing = key_arn.rsplit("/", 1)[0] + "/00000000-0000-0000-0000-000000000000"
+    code, _ = error_of(firehose.start_delivery_stream_encryption, DeliveryStreamName=name,
+                       DeliveryStreamEncryptionConfigurationInput={"KeyType": "CUSTOMER_MANAGED_CMK",
+                                                                    "KeyARN": missing})
+    assert code == "InvalidKMSResourceException"
