@@ -1,12 +1,15 @@
 """Record processing before delivery, in the order the destination lists its processors:
+`Decompression` (GZIP), `CloudWatchLogProcessing` (log events' messages),
 `RecordDeAggregation` (JSON or delimited sub-records), `MetadataExtraction` (JQ queries
-whose results are the dynamic partition keys), `AppendDelimiterToRecord`. Records from a
+whose results are the dynamic partition keys), `Lambda` (`lambdas.py`),
+`AppendDelimiterToRecord`. Records from a
 Kinesis source that the KPL aggregated are de-aggregated first, as Firehose always does.
 
 A record that a processor cannot handle becomes an error record (the documented JSON
 document, base64 `rawData`) delivered under the error prefix instead of blocking others.
 """
 import base64
+import gzip
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -49,10 +52,7 @@ def process(records: list[Record], processors: list[dict], env: Invocation) -> t
         if processor["Type"] == "Lambda":
             records = lambdas.transform(records, processor["params"], failures, env)
             continue
-        step = _STEPS.get(processor["Type"])
-        if step is None:
-            continue
-        records = step(records, processor["params"], failures)
+        records = _STEPS[processor["Type"]](records, processor["params"], failures)
     return records, failures
 
 
@@ -130,8 +130,43 @@ def _unescape(text: str) -> str:
     return text.replace("\\n", "\n").replace("\\t", "\t").replace("\\r", "\r")
 
 
+def _decompress(records, params, failures):
+    """`Decompression` (CompressionFormat GZIP): records as CloudWatch Logs subscriptions send them."""
+    out = []
+    for record in records:
+        try:
+            record.data = gzip.decompress(record.data)
+        except (OSError, EOFError):
+            failures.append(Failure(record, "processing-failed", "Decompression.InvalidRecord",
+                                    "The record is not GZIP data."))
+            continue
+        out.append(record)
+    return out
+
+
+def _cloudwatch_logs(records, params, failures):
+    """`CloudWatchLogProcessing` with DataMessageExtraction: the log events' messages, one
+    per line; control messages (CONTROL_MESSAGE) are dropped."""
+    if params.get("DataMessageExtraction", "false").lower() != "true":
+        return records
+    out = []
+    for record in records:
+        try:
+            document = json.loads(record.data)
+            kind, events = document.get("messageType"), document.get("logEvents") or []
+        except (ValueError, AttributeError):
+            failures.append(Failure(record, "processing-failed", "CloudWatchLogProcessing.InvalidRecord",
+                                    "The record is not a CloudWatch Logs subscription message."))
+            continue
+        if kind == "DATA_MESSAGE":
+            data = b"".join(str(event.get("message", "")).encode() + b"\n" for event in events)
+            out.append(Record(data, record.arrival_ms, dict(record.keys)))
+    return out
+
+
 _STEPS = {"RecordDeAggregation": _deaggregate_json, "MetadataExtraction": _extract_metadata,
-          "AppendDelimiterToRecord": _append_delimiter}
+          "AppendDelimiterToRecord": _append_delimiter, "Decompression": _decompress,
+          "CloudWatchLogProcessing": _cloudwatch_logs}
 
 
 def processors_of(destination_config: dict) -> list[dict]:

@@ -62,3 +62,16 @@ def test_at_most_500_active_partitions_per_flush():
                                           {("partitionKeyFromQuery", "k"): "501"}]
     first = ((("partitionKeyFromQuery", "k"), "0"),)
     assert [r.data for r in groups[first]] == [b"x", b"y"]
+
+
+def test_cloudwatch_logs_are_decompressed_and_their_messages_extracted():
+    import gzip
+    import json
+    message = {"messageType": "DATA_MESSAGE", "logEvents": [{"message": "first"}, {"message": "second"}]}
+    control = {"messageType": "CONTROL_MESSAGE", "logEvents": []}
+    processors = [{"Type": "Decompression", "params": {"CompressionFormat": "GZIP"}},
+                  {"Type": "CloudWatchLogProcessing", "params": {"DataMessageExtraction": "true"}}]
+    records = [Record(gzip.compress(json.dumps(m).encode()), 1) for m in (message, control)] + [Record(b"x", 2)]
+    done, failures = processing.process(records, processors, ENV)
+    assert [r.data for r in done] == [b"first\nsecond\n"]
+    assert [f.code for f in failures] == ["Decompression.InvalidRecord"]
