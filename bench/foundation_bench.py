@@ -296,11 +296,8 @@ def _lua_string(value):
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def write_wrk_script(directory, headers):
-    lines = ['wrk.method = "POST"', f"wrk.body = {_lua_string(STS_BODY)}"]
-    for name, value in headers.items():
-        lines.append(f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}")
-    lines.append("""
+# wrk's summary as one JSON line, which run_wrk reads: shared by every replay script.
+WRK_SUMMARY_LUA = """
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -312,11 +309,24 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(90), latency:percentile(99),
     latency:percentile(99.9), latency.max, latency.mean))
 end
-""")
-    path = os.path.join(directory, "foundation_sts.lua")
+"""
+
+
+def write_replay_script(path, method, body, headers, request_path="/"):
+    """A wrk Lua script that sends one fixed request over and over, then prints its summary."""
+    lines = [f"wrk.method = {_lua_string(method)}", f"wrk.path = {_lua_string(request_path)}"]
+    if body:            # no body, no Content-Length (wrk adds one for any body string)
+        lines.append(f"wrk.body = {_lua_string(body)}")
+    for name, value in headers.items():
+        lines.append(f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}")
+    lines.append(WRK_SUMMARY_LUA)
     with open(path, "w") as f:
         f.write("\n".join(lines))
     return path
+
+
+def write_wrk_script(directory, headers):
+    return write_replay_script(os.path.join(directory, "foundation_sts.lua"), "POST", STS_BODY, headers)
 
 
 # --- (a) startup -------------------------------------------------------------------------

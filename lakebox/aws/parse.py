@@ -257,32 +257,57 @@ def _text_scalar(shape, text, where, error=InvalidArgument):
 
 # --- rest-json and rest-xml: URI, query string, headers, payload ---------------------
 
-def _read_rest(shape, req, route) -> dict:
-    params = {}
-    query = req.query
-    body_members = {}
+_URI, _QUERY, _HEADER, _HEADERS = range(4)
+_REST_PLANS = {}
+
+
+def _rest_plan(service: str, shape):
+    """(steps, body members) of a rest input shape, worked out once per shape: a step is
+    (location, member name, member, wire name, key to look up), in member order. S3's
+    PutObject has some forty header members: reading the model for each of them on every
+    request cost more than the rest of the parse."""
+    plan = _REST_PLANS.get((service, shape.name))
+    if plan is not None:
+        return plan
+    steps, body_members = [], {}
     for name, member in shape.members.items():
         location = member.serialization.get("location")
         wire = member.serialization.get("name", name)
         if location == "uri":
-            value = route.labels.get(wire.rstrip("+")) if route.labels else None
-            if value is not None:
-                params[name] = _text_scalar(member, value, wire)
+            steps.append((_URI, name, member, wire, wire.rstrip("+")))
         elif location == "querystring":
-            value = _rest_query_value(member, query, wire)
-            if value is not None:
-                params[name] = value
+            steps.append((_QUERY, name, member, wire, wire))
         elif location == "header":
-            value = req.headers.get(wire.lower())
-            if value is not None:
-                params[name] = _header_value(member, value, wire)
+            steps.append((_HEADER, name, member, wire, wire.lower()))
         elif location == "headers":
-            prefix = wire.lower()
-            found = {k[len(prefix):]: v for k, v in req.headers.items() if k.startswith(prefix)}
-            if found:
-                params[name] = found
+            steps.append((_HEADERS, name, member, wire, wire.lower()))
         elif location != "statusCode":
             body_members[name] = member
+    plan = _REST_PLANS[(service, shape.name)] = (steps, body_members)
+    return plan
+
+
+def _read_rest(shape, req, route) -> dict:
+    params = {}
+    query, headers, labels = req.query, req.headers, route.labels
+    steps, body_members = _rest_plan(route.spec.name, shape)
+    for location, name, member, wire, key in steps:
+        if location == _HEADER:
+            value = headers.get(key)
+            if value is not None:
+                params[name] = _header_value(member, value, wire)
+        elif location == _URI:
+            value = labels.get(key) if labels else None
+            if value is not None:
+                params[name] = _text_scalar(member, value, wire)
+        elif location == _QUERY:
+            value = _rest_query_value(member, query, wire) if query else None
+            if value is not None:
+                params[name] = value
+        else:
+            found = {k[len(key):]: v for k, v in headers.items() if k.startswith(key)}
+            if found:
+                params[name] = found
     payload = shape.serialization.get("payload")
     if payload:
         value = _read_payload(shape.members[payload], req, route)

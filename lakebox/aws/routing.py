@@ -144,8 +144,7 @@ def _rest_route(spec, raw_path, req, access_key, region) -> Route:
         # knows more of the optional query parameters sent, then to the current operation
         # over its deprecated twin (GetBucketLifecycle and GetBucketLifecycleConfiguration
         # are one wire binding).
-        score = (wanted == rest.name, *score, sum(1 for key in query if key in rest.optional_query),
-                 not rest.deprecated)
+        score = (wanted == rest.name, *score, len(rest.optional_query.intersection(query)), not rest.deprecated)
         if score > best_score:
             best, best_score, best_labels = rest, score, labels
     if best is None:
@@ -171,6 +170,7 @@ class RestOperation:
             if key != "x-id":
                 self.fixed_query[key] = value or None
         self.required_query, self.required_headers = _required_locations(op)
+        self.needs = frozenset(self.required_query), frozenset(self.required_headers)
         self.optional_query = _query_names(op)
         self.deprecated = bool(op.deprecated)
 
@@ -182,8 +182,8 @@ class RestOperation:
         for key, value in self.fixed_query.items():
             if key not in query or (value is not None and query[key] != value):
                 return None
-        if (any(key not in query for key in self.required_query)
-                or any(name not in headers for name in self.required_headers)):
+        needed_query, needed_headers = self.needs
+        if not (query.keys() >= needed_query and headers.keys() >= needed_headers):
             # A request the URI's own query names (`?attributes`) is still this operation,
             # below a complete match with as specific a query; validation reports what it lacks.
             return (len(self.fixed_query), False, self.literal_length) if self.fixed_query else None

@@ -202,14 +202,14 @@ def _write_rest(route, shape, result, request_id) -> Response:
     if shape is None:
         return Response(status, headers, b"")
     body_members = {}
+    members = _rest_members(route.spec.name, shape)
     for name, value in result.items():
-        member = shape.members.get(name)
-        if member is None or value is None:
+        found = members.get(name)
+        if found is None or value is None:
             continue
-        location = member.serialization.get("location")
-        wire = member.serialization.get("name", name)
+        member, location, wire, plain = found
         if location == "header":
-            headers.append((wire, _header_text(member, value)))
+            headers.append((wire, str(value) if plain else _header_text(member, value)))
         elif location == "headers":
             headers.extend((wire + k, str(v)) for k, v in value.items())
         elif location == "statusCode":
@@ -229,6 +229,23 @@ def _write_rest(route, shape, result, request_id) -> Response:
     if content_type and not any(k.lower() == "content-type" for k, _ in headers):
         headers.append(("Content-Type", content_type))
     return Response(status, headers, body)
+
+
+_REST_MEMBERS = {}
+_PLAIN_HEADER_TYPES = ("string", "integer", "long")
+
+
+def _rest_members(service: str, shape) -> dict:
+    """{member name: (member, location, wire name, plain)} of an output shape, worked out
+    once per shape; `plain` members are written in a header as `str(value)` (what
+    `_header_text` would make of them). S3's GetObject has some forty of them."""
+    members = _REST_MEMBERS.get((service, shape.name))
+    if members is None:
+        members = _REST_MEMBERS[(service, shape.name)] = {
+            name: (member, member.serialization.get("location"), member.serialization.get("name", name),
+                   member.type_name in _PLAIN_HEADER_TYPES and not member.serialization.get("jsonvalue"))
+            for name, member in shape.members.items()}
+    return members
 
 
 def _encode_xml(shape, value) -> bytes:

@@ -83,6 +83,7 @@ def delete_bucket(ctx, params):
     if store.bucket_has_objects(ctx.state.db, bucket["name"]):
         raise errors.error("BucketNotEmpty", BucketName=bucket["name"])
     files.delete_later(ctx.state.blobs, store.delete_bucket(ctx.state.db, bucket["name"]))
+    store.forget_configs(ctx.state.cache("s3"), bucket["name"])
     return {}
 
 

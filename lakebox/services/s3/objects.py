@@ -58,7 +58,9 @@ def get_object(ctx, params):
     if row["blob_id"] is None or length == 0:
         result["Body"] = b""
     else:
-        result["Body"] = FileRange(open(ctx.state.blobs.path(row["blob_id"]), "rb"), first, length)
+        # Unbuffered: the body is read in big slices anyway, and a buffered open costs two
+        # more system calls (an isatty probe and a tell) on every GET.
+        result["Body"] = FileRange(open(ctx.state.blobs.path(row["blob_id"]), "rb", buffering=0), first, length)
     return result
 
 

@@ -3,12 +3,16 @@
 Bucket names are global within a partition, so the bucket name is the key of every S3
 table and the owning account is a column of the bucket row (every request checks it).
 
-Objects: one row per version. `id` grows with every write, so within a key a larger id
-is a newer version. `is_latest` marks the current version (possibly a delete marker);
-a partial index over current, non-marker rows makes ListObjects a plain index range scan.
+Objects: one row per version. Within a key a larger `id` is a newer version: a new
+version is a new row, except that a current null version being replaced is rewritten in
+its row, which is the newest of its key. `is_latest` marks the current version (possibly
+a delete marker); a partial index over current, non-marker rows makes ListObjects a plain
+index range scan.
 """
 import datetime
 import json
+
+import orjson
 
 SCHEMA = [
     """CREATE TABLE s3_buckets (
@@ -80,8 +84,12 @@ SCHEMA = [
     )""",
     # Start-up finds the objects whose bytes a crash may have torn by their blob id.
     "CREATE INDEX s3_objects_by_blob ON s3_objects(blob_id) WHERE blob_id IS NOT NULL",
+    # Bumped by every configuration write, in its transaction: cached configurations are
+    # stamped with it, so a stale copy can never be taken for the current one.
+    "ALTER TABLE s3_buckets ADD COLUMN config_version INTEGER NOT NULL DEFAULT 0",
 ]
 
+MAX_CACHED_BUCKETS = 10_000  # buckets whose configurations are kept in memory at once
 _FIRST_CHUNK = 16        # listing reads grow from this many rows per query ...
 _LAST_CHUNK = 1024       # ... to this many, so a seek after a common prefix stays cheap
 
@@ -105,12 +113,28 @@ def _decode_hook(obj):
     return obj
 
 
+_ENCODER = json.JSONEncoder(default=_encode_default, separators=(",", ":"))
+_DECODER = json.JSONDecoder(object_hook=_decode_hook)
+
+
 def dumps(value) -> str:
-    return json.dumps(value, default=_encode_default, separators=(",", ":"))
+    # orjson is several times faster (every object write stores its attrs); what it
+    # refuses (a lone surrogate, a huge integer, a non-string key) the json module writes.
+    try:
+        return orjson.dumps(value, default=_encode_default, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
+    except orjson.JSONEncodeError:
+        return _ENCODER.encode(value)
 
 
 def loads(text: str | None):
-    return None if text is None else json.loads(text, object_hook=_decode_hook)
+    if text is None:
+        return None
+    if '"$' not in text:            # no tagged datetime or bytes in it: the fast decoder will do
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return _DECODER.decode(text)
 
 
 # ---- buckets ---------------------------------------------------------------------
@@ -171,15 +195,50 @@ def get_config(db, bucket: str, kind: str, config_id: str = ""):
     return None if row is None else loads(row["body"])
 
 
+def cached_configs(cache: dict, db, bucket) -> dict:
+    """{kind: configuration} of the bucket's configurations kept once per bucket (not per
+    id), read in one query and then kept in `cache` (the service's in-memory cache) until
+    a configuration of the bucket changes. Callers read the documents, never change them.
+
+    The copy is stamped with the bucket row's creation time and `config_version`, which
+    every configuration write bumps in its own transaction: a request holding the current
+    bucket row never takes a stale copy for the current one.
+    """
+    stamp = (bucket["created_at"], bucket["config_version"])
+    configs = cache.setdefault("bucket_configs", {})
+    entry = configs.get(bucket["name"])
+    if entry is None or entry[0] != stamp:
+        if len(configs) >= MAX_CACHED_BUCKETS:
+            configs.clear()
+        rows = db.query("SELECT kind, body FROM s3_bucket_configs WHERE bucket=? AND config_id=''",
+                        (bucket["name"],))
+        entry = configs[bucket["name"]] = (stamp, {row["kind"]: loads(row["body"]) for row in rows})
+    return entry[1]
+
+
+def forget_configs(cache: dict, bucket: str):
+    """Drop a deleted bucket's cached configurations (a new bucket of that name starts bare)."""
+    cache.get("bucket_configs", {}).pop(bucket, None)
+
+
 def put_config(db, bucket: str, kind: str, body, config_id: str = ""):
-    db.execute("INSERT OR REPLACE INTO s3_bucket_configs VALUES (?, ?, ?, ?)",
-               (bucket, kind, config_id, dumps(body)))
+    with db.transaction():
+        db.execute("INSERT OR REPLACE INTO s3_bucket_configs VALUES (?, ?, ?, ?)",
+                   (bucket, kind, config_id, dumps(body)))
+        _configs_changed(db, bucket)
 
 
 def delete_config(db, bucket: str, kind: str, config_id: str = "") -> bool:
-    cursor = db.execute("DELETE FROM s3_bucket_configs WHERE bucket=? AND kind=? AND config_id=?",
-                        (bucket, kind, config_id))
+    with db.transaction():
+        cursor = db.execute("DELETE FROM s3_bucket_configs WHERE bucket=? AND kind=? AND config_id=?",
+                            (bucket, kind, config_id))
+        if cursor.rowcount > 0:
+            _configs_changed(db, bucket)
     return cursor.rowcount > 0
+
+
+def _configs_changed(db, bucket: str):
+    db.execute("UPDATE s3_buckets SET config_version=config_version+1 WHERE name=?", (bucket,))
 
 
 def list_configs(db, bucket: str, kind: str, after: str = "", limit: int = 1000) -> list:
@@ -208,27 +267,34 @@ def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ())
     the new one. Returns the blob ids no row points at any more: delete them after.
     """
     version_id = row["version_id"]
+    attrs = row.get("attrs", {})
+    columns = (int(row.get("delete_marker", False)), row.get("blob_id"), row.get("size", 0), row.get("etag", ""),
+               row["last_modified"], row.get("storage_class", "STANDARD"), row["owner"], row.get("parts_count"),
+               *_checksum_columns(attrs), dumps(attrs))
     with db.transaction():
-        replaced = db.query("SELECT id, blob_id FROM s3_objects WHERE bucket=? AND key=? AND version_id=?",
-                            (bucket, key, version_id))
-        for old in replaced:
-            db.execute("DELETE FROM s3_objects WHERE id=?", (old["id"],))
-        db.execute("UPDATE s3_objects SET is_latest=0 WHERE bucket=? AND key=? AND is_latest=1",
-                   (bucket, key))
-        attrs = row.get("attrs", {})
-        cursor = db.execute(
-            "INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, "
-            "etag, last_modified, storage_class, owner, parts_count, checksum_algorithm, checksum_type, attrs) "
-            "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (bucket, key, version_id, int(row.get("delete_marker", False)), row.get("blob_id"),
-             row.get("size", 0), row.get("etag", ""), row["last_modified"],
-             row.get("storage_class", "STANDARD"), row["owner"], row.get("parts_count"),
-             *_checksum_columns(attrs), dumps(attrs)))
+        old = db.one("SELECT id, blob_id, is_latest, parts_count FROM s3_objects "
+                     "WHERE bucket=? AND key=? AND version_id=?", (bucket, key, version_id))
+        if old is not None and old["is_latest"]:
+            # The current version is the newest row of its key: rewritten where it is, it
+            # stays the newest (cheaper than a delete and an insert, which touch every index).
+            object_id = old["id"]
+            db.execute("UPDATE s3_objects SET delete_marker=?, blob_id=?, size=?, etag=?, last_modified=?, "
+                       "storage_class=?, owner=?, parts_count=?, checksum_algorithm=?, checksum_type=?, attrs=? "
+                       "WHERE id=?", (*columns, object_id))
+            if old["parts_count"]:
+                db.execute("DELETE FROM s3_object_parts WHERE object_id=?", (object_id,))
+        else:
+            if old is not None:
+                db.execute("DELETE FROM s3_objects WHERE id=?", (old["id"],))
+            db.execute("UPDATE s3_objects SET is_latest=0 WHERE bucket=? AND key=? AND is_latest=1", (bucket, key))
+            object_id = db.execute(
+                "INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, etag, "
+                "last_modified, storage_class, owner, parts_count, checksum_algorithm, checksum_type, attrs) "
+                "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (bucket, key, version_id, *columns)).lastrowid
         if parts:
-            object_id = cursor.lastrowid
             db.executemany("INSERT INTO s3_object_parts VALUES (?, ?, ?, ?, ?)",
                            [(object_id, *part) for part in parts])
-    return [old["blob_id"] for old in replaced if old["blob_id"]]
+    return [old["blob_id"]] if old is not None and old["blob_id"] else []
 
 
 def _checksum_columns(attrs: dict) -> tuple:

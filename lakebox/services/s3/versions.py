@@ -145,7 +145,7 @@ def encryption(ctx, bucket, params: dict) -> dict:
 
 
 def _bucket_default_encryption(ctx, bucket) -> dict:
-    config = store.get_config(ctx.state.db, bucket["name"], "encryption") or {}
+    config = bucket_config(ctx, bucket, "encryption") or {}
     rules = config.get("Rules") or [{}]
     rule = rules[0]
     return {**rule.get("ApplyServerSideEncryptionByDefault", {}),
@@ -211,12 +211,18 @@ def object_lock(ctx, bucket, params: dict) -> dict:
 
 
 def default_retention(ctx, bucket):
-    config = store.get_config(ctx.state.db, bucket["name"], "object-lock") or {}
+    config = bucket_config(ctx, bucket, "object-lock") or {}
     retention = (config.get("Rule") or {}).get("DefaultRetention")
     if not retention:
         return None, None
     days = retention.get("Days") or 365 * retention.get("Years", 0)
     return retention["Mode"], model.timestamp(ctx.now + days * 86400)
+
+
+def bucket_config(ctx, bucket, kind: str):
+    """A configuration of the bucket (None if it has none), from the service's cache: the
+    object path reads encryption, object-lock and lifecycle settings on every request."""
+    return store.cached_configs(ctx.state.cache("s3"), ctx.state.db, bucket).get(kind)
 
 
 # ---- describing ------------------------------------------------------------------
@@ -244,7 +250,7 @@ def describe(ctx, bucket, row, attrs: dict, checksum_mode: str | None = None) ->
 
 def expiration(ctx, bucket, key: str, size: int, attrs: dict, last_modified: float) -> str | None:
     """x-amz-expiration: when a lifecycle rule will expire this object, and which rule."""
-    config = store.get_config(ctx.state.db, bucket["name"], "lifecycle")
+    config = bucket_config(ctx, bucket, "lifecycle")
     if config is None:
         return None
     tags = {tag["Key"]: tag["Value"] for tag in attrs.get("TagSet", [])}

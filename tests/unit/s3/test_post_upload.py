@@ -22,8 +22,9 @@ NOW = 1_800_000_000.0       # 2027-01-15T08:00:00Z
 def ctx(tmp_path):
     db = Database(None)
     db.migrate("s3", store.SCHEMA)
+    memory = {}
     state = types.SimpleNamespace(db=db, blobs=BlobStore(str(tmp_path / "blobs"), durable=False), clock=Clock(db),
-                                  config=types.SimpleNamespace())
+                                  config=types.SimpleNamespace(), cache=lambda name: memory.setdefault(name, {}))
     store.insert_bucket(db, "uploads", ACCOUNT, "us-east-1", 0.0, False)
     return types.SimpleNamespace(state=state, account=ACCOUNT, region="us-east-1", now=NOW, request_id="req-1",
                                  headers={"host": "localhost:4566"}, caller_arn=f"arn:aws:iam::{ACCOUNT}:root",
