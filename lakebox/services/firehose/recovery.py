@@ -5,7 +5,8 @@ separately, so after a power cut a row may point past the end of its segment fil
 Such chunks are dropped, newest first, down to the newest one whose bytes are whole;
 then the tail segment is cut after the last whole chunk, so that appends go on from a
 chunk boundary. A `kill -9` loses nothing (the kernel had the bytes): this only acts
-after a machine crash. It runs at every start: one query per stream, one stat per segment.
+after a machine crash. It runs at every start: one query per stream, one stat per segment;
+the logs of streams that no longer exist (a reset wipes the rows, not the files) go too.
 """
 import logging
 
@@ -15,7 +16,9 @@ log = logging.getLogger("lakebox.firehose")
 
 
 def recover(state, suspects: dict):
-    for stream in store.all_streams(state.db):
+    streams = store.all_streams(state.db)
+    segments.drop_orphans(state, streams)
+    for stream in streams:
         sizes = segments.segment_sizes(state, stream)
         torn, records, ends = [], 0, {}
         for chunk in state.db.query("SELECT id, segment, offset, size, count - delivered AS left "

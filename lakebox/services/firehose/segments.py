@@ -64,7 +64,13 @@ class _Writer:
         return self.segment, offset
 
     def close(self):
-        os.close(self.fd)
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def __del__(self):
+        # a reset empties the cache that holds writers: their files close with them
+        self.close()
 
 
 def _segments(directory: str) -> list[int]:
@@ -123,6 +129,15 @@ def cut(state, stream, segment: int, size: int):
     os.truncate(path, size)
     if state.syncer is not None:
         state.syncer.note_file(path)
+
+
+def drop_orphans(state, streams):
+    """Delete the logs of streams that no longer exist (deleted, or wiped by a reset)."""
+    live = {f"{s['uid']}-{s['created_ms']}" for s in streams}
+    root = state.service_dir("firehose")
+    for name in os.listdir(root):
+        if name not in live:
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
 
 
 def drop_stream(state, stream):

@@ -39,3 +39,15 @@ def test_torn_chunks_are_dropped_and_the_log_cut(tmp_path):
     with open(made.objects[0][2], "rb") as f:
         assert f.read() == b"onetwothreesix"
     delivery.discard(made)
+
+
+def test_logs_of_streams_that_are_gone_are_removed_at_start(tmp_path):
+    state = AppState(Config(data_dir=str(tmp_path), limits="off"))
+    actions.create_delivery_stream(_ctx(state), {"DeliveryStreamName": "s", "ExtendedS3DestinationConfiguration": {
+        "RoleARN": "arn:aws:iam::000000000000:role/r", "BucketARN": "arn:aws:s3:::b"}})
+    stream = store.stream_by_name(state.db, ACCOUNT, REGION, "s")
+    buffer.append(state, stream, 1, [b"kept"])
+    orphan = os.path.join(state.service_dir("firehose"), "99-123")
+    os.makedirs(orphan)
+    recovery.recover(state, {})
+    assert os.listdir(state.service_dir("firehose")) == [f"{stream['uid']}-{stream['created_ms']}"]
