@@ -33,12 +33,13 @@ def _path(directory: str, segment: int) -> str:
 class _Writer:
     """The open tail segment of one stream."""
 
-    def __init__(self, directory, syncer):
+    def __init__(self, directory, syncer, created_ms: int):
         if not os.path.isdir(directory):
             os.makedirs(directory)
             if syncer is not None:
                 syncer.note_file(directory, os.path.dirname(directory))
         self.directory, self.syncer = directory, syncer
+        self.created_ms = created_ms    # of the stream it writes for (a uid may come back after a reset)
         self.segment = max(_segments(directory), default=0)
         self._open()
 
@@ -84,9 +85,8 @@ def _writers(state) -> dict:
 def append(state, stream, data: bytes) -> tuple[int, int]:
     writers = _writers(state)
     writer = writers.get(stream["uid"])
-    directory = _directory(state, stream)
-    if writer is None or writer.directory != directory or not os.path.exists(writer.path):
-        writer = writers[stream["uid"]] = _Writer(directory, state.syncer)
+    if writer is None or writer.created_ms != stream["created_ms"]:
+        writer = writers[stream["uid"]] = _Writer(_directory(state, stream), state.syncer, stream["created_ms"])
     return writer.append(data)
 
 
