@@ -19,6 +19,7 @@ import pyarrow.json as pa_json
 import pyarrow.orc as pa_orc
 import pyarrow.parquet as pq
 
+from lakebox.services.firehose import prefixes
 from lakebox.services.glue import public as glue
 
 _PRIMITIVES = {"string": pa.string(), "int": pa.int32(), "integer": pa.int32(), "bigint": pa.int64(),
@@ -168,11 +169,21 @@ def _value(value, kind: pa.DataType, deserializer):
 
 
 def _timestamp(value, deserializer) -> datetime:
+    """Epoch seconds (milliseconds with the "millis" format), a TimestampFormats pattern,
+    else ISO 8601 / `yyyy-MM-dd HH:mm:ss[.fff]`, as the deserializers read timestamps."""
+    millis = "millis" in deserializer.timestamp_formats
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        millis = "millis" in deserializer.timestamp_formats
         return datetime.fromtimestamp(value / 1000 if millis else value, tz=timezone.utc)
-    text = str(value).replace("Z", "+00:00")
-    moment = datetime.fromisoformat(text)
+    text = str(value)
+    if millis and text.isdigit():
+        return datetime.fromtimestamp(int(text) / 1000, tz=timezone.utc)
+    for pattern in deserializer.timestamp_formats:
+        if pattern != "millis":
+            try:
+                return prefixes.java_parse(text, pattern)
+            except ValueError:
+                continue
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 

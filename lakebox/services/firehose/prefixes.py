@@ -191,3 +191,51 @@ def _field(moment: datetime, letter: str, width: int) -> str:
     if letter in _LETTERS:
         raise ValueError(f"Pattern letter {letter} is not supported by lakebox")
     raise ValueError(f"Unknown pattern letter: {letter}")
+
+
+# Parsing with a pattern: the Hive JSON SerDe's TimestampFormats (Joda patterns, which
+# share these letters with DateTimeFormatter).
+_PARSE_FIELDS = {"y": "year", "u": "year", "M": "month", "d": "day", "H": "hour", "m": "minute", "s": "second",
+                 "S": "fraction"}
+
+
+def java_parse(text: str, pattern: str) -> datetime:
+    """The moment `text` names, read with a Java pattern (UTC unless it carries an offset).
+    Raises ValueError when it does not match."""
+    regex, fields, i = [], [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "'":
+            literal, i = _quoted(pattern, i)
+            regex.append(re.escape(literal))
+            continue
+        run = i
+        while run < len(pattern) and pattern[run] == char:
+            run += 1
+        width = run - i
+        if char in _PARSE_FIELDS:
+            regex.append(r"(\d{4})" if char in "yu" and width != 2 else r"(\d{1,9})" if char == "S"
+                         else r"(\d{2})" if width == 2 else r"(\d{1,4})")
+            fields.append((_PARSE_FIELDS[char], width))
+        elif char in "ZX":
+            regex.append(r"(Z|[+-]\d{2}:?\d{2})")
+            fields.append(("offset", width))
+        elif char.isalpha():
+            raise ValueError(f"Pattern letter {char} cannot be parsed by lakebox")
+        else:
+            regex.append(re.escape(pattern[i:run]))
+        i = run
+    match = re.fullmatch("".join(regex), text)
+    if match is None:
+        raise ValueError(f"{text!r} does not match {pattern!r}")
+    values, zone = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0}, timezone.utc
+    for (name, width), value in zip(fields, match.groups()):
+        if name == "offset":
+            zone = timezone.utc if value == "Z" else datetime.strptime(value.replace(":", ""), "%z").tzinfo
+        elif name == "fraction":
+            values["microsecond"] = int(value.ljust(6, "0")[:6])
+        elif name == "year" and width == 2:
+            values["year"] = 2000 + int(value)
+        else:
+            values[name] = int(value)
+    return datetime(tzinfo=zone, **values)

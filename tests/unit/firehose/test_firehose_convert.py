@@ -46,3 +46,14 @@ def test_hive_millis_timestamps():
     deserializer = convert.Deserializer({"HiveJsonSerDe": {"TimestampFormats": ["millis"]}})
     table, _ = convert.convert([b'{"at": 1700000000123}'], convert.schema_of(TABLE), deserializer)
     assert table.column("at").to_pylist()[0] == datetime(2023, 11, 14, 22, 13, 20, 123000)
+
+
+def test_hive_timestamp_patterns():
+    deserializer = convert.Deserializer({"HiveJsonSerDe": {"TimestampFormats": [
+        "dd/MM/yyyy HH:mm", "yyyy-MM-dd'T'HH:mm:ss.SSSZ"]}})
+    table, failures = convert.convert([b'{"at": "02/01/2024 03:04"}', b'{"at": "2024-01-02T03:04:05.250+0100"}',
+                                       b'{"at": "2024-01-02 03:04:05"}', b'{"at": "soon"}'],
+                                      convert.schema_of(TABLE), deserializer)
+    assert table.column("at").to_pylist() == [datetime(2024, 1, 2, 3, 4), datetime(2024, 1, 2, 2, 4, 5, 250000),
+                                              datetime(2024, 1, 2, 3, 4, 5)]
+    assert [index for index, _ in failures] == [3]
