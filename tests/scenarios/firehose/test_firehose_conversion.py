@@ -5,11 +5,15 @@ import base64
 import io
 import json
 import uuid
+from urllib.parse import urlsplit
 
 import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
 import pyarrow.orc as pa_orc
 import pyarrow.parquet as pq
 import pytest
+from botocore.exceptions import ClientError
 
 from firehose_helpers import objects, wait_for_objects
 
@@ -95,7 +99,6 @@ def test_missing_table_sends_records_to_error_output(firehose, s3, bucket, make_
 
 
 def test_conversion_with_compression_is_refused(firehose, bucket, glue_table):
-    from botocore.exceptions import ClientError
     with pytest.raises(ClientError) as raised:
         firehose.create_delivery_stream(DeliveryStreamName=f"bad-{uuid.uuid4().hex[:8]}",
                                         ExtendedS3DestinationConfiguration={
@@ -104,3 +107,22 @@ def test_conversion_with_compression_is_refused(firehose, bucket, glue_table):
                                             "DataFormatConversionConfiguration": conversion(*glue_table,
                                                                                             {"ParquetSerDe": {}})})
     assert raised.value.response["Error"]["Code"] == "InvalidArgumentException"
+
+
+def test_pyarrow_reads_the_delivered_dataset_from_s3(lakebox_server, firehose, s3, bucket, make_stream, clock,
+                                                     glue_table):
+    """The lake's reader: pyarrow's S3FileSystem reads every Parquet object under the
+    prefix as one dataset, with the Glue table's types."""
+    name = make_stream(Prefix="lake/", ErrorOutputPrefix="errors/", BufferingHints={"IntervalInSeconds": 60},
+                       DataFormatConversionConfiguration=conversion(*glue_table, {"ParquetSerDe": {}}))
+    for batch in range(3):
+        firehose.put_record_batch(DeliveryStreamName=name, Records=[
+            {"Data": json.dumps({"id": batch * 10 + i, "name": f"n{i}", "ok": True}).encode()} for i in range(10)])
+        clock(61)
+        wait_for_objects(s3, bucket, "lake/", count=batch + 1)
+    url = urlsplit(lakebox_server.endpoint)
+    filesystem = pafs.S3FileSystem(access_key="test", secret_key="test", region="us-east-1",
+                                   endpoint_override=url.netloc, scheme=url.scheme)
+    table = ds.dataset(f"{bucket}/lake/", format="parquet", filesystem=filesystem).to_table()
+    assert sorted(table.column("id").to_pylist()) == list(range(30))
+    assert table.schema.field("price").type == pa.float64()
