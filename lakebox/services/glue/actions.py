@@ -24,8 +24,12 @@ from lakebox.services.glue.functions import (  # noqa: F401
     get_user_defined_functions, update_user_defined_function)
 from lakebox.services.glue.search import search_tables  # noqa: F401
 from lakebox.services.glue.settings import (  # noqa: F401
-    delete_resource_policy, get_data_catalog_encryption_settings, get_resource_policies, get_resource_policy,
-    put_data_catalog_encryption_settings, put_resource_policy)
+    create_security_configuration, delete_resource_policy, delete_security_configuration, get_catalog_import_status,
+    get_data_catalog_encryption_settings, get_resource_policies, get_resource_policy, get_security_configuration,
+    get_security_configurations, put_data_catalog_encryption_settings, put_resource_policy)
 from lakebox.services.glue.statistics import (  # noqa: F401
     delete_column_statistics_for_partition, delete_column_statistics_for_table, get_column_statistics_for_partition,
     get_column_statistics_for_table, update_column_statistics_for_partition, update_column_statistics_for_table)
+from lakebox.services.glue.statistics_runs import (  # noqa: F401
+    get_column_statistics_task_run, get_column_statistics_task_runs, list_column_statistics_task_runs,
+    start_column_statistics_task_run, stop_column_statistics_task_run)

@@ -1,21 +1,33 @@
 """What every catalog operation shares: the catalog id check, name folding, lookups
 that raise Glue's errors, ARNs and page tokens."""
 import base64
+import dataclasses
 import json
 
-from lakebox.kit import arns
+from lakebox.kit import arns, policies
 from lakebox.services.glue import store
 from lakebox.services.glue.errors import AccessDeniedException, EntityNotFoundException, InvalidInputException
 
 
-def check_catalog(ctx, params):
-    """One catalog per account and region, whose id is the account id. Another
-    account's catalog is refused as AWS refuses a caller without a grant on it."""
+POLICY = "policy"          # the store's kind for resource policies, keyed by the ARN they guard
+
+
+def in_catalog(ctx, params):
+    """The context to act in for the request's `CatalogId`: the caller's own catalog (the
+    catalog id is the account id), or another account's when that catalog's resource
+    policy allows the caller the operation (conditions and resources are not narrowed
+    yet). Anything else is refused as AWS refuses a caller without a grant."""
     catalog_id = params.get("CatalogId")
-    if catalog_id and catalog_id != ctx.account:
+    if not catalog_id or catalog_id == ctx.account:
+        return ctx
+    resource = arns.build("glue", ctx.region, catalog_id, "catalog")
+    found = store.get_object(ctx.state.db, catalog_id, ctx.region, POLICY, "", resource)
+    decision = policies.parse(found["PolicyInJson"] if found else None).decision(
+        lambda statement: statement.names_caller(ctx.account, ctx.caller_arn), action=f"glue:{ctx.operation}")
+    if decision != "Allow":
         raise AccessDeniedException(
-            f"User: {ctx.caller_arn} is not authorized to perform: glue:{ctx.operation} on resource: "
-            f"{arns.build('glue', ctx.region, catalog_id, 'catalog')}")
+            f"User: {ctx.caller_arn} is not authorized to perform: glue:{ctx.operation} on resource: {resource}")
+    return dataclasses.replace(ctx, account=catalog_id)
 
 
 def fold(name: str) -> str:

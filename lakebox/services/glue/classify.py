@@ -233,6 +233,7 @@ def sample_lines(data: bytes, complete: bool) -> list[str]:
 
 
 def classify_json(lines: list[str]) -> FileSchema | None:
+    """JSON lines: one object per line, their schemas merged."""
     merged, count = [], 0
     for line in lines:
         try:
@@ -246,6 +247,23 @@ def classify_json(lines: list[str]) -> FileSchema | None:
     if not count:
         return None
     return FileSchema("json", [(name, infer.finish(t)) for name, t in merged], records=count)
+
+
+def classify_json_document(data: bytes, complete: bool) -> FileSchema | None:
+    """A whole file that is one JSON document: an object spread over lines is one
+    record; a top-level array is, as Glue's built-in classifier reads it, one record
+    with a single column named `array` (a JSON classifier with `$[*]` reads its items)."""
+    if not complete:
+        return None
+    try:
+        document = json.loads(data.decode("utf-8", errors="strict").lstrip("\ufeff"))
+    except ValueError:
+        return None
+    if isinstance(document, dict):
+        return FileSchema("json", [(n, infer.finish(t)) for n, t in infer.json_type(document)[1]], records=1)
+    if isinstance(document, list) and document:
+        return FileSchema("json", [("array", infer.finish(infer.json_type(document)))], records=1)
+    return None
 
 
 def classify_csv(lines: list[str]) -> FileSchema | None:
@@ -363,8 +381,9 @@ def classify_file(path: str, size: int, custom=()) -> FileSchema:
             compression = "none"     # it only looked like Hadoop snappy blocks
             data, complete, consumed = read_sample(path, compression, size)
         lines = sample_lines(data, complete)
-        found = _best_custom(custom, data, lines) or classify_json(lines) or classify_xml(data, complete) \
-            or classify_csv(lines) or classify_log(lines) or FileSchema("UNKNOWN")
+        found = _best_custom(custom, data, lines) or classify_json(lines) \
+            or classify_json_document(data, complete) or classify_xml(data, complete) or classify_csv(lines) \
+            or classify_log(lines) or FileSchema("UNKNOWN")
         found.compression = compression
         found.bytes_read = consumed
         if not complete and found.records and consumed:

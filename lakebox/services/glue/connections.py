@@ -1,6 +1,6 @@
 """Connections: stored and returned (lakebox opens none of them)."""
 from lakebox.services.glue import catalog, store, tagging
-from lakebox.services.glue.catalog import check_catalog
+from lakebox.services.glue.catalog import in_catalog
 from lakebox.services.glue.errors import AlreadyExistsException, EntityNotFoundException
 
 KIND = "connection"
@@ -31,7 +31,7 @@ def _doc(ctx, connection_input: dict, created: float) -> dict:
 
 
 def create_connection(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     connection_input = params["ConnectionInput"]
     name = connection_input["Name"]
     if store.get_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name) is not None:
@@ -44,12 +44,12 @@ def create_connection(ctx, params):
 
 
 def get_connection(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     return {"Connection": _shown(_connection_or_error(ctx, params["Name"]), bool(params.get("HidePassword")))}
 
 
 def get_connections(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     wanted = params.get("Filter") or {}
     docs = []
     for _, _, doc in store.objects(ctx.state.db, ctx.account, ctx.region, KIND, ""):
@@ -63,7 +63,7 @@ def get_connections(ctx, params):
 
 
 def update_connection(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     current = _connection_or_error(ctx, params["Name"])
     updated = _doc(ctx, dict(params["ConnectionInput"], Name=current["Name"]), current["CreationTime"])
     store.put_object(ctx.state.db, ctx.account, ctx.region, KIND, "", current["Name"], updated)
@@ -71,7 +71,7 @@ def update_connection(ctx, params):
 
 
 def delete_connection(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     name = _connection_or_error(ctx, params["ConnectionName"])["Name"]
     store.delete_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name)
     store.drop_tags(ctx.state.db, ctx.account, ctx.region, catalog.arn(ctx, "connection", name))
@@ -79,7 +79,7 @@ def delete_connection(ctx, params):
 
 
 def batch_delete_connection(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     succeeded, errors = [], {}
     for name in params["ConnectionNameList"]:
         if store.delete_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name):

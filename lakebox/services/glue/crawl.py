@@ -23,6 +23,8 @@ from lakebox.services.glue.databases import new_database_doc
 from lakebox.services.s3 import public as s3
 
 _SCHEMA_FIELDS = ("Columns", "InputFormat", "OutputFormat", "SerdeInfo")
+_UNREAD_TARGETS = ("JdbcTargets", "MongoDBTargets", "DynamoDBTargets", "DeltaTargets", "IcebergTargets",
+                   "HudiTargets")
 
 
 @dataclass
@@ -66,11 +68,14 @@ def plan_crawl(task, state, account: str, region: str, name: str) -> Found:
         found.roots.append(root[2])
         files = reading.files(root, target)
         planned += layout.plan_tables(files, *_root_names(root), root_level=_level(root), **options)
-    database = fold(doc["DatabaseName"])
+    database = fold(doc.get("DatabaseName") or "")
     found.tables = [(database, name, plan, False)
                     for plan, name in zip(planned, _table_names(planned, doc.get("TablePrefix") or ""))]
     for target in targets.get("CatalogTargets") or []:
         found.tables += reading.catalog_target(account, region, target)
+    for kind in _UNREAD_TARGETS:
+        for target in targets.get(kind) or []:
+            found.outcome.log.append(f"{kind} are not crawled by lakebox; skipped {target}.")
     task.check()
     return found
 
@@ -230,16 +235,17 @@ def apply_crawl(state, account: str, region: str, name: str, crawl_id: str, foun
     ctx = dataclasses.replace(calls.system_context(state, "glue", "StartCrawler", account, region),
                               caller_arn=_crawler_session(account, doc.get("Role") or "AWSGlueServiceRole"))
     outcome = found.outcome
-    policy = doc.get("SchemaChangePolicy") or {}
-    new_only = (doc.get("RecrawlPolicy") or {}).get("RecrawlBehavior") == "CRAWL_NEW_FOLDERS_ONLY"
-    database = _ensure_database(ctx, doc["DatabaseName"])
+    rules = WriteRules.of(doc)
+    database = _ensure_database(ctx, doc["DatabaseName"]) if doc.get("DatabaseName") else None
     written = set()
     for table_database, table, plan, from_catalog in found.tables:
         if from_catalog and store.get_table(state.db, account, region, table_database, table) is None:
             continue             # dropped while the crawl read its data
-        _write_table(ctx, doc["Name"], table_database, table, plan, policy, new_only and not from_catalog, outcome)
+        table_rules = dataclasses.replace(rules, new_only=False) if from_catalog else rules
+        _write_table(ctx, doc["Name"], table_database, table, plan, table_rules, outcome)
         written.add(table)
-    _retire_missing(ctx, doc["Name"], database, written, found.roots, policy, outcome)
+    if database:
+        _retire_missing(ctx, doc["Name"], database, written, found.roots, rules, outcome)
     _finish(ctx, name, crawl_id, "COMPLETED", None, outcome)
 
 
@@ -247,6 +253,25 @@ def end_crawl(state, account: str, region: str, name: str, crawl_id: str, status
     """A crawl that ends without its commit: STOPPED or FAILED (nothing of it written)."""
     ctx = calls.system_context(state, "glue", "StartCrawler", account, region)
     _finish(ctx, name, crawl_id, status, error, Outcome())
+
+
+@dataclass(frozen=True)
+class WriteRules:
+    """How a crawl may change the catalog, from the crawler's settings."""
+    update: str            # SchemaChangePolicy.UpdateBehavior: UPDATE_IN_DATABASE | LOG
+    delete: str            # SchemaChangePolicy.DeleteBehavior: DEPRECATE_IN_DATABASE | DELETE_FROM_DATABASE | LOG
+    new_only: bool         # RecrawlPolicy CRAWL_NEW_FOLDERS_ONLY: add partitions, change no schema
+    inherit: bool          # Configuration CrawlerOutput.Partitions.AddOrUpdateBehavior = InheritFromTable
+
+    @classmethod
+    def of(cls, doc: dict) -> "WriteRules":
+        policy = doc.get("SchemaChangePolicy") or {}
+        config = json.loads(doc.get("Configuration") or "{}")
+        behavior = ((config.get("CrawlerOutput") or {}).get("Partitions") or {}).get("AddOrUpdateBehavior")
+        return cls(policy.get("UpdateBehavior", "UPDATE_IN_DATABASE"),
+                   policy.get("DeleteBehavior", "DEPRECATE_IN_DATABASE"),
+                   (doc.get("RecrawlPolicy") or {}).get("RecrawlBehavior") == "CRAWL_NEW_FOLDERS_ONLY",
+                   behavior == "InheritFromTable")
 
 
 def _crawler_session(account: str, role: str) -> str:
@@ -267,7 +292,7 @@ def _ensure_database(ctx, name: str) -> str:
 # Writing the catalog
 
 
-def _write_table(ctx, crawler, database, name, plan, policy, new_only, outcome: Outcome):
+def _write_table(ctx, crawler, database, name, plan, rules: WriteRules, outcome: Outcome):
     table_input = formats.table_input(plan, crawler, name)
     existing = store.get_table(ctx.state.db, ctx.account, ctx.region, database, name)
     if existing is None:
@@ -277,14 +302,14 @@ def _write_table(ctx, crawler, database, name, plan, policy, new_only, outcome: 
     else:
         table = existing
         schema_changed = _schema_of(existing) != _schema_of(table_input)
-        if schema_changed and (new_only or policy.get("UpdateBehavior") == "LOG"):
+        if schema_changed and (rules.new_only or rules.update == "LOG"):
             outcome.log.append(f"Schema change of table {name} not applied (crawler policy)")
         elif existing.get("Parameters") != table_input["Parameters"] or schema_changed:
             table = tables_mod.replace_table(ctx, existing, table_input)
             if schema_changed:
                 outcome.counts["TABLE", "UPDATE"] += 1
                 outcome.log.append(f"Updated table {name} in database {database}")
-    _write_partitions(ctx, table, plan, crawler, policy, new_only, outcome)
+    _write_partitions(ctx, table, plan, crawler, rules, outcome)
 
 
 def _schema_of(table: dict):
@@ -293,44 +318,44 @@ def _schema_of(table: dict):
             [(k["Name"], k.get("Type")) for k in table.get("PartitionKeys") or []])
 
 
-def _write_partitions(ctx, table, plan, crawler, policy, new_only, outcome: Outcome):
+def _write_partitions(ctx, table, plan, crawler, rules: WriteRules, outcome: Outcome):
     if not plan.partition_keys:
         return
     current = {tuple(doc["Values"]): doc for _, doc in partitions_mod.matching_partitions(ctx, table, None)}
     wanted = {tuple(p.values): p for p in plan.partitions}
-    new = [formats.partition_input(plan, p, crawler) for values, p in wanted.items() if values not in current]
+    new = [formats.partition_input(plan, p, crawler, rules.inherit) for values, p in wanted.items()
+           if values not in current]
     if new:
         partitions_mod.add_partitions(ctx, table, new)
         outcome.counts["PARTITION", "ADD"] += len(new)
-    if not new_only and policy.get("UpdateBehavior", "UPDATE_IN_DATABASE") == "UPDATE_IN_DATABASE":
+    if not rules.new_only and rules.update == "UPDATE_IN_DATABASE":
         for values, part in wanted.items():
             doc = current.get(values)
-            updated = formats.partition_input(plan, part, crawler)
+            updated = formats.partition_input(plan, part, crawler, rules.inherit)
             if doc is not None and doc.get("StorageDescriptor") != updated["StorageDescriptor"]:
                 store.replace_partition(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"],
                                         table["Name"], list(values),
                                         partitions_mod.new_partition_doc(ctx, table, updated, doc["CreationTime"]))
                 outcome.counts["PARTITION", "UPDATE"] += 1
     gone = [values for values in current if values not in wanted]
-    if gone and policy.get("DeleteBehavior") == "DELETE_FROM_DATABASE":
+    if gone and rules.delete == "DELETE_FROM_DATABASE":
         for values in gone:
             store.delete_partition(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"], table["Name"],
                                    list(values))
         outcome.counts["PARTITION", "DELETE"] += len(gone)
 
 
-def _retire_missing(ctx, crawler, database, written: set, roots: list, policy, outcome: Outcome):
+def _retire_missing(ctx, crawler, database, written: set, roots: list, rules: WriteRules, outcome: Outcome):
     """Tables this crawler made under its include paths that it no longer finds."""
-    behavior = policy.get("DeleteBehavior", "DEPRECATE_IN_DATABASE")
-    if behavior == "LOG" or not roots:
+    if rules.delete == "LOG" or not roots:
         return
     for table in store.tables_after(ctx.state.db, ctx.account, ctx.region, database, "", 1 << 62):
         params = table.get("Parameters") or {}
         location = (table.get("StorageDescriptor") or {}).get("Location") or ""
         if table["Name"] in written or params.get("UPDATED_BY_CRAWLER") != crawler or \
-                not any(location.startswith(root.rsplit("/", 1)[0]) for root in roots):
+                not any(location.startswith(_folder_of(root)) for root in roots):
             continue
-        if behavior == "DELETE_FROM_DATABASE":
+        if rules.delete == "DELETE_FROM_DATABASE":
             tables_mod.remove_table(ctx, database, table["Name"])
             outcome.counts["TABLE", "DELETE"] += 1
             outcome.log.append(f"Deleted table {table['Name']} from database {database}")
@@ -340,6 +365,11 @@ def _retire_missing(ctx, crawler, database, written: set, roots: list, policy, o
             tables_mod.replace_table(ctx, table, table_input)
             outcome.counts["TABLE", "DELETE"] += 1
             outcome.log.append(f"Deprecated table {table['Name']} in database {database}")
+
+
+def _folder_of(root: str) -> str:
+    """An include path's folder, ending in '/' (a single file's is the folder it is in)."""
+    return root if root.endswith("/") else root.rsplit("/", 1)[0] + "/"
 
 
 _TABLE_INPUT_FIELDS = ("Name", "Description", "Owner", "LastAccessTime", "LastAnalyzedTime", "Retention",
@@ -374,6 +404,10 @@ def _finish(ctx, name, crawl_id, status, error, outcome: Outcome):
         metrics["TablesUpdated"] += outcome.counts["TABLE", "UPDATE"]
         metrics["TablesDeleted"] += outcome.counts["TABLE", "DELETE"]
         metrics["Runtimes"] = (metrics["Runtimes"] + [max(now - started, 0.0)])[-20:]
+        delay = ctx.state.config.transition_delay
+        doc.pop("_ready_at", None)
+        if delay:               # no delay, no STOPPING: not even when a test moves the clock back
+            doc["_ready_at"] = now + delay
         doc.update(State="READY", CrawlElapsedTime=0, LastCrawl={
             "Status": _LAST_CRAWL[status], "StartTime": started, "LogGroup": "/aws-glue/crawlers",
             "LogStream": name, "MessagePrefix": crawl_id, **({"ErrorMessage": error} if error else {})})

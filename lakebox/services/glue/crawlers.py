@@ -1,6 +1,7 @@
 """Crawlers: create, read, list, update, delete, start and stop, metrics and crawl
 history. A crawler's state moves READY -> RUNNING -> STOPPING -> READY; the crawl
 itself runs off the event loop (`runner.py`) and is in `crawl.py`."""
+import datetime
 import json
 import statistics as stats
 import uuid
@@ -29,22 +30,36 @@ def crawler_or_error(ctx, name: str, message: str = "Crawler entry with name {} 
     return found
 
 
+def state_of(doc: dict, now: float) -> str:
+    """READY, RUNNING or STOPPING. A crawl that has ended stays STOPPING until its stored
+    `_ready_at` (its end plus the server's `--transition-delay`, 0 by default)."""
+    if doc["State"] == "READY" and now < doc.get("_ready_at", 0.0):
+        return "STOPPING"
+    return doc["State"]
+
+
 def public_view(doc: dict, now: float) -> dict:
     """The Crawler shape: the stored document without lakebox's own bookkeeping, with
-    the running crawl's elapsed time (milliseconds)."""
+    the derived state and the running crawl's elapsed time (milliseconds)."""
     view = {key: value for key, value in doc.items() if not key.startswith("_")}
+    view["State"] = state_of(doc, now)
     if doc.get("_crawl"):
         view["CrawlElapsedTime"] = int(max(now - doc["_crawl"]["StartTime"], 0.0) * 1000)
     return view
 
 
-def _check_settings(params):
-    targets = params.get("Targets") or {}
+def _check_settings(params, current=None):
+    targets = params.get("Targets") or (current or {}).get("Targets") or {}
+    database = params.get("DatabaseName") or (current or {}).get("DatabaseName")
+    if targets.get("S3Targets") and not database:
+        raise InvalidInputException("DatabaseName is required for a crawler with S3 targets")
     if params.get("Configuration"):
         try:
-            json.loads(params["Configuration"])
+            configuration = json.loads(params["Configuration"])
         except ValueError:
-            raise InvalidInputException("Crawler configuration not valid: invalid JSON") from None
+            configuration = None
+        if not isinstance(configuration, dict):
+            raise InvalidInputException("Crawler configuration not valid: invalid JSON")
     for target in targets.get("CatalogTargets") or []:
         if not target.get("Tables"):
             raise InvalidInputException("Catalog target must specify at least one table")
@@ -118,10 +133,10 @@ def batch_get_crawlers(ctx, params):
 
 def update_crawler(ctx, params):
     doc = crawler_or_error(ctx, params["Name"])
-    if doc["State"] != "READY":
-        raise CrawlerRunningException(
+    if state_of(doc, ctx.now) != "READY":      # AWS answers this with InvalidInputException, not CrawlerRunning
+        raise InvalidInputException(
             "Cannot update Crawler while running. Please stop crawl or wait until it completes to update.")
-    _check_settings(params)
+    _check_settings(params, doc)
     for key in _SETTINGS:
         if params.get(key) is not None:
             doc[key] = params[key]
@@ -136,7 +151,7 @@ def update_crawler(ctx, params):
 
 def delete_crawler(ctx, params):
     doc = crawler_or_error(ctx, params["Name"])
-    if doc["State"] != "READY":
+    if state_of(doc, ctx.now) != "READY":
         raise CrawlerRunningException(f"Crawler with name {doc['Name']} is running and cannot be deleted.")
     db = ctx.state.db
     with db.transaction():
@@ -153,7 +168,7 @@ def delete_crawler(ctx, params):
 def start_crawler(ctx, params):
     with ctx.state.db.transaction():     # one start wins when two race
         doc = crawler_or_error(ctx, params["Name"], "Crawler with name {} does not exist")
-        if doc["State"] != "READY":
+        if state_of(doc, ctx.now) != "READY":
             raise CrawlerRunningException(f"Crawler with name {doc['Name']} has already started")
         begin_crawl(ctx.state, ctx.account, ctx.region, doc, ctx.now)
     return {}
@@ -175,9 +190,10 @@ def begin_crawl(state, account, region, doc: dict, now: float):
 def stop_crawler(ctx, params):
     with ctx.state.db.transaction():     # the crawl's own ending writes the same row
         doc = crawler_or_error(ctx, params["Name"])
-        if doc["State"] == "READY":
+        state = state_of(doc, ctx.now)
+        if state == "READY":
             raise CrawlerNotRunningException(f"Crawler with name {doc['Name']} isn't running.")
-        if doc["State"] == "STOPPING":
+        if state == "STOPPING":
             raise CrawlerStoppingException(f"Crawler with name {doc['Name']} is stopping.")
         doc["State"] = "STOPPING"
         store.put_named(ctx.state.db, "crawlers", ctx.account, ctx.region, doc["Name"], doc)
@@ -198,7 +214,7 @@ def _metrics(ctx, doc) -> dict:
     metrics = doc["_metrics"]
     runtimes = metrics["Runtimes"]
     median = stats.median(runtimes) if runtimes else 0.0
-    running = doc["State"] != "READY"
+    running = doc["State"] != "READY"      # a crawl that has ended has nothing left to estimate
     left = max(median - (ctx.now - doc["_crawl"]["StartTime"]), 0.0) if running and runtimes else 0.0
     return {"CrawlerName": doc["Name"], "TimeLeftSeconds": left, "StillEstimating": running and not runtimes,
             "LastRuntimeSeconds": runtimes[-1] if runtimes else 0.0, "MedianRuntimeSeconds": median,
@@ -229,7 +245,7 @@ def _crawl_matches(crawl: dict, wanted: dict) -> bool:
     if have is None:
         return False
     if key in ("StartTime", "EndTime", "DPUHour"):
-        value = float(value)
+        value = _number_or_time(value)
     checks = {"EQ": have == value, "NE": have != value, "GT": have > value, "GE": have >= value,
               "LT": have < value, "LE": have <= value}
     return checks.get(operator, True)
@@ -278,3 +294,19 @@ def start_crawler_schedule(ctx, params):
 def stop_crawler_schedule(ctx, params):
     _set_schedule_state(ctx, params["CrawlerName"], "NOT_SCHEDULED")
     return {}
+
+
+def _number_or_time(text: str) -> float:
+    """A filter value for a time or DPU-hour field: a number (epoch seconds for times)
+    or an ISO 8601 time."""
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInputException(f"Invalid filter value: {text}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.timestamp()

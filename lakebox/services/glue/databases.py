@@ -1,7 +1,7 @@
 """Databases: create, get, list, update, delete. Deleting a database deletes its tables,
 their partitions and versions, as Glue does."""
 from lakebox.services.glue import catalog, store, tagging
-from lakebox.services.glue.catalog import check_catalog, database_or_error, fold
+from lakebox.services.glue.catalog import database_or_error, fold, in_catalog
 from lakebox.services.glue.errors import AlreadyExistsException
 
 GET_DATABASES_MAX = 100
@@ -20,7 +20,7 @@ def new_database_doc(ctx, database_input: dict, created: float) -> dict:
 
 
 def create_database(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     database_input = params["DatabaseInput"]
     name = fold(database_input["Name"])
     db = ctx.state.db
@@ -35,12 +35,12 @@ def create_database(ctx, params):
 
 
 def get_database(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     return {"Database": database_or_error(ctx, params["Name"])}
 
 
 def get_databases(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     after = catalog.decode_token(params.get("NextToken"), "")
     limit = catalog.page_size(params, GET_DATABASES_MAX, GET_DATABASES_MAX)
     rows = store.databases_after(ctx.state.db, ctx.account, ctx.region, str(after), limit + 1)
@@ -55,7 +55,7 @@ def get_databases(ctx, params):
 
 
 def update_database(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     current = database_or_error(ctx, params["Name"])
     # The name stays: UpdateDatabase changes what a database holds, not what it is called.
     updated = new_database_doc(ctx, dict(params["DatabaseInput"], Name=current["Name"]), current["CreateTime"])
@@ -64,7 +64,7 @@ def update_database(ctx, params):
 
 
 def delete_database(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     current = database_or_error(ctx, params["Name"])
     db = ctx.state.db
     with db.transaction():

@@ -42,13 +42,13 @@ class NoScheduleException(ServiceError):
     pass
 
 
-class ResourceNumberLimitExceededException(ServiceError):
-    pass
-
-
-class VersionMismatchException(ServiceError):
-    pass
-
-
 class ConcurrentModificationException(ServiceError):
+    pass
+
+
+class ColumnStatisticsTaskRunningException(ServiceError):
+    pass
+
+
+class ColumnStatisticsTaskNotRunningException(ServiceError):
     pass

@@ -101,7 +101,10 @@ def table_input(plan, crawler_name: str, name: str) -> dict:
     }
 
 
-def partition_input(plan, partition, crawler_name: str) -> dict:
+def partition_input(plan, partition, crawler_name: str, inherit: bool = False) -> dict:
+    """A partition's input: its own files' schema, or the table's when the crawler's
+    Configuration says `"AddOrUpdateBehavior": "InheritFromTable"`."""
     params = parameters(plan.sample, partition.files, crawler_name)
+    columns = plan.columns if inherit else partition.columns()
     return {"Values": partition.values, "Parameters": params,
-            "StorageDescriptor": storage_descriptor(plan.sample, plan.columns, partition.location, params)}
+            "StorageDescriptor": storage_descriptor(plan.sample, columns, partition.location, params)}

@@ -2,7 +2,7 @@
 import re
 
 from lakebox.services.glue import catalog, store
-from lakebox.services.glue.catalog import check_catalog, database_or_error, fold
+from lakebox.services.glue.catalog import database_or_error, fold, in_catalog
 from lakebox.services.glue.errors import AlreadyExistsException, EntityNotFoundException, InvalidInputException
 
 KIND = "function"
@@ -25,7 +25,7 @@ def _function_or_error(ctx, database: str, name: str) -> dict:
 
 
 def create_user_defined_function(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     database = database_or_error(ctx, params["DatabaseName"])["Name"]
     function_input = params["FunctionInput"]
     name = fold(function_input["FunctionName"])
@@ -37,14 +37,14 @@ def create_user_defined_function(ctx, params):
 
 
 def get_user_defined_function(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     database = database_or_error(ctx, params["DatabaseName"])["Name"]
     return {"UserDefinedFunction": _function_or_error(ctx, database, params["FunctionName"])}
 
 
 def get_user_defined_functions(ctx, params):
     """Functions whose names match `Pattern` (`*` is any text), in one database or all."""
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     scope = database_or_error(ctx, params["DatabaseName"])["Name"] if params.get("DatabaseName") else None
     try:
         pattern = re.compile(re.sub(r"(?<!\.)\*", ".*", params["Pattern"]), re.IGNORECASE)
@@ -57,7 +57,7 @@ def get_user_defined_functions(ctx, params):
 
 
 def update_user_defined_function(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     database = database_or_error(ctx, params["DatabaseName"])["Name"]
     current = _function_or_error(ctx, database, params["FunctionName"])
     updated = _doc(ctx, database, dict(params["FunctionInput"], FunctionName=current["FunctionName"]),
@@ -67,7 +67,7 @@ def update_user_defined_function(ctx, params):
 
 
 def delete_user_defined_function(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     database = database_or_error(ctx, params["DatabaseName"])["Name"]
     current = _function_or_error(ctx, database, params["FunctionName"])
     store.delete_object(ctx.state.db, ctx.account, ctx.region, KIND, database, current["FunctionName"])

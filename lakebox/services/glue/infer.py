@@ -7,7 +7,6 @@ Hive type strings (`array<struct<a:bigint>>`) at the end.
 """
 import re
 
-PRIMITIVE_ORDER = ["boolean", "bigint", "double", "string"]   # later ones hold the earlier ones' values
 _INTEGER = re.compile(r"-?\d{1,18}")
 _FLOAT = re.compile(r"-?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?")
 

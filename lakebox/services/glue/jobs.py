@@ -32,7 +32,7 @@ def _fire(state, account, region, name, now):
     with state.db.transaction():         # re-read: a crawl thread may have just ended
         doc = store.get_named(state.db, "crawlers", account, region, name)
         doc["_scheduled_after"] = now
-        if doc["State"] == "READY":
+        if crawlers.state_of(doc, now) == "READY":
             crawlers.begin_crawl(state, account, region, doc, now)
         else:
             store.put_named(state.db, "crawlers", account, region, name, doc)

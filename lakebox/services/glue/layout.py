@@ -32,6 +32,13 @@ class PartitionPlan:
     location: str
     files: list[CrawledFile]
 
+    def columns(self) -> list:
+        """The merged schema of this partition's own files."""
+        merged = []
+        for crawled in self.files:
+            merged = infer.merge_columns(merged, crawled.schema.columns)
+        return [(n, infer.finish(t)) for n, t in merged]
+
 
 @dataclass
 class TablePlan:

@@ -1,7 +1,7 @@
 """Partition indexes: named lists of partition keys. Lookups are served the same way
 with or without one (the filter runs in SQLite); the index is kept and described."""
 from lakebox.services.glue import store
-from lakebox.services.glue.catalog import check_catalog, table_or_error
+from lakebox.services.glue.catalog import in_catalog, table_or_error
 from lakebox.services.glue.errors import AlreadyExistsException, EntityNotFoundException, InvalidInputException
 
 MAX_INDEXES_PER_TABLE = 3
@@ -23,14 +23,14 @@ def add_index(ctx, table: dict, index: dict):
 
 
 def create_partition_index(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     add_index(ctx, table, params["PartitionIndex"])
     return {}
 
 
 def get_partition_indexes(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     key_types = {k["Name"].lower(): k.get("Type", "string") for k in table.get("PartitionKeys", [])}
     found = store.partition_indexes(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"], table["Name"])
@@ -40,7 +40,7 @@ def get_partition_indexes(ctx, params):
 
 
 def delete_partition_index(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     if not store.delete_partition_index(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"],
                                         table["Name"], params["IndexName"]):

@@ -3,7 +3,7 @@ delete. The `Expression` filter is compiled to SQL (`expression.py`)."""
 import sqlite3
 
 from lakebox.services.glue import catalog, store
-from lakebox.services.glue.catalog import check_catalog, table_or_error
+from lakebox.services.glue.catalog import in_catalog, table_or_error
 from lakebox.services.glue.errors import AlreadyExistsException, EntityNotFoundException, InvalidInputException
 from lakebox.services.glue.expression import ExpressionError, compile_filter, leading_equalities
 
@@ -47,7 +47,7 @@ def add_partitions(ctx, table: dict, partition_inputs: list[dict]) -> list[dict]
 
 
 def create_partition(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     _check_values(table, params["PartitionInput"]["Values"])
     errors = add_partitions(ctx, table, [params["PartitionInput"]])
@@ -57,7 +57,7 @@ def create_partition(ctx, params):
 
 
 def batch_create_partition(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     return {"Errors": add_partitions(ctx, table, params["PartitionInputList"])}
 
@@ -70,13 +70,13 @@ def partition_or_error(ctx, table, values) -> dict:
 
 
 def get_partition(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     return {"Partition": partition_or_error(ctx, table, params["PartitionValues"])}
 
 
 def batch_get_partition(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     found = []
     for wanted in params["PartitionsToGet"]:
@@ -96,6 +96,8 @@ def filter_sql(table: dict, expression: str | None) -> tuple[str | None, list]:
         return compile_filter(expression, keys)
     except ExpressionError as bad:
         raise InvalidInputException(str(bad)) from None
+    except RecursionError:       # parentheses nested deeper than the parser goes
+        raise InvalidInputException("Invalid partition expression!") from None
 
 
 def matching_partitions(ctx, table: dict, expression: str | None, after_seq: int = 0, limit: int = 1 << 62,
@@ -111,7 +113,7 @@ def matching_partitions(ctx, table: dict, expression: str | None, after_seq: int
 
 
 def get_partitions(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     segment = params.get("Segment")
     if segment is not None:
@@ -145,14 +147,14 @@ def _replace(ctx, table, values, partition_input):
 
 
 def update_partition(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     _replace(ctx, table, params["PartitionValueList"], params["PartitionInput"])
     return {}
 
 
 def batch_update_partition(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     errors = []
     for entry in params["Entries"]:
@@ -165,7 +167,7 @@ def batch_update_partition(ctx, params):
 
 
 def delete_partition(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     if not store.delete_partition(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"], table["Name"],
                                   params["PartitionValues"]):
@@ -174,7 +176,7 @@ def delete_partition(ctx, params):
 
 
 def batch_delete_partition(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     errors = []
     for wanted in params["PartitionsToDelete"]:

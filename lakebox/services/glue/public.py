@@ -6,17 +6,20 @@ them (`Table`, `Partition`, `Database`), with timestamps as epoch seconds. Missi
 things raise Glue's own `errors.EntityNotFoundException` ("Database x not found.",
 "Table x not found."), bad input `errors.InvalidInputException`, an existing name
 `errors.AlreadyExistsException`: a caller translates them into its own errors.
-These names and signatures are stable.
+Pass a context made with `kit.calls.on_behalf(ctx, "glue", "<Operation>")` (or
+`system_context` for work no client asked for). The functions read and write through
+the database's writer, so call them on the event loop (an action, a job, a work
+task's commit), not from a worker thread. These names and signatures are stable.
 """
 from dataclasses import dataclass, field
 
 from lakebox.services.glue import databases as _databases
 from lakebox.services.glue import errors, infer, partitions as _partitions, store, tables as _tables
+from lakebox.services.glue.catalog import database_or_error, fold, in_catalog, table_or_error
 from lakebox.services.s3 import public as s3
-from lakebox.services.glue.catalog import check_catalog, database_or_error, fold, table_or_error
 
-__all__ = ["errors", "get_database", "list_databases", "create_database", "get_table", "list_tables",
-           "create_table", "update_table", "delete_table", "list_partitions", "create_partitions",
+__all__ = ["errors", "get_database", "list_databases", "create_database", "delete_database", "get_table",
+           "list_tables", "create_table", "update_table", "delete_table", "list_partitions", "create_partitions",
            "delete_partitions", "table_format", "TableScan", "PartitionScan", "plan_scan", "fold_name",
            "parse_type"]
 
@@ -36,9 +39,15 @@ def create_database(ctx, database_input: dict) -> dict:
     return database_or_error(ctx, database_input["Name"])
 
 
+def delete_database(ctx, name: str):
+    """Delete a database with all its tables (as DeleteDatabase: Athena's DROP DATABASE
+    checks for tables itself when CASCADE is not given)."""
+    _databases.delete_database(ctx, {"Name": name})
+
+
 def get_table(ctx, database: str, name: str, catalog_id: str | None = None) -> dict:
     """The `Table` document (current version)."""
-    check_catalog(ctx, {"CatalogId": catalog_id})
+    ctx = in_catalog(ctx, {"CatalogId": catalog_id})
     return table_or_error(ctx, database, name)
 
 
@@ -135,8 +144,9 @@ class TableScan:
 def plan_scan(ctx, database: str, table: str, expression: str | None = None, with_files: bool = False) -> TableScan:
     """What a query reads: the table's schema and format, and the locations that survive
     `expression` on the partition keys (the table's own location when it has no keys).
-    With `with_files`, each location's files too (S3 `public.ObjectFile`: key, size and
-    the path of the bytes on disk, to read in place; empty objects left out). Call it on
+    With `with_files`, each location's files too, at any depth below it (S3
+    `public.ObjectFile`: key, size and the path of the bytes on disk, to read in place;
+    empty objects and hidden names such as `_SUCCESS` left out). Call it on
     the event loop: it reads through the writer's connection."""
     found = table_or_error(ctx, database, table)
     sd = found.get("StorageDescriptor") or {}
@@ -165,7 +175,10 @@ def _files_at(state, location: str) -> list:
     if not s3.bucket_exists(state, bucket):
         return []
     prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
-    return s3.resolve(state, f"s3://{bucket}/{prefix}")
+    # Hive's rule, which Athena follows: names starting with '_' or '.' are not data
+    # (_SUCCESS markers, .crc files), at any depth below the location.
+    return [found for found in s3.resolve(state, f"s3://{bucket}/{prefix}")
+            if not any(part.startswith(("_", ".")) for part in found.key[len(prefix):].split("/"))]
 
 
 def parse_type(text: str):

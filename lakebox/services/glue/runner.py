@@ -38,14 +38,21 @@ async def _watch(state, account, region, name, crawl_id, task):
     try:
         await task
     except TaskCancelled:
-        crawl.end_crawl(state, account, region, name, crawl_id, "STOPPED")
+        _record_end(crawl, state, account, region, name, crawl_id, "STOPPED")
     except Exception as failed:
         log.warning("crawl %s of %s failed: %s", crawl_id, name, failed)
-        crawl.end_crawl(state, account, region, name, crawl_id, "FAILED",
-                        f"Internal Service Exception: {type(failed).__name__}: {failed}")
+        _record_end(crawl, state, account, region, name, crawl_id, "FAILED",
+                    f"Internal Service Exception: {type(failed).__name__}: {failed}")
     finally:
         if _runs(state).get((account, region, name)) is task:
             del _runs(state)[(account, region, name)]
+
+
+def _record_end(crawl, state, account, region, name, crawl_id, status, error=None):
+    try:
+        crawl.end_crawl(state, account, region, name, crawl_id, status, error)
+    except Exception:            # a reset wiped the catalog under the crawl: nothing to record
+        log.exception("could not record the end of crawl %s of %s", crawl_id, name)
 
 
 def cancel(state, account: str, region: str, name: str):

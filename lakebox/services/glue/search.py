@@ -1,7 +1,7 @@
 """SearchTables: tables of every database whose text matches `SearchText` and whose
 attributes (or parameters) pass the `Filters`, sorted by `SortCriteria`."""
 from lakebox.services.glue import catalog, store
-from lakebox.services.glue.catalog import check_catalog
+from lakebox.services.glue.catalog import in_catalog
 from lakebox.services.glue.errors import InvalidInputException
 
 SEARCH_TABLES_MAX = 1000
@@ -46,7 +46,7 @@ def _sort_key(value):
 
 
 def search_tables(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     text = (params.get("SearchText") or "").lower()
     found = [t for t in store.all_tables(ctx.state.db, ctx.account, ctx.region)
              if (not text or text in _text_of(t)) and all(_passes(t, f) for f in params.get("Filters") or [])]

@@ -1,29 +1,30 @@
-"""The catalog's own settings: encryption settings and resource policies (the
-catalog's, or a resource's by ARN). Both are stored and returned; lakebox encrypts
-nothing and authorizes by account, not by policy."""
+"""The catalog's own settings: encryption settings, security configurations, resource
+policies (the catalog's, or a resource's by ARN) and the import status. All are stored
+and returned; lakebox encrypts nothing and authorizes by account, not by policy."""
 import base64
 import hashlib
-import json
 
-from lakebox.kit import arns
+from lakebox.kit import arns, policies
 from lakebox.services.glue import catalog, store
-from lakebox.services.glue.catalog import check_catalog
-from lakebox.services.glue.errors import ConcurrentModificationException, EntityNotFoundException, InvalidInputException
+from lakebox.services.glue.catalog import in_catalog
+from lakebox.services.glue.errors import (
+    AlreadyExistsException, ConcurrentModificationException, EntityNotFoundException, InvalidInputException)
 
 SETTINGS = "settings"
-POLICY = "policy"
+POLICY = catalog.POLICY
+SECURITY = "security_configuration"
 DEFAULT_ENCRYPTION = {"EncryptionAtRest": {"CatalogEncryptionMode": "DISABLED"},
                       "ConnectionPasswordEncryption": {"ReturnConnectionPasswordEncrypted": False}}
 
 
 def get_data_catalog_encryption_settings(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     found = store.get_object(ctx.state.db, ctx.account, ctx.region, SETTINGS, "", "encryption")
     return {"DataCatalogEncryptionSettings": found or DEFAULT_ENCRYPTION}
 
 
 def put_data_catalog_encryption_settings(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     wanted = params["DataCatalogEncryptionSettings"]
     at_rest = wanted.get("EncryptionAtRest") or {}
     if at_rest.get("CatalogEncryptionMode") == "SSE-KMS" and not at_rest.get("SseAwsKmsKeyId"):
@@ -44,7 +45,7 @@ def _hash(policy: str) -> str:
 def put_resource_policy(ctx, params):
     text = params["PolicyInJson"]
     try:
-        json.loads(text)
+        policies.document(text)
     except ValueError:
         raise InvalidInputException("Policy is not a valid JSON document") from None
     arn = _policy_arn(ctx, params)
@@ -90,3 +91,41 @@ def get_resource_policies(ctx, params):
     entries = [dict(doc) for _, _, doc in store.objects(ctx.state.db, ctx.account, ctx.region, POLICY, "")]
     page, token = catalog.list_page(entries, params, 1000)
     return {"GetResourcePoliciesResponseList": page, "NextToken": token}
+
+
+def get_catalog_import_status(ctx, params):
+    """A lakebox catalog was never an Athena catalog to import: it is complete from the start."""
+    ctx = in_catalog(ctx, params)
+    return {"ImportStatus": {"ImportCompleted": True}}
+
+
+def create_security_configuration(ctx, params):
+    name = params["Name"]
+    if store.get_object(ctx.state.db, ctx.account, ctx.region, SECURITY, "", name) is not None:
+        raise AlreadyExistsException(f"Security configuration {name} already exists.")
+    doc = {"Name": name, "CreatedTimeStamp": ctx.now, "EncryptionConfiguration": params["EncryptionConfiguration"]}
+    store.put_object(ctx.state.db, ctx.account, ctx.region, SECURITY, "", name, doc)
+    return {"Name": name, "CreatedTimestamp": ctx.now}
+
+
+def _security_configuration_or_error(ctx, name: str) -> dict:
+    found = store.get_object(ctx.state.db, ctx.account, ctx.region, SECURITY, "", name)
+    if found is None:
+        raise EntityNotFoundException(f"Security configuration {name} not found.")
+    return found
+
+
+def get_security_configuration(ctx, params):
+    return {"SecurityConfiguration": _security_configuration_or_error(ctx, params["Name"])}
+
+
+def get_security_configurations(ctx, params):
+    docs = [doc for _, _, doc in store.objects(ctx.state.db, ctx.account, ctx.region, SECURITY, "")]
+    page, token = catalog.list_page(docs, params, 1000)
+    return {"SecurityConfigurations": page, "NextToken": token}
+
+
+def delete_security_configuration(ctx, params):
+    _security_configuration_or_error(ctx, params["Name"])
+    store.delete_object(ctx.state.db, ctx.account, ctx.region, SECURITY, "", params["Name"])
+    return {}

@@ -3,7 +3,7 @@ A column must be one of the table's columns (or partition keys, for a table)."""
 import json
 
 from lakebox.services.glue import store
-from lakebox.services.glue.catalog import check_catalog, table_or_error
+from lakebox.services.glue.catalog import in_catalog, table_or_error
 from lakebox.services.glue.errors import EntityNotFoundException
 from lakebox.services.glue.partitions import partition_or_error
 
@@ -54,40 +54,40 @@ def _delete(ctx, scope, name):
 
 
 def update_column_statistics_for_table(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     return {"Errors": _update(ctx, table, _scope(table), params["ColumnStatisticsList"])}
 
 
 def get_column_statistics_for_table(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     return _get(ctx, _scope(table), params["ColumnNames"])
 
 
 def delete_column_statistics_for_table(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     _delete(ctx, _scope(table), params["ColumnName"])
     return {}
 
 
 def update_column_statistics_for_partition(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     partition_or_error(ctx, table, params["PartitionValues"])
     return {"Errors": _update(ctx, table, _scope(table, params["PartitionValues"]), params["ColumnStatisticsList"])}
 
 
 def get_column_statistics_for_partition(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     partition_or_error(ctx, table, params["PartitionValues"])
     return _get(ctx, _scope(table, params["PartitionValues"]), params["ColumnNames"])
 
 
 def delete_column_statistics_for_partition(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     partition_or_error(ctx, table, params["PartitionValues"])
     _delete(ctx, _scope(table, params["PartitionValues"]), params["ColumnName"])

@@ -249,11 +249,6 @@ def partitions_page(db, account, region, database, table, condition, args, after
     return [(r["seq"], _doc(r)) for r in rows]
 
 
-def partition_count(db, account, region, database, table) -> int:
-    return db.one("SELECT COUNT(*) AS n FROM glue_partitions WHERE account=? AND region=? AND db=? AND tbl=?",
-                  (account, region, database, table))["n"]
-
-
 # ---------------------------------------------------------------------------
 # Partition indexes
 

@@ -1,15 +1,15 @@
 """Tables: create, get, list (with a name pattern), update (keeping table versions),
-delete, batch delete, versions, search."""
+delete, batch delete, versions."""
 import re
 
-from lakebox.services.glue import catalog, partition_indexes, store, tagging
-from lakebox.services.glue.catalog import check_catalog, database_or_error, fold, table_or_error
+from lakebox.services.glue import catalog, partition_indexes, store
+from lakebox.services.glue.catalog import database_or_error, fold, in_catalog, table_or_error
 from lakebox.services.glue.errors import (
     AlreadyExistsException, ConcurrentModificationException, EntityNotFoundException, InvalidInputException)
 
 GET_TABLES_MAX = 100
-SEARCH_TABLES_MAX = 1000
 TABLE_VERSIONS_MAX = 100
+_ATTRIBUTES = {"NAME": "Name", "TABLE_TYPE": "TableType"}
 
 
 def new_table_doc(ctx, database: str, table_input: dict, created: float, version: int, created_by: str) -> dict:
@@ -22,7 +22,7 @@ def new_table_doc(ctx, database: str, table_input: dict, created: float, version
     return doc
 
 
-def insert_table(ctx, database_name: str, table_input: dict, index_inputs=(), tags=None) -> dict:
+def insert_table(ctx, database_name: str, table_input: dict, index_inputs=()) -> dict:
     """A new table in an existing database (as CreateTable); returns its document."""
     database = database_or_error(ctx, database_name)["Name"]
     name = fold(table_input["Name"])
@@ -34,12 +34,11 @@ def insert_table(ctx, database_name: str, table_input: dict, index_inputs=(), ta
         store.put_table(db, ctx.account, ctx.region, database, name, 0, doc)
         for index in index_inputs:
             partition_indexes.add_index(ctx, doc, index)
-        tagging.tag_new(ctx, catalog.arn(ctx, "table", database, name), tags)
     return doc
 
 
 def create_table(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     table_input = params.get("TableInput")
     if table_input is None:
         raise InvalidInputException("TableInput is required")
@@ -48,7 +47,7 @@ def create_table(ctx, params):
 
 
 def get_table(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     return {"Table": table_or_error(ctx, params["DatabaseName"], params["Name"])}
 
 
@@ -66,7 +65,7 @@ def name_matcher(expression: str | None):
 
 
 def get_tables(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     database = database_or_error(ctx, params["DatabaseName"])["Name"]
     matches = name_matcher(params.get("Expression"))
     after = str(catalog.decode_token(params.get("NextToken"), ""))
@@ -85,8 +84,9 @@ def get_tables(ctx, params):
             break
         after = rows[-1]["Name"]
     attributes = params.get("AttributesToGet")
-    if attributes:
-        page = [{k: d[k] for k in ("Name", *attributes) if k in d} for d in page]
+    if attributes:       # NAME and TABLE_TYPE: the name is always there
+        wanted = {"Name"} | {_ATTRIBUTES[a] for a in attributes if a in _ATTRIBUTES}
+        page = [{k: d[k] for k in wanted if k in d} for d in page]
     result = {"TableList": page}
     if more:
         result["NextToken"] = catalog.encode_token(page[-1]["Name"])
@@ -94,8 +94,10 @@ def get_tables(ctx, params):
 
 
 def update_table(ctx, params):
-    check_catalog(ctx, params)
-    table_input = params["TableInput"]
+    ctx = in_catalog(ctx, params)
+    table_input = params.get("TableInput")
+    if table_input is None:      # optional in the model, for open-table-format updates lakebox does not keep
+        raise InvalidInputException("TableInput is required")
     current = table_or_error(ctx, params["DatabaseName"], table_input["Name"])
     if params.get("VersionId") is not None and params["VersionId"] != current["VersionId"]:
         raise ConcurrentModificationException(
@@ -125,14 +127,14 @@ def remove_table(ctx, database: str, name: str):
 
 
 def delete_table(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     current = table_or_error(ctx, params["DatabaseName"], params["Name"])
     remove_table(ctx, current["DatabaseName"], current["Name"])
     return {}
 
 
 def batch_delete_table(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     database = database_or_error(ctx, params["DatabaseName"])["Name"]
     errors = []
     for name in params["TablesToDelete"]:
@@ -145,16 +147,11 @@ def batch_delete_table(ctx, params):
 
 
 def get_table_versions(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     versions = store.table_versions(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"], current["Name"])
-    start = int(catalog.decode_token(params.get("NextToken"), 0))
-    limit = catalog.page_size(params, TABLE_VERSIONS_MAX, TABLE_VERSIONS_MAX)
-    page = versions[start:start + limit]
-    result = {"TableVersions": [{"Table": doc, "VersionId": str(version)} for version, doc in page]}
-    if start + limit < len(versions):
-        result["NextToken"] = catalog.encode_token(start + limit)
-    return result
+    page, token = catalog.list_page(versions, params, TABLE_VERSIONS_MAX)
+    return {"TableVersions": [{"Table": doc, "VersionId": str(version)} for version, doc in page], "NextToken": token}
 
 
 def _version_number(text: str) -> int:
@@ -164,7 +161,7 @@ def _version_number(text: str) -> int:
 
 
 def get_table_version(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     wanted = params.get("VersionId")
     number = int(current["VersionId"]) if wanted is None else _version_number(wanted)
@@ -176,7 +173,7 @@ def get_table_version(ctx, params):
 
 
 def delete_table_version(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     number = _version_number(params["VersionId"])
     if not store.delete_table_version(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"],
@@ -186,7 +183,7 @@ def delete_table_version(ctx, params):
 
 
 def batch_delete_table_version(ctx, params):
-    check_catalog(ctx, params)
+    ctx = in_catalog(ctx, params)
     current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     errors = []
     for version in params["VersionIds"]:

@@ -96,3 +96,65 @@ def test_tables_search_and_name_filters(wr, session, database, bucket):
     assert sorted(found["Table"].tolist()) == ["orders_clean", "orders_raw"]
     found = wr.catalog.tables(database=database, name_prefix="us", boto3_session=session)
     assert found["Table"].tolist() == ["users"]
+
+
+def test_catalog_tables_made_by_wrangler_helpers(wr, session, database, bucket):
+    wr.catalog.create_parquet_table(database=database, table="pq", path=f"s3://{bucket}/pq/",
+                                    columns_types={"id": "bigint", "name": "string"},
+                                    partitions_types={"dt": "string"}, columns_comments={"id": "the key"},
+                                    boto3_session=session)
+    wr.catalog.add_parquet_partitions(database=database, table="pq", partitions_values={
+        f"s3://{bucket}/pq/dt=2024-01-01/": ["2024-01-01"], f"s3://{bucket}/pq/dt=2024-01-02/": ["2024-01-02"]},
+        boto3_session=session)
+    assert sorted(wr.catalog.get_parquet_partitions(database, "pq", boto3_session=session).values()) == [
+        ["2024-01-01"], ["2024-01-02"]]
+    assert wr.catalog.get_table_types(database, "pq", boto3_session=session) == {
+        "id": "bigint", "name": "string", "dt": "string"}
+    assert wr.catalog.get_columns_comments(database, "pq", boto3_session=session)["id"] == "the key"
+
+    wr.catalog.create_csv_table(database=database, table="csv", path=f"s3://{bucket}/csv/",
+                                columns_types={"a": "int", "b": "string"}, sep="|", skip_header_line_count=1,
+                                boto3_session=session)
+    table = wr.catalog.table(database, "csv", boto3_session=session)
+    assert table["Column Name"].tolist() == ["a", "b"]
+    found = wr.catalog.search_tables(text="csv", catalog_id=None, boto3_session=session)
+    assert any(t["Name"] == "csv" and t["DatabaseName"] == database for t in found)
+    wr.catalog.delete_partitions(table="pq", database=database, partitions_values=[["2024-01-01"]],
+                                 boto3_session=session)
+    assert list(wr.catalog.get_parquet_partitions(database, "pq", boto3_session=session).values()) == [
+        ["2024-01-02"]]
+
+
+def test_to_csv_dataset_into_the_catalog(wr, session, database, bucket):
+    wr.s3.to_csv(sales(), f"s3://{bucket}/csvsales/", dataset=True, database=database, table="csvsales",
+                 partition_cols=["region"], index=False, boto3_session=session)
+    table = wr.catalog.table(database, "csvsales", boto3_session=session)
+    assert table["Partition"].tolist() == [False, False, False, True]
+    assert sorted(wr.catalog.get_csv_partitions(database, "csvsales", boto3_session=session).values()) == [
+        ["eu"], ["us"]]
+
+
+def test_overwrite_partitions_and_read_with_a_partition_filter(wr, session, database, bucket):
+    path = f"s3://{bucket}/op/"
+    wr.s3.to_parquet(sales(), path, dataset=True, database=database, table="op", partition_cols=["region"],
+                     boto3_session=session)
+    wr.s3.to_parquet(sales(2).assign(region="eu", amount=99.0), path, dataset=True, database=database, table="op",
+                     partition_cols=["region"], mode="overwrite_partitions", boto3_session=session)
+    back = wr.s3.read_parquet_table(table="op", database=database, boto3_session=session,
+                                    partition_filter=lambda p: p["region"] == "eu")
+    assert back["amount"].tolist() == [99.0, 99.0]
+    assert sorted(wr.catalog.get_partitions(database, "op", boto3_session=session).values()) == [["eu"], ["us"]]
+
+
+def test_table_parameters_columns_and_descriptions(wr, session, database, bucket):
+    wr.catalog.create_parquet_table(database=database, table="meta", path=f"s3://{bucket}/meta/",
+                                    columns_types={"id": "bigint"}, description="first", boto3_session=session)
+    wr.catalog.upsert_table_parameters({"owner": "data"}, database, "meta", boto3_session=session)
+    assert wr.catalog.get_table_parameters(database, "meta", boto3_session=session)["owner"] == "data"
+    wr.catalog.add_column(database, "meta", "note", "string", column_comment="free text", boto3_session=session)
+    assert wr.catalog.get_table_types(database, "meta", boto3_session=session) == {"id": "bigint", "note": "string"}
+    wr.catalog.delete_column(database, "meta", "note", boto3_session=session)
+    assert list(wr.catalog.get_table_types(database, "meta", boto3_session=session)) == ["id"]
+    assert wr.catalog.get_table_description(database, "meta", boto3_session=session) == "first"
+    assert wr.catalog.get_table_number_of_versions(database, "meta", boto3_session=session) >= 1
+    assert database in [d["Name"] for d in wr.catalog.get_databases(boto3_session=session)]

@@ -1,6 +1,8 @@
 """Databases and tables through boto3: create, read back, list, update with versions,
 delete, tags, and Glue's errors (messages as Glue sends them: "Database x not found.",
 "Table x not found.", "Database already exists.", "Table already exists.")."""
+import json
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -124,8 +126,36 @@ def test_tags(glue, database):
     assert code == "EntityNotFoundException"
 
 
-def test_another_accounts_catalog_is_refused(glue, database):
+@pytest.mark.local_only      # a second account's keys exist only on lakebox
+def test_another_accounts_catalog_needs_its_policy(lakebox_server, glue, database):
     code, message = error_of(glue.get_database, CatalogId="111122223333", Name=database)
     assert code == "AccessDeniedException"
     assert "arn:aws:glue:us-east-1:111122223333:catalog" in message
     assert glue.get_database(CatalogId="000000000000", Name=database)["Database"]["Name"] == database
+
+    owner = lakebox_server.client("glue", aws_access_key_id="111122223333", aws_secret_access_key="x")
+    owner.create_database(DatabaseInput={"Name": "shared"})
+    owner.create_table(DatabaseName="shared", TableInput=parquet_table("t", [("a", "int")]))
+    owner.put_resource_policy(PolicyInJson=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"},
+        "Action": ["glue:GetDatabase", "glue:GetTable"], "Resource": "*"}]}))
+    try:
+        assert glue.get_database(CatalogId="111122223333", Name="shared")["Database"]["CatalogId"] == "111122223333"
+        assert glue.get_table(CatalogId="111122223333", DatabaseName="shared", Name="t")["Table"]["Name"] == "t"
+        assert error_of(glue.get_tables, CatalogId="111122223333", DatabaseName="shared")[0] == \
+            "AccessDeniedException"
+        assert error_of(glue.get_database, Name="shared")[0] == "EntityNotFoundException"
+    finally:
+        owner.delete_resource_policy()
+        owner.delete_database(Name="shared")
+
+
+def test_get_tables_attributes_to_get(glue, database):
+    glue.create_table(DatabaseName=database, TableInput=parquet_table("t", [("a", "int")]))
+    listed = glue.get_tables(DatabaseName=database, AttributesToGet=["NAME", "TABLE_TYPE"])["TableList"]
+    assert listed == [{"Name": "t", "TableType": "EXTERNAL_TABLE"}]
+
+
+def test_update_table_needs_a_table_input(glue, database):
+    code, _ = error_of(glue.update_table, DatabaseName=database)
+    assert code == "InvalidInputException"

@@ -129,3 +129,19 @@ def test_search_tables(glue, database):
                  SortCriteria=[{"FieldName": "Name", "Sort": "ASC"}]) == ["customers", "orders"]
     assert names(Filters=[{"Key": "classification", "Value": "parquet"}, {"Key": "Name", "Value": "orders"}]) == [
         "orders"]
+
+
+def test_security_configurations_and_import_status(glue):
+    encryption = {"S3Encryption": [{"S3EncryptionMode": "SSE-S3"}],
+                  "CloudWatchEncryption": {"CloudWatchEncryptionMode": "DISABLED"}}
+    assert glue.create_security_configuration(Name="sec", EncryptionConfiguration=encryption)["Name"] == "sec"
+    try:
+        assert error_of(glue.create_security_configuration, Name="sec",
+                        EncryptionConfiguration=encryption)[0] == "AlreadyExistsException"
+        got = glue.get_security_configuration(Name="sec")["SecurityConfiguration"]
+        assert got["EncryptionConfiguration"]["S3Encryption"] == [{"S3EncryptionMode": "SSE-S3"}]
+        assert [c["Name"] for c in glue.get_security_configurations()["SecurityConfigurations"]] == ["sec"]
+    finally:
+        glue.delete_security_configuration(Name="sec")
+    assert error_of(glue.get_security_configuration, Name="sec")[0] == "EntityNotFoundException"
+    assert glue.get_catalog_import_status()["ImportStatus"]["ImportCompleted"] is True

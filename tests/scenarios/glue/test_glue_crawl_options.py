@@ -103,3 +103,36 @@ def test_grouping_configuration(glue, s3, bucket):
     config = json.dumps({"Version": 1.0, "Grouping": {"TableLevelConfiguration": 3}})
     _, levelled = crawl(glue, {"S3Targets": [{"Path": f"s3://{bucket}/group/"}]}, Configuration=config)
     assert sorted(tables(glue, levelled)) == ["a", "b"]
+
+
+def test_partitions_keep_their_own_schema_unless_they_inherit(glue, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="evolving/dt=1/a.json", Body='{"id": 1}\n')
+    s3.put_object(Bucket=bucket, Key="evolving/dt=2/a.json", Body='{"id": 2, "added": "x"}\n')
+    columns = lambda doc: [c["Name"] for c in doc["StorageDescriptor"]["Columns"]]
+    _, database = crawl(glue, {"S3Targets": [{"Path": f"s3://{bucket}/evolving/"}]})
+    parts = {p["Values"][0]: columns(p) for p in glue.get_partitions(DatabaseName=database,
+                                                                      TableName="evolving")["Partitions"]}
+    assert parts == {"1": ["id"], "2": ["id", "added"]}
+    assert columns(tables(glue, database)["evolving"]) == ["id", "added"]
+    config = json.dumps({"Version": 1.0, "CrawlerOutput": {"Partitions": {"AddOrUpdateBehavior": "InheritFromTable"}}})
+    _, inherited = crawl(glue, {"S3Targets": [{"Path": f"s3://{bucket}/evolving/"}]}, Configuration=config)
+    parts = {p["Values"][0]: columns(p) for p in glue.get_partitions(DatabaseName=inherited,
+                                                                      TableName="evolving")["Partitions"]}
+    assert parts == {"1": ["id", "added"], "2": ["id", "added"]}
+
+
+def test_a_catalog_target_crawler_needs_no_database(glue, s3, bucket, database):
+    s3.put_object(Bucket=bucket, Key="solo/a.json", Body='{"id": 1}\n')
+    glue.create_table(DatabaseName=database, TableInput={
+        "Name": "solo", "StorageDescriptor": {"Location": f"s3://{bucket}/solo/"}})
+    name = f"crawler-{uuid.uuid4().hex[:8]}"
+    glue.create_crawler(Name=name, Role="r", Targets={"CatalogTargets": [{"DatabaseName": database,
+                                                                          "Tables": ["solo"]}]},
+                        SchemaChangePolicy={"UpdateBehavior": "UPDATE_IN_DATABASE", "DeleteBehavior": "LOG"})
+    glue.start_crawler(Name=name)
+    assert wait_ready(glue, name)["LastCrawl"]["Status"] == "SUCCEEDED"
+    table = glue.get_table(DatabaseName=database, Name="solo")["Table"]
+    assert [c["Name"] for c in table["StorageDescriptor"]["Columns"]] == ["id"]
+    with pytest.raises(ClientError) as caught:
+        glue.create_crawler(Name=f"{name}-2", Role="r", Targets={"S3Targets": [{"Path": f"s3://{bucket}/solo/"}]})
+    assert caught.value.response["Error"]["Code"] == "InvalidInputException"

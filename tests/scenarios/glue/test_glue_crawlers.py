@@ -87,7 +87,9 @@ def test_crawler_errors(glue, crawler_name):
                                                               f"Crawler with name {crawler_name} isn't running.")
     for bad in ("cron(* * * * ? *)", "cron(0/2 * * * ? *)", "rate(5 minutes)", "cron(0 2 * * * *)"):
         assert error_of(glue.update_crawler, Name=crawler_name, Schedule=bad)[0] == "InvalidInputException", bad
-    assert error_of(glue.update_crawler, Name=crawler_name, Configuration="{not json")[0] == "InvalidInputException"
+    for configuration in ("{not json", "[]"):
+        assert error_of(glue.update_crawler, Name=crawler_name,
+                        Configuration=configuration)[0] == "InvalidInputException"
     assert error_of(glue.start_crawler_schedule, CrawlerName=crawler_name)[0] == "NoScheduleException"
 
 
@@ -108,7 +110,9 @@ def test_start_twice_and_stop(glue, s3, bucket, crawler_name):
     assert glue.get_crawler(Name=crawler_name)["Crawler"]["State"] == "RUNNING"
     assert error_of(glue.start_crawler, Name=crawler_name) == (
         "CrawlerRunningException", f"Crawler with name {crawler_name} has already started")
-    assert error_of(glue.update_crawler, Name=crawler_name, Description="x")[0] == "CrawlerRunningException"
+    assert error_of(glue.update_crawler, Name=crawler_name, Description="x") == (
+        "InvalidInputException",
+        "Cannot update Crawler while running. Please stop crawl or wait until it completes to update.")
     assert error_of(glue.delete_crawler, Name=crawler_name)[0] == "CrawlerRunningException"
     glue.stop_crawler(Name=crawler_name)
     state = glue.get_crawler(Name=crawler_name)["Crawler"]["State"]
@@ -167,3 +171,17 @@ def test_a_schedule_starts_the_crawler(lakebox_server, glue, s3, bucket, crawler
         lakebox_server.advance_clock(-86_400)
     assert crawler["LastCrawl"]["Status"] == "SUCCEEDED"
     assert glue.get_table(DatabaseName=database, Name="daily")["Table"]["Parameters"]["classification"] == "json"
+
+
+def test_list_crawls_filters(glue, crawler_name):
+    glue.create_crawler(Name=crawler_name, Role="r", DatabaseName=f"db_{uuid.uuid4().hex[:6]}",
+                        Targets={"S3Targets": [{"Path": "s3://no-such-bucket-for-glue/"}]})
+    glue.start_crawler(Name=crawler_name)
+    wait_ready(glue, crawler_name)
+    crawls = lambda *filters: glue.list_crawls(CrawlerName=crawler_name, Filters=list(filters))["Crawls"]
+    assert len(crawls({"FieldName": "STATE", "FilterOperator": "EQ", "FieldValue": "COMPLETED"})) == 1
+    assert crawls({"FieldName": "STATE", "FilterOperator": "EQ", "FieldValue": "FAILED"}) == []
+    assert len(crawls({"FieldName": "START_TIME", "FilterOperator": "GT", "FieldValue": "2000-01-01T00:00:00Z"})) == 1
+    assert crawls({"FieldName": "START_TIME", "FilterOperator": "LT", "FieldValue": "946684800"}) == []
+    assert error_of(glue.list_crawls, CrawlerName=crawler_name, Filters=[
+        {"FieldName": "START_TIME", "FilterOperator": "GT", "FieldValue": "yesterday"}])[0] == "InvalidInputException"

@@ -150,3 +150,15 @@ def test_equality_on_leading_string_keys_pages(glue, database):
     assert [p["Values"] for page in pages for p in page["Partitions"]] == [
         ["eu", "d0"], ["eu", "d1"], ["eu", "d2"], ["eu", "d4"]]
     assert values_of(glue, (database, "logs"), Expression="region = 'eu' AND day = 'd4'") == [("eu", "d4")]
+
+
+def test_malformed_input_is_refused_not_a_500(glue, table):
+    database, name = table
+    deep = "(" * 1000 + "year = 2022" + ")" * 1000
+    assert error_of(glue.get_partitions, DatabaseName=database, TableName=name,
+                    Expression=deep)[0] == "InvalidInputException"
+    for token in ("not-a-token", "InRoaXMi", "eyJhIjogMX0="):
+        assert error_of(glue.get_partitions, DatabaseName=database, TableName=name,
+                        NextToken=token)[0] == "InvalidInputException"
+        assert error_of(glue.get_table_versions, DatabaseName=database, TableName=name,
+                        NextToken=token)[0] == "InvalidInputException"

@@ -146,3 +146,10 @@ def test_syslog_and_apache(tmp_path):
     assert [n for n, _ in found.columns] == ["timestamp", "logsource", "program", "pid", "message"]
     apache = b'127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326\n'
     assert classified(tmp_path, apache * 2, "a").classification == "apache"
+
+
+def test_json_documents_across_lines(tmp_path):
+    found = classified(tmp_path, b'{\n  "a": 1,\n  "b": {"c": "x"}\n}\n')
+    assert [(n, infer.hive(t)) for n, t in found.columns] == [("a", "bigint"), ("b", "struct<c:string>")]
+    found = classified(tmp_path, b'[{"a": 1},\n {"a": 2, "b": true}]')
+    assert [(n, infer.hive(t)) for n, t in found.columns] == [("array", "array<struct<a:bigint,b:boolean>>")]

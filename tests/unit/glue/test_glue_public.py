@@ -57,6 +57,8 @@ def test_tables_partitions_and_scans(ctx):
     public.create_table(ctx, "sales", table_input("t", [("k", "string")]))
     with pytest.raises(public.errors.InvalidInputException):
         public.list_partitions(ctx, "sales", "t", "k = ")
+    public.delete_database(ctx, "sales")
+    assert public.list_databases(ctx) == []
 
 
 def test_unpartitioned_scan_lists_files(ctx):
@@ -65,6 +67,8 @@ def test_unpartitioned_scan_lists_files(ctx):
     s3.put_object(ctx.state, "lake", "events/a.csv", b"1|a\n")
     s3.put_object(ctx.state, "lake", "events/b.csv", b"2|b\n")
     s3.put_object(ctx.state, "lake", "eventsx/c.csv", b"3|c\n")
+    s3.put_object(ctx.state, "lake", "events/_SUCCESS", b"done")
+    s3.put_object(ctx.state, "lake", "events/.a.csv.crc", b"crc")
     public.create_database(ctx, {"Name": "raw"})
     public.create_table(ctx, "raw", table_input("events"))
     scan = public.plan_scan(ctx, "raw", "events", with_files=True)
