@@ -69,8 +69,15 @@ def destination_after_update(destination: dict, params: dict) -> dict:
             merged = _merge(copy.deepcopy(config.get("S3Configuration", {})), merged)
         _check_required(kind, merged)
     merged = _with_defaults(kind, merged)
+    if _dynamic(merged) and not _dynamic(config):
+        # "You cannot enable dynamic partitioning for an existing Firehose stream" (Developer Guide)
+        raise InvalidArgumentException("Dynamic partitioning cannot be enabled on an existing delivery stream.")
     check(kind, merged)
     return {"DestinationId": destination["DestinationId"], "kind": kind, "config": merged}
+
+
+def _dynamic(config: dict) -> bool:
+    return bool((config.get("DynamicPartitioningConfiguration") or {}).get("Enabled"))
 
 
 def _renamed_update(update: dict) -> dict:
@@ -150,7 +157,7 @@ def _with_defaults(kind: str, config: dict) -> dict:
 def check(kind: str, config: dict):
     """Semantic checks of a complete destination; raises InvalidArgumentException."""
     s3 = config if kind in S3_KINDS else config.get("S3Configuration", {})
-    dynamic = bool((config.get("DynamicPartitioningConfiguration") or {}).get("Enabled"))
+    dynamic = _dynamic(config)
     if dynamic and kind != "ExtendedS3":
         raise InvalidArgumentException("Dynamic partitioning is only supported for Amazon S3 destinations.")
     try:

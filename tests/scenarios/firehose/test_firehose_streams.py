@@ -190,3 +190,14 @@ def test_customer_managed_keys_must_be_usable_kms_keys(lakebox_server, firehose,
                        DeliveryStreamEncryptionConfigurationInput={"KeyType": "CUSTOMER_MANAGED_CMK",
                                                                     "KeyARN": missing})
     assert code == "InvalidKMSResourceException"
+
+
+def test_dynamic_partitioning_cannot_be_enabled_on_an_existing_stream(firehose, make_stream):
+    name = make_stream()
+    code, _ = error_of(firehose.update_destination, DeliveryStreamName=name, CurrentDeliveryStreamVersionId="1",
+                       DestinationId="destinationId-000000000001", ExtendedS3DestinationUpdate={
+                           "Prefix": "k=!{partitionKeyFromQuery:k}/", "ErrorOutputPrefix": "e/",
+                           "BufferingHints": {"IntervalInSeconds": 60},
+                           "DynamicPartitioningConfiguration": {"Enabled": True}})
+    assert code == "InvalidArgumentException"
+    assert firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]["VersionId"] == "1"
