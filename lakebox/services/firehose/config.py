@@ -69,7 +69,7 @@ def destination_after_update(destination: dict, params: dict) -> dict:
             merged = _merge(copy.deepcopy(config.get("S3Configuration", {})), merged)
         _check_required(kind, merged)
     merged = _with_defaults(kind, merged)
-    if _dynamic(merged) and not _dynamic(config):
+    if _dynamic(merged) and not _dynamic(destination["config"]):
         # "You cannot enable dynamic partitioning for an existing Firehose stream" (Developer Guide)
         raise InvalidArgumentException("Dynamic partitioning cannot be enabled on an existing delivery stream.")
     check(kind, merged)
