@@ -11,6 +11,7 @@ from lakebox.services.firehose.errors import (
 
 BATCH_MAX_BYTES = 4 * 1024 * 1024        # PutRecordBatch: 4 MiB per call (records' data)
 SLOW_DOWN = "Slow down."                 # AWS's words for a record over the stream's quotas
+_PLACES = [f"{i:04d}" for i in range(500)]   # a record's place in its batch, as RecordIds spell it
 
 
 def put_record(ctx, params):
@@ -34,7 +35,7 @@ def put_record_batch(ctx, params):
     if admitted:
         chunk = _buffer(ctx, stream, datas[:admitted])
         head, tail = f"{chunk:016d}", secrets.token_hex(36)
-        responses = [{"RecordId": f"{head}{i:04d}{tail}"} for i in range(admitted)]
+        responses = [{"RecordId": head + place + tail} for place in _PLACES[:admitted]]
     failed = len(datas) - admitted
     responses += [{"ErrorCode": "ServiceUnavailableException", "ErrorMessage": SLOW_DOWN}] * failed
     return {"FailedPutCount": failed, "Encrypted": streams.encrypted(stream), "RequestResponses": responses}
