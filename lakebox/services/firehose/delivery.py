@@ -2,15 +2,16 @@
 to the buffer size), processes them, groups them by partition, encodes and compresses
 each group into an object, and commits.
 
-The commit is one transaction: the objects become visible in S3 and the delivered rows
-leave the buffer together, so a `kill -9` at any moment either delivered the records
+The commit is one transaction: the objects become visible in S3 and the delivered
+records leave the buffer together, so a `kill -9` at any moment either delivered the records
 (and they are gone from the buffer) or did not (and the next flush after restart
 delivers them): exactly once. Object keys carry a fresh UUID, so a flush that died
 before its commit leaves nothing behind but temp files.
 
 `build` is pure work (reads through any database handle, writes temp files): small
-flushes run it on the loop inside the scheduler job; big ones, and format conversion,
-run it on the worker facility (`state.work`) and commit on the loop.
+flushes run it on the loop inside the scheduler job; big ones, format conversion,
+Lambda processors and HTTP endpoints run it on the worker facility (`state.work`) and
+commit on the loop.
 """
 import base64
 import json
@@ -37,8 +38,6 @@ class Delivery:
     last_id: int
     last_records: int
     last_bytes: int
-    count: int = 0
-    size: int = 0
     objects: list = field(default_factory=list)       # (bucket, key, temp path)
     failed: tuple | None = None        # (code, message) when the destination refused the records
     retry_seconds: int = 0             # how long a refused delivery is retried
@@ -116,14 +115,14 @@ def _take(db, uid: int, limit: int, read):
                 records.append(processing.Record(data, chunk["arrival_ms"]))
                 size, taken, taken_bytes = size + len(data), taken + 1, taken_bytes + len(data)
                 if size >= limit:
-                    return records, Delivery(uid, chunk["id"], taken, taken_bytes, len(records), size)
+                    return records, Delivery(uid, chunk["id"], taken, taken_bytes)
             last = (chunk["id"], taken, taken_bytes)
         if len(page) < READ_PAGE:
             break
         after = page[-1]["id"]
     if not records:
         return [], None
-    return records, Delivery(uid, *last, len(records), size)
+    return records, Delivery(uid, *last)
 
 
 def _copy(record):
