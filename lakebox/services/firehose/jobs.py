@@ -2,11 +2,13 @@
 Kinesis source streams. Both are derived from stored rows and the lakebox clock, so
 `POST /_lakebox/clock` flushes what its advance made due."""
 import json
+import logging
 
 from lakebox.kit import calls
 from lakebox.services.firehose import buffer, config, delivery, lookup, processing, segments, sources, store
 from lakebox.services.glue import public as glue
 
+log = logging.getLogger("lakebox.firehose")
 SYNC_FLUSH_BYTES = 4 * 1024 * 1024     # smaller buffers (unconverted) are flushed on the loop
 BUSY_RECHECK_SECONDS = 0.5
 
@@ -26,16 +28,21 @@ def flush_due(state, now: float) -> float | None:
         stream = store.stream_by_uid(state.db, uid)
         if stream is None:
             continue
-        count, size, oldest = store.buffered_summary(state.db, uid)
+        _, size, oldest = store.buffered_summary(state.db, uid)
         limit, interval = buffer.settings(stream)
         due_at = max((oldest + interval) / 1000, stream["retry_at_ms"] / 1000)
         if size < limit and now < due_at:
             deadline = _earliest(deadline, due_at)
             continue
-        if _flush(state, stream, size, now_ms):
-            deadline = _earliest(deadline, now)
-        else:
-            deadline = _earliest(deadline, now + BUSY_RECHECK_SECONDS)
+        try:
+            finished = _flush(state, stream, size, now_ms)
+        except Exception as error:      # one stream's failure must not stop the others' deliveries
+            log.exception("delivery stream %s: the flush failed", stream["name"])
+            store.set_failure(state.db, uid, {"Type": "UNKNOWN_ERROR",
+                                              "Details": f"Delivery failed: {error!r}. It is retried."},
+                              now_ms + delivery.RETRY_MS)
+            finished = False
+        deadline = _earliest(deadline, now if finished else now + BUSY_RECHECK_SECONDS)
     return deadline
 
 

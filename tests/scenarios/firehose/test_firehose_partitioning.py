@@ -60,3 +60,17 @@ def test_cli_put_record(lakebox_server, firehose, s3, bucket, make_stream, clock
     clock(61)
     (key, body), = objects(s3, bucket, "customer_id=cli/").items()
     assert body == record.encode() + b"\n"
+
+
+def test_a_stream_whose_flush_fails_does_not_stop_the_others(firehose, s3, bucket, make_stream, clock):
+    """A partition key that makes an S3 key longer than 1,024 bytes fails that stream's
+    flush (reported in its FailureDescription); other streams still deliver."""
+    broken = make_stream(**PARTITIONING)
+    healthy = make_stream(Prefix="healthy/", BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 60})
+    firehose.put_record(DeliveryStreamName=broken, Record={"Data": json.dumps({"customer_id": "x" * 1100}).encode()})
+    firehose.put_record(DeliveryStreamName=healthy, Record={"Data": b"fine"})
+    clock(61)
+    assert list(objects(s3, bucket, "healthy/").values()) == [b"fine"]
+    failure = firehose.describe_delivery_stream(DeliveryStreamName=broken)["DeliveryStreamDescription"][
+        "FailureDescription"]
+    assert failure["Details"].startswith("Delivery failed")
