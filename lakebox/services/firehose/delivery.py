@@ -24,6 +24,8 @@ from lakebox.services.s3 import public as s3
 MIB = 1024 * 1024
 READ_PAGE = 200
 MAX_ACTIVE_PARTITIONS = 500
+MAX_KEY_BYTES = 1024                 # S3's limit on a key
+NAME_BYTES = 64 + 1 + 10 + 20 + 36 + 128   # <stream>-<version>-<time>-<uuid><extension>, at most
 UNSERVED_KINDS = {"Redshift": "redshift", "Elasticsearch": "elasticsearch", "Amazonopensearchservice":
                   "AmazonOpenSearchService", "Splunk": "splunk", "AmazonOpenSearchServerless":
                   "AmazonOpenSearchServerless", "Snowflake": "snowflake", "Iceberg": "iceberg"}
@@ -165,9 +167,15 @@ class _Writer:
         self.conversion = conversion if conversion.get("Enabled") else None
 
     def data(self, records, keys) -> list:
-        """Write one partition's object; returns the records that could not be converted."""
+        """Write one partition's object; returns the records that could not be delivered
+        (not converted, or partition keys that make an S3 key too long)."""
         oldest = min(r.arrival_ms for r in records)
         prefix = prefixes.evaluate(self.config.get("Prefix"), oldest, self.zone, partition_keys=keys)
+        if len(prefix.encode()) + NAME_BYTES > MAX_KEY_BYTES:
+            return [processing.Failure(r, "processing-failed", "S3.KeyTooLongError",
+                                       f"The object key for this record would be longer than {MAX_KEY_BYTES} "
+                                       f"bytes (its evaluated prefix is {len(prefix.encode())} bytes).")
+                    for r in records]
         if self.conversion is None:
             self._object(self.config, prefix, oldest, b"".join(r.data for r in records),
                          config.extension(self.config))

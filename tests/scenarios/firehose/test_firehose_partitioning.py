@@ -62,15 +62,15 @@ def test_cli_put_record(lakebox_server, firehose, s3, bucket, make_stream, clock
     assert body == record.encode() + b"\n"
 
 
-def test_a_stream_whose_flush_fails_does_not_stop_the_others(firehose, s3, bucket, make_stream, clock):
-    """A partition key that makes an S3 key longer than 1,024 bytes fails that stream's
-    flush (reported in its FailureDescription); other streams still deliver."""
-    broken = make_stream(**PARTITIONING)
-    healthy = make_stream(Prefix="healthy/", BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 60})
-    firehose.put_record(DeliveryStreamName=broken, Record={"Data": json.dumps({"customer_id": "x" * 1100}).encode()})
-    firehose.put_record(DeliveryStreamName=healthy, Record={"Data": b"fine"})
+def test_a_partition_key_too_long_for_s3_goes_to_error_output(firehose, s3, bucket, make_stream, clock):
+    """A partition key that would make an S3 key longer than 1,024 bytes: that record goes
+    to error output, the others of the flush are delivered."""
+    name = make_stream(**PARTITIONING)
+    firehose.put_record_batch(DeliveryStreamName=name, Records=[
+        {"Data": json.dumps({"customer_id": "x" * 1100}).encode()}, {"Data": b'{"customer_id": "ok"}'}])
     clock(61)
-    assert list(objects(s3, bucket, "healthy/").values()) == [b"fine"]
-    failure = firehose.describe_delivery_stream(DeliveryStreamName=broken)["DeliveryStreamDescription"][
-        "FailureDescription"]
-    assert failure["Details"].startswith("Delivery failed")
+    delivered = objects(s3, bucket)
+    assert [body for key, body in delivered.items() if key.startswith("customer_id=ok/")] == [
+        b'{"customer_id": "ok"}\n']
+    (error_body,) = [body for key, body in delivered.items() if key.startswith("errors/processing-failed/")]
+    assert json.loads(error_body)["errorCode"] == "S3.KeyTooLongError"
