@@ -1,15 +1,10 @@
 """Shared fixtures for Firehose scenarios: clients that show every error as the server
 sent it (no retries), a bucket per test, delivery streams with unique names that are
 deleted afterwards, and a clock that is moved back after the test."""
-import os
 import uuid
 
 import pytest
-from botocore.config import Config
-
-NO_RETRIES = Config(retries={"total_max_attempts": 1}, parameter_validation=False)
-ACCOUNT = os.environ.get("FIREHOSE_TEST_ACCOUNT", "000000000000")
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/firehose"
+from firehose_helpers import NO_RETRIES, ROLE
 
 
 @pytest.fixture

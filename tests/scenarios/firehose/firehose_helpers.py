@@ -1,5 +1,14 @@
-"""Reading what a delivery stream wrote into its bucket."""
+"""Shared by the Firehose scenarios: clients without retries, the role and account
+streams are created with, and reading what a delivery stream wrote into its bucket.
+(Helpers live here, not in conftest: several scenario folders have a conftest module.)"""
+import os
 import time
+
+from botocore.config import Config
+
+NO_RETRIES = Config(retries={"total_max_attempts": 1}, parameter_validation=False)
+ACCOUNT = os.environ.get("FIREHOSE_TEST_ACCOUNT", "000000000000")
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/firehose"
 
 
 def objects(s3, bucket, prefix=""):

@@ -2,12 +2,10 @@
 server is killed (`kill -9`) before its buffer flushes, or between flushes."""
 import pytest
 
-from firehose_helpers import objects
+from firehose_helpers import ROLE, objects
 from lakebox.testing import LakeboxServer
 
 pytestmark = pytest.mark.local_only
-
-ROLE = "arn:aws:iam::000000000000:role/firehose"
 
 
 def test_buffer_survives_kill_9_and_is_delivered_once(tmp_path):

@@ -15,8 +15,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from conftest import ROLE
-from firehose_helpers import objects, wait_for_objects, wait_until
+from firehose_helpers import ROLE, objects, wait_for_objects, wait_until
 
 pytestmark = pytest.mark.local_only
 

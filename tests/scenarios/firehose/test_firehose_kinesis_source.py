@@ -5,8 +5,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import NO_RETRIES, ROLE
-from firehose_helpers import objects
+from firehose_helpers import NO_RETRIES, ROLE, objects
 
 pytestmark = pytest.mark.local_only
 

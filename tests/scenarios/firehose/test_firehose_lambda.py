@@ -7,12 +7,11 @@ import textwrap
 
 import pytest
 
-from firehose_helpers import wait_for_objects
+from firehose_helpers import ROLE, wait_for_objects
 from lakebox.testing import LakeboxServer
 
 pytestmark = pytest.mark.local_only
 
-ROLE = "arn:aws:iam::000000000000:role/firehose"
 TRANSFORM = textwrap.dedent('''
     import base64, json
 

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT, ROLE
+from firehose_helpers import ACCOUNT, ROLE
 from lakebox.testing import LakeboxServer
 
 
