@@ -38,3 +38,18 @@ def wait_until(condition, timeout=30):
             return False
         time.sleep(0.1)
     return True
+
+
+def athena_rows(athena, sql, database, output, timeout=60):
+    """Rows (header first) of an Athena query, once it succeeded."""
+    query_id = athena.start_query_execution(QueryString=sql, QueryExecutionContext={"Database": database},
+                                            ResultConfiguration={"OutputLocation": output})["QueryExecutionId"]
+    deadline = time.monotonic() + timeout
+    while True:
+        status = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
+        if status["State"] in ("SUCCEEDED", "FAILED", "CANCELLED") or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert status["State"] == "SUCCEEDED", status
+    rows = athena.get_query_results(QueryExecutionId=query_id)["ResultSet"]["Rows"]
+    return [[cell.get("VarCharValue") for cell in row["Data"]] for row in rows]

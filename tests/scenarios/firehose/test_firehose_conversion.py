@@ -1,5 +1,5 @@
-"""JSON to Parquet and ORC with the schema of a Glue table: pyarrow reads the rows back
-with the table's types; records that do not convert go to error output as the documented
+"""JSON to Parquet and ORC with the schema of a Glue table: pyarrow and Athena read the
+rows back with the table's types; records that do not convert go to error output as the documented
 `format-conversion-failed` JSON record."""
 import base64
 import io
@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 from botocore.exceptions import ClientError
 
-from firehose_helpers import objects, wait_for_objects
+from firehose_helpers import athena_rows, objects, wait_for_objects
 
 pytestmark = pytest.mark.local_only
 
@@ -126,3 +126,32 @@ def test_pyarrow_reads_the_delivered_dataset_from_s3(lakebox_server, firehose, s
     table = ds.dataset(f"{bucket}/lake/", format="parquet", filesystem=filesystem).to_table()
     assert sorted(table.column("id").to_pylist()) == list(range(30))
     assert table.schema.field("price").type == pa.float64()
+
+
+def test_athena_queries_what_the_stream_converted(lakebox_server, firehose, s3, bucket, make_stream, clock):
+    """The lake end to end: Firehose converts JSON to Parquet under a Glue table's
+    location, and Athena reads the rows back with their types."""
+    glue, athena = lakebox_server.client("glue"), lakebox_server.client("athena")
+    database = f"db_{uuid.uuid4().hex[:8]}"
+    glue.create_database(DatabaseInput={"Name": database})
+    glue.create_table(DatabaseName=database, TableInput={
+        "Name": "events", "TableType": "EXTERNAL_TABLE",
+        "StorageDescriptor": {
+            "Columns": COLUMNS, "Location": f"s3://{bucket}/events/",
+            "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+            "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+            "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"}}})
+    try:
+        name = make_stream(Prefix="events/", ErrorOutputPrefix="errors/", BufferingHints={"IntervalInSeconds": 60},
+                           DataFormatConversionConfiguration=conversion(database, "events", {"ParquetSerDe": {}}))
+        firehose.put_record_batch(DeliveryStreamName=name, Records=[
+            {"Data": json.dumps({"id": i, "name": f"n{i % 2}", "price": 2.5, "ok": i % 2 == 0}).encode()}
+            for i in range(20)])
+        clock(61)
+        wait_for_objects(s3, bucket, "events/")
+        rows = athena_rows(athena, "SELECT name, count(*) AS n, sum(price) AS total, sum(id) AS ids FROM events "
+                                   "GROUP BY name ORDER BY name", database, f"s3://{bucket}/results/")
+        assert rows == [["name", "n", "total", "ids"], ["n0", "10", "25.0", "90"], ["n1", "10", "25.0", "100"]]
+    finally:
+        glue.delete_table(DatabaseName=database, Name="events")
+        glue.delete_database(Name=database)
