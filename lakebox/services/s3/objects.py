@@ -4,7 +4,8 @@ import email.utils
 from lakebox.aws.body import FileRange
 from lakebox.aws.errors import ServiceError
 
-from lakebox.services.s3 import access, concurrency, encryption, errors, files, model, payload, store, versions
+from lakebox.services.s3 import (access, concurrency, encryption, errors, files, model, notifications, payload,
+                                 store, versions)
 from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
 MAX_DELETE_OBJECTS = 1000
@@ -33,10 +34,11 @@ async def store_object(ctx, params):
     etag = versions.new_etag(attrs, body.md5_hex)
     versions.check_write_conditions(ctx, bucket, key, params)
     blobs = ctx.state.blobs
-    sealing = await encryption.seal(ctx, bucket["name"], key, attrs, params, body.path, body.size)
-    waited = blobs.durable and concurrency.offloaded(body.size)
-    if waited:          # flushing a big body to disk takes long: off the loop, before committing
-        await concurrency.run(ctx, body.size, blobs.sync, body.path)
+    waited = concurrency.offloaded(body.size)
+    # Every body is encrypted at rest (SSE-S3 at least), and then flushed to disk when the
+    # store is durable: a big one off the loop, before committing.
+    sealing = await encryption.seal(ctx, bucket["name"], key, attrs, params, body.path, body.size,
+                                    blobs.durable and waited)
     # Every check is done: only now does the body become a blob, then the current version.
     with concurrency.Staged(blobs, body.path if body.size else None) as staged:
         if waited:      # others ran meanwhile: the bucket and the write conditions again
@@ -163,7 +165,7 @@ def delete_one(ctx, bucket, key: str, version_id: str | None, bypass_governance=
     if bucket["versioning"] is None:
         row = store.version(ctx.state.db, bucket["name"], key, model.NULL_VERSION)
         if row is not None:
-            _drop(ctx, row)
+            _drop(ctx, bucket, row)
         return {"Key": key}
     marker_id = versions.commit(ctx, bucket, key, {"delete_marker": True, "attrs": {}})
     return {"Key": key, "DeleteMarker": True, "DeleteMarkerVersionId": marker_id}
@@ -175,14 +177,15 @@ def _delete_version(ctx, bucket, key, version_id, bypass_governance) -> dict:
     if row is None:
         return {"Key": key, "VersionId": version_id}
     check_retention(ctx, row, bypass_governance)
-    _drop(ctx, row)
+    _drop(ctx, bucket, row)
     if row["delete_marker"]:
         return {"Key": key, "VersionId": version_id, "DeleteMarker": True, "DeleteMarkerVersionId": version_id}
     return {"Key": key, "VersionId": version_id}
 
 
-def _drop(ctx, row):
+def _drop(ctx, bucket, row):
     files.delete_later(ctx.state.blobs, [store.remove_version(ctx.state.db, row)])
+    notifications.object_removed(ctx, bucket, row["key"], row["version_id"])
 
 
 def check_retention(ctx, row, bypass_governance=False):
