@@ -19,8 +19,9 @@ def request_head(scope) -> HttpRequest:
     raw_path = raw_path.decode("latin-1") if raw_path else scope["path"]
     raw_path = raw_path.partition("?")[0] or "/"
     query_string = scope.get("query_string", b"").decode("latin-1")
+    client = scope.get("client") or ("", 0)
     return HttpRequest(scope["method"], raw_path, _parse_query(query_string), headers,
-                       b"", headers.get("host", ""))
+                       b"", headers.get("host", ""), client[0] or "", scope.get("scheme", "http"))
 
 
 class BodyReceiver:

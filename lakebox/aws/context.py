@@ -13,6 +13,8 @@ class HttpRequest:
     headers: dict[str, str]             # lower-cased names
     body: bytes = b""
     host: str = ""
+    client_ip: str = ""                 # the peer's address (policies' aws:SourceIp)
+    scheme: str = "http"                # "https" when served over TLS (aws:SecureTransport)
 
     @property
     def path(self) -> str:
