@@ -62,6 +62,7 @@ class RequestContext:
     request_id: str = field(default_factory=new_request_id)
     session: dict | None = None         # the STS session behind the access key, if any
     anonymous: bool = False             # an unsigned S3 request: no account; `account` is ""
+    unverified_secret: str | None = None    # a signature over a body not yet read: checked once it is
 
     @property
     def headers(self) -> dict[str, str]:

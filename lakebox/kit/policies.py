@@ -23,6 +23,7 @@ import datetime
 import functools
 import ipaddress
 import json
+import re
 from dataclasses import dataclass
 
 from lakebox.kit import arns, conditions
@@ -77,14 +78,34 @@ class Statement:
         return any(name in (EVERYONE, account, f"arn:aws:iam::{account}:root", caller_arn) for name in names)
 
     def covers_action(self, action: str) -> bool:
+        known = self._action_answers.get(action)
+        if known is None:
+            known = self._action_answers[action] = self._matches_action(action.lower())
+        return known
+
+    def _matches_action(self, action: str) -> bool:
         if self.not_actions:
-            return not any(conditions.glob(a, True).fullmatch(action) for a in self.not_actions)
-        return any(conditions.glob(a, True).fullmatch(action) for a in self.actions)
+            return not Patterns(self.not_actions, True).match(action)
+        return Patterns(self.actions, True).match(action)
 
     def covers_resource(self, arn: str) -> bool:
         if self.not_resources:
-            return not any(conditions.glob(r).fullmatch(arn) for r in self.not_resources)
-        return any(conditions.glob(r).fullmatch(arn) for r in self.resources)
+            return not self._not_resources.match(arn)
+        return self._resources.match(arn)
+
+    # Made once per parsed policy, since every request asks every statement: its answers
+    # per action (a service has a few dozen), its resource patterns as one regex.
+    @functools.cached_property
+    def _action_answers(self) -> dict:
+        return {}
+
+    @functools.cached_property
+    def _resources(self):
+        return Patterns(self.resources, False)
+
+    @functools.cached_property
+    def _not_resources(self):
+        return Patterns(self.not_resources, False)
 
     def holds(self, keys) -> bool:
         """The statement's conditions hold for the request keys `keys(name)` answers."""
@@ -106,20 +127,51 @@ class Policy:
         conditions hold for `keys` (a lookup of lower-cased key names; no keys: none)."""
         keys = keys or _no_keys
         allowed = False
-        for s in self.statements:
-            if names(s) and (action is None or s.covers_action(action)) and \
-                    (resource is None or s.covers_resource(resource)) and s.holds(keys):
+        for s in self.statements if action is None else self.covering(action):
+            if (resource is None or s.covers_resource(resource)) and names(s) and s.holds(keys):
                 if s.effect == "Deny":
                     return "Deny"
                 allowed = allowed or s.effect == "Allow"
         return "Allow" if allowed else None
 
+    def covering(self, action: str) -> tuple:
+        """The statements that cover `action`, found once per action and policy."""
+        found = self._by_action.get(action)
+        if found is None:
+            found = self._by_action[action] = tuple(s for s in self.statements if s.covers_action(action))
+        return found
+
+    @functools.cached_property
+    def _by_action(self) -> dict:
+        return {}
+
     def is_public(self) -> bool:
         """S3's test for a public policy (Block Public Access, GetBucketPolicyStatus)."""
         return any(s.is_public() for s in self.statements)
 
+    @functools.cached_property
     def has_deny(self) -> bool:
         return any(s.effect == "Deny" for s in self.statements)
+
+
+class Patterns:
+    """IAM wildcard patterns, matched fast: most are a whole name or a prefix and `*`
+    (`arn:aws:s3:::bucket/logs/*`), compared as strings; the rest as one regex.
+    Lower-cased for actions, which IAM compares so."""
+
+    def __init__(self, patterns, lower: bool):
+        patterns = [p.lower() for p in patterns] if lower else list(patterns)
+        plain = [p for p in patterns if "*" not in p and "?" not in p]
+        prefixes = [p[:-1] for p in patterns if p.endswith("*") and "*" not in p[:-1] and "?" not in p]
+        rest = [p for p in patterns if p not in plain and p[:-1] not in prefixes]
+        self.exact = frozenset(plain)
+        self.prefixes = tuple(prefixes)
+        self.rest = re.compile("|".join(f"(?:{conditions.glob(p).pattern})" for p in rest), re.DOTALL) \
+            if rest else None
+
+    def match(self, text: str) -> bool:
+        return text in self.exact or (bool(self.prefixes) and text.startswith(self.prefixes)) or \
+            (self.rest is not None and self.rest.fullmatch(text) is not None)
 
 
 def _no_keys(name):

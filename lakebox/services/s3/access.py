@@ -146,10 +146,12 @@ def authorize(ctx, bucket, key, version_id, action):
     text = store.get_config(ctx.state.db, bucket["name"], "policy")
     if owner and not text:
         return                                   # the everyday path: no policy to consult
+    policy = policies.parse(text)
+    if owner and not policy.has_deny:
+        return                                   # only a Deny can stop the owner's account
     action = action or IAM_ACTIONS.get(ctx.operation, f"s3:{ctx.operation}")
     if version_id is not None:
         action = VERSION_ACTIONS.get(action, action)
-    policy = policies.parse(text)
     if not _may(ctx, bucket, policy, owner, action, key, version_id):
         raise errors.error("AccessDenied")
     if not owner and action in ("s3:GetObject", "s3:GetObjectVersion") and \
