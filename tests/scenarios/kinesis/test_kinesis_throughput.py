@@ -8,7 +8,7 @@ import random
 import time
 
 import pytest
-from conftest import ACCOUNT
+from kinesis_helpers import ACCOUNT
 from kinesis_helpers import error_of, read_shard
 
 limits_on = pytest.mark.skipif(os.environ.get("LAKEBOX_TEST_LIMITS", "aws") == "off",
