@@ -61,6 +61,7 @@ CODES = {
     "InvalidObjectState": (403, "The action is not valid for the current state of the object."),
     "NoSuchBucket": (404, "The specified bucket does not exist."),
     "NoSuchKey": (404, "The specified key does not exist."),
+    "UnresolvableGrantByEmailAddress": (400, "The e-mail address you provided does not match any account on record."),
     "NoSuchVersion": (404,
         "Indicates that the version ID specified in the request does not match an existing version."),
     "NoSuchUpload": (404,

@@ -187,3 +187,30 @@ def test_wildcard_actions_and_resources_that_reach_the_bucket_are_kept(s3, acl_b
         "Resource": ["arn:aws:s3:::*", f"arn:aws:s3:::{acl_bucket}/logs/*"],
         "Condition": {"ForAnyValue:StringLikeIfExists": {"s3:prefix": "secret/*"}}}))
     s3.delete_bucket_policy(Bucket=acl_bucket)
+
+
+def test_a_canned_acl_s3_does_not_define_is_an_invalid_argument(s3, acl_bucket):
+    """Recorded against AWS (issue 15): `ACL="fake-acl"` is refused, 400 InvalidArgument
+    naming x-amz-acl."""
+    code, status, response = error_of(s3.put_object, Bucket=acl_bucket, Key="k", Body=b"x", ACL="fake-acl")
+    assert (code, status, response["Error"]["ArgumentName"]) == ("InvalidArgument", 400, "x-amz-acl")
+    assert error_of(s3.head_object, Bucket=acl_bucket, Key="k")[1] == 404
+
+
+def test_a_grant_to_an_email_address_is_unresolvable(s3, acl_bucket):
+    """S3 API reference, error codes: UnresolvableGrantByEmailAddress, 400, "The e-mail
+    address you provided does not match any account on record." """
+    code, status, response = error_of(s3.put_bucket_acl, Bucket=acl_bucket, GrantRead='emailAddress="a@example.com"')
+    assert (code, status, response["Error"]["Message"]) == (
+        "UnresolvableGrantByEmailAddress", 400, "The e-mail address you provided does not match any account on record.")
+
+
+def test_the_acl_of_a_delete_marker_cannot_be_set(s3, make_bucket):
+    """Recorded against AWS (issue 15): PutObjectAcl on a delete marker is 405 MethodNotAllowed."""
+    name = make_bucket("acl-marker", ObjectOwnership="BucketOwnerPreferred")
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket=name, Key="k", Body=b"x")
+    marker = s3.delete_object(Bucket=name, Key="k")["VersionId"]
+    for extra in ({}, {"VersionId": marker}):
+        code, status, response = error_of(s3.put_object_acl, Bucket=name, Key="k", ACL="private", **extra)
+        assert (code, status, response["Error"]["Method"]) == ("MethodNotAllowed", 405, "PUT")
