@@ -46,6 +46,15 @@ class Caller:
     anonymous: bool = False
     service: str | None = None
 
+    @functools.cached_property
+    def names(self) -> frozenset:
+        """What a policy may call this caller: its account (by id or root ARN), its ARN,
+        and for a role session the role's ARN."""
+        if self.anonymous or self.service is not None:
+            return frozenset()
+        found = {self.account, f"arn:aws:iam::{self.account}:root", self.arn, _role_of_session(self.arn)}
+        return frozenset(found - {None, ""})
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -145,9 +154,13 @@ class Policy:
     def _by_action(self) -> dict:
         return {}
 
-    def is_public(self) -> bool:
+    @functools.cached_property
+    def public(self) -> bool:
         """S3's test for a public policy (Block Public Access, GetBucketPolicyStatus)."""
         return any(s.is_public() for s in self.statements)
+
+    def is_public(self) -> bool:
+        return self.public
 
     @functools.cached_property
     def has_deny(self) -> bool:
@@ -181,15 +194,8 @@ def _no_keys(name):
 def _names(principals: dict, caller: Caller) -> bool:
     if caller.service is not None:
         return caller.service in principals.get("Service", ())
-    for name in principals.get("AWS", ()):
-        if name == EVERYONE:
-            return True
-        if caller.anonymous:
-            continue
-        if name in (caller.account, f"arn:aws:iam::{caller.account}:root", caller.arn) or \
-                _role_of_session(caller.arn) == name:
-            return True
-    return False
+    aws = principals.get("AWS", ())
+    return EVERYONE in aws or not caller.names.isdisjoint(aws)
 
 
 def _role_of_session(arn: str) -> str | None:

@@ -169,10 +169,13 @@ def _may(ctx, bucket, policy, owner, action, key, version_id) -> bool:
         return owner and action in LOCKOUT_EXEMPT and ctx.caller_arn.endswith(":root")
     if owner:
         return True
-    block = store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
-    if verdict == "Allow" and not (block.get("RestrictPublicBuckets") and policy.is_public()):
+    if verdict == "Allow" and not (policy.public and _block(ctx, bucket).get("RestrictPublicBuckets")):
         return True
-    return _acl_grants(ctx, bucket, action, key, version_id, block)
+    return _acl_grants(ctx, bucket, action, key, version_id, _block(ctx, bucket))
+
+
+def _block(ctx, bucket) -> dict:
+    return store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
 
 
 def _object_row(ctx, bucket, key, version_id):

@@ -35,7 +35,10 @@ def _checksum_plan(params) -> tuple[str | None, str | None]:
             raise errors.error("InvalidRequest", "The x-amz-checksum-type header can only be used with the "
                                "x-amz-checksum-algorithm header.")
         return None, None
-    allowed = checksums.MULTIPART_TYPES[algorithm]
+    allowed = checksums.MULTIPART_TYPES.get(algorithm)
+    if allowed is None:
+        raise errors.error("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any "
+                           f"of the valid types: [{', '.join(sorted(checksums.MULTIPART_TYPES))}]")
     checksum_type = checksum_type or allowed[0]
     if checksum_type not in allowed:
         raise errors.error("InvalidRequest", f"The {checksum_type} checksum type cannot be used with the "

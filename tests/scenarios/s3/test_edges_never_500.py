@@ -1,0 +1,16 @@
+"""Requests recorded against AWS that lakebox once answered with a 500 (issue 15).
+
+Sources: a run of an S3 conformance suite recorded against AWS: CreateMultipartUpload
+with `x-amz-checksum-algorithm: TEST` is 400 InvalidRequest.
+"""
+from s3_helpers import http, signed_headers
+
+
+def test_an_unknown_checksum_algorithm_is_an_invalid_request(lakebox_server, s3, make_bucket):
+    name = make_bucket("never500")
+    url = f"{lakebox_server.endpoint}/{name}/k?uploads"
+    status, _, body = http(url, method="POST", headers=signed_headers(
+        url, method="POST", headers={"x-amz-checksum-algorithm": "TEST"}))
+    assert status == 400 and b"<Code>InvalidRequest</Code>" in body
+    assert b"Checksum algorithm provided is unsupported." in body
+    assert s3.list_multipart_uploads(Bucket=name).get("Uploads") is None
