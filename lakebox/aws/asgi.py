@@ -1,4 +1,5 @@
 """ASGI plumbing: read a request's head and body, send a response (streamed if large)."""
+import base64
 from urllib.parse import unquote, unquote_plus
 
 from lakebox.aws.body import FileRange
@@ -99,8 +100,17 @@ async def body_chunks(receive):
             return
 
 
+def header_value(value: str) -> bytes:
+    """A header's bytes: latin-1 as HTTP/1.1 carries them, else RFC 2047's UTF-8 encoded
+    word, as S3 returns user metadata that is not ASCII (an em dash in x-amz-meta-*)."""
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return b"=?UTF-8?B?" + base64.b64encode(value.encode("utf-8", "surrogatepass")) + b"?="
+
+
 async def send_response(send, response, head_only=False, close=False):
-    headers = [(k.encode("latin-1"), str(v).encode("latin-1")) for k, v in response.headers]
+    headers = [(k.encode("latin-1"), header_value(str(v))) for k, v in response.headers]
     if close:
         headers.append((b"connection", b"close"))
     body = response.body

@@ -52,3 +52,4 @@ def test_json_service_signatures_hash_the_body():
     assert _check(req, s3=False)
     req.body = b'{"StreamName": "t"}'
     assert not _check(req, s3=False)
+
