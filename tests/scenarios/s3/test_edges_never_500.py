@@ -1,4 +1,5 @@
-"""Requests recorded against AWS that lakebox once answered with a 500 (issue 15).
+"""Requests recorded against AWS that lakebox once answered with a 500 or otherwise than
+AWS (issue 15).
 
 Sources: a run of an S3 conformance suite recorded against AWS: CreateMultipartUpload
 with `x-amz-checksum-algorithm: TEST` is 400 InvalidRequest.
@@ -14,3 +15,11 @@ def test_an_unknown_checksum_algorithm_is_an_invalid_request(lakebox_server, s3,
     assert status == 400 and b"<Code>InvalidRequest</Code>" in body
     assert b"Checksum algorithm provided is unsupported." in body
     assert s3.list_multipart_uploads(Bucket=name).get("Uploads") is None
+
+
+def test_a_bucket_created_in_eu_reports_eu(s3, make_bucket):
+    """Recorded against AWS (issue 15): the legacy `EU` constraint comes back as `EU`
+    from GetBucketLocation; the bucket lives in eu-west-1."""
+    name = make_bucket("legacy-eu", CreateBucketConfiguration={"LocationConstraint": "EU"})
+    assert s3.get_bucket_location(Bucket=name)["LocationConstraint"] == "EU"
+    assert s3.head_bucket(Bucket=name)["BucketRegion"] == "eu-west-1"
