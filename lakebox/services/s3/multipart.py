@@ -215,7 +215,7 @@ async def _complete(ctx, params):
         part_blobs = store.delete_upload(ctx.state.db, upload["upload_id"])
     files.delete_later(blobs, part_blobs)
     return {"Location": _location(ctx, bucket["name"], key), "Bucket": bucket["name"], "Key": key,
-            "ETag": model.quote_etag(plan["etag"]), "VersionId": versions.visible_version_id(bucket, version_id),
+            "ETag": model.quote_etag(plan["etag"]), "VersionId": versions.written_version_id(bucket, version_id),
             "Expiration": versions.expiration(ctx, bucket, key, plan["total"], attrs, ctx.now),
             **versions.checksum_fields(attrs), **objects.written_encryption(attrs),
             "__xml_root__": "CompleteMultipartUploadResult"}

@@ -44,7 +44,7 @@ async def store_object(ctx, params):
         version_id = versions.commit(ctx, bucket, key, {
             "blob_id": staged.commit(), "size": body.size, "etag": etag, "storage_class": storage_class,
             "attrs": attrs})
-    return {"ETag": model.quote_etag(etag), "VersionId": versions.visible_version_id(bucket, version_id),
+    return {"ETag": model.quote_etag(etag), "VersionId": versions.written_version_id(bucket, version_id),
             "Expiration": versions.expiration(ctx, bucket, key, body.size, attrs, ctx.now),
             **versions.checksum_fields(attrs), **written_encryption(attrs)}
 

@@ -60,6 +60,12 @@ def visible_version_id(bucket, version_id: str) -> str | None:
     return version_id if bucket["versioning"] else None
 
 
+def written_version_id(bucket, version_id: str) -> str | None:
+    """The version id a write answers with: none while versioning is suspended (the
+    write made the null version, and S3 sends no x-amz-version-id for it)."""
+    return None if bucket["versioning"] == "Suspended" else visible_version_id(bucket, version_id)
+
+
 def check_write_conditions(ctx, bucket, key: str, params: dict):
     """If-Match / If-None-Match of a write, against the current object (read only if asked)."""
     if params.get("IfMatch") is not None or params.get("IfNoneMatch") is not None:

@@ -23,3 +23,18 @@ def test_a_bucket_created_in_eu_reports_eu(s3, make_bucket):
     name = make_bucket("legacy-eu", CreateBucketConfiguration={"LocationConstraint": "EU"})
     assert s3.get_bucket_location(Bucket=name)["LocationConstraint"] == "EU"
     assert s3.head_bucket(Bucket=name)["BucketRegion"] == "eu-west-1"
+
+
+def test_writes_while_versioning_is_suspended_name_no_version(s3, make_bucket):
+    """Recorded against AWS (issue 15): with versioning suspended, PutObject,
+    CopyObject and CompleteMultipartUpload answer without a VersionId."""
+    name = make_bucket("suspended")
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Suspended"})
+    assert "VersionId" not in s3.put_object(Bucket=name, Key="k", Body=b"x")
+    assert "VersionId" not in s3.copy_object(Bucket=name, Key="c", CopySource={"Bucket": name, "Key": "k"})
+    upload = s3.create_multipart_upload(Bucket=name, Key="m")["UploadId"]
+    etag = s3.upload_part(Bucket=name, Key="m", UploadId=upload, PartNumber=1, Body=b"p")["ETag"]
+    done = s3.complete_multipart_upload(Bucket=name, Key="m", UploadId=upload,
+                                        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+    assert "VersionId" not in done
