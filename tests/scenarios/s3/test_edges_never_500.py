@@ -38,3 +38,19 @@ def test_writes_while_versioning_is_suspended_name_no_version(s3, make_bucket):
     done = s3.complete_multipart_upload(Bucket=name, Key="m", UploadId=upload,
                                         MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
     assert "VersionId" not in done
+
+
+def test_a_version_listing_continues_past_a_version_deleted_since_the_last_page(s3, make_bucket):
+    """Issue 15: emptying a bucket page by page deletes the version a page ended on; the
+    next page (VersionIdMarker naming it) continues from its place, as on S3."""
+    name = make_bucket("resume")
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    made = [s3.put_object(Bucket=name, Key="k", Body=str(i).encode())["VersionId"] for i in range(3)]
+    s3.put_object(Bucket=name, Key="z", Body=b"z")
+    first = s3.list_object_versions(Bucket=name, MaxKeys=1)
+    assert [v["VersionId"] for v in first["Versions"]] == [made[2]]
+    s3.delete_object(Bucket=name, Key="k", VersionId=made[2])
+    rest = s3.list_object_versions(Bucket=name, KeyMarker=first["NextKeyMarker"],
+                                   VersionIdMarker=first["NextVersionIdMarker"])
+    assert [(v["Key"], v["VersionId"]) for v in rest["Versions"]][:2] == [("k", made[1]), ("k", made[0])]
+    assert [v["Key"] for v in rest["Versions"]][2:] == ["z"]
