@@ -59,7 +59,7 @@ CODES = {
     "AccessDenied": (403, "Access Denied"),
     "CrossLocationLoggingProhibited": (403, "Cross S3 location logging not allowed. "),
     "InvalidObjectState": (403, "The action is not valid for the current state of the object."),
-    "NoSuchBucket": (404, "The specified bucket does not exist."),
+    "NoSuchBucket": (404, "The specified bucket does not exist"),
     "NoSuchKey": (404, "The specified key does not exist."),
     "UnresolvableGrantByEmailAddress": (400, "The e-mail address you provided does not match any account on record."),
     "NoSuchVersion": (404,
@@ -93,7 +93,7 @@ CODES = {
         "multipart upload you should initiate another CreateMultipartUpload request and re-upload "
         "each part."),
     "MissingContentLength": (411, "You must provide the Content-Length HTTP header."),
-    "PreconditionFailed": (412, "At least one of the preconditions you specified did not hold."),
+    "PreconditionFailed": (412, "At least one of the pre-conditions you specified did not hold"),
     "InvalidPartNumber": (416, "The requested partnumber is not satisfiable"),
     "InvalidRange": (416, "The requested range is not satisfiable"),
     "NotImplemented": (501, "A header you provided implies functionality that is not implemented."),
