@@ -4,7 +4,12 @@ AWS (issue 15).
 Sources: a run of an S3 conformance suite recorded against AWS: CreateMultipartUpload
 with `x-amz-checksum-algorithm: TEST` is 400 InvalidRequest.
 """
-from s3_helpers import http, signed_headers
+import base64
+import hashlib
+
+import pytest
+
+from s3_helpers import error_of, http, signed_headers
 
 
 def test_an_unknown_checksum_algorithm_is_an_invalid_request(lakebox_server, s3, make_bucket):
@@ -54,3 +59,47 @@ def test_a_version_listing_continues_past_a_version_deleted_since_the_last_page(
                                    VersionIdMarker=first["NextVersionIdMarker"])
     assert [(v["Key"], v["VersionId"]) for v in rest["Versions"]][:2] == [("k", made[1]), ("k", made[0])]
     assert [v["Key"] for v in rest["Versions"]][2:] == ["z"]
+
+
+SSE_C_KEY = base64.b64encode(b"k" * 32).decode()
+SSE_C_MD5 = base64.b64encode(hashlib.md5(b"k" * 32).digest()).decode()
+
+
+@pytest.mark.parametrize("headers, message", [
+    ({"x-amz-server-side-encryption-customer-algorithm": "AES256",
+      "x-amz-server-side-encryption-customer-key": SSE_C_KEY},
+     "Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated "
+     "MD5 of the secret key."),
+    ({"x-amz-server-side-encryption-customer-algorithm": "AES256",
+      "x-amz-server-side-encryption-customer-key": SSE_C_KEY,
+      "x-amz-server-side-encryption-customer-key-MD5": base64.b64encode(b"0" * 16).decode()},
+     "The calculated MD5 hash of the key did not match the hash that was provided."),
+    ({"x-amz-server-side-encryption-customer-algorithm": "AES256",
+      "x-amz-server-side-encryption-customer-key": SSE_C_KEY,
+      "x-amz-server-side-encryption-customer-key-MD5": SSE_C_MD5, "x-amz-server-side-encryption": "AES256"},
+     "Server Side Encryption with Customer provided key is incompatible with the encryption method specified"),
+    ({"x-amz-server-side-encryption-aws-kms-key-id": "alias/aws/s3"},
+     "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms"),
+])
+def test_encryption_headers_s3_refuses(lakebox_server, s3, make_bucket, headers, message):
+    """S3 User Guide, "Using server-side encryption with customer-provided keys" (SSE-C needs
+    the key and its MD5) and "Specifying server-side encryption with AWS KMS"; S3's
+    recorded replies give the words. Nothing is written."""
+    name = make_bucket("sse-headers")
+    url = f"{lakebox_server.endpoint}/{name}/k"
+    status, _, body = http(url, method="PUT", data=b"x", headers=signed_headers(url, "PUT", b"x", headers))
+    assert status == 400 and b"<Code>InvalidArgument</Code>" in body
+    assert f"<Message>{message}</Message>".encode() in body
+    assert error_of(s3.head_object, Bucket=name, Key="k")[1] == 404
+
+
+def test_an_sse_c_etag_is_the_same_for_the_same_bytes(s3, make_bucket):
+    """Issue 15, recorded against AWS: re-uploading the same part under SSE-C gives the
+    same ETag."""
+    name = make_bucket("sse-etag")
+    sse = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": b"k" * 32}
+    upload = s3.create_multipart_upload(Bucket=name, Key="m", **sse)["UploadId"]
+    first = s3.upload_part(Bucket=name, Key="m", UploadId=upload, PartNumber=1, Body=b"part", **sse)["ETag"]
+    again = s3.upload_part(Bucket=name, Key="m", UploadId=upload, PartNumber=1, Body=b"part", **sse)["ETag"]
+    assert first == again
+    s3.abort_multipart_upload(Bucket=name, Key="m", UploadId=upload)
