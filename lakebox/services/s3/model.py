@@ -380,7 +380,8 @@ def decode_token(token: str) -> str:
 
 
 def url_encode(value: str | None, encoding_type: str | None) -> str | None:
-    """encoding-type=url: keys and prefixes come back form-encoded (botocore unquotes them)."""
+    """encoding-type=url: keys and prefixes come back percent-encoded, a space as %20 as
+    S3 writes it (recorded against AWS, issue 15); botocore unquotes them."""
     if value is None or encoding_type != "url" or _URL_SAFE.match(value):
         return value
-    return urllib.parse.quote_plus(value, safe="/")
+    return urllib.parse.quote(value, safe="/")
