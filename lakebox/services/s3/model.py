@@ -221,12 +221,16 @@ def _seconds(value) -> int:
     return int(value)
 
 
-def check_read_conditions(params: dict, etag: str, last_modified: float):
+def check_read_conditions(params: dict, etag: str, last_modified: float, now: float | None = None):
     """GET/HEAD conditions, with S3's precedence (RFC 7232, section 6).
 
     If-Match that holds overrides a failing If-Unmodified-Since; If-None-Match that
-    fails (the ETag matches) answers 304 even when If-Modified-Since would not.
+    fails (the ETag matches) answers 304 even when If-Modified-Since would not. An
+    If-Modified-Since later than `now` is ignored (RFC 7232, 3.3: such a date is invalid).
     """
+    if now is not None and params.get("IfModifiedSince") is not None and \
+            _seconds(params["IfModifiedSince"]) > now:
+        params = {k: v for k, v in params.items() if k != "IfModifiedSince"}
     _check_conditions(params, "If", "If", etag, last_modified, not_modified=True)
 
 

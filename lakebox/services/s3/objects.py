@@ -91,7 +91,7 @@ def _readable_version(ctx, bucket, params, method):
     if method == "GET":     # HEAD shows an archived object (and x-amz-restore); GET needs it restored
         versions.check_readable(row, attrs)
     try:
-        model.check_read_conditions(params, row["etag"], row["last_modified"])
+        model.check_read_conditions(params, row["etag"], row["last_modified"], ctx.now)
     except ServiceError as failed:
         if failed.code == "NotModified":
             failed.headers.update({"ETag": model.quote_etag(row["etag"]),

@@ -103,3 +103,13 @@ def test_an_sse_c_etag_is_the_same_for_the_same_bytes(s3, make_bucket):
     again = s3.upload_part(Bucket=name, Key="m", UploadId=upload, PartNumber=1, Body=b"part", **sse)["ETag"]
     assert first == again
     s3.abort_multipart_upload(Bucket=name, Key="m", UploadId=upload)
+
+
+def test_an_if_modified_since_in_the_future_is_ignored(s3, make_bucket):
+    """Recorded against AWS (issue 15), as RFC 7232 section 3.3 says: a date later than
+    the server's time is invalid, and the condition is ignored."""
+    import datetime
+    name = make_bucket("ims")
+    s3.put_object(Bucket=name, Key="k", Body=b"x")
+    later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=365)
+    assert s3.get_object(Bucket=name, Key="k", IfModifiedSince=later)["Body"].read() == b"x"
