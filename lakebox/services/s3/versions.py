@@ -264,7 +264,7 @@ def describe(ctx, bucket, row, attrs: dict, checksum_mode: str | None = None) ->
     }
     for name in CONTENT_FIELDS + ENCRYPTION_FIELDS + LOCK_FIELDS:
         result[name] = attrs.get(name)
-    if checksum_mode == "ENABLED":
+    if checksum_mode is not None and checksum_mode.upper() == "ENABLED":     # S3 takes any case
         result.update(checksum_fields(attrs))
     return result
 

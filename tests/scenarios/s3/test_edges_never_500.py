@@ -113,3 +113,10 @@ def test_an_if_modified_since_in_the_future_is_ignored(s3, make_bucket):
     s3.put_object(Bucket=name, Key="k", Body=b"x")
     later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=365)
     assert s3.get_object(Bucket=name, Key="k", IfModifiedSince=later)["Body"].read() == b"x"
+
+
+def test_checksum_mode_is_read_in_any_case(s3, make_bucket):
+    """Recorded against AWS (issue 15): `x-amz-checksum-mode: enabled` returns the checksum."""
+    name = make_bucket("checksum-mode")
+    s3.put_object(Bucket=name, Key="k", Body=b"x", ChecksumAlgorithm="SHA256")
+    assert "ChecksumSHA256" in s3.head_object(Bucket=name, Key="k", ChecksumMode="enabled")
