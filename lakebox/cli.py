@@ -38,6 +38,9 @@ def _parser():
     serve.add_argument("--credentials", default=None, metavar="FILE",
                        help="access keys whose signatures are checked: a JSON list of "
                             "{AccessKeyId, SecretAccessKey, Account} (or LAKEBOX_CREDENTIALS)")
+    serve.add_argument("--functions", default=None, metavar="DIR",
+                       help="Lambda functions as Python files (<name>.py with lambda_handler), which Firehose "
+                            "processors call by ARN (or LAKEBOX_FUNCTIONS)")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.add_argument("--quiet", action="store_true", help="no log line per request")
     serve.set_defaults(run=_serve)
@@ -61,7 +64,7 @@ def _serve(args):
 
     config = from_env(host=args.host, port=args.port, data_dir=args.data_dir,
                       limits=args.limits, log_level=args.log_level, transition_delay=args.transition_delay,
-                      fsync=args.fsync, credentials=args.credentials)
+                      fsync=args.fsync, credentials=args.credentials, functions_dir=args.functions)
     try:
         credentials.load(config.credentials)
     except credentials.BadCredentialsFile as bad:
