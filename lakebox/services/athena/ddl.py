@@ -7,7 +7,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.types import athena_type
-from lakebox.services.athena import formats, planning, store
+from lakebox.services.athena import formats, iceberg, planning, store
 from lakebox.services.athena.statements import split_name
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
@@ -90,6 +90,8 @@ def _create_table(ctx, statement, database, engine):
     target = schema.this if isinstance(schema, exp.Schema) else schema
     db_name, name = (target.db or database).lower(), target.name.lower()
     props = (tree.args.get("properties") or exp.Properties(expressions=[])).expressions
+    if _table_type(props) == "ICEBERG":
+        return _create_iceberg(ctx, tree, schema, db_name, name, props)
     if not any(isinstance(prop, exp.ExternalProperty) for prop in props):
         raise DdlFailure("Only external table creation is supported. Use CREATE EXTERNAL TABLE.", "NOT_SUPPORTED")
     columns = [_column(column) for column in schema.expressions] if isinstance(schema, exp.Schema) else []
@@ -141,6 +143,38 @@ def _create_table(ctx, statement, database, engine):
     return []
 
 
+def _table_type(props) -> str:
+    return next((prop.args["value"].name.upper() for prop in props if isinstance(prop, exp.Property)
+                 and not isinstance(prop, exp.ExternalProperty) and prop.name.lower() == "table_type"), "")
+
+
+def _create_iceberg(ctx, tree, schema, db_name, name, props):
+    """CREATE TABLE ... TBLPROPERTIES ('table_type'='ICEBERG'): an empty Iceberg table."""
+    if any(isinstance(prop, exp.ExternalProperty) for prop in props):
+        raise DdlFailure("Cannot create an external Iceberg table. Use CREATE TABLE instead.", "NOT_SUPPORTED")
+    if any(isinstance(prop, exp.PartitionedByProperty) for prop in props):
+        raise DdlFailure("Partitioned Iceberg tables are not supported yet", "NOT_SUPPORTED")
+    location = next((prop.this.name for prop in props if isinstance(prop, exp.LocationProperty)), None)
+    if location is None:
+        raise DdlFailure("Iceberg table location must be specified with LOCATION", "INVALID_TABLE_PROPERTY")
+    columns = [(doc["Name"], doc["Type"]) for doc in
+               (_column(column) for column in schema.expressions if isinstance(column, exp.ColumnDef))]
+    properties = {prop.name: prop.args["value"].name for prop in props if isinstance(prop, exp.Property)
+                  and not isinstance(prop, (exp.ExternalProperty, exp.LocationProperty))
+                  and prop.name.lower() != "table_type"}
+    comment = next((prop.this.name for prop in props if isinstance(prop, exp.SchemaCommentProperty)), None)
+    glue.get_database(ctx, db_name)
+    try:
+        glue.get_table(ctx, db_name, name)
+        if tree.args.get("exists"):
+            return []
+        raise DdlFailure(f"Table 'awsdatacatalog.{db_name}.{name}' already exists", "ALREADY_EXISTS")
+    except glue.errors.EntityNotFoundException:
+        pass
+    iceberg.create(ctx, db_name, name, columns, location, properties, comment)
+    return []
+
+
 def _column(column: exp.ColumnDef) -> dict:
     doc = {"Name": column.name.lower(), "Type": _hive_type(column.args["kind"])}
     for constraint in column.args.get("constraints") or []:
@@ -174,6 +208,9 @@ def _drop_table(ctx, statement, database, engine, views=False):
     if views != (table.get("TableType") == "VIRTUAL_VIEW"):
         raise DdlFailure(f"{db_name}.{name} is {'not ' if views else ''}a view; use DROP "
                          f"{'TABLE' if views else 'VIEW'}")
+    if iceberg.is_iceberg(table):
+        iceberg.drop(ctx, db_name, table)
+        return []
     glue.delete_table(ctx, db_name, name)        # an external table's data stays where it is
     return []
 

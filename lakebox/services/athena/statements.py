@@ -128,6 +128,8 @@ def classify(sql: str) -> Statement:
         return Statement("create_view", "DDL", "CREATE_VIEW", tree)
     if isinstance(tree, exp.Insert):
         return Statement("insert", "DML", "INSERT", tree)
+    if isinstance(tree, exp.Delete):
+        return Statement("delete", "DML", "DELETE", tree)
     if isinstance(tree, exp.Query):
         return Statement("select", "DML", "SELECT", tree)
     raise dialect.NotSupported(f"{type(tree).__name__.upper()} statements are not supported")

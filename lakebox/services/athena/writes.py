@@ -6,7 +6,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError
 from lakebox.engine.types import hive_type
-from lakebox.services.athena import execution, formats, planning
+from lakebox.services.athena import execution, formats, iceberg, planning
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -26,6 +26,8 @@ def data_job(ctx, engine, query_id, statement, database, output):
         return _ctas(ctx, engine, query_id, statement.tree, database, output)
     if kind == "insert":
         return _insert(ctx, engine, query_id, statement.tree, database, output)
+    if kind == "delete":
+        return _delete(ctx, engine, query_id, statement.tree, database, output)
     return _unload(ctx, engine, query_id, statement, database, output)
 
 
@@ -139,6 +141,8 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     if isinstance(tree.this, exp.Schema):
         query = _in_table_order(query, [identifier.name.lower() for identifier in tree.this.expressions],
                                 columns + keys, f"{db_name}.{name}")
+    if iceberg.is_iceberg(table):
+        return _iceberg_job(ctx, engine, query_id, "insert", query, table, db_name, database, output, "append")
     file_format = {"parquet": "PARQUET", "json": "JSON", "csv": "TEXTFILE"}.get(glue.table_format(table))
     if file_format is None:
         raise EngineError("NOT_SUPPORTED", f"INSERT INTO a {glue.table_format(table)} table is not supported")
@@ -154,6 +158,46 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
                  "on_commit": lambda outcome: _add_new_partitions(ctx, db_name, name, location, key_docs,
                                                                   outcome.data_files)}
     return job
+
+
+def _delete(ctx, engine, query_id, tree: exp.Delete, database, output):
+    """DELETE FROM an Iceberg table, copy-on-write: the rows the WHERE does not select
+    (NULL counts as not selected) become the next snapshot's only files."""
+    target = tree.this
+    db_name, name = (target.db or database).lower(), target.name.lower()
+    try:
+        table = glue.get_table(ctx, db_name, name)
+    except glue.errors.EntityNotFoundException:
+        raise EngineError("TABLE_NOT_FOUND", f"Table 'awsdatacatalog.{db_name}.{name}' does not exist") from None
+    if not iceberg.is_iceberg(table):
+        raise EngineError("NOT_SUPPORTED", "Modifying Hive table rows is only supported for transactional tables")
+    query = exp.select("*").from_(target.copy())
+    where = tree.args.get("where")
+    if where is not None:
+        query = query.where(exp.Not(this=exp.Is(this=exp.Paren(this=where.this.copy()), expression=exp.true())))
+    return _iceberg_job(ctx, engine, query_id, "delete", query, table, db_name, database, output, "overwrite")
+
+
+def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, operation):
+    """Parquet data files under the table's `data/`, made a snapshot by the commit."""
+    name = table["Name"]
+    planned = table["Parameters"]["metadata_location"]
+    columns = [column["Name"].lower() for column in (table.get("StorageDescriptor") or {}).get("Columns") or []]
+    location = ((table.get("StorageDescriptor") or {}).get("Location") or "").rstrip("/") + "/data/"
+    compression = _COMPRESSIONS.get((table.get("Parameters") or {}).get("write_compression", "ZSTD").upper(), "zstd")
+    sources = planning.resolve_sources(ctx, engine, query, database)
+    job = execution.Job(query_id, kind, query, sources, database, output)
+    job.write = {"format": "PARQUET", "compression": compression, "location": location, "rename": columns,
+                 "suffix": ".parquet",
+                 "on_commit": lambda outcome: _commit_iceberg(ctx, db_name, name, planned, outcome, operation)}
+    return job
+
+
+def _commit_iceberg(ctx, db_name, name, planned, outcome, operation):
+    """The snapshot; a DELETE reports the rows it removed (not the rows it rewrote)."""
+    removed = iceberg.commit(ctx, db_name, name, planned, outcome.data_files, operation)
+    if operation == "overwrite":
+        outcome.figures["rows"] = removed - outcome.figures.get("rows", 0)
 
 
 def _in_table_order(query, named: list[str], table_columns: list[str], table: str):

@@ -1,0 +1,128 @@
+"""Iceberg tables through Athena (boto3): CREATE TABLE ... 'table_type'='ICEBERG'
+registered in Glue as Athena registers it, INSERT and DELETE as snapshots, SELECT of
+the current snapshot or an earlier one, the $snapshots and $history tables, DROP."""
+import io
+import json
+
+import fastavro
+
+
+def _create(query, bucket, name="orders"):
+    query(f"""CREATE TABLE {name} (id bigint, item string, qty int, price double)
+              LOCATION 's3://{bucket}/iceberg/{name}/'
+              TBLPROPERTIES ('table_type'='ICEBERG', 'format'='parquet')""")
+
+
+def _snapshot_ids(query, name="orders"):
+    _, rows, _ = query(f'SELECT snapshot_id FROM "{name}$history" ORDER BY made_current_at')
+    return [row[0] for row in rows[1:]]
+
+
+def _read_json(s3, uri):
+    bucket, key = uri[len("s3://"):].split("/", 1)
+    return json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+
+
+def _read_avro(s3, uri):
+    bucket, key = uri[len("s3://"):].split("/", 1)
+    return list(fastavro.reader(io.BytesIO(s3.get_object(Bucket=bucket, Key=key)["Body"].read())))
+
+
+def test_create_registers_an_iceberg_table_in_glue(query, glue, s3, bucket, database):
+    _create(query, bucket)
+    table = glue.get_table(DatabaseName=database, Name="orders")["Table"]
+    assert table["Parameters"]["table_type"] == "ICEBERG"
+    location = table["Parameters"]["metadata_location"]
+    assert location.startswith(f"s3://{bucket}/iceberg/orders/metadata/00000-")
+    assert location.endswith(".metadata.json")
+    assert [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]] == [
+        ("id", "bigint"), ("item", "string"), ("qty", "int"), ("price", "double")]
+    metadata = _read_json(s3, location)
+    assert metadata["format-version"] == 2
+    assert [(f["id"], f["name"], f["type"]) for f in metadata["schemas"][0]["fields"]] == [
+        (1, "id", "long"), (2, "item", "string"), (3, "qty", "int"), (4, "price", "double")]
+    _, rows, _ = query("SELECT count(*) FROM orders")
+    assert rows == [["_col0"], ["0"]]
+
+
+def test_insert_makes_snapshots_and_select_reads_the_current_one(query, glue, s3, bucket, database):
+    _create(query, bucket)
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5), (2, 'pear', 1, 0.75)")
+    first = glue.get_table(DatabaseName=database, Name="orders")["Table"]["Parameters"]
+    query("INSERT INTO orders (id, item) SELECT 3, 'plum'")
+    second = glue.get_table(DatabaseName=database, Name="orders")["Table"]["Parameters"]
+    assert second["previous_metadata_location"] == first["metadata_location"]
+    _, rows, columns = query("SELECT id, item, qty, price FROM orders ORDER BY id")
+    assert rows == [["id", "item", "qty", "price"], ["1", "apple", "3", "0.5"], ["2", "pear", "1", "0.75"],
+                    ["3", "plum", None, None]]
+    assert [c["Type"] for c in columns] == ["bigint", "varchar", "integer", "double"]
+    metadata = _read_json(s3, second["metadata_location"])
+    assert len(metadata["snapshots"]) == 2
+    current = next(s for s in metadata["snapshots"] if s["snapshot-id"] == metadata["current-snapshot-id"])
+    assert current["summary"]["operation"] == "append"
+    assert current["summary"]["total-records"] == "3"
+    manifests = _read_avro(s3, current["manifest-list"])
+    assert sorted(m["added_files_count"] for m in manifests) == [1, 1]
+    entries = [e for m in manifests for e in _read_avro(s3, m["manifest_path"])]
+    assert sorted(e["data_file"]["record_count"] for e in entries) == [1, 2]
+    assert all(e["data_file"]["file_path"].startswith(f"s3://{bucket}/iceberg/orders/data/") for e in entries)
+
+
+def test_delete_then_time_travel_by_version_and_timestamp(query, bucket):
+    _create(query, bucket)
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5), (2, 'pear', 1, 0.75), (3, 'plum', NULL, 1.0)")
+    execution, rows, _ = query("DELETE FROM orders WHERE qty < 2")
+    assert (execution["StatementType"], execution["SubstatementType"]) == ("DML", "DELETE")
+    assert rows == [["rows"], ["1"]]
+    _, rows, _ = query("SELECT id FROM orders ORDER BY id")
+    assert rows == [["id"], ["1"], ["3"]]         # a NULL qty is not < 2: the row stays
+    before, after = _snapshot_ids(query)
+    _, rows, _ = query(f"SELECT id FROM orders FOR VERSION AS OF {before} ORDER BY id")
+    assert rows == [["id"], ["1"], ["2"], ["3"]]
+    _, rows, _ = query(f"SELECT id FROM orders FOR VERSION AS OF {after} ORDER BY id")
+    assert rows == [["id"], ["1"], ["3"]]
+    _, rows, _ = query("SELECT count(*) FROM orders FOR TIMESTAMP AS OF TIMESTAMP '2999-01-01 00:00:00 UTC'")
+    assert rows == [["_col0"], ["2"]]
+    execution, _, _ = query("SELECT * FROM orders FOR TIMESTAMP AS OF TIMESTAMP '2000-01-01 00:00:00'",
+                            expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].startswith("INVALID_ARGUMENTS: ")
+    execution, _, _ = query("SELECT * FROM orders FOR VERSION AS OF 42", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        "INVALID_ARGUMENTS: line 1:15: Iceberg snapshot ID does not exists: 42"
+
+
+def test_snapshots_and_history_tables(query, bucket):
+    _create(query, bucket)
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5)")
+    query("DELETE FROM orders WHERE id = 1")
+    _, rows, columns = query('SELECT snapshot_id, parent_id, operation, summary[\'total-records\'] AS total '
+                             'FROM "orders$snapshots" ORDER BY committed_at')
+    assert [row[2:] for row in rows[1:]] == [["append", "1"], ["overwrite", "0"]]
+    assert rows[1][1] is None and rows[2][1] == rows[1][0]
+    assert [c["Type"] for c in columns][:2] == ["bigint", "bigint"]
+    _, rows, _ = query('SELECT is_current_ancestor FROM "orders$history"')
+    assert rows == [["is_current_ancestor"], ["true"], ["true"]]
+
+
+def test_drop_removes_the_table_and_its_files(query, glue, s3, bucket, database):
+    _create(query, bucket)
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5)")
+    query("DROP TABLE orders")
+    assert "orders" not in [t["Name"] for t in glue.get_tables(DatabaseName=database)["TableList"]]
+    assert s3.list_objects_v2(Bucket=bucket, Prefix="iceberg/orders/")["KeyCount"] == 0
+
+
+def test_delete_on_a_hive_table_is_refused(query, s3, bucket):
+    query(f"CREATE EXTERNAL TABLE plain (id int) STORED AS PARQUET LOCATION 's3://{bucket}/plain/'")
+    execution, _, _ = query("DELETE FROM plain WHERE id = 1", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        "NOT_SUPPORTED: Modifying Hive table rows is only supported for transactional tables"
+
+
+def test_an_iceberg_table_without_metadata_location_fails_to_read(query, glue, bucket, database):
+    glue.create_table(DatabaseName=database, TableInput={
+        "Name": "ice", "TableType": "EXTERNAL_TABLE", "Parameters": {"table_type": "ICEBERG"},
+        "StorageDescriptor": {"Columns": [{"Name": "a", "Type": "int"}], "Location": f"s3://{bucket}/ice/"}})
+    execution, _, _ = query("SELECT * FROM ice", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        f"ICEBERG_INVALID_METADATA: Table is missing [metadata_location] property: {database}.ice"
