@@ -58,8 +58,9 @@ def _glue_columns(columns: list[tuple[str, str]]) -> list[dict]:
 # ---- tables ------------------------------------------------------------------------
 
 def create(ctx, database: str, name: str, columns: list[tuple[str, str]], location: str, properties: dict,
-           description: str | None = None):
-    """An empty table: its first metadata file, then the Glue table pointing at it."""
+           description: str | None = None) -> str:
+    """An empty table: its first metadata file, then the Glue table pointing at it.
+    Returns where the metadata file is."""
     bucket = s3.parse_s3_uri(location)[0]
     if not s3.bucket_exists(ctx.state, bucket):
         raise EngineError("ICEBERG_FILESYSTEM_ERROR", f"Failed to create table: the bucket {bucket} does not exist")
@@ -76,6 +77,7 @@ def create(ctx, database: str, name: str, columns: list[tuple[str, str]], locati
     if description:
         table_input["Description"] = description
     glue.create_table(ctx, database, table_input)
+    return metadata_location
 
 
 def load(ctx, table: dict) -> tuple[dict, str]:

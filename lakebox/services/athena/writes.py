@@ -39,11 +39,19 @@ def _ctas_properties(tree: exp.Create) -> dict:
         elif isinstance(prop, exp.PartitionedByProperty):
             props["partitioned_by"] = [item.name for item in prop.this.expressions] \
                 if isinstance(prop.this, exp.Array) else [prop.this.name]
+        elif isinstance(prop, exp.LocationProperty):       # `location = '...'` (Iceberg CTAS)
+            props["location"] = prop.this.name
         elif isinstance(prop, exp.Property):
-            value = prop.args.get("value")
-            name = prop.name.lower()
-            props[name] = [item.name for item in value.expressions] if isinstance(value, exp.Array) else value.name
+            props[prop.name.lower()] = _property_value(prop.args.get("value"))
     return props
+
+
+def _property_value(value: exp.Expression | None):
+    if isinstance(value, exp.Array):
+        return [item.name for item in value.expressions]
+    if isinstance(value, exp.Boolean):
+        return "true" if value.this else "false"
+    return value.name if value is not None else ""
 
 
 def _format_and_compression(props: dict) -> tuple[str, str | None]:
@@ -73,6 +81,8 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
     except glue.errors.EntityNotFoundException:
         pass
     props = _ctas_properties(tree)
+    if str(props.get("table_type", "")).upper() == "ICEBERG":
+        return _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, output)
     file_format, compression = _format_and_compression(props)
     location = props.get("external_location") or f"{output.rstrip('/')}/tables/{query_id}/"
     location = location if location.endswith("/") else location + "/"
@@ -98,6 +108,33 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
 
     job.write = {"format": file_format, "compression": compression, "location": location,
                  "partitioned_by": partitioned_by, "on_commit": create_table, "delimiter": delimiter}
+    return job
+
+
+def _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, output):
+    """CREATE TABLE ... WITH (table_type = 'ICEBERG') AS: the table and its first
+    snapshot, both made at the commit."""
+    if props.get("partitioning") or props.get("partitioned_by"):
+        raise EngineError("NOT_SUPPORTED", "Partitioned Iceberg tables are not supported yet")
+    if (props.get("format") or "PARQUET").upper() != "PARQUET":
+        raise EngineError("NOT_SUPPORTED", f"Iceberg tables in {props['format']} format are not supported")
+    location = props.get("location") or f"{output.rstrip('/')}/tables/{query_id}/"
+    _require_empty(ctx, location if location.endswith("/") else location + "/", f"{db_name}.{name}")
+    compression = _COMPRESSIONS.get(str(props.get("write_compression") or "ZSTD").upper(), "zstd")
+    query = tree.expression
+    sources = planning.resolve_sources(ctx, engine, query, database)
+    job = execution.Job(query_id, "ctas", query, sources, database, output)
+
+    def create_table(outcome):
+        columns = [(column, hive_type(kind)) for column, kind in outcome.columns]
+        properties = {key: str(value) for key, value in props.items()
+                      if key in ("format", "write_compression", "vacuum_max_snapshot_age_seconds",
+                                 "optimize_rewrite_delete_file_threshold")}
+        planned = iceberg.create(ctx, db_name, name, columns, location, properties)
+        iceberg.commit(ctx, db_name, name, planned, outcome.data_files, "append")
+
+    job.write = {"format": "PARQUET", "compression": compression, "suffix": ".parquet",
+                 "location": location.rstrip("/") + "/data/", "on_commit": create_table}
     return job
 
 

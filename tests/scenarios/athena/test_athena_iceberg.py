@@ -126,3 +126,27 @@ def test_an_iceberg_table_without_metadata_location_fails_to_read(query, glue, b
     execution, _, _ = query("SELECT * FROM ice", expect="FAILED")
     assert execution["Status"]["StateChangeReason"] == \
         f"ICEBERG_INVALID_METADATA: Table is missing [metadata_location] property: {database}.ice"
+
+
+def test_ctas_creates_an_iceberg_table_with_its_first_snapshot(query, glue, bucket, database):
+    execution, rows, _ = query(
+        f"CREATE TABLE squares WITH (table_type = 'ICEBERG', is_external = false, "
+        f"location = 's3://{bucket}/iceberg/squares/', format = 'PARQUET', write_compression = 'SNAPPY') "
+        "AS SELECT x, x * x AS sq FROM UNNEST(sequence(1, 4)) AS t(x)")
+    assert rows == [["rows"], ["4"]]
+    table = glue.get_table(DatabaseName=database, Name="squares")["Table"]
+    assert table["Parameters"]["table_type"] == "ICEBERG"
+    assert table["Parameters"]["previous_metadata_location"].endswith(".metadata.json")
+    _, rows, _ = query("SELECT sum(sq) FROM squares")
+    assert rows == [["_col0"], ["30"]]
+    _, rows, _ = query('SELECT operation FROM "squares$snapshots"')
+    assert rows == [["operation"], ["append"]]
+
+
+def test_iceberg_ctas_refuses_partitioning_for_now_and_leaves_nothing(query, glue, bucket, database):
+    execution, _, _ = query(
+        f"CREATE TABLE parts WITH (table_type = 'ICEBERG', location = 's3://{bucket}/iceberg/parts/', "
+        "partitioning = ARRAY['x']) AS SELECT 1 AS x", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        "NOT_SUPPORTED: Partitioned Iceberg tables are not supported yet"
+    assert "parts" not in [t["Name"] for t in glue.get_tables(DatabaseName=database)["TableList"]]
