@@ -51,8 +51,13 @@ def _metadata_uri(location: str, version: int) -> str:
     return f"{location.rstrip('/')}/metadata/{version:05d}-{uuid.uuid4()}.metadata.json"
 
 
-def _glue_columns(columns: list[tuple[str, str]]) -> list[dict]:
-    return [{"Name": name, "Type": kind} for name, kind in columns]
+def _glue_columns(metadata: dict) -> list[dict]:
+    """The Glue columns of the current schema, with the parameters AWS writes on them
+    (clients such as awswrangler keep only the `iceberg.field.current` ones)."""
+    return [{"Name": field["name"], "Type": meta.hive_type(field["type"]),
+             "Parameters": {"iceberg.field.current": "true", "iceberg.field.id": str(field["id"]),
+                            "iceberg.field.optional": "false" if field["required"] else "true"}}
+            for field in meta.current_schema(metadata)["fields"]]
 
 
 # ---- tables ------------------------------------------------------------------------
@@ -72,7 +77,7 @@ def create(ctx, database: str, name: str, columns: list[tuple[str, str]], locati
     _write(ctx, metadata_location, json.dumps(document).encode(), "application/json")
     table_input = {"Name": name, "TableType": "EXTERNAL_TABLE", "PartitionKeys": [],
                    "Parameters": {"table_type": "ICEBERG", "metadata_location": metadata_location},
-                   "StorageDescriptor": {"Columns": _glue_columns(meta.columns(document)),
+                   "StorageDescriptor": {"Columns": _glue_columns(document),
                                          "Location": location.rstrip("/"), "SerdeInfo": {}}}
     if description:
         table_input["Description"] = description

@@ -59,10 +59,13 @@ def new_table(location: str, columns: list[tuple[str, str]], properties: dict, n
     }
 
 
+def current_schema(metadata: dict) -> dict:
+    return next(s for s in metadata["schemas"] if s["schema-id"] == metadata["current-schema-id"])
+
+
 def columns(metadata: dict) -> list[tuple[str, str]]:
     """(name, Glue type) of the current schema."""
-    current = next(s for s in metadata["schemas"] if s["schema-id"] == metadata["current-schema-id"])
-    return [(field["name"], hive_type(field["type"])) for field in current["fields"]]
+    return [(field["name"], hive_type(field["type"])) for field in current_schema(metadata)["fields"]]
 
 
 def current_snapshot(metadata: dict) -> dict | None:
@@ -182,7 +185,7 @@ def data_file(path: str, record_count: int, size: int) -> dict:
 
 def manifest_header(metadata: dict) -> dict:
     """The key/value metadata an Iceberg manifest carries in its Avro header."""
-    current = next(s for s in metadata["schemas"] if s["schema-id"] == metadata["current-schema-id"])
+    current = current_schema(metadata)
     return {"schema": json.dumps(current), "schema-id": str(current["schema-id"]),
             "partition-spec": json.dumps([]), "partition-spec-id": "0",
             "format-version": str(FORMAT_VERSION), "content": "data"}

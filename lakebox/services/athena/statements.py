@@ -130,6 +130,10 @@ def classify(sql: str) -> Statement:
         return Statement("insert", "DML", "INSERT", tree)
     if isinstance(tree, exp.Delete):
         return Statement("delete", "DML", "DELETE", tree)
+    if isinstance(tree, exp.Update):
+        return Statement("update", "DML", "UPDATE", tree)
+    if isinstance(tree, exp.Merge):
+        return Statement("merge", "DML", "MERGE", tree)
     if isinstance(tree, exp.Query):
         return Statement("select", "DML", "SELECT", tree)
     raise dialect.NotSupported(f"{type(tree).__name__.upper()} statements are not supported")

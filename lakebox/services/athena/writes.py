@@ -6,7 +6,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError
 from lakebox.engine.types import hive_type
-from lakebox.services.athena import execution, formats, iceberg, planning
+from lakebox.services.athena import execution, formats, iceberg, iceberg_dml, planning
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -26,8 +26,8 @@ def data_job(ctx, engine, query_id, statement, database, output):
         return _ctas(ctx, engine, query_id, statement.tree, database, output)
     if kind == "insert":
         return _insert(ctx, engine, query_id, statement.tree, database, output)
-    if kind == "delete":
-        return _delete(ctx, engine, query_id, statement.tree, database, output)
+    if kind in ("delete", "update", "merge"):
+        return _rewrite(ctx, engine, query_id, kind, statement.tree, database, output)
     return _unload(ctx, engine, query_id, statement, database, output)
 
 
@@ -197,9 +197,9 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     return job
 
 
-def _delete(ctx, engine, query_id, tree: exp.Delete, database, output):
-    """DELETE FROM an Iceberg table, copy-on-write: the rows the WHERE does not select
-    (NULL counts as not selected) become the next snapshot's only files."""
+def _rewrite(ctx, engine, query_id, kind, tree, database, output):
+    """DELETE, UPDATE and MERGE INTO an Iceberg table, copy-on-write: a query gives the
+    table's next rows, whose files replace every earlier one in the next snapshot."""
     target = tree.this
     db_name, name = (target.db or database).lower(), target.name.lower()
     try:
@@ -208,11 +208,18 @@ def _delete(ctx, engine, query_id, tree: exp.Delete, database, output):
         raise EngineError("TABLE_NOT_FOUND", f"Table 'awsdatacatalog.{db_name}.{name}' does not exist") from None
     if not iceberg.is_iceberg(table):
         raise EngineError("NOT_SUPPORTED", "Modifying Hive table rows is only supported for transactional tables")
-    query = exp.select("*").from_(target.copy())
-    where = tree.args.get("where")
-    if where is not None:
-        query = query.where(exp.Not(this=exp.Is(this=exp.Paren(this=where.this.copy()), expression=exp.true())))
-    return _iceberg_job(ctx, engine, query_id, "delete", query, table, db_name, database, output, "overwrite")
+    columns = [column["Name"].lower() for column in (table.get("StorageDescriptor") or {}).get("Columns") or []]
+    if kind == "delete":
+        query = exp.select("*").from_(target.copy())
+        where = tree.args.get("where")
+        if where is not None:       # the rows the WHERE does not select (NULL: not selected) stay
+            query = query.where(exp.Not(this=exp.Is(this=exp.Paren(this=where.this.copy()),
+                                                    expression=exp.true())))
+    elif kind == "update":
+        query = iceberg_dml.update_query(tree, columns)
+    else:
+        query = iceberg_dml.merge_query(tree, columns)
+    return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "overwrite")
 
 
 def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, operation):
@@ -226,14 +233,15 @@ def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, o
     job = execution.Job(query_id, kind, query, sources, database, output)
     job.write = {"format": "PARQUET", "compression": compression, "location": location, "rename": columns,
                  "suffix": ".parquet",
-                 "on_commit": lambda outcome: _commit_iceberg(ctx, db_name, name, planned, outcome, operation)}
+                 "on_commit": lambda outcome: _commit_iceberg(ctx, kind, db_name, name, planned, outcome,
+                                                                  operation)}
     return job
 
 
-def _commit_iceberg(ctx, db_name, name, planned, outcome, operation):
+def _commit_iceberg(ctx, kind, db_name, name, planned, outcome, operation):
     """The snapshot; a DELETE reports the rows it removed (not the rows it rewrote)."""
     removed = iceberg.commit(ctx, db_name, name, planned, outcome.data_files, operation)
-    if operation == "overwrite":
+    if kind == "delete":
         outcome.figures["rows"] = removed - outcome.figures.get("rows", 0)
 
 

@@ -37,6 +37,8 @@ def test_create_registers_an_iceberg_table_in_glue(query, glue, s3, bucket, data
     assert location.endswith(".metadata.json")
     assert [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]] == [
         ("id", "bigint"), ("item", "string"), ("qty", "int"), ("price", "double")]
+    assert table["StorageDescriptor"]["Columns"][2]["Parameters"] == {
+        "iceberg.field.current": "true", "iceberg.field.id": "3", "iceberg.field.optional": "true"}
     metadata = _read_json(s3, location)
     assert metadata["format-version"] == 2
     assert [(f["id"], f["name"], f["type"]) for f in metadata["schemas"][0]["fields"]] == [
@@ -150,3 +152,39 @@ def test_iceberg_ctas_refuses_partitioning_for_now_and_leaves_nothing(query, glu
     assert execution["Status"]["StateChangeReason"] == \
         "NOT_SUPPORTED: Partitioned Iceberg tables are not supported yet"
     assert "parts" not in [t["Name"] for t in glue.get_tables(DatabaseName=database)["TableList"]]
+
+
+def test_update_changes_the_rows_its_where_selects(query, bucket):
+    _create(query, bucket)
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5), (2, 'pear', 1, 0.75), (3, 'plum', NULL, 1.0)")
+    execution, _, _ = query("UPDATE orders SET qty = qty + 10, item = upper(item) WHERE price < 1")
+    assert execution["SubstatementType"] == "UPDATE"
+    _, rows, _ = query("SELECT id, item, qty FROM orders ORDER BY id")
+    assert rows == [["id", "item", "qty"], ["1", "APPLE", "13"], ["2", "PEAR", "11"], ["3", "plum", None]]
+
+
+def test_merge_updates_deletes_and_inserts_and_each_batch_can_be_travelled_to(query, bucket):
+    _create(query, bucket)
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5), (2, 'pear', 1, 0.75), (3, 'plum', 2, 1.0)")
+    execution, _, _ = query("""
+        MERGE INTO orders AS t
+        USING (SELECT * FROM (VALUES (1, 'apple', 5, 'U'), (2, 'pear', 0, 'D'), (4, 'fig', 9, 'I'),
+                                     (5, 'kiwi', 1, 'D')) AS c(id, item, qty, op)) AS s
+        ON t.id = s.id
+        WHEN MATCHED AND s.op = 'D' THEN DELETE
+        WHEN MATCHED THEN UPDATE SET qty = s.qty
+        WHEN NOT MATCHED AND s.op <> 'D' THEN INSERT (id, item, qty) VALUES (s.id, s.item, s.qty)""")
+    assert (execution["StatementType"], execution["SubstatementType"]) == ("DML", "MERGE")
+    _, rows, _ = query("SELECT id, item, qty, price FROM orders ORDER BY id")
+    assert rows == [["id", "item", "qty", "price"], ["1", "apple", "5", "0.5"], ["3", "plum", "2", "1.0"],
+                    ["4", "fig", "9", None]]
+    query("""MERGE INTO orders t USING (SELECT 3 AS id, 'PLUM' AS item) s ON t.id = s.id
+             WHEN MATCHED THEN UPDATE SET item = s.item
+             WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.item, 0, 0.0)""")
+    first, second, third = _snapshot_ids(query)
+    expected = {first: [["1", "apple"], ["2", "pear"], ["3", "plum"]],
+                second: [["1", "apple"], ["3", "plum"], ["4", "fig"]],
+                third: [["1", "apple"], ["3", "PLUM"], ["4", "fig"]]}
+    for snapshot, snapshot_rows in expected.items():
+        _, rows, _ = query(f"SELECT id, item FROM orders FOR VERSION AS OF {snapshot} ORDER BY id")
+        assert rows[1:] == snapshot_rows

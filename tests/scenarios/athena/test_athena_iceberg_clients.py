@@ -1,0 +1,38 @@
+"""awswrangler on Iceberg tables: to_iceberg (create, then append), read_sql_query,
+delete_from_iceberg_table."""
+import boto3
+import pandas as pd
+import pytest
+
+
+@pytest.fixture
+def wr(lakebox_server):
+    import awswrangler
+    for name in ("s3_endpoint_url", "glue_endpoint_url", "athena_endpoint_url"):
+        if lakebox_server.endpoint:
+            setattr(awswrangler.config, name, lakebox_server.endpoint)
+    yield awswrangler
+    for name in ("s3_endpoint_url", "glue_endpoint_url", "athena_endpoint_url"):
+        awswrangler.config.reset(name)
+
+
+@pytest.fixture
+def session():
+    return boto3.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1")
+
+
+def test_awswrangler_to_iceberg_read_and_delete(wr, session, bucket, database):
+    common = {"database": database, "boto3_session": session, "s3_output": f"s3://{bucket}/results/"}
+    frame = pd.DataFrame({"id": [1, 2, 3], "name": ["ann", "bob", "cy"]})
+    wr.athena.to_iceberg(frame, table="people", table_location=f"s3://{bucket}/iceberg/people/",
+                         temp_path=f"s3://{bucket}/temp/", keep_files=False, **common)
+    wr.athena.to_iceberg(pd.DataFrame({"id": [4], "name": ["dee"]}), table="people",
+                         table_location=f"s3://{bucket}/iceberg/people/", temp_path=f"s3://{bucket}/temp/",
+                         keep_files=False, **common)
+    found = wr.athena.read_sql_query("SELECT id, name FROM people ORDER BY id", ctas_approach=False, **common)
+    assert found.to_dict("records") == [{"id": 1, "name": "ann"}, {"id": 2, "name": "bob"},
+                                        {"id": 3, "name": "cy"}, {"id": 4, "name": "dee"}]
+    wr.athena.delete_from_iceberg_table(pd.DataFrame({"id": [2, 4]}), table="people", merge_cols=["id"],
+                                        temp_path=f"s3://{bucket}/temp/", keep_files=False, **common)
+    found = wr.athena.read_sql_query("SELECT id FROM people ORDER BY id", ctas_approach=False, **common)
+    assert found["id"].tolist() == [1, 3]
