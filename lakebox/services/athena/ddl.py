@@ -352,6 +352,7 @@ def _partition_values(text: str, keys: list[str]) -> list[str]:
 
 
 def _alter_add_partition(ctx, statement, database, engine):
+    _refuse_iceberg(ctx, statement, database)
     db_name, name = _table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
     keys = [key["Name"].lower() for key in table.get("PartitionKeys") or []]
@@ -370,6 +371,7 @@ def _alter_add_partition(ctx, statement, database, engine):
 
 
 def _alter_drop_partition(ctx, statement, database, engine):
+    _refuse_iceberg(ctx, statement, database)
     db_name, name = _table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
     keys = [key["Name"].lower() for key in table.get("PartitionKeys") or []]
@@ -382,9 +384,18 @@ def _alter_drop_partition(ctx, statement, database, engine):
     return []
 
 
+def _refuse_iceberg(ctx, statement, database):
+    """Hive partition statements have no meaning for an Iceberg table."""
+    db_name, name = _table_name(statement, database)
+    if iceberg.is_iceberg(glue.get_table(ctx, db_name, name)):
+        raise DdlFailure(_ICEBERG_REFUSED, "NOT_SUPPORTED")
+
+
 def _alter_table(ctx, statement, database, engine):
     db_name, name = _table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
+    if iceberg.is_iceberg(table):
+        return _alter_iceberg(ctx, statement, db_name, table)
     table_input = {key: table[key] for key in ("Name", "Description", "TableType", "Parameters", "PartitionKeys",
                                                "StorageDescriptor", "ViewOriginalText", "ViewExpandedText")
                    if key in table}
@@ -401,6 +412,21 @@ def _alter_table(ctx, statement, database, engine):
     return []
 
 
+_ICEBERG_REFUSED = "Query type not supported by Athena Iceberg at this time"
+
+
+def _alter_iceberg(ctx, statement, db_name, table):
+    if statement.kind == "alter_add_columns":
+        columns = _columns_from_text(statement.args["columns"])
+        iceberg.add_columns(ctx, db_name, table, [(column["Name"], column["Type"]) for column in columns])
+    elif statement.kind == "alter_set_properties":
+        iceberg.set_properties(ctx, db_name, table,
+                               dict(re.findall(r"'([^']*)'\s*=\s*'([^']*)'", statement.args["props"])))
+    else:
+        raise DdlFailure(_ICEBERG_REFUSED, "NOT_SUPPORTED")
+    return []
+
+
 def _columns_from_text(text: str) -> list[dict]:
     """`a int, b string` as Glue columns (Hive column definitions)."""
     parsed = dialect.parse(f"CREATE EXTERNAL TABLE x ({text}) LOCATION 's3://x/'", read="hive")
@@ -408,6 +434,7 @@ def _columns_from_text(text: str) -> list[dict]:
 
 
 def _msck(ctx, statement, database, engine):
+    _refuse_iceberg(ctx, statement, database)
     """Add the Hive-style `key=value/` folders under the table's location that the
     catalog lacks; never removes one."""
     db_name, name = _table_name(statement, database)

@@ -272,13 +272,39 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
     live = kept + added
     figures = meta.summary(added, removed, len(live), sum(data["record_count"] for data in live))
     following = meta.commit_snapshot(metadata, location, snapshot_id, list_uri, operation, figures, _now_ms(ctx))
-    following_location = _metadata_uri(base, len(following["metadata-log"]))
+    _replace_metadata(ctx, database, table, location, following)
+    return sum(data["record_count"] for data in removed)
+
+
+def _replace_metadata(ctx, database: str, table: dict, location: str, following: dict):
+    """Write the next metadata file and point the Glue table at it (its columns: the
+    current schema's)."""
+    following_location = _metadata_uri(following["location"], len(following["metadata-log"]))
     _write(ctx, following_location, json.dumps(following).encode(), "application/json")
     table_input = {key: table[key] for key in _TABLE_INPUT_KEYS if key in table}
     table_input["Parameters"] = {**table["Parameters"], "metadata_location": following_location,
                                  "previous_metadata_location": location}
+    table_input["StorageDescriptor"] = {**table_input.get("StorageDescriptor", {}),
+                                        "Columns": _glue_columns(following)}
     glue.update_table(ctx, database, table_input)
-    return sum(data["record_count"] for data in removed)
+
+
+def add_columns(ctx, database: str, table: dict, columns: list[tuple[str, str]]):
+    """ALTER TABLE ADD COLUMNS: a new schema with new field ids; files written before
+    read the new columns as NULL."""
+    metadata, location = load(ctx, table)
+    try:
+        following = meta.add_columns(metadata, columns, _now_ms(ctx), location)
+    except (meta.IcebergTypeError, ValueError) as error:
+        raise EngineError("NOT_SUPPORTED", str(error)) from None
+    _replace_metadata(ctx, database, table, location, following)
+
+
+def set_properties(ctx, database: str, table: dict, properties: dict):
+    """ALTER TABLE SET TBLPROPERTIES: into the table metadata's properties."""
+    metadata, location = load(ctx, table)
+    _replace_metadata(ctx, database, table, location,
+                      meta.with_properties(metadata, properties, _now_ms(ctx), location))
 
 
 def _strip(data: dict) -> dict:

@@ -94,7 +94,7 @@ def new_snapshot_id() -> int:
 def commit_snapshot(metadata: dict, previous_location: str, snapshot_id: int, manifest_list: str,
                     operation: str, summary: dict, now_ms: int) -> dict:
     """The next metadata document: `snapshot_id` added and made current on `main`."""
-    following = json.loads(json.dumps(metadata))
+    following = _next_version(metadata, now_ms, previous_location)
     parent = metadata.get("current-snapshot-id")
     sequence = metadata["last-sequence-number"] + 1
     snapshot = {"snapshot-id": snapshot_id, "sequence-number": sequence, "timestamp-ms": now_ms,
@@ -105,10 +105,44 @@ def commit_snapshot(metadata: dict, previous_location: str, snapshot_id: int, ma
     following["snapshots"].append(snapshot)
     following["current-snapshot-id"] = snapshot_id
     following["last-sequence-number"] = sequence
-    following["last-updated-ms"] = now_ms
     following["refs"] = {**following.get("refs", {}), "main": {"snapshot-id": snapshot_id, "type": "branch"}}
     following["snapshot-log"].append({"timestamp-ms": now_ms, "snapshot-id": snapshot_id})
+    return following
+
+
+def _next_version(metadata: dict, now_ms: int, previous_location: str) -> dict:
+    following = json.loads(json.dumps(metadata))
+    following["last-updated-ms"] = now_ms
     following["metadata-log"].append({"timestamp-ms": metadata["last-updated-ms"], "metadata-file": previous_location})
+    return following
+
+
+def add_columns(metadata: dict, columns: list[tuple[str, str]], now_ms: int, previous_location: str) -> dict:
+    """A new current schema with `columns` appended under new field ids (ValueError when
+    a name is taken)."""
+    following = _next_version(metadata, now_ms, previous_location)
+    current = current_schema(metadata)
+    taken = {field["name"].lower() for field in current["fields"]}
+    fields = list(current["fields"])
+    last = metadata["last-column-id"]
+    for name, kind in columns:
+        if name.lower() in taken:
+            raise ValueError(f"Column '{name}' already exists")
+        last += 1
+        taken.add(name.lower())
+        fields.append({"id": last, "name": name, "required": False, "type": iceberg_type(kind)})
+    schema_id = max(s["schema-id"] for s in metadata["schemas"]) + 1
+    following["schemas"].append({"type": "struct", "schema-id": schema_id, "fields": fields})
+    following["current-schema-id"] = schema_id
+    following["last-column-id"] = last
+    mapping = [{"field-id": field["id"], "names": [field["name"]]} for field in fields]
+    following["properties"]["schema.name-mapping.default"] = json.dumps(mapping)
+    return following
+
+
+def with_properties(metadata: dict, properties: dict, now_ms: int, previous_location: str) -> dict:
+    following = _next_version(metadata, now_ms, previous_location)
+    following["properties"].update(properties)
     return following
 
 

@@ -188,3 +188,35 @@ def test_merge_updates_deletes_and_inserts_and_each_batch_can_be_travelled_to(qu
     for snapshot, snapshot_rows in expected.items():
         _, rows, _ = query(f"SELECT id, item FROM orders FOR VERSION AS OF {snapshot} ORDER BY id")
         assert rows[1:] == snapshot_rows
+
+
+def test_add_columns_evolves_the_schema_and_old_files_read_null(query, glue, s3, bucket, database):
+    _create(query, bucket)
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5)")
+    query("ALTER TABLE orders ADD COLUMNS (note string, rank int)")
+    query("INSERT INTO orders VALUES (2, 'pear', 1, 0.75, 'ripe', 7)")
+    _, rows, _ = query("SELECT id, note, rank FROM orders ORDER BY id")
+    assert rows == [["id", "note", "rank"], ["1", None, None], ["2", "ripe", "7"]]
+    table = glue.get_table(DatabaseName=database, Name="orders")["Table"]
+    assert [(c["Name"], c["Parameters"]["iceberg.field.id"]) for c in table["StorageDescriptor"]["Columns"]][4:] == \
+        [("note", "5"), ("rank", "6")]
+    metadata = _read_json(s3, table["Parameters"]["metadata_location"])
+    assert (metadata["current-schema-id"], metadata["last-column-id"]) == (1, 6)
+    execution, _, _ = query("ALTER TABLE orders ADD COLUMNS (note int)", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == "NOT_SUPPORTED: Column 'note' already exists"
+
+
+def test_set_tblproperties_lands_in_the_iceberg_metadata(query, glue, s3, bucket, database):
+    _create(query, bucket)
+    query("ALTER TABLE orders SET TBLPROPERTIES ('vacuum_max_snapshot_age_seconds'='3600')")
+    location = glue.get_table(DatabaseName=database, Name="orders")["Table"]["Parameters"]["metadata_location"]
+    assert _read_json(s3, location)["properties"]["vacuum_max_snapshot_age_seconds"] == "3600"
+
+
+def test_hive_partition_statements_are_refused_on_iceberg_tables(query, bucket):
+    _create(query, bucket)
+    for sql in ("ALTER TABLE orders ADD PARTITION (id = 1)", "MSCK REPAIR TABLE orders",
+                f"ALTER TABLE orders SET LOCATION 's3://{bucket}/elsewhere/'"):
+        execution, _, _ = query(sql, expect="FAILED")
+        assert execution["Status"]["StateChangeReason"] == \
+            "NOT_SUPPORTED: Query type not supported by Athena Iceberg at this time"
