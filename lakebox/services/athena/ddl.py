@@ -7,7 +7,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.types import athena_type
-from lakebox.services.athena import formats, iceberg, planning, store
+from lakebox.services.athena import formats, iceberg, iceberg_meta, planning, store
 from lakebox.services.athena.statements import split_name
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
@@ -275,6 +275,8 @@ def _show_create_table(ctx, statement, database, engine):
     view = planning.view_text(table)
     if view is not None:
         return [f'CREATE VIEW "{db_name}"."{name}" AS', view]
+    if iceberg.is_iceberg(table):
+        return _show_create_iceberg(ctx, db_name, table)
     sd = table.get("StorageDescriptor") or {}
     serde = sd.get("SerdeInfo") or {}
     lines = [f"CREATE EXTERNAL TABLE `{db_name}`.`{name}`("]
@@ -295,6 +297,19 @@ def _show_create_table(ctx, statement, database, engine):
     if params:
         lines += ["TBLPROPERTIES ("] + [f"  '{k}'='{v}'{',' if i < len(params) - 1 else ')'}"
                                         for i, (k, v) in enumerate(params)]
+    return lines
+
+
+def _show_create_iceberg(ctx, db_name, table):
+    metadata, _ = iceberg.load(ctx, table)
+    columns = iceberg_meta.columns(metadata)
+    lines = [f"CREATE TABLE {db_name}.{table['Name']} ("]
+    lines += [f"  {column} {kind}{',' if i < len(columns) - 1 else ')'}" for i, (column, kind) in enumerate(columns)]
+    properties = [("table_type", "iceberg")] + [
+        (key, value) for key, value in metadata["properties"].items() if key != "schema.name-mapping.default"]
+    lines += [f"LOCATION '{metadata['location']}'", "TBLPROPERTIES ("]
+    lines += [f"  '{key}'='{value}'{',' if i < len(properties) - 1 else ')'}"
+              for i, (key, value) in enumerate(properties)]
     return lines
 
 

@@ -6,6 +6,8 @@ import json
 
 import fastavro
 
+from athena_helpers import wait
+
 
 def _create(query, bucket, name="orders"):
     query(f"""CREATE TABLE {name} (id bigint, item string, qty int, price double)
@@ -220,3 +222,31 @@ def test_hive_partition_statements_are_refused_on_iceberg_tables(query, bucket):
         execution, _, _ = query(sql, expect="FAILED")
         assert execution["Status"]["StateChangeReason"] == \
             "NOT_SUPPORTED: Query type not supported by Athena Iceberg at this time"
+
+
+def test_two_concurrent_writers_one_commits_the_other_fails_with_nothing_lost(athena, query, bucket, database):
+    _create(query, bucket)
+    context = {"QueryExecutionContext": {"Database": database},
+               "ResultConfiguration": {"OutputLocation": f"s3://{bucket}/results/"}}
+    big = athena.start_query_execution(QueryString="INSERT INTO orders SELECT x, 'bulk', 1, 1.0 "
+                                                   "FROM UNNEST(sequence(1, 2000000)) AS t(x)", **context)
+    small = athena.start_query_execution(QueryString="INSERT INTO orders VALUES (0, 'one', 1, 1.0)", **context)
+    ends = {name: wait(athena, started["QueryExecutionId"])["Status"]
+            for name, started in (("big", big), ("small", small))}
+    assert sorted(status["State"] for status in ends.values()) == ["FAILED", "SUCCEEDED"]
+    failed = next(status for status in ends.values() if status["State"] == "FAILED")
+    assert failed["StateChangeReason"].startswith(f"ICEBERG_COMMIT_ERROR: Failed to commit Iceberg update to table: "
+                                                  f"{database}.orders")
+    expected = "2000000" if ends["big"]["State"] == "SUCCEEDED" else "1"
+    _, rows, _ = query("SELECT count(*) FROM orders")
+    assert rows == [["_col0"], [expected]]
+    assert len(_snapshot_ids(query)) == 1
+
+
+def test_show_create_table_of_an_iceberg_table(query, bucket, database):
+    _create(query, bucket)
+    _, rows, _ = query("SHOW CREATE TABLE orders")
+    assert [row[0] for row in rows] == [
+        f"CREATE TABLE {database}.orders (", "  id bigint,", "  item string,", "  qty int,", "  price double)",
+        f"LOCATION 's3://{bucket}/iceberg/orders'", "TBLPROPERTIES (", "  'table_type'='iceberg',",
+        "  'format'='parquet')"]
