@@ -36,3 +36,21 @@ def test_awswrangler_to_iceberg_read_and_delete(wr, session, bucket, database):
                                         temp_path=f"s3://{bucket}/temp/", keep_files=False, **common)
     found = wr.athena.read_sql_query("SELECT id FROM people ORDER BY id", ctas_approach=False, **common)
     assert found["id"].tolist() == [1, 3]
+
+
+def test_pyathena_creates_writes_and_time_travels_an_iceberg_table(lakebox_server, bucket, database):
+    from pyathena import connect
+    cursor = connect(s3_staging_dir=f"s3://{bucket}/pyathena/", region_name="us-east-1", schema_name=database,
+                     aws_access_key_id="test", aws_secret_access_key="test",
+                     endpoint_url=lakebox_server.endpoint).cursor()
+    cursor.execute(f"CREATE TABLE events (id bigint, kind string) LOCATION 's3://{bucket}/iceberg/events/' "
+                   "TBLPROPERTIES ('table_type'='ICEBERG')")
+    cursor.execute("INSERT INTO events VALUES (1, 'click'), (2, 'view')")
+    assert cursor.rowcount == 2
+    cursor.execute("UPDATE events SET kind = 'tap' WHERE id = %(id)d", {"id": 1})
+    cursor.execute('SELECT snapshot_id FROM "events$snapshots" ORDER BY committed_at')
+    first, _ = [row[0] for row in cursor.fetchall()]
+    cursor.execute("SELECT id, kind FROM events ORDER BY id")
+    assert cursor.fetchall() == [(1, "tap"), (2, "view")]
+    cursor.execute(f"SELECT id, kind FROM events FOR VERSION AS OF {first} ORDER BY id")
+    assert cursor.fetchall() == [(1, "click"), (2, "view")]
