@@ -18,7 +18,7 @@ import fastavro
 import pyarrow.parquet as pq
 from sqlglot import exp
 
-from lakebox.engine import EngineError, dialect
+from lakebox.engine import EngineError
 from lakebox.engine.sources import DataFile, Part, TableSource
 from lakebox.services.athena import iceberg_meta as meta
 from lakebox.services.glue import public as glue
@@ -112,7 +112,7 @@ def drop(ctx, database: str, table: dict):
 
 # ---- reading -----------------------------------------------------------------------
 
-def _avro_rows(ctx, uri: str) -> list[dict]:
+def avro_rows(ctx, uri: str) -> list[dict]:
     return list(fastavro.reader(io.BytesIO(_read(ctx, uri))))
 
 
@@ -122,8 +122,8 @@ def live_files(ctx, snapshot: dict | None) -> list[dict]:
     if snapshot is None:
         return []
     found = []
-    for manifest in _avro_rows(ctx, snapshot["manifest-list"]):
-        for entry in _avro_rows(ctx, manifest["manifest_path"]):
+    for manifest in avro_rows(ctx, snapshot["manifest-list"]):
+        for entry in avro_rows(ctx, manifest["manifest_path"]):
             if entry["status"] != meta.DELETED:
                 data = dict(entry["data_file"])
                 data["sequence_number"] = entry["sequence_number"] if entry["sequence_number"] is not None \
@@ -186,56 +186,6 @@ def source(ctx, table: dict, database: str, name: str, version: exp.Version | No
                        properties=dict(table.get("Parameters") or {}), parts=[Part([], files)] if files else [])
 
 
-# ---- metadata tables ("t$snapshots", "t$history") ------------------------------------
-
-def metadata_table(ctx, table: dict, kind: str, where: str) -> exp.Expression:
-    """The rows of a metadata table as a Trino subquery over VALUES."""
-    metadata, _ = load(ctx, table)
-    if kind == "snapshots":
-        names = ["committed_at", "snapshot_id", "parent_id", "operation", "manifest_list", "summary"]
-        rows = [[_ts(s["timestamp-ms"]), str(s["snapshot-id"]), _bigint(s.get("parent-snapshot-id")),
-                 _text(s["summary"].get("operation")), _text(s["manifest-list"]), _map(s["summary"])]
-                for s in metadata["snapshots"]]
-        empty = ["CAST(NULL AS TIMESTAMP(3) WITH TIME ZONE)", "CAST(NULL AS BIGINT)", "CAST(NULL AS BIGINT)",
-                 "CAST(NULL AS VARCHAR)", "CAST(NULL AS VARCHAR)", "CAST(NULL AS MAP(VARCHAR, VARCHAR))"]
-    elif kind == "history":
-        current = meta.ancestors(metadata)
-        names = ["made_current_at", "snapshot_id", "parent_id", "is_current_ancestor"]
-        rows = []
-        for entry in metadata["snapshot-log"]:
-            snapshot = meta.snapshot_by_id(metadata, entry["snapshot-id"]) or {}
-            rows.append([_ts(entry["timestamp-ms"]), str(entry["snapshot-id"]),
-                         _bigint(snapshot.get("parent-snapshot-id")),
-                         "true" if entry["snapshot-id"] in current else "false"])
-        empty = ["CAST(NULL AS TIMESTAMP(3) WITH TIME ZONE)", "CAST(NULL AS BIGINT)", "CAST(NULL AS BIGINT)",
-                 "CAST(NULL AS BOOLEAN)"]
-    else:
-        raise EngineError("NOT_SUPPORTED", f"{where}Metadata table ${kind} is not supported")
-    selects = [", ".join(f"{cell} AS {name}" for cell, name in zip(row, names)) for row in rows]
-    sql = " UNION ALL ".join(f"SELECT {items}" for items in selects) if selects else \
-        "SELECT " + ", ".join(f"{cell} AS {name}" for cell, name in zip(empty, names)) + " WHERE false"
-    return dialect.parse(sql)
-
-
-def _ts(ms: int) -> str:
-    moment = datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc)
-    return f"CAST('{moment.strftime('%Y-%m-%d %H:%M:%S.%f')[:-3]} UTC' AS TIMESTAMP(3) WITH TIME ZONE)"
-
-
-def _bigint(value) -> str:
-    return "CAST(NULL AS BIGINT)" if value is None else f"CAST({int(value)} AS BIGINT)"
-
-
-def _text(value) -> str:
-    return "CAST(NULL AS VARCHAR)" if value is None else "'" + str(value).replace("'", "''") + "'"
-
-
-def _map(values: dict) -> str:
-    keys = ", ".join(_text(key) for key in values)
-    items = ", ".join(_text(value) for value in values.values())
-    return f"MAP(ARRAY[{keys}], ARRAY[{items}])" if values else "CAST(MAP() AS MAP(VARCHAR, VARCHAR))"
-
-
 # ---- committing --------------------------------------------------------------------
 
 def commit(ctx, database: str, name: str, planned_location: str, added_uris: list[str], operation: str) -> int:
@@ -259,7 +209,7 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
                  "file_sequence_number": data["sequence_number"], "data_file": _strip(data)} for data in removed]
     kept = [] if operation == "overwrite" else previous
     base = metadata["location"]
-    manifests = [] if parent is None or operation == "overwrite" else _avro_rows(ctx, parent["manifest-list"])
+    manifests = [] if parent is None or operation == "overwrite" else avro_rows(ctx, parent["manifest-list"])
     if entries:
         manifest_uri = f"{base}/metadata/{uuid.uuid4()}-m0.avro"
         manifest = _avro_bytes(_MANIFEST_SCHEMA, entries, meta.manifest_header(metadata))

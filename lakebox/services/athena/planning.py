@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.sources import DataFile, Part, TableSource
-from lakebox.services.athena import iceberg, projection
+from lakebox.services.athena import iceberg, iceberg_tables, projection
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -69,6 +69,8 @@ def _where(node: exp.Expression) -> str:
     if "line" not in meta:
         return ""
     column = meta.get("col", 1) - len(identifier.name) + 1
+    if isinstance(identifier, exp.Identifier) and identifier.args.get("quoted"):
+        column -= 2                 # the position is the opening quote's; `col` is after the closing one
     return f"line {meta['line']}:{max(column, 1)}: "
 
 
@@ -141,7 +143,7 @@ def encode_view(sql: str, catalog: str, schema: str, columns: list[tuple[str, st
 
 
 def _expand_metadata_tables(ctx, tree: exp.Expression, database: str):
-    """`"t$snapshots"` and `"t$history"` of an Iceberg table `t`: its rows, in place."""
+    """`"t$snapshots"`, `"t$history"`, ... of an Iceberg table `t`: its rows, in place."""
     for ref in dialect.table_refs(tree):
         database_name, name = _key(ref, database)
         if "$" not in name:
@@ -151,7 +153,7 @@ def _expand_metadata_tables(ctx, tree: exp.Expression, database: str):
         if not iceberg.is_iceberg(table):
             raise EngineError("TABLE_NOT_FOUND", f"{_where(ref)}Table 'awsdatacatalog.{database_name}.{name}' "
                                                  "does not exist")
-        rows = iceberg.metadata_table(ctx, table, kind, _where(ref))
+        rows = iceberg_tables.metadata_table(ctx, table, kind, _where(ref))
         ref.replace(exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier(ref.alias_or_name))))
 
 

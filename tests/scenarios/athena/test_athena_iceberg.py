@@ -250,3 +250,21 @@ def test_show_create_table_of_an_iceberg_table(query, bucket, database):
         f"CREATE TABLE {database}.orders (", "  id bigint,", "  item string,", "  qty int,", "  price double)",
         f"LOCATION 's3://{bucket}/iceberg/orders'", "TBLPROPERTIES (", "  'table_type'='iceberg',",
         "  'format'='parquet')"]
+
+
+def test_refs_files_and_manifests_tables(query, bucket):
+    _create(query, bucket)
+    _, rows, _ = query('SELECT count(*) FROM "orders$files"')
+    assert rows == [["_col0"], ["0"]]
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5), (2, 'pear', 1, 0.75)")
+    query("INSERT INTO orders VALUES (3, 'plum', 2, 1.0)")
+    current = _snapshot_ids(query)[-1]
+    _, rows, _ = query('SELECT name, type, snapshot_id FROM "orders$refs"')
+    assert rows == [["name", "type", "snapshot_id"], ["main", "BRANCH", current]]
+    _, rows, _ = query('SELECT content, file_format, record_count FROM "orders$files" ORDER BY record_count')
+    assert rows == [["content", "file_format", "record_count"], ["0", "PARQUET", "1"], ["0", "PARQUET", "2"]]
+    _, rows, _ = query('SELECT sum(added_data_files_count), sum(added_rows_count) FROM "orders$manifests"')
+    assert rows == [["_col0", "_col1"], ["2", "3"]]
+    execution, _, _ = query('SELECT * FROM "orders$partitions"', expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        "NOT_SUPPORTED: line 1:15: Metadata table $partitions is not supported"
