@@ -23,7 +23,7 @@ _SUFFIX = {"gzip": ".gz", "zstd": ".zst", "snappy": ""}
 class Job:
     """What a worker needs: the bound query's parts and where its output goes."""
     query_id: str
-    kind: str                       # select | explain | ctas | insert | delete | update | merge | unload
+    kind: str                       # select | explain | ctas | insert | delete | update | merge | optimize | unload
     tree: object
     sources: list
     database: str
@@ -151,4 +151,5 @@ def _write_data(job, query, outcome, temp_path):
 
 
 _WRITERS = {"select": _write_select, "explain": _write_explain, "ctas": _write_data, "insert": _write_data,
-            "unload": _write_data, "delete": _write_data, "update": _write_data, "merge": _write_data}
+            "unload": _write_data, "delete": _write_data, "update": _write_data, "merge": _write_data,
+            "optimize": _write_data}

@@ -190,7 +190,8 @@ def source(ctx, table: dict, database: str, name: str, version: exp.Version | No
 
 def commit(ctx, database: str, name: str, planned_location: str, added_uris: list[str], operation: str) -> int:
     """Make the files written by one statement the table's next snapshot. `operation` is
-    `append` (files added) or `overwrite` (files added, every earlier file deleted).
+    `append` (files added), `overwrite` (files added, every earlier file deleted) or
+    `replace` (the same, rows unchanged: compaction).
     Returns the number of rows in the files it deleted."""
     table = glue.get_table(ctx, database, name)
     if table["Parameters"].get("metadata_location") != planned_location:
@@ -204,12 +205,13 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
     added = [data for data in added if data["record_count"]]
     entries = [{"status": meta.ADDED, "snapshot_id": snapshot_id, "sequence_number": sequence,
                 "file_sequence_number": sequence, "data_file": data} for data in added]
-    removed = previous if operation == "overwrite" else []
+    rewrites = operation in ("overwrite", "replace")
+    removed = previous if rewrites else []
     entries += [{"status": meta.DELETED, "snapshot_id": snapshot_id, "sequence_number": data["sequence_number"],
                  "file_sequence_number": data["sequence_number"], "data_file": _strip(data)} for data in removed]
-    kept = [] if operation == "overwrite" else previous
+    kept = [] if rewrites else previous
     base = metadata["location"]
-    manifests = [] if parent is None or operation == "overwrite" else avro_rows(ctx, parent["manifest-list"])
+    manifests = [] if parent is None or rewrites else avro_rows(ctx, parent["manifest-list"])
     if entries:
         manifest_uri = f"{base}/metadata/{uuid.uuid4()}-m0.avro"
         manifest = _avro_bytes(_MANIFEST_SCHEMA, entries, meta.manifest_header(metadata))

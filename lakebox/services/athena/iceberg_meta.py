@@ -97,6 +97,7 @@ def commit_snapshot(metadata: dict, previous_location: str, snapshot_id: int, ma
     following = _next_version(metadata, now_ms, previous_location)
     parent = metadata.get("current-snapshot-id")
     sequence = metadata["last-sequence-number"] + 1
+    now_ms = following["last-updated-ms"]
     snapshot = {"snapshot-id": snapshot_id, "sequence-number": sequence, "timestamp-ms": now_ms,
                 "manifest-list": manifest_list, "summary": {"operation": operation, **summary},
                 "schema-id": metadata["current-schema-id"]}
@@ -111,8 +112,10 @@ def commit_snapshot(metadata: dict, previous_location: str, snapshot_id: int, ma
 
 
 def _next_version(metadata: dict, now_ms: int, previous_location: str) -> dict:
+    """A copy of `metadata` to change, stamped `now_ms` (later than its last change, so
+    snapshot and metadata logs stay in order however fast commits come)."""
     following = json.loads(json.dumps(metadata))
-    following["last-updated-ms"] = now_ms
+    following["last-updated-ms"] = max(now_ms, metadata["last-updated-ms"] + 1)
     following["metadata-log"].append({"timestamp-ms": metadata["last-updated-ms"], "metadata-file": previous_location})
     return following
 

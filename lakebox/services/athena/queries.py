@@ -21,11 +21,11 @@ from lakebox.work import TaskCancelled
 
 log = logging.getLogger("lakebox.athena")
 
-DATA_KINDS = ("select", "explain", "ctas", "insert", "delete", "update", "merge", "unload")
+DATA_KINDS = ("select", "explain", "ctas", "insert", "delete", "update", "merge", "optimize", "unload")
 # The Glue operation a statement acts as, for the catalog's view of the caller
 # (kit.calls.on_behalf: same caller, the callee's operation).
 _GLUE_OPERATION = {"ctas": "CreateTable", "insert": "BatchCreatePartition", "delete": "UpdateTable",
-                   "update": "UpdateTable", "merge": "UpdateTable",                   "create": "CreateTable",
+                   "update": "UpdateTable", "merge": "UpdateTable", "optimize": "UpdateTable",                   "create": "CreateTable",
                    "drop": "DeleteTable", "alter": "UpdateTable", "msck": "BatchCreatePartition"}
 
 

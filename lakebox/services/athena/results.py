@@ -90,7 +90,7 @@ def get_query_results(ctx, params):
     columns = figures.get("columns") or []
     text = row["statement_type"] == "DDL" and row["substatement_type"] != "CREATE_TABLE_AS_SELECT"
     writes = row["substatement_type"] in ("CREATE_TABLE_AS_SELECT", "INSERT", "DELETE", "UPDATE", "MERGE",
-                                          "UNLOAD")
+                                          "OPTIMIZE", "UNLOAD")
     limit = params.get("MaxResults") or 1000
     served, offset = _position(params.get("NextToken"))
     if writes:                          # no result file: the count of rows written

@@ -66,6 +66,8 @@ _UTILITY = [
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+REPLACE\s+COLUMNS\s*\((?P<columns>.*)\)")),
     ("alter_add_columns", "DDL", "ALTER_TABLE_ADD_COLUMNS",
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+ADD\s+COLUMNS\s*\((?P<columns>.*)\)")),
+    ("optimize", "DML", "OPTIMIZE",
+     _simple(rf"OPTIMIZE\s+(?P<table>{_NAME})\s+REWRITE\s+DATA\s+USING\s+BIN_PACK(?:\s+WHERE\s+(?P<where>.+?))?")),
     ("unload", "DML", "UNLOAD",
      _simple(r"UNLOAD\s*\((?P<query>.*)\)\s*TO\s*'(?P<location>[^']*)'\s*(?:WITH\s*\((?P<props>.*)\))?")),
     ("prepare", "UTILITY", "PREPARE", _simple(r"PREPARE\s+(?P<name>\w+)\s+FROM\s+(?P<query>.+)")),
@@ -108,6 +110,9 @@ def classify(sql: str) -> Statement:
             statement = Statement(kind, statement_type, substatement, args=args)
             if kind in ("unload", "prepare"):
                 statement.tree = dialect.parse(args["query"])
+            if kind == "optimize":      # the WHERE, checked now; the table is its FROM
+                where = f" WHERE {args['where']}" if args.get("where") else ""
+                statement.tree = dialect.parse(f"SELECT * FROM {args['table']}{where}")
             return statement
     explain = _EXPLAIN.match(sql)
     if explain:

@@ -26,7 +26,7 @@ def data_job(ctx, engine, query_id, statement, database, output):
         return _ctas(ctx, engine, query_id, statement.tree, database, output)
     if kind == "insert":
         return _insert(ctx, engine, query_id, statement.tree, database, output)
-    if kind in ("delete", "update", "merge"):
+    if kind in ("delete", "update", "merge", "optimize"):
         return _rewrite(ctx, engine, query_id, kind, statement.tree, database, output)
     return _unload(ctx, engine, query_id, statement, database, output)
 
@@ -200,7 +200,7 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
 def _rewrite(ctx, engine, query_id, kind, tree, database, output):
     """DELETE, UPDATE and MERGE INTO an Iceberg table, copy-on-write: a query gives the
     table's next rows, whose files replace every earlier one in the next snapshot."""
-    target = tree.this
+    target = tree.args["from_"].this if kind == "optimize" else tree.this
     db_name, name = (target.db or database).lower(), target.name.lower()
     try:
         table = glue.get_table(ctx, db_name, name)
@@ -208,6 +208,9 @@ def _rewrite(ctx, engine, query_id, kind, tree, database, output):
         raise EngineError("TABLE_NOT_FOUND", f"Table 'awsdatacatalog.{db_name}.{name}' does not exist") from None
     if not iceberg.is_iceberg(table):
         raise EngineError("NOT_SUPPORTED", "Modifying Hive table rows is only supported for transactional tables")
+    if kind == "optimize":      # compaction, copy-on-write: every file rewritten, the rows unchanged
+        query = exp.select("*").from_(target.copy())
+        return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "replace")
     columns = [column["Name"].lower() for column in (table.get("StorageDescriptor") or {}).get("Columns") or []]
     if kind == "delete":
         query = exp.select("*").from_(target.copy())

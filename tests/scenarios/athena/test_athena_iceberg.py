@@ -268,3 +268,17 @@ def test_refs_files_and_manifests_tables(query, bucket):
     execution, _, _ = query('SELECT * FROM "orders$partitions"', expect="FAILED")
     assert execution["Status"]["StateChangeReason"] == \
         "NOT_SUPPORTED: line 1:15: Metadata table $partitions is not supported"
+
+
+def test_optimize_compacts_the_files_into_one_keeping_the_rows(query, bucket):
+    _create(query, bucket)
+    for number in range(1, 4):
+        query(f"INSERT INTO orders VALUES ({number}, 'item{number}', {number}, 1.0)")
+    execution, _, _ = query("OPTIMIZE orders REWRITE DATA USING BIN_PACK WHERE qty > 0")
+    assert (execution["StatementType"], execution["SubstatementType"]) == ("DML", "OPTIMIZE")
+    _, rows, _ = query('SELECT count(*) FROM "orders$files"')
+    assert rows == [["_col0"], ["1"]]
+    _, rows, _ = query("SELECT id, item FROM orders ORDER BY id")
+    assert rows == [["id", "item"], ["1", "item1"], ["2", "item2"], ["3", "item3"]]
+    _, rows, _ = query('SELECT operation FROM "orders$snapshots" ORDER BY committed_at DESC LIMIT 1')
+    assert rows == [["operation"], ["replace"]]

@@ -45,3 +45,9 @@ def test_summary_counts_added_and_deleted_files():
     assert meta.summary(added, removed, 1, 3) == {
         "added-data-files": "1", "added-records": "3", "added-files-size": "100", "deleted-data-files": "2",
         "deleted-records": "6", "total-data-files": "1", "total-records": "3", "total-delete-files": "0"}
+
+
+def test_snapshots_committed_in_the_same_millisecond_stay_in_order():
+    first = meta.commit_snapshot(_table(), "m0", 11, "l1", "append", {}, 5000)
+    second = meta.commit_snapshot(first, "m1", 22, "l2", "append", {}, 5000)
+    assert [entry["timestamp-ms"] for entry in second["snapshot-log"]] == [5000, 5001]
