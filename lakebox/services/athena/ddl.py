@@ -442,6 +442,15 @@ def _alter_iceberg(ctx, statement, db_name, table):
     return []
 
 
+def _vacuum(ctx, statement, database, engine):
+    db_name, name = _table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    if not iceberg.is_iceberg(table):
+        raise DdlFailure("VACUUM is only supported for Iceberg tables", "NOT_SUPPORTED")
+    iceberg.vacuum(ctx, db_name, table)
+    return []
+
+
 def _columns_from_text(text: str) -> list[dict]:
     """`a int, b string` as Glue columns (Hive column definitions)."""
     parsed = dialect.parse(f"CREATE EXTERNAL TABLE x ({text}) LOCATION 's3://x/'", read="hive")
@@ -513,5 +522,6 @@ _HANDLERS = {
     "show_partitions": _show_partitions, "show_create_table": _show_create_table, "create_view": _create_view,
     "alter_add_partition": _alter_add_partition, "alter_drop_partition": _alter_drop_partition,
     "alter_set_location": _alter_table, "alter_set_properties": _alter_table, "alter_replace_columns": _alter_table,
-    "alter_add_columns": _alter_table, "msck": _msck, "prepare": _prepare, "deallocate": _deallocate,
+    "alter_add_columns": _alter_table, "msck": _msck, "vacuum": _vacuum, "prepare": _prepare,
+    "deallocate": _deallocate,
 }

@@ -252,6 +252,26 @@ def add_columns(ctx, database: str, table: dict, columns: list[tuple[str, str]])
     _replace_metadata(ctx, database, table, location, following)
 
 
+def vacuum(ctx, database: str, table: dict):
+    """VACUUM: expire the snapshots older than the table's retention, then delete the
+    data files, manifests and manifest lists no remaining snapshot needs."""
+    metadata, location = load(ctx, table)
+    following = meta.expire_snapshots(metadata, _now_ms(ctx), location)
+    needed = set()
+    for snapshot in following["snapshots"]:
+        needed.add(snapshot["manifest-list"])
+        for manifest in avro_rows(ctx, snapshot["manifest-list"]):
+            needed.add(manifest["manifest_path"])
+        needed.update(data["file_path"] for data in live_files(ctx, snapshot))
+    _replace_metadata(ctx, database, table, location, following)
+    base = following["location"]
+    bucket, prefix = s3.parse_s3_uri(base + "/")
+    for item in list(s3.list_objects(ctx.state, bucket, prefix)):
+        uri = f"s3://{bucket}/{item.key}"
+        if uri not in needed and (uri.startswith(base + "/data/") or uri.endswith(".avro")):
+            s3.delete_object(ctx.state, bucket, item.key)
+
+
 def set_properties(ctx, database: str, table: dict, properties: dict):
     """ALTER TABLE SET TBLPROPERTIES: into the table metadata's properties."""
     metadata, location = load(ctx, table)

@@ -143,6 +143,22 @@ def add_columns(metadata: dict, columns: list[tuple[str, str]], now_ms: int, pre
     return following
 
 
+DEFAULT_SNAPSHOT_AGE_SECONDS = 432000       # vacuum_max_snapshot_age_seconds: 5 days
+
+
+def expire_snapshots(metadata: dict, now_ms: int, previous_location: str) -> dict:
+    """The snapshots older than the table's retention removed (the current one stays)."""
+    age = int(metadata["properties"].get("vacuum_max_snapshot_age_seconds", DEFAULT_SNAPSHOT_AGE_SECONDS))
+    oldest = now_ms - age * 1000
+    current = metadata.get("current-snapshot-id")
+    kept = {s["snapshot-id"] for s in metadata["snapshots"]
+            if s["timestamp-ms"] >= oldest or s["snapshot-id"] == current}
+    following = _next_version(metadata, now_ms, previous_location)
+    following["snapshots"] = [s for s in metadata["snapshots"] if s["snapshot-id"] in kept]
+    following["snapshot-log"] = [e for e in metadata["snapshot-log"] if e["snapshot-id"] in kept]
+    return following
+
+
 def with_properties(metadata: dict, properties: dict, now_ms: int, previous_location: str) -> dict:
     following = _next_version(metadata, now_ms, previous_location)
     following["properties"].update(properties)

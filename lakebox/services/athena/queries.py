@@ -25,8 +25,9 @@ DATA_KINDS = ("select", "explain", "ctas", "insert", "delete", "update", "merge"
 # The Glue operation a statement acts as, for the catalog's view of the caller
 # (kit.calls.on_behalf: same caller, the callee's operation).
 _GLUE_OPERATION = {"ctas": "CreateTable", "insert": "BatchCreatePartition", "delete": "UpdateTable",
-                   "update": "UpdateTable", "merge": "UpdateTable", "optimize": "UpdateTable",                   "create": "CreateTable",
-                   "drop": "DeleteTable", "alter": "UpdateTable", "msck": "BatchCreatePartition"}
+                   "update": "UpdateTable", "merge": "UpdateTable", "optimize": "UpdateTable",
+                   "vacuum": "UpdateTable", "create": "CreateTable", "drop": "DeleteTable",
+                   "alter": "UpdateTable", "msck": "BatchCreatePartition"}
 
 
 def _cache(state) -> dict:

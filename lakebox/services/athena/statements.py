@@ -68,6 +68,7 @@ _UTILITY = [
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+ADD\s+COLUMNS\s*\((?P<columns>.*)\)")),
     ("optimize", "DML", "OPTIMIZE",
      _simple(rf"OPTIMIZE\s+(?P<table>{_NAME})\s+REWRITE\s+DATA\s+USING\s+BIN_PACK(?:\s+WHERE\s+(?P<where>.+?))?")),
+    ("vacuum", "DDL", "VACUUM", _simple(rf"VACUUM\s+(?P<table>{_NAME})")),
     ("unload", "DML", "UNLOAD",
      _simple(r"UNLOAD\s*\((?P<query>.*)\)\s*TO\s*'(?P<location>[^']*)'\s*(?:WITH\s*\((?P<props>.*)\))?")),
     ("prepare", "UTILITY", "PREPARE", _simple(r"PREPARE\s+(?P<name>\w+)\s+FROM\s+(?P<query>.+)")),

@@ -5,6 +5,7 @@ import io
 import json
 
 import fastavro
+import pytest
 
 from athena_helpers import wait
 
@@ -282,3 +283,24 @@ def test_optimize_compacts_the_files_into_one_keeping_the_rows(query, bucket):
     assert rows == [["id", "item"], ["1", "item1"], ["2", "item2"], ["3", "item3"]]
     _, rows, _ = query('SELECT operation FROM "orders$snapshots" ORDER BY committed_at DESC LIMIT 1')
     assert rows == [["operation"], ["replace"]]
+
+
+@pytest.mark.local_only
+def test_vacuum_expires_old_snapshots_and_deletes_the_files_only_they_needed(lakebox_server, query, s3, bucket):
+    _create(query, bucket)
+    query("ALTER TABLE orders SET TBLPROPERTIES ('vacuum_max_snapshot_age_seconds'='3600')")
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5), (2, 'pear', 1, 0.75)")
+    query("DELETE FROM orders WHERE id = 2")
+    old_first, old_second = _snapshot_ids(query)
+    query("VACUUM orders")                   # nothing is old yet
+    assert _snapshot_ids(query) == [old_first, old_second]
+    lakebox_server.advance_clock(7200)
+    query("INSERT INTO orders VALUES (3, 'plum', 2, 1.0)")
+    query("VACUUM orders")
+    assert _snapshot_ids(query) == [_snapshot_ids(query)[-1]]
+    _, rows, _ = query("SELECT id FROM orders ORDER BY id")
+    assert rows == [["id"], ["1"], ["3"]]
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="iceberg/orders/data/")["Contents"]]
+    assert len(keys) == 2                    # the rewritten file and the last insert's
+    execution, _, _ = query(f"SELECT * FROM orders FOR VERSION AS OF {old_first}", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].endswith(f"Iceberg snapshot ID does not exists: {old_first}")

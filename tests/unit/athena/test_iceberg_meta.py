@@ -51,3 +51,13 @@ def test_snapshots_committed_in_the_same_millisecond_stay_in_order():
     first = meta.commit_snapshot(_table(), "m0", 11, "l1", "append", {}, 5000)
     second = meta.commit_snapshot(first, "m1", 22, "l2", "append", {}, 5000)
     assert [entry["timestamp-ms"] for entry in second["snapshot-log"]] == [5000, 5001]
+
+
+def test_expiry_keeps_the_current_snapshot_and_those_within_the_retention():
+    table = meta.with_properties(_table(), {"vacuum_max_snapshot_age_seconds": "10"}, 1000, "m0")
+    first = meta.commit_snapshot(table, "m1", 11, "l1", "append", {}, 2000)
+    second = meta.commit_snapshot(first, "m2", 22, "l2", "append", {}, 9000)
+    kept = meta.expire_snapshots(second, 15000, "m3")
+    assert [s["snapshot-id"] for s in kept["snapshots"]] == [22]
+    assert [e["snapshot-id"] for e in kept["snapshot-log"]] == [22]
+    assert [s["snapshot-id"] for s in meta.expire_snapshots(second, 30000, "m3")["snapshots"]] == [22]
