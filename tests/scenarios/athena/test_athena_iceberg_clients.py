@@ -1,5 +1,10 @@
-"""awswrangler on Iceberg tables: to_iceberg (create, then append), read_sql_query,
-delete_from_iceberg_table."""
+"""Real clients on Iceberg tables: awswrangler (to_iceberg, read_sql_query,
+delete_from_iceberg_table), pyathena, and the aws cli."""
+import json
+import os
+import subprocess
+import sys
+
 import boto3
 import pandas as pd
 import pytest
@@ -54,3 +59,35 @@ def test_pyathena_creates_writes_and_time_travels_an_iceberg_table(lakebox_serve
     assert cursor.fetchall() == [(1, "tap"), (2, "view")]
     cursor.execute(f"SELECT id, kind FROM events FOR VERSION AS OF {first} ORDER BY id")
     assert cursor.fetchall() == [(1, "click"), (2, "view")]
+
+
+def test_aws_cli_writes_and_reads_an_iceberg_table(lakebox_server, bucket, database):
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+           "AWS_DEFAULT_REGION": "us-east-1"}
+    if lakebox_server.endpoint:
+        env["AWS_ENDPOINT_URL"] = lakebox_server.endpoint
+
+    def aws(*args):
+        done = subprocess.run([sys.executable, "-m", "awscli", *args, "--output", "json"], env=env,
+                              capture_output=True, text=True, check=True)
+        return json.loads(done.stdout) if done.stdout.strip() else {}
+
+    def run(sql):
+        query_id = aws("athena", "start-query-execution", "--query-string", sql,
+                       "--query-execution-context", f"Database={database}",
+                       "--result-configuration", f"OutputLocation=s3://{bucket}/cli/")["QueryExecutionId"]
+        for _ in range(500):
+            status = aws("athena", "get-query-execution", "--query-execution-id", query_id)["QueryExecution"]["Status"]
+            if status["State"] not in ("QUEUED", "RUNNING"):
+                break
+        assert status["State"] == "SUCCEEDED", status
+        return query_id
+
+    run(f"CREATE TABLE cli_t (id int, tag string) LOCATION 's3://{bucket}/iceberg/cli_t/' "
+        "TBLPROPERTIES ('table_type'='ICEBERG')")
+    run("INSERT INTO cli_t VALUES (1, 'a'), (2, 'b')")
+    table = aws("glue", "get-table", "--database-name", database, "--name", "cli_t")["Table"]
+    assert table["Parameters"]["table_type"] == "ICEBERG"
+    rows = aws("athena", "get-query-results", "--query-execution-id",
+               run("SELECT tag FROM cli_t ORDER BY id"))["ResultSet"]["Rows"]
+    assert [row["Data"][0].get("VarCharValue") for row in rows] == ["tag", "a", "b"]
