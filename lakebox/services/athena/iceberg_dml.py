@@ -8,6 +8,7 @@ from sqlglot import exp
 from lakebox.engine import EngineError
 
 _MATCHED = "__lakebox_matched"
+_ROW = "__lakebox_row"
 
 
 def _is_true(condition: exp.Expression | None) -> exp.Expression:
@@ -72,8 +73,12 @@ def merge_query(tree: exp.Merge, columns: list[str]) -> exp.Expression:
     deleted = exp.Case(ifs=[exp.If(this=exp.and_(matched.copy(), condition.copy()),
                                    true=exp.true() if _is_delete(when.args["then"]) else exp.false())
                             for when, condition in updates], default=exp.false()) if updates else exp.false()
-    kept = (exp.select(*[exp.alias_(target_value(name), name) for name in columns])
-            .from_(target.copy()).join(marked, on=tree.args["on"].copy(), join_type="LEFT")
+    values = [target_value(name) for name in columns]
+    values[0] = _refuse_multiple_matches(values[0], matched, target_name)
+    numbered = exp.Subquery(this=exp.select("*", exp.alias_(exp.Window(this=exp.RowNumber()), _ROW))
+                            .from_(_unaliased(target)), alias=exp.TableAlias(this=exp.to_identifier(target_name)))
+    kept = (exp.select(*[exp.alias_(value, name) for value, name in zip(values, columns)])
+            .from_(numbered).join(marked, on=tree.args["on"].copy(), join_type="LEFT")
             .where(exp.Not(this=exp.Paren(this=deleted))))
     if not inserts:
         return kept
@@ -82,6 +87,19 @@ def merge_query(tree: exp.Merge, columns: list[str]) -> exp.Expression:
              .from_(source.copy())
              .where(exp.and_(exp.Not(this=match_any), exp.or_(*[condition.copy() for _, condition in inserts]))))
     return exp.union(kept, added, distinct=False)
+
+
+MULTIPLE_MATCHES = "One MERGE target table row matched more than one source row"
+
+
+def _refuse_multiple_matches(value: exp.Expression, matched: exp.Expression, target_name: str) -> exp.Expression:
+    """`value`, unless the target row joined more than one source row: then the query
+    fails (the engine's `error()`; a column every written row carries, so it is run)."""
+    matches = exp.Window(this=exp.Count(this=exp.Star()),
+                         partition_by=[exp.column(_ROW, table=target_name)])
+    return exp.Case(ifs=[exp.If(this=exp.and_(matched.copy(), exp.GT(this=matches, expression=exp.Literal.number(1))),
+                                true=exp.Anonymous(this="error", expressions=[exp.Literal.string(MULTIPLE_MATCHES)]))],
+                    default=value)
 
 
 def _is_delete(then: exp.Expression) -> bool:

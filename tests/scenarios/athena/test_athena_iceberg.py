@@ -304,3 +304,13 @@ def test_vacuum_expires_old_snapshots_and_deletes_the_files_only_they_needed(lak
     assert len(keys) == 2                    # the rewritten file and the last insert's
     execution, _, _ = query(f"SELECT * FROM orders FOR VERSION AS OF {old_first}", expect="FAILED")
     assert execution["Status"]["StateChangeReason"].endswith(f"Iceberg snapshot ID does not exists: {old_first}")
+
+
+def test_merge_refuses_a_target_row_matched_by_two_source_rows_and_changes_nothing(query, bucket):
+    _create(query, bucket)
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5)")
+    execution, _, _ = query("""MERGE INTO orders t USING (SELECT * FROM (VALUES 1, 1) AS c(id)) s ON t.id = s.id
+                               WHEN MATCHED THEN UPDATE SET qty = 0""", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        "MERGE_TARGET_ROW_MULTIPLE_MATCHES: One MERGE target table row matched more than one source row"
+    assert len(_snapshot_ids(query)) == 1
