@@ -183,7 +183,7 @@ def test_list_page_zero_max_items():
 
 
 def test_url_encoding_of_listed_values():
-    assert model.url_encode("a b/c+d&é", "url") == "a+b/c%2Bd%26%C3%A9"
+    assert model.url_encode("a b/c+d&é", "url") == "a%20b/c%2Bd%26%C3%A9"     # a space is %20 (issue 15)
     assert model.url_encode("a b", None) == "a b"
 
 
@@ -192,3 +192,8 @@ def test_continuation_tokens_round_trip():
         assert model.decode_token(model.encode_token(key)) == key
     with raises_s3("InvalidArgument"):
         model.decode_token("!!!")
+
+
+def test_upload_ids_never_start_like_a_command_line_option():
+    from lakebox.services.s3.multipart import _new_upload_id
+    assert all(_new_upload_id()[0].isalnum() for _ in range(2000))
