@@ -314,3 +314,17 @@ def test_merge_refuses_a_target_row_matched_by_two_source_rows_and_changes_nothi
     assert execution["Status"]["StateChangeReason"] == \
         "MERGE_TARGET_ROW_MULTIPLE_MATCHES: One MERGE target table row matched more than one source row"
     assert len(_snapshot_ids(query)) == 1
+
+
+def test_bytes_scanned_are_those_of_the_snapshot_read(query, bucket):
+    _create(query, bucket)
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5)")
+    query("INSERT INTO orders VALUES (2, 'pear', 1, 0.75)")
+    first, _ = _snapshot_ids(query)
+    current, _, _ = query("SELECT * FROM orders")
+    old, _, _ = query(f"SELECT * FROM orders FOR VERSION AS OF {first}")
+    one_file = old["Statistics"]["DataScannedInBytes"]
+    assert one_file > 0
+    assert current["Statistics"]["DataScannedInBytes"] > one_file
+    metadata_only, _, _ = query('SELECT * FROM "orders$snapshots"')
+    assert metadata_only["Statistics"]["DataScannedInBytes"] == 0
