@@ -109,6 +109,7 @@ RULES = {
     # values "must not contain the prefix aws" (checked here, as for every service, on keys
     # starting with `aws:`). Source: Glue API reference, Tag and TagResource.
     "glue": TagRules(max_tags=50, refusals={
+        TOO_MANY: Refusal("InvalidInputException", None),
         AWS_PREFIX: Refusal("InvalidInputException", None)}),
     # Athena: 50 tags per resource; keys 1-128, values 0-256; letters and numbers representable
     # in UTF-8 and + - = . _ : / @ (and spaces). Source: Athena API reference, Tag; User Guide,

@@ -16,7 +16,8 @@ from lakebox.services.s3.cors import cors_headers, preflight as cors_preflight
 
 __all__ = ["ObjectFile", "parse_s3_uri", "bucket_exists", "bucket_region", "temp_path", "put_object",
            "put_file", "get_object", "object_file", "list_objects", "list_common_prefixes", "resolve",
-           "delete_object", "cors_preflight", "cors_headers"]
+           "delete_object", "cors_preflight", "cors_headers", "reader_bucket_exists", "reader_object_file",
+           "reader_list_objects"]
 
 
 @dataclass
@@ -149,3 +150,28 @@ def delete_object(state, bucket: str, key: str):
         return
     caller = calls.system_context(state, "s3", "DeleteObject", row["account"], row["region"])
     versions.commit(caller, row, key, {"delete_marker": True, "attrs": {}})
+
+
+# ---------------------------------------------------------------------------
+# For long work on `state.work`: the same reads through the task's read-only
+# connection (`task.reader`), never the writer's.
+
+
+def reader_bucket_exists(reader, name: str) -> bool:
+    return store.get_bucket(reader, name) is not None
+
+
+def reader_object_file(state, reader, bucket: str, key: str) -> ObjectFile | None:
+    """The current version of an object, or None (no such bucket, key, or a delete marker)."""
+    row = store.latest(reader, bucket, key)
+    if row is None or row["delete_marker"]:
+        return None
+    return _object_file(state, bucket, row)
+
+
+def reader_list_objects(state, reader, bucket: str, prefix: str = ""):
+    """Every current object under `prefix`, in key order (a generator); nothing when the
+    bucket does not exist."""
+    upper = model.prefix_upper_bound(prefix) if prefix else None
+    for _, row in store.seek_current(reader, bucket, prefix, True, upper):
+        yield _object_file(state, bucket, row)

@@ -1,0 +1,82 @@
+"""What every catalog operation shares: the catalog id check, name folding, lookups
+that raise Glue's errors, ARNs and page tokens."""
+import base64
+import dataclasses
+import json
+
+from lakebox.kit import arns, policies
+from lakebox.services.glue import store
+from lakebox.services.glue.errors import AccessDeniedException, EntityNotFoundException, InvalidInputException
+
+
+POLICY = "policy"          # the store's kind for resource policies, keyed by the ARN they guard
+
+
+def in_catalog(ctx, params):
+    """The context to act in for the request's `CatalogId`: the caller's own catalog (the
+    catalog id is the account id), or another account's when that catalog's resource
+    policy allows the caller the operation (conditions and resources are not narrowed
+    yet). Anything else is refused as AWS refuses a caller without a grant."""
+    catalog_id = params.get("CatalogId")
+    if not catalog_id or catalog_id == ctx.account:
+        return ctx
+    resource = arns.build("glue", ctx.region, catalog_id, "catalog")
+    found = store.get_object(ctx.state.db, catalog_id, ctx.region, POLICY, "", resource)
+    decision = policies.parse(found["PolicyInJson"] if found else None).decision(
+        lambda statement: statement.names_caller(ctx.account, ctx.caller_arn), action=f"glue:{ctx.operation}")
+    if decision != "Allow":
+        raise AccessDeniedException(
+            f"User: {ctx.caller_arn} is not authorized to perform: glue:{ctx.operation} on resource: {resource}")
+    return dataclasses.replace(ctx, account=catalog_id)
+
+
+def fold(name: str) -> str:
+    """Glue keeps database, table and column names in lower case."""
+    return name.lower()
+
+
+def database_or_error(ctx, name: str) -> dict:
+    found = store.get_database(ctx.state.db, ctx.account, ctx.region, fold(name))
+    if found is None:
+        raise EntityNotFoundException(f"Database {name} not found.")
+    return found
+
+
+def table_or_error(ctx, database: str, name: str) -> dict:
+    database_or_error(ctx, database)
+    found = store.get_table(ctx.state.db, ctx.account, ctx.region, fold(database), fold(name))
+    if found is None:
+        raise EntityNotFoundException(f"Table {name} not found.")
+    return found
+
+
+def arn(ctx, kind: str, *names: str) -> str:
+    return arns.build("glue", ctx.region, ctx.account, f"{kind}/" + "/".join(names))
+
+
+def encode_token(position) -> str:
+    return base64.urlsafe_b64encode(json.dumps(position).encode()).decode()
+
+
+def decode_token(token: str | None, default):
+    """The position a NextToken stands for; a token Glue never gave is InvalidInputException."""
+    if not token:
+        return default
+    try:
+        return json.loads(base64.urlsafe_b64decode(token.encode()))
+    except (ValueError, TypeError):
+        raise InvalidInputException("Invalid pagination token") from None
+
+
+def page_size(params, default: int, largest: int) -> int:
+    return min(params.get("MaxResults") or default, largest)
+
+
+def list_page(items: list, params, largest: int) -> tuple[list, str | None]:
+    """A page of an in-memory list by MaxResults/NextToken: (page, next token or None)."""
+    start = decode_token(params.get("NextToken"), 0)
+    if not isinstance(start, int):
+        raise InvalidInputException("Invalid pagination token")
+    limit = page_size(params, largest, largest)
+    token = encode_token(start + limit) if start + limit < len(items) else None
+    return items[start:start + limit], token

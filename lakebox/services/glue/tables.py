@@ -1,0 +1,197 @@
+"""Tables: create, get, list (with a name pattern), update (keeping table versions),
+delete, batch delete, versions."""
+import re
+
+from lakebox.services.glue import catalog, partition_indexes, store
+from lakebox.services.glue.catalog import database_or_error, fold, in_catalog, table_or_error
+from lakebox.services.glue.errors import (
+    AlreadyExistsException, ConcurrentModificationException, EntityNotFoundException, InvalidInputException)
+
+GET_TABLES_MAX = 100
+TABLE_VERSIONS_MAX = 100
+_ATTRIBUTES = {"NAME": "Name", "TABLE_TYPE": "TableType"}
+
+
+def new_table_doc(ctx, database: str, table_input: dict, created: float, version: int, created_by: str) -> dict:
+    doc = {key: value for key, value in table_input.items() if key != "Name"}
+    doc.update(Name=fold(table_input["Name"]), DatabaseName=database, CreateTime=created, UpdateTime=ctx.now,
+               CreatedBy=created_by, IsRegisteredWithLakeFormation=False, CatalogId=ctx.account,
+               VersionId=str(version), IsMultiDialectView=False)
+    doc.setdefault("Retention", 0)
+    doc.setdefault("PartitionKeys", [])
+    return doc
+
+
+def insert_table(ctx, database_name: str, table_input: dict, index_inputs=()) -> dict:
+    """A new table in an existing database (as CreateTable); returns its document."""
+    database = database_or_error(ctx, database_name)["Name"]
+    name = fold(table_input["Name"])
+    db = ctx.state.db
+    if store.get_table(db, ctx.account, ctx.region, database, name) is not None:
+        raise AlreadyExistsException("Table already exists.")
+    doc = new_table_doc(ctx, database, table_input, ctx.now, 0, ctx.caller_arn)
+    with db.transaction():
+        store.put_table(db, ctx.account, ctx.region, database, name, 0, doc)
+        for index in index_inputs:
+            partition_indexes.add_index(ctx, doc, index)
+    return doc
+
+
+def create_table(ctx, params):
+    ctx = in_catalog(ctx, params)
+    table_input = params.get("TableInput")
+    if table_input is None:
+        raise InvalidInputException("TableInput is required")
+    insert_table(ctx, params["DatabaseName"], table_input, params.get("PartitionIndexes") or ())
+    return {}
+
+
+def get_table(ctx, params):
+    ctx = in_catalog(ctx, params)
+    return {"Table": table_or_error(ctx, params["DatabaseName"], params["Name"])}
+
+
+def name_matcher(expression: str | None):
+    """GetTables' `Expression`: a pattern where `*` is any text and `|` separates
+    alternatives, matched against the whole (lower-case) name."""
+    if not expression:
+        return lambda name: True
+    pattern = re.sub(r"(?<!\.)\*", ".*", expression)
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE)
+    except re.error:
+        raise InvalidInputException(f"Invalid table name expression: {expression}") from None
+    return lambda name: compiled.fullmatch(name) is not None
+
+
+def get_tables(ctx, params):
+    ctx = in_catalog(ctx, params)
+    database = database_or_error(ctx, params["DatabaseName"])["Name"]
+    matches = name_matcher(params.get("Expression"))
+    after = str(catalog.decode_token(params.get("NextToken"), ""))
+    limit = catalog.page_size(params, GET_TABLES_MAX, GET_TABLES_MAX)
+    page, more = [], False
+    while not more:
+        rows = store.tables_after(ctx.state.db, ctx.account, ctx.region, database, after, 500)
+        for doc in rows:
+            if not matches(doc["Name"]):
+                continue
+            if len(page) == limit:
+                more = True
+                break
+            page.append(doc)
+        if len(rows) < 500:
+            break
+        after = rows[-1]["Name"]
+    attributes = params.get("AttributesToGet")
+    if attributes:       # NAME and TABLE_TYPE: the name is always there
+        wanted = {"Name"} | {_ATTRIBUTES[a] for a in attributes if a in _ATTRIBUTES}
+        page = [{k: d[k] for k in wanted if k in d} for d in page]
+    result = {"TableList": page}
+    if more:
+        result["NextToken"] = catalog.encode_token(page[-1]["Name"])
+    return result
+
+
+def update_table(ctx, params):
+    ctx = in_catalog(ctx, params)
+    table_input = params.get("TableInput")
+    if table_input is None:      # optional in the model, for open-table-format updates lakebox does not keep
+        raise InvalidInputException("TableInput is required")
+    current = table_or_error(ctx, params["DatabaseName"], table_input["Name"])
+    if params.get("VersionId") is not None and params["VersionId"] != current["VersionId"]:
+        raise ConcurrentModificationException(
+            f"Update table failed due to concurrent modifications. Table version {current['VersionId']} is current.")
+    replace_table(ctx, current, table_input, skip_archive=bool(params.get("SkipArchive")))
+    return {}
+
+
+def replace_table(ctx, current: dict, table_input: dict, skip_archive: bool = False) -> dict:
+    """The table's next version from `table_input`; the previous one stays a table
+    version unless `skip_archive`."""
+    version = int(current["VersionId"]) + 1
+    doc = new_table_doc(ctx, current["DatabaseName"], dict(table_input, Name=current["Name"]),
+                        current["CreateTime"], version, current.get("CreatedBy", ctx.caller_arn))
+    db = ctx.state.db
+    with db.transaction():
+        store.put_table(db, ctx.account, ctx.region, current["DatabaseName"], current["Name"], version, doc)
+        if skip_archive:
+            store.delete_table_version(db, ctx.account, ctx.region, current["DatabaseName"], current["Name"],
+                                       int(current["VersionId"]))
+    return doc
+
+
+def remove_table(ctx, database: str, name: str):
+    store.delete_table(ctx.state.db, ctx.account, ctx.region, database, name)
+    store.drop_tags(ctx.state.db, ctx.account, ctx.region, catalog.arn(ctx, "table", database, name))
+
+
+def delete_table(ctx, params):
+    ctx = in_catalog(ctx, params)
+    current = table_or_error(ctx, params["DatabaseName"], params["Name"])
+    remove_table(ctx, current["DatabaseName"], current["Name"])
+    return {}
+
+
+def batch_delete_table(ctx, params):
+    ctx = in_catalog(ctx, params)
+    database = database_or_error(ctx, params["DatabaseName"])["Name"]
+    errors = []
+    for name in params["TablesToDelete"]:
+        if store.get_table(ctx.state.db, ctx.account, ctx.region, database, fold(name)) is None:
+            errors.append({"TableName": name, "ErrorDetail": {"ErrorCode": "EntityNotFoundException",
+                                                               "ErrorMessage": f"Table {name} not found."}})
+            continue
+        remove_table(ctx, database, fold(name))
+    return {"Errors": errors}
+
+
+def get_table_versions(ctx, params):
+    ctx = in_catalog(ctx, params)
+    current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    versions = store.table_versions(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"], current["Name"])
+    page, token = catalog.list_page(versions, params, TABLE_VERSIONS_MAX)
+    return {"TableVersions": [{"Table": doc, "VersionId": str(version)} for version, doc in page], "NextToken": token}
+
+
+def _version_number(text: str) -> int:
+    if not text.isdigit():
+        raise InvalidInputException(f"Invalid version id: {text}")
+    return int(text)
+
+
+def get_table_version(ctx, params):
+    ctx = in_catalog(ctx, params)
+    current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    wanted = params.get("VersionId")
+    number = int(current["VersionId"]) if wanted is None else _version_number(wanted)
+    for version, doc in store.table_versions(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"],
+                                             current["Name"]):
+        if version == number:
+            return {"TableVersion": {"Table": doc, "VersionId": str(version)}}
+    raise EntityNotFoundException(f"Version {wanted} of table {params['TableName']} not found.")
+
+
+def delete_table_version(ctx, params):
+    ctx = in_catalog(ctx, params)
+    current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    number = _version_number(params["VersionId"])
+    if not store.delete_table_version(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"],
+                                      current["Name"], number):
+        raise EntityNotFoundException(f"Version {params['VersionId']} of table {params['TableName']} not found.")
+    return {}
+
+
+def batch_delete_table_version(ctx, params):
+    ctx = in_catalog(ctx, params)
+    current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    errors = []
+    for version in params["VersionIds"]:
+        gone = version.isdigit() and store.delete_table_version(
+            ctx.state.db, ctx.account, ctx.region, current["DatabaseName"], current["Name"], int(version))
+        if not gone:
+            errors.append({"TableName": params["TableName"], "VersionId": version,
+                           "ErrorDetail": {"ErrorCode": "EntityNotFoundException",
+                                           "ErrorMessage": f"Version {version} of table {params['TableName']} "
+                                                           f"not found."}})
+    return {"Errors": errors}

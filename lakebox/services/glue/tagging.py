@@ -1,0 +1,65 @@
+"""Tags on Glue resources (databases, tables, crawlers, ...), addressed by ARN."""
+from lakebox.kit import arns, tags as kit_tags
+from lakebox.services.glue import store
+from lakebox.services.glue.catalog import fold
+from lakebox.services.glue.errors import EntityNotFoundException
+
+
+def check_tags(tags: dict, existing=()):
+    """Glue's tag rules (the kit's table): at most 50 per resource, no `aws:` keys."""
+    kit_tags.check_tags("glue", tags)
+    kit_tags.check_count("glue", set(existing) | set(tags))
+
+
+def _resource_exists(ctx, arn: str) -> bool:
+    """Whether the ARN names a resource of this account and region that exists; kinds
+    lakebox does not keep are taken on trust."""
+    parsed = arns.parse(arn)
+    if parsed is None or (parsed.service, parsed.region, parsed.account) != ("glue", ctx.region, ctx.account):
+        return False
+    kind, _, path = parsed.resource.partition("/")
+    names = [fold(n) for n in path.split("/")] if path else []
+    db = ctx.state.db
+    if kind == "database" and len(names) == 1:
+        return store.get_database(db, ctx.account, ctx.region, names[0]) is not None
+    if kind == "table" and len(names) == 2:
+        return store.get_table(db, ctx.account, ctx.region, *names) is not None
+    if kind == "crawler" and path:
+        return store.get_named(db, "crawlers", ctx.account, ctx.region, path) is not None
+    if kind == "connection" and path:
+        return store.get_object(db, ctx.account, ctx.region, "connection", "", path) is not None
+    if kind == "userDefinedFunction" and len(names) == 2:
+        return store.get_object(db, ctx.account, ctx.region, "function", *names) is not None
+    return kind in ("catalog", "job", "trigger", "workflow")
+
+
+def _existing(ctx, arn: str) -> str:
+    if not _resource_exists(ctx, arn):
+        raise EntityNotFoundException(f"Resource {arn} not found.")
+    return arn
+
+
+def tag_resource(ctx, params):
+    arn = _existing(ctx, params["ResourceArn"])
+    new_tags = params["TagsToAdd"]
+    check_tags(new_tags, store.tags(ctx.state.db, ctx.account, ctx.region, arn))
+    store.put_tags(ctx.state.db, ctx.account, ctx.region, arn, new_tags)
+    return {}
+
+
+def untag_resource(ctx, params):
+    arn = _existing(ctx, params["ResourceArn"])
+    store.remove_tags(ctx.state.db, ctx.account, ctx.region, arn, params["TagsToRemove"])
+    return {}
+
+
+def get_tags(ctx, params):
+    arn = _existing(ctx, params["ResourceArn"])
+    return {"Tags": store.tags(ctx.state.db, ctx.account, ctx.region, arn)}
+
+
+def tag_new(ctx, arn: str, tags: dict | None):
+    """Tags given when a resource is created (call inside its transaction)."""
+    if tags:
+        store.put_tags(ctx.state.db, ctx.account, ctx.region, arn, tags)
+

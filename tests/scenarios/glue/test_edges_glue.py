@@ -1,0 +1,69 @@
+"""Glue's answers to edge cases, each from a public record of Glue's own reply."""
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+from glue_helpers import parquet_table, partition
+
+
+def error_of(call, **kwargs):
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    return caught.value.response["Error"]["Code"], caught.value.response["Error"]["Message"]
+
+
+def test_database_that_exists(glue, database):
+    # github.com/moj-analytical-services/etl_manager/issues/71: "AlreadyExistsException ...
+    # when calling the CreateDatabase operation: Database already exists."
+    assert error_of(glue.create_database, DatabaseInput={"Name": database}) == (
+        "AlreadyExistsException", "Database already exists.")
+
+
+def test_table_that_does_not_exist(glue, database):
+    # github.com/hashicorp/terraform-provider-aws/issues/34132: "(EntityNotFoundException) when
+    # calling the GetPartitionIndexes operation: Table image_metadata not found."
+    assert error_of(glue.get_partition_indexes, DatabaseName=database, TableName="image_metadata") == (
+        "EntityNotFoundException", "Table image_metadata not found.")
+
+
+def test_expression_on_a_column_that_is_not_a_partition_key(glue, database):
+    # github.com/getmoto/moto/pull/9306 (AWS's reply quoted): "InvalidInputException ... when calling
+    # the GetPartitions operation: Invalid partition expression!"
+    glue.create_table(DatabaseName=database, TableInput=parquet_table("t", [("existing_column", "string")],
+                                                                      [("dt", "string")]))
+    assert error_of(glue.get_partitions, DatabaseName=database, TableName="t",
+                    Expression="non_existing_column IS NULL") == (
+        "InvalidInputException", "Invalid partition expression!")
+
+
+def test_blank_expression_is_no_filter(glue, database):
+    # github.com/getmoto/moto/pull/10122: "Real AWS Glue treats an empty/blank Expression in
+    # GetPartitions as 'no filter' and returns every partition" (the Hive metastore client sends '').
+    glue.create_table(DatabaseName=database, TableInput=parquet_table("t", [], [("dt", "string")]))
+    glue.batch_create_partition(DatabaseName=database, TableName="t",
+                                PartitionInputList=[partition(["a"]), partition(["b"])])
+    assert len(glue.get_partitions(DatabaseName=database, TableName="t", Expression="")["Partitions"]) == 2
+
+
+def test_crawler_that_does_not_exist(glue):
+    # github.com/awslabs/aws-customer-churn-pipeline/issues/15: "(EntityNotFoundException) when calling
+    # the StartCrawler operation: Crawler with name crawler-customer-churn-sagemaker-pipeline does not exist"
+    name = "crawler-customer-churn-sagemaker-pipeline"
+    assert error_of(glue.start_crawler, Name=name) == ("EntityNotFoundException",
+                                                       f"Crawler with name {name} does not exist")
+    # github.com/iann0036/AWSConsoleRecorder/issues/35: getCrawler answered "EntityNotFoundException",
+    # "Crawler entry with name jdbc-crawler does not exist"
+    assert error_of(glue.get_crawler, Name="jdbc-crawler") == ("EntityNotFoundException",
+                                                               "Crawler entry with name jdbc-crawler does not exist")
+
+
+def test_database_names_fold_to_lower_case(glue):
+    # Glue API reference, DatabaseInput.Name: "For Hive compatibility, this is folded to lowercase
+    # when it is stored." (TableInput.Name likewise.)
+    name = f"Mixed_{uuid.uuid4().hex[:6]}"
+    glue.create_database(DatabaseInput={"Name": name})
+    try:
+        assert glue.get_database(Name=name)["Database"]["Name"] == name.lower()
+    finally:
+        glue.delete_database(Name=name)

@@ -1,0 +1,44 @@
+"""The catalog survives `kill -9`, and a crawl cut short by it runs again after the
+restart (a crawler is never left RUNNING with nothing running it)."""
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from lakebox.testing import LakeboxServer
+
+pytestmark = pytest.mark.local_only
+
+
+def test_catalog_and_a_running_crawl_survive_kill_9(tmp_path):
+    server = LakeboxServer(data_dir=str(tmp_path / "data")).start()
+    try:
+        glue, s3 = server.client("glue"), server.client("s3")
+        glue.create_database(DatabaseInput={"Name": "kept"})
+        glue.create_table(DatabaseName="kept", TableInput={"Name": "t", "PartitionKeys": [
+            {"Name": "dt", "Type": "string"}], "StorageDescriptor": {"Location": "s3://x/t/"}})
+        glue.batch_create_partition(DatabaseName="kept", TableName="t",
+                                    PartitionInputList=[{"Values": [f"2024-01-0{d}"]} for d in range(1, 6)])
+        s3.create_bucket(Bucket="lake")
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda i: s3.put_object(Bucket="lake", Key=f"big/p={i % 20}/f{i}.csv",
+                                                  Body=f"a,b\n{i},x\n"), range(1500)))
+        glue.create_crawler(Name="c", Role="r", DatabaseName="crawled",
+                            Targets={"S3Targets": [{"Path": "s3://lake/big/"}]})
+        glue.start_crawler(Name="c")
+
+        server.kill()
+        server.start()
+        glue = server.client("glue")
+
+        assert len(glue.get_partitions(DatabaseName="kept", TableName="t")["Partitions"]) == 5
+        deadline = time.monotonic() + 120
+        while glue.get_crawler(Name="c")["Crawler"]["State"] != "READY" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        crawler = glue.get_crawler(Name="c")["Crawler"]
+        assert crawler["LastCrawl"]["Status"] == "SUCCEEDED"
+        table = glue.get_table(DatabaseName="crawled", Name="big")["Table"]
+        assert [k["Name"] for k in table["PartitionKeys"]] == ["p"]
+        assert len(glue.get_partitions(DatabaseName="crawled", TableName="big")["Partitions"]) == 20
+    finally:
+        server.stop()
