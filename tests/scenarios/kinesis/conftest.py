@@ -1,13 +1,10 @@
 """Shared fixtures for Kinesis scenarios: a client that shows every error as the server
 sent it (no retries), and streams with unique names that are deleted afterwards."""
-import os
 import uuid
 
 import pytest
-from botocore.config import Config
 
-NO_RETRIES = Config(retries={"total_max_attempts": 1}, parameter_validation=False)
-ACCOUNT = os.environ.get("KINESIS_TEST_ACCOUNT", "000000000000")
+from kinesis_helpers import NO_RETRIES
 
 
 @pytest.fixture

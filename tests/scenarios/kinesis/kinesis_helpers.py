@@ -1,5 +1,12 @@
-"""Helpers shared by the Kinesis scenarios."""
+"""Helpers shared by the Kinesis scenarios (test files import them from here, not from
+conftest: several folders have a conftest, and only one can be imported by that name)."""
+import os
 import time
+
+from botocore.config import Config
+
+NO_RETRIES = Config(retries={"total_max_attempts": 1}, parameter_validation=False)
+ACCOUNT = os.environ.get("KINESIS_TEST_ACCOUNT", "000000000000")
 
 
 def get_records(kinesis, iterator, **args):

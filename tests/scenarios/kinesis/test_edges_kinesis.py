@@ -10,7 +10,7 @@ import uuid
 import botocore.session
 import pytest
 
-from conftest import ACCOUNT
+from kinesis_helpers import ACCOUNT
 from kinesis_helpers import error_of, get_records
 
 SHARD0, SHARD1 = "shardId-000000000000", "shardId-000000000001"

@@ -8,7 +8,7 @@ naming the stream and account; letters (any script), digits, the space and
 """
 import pytest
 
-from conftest import ACCOUNT
+from kinesis_helpers import ACCOUNT
 from kinesis_helpers import error_of
 
 INVALID = ("InvalidArgumentException",

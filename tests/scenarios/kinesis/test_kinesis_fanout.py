@@ -2,7 +2,7 @@
 import time
 
 import pytest
-from conftest import ACCOUNT
+from kinesis_helpers import ACCOUNT
 from kinesis_helpers import error_of
 
 

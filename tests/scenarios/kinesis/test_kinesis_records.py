@@ -3,7 +3,7 @@ import datetime
 import hashlib
 
 import pytest
-from conftest import ACCOUNT
+from kinesis_helpers import ACCOUNT
 from kinesis_helpers import error_of, get_records, read_shard
 
 

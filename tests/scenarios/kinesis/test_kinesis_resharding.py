@@ -5,7 +5,7 @@ import time
 
 import pytest
 from botocore.config import Config
-from conftest import ACCOUNT
+from kinesis_helpers import ACCOUNT
 from kinesis_helpers import error_of, get_records
 
 MID = str(2**127)

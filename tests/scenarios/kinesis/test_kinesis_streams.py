@@ -3,7 +3,7 @@ import json
 import uuid
 
 import pytest
-from conftest import ACCOUNT
+from kinesis_helpers import ACCOUNT
 from kinesis_helpers import error_of
 
 MAX_HASH = str(2**128 - 1)

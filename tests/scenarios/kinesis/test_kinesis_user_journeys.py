@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from kinesis_helpers import error_of, get_records, read_shard
-from conftest import ACCOUNT, NO_RETRIES
+from kinesis_helpers import ACCOUNT, NO_RETRIES
 
 FAST = {"Delay": 1, "MaxAttempts": 30}
 

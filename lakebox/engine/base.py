@@ -1,0 +1,56 @@
+"""What every engine behind the seam shares: its errors, in Athena's terms."""
+import re
+
+
+class QueryCancelled(Exception):
+    """The query was interrupted (StopQueryExecution, or a scan cut-off)."""
+
+
+class EngineError(Exception):
+    """A query that failed while planning or running. `error_name` is Trino's error
+    name (`TABLE_NOT_FOUND`, `COLUMN_NOT_FOUND`, `TYPE_MISMATCH`, `NOT_SUPPORTED`, ...),
+    `user_error` says whether the query (not the engine) is at fault."""
+
+    def __init__(self, error_name: str, message: str, user_error: bool = True):
+        super().__init__(message)
+        self.error_name = error_name
+        self.message = message
+        self.user_error = user_error
+
+    @classmethod
+    def from_duckdb(cls, error) -> "EngineError":
+        text = str(error).strip()
+        first = text.splitlines()[0] if text else type(error).__name__
+        kind = type(error).__name__
+        for pattern, name, words in _TRINO_WORDS:
+            found = re.search(pattern, first)
+            if found:
+                return cls(name, words.format(*found.groups()))
+        for pattern, name in _ERROR_NAMES:
+            if re.search(pattern, first):
+                return cls(name, _detail(first))
+        if kind in ("BinderException", "ParserException", "ConversionException", "InvalidInputException",
+                    "OutOfRangeException", "CatalogException", "NotImplementedException"):
+            return cls("GENERIC_USER_ERROR" if kind != "NotImplementedException" else "NOT_SUPPORTED", _detail(first))
+        return cls("GENERIC_INTERNAL_ERROR", _detail(first), user_error=False)
+
+
+# DuckDB errors whose Trino name and words are known: (pattern, name, message template).
+_TRINO_WORDS = [
+    (r"Could not convert string '(.*)' to ([A-Z]+?)(?:\d+)?\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to {1}"),
+    (r"Division by zero", "DIVISION_BY_ZERO", "Division by zero"),
+]
+
+_ERROR_NAMES = [
+    (r'Referenced column ".*" not found|Column with name .* does not exist|not found in FROM clause',
+     "COLUMN_NOT_FOUND"),
+    (r"Table with name .* does not exist", "TABLE_NOT_FOUND"),
+    (r"No function matches|Cannot compare|Could not convert|cannot be cast|Cannot mix", "TYPE_MISMATCH"),
+    (r"Division by zero", "DIVISION_BY_ZERO"),
+    (r"Not implemented", "NOT_SUPPORTED"),
+]
+
+
+def _detail(line: str) -> str:
+    """DuckDB's message without its `Binder Error: ` prefix."""
+    return re.sub(r"^[A-Za-z ]+ Error: ", "", line)

@@ -1,0 +1,88 @@
+"""Trino's decimal arithmetic, for the fix that keeps decimal / decimal a decimal.
+
+DuckDB divides two decimals into a DOUBLE; Trino's quotient is a decimal whose scale is
+the larger of the two scales. `decimal_type(node, column_types)` infers the decimal
+type of an expression from the catalog's column types, decimal literals and Trino's
+rules for + - * / and the aggregates; anything else (a double, a function it does not
+know) is None, and the expression is left alone.
+"""
+import re
+
+from sqlglot import exp
+
+MAX_PRECISION = 38
+_INTEGER_PRECISION = {"tinyint": 3, "smallint": 5, "int": 10, "integer": 10, "bigint": 19}
+
+
+def _from_text(kind: str):
+    kind = kind.lower().replace(" ", "")
+    found = re.fullmatch(r"decimal\((\d+),(\d+)\)", kind)
+    if found:
+        return int(found.group(1)), int(found.group(2))
+    if kind in _INTEGER_PRECISION:
+        return _INTEGER_PRECISION[kind], 0
+    return None
+
+
+def decimal_type(node, column_types: dict, integers_count: bool = False):
+    """(precision, scale) of a decimal-typed expression, else None. Integers count as
+    decimal(p, 0) only beside a decimal (`integers_count`)."""
+    if isinstance(node, exp.Paren):
+        return decimal_type(node.this, column_types, integers_count)
+    if isinstance(node, exp.Literal) and not node.is_string:
+        text = node.this
+        if "." in text and "e" not in text.lower():
+            whole, fraction = text.split(".")
+            digits = len(whole.lstrip("-").lstrip("0")) + len(fraction)
+            return max(digits, 1), len(fraction)
+        return (10, 0) if integers_count and text.lstrip("-").isdigit() else None
+    if isinstance(node, exp.Column):
+        kind = column_types.get(node.name.lower(), "")
+        return _from_text(kind) if "decimal" in kind.lower() or integers_count else None
+    if isinstance(node, exp.Cast):
+        return _from_text(node.to.sql(dialect="trino"))
+    if isinstance(node, (exp.Sum, exp.Avg, exp.Max, exp.Min)):
+        inner = decimal_type(node.this, column_types)
+        if inner is None:
+            return None
+        return (MAX_PRECISION, inner[1]) if isinstance(node, exp.Sum) else inner
+    if isinstance(node, exp.Case):
+        branches = [branch.args.get("true") for branch in node.args.get("ifs") or []] + [node.args.get("default")]
+        types = [decimal_type(branch, column_types, True) for branch in branches if branch is not None]
+        if not types or None in types or not any(decimal_type(b, column_types) for b in branches if b is not None):
+            return None
+        scale = max(s for _, s in types)
+        return min(MAX_PRECISION, max(p - s for p, s in types) + scale), scale
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
+        left = decimal_type(node.this, column_types)
+        right = decimal_type(node.expression, column_types)
+        if left is None and right is None:
+            return None
+        left = left or decimal_type(node.this, column_types, True)
+        right = right or decimal_type(node.expression, column_types, True)
+        if left is None or right is None:
+            return None
+        return _combine(type(node), left, right)
+    return None
+
+
+def _combine(kind, left, right):
+    (p1, s1), (p2, s2) = left, right
+    if kind is exp.Mul:
+        return min(MAX_PRECISION, p1 + p2), s1 + s2
+    if kind is exp.Div:
+        return min(MAX_PRECISION, p1 + s2 + max(0, s2 - s1)), max(s1, s2)
+    scale = max(s1, s2)
+    return min(MAX_PRECISION, max(p1 - s1, p2 - s2) + scale + 1), scale
+
+
+def with_aliases(tree, column_types: dict, passes: int = 3) -> dict:
+    """`column_types` plus the decimal columns that subqueries and CTEs define
+    (`l_extendedprice * (1 - l_discount) AS volume`), nested up to `passes` deep."""
+    types = dict(column_types)
+    for _ in range(passes):
+        for alias in tree.find_all(exp.Alias):
+            found = decimal_type(alias.this, types)
+            if found is not None and alias.alias:
+                types.setdefault(alias.alias.lower(), f"decimal({found[0]},{found[1]})")
+    return types

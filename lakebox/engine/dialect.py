@@ -1,0 +1,197 @@
+"""Athena's SQL (Trino dialect, engine version 3) translated for DuckDB.
+
+sqlglot does the translation (`read="trino", write="duckdb"`); what it leaves different
+from Trino's answers is corrected by lakebox's fixes, listed in `FIXES` (rewrites of
+the parsed query) and `SETTINGS` (DuckDB session settings), each with a test in
+`tests/unit/engine/`. A construct sqlglot cannot express in DuckDB fails with
+`NotSupported`, never a silently different query.
+"""
+import sqlglot
+from sqlglot import ErrorLevel, exp
+from sqlglot.errors import ParseError, UnsupportedError
+
+from lakebox.engine import decimals
+
+
+class SqlSyntaxError(ValueError):
+    """The statement does not parse: `message` is `line L:C: ...` as Athena words it."""
+
+    def __init__(self, line: int, column: int, detail: str):
+        self.line, self.column, self.detail = line, column, detail
+        super().__init__(f"line {line}:{column}: {detail}")
+
+
+class NotSupported(ValueError):
+    """A construct lakebox does not run: Athena's NOT_SUPPORTED, naming it."""
+
+
+def parse(sql: str, read: str = "trino") -> exp.Expression:
+    """One statement parsed, or SqlSyntaxError at the offending token."""
+    try:
+        statements = sqlglot.parse(sql, read=read, error_level=ErrorLevel.RAISE)
+    except ParseError as error:
+        raise _syntax_error(sql, error) from None
+    statements = [statement for statement in statements if statement is not None]
+    if len(statements) != 1:
+        raise SqlSyntaxError(1, 1, "Only one sql statement is allowed. Got: " + str(len(statements)))
+    return statements[0]
+
+
+def _syntax_error(sql: str, error: ParseError) -> SqlSyntaxError:
+    first = error.errors[0] if error.errors else {}
+    line, end_col = first.get("line") or 1, first.get("col") or 1
+    highlight = first.get("highlight") or ""
+    column = max(1, end_col - len(highlight) + 1)     # Trino points at the token's first character
+    if highlight:
+        return SqlSyntaxError(line, column, f"mismatched input '{highlight}'. {first.get('description', '')}".strip())
+    return SqlSyntaxError(line, column, first.get("description") or "syntax error")
+
+
+def table_refs(tree: exp.Expression) -> list[exp.Table]:
+    """The catalog tables a query reads (CTE names and table functions left out)."""
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    refs = []
+    for table in tree.find_all(exp.Table):
+        if not table.name or isinstance(table.this, exp.Func):
+            continue
+        if not table.db and table.name.lower() in ctes:
+            continue
+        refs.append(table)
+    return refs
+
+
+def column_names(tree: exp.Expression) -> set[str] | None:
+    """Lower-cased names of the columns a query mentions, or None if it selects `*`
+    (every column may be read)."""
+    if any(isinstance(star, exp.Star) and not isinstance(star.parent, exp.Count) for star in tree.find_all(exp.Star)):
+        return None
+    return {column.name.lower() for column in tree.find_all(exp.Column)}
+
+
+# ---------------------------------------------------------------------------
+# The fixes: each takes the parsed (Trino) query and returns it rewritten.
+
+
+def name_unnamed_columns(tree: exp.Expression) -> exp.Expression:
+    """Trino names an output column that is not a plain column `_col<position>`
+    (DuckDB would name it after its expression text)."""
+    select = tree if isinstance(tree, exp.Select) else None
+    if isinstance(tree, exp.Query) and select is None:
+        select = tree.find(exp.Select) if not isinstance(tree, exp.SetOperation) else None
+    if select is None:
+        return tree
+    for position, item in enumerate(list(select.expressions)):
+        if isinstance(item, (exp.Alias, exp.Column, exp.Star)) or (isinstance(item, exp.Dot)):
+            continue
+        item.replace(exp.alias_(item.copy(), f"_col{position}", quoted=True))
+    return tree
+
+
+def date_plus_interval_stays_date(tree: exp.Expression) -> exp.Expression:
+    """`DATE 'x' + INTERVAL '1' DAY` is a DATE in Trino; DuckDB gives a TIMESTAMP. A
+    day/month/year interval added to a date is cast back (a constant, folded before the
+    filter runs, so pruning still applies)."""
+    for node in list(tree.find_all(exp.Add, exp.Sub)):
+        left, right = node.this, node.expression
+        if _is_date(left) and _is_day_interval(right):
+            node.replace(exp.cast(node.copy(), "DATE"))
+    return tree
+
+
+def _is_date(node) -> bool:
+    if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.DATE:
+        return True
+    return isinstance(node, (exp.CurrentDate, exp.TsOrDsToDate)) or (
+        isinstance(node, exp.Paren) and _is_date(node.this))
+
+
+def _is_day_interval(node) -> bool:
+    if not isinstance(node, exp.Interval):
+        return False
+    unit = (node.unit.name if node.unit else "").upper()
+    if not unit and isinstance(node.this, exp.Literal):      # INTERVAL '1 day'
+        unit = node.this.name.split()[-1].upper() if " " in node.this.name else ""
+    return unit.rstrip("S") in ("DAY", "WEEK", "MONTH", "YEAR", "QUARTER")
+
+
+def date_add_on_a_date_stays_date(tree: exp.Expression) -> exp.Expression:
+    """`date_add('day', 2, DATE '2024-01-01')` is a DATE in Trino; DuckDB gives a TIMESTAMP."""
+    for node in list(tree.find_all(exp.DateAdd)):
+        unit = (node.unit.name if node.unit else "DAY").upper()
+        if _is_date(node.this) and unit.rstrip("S") in ("DAY", "WEEK", "MONTH", "YEAR", "QUARTER"):
+            node.replace(exp.cast(node.copy(), "DATE"))
+    return tree
+
+
+def reduce_identity_finish(tree: exp.Expression) -> exp.Expression:
+    """`reduce(a, init, merge, s -> s)`: an identity finishing function is what DuckDB's
+    list_reduce does anyway, so it is dropped (any other finish is NOT_SUPPORTED)."""
+    for node in tree.find_all(exp.Reduce):
+        finish = node.args.get("finish")
+        if isinstance(finish, exp.Lambda) and len(finish.expressions) == 1 and \
+                isinstance(finish.this, (exp.Identifier, exp.Column)) and \
+                finish.this.name == finish.expressions[0].name:
+            node.set("finish", None)
+    return tree
+
+
+FIXES = [
+    ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
+    ("date + interval stays a date", date_plus_interval_stays_date),
+    ("date_add on a date stays a date", date_add_on_a_date_stays_date),
+    ("reduce with an identity finishing function", reduce_identity_finish),
+]
+
+# DuckDB session settings that make it answer as Trino does.
+SETTINGS = [
+    ("integer division truncates", "SET integer_division = true"),
+    ("no extension is downloaded at run time", "SET autoinstall_known_extensions = false"),
+    ("no extension is loaded implicitly", "SET autoload_known_extensions = false"),
+]
+
+
+def avg_of_a_decimal_keeps_its_type(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino's `avg` of a decimal(p,s) is a decimal(p,s), rounded to its scale; DuckDB's
+    is a DOUBLE. `column_types` maps column names to their catalog types."""
+    for node in list(tree.find_all(exp.Avg)):
+        argument = node.this
+        if isinstance(argument, exp.Distinct) and len(argument.expressions) == 1:
+            argument = argument.expressions[0]
+        found = decimals.decimal_type(argument, column_types)
+        if found is not None:
+            node.replace(exp.cast(node.copy(), f"DECIMAL({found[0]}, {found[1]})"))
+    return tree
+
+
+def decimal_division_stays_decimal(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino divides decimals into a decimal (scale: the larger scale, rounded half up);
+    DuckDB into a DOUBLE. Types are inferred before any rewrite, innermost first."""
+    typed = []
+    for node in tree.find_all(exp.Div):
+        found = decimals.decimal_type(node, column_types)
+        if found is not None:
+            typed.append((node.depth, node, found))
+    for _, node, (precision, scale) in sorted(typed, key=lambda item: -item[0]):
+        node.replace(exp.cast(node.copy(), f"DECIMAL({precision}, {scale})"))
+    return tree
+
+
+# Fixes that need the catalog types of the columns a query reads.
+TYPED_FIXES = [
+    ("decimal / decimal is a decimal", decimal_division_stays_decimal),
+    ("avg of a decimal stays a decimal of its scale", avg_of_a_decimal_keeps_its_type),
+]
+
+
+def translate(tree: exp.Expression, column_types: dict | None = None) -> str:
+    """The DuckDB SQL of a parsed Trino query, fixes applied."""
+    tree = tree.copy()
+    for _, fix in FIXES:
+        tree = fix(tree)
+    column_types = decimals.with_aliases(tree, column_types or {})
+    for _, fix in TYPED_FIXES:
+        tree = fix(tree, column_types)
+    try:
+        return tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
+    except UnsupportedError as error:
+        raise NotSupported(str(error).strip().splitlines()[0]) from None

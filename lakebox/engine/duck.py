@@ -1,0 +1,299 @@
+"""The DuckDB engine: one in-process database, a connection per query (so a query can
+be interrupted on its own), catalog tables as temporary views over the files.
+"""
+import functools
+import os
+import re
+import threading
+
+import duckdb
+import pyarrow as pa
+import pyarrow.orc as orc
+from sqlglot import exp
+
+from lakebox.engine import dialect, duck_read, scan_bytes, types
+from lakebox.engine.base import EngineError, QueryCancelled
+from lakebox.engine.sources import TableSource
+from lakebox.storage.lru import Lru
+
+_JSON_SAMPLE_FILES = 8           # files whose keys are read to match columns case-insensitively
+
+# DuckDB result types Trino has no name for, shown as the Trino type a query would give.
+_RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT", "USMALLINT": "INTEGER",
+                 "UTINYINT": "SMALLINT", "TIMESTAMP_NS": "TIMESTAMP", "TIMESTAMP_MS": "TIMESTAMP",
+                 "TIMESTAMP_S": "TIMESTAMP", "TIMESTAMP WITH TIME ZONE": "TIMESTAMP WITH TIME ZONE"}
+
+
+class DuckEngine:
+    def __init__(self):
+        self._db = duckdb.connect(":memory:")
+        # Parquet footers by file: one {top-level column: (compressed bytes, min, max)} per
+        # row group. A data file is a blob, never rewritten in place: its footer never changes.
+        self._footers = Lru(4096)
+        self._footers_lock = threading.Lock()
+
+    def footer(self, cursor, path: str) -> list[dict]:
+        with self._footers_lock:
+            found = self._footers.get(path)
+        if found is None:
+            rows = cursor.execute(
+                "SELECT row_group_id, lower(split_part(path_in_schema, ', ', 1)), sum(total_compressed_size), "
+                "min(stats_min_value), max(stats_max_value) "
+                f"FROM parquet_metadata({duck_read.quote(path)}) GROUP BY 1, 2 ORDER BY 1").fetchall()
+            groups = {}
+            for group, name, size, low, high in rows:
+                groups.setdefault(group, {})[name] = (size, low, high)
+            found = list(groups.values())
+            with self._footers_lock:
+                self._footers.put(path, found)
+        return found
+
+    def _cursor(self):
+        """A connection of its own; settings are per connection."""
+        cursor = self._db.cursor()
+        for _, statement in dialect.SETTINGS:
+            cursor.execute(statement)
+        return cursor
+
+    def prepare(self, tree: exp.Expression, sources: list[TableSource], default_database: str) -> "DuckQuery":
+        """A query ready to bind: `sources` are the tables of `dialect.table_refs(tree)`,
+        a reference without a database naming one of `default_database`."""
+        return DuckQuery(self._cursor(), tree, sources, default_database, self.footer)
+
+    def prune(self, tree: exp.Expression, table: exp.Table, source: TableSource):
+        """Drop the partitions of `source` that the query's WHERE excludes, before any
+        file is listed or opened."""
+        keys = [name.lower() for name, _ in source.partition_keys]
+        predicate = duck_read.partition_filter(tree, table, keys) if keys and source.parts else None
+        if predicate is None:
+            return
+        cursor = self._cursor()
+        try:
+            kept = {row[0] for row in cursor.execute(duck_read.prune_sql(source, predicate)).fetchall()}
+        except duckdb.Error:
+            return            # a predicate the values cannot answer alone: keep every partition
+        finally:
+            cursor.close()
+        source.parts = [part for index, part in enumerate(source.parts) if index in kept]
+
+    def close(self):
+        self._db.close()
+
+
+class DuckQuery:
+    """One query on its own connection: its result columns, what it scans, and where it
+    writes; `cancel()` from any thread interrupts it."""
+
+    def __init__(self, cursor, tree: exp.Expression, sources: list[TableSource], default_database: str, footer):
+        self._cursor = cursor
+        self._footer = footer
+        self._default_database = (default_database or "").lower()
+        self._cancelled = threading.Event()
+        self._tree = tree.copy()
+        self._sources = sources
+        self.bytes_scanned = 0
+        self.rows_written = 0
+        self._registered = []
+        self.columns: list[tuple[str, str]] = []     # (name, DuckDB type) of the result
+        self._sql = None
+
+    def cancel(self):
+        self._cancelled.set()
+        self._cursor.interrupt()
+
+    def close(self):
+        self._cursor.close()
+
+    def _guard(self, fn, *args):
+        if self._cancelled.is_set():
+            raise QueryCancelled()
+        try:
+            return fn(*args)
+        except duckdb.InterruptException:
+            raise QueryCancelled() from None
+        except duckdb.Error as error:
+            if self._cancelled.is_set():
+                raise QueryCancelled() from None
+            raise self._in_trino_words(EngineError.from_duckdb(error)) from None
+
+    def _in_trino_words(self, error: EngineError) -> EngineError:
+        """A missing column as Trino reports it: `line L:C: Column 'x' cannot be resolved`."""
+        found = re.search(r'column "([^"]+)"', error.message, re.IGNORECASE)
+        if error.error_name != "COLUMN_NOT_FOUND" or found is None:
+            return error
+        name = found.group(1)
+        where = ""
+        for column in self._tree.find_all(exp.Column):
+            meta = column.this.meta if isinstance(column.this, exp.Identifier) else {}
+            if column.name.lower() == name.lower() and "line" in meta:
+                where = f"line {meta['line']}:{max(meta['col'] - len(column.name) + 1, 1)}: "
+                break
+        return EngineError("COLUMN_NOT_FOUND", f"{where}Column '{name}' cannot be resolved")
+
+    def bind(self):
+        """Resolve the tables to views over their files and learn the result's columns
+        and the bytes it will read."""
+        return self._guard(self._bind)
+
+    def _bind(self):
+        names = dialect.column_names(self._tree)
+        originals = {id(table): table for table in dialect.table_refs(self._tree)}
+        for number, source in enumerate(self._sources):
+            view = f"__lakebox_t{number}"
+            pseudo = names is not None and any(column in names for column in duck_read.PSEUDO_COLUMNS)
+            schema = self._file_columns(source)
+            register = functools.partial(self._register_orc, source, f"{view}_orc")
+            self._cursor.execute(
+                f"CREATE OR REPLACE TEMP VIEW {view} AS {duck_read.table_sql(source, schema, pseudo, register)}")
+            references = sum(1 for table in originals.values() if self._same_table(table, source))
+            self.bytes_scanned += self._bytes_of(source, names, references)
+            for table in [t for t in originals.values() if self._same_table(t, source)]:
+                alias = table.alias_or_name
+                replacement = exp.Table(this=exp.to_identifier(view), alias=exp.TableAlias(
+                    this=exp.to_identifier(alias, quoted=True)))
+                if table.args.get("sample"):
+                    replacement.set("sample", table.args["sample"])
+                table.replace(replacement)
+        column_types = {name.lower(): kind for source in self._sources for name, kind in source.columns}
+        self._sql = dialect.translate(self._tree, column_types)
+        relation = self._cursor.sql(self._sql)
+        self.columns = [(name, str(kind)) for name, kind in zip(relation.columns, relation.types)]
+
+    def _same_table(self, table: exp.Table, source: TableSource) -> bool:
+        database = (table.db or self._default_database).lower()
+        return table.name.lower() == source.name.lower() and database == source.database.lower()
+
+    def _file_columns(self, source) -> set[str] | None:
+        """The columns the files hold (a catalog column they lack reads as NULL)."""
+        if not source.files:
+            return None
+        if source.format == "parquet":
+            return {name for found in source.files for group in self._footer(self._cursor, found.path)
+                    for name in group}
+        if source.format == "orc":
+            return {name.lower() for found in source.files for name in orc.ORCFile(found.path).schema.names}
+        if source.format == "json":
+            return self._json_keys(source)
+        return None
+
+    def _json_keys(self, source) -> dict:
+        """Lower-cased column name -> how a sample of the files spells that key."""
+        spellings = {}
+        for found in source.files[:_JSON_SAMPLE_FILES]:
+            reader = (f"read_json({duck_read.quote(found.path)}, format = 'newline_delimited', "
+                      f"ignore_errors = true, compression = {duck_read.quote(duck_read.compression_of(found.uri))})")
+            try:
+                rows = self._cursor.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+            except duckdb.Error:         # an empty or unreadable file says nothing about keys
+                continue
+            for row in rows:
+                spellings.setdefault(row[0].lower(), row[0])
+        return spellings
+
+    def _register_orc(self, source, prefix: str, files) -> str:
+        """ORC is read by pyarrow (DuckDB's wheel has no ORC reader) into an Arrow
+        relation of the columns the catalog names."""
+        tables = []
+        for found in files:
+            reader = orc.ORCFile(found.path)
+            by_lower = {name.lower(): name for name in reader.schema.names}
+            wanted = [by_lower[name.lower()] for name, _ in source.columns if name.lower() in by_lower]
+            table = reader.read(columns=wanted)
+            tables.append(table.rename_columns([name.lower() for name in table.column_names]))
+        name = f"{prefix}_{len(self._registered)}"
+        self._registered.append(name)
+        self._cursor.register(name, pa.concat_tables(tables, promote_options="default"))
+        return name
+
+    def _bytes_of(self, source, names, references: int) -> int:
+        """Text formats read whole files; Parquet reads the column chunks it needs, in the
+        row groups the WHERE does not rule out (judged only for a table read once)."""
+        if source.format != "parquet" or not source.files:
+            return sum(found.size for found in source.files)
+        wanted = None if names is None else {name.lower() for name, _ in source.columns if name.lower() in names}
+        limits = scan_bytes.bounds(self._tree, {name.lower() for name, _ in source.columns}) \
+            if references == 1 else []
+        total = 0
+        for found in source.files:
+            for group in self._footer(self._cursor, found.path):
+                if not scan_bytes.ruled_out(group, limits):
+                    total += sum(size for name, (size, _, _) in group.items() if wanted is None or name in wanted)
+        return total
+
+    def _final_sql(self) -> str:
+        """The query with Trino's result types (no HUGEINT and the like)."""
+        items = []
+        for name, kind in self.columns:
+            target = _RESULT_CASTS.get(kind.upper())
+            column = duck_read.ident(name)
+            items.append(f"CAST({column} AS {target}) AS {column}" if target and target != kind.upper() else column)
+        return f"SELECT {', '.join(items)} FROM ({self._sql})"
+
+    @property
+    def result_columns(self) -> list[tuple[str, str]]:
+        return [(name, _RESULT_CASTS.get(kind.upper(), kind)) for name, kind in self.columns]
+
+    def write_csv(self, path: str) -> int:
+        """Run the query into an Athena result file: a header row, every value quoted,
+        NULL as nothing. Returns the number of rows."""
+        formatted = [_as_text(name, kind) for name, kind in self.result_columns]
+        sql = f"COPY (SELECT {', '.join(formatted)} FROM ({self._final_sql()})) TO {duck_read.quote(path)} " \
+              f"(FORMAT csv, FORCE_QUOTE *, HEADER true)"
+        return self._guard(lambda: self._cursor.execute(sql).fetchone()[0])
+
+    def write_files(self, directory: str, file_format: str, compression: str | None, partitioned_by: list[str],
+                    prefix: str, rename: list[str] | None = None, suffix: str = "",
+                    delimiter: str = "\x01") -> list[str]:
+        """Run the query into data files under `directory` (Hive `key=value/` folders for
+        `partitioned_by`), the columns named `rename` if given; returns the files' paths
+        relative to `directory`. `rows_written` says how many rows they hold."""
+        select = self._final_sql()
+        if rename:
+            items = [f"{duck_read.ident(old)} AS {duck_read.ident(new)}"
+                     for (old, _), new in zip(self.result_columns, rename)]
+            select = f"SELECT {', '.join(items)} FROM ({select})"
+        options = [f"FORMAT {file_format}"]
+        if file_format == "csv":        # Hive text: \001 between fields, no quoting, NULL as \N
+            options += [f"DELIMITER {duck_read.quote(delimiter)}", "QUOTE ''", "HEADER false", "NULLSTR '\\N'"]
+        if compression:
+            options.append(f"COMPRESSION {compression}")
+        os.makedirs(directory, exist_ok=True)
+        if partitioned_by:
+            options += ["PARTITION_BY (" + ", ".join(duck_read.ident(name) for name in partitioned_by) + ")",
+                        f"FILENAME_PATTERN {duck_read.quote(prefix + '_{i}')}",
+                        f"FILE_EXTENSION {duck_read.quote(suffix.lstrip('.'))}"]
+            target = directory
+        else:
+            target = os.path.join(directory, f"{prefix}_0{suffix}")
+        sql = f"COPY ({select}) TO {duck_read.quote(target)} ({', '.join(options)})"
+        self.rows_written = self._guard(lambda: self._cursor.execute(sql).fetchone()[0])
+        found = []
+        for root, _, names in os.walk(directory):
+            for name in names:
+                if name.endswith("."):          # an empty extension leaves a trailing dot
+                    os.rename(os.path.join(root, name), os.path.join(root, name[:-1]))
+                    name = name[:-1]
+                found.append(os.path.relpath(os.path.join(root, name), directory))
+        return sorted(found)
+
+    def rows(self) -> list[tuple]:
+        """The result as Python values (small results: EXPLAIN, SHOW)."""
+        return self._guard(lambda: self._cursor.execute(self._final_sql()).fetchall())
+
+    def explain(self, analyze: bool) -> str:
+        kind = "EXPLAIN ANALYZE" if analyze else "EXPLAIN"
+        rows = self._guard(lambda: self._cursor.execute(f"{kind} {self._sql}").fetchall())
+        return "\n".join(row[-1] for row in rows)
+
+
+def _as_text(name: str, kind: str) -> str:
+    """A value as Athena writes it in a result file (Trino's text forms)."""
+    column = duck_read.ident(name)
+    upper = kind.upper()
+    if upper == "TIMESTAMP":
+        return f"strftime({column}, '%Y-%m-%d %H:%M:%S.%g') AS {column}"
+    if upper == "TIMESTAMP WITH TIME ZONE":
+        return f"strftime({column}, '%Y-%m-%d %H:%M:%S.%g UTC') AS {column}"
+    if upper == "BOOLEAN":
+        return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END AS {column}"
+    return column

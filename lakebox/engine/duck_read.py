@@ -1,0 +1,178 @@
+"""DuckDB reads of a catalog table's files, in place: one `read_parquet`/`read_csv`/
+`read_json` per partition, each column cast to the catalog's type, partition columns
+added from the partition values. Partitions are pruned from the query's WHERE before
+any file is opened.
+"""
+from sqlglot import exp
+
+from lakebox.engine import dialect, types
+from lakebox.engine.sources import Part, TableSource
+
+PSEUDO_COLUMNS = ("$path", "$file_size")
+
+
+class UnreadableFormat(ValueError):
+    """A table format the engine cannot read (the message names it)."""
+
+
+def quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_sql(source: TableSource, file_schema, with_pseudo: bool, register=None) -> str:
+    """A SELECT of the whole table (its surviving partitions) with the catalog's columns.
+    `register(files) -> name` makes files DuckDB cannot read itself (ORC) a relation."""
+    selects = []
+    for part in source.parts:
+        if not part.files:
+            continue
+        for files in _groups(part.files, with_pseudo):
+            selects.append(_part_select(source, part, files, file_schema, with_pseudo, register))
+    if not selects:
+        return _empty_select(source, with_pseudo)
+    return " UNION ALL ".join(selects)
+
+
+_COMPRESSION_BY_SUFFIX = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd"}
+
+
+def compression_of(uri: str) -> str:
+    """Text files are compressed as their object key says (the blob file has no name)."""
+    for suffix, compression in _COMPRESSION_BY_SUFFIX.items():
+        if uri.lower().endswith(suffix):
+            return compression
+    return "none"
+
+
+def _groups(files, one_each: bool) -> list[list]:
+    """Files read by one table function: all of one compression, or each alone (for
+    `$path`)."""
+    if one_each:
+        return [[found] for found in files]
+    groups = {}
+    for found in files:
+        groups.setdefault(compression_of(found.uri), []).append(found)
+    return list(groups.values())
+
+
+def _columns(source: TableSource) -> list[tuple[str, str]]:
+    return [(name.lower(), kind) for name, kind in source.columns]
+
+
+def _part_select(source, part: Part, files, file_schema, with_pseudo, register) -> str:
+    reader, text = _reader(source, files, register, file_schema)
+    items = []
+    for name, kind in _columns(source):
+        duck = types.duck_type(kind)
+        if source.format == "json":
+            items.append(f"{ident(json_key(file_schema, name))} AS {ident(name)}")
+        elif text and duck == "VARCHAR":
+            items.append(ident(name))
+        elif text:
+            # Hive reads a value that does not parse as NULL. The NULLIF keeps DuckDB from
+            # pushing the cast into the CSV reader, which would fail on such a value.
+            items.append(f"TRY_CAST(NULLIF({ident(name)}, chr(0)) AS {duck}) AS {ident(name)}")
+        elif file_schema is not None and name not in file_schema:
+            items.append(f"CAST(NULL AS {duck}) AS {ident(name)}")      # a column the files lack
+        else:
+            items.append(f"CAST({ident(name)} AS {duck}) AS {ident(name)}")
+    for (name, kind), value in zip(source.partition_keys, part.values):
+        items.append(f"TRY_CAST({quote(value)} AS {types.duck_type(kind)}) AS {ident(name.lower())}")
+    if with_pseudo:
+        items.append(f"{quote(files[0].uri)} AS {ident('$path')}")
+        items.append(f"CAST({files[0].size} AS BIGINT) AS {ident('$file_size')}")
+    return f"SELECT {', '.join(items)} FROM {reader}"
+
+
+def _empty_select(source, with_pseudo) -> str:
+    items = [f"CAST(NULL AS {types.duck_type(kind)}) AS {ident(name.lower())}"
+             for name, kind in source.columns + source.partition_keys]
+    if with_pseudo:
+        items += [f"CAST(NULL AS VARCHAR) AS {ident('$path')}", f"CAST(NULL AS BIGINT) AS {ident('$file_size')}"]
+    return f"SELECT {', '.join(items)} WHERE false"
+
+
+def json_key(file_schema, name: str) -> str:
+    """The key of the JSON files that spells column `name`: the OpenX and Hive JSON SerDes
+    match keys case-insensitively (`userId` is column `userid`), and so does DuckDB's
+    schema detection, which gives one spelling per key."""
+    return (file_schema or {}).get(name) or name
+
+
+def _reader(source: TableSource, files, register, file_schema=None) -> tuple[str, bool]:
+    """(the table function reading `files`, whether its columns arrive as text)."""
+    paths = "[" + ", ".join(quote(found.path) for found in files) + "]"
+    if source.format == "orc" and register is not None:
+        return register(files), False
+    if source.format == "parquet":
+        return f"read_parquet({paths}, union_by_name = true)", False
+    if source.format == "json":
+        columns = ", ".join(f"{quote(json_key(file_schema, name))}: {quote(types.duck_type(kind))}"
+                            for name, kind in _columns(source))
+        return (f"read_json({paths}, format = 'newline_delimited', columns = {{{columns}}}, "
+                f"ignore_errors = true, compression = {quote(compression_of(files[0].uri))})"), False
+    if source.format == "csv":
+        return _csv_reader(source, paths, compression_of(files[0].uri)), True
+    raise UnreadableFormat(f"Table format {source.format} of {source.database}.{source.name} is not supported")
+
+
+def _csv_reader(source: TableSource, paths: str, compression: str) -> str:
+    serde, props = source.serde, source.properties
+    skip = int(props.get("skip.header.line.count") or serde.get("skip.header.line.count") or 0)
+    columns = ", ".join(f"{quote(name)}: 'VARCHAR'" for name, _ in _columns(source))
+    if "opencsv" in source.serde_library.lower():
+        delim = serde.get("separatorChar", ",")
+        quote_char, escape = serde.get("quoteChar", '"'), serde.get("escapeChar", "\\")
+        null = ""
+    else:       # LazySimpleSerDe: no quoting; Hive's default field delimiter is \001
+        delim = serde.get("field.delim") or serde.get("serialization.format") or "\x01"
+        if delim.isdigit() and len(delim) > 1:
+            delim = chr(int(delim))
+        quote_char, escape = "", serde.get("escape.delim", "")
+        null = serde.get("serialization.null.format", "\\N")
+    return (f"read_csv({paths}, delim = {quote(delim)}, quote = {quote(quote_char)}, escape = {quote(escape)}, "
+            f"header = false, skip = {skip}, columns = {{{columns}}}, nullstr = {quote(null)}, "
+            f"auto_detect = false, strict_mode = false, null_padding = true, compression = {quote(compression)})")
+
+
+# ---------------------------------------------------------------------------
+# Partition pruning
+
+
+def partition_filter(tree: exp.Expression, table: exp.Table, keys: list[str]) -> exp.Expression | None:
+    """The conjuncts of the WHERE around `table` that name only its partition keys
+    (unqualified, or qualified by the table's alias), as one predicate; None if none."""
+    select = table.find_ancestor(exp.Select)
+    where = select.args.get("where") if select is not None else None
+    if where is None:
+        return None
+    alias = (table.alias_or_name or "").lower()
+    keep = []
+    for conjunct in where.this.flatten() if isinstance(where.this, exp.And) else [where.this]:
+        columns = list(conjunct.find_all(exp.Column))
+        if not columns or conjunct.find(exp.Subquery, exp.AggFunc, exp.Select):
+            continue
+        if all(column.name.lower() in keys and (not column.table or column.table.lower() == alias)
+               for column in columns):
+            stripped = conjunct.copy()
+            for column in stripped.find_all(exp.Column):
+                column.set("table", None)
+            keep.append(stripped)
+    return exp.and_(*keep) if keep else None
+
+
+def prune_sql(source: TableSource, predicate: exp.Expression) -> str:
+    """A DuckDB query giving the indexes of the partitions that satisfy `predicate`."""
+    keys = [name.lower() for name, _ in source.partition_keys]
+    rows = []
+    for index, part in enumerate(source.parts):
+        cells = [str(index)] + [f"TRY_CAST({quote(value)} AS {types.duck_type(kind)})"
+                                for (_, kind), value in zip(source.partition_keys, part.values)]
+        rows.append("(" + ", ".join(cells) + ")")
+    names = ", ".join([ident("__part")] + [ident(key) for key in keys])
+    condition = dialect.translate(predicate)
+    return f"SELECT {ident('__part')} FROM (VALUES {', '.join(rows)}) AS p({names}) WHERE {condition}"

@@ -1,0 +1,36 @@
+"""What a query reads, as the engine sees it: a table's columns, format and files.
+
+The Athena service fills these from the Glue catalog and S3 (`public.py` of each);
+the engine turns them into reads of the files in place. Nothing here knows DuckDB.
+"""
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DataFile:
+    path: str          # the file on disk holding the object's bytes
+    uri: str           # s3://bucket/key, for `$path`
+    size: int
+
+
+@dataclass
+class Part:
+    values: list[str]                     # partition values, in key order ([] when unpartitioned)
+    files: list[DataFile] = field(default_factory=list)
+
+
+@dataclass
+class TableSource:
+    database: str
+    name: str
+    columns: list[tuple[str, str]]          # (name, Hive type) as in the catalog
+    partition_keys: list[tuple[str, str]]
+    format: str                              # parquet | csv | json | orc | avro | ...
+    serde: dict = field(default_factory=dict)       # SerDe parameters
+    properties: dict = field(default_factory=dict)  # table parameters (skip.header.line.count, ...)
+    serde_library: str = ""
+    parts: list[Part] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[DataFile]:
+        return [found for part in self.parts for found in part.files]

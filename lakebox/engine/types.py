@@ -1,0 +1,141 @@
+"""Types across the three vocabularies a query meets: the Glue catalog's Hive type
+strings (`array<struct<a:int>>`), DuckDB's types, and the names Athena reports in a
+result's metadata (`varchar`, `integer`, `decimal`, `array`, `row`).
+"""
+import re
+
+_HIVE_SCALARS = {
+    "string": "VARCHAR", "varchar": "VARCHAR", "char": "VARCHAR", "tinyint": "TINYINT", "smallint": "SMALLINT",
+    "int": "INTEGER", "integer": "INTEGER", "bigint": "BIGINT", "float": "FLOAT", "real": "FLOAT",
+    "double": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP", "binary": "BLOB",
+    "varbinary": "BLOB", "json": "VARCHAR",
+}
+
+
+class TypeError_(ValueError):
+    """A type string lakebox cannot read."""
+
+
+def duck_type(hive: str) -> str:
+    """A Glue/Hive column type as a DuckDB type: `map<string,array<int>>` ->
+    `MAP(VARCHAR, INTEGER[])`, `struct<a:int,b:string>` -> `STRUCT("a" INTEGER, "b" VARCHAR)`."""
+    parsed, rest = _parse_hive(hive.strip().lower())
+    if rest.strip():
+        raise TypeError_(f"Unknown type: {hive}")
+    return parsed
+
+
+def _parse_hive(text: str) -> tuple[str, str]:
+    match = re.match(r"\s*([a-z_][a-z0-9_ ]*?)\s*(?=[<(,>:]|$)", text)
+    if not match:
+        raise TypeError_(f"Unknown type: {text}")
+    name, rest = match.group(1), text[match.end():]
+    if name == "decimal":
+        params = re.match(r"\((\d+)\s*,\s*(\d+)\)", rest) or re.match(r"\((\d+)\)", rest)
+        if params is None:
+            return "DECIMAL(10,0)", rest        # Hive's default precision and scale
+        scale = params.group(2) if params.re.groups == 2 else "0"
+        return f"DECIMAL({params.group(1)},{scale})", rest[params.end():]
+    if name in ("varchar", "char"):
+        rest = re.sub(r"^\(\d+\)", "", rest)
+    if name in _HIVE_SCALARS:
+        return _HIVE_SCALARS[name], rest
+    if name == "array":
+        element, rest = _parse_hive(_expect(rest, "<"))
+        return f"{element}[]", _expect(rest, ">")
+    if name == "map":
+        key, rest = _parse_hive(_expect(rest, "<"))
+        value, rest = _parse_hive(_expect(rest, ","))
+        return f"MAP({key}, {value})", _expect(rest, ">")
+    if name == "struct":
+        fields, rest = [], _expect(rest, "<")
+        while True:
+            field = re.match(r"\s*([^:<>,\s]+)\s*:", rest)
+            if field is None:
+                raise TypeError_(f"Unknown type: {text}")
+            field_type, rest = _parse_hive(rest[field.end():])
+            fields.append(f'"{field.group(1)}" {field_type}')
+            if rest.lstrip().startswith(">"):
+                return f"STRUCT({', '.join(fields)})", _expect(rest, ">")
+            rest = _expect(rest, ",")
+    raise TypeError_(f"Unknown type: {name}")
+
+
+def _expect(text: str, token: str) -> str:
+    stripped = text.lstrip()
+    if not stripped.startswith(token):
+        raise TypeError_(f"Unknown type: expected '{token}' in '{text}'")
+    return stripped[len(token):]
+
+
+# ---------------------------------------------------------------------------
+# Result metadata: what Athena's GetQueryResults says of each column
+
+_ATHENA_NAMES = {
+    "VARCHAR": "varchar", "INTEGER": "integer", "BIGINT": "bigint", "SMALLINT": "smallint",
+    "TINYINT": "tinyint", "DOUBLE": "double", "FLOAT": "float", "BOOLEAN": "boolean", "DATE": "date",
+    "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp with time zone", "TIME": "time",
+    "BLOB": "varbinary", "UUID": "uuid", "INTERVAL": "interval day to second", "JSON": "json",
+}
+# Precision Athena reports per type (the JDBC column size of each Trino type).
+_PRECISION = {"varchar": 2147483647, "integer": 10, "bigint": 19, "smallint": 5, "tinyint": 3, "double": 17,
+              "float": 7, "timestamp": 3, "timestamp with time zone": 3, "varbinary": 1073741824, "json": 0}
+
+
+def athena_type(duck: str) -> str:
+    """The name Athena gives a DuckDB result type: `DECIMAL(38,2)` -> `decimal`,
+    `INTEGER[]` -> `array`, `STRUCT(...)` -> `row`, `MAP(...)` -> `map`."""
+    duck = duck.upper()
+    if duck.endswith("]"):
+        return "array"
+    for prefix, name in (("DECIMAL", "decimal"), ("STRUCT", "row"), ("MAP", "map"), ("UNION", "row")):
+        if duck.startswith(prefix):
+            return name
+    return _ATHENA_NAMES.get(duck, duck.lower())
+
+
+def column_info(name: str, duck: str) -> dict:
+    """One `ColumnInfo` of `ResultSetMetadata`, as Athena fills it."""
+    kind = athena_type(duck)
+    precision, scale = _PRECISION.get(kind, 0), 0
+    decimal = re.match(r"DECIMAL\((\d+),\s*(\d+)\)", duck.upper())
+    if decimal:
+        precision, scale = int(decimal.group(1)), int(decimal.group(2))
+    return {"CatalogName": "hive", "SchemaName": "", "TableName": "", "Name": name, "Label": name, "Type": kind,
+            "Precision": precision, "Scale": scale, "Nullable": "UNKNOWN", "CaseSensitive": kind == "varchar"}
+
+
+def hive_type(duck: str) -> str:
+    """A DuckDB result type as the Glue column type CTAS records: `INTEGER` -> `int`,
+    `VARCHAR` -> `string`, `INTEGER[]` -> `array<int>`."""
+    duck = duck.strip()
+    if duck.endswith("[]"):
+        return f"array<{hive_type(duck[:-2])}>"
+    upper = duck.upper()
+    if upper.startswith("MAP("):
+        key, value = _split_top(duck[4:-1])
+        return f"map<{hive_type(key)},{hive_type(value)}>"
+    if upper.startswith("STRUCT("):
+        fields = []
+        for part in _split_top(duck[7:-1]):
+            name, _, kind = part.strip().partition(" ")
+            fields.append(f"{name.strip(chr(34))}:{hive_type(kind)}")
+        return f"struct<{','.join(fields)}>"
+    if upper.startswith("DECIMAL"):
+        return upper.replace(" ", "").lower()
+    return {"VARCHAR": "string", "INTEGER": "int", "BIGINT": "bigint", "SMALLINT": "smallint", "TINYINT": "tinyint",
+            "DOUBLE": "double", "FLOAT": "float", "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp",
+            "TIMESTAMP WITH TIME ZONE": "timestamp", "BLOB": "binary", "HUGEINT": "bigint"}.get(upper, "string")
+
+
+def _split_top(text: str) -> list[str]:
+    """Split on commas outside parentheses."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += char == "("
+        depth -= char == ")"
+        if char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [part.strip() for part in parts]

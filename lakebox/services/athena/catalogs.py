@@ -1,0 +1,94 @@
+"""Data catalogs as Athena shows them: `AwsDataCatalog` (the account's Glue Data
+Catalog) with its databases and tables."""
+import fnmatch
+
+from lakebox.kit.calls import on_behalf
+from lakebox.services.athena import errors, model, results
+from lakebox.services.glue import public as glue
+
+
+def _catalog_or_error(name: str):
+    if (name or "").lower() != model.DATA_CATALOG.lower():
+        raise errors.MetadataException(f"Catalog {name} was not found")
+
+
+def list_data_catalogs(ctx, params):
+    return {"DataCatalogsSummary": [{"CatalogName": model.DATA_CATALOG, "Type": "GLUE"}]}
+
+
+def get_data_catalog(ctx, params):
+    _catalog_or_error(params["Name"])
+    return {"DataCatalog": {"Name": model.DATA_CATALOG, "Description": "AWS Glue Data Catalog", "Type": "GLUE",
+                            "Parameters": {"catalog-id": ctx.account}}}
+
+
+def _database(doc: dict) -> dict:
+    found = {"Name": doc["Name"]}
+    if doc.get("Description"):
+        found["Description"] = doc["Description"]
+    if doc.get("Parameters"):
+        found["Parameters"] = doc["Parameters"]
+    return found
+
+
+def list_databases(ctx, params):
+    _catalog_or_error(params["CatalogName"])
+    docs = [_database(doc) for doc in glue.list_databases(on_behalf(ctx, "glue", "GetDatabases"))]
+    return _page(docs, params, "DatabaseList")
+
+
+def get_database(ctx, params):
+    _catalog_or_error(params["CatalogName"])
+    try:
+        return {"Database": _database(glue.get_database(on_behalf(ctx, "glue", "GetDatabase"), params["DatabaseName"]))}
+    except glue.errors.EntityNotFoundException:
+        raise errors.MetadataException(f"Database {params['DatabaseName']} not found.") from None
+
+
+def _table_metadata(doc: dict) -> dict:
+    sd = doc.get("StorageDescriptor") or {}
+    found = {"Name": doc["Name"], "Columns": [_column(c) for c in sd.get("Columns") or []],
+             "PartitionKeys": [_column(c) for c in doc.get("PartitionKeys") or []],
+             "Parameters": dict(doc.get("Parameters") or {})}
+    if sd.get("Location"):
+        found["Parameters"].setdefault("location", sd["Location"])
+    for source, target in (("CreateTime", "CreateTime"), ("LastAccessTime", "LastAccessTime"),
+                           ("TableType", "TableType")):
+        if doc.get(source) is not None:
+            found[target] = doc[source]
+    return found
+
+
+def _column(column: dict) -> dict:
+    found = {"Name": column["Name"], "Type": column.get("Type", "")}
+    if column.get("Comment"):
+        found["Comment"] = column["Comment"]
+    return found
+
+
+def list_table_metadata(ctx, params):
+    _catalog_or_error(params["CatalogName"])
+    try:
+        docs = glue.list_tables(on_behalf(ctx, "glue", "GetTables"), params["DatabaseName"])
+    except glue.errors.EntityNotFoundException:
+        raise errors.MetadataException(f"Database {params['DatabaseName']} not found.") from None
+    pattern = params.get("Expression")
+    docs = [doc for doc in docs if not pattern or fnmatch.fnmatch(doc["Name"], pattern.replace(".*", "*"))]
+    return _page([_table_metadata(doc) for doc in docs], params, "TableMetadataList")
+
+
+def get_table_metadata(ctx, params):
+    _catalog_or_error(params["CatalogName"])
+    try:
+        return {"TableMetadata": _table_metadata(glue.get_table(on_behalf(ctx, "glue", "GetTable"), params["DatabaseName"], params["TableName"]))}
+    except glue.errors.EntityNotFoundException as error:
+        raise errors.MetadataException(error.message) from None
+
+
+def _page(items: list, params: dict, member: str) -> dict:
+    start = results.decode_token(params.get("NextToken"))
+    limit = params.get("MaxResults") or 50
+    answer = {member: items[start:start + limit]}
+    if start + limit < len(items):
+        answer["NextToken"] = results.encode_token(start + limit)
+    return answer

@@ -1,0 +1,438 @@
+"""DDL and SHOW/DESCRIBE, run against the Glue catalog at once (on the loop, as they
+read and write catalog rows only). Each returns the lines of its `.txt` result.
+"""
+import re
+
+from sqlglot import exp
+
+from lakebox.engine import EngineError, dialect
+from lakebox.engine.types import athena_type
+from lakebox.services.athena import formats, planning, store
+from lakebox.services.athena.statements import split_name
+from lakebox.services.glue import public as glue
+from lakebox.services.s3 import public as s3
+
+
+class DdlFailure(Exception):
+    """A DDL statement that failed: `error_name` and `message` as Athena reports them."""
+
+    def __init__(self, message: str, error_name: str = "DDL"):
+        super().__init__(message)
+        self.message = message
+        self.error_name = error_name
+
+
+def run(ctx, statement, database: str, engine) -> list[str]:
+    handler = _HANDLERS.get(statement.kind)
+    if handler is None:
+        raise DdlFailure(f"{statement.substatement_type} is not supported", "NOT_SUPPORTED")
+    try:
+        return handler(ctx, statement, database, engine)
+    except glue.errors.EntityNotFoundException as error:
+        raise DdlFailure(f"FAILED: SemanticException {error.message}") from None
+    except glue.errors.AlreadyExistsException as error:
+        raise DdlFailure(f"FAILED: AlreadyExistsException {error.message}") from None
+    except glue.errors.InvalidInputException as error:
+        raise DdlFailure(f"FAILED: InvalidInputException {error.message}") from None
+    except EngineError as error:
+        raise DdlFailure(error.message, error.error_name) from None
+
+
+def _table_name(statement, database):
+    return split_name(statement.args["table"], statement.args.get("db") or database)
+
+
+# ---- databases ---------------------------------------------------------------------
+
+def _create_database(ctx, statement, database, engine):
+    name = statement.args["db"].strip('`"').lower()
+    try:
+        glue.get_database(ctx, name)
+        if statement.args.get("exists"):
+            return []
+        raise DdlFailure(f"FAILED: AlreadyExistsException Database {name} already exists")
+    except glue.errors.EntityNotFoundException:
+        pass
+    database_input = {"Name": name}
+    if statement.args.get("comment"):
+        database_input["Description"] = statement.args["comment"]
+    if statement.args.get("location"):
+        database_input["LocationUri"] = statement.args["location"]
+    if statement.args.get("props"):
+        database_input["Parameters"] = dict(re.findall(r"'([^']*)'\s*=\s*'([^']*)'", statement.args["props"]))
+    glue.create_database(ctx, database_input)
+    return []
+
+
+def _show_databases(ctx, statement, database, engine):
+    names = [doc["Name"] for doc in glue.list_databases(ctx)]
+    return [name for name in names if _like(name, statement.args.get("like"))]
+
+
+def _like(name: str, pattern: str | None) -> bool:
+    """Hive's SHOW ... LIKE: `*` any characters, `|` alternatives, case-insensitive."""
+    if not pattern:
+        return True
+    options = [re.escape(option.strip()).replace(r"\*", ".*") for option in pattern.split("|")]
+    return re.fullmatch("|".join(options), name, re.IGNORECASE) is not None
+
+
+# ---- tables ------------------------------------------------------------------------
+
+def _hive_type(kind: exp.DataType) -> str:
+    text = kind.sql(dialect="hive").lower()
+    return re.sub(r"\s*([<>,:])\s*", r"\1", text)
+
+
+def _create_table(ctx, statement, database, engine):
+    tree = statement.tree
+    schema = tree.this
+    target = schema.this if isinstance(schema, exp.Schema) else schema
+    db_name, name = (target.db or database).lower(), target.name.lower()
+    props = (tree.args.get("properties") or exp.Properties(expressions=[])).expressions
+    if not any(isinstance(prop, exp.ExternalProperty) for prop in props):
+        raise DdlFailure("Only external table creation is supported. Use CREATE EXTERNAL TABLE.", "NOT_SUPPORTED")
+    columns = [_column(column) for column in schema.expressions] if isinstance(schema, exp.Schema) else []
+    table_input = {"Name": name, "TableType": "EXTERNAL_TABLE", "Parameters": {"EXTERNAL": "TRUE"},
+                   "PartitionKeys": []}
+    file_format, serde_library, serde, location = "TEXTFILE", None, {}, None
+    input_format = output_format = None
+    for prop in props:
+        if isinstance(prop, exp.PartitionedByProperty):
+            table_input["PartitionKeys"] = [_column(column) for column in prop.this.expressions]
+        elif isinstance(prop, exp.RowFormatSerdeProperty):
+            serde_library = prop.this.name
+            found = prop.args.get("serde_properties")
+            serde.update({p.name: p.args["value"].name for p in (found.expressions if found else [])})
+        elif isinstance(prop, exp.RowFormatDelimitedProperty):
+            serde.update(_delimited(prop))
+        elif isinstance(prop, exp.FileFormatProperty):
+            if isinstance(prop.this, exp.InputOutputFormat):
+                input_format = prop.this.args["input_format"].name
+                output_format = prop.this.args["output_format"].name
+            else:
+                file_format = prop.this.name.upper()
+        elif isinstance(prop, exp.LocationProperty):
+            location = prop.this.name
+        elif isinstance(prop, exp.SchemaCommentProperty):
+            table_input["Description"] = prop.this.name
+        elif isinstance(prop, exp.Property) and not isinstance(prop, exp.ExternalProperty):
+            table_input["Parameters"][prop.name] = prop.args["value"].name
+    if file_format not in formats.DESCRIPTORS:
+        raise DdlFailure(f"STORED AS {file_format} is not supported", "NOT_SUPPORTED")
+    if location is None:
+        raise DdlFailure("FAILED: SemanticException LOCATION is required for an external table")
+    descriptor = formats.storage_descriptor(file_format, location, columns)
+    if serde_library:
+        descriptor["SerdeInfo"] = {"SerializationLibrary": serde_library, "Parameters": serde}
+    elif serde:
+        descriptor["SerdeInfo"]["Parameters"] = {**serde, "serialization.format": serde.get("field.delim", "\x01")}
+    if input_format:
+        descriptor["InputFormat"], descriptor["OutputFormat"] = input_format, output_format
+    table_input["StorageDescriptor"] = descriptor
+    try:
+        glue.get_table(ctx, db_name, name)
+        if tree.args.get("exists"):
+            return []
+        raise DdlFailure(f"FAILED: AlreadyExistsException Table {name} already exists")
+    except glue.errors.EntityNotFoundException:
+        pass
+    glue.create_table(ctx, db_name, table_input)
+    return []
+
+
+def _column(column: exp.ColumnDef) -> dict:
+    doc = {"Name": column.name.lower(), "Type": _hive_type(column.args["kind"])}
+    for constraint in column.args.get("constraints") or []:
+        if isinstance(constraint.args.get("kind"), exp.CommentColumnConstraint):
+            doc["Comment"] = constraint.args["kind"].this.name
+    return doc
+
+
+def _delimited(prop: exp.RowFormatDelimitedProperty) -> dict:
+    names = {"fields": "field.delim", "escaped": "escape.delim", "collection_items": "collection.delim",
+             "map_keys": "mapkey.delim", "lines": "line.delim", "null": "serialization.null.format"}
+    return {serde: _unescape(prop.args[arg].name) for arg, serde in names.items() if prop.args.get(arg)}
+
+
+def _unescape(text: str) -> str:
+    """Hive delimiters as written in DDL: '\\t', '\\001', '|'."""
+    if re.fullmatch(r"\\[0-7]{3}", text):
+        return chr(int(text[1:], 8))
+    return {"\\t": "\t", "\\n": "\n"}.get(text, text)
+
+
+def _drop_table(ctx, statement, database, engine, views=False):
+    db_name, name = _table_name(statement, database)
+    try:
+        table = glue.get_table(ctx, db_name, name)
+    except glue.errors.EntityNotFoundException:
+        if statement.args.get("exists"):
+            return []
+        kind = "View" if views else "Table"
+        raise DdlFailure(f"FAILED: SemanticException [Error 10001]: {kind} not found {db_name}.{name}") from None
+    if views != (table.get("TableType") == "VIRTUAL_VIEW"):
+        raise DdlFailure(f"{db_name}.{name} is {'not ' if views else ''}a view; use DROP "
+                         f"{'TABLE' if views else 'VIEW'}")
+    glue.delete_table(ctx, db_name, name)        # an external table's data stays where it is
+    return []
+
+
+def _drop_view(ctx, statement, database, engine):
+    return _drop_table(ctx, statement, database, engine, views=True)
+
+
+def _show_tables(ctx, statement, database, engine, views=False):
+    db_name = (statement.args.get("db") or database).strip('`"').lower()
+    tables = glue.list_tables(ctx, db_name)
+    return sorted(doc["Name"] for doc in tables if _like(doc["Name"], statement.args.get("like"))
+                  and (not views or doc.get("TableType") == "VIRTUAL_VIEW"))
+
+
+def _show_views(ctx, statement, database, engine):
+    return _show_tables(ctx, statement, database, engine, views=True)
+
+
+def _describe(ctx, statement, database, engine):
+    db_name, name = _table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    columns = (table.get("StorageDescriptor") or {}).get("Columns") or []
+    keys = table.get("PartitionKeys") or []
+    lines = [_describe_line(column) for column in columns + keys]
+    if keys:
+        lines += ["", "# Partition Information", "# col_name            \tdata_type           \tcomment             ",
+                  ""] + [_describe_line(key) for key in keys]
+    return lines
+
+
+def _describe_line(column: dict) -> str:
+    return f"{column['Name']:<20}\t{column.get('Type', ''):<20}\t{column.get('Comment', ''):<20}"
+
+
+def _show_columns(ctx, statement, database, engine):
+    db_name, name = _table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    columns = ((table.get("StorageDescriptor") or {}).get("Columns") or []) + (table.get("PartitionKeys") or [])
+    return [column["Name"] for column in columns]
+
+
+def _show_tblproperties(ctx, statement, database, engine):
+    db_name, name = _table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    return [f"{key}\t{value}" for key, value in sorted((table.get("Parameters") or {}).items())]
+
+
+def _show_partitions(ctx, statement, database, engine):
+    db_name, name = _table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    keys = [key["Name"] for key in table.get("PartitionKeys") or []]
+    if not keys:
+        raise DdlFailure(f"FAILED: SemanticException [Error 10241]: Table {name} is not a partitioned table")
+    return sorted("/".join(f"{key}={value}" for key, value in zip(keys, doc["Values"]))
+                  for doc in glue.list_partitions(ctx, db_name, name))
+
+
+def _show_create_table(ctx, statement, database, engine):
+    db_name, name = _table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    view = planning.view_text(table)
+    if view is not None:
+        return [f'CREATE VIEW "{db_name}"."{name}" AS', view]
+    sd = table.get("StorageDescriptor") or {}
+    serde = sd.get("SerdeInfo") or {}
+    lines = [f"CREATE EXTERNAL TABLE `{db_name}`.`{name}`("]
+    columns = sd.get("Columns") or []
+    lines += [f"  `{c['Name']}` {c['Type']}{',' if i < len(columns) - 1 else ')'}" for i, c in enumerate(columns)]
+    keys = table.get("PartitionKeys") or []
+    if keys:
+        lines += ["PARTITIONED BY ("] + [f"  `{k['Name']}` {k['Type']}{',' if i < len(keys) - 1 else ')'}"
+                                         for i, k in enumerate(keys)]
+    lines += ["ROW FORMAT SERDE", f"  '{serde.get('SerializationLibrary', '')}'"]
+    if serde.get("Parameters"):
+        params = list(serde["Parameters"].items())
+        lines += ["WITH SERDEPROPERTIES ("] + [f"  '{k}'='{v}'{',' if i < len(params) - 1 else ')'}"
+                                               for i, (k, v) in enumerate(params)]
+    lines += ["STORED AS INPUTFORMAT", f"  '{sd.get('InputFormat', '')}'", "OUTPUTFORMAT",
+              f"  '{sd.get('OutputFormat', '')}'", "LOCATION", f"  '{sd.get('Location', '')}'"]
+    params = sorted((table.get("Parameters") or {}).items())
+    if params:
+        lines += ["TBLPROPERTIES ("] + [f"  '{k}'='{v}'{',' if i < len(params) - 1 else ')'}"
+                                        for i, (k, v) in enumerate(params)]
+    return lines
+
+
+# ---- views -------------------------------------------------------------------------
+
+def _create_view(ctx, statement, database, engine):
+    tree = statement.tree
+    target = tree.this
+    db_name, name = (target.db or database).lower(), target.name.lower()
+    glue.get_database(ctx, db_name)
+    query = tree.expression
+    sql = query.sql(dialect="trino")
+    bound = engine.prepare(query.copy(), planning.resolve_sources(ctx, engine, query.copy(), db_name), db_name)
+    try:
+        bound.bind()
+        columns = [(column, athena_type(kind)) for column, kind in bound.result_columns]
+    finally:
+        bound.close()
+    table_input = {
+        "Name": name, "TableType": "VIRTUAL_VIEW", "Parameters": {"presto_view": "true", "comment": "Presto View"},
+        "ViewOriginalText": planning.encode_view(sql, "awsdatacatalog", db_name, columns),
+        "ViewExpandedText": "/* Presto View */", "PartitionKeys": [],
+        "StorageDescriptor": {"Columns": [{"Name": column, "Type": _view_hive_type(kind)} for column, kind in columns],
+                              "Location": "", "SerdeInfo": {}}}
+    try:
+        glue.get_table(ctx, db_name, name)
+        if not tree.args.get("replace"):
+            raise DdlFailure(f"View 'awsdatacatalog.{db_name}.{name}' already exists", "ALREADY_EXISTS")
+        glue.update_table(ctx, db_name, table_input)
+    except glue.errors.EntityNotFoundException:
+        glue.create_table(ctx, db_name, table_input)
+    return []
+
+
+def _view_hive_type(kind: str) -> str:
+    return {"varchar": "string", "integer": "int"}.get(kind, kind)
+
+
+# ---- partitions --------------------------------------------------------------------
+
+_SPEC = re.compile(r"PARTITION\s*\((?P<values>[^)]*)\)\s*(?:LOCATION\s*'(?P<location>[^']*)')?", re.IGNORECASE)
+
+
+_ASSIGN = re.compile(r"(\w+)\s*=\s*(?:'((?:[^']|'')*)'|([\w.\-]+))")
+
+
+def _partition_values(text: str, keys: list[str]) -> list[str]:
+    """`dt='2024-01-01', h=3` -> the values in the table's key order."""
+    found = {match.group(1).lower(): match.group(2) if match.group(2) is not None else match.group(3)
+             for match in _ASSIGN.finditer(text)}
+    if sorted(found) != sorted(keys):
+        raise DdlFailure(f"FAILED: SemanticException Partition spec ({text}) does not match the partition keys "
+                         f"({', '.join(keys)})")
+    return [found[key] for key in keys]
+
+
+def _alter_add_partition(ctx, statement, database, engine):
+    db_name, name = _table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    keys = [key["Name"].lower() for key in table.get("PartitionKeys") or []]
+    base = ((table.get("StorageDescriptor") or {}).get("Location") or "").rstrip("/")
+    inputs = []
+    for spec in _SPEC.finditer(statement.args["specs"]):
+        values = _partition_values(spec.group("values"), keys)
+        location = spec.group("location") or base + "/" + "/".join(f"{k}={v}" for k, v in zip(keys, values)) + "/"
+        sd = dict(table["StorageDescriptor"])
+        sd["Location"] = location
+        inputs.append({"Values": values, "StorageDescriptor": sd})
+    failures = glue.create_partitions(ctx, db_name, name, inputs)
+    if failures and not statement.args.get("exists"):
+        raise DdlFailure("FAILED: AlreadyExistsException Partition already exists.")
+    return []
+
+
+def _alter_drop_partition(ctx, statement, database, engine):
+    db_name, name = _table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    keys = [key["Name"].lower() for key in table.get("PartitionKeys") or []]
+    existing = {tuple(doc["Values"]) for doc in glue.list_partitions(ctx, db_name, name)}
+    values_list = [_partition_values(spec.group("values"), keys) for spec in _SPEC.finditer(statement.args["specs"])]
+    missing = [values for values in values_list if tuple(values) not in existing]
+    if missing and not statement.args.get("exists"):
+        raise DdlFailure("FAILED: SemanticException [Error 10006]: Partition not found")
+    glue.delete_partitions(ctx, db_name, name, values_list)
+    return []
+
+
+def _alter_table(ctx, statement, database, engine):
+    db_name, name = _table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    table_input = {key: table[key] for key in ("Name", "Description", "TableType", "Parameters", "PartitionKeys",
+                                               "StorageDescriptor", "ViewOriginalText", "ViewExpandedText")
+                   if key in table}
+    sd = table_input["StorageDescriptor"] = dict(table_input.get("StorageDescriptor") or {})
+    if statement.kind == "alter_set_location":
+        sd["Location"] = statement.args["location"]
+    elif statement.kind == "alter_set_properties":
+        table_input["Parameters"] = {**(table.get("Parameters") or {}),
+                                     **dict(re.findall(r"'([^']*)'\s*=\s*'([^']*)'", statement.args["props"]))}
+    else:
+        columns = _columns_from_text(statement.args["columns"])
+        sd["Columns"] = columns if statement.kind == "alter_replace_columns" else (sd.get("Columns") or []) + columns
+    glue.update_table(ctx, db_name, table_input)
+    return []
+
+
+def _columns_from_text(text: str) -> list[dict]:
+    """`a int, b string` as Glue columns (Hive column definitions)."""
+    parsed = dialect.parse(f"CREATE EXTERNAL TABLE x ({text}) LOCATION 's3://x/'", read="hive")
+    return [_column(column) for column in parsed.this.expressions]
+
+
+def _msck(ctx, statement, database, engine):
+    """Add the Hive-style `key=value/` folders under the table's location that the
+    catalog lacks; never removes one."""
+    db_name, name = _table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    keys = [key["Name"] for key in table.get("PartitionKeys") or []]
+    if not keys:
+        return []
+    location = ((table.get("StorageDescriptor") or {}).get("Location") or "").rstrip("/") + "/"
+    bucket, prefix = s3.parse_s3_uri(location)
+    found = _hive_folders(ctx, bucket, prefix, keys)
+    existing = {tuple(doc["Values"]) for doc in glue.list_partitions(ctx, db_name, name)}
+    new = [(values, path) for values, path in found if tuple(values) not in existing]
+    inputs = []
+    for values, path in new:
+        sd = dict(table["StorageDescriptor"])
+        sd["Location"] = f"s3://{bucket}/{path}"
+        inputs.append({"Values": values, "StorageDescriptor": sd})
+    if inputs:
+        glue.create_partitions(ctx, db_name, name, inputs)
+    listed = [f"{name}:" + "/".join(f"{k}={v}" for k, v in zip(keys, values)) for values, _ in new]
+    lines = ["Partitions not in metastore:\t" + "\t".join(listed)] if listed else []
+    return lines + [f"Repair: Added partition to metastore {entry}" for entry in listed]
+
+
+def _hive_folders(ctx, bucket, prefix, keys) -> list[tuple[list[str], str]]:
+    if not s3.bucket_exists(ctx.state, bucket):
+        return []
+    level = [([], prefix)]
+    for key in keys:
+        below = []
+        for values, path in level:
+            for folder in s3.list_common_prefixes(ctx.state, bucket, path):
+                part = folder[len(path):].rstrip("/")
+                if "=" in part and part.split("=", 1)[0].lower() == key.lower():
+                    below.append((values + [part.split("=", 1)[1]], folder))
+        level = below
+    return level
+
+
+# ---- prepared statements (PREPARE name FROM ..., DEALLOCATE PREPARE name) -------------
+
+def _prepare(ctx, statement, database, engine):
+    store.put_prepared(ctx.state.db, ctx.account, ctx.region, statement.args["workgroup"], statement.args["name"],
+                       statement.args["query"], None, ctx.now)
+    return []
+
+
+def _deallocate(ctx, statement, database, engine):
+    found = store.get_prepared(ctx.state.db, ctx.account, ctx.region, statement.args["workgroup"],
+                               statement.args["name"])
+    if found is None:
+        raise DdlFailure(f"Prepared statement not found: {statement.args['name']}", "NOT_FOUND")
+    store.delete_prepared(ctx.state.db, ctx.account, ctx.region, statement.args["workgroup"], statement.args["name"])
+    return []
+
+
+_HANDLERS = {
+    "create_database": _create_database, "show_databases": _show_databases, "create_table": _create_table,
+    "drop_table": _drop_table, "drop_view": _drop_view, "show_tables": _show_tables, "show_views": _show_views,
+    "describe": _describe, "show_columns": _show_columns, "show_tblproperties": _show_tblproperties,
+    "show_partitions": _show_partitions, "show_create_table": _show_create_table, "create_view": _create_view,
+    "alter_add_partition": _alter_add_partition, "alter_drop_partition": _alter_drop_partition,
+    "alter_set_location": _alter_table, "alter_set_properties": _alter_table, "alter_replace_columns": _alter_table,
+    "alter_add_columns": _alter_table, "msck": _msck, "prepare": _prepare, "deallocate": _deallocate,
+}

@@ -1,0 +1,154 @@
+"""Running a query on a worker: the engine reads the files in place and writes the
+result (or CTAS/INSERT/UNLOAD data files) into temporary files; nothing reaches S3 or
+the catalog until the commit, on the event loop, stores them all at once. A failed,
+stopped or cut-off query leaves no result objects and no catalog change.
+"""
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+
+from lakebox.engine import EngineError, QueryCancelled
+from lakebox.engine.duck_read import UnreadableFormat
+from lakebox.engine.dialect import NotSupported
+from lakebox.services.athena import model
+
+# CTAS/UNLOAD formats: DuckDB COPY format, default compression, file suffix by compression.
+WRITE_FORMATS = {"PARQUET": "parquet", "JSON": "json", "TEXTFILE": "csv"}
+_SUFFIX = {"gzip": ".gz", "zstd": ".zst", "snappy": ""}
+
+
+@dataclass
+class Job:
+    """What a worker needs: the bound query's parts and where its output goes."""
+    query_id: str
+    kind: str                       # select | explain | ctas | insert | unload
+    tree: object
+    sources: list
+    database: str
+    output_location: str
+    cutoff: int | None = None
+    analyze: bool = False
+    write: dict = field(default_factory=dict)   # format, compression, location, partitioned_by, rename
+
+
+@dataclass
+class Outcome:
+    state: str                                  # SUCCEEDED | FAILED | CANCELLED
+    reason: str | None = None
+    error: dict | None = None
+    figures: dict = field(default_factory=dict)
+    objects: list = field(default_factory=list)  # (s3 uri, temp file path, content type)
+    data_files: list = field(default_factory=list)   # s3 uris of CTAS/INSERT/UNLOAD data files
+    columns: list = field(default_factory=list)  # (name, DuckDB type) of the result
+    temp_dirs: list = field(default_factory=list)
+
+    def discard(self):
+        for _, path, _ in self.objects:
+            if os.path.exists(path):
+                os.unlink(path)
+        for directory in self.temp_dirs:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def run(task, job: Job, engine, running: dict, temp_path) -> Outcome:
+    """The worker's part. Never raises: every end is an Outcome."""
+    started = time.perf_counter()
+    outcome = Outcome("FAILED")
+    query = None
+    try:
+        if task.cancelled:
+            raise QueryCancelled()
+        query = engine.prepare(job.tree, job.sources, job.database)
+        running[job.query_id] = query
+        if task.cancelled:          # StopQueryExecution came before the query was findable
+            query.cancel()
+        query.bind()
+        outcome.figures["DataScannedInBytes"] = query.bytes_scanned
+        if job.cutoff and query.bytes_scanned > job.cutoff:
+            outcome.state, outcome.reason = "CANCELLED", model.CUTOFF_REASON
+            outcome.error = model.athena_error(model.USER, model.ERROR_TYPES["USER"], model.CUTOFF_REASON)
+            return outcome
+        _WRITERS[job.kind](job, query, outcome, temp_path)
+        outcome.state = "SUCCEEDED"
+    except QueryCancelled:
+        outcome.state, outcome.reason = "CANCELLED", "Query cancelled by user"
+    except EngineError as error:
+        outcome.reason, outcome.error = (model.user_error(error.error_name, error.message) if error.user_error
+                                         else model.system_error(error.message))
+    except (NotSupported, UnreadableFormat) as error:
+        outcome.reason, outcome.error = model.user_error("NOT_SUPPORTED", str(error))
+    except Exception as error:          # an engine failure is the query's end, never the server's
+        outcome.reason, outcome.error = model.system_error(f"{type(error).__name__}: {error}")
+    finally:
+        running.pop(job.query_id, None)
+        if query is not None:
+            query.close()
+        outcome.figures["EngineExecutionTimeInMillis"] = int((time.perf_counter() - started) * 1000)
+        if outcome.state != "SUCCEEDED":
+            outcome.discard()
+            outcome.objects, outcome.data_files = [], []
+    return outcome
+
+
+def _write_select(job, query, outcome, temp_path):
+    path = temp_path()
+    rows = query.write_csv(path)
+    columns = query.result_columns
+    outcome.columns = columns
+    outcome.figures["rows"] = rows
+    result = model.result_file(job.output_location, job.query_id, text=False)
+    outcome.objects.append((result, path, "text/csv"))
+    outcome.objects.append((result + ".metadata", _metadata_file(temp_path, columns), "application/octet-stream"))
+
+
+def _metadata_file(temp_path, columns) -> str:
+    """`<id>.csv.metadata`: the result's column metadata (lakebox writes it as JSON)."""
+    from lakebox.engine.types import column_info
+    path = temp_path()
+    with open(path, "w") as f:
+        json.dump({"ColumnInfo": [column_info(name, kind) for name, kind in columns]}, f)
+    return path
+
+
+def _write_explain(job, query, outcome, temp_path):
+    plan = query.explain(job.analyze)
+    path = temp_path()
+    with open(path, "w") as f:
+        f.write('"Query Plan"\n')
+        for line in plan.splitlines():
+            f.write('"' + line.replace('"', '""') + '"\n')
+    outcome.columns = [("Query Plan", "VARCHAR")]
+    outcome.figures["rows"] = len(plan.splitlines())
+    result = model.result_file(job.output_location, job.query_id, text=False)
+    outcome.objects.append((result, path, "text/csv"))
+
+
+def _write_data(job, query, outcome, temp_path):
+    """CTAS, INSERT INTO and UNLOAD: data files under the write location, and a manifest."""
+    spec = job.write
+    directory = temp_path() + ".d"
+    outcome.temp_dirs.append(directory)
+    compression = spec.get("compression")
+    names = query.write_files(directory, WRITE_FORMATS[spec["format"]], compression, spec.get("partitioned_by") or [],
+                              job.query_id, spec.get("rename"), _SUFFIX.get(compression or "", ""),
+                              spec.get("delimiter") or "\x01")
+    location = spec["location"].rstrip("/") + "/"
+    for name in names:
+        uri = location + name.replace(os.sep, "/")
+        outcome.objects.append((uri, os.path.join(directory, name), "application/octet-stream"))
+        outcome.data_files.append(uri)
+    outcome.columns = query.result_columns
+    manifest = temp_path()
+    with open(manifest, "w") as f:
+        f.write("".join(uri + "\n" for uri in outcome.data_files))
+    where = model.manifest_file(job.output_location, job.query_id) if job.kind != "unload" else \
+        f"{job.output_location.rstrip('/')}/{job.query_id}-manifest.csv"
+    outcome.objects.append((where, manifest, "text/csv"))
+    outcome.figures["DataManifestLocation"] = where
+    outcome.figures["rows"] = query.rows_written
+
+
+_WRITERS = {"select": _write_select, "explain": _write_explain, "ctas": _write_data, "insert": _write_data,
+            "unload": _write_data}

@@ -1,0 +1,53 @@
+"""Athena's pure rules: ids, defaults, the shape of a QueryExecution, error categories."""
+import re
+import uuid
+
+PRIMARY = "primary"
+DATA_CATALOG = "AwsDataCatalog"
+ENGINE_VERSION = {"SelectedEngineVersion": "AUTO", "EffectiveEngineVersion": "Athena engine version 3"}
+# Active (queued or running) queries an account may have in a region before
+# StartQueryExecution answers TooManyRequestsException (Athena's default DML quota).
+ACTIVE_QUERY_LIMIT = 150
+CUTOFF_REASON = "Query cancelled! Bytes scanned limit was exceeded"
+
+# AthenaError: category 1 SYSTEM, 2 USER; the error types of Athena's error catalog.
+USER, SYSTEM = 1 + 1, 1
+ERROR_TYPES = {"SYNTAX_ERROR": 1006, "DDL": 1003, "USER": 1000, "SYSTEM": 200, "WRITE": 401}
+
+
+def new_query_id() -> str:
+    return str(uuid.uuid4())
+
+
+def athena_error(category: int, error_type: int, message: str, retryable: bool = False) -> dict:
+    return {"ErrorCategory": category, "ErrorType": error_type, "Retryable": retryable, "ErrorMessage": message}
+
+
+def user_error(error_name: str, message: str) -> tuple[str, dict]:
+    """(StateChangeReason, AthenaError) of a query the user's input made fail."""
+    reason = f"{error_name}: {message}"
+    kind = "DDL" if error_name == "DDL" else "USER"
+    return reason, athena_error(USER, ERROR_TYPES[kind], reason)
+
+
+def system_error(message: str) -> tuple[str, dict]:
+    reason = f"GENERIC_INTERNAL_ERROR: {message}"
+    return reason, athena_error(SYSTEM, ERROR_TYPES["SYSTEM"], reason, retryable=True)
+
+
+def result_file(output_location: str, query_id: str, text: bool) -> str:
+    """`<OutputLocation>/<QueryExecutionId>.csv` (or `.txt` for DDL)."""
+    return f"{output_location.rstrip('/')}/{query_id}.{'txt' if text else 'csv'}"
+
+
+def manifest_file(output_location: str, query_id: str) -> str:
+    return f"{output_location.rstrip('/')}/tables/{query_id}-manifest.csv"
+
+
+def valid_output_location(location: str) -> bool:
+    return bool(re.match(r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?$", location or ""))
+
+
+def default_workgroup_configuration() -> dict:
+    return {"EnforceWorkGroupConfiguration": False, "PublishCloudWatchMetricsEnabled": False,
+            "RequesterPaysEnabled": False, "EngineVersion": dict(ENGINE_VERSION)}

@@ -1,0 +1,120 @@
+"""Partition projection: a table whose `projection.enabled` property is true has its
+partitions computed from its `projection.<key>.*` properties (integer, date, enum,
+injected), never read from the catalog; the query's WHERE then prunes them like any
+other partitions, before a file is listed.
+
+Locations follow `storage.location.template` (`s3://b/p/${dt}/`), else the table's
+location with Hive `key=value/` folders.
+"""
+import datetime
+import re
+
+from sqlglot import exp
+
+from lakebox.engine import EngineError
+
+_MAX_PARTITIONS = 1_000_000
+_JAVA_FORMAT = [("yyyy", "%Y"), ("yy", "%y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"), ("ss", "%S")]
+_UNITS = {"YEARS": "years", "MONTHS": "months", "WEEKS": "weeks", "DAYS": "days", "HOURS": "hours",
+          "MINUTES": "minutes", "SECONDS": "seconds"}
+
+
+def enabled(parameters: dict) -> bool:
+    return (parameters.get("projection.enabled") or "").lower() == "true"
+
+
+def projected(parameters: dict, keys: list[str], location: str, now: float, tree: exp.Expression,
+              alias: str) -> list[tuple[list[str], str]]:
+    """(values, location) of every projected partition."""
+    value_lists = [_values(parameters, key, now, tree, alias) for key in keys]
+    count = 1
+    for values in value_lists:
+        count *= len(values)
+    if count > _MAX_PARTITIONS:
+        raise EngineError("HIVE_EXCEEDED_PARTITION_LIMIT",
+                          f"Partition projection produces {count} partitions, more than {_MAX_PARTITIONS}")
+    combos = [[]]
+    for values in value_lists:
+        combos = [combo + [value] for combo in combos for value in values]
+    template = parameters.get("storage.location.template")
+    found = []
+    for combo in combos:
+        if template:
+            where = template
+            for key, value in zip(keys, combo):
+                where = where.replace("${" + key + "}", value)
+        else:
+            where = location.rstrip("/") + "/" + "/".join(f"{k}={v}" for k, v in zip(keys, combo))
+        found.append((combo, where if where.endswith("/") else where + "/"))
+    return found
+
+
+def _values(parameters, key, now, tree, alias) -> list[str]:
+    prefix = f"projection.{key}."
+    kind = (parameters.get(prefix + "type") or "").lower()
+    if kind == "enum":
+        return [value.strip() for value in (parameters.get(prefix + "values") or "").split(",") if value.strip()]
+    if kind == "integer":
+        low, high = (int(part) for part in parameters[prefix + "range"].split(","))
+        step = int(parameters.get(prefix + "interval") or 1)
+        digits = int(parameters.get(prefix + "digits") or 0)
+        return [str(value).zfill(digits) for value in range(low, high + 1, step)]
+    if kind == "date":
+        return _dates(parameters, prefix, now)
+    if kind == "injected":
+        return _injected(tree, key, alias)
+    raise EngineError("HIVE_METASTORE_ERROR", f"Column {key} has no valid projection type (projection.{key}.type)")
+
+
+def _dates(parameters, prefix, now) -> list[str]:
+    java = parameters[prefix + "format"]
+    pattern = java
+    for token, code in _JAVA_FORMAT:
+        pattern = pattern.replace(token, code)
+    pattern = re.sub(r"'([^']*)'", r"\1", pattern)
+    low, high = (_date_bound(part.strip(), pattern, now) for part in parameters[prefix + "range"].split(","))
+    step = int(parameters.get(prefix + "interval") or 1)
+    unit = _UNITS.get((parameters.get(prefix + "interval.unit") or "").upper()) or \
+        ("hours" if "%H" in pattern else "days")
+    values, current = [], low
+    while current <= high and len(values) <= _MAX_PARTITIONS:
+        values.append(current.strftime(pattern))
+        current = _add(current, step, unit)
+    return values
+
+
+def _date_bound(text: str, pattern: str, now: float) -> datetime.datetime:
+    relative = re.fullmatch(r"NOW(?:([+-])(\d+)(YEARS?|MONTHS?|WEEKS?|DAYS?|HOURS?|MINUTES?|SECONDS?))?", text.upper())
+    if relative:
+        moment = datetime.datetime.fromtimestamp(now, datetime.timezone.utc).replace(tzinfo=None)
+        if relative.group(1):
+            amount = int(relative.group(2)) * (1 if relative.group(1) == "+" else -1)
+            unit = relative.group(3) if relative.group(3).endswith("S") else relative.group(3) + "S"
+            moment = _add(moment, amount, _UNITS[unit])
+        return moment
+    return datetime.datetime.strptime(text, pattern)
+
+
+def _add(moment: datetime.datetime, amount: int, unit: str) -> datetime.datetime:
+    if unit in ("years", "months"):
+        months = moment.month - 1 + amount * (12 if unit == "years" else 1)
+        year, month = moment.year + months // 12, months % 12 + 1
+        return moment.replace(year=year, month=month, day=min(moment.day, 28))
+    return moment + datetime.timedelta(**{unit: amount})
+
+
+def _injected(tree, key, alias) -> list[str]:
+    """Values of an injected key come from the query: `key = 'v'` or `key IN ('a', 'b')`."""
+    values = []
+    for node in tree.find_all(exp.EQ, exp.In):
+        column = node.this
+        if not isinstance(column, exp.Column) or column.name.lower() != key.lower() or \
+                (column.table and column.table.lower() != alias):
+            continue
+        literals = [node.expression] if isinstance(node, exp.EQ) else node.expressions
+        values += [literal.name for literal in literals if isinstance(literal, exp.Literal)]
+    if not values:
+        raise EngineError("CONSTRAINT_VIOLATION",
+                          f"For the injected projected partition column {key}, the WHERE clause must contain only "
+                          "static equality conditions, and at least one such condition must be present.")
+    return sorted(set(values))

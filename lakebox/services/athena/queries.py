@@ -1,0 +1,370 @@
+"""Query executions: StartQueryExecution, Get/BatchGet/List, StopQueryExecution,
+GetQueryRuntimeStatistics.
+
+A query is parsed when it is submitted (a syntax error is refused with
+InvalidRequestException and creates nothing). DDL runs at once against the Glue
+catalog; anything that reads data is planned on the loop, then run by the engine on a
+worker, and committed (result objects, catalog changes, final state) on the loop.
+"""
+import asyncio
+import json
+import logging
+import time
+
+from lakebox.engine import EngineError, new_engine
+from lakebox.engine.dialect import NotSupported, SqlSyntaxError
+from lakebox.kit.calls import on_behalf
+from lakebox.services.athena import ddl, errors, execution, model, results, store, workgroups, writes
+from lakebox.services.athena.statements import Statement, bind_parameters, classify
+from lakebox.services.s3 import public as s3
+from lakebox.work import TaskCancelled
+
+log = logging.getLogger("lakebox.athena")
+
+DATA_KINDS = ("select", "explain", "ctas", "insert", "unload")
+# The Glue operation a statement acts as, for the catalog's view of the caller
+# (kit.calls.on_behalf: same caller, the callee's operation).
+_GLUE_OPERATION = {"ctas": "CreateTable", "insert": "BatchCreatePartition", "create": "CreateTable",
+                   "drop": "DeleteTable", "alter": "UpdateTable", "msck": "BatchCreatePartition"}
+
+
+def _cache(state) -> dict:
+    cache = state.cache("athena")
+    if "engine" not in cache:
+        cache["engine"] = new_engine()
+        cache["running"] = {}        # query id -> engine query, while it runs
+        cache["tasks"] = {}          # query id -> worker task, while queued or running
+        cache["started"] = {}        # query id -> perf_counter when submitted
+    return cache
+
+
+def start_query_execution(ctx, params):
+    db = ctx.state.db
+    token = params.get("ClientRequestToken")
+    if token:
+        existing = store.query_by_token(db, ctx.account, ctx.region, token)
+        if existing is not None:
+            return {"QueryExecutionId": existing["id"]}
+    group = workgroups.workgroup_or_error(ctx, params.get("WorkGroup") or model.PRIMARY, for_query=True)
+    config = json.loads(group["configuration"])
+    result_config = _result_configuration(params, config)
+    sql = params["QueryString"]
+    if params.get("ExecutionParameters"):
+        try:
+            sql = bind_parameters(sql, params["ExecutionParameters"])
+        except ValueError as error:
+            raise errors.InvalidRequestException(str(error), AthenaErrorCode="INVALID_INPUT") from None
+    try:
+        statement = classify(sql)
+    except SqlSyntaxError as error:
+        raise errors.InvalidRequestException(str(error), AthenaErrorCode="MALFORMED_QUERY") from None
+    except NotSupported as error:       # parsed, but not a statement lakebox runs: the query fails
+        statement = Statement("unsupported", "DML", "UNKNOWN", args={"reason": str(error)})
+    if statement.kind == "execute":
+        statement, sql = _prepared(ctx, group["name"], statement)
+    if ctx.limits_on and store.active_count(db, ctx.account, ctx.region) >= model.ACTIVE_QUERY_LIMIT:
+        raise errors.TooManyRequestsException("You have exceeded the limit for the number of queries you can run "
+                                              "concurrently. Please reduce the number of concurrent queries submitted "
+                                              "by this account.", Reason="CONCURRENT_QUERY_LIMIT_EXCEEDED")
+    context = params.get("QueryExecutionContext") or {}
+    reuse = _reusable(ctx, params, group["name"], context, statement)
+    query_id = model.new_query_id()
+    request = {"Query": params["QueryString"], "QueryExecutionContext": context,     # this order: see _reusable
+               "ExecutionParameters": params.get("ExecutionParameters"), "ResultConfiguration": result_config,
+               "ResultReuseConfiguration": params.get("ResultReuseConfiguration")}
+    store.insert_query(db, ctx.account, ctx.region, query_id, group["name"], token, request,
+                       statement.statement_type, statement.substatement_type, "QUEUED", ctx.now)
+    cache = _cache(ctx.state)
+    cache["started"][query_id] = time.perf_counter()
+    database = (context.get("Database") or "default").lower()
+    output = result_config["OutputLocation"]
+    output_bucket = s3.parse_s3_uri(output)[0] if model.valid_output_location(output) else None
+    if reuse is not None:
+        _reuse(ctx, query_id, reuse)
+    elif output_bucket is None or not s3.bucket_exists(ctx.state, output_bucket):
+        reason = f"Unable to verify/create output bucket {output_bucket or output}"
+        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
+            "FAILED", reason, model.athena_error(model.USER, model.ERROR_TYPES["WRITE"], reason)))
+    elif statement.kind == "unsupported":
+        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
+            "FAILED", *model.user_error("NOT_SUPPORTED", statement.args["reason"])))
+    elif statement.kind in DATA_KINDS:
+        _start_data_query(ctx, query_id, statement, database, output, config.get("BytesScannedCutoffPerQuery"))
+    else:
+        _run_ddl(ctx, query_id, statement, database, output, group["name"])
+    return {"QueryExecutionId": query_id}
+
+
+def _reusable(ctx, params, workgroup, context, statement):
+    """An earlier SUCCEEDED run of the same SELECT whose results may be reused
+    (ResultReuseByAgeConfiguration), or None."""
+    by_age = (params.get("ResultReuseConfiguration") or {}).get("ResultReuseByAgeConfiguration") or {}
+    if not by_age.get("Enabled") or statement.kind != "select":
+        return None
+    since = ctx.now - 60 * (by_age.get("MaxAgeInMinutes") or 60)
+    return store.reusable_query(ctx.state.db, ctx.account, ctx.region, workgroup,
+                                store.request_prefix(params["QueryString"], context,
+                                                     params.get("ExecutionParameters")), since)
+
+
+def _reuse(ctx, query_id, earlier):
+    """End the query at once with the earlier run's results, where they are."""
+    figures = json.loads(earlier["figures"])
+    figures["result_file"] = figures.get("result_file") or model.result_file(
+        json.loads(earlier["request"])["ResultConfiguration"]["OutputLocation"], earlier["id"], False)
+    figures["reused"] = True
+    figures["EngineExecutionTimeInMillis"] = figures["DataScannedInBytes"] = 0
+    outcome = execution.Outcome("SUCCEEDED", figures=figures, columns=figures.get("columns") or [])
+    _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)
+
+
+def _result_configuration(params, config) -> dict:
+    """The request's ResultConfiguration, or the work group's when it enforces its own
+    (or the request has none)."""
+    own = dict(params.get("ResultConfiguration") or {})
+    group = config.get("ResultConfiguration") or {}
+    chosen = dict(group) if config.get("EnforceWorkGroupConfiguration") else {**group, **own}
+    if not chosen.get("OutputLocation"):
+        raise errors.InvalidRequestException(
+            "No output location provided. An output location is required either through the Workgroup result "
+            "configuration setting or as an API input.")
+    return chosen
+
+
+def _prepared(ctx, workgroup: str, statement: Statement) -> tuple[Statement, str]:
+    """EXECUTE name USING ...: the prepared statement with its parameters bound."""
+    row = store.get_prepared(ctx.state.db, ctx.account, ctx.region, workgroup, statement.args["name"])
+    if row is None:
+        raise errors.InvalidRequestException(f"Prepared statement not found: {statement.args['name']}")
+    values = _split_values(statement.args.get("using") or "")
+    try:
+        sql = bind_parameters(row["query"], values)
+        return classify(sql), sql
+    except (ValueError, SqlSyntaxError) as error:
+        raise errors.InvalidRequestException(str(error)) from None
+
+
+def _split_values(text: str) -> list[str]:
+    """`1, 'a,b', DATE '2024-01-01'` -> ["1", "'a,b'", "DATE '2024-01-01'"]."""
+    values, current, quoted = [], "", False
+    for char in text:
+        if char == "'":
+            quoted = not quoted
+        if char == "," and not quoted:
+            values.append(current.strip())
+            current = ""
+            continue
+        current += char
+    if current.strip():
+        values.append(current.strip())
+    return values
+
+
+def _start_data_query(ctx, query_id, statement, database, output, cutoff):
+    cache = _cache(ctx.state)
+    engine = cache["engine"]
+    try:
+        job = writes.data_job(on_behalf(ctx, "glue", _GLUE_OPERATION.get(statement.kind, "GetTable")), engine,
+                              query_id, statement, database, output)
+    except (EngineError, NotSupported) as error:
+        name = getattr(error, "error_name", "NOT_SUPPORTED")
+        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
+            "FAILED", *model.user_error(name, getattr(error, "message", str(error)))))
+        return
+    if job is None:                      # CTAS ... IF NOT EXISTS of an existing table
+        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("SUCCEEDED"))
+        return
+    job.cutoff = cutoff if ctx.limits_on else None
+    account, region, state = ctx.account, ctx.region, ctx.state
+    temp_path = lambda: s3.temp_path(state)        # noqa: E731
+    task = state.work.submit("athena", "StartQueryExecution", execution.run, job, engine, cache["running"],
+                             temp_path, commit=lambda outcome: _commit(state, account, region, query_id, outcome, job),
+                             discard=lambda outcome: outcome.discard())
+    cache["tasks"][query_id] = task
+    asyncio.get_running_loop().create_task(_settle(state, account, region, query_id, task))
+
+
+async def _settle(state, account, region, query_id, task):
+    """After the work: a stopped query ends CANCELLED; one whose results could not be
+    stored (all rolled back) ends FAILED with the reason."""
+    try:
+        await task
+        return
+    except TaskCancelled:
+        outcome = execution.Outcome("CANCELLED", "Query cancelled by user")
+    except results.OutputError as error:
+        outcome = execution.Outcome("FAILED", error.reason, model.athena_error(
+            model.USER, model.ERROR_TYPES["WRITE"], error.reason))
+    except EngineError as error:
+        outcome = execution.Outcome("FAILED", *model.user_error(error.error_name, error.message))
+    except Exception as error:          # the commit failed: nothing of it landed
+        outcome = execution.Outcome("FAILED", *model.system_error(f"{type(error).__name__}: {error}"))
+    try:
+        _finish(state, account, region, query_id, outcome)
+    except Exception:                   # e.g. a reset wiped the state while the query ran
+        log.exception("athena query %s ended but its end could not be recorded", query_id)
+
+
+def _run_ddl(ctx, query_id, statement, database, output, workgroup):
+    statement.args["workgroup"] = workgroup
+    try:
+        catalog_ctx = on_behalf(ctx, "glue", _GLUE_OPERATION.get(statement.kind.split("_")[0], "GetTable"))
+        lines = ddl.run(catalog_ctx, statement, database, _cache(ctx.state)["engine"])
+    except ddl.DdlFailure as failure:
+        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
+            "FAILED", *model.user_error(failure.error_name, failure.message)))
+        return
+    outcome = execution.Outcome("SUCCEEDED")
+    path = s3.temp_path(ctx.state)
+    with open(path, "w") as f:
+        f.write("".join(line + "\n" for line in lines))
+    result = model.result_file(output, query_id, text=True)
+    outcome.objects.append((result, path, "text/plain"))
+    outcome.figures["rows"] = len(lines)
+    outcome.columns = [("result", "VARCHAR")]
+    with ctx.state.db.transaction():
+        _store_objects(ctx.state, outcome)
+        _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)
+
+
+def _commit(state, account, region, query_id, outcome, job):
+    """On the loop, in one transaction: the result objects, the catalog change, the end."""
+    if outcome.state == "SUCCEEDED":
+        _store_objects(state, outcome)
+        if job.write.get("on_commit"):
+            job.write["on_commit"](outcome)
+    _finish(state, account, region, query_id, outcome)
+
+
+def _finish(state, account, region, query_id, outcome):
+    """Record how the query ended, with its figures."""
+    cache = _cache(state)
+    cache["tasks"].pop(query_id, None)
+    started = cache["started"].pop(query_id, None)
+    figures = dict(outcome.figures)
+    total = int((time.perf_counter() - started) * 1000) if started is not None else 0
+    figures["TotalExecutionTimeInMillis"] = max(total, figures.get("EngineExecutionTimeInMillis", 0))
+    figures["QueryQueueTimeInMillis"] = max(0, figures["TotalExecutionTimeInMillis"]
+                                            - figures.get("EngineExecutionTimeInMillis", 0))
+    figures["columns"] = outcome.columns
+    row = store.get_query(state.db, account, region, query_id)
+    completed = (row["submitted"] if row else state.clock.now()) + figures["TotalExecutionTimeInMillis"] / 1000
+    store.finish_query(state.db, account, region, query_id, outcome.state, completed, outcome.reason,
+                       outcome.error, figures)
+
+
+def _store_objects(state, outcome):
+    """Put the result files into S3 (each file is moved, not copied)."""
+    for uri, path, content_type in outcome.objects:
+        bucket, key = s3.parse_s3_uri(uri)
+        if not s3.bucket_exists(state, bucket):
+            raise results.OutputError(f"Unable to verify/create output bucket {bucket}")
+        s3.put_file(state, bucket, key, path, content_type)
+    outcome.objects = []
+
+
+# ---------------------------------------------------------------------------
+# Reading executions
+
+
+def _row_or_error(ctx, query_id):
+    row = store.get_query(ctx.state.db, ctx.account, ctx.region, query_id)
+    if row is None:
+        raise errors.InvalidRequestException(f"QueryExecution {query_id} was not found",
+                                             AthenaErrorCode="INVALID_INPUT")
+    return row
+
+
+def _live_state(state, row) -> str:
+    task = _cache(state)["tasks"].get(row["id"])
+    if row["state"] == "QUEUED" and task is not None and task.state == "RUNNING":
+        return "RUNNING"
+    return row["state"]
+
+
+def query_execution(state, row) -> dict:
+    request = json.loads(row["request"])
+    figures = json.loads(row["figures"] or "{}")
+    status = {"State": _live_state(state, row), "SubmissionDateTime": row["submitted"]}
+    if row["completed"] is not None:
+        status["CompletionDateTime"] = row["completed"]
+    if row["reason"]:
+        status["StateChangeReason"] = row["reason"]
+    if row["error"]:
+        status["AthenaError"] = json.loads(row["error"])
+    result_config = dict(request["ResultConfiguration"])
+    text = row["statement_type"] == "DDL" and row["substatement_type"] != "CREATE_TABLE_AS_SELECT"
+    result_config["OutputLocation"] = figures.get("result_file") or model.result_file(
+        result_config["OutputLocation"], row["id"], text)
+    statistics = {key: figures[key] for key in ("EngineExecutionTimeInMillis", "DataScannedInBytes",
+                                                "TotalExecutionTimeInMillis", "QueryQueueTimeInMillis",
+                                                "DataManifestLocation") if key in figures}
+    if row["completed"] is not None:
+        statistics.setdefault("DataScannedInBytes", 0)
+        statistics.setdefault("EngineExecutionTimeInMillis", 0)
+        statistics["QueryPlanningTimeInMillis"] = 0
+        statistics["ServiceProcessingTimeInMillis"] = 0
+        statistics["ResultReuseInformation"] = {"ReusedPreviousResult": bool(figures.get("reused"))}
+    execution_doc = {
+        "QueryExecutionId": row["id"], "Query": request["Query"], "StatementType": row["statement_type"],
+        "ResultConfiguration": result_config, "QueryExecutionContext": request["QueryExecutionContext"],
+        "Status": status, "Statistics": statistics, "WorkGroup": row["workgroup"],
+        "EngineVersion": dict(model.ENGINE_VERSION), "SubstatementType": row["substatement_type"],
+        "ResultReuseConfiguration": request.get("ResultReuseConfiguration") or
+        {"ResultReuseByAgeConfiguration": {"Enabled": False}}}
+    if request.get("ExecutionParameters"):
+        execution_doc["ExecutionParameters"] = request["ExecutionParameters"]
+    return execution_doc
+
+
+def get_query_execution(ctx, params):
+    return {"QueryExecution": query_execution(ctx.state, _row_or_error(ctx, params["QueryExecutionId"]))}
+
+
+def batch_get_query_execution(ctx, params):
+    found, missing = [], []
+    for query_id in params["QueryExecutionIds"]:
+        row = store.get_query(ctx.state.db, ctx.account, ctx.region, query_id)
+        if row is None:
+            missing.append({"QueryExecutionId": query_id, "ErrorCode": "INVALID_INPUT",
+                            "ErrorMessage": f"QueryExecution {query_id} was not found"})
+        else:
+            found.append(query_execution(ctx.state, row))
+    return {"QueryExecutions": found, "UnprocessedQueryExecutionIds": missing}
+
+
+def list_query_executions(ctx, params):
+    group = workgroups.workgroup_or_error(ctx, params.get("WorkGroup") or model.PRIMARY)
+    limit = params.get("MaxResults") or 50
+    before = results.decode_token(params.get("NextToken"), default=1 << 62)
+    rows = store.list_queries(ctx.state.db, ctx.account, ctx.region, group["name"], before, limit + 1)
+    answer = {"QueryExecutionIds": [row["id"] for row in rows[:limit]]}
+    if len(rows) > limit:
+        answer["NextToken"] = results.encode_token(rows[limit - 1]["seq"])
+    return answer
+
+
+def stop_query_execution(ctx, params):
+    """Interrupts a running query (DuckDB stops at once); a queued one never starts."""
+    row = _row_or_error(ctx, params["QueryExecutionId"])
+    if row["state"] not in store.ACTIVE:
+        return {}
+    cache = _cache(ctx.state)
+    task = cache["tasks"].get(row["id"])
+    if task is not None:
+        task.cancel()
+    query = cache["running"].get(row["id"])
+    if query is not None:
+        query.cancel()
+    return {}
+
+
+def get_query_runtime_statistics(ctx, params):
+    row = _row_or_error(ctx, params["QueryExecutionId"])
+    figures = json.loads(row["figures"] or "{}")
+    timeline = {"QueryQueueTimeInMillis": figures.get("QueryQueueTimeInMillis", 0),
+                "EngineExecutionTimeInMillis": figures.get("EngineExecutionTimeInMillis", 0),
+                "TotalExecutionTimeInMillis": figures.get("TotalExecutionTimeInMillis", 0),
+                "QueryPlanningTimeInMillis": 0, "ServiceProcessingTimeInMillis": 0}
+    rows = {"InputBytes": figures.get("DataScannedInBytes", 0), "OutputRows": figures.get("rows", 0)}
+    return {"QueryRuntimeStatistics": {"Timeline": timeline, "Rows": rows}}

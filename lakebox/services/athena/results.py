@@ -1,0 +1,138 @@
+"""GetQueryResults: the rows of a result file, read back from S3 as Athena does, with
+the typed column metadata; page tokens."""
+import base64
+import json
+import os
+import re
+
+from lakebox.engine.types import column_info
+from lakebox.services.athena import errors, model, store
+from lakebox.services.s3 import public as s3
+
+
+class OutputError(Exception):
+    """The result location cannot be written."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def encode_token(value: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"at": value}).encode()).decode()
+
+
+def decode_token(token: str | None, default: int = 0) -> int:
+    if not token:
+        return default
+    try:
+        return int(json.loads(base64.urlsafe_b64decode(token.encode()))["at"])
+    except (ValueError, KeyError, TypeError):
+        raise errors.InvalidRequestException("The NextToken provided is invalid.") from None
+
+
+# One field of an Athena result file and what ends it: every value is quoted, so an
+# unquoted empty field is a NULL (which an empty string `""` is not).
+_FIELD = re.compile(rb'(?:"((?:[^"]|"")*)"|)(,|\n|\Z)')
+_WINDOW = 1 << 20
+
+
+def parse_athena_csv(data: bytes, limit: int, at_end: bool) -> tuple[list, int, bool]:
+    """Up to `limit` whole rows from the start of `data` (a window of a result file):
+    (rows, bytes they took, whether that is all the page needs). A row the window cuts
+    off is left for a larger window, unless `at_end` says the file ends there."""
+    rows, row, position, taken, size = [], [], 0, 0, len(data)
+    while len(rows) < limit and position < size:
+        match = _FIELD.match(data, position)
+        if match is None or (match.group(2) == b"" and not at_end):
+            return rows, taken, False
+        value = match.group(1)
+        row.append(None if value is None else value.replace(b'""', b'"').decode("utf-8"))
+        position = match.end()
+        if match.group(2) != b",":
+            rows.append(row)
+            row, taken = [], position
+    return rows, taken, len(rows) >= limit or (at_end and position >= size)
+
+
+def read_page(path: str | None, offset: int, limit: int) -> tuple[list, int | None]:
+    """A page of rows of the result file at `path` from byte `offset`, and where the next
+    page starts (None at the end). Reads only a window around the page."""
+    if path is None:
+        return [], None
+    size, window = os.path.getsize(path), _WINDOW
+    while True:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            data = f.read(window)
+        at_end = offset + len(data) >= size
+        rows, taken, done = parse_athena_csv(data, limit, at_end)
+        if done or at_end:
+            following = offset + taken
+            return rows, (following if following < size else None)
+        window *= 4
+
+
+def get_query_results(ctx, params):
+    row = store.get_query(ctx.state.db, ctx.account, ctx.region, params["QueryExecutionId"])
+    if row is None:
+        raise errors.InvalidRequestException(f"QueryExecution {params['QueryExecutionId']} was not found",
+                                             AthenaErrorCode="INVALID_INPUT")
+    if row["state"] != "SUCCEEDED":
+        state = "RUNNING" if row["state"] == "QUEUED" else row["state"]
+        if row["state"] in store.ACTIVE:
+            raise errors.InvalidRequestException(f"Query has not yet finished. Current state: {state}",
+                                                 AthenaErrorCode="INVALID_INPUT")
+        raise errors.InvalidRequestException(row["reason"] or f"Query did not finish successfully. "
+                                             f"Final query state: {state}", AthenaErrorCode="INVALID_INPUT")
+    figures = json.loads(row["figures"] or "{}")
+    request = json.loads(row["request"])
+    columns = figures.get("columns") or []
+    text = row["statement_type"] == "DDL" and row["substatement_type"] != "CREATE_TABLE_AS_SELECT"
+    writes = row["substatement_type"] in ("CREATE_TABLE_AS_SELECT", "INSERT", "UNLOAD")
+    limit = params.get("MaxResults") or 1000
+    served, offset = _position(params.get("NextToken"))
+    if writes:                          # no result file: the count of rows written
+        columns, page, offset = [("rows", "BIGINT")], [["rows"], [str(figures.get("rows", 0))]][served:], None
+    elif figures.get("rows") is None:   # nothing was written (CREATE TABLE ... IF NOT EXISTS of an existing one)
+        page, offset = [], None
+    else:
+        location = figures.get("result_file") or model.result_file(
+            request["ResultConfiguration"]["OutputLocation"], row["id"], text)
+        found = _result_object(ctx, location)
+        if text:
+            body = s3.get_object(ctx.state, found.bucket, found.key).decode("utf-8")
+            lines = [line.split("\t") for line in body.splitlines()]
+            page, offset = lines[served:served + limit], (served + limit if served + limit < len(lines) else None)
+        else:
+            page, offset = read_page(found.path, offset, limit)
+    answer = {"UpdateCount": figures.get("rows", 0) if writes else 0,
+              "ResultSet": {"Rows": [{"Data": [{} if value is None else {"VarCharValue": value} for value in cells]}
+                                     for cells in page],
+                            "ResultSetMetadata": {"ColumnInfo": [column_info(name, kind) for name, kind in columns]}}}
+    if offset is not None:
+        answer["NextToken"] = base64.urlsafe_b64encode(
+            json.dumps({"served": served + len(page), "offset": offset}).encode()).decode()
+    return answer
+
+
+def _position(token: str | None) -> tuple[int, int]:
+    """(rows served before this page, where the page starts in the result file)."""
+    if not token:
+        return 0, 0
+    try:
+        found = json.loads(base64.urlsafe_b64decode(token.encode()))
+        return int(found["served"]), int(found["offset"])
+    except (ValueError, KeyError, TypeError):
+        raise errors.InvalidRequestException("The NextToken provided is invalid.") from None
+
+
+def _result_object(ctx, uri: str):
+    bucket, key = s3.parse_s3_uri(uri)
+    try:
+        return s3.object_file(ctx.state, bucket, key)
+    except Exception as error:
+        if type(error).__name__ in ("NoSuchKey", "NoSuchBucket"):
+            raise errors.InvalidRequestException(f"The query results at {uri} are no longer available",
+                                                 AthenaErrorCode="INVALID_INPUT") from None
+        raise

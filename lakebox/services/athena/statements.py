@@ -1,0 +1,167 @@
+"""What a query string is: its kind, Athena's StatementType and SubstatementType, and
+its parsed form. Parsing happens at submission, so a syntax error is refused by
+StartQueryExecution itself.
+
+Queries, CTAS, INSERT and views are Trino SQL (parsed by the engine's dialect); CREATE
+EXTERNAL TABLE is Hive DDL; the short utility statements (SHOW, DESCRIBE, MSCK, ALTER
+TABLE, DROP, UNLOAD, PREPARE, EXECUTE) are read here.
+"""
+import re
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from lakebox.engine import dialect
+from lakebox.engine.dialect import SqlSyntaxError
+
+
+@dataclass
+class Statement:
+    kind: str                      # select | explain | ctas | insert | create_table | create_view | ...
+    statement_type: str            # DML | DDL | UTILITY
+    substatement_type: str
+    tree: exp.Expression | None = None
+    args: dict = field(default_factory=dict)
+
+
+_NAME = r"(?:`[^`]+`|\"[^\"]+\"|[\w$]+)(?:\s*\.\s*(?:`[^`]+`|\"[^\"]+\"|[\w$]+))?"
+
+
+def _simple(pattern: str):
+    return re.compile(r"^\s*" + pattern + r"\s*;?\s*$", re.IGNORECASE | re.DOTALL)
+
+
+_UTILITY = [
+    ("show_databases", "DDL", "SHOW_DATABASES", _simple(r"SHOW\s+(?:DATABASES|SCHEMAS)(?:\s+(?:LIKE\s+)?'(?P<like>[^']*)')?")),
+    ("show_tables", "DDL", "SHOW_TABLES",
+     _simple(rf"SHOW\s+TABLES(?:\s+(?:IN|FROM)\s+(?P<db>{_NAME}))?(?:\s+(?:LIKE\s+)?'(?P<like>[^']*)')?")),
+    ("show_views", "DDL", "SHOW_VIEWS",
+     _simple(rf"SHOW\s+VIEWS(?:\s+(?:IN|FROM)\s+(?P<db>{_NAME}))?(?:\s+(?:LIKE\s+)?'(?P<like>[^']*)')?")),
+    ("show_partitions", "DDL", "SHOW_PARTITIONS", _simple(rf"SHOW\s+PARTITIONS\s+(?P<table>{_NAME})")),
+    ("show_columns", "DDL", "SHOW_COLUMNS",
+     _simple(rf"SHOW\s+COLUMNS\s+(?:IN|FROM)\s+(?P<table>{_NAME})(?:\s+(?:IN|FROM)\s+(?P<db>{_NAME}))?")),
+    ("show_create_table", "DDL", "SHOW_CREATE_TABLE", _simple(rf"SHOW\s+CREATE\s+(?:TABLE|VIEW)\s+(?P<table>{_NAME})")),
+    ("show_tblproperties", "DDL", "SHOW_TBLPROPERTIES", _simple(rf"SHOW\s+TBLPROPERTIES\s+(?P<table>{_NAME})")),
+    ("describe", "DDL", "DESCRIBE_TABLE",
+     _simple(rf"(?:DESCRIBE|DESC)(?:\s+(?:EXTENDED|FORMATTED))?\s+(?P<table>{_NAME})")),
+    ("msck", "DDL", "MSCK_REPAIR_TABLE", _simple(rf"MSCK\s+REPAIR\s+TABLE\s+(?P<table>{_NAME})")),
+    ("drop_table", "DDL", "DROP_TABLE",
+     _simple(rf"DROP\s+TABLE\s+(?P<exists>IF\s+EXISTS\s+)?(?P<table>{_NAME})(?:\s+PURGE)?")),
+    ("drop_view", "DDL", "DROP_VIEW", _simple(rf"DROP\s+VIEW\s+(?P<exists>IF\s+EXISTS\s+)?(?P<table>{_NAME})")),
+    ("drop_database", "DDL", "DROP_DATABASE",
+     _simple(r"DROP\s+(?:DATABASE|SCHEMA)\s+(?P<exists>IF\s+EXISTS\s+)?(?P<db>[\w`\"]+)(?P<cascade>\s+CASCADE|\s+RESTRICT)?")),
+    ("create_database", "DDL", "CREATE_DATABASE",
+     _simple(r"CREATE\s+(?:DATABASE|SCHEMA)\s+(?P<exists>IF\s+NOT\s+EXISTS\s+)?(?P<db>[\w`\"]+)"
+             r"(?:\s+COMMENT\s+'(?P<comment>[^']*)')?(?:\s+LOCATION\s+'(?P<location>[^']*)')?"
+             r"(?:\s+WITH\s+DBPROPERTIES\s*\((?P<props>.*)\))?")),
+    ("alter_add_partition", "DDL", "ALTER_TABLE_ADD_PARTITION",
+     _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+ADD\s+(?P<exists>IF\s+NOT\s+EXISTS\s+)?(?P<specs>PARTITION\s*\(.*)")),
+    ("alter_drop_partition", "DDL", "ALTER_TABLE_DROP_PARTITION",
+     _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+DROP\s+(?P<exists>IF\s+EXISTS\s+)?(?P<specs>PARTITION\s*\(.*)")),
+    ("alter_set_location", "DDL", "ALTER_TABLE_SET_LOCATION",
+     _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+SET\s+LOCATION\s+'(?P<location>[^']*)'")),
+    ("alter_set_properties", "DDL", "ALTER_TABLE_SET_TBLPROPERTIES",
+     _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+SET\s+TBLPROPERTIES\s*\((?P<props>.*)\)")),
+    ("alter_replace_columns", "DDL", "ALTER_TABLE_REPLACE_COLUMNS",
+     _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+REPLACE\s+COLUMNS\s*\((?P<columns>.*)\)")),
+    ("alter_add_columns", "DDL", "ALTER_TABLE_ADD_COLUMNS",
+     _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+ADD\s+COLUMNS\s*\((?P<columns>.*)\)")),
+    ("unload", "DML", "UNLOAD",
+     _simple(r"UNLOAD\s*\((?P<query>.*)\)\s*TO\s*'(?P<location>[^']*)'\s*(?:WITH\s*\((?P<props>.*)\))?")),
+    ("prepare", "UTILITY", "PREPARE", _simple(r"PREPARE\s+(?P<name>\w+)\s+FROM\s+(?P<query>.+)")),
+    ("execute", "DML", "EXECUTE", _simple(r"EXECUTE\s+(?P<name>\w+)(?:\s+USING\s+(?P<using>.+))?")),
+    ("deallocate", "UTILITY", "DEALLOCATE", _simple(r"DEALLOCATE\s+PREPARE\s+(?P<name>\w+)")),
+]
+
+_EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(?P<analyze>ANALYZE\s+)?(?:\((?P<options>[^)]*)\)\s*)?(?P<query>.+?)\s*;?\s*$",
+                      re.IGNORECASE | re.DOTALL)
+_HIVE_DDL = re.compile(r"^\s*CREATE\s+(?:EXTERNAL\s+)?TABLE\b(?!.*\bAS\s*(?:SELECT|WITH|\(|VALUES)\b)",
+                       re.IGNORECASE | re.DOTALL)
+
+
+_STARTS = {"SELECT", "WITH", "VALUES", "(", "TABLE", "SHOW", "DESCRIBE", "DESC", "CREATE", "DROP", "ALTER", "MSCK",
+           "INSERT", "EXPLAIN", "UNLOAD", "PREPARE", "EXECUTE", "DEALLOCATE", "DELETE", "UPDATE", "MERGE", "OPTIMIZE",
+           "VACUUM"}
+_EXPECTING = ("Expecting: 'ALTER', 'ANALYZE', 'CALL', 'COMMENT', 'COMMIT', 'CREATE', 'DEALLOCATE', 'DELETE', "
+              "'DENY', 'DESC', 'DESCRIBE', 'DROP', 'EXECUTE', 'EXPLAIN', 'GRANT', 'INSERT', 'MERGE', 'PREPARE', "
+              "'REFRESH', 'RESET', 'REVOKE', 'ROLLBACK', 'SELECT', 'SET', 'SHOW', 'START', 'TABLE', 'TRUNCATE', "
+              "'UPDATE', 'USE', 'VALUES', 'WITH', <query>")
+
+
+def _check_start(sql: str):
+    """Trino refuses an unknown first word at that word, before anything else."""
+    match = re.match(r"\s*(\(|[A-Za-z_]+)", sql)
+    if match is None or match.group(1).upper() not in _STARTS:
+        line = sql[:match.start(1)].count("\n") + 1 if match else 1
+        word = match.group(1) if match else sql.strip()[:1] or "<EOF>"
+        column = (match.start(1) - sql.rfind("\n", 0, match.start(1))) if match else 1
+        raise SqlSyntaxError(line, column, f"mismatched input '{word}'. {_EXPECTING}")
+
+
+def classify(sql: str) -> Statement:
+    """The statement, parsed; SqlSyntaxError when it does not parse."""
+    _check_start(sql)
+    for kind, statement_type, substatement, pattern in _UTILITY:
+        match = pattern.match(sql)
+        if match:
+            args = {name: value for name, value in match.groupdict().items()}
+            statement = Statement(kind, statement_type, substatement, args=args)
+            if kind in ("unload", "prepare"):
+                statement.tree = dialect.parse(args["query"])
+            return statement
+    explain = _EXPLAIN.match(sql)
+    if explain:
+        return Statement("explain", "UTILITY", "EXPLAIN", dialect.parse(explain.group("query")),
+                         {"analyze": bool(explain.group("analyze"))})
+    if _HIVE_DDL.match(sql):
+        return Statement("create_table", "DDL", "CREATE_TABLE", dialect.parse(_strip_semicolon(sql), read="hive"))
+    tree = dialect.parse(sql)
+    if isinstance(tree, exp.Command) or any(not select.expressions for select in tree.find_all(exp.Select)):
+        raise SqlSyntaxError(1, len(sql.rstrip().rstrip(";")) + 1, "mismatched input '<EOF>'")
+    if isinstance(tree, exp.Values):      # a bare VALUES is a query; Trino names its columns _col0, ...
+        width = len(tree.expressions[0].expressions) if isinstance(tree.expressions[0], exp.Tuple) else 1
+        tree = exp.select("*").from_(exp.Subquery(this=tree, alias=exp.TableAlias(
+            this=exp.to_identifier("_values"), columns=[exp.to_identifier(f"_col{i}") for i in range(width)])))
+    if isinstance(tree, exp.Create) and tree.kind == "TABLE" and tree.expression is not None:
+        return Statement("ctas", "DDL", "CREATE_TABLE_AS_SELECT", tree)
+    if isinstance(tree, exp.Create) and tree.kind == "VIEW":
+        return Statement("create_view", "DDL", "CREATE_VIEW", tree)
+    if isinstance(tree, exp.Insert):
+        return Statement("insert", "DML", "INSERT", tree)
+    if isinstance(tree, exp.Query):
+        return Statement("select", "DML", "SELECT", tree)
+    raise dialect.NotSupported(f"{type(tree).__name__.upper()} statements are not supported")
+
+
+def _strip_semicolon(sql: str) -> str:
+    return sql.strip().rstrip(";")
+
+
+def bind_parameters(sql: str, values: list[str]) -> str:
+    """Replace the `?` placeholders outside quotes with the given SQL literals, in order.
+    Raises ValueError when the counts differ."""
+    out, count, quote = [], 0, None
+    for char in sql:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in ("'", '"'):
+            quote = char
+        elif char == "?":
+            if count >= len(values):
+                raise ValueError("Incorrect number of parameters: expected more than "
+                                 f"{len(values)} but found {len(values)}")
+            out.append(values[count])
+            count += 1
+            continue
+        out.append(char)
+    if count != len(values):
+        raise ValueError(f"Incorrect number of parameters: expected {count} but found {len(values)}")
+    return "".join(out)
+
+
+def split_name(name: str, default_db: str) -> tuple[str, str]:
+    """`db.table` (quotes and backticks dropped) -> ("db", "table"), lower-cased."""
+    parts = [part.strip().strip('`"') for part in re.split(r"\.(?=(?:[^`\"]*[`\"][^`\"]*[`\"])*[^`\"]*$)", name)]
+    if len(parts) == 1:
+        return default_db.lower(), parts[0].lower()
+    return parts[-2].lower(), parts[-1].lower()

@@ -1,0 +1,110 @@
+"""Work groups: `primary` exists in every account and region; Create/Get/List/Update/
+Delete with their configuration (result location, enforcement, scan cut-off)."""
+import copy
+import json
+
+from lakebox.kit.tags import check_count, check_tags
+from lakebox.services.athena import errors, model, store, tagging
+
+
+def _ensure_primary(ctx):
+    db = ctx.state.db
+    if store.get_workgroup(db, ctx.account, ctx.region, model.PRIMARY) is None:
+        store.put_workgroup(db, ctx.account, ctx.region, model.PRIMARY, "ENABLED", "",
+                            model.default_workgroup_configuration(), ctx.now)
+
+
+def workgroup_or_error(ctx, name: str, for_query: bool = False):
+    _ensure_primary(ctx)
+    row = store.get_workgroup(ctx.state.db, ctx.account, ctx.region, name)
+    if row is None:
+        raise errors.InvalidRequestException(f"WorkGroup {name} is not found.")
+    if for_query and row["state"] == "DISABLED":
+        raise errors.InvalidRequestException(f"WorkGroup {name} is disabled.")
+    return row
+
+
+def _document(row) -> dict:
+    doc = {"Name": row["name"], "State": row["state"], "Configuration": json.loads(row["configuration"]),
+           "CreationTime": row["created"]}
+    if row["description"]:
+        doc["Description"] = row["description"]
+    return doc
+
+
+def create_work_group(ctx, params):
+    _ensure_primary(ctx)
+    db = ctx.state.db
+    if store.get_workgroup(db, ctx.account, ctx.region, params["Name"]) is not None:
+        raise errors.InvalidRequestException("WorkGroup is already created")
+    config = model.default_workgroup_configuration()
+    config.update(copy.deepcopy(params.get("Configuration") or {}))
+    if params.get("Tags"):
+        check_tags("athena", [(tag["Key"], tag.get("Value", "")) for tag in params["Tags"]])
+        check_count("athena", {tag["Key"] for tag in params["Tags"]})
+    with db.transaction():
+        store.put_workgroup(db, ctx.account, ctx.region, params["Name"], "ENABLED", params.get("Description"),
+                            config, ctx.now)
+        if params.get("Tags"):
+            tagging.add_tags(ctx, tagging.workgroup_arn(ctx, params["Name"]), params["Tags"])
+    return {}
+
+
+def get_work_group(ctx, params):
+    return {"WorkGroup": _document(workgroup_or_error(ctx, params["WorkGroup"]))}
+
+
+def list_work_groups(ctx, params):
+    _ensure_primary(ctx)
+    rows = store.list_workgroups(ctx.state.db, ctx.account, ctx.region)
+    summaries = []
+    for row in rows:
+        summary = {"Name": row["name"], "State": row["state"], "CreationTime": row["created"],
+                   "EngineVersion": json.loads(row["configuration"]).get("EngineVersion", model.ENGINE_VERSION)}
+        if row["description"]:
+            summary["Description"] = row["description"]
+        summaries.append(summary)
+    return {"WorkGroups": summaries}
+
+
+def update_work_group(ctx, params):
+    row = workgroup_or_error(ctx, params["WorkGroup"])
+    config = json.loads(row["configuration"])
+    updates = params.get("ConfigurationUpdates") or {}
+    for name in ("EnforceWorkGroupConfiguration", "PublishCloudWatchMetricsEnabled", "BytesScannedCutoffPerQuery",
+                 "RequesterPaysEnabled", "EngineVersion", "AdditionalConfiguration", "ExecutionRole"):
+        if name in updates:
+            config[name] = updates[name]
+    if updates.get("RemoveBytesScannedCutoffPerQuery"):
+        config.pop("BytesScannedCutoffPerQuery", None)
+    result_updates = updates.get("ResultConfigurationUpdates") or {}
+    result = config.setdefault("ResultConfiguration", {})
+    for name, remove in (("OutputLocation", "RemoveOutputLocation"),
+                         ("EncryptionConfiguration", "RemoveEncryptionConfiguration"),
+                         ("ExpectedBucketOwner", "RemoveExpectedBucketOwner"),
+                         ("AclConfiguration", "RemoveAclConfiguration")):
+        if result_updates.get(remove):
+            result.pop(name, None)
+        elif name in result_updates:
+            result[name] = result_updates[name]
+    if not result:
+        config.pop("ResultConfiguration")
+    description = params.get("Description", row["description"])
+    store.put_workgroup(ctx.state.db, ctx.account, ctx.region, row["name"], params.get("State") or row["state"],
+                        description, config, row["created"])
+    return {}
+
+
+def delete_work_group(ctx, params):
+    row = workgroup_or_error(ctx, params["WorkGroup"])
+    if row["name"] == model.PRIMARY:
+        raise errors.InvalidRequestException("Cannot delete primary workgroup")
+    store.delete_workgroup(ctx.state.db, ctx.account, ctx.region, row["name"])
+    return {}
+
+
+def list_engine_versions(ctx, params):
+    """The engine lakebox runs: Athena engine version 3 (Trino), chosen by AUTO too."""
+    return {"EngineVersions": [dict(model.ENGINE_VERSION),
+                               {"SelectedEngineVersion": model.ENGINE_VERSION["EffectiveEngineVersion"],
+                                "EffectiveEngineVersion": model.ENGINE_VERSION["EffectiveEngineVersion"]}]}

@@ -1,0 +1,195 @@
+"""Planning the statements that read data: SELECT, EXPLAIN, CTAS, INSERT INTO, UNLOAD.
+Each becomes an `execution.Job`; CTAS and INSERT carry the catalog change their commit
+makes (the new table, new partitions), applied only once their files are stored.
+"""
+from sqlglot import exp
+
+from lakebox.engine import EngineError
+from lakebox.engine.types import hive_type
+from lakebox.services.athena import execution, formats, planning
+from lakebox.services.glue import public as glue
+from lakebox.services.s3 import public as s3
+
+_COMPRESSIONS = {"SNAPPY": "snappy", "GZIP": "gzip", "ZSTD": "zstd", "NONE": None, "UNCOMPRESSED": None}
+
+
+def data_job(ctx, engine, query_id, statement, database, output):
+    """The Job for a data statement, or None when there is nothing to do
+    (CREATE TABLE IF NOT EXISTS ... AS of an existing table)."""
+    kind = statement.kind
+    if kind in ("select", "explain"):
+        tree = statement.tree
+        sources = planning.resolve_sources(ctx, engine, tree, database)
+        return execution.Job(query_id, kind, tree, sources, database, output,
+                             analyze=statement.args.get("analyze", False))
+    if kind == "ctas":
+        return _ctas(ctx, engine, query_id, statement.tree, database, output)
+    if kind == "insert":
+        return _insert(ctx, engine, query_id, statement.tree, database, output)
+    return _unload(ctx, engine, query_id, statement, database, output)
+
+
+def _ctas_properties(tree: exp.Create) -> dict:
+    props = {}
+    for prop in (tree.args.get("properties") or exp.Properties(expressions=[])).expressions:
+        if isinstance(prop, exp.FileFormatProperty):
+            props["format"] = prop.this.name
+        elif isinstance(prop, exp.PartitionedByProperty):
+            props["partitioned_by"] = [item.name for item in prop.this.expressions] \
+                if isinstance(prop.this, exp.Array) else [prop.this.name]
+        elif isinstance(prop, exp.Property):
+            value = prop.args.get("value")
+            name = prop.name.lower()
+            props[name] = [item.name for item in value.expressions] if isinstance(value, exp.Array) else value.name
+    return props
+
+
+def _format_and_compression(props: dict) -> tuple[str, str | None]:
+    file_format = (props.get("format") or "PARQUET").upper()
+    if file_format not in execution.WRITE_FORMATS:
+        raise EngineError("NOT_SUPPORTED", f"Table format {file_format} is not supported for writing")
+    default = "GZIP"             # Athena's default for CTAS Parquet and text alike
+    compression = (props.get("write_compression") or props.get("parquet_compression")
+                   or props.get("compression") or default).upper()
+    if compression not in _COMPRESSIONS:
+        raise EngineError("NOT_SUPPORTED", f"Compression {compression} is not supported")
+    return file_format, _COMPRESSIONS[compression]
+
+
+def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
+    target = tree.this
+    db_name, name = (target.db or database).lower(), target.name.lower()
+    try:
+        glue.get_database(ctx, db_name)
+    except glue.errors.EntityNotFoundException:
+        raise EngineError("SCHEMA_NOT_FOUND", f"Schema '{db_name}' does not exist") from None
+    try:
+        glue.get_table(ctx, db_name, name)
+        if tree.args.get("exists"):
+            return None
+        raise EngineError("TABLE_ALREADY_EXISTS", f"Table 'awsdatacatalog.{db_name}.{name}' already exists")
+    except glue.errors.EntityNotFoundException:
+        pass
+    props = _ctas_properties(tree)
+    file_format, compression = _format_and_compression(props)
+    location = props.get("external_location") or f"{output.rstrip('/')}/tables/{query_id}/"
+    location = location if location.endswith("/") else location + "/"
+    _require_empty(ctx, location, f"{db_name}.{name}")
+    partitioned_by = [column.lower() for column in props.get("partitioned_by") or []]
+    query = tree.expression
+    sources = planning.resolve_sources(ctx, engine, query, database)
+    delimiter = props.get("field_delimiter") or "\x01"
+    job = execution.Job(query_id, "ctas", query, sources, database, output)
+
+    def create_table(outcome):
+        columns = [{"Name": column, "Type": hive_type(kind)} for column, kind in outcome.columns
+                   if column.lower() not in partitioned_by]
+        keys = [{"Name": column, "Type": hive_type(kind)} for column, kind in outcome.columns
+                if column.lower() in partitioned_by]
+        serde = {"field.delim": delimiter, "serialization.format": delimiter} if file_format == "TEXTFILE" else {}
+        table_input = {"Name": name, "TableType": "EXTERNAL_TABLE", "PartitionKeys": keys,
+                       "Parameters": {"EXTERNAL": "TRUE", "has_encrypted_data": "false",
+                                      "classification": formats.CLASSIFICATION[file_format]},
+                       "StorageDescriptor": formats.storage_descriptor(file_format, location, columns, serde)}
+        glue.create_table(ctx, db_name, table_input)
+        _add_partitions(ctx, db_name, name, location, keys, outcome.data_files)
+
+    job.write = {"format": file_format, "compression": compression, "location": location,
+                 "partitioned_by": partitioned_by, "on_commit": create_table, "delimiter": delimiter}
+    return job
+
+
+def _require_empty(ctx, location: str, table: str):
+    bucket, prefix = s3.parse_s3_uri(location)
+    if s3.bucket_exists(ctx.state, bucket) and next(iter(s3.list_objects(ctx.state, bucket, prefix)), None):
+        raise EngineError("HIVE_PATH_ALREADY_EXISTS",
+                          f"Target directory for table '{table}' already exists: {location}")
+
+
+def _add_partitions(ctx, database, table, location, keys, data_files):
+    """Register the `key=value/` folders the files landed in as partitions."""
+    if not keys:
+        return
+    seen, inputs = set(), []
+    for uri in data_files:
+        relative = uri[len(location):].split("/")[:-1]
+        values = [part.split("=", 1)[1] for part in relative if "=" in part]
+        if len(values) != len(keys) or tuple(values) in seen:
+            continue
+        seen.add(tuple(values))
+        table_doc = glue.get_table(ctx, database, table)
+        sd = dict(table_doc["StorageDescriptor"])
+        sd["Location"] = location + "/".join(relative) + "/"
+        inputs.append({"Values": values, "StorageDescriptor": sd})
+    if inputs:
+        glue.create_partitions(ctx, database, table, inputs)
+
+
+def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
+    target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+    db_name, name = (target.db or database).lower(), target.name.lower()
+    try:
+        table = glue.get_table(ctx, db_name, name)
+    except glue.errors.EntityNotFoundException:
+        raise EngineError("TABLE_NOT_FOUND", f"Table 'awsdatacatalog.{db_name}.{name}' does not exist") from None
+    sd = table.get("StorageDescriptor") or {}
+    columns = [column["Name"].lower() for column in sd.get("Columns") or []]
+    keys = [column["Name"].lower() for column in table.get("PartitionKeys") or []]
+    query = tree.expression
+    if isinstance(tree.this, exp.Schema):
+        query = _in_table_order(query, [identifier.name.lower() for identifier in tree.this.expressions],
+                                columns + keys, f"{db_name}.{name}")
+    file_format = {"parquet": "PARQUET", "json": "JSON", "csv": "TEXTFILE"}.get(glue.table_format(table))
+    if file_format is None:
+        raise EngineError("NOT_SUPPORTED", f"INSERT INTO a {glue.table_format(table)} table is not supported")
+    compression = _COMPRESSIONS.get((table.get("Parameters") or {}).get("write.compression", "GZIP").upper(), "gzip")
+    location = sd.get("Location") or ""
+    location = location if location.endswith("/") else location + "/"
+    sources = planning.resolve_sources(ctx, engine, query, database)
+    job = execution.Job(query_id, "insert", query, sources, database, output)
+    key_docs = table.get("PartitionKeys") or []
+    delimiter = ((sd.get("SerdeInfo") or {}).get("Parameters") or {}).get("field.delim", "\x01")
+    job.write = {"format": file_format, "compression": compression if file_format != "TEXTFILE" else None,
+                 "location": location, "partitioned_by": keys, "rename": columns + keys, "delimiter": delimiter,
+                 "on_commit": lambda outcome: _add_new_partitions(ctx, db_name, name, location, key_docs,
+                                                                  outcome.data_files)}
+    return job
+
+
+def _in_table_order(query, named: list[str], table_columns: list[str], table: str):
+    """`INSERT INTO t (b, a) SELECT ...`: the query's columns put in the table's order,
+    a column the list leaves out as NULL."""
+    unknown = [name for name in named if name not in table_columns]
+    if unknown:
+        raise EngineError("COLUMN_NOT_FOUND", f"Insert column name does not exist in target table {table}: "
+                                              f"{unknown[0]}")
+    inner = [f"_c{i}" for i in range(len(named))]
+    items = [exp.alias_(exp.column(inner[named.index(name)], table="_q") if name in named else exp.null(), name)
+             for name in table_columns]
+    source = exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("_q"),
+                                                          columns=[exp.to_identifier(c) for c in inner]))
+    return exp.select(*items).from_(source)
+
+
+def _add_new_partitions(ctx, database, table, location, keys, data_files):
+    existing = {tuple(doc["Values"]) for doc in glue.list_partitions(ctx, database, table)}
+    new_files = [uri for uri in data_files
+                 if tuple(part.split("=", 1)[1] for part in uri[len(location):].split("/")[:-1] if "=" in part)
+                 not in existing]
+    _add_partitions(ctx, database, table, location, keys, new_files)
+
+
+def _unload(ctx, engine, query_id, statement, database, output):
+    props = formats.parse_with_properties(statement.args.get("props") or "")
+    file_format, compression = _format_and_compression(props)
+    location = statement.args["location"]
+    if not location.startswith("s3://") or len(location) <= len("s3://"):
+        raise EngineError("INVALID_ARGUMENTS", f"UNLOAD location must be an s3:// URI: {location}")
+    location = location if location.endswith("/") else location + "/"
+    tree = statement.tree
+    sources = planning.resolve_sources(ctx, engine, tree, database)
+    job = execution.Job(query_id, "unload", tree, sources, database, output)
+    job.write = {"format": file_format, "compression": compression, "location": location,
+                 "partitioned_by": [column.lower() for column in props.get("partitioned_by") or []],
+                 "delimiter": props.get("field_delimiter") or "\x01"}
+    return job

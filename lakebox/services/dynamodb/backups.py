@@ -1,0 +1,247 @@
+"""On-demand backups and point-in-time recovery.
+
+A backup is a copy of the table's definition and of its item rows, taken in one SQL
+statement. Point-in-time recovery keeps every version of every item from the moment it
+is switched on (a snapshot, then one row per write), so a restore to any second of the
+window finds, per item, the last version written at or before it. A restore creates a
+new table holding those items; its indexes are then built by the backfill job, and the
+table is CREATING until they are."""
+import uuid
+
+import orjson
+
+from lakebox.services.dynamodb import backfill, describe, lookup, store, tagging
+from lakebox.services.dynamodb.errors import (
+    BackupNotFoundException, InvalidRestoreTimeException, PointInTimeRecoveryUnavailableException, ServiceError,
+    TableAlreadyExistsException, TableNotFoundException, ValidationException)
+
+DAY_MS = 86_400_000
+LATEST_LAG_MS = 5 * 60 * 1000        # DynamoDB can restore to about five minutes ago, not later
+DEFAULT_RECOVERY_DAYS = 35
+KEPT_SPEC = ("KeySchema", "AttributeDefinitions", "BillingMode", "ProvisionedThroughput", "LocalSecondaryIndexes",
+             "GlobalSecondaryIndexes", "TableClass", "SSEDescription", "OnDemandThroughput")
+
+
+def _table(ctx, name):
+    try:
+        return lookup.find(ctx, name)
+    except ServiceError:
+        raise TableNotFoundException(f"Table not found: {lookup.where(ctx, name)[2]}") from None
+
+
+# --- on-demand backups ---------------------------------------------------------------------
+
+def create_backup(ctx, params):
+    table = _table(ctx, params["TableName"])
+    now = lookup.now_ms(ctx)
+    arn = f"{lookup.arn_of(table)}/backup/{now:013d}-{uuid.uuid4().hex[:8]}"
+    spec = {k: table.spec[k] for k in KEPT_SPEC if k in table.spec}
+    with ctx.state.db.transaction():
+        store.insert_backup(ctx.state.db, table.account, table.region, arn, params["BackupName"], table,
+                            orjson.dumps(spec).decode(), now)
+    return {"BackupDetails": _details(store.backup(ctx.state.db, table.account, table.region, arn))}
+
+
+def _details(row, status="AVAILABLE") -> dict:
+    return {"BackupArn": row["arn"], "BackupName": row["name"], "BackupSizeBytes": row["size"],
+            "BackupStatus": status, "BackupType": "USER",
+            "BackupCreationDateTime": lookup.timestamp(row["created_ms"])}
+
+
+def _backup(ctx, arn):
+    row = store.backup(ctx.state.db, ctx.account, ctx.region, arn)
+    if row is None:
+        raise BackupNotFoundException(f"Backup not found: {arn}")
+    return row
+
+
+def _description(row, status="AVAILABLE") -> dict:
+    spec = orjson.loads(row["spec"])
+    source = {"TableName": row["table_name"], "TableId": row["table_id"],
+              "TableArn": lookup.table_arn(row["account"], row["region"], row["table_name"]),
+              "TableSizeBytes": row["size"], "KeySchema": spec["KeySchema"],
+              "TableCreationDateTime": lookup.timestamp(row["table_created_ms"]),
+              "ProvisionedThroughput": {k: v for k, v in spec.get("ProvisionedThroughput", {
+                  "ReadCapacityUnits": 0, "WriteCapacityUnits": 0}).items()},
+              "ItemCount": row["item_count"], "BillingMode": spec["BillingMode"]}
+    features = {}
+    for member in ("LocalSecondaryIndexes", "GlobalSecondaryIndexes"):
+        if spec.get(member):
+            features[member] = [{"IndexName": i["IndexName"], "KeySchema": i["KeySchema"],
+                                 "Projection": i["Projection"]} for i in spec[member]]
+    return {"BackupDetails": _details(row, status), "SourceTableDetails": source,
+            "SourceTableFeatureDetails": features}
+
+
+def describe_backup(ctx, params):
+    return {"BackupDescription": _description(_backup(ctx, params["BackupArn"]))}
+
+
+def delete_backup(ctx, params):
+    row = _backup(ctx, params["BackupArn"])
+    description = _description(row, status="DELETED")
+    store.delete_backup(ctx.state.db, row["uid"])
+    return {"BackupDescription": description}
+
+
+def list_backups(ctx, params):
+    rows = store.backups(ctx.state.db, ctx.account, ctx.region)
+    name = params.get("TableName")
+    low, high = params.get("TimeRangeLowerBound"), params.get("TimeRangeUpperBound")
+    if params.get("BackupType", "ALL") not in ("USER", "ALL"):
+        rows = []
+    rows = [r for r in rows if (name is None or r["table_name"] == lookup.where(ctx, name)[2])
+            and (low is None or r["created_ms"] >= low.timestamp() * 1000)
+            and (high is None or r["created_ms"] < high.timestamp() * 1000)]
+    start = params.get("ExclusiveStartBackupArn")
+    if start is not None:
+        arns = [r["arn"] for r in rows]
+        rows = rows[arns.index(start) + 1:] if start in arns else rows
+    limit = params.get("Limit") or len(rows) or 1
+    result = {"BackupSummaries": [_summary(r) for r in rows[:limit]]}
+    if len(rows) > limit:
+        result["LastEvaluatedBackupArn"] = rows[limit - 1]["arn"]
+    return result
+
+
+def _summary(row) -> dict:
+    return {"TableName": row["table_name"], "TableId": row["table_id"],
+            "TableArn": lookup.table_arn(row["account"], row["region"], row["table_name"]),
+            "BackupArn": row["arn"], "BackupName": row["name"], "BackupType": "USER", "BackupStatus": "AVAILABLE",
+            "BackupCreationDateTime": lookup.timestamp(row["created_ms"]), "BackupSizeBytes": row["size"]}
+
+
+# --- restores ----------------------------------------------------------------------------------
+
+def _restored_spec(ctx, spec, params, now) -> dict:
+    spec = {k: v for k, v in spec.items() if k in KEPT_SPEC}
+    if "BillingModeOverride" in params:
+        spec["BillingMode"] = params["BillingModeOverride"]
+        if spec["BillingMode"] == "PAY_PER_REQUEST":
+            spec.pop("ProvisionedThroughput", None)
+    if "ProvisionedThroughputOverride" in params:
+        spec["ProvisionedThroughput"] = params["ProvisionedThroughputOverride"]
+    if spec["BillingMode"] == "PROVISIONED" and "ProvisionedThroughput" not in spec:
+        raise ValidationException("One or more parameter values were invalid: ProvisionedThroughputOverride must be "
+                                  "specified when BillingModeOverride is PROVISIONED")
+    for member, override in (("GlobalSecondaryIndexes", "GlobalSecondaryIndexOverride"),
+                             ("LocalSecondaryIndexes", "LocalSecondaryIndexOverride")):
+        if override in params:
+            spec[member] = params[override]
+        indexes = [{k: v for k, v in i.items() if k in ("IndexName", "KeySchema", "Projection",
+                                                         "ProvisionedThroughput", "OnDemandThroughput")}
+                   for i in spec.get(member, [])]
+        if indexes:
+            spec[member] = indexes
+            for index in indexes:
+                backfill.start(spec, index)
+        else:
+            spec.pop(member, None)
+    spec.update(ready_ms=now + lookup.transition_ms(ctx), busy="CREATING", restoring=True,
+                billing_set=True, DeletionProtectionEnabled=False)
+    if spec["BillingMode"] == "PAY_PER_REQUEST":
+        spec["on_demand_since_ms"] = now
+    return spec
+
+
+def _new_table(ctx, params, spec, fill, restore_summary):
+    db = ctx.state.db
+    name = params["TargetTableName"]
+    if store.table(db, ctx.account, ctx.region, name) is not None:
+        raise TableAlreadyExistsException(f"Table already exists: {name}")
+    now = lookup.now_ms(ctx)
+    spec = _restored_spec(ctx, spec, params, now)
+    spec["RestoreSummary"] = restore_summary
+    with db.transaction():
+        store.insert_table(db, ctx.account, ctx.region, name, str(uuid.uuid4()), now, spec)
+        table = lookup.find(ctx, name)
+        fill(table)
+        store.count_collections(db, table.uid)
+        tagging.put(ctx, table, {t["Key"]: t["Value"] for t in params.get("Tags", [])})
+    ctx.state.scheduler.poke("dynamodb")
+    description = describe.table_description(ctx, table, status="CREATING", with_counts=False)
+    description["RestoreSummary"] = {**_summary_shape(restore_summary), "RestoreInProgress": True}
+    return {"TableDescription": description}
+
+
+def _summary_shape(summary):
+    result = {"RestoreDateTime": lookup.timestamp(summary["at_ms"])}
+    for member in ("SourceBackupArn", "SourceTableArn"):
+        if member in summary:
+            result[member] = summary[member]
+    return result
+
+
+def restore_table_from_backup(ctx, params):
+    row = _backup(ctx, params["BackupArn"])
+    summary = {"SourceBackupArn": row["arn"], "at_ms": lookup.now_ms(ctx),
+               "SourceTableArn": lookup.table_arn(row["account"], row["region"], row["table_name"])}
+    return _new_table(ctx, params, orjson.loads(row["spec"]),
+                      lambda table: store.restore_backup_items(ctx.state.db, row["uid"], table.uid), summary)
+
+
+# --- point-in-time recovery ------------------------------------------------------------------
+
+def _pitr_description(ctx, table) -> dict:
+    pitr = table.spec.get("PITR") or {}
+    if not pitr.get("enabled"):
+        return {"ContinuousBackupsStatus": "ENABLED",
+                "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}}
+    earliest, latest = _window(ctx, pitr)
+    return {"ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": {
+        "PointInTimeRecoveryStatus": "ENABLED", "RecoveryPeriodInDays": pitr["days"],
+        "EarliestRestorableDateTime": lookup.timestamp(earliest), "LatestRestorableDateTime": lookup.timestamp(latest)}}
+
+
+def _window(ctx, pitr):
+    now = lookup.now_ms(ctx)
+    earliest = max(pitr["since_ms"], now - pitr["days"] * DAY_MS)
+    return earliest, max(earliest, now - LATEST_LAG_MS)
+
+
+def describe_continuous_backups(ctx, params):
+    return {"ContinuousBackupsDescription": _pitr_description(ctx, _table(ctx, params["TableName"]))}
+
+
+def update_continuous_backups(ctx, params):
+    table = _table(ctx, params["TableName"])
+    wanted = params["PointInTimeRecoverySpecification"]
+    days = wanted.get("RecoveryPeriodInDays", DEFAULT_RECOVERY_DAYS)
+    if not 1 <= days <= 35:
+        raise ValidationException("RecoveryPeriodInDays must be between 1 and 35")
+    pitr = table.spec.get("PITR") or {}
+    db = ctx.state.db
+    with db.transaction():
+        if wanted["PointInTimeRecoveryEnabled"] and not pitr.get("enabled"):
+            now = lookup.now_ms(ctx)
+            table.spec["PITR"] = {"enabled": True, "since_ms": now, "days": days}
+            store.snapshot_history(db, table.uid, now)
+        elif wanted["PointInTimeRecoveryEnabled"]:
+            pitr["days"] = days
+        else:
+            table.spec.pop("PITR", None)
+            store.drop_history(db, table.uid)
+        lookup.save(ctx, table)
+    return {"ContinuousBackupsDescription": _pitr_description(ctx, lookup.find(ctx, table.name))}
+
+
+def restore_table_to_point_in_time(ctx, params):
+    source = _table(ctx, params.get("SourceTableArn") or params.get("SourceTableName") or "")
+    pitr = source.spec.get("PITR") or {}
+    if not pitr.get("enabled"):
+        raise PointInTimeRecoveryUnavailableException(f"Point in time recovery is not enabled for table "
+                                                      f"'{source.name}'")
+    earliest, latest = _window(ctx, pitr)
+    if params.get("UseLatestRestorableTime"):
+        at_ms = latest
+    elif "RestoreDateTime" in params:
+        at_ms = int(params["RestoreDateTime"].timestamp() * 1000)
+        if not earliest <= at_ms <= latest:
+            raise InvalidRestoreTimeException("Invalid restore time: restore time must be between "
+                                              f"{lookup.timestamp(earliest).isoformat()} and "
+                                              f"{lookup.timestamp(latest).isoformat()}")
+    else:
+        raise ValidationException("RestoreDateTime or UseLatestRestorableTime must be specified")
+    summary = {"SourceTableArn": lookup.arn_of(source), "at_ms": at_ms}
+    return _new_table(ctx, params, source.spec,
+                      lambda table: store.restore_history(ctx.state.db, source.uid, table.uid, at_ms), summary)

@@ -1,0 +1,108 @@
+"""BatchGetItem and BatchWriteItem: many independent reads or writes in one call. All
+requests are checked before any is done; the writes of one call land in one SQLite
+transaction."""
+from lakebox.services.dynamodb import capacity, expressions, store, throttle, writes
+from lakebox.services.dynamodb import values as av
+from lakebox.services.dynamodb.errors import ProvisionedThroughputExceededException, ValidationException
+from lakebox.services.dynamodb.expr_eval import project
+from lakebox.services.dynamodb.items import check_size, writable_table
+
+MAX_GET_KEYS = 100
+MAX_WRITES = 25
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
+
+def _duplicates() -> ValidationException:
+    return ValidationException("Provided list of item keys contains duplicates")
+
+
+def batch_get_item(ctx, params):
+    requests = params["RequestItems"]
+    if sum(len(r["Keys"]) for r in requests.values()) > MAX_GET_KEYS:
+        raise ValidationException("Too many items requested for the BatchGetItem call")
+    plans = []
+    for name, request in requests.items():
+        table = writable_table(ctx, name)
+        compiled = expressions.compile_request(request, "projection")
+        keys = [table.key_of_param(av.check_item(k)) for k in request["Keys"]]
+        if len(set(keys)) != len(keys):
+            raise _duplicates()
+        plans.append((name, table, request, compiled, keys))
+    tally, responses, unprocessed, sent = capacity.Tally(), {}, {}, 0
+    for name, table, request, compiled, keys in plans:
+        found = responses.setdefault(name, [])
+        for position, key in enumerate(keys):
+            if sent > MAX_RESPONSE_BYTES or not throttle.has_room(ctx, table, "read"):
+                unprocessed[name] = {**request, "Keys": request["Keys"][position:]}
+                break
+            item = store.get_item(ctx.state.db, table.uid, *key)
+            units = capacity.read_units(av.item_size(item or {}), request.get("ConsistentRead", False))
+            tally.read(table, units)
+            throttle.charge(ctx, table, "read", units)
+            if item is not None:
+                sent += av.item_size(item)
+                found.append(project(item, compiled["projection"]) if "projection" in compiled else item)
+    if unprocessed and not any(responses.values()) and len(unprocessed) == len(plans) and \
+            all(len(unprocessed[n]["Keys"]) == len(requests[n]["Keys"]) for n in unprocessed):
+        raise ProvisionedThroughputExceededException()
+    result = {"Responses": responses, "UnprocessedKeys": unprocessed}
+    consumed = tally.report(params.get("ReturnConsumedCapacity"))
+    if consumed is not None:
+        result["ConsumedCapacity"] = consumed
+    return result
+
+
+def batch_write_item(ctx, params):
+    requests = params["RequestItems"]
+    if sum(len(r) for r in requests.values()) > MAX_WRITES:
+        raise ValidationException("Too many items requested for the BatchWriteItem call")
+    plans = []
+    for name, writes_for_table in requests.items():
+        table = writable_table(ctx, name)
+        seen = set()
+        for request in writes_for_table:
+            plan = _plan_write(table, request)
+            if plan[1] in seen:
+                raise _duplicates()
+            seen.add(plan[1])
+            plans.append(plan)
+    tally, unprocessed = capacity.Tally(), {}
+    db = ctx.state.db
+    with db.transaction():
+        for table, key, new, size, request in plans:
+            if writes.needs_old_item(table):
+                old, old_size = store.get_item_sized(db, table.uid, *key)
+            else:
+                old, old_size = None, store.item_size_at(db, table.uid, *key)
+            if not throttle.has_room(ctx, table, "write", writes.touched_indexes(table, old, new)):
+                unprocessed.setdefault(table.name, []).append(request)
+                continue
+            index_units = {}
+            if old_size is not None or new is not None:
+                index_units = writes.write(ctx, table, key, old, new, new_size=size)
+            units = capacity.write_units(max(old_size or 0, size))
+            tally.write(table, units, index_units)
+            throttle.charge(ctx, table, "write", units, index_units)
+    if len(unprocessed) and sum(map(len, unprocessed.values())) == len(plans):
+        raise ProvisionedThroughputExceededException()
+    result = {"UnprocessedItems": unprocessed}
+    consumed = tally.report(params.get("ReturnConsumedCapacity"))
+    if consumed is not None:
+        result["ConsumedCapacity"] = consumed
+    return result
+
+
+def _plan_write(table, request):
+    """(table, key, new item or None for a delete, its size, the request) of one write request."""
+    put, delete = request.get("PutRequest"), request.get("DeleteRequest")
+    if (put is None) == (delete is None):
+        raise ValidationException("Supplied AttributeValue has more than one datatypes set, must contain exactly "
+                                  "one of the supported datatypes" if put else
+                                  "Supplied AttributeValue is empty, must contain exactly one of the supported "
+                                  "datatypes")
+    if put is not None:
+        item = av.check_item(put["Item"])
+        key = table.key_of_item(item)
+        table.check_indexed_types(item)
+        return table, key, item, check_size(item), request
+    return table, table.key_of_param(av.check_item(delete["Key"])), None, 0, request

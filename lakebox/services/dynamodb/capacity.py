@@ -1,0 +1,77 @@
+"""Consumed capacity, computed as DynamoDB computes it (developer guide, "Capacity unit
+consumption"): reads in 4 KB units (halved for eventually consistent reads), writes in
+1 KB units, rounded up per item (Query and Scan round the sum of what they read), at
+least one unit, doubled in transactions; index writes are counted per index."""
+import math
+
+READ_UNIT = 4096
+WRITE_UNIT = 1024
+
+
+def read_units(size: int, consistent: bool, transactional=False) -> float:
+    units = max(1, math.ceil(size / READ_UNIT))
+    if transactional:
+        return float(units * 2)
+    return float(units) if consistent else units / 2
+
+
+def write_units(size: int, transactional=False) -> float:
+    return float(max(1, math.ceil(size / WRITE_UNIT)) * (2 if transactional else 1))
+
+
+class Tally:
+    """Units consumed by one request, by table and by index, reads and writes apart."""
+
+    def __init__(self):
+        self.tables = {}          # name -> {"read", "write", "indexes": {name: (kind, read, write)}}
+
+    def _entry(self, table):
+        return self.tables.setdefault(table.name, {"read": 0.0, "write": 0.0, "indexes": {}, "table": table})
+
+    def read(self, table, units, index=None):
+        entry = self._entry(table)
+        if index is None:
+            entry["read"] += units
+        else:
+            kind, read, write = entry["indexes"].get(index.name, (index.kind, 0.0, 0.0))
+            entry["indexes"][index.name] = (kind, read + units, write)
+
+    def write(self, table, units, index_units=None, multiplier=1):
+        entry = self._entry(table)
+        entry["write"] += units
+        for name, used in (index_units or {}).items():
+            kind, read, write = entry["indexes"].get(name, (table.indexes[name].kind, 0.0, 0.0))
+            entry["indexes"][name] = (kind, read, write + used * multiplier)
+
+    def report(self, mode: str | None, table_name=None):
+        """ConsumedCapacity for one table (a dict) or, without a name, a list for all."""
+        if mode not in ("TOTAL", "INDEXES"):
+            return None
+        if table_name is not None:
+            entry = self.tables.get(table_name)
+            return _one(table_name, entry, mode) if entry else _one(table_name, None, mode)
+        return [_one(name, entry, mode) for name, entry in self.tables.items()]
+
+
+def _units(read, write) -> dict:
+    result = {"CapacityUnits": read + write}
+    if read:
+        result["ReadCapacityUnits"] = read
+    if write:
+        result["WriteCapacityUnits"] = write
+    return result
+
+
+def _one(name, entry, mode) -> dict:
+    if entry is None:
+        return {"TableName": name, "CapacityUnits": 0.0}
+    read = entry["read"] + sum(r for _, r, _ in entry["indexes"].values())
+    write = entry["write"] + sum(w for _, _, w in entry["indexes"].values())
+    result = {"TableName": name, **_units(read, write)}
+    if mode == "INDEXES":
+        result["Table"] = _units(entry["read"], entry["write"])
+        for kind, member in (("GSI", "GlobalSecondaryIndexes"), ("LSI", "LocalSecondaryIndexes")):
+            indexes = {index: _units(r, w) for index, (k, r, w) in entry["indexes"].items() if k == kind}
+            if indexes:
+                result[member] = indexes
+    return result

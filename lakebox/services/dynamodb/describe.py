@@ -1,0 +1,100 @@
+"""TableDescription and its parts, in the shapes of the model."""
+from lakebox.services.dynamodb import lookup, replicas, store
+from lakebox.services.dynamodb.model import Table
+
+ON_DEMAND_UNLIMITED = {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}
+
+
+def throughput(ctx, spec: dict, billing_mode: str) -> dict:
+    if billing_mode == "PAY_PER_REQUEST":
+        return {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0}
+    provisioned = spec.get("ProvisionedThroughput", {})
+    result = {"NumberOfDecreasesToday": spec.get("decreases_today", 0),
+              "ReadCapacityUnits": provisioned.get("ReadCapacityUnits", 0),
+              "WriteCapacityUnits": provisioned.get("WriteCapacityUnits", 0)}
+    for member, key in (("LastIncreaseDateTime", "last_increase_ms"), ("LastDecreaseDateTime", "last_decrease_ms")):
+        if spec.get(key):
+            result[member] = lookup.timestamp(spec[key])
+    return result
+
+
+def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
+    spec = table.spec
+    billing = spec["BillingMode"]
+    arn = lookup.arn_of(table)
+    description = {
+        "AttributeDefinitions": spec["AttributeDefinitions"],
+        "TableName": table.name,
+        "KeySchema": spec["KeySchema"],
+        "TableStatus": status or lookup.status(ctx, table),
+        "CreationDateTime": lookup.timestamp(table.created_ms),
+        "ProvisionedThroughput": throughput(ctx, spec, billing),
+        "TableArn": arn,
+        "TableId": table.table_id,
+        "DeletionProtectionEnabled": spec.get("DeletionProtectionEnabled", False),
+    }
+    if with_counts:
+        description["ItemCount"], description["TableSizeBytes"] = store.table_totals(ctx.state.db, table.uid)
+    else:
+        description["ItemCount"] = description["TableSizeBytes"] = 0
+    if billing == "PAY_PER_REQUEST" or spec.get("billing_set"):
+        summary = {"BillingMode": billing}
+        if spec.get("on_demand_since_ms"):
+            summary["LastUpdateToPayPerRequestDateTime"] = lookup.timestamp(spec["on_demand_since_ms"])
+        description["BillingModeSummary"] = summary
+    if billing == "PAY_PER_REQUEST":
+        description["OnDemandThroughput"] = spec.get("OnDemandThroughput", ON_DEMAND_UNLIMITED)
+    if spec.get("TableClass"):
+        description["TableClassSummary"] = {"TableClass": spec["TableClass"]}
+    if spec.get("SSEDescription"):
+        description["SSEDescription"] = spec["SSEDescription"]
+    _describe_stream(table, description)
+    description.update(replicas.describe(table))
+    restored = spec.get("RestoreSummary")
+    if restored:
+        summary = {"RestoreDateTime": lookup.timestamp(restored["at_ms"]),
+                   "RestoreInProgress": description["TableStatus"] == "CREATING"}
+        summary.update({k: restored[k] for k in ("SourceBackupArn", "SourceTableArn") if k in restored})
+        description["RestoreSummary"] = summary
+    lsis = [_lsi(ctx, table, index, arn, with_counts) for index in spec.get("LocalSecondaryIndexes", [])]
+    if lsis:
+        description["LocalSecondaryIndexes"] = lsis
+    gsis = [_gsi(ctx, table, index, arn, billing, with_counts) for index in spec.get("GlobalSecondaryIndexes", [])]
+    if gsis:
+        description["GlobalSecondaryIndexes"] = gsis
+    return description
+
+
+def _describe_stream(table, description):
+    stream = table.spec.get("Stream")
+    if stream is None:
+        return
+    if stream.get("StreamEnabled"):
+        description["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
+    description["LatestStreamLabel"] = stream["label"]
+    description["LatestStreamArn"] = lookup.stream_arn(table.account, table.region, table.name, stream["label"])
+
+
+def _counts(ctx, table, name, with_counts):
+    if not with_counts:
+        return 0, 0
+    return store.index_totals(ctx.state.db, table.uid, name)
+
+
+def _lsi(ctx, table, index, arn, with_counts):
+    count, size = _counts(ctx, table, index["IndexName"], with_counts)
+    return {"IndexName": index["IndexName"], "KeySchema": index["KeySchema"], "Projection": index["Projection"],
+            "IndexSizeBytes": size, "ItemCount": count, "IndexArn": f"{arn}/index/{index['IndexName']}"}
+
+
+def _gsi(ctx, table, index, arn, billing, with_counts):
+    status = lookup.index_status(ctx, index)
+    count, size = _counts(ctx, table, index["IndexName"], with_counts)
+    result = {"IndexName": index["IndexName"], "KeySchema": index["KeySchema"], "Projection": index["Projection"],
+              "IndexStatus": status, "ProvisionedThroughput": throughput(ctx, index, billing),
+              "IndexSizeBytes": size, "ItemCount": count, "IndexArn": f"{arn}/index/{index['IndexName']}"}
+    if status == "CREATING":
+        result["Backfilling"] = True
+    if billing == "PAY_PER_REQUEST":
+        result["OnDemandThroughput"] = index.get("OnDemandThroughput", ON_DEMAND_UNLIMITED)
+    return result

@@ -1,0 +1,303 @@
+"""ExportTableToPointInTime and ImportTable: tables to and from S3 (through
+`services/s3/public.py`), as long work on `state.work`.
+
+An export writes, under `<prefix>/AWSDynamoDB/<export id>/`, gzip data files of one item
+a line (DynamoDB JSON `{"Item": {...}}`, or Amazon Ion text), then `manifest-files.json`
+and `manifest-summary.json`, as DynamoDB lays them out. It reads the table as it was at
+the export time from the point-in-time history. An import creates the table at once
+(CREATING) and fills it from every object under the prefix (DynamoDB JSON, Ion or CSV, gzip or
+not); lines that are not items are counted as errors and skipped."""
+import csv
+import gzip
+import hashlib
+import io
+import os
+import uuid
+
+import orjson
+
+from lakebox.services.dynamodb import backfill, lookup, store, table_rules
+from lakebox.services.dynamodb import values as av
+from lakebox.services.dynamodb.errors import (
+    ExportNotFoundException, ImportNotFoundException, PointInTimeRecoveryUnavailableException,
+    ResourceInUseException, ValidationException)
+from lakebox.services.dynamodb.ion import IonError, ion_items, ion_line
+from lakebox.services.dynamodb.model import Table
+from lakebox.services.s3 import public as s3
+
+READ_SLICE = 5000
+
+
+def _save(state, record):
+    store.save_transfer(state.db, record["account"], record["region"], record.get("ExportArn") or record["ImportArn"],
+                        "export" if "ExportArn" in record else "import", orjson.dumps(record).decode())
+
+
+def _seconds(ms) -> float:
+    return ms / 1000
+
+
+# --- export -----------------------------------------------------------------------------------
+
+def export_table_to_point_in_time(ctx, params):
+    table = lookup.find(ctx, params["TableArn"])
+    pitr = table.spec.get("PITR") or {}
+    if not pitr.get("enabled"):
+        raise PointInTimeRecoveryUnavailableException(f"Point in time recovery is not enabled for table "
+                                                      f"'{table.name}'")
+    bucket, prefix = params["S3Bucket"], params.get("S3Prefix", "")
+    if not s3.bucket_exists(ctx.state, bucket):
+        raise ValidationException(f"S3 bucket does not exist: {bucket}")
+    now = lookup.now_ms(ctx)
+    at_ms = int(params["ExportTime"].timestamp() * 1000) if "ExportTime" in params else now
+    if at_ms < pitr["since_ms"] or at_ms > now:
+        raise ValidationException("Export time is outside the point in time recovery window")
+    export_id = f"{now:013d}-{uuid.uuid4().hex[:8]}"
+    fmt = params.get("ExportFormat", "DYNAMODB_JSON")
+    record = {"ExportArn": f"{lookup.arn_of(table)}/export/{export_id}", "ExportStatus": "IN_PROGRESS",
+              "StartTime": _seconds(now), "TableArn": lookup.arn_of(table), "TableId": table.table_id,
+              "ExportTime": _seconds(at_ms), "S3Bucket": bucket, "S3Prefix": prefix,
+              "S3SseAlgorithm": params.get("S3SseAlgorithm", "AES256"), "ExportFormat": fmt,
+              "ExportType": params.get("ExportType", "FULL_EXPORT"), "ClientToken": params.get("ClientToken", ""),
+              "account": ctx.account, "region": ctx.region}
+    base = f"{prefix.rstrip('/') + '/' if prefix else ''}AWSDynamoDB/{export_id}"
+    _save(ctx.state, record)
+    state = ctx.state
+    state.work.submit("dynamodb", "ExportTableToPointInTime", _write_export, table.uid, at_ms, fmt,
+                      s3.temp_path(state), commit=lambda result: _finish_export(state, record, base, result),
+                      discard=lambda result: _fail(state, record, result))
+    return {"ExportDescription": _public(record)}
+
+
+def _write_export(task, table_uid, at_ms, fmt, path):
+    """Worker: the table's items as they were at at_ms, one a line, into a gzip file."""
+    count = size = 0
+    with gzip.open(path, "wb") as out:
+        rows = task.reader.execute(
+            "SELECT size, item FROM ddb_history v WHERE table_uid=? AND at_ms = (SELECT MAX(at_ms) FROM "
+            "ddb_history w WHERE w.table_uid=v.table_uid AND w.h=v.h AND w.pk=v.pk AND w.sk=v.sk AND w.at_ms<=?) "
+            "AND item IS NOT NULL", (table_uid, at_ms))
+        for row in rows:
+            item = store.load_item(row["item"])
+            out.write(ion_line(item) if fmt == "ION" else orjson.dumps({"Item": item}, default=store.binary_as_text) + b"\n")
+            count += 1
+            size += row["size"]
+            if count % READ_SLICE == 0:
+                task.check()
+    return path, count, size
+
+
+def _finish_export(state, record, base, result):
+    path, count, size = result
+    extension = "ion.gz" if record["ExportFormat"] == "ION" else "json.gz"
+    data_key = f"{base}/data/{uuid.uuid4().hex}.{extension}"
+    with open(path, "rb") as data:
+        md5 = hashlib.md5(data.read()).hexdigest()
+    s3.put_file(state, record["S3Bucket"], data_key, path)
+    files_key = f"{base}/manifest-files.json"
+    s3.put_object(state, record["S3Bucket"], files_key, orjson.dumps(
+        {"itemCount": count, "md5Checksum": md5, "etag": md5, "dataFileS3Key": data_key}) + b"\n")
+    end = state.clock.now()
+    record.update(ExportStatus="COMPLETED", EndTime=end, ItemCount=count, BilledSizeBytes=size,
+                  ExportManifest=f"{base}/manifest-summary.json")
+    _save(state, record)
+    summary = {"version": "2020-06-30", "exportArn": record["ExportArn"], "startTime": _iso(record["StartTime"]),
+               "endTime": _iso(end), "tableId": record["TableId"], "tableArn": record["TableArn"],
+               "exportTime": _iso(record["ExportTime"]), "s3Bucket": record["S3Bucket"],
+               "s3Prefix": record["S3Prefix"] or None, "s3SseAlgorithm": record["S3SseAlgorithm"],
+               "s3SseKmsKeyId": None, "manifestFilesS3Key": files_key, "billedSizeBytes": size, "itemCount": count,
+               "outputFormat": record["ExportFormat"], "exportType": record["ExportType"]}
+    s3.put_object(state, record["S3Bucket"], record["ExportManifest"], orjson.dumps(summary))
+
+
+def _iso(seconds) -> str:
+    return lookup.timestamp(int(seconds * 1000)).isoformat()
+
+
+def _fail(state, record, result):
+    status = "ExportStatus" if "ExportArn" in record else "ImportStatus"
+    record.update({status: "FAILED", "FailureCode": "InternalFailure",
+                   "FailureMessage": "The work could not be completed"})
+    _save(state, record)
+    if isinstance(result, tuple) and isinstance(result[0], str) and os.path.exists(result[0]):
+        os.unlink(result[0])
+
+
+
+def _public(record) -> dict:
+    return {k: v for k, v in record.items() if k[0].isupper()}
+
+
+def _record(ctx, arn, kind):
+    row = store.transfer(ctx.state.db, ctx.account, ctx.region, arn, kind)
+    if row is None:
+        raise (ExportNotFoundException if kind == "export" else ImportNotFoundException)(
+            f"{kind.capitalize()} not found: {arn}")
+    return orjson.loads(row["document"])
+
+
+def _records(ctx, kind, table_arn):
+    found = [orjson.loads(r["document"]) for r in store.transfers(ctx.state.db, ctx.account, ctx.region, kind)]
+    return [r for r in found if table_arn in (None, r["TableArn"])]
+
+
+def describe_export(ctx, params):
+    return {"ExportDescription": _public(_record(ctx, params["ExportArn"], "export"))}
+
+
+def _page(found, size, token, member):
+    """One page of records in ARN order, NextToken being the last ARN given."""
+    if token:
+        found = [r for r in found if r[member] > token]
+    page = {"items": found[:size]}
+    if len(found) > size:
+        page["NextToken"] = found[size - 1][member]
+    return page
+
+
+def list_exports(ctx, params):
+    found = _records(ctx, "export", params.get("TableArn"))
+    page = _page(found, params.get("MaxResults") or 25, params.get("NextToken"), "ExportArn")
+    result = {"ExportSummaries": [{"ExportArn": r["ExportArn"], "ExportStatus": r["ExportStatus"],
+                                   "ExportType": r["ExportType"]} for r in page["items"]]}
+    if "NextToken" in page:
+        result["NextToken"] = page["NextToken"]
+    return result
+
+
+# --- import -----------------------------------------------------------------------------------
+
+def import_table(ctx, params):
+    source, creation = params["S3BucketSource"], params["TableCreationParameters"]
+    fmt = params["InputFormat"]
+    if not s3.bucket_exists(ctx.state, source["S3Bucket"]):
+        raise ValidationException(f"S3 bucket does not exist: {source['S3Bucket']}")
+    billing = creation.get("BillingMode", "PROVISIONED")
+    table_rules.check_key_schema(creation["KeySchema"])
+    table_rules.check_definitions(creation)
+    table_rules.check_billing(creation, billing)
+    table_rules.check_indexes(creation, billing)
+    db = ctx.state.db
+    if store.table(db, ctx.account, ctx.region, creation["TableName"]) is not None:
+        raise ResourceInUseException(f"Table already exists: {creation['TableName']}")
+    now = lookup.now_ms(ctx)
+    spec = {"KeySchema": creation["KeySchema"], "AttributeDefinitions": creation["AttributeDefinitions"],
+            "BillingMode": billing, "billing_set": True, "ready_ms": now, "busy": "CREATING", "restoring": True,
+            "backfilling": True, "importing": True}
+    if billing == "PROVISIONED":
+        spec["ProvisionedThroughput"] = creation["ProvisionedThroughput"]
+    if creation.get("GlobalSecondaryIndexes"):
+        spec["GlobalSecondaryIndexes"] = [{k: v for k, v in i.items() if k in (
+            "IndexName", "KeySchema", "Projection", "ProvisionedThroughput")} for i in creation["GlobalSecondaryIndexes"]]
+    store.insert_table(db, ctx.account, ctx.region, creation["TableName"], str(uuid.uuid4()), now, spec)
+    table = lookup.find(ctx, creation["TableName"])
+    arn = f"{lookup.arn_of(table)}/import/{now:013d}-{uuid.uuid4().hex[:8]}"
+    record = {"ImportArn": arn, "ImportStatus": "IN_PROGRESS", "TableArn": lookup.arn_of(table),
+              "TableId": table.table_id, "S3BucketSource": source, "InputFormat": fmt,
+              "InputCompressionType": params.get("InputCompressionType", "NONE"),
+              "TableCreationParameters": creation, "StartTime": _seconds(now),
+              "account": ctx.account, "region": ctx.region}
+    _save(ctx.state, record)
+    files = [(f.key, f.path) for f in s3.list_objects(ctx.state, source["S3Bucket"], source.get("S3KeyPrefix", ""))
+             if f.path]
+    state = ctx.state
+    state.work.submit("dynamodb", "ImportTable", _read_import, table, files, fmt, params.get("InputFormatOptions") or {},
+                      commit=lambda result: _finish_import(state, record, table, result),
+                      discard=lambda result: _fail(state, record, result))
+    return {"ImportTableDescription": _public(record)}
+
+
+def _read_import(task, table: Table, files, fmt, options):
+    """Worker: parse every file into checked items with their keys; count bad lines."""
+    items, errors, size = {}, 0, 0
+    for _, path in files:
+        with open(path, "rb") as raw:
+            data = raw.read()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        size += len(data)
+        if fmt == "CSV":
+            lines = _csv_items(data, table, options)
+        elif fmt == "ION":
+            lines = _ion_items(data)
+        else:
+            lines = (_json_item(line) for line in data.splitlines() if line.strip())
+        for item in lines:
+            try:
+                item = av.check_item(item)
+                key = table.key_of_item(item)
+            except (ValidationException, TypeError, KeyError, AttributeError, ValueError):
+                errors += 1
+                continue
+            if av.item_size(item) > av.MAX_ITEM_BYTES:
+                errors += 1
+                continue
+            items[key] = item
+        task.check()
+    return items, errors, size
+
+
+def _ion_items(data: bytes):
+    """Items of an Ion file; a file that is not readable Ion counts as one error."""
+    try:
+        yield from ion_items(data.decode("utf-8"))
+    except (IonError, ValueError, IndexError):
+        yield None
+
+
+def _json_item(line: bytes):
+    document = orjson.loads(line)
+    item = document["Item"]
+    store.decode_binary(item)
+    return item
+
+
+def _csv_items(data: bytes, table, options):
+    """CSV rows: every value a string, but key attributes of type N as numbers."""
+    csv_options = options.get("Csv") or {}
+    reader = csv.reader(io.StringIO(data.decode("utf-8")), delimiter=csv_options.get("Delimiter", ","))
+    header = csv_options.get("HeaderList") or next(reader, None)
+    for row in reader:
+        item = {}
+        for name, text in zip(header, row):
+            if text == "":
+                continue
+            kind = table.attribute_types.get(name, "S")
+            item[name] = {"N": text} if kind == "N" else {"S": text}
+        yield item
+
+
+def _finish_import(state, record, table, result):
+    items, errors, size = result
+    db = state.db
+    for (h, pk, sk), item in items.items():
+        store.put_item(db, table.uid, h, pk, sk, av.item_size(item), item)
+    spec = table.spec
+    spec.pop("importing", None)
+    for index in spec.get("GlobalSecondaryIndexes", []):
+        backfill.start(spec, index)
+    if not backfill.pending(spec):
+        spec.pop("backfilling", None)
+        spec.pop("restoring", None)
+    store.save_spec(db, table.uid, spec)
+    state.cache("dynamodb").get("tables", {}).pop((table.account, table.region, table.name), None)
+    state.scheduler.poke("dynamodb")
+    record.update(ImportStatus="COMPLETED", EndTime=state.clock.now(), ProcessedSizeBytes=size,
+                  ProcessedItemCount=len(items) + errors, ImportedItemCount=len(items), ErrorCount=errors)
+    _save(state, record)
+
+
+def describe_import(ctx, params):
+    return {"ImportTableDescription": _public(_record(ctx, params["ImportArn"], "import"))}
+
+
+def list_imports(ctx, params):
+    found = _records(ctx, "import", params.get("TableArn"))
+    page = _page(found, params.get("PageSize") or 25, params.get("NextToken"), "ImportArn")
+    result = {"ImportSummaryList": [{"ImportArn": r["ImportArn"], "ImportStatus": r["ImportStatus"],
+                                     "TableArn": r["TableArn"], "InputFormat": r["InputFormat"],
+                                     "S3BucketSource": r["S3BucketSource"], "StartTime": r["StartTime"]}
+                                    for r in page["items"]]}
+    if "NextToken" in page:
+        result["NextToken"] = page["NextToken"]
+    return result

@@ -1,0 +1,157 @@
+"""Applying a parsed UpdateExpression to an item. Every operand is read from the item as
+it was before the update, as DynamoDB does."""
+import copy
+from decimal import Decimal
+
+from lakebox.services.dynamodb import values as av
+from lakebox.services.dynamodb.errors import ValidationException
+from lakebox.services.dynamodb.expr_eval import path_tree, resolve
+
+TYPE_NAMES = {"S": "STRING", "N": "NUMBER", "B": "BINARY", "BOOL": "BOOLEAN", "NULL": "NULL", "L": "LIST",
+              "M": "MAP", "SS": "STRING SET", "NS": "NUMBER SET", "BS": "BINARY SET"}
+
+
+def bad_type() -> ValidationException:
+    return ValidationException("An operand in the update expression has an incorrect data type")
+
+
+def missing_attribute() -> ValidationException:
+    return ValidationException("The provided expression refers to an attribute that does not exist in the item")
+
+
+def invalid_path() -> ValidationException:
+    return ValidationException("The document path provided in the update expression is invalid for update")
+
+
+def updated_paths(clauses: dict) -> list:
+    """Every path the update writes or removes, checked for overlaps."""
+    paths = [action[0] for name in ("SET", "ADD", "DELETE") for action in clauses.get(name, [])]
+    paths += clauses.get("REMOVE", [])
+    path_tree(paths, "UpdateExpression")
+    return paths
+
+
+def check_operand_types(clauses: dict):
+    """Type errors DynamoDB reports before it reads the item."""
+    for clause in ("ADD", "DELETE"):
+        for _, (_, value) in clauses.get(clause, []):
+            kind = av.kind_of(value)
+            allowed = ("N", "SS", "NS", "BS") if clause == "ADD" else ("SS", "NS", "BS")
+            if kind not in allowed:
+                raise ValidationException("Invalid UpdateExpression: Incorrect operand type for operator or "
+                                          f"function; operator: {clause}, operand type: {TYPE_NAMES[kind]}")
+
+
+def apply(item: dict | None, clauses: dict) -> dict:
+    original = item or {}
+    new = copy.deepcopy(original)
+    for path, node in clauses.get("SET", []):
+        _assign(new, path[1], _evaluate(original, node))
+    for path in sorted(clauses.get("REMOVE", []), key=_removal_order, reverse=True):
+        _remove(new, path[1])
+    for path, (_, value) in clauses.get("ADD", []):
+        _add(new, path, value)
+    for path, (_, value) in clauses.get("DELETE", []):
+        _delete(new, path, value)
+    return new
+
+
+def _removal_order(path):
+    """Later list elements first, so earlier indexes still mean what they meant."""
+    return [(1, e, "") if isinstance(e, int) else (0, 0, e) for e in path[1]]
+
+
+def _evaluate(item, node):
+    kind = node[0]
+    if kind == "value":
+        return node[1]
+    if kind == "path":
+        value = resolve(item, node)
+        if value is None:
+            raise missing_attribute()
+        return value
+    if kind == "if_not_exists":
+        existing = resolve(item, node[1])
+        return existing if existing is not None else _evaluate(item, node[2])
+    if kind == "list_append":
+        left, right = _evaluate(item, node[1]), _evaluate(item, node[2])
+        for side in (left, right):
+            if "L" not in side:
+                raise ValidationException("Invalid UpdateExpression: Incorrect operand type for operator or "
+                                          f"function; operator or function: list_append, operand type: "
+                                          f"{av.kind_of(side)}")
+        return {"L": left["L"] + right["L"]}
+    left, right = _evaluate(item, node[1]), _evaluate(item, node[2])
+    if "N" not in left or "N" not in right:
+        raise bad_type()
+    return {"N": av.add_numbers(left["N"], right["N"], subtract=kind == "-")}
+
+
+def _parent(item, elements):
+    """The container value that holds the last element of a path, or None."""
+    if len(elements) == 1:
+        return {"M": item}
+    return resolve(item, ("path", elements[:-1]))
+
+
+def _assign(item, elements, value):
+    parent, last = _parent(item, elements), elements[-1]
+    if isinstance(last, int):
+        if parent is None or "L" not in parent:
+            raise invalid_path()
+        if last < len(parent["L"]):
+            parent["L"][last] = value
+        else:
+            parent["L"].append(value)
+        return
+    if parent is None or "M" not in parent:
+        raise invalid_path()
+    parent["M"][last] = value
+
+
+def _remove(item, elements):
+    parent, last = _parent(item, elements), elements[-1]
+    if parent is None:
+        return
+    if isinstance(last, int):
+        if "L" in parent and last < len(parent["L"]):
+            del parent["L"][last]
+    elif "M" in parent:
+        parent["M"].pop(last, None)
+    else:
+        raise invalid_path()
+
+
+def _add(item, path, value):
+    existing = resolve(item, path)
+    kind = av.kind_of(value)
+    if existing is None:
+        _assign(item, path[1], value)
+        return
+    if av.kind_of(existing) != kind:
+        raise bad_type()
+    if kind == "N":
+        _assign(item, path[1], {"N": av.add_numbers(existing["N"], value["N"])})
+        return
+    merged = list(existing[kind]) + [m for m in value[kind] if not _in_set(kind, m, existing[kind])]
+    _assign(item, path[1], {kind: merged})
+
+
+def _delete(item, path, value):
+    existing = resolve(item, path)
+    kind = av.kind_of(value)
+    if existing is None:
+        return
+    if av.kind_of(existing) != kind:
+        raise bad_type()
+    kept = [m for m in existing[kind] if not _in_set(kind, m, value[kind])]
+    if kept:
+        _assign(item, path[1], {kind: kept})
+    else:
+        _remove(item, path[1])
+
+
+def _in_set(kind, member, members) -> bool:
+    if kind == "NS":
+        return any(Decimal(member) == Decimal(m) for m in members)
+    return member in members

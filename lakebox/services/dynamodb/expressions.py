@@ -1,0 +1,175 @@
+"""From request parameters to parsed expressions: ExpressionAttributeNames/Values with
+DynamoDB's rules about them, and the legacy parameters (Expected, AttributesToGet,
+AttributeUpdates, KeyConditions, QueryFilter, ScanFilter) turned into the same trees."""
+import re
+
+from lakebox.services.dynamodb import expr_parse, expr_update
+from lakebox.services.dynamodb import values as av
+from lakebox.services.dynamodb.errors import ValidationException
+from lakebox.services.dynamodb.expr_eval import path_tree
+
+# expression parameter -> (legacy parameter it replaces, what it is)
+EXPRESSIONS = {
+    "ConditionExpression": ("Expected", "condition"),
+    "FilterExpression": (("QueryFilter", "ScanFilter"), "filter"),
+    "KeyConditionExpression": ("KeyConditions", "key"),
+    "ProjectionExpression": ("AttributesToGet", "projection"),
+    "UpdateExpression": ("AttributeUpdates", "update"),
+}
+
+
+_EVERY_PARAMETER = frozenset(
+    [*EXPRESSIONS, "Expected", "QueryFilter", "ScanFilter", "KeyConditions", "AttributesToGet", "AttributeUpdates",
+     "ExpressionAttributeNames", "ExpressionAttributeValues"])
+
+
+def compile_request(params: dict, *allowed: str) -> dict:
+    """The parsed expressions of a request, by kind ("condition", "filter", "key",
+    "projection", "update"); legacy parameters arrive in the same form."""
+    if _EVERY_PARAMETER.isdisjoint(params):
+        return {}
+    names, values = params.get("ExpressionAttributeNames"), params.get("ExpressionAttributeValues")
+    given = [name for name in EXPRESSIONS if name in params and EXPRESSIONS[name][1] in allowed]
+    legacy = [old for name in EXPRESSIONS if EXPRESSIONS[name][1] in allowed
+              for old in _as_tuple(EXPRESSIONS[name][0]) if old in params]
+    if given and legacy:
+        raise ValidationException(
+            "Can not use both expression and non-expression parameters in the same request: Non-expression "
+            f"parameters: {{{', '.join(legacy)}}} Expression parameters: {{{', '.join(given)}}}")
+    _check_placeholder_maps(names, values, given)
+    values = {key: _checked_value(key, value) for key, value in (values or {}).items()}
+    used_names, used_values = set(), set()
+    compiled = {}
+    for name in given:
+        text, kind = params[name], EXPRESSIONS[name][1]
+        if kind == "projection":
+            paths = expr_parse.parse_projection(text, names, used_names)
+            compiled[kind] = path_tree(paths, "ProjectionExpression")
+        elif kind == "update":
+            clauses = expr_parse.parse_update(text, names, values, used_names, used_values)
+            expr_update.updated_paths(clauses)
+            compiled[kind] = clauses
+        else:
+            compiled[kind] = expr_parse.parse_condition(text, name, names, values, used_names, used_values)
+    _check_unused("ExpressionAttributeNames", names, used_names)
+    _check_unused("ExpressionAttributeValues", values, used_values)
+    for old in legacy:
+        compiled.update(_legacy(old, params))
+    return compiled
+
+
+def _as_tuple(value):
+    return value if isinstance(value, tuple) else (value,)
+
+
+_PLACEHOLDER = {"ExpressionAttributeNames": re.compile(r"#[A-Za-z0-9_]+"),
+                "ExpressionAttributeValues": re.compile(r":[A-Za-z0-9_]+")}
+
+
+def _check_placeholder_maps(names, values, given):
+    for label, mapping in (("ExpressionAttributeNames", names), ("ExpressionAttributeValues", values)):
+        if mapping is None:
+            continue
+        if not given:
+            raise ValidationException(f"{label} can only be specified when using expressions")
+        if not mapping:
+            raise ValidationException(f"{label} must not be empty")
+        for key in mapping:
+            if not _PLACEHOLDER[label].fullmatch(key):
+                raise ValidationException(f'{label} contains invalid key: Syntax error; key: "{key}"')
+
+
+def _checked_value(key, value):
+    try:
+        return av.check_value(value)
+    except ValidationException as error:
+        raise ValidationException(f"ExpressionAttributeValues contains invalid value: {error.message} "
+                                  f"for key {key}") from None
+
+
+def _check_unused(label, mapping, used):
+    unused = [key for key in (mapping or {}) if key not in used]
+    if unused:
+        raise ValidationException(f"Value provided in {label} unused in expressions: keys: {{{', '.join(unused)}}}")
+
+
+# --- legacy parameters -------------------------------------------------------------------
+
+_COMPARATORS = {"EQ": "=", "NE": "<>", "LE": "<=", "LT": "<", "GE": ">=", "GT": ">"}
+_ARITY = {"EQ": 1, "NE": 1, "LE": 1, "LT": 1, "GE": 1, "GT": 1, "NOT_NULL": 0, "NULL": 0, "CONTAINS": 1,
+          "NOT_CONTAINS": 1, "BEGINS_WITH": 1, "BETWEEN": 2}
+
+
+def _legacy(name, params) -> dict:
+    if name == "AttributesToGet":
+        paths = [("path", [attribute]) for attribute in params[name]]
+        return {"projection": path_tree(paths, "AttributesToGet")}
+    if name == "AttributeUpdates":
+        return {"update": _attribute_updates(params[name])}
+    kind = {"Expected": "condition", "KeyConditions": "key"}.get(name, "filter")
+    joiner = "or" if params.get("ConditionalOperator") == "OR" else "and"
+    node = None
+    for attribute, spec in params[name].items():
+        term = _expected(attribute, spec) if name == "Expected" else _condition(attribute, spec)
+        node = term if node is None else (joiner, node, term)
+    return {kind: node} if node is not None else {}
+
+
+def _expected(attribute, spec):
+    path = ("path", [attribute])
+    if "ComparisonOperator" in spec:
+        return _condition(attribute, spec)
+    if spec.get("Exists") is False:
+        if "Value" in spec:
+            raise ValidationException("One or more parameter values were invalid: Value cannot be used when "
+                                      "Exists is false for Attribute: " + attribute)
+        return ("func", "attribute_not_exists", [path])
+    if "Value" not in spec:
+        raise ValidationException("One or more parameter values were invalid: Value must be provided when "
+                                  "Exists is true for Attribute: " + attribute)
+    return ("cmp", "=", path, ("value", av.check_value(spec["Value"])))
+
+
+def _condition(attribute, spec):
+    operator = spec["ComparisonOperator"]
+    operands = [("value", av.check_value(v)) for v in spec.get("AttributeValueList", [])]
+    if "Value" in spec:
+        operands = [("value", av.check_value(spec["Value"]))]
+    expected = _ARITY.get(operator)
+    if (expected is not None and len(operands) != expected) or (operator == "IN" and not operands):
+        raise ValidationException("One or more parameter values were invalid: Invalid number of argument(s) "
+                                  f"for the {operator} ComparisonOperator")
+    path = ("path", [attribute])
+    if operator in _COMPARATORS:
+        return ("cmp", _COMPARATORS[operator], path, operands[0])
+    if operator == "NOT_NULL":
+        return ("func", "attribute_exists", [path])
+    if operator == "NULL":
+        return ("func", "attribute_not_exists", [path])
+    if operator == "CONTAINS":
+        return ("func", "contains", [path, operands[0]])
+    if operator == "NOT_CONTAINS":
+        return ("and", ("func", "attribute_exists", [path]), ("not", ("func", "contains", [path, operands[0]])))
+    if operator == "BEGINS_WITH":
+        return ("func", "begins_with", [path, operands[0]])
+    if operator == "BETWEEN":
+        return ("between", path, operands[0], operands[1])
+    return ("in", path, operands)
+
+
+def _attribute_updates(updates: dict) -> dict:
+    clauses = {}
+    for attribute, spec in updates.items():
+        path = ("path", [attribute])
+        action, value = spec.get("Action", "PUT"), spec.get("Value")
+        if value is None and action != "DELETE":
+            raise ValidationException("One or more parameter values were invalid: Only DELETE action is allowed when "
+                                      "no attribute value is specified")
+        value = av.check_value(value) if value is not None else None
+        if action == "PUT":
+            clauses.setdefault("SET", []).append((path, ("value", value)))
+        elif action == "DELETE" and value is None:
+            clauses.setdefault("REMOVE", []).append(path)
+        else:
+            clauses.setdefault(action, []).append((path, ("value", value)))
+    return clauses

@@ -1,0 +1,186 @@
+"""Single-item operations: PutItem, GetItem, UpdateItem, DeleteItem."""
+import base64
+
+from lakebox.services.dynamodb import capacity, expr_update, expressions, lookup, store, throttle, writes
+from lakebox.services.dynamodb import values as av
+from lakebox.services.dynamodb.errors import ConditionalCheckFailedException, ValidationException, invalid, \
+    table_not_found
+from lakebox.services.dynamodb.expr_eval import matches, path_tree, project
+
+PUT_RETURN_VALUES = ("NONE", "ALL_OLD")
+
+
+def writable_table(ctx, name):
+    """A table items can be written to or read from: not one still being created."""
+    table = lookup.find(ctx, name)
+    if lookup.status(ctx, table) in ("CREATING", "DELETING"):
+        raise table_not_found()
+    return table
+
+
+def check_size(item: dict) -> int:
+    size = av.item_size(item)
+    if size > av.MAX_ITEM_BYTES:
+        raise ValidationException("Item size has exceeded the maximum allowed size")
+    return size
+
+
+def checked_key(table, key: dict):
+    return table.key_of_param(av.check_item(key))
+
+
+def wire_item(item: dict) -> dict:
+    """An item for an error body, which is written without the model: binary as base64."""
+    return {name: _wire_value(value) for name, value in item.items()}
+
+
+def _wire_value(value):
+    (kind, body), = value.items()
+    if kind == "B":
+        return {"B": base64.b64encode(body).decode()}
+    if kind == "BS":
+        return {"BS": [base64.b64encode(m).decode() for m in body]}
+    if kind == "M":
+        return {"M": wire_item(body)}
+    if kind == "L":
+        return {"L": [_wire_value(m) for m in body]}
+    return value
+
+
+def condition_failed(params, old) -> ConditionalCheckFailedException:
+    if params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and old:
+        return ConditionalCheckFailedException(Item=wire_item(old))
+    return ConditionalCheckFailedException()
+
+
+def check_return_values(params, allowed):
+    value = params.get("ReturnValues", "NONE")
+    if value not in allowed:
+        raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
+    return value
+
+
+def put_item(ctx, params):
+    table = writable_table(ctx, params["TableName"])
+    item = av.check_item(params["Item"])
+    key = table.key_of_item(item)
+    table.check_indexed_types(item)
+    size = check_size(item)
+    compiled = expressions.compile_request(params, "condition")
+    return_values = check_return_values(params, PUT_RETURN_VALUES)
+    old, old_size = store.get_item_sized(ctx.state.db, table.uid, *key)
+    if "condition" in compiled and not matches(old, compiled["condition"]):
+        raise condition_failed(params, old)
+    throttle.check(ctx, table, "write", writes.touched_indexes(table, old, item))
+    index_units = writes.write(ctx, table, key, old, item, new_size=size)
+    tally = capacity.Tally()
+    units = capacity.write_units(max(size, old_size or 0))
+    tally.write(table, units, index_units)
+    throttle.charge(ctx, table, "write", units, index_units)
+    result = _metrics(ctx, table, params, item, key)
+    if return_values == "ALL_OLD" and old:
+        result["Attributes"] = old
+    return _with_capacity(result, tally, params, table)
+
+
+def get_item(ctx, params):
+    table = writable_table(ctx, params["TableName"])
+    key = checked_key(table, params["Key"])
+    compiled = expressions.compile_request(params, "projection")
+    throttle.check(ctx, table, "read")
+    item, size = store.get_item_sized(ctx.state.db, table.uid, *key)
+    tally = capacity.Tally()
+    units = capacity.read_units(size or 0, params.get("ConsistentRead", False))
+    tally.read(table, units)
+    throttle.charge(ctx, table, "read", units)
+    result = {}
+    if item is not None:
+        result["Item"] = project(item, compiled["projection"]) if "projection" in compiled else item
+    return _with_capacity(result, tally, params, table)
+
+
+def delete_item(ctx, params):
+    table = writable_table(ctx, params["TableName"])
+    key = checked_key(table, params["Key"])
+    compiled = expressions.compile_request(params, "condition")
+    return_values = check_return_values(params, PUT_RETURN_VALUES)
+    old = store.get_item(ctx.state.db, table.uid, *key)
+    if "condition" in compiled and not matches(old, compiled["condition"]):
+        raise condition_failed(params, old)
+    throttle.check(ctx, table, "write", writes.touched_indexes(table, old, None))
+    index_units = writes.write(ctx, table, key, old, None) if old is not None else {}
+    tally = capacity.Tally()
+    units = capacity.write_units(av.item_size(old or {}))
+    tally.write(table, units, index_units)
+    throttle.charge(ctx, table, "write", units, index_units)
+    result = _metrics(ctx, table, params, old, key)
+    if return_values == "ALL_OLD" and old:
+        result["Attributes"] = old
+    return _with_capacity(result, tally, params, table)
+
+
+def update_item(ctx, params):
+    table = writable_table(ctx, params["TableName"])
+    key_item = av.check_item(params["Key"])
+    key = table.key_of_param(key_item)
+    compiled = expressions.compile_request(params, "condition", "update")
+    clauses = compiled.get("update", {})
+    paths = check_update(table, clauses)
+    old = store.get_item(ctx.state.db, table.uid, *key)
+    if "condition" in compiled and not matches(old, compiled["condition"]):
+        raise condition_failed(params, old)
+    new, size = updated_item(table, old, key_item, clauses)
+    throttle.check(ctx, table, "write", writes.touched_indexes(table, old, new))
+    index_units = writes.write(ctx, table, key, old, new, new_size=size)
+    tally = capacity.Tally()
+    units = capacity.write_units(max(size, av.item_size(old or {})))
+    tally.write(table, units, index_units)
+    throttle.charge(ctx, table, "write", units, index_units)
+    result = _metrics(ctx, table, params, new, key)
+    attributes = _update_return_values(params.get("ReturnValues", "NONE"), old, new, paths)
+    if attributes:
+        result["Attributes"] = attributes
+    return _with_capacity(result, tally, params, table)
+
+
+def check_update(table, clauses) -> list:
+    """The paths an update writes, refusing updates of key attributes and bad operands."""
+    paths = expr_update.updated_paths(clauses)
+    expr_update.check_operand_types(clauses)
+    for path in paths:
+        if path[1][0] in table.key_names:
+            raise invalid(f"Cannot update attribute {path[1][0]}. This attribute is part of the key")
+    return paths
+
+
+def updated_item(table, old, key_item, clauses):
+    """(the item after the update, its size)."""
+    new = expr_update.apply(old if old is not None else dict(key_item), clauses)
+    table.check_indexed_types(new)
+    return new, check_size(new)
+
+
+def _update_return_values(mode, old, new, paths):
+    if mode == "ALL_OLD":
+        return old
+    if mode == "ALL_NEW":
+        return new
+    if mode in ("UPDATED_OLD", "UPDATED_NEW"):
+        source = old if mode == "UPDATED_OLD" else new
+        return project(source, path_tree(paths, "UpdateExpression")) if source else None
+    return None
+
+
+def _metrics(ctx, table, params, item, key):
+    """ItemCollectionMetrics: only for tables with local secondary indexes."""
+    if params.get("ReturnItemCollectionMetrics") != "SIZE" or item is None or not table.has_local_indexes:
+        return {}
+    return {"ItemCollectionMetrics": {"ItemCollectionKey": {table.hash_key.name: item[table.hash_key.name]},
+                                      "SizeEstimateRangeGB": writes.collection_estimate(ctx.state.db, table, key)}}
+
+
+def _with_capacity(result, tally, params, table):
+    consumed = tally.report(params.get("ReturnConsumedCapacity"), table.name)
+    if consumed is not None:
+        result["ConsumedCapacity"] = consumed
+    return result

@@ -1,0 +1,102 @@
+"""Finding tables from request parameters (a name or an ARN), with a per-server cache of
+parsed definitions, and the ARNs and states DynamoDB reports."""
+import re
+from datetime import datetime, timezone
+
+from lakebox.kit import arns
+from lakebox.services.dynamodb import store
+from lakebox.services.dynamodb.errors import ResourceInUseException, table_not_found
+from lakebox.services.dynamodb.model import Table
+
+_TABLE_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:([^:]+):(\d{12}):table/([a-zA-Z0-9_.-]+)$")
+
+
+def now_ms(ctx) -> int:
+    return int(ctx.now * 1000)
+
+
+def transition_ms(ctx) -> int:
+    """How long CREATING/UPDATING last: the server's `--transition-delay` (0 by default)."""
+    return int(ctx.state.config.transition_delay * 1000)
+
+
+partition = arns.partition
+
+
+def table_arn(account, region, name) -> str:
+    return arns.build("dynamodb", region, account, f"table/{name}")
+
+
+def arn_of(table: Table) -> str:
+    return table_arn(table.account, table.region, table.name)
+
+
+def stream_arn(account, region, table_name, label) -> str:
+    return f"{table_arn(account, region, table_name)}/stream/{label}"
+
+
+def where(ctx, name: str):
+    """(account, region, table name) of a TableName parameter, which may be an ARN."""
+    match = _TABLE_ARN.match(name)
+    if match:
+        region, account, table_name = match.groups()
+        return account, region, table_name
+    return ctx.account, ctx.region, name
+
+
+def _cache(ctx) -> dict:
+    return ctx.state.cache("dynamodb").setdefault("tables", {})
+
+
+def find(ctx, name: str, *, named_error=False) -> Table:
+    """The table, or ResourceNotFoundException (naming the table where DynamoDB does)."""
+    key = where(ctx, name)
+    cache = _cache(ctx)
+    table = cache.get(key)
+    if table is None:
+        row = store.table(ctx.state.db, *key)
+        if row is None:
+            raise table_not_found(key[2] if named_error else None)
+        table = cache[key] = Table(row)
+    return table
+
+
+def forget(ctx, table: Table):
+    _cache(ctx).pop((table.account, table.region, table.name), None)
+
+
+def save(ctx, table: Table):
+    store.save_spec(ctx.state.db, table.uid, table.spec)
+    forget(ctx, table)
+
+
+def status(ctx, table: Table) -> str:
+    if "deleting_until_ms" in table.spec:
+        return "DELETING"
+    if now_ms(ctx) < table.spec.get("ready_ms", 0):
+        return table.spec.get("busy", "CREATING")
+    if table.spec.get("backfilling"):
+        return "CREATING" if table.spec.get("restoring") else "UPDATING"
+    return "ACTIVE"
+
+
+def require_active(ctx, table: Table):
+    state = status(ctx, table)
+    if state != "ACTIVE":
+        doing = {"CREATING": "created", "UPDATING": "updated", "DELETING": "deleted"}[state]
+        raise ResourceInUseException(f"Attempt to change a resource which is still in use: Table is being "
+                                     f"{doing}: {table.name}")
+
+
+def index_status(ctx, spec: dict) -> str:
+    if "backfill" in spec or now_ms(ctx) < spec.get("ready_ms", 0):
+        return "CREATING"
+    return "ACTIVE"
+
+
+def timestamp(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+
+
+def stream_label(ms: int) -> str:
+    return timestamp(ms).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}"

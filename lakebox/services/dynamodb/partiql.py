@@ -1,0 +1,274 @@
+"""PartiQL: ExecuteStatement, BatchExecuteStatement and ExecuteTransaction.
+
+A SELECT whose WHERE fixes the partition key with `=` reads that partition (a Query),
+any other reads the table or index (a Scan), the whole WHERE filtering what is read.
+INSERT refuses an existing item (DuplicateItemException); UPDATE and DELETE need the full
+key in WHERE and treat the rest of it as a condition; UPDATE of a missing item fails its
+condition, as on DynamoDB."""
+import base64
+
+import orjson
+
+from lakebox.services.dynamodb import capacity, expr_update, reads, store, throttle, writes
+from lakebox.services.dynamodb import values as av
+from lakebox.services.dynamodb.errors import (
+    ConditionalCheckFailedException, DuplicateItemException, ResourceNotFoundException, ServiceError,
+    TransactionCanceledException, ValidationException)
+from lakebox.services.dynamodb.expr_eval import matches, path_tree, project
+from lakebox.services.dynamodb.items import check_size, check_update, wire_item, writable_table
+from lakebox.services.dynamodb.partiql_parse import parse
+
+MAX_BATCH = 25
+MAX_TRANSACTION = 100
+
+
+def _table(ctx, statement):
+    try:
+        return writable_table(ctx, statement.table)
+    except ResourceNotFoundException:
+        raise ResourceNotFoundException("Requested resource not found") from None
+
+
+def _key_values(table, where) -> dict:
+    """The `key = value` terms of the top-level AND of a WHERE clause, by attribute."""
+    found, stack = {}, [where] if where else []
+    while stack:
+        node = stack.pop()
+        if node[0] == "and":
+            stack += [node[1], node[2]]
+        elif node[0] == "cmp" and node[1] == "=":
+            left, right = node[2], node[3]
+            if right[0] == "path":
+                left, right = right, left
+            if left[0] == "path" and len(left[1]) == 1 and right[0] == "value":
+                found.setdefault(left[1][0], right[1])
+    return found
+
+
+def _full_key(table, statement) -> dict:
+    found = _key_values(table, statement.where)
+    if any(name not in found for name in table.key_names):
+        raise ValidationException("Where clause does not contain a mandatory equality on all key attributes")
+    return {name: found[name] for name in table.key_names}
+
+
+# --- one statement -----------------------------------------------------------------------------
+
+def execute_statement(ctx, params):
+    statement = parse(params["Statement"], params.get("Parameters"))
+    table = _table(ctx, statement)
+    tally = capacity.Tally()
+    if statement.kind == "SELECT":
+        result = _select(ctx, table, statement, params, tally)
+    else:
+        result = _write(ctx, table, statement, params, tally)
+    consumed = tally.report(params.get("ReturnConsumedCapacity"), table.name)
+    if consumed is not None:
+        result["ConsumedCapacity"] = consumed
+    return result
+
+
+def _select(ctx, table, statement, params, tally):
+    index = table.indexes.get(statement.index) if statement.index else None
+    if statement.index and index is None:
+        raise ValidationException(f"The table does not have the specified index: {statement.index}")
+    hash_key = index.hash_key if index else table.hash_key
+    keys = _key_values(table, statement.where)
+    query = {"TableName": table.name, "ConsistentRead": params.get("ConsistentRead", False),
+             "ReturnConsumedCapacity": "TOTAL"}
+    if index is not None:
+        query["IndexName"] = index.name
+    if params.get("Limit"):
+        query["Limit"] = params["Limit"]
+    if params.get("NextToken"):
+        query["ExclusiveStartKey"] = _read_token(params["NextToken"])
+    compiled = {"filter": statement.where} if statement.where else {}
+    if statement.paths:
+        compiled["projection"] = path_tree(statement.paths, "ProjectionExpression")
+    if hash_key.name in keys:
+        compiled["key"] = ("cmp", "=", ("path", [hash_key.name]), ("value", keys[hash_key.name]))
+        query["ScanIndexForward"] = statement.forward
+        answer = reads.run_query(ctx, table, index, query, compiled)
+    else:
+        answer = reads.run_scan(ctx, table, index, query, compiled)
+    tally.read(table, answer.get("ConsumedCapacity", {}).get("CapacityUnits", 0.0))
+    result = {"Items": answer.get("Items", [])}
+    if "LastEvaluatedKey" in answer:
+        result["NextToken"] = _token(answer["LastEvaluatedKey"])
+        result["LastEvaluatedKey"] = answer["LastEvaluatedKey"]
+    return result
+
+
+def _token(key: dict) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(wire_item(key))).decode()
+
+
+def _read_token(token: str) -> dict:
+    try:
+        key = orjson.loads(base64.urlsafe_b64decode(token.encode()))
+    except ValueError:
+        raise ValidationException("Invalid NextToken") from None
+    store.decode_binary(key)
+    return key
+
+
+def _plan(ctx, table, statement):
+    """(key, old item, new item or None, returned attributes mode) of a write statement,
+    checked; raises the statement's own failure."""
+    if statement.kind == "INSERT":
+        item = av.check_item(statement.item)
+        key = table.key_of_item(item)
+        table.check_indexed_types(item)
+        check_size(item)
+        old = store.get_item(ctx.state.db, table.uid, *key)
+        if old is not None:
+            raise DuplicateItemException("Duplicate primary key exists in table")
+        return key, old, item
+    key_item = _full_key(table, statement)
+    key = table.key_of_param(key_item)
+    old = store.get_item(ctx.state.db, table.uid, *key)
+    if statement.kind == "DELETE":
+        if statement.where is not None and old is not None and not matches(old, statement.where):
+            raise ConditionalCheckFailedException()
+        return key, old, None
+    if old is None or not matches(old, statement.where):
+        raise ConditionalCheckFailedException()
+    check_update(table, statement.clauses)
+    new = expr_update.apply(old, statement.clauses)
+    table.check_indexed_types(new)
+    check_size(new)
+    return key, old, new
+
+
+def _write(ctx, table, statement, params, tally):
+    try:
+        key, old, new = _plan(ctx, table, statement)
+    except ConditionalCheckFailedException:
+        raise _condition_failed(ctx, table, statement, params) from None
+    _apply(ctx, table, key, old, new, tally)
+    return _returning(statement, old, new)
+
+
+def _condition_failed(ctx, table, statement, params):
+    if params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and statement.kind != "INSERT":
+        key = table.key_of_param(_full_key(table, statement))
+        old = store.get_item(ctx.state.db, table.uid, *key)
+        if old:
+            return ConditionalCheckFailedException(Item=wire_item(old))
+    return ConditionalCheckFailedException()
+
+
+def _apply(ctx, table, key, old, new, tally, transactional=False):
+    throttle.check(ctx, table, "write", writes.touched_indexes(table, old, new))
+    index_units = writes.write(ctx, table, key, old, new) if (old or new) else {}
+    units = capacity.write_units(max(av.item_size(old or {}), av.item_size(new or {})), transactional)
+    tally.write(table, units, index_units, multiplier=2 if transactional else 1)
+    throttle.charge(ctx, table, "write", units, index_units)
+
+
+def _returning(statement, old, new) -> dict:
+    mode = statement.returning
+    if mode is None:
+        return {"Items": []}
+    if mode == "ALL_OLD":
+        return {"Items": [old] if old else []}
+    if mode == "ALL_NEW":
+        return {"Items": [new] if new else []}
+    paths = expr_update.updated_paths(statement.clauses)
+    source = old if mode == "UPDATED_OLD" else new
+    return {"Items": [project(source, path_tree(paths, "UpdateExpression"))] if source else []}
+
+
+# --- batches and transactions ----------------------------------------------------------------------
+
+def batch_execute_statement(ctx, params):
+    statements = params["Statements"]
+    if len(statements) > MAX_BATCH:
+        raise ValidationException(f"Member must have length less than or equal to {MAX_BATCH}")
+    tally, responses = capacity.Tally(), []
+    for request in statements:
+        responses.append(_batch_member(ctx, request, params, tally))
+    result = {"Responses": responses}
+    consumed = tally.report(params.get("ReturnConsumedCapacity"))
+    if consumed is not None:
+        result["ConsumedCapacity"] = consumed
+    return result
+
+
+def _batch_member(ctx, request, params, tally) -> dict:
+    """One statement of a batch: its item or its own error, never the batch's."""
+    try:
+        statement = parse(request["Statement"], request.get("Parameters"))
+        table = _table(ctx, statement)
+        if statement.kind == "SELECT":
+            key = table.key_of_param(_full_key(table, statement))
+            item = store.get_item(ctx.state.db, table.uid, *key)
+            tally.read(table, capacity.read_units(av.item_size(item or {}), request.get("ConsistentRead", False)))
+            answer = {"TableName": table.name}
+            if item is not None and matches(item, statement.where):
+                answer["Item"] = project(item, path_tree(statement.paths, "ProjectionExpression")) \
+                    if statement.paths else item
+            return answer
+        key, old, new = _plan(ctx, table, statement)
+        _apply(ctx, table, key, old, new, tally)
+        return {"TableName": table.name}
+    except ServiceError as error:
+        code = error.code.replace("Exception", "")
+        return {"Error": {"Code": code, "Message": error.message or ""}}
+
+
+def execute_transaction(ctx, params):
+    entries = params["TransactStatements"]
+    if len(entries) > MAX_TRANSACTION:
+        raise ValidationException(f"Member must have length less than or equal to {MAX_TRANSACTION}")
+    parsed = [(parse(e["Statement"], e.get("Parameters")), e) for e in entries]
+    kinds = {"SELECT" if s.kind == "SELECT" else "WRITE" for s, _ in parsed}
+    if len(kinds) > 1:
+        raise ValidationException("Transaction must contain either all reads or all writes")
+    tally = capacity.Tally()
+    if kinds == {"SELECT"}:
+        return _read_transaction(ctx, parsed, params, tally)
+    plans, reasons = [], []
+    for statement, _ in parsed:
+        table = _table(ctx, statement)
+        try:
+            plans.append((table, *_plan(ctx, table, statement)))
+            reasons.append({"Code": "None"})
+        except (ConditionalCheckFailedException, DuplicateItemException) as failed:
+            plans.append(None)
+            reasons.append({"Code": "DuplicateItem" if isinstance(failed, DuplicateItemException)
+                            else "ConditionalCheckFailed", "Message": failed.message})
+    targets = [(p[0].uid, p[1]) for p in plans if p]
+    if len(set(targets)) != len(targets):
+        raise ValidationException("Transaction request cannot include multiple operations on one item")
+    if any(r["Code"] != "None" for r in reasons):
+        codes = ", ".join(r["Code"] for r in reasons)
+        raise TransactionCanceledException(
+            f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
+            CancellationReasons=reasons)
+    with ctx.state.db.transaction():
+        for table, key, old, new in plans:
+            _apply(ctx, table, key, old, new, tally, transactional=True)
+    return _report({"Responses": [{} for _ in plans]}, tally, params)
+
+
+def _read_transaction(ctx, parsed, params, tally):
+    responses = []
+    for statement, _ in parsed:
+        table = _table(ctx, statement)
+        key = table.key_of_param(_full_key(table, statement))
+        item = store.get_item(ctx.state.db, table.uid, *key)
+        tally.read(table, capacity.read_units(av.item_size(item or {}), True, transactional=True))
+        if item is not None and matches(item, statement.where):
+            responses.append({"Item": project(item, path_tree(statement.paths, "ProjectionExpression"))
+                              if statement.paths else item})
+        else:
+            responses.append({})
+    return _report({"Responses": responses}, tally, params)
+
+
+def _report(result, tally, params):
+    consumed = tally.report(params.get("ReturnConsumedCapacity"))
+    if consumed is not None:
+        result["ConsumedCapacity"] = consumed
+    return result

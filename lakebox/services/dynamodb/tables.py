@@ -1,0 +1,338 @@
+"""Table operations: CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTable,
+DescribeLimits, DescribeEndpoints."""
+import uuid
+
+import orjson
+
+from lakebox.services.dynamodb import backfill, describe, lookup, replicas, store, table_rules, tagging
+from lakebox.services.dynamodb.errors import (
+    LimitExceededException, ResourceInUseException, ResourceNotFoundException, ValidationException, invalid)
+
+DAY_MS = 86_400_000
+MAX_ON_DEMAND_SWITCHES_PER_DAY = 4
+LIST_TABLES_DEFAULT_LIMIT = 100
+
+
+def create_table(ctx, params):
+    db, name = ctx.state.db, params["TableName"]
+    billing = params.get("BillingMode", "PROVISIONED")
+    table_rules.check_key_schema(params["KeySchema"])
+    table_rules.check_definitions(params)
+    table_rules.check_billing(params, billing)
+    table_rules.check_indexes(params, billing)
+    table_rules.check_stream_specification(params.get("StreamSpecification"))
+    tags = {t["Key"]: t["Value"] for t in params.get("Tags", [])}
+    tagging.check_new_tags(tags)
+    account, region, name = lookup.where(ctx, name)
+    existing = store.table(db, account, region, name)
+    if existing is not None:
+        if "deleting_until_ms" in existing["spec"]:
+            raise ResourceInUseException(f"Attempt to change a resource which is still in use: Table is being "
+                                         f"deleted: {name}")
+        raise ResourceInUseException(f"Table already exists: {name}")
+    now = lookup.now_ms(ctx)
+    spec = _new_spec(ctx, params, billing, now)
+    with db.transaction():
+        store.insert_table(db, account, region, name, str(uuid.uuid4()), now, spec)
+        table = lookup.find(ctx, name)
+        stream = params.get("StreamSpecification")
+        if stream and stream["StreamEnabled"]:
+            _open_stream(ctx, table, stream["StreamViewType"])
+        tagging.put(ctx, table, tags)
+    return {"TableDescription": describe.table_description(ctx, table, status="CREATING", with_counts=False)}
+
+
+def _new_spec(ctx, params, billing, now) -> dict:
+    ready = now + lookup.transition_ms(ctx)
+    spec = {"KeySchema": params["KeySchema"], "AttributeDefinitions": params["AttributeDefinitions"],
+            "BillingMode": billing, "billing_set": "BillingMode" in params, "ready_ms": ready, "busy": "CREATING",
+            "DeletionProtectionEnabled": params.get("DeletionProtectionEnabled", False)}
+    if billing == "PROVISIONED":
+        spec["ProvisionedThroughput"] = params["ProvisionedThroughput"]
+    else:
+        spec["on_demand_since_ms"] = now
+    if "OnDemandThroughput" in params:
+        spec["OnDemandThroughput"] = params["OnDemandThroughput"]
+    if params.get("TableClass"):
+        spec["TableClass"] = params["TableClass"]
+    if params.get("LocalSecondaryIndexes"):
+        spec["LocalSecondaryIndexes"] = [_index_spec(i) for i in params["LocalSecondaryIndexes"]]
+    if params.get("GlobalSecondaryIndexes"):
+        spec["GlobalSecondaryIndexes"] = [{**_index_spec(i), "ready_ms": ready}
+                                          for i in params["GlobalSecondaryIndexes"]]
+    sse = params.get("SSESpecification")
+    if sse and sse.get("Enabled"):
+        spec["SSEDescription"] = _sse_description(ctx, sse)
+    return spec
+
+
+def _index_spec(index: dict) -> dict:
+    spec = {"IndexName": index["IndexName"], "KeySchema": index["KeySchema"], "Projection": index["Projection"]}
+    for member in ("ProvisionedThroughput", "OnDemandThroughput"):
+        if member in index:
+            spec[member] = index[member]
+    return spec
+
+
+def _sse_description(ctx, sse) -> dict:
+    key = sse.get("KMSMasterKeyId") or "alias/aws/dynamodb"
+    if not key.startswith("arn:"):
+        key = f"arn:{lookup.partition(ctx.region)}:kms:{ctx.region}:{ctx.account}:key/{uuid.uuid4()}"
+    return {"Status": "ENABLED", "SSEType": sse.get("SSEType", "KMS"), "KMSMasterKeyArn": key}
+
+
+def _open_stream(ctx, table, view_type):
+    now = lookup.now_ms(ctx)
+    label = lookup.stream_label(now)
+    uid = store.open_stream(ctx.state.db, table.account, table.region, table.uid, table.name, label, view_type, now,
+                            table.spec["KeySchema"])
+    table.spec["Stream"] = {"StreamEnabled": True, "StreamViewType": view_type, "label": label, "uid": uid}
+    lookup.save(ctx, table)
+
+
+def describe_table(ctx, params):
+    table = lookup.find(ctx, params["TableName"], named_error=True)
+    return {"Table": describe.table_description(ctx, table)}
+
+
+def list_tables(ctx, params):
+    limit = params.get("Limit") or LIST_TABLES_DEFAULT_LIMIT
+    rows = store.tables(ctx.state.db, ctx.account, ctx.region, params.get("ExclusiveStartTableName"), limit + 1)
+    names = [r["name"] for r in rows]
+    result = {"TableNames": names[:limit]}
+    if len(names) > limit:
+        result["LastEvaluatedTableName"] = names[limit - 1]
+    return result
+
+
+def delete_table(ctx, params):
+    table = lookup.find(ctx, params["TableName"], named_error=True)
+    if table.spec.get("DeletionProtectionEnabled"):
+        raise ValidationException("Resource cannot be deleted as it is currently protected against deletion. "
+                                  "Disable deletion protection first.")
+    lookup.require_active(ctx, table)
+    description = describe.table_description(ctx, table, status="DELETING")
+    db, now = ctx.state.db, lookup.now_ms(ctx)
+    with db.transaction():
+        replicas.leave(ctx, table)
+        store.close_streams(db, table.uid, now)
+        store.drop_tags(db, table.account, table.region, lookup.arn_of(table))
+        if lookup.transition_ms(ctx):
+            # DELETING for the transition delay; the purge job removes it then.
+            table.spec["deleting_until_ms"] = now + lookup.transition_ms(ctx)
+            store.save_spec(db, table.uid, table.spec)
+            ctx.state.scheduler.poke("dynamodb")
+        else:
+            store.delete_table(db, table.uid)
+    lookup.forget(ctx, table)
+    return {"TableDescription": description}
+
+
+def purge_deleted(state, now: float):
+    """Scheduler job: remove tables whose DELETING time is over."""
+    db = state.db
+    for row in db.query("SELECT uid, account, region, name, spec FROM ddb_tables WHERE spec LIKE "
+                        "'%\"deleting_until_ms\"%'"):
+        until = orjson.loads(row["spec"])["deleting_until_ms"]
+        if until > now * 1000:
+            continue
+        store.delete_table(db, row["uid"])
+        state.cache("dynamodb").get("tables", {}).pop((row["account"], row["region"], row["name"]), None)
+    rows = db.query("SELECT spec FROM ddb_tables WHERE spec LIKE '%\"deleting_until_ms\"%'")
+    return min((orjson.loads(r["spec"])["deleting_until_ms"] / 1000 for r in rows), default=None)
+
+
+def update_table(ctx, params):
+    table = lookup.find(ctx, params["TableName"], named_error=True)
+    changes = [m for m in ("ProvisionedThroughput", "BillingMode", "StreamSpecification", "GlobalSecondaryIndexUpdates",
+                           "SSESpecification", "ReplicaUpdates", "TableClass", "DeletionProtectionEnabled",
+                           "OnDemandThroughput", "WarmThroughput") if m in params]
+    if not changes:
+        raise ValidationException("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+                                  "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+    lookup.require_active(ctx, table)
+    spec, now = table.spec, lookup.now_ms(ctx)
+    busy = _update_billing(ctx, table, params, now)
+    busy |= _update_indexes(ctx, table, params, now)
+    if "StreamSpecification" in params:
+        _update_stream(ctx, table, params["StreamSpecification"])
+    if "ReplicaUpdates" in params:
+        replicas.update(ctx, table, params["ReplicaUpdates"], _open_stream)
+    if "DeletionProtectionEnabled" in params:
+        spec["DeletionProtectionEnabled"] = params["DeletionProtectionEnabled"]
+    if "TableClass" in params:
+        spec["TableClass"] = params["TableClass"]
+        busy = True
+    if "SSESpecification" in params:
+        sse = params["SSESpecification"]
+        spec["SSEDescription"] = _sse_description(ctx, sse) if sse.get("Enabled", True) else None
+    if busy:
+        spec["ready_ms"], spec["busy"] = now + lookup.transition_ms(ctx), "UPDATING"
+    lookup.save(ctx, table)
+    table = lookup.find(ctx, table.name)
+    status = "UPDATING" if busy else None
+    return {"TableDescription": describe.table_description(ctx, table, status=status)}
+
+
+def _update_billing(ctx, table, params, now) -> bool:
+    spec = table.spec
+    billing = params.get("BillingMode", spec["BillingMode"])
+    throughput = params.get("ProvisionedThroughput")
+    if billing == "PAY_PER_REQUEST" and throughput is not None:
+        raise invalid("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is "
+                      "PAY_PER_REQUEST")
+    if billing == "PROVISIONED" and spec["BillingMode"] == "PAY_PER_REQUEST" and throughput is None:
+        raise invalid("ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is "
+                      "PROVISIONED")
+    if "BillingMode" in params:
+        spec["billing_set"] = True
+    changed = False
+    if billing != spec["BillingMode"]:
+        if billing == "PAY_PER_REQUEST":
+            _count_on_demand_switch(spec, now)
+            spec["on_demand_since_ms"] = now
+            spec.pop("ProvisionedThroughput", None)
+            for index in spec.get("GlobalSecondaryIndexes", []):
+                index.pop("ProvisionedThroughput", None)
+        else:
+            _require_gsi_throughput(spec, params)
+        spec["BillingMode"] = billing
+        changed = True
+    if throughput is not None:
+        changed |= _set_throughput(spec, throughput, now, table.name)
+    if "OnDemandThroughput" in params:
+        spec["OnDemandThroughput"] = params["OnDemandThroughput"]
+    return changed
+
+
+def _count_on_demand_switch(spec, now):
+    """AWS: a table can switch to on-demand mode up to 4 times in a rolling 24 hours."""
+    recent = [t for t in spec.get("on_demand_switches", []) if t > now - DAY_MS]
+    if len(recent) >= MAX_ON_DEMAND_SWITCHES_PER_DAY:
+        raise LimitExceededException("Subscriber limit exceeded: Update to PayPerRequest mode are limited to "
+                                     f"{MAX_ON_DEMAND_SWITCHES_PER_DAY} times within 24 hours")
+    spec["on_demand_switches"] = recent + [now]
+
+
+def _require_gsi_throughput(spec, params):
+    given = {u["Update"]["IndexName"]: u["Update"]["ProvisionedThroughput"]
+             for u in params.get("GlobalSecondaryIndexUpdates", []) if "Update" in u}
+    for index in spec.get("GlobalSecondaryIndexes", []):
+        if index["IndexName"] not in given:
+            raise invalid("ProvisionedThroughput must be specified for index: " + index["IndexName"])
+
+
+def _set_throughput(spec, throughput, now, name) -> bool:
+    current = spec.get("ProvisionedThroughput")
+    if current == throughput:
+        raise ValidationException(
+            "The provisioned throughput for the table will not change. The requested value equals the current "
+            f"value. Current ReadCapacityUnits provisioned for the table: {current['ReadCapacityUnits']}. "
+            f"Requested ReadCapacityUnits: {throughput['ReadCapacityUnits']}. Current WriteCapacityUnits "
+            f"provisioned for the table: {current['WriteCapacityUnits']}. Requested WriteCapacityUnits: "
+            f"{throughput['WriteCapacityUnits']}. Refer to the Amazon DynamoDB Developer Guide for current limits "
+            "and how to request higher limits.")
+    _note_change(spec, current, throughput, now)
+    spec["ProvisionedThroughput"] = throughput
+    return True
+
+
+def _note_change(spec, current, throughput, now):
+    if current is None:
+        return
+    old = current["ReadCapacityUnits"] + current["WriteCapacityUnits"]
+    new = throughput["ReadCapacityUnits"] + throughput["WriteCapacityUnits"]
+    if new > old or any(throughput[k] > current[k] for k in throughput):
+        spec["last_increase_ms"] = now
+    if any(throughput[k] < current[k] for k in throughput):
+        spec["last_decrease_ms"] = now
+        spec["decreases_today"] = spec.get("decreases_today", 0) + 1
+
+
+def _update_indexes(ctx, table, params, now) -> bool:
+    updates = params.get("GlobalSecondaryIndexUpdates", [])
+    if sum(1 for u in updates if "Create" in u or "Delete" in u) > 1:
+        raise LimitExceededException("Subscriber limit exceeded: Only 1 online index can be created or deleted "
+                                     "simultaneously per table")
+    spec = table.spec
+    indexes = spec.setdefault("GlobalSecondaryIndexes", [])
+    for update in updates:
+        if "Create" in update:
+            _create_index(ctx, table, params, update["Create"], now)
+        elif "Delete" in update:
+            _delete_index(ctx, table, update["Delete"]["IndexName"])
+        else:
+            _find_index(table, update["Update"]["IndexName"])["ProvisionedThroughput"] = \
+                update["Update"]["ProvisionedThroughput"]
+    if not indexes:
+        spec.pop("GlobalSecondaryIndexes")
+    return bool(updates)
+
+
+def _find_index(table, name):
+    for index in table.spec.get("GlobalSecondaryIndexes", []):
+        if index["IndexName"] == name:
+            return index
+    raise ResourceNotFoundException(f"Requested resource not found: Index: {name} not found for table: {table.name}")
+
+
+def _create_index(ctx, table, params, create, now):
+    spec = table.spec
+    if any(i["IndexName"] == create["IndexName"] for i in spec.get("GlobalSecondaryIndexes", []) +
+           spec.get("LocalSecondaryIndexes", [])):
+        raise ValidationException(f"One or more parameter values were invalid: Index name already exists: "
+                                  f"{create['IndexName']}")
+    if any(lookup.index_status(ctx, i) == "CREATING" for i in spec.get("GlobalSecondaryIndexes", [])):
+        raise LimitExceededException("Subscriber limit exceeded: Only 1 online index can be created or deleted "
+                                     "simultaneously per table")
+    if len(spec.get("GlobalSecondaryIndexes", [])) >= table_rules.MAX_GSIS:
+        raise LimitExceededException("Subscriber limit exceeded: The number of global secondary indexes exceeds "
+                                     f"the per-table limit of {table_rules.MAX_GSIS}")
+    table_rules.check_gsi(create, spec["BillingMode"])
+    definitions = {d["AttributeName"]: d for d in spec["AttributeDefinitions"]}
+    given = {d["AttributeName"]: d for d in params.get("AttributeDefinitions", [])}
+    for element in create["KeySchema"]:
+        name = element["AttributeName"]
+        if name not in given and name not in definitions:
+            raise invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: "
+                          f"[{name}], AttributeDefinitions: [{', '.join(given) or ', '.join(definitions)}]")
+        if name in definitions and name in given and definitions[name] != given[name]:
+            raise invalid(f"Cannot change the type of an existing key attribute: {name}")
+        definitions.setdefault(name, given.get(name))
+    spec["AttributeDefinitions"] = list(definitions.values())
+    index_spec = {**_index_spec(create), "ready_ms": now + lookup.transition_ms(ctx)}
+    spec.setdefault("GlobalSecondaryIndexes", []).append(index_spec)
+    backfill.start(spec, index_spec)
+    ctx.state.scheduler.poke("dynamodb")
+
+
+def _delete_index(ctx, table, name):
+    index = _find_index(table, name)
+    table.spec["GlobalSecondaryIndexes"].remove(index)
+    store.drop_index(ctx.state.db, table.uid, name)
+
+
+def _update_stream(ctx, table, stream_spec):
+    table_rules.check_stream_specification(stream_spec)
+    current = table.spec.get("Stream")
+    enabled = bool(current and current.get("StreamEnabled"))
+    if stream_spec["StreamEnabled"]:
+        if enabled:
+            raise ValidationException(f"Table already has an enabled stream: TableName: {table.name}")
+        _open_stream(ctx, table, stream_spec["StreamViewType"])
+    else:
+        if not enabled:
+            raise ValidationException(f"Table already has no stream enabled: TableName: {table.name}")
+        store.close_streams(ctx.state.db, table.uid, lookup.now_ms(ctx))
+        current["StreamEnabled"] = False
+
+
+def describe_limits(ctx, params):
+    return {"AccountMaxReadCapacityUnits": 80000, "AccountMaxWriteCapacityUnits": 80000,
+            "TableMaxReadCapacityUnits": 40000, "TableMaxWriteCapacityUnits": 40000}
+
+
+def describe_endpoints(ctx, params):
+    """The endpoint the client reached, so endpoint discovery stays on lakebox."""
+    host = ctx.headers.get("host") or f"dynamodb.{ctx.region}.amazonaws.com"
+    return {"Endpoints": [{"Address": host, "CachePeriodInMinutes": 1440}]}

@@ -1,0 +1,100 @@
+"""Capacity limits under `--limits aws`.
+
+Provisioned tables and their global secondary indexes each have a read and a write
+token bucket: it refills at the provisioned units per second and holds up to 300 seconds
+of them (DynamoDB keeps up to five minutes of unused capacity as burst). A request is
+admitted while its bucket is not empty and then pays what it consumed, so a large item
+may leave the bucket in debt; a write that touches a throttled index is refused as a
+whole. On-demand tables have no burst: their buckets hold one second of the table's
+maximum (OnDemandThroughput, else the per-table quota of 40,000 units). Buckets start
+full, live in memory (`state.cache`) and follow the lakebox clock. `--limits off` never
+throttles.
+"""
+from lakebox.services.dynamodb.errors import ProvisionedThroughputExceededException, ThrottlingException
+
+BURST_SECONDS = 300
+TABLE_QUOTA_UNITS = 40_000
+INDEX_THROTTLED = ("The level of configured provisioned throughput for one or more global secondary indexes of the "
+                   "table was exceeded. Consider increasing your provisioning level for the under-provisioned global "
+                   "secondary indexes with the UpdateTable API")
+ON_DEMAND_THROTTLED = ("Throughput exceeds the current capacity of your table or index. DynamoDB is automatically "
+                       "scaling your table or index so please try again shortly. If exceptions persist, check if "
+                       "you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/"
+                       "bp-partition-key-design.html.")
+
+
+def _limits(table, index_name, kind):
+    """(units per second, bucket size) of a table's or index's reads or writes."""
+    spec = table.spec
+    if index_name is not None:
+        spec = next((i for i in spec.get("GlobalSecondaryIndexes", []) if i["IndexName"] == index_name), None)
+        if spec is None:
+            return None
+    member = "ReadCapacityUnits" if kind == "read" else "WriteCapacityUnits"
+    if table.spec["BillingMode"] == "PROVISIONED":
+        rate = spec.get("ProvisionedThroughput", {}).get(member)
+        return (rate, rate * BURST_SECONDS) if rate else None
+    maximum = (spec.get("OnDemandThroughput") or {}).get(
+        "MaxReadRequestUnits" if kind == "read" else "MaxWriteRequestUnits", -1)
+    rate = maximum if maximum and maximum > 0 else TABLE_QUOTA_UNITS
+    return rate, rate
+
+
+def _bucket(ctx, table, index_name, kind):
+    limits = _limits(table, index_name, kind)
+    if limits is None:
+        return None
+    rate, size = limits
+    buckets = ctx.state.cache("dynamodb").setdefault("buckets", {})
+    key = (table.uid, index_name, kind)
+    bucket = buckets.get(key)
+    if bucket is None:
+        bucket = buckets[key] = [size, ctx.now]
+    tokens, last = bucket
+    bucket[0] = min(size, tokens + max(0.0, ctx.now - last) * rate)
+    bucket[1] = ctx.now
+    return bucket
+
+
+def has_room(ctx, table, kind, index_names=()) -> bool:
+    """Whether a request may go ahead now (its table's and indexes' buckets not empty)."""
+    return _refusal(ctx, table, kind, index_names, True) is None
+
+
+def check(ctx, table, kind, index_names=(), include_table=True):
+    """Refuse a request whose table or index bucket is empty, with DynamoDB's error. A
+    read of a global index draws on the index alone (include_table=False)."""
+    refusal = _refusal(ctx, table, kind, index_names, include_table)
+    if refusal is not None:
+        raise refusal
+
+
+def _refusal(ctx, table, kind, index_names, include_table):
+    if not ctx.limits_on:
+        return None
+    on_demand = table.spec["BillingMode"] == "PAY_PER_REQUEST"
+    bucket = _bucket(ctx, table, None, kind) if include_table else None
+    if bucket is not None and bucket[0] <= 0:
+        return ThrottlingException(ON_DEMAND_THROTTLED) if on_demand else ProvisionedThroughputExceededException()
+    for name in index_names:
+        bucket = _bucket(ctx, table, name, kind)
+        if bucket is not None and bucket[0] <= 0:
+            return ThrottlingException(ON_DEMAND_THROTTLED) if on_demand else \
+                ProvisionedThroughputExceededException(INDEX_THROTTLED)
+    return None
+
+
+def charge(ctx, table, kind, units, index_units=None):
+    """Take what a request consumed from its buckets; local indexes draw on the table's."""
+    if not ctx.limits_on:
+        return
+    table_units = units
+    for name, used in (index_units or {}).items():
+        bucket = _bucket(ctx, table, name, kind)
+        if bucket is not None:
+            bucket[0] -= used
+        else:
+            table_units += used
+    bucket = _bucket(ctx, table, None, kind)
+    if bucket is not None:
+        bucket[0] -= table_units

@@ -1,0 +1,157 @@
+"""TransactWriteItems and TransactGetItems: all or nothing, with per-action
+CancellationReasons and ClientRequestToken idempotency for 10 minutes.
+
+Requests run one at a time on the server's event loop and a transaction's writes land in
+one SQLite transaction, so no other request ever sees half a transaction and two
+transactions never interleave: TransactionConflictException cannot arise here."""
+import hashlib
+
+import orjson
+
+from lakebox.services.dynamodb import capacity, expressions, lookup, store, throttle, writes
+from lakebox.services.dynamodb import values as av
+from lakebox.services.dynamodb.errors import IdempotentParameterMismatchException, TransactionCanceledException, \
+    ValidationException
+from lakebox.services.dynamodb.expr_eval import matches, project
+from lakebox.services.dynamodb.items import check_size, check_update, updated_item, wire_item, writable_table
+
+TOKEN_LIFETIME_MS = 10 * 60 * 1000
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+ACTIONS = ("ConditionCheck", "Put", "Delete", "Update")
+
+
+class Action:
+    """One action of a TransactWriteItems call, checked and ready to run."""
+
+    def __init__(self, ctx, entry):
+        kinds = [kind for kind in ACTIONS if kind in entry]
+        if len(kinds) != 1:
+            raise ValidationException("TransactItems can only contain one of Check, Put, Update or Delete")
+        self.kind = kinds[0]
+        self.params = entry[self.kind]
+        self.table = writable_table(ctx, self.params["TableName"])
+        allowed = ("condition", "update") if self.kind == "Update" else ("condition",)
+        self.compiled = expressions.compile_request(self.params, *allowed)
+        if self.kind == "Put":
+            self.item = av.check_item(self.params["Item"])
+            self.key = self.table.key_of_item(self.item)
+            self.table.check_indexed_types(self.item)
+            check_size(self.item)
+        else:
+            self.key_item = av.check_item(self.params["Key"])
+            self.key = self.table.key_of_param(self.key_item)
+        if self.kind == "Update":
+            self.clauses = self.compiled.get("update", {})
+            check_update(self.table, self.clauses)
+        if self.kind == "ConditionCheck" and "condition" not in self.compiled:
+            raise ValidationException("The ConditionExpression parameter is required for ConditionCheck")
+
+    def new_item(self, old):
+        if self.kind == "Put":
+            return self.item
+        if self.kind == "Delete":
+            return None
+        return updated_item(self.table, old, self.key_item, self.clauses)[0]
+
+    def reason(self, old) -> dict:
+        if "condition" in self.compiled and not matches(old, self.compiled["condition"]):
+            reason = {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}
+            if self.params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and old:
+                reason["Item"] = wire_item(old)
+            return reason
+        return {"Code": "None"}
+
+
+def transact_write_items(ctx, params):
+    db = ctx.state.db
+    actions = [Action(ctx, entry) for entry in params["TransactItems"]]
+    targets = [(a.table.uid, a.key) for a in actions]
+    if len(set(targets)) != len(targets):
+        raise ValidationException("Transaction request cannot include multiple operations on one item")
+    if len(orjson.dumps(params, default=_text)) > MAX_REQUEST_BYTES:
+        raise ValidationException("Transaction request size exceeded the maximum allowed size")
+    token = params.get("ClientRequestToken")
+    if token is not None and _repeated(ctx, token, params):
+        return _capacity_only(params, actions)
+    olds = [store.get_item(db, a.table.uid, *a.key) for a in actions]
+    reasons = [a.reason(old) for a, old in zip(actions, olds)]
+    if any(r["Code"] != "None" for r in reasons):
+        codes = ", ".join(r["Code"] for r in reasons)
+        raise TransactionCanceledException(
+            f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
+            CancellationReasons=reasons)
+    news = [action.new_item(old) if action.kind != "ConditionCheck" else old for action, old in zip(actions, olds)]
+    for action, old, new in zip(actions, olds, news):
+        throttle.check(ctx, action.table, "write", writes.touched_indexes(action.table, old, new))
+    tally = capacity.Tally()
+    with db.transaction():
+        for action, old, new in zip(actions, olds, news):
+            index_units = {}
+            if action.kind != "ConditionCheck" and (old or new):
+                index_units = writes.write(ctx, action.table, action.key, old, new)
+            size = max(av.item_size(old or {}), av.item_size(new or {}))
+            units = capacity.write_units(size, transactional=True)
+            tally.write(action.table, units, index_units, multiplier=2)
+            throttle.charge(ctx, action.table, "write", units, {k: v * 2 for k, v in index_units.items()})
+        if token is not None:
+            store.remember_token(db, ctx.account, ctx.region, token, _request_hash(params), lookup.now_ms(ctx))
+    return _report({}, tally, params)
+
+
+def _text(value):
+    if isinstance(value, (bytes, bytearray)):
+        return value.hex()
+    raise TypeError(type(value))
+
+
+def _request_hash(params) -> str:
+    body = {k: v for k, v in params.items() if k != "ReturnConsumedCapacity"}
+    return hashlib.sha256(orjson.dumps(body, default=_text, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _repeated(ctx, token, params) -> bool:
+    """Whether this token's transaction already ran in the last 10 minutes."""
+    row = store.transaction_token(ctx.state.db, ctx.account, ctx.region, token)
+    if row is None or row["created_ms"] < lookup.now_ms(ctx) - TOKEN_LIFETIME_MS:
+        return False
+    if row["request_hash"] != _request_hash(params):
+        raise IdempotentParameterMismatchException("Transaction has different parameters than previous transaction "
+                                                   "with the same ClientRequestToken")
+    return True
+
+
+def _capacity_only(params, actions):
+    """A repeated transaction changes nothing; DynamoDB reports it as a read."""
+    tally = capacity.Tally()
+    for action in actions:
+        tally.read(action.table, capacity.read_units(0, True))
+    return _report({}, tally, params)
+
+
+def _report(result, tally, params):
+    consumed = tally.report(params.get("ReturnConsumedCapacity"))
+    if consumed is not None:
+        result["ConsumedCapacity"] = consumed
+    return result
+
+
+def transact_get_items(ctx, params):
+    db = ctx.state.db
+    plans = []
+    for entry in params["TransactItems"]:
+        get = entry["Get"]
+        table = writable_table(ctx, get["TableName"])
+        compiled = expressions.compile_request(get, "projection")
+        plans.append((table, table.key_of_param(av.check_item(get["Key"])), compiled))
+    targets = [(t.uid, k) for t, k, _ in plans]
+    if len(set(targets)) != len(targets):
+        raise ValidationException("Transaction request cannot include multiple operations on one item")
+    tally, responses = capacity.Tally(), []
+    for table, key, compiled in plans:
+        item = store.get_item(db, table.uid, *key)
+        tally.read(table, capacity.read_units(av.item_size(item or {}), True, transactional=True))
+        if item is None:
+            responses.append({})
+        else:
+            responses.append({"Item": project(item, compiled["projection"]) if "projection" in compiled else item})
+    return _report({"Responses": responses}, tally, params)

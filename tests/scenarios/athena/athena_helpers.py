@@ -1,0 +1,23 @@
+"""Helpers shared by the Athena scenarios (a module of its own: test files cannot import
+one folder's conftest by name when several folders have one)."""
+import time
+
+
+def wait(athena, query_id, timeout=60):
+    deadline = time.monotonic() + timeout
+    while True:
+        execution = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]
+        if execution["Status"]["State"] in ("SUCCEEDED", "FAILED", "CANCELLED") or time.monotonic() > deadline:
+            return execution
+        time.sleep(0.02)
+
+
+def all_rows(athena, query_id):
+    rows, token = [], None
+    while True:
+        args = {"QueryExecutionId": query_id, **({"NextToken": token} if token else {})}
+        page = athena.get_query_results(**args)
+        rows += [[cell.get("VarCharValue") for cell in row["Data"]] for row in page["ResultSet"]["Rows"]]
+        token = page.get("NextToken")
+        if not token:
+            return rows, page["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]

@@ -1,0 +1,69 @@
+"""Shared fixtures for DynamoDB scenarios: clients that show every error as the server
+sent it (no retries), and tables with unique names that are deleted afterwards."""
+import uuid
+
+import boto3
+import pytest
+from botocore.config import Config
+
+NO_RETRIES = Config(retries={"total_max_attempts": 1})
+
+
+@pytest.fixture
+def ddb(lakebox_server):
+    return lakebox_server.client("dynamodb", config=NO_RETRIES)
+
+
+@pytest.fixture
+def resource(lakebox_server):
+    kwargs = {"config": NO_RETRIES, "region_name": "us-east-1"}
+    if lakebox_server.endpoint:
+        kwargs.update(endpoint_url=lakebox_server.endpoint, aws_access_key_id="test", aws_secret_access_key="test")
+    return boto3.resource("dynamodb", **kwargs)
+
+
+@pytest.fixture
+def make_table(ddb):
+    """make_table(hash=("pk", "S"), range=None, **create_args) -> name of an ACTIVE
+    on-demand table, deleted at the end."""
+    made = []
+
+    def make(hash=("pk", "S"), range=None, **args):
+        name = f"test-{uuid.uuid4().hex[:12]}"
+        keys = [{"AttributeName": hash[0], "KeyType": "HASH"}]
+        definitions = {hash[0]: hash[1]}
+        if range:
+            keys.append({"AttributeName": range[0], "KeyType": "RANGE"})
+            definitions[range[0]] = range[1]
+        for extra in args.pop("extra_definitions", []):
+            definitions[extra[0]] = extra[1]
+        if "ProvisionedThroughput" not in args:
+            args.setdefault("BillingMode", "PAY_PER_REQUEST")
+        ddb.create_table(TableName=name, KeySchema=keys, AttributeDefinitions=[
+            {"AttributeName": n, "AttributeType": t} for n, t in definitions.items()], **args)
+        made.append(name)
+        ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+        return name
+
+    yield make
+    for name in made:
+        try:
+            ddb.update_table(TableName=name, DeletionProtectionEnabled=False)
+            ddb.delete_table(TableName=name)
+        except ddb.exceptions.ResourceNotFoundException:
+            pass
+
+
+@pytest.fixture
+def clock(lakebox_server):
+    """Moves the server clock forward, and back again after the test."""
+    moved = []
+
+    def advance(seconds):
+        lakebox_server.advance_clock(seconds)
+        moved.append(seconds)
+
+    yield advance
+    if moved:
+        lakebox_server.advance_clock(-sum(moved))
+

@@ -1,0 +1,80 @@
+"""Each of lakebox's fixes to the Trino -> DuckDB translation, run on DuckDB."""
+import decimal
+
+import pytest
+
+from lakebox.engine import dialect, new_engine
+from lakebox.engine.dialect import NotSupported, SqlSyntaxError
+
+
+def run(sql):
+    query = new_engine().prepare(dialect.parse(sql), [], "default")
+    query.bind()
+    return query.result_columns, query.rows()
+
+
+def test_unnamed_columns_are_numbered_by_position():
+    columns, _ = run("SELECT 1, 'x' AS named, 2 + 3")
+    assert [name for name, _ in columns] == ["_col0", "named", "_col2"]
+
+
+def test_integer_division_truncates_toward_zero():
+    assert run("SELECT 7 / 2, -7 / 2, 7.0 / 2")[1] == [(3, -3, 3.5)]
+
+
+def test_date_plus_interval_stays_a_date():
+    columns, rows = run("SELECT DATE '2024-01-31' + INTERVAL '1' MONTH AS d")
+    assert columns == [("d", "DATE")]
+    assert str(rows[0][0]) == "2024-02-29"
+
+
+def test_sum_of_integers_is_bigint():
+    columns, rows = run("SELECT sum(x) AS s FROM (VALUES 1, 2) AS t(x)")
+    assert columns == [("s", "BIGINT")] and rows == [(3,)]
+
+
+def test_reduce_with_a_finishing_function_is_not_supported():
+    with pytest.raises(NotSupported):
+        dialect.translate(dialect.parse("SELECT reduce(ARRAY[1, 2], 0, (s, x) -> s + x, s -> s * 10)"))
+
+
+def test_syntax_error_names_line_and_column():
+    with pytest.raises(SqlSyntaxError) as caught:
+        dialect.parse("SELECT a,\n  FROM")
+    assert str(caught.value).startswith("line 2:")
+
+
+def test_settings_forbid_extension_downloads():
+    assert any("autoinstall_known_extensions = false" in statement for _, statement in dialect.SETTINGS)
+
+
+def test_date_add_on_a_date_stays_a_date():
+    columns, rows = run("SELECT date_add('day', 2, DATE '2024-01-01') AS d")
+    assert columns == [("d", "DATE")] and str(rows[0][0]) == "2024-01-03"
+
+
+def test_reduce_with_an_identity_finish():
+    assert run("SELECT reduce(ARRAY[1, 2, 3], 0, (s, x) -> s + x, s -> s) AS r")[1] == [(6,)]
+
+
+def test_avg_of_a_decimal_column_keeps_its_type():
+    sql = dialect.translate(dialect.parse("SELECT avg(price) AS a FROM t"), {"price": "decimal(15,2)"})
+    assert "CAST(AVG(price) AS DECIMAL(15, 2))" in sql
+    untyped = dialect.translate(dialect.parse("SELECT avg(n) AS a FROM t"), {"n": "bigint"})
+    assert "CAST" not in untyped
+
+
+def test_decimal_division_stays_decimal():
+    types = {"price": "decimal(15,2)", "discount": "decimal(15,2)"}
+    sql = dialect.translate(dialect.parse("SELECT 100.00 * sum(price * (1 - discount)) / sum(price) AS r FROM t"),
+                            types)
+    assert sql.startswith("SELECT CAST(100.00 * SUM(price * (1 - discount)) / SUM(price) AS DECIMAL(38, 6))")
+    assert run("SELECT CAST(2 AS decimal(10,2)) / CAST(3 AS decimal(10,2)) AS q") == \
+        ([("q", "DECIMAL(12,2)")], [(decimal.Decimal("0.67"),)])
+    assert "CAST" not in dialect.translate(dialect.parse("SELECT a / b FROM t"), {"a": "double", "b": "double"})
+
+
+def test_decimal_columns_of_subqueries_are_known():
+    sql = dialect.translate(dialect.parse(
+        "SELECT sum(v) / sum(v) AS share FROM (SELECT price * 2 AS v FROM t) AS s"), {"price": "decimal(15,2)"})
+    assert "AS DECIMAL(38, 2)" in sql

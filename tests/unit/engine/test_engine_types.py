@@ -1,0 +1,24 @@
+"""Hive type strings to DuckDB, and DuckDB result types to Athena's names."""
+from lakebox.engine import types
+
+
+def test_nested_hive_types():
+    assert types.duck_type("array<struct<a:int,b:string>>") == 'STRUCT("a" INTEGER, "b" VARCHAR)[]'
+    assert types.duck_type("map<string,array<bigint>>") == "MAP(VARCHAR, BIGINT[])"
+    assert types.duck_type("decimal(15,2)") == "DECIMAL(15,2)"
+    assert types.duck_type("varchar(10)") == "VARCHAR"
+
+
+def test_athena_column_info():
+    info = types.column_info("price", "DECIMAL(15,2)")
+    assert (info["Type"], info["Precision"], info["Scale"]) == ("decimal", 15, 2)
+    assert types.column_info("s", "VARCHAR")["Precision"] == 2147483647
+    assert types.athena_type("INTEGER[]") == "array"
+    assert types.athena_type("STRUCT(a INTEGER)") == "row"
+    assert types.athena_type("MAP(VARCHAR, INTEGER)") == "map"
+
+
+def test_result_types_back_to_hive():
+    assert types.hive_type("VARCHAR") == "string"
+    assert types.hive_type("INTEGER[]") == "array<int>"
+    assert types.hive_type('STRUCT("a" INTEGER, b VARCHAR)') == "struct<a:int,b:string>"
