@@ -103,7 +103,7 @@ class BlobStore:
         """
         blob_id = uuid.uuid4().hex
         final = self.path(blob_id)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL       # close-on-exec: os.open sets it
         try:
             fd = os.open(final, flags, 0o644)
         except FileNotFoundError:
