@@ -27,6 +27,12 @@ def ok(done) -> dict:
     return json.loads(done.stdout) if done.stdout.strip() else {}
 
 
+def ran(done) -> str:
+    """The output of a cli command that prints text (the `aws s3` commands)."""
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def error_of(call, *args, **kwargs):
     with pytest.raises(ClientError) as caught:
         call(*args, **kwargs)
