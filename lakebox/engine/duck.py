@@ -177,7 +177,8 @@ class DuckQuery:
         return None
 
     def _json_keys(self, source) -> dict:
-        """Lower-cased column name -> how a sample of the files spells that key."""
+        """Lower-cased key -> how a sample of the files spells it: the columns, and the
+        fields of nested objects (struct fields are matched by their spelling too)."""
         spellings = {}
         for found in source.files[:_JSON_SAMPLE_FILES]:
             reader = (f"read_json({duck_read.quote(found.path)}, format = 'newline_delimited', "
@@ -188,6 +189,8 @@ class DuckQuery:
                 continue
             for row in rows:
                 spellings.setdefault(row[0].lower(), row[0])
+                for field in types.struct_field_names(row[1]):
+                    spellings.setdefault(field.lower(), field)
         return spellings
 
     def _register_orc(self, source, prefix: str, files) -> str:

@@ -99,7 +99,8 @@ def _empty_select(source, with_pseudo) -> str:
 def json_key(file_schema, name: str) -> str:
     """The key of the JSON files that spells column `name`: the OpenX and Hive JSON SerDes
     match keys case-insensitively (`userId` is column `userid`), and so does DuckDB's
-    schema detection, which gives one spelling per key."""
+    schema detection, which gives one spelling per key. Nested fields are spelled the same
+    way, through the struct types given to the reader."""
     return (file_schema or {}).get(name) or name
 
 
@@ -111,8 +112,9 @@ def _reader(source: TableSource, files, register, file_schema=None) -> tuple[str
     if source.format == "parquet":
         return f"read_parquet({paths}, union_by_name = true)", False
     if source.format == "json":
-        columns = ", ".join(f"{quote(json_key(file_schema, name))}: {quote(types.duck_type(kind))}"
-                            for name, kind in _columns(source))
+        columns = ", ".join(
+            f"{quote(json_key(file_schema, name))}: {quote(types.duck_type(kind, file_schema))}"
+            for name, kind in _columns(source))
         return (f"read_json({paths}, format = 'newline_delimited', columns = {{{columns}}}, "
                 f"ignore_errors = true, compression = {quote(compression_of(files[0].uri))})"), False
     if source.format == "csv":
