@@ -163,15 +163,18 @@ class DuckQuery:
         database = (table.db or self._default_database).lower()
         return table.name.lower() == source.name.lower() and database == source.database.lower()
 
-    def _file_columns(self, source) -> set[str] | None:
-        """The columns the files hold (a catalog column they lack reads as NULL)."""
+    def _file_columns(self, source) -> dict | None:
+        """What the files hold. Parquet and ORC: each file's columns by its path (a catalog
+        column that a partition's files lack reads as NULL there, as when a column was
+        added after older partitions were written). JSON: how the files spell each key."""
         if not source.files:
             return None
         if source.format == "parquet":
-            return {name for found in source.files for group in self._footer(self._cursor, found.path)
-                    for name in group}
+            return {found.path: {name for group in self._footer(self._cursor, found.path) for name in group}
+                    for found in source.files}
         if source.format == "orc":
-            return {name.lower() for found in source.files for name in orc.ORCFile(found.path).schema.names}
+            return {found.path: {name.lower() for name in orc.ORCFile(found.path).schema.names}
+                    for found in source.files}
         if source.format == "json":
             return self._json_keys(source)
         return None
