@@ -34,6 +34,9 @@ def _parser():
     serve.add_argument("--fsync", choices=["background", "always"], default=None,
                        help="background (default, or LAKEBOX_FSYNC): writes survive a kill at once and a "
                             "power cut after about a second; always: on disk before each answer")
+    serve.add_argument("--functions", default=None, metavar="DIR",
+                       help="Lambda functions as Python files (<name>.py with lambda_handler), which Firehose "
+                            "processors call by ARN (or LAKEBOX_FUNCTIONS)")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.add_argument("--quiet", action="store_true", help="no log line per request")
     serve.set_defaults(run=_serve)
@@ -57,7 +60,7 @@ def _serve(args):
 
     config = from_env(host=args.host, port=args.port, data_dir=args.data_dir,
                       limits=args.limits, log_level=args.log_level, transition_delay=args.transition_delay,
-                      fsync=args.fsync)
+                      fsync=args.fsync, functions_dir=args.functions)
     if args.in_memory:
         config = config.__class__(**{**config.__dict__, "data_dir": None})
     try:

@@ -16,6 +16,7 @@ class Config:
     log_level: str = "info"
     fsync: str = "background"                 # "always": on stable storage before answering
     sync_interval: float = 1.0                # seconds between background syncs
+    functions_dir: str | None = None          # Lambda handlers by function name (Firehose processors)
 
     @property
     def limits_on(self) -> bool:
@@ -35,6 +36,7 @@ def from_env(**overrides) -> Config:
         "transition_delay": float(os.environ.get("LAKEBOX_TRANSITION_DELAY", 0)),
         "fsync": os.environ.get("LAKEBOX_FSYNC", "background"),
         "sync_interval": float(os.environ.get("LAKEBOX_SYNC_INTERVAL", 1.0)),
+        "functions_dir": os.environ.get("LAKEBOX_FUNCTIONS"),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     if values["limits"] not in ("aws", "off"):

@@ -19,6 +19,9 @@ class ServiceError(Exception):
     status: int | None = None
     sender_fault = True
     message: str | None = None          # a subclass's fixed message, if it has one
+    # The code a former query service (SQS) sends in the query protocol and in JSON's
+    # `x-amzn-query-error` header, where its model no longer names it.
+    query_code: str | None = None
 
     def __init__(self, message=None, **fields):
         if message is not None:

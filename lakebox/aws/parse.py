@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import cbor2
 
+from lakebox.aws import query_compat
 from lakebox.aws.errors import InvalidArgument, MalformedInput, MalformedXML, SerializationError
 from lakebox.aws.shapes import EPOCH, b64decode, scalar_from_text, to_datetime
 
@@ -191,7 +192,9 @@ def _unexpected(value, target) -> SerializationError:
 def _read_query(shape, req, route) -> dict:
     fields = dict(req.form())
     fields.update({k: v for k, v in req.query if k not in fields})
-    return _query_structure(shape, fields, "")
+    params = _query_structure(shape, fields, "")
+    query_compat.member_from_path(route.spec.name, shape, params, req)
+    return params
 
 
 def _query_structure(shape, fields, prefix):

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from lakebox.aws import specs
+from lakebox.aws import query_compat, specs
 from lakebox.aws.errors import (InvalidAction, MethodNotAllowed, MissingAction, NotImplementedOperation,
                                 UnknownOperation)
 
@@ -59,7 +59,10 @@ def route(req) -> Route:
     if spec.protocol == "query":
         return _query_route(spec, req, access_key, region)
     if spec.protocol == "json":
-        if action:      # the query protocol some JSON services (SQS) also took
+        if action and query_compat.is_query_compatible(spec.model):
+            # The query protocol a JSON service (SQS) took before, which older clients speak.
+            return _query_route(specs.query_view_spec(spec.name), req, access_key, region)
+        if action:
             raise NotImplementedOperation(spec.name, action)
         raise UnknownOperation()
     return _rest_route(spec, req.raw_path, req, access_key, region)

@@ -356,12 +356,13 @@ def serialize_error(wire: str, spec, error, request_id: str) -> Response:
     headers = []
     if wire == "query":
         renamed = next((name for kind, name in QUERY_ERROR_CODES if isinstance(error, kind)), None)
-        code = renamed or modeled or code
-    elif modeled and "awsQueryCompatible" in spec.model.metadata:
+        code = renamed or modeled or error.query_code or code
+    elif (modeled or error.query_code) and "awsQueryCompatible" in spec.model.metadata:
         # A JSON service that was a query service: the shape's name in the body, the
         # query code in a header (botocore reports that one as the error's Code).
         if "x-amzn-query-error" not in {k.lower() for k in error.headers}:
-            headers.append(("x-amzn-query-error", f"{modeled};{'Sender' if error.sender_fault else 'Receiver'}"))
+            query_code = modeled or error.query_code
+            headers.append(("x-amzn-query-error", f"{query_code};{'Sender' if error.sender_fault else 'Receiver'}"))
     elif modeled:
         code = modeled
     status = error.status or (spec.error_status.get(code) if spec else None) or (400 if error.sender_fault else 500)

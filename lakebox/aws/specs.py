@@ -4,6 +4,7 @@ import functools
 import botocore.loaders
 import botocore.model
 
+from lakebox.aws import query_compat
 from lakebox.services import SERVICE_NAMES
 
 
@@ -51,6 +52,13 @@ def _loader():
 def spec_for(service: str) -> ServiceSpec:
     data = _loader().load_service_model(service, "service-2")
     return ServiceSpec(service, botocore.model.ServiceModel(data, service_name=service))
+
+
+@functools.cache
+def query_view_spec(service: str) -> ServiceSpec:
+    """The query-protocol view of a JSON service that was a query service (SQS)."""
+    data = _loader().load_service_model(service, "service-2")
+    return ServiceSpec(service, query_compat.query_view(data, service))
 
 
 @functools.cache

@@ -40,6 +40,19 @@ def put_records(state, stream_arn: str, entries: list[tuple[str, bytes]]) -> lis
     return placed
 
 
+def latest_checkpoints(state, stream_arn: str) -> dict:
+    """Checkpoints at the tip of every shard (LATEST): handed to `read_new_records`, they
+    read only records put after this call. A shard with no records yet gets None, which
+    reads from its start: everything it will ever hold comes later."""
+    stream = _stream(state, stream_arn)
+    if stream is None:
+        raise StreamGone(stream_arn)
+    salt = model.stream_salt(stream["created_ms"])
+    return {model.shard_id(s["shard_index"]): (model.sequence_number(salt, s["shard_index"], s["last_counter"])
+                                               if s["last_counter"] else None)
+            for s in store.shards(state.db, stream["uid"])}
+
+
 def read_new_records(state, stream_arn: str, checkpoints: dict, limit: int = 10_000):
     """Records after `checkpoints` ({shard_id: last sequence number read, or None for
     TRIM_HORIZON}) across all readable shards, children only once their parents are

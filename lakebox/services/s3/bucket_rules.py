@@ -4,7 +4,7 @@ preflight requests in cors.py."""
 import secrets
 
 from lakebox.kit import policies
-from lakebox.services.s3 import errors, store
+from lakebox.services.s3 import errors, notifications, store
 from lakebox.services.s3.bucket_config import delete_simple, owned_with_body, stored
 
 CORS_METHODS = ("GET", "PUT", "POST", "DELETE", "HEAD")
@@ -235,6 +235,7 @@ def _store_notification(ctx, bucket, config: dict):
                     raise errors.error("InvalidArgument", "The event is not supported for notifications",
                                        ArgumentName="Event", ArgumentValue=event)
     store.put_config(ctx.state.db, bucket["name"], "notification", config)
+    notifications.configuration_stored(ctx, bucket, config)
 
 
 def get_bucket_notification_configuration(ctx, params):

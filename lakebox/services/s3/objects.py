@@ -4,7 +4,7 @@ import email.utils
 from lakebox.aws.body import FileRange
 from lakebox.aws.errors import ServiceError
 
-from lakebox.services.s3 import access, concurrency, errors, files, model, payload, store, versions
+from lakebox.services.s3 import access, concurrency, errors, files, model, notifications, payload, store, versions
 from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
 MAX_DELETE_OBJECTS = 1000
@@ -160,7 +160,7 @@ def delete_one(ctx, bucket, key: str, version_id: str | None, bypass_governance=
     if bucket["versioning"] is None:
         row = store.version(ctx.state.db, bucket["name"], key, model.NULL_VERSION)
         if row is not None:
-            _drop(ctx, row)
+            _drop(ctx, bucket, row)
         return {"Key": key}
     marker_id = versions.commit(ctx, bucket, key, {"delete_marker": True, "attrs": {}})
     return {"Key": key, "DeleteMarker": True, "DeleteMarkerVersionId": marker_id}
@@ -172,14 +172,15 @@ def _delete_version(ctx, bucket, key, version_id, bypass_governance) -> dict:
     if row is None:
         return {"Key": key, "VersionId": version_id}
     check_retention(ctx, row, bypass_governance)
-    _drop(ctx, row)
+    _drop(ctx, bucket, row)
     if row["delete_marker"]:
         return {"Key": key, "VersionId": version_id, "DeleteMarker": True, "DeleteMarkerVersionId": version_id}
     return {"Key": key, "VersionId": version_id}
 
 
-def _drop(ctx, row):
+def _drop(ctx, bucket, row):
     files.delete_later(ctx.state.blobs, [store.remove_version(ctx.state.db, row)])
+    notifications.object_removed(ctx, bucket, row["key"], row["version_id"])
 
 
 def check_retention(ctx, row, bypass_governance=False):

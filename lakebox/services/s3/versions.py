@@ -11,7 +11,7 @@ import secrets
 from lakebox.services.s3.upload import without_aws_chunked
 from lakebox.aws.specs import spec_for
 
-from lakebox.services.s3 import acl, errors, files, lifecycle, model, store
+from lakebox.services.s3 import acl, errors, files, lifecycle, model, notifications, store
 
 CONTENT_FIELDS = ("CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage",
                   "Expires", "WebsiteRedirectLocation")
@@ -84,6 +84,7 @@ def commit(ctx, bucket, key: str, row: dict, parts: list[tuple] = ()) -> str:
     version_id = model.new_version_id() if versioning == "Enabled" else model.NULL_VERSION
     row = {"owner": ctx.account, "last_modified": ctx.now, **row, "version_id": version_id}
     files.delete_later(ctx.state.blobs, store.write_version(ctx.state.db, bucket["name"], key, row, parts))
+    notifications.object_created(ctx, bucket, key, row, version_id)
     return version_id
 
 

@@ -48,11 +48,11 @@ def test_unknown_target_is_unknown_operation(lakebox_server):
 
 
 def test_unimplemented_operation_is_501_naming_it(lakebox_server):
-    status, _, body = json_call(lakebox_server, "AWSGlue.GetDatabases", b"{}")
+    status, _, body = json_call(lakebox_server, "RedshiftData.ListStatements", b"{}")
     assert status == 501
     answer = json.loads(body)
     assert answer["__type"] == "NotImplemented"
-    assert "glue GetDatabases" in answer["message"]
+    assert "redshift-data ListStatements" in answer["message"]
 
 
 def test_bad_cbor_is_a_serialization_error(lakebox_server):

@@ -87,10 +87,10 @@ def test_a_ten_mib_read_throttles_the_shard_for_five_seconds(kinesis, make_strea
                                           ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
     answer = kinesis.get_records(ShardIterator=iterator)
     assert len(answer["Records"]) == 10
-    clock(4.5)
+    clock(3.5)    # inside the 5 s, with room for a busy machine's own seconds to pass
     with pytest.raises(kinesis.exceptions.ProvisionedThroughputExceededException):
         kinesis.get_records(ShardIterator=answer["NextShardIterator"])
-    clock(0.6)
+    clock(1.6)
     assert kinesis.get_records(ShardIterator=answer["NextShardIterator"])["Records"] == []
 
 

@@ -27,6 +27,7 @@ def ctx(tmp_path):
                                   config=types.SimpleNamespace(), cache=lambda name: memory.setdefault(name, {}))
     store.insert_bucket(db, "uploads", ACCOUNT, "us-east-1", 0.0, False)
     return types.SimpleNamespace(state=state, account=ACCOUNT, region="us-east-1", now=NOW, request_id="req-1",
+                                 operation="PutObject",
                                  headers={"host": "localhost:4566"}, caller_arn=f"arn:aws:iam::{ACCOUNT}:root",
                                  access_key="test", limits_on=True, anonymous=False,
                                  request=types.SimpleNamespace(query_dict=dict))

@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""The SQS benchmark, lakebox side by side with moto's server.
+
+    python3 bench/sqs_bench.py [--duration 5] [--deep 100000] [--moto-deep 5000] [--no-pin]
+
+(a) SendMessageBatch of 10 x 256-byte messages for `--duration` seconds: messages/s.
+(b) ReceiveMessage (10) + DeleteMessageBatch of what came back, draining the queue
+    (a) filled, for `--duration` seconds: messages/s.
+(c) The median cost of one SendMessageBatch and of one Receive+DeleteMessageBatch
+    round when the queue holds 1,000 messages and when it holds `--deep` (100,000):
+    a flat figure shows that a call's cost does not grow with the queue. moto is
+    measured at 1,000 and `--moto-deep` (filling it to 100,000 takes too long to wait for).
+
+One client thread, as the issue's targets say: each request is built and SigV4-signed
+with botocore's signer and sent over one keep-alive connection. lakebox runs with a
+fresh `--data-dir` (durable, WAL) and `--limits off`; moto (`moto_server`) in memory, as
+it does by default. On two or more cores each server runs on core 0 and this script on
+core 1. A reference that cannot be started is skipped with a message. The script prints
+figures and the targets they are read against, and asserts nothing.
+"""
+import argparse
+import atexit
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import functools
+import time
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BODY = "x" * 256
+TARGET_MSGS = 2_000           # messages/s, each of (a) and (b)
+TARGET_FLAT = 1.5             # deep-queue cost / shallow-queue cost, at most
+_children, _scratch = [], []
+print = functools.partial(print, flush=True)      # figures as they come, also through a pipe
+
+
+# --- processes -------------------------------------------------------------------------
+
+def _cleanup():
+    for proc in _children:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(5)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(proc.pid, signal.SIGKILL)
+    for path in _scratch:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_core(pin):
+    cores = sorted(os.sched_getaffinity(0))
+    if not pin or len(cores) < 2:
+        return None
+    os.sched_setaffinity(0, {cores[1]})
+    return cores[0]
+
+
+def _spawn(argv, core, env=None):
+    def pin():
+        if core is not None:
+            os.sched_setaffinity(0, {core})
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True, preexec_fn=pin, env=env)
+    _children.append(proc)
+    return proc
+
+
+def _wait_port(port, proc, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+def start_lakebox(core):
+    port, data = _free_port(), tempfile.mkdtemp(prefix="sqs-bench-")
+    _scratch.append(data)
+    proc = _spawn([sys.executable, "-m", "lakebox.cli", "serve", "--port", str(port), "--data-dir", data,
+                   "--limits", "off", "--quiet"], core, dict(os.environ, PYTHONPATH=ROOT))
+    return port if _wait_port(port, proc) else None
+
+
+def start_moto(core):
+    exe = shutil.which("moto_server") or os.path.join(os.path.dirname(sys.executable), "moto_server")
+    if not os.path.exists(exe):
+        return None
+    port = _free_port()
+    proc = _spawn([exe, "-p", str(port)], core)
+    return port if _wait_port(port, proc) else None
+
+
+# --- the wire ----------------------------------------------------------------------------
+
+class Sqs:
+    """Signed JSON requests (as boto3 sends them) over one keep-alive connection."""
+
+    def __init__(self, port):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        self.credentials = Credentials("AKIAIOSFODNN7EXAMPLE", "secret")
+
+    def call(self, operation, document):
+        body = json.dumps(document).encode()
+        request = AWSRequest(method="POST", url=f"http://127.0.0.1:{self.port}/", data=body, headers={
+            "X-Amz-Target": f"AmazonSQS.{operation}", "Content-Type": "application/x-amz-json-1.0"})
+        SigV4Auth(self.credentials, "sqs", "us-east-1").add_auth(request)
+        self.conn.request("POST", "/", body=body, headers=dict(request.headers.items()))
+        response = self.conn.getresponse()
+        payload = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{operation} {response.status}: {payload[:300]!r}")
+        return json.loads(payload or b"{}")
+
+
+def send_batch(client, url):
+    client.call("SendMessageBatch", {"QueueUrl": url, "Entries": [
+        {"Id": str(i), "MessageBody": BODY} for i in range(10)]})
+
+
+def receive_and_delete(client, url) -> int:
+    messages = client.call("ReceiveMessage", {"QueueUrl": url, "MaxNumberOfMessages": 10}).get("Messages", [])
+    if messages:
+        client.call("DeleteMessageBatch", {"QueueUrl": url, "Entries": [
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)]})
+    return len(messages)
+
+
+def measure_send(client, url, duration):
+    sent, started = 0, time.perf_counter()
+    while time.perf_counter() - started < duration:
+        send_batch(client, url)
+        sent += 10
+    return sent / (time.perf_counter() - started), sent
+
+
+def measure_drain(client, url, duration, available):
+    got, started = 0, time.perf_counter()
+    while time.perf_counter() - started < duration and got < available:
+        received = receive_and_delete(client, url)
+        if not received:
+            break
+        got += received
+    return got / (time.perf_counter() - started)
+
+
+def fill(client, url, count):
+    for _ in range(count // 10):
+        send_batch(client, url)
+
+
+def median_ms(fn, calls=200):
+    times = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def depth_costs(client, url, depths):
+    """(depth, (send ms, receive+delete ms)) as the queue is filled to each depth."""
+    held = 0
+    for depth in depths:
+        fill(client, url, depth - held)
+        held = depth
+        send = median_ms(lambda: send_batch(client, url))
+        drain = median_ms(lambda: receive_and_delete(client, url))   # takes back what `send` added
+        yield depth, (send, drain)
+
+
+def run(label, port, duration, depths):
+    client = Sqs(port)
+    url = client.call("CreateQueue", {"QueueName": "bench"})["QueueUrl"]
+    send_rate, sent = measure_send(client, url, duration)
+    drain_rate = measure_drain(client, url, duration, sent)
+    print(f"{label:8} send {send_rate:9,.0f} msg/s   receive+delete {drain_rate:9,.0f} msg/s")
+    client.call("PurgeQueue", {"QueueUrl": url})
+    deep = client.call("CreateQueue", {"QueueName": "bench-depth"})["QueueUrl"]
+    costs = {}
+    for depth, (send, drain) in depth_costs(client, deep, depths):
+        print(f"{'':8} depth {depth:>7,}: SendMessageBatch {send:6.2f} ms, Receive+DeleteMessageBatch {drain:6.2f} ms")
+        costs[depth] = (send, drain)
+    return send_rate, drain_rate, costs
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--deep", type=int, default=100_000)
+    parser.add_argument("--moto-deep", type=int, default=5_000)
+    parser.add_argument("--no-pin", action="store_true")
+    args = parser.parse_args()
+    atexit.register(_cleanup)
+    core = _server_core(not args.no_pin)
+    results = {}
+    port = start_lakebox(core)
+    results["lakebox"] = run("lakebox", port, args.duration, [1_000, args.deep])
+    moto = start_moto(core)
+    if moto is None:
+        print("moto_server not found: install moto[server] (the bench extra) to compare")
+    else:
+        results["moto"] = run("moto", moto, args.duration, [1_000, args.moto_deep])
+    send, drain, costs = results["lakebox"]
+    shallow, deep = costs[1_000], costs[args.deep]
+    print("\ntargets (lakebox):")
+    print(f"  SendMessageBatch        {send:9,.0f} msg/s  >= {TARGET_MSGS:,}: {'met' if send >= TARGET_MSGS else 'NOT met'}")
+    print(f"  Receive+DeleteBatch     {drain:9,.0f} msg/s  >= {TARGET_MSGS:,}: "
+          f"{'met' if drain >= TARGET_MSGS else 'NOT met'}")
+    for i, name in enumerate(("SendMessageBatch", "Receive+DeleteBatch")):
+        ratio = deep[i] / shallow[i]
+        print(f"  {name:22} cost at {args.deep:,} / at 1,000: {ratio:4.2f}x  <= {TARGET_FLAT}x: "
+              f"{'met' if ratio <= TARGET_FLAT else 'NOT met'}")
+    if "moto" in results:
+        print(f"  vs moto: send {send / results['moto'][0]:.1f}x, receive+delete {drain / results['moto'][1]:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

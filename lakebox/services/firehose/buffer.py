@@ -1,0 +1,47 @@
+"""When a buffer is due: by size (SizeInMBs) or by age (IntervalInSeconds, judged by
+the lakebox clock), whichever comes first.
+
+Buffered bytes per stream are counted in memory (`state.cache("firehose")`), seeded from
+the database the first time a stream is seen after start or reset, so a put that fills
+the buffer wakes the flush job at once instead of waiting for the interval.
+"""
+import json
+
+from lakebox.services.firehose import config, segments, store
+
+MIB = 1024 * 1024
+
+
+def settings(stream) -> tuple[int, int]:
+    """(size limit in bytes, interval in ms) of a stream's buffer."""
+    hints = config.buffering(json.loads(stream["destination"]))
+    return hints["SizeInMBs"] * MIB, hints["IntervalInSeconds"] * 1000
+
+
+def _sizes(state) -> dict:
+    return state.cache("firehose").setdefault("buffered-bytes", {})
+
+
+def append(state, stream, arrival_ms: int, datas: list[bytes]) -> int:
+    """Buffer records durably (bytes to the log, then the chunk row); returns the chunk id."""
+    segment, offset = segments.append(state, stream, b"".join(datas))
+    chunk = store.append_chunk(state.db, stream["uid"], arrival_ms, [len(d) for d in datas], segment, offset)
+    added(state, stream, sum(len(d) for d in datas))
+    return chunk
+
+
+def added(state, stream, size: int):
+    sizes = _sizes(state)
+    uid = stream["uid"]
+    if uid not in sizes:
+        sizes[uid] = store.buffered_summary(state.db, uid)[1]
+    else:
+        sizes[uid] += size
+    limit, interval = settings(stream)
+    if sizes[uid] >= limit or interval == 0:
+        state.scheduler.poke("firehose")
+
+
+def delivered(state, uid: int):
+    """The buffer changed under the counter: count again from the database when next needed."""
+    _sizes(state).pop(uid, None)

@@ -1,0 +1,278 @@
+"""Destination settings: what CreateDeliveryStream and UpdateDestination accept, the
+defaults AWS fills in, and the description DescribeDeliveryStream shows.
+
+A destination is stored as {"DestinationId", "kind", "config"}: `kind` names the API's
+member (`ExtendedS3`, `S3`, `HttpEndpoint`, `Redshift`, ...), `config` is the
+configuration with defaults filled in. Describe hands it back under
+`<kind>DestinationDescription`; the serializer keeps only members the description shape
+has, so secrets (Redshift passwords, HTTP access keys, Snowflake keys) never leave.
+"""
+import copy
+
+import jq
+
+from lakebox.services.firehose import prefixes
+from lakebox.services.firehose.errors import InvalidArgumentException
+
+DESTINATION_ID = "destinationId-000000000001"
+KINDS = ("ExtendedS3", "S3", "Redshift", "Elasticsearch", "Amazonopensearchservice", "Splunk", "HttpEndpoint",
+         "AmazonOpenSearchServerless", "Snowflake", "Iceberg")
+S3_KINDS = ("ExtendedS3", "S3")
+DEFAULT_BUFFERING = {"SizeInMBs": 5, "IntervalInSeconds": 300}
+CONVERSION_BUFFER_MIN_MB = 64          # AWS: record format conversion needs at least 64 MiB buffers
+DYNAMIC_PARTITIONING_INTERVAL_MIN = 60
+JQ_ENGINE = "JQ-1.6"
+SUBRECORD_TYPES = ("JSON", "DELIMITED")
+DEFAULT_RETRY = {"Redshift": 3600, "Elasticsearch": 300, "Amazonopensearchservice": 300, "Splunk": 3600,
+                 "HttpEndpoint": 300, "AmazonOpenSearchServerless": 300, "Snowflake": 60, "Iceberg": 300}
+# Destinations with buffering hints of their own, and their defaults (API reference of each
+# *BufferingHints shape).
+OWN_BUFFERING = {"HttpEndpoint": {"SizeInMBs": 5, "IntervalInSeconds": 300},
+                 "Splunk": {"SizeInMBs": 5, "IntervalInSeconds": 60},
+                 "Elasticsearch": {"SizeInMBs": 5, "IntervalInSeconds": 300},
+                 "Amazonopensearchservice": {"SizeInMBs": 5, "IntervalInSeconds": 300},
+                 "AmazonOpenSearchServerless": {"SizeInMBs": 5, "IntervalInSeconds": 300},
+                 "Snowflake": {"SizeInMBs": 1, "IntervalInSeconds": 0},
+                 "Iceberg": {"SizeInMBs": 128, "IntervalInSeconds": 300}}
+EXTENSIONS = {"UNCOMPRESSED": "", "GZIP": ".gz", "ZIP": ".zip", "Snappy": ".snappy", "HADOOP_SNAPPY": ".hsnappy"}
+
+
+def destination_from_create(params: dict) -> dict:
+    given = [kind for kind in KINDS if params.get(f"{kind}DestinationConfiguration")]
+    if len(given) != 1:
+        raise InvalidArgumentException("Exactly one destination configuration must be specified.")
+    kind = given[0]
+    config = _with_defaults(kind, copy.deepcopy(params[f"{kind}DestinationConfiguration"]))
+    check(kind, config)
+    return {"DestinationId": DESTINATION_ID, "kind": kind, "config": config}
+
+
+def destination_after_update(destination: dict, params: dict) -> dict:
+    """The destination once `params` (an UpdateDestination request) is applied: the same
+    kind is merged member by member; another kind replaces it, keeping its S3 settings."""
+    given = [kind for kind in KINDS if params.get(f"{kind}DestinationUpdate") is not None]
+    if len(given) > 1:
+        raise InvalidArgumentException("Only one destination update can be specified.")
+    if not given:
+        return destination
+    kind, update = given[0], copy.deepcopy(params[f"{given[0]}DestinationUpdate"])
+    current_kind, config = destination["kind"], copy.deepcopy(destination["config"])
+    if kind == "S3" and current_kind in S3_KINDS:
+        kind = current_kind
+    if kind == current_kind or (kind == "ExtendedS3" and current_kind == "S3"):
+        merged = _merge(config, _renamed_update(update))
+    else:
+        merged = _renamed_update(update)
+        if current_kind in S3_KINDS and kind not in S3_KINDS:
+            merged.setdefault("S3Configuration", _s3_part(config))
+        elif current_kind not in S3_KINDS and kind in S3_KINDS:
+            merged = _merge(copy.deepcopy(config.get("S3Configuration", {})), merged)
+        _check_required(kind, merged)
+    merged = _with_defaults(kind, merged)
+    if _dynamic(merged) and not _dynamic(destination["config"]):
+        # "You cannot enable dynamic partitioning for an existing Firehose stream" (Developer Guide)
+        raise InvalidArgumentException("Dynamic partitioning cannot be enabled on an existing delivery stream.")
+    check(kind, merged)
+    return {"DestinationId": destination["DestinationId"], "kind": kind, "config": merged}
+
+
+def _dynamic(config: dict) -> bool:
+    return bool((config.get("DynamicPartitioningConfiguration") or {}).get("Enabled"))
+
+
+def _renamed_update(update: dict) -> dict:
+    """Update members named as configuration members (S3Update -> S3Configuration)."""
+    renames = {"S3Update": "S3Configuration", "S3BackupUpdate": "S3BackupConfiguration"}
+    return {renames.get(name, name): value for name, value in update.items()}
+
+
+def _merge(base: dict, update: dict) -> dict:
+    for name, value in update.items():
+        if isinstance(value, dict) and isinstance(base.get(name), dict) and name not in (
+                "ProcessingConfiguration", "DataFormatConversionConfiguration"):
+            base[name] = _merge(base[name], value)
+        else:
+            base[name] = value
+    return base
+
+
+def _s3_part(config: dict) -> dict:
+    names = ("RoleARN", "BucketARN", "Prefix", "ErrorOutputPrefix", "BufferingHints", "CompressionFormat",
+             "EncryptionConfiguration", "CloudWatchLoggingOptions")
+    return {name: config[name] for name in names if name in config}
+
+
+_REQUIRED = {
+    "ExtendedS3": ("RoleARN", "BucketARN"), "S3": ("RoleARN", "BucketARN"),
+    "Redshift": ("RoleARN", "ClusterJDBCURL", "CopyCommand", "S3Configuration"),
+    "Elasticsearch": ("RoleARN", "IndexName", "S3Configuration"),
+    "Amazonopensearchservice": ("RoleARN", "IndexName", "S3Configuration"),
+    "Splunk": ("HECEndpoint", "HECEndpointType", "S3Configuration"),
+    "HttpEndpoint": ("EndpointConfiguration", "S3Configuration"),
+    "AmazonOpenSearchServerless": ("RoleARN", "IndexName", "S3Configuration"),
+    "Snowflake": ("AccountUrl", "Database", "Schema", "Table", "RoleARN", "S3Configuration"),
+    "Iceberg": ("RoleARN", "CatalogConfiguration", "S3Configuration"),
+}
+
+
+def _check_required(kind: str, config: dict):
+    missing = [name for name in _REQUIRED[kind] if not config.get(name)]
+    if missing:
+        raise InvalidArgumentException(
+            f"{missing[0]} is required when changing the destination to {kind}.")
+
+
+def _s3_defaults(config: dict) -> dict:
+    config["BufferingHints"] = {**DEFAULT_BUFFERING, **(config.get("BufferingHints") or {})}
+    config.setdefault("CompressionFormat", "UNCOMPRESSED")
+    config.setdefault("EncryptionConfiguration", {"NoEncryptionConfig": "NoEncryption"})
+    config.setdefault("CloudWatchLoggingOptions", {"Enabled": False})
+    return config
+
+
+def _with_defaults(kind: str, config: dict) -> dict:
+    if kind in S3_KINDS:
+        conversion = config.get("DataFormatConversionConfiguration")
+        if conversion is not None:
+            conversion.setdefault("Enabled", True)
+            if conversion["Enabled"] and "SizeInMBs" not in (config.get("BufferingHints") or {}):
+                # AWS's default buffer when converting: 128 MiB
+                config["BufferingHints"] = dict(config.get("BufferingHints") or {}, SizeInMBs=128)
+        _s3_defaults(config)
+        if kind == "ExtendedS3":
+            config.setdefault("S3BackupMode", "Disabled")
+        return config
+    config["S3Configuration"] = _s3_defaults(config.get("S3Configuration") or {})
+    if kind in OWN_BUFFERING:
+        config["BufferingHints"] = {**OWN_BUFFERING[kind], **(config.get("BufferingHints") or {})}
+    if kind == "HttpEndpoint":
+        config.setdefault("S3BackupMode", "FailedDataOnly")
+        config.setdefault("RequestConfiguration", {"ContentEncoding": "NONE"})
+    if kind in DEFAULT_RETRY:
+        config.setdefault("RetryOptions", {"DurationInSeconds": DEFAULT_RETRY[kind]})
+    config.setdefault("CloudWatchLoggingOptions", {"Enabled": False})
+    return config
+
+
+def check(kind: str, config: dict):
+    """Semantic checks of a complete destination; raises InvalidArgumentException."""
+    s3 = config if kind in S3_KINDS else config.get("S3Configuration", {})
+    dynamic = _dynamic(config)
+    if dynamic and kind != "ExtendedS3":
+        raise InvalidArgumentException("Dynamic partitioning is only supported for Amazon S3 destinations.")
+    try:
+        prefixes.check_prefixes(s3.get("Prefix"), s3.get("ErrorOutputPrefix"), dynamic)
+        prefixes.time_zone(config.get("CustomTimeZone"))
+    except prefixes.PrefixError as error:
+        raise InvalidArgumentException(str(error)) from None
+    if config.get("S3BackupConfiguration"):
+        backup = config["S3BackupConfiguration"]
+        try:
+            prefixes.check_prefixes(backup.get("Prefix"), backup.get("ErrorOutputPrefix"), False)
+        except prefixes.PrefixError as error:
+            raise InvalidArgumentException(f"S3BackupConfiguration: {error}") from None
+    if kind == "ExtendedS3" and config.get("S3BackupMode") == "Enabled" and not config.get("S3BackupConfiguration"):
+        raise InvalidArgumentException("S3BackupConfiguration is required when S3BackupMode is Enabled.")
+    if dynamic and config["BufferingHints"]["IntervalInSeconds"] < DYNAMIC_PARTITIONING_INTERVAL_MIN:
+        raise InvalidArgumentException(
+            f"BufferingHints.IntervalInSeconds must be at least {DYNAMIC_PARTITIONING_INTERVAL_MIN} seconds "
+            f"when dynamic partitioning is enabled.")
+    _check_conversion(config)
+    check_processing(config.get("ProcessingConfiguration"), dynamic)
+
+
+def _check_conversion(config: dict):
+    conversion = config.get("DataFormatConversionConfiguration")
+    if not conversion or not conversion.get("Enabled", True):
+        return
+    schema = conversion.get("SchemaConfiguration") or {}
+    for name in ("DatabaseName", "TableName", "RoleARN"):
+        if not schema.get(name):
+            raise InvalidArgumentException(
+                f"SchemaConfiguration.{name} is required when data format conversion is enabled.")
+    deserializer = (conversion.get("InputFormatConfiguration") or {}).get("Deserializer") or {}
+    if len([k for k in ("OpenXJsonSerDe", "HiveJsonSerDe") if k in deserializer]) != 1:
+        raise InvalidArgumentException("InputFormatConfiguration.Deserializer must specify exactly one of "
+                                       "OpenXJsonSerDe or HiveJsonSerDe.")
+    serializer = (conversion.get("OutputFormatConfiguration") or {}).get("Serializer") or {}
+    if len([k for k in ("ParquetSerDe", "OrcSerDe") if k in serializer]) != 1:
+        raise InvalidArgumentException("OutputFormatConfiguration.Serializer must specify exactly one of "
+                                       "ParquetSerDe or OrcSerDe.")
+    if config.get("CompressionFormat", "UNCOMPRESSED") != "UNCOMPRESSED":
+        raise InvalidArgumentException("CompressionFormat must be UNCOMPRESSED when data format conversion is "
+                                       "enabled; compress with the serializer's Compression instead.")
+    if config["BufferingHints"]["SizeInMBs"] < CONVERSION_BUFFER_MIN_MB:
+        raise InvalidArgumentException(
+            f"BufferingHints.SizeInMBs must be at least {CONVERSION_BUFFER_MIN_MB} when data format conversion "
+            f"is enabled.")
+
+
+def processors(processing: dict | None) -> list[dict]:
+    """Enabled processors as [{"Type", "params": {name: value}}], in order."""
+    if not processing or not processing.get("Enabled", bool(processing.get("Processors"))):
+        return []
+    return [{"Type": p["Type"], "params": {x["ParameterName"]: x["ParameterValue"] for x in p.get("Parameters") or []}}
+            for p in processing.get("Processors") or []]
+
+
+def check_processing(processing: dict | None, dynamic: bool):
+    for processor in processors(processing):
+        kind, params = processor["Type"], processor["params"]
+        if kind == "MetadataExtraction":
+            if not dynamic:
+                raise InvalidArgumentException(
+                    "MetadataExtraction processor can only be used when dynamic partitioning is enabled.")
+            if params.get("JsonParsingEngine") != JQ_ENGINE:
+                raise InvalidArgumentException(f"JsonParsingEngine must be {JQ_ENGINE} for MetadataExtraction.")
+            query = params.get("MetadataExtractionQuery")
+            if not query:
+                raise InvalidArgumentException("MetadataExtractionQuery is required for MetadataExtraction.")
+            try:
+                jq.compile(query)
+            except ValueError:
+                raise InvalidArgumentException(f"MetadataExtractionQuery is not a valid JQ query: {query}") from None
+        elif kind == "Lambda" and not params.get("LambdaArn"):
+            raise InvalidArgumentException("LambdaArn is required for the Lambda processor.")
+        elif kind == "RecordDeAggregation" and params.get("SubRecordType", "JSON") not in SUBRECORD_TYPES:
+            raise InvalidArgumentException(f"SubRecordType must be one of {', '.join(SUBRECORD_TYPES)}.")
+
+
+def description(destination: dict) -> dict:
+    """A DestinationDescription of the stored destination."""
+    kind, config = destination["kind"], destination["config"]
+    found = {"DestinationId": destination["DestinationId"]}
+    if kind in S3_KINDS:
+        found["S3DestinationDescription"] = _s3_part(config)
+        found["ExtendedS3DestinationDescription"] = dict(config, S3BackupDescription=config.get(
+            "S3BackupConfiguration")) if kind == "ExtendedS3" else {**_s3_part(config), "S3BackupMode": "Disabled"}
+        return found
+    described = dict(config, S3DestinationDescription=config["S3Configuration"],
+                     S3BackupDescription=config.get("S3BackupConfiguration"))
+    found[f"{kind}DestinationDescription"] = described
+    return found
+
+
+def s3_settings(destination: dict) -> dict:
+    """The S3 side of any destination: where objects (or, for other kinds, backups) go."""
+    kind, config = destination["kind"], destination["config"]
+    return config if kind in S3_KINDS else config["S3Configuration"]
+
+
+def buffering(destination: dict) -> dict:
+    """The buffering hints a destination's buffer is flushed by."""
+    own = destination["config"].get("BufferingHints") if destination["kind"] in OWN_BUFFERING else None
+    return own or s3_settings(destination)["BufferingHints"]
+
+
+def extension(config: dict) -> str:
+    if config.get("FileExtension"):
+        return config["FileExtension"]
+    conversion = config.get("DataFormatConversionConfiguration") or {}
+    if conversion.get("Enabled"):
+        serializer = (conversion.get("OutputFormatConfiguration") or {}).get("Serializer") or {}
+        return ".parquet" if "ParquetSerDe" in serializer else ".orc"
+    return EXTENSIONS[config.get("CompressionFormat", "UNCOMPRESSED")]
+
+
+def bucket_of(config: dict) -> str:
+    return config["BucketARN"].split(":::", 1)[1]

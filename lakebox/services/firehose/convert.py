@@ -1,0 +1,202 @@
+"""Record format conversion: JSON records to Parquet or ORC with the columns of a Glue
+Data Catalog table (https://docs.aws.amazon.com/firehose/latest/dev/record-format-conversion.html).
+
+The fast path hands all records to Arrow's JSON reader at once, then maps the JSON keys
+to the table's columns the way the deserializer says (OpenX: case-insensitive by
+default, `ColumnToJsonKeyMappings`, dots in keys as underscores) and casts each column
+to its type. When that fails (a value of the wrong type, a record that is not JSON), the
+records are read one by one so that only the bad ones go to error output, as
+`format-conversion-failed` documents; the good ones are still converted.
+"""
+import io
+import json
+from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pa_json
+import pyarrow.orc as pa_orc
+import pyarrow.parquet as pq
+
+from lakebox.services.firehose import prefixes
+from lakebox.services.glue import public as glue
+
+_PRIMITIVES = {"string": pa.string(), "int": pa.int32(), "integer": pa.int32(), "bigint": pa.int64(),
+               "smallint": pa.int16(), "tinyint": pa.int8(), "double": pa.float64(), "float": pa.float32(),
+               "boolean": pa.bool_(), "timestamp": pa.timestamp("ms"), "date": pa.date32(), "binary": pa.binary()}
+PARQUET_COMPRESSION = {"SNAPPY": "snappy", "GZIP": "gzip", "UNCOMPRESSED": "none"}
+ORC_COMPRESSION = {"SNAPPY": "snappy", "ZLIB": "zlib", "NONE": "uncompressed"}
+
+
+class ConversionError(ValueError):
+    """A record that does not fit the table's columns."""
+
+
+def arrow_type(hive) -> pa.DataType:
+    """The Arrow type of a parsed Hive type (glue.parse_type)."""
+    if isinstance(hive, tuple):
+        if hive[0] == "array":
+            return pa.list_(arrow_type(hive[1]))
+        if hive[0] == "map":
+            return pa.map_(arrow_type(hive[1]), arrow_type(hive[2]))
+        return pa.struct([(name, arrow_type(t)) for name, t in hive[1]])
+    text = hive.lower()
+    if text.startswith(("varchar", "char")):
+        return pa.string()
+    if text.startswith("decimal"):
+        precision, _, scale = text[text.index("(") + 1:-1].partition(",") if "(" in text else ("10", "", "0")
+        return pa.decimal128(int(precision), int(scale or 0))
+    if text not in _PRIMITIVES:
+        raise ConversionError(f"Unsupported column type {hive}")
+    return _PRIMITIVES[text]
+
+
+def schema_of(table: dict) -> pa.Schema:
+    """The Arrow schema of a Glue `Table` document's columns (partition keys are not data)."""
+    columns = table.get("StorageDescriptor", {}).get("Columns") or []
+    return pa.schema([(c["Name"], arrow_type(glue.parse_type(c["Type"]))) for c in columns])
+
+
+class Deserializer:
+    """How JSON keys find their columns (OpenX or Hive JSON SerDe settings)."""
+
+    def __init__(self, settings: dict):
+        openx = settings.get("OpenXJsonSerDe")
+        self.case_insensitive = True if openx is None else openx.get("CaseInsensitive", True)
+        self.dots = bool(openx and openx.get("ConvertDotsInJsonKeysToUnderscores"))
+        self.mappings = dict((openx or {}).get("ColumnToJsonKeyMappings") or {})
+        hive = settings.get("HiveJsonSerDe") or {}
+        self.timestamp_formats = list(hive.get("TimestampFormats") or [])
+
+    def key_for(self, column: str, keys) -> str | None:
+        """The JSON key (among `keys`) that holds `column`."""
+        wanted = self.mappings.get(column, column)
+        for key in keys:
+            name = key.replace(".", "_") if self.dots else key
+            if name == wanted or (self.case_insensitive and name.lower() == wanted.lower()):
+                return key
+        return None
+
+
+def convert(datas: list[bytes], schema: pa.Schema, deserializer: Deserializer):
+    """(Arrow table of the records that convert, [(index, message)] of those that do not)."""
+    if not any(b"\n" in d.rstrip(b"\n") for d in datas):
+        try:
+            return _fast(datas, schema, deserializer), []
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, ConversionError):
+            pass
+    rows, failures = [], []
+    for index, data in enumerate(datas):
+        try:
+            rows.append(_row(data, schema, deserializer))
+        except ConversionError as error:
+            failures.append((index, str(error)))
+    return pa.Table.from_pylist(rows, schema=schema), failures
+
+
+def _fast(datas, schema, deserializer) -> pa.Table:
+    if deserializer.timestamp_formats:
+        raise ConversionError("timestamp formats are parsed record by record")
+    body = b"\n".join(d.rstrip(b"\n") for d in datas)
+    read = pa_json.read_json(io.BytesIO(body), read_options=pa_json.ReadOptions(block_size=max(len(body), 1 << 20)),
+                             parse_options=pa_json.ParseOptions(newlines_in_values=False))
+    if read.num_rows != len(datas):
+        raise ConversionError("records and rows differ")
+    columns = []
+    for target in schema:
+        key = deserializer.key_for(target.name, read.column_names)
+        if key is None:
+            columns.append(pa.nulls(read.num_rows, target.type))
+            continue
+        column = read.column(key)
+        if pa.types.is_timestamp(target.type) and pa.types.is_integer(column.type):
+            column = pc.multiply(column, 1000).cast(pa.int64()).cast(target.type)   # epoch seconds
+        columns.append(column.cast(target.type, safe=True))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _row(data: bytes, schema, deserializer) -> dict:
+    try:
+        document = json.loads(data)
+    except ValueError:
+        raise ConversionError("The record is not valid JSON.") from None
+    if not isinstance(document, dict):
+        raise ConversionError("The record is not a JSON object.")
+    row = {}
+    for target in schema:
+        key = deserializer.key_for(target.name, document)
+        row[target.name] = None if key is None else _value(document[key], target.type, deserializer)
+    return row
+
+
+def _value(value, kind: pa.DataType, deserializer):
+    if value is None:
+        return None
+    try:
+        if pa.types.is_string(kind):
+            return value if isinstance(value, str) else json.dumps(value)
+        if pa.types.is_boolean(kind):
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.lower() in ("true", "false"):
+                return value.lower() == "true"
+            raise ConversionError(f"Cannot convert {value!r} to boolean")
+        if pa.types.is_integer(kind):
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ConversionError(f"Cannot convert {value!r} to {kind}")
+            return int(value)
+        if pa.types.is_floating(kind):
+            return float(value)
+        if pa.types.is_decimal(kind):
+            return Decimal(str(value))
+        if pa.types.is_timestamp(kind):
+            return _timestamp(value, deserializer)
+        if pa.types.is_date(kind):
+            return date.fromisoformat(value)
+        if pa.types.is_list(kind):
+            return [_value(v, kind.value_type, deserializer) for v in value]
+        if pa.types.is_map(kind):
+            return [(k, _value(v, kind.item_type, deserializer)) for k, v in value.items()]
+        if pa.types.is_struct(kind):
+            return {f.name: _value(value.get(deserializer.key_for(f.name, value) or f.name), f.type, deserializer)
+                    for f in kind}
+        if pa.types.is_binary(kind):
+            return value.encode() if isinstance(value, str) else bytes(value)
+    except (TypeError, ValueError, InvalidOperation, AttributeError) as error:
+        raise ConversionError(f"Cannot convert {value!r} to {kind}: {error}") from None
+    raise ConversionError(f"Unsupported type {kind}")
+
+
+def _timestamp(value, deserializer) -> datetime:
+    """Epoch seconds (milliseconds with the "millis" format), a TimestampFormats pattern,
+    else ISO 8601 / `yyyy-MM-dd HH:mm:ss[.fff]`, as the deserializers read timestamps."""
+    millis = "millis" in deserializer.timestamp_formats
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value / 1000 if millis else value, tz=timezone.utc)
+    text = str(value)
+    if millis and text.isdigit():
+        return datetime.fromtimestamp(int(text) / 1000, tz=timezone.utc)
+    for pattern in deserializer.timestamp_formats:
+        if pattern != "millis":
+            try:
+                return prefixes.java_parse(text, pattern)
+            except ValueError:
+                continue
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def write(table: pa.Table, serializer: dict, path: str):
+    """Write `table` as the serializer says (ParquetSerDe or OrcSerDe settings)."""
+    if "ParquetSerDe" in serializer:
+        settings = serializer["ParquetSerDe"]
+        pq.write_table(table, path, compression=PARQUET_COMPRESSION[settings.get("Compression", "SNAPPY")],
+                       use_dictionary=settings.get("EnableDictionaryCompression", True),
+                       data_page_size=settings.get("PageSizeBytes"),
+                       data_page_version="2.0" if settings.get("WriterVersion") == "V2" else "1.0")
+        return
+    settings = serializer.get("OrcSerDe") or {}
+    pa_orc.write_table(table, path, compression=ORC_COMPRESSION[settings.get("Compression", "SNAPPY")],
+                       stripe_size=settings.get("StripeSizeBytes", 64 * 1024 * 1024),
+                       row_index_stride=settings.get("RowIndexStride", 10_000))

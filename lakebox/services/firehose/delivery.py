@@ -1,0 +1,319 @@
+"""Delivering a stream's buffer to S3: one flush takes the oldest buffered records (up
+to the buffer size), processes them, groups them by partition, encodes and compresses
+each group into an object, and commits.
+
+The commit is one transaction: the objects become visible in S3 and the delivered
+records leave the buffer together, so a `kill -9` at any moment either delivered the records
+(and they are gone from the buffer) or did not (and the next flush after restart
+delivers them): exactly once. Object keys carry a fresh UUID, so a flush that died
+before its commit leaves nothing behind but temp files.
+
+`build` is pure work (reads through any database handle, writes temp files): small
+flushes run it on the loop inside the scheduler job; big ones, format conversion,
+Lambda processors and HTTP endpoints run it on the worker facility (`state.work`) and
+commit on the loop.
+"""
+import base64
+import json
+import os
+from dataclasses import dataclass, field
+
+from lakebox.services.firehose import config, convert, encode, http, prefixes, processing, segments, store
+from lakebox.services.s3 import public as s3
+
+MIB = 1024 * 1024
+READ_PAGE = 200
+MAX_ACTIVE_PARTITIONS = 500
+MAX_KEY_BYTES = 1024                 # S3's limit on a key
+NAME_BYTES = 64 + 1 + 10 + 20 + 36 + 128   # <stream>-<version>-<time>-<uuid><extension>, at most
+UNSERVED_KINDS = {"Redshift": "redshift", "Elasticsearch": "elasticsearch", "Amazonopensearchservice":
+                  "AmazonOpenSearchService", "Splunk": "splunk", "AmazonOpenSearchServerless":
+                  "AmazonOpenSearchServerless", "Snowflake": "snowflake", "Iceberg": "iceberg"}
+
+
+@dataclass
+class Delivery:
+    """What one flush made: objects to put, and how far into the buffer they deliver
+    (through chunk `last_id`, of which the first `last_records` records, `last_bytes`
+    bytes)."""
+    uid: int
+    last_id: int
+    last_records: int
+    last_bytes: int
+    objects: list = field(default_factory=list)       # (bucket, key, temp path)
+    failed: tuple | None = None        # (code, message) when the destination refused the records
+    retry_seconds: int = 0             # how long a refused delivery is retried
+
+
+def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
+          catalog: "Catalog | None" = None) -> Delivery | None:
+    """Read the oldest buffered records of `stream` (up to its buffer size) and write the
+    objects they make into temp files. `read` reads the stream's buffer log
+    (`segments.reader`); `env` tells Lambda processors where handlers are; `catalog` is
+    the Glue table of a converting destination, read beforehand on the loop."""
+    destination = json.loads(stream["destination"])
+    s3_config = config.s3_settings(destination)
+    limit = config.buffering(destination)["SizeInMBs"] * MIB
+    records, delivery = _take(db, stream["uid"], limit, read)
+    if not records:
+        return None
+    records = _kpl_records(records) if stream["stream_type"] == "KinesisStreamAsSource" else records
+    writer = _Writer(blobs, stream, destination, delivery, catalog)
+    if destination["kind"] in UNSERVED_KINDS:
+        reason = (f"lakebox does not serve the {destination['kind']} destination yet; the records were "
+                  f"written to the S3 backup.")
+        writer.errors([processing.Failure(r, f"{UNSERVED_KINDS[destination['kind']]}-failed",
+                                          f"{destination['kind']}.NotServed", reason) for r in records], now_ms)
+        return delivery
+    if destination["kind"] == "HttpEndpoint":
+        return _to_http_endpoint(writer, delivery, destination, records, now_ms, env)
+    if destination["kind"] == "ExtendedS3" and s3_config.get("S3BackupMode") == "Enabled":
+        writer.backup(records)
+    processed, failures = processing.process([_copy(r) for r in records],
+                                             processing.processors_of(s3_config), env)
+    groups, overflow = _partitions(processed)
+    failures += [processing.Failure(r, "activePartitionExceeded", "DynamicPartitioning.ActivePartitionsExceeded",
+                                    f"The number of active partitions exceeded {MAX_ACTIVE_PARTITIONS}.")
+                 for r in overflow]
+    for keys, group in groups.items():
+        failures += writer.data(group, dict(keys))
+    writer.errors(failures, now_ms)
+    return delivery
+
+
+def _to_http_endpoint(writer, delivery, destination, records, now_ms, env):
+    """POST the processed records; all of them also go to S3 with AllData, and, once
+    retries are over (decided at commit), the failed ones to the error prefix."""
+    settings = destination["config"]
+    processed, failures = processing.process([_copy(r) for r in records], processing.processors_of(settings), env)
+    if settings.get("S3BackupMode") == "AllData":
+        writer.raw(records)
+    writer.errors(failures, now_ms)
+    failed = http.post(settings, env.stream_arn, [r.data for r in processed], now_ms) if processed else None
+    if failed is not None:
+        delivery.failed = failed
+        delivery.retry_seconds = (settings.get("RetryOptions") or {}).get("DurationInSeconds", 300)
+        writer.errors([processing.Failure(r, "http-endpoint-failed", *failed) for r in processed], now_ms)
+    return delivery
+
+
+@dataclass
+class Catalog:
+    """The Glue table a converting destination names: its document, or why it could not be read."""
+    settings: dict                      # the destination's SchemaConfiguration
+    table: dict | None = None
+    problem: str | None = None
+
+
+def _take(db, uid: int, limit: int, read):
+    """The oldest buffered records, `limit` bytes of them (at least one record), and the
+    Delivery that marks them delivered."""
+    records, size, after = [], 0, 0
+    while True:
+        page = store.chunks_from(db, uid, after, READ_PAGE)
+        for chunk in page:
+            taken, taken_bytes = chunk["delivered"], chunk["delivered_bytes"]
+            for data in store.chunk_records(chunk, read):
+                records.append(processing.Record(data, chunk["arrival_ms"]))
+                size, taken, taken_bytes = size + len(data), taken + 1, taken_bytes + len(data)
+                if size >= limit:
+                    return records, Delivery(uid, chunk["id"], taken, taken_bytes)
+            last = (chunk["id"], taken, taken_bytes)
+        if len(page) < READ_PAGE:
+            break
+        after = page[-1]["id"]
+    if not records:
+        return [], None
+    return records, Delivery(uid, *last)
+
+
+def _copy(record):
+    return processing.Record(record.data, record.arrival_ms, dict(record.keys))
+
+
+def _kpl_records(records):
+    out = []
+    for record in records:
+        parts = processing.deaggregate_kpl(record.data)
+        if parts is None:
+            out.append(record)
+        else:
+            out.extend(processing.Record(part, record.arrival_ms) for part in parts)
+    return out
+
+
+def _partitions(records):
+    """Records grouped by their partition keys, in first-seen order; records of partitions
+    past the active-partition limit come back separately."""
+    groups, overflow = {}, []
+    for record in records:
+        keys = tuple(sorted(record.keys.items()))
+        if keys not in groups and len(groups) >= MAX_ACTIVE_PARTITIONS:
+            overflow.append(record)
+            continue
+        groups.setdefault(keys, []).append(record)
+    return groups, overflow
+
+
+class _Writer:
+    """Turns groups of records into temp files named for their S3 keys."""
+
+    def __init__(self, blobs, stream, destination, delivery, catalog):
+        self.blobs, self.stream, self.delivery, self.catalog = blobs, stream, delivery, catalog
+        self.kind = destination["kind"]
+        self.config = config.s3_settings(destination)
+        self.zone = prefixes.time_zone(destination["config"].get("CustomTimeZone"))
+        conversion = self.config.get("DataFormatConversionConfiguration") or {}
+        self.conversion = conversion if conversion.get("Enabled") else None
+
+    def data(self, records, keys) -> list:
+        """Write one partition's object; returns the records that could not be delivered
+        (not converted, or partition keys that make an S3 key too long)."""
+        oldest = min(r.arrival_ms for r in records)
+        prefix = prefixes.evaluate(self.config.get("Prefix"), oldest, self.zone, partition_keys=keys)
+        if len(prefix.encode()) + NAME_BYTES > MAX_KEY_BYTES:
+            return [processing.Failure(r, "processing-failed", "S3.KeyTooLongError",
+                                       f"The object key for this record would be longer than {MAX_KEY_BYTES} "
+                                       f"bytes (its evaluated prefix is {len(prefix.encode())} bytes).")
+                    for r in records]
+        if self.conversion is None:
+            self._object(self.config, prefix, oldest, b"".join(r.data for r in records),
+                         config.extension(self.config))
+            return []
+        return self._converted(records, prefix, oldest)
+
+    def _converted(self, records, prefix, oldest) -> list:
+        if self.catalog is None or self.catalog.table is None:
+            problem = self.catalog.problem if self.catalog else "The schema could not be read."
+            return [self._conversion_failure(r, "DataFormatConversion.InvalidSchema", problem) for r in records]
+        try:
+            schema = convert.schema_of(self.catalog.table)
+        except (convert.ConversionError, ValueError) as error:
+            return [self._conversion_failure(r, "DataFormatConversion.InvalidSchema", str(error)) for r in records]
+        deserializer = convert.Deserializer(
+            (self.conversion.get("InputFormatConfiguration") or {}).get("Deserializer") or {})
+        table, bad = convert.convert([r.data for r in records], schema, deserializer)
+        failures = [self._conversion_failure(records[i], "DataFormatConversion.MalformedData", message)
+                    for i, message in bad]
+        if table.num_rows:
+            path = self.blobs.temp_path()
+            convert.write(table, (self.conversion.get("OutputFormatConfiguration") or {}).get("Serializer") or {},
+                          path)
+            name = prefixes.object_name(self.stream["name"], self.stream["version"], oldest,
+                                        config.extension(self.config))
+            self.delivery.objects.append((config.bucket_of(self.config), prefix + name, path))
+        return failures
+
+    def _conversion_failure(self, record, code, message):
+        schema = self.catalog.settings if self.catalog else {}
+        table = {"catalogId": schema.get("CatalogId") or self.stream["account"],
+                 "databaseName": schema.get("DatabaseName"), "tableName": schema.get("TableName"),
+                 "region": schema.get("Region") or self.stream["region"],
+                 "versionId": schema.get("VersionId", "LATEST")}
+        return processing.Failure(record, "format-conversion-failed", code, message, {"dataCatalogTable": table})
+
+    def backup(self, records):
+        backup = self.config["S3BackupConfiguration"]
+        oldest = min(r.arrival_ms for r in records)
+        zone = self.zone
+        prefix = prefixes.evaluate(backup.get("Prefix"), oldest, zone)
+        compression = backup.get("CompressionFormat", "UNCOMPRESSED")
+        self._object(backup, prefix, oldest, b"".join(r.data for r in records), config.EXTENSIONS[compression],
+                     compression)
+
+    def raw(self, records):
+        """Source records as they came, under the S3 settings' prefix (AllData backups)."""
+        oldest = min(r.arrival_ms for r in records)
+        prefix = prefixes.evaluate(self.config.get("Prefix"), oldest, self.zone)
+        self._object(self.config, prefix, oldest, b"".join(r.data for r in records),
+                     config.EXTENSIONS[self.config.get("CompressionFormat", "UNCOMPRESSED")])
+
+    def errors(self, failures, now_ms):
+        by_type = {}
+        for failure in failures:
+            by_type.setdefault(failure.error_type, []).append(failure)
+        for error_type, group in by_type.items():
+            oldest = min(f.record.arrival_ms for f in group)
+            prefix = prefixes.evaluate(self.config.get("ErrorOutputPrefix"), oldest, self.zone, error_type=error_type)
+            body = b"".join(json.dumps(_error_document(f, now_ms)).encode() + b"\n" for f in group)
+            self._object(self.config, prefix, oldest, body, "", "UNCOMPRESSED")
+
+    def _object(self, target, prefix, oldest_ms, body, extension, compression=None):
+        compression = compression or target.get("CompressionFormat", "UNCOMPRESSED")
+        name = prefixes.object_name(self.stream["name"], self.stream["version"], oldest_ms, extension)
+        payload = encode.compress(body, compression, name.removesuffix(extension) if extension else name)
+        path = self.blobs.temp_path()
+        with open(path, "wb") as f:
+            f.write(payload)
+        self.delivery.objects.append((config.bucket_of(target), prefix + name, path))
+
+
+def _error_document(failure, now_ms: int) -> dict:
+    """The documented error record: processing failures name `errorCode`; format
+    conversion failures `lastErrorCode` and the Glue table they were converted against."""
+    raw = base64.b64encode(failure.record.data).decode()
+    if failure.error_type == "format-conversion-failed":
+        return {"attemptsMade": 1, "arrivalTimestamp": failure.record.arrival_ms, "lastErrorCode": failure.code,
+                "lastErrorMessage": failure.message, "attemptEndingTimestamp": now_ms, "rawData": raw,
+                **failure.extra}
+    return {"attemptsMade": 1, "arrivalTimestamp": failure.record.arrival_ms, "errorCode": failure.code,
+            "errorMessage": failure.message, "attemptEndingTimestamp": now_ms, "rawData": raw, **failure.extra}
+
+
+def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
+    """Put the objects and mark the records delivered, together. False (nothing done but a
+    failure noted on the stream, the records kept for a retry) when a bucket is missing,
+    or the destination refused the records and its retry duration has not passed."""
+    missing = sorted({bucket for bucket, _, _ in delivery.objects if not s3.bucket_exists(state, bucket)})
+    if missing:
+        details = f"S3.NoSuchBucket: The specified bucket does not exist ({missing[0]})."
+        since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
+        if now_ms - since < S3_RETRY_MS:
+            return _retry_later(state, stream, delivery, now_ms, details)
+        return _give_up(state, stream, delivery, since, details)
+    if delivery.failed is not None:
+        since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
+        if now_ms - since < delivery.retry_seconds * 1000:
+            return _retry_later(state, stream, delivery, now_ms, f"{delivery.failed[0]}: {delivery.failed[1]}")
+    with state.db.transaction():
+        for bucket, key, path in delivery.objects:
+            s3.put_file(state, bucket, key, path)
+        store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes)
+        store.set_failure(state.db, delivery.uid, None)
+    segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
+    return True
+
+
+def _give_up(state, stream, delivery, since: int, details: str) -> bool:
+    """S3 was unreachable for longer than Firehose keeps data (24 hours): the records go."""
+    discard(delivery)
+    with state.db.transaction():
+        store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes)
+        store.set_failure(state.db, delivery.uid, {
+            "Type": "UNKNOWN_ERROR", "since_ms": since,
+            "Details": f"{details} Records older than the 24-hour retry period were discarded."})
+    segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
+    return True
+
+
+def _retry_later(state, stream, delivery, now_ms, details: str) -> bool:
+    discard(delivery)
+    since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
+    store.set_failure(state.db, delivery.uid, {
+        "Type": "UNKNOWN_ERROR", "Details": f"{details} Records are kept in the buffer and delivery is retried.",
+        "since_ms": since}, now_ms + RETRY_MS)
+    return False
+
+
+RETRY_MS = 5_000                    # Firehose retries S3 every 5 seconds,
+S3_RETRY_MS = 24 * 3_600_000        # for up to 24 hours, then discards the data
+
+
+def discard(delivery: Delivery | None):
+    if delivery is None:
+        return
+    for _, _, path in delivery.objects:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass

@@ -1,0 +1,142 @@
+"""The `Lambda` processor: a function ARN names a local Python handler in the functions
+directory (`lakebox serve --functions DIR`): `DIR/<function name>.py` defining
+`lambda_handler(event, context)`. It is called as Firehose calls a transformation
+function (https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html):
+
+- the event is {"invocationId", "deliveryStreamArn", "region", "records": [{"recordId",
+  "approximateArrivalTimestamp", "data" (base64)}]}, in batches of at most
+  `BufferSizeInMBs` (default 1 MiB) of record data;
+- the answer is {"records": [{"recordId", "result": "Ok" | "Dropped" | "ProcessingFailed",
+  "data" (base64), "metadata": {"partitionKeys": {...}}}]}: Ok records go on with the
+  new data (and their partition keys, for `!{partitionKeyFromLambda:...}`), Dropped ones
+  are gone, ProcessingFailed ones go to error output;
+- a handler that raises, or answers without a record it was given, is called again up to
+  `NumberOfRetries` (default 3) more times, then the batch goes to error output.
+
+Handlers run on the worker facility, never on the event loop.
+"""
+import base64
+import importlib.util
+import os
+import re
+import uuid
+
+from lakebox.services.firehose import processing
+
+ARN = re.compile(r"^arn:[\w-]+:lambda:([\w-]+):(\d{12}):function:([\w-]+)(?::[\w$-]+)?$")
+DEFAULT_RETRIES = 3
+DEFAULT_BATCH_MIB = 1
+RESULTS = ("Ok", "Dropped", "ProcessingFailed")
+
+
+class _Context:
+    """What a handler's `context` argument offers (the parts transformation code uses)."""
+
+    def __init__(self, arn: str, name: str):
+        self.function_name = name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = arn
+        self.memory_limit_in_mb = 128
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{name}"
+        self.log_stream_name = "lakebox"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 60_000
+
+
+def transform(records: list, params: dict, failures: list, env) -> list:
+    arn = params["LambdaArn"]
+    retries = int(params.get("NumberOfRetries", DEFAULT_RETRIES))
+    handler, problem = _handler(env.functions_dir, arn)
+    out = []
+    for batch in _batches(records, float(params.get("BufferSizeInMBs", DEFAULT_BATCH_MIB))):
+        if handler is None:
+            failures.extend(_failed(r, "Lambda.FunctionNotFound", problem, arn, 1) for r in batch)
+            continue
+        out.extend(_invoke(handler, arn, batch, retries, failures, env))
+    return out
+
+
+def _handler(functions_dir: str | None, arn: str):
+    match = ARN.match(arn)
+    if match is None:
+        return None, f"{arn} is not a Lambda function ARN."
+    name = match.group(3)
+    if not functions_dir:
+        return None, f"Function {name} cannot be called: lakebox serves Lambda handlers from --functions DIR."
+    path = os.path.join(functions_dir, f"{name}.py")
+    if not os.path.isfile(path):
+        return None, f"Function not found: {arn} (no {path})."
+    spec = importlib.util.spec_from_file_location(f"lakebox_function_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:                     # the user's module: any error is theirs
+        return None, f"Function {name} could not be loaded: {error!r}"
+    handler = getattr(module, "lambda_handler", None)
+    if not callable(handler):
+        return None, f"Function {name} has no lambda_handler."
+    return handler, None
+
+
+def _batches(records, mib: float):
+    limit, batch, size = max(int(mib * 1024 * 1024), 1), [], 0
+    for record in records:
+        if batch and size + len(record.data) > limit:
+            yield batch
+            batch, size = [], 0
+        batch.append(record)
+        size += len(record.data)
+    if batch:
+        yield batch
+
+
+def _invoke(handler, arn, batch, retries, failures, env):
+    ids = {f"{index:08d}": record for index, record in enumerate(batch)}
+    event = {"invocationId": str(uuid.uuid4()), "deliveryStreamArn": env.stream_arn, "region": env.region,
+             "records": [{"recordId": rid, "approximateArrivalTimestamp": r.arrival_ms,
+                          "data": base64.b64encode(r.data).decode()} for rid, r in ids.items()]}
+    name = ARN.match(arn).group(3)
+    error = None
+    for attempt in range(1, retries + 2):
+        try:
+            answer = handler(event, _Context(arn, name))
+            return _results(answer, ids, arn, attempt, failures)
+        except Exception as raised:                # the user's code: any error is a failed call
+            error = raised
+    failures.extend(_failed(r, "Lambda.FunctionError", f"The Lambda function was invoked but failed: {error!r}",
+                            arn, retries + 1) for r in batch)
+    return []
+
+
+def _results(answer, ids, arn, attempt, failures):
+    found = {}
+    for item in (answer or {}).get("records") or []:
+        if isinstance(item, dict) and item.get("recordId") in ids:
+            found[item["recordId"]] = item
+    missing = [rid for rid in ids if rid not in found]
+    if missing:
+        raise ValueError(f"the answer has no result for records {', '.join(missing[:3])}")
+    out = []
+    for rid, record in ids.items():
+        item = found[rid]
+        result = item.get("result")
+        if result not in RESULTS:
+            raise ValueError(f"record {rid} has result {result!r}, not one of {', '.join(RESULTS)}")
+        if result == "Dropped":
+            continue
+        if result == "ProcessingFailed":
+            failures.append(_failed(record, "Lambda.ProcessingFailedStatus",
+                                    "The Lambda function returned ProcessingFailed for this record.", arn, attempt))
+            continue
+        keys = dict(record.keys)
+        for key, value in ((item.get("metadata") or {}).get("partitionKeys") or {}).items():
+            keys[("partitionKeyFromLambda", key)] = str(value)
+        out.append(processing.Record(base64.b64decode(item.get("data") or ""), record.arrival_ms, keys))
+    return out
+
+
+def _failed(record, code, message, arn, attempts):
+    return processing.Failure(record, "processing-failed", code, message, {"lambdaArn": arn, "attemptsMade": attempts})

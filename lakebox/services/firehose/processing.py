@@ -1,0 +1,228 @@
+"""Record processing before delivery, in the order the destination lists its processors:
+`Decompression` (GZIP), `CloudWatchLogProcessing` (log events' messages),
+`RecordDeAggregation` (JSON or delimited sub-records), `MetadataExtraction` (JQ queries
+whose results are the dynamic partition keys), `Lambda` (`lambdas.py`),
+`AppendDelimiterToRecord`. Records from a
+Kinesis source that the KPL aggregated are de-aggregated first, as Firehose always does.
+
+A record that a processor cannot handle becomes an error record (the documented JSON
+document, base64 `rawData`) delivered under the error prefix instead of blocking others.
+"""
+import base64
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import jq
+
+from lakebox.services.firehose import config, lambdas
+
+KPL_MAGIC = b"\xf3\x89\x9a\xc2"
+
+
+@dataclass
+class Record:
+    data: bytes
+    arrival_ms: int
+    keys: dict = field(default_factory=dict)      # (namespace, name) -> partition key value
+
+
+@dataclass
+class Failure:
+    record: Record
+    error_type: str                                # !{firehose:error-output-type}
+    code: str
+    message: str
+    extra: dict = field(default_factory=dict)      # more members of its error document
+
+
+@dataclass
+class Invocation:
+    """What processors that call out need to know: where Lambda handlers live, and the
+    stream they work for."""
+    functions_dir: str | None
+    stream_arn: str
+    region: str
+
+
+def process(records: list[Record], processors: list[dict], env: Invocation) -> tuple[list[Record], list[Failure]]:
+    failures = []
+    for processor in processors:
+        if processor["Type"] == "Lambda":
+            records = lambdas.transform(records, processor["params"], failures, env)
+            continue
+        records = _STEPS[processor["Type"]](records, processor["params"], failures)
+    return records, failures
+
+
+def _deaggregate_json(records, params, failures):
+    kind = params.get("SubRecordType", "JSON")
+    out = []
+    for record in records:
+        if kind == "DELIMITED":
+            delimiter = _unescape(base64.b64decode(params["Delimiter"]).decode() if "Delimiter" in params else "\n")
+            parts = [p for p in record.data.split(delimiter.encode()) if p]
+        else:
+            parts = _json_documents(record.data)
+            if parts is None:
+                failures.append(Failure(record, "processing-failed", "RecordDeAggregation.InvalidRecord",
+                                        "The record is not a sequence of JSON documents."))
+                continue
+        out.extend(Record(part, record.arrival_ms, dict(record.keys)) for part in parts)
+    return out
+
+
+def _json_documents(data: bytes) -> list[bytes] | None:
+    """Split concatenated JSON documents (`{..}{..}` or one per line)."""
+    decoder = json.JSONDecoder()
+    try:
+        text = data.decode()
+    except UnicodeDecodeError:
+        return None
+    parts, position = [], 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position >= len(text):
+            return parts
+        try:
+            _, end = decoder.raw_decode(text, position)
+        except ValueError:
+            return None
+        parts.append(text[position:end].encode())
+        position = end
+
+
+def _extract_metadata(records, params, failures):
+    query = jq.compile(params["MetadataExtractionQuery"])
+    out = []
+    for record in records:
+        try:
+            found = query.input_value(json.loads(record.data)).first()
+        except (ValueError, StopIteration):
+            found = None
+        if not isinstance(found, dict) or not found or any(v is None or isinstance(v, (dict, list))
+                                                            for v in found.values()):
+            failures.append(Failure(record, "processing-failed", "DynamicPartitioning.MetadataExtractionFailed",
+                                    "Non JSON record provided or the partition keys could not be extracted."))
+            continue
+        for name, value in found.items():
+            record.keys[("partitionKeyFromQuery", name)] = _key_text(value)
+        out.append(record)
+    return out
+
+
+def _key_text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _append_delimiter(records, params, failures):
+    delimiter = _unescape(params.get("Delimiter", "\\n")).encode()
+    for record in records:
+        record.data += delimiter
+    return records
+
+
+def _unescape(text: str) -> str:
+    return text.replace("\\n", "\n").replace("\\t", "\t").replace("\\r", "\r")
+
+
+def _decompress(records, params, failures):
+    """`Decompression` (CompressionFormat GZIP): records as CloudWatch Logs subscriptions send them."""
+    out = []
+    for record in records:
+        try:
+            record.data = gzip.decompress(record.data)
+        except (OSError, EOFError):
+            failures.append(Failure(record, "processing-failed", "Decompression.InvalidRecord",
+                                    "The record is not GZIP data."))
+            continue
+        out.append(record)
+    return out
+
+
+def _cloudwatch_logs(records, params, failures):
+    """`CloudWatchLogProcessing` with DataMessageExtraction: the log events' messages, one
+    per line; control messages (CONTROL_MESSAGE) are dropped."""
+    if params.get("DataMessageExtraction", "false").lower() != "true":
+        return records
+    out = []
+    for record in records:
+        try:
+            document = json.loads(record.data)
+            kind, events = document.get("messageType"), document.get("logEvents") or []
+        except (ValueError, AttributeError):
+            failures.append(Failure(record, "processing-failed", "CloudWatchLogProcessing.InvalidRecord",
+                                    "The record is not a CloudWatch Logs subscription message."))
+            continue
+        if kind == "DATA_MESSAGE":
+            data = b"".join(str(event.get("message", "")).encode() + b"\n" for event in events)
+            out.append(Record(data, record.arrival_ms, dict(record.keys)))
+    return out
+
+
+_STEPS = {"RecordDeAggregation": _deaggregate_json, "MetadataExtraction": _extract_metadata,
+          "AppendDelimiterToRecord": _append_delimiter, "Decompression": _decompress,
+          "CloudWatchLogProcessing": _cloudwatch_logs}
+
+
+def processors_of(destination_config: dict) -> list[dict]:
+    return config.processors(destination_config.get("ProcessingConfiguration"))
+
+
+# ---------------------------------------------------------------------------
+# KPL aggregated records (Kinesis sources)
+
+def deaggregate_kpl(data: bytes) -> list[bytes] | None:
+    """The user records of a KPL aggregated record, or None when `data` is not one
+    (magic, protobuf AggregatedRecord, MD5 of the protobuf)."""
+    if not data.startswith(KPL_MAGIC) or len(data) < len(KPL_MAGIC) + 16:
+        return None
+    body, digest = data[len(KPL_MAGIC):-16], data[-16:]
+    if hashlib.md5(body).digest() != digest:
+        return None
+    try:
+        return [_record_data(value) for number, value in _fields(body) if number == 3]
+    except (IndexError, ValueError):
+        return None
+
+
+def _record_data(message: bytes) -> bytes:
+    for number, value in _fields(message):
+        if number == 3:
+            return value
+    raise ValueError("a KPL record without data")
+
+
+def _fields(message: bytes):
+    """(field number, value) of a protobuf message: varints as int, length-delimited as bytes."""
+    position = 0
+    while position < len(message):
+        key, position = _varint(message, position)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, position = _varint(message, position)
+        elif wire == 2:
+            length, position = _varint(message, position)
+            value, position = message[position:position + length], position + length
+        elif wire == 1:
+            value, position = message[position:position + 8], position + 8
+        elif wire == 5:
+            value, position = message[position:position + 4], position + 4
+        else:
+            raise ValueError(f"unsupported protobuf wire type {wire}")
+        yield number, value
+
+
+def _varint(data: bytes, position: int) -> tuple[int, int]:
+    result, shift = 0, 0
+    while True:
+        byte = data[position]
+        position += 1
+        result |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return result, position
+        shift += 7

@@ -1,0 +1,173 @@
+"""Delivery stream lifecycle: create, delete, describe, list, UpdateDestination, and
+server-side encryption of the buffered data."""
+from datetime import datetime, timezone
+
+from lakebox.kit import calls
+from lakebox.services.firehose import buffer, config, lookup, segments, sources, store, tagging
+from lakebox.services.firehose.errors import (
+    ConcurrentModificationException, InvalidArgumentException, InvalidKMSResourceException, ResourceInUseException)
+from lakebox.services.kms import public as kms
+
+LIST_DEFAULT_LIMIT = 10
+UNSERVED_TYPES = ("MSKAsSource", "DatabaseAsSource")
+
+
+# ---------------------------------------------------------------------------
+# Create and delete
+
+def create_delivery_stream(ctx, params):
+    db = ctx.state.db
+    name = params["DeliveryStreamName"]
+    stream_type = params.get("DeliveryStreamType") or "DirectPut"
+    if store.stream_by_name(db, ctx.account, ctx.region, name) is not None:
+        raise ResourceInUseException(f"Firehose {name} under accountId {ctx.account} already exists")
+    source = _source(ctx, stream_type, params)
+    destination = config.destination_from_create(params)
+    given = params.get("DeliveryStreamEncryptionConfigurationInput")
+    encryption = _encryption(ctx, given) if given else None
+    tags = tagging.tags_of(params.get("Tags"))
+    now = lookup.now_ms(ctx)
+    with db.transaction():
+        uid = store.insert_stream(db, ctx.account, ctx.region, name, stream_type, now,
+                                  now + int(ctx.state.config.transition_delay * 1000), source, destination,
+                                  encryption)
+        if tags:
+            store.put_tags(db, uid, tags)
+        if stream_type == "KinesisStreamAsSource":
+            sources.start_at_latest(ctx.state, uid, source["KinesisStreamSourceDescription"]["KinesisStreamARN"])
+    ctx.state.scheduler.poke("firehose")
+    return {"DeliveryStreamARN": lookup.arn(ctx.account, ctx.region, name)}
+
+
+def _source(ctx, stream_type: str, params: dict) -> dict:
+    kinesis = params.get("KinesisStreamSourceConfiguration")
+    if stream_type in UNSERVED_TYPES:
+        raise InvalidArgumentException(f"DeliveryStreamType {stream_type} is not served by lakebox.")
+    if stream_type == "KinesisStreamAsSource":
+        if not kinesis:
+            raise InvalidArgumentException(
+                "KinesisStreamSourceConfiguration is required for KinesisStreamAsSource delivery streams.")
+        if params.get("DeliveryStreamEncryptionConfigurationInput"):
+            raise InvalidArgumentException(
+                "Server-side encryption is not supported for KinesisStreamAsSource delivery streams.")
+        sources.check_stream(ctx, kinesis["KinesisStreamARN"])
+        return {"KinesisStreamSourceDescription": {**kinesis, "DeliveryStartTimestamp": ctx.now}}
+    if kinesis:
+        raise InvalidArgumentException(
+            "KinesisStreamSourceConfiguration is only allowed for KinesisStreamAsSource delivery streams.")
+    direct = params.get("DirectPutSourceConfiguration")
+    return {"DirectPutSourceDescription": direct} if direct else {}
+
+
+def delete_delivery_stream(ctx, params):
+    # "You can't delete a Firehose stream that is in the CREATING state" (DeleteDeliveryStream)
+    stream = lookup.active_stream_named(ctx, params["DeliveryStreamName"], ResourceInUseException, "deleting")
+    store.delete_stream(ctx.state.db, stream["uid"])
+    segments.drop_stream(ctx.state, stream)
+    buffer.delivered(ctx.state, stream["uid"])
+    return {}
+
+
+# ---------------------------------------------------------------------------
+# Describe and list
+
+def describe_delivery_stream(ctx, params):
+    stream = lookup.stream_named(ctx, params["DeliveryStreamName"])
+    failure = store.loads(stream["failure"])
+    description = {
+        "DeliveryStreamName": stream["name"], "DeliveryStreamARN": lookup.arn_of(stream),
+        "DeliveryStreamStatus": lookup.status_of(stream, lookup.now_ms(ctx)),
+        "DeliveryStreamType": stream["stream_type"], "VersionId": str(stream["version"]),
+        "CreateTimestamp": _time(stream["created_ms"]),
+        "DeliveryStreamEncryptionConfiguration": store.loads(stream["encryption"]) or {"Status": "DISABLED"},
+        "Source": lookup.source(stream) or None,
+        "Destinations": [config.description(lookup.destination(stream))],
+        "HasMoreDestinations": False,
+        "FailureDescription": failure,
+    }
+    if stream["version"] > 1:
+        description["LastUpdateTimestamp"] = _time(stream["updated_ms"])
+    return {"DeliveryStreamDescription": description}
+
+
+def _time(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+
+
+def list_delivery_streams(ctx, params):
+    names = store.stream_names(ctx.state.db, ctx.account, ctx.region, params.get("DeliveryStreamType"))
+    start = params.get("ExclusiveStartDeliveryStreamName")
+    if start is not None:
+        names = [n for n in names if n > start]
+    limit = params.get("Limit") or LIST_DEFAULT_LIMIT
+    return {"DeliveryStreamNames": names[:limit], "HasMoreDeliveryStreams": len(names) > limit}
+
+
+# ---------------------------------------------------------------------------
+# UpdateDestination
+
+def update_destination(ctx, params):
+    stream = lookup.active_stream_named(ctx, params["DeliveryStreamName"], ResourceInUseException,
+                                        "UpdateDestination")
+    current = str(stream["version"])
+    if params["CurrentDeliveryStreamVersionId"] != current:
+        raise ConcurrentModificationException(
+            f"Cannot update firehose: {stream['name']} since the current version id: "
+            f"{params['CurrentDeliveryStreamVersionId']} and latest version id: {current} does not match")
+    destination = lookup.destination(stream)
+    if params["DestinationId"] != destination["DestinationId"]:
+        raise InvalidArgumentException(
+            f"Destination Id {params['DestinationId']} not found for delivery stream {stream['name']}.")
+    updated = config.destination_after_update(destination, params)
+    store.update_destination(ctx.state.db, stream["uid"], updated, stream["version"] + 1, lookup.now_ms(ctx))
+    return {}
+
+
+# ---------------------------------------------------------------------------
+# Encryption
+
+def _encryption(ctx, given: dict) -> dict:
+    key_type = given["KeyType"]
+    if key_type == "CUSTOMER_MANAGED_CMK" and not given.get("KeyARN"):
+        raise InvalidArgumentException("KeyARN is required when KeyType is CUSTOMER_MANAGED_CMK.")
+    if key_type == "AWS_OWNED_CMK" and given.get("KeyARN"):
+        raise InvalidArgumentException("KeyARN must not be specified when KeyType is AWS_OWNED_CMK.")
+    found = {"KeyType": key_type, "Status": "ENABLED"}
+    if given.get("KeyARN"):
+        _check_key(ctx, given["KeyARN"])
+        found["KeyARN"] = given["KeyARN"]
+    return found
+
+
+def _check_key(ctx, key_arn: str):
+    """A customer managed key must be an enabled symmetric encryption key of lakebox's KMS."""
+    try:
+        kms.check_usable(calls.on_behalf(ctx, "kms", "DescribeKey"), key_arn, "firehose")
+    except kms.KmsFailure as failure:
+        raise InvalidKMSResourceException(f"{failure.code}: {failure.message}", code=failure.code) from None
+
+
+def start_delivery_stream_encryption(ctx, params):
+    stream = lookup.stream_named(ctx, params["DeliveryStreamName"])
+    _check_encryptable(stream)
+    given = params.get("DeliveryStreamEncryptionConfigurationInput") or {"KeyType": "AWS_OWNED_CMK"}
+    store.set_encryption(ctx.state.db, stream["uid"], _encryption(ctx, given))
+    return {}
+
+
+def stop_delivery_stream_encryption(ctx, params):
+    stream = lookup.stream_named(ctx, params["DeliveryStreamName"])
+    _check_encryptable(stream)
+    store.set_encryption(ctx.state.db, stream["uid"], {"Status": "DISABLED"})
+    return {}
+
+
+def _check_encryptable(stream):
+    if stream["stream_type"] != "DirectPut":
+        raise InvalidArgumentException(
+            f"This operation is not permitted on {stream['stream_type']} delivery stream type.")
+
+
+def encrypted(stream) -> bool:
+    return (store.loads(stream["encryption"]) or {}).get("Status") == "ENABLED"
+

@@ -1,0 +1,78 @@
+"""Event notifications to SQS: after an object is created or removed, each queue
+configuration of the bucket whose events and key filter match gets S3's event message
+(event structure version 2.1, as the S3 User Guide's "Event message structure" shows
+it). Topic (SNS) and Lambda destinations are stored only: lakebox serves neither."""
+import datetime
+import json
+from urllib.parse import quote_plus
+
+from lakebox.services.s3 import store
+from lakebox.services.sqs import public as sqs
+
+# The operation that wrote an object -> the event S3 names for it.
+CREATED_BY = {"PutObject": "ObjectCreated:Put", "PostObject": "ObjectCreated:Post",
+              "CopyObject": "ObjectCreated:Copy", "CompleteMultipartUpload": "ObjectCreated:CompleteMultipartUpload"}
+
+
+def object_created(ctx, bucket, key: str, row: dict, version_id: str):
+    event = CREATED_BY.get(ctx.operation, "ObjectCreated:Put")
+    if row.get("delete_marker"):
+        event = "ObjectRemoved:DeleteMarkerCreated"
+    details = {"key": quote_plus(key, safe="/")}
+    if not row.get("delete_marker"):
+        details.update(size=row.get("size", 0), eTag=(row.get("etag") or "").strip('"'))
+    _notify(ctx, bucket, key, event, details, version_id)
+
+
+def object_removed(ctx, bucket, key: str, version_id: str):
+    _notify(ctx, bucket, key, "ObjectRemoved:Delete", {"key": quote_plus(key, safe="/")}, version_id)
+
+
+def _notify(ctx, bucket, key, event, details, version_id):
+    config = store.get_config(ctx.state.db, bucket["name"], "notification") or {}
+    for entry in config.get("QueueConfigurations") or []:
+        if _matches(entry, event, key):
+            sqs.send_event(ctx.state, entry["QueueArn"], json.dumps(
+                _message(ctx, bucket, event, details, version_id, entry["Id"])))
+
+
+def _matches(entry, event: str, key: str) -> bool:
+    wanted = entry.get("Events") or []
+    if not any(name == "s3:" + event or (name.endswith(":*") and ("s3:" + event).startswith(name[:-1]))
+               for name in wanted):
+        return False
+    for rule in ((entry.get("Filter") or {}).get("Key") or {}).get("FilterRules") or []:
+        name, value = rule.get("Name", "").lower(), rule.get("Value", "")
+        if (name == "prefix" and not key.startswith(value)) or (name == "suffix" and not key.endswith(value)):
+            return False
+    return True
+
+
+def _message(ctx, bucket, event, details, version_id, configuration_id) -> dict:
+    obj = dict(details, sequencer=f"{int(ctx.now * 1_000_000):016X}")
+    if version_id and version_id != "null":
+        obj["versionId"] = version_id
+    return {"Records": [{
+        "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": bucket["region"],
+        "eventTime": _event_time(ctx.now),
+        "eventName": event, "userIdentity": {"principalId": f"AWS:{ctx.account}"},
+        "requestParameters": {"sourceIPAddress": "127.0.0.1"},
+        "responseElements": {"x-amz-request-id": ctx.request_id, "x-amz-id-2": ctx.request_id},
+        "s3": {"s3SchemaVersion": "1.0", "configurationId": configuration_id,
+               "bucket": {"name": bucket["name"], "ownerIdentity": {"principalId": bucket["account"]},
+                          "arn": f"arn:aws:s3:::{bucket['name']}"},
+               "object": obj}}]}
+
+
+def configuration_stored(ctx, bucket, config: dict):
+    """S3 tells each queue of a new configuration with a test event."""
+    test = {"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": _event_time(ctx.now), "Bucket": bucket["name"],
+            "RequestId": ctx.request_id, "HostId": ctx.request_id}
+    for entry in config.get("QueueConfigurations") or []:
+        sqs.send_event(ctx.state, entry["QueueArn"], json.dumps(test))
+
+
+def _event_time(now: float) -> str:
+    """ISO 8601 with milliseconds, as S3's events give it: 2026-01-02T03:04:05.678Z."""
+    when = datetime.datetime.fromtimestamp(now, datetime.timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"

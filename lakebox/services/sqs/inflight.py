@@ -1,0 +1,89 @@
+"""What a receiver does with a message it holds: DeleteMessage(Batch) and
+ChangeMessageVisibility(Batch), by receipt handle."""
+from lakebox.services.sqs import model, store, waiting
+from lakebox.services.sqs.errors import InvalidParameterValue, MessageNotInflight, ReceiptHandleIsInvalid, SqsError
+from lakebox.services.sqs.lookup import queue_from
+from lakebox.services.sqs.receiving import MAX_VISIBILITY_S
+
+
+def delete_message(ctx, params):
+    queue = queue_from(ctx, params)
+    _delete(ctx, queue, params["ReceiptHandle"])
+    return {}
+
+
+def delete_message_batch(ctx, params):
+    queue = queue_from(ctx, params)
+    entries = params["Entries"]
+    model.check_batch_ids(entries, "DeleteMessageBatchRequestEntry")
+    return _batch(ctx, entries, lambda entry: _delete(ctx, queue, entry["ReceiptHandle"]))
+
+
+def change_message_visibility(ctx, params):
+    queue = queue_from(ctx, params)
+    _change(ctx, queue, params["ReceiptHandle"], params["VisibilityTimeout"])
+    return {}
+
+
+def change_message_visibility_batch(ctx, params):
+    queue = queue_from(ctx, params)
+    entries = params["Entries"]
+    model.check_batch_ids(entries, "ChangeMessageVisibilityBatchRequestEntry")
+    return _batch(ctx, entries, lambda entry: _change(ctx, queue, entry["ReceiptHandle"],
+                                                      entry.get("VisibilityTimeout", 0)))
+
+
+def _batch(ctx, entries, act) -> dict:
+    """Each entry on its own (a refused one changes nothing), committed together."""
+    successful, failed = [], []
+    with ctx.state.db.transaction():
+        for entry in entries:
+            try:
+                act(entry)
+            except SqsError as error:
+                failed.append({"Id": entry["Id"], "SenderFault": error.sender_fault, "Code": error.query_code,
+                               "Message": error.message})
+            else:
+                successful.append({"Id": entry["Id"]})
+    return {"Successful": successful, "Failed": failed}
+
+
+def _held(ctx, queue, handle):
+    """The message row a receipt handle of this queue names (None once it is gone), and
+    whether the handle is the one of the message's latest receive."""
+    queue_uid, seq, token = model.parse_receipt_handle(handle)
+    if queue_uid != queue["uid"]:
+        raise ReceiptHandleIsInvalid(f'The input receipt handle "{handle}" is not a valid receipt handle.')
+    row = store.message_state(ctx.state.db, seq)
+    if row is None or row["queue_uid"] != queue["uid"]:
+        return None, False
+    return row, row["token"] == token
+
+
+def _delete(ctx, queue, handle):
+    row, current = _held(ctx, queue, handle)
+    if row is None:
+        return                          # already deleted: deleting again succeeds
+    if queue["fifo"] and (not current or row["visible_at"] <= ctx.now):
+        raise InvalidParameterValue(f"Value {handle} for parameter ReceiptHandle is invalid. Reason: The receipt "
+                                    "handle has expired.")
+    if current:
+        # An older handle (the message was received again since) succeeds but deletes
+        # nothing, as AWS documents: only the latest receive's handle deletes.
+        store.delete_message(ctx.state.db, row["seq"])
+
+
+def _change(ctx, queue, handle, timeout):
+    row, current = _held(ctx, queue, handle)
+    if row is None or not current:
+        raise InvalidParameterValue(f"Value {handle} for parameter ReceiptHandle is invalid. Reason: Message does "
+                                    "not exist or is not available for visibility timeout change.")
+    if row["visible_at"] <= ctx.now:
+        raise MessageNotInflight()
+    if not 0 <= timeout <= MAX_VISIBILITY_S:
+        raise InvalidParameterValue(f"Value {timeout} for parameter VisibilityTimeout is invalid. Reason: Total "
+                                    f"VisibilityTimeout for the message is beyond the limit [{MAX_VISIBILITY_S} "
+                                    "seconds]")
+    store.set_visible_at(ctx.state.db, row["seq"], ctx.now + timeout)
+    if timeout == 0:
+        waiting.notify(ctx.state, queue["uid"])

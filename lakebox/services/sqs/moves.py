@@ -1,0 +1,121 @@
+"""Dead-letter queue redrive: StartMessageMoveTask, ListMessageMoveTasks,
+CancelMessageMoveTask. A task moves the messages its dead-letter queue held when it
+started, back to the queues they came from or to a destination, as a scheduler job
+(paced by MaxNumberOfMessagesPerSecond on the lakebox clock when one is given)."""
+import base64
+import json
+import uuid
+
+from lakebox.services.sqs import store, waiting
+from lakebox.services.sqs.errors import InvalidParameterValue, ResourceNotFoundException
+from lakebox.services.sqs.lookup import arn_of, dead_letter_sources, queue_by_arn
+
+MAX_RATE = 500
+SLICE = 1_000               # messages one job run moves per task, at most
+RETRY_SOON_S = 0.05
+LIST_DEFAULT, LIST_MAX = 1, 10
+
+
+def start_message_move_task(ctx, params):
+    db = ctx.state.db
+    source = _own_queue(ctx, params["SourceArn"], "SourceArn")
+    if not dead_letter_sources(db, source):
+        raise InvalidParameterValue("Source queue must be configured as a Dead Letter Queue.")
+    destination_arn = params.get("DestinationArn")
+    if destination_arn:
+        _own_queue(ctx, destination_arn, "DestinationArn")
+    rate = params.get("MaxNumberOfMessagesPerSecond")
+    if rate is not None and not 1 <= rate <= MAX_RATE:
+        raise InvalidParameterValue(f"Value {rate} for parameter MaxNumberOfMessagesPerSecond is invalid. "
+                                    f"Reason: You must enter a number that's between 1 and {MAX_RATE}.")
+    if any(task["status"] == "RUNNING" for task in store.tasks_of_source(db, ctx.account, ctx.region,
+                                                                          arn_of(source))):
+        raise InvalidParameterValue("There is already a task running. Only one active task is allowed for a source "
+                                    "queue arn at a given time.")
+    last_seq = store.max_seq(db, source["uid"])
+    handle = base64.b64encode(json.dumps({"taskId": str(uuid.uuid4()), "sourceArn": arn_of(source)}).encode())
+    store.insert_task(db, {
+        "handle": handle.decode(), "account": ctx.account, "region": ctx.region, "source_arn": arn_of(source),
+        "destination_arn": destination_arn, "rate": rate, "status": "RUNNING", "started_at": ctx.now,
+        "last_seq": last_seq, "to_move": store.count_visible_up_to(db, source["uid"], last_seq, ctx.now)})
+    ctx.state.scheduler.poke("sqs")
+    return {"TaskHandle": handle.decode()}
+
+
+def list_message_move_tasks(ctx, params):
+    source = _own_queue(ctx, params["SourceArn"], "SourceArn")
+    limit = params.get("MaxResults") or LIST_DEFAULT
+    if not 1 <= limit <= LIST_MAX:
+        raise InvalidParameterValue(f"Value {limit} for parameter MaxResults is invalid. Reason: You must enter a "
+                                    f"number that's between 1 and {LIST_MAX}.")
+    tasks = store.tasks_of_source(ctx.state.db, ctx.account, ctx.region, arn_of(source))[:limit]
+    return {"Results": [_entry(task) for task in tasks]}
+
+
+def cancel_message_move_task(ctx, params):
+    db = ctx.state.db
+    task = store.task(db, params["TaskHandle"])
+    if task is None or (task["account"], task["region"]) != (ctx.account, ctx.region):
+        raise ResourceNotFoundException("Task does not exist.")
+    if task["status"] != "RUNNING":
+        raise InvalidParameterValue("Only active tasks can be cancelled.")
+    store.update_task(db, task["handle"], status="CANCELLED")
+    return {"ApproximateNumberOfMessagesMoved": task["moved"]}
+
+
+def _own_queue(ctx, arn, member):
+    queue = queue_by_arn(ctx.state.db, arn)
+    if queue is None or (queue["account"], queue["region"]) != (ctx.account, ctx.region):
+        raise ResourceNotFoundException(f"The resource that you specified for the {member} parameter doesn't "
+                                        "exist.")
+    return queue
+
+
+def _entry(task) -> dict:
+    entry = {"Status": task["status"], "SourceArn": task["source_arn"], "DestinationArn": task["destination_arn"],
+             "MaxNumberOfMessagesPerSecond": task["rate"], "ApproximateNumberOfMessagesMoved": task["moved"],
+             "ApproximateNumberOfMessagesToMove": task["to_move"], "FailureReason": task["failure"],
+             "StartedTimestamp": int(task["started_at"] * 1000)}
+    if task["status"] == "RUNNING":
+        entry["TaskHandle"] = task["handle"]
+    return entry
+
+
+# --- the job --------------------------------------------------------------------------------
+
+def run_move_tasks(state, now: float) -> float | None:
+    """Scheduler job: move what each running task may move by now."""
+    deadlines = []
+    for task in store.running_tasks(state.db):
+        deadline = _advance(state, task, now)
+        if deadline is not None:
+            deadlines.append(deadline)
+    return min(deadlines, default=None)
+
+
+def _advance(state, task, now):
+    db = state.db
+    source = queue_by_arn(db, task["source_arn"])
+    if source is None:
+        store.update_task(db, task["handle"], status="FAILED", failure="AWS.SimpleQueueService.NonExistentQueue")
+        return None
+    allowed = SLICE
+    if task["rate"]:
+        allowed = min(SLICE, int((now - task["started_at"]) * task["rate"]) + task["rate"] - task["moved"])
+    moved, failure = 0, None
+    for row in store.visible_up_to(db, source["uid"], task["last_seq"], now, max(allowed, 0)):
+        target = queue_by_arn(db, task["destination_arn"] or row["source_arn"] or "")
+        if target is None:
+            failure = "AWS.SimpleQueueService.NonExistentQueue"
+            break
+        store.move_message(db, row["seq"], target["uid"], now, None, keep_receives=False)
+        waiting.notify(state, target["uid"])
+        moved += 1
+    store.update_task(db, task["handle"], moved=task["moved"] + moved)
+    if failure:
+        store.update_task(db, task["handle"], status="FAILED", failure=failure)
+        return None
+    if store.count_visible_up_to(db, source["uid"], task["last_seq"], now) == 0:
+        store.update_task(db, task["handle"], status="COMPLETED")
+        return None
+    return now + (1.0 if task["rate"] and moved < SLICE else RETRY_SOON_S)

@@ -1,0 +1,61 @@
+"""AddPermission and RemovePermission: statements, one per label, in the queue's Policy
+attribute (stored and returned; enforcement comes with IAM)."""
+import json
+
+from lakebox.services.sqs import store
+from lakebox.services.sqs.errors import InvalidParameterValue, OverLimit
+from lakebox.services.sqs.lookup import arn_of, queue_from
+
+MAX_ACTIONS = 7
+
+
+def add_permission(ctx, params):
+    queue = queue_from(ctx, params)
+    label = params["Label"]
+    attrs = store.attributes_of(queue)
+    policy = _policy(queue, attrs)
+    if any(statement.get("Sid") == label for statement in policy["Statement"]):
+        raise InvalidParameterValue(f"Value {label} for parameter Label is invalid. Reason: Already exists.")
+    actions = params["Actions"]
+    if len(actions) > MAX_ACTIONS:
+        raise OverLimit(f"{len(actions)} Actions were found, maximum allowed is {MAX_ACTIONS}.")
+    principals = [f"arn:aws:iam::{account}:root" for account in params["AWSAccountIds"]]
+    policy["Statement"].append({
+        "Sid": label, "Effect": "Allow",
+        "Principal": {"AWS": principals[0] if len(principals) == 1 else principals},
+        "Action": [f"SQS:{a}" for a in actions][0] if len(actions) == 1 else [f"SQS:{a}" for a in actions],
+        "Resource": arn_of(queue)})
+    _store(ctx, queue, attrs, policy)
+    return {}
+
+
+def remove_permission(ctx, params):
+    queue = queue_from(ctx, params)
+    label = params["Label"]
+    attrs = store.attributes_of(queue)
+    policy = _policy(queue, attrs)
+    kept = [statement for statement in policy["Statement"] if statement.get("Sid") != label]
+    if len(kept) == len(policy["Statement"]):
+        raise InvalidParameterValue(f"Value {label} for parameter Label is invalid. Reason: can't find label on "
+                                    "existing policy.")
+    policy["Statement"] = kept
+    _store(ctx, queue, attrs, policy if kept else None)
+    return {}
+
+
+def _policy(queue, attrs) -> dict:
+    if attrs.get("Policy"):
+        policy = json.loads(attrs["Policy"])
+        policy.setdefault("Statement", [])
+        if isinstance(policy["Statement"], dict):
+            policy["Statement"] = [policy["Statement"]]
+        return policy
+    return {"Version": "2012-10-17", "Id": f"{arn_of(queue)}/SQSDefaultPolicy", "Statement": []}
+
+
+def _store(ctx, queue, attrs, policy):
+    if policy is None:
+        attrs.pop("Policy", None)
+    else:
+        attrs["Policy"] = json.dumps(policy, separators=(",", ":"))
+    store.set_attributes(ctx.state.db, queue["uid"], attrs, ctx.now)

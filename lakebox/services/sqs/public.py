@@ -1,0 +1,26 @@
+"""What other services may ask of SQS: deliver a message to a queue named by its ARN, as
+AWS services do (S3 event notifications). No caller permissions are checked (queue
+policies are stored, not enforced); the message is as durable as a SendMessage."""
+import uuid
+
+from lakebox.services.sqs import attributes, store, waiting
+from lakebox.services.sqs.lookup import queue_by_arn
+
+__all__ = ["send_event"]
+
+SERVICE_SENDER = "AIDAJDPLRKLG7UEXAMPLE"       # the SenderId AWS services' messages carry
+
+
+def send_event(state, queue_arn: str, body: str) -> str | None:
+    """Send `body` to a standard queue; returns the message id, or None when there is no
+    such standard queue (AWS drops such events; S3 cannot target FIFO queues)."""
+    queue = queue_by_arn(state.db, queue_arn)
+    if queue is None or queue["fifo"]:
+        return None
+    now = state.clock.now()
+    delay = attributes.int_attribute(store.attributes_of(queue), "DelaySeconds")
+    message_id = str(uuid.uuid4())
+    store.insert_messages(state.db, [(queue["uid"], message_id, body, None, None, now, now + delay, None, None,
+                                      SERVICE_SENDER, None)])
+    waiting.notify(state, queue["uid"])
+    return message_id

@@ -1,0 +1,196 @@
+"""ReceiveMessage: visibility timeouts on the lakebox clock, long polling, FIFO order
+per message group, and dead-letter moves after maxReceiveCount."""
+import asyncio
+import json
+import secrets
+
+from lakebox.services.sqs import attributes, model, store, waiting
+from lakebox.services.sqs.errors import InvalidParameterValue
+from lakebox.services.sqs.lookup import arn_of, expire_old, queue_by_arn, queue_from
+from lakebox.services.sqs.sending import sequence_number
+from lakebox.storage.lru import Lru
+
+MAX_VISIBILITY_S = 43_200
+MAX_WAIT_S = 20
+FIFO_SCAN_LIMIT = 10_000        # rows a FIFO receive walks past (in-flight groups) at most
+ATTEMPT_KEPT_S = 300            # a ReceiveRequestAttemptId answers the same for 5 minutes
+ATTEMPTS_CAP = 10_000           # attempts remembered (in memory: a retry after a restart receives anew)
+
+
+async def receive_message(ctx, params):
+    queue = queue_from(ctx, params)
+    limit = _ranged(params, "MaxNumberOfMessages", 1, 10, "Must be between 1 and 10, if provided.", 1)
+    wait = _ranged(params, "WaitTimeSeconds", 0, MAX_WAIT_S, f"Must be >= 0 and <= {MAX_WAIT_S}, if provided.",
+                   attributes.int_attribute(store.attributes_of(queue), "ReceiveMessageWaitTimeSeconds"))
+    visibility = _ranged(params, "VisibilityTimeout", 0, MAX_VISIBILITY_S,
+                         f"Must be >= 0 and <= {MAX_VISIBILITY_S}, if provided.", None)
+    state = ctx.state
+    attempt = (queue["uid"], params["ReceiveRequestAttemptId"]) if queue["fifo"] and \
+        params.get("ReceiveRequestAttemptId") else None
+    repeated = _repeated_attempt(state, attempt, ctx.now)
+    if repeated is not None:
+        return {"Messages": [_message(queue, row, params) for row in repeated]} if repeated else {}
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        now = state.clock.now()
+        taken = take(state, queue, now, limit, visibility)
+        if taken or loop.time() >= deadline:
+            break
+        upcoming = store.next_visible_at(state.db, queue["uid"], now)
+        pause = min(deadline - loop.time(), waiting.RECHECK_S)
+        if upcoming is not None:
+            pause = min(pause, max(upcoming - now, 0.0))
+        await waiting.wait(state, queue["uid"], pause)
+        queue = store.queue_by_uid(state.db, queue["uid"])
+        if queue is None:            # deleted while we waited
+            return {}
+    if attempt is not None:
+        _attempts(state).put(attempt, (ctx.now + ATTEMPT_KEPT_S, [(row["seq"], row["token"]) for row in taken]))
+    if not taken:
+        return {}
+    return {"Messages": [_message(queue, row, params) for row in taken]}
+
+
+def _attempts(state):
+    cache = state.cache("sqs")
+    if "attempts" not in cache:
+        cache["attempts"] = Lru(ATTEMPTS_CAP)
+    return cache["attempts"]
+
+
+def _repeated_attempt(state, attempt, now):
+    """A FIFO receive retried with its ReceiveRequestAttemptId within 5 minutes gets the
+    messages that attempt received again (those still in flight from it, with the same
+    receipt handles); None when the attempt is new."""
+    if attempt is None:
+        return None
+    found = _attempts(state).get(attempt)
+    if found is None or found[0] <= now:
+        return None
+    tokens = dict(found[1])
+    return [dict(row) for row in store.messages_by_seq(state.db, list(tokens))
+            if row["token"] == tokens[row["seq"]] and row["visible_at"] > now]
+
+
+def _ranged(params, name, low, high, reason, default):
+    value = params.get(name)
+    if value is None:
+        return default
+    if not low <= value <= high:
+        raise InvalidParameterValue(f"Value {value} for parameter {name} is invalid. Reason: {reason}")
+    return value
+
+
+def take(state, queue, now, limit, visibility=None) -> list:
+    """Receive up to `limit` messages now: mark them in flight and return their rows as
+    they are after the receive."""
+    db = state.db
+    queue_attrs = store.attributes_of(queue)
+    timeout = visibility if visibility is not None else attributes.int_attribute(queue_attrs, "VisibilityTimeout")
+    redrive = _redrive(db, queue_attrs)
+    expire_old(db, queue, now)
+    with db.transaction():
+        picked = (_pick_fifo if queue["fifo"] else _pick_standard)(state, queue, now, limit, redrive)
+        changes = [(now + timeout, secrets.token_hex(8), now, row["seq"]) for row in picked]
+        store.mark_received(db, changes)
+    tokens = {seq: token for _, token, _, seq in changes}
+    return [dict(row, token=tokens[row["seq"]], receive_count=row["receive_count"] + 1,
+                 first_received_at=row["first_received_at"] or now) for row in picked]
+
+
+def _redrive(db, queue_attrs):
+    """(dead-letter queue row, maxReceiveCount), or None."""
+    policy = queue_attrs.get("RedrivePolicy")
+    if not policy:
+        return None
+    policy = json.loads(policy)
+    target = queue_by_arn(db, policy["deadLetterTargetArn"])
+    return (target, int(policy["maxReceiveCount"])) if target is not None else None
+
+
+def _dead_letter(state, queue, row, redrive) -> bool:
+    """Move a message received maxReceiveCount times to the dead-letter queue instead of
+    handing it out again. Standard queues keep its enqueue time (retention counts from
+    the first send); FIFO queues restart it, as AWS does."""
+    if redrive is None or row["receive_count"] < redrive[1]:
+        return False
+    target = redrive[0]
+    store.move_message(state.db, row["seq"], target["uid"], state.clock.now(), arn_of(queue),
+                       keep_sent_at=not queue["fifo"])
+    waiting.notify(state, target["uid"])
+    return True
+
+
+def _pick_standard(state, queue, now, limit, redrive) -> list:
+    """The longest-visible messages. Picked rows stay visible until the receive marks
+    them, so a second look (after dead-letter moves thinned the first) skips them."""
+    picked, seen = [], set()
+    while len(picked) < limit:
+        rows = [row for row in store.visible_messages(state.db, queue["uid"], now, limit) if row["seq"] not in seen]
+        if not rows:
+            break
+        for row in rows[:limit - len(picked)]:
+            seen.add(row["seq"])
+            if not _dead_letter(state, queue, row, redrive):
+                picked.append(row)
+    return picked
+
+
+def _pick_fifo(state, queue, now, limit, redrive) -> list:
+    """Messages in send order, skipping every group that has a message in flight (or
+    delayed) ahead: a group is handed out strictly in order, one receiver at a time."""
+    picked, blocked, after, walked = [], set(), 0, 0
+    while len(picked) < limit and walked < FIFO_SCAN_LIMIT:
+        rows = store.messages_in_order(state.db, queue["uid"], after, 100)
+        if not rows:
+            break
+        for row in rows:
+            after = row["seq"]
+            walked += 1
+            group = row["group_id"]
+            if group in blocked:
+                continue
+            if row["visible_at"] > now:
+                blocked.add(group)
+                continue
+            if _dead_letter(state, queue, row, redrive):
+                continue
+            picked.append(row)
+            if len(picked) == limit:
+                break
+    return picked
+
+
+def _message(queue, row, params) -> dict:
+    handle = model.receipt_handle(queue["uid"], row["seq"], row["token"])
+    message = {"MessageId": row["message_id"], "ReceiptHandle": handle, "MD5OfBody": model.md5_hex(row["body"].encode()),
+               "Body": row["body"]}
+    system_names = (params.get("AttributeNames") or []) + (params.get("MessageSystemAttributeNames") or [])
+    system = _system_attributes(queue, row)
+    chosen = {name: value for name, value in system.items() if model.wants(system_names, name)}
+    if chosen:
+        message["Attributes"] = chosen
+    user = store.decode_attributes(row["attributes"])
+    wanted = {name: value for name, value in user.items() if model.wants(params.get("MessageAttributeNames"), name)}
+    if wanted:
+        message["MessageAttributes"] = wanted
+        message["MD5OfMessageAttributes"] = model.md5_of_attributes(wanted)
+    return message
+
+
+def _system_attributes(queue, row) -> dict:
+    found = {"SenderId": row["sender_id"], "SentTimestamp": str(int(row["sent_at"] * 1000)),
+             "ApproximateReceiveCount": str(row["receive_count"]),
+             "ApproximateFirstReceiveTimestamp": str(int(row["first_received_at"] * 1000))}
+    if queue["fifo"]:
+        found.update(SequenceNumber=sequence_number(row["seq"]), MessageDeduplicationId=row["dedup_id"],
+                     MessageGroupId=row["group_id"])
+    elif row["group_id"]:
+        found["MessageGroupId"] = row["group_id"]
+    trace = store.decode_attributes(row["system_attributes"]).get("AWSTraceHeader")
+    if trace:
+        found["AWSTraceHeader"] = trace["StringValue"]
+    if row["source_arn"]:
+        found["DeadLetterQueueSourceArn"] = row["source_arn"]
+    return found

@@ -1,0 +1,160 @@
+"""SendMessage and SendMessageBatch: checks, delays, FIFO deduplication, the digests
+clients verify. A batch's good entries land in one transaction; bad ones are reported
+per entry and change nothing."""
+import uuid
+
+from lakebox.services.sqs import attributes, encryption, model, store, waiting
+from lakebox.services.sqs.errors import BatchRequestTooLong, InvalidParameterValue, MissingParameter, SqsError
+from lakebox.services.sqs.lookup import queue_from
+
+DEDUP_INTERVAL_S = 300
+MAX_DELAY_S = 900
+SYSTEM_ATTRIBUTES = ("AWSTraceHeader",)
+
+
+class Prepared:
+    """One message checked and ready to store, or a FIFO duplicate of a stored one."""
+
+    def __init__(self, row=None, result=None, dedup=None):
+        self.row = row                  # the tuple store.insert_messages takes
+        self.result = result            # the response members
+        self.dedup = dedup              # (scope, dedup_id) of a FIFO message
+
+
+def send_message(ctx, params):
+    queue = queue_from(ctx, params)
+    [(entry, outcome)] = _send(ctx, queue, [params])
+    if isinstance(outcome, SqsError):
+        raise outcome
+    return outcome
+
+
+def send_message_batch(ctx, params):
+    queue = queue_from(ctx, params)
+    entries = params["Entries"]
+    model.check_batch_ids(entries, "SendMessageBatchRequestEntry")
+    total = sum(len(e["MessageBody"].encode()) + _attributes_size(e.get("MessageAttributes")) for e in entries)
+    if total > model.MAX_BATCH_BYTES:
+        raise BatchRequestTooLong(f"Batch requests cannot be longer than {model.MAX_BATCH_BYTES} bytes. "
+                                  f"You have sent {total} bytes.")
+    successful, failed = [], []
+    for entry, outcome in _send(ctx, queue, entries):
+        if isinstance(outcome, SqsError):
+            failed.append({"Id": entry["Id"], "SenderFault": outcome.sender_fault, "Code": outcome.query_code,
+                           "Message": outcome.message})
+        else:
+            successful.append({"Id": entry["Id"], **outcome})
+    return {"Successful": successful, "Failed": failed}
+
+
+def _attributes_size(attrs) -> int:
+    size = 0
+    for name, value in (attrs or {}).items():
+        data = value.get("BinaryValue") or (value.get("StringValue") or "").encode()
+        size += len(name.encode()) + len((value.get("DataType") or "").encode()) + len(data)
+    return size
+
+
+def _send(ctx, queue, entries):
+    """[(entry, result dict or the SqsError that refused it)], the accepted ones stored."""
+    db = ctx.state.db
+    queue_attrs = store.attributes_of(queue)
+    encryption.check_key(ctx, queue_attrs)
+    outcomes, new = [], []
+    with db.transaction():
+        for entry in entries:
+            try:
+                prepared = _prepare(ctx, queue, queue_attrs, entry)
+            except SqsError as error:
+                outcomes.append((entry, error))
+                continue
+            if prepared.row is not None:
+                [seq] = store.insert_messages(db, [prepared.row])
+                if queue["fifo"]:
+                    prepared.result["SequenceNumber"] = sequence_number(seq)
+                    scope, dedup_id = prepared.dedup
+                    store.put_dedup(db, queue["uid"], scope, dedup_id, ctx.now + DEDUP_INTERVAL_S,
+                                    prepared.result["MessageId"], seq)
+                new.append(seq)
+            outcomes.append((entry, prepared.result))
+    if new:
+        waiting.notify(ctx.state, queue["uid"])
+    return outcomes
+
+
+def sequence_number(seq: int) -> str:
+    """FIFO sequence numbers: 20 digits, increasing with send order."""
+    return f"{18_000_000_000_000_000_000 + seq:020d}"
+
+
+def _prepare(ctx, queue, queue_attrs, entry) -> Prepared:
+    body = entry["MessageBody"]
+    model.check_body(body)
+    user_attrs = entry.get("MessageAttributes") or {}
+    system_attrs = entry.get("MessageSystemAttributes") or {}
+    size = len(body.encode()) + model.check_message_attributes(user_attrs)
+    _check_system_attributes(system_attrs)
+    limit = attributes.int_attribute(queue_attrs, "MaximumMessageSize")
+    if size > limit:
+        raise InvalidParameterValue("One or more parameters are invalid. Reason: Message must be shorter than "
+                                    f"{limit} bytes.")
+    delay = _delay(entry, queue, queue_attrs)
+    group_id, dedup_id, dedup = _fifo_fields(ctx, queue, queue_attrs, entry, body)
+    result = {"MD5OfMessageBody": model.md5_hex(body.encode())}
+    user_attrs, system_attrs = model.stored_attributes(user_attrs), model.stored_attributes(system_attrs)
+    if user_attrs:
+        result["MD5OfMessageAttributes"] = model.md5_of_attributes(user_attrs)
+    if system_attrs:
+        result["MD5OfMessageSystemAttributes"] = model.md5_of_attributes(system_attrs)
+    if dedup is not None:
+        existing = store.dedup_entry(ctx.state.db, queue["uid"], *dedup, ctx.now)
+        if existing is not None:
+            # Accepted, not delivered again: the answer names the message first sent.
+            result.update(MessageId=existing["message_id"], SequenceNumber=sequence_number(existing["seq"]))
+            return Prepared(result=result)
+    result["MessageId"] = str(uuid.uuid4())
+    row = (queue["uid"], result["MessageId"], body, store.encode_attributes(user_attrs),
+           store.encode_attributes(system_attrs), ctx.now, ctx.now + delay, group_id, dedup_id, ctx.account, None)
+    return Prepared(row=row, result=result, dedup=dedup)
+
+
+def _check_system_attributes(system_attrs: dict):
+    for name, value in system_attrs.items():
+        if name not in SYSTEM_ATTRIBUTES:
+            raise InvalidParameterValue(f"Message system attribute name '{name}' is invalid.")
+        if value.get("DataType") != "String" or not value.get("StringValue"):
+            raise InvalidParameterValue(f"Message system attribute '{name}' must have a non-empty value of "
+                                        "type 'String'.")
+
+
+def _delay(entry, queue, queue_attrs) -> int:
+    delay = entry.get("DelaySeconds")
+    if delay is None:
+        return attributes.int_attribute(queue_attrs, "DelaySeconds")
+    if queue["fifo"]:
+        raise InvalidParameterValue(f"Value {delay} for parameter DelaySeconds is invalid. Reason: The request "
+                                    "include parameter that is not valid for this queue type.")
+    if not 0 <= delay <= MAX_DELAY_S:
+        raise InvalidParameterValue(f"Value {delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds "
+                                    f"must be >= 0 and <= {MAX_DELAY_S}.")
+    return delay
+
+
+def _fifo_fields(ctx, queue, queue_attrs, entry, body):
+    """(group id, dedup id, dedup key or None): FIFO queues need a group and a dedup id
+    (given, or the body's hash with content-based deduplication)."""
+    group_id, dedup_id = entry.get("MessageGroupId"), entry.get("MessageDeduplicationId")
+    if not queue["fifo"]:
+        if dedup_id is not None:
+            raise InvalidParameterValue(f"Value {dedup_id} for parameter MessageDeduplicationId is invalid. Reason: "
+                                        "The request includes a parameter that is not valid for this queue type.")
+        return group_id, None, None
+    if not group_id:
+        raise MissingParameter("The request must contain the parameter MessageGroupId.")
+    if dedup_id is None:
+        if queue_attrs.get("ContentBasedDeduplication") != "true":
+            raise InvalidParameterValue("The queue should either have ContentBasedDeduplication enabled or "
+                                        "MessageDeduplicationId provided explicitly")
+        dedup_id = model.content_dedup_id(body)
+    scope = group_id if queue_attrs.get("DeduplicationScope") == "messageGroup" else ""
+    return group_id, dedup_id, (scope, dedup_id)

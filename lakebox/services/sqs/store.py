@@ -1,0 +1,348 @@
+"""SQS state in SQLite.
+
+Queues are keyed by (account, region, name) and carry `uid`, an AUTOINCREMENT
+surrogate never reused, so a receipt handle of a deleted queue never resolves to a new
+queue of the same name. Messages hang off `uid`; `seq` (the rowid, AUTOINCREMENT) is
+their send order. A message's `visible_at` is the lakebox-clock time it may next be
+received (its delay, then each receive's visibility timeout), so visibility survives a
+restart and receiving is an index range scan on (queue, visible_at): no call costs more
+as a queue grows. `receive_count` tells a delayed message (0) from an in-flight one.
+"""
+import json
+
+from lakebox.aws.shapes import b64decode, b64encode
+
+SCHEMA = [
+    """CREATE TABLE sqs_queues (
+        uid INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        fifo INTEGER NOT NULL,
+        created_at REAL NOT NULL,
+        modified_at REAL NOT NULL,
+        attributes TEXT NOT NULL,
+        purged_at REAL,
+        UNIQUE (account, region, name))""",
+    """CREATE TABLE sqs_deleted_names (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        deleted_at REAL NOT NULL,
+        PRIMARY KEY (account, region, name)) WITHOUT ROWID""",
+    """CREATE TABLE sqs_tags (
+        queue_uid INTEGER NOT NULL,
+        tag_key TEXT NOT NULL,
+        tag_value TEXT NOT NULL,
+        PRIMARY KEY (queue_uid, tag_key)) WITHOUT ROWID""",
+    """CREATE TABLE sqs_messages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        queue_uid INTEGER NOT NULL,
+        message_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        attributes TEXT,
+        system_attributes TEXT,
+        sent_at REAL NOT NULL,
+        visible_at REAL NOT NULL,
+        receive_count INTEGER NOT NULL DEFAULT 0,
+        first_received_at REAL,
+        token TEXT,
+        group_id TEXT,
+        dedup_id TEXT,
+        sender_id TEXT,
+        source_arn TEXT)""",
+    "CREATE INDEX sqs_messages_visible ON sqs_messages (queue_uid, visible_at)",
+    "CREATE INDEX sqs_messages_order ON sqs_messages (queue_uid)",
+    """CREATE TABLE sqs_dedup (
+        queue_uid INTEGER NOT NULL,
+        scope TEXT NOT NULL,
+        dedup_id TEXT NOT NULL,
+        expires_at REAL NOT NULL,
+        message_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (queue_uid, scope, dedup_id)) WITHOUT ROWID""",
+    "CREATE INDEX sqs_dedup_expiry ON sqs_dedup (expires_at)",
+    """CREATE TABLE sqs_move_tasks (
+        handle TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        source_arn TEXT NOT NULL,
+        destination_arn TEXT,
+        rate INTEGER,
+        status TEXT NOT NULL,
+        started_at REAL NOT NULL,
+        last_seq INTEGER NOT NULL,
+        to_move INTEGER NOT NULL,
+        moved INTEGER NOT NULL DEFAULT 0,
+        failure TEXT)""",
+]
+
+
+# --- queues ---------------------------------------------------------------------------
+
+def queue(db, account, region, name):
+    return db.one("SELECT * FROM sqs_queues WHERE account=? AND region=? AND name=?", (account, region, name))
+
+
+def queue_by_uid(db, uid):
+    return db.one("SELECT * FROM sqs_queues WHERE uid=?", (uid,))
+
+
+def queues(db, account, region, prefix=""):
+    return db.query("SELECT * FROM sqs_queues WHERE account=? AND region=? AND substr(name, 1, ?)=? ORDER BY name",
+                    (account, region, len(prefix), prefix))
+
+
+def queues_from_uid(db, first_uid, limit):
+    return db.query("SELECT * FROM sqs_queues WHERE uid>=? ORDER BY uid LIMIT ?", (first_uid, limit))
+
+
+def insert_queue(db, account, region, name, fifo, attributes, now, tags):
+    with db.transaction():
+        cursor = db.execute(
+            "INSERT INTO sqs_queues (account, region, name, fifo, created_at, modified_at, attributes) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", (account, region, name, int(fifo), now, now, json.dumps(attributes)))
+        db.execute("DELETE FROM sqs_deleted_names WHERE account=? AND region=? AND name=?", (account, region, name))
+        put_tags(db, cursor.lastrowid, tags)
+    return cursor.lastrowid
+
+
+def set_attributes(db, uid, attributes, now):
+    db.execute("UPDATE sqs_queues SET attributes=?, modified_at=? WHERE uid=?", (json.dumps(attributes), now, uid))
+
+
+def delete_queue(db, queue_row, now):
+    uid = queue_row["uid"]
+    with db.transaction():
+        db.execute("DELETE FROM sqs_queues WHERE uid=?", (uid,))
+        db.execute("DELETE FROM sqs_messages WHERE queue_uid=?", (uid,))
+        db.execute("DELETE FROM sqs_tags WHERE queue_uid=?", (uid,))
+        db.execute("DELETE FROM sqs_dedup WHERE queue_uid=?", (uid,))
+        db.execute("INSERT OR REPLACE INTO sqs_deleted_names VALUES (?, ?, ?, ?)",
+                   (queue_row["account"], queue_row["region"], queue_row["name"], now))
+
+
+def deleted_at(db, account, region, name):
+    row = db.one("SELECT deleted_at FROM sqs_deleted_names WHERE account=? AND region=? AND name=?",
+                 (account, region, name))
+    return row["deleted_at"] if row else None
+
+
+def purge(db, uid, now):
+    with db.transaction():
+        db.execute("DELETE FROM sqs_messages WHERE queue_uid=?", (uid,))
+        db.execute("UPDATE sqs_queues SET purged_at=? WHERE uid=?", (now, uid))
+
+
+def attributes_of(queue_row) -> dict:
+    return json.loads(queue_row["attributes"])
+
+
+def queues_mentioning(db, account, region, text):
+    """Queues whose stored attributes contain `text` (candidates for a closer look)."""
+    return db.query("SELECT * FROM sqs_queues WHERE account=? AND region=? AND instr(attributes, ?) > 0 "
+                    "ORDER BY name", (account, region, text))
+
+
+# --- tags -------------------------------------------------------------------------------
+
+def tags(db, uid) -> dict:
+    return {r["tag_key"]: r["tag_value"] for r in
+            db.query("SELECT tag_key, tag_value FROM sqs_tags WHERE queue_uid=? ORDER BY tag_key", (uid,))}
+
+
+def put_tags(db, uid, new_tags: dict):
+    db.executemany("INSERT OR REPLACE INTO sqs_tags VALUES (?, ?, ?)", [(uid, k, v) for k, v in new_tags.items()])
+
+
+def remove_tags(db, uid, keys):
+    db.executemany("DELETE FROM sqs_tags WHERE queue_uid=? AND tag_key=?", [(uid, k) for k in keys])
+
+
+# --- messages -----------------------------------------------------------------------------
+
+def encode_attributes(attributes: dict | None) -> str | None:
+    """Message attributes as JSON text (binary values in base64)."""
+    if not attributes:
+        return None
+    return json.dumps({name: {k: (b64encode(v) if k == "BinaryValue" else v) for k, v in value.items()}
+                       for name, value in attributes.items()})
+
+
+def decode_attributes(text: str | None) -> dict:
+    if not text:
+        return {}
+    return {name: {k: (b64decode(v) if k == "BinaryValue" else v) for k, v in value.items()}
+            for name, value in json.loads(text).items()}
+
+
+MESSAGE_COLUMNS = ("queue_uid, message_id, body, attributes, system_attributes, sent_at, visible_at, "
+                   "group_id, dedup_id, sender_id, source_arn")
+
+
+def insert_messages(db, rows) -> list[int]:
+    """Insert message rows (tuples in MESSAGE_COLUMNS order); returns their seqs."""
+    seqs = []
+    with db.transaction():
+        for row in rows:
+            seqs.append(db.execute(f"INSERT INTO sqs_messages ({MESSAGE_COLUMNS}) VALUES "
+                                   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row).lastrowid)
+    return seqs
+
+
+def visible_messages(db, uid, now, limit):
+    """Messages receivable now, longest visible first."""
+    return db.query("SELECT * FROM sqs_messages WHERE queue_uid=? AND visible_at<=? ORDER BY visible_at LIMIT ?",
+                    (uid, now, limit))
+
+
+def messages_in_order(db, uid, after_seq, limit):
+    """Messages in send order after `after_seq` (FIFO receives walk these)."""
+    return db.query("SELECT * FROM sqs_messages WHERE queue_uid=? AND seq>? ORDER BY seq LIMIT ?",
+                    (uid, after_seq, limit))
+
+
+def messages_by_seq(db, seqs):
+    marks = ", ".join("?" * len(seqs))
+    return db.query(f"SELECT * FROM sqs_messages WHERE seq IN ({marks}) ORDER BY seq", seqs) if seqs else []
+
+
+def message_state(db, seq):
+    """What a receipt handle is checked against: the message's queue, receive token and visibility."""
+    return db.one("SELECT seq, queue_uid, token, visible_at FROM sqs_messages WHERE seq=?", (seq,))
+
+
+def mark_received(db, changes):
+    """changes: (visible_at, token, first_received_at, seq) per message received."""
+    db.executemany("UPDATE sqs_messages SET visible_at=?, token=?, receive_count=receive_count+1, "
+                   "first_received_at=coalesce(first_received_at, ?) WHERE seq=?", changes)
+
+
+def delete_message(db, seq):
+    db.execute("DELETE FROM sqs_messages WHERE seq=?", (seq,))
+
+
+def delete_messages(db, seqs):
+    db.executemany("DELETE FROM sqs_messages WHERE seq=?", [(s,) for s in seqs])
+
+
+def set_visible_at(db, seq, visible_at):
+    db.execute("UPDATE sqs_messages SET visible_at=? WHERE seq=?", (visible_at, seq))
+
+
+def move_message(db, seq, target_uid, now, source_arn, keep_sent_at=True, keep_receives=True):
+    """Move a message to the end of another queue's order, visible now: a dead-letter
+    move (its receives kept, `source_arn` naming the queue it left) or a redrive (a fresh
+    start: no receives, no dead-letter source). Returns its new seq."""
+    receives = "receive_count, first_received_at" if keep_receives else "0, NULL"
+    sent = "sent_at" if keep_sent_at else "?"
+    args = (target_uid, now, source_arn) + (() if keep_sent_at else (now,)) + (seq,)
+    with db.transaction():
+        cursor = db.execute(
+            "INSERT INTO sqs_messages (queue_uid, message_id, body, attributes, system_attributes, visible_at, "
+            "source_arn, receive_count, first_received_at, group_id, dedup_id, sender_id, sent_at) "
+            f"SELECT ?, message_id, body, attributes, system_attributes, ?, ?, {receives}, "
+            f"group_id, dedup_id, sender_id, {sent} FROM sqs_messages WHERE seq=?", args)
+        db.execute("DELETE FROM sqs_messages WHERE seq=?", (seq,))
+    return cursor.lastrowid
+
+
+def visible_up_to(db, uid, last_seq, now, limit):
+    """Visible messages sent no later than `last_seq`, in send order (a redrive's work)."""
+    return db.query("SELECT seq, source_arn FROM sqs_messages WHERE queue_uid=? AND seq<=? AND visible_at<=? "
+                    "ORDER BY seq LIMIT ?", (uid, last_seq, now, limit))
+
+
+def count_visible_up_to(db, uid, last_seq, now) -> int:
+    return db.one("SELECT count(*) FROM sqs_messages WHERE queue_uid=? AND seq<=? AND visible_at<=?",
+                  (uid, last_seq, now))[0]
+
+
+def expire(db, uid, cutoff, slice_size=64, limit=None) -> int:
+    """Delete messages sent before `cutoff` (retention), oldest first, at most `limit`;
+    returns how many. Walks the queue's head in small slices and stops at the first
+    message still kept, so a queue with nothing to expire costs one short read."""
+    head = db.one("SELECT sent_at FROM sqs_messages WHERE queue_uid=? ORDER BY seq LIMIT 1", (uid,))
+    if head is None or head["sent_at"] >= cutoff:
+        return 0                        # the common case: the oldest message is still kept
+    removed = 0
+    while limit is None or removed < limit:
+        size = slice_size if limit is None else min(slice_size, limit - removed)
+        rows = db.query("SELECT seq, sent_at FROM sqs_messages WHERE queue_uid=? ORDER BY seq LIMIT ?", (uid, size))
+        old = [row["seq"] for row in rows if row["sent_at"] < cutoff]
+        if old:
+            delete_messages(db, old)
+            removed += len(old)
+        if len(old) < size:
+            break
+    return removed
+
+
+def oldest_sent_at(db, uid):
+    row = db.one("SELECT sent_at FROM sqs_messages WHERE queue_uid=? ORDER BY seq LIMIT 1", (uid,))
+    return row["sent_at"] if row else None
+
+
+def counts(db, uid, now) -> tuple[int, int, int]:
+    """(visible, in flight, delayed) messages of a queue."""
+    visible = db.one("SELECT count(*) FROM sqs_messages WHERE queue_uid=? AND visible_at<=?", (uid, now))[0]
+    hidden = db.one("SELECT count(*), coalesce(sum(receive_count > 0), 0) FROM sqs_messages "
+                    "WHERE queue_uid=? AND visible_at>?", (uid, now))
+    return visible, hidden[1], hidden[0] - hidden[1]
+
+
+def next_visible_at(db, uid, now):
+    row = db.one("SELECT min(visible_at) FROM sqs_messages WHERE queue_uid=? AND visible_at>?", (uid, now))
+    return row[0] if row else None
+
+
+def max_seq(db, uid):
+    row = db.one("SELECT max(seq) FROM sqs_messages WHERE queue_uid=?", (uid,))
+    return row[0] or 0
+
+
+# --- FIFO deduplication ---------------------------------------------------------------------
+
+def dedup_entry(db, uid, scope, dedup_id, now):
+    return db.one("SELECT * FROM sqs_dedup WHERE queue_uid=? AND scope=? AND dedup_id=? AND expires_at>?",
+                  (uid, scope, dedup_id, now))
+
+
+def put_dedup(db, uid, scope, dedup_id, expires_at, message_id, seq):
+    db.execute("INSERT OR REPLACE INTO sqs_dedup VALUES (?, ?, ?, ?, ?, ?)",
+               (uid, scope, dedup_id, expires_at, message_id, seq))
+
+
+def drop_expired_dedup(db, now, limit) -> int:
+    return db.execute("DELETE FROM sqs_dedup WHERE (queue_uid, scope, dedup_id) IN (SELECT queue_uid, scope, "
+                      "dedup_id FROM sqs_dedup WHERE expires_at<=? LIMIT ?)", (now, limit)).rowcount
+
+
+def next_dedup_expiry(db):
+    row = db.one("SELECT min(expires_at) FROM sqs_dedup")
+    return row[0] if row else None
+
+
+# --- message move tasks -----------------------------------------------------------------------
+
+def insert_task(db, task: dict):
+    names = ", ".join(task)
+    db.execute(f"INSERT INTO sqs_move_tasks ({names}) VALUES ({', '.join('?' * len(task))})", tuple(task.values()))
+
+
+def task(db, handle):
+    return db.one("SELECT * FROM sqs_move_tasks WHERE handle=?", (handle,))
+
+
+def tasks_of_source(db, account, region, source_arn):
+    return db.query("SELECT * FROM sqs_move_tasks WHERE account=? AND region=? AND source_arn=? "
+                    "ORDER BY started_at DESC", (account, region, source_arn))
+
+
+def running_tasks(db):
+    return db.query("SELECT * FROM sqs_move_tasks WHERE status='RUNNING'")
+
+
+def update_task(db, handle, **changes):
+    sets = ", ".join(f"{k}=?" for k in changes)
+    db.execute(f"UPDATE sqs_move_tasks SET {sets} WHERE handle=?", (*changes.values(), handle))

@@ -1,0 +1,55 @@
+"""Shared by the Firehose scenarios: clients without retries, the role and account
+streams are created with, and reading what a delivery stream wrote into its bucket.
+(Helpers live here, not in conftest: several scenario folders have a conftest module.)"""
+import os
+import time
+
+from botocore.config import Config
+
+NO_RETRIES = Config(retries={"total_max_attempts": 1}, parameter_validation=False)
+ACCOUNT = os.environ.get("FIREHOSE_TEST_ACCOUNT", "000000000000")
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/firehose"
+
+
+def objects(s3, bucket, prefix=""):
+    """{key: body bytes} of every object under `prefix`."""
+    found = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            found[item["Key"]] = s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+    return found
+
+
+def wait_for_objects(s3, bucket, prefix="", count=1, timeout=30):
+    """Objects once at least `count` are there (delivery of big buffers runs off the request path)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = objects(s3, bucket, prefix)
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def wait_until(condition, timeout=30):
+    """True once `condition()` is (deliveries run after the request that made them due)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def athena_rows(athena, sql, database, output, timeout=60):
+    """Rows (header first) of an Athena query, once it succeeded."""
+    query_id = athena.start_query_execution(QueryString=sql, QueryExecutionContext={"Database": database},
+                                            ResultConfiguration={"OutputLocation": output})["QueryExecutionId"]
+    deadline = time.monotonic() + timeout
+    while True:
+        status = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
+        if status["State"] in ("SUCCEEDED", "FAILED", "CANCELLED") or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert status["State"] == "SUCCEEDED", status
+    rows = athena.get_query_results(QueryExecutionId=query_id)["ResultSet"]["Rows"]
+    return [[cell.get("VarCharValue") for cell in row["Data"]] for row in rows]

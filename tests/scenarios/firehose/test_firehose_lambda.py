@@ -1,0 +1,87 @@
+"""Lambda processors: a function ARN runs a local handler from `lakebox serve --functions
+DIR`, with Firehose's transformation event and its Ok / Dropped / ProcessingFailed
+contract, partition keys from the function, retries and error output."""
+import base64
+import json
+import textwrap
+
+import pytest
+
+from firehose_helpers import ROLE, wait_for_objects
+from lakebox.testing import LakeboxServer
+
+pytestmark = pytest.mark.local_only
+
+TRANSFORM = textwrap.dedent('''
+    import base64, json
+
+    def lambda_handler(event, context):
+        assert event["deliveryStreamArn"].endswith(":deliverystream/lam")
+        out = []
+        for record in event["records"]:
+            item = json.loads(base64.b64decode(record["data"]))
+            if item.get("drop"):
+                out.append({"recordId": record["recordId"], "result": "Dropped"})
+            elif item.get("fail"):
+                out.append({"recordId": record["recordId"], "result": "ProcessingFailed", "data": record["data"]})
+            else:
+                item["seen_by"] = context.function_name
+                data = base64.b64encode(json.dumps(item).encode() + b"\\n").decode()
+                out.append({"recordId": record["recordId"], "result": "Ok", "data": data,
+                            "metadata": {"partitionKeys": {"kind": item["kind"]}}})
+        return {"records": out}
+''')
+BROKEN = "def lambda_handler(event, context):\n    raise RuntimeError('boom')\n"
+
+
+@pytest.fixture
+def server(tmp_path):
+    functions = tmp_path / "functions"
+    functions.mkdir()
+    (functions / "transform.py").write_text(TRANSFORM)
+    (functions / "broken.py").write_text(BROKEN)
+    with LakeboxServer(env={"LAKEBOX_FUNCTIONS": str(functions)}) as running:
+        running.client("s3").create_bucket(Bucket="lam")
+        yield running
+
+
+def lambda_processing(function):
+    return {"Enabled": True, "Processors": [{"Type": "Lambda", "Parameters": [
+        {"ParameterName": "LambdaArn",
+         "ParameterValue": f"arn:aws:lambda:us-east-1:000000000000:function:{function}"},
+        {"ParameterName": "NumberOfRetries", "ParameterValue": "1"}]}]}
+
+
+def test_transformation_results_and_lambda_partition_keys(server):
+    firehose, s3 = server.client("firehose"), server.client("s3")
+    firehose.create_delivery_stream(DeliveryStreamName="lam", ExtendedS3DestinationConfiguration={
+        "RoleARN": ROLE, "BucketARN": "arn:aws:s3:::lam", "Prefix": "kind=!{partitionKeyFromLambda:kind}/",
+        "ErrorOutputPrefix": "errors/!{firehose:error-output-type}/", "BufferingHints": {"IntervalInSeconds": 60},
+        "DynamicPartitioningConfiguration": {"Enabled": True},
+        "ProcessingConfiguration": lambda_processing("transform")})
+    items = [{"kind": "a", "n": 1}, {"kind": "b", "n": 2}, {"kind": "a", "drop": True}, {"kind": "b", "fail": True}]
+    firehose.put_record_batch(DeliveryStreamName="lam", Records=[{"Data": json.dumps(i).encode()} for i in items])
+    server.advance_clock(61)
+    delivered = wait_for_objects(s3, "lam", count=3)
+    by_prefix = {key.split("/")[0]: body for key, body in delivered.items()}
+    assert json.loads(by_prefix["kind=a"]) == {"kind": "a", "n": 1, "seen_by": "transform"}
+    assert json.loads(by_prefix["kind=b"]) == {"kind": "b", "n": 2, "seen_by": "transform"}
+    failure = json.loads(by_prefix["errors"])
+    assert json.loads(base64.b64decode(failure["rawData"])) == {"kind": "b", "fail": True}
+    assert failure["errorCode"] == "Lambda.ProcessingFailedStatus"
+    assert failure["lambdaArn"] == "arn:aws:lambda:us-east-1:000000000000:function:transform"
+    assert [k for k in delivered if k.startswith("errors/")][0].startswith("errors/processing-failed/")
+
+
+def test_a_failing_function_is_retried_then_records_go_to_error_output(server):
+    firehose, s3 = server.client("firehose"), server.client("s3")
+    firehose.create_delivery_stream(DeliveryStreamName="lam", ExtendedS3DestinationConfiguration={
+        "RoleARN": ROLE, "BucketARN": "arn:aws:s3:::lam", "BufferingHints": {"IntervalInSeconds": 60},
+        "ProcessingConfiguration": lambda_processing("broken")})
+    firehose.put_record(DeliveryStreamName="lam", Record={"Data": b"payload"})
+    server.advance_clock(61)
+    (key, body), = wait_for_objects(s3, "lam").items()
+    assert key.startswith("processing-failed/")
+    failure = json.loads(body)
+    assert (failure["errorCode"], failure["attemptsMade"]) == ("Lambda.FunctionError", 2)
+    assert base64.b64decode(failure["rawData"]) == b"payload"

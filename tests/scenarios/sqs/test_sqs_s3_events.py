@@ -1,0 +1,81 @@
+"""S3 event notifications delivered to SQS: a bucket's queue configuration (events and a
+key filter) sends S3's event messages (structure 2.1) for created and removed objects,
+after a test event when the configuration is stored."""
+import hashlib
+import json
+import uuid
+from urllib.parse import unquote_plus
+
+import pytest
+
+
+@pytest.fixture
+def s3(lakebox_server):
+    return lakebox_server.client("s3")
+
+
+def events(sqs, url) -> list:
+    found = []
+    while True:
+        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not batch:
+            return found
+        for message in batch:
+            found.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def test_created_and_removed_objects_reach_the_queue(sqs, s3, make_queue):
+    url = make_queue(prefix="events")
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    bucket = f"events-{uuid.uuid4().hex[:10]}"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [{
+        "Id": "incoming", "QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
+        "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "incoming/"},
+                                            {"Name": "suffix", "Value": ".csv"}]}}}]})
+    [test] = events(sqs, url)
+    assert (test["Service"], test["Event"], test["Bucket"]) == ("Amazon S3", "s3:TestEvent", bucket)
+
+    s3.put_object(Bucket=bucket, Key="incoming/day 1.csv", Body=b"a,b\n1,2\n")
+    s3.put_object(Bucket=bucket, Key="incoming/skip.json", Body=b"{}")
+    s3.put_object(Bucket=bucket, Key="elsewhere/x.csv", Body=b"x")
+    s3.copy_object(Bucket=bucket, Key="incoming/copy.csv", CopySource={"Bucket": bucket, "Key": "incoming/day 1.csv"})
+    s3.delete_object(Bucket=bucket, Key="incoming/copy.csv")
+    found = [record for event in events(sqs, url) for record in event["Records"]]
+    assert [r["eventName"] for r in found] == ["ObjectCreated:Put", "ObjectCreated:Copy", "ObjectRemoved:Delete"]
+    put = found[0]
+    assert (put["eventVersion"], put["eventSource"], put["awsRegion"]) == ("2.1", "aws:s3", "us-east-1")
+    assert put["s3"]["configurationId"] == "incoming"
+    assert put["s3"]["bucket"]["name"] == bucket and put["s3"]["bucket"]["arn"] == f"arn:aws:s3:::{bucket}"
+    assert unquote_plus(put["s3"]["object"]["key"]) == "incoming/day 1.csv"
+    assert put["s3"]["object"]["size"] == 8
+    assert put["s3"]["object"]["eTag"] == hashlib.md5(b"a,b\n1,2\n").hexdigest()
+    assert "size" not in found[2]["s3"]["object"]
+    s3.delete_object(Bucket=bucket, Key="incoming/day 1.csv")
+    s3.delete_object(Bucket=bucket, Key="incoming/skip.json")
+    s3.delete_object(Bucket=bucket, Key="elsewhere/x.csv")
+    s3.delete_bucket(Bucket=bucket)
+
+
+def test_multipart_and_delete_markers(sqs, s3, make_queue):
+    url = make_queue(prefix="events")
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    bucket = f"events-{uuid.uuid4().hex[:10]}"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [{
+        "QueueArn": queue_arn, "Events": ["s3:ObjectCreated:CompleteMultipartUpload",
+                                          "s3:ObjectRemoved:DeleteMarkerCreated"]}]})
+    events(sqs, url)
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="big")["UploadId"]
+    part = s3.upload_part(Bucket=bucket, Key="big", UploadId=upload, PartNumber=1, Body=b"x" * 100)
+    done = s3.complete_multipart_upload(Bucket=bucket, Key="big", UploadId=upload, MultipartUpload={
+        "Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+    s3.put_object(Bucket=bucket, Key="small", Body=b"not wanted")
+    s3.delete_object(Bucket=bucket, Key="big")
+    found = [record for event in events(sqs, url) for record in event["Records"]]
+    assert [r["eventName"] for r in found] == ["ObjectCreated:CompleteMultipartUpload",
+                                               "ObjectRemoved:DeleteMarkerCreated"]
+    assert found[0]["s3"]["object"]["versionId"] == done["VersionId"]
+    assert found[0]["s3"]["object"]["size"] == 100

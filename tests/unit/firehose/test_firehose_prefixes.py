@@ -1,0 +1,65 @@
+"""Prefix expressions, Java DateTimeFormatter patterns and object names."""
+from datetime import datetime, timezone
+
+import pytest
+
+from lakebox.services.firehose import prefixes
+
+MOMENT_MS = int(datetime(2024, 3, 7, 5, 9, 2, 123000, tzinfo=timezone.utc).timestamp() * 1000)
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    ("yyyy/MM/dd/HH/", "2024/03/07/05/"), ("yy-M-d", "24-3-7"), ("'year='yyyy", "year=2024"),
+    ("HH:mm:ss.SSS", "05:09:02.123"), ("MMM", "Mar"), ("DDD", "067"), ("'it''s'", "it's"), ("''yyyy''", "'2024'")])
+def test_java_format(pattern, expected):
+    moment = datetime.fromtimestamp(MOMENT_MS / 1000, tz=timezone.utc)
+    assert prefixes.java_format(moment, pattern) == expected
+
+
+@pytest.mark.parametrize("pattern", ["yyyy'", "HHHH", "b", "yyyy#"])
+def test_java_format_refuses_bad_patterns(pattern):
+    with pytest.raises(ValueError):
+        prefixes.java_format(datetime.now(timezone.utc), pattern)
+
+
+def test_default_prefix_and_error_prefix():
+    assert prefixes.evaluate(None, MOMENT_MS, timezone.utc) == "2024/03/07/05/"
+    assert prefixes.evaluate("", MOMENT_MS, timezone.utc, error_type="processing-failed") == \
+        "processing-failed/2024/03/07/05/"
+
+
+def test_custom_time_zone_moves_the_prefix_not_the_name():
+    tokyo = prefixes.time_zone("Asia/Tokyo")
+    assert prefixes.evaluate(None, MOMENT_MS, tokyo) == "2024/03/07/14/"
+    assert prefixes.object_name("s", 3, MOMENT_MS, ".gz").startswith("s-3-2024-03-07-05-09-02-")
+
+
+def test_expressions_are_evaluated():
+    text = prefixes.evaluate("c=!{partitionKeyFromQuery:customer}/!{timestamp:yyyy}/!{firehose:random-string}/",
+                             MOMENT_MS, timezone.utc, partition_keys={("partitionKeyFromQuery", "customer"): "7"})
+    head, year, random, tail = text.split("/")
+    assert (head, year, len(random), tail) == ("c=7", "2024", 11, "")
+    assert prefixes.evaluate("e/!{firehose:error-output-type}/", MOMENT_MS, timezone.utc,
+                             error_type="format-conversion-failed") == "e/format-conversion-failed/"
+
+
+@pytest.mark.parametrize("prefix, error_prefix, dynamic", [
+    ("!{timestamp:yyyy}/", None, False),
+    (None, "!{timestamp:yyyy}/", False),
+    ("!{firehose:error-output-type}/", "e/", False),
+    ("!{firehose:other}/", "e/", False),
+    ("!{timestamp:yyyy/", "e/", False),
+    ("k=!{partitionKeyFromQuery:k}/", "e/", False),
+    ("a/", "e/", True),
+    ("k=!{partitionKeyFromQuery:k}/", "e/!{partitionKeyFromQuery:k}/", True),
+])
+def test_rules_refuse(prefix, error_prefix, dynamic):
+    with pytest.raises(prefixes.PrefixError):
+        prefixes.check_prefixes(prefix, error_prefix, dynamic)
+
+
+@pytest.mark.parametrize("prefix, error_prefix, dynamic", [
+    (None, None, False), ("plain/", None, False), ("!{timestamp:yyyy}/", "e/!{firehose:error-output-type}/", False),
+    ("k=!{partitionKeyFromQuery:k}/", "e/", True)])
+def test_rules_accept(prefix, error_prefix, dynamic):
+    prefixes.check_prefixes(prefix, error_prefix, dynamic)
