@@ -87,6 +87,14 @@ def name_unnamed_columns(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def regexp_extract_without_match_is_null(tree: exp.Expression) -> exp.Expression:
+    """Trino's `regexp_extract` is NULL when the pattern does not match; DuckDB's is ''."""
+    for node in list(tree.find_all(exp.RegexpExtract)):
+        matches = exp.RegexpLike(this=node.this.copy(), expression=node.expression.copy())
+        node.replace(exp.If(this=matches, true=node.copy()))
+    return tree
+
+
 def reduce_identity_finish(tree: exp.Expression) -> exp.Expression:
     """`reduce(a, init, merge, s -> s)`: an identity finishing function is what DuckDB's
     list_reduce does anyway, so it is dropped (any other finish is NOT_SUPPORTED)."""
@@ -102,6 +110,7 @@ def reduce_identity_finish(tree: exp.Expression) -> exp.Expression:
 FIXES = [
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
     ("reduce with an identity finishing function", reduce_identity_finish),
+    ("regexp_extract without a match is NULL", regexp_extract_without_match_is_null),
 ]
 
 # DuckDB session settings that make it answer as Trino does.

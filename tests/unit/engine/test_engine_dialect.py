@@ -91,3 +91,9 @@ def test_date_column_plus_interval_stays_a_date():
     assert [column[1] for column in described] == ["DATE", "DATE", "TIMESTAMP"]
     assert [str(value) for value in connection.execute(sql).fetchone()] == [
         "2024-02-01", "2024-02-29", "2024-02-01 10:00:00"]
+
+
+def test_regexp_extract_without_a_match_is_null():
+    assert run("SELECT regexp_extract('a1', '\\d'), regexp_extract('ab', '\\d'), "
+               "regexp_extract('k=v', 'k=(\\w*)', 1), regexp_extract('k=', 'k=(\\w*)', 1)")[1] == [
+        ("1", None, "v", "")]
