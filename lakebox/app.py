@@ -7,7 +7,7 @@ import inspect
 import logging
 import time
 
-from lakebox.aws import asgi, cors, errors, routing, serialize, validate
+from lakebox.aws import asgi, cors, errors, routing, serialize, signing, validate
 from lakebox.aws.parse import parse
 from lakebox.control import control
 from lakebox.identity import identify
@@ -59,6 +59,8 @@ async def handle(state, req, receive):
         elif not read:
             asgi.check_declared_length(req)
             req.body = await asgi.read_body(receive)
+        if ctx.unverified_secret is not None:
+            signing.verify(route, req, ctx.unverified_secret)
         params = parse(route, req)
         validate.validate(route.operation, params)
         action = state.actions[route.spec.name].get(route.operation.name)

@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 from lakebox import __version__
+from lakebox import credentials
 from lakebox.config import from_env
 from lakebox.storage import lock
 
@@ -34,6 +35,9 @@ def _parser():
     serve.add_argument("--fsync", choices=["background", "always"], default=None,
                        help="background (default, or LAKEBOX_FSYNC): writes survive a kill at once and a "
                             "power cut after about a second; always: on disk before each answer")
+    serve.add_argument("--credentials", default=None, metavar="FILE",
+                       help="access keys whose signatures are checked: a JSON list of "
+                            "{AccessKeyId, SecretAccessKey, Account} (or LAKEBOX_CREDENTIALS)")
     serve.add_argument("--functions", default=None, metavar="DIR",
                        help="Lambda functions as Python files (<name>.py with lambda_handler), which Firehose "
                             "processors call by ARN (or LAKEBOX_FUNCTIONS)")
@@ -60,7 +64,11 @@ def _serve(args):
 
     config = from_env(host=args.host, port=args.port, data_dir=args.data_dir,
                       limits=args.limits, log_level=args.log_level, transition_delay=args.transition_delay,
-                      fsync=args.fsync, functions_dir=args.functions)
+                      fsync=args.fsync, credentials=args.credentials, functions_dir=args.functions)
+    try:
+        credentials.load(config.credentials)
+    except credentials.BadCredentialsFile as bad:
+        return _refuse(str(bad))
     if args.in_memory:
         config = config.__class__(**{**config.__dict__, "data_dir": None})
     try:

@@ -16,6 +16,7 @@ class Config:
     log_level: str = "info"
     fsync: str = "background"                 # "always": on stable storage before answering
     sync_interval: float = 1.0                # seconds between background syncs
+    credentials: str | None = None            # a file of declared access keys (lakebox/credentials.py)
     functions_dir: str | None = None          # Lambda handlers by function name (Firehose processors)
 
     @property
@@ -36,6 +37,7 @@ def from_env(**overrides) -> Config:
         "transition_delay": float(os.environ.get("LAKEBOX_TRANSITION_DELAY", 0)),
         "fsync": os.environ.get("LAKEBOX_FSYNC", "background"),
         "sync_interval": float(os.environ.get("LAKEBOX_SYNC_INTERVAL", 1.0)),
+        "credentials": os.environ.get("LAKEBOX_CREDENTIALS") or None,
         "functions_dir": os.environ.get("LAKEBOX_FUNCTIONS"),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})

@@ -2,18 +2,23 @@
 
 A 12-digit access key is that account; a key lakebox's STS issued maps to its session's
 account and role (and is refused with any session token but its own, or once it has
-expired); any other key is account 000000000000. Signatures are not checked: any secret
-works, as the brief asks; but a request with no signature at all is refused, as AWS
+expired); a key declared with `--credentials` is its declared account; any other key is
+account 000000000000. Signatures are checked for the keys whose secret lakebox knows
+(its STS sessions' and the declared ones); any other key works with any secret. Every
+header-signed request must have been signed within 15 minutes of the machine's real
+time (`signing.check_time`). A request with no signature at all is refused, as AWS
 refuses it, except by S3 and the operations the model marks unsigned (STS's
 AssumeRoleWithWebIdentity and AssumeRoleWithSAML). An unsigned S3 request (no
 Authorization, no presigned query, no POST form credential) is anonymous: it belongs to
 no account and may do only what a bucket grants everyone.
 """
 import re
+import time
 
+from lakebox import credentials
+from lakebox.aws import signing
 from lakebox.aws.context import RequestContext
 from lakebox.aws.errors import ExpiredToken, InvalidClientTokenId, InvalidToken, UnrecognizedClient
-from lakebox.aws.signing import missing_token
 from lakebox.services.sts import public as sts
 
 DEFAULT_ACCOUNT = "000000000000"
@@ -24,27 +29,45 @@ ACCOUNT_KEY = re.compile(r"^\d{12}$")
 
 def identify(state, route, req) -> RequestContext:
     if _unsigned(req) and route.spec.name != "s3" and route.operation.auth_type != "none":
-        raise missing_token(route)
-    access_key = route.access_key or _presigned_key(req) or ""
+        raise signing.missing_token(route)
+    signing.check_time(route, req, time.time())
+    access_key = route.access_key or _sigv2_key(req) or ""
     now = state.clock.now()
     if route.spec.name == "s3" and not access_key and _unsigned(req):
         return RequestContext(
             service="s3", operation=route.operation.name, account="", region=route.region or DEFAULT_REGION,
             access_key="", caller_arn=ANONYMOUS_ARN, now=now, state=state, request=req, anonymous=True)
     session = sts.session_for_key(state, access_key) if access_key else None
+    secret = None
     if session is not None:
         if _session_token(req) != session["session_token"]:
             raise _invalid_token(route)
         if session["expires_at"] <= now:
             raise ExpiredToken()
         account, caller_arn = session["account"], session["arn"]
+        secret = session["secret_key"]
+    elif access_key in (declared := credentials.load(state.config.credentials)):
+        account = declared[access_key].account
+        caller_arn = f"arn:aws:iam::{account}:root"
+        secret = declared[access_key].secret
     else:
         account = access_key if ACCOUNT_KEY.match(access_key) else DEFAULT_ACCOUNT
         caller_arn = f"arn:aws:iam::{account}:root"
     return RequestContext(
         service=route.spec.name, operation=route.operation.name, account=account,
         region=route.region or DEFAULT_REGION, access_key=access_key, caller_arn=caller_arn,
-        now=now, state=state, request=req, session=session)
+        now=now, state=state, request=req, session=session, **_verified(route, req, secret))
+
+
+def _verified(route, req, secret: str | None) -> dict:
+    """Check the signature now when it does not cover the body, or the body is read;
+    else leave it to be checked once the body is (`ctx.unverified_secret`)."""
+    if secret is None:
+        return {}
+    if signing.body_pending(req):
+        return {"unverified_secret": secret}
+    signing.verify(route, req, secret)
+    return {}
 
 
 def _unsigned(req) -> bool:
@@ -67,6 +90,9 @@ def _invalid_token(route):
     return UnrecognizedClient()
 
 
-def _presigned_key(req):
-    """SigV2 presigned URLs carry the key as AWSAccessKeyId."""
+def _sigv2_key(req):
+    """SigV2 carries the key as `AWS <key>:<signature>` or a presigned URL's AWSAccessKeyId."""
+    header = req.headers.get("authorization", "")
+    if header.startswith("AWS ") and ":" in header:
+        return header[4:].rpartition(":")[0].strip()
     return req.query_dict().get("AWSAccessKeyId")

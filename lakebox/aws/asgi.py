@@ -1,4 +1,5 @@
 """ASGI plumbing: read a request's head and body, send a response (streamed if large)."""
+import base64
 from urllib.parse import unquote, unquote_plus
 
 from lakebox.aws.body import FileRange
@@ -19,8 +20,9 @@ def request_head(scope) -> HttpRequest:
     raw_path = raw_path.decode("latin-1") if raw_path else scope["path"]
     raw_path = raw_path.partition("?")[0] or "/"
     query_string = scope.get("query_string", b"").decode("latin-1")
+    client = scope.get("client") or ("", 0)
     return HttpRequest(scope["method"], raw_path, _parse_query(query_string), headers,
-                       b"", headers.get("host", ""))
+                       b"", headers.get("host", ""), client[0] or "", scope.get("scheme", "http"))
 
 
 class BodyReceiver:
@@ -98,8 +100,17 @@ async def body_chunks(receive):
             return
 
 
+def header_value(value: str) -> bytes:
+    """A header's bytes: latin-1 as HTTP/1.1 carries them, else RFC 2047's UTF-8 encoded
+    word, as S3 returns user metadata that is not ASCII (an em dash in x-amz-meta-*)."""
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return b"=?UTF-8?B?" + base64.b64encode(value.encode("utf-8", "surrogatepass")) + b"?="
+
+
 async def send_response(send, response, head_only=False, close=False):
-    headers = [(k.encode("latin-1"), str(v).encode("latin-1")) for k, v in response.headers]
+    headers = [(k.encode("latin-1"), header_value(str(v))) for k, v in response.headers]
     if close:
         headers.append((b"connection", b"close"))
     body = response.body

@@ -13,6 +13,8 @@ class HttpRequest:
     headers: dict[str, str]             # lower-cased names
     body: bytes = b""
     host: str = ""
+    client_ip: str = ""                 # the peer's address (policies' aws:SourceIp)
+    scheme: str = "http"                # "https" when served over TLS (aws:SecureTransport)
 
     @property
     def path(self) -> str:
@@ -60,6 +62,7 @@ class RequestContext:
     request_id: str = field(default_factory=new_request_id)
     session: dict | None = None         # the STS session behind the access key, if any
     anonymous: bool = False             # an unsigned S3 request: no account; `account` is ""
+    unverified_secret: str | None = None    # a signature over a body not yet read: checked once it is
 
     @property
     def headers(self) -> dict[str, str]:

@@ -15,9 +15,14 @@ A request with no signature at all is `identity`'s to refuse (`missing_token`). 
 with their own rules (S3) check in their `authenticate` hook instead (`aws/hooks.py`).
 """
 import base64
+import calendar
+import email.utils
 import hashlib
+import hmac
+import time
 
-from lakebox.aws.errors import MissingAuthenticationToken, ServiceError
+from lakebox.aws import sigv4
+from lakebox.aws.errors import AwsError, MissingAuthenticationToken, ServiceError
 
 HEADER_PARTS = ("Credential", "Signature", "SignedHeaders")
 QUERY_PARAMS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date")
@@ -89,3 +94,92 @@ def _in_words_of(route, error: ServiceError) -> ServiceError:
     elif route.wire == "query":
         error.code = error.code.removesuffix("Exception")     # `IncompleteSignature`, as query services name it
     return error
+
+
+# ---- verification --------------------------------------------------------------
+# Keys lakebox knows the secret of (its STS sessions' keys, keys declared with
+# `lakebox serve --credentials`) must sign correctly; any other key keeps the "any
+# secret works" default. Every header-signed request's signing time must be within 15
+# minutes of the machine's real time (not the lakebox clock, which tests move), as AWS
+# requires of every request.
+
+MAX_SKEW_SECONDS = 15 * 60
+MISMATCH = "The request signature we calculated does not match the signature you provided."
+S3_MISMATCH = MISMATCH + " Check your key and signing method."
+SERVICE_MISMATCH = MISMATCH + (" Check your AWS Secret Access Key and signing method. Consult the service "
+                               "documentation for details.")
+
+
+def verify(route, req, secret: str):
+    """Raise the protocol's refusal unless the request is signed with `secret`
+    (SigV4; SigV2 signatures are taken as they are)."""
+    signed = sigv4.from_request(req)
+    if signed is None:
+        return
+    s3 = route.spec.name == "s3"
+    canonical = sigv4.canonical_request(req, signed, s3)
+    text = sigv4.string_to_sign(signed, canonical)
+    if hmac.compare_digest(sigv4.signature(secret, signed, text), signed.signature):
+        return
+    if s3:
+        raise AwsError("SignatureDoesNotMatch", S3_MISMATCH, 403, AWSAccessKeyId=signed.access_key,
+                       StringToSign=text, SignatureProvided=signed.signature, CanonicalRequest=canonical)
+    raise _refusal(route, SERVICE_MISMATCH)
+
+
+def body_pending(req) -> bool:
+    """The signature covers a body not read yet (signed in a header, with no
+    `x-amz-content-sha256` standing for the body's hash): check it once the body is."""
+    return "authorization" in req.headers and "x-amz-content-sha256" not in req.headers and not req.body
+
+
+def check_time(route, req, now: float):
+    """Raise the protocol's refusal when a header-signed request was signed more than 15
+    minutes from `now` (the real time)."""
+    if "authorization" not in req.headers:
+        return
+    sent = req.headers.get("x-amz-date") or req.headers.get("date")
+    signed_at = _request_time(sent)
+    if signed_at is None or abs(signed_at - now) <= MAX_SKEW_SECONDS:
+        return                       # a missing or unreadable date is the shape checks' to refuse
+    if route.spec.name == "s3":
+        raise AwsError("RequestTimeTooSkewed", "The difference between the request time and the current time is "
+                       "too large.", 403, RequestTime=sent, ServerTime=_iso(now),
+                       MaxAllowedSkewMilliseconds=str(MAX_SKEW_SECONDS * 1000))
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(signed_at))
+    if signed_at < now:
+        message = (f"Signature expired: {stamp} is now earlier than {_basic(now - MAX_SKEW_SECONDS)} "
+                   f"({_basic(now)} - 15 min.)")
+    else:
+        message = (f"Signature not yet current: {stamp} is still later than {_basic(now + MAX_SKEW_SECONDS)} "
+                   f"({_basic(now)} + 15 min.)")
+    raise _refusal(route, message)
+
+
+def _refusal(route, message: str) -> AwsError:
+    """A refused signature: `SignatureDoesNotMatch` from query services, 403;
+    `InvalidSignatureException` from the others, 400 from JSON ones."""
+    if route.wire == "query":
+        return AwsError("SignatureDoesNotMatch", message, 403)
+    return _in_words_of(route, AwsError("InvalidSignatureException", message, 403))
+
+
+def _request_time(sent: str | None) -> float | None:
+    if not sent:
+        return None
+    try:
+        return float(calendar.timegm(time.strptime(sent, "%Y%m%dT%H%M%SZ")))
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(sent).timestamp()
+    except (TypeError, ValueError):
+        return None
+
+
+def _basic(moment: float) -> str:
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(moment))
+
+
+def _iso(moment: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))

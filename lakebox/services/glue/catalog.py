@@ -15,15 +15,16 @@ POLICY = "policy"          # the store's kind for resource policies, keyed by th
 def in_catalog(ctx, params):
     """The context to act in for the request's `CatalogId`: the caller's own catalog (the
     catalog id is the account id), or another account's when that catalog's resource
-    policy allows the caller the operation (conditions and resources are not narrowed
-    yet). Anything else is refused as AWS refuses a caller without a grant."""
+    policy allows the caller the operation (its conditions over the request's global
+    keys; resources are not narrowed yet). Anything else is refused as AWS refuses a caller without a grant."""
     catalog_id = params.get("CatalogId")
     if not catalog_id or catalog_id == ctx.account:
         return ctx
     resource = arns.build("glue", ctx.region, catalog_id, "catalog")
     found = store.get_object(ctx.state.db, catalog_id, ctx.region, POLICY, "", resource)
     decision = policies.parse(found["PolicyInJson"] if found else None).decision(
-        lambda statement: statement.names_caller(ctx.account, ctx.caller_arn), action=f"glue:{ctx.operation}")
+        lambda statement: statement.names_caller(ctx.account, ctx.caller_arn), action=f"glue:{ctx.operation}",
+        keys=policies.global_keys(ctx))
     if decision != "Allow":
         raise AccessDeniedException(
             f"User: {ctx.caller_arn} is not authorized to perform: glue:{ctx.operation} on resource: {resource}")

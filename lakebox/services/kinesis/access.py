@@ -19,7 +19,8 @@ def check(ctx, account: str, region: str, arn: str, policy_arn: str | None = Non
         return
     action = f"kinesis:{ctx.operation}"
     policy = policies.parse(store.policy(ctx.state.db, account, region, policy_arn or arn))
-    verdict = policy.decision(lambda s: s.names_caller(ctx.account, ctx.caller_arn), action, arn)
+    caller = policies.caller_of(ctx)
+    verdict = policy.decision(lambda s: s.names_principal(caller), action, arn, policies.global_keys(ctx))
     if verdict == "Allow":
         return
     reason = "with an explicit deny in a resource-based policy" if verdict == "Deny" else \

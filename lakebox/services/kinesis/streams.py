@@ -21,7 +21,7 @@ MIN_COMMITMENT_MS = 24 * 3_600_000       # a throughput commitment runs at least
 def create_stream(ctx, params):
     db = ctx.state.db
     name = params["StreamName"]
-    mode = (params.get("StreamModeDetails") or {}).get("StreamMode", "PROVISIONED")
+    mode = (params.get("StreamModeDetails") or {}).get("StreamMode", _default_mode(params))
     shard_count = _initial_shard_count(mode, params.get("ShardCount"), params.get("WarmThroughputMiBps"))
     if store.stream_by_name(db, ctx.account, ctx.region, name) is not None:
         raise ResourceInUseException(f"Stream {name} under account {ctx.account} already exists.")
@@ -42,6 +42,13 @@ def create_stream(ctx, params):
             store.put_tags(db, ctx.account, ctx.region, lookup.stream_arn(ctx.account, ctx.region, name),
                            params["Tags"])
     return {}
+
+
+def _default_mode(params) -> str:
+    """A stream asked for with neither a mode nor a shard count is on-demand, as AWS
+    creates it today (a recorded CreateStream without ShardCount: an on-demand stream
+    of 4 shards); a shard count alone means provisioned."""
+    return "ON_DEMAND" if params.get("ShardCount") is None else "PROVISIONED"
 
 
 def _initial_shard_count(mode, shard_count, warm_throughput) -> int:

@@ -1,22 +1,33 @@
 """Who may touch a bucket, and from which region: the checks every bucket request makes.
 
-Buckets belong to the account that created them. Another account gets `AccessDenied`
-unless the bucket policy allows it (statements with `Effect: Allow` naming that account
-or everyone; conditions and actions are not evaluated). A signed request must be signed
-for the bucket's region; S3 answers otherwise with the region to use, which SDKs follow.
+Each request is decided as S3 decides it (IAM User Guide, "Policy evaluation logic";
+S3 User Guide, "How Amazon S3 authorizes a request"), for the operation's IAM action
+(`s3:GetObject` for HeadObject, `s3:GetObjectVersion` when a version is named, ...) on
+the bucket's or the object's ARN, with the request's condition keys (`policy_keys`):
 
-An anonymous (unsigned) caller belongs to no account: it may do only what the bucket
-grants everyone, as S3 decides it. The bucket policy decides first (a statement naming
-everyone that covers the operation's IAM action and the bucket or object ARN; a Deny
-wins), unless Block Public Access' RestrictPublicBuckets disregards its public grants;
-then an ACL grant to AllUsers (on the bucket for listing and writing, on the object for
-reading), unless the bucket has ACLs disabled or IgnorePublicAcls set. Otherwise
-`AccessDenied`.
+- an explicit Deny in the bucket policy that applies to the caller refuses, the bucket
+  owner's own callers included (only the owner's root keeps the bucket-policy calls, so
+  that a policy cannot lock its owner out);
+- a caller of the bucket's account is otherwise allowed: lakebox has no IAM yet, so its
+  identity is taken to allow everything;
+- another account or an anonymous (unsigned) caller needs a grant: a policy Allow
+  naming it (disregarded when Block Public Access' RestrictPublicBuckets is set and the
+  policy is public), or an ACL grant (to its account's canonical id, to
+  AuthenticatedUsers, or to AllUsers; public grants disregarded under IgnorePublicAcls,
+  and all grants when the bucket has ACLs disabled);
+- otherwise `AccessDenied`. A caller allowed to read an object that does not exist but
+  not to list the bucket gets AccessDenied too: S3 hides which keys exist.
+
+A signed request must be signed for the bucket's region; S3 answers otherwise with the
+region to use, which SDKs follow.
 """
 from lakebox.kit import arns, policies
-from lakebox.services.s3 import errors, store
+from lakebox.services.s3 import errors, model, policy_keys, store
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
+AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+# What the bucket owner's root may always do, whatever the policy denies.
+LOCKOUT_EXEMPT = {"s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"}
 # Operations whose IAM action is not "s3:" + the operation's name.
 IAM_ACTIONS = {
     "HeadObject": "s3:GetObject", "GetObjectAttributes": "s3:GetObject", "SelectObjectContent": "s3:GetObject",
@@ -25,9 +36,31 @@ IAM_ACTIONS = {
     "ListParts": "s3:ListMultipartUploadParts", "CreateMultipartUpload": "s3:PutObject",
     "UploadPart": "s3:PutObject", "UploadPartCopy": "s3:PutObject", "CompleteMultipartUpload": "s3:PutObject",
     "CopyObject": "s3:PutObject", "DeleteObjects": "s3:DeleteObject",
+    "PutBucketLifecycleConfiguration": "s3:PutLifecycleConfiguration",
+    "GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
+    "DeleteBucketLifecycle": "s3:PutLifecycleConfiguration",
+    "PutBucketEncryption": "s3:PutEncryptionConfiguration", "GetBucketEncryption": "s3:GetEncryptionConfiguration",
+    "DeleteBucketEncryption": "s3:PutEncryptionConfiguration",
+    "PutBucketCors": "s3:PutBucketCORS", "GetBucketCors": "s3:GetBucketCORS", "DeleteBucketCors": "s3:PutBucketCORS",
+    "DeleteBucketTagging": "s3:PutBucketTagging",
+    "PutPublicAccessBlock": "s3:PutBucketPublicAccessBlock", "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
+    "DeletePublicAccessBlock": "s3:PutBucketPublicAccessBlock",
+    "DeleteBucketOwnershipControls": "s3:PutBucketOwnershipControls",
+    "PutObjectLockConfiguration": "s3:PutBucketObjectLockConfiguration",
+    "GetObjectLockConfiguration": "s3:GetBucketObjectLockConfiguration",
+    "PutBucketNotificationConfiguration": "s3:PutBucketNotification",
+    "GetBucketNotificationConfiguration": "s3:GetBucketNotification",
+    "PutBucketReplication": "s3:PutReplicationConfiguration", "GetBucketReplication": "s3:GetReplicationConfiguration",
+    "DeleteBucketReplication": "s3:PutReplicationConfiguration",
+    "PutBucketAccelerateConfiguration": "s3:PutAccelerateConfiguration",
+    "GetBucketAccelerateConfiguration": "s3:GetAccelerateConfiguration",
+    "ListBuckets": "s3:ListAllMyBuckets", "DeleteBucketWebsite": "s3:DeleteBucketWebsite",
 }
 # ... and the one a request for a given version needs instead.
 VERSION_ACTIONS = {"s3:GetObject": "s3:GetObjectVersion", "s3:DeleteObject": "s3:DeleteObjectVersion",
+                   "s3:GetObjectTagging": "s3:GetObjectVersionTagging",
+                   "s3:PutObjectTagging": "s3:PutObjectVersionTagging",
+                   "s3:DeleteObjectTagging": "s3:DeleteObjectVersionTagging",
                    "s3:GetObjectAcl": "s3:GetObjectVersionAcl", "s3:PutObjectAcl": "s3:PutObjectVersionAcl"}
 # The ACL permission that grants an action, on the bucket or on the object (S3 User
 # Guide, "Access control list (ACL) overview": permissions and the policy actions they map to).
@@ -44,24 +77,18 @@ def bucket_for(ctx, name: str, expected_owner: str | None = None, any_region: bo
                key: str | None = None, version_id: str | None = None, action: str | None = None):
     """The bucket row, if it exists and this caller may use it (from this region, unless
     `any_region`: a copy may read from a bucket in another region). `key`, `version_id`
-    and `action` (default: the operation's) say what an anonymous caller asks for."""
+    and `action` (default: the operation's) say what the caller asks for."""
     bucket = _existing(ctx, name, expected_owner)
-    if ctx.anonymous:
-        _check_anonymous(ctx, bucket, key, version_id, action)
-    elif bucket["account"] != ctx.account and not _policy_allows(ctx, bucket):
-        raise errors.error("AccessDenied")
+    authorize(ctx, bucket, key, version_id, action)
     if not any_region:
         check_region(ctx, bucket)
     return bucket
 
 
 def owned_bucket(ctx, params: dict):
-    """The bucket of `params`, for calls only its owner may make (configuration, deletion)."""
+    """The bucket of `params`, for calls on the bucket itself (configuration, deletion)."""
     bucket = _existing(ctx, params["Bucket"], params.get("ExpectedBucketOwner"))
-    if ctx.anonymous:
-        _check_anonymous(ctx, bucket, None, None, None)
-    elif bucket["account"] != ctx.account:
-        raise errors.error("AccessDenied")
+    authorize(ctx, bucket, None, None, None)
     check_region(ctx, bucket)
     return bucket
 
@@ -105,11 +132,6 @@ def _is_signed(ctx) -> bool:
     return "authorization" in ctx.headers or "X-Amz-Credential" in ctx.request.query_dict()
 
 
-def _policy_allows(ctx, bucket) -> bool:
-    policy = policies.parse(store.get_config(ctx.state.db, bucket["name"], "policy"))
-    return any(s.effect == "Allow" and s.names_account(ctx.account) for s in policy.statements)
-
-
 def acls_disabled(ctx, bucket) -> bool:
     """ObjectOwnership BucketOwnerEnforced: ACLs neither can be set nor grant anything."""
     config = store.get_config(ctx.state.db, bucket["name"], "ownership") or {}
@@ -117,25 +139,43 @@ def acls_disabled(ctx, bucket) -> bool:
     return rules[0].get("ObjectOwnership") == "BucketOwnerEnforced"
 
 
-def _check_anonymous(ctx, bucket, key, version_id, action):
+def authorize(ctx, bucket, key, version_id, action):
+    """Raise AccessDenied unless the caller may perform `action` (default: the
+    operation's) on the bucket, or on its object `key` (`version_id`)."""
+    owner = not ctx.anonymous and bucket["account"] == ctx.account
+    text = store.get_config(ctx.state.db, bucket["name"], "policy")
+    if owner and not text:
+        return                                   # the everyday path: no policy to consult
+    policy = policies.parse(text)
+    if owner and not policy.has_deny:
+        return                                   # only a Deny can stop the owner's account
     action = action or IAM_ACTIONS.get(ctx.operation, f"s3:{ctx.operation}")
     if version_id is not None:
         action = VERSION_ACTIONS.get(action, action)
-    block = store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
-    if not _everyone_may(ctx, bucket, action, key, version_id, block):
+    if not _may(ctx, bucket, policy, owner, action, key, version_id):
         raise errors.error("AccessDenied")
-    if action in ("s3:GetObject", "s3:GetObjectVersion") and _object_row(ctx, bucket, key, version_id) is None and \
-            not _everyone_may(ctx, bucket, "s3:ListBucket", None, None, block):
+    if not owner and action in ("s3:GetObject", "s3:GetObjectVersion") and \
+            _object_row(ctx, bucket, key, version_id) is None and \
+            not _may(ctx, bucket, policy, owner, "s3:ListBucket", None, None):
         raise errors.error("AccessDenied")     # S3 hides whether a key exists from who may not list
 
 
-def _everyone_may(ctx, bucket, action, key, version_id, block) -> bool:
+def _may(ctx, bucket, policy, owner, action, key, version_id) -> bool:
+    caller = policies.caller_of(ctx)
     resource = arns.build("s3", "", "", bucket["name"] if key is None else f"{bucket['name']}/{key}")
-    policy = policies.parse(store.get_config(ctx.state.db, bucket["name"], "policy"))
-    verdict = policy.decision(lambda s: s.names_everyone(), action, resource)
-    if verdict == "Allow" and block.get("RestrictPublicBuckets"):
-        verdict = None
-    return verdict == "Allow" or (verdict is None and _acl_grants_everyone(ctx, bucket, action, key, version_id, block))
+    verdict = policy.decision(lambda s: s.names_principal(caller), action, resource,
+                              policy_keys.lookup(ctx, bucket, key, version_id)) if policy.statements else None
+    if verdict == "Deny":
+        return owner and action in LOCKOUT_EXEMPT and ctx.caller_arn.endswith(":root")
+    if owner:
+        return True
+    if verdict == "Allow" and not (policy.public and _block(ctx, bucket).get("RestrictPublicBuckets")):
+        return True
+    return _acl_grants(ctx, bucket, action, key, version_id, _block(ctx, bucket))
+
+
+def _block(ctx, bucket) -> dict:
+    return store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
 
 
 def _object_row(ctx, bucket, key, version_id):
@@ -145,8 +185,8 @@ def _object_row(ctx, bucket, key, version_id):
     return None if row is None or row["delete_marker"] else row
 
 
-def _acl_grants_everyone(ctx, bucket, action, key, version_id, block) -> bool:
-    if block.get("IgnorePublicAcls") or acls_disabled(ctx, bucket):
+def _acl_grants(ctx, bucket, action, key, version_id, block) -> bool:
+    if acls_disabled(ctx, bucket):
         return False
     db = ctx.state.db
     if action in BUCKET_ACL_PERMISSIONS:
@@ -158,5 +198,21 @@ def _acl_grants_everyone(ctx, bucket, action, key, version_id, block) -> bool:
         permission, grants = OBJECT_ACL_PERMISSIONS[action], store.loads(row["attrs"]).get("Grants") or []
     else:
         return False
-    return any(g.get("Grantee", {}).get("URI") == ALL_USERS and g.get("Permission") in (permission, "FULL_CONTROL")
-               for g in grants)
+    grantees = _grantees(ctx, block)
+    return any(g.get("Permission") in (permission, "FULL_CONTROL") and _grantee_of(g) in grantees for g in grants)
+
+
+def _grantees(ctx, block) -> set:
+    """The grantees that stand for this caller: its account, and the public groups it
+    belongs to unless public ACLs are ignored."""
+    found = set() if ctx.anonymous else {model.canonical_user_id(ctx.account)}
+    if not block.get("IgnorePublicAcls"):
+        found.add(ALL_USERS)
+        if not ctx.anonymous:
+            found.add(AUTHENTICATED_USERS)
+    return found
+
+
+def _grantee_of(grant: dict) -> str | None:
+    grantee = grant.get("Grantee", {})
+    return grantee.get("URI") or grantee.get("ID")

@@ -2,7 +2,11 @@
 
 New buckets have ACLs disabled (ObjectOwnership BucketOwnerEnforced): reading an ACL
 shows the owner's full control, and setting one that grants anyone else is refused
-with `AccessControlListNotSupported`. With ACLs enabled, grants are stored and shown.
+with `AccessControlListNotSupported`. With ACLs enabled, grants are stored and shown,
+and decide what other accounts and anonymous callers may do (`access`). A canned ACL
+S3 does not define is `InvalidArgument`; a grant to an e-mail address is
+`UnresolvableGrantByEmailAddress` (no lakebox account has one); setting the ACL of a
+delete marker is `MethodNotAllowed`.
 """
 import re
 
@@ -19,6 +23,7 @@ CANNED_GROUP_GRANTS = {
     "authenticated-read": [("AuthenticatedUsers", "READ")],
     "log-delivery-write": [("LogDelivery", "WRITE"), ("LogDelivery", "READ_ACP")],
 }
+CANNED_ACLS = {"private", "bucket-owner-read", "bucket-owner-full-control", "aws-exec-read", *CANNED_GROUP_GRANTS}
 GRANT_HEADERS = {"GrantFullControl": "FULL_CONTROL", "GrantRead": "READ", "GrantReadACP": "READ_ACP",
                  "GrantWrite": "WRITE", "GrantWriteACP": "WRITE_ACP"}
 _GRANTEE = re.compile(r'\s*(id|uri|emailAddress)\s*=\s*"?([^",]+)"?\s*')
@@ -41,11 +46,15 @@ def requested_grants(ctx, bucket, params: dict) -> list | None:
         grants = [grant for name, permission in GRANT_HEADERS.items()
                   for grant in _header_grants(params.get(name), permission)]
     elif params.get("ACL"):
+        if params["ACL"] not in CANNED_ACLS:
+            raise errors.error("InvalidArgument", "", ArgumentName="x-amz-acl", ArgumentValue=params["ACL"])
         grants = [owner_grant(bucket["account"])] + [
             {"Grantee": {"URI": GROUP_URIS[group], "Type": "Group"}, "Permission": permission}
             for group, permission in CANNED_GROUP_GRANTS.get(params["ACL"], [])]
     else:
         return None
+    if any(g.get("Grantee", {}).get("EmailAddress") for g in grants):
+        raise errors.error("UnresolvableGrantByEmailAddress")     # lakebox's accounts have no e-mail
     owner_id = model.canonical_user_id(bucket["account"])
     if any(g.get("Grantee", {}).get("ID") != owner_id for g in grants) and access.acls_disabled(ctx, bucket):
         raise errors.error("AccessControlListNotSupported")
@@ -100,7 +109,10 @@ def get_bucket_acl(ctx, params):
 
 def put_object_acl(ctx, params):
     bucket = access.request_bucket(ctx, params)
-    row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
+    latest = store.latest(ctx.state.db, bucket["name"], params["Key"]) if not params.get("VersionId") else None
+    if latest is not None and latest["delete_marker"]:
+        raise errors.error("MethodNotAllowed", Method="PUT", ResourceType="DeleteMarker")
+    row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"), method="PUT")
     payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
     grants = requested_grants(ctx, bucket, params)
     if grants is None:

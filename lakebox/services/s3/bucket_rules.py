@@ -4,7 +4,7 @@ preflight requests in cors.py."""
 import secrets
 
 from lakebox.kit import policies
-from lakebox.services.s3 import errors, notifications, store
+from lakebox.services.s3 import errors, notifications, policy_rules, store
 from lakebox.services.s3.bucket_config import delete_simple, owned_with_body, stored
 
 CORS_METHODS = ("GET", "PUT", "POST", "DELETE", "HEAD")
@@ -51,7 +51,7 @@ def delete_bucket_cors(ctx, params):
 def put_bucket_policy(ctx, params):
     bucket = owned_with_body(ctx, params, "Policy")
     text = params["Policy"]
-    _check_policy_document(text)
+    policy_rules.check(text, bucket["name"])
     block = store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
     if block.get("BlockPublicPolicy") and policies.parse(text).is_public():
         raise errors.error(
@@ -60,15 +60,6 @@ def put_bucket_policy(ctx, params):
             "block public access setting.")
     store.put_config(ctx.state.db, bucket["name"], "policy", text)
     return {"__status__": 204}          # S3 answers PutBucketPolicy with 204 No Content
-
-
-def _check_policy_document(text: str):
-    try:
-        document = policies.document(text)
-    except ValueError:
-        raise errors.error("MalformedPolicy") from None
-    if "Statement" not in document:
-        raise errors.error("MalformedPolicy", "Missing required field Statement")
 
 
 def get_bucket_policy(ctx, params):

@@ -48,6 +48,9 @@ def create_bucket(ctx, params):
         store.put_config(ctx.state.db, name, "ownership",
                          {"Rules": [{"ObjectOwnership": ownership}]} if ownership else DEFAULT_OWNERSHIP)
         store.put_config(ctx.state.db, name, "public-access-block", DEFAULT_PUBLIC_ACCESS_BLOCK)
+        constraint = (params.get("CreateBucketConfiguration") or {}).get("LocationConstraint")
+        if constraint in LEGACY_LOCATIONS:      # GetBucketLocation answers with the name given
+            store.put_config(ctx.state.db, name, "legacy-location", constraint)
         tags = (params.get("CreateBucketConfiguration") or {}).get("Tags")
         if tags:
             model.check_tags(tags, model.BUCKET_TAGS)
@@ -95,8 +98,9 @@ def head_bucket(ctx, params):
 
 def get_bucket_location(ctx, params):
     bucket = access.owned_bucket(ctx, params)
-    # us-east-1 is the one region S3 reports as an empty constraint.
-    region = bucket["region"]
+    # us-east-1 is the one region S3 reports as an empty constraint; a bucket created
+    # with the legacy `EU` is reported as `EU`.
+    region = store.get_config(ctx.state.db, bucket["name"], "legacy-location") or bucket["region"]
     return {"LocationConstraint": None if region == US_EAST_1 else region, "__xml_root__": "LocationConstraint"}
 
 

@@ -88,7 +88,7 @@ async def _copy_object(ctx, params):
                 "attrs": attrs})
     result = {"ETag": model.quote_etag(etag), "LastModified": model.timestamp(ctx.now),
               **versions.checksum_fields(attrs)}
-    return {"CopyObjectResult": result, "VersionId": versions.visible_version_id(bucket, version_id),
+    return {"CopyObjectResult": result, "VersionId": versions.written_version_id(bucket, version_id),
             "CopySourceVersionId": _source_version_header(source_bucket, source),
             "Expiration": versions.expiration(ctx, bucket, key, source["size"], attrs, ctx.now),
             **objects.written_encryption(attrs)}

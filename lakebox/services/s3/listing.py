@@ -146,10 +146,26 @@ def _version_row_id(ctx, bucket, key: str, version_id: str | None) -> int:
     if not version_id:
         return 0
     row = store.version(ctx.state.db, bucket["name"], key, version_id)
-    if row is None:
+    if row is not None:
+        return row["id"]
+    made = model.version_time(version_id)
+    if made is None:
         raise errors.error("InvalidArgument", "Invalid version id specified", ArgumentName="version-id-marker",
                            ArgumentValue=version_id)
-    return row["id"]
+    return _below_deleted(ctx, bucket, key, made)
+
+
+def _below_deleted(ctx, bucket, key: str, made: int) -> int:
+    """Where a listing resumes after a version deleted since the previous page (one
+    emptying a bucket deletes what it lists): below the newest remaining version of
+    `key` made before it."""
+    for found, row in store.seek_versions(ctx.state.db, bucket["name"], key, 1 << 62, None):
+        if found != key:
+            break
+        when = model.version_time(row["version_id"])
+        if (when if when is not None else row["last_modified"] * 1e9) < made:
+            return row["id"] + 1
+    return 0
 
 
 def _version_entry(row, encoding) -> dict:

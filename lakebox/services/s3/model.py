@@ -10,6 +10,7 @@ import hashlib
 import ipaddress
 import re
 import secrets
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 
@@ -83,7 +84,21 @@ def check_metadata(metadata: dict | None):
 
 
 def new_version_id() -> str:
-    return secrets.token_urlsafe(24)    # 32 URL-safe characters, like S3's ids
+    """32 URL-safe characters, like S3's ids: the creation time in nanoseconds, then
+    random bytes, so that a listing can find where a version was after it is deleted."""
+    stamp = time.time_ns().to_bytes(8, "big")
+    return base64.urlsafe_b64encode(stamp + secrets.token_bytes(16)).decode("ascii")
+
+
+def version_time(version_id: str) -> int | None:
+    """When a version id of `new_version_id` was made (ns), or None for any other id."""
+    if not _VERSION_ID.match(version_id):
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(version_id)
+    except ValueError:
+        return None
+    return int.from_bytes(raw[:8], "big") if len(raw) == 24 else None
 
 
 def check_version_id(version_id: str):
@@ -206,12 +221,16 @@ def _seconds(value) -> int:
     return int(value)
 
 
-def check_read_conditions(params: dict, etag: str, last_modified: float):
+def check_read_conditions(params: dict, etag: str, last_modified: float, now: float | None = None):
     """GET/HEAD conditions, with S3's precedence (RFC 7232, section 6).
 
     If-Match that holds overrides a failing If-Unmodified-Since; If-None-Match that
-    fails (the ETag matches) answers 304 even when If-Modified-Since would not.
+    fails (the ETag matches) answers 304 even when If-Modified-Since would not. An
+    If-Modified-Since later than `now` is ignored (RFC 7232, 3.3: such a date is invalid).
     """
+    if now is not None and params.get("IfModifiedSince") is not None and \
+            _seconds(params["IfModifiedSince"]) > now:
+        params = {k: v for k, v in params.items() if k != "IfModifiedSince"}
     _check_conditions(params, "If", "If", etag, last_modified, not_modified=True)
 
 
@@ -365,7 +384,8 @@ def decode_token(token: str) -> str:
 
 
 def url_encode(value: str | None, encoding_type: str | None) -> str | None:
-    """encoding-type=url: keys and prefixes come back form-encoded (botocore unquotes them)."""
+    """encoding-type=url: keys and prefixes come back percent-encoded, a space as %20 as
+    S3 writes it (recorded against AWS, issue 15); botocore unquotes them."""
     if value is None or encoding_type != "url" or _URL_SAFE.match(value):
         return value
-    return urllib.parse.quote_plus(value, safe="/")
+    return urllib.parse.quote(value, safe="/")

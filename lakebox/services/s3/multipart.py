@@ -35,7 +35,10 @@ def _checksum_plan(params) -> tuple[str | None, str | None]:
             raise errors.error("InvalidRequest", "The x-amz-checksum-type header can only be used with the "
                                "x-amz-checksum-algorithm header.")
         return None, None
-    allowed = checksums.MULTIPART_TYPES[algorithm]
+    allowed = checksums.MULTIPART_TYPES.get(algorithm)
+    if allowed is None:
+        raise errors.error("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any "
+                           f"of the valid types: [{', '.join(sorted(checksums.MULTIPART_TYPES))}]")
     checksum_type = checksum_type or allowed[0]
     if checksum_type not in allowed:
         raise errors.error("InvalidRequest", f"The {checksum_type} checksum type cannot be used with the "
@@ -212,7 +215,7 @@ async def _complete(ctx, params):
         part_blobs = store.delete_upload(ctx.state.db, upload["upload_id"])
     files.delete_later(blobs, part_blobs)
     return {"Location": _location(ctx, bucket["name"], key), "Bucket": bucket["name"], "Key": key,
-            "ETag": model.quote_etag(plan["etag"]), "VersionId": versions.visible_version_id(bucket, version_id),
+            "ETag": model.quote_etag(plan["etag"]), "VersionId": versions.written_version_id(bucket, version_id),
             "Expiration": versions.expiration(ctx, bucket, key, plan["total"], attrs, ctx.now),
             **versions.checksum_fields(attrs), **objects.written_encryption(attrs),
             "__xml_root__": "CompleteMultipartUploadResult"}

@@ -44,7 +44,7 @@ async def store_object(ctx, params):
         version_id = versions.commit(ctx, bucket, key, {
             "blob_id": staged.commit(), "size": body.size, "etag": etag, "storage_class": storage_class,
             "attrs": attrs})
-    return {"ETag": model.quote_etag(etag), "VersionId": versions.visible_version_id(bucket, version_id),
+    return {"ETag": model.quote_etag(etag), "VersionId": versions.written_version_id(bucket, version_id),
             "Expiration": versions.expiration(ctx, bucket, key, body.size, attrs, ctx.now),
             **versions.checksum_fields(attrs), **written_encryption(attrs)}
 
@@ -91,7 +91,7 @@ def _readable_version(ctx, bucket, params, method):
     if method == "GET":     # HEAD shows an archived object (and x-amz-restore); GET needs it restored
         versions.check_readable(row, attrs)
     try:
-        model.check_read_conditions(params, row["etag"], row["last_modified"])
+        model.check_read_conditions(params, row["etag"], row["last_modified"], ctx.now)
     except ServiceError as failed:
         if failed.code == "NotModified":
             failed.headers.update({"ETag": model.quote_etag(row["etag"]),

@@ -71,6 +71,15 @@ def _condition_text(condition) -> str:
     return json.dumps(condition, separators=(", ", ": "))
 
 
+def _size_bound(value) -> int | None:
+    """A content-length-range bound: a whole number, or a string of digits."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
 def check_policy(policy: dict, fields: dict, size: int, now: float):
     """Raise S3's error unless `fields` (lower-case names; the `bucket` field already set
     from the URL) and a body of `size` bytes satisfy `policy`."""
@@ -88,7 +97,9 @@ def check_policy(policy: dict, fields: dict, size: int, now: float):
                                f"Invalid Policy: Invalid Condition: {_condition_text(condition)}")
         op = str(condition_list[0]).lower()
         if op == "content-length-range":
-            low, high = int(condition_list[1]), int(condition_list[2])
+            low, high = _size_bound(condition_list[1]), _size_bound(condition_list[2])
+            if low is None or high is None:      # S3 fails a bound that is no number: 403
+                raise _denied(f"Policy Condition failed: {_condition_text(condition)}")
             if size < low:
                 raise errors.error("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size",
                                    ProposedSize=size, MinSizeAllowed=low)

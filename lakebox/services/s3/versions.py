@@ -6,7 +6,6 @@ headers, user metadata, encryption, checksum, tags, object-lock settings, restor
 import base64
 import email.utils
 import hashlib
-import secrets
 
 from lakebox.services.s3.upload import without_aws_chunked
 from lakebox.aws.specs import spec_for
@@ -58,6 +57,12 @@ def _marker_headers(bucket, row) -> dict:
 def visible_version_id(bucket, version_id: str) -> str | None:
     """S3 shows version ids only on buckets that have had versioning turned on."""
     return version_id if bucket["versioning"] else None
+
+
+def written_version_id(bucket, version_id: str) -> str | None:
+    """The version id a write answers with: none while versioning is suspended (the
+    write made the null version, and S3 sends no x-amz-version-id for it)."""
+    return None if bucket["versioning"] == "Suspended" else visible_version_id(bucket, version_id)
 
 
 def check_write_conditions(ctx, bucket, key: str, params: dict):
@@ -124,11 +129,25 @@ def encryption(ctx, bucket, params: dict) -> dict:
     """Encryption settings of a new object: the request's, else the bucket default.
 
     Every S3 object is encrypted at rest; with no other setting that is SSE-S3 (AES256).
+    Header combinations S3 refuses are `InvalidArgument` in its words (S3 User Guide,
+    "Using server-side encryption with customer-provided keys"; recorded replies).
     """
+    requested = params.get("ServerSideEncryption")
     if params.get("SSECustomerAlgorithm"):
+        if requested is not None:
+            raise errors.error("InvalidArgument", "Server Side Encryption with Customer provided key is incompatible "
+                               "with the encryption method specified")
+        if params.get("SSECustomerKey") is None:
+            raise errors.error("InvalidArgument", "Requests specifying Server Side Encryption with Customer "
+                               "provided keys must provide an appropriate secret key.")
+        if params.get("SSECustomerKeyMD5") is None:
+            raise errors.error("InvalidArgument", "Requests specifying Server Side Encryption with Customer "
+                               "provided keys must provide the client calculated MD5 of the secret key.")
         return {"SSECustomerAlgorithm": params["SSECustomerAlgorithm"],
                 "SSECustomerKeyMD5": customer_key_md5(params)}
-    requested = params.get("ServerSideEncryption")
+    if params.get("SSEKMSKeyId") and not (requested or "").startswith("aws:kms"):
+        raise errors.error("InvalidArgument", "Server Side Encryption with AWS KMS managed key requires HTTP header "
+                           "x-amz-server-side-encryption : aws:kms")
     if requested is not None and requested not in ENCRYPTION_ALGORITHMS:
         raise errors.error("InvalidArgument", "The encryption method specified is not supported",
                            ArgumentName="x-amz-server-side-encryption", ArgumentValue=requested)
@@ -174,8 +193,10 @@ def customer_key_md5(params: dict, prefix: str = "") -> str | None:
 
 def new_etag(attrs: dict, md5_hex: str) -> str:
     """The ETag of newly written bytes: their MD5, except under SSE-C, where S3's ETag is not
-    the MD5 of the data (it is the ciphertext's): a fresh random one stands in for it."""
-    return secrets.token_hex(16) if attrs.get("SSECustomerKeyMD5") else md5_hex
+    the MD5 of the data: one derived from the data's MD5 and the key's stands in for it,
+    the same for the same bytes under the same key, as S3's is."""
+    key_md5 = attrs.get("SSECustomerKeyMD5")
+    return hashlib.md5(f"sse-c:{key_md5}:{md5_hex}".encode()).hexdigest() if key_md5 else md5_hex
 
 
 def check_customer_key(attrs: dict, params: dict, prefix: str = ""):
@@ -244,7 +265,7 @@ def describe(ctx, bucket, row, attrs: dict, checksum_mode: str | None = None) ->
     }
     for name in CONTENT_FIELDS + ENCRYPTION_FIELDS + LOCK_FIELDS:
         result[name] = attrs.get(name)
-    if checksum_mode == "ENABLED":
+    if checksum_mode is not None and checksum_mode.upper() == "ENABLED":     # S3 takes any case
         result.update(checksum_fields(attrs))
     return result
 

@@ -40,8 +40,11 @@ def role_id(role_arn: str) -> str:
 
 def check_role_arn(role_arn: str):
     """AWS takes any well-formed ARN here (and fails later on a missing role); what is
-    not an ARN at all is refused at once."""
-    if not (role_arn.startswith("arn:") and role_arn.count(":") >= 5):
+    not an ARN (`arn:partition:service:region:account:resource`, with a partition, a
+    service and a resource) is refused at once, as AWS refuses `arn::b:::something/x`
+    and `arn:a::::...` ("... is invalid")."""
+    parts = role_arn.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or not parts[1] or not parts[2] or not parts[5]:
         raise InvalidRoleArn(f"{role_arn} is invalid")
 
 

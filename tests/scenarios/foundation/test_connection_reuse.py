@@ -6,6 +6,7 @@ connection. A server that still waits for the body would read that request as bo
 """
 import io
 import socket
+import time
 import urllib.parse
 
 import pytest
@@ -14,7 +15,7 @@ from botocore.exceptions import ClientError
 
 NO_RETRIES = Config(retries={"max_attempts": 0})
 SIGNED = ("Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{service}/aws4_request, "
-          "SignedHeaders=host, Signature=0\r\nX-Amz-Date: 20260101T000000Z\r\n")
+          "SignedHeaders=host, Signature=0\r\nX-Amz-Date: " + time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "\r\n")
 
 
 def test_boto3_upload_refused_before_its_body_then_the_next_call(lakebox_server):

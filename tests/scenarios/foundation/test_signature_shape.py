@@ -6,6 +6,7 @@ import base64
 import hashlib
 import http.client
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -14,7 +15,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 pytestmark = pytest.mark.local_only     # hand-made, unsigned and half-signed requests
-DATE = {"X-Amz-Date": "20260101T000000Z"}
+# Signed now: a request signed more than 15 minutes from the real time is refused.
+DATE = {"X-Amz-Date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())}
 SCOPE = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
 LIST_STREAMS = {"X-Amz-Target": "Kinesis_20131202.ListStreams", "Content-Type": "application/x-amz-json-1.1"}
 REQUIRES_ALL = ("Authorization header requires 'Credential' parameter. "

@@ -1,5 +1,6 @@
 """Malformed and unknown requests get clean AWS-shaped 4xx errors, never a 500."""
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -10,8 +11,10 @@ SCOPE = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{service}/aws4_requ
 
 
 def signed(service) -> dict:
-    """A made-up but complete signature: AWS also wants the signing time in a header."""
-    return {"Authorization": SCOPE.format(service=service), "X-Amz-Date": "20260101T000000Z"}
+    """A made-up but complete signature: AWS also wants the signing time in a header, and
+    within 15 minutes of now."""
+    return {"Authorization": SCOPE.format(service=service),
+            "X-Amz-Date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())}
 
 
 def send(server, path="/", body=b"", headers=None, method="POST"):

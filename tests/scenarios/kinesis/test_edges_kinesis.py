@@ -73,8 +73,22 @@ def test_on_demand_with_a_shard_count_and_provisioned_without_one_are_refused(ki
         kinesis.create_stream(StreamName=_name(), ShardCount=2, StreamModeDetails={"StreamMode": "ON_DEMAND"})
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     with pytest.raises(kinesis.exceptions.ClientError) as raised:
-        kinesis.create_stream(StreamName=_name())
+        kinesis.create_stream(StreamName=_name(), StreamModeDetails={"StreamMode": "PROVISIONED"})
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_a_stream_without_mode_or_shard_count_is_on_demand(kinesis):
+    """A CreateStream recorded against AWS without ShardCount made a stream of 4 shards:
+    an on-demand stream (issue 15)."""
+    name = _name()
+    kinesis.create_stream(StreamName=name)
+    try:
+        kinesis.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 120})
+        summary = kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]
+        assert summary["StreamModeDetails"]["StreamMode"] == "ON_DEMAND"
+        assert summary["OpenShardCount"] == 4
+    finally:
+        kinesis.delete_stream(StreamName=name)
 
 
 def test_unknown_stream_mode_is_an_enum_validation_error(kinesis):

@@ -120,7 +120,7 @@ def test_delete_non_empty_bucket(s3, bucket):
 def test_missing_bucket(s3):
     name = new_name("missing")
     code, message, status, error = error_of(s3.list_objects_v2, Bucket=name)
-    assert (code, message, status) == ("NoSuchBucket", "The specified bucket does not exist.", 404)
+    assert (code, message, status) == ("NoSuchBucket", "The specified bucket does not exist", 404)
     assert error["BucketName"] == name
     code, _, status, _ = error_of(s3.put_object, Bucket=name, Key="k", Body=b"v")
     assert (code, status) == ("NoSuchBucket", 404)

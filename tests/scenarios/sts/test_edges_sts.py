@@ -157,10 +157,12 @@ def test_missing_role_arn_is_a_null_error(lakebox_server):
                                            "satisfy constraint: Member must not be null")
 
 
-@pytest.mark.parametrize("arn", ["x" * 20, "this-is-not-an-arn-at-all"])
+@pytest.mark.parametrize("arn", ["x" * 20, "this-is-not-an-arn-at-all", "arn::b:::something/test-role",
+                                 "arn:a::::something/test-role"])
 def test_malformed_role_arn_is_invalid(sts, arn):
     """Real STS: a RoleArn of 20+ characters that is not an ARN -> 400 ValidationError
-    '<arn> is invalid' (public STS wire oracle)."""
+    '<arn> is invalid' (public STS wire oracle); ARNs without a partition or a service
+    likewise (recorded AWS replies, issue 15)."""
     status, error = failure(sts.assume_role, RoleArn=arn, RoleSessionName="ab")
     assert (status, error["Code"]) == (400, "ValidationError")
     assert error["Message"] == f"{arn} is invalid"

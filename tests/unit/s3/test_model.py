@@ -183,7 +183,7 @@ def test_list_page_zero_max_items():
 
 
 def test_url_encoding_of_listed_values():
-    assert model.url_encode("a b/c+d&é", "url") == "a+b/c%2Bd%26%C3%A9"
+    assert model.url_encode("a b/c+d&é", "url") == "a%20b/c%2Bd%26%C3%A9"     # a space is %20 (issue 15)
     assert model.url_encode("a b", None) == "a b"
 
 

@@ -92,6 +92,9 @@ def test_policy_failures(ctx):
          "Invalid according to Policy: Extra input fields: x-amz-meta-extra"),
         (signed({"key": "in/x"}, base + [["content-length-range", 100, 200]]), "EntityTooSmall", None),
         (signed({"key": "in/x"}, base + [["content-length-range", 0, 3]]), "EntityTooLarge", None),
+        # a bound that is no number fails the condition, 403 (recorded against AWS, issue 15)
+        (signed({"key": "in/x"}, base + [["content-length-range", "test", 10]]), "AccessDenied",
+         'Invalid according to Policy: Policy Condition failed: ["content-length-range", "test", 10]'),
         ({"key": "in/x", "policy": "not base64 json"}, "InvalidPolicyDocument", None),
         ({"Content-Type": "text/plain"}, "InvalidArgument", None),
     ]

@@ -1,0 +1,137 @@
+"""What S3 refuses in a bucket policy, each `400 MalformedPolicy` with S3's message.
+
+- the text: not starting with `{` ("Policies must be valid JSON and the first byte must
+  be '{'"), not JSON ("This policy contains invalid Json"), no `Statement`, or an empty one;
+- a statement: an `Effect` other than Allow or Deny, no `Principal`, `Action` or
+  `Resource` (nor their `Not` forms);
+- actions that are not S3's ("Policy has invalid action": `s3:GetObjectz`, `kinesis:*`);
+  object actions on the bucket's ARN only ("Action does not apply to any resource(s) in
+  statement");
+- resources that are not this bucket or its objects ("Policy has invalid resource", `*`
+  and other buckets included);
+- condition operators IAM does not know ("Policy has an invalid condition key") and
+  addresses that are not ("Invalid IP address in Conditions").
+
+S3's actions are the operations' IAM actions (`access.IAM_ACTIONS`), the model's
+operation names that are actions themselves, and the few actions no operation names.
+"""
+import functools
+import ipaddress
+import json
+
+from lakebox.aws import specs
+from lakebox.kit import conditions, policies
+from lakebox.services.s3 import access, errors
+
+EXTRA_ACTIONS = {"s3:GetObjectVersionAttributes", "s3:GetObjectVersionForReplication", "s3:ReplicateObject",
+                 "s3:ReplicateDelete", "s3:ReplicateTags", "s3:BypassGovernanceRetention",
+                 "s3:ObjectOwnerOverrideToBucketOwner", "s3:GetObjectVersionTorrent", "s3:ListBucketVersions",
+                 "s3:ListBucketMultipartUploads", "s3:ListMultipartUploadParts", "s3:GetBucketObjectLockConfiguration",
+                 "s3:PutBucketObjectLockConfiguration", "s3:GetIntelligentTieringConfiguration",
+                 "s3:PutIntelligentTieringConfiguration", "s3:GetAnalyticsConfiguration",
+                 "s3:PutAnalyticsConfiguration", "s3:GetInventoryConfiguration", "s3:PutInventoryConfiguration",
+                 "s3:GetMetricsConfiguration", "s3:PutMetricsConfiguration", "s3:GetBucketWebsite"}
+NOT_ACTIONS = {"HeadObject", "HeadBucket", "CopyObject", "UploadPart", "UploadPartCopy", "CompleteMultipartUpload",
+               "CreateMultipartUpload", "ListObjects", "ListObjectsV2", "ListObjectVersions", "ListParts",
+               "ListMultipartUploads", "DeleteObjects", "GetObjectAttributes", "SelectObjectContent",
+               "CreateSession", "WriteGetObjectResponse", "ListDirectoryBuckets"}
+# Actions on a bucket (the rest are on objects: S3 names no action on both).
+OBJECT_ACTION_WORDS = ("Object", "MultipartUpload", "MultipartUploadParts", "Replicate")
+BUCKET_ONLY = {"s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads", "s3:CreateBucket",
+               "s3:DeleteBucket", "s3:ListAllMyBuckets", "s3:PutBucketObjectLockConfiguration",
+               "s3:GetBucketObjectLockConfiguration"}
+
+
+@functools.cache
+def known_actions() -> frozenset:
+    names = {f"s3:{op}" for op in specs.spec_for("s3").operations if op not in NOT_ACTIONS}
+    names |= set(access.IAM_ACTIONS.values()) | set(access.VERSION_ACTIONS.values()) | EXTRA_ACTIONS
+    return frozenset(names)
+
+
+def _on_objects(action: str) -> bool:
+    return action not in BUCKET_ONLY and any(word in action for word in OBJECT_ACTION_WORDS)
+
+
+def check(text: str, bucket: str):
+    """Raise MalformedPolicy unless S3 would keep `text` as `bucket`'s policy."""
+    if not text.lstrip().startswith("{"):
+        raise errors.error("MalformedPolicy")
+    try:
+        document = policies.document(text)
+    except ValueError:
+        raise errors.error("MalformedPolicy", "This policy contains invalid Json") from None
+    if "Statement" not in document:
+        raise errors.error("MalformedPolicy", "Missing required field Statement")
+    statements = document["Statement"]
+    statements = [statements] if isinstance(statements, dict) else statements
+    if not isinstance(statements, list) or not statements:
+        raise errors.error("MalformedPolicy", "Could not parse the policy: Statement is empty!")
+    for raw in statements:
+        _check_statement(raw, bucket)
+
+
+def _check_statement(raw, bucket: str):
+    if not isinstance(raw, dict):
+        raise errors.error("MalformedPolicy", "This policy contains invalid Json")
+    if raw.get("Effect") not in ("Allow", "Deny"):
+        raise errors.error("MalformedPolicy", f"Invalid effect: {raw.get('Effect')}")
+    for field in ("Principal", "Action", "Resource"):
+        if field not in raw and f"Not{field}" not in raw:
+            raise errors.error("MalformedPolicy", f"Missing required field {field}")
+    statement = policies.parse(json.dumps({"Statement": [raw]})).statements[0]
+    actions = _actions(statement.actions + statement.not_actions)
+    resources = statement.resources + statement.not_resources
+    own = (f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/")
+    if any(r != own[0] and not r.startswith(own[1]) and not _could_be(r, bucket) for r in resources):
+        raise errors.error("MalformedPolicy", "Policy has invalid resource")
+    if statement.actions and not any(_covers(actions, r, bucket) for r in resources):
+        raise errors.error("MalformedPolicy", "Action does not apply to any resource(s) in statement")
+    _check_conditions(raw.get("Condition"))
+
+
+def _actions(patterns) -> set:
+    """The S3 actions the patterns name; MalformedPolicy for one naming none."""
+    found = set()
+    for pattern in patterns:
+        named = {a for a in known_actions() if conditions.glob(pattern, True).fullmatch(a)}
+        if not named:
+            raise errors.error("MalformedPolicy", "Policy has invalid action")
+        found |= named
+    return found
+
+
+def _could_be(resource: str, bucket: str) -> bool:
+    """A wildcard resource that can stand for this bucket or its objects."""
+    if "*" not in resource and "?" not in resource:
+        return False
+    if not resource.startswith("arn:aws:s3:::"):
+        return False
+    glob = conditions.glob(resource)
+    return bool(glob.fullmatch(f"arn:aws:s3:::{bucket}") or glob.fullmatch(f"arn:aws:s3:::{bucket}/x"))
+
+
+def _covers(actions: set, resource: str, bucket: str) -> bool:
+    glob = conditions.glob(resource)
+    on_bucket = bool(glob.fullmatch(f"arn:aws:s3:::{bucket}"))
+    on_objects = resource.startswith(f"arn:aws:s3:::{bucket}/") or bool(glob.fullmatch(f"arn:aws:s3:::{bucket}/x"))
+    return any(_on_objects(a) and on_objects or not _on_objects(a) and on_bucket for a in actions)
+
+
+def _check_conditions(found):
+    if not isinstance(found, dict):
+        return
+    for operator, block in found.items():
+        if not conditions.is_known(operator) or not isinstance(block, dict):
+            raise errors.error("MalformedPolicy", "Policy has an invalid condition key")
+        if operator.split(":")[-1].removesuffix("IfExists") in ("IpAddress", "NotIpAddress"):
+            for values in block.values():
+                for value in values if isinstance(values, list) else [values]:
+                    _check_address(value)
+
+
+def _check_address(value):
+    try:
+        ipaddress.ip_network(str(value), strict=False)
+    except ValueError:
+        raise errors.error("MalformedPolicy", "Invalid IP address in Conditions") from None
