@@ -515,6 +515,19 @@ def _deallocate(ctx, statement, database, engine):
     return []
 
 
+# The columns (Hive's names) of the text results clients read by name: awswrangler's
+# describe_table reads col_name/data_type/comment, show_create_table reads createtab_stmt.
+TEXT_COLUMNS = {
+    "describe": ["col_name", "data_type", "comment"], "show_create_table": ["createtab_stmt"],
+    "show_tables": ["tab_name"], "show_databases": ["database_name"], "show_partitions": ["partition"],
+}
+
+
+def text_columns(kind: str) -> list[tuple[str, str]]:
+    """(name, type) of each column of a DDL statement's text result."""
+    return [(name, "VARCHAR") for name in TEXT_COLUMNS.get(kind, ["result"])]
+
+
 _HANDLERS = {
     "create_database": _create_database, "show_databases": _show_databases, "create_table": _create_table,
     "drop_table": _drop_table, "drop_view": _drop_view, "show_tables": _show_tables, "show_views": _show_views,
