@@ -39,6 +39,8 @@ class EngineError(Exception):
 _TRINO_WORDS = [
     (r"Could not convert string '(.*)' to ([A-Z]+?)(?:\d+)?\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to {1}"),
     (r"Division by zero", "DIVISION_BY_ZERO", "Division by zero"),
+    (r"One MERGE target table row matched more than one source row", "MERGE_TARGET_ROW_MULTIPLE_MATCHES",
+     "One MERGE target table row matched more than one source row"),
 ]
 
 _ERROR_NAMES = [

@@ -87,39 +87,11 @@ def name_unnamed_columns(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
-def date_plus_interval_stays_date(tree: exp.Expression) -> exp.Expression:
-    """`DATE 'x' + INTERVAL '1' DAY` is a DATE in Trino; DuckDB gives a TIMESTAMP. A
-    day/month/year interval added to a date is cast back (a constant, folded before the
-    filter runs, so pruning still applies)."""
-    for node in list(tree.find_all(exp.Add, exp.Sub)):
-        left, right = node.this, node.expression
-        if _is_date(left) and _is_day_interval(right):
-            node.replace(exp.cast(node.copy(), "DATE"))
-    return tree
-
-
-def _is_date(node) -> bool:
-    if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.DATE:
-        return True
-    return isinstance(node, (exp.CurrentDate, exp.TsOrDsToDate)) or (
-        isinstance(node, exp.Paren) and _is_date(node.this))
-
-
-def _is_day_interval(node) -> bool:
-    if not isinstance(node, exp.Interval):
-        return False
-    unit = (node.unit.name if node.unit else "").upper()
-    if not unit and isinstance(node.this, exp.Literal):      # INTERVAL '1 day'
-        unit = node.this.name.split()[-1].upper() if " " in node.this.name else ""
-    return unit.rstrip("S") in ("DAY", "WEEK", "MONTH", "YEAR", "QUARTER")
-
-
-def date_add_on_a_date_stays_date(tree: exp.Expression) -> exp.Expression:
-    """`date_add('day', 2, DATE '2024-01-01')` is a DATE in Trino; DuckDB gives a TIMESTAMP."""
-    for node in list(tree.find_all(exp.DateAdd)):
-        unit = (node.unit.name if node.unit else "DAY").upper()
-        if _is_date(node.this) and unit.rstrip("S") in ("DAY", "WEEK", "MONTH", "YEAR", "QUARTER"):
-            node.replace(exp.cast(node.copy(), "DATE"))
+def regexp_extract_without_match_is_null(tree: exp.Expression) -> exp.Expression:
+    """Trino's `regexp_extract` is NULL when the pattern does not match; DuckDB's is ''."""
+    for node in list(tree.find_all(exp.RegexpExtract)):
+        matches = exp.RegexpLike(this=node.this.copy(), expression=node.expression.copy())
+        node.replace(exp.If(this=matches, true=node.copy()))
     return tree
 
 
@@ -137,9 +109,8 @@ def reduce_identity_finish(tree: exp.Expression) -> exp.Expression:
 
 FIXES = [
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
-    ("date + interval stays a date", date_plus_interval_stays_date),
-    ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("reduce with an identity finishing function", reduce_identity_finish),
+    ("regexp_extract without a match is NULL", regexp_extract_without_match_is_null),
 ]
 
 # DuckDB session settings that make it answer as Trino does.
@@ -176,8 +147,49 @@ def decimal_division_stays_decimal(tree: exp.Expression, column_types: dict) -> 
     return tree
 
 
+def date_plus_interval_stays_date(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`DATE 'x' + INTERVAL '1' DAY` is a DATE in Trino; DuckDB gives a TIMESTAMP. A
+    day/month/year interval added to a date (a literal, or a column the catalog types
+    `date`) is cast back (a constant is folded before the filter runs, so pruning still
+    applies)."""
+    for node in list(tree.find_all(exp.Add, exp.Sub)):
+        left, right = node.this, node.expression
+        if _is_date(left, column_types) and _is_day_interval(right):
+            node.replace(exp.cast(node.copy(), "DATE"))
+    return tree
+
+
+def _is_date(node, column_types: dict) -> bool:
+    if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.DATE:
+        return True
+    if isinstance(node, exp.Column):
+        return column_types.get(node.name.lower(), "").lower() == "date"
+    return isinstance(node, (exp.CurrentDate, exp.TsOrDsToDate)) or (
+        isinstance(node, exp.Paren) and _is_date(node.this, column_types))
+
+
+def _is_day_interval(node) -> bool:
+    if not isinstance(node, exp.Interval):
+        return False
+    unit = (node.unit.name if node.unit else "").upper()
+    if not unit and isinstance(node.this, exp.Literal):      # INTERVAL '1 day'
+        unit = node.this.name.split()[-1].upper() if " " in node.this.name else ""
+    return unit.rstrip("S") in ("DAY", "WEEK", "MONTH", "YEAR", "QUARTER")
+
+
+def date_add_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`date_add('day', 2, DATE '2024-01-01')` is a DATE in Trino; DuckDB gives a TIMESTAMP."""
+    for node in list(tree.find_all(exp.DateAdd)):
+        unit = (node.unit.name if node.unit else "DAY").upper()
+        if _is_date(node.this, column_types) and unit.rstrip("S") in ("DAY", "WEEK", "MONTH", "YEAR", "QUARTER"):
+            node.replace(exp.cast(node.copy(), "DATE"))
+    return tree
+
+
 # Fixes that need the catalog types of the columns a query reads.
 TYPED_FIXES = [
+    ("date + interval stays a date", date_plus_interval_stays_date),
+    ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("decimal / decimal is a decimal", decimal_division_stays_decimal),
     ("avg of a decimal stays a decimal of its scale", avg_of_a_decimal_keeps_its_type),
 ]

@@ -163,21 +163,25 @@ class DuckQuery:
         database = (table.db or self._default_database).lower()
         return table.name.lower() == source.name.lower() and database == source.database.lower()
 
-    def _file_columns(self, source) -> set[str] | None:
-        """The columns the files hold (a catalog column they lack reads as NULL)."""
+    def _file_columns(self, source) -> dict | None:
+        """What the files hold. Parquet and ORC: each file's columns by its path (a catalog
+        column that a partition's files lack reads as NULL there, as when a column was
+        added after older partitions were written). JSON: how the files spell each key."""
         if not source.files:
             return None
         if source.format == "parquet":
-            return {name for found in source.files for group in self._footer(self._cursor, found.path)
-                    for name in group}
+            return {found.path: {name for group in self._footer(self._cursor, found.path) for name in group}
+                    for found in source.files}
         if source.format == "orc":
-            return {name.lower() for found in source.files for name in orc.ORCFile(found.path).schema.names}
+            return {found.path: {name.lower() for name in orc.ORCFile(found.path).schema.names}
+                    for found in source.files}
         if source.format == "json":
             return self._json_keys(source)
         return None
 
     def _json_keys(self, source) -> dict:
-        """Lower-cased column name -> how a sample of the files spells that key."""
+        """Lower-cased key -> how a sample of the files spells it: the columns, and the
+        fields of nested objects (struct fields are matched by their spelling too)."""
         spellings = {}
         for found in source.files[:_JSON_SAMPLE_FILES]:
             reader = (f"read_json({duck_read.quote(found.path)}, format = 'newline_delimited', "
@@ -188,6 +192,8 @@ class DuckQuery:
                 continue
             for row in rows:
                 spellings.setdefault(row[0].lower(), row[0])
+                for field in types.struct_field_names(row[1]):
+                    spellings.setdefault(field.lower(), field)
         return spellings
 
     def _register_orc(self, source, prefix: str, files) -> str:

@@ -76,7 +76,7 @@ def _part_select(source, part: Part, files, file_schema, with_pseudo, register) 
             # Hive reads a value that does not parse as NULL. The NULLIF keeps DuckDB from
             # pushing the cast into the CSV reader, which would fail on such a value.
             items.append(f"TRY_CAST(NULLIF({ident(name)}, chr(0)) AS {duck}) AS {ident(name)}")
-        elif file_schema is not None and name not in file_schema:
+        elif file_schema is not None and name not in _held(file_schema, files):
             items.append(f"CAST(NULL AS {duck}) AS {ident(name)}")      # a column the files lack
         else:
             items.append(f"CAST({ident(name)} AS {duck}) AS {ident(name)}")
@@ -86,6 +86,11 @@ def _part_select(source, part: Part, files, file_schema, with_pseudo, register) 
         items.append(f"{quote(files[0].uri)} AS {ident('$path')}")
         items.append(f"CAST({files[0].size} AS BIGINT) AS {ident('$file_size')}")
     return f"SELECT {', '.join(items)} FROM {reader}"
+
+
+def _held(file_columns: dict, files) -> set:
+    """The columns any of `files` holds (read_parquet's union_by_name fills in the rest)."""
+    return set().union(*(file_columns.get(found.path, ()) for found in files))
 
 
 def _empty_select(source, with_pseudo) -> str:
@@ -99,7 +104,8 @@ def _empty_select(source, with_pseudo) -> str:
 def json_key(file_schema, name: str) -> str:
     """The key of the JSON files that spells column `name`: the OpenX and Hive JSON SerDes
     match keys case-insensitively (`userId` is column `userid`), and so does DuckDB's
-    schema detection, which gives one spelling per key."""
+    schema detection, which gives one spelling per key. Nested fields are spelled the same
+    way, through the struct types given to the reader."""
     return (file_schema or {}).get(name) or name
 
 
@@ -111,8 +117,9 @@ def _reader(source: TableSource, files, register, file_schema=None) -> tuple[str
     if source.format == "parquet":
         return f"read_parquet({paths}, union_by_name = true)", False
     if source.format == "json":
-        columns = ", ".join(f"{quote(json_key(file_schema, name))}: {quote(types.duck_type(kind))}"
-                            for name, kind in _columns(source))
+        columns = ", ".join(
+            f"{quote(json_key(file_schema, name))}: {quote(types.duck_type(kind, file_schema))}"
+            for name, kind in _columns(source))
         return (f"read_json({paths}, format = 'newline_delimited', columns = {{{columns}}}, "
                 f"ignore_errors = true, compression = {quote(compression_of(files[0].uri))})"), False
     if source.format == "csv":

@@ -16,16 +16,28 @@ class TypeError_(ValueError):
     """A type string lakebox cannot read."""
 
 
-def duck_type(hive: str) -> str:
+def duck_type(hive: str, spellings: dict | None = None) -> str:
     """A Glue/Hive column type as a DuckDB type: `map<string,array<int>>` ->
-    `MAP(VARCHAR, INTEGER[])`, `struct<a:int,b:string>` -> `STRUCT("a" INTEGER, "b" VARCHAR)`."""
-    parsed, rest = _parse_hive(hive.strip().lower())
+    `MAP(VARCHAR, INTEGER[])`, `struct<a:int,b:string>` -> `STRUCT("a" INTEGER, "b" VARCHAR)`.
+    Struct fields are lower-cased as Hive does, or spelled as `spellings` (lower-cased
+    name -> spelling) says: DuckDB's JSON reader matches fields case-sensitively."""
+    parsed, rest = _parse_hive(hive.strip().lower(), spellings or {})
     if rest.strip():
         raise TypeError_(f"Unknown type: {hive}")
     return parsed
 
 
-def _parse_hive(text: str) -> tuple[str, str]:
+def struct_field_names(duck: str) -> list[str]:
+    """The field names, at any depth, of a DuckDB type as DESCRIBE prints it
+    (`STRUCT(sku STRUCT(S VARCHAR))` -> sku, S)."""
+    return [name[1:-1].replace('""', '"') if name.startswith('"') else name
+            for name in _STRUCT_FIELD.findall(duck)]
+
+
+_STRUCT_FIELD = re.compile(r'(?<=[(,])\s*("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(?=\s+[A-Z])')
+
+
+def _parse_hive(text: str, spellings: dict) -> tuple[str, str]:
     match = re.match(r"\s*([a-z_][a-z0-9_ ]*?)\s*(?=[<(,>:]|$)", text)
     if not match:
         raise TypeError_(f"Unknown type: {text}")
@@ -41,11 +53,11 @@ def _parse_hive(text: str) -> tuple[str, str]:
     if name in _HIVE_SCALARS:
         return _HIVE_SCALARS[name], rest
     if name == "array":
-        element, rest = _parse_hive(_expect(rest, "<"))
+        element, rest = _parse_hive(_expect(rest, "<"), spellings)
         return f"{element}[]", _expect(rest, ">")
     if name == "map":
-        key, rest = _parse_hive(_expect(rest, "<"))
-        value, rest = _parse_hive(_expect(rest, ","))
+        key, rest = _parse_hive(_expect(rest, "<"), spellings)
+        value, rest = _parse_hive(_expect(rest, ","), spellings)
         return f"MAP({key}, {value})", _expect(rest, ">")
     if name == "struct":
         fields, rest = [], _expect(rest, "<")
@@ -53,8 +65,9 @@ def _parse_hive(text: str) -> tuple[str, str]:
             field = re.match(r"\s*([^:<>,\s]+)\s*:", rest)
             if field is None:
                 raise TypeError_(f"Unknown type: {text}")
-            field_type, rest = _parse_hive(rest[field.end():])
-            fields.append(f'"{field.group(1)}" {field_type}')
+            field_type, rest = _parse_hive(rest[field.end():], spellings)
+            name = spellings.get(field.group(1), field.group(1))
+            fields.append(f'"{name}" {field_type}')
             if rest.lstrip().startswith(">"):
                 return f"STRUCT({', '.join(fields)})", _expect(rest, ">")
             rest = _expect(rest, ",")

@@ -7,7 +7,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.types import athena_type
-from lakebox.services.athena import formats, planning, store
+from lakebox.services.athena import formats, iceberg, iceberg_meta, planning, store
 from lakebox.services.athena.statements import split_name
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
@@ -90,6 +90,8 @@ def _create_table(ctx, statement, database, engine):
     target = schema.this if isinstance(schema, exp.Schema) else schema
     db_name, name = (target.db or database).lower(), target.name.lower()
     props = (tree.args.get("properties") or exp.Properties(expressions=[])).expressions
+    if _table_type(props) == "ICEBERG":
+        return _create_iceberg(ctx, tree, schema, db_name, name, props)
     if not any(isinstance(prop, exp.ExternalProperty) for prop in props):
         raise DdlFailure("Only external table creation is supported. Use CREATE EXTERNAL TABLE.", "NOT_SUPPORTED")
     columns = [_column(column) for column in schema.expressions] if isinstance(schema, exp.Schema) else []
@@ -141,6 +143,38 @@ def _create_table(ctx, statement, database, engine):
     return []
 
 
+def _table_type(props) -> str:
+    return next((prop.args["value"].name.upper() for prop in props if isinstance(prop, exp.Property)
+                 and not isinstance(prop, exp.ExternalProperty) and prop.name.lower() == "table_type"), "")
+
+
+def _create_iceberg(ctx, tree, schema, db_name, name, props):
+    """CREATE TABLE ... TBLPROPERTIES ('table_type'='ICEBERG'): an empty Iceberg table."""
+    if any(isinstance(prop, exp.ExternalProperty) for prop in props):
+        raise DdlFailure("Cannot create an external Iceberg table. Use CREATE TABLE instead.", "NOT_SUPPORTED")
+    if any(isinstance(prop, exp.PartitionedByProperty) for prop in props):
+        raise DdlFailure("Partitioned Iceberg tables are not supported yet", "NOT_SUPPORTED")
+    location = next((prop.this.name for prop in props if isinstance(prop, exp.LocationProperty)), None)
+    if location is None:
+        raise DdlFailure("Iceberg table location must be specified with LOCATION", "INVALID_TABLE_PROPERTY")
+    columns = [(doc["Name"], doc["Type"]) for doc in
+               (_column(column) for column in schema.expressions if isinstance(column, exp.ColumnDef))]
+    properties = {prop.name: prop.args["value"].name for prop in props if isinstance(prop, exp.Property)
+                  and not isinstance(prop, (exp.ExternalProperty, exp.LocationProperty))
+                  and prop.name.lower() != "table_type"}
+    comment = next((prop.this.name for prop in props if isinstance(prop, exp.SchemaCommentProperty)), None)
+    glue.get_database(ctx, db_name)
+    try:
+        glue.get_table(ctx, db_name, name)
+        if tree.args.get("exists"):
+            return []
+        raise DdlFailure(f"Table 'awsdatacatalog.{db_name}.{name}' already exists", "ALREADY_EXISTS")
+    except glue.errors.EntityNotFoundException:
+        pass
+    iceberg.create(ctx, db_name, name, columns, location, properties, comment)
+    return []
+
+
 def _column(column: exp.ColumnDef) -> dict:
     doc = {"Name": column.name.lower(), "Type": _hive_type(column.args["kind"])}
     for constraint in column.args.get("constraints") or []:
@@ -174,6 +208,9 @@ def _drop_table(ctx, statement, database, engine, views=False):
     if views != (table.get("TableType") == "VIRTUAL_VIEW"):
         raise DdlFailure(f"{db_name}.{name} is {'not ' if views else ''}a view; use DROP "
                          f"{'TABLE' if views else 'VIEW'}")
+    if iceberg.is_iceberg(table):
+        iceberg.drop(ctx, db_name, table)
+        return []
     glue.delete_table(ctx, db_name, name)        # an external table's data stays where it is
     return []
 
@@ -238,6 +275,8 @@ def _show_create_table(ctx, statement, database, engine):
     view = planning.view_text(table)
     if view is not None:
         return [f'CREATE VIEW "{db_name}"."{name}" AS', view]
+    if iceberg.is_iceberg(table):
+        return _show_create_iceberg(ctx, db_name, table)
     sd = table.get("StorageDescriptor") or {}
     serde = sd.get("SerdeInfo") or {}
     lines = [f"CREATE EXTERNAL TABLE `{db_name}`.`{name}`("]
@@ -258,6 +297,19 @@ def _show_create_table(ctx, statement, database, engine):
     if params:
         lines += ["TBLPROPERTIES ("] + [f"  '{k}'='{v}'{',' if i < len(params) - 1 else ')'}"
                                         for i, (k, v) in enumerate(params)]
+    return lines
+
+
+def _show_create_iceberg(ctx, db_name, table):
+    metadata, _ = iceberg.load(ctx, table)
+    columns = iceberg_meta.columns(metadata)
+    lines = [f"CREATE TABLE {db_name}.{table['Name']} ("]
+    lines += [f"  {column} {kind}{',' if i < len(columns) - 1 else ')'}" for i, (column, kind) in enumerate(columns)]
+    properties = [("table_type", "iceberg")] + [
+        (key, value) for key, value in metadata["properties"].items() if key != "schema.name-mapping.default"]
+    lines += [f"LOCATION '{metadata['location']}'", "TBLPROPERTIES ("]
+    lines += [f"  '{key}'='{value}'{',' if i < len(properties) - 1 else ')'}"
+              for i, (key, value) in enumerate(properties)]
     return lines
 
 
@@ -315,6 +367,7 @@ def _partition_values(text: str, keys: list[str]) -> list[str]:
 
 
 def _alter_add_partition(ctx, statement, database, engine):
+    _refuse_iceberg(ctx, statement, database)
     db_name, name = _table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
     keys = [key["Name"].lower() for key in table.get("PartitionKeys") or []]
@@ -333,6 +386,7 @@ def _alter_add_partition(ctx, statement, database, engine):
 
 
 def _alter_drop_partition(ctx, statement, database, engine):
+    _refuse_iceberg(ctx, statement, database)
     db_name, name = _table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
     keys = [key["Name"].lower() for key in table.get("PartitionKeys") or []]
@@ -345,9 +399,18 @@ def _alter_drop_partition(ctx, statement, database, engine):
     return []
 
 
+def _refuse_iceberg(ctx, statement, database):
+    """Hive partition statements have no meaning for an Iceberg table."""
+    db_name, name = _table_name(statement, database)
+    if iceberg.is_iceberg(glue.get_table(ctx, db_name, name)):
+        raise DdlFailure(_ICEBERG_REFUSED, "NOT_SUPPORTED")
+
+
 def _alter_table(ctx, statement, database, engine):
     db_name, name = _table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
+    if iceberg.is_iceberg(table):
+        return _alter_iceberg(ctx, statement, db_name, table)
     table_input = {key: table[key] for key in ("Name", "Description", "TableType", "Parameters", "PartitionKeys",
                                                "StorageDescriptor", "ViewOriginalText", "ViewExpandedText")
                    if key in table}
@@ -364,6 +427,30 @@ def _alter_table(ctx, statement, database, engine):
     return []
 
 
+_ICEBERG_REFUSED = "Query type not supported by Athena Iceberg at this time"
+
+
+def _alter_iceberg(ctx, statement, db_name, table):
+    if statement.kind == "alter_add_columns":
+        columns = _columns_from_text(statement.args["columns"])
+        iceberg.add_columns(ctx, db_name, table, [(column["Name"], column["Type"]) for column in columns])
+    elif statement.kind == "alter_set_properties":
+        iceberg.set_properties(ctx, db_name, table,
+                               dict(re.findall(r"'([^']*)'\s*=\s*'([^']*)'", statement.args["props"])))
+    else:
+        raise DdlFailure(_ICEBERG_REFUSED, "NOT_SUPPORTED")
+    return []
+
+
+def _vacuum(ctx, statement, database, engine):
+    db_name, name = _table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    if not iceberg.is_iceberg(table):
+        raise DdlFailure("VACUUM is only supported for Iceberg tables", "NOT_SUPPORTED")
+    iceberg.vacuum(ctx, db_name, table)
+    return []
+
+
 def _columns_from_text(text: str) -> list[dict]:
     """`a int, b string` as Glue columns (Hive column definitions)."""
     parsed = dialect.parse(f"CREATE EXTERNAL TABLE x ({text}) LOCATION 's3://x/'", read="hive")
@@ -371,6 +458,7 @@ def _columns_from_text(text: str) -> list[dict]:
 
 
 def _msck(ctx, statement, database, engine):
+    _refuse_iceberg(ctx, statement, database)
     """Add the Hive-style `key=value/` folders under the table's location that the
     catalog lacks; never removes one."""
     db_name, name = _table_name(statement, database)
@@ -427,6 +515,19 @@ def _deallocate(ctx, statement, database, engine):
     return []
 
 
+# The columns (Hive's names) of the text results clients read by name: awswrangler's
+# describe_table reads col_name/data_type/comment, show_create_table reads createtab_stmt.
+TEXT_COLUMNS = {
+    "describe": ["col_name", "data_type", "comment"], "show_create_table": ["createtab_stmt"],
+    "show_tables": ["tab_name"], "show_databases": ["database_name"], "show_partitions": ["partition"],
+}
+
+
+def text_columns(kind: str) -> list[tuple[str, str]]:
+    """(name, type) of each column of a DDL statement's text result."""
+    return [(name, "VARCHAR") for name in TEXT_COLUMNS.get(kind, ["result"])]
+
+
 _HANDLERS = {
     "create_database": _create_database, "show_databases": _show_databases, "create_table": _create_table,
     "drop_table": _drop_table, "drop_view": _drop_view, "show_tables": _show_tables, "show_views": _show_views,
@@ -434,5 +535,6 @@ _HANDLERS = {
     "show_partitions": _show_partitions, "show_create_table": _show_create_table, "create_view": _create_view,
     "alter_add_partition": _alter_add_partition, "alter_drop_partition": _alter_drop_partition,
     "alter_set_location": _alter_table, "alter_set_properties": _alter_table, "alter_replace_columns": _alter_table,
-    "alter_add_columns": _alter_table, "msck": _msck, "prepare": _prepare, "deallocate": _deallocate,
+    "alter_add_columns": _alter_table, "msck": _msck, "vacuum": _vacuum, "prepare": _prepare,
+    "deallocate": _deallocate,
 }

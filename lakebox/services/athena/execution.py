@@ -23,7 +23,7 @@ _SUFFIX = {"gzip": ".gz", "zstd": ".zst", "snappy": ""}
 class Job:
     """What a worker needs: the bound query's parts and where its output goes."""
     query_id: str
-    kind: str                       # select | explain | ctas | insert | unload
+    kind: str                       # select | explain | ctas | insert | delete | update | merge | optimize | unload
     tree: object
     sources: list
     database: str
@@ -132,7 +132,7 @@ def _write_data(job, query, outcome, temp_path):
     outcome.temp_dirs.append(directory)
     compression = spec.get("compression")
     names = query.write_files(directory, WRITE_FORMATS[spec["format"]], compression, spec.get("partitioned_by") or [],
-                              job.query_id, spec.get("rename"), _SUFFIX.get(compression or "", ""),
+                              job.query_id, spec.get("rename"), spec.get("suffix", _SUFFIX.get(compression or "", "")),
                               spec.get("delimiter") or "\x01")
     location = spec["location"].rstrip("/") + "/"
     for name in names:
@@ -151,4 +151,5 @@ def _write_data(job, query, outcome, temp_path):
 
 
 _WRITERS = {"select": _write_select, "explain": _write_explain, "ctas": _write_data, "insert": _write_data,
-            "unload": _write_data}
+            "unload": _write_data, "delete": _write_data, "update": _write_data, "merge": _write_data,
+            "optimize": _write_data}

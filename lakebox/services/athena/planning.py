@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.sources import DataFile, Part, TableSource
-from lakebox.services.athena import projection
+from lakebox.services.athena import iceberg, iceberg_tables, projection
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -22,6 +22,7 @@ def resolve_sources(ctx, engine, tree: exp.Expression, database: str) -> list[Ta
     for _ in range(_MAX_VIEW_DEPTH):
         if not _expand_views(ctx, tree, database):
             break
+    _expand_metadata_tables(ctx, tree, database)
     refs = dialect.table_refs(tree)
     counts = {}
     for ref in refs:
@@ -32,10 +33,14 @@ def resolve_sources(ctx, engine, tree: exp.Expression, database: str) -> list[Ta
         key = _key(ref, database)
         if key in seen:
             continue
-        source = _source(ctx, tree, ref, *key)
-        if counts[key] == 1:          # one reference: its WHERE alone decides the partitions
-            engine.prune(tree, ref, source)
-        _list_files(ctx, source)
+        table = _table(ctx, ref, *key)
+        if iceberg.is_iceberg(table):     # its files are the snapshot's, from its manifests
+            source = iceberg.source(ctx, table, *key, ref.args.get("version"), _where(ref))
+        else:
+            source = _source(ctx, tree, ref, table, *key)
+            if counts[key] == 1:          # one reference: its WHERE alone decides the partitions
+                engine.prune(tree, ref, source)
+            _list_files(ctx, source)
         seen[key] = source
         sources.append(source)
     return sources
@@ -64,13 +69,14 @@ def _where(node: exp.Expression) -> str:
     if "line" not in meta:
         return ""
     column = meta.get("col", 1) - len(identifier.name) + 1
+    if isinstance(identifier, exp.Identifier) and identifier.args.get("quoted"):
+        column -= 2                 # the position is the opening quote's; `col` is after the closing one
     return f"line {meta['line']}:{max(column, 1)}: "
 
 
-def _source(ctx, tree, ref: exp.Table, database: str, name: str) -> TableSource:
-    table = _table(ctx, ref, database, name)
+def _source(ctx, tree, ref: exp.Table, table: dict, database: str, name: str) -> TableSource:
     table_type = (table.get("Parameters") or {}).get("table_type", "").upper()
-    if table_type and table_type != "EXTERNAL_TABLE":       # Iceberg, Hudi, Delta: their own issue
+    if table_type and table_type != "EXTERNAL_TABLE":       # Hudi, Delta: their own issue
         raise EngineError("NOT_SUPPORTED", f"{_where(ref)}Reading {table_type} tables is not supported "
                                            f"(table {database}.{name})")
     scan = glue.plan_scan(ctx, database, name)
@@ -134,6 +140,21 @@ def encode_view(sql: str, catalog: str, schema: str, columns: list[tuple[str, st
     doc = {"originalSql": sql, "catalog": catalog, "schema": schema,
            "columns": [{"name": name, "type": kind} for name, kind in columns]}
     return PRESTO_VIEW_PREFIX + base64.b64encode(json.dumps(doc).encode()).decode() + " */"
+
+
+def _expand_metadata_tables(ctx, tree: exp.Expression, database: str):
+    """`"t$snapshots"`, `"t$history"`, ... of an Iceberg table `t`: its rows, in place."""
+    for ref in dialect.table_refs(tree):
+        database_name, name = _key(ref, database)
+        if "$" not in name:
+            continue
+        base, kind = name.rsplit("$", 1)
+        table = _table(ctx, ref, database_name, base)
+        if not iceberg.is_iceberg(table):
+            raise EngineError("TABLE_NOT_FOUND", f"{_where(ref)}Table 'awsdatacatalog.{database_name}.{name}' "
+                                                 "does not exist")
+        rows = iceberg_tables.metadata_table(ctx, table, kind, _where(ref))
+        ref.replace(exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier(ref.alias_or_name))))
 
 
 def _expand_views(ctx, tree: exp.Expression, database: str) -> bool:

@@ -21,11 +21,13 @@ from lakebox.work import TaskCancelled
 
 log = logging.getLogger("lakebox.athena")
 
-DATA_KINDS = ("select", "explain", "ctas", "insert", "unload")
+DATA_KINDS = ("select", "explain", "ctas", "insert", "delete", "update", "merge", "optimize", "unload")
 # The Glue operation a statement acts as, for the catalog's view of the caller
 # (kit.calls.on_behalf: same caller, the callee's operation).
-_GLUE_OPERATION = {"ctas": "CreateTable", "insert": "BatchCreatePartition", "create": "CreateTable",
-                   "drop": "DeleteTable", "alter": "UpdateTable", "msck": "BatchCreatePartition"}
+_GLUE_OPERATION = {"ctas": "CreateTable", "insert": "BatchCreatePartition", "delete": "UpdateTable",
+                   "update": "UpdateTable", "merge": "UpdateTable", "optimize": "UpdateTable",
+                   "vacuum": "UpdateTable", "create": "CreateTable", "drop": "DeleteTable",
+                   "alter": "UpdateTable", "msck": "BatchCreatePartition"}
 
 
 def _cache(state) -> dict:
@@ -76,7 +78,7 @@ def start_query_execution(ctx, params):
                        statement.statement_type, statement.substatement_type, "QUEUED", ctx.now)
     cache = _cache(ctx.state)
     cache["started"][query_id] = time.perf_counter()
-    database = (context.get("Database") or "default").lower()
+    database = _context_database(context)
     output = result_config["OutputLocation"]
     output_bucket = s3.parse_s3_uri(output)[0] if model.valid_output_location(output) else None
     if reuse is not None:
@@ -93,6 +95,15 @@ def start_query_execution(ctx, params):
     else:
         _run_ddl(ctx, query_id, statement, database, output, group["name"])
     return {"QueryExecutionId": query_id}
+
+
+def _context_database(context: dict) -> str:
+    """The current database of a query. Athena takes it quoted as a Hive identifier too
+    (awswrangler's describe_table and show_create_table send "`db`")."""
+    database = context.get("Database") or "default"
+    if len(database) > 2 and database.startswith("`") and database.endswith("`"):
+        database = database[1:-1]
+    return database.lower()
 
 
 def _reusable(ctx, params, workgroup, context, statement):
@@ -221,7 +232,7 @@ def _run_ddl(ctx, query_id, statement, database, output, workgroup):
     result = model.result_file(output, query_id, text=True)
     outcome.objects.append((result, path, "text/plain"))
     outcome.figures["rows"] = len(lines)
-    outcome.columns = [("result", "VARCHAR")]
+    outcome.columns = ddl.text_columns(statement.kind)
     with ctx.state.db.transaction():
         _store_objects(ctx.state, outcome)
         _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)

@@ -89,7 +89,8 @@ def get_query_results(ctx, params):
     request = json.loads(row["request"])
     columns = figures.get("columns") or []
     text = row["statement_type"] == "DDL" and row["substatement_type"] != "CREATE_TABLE_AS_SELECT"
-    writes = row["substatement_type"] in ("CREATE_TABLE_AS_SELECT", "INSERT", "UNLOAD")
+    writes = row["substatement_type"] in ("CREATE_TABLE_AS_SELECT", "INSERT", "DELETE", "UPDATE", "MERGE",
+                                          "OPTIMIZE", "UNLOAD")
     limit = params.get("MaxResults") or 1000
     served, offset = _position(params.get("NextToken"))
     if writes:                          # no result file: the count of rows written

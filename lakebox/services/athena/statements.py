@@ -66,6 +66,9 @@ _UTILITY = [
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+REPLACE\s+COLUMNS\s*\((?P<columns>.*)\)")),
     ("alter_add_columns", "DDL", "ALTER_TABLE_ADD_COLUMNS",
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+ADD\s+COLUMNS\s*\((?P<columns>.*)\)")),
+    ("optimize", "DML", "OPTIMIZE",
+     _simple(rf"OPTIMIZE\s+(?P<table>{_NAME})\s+REWRITE\s+DATA\s+USING\s+BIN_PACK(?:\s+WHERE\s+(?P<where>.+?))?")),
+    ("vacuum", "DDL", "VACUUM", _simple(rf"VACUUM\s+(?P<table>{_NAME})")),
     ("unload", "DML", "UNLOAD",
      _simple(r"UNLOAD\s*\((?P<query>.*)\)\s*TO\s*'(?P<location>[^']*)'\s*(?:WITH\s*\((?P<props>.*)\))?")),
     ("prepare", "UTILITY", "PREPARE", _simple(r"PREPARE\s+(?P<name>\w+)\s+FROM\s+(?P<query>.+)")),
@@ -108,6 +111,9 @@ def classify(sql: str) -> Statement:
             statement = Statement(kind, statement_type, substatement, args=args)
             if kind in ("unload", "prepare"):
                 statement.tree = dialect.parse(args["query"])
+            if kind == "optimize":      # the WHERE, checked now; the table is its FROM
+                where = f" WHERE {args['where']}" if args.get("where") else ""
+                statement.tree = dialect.parse(f"SELECT * FROM {args['table']}{where}")
             return statement
     explain = _EXPLAIN.match(sql)
     if explain:
@@ -128,6 +134,12 @@ def classify(sql: str) -> Statement:
         return Statement("create_view", "DDL", "CREATE_VIEW", tree)
     if isinstance(tree, exp.Insert):
         return Statement("insert", "DML", "INSERT", tree)
+    if isinstance(tree, exp.Delete):
+        return Statement("delete", "DML", "DELETE", tree)
+    if isinstance(tree, exp.Update):
+        return Statement("update", "DML", "UPDATE", tree)
+    if isinstance(tree, exp.Merge):
+        return Statement("merge", "DML", "MERGE", tree)
     if isinstance(tree, exp.Query):
         return Statement("select", "DML", "SELECT", tree)
     raise dialect.NotSupported(f"{type(tree).__name__.upper()} statements are not supported")

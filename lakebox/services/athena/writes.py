@@ -6,7 +6,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError
 from lakebox.engine.types import hive_type
-from lakebox.services.athena import execution, formats, planning
+from lakebox.services.athena import execution, formats, iceberg, iceberg_dml, planning
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -26,6 +26,8 @@ def data_job(ctx, engine, query_id, statement, database, output):
         return _ctas(ctx, engine, query_id, statement.tree, database, output)
     if kind == "insert":
         return _insert(ctx, engine, query_id, statement.tree, database, output)
+    if kind in ("delete", "update", "merge", "optimize"):
+        return _rewrite(ctx, engine, query_id, kind, statement.tree, database, output)
     return _unload(ctx, engine, query_id, statement, database, output)
 
 
@@ -37,11 +39,19 @@ def _ctas_properties(tree: exp.Create) -> dict:
         elif isinstance(prop, exp.PartitionedByProperty):
             props["partitioned_by"] = [item.name for item in prop.this.expressions] \
                 if isinstance(prop.this, exp.Array) else [prop.this.name]
+        elif isinstance(prop, exp.LocationProperty):       # `location = '...'` (Iceberg CTAS)
+            props["location"] = prop.this.name
         elif isinstance(prop, exp.Property):
-            value = prop.args.get("value")
-            name = prop.name.lower()
-            props[name] = [item.name for item in value.expressions] if isinstance(value, exp.Array) else value.name
+            props[prop.name.lower()] = _property_value(prop.args.get("value"))
     return props
+
+
+def _property_value(value: exp.Expression | None):
+    if isinstance(value, exp.Array):
+        return [item.name for item in value.expressions]
+    if isinstance(value, exp.Boolean):
+        return "true" if value.this else "false"
+    return value.name if value is not None else ""
 
 
 def _format_and_compression(props: dict) -> tuple[str, str | None]:
@@ -71,6 +81,8 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
     except glue.errors.EntityNotFoundException:
         pass
     props = _ctas_properties(tree)
+    if str(props.get("table_type", "")).upper() == "ICEBERG":
+        return _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, output)
     file_format, compression = _format_and_compression(props)
     location = props.get("external_location") or f"{output.rstrip('/')}/tables/{query_id}/"
     location = location if location.endswith("/") else location + "/"
@@ -96,6 +108,33 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
 
     job.write = {"format": file_format, "compression": compression, "location": location,
                  "partitioned_by": partitioned_by, "on_commit": create_table, "delimiter": delimiter}
+    return job
+
+
+def _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, output):
+    """CREATE TABLE ... WITH (table_type = 'ICEBERG') AS: the table and its first
+    snapshot, both made at the commit."""
+    if props.get("partitioning") or props.get("partitioned_by"):
+        raise EngineError("NOT_SUPPORTED", "Partitioned Iceberg tables are not supported yet")
+    if (props.get("format") or "PARQUET").upper() != "PARQUET":
+        raise EngineError("NOT_SUPPORTED", f"Iceberg tables in {props['format']} format are not supported")
+    location = props.get("location") or f"{output.rstrip('/')}/tables/{query_id}/"
+    _require_empty(ctx, location if location.endswith("/") else location + "/", f"{db_name}.{name}")
+    compression = _COMPRESSIONS.get(str(props.get("write_compression") or "ZSTD").upper(), "zstd")
+    query = tree.expression
+    sources = planning.resolve_sources(ctx, engine, query, database)
+    job = execution.Job(query_id, "ctas", query, sources, database, output)
+
+    def create_table(outcome):
+        columns = [(column, hive_type(kind)) for column, kind in outcome.columns]
+        properties = {key: str(value) for key, value in props.items()
+                      if key in ("format", "write_compression", "vacuum_max_snapshot_age_seconds",
+                                 "optimize_rewrite_delete_file_threshold")}
+        planned = iceberg.create(ctx, db_name, name, columns, location, properties)
+        iceberg.commit(ctx, db_name, name, planned, outcome.data_files, "append")
+
+    job.write = {"format": "PARQUET", "compression": compression, "suffix": ".parquet",
+                 "location": location.rstrip("/") + "/data/", "on_commit": create_table}
     return job
 
 
@@ -139,6 +178,8 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     if isinstance(tree.this, exp.Schema):
         query = _in_table_order(query, [identifier.name.lower() for identifier in tree.this.expressions],
                                 columns + keys, f"{db_name}.{name}")
+    if iceberg.is_iceberg(table):
+        return _iceberg_job(ctx, engine, query_id, "insert", query, table, db_name, database, output, "append")
     file_format = {"parquet": "PARQUET", "json": "JSON", "csv": "TEXTFILE"}.get(glue.table_format(table))
     if file_format is None:
         raise EngineError("NOT_SUPPORTED", f"INSERT INTO a {glue.table_format(table)} table is not supported")
@@ -154,6 +195,57 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
                  "on_commit": lambda outcome: _add_new_partitions(ctx, db_name, name, location, key_docs,
                                                                   outcome.data_files)}
     return job
+
+
+def _rewrite(ctx, engine, query_id, kind, tree, database, output):
+    """DELETE, UPDATE and MERGE INTO an Iceberg table, copy-on-write: a query gives the
+    table's next rows, whose files replace every earlier one in the next snapshot."""
+    target = tree.args["from_"].this if kind == "optimize" else tree.this
+    db_name, name = (target.db or database).lower(), target.name.lower()
+    try:
+        table = glue.get_table(ctx, db_name, name)
+    except glue.errors.EntityNotFoundException:
+        raise EngineError("TABLE_NOT_FOUND", f"Table 'awsdatacatalog.{db_name}.{name}' does not exist") from None
+    if not iceberg.is_iceberg(table):
+        raise EngineError("NOT_SUPPORTED", "Modifying Hive table rows is only supported for transactional tables")
+    if kind == "optimize":      # compaction, copy-on-write: every file rewritten, the rows unchanged
+        query = exp.select("*").from_(target.copy())
+        return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "replace")
+    columns = [column["Name"].lower() for column in (table.get("StorageDescriptor") or {}).get("Columns") or []]
+    if kind == "delete":
+        query = exp.select("*").from_(target.copy())
+        where = tree.args.get("where")
+        if where is not None:       # the rows the WHERE does not select (NULL: not selected) stay
+            query = query.where(exp.Not(this=exp.Is(this=exp.Paren(this=where.this.copy()),
+                                                    expression=exp.true())))
+    elif kind == "update":
+        query = iceberg_dml.update_query(tree, columns)
+    else:
+        query = iceberg_dml.merge_query(tree, columns)
+    return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "overwrite")
+
+
+def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, operation):
+    """Parquet data files under the table's `data/`, made a snapshot by the commit."""
+    name = table["Name"]
+    planned = table["Parameters"]["metadata_location"]
+    columns = [column["Name"].lower() for column in (table.get("StorageDescriptor") or {}).get("Columns") or []]
+    location = ((table.get("StorageDescriptor") or {}).get("Location") or "").rstrip("/") + "/data/"
+    compression = _COMPRESSIONS.get((table.get("Parameters") or {}).get("write_compression", "ZSTD").upper(), "zstd")
+    sources = planning.resolve_sources(ctx, engine, query, database)
+    job = execution.Job(query_id, kind, query, sources, database, output)
+    job.write = {"format": "PARQUET", "compression": compression, "location": location, "rename": columns,
+                 "suffix": ".parquet",
+                 "on_commit": lambda outcome: _commit_iceberg(ctx, kind, db_name, name, planned, outcome,
+                                                                  operation)}
+    return job
+
+
+def _commit_iceberg(ctx, kind, db_name, name, planned, outcome, operation):
+    """The snapshot; a DELETE reports the rows it removed (not the rows it rewrote)."""
+    removed = iceberg.commit(ctx, db_name, name, planned, outcome.data_files, operation)
+    if kind == "delete":
+        outcome.figures["rows"] = removed - outcome.figures.get("rows", 0)
 
 
 def _in_table_order(query, named: list[str], table_columns: list[str], table: str):

@@ -100,7 +100,7 @@ def request_bucket(ctx, params: dict):
 
 
 def _existing(ctx, name: str, expected_owner: str | None):
-    bucket = store.get_bucket(ctx.state.db, name)
+    bucket = store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, name)
     if bucket is None:
         raise errors.error("NoSuchBucket", BucketName=name)
     if expected_owner is not None and expected_owner != bucket["account"]:

@@ -75,7 +75,9 @@ async def attempts(attempt):
 
 
 class Staged:
-    """A finished temp file on its way to becoming a blob (None: an empty object).
+    """A finished body on its way to becoming a blob: a temp file's path, the bytes of a
+    small body held in memory (written once, in place, at commit), or None (an empty
+    object).
 
     Use around the commit transaction:
 
@@ -88,19 +90,21 @@ class Staged:
     it became, is removed: no row ever pointed at it.
     """
 
-    def __init__(self, blobs, temp: str | None):
+    def __init__(self, blobs, temp: str | bytes | None):
         self.blobs = blobs
         self.temp = temp
         self.blob_id = None
 
     def commit(self) -> str | None:
         if self.temp is not None:
-            self.blob_id = self.blobs.commit(self.temp)
+            temp = self.temp
+            self.blob_id = self.blobs.commit(temp) if isinstance(temp, str) else self.blobs.write(temp)
             self.temp = None
         return self.blob_id
 
     def discard(self):
-        files.discard(self.temp)
+        if isinstance(self.temp, str):
+            files.discard(self.temp)
         self.temp = None
         if self.blob_id is not None:
             self.blobs.delete(self.blob_id)

@@ -20,12 +20,21 @@ def create_multipart_upload(ctx, params):
     attrs = versions.new_attrs(ctx, bucket, params)
     algorithm, checksum_type = _checksum_plan(params)
     attrs.update({"ChecksumAlgorithm": algorithm, "ChecksumType": checksum_type})
-    upload_id = secrets.token_urlsafe(48)
+    upload_id = _new_upload_id()
     store.insert_upload(ctx.state.db, upload_id, bucket["name"], key, ctx.now, ctx.account,
                         versions.storage_class(params), attrs)
     return {"Bucket": bucket["name"], "Key": key, "UploadId": upload_id, "ChecksumAlgorithm": algorithm,
             "ChecksumType": checksum_type, **objects.written_encryption(attrs),
             "__xml_root__": "InitiateMultipartUploadResult"}
+
+
+def _new_upload_id() -> str:
+    """URL-safe random text that starts with a letter or digit, as S3's do: command-line
+    tools (the aws cli among them) would take a leading '-' for an option."""
+    while True:
+        upload_id = secrets.token_urlsafe(48)
+        if upload_id[0].isalnum():
+            return upload_id
 
 
 def _checksum_plan(params) -> tuple[str | None, str | None]:
@@ -83,7 +92,7 @@ async def upload_part(ctx, params):
     sync = blobs.durable and concurrency.offloaded(body.size)
     if sync:            # flushing a big part to disk takes long: off the loop, before committing
         await concurrency.run(ctx, body.size, blobs.sync, body.path)
-    with concurrency.Staged(blobs, body.path if body.size else None) as staged:
+    with concurrency.Staged(blobs, body.take()) as staged:
         if sync:        # others ran meanwhile: the upload may be gone
             upload = require_upload(ctx, access.request_bucket(ctx, params), params["Key"], params["UploadId"])
         store_part(ctx, upload, params["PartNumber"], staged.commit(), body.size, etag, part_checksums)

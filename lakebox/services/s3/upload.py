@@ -1,7 +1,8 @@
-"""S3 upload bodies, which never sit whole in memory.
+"""S3 upload bodies, which never sit whole in memory unless they are small.
 
 `spool` writes a streaming request payload (S3 PutObject/UploadPart) to a temp file in
-the blob area while hashing it, decoding `aws-chunked` framing and reading its
+the blob area (or keeps it in memory, when it is declared at most SMALL_BODY bytes and
+stays so) while hashing it, decoding `aws-chunked` framing and reading its
 trailers on the way, then checks what the client declared (sizes, `Content-MD5`,
 `x-amz-content-sha256`, `x-amz-checksum-*`) against what arrived. The pipeline
 calls it through S3's hooks for every operation whose model payload streams.
@@ -41,47 +42,109 @@ STREAMING_SHA256_VALUES = (
 HEX_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 SLICE = 1 << 20                 # bytes handed to the worker threads at a time
+# A body declared this small stays in memory and becomes a blob in one write at commit:
+# a temp file's create, write, close and rename cost about as much as the rest of a
+# 1 KiB PUT's storage work.
+SMALL_BODY = 64 << 10
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lakebox-spool")
 
 
 @dataclass
 class SpooledBody:
-    path: str                 # temp file in the blob area; commit it or delete it
+    path: str | None          # temp file in the blob area (None: in `data`, or taken)
     size: int
     md5_hex: str
     checksums: dict = field(default_factory=dict)   # e.g. {"CRC32": "<base64>"}
     # The algorithm the client named (value header, trailer); its value in `checksums`
     # was verified when the client sent one. `checksums` also always has CRC64NVME.
     checksum_algorithm: str | None = None
+    data: bytes | None = None  # a small body's bytes, kept in memory
 
     def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
         with open(self.path, "rb") as f:
             return f.read()
 
+    def take(self):
+        """What becomes the blob, handed to the caller, who commits it or removes it
+        (`concurrency.Staged`): the temp file's path, a small body's bytes, or None for
+        an empty body. The body then holds nothing that `discard` would remove."""
+        if not self.size:
+            return None
+        source = self.path if self.path is not None else self.data
+        self.path = self.data = None
+        return source
+
     def discard(self):
-        try:
-            os.unlink(self.path)
-        except FileNotFoundError:
-            pass
+        self.data = None
+        if self.path is not None:
+            _unlink(self.path)
+            self.path = None
 
 
 async def spool(chunks, headers: dict, blobs) -> SpooledBody:
-    """Write the body arriving as `chunks` (async iterator of bytes) to a temp file."""
+    """Take the body arriving as `chunks` (async iterator of bytes) into memory or a temp file."""
     headers = {name.lower(): value for name, value in headers.items()}
     plan = UploadPlan.from_headers(headers)
-    path = blobs.temp_path()
+    buffer = _BodyBuffer(blobs, plan.declared_size)
     try:
-        with open(path, "wb") as out:
-            sink = HashingSink(blobs.writer(out), plan.algorithms())
+        try:
+            sink = HashingSink(buffer.write, plan.algorithms())
             trailers = await _receive(chunks, plan, sink)
-        body = SpooledBody(path=path, size=sink.size, md5_hex=sink.hexdigest("MD5"))
+        finally:
+            buffer.close()
+        body = SpooledBody(path=buffer.path, size=sink.size, md5_hex=sink.hexdigest("MD5"), data=buffer.data())
         plan.verify(sink, trailers)
         body.checksum_algorithm = plan.algorithm
         body.checksums = {name: sink.b64digest(name) for name in (plan.algorithm, DEFAULT_CHECKSUM) if name}
         return body
     except BaseException:
-        _unlink(path)
+        buffer.remove()
         raise
+
+
+class _BodyBuffer:
+    """Where a body's bytes go: memory while a body declared small fits in SMALL_BODY
+    (a client may send more than it declared: the rest then goes to a temp file, and the
+    size check refuses the body), else a temp file from the start."""
+
+    def __init__(self, blobs, declared_size: int | None):
+        self.blobs = blobs
+        self.pieces = [] if declared_size is not None and declared_size <= SMALL_BODY else None
+        self.held = 0
+        self.path = self.out = self.write_file = None
+        if self.pieces is None:
+            self._open()
+
+    def _open(self):
+        self.path = self.blobs.temp_path()
+        self.out = open(self.path, "wb")
+        self.write_file = self.blobs.writer(self.out)
+
+    def write(self, piece):
+        if self.pieces is not None:
+            if self.held + len(piece) <= SMALL_BODY:
+                self.pieces.append(piece)      # the receiver's bytes or views of them, not copied
+                self.held += len(piece)
+                return
+            self._open()
+            for held in self.pieces:
+                self.write_file(held)
+            self.pieces = None
+        self.write_file(piece)
+
+    def data(self) -> bytes | None:
+        return None if self.pieces is None else b"".join(self.pieces)
+
+    def close(self):
+        if self.out is not None:
+            self.out.close()
+
+    def remove(self):
+        self.close()
+        if self.path is not None:
+            _unlink(self.path)
 
 
 async def _receive(chunks, plan, sink) -> dict:

@@ -127,10 +127,10 @@ def test_opencsv_serde_with_quotes(query, s3, bucket):
 
 def test_unsupported_table_format_fails_naming_it(query, glue, bucket, database):
     glue.create_table(DatabaseName=database, TableInput={
-        "Name": "ice", "TableType": "EXTERNAL_TABLE", "Parameters": {"table_type": "ICEBERG"},
-        "StorageDescriptor": {"Columns": [{"Name": "a", "Type": "int"}], "Location": f"s3://{bucket}/ice/"}})
-    execution, _, _ = query("SELECT * FROM ice", expect="FAILED")
-    assert execution["Status"]["StateChangeReason"].startswith("NOT_SUPPORTED: line 1:15: Reading ICEBERG tables")
+        "Name": "hoodie", "TableType": "EXTERNAL_TABLE", "Parameters": {"table_type": "HUDI"},
+        "StorageDescriptor": {"Columns": [{"Name": "a", "Type": "int"}], "Location": f"s3://{bucket}/hudi/"}})
+    execution, _, _ = query("SELECT * FROM hoodie", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].startswith("NOT_SUPPORTED: line 1:15: Reading HUDI tables")
 
 
 @pytest.mark.parametrize("file_format", ["JSON", "TEXTFILE", "PARQUET"])

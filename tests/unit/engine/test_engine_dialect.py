@@ -1,6 +1,7 @@
 """Each of lakebox's fixes to the Trino -> DuckDB translation, run on DuckDB."""
 import decimal
 
+import duckdb
 import pytest
 
 from lakebox.engine import dialect, new_engine
@@ -78,3 +79,21 @@ def test_decimal_columns_of_subqueries_are_known():
     sql = dialect.translate(dialect.parse(
         "SELECT sum(v) / sum(v) AS share FROM (SELECT price * 2 AS v FROM t) AS s"), {"price": "decimal(15,2)"})
     assert "AS DECIMAL(38, 2)" in sql
+
+
+def test_date_column_plus_interval_stays_a_date():
+    tree = dialect.parse("SELECT day + INTERVAL '1' DAY AS a, date_add('month', 1, day) AS b, "
+                         "ts + INTERVAL '1' DAY AS c FROM t")
+    sql = dialect.translate(tree, {"day": "date", "ts": "timestamp"})
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE t AS SELECT DATE '2024-01-31' AS day, TIMESTAMP '2024-01-31 10:00' AS ts")
+    described = connection.execute(sql).description
+    assert [column[1] for column in described] == ["DATE", "DATE", "TIMESTAMP"]
+    assert [str(value) for value in connection.execute(sql).fetchone()] == [
+        "2024-02-01", "2024-02-29", "2024-02-01 10:00:00"]
+
+
+def test_regexp_extract_without_a_match_is_null():
+    assert run("SELECT regexp_extract('a1', '\\d'), regexp_extract('ab', '\\d'), "
+               "regexp_extract('k=v', 'k=(\\w*)', 1), regexp_extract('k=', 'k=(\\w*)', 1)")[1] == [
+        ("1", None, "v", "")]

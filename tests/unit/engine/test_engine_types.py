@@ -9,6 +9,14 @@ def test_nested_hive_types():
     assert types.duck_type("varchar(10)") == "VARCHAR"
 
 
+def test_struct_fields_spelled_as_the_files_spell_them():
+    described = 'STRUCT(sku STRUCT(S VARCHAR), "Odd ""Name""" MAP(VARCHAR, BIGINT), n DECIMAL(10,2))'
+    assert types.struct_field_names(described) == ["sku", "S", 'Odd "Name"', "n"]
+    spellings = {"s": "S", "sku": "sku"}
+    assert types.duck_type("struct<sku:struct<s:string>,n:int>", spellings) == \
+        'STRUCT("sku" STRUCT("S" VARCHAR), "n" INTEGER)'
+
+
 def test_athena_column_info():
     info = types.column_info("price", "DECIMAL(15,2)")
     assert (info["Type"], info["Precision"], info["Scale"]) == ("decimal", 15, 2)

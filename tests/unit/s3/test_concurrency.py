@@ -129,6 +129,18 @@ def test_staged_removes_the_temp_file_or_the_blob_on_error(blobs):
     assert os.path.exists(blobs.path(blob_id)) and temp_files(blobs) == []
 
 
+def test_staged_bytes_become_a_blob_with_no_temp_file(blobs):
+    with concurrency.Staged(blobs, b"small body") as staged:
+        blob_id = staged.commit()
+    assert blobs.read(blob_id) == b"small body" and temp_files(blobs) == []
+
+    with pytest.raises(RuntimeError):
+        with concurrency.Staged(blobs, b"small body") as staged:
+            blob_id = staged.commit()
+            raise RuntimeError("row write failed")
+    assert not os.path.exists(blobs.path(blob_id))
+
+
 def test_writers_leave_no_temp_file_when_a_source_is_missing(blobs, tmp_path):
     present = tmp_path / "present"
     present.write_bytes(b"x" * 100)

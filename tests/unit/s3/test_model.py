@@ -192,3 +192,8 @@ def test_continuation_tokens_round_trip():
         assert model.decode_token(model.encode_token(key)) == key
     with raises_s3("InvalidArgument"):
         model.decode_token("!!!")
+
+
+def test_upload_ids_never_start_like_a_command_line_option():
+    from lakebox.services.s3.multipart import _new_upload_id
+    assert all(_new_upload_id()[0].isalnum() for _ in range(2000))

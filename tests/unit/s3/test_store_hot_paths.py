@@ -1,5 +1,5 @@
-"""What every object request goes through in store.py: the bucket-configuration cache
-never serves a stale copy, attrs JSON round-trips, a new version is the one current one."""
+"""What every object request goes through in store.py: the bucket-row and
+bucket-configuration caches never serve a stale copy, attrs JSON round-trips, a new version is the one current one."""
 import datetime
 
 import pytest
@@ -18,6 +18,36 @@ def db():
 
 def configs(cache, db, name="b"):
     return store.cached_configs(cache, db, store.get_bucket(db, name))
+
+
+def test_the_bucket_row_is_read_once_until_a_bucket_write(db):
+    cache = {}
+    first = store.cached_bucket(cache, db, "b")
+    assert store.cached_bucket(cache, db, "b") is first
+    store.set_versioning(db, "b", "Enabled", None)
+    assert store.cached_bucket(cache, db, "b")["versioning"] == "Enabled"
+    store.put_config(db, "b", "cors", {"CORSRules": []})
+    assert store.cached_bucket(cache, db, "b")["config_version"] == first["config_version"] + 1
+    store.set_object_lock(db, "b", True)
+    assert store.cached_bucket(cache, db, "b")["object_lock"] == 1
+
+
+def test_a_bucket_created_or_deleted_is_seen_at_once(db):
+    cache = {}
+    assert store.cached_bucket(cache, db, "new") is None
+    store.insert_bucket(db, "new", "123456789012", "us-east-1", 2.0, False)
+    assert store.cached_bucket(cache, db, "new")["name"] == "new"
+    store.delete_bucket(db, "new")
+    assert store.cached_bucket(cache, db, "new") is None
+
+
+def test_a_bucket_row_read_in_a_rolled_back_transaction_is_not_kept(db):
+    cache = {}
+    with pytest.raises(RuntimeError), db.transaction():
+        store.set_versioning(db, "b", "Enabled", None)
+        assert store.cached_bucket(cache, db, "b")["versioning"] == "Enabled"
+        raise RuntimeError("rolled back")
+    assert store.cached_bucket(cache, db, "b")["versioning"] is None
 
 
 def test_a_configuration_write_is_seen_at_once(db):

@@ -108,6 +108,32 @@ def test_empty_body(blobs):
     assert got.md5_hex == "d41d8cd98f00b204e9800998ecf8427e"
 
 
+def test_small_declared_body_stays_in_memory(blobs):
+    got = run(SMALL, {"content-length": str(len(SMALL))}, blobs)
+    assert got.path is None and got.read() == SMALL and blobs.made == []
+    assert got.take() == SMALL
+
+
+def test_body_declared_small_that_runs_over_goes_to_a_file(blobs):
+    data = os.urandom(body_mod.SMALL_BODY + 100)
+    headers = chunked_headers(data)
+    headers["x-amz-decoded-content-length"] = str(len(SMALL))
+    with raises_s3("IncompleteBody"):
+        run(signed_chunked(data), headers, blobs)
+    assert len(blobs.made) == 1 and not os.listdir(blobs.tmp)
+
+
+def test_a_taken_temp_file_is_the_takers_to_remove(blobs):
+    got = run(DATA, {"content-length": str(len(DATA))}, blobs)
+    path = got.take()
+    got.discard()
+    assert os.path.getsize(path) == len(DATA)
+
+
+def test_an_empty_body_gives_nothing_to_commit(blobs):
+    assert run(b"", {"content-length": "0"}, blobs).take() is None
+
+
 @pytest.mark.parametrize("algorithm", ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"])
 def test_checksum_header_is_verified_and_returned(blobs, algorithm):
     headers = {f"x-amz-checksum-{algorithm.lower()}": expected_checksum(algorithm, DATA),
@@ -125,7 +151,7 @@ def test_checksum_header_mismatch_is_bad_digest(blobs, algorithm):
         run(DATA, {f"x-amz-checksum-{algorithm.lower()}": wrong}, blobs)
     assert err.value.message == f"The {algorithm} you specified did not match the calculated checksum."
     assert err.value.status == 400
-    assert not os.path.exists(blobs.made[0])
+    assert not os.listdir(blobs.tmp)
 
 
 def test_checksum_value_that_is_not_a_checksum(blobs):
@@ -200,7 +226,7 @@ def test_short_body_is_incomplete(blobs):
         run(SMALL, {"content-length": str(len(SMALL) + 10)}, blobs)
     assert err.value.message == ("You did not provide the number of bytes specified by the "
                                  "Content-Length HTTP header.")
-    assert not os.path.exists(blobs.made[0])
+    assert not os.listdir(blobs.tmp)
 
 
 # --- aws-chunked --------------------------------------------------------------
@@ -250,7 +276,7 @@ def test_trailer_mismatch_is_bad_digest(blobs):
     with raises_s3("BadDigest") as err:
         run(wire, headers, blobs)
     assert err.value.message == "The CRC32 you specified did not match the calculated checksum."
-    assert not os.path.exists(blobs.made[0])
+    assert not os.listdir(blobs.tmp)
 
 
 def test_trailer_announced_but_missing(blobs):
@@ -292,7 +318,7 @@ def test_truncated_stream(blobs, cut):
     with raises_s3("IncompleteBody") as err:
         run(wire, chunked_headers(DATA), blobs)
     assert err.value.message == "The request body terminated unexpectedly"
-    assert not os.path.exists(blobs.made[0])
+    assert not os.listdir(blobs.tmp)
 
 
 @pytest.mark.parametrize("wire", [

@@ -1,0 +1,296 @@
+"""Iceberg tables behind Athena: metadata JSON, manifest lists and manifests (Avro) in
+S3, the table registered in Glue as Athena registers it (`table_type=ICEBERG`,
+`metadata_location`, `previous_metadata_location`).
+
+A write (INSERT, DELETE) puts its Parquet data files with the query's other objects;
+its commit, on the loop, writes one manifest, one manifest list and the next metadata
+file, then swaps `metadata_location` in Glue only if it is still the one the statement
+was planned against (else ICEBERG_COMMIT_ERROR and nothing of it is kept).
+DELETE is copy-on-write for now: the surviving rows are rewritten and every earlier
+data file is marked deleted in the new snapshot.
+"""
+import datetime
+import io
+import json
+import uuid
+
+import fastavro
+import pyarrow.parquet as pq
+from sqlglot import exp
+
+from lakebox.engine import EngineError
+from lakebox.engine.sources import DataFile, Part, TableSource
+from lakebox.services.athena import iceberg_meta as meta
+from lakebox.services.glue import public as glue
+from lakebox.services.s3 import public as s3
+
+_TABLE_INPUT_KEYS = ("Name", "Description", "TableType", "Parameters", "PartitionKeys", "StorageDescriptor")
+_MANIFEST_SCHEMA = fastavro.parse_schema(meta.MANIFEST_ENTRY)
+_MANIFEST_LIST_SCHEMA = fastavro.parse_schema(meta.MANIFEST_FILE)
+
+
+def is_iceberg(table: dict) -> bool:
+    return (table.get("Parameters") or {}).get("table_type", "").upper() == "ICEBERG"
+
+
+def _now_ms(ctx) -> int:
+    return int(ctx.now * 1000)
+
+
+def _read(ctx, uri: str) -> bytes:
+    bucket, key = s3.parse_s3_uri(uri)
+    return s3.get_object(ctx.state, bucket, key)
+
+
+def _write(ctx, uri: str, data: bytes, content_type: str = "application/octet-stream"):
+    bucket, key = s3.parse_s3_uri(uri)
+    s3.put_object(ctx.state, bucket, key, data, content_type)
+
+
+def _metadata_uri(location: str, version: int) -> str:
+    return f"{location.rstrip('/')}/metadata/{version:05d}-{uuid.uuid4()}.metadata.json"
+
+
+def _glue_columns(metadata: dict) -> list[dict]:
+    """The Glue columns of the current schema, with the parameters AWS writes on them
+    (clients such as awswrangler keep only the `iceberg.field.current` ones)."""
+    return [{"Name": field["name"], "Type": meta.hive_type(field["type"]),
+             "Parameters": {"iceberg.field.current": "true", "iceberg.field.id": str(field["id"]),
+                            "iceberg.field.optional": "false" if field["required"] else "true"}}
+            for field in meta.current_schema(metadata)["fields"]]
+
+
+# ---- tables ------------------------------------------------------------------------
+
+def create(ctx, database: str, name: str, columns: list[tuple[str, str]], location: str, properties: dict,
+           description: str | None = None) -> str:
+    """An empty table: its first metadata file, then the Glue table pointing at it.
+    Returns where the metadata file is."""
+    bucket = s3.parse_s3_uri(location)[0]
+    if not s3.bucket_exists(ctx.state, bucket):
+        raise EngineError("ICEBERG_FILESYSTEM_ERROR", f"Failed to create table: the bucket {bucket} does not exist")
+    try:
+        document = meta.new_table(location, columns, properties, _now_ms(ctx))
+    except meta.IcebergTypeError as error:
+        raise EngineError("NOT_SUPPORTED", str(error)) from None
+    metadata_location = _metadata_uri(location, 0)
+    _write(ctx, metadata_location, json.dumps(document).encode(), "application/json")
+    table_input = {"Name": name, "TableType": "EXTERNAL_TABLE", "PartitionKeys": [],
+                   "Parameters": {"table_type": "ICEBERG", "metadata_location": metadata_location},
+                   "StorageDescriptor": {"Columns": _glue_columns(document),
+                                         "Location": location.rstrip("/"), "SerdeInfo": {}}}
+    if description:
+        table_input["Description"] = description
+    glue.create_table(ctx, database, table_input)
+    return metadata_location
+
+
+def load(ctx, table: dict) -> tuple[dict, str]:
+    """The table's current metadata document and where it is."""
+    location = table["Parameters"].get("metadata_location")
+    name = f"{table.get('DatabaseName')}.{table['Name']}"
+    if not location:
+        raise EngineError("ICEBERG_INVALID_METADATA", f"Table is missing [metadata_location] property: {name}")
+    try:
+        return json.loads(_read(ctx, location)), location
+    except Exception as error:      # a missing bucket or object, or not JSON: the table is unreadable
+        if type(error).__name__ not in ("NoSuchKey", "NoSuchBucket", "JSONDecodeError"):
+            raise
+        raise EngineError("ICEBERG_INVALID_METADATA",
+                          f"Failed to read table metadata for {name} from {location}") from None
+
+
+def drop(ctx, database: str, table: dict):
+    """DROP TABLE of an Iceberg table removes its data and metadata, as Athena does."""
+    location = ((table.get("StorageDescriptor") or {}).get("Location") or "").rstrip("/") + "/"
+    glue.delete_table(ctx, database, table["Name"])
+    bucket, prefix = s3.parse_s3_uri(location)
+    if s3.bucket_exists(ctx.state, bucket):
+        for item in list(s3.list_objects(ctx.state, bucket, prefix)):
+            s3.delete_object(ctx.state, bucket, item.key)
+
+
+# ---- reading -----------------------------------------------------------------------
+
+def avro_rows(ctx, uri: str) -> list[dict]:
+    return list(fastavro.reader(io.BytesIO(_read(ctx, uri))))
+
+
+def live_files(ctx, snapshot: dict | None) -> list[dict]:
+    """The data files of a snapshot (entries not marked deleted), each with its
+    `sequence_number`."""
+    if snapshot is None:
+        return []
+    found = []
+    for manifest in avro_rows(ctx, snapshot["manifest-list"]):
+        for entry in avro_rows(ctx, manifest["manifest_path"]):
+            if entry["status"] != meta.DELETED:
+                data = dict(entry["data_file"])
+                data["sequence_number"] = entry["sequence_number"] if entry["sequence_number"] is not None \
+                    else manifest["sequence_number"]
+                found.append(data)
+    return found
+
+
+def chosen_snapshot(metadata: dict, version: exp.Version | None, where: str) -> dict | None:
+    """The current snapshot, or the one `FOR VERSION AS OF` / `FOR TIMESTAMP AS OF` names."""
+    if version is None:
+        return meta.current_snapshot(metadata)
+    kind = str(version.this).upper()
+    value = version.expression
+    if kind == "VERSION":
+        if not (isinstance(value, exp.Literal) and not value.is_string):
+            raise EngineError("TYPE_MISMATCH", f"{where}Unsupported type for table version: {value.sql('trino')}")
+        snapshot = meta.snapshot_by_id(metadata, int(value.name))
+        if snapshot is None:
+            raise EngineError("INVALID_ARGUMENTS", f"{where}Iceberg snapshot ID does not exists: {value.name}")
+        return snapshot
+    moment = _timestamp_ms(value, where)
+    snapshot = meta.snapshot_as_of(metadata, moment)
+    if snapshot is None:
+        raise EngineError("INVALID_ARGUMENTS", f"{where}No version history table at or before "
+                                               f"{value.sql('trino')}")
+    return snapshot
+
+
+def _timestamp_ms(value: exp.Expression, where: str) -> int:
+    """A TIMESTAMP literal (with or without zone; without one it is UTC, the session's)."""
+    literal = value.this if isinstance(value, exp.Cast) else value
+    if not (isinstance(literal, exp.Literal) and literal.is_string):
+        raise EngineError("NOT_SUPPORTED", f"{where}FOR TIMESTAMP AS OF takes a TIMESTAMP literal")
+    text = literal.name.strip()
+    if text.upper().endswith(" UTC"):
+        text = text[:-4]
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise EngineError("INVALID_LITERAL", f"{where}'{literal.name}' is not a valid timestamp literal") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return int(moment.timestamp() * 1000)
+
+
+def source(ctx, table: dict, database: str, name: str, version: exp.Version | None, where: str) -> TableSource:
+    """What the engine reads of the table: the Parquet data files of the snapshot."""
+    metadata, _ = load(ctx, table)
+    snapshot = chosen_snapshot(metadata, version, where)
+    schema_id = snapshot.get("schema-id", metadata["current-schema-id"]) if snapshot else None
+    columns = meta.columns(metadata) if schema_id is None else \
+        meta.columns({**metadata, "current-schema-id": schema_id})
+    files = []
+    for data in live_files(ctx, snapshot):
+        bucket, key = s3.parse_s3_uri(data["file_path"])
+        found = s3.object_file(ctx.state, bucket, key)
+        files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"]))
+    return TableSource(database=database, name=name, columns=columns, partition_keys=[], format="parquet",
+                       properties=dict(table.get("Parameters") or {}), parts=[Part([], files)] if files else [])
+
+
+# ---- committing --------------------------------------------------------------------
+
+def commit(ctx, database: str, name: str, planned_location: str, added_uris: list[str], operation: str) -> int:
+    """Make the files written by one statement the table's next snapshot. `operation` is
+    `append` (files added), `overwrite` (files added, every earlier file deleted) or
+    `replace` (the same, rows unchanged: compaction).
+    Returns the number of rows in the files it deleted."""
+    table = glue.get_table(ctx, database, name)
+    if table["Parameters"].get("metadata_location") != planned_location:
+        raise EngineError("ICEBERG_COMMIT_ERROR", f"Failed to commit Iceberg update to table: {database}.{name}: "
+                                                  "the table was changed by another writer")
+    metadata, location = load(ctx, table)
+    parent = meta.current_snapshot(metadata)
+    previous = live_files(ctx, parent)
+    snapshot_id, sequence = meta.new_snapshot_id(), metadata["last-sequence-number"] + 1
+    added = [_data_file(ctx, uri) for uri in added_uris]
+    added = [data for data in added if data["record_count"]]
+    entries = [{"status": meta.ADDED, "snapshot_id": snapshot_id, "sequence_number": sequence,
+                "file_sequence_number": sequence, "data_file": data} for data in added]
+    rewrites = operation in ("overwrite", "replace")
+    removed = previous if rewrites else []
+    entries += [{"status": meta.DELETED, "snapshot_id": snapshot_id, "sequence_number": data["sequence_number"],
+                 "file_sequence_number": data["sequence_number"], "data_file": _strip(data)} for data in removed]
+    kept = [] if rewrites else previous
+    base = metadata["location"]
+    manifests = [] if parent is None or rewrites else avro_rows(ctx, parent["manifest-list"])
+    if entries:
+        manifest_uri = f"{base}/metadata/{uuid.uuid4()}-m0.avro"
+        manifest = _avro_bytes(_MANIFEST_SCHEMA, entries, meta.manifest_header(metadata))
+        _write(ctx, manifest_uri, manifest)
+        manifests.insert(0, meta.manifest_file_entry(manifest_uri, len(manifest), sequence, snapshot_id, entries))
+    list_uri = f"{base}/metadata/snap-{snapshot_id}-1-{uuid.uuid4()}.avro"
+    _write(ctx, list_uri, _avro_bytes(_MANIFEST_LIST_SCHEMA, manifests, {
+        "snapshot-id": str(snapshot_id), "parent-snapshot-id": str(parent["snapshot-id"]) if parent else "null",
+        "sequence-number": str(sequence), "format-version": str(meta.FORMAT_VERSION)}))
+    live = kept + added
+    figures = meta.summary(added, removed, len(live), sum(data["record_count"] for data in live))
+    following = meta.commit_snapshot(metadata, location, snapshot_id, list_uri, operation, figures, _now_ms(ctx))
+    _replace_metadata(ctx, database, table, location, following)
+    return sum(data["record_count"] for data in removed)
+
+
+def _replace_metadata(ctx, database: str, table: dict, location: str, following: dict):
+    """Write the next metadata file and point the Glue table at it (its columns: the
+    current schema's)."""
+    following_location = _metadata_uri(following["location"], len(following["metadata-log"]))
+    _write(ctx, following_location, json.dumps(following).encode(), "application/json")
+    table_input = {key: table[key] for key in _TABLE_INPUT_KEYS if key in table}
+    table_input["Parameters"] = {**table["Parameters"], "metadata_location": following_location,
+                                 "previous_metadata_location": location}
+    table_input["StorageDescriptor"] = {**table_input.get("StorageDescriptor", {}),
+                                        "Columns": _glue_columns(following)}
+    glue.update_table(ctx, database, table_input)
+
+
+def add_columns(ctx, database: str, table: dict, columns: list[tuple[str, str]]):
+    """ALTER TABLE ADD COLUMNS: a new schema with new field ids; files written before
+    read the new columns as NULL."""
+    metadata, location = load(ctx, table)
+    try:
+        following = meta.add_columns(metadata, columns, _now_ms(ctx), location)
+    except (meta.IcebergTypeError, ValueError) as error:
+        raise EngineError("NOT_SUPPORTED", str(error)) from None
+    _replace_metadata(ctx, database, table, location, following)
+
+
+def vacuum(ctx, database: str, table: dict):
+    """VACUUM: expire the snapshots older than the table's retention, then delete the
+    data files, manifests and manifest lists no remaining snapshot needs."""
+    metadata, location = load(ctx, table)
+    following = meta.expire_snapshots(metadata, _now_ms(ctx), location)
+    needed = set()
+    for snapshot in following["snapshots"]:
+        needed.add(snapshot["manifest-list"])
+        for manifest in avro_rows(ctx, snapshot["manifest-list"]):
+            needed.add(manifest["manifest_path"])
+        needed.update(data["file_path"] for data in live_files(ctx, snapshot))
+    _replace_metadata(ctx, database, table, location, following)
+    base = following["location"]
+    bucket, prefix = s3.parse_s3_uri(base + "/")
+    for item in list(s3.list_objects(ctx.state, bucket, prefix)):
+        uri = f"s3://{bucket}/{item.key}"
+        if uri not in needed and (uri.startswith(base + "/data/") or uri.endswith(".avro")):
+            s3.delete_object(ctx.state, bucket, item.key)
+
+
+def set_properties(ctx, database: str, table: dict, properties: dict):
+    """ALTER TABLE SET TBLPROPERTIES: into the table metadata's properties."""
+    metadata, location = load(ctx, table)
+    _replace_metadata(ctx, database, table, location,
+                      meta.with_properties(metadata, properties, _now_ms(ctx), location))
+
+
+def _strip(data: dict) -> dict:
+    return {key: value for key, value in data.items() if key != "sequence_number"}
+
+
+def _data_file(ctx, uri: str) -> dict:
+    bucket, key = s3.parse_s3_uri(uri)
+    found = s3.object_file(ctx.state, bucket, key)
+    rows = pq.read_metadata(found.path).num_rows if found.path else 0
+    return meta.data_file(uri, rows, found.size)
+
+
+def _avro_bytes(schema, records: list[dict], header: dict) -> bytes:
+    buffer = io.BytesIO()
+    fastavro.writer(buffer, schema, records, metadata=header, codec="deflate")
+    return buffer.getvalue()

@@ -1,0 +1,260 @@
+"""Iceberg format version 2, as pure data: table metadata (the JSON document), the Avro
+schemas of manifests and manifest lists, and the step from one metadata document to
+the next when a snapshot is committed. No I/O here (see `iceberg.py`).
+
+Field ids of the Avro schemas are the spec's (https://iceberg.apache.org/spec/), so
+other Iceberg readers resolve them; optional fields lakebox does not track (column
+bounds, value counts) are left out of the schemas, which the spec allows.
+"""
+import json
+import uuid
+
+FORMAT_VERSION = 2
+
+# Glue/Hive column types Athena accepts in an Iceberg table, as Iceberg types.
+_TYPES = {"int": "int", "integer": "int", "bigint": "long", "string": "string", "double": "double",
+          "float": "float", "boolean": "boolean", "date": "date", "timestamp": "timestamp", "binary": "binary"}
+
+
+class IcebergTypeError(ValueError):
+    """A column type an Iceberg table cannot hold."""
+
+
+def iceberg_type(hive: str) -> str:
+    text = hive.strip().lower()
+    if text.startswith("decimal"):
+        return text.replace(" ", "")
+    if text.startswith(("varchar", "char")):
+        return "string"
+    if text not in _TYPES:
+        raise IcebergTypeError(f"Unsupported Hive type: {hive}")
+    return _TYPES[text]
+
+
+def hive_type(iceberg: str) -> str:
+    """The Glue column type of an Iceberg type (as Athena registers it)."""
+    return {"long": "bigint", "int": "int"}.get(iceberg, iceberg)
+
+
+def schema(columns: list[tuple[str, str]], schema_id: int = 0) -> dict:
+    """An Iceberg schema of (name, Hive type) columns, field ids from 1."""
+    return {"type": "struct", "schema-id": schema_id,
+            "fields": [{"id": number, "name": name, "required": False, "type": iceberg_type(kind)}
+                       for number, (name, kind) in enumerate(columns, start=1)]}
+
+
+def new_table(location: str, columns: list[tuple[str, str]], properties: dict, now_ms: int) -> dict:
+    """The metadata of an empty, unpartitioned table."""
+    table_schema = schema(columns)
+    mapping = [{"field-id": field["id"], "names": [field["name"]]} for field in table_schema["fields"]]
+    return {
+        "format-version": FORMAT_VERSION, "table-uuid": str(uuid.uuid4()), "location": location.rstrip("/"),
+        "last-sequence-number": 0, "last-updated-ms": now_ms, "last-column-id": len(columns),
+        "current-schema-id": 0, "schemas": [table_schema], "default-spec-id": 0,
+        "partition-specs": [{"spec-id": 0, "fields": []}], "last-partition-id": 999,
+        "default-sort-order-id": 0, "sort-orders": [{"order-id": 0, "fields": []}],
+        # Data files are written without Parquet field ids: readers match columns by name.
+        "properties": {**properties, "schema.name-mapping.default": json.dumps(mapping)},
+        "current-snapshot-id": -1, "refs": {}, "snapshots": [], "snapshot-log": [], "metadata-log": [],
+    }
+
+
+def current_schema(metadata: dict) -> dict:
+    return next(s for s in metadata["schemas"] if s["schema-id"] == metadata["current-schema-id"])
+
+
+def columns(metadata: dict) -> list[tuple[str, str]]:
+    """(name, Glue type) of the current schema."""
+    return [(field["name"], hive_type(field["type"])) for field in current_schema(metadata)["fields"]]
+
+
+def current_snapshot(metadata: dict) -> dict | None:
+    return snapshot_by_id(metadata, metadata.get("current-snapshot-id"))
+
+
+def snapshot_by_id(metadata: dict, snapshot_id) -> dict | None:
+    return next((s for s in metadata.get("snapshots") or [] if s["snapshot-id"] == snapshot_id), None)
+
+
+def snapshot_as_of(metadata: dict, timestamp_ms: int) -> dict | None:
+    """The snapshot that was current at `timestamp_ms` (the snapshot log's last entry
+    at or before it)."""
+    found = None
+    for entry in metadata.get("snapshot-log") or []:
+        if entry["timestamp-ms"] <= timestamp_ms:
+            found = entry["snapshot-id"]
+    return snapshot_by_id(metadata, found)
+
+
+def new_snapshot_id() -> int:
+    """A positive 63-bit id, as Iceberg makes them."""
+    return uuid.uuid4().int & ((1 << 63) - 1)
+
+
+def commit_snapshot(metadata: dict, previous_location: str, snapshot_id: int, manifest_list: str,
+                    operation: str, summary: dict, now_ms: int) -> dict:
+    """The next metadata document: `snapshot_id` added and made current on `main`."""
+    following = _next_version(metadata, now_ms, previous_location)
+    parent = metadata.get("current-snapshot-id")
+    sequence = metadata["last-sequence-number"] + 1
+    now_ms = following["last-updated-ms"]
+    snapshot = {"snapshot-id": snapshot_id, "sequence-number": sequence, "timestamp-ms": now_ms,
+                "manifest-list": manifest_list, "summary": {"operation": operation, **summary},
+                "schema-id": metadata["current-schema-id"]}
+    if parent is not None and parent != -1:
+        snapshot["parent-snapshot-id"] = parent
+    following["snapshots"].append(snapshot)
+    following["current-snapshot-id"] = snapshot_id
+    following["last-sequence-number"] = sequence
+    following["refs"] = {**following.get("refs", {}), "main": {"snapshot-id": snapshot_id, "type": "branch"}}
+    following["snapshot-log"].append({"timestamp-ms": now_ms, "snapshot-id": snapshot_id})
+    return following
+
+
+def _next_version(metadata: dict, now_ms: int, previous_location: str) -> dict:
+    """A copy of `metadata` to change, stamped `now_ms` (later than its last change, so
+    snapshot and metadata logs stay in order however fast commits come)."""
+    following = json.loads(json.dumps(metadata))
+    following["last-updated-ms"] = max(now_ms, metadata["last-updated-ms"] + 1)
+    following["metadata-log"].append({"timestamp-ms": metadata["last-updated-ms"], "metadata-file": previous_location})
+    return following
+
+
+def add_columns(metadata: dict, columns: list[tuple[str, str]], now_ms: int, previous_location: str) -> dict:
+    """A new current schema with `columns` appended under new field ids (ValueError when
+    a name is taken)."""
+    following = _next_version(metadata, now_ms, previous_location)
+    current = current_schema(metadata)
+    taken = {field["name"].lower() for field in current["fields"]}
+    fields = list(current["fields"])
+    last = metadata["last-column-id"]
+    for name, kind in columns:
+        if name.lower() in taken:
+            raise ValueError(f"Column '{name}' already exists")
+        last += 1
+        taken.add(name.lower())
+        fields.append({"id": last, "name": name, "required": False, "type": iceberg_type(kind)})
+    schema_id = max(s["schema-id"] for s in metadata["schemas"]) + 1
+    following["schemas"].append({"type": "struct", "schema-id": schema_id, "fields": fields})
+    following["current-schema-id"] = schema_id
+    following["last-column-id"] = last
+    mapping = [{"field-id": field["id"], "names": [field["name"]]} for field in fields]
+    following["properties"]["schema.name-mapping.default"] = json.dumps(mapping)
+    return following
+
+
+DEFAULT_SNAPSHOT_AGE_SECONDS = 432000       # vacuum_max_snapshot_age_seconds: 5 days
+
+
+def expire_snapshots(metadata: dict, now_ms: int, previous_location: str) -> dict:
+    """The snapshots older than the table's retention removed (the current one stays)."""
+    age = int(metadata["properties"].get("vacuum_max_snapshot_age_seconds", DEFAULT_SNAPSHOT_AGE_SECONDS))
+    oldest = now_ms - age * 1000
+    current = metadata.get("current-snapshot-id")
+    kept = {s["snapshot-id"] for s in metadata["snapshots"]
+            if s["timestamp-ms"] >= oldest or s["snapshot-id"] == current}
+    following = _next_version(metadata, now_ms, previous_location)
+    following["snapshots"] = [s for s in metadata["snapshots"] if s["snapshot-id"] in kept]
+    following["snapshot-log"] = [e for e in metadata["snapshot-log"] if e["snapshot-id"] in kept]
+    return following
+
+
+def with_properties(metadata: dict, properties: dict, now_ms: int, previous_location: str) -> dict:
+    following = _next_version(metadata, now_ms, previous_location)
+    following["properties"].update(properties)
+    return following
+
+
+def summary(added: list[dict], removed: list[dict], total_files: int, total_records: int) -> dict:
+    """A snapshot summary's counters (strings, as the spec writes them)."""
+    figures = {"added-data-files": len(added), "added-records": sum(f["record_count"] for f in added),
+               "added-files-size": sum(f["file_size_in_bytes"] for f in added),
+               "deleted-data-files": len(removed), "deleted-records": sum(f["record_count"] for f in removed),
+               "total-data-files": total_files, "total-records": total_records, "total-delete-files": 0}
+    return {key: str(value) for key, value in figures.items() if value or key.startswith("total")}
+
+
+def ancestors(metadata: dict) -> set:
+    """The ids of the current snapshot and its parents."""
+    found, snapshot = set(), current_snapshot(metadata)
+    while snapshot is not None:
+        found.add(snapshot["snapshot-id"])
+        snapshot = snapshot_by_id(metadata, snapshot.get("parent-snapshot-id"))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Avro schemas (fastavro form) of manifests and manifest lists
+
+def _optional(avro_type, name: str, field_id: int) -> dict:
+    return {"name": name, "type": ["null", avro_type], "default": None, "field-id": field_id}
+
+
+def _required(avro_type, name: str, field_id: int) -> dict:
+    return {"name": name, "type": avro_type, "field-id": field_id}
+
+
+MANIFEST_ENTRY = {
+    "type": "record", "name": "manifest_entry", "fields": [
+        _required("int", "status", 0),
+        _optional("long", "snapshot_id", 1),
+        _optional("long", "sequence_number", 3),
+        _optional("long", "file_sequence_number", 4),
+        _required({"type": "record", "name": "r2", "fields": [
+            _required("int", "content", 134),
+            _required("string", "file_path", 100),
+            _required("string", "file_format", 101),
+            _required({"type": "record", "name": "r102", "fields": []}, "partition", 102),
+            _required("long", "record_count", 103),
+            _required("long", "file_size_in_bytes", 104),
+        ]}, "data_file", 2),
+    ]}
+
+MANIFEST_FILE = {
+    "type": "record", "name": "manifest_file", "fields": [
+        _required("string", "manifest_path", 500),
+        _required("long", "manifest_length", 501),
+        _required("int", "partition_spec_id", 502),
+        _required("int", "content", 517),
+        _required("long", "sequence_number", 515),
+        _required("long", "min_sequence_number", 516),
+        _required("long", "added_snapshot_id", 503),
+        _required("int", "added_files_count", 504),
+        _required("int", "existing_files_count", 505),
+        _required("int", "deleted_files_count", 506),
+        _required("long", "added_rows_count", 512),
+        _required("long", "existing_rows_count", 513),
+        _required("long", "deleted_rows_count", 514),
+    ]}
+
+# manifest_entry status
+EXISTING, ADDED, DELETED = 0, 1, 2
+
+
+def data_file(path: str, record_count: int, size: int) -> dict:
+    return {"content": 0, "file_path": path, "file_format": "PARQUET", "partition": {},
+            "record_count": record_count, "file_size_in_bytes": size}
+
+
+def manifest_header(metadata: dict) -> dict:
+    """The key/value metadata an Iceberg manifest carries in its Avro header."""
+    current = current_schema(metadata)
+    return {"schema": json.dumps(current), "schema-id": str(current["schema-id"]),
+            "partition-spec": json.dumps([]), "partition-spec-id": "0",
+            "format-version": str(FORMAT_VERSION), "content": "data"}
+
+
+def manifest_file_entry(path: str, length: int, sequence: int, snapshot_id: int, entries: list[dict]) -> dict:
+    """A manifest list's row for a manifest of `entries`."""
+    def count(status):
+        return sum(1 for entry in entries if entry["status"] == status)
+
+    def rows(status):
+        return sum(entry["data_file"]["record_count"] for entry in entries if entry["status"] == status)
+    return {"manifest_path": path, "manifest_length": length, "partition_spec_id": 0, "content": 0,
+            "sequence_number": sequence, "min_sequence_number": min(
+                [entry["sequence_number"] for entry in entries if entry["sequence_number"] is not None] or [sequence]),
+            "added_snapshot_id": snapshot_id, "added_files_count": count(ADDED),
+            "existing_files_count": count(EXISTING), "deleted_files_count": count(DELETED),
+            "added_rows_count": rows(ADDED), "existing_rows_count": rows(EXISTING),
+            "deleted_rows_count": rows(DELETED)}

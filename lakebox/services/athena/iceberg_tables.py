@@ -1,0 +1,103 @@
+"""The metadata tables of an Iceberg table (`"t$snapshots"`, `"t$history"`, `"t$refs"`,
+`"t$files"`, `"t$manifests"`), read from its metadata and manifests, each handed to the
+engine as a Trino subquery of literal rows with Trino's column types.
+"""
+import datetime
+
+from sqlglot import exp
+
+from lakebox.engine import EngineError, dialect
+from lakebox.services.athena import iceberg
+from lakebox.services.athena import iceberg_meta as meta
+
+_TZ = "TIMESTAMP(3) WITH TIME ZONE"
+_MAP = "MAP(VARCHAR, VARCHAR)"
+
+
+def _snapshots(ctx, metadata):
+    columns = [("committed_at", _TZ), ("snapshot_id", "BIGINT"), ("parent_id", "BIGINT"),
+               ("operation", "VARCHAR"), ("manifest_list", "VARCHAR"), ("summary", _MAP)]
+    rows = [[s["timestamp-ms"], s["snapshot-id"], s.get("parent-snapshot-id"), s["summary"].get("operation"),
+             s["manifest-list"], s["summary"]] for s in metadata["snapshots"]]
+    return columns, rows
+
+
+def _history(ctx, metadata):
+    current = meta.ancestors(metadata)
+    columns = [("made_current_at", _TZ), ("snapshot_id", "BIGINT"), ("parent_id", "BIGINT"),
+               ("is_current_ancestor", "BOOLEAN")]
+    rows = [[entry["timestamp-ms"], entry["snapshot-id"],
+             (meta.snapshot_by_id(metadata, entry["snapshot-id"]) or {}).get("parent-snapshot-id"),
+             entry["snapshot-id"] in current] for entry in metadata["snapshot-log"]]
+    return columns, rows
+
+
+def _refs(ctx, metadata):
+    columns = [("name", "VARCHAR"), ("type", "VARCHAR"), ("snapshot_id", "BIGINT"),
+               ("max_reference_age_in_ms", "BIGINT"), ("min_snapshots_to_keep", "INTEGER"),
+               ("max_snapshot_age_in_ms", "BIGINT")]
+    rows = [[name, ref["type"].upper(), ref["snapshot-id"], ref.get("max-ref-age-ms"),
+             ref.get("min-snapshots-to-keep"), ref.get("max-snapshot-age-ms")]
+            for name, ref in (metadata.get("refs") or {}).items()]
+    return columns, rows
+
+
+def _files(ctx, metadata):
+    columns = [("content", "INTEGER"), ("file_path", "VARCHAR"), ("file_format", "VARCHAR"),
+               ("spec_id", "INTEGER"), ("record_count", "BIGINT"), ("file_size_in_bytes", "BIGINT")]
+    rows = [[data["content"], data["file_path"], data["file_format"], 0, data["record_count"],
+             data["file_size_in_bytes"]] for data in iceberg.live_files(ctx, meta.current_snapshot(metadata))]
+    return columns, rows
+
+
+def _manifests(ctx, metadata):
+    columns = [("content", "INTEGER"), ("path", "VARCHAR"), ("length", "BIGINT"), ("partition_spec_id", "INTEGER"),
+               ("added_snapshot_id", "BIGINT"), ("added_data_files_count", "INTEGER"),
+               ("added_rows_count", "BIGINT"), ("existing_data_files_count", "INTEGER"),
+               ("existing_rows_count", "BIGINT"), ("deleted_data_files_count", "INTEGER"),
+               ("deleted_rows_count", "BIGINT")]
+    snapshot = meta.current_snapshot(metadata)
+    listed = iceberg.avro_rows(ctx, snapshot["manifest-list"]) if snapshot else []
+    rows = [[m["content"], m["manifest_path"], m["manifest_length"], m["partition_spec_id"], m["added_snapshot_id"],
+             m["added_files_count"], m["added_rows_count"], m["existing_files_count"], m["existing_rows_count"],
+             m["deleted_files_count"], m["deleted_rows_count"]] for m in listed]
+    return columns, rows
+
+
+_TABLES = {"snapshots": _snapshots, "history": _history, "refs": _refs, "files": _files, "manifests": _manifests}
+
+
+def metadata_table(ctx, table: dict, kind: str, where: str) -> exp.Expression:
+    """The rows of `"t$<kind>"` as a Trino query."""
+    if kind not in _TABLES:
+        raise EngineError("NOT_SUPPORTED", f"{where}Metadata table ${kind} is not supported")
+    metadata, _ = iceberg.load(ctx, table)
+    columns, rows = _TABLES[kind](ctx, metadata)
+    if not rows:
+        items = ", ".join(f"CAST(NULL AS {kind}) AS {name}" for name, kind in columns)
+        return dialect.parse(f"SELECT {items} WHERE false")
+    selects = ["SELECT " + ", ".join(f"{_literal(value, kind)} AS {name}" for value, (name, kind) in zip(row, columns))
+               for row in rows]
+    return dialect.parse(" UNION ALL ".join(selects))
+
+
+def _literal(value, kind: str) -> str:
+    if value is None:
+        return f"CAST(NULL AS {kind})"
+    if kind == _TZ:
+        moment = datetime.datetime.fromtimestamp(value / 1000, datetime.timezone.utc)
+        return f"CAST('{moment.strftime('%Y-%m-%d %H:%M:%S.%f')[:-3]} UTC' AS {_TZ})"
+    if kind == _MAP:
+        if not value:
+            return f"CAST(MAP() AS {_MAP})"
+        keys = ", ".join(_text(key) for key in value)
+        return f"MAP(ARRAY[{keys}], ARRAY[{', '.join(_text(item) for item in value.values())}])"
+    if kind == "BOOLEAN":
+        return "true" if value else "false"
+    if kind == "VARCHAR":
+        return _text(value)
+    return f"CAST({int(value)} AS {kind})"
+
+
+def _text(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'"

@@ -1,0 +1,93 @@
+"""Real clients on Iceberg tables: awswrangler (to_iceberg, read_sql_query,
+delete_from_iceberg_table), pyathena, and the aws cli."""
+import json
+import os
+import subprocess
+import sys
+
+import boto3
+import pandas as pd
+import pytest
+
+
+@pytest.fixture
+def wr(lakebox_server):
+    import awswrangler
+    for name in ("s3_endpoint_url", "glue_endpoint_url", "athena_endpoint_url"):
+        if lakebox_server.endpoint:
+            setattr(awswrangler.config, name, lakebox_server.endpoint)
+    yield awswrangler
+    for name in ("s3_endpoint_url", "glue_endpoint_url", "athena_endpoint_url"):
+        awswrangler.config.reset(name)
+
+
+@pytest.fixture
+def session():
+    return boto3.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1")
+
+
+def test_awswrangler_to_iceberg_read_and_delete(wr, session, bucket, database):
+    common = {"database": database, "boto3_session": session, "s3_output": f"s3://{bucket}/results/"}
+    frame = pd.DataFrame({"id": [1, 2, 3], "name": ["ann", "bob", "cy"]})
+    wr.athena.to_iceberg(frame, table="people", table_location=f"s3://{bucket}/iceberg/people/",
+                         temp_path=f"s3://{bucket}/temp/", keep_files=False, **common)
+    wr.athena.to_iceberg(pd.DataFrame({"id": [4], "name": ["dee"]}), table="people",
+                         table_location=f"s3://{bucket}/iceberg/people/", temp_path=f"s3://{bucket}/temp/",
+                         keep_files=False, **common)
+    found = wr.athena.read_sql_query("SELECT id, name FROM people ORDER BY id", ctas_approach=False, **common)
+    assert found.to_dict("records") == [{"id": 1, "name": "ann"}, {"id": 2, "name": "bob"},
+                                        {"id": 3, "name": "cy"}, {"id": 4, "name": "dee"}]
+    wr.athena.delete_from_iceberg_table(pd.DataFrame({"id": [2, 4]}), table="people", merge_cols=["id"],
+                                        temp_path=f"s3://{bucket}/temp/", keep_files=False, **common)
+    found = wr.athena.read_sql_query("SELECT id FROM people ORDER BY id", ctas_approach=False, **common)
+    assert found["id"].tolist() == [1, 3]
+
+
+def test_pyathena_creates_writes_and_time_travels_an_iceberg_table(lakebox_server, bucket, database):
+    from pyathena import connect
+    cursor = connect(s3_staging_dir=f"s3://{bucket}/pyathena/", region_name="us-east-1", schema_name=database,
+                     aws_access_key_id="test", aws_secret_access_key="test",
+                     endpoint_url=lakebox_server.endpoint).cursor()
+    cursor.execute(f"CREATE TABLE events (id bigint, kind string) LOCATION 's3://{bucket}/iceberg/events/' "
+                   "TBLPROPERTIES ('table_type'='ICEBERG')")
+    cursor.execute("INSERT INTO events VALUES (1, 'click'), (2, 'view')")
+    assert cursor.rowcount == 2
+    cursor.execute("UPDATE events SET kind = 'tap' WHERE id = %(id)d", {"id": 1})
+    cursor.execute('SELECT snapshot_id FROM "events$snapshots" ORDER BY committed_at')
+    first, _ = [row[0] for row in cursor.fetchall()]
+    cursor.execute("SELECT id, kind FROM events ORDER BY id")
+    assert cursor.fetchall() == [(1, "tap"), (2, "view")]
+    cursor.execute(f"SELECT id, kind FROM events FOR VERSION AS OF {first} ORDER BY id")
+    assert cursor.fetchall() == [(1, "click"), (2, "view")]
+
+
+def test_aws_cli_writes_and_reads_an_iceberg_table(lakebox_server, bucket, database):
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+           "AWS_DEFAULT_REGION": "us-east-1"}
+    if lakebox_server.endpoint:
+        env["AWS_ENDPOINT_URL"] = lakebox_server.endpoint
+
+    def aws(*args):
+        done = subprocess.run([sys.executable, "-m", "awscli", *args, "--output", "json"], env=env,
+                              capture_output=True, text=True, check=True)
+        return json.loads(done.stdout) if done.stdout.strip() else {}
+
+    def run(sql):
+        query_id = aws("athena", "start-query-execution", "--query-string", sql,
+                       "--query-execution-context", f"Database={database}",
+                       "--result-configuration", f"OutputLocation=s3://{bucket}/cli/")["QueryExecutionId"]
+        for _ in range(500):
+            status = aws("athena", "get-query-execution", "--query-execution-id", query_id)["QueryExecution"]["Status"]
+            if status["State"] not in ("QUEUED", "RUNNING"):
+                break
+        assert status["State"] == "SUCCEEDED", status
+        return query_id
+
+    run(f"CREATE TABLE cli_t (id int, tag string) LOCATION 's3://{bucket}/iceberg/cli_t/' "
+        "TBLPROPERTIES ('table_type'='ICEBERG')")
+    run("INSERT INTO cli_t VALUES (1, 'a'), (2, 'b')")
+    table = aws("glue", "get-table", "--database-name", database, "--name", "cli_t")["Table"]
+    assert table["Parameters"]["table_type"] == "ICEBERG"
+    rows = aws("athena", "get-query-results", "--query-execution-id",
+               run("SELECT tag FROM cli_t ORDER BY id"))["ResultSet"]["Rows"]
+    assert [row["Data"][0].get("VarCharValue") for row in rows] == ["tag", "a", "b"]

@@ -1,0 +1,40 @@
+"""Helpers for cross-service journeys: the aws cli run as a user runs it, and the
+(code, message) of an error a boto3 call raises."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from botocore.exceptions import ClientError
+
+KEY, SECRET, REGION = "test", "test", "us-east-1"
+
+
+def aws(lakebox_server, *args):
+    """Runs `aws <args> --output json` against the server; returns the finished process."""
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET,
+           "AWS_DEFAULT_REGION": REGION, "AWS_PAGER": ""}
+    env.pop("AWS_PROFILE", None)
+    command = [sys.executable, "-m", "awscli", *args, "--output", "json"]
+    if lakebox_server.endpoint:
+        command += ["--endpoint-url", lakebox_server.endpoint]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
+def ok(done) -> dict:
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout) if done.stdout.strip() else {}
+
+
+def ran(done) -> str:
+    """The output of a cli command that prints text (the `aws s3` commands)."""
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def error_of(call, *args, **kwargs):
+    with pytest.raises(ClientError) as caught:
+        call(*args, **kwargs)
+    error = caught.value.response["Error"]
+    return error["Code"], error["Message"]

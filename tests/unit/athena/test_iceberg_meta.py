@@ -1,0 +1,63 @@
+"""Iceberg table metadata as pure data: new tables, committing snapshots, time travel."""
+import pytest
+
+from lakebox.services.athena import iceberg_meta as meta
+
+
+def _table():
+    return meta.new_table("s3://b/t/", [("id", "bigint"), ("name", "varchar(10)"), ("d", "decimal(10, 2)")],
+                          {"format": "parquet"}, 1000)
+
+
+def test_new_table_maps_types_and_names_columns_by_field_id():
+    table = _table()
+    assert table["location"] == "s3://b/t"
+    assert [(f["id"], f["type"]) for f in table["schemas"][0]["fields"]] == [(1, "long"), (2, "string"),
+                                                                             (3, "decimal(10,2)")]
+    assert meta.columns(table) == [("id", "bigint"), ("name", "string"), ("d", "decimal(10,2)")]
+    assert '"names": ["name"]' in table["properties"]["schema.name-mapping.default"]
+    assert meta.current_snapshot(table) is None
+
+
+def test_a_type_iceberg_cannot_hold_is_refused():
+    with pytest.raises(meta.IcebergTypeError, match="Unsupported Hive type: map<string,int>"):
+        meta.iceberg_type("map<string,int>")
+
+
+def test_commits_chain_snapshots_and_time_travel_finds_the_one_current_then():
+    first = meta.commit_snapshot(_table(), "s3://b/t/metadata/0.json", 11, "s3://b/l1.avro", "append", {}, 2000)
+    second = meta.commit_snapshot(first, "s3://b/t/metadata/1.json", 22, "s3://b/l2.avro", "overwrite", {}, 3000)
+    assert second["current-snapshot-id"] == 22
+    assert second["refs"]["main"] == {"snapshot-id": 22, "type": "branch"}
+    assert [s.get("parent-snapshot-id") for s in second["snapshots"]] == [None, 11]
+    assert [s["sequence-number"] for s in second["snapshots"]] == [1, 2]
+    assert [entry["metadata-file"] for entry in second["metadata-log"]] == ["s3://b/t/metadata/0.json",
+                                                                           "s3://b/t/metadata/1.json"]
+    assert meta.snapshot_as_of(second, 1999) is None
+    assert meta.snapshot_as_of(second, 2999)["snapshot-id"] == 11
+    assert meta.snapshot_as_of(second, 3000)["snapshot-id"] == 22
+    assert meta.ancestors(second) == {11, 22}
+
+
+def test_summary_counts_added_and_deleted_files():
+    added = [meta.data_file("s3://b/a", 3, 100)]
+    removed = [meta.data_file("s3://b/x", 5, 10), meta.data_file("s3://b/y", 1, 10)]
+    assert meta.summary(added, removed, 1, 3) == {
+        "added-data-files": "1", "added-records": "3", "added-files-size": "100", "deleted-data-files": "2",
+        "deleted-records": "6", "total-data-files": "1", "total-records": "3", "total-delete-files": "0"}
+
+
+def test_snapshots_committed_in_the_same_millisecond_stay_in_order():
+    first = meta.commit_snapshot(_table(), "m0", 11, "l1", "append", {}, 5000)
+    second = meta.commit_snapshot(first, "m1", 22, "l2", "append", {}, 5000)
+    assert [entry["timestamp-ms"] for entry in second["snapshot-log"]] == [5000, 5001]
+
+
+def test_expiry_keeps_the_current_snapshot_and_those_within_the_retention():
+    table = meta.with_properties(_table(), {"vacuum_max_snapshot_age_seconds": "10"}, 1000, "m0")
+    first = meta.commit_snapshot(table, "m1", 11, "l1", "append", {}, 2000)
+    second = meta.commit_snapshot(first, "m2", 22, "l2", "append", {}, 9000)
+    kept = meta.expire_snapshots(second, 15000, "m3")
+    assert [s["snapshot-id"] for s in kept["snapshots"]] == [22]
+    assert [e["snapshot-id"] for e in kept["snapshot-log"]] == [22]
+    assert [s["snapshot-id"] for s in meta.expire_snapshots(second, 30000, "m3")["snapshots"]] == [22]
