@@ -113,6 +113,14 @@ async def seal(ctx, bucket: str, key: str, attrs: dict, params: dict, path: str 
     return _HEADER.pack(counter, crc) + wrapped
 
 
+def seal_bytes(ctx, bucket: str, key: str, attrs: dict, params: dict, data: bytes) -> tuple[bytes, bytes]:
+    """(ciphertext, sealing) of a small body held in memory (upload.SMALL_BODY)."""
+    data_key, wrapped = new_data_key(ctx, bucket, key, attrs, params)
+    counter = os.urandom(16)
+    sealed = _cipher(data_key, counter, 0).encryptor().update(data)
+    return sealed, _HEADER.pack(counter, zlib.crc32(sealed)) + wrapped
+
+
 def seal_now(ctx, bucket: str, key: str, attrs: dict, path: str | None, size: int) -> bytes | None:
     """`seal` for callers that are not requests (other services writing through public.py)."""
     if path is None or not size:

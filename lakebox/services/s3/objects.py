@@ -37,8 +37,11 @@ async def store_object(ctx, params):
     waited = concurrency.offloaded(body.size)
     # Every body is encrypted at rest (SSE-S3 at least), and then flushed to disk when the
     # store is durable: a big one off the loop, before committing.
-    sealing = await encryption.seal(ctx, bucket["name"], key, attrs, params, body.path, body.size,
-                                    blobs.durable and waited)
+    if body.size and body.data is not None:         # a small body, held in memory
+        body.data, sealing = encryption.seal_bytes(ctx, bucket["name"], key, attrs, params, body.data)
+    else:
+        sealing = await encryption.seal(ctx, bucket["name"], key, attrs, params, body.path, body.size,
+                                        blobs.durable and waited)
     # Every check is done: only now does the body become a blob, then the current version.
     with concurrency.Staged(blobs, body.take()) as staged:
         if waited:      # others ran meanwhile: the bucket and the write conditions again
