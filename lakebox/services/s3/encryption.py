@@ -100,12 +100,28 @@ def _master_key(state) -> bytes:
 
 # ---- encrypting a new version's file ------------------------------------------------
 
+def sealed_at_rest(state, bucket: str, attrs: dict, params: dict) -> bool:
+    """Whether a new version's bytes are stored encrypted: always under SSE-KMS and SSE-C,
+    and under SSE-S3 when the request or the bucket's own encryption configuration asks
+    for it. The implicit default (every bucket reports SSE-S3, as S3 does since 2023) is
+    stored as sent, so the SQL engine and crawlers read such objects in place, never
+    through a decrypted copy: no API can tell the two apart."""
+    if attrs.get("SSECustomerKeyMD5") or attrs.get("ServerSideEncryption", "").startswith("aws:kms"):
+        return True
+    if params.get("ServerSideEncryption") == "AES256":
+        return True
+    return store.get_config(state.db, bucket, "encryption") is not None
+
 async def seal(ctx, bucket: str, key: str, attrs: dict, params: dict, path: str | None, size: int,
                sync: bool = False) -> bytes | None:
     """Encrypt the temp file at `path` in place (on a worker when big), then fsync it if
     `sync`; returns its sealing. An empty object has no bytes to encrypt and no sealing.
     """
     if path is None or not size:
+        return None
+    if not sealed_at_rest(ctx.state, bucket, attrs, params):
+        if sync:        # stored as sent: still flushed off the loop before committing
+            await concurrency.run(ctx, size, ctx.state.blobs.sync, path)
         return None
     data_key, wrapped = new_data_key(ctx, bucket, key, attrs, params)
     counter = os.urandom(16)
@@ -114,7 +130,10 @@ async def seal(ctx, bucket: str, key: str, attrs: dict, params: dict, path: str 
 
 
 def seal_bytes(ctx, bucket: str, key: str, attrs: dict, params: dict, data: bytes) -> tuple[bytes, bytes]:
-    """(ciphertext, sealing) of a small body held in memory (upload.SMALL_BODY)."""
+    """(ciphertext, sealing) of a small body held in memory (upload.SMALL_BODY); the body
+    as it is and no sealing when it is not sealed at rest."""
+    if not sealed_at_rest(ctx.state, bucket, attrs, params):
+        return data, None
     data_key, wrapped = new_data_key(ctx, bucket, key, attrs, params)
     counter = os.urandom(16)
     sealed = _cipher(data_key, counter, 0).encryptor().update(data)
@@ -123,7 +142,7 @@ def seal_bytes(ctx, bucket: str, key: str, attrs: dict, params: dict, data: byte
 
 def seal_now(ctx, bucket: str, key: str, attrs: dict, path: str | None, size: int) -> bytes | None:
     """`seal` for callers that are not requests (other services writing through public.py)."""
-    if path is None or not size:
+    if path is None or not size or not sealed_at_rest(ctx.state, bucket, attrs, {}):
         return None
     data_key, wrapped = new_data_key(ctx, bucket, key, attrs, {})
     counter = os.urandom(16)

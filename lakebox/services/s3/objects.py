@@ -35,8 +35,8 @@ async def store_object(ctx, params):
     versions.check_write_conditions(ctx, bucket, key, params)
     blobs = ctx.state.blobs
     waited = concurrency.offloaded(body.size)
-    # Every body is encrypted at rest (SSE-S3 at least), and then flushed to disk when the
-    # store is durable: a big one off the loop, before committing.
+    # A body is encrypted at rest when its encryption asks for it (encryption.sealed_at_rest),
+    # and then flushed to disk when the store is durable: a big one off the loop, before committing.
     if body.size and body.data is not None:         # a small body, held in memory
         body.data, sealing = encryption.seal_bytes(ctx, bucket["name"], key, attrs, params, body.data)
     else:

@@ -68,7 +68,20 @@ def test_errors_and_uris(state):
         public.parse_s3_uri("/local/path")
 
 
+SSE_S3_DEFAULT = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
+
+
+def test_objects_of_the_implicit_default_are_stored_as_sent_and_read_in_place(state):
+    public.put_object(state, "lake", "t/data.csv", b"plain,rows\n" * 10)
+    row = store.latest(state.db, "lake", "t/data.csv")
+    found = public.resolve(state, "s3://lake/t/")[0]
+    assert found.path == state.blobs.path(row["blob_id"])
+    with open(found.path, "rb") as f:
+        assert f.read() == b"plain,rows\n" * 10
+
+
 def test_objects_are_encrypted_at_rest_and_read_in_place_decrypted(state):
+    store.put_config(state.db, "lake", "encryption", SSE_S3_DEFAULT)
     public.put_object(state, "lake", "t/data.csv", b"secret,rows\n" * 100)
     row = store.latest(state.db, "lake", "t/data.csv")
     with open(state.blobs.path(row["blob_id"]), "rb") as f:
@@ -82,6 +95,7 @@ def test_objects_are_encrypted_at_rest_and_read_in_place_decrypted(state):
 
 
 def test_a_worker_reads_encrypted_objects_through_its_own_connection(state):
+    store.put_config(state.db, "lake", "encryption", SSE_S3_DEFAULT)
     public.put_object(state, "lake", "w/part-0.csv", b"worker,rows\n" * 50)
     reader = state.db.reader()
     state.cache("s3").clear()            # the master key comes through the reader, not a cache
