@@ -64,6 +64,24 @@ def _create_database(ctx, statement, database, engine):
     return []
 
 
+def _drop_database(ctx, statement, database, engine):
+    """Hive's rules: a database with tables needs CASCADE (which drops their metadata, as
+    Glue's DeleteDatabase does); IF EXISTS makes a missing one no error."""
+    name = statement.args["db"].strip('`"').lower()
+    try:
+        glue.get_database(ctx, name)
+    except glue.errors.EntityNotFoundException:
+        if statement.args.get("exists"):
+            return []
+        raise
+    cascade = (statement.args.get("cascade") or "").strip().upper() == "CASCADE"
+    if not cascade and glue.list_tables(ctx, name):
+        raise DdlFailure("FAILED: Execution Error, return code 1 from org.apache.hadoop.hive.ql.exec.DDLTask. "
+                         f"InvalidOperationException(message:Database {name} is not empty. One or more tables exist.)")
+    glue.delete_database(ctx, name)
+    return []
+
+
 def _show_databases(ctx, statement, database, engine):
     names = [doc["Name"] for doc in glue.list_databases(ctx)]
     return [name for name in names if _like(name, statement.args.get("like"))]
@@ -530,7 +548,8 @@ def text_columns(kind: str) -> list[tuple[str, str]]:
 
 _HANDLERS = {
     "create_database": _create_database, "show_databases": _show_databases, "create_table": _create_table,
-    "drop_table": _drop_table, "drop_view": _drop_view, "show_tables": _show_tables, "show_views": _show_views,
+    "drop_database": _drop_database, "drop_table": _drop_table, "drop_view": _drop_view,
+    "show_tables": _show_tables, "show_views": _show_views,
     "describe": _describe, "show_columns": _show_columns, "show_tblproperties": _show_tblproperties,
     "show_partitions": _show_partitions, "show_create_table": _show_create_table, "create_view": _create_view,
     "alter_add_partition": _alter_add_partition, "alter_drop_partition": _alter_drop_partition,
