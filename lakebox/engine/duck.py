@@ -16,6 +16,8 @@ from lakebox.engine.base import EngineError, QueryCancelled
 from lakebox.engine.sources import TableSource
 from lakebox.storage.lru import Lru
 
+REINTERRUPTS = 200               # a stop repeats its interrupt for up to 10 s ...
+REINTERRUPT_SECONDS = 0.05       # ... until the statement under way has ended
 _JSON_SAMPLE_FILES = 8           # files whose keys are read to match columns case-insensitively
 
 # DuckDB result types Trino has no name for, shown as the Trino type a query would give.
@@ -89,6 +91,8 @@ class DuckQuery:
         self._footer = footer
         self._default_database = (default_database or "").lower()
         self._cancelled = threading.Event()
+        self._calls_done = threading.Event()     # set while no guarded call runs
+        self._calls_done.set()
         self._tree = tree.copy()
         self._sources = sources
         self.bytes_scanned = 0
@@ -100,6 +104,15 @@ class DuckQuery:
     def cancel(self):
         self._cancelled.set()
         self._cursor.interrupt()
+        # An interrupt that lands just before DuckDB starts a statement is lost; repeat it
+        # while a guarded call is still under way, so a stop always ends the query.
+        threading.Thread(target=self._keep_interrupting, daemon=True).start()
+
+    def _keep_interrupting(self):
+        for _ in range(REINTERRUPTS):
+            if self._calls_done.wait(REINTERRUPT_SECONDS):
+                return
+            self._cursor.interrupt()
 
     def close(self):
         self._cursor.close()
@@ -107,6 +120,7 @@ class DuckQuery:
     def _guard(self, fn, *args):
         if self._cancelled.is_set():
             raise QueryCancelled()
+        self._calls_done.clear()
         try:
             return fn(*args)
         except duckdb.InterruptException:
@@ -115,6 +129,8 @@ class DuckQuery:
             if self._cancelled.is_set():
                 raise QueryCancelled() from None
             raise self._in_trino_words(EngineError.from_duckdb(error)) from None
+        finally:
+            self._calls_done.set()
 
     def _in_trino_words(self, error: EngineError) -> EngineError:
         """A missing column as Trino reports it: `line L:C: Column 'x' cannot be resolved`."""
