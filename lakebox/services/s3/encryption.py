@@ -110,7 +110,9 @@ def sealed_at_rest(state, bucket: str, attrs: dict, params: dict) -> bool:
         return True
     if params.get("ServerSideEncryption") == "AES256":
         return True
-    return store.get_config(state.db, bucket, "encryption") is not None
+    cache = state.cache("s3")
+    row = store.cached_bucket(cache, state.db, bucket)      # both cached: this is every PUT's path
+    return row is not None and "encryption" in store.cached_configs(cache, state.db, row)
 
 async def seal(ctx, bucket: str, key: str, attrs: dict, params: dict, path: str | None, size: int,
                sync: bool = False) -> bytes | None:
