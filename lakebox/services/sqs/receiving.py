@@ -4,7 +4,7 @@ import asyncio
 import json
 import secrets
 
-from lakebox.services.sqs import attributes, model, store, waiting
+from lakebox.services.sqs import attributes, encryption, model, store, waiting
 from lakebox.services.sqs.errors import InvalidParameterValue
 from lakebox.services.sqs.lookup import arn_of, expire_old, queue_by_arn, queue_from
 from lakebox.services.sqs.sending import sequence_number
@@ -27,14 +27,14 @@ async def receive_message(ctx, params):
     state = ctx.state
     attempt = (queue["uid"], params["ReceiveRequestAttemptId"]) if queue["fifo"] and \
         params.get("ReceiveRequestAttemptId") else None
-    repeated = _repeated_attempt(state, attempt, ctx.now)
+    repeated = _repeated_attempt(ctx, attempt)
     if repeated is not None:
         return {"Messages": [_message(queue, row, params) for row in repeated]} if repeated else {}
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while True:
         now = state.clock.now()
-        taken = take(state, queue, now, limit, visibility)
+        taken = take(ctx, queue, now, limit, visibility)
         if taken or loop.time() >= deadline:
             break
         upcoming = store.next_visible_at(state.db, queue["uid"], now)
@@ -59,18 +59,20 @@ def _attempts(state):
     return cache["attempts"]
 
 
-def _repeated_attempt(state, attempt, now):
+def _repeated_attempt(ctx, attempt):
     """A FIFO receive retried with its ReceiveRequestAttemptId within 5 minutes gets the
     messages that attempt received again (those still in flight from it, with the same
     receipt handles); None when the attempt is new."""
     if attempt is None:
         return None
-    found = _attempts(state).get(attempt)
-    if found is None or found[0] <= now:
+    found = _attempts(ctx.state).get(attempt)
+    if found is None or found[0] <= ctx.now:
         return None
     tokens = dict(found[1])
-    return [dict(row) for row in store.messages_by_seq(state.db, list(tokens))
-            if row["token"] == tokens[row["seq"]] and row["visible_at"] > now]
+    rows = [row for row in store.messages_by_seq(ctx.state.db, list(tokens))
+            if row["token"] == tokens[row["seq"]] and row["visible_at"] > ctx.now]
+    bodies = encryption.open_bodies(ctx, rows)
+    return [dict(row, body=bodies[row["seq"]]) for row in rows]
 
 
 def _ranged(params, name, low, high, reason, default):
@@ -82,9 +84,10 @@ def _ranged(params, name, low, high, reason, default):
     return value
 
 
-def take(state, queue, now, limit, visibility=None) -> list:
+def take(ctx, queue, now, limit, visibility=None) -> list:
     """Receive up to `limit` messages now: mark them in flight and return their rows as
-    they are after the receive."""
+    they are after the receive, bodies decrypted (a KMS refusal changes nothing)."""
+    state = ctx.state
     db = state.db
     queue_attrs = store.attributes_of(queue)
     timeout = visibility if visibility is not None else attributes.int_attribute(queue_attrs, "VisibilityTimeout")
@@ -92,10 +95,11 @@ def take(state, queue, now, limit, visibility=None) -> list:
     expire_old(db, queue, now)
     with db.transaction():
         picked = (_pick_fifo if queue["fifo"] else _pick_standard)(state, queue, now, limit, redrive)
+        bodies = encryption.open_bodies(ctx, picked)
         changes = [(now + timeout, secrets.token_hex(8), now, row["seq"]) for row in picked]
         store.mark_received(db, changes)
     tokens = {seq: token for _, token, _, seq in changes}
-    return [dict(row, token=tokens[row["seq"]], receive_count=row["receive_count"] + 1,
+    return [dict(row, body=bodies[row["seq"]], token=tokens[row["seq"]], receive_count=row["receive_count"] + 1,
                  first_received_at=row["first_received_at"] or now) for row in picked]
 
 

@@ -59,12 +59,12 @@ def _send(ctx, queue, entries):
     """[(entry, result dict or the SqsError that refused it)], the accepted ones stored."""
     db = ctx.state.db
     queue_attrs = store.attributes_of(queue)
-    encryption.check_key(ctx, queue_attrs)
+    sealer = encryption.sealer(ctx, queue, queue_attrs)
     outcomes, new = [], []
     with db.transaction():
         for entry in entries:
             try:
-                prepared = _prepare(ctx, queue, queue_attrs, entry)
+                prepared = _prepare(ctx, queue, queue_attrs, entry, sealer)
             except SqsError as error:
                 outcomes.append((entry, error))
                 continue
@@ -87,7 +87,7 @@ def sequence_number(seq: int) -> str:
     return f"{18_000_000_000_000_000_000 + seq:020d}"
 
 
-def _prepare(ctx, queue, queue_attrs, entry) -> Prepared:
+def _prepare(ctx, queue, queue_attrs, entry, sealer) -> Prepared:
     body = entry["MessageBody"]
     model.check_body(body)
     user_attrs = entry.get("MessageAttributes") or {}
@@ -112,9 +112,11 @@ def _prepare(ctx, queue, queue_attrs, entry) -> Prepared:
             # Accepted, not delivered again: the answer names the message first sent.
             result.update(MessageId=existing["message_id"], SequenceNumber=sequence_number(existing["seq"]))
             return Prepared(result=result)
-    result["MessageId"] = str(uuid.uuid4())
-    row = (queue["uid"], result["MessageId"], body, store.encode_attributes(user_attrs),
-           store.encode_attributes(system_attrs), ctx.now, ctx.now + delay, group_id, dedup_id, ctx.account, None)
+    message_id = result["MessageId"] = str(uuid.uuid4())
+    stored_body, data_key = encryption.stored_body(sealer, message_id, body)
+    row = (queue["uid"], message_id, stored_body, store.encode_attributes(user_attrs),
+           store.encode_attributes(system_attrs), ctx.now, ctx.now + delay, group_id, dedup_id, ctx.account, None,
+           data_key)
     return Prepared(row=row, result=result, dedup=dedup)
 
 
