@@ -1,6 +1,6 @@
 """What a receiver does with a message it holds: DeleteMessage(Batch) and
 ChangeMessageVisibility(Batch), by receipt handle."""
-from lakebox.services.sqs import model, store, waiting
+from lakebox.services.sqs import model, store, throughput, waiting
 from lakebox.services.sqs.errors import InvalidParameterValue, MessageNotInflight, ReceiptHandleIsInvalid, SqsError
 from lakebox.services.sqs.lookup import queue_from
 from lakebox.services.sqs.receiving import MAX_VISIBILITY_S
@@ -8,6 +8,7 @@ from lakebox.services.sqs.receiving import MAX_VISIBILITY_S
 
 def delete_message(ctx, params):
     queue = queue_from(ctx, params)
+    throughput.admit(ctx, queue, store.attributes_of(queue))
     _delete(ctx, queue, params["ReceiptHandle"])
     return {}
 
@@ -16,6 +17,7 @@ def delete_message_batch(ctx, params):
     queue = queue_from(ctx, params)
     entries = params["Entries"]
     model.check_batch_ids(entries, "DeleteMessageBatchRequestEntry")
+    throughput.admit(ctx, queue, store.attributes_of(queue))
     return _batch(ctx, entries, lambda entry: _delete(ctx, queue, entry["ReceiptHandle"]))
 
 

@@ -4,7 +4,7 @@ import asyncio
 import json
 import secrets
 
-from lakebox.services.sqs import attributes, encryption, model, store, waiting
+from lakebox.services.sqs import attributes, encryption, model, store, throughput, waiting
 from lakebox.services.sqs.errors import InvalidParameterValue
 from lakebox.services.sqs.lookup import arn_of, expire_old, queue_by_arn, queue_from
 from lakebox.services.sqs.sending import sequence_number
@@ -19,11 +19,13 @@ ATTEMPTS_CAP = 10_000           # attempts remembered (in memory: a retry after 
 
 async def receive_message(ctx, params):
     queue = queue_from(ctx, params)
+    queue_attrs = store.attributes_of(queue)
     limit = _ranged(params, "MaxNumberOfMessages", 1, 10, "Must be between 1 and 10, if provided.", 1)
     wait = _ranged(params, "WaitTimeSeconds", 0, MAX_WAIT_S, f"Must be >= 0 and <= {MAX_WAIT_S}, if provided.",
-                   attributes.int_attribute(store.attributes_of(queue), "ReceiveMessageWaitTimeSeconds"))
+                   attributes.int_attribute(queue_attrs, "ReceiveMessageWaitTimeSeconds"))
     visibility = _ranged(params, "VisibilityTimeout", 0, MAX_VISIBILITY_S,
                          f"Must be >= 0 and <= {MAX_VISIBILITY_S}, if provided.", None)
+    throughput.admit(ctx, queue, queue_attrs)
     state = ctx.state
     attempt = (queue["uid"], params["ReceiveRequestAttemptId"]) if queue["fifo"] and \
         params.get("ReceiveRequestAttemptId") else None

@@ -3,7 +3,7 @@ clients verify. A batch's good entries land in one transaction; bad ones are rep
 per entry and change nothing."""
 import uuid
 
-from lakebox.services.sqs import attributes, encryption, model, store, waiting
+from lakebox.services.sqs import attributes, encryption, model, store, throughput, waiting
 from lakebox.services.sqs.errors import BatchRequestTooLong, InvalidParameterValue, MissingParameter, SqsError
 from lakebox.services.sqs.lookup import queue_from
 
@@ -59,6 +59,7 @@ def _send(ctx, queue, entries):
     """[(entry, result dict or the SqsError that refused it)], the accepted ones stored."""
     db = ctx.state.db
     queue_attrs = store.attributes_of(queue)
+    throughput.admit(ctx, queue, queue_attrs)
     sealer = encryption.sealer(ctx, queue, queue_attrs)
     outcomes, new = [], []
     with db.transaction():
