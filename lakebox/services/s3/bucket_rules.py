@@ -212,19 +212,17 @@ NOTIFICATION_KINDS = {
 
 def put_bucket_notification_configuration(ctx, params):
     bucket = owned_with_body(ctx, params, "NotificationConfiguration")
-    _store_notification(ctx, bucket, dict(params["NotificationConfiguration"]))
+    _store_notification(ctx, bucket, dict(params["NotificationConfiguration"]),
+                        bool(params.get("SkipDestinationValidation")))
     return {}
 
 
-def _store_notification(ctx, bucket, config: dict):
+def _store_notification(ctx, bucket, config: dict, skip_destinations=False):
     """Keep a notification configuration; entries without an Id get one, as S3 gives them."""
+    notifications.check(ctx.state, config, skip_destinations)
     for name in NOTIFICATION_KINDS:
         for entry in config.get(name) or []:
             entry.setdefault("Id", secrets.token_hex(16))
-            for event in entry.get("Events") or []:
-                if not event.startswith("s3:"):
-                    raise errors.error("InvalidArgument", "The event is not supported for notifications",
-                                       ArgumentName="Event", ArgumentValue=event)
     store.put_config(ctx.state.db, bucket["name"], "notification", config)
     notifications.configuration_stored(ctx, bucket, config)
 

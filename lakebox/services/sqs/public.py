@@ -9,7 +9,7 @@ from lakebox.services.sqs import attributes, encryption, store, waiting
 from lakebox.services.sqs.errors import SqsError
 from lakebox.services.sqs.lookup import queue_by_arn
 
-__all__ = ["send_event"]
+__all__ = ["send_event", "queue_exists"]
 
 SERVICE_SENDER = "AIDAJDPLRKLG7UEXAMPLE"       # the SenderId AWS services' messages carry
 
@@ -35,3 +35,8 @@ def send_event(state, queue_arn: str, body: str, service: str = "s3") -> str | N
                                       None, SERVICE_SENDER, None, data_key)])
     waiting.notify(state, queue["uid"])
     return message_id
+
+
+def queue_exists(state, queue_arn: str) -> bool:
+    """Whether the ARN names an existing queue."""
+    return queue_by_arn(state.db, queue_arn) is not None
