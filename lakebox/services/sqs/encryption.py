@@ -34,6 +34,7 @@ REFUSALS = {"NotFoundException": KmsNotFound, "DisabledException": KmsDisabled,
             "AccessDeniedException": KmsAccessDenied}
 SSE_SQS_REUSE_S = 300
 NONCE_BYTES = 12
+NONCES_DRAWN = 10
 CACHE_CAP = 4_096
 
 
@@ -43,9 +44,12 @@ class Sealer:
     def __init__(self, data_key_id: int, cipher: AESGCM):
         self.data_key_id = data_key_id
         self._cipher = cipher
+        self._random = b""              # nonces drawn from the OS a batch at a time
 
     def seal(self, message_id: str, body: str) -> bytes:
-        nonce = os.urandom(NONCE_BYTES)
+        if not self._random:
+            self._random = os.urandom(NONCE_BYTES * NONCES_DRAWN)
+        nonce, self._random = self._random[:NONCE_BYTES], self._random[NONCE_BYTES:]
         return nonce + self._cipher.encrypt(nonce, body.encode(), message_id.encode())
 
 

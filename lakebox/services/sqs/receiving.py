@@ -2,7 +2,6 @@
 per message group, and dead-letter moves after maxReceiveCount."""
 import asyncio
 import json
-import secrets
 
 from lakebox.services.sqs import attributes, encryption, model, store, throughput, waiting
 from lakebox.services.sqs.errors import InvalidParameterValue
@@ -98,7 +97,7 @@ def take(ctx, queue, now, limit, visibility=None) -> list:
     with db.transaction():
         picked = (_pick_fifo if queue["fifo"] else _pick_standard)(state, queue, now, limit, redrive)
         bodies = encryption.open_bodies(ctx, picked)
-        changes = [(now + timeout, secrets.token_hex(8), now, row["seq"]) for row in picked]
+        changes = [(now + timeout, model.receive_token(), now, row["seq"]) for row in picked]
         store.mark_received(db, changes)
     tokens = {seq: token for _, token, _, seq in changes}
     return [dict(row, body=bodies[row["seq"]], token=tokens[row["seq"]], receive_count=row["receive_count"] + 1,

@@ -191,14 +191,18 @@ MESSAGE_COLUMNS = ("queue_uid, message_id, body, attributes, system_attributes, 
                    "group_id, dedup_id, sender_id, source_arn, data_key")
 
 
+_ROW_MARKS = "(" + ", ".join("?" * len(MESSAGE_COLUMNS.split(", "))) + ")"
+
+
 def insert_messages(db, rows) -> list[int]:
-    """Insert message rows (tuples in MESSAGE_COLUMNS order); returns their seqs."""
-    seqs = []
-    with db.transaction():
-        for row in rows:
-            seqs.append(db.execute(f"INSERT INTO sqs_messages ({MESSAGE_COLUMNS}) VALUES "
-                                   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row).lastrowid)
-    return seqs
+    """Insert message rows (tuples in MESSAGE_COLUMNS order) with one statement; returns
+    their seqs in the rows' order (a statement numbers its rows in order, one writer)."""
+    if not rows:
+        return []
+    values = ", ".join([_ROW_MARKS] * len(rows))
+    args = [value for row in rows for value in row]
+    return sorted(row[0] for row in db.query(
+        f"INSERT INTO sqs_messages ({MESSAGE_COLUMNS}) VALUES {values} RETURNING seq", args))
 
 
 def visible_messages(db, uid, now, limit):
@@ -221,6 +225,15 @@ def messages_by_seq(db, seqs):
 def message_state(db, seq):
     """What a receipt handle is checked against: the message's queue, receive token and visibility."""
     return db.one("SELECT seq, queue_uid, token, visible_at FROM sqs_messages WHERE seq=?", (seq,))
+
+
+def message_states(db, seqs) -> dict:
+    """{seq: what a receipt handle is checked against} of several messages."""
+    if not seqs:
+        return {}
+    marks = ", ".join("?" * len(seqs))
+    return {row["seq"]: row for row in db.query(
+        f"SELECT seq, queue_uid, token, visible_at FROM sqs_messages WHERE seq IN ({marks})", seqs)}
 
 
 def mark_received(db, changes):
@@ -319,9 +332,9 @@ def dedup_entry(db, uid, scope, dedup_id, now):
                   (uid, scope, dedup_id, now))
 
 
-def put_dedup(db, uid, scope, dedup_id, expires_at, message_id, seq):
-    db.execute("INSERT OR REPLACE INTO sqs_dedup VALUES (?, ?, ?, ?, ?, ?)",
-               (uid, scope, dedup_id, expires_at, message_id, seq))
+def put_dedups(db, entries):
+    """entries: (queue uid, scope, dedup id, expires at, message id, seq) each."""
+    db.executemany("INSERT OR REPLACE INTO sqs_dedup VALUES (?, ?, ?, ?, ?, ?)", entries)
 
 
 def drop_expired_dedup(db, now, limit) -> int:
