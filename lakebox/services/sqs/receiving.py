@@ -172,12 +172,14 @@ def _message(queue, row, params) -> dict:
     message = {"MessageId": row["message_id"], "ReceiptHandle": handle, "MD5OfBody": model.md5_hex(row["body"].encode()),
                "Body": row["body"]}
     system_names = (params.get("AttributeNames") or []) + (params.get("MessageSystemAttributeNames") or [])
-    system = _system_attributes(queue, row)
-    chosen = {name: value for name, value in system.items() if model.wants(system_names, name)}
-    if chosen:
-        message["Attributes"] = chosen
-    user = store.decode_attributes(row["attributes"])
-    wanted = {name: value for name, value in user.items() if model.wants(params.get("MessageAttributeNames"), name)}
+    if system_names:
+        chosen = {name: value for name, value in _system_attributes(queue, row).items()
+                  if model.wants(system_names, name)}
+        if chosen:
+            message["Attributes"] = chosen
+    user_names = params.get("MessageAttributeNames")
+    wanted = {name: value for name, value in store.decode_attributes(row["attributes"]).items()
+              if model.wants(user_names, name)} if user_names and row["attributes"] else None
     if wanted:
         message["MessageAttributes"] = wanted
         message["MD5OfMessageAttributes"] = model.md5_of_attributes(wanted)
