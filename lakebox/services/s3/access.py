@@ -160,6 +160,14 @@ def authorize(ctx, bucket, key, version_id, action):
         raise errors.error("AccessDenied")     # S3 hides whether a key exists from who may not list
 
 
+def permits(ctx, bucket, key: str | None, action: str) -> bool:
+    """Whether the caller may perform `action` on the bucket or its object `key`: for a
+    permission a request needs beside its operation's (`s3:BypassGovernanceRetention`)."""
+    owner = not ctx.anonymous and bucket["account"] == ctx.account
+    policy = policies.parse(store.get_config(ctx.state.db, bucket["name"], "policy"))
+    return _may(ctx, bucket, policy, owner, action, key, None)
+
+
 def _may(ctx, bucket, policy, owner, action, key, version_id) -> bool:
     caller = policies.caller_of(ctx)
     resource = arns.build("s3", "", "", bucket["name"] if key is None else f"{bucket['name']}/{key}")

@@ -36,7 +36,7 @@ NOT_ACTIONS = {"HeadObject", "HeadBucket", "CopyObject", "UploadPart", "UploadPa
                "ListMultipartUploads", "DeleteObjects", "GetObjectAttributes", "SelectObjectContent",
                "CreateSession", "WriteGetObjectResponse", "ListDirectoryBuckets"}
 # Actions on a bucket (the rest are on objects: S3 names no action on both).
-OBJECT_ACTION_WORDS = ("Object", "MultipartUpload", "MultipartUploadParts", "Replicate")
+OBJECT_ACTION_WORDS = ("Object", "MultipartUpload", "MultipartUploadParts", "Replicate", "BypassGovernanceRetention")
 BUCKET_ONLY = {"s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads", "s3:CreateBucket",
                "s3:DeleteBucket", "s3:ListAllMyBuckets", "s3:PutBucketObjectLockConfiguration",
                "s3:GetBucketObjectLockConfiguration"}
