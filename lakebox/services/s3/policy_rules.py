@@ -81,7 +81,8 @@ def _check_statement(raw, bucket: str):
             raise errors.error("MalformedPolicy", f"Missing required field {field}")
     statement = policies.parse(json.dumps({"Statement": [raw]})).statements[0]
     actions = _actions(statement.actions + statement.not_actions)
-    resources = statement.resources + statement.not_resources
+    # (a statement with only NotResource has no Resource: the parsed form's default "*" is not the policy's)
+    resources = statement.not_resources if "Resource" not in raw else statement.resources + statement.not_resources
     own = (f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/")
     if any(r != own[0] and not r.startswith(own[1]) and not _could_be(r, bucket) for r in resources):
         raise errors.error("MalformedPolicy", "Policy has invalid resource")
