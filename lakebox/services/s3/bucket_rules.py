@@ -3,9 +3,10 @@ logging, replication. Lifecycle rules are carried out by lifecycle.py; CORS rule
 preflight requests in cors.py."""
 import secrets
 
-from lakebox.kit import policies
+from lakebox.kit import arns, policies
 from lakebox.services.s3 import errors, notifications, policy_rules, store
 from lakebox.services.s3.bucket_config import delete_simple, owned_with_body, stored
+from lakebox.services.sqs import public as sqs
 
 CORS_METHODS = ("GET", "PUT", "POST", "DELETE", "HEAD")
 MAX_CORS_RULES = 100
@@ -208,25 +209,46 @@ NOTIFICATION_KINDS = {
     "QueueConfigurations": ("QueueConfiguration", "Queue", "QueueArn"),
     "LambdaFunctionConfigurations": ("CloudFunctionConfiguration", "CloudFunction", "LambdaFunctionArn"),
 }
+DESTINATION_SERVICES = {"TopicArn": "sns", "QueueArn": "sqs", "LambdaFunctionArn": "lambda"}
 
 
 def put_bucket_notification_configuration(ctx, params):
     bucket = owned_with_body(ctx, params, "NotificationConfiguration")
-    _store_notification(ctx, bucket, dict(params["NotificationConfiguration"]))
+    _store_notification(ctx, bucket, dict(params["NotificationConfiguration"]),
+                        skip_validation=params.get("SkipDestinationValidation", False))
     return {}
 
 
-def _store_notification(ctx, bucket, config: dict):
-    """Keep a notification configuration; entries without an Id get one, as S3 gives them."""
-    for name in NOTIFICATION_KINDS:
+def _store_notification(ctx, bucket, config: dict, skip_validation: bool = False):
+    """Keep a notification configuration; entries without an Id get one, as S3 gives them.
+    `skip_validation` (x-amz-skip-destination-validation) skips whether destinations exist."""
+    for name, (_, _, arn_member) in NOTIFICATION_KINDS.items():
         for entry in config.get(name) or []:
             entry.setdefault("Id", secrets.token_hex(16))
+            _check_destination(ctx, bucket, arn_member, entry.get(arn_member) or "", skip_validation)
             for event in entry.get("Events") or []:
                 if not event.startswith("s3:"):
                     raise errors.error("InvalidArgument", "The event is not supported for notifications",
                                        ArgumentName="Event", ArgumentValue=event)
     store.put_config(ctx.state.db, bucket["name"], "notification", config)
     notifications.configuration_stored(ctx, bucket, config)
+
+
+def _check_destination(ctx, bucket, arn_member: str, arn: str, skip_validation: bool):
+    """S3 checks a destination before it keeps a configuration (PutBucketNotificationConfiguration:
+    "it first verifies that any ... destination exists"): an ARN of the right service, in
+    the bucket's region, and (for SQS, which lakebox serves) a queue that exists. SNS
+    topics and Lambda functions are not served: a well-formed ARN is kept as sent."""
+    parsed = arns.parse(arn)
+    if parsed is None or parsed.service != DESTINATION_SERVICES[arn_member] or not parsed.account:
+        raise errors.error("InvalidArgument", "The ARN is not well formed", ArgumentName=arn_member,
+                           ArgumentValue=arn)
+    if parsed.region != bucket["region"]:
+        raise errors.error("InvalidArgument", "The notification destination service region is not valid for "
+                           "the bucket location constraint", ArgumentName=arn_member, ArgumentValue=arn)
+    if arn_member == "QueueArn" and not skip_validation and not sqs.queue_exists(ctx.state, arn):
+        raise errors.error("InvalidArgument", "Unable to validate the following destination configurations",
+                           ArgumentName=arn, ArgumentValue="The destination queue does not exist")
 
 
 def get_bucket_notification_configuration(ctx, params):
