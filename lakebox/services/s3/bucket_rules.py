@@ -1,6 +1,7 @@
 """Bucket settings S3 checks before it keeps them: CORS, policy, lifecycle, notification,
 logging, replication. Lifecycle rules are carried out by lifecycle.py; CORS rules answer
 preflight requests in cors.py."""
+import datetime
 import secrets
 
 from lakebox.kit import arns, policies
@@ -121,6 +122,10 @@ def _check_transitions(rule: dict):
     for action, days_field in (("Transitions", "Days"), ("NoncurrentVersionTransitions", "NoncurrentDays")):
         single = action[:-1]
         for transition in rule.get(action) or []:
+            if action == "Transitions":
+                if ("Date" in transition) == ("Days" in transition):
+                    raise errors.error("MalformedXML")     # a transition is dated or counted, one of the two
+                _check_midnight(transition.get("Date"))
             minimum = MINIMUM_TRANSITION_DAYS.get(transition.get("StorageClass"), 0)
             days = transition.get(days_field)
             if days is not None and days < minimum:
@@ -152,8 +157,15 @@ def _check_expiration(expiration: dict | None):
         raise errors.error("MalformedXML")
     if "Days" in expiration and expiration["Days"] <= 0:
         raise errors.error("InvalidArgument", "'Days' for Expiration action must be a positive integer")
-    date = expiration.get("Date")
-    if date is not None and (date.hour, date.minute, date.second, date.microsecond) != (0, 0, 0, 0):
+    _check_midnight(expiration.get("Date"))
+
+
+def _check_midnight(date):
+    """Lifecycle dates are days: midnight GMT, whatever zone the request wrote them in."""
+    if date is None:
+        return
+    date = date.astimezone(datetime.timezone.utc)
+    if (date.hour, date.minute, date.second, date.microsecond) != (0, 0, 0, 0):
         raise errors.error("InvalidArgument", "'Date' must be at midnight GMT")
 
 
