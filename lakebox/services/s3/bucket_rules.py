@@ -5,7 +5,7 @@ import datetime
 import secrets
 
 from lakebox.kit import arns, policies
-from lakebox.services.s3 import errors, notifications, policy_rules, store
+from lakebox.services.s3 import access, errors, notifications, policy_rules, store
 from lakebox.services.s3.bucket_config import delete_simple, owned_with_body, stored
 from lakebox.services.sqs import public as sqs
 
@@ -54,8 +54,7 @@ def put_bucket_policy(ctx, params):
     bucket = owned_with_body(ctx, params, "Policy")
     text = params["Policy"]
     policy_rules.check(text, bucket["name"])
-    block = store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
-    if block.get("BlockPublicPolicy") and policies.parse(text).is_public():
+    if access.public_access_block(ctx.state.db, bucket)["BlockPublicPolicy"] and policies.parse(text).is_public():
         raise errors.error(
             "AccessDenied", f"User: {ctx.caller_arn} is not authorized to perform: s3:PutBucketPolicy on resource: "
             f'"arn:aws:s3:::{bucket["name"]}" because public policies are blocked by the BlockPublicPolicy '

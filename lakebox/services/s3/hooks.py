@@ -41,6 +41,7 @@ def admit_payload(ctx, route):
     S3 refuses a missing bucket or a caller without access at once, so a refused upload
     is never sent. (The action decides again with the body in: things may change meanwhile.)"""
     if ctx.headers.get("expect", "").lower() == "100-continue":
+        upload.UploadPlan.from_headers(ctx.headers)      # the upload's own headers are judged first, as ever
         access.bucket_for(ctx, route.labels["Bucket"], ctx.headers.get("x-amz-expected-bucket-owner"),
                           key=route.labels.get("Key"))
 
