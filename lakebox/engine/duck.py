@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.orc as orc
 from sqlglot import exp
 
-from lakebox.engine import dialect, duck_read, scan_bytes, types
+from lakebox.engine import dialect, duck_read, scan_bytes, text, types
 from lakebox.engine.base import EngineError, QueryCancelled
 from lakebox.engine.sources import TableSource
 from lakebox.storage.lru import Lru
@@ -29,6 +29,8 @@ _RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT",
 class DuckEngine:
     def __init__(self):
         self._db = duckdb.connect(":memory:")
+        self._db.create_function(text.JAVA_DOUBLE_FUNCTION, text.java_double, ["DOUBLE"], "VARCHAR")
+        self._db.create_function(text.JAVA_REAL_FUNCTION, text.java_real, ["FLOAT"], "VARCHAR")
         # Parquet footers by file: one {top-level column: (compressed bytes, min, max)} per
         # row group. A data file is a blob, never rewritten in place: its footer never changes.
         self._footers = Lru(4096)
@@ -99,6 +101,7 @@ class DuckQuery:
         self.rows_written = 0
         self._registered = []
         self.columns: list[tuple[str, str]] = []     # (name, DuckDB type) of the result
+        self._types = []                             # the same types, as DuckDB's type objects
         self._sql = None
 
     def cancel(self):
@@ -174,6 +177,7 @@ class DuckQuery:
         self._sql = dialect.translate(self._tree, column_types)
         relation = self._cursor.sql(self._sql)
         self.columns = [(name, str(kind)) for name, kind in zip(relation.columns, relation.types)]
+        self._types = relation.types
 
     def _same_table(self, table: exp.Table, source: TableSource) -> bool:
         database = (table.db or self._default_database).lower()
@@ -258,7 +262,8 @@ class DuckQuery:
     def write_csv(self, path: str) -> int:
         """Run the query into an Athena result file: a header row, every value quoted,
         NULL as nothing. Returns the number of rows."""
-        formatted = [_as_text(name, kind) for name, kind in self.result_columns]
+        formatted = [f"{text.as_text(duck_read.ident(name), kind)} AS {duck_read.ident(name)}"
+                     for (name, _), kind in zip(self.columns, self._types)]
         sql = f"COPY (SELECT {', '.join(formatted)} FROM ({self._final_sql()})) TO {duck_read.quote(path)} " \
               f"(FORMAT csv, FORCE_QUOTE *, HEADER true)"
         return self._guard(lambda: self._cursor.execute(sql).fetchone()[0])
@@ -307,15 +312,3 @@ class DuckQuery:
         rows = self._guard(lambda: self._cursor.execute(f"{kind} {self._sql}").fetchall())
         return "\n".join(row[-1] for row in rows)
 
-
-def _as_text(name: str, kind: str) -> str:
-    """A value as Athena writes it in a result file (Trino's text forms)."""
-    column = duck_read.ident(name)
-    upper = kind.upper()
-    if upper == "TIMESTAMP":
-        return f"strftime({column}, '%Y-%m-%d %H:%M:%S.%g') AS {column}"
-    if upper == "TIMESTAMP WITH TIME ZONE":
-        return f"strftime({column}, '%Y-%m-%d %H:%M:%S.%g UTC') AS {column}"
-    if upper == "BOOLEAN":
-        return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END AS {column}"
-    return column
