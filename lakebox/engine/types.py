@@ -225,7 +225,11 @@ def trino_type_of_duck(duck: str) -> str:
             kind = trino_type_of_duck(found.group(2))
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
                 name = '"' + name + '"'
-            fields.append(kind if re.fullmatch(r"_\d+", name) else f"{name} {kind}")
+            if re.fullmatch(r"_\d+", name):         # sqlglot's names for an anonymous ROW's fields
+                fields.append(kind)
+            else:
+                quoted = name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else '"' + name + '"'
+                fields.append(f"{quoted} {kind}")
         return f"row({', '.join(fields)})"
     if upper.startswith("DECIMAL"):
         return upper.replace(" ", "").lower()
