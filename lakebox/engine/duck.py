@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.orc as orc
 from sqlglot import exp
 
-from lakebox.engine import dialect, duck_read, scan_bytes, text, types
+from lakebox.engine import dialect, duck_read, functions, scan_bytes, text, types
 from lakebox.engine.base import EngineError, QueryCancelled
 from lakebox.engine.sources import TableSource
 from lakebox.storage.lru import Lru
@@ -31,6 +31,7 @@ class DuckEngine:
         self._db = duckdb.connect(":memory:")
         self._db.create_function(text.JAVA_DOUBLE_FUNCTION, text.java_double, ["DOUBLE"], "VARCHAR")
         self._db.create_function(text.JAVA_REAL_FUNCTION, text.java_real, ["FLOAT"], "VARCHAR")
+        functions.install(self._db)
         # Parquet footers by file: one {top-level column: (compressed bytes, min, max)} per
         # row group. A data file is a blob, never rewritten in place: its footer never changes.
         self._footers = Lru(4096)

@@ -1,27 +1,8 @@
 """Values in a result file as Trino writes them (Athena's result CSV and GetQueryResults)."""
-import os
-import tempfile
-
 import pytest
 
-from lakebox.engine import dialect, new_engine
+from engine_helpers import result_line
 from lakebox.engine.text import java_double, java_real
-
-ENGINE = new_engine()
-
-
-def result_line(sql):
-    query = ENGINE.prepare(dialect.parse(sql), [], "default")
-    query.bind()
-    path = tempfile.mktemp()
-    try:
-        query.write_csv(path)
-        with open(path) as f:
-            return f.read().splitlines()[1]
-    finally:
-        query.close()
-        if os.path.exists(path):
-            os.unlink(path)
 
 
 @pytest.mark.parametrize("sql, line", [
