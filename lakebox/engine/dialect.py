@@ -135,12 +135,12 @@ FIXES = [
     ("regexp_extract without a match is NULL", regexp_extract_without_match_is_null),
 ]
 
-# DuckDB session settings that make it answer as Trino does.
+# DuckDB settings that make it answer as Trino does (set once for every connection).
 SETTINGS = [
-    ("integer division truncates", "SET integer_division = true"),
-    ("the session's time zone is UTC, as Athena's", "SET TimeZone = 'UTC'"),
-    ("no extension is downloaded at run time", "SET autoinstall_known_extensions = false"),
-    ("no extension is loaded implicitly", "SET autoload_known_extensions = false"),
+    ("integer division truncates", "SET GLOBAL integer_division = true"),
+    ("the session's time zone is UTC, as Athena's", "SET GLOBAL TimeZone = 'UTC'"),
+    ("no extension is downloaded at run time", "SET GLOBAL autoinstall_known_extensions = false"),
+    ("no extension is loaded implicitly", "SET GLOBAL autoload_known_extensions = false"),
 ]
 
 

@@ -32,6 +32,11 @@ class DuckEngine:
         self._db.create_function(text.JAVA_DOUBLE_FUNCTION, text.java_double, ["DOUBLE"], "VARCHAR")
         self._db.create_function(text.JAVA_REAL_FUNCTION, text.java_real, ["FLOAT"], "VARCHAR")
         functions.install(self._db)
+        for _, statement in dialect.SETTINGS:
+            self._db.execute(statement)
+        # A data file is a blob, never rewritten in place: its Parquet footer, once read,
+        # is kept for the next query (binding a query reads each footer several times).
+        self._db.execute("SET GLOBAL parquet_metadata_cache = true")
         # Parquet footers by file: one {top-level column: (compressed bytes, min, max)} per
         # row group. A data file is a blob, never rewritten in place: its footer never changes.
         self._footers = Lru(4096)
@@ -54,11 +59,8 @@ class DuckEngine:
         return found
 
     def _cursor(self):
-        """A connection of its own; settings are per connection."""
-        cursor = self._db.cursor()
-        for _, statement in dialect.SETTINGS:
-            cursor.execute(statement)
-        return cursor
+        """A connection of its own (the settings are the database's)."""
+        return self._db.cursor()
 
     def prepare(self, tree: exp.Expression, sources: list[TableSource], default_database: str) -> "DuckQuery":
         """A query ready to bind: `sources` are the tables of `dialect.table_refs(tree)`,
@@ -158,13 +160,13 @@ class DuckQuery:
     def _bind(self):
         names = dialect.column_names(self._tree)
         originals = {id(table): table for table in dialect.table_refs(self._tree)}
+        reads = []          # (name, SELECT of the table's files): inlined where the query reads them
         for number, source in enumerate(self._sources):
             view = f"__lakebox_t{number}"
             pseudo = names is not None and any(column in names for column in duck_read.PSEUDO_COLUMNS)
             schema = self._file_columns(source)
             register = functools.partial(self._register_orc, source, f"{view}_orc")
-            self._cursor.execute(
-                f"CREATE OR REPLACE TEMP VIEW {view} AS {duck_read.table_sql(source, schema, pseudo, register)}")
+            reads.append((view, duck_read.table_sql(source, schema, pseudo, register)))
             references = sum(1 for table in originals.values() if self._same_table(table, source))
             self.bytes_scanned += self._bytes_of(source, names, references)
             for table in [t for t in originals.values() if self._same_table(t, source)]:
@@ -176,6 +178,9 @@ class DuckQuery:
                 table.replace(replacement)
         column_types = {name.lower(): kind for source in self._sources for name, kind in source.columns}
         self._sql = dialect.translate(self._tree, column_types)
+        if reads:           # not temporary views: creating one binds its files once more
+            tables = ", ".join(f"{view} AS NOT MATERIALIZED ({sql})" for view, sql in reads)
+            self._sql = f"WITH {tables} SELECT * FROM ({self._sql})"
         relation = self._cursor.sql(self._sql)
         self.columns = [(name, str(kind)) for name, kind in zip(relation.columns, relation.types)]
         self._types = relation.types

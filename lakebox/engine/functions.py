@@ -117,10 +117,11 @@ class FunctionNotSupported(ValueError):
 
 def rewrite(tree: exp.Expression) -> exp.Expression:
     """Every call to a function of the tables above, made DuckDB's (innermost first)."""
-    for node in list(tree.find_all(exp.Normalize)):      # sqlglot's own parse of normalize()
-        form = node.args.get("form")
-        node.replace(_normalize([node.this] + ([form] if isinstance(form, exp.Expression) else [])))
-    for node in list(tree.find_all(exp.Anonymous))[::-1]:
+    for node in list(tree.find_all(exp.Anonymous, exp.Normalize))[::-1]:
+        if isinstance(node, exp.Normalize):         # sqlglot's own parse of normalize()
+            form = node.args.get("form")
+            node.replace(_normalize([node.this] + ([form] if isinstance(form, exp.Expression) else [])))
+            continue
         name = node.name.lower()
         if name in UNSUPPORTED or name.startswith("st_"):
             raise FunctionNotSupported(f"Function '{name}' is not supported")
