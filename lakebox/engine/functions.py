@@ -67,6 +67,9 @@ MACROS = [
     ("bit_count", "x, bits", "CAST(CASE WHEN x >= 0 THEN bit_count(CAST(x AS BIGINT)) "
                              "ELSE bit_count(CAST(x AS BIGINT)) - (64 - bits) END AS BIGINT)"),
     ("yow", "x", "isoyear(x)"),
+    ("split_to_map", "s, entry, pair",
+     "map_from_entries(list_transform(string_split(s, entry), "
+     "lambda e: {'key': split_part(e, pair, 1), 'value': substr(e, strpos(e, pair) + length(pair))}))"),
     ("width_bucket", "x, low, high, n",
      "CASE WHEN x < low THEN 0 WHEN x >= high THEN n + 1 "
      "ELSE CAST(floor(CAST(x - low AS DOUBLE) * n / CAST(high - low AS DOUBLE)) AS BIGINT) + 1 END"),
@@ -117,10 +120,13 @@ class FunctionNotSupported(ValueError):
 
 def rewrite(tree: exp.Expression) -> exp.Expression:
     """Every call to a function of the tables above, made DuckDB's (innermost first)."""
-    for node in list(tree.find_all(exp.Anonymous, exp.Normalize))[::-1]:
+    for node in list(tree.find_all(exp.Anonymous, exp.Normalize, exp.RegexpReplace))[::-1]:
         if isinstance(node, exp.Normalize):         # sqlglot's own parse of normalize()
             form = node.args.get("form")
             node.replace(_normalize([node.this] + ([form] if isinstance(form, exp.Expression) else [])))
+            continue
+        if isinstance(node, exp.RegexpReplace):
+            _regexp_replacement(node)
             continue
         name = node.name.lower()
         if name in UNSUPPORTED or name.startswith("st_"):
@@ -133,6 +139,33 @@ def rewrite(tree: exp.Expression) -> exp.Expression:
         elif name in RENAMES:
             node.set("this", RENAMES[name])
     return tree
+
+
+def _regexp_replacement(node: exp.RegexpReplace):
+    """Trino's replacement text is Java's (`$1` a group, `\\$` a dollar sign); RE2's
+    (DuckDB's) is `\\1` and `\\\\`. A function as the replacement is not supported."""
+    replacement = node.args.get("replacement")
+    if isinstance(replacement, exp.Lambda):
+        raise FunctionNotSupported("Function 'regexp_replace' with a lambda expression is not supported")
+    if not (isinstance(replacement, exp.Literal) and replacement.is_string):
+        return
+    text, out, position = replacement.this, [], 0
+    while position < len(text):
+        char = text[position]
+        if char == "\\" and position + 1 < len(text):
+            following = text[position + 1]
+            out.append("\\\\" if following == "\\" else following)
+            position += 2
+        elif char == "$" and position + 1 < len(text) and text[position + 1].isdigit():
+            out.append("\\" + text[position + 1])
+            position += 2
+        elif char == "$":
+            raise FunctionNotSupported("Function 'regexp_replace' with a named group in the replacement "
+                                       "is not supported")
+        else:
+            out.append("\\\\" if char == "\\" else char)
+            position += 1
+    node.set("replacement", exp.Literal.string("".join(out)))
 
 
 def _call(name: str, *arguments) -> exp.Expression:
@@ -251,4 +284,4 @@ _REWRITES = {
 
 PARSED_AS_CALLS = ["ARRAY_DISTINCT", "ARRAY_INTERSECT", "ARRAY_EXCEPT", "FORMAT", "DATE_FORMAT", "DATE_PARSE",
                    "PARSE_DATETIME", "TYPEOF", "REPEAT", "SHUFFLE", "CURRENT_TIMEZONE", "WIDTH_BUCKET",
-                   "URL_ENCODE", "URL_DECODE"]
+                   "URL_ENCODE", "URL_DECODE", "SPLIT_TO_MAP"]

@@ -55,6 +55,9 @@ TRINO_ANSWERS = [
      '"3904355907","3","8","2"'),
     ("map_agg(x, y), multimap_agg(1, y) FROM (VALUES (1, 'a'), (2, 'b'), (2, 'c')) AS t(x, y) WHERE x = 2",
      '"{2=b}","{1=[b, c]}"'),
+    ("regexp_replace('abcb', '(b)', '$1$1'), regexp_replace('a.b', '\\.', '\\$'), regexp_replace('abab', 'b')",
+     '"abbcbb","a$b","aa"'),
+    ("split_to_map('a=1,b=2', ',', '=')", '"{a=1, b=2}"'),
     ("to_utf8('hi'), from_utf8(to_utf8('hi')), to_hex(to_utf8('hi')), date_diff('day', DATE '2024-01-01', "
      "DATE '2024-03-01')", '"68 69","hi","6869","60"'),
 ]
