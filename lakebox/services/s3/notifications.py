@@ -7,7 +7,7 @@ import datetime
 import json
 from urllib.parse import quote_plus
 
-from lakebox.services.s3 import errors, store
+from lakebox.services.s3 import store
 from lakebox.services.sqs import public as sqs
 
 LIFECYCLE = "LifecycleExpiration"     # the operation name of lifecycle expiry's contexts
@@ -33,22 +33,6 @@ def object_removed(ctx, bucket, key: str, version_id: str):
 
 def _removal(ctx) -> str:
     return LIFECYCLE if ctx.operation == LIFECYCLE else "ObjectRemoved"
-
-
-def check(state, config: dict, skip_destinations: bool):
-    """S3's check of a notification configuration before it is stored (unless skipped):
-    its queues exist. (Event names are checked with the body, against the model.)"""
-    if skip_destinations:
-        return
-    missing = [entry["QueueArn"] for entry in config.get("QueueConfigurations") or []
-               if not sqs.queue_exists(state, entry["QueueArn"])]
-    if missing:
-        fields = {}
-        for number, arn in enumerate(missing, 1):
-            fields[f"ArgumentName{number}"] = arn
-            fields[f"ArgumentValue{number}"] = "The destination queue does not exist"
-        raise errors.error("InvalidArgument", "Unable to validate the following destination configurations",
-                           **fields)
 
 
 def _notify(ctx, bucket, key, event, details, version_id):

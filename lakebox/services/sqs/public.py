@@ -14,6 +14,11 @@ __all__ = ["send_event", "queue_exists"]
 SERVICE_SENDER = "AIDAJDPLRKLG7UEXAMPLE"       # the SenderId AWS services' messages carry
 
 
+def queue_exists(state, queue_arn: str) -> bool:
+    """Whether the queue `queue_arn` names exists (S3 checks a notification's queue)."""
+    return queue_by_arn(state.db, queue_arn) is not None
+
+
 def send_event(state, queue_arn: str, body: str, service: str = "s3") -> str | None:
     """Send `body` from `service` to a standard queue; returns the message id, or None
     when there is no such standard queue or its KMS key refuses (AWS drops such events;
@@ -35,8 +40,3 @@ def send_event(state, queue_arn: str, body: str, service: str = "s3") -> str | N
                                       None, SERVICE_SENDER, None, data_key)])
     waiting.notify(state, queue["uid"])
     return message_id
-
-
-def queue_exists(state, queue_arn: str) -> bool:
-    """Whether the ARN names an existing queue."""
-    return queue_by_arn(state.db, queue_arn) is not None

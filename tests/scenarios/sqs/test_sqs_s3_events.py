@@ -87,28 +87,6 @@ def test_multipart_and_delete_markers(sqs, s3, make_queue):
     assert found[0]["s3"]["object"]["size"] == 100
 
 
-def test_configurations_name_existing_queues(sqs, s3, make_queue):
-    bucket = f"events-{uuid.uuid4().hex[:10]}"
-    s3.create_bucket(Bucket=bucket)
-    url = make_queue(prefix="events")
-    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    missing_arn = queue_arn + "-missing"
-    with pytest.raises(s3.exceptions.ClientError) as raised:
-        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [
-            {"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"]},
-            {"QueueArn": missing_arn, "Events": ["s3:ObjectRemoved:*"]}]})
-    error = raised.value.response["Error"]
-    assert (error["Code"], error["Message"], error["ArgumentName1"], error["ArgumentValue1"]) == (
-        "InvalidArgument", "Unable to validate the following destination configurations", missing_arn,
-        "The destination queue does not exist")
-    assert "QueueConfigurations" not in s3.get_bucket_notification_configuration(Bucket=bucket)
-    assert events(sqs, url) == []                   # no test event for a refused configuration
-    s3.put_bucket_notification_configuration(Bucket=bucket, SkipDestinationValidation=True, NotificationConfiguration={
-        "QueueConfigurations": [{"QueueArn": missing_arn, "Events": ["s3:ObjectRemoved:*"]}]})
-    assert s3.get_bucket_notification_configuration(Bucket=bucket)["QueueConfigurations"][0]["QueueArn"] == missing_arn
-    s3.delete_bucket(Bucket=bucket)
-
-
 @pytest.mark.local_only
 def test_lifecycle_expiry_sends_lifecycle_events(sqs, s3, make_queue, clock):
     url = make_queue(prefix="events")
