@@ -2,7 +2,7 @@
 dynamodbstreams API."""
 import orjson
 
-from lakebox.services.dynamodb import lookup, store
+from lakebox.services.dynamodb import access, lookup, store
 
 
 
@@ -22,6 +22,13 @@ def streams(state, account, region, table_name=None) -> list[dict]:
 def stream(state, account, region, table_name, label) -> dict | None:
     row = store.stream(state.db, account, region, table_name, label)
     return _stream(row) if row else None
+
+
+def check_stream_access(ctx, stream: dict):
+    """AccessDeniedException unless the stream's resource policy lets the caller run this
+    operation (`dynamodb:<Operation>`, as IAM names the streams API's actions)."""
+    policy = access.policy_of(ctx.state.db, stream["account"], stream["region"], stream["arn"])
+    access.check(ctx, stream["account"], stream["arn"], policy)
 
 
 def stream_by_uid(state, uid) -> dict | None:

@@ -32,6 +32,7 @@ def _find(ctx, arn):
     stream = dynamodb.stream(ctx.state, account, region, table_name, label)
     if stream is None:
         raise ResourceNotFoundException(f"Requested resource not found: Stream: {arn} not found")
+    dynamodb.check_stream_access(ctx, stream)
     return stream
 
 
@@ -107,6 +108,7 @@ def _read_iterator(ctx, iterator):
                                        f"{_clock_text(issued_ms)} while right now it is {_clock_text(ctx.now * 1000)} "
                                        "which is further in the future than the tolerated delay of 900000 "
                                        "milliseconds.")
+    dynamodb.check_stream_access(ctx, stream)
     return stream, position
 
 
