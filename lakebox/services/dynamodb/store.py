@@ -261,6 +261,18 @@ def put_item(db, uid, h, pk, sk, size, item: dict):
                (uid, h, pk, sk, size, dump_item(item)))
 
 
+def replace_items(db, rows):
+    """Store or delete many items at once: rows of (table uid, h, pk, sk, size, item or
+    None for a delete)."""
+    puts = [(uid, h, pk, sk, size, dump_item(item)) for uid, h, pk, sk, size, item in rows if item is not None]
+    if puts:
+        db.executemany("INSERT OR REPLACE INTO ddb_items (table_uid, h, pk, sk, size, item) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", puts)
+    deletes = [(uid, h, pk, sk) for uid, h, pk, sk, _, item in rows if item is None]
+    if deletes:
+        db.executemany("DELETE FROM ddb_items WHERE table_uid=? AND h=? AND pk=? AND sk=?", deletes)
+
+
 def delete_item(db, uid, h, pk, sk):
     db.execute("DELETE FROM ddb_items WHERE table_uid=? AND h=? AND pk=? AND sk=?", (uid, h, pk, sk))
 
