@@ -64,6 +64,8 @@ def test_another_account_reaches_a_table_only_as_its_policy_allows(owner, guest,
     assert error_of(guest.execute_statement, Statement=f'DELETE FROM "{arn}" WHERE pk = \'a\'') == \
         _denied("dynamodb:PartiQLDelete", arn)
     assert error_of(guest.get_resource_policy, ResourceArn=arn) == _denied("dynamodb:GetResourcePolicy", arn)
+    assert error_of(guest.tag_resource, ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}]) == \
+        _denied("dynamodb:TagResource", arn)
     # By name, the guest sees only its own account.
     assert error_of(guest.get_item, TableName=name, Key=key)[0] == "ResourceNotFoundException"
     assert owner.get_item(TableName=name, Key=key)["Item"]["v"] == {"N": "1"}
