@@ -10,10 +10,11 @@ from lakebox.services.dynamodb.expr_eval import matches, path_tree, project
 PUT_RETURN_VALUES = ("NONE", "ALL_OLD")
 
 
-def writable_table(ctx, name, action=None):
+def writable_table(ctx, name, action=None, index=None):
     """A table items can be written to or read from: not one still being created.
-    `action`: what its resource policy must allow (by default the operation itself)."""
-    table = lookup.find(ctx, name, action=action)
+    `action`: what its resource policy must allow (by default the operation itself), on
+    the table or on its `index` (a Query or Scan of an index)."""
+    table = lookup.find(ctx, name, action=action, index=index)
     if lookup.status(ctx, table) in ("CREATING", "DELETING"):
         raise table_not_found()
     return table

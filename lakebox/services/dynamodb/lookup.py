@@ -48,13 +48,15 @@ def _cache(ctx) -> dict:
     return ctx.state.cache("dynamodb").setdefault("tables", {})
 
 
-def find(ctx, name: str, *, named_error=False, action=None) -> Table:
+def find(ctx, name: str, *, named_error=False, action=None, index=None) -> Table:
     """The table, or ResourceNotFoundException (naming the table where DynamoDB does), or
     AccessDeniedException when its resource policy refuses the caller `action` (by default
-    the operation's own)."""
+    the operation's own) on the table, or on its `index` (the index's own ARN, which a
+    statement must name besides the table's)."""
     table = loaded(ctx, where(ctx, name), named_error)
     if table.policy is not None or table.account != ctx.account:
-        access.check(ctx, table.account, arn_of(table), table.policy, action)
+        arn = arn_of(table) if index is None else f"{arn_of(table)}/index/{index}"
+        access.check(ctx, table.account, arn, table.policy, action)
     return table
 
 

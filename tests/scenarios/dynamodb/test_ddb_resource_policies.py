@@ -33,8 +33,9 @@ def guest(lakebox_server):
 def shared(owner):
     """(name, arn) of a table of the owner's account with one item and a stream."""
     name = f"shared-{uuid.uuid4().hex[:10]}"
-    owner.create_table(TableName=name, KeySchema=key_schema("pk"), AttributeDefinitions=definitions(pk="S"),
-                       BillingMode="PAY_PER_REQUEST",
+    owner.create_table(TableName=name, KeySchema=key_schema("pk"), AttributeDefinitions=definitions(pk="S", v="N"),
+                       BillingMode="PAY_PER_REQUEST", GlobalSecondaryIndexes=[{
+                           "IndexName": "by_v", "KeySchema": key_schema("v"), "Projection": {"ProjectionType": "ALL"}}],
                        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
     owner.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
     owner.put_item(TableName=name, Item={"pk": {"S": "a"}, "v": {"N": "1"}})
@@ -59,6 +60,9 @@ def test_another_account_reaches_a_table_only_as_its_policy_allows(owner, guest,
     assert guest.query(TableName=arn, KeyConditionExpression="pk = :a",
                        ExpressionAttributeValues={":a": {"S": "a"}})["Count"] == 1
     assert error_of(guest.put_item, TableName=arn, Item=key) == _denied("dynamodb:PutItem", arn)
+    # An index is a resource of its own: the statement names the table only.
+    assert error_of(guest.query, TableName=arn, IndexName="by_v", KeyConditionExpression="v = :one",
+                    ExpressionAttributeValues={":one": {"N": "1"}}) == _denied("dynamodb:Query", f"{arn}/index/by_v")
     assert error_of(guest.transact_write_items, TransactItems=[{"Delete": {"TableName": arn, "Key": key}}]) == \
         _denied("dynamodb:DeleteItem", arn)
     assert error_of(guest.execute_statement, Statement=f'DELETE FROM "{arn}" WHERE pk = \'a\'') == \
