@@ -7,7 +7,7 @@ the buffer wakes the flush job at once instead of waiting for the interval.
 """
 import json
 
-from lakebox.services.firehose import config, segments, store
+from lakebox.services.firehose import config, encryption, segments, store
 
 MIB = 1024 * 1024
 
@@ -23,9 +23,13 @@ def _sizes(state) -> dict:
 
 
 def append(state, stream, arrival_ms: int, datas: list[bytes]) -> int:
-    """Buffer records durably (bytes to the log, then the chunk row); returns the chunk id."""
-    segment, offset = segments.append(state, stream, b"".join(datas))
-    chunk = store.append_chunk(state.db, stream["uid"], arrival_ms, [len(d) for d in datas], segment, offset)
+    """Buffer records durably (bytes to the log, sealed while encryption is on, then the
+    chunk row); returns the chunk id."""
+    sealing = encryption.sealer(state, stream)
+    key_ref, seal = sealing if sealing else (None, None)
+    segment, offset = segments.append(state, stream, b"".join(datas), seal)
+    chunk = store.append_chunk(state.db, stream["uid"], arrival_ms, [len(d) for d in datas], segment, offset,
+                               key_ref)
     added(state, stream, sum(len(d) for d in datas))
     return chunk
 

@@ -53,6 +53,18 @@ SCHEMA = [
         stream_uid INTEGER PRIMARY KEY,
         stream_arn TEXT NOT NULL,
         checkpoints TEXT NOT NULL)""",
+    # Server-side encryption of the buffer (encryption.py): data keys wrapped by a
+    # customer managed KMS key (`key_arn`) or by Firehose's own key (`key_arn` NULL), and
+    # the one each chunk's bytes were sealed with (NULL: stored in the clear).
+    """CREATE TABLE firehose_data_keys (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        stream_uid INTEGER NOT NULL,
+        key_arn TEXT,
+        wrapped BLOB NOT NULL)""",
+    "ALTER TABLE firehose_chunks ADD COLUMN data_key INTEGER",
+    """CREATE TABLE firehose_master_key (
+        id INTEGER PRIMARY KEY,
+        material BLOB NOT NULL)""",
 ]
 
 
@@ -111,6 +123,7 @@ def delete_stream(db, uid):
         db.execute("DELETE FROM firehose_chunks WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM firehose_tags WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM firehose_sources WHERE stream_uid=?", (uid,))
+        db.execute("DELETE FROM firehose_data_keys WHERE stream_uid=?", (uid,))
 
 
 def loads(text):
@@ -120,20 +133,23 @@ def loads(text):
 # ---------------------------------------------------------------------------
 # Buffered records
 
-def append_chunk(db, uid, arrival_ms, lengths: list[int], segment: int, offset: int) -> int:
-    """Record a chunk of records (their bytes already in the buffer log); returns its id."""
-    cursor = db.execute("INSERT INTO firehose_chunks (stream_uid, arrival_ms, count, lengths, segment, offset, size) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)", (uid, arrival_ms, len(lengths),
-                                                          array.array("I", lengths).tobytes(), segment, offset,
-                                                          sum(lengths)))
+def append_chunk(db, uid, arrival_ms, lengths: list[int], segment: int, offset: int, data_key=None) -> int:
+    """Record a chunk of records (their bytes already in the buffer log, sealed with the
+    data key `data_key` when not None); returns its id."""
+    cursor = db.execute("INSERT INTO firehose_chunks (stream_uid, arrival_ms, count, lengths, segment, offset, size, "
+                        "data_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (uid, arrival_ms, len(lengths), array.array("I", lengths).tobytes(), segment, offset,
+                         sum(lengths), data_key))
     return cursor.lastrowid
 
 
 def chunk_records(row, read) -> list[bytes]:
-    """The records of a chunk row not delivered yet; `read(segment, offset, length)` reads the log."""
+    """The records of a chunk row not delivered yet; `read(segment, offset, length,
+    data_key)` reads the log."""
     lengths = array.array("I")
     lengths.frombytes(row["lengths"])
-    data = read(row["segment"], row["offset"] + row["delivered_bytes"], row["size"] - row["delivered_bytes"])
+    data = read(row["segment"], row["offset"] + row["delivered_bytes"], row["size"] - row["delivered_bytes"],
+                row["data_key"])
     position, found = 0, []
     for length in lengths[row["delivered"]:]:
         found.append(bytes(data[position:position + length]))
@@ -169,6 +185,17 @@ def mark_delivered(db, uid, last_id: int, records: int, size: int):
     db.execute("DELETE FROM firehose_chunks WHERE stream_uid=? AND id<?", (uid, last_id))
     db.execute("UPDATE firehose_chunks SET delivered=?, delivered_bytes=? WHERE id=?", (records, size, last_id))
     db.execute("DELETE FROM firehose_chunks WHERE id=? AND delivered>=count", (last_id,))
+
+
+def add_data_key(db, uid, key_arn: str | None, wrapped: bytes) -> int:
+    return db.execute("INSERT INTO firehose_data_keys (stream_uid, key_arn, wrapped) VALUES (?, ?, ?)",
+                      (uid, key_arn, wrapped)).lastrowid
+
+
+def data_keys_in_use(db, uid):
+    """The data keys the stream's buffered chunks were sealed with."""
+    return db.query("SELECT * FROM firehose_data_keys WHERE id IN (SELECT DISTINCT data_key FROM firehose_chunks "
+                    "WHERE stream_uid=? AND data_key IS NOT NULL)", (uid,))
 
 
 # ---------------------------------------------------------------------------

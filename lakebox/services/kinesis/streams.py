@@ -5,7 +5,7 @@ import json
 import secrets
 import string
 
-from lakebox.services.kinesis import lookup, model, segments, store, tagging, throttle
+from lakebox.services.kinesis import encryption, lookup, model, segments, store, tagging, throttle
 from lakebox.services.kinesis.errors import (
     InvalidArgumentException, LimitExceededException, ResourceInUseException)
 
@@ -254,6 +254,7 @@ def start_stream_encryption(ctx, params):
     if params["EncryptionType"] != "KMS":
         raise InvalidArgumentException(
             f"Encryption type {params['EncryptionType']} is not supported for StartStreamEncryption. Use KMS.")
+    encryption.check_key(ctx, params["KeyId"])
     _set_updating(ctx, stream, encryption_type="KMS", key_id=params["KeyId"])
     return {}
 
