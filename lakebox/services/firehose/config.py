@@ -69,14 +69,14 @@ def destination_after_update(destination: dict, params: dict) -> dict:
             merged = _merge(copy.deepcopy(config.get("S3Configuration", {})), merged)
         _check_required(kind, merged)
     merged = _with_defaults(kind, merged)
-    if _dynamic(merged) and not _dynamic(destination["config"]):
+    if dynamic(merged) and not dynamic(destination["config"]):
         # "You cannot enable dynamic partitioning for an existing Firehose stream" (Developer Guide)
         raise InvalidArgumentException("Dynamic partitioning cannot be enabled on an existing delivery stream.")
     check(kind, merged)
     return {"DestinationId": destination["DestinationId"], "kind": kind, "config": merged}
 
 
-def _dynamic(config: dict) -> bool:
+def dynamic(config: dict) -> bool:
     return bool((config.get("DynamicPartitioningConfiguration") or {}).get("Enabled"))
 
 
@@ -157,11 +157,11 @@ def _with_defaults(kind: str, config: dict) -> dict:
 def check(kind: str, config: dict):
     """Semantic checks of a complete destination; raises InvalidArgumentException."""
     s3 = config if kind in S3_KINDS else config.get("S3Configuration", {})
-    dynamic = _dynamic(config)
-    if dynamic and kind != "ExtendedS3":
+    partitioned = dynamic(config)
+    if partitioned and kind != "ExtendedS3":
         raise InvalidArgumentException("Dynamic partitioning is only supported for Amazon S3 destinations.")
     try:
-        prefixes.check_prefixes(s3.get("Prefix"), s3.get("ErrorOutputPrefix"), dynamic)
+        prefixes.check_prefixes(s3.get("Prefix"), s3.get("ErrorOutputPrefix"), partitioned)
         prefixes.time_zone(config.get("CustomTimeZone"))
     except prefixes.PrefixError as error:
         raise InvalidArgumentException(str(error)) from None
@@ -173,12 +173,12 @@ def check(kind: str, config: dict):
             raise InvalidArgumentException(f"S3BackupConfiguration: {error}") from None
     if kind == "ExtendedS3" and config.get("S3BackupMode") == "Enabled" and not config.get("S3BackupConfiguration"):
         raise InvalidArgumentException("S3BackupConfiguration is required when S3BackupMode is Enabled.")
-    if dynamic and config["BufferingHints"]["IntervalInSeconds"] < DYNAMIC_PARTITIONING_INTERVAL_MIN:
+    if partitioned and config["BufferingHints"]["IntervalInSeconds"] < DYNAMIC_PARTITIONING_INTERVAL_MIN:
         raise InvalidArgumentException(
             f"BufferingHints.IntervalInSeconds must be at least {DYNAMIC_PARTITIONING_INTERVAL_MIN} seconds "
             f"when dynamic partitioning is enabled.")
     _check_conversion(config)
-    check_processing(config.get("ProcessingConfiguration"), dynamic)
+    check_processing(config.get("ProcessingConfiguration"), partitioned)
 
 
 def _check_conversion(config: dict):

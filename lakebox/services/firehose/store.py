@@ -143,18 +143,14 @@ def append_chunk(db, uid, arrival_ms, lengths: list[int], segment: int, offset: 
     return cursor.lastrowid
 
 
-def chunk_records(row, read) -> list[bytes]:
-    """The records of a chunk row not delivered yet; `read(segment, offset, length,
-    data_key)` reads the log."""
+def pending(row, read) -> tuple[list[int], bytes]:
+    """(lengths, bytes) of the records of a chunk row not delivered yet; `read(segment,
+    offset, length, data_key)` reads the log."""
     lengths = array.array("I")
     lengths.frombytes(row["lengths"])
     data = read(row["segment"], row["offset"] + row["delivered_bytes"], row["size"] - row["delivered_bytes"],
                 row["data_key"])
-    position, found = 0, []
-    for length in lengths[row["delivered"]:]:
-        found.append(bytes(data[position:position + length]))
-        position += length
-    return found
+    return lengths[row["delivered"]:].tolist(), data
 
 
 def buffered_summary(db, uid):
