@@ -161,6 +161,13 @@ def buffered_summary(db, uid):
     return row["n"], row["size"], row["oldest"]
 
 
+def arrival_when_buffered(db, uid, size: int) -> int | None:
+    """The arrival of the chunk with which the stream's buffer reached `size` bytes, or None."""
+    row = db.one("SELECT arrival_ms FROM (SELECT arrival_ms, SUM(size - delivered_bytes) OVER (ORDER BY id) AS total "
+                 "FROM firehose_chunks WHERE stream_uid=?) WHERE total >= ? LIMIT 1", (uid, size))
+    return row["arrival_ms"] if row else None
+
+
 def streams_with_records(db) -> list[int]:
     return [r["stream_uid"] for r in db.query("SELECT DISTINCT stream_uid FROM firehose_chunks")]
 
