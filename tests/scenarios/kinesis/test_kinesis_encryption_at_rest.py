@@ -113,3 +113,30 @@ def test_start_stream_encryption_refuses_keys_it_cannot_use():
             "KMSDisabledException", f"{key_arn} is disabled.")
         summary = kinesis.describe_stream_summary(StreamName="s")["StreamDescriptionSummary"]
         assert summary["EncryptionType"] == "NONE" and summary["StreamStatus"] == "ACTIVE"
+
+
+def test_enhanced_fan_out_reads_in_the_clear_and_ends_with_the_kms_error_event():
+    with LakeboxServer() as server:
+        kinesis, kms = server.client("kinesis", config=NO_RETRIES), server.client("kms")
+        key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+        kinesis.create_stream(StreamName="fan", ShardCount=1)
+        kinesis.get_waiter("stream_exists").wait(StreamName="fan", WaiterConfig={"Delay": 1})
+        kinesis.start_stream_encryption(StreamName="fan", EncryptionType="KMS", KeyId=key_arn)
+        kinesis.get_waiter("stream_exists").wait(StreamName="fan", WaiterConfig={"Delay": 1})
+        stream_arn = kinesis.describe_stream_summary(StreamName="fan")["StreamDescriptionSummary"]["StreamARN"]
+        consumer = kinesis.register_stream_consumer(StreamARN=stream_arn, ConsumerName="efo")["Consumer"]
+        kinesis.put_record(StreamName="fan", Data=b"sealed", PartitionKey="k")
+
+        answer = kinesis.subscribe_to_shard(ConsumerARN=consumer["ConsumerARN"], ShardId="shardId-000000000000",
+                                            StartingPosition={"Type": "TRIM_HORIZON"})
+        first = next(iter(answer["EventStream"]))["SubscribeToShardEvent"]["Records"]
+        assert [(r["Data"], r["EncryptionType"]) for r in first] == [(b"sealed", "KMS")]
+        answer["EventStream"].close()
+
+        kms.disable_key(KeyId=key_arn)
+        server.advance_clock(6)                         # past the 5 s before a subscription may be taken over
+        answer = kinesis.subscribe_to_shard(ConsumerARN=consumer["ConsumerARN"], ShardId="shardId-000000000000",
+                                            StartingPosition={"Type": "TRIM_HORIZON"})
+        with pytest.raises(Exception) as raised:
+            list(answer["EventStream"])
+        assert raised.value.response["Error"] == {"Code": "KMSDisabledException", "Message": f"{key_arn} is disabled."}
