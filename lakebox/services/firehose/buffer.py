@@ -18,17 +18,19 @@ def settings(stream) -> tuple[int, int]:
     return hints["SizeInMBs"] * MIB, hints["IntervalInSeconds"] * 1000
 
 
-def due_ms(db, stream, oldest_ms: int, interval_ms: int) -> int:
-    """When the buffer is due by age. With a Lambda processor, Firehose first buffers for
-    the function (until `BufferSizeInMBs` has gathered, or the oldest record waited
-    `BufferIntervalInSeconds`), and the destination's interval counts from then."""
+def due_ms(db, stream, size: int, oldest_ms: int) -> int:
+    """When a buffer holding `size` bytes is due: full, or its oldest record as old as
+    the interval. With a Lambda processor, Firehose first buffers for the function (until
+    `BufferSizeInMBs` has gathered, or the oldest record waited `BufferIntervalInSeconds`),
+    and the destination's hints count from then on."""
+    limit, interval = settings(stream)
     released = oldest_ms
     lambda_hints = config.lambda_buffering(json.loads(stream["destination"])["config"])
     if lambda_hints is not None:
-        size, wait = lambda_hints
-        gathered = store.arrival_when_buffered(db, stream["uid"], size)
+        gathered_size, wait = lambda_hints
+        gathered = store.arrival_when_buffered(db, stream["uid"], gathered_size)
         released = oldest_ms + wait if gathered is None else min(gathered, oldest_ms + wait)
-    return released + interval_ms
+    return released if size >= limit else released + interval
 
 
 def _sizes(state) -> dict:

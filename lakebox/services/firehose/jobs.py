@@ -30,9 +30,9 @@ def flush_due(state, now: float) -> float | None:
         if stream is None:
             continue
         _, size, oldest = store.buffered_summary(state.db, uid)
-        limit, interval = buffer.settings(stream)
-        due_at = max(buffer.due_ms(state.db, stream, oldest, interval) / 1000, stream["retry_at_ms"] / 1000)
-        if size < limit and now < due_at:
+        # a failed delivery waits for its retry even when the buffer is full
+        due_at = max(buffer.due_ms(state.db, stream, size, oldest) / 1000, stream["retry_at_ms"] / 1000)
+        if now < due_at:
             deadline = _earliest(deadline, due_at)
             continue
         try:
