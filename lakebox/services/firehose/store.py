@@ -65,6 +65,11 @@ SCHEMA = [
     """CREATE TABLE firehose_master_key (
         id INTEGER PRIMARY KEY,
         material BLOB NOT NULL)""",
+    # Start/StopDeliveryStreamEncryption calls (25 together per stream per 24 hours)
+    """CREATE TABLE firehose_encryption_calls (
+        stream_uid INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL)""",
+    "CREATE INDEX firehose_encryption_calls_by_stream ON firehose_encryption_calls (stream_uid, at_ms)",
 ]
 
 
@@ -112,6 +117,17 @@ def set_encryption(db, uid, encryption: dict | None):
                (json.dumps(encryption) if encryption else None, uid))
 
 
+def encryption_calls_since(db, uid, since_ms: int) -> int:
+    return db.one("SELECT COUNT(*) AS n FROM firehose_encryption_calls WHERE stream_uid=? AND at_ms>?",
+                  (uid, since_ms))["n"]
+
+
+def set_encryption_noting_call(db, uid, encryption: dict, at_ms: int):
+    with db.transaction():
+        set_encryption(db, uid, encryption)
+        db.execute("INSERT INTO firehose_encryption_calls VALUES (?, ?)", (uid, at_ms))
+
+
 def set_failure(db, uid, failure: dict | None, retry_at_ms: int = 0):
     db.execute("UPDATE firehose_streams SET failure=?, retry_at_ms=? WHERE uid=?",
                (json.dumps(failure) if failure else None, retry_at_ms, uid))
@@ -124,6 +140,7 @@ def delete_stream(db, uid):
         db.execute("DELETE FROM firehose_tags WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM firehose_sources WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM firehose_data_keys WHERE stream_uid=?", (uid,))
+        db.execute("DELETE FROM firehose_encryption_calls WHERE stream_uid=?", (uid,))
 
 
 def loads(text):

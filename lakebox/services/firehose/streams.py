@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from lakebox.services.firehose import buffer, config, encryption, lookup, segments, sources, store, tagging
 from lakebox.services.firehose.errors import (
-    ConcurrentModificationException, InvalidArgumentException, ResourceInUseException)
+    ConcurrentModificationException, InvalidArgumentException, LimitExceededException, ResourceInUseException)
 
 LIST_DEFAULT_LIMIT = 10
 UNSERVED_TYPES = ("MSKAsSource", "DatabaseAsSource")
@@ -124,23 +124,35 @@ def update_destination(ctx, params):
 # ---------------------------------------------------------------------------
 # Encryption
 
+ENCRYPTION_CALLS_PER_DAY = 25        # Start and Stop together, per stream, per 24 hours
+DAY_MS = 24 * 3_600_000
+
+
 def start_delivery_stream_encryption(ctx, params):
     stream = lookup.stream_named(ctx, params["DeliveryStreamName"])
-    _check_encryptable(stream)
+    _check_encryptable(ctx, stream)
     given = params.get("DeliveryStreamEncryptionConfigurationInput") or {"KeyType": "AWS_OWNED_CMK"}
-    store.set_encryption(ctx.state.db, stream["uid"], encryption.settings_from(ctx, given))
+    store.set_encryption_noting_call(ctx.state.db, stream["uid"], encryption.settings_from(ctx, given),
+                                     lookup.now_ms(ctx))
     return {}
 
 
 def stop_delivery_stream_encryption(ctx, params):
     stream = lookup.stream_named(ctx, params["DeliveryStreamName"])
-    _check_encryptable(stream)
-    store.set_encryption(ctx.state.db, stream["uid"], {"Status": "DISABLED"})
+    _check_encryptable(ctx, stream)
+    store.set_encryption_noting_call(ctx.state.db, stream["uid"], {"Status": "DISABLED"}, lookup.now_ms(ctx))
     return {}
 
 
-def _check_encryptable(stream):
+def _check_encryptable(ctx, stream):
     if stream["stream_type"] != "DirectPut":
         raise InvalidArgumentException(
             f"This operation is not permitted on {stream['stream_type']} delivery stream type.")
+    # "a combined limit of 25 calls per Firehose stream per 24 hours" (StartDeliveryStreamEncryption)
+    if ctx.limits_on and store.encryption_calls_since(ctx.state.db, stream["uid"], lookup.now_ms(ctx) - DAY_MS) \
+            >= ENCRYPTION_CALLS_PER_DAY:
+        raise LimitExceededException(
+            f"StartDeliveryStreamEncryption and StopDeliveryStreamEncryption have been called "
+            f"{ENCRYPTION_CALLS_PER_DAY} times for Firehose {stream['name']} under account {stream['account']} in "
+            f"the last 24 hours, the most allowed.")
 

@@ -15,6 +15,8 @@ from lakebox.services.kinesis import errors, lookup, store
 from lakebox.services.kms import public as kms
 
 _CACHE = "data-keys"
+CHANGES_PER_DAY = 25             # "25 times in a rolling 24-hour period", each of Start and Stop
+DAY_MS = 24 * 3_600_000
 # KMS's refusals, as Kinesis answers them (the message is KMS's own).
 _AS_KINESIS = {"DisabledException": errors.KMSDisabledException,
                "KMSInvalidStateException": errors.KMSInvalidStateException,
@@ -36,6 +38,16 @@ def _kms(state, stream, operation: str):
 
 def _context(stream) -> dict:
     return {"aws:kinesis:arn": lookup.arn_of(stream)}
+
+
+def check_change_limit(ctx, stream, operation: str, now_ms: int):
+    """Start/StopStreamEncryption succeed at most 25 times each per stream in a rolling
+    24 hours (the operations' API limits), with `--limits aws`."""
+    if ctx.limits_on and store.encryption_changes_since(ctx.state.db, stream["uid"], operation,
+                                                        now_ms - DAY_MS) >= CHANGES_PER_DAY:
+        raise errors.LimitExceededException(
+            f"{operation} has succeeded {CHANGES_PER_DAY} times for stream {stream['name']} under account "
+            f"{stream['account']} in the last 24 hours, the most allowed.")
 
 
 def check_key(ctx, key_id: str):

@@ -103,6 +103,12 @@ SCHEMA = [
         stream_uid INTEGER NOT NULL,
         wrapped BLOB NOT NULL)""",
     "ALTER TABLE kinesis_chunks ADD COLUMN data_key INTEGER",
+    # Start/StopStreamEncryption calls that succeeded (25 of each per rolling 24 hours)
+    """CREATE TABLE kinesis_encryption_changes (
+        stream_uid INTEGER NOT NULL,
+        operation TEXT NOT NULL,
+        at_ms INTEGER NOT NULL)""",
+    "CREATE INDEX kinesis_encryption_changes_by_stream ON kinesis_encryption_changes (stream_uid, operation, at_ms)",
 ]
 
 # ---------------------------------------------------------------------------
@@ -166,6 +172,7 @@ def delete_stream(db, stream, arn):
         db.execute("DELETE FROM kinesis_consumers WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM kinesis_scalings WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM kinesis_data_keys WHERE stream_uid=?", (uid,))
+        db.execute("DELETE FROM kinesis_encryption_changes WHERE stream_uid=?", (uid,))
         for arn in arns:
             db.execute("DELETE FROM kinesis_tags WHERE account=? AND region=? AND resource_arn=?",
                        (account, region, arn))
@@ -327,6 +334,15 @@ def add_data_key(db, uid, wrapped: bytes) -> int:
 
 def data_key(db, key_id: int) -> bytes:
     return bytes(db.one("SELECT wrapped FROM kinesis_data_keys WHERE id=?", (key_id,))["wrapped"])
+
+
+def encryption_changes_since(db, uid, operation: str, since_ms: int) -> int:
+    return db.one("SELECT COUNT(*) AS n FROM kinesis_encryption_changes WHERE stream_uid=? AND operation=? "
+                  "AND at_ms>?", (uid, operation, since_ms))["n"]
+
+
+def add_encryption_change(db, uid, operation: str, at_ms: int):
+    db.execute("INSERT INTO kinesis_encryption_changes VALUES (?, ?, ?)", (uid, operation, at_ms))
 
 
 def drop_shard(db, uid, index):

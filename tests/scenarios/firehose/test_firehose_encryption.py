@@ -103,3 +103,20 @@ def test_an_unusable_customer_key_refuses_puts_and_holds_the_buffer():
         firehose.stop_delivery_stream_encryption(DeliveryStreamName="locked")
         kms.disable_key(KeyId=key_arn)                  # no longer needed: puts go on in the clear
         assert firehose.put_record(DeliveryStreamName="locked", Record={"Data": b"y"})["Encrypted"] is False
+
+
+def test_start_and_stop_together_succeed_25_times_a_day():
+    """"a combined limit of 25 calls per Firehose stream per 24 hours"
+    (StartDeliveryStreamEncryption's reference)."""
+    with LakeboxServer() as server:
+        firehose, _ = _make(server, "often", "often-lake")
+        for _ in range(12):
+            firehose.start_delivery_stream_encryption(DeliveryStreamName="often")
+            firehose.stop_delivery_stream_encryption(DeliveryStreamName="often")
+        firehose.start_delivery_stream_encryption(DeliveryStreamName="often")
+        for call in (firehose.start_delivery_stream_encryption, firehose.stop_delivery_stream_encryption):
+            assert _error(call, DeliveryStreamName="often")[0] == "LimitExceededException"
+        described = firehose.describe_delivery_stream(DeliveryStreamName="often")["DeliveryStreamDescription"]
+        assert described["DeliveryStreamEncryptionConfiguration"]["Status"] == "ENABLED"
+        server.advance_clock(24 * 3600)
+        firehose.stop_delivery_stream_encryption(DeliveryStreamName="often")

@@ -140,3 +140,22 @@ def test_enhanced_fan_out_reads_in_the_clear_and_ends_with_the_kms_error_event()
         with pytest.raises(Exception) as raised:
             list(answer["EventStream"])
         assert raised.value.response["Error"] == {"Code": "KMSDisabledException", "Message": f"{key_arn} is disabled."}
+
+
+def test_each_of_start_and_stop_succeeds_25_times_a_day():
+    """StartStreamEncryption's and StopStreamEncryption's API limits: 25 successful calls
+    each per rolling 24 hours."""
+    with LakeboxServer() as server:
+        kinesis = server.client("kinesis", config=NO_RETRIES)
+        kinesis.create_stream(StreamName="often", ShardCount=1)
+        kinesis.get_waiter("stream_exists").wait(StreamName="often", WaiterConfig={"Delay": 1})
+        for _ in range(25):
+            kinesis.start_stream_encryption(StreamName="often", EncryptionType="KMS", KeyId="alias/aws/kinesis")
+            kinesis.stop_stream_encryption(StreamName="often", EncryptionType="KMS", KeyId="alias/aws/kinesis")
+        for call in (kinesis.start_stream_encryption, kinesis.stop_stream_encryption):
+            code, _ = _error(call, StreamName="often", EncryptionType="KMS", KeyId="alias/aws/kinesis")
+            assert code == "LimitExceededException"
+        assert kinesis.describe_stream_summary(StreamName="often")["StreamDescriptionSummary"][
+            "EncryptionType"] == "NONE"
+        server.advance_clock(24 * 3600)
+        kinesis.start_stream_encryption(StreamName="often", EncryptionType="KMS", KeyId="alias/aws/kinesis")
