@@ -296,10 +296,19 @@ def lambda_buffering(settings: dict) -> tuple[int, int] | None:
     Lambda processor; None without one."""
     for processor in processors(settings.get("ProcessingConfiguration")):
         if processor["Type"] == "Lambda":
-            params = {**LAMBDA_DEFAULTS, **processor["params"]}
-            return (int(float(params["BufferSizeInMBs"]) * 1024 * 1024),
-                    int(float(params["BufferIntervalInSeconds"]) * 1000))
+            params = processor["params"]
+            return (int(lambda_number(params, "BufferSizeInMBs") * 1024 * 1024),
+                    int(lambda_number(params, "BufferIntervalInSeconds") * 1000))
     return None
+
+
+def lambda_number(params: dict, name: str) -> float:
+    """A Lambda processor's number, or its default (streams stored before lakebox checked
+    these numbers may hold any text)."""
+    try:
+        return float(params.get(name, LAMBDA_DEFAULTS[name]))
+    except ValueError:
+        return LAMBDA_DEFAULTS[name]
 
 
 def description(destination: dict) -> dict:

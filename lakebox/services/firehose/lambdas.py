@@ -54,10 +54,10 @@ class _Context:
 
 def transform(records: list, params: dict, failures: list, env) -> list:
     arn = params["LambdaArn"]
-    retries = int(float(params.get("NumberOfRetries", config.LAMBDA_DEFAULTS["NumberOfRetries"])))
+    retries = int(config.lambda_number(params, "NumberOfRetries"))
     handler, problem = _handler(env.functions_dir, arn)
     out = []
-    for batch in _batches(records, float(params.get("BufferSizeInMBs", config.LAMBDA_DEFAULTS["BufferSizeInMBs"]))):
+    for batch in _batches(records, config.lambda_number(params, "BufferSizeInMBs")):
         if handler is None:
             failures.extend(_failed(r, "Lambda.FunctionNotFound", problem, arn, 1) for r in batch)
             continue
