@@ -28,8 +28,8 @@ def put_record_batch(ctx, params):
     datas = [record["Data"] for record in params["Records"]]
     total = sum(len(d) for d in datas)
     if total > BATCH_MAX_BYTES:
-        raise InvalidArgumentException(
-            f"Records size exceeds 4 MB limit: the records of this PutRecordBatch call total {total} bytes.")
+        # AWS's words, as a client logged them (https://github.com/osquery/osquery/issues/3568)
+        raise InvalidArgumentException("Records size exceeds 4 MB limit")
     admitted = throttle.admit(ctx.state, stream, [len(d) for d in datas], ctx.now)
     responses = []
     if admitted:
