@@ -13,12 +13,14 @@ from lakebox.services.sqs import public as sqs
 LIFECYCLE = "LifecycleExpiration"     # the operation name of lifecycle expiry's contexts
 
 # The operation that wrote an object -> the event S3 names for it.
-CREATED_BY = {"PutObject": "ObjectCreated:Put", "PostObject": "ObjectCreated:Post",
-              "CopyObject": "ObjectCreated:Copy", "CompleteMultipartUpload": "ObjectCreated:CompleteMultipartUpload"}
+CREATED_BY = {"PutObject": "ObjectCreated:Put", "CopyObject": "ObjectCreated:Copy",
+              "CompleteMultipartUpload": "ObjectCreated:CompleteMultipartUpload"}
 
 
 def object_created(ctx, bucket, key: str, row: dict, version_id: str):
     event = CREATED_BY.get(ctx.operation, "ObjectCreated:Put")
+    if ctx.operation == "PutObject" and _form_upload(ctx):
+        event = "ObjectCreated:Post"        # judged as a PutObject, named a Post
     if row.get("delete_marker"):
         event = f"{_removal(ctx)}:DeleteMarkerCreated"
     details = {"key": quote_plus(key, safe="/")}
@@ -29,6 +31,11 @@ def object_created(ctx, bucket, key: str, row: dict, version_id: str):
 
 def object_removed(ctx, bucket, key: str, version_id: str):
     _notify(ctx, bucket, key, f"{_removal(ctx)}:Delete", {"key": quote_plus(key, safe="/")}, version_id)
+
+
+def _form_upload(ctx) -> bool:
+    """A browser form upload (S3's PostObject): a multipart/form-data POST."""
+    return ctx.request.method == "POST" and ctx.headers.get("content-type", "").startswith("multipart/form-data")
 
 
 def _removal(ctx) -> str:

@@ -105,3 +105,24 @@ def test_lifecycle_expiry_sends_lifecycle_events(sqs, s3, make_queue, clock):
             break
     assert sorted((r["eventName"], r["s3"]["object"].get("versionId") == first) for r in found) == [
         ("LifecycleExpiration:Delete", True), ("LifecycleExpiration:DeleteMarkerCreated", False)]
+
+
+def test_form_uploads_and_multi_object_deletes(sqs, s3, make_queue):
+    import requests
+    url = make_queue(prefix="events")
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    bucket = f"events-{uuid.uuid4().hex[:10]}"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [{
+        "QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]}]})
+    events(sqs, url)
+    form = s3.generate_presigned_post(bucket, "forms/${filename}", ExpiresIn=300)
+    answer = requests.post(form["url"], data=form["fields"], files={"file": ("a.txt", b"posted")}, timeout=30)
+    assert answer.status_code == 204, answer.text
+    s3.put_object(Bucket=bucket, Key="forms/b.txt", Body=b"put")
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "forms/a.txt"}, {"Key": "forms/b.txt"}]})
+    found = [record for event in events(sqs, url) for record in event["Records"]]
+    assert sorted((r["eventName"], unquote_plus(r["s3"]["object"]["key"])) for r in found) == [
+        ("ObjectCreated:Post", "forms/a.txt"), ("ObjectCreated:Put", "forms/b.txt"),
+        ("ObjectRemoved:Delete", "forms/a.txt"), ("ObjectRemoved:Delete", "forms/b.txt")]
+    s3.delete_bucket(Bucket=bucket)
