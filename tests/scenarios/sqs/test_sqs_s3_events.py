@@ -25,12 +25,13 @@ def events(sqs, url) -> list:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def versioned_bucket_to_queue(sqs, s3, url, wanted) -> str:
-    """A new versioned bucket whose events `wanted` go to the queue (its test event read)."""
+def bucket_to_queue(sqs, s3, url, wanted, versioned=True) -> str:
+    """A new bucket whose events `wanted` go to the queue (its test event read)."""
     queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     bucket = f"events-{uuid.uuid4().hex[:10]}"
     s3.create_bucket(Bucket=bucket)
-    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    if versioned:
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [{
         "QueueArn": queue_arn, "Events": wanted}]})
     events(sqs, url)
@@ -72,7 +73,7 @@ def test_created_and_removed_objects_reach_the_queue(sqs, s3, make_queue):
 
 def test_multipart_and_delete_markers(sqs, s3, make_queue):
     url = make_queue(prefix="events")
-    bucket = versioned_bucket_to_queue(sqs, s3, url, ["s3:ObjectCreated:CompleteMultipartUpload",
+    bucket = bucket_to_queue(sqs, s3, url, ["s3:ObjectCreated:CompleteMultipartUpload",
                                                       "s3:ObjectRemoved:DeleteMarkerCreated"])
     upload = s3.create_multipart_upload(Bucket=bucket, Key="big")["UploadId"]
     part = s3.upload_part(Bucket=bucket, Key="big", UploadId=upload, PartNumber=1, Body=b"x" * 100)
@@ -90,7 +91,7 @@ def test_multipart_and_delete_markers(sqs, s3, make_queue):
 @pytest.mark.local_only
 def test_lifecycle_expiry_sends_lifecycle_events(sqs, s3, make_queue, clock):
     url = make_queue(prefix="events")
-    bucket = versioned_bucket_to_queue(sqs, s3, url, ["s3:ObjectRemoved:*", "s3:LifecycleExpiration:*"])
+    bucket = bucket_to_queue(sqs, s3, url, ["s3:ObjectRemoved:*", "s3:LifecycleExpiration:*"])
     first = s3.put_object(Bucket=bucket, Key="logs/day.txt", Body=b"first")["VersionId"]
     s3.put_object(Bucket=bucket, Key="logs/day.txt", Body=b"second")
     s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{
@@ -110,12 +111,7 @@ def test_lifecycle_expiry_sends_lifecycle_events(sqs, s3, make_queue, clock):
 def test_form_uploads_and_multi_object_deletes(sqs, s3, make_queue):
     import requests
     url = make_queue(prefix="events")
-    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    bucket = f"events-{uuid.uuid4().hex[:10]}"
-    s3.create_bucket(Bucket=bucket)
-    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [{
-        "QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]}]})
-    events(sqs, url)
+    bucket = bucket_to_queue(sqs, s3, url, ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"], versioned=False)
     form = s3.generate_presigned_post(bucket, "forms/${filename}", ExpiresIn=300)
     answer = requests.post(form["url"], data=form["fields"], files={"file": ("a.txt", b"posted")}, timeout=30)
     assert answer.status_code == 204, answer.text
