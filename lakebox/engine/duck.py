@@ -4,6 +4,8 @@ be interrupted on its own), catalog tables as temporary views over the files.
 import functools
 import os
 import re
+import shutil
+import tempfile
 import threading
 
 import duckdb
@@ -11,9 +13,9 @@ import pyarrow as pa
 import pyarrow.orc as orc
 from sqlglot import exp
 
-from lakebox.engine import dialect, duck_read, scan_bytes, types
+from lakebox.engine import avro_read, codecs, dialect, duck_read, scan_bytes, types
 from lakebox.engine.base import EngineError, QueryCancelled
-from lakebox.engine.sources import TableSource
+from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
 
 REINTERRUPTS = 200               # a stop repeats its interrupt for up to 10 s ...
@@ -100,6 +102,7 @@ class DuckQuery:
         self._registered = []
         self.columns: list[tuple[str, str]] = []     # (name, DuckDB type) of the result
         self._sql = None
+        self._scratch = None                         # plain copies of compressed files, made on bind
 
     def cancel(self):
         self._cancelled.set()
@@ -116,6 +119,8 @@ class DuckQuery:
 
     def close(self):
         self._cursor.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
     def _guard(self, fn, *args):
         if self._cancelled.is_set():
@@ -156,9 +161,10 @@ class DuckQuery:
         originals = {id(table): table for table in dialect.table_refs(self._tree)}
         for number, source in enumerate(self._sources):
             view = f"__lakebox_t{number}"
+            self._decompress(source)
             pseudo = names is not None and any(column in names for column in duck_read.PSEUDO_COLUMNS)
             schema = self._file_columns(source)
-            register = functools.partial(self._register_orc, source, f"{view}_orc")
+            register = functools.partial(self._register_files, source, f"{view}_{source.format}")
             self._cursor.execute(
                 f"CREATE OR REPLACE TEMP VIEW {view} AS {duck_read.table_sql(source, schema, pseudo, register)}")
             references = sum(1 for table in originals.values() if self._same_table(table, source))
@@ -191,9 +197,36 @@ class DuckQuery:
         if source.format == "orc":
             return {found.path: {name.lower() for name in orc.ORCFile(found.path).schema.names}
                     for found in source.files}
+        if source.format == "avro":
+            try:
+                return {found.path: set(avro_read.field_names(found.path, found.uri)) for found in source.files}
+            except avro_read.AvroError as error:
+                raise EngineError("HIVE_CURSOR_ERROR", str(error)) from None
         if source.format == "json":
             return self._json_keys(source)
         return None
+
+    def _decompress(self, source):
+        """Text files in a compression DuckDB cannot read (snappy, bzip2) are read from a
+        plain copy, made for this query and removed when it closes. `size` stays the
+        object's: Athena bills the compressed bytes."""
+        if source.format not in ("csv", "json"):
+            return
+        for part in source.parts:
+            for index, found in enumerate(part.files):
+                compression = duck_read.compression_of(found)
+                if compression in codecs.READ_BY_DUCKDB:
+                    continue
+                if self._cancelled.is_set():
+                    raise QueryCancelled()
+                if self._scratch is None:
+                    self._scratch = tempfile.mkdtemp(prefix="lakebox-query-")
+                target = os.path.join(self._scratch, str(len(os.listdir(self._scratch))))
+                try:
+                    codecs.plain_copy(found.path, compression, target, found.uri)
+                except codecs.CorruptFile as error:
+                    raise EngineError("HIVE_CURSOR_ERROR", str(error)) from None
+                part.files[index] = DataFile(target, found.uri, found.size, "none")
 
     def _json_keys(self, source) -> dict:
         """Lower-cased key -> how a sample of the files spells it: the columns, and the
@@ -201,7 +234,7 @@ class DuckQuery:
         spellings = {}
         for found in source.files[:_JSON_SAMPLE_FILES]:
             reader = (f"read_json({duck_read.quote(found.path)}, format = 'newline_delimited', "
-                      f"ignore_errors = true, compression = {duck_read.quote(duck_read.compression_of(found.uri))})")
+                      f"ignore_errors = true, compression = {duck_read.quote(duck_read.compression_of(found))})")
             try:
                 rows = self._cursor.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
             except duckdb.Error:         # an empty or unreadable file says nothing about keys
@@ -212,19 +245,27 @@ class DuckQuery:
                     spellings.setdefault(field.lower(), field)
         return spellings
 
-    def _register_orc(self, source, prefix: str, files) -> str:
-        """ORC is read by pyarrow (DuckDB's wheel has no ORC reader) into an Arrow
-        relation of the columns the catalog names."""
+    def _register_files(self, source, prefix: str, files) -> str:
+        """ORC (read by pyarrow) and Avro (read by fastavro) files, which DuckDB's wheel
+        cannot read, as one Arrow relation of the columns the catalog names."""
+        wanted = [name.lower() for name, _ in source.columns]
         tables = []
         for found in files:
+            if self._cancelled.is_set():
+                raise QueryCancelled()
+            if source.format == "avro":
+                try:
+                    tables.append(avro_read.read_table(found.path, found.uri, wanted))
+                except avro_read.AvroError as error:
+                    raise EngineError("HIVE_CURSOR_ERROR", str(error)) from None
+                continue
             reader = orc.ORCFile(found.path)
             by_lower = {name.lower(): name for name in reader.schema.names}
-            wanted = [by_lower[name.lower()] for name, _ in source.columns if name.lower() in by_lower]
-            table = reader.read(columns=wanted)
+            table = reader.read(columns=[by_lower[name] for name in wanted if name in by_lower])
             tables.append(table.rename_columns([name.lower() for name in table.column_names]))
         name = f"{prefix}_{len(self._registered)}"
         self._registered.append(name)
-        self._cursor.register(name, pa.concat_tables(tables, promote_options="default"))
+        self._cursor.register(name, pa.concat_tables(tables, promote_options="permissive"))
         return name
 
     def _bytes_of(self, source, names, references: int) -> int:
