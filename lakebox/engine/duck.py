@@ -14,12 +14,13 @@ import pyarrow.orc as orc
 from sqlglot import exp
 
 from lakebox.engine import avro_read, codecs, dialect, duck_read, scan_bytes, types
-from lakebox.engine.base import EngineError, QueryCancelled
+from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
 
 REINTERRUPTS = 200               # a stop repeats its interrupt for up to 10 s ...
 REINTERRUPT_SECONDS = 0.05       # ... until the statement under way has ended
+SCAN_POLL_SECONDS = 0.01         # how often a query with a scan cut-off has its progress read
 _JSON_SAMPLE_FILES = 8           # files whose keys are read to match columns case-insensitively
 
 # DuckDB result types Trino has no name for, shown as the Trino type a query would give.
@@ -103,6 +104,9 @@ class DuckQuery:
         self.columns: list[tuple[str, str]] = []     # (name, DuckDB type) of the result
         self._sql = None
         self._scratch = None                         # plain copies of compressed files, made on bind
+        self._cutoff = None
+        self._scanned = 0                            # bytes read so far, as progress shows it
+        self._cut_off = False
 
     def cancel(self):
         self._cancelled.set()
@@ -122,20 +126,61 @@ class DuckQuery:
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
 
+    def limit_scan(self, cutoff: int):
+        """Stop the query once it has scanned more than `cutoff` bytes (after `bind`).
+        What it has scanned is read from DuckDB's progress while it runs, as the share of
+        `bytes_scanned` done; a query that ends without passing the cut-off read what its
+        progress showed, unless it had to read everything (no LIMIT): then it read more
+        than the cut-off, and is stopped all the same."""
+        if self.bytes_scanned > cutoff:
+            self._cutoff = cutoff
+            self._cursor.execute("SET enable_progress_bar = true")
+            self._cursor.execute("SET enable_progress_bar_print = false")
+
     def _guard(self, fn, *args):
         if self._cancelled.is_set():
             raise QueryCancelled()
         self._calls_done.clear()
+        watching = self._watch_scan() if self._cutoff is not None else None
         try:
-            return fn(*args)
+            found = fn(*args)
         except duckdb.InterruptException:
-            raise QueryCancelled() from None
+            raise (ScanLimitExceeded(self._scanned) if self._cut_off else QueryCancelled()) from None
         except duckdb.Error as error:
             if self._cancelled.is_set():
-                raise QueryCancelled() from None
+                raise (ScanLimitExceeded(self._scanned) if self._cut_off else QueryCancelled()) from None
             raise self._in_trino_words(EngineError.from_duckdb(error)) from None
         finally:
+            if watching is not None:
+                watching.set()
             self._calls_done.set()
+        if watching is not None:
+            self._settle_scan()
+        return found
+
+    def _watch_scan(self) -> threading.Event:
+        done = threading.Event()
+        threading.Thread(target=self._poll_scan, args=(done,), daemon=True).start()
+        return done
+
+    def _poll_scan(self, done: threading.Event):
+        while not done.wait(SCAN_POLL_SECONDS):
+            progress = self._cursor.query_progress()
+            if progress > 0:
+                self._scanned = max(self._scanned, int(self.bytes_scanned * min(progress, 100.0) / 100))
+            if self._scanned > self._cutoff:
+                self._cut_off = True
+                self.cancel()
+                return
+
+    def _settle_scan(self):
+        """After a watched statement ended on its own: what it scanned."""
+        if self._cut_off:
+            raise ScanLimitExceeded(self._scanned)
+        if self._tree.args.get("limit") is None:
+            raise ScanLimitExceeded(self.bytes_scanned)
+        smallest = min((found.size for source in self._sources for found in source.files), default=0)
+        self.bytes_scanned = min(max(self._scanned, smallest), self._cutoff)
 
     def _in_trino_words(self, error: EngineError) -> EngineError:
         """A missing column as Trino reports it: `line L:C: Column 'x' cannot be resolved`."""

@@ -9,7 +9,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 
-from lakebox.engine import EngineError, QueryCancelled
+from lakebox.engine import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.duck_read import UnreadableFormat
 from lakebox.engine.dialect import NotSupported
 from lakebox.services.athena import model
@@ -66,12 +66,15 @@ def run(task, job: Job, engine, running: dict, temp_path) -> Outcome:
             query.cancel()
         query.bind()
         outcome.figures["DataScannedInBytes"] = query.bytes_scanned
-        if job.cutoff and query.bytes_scanned > job.cutoff:
-            outcome.state, outcome.reason = "CANCELLED", model.CUTOFF_REASON
-            outcome.error = model.athena_error(model.USER, model.ERROR_TYPES["USER"], model.CUTOFF_REASON)
-            return outcome
+        if job.cutoff and (job.kind != "explain" or job.analyze):      # a plain EXPLAIN reads nothing
+            query.limit_scan(job.cutoff)
         _WRITERS[job.kind](job, query, outcome, temp_path)
+        outcome.figures["DataScannedInBytes"] = query.bytes_scanned
         outcome.state = "SUCCEEDED"
+    except ScanLimitExceeded as cut:
+        outcome.state, outcome.reason = "CANCELLED", model.CUTOFF_REASON
+        outcome.error = model.athena_error(model.USER, model.ERROR_TYPES["USER"], model.CUTOFF_REASON)
+        outcome.figures["DataScannedInBytes"] = cut.scanned
     except QueryCancelled:
         outcome.state, outcome.reason = "CANCELLED", "Query cancelled by user"
     except EngineError as error:
