@@ -3,7 +3,6 @@ result (or CTAS/INSERT/UNLOAD data files) into temporary files; nothing reaches 
 the catalog until the commit, on the event loop, stores them all at once. A failed,
 stopped or cut-off query leaves no result objects and no catalog change.
 """
-import json
 import os
 import shutil
 import time
@@ -12,7 +11,7 @@ from dataclasses import dataclass, field
 from lakebox.engine import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.duck_read import UnreadableFormat
 from lakebox.engine.dialect import NotSupported
-from lakebox.services.athena import model
+from lakebox.services.athena import model, results
 
 # CTAS/UNLOAD formats: DuckDB COPY format, default compression, file suffix by compression.
 WRITE_FORMATS = {"PARQUET": "parquet", "JSON": "json", "TEXTFILE": "csv"}
@@ -31,6 +30,7 @@ class Job:
     cutoff: int | None = None
     analyze: bool = False
     write: dict = field(default_factory=dict)   # format, compression, location, partitioned_by, rename
+    put: dict = field(default_factory=dict)     # PutObject parameters of every object written (output.py)
 
 
 @dataclass
@@ -107,11 +107,9 @@ def _write_select(job, query, outcome, temp_path):
 
 
 def _metadata_file(temp_path, columns) -> str:
-    """`<id>.csv.metadata`: the result's column metadata (lakebox writes it as JSON)."""
-    from lakebox.engine.types import column_info
     path = temp_path()
-    with open(path, "w") as f:
-        json.dump({"ColumnInfo": [column_info(name, kind) for name, kind in columns]}, f)
+    with open(path, "wb") as f:
+        f.write(results.metadata_bytes(columns))
     return path
 
 

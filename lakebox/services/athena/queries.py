@@ -15,6 +15,7 @@ from lakebox.engine import EngineError, new_engine
 from lakebox.engine.dialect import NotSupported, SqlSyntaxError
 from lakebox.kit.calls import on_behalf
 from lakebox.services.athena import ddl, errors, execution, model, results, store, workgroups, writes
+from lakebox.services.athena import output as output_rules
 from lakebox.services.athena.statements import Statement, bind_parameters, classify
 from lakebox.services.s3 import public as s3
 from lakebox.work import TaskCancelled
@@ -90,11 +91,19 @@ def start_query_execution(ctx, params):
     elif statement.kind == "unsupported":
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", *model.user_error("NOT_SUPPORTED", statement.args["reason"])))
+    elif (refused := output_rules.write_failure(ctx.state, result_config, model.result_file(
+            output, query_id, _text_result(statement.statement_type, statement.substatement_type)))) is not None:
+        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("FAILED", *refused))
     elif statement.kind in DATA_KINDS:
-        _start_data_query(ctx, query_id, statement, database, output, config.get("BytesScannedCutoffPerQuery"))
+        _start_data_query(ctx, query_id, statement, database, result_config, config.get("BytesScannedCutoffPerQuery"))
     else:
-        _run_ddl(ctx, query_id, statement, database, output, group["name"])
+        _run_ddl(ctx, query_id, statement, database, result_config, group["name"])
     return {"QueryExecutionId": query_id}
+
+
+def _text_result(statement_type: str, substatement_type: str) -> bool:
+    """DDL results are `.txt` files (but a CTAS is answered as a query)."""
+    return statement_type == "DDL" and substatement_type != "CREATE_TABLE_AS_SELECT"
 
 
 def _context_database(context: dict) -> str:
@@ -171,7 +180,8 @@ def _split_values(text: str) -> list[str]:
     return values
 
 
-def _start_data_query(ctx, query_id, statement, database, output, cutoff):
+def _start_data_query(ctx, query_id, statement, database, result_config, cutoff):
+    output = result_config["OutputLocation"]
     cache = _cache(ctx.state)
     engine = cache["engine"]
     try:
@@ -186,6 +196,7 @@ def _start_data_query(ctx, query_id, statement, database, output, cutoff):
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("SUCCEEDED"))
         return
     job.cutoff = cutoff if ctx.limits_on else None
+    job.put = output_rules.put_request(result_config)
     account, region, state = ctx.account, ctx.region, ctx.state
     temp_path = lambda: s3.temp_path(state)        # noqa: E731
     task = state.work.submit("athena", "StartQueryExecution", execution.run, job, engine, cache["running"],
@@ -216,8 +227,9 @@ async def _settle(state, account, region, query_id, task):
         log.exception("athena query %s ended but its end could not be recorded", query_id)
 
 
-def _run_ddl(ctx, query_id, statement, database, output, workgroup):
+def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
     statement.args["workgroup"] = workgroup
+    output = result_config["OutputLocation"]
     try:
         catalog_ctx = on_behalf(ctx, "glue", _GLUE_OPERATION.get(statement.kind.split("_")[0], "GetTable"))
         lines = ddl.run(catalog_ctx, statement, database, _cache(ctx.state)["engine"])
@@ -234,14 +246,14 @@ def _run_ddl(ctx, query_id, statement, database, output, workgroup):
     outcome.figures["rows"] = len(lines)
     outcome.columns = ddl.text_columns(statement.kind)
     with ctx.state.db.transaction():
-        _store_objects(ctx.state, outcome)
+        _store_objects(ctx.state, outcome, output_rules.put_request(result_config))
         _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)
 
 
 def _commit(state, account, region, query_id, outcome, job):
     """On the loop, in one transaction: the result objects, the catalog change, the end."""
     if outcome.state == "SUCCEEDED":
-        _store_objects(state, outcome)
+        _store_objects(state, outcome, job.put)
         if job.write.get("on_commit"):
             job.write["on_commit"](outcome)
     _finish(state, account, region, query_id, outcome)
@@ -264,13 +276,14 @@ def _finish(state, account, region, query_id, outcome):
                        outcome.error, figures)
 
 
-def _store_objects(state, outcome):
-    """Put the result files into S3 (each file is moved, not copied)."""
+def _store_objects(state, outcome, put: dict):
+    """Put the result files into S3 (each file is moved, not copied) with the query's
+    encryption and ACL (`output.put_request`)."""
     for uri, path, content_type in outcome.objects:
         bucket, key = s3.parse_s3_uri(uri)
         if not s3.bucket_exists(state, bucket):
             raise results.OutputError(f"Unable to verify/create output bucket {bucket}")
-        s3.put_file(state, bucket, key, path, content_type)
+        s3.put_file(state, bucket, key, path, content_type, request=put)
     outcome.objects = []
 
 
@@ -304,7 +317,7 @@ def query_execution(state, row) -> dict:
     if row["error"]:
         status["AthenaError"] = json.loads(row["error"])
     result_config = dict(request["ResultConfiguration"])
-    text = row["statement_type"] == "DDL" and row["substatement_type"] != "CREATE_TABLE_AS_SELECT"
+    text = _text_result(row["statement_type"], row["substatement_type"])
     result_config["OutputLocation"] = figures.get("result_file") or model.result_file(
         result_config["OutputLocation"], row["id"], text)
     statistics = {key: figures[key] for key in ("EngineExecutionTimeInMillis", "DataScannedInBytes",
