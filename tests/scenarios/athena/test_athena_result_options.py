@@ -20,8 +20,8 @@ def _denied(bucket, prefix, query_id):
 
 
 @pytest.fixture
-def kms_key(lakebox_server):
-    kms = lakebox_server.client("kms")
+def kms_key(client):
+    kms = client("kms")
     key = kms.create_key(Description="athena results")["KeyMetadata"]
     yield key["Arn"]
     kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
@@ -82,8 +82,8 @@ def test_a_wrong_expected_bucket_owner_fails_the_query(athena, s3, bucket):
     assert _keys(s3, bucket, "owner/") == []
 
 
-def test_the_right_expected_bucket_owner_is_accepted(athena, lakebox_server, bucket):
-    account = lakebox_server.client("sts").get_caller_identity()["Account"]
+def test_the_right_expected_bucket_owner_is_accepted(athena, client, bucket):
+    account = client("sts").get_caller_identity()["Account"]
     query_id = athena.start_query_execution(QueryString="SELECT 2 AS two", ResultConfiguration={
         "OutputLocation": f"s3://{bucket}/owner/", "ExpectedBucketOwner": account})["QueryExecutionId"]
     assert wait(athena, query_id)["Status"]["State"] == "SUCCEEDED"
