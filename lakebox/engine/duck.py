@@ -7,13 +7,14 @@ import re
 import shutil
 import tempfile
 import threading
+import uuid
 
 import duckdb
 import pyarrow as pa
 import pyarrow.orc as orc
 from sqlglot import exp
 
-from lakebox.engine import avro_read, codecs, dialect, duck_read, scan_bytes, types
+from lakebox.engine import avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, scan_bytes, types
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -21,6 +22,7 @@ from lakebox.storage.lru import Lru
 REINTERRUPTS = 200               # a stop repeats its interrupt for up to 10 s ...
 REINTERRUPT_SECONDS = 0.05       # ... until the statement under way has ended
 SCAN_POLL_SECONDS = 0.01         # how often a query with a scan cut-off has its progress read
+_BUCKET = "__lakebox_bucket"     # the folder (then file) a written row's Hive bucket decides
 _JSON_SAMPLE_FILES = 8           # files whose keys are read to match columns case-insensitively
 
 # DuckDB result types Trino has no name for, shown as the Trino type a query would give.
@@ -101,6 +103,7 @@ class DuckQuery:
         self.bytes_scanned = 0
         self.rows_written = 0
         self._registered = []
+        self._functions = []                         # Python functions this query registered
         self.columns: list[tuple[str, str]] = []     # (name, DuckDB type) of the result
         self._sql = None
         self._scratch = None                         # plain copies of compressed files, made on bind
@@ -122,6 +125,8 @@ class DuckQuery:
             self._cursor.interrupt()
 
     def close(self):
+        for function in self._functions:
+            self._cursor.remove_function(function)
         self._cursor.close()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
@@ -351,15 +356,19 @@ class DuckQuery:
 
     def write_files(self, directory: str, file_format: str, compression: str | None, partitioned_by: list[str],
                     prefix: str, rename: list[str] | None = None, suffix: str = "",
-                    delimiter: str = "\x01") -> list[str]:
+                    delimiter: str = "\x01", bucketed: tuple[list[str], int] | None = None) -> list[str]:
         """Run the query into data files under `directory` (Hive `key=value/` folders for
-        `partitioned_by`), the columns named `rename` if given; returns the files' paths
+        `partitioned_by`), the columns named `rename` if given, rows spread over Hive
+        buckets when `bucketed` is (columns, bucket count); returns the files' paths
         relative to `directory`. `rows_written` says how many rows they hold."""
         select = self._final_sql()
         if rename:
             items = [f"{duck_read.ident(old)} AS {duck_read.ident(new)}"
                      for (old, _), new in zip(self.result_columns, rename)]
             select = f"SELECT {', '.join(items)} FROM ({select})"
+        if bucketed:
+            select = self._with_buckets(select, rename, *bucketed)
+            partitioned_by = list(partitioned_by) + [_BUCKET]
         options = [f"FORMAT {file_format}"]
         if file_format == "csv":        # Hive text: \001 between fields, no quoting, NULL as \N
             options += [f"DELIMITER {duck_read.quote(delimiter)}", "QUOTE ''", "HEADER false", "NULLSTR '\\N'"]
@@ -382,7 +391,29 @@ class DuckQuery:
                     os.rename(os.path.join(root, name), os.path.join(root, name[:-1]))
                     name = name[:-1]
                 found.append(os.path.relpath(os.path.join(root, name), directory))
+        if bucketed:
+            found = _bucket_files(directory, found, prefix, suffix)
         return sorted(found)
+
+    def _with_buckets(self, select: str, rename: list[str] | None, columns: list[str], count: int) -> str:
+        """`select` with each row's Hive bucket as one more column (`_BUCKET`)."""
+        names = rename or [name for name, _ in self.result_columns]
+        by_lower = {new.lower(): (new, kind.upper()) for new, (_, kind) in zip(names, self.result_columns)}
+        missing = [column for column in columns if column.lower() not in by_lower]
+        if missing:
+            raise EngineError("INVALID_TABLE_PROPERTY", f"Bucketing columns [{', '.join(missing)}] not present in "
+                                                        f"schema")
+        chosen = [by_lower[column.lower()] for column in columns]
+        if any(kind not in hive_buckets.SUPPORTED for _, kind in chosen):
+            raise EngineError("NOT_SUPPORTED", "Cannot create a table bucketed on an unsupported type")
+        function = f"{_BUCKET}_{uuid.uuid4().hex}"      # unique: functions may be shared by connections
+        self._functions.append(function)
+        struct = ", ".join(f"c{i} {kind}" for i, (_, kind) in enumerate(chosen))
+        self._cursor.create_function(function, hive_buckets.bucket_function([kind for _, kind in chosen], count),
+                                     [duckdb.sqltype(f"STRUCT({struct})")], duckdb.sqltype("INTEGER"),
+                                     type="arrow", null_handling="special")
+        packed = ", ".join(f"c{i} := {duck_read.ident(name)}" for i, (name, _) in enumerate(chosen))
+        return f"SELECT *, {function}(struct_pack({packed})) AS {_BUCKET} FROM ({select})"
 
     def rows(self) -> list[tuple]:
         """The result as Python values (small results: EXPLAIN, SHOW)."""
@@ -392,6 +423,23 @@ class DuckQuery:
         kind = "EXPLAIN ANALYZE" if analyze else "EXPLAIN"
         rows = self._guard(lambda: self._cursor.execute(f"{kind} {self._sql}").fetchall())
         return "\n".join(row[-1] for row in rows)
+
+
+def _bucket_files(directory: str, written: list[str], query_id: str, suffix: str) -> list[str]:
+    """Each `__lakebox_bucket=N/` folder's file becomes the bucket's file beside it,
+    named as Hive names bucket N (a second file of one bucket is Hive's `_copy_K`)."""
+    found, copies = [], {}
+    for relative in sorted(written):
+        folder = os.path.dirname(relative)
+        parent, bucket_folder = os.path.split(folder)
+        base = os.path.join(parent, hive_buckets.file_name(int(bucket_folder.split("=", 1)[1]), query_id, ""))
+        copy = copies[base] = copies.get(base, -1) + 1
+        target = base + (f"_copy_{copy}" if copy else "") + suffix
+        os.rename(os.path.join(directory, relative), os.path.join(directory, target))
+        if not os.listdir(os.path.join(directory, folder)):
+            os.rmdir(os.path.join(directory, folder))
+        found.append(target)
+    return found
 
 
 def _as_text(name: str, kind: str) -> str:

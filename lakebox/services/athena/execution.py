@@ -134,7 +134,7 @@ def _write_data(job, query, outcome, temp_path):
     compression = spec.get("compression")
     names = query.write_files(directory, WRITE_FORMATS[spec["format"]], compression, spec.get("partitioned_by") or [],
                               job.query_id, spec.get("rename"), spec.get("suffix", _SUFFIX.get(compression or "", "")),
-                              spec.get("delimiter") or "\x01")
+                              spec.get("delimiter") or "\x01", spec.get("bucketed"))
     location = spec["location"].rstrip("/") + "/"
     for name in names:
         uri = location + name.replace(os.sep, "/")
