@@ -51,6 +51,8 @@ def _property_value(value: exp.Expression | None):
         return [item.name for item in value.expressions]
     if isinstance(value, exp.Boolean):
         return "true" if value.this else "false"
+    if isinstance(value, exp.Neg):             # `bucket_count = -1`
+        return "-" + _property_value(value.this)
     return value.name if value is not None else ""
 
 

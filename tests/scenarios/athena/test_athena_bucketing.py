@@ -40,6 +40,7 @@ def test_strings_hash_as_hive_hashes_them(query, bucket):
 @pytest.mark.parametrize("props, reason", [
     ("bucketed_by = ARRAY['id']", "INVALID_TABLE_PROPERTY: bucketed_by and bucket_count must be specified together"),
     ("bucket_count = 3", "INVALID_TABLE_PROPERTY: bucketed_by and bucket_count must be specified together"),
+    ("bucketed_by = ARRAY['id'], bucket_count = -1", "INVALID_TABLE_PROPERTY: bucket_count must be greater than zero"),
     ("bucketed_by = ARRAY['nope'], bucket_count = 2",
      "INVALID_TABLE_PROPERTY: Bucketing columns [nope] not present in schema"),
     ("bucketed_by = ARRAY['tags'], bucket_count = 2",
