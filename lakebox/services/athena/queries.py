@@ -69,6 +69,7 @@ def start_query_execution(ctx, params):
         raise errors.TooManyRequestsException("You have exceeded the limit for the number of queries you can run "
                                               "concurrently. Please reduce the number of concurrent queries submitted "
                                               "by this account.", Reason="CONCURRENT_QUERY_LIMIT_EXCEEDED")
+    _check_output_location(ctx, result_config["OutputLocation"])
     context = params.get("QueryExecutionContext") or {}
     reuse = _reusable(ctx, params, group["name"], context, statement)
     query_id = model.new_query_id()
@@ -81,13 +82,8 @@ def start_query_execution(ctx, params):
     cache["started"][query_id] = time.perf_counter()
     database = _context_database(context)
     output = result_config["OutputLocation"]
-    output_bucket = s3.parse_s3_uri(output)[0] if model.valid_output_location(output) else None
     if reuse is not None:
         _reuse(ctx, query_id, reuse)
-    elif output_bucket is None or not s3.bucket_exists(ctx.state, output_bucket):
-        reason = f"Unable to verify/create output bucket {output_bucket or output}"
-        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
-            "FAILED", reason, model.athena_error(model.USER, model.ERROR_TYPES["WRITE"], reason)))
     elif statement.kind == "unsupported":
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", *model.user_error("NOT_SUPPORTED", statement.args["reason"])))
@@ -104,6 +100,18 @@ def start_query_execution(ctx, params):
 def _text_result(statement_type: str, substatement_type: str) -> bool:
     """DDL results are `.txt` files (but a CTAS is answered as a query)."""
     return statement_type == "DDL" and substatement_type != "CREATE_TABLE_AS_SELECT"
+
+
+def _check_output_location(ctx, output: str):
+    """Athena refuses, at submission, a result location that is not an S3 location of
+    this region, or whose bucket does not exist."""
+    if not model.valid_output_location(output):
+        raise errors.InvalidRequestException(model.INVALID_OUTPUT_LOCATION)
+    bucket = s3.parse_s3_uri(output)[0]
+    if not s3.bucket_exists(ctx.state, bucket):
+        raise errors.InvalidRequestException(f"Unable to verify/create output bucket {bucket}")
+    if s3.bucket_region(ctx.state, bucket) != ctx.region:
+        raise errors.InvalidRequestException(model.INVALID_OUTPUT_LOCATION)
 
 
 def _context_database(context: dict) -> str:
