@@ -10,6 +10,7 @@ length, then chunks each preceded by their compressed length, all 4-byte big-end
 and one raw snappy block.
 """
 import bz2
+import os
 import shutil
 
 import cramjam
@@ -19,6 +20,7 @@ _BY_SUFFIX = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd", "
 READ_BY_DUCKDB = ("none", "gzip", "zstd")
 _STREAM_IDENTIFIER = b"\xff\x06\x00\x00sNaPpY"
 _CHUNK = 1 << 20
+HADOOP_BLOCK = 256 * 1024        # Hadoop's default snappy buffer size
 
 
 class CorruptFile(ValueError):
@@ -56,6 +58,16 @@ def snappy_decompress(data: bytes) -> bytes:
     if hadoop is not None:
         return hadoop
     return bytes(cramjam.snappy.decompress_raw(data))
+
+
+def hadoop_snappy_in_place(path: str):
+    """Compress a file as Hive writes snappy text (Hadoop's block format)."""
+    temp = path + ".snappy-part"
+    with open(path, "rb") as source, open(temp, "wb") as out:
+        while block := source.read(HADOOP_BLOCK):
+            packed = bytes(cramjam.snappy.compress_raw(block))
+            out.write(len(block).to_bytes(4, "big") + len(packed).to_bytes(4, "big") + packed)
+    os.replace(temp, path)
 
 
 def _hadoop_blocks(data: bytes) -> bytes | None:

@@ -372,7 +372,8 @@ class DuckQuery:
         options = [f"FORMAT {file_format}"]
         if file_format == "csv":        # Hive text: \001 between fields, no quoting, NULL as \N
             options += [f"DELIMITER {duck_read.quote(delimiter)}", "QUOTE ''", "HEADER false", "NULLSTR '\\N'"]
-        if compression:
+        hadoop_snappy = compression == "snappy" and file_format in ("csv", "json")     # DuckDB writes it plain
+        if compression and not hadoop_snappy:
             options.append(f"COMPRESSION {compression}")
         os.makedirs(directory, exist_ok=True)
         if partitioned_by:
@@ -393,6 +394,9 @@ class DuckQuery:
                 found.append(os.path.relpath(os.path.join(root, name), directory))
         if bucketed:
             found = _bucket_files(directory, found, prefix, suffix)
+        if hadoop_snappy:
+            for relative in found:
+                codecs.hadoop_snappy_in_place(os.path.join(directory, relative))
         return sorted(found)
 
     def _with_buckets(self, select: str, rename: list[str] | None, columns: list[str], count: int) -> str:

@@ -132,8 +132,9 @@ def _write_data(job, query, outcome, temp_path):
     directory = temp_path() + ".d"
     outcome.temp_dirs.append(directory)
     compression = spec.get("compression")
+    suffix = ".snappy" if compression == "snappy" and spec["format"] != "PARQUET" else _SUFFIX.get(compression or "", "")
     names = query.write_files(directory, WRITE_FORMATS[spec["format"]], compression, spec.get("partitioned_by") or [],
-                              job.query_id, spec.get("rename"), spec.get("suffix", _SUFFIX.get(compression or "", "")),
+                              job.query_id, spec.get("rename"), spec.get("suffix", suffix),
                               spec.get("delimiter") or "\x01", spec.get("bucketed"))
     location = spec["location"].rstrip("/") + "/"
     for name in names:

@@ -253,6 +253,10 @@ def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
     outcome.objects.append((result, path, "text/plain"))
     outcome.figures["rows"] = len(lines)
     outcome.columns = ddl.text_columns(statement.kind)
+    metadata = s3.temp_path(ctx.state)
+    with open(metadata, "wb") as f:
+        f.write(results.metadata_bytes(outcome.columns))
+    outcome.objects.append((result + ".metadata", metadata, "application/octet-stream"))
     with ctx.state.db.transaction():
         _store_objects(ctx.state, outcome, output_rules.put_request(result_config))
         _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)

@@ -152,3 +152,31 @@ def test_a_corrupt_snappy_file_fails_the_query(query, s3, bucket):
     reason = execution["Status"]["StateChangeReason"]
     assert reason.startswith(f"HIVE_CURSOR_ERROR: Error reading compressed file s3://{bucket}/broken/x.csv.snappy")
     assert execution["Status"]["AthenaError"]["ErrorCategory"] == 2
+
+
+@pytest.mark.parametrize("file_format", ["TEXTFILE", "JSON"])
+def test_ctas_writes_snappy_text_as_hive_does(query, s3, bucket, file_format):
+    name = f"snappy_{file_format.lower()}"
+    query(f"CREATE TABLE {name} WITH (format = '{file_format}', write_compression = 'SNAPPY', "
+          f"external_location = 's3://{bucket}/{name}/') AS SELECT x, 'v' || CAST(x AS varchar) AS v "
+          f"FROM UNNEST(sequence(1, 50)) AS t(x)")
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix=f"{name}/")["Contents"]]
+    assert keys and all(key.endswith(".snappy") for key in keys)
+    body = s3.get_object(Bucket=bucket, Key=keys[0])["Body"].read()
+    plain = _hadoop_unsnappy(body)
+    assert plain.count(b"\n") == 50 and b"v50" in plain
+    _, rows, _ = query(f"SELECT count(*) AS n, sum(x) AS total FROM {name}")
+    assert rows == [["n", "total"], ["50", "1275"]]
+
+
+def _hadoop_unsnappy(data: bytes) -> bytes:
+    """Hadoop's block format read back: block length, then chunk length and chunk."""
+    out, position = b"", 0
+    while position < len(data):
+        expected = int.from_bytes(data[position:position + 4], "big")
+        length = int.from_bytes(data[position + 4:position + 8], "big")
+        chunk = bytes(cramjam.snappy.decompress_raw(data[position + 8:position + 8 + length]))
+        assert len(chunk) == expected
+        out += chunk
+        position += 8 + length
+    return out

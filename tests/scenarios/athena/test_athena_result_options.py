@@ -100,3 +100,17 @@ def test_an_unknown_kms_key_fails_the_query(athena, s3, bucket):
     assert execution["Status"]["State"] == "FAILED"
     assert execution["Status"]["StateChangeReason"] == _denied(bucket, "nokey/", query_id)
     assert _keys(s3, bucket, "nokey/") == []
+
+
+def test_results_come_with_their_metadata_files(s3, query, bucket):
+    """`.csv` + `.csv.metadata` for a query, `.txt` + `.txt.metadata` for DDL; the
+    metadata holds each column's name and type (Athena's binary layout)."""
+    execution, _, _ = query("SELECT 1 AS answer")
+    ddl, _, _ = query("SHOW DATABASES")
+    assert sorted(_keys(s3, bucket, "results/")) == sorted(
+        f"results/{run['QueryExecutionId']}{suffix}" for run, suffixes in ((execution, (".csv", ".csv.metadata")),
+                                                                           (ddl, (".txt", ".txt.metadata")))
+        for suffix in suffixes)
+    metadata = s3.get_object(Bucket=bucket, Key=f"results/{execution['QueryExecutionId']}.csv.metadata")
+    body = metadata["Body"].read()
+    assert b"\x22\x06answer" in body and b"\x32\x07integer" in body     # fields 4 (name) and 6 (type)
