@@ -157,20 +157,25 @@ class DuckQuery:
             raise self._in_trino_words(EngineError.from_duckdb(error)) from None
         finally:
             if watching is not None:
-                watching.set()
+                watching[0].set()
+                watching[1].join()
             self._calls_done.set()
         if watching is not None:
             self._settle_scan()
         return found
 
-    def _watch_scan(self) -> threading.Event:
+    def _watch_scan(self) -> tuple[threading.Event, threading.Thread]:
         done = threading.Event()
-        threading.Thread(target=self._poll_scan, args=(done,), daemon=True).start()
-        return done
+        watcher = threading.Thread(target=self._poll_scan, args=(done,), daemon=True)
+        watcher.start()
+        return done, watcher
 
     def _poll_scan(self, done: threading.Event):
         while not done.wait(SCAN_POLL_SECONDS):
-            progress = self._cursor.query_progress()
+            try:
+                progress = self._cursor.query_progress()
+            except duckdb.Error:            # the statement has ended: `_settle_scan` judges it
+                return
             if progress > 0:
                 self._scanned = max(self._scanned, int(self.bytes_scanned * min(progress, 100.0) / 100))
             if self._scanned > self._cutoff:
