@@ -3,7 +3,11 @@ Avro reader, so fastavro decodes the records and the writer's schema gives the A
 types. Columns are matched to the catalog's by name, case-insensitively, as the
 AvroSerDe does; a column the file lacks is left out (it reads as NULL).
 """
+import io
+
+import cramjam
 import fastavro
+import fastavro.read
 import pyarrow as pa
 
 _PRIMITIVES = {"boolean": pa.bool_(), "int": pa.int32(), "long": pa.int64(), "float": pa.float32(),
@@ -11,6 +15,25 @@ _PRIMITIVES = {"boolean": pa.bool_(), "int": pa.int32(), "long": pa.int64(), "fl
 _LOGICAL = {"date": pa.date32(), "timestamp-millis": pa.timestamp("ms"), "timestamp-micros": pa.timestamp("us"),
             "local-timestamp-millis": pa.timestamp("ms"), "local-timestamp-micros": pa.timestamp("us"),
             "time-millis": pa.time32("ms"), "time-micros": pa.time64("us"), "uuid": pa.string()}
+
+
+def _zstandard_block(source):
+    """One zstandard block of an Avro file, through cramjam: fastavro reads that codec only
+    with a library this Python lacks. `source` is the file (fastavro's compiled reader)
+    or a decoder (its pure-Python one)."""
+    if hasattr(source, "read_bytes"):
+        return io.BytesIO(bytes(cramjam.zstd.decompress(source.read_bytes())))
+    length, shift = 0, 0
+    while True:
+        byte = source.read(1)[0]
+        length |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    return io.BytesIO(bytes(cramjam.zstd.decompress(source.read((length >> 1) ^ -(length & 1)))))
+
+
+fastavro.read.BLOCK_READERS["zstandard"] = _zstandard_block
 
 
 class AvroError(ValueError):
