@@ -37,27 +37,69 @@ def compression_of(uri: str) -> str:
 
 
 def plain_copy(path: str, compression: str, target: str, uri: str):
-    """Decompress the file at `path` (snappy or bzip2) into `target`."""
+    """Decompress the file at `path` (snappy or bzip2) into `target`, a slice at a time."""
     try:
-        if compression == "bzip2":
-            with bz2.open(path, "rb") as source, open(target, "wb") as out:
-                shutil.copyfileobj(source, out, _CHUNK)
-            return
-        with open(path, "rb") as f:
-            data = f.read()
-        with open(target, "wb") as out:
-            out.write(snappy_decompress(data))
+        with open(path, "rb") as source, open(target, "wb") as out:
+            if compression == "bzip2":
+                with bz2.open(source, "rb") as plain:
+                    shutil.copyfileobj(plain, out, _CHUNK)
+            else:
+                _snappy_copy(source, out)
     except (OSError, EOFError, ValueError, cramjam.DecompressionError) as error:
         raise CorruptFile(f"Error reading compressed file {uri}: {error}") from None
 
 
-def snappy_decompress(data: bytes) -> bytes:
-    if data.startswith(_STREAM_IDENTIFIER):
-        return bytes(cramjam.snappy.decompress(data))
-    hadoop = _hadoop_blocks(data)
-    if hadoop is not None:
-        return hadoop
-    return bytes(cramjam.snappy.decompress_raw(data))
+def _snappy_copy(source, out):
+    """Snappy in whichever framing the first bytes show: the framing format, Hadoop's
+    blocks, else one raw block."""
+    framed = source.read(len(_STREAM_IDENTIFIER)) == _STREAM_IDENTIFIER
+    source.seek(0)
+    if framed:
+        _framed_copy(source, out)
+    elif not _hadoop_copy(source, out):
+        source.seek(0)
+        out.seek(0)
+        out.truncate()
+        out.write(bytes(cramjam.snappy.decompress_raw(source.read())))
+
+
+def _framed_copy(source, out):
+    """The framing format's chunks: 0x00 compressed (CRC, then raw snappy), 0x01 stored
+    (CRC, then bytes), 0x80-0xff skippable (the stream identifier, padding)."""
+    while header := source.read(4):
+        length = int.from_bytes(header[1:4], "little")
+        body = source.read(length)
+        if len(header) < 4 or len(body) < length:
+            raise ValueError("truncated snappy stream")
+        if header[0] == 0x00:
+            out.write(bytes(cramjam.snappy.decompress_raw(body[4:])))
+        elif header[0] == 0x01:
+            out.write(body[4:])
+        elif header[0] < 0x80:
+            raise ValueError(f"unknown snappy chunk type {header[0]}")
+
+
+def _hadoop_copy(source, out) -> bool:
+    """Hadoop's blocks (uncompressed length, then chunks each after its compressed
+    length, 4-byte big-endian); False when the bytes are not laid out as its blocks."""
+    while head := source.read(4):
+        if len(head) < 4:
+            return False
+        expected, produced = int.from_bytes(head, "big"), 0
+        while produced < expected:
+            length = int.from_bytes(source.read(4).rjust(4, b"\0"), "big")
+            body = source.read(length)
+            if length == 0 or len(body) < length:
+                return False
+            try:
+                chunk = bytes(cramjam.snappy.decompress_raw(body))
+            except cramjam.DecompressionError:
+                return False
+            out.write(chunk)
+            produced += len(chunk)
+        if produced != expected:
+            return False
+    return True
 
 
 def hadoop_snappy_in_place(path: str):
@@ -68,31 +110,3 @@ def hadoop_snappy_in_place(path: str):
             packed = bytes(cramjam.snappy.compress_raw(block))
             out.write(len(block).to_bytes(4, "big") + len(packed).to_bytes(4, "big") + packed)
     os.replace(temp, path)
-
-
-def _hadoop_blocks(data: bytes) -> bytes | None:
-    """Hadoop's block format, or None when `data` is not laid out as its blocks."""
-    out, position, size = bytearray(), 0, len(data)
-    while position < size:
-        if position + 8 > size:
-            return None
-        expected = int.from_bytes(data[position:position + 4], "big")
-        position += 4
-        produced = 0
-        while produced < expected:
-            if position + 4 > size:
-                return None
-            length = int.from_bytes(data[position:position + 4], "big")
-            position += 4
-            if length == 0 or position + length > size:
-                return None
-            try:
-                chunk = bytes(cramjam.snappy.decompress_raw(data[position:position + length]))
-            except cramjam.DecompressionError:
-                return None
-            position += length
-            produced += len(chunk)
-            out += chunk
-        if produced != expected:
-            return None
-    return bytes(out)
