@@ -35,7 +35,7 @@ def object_removed(ctx, bucket, key: str, version_id: str):
 
 def _form_upload(ctx) -> bool:
     """A browser form upload (S3's PostObject): a multipart/form-data POST."""
-    return ctx.request.method == "POST" and ctx.headers.get("content-type", "").startswith("multipart/form-data")
+    return ctx.headers.get("content-type", "").startswith("multipart/form-data") and ctx.request.method == "POST"
 
 
 def _removal(ctx) -> str:
