@@ -21,11 +21,12 @@ from sqlglot import exp
 from lakebox.engine import EngineError
 from lakebox.engine.sources import DataFile, Part, TableSource
 from lakebox.services.athena import iceberg_meta as meta
+from lakebox.services.athena import iceberg_partition as partitions
+from lakebox.services.athena import iceberg_prune
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
 _TABLE_INPUT_KEYS = ("Name", "Description", "TableType", "Parameters", "PartitionKeys", "StorageDescriptor")
-_MANIFEST_SCHEMA = fastavro.parse_schema(meta.MANIFEST_ENTRY)
 _MANIFEST_LIST_SCHEMA = fastavro.parse_schema(meta.MANIFEST_FILE)
 
 
@@ -62,17 +63,28 @@ def _glue_columns(metadata: dict) -> list[dict]:
 
 # ---- tables ------------------------------------------------------------------------
 
+def new_document(location: str, columns: list[tuple[str, str]], properties: dict, now_ms: int,
+                 partitioning: list[str] = ()) -> dict:
+    """The first metadata document of a table; `partitioning` as Athena declares it
+    (`day(ts)`, `bucket(16, id)`, `col`). EngineError when the columns or the
+    partitioning cannot be."""
+    try:
+        declared = [partitions.parse_transform(text) for text in partitioning]
+        return meta.new_table(location, columns, properties, now_ms, declared)
+    except partitions.PartitionError as error:
+        raise EngineError(error.kind, str(error)) from None
+    except meta.IcebergTypeError as error:
+        raise EngineError("NOT_SUPPORTED", str(error)) from None
+
+
 def create(ctx, database: str, name: str, columns: list[tuple[str, str]], location: str, properties: dict,
-           description: str | None = None) -> str:
+           description: str | None = None, partitioning: list[str] = ()) -> str:
     """An empty table: its first metadata file, then the Glue table pointing at it.
     Returns where the metadata file is."""
     bucket = s3.parse_s3_uri(location)[0]
     if not s3.bucket_exists(ctx.state, bucket):
         raise EngineError("ICEBERG_FILESYSTEM_ERROR", f"Failed to create table: the bucket {bucket} does not exist")
-    try:
-        document = meta.new_table(location, columns, properties, _now_ms(ctx))
-    except meta.IcebergTypeError as error:
-        raise EngineError("NOT_SUPPORTED", str(error)) from None
+    document = new_document(location, columns, properties, _now_ms(ctx), partitioning)
     metadata_location = _metadata_uri(location, 0)
     _write(ctx, metadata_location, json.dumps(document).encode(), "application/json")
     table_input = {"Name": name, "TableType": "EXTERNAL_TABLE", "PartitionKeys": [],
@@ -132,6 +144,13 @@ def live_files(ctx, snapshot: dict | None) -> list[dict]:
     return found
 
 
+def partition_values(data: dict, fields: list[dict]) -> dict:
+    """A data file's partition values by field name, in internal form."""
+    found = data.get("partition") or {}
+    return {field["name"]: partitions.internal(field["result_type"], found.get(field["name"]))
+            for field in fields}
+
+
 def chosen_snapshot(metadata: dict, version: exp.Version | None, where: str) -> dict | None:
     """The current snapshot, or the one `FOR VERSION AS OF` / `FOR TIMESTAMP AS OF` names."""
     if version is None:
@@ -170,15 +189,21 @@ def _timestamp_ms(value: exp.Expression, where: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def source(ctx, table: dict, database: str, name: str, version: exp.Version | None, where: str) -> TableSource:
-    """What the engine reads of the table: the Parquet data files of the snapshot."""
+def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: str,
+           tree: exp.Expression | None = None) -> TableSource:
+    """What the engine reads of the table: the Parquet data files of the snapshot, less
+    those whose partition values rule them out for `tree`'s WHERE (when given)."""
     metadata, _ = load(ctx, table)
-    snapshot = chosen_snapshot(metadata, version, where)
+    snapshot = chosen_snapshot(metadata, ref.args.get("version"), where)
     schema_id = snapshot.get("schema-id", metadata["current-schema-id"]) if snapshot else None
     columns = meta.columns(metadata) if schema_id is None else \
         meta.columns({**metadata, "current-schema-id": schema_id})
+    fields = meta.partition_fields(metadata)
+    wanted = iceberg_prune.predicate(tree, ref, fields) if tree is not None and fields else None
     files = []
     for data in live_files(ctx, snapshot):
+        if wanted is not None and not partitions.may_match(wanted, fields, partition_values(data, fields)):
+            continue
         bucket, key = s3.parse_s3_uri(data["file_path"])
         found = s3.object_file(ctx.state, bucket, key)
         files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"]))
@@ -188,10 +213,12 @@ def source(ctx, table: dict, database: str, name: str, version: exp.Version | No
 
 # ---- committing --------------------------------------------------------------------
 
-def commit(ctx, database: str, name: str, planned_location: str, added_uris: list[str], operation: str) -> int:
+def commit(ctx, database: str, name: str, planned_location: str, added_uris: list[str], operation: str,
+           partition_of: dict | None = None) -> int:
     """Make the files written by one statement the table's next snapshot. `operation` is
     `append` (files added), `overwrite` (files added, every earlier file deleted) or
-    `replace` (the same, rows unchanged: compaction).
+    `replace` (the same, rows unchanged: compaction); `partition_of` gives an added
+    file's partition values by its URI (partitioned tables).
     Returns the number of rows in the files it deleted."""
     table = glue.get_table(ctx, database, name)
     if table["Parameters"].get("metadata_location") != planned_location:
@@ -201,7 +228,7 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
     parent = meta.current_snapshot(metadata)
     previous = live_files(ctx, parent)
     snapshot_id, sequence = meta.new_snapshot_id(), metadata["last-sequence-number"] + 1
-    added = [_data_file(ctx, uri) for uri in added_uris]
+    added = [_data_file(ctx, uri, (partition_of or {}).get(uri)) for uri in added_uris]
     added = [data for data in added if data["record_count"]]
     entries = [{"status": meta.ADDED, "snapshot_id": snapshot_id, "sequence_number": sequence,
                 "file_sequence_number": sequence, "data_file": data} for data in added]
@@ -214,9 +241,11 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
     manifests = [] if parent is None or rewrites else avro_rows(ctx, parent["manifest-list"])
     if entries:
         manifest_uri = f"{base}/metadata/{uuid.uuid4()}-m0.avro"
-        manifest = _avro_bytes(_MANIFEST_SCHEMA, entries, meta.manifest_header(metadata))
+        schema = fastavro.parse_schema(meta.manifest_entry_schema(metadata))
+        manifest = _avro_bytes(schema, entries, meta.manifest_header(metadata))
         _write(ctx, manifest_uri, manifest)
-        manifests.insert(0, meta.manifest_file_entry(manifest_uri, len(manifest), sequence, snapshot_id, entries))
+        manifests.insert(0, meta.manifest_file_entry(manifest_uri, len(manifest), sequence, snapshot_id, entries,
+                                                     metadata["default-spec-id"]))
     list_uri = f"{base}/metadata/snap-{snapshot_id}-1-{uuid.uuid4()}.avro"
     _write(ctx, list_uri, _avro_bytes(_MANIFEST_LIST_SCHEMA, manifests, {
         "snapshot-id": str(snapshot_id), "parent-snapshot-id": str(parent["snapshot-id"]) if parent else "null",
@@ -283,11 +312,11 @@ def _strip(data: dict) -> dict:
     return {key: value for key, value in data.items() if key != "sequence_number"}
 
 
-def _data_file(ctx, uri: str) -> dict:
+def _data_file(ctx, uri: str, partition: dict | None) -> dict:
     bucket, key = s3.parse_s3_uri(uri)
     found = s3.object_file(ctx.state, bucket, key)
     rows = pq.read_metadata(found.path).num_rows if found.path else 0
-    return meta.data_file(uri, rows, found.size)
+    return meta.data_file(uri, rows, found.size, partition)
 
 
 def _avro_bytes(schema, records: list[dict], header: dict) -> bytes:

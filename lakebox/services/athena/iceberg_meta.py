@@ -9,6 +9,8 @@ bounds, value counts) are left out of the schemas, which the spec allows.
 import json
 import uuid
 
+from lakebox.services.athena import iceberg_partition as partitions
+
 FORMAT_VERSION = 2
 
 # Glue/Hive column types Athena accepts in an Iceberg table, as Iceberg types.
@@ -43,15 +45,18 @@ def schema(columns: list[tuple[str, str]], schema_id: int = 0) -> dict:
                        for number, (name, kind) in enumerate(columns, start=1)]}
 
 
-def new_table(location: str, columns: list[tuple[str, str]], properties: dict, now_ms: int) -> dict:
-    """The metadata of an empty, unpartitioned table."""
+def new_table(location: str, columns: list[tuple[str, str]], properties: dict, now_ms: int,
+              partitioning: list[tuple[str, str, int | None]] = ()) -> dict:
+    """The metadata of an empty table, partitioned by the declared (transform, column,
+    width) fields (PartitionError when one cannot be)."""
     table_schema = schema(columns)
+    spec = partitions.new_spec(list(partitioning), table_schema)
     mapping = [{"field-id": field["id"], "names": [field["name"]]} for field in table_schema["fields"]]
     return {
         "format-version": FORMAT_VERSION, "table-uuid": str(uuid.uuid4()), "location": location.rstrip("/"),
         "last-sequence-number": 0, "last-updated-ms": now_ms, "last-column-id": len(columns),
         "current-schema-id": 0, "schemas": [table_schema], "default-spec-id": 0,
-        "partition-specs": [{"spec-id": 0, "fields": []}], "last-partition-id": 999,
+        "partition-specs": [spec], "last-partition-id": partitions.FIRST_FIELD_ID - 1 + len(spec["fields"]),
         "default-sort-order-id": 0, "sort-orders": [{"order-id": 0, "fields": []}],
         # Data files are written without Parquet field ids: readers match columns by name.
         "properties": {**properties, "schema.name-mapping.default": json.dumps(mapping)},
@@ -66,6 +71,15 @@ def current_schema(metadata: dict) -> dict:
 def columns(metadata: dict) -> list[tuple[str, str]]:
     """(name, Glue type) of the current schema."""
     return [(field["name"], hive_type(field["type"])) for field in current_schema(metadata)["fields"]]
+
+
+def default_spec(metadata: dict) -> dict:
+    return next(s for s in metadata["partition-specs"] if s["spec-id"] == metadata["default-spec-id"])
+
+
+def partition_fields(metadata: dict) -> list[dict]:
+    """The default spec's fields over the current schema (`iceberg_partition.fields`)."""
+    return partitions.fields(default_spec(metadata), current_schema(metadata))
 
 
 def current_snapshot(metadata: dict) -> dict | None:
@@ -231,27 +245,37 @@ MANIFEST_FILE = {
 EXISTING, ADDED, DELETED = 0, 1, 2
 
 
-def data_file(path: str, record_count: int, size: int) -> dict:
-    return {"content": 0, "file_path": path, "file_format": "PARQUET", "partition": {},
+def manifest_entry_schema(metadata: dict) -> dict:
+    """MANIFEST_ENTRY with the `partition` record of the table's default spec."""
+    entry = json.loads(json.dumps(MANIFEST_ENTRY))
+    data_fields = entry["fields"][4]["type"]["fields"]
+    data_fields[3]["type"] = partitions.avro_partition_record(partition_fields(metadata))
+    return entry
+
+
+def data_file(path: str, record_count: int, size: int, partition: dict | None = None) -> dict:
+    return {"content": 0, "file_path": path, "file_format": "PARQUET", "partition": partition or {},
             "record_count": record_count, "file_size_in_bytes": size}
 
 
 def manifest_header(metadata: dict) -> dict:
     """The key/value metadata an Iceberg manifest carries in its Avro header."""
     current = current_schema(metadata)
+    spec = default_spec(metadata)
     return {"schema": json.dumps(current), "schema-id": str(current["schema-id"]),
-            "partition-spec": json.dumps([]), "partition-spec-id": "0",
+            "partition-spec": json.dumps(spec["fields"]), "partition-spec-id": str(spec["spec-id"]),
             "format-version": str(FORMAT_VERSION), "content": "data"}
 
 
-def manifest_file_entry(path: str, length: int, sequence: int, snapshot_id: int, entries: list[dict]) -> dict:
+def manifest_file_entry(path: str, length: int, sequence: int, snapshot_id: int, entries: list[dict],
+                        spec_id: int = 0) -> dict:
     """A manifest list's row for a manifest of `entries`."""
     def count(status):
         return sum(1 for entry in entries if entry["status"] == status)
 
     def rows(status):
         return sum(entry["data_file"]["record_count"] for entry in entries if entry["status"] == status)
-    return {"manifest_path": path, "manifest_length": length, "partition_spec_id": 0, "content": 0,
+    return {"manifest_path": path, "manifest_length": length, "partition_spec_id": spec_id, "content": 0,
             "sequence_number": sequence, "min_sequence_number": min(
                 [entry["sequence_number"] for entry in entries if entry["sequence_number"] is not None] or [sequence]),
             "added_snapshot_id": snapshot_id, "added_files_count": count(ADDED),

@@ -2,11 +2,13 @@
 Each becomes an `execution.Job`; CTAS and INSERT carry the catalog change their commit
 makes (the new table, new partitions), applied only once their files are stored.
 """
+import os
+
 from sqlglot import exp
 
 from lakebox.engine import EngineError
 from lakebox.engine.types import hive_type
-from lakebox.services.athena import execution, formats, iceberg, iceberg_dml, planning
+from lakebox.services.athena import execution, formats, iceberg, iceberg_dml, iceberg_meta, iceberg_split, planning
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -114,8 +116,10 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
 def _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, output):
     """CREATE TABLE ... WITH (table_type = 'ICEBERG') AS: the table and its first
     snapshot, both made at the commit."""
-    if props.get("partitioning") or props.get("partitioned_by"):
-        raise EngineError("NOT_SUPPORTED", "Partitioned Iceberg tables are not supported yet")
+    if props.get("partitioned_by"):
+        raise EngineError("NOT_SUPPORTED", "Iceberg tables are partitioned with the 'partitioning' property")
+    partitioning = props.get("partitioning") or []
+    partitioning = [partitioning] if isinstance(partitioning, str) else partitioning
     if (props.get("format") or "PARQUET").upper() != "PARQUET":
         raise EngineError("NOT_SUPPORTED", f"Iceberg tables in {props['format']} format are not supported")
     location = props.get("location") or f"{output.rstrip('/')}/tables/{query_id}/"
@@ -130,12 +134,31 @@ def _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, o
         properties = {key: str(value) for key, value in props.items()
                       if key in ("format", "write_compression", "vacuum_max_snapshot_age_seconds",
                                  "optimize_rewrite_delete_file_threshold")}
-        planned = iceberg.create(ctx, db_name, name, columns, location, properties)
-        iceberg.commit(ctx, db_name, name, planned, outcome.data_files, "append")
+        planned = iceberg.create(ctx, db_name, name, columns, location, properties, partitioning=partitioning)
+        iceberg.commit(ctx, db_name, name, planned, outcome.data_files, "append", job.write.get("partition_of"))
 
     job.write = {"format": "PARQUET", "compression": compression, "suffix": ".parquet",
                  "location": location.rstrip("/") + "/data/", "on_commit": create_table}
+    if partitioning:
+        _split_by_partition(job, None, partitioning)
     return job
+
+
+def _split_by_partition(job, fields: list[dict] | None, partitioning: list[str] = ()):
+    """Have the worker split the statement's data files by partition, keeping each new
+    file's partition values for the commit. `fields` are the table's partition fields,
+    or None for a CTAS, whose fields come from `partitioning` over its result's columns."""
+    write = job.write
+
+    def split(directory, names):
+        found = fields
+        if found is None:
+            found = iceberg_split.fields_for_files(directory, names, partitioning)
+        names, values = iceberg_split.split(directory, names, found, job.query_id, write["compression"])
+        location = write["location"].rstrip("/") + "/"
+        write["partition_of"] = {location + name.replace(os.sep, "/"): value for name, value in values.items()}
+        return names
+    write["split"] = split
 
 
 def _require_empty(ctx, location: str, table: str):
@@ -237,13 +260,16 @@ def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, o
     job.write = {"format": "PARQUET", "compression": compression, "location": location, "rename": columns,
                  "suffix": ".parquet",
                  "on_commit": lambda outcome: _commit_iceberg(ctx, kind, db_name, name, planned, outcome,
-                                                                  operation)}
+                                                                  operation, job.write.get("partition_of"))}
+    fields = iceberg_meta.partition_fields(iceberg.load(ctx, table)[0])
+    if fields:
+        _split_by_partition(job, fields)
     return job
 
 
-def _commit_iceberg(ctx, kind, db_name, name, planned, outcome, operation):
+def _commit_iceberg(ctx, kind, db_name, name, planned, outcome, operation, partition_of):
     """The snapshot; a DELETE reports the rows it removed (not the rows it rewrote)."""
-    removed = iceberg.commit(ctx, db_name, name, planned, outcome.data_files, operation)
+    removed = iceberg.commit(ctx, db_name, name, planned, outcome.data_files, operation, partition_of)
     if kind == "delete":
         outcome.figures["rows"] = removed - outcome.figures.get("rows", 0)
 
