@@ -200,13 +200,19 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
         meta.columns({**metadata, "current-schema-id": schema_id})
     fields = meta.partition_fields(metadata)
     wanted = iceberg_prune.predicate(tree, ref, fields) if tree is not None and fields else None
+    live = live_files(ctx, snapshot)
+    if any(data["content"] == meta.EQUALITY_DELETES for data in live):
+        raise EngineError("NOT_SUPPORTED", f"{where}Iceberg equality delete files are not supported")
+    deletes = [data for data in live if data["content"] == meta.POSITION_DELETES]
     files = []
-    for data in live_files(ctx, snapshot):
-        if wanted is not None and not partitions.may_match(wanted, fields, partition_values(data, fields)):
+    for data in live:
+        if data["content"] != meta.DATA or (wanted is not None and not partitions.may_match(
+                wanted, fields, partition_values(data, fields))):
             continue
-        bucket, key = s3.parse_s3_uri(data["file_path"])
-        found = s3.object_file(ctx.state, bucket, key)
-        files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"]))
+        found = _object_file(ctx, data["file_path"])
+        applied = [_object_file(ctx, delete["file_path"]).path for delete in deletes
+                   if delete["sequence_number"] >= data["sequence_number"] and delete["partition"] == data["partition"]]
+        files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"], applied))
     return TableSource(database=database, name=name, columns=columns, partition_keys=[], format="parquet",
                        properties=dict(table.get("Parameters") or {}), parts=[Part([], files)] if files else [])
 
@@ -214,12 +220,12 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
 # ---- committing --------------------------------------------------------------------
 
 def commit(ctx, database: str, name: str, planned_location: str, added_uris: list[str], operation: str,
-           partition_of: dict | None = None) -> int:
+           partition_of: dict | None = None, delete_uris: set | frozenset = frozenset()):
     """Make the files written by one statement the table's next snapshot. `operation` is
-    `append` (files added), `overwrite` (files added, every earlier file deleted) or
-    `replace` (the same, rows unchanged: compaction); `partition_of` gives an added
-    file's partition values by its URI (partitioned tables).
-    Returns the number of rows in the files it deleted."""
+    `append` (files added: data files, and the position delete files among them named
+    by `delete_uris`, a row-level change) or `replace` (files added, every earlier data
+    and delete file removed, rows unchanged: compaction). `partition_of` gives an added
+    file's partition values by its URI (partitioned tables)."""
     table = glue.get_table(ctx, database, name)
     if table["Parameters"].get("metadata_location") != planned_location:
         raise EngineError("ICEBERG_COMMIT_ERROR", f"Failed to commit Iceberg update to table: {database}.{name}: "
@@ -228,33 +234,40 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
     parent = meta.current_snapshot(metadata)
     previous = live_files(ctx, parent)
     snapshot_id, sequence = meta.new_snapshot_id(), metadata["last-sequence-number"] + 1
-    added = [_data_file(ctx, uri, (partition_of or {}).get(uri)) for uri in added_uris]
+    added = [_data_file(ctx, uri, (partition_of or {}).get(uri), uri in delete_uris) for uri in added_uris]
     added = [data for data in added if data["record_count"]]
     entries = [{"status": meta.ADDED, "snapshot_id": snapshot_id, "sequence_number": sequence,
                 "file_sequence_number": sequence, "data_file": data} for data in added]
-    rewrites = operation in ("overwrite", "replace")
+    rewrites = operation == "replace"
     removed = previous if rewrites else []
     entries += [{"status": meta.DELETED, "snapshot_id": snapshot_id, "sequence_number": data["sequence_number"],
                  "file_sequence_number": data["sequence_number"], "data_file": _strip(data)} for data in removed]
     kept = [] if rewrites else previous
     base = metadata["location"]
     manifests = [] if parent is None or rewrites else avro_rows(ctx, parent["manifest-list"])
-    if entries:
-        manifest_uri = f"{base}/metadata/{uuid.uuid4()}-m0.avro"
-        schema = fastavro.parse_schema(meta.manifest_entry_schema(metadata))
-        manifest = _avro_bytes(schema, entries, meta.manifest_header(metadata))
-        _write(ctx, manifest_uri, manifest)
-        manifests.insert(0, meta.manifest_file_entry(manifest_uri, len(manifest), sequence, snapshot_id, entries,
-                                                     metadata["default-spec-id"]))
+    for content in (meta.DATA, meta.POSITION_DELETES):
+        chosen = [entry for entry in entries if entry["data_file"]["content"] == content]
+        if chosen:
+            manifests.insert(0, _write_manifest(ctx, metadata, chosen, content, sequence, snapshot_id))
     list_uri = f"{base}/metadata/snap-{snapshot_id}-1-{uuid.uuid4()}.avro"
     _write(ctx, list_uri, _avro_bytes(_MANIFEST_LIST_SCHEMA, manifests, {
         "snapshot-id": str(snapshot_id), "parent-snapshot-id": str(parent["snapshot-id"]) if parent else "null",
         "sequence-number": str(sequence), "format-version": str(meta.FORMAT_VERSION)}))
-    live = kept + added
-    figures = meta.summary(added, removed, len(live), sum(data["record_count"] for data in live))
+    if any(data["content"] == meta.POSITION_DELETES for data in added):      # a row-level change
+        operation = "overwrite" if any(data["content"] == meta.DATA for data in added) else "delete"
+    figures = meta.summary(added, removed, kept + added)
     following = meta.commit_snapshot(metadata, location, snapshot_id, list_uri, operation, figures, _now_ms(ctx))
     _replace_metadata(ctx, database, table, location, following)
-    return sum(data["record_count"] for data in removed)
+
+
+def _write_manifest(ctx, metadata: dict, entries: list[dict], content: int, sequence: int, snapshot_id: int) -> dict:
+    """One manifest of data files or of delete files; its manifest list row."""
+    uri = f"{metadata['location']}/metadata/{uuid.uuid4()}-m{content}.avro"
+    schema = fastavro.parse_schema(meta.manifest_entry_schema(metadata))
+    manifest = _avro_bytes(schema, entries, meta.manifest_header(metadata, content))
+    _write(ctx, uri, manifest)
+    return meta.manifest_file_entry(uri, len(manifest), sequence, snapshot_id, entries, metadata["default-spec-id"],
+                                    content)
 
 
 def _replace_metadata(ctx, database: str, table: dict, location: str, following: dict):
@@ -308,15 +321,19 @@ def set_properties(ctx, database: str, table: dict, properties: dict):
                       meta.with_properties(metadata, properties, _now_ms(ctx), location))
 
 
+def _object_file(ctx, uri: str):
+    bucket, key = s3.parse_s3_uri(uri)
+    return s3.object_file(ctx.state, bucket, key)
+
+
 def _strip(data: dict) -> dict:
     return {key: value for key, value in data.items() if key != "sequence_number"}
 
 
-def _data_file(ctx, uri: str, partition: dict | None) -> dict:
-    bucket, key = s3.parse_s3_uri(uri)
-    found = s3.object_file(ctx.state, bucket, key)
+def _data_file(ctx, uri: str, partition: dict | None, deletes: bool) -> dict:
+    found = _object_file(ctx, uri)
     rows = pq.read_metadata(found.path).num_rows if found.path else 0
-    return meta.data_file(uri, rows, found.size, partition)
+    return meta.data_file(uri, rows, found.size, partition, meta.POSITION_DELETES if deletes else meta.DATA)
 
 
 def _avro_bytes(schema, records: list[dict], header: dict) -> bytes:

@@ -179,12 +179,23 @@ def with_properties(metadata: dict, properties: dict, now_ms: int, previous_loca
     return following
 
 
-def summary(added: list[dict], removed: list[dict], total_files: int, total_records: int) -> dict:
+def summary(added: list[dict], removed: list[dict], live: list[dict]) -> dict:
     """A snapshot summary's counters (strings, as the spec writes them)."""
-    figures = {"added-data-files": len(added), "added-records": sum(f["record_count"] for f in added),
-               "added-files-size": sum(f["file_size_in_bytes"] for f in added),
-               "deleted-data-files": len(removed), "deleted-records": sum(f["record_count"] for f in removed),
-               "total-data-files": total_files, "total-records": total_records, "total-delete-files": 0}
+    def files(found, content):
+        return [data for data in found if data["content"] == content]
+
+    def rows(found):
+        return sum(data["record_count"] for data in found)
+    figures = {"added-data-files": len(files(added, DATA)), "added-records": rows(files(added, DATA)),
+               "added-files-size": sum(data["file_size_in_bytes"] for data in added),
+               "added-delete-files": len(files(added, POSITION_DELETES)),
+               "added-position-deletes": rows(files(added, POSITION_DELETES)),
+               "deleted-data-files": len(files(removed, DATA)), "deleted-records": rows(files(removed, DATA)),
+               "removed-delete-files": len(files(removed, POSITION_DELETES)),
+               "removed-position-deletes": rows(files(removed, POSITION_DELETES)),
+               "total-data-files": len(files(live, DATA)), "total-records": rows(files(live, DATA)),
+               "total-delete-files": len(files(live, POSITION_DELETES)),
+               "total-position-deletes": rows(files(live, POSITION_DELETES)), "total-equality-deletes": 0}
     return {key: str(value) for key, value in figures.items() if value or key.startswith("total")}
 
 
@@ -243,6 +254,8 @@ MANIFEST_FILE = {
 
 # manifest_entry status
 EXISTING, ADDED, DELETED = 0, 1, 2
+# data_file content (and a manifest's: data, or deletes of either kind)
+DATA, POSITION_DELETES, EQUALITY_DELETES = 0, 1, 2
 
 
 def manifest_entry_schema(metadata: dict) -> dict:
@@ -253,29 +266,29 @@ def manifest_entry_schema(metadata: dict) -> dict:
     return entry
 
 
-def data_file(path: str, record_count: int, size: int, partition: dict | None = None) -> dict:
-    return {"content": 0, "file_path": path, "file_format": "PARQUET", "partition": partition or {},
+def data_file(path: str, record_count: int, size: int, partition: dict | None = None, content: int = DATA) -> dict:
+    return {"content": content, "file_path": path, "file_format": "PARQUET", "partition": partition or {},
             "record_count": record_count, "file_size_in_bytes": size}
 
 
-def manifest_header(metadata: dict) -> dict:
+def manifest_header(metadata: dict, content: int = DATA) -> dict:
     """The key/value metadata an Iceberg manifest carries in its Avro header."""
     current = current_schema(metadata)
     spec = default_spec(metadata)
     return {"schema": json.dumps(current), "schema-id": str(current["schema-id"]),
             "partition-spec": json.dumps(spec["fields"]), "partition-spec-id": str(spec["spec-id"]),
-            "format-version": str(FORMAT_VERSION), "content": "data"}
+            "format-version": str(FORMAT_VERSION), "content": "data" if content == DATA else "deletes"}
 
 
 def manifest_file_entry(path: str, length: int, sequence: int, snapshot_id: int, entries: list[dict],
-                        spec_id: int = 0) -> dict:
+                        spec_id: int = 0, content: int = DATA) -> dict:
     """A manifest list's row for a manifest of `entries`."""
     def count(status):
         return sum(1 for entry in entries if entry["status"] == status)
 
     def rows(status):
         return sum(entry["data_file"]["record_count"] for entry in entries if entry["status"] == status)
-    return {"manifest_path": path, "manifest_length": length, "partition_spec_id": spec_id, "content": 0,
+    return {"manifest_path": path, "manifest_length": length, "partition_spec_id": spec_id, "content": content,
             "sequence_number": sequence, "min_sequence_number": min(
                 [entry["sequence_number"] for entry in entries if entry["sequence_number"] is not None] or [sequence]),
             "added_snapshot_id": snapshot_id, "added_files_count": count(ADDED),

@@ -6,6 +6,7 @@ lay them out. The partition values of each file are returned for the manifests.
 import os
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lakebox.engine import EngineError
@@ -64,25 +65,84 @@ def split(directory: str, names: list[str], declared: list[dict], prefix: str,
     `declared` are the spec's fields (`iceberg_partition.fields`; a missing
     `source_type` is taken from the files). Returns the new names and, for each, its
     partition values by field name."""
-    written, values_of, number = [], {}, 0
+    written, values_of = [], {}
     for name in names:
         path = os.path.join(directory, name)
         table = pq.read_table(path)
         os.unlink(path)
-        fields = [{**field, "source_type": field.get("source_type") or iceberg_type(table.schema.field(
-            field["column"]).type)} for field in declared]
-        columns = {field["column"]: internal_values(table.column(field["column"]), field["source_type"])
-                   for field in fields}
-        groups = {}
-        for row in range(table.num_rows):
-            key = tuple(partitions.apply(field, columns[field["column"]][row]) for field in fields)
-            groups.setdefault(key, []).append(row)
-        for key, rows in groups.items():
-            relative = os.path.join(partitions.path(fields, key), f"{prefix}_{number}.parquet")
-            number += 1
-            os.makedirs(os.path.dirname(os.path.join(directory, relative)), exist_ok=True)
-            pq.write_table(table.take(pa.array(rows)), os.path.join(directory, relative),
-                           compression=compression or "none")
-            written.append(relative)
-            values_of[relative] = {field["name"]: value for field, value in zip(fields, key)}
+        _write_by_partition(directory, table, declared, f"{prefix}_{len(written)}", compression, written, values_of)
     return written, values_of
+
+
+def _write_by_partition(directory: str, table: pa.Table, declared: list[dict], prefix: str,
+                        compression: str | None, written: list, values_of: dict):
+    fields = [{**field, "source_type": field.get("source_type") or iceberg_type(table.schema.field(
+        field["column"]).type)} for field in declared]
+    columns = {field["column"]: internal_values(table.column(field["column"]), field["source_type"])
+               for field in fields}
+    groups = {}
+    for row in range(table.num_rows):
+        key = tuple(partitions.apply(field, columns[field["column"]][row]) for field in fields)
+        groups.setdefault(key, []).append(row)
+    for number, (key, rows) in enumerate(groups.items()):
+        relative = os.path.join(partitions.path(fields, key), f"{prefix}_{number}.parquet") if fields else \
+            f"{prefix}_{number}.parquet"
+        _write(directory, relative, table.take(pa.array(rows, pa.int64())), compression)
+        written.append(relative)
+        values_of[relative] = {field["name"]: value for field, value in zip(fields, key)}
+
+
+def _write(directory: str, relative: str, table: pa.Table, compression: str | None):
+    os.makedirs(os.path.dirname(os.path.join(directory, relative)) or directory, exist_ok=True)
+    pq.write_table(table, os.path.join(directory, relative), compression=compression or "none")
+
+
+# Position delete files: (file_path, pos) with the spec's reserved field ids.
+_DELETE_SCHEMA = pa.schema([
+    pa.field("file_path", pa.string(), nullable=False, metadata={"PARQUET:field_id": "2147483546"}),
+    pa.field("pos", pa.int64(), nullable=False, metadata={"PARQUET:field_id": "2147483545"})])
+
+
+def split_changes(directory: str, names: list[str], declared: list[dict], partition_by_file: dict, prefix: str,
+                  compression: str | None) -> tuple[list[str], dict, set]:
+    """A merge-on-read statement's change rows (`iceberg_dml.PATH`, `POS`, `KEEP`, the
+    table's columns) as Iceberg files: position delete files (one per partition of the
+    data files they delete from: `partition_by_file` gives each data file's values) and
+    data files of the rows written, by partition. Returns the names, each one's
+    partition values, and the names that are delete files."""
+    written, values_of, deletes = [], {}, set()
+    for name in names:
+        path = os.path.join(directory, name)
+        table = pq.read_table(path)
+        os.unlink(path)
+        columns = table.column_names
+        positions = table.filter(pc.is_valid(table.column(0)))
+        if positions.num_rows:
+            _write_deletes(directory, positions, partition_by_file, f"{prefix}-deletes", compression,
+                           written, values_of, deletes)
+        if len(columns) > 2:
+            kept = table.filter(pc.fill_null(table.column(2), False)).select(columns[3:])
+            if kept.num_rows:
+                _write_by_partition(directory, kept, declared, prefix, compression, written, values_of)
+    return written, values_of, deletes
+
+
+def _write_deletes(directory, positions: pa.Table, partition_by_file: dict, prefix: str, compression,
+                   written: list, values_of: dict, deletes: set):
+    files = positions.column(0).to_pylist()
+    groups = {}
+    for row, uri in enumerate(files):
+        values = partition_by_file.get(uri) or {}
+        groups.setdefault(tuple(sorted(values.items())), []).append(row)
+    for number, (key, rows) in enumerate(groups.items()):
+        values = dict(key)
+        chosen = positions.take(pa.array(rows, pa.int64()))
+        table = pa.table([chosen.column(0).cast(pa.string()), chosen.column(1).cast(pa.int64())],
+                         schema=_DELETE_SCHEMA).sort_by([("file_path", "ascending"), ("pos", "ascending")])
+        folder = next((os.path.dirname(uri.split("/data/", 1)[1]) for uri in (files[rows[0]],)
+                       if "/data/" in uri), "")
+        relative = os.path.join(folder, f"{prefix}_{number}.parquet")
+        _write(directory, relative, table, compression)
+        written.append(relative)
+        values_of[relative] = values
+        deletes.add(relative)

@@ -71,10 +71,13 @@ _TRINO = {"int": "INTEGER", "long": "BIGINT", "string": "VARCHAR", "date": "DATE
 
 def _partitions(ctx, metadata):
     """One row per partition value of the current snapshot's data files (one row in all
-    for an unpartitioned table): its values, records, files and bytes."""
+    for an unpartitioned table): its values, records, files and bytes (as Trino counts
+    them: rows of the data files, before delete files)."""
     fields = meta.partition_fields(metadata)
     groups = {}
     for data in iceberg.live_files(ctx, meta.current_snapshot(metadata)):
+        if data["content"] != meta.DATA:
+            continue
         values = iceberg.partition_values(data, fields)
         figures = groups.setdefault(tuple(values[field["name"]] for field in fields), [0, 0, 0])
         figures[0] += data["record_count"]

@@ -155,10 +155,15 @@ def _split_by_partition(job, fields: list[dict] | None, partitioning: list[str] 
         if found is None:
             found = iceberg_split.fields_for_files(directory, names, partitioning)
         names, values = iceberg_split.split(directory, names, found, job.query_id, write["compression"])
-        location = write["location"].rstrip("/") + "/"
-        write["partition_of"] = {location + name.replace(os.sep, "/"): value for name, value in values.items()}
+        _note_partitions(write, values)
         return names
     write["split"] = split
+
+
+def _note_partitions(write: dict, values: dict):
+    """Keep the partition values of the files a split wrote, by URI, for the commit."""
+    location = write["location"].rstrip("/") + "/"
+    write["partition_of"] = {location + name.replace(os.sep, "/"): value for name, value in values.items()}
 
 
 def _require_empty(ctx, location: str, table: str):
@@ -221,8 +226,10 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
 
 
 def _rewrite(ctx, engine, query_id, kind, tree, database, output):
-    """DELETE, UPDATE and MERGE INTO an Iceberg table, copy-on-write: a query gives the
-    table's next rows, whose files replace every earlier one in the next snapshot."""
+    """DELETE, UPDATE and MERGE INTO an Iceberg table, merge-on-read: a query gives the
+    rows they change, written as position delete files and data files of the new rows;
+    OPTIMIZE rewrites the table's rows (deletes applied) into files replacing every
+    earlier data and delete file."""
     target = tree.args["from_"].this if kind == "optimize" else tree.this
     db_name, name = (target.db or database).lower(), target.name.lower()
     try:
@@ -231,25 +238,23 @@ def _rewrite(ctx, engine, query_id, kind, tree, database, output):
         raise EngineError("TABLE_NOT_FOUND", f"Table 'awsdatacatalog.{db_name}.{name}' does not exist") from None
     if not iceberg.is_iceberg(table):
         raise EngineError("NOT_SUPPORTED", "Modifying Hive table rows is only supported for transactional tables")
-    if kind == "optimize":      # compaction, copy-on-write: every file rewritten, the rows unchanged
+    if kind == "optimize":      # compaction: every file rewritten, the rows unchanged
         query = exp.select("*").from_(target.copy())
         return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "replace")
     columns = [column["Name"].lower() for column in (table.get("StorageDescriptor") or {}).get("Columns") or []]
     if kind == "delete":
-        query = exp.select("*").from_(target.copy())
-        where = tree.args.get("where")
-        if where is not None:       # the rows the WHERE does not select (NULL: not selected) stay
-            query = query.where(exp.Not(this=exp.Is(this=exp.Paren(this=where.this.copy()),
-                                                    expression=exp.true())))
+        query = iceberg_dml.delete_changes(tree)
     elif kind == "update":
-        query = iceberg_dml.update_query(tree, columns)
+        query = iceberg_dml.update_changes(tree, columns)
     else:
-        query = iceberg_dml.merge_query(tree, columns)
-    return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "overwrite")
+        query = iceberg_dml.merge_changes(tree, columns)
+    return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "append", changes=True)
 
 
-def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, operation):
-    """Parquet data files under the table's `data/`, made a snapshot by the commit."""
+def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, operation, changes=False):
+    """Parquet files under the table's `data/`, made a snapshot by the commit: the
+    query's rows, or (`changes`) the change rows of a row-level statement, split into
+    position delete files and data files."""
     name = table["Name"]
     planned = table["Parameters"]["metadata_location"]
     columns = [column["Name"].lower() for column in (table.get("StorageDescriptor") or {}).get("Columns") or []]
@@ -257,21 +262,36 @@ def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, o
     compression = _COMPRESSIONS.get((table.get("Parameters") or {}).get("write_compression", "ZSTD").upper(), "zstd")
     sources = planning.resolve_sources(ctx, engine, query, database)
     job = execution.Job(query_id, kind, query, sources, database, output)
-    job.write = {"format": "PARQUET", "compression": compression, "location": location, "rename": columns,
-                 "suffix": ".parquet",
-                 "on_commit": lambda outcome: _commit_iceberg(ctx, kind, db_name, name, planned, outcome,
-                                                                  operation, job.write.get("partition_of"))}
-    fields = iceberg_meta.partition_fields(iceberg.load(ctx, table)[0])
-    if fields:
+    write = job.write = {"format": "PARQUET", "compression": compression, "location": location, "rename": columns,
+                         "suffix": ".parquet"}
+    write["on_commit"] = lambda outcome: iceberg.commit(ctx, db_name, name, planned, outcome.data_files, operation,
+                                                        write.get("partition_of"), write.get("delete_files", ()))
+    metadata = iceberg.load(ctx, table)[0]
+    fields = iceberg_meta.partition_fields(metadata)
+    if changes:
+        write["rename"] = ([iceberg_dml.PATH, iceberg_dml.POS] if kind == "delete" else
+                           [iceberg_dml.PATH, iceberg_dml.POS, iceberg_dml.KEEP] + columns)
+        partition_by_file = {data["file_path"]: data["partition"] for data in
+                             iceberg.live_files(ctx, iceberg_meta.current_snapshot(metadata))} if fields else {}
+        _split_changes(job, fields, partition_by_file)
+    elif fields:
         _split_by_partition(job, fields)
     return job
 
 
-def _commit_iceberg(ctx, kind, db_name, name, planned, outcome, operation, partition_of):
-    """The snapshot; a DELETE reports the rows it removed (not the rows it rewrote)."""
-    removed = iceberg.commit(ctx, db_name, name, planned, outcome.data_files, operation, partition_of)
-    if kind == "delete":
-        outcome.figures["rows"] = removed - outcome.figures.get("rows", 0)
+def _split_changes(job, fields: list[dict], partition_by_file: dict):
+    """Have the worker write a row-level statement's change rows as position delete
+    files and data files (`iceberg_split.split_changes`)."""
+    write = job.write
+
+    def split(directory, names):
+        names, values, deletes = iceberg_split.split_changes(directory, names, fields, partition_by_file,
+                                                             job.query_id, write["compression"])
+        _note_partitions(write, values)
+        location = write["location"].rstrip("/") + "/"
+        write["delete_files"] = {location + name.replace(os.sep, "/") for name in deletes}
+        return names
+    write["split"] = split
 
 
 def _in_table_order(query, named: list[str], table_columns: list[str], table: str):

@@ -102,7 +102,7 @@ def test_snapshots_and_history_tables(query, bucket):
     query("DELETE FROM orders WHERE id = 1")
     _, rows, columns = query('SELECT snapshot_id, parent_id, operation, summary[\'total-records\'] AS total '
                              'FROM "orders$snapshots" ORDER BY committed_at')
-    assert [row[2:] for row in rows[1:]] == [["append", "1"], ["overwrite", "0"]]
+    assert [row[2:] for row in rows[1:]] == [["append", "1"], ["delete", "1"]]     # a position delete file
     assert rows[1][1] is None and rows[2][1] == rows[1][0]
     assert [c["Type"] for c in columns][:2] == ["bigint", "bigint"]
     _, rows, _ = query('SELECT is_current_ancestor FROM "orders$history"')
@@ -300,7 +300,12 @@ def test_vacuum_expires_old_snapshots_and_deletes_the_files_only_they_needed(lak
     _, rows, _ = query("SELECT id FROM orders ORDER BY id")
     assert rows == [["id"], ["1"], ["3"]]
     keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="iceberg/orders/data/")["Contents"]]
-    assert len(keys) == 2                    # the rewritten file and the last insert's
+    assert len(keys) == 3                    # the first insert's, its position deletes, the last insert's
+    query("OPTIMIZE orders REWRITE DATA USING BIN_PACK")
+    lakebox_server.advance_clock(7200)
+    query("VACUUM orders")
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="iceberg/orders/data/")["Contents"]]
+    assert len(keys) == 1                    # compacted: the deletes folded in
     execution, _, _ = query(f"SELECT * FROM orders FOR VERSION AS OF {old_first}", expect="FAILED")
     assert execution["Status"]["StateChangeReason"].endswith(f"Iceberg snapshot ID does not exists: {old_first}")
 

@@ -109,6 +109,9 @@ def test_ctas_partitioning_and_dml_keep_the_partitions(query, glue, s3, bucket, 
     _, rows, _ = query("SELECT id, region FROM events WHERE region = 'eu' ORDER BY id")
     assert rows[1:] == [["1", "eu"], ["3", "eu"], ["4", "eu"]]
     _, rows, _ = query('SELECT partition.region, record_count FROM "events$partitions" ORDER BY 1')
+    assert rows[1:] == [["eu", "3"], ["us", "1"], [None, "1"]]      # rows of the data files, before deletes
+    query("OPTIMIZE events REWRITE DATA USING BIN_PACK")       # folds the position deletes in
+    _, rows, _ = query('SELECT partition.region, record_count FROM "events$partitions" ORDER BY 1')
     assert rows[1:] == [["eu", "3"]]
 
 

@@ -42,9 +42,19 @@ def test_commits_chain_snapshots_and_time_travel_finds_the_one_current_then():
 def test_summary_counts_added_and_deleted_files():
     added = [meta.data_file("s3://b/a", 3, 100)]
     removed = [meta.data_file("s3://b/x", 5, 10), meta.data_file("s3://b/y", 1, 10)]
-    assert meta.summary(added, removed, 1, 3) == {
+    assert meta.summary(added, removed, added) == {
         "added-data-files": "1", "added-records": "3", "added-files-size": "100", "deleted-data-files": "2",
-        "deleted-records": "6", "total-data-files": "1", "total-records": "3", "total-delete-files": "0"}
+        "deleted-records": "6", "total-data-files": "1", "total-records": "3", "total-delete-files": "0",
+        "total-position-deletes": "0", "total-equality-deletes": "0"}
+
+
+def test_summary_counts_position_delete_files_apart_from_data_files():
+    data = meta.data_file("s3://b/a", 3, 100)
+    deletes = meta.data_file("s3://b/d", 2, 40, content=meta.POSITION_DELETES)
+    assert meta.summary([deletes], [], [data, deletes]) == {
+        "added-files-size": "40", "added-delete-files": "1", "added-position-deletes": "2",
+        "total-data-files": "1", "total-records": "3", "total-delete-files": "1", "total-position-deletes": "2",
+        "total-equality-deletes": "0"}
 
 
 def test_snapshots_committed_in_the_same_millisecond_stay_in_order():
