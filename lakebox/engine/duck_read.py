@@ -79,10 +79,12 @@ def _part_select(source, part: Part, files, file_schema, with_pseudo, register) 
             # Hive reads a value that does not parse as NULL. The NULLIF keeps DuckDB from
             # pushing the cast into the CSV reader, which would fail on such a value.
             items.append(f"TRY_CAST(NULLIF({ident(name)}, chr(0)) AS {duck}) AS {ident(name)}")
-        elif file_schema is not None and name not in _held(file_schema, files):
-            items.append(f"CAST(NULL AS {duck}) AS {ident(name)}")      # a column the files lack
         else:
-            items.append(f"CAST({ident(name)} AS {duck}) AS {ident(name)}")
+            spellings = [name] + list(source.aliases.get(name, ()))
+            held = [spelling for spelling in spellings if file_schema is None or spelling in _held(file_schema, files)]
+            value = f"COALESCE({', '.join(ident(spelling) for spelling in held)})" if len(held) > 1 else \
+                ident(held[0]) if held else "NULL"          # NULL: a column the files lack
+            items.append(f"CAST({value} AS {duck}) AS {ident(name)}")
     for (name, kind), value in zip(source.partition_keys, part.values):
         items.append(f"TRY_CAST({quote(value)} AS {types.duck_type(kind)}) AS {ident(name.lower())}")
     positions = source.format == "parquet" and (with_pseudo or files[0].deletes)

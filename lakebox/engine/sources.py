@@ -33,6 +33,8 @@ class TableSource:
     properties: dict = field(default_factory=dict)  # table parameters (skip.header.line.count, ...)
     serde_library: str = ""
     parts: list[Part] = field(default_factory=list)
+    # column -> older names its files may spell it with (a renamed Iceberg column)
+    aliases: dict = field(default_factory=dict)
 
     @property
     def files(self) -> list[DataFile]:

@@ -456,11 +456,28 @@ def _alter_table(ctx, statement, database, engine):
     elif statement.kind == "alter_set_properties":
         table_input["Parameters"] = {**(table.get("Parameters") or {}),
                                      **dict(re.findall(r"'([^']*)'\s*=\s*'([^']*)'", statement.args["props"]))}
+    elif statement.kind == "alter_drop_column":
+        raise DdlFailure("DROP COLUMN is only supported for Iceberg tables; use ALTER TABLE REPLACE COLUMNS",
+                         "NOT_SUPPORTED")
+    elif statement.kind == "alter_change_column":
+        old, changed = _changed_column(statement)
+        columns = [dict(column) for column in sd.get("Columns") or []]
+        found = next((column for column in columns if column["Name"].lower() == old), None)
+        if found is None:
+            raise DdlFailure(f"FAILED: SemanticException Invalid column reference {old}")
+        found.update(changed)
+        sd["Columns"] = columns
     else:
         columns = _columns_from_text(statement.args["columns"])
         sd["Columns"] = columns if statement.kind == "alter_replace_columns" else (sd.get("Columns") or []) + columns
     glue.update_table(ctx, db_name, table_input)
     return []
+
+
+def _changed_column(statement) -> tuple[str, dict]:
+    """ALTER TABLE ... CHANGE COLUMN old new type [COMMENT '...']: the old name and the
+    new column (Glue form)."""
+    return statement.args["old"].strip('`"').lower(), _columns_from_text(statement.args["definition"])[0]
 
 
 _ICEBERG_REFUSED = "Query type not supported by Athena Iceberg at this time"
@@ -473,6 +490,13 @@ def _alter_iceberg(ctx, statement, db_name, table):
     elif statement.kind == "alter_set_properties":
         iceberg.set_properties(ctx, db_name, table,
                                dict(re.findall(r"'([^']*)'\s*=\s*'([^']*)'", statement.args["props"])))
+    elif statement.kind == "alter_drop_column":
+        iceberg.drop_column(ctx, db_name, table, statement.args["column"].strip('`"').lower())
+    elif statement.kind == "alter_change_column":
+        old, changed = _changed_column(statement)
+        position = (statement.args.get("position") or "").split()
+        after = position[1].strip('`"').lower() if len(position) == 2 else ("" if position else None)
+        iceberg.change_column(ctx, db_name, table, old, changed["Name"], changed["Type"], after)
     else:
         raise DdlFailure(_ICEBERG_REFUSED, "NOT_SUPPORTED")
     return []
@@ -572,6 +596,7 @@ _HANDLERS = {
     "show_partitions": _show_partitions, "show_create_table": _show_create_table, "create_view": _create_view,
     "alter_add_partition": _alter_add_partition, "alter_drop_partition": _alter_drop_partition,
     "alter_set_location": _alter_table, "alter_set_properties": _alter_table, "alter_replace_columns": _alter_table,
-    "alter_add_columns": _alter_table, "msck": _msck, "vacuum": _vacuum, "prepare": _prepare,
+    "alter_add_columns": _alter_table, "alter_drop_column": _alter_table, "alter_change_column": _alter_table,
+    "msck": _msck, "vacuum": _vacuum, "prepare": _prepare,
     "deallocate": _deallocate,
 }

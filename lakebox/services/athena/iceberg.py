@@ -214,7 +214,8 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
                    if delete["sequence_number"] >= data["sequence_number"] and delete["partition"] == data["partition"]]
         files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"], applied))
     return TableSource(database=database, name=name, columns=columns, partition_keys=[], format="parquet",
-                       properties=dict(table.get("Parameters") or {}), parts=[Part([], files)] if files else [])
+                       properties=dict(table.get("Parameters") or {}), parts=[Part([], files)] if files else [],
+                       aliases=meta.former_names(metadata, schema_id))
 
 
 # ---- committing --------------------------------------------------------------------
@@ -286,9 +287,27 @@ def _replace_metadata(ctx, database: str, table: dict, location: str, following:
 def add_columns(ctx, database: str, table: dict, columns: list[tuple[str, str]]):
     """ALTER TABLE ADD COLUMNS: a new schema with new field ids; files written before
     read the new columns as NULL."""
+    _evolve(ctx, database, table, meta.add_columns, columns)
+
+
+def drop_column(ctx, database: str, table: dict, name: str):
+    """ALTER TABLE DROP COLUMN: a new schema without the field (its data stays in the
+    files, unread)."""
+    _evolve(ctx, database, table, meta.drop_column, name)
+
+
+def change_column(ctx, database: str, table: dict, old: str, new: str, hive_type: str, after: str | None):
+    """ALTER TABLE CHANGE COLUMN: the field (same id) renamed, widened or moved; files
+    written before read it under its old name."""
+    _evolve(ctx, database, table, meta.change_column, old, new, hive_type, after)
+
+
+def _evolve(ctx, database: str, table: dict, change, *args):
     metadata, location = load(ctx, table)
     try:
-        following = meta.add_columns(metadata, columns, _now_ms(ctx), location)
+        following = change(metadata, *args, _now_ms(ctx), location)
+    except meta.SchemaChangeError as error:
+        raise EngineError(error.kind, str(error)) from None
     except (meta.IcebergTypeError, ValueError) as error:
         raise EngineError("NOT_SUPPORTED", str(error)) from None
     _replace_metadata(ctx, database, table, location, following)

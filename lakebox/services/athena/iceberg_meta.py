@@ -134,27 +134,110 @@ def _next_version(metadata: dict, now_ms: int, previous_location: str) -> dict:
     return following
 
 
+class SchemaChangeError(ValueError):
+    """A schema change Iceberg (and so Athena) refuses; `kind` is Athena's error name."""
+
+    def __init__(self, message: str, kind: str = "NOT_SUPPORTED"):
+        super().__init__(message)
+        self.kind = kind
+
+
 def add_columns(metadata: dict, columns: list[tuple[str, str]], now_ms: int, previous_location: str) -> dict:
-    """A new current schema with `columns` appended under new field ids (ValueError when
-    a name is taken)."""
-    following = _next_version(metadata, now_ms, previous_location)
-    current = current_schema(metadata)
-    taken = {field["name"].lower() for field in current["fields"]}
-    fields = list(current["fields"])
+    """A new current schema with `columns` appended under new field ids."""
+    fields = list(current_schema(metadata)["fields"])
     last = metadata["last-column-id"]
     for name, kind in columns:
-        if name.lower() in taken:
-            raise ValueError(f"Column '{name}' already exists")
+        _refuse_taken(fields, name)
         last += 1
-        taken.add(name.lower())
         fields.append({"id": last, "name": name, "required": False, "type": iceberg_type(kind)})
+    return _with_schema(metadata, fields, last, now_ms, previous_location)
+
+
+def drop_column(metadata: dict, name: str, now_ms: int, previous_location: str) -> dict:
+    """A new current schema without column `name` (never a partition source)."""
+    fields = current_schema(metadata)["fields"]
+    field = _field_named(fields, name)
+    if any(spec_field["source-id"] == field["id"] for spec_field in default_spec(metadata)["fields"]):
+        raise SchemaChangeError(f"Cannot drop column which is used by a partition spec: {name}")
+    if len(fields) == 1:
+        raise SchemaChangeError("Cannot drop the only column of a table")
+    kept = [other for other in fields if other["id"] != field["id"]]
+    return _with_schema(metadata, kept, metadata["last-column-id"], now_ms, previous_location)
+
+
+def change_column(metadata: dict, old: str, new: str, hive: str, after: str | None, now_ms: int,
+                  previous_location: str) -> dict:
+    """A new current schema where field `old` (its id kept) is named `new`, of type
+    `hive` (a promotion Iceberg allows: int to bigint, float to double, a wider
+    decimal), moved first (`after` "") or after another column (`after` a name)."""
+    fields = [dict(field) for field in current_schema(metadata)["fields"]]
+    field = _field_named(fields, old)
+    if new.lower() != old.lower():
+        _refuse_taken(fields, new)
+    kind = iceberg_type(hive)
+    if kind != field["type"] and not _promotes(field["type"], kind):
+        raise SchemaChangeError(f"Cannot change column type: {field['name']}: {field['type']} -> {kind}")
+    field.update(name=new, type=kind)
+    if after is not None:
+        fields.remove(field)
+        position = 0 if after == "" else fields.index(_field_named(fields, after)) + 1
+        fields.insert(position, field)
+    return _with_schema(metadata, fields, metadata["last-column-id"], now_ms, previous_location)
+
+
+def _promotes(old: str, new: str) -> bool:
+    if (old, new) in (("int", "long"), ("float", "double")):
+        return True
+    if old.startswith("decimal") and new.startswith("decimal"):
+        (p1, s1), (p2, s2) = (map(int, kind[len("decimal("):-1].split(",")) for kind in (old, new))
+        return s1 == s2 and p2 >= p1
+    return False
+
+
+def _field_named(fields: list[dict], name: str) -> dict:
+    found = next((field for field in fields if field["name"].lower() == name.lower()), None)
+    if found is None:
+        raise SchemaChangeError(f"Column '{name}' does not exist", "COLUMN_NOT_FOUND")
+    return found
+
+
+def _refuse_taken(fields: list[dict], name: str):
+    if any(field["name"].lower() == name.lower() for field in fields):
+        raise SchemaChangeError(f"Column '{name}' already exists", "COLUMN_ALREADY_EXISTS")
+
+
+def _with_schema(metadata: dict, fields: list[dict], last_column_id: int, now_ms: int,
+                 previous_location: str) -> dict:
+    """The next metadata document with `fields` as its new current schema. The name
+    mapping gives each field id every name it has had, so files written under an old
+    name (they carry no field ids) still read as that field."""
+    following = _next_version(metadata, now_ms, previous_location)
     schema_id = max(s["schema-id"] for s in metadata["schemas"]) + 1
     following["schemas"].append({"type": "struct", "schema-id": schema_id, "fields": fields})
     following["current-schema-id"] = schema_id
-    following["last-column-id"] = last
-    mapping = [{"field-id": field["id"], "names": [field["name"]]} for field in fields]
+    following["last-column-id"] = last_column_id
+    mapping = [{"field-id": field["id"], "names": [field["name"]] + former_names(following).get(
+        field["name"].lower(), [])} for field in fields]
     following["properties"]["schema.name-mapping.default"] = json.dumps(mapping)
     return following
+
+
+def former_names(metadata: dict, schema_id: int | None = None) -> dict:
+    """For each column of a schema (the current one by default), lower-cased: the other
+    names its field id had in the table's schemas."""
+    chosen = schema_id if schema_id is not None else metadata["current-schema-id"]
+    current = next(s for s in metadata["schemas"] if s["schema-id"] == chosen)
+    found = {}
+    for field in current["fields"]:
+        names = []
+        for other in metadata["schemas"]:
+            for old in other["fields"]:
+                if old["id"] == field["id"] and old["name"].lower() != field["name"].lower() \
+                        and old["name"].lower() not in names:
+                    names.append(old["name"].lower())
+        if names:
+            found[field["name"].lower()] = names
+    return found
 
 
 DEFAULT_SNAPSHOT_AGE_SECONDS = 432000       # vacuum_max_snapshot_age_seconds: 5 days

@@ -206,7 +206,7 @@ def test_add_columns_evolves_the_schema_and_old_files_read_null(query, glue, s3,
     metadata = _read_json(s3, table["Parameters"]["metadata_location"])
     assert (metadata["current-schema-id"], metadata["last-column-id"]) == (1, 6)
     execution, _, _ = query("ALTER TABLE orders ADD COLUMNS (note int)", expect="FAILED")
-    assert execution["Status"]["StateChangeReason"] == "NOT_SUPPORTED: Column 'note' already exists"
+    assert execution["Status"]["StateChangeReason"] == "COLUMN_ALREADY_EXISTS: Column 'note' already exists"
 
 
 def test_set_tblproperties_lands_in_the_iceberg_metadata(query, glue, s3, bucket, database):
@@ -332,3 +332,41 @@ def test_bytes_scanned_are_those_of_the_snapshot_read(query, bucket):
     assert current["Statistics"]["DataScannedInBytes"] > one_file
     metadata_only, _, _ = query('SELECT * FROM "orders$snapshots"')
     assert metadata_only["Statistics"]["DataScannedInBytes"] == 0
+
+
+def test_drop_rename_and_widen_columns_by_field_id_old_files_still_read(query, glue, s3, bucket, database):
+    query(f"""CREATE TABLE orders (id int, item string, qty int, price float)
+              LOCATION 's3://{bucket}/iceberg/orders/' TBLPROPERTIES ('table_type'='ICEBERG')""")
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5)")
+    query("ALTER TABLE orders CHANGE COLUMN item product string")
+    query("ALTER TABLE orders CHANGE qty qty bigint AFTER id")
+    query("ALTER TABLE orders CHANGE COLUMN price price double")
+    query("ALTER TABLE orders DROP COLUMN id")
+    query("INSERT INTO orders VALUES (7, 'pear', 0.25)")
+    _, rows, columns = query("SELECT * FROM orders ORDER BY qty")
+    assert rows == [["qty", "product", "price"], ["3", "apple", "0.5"], ["7", "pear", "0.25"]]
+    assert [c["Type"] for c in columns] == ["bigint", "varchar", "double"]
+    table = glue.get_table(DatabaseName=database, Name="orders")["Table"]
+    assert [(c["Name"], c["Type"], c["Parameters"]["iceberg.field.id"]) for c in table["StorageDescriptor"]["Columns"]] \
+        == [("qty", "bigint", "3"), ("product", "string", "2"), ("price", "double", "4")]
+    metadata = _read_json(s3, table["Parameters"]["metadata_location"])
+    mapping = json.loads(metadata["properties"]["schema.name-mapping.default"])
+    assert {"field-id": 2, "names": ["product", "item"]} in mapping
+    first = _snapshot_ids(query)[0]
+    _, rows, _ = query(f"SELECT id, item FROM orders FOR VERSION AS OF {first}")
+    assert rows == [["id", "item"], ["1", "apple"]]
+
+
+def test_schema_changes_athena_refuses(query, bucket):
+    _create(query, bucket)
+    for sql, reason in (
+            ("ALTER TABLE orders CHANGE qty qty smallint", "Unsupported Hive type: smallint"),
+            ("ALTER TABLE orders CHANGE id id int", "NOT_SUPPORTED: Cannot change column type: id: long -> int"),
+            ("ALTER TABLE orders CHANGE price price float",
+             "NOT_SUPPORTED: Cannot change column type: price: double -> float"),
+            ("ALTER TABLE orders CHANGE item qty string", "COLUMN_ALREADY_EXISTS: Column 'qty' already exists"),
+            ("ALTER TABLE orders DROP COLUMN nope", "COLUMN_NOT_FOUND: Column 'nope' does not exist")):
+        execution, _, _ = query(sql, expect="FAILED")
+        assert reason in execution["Status"]["StateChangeReason"], sql
+    _, rows, _ = query("DESCRIBE orders")
+    assert [row[0].split("\t")[0].strip() for row in rows[:4]] == ["id", "item", "qty", "price"]

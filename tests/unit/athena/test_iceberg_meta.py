@@ -71,3 +71,22 @@ def test_expiry_keeps_the_current_snapshot_and_those_within_the_retention():
     assert [s["snapshot-id"] for s in kept["snapshots"]] == [22]
     assert [e["snapshot-id"] for e in kept["snapshot-log"]] == [22]
     assert [s["snapshot-id"] for s in meta.expire_snapshots(second, 30000, "m3")["snapshots"]] == [22]
+
+
+def test_change_column_keeps_the_field_id_and_only_widens():
+    table = _table()
+    changed = meta.change_column(table, "id", "key", "bigint", "", 2000, "m0")
+    changed = meta.change_column(changed, "d", "d", "decimal(12,2)", "", 3000, "m1")
+    assert [(f["id"], f["name"], f["type"]) for f in meta.current_schema(changed)["fields"]] == [
+        (3, "d", "decimal(12,2)"), (1, "key", "long"), (2, "name", "string")]
+    assert meta.former_names(changed) == {"key": ["id"]}
+    for old, kind in (("id", "int"), ("d", "decimal(8,2)"), ("d", "decimal(12,3)"), ("name", "bigint")):
+        with pytest.raises(meta.SchemaChangeError, match="Cannot change column type"):
+            meta.change_column(table, old, old, kind, None, 2000, "m0")
+
+
+def test_drop_column_refuses_a_partition_source():
+    table = meta.new_table("s3://b/t/", [("id", "bigint"), ("ts", "timestamp")], {}, 1000, [("day", "ts", None)])
+    with pytest.raises(meta.SchemaChangeError, match="used by a partition spec: ts"):
+        meta.drop_column(table, "ts", 2000, "m0")
+    assert [f["name"] for f in meta.current_schema(meta.drop_column(table, "id", 2000, "m0"))["fields"]] == ["ts"]
