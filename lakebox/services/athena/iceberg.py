@@ -52,7 +52,7 @@ def _metadata_uri(location: str, version: int) -> str:
     return f"{location.rstrip('/')}/metadata/{version:05d}-{uuid.uuid4()}.metadata.json"
 
 
-def _glue_columns(metadata: dict) -> list[dict]:
+def glue_columns(metadata: dict) -> list[dict]:
     """The Glue columns of the current schema, with the parameters AWS writes on them
     (clients such as awswrangler keep only the `iceberg.field.current` ones)."""
     return [{"Name": field["name"], "Type": meta.hive_type(field["type"]),
@@ -77,19 +77,26 @@ def new_document(location: str, columns: list[tuple[str, str]], properties: dict
         raise EngineError("NOT_SUPPORTED", str(error)) from None
 
 
-def create(ctx, database: str, name: str, columns: list[tuple[str, str]], location: str, properties: dict,
-           description: str | None = None, partitioning: list[str] = ()) -> str:
-    """An empty table: its first metadata file, then the Glue table pointing at it.
-    Returns where the metadata file is."""
+def write_first_metadata(ctx, location: str, columns: list[tuple[str, str]], properties: dict,
+                         partitioning: list[str] = ()) -> tuple[str, dict]:
+    """The metadata file of an empty table under `location`: where it is, and it."""
     bucket = s3.parse_s3_uri(location)[0]
     if not s3.bucket_exists(ctx.state, bucket):
         raise EngineError("ICEBERG_FILESYSTEM_ERROR", f"Failed to create table: the bucket {bucket} does not exist")
     document = new_document(location, columns, properties, _now_ms(ctx), partitioning)
     metadata_location = _metadata_uri(location, 0)
     _write(ctx, metadata_location, json.dumps(document).encode(), "application/json")
+    return metadata_location, document
+
+
+def create(ctx, database: str, name: str, columns: list[tuple[str, str]], location: str, properties: dict,
+           description: str | None = None, partitioning: list[str] = ()) -> str:
+    """An empty table: its first metadata file, then the Glue table pointing at it.
+    Returns where the metadata file is."""
+    metadata_location, document = write_first_metadata(ctx, location, columns, properties, partitioning)
     table_input = {"Name": name, "TableType": "EXTERNAL_TABLE", "PartitionKeys": [],
                    "Parameters": {"table_type": "ICEBERG", "metadata_location": metadata_location},
-                   "StorageDescriptor": {"Columns": _glue_columns(document),
+                   "StorageDescriptor": {"Columns": glue_columns(document),
                                          "Location": location.rstrip("/"), "SerdeInfo": {}}}
     if description:
         table_input["Description"] = description
@@ -280,7 +287,7 @@ def _replace_metadata(ctx, database: str, table: dict, location: str, following:
     table_input["Parameters"] = {**table["Parameters"], "metadata_location": following_location,
                                  "previous_metadata_location": location}
     table_input["StorageDescriptor"] = {**table_input.get("StorageDescriptor", {}),
-                                        "Columns": _glue_columns(following)}
+                                        "Columns": glue_columns(following)}
     glue.update_table(ctx, database, table_input)
 
 
