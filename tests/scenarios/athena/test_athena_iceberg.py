@@ -347,8 +347,9 @@ def test_drop_rename_and_widen_columns_by_field_id_old_files_still_read(query, g
     assert rows == [["qty", "product", "price"], ["3", "apple", "0.5"], ["7", "pear", "0.25"]]
     assert [c["Type"] for c in columns] == ["bigint", "varchar", "double"]
     table = glue.get_table(DatabaseName=database, Name="orders")["Table"]
-    assert [(c["Name"], c["Type"], c["Parameters"]["iceberg.field.id"]) for c in table["StorageDescriptor"]["Columns"]] \
-        == [("qty", "bigint", "3"), ("product", "string", "2"), ("price", "double", "4")]
+    columns = table["StorageDescriptor"]["Columns"]
+    assert [(c["Name"], c["Type"], c["Parameters"]["iceberg.field.id"]) for c in columns] == [
+        ("qty", "bigint", "3"), ("product", "string", "2"), ("price", "double", "4")]
     metadata = _read_json(s3, table["Parameters"]["metadata_location"])
     mapping = json.loads(metadata["properties"]["schema.name-mapping.default"])
     assert {"field-id": 2, "names": ["product", "item"]} in mapping
@@ -370,3 +371,12 @@ def test_schema_changes_athena_refuses(query, bucket):
         assert reason in execution["Status"]["StateChangeReason"], sql
     _, rows, _ = query("DESCRIBE orders")
     assert [row[0].split("\t")[0].strip() for row in rows[:4]] == ["id", "item", "qty", "price"]
+
+
+def test_change_column_of_a_hive_table_changes_glue_and_drop_column_is_refused(query, glue, bucket, database):
+    query(f"CREATE EXTERNAL TABLE logs (id int, msg string) STORED AS PARQUET LOCATION 's3://{bucket}/logs/'")
+    query("ALTER TABLE logs CHANGE COLUMN msg message string COMMENT 'text'")
+    columns = glue.get_table(DatabaseName=database, Name="logs")["Table"]["StorageDescriptor"]["Columns"]
+    assert columns == [{"Name": "id", "Type": "int"}, {"Name": "message", "Type": "string", "Comment": "text"}]
+    execution, _, _ = query("ALTER TABLE logs DROP COLUMN id", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].startswith("NOT_SUPPORTED: DROP COLUMN is only supported")
