@@ -66,9 +66,9 @@ def _position(target_name: str | None) -> list[exp.Expression]:
 
 def delete_changes(tree: exp.Delete) -> exp.Select:
     """DELETE FROM t WHERE w -> the positions of the rows w selects."""
-    where = tree.args.get("where")
+    where = tree.args.get("where")      # as written: its partition conjuncts prune files
     query = exp.select(*_position(None)).from_(tree.this.copy())
-    return query.where(_is_true(where.this)) if where is not None else query
+    return query.where(where.this.copy()) if where is not None else query
 
 
 def update_changes(tree: exp.Update, columns: list[str]) -> exp.Select:
@@ -78,7 +78,7 @@ def update_changes(tree: exp.Update, columns: list[str]) -> exp.Select:
         exp.alias_(values[name].copy() if name in values else exp.column(name), name) for name in columns]
     where = tree.args.get("where")
     query = exp.select(*items).from_(tree.this.copy())
-    return query.where(_is_true(where.this)) if where is not None else query
+    return query.where(where.this.copy()) if where is not None else query
 
 
 def merge_changes(tree: exp.Merge, columns: list[str]) -> exp.Expression:

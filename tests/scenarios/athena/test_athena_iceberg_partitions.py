@@ -87,6 +87,10 @@ def test_predicates_on_source_columns_prune_files_before_reading(query, bucket):
     # a predicate pruning cannot read never loses rows
     _, rows, _ = query("SELECT id FROM events WHERE id + 0 = 3 OR s = 'gamma'")
     assert sorted(rows[1:]) == [["3"], ["4"]]
+    deleted, _, _ = query("DELETE FROM events WHERE ts >= TIMESTAMP '2024-02-01 00:00:00'")
+    assert 0 < deleted["Statistics"]["DataScannedInBytes"] < with_ts["Statistics"]["DataScannedInBytes"]
+    _, rows, _ = query("SELECT id FROM events ORDER BY id")
+    assert rows[1:] == [["1"], ["2"], ["3"]]
 
 
 def test_partitions_table(query, bucket):
