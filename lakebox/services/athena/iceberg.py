@@ -158,7 +158,7 @@ def partition_values(data: dict, fields: list[dict]) -> dict:
             for field in fields}
 
 
-def chosen_snapshot(metadata: dict, version: exp.Version | None, where: str) -> dict | None:
+def chosen_snapshot(metadata: dict, version: exp.Version | None, where: str, now_ms: int) -> dict | None:
     """The current snapshot, or the one `FOR VERSION AS OF` / `FOR TIMESTAMP AS OF` names."""
     if version is None:
         return meta.current_snapshot(metadata)
@@ -171,7 +171,7 @@ def chosen_snapshot(metadata: dict, version: exp.Version | None, where: str) -> 
         if snapshot is None:
             raise EngineError("INVALID_ARGUMENTS", f"{where}Iceberg snapshot ID does not exists: {value.name}")
         return snapshot
-    moment = _timestamp_ms(value, where)
+    moment = _timestamp_ms(value, where, now_ms)
     snapshot = meta.snapshot_as_of(metadata, moment)
     if snapshot is None:
         raise EngineError("INVALID_ARGUMENTS", f"{where}No version history table at or before "
@@ -179,11 +179,28 @@ def chosen_snapshot(metadata: dict, version: exp.Version | None, where: str) -> 
     return snapshot
 
 
-def _timestamp_ms(value: exp.Expression, where: str) -> int:
-    """A TIMESTAMP literal (with or without zone; without one it is UTC, the session's)."""
+_INTERVAL_MS = {"SECOND": 1000, "MINUTE": 60_000, "HOUR": 3_600_000, "DAY": 86_400_000, "WEEK": 604_800_000}
+
+
+def _timestamp_ms(value: exp.Expression, where: str, now_ms: int) -> int:
+    """A TIMESTAMP literal (with or without zone; without one it is UTC, the session's),
+    `current_timestamp` / `now()` (the query's start), either plus or minus INTERVALs."""
+    if isinstance(value, exp.Paren):
+        return _timestamp_ms(value.this, where, now_ms)
+    if isinstance(value, exp.CurrentTimestamp) or (isinstance(value, exp.Anonymous) and value.name.lower() == "now"):
+        return now_ms
+    if isinstance(value, (exp.Add, exp.Sub)) and isinstance(value.expression, exp.Interval):
+        interval = value.expression
+        unit = interval.unit.name.upper().rstrip("S") if interval.unit is not None else ""
+        if unit not in _INTERVAL_MS or not interval.this.name.strip().lstrip("-").isdigit():
+            raise EngineError("NOT_SUPPORTED", f"{where}FOR TIMESTAMP AS OF takes an interval of seconds to weeks")
+        offset = int(interval.this.name.strip()) * _INTERVAL_MS[unit]
+        base = _timestamp_ms(value.this, where, now_ms)
+        return base + offset if isinstance(value, exp.Add) else base - offset
     literal = value.this if isinstance(value, exp.Cast) else value
     if not (isinstance(literal, exp.Literal) and literal.is_string):
-        raise EngineError("NOT_SUPPORTED", f"{where}FOR TIMESTAMP AS OF takes a TIMESTAMP literal")
+        raise EngineError("NOT_SUPPORTED", f"{where}FOR TIMESTAMP AS OF takes a TIMESTAMP literal, or "
+                                           "current_timestamp plus or minus intervals")
     text = literal.name.strip()
     if text.upper().endswith(" UTC"):
         text = text[:-4]
@@ -201,7 +218,7 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
     """What the engine reads of the table: the Parquet data files of the snapshot, less
     those whose partition values rule them out for `tree`'s WHERE (when given)."""
     metadata, _ = load(ctx, table)
-    snapshot = chosen_snapshot(metadata, ref.args.get("version"), where)
+    snapshot = chosen_snapshot(metadata, ref.args.get("version"), where, _now_ms(ctx))
     schema_id = snapshot.get("schema-id", metadata["current-schema-id"]) if snapshot else None
     columns = meta.columns(metadata) if schema_id is None else \
         meta.columns({**metadata, "current-schema-id": schema_id})

@@ -380,3 +380,19 @@ def test_change_column_of_a_hive_table_changes_glue_and_drop_column_is_refused(q
     assert columns == [{"Name": "id", "Type": "int"}, {"Name": "message", "Type": "string", "Comment": "text"}]
     execution, _, _ = query("ALTER TABLE logs DROP COLUMN id", expect="FAILED")
     assert execution["Status"]["StateChangeReason"].startswith("NOT_SUPPORTED: DROP COLUMN is only supported")
+
+
+@pytest.mark.local_only
+def test_time_travel_relative_to_current_timestamp(lakebox_server, query, bucket):
+    _create(query, bucket)
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5), (2, 'pear', 1, 0.75)")
+    lakebox_server.advance_clock(7200)
+    query("DELETE FROM orders WHERE id = 2")
+    _, rows, _ = query("SELECT count(*) FROM orders FOR TIMESTAMP AS OF current_timestamp - interval '1' hour")
+    assert rows[1:] == [["2"]]
+    _, rows, _ = query("SELECT count(*) FROM orders FOR TIMESTAMP AS OF (now() - INTERVAL '90' MINUTE) "
+                       "+ INTERVAL '90' MINUTE")
+    assert rows[1:] == [["1"]]
+    execution, _, _ = query("SELECT * FROM orders FOR TIMESTAMP AS OF current_timestamp - interval '3' hour",
+                            expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].startswith("INVALID_ARGUMENTS: line 1:15: No version history")
