@@ -44,10 +44,18 @@ def _refs(ctx, metadata):
 
 
 def _files(ctx, metadata):
-    columns = [("content", "INTEGER"), ("file_path", "VARCHAR"), ("file_format", "VARCHAR"),
-               ("spec_id", "INTEGER"), ("record_count", "BIGINT"), ("file_size_in_bytes", "BIGINT")]
-    rows = [[data["content"], data["file_path"], data["file_format"], 0, data["record_count"],
-             data["file_size_in_bytes"]] for data in iceberg.live_files(ctx, meta.current_snapshot(metadata))]
+    """The current snapshot's data and delete files; a partitioned table's with their
+    `partition` (a ROW of the partition values)."""
+    fields = meta.partition_fields(metadata)
+    row = _row_type(fields)
+    columns = [("content", "INTEGER"), ("file_path", "VARCHAR"), ("file_format", "VARCHAR"), ("spec_id", "INTEGER")] \
+        + ([("partition", row)] if fields else []) + [("record_count", "BIGINT"), ("file_size_in_bytes", "BIGINT")]
+    rows = []
+    for data in iceberg.live_files(ctx, meta.current_snapshot(metadata)):
+        values = iceberg.partition_values(data, fields)
+        partition = [_row_sql(fields, [values[field["name"]] for field in fields], row)] if fields else []
+        rows.append([data["content"], data["file_path"], data["file_format"], metadata["default-spec-id"]]
+                    + partition + [data["record_count"], data["file_size_in_bytes"]])
     return columns, rows
 
 
@@ -86,9 +94,13 @@ def _partitions(ctx, metadata):
     counts = [("record_count", "BIGINT"), ("file_count", "BIGINT"), ("total_size", "BIGINT")]
     if not fields:
         return counts, [figures for figures in groups.values()]
-    row = "ROW(" + ", ".join(f'"{field["name"]}" {_TRINO[field["result_type"]]}' for field in fields) + ")"
+    row = _row_type(fields)
     rows = [[_row_sql(fields, key, row)] + figures for key, figures in groups.items()]
     return [("partition", row)] + counts, rows
+
+
+def _row_type(fields) -> str:
+    return "ROW(" + ", ".join(f'"{field["name"]}" {_TRINO[field["result_type"]]}' for field in fields) + ")"
 
 
 def _row_sql(fields, values, row_type: str) -> str:

@@ -100,6 +100,8 @@ def test_partitions_table(query, bucket):
                        'FROM "events$partitions" ORDER BY 1')
     assert rows == [["ts_month", "record_count", "file_count", "_col3"], ["648", "3", "1", "true"],
                     ["649", "1", "1", "true"]]
+    _, rows, _ = query('SELECT content, partition.ts_month, record_count FROM "events$files" ORDER BY 2')
+    assert rows[1:] == [["0", "648", "3"], ["0", "649", "1"]]
 
 
 def test_ctas_partitioning_and_dml_keep_the_partitions(query, glue, s3, bucket, database):
