@@ -136,8 +136,8 @@ def avro_rows(ctx, uri: str) -> list[dict]:
 
 
 def live_files(ctx, snapshot: dict | None) -> list[dict]:
-    """The data files of a snapshot (entries not marked deleted), each with its
-    `sequence_number`."""
+    """The data and delete files of a snapshot (entries not marked deleted), each with
+    its `sequence_number` and `added_snapshot_id`."""
     if snapshot is None:
         return []
     found = []
@@ -147,6 +147,8 @@ def live_files(ctx, snapshot: dict | None) -> list[dict]:
                 data = dict(entry["data_file"])
                 data["sequence_number"] = entry["sequence_number"] if entry["sequence_number"] is not None \
                     else manifest["sequence_number"]
+                data["added_snapshot_id"] = entry["snapshot_id"] if entry["snapshot_id"] is not None \
+                    else manifest["added_snapshot_id"]
                 found.append(data)
     return found
 
@@ -245,12 +247,14 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
 # ---- committing --------------------------------------------------------------------
 
 def commit(ctx, database: str, name: str, planned_location: str, added_uris: list[str], operation: str,
-           partition_of: dict | None = None, delete_uris: set | frozenset = frozenset()):
+           partition_of: dict | None = None, delete_uris: set | frozenset = frozenset(),
+           replaced: set | None = None):
     """Make the files written by one statement the table's next snapshot. `operation` is
     `append` (files added: data files, and the position delete files among them named
-    by `delete_uris`, a row-level change) or `replace` (files added, every earlier data
-    and delete file removed, rows unchanged: compaction). `partition_of` gives an added
-    file's partition values by its URI (partitioned tables)."""
+    by `delete_uris`, a row-level change) or `replace` (files added, the data files
+    `replaced` names, all when None, removed with the delete files of their partitions:
+    rows unchanged, compaction). `partition_of` gives an added file's partition values
+    by its URI (partitioned tables)."""
     table = glue.get_table(ctx, database, name)
     if table["Parameters"].get("metadata_location") != planned_location:
         raise EngineError("ICEBERG_COMMIT_ERROR", f"Failed to commit Iceberg update to table: {database}.{name}: "
@@ -264,10 +268,10 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
     entries = [{"status": meta.ADDED, "snapshot_id": snapshot_id, "sequence_number": sequence,
                 "file_sequence_number": sequence, "data_file": data} for data in added]
     rewrites = operation == "replace"
-    removed = previous if rewrites else []
-    entries += [{"status": meta.DELETED, "snapshot_id": snapshot_id, "sequence_number": data["sequence_number"],
-                 "file_sequence_number": data["sequence_number"], "data_file": _strip(data)} for data in removed]
-    kept = [] if rewrites else previous
+    removed, kept = _compacted(previous, replaced) if rewrites else ([], previous)
+    entries += [_entry(meta.DELETED, snapshot_id, data) for data in removed]
+    if rewrites:        # the new manifests list every file of the table: the kept ones as existing
+        entries += [_entry(meta.EXISTING, data["added_snapshot_id"], data) for data in kept]
     base = metadata["location"]
     manifests = [] if parent is None or rewrites else avro_rows(ctx, parent["manifest-list"])
     for content in (meta.DATA, meta.POSITION_DELETES):
@@ -283,6 +287,22 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
     figures = meta.summary(added, removed, kept + added)
     following = meta.commit_snapshot(metadata, location, snapshot_id, list_uri, operation, figures, _now_ms(ctx))
     _replace_metadata(ctx, database, table, location, following)
+
+
+def _entry(status: int, snapshot_id: int, data: dict) -> dict:
+    return {"status": status, "snapshot_id": snapshot_id, "sequence_number": data["sequence_number"],
+            "file_sequence_number": data["sequence_number"], "data_file": _strip(data)}
+
+
+def _compacted(previous: list[dict], replaced: set | None) -> tuple[list[dict], list[dict]]:
+    """(removed, kept) of a compaction: the data files `replaced` names (all when None)
+    and the delete files of their partitions, which no kept data file needs."""
+    if replaced is None:
+        return previous, []
+    partitions_of = [data["partition"] for data in previous if data["file_path"] in replaced]
+    removed = [data for data in previous if data["file_path"] in replaced
+               or (data["content"] == meta.POSITION_DELETES and data["partition"] in partitions_of)]
+    return removed, [data for data in previous if data not in removed]
 
 
 def _write_manifest(ctx, metadata: dict, entries: list[dict], content: int, sequence: int, snapshot_id: int) -> dict:
@@ -370,7 +390,7 @@ def _object_file(ctx, uri: str):
 
 
 def _strip(data: dict) -> dict:
-    return {key: value for key, value in data.items() if key != "sequence_number"}
+    return {key: value for key, value in data.items() if key not in ("sequence_number", "added_snapshot_id")}
 
 
 def _data_file(ctx, uri: str, partition: dict | None, deletes: bool) -> dict:

@@ -238,9 +238,10 @@ def _rewrite(ctx, engine, query_id, kind, tree, database, output):
         raise EngineError("TABLE_NOT_FOUND", f"Table 'awsdatacatalog.{db_name}.{name}' does not exist") from None
     if not iceberg.is_iceberg(table):
         raise EngineError("NOT_SUPPORTED", "Modifying Hive table rows is only supported for transactional tables")
-    if kind == "optimize":      # compaction: every file rewritten, the rows unchanged
+    if kind == "optimize":      # compaction: the files the WHERE's partitions hold rewritten, rows unchanged
         query = exp.select("*").from_(target.copy())
-        return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "replace")
+        return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "replace",
+                            chosen_by=tree)
     columns = [column["Name"].lower() for column in (table.get("StorageDescriptor") or {}).get("Columns") or []]
     if kind == "delete":
         query = iceberg_dml.delete_changes(tree)
@@ -251,21 +252,25 @@ def _rewrite(ctx, engine, query_id, kind, tree, database, output):
     return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "append", changes=True)
 
 
-def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, operation, changes=False):
+def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, operation, changes=False,
+                 chosen_by=None):
     """Parquet files under the table's `data/`, made a snapshot by the commit: the
     query's rows, or (`changes`) the change rows of a row-level statement, split into
-    position delete files and data files."""
+    position delete files and data files. `chosen_by` (OPTIMIZE): a query whose WHERE
+    prunes the data files read, and replaced."""
     name = table["Name"]
     planned = table["Parameters"]["metadata_location"]
     columns = [column["Name"].lower() for column in (table.get("StorageDescriptor") or {}).get("Columns") or []]
     location = ((table.get("StorageDescriptor") or {}).get("Location") or "").rstrip("/") + "/data/"
     compression = _COMPRESSIONS.get((table.get("Parameters") or {}).get("write_compression", "ZSTD").upper(), "zstd")
-    sources = planning.resolve_sources(ctx, engine, query, database)
+    sources = planning.resolve_sources(ctx, engine, chosen_by if chosen_by is not None else query, database)
+    replaced = {found.uri for source in sources for found in source.files} if chosen_by is not None else None
     job = execution.Job(query_id, kind, query, sources, database, output)
     write = job.write = {"format": "PARQUET", "compression": compression, "location": location, "rename": columns,
                          "suffix": ".parquet"}
     write["on_commit"] = lambda outcome: iceberg.commit(ctx, db_name, name, planned, outcome.data_files, operation,
-                                                        write.get("partition_of"), write.get("delete_files", ()))
+                                                        write.get("partition_of"), write.get("delete_files", ()),
+                                                        replaced)
     metadata = iceberg.load(ctx, table)[0]
     fields = iceberg_meta.partition_fields(metadata)
     if changes:

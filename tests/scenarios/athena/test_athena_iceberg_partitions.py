@@ -148,3 +148,21 @@ def test_partitioning_on_a_missing_column_or_a_wrong_type_is_refused(query, athe
                          expect="FAILED")
     assert "Cannot partition type long by day" in failed["Status"]["StateChangeReason"]
     assert glue.get_tables(DatabaseName=database)["TableList"] == []
+
+
+def test_optimize_where_compacts_only_the_partitions_it_selects(query, catalog, bucket, database):
+    _create(query, bucket, "region")
+    for rows in ("(1, TIMESTAMP '2024-01-01 00:00:00', 'a', 'eu')", "(2, TIMESTAMP '2024-01-01 00:00:00', 'b', 'eu')",
+                 "(3, TIMESTAMP '2024-01-01 00:00:00', 'c', 'us'), (4, TIMESTAMP '2024-01-01 00:00:00', 'd', 'us')"):
+        query(f"INSERT INTO events VALUES {rows}")
+    query("DELETE FROM events WHERE id IN (1, 3)")
+    query("OPTIMIZE events REWRITE DATA USING BIN_PACK WHERE region = 'eu'")
+    _, rows, _ = query('SELECT partition.region, content, record_count FROM "events$files" ORDER BY 1, 2')
+    assert rows[1:] == [["eu", "0", "1"], ["us", "0", "2"], ["us", "1", "1"]]     # us untouched, deletes and all
+    _, rows, _ = query("SELECT id FROM events ORDER BY id")
+    assert rows[1:] == [["2"], ["4"]]
+    assert sorted(row["id"] for row in catalog.load_table(f"{database}.events").scan().to_arrow().to_pylist()) \
+        == [2, 4]          # the new manifests list the untouched files as existing
+    query("OPTIMIZE events REWRITE DATA USING BIN_PACK")
+    _, rows, _ = query('SELECT partition.region, content, record_count FROM "events$files" ORDER BY 1, 2')
+    assert rows[1:] == [["eu", "0", "1"], ["us", "0", "1"]]
