@@ -7,7 +7,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.types import athena_type
-from lakebox.services.athena import formats, iceberg, iceberg_meta, iceberg_partition, planning, store
+from lakebox.services.athena import formats, iceberg, iceberg_partition, iceberg_tables, planning, store
 from lakebox.services.athena.statements import split_name
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
@@ -170,8 +170,8 @@ def _create_iceberg(ctx, tree, schema, db_name, name, props):
     """CREATE TABLE ... TBLPROPERTIES ('table_type'='ICEBERG'): an empty Iceberg table."""
     if any(isinstance(prop, exp.ExternalProperty) for prop in props):
         raise DdlFailure("Cannot create an external Iceberg table. Use CREATE TABLE instead.", "NOT_SUPPORTED")
-    partitioning = [_partition_text(node) for prop in props if isinstance(prop, exp.PartitionedByProperty)
-                    for node in prop.this.expressions]
+    partitioning = [iceberg_partition.declared_text(node) for prop in props
+                    if isinstance(prop, exp.PartitionedByProperty) for node in prop.this.expressions]
     location = next((prop.this.name for prop in props if isinstance(prop, exp.LocationProperty)), None)
     if location is None:
         raise DdlFailure("Iceberg table location must be specified with LOCATION", "INVALID_TABLE_PROPERTY")
@@ -191,21 +191,6 @@ def _create_iceberg(ctx, tree, schema, db_name, name, props):
         pass
     iceberg.create(ctx, db_name, name, columns, location, properties, comment, partitioning)
     return []
-
-
-def _partition_text(node: exp.Expression) -> str:
-    """A PARTITIONED BY item of an Iceberg table as Athena writes it: `col`, `day(ts)`,
-    `bucket(16, id)`, `truncate(4, s)`."""
-    if isinstance(node, (exp.Identifier, exp.Column)):
-        return node.name
-    column = node.find(exp.Column)
-    if column is None or isinstance(node, exp.ColumnDef):
-        return node.sql("hive")
-    if isinstance(node, exp.PartitionedByBucket):
-        return f"bucket({node.expression.name}, {column.name})"
-    if isinstance(node, exp.PartitionByTruncate):
-        return f"truncate({node.expression.name}, {column.name})"
-    return f"{node.name if isinstance(node, exp.Anonymous) else node.key}({column.name})"
 
 
 def _column(column: exp.ColumnDef) -> dict:
@@ -315,7 +300,7 @@ def _show_create_table(ctx, statement, database, engine):
     if view is not None:
         return [f'CREATE VIEW "{db_name}"."{name}" AS', view]
     if iceberg.is_iceberg(table):
-        return _show_create_iceberg(ctx, db_name, table)
+        return iceberg_tables.show_create(ctx, db_name, table)
     sd = table.get("StorageDescriptor") or {}
     serde = sd.get("SerdeInfo") or {}
     lines = [f"CREATE EXTERNAL TABLE `{db_name}`.`{name}`("]
@@ -336,22 +321,6 @@ def _show_create_table(ctx, statement, database, engine):
     if params:
         lines += ["TBLPROPERTIES ("] + [f"  '{k}'='{v}'{',' if i < len(params) - 1 else ')'}"
                                         for i, (k, v) in enumerate(params)]
-    return lines
-
-
-def _show_create_iceberg(ctx, db_name, table):
-    metadata, _ = iceberg.load(ctx, table)
-    columns = iceberg_meta.columns(metadata)
-    lines = [f"CREATE TABLE {db_name}.{table['Name']} ("]
-    lines += [f"  {column} {kind}{',' if i < len(columns) - 1 else ')'}" for i, (column, kind) in enumerate(columns)]
-    properties = [("table_type", "iceberg")] + [
-        (key, value) for key, value in metadata["properties"].items() if key != "schema.name-mapping.default"]
-    declared = [iceberg_partition.declaration(field) for field in iceberg_meta.partition_fields(metadata)]
-    if declared:
-        lines.append(f"PARTITIONED BY ({', '.join(declared)})")
-    lines += [f"LOCATION '{metadata['location']}'", "TBLPROPERTIES ("]
-    lines += [f"  '{key}'='{value}'{',' if i < len(properties) - 1 else ')'}"
-              for i, (key, value) in enumerate(properties)]
     return lines
 
 

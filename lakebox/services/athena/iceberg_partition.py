@@ -13,6 +13,7 @@ import struct
 import urllib.parse
 
 import mmh3
+from sqlglot import exp
 
 FIRST_FIELD_ID = 1000           # partition field ids start here (the spec's rule)
 _EPOCH = datetime.date(1970, 1, 1)
@@ -48,6 +49,21 @@ def parse_transform(text: str) -> tuple[str, str, int | None]:
     if transform in _TIME_TRANSFORMS and width is None:
         return transform, column, None
     raise PartitionError(f"Invalid partition field declaration: {text}")
+
+
+def declared_text(node: exp.Expression) -> str:
+    """A PARTITIONED BY item of CREATE TABLE (parsed) as Athena writes it: `col`,
+    `day(ts)`, `bucket(16, id)`, `truncate(4, s)`."""
+    if isinstance(node, (exp.Identifier, exp.Column)):
+        return node.name
+    column = node.find(exp.Column)
+    if column is None or isinstance(node, exp.ColumnDef):
+        return node.sql("hive")
+    if isinstance(node, exp.PartitionedByBucket):
+        return f"bucket({node.expression.name}, {column.name})"
+    if isinstance(node, exp.PartitionByTruncate):
+        return f"truncate({node.expression.name}, {column.name})"
+    return f"{node.name if isinstance(node, exp.Anonymous) else node.key}({column.name})"
 
 
 def transform_text(transform: str, width: int | None) -> str:

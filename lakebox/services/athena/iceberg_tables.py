@@ -1,6 +1,7 @@
-"""The metadata tables of an Iceberg table (`"t$snapshots"`, `"t$history"`, `"t$refs"`,
-`"t$files"`, `"t$manifests"`, `"t$partitions"`), read from its metadata and manifests, each handed to the
-engine as a Trino subquery of literal rows with Trino's column types.
+"""SHOW CREATE TABLE and the metadata tables of an Iceberg table (`"t$snapshots"`,
+`"t$history"`, `"t$refs"`, `"t$files"`, `"t$manifests"`, `"t$partitions"`), read from its
+metadata and manifests, each table handed to the engine as a Trino subquery of literal
+rows with Trino's column types.
 """
 import datetime
 
@@ -121,6 +122,23 @@ def _row_sql(fields, values, row_type: str) -> str:
 
 _TABLES = {"snapshots": _snapshots, "history": _history, "refs": _refs, "files": _files, "manifests": _manifests,
            "partitions": _partitions}
+
+
+def show_create(ctx, db_name: str, table: dict) -> list[str]:
+    """SHOW CREATE TABLE of an Iceberg table, from its metadata."""
+    metadata, _ = iceberg.load(ctx, table)
+    columns = meta.columns(metadata)
+    lines = [f"CREATE TABLE {db_name}.{table['Name']} ("]
+    lines += [f"  {column} {kind}{',' if i < len(columns) - 1 else ')'}" for i, (column, kind) in enumerate(columns)]
+    properties = [("table_type", "iceberg")] + [
+        (key, value) for key, value in metadata["properties"].items() if key != "schema.name-mapping.default"]
+    declared = [partitions.declaration(field) for field in meta.partition_fields(metadata)]
+    if declared:
+        lines.append(f"PARTITIONED BY ({', '.join(declared)})")
+    lines += [f"LOCATION '{metadata['location']}'", "TBLPROPERTIES ("]
+    lines += [f"  '{key}'='{value}'{',' if i < len(properties) - 1 else ')'}"
+              for i, (key, value) in enumerate(properties)]
+    return lines
 
 
 def metadata_table(ctx, table: dict, kind: str, where: str) -> exp.Expression:
