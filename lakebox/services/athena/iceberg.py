@@ -237,7 +237,8 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
             continue
         found = _object_file(ctx, data["file_path"])
         applied = [_object_file(ctx, delete["file_path"]).path for delete in deletes
-                   if delete["sequence_number"] >= data["sequence_number"] and delete["partition"] == data["partition"]]
+                   if delete["sequence_number"] >= data["sequence_number"] and delete["partition"] == data["partition"]
+                   and meta.may_delete_from(delete, data["file_path"])]
         files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"], applied))
     return TableSource(database=database, name=name, columns=columns, partition_keys=[], format="parquet",
                        properties=dict(table.get("Parameters") or {}), parts=[Part([], files)] if files else [],
@@ -247,11 +248,10 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
 # ---- committing --------------------------------------------------------------------
 
 def commit(ctx, database: str, name: str, planned_location: str, added_uris: list[str], operation: str,
-           partition_of: dict | None = None, delete_uris: set | frozenset = frozenset(),
-           replaced: set | None = None):
+           partition_of: dict | None = None, delete_uris: dict | None = None, replaced: set | None = None):
     """Make the files written by one statement the table's next snapshot. `operation` is
-    `append` (files added: data files, and the position delete files among them named
-    by `delete_uris`, a row-level change) or `replace` (files added, the data files
+    `append` (files added: data files, and the position delete files among them that
+    `delete_uris` maps to the data file each deletes from: a row-level change) or `replace` (files added, the data files
     `replaced` names, all when None, removed with the delete files of their partitions:
     rows unchanged, compaction). `partition_of` gives an added file's partition values
     by its URI (partitioned tables)."""
@@ -263,7 +263,7 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
     parent = meta.current_snapshot(metadata)
     previous = live_files(ctx, parent)
     snapshot_id, sequence = meta.new_snapshot_id(), metadata["last-sequence-number"] + 1
-    added = [_data_file(ctx, uri, (partition_of or {}).get(uri), uri in delete_uris) for uri in added_uris]
+    added = [_data_file(ctx, uri, (partition_of or {}).get(uri), (delete_uris or {}).get(uri)) for uri in added_uris]
     added = [data for data in added if data["record_count"]]
     entries = [{"status": meta.ADDED, "snapshot_id": snapshot_id, "sequence_number": sequence,
                 "file_sequence_number": sequence, "data_file": data} for data in added]
@@ -393,10 +393,11 @@ def _strip(data: dict) -> dict:
     return {key: value for key, value in data.items() if key not in ("sequence_number", "added_snapshot_id")}
 
 
-def _data_file(ctx, uri: str, partition: dict | None, deletes: bool) -> dict:
+def _data_file(ctx, uri: str, partition: dict | None, deletes_from: str | None) -> dict:
     found = _object_file(ctx, uri)
     rows = pq.read_metadata(found.path).num_rows if found.path else 0
-    return meta.data_file(uri, rows, found.size, partition, meta.POSITION_DELETES if deletes else meta.DATA)
+    return meta.data_file(uri, rows, found.size, partition, meta.POSITION_DELETES if deletes_from else meta.DATA,
+                          deletes_from)
 
 
 def _avro_bytes(schema, records: list[dict], header: dict) -> bytes:

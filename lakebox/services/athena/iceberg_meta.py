@@ -302,6 +302,12 @@ def _required(avro_type, name: str, field_id: int) -> dict:
     return {"name": name, "type": avro_type, "field-id": field_id}
 
 
+def _bounds_map(name: str, key_id: int, value_id: int) -> dict:
+    """An Iceberg map<int, binary> in Avro: an array of key/value records."""
+    return {"type": "array", "logicalType": "map", "items": {"type": "record", "name": name, "fields": [
+        _required("int", "key", key_id), _required("bytes", "value", value_id)]}}
+
+
 MANIFEST_ENTRY = {
     "type": "record", "name": "manifest_entry", "fields": [
         _required("int", "status", 0),
@@ -315,6 +321,8 @@ MANIFEST_ENTRY = {
             _required({"type": "record", "name": "r102", "fields": []}, "partition", 102),
             _required("long", "record_count", 103),
             _required("long", "file_size_in_bytes", 104),
+            _optional(_bounds_map("k126_v127", 126, 127), "lower_bounds", 125),
+            _optional(_bounds_map("k129_v130", 129, 130), "upper_bounds", 128),
         ]}, "data_file", 2),
     ]}
 
@@ -349,9 +357,28 @@ def manifest_entry_schema(metadata: dict) -> dict:
     return entry
 
 
-def data_file(path: str, record_count: int, size: int, partition: dict | None = None, content: int = DATA) -> dict:
+# The reserved field id of a position delete file's `file_path` column.
+DELETE_FILE_PATH_ID = 2147483546
+
+
+def data_file(path: str, record_count: int, size: int, partition: dict | None = None, content: int = DATA,
+              referenced: str | None = None) -> dict:
+    """A manifest's `data_file`; a position delete file that deletes rows of one data file
+    only (`referenced`) has that path as the bounds of its `file_path` column, which
+    readers use to apply it to that file alone."""
+    bounds = [{"key": DELETE_FILE_PATH_ID, "value": referenced.encode()}] if referenced else None
     return {"content": content, "file_path": path, "file_format": "PARQUET", "partition": partition or {},
-            "record_count": record_count, "file_size_in_bytes": size}
+            "record_count": record_count, "file_size_in_bytes": size, "lower_bounds": bounds, "upper_bounds": bounds}
+
+
+def may_delete_from(delete_file: dict, path: str) -> bool:
+    """Whether a position delete file's `file_path` bounds (when it has them) admit `path`."""
+    def bound(name):
+        return next((item["value"] for item in delete_file.get(name) or [] if item["key"] == DELETE_FILE_PATH_ID),
+                    None)
+    lower, upper = bound("lower_bounds"), bound("upper_bounds")
+    target = path.encode()
+    return (lower is None or lower <= target) and (upper is None or target <= upper)
 
 
 def manifest_header(metadata: dict, content: int = DATA) -> dict:

@@ -104,13 +104,14 @@ _DELETE_SCHEMA = pa.schema([
 
 
 def split_changes(directory: str, names: list[str], declared: list[dict], partition_by_file: dict, prefix: str,
-                  compression: str | None) -> tuple[list[str], dict, set]:
+                  compression: str | None) -> tuple[list[str], dict, dict]:
     """A merge-on-read statement's change rows (`iceberg_dml.PATH`, `POS`, `KEEP`, the
     table's columns) as Iceberg files: position delete files (one per partition of the
-    data files they delete from: `partition_by_file` gives each data file's values) and
-    data files of the rows written, by partition. Returns the names, each one's
-    partition values, and the names that are delete files."""
-    written, values_of, deletes = [], {}, set()
+    data file they delete from, in its partition: `partition_by_file` gives each data
+    file's values) and data files of the rows written, by partition. Returns the names,
+    each one's partition values, and the delete files' names with the data file each
+    deletes from."""
+    written, values_of, deletes = [], {}, {}
     for name in names:
         path = os.path.join(directory, name)
         table = pq.read_table(path)
@@ -128,21 +129,20 @@ def split_changes(directory: str, names: list[str], declared: list[dict], partit
 
 
 def _write_deletes(directory, positions: pa.Table, partition_by_file: dict, prefix: str, compression,
-                   written: list, values_of: dict, deletes: set):
+                   written: list, values_of: dict, deletes: dict):
+    """One position delete file per data file it deletes rows of (readers apply it to
+    that file alone), in that file's partition and folder."""
     files = positions.column(0).to_pylist()
     groups = {}
     for row, uri in enumerate(files):
-        values = partition_by_file.get(uri) or {}
-        groups.setdefault(tuple(sorted(values.items())), []).append(row)
-    for number, (key, rows) in enumerate(groups.items()):
-        values = dict(key)
+        groups.setdefault(uri, []).append(row)
+    for number, (uri, rows) in enumerate(groups.items()):
         chosen = positions.take(pa.array(rows, pa.int64()))
         table = pa.table([chosen.column(0).cast(pa.string()), chosen.column(1).cast(pa.int64())],
-                         schema=_DELETE_SCHEMA).sort_by([("file_path", "ascending"), ("pos", "ascending")])
-        folder = next((os.path.dirname(uri.split("/data/", 1)[1]) for uri in (files[rows[0]],)
-                       if "/data/" in uri), "")
+                         schema=_DELETE_SCHEMA).sort_by([("pos", "ascending")])
+        folder = os.path.dirname(uri.split("/data/", 1)[1]) if "/data/" in uri else ""
         relative = os.path.join(folder, f"{prefix}_{number}.parquet")
         _write(directory, relative, table, compression)
         written.append(relative)
-        values_of[relative] = values
-        deletes.add(relative)
+        values_of[relative] = partition_by_file.get(uri) or {}
+        deletes[relative] = uri

@@ -269,7 +269,7 @@ def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, o
     write = job.write = {"format": "PARQUET", "compression": compression, "location": location, "rename": columns,
                          "suffix": ".parquet"}
     write["on_commit"] = lambda outcome: iceberg.commit(ctx, db_name, name, planned, outcome.data_files, operation,
-                                                        write.get("partition_of"), write.get("delete_files", ()),
+                                                        write.get("partition_of"), write.get("delete_files"),
                                                         replaced)
     metadata = iceberg.load(ctx, table)[0]
     fields = iceberg_meta.partition_fields(metadata)
@@ -294,7 +294,7 @@ def _split_changes(job, fields: list[dict], partition_by_file: dict):
                                                              job.query_id, write["compression"])
         _note_partitions(write, values)
         location = write["location"].rstrip("/") + "/"
-        write["delete_files"] = {location + name.replace(os.sep, "/") for name in deletes}
+        write["delete_files"] = {location + name.replace(os.sep, "/"): data for name, data in deletes.items()}
         return names
     write["split"] = split
 

@@ -90,3 +90,11 @@ def test_drop_column_refuses_a_partition_source():
     with pytest.raises(meta.SchemaChangeError, match="used by a partition spec: ts"):
         meta.drop_column(table, "ts", 2000, "m0")
     assert [f["name"] for f in meta.current_schema(meta.drop_column(table, "id", 2000, "m0"))["fields"]] == ["ts"]
+
+
+def test_a_position_delete_file_bounded_to_one_data_file_applies_to_it_alone():
+    deletes = meta.data_file("s3://b/t/data/d.parquet", 2, 40, {}, meta.POSITION_DELETES, "s3://b/t/data/a.parquet")
+    assert meta.may_delete_from(deletes, "s3://b/t/data/a.parquet")
+    assert not meta.may_delete_from(deletes, "s3://b/t/data/b.parquet")
+    unbounded = meta.data_file("s3://b/t/data/e.parquet", 2, 40, {}, meta.POSITION_DELETES)
+    assert meta.may_delete_from(unbounded, "s3://b/t/data/b.parquet")
