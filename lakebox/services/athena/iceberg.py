@@ -156,7 +156,7 @@ def live_files(ctx, snapshot: dict | None) -> list[dict]:
 def partition_values(data: dict, fields: list[dict]) -> dict:
     """A data file's partition values by field name, in internal form."""
     found = data.get("partition") or {}
-    return {field["name"]: partitions.internal(field["result_type"], found.get(field["name"]))
+    return {field["name"]: partitions.internal(found.get(field["name"]))
             for field in fields}
 
 
