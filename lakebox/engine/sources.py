@@ -11,6 +11,7 @@ class DataFile:
     path: str          # the file on disk holding the object's bytes
     uri: str           # s3://bucket/key, for `$path`
     size: int
+    compression: str | None = None   # how `path` is compressed; None: as the object's name says
     # files on disk of (file_path, pos) rows: positions of this file's rows that are
     # deleted (Iceberg position delete files); its `$pos` is a row's position
     deletes: list[str] = field(default_factory=list)

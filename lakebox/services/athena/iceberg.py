@@ -239,7 +239,7 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
         applied = [_object_file(ctx, delete["file_path"]).path for delete in deletes
                    if delete["sequence_number"] >= data["sequence_number"] and delete["partition"] == data["partition"]
                    and meta.may_delete_from(delete, data["file_path"])]
-        files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"], applied))
+        files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"], deletes=applied))
     return TableSource(database=database, name=name, columns=columns, partition_keys=[], format="parquet",
                        properties=dict(table.get("Parameters") or {}), parts=[Part([], files)] if files else [],
                        aliases=meta.former_names(metadata, schema_id))
