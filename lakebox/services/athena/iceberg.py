@@ -52,6 +52,14 @@ def _metadata_uri(location: str, version: int) -> str:
     return f"{location.rstrip('/')}/metadata/{version:05d}-{uuid.uuid4()}.metadata.json"
 
 
+def _version_after(previous_location: str) -> int:
+    """The number of the metadata file following `previous_location` (`00003-<uuid>...`
+    is followed by 4; a file named otherwise by another writer, by 1). From the name, not
+    the metadata log's length: VACUUM shortens the log."""
+    number = previous_location.rsplit("/", 1)[-1].split("-", 1)[0]
+    return int(number) + 1 if number.isdigit() else 1
+
+
 def glue_columns(metadata: dict) -> list[dict]:
     """The Glue columns of the current schema, with the parameters AWS writes on them
     (clients such as awswrangler keep only the `iceberg.field.current` ones)."""
@@ -236,13 +244,26 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
                 wanted, fields, partition_values(data, fields))):
             continue
         found = _object_file(ctx, data["file_path"])
-        applied = [_object_file(ctx, delete["file_path"]).path for delete in deletes
-                   if delete["sequence_number"] >= data["sequence_number"] and delete["partition"] == data["partition"]
-                   and meta.may_delete_from(delete, data["file_path"])]
+        applied = [_object_file(ctx, delete["file_path"]).path for delete in deletes if _applies(delete, data)]
         files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"], deletes=applied))
     return TableSource(database=database, name=name, columns=columns, partition_keys=[], format="parquet",
                        properties=dict(table.get("Parameters") or {}), parts=[Part([], files)] if files else [],
                        aliases=meta.former_names(metadata, schema_id))
+
+
+def narrow_to_rewrites(ctx, table: dict, sources: list[TableSource]) -> set[str]:
+    """OPTIMIZE: the table's files its WHERE selected (in `sources`) narrowed, in place,
+    to those the table's rewrite thresholds choose; their URIs."""
+    metadata, _ = load(ctx, table)
+    partition_of = {data["file_path"]: data["partition"] for data in live_files(ctx, meta.current_snapshot(metadata))}
+    candidates = [{"file_path": found.uri, "partition": partition_of.get(found.uri), "file_size_in_bytes": found.size,
+                   "delete_files": len(found.deletes)} for source in sources for found in source.files]
+    chosen = meta.files_to_rewrite(metadata["properties"], candidates)
+    for source in sources:
+        for part in source.parts:
+            part.files = [found for found in part.files if found.uri in chosen]
+        source.parts = [part for part in source.parts if part.files]
+    return chosen
 
 
 # ---- committing --------------------------------------------------------------------
@@ -296,13 +317,20 @@ def _entry(status: int, snapshot_id: int, data: dict) -> dict:
 
 def _compacted(previous: list[dict], replaced: set | None) -> tuple[list[dict], list[dict]]:
     """(removed, kept) of a compaction: the data files `replaced` names (all when None)
-    and the delete files of their partitions, which no kept data file needs."""
+    and the delete files no kept data file needs."""
     if replaced is None:
         return previous, []
-    partitions_of = [data["partition"] for data in previous if data["file_path"] in replaced]
+    kept_data = [data for data in previous if data["content"] == meta.DATA and data["file_path"] not in replaced]
     removed = [data for data in previous if data["file_path"] in replaced
-               or (data["content"] == meta.POSITION_DELETES and data["partition"] in partitions_of)]
+               or (data["content"] == meta.POSITION_DELETES and not any(_applies(data, kept) for kept in kept_data))]
     return removed, [data for data in previous if data not in removed]
+
+
+def _applies(delete: dict, data: dict) -> bool:
+    """Whether a position delete file may delete rows of a data file (same partition,
+    not older, its bounds admitting the data file's path)."""
+    return delete["sequence_number"] >= data["sequence_number"] and delete["partition"] == data["partition"] \
+        and meta.may_delete_from(delete, data["file_path"])
 
 
 def _write_manifest(ctx, metadata: dict, entries: list[dict], content: int, sequence: int, snapshot_id: int) -> dict:
@@ -315,10 +343,10 @@ def _write_manifest(ctx, metadata: dict, entries: list[dict], content: int, sequ
                                     content)
 
 
-def _replace_metadata(ctx, database: str, table: dict, location: str, following: dict):
+def _replace_metadata(ctx, database: str, table: dict, location: str, following: dict) -> str:
     """Write the next metadata file and point the Glue table at it (its columns: the
-    current schema's)."""
-    following_location = _metadata_uri(following["location"], len(following["metadata-log"]))
+    current schema's); where it is."""
+    following_location = _metadata_uri(following["location"], _version_after(location))
     _write(ctx, following_location, json.dumps(following).encode(), "application/json")
     table_input = {key: table[key] for key in _TABLE_INPUT_KEYS if key in table}
     table_input["Parameters"] = {**table["Parameters"], "metadata_location": following_location,
@@ -326,6 +354,7 @@ def _replace_metadata(ctx, database: str, table: dict, location: str, following:
     table_input["StorageDescriptor"] = {**table_input.get("StorageDescriptor", {}),
                                         "Columns": glue_columns(following)}
     glue.update_table(ctx, database, table_input)
+    return following_location
 
 
 def add_columns(ctx, database: str, table: dict, columns: list[tuple[str, str]]):
@@ -358,22 +387,24 @@ def _evolve(ctx, database: str, table: dict, change, *args):
 
 
 def vacuum(ctx, database: str, table: dict):
-    """VACUUM: expire the snapshots older than the table's retention, then delete the
-    data files, manifests and manifest lists no remaining snapshot needs."""
+    """VACUUM: expire the snapshots older than the table's retention (keeping the
+    minimum number), then delete the data files, manifests and manifest lists no
+    remaining snapshot needs and the metadata files the shortened metadata log drops."""
     metadata, location = load(ctx, table)
     following = meta.expire_snapshots(metadata, _now_ms(ctx), location)
-    needed = set()
+    needed = {entry["metadata-file"] for entry in following["metadata-log"]}
     for snapshot in following["snapshots"]:
         needed.add(snapshot["manifest-list"])
         for manifest in avro_rows(ctx, snapshot["manifest-list"]):
             needed.add(manifest["manifest_path"])
         needed.update(data["file_path"] for data in live_files(ctx, snapshot))
-    _replace_metadata(ctx, database, table, location, following)
+    current = _replace_metadata(ctx, database, table, location, following)
+    needed.add(current)
     base = following["location"]
     bucket, prefix = s3.parse_s3_uri(base + "/")
     for item in list(s3.list_objects(ctx.state, bucket, prefix)):
         uri = f"s3://{bucket}/{item.key}"
-        if uri not in needed and (uri.startswith(base + "/data/") or uri.endswith(".avro")):
+        if uri not in needed and (uri.startswith(base + "/data/") or uri.endswith((".avro", ".metadata.json"))):
             s3.delete_object(ctx.state, bucket, item.key)
 
 

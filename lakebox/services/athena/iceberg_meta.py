@@ -241,19 +241,35 @@ def former_names(metadata: dict, schema_id: int | None = None) -> dict:
 
 
 DEFAULT_SNAPSHOT_AGE_SECONDS = 432000       # vacuum_max_snapshot_age_seconds: 5 days
+DEFAULT_MIN_SNAPSHOTS = 1                   # vacuum_min_snapshots_to_keep
+DEFAULT_METADATA_FILES = 100                # vacuum_max_metadata_files_to_keep
 
 
 def expire_snapshots(metadata: dict, now_ms: int, previous_location: str) -> dict:
-    """The snapshots older than the table's retention removed (the current one stays)."""
-    age = int(metadata["properties"].get("vacuum_max_snapshot_age_seconds", DEFAULT_SNAPSHOT_AGE_SECONDS))
-    oldest = now_ms - age * 1000
-    current = metadata.get("current-snapshot-id")
-    kept = {s["snapshot-id"] for s in metadata["snapshots"]
-            if s["timestamp-ms"] >= oldest or s["snapshot-id"] == current}
+    """The snapshots older than the table's retention removed, except the newest
+    `vacuum_min_snapshots_to_keep` of the current snapshot's ancestry (that property
+    wins over the age, as Athena documents); the metadata log cut to the last
+    `vacuum_max_metadata_files_to_keep` earlier metadata files."""
+    properties = metadata["properties"]
+    oldest = now_ms - int(properties.get("vacuum_max_snapshot_age_seconds", DEFAULT_SNAPSHOT_AGE_SECONDS)) * 1000
+    kept = {s["snapshot-id"] for s in metadata["snapshots"] if s["timestamp-ms"] >= oldest}
+    kept.update(ancestry(metadata)[:max(1, int(properties.get("vacuum_min_snapshots_to_keep",
+                                                              DEFAULT_MIN_SNAPSHOTS)))])
     following = _next_version(metadata, now_ms, previous_location)
     following["snapshots"] = [s for s in metadata["snapshots"] if s["snapshot-id"] in kept]
     following["snapshot-log"] = [e for e in metadata["snapshot-log"] if e["snapshot-id"] in kept]
+    keep_files = int(properties.get("vacuum_max_metadata_files_to_keep", DEFAULT_METADATA_FILES))
+    following["metadata-log"] = following["metadata-log"][-keep_files:] if keep_files > 0 else []
     return following
+
+
+def ancestry(metadata: dict) -> list[int]:
+    """The current snapshot's id and its ancestors', newest first."""
+    found, snapshot = [], current_snapshot(metadata)
+    while snapshot is not None and snapshot["snapshot-id"] not in found:
+        found.append(snapshot["snapshot-id"])
+        snapshot = snapshot_by_id(metadata, snapshot.get("parent-snapshot-id"))
+    return found
 
 
 def with_properties(metadata: dict, properties: dict, now_ms: int, previous_location: str) -> dict:
@@ -405,3 +421,41 @@ def manifest_file_entry(path: str, length: int, sequence: int, snapshot_id: int,
             "existing_files_count": count(EXISTING), "deleted_files_count": count(DELETED),
             "added_rows_count": rows(ADDED), "existing_rows_count": rows(EXISTING),
             "deleted_rows_count": rows(DELETED)}
+
+
+# the Iceberg table properties Athena documents, beyond format and compression
+TABLE_PROPERTIES = ("write_target_data_file_size_bytes", "optimize_rewrite_min_data_file_size_bytes",
+                    "optimize_rewrite_max_data_file_size_bytes", "optimize_rewrite_data_file_threshold",
+                    "optimize_rewrite_delete_file_threshold", "vacuum_min_snapshots_to_keep",
+                    "vacuum_max_snapshot_age_seconds", "vacuum_max_metadata_files_to_keep")
+DEFAULT_TARGET_FILE_SIZE = 536870912        # write_target_data_file_size_bytes: 512 MB
+DEFAULT_DATA_FILE_THRESHOLD = 5             # optimize_rewrite_data_file_threshold
+DEFAULT_DELETE_FILE_THRESHOLD = 2           # optimize_rewrite_delete_file_threshold
+
+
+def files_to_rewrite(properties: dict, files: list[dict]) -> set[str]:
+    """The data files OPTIMIZE rewrites, by the table properties Athena documents: a file
+    is a candidate when it is smaller than `optimize_rewrite_min_data_file_size_bytes`
+    (0.75 of the target size), larger than `..._max_...` (1.8 of it) or has at least
+    `optimize_rewrite_delete_file_threshold` delete files; a partition's candidates are
+    rewritten when they are at least `optimize_rewrite_data_file_threshold` (and more
+    than one: one file alone gains nothing from a rewrite), or one has
+    too many delete files, or together they exceed the target size. `files`: each with
+    `file_path`, `partition`, `file_size_in_bytes` and `delete_files` (how many apply)."""
+    def number(name, default):
+        return int(float(properties.get(name, default)))
+    target = number("write_target_data_file_size_bytes", DEFAULT_TARGET_FILE_SIZE)
+    smallest = number("optimize_rewrite_min_data_file_size_bytes", 0.75 * target)
+    largest = number("optimize_rewrite_max_data_file_size_bytes", 1.8 * target)
+    enough_files = number("optimize_rewrite_data_file_threshold", DEFAULT_DATA_FILE_THRESHOLD)
+    enough_deletes = number("optimize_rewrite_delete_file_threshold", DEFAULT_DELETE_FILE_THRESHOLD)
+    groups: dict[str, list[dict]] = {}
+    for data in files:
+        if data["delete_files"] >= enough_deletes or not smallest <= data["file_size_in_bytes"] <= largest:
+            groups.setdefault(json.dumps(data["partition"], sort_keys=True, default=str), []).append(data)
+    chosen = set()
+    for group in groups.values():
+        if 1 < len(group) >= enough_files or any(data["delete_files"] >= enough_deletes for data in group) \
+                or (len(group) > 1 and sum(data["file_size_in_bytes"] for data in group) > target):
+            chosen.update(data["file_path"] for data in group)
+    return chosen

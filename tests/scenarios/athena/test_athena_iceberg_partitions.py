@@ -116,6 +116,7 @@ def test_ctas_partitioning_and_dml_keep_the_partitions(query, glue, s3, bucket, 
     assert rows[1:] == [["1", "eu"], ["3", "eu"], ["4", "eu"]]
     _, rows, _ = query('SELECT partition.region, record_count FROM "events$partitions" ORDER BY 1')
     assert rows[1:] == [["eu", "3"], ["us", "1"], [None, "1"]]      # rows of the data files, before deletes
+    query("ALTER TABLE events SET TBLPROPERTIES ('optimize_rewrite_delete_file_threshold'='1')")
     query("OPTIMIZE events REWRITE DATA USING BIN_PACK")       # folds the position deletes in
     _, rows, _ = query('SELECT partition.region, record_count FROM "events$partitions" ORDER BY 1')
     assert rows[1:] == [["eu", "3"]]
@@ -156,6 +157,7 @@ def test_optimize_where_compacts_only_the_partitions_it_selects(query, catalog, 
                  "(3, TIMESTAMP '2024-01-01 00:00:00', 'c', 'us'), (4, TIMESTAMP '2024-01-01 00:00:00', 'd', 'us')"):
         query(f"INSERT INTO events VALUES {rows}")
     query("DELETE FROM events WHERE id IN (1, 3)")
+    query("ALTER TABLE events SET TBLPROPERTIES ('optimize_rewrite_delete_file_threshold'='1')")
     query("OPTIMIZE events REWRITE DATA USING BIN_PACK WHERE region = 'eu'")
     _, rows, _ = query('SELECT partition.region, content, record_count FROM "events$files" ORDER BY 1, 2')
     assert rows[1:] == [["eu", "0", "1"], ["us", "0", "2"], ["us", "1", "1"]]     # us untouched, deletes and all
