@@ -23,6 +23,7 @@ from lakebox.engine.sources import DataFile, Part, TableSource
 from lakebox.services.athena import iceberg_meta as meta
 from lakebox.services.athena import iceberg_partition as partitions
 from lakebox.services.athena import iceberg_prune
+from lakebox.services.athena import iceberg_stats as stats
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -284,7 +285,9 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
     parent = meta.current_snapshot(metadata)
     previous = live_files(ctx, parent)
     snapshot_id, sequence = meta.new_snapshot_id(), metadata["last-sequence-number"] + 1
-    added = [_data_file(ctx, uri, (partition_of or {}).get(uri), (delete_uris or {}).get(uri)) for uri in added_uris]
+    fields = meta.current_schema(metadata)["fields"]
+    added = [_data_file(ctx, uri, (partition_of or {}).get(uri), (delete_uris or {}).get(uri), fields)
+             for uri in added_uris]
     added = [data for data in added if data["record_count"]]
     entries = [{"status": meta.ADDED, "snapshot_id": snapshot_id, "sequence_number": sequence,
                 "file_sequence_number": sequence, "data_file": data} for data in added]
@@ -340,7 +343,7 @@ def _write_manifest(ctx, metadata: dict, entries: list[dict], content: int, sequ
     manifest = _avro_bytes(schema, entries, meta.manifest_header(metadata, content))
     _write(ctx, uri, manifest)
     return meta.manifest_file_entry(uri, len(manifest), sequence, snapshot_id, entries, metadata["default-spec-id"],
-                                    content)
+                                    content, meta.partition_fields(metadata))
 
 
 def _replace_metadata(ctx, database: str, table: dict, location: str, following: dict) -> str:
@@ -424,11 +427,17 @@ def _strip(data: dict) -> dict:
     return {key: value for key, value in data.items() if key not in ("sequence_number", "added_snapshot_id")}
 
 
-def _data_file(ctx, uri: str, partition: dict | None, deletes_from: str | None) -> dict:
+def _data_file(ctx, uri: str, partition: dict | None, deletes_from: str | None, fields: list[dict]) -> dict:
+    """The manifest `data_file` of a file a statement wrote: a position delete file
+    (`deletes_from` names the data file it deletes from), or a data file with the column
+    statistics of the schema's `fields`."""
     found = _object_file(ctx, uri)
-    rows = pq.read_metadata(found.path).num_rows if found.path else 0
-    return meta.data_file(uri, rows, found.size, partition, meta.POSITION_DELETES if deletes_from else meta.DATA,
-                          deletes_from)
+    footer = pq.read_metadata(found.path) if found.path else None
+    rows = footer.num_rows if footer else 0
+    if deletes_from:
+        return meta.data_file(uri, rows, found.size, partition, meta.POSITION_DELETES, deletes_from)
+    metrics = stats.column_metrics(footer, fields) if footer else None
+    return meta.data_file(uri, rows, found.size, partition, metrics=metrics)
 
 
 def _avro_bytes(schema, records: list[dict], header: dict) -> bytes:

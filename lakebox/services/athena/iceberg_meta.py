@@ -10,6 +10,7 @@ import json
 import uuid
 
 from lakebox.services.athena import iceberg_partition as partitions
+from lakebox.services.athena import iceberg_stats as stats
 
 FORMAT_VERSION = 2
 
@@ -324,6 +325,12 @@ def _bounds_map(name: str, key_id: int, value_id: int) -> dict:
         _required("int", "key", key_id), _required("bytes", "value", value_id)]}}
 
 
+def _count_map(name: str, key_id: int, value_id: int) -> dict:
+    """An Iceberg map<int, long> in Avro."""
+    return {"type": "array", "logicalType": "map", "items": {"type": "record", "name": name, "fields": [
+        _required("int", "key", key_id), _required("long", "value", value_id)]}}
+
+
 MANIFEST_ENTRY = {
     "type": "record", "name": "manifest_entry", "fields": [
         _required("int", "status", 0),
@@ -337,6 +344,9 @@ MANIFEST_ENTRY = {
             _required({"type": "record", "name": "r102", "fields": []}, "partition", 102),
             _required("long", "record_count", 103),
             _required("long", "file_size_in_bytes", 104),
+            _optional(_count_map("k117_v118", 117, 118), "column_sizes", 108),
+            _optional(_count_map("k119_v120", 119, 120), "value_counts", 109),
+            _optional(_count_map("k121_v122", 121, 122), "null_value_counts", 110),
             _optional(_bounds_map("k126_v127", 126, 127), "lower_bounds", 125),
             _optional(_bounds_map("k129_v130", 129, 130), "upper_bounds", 128),
         ]}, "data_file", 2),
@@ -357,6 +367,11 @@ MANIFEST_FILE = {
         _required("long", "added_rows_count", 512),
         _required("long", "existing_rows_count", 513),
         _required("long", "deleted_rows_count", 514),
+        _optional({"type": "array", "element-id": 508, "items": {"type": "record", "name": "r508", "fields": [
+            _required("boolean", "contains_null", 509),
+            _optional("boolean", "contains_nan", 518),
+            _optional("bytes", "lower_bound", 510),
+            _optional("bytes", "upper_bound", 511)]}}, "partitions", 507),
     ]}
 
 # manifest_entry status
@@ -378,13 +393,15 @@ DELETE_FILE_PATH_ID = 2147483546
 
 
 def data_file(path: str, record_count: int, size: int, partition: dict | None = None, content: int = DATA,
-              referenced: str | None = None) -> dict:
-    """A manifest's `data_file`; a position delete file that deletes rows of one data file
-    only (`referenced`) has that path as the bounds of its `file_path` column, which
-    readers use to apply it to that file alone."""
+              referenced: str | None = None, metrics: dict | None = None) -> dict:
+    """A manifest's `data_file`, with a data file's column `metrics` (`iceberg_stats`); a
+    position delete file that deletes rows of one data file only (`referenced`) has that
+    path as the bounds of its `file_path` column, which readers use to apply it to that
+    file alone."""
     bounds = [{"key": DELETE_FILE_PATH_ID, "value": referenced.encode()}] if referenced else None
     return {"content": content, "file_path": path, "file_format": "PARQUET", "partition": partition or {},
-            "record_count": record_count, "file_size_in_bytes": size, "lower_bounds": bounds, "upper_bounds": bounds}
+            "record_count": record_count, "file_size_in_bytes": size, "lower_bounds": bounds, "upper_bounds": bounds,
+            **(metrics or {})}
 
 
 def may_delete_from(delete_file: dict, path: str) -> bool:
@@ -407,8 +424,9 @@ def manifest_header(metadata: dict, content: int = DATA) -> dict:
 
 
 def manifest_file_entry(path: str, length: int, sequence: int, snapshot_id: int, entries: list[dict],
-                        spec_id: int = 0, content: int = DATA) -> dict:
-    """A manifest list's row for a manifest of `entries`."""
+                        spec_id: int = 0, content: int = DATA, fields: list[dict] = ()) -> dict:
+    """A manifest list's row for a manifest of `entries`, with the ranges of the
+    partition `fields` over its files."""
     def count(status):
         return sum(1 for entry in entries if entry["status"] == status)
 
@@ -420,7 +438,8 @@ def manifest_file_entry(path: str, length: int, sequence: int, snapshot_id: int,
             "added_snapshot_id": snapshot_id, "added_files_count": count(ADDED),
             "existing_files_count": count(EXISTING), "deleted_files_count": count(DELETED),
             "added_rows_count": rows(ADDED), "existing_rows_count": rows(EXISTING),
-            "deleted_rows_count": rows(DELETED)}
+            "deleted_rows_count": rows(DELETED),
+            "partitions": stats.partition_summaries(fields, [entry["data_file"] for entry in entries])}
 
 
 # the Iceberg table properties Athena documents, beyond format and compression

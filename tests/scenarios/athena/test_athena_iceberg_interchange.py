@@ -33,3 +33,29 @@ def test_pyiceberg_reads_and_appends_to_a_table_athena_wrote(query, catalog, buc
     query("INSERT INTO orders VALUES (5, 'kiwi', 2)")
     assert sorted(row["id"] for row in catalog.load_table(f"{database}.orders").scan().to_arrow().to_pylist()) == \
         [1, 3, 4, 5]
+
+
+def test_pyiceberg_prunes_files_and_manifests_by_the_statistics_athena_wrote(query, catalog, bucket, database):
+    from pyiceberg.expressions import EqualTo, GreaterThan
+    query(f"""CREATE TABLE events (id bigint, name string, ts timestamp, amount decimal(10,2), region string)
+              PARTITIONED BY (region) LOCATION 's3://{bucket}/iceberg/events/' TBLPROPERTIES ('table_type'='ICEBERG')""")
+    query("INSERT INTO events VALUES (1, 'alpha', TIMESTAMP '2024-01-01 10:00:00', 1.50, 'eu'), "
+          "(2, NULL, TIMESTAMP '2024-01-02 10:00:00', -2.25, 'eu')")
+    query("INSERT INTO events VALUES (10, 'a-name-longer-than-sixteen', TIMESTAMP '2024-03-01 00:00:00', 9.99, 'us')")
+    table = catalog.load_table(f"{database}.events")
+    files = {row["record_count"]: row for row in table.inspect.files().to_pylist()}
+    first = files[2]
+    assert dict(first["value_counts"]) == {1: 2, 2: 2, 3: 2, 4: 2, 5: 2}
+    assert dict(first["null_value_counts"]) == {1: 0, 2: 1, 3: 0, 4: 0, 5: 0}
+    assert first["readable_metrics"]["id"]["lower_bound"] == 1 and first["readable_metrics"]["id"]["upper_bound"] == 2
+    assert str(first["readable_metrics"]["amount"]["lower_bound"]) == "-2.25"
+    assert files[1]["readable_metrics"]["name"]["upper_bound"] == "a-name-longer-ti"     # truncated, rounded up
+    # by column bounds: only the second file can hold id > 5; by the manifest's partition range, only the
+    # second manifest can hold region 'us'
+    assert [task.file.record_count for task in table.scan(row_filter=GreaterThan("id", 5)).plan_files()] == [1]
+    manifests = table.current_snapshot().manifests(table.io)
+    ranges = sorted((m.partitions[0].lower_bound, m.partitions[0].upper_bound) for m in manifests)
+    assert ranges == [(b"eu", b"eu"), (b"us", b"us")]
+    assert [task.file.record_count for task in table.scan(row_filter=EqualTo("region", "us")).plan_files()] == [1]
+    _, rows, _ = query("SELECT id FROM events WHERE id > 5")
+    assert rows == [["id"], ["10"]]
