@@ -28,6 +28,8 @@ CODES = {
     "IllegalVersioningConfigurationException": (400, "The Versioning element must be specified"),
     "InvalidArgument": (400, "Invalid Argument"),
     "InvalidBucketName": (400, "The specified bucket is not valid."),
+    "InvalidBucketOwnerAWSAccountID": (400, "The value of the expected bucket owner parameter must be an AWS "
+                                            "Account ID..."),
     "InvalidDigest": (400, "The Content-MD5 you specified was invalid."),
     "IncompleteBody": (400, "The request body terminated unexpectedly"),
     "XAmzContentSHA256Mismatch": (400, "The provided 'x-amz-content-sha256' header does not match what was computed."),

@@ -1,0 +1,44 @@
+"""An expected bucket owner that is no account id, a policy naming a principal that is no
+account's, and user metadata that is not ASCII, as S3 answers them.
+
+Sources: S3 API reference, "Error responses" (InvalidBucketOwnerAWSAccountID, 400: "The
+value of the expected bucket owner parameter must be an AWS account ID"; S3's own words
+end with "... [<the value sent>]", as recorded by S3 reimplementations' tests against it);
+IAM User Guide, "AWS JSON policy elements: Principal" (an AWS principal is an account id
+or an ARN; S3 refuses others as MalformedPolicy "Invalid principal in policy"); S3 User
+Guide, "Working with object metadata" (non-ASCII user metadata comes back RFC 2047
+encoded: `=?UTF-8?B?...?=`).
+"""
+import json
+
+import pytest
+
+from s3_helpers import error_of
+
+
+@pytest.fixture
+def bucket(make_bucket):
+    return make_bucket("owner-meta")
+
+
+@pytest.mark.parametrize("owner", ["1234", "12345678901a", "1234567890123"])
+def test_an_expected_owner_that_is_no_account_id(s3, bucket, owner):
+    code, status, response = error_of(s3.list_objects_v2, Bucket=bucket, ExpectedBucketOwner=owner)
+    assert (code, status) == ("InvalidBucketOwnerAWSAccountID", 400)
+    assert response["Error"]["Message"] == \
+        f"The value of the expected bucket owner parameter must be an AWS Account ID... [{owner}]"
+
+
+def test_an_expected_owner_of_another_account_is_still_access_denied(s3, bucket):
+    assert error_of(s3.list_objects_v2, Bucket=bucket, ExpectedBucketOwner="999999999999")[:2] == \
+        ("AccessDenied", 403)
+
+
+@pytest.mark.parametrize("principal", ["12345", "arn:aws:iam::12345:root", "someone", "arn:aws:iam:::root"])
+def test_a_policy_naming_no_accounts_principal_is_malformed(s3, bucket, principal):
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Deny", "Principal": {"AWS": principal}, "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{bucket}/*"}]})
+    code, status, response = error_of(s3.put_bucket_policy, Bucket=bucket, Policy=policy)
+    assert (code, status, response["Error"]["Message"]) == ("MalformedPolicy", 400, "Invalid principal in policy")
+    assert error_of(s3.get_bucket_policy, Bucket=bucket)[:2] == ("NoSuchBucketPolicy", 404)
