@@ -9,11 +9,12 @@ or an ARN; S3 refuses others as MalformedPolicy "Invalid principal in policy"); 
 Guide, "Working with object metadata" (non-ASCII user metadata comes back RFC 2047
 encoded: `=?UTF-8?B?...?=`).
 """
+import base64
 import json
 
 import pytest
 
-from s3_helpers import error_of
+from s3_helpers import error_of, http, signed_headers
 
 
 @pytest.fixture
@@ -42,3 +43,14 @@ def test_a_policy_naming_no_accounts_principal_is_malformed(s3, bucket, principa
     code, status, response = error_of(s3.put_bucket_policy, Bucket=bucket, Policy=policy)
     assert (code, status, response["Error"]["Message"]) == ("MalformedPolicy", 400, "Invalid principal in policy")
     assert error_of(s3.get_bucket_policy, Bucket=bucket)[:2] == ("NoSuchBucketPolicy", 404)
+
+
+def test_non_ascii_metadata_comes_back_rfc_2047_encoded(lakebox_server, s3, bucket):
+    url = f"{lakebox_server.endpoint}/{bucket}/dash.txt"
+    sent = "a\u2014b".encode()          # an em dash, as UTF-8 bytes on the wire
+    headers = signed_headers(url, method="PUT", body=b"x", headers={"x-amz-meta-note": sent.decode("latin-1"),
+                                                                     "x-amz-meta-plain": "ascii"})
+    assert http(url, method="PUT", data=b"x", headers=headers)[0] == 200
+    encoded = "=?UTF-8?B?" + base64.b64encode(sent).decode() + "?="
+    assert s3.head_object(Bucket=bucket, Key="dash.txt")["Metadata"] == {"note": encoded, "plain": "ascii"}
+    assert s3.get_object(Bucket=bucket, Key="dash.txt")["Metadata"]["note"] == encoded
