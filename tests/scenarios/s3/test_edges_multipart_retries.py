@@ -1,4 +1,5 @@
-"""A CompleteMultipartUpload retried after it succeeded (its answer lost to a timeout).
+"""CompleteMultipartUpload edges: a retry after it succeeded (its answer lost to a timeout),
+and a stated composite checksum that is not the parts'.
 
 Sources: a script run against AWS in https://github.com/minio/minio/issues/13318
 (completing the same upload twice "succeeds with S3"); the retry succeeds even with
@@ -90,3 +91,22 @@ def test_an_aborted_upload_stays_no_such_upload(s3, bucket):
     assert response["Error"]["Message"] == ("The specified multipart upload does not exist. The upload ID might "
                                             "be invalid, or the multipart upload might have been aborted or "
                                             "completed.")
+
+
+def test_a_wrong_composite_checksum_stated_at_complete_is_refused(s3, bucket):
+    # CompleteMultipartUpload API reference: x-amz-checksum-<algorithm> "can be used as a data
+    # integrity check to verify that the data received is the same data that was originally
+    # sent"; a composite checksum is the checksum of the parts' checksums, "-<parts>".
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="c", ChecksumAlgorithm="CRC32")["UploadId"]
+    parts = []
+    for number, body in ((1, b"a" * 5 * MIB), (2, b"tail")):
+        answer = s3.upload_part(Bucket=bucket, Key="c", UploadId=upload, PartNumber=number, Body=body,
+                                ChecksumAlgorithm="CRC32")
+        parts.append({"PartNumber": number, "ETag": answer["ETag"], "ChecksumCRC32": answer["ChecksumCRC32"]})
+    code, status, response = error_of(s3.complete_multipart_upload, Bucket=bucket, Key="c", UploadId=upload,
+                                      ChecksumCRC32="AAAAAA==-2", MultipartUpload={"Parts": parts})
+    assert (code, status, response["Error"]["Message"]) == \
+        ("BadDigest", 400, "The CRC32 you specified did not match the calculated checksum.")
+    assert [p["PartNumber"] for p in s3.list_parts(Bucket=bucket, Key="c", UploadId=upload)["Parts"]] == [1, 2]
+    done = s3.complete_multipart_upload(Bucket=bucket, Key="c", UploadId=upload, MultipartUpload={"Parts": parts})
+    assert done["ChecksumType"] == "COMPOSITE" and done["ChecksumCRC32"].endswith("-2")
