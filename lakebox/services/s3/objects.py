@@ -81,10 +81,12 @@ def _read(ctx, params, method):
     bucket = access.request_bucket(ctx, params)
     row, attrs = _readable_version(ctx, bucket, params, method)
     first, last, selection = _selected_bytes(ctx, row, params)
-    # A checksum describes the whole object, so a part or a range comes without one.
+    # A checksum describes the whole object, so a range comes without one; a part comes with its own.
     checksum_mode = None if selection else params.get("ChecksumMode")
     result = versions.describe(ctx, bucket, row, attrs, checksum_mode)
     result.update(selection)
+    if params.get("PartNumber") is not None and (params.get("ChecksumMode") or "").upper() == "ENABLED":
+        result.update(_part_checksum(ctx, row, attrs, params["PartNumber"]))
     result["ContentLength"] = last - first + 1
     for param, field in RESPONSE_OVERRIDES.items():
         if params.get(param) is not None:
@@ -144,6 +146,20 @@ def _part_bounds(ctx, row, part_number: int) -> tuple[int, int]:
     if part is None:
         raise errors.error("InvalidPartNumber", PartNumberRequested=part_number, ActualPartCount=row["parts_count"])
     return part["offset"], part["offset"] + part["size"] - 1
+
+
+def _part_checksum(ctx, row, attrs, part_number: int) -> dict:
+    """The checksum of the part a GET or HEAD names, for an object whose checksum is made
+    of its parts' (COMPOSITE: S3 User Guide, "Checking object integrity", part-level
+    checksums are read with partNumber), with the object's type."""
+    if not row["parts_count"]:
+        return versions.checksum_fields(attrs)         # part 1 of a single-part object is all of it
+    checksum = attrs.get("Checksum")
+    if not checksum or checksum["Type"] != "COMPOSITE":
+        return {}
+    part = store.object_part(ctx.state.db, row["id"], part_number)
+    value = (store.loads(part["checksums"]) or {}).get(checksum["Algorithm"])
+    return {"Checksum" + checksum["Algorithm"]: value, "ChecksumType": checksum["Type"]} if value else {}
 
 
 # ---- deleting --------------------------------------------------------------------

@@ -27,6 +27,18 @@ def _upload(s3, bucket, key="k", **create):
     return upload, {"Parts": parts}
 
 
+def _composite_upload(s3, bucket, key, algorithm):
+    """An upload with part checksums of `algorithm` (COMPOSITE), two parts uploaded."""
+    upload = s3.create_multipart_upload(Bucket=bucket, Key=key, ChecksumAlgorithm=algorithm)["UploadId"]
+    parts = []
+    for number, body in ((1, b"a" * 5 * MIB), (2, b"tail")):
+        answer = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload, PartNumber=number, Body=body,
+                                ChecksumAlgorithm=algorithm)
+        member = f"Checksum{algorithm}"
+        parts.append({"PartNumber": number, "ETag": answer["ETag"], member: answer[member]})
+    return upload, parts
+
+
 def _answer(result):
     return {k: v for k, v in result.items() if k != "ResponseMetadata"}
 
@@ -97,12 +109,7 @@ def test_a_wrong_composite_checksum_stated_at_complete_is_refused(s3, bucket):
     # CompleteMultipartUpload API reference: x-amz-checksum-<algorithm> "can be used as a data
     # integrity check to verify that the data received is the same data that was originally
     # sent"; a composite checksum is the checksum of the parts' checksums, "-<parts>".
-    upload = s3.create_multipart_upload(Bucket=bucket, Key="c", ChecksumAlgorithm="CRC32")["UploadId"]
-    parts = []
-    for number, body in ((1, b"a" * 5 * MIB), (2, b"tail")):
-        answer = s3.upload_part(Bucket=bucket, Key="c", UploadId=upload, PartNumber=number, Body=body,
-                                ChecksumAlgorithm="CRC32")
-        parts.append({"PartNumber": number, "ETag": answer["ETag"], "ChecksumCRC32": answer["ChecksumCRC32"]})
+    upload, parts = _composite_upload(s3, bucket, "c", "CRC32")
     code, status, response = error_of(s3.complete_multipart_upload, Bucket=bucket, Key="c", UploadId=upload,
                                       ChecksumCRC32="AAAAAA==-2", MultipartUpload={"Parts": parts})
     assert (code, status, response["Error"]["Message"]) == \
@@ -110,3 +117,15 @@ def test_a_wrong_composite_checksum_stated_at_complete_is_refused(s3, bucket):
     assert [p["PartNumber"] for p in s3.list_parts(Bucket=bucket, Key="c", UploadId=upload)["Parts"]] == [1, 2]
     done = s3.complete_multipart_upload(Bucket=bucket, Key="c", UploadId=upload, MultipartUpload={"Parts": parts})
     assert done["ChecksumType"] == "COMPOSITE" and done["ChecksumCRC32"].endswith("-2")
+
+
+def test_a_part_read_by_number_comes_with_its_own_composite_checksum(s3, bucket):
+    # S3 User Guide, "Checking object integrity": with part-level (composite) checksums,
+    # GetObject/HeadObject with partNumber and ChecksumMode ENABLED give that part's checksum.
+    upload, parts = _composite_upload(s3, bucket, "p", "SHA256")
+    s3.complete_multipart_upload(Bucket=bucket, Key="p", UploadId=upload, MultipartUpload={"Parts": parts})
+    second = s3.get_object(Bucket=bucket, Key="p", PartNumber=2, ChecksumMode="ENABLED")
+    assert (second["ChecksumSHA256"], second["ChecksumType"]) == (parts[1]["ChecksumSHA256"], "COMPOSITE")
+    first = s3.head_object(Bucket=bucket, Key="p", PartNumber=1, ChecksumMode="ENABLED")
+    assert first["ChecksumSHA256"] == parts[0]["ChecksumSHA256"]
+    assert "ChecksumSHA256" not in s3.get_object(Bucket=bucket, Key="p", Range="bytes=0-9", ChecksumMode="ENABLED")
