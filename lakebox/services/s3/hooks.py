@@ -1,16 +1,19 @@
 """S3's hooks into the pipeline (the interface is `lakebox/aws/hooks.py`).
 
-- claims: CORS preflights to a bucket or object, and browser form uploads
-  (`POST /{bucket}` with multipart/form-data), which no model operation covers;
+- claims: requests to a bucket's static website endpoint, CORS preflights to a bucket or
+  object, and browser form uploads (`POST /{bucket}` with multipart/form-data), which no
+  model operation covers;
 - authenticate: S3's own answers to malformed Authorization headers and presigned URLs;
 - streaming payloads (PutObject, UploadPart): decided before the body is asked for when
   the client waits for `100-continue`, then spooled to disk while hashed and checked;
 - response headers: the bucket's CORS rules for requests with `Origin`.
 """
-from lakebox.services.s3 import access, browser, forms, signature, upload
+from lakebox.services.s3 import access, browser, forms, signature, upload, website
 
 
 def claim(req):
+    if website.is_website_request(req):
+        return website.serve
     if browser.is_preflight(req):
         return browser.preflight
     if forms.is_post_form(req):
