@@ -129,3 +129,18 @@ def test_a_part_read_by_number_comes_with_its_own_composite_checksum(s3, bucket)
     first = s3.head_object(Bucket=bucket, Key="p", PartNumber=1, ChecksumMode="ENABLED")
     assert first["ChecksumSHA256"] == parts[0]["ChecksumSHA256"]
     assert "ChecksumSHA256" not in s3.get_object(Bucket=bucket, Key="p", Range="bytes=0-9", ChecksumMode="ENABLED")
+
+
+@pytest.mark.parametrize("numbers", [(2, 1), (1, 1)])
+def test_parts_out_of_order_or_named_twice(s3, bucket, numbers):
+    # S3's words as clients logged its replies (alexmojaki/s3-stream-upload#33,
+    # omrikiei/aws_logging_handlers#28): "... Parts must be ordered by part number."; a part
+    # named twice is not in ascending order either.
+    upload, parts = _upload(s3, bucket)
+    etags = {part["PartNumber"]: part["ETag"] for part in parts["Parts"]}
+    listed = {"Parts": [{"PartNumber": n, "ETag": etags[n]} for n in numbers]}
+    code, status, response = error_of(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=upload,
+                                      MultipartUpload=listed)
+    assert (code, status, response["Error"]["Message"]) == (
+        "InvalidPartOrder", 400, "The list of parts was not in ascending order. Parts must be ordered by part number.")
+    assert len(s3.list_parts(Bucket=bucket, Key="k", UploadId=upload)["Parts"]) == 2
