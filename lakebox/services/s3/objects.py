@@ -1,8 +1,10 @@
 """Objects: PUT, GET, HEAD, DELETE and DeleteObjects."""
 import email.utils
+import functools
 
 from lakebox.aws.body import FileRange
 from lakebox.aws.errors import ServiceError
+from lakebox.aws.specs import spec_for
 
 from lakebox.services.s3 import (access, concurrency, encryption, errors, files, model, notifications, payload,
                                  store, versions)
@@ -79,6 +81,7 @@ def head_object(ctx, params):
 def _read(ctx, params, method):
     """(row, attrs, response fields, first byte, length) of a GET or HEAD, after every check."""
     bucket = access.request_bucket(ctx, params)
+    _check_overrides(params)
     row, attrs = _readable_version(ctx, bucket, params, method)
     first, last, selection = _selected_bytes(ctx, row, params)
     # A checksum describes the whole object, so a range comes without one; a part comes with its own.
@@ -92,6 +95,30 @@ def _read(ctx, params, method):
         if params.get(param) is not None:
             result[field] = params[param]
     return row, attrs, result, first, last - first + 1
+
+
+def _check_overrides(params):
+    """A response header asked for must be writable as one: ISO-8859-1 (S3's reply, as a
+    client logged it: InvalidArgument "Header value cannot be represented using ISO-8859-1.")."""
+    for param in RESPONSE_OVERRIDES:
+        value = params.get(param)
+        if isinstance(value, str) and not _latin1(value):
+            raise errors.error("InvalidArgument", "Header value cannot be represented using ISO-8859-1.",
+                               ArgumentName=_query_name(param), ArgumentValue=value)
+
+
+@functools.cache
+def _query_name(param: str) -> str:
+    """The query parameter that carries `param` (the model's: `response-content-type`)."""
+    return spec_for("s3").operation("GetObject").input_shape.members[param].serialization["name"]
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _readable_version(ctx, bucket, params, method):

@@ -54,3 +54,18 @@ def test_non_ascii_metadata_comes_back_rfc_2047_encoded(lakebox_server, s3, buck
     encoded = "=?UTF-8?B?" + base64.b64encode(sent).decode() + "?="
     assert s3.head_object(Bucket=bucket, Key="dash.txt")["Metadata"] == {"note": encoded, "plain": "ascii"}
     assert s3.get_object(Bucket=bucket, Key="dash.txt")["Metadata"]["note"] == encoded
+
+
+def test_a_response_override_that_is_no_header_value_is_refused(s3, bucket):
+    # S3's reply as clients logged it (guardian/grid#1716, CartoDB/cartodb#10701): InvalidArgument,
+    # "Header value cannot be represented using ISO-8859-1.", naming the query parameter.
+    s3.put_object(Bucket=bucket, Key="file.txt", Body=b"x")
+    wanted = 'attachment; filename="caf\u00e9 \u2014 menu.txt"'
+    code, status, response = error_of(s3.get_object, Bucket=bucket, Key="file.txt",
+                                      ResponseContentDisposition=wanted)
+    assert (code, status, response["Error"]["Message"]) == \
+        ("InvalidArgument", 400, "Header value cannot be represented using ISO-8859-1.")
+    assert (response["Error"]["ArgumentName"], response["Error"]["ArgumentValue"]) == \
+        ("response-content-disposition", wanted)
+    latin = s3.get_object(Bucket=bucket, Key="file.txt", ResponseContentDisposition='inline; filename="caf\u00e9"')
+    assert latin["ContentDisposition"] == 'inline; filename="caf\u00e9"'     # ISO-8859-1 is fine
