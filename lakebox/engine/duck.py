@@ -29,8 +29,7 @@ _RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT",
 class DuckEngine:
     def __init__(self):
         self._db = duckdb.connect(":memory:")
-        self._db.create_function(text.JAVA_DOUBLE_FUNCTION, text.java_double, ["DOUBLE"], "VARCHAR")
-        self._db.create_function(text.JAVA_REAL_FUNCTION, text.java_real, ["FLOAT"], "VARCHAR")
+        text.install(self._db)
         functions.install(self._db)
         for _, statement in dialect.SETTINGS:
             self._db.execute(statement)

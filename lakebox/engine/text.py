@@ -7,7 +7,8 @@ Trino's text forms, not DuckDB's.
 - doubles and reals as Java prints them: plain between 10^-3 and 10^7, else
   `1.0E10`, `1.0E-5`; `NaN`, `Infinity`, `-Infinity`, `0.0`;
 - varbinary as hex bytes separated by spaces (`68 65 6c 6c 6f`), which pyathena's
-  converter reads back.
+  converter reads back;
+- intervals as `1 02:03:04.500` (day to second) or `1-2` (year to month).
 
 `as_text(sql, kind)` is the SQL of a VARCHAR expression giving that text for the
 value of `sql`, of DuckDB type `kind` (a DuckDBPyType), NULL for a NULL.
@@ -18,9 +19,17 @@ import numpy
 
 JAVA_DOUBLE_FUNCTION = "lakebox_java_double"
 JAVA_REAL_FUNCTION = "lakebox_java_real"
+INTERVAL_FUNCTION = "lakebox_trino_interval"
 
 _TIMESTAMP_TYPES = {"TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"}
 _ANONYMOUS_FIELD = re.compile(r"_\d+")      # sqlglot's names for ROW(1, 'x')'s fields
+
+
+def install(db):
+    """The Python functions the text forms use, created once in the engine's database."""
+    db.create_function(JAVA_DOUBLE_FUNCTION, java_double, ["DOUBLE"], "VARCHAR")
+    db.create_function(JAVA_REAL_FUNCTION, java_real, ["FLOAT"], "VARCHAR")
+    db.create_function(INTERVAL_FUNCTION, trino_interval, ["BIGINT", "BIGINT", "BIGINT"], "VARCHAR")
 
 
 def as_text(sql: str, kind, depth: int = 0) -> str:
@@ -67,6 +76,10 @@ def _scalar(sql: str, upper: str) -> str:
         # Java's plain range is DuckDB's too; only the rest goes through Python.
         return f"CASE WHEN abs({sql}) >= 0.001 AND abs({sql}) < 10000000 THEN CAST({sql} AS VARCHAR) " \
                f"ELSE {function}({sql}) END"
+    if upper == "INTERVAL":
+        return f"{INTERVAL_FUNCTION}(datepart('year', {sql}) * 12 + datepart('month', {sql}), " \
+               f"datepart('day', {sql}), (datepart('hour', {sql}) * 3600 + datepart('minute', {sql}) * 60) " \
+               f"* 1000000 + datepart('microseconds', {sql}))"
     if upper == "BLOB":
         return f"rtrim(regexp_replace(lower(hex({sql})), '(..)', '\\1 ', 'g'))"
     if upper == "VARCHAR":
@@ -80,6 +93,20 @@ def _or_null(sql: str) -> str:
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def trino_interval(months: int, days: int, micros: int) -> str:
+    """An interval as Trino prints it: year to month (`1-2`) when it has only months,
+    else day to second (`1 02:03:04.500`)."""
+    if months and not days and not micros:
+        return f"{'-' if months < 0 else ''}{abs(months) // 12}-{abs(months) % 12}"
+    total = days * 86_400_000_000 + micros
+    millis = abs(total) // 1000
+    day, rest = divmod(millis, 86_400_000)
+    hour, rest = divmod(rest, 3_600_000)
+    minute, rest = divmod(rest, 60_000)
+    second, milli = divmod(rest, 1000)
+    return f"{'-' if total < 0 else ''}{day} {hour:02}:{minute:02}:{second:02}.{milli:03}"
 
 
 def java_double(value: float) -> str:
