@@ -1,8 +1,9 @@
 """Values as Athena writes them in a result file (and GetQueryResults reads back):
 Trino's text forms, not DuckDB's.
 
-- arrays `[1, 2]`, maps `{k=v}`, rows `{a=1, b=x}` (a row without field names
-  `{1, x}`), nested at any depth, a NULL inside them `null`, strings unquoted;
+- arrays `[1, 2]`, maps `{k=v}`, rows `{a=1, b=x}` (field names in lower case; a
+  row without field names `{1, x}`), nested at any depth, a NULL inside them `null`,
+  strings unquoted;
 - timestamps with 3 fractional digits (`2024-01-01 10:00:00.000`), times too;
 - doubles and reals as Java prints them: plain between 10^-3 and 10^7, else
   `1.0E10`, `1.0E-5`; `NaN`, `Infinity`, `-Infinity`, `0.0`;
@@ -59,7 +60,9 @@ def _struct(sql: str, kind, depth: int) -> str:
     for position, (name, field_type) in enumerate(fields, start=1):
         access = f"struct_extract({sql}, {_quote(name) if name else position})"
         value = _or_null(as_text(access, field_type, depth + 1))
-        parts.append(value if anonymous else f"{_quote(name + '=')} || {value}")
+        # Trino's row fields are named in lower case, as the catalog's are (the JSON
+        # reader may spell them as the files do).
+        parts.append(value if anonymous else f"{_quote(name.lower() + '=')} || {value}")
     body = " || ', ' || ".join(parts) if parts else "''"
     return f"CASE WHEN {sql} IS NOT NULL THEN '{{' || {body} || '}}' END"
 

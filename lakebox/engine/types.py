@@ -221,7 +221,7 @@ def trino_type_of_duck(duck: str) -> str:
             if found is None or upper.startswith("TUPLE("):
                 fields.append(trino_type_of_duck(part))
                 continue
-            name = found.group(1).strip('"')
+            name = found.group(1).strip('"').lower()
             kind = trino_type_of_duck(found.group(2))
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
                 name = '"' + name + '"'
