@@ -120,7 +120,11 @@ class FunctionNotSupported(ValueError):
 
 def rewrite(tree: exp.Expression) -> exp.Expression:
     """Every call to a function of the tables above, made DuckDB's (innermost first)."""
-    for node in list(tree.find_all(exp.Anonymous, exp.Normalize, exp.RegexpReplace))[::-1]:
+    for node in list(tree.find_all(exp.Anonymous, exp.Normalize, exp.RegexpReplace, exp.ArraySort))[::-1]:
+        if isinstance(node, exp.ArraySort):
+            if node.args.get("expression") is not None:
+                raise FunctionNotSupported("Function 'array_sort' with a comparator is not supported")
+            continue
         if isinstance(node, exp.Normalize):         # sqlglot's own parse of normalize()
             form = node.args.get("form")
             node.replace(_normalize([node.this] + ([form] if isinstance(form, exp.Expression) else [])))

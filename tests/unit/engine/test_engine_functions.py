@@ -94,3 +94,11 @@ def test_patterns():
     assert from_mysql("%e.%c.%Y %%") == "%-d.%-m.%Y %%"
     with pytest.raises(PatternNotSupported):
         from_mysql("%U")
+
+
+def test_wrong_arguments_and_unparsable_dates_in_trinos_words():
+    for select, name, message in (("repeat('a')", "FUNCTION_NOT_FOUND", "Unexpected parameters for function repeat"),
+                                  ("date_parse('x', '%Y')", "INVALID_FUNCTION_ARGUMENT", 'Invalid format: "x"')):
+        with pytest.raises(EngineError) as caught:
+            result_line("SELECT " + select)
+        assert (caught.value.error_name, caught.value.message) == (name, message)
