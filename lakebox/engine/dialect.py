@@ -218,15 +218,32 @@ TYPED_FIXES = [
 ]
 
 
-def translate(tree: exp.Expression, column_types: dict | None = None) -> str:
-    """The DuckDB SQL of a parsed Trino query, fixes applied."""
-    tree = tree.copy()
+# The node types a fix acts on (no fix adds a node of a type another fix acts on).
+_TRIGGERS = {
+    trino_functions: {exp.Anonymous, exp.Normalize, exp.RegexpReplace, exp.ArraySort},
+    reduce_identity_finish: {exp.Reduce},
+    regexp_extract_without_match_is_null: {exp.RegexpExtract},
+    date_plus_interval_stays_date: {exp.Add, exp.Sub},
+    date_add_on_a_date_stays_date: {exp.DateAdd},
+    decimal_division_stays_decimal: {exp.Div},
+    avg_of_a_decimal_keeps_its_type: {exp.Avg},
+}
+
+
+def translate(tree: exp.Expression, column_types: dict | None = None, copy: bool = True) -> str:
+    """The DuckDB SQL of a parsed Trino query, fixes applied (to `tree` itself when the
+    caller gives up its tree: `copy=False`)."""
+    if copy:
+        tree = tree.copy()
+    present = {type(node) for node in tree.walk()}      # one walk, so a fix with nothing to fix is skipped
     for _, fix in FIXES:
-        tree = fix(tree)
+        if _TRIGGERS.get(fix, present) & present:
+            tree = fix(tree)
     column_types = decimals.with_aliases(tree, column_types or {})
     for _, fix in TYPED_FIXES:
-        tree = fix(tree, column_types)
+        if _TRIGGERS[fix] & present:
+            tree = fix(tree, column_types)
     try:
-        return tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
+        return tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE, copy=False)     # tree is ours
     except UnsupportedError as error:
         raise NotSupported(str(error).strip().splitlines()[0].replace(" in DuckDB", "")) from None

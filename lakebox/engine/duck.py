@@ -176,7 +176,7 @@ class DuckQuery:
                     replacement.set("sample", table.args["sample"])
                 table.replace(replacement)
         column_types = {name.lower(): kind for source in self._sources for name, kind in source.columns}
-        self._sql = dialect.translate(self._tree, column_types)
+        self._sql = dialect.translate(self._tree, column_types, copy=False)      # the tree is this query's own
         if reads:           # not temporary views: creating one binds its files once more
             tables = ", ".join(f"{view} AS NOT MATERIALIZED ({sql})" for view, sql in reads)
             self._sql = f"WITH {tables} SELECT * FROM ({self._sql})"
