@@ -170,8 +170,12 @@ _TRINO_FROM_DUCK = {
 
 
 def trino_type_of_hive(hive: str) -> str:
-    """A Glue column type as Trino names it: `array<struct<a:int>>` -> `array(row(a integer))`."""
-    parsed, rest = _trino_of_hive(hive.strip().lower())
+    """A Glue column type as Trino names it: `array<struct<a:int>>` -> `array(row(a integer))`
+    (a type string it cannot read is given as it is)."""
+    try:
+        parsed, rest = _trino_of_hive(hive.strip().lower())
+    except TypeError_:
+        return hive
     return parsed if not rest.strip() else hive
 
 
@@ -216,15 +220,13 @@ def trino_type_of_duck(duck: str) -> str:
         return f"map({trino_type_of_duck(key)}, {trino_type_of_duck(value)})"
     if upper.startswith(("STRUCT(", "TUPLE(")):
         fields = []
-        for position, part in enumerate(_split_top(duck[duck.index("(") + 1:-1])):
+        for part in _split_top(duck[duck.index("(") + 1:-1]):
             found = re.match(r'\s*("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s+(.+)', part)
             if found is None or upper.startswith("TUPLE("):
                 fields.append(trino_type_of_duck(part))
                 continue
             name = found.group(1).strip('"').lower()
             kind = trino_type_of_duck(found.group(2))
-            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-                name = '"' + name + '"'
             if re.fullmatch(r"_\d+", name):         # sqlglot's names for an anonymous ROW's fields
                 fields.append(kind)
             else:
