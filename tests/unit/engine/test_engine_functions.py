@@ -58,6 +58,9 @@ TRINO_ANSWERS = [
     ("regexp_replace('abcb', '(b)', '$1$1'), regexp_replace('a.b', '\\.', '\\$'), regexp_replace('abab', 'b')",
      '"abbcbb","a$b","aa"'),
     ("split_to_map('a=1,b=2', ',', '=')", '"{a=1, b=2}"'),
+    ("CAST(1e10 AS varchar), CAST(sum(x * 1e0) AS varchar), CAST(avg(n) AS varchar), CAST(CAST(1 AS real) AS varchar), "
+     "CAST(1.5 AS varchar), CAST(max(n) AS varchar) FROM (VALUES (1e7, 1)) AS t(x, n)",
+     '"1.0E10","1.0E7","1.0","1.0","1.5","1"'),
     ("to_utf8('hi'), from_utf8(to_utf8('hi')), to_hex(to_utf8('hi')), date_diff('day', DATE '2024-01-01', "
      "DATE '2024-03-01')", '"68 69","hi","6869","60"'),
 ]
@@ -102,3 +105,10 @@ def test_wrong_arguments_and_unparsable_dates_in_trinos_words():
         with pytest.raises(EngineError) as caught:
             result_line("SELECT " + select)
         assert (caught.value.error_name, caught.value.message) == (name, message)
+
+
+def test_cast_of_a_double_catalog_column_to_varchar_is_javas():
+    from lakebox.engine import dialect
+    sql = dialect.translate(dialect.parse("SELECT CAST(price AS varchar), CAST(qty AS varchar) FROM t"),
+                            {"price": "double", "qty": "bigint"})
+    assert "TRINO_DOUBLE_TEXT(price)" in sql and "CAST(qty AS TEXT)" in sql
