@@ -251,14 +251,21 @@ class DuckQuery:
                     total += sum(size for name, (size, _, _) in group.items() if wanted is None or name in wanted)
         return total
 
+    def _by_position(self, item) -> str:
+        """A SELECT over the query's result whose columns are `item(reference, name, DuckDB
+        type object)`: columns are reached by position, as two may share a name
+        (`SELECT 1 AS a, 2 AS a`)."""
+        positions = [f"_c{number}" for number in range(len(self.columns))]
+        items = [item(position, name, kind) for position, (name, _), kind in zip(positions, self.columns, self._types)]
+        return f"SELECT {', '.join(items)} FROM ({self._sql}) AS __result({', '.join(positions)})"
+
     def _final_sql(self) -> str:
         """The query with Trino's result types (no HUGEINT and the like)."""
-        items = []
-        for name, kind in self.columns:
-            target = _RESULT_CASTS.get(kind.upper())
-            column = duck_read.ident(name)
-            items.append(f"CAST({column} AS {target}) AS {column}" if target and target != kind.upper() else column)
-        return f"SELECT {', '.join(items)} FROM ({self._sql})"
+        def item(position, name, kind):
+            target = _RESULT_CASTS.get(str(kind).upper())
+            cast = f"CAST({position} AS {target})" if target and target != str(kind).upper() else position
+            return f"{cast} AS {duck_read.ident(name)}"
+        return self._by_position(item)
 
     @property
     def result_columns(self) -> list[tuple[str, str]]:
@@ -267,10 +274,9 @@ class DuckQuery:
     def write_csv(self, path: str) -> int:
         """Run the query into an Athena result file: a header row, every value quoted,
         NULL as nothing. Returns the number of rows."""
-        formatted = [f"{text.as_text(duck_read.ident(name), kind)} AS {duck_read.ident(name)}"
-                     for (name, _), kind in zip(self.columns, self._types)]
-        sql = f"COPY (SELECT {', '.join(formatted)} FROM ({self._final_sql()})) TO {duck_read.quote(path)} " \
-              f"(FORMAT csv, FORCE_QUOTE *, HEADER true)"
+        select = self._by_position(lambda position, name, kind: f"{text.as_text(position, kind)} AS "
+                                                                f"{duck_read.ident(name)}")
+        sql = f"COPY ({select}) TO {duck_read.quote(path)} (FORMAT csv, FORCE_QUOTE *, HEADER true)"
         return self._guard(lambda: self._cursor.execute(sql).fetchone()[0])
 
     def write_files(self, directory: str, file_format: str, compression: str | None, partitioned_by: list[str],
