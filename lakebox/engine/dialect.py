@@ -209,38 +209,40 @@ def date_add_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> e
     return tree
 
 
-_FLOATING = {"double": "double", "float": "real", "real": "real"}
-_FLOATING_TYPES = {exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FLOAT: "real"}
+_TEXT_KINDS = {"double": "double", "float": "real", "real": "real", "timestamp": "timestamp"}
+_TEXT_KINDS_OF_CASTS = {exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FLOAT: "real",
+                        exp.DataType.Type.TIMESTAMP: "timestamp"}
 
 
-def floating_type(node, column_types: dict) -> str | None:
-    """"double" or "real" when `node` is known to be one (a catalog column, a literal with
-    an exponent, a cast, arithmetic or an aggregate over one), else None."""
+def text_kind(node, column_types: dict) -> str | None:
+    """"double", "real" or "timestamp" when `node` is known to be one (a catalog column, a
+    literal, a cast, arithmetic or an aggregate over one), else None."""
     if isinstance(node, exp.Paren):
-        return floating_type(node.this, column_types)
+        return text_kind(node.this, column_types)
     if isinstance(node, exp.Column):
-        return _FLOATING.get(column_types.get(node.name.lower(), "").lower())
+        return _TEXT_KINDS.get(column_types.get(node.name.lower(), "").lower())
     if isinstance(node, exp.Literal) and not node.is_string:
         return "double" if "e" in node.this.lower() else None
     if isinstance(node, (exp.Cast, exp.TryCast)):
-        return _FLOATING_TYPES.get(node.to.this)
+        return _TEXT_KINDS_OF_CASTS.get(node.to.this)
     if isinstance(node, (exp.Sum, exp.Min, exp.Max, exp.Abs)):
-        return floating_type(node.this, column_types)
+        return text_kind(node.this, column_types)
     if isinstance(node, exp.Avg):
         return "double" if decimals.decimal_type(node.this, column_types) is None else None
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
-        kinds = {floating_type(node.this, column_types), floating_type(node.expression, column_types)}
+        kinds = {text_kind(node.this, column_types), text_kind(node.expression, column_types)}
         return "double" if "double" in kinds else ("real" if "real" in kinds else None)
     return None
 
 
-def double_to_varchar_as_java(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """`CAST(d AS varchar)` of a double is Java's text in Trino (`1.0E10`); DuckDB's is
-    `10000000000.0`. Done where the operand is known to be a double or a real."""
+def cast_to_varchar_as_trino(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`CAST(x AS varchar)` is Trino's text: a double Java's (`1.0E10`, DuckDB's
+    `10000000000.0`), a timestamp with 3 fractional digits (DuckDB drops the zeros). Done
+    where the operand's type is known."""
     for node in list(tree.find_all(exp.Cast, exp.TryCast)):
         if node.to.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
             continue
-        kind = floating_type(node.this, column_types)
+        kind = text_kind(node.this, column_types)
         if kind is not None:
             node.replace(exp.Anonymous(this=f"{functions.PREFIX}{kind}_text", expressions=[node.this.copy()]))
     return tree
@@ -248,7 +250,7 @@ def double_to_varchar_as_java(tree: exp.Expression, column_types: dict) -> exp.E
 
 # Fixes that need the catalog types of the columns a query reads.
 TYPED_FIXES = [
-    ("CAST(double AS varchar) is Java's text", double_to_varchar_as_java),
+    ("CAST(double or timestamp AS varchar) is Trino's text", cast_to_varchar_as_trino),
     ("date + interval stays a date", date_plus_interval_stays_date),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("decimal / decimal is a decimal", decimal_division_stays_decimal),
@@ -258,14 +260,14 @@ TYPED_FIXES = [
 
 # The node types a fix acts on (no fix adds a node of a type another fix acts on).
 _TRIGGERS = {
-    trino_functions: {exp.Anonymous, exp.Normalize, exp.RegexpReplace, exp.ArraySort},
+    trino_functions: {exp.Anonymous, exp.Normalize, exp.RegexpReplace, exp.ArraySort, exp.DateDiff},
     reduce_identity_finish: {exp.Reduce},
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},
     date_add_on_a_date_stays_date: {exp.DateAdd},
     decimal_division_stays_decimal: {exp.Div},
     avg_of_a_decimal_keeps_its_type: {exp.Avg},
-    double_to_varchar_as_java: {exp.Cast, exp.TryCast},
+    cast_to_varchar_as_trino: {exp.Cast, exp.TryCast},
 }
 
 

@@ -72,6 +72,14 @@ MACROS = [
                          "ELSE lakebox_java_double(x) END"),
     ("real_text", "x", "CASE WHEN abs(x) >= 0.001 AND abs(x) < 10000000 THEN CAST(x AS VARCHAR) "
                        "ELSE lakebox_java_real(x) END"),
+    ("timestamp_text", "x", "strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')"),
+    # Trino's JSON functions answer NULL for text that is not JSON (DuckDB's fail the query),
+    # and json_extract_scalar NULL for an object or an array.
+    ("json_extract_scalar", "j, p", "CASE WHEN json_valid(j) AND json_type(j, p) NOT IN ('OBJECT', 'ARRAY') "
+                                    "THEN json_extract_string(j, p) END"),
+    ("json_extract", "j, p", "CASE WHEN json_valid(j) THEN json_extract(j, p) END"),
+    # Trino's split_part is NULL past the last field (DuckDB's is '').
+    ("split_part", "s, d, i", "CASE WHEN i <= len(string_split(s, d)) THEN split_part(s, d, i) END"),
     ("split_to_map", "s, entry, pair",
      "map_from_entries(list_transform(string_split(s, entry), "
      "lambda e: {'key': split_part(e, pair, 1), 'value': substr(e, strpos(e, pair) + length(pair))}))"),
@@ -125,7 +133,15 @@ class FunctionNotSupported(ValueError):
 
 def rewrite(tree: exp.Expression) -> exp.Expression:
     """Every call to a function of the tables above, made DuckDB's (innermost first)."""
-    for node in list(tree.find_all(exp.Anonymous, exp.Normalize, exp.RegexpReplace, exp.ArraySort))[::-1]:
+    for node in list(tree.find_all(exp.Anonymous, exp.Normalize, exp.RegexpReplace, exp.ArraySort,
+                                   exp.DateDiff))[::-1]:
+        if isinstance(node, exp.DateDiff):
+            # Trino counts whole units (Joda): 00:59 to 01:01 is 0 hours; DuckDB's date_diff
+            # counts unit boundaries crossed (1), its date_sub whole units.
+            unit = node.args.get("unit")
+            node.replace(_call("date_sub", exp.Literal.string((unit.name if unit else "day").lower()),
+                               node.expression, node.this))
+            continue
         if isinstance(node, exp.ArraySort):
             if node.args.get("expression") is not None:
                 raise FunctionNotSupported("Function 'array_sort' with a comparator is not supported")
@@ -293,4 +309,5 @@ _REWRITES = {
 
 PARSED_AS_CALLS = ["ARRAY_DISTINCT", "ARRAY_INTERSECT", "ARRAY_EXCEPT", "FORMAT", "DATE_FORMAT", "DATE_PARSE",
                    "PARSE_DATETIME", "TYPEOF", "REPEAT", "SHUFFLE", "CURRENT_TIMEZONE", "WIDTH_BUCKET",
-                   "URL_ENCODE", "URL_DECODE", "SPLIT_TO_MAP"]
+                   "URL_ENCODE", "URL_DECODE", "SPLIT_TO_MAP", "JSON_EXTRACT_SCALAR", "JSON_EXTRACT",
+                   "SPLIT_PART"]

@@ -58,6 +58,16 @@ TRINO_ANSWERS = [
     ("regexp_replace('abcb', '(b)', '$1$1'), regexp_replace('a.b', '\\.', '\\$'), regexp_replace('abab', 'b')",
      '"abbcbb","a$b","aa"'),
     ("split_to_map('a=1,b=2', ',', '=')", '"{a=1, b=2}"'),
+    ("date_diff('hour', TIMESTAMP '2024-01-01 00:59:00', TIMESTAMP '2024-01-01 01:01:00'), "
+     "date_diff('day', TIMESTAMP '2024-01-01 23:00:00', TIMESTAMP '2024-01-02 01:00:00'), "
+     "date_diff('year', DATE '2023-12-31', DATE '2024-01-01'), date_diff('month', DATE '2024-01-31', DATE '2024-02-29'), "
+     "date_diff('day', DATE '2024-01-05', DATE '2024-01-01')", '"0","0","0","1","-4"'),
+    ("split_part('a,b', ',', 5), split_part('a,b', ',', 2)", ',"b"'),
+    ("json_extract_scalar('{\"a\": {\"b\": 1}}', '$.a'), json_extract_scalar('{\"a\": [1]}', '$.a'), "
+     "json_extract_scalar('{\"a\": 1}', '$.a'), json_extract_scalar('not json', '$.a'), "
+     "json_extract('not json', '$.a'), json_extract('{\"a\": \"x\"}', '$.a')", ',,"1",,,"""x"""'),
+    ("CAST(TIMESTAMP '2024-01-01 10:30:00.5' AS varchar), CAST(DATE '2024-01-01' AS varchar)",
+     '"2024-01-01 10:30:00.500","2024-01-01"'),
     ("CAST(1e10 AS varchar), CAST(sum(x * 1e0) AS varchar), CAST(avg(n) AS varchar), CAST(CAST(1 AS real) AS varchar), "
      "CAST(1.5 AS varchar), CAST(max(n) AS varchar) FROM (VALUES (1e7, 1)) AS t(x, n)",
      '"1.0E10","1.0E7","1.0","1.0","1.5","1"'),
