@@ -67,6 +67,7 @@ MACROS = [
     ("bit_count", "x, bits", "CAST(CASE WHEN x >= 0 THEN bit_count(CAST(x AS BIGINT)) "
                              "ELSE bit_count(CAST(x AS BIGINT)) - (64 - bits) END AS BIGINT)"),
     ("yow", "x", "isoyear(x)"),
+    ("every", "x", "bool_and(x)"),
     # CAST(double AS varchar) as Java prints it (1.0E10); the plain range is DuckDB's too.
     ("double_text", "x", "CASE WHEN abs(x) >= 0.001 AND abs(x) < 10000000 THEN CAST(x AS VARCHAR) "
                          "ELSE lakebox_java_double(x) END"),
@@ -134,7 +135,15 @@ class FunctionNotSupported(ValueError):
 def rewrite(tree: exp.Expression) -> exp.Expression:
     """Every call to a function of the tables above, made DuckDB's (innermost first)."""
     for node in list(tree.find_all(exp.Anonymous, exp.Normalize, exp.RegexpReplace, exp.ArraySort,
-                                   exp.DateDiff))[::-1]:
+                                   exp.DateDiff, exp.Extract, exp.SHA))[::-1]:
+        if isinstance(node, exp.Extract):
+            function = _EXTRACTS.get(node.this.name.upper())
+            if function is not None:
+                node.replace(_call(function, node.expression))
+            continue
+        if isinstance(node, exp.SHA):       # Trino's sha1 is the digest's bytes, DuckDB's its hex text
+            node.replace(_call("unhex", _call("sha1", node.this)))
+            continue
         if isinstance(node, exp.DateDiff):
             # Trino counts whole units (Joda): 00:59 to 01:01 is 0 hours; DuckDB's date_diff
             # counts unit boundaries crossed (1), its date_sub whole units.
@@ -164,6 +173,12 @@ def rewrite(tree: exp.Expression) -> exp.Expression:
         elif name in RENAMES:
             node.set("this", RENAMES[name])
     return tree
+
+
+# EXTRACT fields whose DuckDB meaning differs (DuckDB's dow is 0 for Sunday; Trino's is
+# ISO's, 7) or that DuckDB does not know.
+_EXTRACTS = {"DOW": "isodow", "DAY_OF_WEEK": "isodow", "YOW": "isoyear", "YEAR_OF_WEEK": "isoyear",
+             "DAY_OF_MONTH": "dayofmonth", "DAY_OF_YEAR": "dayofyear"}
 
 
 def _regexp_replacement(node: exp.RegexpReplace):

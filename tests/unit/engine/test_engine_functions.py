@@ -63,6 +63,10 @@ TRINO_ANSWERS = [
      "date_diff('year', DATE '2023-12-31', DATE '2024-01-01'), date_diff('month', DATE '2024-01-31', DATE '2024-02-29'), "
      "date_diff('day', DATE '2024-01-05', DATE '2024-01-01')", '"0","0","0","1","-4"'),
     ("split_part('a,b', ',', 5), split_part('a,b', ',', 2)", ',"b"'),
+    ("extract(dow FROM DATE '2024-01-07'), extract(day_of_week FROM DATE '2024-01-07'), "
+     "extract(yow FROM DATE '2021-01-01'), extract(doy FROM DATE '2024-02-01'), extract(day FROM DATE '2024-02-01')",
+     '"7","7","2020","32","1"'),
+    ("to_hex(sha1(to_utf8('abc'))), every(true)", '"A9993E364706816ABA3E25717850C26C9CD0D89D","true"'),
     ("json_extract_scalar('{\"a\": {\"b\": 1}}', '$.a'), json_extract_scalar('{\"a\": [1]}', '$.a'), "
      "json_extract_scalar('{\"a\": 1}', '$.a'), json_extract_scalar('not json', '$.a'), "
      "json_extract('not json', '$.a'), json_extract('{\"a\": \"x\"}', '$.a')", ',,"1",,,"""x"""'),
