@@ -248,8 +248,46 @@ def cast_to_varchar_as_trino(tree: exp.Expression, column_types: dict) -> exp.Ex
     return tree
 
 
+def _is_map(node, column_types: dict) -> bool:
+    if isinstance(node, exp.Column):
+        return column_types.get(node.name.lower(), "").lower().startswith("map")
+    return isinstance(node, (exp.Map, exp.VarMap, exp.MapFromEntries))
+
+
+def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`UNNEST(a, b) AS t(x, y)` zips arrays (padding the shorter with NULLs) and
+    `UNNEST(m) AS t(k, v)` gives a map's keys and values; DuckDB's UNNEST takes one list.
+    Both become a (lateral) subquery of one `unnest` per column, which DuckDB zips the
+    same way (WITH ORDINALITY: one more, of the positions)."""
+    for node in list(tree.find_all(exp.Unnest)):
+        alias = node.args.get("alias")
+        if not isinstance(node.parent, (exp.From, exp.Join)) or alias is None or not alias.columns:
+            continue
+        lists = list(node.expressions)
+        if len(lists) == 1 and _is_map(lists[0], column_types):
+            lists = [exp.Anonymous(this="map_keys", expressions=[lists[0].copy()]),
+                     exp.Anonymous(this="map_values", expressions=[lists[0].copy()])]
+        elif len(lists) < 2:
+            continue
+        names = [column.name for column in alias.columns]
+        offset = node.args.get("offset")       # WITH ORDINALITY: its column's name (sqlglot keeps it apart)
+        if offset:
+            longest = exp.Anonymous(this="greatest", expressions=[
+                exp.Anonymous(this="len", expressions=[item.copy()]) for item in lists])
+            lists.append(exp.Anonymous(this="range", expressions=[exp.Literal.number(1), exp.Add(
+                this=longest, expression=exp.Literal.number(1))]))
+            names.append(offset.name if isinstance(offset, exp.Expression) else "ordinality")
+        if len(names) != len(lists):
+            continue
+        items = [exp.alias_(exp.Anonymous(this="unnest", expressions=[item.copy()]), name, quoted=True)
+                 for item, name in zip(lists, names)]
+        node.replace(exp.Subquery(this=exp.select(*items), alias=exp.TableAlias(this=alias.this.copy())))
+    return tree
+
+
 # Fixes that need the catalog types of the columns a query reads.
 TYPED_FIXES = [
+    ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
     ("CAST(double or timestamp AS varchar) is Trino's text", cast_to_varchar_as_trino),
     ("date + interval stays a date", date_plus_interval_stays_date),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
@@ -269,6 +307,7 @@ _TRIGGERS = {
     decimal_division_stays_decimal: {exp.Div},
     avg_of_a_decimal_keeps_its_type: {exp.Avg},
     cast_to_varchar_as_trino: {exp.Cast, exp.TryCast},
+    unnest_of_several_arrays_or_a_map: {exp.Unnest},
 }
 
 

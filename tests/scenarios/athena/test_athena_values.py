@@ -40,3 +40,8 @@ def test_nested_columns_of_a_json_table(query, s3, bucket):
     _, rows, _ = query("SELECT * FROM nested ORDER BY id")
     assert rows == [["id", "user", "attrs", "at"], ["1", "{name=ann, tags=[a, b]}", "{k=1.5}", "2024-01-01 10:00:00.000"],
                     ["2", "{name=bo, tags=[]}", "{}", None]]
+    _, rows, _ = query("SELECT id, k, v FROM nested CROSS JOIN UNNEST(attrs) AS u(k, v)")
+    assert rows == [["id", "k", "v"], ["1", "k", "1.5"]]
+    _, rows, _ = query("SELECT id, tag, n FROM nested CROSS JOIN UNNEST(user.tags) WITH ORDINALITY AS u(tag, n) "
+                       "ORDER BY n")
+    assert rows == [["id", "tag", "n"], ["1", "a", "1"], ["1", "b", "2"]]
