@@ -298,8 +298,7 @@ TYPED_FIXES = [
 
 # The node types a fix acts on (no fix adds a node of a type another fix acts on).
 _TRIGGERS = {
-    trino_functions: {exp.Anonymous, exp.Normalize, exp.RegexpReplace, exp.ArraySort, exp.DateDiff, exp.Extract,
-                      exp.SHA},
+    trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
     reduce_identity_finish: {exp.Reduce},
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},

@@ -134,45 +134,51 @@ class FunctionNotSupported(ValueError):
 
 def rewrite(tree: exp.Expression) -> exp.Expression:
     """Every call to a function of the tables above, made DuckDB's (innermost first)."""
-    for node in list(tree.find_all(exp.Anonymous, exp.Normalize, exp.RegexpReplace, exp.ArraySort,
-                                   exp.DateDiff, exp.Extract, exp.SHA))[::-1]:
-        if isinstance(node, exp.Extract):
-            function = _EXTRACTS.get(node.this.name.upper())
-            if function is not None:
-                node.replace(_call(function, node.expression))
-            continue
-        if isinstance(node, exp.SHA):       # Trino's sha1 is the digest's bytes, DuckDB's its hex text
-            node.replace(_call("unhex", _call("sha1", node.this)))
-            continue
-        if isinstance(node, exp.DateDiff):
-            # Trino counts whole units (Joda): 00:59 to 01:01 is 0 hours; DuckDB's date_diff
-            # counts unit boundaries crossed (1), its date_sub whole units.
-            unit = node.args.get("unit")
-            node.replace(_call("date_sub", exp.Literal.string((unit.name if unit else "day").lower()),
-                               node.expression, node.this))
-            continue
-        if isinstance(node, exp.ArraySort):
-            if node.args.get("expression") is not None:
-                raise FunctionNotSupported("Function 'array_sort' with a comparator is not supported")
-            continue
-        if isinstance(node, exp.Normalize):         # sqlglot's own parse of normalize()
-            form = node.args.get("form")
-            node.replace(_normalize([node.this] + ([form] if isinstance(form, exp.Expression) else [])))
-            continue
-        if isinstance(node, exp.RegexpReplace):
-            _regexp_replacement(node)
-            continue
-        name = node.name.lower()
-        if name in UNSUPPORTED or name.startswith("st_"):
-            raise FunctionNotSupported(f"Function '{name}' is not supported")
-        arguments = list(node.expressions)
-        if name in _REWRITES:
-            node.replace(_REWRITES[name](arguments))
-        elif name in _MACRO_NAMES:
-            node.set("this", PREFIX + name)
-        elif name in RENAMES:
-            node.set("this", RENAMES[name])
+    for node in list(tree.find_all(exp.Anonymous, *_NODES))[::-1]:
+        (_NODES.get(type(node)) or _named_call)(node)
     return tree
+
+
+def _named_call(node: exp.Anonymous):
+    name = node.name.lower()
+    if name in UNSUPPORTED or name.startswith("st_"):
+        raise FunctionNotSupported(f"Function '{name}' is not supported")
+    if name in _REWRITES:
+        node.replace(_REWRITES[name](list(node.expressions)))
+    elif name in _MACRO_NAMES:
+        node.set("this", PREFIX + name)
+    elif name in RENAMES:
+        node.set("this", RENAMES[name])
+
+
+def _extract(node: exp.Extract):
+    function = _EXTRACTS.get(node.this.name.upper())
+    if function is not None:
+        node.replace(_call(function, node.expression))
+
+
+def _sha1(node: exp.SHA):
+    """Trino's sha1 is the digest's bytes, DuckDB's its hex text."""
+    node.replace(_call("unhex", _call("sha1", node.this)))
+
+
+def _date_diff(node: exp.DateDiff):
+    """Trino counts whole units (Joda): 00:59 to 01:01 is 0 hours; DuckDB's date_diff
+    counts the unit boundaries crossed (1), its date_sub whole units."""
+    unit = node.args.get("unit")
+    node.replace(_call("date_sub", exp.Literal.string((unit.name if unit else "day").lower()),
+                       node.expression, node.this))
+
+
+def _array_sort(node: exp.ArraySort):
+    if node.args.get("expression") is not None:
+        raise FunctionNotSupported("Function 'array_sort' with a comparator is not supported")
+
+
+def _normalize_node(node: exp.Normalize):
+    """sqlglot's own parse of normalize()."""
+    form = node.args.get("form")
+    node.replace(_normalize([node.this] + ([form] if isinstance(form, exp.Expression) else [])))
 
 
 # EXTRACT fields whose DuckDB meaning differs (DuckDB's dow is 0 for Sunday; Trino's is
@@ -321,6 +327,11 @@ _REWRITES = {
     "typeof": _typeof,
     "normalize": _normalize,
 }
+
+# Calls sqlglot parses into nodes of their own, by node type.
+_NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.ArraySort: _array_sort,
+          exp.Normalize: _normalize_node, exp.RegexpReplace: _regexp_replacement}
+NODE_TYPES = set(_NODES)
 
 PARSED_AS_CALLS = ["ARRAY_DISTINCT", "ARRAY_INTERSECT", "ARRAY_EXCEPT", "FORMAT", "DATE_FORMAT", "DATE_PARSE",
                    "PARSE_DATETIME", "TYPEOF", "REPEAT", "SHUFFLE", "CURRENT_TIMEZONE", "WIDTH_BUCKET",
