@@ -89,6 +89,7 @@ _ATHENA_NAMES = {
     "TINYINT": "tinyint", "DOUBLE": "double", "FLOAT": "float", "BOOLEAN": "boolean", "DATE": "date",
     "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp with time zone", "TIME": "time",
     "BLOB": "varbinary", "UUID": "uuid", "INTERVAL": "interval day to second", "JSON": "json",
+    '"NULL"': "unknown", "NULL": "unknown",       # SELECT NULL: Trino's type of a bare NULL
 }
 # Precision Athena reports per type (the JDBC column size of each Trino type).
 _PRECISION = {"varchar": 2147483647, "integer": 10, "bigint": 19, "smallint": 5, "tinyint": 3, "double": 17,
@@ -101,7 +102,8 @@ def athena_type(duck: str) -> str:
     duck = duck.upper()
     if duck.endswith("]"):
         return "array"
-    for prefix, name in (("DECIMAL", "decimal"), ("STRUCT", "row"), ("MAP", "map"), ("UNION", "row")):
+    for prefix, name in (("DECIMAL", "decimal"), ("STRUCT", "row"), ("TUPLE", "row"), ("MAP", "map"),
+                         ("UNION", "row")):
         if duck.startswith(prefix):
             return name
     return _ATHENA_NAMES.get(duck, duck.lower())

@@ -40,3 +40,9 @@ def test_trino_names_of_catalog_and_result_types():
     assert trino_type_of_hive("struct<") == "struct<"          # unreadable: as it is, never an error
     assert trino_type_of_duck('STRUCT("Ab" INTEGER, "c d" VARCHAR[])') == 'row(ab integer, "c d" array(varchar))'
     assert trino_type_of_duck('STRUCT("_0" INTEGER, "_1" VARCHAR)') == "row(integer, varchar)"
+
+
+def test_result_type_names_of_anonymous_rows_and_bare_nulls():
+    from lakebox.engine.types import athena_type
+    assert athena_type("TUPLE(INTEGER, VARCHAR)") == "row"
+    assert athena_type('"NULL"') == "unknown"
