@@ -252,20 +252,20 @@ class DuckQuery:
         return total
 
     def _by_position(self, item) -> str:
-        """A SELECT over the query's result whose columns are `item(reference, name, DuckDB
-        type object)`: columns are reached by position, as two may share a name
-        (`SELECT 1 AS a, 2 AS a`)."""
+        """A SELECT over the query's result whose columns are `item(value, name, DuckDB type
+        object)`, each value in Trino's type (no HUGEINT and the like). Columns are reached
+        by position, as two may share a name (`SELECT 1 AS a, 2 AS a`)."""
         positions = [f"_c{number}" for number in range(len(self.columns))]
-        items = [item(position, name, kind) for position, (name, _), kind in zip(positions, self.columns, self._types)]
+        items = []
+        for position, (name, _), kind in zip(positions, self.columns, self._types):
+            target = _RESULT_CASTS.get(str(kind).upper())
+            value = f"CAST({position} AS {target})" if target and target != str(kind).upper() else position
+            items.append(item(value, name, kind))
         return f"SELECT {', '.join(items)} FROM ({self._sql}) AS __result({', '.join(positions)})"
 
     def _final_sql(self) -> str:
-        """The query with Trino's result types (no HUGEINT and the like)."""
-        def item(position, name, kind):
-            target = _RESULT_CASTS.get(str(kind).upper())
-            cast = f"CAST({position} AS {target})" if target and target != str(kind).upper() else position
-            return f"{cast} AS {duck_read.ident(name)}"
-        return self._by_position(item)
+        """The query with Trino's result types."""
+        return self._by_position(lambda value, name, kind: f"{value} AS {duck_read.ident(name)}")
 
     @property
     def result_columns(self) -> list[tuple[str, str]]:
@@ -274,8 +274,8 @@ class DuckQuery:
     def write_csv(self, path: str) -> int:
         """Run the query into an Athena result file: a header row, every value quoted,
         NULL as nothing. Returns the number of rows."""
-        select = self._by_position(lambda position, name, kind: f"{text.as_text(position, kind)} AS "
-                                                                f"{duck_read.ident(name)}")
+        select = self._by_position(lambda value, name, kind: f"{text.as_text(value, kind)} AS "
+                                                             f"{duck_read.ident(name)}")
         sql = f"COPY ({select}) TO {duck_read.quote(path)} (FORMAT csv, FORCE_QUOTE *, HEADER true)"
         return self._guard(lambda: self._cursor.execute(sql).fetchone()[0])
 

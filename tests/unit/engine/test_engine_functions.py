@@ -128,3 +128,12 @@ def test_cast_of_a_double_catalog_column_to_varchar_is_javas():
     sql = dialect.translate(dialect.parse("SELECT CAST(price AS varchar), CAST(qty AS varchar) FROM t"),
                             {"price": "double", "qty": "bigint"})
     assert "TRINO_DOUBLE_TEXT(price)" in sql and "CAST(qty AS TEXT)" in sql
+
+
+def test_overflow_in_trinos_words():
+    for select, message in (("2147483647 + 1", "integer addition overflow: 2147483647 + 1"),
+                            ("sum(x) FROM (VALUES 9223372036854775807, 1) AS t(x)",
+                             "Out of range for bigint: 9223372036854775808")):
+        with pytest.raises(EngineError) as caught:
+            result_line("SELECT " + select)
+        assert (caught.value.error_name, caught.value.message) == ("NUMERIC_VALUE_OUT_OF_RANGE", message)
