@@ -182,6 +182,15 @@ def date_plus_interval_stays_date(tree: exp.Expression, column_types: dict) -> e
     return tree
 
 
+def date_minus_date_is_an_interval(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`DATE 'b' - DATE 'a'` is an interval of days in Trino (`31 00:00:00.000`); DuckDB
+    gives a number of days."""
+    for node in list(tree.find_all(exp.Sub)):
+        if _is_date(node.this, column_types) and _is_date(node.expression, column_types):
+            node.replace(exp.Anonymous(this="to_days", expressions=[exp.cast(node.copy(), "INTEGER")]))
+    return tree
+
+
 def _is_date(node, column_types: dict) -> bool:
     if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.DATE:
         return True
@@ -289,6 +298,7 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
 TYPED_FIXES = [
     ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
     ("CAST(double or timestamp AS varchar) is Trino's text", cast_to_varchar_as_trino),
+    ("date - date is an interval", date_minus_date_is_an_interval),
     ("date + interval stays a date", date_plus_interval_stays_date),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("decimal / decimal is a decimal", decimal_division_stays_decimal),
@@ -303,6 +313,7 @@ _TRIGGERS = {
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},
     date_add_on_a_date_stays_date: {exp.DateAdd},
+    date_minus_date_is_an_interval: {exp.Sub},
     decimal_division_stays_decimal: {exp.Div},
     avg_of_a_decimal_keeps_its_type: {exp.Avg},
     cast_to_varchar_as_trino: {exp.Cast, exp.TryCast},

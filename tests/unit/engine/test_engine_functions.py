@@ -63,6 +63,7 @@ TRINO_ANSWERS = [
      "date_diff('year', DATE '2023-12-31', DATE '2024-01-01'), date_diff('month', DATE '2024-01-31', DATE '2024-02-29'), "
      "date_diff('day', DATE '2024-01-05', DATE '2024-01-01')", '"0","0","0","1","-4"'),
     ("split_part('a,b', ',', 5), split_part('a,b', ',', 2)", ',"b"'),
+    ("DATE '2024-01-01' - DATE '2023-12-01', DATE '2024-01-01' - INTERVAL '1' DAY", '"31 00:00:00.000","2023-12-31"'),
     ("x, y, n FROM UNNEST(ARRAY[1, 2], ARRAY['a']) WITH ORDINALITY AS t(x, y, n) WHERE n = 2", '"2",,"2"'),
     ("k, v FROM UNNEST(MAP(ARRAY['a'], ARRAY[1])) AS t(k, v)", '"a","1"'),
     ("extract(dow FROM DATE '2024-01-07'), extract(day_of_week FROM DATE '2024-01-07'), "
