@@ -15,8 +15,7 @@ Trino's text forms, not DuckDB's.
 value of `sql`, of DuckDB type `kind` (a DuckDBPyType), NULL for a NULL.
 """
 import re
-
-import numpy
+import struct
 
 JAVA_DOUBLE_FUNCTION = "lakebox_java_double"
 JAVA_REAL_FUNCTION = "lakebox_java_real"
@@ -118,8 +117,17 @@ def java_double(value: float) -> str:
 
 
 def java_real(value: float) -> str:
-    """Java's Float.toString: the shortest digits of the 32-bit value."""
-    return _java(value, str(numpy.float32(value)))
+    """Java's Float.toString: the shortest digits that read back as the same 32-bit value."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return _java(value, "")
+    single = _single(value)
+    shortest = next(text for text in (f"{single:.{digits}g}" for digits in range(1, 10))
+                    if _single(float(text)) == single)
+    return _java(single, shortest)
+
+
+def _single(value: float) -> float:
+    return struct.unpack("f", struct.pack("f", value))[0]
 
 
 def _java(value: float, shortest: str) -> str:
