@@ -251,6 +251,8 @@ def _show_views(ctx, statement, database, engine):
 def _describe(ctx, statement, database, engine):
     db_name, name = _table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
+    if iceberg.is_iceberg(table):
+        return iceberg_tables.describe(ctx, table, _describe_cells)
     columns = (table.get("StorageDescriptor") or {}).get("Columns") or []
     keys = table.get("PartitionKeys") or []
     lines = [_describe_line(column) for column in columns + keys]
@@ -261,7 +263,11 @@ def _describe(ctx, statement, database, engine):
 
 
 def _describe_line(column: dict) -> str:
-    return f"{column['Name']:<20}\t{column.get('Type', ''):<20}\t{column.get('Comment', ''):<20}"
+    return _describe_cells(column["Name"], column.get("Type", ""), column.get("Comment", ""))
+
+
+def _describe_cells(name: str, kind: str, comment: str) -> str:
+    return f"{name:<20}\t{kind:<20}\t{comment:<20}"
 
 
 def _show_columns(ctx, statement, database, engine):
@@ -274,7 +280,7 @@ def _show_columns(ctx, statement, database, engine):
 def _show_tblproperties(ctx, statement, database, engine):
     db_name, name = _table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
-    parameters = table.get("Parameters") or {}
+    parameters = iceberg_tables.properties(ctx, table) if iceberg.is_iceberg(table) else table.get("Parameters") or {}
     wanted = statement.args.get("prop")
     if wanted is not None:          # one property: its value alone, as Hive prints it
         if wanted not in parameters:
