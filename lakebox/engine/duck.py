@@ -380,11 +380,13 @@ class DuckQuery:
 
     def write_files(self, directory: str, file_format: str, compression: str | None, partitioned_by: list[str],
                     prefix: str, rename: list[str] | None = None, suffix: str = "",
-                    delimiter: str = "\x01", bucketed: tuple[list[str], int] | None = None) -> list[str]:
+                    delimiter: str = "\x01", bucketed: tuple[list[str], int] | None = None,
+                    field_ids: dict | None = None) -> list[str]:
         """Run the query into data files under `directory` (Hive `key=value/` folders for
         `partitioned_by`), the columns named `rename` if given, rows spread over Hive
-        buckets when `bucketed` is (columns, bucket count); returns the files' paths
-        relative to `directory`. `rows_written` says how many rows they hold."""
+        buckets when `bucketed` is (columns, bucket count), Parquet columns carrying the
+        `field_ids` given by name; returns the files' paths relative to `directory`.
+        `rows_written` says how many rows they hold."""
         select = self._final_sql()
         if rename:
             items = [f"{duck_read.ident(old)} AS {duck_read.ident(new)}"
@@ -399,6 +401,9 @@ class DuckQuery:
         hadoop_snappy = compression == "snappy" and file_format in ("csv", "json")     # DuckDB writes it plain
         if compression and not hadoop_snappy:
             options.append(f"COMPRESSION {compression}")
+        if field_ids:
+            options.append("FIELD_IDS {" + ", ".join(f"{duck_read.quote(name)}: {int(number)}"
+                                                     for name, number in field_ids.items()) + "}")
         os.makedirs(directory, exist_ok=True)
         if partitioned_by:
             options += ["PARTITION_BY (" + ", ".join(duck_read.ident(name) for name in partitioned_by) + ")",

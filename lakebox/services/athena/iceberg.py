@@ -246,7 +246,8 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
             continue
         found = _object_file(ctx, data["file_path"])
         applied = [_object_file(ctx, delete["file_path"]).path for delete in deletes if _applies(delete, data)]
-        files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"], deletes=applied))
+        files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"], deletes=applied,
+                              columns=meta.file_columns(metadata, schema_id, data)))
     return TableSource(database=database, name=name, columns=columns, partition_keys=[], format="parquet",
                        properties=dict(table.get("Parameters") or {}), parts=[Part([], files)] if files else [],
                        aliases=meta.former_names(metadata, schema_id))

@@ -59,10 +59,37 @@ def new_table(location: str, columns: list[tuple[str, str]], properties: dict, n
         "current-schema-id": 0, "schemas": [table_schema], "default-spec-id": 0,
         "partition-specs": [spec], "last-partition-id": partitions.FIRST_FIELD_ID - 1 + len(spec["fields"]),
         "default-sort-order-id": 0, "sort-orders": [{"order-id": 0, "fields": []}],
-        # Data files are written without Parquet field ids: readers match columns by name.
+        # Data files carry Parquet field ids; the mapping serves files written without them.
         "properties": {**properties, "schema.name-mapping.default": json.dumps(mapping)},
         "current-snapshot-id": -1, "refs": {}, "snapshots": [], "snapshot-log": [], "metadata-log": [],
     }
+
+
+def field_ids(metadata: dict):
+    """For a write of the table's data files: the current schema's field id of each
+    written column that is one (by name), for the Parquet schema."""
+    by_name = {field["name"].lower(): field["id"] for field in current_schema(metadata)["fields"]}
+    return lambda names: {name: by_name[name.lower()] for name in names if name.lower() in by_name}
+
+
+def positional_field_ids(names: list[str]) -> dict:
+    """The field ids a new table's schema gives its columns (`schema`): 1, 2, ..."""
+    return {name: number for number, name in enumerate(names, start=1)}
+
+
+def file_columns(metadata: dict, schema_id: int, data: dict) -> dict | None:
+    """Each column of schema `schema_id` by its name in a data file (the name its field
+    had in the schema of the snapshot that added the file; a field that schema lacks is
+    left out: the file has no values of it, even under the same name). None when that
+    snapshot is gone (files are then matched by name)."""
+    added = snapshot_by_id(metadata, data.get("added_snapshot_id"))
+    if added is None or "schema-id" not in added:
+        return None
+    def by_id(number):
+        return {field["id"]: field["name"] for field in
+                next(s for s in metadata["schemas"] if s["schema-id"] == number)["fields"]}
+    written = by_id(added["schema-id"])
+    return {name.lower(): written[number].lower() for number, name in by_id(schema_id).items() if number in written}
 
 
 def current_schema(metadata: dict) -> dict:

@@ -161,7 +161,8 @@ def _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, o
         iceberg.commit(ctx, db_name, name, planned, outcome.data_files, "append", job.write.get("partition_of"))
 
     job.write = {"format": "PARQUET", "compression": compression, "suffix": ".parquet",
-                 "location": location.rstrip("/") + "/data/", "on_commit": create_table}
+                 "location": location.rstrip("/") + "/data/", "on_commit": create_table,
+                 "field_ids": iceberg_meta.positional_field_ids}
     if partitioning:
         _split_by_partition(job, None, partitioning)
     return job
@@ -304,6 +305,7 @@ def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, o
                            write.get("delete_files"), replaced)
     write["on_commit"] = on_commit
     metadata = iceberg.load(ctx, table)[0]
+    write["field_ids"] = iceberg_meta.field_ids(metadata)
     fields = iceberg_meta.partition_fields(metadata)
     if changes:
         write["rename"] = ([iceberg_dml.PATH, iceberg_dml.POS] if kind == "delete" else
