@@ -230,9 +230,10 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
     those whose partition values rule them out for `tree`'s WHERE (when given)."""
     metadata, _ = load(ctx, table)
     snapshot = chosen_snapshot(metadata, ref.args.get("version"), where, _now_ms(ctx))
-    schema_id = snapshot.get("schema-id", metadata["current-schema-id"]) if snapshot else None
-    columns = meta.columns(metadata) if schema_id is None else \
-        meta.columns({**metadata, "current-schema-id": schema_id})
+    # the table's schema; time travel: the one its snapshot was written with
+    schema_id = snapshot.get("schema-id", metadata["current-schema-id"]) \
+        if snapshot and ref.args.get("version") is not None else metadata["current-schema-id"]
+    columns = meta.columns({**metadata, "current-schema-id": schema_id})
     fields = meta.partition_fields(metadata)
     wanted = iceberg_prune.predicate(tree, ref, fields) if tree is not None and fields else None
     live = live_files(ctx, snapshot)

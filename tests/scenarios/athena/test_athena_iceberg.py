@@ -197,6 +197,8 @@ def test_add_columns_evolves_the_schema_and_old_files_read_null(query, glue, s3,
     _create(query, bucket)
     query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5)")
     query("ALTER TABLE orders ADD COLUMNS (note string, rank int)")
+    _, rows, _ = query("SELECT id, note FROM orders")         # the table's schema, before any new snapshot
+    assert rows == [["id", "note"], ["1", None]]
     query("INSERT INTO orders VALUES (2, 'pear', 1, 0.75, 'ripe', 7)")
     _, rows, _ = query("SELECT id, note, rank FROM orders ORDER BY id")
     assert rows == [["id", "note", "rank"], ["1", None, None], ["2", "ripe", "7"]]
