@@ -236,6 +236,9 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
     columns = meta.columns({**metadata, "current-schema-id": schema_id})
     fields = meta.partition_fields(metadata)
     wanted = iceberg_prune.predicate(tree, ref, fields) if tree is not None and fields else None
+    by_column = _comparable_columns(metadata, schema_id)
+    bounded = iceberg_prune.predicate(tree, ref, [{"column": name, "source_type": kind} for name, (_, kind)
+                                                  in by_column.items()]) if tree is not None else None
     live = live_files(ctx, snapshot)
     if any(data["content"] == meta.EQUALITY_DELETES for data in live):
         raise EngineError("NOT_SUPPORTED", f"{where}Iceberg equality delete files are not supported")
@@ -243,7 +246,7 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
     files = []
     for data in live:
         if data["content"] != meta.DATA or (wanted is not None and not partitions.may_match(
-                wanted, fields, partition_values(data, fields))):
+                wanted, fields, partition_values(data, fields))) or not stats.may_contain(bounded, by_column, data):
             continue
         found = _object_file(ctx, data["file_path"])
         applied = [_object_file(ctx, delete["file_path"]).path for delete in deletes if _applies(delete, data)]
@@ -267,6 +270,13 @@ def narrow_to_rewrites(ctx, table: dict, sources: list[TableSource]) -> set[str]
             part.files = [found for found in part.files if found.uri in chosen]
         source.parts = [part for part in source.parts if part.files]
     return chosen
+
+
+def _comparable_columns(metadata: dict, schema_id: int) -> dict:
+    """(field id, type) of each column of the schema whose bounds pruning compares."""
+    schema = next(s for s in metadata["schemas"] if s["schema-id"] == schema_id)
+    return {field["name"].lower(): (field["id"], field["type"]) for field in schema["fields"]
+            if field["type"] in ("int", "long", "date", "timestamp", "double", "string")}
 
 
 # ---- committing --------------------------------------------------------------------

@@ -127,3 +127,64 @@ def partition_summaries(partition_fields: list[dict], data_files: list[dict]) ->
             "float", "double") else None, "lower_bound": serialize(kind, min(present)) if present else None,
             "upper_bound": serialize(kind, max(present)) if present else None})
     return summaries
+
+
+# ---- pruning by the statistics ---------------------------------------------------------
+# The predicate is `iceberg_partition.may_match`'s, over any primitive column.
+
+def deserialize(kind: str, data: bytes):
+    """A bound back in internal form (ints by their width: a bound written before a
+    promotion keeps its narrower type), or None for a type not compared here."""
+    if kind in ("int", "long", "date", "timestamp"):
+        return struct.unpack("<i" if len(data) == 4 else "<q", data)[0]
+    if kind in ("float", "double"):
+        return struct.unpack("<f" if len(data) == 4 else "<d", data)[0]
+    if kind == "string":
+        return data.decode("utf-8", errors="replace")
+    return None
+
+
+def may_contain(predicate, columns: dict, data: dict) -> bool:
+    """False only when the file's statistics prove no row satisfies `predicate`;
+    `columns` gives each column's (field id, Iceberg type)."""
+    values, nulls = _by_id(data.get("value_counts")), _by_id(data.get("null_value_counts"))
+    lowers, uppers = _by_id(data.get("lower_bounds")), _by_id(data.get("upper_bounds"))
+
+    def leaf(column, op, literals):
+        if column not in columns:
+            return True
+        field_id, kind = columns[column]
+        if field_id in values and values[field_id] == nulls.get(field_id, -1):
+            return False            # only NULLs: no comparison holds
+        low, high = lowers.get(field_id), uppers.get(field_id)
+        try:
+            return _within(op, literals, deserialize(kind, low) if low is not None else None,
+                           deserialize(kind, high) if high is not None else None)
+        except TypeError:           # a literal of another kind than the bound: cannot tell
+            return True
+    return partitions.possible(predicate, leaf)
+
+
+def _within(op: str, literals: list, low, high) -> bool:
+    def above_low(value, strict=False):
+        return low is None or (low < value if strict else low <= value)
+
+    def below_high(value, strict=False):
+        return high is None or (value < high if strict else value <= high)
+    if op in ("=", "in"):
+        return any(above_low(value) and below_high(value) for value in literals)
+    if op == "between":
+        return above_low(literals[1]) and below_high(literals[0])
+    if op == "<":
+        return above_low(literals[0], strict=True)
+    if op == "<=":
+        return above_low(literals[0])
+    if op == ">":
+        return below_high(literals[0], strict=True)
+    if op == ">=":
+        return below_high(literals[0])
+    return True
+
+
+def _by_id(pairs) -> dict:
+    return {pair["key"]: pair["value"] for pair in pairs or []}

@@ -60,8 +60,13 @@ def test_pyiceberg_prunes_files_and_manifests_by_the_statistics_athena_wrote(que
     ranges = sorted((m.partitions[0].lower_bound, m.partitions[0].upper_bound) for m in manifests)
     assert ranges == [(b"eu", b"eu"), (b"us", b"us")]
     assert [task.file.record_count for task in table.scan(row_filter=EqualTo("region", "us")).plan_files()] == [1]
-    _, rows, _ = query("SELECT id FROM events WHERE id > 5")
+    everything, rows, _ = query("SELECT id FROM events WHERE id > 0 AND name <> 'x' ORDER BY id")
+    assert rows == [["id"], ["1"], ["10"]]
+    pruned, rows, _ = query("SELECT id FROM events WHERE id > 5 AND name <> 'x'")   # lakebox prunes by the bounds too
     assert rows == [["id"], ["10"]]
+    assert 0 < pruned["Statistics"]["DataScannedInBytes"] < everything["Statistics"]["DataScannedInBytes"]
+    _, rows, _ = query("SELECT count(*) FROM events WHERE name = 'a-name-longer-than-sixteen' OR id = 2")
+    assert rows == [["_col0"], ["2"]]
 
 
 def test_a_column_dropped_and_added_again_reads_null_from_the_older_files(query, catalog, s3, bucket, database):
