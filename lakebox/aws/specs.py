@@ -1,4 +1,5 @@
 """botocore's service models, loaded once, with the indexes routing needs."""
+import copy
 import functools
 
 import botocore.loaders
@@ -43,21 +44,46 @@ def _error_statuses(model) -> dict:
     return statuses
 
 
+# Members whose botocore shape contradicts what the service takes: service ->
+# {(structure, member): the shape the member really has}. SQS ReceiveMessage's
+# `AttributeNames` is typed as a list of queue attribute names, but the operation reads
+# message system attribute names there (`ApproximateReceiveCount`, `SentTimestamp`, ...),
+# as its own documentation lists them and older clients send them.
+MODEL_ERRATA = {
+    "sqs": {("ReceiveMessageRequest", "AttributeNames"): {"type": "list", "member": {"shape": "String"},
+                                                          "flattened": True}},
+}
+
+
 @functools.cache
 def _loader():
     return botocore.loaders.create_loader()
 
 
+def _model_data(service: str) -> dict:
+    """The service's model document, with its errata applied (on a copy: the loader caches it)."""
+    data = _loader().load_service_model(service, "service-2")
+    errata = MODEL_ERRATA.get(service)
+    if not errata:
+        return data
+    data = copy.deepcopy(data)
+    for (structure, member), shape in errata.items():
+        name = f"{structure}{member}Erratum"
+        data["shapes"][name] = shape
+        data["shapes"][structure]["members"][member]["shape"] = name
+    return data
+
+
 @functools.cache
 def spec_for(service: str) -> ServiceSpec:
-    data = _loader().load_service_model(service, "service-2")
+    data = _model_data(service)
     return ServiceSpec(service, botocore.model.ServiceModel(data, service_name=service))
 
 
 @functools.cache
 def query_view_spec(service: str) -> ServiceSpec:
     """The query-protocol view of a JSON service that was a query service (SQS)."""
-    data = _loader().load_service_model(service, "service-2")
+    data = _model_data(service)
     return ServiceSpec(service, query_compat.query_view(data, service))
 
 
