@@ -44,14 +44,15 @@ def _error_statuses(model) -> dict:
     return statuses
 
 
-# Members whose botocore shape contradicts what the service takes: service ->
-# {(structure, member): the shape the member really has}. SQS ReceiveMessage's
-# `AttributeNames` is typed as a list of queue attribute names, but the operation reads
-# message system attribute names there (`ApproximateReceiveCount`, `SentTimestamp`, ...),
-# as its own documentation lists them and older clients send them.
+# Where botocore's model types a shape more narrowly than the service reads it:
+# service -> {(shape, "member" | "key" | "value"): the shape it really refers to}. SQS
+# names attributes with a `QueueAttributeName` enum, but the service checks the names
+# itself (an unknown one is `InvalidAttributeName` "Unknown Attribute <name>.", never a
+# ValidationException), and ReceiveMessage's `AttributeNames`, typed with that same list,
+# takes message system attribute names (`ApproximateReceiveCount`, `SentTimestamp`, ...),
+# as its documentation lists them and older clients send them.
 MODEL_ERRATA = {
-    "sqs": {("ReceiveMessageRequest", "AttributeNames"): {"type": "list", "member": {"shape": "String"},
-                                                          "flattened": True}},
+    "sqs": {("AttributeNameList", "member"): "String", ("QueueAttributeMap", "key"): "String"},
 }
 
 
@@ -67,10 +68,8 @@ def _model_data(service: str) -> dict:
     if not errata:
         return data
     data = copy.deepcopy(data)
-    for (structure, member), shape in errata.items():
-        name = f"{structure}{member}Erratum"
-        data["shapes"][name] = shape
-        data["shapes"][structure]["members"][member]["shape"] = name
+    for (shape, part), target in errata.items():
+        data["shapes"][shape][part]["shape"] = target
     return data
 
 

@@ -156,3 +156,13 @@ def test_query_protocol_batches_and_their_errors(lakebox_server, sqs, make_queue
     assert error.find("q:Error/q:Code", NS).text == "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"
     assert error.find("q:Error/q:Message", NS).text == "Id a repeated."
     assert error.find("q:RequestId", NS).text
+
+
+def test_unknown_attribute_names_are_sqs_errors(sqs, make_queue):
+    url = make_queue()
+    for call, args in [(sqs.get_queue_attributes, {"QueueUrl": url, "AttributeNames": ["VisibilityTimeout", "Colour"]}),
+                       (sqs.set_queue_attributes, {"QueueUrl": url, "Attributes": {"Colour": "blue"}}),
+                       (sqs.create_queue, {"QueueName": f"review-{uuid.uuid4().hex[:8]}", "Attributes": {"Colour": "1"}})]:
+        with pytest.raises(sqs.exceptions.InvalidAttributeName) as raised:
+            call(**args)
+        assert error_of(raised) == ("InvalidAttributeName", "Unknown Attribute Colour.")
