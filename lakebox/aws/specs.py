@@ -69,7 +69,8 @@ def _model_data(service: str) -> dict:
         return data
     data = copy.deepcopy(data)
     for (shape, part), target in errata.items():
-        data["shapes"][shape][part]["shape"] = target
+        if shape in data["shapes"]:             # a later model may have fixed or renamed it
+            data["shapes"][shape][part]["shape"] = target
     return data
 
 

@@ -166,3 +166,54 @@ def test_unknown_attribute_names_are_sqs_errors(sqs, make_queue):
         with pytest.raises(sqs.exceptions.InvalidAttributeName) as raised:
             call(**args)
         assert error_of(raised) == ("InvalidAttributeName", "Unknown Attribute Colour.")
+
+
+def test_worker_pool_long_polls_and_processes_each_message_once(client, make_queue):
+    """Four threads, each with its own client, long-poll one queue while a producer sends."""
+    import threading
+    url = make_queue(VisibilityTimeout=60, ReceiveMessageWaitTimeSeconds=2)
+    producer = client("sqs")
+    done, lock, stop = [], threading.Lock(), threading.Event()
+
+    def worker():
+        sqs = client("sqs")
+        while not stop.is_set():
+            for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                with lock:
+                    done.append(message["Body"])
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        for start in range(0, 100, 10):
+            producer.send_message_batch(QueueUrl=url, Entries=[
+                {"Id": str(i), "MessageBody": f"job-{i}"} for i in range(start, start + 10)])
+        for _ in range(300):
+            with lock:
+                if len(done) >= 100:
+                    break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert sorted(done) == sorted(f"job-{i}" for i in range(100))
+    counts = producer.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert (counts["ApproximateNumberOfMessages"], counts["ApproximateNumberOfMessagesNotVisible"]) == ("0", "0")
+
+
+def test_fifo_groups_are_never_worked_on_by_two_consumers_at_once(sqs, make_queue):
+    url = make_queue(fifo=True, ContentBasedDeduplication="true", VisibilityTimeout=60)
+    for i in range(4):
+        for group in ("a", "b"):
+            sqs.send_message(QueueUrl=url, MessageBody=f"{group}{i}", MessageGroupId=group)
+    first = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2)["Messages"]
+    assert [m["Body"] for m in first] == ["a0", "a1"]
+    second = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert [m["Body"] for m in second] == ["b0", "b1", "b2", "b3"]     # group a is held by the first consumer
+    assert "Messages" not in sqs.receive_message(QueueUrl=url)
+    for message in first:
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    assert [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]] == ["a2", "a3"]
