@@ -2,6 +2,7 @@
 verify, and the checks on message bodies and batches."""
 import base64
 import hashlib
+import math
 import random
 import re
 import struct
@@ -210,11 +211,11 @@ def _check_attribute_name(name: str):
 
 
 def _is_number(text: str) -> bool:
+    """A decimal number: NaN and infinities are words, not numbers, to SQS."""
     try:
-        float(text)
+        return math.isfinite(float(text))
     except ValueError:
         return False
-    return True
 
 
 def stored_attributes(attributes: dict) -> dict:

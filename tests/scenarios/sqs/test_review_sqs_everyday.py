@@ -217,3 +217,22 @@ def test_fifo_groups_are_never_worked_on_by_two_consumers_at_once(sqs, make_queu
     for message in first:
         sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     assert [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]] == ["a2", "a3"]
+
+
+@pytest.mark.parametrize("value", ["NaN", "inf", "-Infinity", "1e400", "twelve"])
+def test_number_attributes_must_be_numbers(sqs, make_queue, value):
+    url = make_queue()
+    with pytest.raises(sqs.exceptions.ClientError) as raised:
+        sqs.send_message(QueueUrl=url, MessageBody="x",
+                         MessageAttributes={"amount": {"DataType": "Number", "StringValue": value}})
+    assert error_of(raised) == ("InvalidParameterValue",
+                                "Can't cast the value of message (user) attribute 'amount' to a number.")
+
+
+@pytest.mark.parametrize("value", ["0", "-12.5", "1.5e10", "00042"])
+def test_number_attributes_keep_their_text(sqs, make_queue, value):
+    url = make_queue()
+    sqs.send_message(QueueUrl=url, MessageBody="x",
+                     MessageAttributes={"amount": {"DataType": "Number", "StringValue": value}})
+    [message] = sqs.receive_message(QueueUrl=url, MessageAttributeNames=["amount"])["Messages"]
+    assert message["MessageAttributes"]["amount"] == {"StringValue": value, "DataType": "Number"}
