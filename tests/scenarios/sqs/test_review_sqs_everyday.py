@@ -156,6 +156,15 @@ def test_query_protocol_batches_and_their_errors(lakebox_server, sqs, make_queue
     assert error.find("q:Error/q:Code", NS).text == "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"
     assert error.find("q:Error/q:Message", NS).text == "Id a repeated."
     assert error.find("q:RequestId", NS).text
+    status, error = _query(lakebox_server, Action="SetQueueAttributes", QueueUrl=url, **{
+        "Attribute.1.Name": "Colour", "Attribute.1.Value": "blue"})
+    assert (status, error.find("q:Error/q:Code", NS).text, error.find("q:Error/q:Message", NS).text) == (
+        400, "InvalidAttributeName", "Unknown Attribute Colour.")
+    sqs.send_message(QueueUrl=url, MessageBody="again")
+    status, received = _query(lakebox_server, Action="ReceiveMessage", QueueUrl=url, VisibilityTimeout="0", **{
+        "AttributeName.1": "SentTimestamp", "MaxNumberOfMessages": "10"})
+    names = {a.find("q:Name", NS).text for a in received.findall("q:ReceiveMessageResult/q:Message/q:Attribute", NS)}
+    assert (status, names) == (200, {"SentTimestamp"})
 
 
 def test_unknown_attribute_names_are_sqs_errors(sqs, make_queue):
