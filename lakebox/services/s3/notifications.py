@@ -29,7 +29,7 @@ def object_removed(ctx, bucket, key: str, version_id: str):
 
 
 def _notify(ctx, bucket, key, event, details, version_id):
-    config = store.get_config(ctx.state.db, bucket["name"], "notification") or {}
+    config = store.bucket_config(ctx.state, bucket, "notification") or {}
     for entry in config.get("QueueConfigurations") or []:
         if _matches(entry, event, key):
             sqs.send_event(ctx.state, entry["QueueArn"], json.dumps(

@@ -167,7 +167,7 @@ def encryption(ctx, bucket, params: dict) -> dict:
 
 
 def _bucket_default_encryption(ctx, bucket) -> dict:
-    config = bucket_config(ctx, bucket, "encryption") or {}
+    config = store.bucket_config(ctx.state, bucket, "encryption") or {}
     rules = config.get("Rules") or [{}]
     rule = rules[0]
     return {**rule.get("ApplyServerSideEncryptionByDefault", {}),
@@ -235,18 +235,12 @@ def object_lock(ctx, bucket, params: dict) -> dict:
 
 
 def default_retention(ctx, bucket):
-    config = bucket_config(ctx, bucket, "object-lock") or {}
+    config = store.bucket_config(ctx.state, bucket, "object-lock") or {}
     retention = (config.get("Rule") or {}).get("DefaultRetention")
     if not retention:
         return None, None
     days = retention.get("Days") or 365 * retention.get("Years", 0)
     return retention["Mode"], model.timestamp(ctx.now + days * 86400)
-
-
-def bucket_config(ctx, bucket, kind: str):
-    """A configuration of the bucket (None if it has none), from the service's cache: the
-    object path reads encryption, object-lock and lifecycle settings on every request."""
-    return store.cached_configs(ctx.state.cache("s3"), ctx.state.db, bucket).get(kind)
 
 
 # ---- describing ------------------------------------------------------------------
@@ -274,7 +268,7 @@ def describe(ctx, bucket, row, attrs: dict, checksum_mode: str | None = None) ->
 
 def expiration(ctx, bucket, key: str, size: int, attrs: dict, last_modified: float) -> str | None:
     """x-amz-expiration: when a lifecycle rule will expire this object, and which rule."""
-    config = bucket_config(ctx, bucket, "lifecycle")
+    config = store.bucket_config(ctx.state, bucket, "lifecycle")
     if config is None:
         return None
     tags = {tag["Key"]: tag["Value"] for tag in attrs.get("TagSet", [])}
