@@ -19,17 +19,11 @@ core 1. A reference that cannot be started is skipped with a message. The script
 figures and the targets they are read against, and asserts nothing.
 """
 import argparse
-import atexit
 import http.client
 import json
 import os
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import functools
 import time
 
@@ -37,80 +31,12 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import servers
+
 BODY = "x" * 256
 TARGET_MSGS = 2_000           # messages/s, each of (a) and (b)
 TARGET_FLAT = 1.5             # deep-queue cost / shallow-queue cost, at most
-_children, _scratch = [], []
 print = functools.partial(print, flush=True)      # figures as they come, also through a pipe
-
-
-# --- processes -------------------------------------------------------------------------
-
-def _cleanup():
-    for proc in _children:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(5)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(proc.pid, signal.SIGKILL)
-    for path in _scratch:
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_core(pin):
-    cores = sorted(os.sched_getaffinity(0))
-    if not pin or len(cores) < 2:
-        return None
-    os.sched_setaffinity(0, {cores[1]})
-    return cores[0]
-
-
-def _spawn(argv, core, env=None):
-    def pin():
-        if core is not None:
-            os.sched_setaffinity(0, {core})
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True, preexec_fn=pin, env=env)
-    _children.append(proc)
-    return proc
-
-
-def _wait_port(port, proc, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
-def start_lakebox(core):
-    port, data = _free_port(), tempfile.mkdtemp(prefix="sqs-bench-")
-    _scratch.append(data)
-    proc = _spawn([sys.executable, "-m", "lakebox.cli", "serve", "--port", str(port), "--data-dir", data,
-                   "--limits", "off", "--quiet"], core, dict(os.environ, PYTHONPATH=ROOT))
-    return port if _wait_port(port, proc) else None
-
-
-def start_moto(core):
-    exe = shutil.which("moto_server") or os.path.join(os.path.dirname(sys.executable), "moto_server")
-    if not os.path.exists(exe):
-        return None
-    port = _free_port()
-    proc = _spawn([exe, "-p", str(port)], core)
-    return port if _wait_port(port, proc) else None
 
 
 # --- the wire ----------------------------------------------------------------------------
@@ -214,16 +140,18 @@ def main():
     parser.add_argument("--moto-deep", type=int, default=5_000)
     parser.add_argument("--no-pin", action="store_true")
     args = parser.parse_args()
-    atexit.register(_cleanup)
-    core = _server_core(not args.no_pin)
+    servers.end_at_exit()
+    core = servers.pin_load(not args.no_pin)
     results = {}
-    port = start_lakebox(core)
-    results["lakebox"] = run("lakebox", port, args.duration, [1_000, args.deep])
-    moto = start_moto(core)
+    lakebox = servers.lakebox(core, "--limits", "off", "--quiet")
+    if lakebox is None:
+        sys.exit("lakebox did not start")
+    results["lakebox"] = run("lakebox", lakebox.port, args.duration, [1_000, args.deep])
+    moto = servers.moto(core)
     if moto is None:
         print("moto_server not found: install moto[server] (the bench extra) to compare")
     else:
-        results["moto"] = run("moto", moto, args.duration, [1_000, args.moto_deep])
+        results["moto"] = run("moto", moto.port, args.duration, [1_000, args.moto_deep])
     send, drain, costs = results["lakebox"]
     shallow, deep = costs[1_000], costs[args.deep]
     print("\ntargets (lakebox):")
