@@ -79,7 +79,7 @@ def chosen_servers(wanted, baseline=None):
     }
     if baseline:
         # The same lakebox variants from another checkout (an A/B run of two builds).
-        for key in ("lakebox", "lakebox-memory"):
+        for key in ("lakebox", "lakebox-memory", "lakebox-fsync"):
             if key in wanted:
                 known[key + "@base"] = _from_tree(known[key], baseline)
                 wanted = wanted + [key + "@base"]
@@ -96,6 +96,8 @@ def chosen_servers(wanted, baseline=None):
 def _from_tree(make, tree):
     def made():
         server = make()
+        if server is None:
+            return None
         server.key += "@base"
         server.name += f" ({os.path.basename(os.path.normpath(tree))})"
         server.env = {**server.env, "PYTHONPATH": os.path.abspath(tree)}

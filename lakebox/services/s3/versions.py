@@ -18,6 +18,7 @@ CONTENT_FIELDS = ("CacheControl", "ContentDisposition", "ContentEncoding", "Cont
 LOCK_FIELDS = ("ObjectLockMode", "ObjectLockRetainUntilDate", "ObjectLockLegalHoldStatus")
 ENCRYPTION_FIELDS = ("ServerSideEncryption", "SSEKMSKeyId", "BucketKeyEnabled",
                      "SSECustomerAlgorithm", "SSECustomerKeyMD5")
+DESCRIBED_FIELDS = frozenset(CONTENT_FIELDS + ENCRYPTION_FIELDS + LOCK_FIELDS)     # copied as stored
 ARCHIVE_CLASSES = ("GLACIER", "DEEP_ARCHIVE")
 STORAGE_CLASSES = frozenset(spec_for("s3").model.shape_for("StorageClass").enum)
 ENCRYPTION_ALGORITHMS = frozenset(spec_for("s3").model.shape_for("ServerSideEncryption").enum)
@@ -259,8 +260,9 @@ def describe(ctx, bucket, row, attrs: dict, checksum_mode: str | None = None) ->
         "TagCount": len(attrs["TagSet"]) if attrs.get("TagSet") else None,
         "Restore": attrs.get("Restore"),
     }
-    for name in CONTENT_FIELDS + ENCRYPTION_FIELDS + LOCK_FIELDS:
-        result[name] = attrs.get(name)
+    for name, value in attrs.items():
+        if name in DESCRIBED_FIELDS:
+            result[name] = value
     if checksum_mode is not None and checksum_mode.upper() == "ENABLED":     # S3 takes any case
         result.update(checksum_fields(attrs))
     return result
