@@ -8,7 +8,9 @@
     the exact one botocore sends, SigV4-signed once and replayed over one keep-alive
     connection. Afterwards the clock is moved past the interval so the rest flushes, and
     the objects in the bucket are counted and their bytes summed: every byte sent must be
-    there exactly once.
+    there exactly once. The server's own CPU time (user + system, from /proc) over the
+    put phase is divided by the records sent: CPU per record, the figure a loaded
+    machine does not distort the way it distorts records/s.
 (b) JSON to Parquet conversion of `--convert` small records (5 columns, SNAPPY), in this
     process: lakebox's converter (the code a delivery runs, Glue types to Arrow, key
     mapping, casts) against pyarrow converting the same records directly (read_json,
@@ -68,7 +70,7 @@ class Client:
         return json.loads(self.send(self.signed("firehose", f"Firehose_20150804.{operation}", document)) or b"{}")
 
 
-def measure_put(port, duration):
+def measure_put(port, pid, duration):
     import boto3
     s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
                       aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="secret")
@@ -80,11 +82,12 @@ def measure_put(port, duration):
     data = base64.b64encode(os.urandom(RECORD)).decode()
     request = client.signed("firehose", "Firehose_20150804.PutRecordBatch",
                             {"DeliveryStreamName": "bench", "Records": [{"Data": data}] * BATCH})
-    sent, start = 0, time.perf_counter()
+    sent, start, cpu_start = 0, time.perf_counter(), servers.cpu_seconds(pid)
     while time.perf_counter() - start < duration:
         client.send(request)
         sent += BATCH
     rate = sent / (time.perf_counter() - start)
+    cpu_per_record = (servers.cpu_seconds(pid) - cpu_start) / sent
     clock = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     clock.request("POST", "/_lakebox/clock", body=json.dumps({"advance": 61}))
     clock.getresponse().read()
@@ -98,7 +101,7 @@ def measure_put(port, duration):
         if total >= sent * RECORD:
             break
         time.sleep(0.5)
-    return rate, sent, count, total
+    return rate, cpu_per_record, sent, count, total
 
 
 def measure_convert(count):
@@ -148,9 +151,13 @@ def main():
     lakebox = servers.lakebox(core, "--quiet", "--limits", "off")
     if lakebox is None:
         sys.exit("lakebox did not start")
-    rate, sent, count, total = measure_put(lakebox.port, args.duration)
-    print(f"(a) PutRecordBatch 500 x 1 KiB: {rate:,.0f} records/s (target >= {TARGET_PUT:,}); "
-          f"{sent:,} records sent, {count} objects holding {total:,} bytes (expected {sent * RECORD:,})")
+    rate, cpu, sent, count, total = measure_put(lakebox.port, lakebox.pid, args.duration)
+    print(f"(a) PutRecordBatch 500 x 1 KiB: {rate:,.0f} records/s (target >= {TARGET_PUT:,}); server CPU "
+          f"{cpu * 1e6:.1f} us/record ({1 / cpu:,.0f} records per CPU second); {sent:,} records sent, "
+          f"{count} objects holding {total:,} bytes (expected {sent * RECORD:,}); load average "
+          f"{os.getloadavg()[0]:.1f}")
+    if not args.convert:
+        return
     times = measure_convert(args.convert)
     ratio = times["lakebox"] / times["pyarrow"]
     print(f"(b) JSON -> Parquet, {args.convert:,} records: lakebox {times['lakebox']:.2f} s, "

@@ -54,6 +54,7 @@ async def handle(state, req, receive):
         ctx = identify(state, route, req)
         spool = state.hooks.payload_spooler(route)
         if spool is not None:
+            state.hooks.admit_payload(ctx, route)
             chunks = _already_read(req.body) if read else asgi.body_chunks(receive)
             payload = req.body = await spool(state, req, chunks)
         elif not read:

@@ -1,5 +1,7 @@
 """Access keys declared with `lakebox serve --credentials FILE` (or LAKEBOX_CREDENTIALS):
-a JSON list of `{"AccessKeyId": ..., "SecretAccessKey": ..., "Account": "123456789012"}`.
+a JSON list of `{"AccessKeyId": ..., "SecretAccessKey": ..., "Account": "123456789012"}`,
+each with an optional `"UserName"`: the key is then that IAM user's (its caller ARN is
+`arn:aws:iam::<Account>:user/<UserName>`, which policies name and `${aws:username}` reads).
 
 A declared key acts for its account, and its requests must be signed with its secret
 (`aws/signing.verify`); keys not declared keep lakebox's default (a 12-digit key is that
@@ -11,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 ACCOUNT = re.compile(r"^\d{12}$")
+USER_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")        # IAM's user name characters and length
 
 
 class BadCredentialsFile(Exception):
@@ -21,6 +24,13 @@ class BadCredentialsFile(Exception):
 class Declared:
     secret: str
     account: str
+    user_name: str | None = None        # the key is this IAM user's: its ARN, `${aws:username}`
+
+    @property
+    def arn(self) -> str:
+        if self.user_name:
+            return f"arn:aws:iam::{self.account}:user/{self.user_name}"
+        return f"arn:aws:iam::{self.account}:root"
 
 
 @functools.lru_cache(maxsize=4)
@@ -42,5 +52,8 @@ def load(path: str | None) -> dict:
             raise BadCredentialsFile(f"{path}: each entry needs AccessKeyId, SecretAccessKey and Account")
         if not ACCOUNT.match(entry["Account"]):
             raise BadCredentialsFile(f"{path}: account {entry['Account']!r} is not 12 digits")
-        declared[entry["AccessKeyId"]] = Declared(entry["SecretAccessKey"], entry["Account"])
+        user_name = entry.get("UserName")
+        if user_name is not None and not (isinstance(user_name, str) and USER_NAME.match(user_name)):
+            raise BadCredentialsFile(f"{path}: user name {user_name!r} is not an IAM user name")
+        declared[entry["AccessKeyId"]] = Declared(entry["SecretAccessKey"], entry["Account"], user_name)
     return declared

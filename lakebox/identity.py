@@ -47,8 +47,7 @@ def identify(state, route, req) -> RequestContext:
         account, caller_arn = session["account"], session["arn"]
         secret = session["secret_key"]
     elif access_key in (declared := credentials.load(state.config.credentials)):
-        account = declared[access_key].account
-        caller_arn = f"arn:aws:iam::{account}:root"
+        account, caller_arn = declared[access_key].account, declared[access_key].arn
         secret = declared[access_key].secret
     else:
         account = access_key if ACCOUNT_KEY.match(access_key) else DEFAULT_ACCOUNT

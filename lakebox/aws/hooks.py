@@ -25,6 +25,9 @@ more says so in an optional module `lakebox/services/<pkg>/hooks.py` that define
     the object the parser hands to the action as the payload member. That object has a
     `discard()`, which the pipeline calls once the request is answered (an action moves
     away what it keeps).
+    An optional `admit_payload(ctx, route)` is asked first and may refuse the request
+    before any body byte is asked for (S3 decides access before it answers an upload's
+    `Expect: 100-continue`, which the server sends on the first read of the body).
 
 `response_headers(state, req, route, response) -> iterable of (name, value)`
     Headers to add to a response (S3: the bucket's CORS rules for a request with
@@ -64,6 +67,11 @@ class Hooks:
         module = self.by_service.get(route.spec.name)
         streams = getattr(module, "streams_payload", None)
         return module.spool_payload if streams is not None and streams(route) else None
+
+    def admit_payload(self, ctx, route):
+        admit = getattr(self.by_service.get(route.spec.name), "admit_payload", None)
+        if admit is not None:
+            admit(ctx, route)
 
     def add_response_headers(self, state, req, route, response):
         for hook in self.header_hooks:

@@ -2,7 +2,7 @@
 
 In order: `X-Amz-Target` (JSON services, and JSON services called with CBOR bodies),
 the `/service/<Service>/operation/<Operation>` path of smithy-rpc-v2-cbor, the SigV4
-credential scope's service, the query protocol's `Action`, else S3 (path-style or
+credential scope's service (S3 Control, signed as S3, by its `/v20180820/` paths), the query protocol's `Action`, else S3 (path-style or
 virtual-host style). A JSON body posted to `/` without `X-Amz-Target` is no S3
 request: it is an unknown operation of some JSON service.
 """
@@ -19,6 +19,9 @@ CBOR_PATH = re.compile(r"^/service/([^/]+)/operation/([^/?]+)$")
 # A bucket in the Host header: `bucket.localhost`, `bucket.s3.localhost…`, `bucket.s3.<region>.…`.
 # The service of requests nothing else names: plain HTTP with a path.
 FALLBACK_SERVICE = "s3"
+# S3 Control shares S3's signing name; its paths start with its API version (which makes
+# a bucket named `v20180820` unreachable path-style: virtual-host style still works).
+S3_CONTROL_PATH = "/v20180820/"
 JSON_CONTENT_TYPES = ("application/x-amz-json", "application/x-amz-cbor")
 VIRTUAL_HOST = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9.\-]*?)\.(?:s3[.-][^:]*|localhost)(?::\d+)?$")
 
@@ -41,6 +44,8 @@ def route(req) -> Route:
     match = CBOR_PATH.match(req.raw_path)
     if match and req.method == "POST":
         return _by_cbor_path(match, access_key, region)
+    if scope_service == "s3" and req.raw_path.startswith(S3_CONTROL_PATH):
+        return _rest_route(specs.spec_for("s3control"), req.raw_path, req, access_key, region)
     spec = specs.by_signing_name().get(scope_service) if scope_service else None
     action = _action(req)
     if scope_service and spec is None:

@@ -12,7 +12,7 @@ from lakebox.aws import errors
 from lakebox.aws.body import FileRange
 from lakebox.aws.eventstream import event_stream
 from lakebox.aws.shapes import b64encode, epoch_millis, epoch_seconds, iso8601, scalar_to_text, to_datetime
-from lakebox.aws.xmlwrite import xml_document
+from lakebox.aws.xmlwrite import error_text, xml_document, xml_error
 
 try:
     import orjson
@@ -412,12 +412,11 @@ def _rpcv2_error(spec, code, error, request_id):
 
 
 def _query_error(spec, code, error, request_id):
-    from xml.sax.saxutils import escape
     namespace = getattr(error, "xml_namespace", None) or \
         (spec.model.metadata.get("xmlNamespace") if spec else None) or errors.AWS_FAULT_NAMESPACE
     kind = "Sender" if error.sender_fault else "Receiver"
-    message = f"<Message>{escape(error.message)}</Message>" if error.message is not None else ""
-    body = (f'<ErrorResponse xmlns="{namespace}"><Error><Type>{kind}</Type><Code>{escape(code)}</Code>'
+    message = f"<Message>{error_text(error.message)}</Message>" if error.message is not None else ""
+    body = (f'<ErrorResponse xmlns="{namespace}"><Error><Type>{kind}</Type><Code>{error_text(code)}</Code>'
             f"{message}</Error><RequestId>{request_id}</RequestId></ErrorResponse>")
     return Response(400, [("x-amzn-RequestId", request_id), ("Content-Type", "text/xml")], body.encode())
 
@@ -429,7 +428,6 @@ def _rest_json_error(spec, code, error, request_id):
 
 
 def _rest_xml_error(spec, code, error, request_id):
-    from lakebox.aws.xmlwrite import xml_error
     headers = [("x-amz-request-id", request_id), ("x-amz-id-2", request_id), ("Content-Type", "application/xml")]
     return Response(400, headers, xml_error(code, error.message, error.fields, request_id))
 

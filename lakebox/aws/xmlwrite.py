@@ -1,4 +1,5 @@
 """XML documents written from botocore shapes (rest-xml bodies, query results, errors)."""
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 from lakebox.aws.shapes import b64encode, format_timestamp
@@ -12,13 +13,24 @@ def xml_document(root: str, shape, value, namespace=None, declaration=True) -> s
     return "".join(parts)
 
 
+# Characters XML 1.0 cannot carry at all, not even as references (NUL, most C0 controls).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def error_text(text: str) -> str:
+    """Text of an error message, which may echo the caller's input: escaped, and with
+    characters XML cannot carry replaced by U+FFFD, so that clients can still parse the
+    error instead of failing on the document."""
+    return escape(_NOT_XML.sub("\ufffd", text))
+
+
 def xml_error(code: str, message: str | None, fields: dict, request_id: str) -> bytes:
     """S3's error body: <Error><Code/><Message/>extra fields<RequestId/><HostId/></Error>."""
     parts = [DECLARATION, "<Error><Code>", escape(code), "</Code>"]
     if message is not None:
-        parts += ["<Message>", escape(message), "</Message>"]
+        parts += ["<Message>", error_text(message), "</Message>"]
     for name, value in fields.items():
-        parts += [f"<{name}>", escape(str(value)), f"</{name}>"]
+        parts += [f"<{name}>", error_text(str(value)), f"</{name}>"]
     parts += ["<RequestId>", request_id, "</RequestId><HostId>", request_id, "</HostId></Error>"]
     return "".join(parts).encode()
 

@@ -39,6 +39,10 @@ class EngineError(Exception):
 _TRINO_WORDS = [
     (r"Could not convert string '(.*)' to ([A-Z]+?)(?:\d+)?\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to {1}"),
     (r"Division by zero", "DIVISION_BY_ZERO", "Division by zero"),
+    (r"Function with name \"?(\w+?)\"? is not in the catalog, but it exists in the \w+ extension",
+     "NOT_SUPPORTED", "Function '{0}' is not supported"),
+    (r"(?:Scalar|Aggregate|Table) Function with name \"?(\w+?)\"? (?:does not exist|is not in the catalog)",
+     "FUNCTION_NOT_FOUND", "Function '{0}' not registered"),
     (r"One MERGE target table row matched more than one source row", "MERGE_TARGET_ROW_MULTIPLE_MATCHES",
      "One MERGE target table row matched more than one source row"),
 ]

@@ -8,9 +8,10 @@ the parsed query) and `SETTINGS` (DuckDB session settings), each with a test in
 """
 import sqlglot
 from sqlglot import ErrorLevel, exp
+from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 
-from lakebox.engine import decimals
+from lakebox.engine import decimals, functions
 
 
 class SqlSyntaxError(ValueError):
@@ -25,7 +26,19 @@ class NotSupported(ValueError):
     """A construct lakebox does not run: Athena's NOT_SUPPORTED, naming it."""
 
 
-def parse(sql: str, read: str = "trino") -> exp.Expression:
+def _as_call(name: str):
+    return lambda args: exp.Anonymous(this=name, expressions=args)
+
+
+class LakeboxTrino(Trino):
+    """Trino as sqlglot reads it, except the functions `functions.rewrite` translates
+    itself (sqlglot would map them to DuckDB functions that answer differently)."""
+
+    class Parser(Trino.Parser):
+        FUNCTIONS = {**Trino.Parser.FUNCTIONS, **{name: _as_call(name) for name in functions.PARSED_AS_CALLS}}
+
+
+def parse(sql: str, read=LakeboxTrino) -> exp.Expression:
     """One statement parsed, or SqlSyntaxError at the offending token."""
     try:
         statements = sqlglot.parse(sql, read=read, error_level=ErrorLevel.RAISE)
@@ -107,17 +120,27 @@ def reduce_identity_finish(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def trino_functions(tree: exp.Expression) -> exp.Expression:
+    """Trino's functions that DuckDB lacks or answers differently (`functions.py`)."""
+    try:
+        return functions.rewrite(tree)
+    except functions.FunctionNotSupported as error:
+        raise NotSupported(str(error)) from None
+
+
 FIXES = [
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
+    ("Trino's functions", trino_functions),
     ("reduce with an identity finishing function", reduce_identity_finish),
     ("regexp_extract without a match is NULL", regexp_extract_without_match_is_null),
 ]
 
-# DuckDB session settings that make it answer as Trino does.
+# DuckDB settings that make it answer as Trino does (set once for every connection).
 SETTINGS = [
-    ("integer division truncates", "SET integer_division = true"),
-    ("no extension is downloaded at run time", "SET autoinstall_known_extensions = false"),
-    ("no extension is loaded implicitly", "SET autoload_known_extensions = false"),
+    ("integer division truncates", "SET GLOBAL integer_division = true"),
+    ("the session's time zone is UTC, as Athena's", "SET GLOBAL TimeZone = 'UTC'"),
+    ("no extension is downloaded at run time", "SET GLOBAL autoinstall_known_extensions = false"),
+    ("no extension is loaded implicitly", "SET GLOBAL autoload_known_extensions = false"),
 ]
 
 
@@ -206,4 +229,4 @@ def translate(tree: exp.Expression, column_types: dict | None = None) -> str:
     try:
         return tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
     except UnsupportedError as error:
-        raise NotSupported(str(error).strip().splitlines()[0]) from None
+        raise NotSupported(str(error).strip().splitlines()[0].replace(" in DuckDB", "")) from None

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.orc as orc
 from sqlglot import exp
 
-from lakebox.engine import dialect, duck_read, scan_bytes, types
+from lakebox.engine import dialect, duck_read, functions, scan_bytes, text, types
 from lakebox.engine.base import EngineError, QueryCancelled
 from lakebox.engine.sources import TableSource
 from lakebox.storage.lru import Lru
@@ -29,6 +29,14 @@ _RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT",
 class DuckEngine:
     def __init__(self):
         self._db = duckdb.connect(":memory:")
+        self._db.create_function(text.JAVA_DOUBLE_FUNCTION, text.java_double, ["DOUBLE"], "VARCHAR")
+        self._db.create_function(text.JAVA_REAL_FUNCTION, text.java_real, ["FLOAT"], "VARCHAR")
+        functions.install(self._db)
+        for _, statement in dialect.SETTINGS:
+            self._db.execute(statement)
+        # A data file is a blob, never rewritten in place: its Parquet footer, once read,
+        # is kept for the next query (binding a query reads each footer several times).
+        self._db.execute("SET GLOBAL parquet_metadata_cache = true")
         # Parquet footers by file: one {top-level column: (compressed bytes, min, max)} per
         # row group. A data file is a blob, never rewritten in place: its footer never changes.
         self._footers = Lru(4096)
@@ -51,11 +59,8 @@ class DuckEngine:
         return found
 
     def _cursor(self):
-        """A connection of its own; settings are per connection."""
-        cursor = self._db.cursor()
-        for _, statement in dialect.SETTINGS:
-            cursor.execute(statement)
-        return cursor
+        """A connection of its own (the settings are the database's)."""
+        return self._db.cursor()
 
     def prepare(self, tree: exp.Expression, sources: list[TableSource], default_database: str) -> "DuckQuery":
         """A query ready to bind: `sources` are the tables of `dialect.table_refs(tree)`,
@@ -99,6 +104,7 @@ class DuckQuery:
         self.rows_written = 0
         self._registered = []
         self.columns: list[tuple[str, str]] = []     # (name, DuckDB type) of the result
+        self._types = []                             # the same types, as DuckDB's type objects
         self._sql = None
 
     def cancel(self):
@@ -154,13 +160,13 @@ class DuckQuery:
     def _bind(self):
         names = dialect.column_names(self._tree)
         originals = {id(table): table for table in dialect.table_refs(self._tree)}
+        reads = []          # (name, SELECT of the table's files): inlined where the query reads them
         for number, source in enumerate(self._sources):
             view = f"__lakebox_t{number}"
             pseudo = names is not None and any(column in names for column in duck_read.PSEUDO_COLUMNS)
             schema = self._file_columns(source)
             register = functools.partial(self._register_orc, source, f"{view}_orc")
-            self._cursor.execute(
-                f"CREATE OR REPLACE TEMP VIEW {view} AS {duck_read.table_sql(source, schema, pseudo, register)}")
+            reads.append((view, duck_read.table_sql(source, schema, pseudo, register)))
             references = sum(1 for table in originals.values() if self._same_table(table, source))
             self.bytes_scanned += self._bytes_of(source, names, references)
             for table in [t for t in originals.values() if self._same_table(t, source)]:
@@ -172,8 +178,12 @@ class DuckQuery:
                 table.replace(replacement)
         column_types = {name.lower(): kind for source in self._sources for name, kind in source.columns}
         self._sql = dialect.translate(self._tree, column_types)
+        if reads:           # not temporary views: creating one binds its files once more
+            tables = ", ".join(f"{view} AS NOT MATERIALIZED ({sql})" for view, sql in reads)
+            self._sql = f"WITH {tables} SELECT * FROM ({self._sql})"
         relation = self._cursor.sql(self._sql)
         self.columns = [(name, str(kind)) for name, kind in zip(relation.columns, relation.types)]
+        self._types = relation.types
 
     def _same_table(self, table: exp.Table, source: TableSource) -> bool:
         database = (table.db or self._default_database).lower()
@@ -258,7 +268,8 @@ class DuckQuery:
     def write_csv(self, path: str) -> int:
         """Run the query into an Athena result file: a header row, every value quoted,
         NULL as nothing. Returns the number of rows."""
-        formatted = [_as_text(name, kind) for name, kind in self.result_columns]
+        formatted = [f"{text.as_text(duck_read.ident(name), kind)} AS {duck_read.ident(name)}"
+                     for (name, _), kind in zip(self.columns, self._types)]
         sql = f"COPY (SELECT {', '.join(formatted)} FROM ({self._final_sql()})) TO {duck_read.quote(path)} " \
               f"(FORMAT csv, FORCE_QUOTE *, HEADER true)"
         return self._guard(lambda: self._cursor.execute(sql).fetchone()[0])
@@ -307,15 +318,3 @@ class DuckQuery:
         rows = self._guard(lambda: self._cursor.execute(f"{kind} {self._sql}").fetchall())
         return "\n".join(row[-1] for row in rows)
 
-
-def _as_text(name: str, kind: str) -> str:
-    """A value as Athena writes it in a result file (Trino's text forms)."""
-    column = duck_read.ident(name)
-    upper = kind.upper()
-    if upper == "TIMESTAMP":
-        return f"strftime({column}, '%Y-%m-%d %H:%M:%S.%g') AS {column}"
-    if upper == "TIMESTAMP WITH TIME ZONE":
-        return f"strftime({column}, '%Y-%m-%d %H:%M:%S.%g UTC') AS {column}"
-    if upper == "BOOLEAN":
-        return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END AS {column}"
-    return column

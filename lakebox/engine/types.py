@@ -152,3 +152,85 @@ def _split_top(text: str) -> list[str]:
             start = i + 1
     parts.append(text[start:])
     return [part.strip() for part in parts]
+
+
+# ---------------------------------------------------------------------------
+# Trino's type names: information_schema.columns' data_type, and typeof()
+
+_TRINO_FROM_HIVE = {"string": "varchar", "int": "integer", "float": "real", "binary": "varbinary",
+                    "timestamp": "timestamp(3)"}
+_TRINO_FROM_DUCK = {
+    "VARCHAR": "varchar", "INTEGER": "integer", "BIGINT": "bigint", "SMALLINT": "smallint", "TINYINT": "tinyint",
+    "HUGEINT": "bigint", "UBIGINT": "bigint", "UINTEGER": "bigint", "USMALLINT": "integer", "UTINYINT": "smallint",
+    "DOUBLE": "double", "FLOAT": "real", "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp(3)",
+    "TIMESTAMP_NS": "timestamp(3)", "TIMESTAMP_MS": "timestamp(3)", "TIMESTAMP_S": "timestamp(3)",
+    "TIMESTAMP WITH TIME ZONE": "timestamp(3) with time zone", "TIME": "time(3)", "BLOB": "varbinary",
+    "UUID": "uuid", "JSON": "json", "INTERVAL": "interval day to second", '"NULL"': "unknown", "NULL": "unknown",
+}
+
+
+def trino_type_of_hive(hive: str) -> str:
+    """A Glue column type as Trino names it: `array<struct<a:int>>` -> `array(row(a integer))`."""
+    parsed, rest = _trino_of_hive(hive.strip().lower())
+    return parsed if not rest.strip() else hive
+
+
+def _trino_of_hive(text: str) -> tuple[str, str]:
+    match = re.match(r"\s*([a-z_][a-z0-9_ ]*?)\s*(?=[<(,>:]|$)", text)
+    if not match:
+        return text, ""
+    name, rest = match.group(1), text[match.end():]
+    params = re.match(r"\(\s*\d+\s*(?:,\s*\d+\s*)?\)", rest)
+    if params:
+        return name + params.group(0).replace(" ", ""), rest[params.end():]
+    if name == "array":
+        element, rest = _trino_of_hive(_expect(rest, "<"))
+        return f"array({element})", _expect(rest, ">")
+    if name == "map":
+        key, rest = _trino_of_hive(_expect(rest, "<"))
+        value, rest = _trino_of_hive(_expect(rest, ","))
+        return f"map({key}, {value})", _expect(rest, ">")
+    if name == "struct":
+        fields, rest = [], _expect(rest, "<")
+        while True:
+            field = re.match(r"\s*([^:<>,\s]+)\s*:", rest)
+            if field is None:
+                raise TypeError_(f"Unknown type: {text}")
+            field_type, rest = _trino_of_hive(rest[field.end():])
+            fields.append(f"{field.group(1)} {field_type}")
+            if rest.lstrip().startswith(">"):
+                return f"row({', '.join(fields)})", _expect(rest, ">")
+            rest = _expect(rest, ",")
+    return _TRINO_FROM_HIVE.get(name, name), rest
+
+
+def trino_type_of_duck(duck: str) -> str:
+    """A DuckDB type (as DuckDB prints it) as Trino names it: `INTEGER[]` -> `array(integer)`,
+    `STRUCT(a INTEGER)` -> `row(a integer)`, `DECIMAL(10,2)` -> `decimal(10,2)`."""
+    duck = duck.strip()
+    if duck.endswith("]"):
+        return f"array({trino_type_of_duck(duck[:duck.rindex('[')])})"
+    upper = duck.upper()
+    if upper.startswith("MAP("):
+        key, value = _split_top(duck[4:-1])
+        return f"map({trino_type_of_duck(key)}, {trino_type_of_duck(value)})"
+    if upper.startswith(("STRUCT(", "TUPLE(")):
+        fields = []
+        for position, part in enumerate(_split_top(duck[duck.index("(") + 1:-1])):
+            found = re.match(r'\s*("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s+(.+)', part)
+            if found is None or upper.startswith("TUPLE("):
+                fields.append(trino_type_of_duck(part))
+                continue
+            name = found.group(1).strip('"')
+            kind = trino_type_of_duck(found.group(2))
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                name = '"' + name + '"'
+            if re.fullmatch(r"_\d+", name):         # sqlglot's names for an anonymous ROW's fields
+                fields.append(kind)
+            else:
+                quoted = name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else '"' + name + '"'
+                fields.append(f"{quoted} {kind}")
+        return f"row({', '.join(fields)})"
+    if upper.startswith("DECIMAL"):
+        return upper.replace(" ", "").lower()
+    return _TRINO_FROM_DUCK.get(upper, duck.lower())

@@ -12,6 +12,8 @@ the services ask questions rather than walk JSON:
 - whether it covers an action (`covers_action`, wildcards, case-insensitive as IAM
   compares actions) and a resource ARN (`covers_resource`, wildcards, case-sensitive);
 - whether its `Condition` holds for the request's keys (`kit/conditions.py`);
+- policy variables (`${aws:username}`, `${s3:prefix}`, ...) in Resource and Condition
+  values, resolved per request from the same keys (`kit/variables.py`);
 - `Policy.decision(...)`: "Deny" if a statement that applies denies (explicit deny
   wins), else "Allow" if one allows, else None (implicit deny, unless the caller's own
   rights allow: lakebox has no IAM yet, so a caller of the owning account is allowed).
@@ -26,7 +28,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from lakebox.kit import arns, conditions
+from lakebox.kit import arns, conditions, variables
 
 EVERYONE = "*"
 # Condition keys that, compared with fixed values, make a statement naming everyone
@@ -67,6 +69,7 @@ class Statement:
     not_resources: tuple = ()
     conditions: dict | None = None
     sid: str | None = None
+    variables: bool = False              # its Resource or Condition writes ${...} (kit/variables.py)
 
     def names_everyone(self) -> bool:
         return EVERYONE in self.principals.get("AWS", ()) or self.not_principals is not None
@@ -97,7 +100,13 @@ class Statement:
             return not Patterns(self.not_actions, True).match(action)
         return Patterns(self.actions, True).match(action)
 
-    def covers_resource(self, arn: str) -> bool:
+    def covers_resource(self, arn: str, keys=None) -> bool:
+        """Whether the statement's Resource names `arn` (or its NotResource does not);
+        `keys` answers the policy variables a resource may write."""
+        if self.variables:
+            if self.not_resources:
+                return not variables.matches_any(self.not_resources, arn, keys or _no_keys)
+            return variables.matches_any(self.resources, arn, keys or _no_keys)
         if self.not_resources:
             return not self._not_resources.match(arn)
         return self._resources.match(arn)
@@ -118,7 +127,10 @@ class Statement:
 
     def holds(self, keys) -> bool:
         """The statement's conditions hold for the request keys `keys(name)` answers."""
-        return not self.conditions or conditions.holds(self.conditions, keys)
+        if not self.conditions:
+            return True
+        block = variables.condition_block(self.conditions, keys) if self.variables else self.conditions
+        return conditions.holds(block, keys)
 
     def is_public(self) -> bool:
         """An Allow naming everyone that no condition narrows to fixed principals,
@@ -137,7 +149,7 @@ class Policy:
         keys = keys or _no_keys
         allowed = False
         for s in self.statements if action is None else self.covering(action):
-            if (resource is None or s.covers_resource(resource)) and names(s) and s.holds(keys):
+            if (resource is None or s.covers_resource(resource, keys)) and names(s) and s.holds(keys):
                 if s.effect == "Deny":
                     return "Deny"
                 allowed = allowed or s.effect == "Allow"
@@ -250,17 +262,20 @@ def parse(text: str | None) -> Policy:
     statements = found.get("Statement") or []
     if isinstance(statements, dict):
         statements = [statements]
-    return Policy(tuple(_statement(s) for s in statements if isinstance(s, dict)))
+    with_variables = found.get("Version") == variables.VERSION
+    return Policy(tuple(_statement(s, with_variables) for s in statements if isinstance(s, dict)))
 
 
-def _statement(raw: dict) -> Statement:
+def _statement(raw: dict, with_variables: bool = False) -> Statement:
     return Statement(
         effect=raw.get("Effect", ""), principals=_principals(raw.get("Principal")),
         not_principals=_principals(raw["NotPrincipal"]) if "NotPrincipal" in raw else None,
         actions=_strings(raw.get("Action")), not_actions=_strings(raw.get("NotAction")),
         resources=_strings(raw.get("Resource", EVERYONE)), not_resources=_strings(raw.get("NotResource")),
         conditions=raw.get("Condition") if isinstance(raw.get("Condition"), dict) else None,
-        sid=raw.get("Sid") if isinstance(raw.get("Sid"), str) else None)
+        sid=raw.get("Sid") if isinstance(raw.get("Sid"), str) else None,
+        variables=with_variables and variables.used_in([raw.get("Resource"), raw.get("NotResource"),
+                                                        raw.get("Condition")]))
 
 
 def _principals(value) -> dict:
@@ -307,6 +322,29 @@ def global_keys(ctx, extra=None):
         if name == "aws:userid":
             return ctx.session["user_id"] if ctx.session else ctx.account
         if name == "aws:principaltype":
-            return "AssumedRole" if ctx.session else "Account"
+            return _principal_type(ctx.caller_arn, ctx.session)
+        if name == "aws:username":
+            return _user_name(ctx.caller_arn)
+        if name.startswith("aws:principaltag/"):
+            return _principal_tags(ctx.session).get(name.partition("/")[2])
         return extra(name) if extra else None
     return lookup
+
+
+def _principal_type(arn: str, session) -> str:
+    if session:
+        return "AssumedRole"
+    return "User" if ":user/" in arn else "Account"
+
+
+def _user_name(arn: str) -> str | None:
+    """An IAM user's name (`arn:aws:iam::A:user/path/NAME`); other principals have none."""
+    return arn.rsplit("/", 1)[1] if ":user/" in arn else None
+
+
+def _principal_tags(session) -> dict:
+    """An STS session's tags, by lower-cased key: tag keys are not case-sensitive in
+    conditions (IAM User Guide, "Controlling access during AWS requests")."""
+    if not session or not session.get("tags"):
+        return {}
+    return {key.lower(): value for key, value in json.loads(session["tags"]).items()}

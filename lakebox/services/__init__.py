@@ -11,7 +11,7 @@ import importlib
 from botocore import xform_name
 
 SERVICE_NAMES = (
-    "s3", "kinesis", "firehose", "dynamodb", "dynamodbstreams", "sqs", "glue", "athena",
+    "s3", "s3control", "kinesis", "firehose", "dynamodb", "dynamodbstreams", "sqs", "glue", "athena",
     "kms", "sts", "redshift-data", "lakeformation", "kinesisanalyticsv2", "emr-serverless",
     "opensearch",
 )

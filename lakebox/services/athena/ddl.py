@@ -274,7 +274,13 @@ def _show_columns(ctx, statement, database, engine):
 def _show_tblproperties(ctx, statement, database, engine):
     db_name, name = _table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
-    return [f"{key}\t{value}" for key, value in sorted((table.get("Parameters") or {}).items())]
+    parameters = table.get("Parameters") or {}
+    wanted = statement.args.get("prop")
+    if wanted is not None:          # one property: its value alone, as Hive prints it
+        if wanted not in parameters:
+            raise DdlFailure(f"FAILED: SemanticException Table {name} does not have property: {wanted}")
+        return [parameters[wanted]]
+    return [f"{key}\t{value}" for key, value in sorted(parameters.items())]
 
 
 def _show_partitions(ctx, statement, database, engine):

@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.sources import DataFile, Part, TableSource
-from lakebox.services.athena import iceberg, iceberg_tables, projection
+from lakebox.services.athena import iceberg, iceberg_tables, information_schema, projection
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -22,6 +22,7 @@ def resolve_sources(ctx, engine, tree: exp.Expression, database: str) -> list[Ta
     for _ in range(_MAX_VIEW_DEPTH):
         if not _expand_views(ctx, tree, database):
             break
+    information_schema.expand(ctx, tree, database, view_text)
     _expand_metadata_tables(ctx, tree, database)
     refs = dialect.table_refs(tree)
     counts = {}

@@ -24,6 +24,9 @@ def _resource_or_error(ctx, arn: str):
 
 
 def add_tags(ctx, arn: str, tag_list: list[dict]):
+    # The model leaves a tag's Key optional; a tag without one means nothing.
+    if any(tag.get("Key") is None for tag in tag_list):
+        raise errors.InvalidRequestException("Tag key must not be null")
     pairs = [(tag["Key"], tag.get("Value", "")) for tag in tag_list]
     check_tags("athena", pairs)
     current = store.tags(ctx.state.db, ctx.account, ctx.region, arn)

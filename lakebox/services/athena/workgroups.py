@@ -3,7 +3,6 @@ Delete with their configuration (result location, enforcement, scan cut-off)."""
 import copy
 import json
 
-from lakebox.kit.tags import check_count, check_tags
 from lakebox.services.athena import errors, model, store, tagging
 
 
@@ -39,9 +38,6 @@ def create_work_group(ctx, params):
         raise errors.InvalidRequestException("WorkGroup is already created")
     config = model.default_workgroup_configuration()
     config.update(copy.deepcopy(params.get("Configuration") or {}))
-    if params.get("Tags"):
-        check_tags("athena", [(tag["Key"], tag.get("Value", "")) for tag in params["Tags"]])
-        check_count("athena", {tag["Key"] for tag in params["Tags"]})
     with db.transaction():
         store.put_workgroup(db, ctx.account, ctx.region, params["Name"], "ENABLED", params.get("Description"),
                             config, ctx.now)

@@ -85,6 +85,14 @@ def invalid(message: str) -> ValidationException:
     return ValidationException(f"One or more parameter values were invalid: {message}")
 
 
+def members_missing(paths: list) -> ValidationException:
+    """Members the model leaves optional but DynamoDB needs here, worded as the request
+    validator words a missing required member."""
+    parts = [f"Value null at '{path}' failed to satisfy constraint: Member must not be null" for path in paths]
+    return ValidationException(f"{len(parts)} validation error{'s' if len(parts) > 1 else ''} detected: "
+                               + "; ".join(parts))
+
+
 def table_not_found(name: str | None = None) -> ResourceNotFoundException:
     """DescribeTable/DeleteTable/UpdateTable name the table; item operations do not."""
     if name is None:

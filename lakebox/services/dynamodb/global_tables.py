@@ -6,7 +6,7 @@ from lakebox.kit import arns
 from lakebox.services.dynamodb import lookup, store
 from lakebox.services.dynamodb.errors import (
     GlobalTableAlreadyExistsException, GlobalTableNotFoundException, ReplicaAlreadyExistsException,
-    ReplicaNotFoundException, TableNotFoundException, ValidationException)
+    ReplicaNotFoundException, TableNotFoundException, ValidationException, members_missing)
 from lakebox.services.dynamodb.model import Table
 
 
@@ -49,9 +49,18 @@ def _description(ctx, name, group, created_ms) -> dict:
         "CreationDateTime": lookup.timestamp(created_ms)}}
 
 
+def _region_names(replicas) -> list:
+    # The model leaves RegionName optional; DynamoDB refuses a replica without one.
+    missing = [f"replicationGroup.{i}.member.regionName" for i, replica in enumerate(replicas, 1)
+               if "RegionName" not in replica]
+    if missing:
+        raise members_missing(missing)
+    return [replica["RegionName"] for replica in replicas]
+
+
 def create_global_table(ctx, params):
     name = params["GlobalTableName"]
-    group = list(dict.fromkeys(r["RegionName"] for r in params["ReplicationGroup"]))
+    group = list(dict.fromkeys(_region_names(params["ReplicationGroup"])))
     members = [_member(ctx, name, region) for region in group]
     if any("global_2017_ms" in t.spec or t.spec.get("Replicas") for t in members):
         raise GlobalTableAlreadyExistsException("Global table already exists")

@@ -2,7 +2,7 @@
 described with the CloudWatch rule names DynamoDB creates (partition key and, with a sort
 key, sort key rules for consumed and throttled traffic). No metrics are computed."""
 from lakebox.services.dynamodb import lookup, store
-from lakebox.services.dynamodb.errors import ResourceNotFoundException
+from lakebox.services.dynamodb.errors import ResourceNotFoundException, ValidationException
 
 
 def _target(ctx, params):
@@ -48,6 +48,15 @@ def update_contributor_insights(ctx, params):
     return result
 
 
+def _start(token) -> int:
+    """NextToken is the position of the next summary, as this server wrote it."""
+    if token is None:
+        return 0
+    if not (token.isascii() and token.isdigit()):
+        raise ValidationException("Invalid NextToken")
+    return int(token)
+
+
 def list_contributor_insights(ctx, params):
     names = [params["TableName"]] if params.get("TableName") else \
         [r["name"] for r in store.tables(ctx.state.db, ctx.account, ctx.region, None, 10_000)]
@@ -61,7 +70,7 @@ def list_contributor_insights(ctx, params):
                 summary["IndexName"] = index
             summaries.append(summary)
     limit = params.get("MaxResults") or 100
-    start = int(params.get("NextToken") or 0)
+    start = _start(params.get("NextToken"))
     result = {"ContributorInsightsSummaries": summaries[start:start + limit]}
     if start + limit < len(summaries):
         result["NextToken"] = str(start + limit)

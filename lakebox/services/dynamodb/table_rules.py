@@ -1,10 +1,19 @@
 """CreateTable and UpdateTable checks on key schemas, indexes and billing, with
 DynamoDB's messages. Pure logic over request parameters."""
-from lakebox.services.dynamodb.errors import LimitExceededException, ValidationException, invalid
+from lakebox.services.dynamodb.errors import LimitExceededException, ValidationException, invalid, members_missing
 
 MAX_LSIS = 5
 MAX_GSIS = 20
 MAX_PROJECTED_ATTRIBUTES = 100
+
+
+def check_key_members(params):
+    """The model leaves the key schema and attribute definitions optional (a replica made
+    from GlobalTableSourceArn takes them from its source); a table of its own needs both."""
+    missing = [wire for member, wire in (("AttributeDefinitions", "attributeDefinitions"), ("KeySchema", "keySchema"))
+               if params.get(member) is None]
+    if missing:
+        raise members_missing(missing)
 
 
 def check_key_schema(key_schema, label="KeySchema"):

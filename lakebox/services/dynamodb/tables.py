@@ -16,6 +16,7 @@ LIST_TABLES_DEFAULT_LIMIT = 100
 def create_table(ctx, params):
     db, name = ctx.state.db, params["TableName"]
     billing = params.get("BillingMode", "PROVISIONED")
+    table_rules.check_key_members(params)
     table_rules.check_key_schema(params["KeySchema"])
     table_rules.check_definitions(params)
     table_rules.check_billing(params, billing)

@@ -69,14 +69,40 @@ def destination_after_update(destination: dict, params: dict) -> dict:
             merged = _merge(copy.deepcopy(config.get("S3Configuration", {})), merged)
         _check_required(kind, merged)
     merged = _with_defaults(kind, merged)
-    if _dynamic(merged) and not _dynamic(destination["config"]):
+    if kind == current_kind:
+        _check_backup_change(kind, destination["config"].get("S3BackupMode"), merged.get("S3BackupMode"))
+    if dynamic(merged) and not dynamic(destination["config"]):
         # "You cannot enable dynamic partitioning for an existing Firehose stream" (Developer Guide)
         raise InvalidArgumentException("Dynamic partitioning cannot be enabled on an existing delivery stream.")
     check(kind, merged)
     return {"DestinationId": destination["DestinationId"], "kind": kind, "config": merged}
 
 
-def _dynamic(config: dict) -> bool:
+# S3 backup modes once they back up everything, and what they may not go back to (each
+# destination's S3BackupMode reference: "If backup is enabled, you can't update the
+# Firehose stream to disable it"; Splunk and Snowflake likewise from all data to failed
+# data only; OpenSearch's and Elasticsearch's cannot be changed at all after creation).
+_BACKUP_ONE_WAY = {"ExtendedS3": ("Enabled", "Disabled"), "Redshift": ("Enabled", "Disabled"),
+                   "Splunk": ("AllEvents", "FailedEventsOnly"), "Snowflake": ("AllData", "FailedDataOnly")}
+_BACKUP_FIXED = ("Elasticsearch", "Amazonopensearchservice", "AmazonOpenSearchServerless")
+_BACKUP_DEFAULTS = {"ExtendedS3": "Disabled", "Redshift": "Disabled", "HttpEndpoint": "FailedDataOnly",
+                    "Splunk": "FailedEventsOnly", "Snowflake": "FailedDataOnly", "Iceberg": "FailedDataOnly",
+                    "Elasticsearch": "FailedDocumentsOnly", "Amazonopensearchservice": "FailedDocumentsOnly",
+                    "AmazonOpenSearchServerless": "FailedDocumentsOnly"}
+
+
+def _check_backup_change(kind: str, before: str | None, after: str | None):
+    if before == after:
+        return
+    if kind in _BACKUP_FIXED:
+        raise InvalidArgumentException(f"S3BackupMode of a {kind} destination cannot be changed after the "
+                                       f"delivery stream is created.")
+    if _BACKUP_ONE_WAY.get(kind) == (before, after):
+        raise InvalidArgumentException(f"S3BackupMode cannot be changed from {before} to {after}: once a "
+                                       f"{kind} destination backs up all records it keeps doing so.")
+
+
+def dynamic(config: dict) -> bool:
     return bool((config.get("DynamicPartitioningConfiguration") or {}).get("Enabled"))
 
 
@@ -140,13 +166,13 @@ def _with_defaults(kind: str, config: dict) -> dict:
                 config["BufferingHints"] = dict(config.get("BufferingHints") or {}, SizeInMBs=128)
         _s3_defaults(config)
         if kind == "ExtendedS3":
-            config.setdefault("S3BackupMode", "Disabled")
+            config.setdefault("S3BackupMode", _BACKUP_DEFAULTS[kind])
         return config
     config["S3Configuration"] = _s3_defaults(config.get("S3Configuration") or {})
     if kind in OWN_BUFFERING:
         config["BufferingHints"] = {**OWN_BUFFERING[kind], **(config.get("BufferingHints") or {})}
+    config.setdefault("S3BackupMode", _BACKUP_DEFAULTS[kind])
     if kind == "HttpEndpoint":
-        config.setdefault("S3BackupMode", "FailedDataOnly")
         config.setdefault("RequestConfiguration", {"ContentEncoding": "NONE"})
     if kind in DEFAULT_RETRY:
         config.setdefault("RetryOptions", {"DurationInSeconds": DEFAULT_RETRY[kind]})
@@ -157,11 +183,11 @@ def _with_defaults(kind: str, config: dict) -> dict:
 def check(kind: str, config: dict):
     """Semantic checks of a complete destination; raises InvalidArgumentException."""
     s3 = config if kind in S3_KINDS else config.get("S3Configuration", {})
-    dynamic = _dynamic(config)
-    if dynamic and kind != "ExtendedS3":
+    partitioned = dynamic(config)
+    if partitioned and kind != "ExtendedS3":
         raise InvalidArgumentException("Dynamic partitioning is only supported for Amazon S3 destinations.")
     try:
-        prefixes.check_prefixes(s3.get("Prefix"), s3.get("ErrorOutputPrefix"), dynamic)
+        prefixes.check_prefixes(s3.get("Prefix"), s3.get("ErrorOutputPrefix"), partitioned)
         prefixes.time_zone(config.get("CustomTimeZone"))
     except prefixes.PrefixError as error:
         raise InvalidArgumentException(str(error)) from None
@@ -171,14 +197,19 @@ def check(kind: str, config: dict):
             prefixes.check_prefixes(backup.get("Prefix"), backup.get("ErrorOutputPrefix"), False)
         except prefixes.PrefixError as error:
             raise InvalidArgumentException(f"S3BackupConfiguration: {error}") from None
-    if kind == "ExtendedS3" and config.get("S3BackupMode") == "Enabled" and not config.get("S3BackupConfiguration"):
+    if kind in ("ExtendedS3", "Redshift") and config.get("S3BackupMode") == "Enabled" and \
+            not config.get("S3BackupConfiguration"):
         raise InvalidArgumentException("S3BackupConfiguration is required when S3BackupMode is Enabled.")
-    if dynamic and config["BufferingHints"]["IntervalInSeconds"] < DYNAMIC_PARTITIONING_INTERVAL_MIN:
+    if kind == "Iceberg" and config.get("S3BackupMode") != "FailedDataOnly":
+        # "Currently, S3 backup only supports FailedDataOnly" (IcebergDestinationConfiguration)
+        raise InvalidArgumentException("S3BackupMode AllData is not supported for Iceberg destinations; "
+                                       "use FailedDataOnly.")
+    if partitioned and config["BufferingHints"]["IntervalInSeconds"] < DYNAMIC_PARTITIONING_INTERVAL_MIN:
         raise InvalidArgumentException(
             f"BufferingHints.IntervalInSeconds must be at least {DYNAMIC_PARTITIONING_INTERVAL_MIN} seconds "
             f"when dynamic partitioning is enabled.")
     _check_conversion(config)
-    check_processing(config.get("ProcessingConfiguration"), dynamic)
+    check_processing(config.get("ProcessingConfiguration"), partitioned)
 
 
 def _check_conversion(config: dict):
@@ -231,10 +262,53 @@ def check_processing(processing: dict | None, dynamic: bool):
                 jq.compile(query)
             except ValueError:
                 raise InvalidArgumentException(f"MetadataExtractionQuery is not a valid JQ query: {query}") from None
-        elif kind == "Lambda" and not params.get("LambdaArn"):
-            raise InvalidArgumentException("LambdaArn is required for the Lambda processor.")
+        elif kind == "Lambda":
+            if not params.get("LambdaArn"):
+                raise InvalidArgumentException("LambdaArn is required for the Lambda processor.")
+            _check_lambda_numbers(params)
         elif kind == "RecordDeAggregation" and params.get("SubRecordType", "JSON") not in SUBRECORD_TYPES:
             raise InvalidArgumentException(f"SubRecordType must be one of {', '.join(SUBRECORD_TYPES)}.")
+
+
+# The Lambda processor's numbers (ProcessorParameter's reference: BufferSizeInMBs 0.2-3 MB,
+# default 1; BufferIntervalInSeconds default 60; the console's 60-900 s; 0-300 retries).
+LAMBDA_RANGES = {"BufferSizeInMBs": (0.2, 3), "BufferIntervalInSeconds": (60, 900), "NumberOfRetries": (0, 300)}
+LAMBDA_DEFAULTS = {"BufferSizeInMBs": 1, "BufferIntervalInSeconds": 60, "NumberOfRetries": 3}
+
+
+def _check_lambda_numbers(params: dict):
+    for name, (low, high) in LAMBDA_RANGES.items():
+        if name not in params:
+            continue
+        try:
+            value = float(params[name])
+        except ValueError:
+            value = None
+        whole = name != "BufferSizeInMBs"
+        if value is None or not low <= value <= high or (whole and not value.is_integer()):
+            kind = "an integer" if whole else "a number"
+            raise InvalidArgumentException(f"{name} for the Lambda processor must be {kind} from {low:g} to {high:g}; "
+                                           f"got {params[name]}.")
+
+
+def lambda_buffering(settings: dict) -> tuple[int, int] | None:
+    """(bytes, ms): how much, or how long, Firehose buffers before calling a destination's
+    Lambda processor; None without one."""
+    for processor in processors(settings.get("ProcessingConfiguration")):
+        if processor["Type"] == "Lambda":
+            params = processor["params"]
+            return (int(lambda_number(params, "BufferSizeInMBs") * 1024 * 1024),
+                    int(lambda_number(params, "BufferIntervalInSeconds") * 1000))
+    return None
+
+
+def lambda_number(params: dict, name: str) -> float:
+    """A Lambda processor's number, or its default (streams stored before lakebox checked
+    these numbers may hold any text)."""
+    try:
+        return float(params.get(name, LAMBDA_DEFAULTS[name]))
+    except ValueError:
+        return LAMBDA_DEFAULTS[name]
 
 
 def description(destination: dict) -> dict:

@@ -14,6 +14,8 @@ Lambda processors and HTTP endpoints run it on the worker facility (`state.work`
 commit on the loop.
 """
 import base64
+import bisect
+import itertools
 import json
 import os
 from dataclasses import dataclass, field
@@ -54,11 +56,14 @@ def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
     destination = json.loads(stream["destination"])
     s3_config = config.s3_settings(destination)
     limit = config.buffering(destination)["SizeInMBs"] * MIB
-    records, delivery = _take(db, stream["uid"], limit, read)
-    if not records:
+    spans, delivery = _take(db, stream["uid"], limit, read)
+    if not spans:
         return None
-    records = _kpl_records(records) if stream["stream_type"] == "KinesisStreamAsSource" else records
     writer = _Writer(blobs, stream, destination, delivery, catalog)
+    if _as_sent(stream, destination) and writer.whole(spans):
+        return delivery
+    records = [processing.Record(bytes(record), span.arrival_ms) for span in spans for record in span.records()]
+    records = _kpl_records(records) if stream["stream_type"] == "KinesisStreamAsSource" else records
     if destination["kind"] in UNSERVED_KINDS:
         reason = (f"lakebox does not serve the {destination['kind']} destination yet; the records were "
                   f"written to the S3 backup.")
@@ -105,26 +110,56 @@ class Catalog:
     problem: str | None = None
 
 
+@dataclass
+class Span:
+    """Consecutive buffered records of one chunk: their bytes, one after the other."""
+    arrival_ms: int
+    data: bytes
+    lengths: list
+
+    def records(self):
+        """Each record's bytes (memoryviews of `data`)."""
+        view, position = memoryview(self.data), 0
+        for length in self.lengths:
+            yield view[position:position + length]
+            position += length
+
+
+def _as_sent(stream, destination) -> bool:
+    """Whether the records go to S3 exactly as they were put: one object of their bytes,
+    with no processing, partitioning, conversion or backup, so no record needs handling
+    of its own (the bulk of DirectPut traffic, delivered without a Python object per record)."""
+    settings = destination["config"]
+    return (destination["kind"] in config.S3_KINDS and stream["stream_type"] == "DirectPut"
+            and not processing.processors_of(settings) and not config.dynamic(settings)
+            and not (settings.get("DataFormatConversionConfiguration") or {}).get("Enabled")
+            and settings.get("S3BackupMode", "Disabled") != "Enabled")
+
+
 def _take(db, uid: int, limit: int, read):
-    """The oldest buffered records, `limit` bytes of them (at least one record), and the
-    Delivery that marks them delivered."""
-    records, size, after = [], 0, 0
+    """The oldest buffered records, `limit` bytes of them (at least one record: the one
+    that reaches the limit is taken whole), as Spans, and the Delivery that marks them
+    delivered."""
+    spans, size, after = [], 0, 0
     while True:
         page = store.chunks_from(db, uid, after, READ_PAGE)
         for chunk in page:
-            taken, taken_bytes = chunk["delivered"], chunk["delivered_bytes"]
-            for data in store.chunk_records(chunk, read):
-                records.append(processing.Record(data, chunk["arrival_ms"]))
-                size, taken, taken_bytes = size + len(data), taken + 1, taken_bytes + len(data)
-                if size >= limit:
-                    return records, Delivery(uid, chunk["id"], taken, taken_bytes)
-            last = (chunk["id"], taken, taken_bytes)
+            lengths, data = store.pending(chunk, read)
+            if size + len(data) >= limit:
+                count = bisect.bisect_left(list(itertools.accumulate(lengths)), limit - size) + 1
+                taken = sum(lengths[:count])
+                spans.append(Span(chunk["arrival_ms"], data[:taken], lengths[:count]))
+                return spans, Delivery(uid, chunk["id"], chunk["delivered"] + count,
+                                       chunk["delivered_bytes"] + taken)
+            spans.append(Span(chunk["arrival_ms"], data, lengths))
+            size += len(data)
+            last = (chunk["id"], chunk["count"], chunk["size"])
         if len(page) < READ_PAGE:
             break
         after = page[-1]["id"]
-    if not records:
+    if not spans:
         return [], None
-    return records, Delivery(uid, *last)
+    return spans, Delivery(uid, *last)
 
 
 def _copy(record):
@@ -165,6 +200,16 @@ class _Writer:
         self.zone = prefixes.time_zone(destination["config"].get("CustomTimeZone"))
         conversion = self.config.get("DataFormatConversionConfiguration") or {}
         self.conversion = conversion if conversion.get("Enabled") else None
+
+    def whole(self, spans) -> bool:
+        """One object of the spans' bytes as they are; False (nothing written) when its
+        key would be too long, for the record-by-record path to send them to error output."""
+        oldest = min(span.arrival_ms for span in spans)
+        prefix = prefixes.evaluate(self.config.get("Prefix"), oldest, self.zone)
+        if len(prefix.encode()) + NAME_BYTES > MAX_KEY_BYTES:
+            return False
+        self._object(self.config, prefix, oldest, [span.data for span in spans], config.extension(self.config))
+        return True
 
     def data(self, records, keys) -> list:
         """Write one partition's object; returns the records that could not be delivered
@@ -239,12 +284,16 @@ class _Writer:
             self._object(self.config, prefix, oldest, body, "", "UNCOMPRESSED")
 
     def _object(self, target, prefix, oldest_ms, body, extension, compression=None):
+        """Write one object's temp file; `body` is its bytes, or a list of parts to join
+        (written one by one when uncompressed, never copied into one buffer)."""
         compression = compression or target.get("CompressionFormat", "UNCOMPRESSED")
         name = prefixes.object_name(self.stream["name"], self.stream["version"], oldest_ms, extension)
-        payload = encode.compress(body, compression, name.removesuffix(extension) if extension else name)
+        parts = body if isinstance(body, list) else [body]
+        if compression != "UNCOMPRESSED":
+            parts = [encode.compress(b"".join(parts), compression, name.removesuffix(extension) if extension else name)]
         path = self.blobs.temp_path()
         with open(path, "wb") as f:
-            f.write(payload)
+            f.writelines(parts)
         self.delivery.objects.append((config.bucket_of(target), prefix + name, path))
 
 

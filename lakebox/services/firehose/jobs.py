@@ -5,7 +5,8 @@ import json
 import logging
 
 from lakebox.kit import calls
-from lakebox.services.firehose import buffer, config, delivery, lookup, processing, segments, sources, store
+from lakebox.services.firehose import (
+    buffer, config, delivery, encryption, lookup, processing, segments, sources, store)
 from lakebox.services.glue import public as glue
 
 log = logging.getLogger("lakebox.firehose")
@@ -29,9 +30,9 @@ def flush_due(state, now: float) -> float | None:
         if stream is None:
             continue
         _, size, oldest = store.buffered_summary(state.db, uid)
-        limit, interval = buffer.settings(stream)
-        due_at = max((oldest + interval) / 1000, stream["retry_at_ms"] / 1000)
-        if size < limit and now < due_at:
+        # a failed delivery waits for its retry even when the buffer is full
+        due_at = max(buffer.due_ms(state.db, stream, size, oldest) / 1000, stream["retry_at_ms"] / 1000)
+        if now < due_at:
             deadline = _earliest(deadline, due_at)
             continue
         try:
@@ -49,15 +50,21 @@ def flush_due(state, now: float) -> float | None:
 def _flush(state, stream, size: int, now_ms: int) -> bool:
     """Deliver one buffer's worth; True when it finished here (more may be due)."""
     uid = stream["uid"]
+    try:
+        read = segments.reader(state, stream, encryption.opener(encryption.data_keys(state, stream)))
+    except encryption.KeyUnusable as unusable:      # the records stay buffered until the key is usable
+        store.set_failure(state.db, uid, dict(unusable.failure, Details=f"{unusable.failure['Details']} Records "
+                                              f"are kept in the buffer and delivery is retried."),
+                          now_ms + delivery.RETRY_MS)
+        return False
     catalog = _catalog(state, stream)
     env = processing.Invocation(state.config.functions_dir, lookup.arn_of(stream), stream["region"])
     if size <= SYNC_FLUSH_BYTES and catalog is None and not _calls_out(stream):
-        made = delivery.build(state.db, state.blobs, segments.reader(state, stream), stream, now_ms, env)
+        made = delivery.build(state.db, state.blobs, read, stream, now_ms, env)
         delivered = made is not None and delivery.commit(state, stream, made, now_ms)
         buffer.delivered(state, uid)
         return delivered
-    task = state.work.submit("firehose", "Deliver", _build_off_loop, stream, state.blobs,
-                             segments.reader(state, stream), now_ms, env, catalog,
+    task = state.work.submit("firehose", "Deliver", _build_off_loop, stream, state.blobs, read, now_ms, env, catalog,
                              commit=lambda made: _commit_off_loop(state, made, now_ms), discard=delivery.discard)
     state.cache("firehose")["inflight"][uid] = task
     return False

@@ -6,6 +6,10 @@ function (https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.ht
 - the event is {"invocationId", "deliveryStreamArn", "region", "records": [{"recordId",
   "approximateArrivalTimestamp", "data" (base64)}]}, in batches of at most
   `BufferSizeInMBs` (default 1 MiB) of record data;
+- Firehose buffers for the function before it buffers for the destination, so records
+  reach S3 once the function's buffer released them (`BufferSizeInMBs` gathered, or
+  `BufferIntervalInSeconds`, default 60, passed) and then the destination's buffering
+  hints were met: the flush job waits for both (`buffer.due_ms`);
 - the answer is {"records": [{"recordId", "result": "Ok" | "Dropped" | "ProcessingFailed",
   "data" (base64), "metadata": {"partitionKeys": {...}}}]}: Ok records go on with the
   new data (and their partition keys, for `!{partitionKeyFromLambda:...}`), Dropped ones
@@ -17,16 +21,18 @@ Handlers run on the worker facility, never on the event loop.
 """
 import base64
 import importlib.util
+import logging
 import os
 import re
 import uuid
 
-from lakebox.services.firehose import processing
+from lakebox.services.firehose import config, processing
 
 ARN = re.compile(r"^arn:[\w-]+:lambda:([\w-]+):(\d{12}):function:([\w-]+)(?::[\w$-]+)?$")
-DEFAULT_RETRIES = 3
-DEFAULT_BATCH_MIB = 1
 RESULTS = ("Ok", "Dropped", "ProcessingFailed")
+# Firehose's words in the error record of a function that raised (a recorded error record)
+FUNCTION_ERROR = "The Lambda function was successfully invoked but it returned an error result."
+log = logging.getLogger("lakebox.firehose")
 
 
 class _Context:
@@ -48,10 +54,10 @@ class _Context:
 
 def transform(records: list, params: dict, failures: list, env) -> list:
     arn = params["LambdaArn"]
-    retries = int(params.get("NumberOfRetries", DEFAULT_RETRIES))
+    retries = int(config.lambda_number(params, "NumberOfRetries"))
     handler, problem = _handler(env.functions_dir, arn)
     out = []
-    for batch in _batches(records, float(params.get("BufferSizeInMBs", DEFAULT_BATCH_MIB))):
+    for batch in _batches(records, config.lambda_number(params, "BufferSizeInMBs")):
         if handler is None:
             failures.extend(_failed(r, "Lambda.FunctionNotFound", problem, arn, 1) for r in batch)
             continue
@@ -106,8 +112,8 @@ def _invoke(handler, arn, batch, retries, failures, env):
             return _results(answer, ids, arn, attempt, failures)
         except Exception as raised:                # the user's code: any error is a failed call
             error = raised
-    failures.extend(_failed(r, "Lambda.FunctionError", f"The Lambda function was invoked but failed: {error!r}",
-                            arn, retries + 1) for r in batch)
+    log.warning("Lambda function %s failed %d times: %r", arn, retries + 1, error)
+    failures.extend(_failed(r, "Lambda.FunctionError", FUNCTION_ERROR, arn, retries + 1) for r in batch)
     return []
 
 
@@ -139,4 +145,5 @@ def _results(answer, ids, arn, attempt, failures):
 
 
 def _failed(record, code, message, arn, attempts):
-    return processing.Failure(record, "processing-failed", code, message, {"lambdaArn": arn, "attemptsMade": attempts})
+    # `lambdaARN`, spelled as in error records Firehose wrote (the guide's sample says lambdaArn)
+    return processing.Failure(record, "processing-failed", code, message, {"lambdaARN": arn, "attemptsMade": attempts})

@@ -5,7 +5,7 @@ A RecordId is opaque and unique per record, as AWS's are: the buffer chunk, the 
 place in it, and random text."""
 import secrets
 
-from lakebox.services.firehose import buffer, lookup, streams, throttle
+from lakebox.services.firehose import buffer, encryption, lookup, throttle
 from lakebox.services.firehose.errors import (
     InvalidArgumentException, ResourceNotFoundException, ServiceUnavailableException)
 
@@ -20,7 +20,7 @@ def put_record(ctx, params):
     if not throttle.admit(ctx.state, stream, [len(data)], ctx.now):
         raise ServiceUnavailableException(SLOW_DOWN)
     chunk = _buffer(ctx, stream, [data])
-    return {"RecordId": f"{chunk:016d}0000{secrets.token_hex(36)}", "Encrypted": streams.encrypted(stream)}
+    return {"RecordId": f"{chunk:016d}0000{secrets.token_hex(36)}", "Encrypted": encryption.enabled(stream)}
 
 
 def put_record_batch(ctx, params):
@@ -28,8 +28,8 @@ def put_record_batch(ctx, params):
     datas = [record["Data"] for record in params["Records"]]
     total = sum(len(d) for d in datas)
     if total > BATCH_MAX_BYTES:
-        raise InvalidArgumentException(
-            f"Records size exceeds 4 MB limit: the records of this PutRecordBatch call total {total} bytes.")
+        # AWS's words, as a client logged them (https://github.com/osquery/osquery/issues/3568)
+        raise InvalidArgumentException("Records size exceeds 4 MB limit")
     admitted = throttle.admit(ctx.state, stream, [len(d) for d in datas], ctx.now)
     responses = []
     if admitted:
@@ -38,7 +38,7 @@ def put_record_batch(ctx, params):
         responses = [{"RecordId": head + place + tail} for place in _PLACES[:admitted]]
     failed = len(datas) - admitted
     responses += [{"ErrorCode": "ServiceUnavailableException", "ErrorMessage": SLOW_DOWN}] * failed
-    return {"FailedPutCount": failed, "Encrypted": streams.encrypted(stream), "RequestResponses": responses}
+    return {"FailedPutCount": failed, "Encrypted": encryption.enabled(stream), "RequestResponses": responses}
 
 
 def _direct_put_stream(ctx, name):

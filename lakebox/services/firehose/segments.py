@@ -50,12 +50,15 @@ class _Writer:
         if self.syncer is not None and not self.size:
             self.syncer.note_file(self.path, self.directory)
 
-    def append(self, data: bytes) -> tuple[int, int]:
-        """Write `data` at the end of the tail segment; returns (segment, offset)."""
+    def append(self, data: bytes, seal=None) -> tuple[int, int]:
+        """Write `data` at the end of the tail segment, through `seal(segment, offset,
+        data)` when given (encryption at rest); returns (segment, offset)."""
         if self.size and self.size + len(data) > SEGMENT_BYTES:
             os.close(self.fd)
             self.segment += 1
             self._open()
+        if seal is not None:
+            data = seal(self.segment, self.size, data)
         offset, view, written = self.size, memoryview(data), 0
         while written < len(data):
             written += os.write(self.fd, view[written:])
@@ -82,23 +85,25 @@ def _writers(state) -> dict:
     return state.cache("firehose").setdefault("buffer-logs", {})
 
 
-def append(state, stream, data: bytes) -> tuple[int, int]:
+def append(state, stream, data: bytes, seal=None) -> tuple[int, int]:
     writers = _writers(state)
     writer = writers.get(stream["uid"])
     if writer is None or writer.created_ms != stream["created_ms"]:
         writer = writers[stream["uid"]] = _Writer(_directory(state, stream), state.syncer, stream["created_ms"])
-    return writer.append(data)
+    return writer.append(data, seal)
 
 
-def reader(state, stream):
-    """A function (segment, offset, length) -> bytes over the stream's log; usable from a
-    worker thread (it opens files of its own)."""
+def reader(state, stream, plain=None):
+    """A function (segment, offset, length, data key id) -> bytes over the stream's log,
+    decrypted by `plain(data key id, segment, offset, bytes)` (`encryption.opener`);
+    usable from a worker thread (it opens files of its own)."""
     directory = _directory(state, stream)
 
-    def read(segment: int, offset: int, length: int) -> bytes:
+    def read(segment: int, offset: int, length: int, data_key=None) -> bytes:
         with open(_path(directory, segment), "rb") as f:
             f.seek(offset)
-            return f.read(length)
+            data = f.read(length)
+        return data if data_key is None else plain(data_key, segment, offset, data)
     return read
 
 

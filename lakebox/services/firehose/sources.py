@@ -28,6 +28,15 @@ def _by_arrival(records):
     return runs
 
 
+def _unreadable(gone, stream_arn: str) -> dict:
+    """The delivery stream's FailureDescription while its source cannot be read."""
+    if isinstance(gone, kinesis.StreamLocked):
+        return {"Type": "UNKNOWN_ERROR", "Details": f"Kinesis.{gone.code}: the source stream {stream_arn} cannot "
+                                                   f"be read: {gone.message}"}
+    return {"Type": "UNKNOWN_ERROR", "Details": f"Kinesis.ResourceNotFound: the source stream {stream_arn} does "
+                                               f"not exist any more."}
+
+
 def check_stream(ctx, stream_arn: str):
     if kinesis.stream_status(ctx.state, stream_arn) is None:
         raise InvalidArgumentException(f"Stream {stream_arn} does not exist or is not accessible.")
@@ -45,11 +54,9 @@ def read_sources(state, now: float) -> float | None:
         try:
             records, checkpoints = kinesis.read_new_records(state, source["stream_arn"],
                                                             json.loads(source["checkpoints"]), READ_LIMIT)
-        except kinesis.StreamGone:
+        except kinesis.StreamGone as gone:
             if stream is not None and not stream["failure"]:
-                store.set_failure(state.db, stream["uid"], {
-                    "Type": "UNKNOWN_ERROR", "Details": f"Kinesis.ResourceNotFound: the source stream "
-                                                        f"{source['stream_arn']} does not exist any more."})
+                store.set_failure(state.db, stream["uid"], _unreadable(gone, source["stream_arn"]))
             continue
         if not records:
             continue

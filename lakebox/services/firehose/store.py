@@ -53,6 +53,23 @@ SCHEMA = [
         stream_uid INTEGER PRIMARY KEY,
         stream_arn TEXT NOT NULL,
         checkpoints TEXT NOT NULL)""",
+    # Server-side encryption of the buffer (encryption.py): data keys wrapped by a
+    # customer managed KMS key (`key_arn`) or by Firehose's own key (`key_arn` NULL), and
+    # the one each chunk's bytes were sealed with (NULL: stored in the clear).
+    """CREATE TABLE firehose_data_keys (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        stream_uid INTEGER NOT NULL,
+        key_arn TEXT,
+        wrapped BLOB NOT NULL)""",
+    "ALTER TABLE firehose_chunks ADD COLUMN data_key INTEGER",
+    """CREATE TABLE firehose_master_key (
+        id INTEGER PRIMARY KEY,
+        material BLOB NOT NULL)""",
+    # Start/StopDeliveryStreamEncryption calls (25 together per stream per 24 hours)
+    """CREATE TABLE firehose_encryption_calls (
+        stream_uid INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL)""",
+    "CREATE INDEX firehose_encryption_calls_by_stream ON firehose_encryption_calls (stream_uid, at_ms)",
 ]
 
 
@@ -100,6 +117,17 @@ def set_encryption(db, uid, encryption: dict | None):
                (json.dumps(encryption) if encryption else None, uid))
 
 
+def encryption_calls_since(db, uid, since_ms: int) -> int:
+    return db.one("SELECT COUNT(*) AS n FROM firehose_encryption_calls WHERE stream_uid=? AND at_ms>?",
+                  (uid, since_ms))["n"]
+
+
+def set_encryption_noting_call(db, uid, encryption: dict, at_ms: int):
+    with db.transaction():
+        set_encryption(db, uid, encryption)
+        db.execute("INSERT INTO firehose_encryption_calls VALUES (?, ?)", (uid, at_ms))
+
+
 def set_failure(db, uid, failure: dict | None, retry_at_ms: int = 0):
     db.execute("UPDATE firehose_streams SET failure=?, retry_at_ms=? WHERE uid=?",
                (json.dumps(failure) if failure else None, retry_at_ms, uid))
@@ -111,6 +139,8 @@ def delete_stream(db, uid):
         db.execute("DELETE FROM firehose_chunks WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM firehose_tags WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM firehose_sources WHERE stream_uid=?", (uid,))
+        db.execute("DELETE FROM firehose_data_keys WHERE stream_uid=?", (uid,))
+        db.execute("DELETE FROM firehose_encryption_calls WHERE stream_uid=?", (uid,))
 
 
 def loads(text):
@@ -120,25 +150,24 @@ def loads(text):
 # ---------------------------------------------------------------------------
 # Buffered records
 
-def append_chunk(db, uid, arrival_ms, lengths: list[int], segment: int, offset: int) -> int:
-    """Record a chunk of records (their bytes already in the buffer log); returns its id."""
-    cursor = db.execute("INSERT INTO firehose_chunks (stream_uid, arrival_ms, count, lengths, segment, offset, size) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)", (uid, arrival_ms, len(lengths),
-                                                          array.array("I", lengths).tobytes(), segment, offset,
-                                                          sum(lengths)))
+def append_chunk(db, uid, arrival_ms, lengths: list[int], segment: int, offset: int, data_key=None) -> int:
+    """Record a chunk of records (their bytes already in the buffer log, sealed with the
+    data key `data_key` when not None); returns its id."""
+    cursor = db.execute("INSERT INTO firehose_chunks (stream_uid, arrival_ms, count, lengths, segment, offset, size, "
+                        "data_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (uid, arrival_ms, len(lengths), array.array("I", lengths).tobytes(), segment, offset,
+                         sum(lengths), data_key))
     return cursor.lastrowid
 
 
-def chunk_records(row, read) -> list[bytes]:
-    """The records of a chunk row not delivered yet; `read(segment, offset, length)` reads the log."""
+def pending(row, read) -> tuple[list[int], bytes]:
+    """(lengths, bytes) of the records of a chunk row not delivered yet; `read(segment,
+    offset, length, data_key)` reads the log."""
     lengths = array.array("I")
     lengths.frombytes(row["lengths"])
-    data = read(row["segment"], row["offset"] + row["delivered_bytes"], row["size"] - row["delivered_bytes"])
-    position, found = 0, []
-    for length in lengths[row["delivered"]:]:
-        found.append(bytes(data[position:position + length]))
-        position += length
-    return found
+    data = read(row["segment"], row["offset"] + row["delivered_bytes"], row["size"] - row["delivered_bytes"],
+                row["data_key"])
+    return lengths[row["delivered"]:].tolist(), data
 
 
 def buffered_summary(db, uid):
@@ -147,6 +176,13 @@ def buffered_summary(db, uid):
                  "COALESCE(SUM(size - delivered_bytes), 0) AS size, MIN(arrival_ms) AS oldest "
                  "FROM firehose_chunks WHERE stream_uid=?", (uid,))
     return row["n"], row["size"], row["oldest"]
+
+
+def arrival_when_buffered(db, uid, size: int) -> int | None:
+    """The arrival of the chunk with which the stream's buffer reached `size` bytes, or None."""
+    row = db.one("SELECT arrival_ms FROM (SELECT arrival_ms, SUM(size - delivered_bytes) OVER (ORDER BY id) AS total "
+                 "FROM firehose_chunks WHERE stream_uid=?) WHERE total >= ? LIMIT 1", (uid, size))
+    return row["arrival_ms"] if row else None
 
 
 def streams_with_records(db) -> list[int]:
@@ -169,6 +205,17 @@ def mark_delivered(db, uid, last_id: int, records: int, size: int):
     db.execute("DELETE FROM firehose_chunks WHERE stream_uid=? AND id<?", (uid, last_id))
     db.execute("UPDATE firehose_chunks SET delivered=?, delivered_bytes=? WHERE id=?", (records, size, last_id))
     db.execute("DELETE FROM firehose_chunks WHERE id=? AND delivered>=count", (last_id,))
+
+
+def add_data_key(db, uid, key_arn: str | None, wrapped: bytes) -> int:
+    return db.execute("INSERT INTO firehose_data_keys (stream_uid, key_arn, wrapped) VALUES (?, ?, ?)",
+                      (uid, key_arn, wrapped)).lastrowid
+
+
+def data_keys_in_use(db, uid):
+    """The data keys the stream's buffered chunks were sealed with."""
+    return db.query("SELECT * FROM firehose_data_keys WHERE id IN (SELECT DISTINCT data_key FROM firehose_chunks "
+                    "WHERE stream_uid=? AND data_key IS NOT NULL)", (uid,))
 
 
 # ---------------------------------------------------------------------------

@@ -2,11 +2,9 @@
 server-side encryption of the buffered data."""
 from datetime import datetime, timezone
 
-from lakebox.kit import calls
-from lakebox.services.firehose import buffer, config, lookup, segments, sources, store, tagging
+from lakebox.services.firehose import buffer, config, encryption, lookup, segments, sources, store, tagging
 from lakebox.services.firehose.errors import (
-    ConcurrentModificationException, InvalidArgumentException, InvalidKMSResourceException, ResourceInUseException)
-from lakebox.services.kms import public as kms
+    ConcurrentModificationException, InvalidArgumentException, LimitExceededException, ResourceInUseException)
 
 LIST_DEFAULT_LIMIT = 10
 UNSERVED_TYPES = ("MSKAsSource", "DatabaseAsSource")
@@ -24,13 +22,13 @@ def create_delivery_stream(ctx, params):
     source = _source(ctx, stream_type, params)
     destination = config.destination_from_create(params)
     given = params.get("DeliveryStreamEncryptionConfigurationInput")
-    encryption = _encryption(ctx, given) if given else None
+    encrypting = encryption.settings_from(ctx, given) if given else None
     tags = tagging.tags_of(params.get("Tags"))
     now = lookup.now_ms(ctx)
     with db.transaction():
         uid = store.insert_stream(db, ctx.account, ctx.region, name, stream_type, now,
                                   now + int(ctx.state.config.transition_delay * 1000), source, destination,
-                                  encryption)
+                                  encrypting)
         if tags:
             store.put_tags(db, uid, tags)
         if stream_type == "KinesisStreamAsSource":
@@ -79,7 +77,7 @@ def describe_delivery_stream(ctx, params):
         "DeliveryStreamStatus": lookup.status_of(stream, lookup.now_ms(ctx)),
         "DeliveryStreamType": stream["stream_type"], "VersionId": str(stream["version"]),
         "CreateTimestamp": _time(stream["created_ms"]),
-        "DeliveryStreamEncryptionConfiguration": store.loads(stream["encryption"]) or {"Status": "DISABLED"},
+        "DeliveryStreamEncryptionConfiguration": encryption.described(ctx.state, stream),
         "Source": lookup.source(stream) or None,
         "Destinations": [config.description(lookup.destination(stream))],
         "HasMoreDestinations": False,
@@ -126,48 +124,35 @@ def update_destination(ctx, params):
 # ---------------------------------------------------------------------------
 # Encryption
 
-def _encryption(ctx, given: dict) -> dict:
-    key_type = given["KeyType"]
-    if key_type == "CUSTOMER_MANAGED_CMK" and not given.get("KeyARN"):
-        raise InvalidArgumentException("KeyARN is required when KeyType is CUSTOMER_MANAGED_CMK.")
-    if key_type == "AWS_OWNED_CMK" and given.get("KeyARN"):
-        raise InvalidArgumentException("KeyARN must not be specified when KeyType is AWS_OWNED_CMK.")
-    found = {"KeyType": key_type, "Status": "ENABLED"}
-    if given.get("KeyARN"):
-        _check_key(ctx, given["KeyARN"])
-        found["KeyARN"] = given["KeyARN"]
-    return found
-
-
-def _check_key(ctx, key_arn: str):
-    """A customer managed key must be an enabled symmetric encryption key of lakebox's KMS."""
-    try:
-        kms.check_usable(calls.on_behalf(ctx, "kms", "DescribeKey"), key_arn, "firehose")
-    except kms.KmsFailure as failure:
-        raise InvalidKMSResourceException(f"{failure.code}: {failure.message}", code=failure.code) from None
+ENCRYPTION_CALLS_PER_DAY = 25        # Start and Stop together, per stream, per 24 hours
+DAY_MS = 24 * 3_600_000
 
 
 def start_delivery_stream_encryption(ctx, params):
     stream = lookup.stream_named(ctx, params["DeliveryStreamName"])
-    _check_encryptable(stream)
+    _check_encryptable(ctx, stream)
     given = params.get("DeliveryStreamEncryptionConfigurationInput") or {"KeyType": "AWS_OWNED_CMK"}
-    store.set_encryption(ctx.state.db, stream["uid"], _encryption(ctx, given))
+    store.set_encryption_noting_call(ctx.state.db, stream["uid"], encryption.settings_from(ctx, given),
+                                     lookup.now_ms(ctx))
     return {}
 
 
 def stop_delivery_stream_encryption(ctx, params):
     stream = lookup.stream_named(ctx, params["DeliveryStreamName"])
-    _check_encryptable(stream)
-    store.set_encryption(ctx.state.db, stream["uid"], {"Status": "DISABLED"})
+    _check_encryptable(ctx, stream)
+    store.set_encryption_noting_call(ctx.state.db, stream["uid"], {"Status": "DISABLED"}, lookup.now_ms(ctx))
     return {}
 
 
-def _check_encryptable(stream):
+def _check_encryptable(ctx, stream):
     if stream["stream_type"] != "DirectPut":
         raise InvalidArgumentException(
             f"This operation is not permitted on {stream['stream_type']} delivery stream type.")
-
-
-def encrypted(stream) -> bool:
-    return (store.loads(stream["encryption"]) or {}).get("Status") == "ENABLED"
+    # "a combined limit of 25 calls per Firehose stream per 24 hours" (StartDeliveryStreamEncryption)
+    if ctx.limits_on and store.encryption_calls_since(ctx.state.db, stream["uid"], lookup.now_ms(ctx) - DAY_MS) \
+            >= ENCRYPTION_CALLS_PER_DAY:
+        raise LimitExceededException(
+            f"StartDeliveryStreamEncryption and StopDeliveryStreamEncryption have been called "
+            f"{ENCRYPTION_CALLS_PER_DAY} times for Firehose {stream['name']} under account {stream['account']} in "
+            f"the last 24 hours, the most allowed.")
 

@@ -3,7 +3,7 @@ import asyncio
 import base64
 import json
 
-from lakebox.services.kinesis import lookup, model, records, store, tagging, throttle
+from lakebox.services.kinesis import encryption, lookup, model, records, store, tagging, throttle
 from lakebox.services.kinesis.errors import (
     InvalidArgumentException, LimitExceededException, ResourceInUseException)
 
@@ -132,6 +132,9 @@ async def _events(state, consumer_arn, stream, index, after, started_ms, key=Non
     try:
         async for event in _subscription(state, consumer_arn, stream, index, after, started_ms, key):
             yield event
+    except encryption.KMS_ERRORS as error:
+        # The stream's KMS key cannot be used: the event stream's own exception event ends it.
+        yield {error.code: {"message": error.message}}
     finally:
         # A subscription that ended (or whose client hung up) is no longer active, so it
         # no longer stands in the way of a new one.

@@ -36,3 +36,27 @@ class ValidationException(ServiceError):
 
 class AccessDeniedException(ServiceError):
     pass
+
+
+class KMSDisabledException(ServiceError):
+    pass
+
+
+class KMSInvalidStateException(ServiceError):
+    pass
+
+
+class KMSAccessDeniedException(ServiceError):
+    pass
+
+
+class KMSNotFoundException(ServiceError):
+    pass
+
+
+class KMSOptInRequired(ServiceError):
+    pass
+
+
+class KMSThrottlingException(ServiceError):
+    pass

@@ -5,11 +5,31 @@ Reads follow resharding on their own: a reader keeps one checkpoint per shard an
 handed the records of every shard whose parents are finished, so each record comes
 back exactly once and in order per partition key.
 """
-from lakebox.services.kinesis import lookup, model, records, store
+from lakebox.services.kinesis import encryption, lookup, model, records, store
 
 
 class StreamGone(Exception):
     """The stream does not exist (any more)."""
+
+
+class StreamLocked(StreamGone):
+    """The stream is encrypted under a KMS key that cannot be used now (disabled, pending
+    deletion, deleted): nothing can be written to it or read from it. `code` is the
+    Kinesis error (`KMSDisabledException`, ...), the message KMS's."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code, self.message = code, message
+
+
+class _locked_as_failure:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if isinstance(error, encryption.KMS_ERRORS):
+            raise StreamLocked(error.code, error.message or "") from None
+        return False
 
 
 def stream_status(state, stream_arn: str) -> str | None:
@@ -30,7 +50,8 @@ def put_records(state, stream_arn: str, entries: list[tuple[str, bytes]]) -> lis
     batches = {}
     for index, entry in zip(shards, entries):
         batches.setdefault(index, []).append(entry)
-    firsts = records.append(state, stream, batches, _now_ms(state))
+    with _locked_as_failure():
+        firsts = records.append(state, stream, batches, _now_ms(state))
     salt = model.stream_salt(stream["created_ms"])
     taken = {index: 0 for index in batches}
     placed = []
@@ -72,7 +93,8 @@ def read_new_records(state, stream_arn: str, checkpoints: dict, limit: int = 10_
         if shard["shard_index"] in done or any(p not in done for p in parents) or len(found) >= limit:
             continue
         after = _after_counter(checkpoints.get(model.shard_id(shard["shard_index"])))
-        batch = records.read_batch(state, stream, shard, after, limit - len(found), now)
+        with _locked_as_failure():
+            batch = records.read_batch(state, stream, shard, after, limit - len(found), now)
         for record in batch.records:
             found.append(dict(record, ShardId=model.shard_id(shard["shard_index"])))
         checkpoints[model.shard_id(shard["shard_index"])] = model.sequence_number(salt, shard["shard_index"],

@@ -1,5 +1,5 @@
 """The data plane: PutRecord, PutRecords, GetShardIterator, GetRecords."""
-from lakebox.services.kinesis import access, lookup, model, segments, store, throttle
+from lakebox.services.kinesis import access, encryption, lookup, model, segments, store, throttle
 from lakebox.services.kinesis.errors import (
     ExpiredIteratorException, InvalidArgumentException, ProvisionedThroughputExceededException,
     ResourceNotFoundException, ValidationException)
@@ -73,15 +73,17 @@ def _place(stream, entries, shard_for):
 
 def append(state, stream, batches, now) -> dict:
     """Store {shard_index: [(partition_key, data), ...]}: payloads go to the stream's
-    shard log in one write, then one chunk row per shard commits. Returns
-    {shard_index: first counter}."""
+    shard log in one write (sealed when the stream is encrypted), then one chunk row per
+    shard commits. Returns {shard_index: first counter}."""
+    sealing = encryption.sealer(state, stream)
+    key_ref, seal = sealing if sealing else (None, None)
     packed = [(index, len(batch), *model.pack_chunk(batch)) for index, batch in batches.items()]
-    segment, offset = segments.append(state, stream, b"".join(p[4] for p in packed))
+    segment, offset = segments.append(state, stream, b"".join(p[4] for p in packed), seal)
     chunks = []
     for index, count, layout, keys, payload in packed:
         chunks.append((index, count, layout, keys, segment, offset, len(payload)))
         offset += len(payload)
-    return store.append_chunks(state.db, stream["uid"], chunks, now, 1 if stream["encryption_type"] == "KMS" else 0)
+    return store.append_chunks(state.db, stream["uid"], chunks, now, 1 if key_ref else 0, key_ref)
 
 
 def _put_results(stream, shards, admitted, batches, firsts):
@@ -270,9 +272,10 @@ def read_batch(state, stream, shard, after_counter, limit, now) -> Batch:
     records, size, last_arrival, found_any = [], 0, now, False
     chunks = store.chunks_from(state.db, stream["uid"], shard["shard_index"], after_counter,
                                lookup.trim_horizon_ms(stream, now))
-    for first, arrival_ms, encrypted, layout, keys, segment, offset, length in chunks:
+    opener = encryption.Opener(state, stream)
+    for first, arrival_ms, encrypted, layout, keys, segment, offset, length, key_ref in chunks:
         found_any = True
-        payload = segments.read(state, stream, segment, offset, length)
+        payload = opener.plain(key_ref, segment, offset, segments.read(state, stream, segment, offset, length))
         skip = max(after_counter + 1 - first, 0)
         remaining = model.unpack_chunk(layout, keys, payload)[skip:]
         room, byte_room = limit - len(records), model.GET_RECORDS_MAX_BYTES - size
@@ -281,9 +284,9 @@ def read_batch(state, stream, shard, after_counter, limit, now) -> Batch:
         else:
             taken = _take(remaining, room, byte_room, first_in_batch=not records)
         # AWS names a record's EncryptionType only when it is KMS; plain records leave it out.
-        arrival, encryption = arrival_ms / 1000, "KMS" if encrypted else None
+        arrival, encryption_type = arrival_ms / 1000, "KMS" if encrypted else None
         records += [{"SequenceNumber": str(prefix + counter), "ApproximateArrivalTimestamp": arrival, "Data": data,
-                     "PartitionKey": key, "EncryptionType": encryption}
+                     "PartitionKey": key, "EncryptionType": encryption_type}
                     for counter, (key, data) in enumerate(taken, start=first + skip)]
         size += sum(len(data) + len(key) for key, data in taken)
         if taken:

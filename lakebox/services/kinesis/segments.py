@@ -61,13 +61,16 @@ class _Writer:
         if self.syncer is not None and not self.size:      # a new file: its directory changed
             self.syncer.note_file(self.path, self.directory)
 
-    def append(self, data: bytes) -> tuple[int, int]:
-        """Write `data` at the end of the tail segment; returns (segment, offset)."""
+    def append(self, data: bytes, seal=None) -> tuple[int, int]:
+        """Write `data` at the end of the tail segment, through `seal(segment, offset,
+        data)` when given (encryption at rest); returns (segment, offset)."""
         if self.size and self.size + len(data) > SEGMENT_BYTES:
             os.close(self.fd)
             self.segment += 1
             self._open()
         offset = self.size
+        if seal is not None:
+            data = seal(self.segment, offset, data)
         view, written = memoryview(data), 0
         while written < len(data):
             written += os.write(self.fd, view[written:])
@@ -91,14 +94,14 @@ def _cache(state) -> dict:
     return state.cache("kinesis").setdefault("segments", {})
 
 
-def append(state, stream, data: bytes) -> tuple[int, int]:
+def append(state, stream, data: bytes, seal=None) -> tuple[int, int]:
     """Append a call's payload bytes to the stream's log: (segment, offset)."""
     writers = _cache(state)
     name = stream_dir_name(stream)
     writer = writers.get(name)
     if writer is None:
         writer = writers[name] = _Writer(_stream_dir(state, stream), state.syncer)
-    return writer.append(data)
+    return writer.append(data, seal)
 
 
 def segment_numbers(directory) -> list[int]:

@@ -96,6 +96,19 @@ SCHEMA = [
         started_ms INTEGER,
         ended_ms INTEGER,
         PRIMARY KEY (account, region))""",
+    # Encryption at rest (encryption.py): data keys wrapped by the stream's KMS key, and
+    # the one each chunk's bytes were sealed with (NULL: stored in the clear).
+    """CREATE TABLE kinesis_data_keys (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        stream_uid INTEGER NOT NULL,
+        wrapped BLOB NOT NULL)""",
+    "ALTER TABLE kinesis_chunks ADD COLUMN data_key INTEGER",
+    # Start/StopStreamEncryption calls that succeeded (25 of each per rolling 24 hours)
+    """CREATE TABLE kinesis_encryption_changes (
+        stream_uid INTEGER NOT NULL,
+        operation TEXT NOT NULL,
+        at_ms INTEGER NOT NULL)""",
+    "CREATE INDEX kinesis_encryption_changes_by_stream ON kinesis_encryption_changes (stream_uid, operation, at_ms)",
 ]
 
 # ---------------------------------------------------------------------------
@@ -158,6 +171,8 @@ def delete_stream(db, stream, arn):
         db.execute("DELETE FROM kinesis_shards WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM kinesis_consumers WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM kinesis_scalings WHERE stream_uid=?", (uid,))
+        db.execute("DELETE FROM kinesis_data_keys WHERE stream_uid=?", (uid,))
+        db.execute("DELETE FROM kinesis_encryption_changes WHERE stream_uid=?", (uid,))
         for arn in arns:
             db.execute("DELETE FROM kinesis_tags WHERE account=? AND region=? AND resource_arn=?",
                        (account, region, arn))
@@ -214,8 +229,9 @@ def close_shards(db, uid, indexes, closed_ms):
 # Records
 
 
-def append_chunks(db, uid, chunks, now_ms, encrypted):
-    """Record one chunk per shard, all in one transaction.
+def append_chunks(db, uid, chunks, now_ms, encrypted, data_key=None):
+    """Record one chunk per shard, all in one transaction (`data_key`: the id of the
+    data key their bytes were sealed with, or None).
 
     `chunks`: [(shard_index, record_count, layout, keys, segment, offset, length)].
     Returns {shard_index: first_counter}; a chunk's counters are consecutive.
@@ -231,8 +247,10 @@ def append_chunks(db, uid, chunks, now_ms, encrypted):
             last = bumped["last_counter"]
             first = firsts[index] = last - count + 1
             rows.append((uid, index, first, last, bumped["last_arrival_ms"], encrypted, layout, keys,
-                         segment, offset, length))
-        db.executemany("INSERT INTO kinesis_chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                         segment, offset, length, data_key))
+        db.executemany("INSERT INTO kinesis_chunks (stream_uid, shard_index, first_counter, last_counter, "
+                       "arrival_ms, encrypted, layout, keys, segment, offset, length, data_key) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return firsts
 
 
@@ -241,7 +259,8 @@ def chunks_from(db, uid, index, after_counter, since_ms):
     after `after_counter`, skipping chunks that arrived before `since_ms` (the trim
     horizon). Rows are read lazily: stop iterating once you have enough."""
     return db.execute(
-        "SELECT first_counter, arrival_ms, encrypted, layout, keys, segment, offset, length FROM kinesis_chunks "
+        "SELECT first_counter, arrival_ms, encrypted, layout, keys, segment, offset, length, data_key "
+        "FROM kinesis_chunks "
         "WHERE stream_uid=?1 AND shard_index=?2 AND arrival_ms>=?4 AND first_counter>=COALESCE("
         "(SELECT MAX(first_counter) FROM kinesis_chunks WHERE stream_uid=?1 AND shard_index=?2 "
         "AND first_counter<=?3), 0) ORDER BY first_counter", (uid, index, after_counter + 1, since_ms))
@@ -307,6 +326,23 @@ def delete_chunks(db, uid, at_most) -> int:
     """Delete up to `at_most` chunks of a deleted stream; returns how many went."""
     return db.execute("DELETE FROM kinesis_chunks WHERE rowid IN (SELECT rowid FROM kinesis_chunks "
                       "WHERE stream_uid=? LIMIT ?)", (uid, at_most)).rowcount
+
+
+def add_data_key(db, uid, wrapped: bytes) -> int:
+    return db.execute("INSERT INTO kinesis_data_keys (stream_uid, wrapped) VALUES (?, ?)", (uid, wrapped)).lastrowid
+
+
+def data_key(db, key_id: int) -> bytes:
+    return bytes(db.one("SELECT wrapped FROM kinesis_data_keys WHERE id=?", (key_id,))["wrapped"])
+
+
+def encryption_changes_since(db, uid, operation: str, since_ms: int) -> int:
+    return db.one("SELECT COUNT(*) AS n FROM kinesis_encryption_changes WHERE stream_uid=? AND operation=? "
+                  "AND at_ms>?", (uid, operation, since_ms))["n"]
+
+
+def add_encryption_change(db, uid, operation: str, at_ms: int):
+    db.execute("INSERT INTO kinesis_encryption_changes VALUES (?, ?, ?)", (uid, operation, at_ms))
 
 
 def drop_shard(db, uid, index):

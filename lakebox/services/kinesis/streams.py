@@ -5,7 +5,7 @@ import json
 import secrets
 import string
 
-from lakebox.services.kinesis import lookup, model, segments, store, tagging, throttle
+from lakebox.services.kinesis import encryption, lookup, model, segments, store, tagging, throttle
 from lakebox.services.kinesis.errors import (
     InvalidArgumentException, LimitExceededException, ResourceInUseException)
 
@@ -254,7 +254,9 @@ def start_stream_encryption(ctx, params):
     if params["EncryptionType"] != "KMS":
         raise InvalidArgumentException(
             f"Encryption type {params['EncryptionType']} is not supported for StartStreamEncryption. Use KMS.")
-    _set_updating(ctx, stream, encryption_type="KMS", key_id=params["KeyId"])
+    encryption.check_change_limit(ctx, stream, "StartStreamEncryption", lookup.now_ms(ctx))
+    encryption.check_key(ctx, params["KeyId"])
+    _change_encryption(ctx, stream, "StartStreamEncryption", encryption_type="KMS", key_id=params["KeyId"])
     return {}
 
 
@@ -263,8 +265,15 @@ def stop_stream_encryption(ctx, params):
     if params["EncryptionType"] != "KMS":
         raise InvalidArgumentException(
             f"Encryption type {params['EncryptionType']} is not supported for StopStreamEncryption. Use KMS.")
-    _set_updating(ctx, stream, encryption_type="NONE", key_id=None)
+    encryption.check_change_limit(ctx, stream, "StopStreamEncryption", lookup.now_ms(ctx))
+    _change_encryption(ctx, stream, "StopStreamEncryption", encryption_type="NONE", key_id=None)
     return {}
+
+
+def _change_encryption(ctx, stream, operation, **columns):
+    with ctx.state.db.transaction():
+        _set_updating(ctx, stream, **columns)
+        store.add_encryption_change(ctx.state.db, stream["uid"], operation, lookup.now_ms(ctx))
 
 
 def _set_updating(ctx, stream, **columns):

@@ -25,7 +25,7 @@ def encrypt(ctx, params):
 
 def decrypt(ctx, params):
     algorithm = params.get("EncryptionAlgorithm", model.DEFAULT_SPEC)
-    plaintext, key, material_id = _decrypt(ctx, params["CiphertextBlob"], params.get("EncryptionContext"),
+    plaintext, key, material_id = _decrypt(ctx, _ciphertext(params), params.get("EncryptionContext"),
                                            params.get("KeyId"), algorithm, "Decrypt")
     lookup.check_dry_run(params)
     usage.note(ctx, key)
@@ -38,7 +38,7 @@ def decrypt(ctx, params):
 def re_encrypt(ctx, params):
     source_algorithm = params.get("SourceEncryptionAlgorithm", model.DEFAULT_SPEC)
     plaintext, source, source_material = _decrypt(
-        ctx, params["CiphertextBlob"], params.get("SourceEncryptionContext"), params.get("SourceKeyId"),
+        ctx, _ciphertext(params), params.get("SourceEncryptionContext"), params.get("SourceKeyId"),
         source_algorithm, "ReEncryptFrom")
     destination = lookup.usable_key(ctx, params["DestinationKeyId"], "ENCRYPT_DECRYPT", "ReEncryptTo")
     destination_algorithm = params.get("DestinationEncryptionAlgorithm", model.DEFAULT_SPEC)
@@ -86,6 +86,14 @@ def check_algorithm(key, algorithm: str):
     allowed = model.usage_algorithms(key["key_spec"], key["key_usage"]).get("EncryptionAlgorithms", [])
     if algorithm not in allowed:
         raise InvalidKeyUsageException(f"Algorithm {algorithm} is incompatible with key spec {key['key_spec']}.")
+
+
+def _ciphertext(params) -> bytes:
+    # The model leaves CiphertextBlob optional; KMS itself refuses a call without it.
+    if params.get("CiphertextBlob") is None:
+        raise ValidationError("1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy "
+                              "constraint: Member must not be null")
+    return params["CiphertextBlob"]
 
 
 def _decrypt(ctx, blob, context, key_id_param, algorithm, operation):

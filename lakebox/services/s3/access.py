@@ -24,6 +24,7 @@ region to use, which SDKs follow.
 from lakebox.kit import arns, policies
 from lakebox.services.s3 import errors, model, policy_keys, store
 
+BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 # What the bucket owner's root may always do, whatever the policy denies.
@@ -160,6 +161,14 @@ def authorize(ctx, bucket, key, version_id, action):
         raise errors.error("AccessDenied")     # S3 hides whether a key exists from who may not list
 
 
+def permits(ctx, bucket, key: str | None, action: str) -> bool:
+    """Whether the caller may perform `action` on the bucket or its object `key`: for a
+    permission a request needs beside its operation's (`s3:BypassGovernanceRetention`)."""
+    owner = not ctx.anonymous and bucket["account"] == ctx.account
+    policy = policies.parse(store.get_config(ctx.state.db, bucket["name"], "policy"))
+    return _may(ctx, bucket, policy, owner, action, key, None)
+
+
 def _may(ctx, bucket, policy, owner, action, key, version_id) -> bool:
     caller = policies.caller_of(ctx)
     resource = arns.build("s3", "", "", bucket["name"] if key is None else f"{bucket['name']}/{key}")
@@ -175,7 +184,17 @@ def _may(ctx, bucket, policy, owner, action, key, version_id) -> bool:
 
 
 def _block(ctx, bucket) -> dict:
-    return store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
+    return public_access_block(ctx.state.db, bucket)
+
+
+def public_access_block(db, bucket) -> dict:
+    """The Block Public Access settings in force for a bucket: its own and its owner
+    account's (S3 Control) together, a setting on in either being on (S3 User Guide,
+    "Blocking public access": S3 applies the most restrictive combination of the
+    bucket-level and account-level settings)."""
+    own = store.get_config(db, bucket["name"], "public-access-block") or {}
+    account = store.get_account_config(db, bucket["account"], "public-access-block") or {}
+    return {flag: bool(own.get(flag) or account.get(flag)) for flag in BLOCK_FLAGS}
 
 
 def _object_row(ctx, bucket, key, version_id):

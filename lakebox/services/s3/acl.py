@@ -82,8 +82,7 @@ def _is_public(grants: list) -> bool:
 
 
 def _blocks_public_acls(ctx, bucket) -> bool:
-    block = store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
-    return bool(block.get("BlockPublicAcls"))
+    return access.public_access_block(ctx.state.db, bucket)["BlockPublicAcls"]
 
 
 def _policy(account: str, grants: list | None) -> dict:

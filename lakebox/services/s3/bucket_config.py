@@ -147,7 +147,7 @@ def put_object_lock_configuration(ctx, params):
         raise errors.error("MalformedXML")
     retention = (config.get("Rule") or {}).get("DefaultRetention")
     if retention is not None:
-        if not retention.get("Mode") or ("Days" in retention) == ("Years" in retention):
+        if retention.get("Mode") not in model.LOCK_MODES or ("Days" in retention) == ("Years" in retention):
             raise errors.error("MalformedXML")
         if retention.get("Days", retention.get("Years")) <= 0:
             raise errors.error("InvalidArgument", "Default retention period must be a positive integer value")

@@ -1,11 +1,13 @@
 """Bucket settings S3 checks before it keeps them: CORS, policy, lifecycle, notification,
 logging, replication. Lifecycle rules are carried out by lifecycle.py; CORS rules answer
 preflight requests in cors.py."""
+import datetime
 import secrets
 
-from lakebox.kit import policies
-from lakebox.services.s3 import errors, notifications, policy_rules, store
+from lakebox.kit import arns, policies
+from lakebox.services.s3 import access, errors, notifications, policy_rules, store
 from lakebox.services.s3.bucket_config import delete_simple, owned_with_body, stored
+from lakebox.services.sqs import public as sqs
 
 CORS_METHODS = ("GET", "PUT", "POST", "DELETE", "HEAD")
 MAX_CORS_RULES = 100
@@ -52,8 +54,7 @@ def put_bucket_policy(ctx, params):
     bucket = owned_with_body(ctx, params, "Policy")
     text = params["Policy"]
     policy_rules.check(text, bucket["name"])
-    block = store.get_config(ctx.state.db, bucket["name"], "public-access-block") or {}
-    if block.get("BlockPublicPolicy") and policies.parse(text).is_public():
+    if access.public_access_block(ctx.state.db, bucket)["BlockPublicPolicy"] and policies.parse(text).is_public():
         raise errors.error(
             "AccessDenied", f"User: {ctx.caller_arn} is not authorized to perform: s3:PutBucketPolicy on resource: "
             f'"arn:aws:s3:::{bucket["name"]}" because public policies are blocked by the BlockPublicPolicy '
@@ -120,6 +121,10 @@ def _check_transitions(rule: dict):
     for action, days_field in (("Transitions", "Days"), ("NoncurrentVersionTransitions", "NoncurrentDays")):
         single = action[:-1]
         for transition in rule.get(action) or []:
+            if action == "Transitions":
+                if ("Date" in transition) == ("Days" in transition):
+                    raise errors.error("MalformedXML")     # a transition is dated or counted, one of the two
+                _check_midnight(transition.get("Date"))
             minimum = MINIMUM_TRANSITION_DAYS.get(transition.get("StorageClass"), 0)
             days = transition.get(days_field)
             if days is not None and days < minimum:
@@ -151,8 +156,15 @@ def _check_expiration(expiration: dict | None):
         raise errors.error("MalformedXML")
     if "Days" in expiration and expiration["Days"] <= 0:
         raise errors.error("InvalidArgument", "'Days' for Expiration action must be a positive integer")
-    date = expiration.get("Date")
-    if date is not None and (date.hour, date.minute, date.second, date.microsecond) != (0, 0, 0, 0):
+    _check_midnight(expiration.get("Date"))
+
+
+def _check_midnight(date):
+    """Lifecycle dates are days: midnight GMT, whatever zone the request wrote them in."""
+    if date is None:
+        return
+    date = date.astimezone(datetime.timezone.utc)
+    if (date.hour, date.minute, date.second, date.microsecond) != (0, 0, 0, 0):
         raise errors.error("InvalidArgument", "'Date' must be at midnight GMT")
 
 
@@ -208,25 +220,46 @@ NOTIFICATION_KINDS = {
     "QueueConfigurations": ("QueueConfiguration", "Queue", "QueueArn"),
     "LambdaFunctionConfigurations": ("CloudFunctionConfiguration", "CloudFunction", "LambdaFunctionArn"),
 }
+DESTINATION_SERVICES = {"TopicArn": "sns", "QueueArn": "sqs", "LambdaFunctionArn": "lambda"}
 
 
 def put_bucket_notification_configuration(ctx, params):
     bucket = owned_with_body(ctx, params, "NotificationConfiguration")
-    _store_notification(ctx, bucket, dict(params["NotificationConfiguration"]))
+    _store_notification(ctx, bucket, dict(params["NotificationConfiguration"]),
+                        skip_validation=params.get("SkipDestinationValidation", False))
     return {}
 
 
-def _store_notification(ctx, bucket, config: dict):
-    """Keep a notification configuration; entries without an Id get one, as S3 gives them."""
-    for name in NOTIFICATION_KINDS:
+def _store_notification(ctx, bucket, config: dict, skip_validation: bool = False):
+    """Keep a notification configuration; entries without an Id get one, as S3 gives them.
+    `skip_validation` (x-amz-skip-destination-validation) skips whether destinations exist."""
+    for name, (_, _, arn_member) in NOTIFICATION_KINDS.items():
         for entry in config.get(name) or []:
             entry.setdefault("Id", secrets.token_hex(16))
+            _check_destination(ctx, bucket, arn_member, entry.get(arn_member) or "", skip_validation)
             for event in entry.get("Events") or []:
                 if not event.startswith("s3:"):
                     raise errors.error("InvalidArgument", "The event is not supported for notifications",
                                        ArgumentName="Event", ArgumentValue=event)
     store.put_config(ctx.state.db, bucket["name"], "notification", config)
     notifications.configuration_stored(ctx, bucket, config)
+
+
+def _check_destination(ctx, bucket, arn_member: str, arn: str, skip_validation: bool):
+    """S3 checks a destination before it keeps a configuration (PutBucketNotificationConfiguration:
+    "it first verifies that any ... destination exists"): an ARN of the right service, in
+    the bucket's region, and (for SQS, which lakebox serves) a queue that exists. SNS
+    topics and Lambda functions are not served: a well-formed ARN is kept as sent."""
+    parsed = arns.parse(arn)
+    if parsed is None or parsed.service != DESTINATION_SERVICES[arn_member] or not parsed.account:
+        raise errors.error("InvalidArgument", "The ARN is not well formed", ArgumentName=arn_member,
+                           ArgumentValue=arn)
+    if parsed.region != bucket["region"]:
+        raise errors.error("InvalidArgument", "The notification destination service region is not valid for "
+                           "the bucket location constraint", ArgumentName=arn_member, ArgumentValue=arn)
+    if arn_member == "QueueArn" and not skip_validation and not sqs.queue_exists(ctx.state, arn):
+        raise errors.error("InvalidArgument", "Unable to validate the following destination configurations",
+                           ArgumentName=arn, ArgumentValue="The destination queue does not exist")
 
 
 def get_bucket_notification_configuration(ctx, params):

@@ -3,10 +3,11 @@
 - claims: CORS preflights to a bucket or object, and browser form uploads
   (`POST /{bucket}` with multipart/form-data), which no model operation covers;
 - authenticate: S3's own answers to malformed Authorization headers and presigned URLs;
-- streaming payloads (PutObject, UploadPart): spooled to disk while hashed and checked;
+- streaming payloads (PutObject, UploadPart): decided before the body is asked for when
+  the client waits for `100-continue`, then spooled to disk while hashed and checked;
 - response headers: the bucket's CORS rules for requests with `Origin`.
 """
-from lakebox.services.s3 import browser, forms, signature, upload
+from lakebox.services.s3 import access, browser, forms, signature, upload
 
 
 def claim(req):
@@ -33,6 +34,16 @@ def streams_payload(route) -> bool:
     shape = route.operation.input_shape
     payload = shape.serialization.get("payload") if shape else None
     return bool(payload) and shape.members[payload].serialization.get("streaming", False)
+
+
+def admit_payload(ctx, route):
+    """A client that sent `Expect: 100-continue` waits for leave before sending the body:
+    S3 refuses a missing bucket or a caller without access at once, so a refused upload
+    is never sent. (The action decides again with the body in: things may change meanwhile.)"""
+    if ctx.headers.get("expect", "").lower() == "100-continue":
+        upload.UploadPlan.from_headers(ctx.headers)      # the upload's own headers are judged first, as ever
+        access.bucket_for(ctx, route.labels["Bucket"], ctx.headers.get("x-amz-expected-bucket-owner"),
+                          key=route.labels.get("Key"))
 
 
 async def spool_payload(state, req, chunks) -> upload.SpooledBody:

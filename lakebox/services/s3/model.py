@@ -29,6 +29,7 @@ MAX_PART_NUMBER = 10_000
 MAX_SINGLE_PUT = 5 * 1024 ** 3
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
 NULL_VERSION = "null"
+LOCK_MODES = ("GOVERNANCE", "COMPLIANCE")       # exactly so: S3 refuses any other spelling
 
 _BUCKET_CHARS = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")

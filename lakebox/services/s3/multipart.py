@@ -190,6 +190,9 @@ async def complete_multipart_upload(ctx, params):
 
 
 async def _complete(ctx, params):
+    repeated = _repeated_completion(ctx, params)
+    if repeated is not None:
+        return repeated
     plan = _completion_plan(ctx, params)
     blobs = ctx.state.blobs
     key, upload, attrs, chosen = params["Key"], plan["upload"], plan["attrs"], plan["chosen"]
@@ -213,6 +216,7 @@ async def _complete(ctx, params):
     else:
         checksum = _object_checksum(plan)
     attrs["Checksum"] = checksum
+    attrs["UploadId"] = upload["upload_id"]        # a retried Complete is answered from it
     offset, parts = 0, []
     for part in chosen:
         parts.append((part["part_number"], offset, part["size"], part["checksums_text"]))
@@ -231,11 +235,39 @@ async def _complete(ctx, params):
             "sealing": sealing}, parts)
         part_blobs = store.delete_upload(ctx.state.db, upload["upload_id"])
     files.delete_later(blobs, part_blobs)
+    return _completed(ctx, bucket, key, plan["etag"], version_id, plan["total"], attrs, ctx.now)
+
+
+def _completed(ctx, bucket, key: str, etag: str, version_id: str, size: int, attrs: dict, written: float) -> dict:
     return {"Location": _location(ctx, bucket["name"], key), "Bucket": bucket["name"], "Key": key,
-            "ETag": model.quote_etag(plan["etag"]), "VersionId": versions.written_version_id(bucket, version_id),
-            "Expiration": versions.expiration(ctx, bucket, key, plan["total"], attrs, ctx.now),
+            "ETag": model.quote_etag(etag), "VersionId": versions.written_version_id(bucket, version_id),
+            "Expiration": versions.expiration(ctx, bucket, key, size, attrs, written),
             **versions.checksum_fields(attrs), **objects.written_encryption(attrs),
             "__xml_root__": "CompleteMultipartUploadResult"}
+
+
+def _repeated_completion(ctx, params) -> dict | None:
+    """S3 answers a Complete retried after it succeeded (its answer was lost) as it answered
+    the first: the upload is gone, but the key's current object is the one it made from
+    the same parts. None when the upload is still open, or when the retry has nothing to
+    match (NoSuchUpload then, from the usual checks)."""
+    upload_id = params["UploadId"]
+    if store.get_upload(ctx.state.db, upload_id) is not None:
+        return None
+    bucket = access.request_bucket(ctx, params)
+    row = store.latest(ctx.state.db, bucket["name"], params["Key"])
+    if row is None or row["delete_marker"]:
+        return None
+    attrs = store.loads(row["attrs"])
+    requested = (params.get("MultipartUpload") or {}).get("Parts") or []
+    try:
+        etag = model.multipart_etag([model.unquote_etag(part.get("ETag") or "") for part in requested])
+    except ValueError:
+        return None                   # an ETag that is not hex names no part S3 made
+    if attrs.get("UploadId") != upload_id or row["etag"] != etag:
+        return None
+    return _completed(ctx, bucket, params["Key"], row["etag"], row["version_id"], row["size"], attrs,
+                      row["last_modified"])
 
 
 def _completion_plan(ctx, params) -> dict:

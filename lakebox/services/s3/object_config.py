@@ -4,7 +4,7 @@ import functools
 
 from lakebox.aws.specs import spec_for
 
-from lakebox.services.s3 import access, errors, model, payload, store, versions
+from lakebox.services.s3 import access, errors, model, objects, payload, store, versions
 
 RESTORABLE_CLASSES = ("GLACIER", "DEEP_ARCHIVE")
 
@@ -75,11 +75,12 @@ def put_object_retention(ctx, params):
     payload.check_body(ctx, params, "Retention")
     retention = params["Retention"]
     mode, until = retention.get("Mode"), retention.get("RetainUntilDate")
-    if bool(mode) != bool(until):
+    if bool(mode) != bool(until) or mode not in (None, *model.LOCK_MODES):
         raise errors.error("MalformedXML")
     if until is not None and until.timestamp() <= ctx.now:
         raise errors.error("InvalidArgument", "The retain until date must be in the future!")
-    _check_retention_change(ctx, attrs, mode, until, params.get("BypassGovernanceRetention"))
+    _check_retention_change(ctx, attrs, mode, until,
+                            objects.may_bypass(ctx, bucket, row["key"], params.get("BypassGovernanceRetention")))
     for name, value in (("ObjectLockMode", mode), ("ObjectLockRetainUntilDate", until)):
         if value is None:
             attrs.pop(name, None)

@@ -179,7 +179,7 @@ def _delete_version(ctx, bucket, key, version_id, bypass_governance) -> dict:
     row = store.version(ctx.state.db, bucket["name"], key, version_id)
     if row is None:
         return {"Key": key, "VersionId": version_id}
-    check_retention(ctx, row, bypass_governance)
+    check_retention(ctx, bucket, row, bypass_governance)
     _drop(ctx, bucket, row)
     if row["delete_marker"]:
         return {"Key": key, "VersionId": version_id, "DeleteMarker": True, "DeleteMarkerVersionId": version_id}
@@ -191,7 +191,7 @@ def _drop(ctx, bucket, row):
     notifications.object_removed(ctx, bucket, row["key"], row["version_id"])
 
 
-def check_retention(ctx, row, bypass_governance=False):
+def check_retention(ctx, bucket, row, bypass_governance=False):
     """Object Lock: a legal hold, or a retention period not yet over, protects a version."""
     attrs = store.loads(row["attrs"])
     if attrs.get("ObjectLockLegalHoldStatus") == "ON":
@@ -199,9 +199,15 @@ def check_retention(ctx, row, bypass_governance=False):
     until = attrs.get("ObjectLockRetainUntilDate")
     if until is None or until.timestamp() <= ctx.now:
         return
-    if attrs.get("ObjectLockMode") == "GOVERNANCE" and bypass_governance:
+    if attrs.get("ObjectLockMode") == "GOVERNANCE" and may_bypass(ctx, bucket, row["key"], bypass_governance):
         return
     raise errors.error("AccessDenied", "Access Denied because object protected by object lock.")
+
+
+def may_bypass(ctx, bucket, key: str, asked: bool) -> bool:
+    """The bypass header lifts governance retention only for callers the bucket allows
+    `s3:BypassGovernanceRetention` (S3 User Guide, "Bypassing governance mode")."""
+    return bool(asked) and access.permits(ctx, bucket, key, "s3:BypassGovernanceRetention")
 
 
 def delete_objects(ctx, params):

@@ -36,7 +36,7 @@ NOT_ACTIONS = {"HeadObject", "HeadBucket", "CopyObject", "UploadPart", "UploadPa
                "ListMultipartUploads", "DeleteObjects", "GetObjectAttributes", "SelectObjectContent",
                "CreateSession", "WriteGetObjectResponse", "ListDirectoryBuckets"}
 # Actions on a bucket (the rest are on objects: S3 names no action on both).
-OBJECT_ACTION_WORDS = ("Object", "MultipartUpload", "MultipartUploadParts", "Replicate")
+OBJECT_ACTION_WORDS = ("Object", "MultipartUpload", "MultipartUploadParts", "Replicate", "BypassGovernanceRetention")
 BUCKET_ONLY = {"s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads", "s3:CreateBucket",
                "s3:DeleteBucket", "s3:ListAllMyBuckets", "s3:PutBucketObjectLockConfiguration",
                "s3:GetBucketObjectLockConfiguration"}
@@ -81,7 +81,8 @@ def _check_statement(raw, bucket: str):
             raise errors.error("MalformedPolicy", f"Missing required field {field}")
     statement = policies.parse(json.dumps({"Statement": [raw]})).statements[0]
     actions = _actions(statement.actions + statement.not_actions)
-    resources = statement.resources + statement.not_resources
+    # (a statement with only NotResource has no Resource: the parsed form's default "*" is not the policy's)
+    resources = statement.not_resources if "Resource" not in raw else statement.resources + statement.not_resources
     own = (f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/")
     if any(r != own[0] and not r.startswith(own[1]) and not _could_be(r, bucket) for r in resources):
         raise errors.error("MalformedPolicy", "Policy has invalid resource")

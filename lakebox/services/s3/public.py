@@ -19,7 +19,8 @@ from lakebox.services.s3.cors import cors_headers, preflight as cors_preflight
 __all__ = ["ObjectFile", "parse_s3_uri", "bucket_exists", "bucket_region", "temp_path", "put_object",
            "put_file", "get_object", "object_file", "list_objects", "list_common_prefixes", "resolve",
            "delete_object", "cors_preflight", "cors_headers", "reader_bucket_exists", "reader_object_file",
-           "reader_list_objects"]
+           "reader_list_objects", "account_public_access_block", "put_account_public_access_block",
+           "delete_account_public_access_block"]
 
 
 @dataclass
@@ -207,3 +208,20 @@ def reader_list_objects(state, reader, bucket: str, prefix: str = ""):
     upper = model.prefix_upper_bound(prefix) if prefix else None
     for _, row in store.seek_current(reader, bucket, prefix, True, upper):
         yield _object_file(state, bucket, row, reader)
+
+
+# ---- account settings (S3 Control) --------------------------------------------------
+
+def account_public_access_block(state, account: str) -> dict | None:
+    """The account-level Block Public Access configuration, or None when it has none."""
+    return store.get_account_config(state.db, account, "public-access-block")
+
+
+def put_account_public_access_block(state, account: str, config: dict):
+    """Set the account-level settings, which every bucket of the account then applies
+    together with its own (`access.public_access_block`)."""
+    store.put_account_config(state.db, account, "public-access-block", config)
+
+
+def delete_account_public_access_block(state, account: str):
+    store.delete_account_config(state.db, account, "public-access-block")

@@ -93,6 +93,13 @@ SCHEMA = [
     "ALTER TABLE s3_objects ADD COLUMN sealing BLOB",
     # S3's own key, which wraps SSE-S3 data keys (one row).
     "CREATE TABLE s3_master_key (id INTEGER PRIMARY KEY, material BLOB NOT NULL)",
+    # An account's own S3 settings (S3 Control's account-level Block Public Access).
+    """CREATE TABLE s3_account_configs (
+        account TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (account, kind)
+    )""",
 ]
 
 MAX_CACHED_BUCKETS = 10_000  # buckets whose configurations are kept in memory at once
@@ -232,6 +239,19 @@ def get_config(db, bucket: str, kind: str, config_id: str = ""):
     row = db.one("SELECT body FROM s3_bucket_configs WHERE bucket=? AND kind=? AND config_id=?",
                  (bucket, kind, config_id))
     return None if row is None else loads(row["body"])
+
+
+def get_account_config(db, account: str, kind: str):
+    row = db.one("SELECT body FROM s3_account_configs WHERE account=? AND kind=?", (account, kind))
+    return None if row is None else loads(row["body"])
+
+
+def put_account_config(db, account: str, kind: str, body):
+    db.execute("INSERT OR REPLACE INTO s3_account_configs VALUES (?, ?, ?)", (account, kind, dumps(body)))
+
+
+def delete_account_config(db, account: str, kind: str):
+    db.execute("DELETE FROM s3_account_configs WHERE account=? AND kind=?", (account, kind))
 
 
 def cached_configs(cache: dict, db, bucket) -> dict:

@@ -26,7 +26,7 @@ ENCRYPTION_ALGORITHMS = frozenset(spec_for("s3").model.shape_for("ServerSideEncr
 
 # ---- finding ---------------------------------------------------------------------
 
-def find(ctx, bucket, key: str, version_id: str | None, method: str = "GET"):
+def find(ctx, bucket, key: str, version_id: str | None, method: str | None = None):
     """The version a request names (the current one without an id); never a delete marker."""
     if version_id is None:
         row = store.latest(ctx.state.db, bucket["name"], key)
@@ -42,7 +42,7 @@ def find(ctx, bucket, key: str, version_id: str | None, method: str = "GET"):
     if row is None:
         raise errors.error("NoSuchVersion", Key=key, VersionId=version_id)
     if row["delete_marker"]:
-        error = errors.error("MethodNotAllowed", Method=method, ResourceType="DeleteMarker")
+        error = errors.error("MethodNotAllowed", Method=method or ctx.request.method, ResourceType="DeleteMarker")
         error.headers.update(_marker_headers(bucket, row))
         error.headers["Last-Modified"] = email.utils.formatdate(row["last_modified"], usegmt=True)
         raise error
@@ -220,6 +220,7 @@ def object_lock(ctx, bucket, params: dict) -> dict:
     """Retention and legal hold of a new object: the request's, else the bucket's default."""
     mode, until = params.get("ObjectLockMode"), params.get("ObjectLockRetainUntilDate")
     hold = params.get("ObjectLockLegalHoldStatus")
+    _check_lock_headers(mode, hold)
     if not bucket["object_lock"]:
         if mode or until or hold:
             raise errors.error("InvalidRequest", "Bucket is missing Object Lock Configuration")
@@ -233,6 +234,16 @@ def object_lock(ctx, bucket, params: dict) -> dict:
         mode, until = default_retention(ctx, bucket)
     found = {"ObjectLockMode": mode, "ObjectLockRetainUntilDate": until, "ObjectLockLegalHoldStatus": hold}
     return {k: v for k, v in found.items() if v is not None}
+
+
+def _check_lock_headers(mode: str | None, hold: str | None):
+    """Spelled exactly as S3 spells them, checked before whether the bucket has Object Lock."""
+    if mode is not None and mode not in model.LOCK_MODES:
+        raise errors.error("InvalidArgument", "Unknown wormMode directive.", ArgumentName="x-amz-object-lock-mode",
+                           ArgumentValue=mode)
+    if hold is not None and hold not in ("ON", "OFF"):
+        raise errors.error("InvalidArgument", "Legal Hold must be either of 'ON' or 'OFF'",
+                           ArgumentName="x-amz-object-lock-legal-hold", ArgumentValue=hold)
 
 
 def default_retention(ctx, bucket):

@@ -6,9 +6,14 @@ import uuid
 from lakebox.services.sqs import attributes, store, waiting
 from lakebox.services.sqs.lookup import queue_by_arn
 
-__all__ = ["send_event"]
+__all__ = ["send_event", "queue_exists"]
 
 SERVICE_SENDER = "AIDAJDPLRKLG7UEXAMPLE"       # the SenderId AWS services' messages carry
+
+
+def queue_exists(state, queue_arn: str) -> bool:
+    """Whether the queue `queue_arn` names exists (S3 checks a notification's queue)."""
+    return queue_by_arn(state.db, queue_arn) is not None
 
 
 def send_event(state, queue_arn: str, body: str) -> str | None:

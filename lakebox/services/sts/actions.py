@@ -105,7 +105,8 @@ def _issue_role_session(ctx, params, session_name=None):
     arn = model.assumed_role_arn(account, role_name, session_name)
     user_id = f"{role_id}:{session_name}"
     duration = params.get("DurationSeconds", DEFAULT_ROLE_DURATION)
-    credentials = _issue(ctx, account=account, arn=arn, user_id=user_id, kind="assumed-role", duration=duration)
+    credentials = _issue(ctx, account=account, arn=arn, user_id=user_id, kind="assumed-role", duration=duration,
+                         tags=_session_tags(ctx, params))
     return {"Credentials": credentials, "AssumedRoleUser": {"AssumedRoleId": user_id, "Arn": arn}}
 
 
@@ -116,11 +117,23 @@ def _root_capped(ctx, duration):
     return duration
 
 
-def _issue(ctx, *, account, arn, user_id, kind, duration) -> dict:
+def _session_tags(ctx, params) -> dict:
+    """The session's tags: those the request passes, over the transitive tags of the
+    session that asks (IAM User Guide, "Chaining roles with session tags")."""
+    inherited = model.transitive_tags(ctx.session)
+    tags = {**inherited, **{tag["Key"]: tag["Value"] for tag in params.get("Tags") or []}}
+    transitive = sorted(set(params.get("TransitiveTagKeys") or []) | set(inherited))
+    return {"tags": json.dumps(tags) if tags else None,
+            "transitive_tag_keys": json.dumps(transitive) if transitive else None}
+
+
+def _issue(ctx, *, account, arn, user_id, kind, duration, tags=None) -> dict:
+    tags = tags or {"tags": None, "transitive_tag_keys": None}
     session = {
         "access_key": model.new_access_key(), "secret_key": model.new_secret(),
         "session_token": model.new_session_token(), "account": account, "arn": arn,
         "user_id": user_id, "kind": kind, "issued_at": ctx.now, "expires_at": ctx.now + duration,
+        **tags,
     }
     store.save_session(ctx.state.db, session)
     return {"AccessKeyId": session["access_key"], "SecretAccessKey": session["secret_key"],

@@ -141,3 +141,11 @@ def _name_id_format(fmt: str) -> str:
         if fmt.endswith(":" + short):
             return short
     return fmt
+
+
+def transitive_tags(session: dict | None) -> dict:
+    """The tags of `session` that pass on to the sessions assumed from it."""
+    if not session or not session.get("tags") or not session.get("transitive_tag_keys"):
+        return {}
+    keys = set(json.loads(session["transitive_tag_keys"]))
+    return {k: v for k, v in json.loads(session["tags"]).items() if k in keys}

@@ -14,15 +14,19 @@ SCHEMA = [
         issued_at REAL NOT NULL,
         expires_at REAL NOT NULL
     )""",
+    # session tags (AssumeRole's Tags) as a JSON object: the aws:PrincipalTag/<key> values;
+    # the keys of those that pass on to sessions assumed from this one, as a JSON list
+    "ALTER TABLE sts_sessions ADD COLUMN tags TEXT",
+    "ALTER TABLE sts_sessions ADD COLUMN transitive_tag_keys TEXT",
 ]
 
 COLUMNS = ("access_key", "secret_key", "session_token", "account", "arn", "user_id", "kind",
-           "issued_at", "expires_at")
+           "issued_at", "expires_at", "tags", "transitive_tag_keys")
 
 
 def save_session(db, session: dict):
     db.execute(f"INSERT INTO sts_sessions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-               tuple(session[c] for c in COLUMNS))
+               tuple(session.get(c) for c in COLUMNS))      # tags are optional
 
 
 def find_session(db, access_key: str) -> dict | None:

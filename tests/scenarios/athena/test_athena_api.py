@@ -154,6 +154,15 @@ def test_workgroup_tags(athena, lakebox_server):
         athena.delete_work_group(WorkGroup=name)
 
 
+def test_workgroup_with_refused_tags_is_not_created(athena):
+    name = f"wg-{uuid.uuid4().hex[:8]}"
+    for tags in ([{"Key": "aws:x", "Value": "y"}], [{"Value": "no key"}]):
+        with pytest.raises(athena.exceptions.InvalidRequestException):
+            athena.create_work_group(Name=name, Tags=tags)
+        with pytest.raises(athena.exceptions.InvalidRequestException):
+            athena.get_work_group(WorkGroup=name)
+
+
 def test_result_reuse(athena, bucket, database):
     sql = f"SELECT 40 + 2 AS answer, '{uuid.uuid4().hex}' AS tag"
     args = {"QueryString": sql, "QueryExecutionContext": {"Database": database},

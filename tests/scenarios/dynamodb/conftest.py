@@ -10,8 +10,8 @@ NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
 
 @pytest.fixture
-def ddb(lakebox_server):
-    return lakebox_server.client("dynamodb", config=NO_RETRIES)
+def ddb(client):
+    return client("dynamodb")
 
 
 @pytest.fixture
@@ -52,18 +52,3 @@ def make_table(ddb):
             ddb.delete_table(TableName=name)
         except ddb.exceptions.ResourceNotFoundException:
             pass
-
-
-@pytest.fixture
-def clock(lakebox_server):
-    """Moves the server clock forward, and back again after the test."""
-    moved = []
-
-    def advance(seconds):
-        lakebox_server.advance_clock(seconds)
-        moved.append(seconds)
-
-    yield advance
-    if moved:
-        lakebox_server.advance_clock(-sum(moved))
-

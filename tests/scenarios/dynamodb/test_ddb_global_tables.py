@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 from botocore.config import Config
-from ddb_helpers import definitions, key_schema
+from ddb_helpers import definitions, error_of, key_schema
 
 REGIONS = ("us-east-1", "eu-west-1")
 
@@ -93,3 +93,10 @@ def test_global_table_settings_and_auto_scaling(clients):
     finally:
         home.update_table(TableName=name, ReplicaUpdates=[{"Delete": {"RegionName": "eu-west-1"}}])
         home.delete_table(TableName=name)
+
+
+def test_replica_without_a_region_is_refused(ddb):
+    assert error_of(ddb.create_global_table, GlobalTableName=f"gt-{uuid.uuid4().hex[:8]}",
+                    ReplicationGroup=[{"RegionName": "us-east-1"}, {}]) == (
+        "ValidationException", "1 validation error detected: Value null at 'replicationGroup.2.member.regionName' "
+        "failed to satisfy constraint: Member must not be null")

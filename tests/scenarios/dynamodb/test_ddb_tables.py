@@ -62,6 +62,19 @@ def test_key_schema_rules(ddb, keys, attributes, message):
                     BillingMode="PAY_PER_REQUEST") == ("ValidationException", message)
 
 
+def test_a_table_needs_a_key_schema_and_definitions(ddb):
+    # The model leaves both optional (a replica made from GlobalTableSourceArn takes them
+    # from its source); a table of its own is refused without them.
+    assert error_of(ddb.create_table, TableName=_name(), BillingMode="PAY_PER_REQUEST") == (
+        "ValidationException", "2 validation errors detected: Value null at 'attributeDefinitions' failed to "
+        "satisfy constraint: Member must not be null; Value null at 'keySchema' failed to satisfy constraint: "
+        "Member must not be null")
+    assert error_of(ddb.create_table, TableName=_name(), BillingMode="PAY_PER_REQUEST",
+                    AttributeDefinitions=definitions(pk="S")) == (
+        "ValidationException", "1 validation error detected: Value null at 'keySchema' failed to satisfy "
+        "constraint: Member must not be null")
+
+
 def test_billing_rules(ddb):
     assert error_of(ddb.create_table, TableName=_name(), KeySchema=key_schema("pk"),
                     AttributeDefinitions=definitions(pk="S")) == (
@@ -203,3 +216,4 @@ def test_contributor_insights_settings(ddb, make_table):
     assert [rule.split("-")[1] for rule in described["ContributorInsightsRuleList"]] == ["PKC", "PKT", "SKC", "SKT"]
     listed = ddb.list_contributor_insights(TableName=name)["ContributorInsightsSummaries"]
     assert [(s["TableName"], s["ContributorInsightsStatus"]) for s in listed] == [(name, "ENABLED")]
+    assert error_of(ddb.list_contributor_insights, NextToken="not-a-token")[0] == "ValidationException"

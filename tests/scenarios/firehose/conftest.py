@@ -1,6 +1,6 @@
 """Shared fixtures for Firehose scenarios: clients that show every error as the server
 sent it (no retries), a bucket per test, delivery streams with unique names that are
-deleted afterwards, and a clock that is moved back after the test."""
+deleted afterwards."""
 import uuid
 
 import pytest
@@ -47,16 +47,3 @@ def make_stream(firehose, bucket):
             firehose.delete_delivery_stream(DeliveryStreamName=name)
         except firehose.exceptions.ResourceNotFoundException:
             pass
-
-
-@pytest.fixture
-def clock(lakebox_server):
-    moved = []
-
-    def advance(seconds):
-        lakebox_server.advance_clock(seconds)
-        moved.append(seconds)
-
-    yield advance
-    if moved:
-        lakebox_server.advance_clock(-sum(moved))

@@ -95,7 +95,9 @@ def test_batch_over_four_mib_is_refused(firehose, make_stream):
     name = make_stream()
     with pytest.raises(ClientError) as raised:
         firehose.put_record_batch(DeliveryStreamName=name, Records=[{"Data": b"x" * 1_000_000}] * 5)
-    assert raised.value.response["Error"]["Code"] == "InvalidArgumentException"
+    # AWS's words as a client logged them (https://github.com/osquery/osquery/issues/3568)
+    assert raised.value.response["Error"] == {"Code": "InvalidArgumentException",
+                                              "Message": "Records size exceeds 4 MB limit"}
 
 
 def test_missing_bucket_keeps_records_and_reports_failure(firehose, s3, make_stream, clock):

@@ -47,6 +47,7 @@ class Endpoint:
                 answer = json.dumps({"requestId": document["requestId"] if endpoint.echo_id else "other",
                                      "timestamp": document["timestamp"]}).encode()
                 self.send_response(endpoint.status)
+                self.send_header("Content-Type", "application/json")    # the response spec requires it
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)
@@ -109,15 +110,36 @@ def test_refused_records_are_retried_then_backed_up(firehose, s3, bucket, make_s
     assert wait_for_objects(s3, bucket, timeout=2) == {}
     failure = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"][
         "FailureDescription"]
-    assert failure["Details"].startswith("HttpEndpoint.ResponseReturnedErrorCode")
+    # Firehose's words for a refusal (HTTP endpoint troubleshooting guide, "Destination Exceptions")
+    assert failure["Details"].startswith("HttpEndpoint.DestinationException: The following response was received "
+                                         "from the endpoint destination. 500: {\"requestId\": ")
     clock(30)
     clock(31)
     (key, body), = wait_for_objects(s3, bucket).items()
     assert key.startswith("failed/")
     record = json.loads(body)
     assert (record["errorCode"], base64.b64decode(record["rawData"])) == (
-        "HttpEndpoint.ResponseReturnedErrorCode", b"payload")
+        "HttpEndpoint.DestinationException", b"payload")
     assert len(endpoint.requests) >= 2
+
+
+def test_an_answer_for_another_request_is_an_invalid_response(firehose, s3, bucket, make_stream, clock, endpoint):
+    """A 200 whose requestId is not the request's: the troubleshooting guide's
+    InvalidResponseFromDestination, in its words."""
+    endpoint.echo_id = False
+    name = make_stream(http_destination(endpoint, bucket))
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"payload"})
+    clock(61)
+    assert wait_until(lambda: firehose.describe_delivery_stream(DeliveryStreamName=name)[
+        "DeliveryStreamDescription"].get("FailureDescription"))
+    details = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"][
+        "FailureDescription"]["Details"]
+    request_id = endpoint.requests[0][1]["requestId"]
+    assert details.startswith(
+        f"HttpEndpoint.InvalidResponseFromDestination: The response received from the specified endpoint is "
+        f"invalid. Contact the owner of the endpoint to resolve the issue. Response for request {request_id} is "
+        f"not recognized as valid JSON or has unexpected fields. Raw response received: 200 {{\"requestId\": "
+        f"\"other\"")
 
 
 def test_all_data_backs_up_every_record(firehose, s3, bucket, make_stream, clock, endpoint):

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from firehose_helpers import NO_RETRIES, ROLE, objects
+from firehose_helpers import NO_RETRIES, ROLE, objects, wait_until
 
 pytestmark = pytest.mark.local_only
 
@@ -91,3 +91,36 @@ def test_a_missing_source_stream_is_refused_at_create(firehose, bucket):
                                               "RoleARN": ROLE},
             ExtendedS3DestinationConfiguration={"RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}"})
     assert raised.value.response["Error"]["Code"] == "InvalidArgumentException"
+
+
+def test_an_encrypted_source_is_read_in_the_clear_and_a_locked_one_is_reported(
+        lakebox_server, firehose, kinesis, s3, bucket, make_stream, source_stream, clock):
+    arn, name = source_stream
+    kms = lakebox_server.client("kms")
+    key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    kinesis.start_stream_encryption(StreamName=name, EncryptionType="KMS", KeyId=key_arn)
+    kinesis.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    delivery = make_stream({
+        "DeliveryStreamType": "KinesisStreamAsSource",
+        "KinesisStreamSourceConfiguration": {"KinesisStreamARN": arn, "RoleARN": ROLE},
+        "ExtendedS3DestinationConfiguration": {"RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}",
+                                               "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60}}})
+    sent = [f"sealed-{i}\n".encode() for i in range(20)]
+    kinesis.put_records(StreamName=name, Records=[{"Data": d, "PartitionKey": f"k{i}"} for i, d in enumerate(sent)])
+    clock(2)
+    clock(61)
+    assert wait_until(lambda: objects(s3, bucket))
+    assert sorted(b"".join(objects(s3, bucket).values()).splitlines(keepends=True)) == sorted(sent)
+
+    kinesis.put_records(StreamName=name, Records=[{"Data": b"later\n", "PartitionKey": "k"}])
+    kms.disable_key(KeyId=key_arn)
+    clock(2)
+    assert wait_until(lambda: firehose.describe_delivery_stream(DeliveryStreamName=delivery)[
+        "DeliveryStreamDescription"].get("FailureDescription"))
+    details = firehose.describe_delivery_stream(DeliveryStreamName=delivery)["DeliveryStreamDescription"][
+        "FailureDescription"]["Details"]
+    assert details == f"Kinesis.KMSDisabledException: the source stream {arn} cannot be read: {key_arn} is disabled."
+    kms.enable_key(KeyId=key_arn)                       # the record waits in the stream, not lost
+    clock(2)
+    clock(61)
+    assert wait_until(lambda: b"later\n" in b"".join(objects(s3, bucket).values()))

@@ -1,9 +1,12 @@
 """Lambda processors: a function ARN runs a local handler from `lakebox serve --functions
 DIR`, with Firehose's transformation event and its Ok / Dropped / ProcessingFailed
-contract, partition keys from the function, retries and error output."""
+contract, partition keys from the function, retries and error output; Firehose buffers
+for the function (BufferSizeInMBs, BufferIntervalInSeconds: 60 s by default) before the
+destination's own buffering hints count."""
 import base64
 import json
 import textwrap
+import time
 
 import pytest
 
@@ -32,6 +35,14 @@ TRANSFORM = textwrap.dedent('''
         return {"records": out}
 ''')
 BROKEN = "def lambda_handler(event, context):\n    raise RuntimeError('boom')\n"
+PASSTHROUGH = textwrap.dedent('''
+    import base64
+
+    def lambda_handler(event, context):
+        return {"records": [{"recordId": r["recordId"], "result": "Ok",
+                             "data": base64.b64encode(base64.b64decode(r["data"]) + b"\\n").decode()}
+                            for r in event["records"]]}
+''')
 
 
 @pytest.fixture
@@ -40,16 +51,18 @@ def server(tmp_path):
     functions.mkdir()
     (functions / "transform.py").write_text(TRANSFORM)
     (functions / "broken.py").write_text(BROKEN)
+    (functions / "passthrough.py").write_text(PASSTHROUGH)
     with LakeboxServer(env={"LAKEBOX_FUNCTIONS": str(functions)}) as running:
         running.client("s3").create_bucket(Bucket="lam")
         yield running
 
 
-def lambda_processing(function):
+def lambda_processing(function, **parameters):
+    given = {"NumberOfRetries": "1", **parameters}
     return {"Enabled": True, "Processors": [{"Type": "Lambda", "Parameters": [
         {"ParameterName": "LambdaArn",
          "ParameterValue": f"arn:aws:lambda:us-east-1:000000000000:function:{function}"},
-        {"ParameterName": "NumberOfRetries", "ParameterValue": "1"}]}]}
+        *({"ParameterName": name, "ParameterValue": value} for name, value in given.items())]}]}
 
 
 def test_transformation_results_and_lambda_partition_keys(server):
@@ -61,7 +74,10 @@ def test_transformation_results_and_lambda_partition_keys(server):
         "ProcessingConfiguration": lambda_processing("transform")})
     items = [{"kind": "a", "n": 1}, {"kind": "b", "n": 2}, {"kind": "a", "drop": True}, {"kind": "b", "fail": True}]
     firehose.put_record_batch(DeliveryStreamName="lam", Records=[{"Data": json.dumps(i).encode()} for i in items])
-    server.advance_clock(61)
+    server.advance_clock(61)            # the function's buffer (60 s) released them: S3's interval starts
+    time.sleep(1)
+    assert wait_for_objects(s3, "lam", timeout=0) == {}
+    server.advance_clock(60)
     delivered = wait_for_objects(s3, "lam", count=3)
     by_prefix = {key.split("/")[0]: body for key, body in delivered.items()}
     assert json.loads(by_prefix["kind=a"]) == {"kind": "a", "n": 1, "seen_by": "transform"}
@@ -69,7 +85,7 @@ def test_transformation_results_and_lambda_partition_keys(server):
     failure = json.loads(by_prefix["errors"])
     assert json.loads(base64.b64decode(failure["rawData"])) == {"kind": "b", "fail": True}
     assert failure["errorCode"] == "Lambda.ProcessingFailedStatus"
-    assert failure["lambdaArn"] == "arn:aws:lambda:us-east-1:000000000000:function:transform"
+    assert failure["lambdaARN"] == "arn:aws:lambda:us-east-1:000000000000:function:transform"
     assert [k for k in delivered if k.startswith("errors/")][0].startswith("errors/processing-failed/")
 
 
@@ -79,9 +95,37 @@ def test_a_failing_function_is_retried_then_records_go_to_error_output(server):
         "RoleARN": ROLE, "BucketARN": "arn:aws:s3:::lam", "BufferingHints": {"IntervalInSeconds": 60},
         "ProcessingConfiguration": lambda_processing("broken")})
     firehose.put_record(DeliveryStreamName="lam", Record={"Data": b"payload"})
-    server.advance_clock(61)
+    server.advance_clock(121)           # 60 s in the function's buffer, then 60 s in S3's
     (key, body), = wait_for_objects(s3, "lam").items()
     assert key.startswith("processing-failed/")
     failure = json.loads(body)
     assert (failure["errorCode"], failure["attemptsMade"]) == ("Lambda.FunctionError", 2)
+    assert failure["errorMessage"] == "The Lambda function was successfully invoked but it returned an error result."
     assert base64.b64decode(failure["rawData"]) == b"payload"
+
+
+def test_a_full_function_buffer_is_released_at_once(server):
+    """BufferSizeInMBs gathered releases the records to the destination's buffer without
+    waiting for BufferIntervalInSeconds."""
+    firehose, s3 = server.client("firehose"), server.client("s3")
+    firehose.create_delivery_stream(DeliveryStreamName="lam", ExtendedS3DestinationConfiguration={
+        "RoleARN": ROLE, "BucketARN": "arn:aws:s3:::lam", "BufferingHints": {"IntervalInSeconds": 60},
+        "ProcessingConfiguration": lambda_processing("passthrough", BufferSizeInMBs="0.2",
+                                                     BufferIntervalInSeconds="900")})
+    record = {"Data": json.dumps({"kind": "a", "pad": "x" * 1000}).encode()}
+    for _ in range(2):
+        firehose.put_record_batch(DeliveryStreamName="lam", Records=[record] * 120)    # 240 KB > 0.2 MiB
+    server.advance_clock(61)
+    assert len(b"".join(wait_for_objects(s3, "lam").values()).splitlines()) == 240
+
+
+@pytest.mark.parametrize("name, value", [("BufferSizeInMBs", "4"), ("BufferSizeInMBs", "0.1"),
+                                         ("BufferIntervalInSeconds", "30"), ("BufferIntervalInSeconds", "901"),
+                                         ("NumberOfRetries", "-1"), ("NumberOfRetries", "two")])
+def test_lambda_numbers_out_of_range_are_refused(firehose, bucket, name, value):
+    with pytest.raises(firehose.exceptions.InvalidArgumentException) as raised:
+        firehose.create_delivery_stream(DeliveryStreamName="bad", ExtendedS3DestinationConfiguration={
+            "RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}",
+            "ProcessingConfiguration": lambda_processing("transform", **{name: value})})
+    assert name in raised.value.response["Error"]["Message"]
+    assert "bad" not in firehose.list_delivery_streams(Limit=10000)["DeliveryStreamNames"]

@@ -201,3 +201,21 @@ def test_dynamic_partitioning_cannot_be_enabled_on_an_existing_stream(firehose, 
                            "DynamicPartitioningConfiguration": {"Enabled": True}})
     assert code == "InvalidArgumentException"
     assert firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]["VersionId"] == "1"
+
+
+def test_an_enabled_s3_backup_cannot_be_disabled(firehose, make_stream, bucket):
+    """ExtendedS3DestinationUpdate's S3BackupMode: "If backup is enabled, you can't update
+    the Firehose stream to disable it." Enabling it later is allowed."""
+    name = make_stream()
+    backup = {"RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}", "Prefix": "backup/"}
+    firehose.update_destination(DeliveryStreamName=name, CurrentDeliveryStreamVersionId="1",
+                                DestinationId="destinationId-000000000001", ExtendedS3DestinationUpdate={
+                                    "S3BackupMode": "Enabled", "S3BackupUpdate": backup})
+    code, _ = error_of(firehose.update_destination, DeliveryStreamName=name, CurrentDeliveryStreamVersionId="2",
+                       DestinationId="destinationId-000000000001",
+                       ExtendedS3DestinationUpdate={"S3BackupMode": "Disabled"})
+    assert code == "InvalidArgumentException"
+    described = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]
+    assert described["VersionId"] == "2"
+    destination = described["Destinations"][0]["ExtendedS3DestinationDescription"]
+    assert destination["S3BackupMode"] == "Enabled" and destination["S3BackupDescription"]["Prefix"] == "backup/"

@@ -20,13 +20,6 @@ def session():
 
 
 @pytest.fixture
-def client(lakebox_server):
-    def make(service):
-        return lakebox_server.client(service, config=NO_RETRIES)
-    return make
-
-
-@pytest.fixture
 def resource(lakebox_server, session):
     def make(service):
         kwargs = {"config": NO_RETRIES}
@@ -48,27 +41,13 @@ def wr(lakebox_server):
 
 
 @pytest.fixture
-def bucket(client):
-    s3 = client("s3")
-    name = f"trip-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
-    yield name
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
-        for item in page.get("Contents", []):
-            s3.delete_object(Bucket=name, Key=item["Key"])
-    s3.delete_bucket(Bucket=name)
+def bucket(fresh_bucket):
+    return fresh_bucket("trip")
 
 
 @pytest.fixture
-def database(client):
-    glue = client("glue")
-    name = f"trip_{uuid.uuid4().hex[:10]}"
-    glue.create_database(DatabaseInput={"Name": name})
-    yield name
-    try:
-        glue.delete_database(Name=name)
-    except glue.exceptions.EntityNotFoundException:
-        pass
+def database(fresh_database):
+    return fresh_database("trip")
 
 
 @pytest.fixture

@@ -32,18 +32,3 @@ def make_stream(kinesis):
             kinesis.delete_stream(StreamName=name, EnforceConsumerDeletion=True)
         except kinesis.exceptions.ResourceNotFoundException:
             pass
-
-
-@pytest.fixture
-def clock(lakebox_server):
-    """Moves the server clock forward, and back again after the test, so other tests
-    sharing the session server see the time they expect."""
-    moved = []
-
-    def advance(seconds):
-        lakebox_server.advance_clock(seconds)
-        moved.append(seconds)
-
-    yield advance
-    if moved:
-        lakebox_server.advance_clock(-sum(moved))

@@ -27,17 +27,3 @@ def make_key(kms):
             kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
         except (kms.exceptions.KMSInvalidStateException, kms.exceptions.NotFoundException):
             pass
-
-
-@pytest.fixture
-def clock(lakebox_server):
-    """Moves the server clock forward, and back again after the test."""
-    moved = []
-
-    def advance(seconds):
-        lakebox_server.advance_clock(seconds)
-        moved.append(seconds)
-
-    yield advance
-    if moved:
-        lakebox_server.advance_clock(-sum(moved))

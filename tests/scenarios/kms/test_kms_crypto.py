@@ -46,6 +46,16 @@ def test_tampered_or_foreign_ciphertext_is_invalid(kms, make_key):
         "InvalidCiphertextException"
 
 
+def test_decrypt_without_a_ciphertext_is_refused(kms):
+    # The model leaves CiphertextBlob optional; the call still needs one.
+    for call in (kms.decrypt, kms.re_encrypt):
+        args = {"DestinationKeyId": "alias/none"} if call == kms.re_encrypt else {}
+        assert error_of(call, **args) == (
+            "ValidationException",
+            "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: "
+            "Member must not be null")
+
+
 def test_decrypt_with_another_key_id_is_incorrect_key(kms, make_key):
     key, other = make_key(), make_key()
     blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]

@@ -4,8 +4,10 @@ import urllib.request
 import uuid
 
 import pytest
+from botocore import UNSIGNED
 from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
+from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
@@ -60,3 +62,14 @@ def signed_headers(url, method="GET", body=b"", headers=None, region="us-east-1"
     request = AWSRequest(method=method, url=url, data=body, headers=headers or {})
     S3SigV4Auth(Credentials("test", "test"), "s3", region).add_auth(request)
     return dict(request.headers.items())
+
+
+def account_client(server, account: str, service: str = "s3"):
+    """A client acting for `account` (a 12-digit key is that account), without retries."""
+    return server.client(service, aws_access_key_id=account, aws_secret_access_key="x",
+                         config=Config(retries={"max_attempts": 0}))
+
+
+def anonymous_client(server):
+    """An S3 client that signs nothing: an anonymous caller."""
+    return server.client("s3", config=Config(signature_version=UNSIGNED, retries={"max_attempts": 0}))

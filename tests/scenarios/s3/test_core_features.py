@@ -122,18 +122,22 @@ def test_acl_enabled_bucket(s3):
         s3.delete_bucket(Bucket=name)
 
 
-def test_deprecated_lifecycle_and_notification_apis(s3, bucket):
+def test_deprecated_lifecycle_and_notification_apis(lakebox_server, s3, bucket):
     s3.put_bucket_lifecycle(Bucket=bucket, LifecycleConfiguration={"Rules": [
         {"ID": "old-style", "Prefix": "tmp/", "Status": "Enabled", "Expiration": {"Days": 3}}]})
     rules = s3.get_bucket_lifecycle(Bucket=bucket)["Rules"]
     assert [(r["ID"], r["Prefix"], r["Expiration"]["Days"]) for r in rules] == [("old-style", "tmp/", 3)]
     assert s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"][0]["ID"] == "old-style"
+    sqs = lakebox_server.client("sqs")
+    queue_url = sqs.create_queue(QueueName=f"q-{bucket}"[:80])["QueueUrl"]   # S3 checks the queue exists
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     s3.put_bucket_notification(Bucket=bucket, NotificationConfiguration={"QueueConfiguration": {
-        "Id": "q", "Queue": "arn:aws:sqs:us-east-1:000000000000:q", "Events": ["s3:ObjectCreated:*"]}})
+        "Id": "q", "Queue": queue_arn, "Events": ["s3:ObjectCreated:*"]}})
     current = s3.get_bucket_notification_configuration(Bucket=bucket)["QueueConfigurations"]
-    assert current == [{"Id": "q", "QueueArn": "arn:aws:sqs:us-east-1:000000000000:q", "Events": ["s3:ObjectCreated:*"]}]
+    assert current == [{"Id": "q", "QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"]}]
     legacy = s3.get_bucket_notification(Bucket=bucket)["QueueConfiguration"]
-    assert (legacy["Queue"], legacy["Events"]) == ("arn:aws:sqs:us-east-1:000000000000:q", ["s3:ObjectCreated:*"])
+    assert (legacy["Queue"], legacy["Events"]) == (queue_arn, ["s3:ObjectCreated:*"])
+    sqs.delete_queue(QueueUrl=queue_url)
 
 
 def test_versions_listing_with_delimiter(s3, bucket):

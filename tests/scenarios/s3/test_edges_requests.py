@@ -320,6 +320,27 @@ def test_lifecycle_validation(s3, bucket):
     assert (code, status) == ("NoSuchLifecycleConfiguration", 404)
 
 
+def test_lifecycle_transition_dates_are_midnight_gmt(s3, bucket):
+    # LifecycleRule / Transition API reference: "Date: ... The date value must be in ISO 8601
+    # format. The time is always midnight UTC"; a transition has a Date or Days, not both.
+    noon = datetime.datetime(2030, 1, 1, 12, 0, tzinfo=datetime.timezone.utc)
+    assert lifecycle_error(s3, bucket, {"ID": "r", **EVERY, "Transitions": [
+        {"Date": noon, "StorageClass": "GLACIER"}]}) == ("InvalidArgument", 400, "'Date' must be at midnight GMT")
+    paris_midnight = datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
+    assert lifecycle_error(s3, bucket, {"ID": "r", **EVERY, "Transitions": [
+        {"Date": paris_midnight, "StorageClass": "GLACIER"}]})[:2] == ("InvalidArgument", 400)
+    assert lifecycle_error(s3, bucket, {"ID": "r", **EVERY, "Transitions": [
+        {"Date": noon.replace(hour=0), "Days": 30, "StorageClass": "GLACIER"}]})[:2] == ("MalformedXML", 400)
+    assert lifecycle_error(s3, bucket, {"ID": "r", **EVERY, "Transitions": [
+        {"StorageClass": "GLACIER"}]})[:2] == ("MalformedXML", 400)
+    code, status, _ = error_of(s3.get_bucket_lifecycle_configuration, Bucket=bucket)
+    assert (code, status) == ("NoSuchLifecycleConfiguration", 404)
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+        {"ID": "r", **EVERY, "Transitions": [{"Date": noon.replace(hour=0), "StorageClass": "GLACIER"}]}]})
+    rule = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"][0]
+    assert rule["Transitions"][0]["Date"] == noon.replace(hour=0)
+
+
 def test_lifecycle_transition_to_standard_ia_before_30_days(s3, bucket):
     # "'Days' in Transition action must be greater than or equal to 30 for storageClass 'STANDARD_IA'"
     # https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html

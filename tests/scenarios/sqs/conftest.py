@@ -1,16 +1,13 @@
 """Shared fixtures for SQS scenarios: a client that shows every error as the server sent
-it (no retries), queues with unique names deleted afterwards, and a movable clock."""
+it (no retries), and queues with unique names deleted afterwards."""
 import uuid
 
 import pytest
-from botocore.config import Config
-
-NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
 
 @pytest.fixture
-def sqs(lakebox_server):
-    return lakebox_server.client("sqs", config=NO_RETRIES)
+def sqs(client):
+    return client("sqs")
 
 
 @pytest.fixture
@@ -32,18 +29,3 @@ def make_queue(sqs):
             sqs.delete_queue(QueueUrl=url)
         except sqs.exceptions.QueueDoesNotExist:
             pass
-
-
-@pytest.fixture
-def clock(lakebox_server):
-    """Moves the server clock forward, and back after the test."""
-    moved = []
-
-    def advance(seconds):
-        lakebox_server.advance_clock(seconds)
-        moved.append(seconds)
-
-    yield advance
-    if moved:
-        lakebox_server.advance_clock(-sum(moved))
-

@@ -7,6 +7,7 @@ import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
+from botocore.config import Config
 
 from edge_wire_helpers import (AWS_FAULT_NS, FORM, KINESIS_JSON, RAW, ROLE, STS_NS, failure, send_query,
                                send_raw, send_signed, xml_error)
@@ -213,3 +214,13 @@ def test_query_compatible_service_over_raw_query(lakebox_server):
     status, _, body = send_signed(lakebox_server, "sqs", "Action=ListQueues&Version=2012-11-05", FORM)
     assert status == 200, body
     assert b"<ListQueuesResponse" in body and b"<ListQueuesResult" in body
+
+
+def test_an_error_echoing_characters_xml_cannot_carry_is_still_readable(lakebox_server):
+    """A NUL in the input comes back in the validation message; the XML error document
+    must stay parseable, so the caller sees the ValidationError rather than a parse failure."""
+    sts = lakebox_server.client("sts", config=Config(parameter_validation=False, retries={"total_max_attempts": 1}))
+    with pytest.raises(sts.exceptions.ClientError) as raised:
+        sts.get_access_key_info(AccessKeyId="AKIA\u0000BAD")
+    assert raised.value.response["Error"]["Code"] == "ValidationError"
+    assert "accessKeyId" in raised.value.response["Error"]["Message"]

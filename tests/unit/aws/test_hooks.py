@@ -54,6 +54,14 @@ def test_only_streaming_operations_get_the_spooler():
     assert hooks.payload_spooler(route_of("kinesis")) is None
 
 
+def test_a_service_may_refuse_a_payload_before_it_is_read():
+    asked = []
+    hooks = Hooks({"s3": SimpleNamespace(admit_payload=lambda ctx, route: asked.append(route.spec.name))})
+    hooks.admit_payload(None, route_of("s3"))
+    hooks.admit_payload(None, route_of("kinesis"))       # no such hook: nothing to ask
+    assert asked == ["s3"]
+
+
 def test_response_headers_come_from_every_hook():
     hooks = Hooks({"s3": SimpleNamespace(response_headers=lambda state, req, route, response: [("a", "1")]),
                    "sqs": SimpleNamespace(response_headers=lambda state, req, route, response: ())})

@@ -56,3 +56,37 @@ def test_extensions():
     assert config.extension({"CompressionFormat": "GZIP", "FileExtension": ".json.gz"}) == ".json.gz"
     assert config.extension({"DataFormatConversionConfiguration": {"Enabled": True, "OutputFormatConfiguration": {
         "Serializer": {"OrcSerDe": {}}}}}) == ".orc"
+
+
+BACKUP = {"RoleARN": ROLE, "BucketARN": "arn:aws:s3:::backup"}
+
+
+def test_an_enabled_s3_backup_cannot_be_disabled_but_a_disabled_one_can_be_enabled():
+    plain = s3_destination()
+    enabled = config.destination_after_update(plain, {"ExtendedS3DestinationUpdate": {
+        "S3BackupMode": "Enabled", "S3BackupUpdate": BACKUP}})
+    assert enabled["config"]["S3BackupMode"] == "Enabled"
+    with pytest.raises(InvalidArgumentException, match="from Enabled to Disabled"):
+        config.destination_after_update(enabled, {"ExtendedS3DestinationUpdate": {"S3BackupMode": "Disabled"}})
+    with pytest.raises(InvalidArgumentException, match="S3BackupConfiguration is required"):
+        config.destination_after_update(plain, {"ExtendedS3DestinationUpdate": {"S3BackupMode": "Enabled"}})
+
+
+def test_other_destinations_backup_modes_default_and_change_one_way():
+    splunk = config.destination_from_create({"SplunkDestinationConfiguration": {
+        "HECEndpoint": "https://splunk.example.com", "HECEndpointType": "Raw", "HECToken": "t",
+        "S3Configuration": BACKUP}})
+    assert splunk["config"]["S3BackupMode"] == "FailedEventsOnly"
+    every = config.destination_after_update(splunk, {"SplunkDestinationUpdate": {"S3BackupMode": "AllEvents"}})
+    with pytest.raises(InvalidArgumentException, match="from AllEvents to FailedEventsOnly"):
+        config.destination_after_update(every, {"SplunkDestinationUpdate": {"S3BackupMode": "FailedEventsOnly"}})
+    search = config.destination_from_create({"AmazonopensearchserviceDestinationConfiguration": {
+        "RoleARN": ROLE, "IndexName": "i", "S3Configuration": BACKUP}})
+    assert search["config"]["S3BackupMode"] == "FailedDocumentsOnly"
+
+
+def test_iceberg_backs_up_failed_data_only():
+    with pytest.raises(InvalidArgumentException, match="FailedDataOnly"):
+        config.destination_from_create({"IcebergDestinationConfiguration": {
+            "RoleARN": ROLE, "CatalogConfiguration": {"CatalogARN": "arn:aws:glue:us-east-1:000000000000:catalog"},
+            "S3Configuration": BACKUP, "S3BackupMode": "AllData"}})

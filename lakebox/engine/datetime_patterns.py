@@ -1,0 +1,75 @@
+"""Date patterns of Trino's functions as DuckDB's strftime/strptime patterns.
+
+`date_format`/`date_parse` take MySQL's `%` specifiers (Trino's table: `%i` minutes,
+`%s` seconds, `%M` month name, `%W` weekday name, `%v`/`%x` ISO week and year; `%D`,
+`%U`, `%u`, `%V`, `%w` and `%X` are not supported by Trino either; `%x` for any other
+x is that character). `format_datetime`/`parse_datetime` take Joda-Time patterns
+(`yyyy-MM-dd HH:mm:ss.SSS`, quoted text in `'...'`).
+"""
+import re
+
+
+class PatternNotSupported(ValueError):
+    pass
+
+
+def _literal(text: str) -> str:
+    return text.replace("%", "%%")
+
+
+_MYSQL = {
+    "a": "%a", "b": "%b", "c": "%-m", "d": "%d", "e": "%-d", "f": "%f", "H": "%H", "h": "%I", "I": "%I",
+    "i": "%M", "j": "%j", "k": "%-H", "l": "%-I", "M": "%B", "m": "%m", "p": "%p", "r": "%I:%M:%S %p",
+    "S": "%S", "s": "%S", "T": "%H:%M:%S", "v": "%V", "W": "%A", "x": "%G", "Y": "%Y", "y": "%y", "%": "%%",
+}
+_MYSQL_NOT_SUPPORTED = "DUVwX"
+
+
+def from_mysql(pattern: str, parsing: bool = False) -> str:
+    out, position = [], 0
+    while position < len(pattern):
+        char = pattern[position]
+        if char != "%" or position + 1 == len(pattern):
+            out.append(_literal(char))
+            position += 1
+            continue
+        spec = pattern[position + 1]
+        if spec in _MYSQL_NOT_SUPPORTED:
+            raise PatternNotSupported(f"%{spec} not supported in date format string")
+        converted = _MYSQL.get(spec, _literal(spec))
+        out.append(converted.replace("%-", "%") if parsing else converted)
+        position += 2
+    return "".join(out)
+
+
+# Joda letters by run length: the longest rule not longer than the run applies.
+_JODA = {
+    "y": [(1, "%Y"), (2, "%y"), (3, "%Y")], "Y": [(1, "%Y"), (2, "%y"), (3, "%Y")], "x": [(1, "%G")],
+    "M": [(1, "%-m"), (2, "%m"), (3, "%b"), (4, "%B")], "d": [(1, "%-d"), (2, "%d")],
+    "D": [(1, "%-j"), (3, "%j")], "E": [(1, "%a"), (4, "%A")], "e": [(1, "%u")], "a": [(1, "%p")],
+    "H": [(1, "%-H"), (2, "%H")], "h": [(1, "%-I"), (2, "%I")], "m": [(1, "%-M"), (2, "%M")],
+    "s": [(1, "%-S"), (2, "%S")], "w": [(1, "%V")], "z": [(1, "%Z")],
+}
+_FRACTIONS = {3: "%g", 6: "%f", 9: "%n"}
+
+
+def from_joda(pattern: str, parsing: bool = False) -> str:
+    out = []
+    for run in re.finditer(r"'(?:[^']|'')*'|([A-Za-z])\1*|.", pattern):
+        text = run.group(0)
+        if text.startswith("'"):
+            out.append(_literal(text[1:-1].replace("''", "'")) if text != "''" else "'")
+            continue
+        letter = text[0]
+        if not letter.isalpha():
+            out.append(_literal(text))
+            continue
+        if letter == "S" and len(text) in _FRACTIONS:
+            out.append(_FRACTIONS[len(text)])
+            continue
+        rules = _JODA.get(letter)
+        if rules is None:
+            raise PatternNotSupported(f"pattern letter '{letter}' is not supported")
+        converted = [form for length, form in rules if length <= len(text)][-1]
+        out.append(converted.replace("%-", "%") if parsing else converted)
+    return "".join(out)

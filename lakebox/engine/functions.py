@@ -1,0 +1,287 @@
+"""Trino's functions on DuckDB: the ones DuckDB lacks, or has with other answers.
+
+- `MACROS`: DuckDB macros named `trino_<name>`, created once in the engine's database
+  (`install`); a call to `<name>` in a query is renamed to its macro.
+- `RENAMES`: a DuckDB function that answers as the Trino one does under another name.
+- `_REWRITES`: calls rewritten in the parsed query (lambdas of two arguments over maps
+  and pairs, date patterns converted from a constant, `typeof` in Trino's names).
+- `UNSUPPORTED`: Trino functions lakebox does not run: the query fails with
+  NOT_SUPPORTED naming the function, never with a different answer.
+
+`PARSED_AS_CALLS` are the names sqlglot would otherwise turn into DuckDB functions
+with other answers (`array_distinct` does not keep first-occurrence order there,
+`format` is not Java's); the dialect parses them as plain calls for `rewrite`.
+"""
+import zlib
+
+import sqlglot
+from sqlglot import exp
+
+from lakebox.engine import datetime_patterns
+from lakebox.engine.types import trino_type_of_duck
+
+PREFIX = "trino_"
+TRINO_TYPE_FUNCTION = "lakebox_trino_type"
+CRC32_FUNCTION = "lakebox_crc32"
+
+_SCHEME = "[A-Za-z][A-Za-z0-9+.-]*"
+_AUTHORITY = rf"^{_SCHEME}://(?:[^@/?#]*@)?"
+
+# name -> (parameters, DuckDB body). Order matters: a macro may use one defined above it.
+MACROS = [
+    ("url_extract_protocol", "u", f"CASE WHEN regexp_matches(u, '^{_SCHEME}:') "
+                                  f"THEN regexp_extract(u, '^({_SCHEME}):', 1) END"),
+    ("url_extract_host", "u", rf"nullif(regexp_extract(u, '{_AUTHORITY}(\[[^\]]*\]|[^:/?#]*)', 1), '')"),
+    ("url_extract_port", "u", rf"TRY_CAST(nullif(regexp_extract(u, '{_AUTHORITY}(?:\[[^\]]*\]|[^:/?#]*):([0-9]+)', "
+                              "1), '') AS BIGINT)"),
+    ("url_extract_path", "u", f"regexp_extract(u, '^(?:{_SCHEME}:)?(?://[^/?#]*)?([^?#]*)', 1)"),
+    ("url_extract_query", "u", "CASE WHEN regexp_matches(u, '^[^#]*[?]') "
+                               "THEN regexp_extract(u, '^[^#?]*[?]([^#]*)', 1) END"),
+    ("url_extract_fragment", "u", "CASE WHEN strpos(u, '#') > 0 THEN substr(u, strpos(u, '#') + 1) END"),
+    ("url_extract_parameter", "u, name",
+     "list_transform(list_filter(string_split(trino_url_extract_query(u), '&'), "
+     "lambda p: split_part(p, '=', 1) = name), "
+     "lambda p: CASE WHEN strpos(p, '=') > 0 THEN substr(p, strpos(p, '=') + 1) ELSE '' END)[1]"),
+    # Java's URLEncoder: a space is '+', '*' stays, '~' is encoded.
+    ("url_encode", "x", "replace(replace(replace(url_encode(x), '%20', '+'), '~', '%7E'), '%2A', '*')"),
+    ("url_decode", "x", "url_decode(replace(x, '+', '%20'))"),
+    ("array_distinct", "a", "list_filter(a, lambda x, i: list_position(a, x) = i)"),
+    ("array_union", "a, b", "trino_array_distinct(list_concat(a, b))"),
+    ("array_intersect", "a, b", "trino_array_distinct(list_filter(a, lambda x: list_position(b, x) IS NOT NULL))"),
+    ("array_except", "a, b", "trino_array_distinct(list_filter(a, lambda x: list_position(b, x) IS NULL))"),
+    ("array_has_duplicates", "a", "len(trino_array_distinct(a)) < len(a)"),
+    ("repeat", "x, n", "list_transform(range(CAST(n AS BIGINT)), lambda i: x)"),
+    ("shuffle", "a", "list_transform(list_sort(list_transform(a, lambda x: {'r': random(), 'v': x})), "
+                     "lambda s: s.v)"),
+    ("e", "", "CAST(2.718281828459045 AS DOUBLE)"),
+    ("nan", "", "CAST('NaN' AS DOUBLE)"),
+    ("infinity", "", "CAST('Infinity' AS DOUBLE)"),
+    ("millisecond", "t", "CAST(millisecond(t) % 1000 AS BIGINT)"),
+    ("current_timezone", "", "'UTC'"),
+    ("to_milliseconds", "i", "CAST(epoch(i) * 1000 AS BIGINT)"),
+    ("to_iso8601", "x", "CASE typeof(x) WHEN 'DATE' THEN strftime(x, '%Y-%m-%d') "
+                        "WHEN 'TIMESTAMP WITH TIME ZONE' THEN strftime(x, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' "
+                        "ELSE strftime(CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%g') END"),
+    ("json_size", "j, p", "CASE json_type(j, p) WHEN 'ARRAY' THEN CAST(json_array_length(j, p) AS BIGINT) "
+                          "WHEN 'OBJECT' THEN CAST(len(json_keys(j, p)) AS BIGINT) WHEN NULL THEN NULL ELSE 0 END"),
+    ("bit_count", "x, bits", "CAST(CASE WHEN x >= 0 THEN bit_count(CAST(x AS BIGINT)) "
+                             "ELSE bit_count(CAST(x AS BIGINT)) - (64 - bits) END AS BIGINT)"),
+    ("yow", "x", "isoyear(x)"),
+    ("split_to_map", "s, entry, pair",
+     "map_from_entries(list_transform(string_split(s, entry), "
+     "lambda e: {'key': split_part(e, pair, 1), 'value': substr(e, strpos(e, pair) + length(pair))}))"),
+    ("width_bucket", "x, low, high, n",
+     "CASE WHEN x < low THEN 0 WHEN x >= high THEN n + 1 "
+     "ELSE CAST(floor(CAST(x - low AS DOUBLE) * n / CAST(high - low AS DOUBLE)) AS BIGINT) + 1 END"),
+    ("map_agg", "k, v", "map_from_entries(list_filter(list({'key': k, 'value': v}) FILTER (WHERE k IS NOT NULL), "
+                        "lambda e, i: list_position(list_transform(list({'key': k, 'value': v}) "
+                        "FILTER (WHERE k IS NOT NULL), lambda y: y.key), e.key) = i))"),
+    ("multimap_agg", "k, v", "map_from_entries(list_transform(list_distinct(list(k) FILTER (WHERE k IS NOT NULL)), "
+                             "lambda key: {'key': key, 'value': list_transform(list_filter(list({'k': k, 'v': v}), "
+                             "lambda p: p.k = key), lambda p: p.v)}))"),
+]
+_MACRO_NAMES = {name for name, _, _ in MACROS}
+
+RENAMES = {"zip": "list_zip", "arrays_overlap": "list_has_any", "codepoint": "unicode",
+           "hamming_distance": "hamming", "is_finite": "isfinite", "is_infinite": "isinf", "format": "printf",
+           "crc32": CRC32_FUNCTION}
+
+UNSUPPORTED = {
+    "xxhash64", "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "checksum", "approx_set", "merge",
+    "empty_approx_set", "cardinality_hll", "luhn_check", "word_stem", "ngrams", "combinations",
+    "human_readable_seconds", "parse_duration", "parse_data_size", "at_timezone", "with_timezone",
+    "timezone_hour", "timezone_minute", "contains_sequence", "array_sort_desc", "classify", "features",
+    "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
+    "tdigest_agg", "value_at_quantile", "values_at_quantiles", "numeric_histogram", "approx_most_frequent",
+    "evaluate_classifier_predictions", "map_zip_with", "inverse_beta_cdf", "beta_cdf", "inverse_normal_cdf",
+    "normal_cdf", "wilson_interval_lower", "wilson_interval_upper", "from_ieee754_32", "from_ieee754_64",
+    "to_ieee754_32", "to_ieee754_64", "hmac_md5", "hmac_sha1", "hmac_sha256", "hmac_sha512", "spooky_hash",
+    "from_big_endian_32", "from_big_endian_64", "to_big_endian_32", "to_big_endian_64", "bing_tile",
+    "bing_tile_at", "bing_tile_coordinates", "bing_tile_polygon", "bing_tile_quadkey", "bing_tile_zoom_level",
+    "bing_tiles_around", "geometry_to_bing_tiles", "convex_hull_agg", "geometry_union_agg",
+}
+
+
+def install(db):
+    """The macros and Python functions, created once in the engine's database."""
+    for name, parameters, body in MACROS:
+        db.execute(f"CREATE OR REPLACE MACRO {PREFIX}{name}({parameters}) AS {body}")
+    db.create_function(TRINO_TYPE_FUNCTION, trino_type_of_duck, ["VARCHAR"], "VARCHAR")
+    db.create_function(CRC32_FUNCTION, lambda data: zlib.crc32(data), ["BLOB"], "BIGINT")
+
+
+# ---------------------------------------------------------------------------
+# The rewrite of a parsed (Trino) query
+
+
+class FunctionNotSupported(ValueError):
+    pass
+
+
+def rewrite(tree: exp.Expression) -> exp.Expression:
+    """Every call to a function of the tables above, made DuckDB's (innermost first)."""
+    for node in list(tree.find_all(exp.Anonymous, exp.Normalize, exp.RegexpReplace))[::-1]:
+        if isinstance(node, exp.Normalize):         # sqlglot's own parse of normalize()
+            form = node.args.get("form")
+            node.replace(_normalize([node.this] + ([form] if isinstance(form, exp.Expression) else [])))
+            continue
+        if isinstance(node, exp.RegexpReplace):
+            _regexp_replacement(node)
+            continue
+        name = node.name.lower()
+        if name in UNSUPPORTED or name.startswith("st_"):
+            raise FunctionNotSupported(f"Function '{name}' is not supported")
+        arguments = list(node.expressions)
+        if name in _REWRITES:
+            node.replace(_REWRITES[name](arguments))
+        elif name in _MACRO_NAMES:
+            node.set("this", PREFIX + name)
+        elif name in RENAMES:
+            node.set("this", RENAMES[name])
+    return tree
+
+
+def _regexp_replacement(node: exp.RegexpReplace):
+    """Trino's replacement text is Java's (`$1` a group, `\\$` a dollar sign); RE2's
+    (DuckDB's) is `\\1` and `\\\\`. A function as the replacement is not supported."""
+    replacement = node.args.get("replacement")
+    if isinstance(replacement, exp.Lambda):
+        raise FunctionNotSupported("Function 'regexp_replace' with a lambda expression is not supported")
+    if not (isinstance(replacement, exp.Literal) and replacement.is_string):
+        return
+    text, out, position = replacement.this, [], 0
+    while position < len(text):
+        char = text[position]
+        if char == "\\" and position + 1 < len(text):
+            following = text[position + 1]
+            out.append("\\\\" if following == "\\" else following)
+            position += 2
+        elif char == "$" and position + 1 < len(text) and text[position + 1].isdigit():
+            out.append("\\" + text[position + 1])
+            position += 2
+        elif char == "$":
+            raise FunctionNotSupported("Function 'regexp_replace' with a named group in the replacement "
+                                       "is not supported")
+        else:
+            out.append("\\\\" if char == "\\" else char)
+            position += 1
+    node.set("replacement", exp.Literal.string("".join(out)))
+
+
+def _call(name: str, *arguments) -> exp.Expression:
+    return exp.Anonymous(this=name, expressions=list(arguments))
+
+
+def _template(sql: str, **parts) -> exp.Expression:
+    """DuckDB SQL with `__<name>` placeholders replaced by `parts`."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    for column in list(tree.find_all(exp.Column)):
+        part = parts.get(column.name.lstrip("_"))
+        if column.name.startswith("__") and part is not None:
+            column.replace(part.copy())
+    return tree
+
+
+def _lambda_body(function: exp.Expression, *replacements: str) -> exp.Expression:
+    """The body of a Trino lambda with its parameters replaced by DuckDB expressions."""
+    if not isinstance(function, exp.Lambda) or len(function.expressions) != len(replacements):
+        raise FunctionNotSupported("This function needs a lambda expression with "
+                                   f"{len(replacements)} argument(s)")
+    mapping = {parameter.name: sqlglot.parse_one(text, read="duckdb")
+               for parameter, text in zip(function.expressions, replacements)}
+    body = function.this.copy()
+
+    def substitute(node):
+        if isinstance(node, (exp.Identifier, exp.Column)) and not isinstance(node.parent, exp.Column) \
+                and node.name in mapping and not (isinstance(node, exp.Column) and node.table):
+            return mapping[node.name].copy()
+        return node
+    return body.transform(substitute)
+
+
+def _arity(arguments, count: int, name: str):
+    if len(arguments) != count:
+        raise FunctionNotSupported(f"Function '{name}' with {len(arguments)} arguments is not supported")
+
+
+def _zip_with(arguments):
+    _arity(arguments, 3, "zip_with")
+    body = _lambda_body(arguments[2], "struct_extract(__p, 1)", "struct_extract(__p, 2)")
+    return _template("list_transform(list_zip(__a, __b), lambda __p: __body)",
+                     a=arguments[0], b=arguments[1], body=body)
+
+
+def _map_entries_with(shape: str, name: str):
+    """map_filter / transform_values / transform_keys over map_entries."""
+    def build(arguments):
+        _arity(arguments, 2, name)
+        body = _lambda_body(arguments[1], "__e.key", "__e.value")
+        return _template(shape, m=arguments[0], body=body)
+    return build
+
+
+def _match(kind: str):
+    """any_match / all_match / none_match: true, false, or NULL when a NULL decides."""
+    deciding = {"any": ("__b", "true", "false"), "all": ("NOT __b", "false", "true"),
+                "none": ("__b", "false", "true")}[kind]
+    found, when_found, otherwise = deciding
+
+    def build(arguments):
+        _arity(arguments, 2, f"{kind}_match")
+        return _template(f"CASE WHEN __a IS NULL THEN NULL "
+                         f"WHEN len(list_filter(list_transform(__a, __f), lambda __b: {found})) > 0 "
+                         f"THEN {when_found} WHEN list_position(list_transform(__a, __f), NULL) IS NOT NULL "
+                         f"THEN NULL ELSE {otherwise} END", a=arguments[0], f=arguments[1])
+    return build
+
+
+def _pattern_call(name: str, duck_function: str, convert, result_type: str | None = None):
+    """A date function whose pattern is converted to DuckDB's strftime/strptime form."""
+    def build(arguments):
+        _arity(arguments, 2, name)
+        pattern = arguments[1]
+        if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+            raise FunctionNotSupported(f"Function '{name}' with a pattern that is not a constant is not supported")
+        try:
+            converted = convert(pattern.this, parsing=duck_function == "strptime")
+        except datetime_patterns.PatternNotSupported as error:
+            raise FunctionNotSupported(f"Function '{name}': {error}") from None
+        call = _call(duck_function, arguments[0], exp.Literal.string(converted))
+        return exp.cast(call, result_type) if result_type else call
+    return build
+
+
+def _typeof(arguments):
+    _arity(arguments, 1, "typeof")
+    return _call(TRINO_TYPE_FUNCTION, _call("typeof", arguments[0]))
+
+
+def _normalize(arguments):
+    if len(arguments) == 2 and arguments[1].name.upper() != "NFC":
+        raise FunctionNotSupported(f"Function 'normalize' with form {arguments[1].name} is not supported")
+    return _call("nfc_normalize", arguments[0])
+
+
+_REWRITES = {
+    "zip_with": _zip_with,
+    "map_filter": _map_entries_with(
+        "map_from_entries(list_filter(map_entries(__m), lambda __e: __body))", "map_filter"),
+    "transform_values": _map_entries_with(
+        "map_from_entries(list_transform(map_entries(__m), lambda __e: {'key': __e.key, 'value': __body}))",
+        "transform_values"),
+    "transform_keys": _map_entries_with(
+        "map_from_entries(list_transform(map_entries(__m), lambda __e: {'key': __body, 'value': __e.value}))",
+        "transform_keys"),
+    "any_match": _match("any"), "all_match": _match("all"), "none_match": _match("none"),
+    "date_format": _pattern_call("date_format", "strftime", datetime_patterns.from_mysql),
+    "date_parse": _pattern_call("date_parse", "strptime", datetime_patterns.from_mysql),
+    "format_datetime": _pattern_call("format_datetime", "strftime", datetime_patterns.from_joda),
+    "parse_datetime": _pattern_call("parse_datetime", "strptime", datetime_patterns.from_joda,
+                                    "TIMESTAMP WITH TIME ZONE"),
+    "typeof": _typeof,
+    "normalize": _normalize,
+}
+
+PARSED_AS_CALLS = ["ARRAY_DISTINCT", "ARRAY_INTERSECT", "ARRAY_EXCEPT", "FORMAT", "DATE_FORMAT", "DATE_PARSE",
+                   "PARSE_DATETIME", "TYPEOF", "REPEAT", "SHUFFLE", "CURRENT_TIMEZONE", "WIDTH_BUCKET",
+                   "URL_ENCODE", "URL_DECODE", "SPLIT_TO_MAP"]

@@ -1,0 +1,30 @@
+"""Values in results as Athena writes them (Trino's text forms), read back through
+GetQueryResults, and through pyathena's converters, which parse those forms."""
+import datetime
+
+REGION = "us-east-1"
+SELECT = ("SELECT ARRAY[1, NULL] AS a, MAP(ARRAY['k'], ARRAY[1]) AS m, "
+          "CAST(ROW(1, 'x') AS ROW(n integer, s varchar)) AS r, to_utf8('hi') AS b, 1e10 AS d, "
+          "TIMESTAMP '2024-01-01 10:00:00' AS t, ARRAY[CAST(ROW(2.5e0) AS ROW(v double))] AS nested")
+
+
+def test_get_query_results_in_trinos_text_forms(query):
+    _, rows, columns = query(SELECT)
+    assert rows[1] == ["[1, null]", "{k=1}", "{n=1, s=x}", "68 69", "1.0E10", "2024-01-01 10:00:00.000",
+                       "[{v=2.5}]"]
+    assert [column["Type"] for column in columns] == ["array", "map", "row", "varbinary", "double", "timestamp",
+                                                      "array"]
+
+
+def test_pyathena_reads_the_values_back(lakebox_server, bucket, database):
+    from pyathena import connect
+    cursor = connect(s3_staging_dir=f"s3://{bucket}/pyathena/", region_name=REGION, schema_name=database,
+                     aws_access_key_id="test", aws_secret_access_key="test",
+                     endpoint_url=lakebox_server.endpoint).cursor()
+    cursor.execute(SELECT)
+    array, mapping, row, binary, double, moment, nested = cursor.fetchone()
+    assert array == [1, None]
+    assert mapping == {"k": "1"} and row == {"n": "1", "s": "x"}     # pyathena keeps nested scalars as text
+    assert binary == b"hi" and double == 1e10
+    assert moment == datetime.datetime(2024, 1, 1, 10, 0)
+    assert nested == [{"v": "2.5"}]

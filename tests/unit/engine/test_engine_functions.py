@@ -1,0 +1,96 @@
+"""Everyday Trino functions run on DuckDB with Trino's answers (values as the result
+file holds them); the ones lakebox does not run fail with NOT_SUPPORTED naming them."""
+import pytest
+
+from lakebox.engine import EngineError
+from lakebox.engine.datetime_patterns import PatternNotSupported, from_joda, from_mysql
+from lakebox.engine.dialect import NotSupported
+from engine_helpers import result_line
+
+URL = "'https://user@www.example.com:8080/path/x.html?q=1&r=2&r=3#frag'"
+
+TRINO_ANSWERS = [
+    (f"url_extract_protocol({URL}), url_extract_host({URL}), url_extract_port({URL})",
+     '"https","www.example.com","8080"'),
+    (f"url_extract_path({URL}), url_extract_query({URL}), url_extract_fragment({URL})",
+     '"/path/x.html","q=1&r=2&r=3","frag"'),
+    (f"url_extract_parameter({URL}, 'r'), url_extract_parameter({URL}, 'z'), url_extract_port('http://a.com/')",
+     '"2",,'),
+    ("url_extract_query('http://a.com/p'), url_extract_path('http://a.com'), url_encode('a b&c')", ',"","a+b%26c"'),
+    ("format_datetime(TIMESTAMP '2024-03-05 14:07:09.123', 'yyyy-MM-dd HH:mm:ss.SSS')", '"2024-03-05 14:07:09.123"'),
+    ("format_datetime(TIMESTAMP '2024-03-05 04:07:09', 'EEE, d MMM yy h:mm a ''at'' EEEE MMMM')",
+     '"Tue, 5 Mar 24 4:07 AM at Tuesday March"'),
+    ("parse_datetime('2024-03-05 14:07', 'yyyy-MM-dd HH:mm')", '"2024-03-05 14:07:00.000 UTC"'),
+    ("to_iso8601(TIMESTAMP '2024-03-05 14:07:09.123'), to_iso8601(DATE '2024-03-05'), "
+     "to_iso8601(from_iso8601_timestamp('2024-03-05T14:07:09Z'))",
+     '"2024-03-05T14:07:09.123","2024-03-05","2024-03-05T14:07:09.000Z"'),
+    ("date_format(TIMESTAMP '2024-03-05 14:07:09.123', '%Y-%m-%d %H:%i:%s %W %a %b %M %p %j %e %c %k %l %y %T %r %h')",
+     '"2024-03-05 14:07:09 Tuesday Tue Mar March PM 065 5 3 14 2 24 14:07:09 02:07:09 PM 02"'),
+    ("date_format(DATE '2024-12-30', '%x-%v 100%% %Q')", '"2025-01 100% Q"'),
+    ("date_parse('05/03/2024 7', '%d/%m/%Y %k')", '"2024-03-05 07:00:00.000"'),
+    ("array_distinct(ARRAY[3, 1, NULL, 3, 2, 1, NULL])", '"[3, 1, null, 2]"'),
+    ("array_union(ARRAY[3, 1], ARRAY[1, 2]), array_intersect(ARRAY[3, 1, 2, 3], ARRAY[2, 3]), "
+     "array_except(ARRAY[3, 1, 2, 3], ARRAY[2])", '"[3, 1, 2]","[3, 2]","[3, 1]"'),
+    ("typeof(1), typeof(1.5), typeof(1e0), typeof(ARRAY[1]), typeof(MAP(ARRAY['a'], ARRAY[1])), "
+     "typeof(CAST(ROW(1) AS ROW(a bigint))), typeof(TIMESTAMP '2024-01-01 00:00:00'), typeof(CAST(1 AS real))",
+     '"integer","decimal(2,1)","double","array(integer)","map(varchar, integer)","row(a bigint)",'
+     '"timestamp(3)","real"'),
+    ("nan(), infinity(), e(), is_finite(1e0), is_infinite(infinity())",
+     '"NaN","Infinity","2.718281828459045","true","true"'),
+    ("millisecond(TIMESTAMP '2024-01-01 10:11:12.345'), current_timezone(), to_milliseconds(INTERVAL '2' SECOND)",
+     '"345","UTC","2000"'),
+    ("format('%s-%d %.2f', 'a', 1, 2.345e0)", '"a-1 2.35"'),
+    ("zip(ARRAY[1, 2], ARRAY['a']), zip_with(ARRAY[1, 2], ARRAY[3, 4], (x, y) -> x * y)", '"[{1, a}, {2, null}]","[3, 8]"'),
+    ("map_filter(MAP(ARRAY['a', 'b'], ARRAY[1, 2]), (k, v) -> v > 1), "
+     "transform_values(MAP(ARRAY['a'], ARRAY[1]), (k, v) -> v * 10), "
+     "transform_keys(MAP(ARRAY['a'], ARRAY[1]), (k, v) -> upper(k))", '"{b=2}","{a=10}","{A=1}"'),
+    ("any_match(ARRAY[1, 2], x -> x > 1), all_match(ARRAY[1, 2], x -> x > 1), none_match(ARRAY[1, 2], x -> x > 5), "
+     "any_match(ARRAY[1, NULL], x -> x > 1), all_match(CAST(NULL AS array(integer)), x -> x > 1)",
+     '"true","false","true",,'),
+    ("arrays_overlap(ARRAY[1, 2], ARRAY[2]), array_has_duplicates(ARRAY[1, 1]), repeat('x', 2), "
+     "cardinality(shuffle(ARRAY[1, 2, 3]))", '"true","true","[x, x]","3"'),
+    ("codepoint('A'), hamming_distance('abc', 'abd'), levenshtein_distance('kitten', 'sitting'), normalize('é')",
+     '"65","1","3","é"'),
+    ("crc32(to_utf8('a')), width_bucket(5, 0, 10, 5), bit_count(-1, 8), json_size('{\"a\": [1, 2]}', '$.a')",
+     '"3904355907","3","8","2"'),
+    ("map_agg(x, y), multimap_agg(1, y) FROM (VALUES (1, 'a'), (2, 'b'), (2, 'c')) AS t(x, y) WHERE x = 2",
+     '"{2=b}","{1=[b, c]}"'),
+    ("regexp_replace('abcb', '(b)', '$1$1'), regexp_replace('a.b', '\\.', '\\$'), regexp_replace('abab', 'b')",
+     '"abbcbb","a$b","aa"'),
+    ("split_to_map('a=1,b=2', ',', '=')", '"{a=1, b=2}"'),
+    ("to_utf8('hi'), from_utf8(to_utf8('hi')), to_hex(to_utf8('hi')), date_diff('day', DATE '2024-01-01', "
+     "DATE '2024-03-01')", '"68 69","hi","6869","60"'),
+]
+
+
+@pytest.mark.parametrize("select, line", TRINO_ANSWERS)
+def test_trino_function_answers(select, line):
+    assert result_line("SELECT " + select) == line
+
+
+@pytest.mark.parametrize("select, name", [
+    ("xxhash64(to_utf8('a'))", "xxhash64"), ("ST_Point(1, 2)", "st_point"),
+    ("with_timezone(TIMESTAMP '2024-01-01 00:00:00', 'UTC')", "with_timezone"),
+    ("date_format(DATE '2024-01-01', '%D')", "date_format"), ("format_datetime(DATE '2024-01-01', 'GGG')",
+                                                              "format_datetime"),
+])
+def test_functions_lakebox_does_not_run_are_named(select, name):
+    with pytest.raises((NotSupported, EngineError)) as caught:
+        result_line("SELECT " + select)
+    error = caught.value
+    assert getattr(error, "error_name", "NOT_SUPPORTED") == "NOT_SUPPORTED" and f"'{name}'" in str(error)
+
+
+def test_unknown_function_is_not_registered():
+    with pytest.raises(EngineError) as caught:
+        result_line("SELECT no_such_function(1)")
+    assert (caught.value.error_name, caught.value.message) == \
+        ("FUNCTION_NOT_FOUND", "Function 'no_such_function' not registered")
+
+
+def test_patterns():
+    assert from_joda("yyyy-MM-dd'T'HH:mm:ss.SSSSSS") == "%Y-%m-%dT%H:%M:%S.%f"
+    assert from_joda("d/M/yyyy", parsing=True) == "%d/%m/%Y"
+    assert from_mysql("%e.%c.%Y %%") == "%-d.%-m.%Y %%"
+    with pytest.raises(PatternNotSupported):
+        from_mysql("%U")
