@@ -3,15 +3,13 @@ the partition calls analysts and engines make (GetPartitions with expressions, s
 and pages, BatchGetPartition), table versions from UpdateTable, and the aws cli."""
 import io
 import json
-import os
-import subprocess
-import sys
 import time
 import uuid
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from aws_cli import run_cli
 from botocore.exceptions import ClientError
 
 ROLE = "arn:aws:iam::000000000000:role/glue-crawler"
@@ -197,22 +195,12 @@ def test_update_table_keeps_versions(glue, database, orders):
     assert glue.get_table(DatabaseName=database, Name=orders)["Table"]["Parameters"] == {"rev": "3"}
 
 
-def _cli(lakebox_server, *args):
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}
-    env.pop("AWS_PROFILE", None)
-    command = [sys.executable, "-m", "awscli", *args, "--output", "json"]
-    if lakebox_server.endpoint:
-        command += ["--endpoint-url", lakebox_server.endpoint]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
-
-
 def test_cli_get_partitions_with_an_expression(lakebox_server, database, orders):
-    done = _cli(lakebox_server, "glue", "get-partitions", "--database-name", database, "--table-name", orders,
+    done = run_cli(lakebox_server, "glue", "get-partitions", "--database-name", database, "--table-name", orders,
                 "--expression", "year='2024' AND month<=2", "--query", "Partitions[].Values")
     assert done.returncode == 0, done.stderr
     assert sorted(map(tuple, json.loads(done.stdout))) == [("2024", "1"), ("2024", "2")]
-    missing = _cli(lakebox_server, "glue", "get-table", "--database-name", database, "--name", "nope")
+    missing = run_cli(lakebox_server, "glue", "get-table", "--database-name", database, "--name", "nope")
     assert missing.returncode != 0
     assert "An error occurred (EntityNotFoundException) when calling the GetTable operation: Table nope not found." \
         in missing.stderr

@@ -2,12 +2,10 @@
 credentials used against the other services of the pipeline, and what each service
 answers once they expire (as clients log AWS's answers)."""
 import json
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
+from aws_cli import run_cli
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -113,40 +111,27 @@ def test_an_expired_s3_token_is_echoed_in_the_error(lakebox_server):
     assert caught.value.response["Error"]["Token-0"] == credentials["SessionToken"]
 
 
-def _cli(lakebox_server, *args, credentials=None):
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "123456789012", "AWS_SECRET_ACCESS_KEY": "test",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}
-    env.pop("AWS_PROFILE", None)
-    env.pop("AWS_SESSION_TOKEN", None)
-    if credentials:
-        env.update(AWS_ACCESS_KEY_ID=credentials["AccessKeyId"], AWS_SECRET_ACCESS_KEY=credentials["SecretAccessKey"],
-                   AWS_SESSION_TOKEN=credentials["SessionToken"])
-    command = [sys.executable, "-m", "awscli", *args, "--output", "json"]
-    if lakebox_server.endpoint:
-        command += ["--endpoint-url", lakebox_server.endpoint]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
-
-
 def test_cli_assume_role_then_export_the_credentials(lakebox_server):
     """The documented pattern: assume-role, export the three variables, carry on."""
-    done = _cli(lakebox_server, "sts", "assume-role", "--role-arn", READER_ROLE,
+    done = run_cli(lakebox_server, "sts", "assume-role", "--role-arn", READER_ROLE,
                 "--role-session-name", "cli-session", "--duration-seconds", "900")
     assert done.returncode == 0, done.stderr
     credentials = json.loads(done.stdout)["Credentials"]
-    who = _cli(lakebox_server, "sts", "get-caller-identity", credentials=credentials)
+    who = run_cli(lakebox_server, "sts", "get-caller-identity", credentials=credentials)
     assert who.returncode == 0, who.stderr
     assert json.loads(who.stdout)["Arn"] == "arn:aws:sts::444455556666:assumed-role/reader/cli-session"
-    streams = _cli(lakebox_server, "kinesis", "list-streams", credentials=credentials)
+    streams = run_cli(lakebox_server, "kinesis", "list-streams", credentials=credentials)
     assert streams.returncode == 0, streams.stderr
 
 
 def test_cli_session_token_for_an_account_key(lakebox_server):
-    done = _cli(lakebox_server, "sts", "get-session-token", "--duration-seconds", "900")
+    done = run_cli(lakebox_server, "sts", "get-session-token", "--duration-seconds", "900",
+                   access_key="123456789012")
     assert done.returncode == 0, done.stderr
     credentials = json.loads(done.stdout)["Credentials"]
     assert set(credentials) == {"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"}
-    who = _cli(lakebox_server, "sts", "get-caller-identity", credentials=credentials)
+    who = run_cli(lakebox_server, "sts", "get-caller-identity", credentials=credentials)
     assert json.loads(who.stdout)["Account"] == "123456789012"
-    again = _cli(lakebox_server, "sts", "get-session-token", credentials=credentials)
+    again = run_cli(lakebox_server, "sts", "get-session-token", credentials=credentials)
     assert again.returncode != 0
     assert "AccessDenied" in again.stderr and "Cannot call GetSessionToken with session credentials" in again.stderr
