@@ -72,10 +72,10 @@ async def handle(state, req, receive):
             result = await result
         return route, serialize.serialize(route, result, ctx.request_id)
     except errors.ServiceError as error:
-        return route, _error_response(route, req, error, ctx)
+        return route, _error_response(state, route, req, error, ctx)
     except Exception:
         log.exception("internal error handling %s %s", req.method, req.raw_path)
-        return route, _error_response(route, req, errors.InternalError(), ctx)
+        return route, _error_response(state, route, req, errors.InternalError(), ctx)
     finally:
         if payload is not None:
             payload.discard()             # committed payloads were moved away; this drops the rest
@@ -92,10 +92,11 @@ async def _already_read(data: bytes):
         yield data
 
 
-def _error_response(route, req, error, ctx):
+def _error_response(state, route, req, error, ctx):
     request_id = ctx.request_id if ctx else errors.new_request_id()
     wire = route.wire if route else _guess_wire(req)
-    return serialize.serialize_error(wire, route.spec if route else None, error, request_id)
+    return serialize.serialize_error(wire, route.spec if route else None, error, request_id,
+                                     type_of=state.hooks.error_type(route))
 
 
 def _guess_wire(req) -> str:

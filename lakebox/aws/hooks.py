@@ -34,6 +34,12 @@ more says so in an optional module `lakebox/services/<pkg>/hooks.py` that define
     `Origin`). Every service's hook sees every response of the model-driven pipeline,
     including those with no route (`route` is None), and returns nothing for requests
     not its own. A claimed request's handler adds its own headers.
+
+`error_type(code) -> str`
+    The `__type` a JSON-protocol error of this service carries on the wire, where the
+    service sends more than the bare code (DynamoDB qualifies it with the namespace of
+    the code's owner: `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException`,
+    `com.amazon.coral.validate#ValidationException`). botocore keeps what follows `#`.
 """
 from lakebox.aws import signing
 
@@ -67,6 +73,10 @@ class Hooks:
         module = self.by_service.get(route.spec.name)
         streams = getattr(module, "streams_payload", None)
         return module.spool_payload if streams is not None and streams(route) else None
+
+    def error_type(self, route):
+        """The service's `error_type` (code -> wire `__type`) for this route, or None."""
+        return getattr(self.by_service.get(route.spec.name), "error_type", None) if route else None
 
     def admit_payload(self, ctx, route):
         admit = getattr(self.by_service.get(route.spec.name), "admit_payload", None)

@@ -348,7 +348,8 @@ QUERY_ERROR_CODES = ((errors.ValidationError, "ValidationError"), (errors.Expire
                      (errors.MissingAuthenticationToken, "MissingAuthenticationToken"))
 
 
-def serialize_error(wire: str, spec, error, request_id: str) -> Response:
+def serialize_error(wire: str, spec, error, request_id: str, type_of=None) -> Response:
+    """`type_of`: the service's `error_type` hook (code -> the JSON body's `__type`), if any."""
     code = error.code
     # An error shape's wire code, where the model gives one (STS's
     # MalformedPolicyDocumentException is sent as `MalformedPolicyDocument`).
@@ -366,8 +367,10 @@ def serialize_error(wire: str, spec, error, request_id: str) -> Response:
     elif modeled:
         code = modeled
     status = error.status or (spec.error_status.get(code) if spec else None) or (400 if error.sender_fault else 500)
-    writer = _ERROR_WRITERS.get(wire, _json_error)
-    response = writer(spec, code, error, request_id)
+    if wire == "json" and type_of is not None:
+        response = _json_error(spec, code, error, request_id, type_of(code))
+    else:
+        response = _ERROR_WRITERS.get(wire, _json_error)(spec, code, error, request_id)
     response.status = status
     response.headers.extend(headers)
     response.headers.extend(error.headers.items())
@@ -391,9 +394,9 @@ def _message(error) -> dict:
     return {} if error.message is None else {"message": error.message}
 
 
-def _json_error(spec, code, error, request_id):
+def _json_error(spec, code, error, request_id, type_name=None):
     version = spec.json_version if spec else "1.1"
-    body = {"__type": code, **_message(error), **error.fields}
+    body = {"__type": type_name or code, **_message(error), **error.fields}
     return Response(400, [("x-amzn-RequestId", request_id), ("x-amzn-ErrorType", code),
                           ("Content-Type", f"application/x-amz-json-{version}")], _json_dumps(body))
 

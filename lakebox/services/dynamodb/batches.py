@@ -5,7 +5,7 @@ from lakebox.services.dynamodb import capacity, expressions, store, throttle, wr
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import ProvisionedThroughputExceededException, ValidationException
 from lakebox.services.dynamodb.expr_eval import project
-from lakebox.services.dynamodb.items import check_size, writable_table
+from lakebox.services.dynamodb.items import capacity_counts, check_size, writable_table
 
 MAX_GET_KEYS = 100
 MAX_WRITES = 25
@@ -68,8 +68,13 @@ def batch_write_item(ctx, params):
             plans.append(plan)
     tally, unprocessed = capacity.Tally(), {}
     db = ctx.state.db
+    plain = _plain_tables(ctx, params, {plan[0].uid: plan[0] for plan in plans}.values())
     with db.transaction():
+        # Writes nothing needs to read first are stored together, in two statements.
+        store.replace_items(db, [(t.uid, *key, size, new) for t, key, new, size, _ in plans if t.uid in plain])
         for table, key, new, size, request in plans:
+            if table.uid in plain:
+                continue
             if writes.needs_old_item(table):
                 old, old_size = store.get_item_sized(db, table.uid, *key)
             else:
@@ -90,6 +95,14 @@ def batch_write_item(ctx, params):
     if consumed is not None:
         result["ConsumedCapacity"] = consumed
     return result
+
+
+def _plain_tables(ctx, params, tables) -> set:
+    """The uids of the tables whose writes need not read the items they replace: no
+    index, stream, TTL or history to keep, no capacity counted."""
+    if capacity_counts(ctx, params):
+        return set()
+    return {table.uid for table in tables if not writes.needs_old_item(table)}
 
 
 def _plan_write(table, request):

@@ -3,7 +3,7 @@ REMOVE), with the images the stream's view type asks for. A write that changes n
 writes no record, as on DynamoDB."""
 import uuid
 
-from lakebox.services.dynamodb import destinations, store
+from lakebox.services.dynamodb import destinations, stream_shards
 from lakebox.services.dynamodb import values as av
 
 TTL_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
@@ -30,4 +30,4 @@ def record(ctx, table, old, new, identity=None):
               "eventSource": "aws:dynamodb", "awsRegion": table.region, "dynamodb": body}
     if identity is not None:
         change["userIdentity"] = identity
-    store.append_record(ctx.state.db, stream["uid"], int(ctx.now * 1000), change)
+    stream_shards.append(ctx, stream["uid"], change)

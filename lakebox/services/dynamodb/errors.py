@@ -126,3 +126,7 @@ class ReplicaAlreadyExistsException(ServiceError):
 
 class ReplicaNotFoundException(ServiceError):
     pass
+
+
+class AccessDeniedException(ServiceError):
+    """Not a shape of DynamoDB's model: the request framework's refusal (`com.amazon.coral.service#`)."""

@@ -32,7 +32,10 @@ def updated_paths(clauses: dict) -> list:
 
 
 def check_operand_types(clauses: dict):
-    """Type errors DynamoDB reports before it reads the item."""
+    """Type errors DynamoDB reports before it reads the item: a value placeholder of the
+    wrong type in arithmetic (`SET a = :text + :n`) or in ADD and DELETE."""
+    for _, node in clauses.get("SET", []):
+        _check_arithmetic(node)
     for clause in ("ADD", "DELETE"):
         for _, (_, value) in clauses.get(clause, []):
             kind = av.kind_of(value)
@@ -40,6 +43,18 @@ def check_operand_types(clauses: dict):
             if kind not in allowed:
                 raise ValidationException("Invalid UpdateExpression: Incorrect operand type for operator or "
                                           f"function; operator: {clause}, operand type: {TYPE_NAMES[kind]}")
+
+
+def _check_arithmetic(node):
+    if node[0] in ("+", "-"):
+        for operand in node[1:]:
+            if operand[0] == "value" and "N" not in operand[1]:
+                raise ValidationException("Invalid UpdateExpression: Incorrect operand type for operator or function; "
+                                          f"operator or function: {node[0]}, operand type: {av.kind_of(operand[1])}")
+            _check_arithmetic(operand)
+    elif node[0] in ("if_not_exists", "list_append"):
+        for operand in node[1:]:
+            _check_arithmetic(operand)
 
 
 def apply(item: dict | None, clauses: dict) -> dict:

@@ -10,9 +10,11 @@ from lakebox.services.dynamodb.expr_eval import matches, path_tree, project
 PUT_RETURN_VALUES = ("NONE", "ALL_OLD")
 
 
-def writable_table(ctx, name):
-    """A table items can be written to or read from: not one still being created."""
-    table = lookup.find(ctx, name)
+def writable_table(ctx, name, action=None, index=None):
+    """A table items can be written to or read from: not one still being created.
+    `action`: what its resource policy must allow (by default the operation itself), on
+    the table or on its `index` (a Query or Scan of an index)."""
+    table = lookup.find(ctx, name, action=action, index=index)
     if lookup.status(ctx, table) in ("CREATING", "DELETING"):
         raise table_not_found()
     return table
@@ -53,6 +55,12 @@ def condition_failed(params, old) -> ConditionalCheckFailedException:
     return ConditionalCheckFailedException()
 
 
+def capacity_counts(ctx, params) -> bool:
+    """Whether a write's consumed capacity matters: reported to the caller, or charged
+    against the table's buckets (`--limits aws`)."""
+    return ctx.limits_on or params.get("ReturnConsumedCapacity", "NONE") != "NONE"
+
+
 def check_return_values(params, allowed):
     value = params.get("ReturnValues", "NONE")
     if value not in allowed:
@@ -68,7 +76,13 @@ def put_item(ctx, params):
     size = check_size(item)
     compiled = expressions.compile_request(params, "condition")
     return_values = check_return_values(params, PUT_RETURN_VALUES)
-    old, old_size = store.get_item_sized(ctx.state.db, table.uid, *key)
+    if "condition" in compiled or return_values == "ALL_OLD" or writes.needs_old_item(table):
+        old, old_size = store.get_item_sized(ctx.state.db, table.uid, *key)
+    else:
+        # Nothing needs the item replaced but the capacity arithmetic (the larger of the two
+        # sizes), and that only when it is reported or charged.
+        old = None
+        old_size = store.item_size_at(ctx.state.db, table.uid, *key) if capacity_counts(ctx, params) else 0
     if "condition" in compiled and not matches(old, compiled["condition"]):
         raise condition_failed(params, old)
     throttle.check(ctx, table, "write", writes.touched_indexes(table, old, item))

@@ -4,7 +4,7 @@ import re
 from datetime import datetime, timezone
 
 from lakebox.kit import arns
-from lakebox.services.dynamodb import store
+from lakebox.services.dynamodb import access, store
 from lakebox.services.dynamodb.errors import ResourceInUseException, table_not_found
 from lakebox.services.dynamodb.model import Table
 
@@ -48,16 +48,30 @@ def _cache(ctx) -> dict:
     return ctx.state.cache("dynamodb").setdefault("tables", {})
 
 
-def find(ctx, name: str, *, named_error=False) -> Table:
-    """The table, or ResourceNotFoundException (naming the table where DynamoDB does)."""
-    key = where(ctx, name)
+def find(ctx, name: str, *, named_error=False, action=None, index=None) -> Table:
+    """The table, or ResourceNotFoundException (naming the table where DynamoDB does), or
+    AccessDeniedException when its resource policy refuses the caller `action` (by default
+    the operation's own) on the table, or on its `index` (the index's own ARN, which a
+    statement must name besides the table's)."""
+    table = loaded(ctx, where(ctx, name), named_error)
+    if table.policy is not None or table.account != ctx.account:
+        arn = arn_of(table) if index is None else f"{arn_of(table)}/index/{index}"
+        access.check(ctx, table.account, arn, table.policy, action)
+    return table
+
+
+def loaded(ctx, key: tuple, named_error=False) -> Table:
+    """The table of an (account, region, name) key with its resource policy, unchecked:
+    for lakebox's own work on it (replication to a global table's replicas)."""
     cache = _cache(ctx)
     table = cache.get(key)
     if table is None:
         row = store.table(ctx.state.db, *key)
         if row is None:
             raise table_not_found(key[2] if named_error else None)
-        table = cache[key] = Table(row)
+        table = Table(row)
+        table.policy = access.policy_of(ctx.state.db, table.account, table.region, arn_of(table))
+        cache[key] = table
     return table
 
 

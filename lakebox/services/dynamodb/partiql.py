@@ -24,7 +24,7 @@ MAX_TRANSACTION = 100
 
 def _table(ctx, statement):
     try:
-        return writable_table(ctx, statement.table)
+        return writable_table(ctx, statement.table, f"dynamodb:PartiQL{statement.kind.capitalize()}")
     except ResourceNotFoundException:
         raise ResourceNotFoundException("Requested resource not found") from None
 

@@ -1,70 +1,92 @@
 """Resource-based policies of tables and streams: Put/Get/DeleteResourcePolicy, with
-revision ids for optimistic concurrency. Policies are stored and answered; deciding
-requests by them is left to the kit's evaluation as it grows."""
+revision ids for optimistic concurrency (`access.py` decides requests by them).
+
+AWS's answers recorded by tests run against it: putting the policy already in force is a
+no-op answering its revision; revision ids are timestamps, so they grow; an
+ExpectedRevisionId that is not the current one (or `NO_POLICY` while one exists) is
+PolicyNotFoundException naming both revisions."""
 import re
 
 from lakebox.kit import policies
-from lakebox.services.dynamodb import store
+from lakebox.services.dynamodb import access, store
 from lakebox.services.dynamodb.errors import (
-    PolicyNotFoundException, ResourceNotFoundException, ValidationException)
+    PolicyNotFoundException, ValidationException, table_not_found)
 
 _ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:([^:]+):(\d{12}):table/([a-zA-Z0-9_.-]{3,255})(/stream/.+)?$")
+NO_POLICY = "NO_POLICY"
+_NOT_FOUND = "Resource-based policy not found for the provided ResourceArn: "
 
 
 def _resource(ctx, arn):
+    """(account, region, table name, current policy row or None) of a table or stream
+    ARN, once the caller may run this operation on it."""
     match = _ARN.match(arn)
     if match is None:
         raise ValidationException(f"Invalid ResourceArn provided as input {arn}")
-    region, account, table, stream = match.groups()
+    region, account, table, _ = match.groups()
     if store.table(ctx.state.db, account, region, table) is None:
-        raise ResourceNotFoundException(f"Requested resource not found: ResourcArn: {arn} not found")
-    return account, region
+        raise table_not_found(table)
+    found = store.policy(ctx.state.db, account, region, arn)
+    access.check(ctx, account, arn, policies.parse(found["policy"]) if found else None)
+    return account, region, table, found
 
 
-def _not_found(arn):
-    return PolicyNotFoundException(f"Resource-based policy not found for the provided ResourceArn: {arn}")
-
-
-def _check_revision(current, expected, arn):
+def _check_revision(current, expected, table):
     if expected is None:
         return
-    if current is None:
-        raise PolicyNotFoundException(f"Resource-based policy not found for the provided ResourceArn: {arn}")
-    if current["revision"] != expected:
-        raise ValidationException(f"A precondition failed: the provided ExpectedRevisionId {expected} does not "
-                                  "match the current policy revision")
+    if expected == NO_POLICY:
+        if current is not None:
+            raise PolicyNotFoundException(
+                f"{_NOT_FOUND}Requested policy update expecting none to be present for table {table}, but a "
+                f"policy exists with revision id {current['revision']}.")
+        return
+    if current is None or current["revision"] != expected:
+        held = current["revision"] if current else "null"
+        raise PolicyNotFoundException(
+            f"{_NOT_FOUND}Requested update for policy with revision id {expected}, but the policy associated to "
+            f"target table {table} has revision id {held}.")
+
+
+def _forget_table(ctx, account, region, table):
+    """The table's cached definition carries its parsed policy: read it again."""
+    ctx.state.cache("dynamodb").get("tables", {}).pop((account, region, table), None)
 
 
 def put_resource_policy(ctx, params):
-    arn = params["ResourceArn"]
-    account, region = _resource(ctx, arn)
+    arn, text = params["ResourceArn"], params["Policy"]
+    account, region, table, current = _resource(ctx, arn)
     try:
-        policies.document(params["Policy"])
+        policies.document(text)
     except ValueError:
         raise ValidationException("Invalid policy document: the policy must be a JSON object") from None
-    db = ctx.state.db
-    _check_revision(store.policy(db, account, region, arn), params.get("ExpectedRevisionId"), arn)
-    revision = str(int(ctx.now * 1_000_000))
-    store.put_policy(db, account, region, arn, params["Policy"], revision)
+    _check_revision(current, params.get("ExpectedRevisionId"), table)
+    if current is not None and current["policy"] == text:
+        return {"RevisionId": current["revision"]}
+    if not params.get("ConfirmRemoveSelfResourceAccess") and \
+            access.decision(ctx, policies.parse(text), "dynamodb:PutResourcePolicy", arn) == "Deny":
+        raise ValidationException(
+            "The policy denies you dynamodb:PutResourcePolicy on this resource; set "
+            "ConfirmRemoveSelfResourceAccess to true to remove your own access to change it")
+    revision = str(max(int(ctx.now * 1_000_000), int(current["revision"]) + 1 if current else 0))
+    store.put_policy(ctx.state.db, account, region, arn, text, revision)
+    _forget_table(ctx, account, region, table)
     return {"RevisionId": revision}
 
 
 def get_resource_policy(ctx, params):
     arn = params["ResourceArn"]
-    account, region = _resource(ctx, arn)
-    found = store.policy(ctx.state.db, account, region, arn)
+    _, _, _, found = _resource(ctx, arn)
     if found is None:
-        raise _not_found(arn)
+        raise PolicyNotFoundException(_NOT_FOUND + arn)
     return {"Policy": found["policy"], "RevisionId": found["revision"]}
 
 
 def delete_resource_policy(ctx, params):
     arn = params["ResourceArn"]
-    account, region = _resource(ctx, arn)
-    db = ctx.state.db
-    found = store.policy(db, account, region, arn)
+    account, region, table, found = _resource(ctx, arn)
+    _check_revision(found, params.get("ExpectedRevisionId"), table)
     if found is None:
-        raise _not_found(arn)
-    _check_revision(found, params.get("ExpectedRevisionId"), arn)
-    store.delete_policy(db, account, region, arn)
+        raise PolicyNotFoundException(_NOT_FOUND + arn)
+    store.delete_policy(ctx.state.db, account, region, arn)
+    _forget_table(ctx, account, region, table)
     return {"RevisionId": found["revision"]}

@@ -2,7 +2,7 @@
 dynamodbstreams API."""
 import orjson
 
-from lakebox.services.dynamodb import lookup, store
+from lakebox.services.dynamodb import access, lookup, store, stream_shards
 
 
 
@@ -24,6 +24,18 @@ def stream(state, account, region, table_name, label) -> dict | None:
     return _stream(row) if row else None
 
 
+def check_stream_access(ctx, stream: dict):
+    """AccessDeniedException unless the stream's resource policy lets the caller run this
+    operation (`dynamodb:<Operation>`, as IAM names the streams API's actions)."""
+    policy = access.policy_of(ctx.state.db, stream["account"], stream["region"], stream["arn"])
+    access.check(ctx, stream["account"], stream["arn"], policy)
+
+
+def shards(state, stream: dict) -> list[dict]:
+    """The stream's shards, oldest first (`stream_shards.shards`)."""
+    return stream_shards.shards(state, stream)
+
+
 def stream_by_uid(state, uid) -> dict | None:
     row = store.stream_by_uid(state.db, uid)
     return _stream(row) if row else None
@@ -34,8 +46,8 @@ def first_sequence(state, stream_uid) -> int | None:
     return store.first_seq(state.db, stream_uid)
 
 
-def change_records(state, stream_uid, first_seq, limit) -> list[tuple[int, dict]]:
-    """(sequence, record) pairs from first_seq on, in order; a record is shaped as the
-    dynamodbstreams Record (without its SequenceNumber)."""
+def change_records(state, stream_uid, first_seq, last_seq, limit) -> list[tuple[int, dict]]:
+    """(sequence, record) pairs from first_seq to last_seq, in order; a record is shaped
+    as the dynamodbstreams Record (without its SequenceNumber)."""
     return [(row["seq"], store.load_record(row["record"]))
-            for row in store.records(state.db, stream_uid, first_seq, limit)]
+            for row in store.records(state.db, stream_uid, first_seq, last_seq, limit)]

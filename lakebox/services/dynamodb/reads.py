@@ -131,7 +131,7 @@ def _start_key(table, index, params, query):
 
 
 def query(ctx, params):
-    table = writable_table(ctx, params["TableName"])
+    table = writable_table(ctx, params["TableName"], index=params.get("IndexName"))
     index = _index_of(table, params)
     compiled = expressions.compile_request(params, "key", "filter", "projection")
     if "key" not in compiled:
@@ -202,7 +202,7 @@ def _chunk(page):
 
 
 def scan(ctx, params):
-    table = writable_table(ctx, params["TableName"])
+    table = writable_table(ctx, params["TableName"], index=params.get("IndexName"))
     index = _index_of(table, params)
     compiled = expressions.compile_request(params, "filter", "projection")
     return run_scan(ctx, table, index, params, compiled)

@@ -142,6 +142,14 @@ SCHEMA = [
         pk BLOB NOT NULL,
         bytes INTEGER NOT NULL,
         PRIMARY KEY (table_uid, h, pk)) WITHOUT ROWID""",
+    # A stream's shards, one after the other (`stream_shards.py`): each holds the
+    # records from its first sequence number up to the next shard's.
+    """CREATE TABLE ddb_stream_shards (
+        stream_uid INTEGER NOT NULL,
+        opened_ms INTEGER NOT NULL,
+        first_seq INTEGER NOT NULL,
+        PRIMARY KEY (stream_uid, opened_ms)) WITHOUT ROWID""",
+    "INSERT INTO ddb_stream_shards SELECT uid, created_ms, 1 FROM ddb_streams",
 ]
 
 
@@ -251,6 +259,18 @@ def item_size_at(db, uid, h, pk, sk):
 def put_item(db, uid, h, pk, sk, size, item: dict):
     db.execute("INSERT OR REPLACE INTO ddb_items (table_uid, h, pk, sk, size, item) VALUES (?, ?, ?, ?, ?, ?)",
                (uid, h, pk, sk, size, dump_item(item)))
+
+
+def replace_items(db, rows):
+    """Store or delete many items at once: rows of (table uid, h, pk, sk, size, item or
+    None for a delete)."""
+    puts = [(uid, h, pk, sk, size, dump_item(item)) for uid, h, pk, sk, size, item in rows if item is not None]
+    if puts:
+        db.executemany("INSERT OR REPLACE INTO ddb_items (table_uid, h, pk, sk, size, item) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", puts)
+    deletes = [(uid, h, pk, sk) for uid, h, pk, sk, _, item in rows if item is None]
+    if deletes:
+        db.executemany("DELETE FROM ddb_items WHERE table_uid=? AND h=? AND pk=? AND sk=?", deletes)
 
 
 def delete_item(db, uid, h, pk, sk):
@@ -382,10 +402,13 @@ def next_expiry(db):
 # --- streams -------------------------------------------------------------------------------
 
 def open_stream(db, account, region, table_uid, table_name, label, view_type, created_ms, key_schema) -> int:
-    return db.execute("INSERT INTO ddb_streams (account, region, table_uid, table_name, label, view_type, "
-                      "created_ms, key_schema) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                      (account, region, table_uid, table_name, label, view_type, created_ms,
-                       orjson.dumps(key_schema).decode())).lastrowid
+    with db.transaction():
+        uid = db.execute("INSERT INTO ddb_streams (account, region, table_uid, table_name, label, view_type, "
+                         "created_ms, key_schema) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (account, region, table_uid, table_name, label, view_type, created_ms,
+                          orjson.dumps(key_schema).decode())).lastrowid
+        db.execute("INSERT INTO ddb_stream_shards VALUES (?, ?, 1)", (uid, created_ms))
+    return uid
 
 
 def close_streams(db, table_uid, now_ms):
@@ -431,9 +454,9 @@ def first_seq(db, stream_uid):
     return row[0] if row else None
 
 
-def records(db, stream_uid, first_seq, limit):
+def records(db, stream_uid, first_seq, last_seq, limit):
     return db.query("SELECT seq, created_ms, record FROM ddb_stream_records WHERE stream_uid=? AND seq>=? "
-                    "ORDER BY seq LIMIT ?", (stream_uid, first_seq, limit))
+                    "AND seq<=? ORDER BY seq LIMIT ?", (stream_uid, first_seq, last_seq, limit))
 
 
 def oldest_record_ms(db):

@@ -19,6 +19,7 @@ def trim_stream_records(state, now: float):
         more |= deleted == TRIM_SLICE
     db.execute("DELETE FROM ddb_streams WHERE disabled_ms IS NOT NULL AND disabled_ms<? AND NOT EXISTS "
                "(SELECT 1 FROM ddb_stream_records r WHERE r.stream_uid=ddb_streams.uid)", (cutoff,))
+    db.execute("DELETE FROM ddb_stream_shards WHERE stream_uid NOT IN (SELECT uid FROM ddb_streams)")
     if more:
         return now
     oldest = store.oldest_record_ms(db)

@@ -2,7 +2,7 @@
 import re
 
 from lakebox.kit import tags as tag_rules
-from lakebox.services.dynamodb import lookup, store
+from lakebox.services.dynamodb import access, lookup, store
 from lakebox.services.dynamodb.errors import ResourceNotFoundException, ValidationException
 
 _ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:([^:]+):(\d{12}):table/([a-zA-Z0-9_.-]{3,255})$")
@@ -26,6 +26,7 @@ def _table_of(ctx, arn):
     region, account, name = match.groups()
     if store.table(ctx.state.db, account, region, name) is None:
         raise ResourceNotFoundException(f"Requested resource not found: ResourcArn: {arn} not found")
+    access.check(ctx, account, arn, access.policy_of(ctx.state.db, account, region, arn))
     return account, region, arn
 
 

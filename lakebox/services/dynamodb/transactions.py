@@ -18,6 +18,9 @@ from lakebox.services.dynamodb.items import check_size, check_update, updated_it
 TOKEN_LIFETIME_MS = 10 * 60 * 1000
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
 ACTIONS = ("ConditionCheck", "Put", "Delete", "Update")
+# What a resource policy must allow for each action of a transaction (IAM's actions).
+_POLICY_ACTIONS = {"ConditionCheck": "dynamodb:ConditionCheckItem", "Put": "dynamodb:PutItem",
+                   "Delete": "dynamodb:DeleteItem", "Update": "dynamodb:UpdateItem"}
 
 
 class Action:
@@ -29,7 +32,7 @@ class Action:
             raise ValidationException("TransactItems can only contain one of Check, Put, Update or Delete")
         self.kind = kinds[0]
         self.params = entry[self.kind]
-        self.table = writable_table(ctx, self.params["TableName"])
+        self.table = writable_table(ctx, self.params["TableName"], _POLICY_ACTIONS[self.kind])
         allowed = ("condition", "update") if self.kind == "Update" else ("condition",)
         self.compiled = expressions.compile_request(self.params, *allowed)
         if self.kind == "Put":
@@ -140,7 +143,7 @@ def transact_get_items(ctx, params):
     plans = []
     for entry in params["TransactItems"]:
         get = entry["Get"]
-        table = writable_table(ctx, get["TableName"])
+        table = writable_table(ctx, get["TableName"], "dynamodb:GetItem")
         compiled = expressions.compile_request(get, "projection")
         plans.append((table, table.key_of_param(av.check_item(get["Key"])), compiled))
     targets = [(t.uid, k) for t, k, _ in plans]

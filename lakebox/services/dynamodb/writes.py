@@ -50,7 +50,7 @@ def _replicate(ctx, table, key, new, identity):
         if region == table.region:
             continue
         try:
-            peer = lookup.find(ctx, lookup.table_arn(table.account, region, table.name))
+            peer = lookup.loaded(ctx, (table.account, region, table.name))
         except ServiceError:
             continue                                  # a replica being removed
         old = store.get_item(ctx.state.db, peer.uid, *key)

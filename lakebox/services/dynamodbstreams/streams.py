@@ -1,6 +1,7 @@
 """The DynamoDB Streams API over DynamoDB's change records (read through
-`services/dynamodb/public.py`). Each stream has one shard, open while the stream is
-enabled and closed, with its last sequence number, once the stream is disabled or its
+`services/dynamodb/public.py`). A stream's shards follow one another (about every four
+hours, `dynamodb/stream_shards.py`), each child naming its parent; a shard is closed,
+with its last sequence number, once its child opens or the stream is disabled or its
 table deleted; records are kept 24 hours."""
 import base64
 import re
@@ -20,8 +21,28 @@ def sequence_text(seq: int) -> str:
     return f"{seq:021d}"
 
 
-def shard_id(stream) -> str:
-    return f"shardId-{stream['created_ms']:020d}-{stream['uid']:08x}"
+def shard_id(stream, opened_ms: int) -> str:
+    return f"shardId-{opened_ms:020d}-{stream['uid']:08x}"
+
+
+def _listed_shards(ctx, stream) -> list[dict]:
+    """The shards DescribeStream lists: those still holding records kept (a closed shard
+    whose records were all trimmed is gone), each with its StartingSequenceNumber."""
+    first_kept = dynamodb.first_sequence(ctx.state, stream["uid"])
+    floor = first_kept if first_kept is not None else stream["last_seq"] + 1
+    listed = []
+    for shard in dynamodb.shards(ctx.state, stream):
+        if shard["last_seq"] is not None and shard["last_seq"] < floor and shard["last_seq"] >= shard["first_seq"]:
+            continue
+        listed.append({**shard, "start": max(shard["first_seq"], floor)})
+    return listed
+
+
+def _shard(ctx, stream, wanted: str) -> dict:
+    for shard in _listed_shards(ctx, stream):
+        if shard_id(stream, shard["opened_ms"]) == wanted:
+            return shard
+    raise ResourceNotFoundException("Requested resource not found: Shard does not exist")
 
 
 def _find(ctx, arn):
@@ -32,6 +53,7 @@ def _find(ctx, arn):
     stream = dynamodb.stream(ctx.state, account, region, table_name, label)
     if stream is None:
         raise ResourceNotFoundException(f"Requested resource not found: Stream: {arn} not found")
+    dynamodb.check_stream_access(ctx, stream)
     return stream
 
 
@@ -51,52 +73,64 @@ def list_streams(ctx, params):
 
 def describe_stream(ctx, params):
     stream = _find(ctx, params["StreamArn"])
-    first = dynamodb.first_sequence(ctx.state, stream["uid"])
-    shard = {"ShardId": shard_id(stream),
-             "SequenceNumberRange": {"StartingSequenceNumber": sequence_text(first or stream["last_seq"] + 1)}}
-    if stream["disabled_ms"] is not None:
-        shard["SequenceNumberRange"]["EndingSequenceNumber"] = sequence_text(stream["last_seq"])
-    shards = [shard] if params.get("ExclusiveStartShardId") != shard["ShardId"] else []
-    return {"StreamDescription": {
+    shards = []
+    for shard in _listed_shards(ctx, stream):
+        described = {"ShardId": shard_id(stream, shard["opened_ms"]),
+                     "SequenceNumberRange": {"StartingSequenceNumber": sequence_text(shard["start"])}}
+        if shard["last_seq"] is not None:
+            described["SequenceNumberRange"]["EndingSequenceNumber"] = sequence_text(shard["last_seq"])
+        if shard["parent_ms"] is not None:
+            described["ParentShardId"] = shard_id(stream, shard["parent_ms"])
+        shards.append(described)
+    after = params.get("ExclusiveStartShardId")
+    ids = [shard["ShardId"] for shard in shards]
+    if after in ids:
+        shards = shards[ids.index(after) + 1:]
+    limit = params.get("Limit") or LIST_DEFAULT_LIMIT
+    description = {
         "StreamArn": stream["arn"], "StreamLabel": stream["label"],
         "StreamStatus": "ENABLED" if stream["disabled_ms"] is None else "DISABLED",
         "StreamViewType": stream["view_type"],
         "CreationRequestDateTime": datetime.fromtimestamp(stream["created_ms"] / 1000, tz=timezone.utc),
-        "TableName": stream["table_name"], "KeySchema": stream["key_schema"], "Shards": shards}}
+        "TableName": stream["table_name"], "KeySchema": stream["key_schema"], "Shards": shards[:limit]}
+    if len(shards) > limit:
+        description["LastEvaluatedShardId"] = shards[limit - 1]["ShardId"]
+    return {"StreamDescription": description}
 
 
 def get_shard_iterator(ctx, params):
     stream = _find(ctx, params["StreamArn"])
-    if params["ShardId"] != shard_id(stream):
-        raise ResourceNotFoundException(f"Requested resource not found: Shard does not exist")
+    shard = _shard(ctx, stream, params["ShardId"])
+    # The shard's end: its last record, or for the open shard the stream's newest one.
+    end = shard["last_seq"] if shard["last_seq"] is not None else stream["last_seq"]
     kind, number = params["ShardIteratorType"], params.get("SequenceNumber")
     if kind in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"):
         if number is None or not number.isdigit():
             raise ValidationException("Sequence number must be provided with the AT_SEQUENCE_NUMBER or "
                                       "AFTER_SEQUENCE_NUMBER iterator types")
-        position = int(number) + (1 if kind == "AFTER_SEQUENCE_NUMBER" else 0)
-        first = dynamodb.first_sequence(ctx.state, stream["uid"])
-        if int(number) > stream["last_seq"]:
+        if int(number) > end or int(number) < shard["first_seq"]:
             raise ValidationException(f"Invalid SequenceNumber for ShardIteratorType: {kind}, SequenceNumber: "
                                       f"{number}")
-        if first is not None and int(number) < first:
+        if int(number) < shard["start"]:
             raise TrimmedDataAccessException("The requested data has been trimmed")
+        position = int(number) + (1 if kind == "AFTER_SEQUENCE_NUMBER" else 0)
     elif kind == "TRIM_HORIZON":
-        position = dynamodb.first_sequence(ctx.state, stream["uid"]) or stream["last_seq"] + 1
+        position = shard["start"]
     else:
-        position = stream["last_seq"] + 1
-    return {"ShardIterator": _iterator(stream, position, int(ctx.now * 1000))}
+        position = end + 1
+    return {"ShardIterator": _iterator(stream, shard["opened_ms"], position, int(ctx.now * 1000))}
 
 
-def _iterator(stream, position, issued_ms) -> str:
-    text = f"{stream['uid']}|{position}|{issued_ms}|{stream['arn']}"
+def _iterator(stream, opened_ms, position, issued_ms) -> str:
+    text = f"{stream['uid']}|{opened_ms}|{position}|{issued_ms}|{stream['arn']}"
     return base64.urlsafe_b64encode(text.encode()).decode()
 
 
 def _read_iterator(ctx, iterator):
     try:
-        uid, position, issued_ms, arn = base64.urlsafe_b64decode(iterator.encode()).decode().split("|", 3)
-        uid, position, issued_ms = int(uid), int(position), int(issued_ms)
+        uid, opened_ms, position, issued_ms, arn = \
+            base64.urlsafe_b64decode(iterator.encode()).decode().split("|", 4)
+        uid, opened_ms, position, issued_ms = int(uid), int(opened_ms), int(position), int(issued_ms)
     except ValueError:
         raise ValidationException("Invalid ShardIterator") from None
     stream = dynamodb.stream_by_uid(ctx.state, uid)
@@ -107,7 +141,11 @@ def _read_iterator(ctx, iterator):
                                        f"{_clock_text(issued_ms)} while right now it is {_clock_text(ctx.now * 1000)} "
                                        "which is further in the future than the tolerated delay of 900000 "
                                        "milliseconds.")
-    return stream, position
+    dynamodb.check_stream_access(ctx, stream)
+    shard = next((s for s in dynamodb.shards(ctx.state, stream) if s["opened_ms"] == opened_ms), None)
+    if shard is None:
+        raise ResourceNotFoundException("Requested resource not found: Shard does not exist")
+    return stream, shard, position
 
 
 def _clock_text(ms) -> str:
@@ -115,19 +153,20 @@ def _clock_text(ms) -> str:
 
 
 def get_records(ctx, params):
-    stream, position = _read_iterator(ctx, params["ShardIterator"])
+    stream, shard, position = _read_iterator(ctx, params["ShardIterator"])
     first = dynamodb.first_sequence(ctx.state, stream["uid"])
     if first is not None and position < first and position <= stream["last_seq"]:
         raise TrimmedDataAccessException("The requested data has been trimmed")
     limit = params.get("Limit") or GET_RECORDS_DEFAULT_LIMIT
-    found = dynamodb.change_records(ctx.state, stream["uid"], position, limit)
+    end = shard["last_seq"]
+    found = dynamodb.change_records(ctx.state, stream["uid"], position, stream["last_seq"] if end is None else end,
+                                    limit)
     records = []
     for seq, change in found:
         change["dynamodb"]["SequenceNumber"] = sequence_text(seq)
         records.append(change)
     next_position = found[-1][0] + 1 if found else position
     result = {"Records": records}
-    closed = stream["disabled_ms"] is not None
-    if not (closed and next_position > stream["last_seq"]):
-        result["NextShardIterator"] = _iterator(stream, next_position, int(ctx.now * 1000))
+    if end is None or next_position <= end:         # a closed shard read to its end has no next iterator
+        result["NextShardIterator"] = _iterator(stream, shard["opened_ms"], next_position, int(ctx.now * 1000))
     return result

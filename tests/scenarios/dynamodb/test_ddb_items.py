@@ -186,6 +186,11 @@ def test_numbers_keep_38_digits_through_arithmetic(ddb, table):
     ("SET status = :v", None, {":v": {"S": "x"}},
      "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: status"),
     ("SET a = s + :v", None, {":v": {"N": "1"}}, "An operand in the update expression has an incorrect data type"),
+    # A placeholder of the wrong type is refused before the item is read (recorded replies of
+    # DynamoDB in public test suites: "operator or function: +, operand type: S").
+    ("SET a = :n + :v", None, {":v": {"S": "x"}, ":n": {"N": "1"}},
+     "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: +, "
+     "operand type: S"),
     ("SET a = absent + :v", None, {":v": {"N": "1"}},
      "The provided expression refers to an attribute that does not exist in the item"),
     ("ADD a :v", None, {":v": {"S": "x"}},

@@ -14,16 +14,17 @@ def streams(lakebox_server):
 
 
 def _read_all(streams, arn):
-    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]
-    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
-                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    """Every record of every shard, parents before children (shards roll over)."""
     records = []
-    for _ in range(20):
-        page = streams.get_records(ShardIterator=iterator)
-        records += page["Records"]
-        iterator = page.get("NextShardIterator")
-        if not page["Records"] or iterator is None:
-            break
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
+                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        for _ in range(20):
+            page = streams.get_records(ShardIterator=iterator)
+            records += page["Records"]
+            iterator = page.get("NextShardIterator")
+            if not page["Records"] or iterator is None:
+                break
     return records
 
 

@@ -1,0 +1,23 @@
+"""DynamoDB's wire `__type`: the code qualified by the namespace of whoever raised it.
+
+AWS's DynamoDB front end answers its own errors as
+`com.amazonaws.dynamodb.v20120810#ResourceNotFoundException`, input validation as
+`com.amazon.coral.validate#ValidationException`, and the request framework's refusals
+(signature, authentication, serialization, unknown operation, access) as
+`com.amazon.coral.service#<Code>` (recorded replies of DynamoDB in public test suites and
+issue threads). botocore keeps only what follows the `#`.
+"""
+from lakebox.aws.specs import spec_for
+
+_SERVICE = "com.amazonaws.dynamodb.v20120810#"
+_VALIDATE = "com.amazon.coral.validate#"
+_FRAMEWORK = "com.amazon.coral.service#"
+_MODELED = frozenset(shape.name for shape in spec_for("dynamodb").model.error_shapes)
+
+
+def error_type(code: str) -> str:
+    if code == "ValidationException":
+        return _VALIDATE + code
+    if code == "InternalFailure":       # an unexpected fault: DynamoDB's own 500
+        return _SERVICE + "InternalServerError"
+    return (_SERVICE if code in _MODELED else _FRAMEWORK) + code
