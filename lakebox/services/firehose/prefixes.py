@@ -48,9 +48,15 @@ def check_prefixes(prefix: str | None, error_prefix: str | None, dynamic_partiti
         raise PrefixError("When dynamic partitioning is enabled, the Prefix must contain at least one "
                           "!{partitionKeyFromQuery:...} or !{partitionKeyFromLambda:...} expression.")
     if used and not error_prefix:
-        raise PrefixError("ErrorOutputPrefix cannot be null or empty when Prefix contains expressions")
+        raise _unsatisfied("ErrorOutputPrefix cannot be null or empty when Prefix contains expressions")
     if error_used and not prefix:
-        raise PrefixError("Prefix cannot be null or empty when ErrorOutputPrefix contains expressions")
+        raise _unsatisfied("Prefix cannot be null or empty when ErrorOutputPrefix contains expressions")
+
+
+def _unsatisfied(constraint: str) -> PrefixError:
+    """A missing prefix, in the words AWS answers with (recorded reply, typo included:
+    hashicorp/terraform-provider-aws#13416)."""
+    return PrefixError(f"Ths supplied prefix(es) do not satisfy the following constraint: {constraint}")
 
 
 def _check_syntax(name: str, text: str):

@@ -77,7 +77,8 @@ def test_configuration_mistakes_are_refused_at_create(firehose, bucket):
     destination = {"RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}"}
     assert _error(firehose.create_delivery_stream, DeliveryStreamName="no-error-prefix",
                   ExtendedS3DestinationConfiguration={**destination, "Prefix": "x/!{timestamp:yyyy}/"}) == (
-        "InvalidArgumentException", "ErrorOutputPrefix cannot be null or empty when Prefix contains expressions")
+        "InvalidArgumentException", "Ths supplied prefix(es) do not satisfy the following constraint: "
+                                    "ErrorOutputPrefix cannot be null or empty when Prefix contains expressions")
     assert _error(firehose.create_delivery_stream, DeliveryStreamName="no-partition-key",
                   ExtendedS3DestinationConfiguration={**destination, "Prefix": "x/", "ErrorOutputPrefix": "e/",
                                                       "DynamicPartitioningConfiguration": {"Enabled": True}}) == (
