@@ -204,3 +204,16 @@ def test_cli_get_partitions_with_an_expression(lakebox_server, database, orders)
     assert missing.returncode != 0
     assert "An error occurred (EntityNotFoundException) when calling the GetTable operation: Table nope not found." \
         in missing.stderr
+
+
+def test_partition_keys_take_no_column_parameters(glue, database):
+    """As a client logged Glue's reply (apache/incubator-xtable#697); nothing is created."""
+    table = {"Name": "keyed", "PartitionKeys": [{"Name": "dt", "Type": "string", "Parameters": {"origin": "x"}}],
+             "StorageDescriptor": {"Columns": [{"Name": "id", "Type": "bigint", "Parameters": {"origin": "x"}}]}}
+    assert _error(glue.create_table, DatabaseName=database, TableInput=table) == (
+        "InvalidInputException", "Parameters not supported for partition columns")
+    assert _error(glue.get_table, DatabaseName=database, Name="keyed")[0] == "EntityNotFoundException"
+    glue.create_table(DatabaseName=database, TableInput={**table, "PartitionKeys": [{"Name": "dt", "Type": "string"}]})
+    assert _error(glue.update_table, DatabaseName=database, TableInput=table) == (
+        "InvalidInputException", "Parameters not supported for partition columns")
+    assert glue.get_table(DatabaseName=database, Name="keyed")["Table"]["VersionId"] == "0"
