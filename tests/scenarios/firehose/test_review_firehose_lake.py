@@ -130,3 +130,14 @@ def test_cli_put_record_and_describe(lakebox_server, make_stream):
     assert json.loads(described.stdout) == "ACTIVE"
     missing = run_cli(lakebox_server, "firehose", "delete-delivery-stream", "--delivery-stream-name", "nope-cli")
     assert missing.returncode != 0 and "ResourceNotFoundException" in missing.stderr
+
+
+@pytest.mark.local_only
+def test_a_plain_prefix_goes_in_front_of_the_time_prefix(firehose, s3, bucket, make_stream, clock):
+    """A Prefix without expressions keeps Firehose's yyyy/MM/dd/HH/ folders after it."""
+    name = make_stream(Prefix="app-logs/", BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 60})
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"line\n"})
+    clock(61)
+    (key, body), = wait_for_objects(s3, bucket, "app-logs/").items()
+    assert re.fullmatch(r"app-logs/\d{4}/\d{2}/\d{2}/\d{2}/" + SUFFIX.format(name=name), key), key
+    assert body == b"line\n"
