@@ -5,10 +5,10 @@ any file is opened.
 """
 from sqlglot import exp
 
-from lakebox.engine import dialect, types
-from lakebox.engine.sources import Part, TableSource
+from lakebox.engine import codecs, dialect, types
+from lakebox.engine.sources import DataFile, Part, TableSource
 
-PSEUDO_COLUMNS = ("$path", "$file_size")
+PSEUDO_COLUMNS = ("$path", "$file_size", "$pos")
 
 
 class UnreadableFormat(ValueError):
@@ -25,7 +25,7 @@ def ident(name: str) -> str:
 
 def table_sql(source: TableSource, file_schema, with_pseudo: bool, register=None) -> str:
     """A SELECT of the whole table (its surviving partitions) with the catalog's columns.
-    `register(files) -> name` makes files DuckDB cannot read itself (ORC) a relation."""
+    `register(files) -> name` makes files DuckDB cannot read itself (ORC, Avro) a relation."""
     selects = []
     for part in source.parts:
         if not part.files:
@@ -37,15 +37,10 @@ def table_sql(source: TableSource, file_schema, with_pseudo: bool, register=None
     return " UNION ALL ".join(selects)
 
 
-_COMPRESSION_BY_SUFFIX = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd"}
-
-
-def compression_of(uri: str) -> str:
-    """Text files are compressed as their object key says (the blob file has no name)."""
-    for suffix, compression in _COMPRESSION_BY_SUFFIX.items():
-        if uri.lower().endswith(suffix):
-            return compression
-    return "none"
+def compression_of(found: DataFile) -> str:
+    """How a text file's bytes on disk are compressed: as its object's name says, unless
+    they are a plain copy made for DuckDB (`codecs.plain_copy`)."""
+    return found.compression or codecs.compression_of(found.uri)
 
 
 def _groups(files, one_each: bool) -> list[list]:
@@ -53,10 +48,13 @@ def _groups(files, one_each: bool) -> list[list]:
     `$path`)."""
     if one_each:
         return [[found] for found in files]
-    groups = {}
+    groups, alone = {}, []
     for found in files:
-        groups.setdefault(compression_of(found.uri), []).append(found)
-    return list(groups.values())
+        if found.deletes:           # read with its own row positions
+            alone.append([found])
+        else:
+            groups.setdefault(compression_of(found), []).append(found)
+    return list(groups.values()) + alone
 
 
 def _columns(source: TableSource) -> list[tuple[str, str]]:
@@ -76,16 +74,27 @@ def _part_select(source, part: Part, files, file_schema, with_pseudo, register) 
             # Hive reads a value that does not parse as NULL. The NULLIF keeps DuckDB from
             # pushing the cast into the CSV reader, which would fail on such a value.
             items.append(f"TRY_CAST(NULLIF({ident(name)}, chr(0)) AS {duck}) AS {ident(name)}")
-        elif file_schema is not None and name not in _held(file_schema, files):
-            items.append(f"CAST(NULL AS {duck}) AS {ident(name)}")      # a column the files lack
         else:
-            items.append(f"CAST({ident(name)} AS {duck}) AS {ident(name)}")
+            spellings = [name] + list(source.aliases.get(name, ()))
+            held = [spelling for spelling in spellings if file_schema is None or spelling in _held(file_schema, files)]
+            value = f"COALESCE({', '.join(ident(spelling) for spelling in held)})" if len(held) > 1 else \
+                ident(held[0]) if held else "NULL"          # NULL: a column the files lack
+            items.append(f"CAST({value} AS {duck}) AS {ident(name)}")
     for (name, kind), value in zip(source.partition_keys, part.values):
         items.append(f"TRY_CAST({quote(value)} AS {types.duck_type(kind)}) AS {ident(name.lower())}")
+    positions = source.format == "parquet" and (with_pseudo or files[0].deletes)
     if with_pseudo:
         items.append(f"{quote(files[0].uri)} AS {ident('$path')}")
         items.append(f"CAST({files[0].size} AS BIGINT) AS {ident('$file_size')}")
-    return f"SELECT {', '.join(items)} FROM {reader}"
+        items.append(f"{'file_row_number' if positions else 'CAST(NULL AS BIGINT)'} AS {ident('$pos')}")
+    if positions:
+        reader = reader[:-1] + ", file_row_number = true)"
+    deleted = ""
+    if files[0].deletes and positions:
+        paths = "[" + ", ".join(quote(path) for path in files[0].deletes) + "]"
+        deleted = (f" WHERE file_row_number NOT IN (SELECT pos FROM read_parquet({paths}) "
+                   f"WHERE file_path = {quote(files[0].uri)})")
+    return f"SELECT {', '.join(items)} FROM {reader}{deleted}"
 
 
 def _held(file_columns: dict, files) -> set:
@@ -97,7 +106,8 @@ def _empty_select(source, with_pseudo) -> str:
     items = [f"CAST(NULL AS {types.duck_type(kind)}) AS {ident(name.lower())}"
              for name, kind in source.columns + source.partition_keys]
     if with_pseudo:
-        items += [f"CAST(NULL AS VARCHAR) AS {ident('$path')}", f"CAST(NULL AS BIGINT) AS {ident('$file_size')}"]
+        items += [f"CAST(NULL AS VARCHAR) AS {ident('$path')}", f"CAST(NULL AS BIGINT) AS {ident('$file_size')}",
+                  f"CAST(NULL AS BIGINT) AS {ident('$pos')}"]
     return f"SELECT {', '.join(items)} WHERE false"
 
 
@@ -112,7 +122,7 @@ def json_key(file_schema, name: str) -> str:
 def _reader(source: TableSource, files, register, file_schema=None) -> tuple[str, bool]:
     """(the table function reading `files`, whether its columns arrive as text)."""
     paths = "[" + ", ".join(quote(found.path) for found in files) + "]"
-    if source.format == "orc" and register is not None:
+    if source.format in ("orc", "avro") and register is not None:
         return register(files), False
     if source.format == "parquet":
         return f"read_parquet({paths}, union_by_name = true)", False
@@ -121,9 +131,9 @@ def _reader(source: TableSource, files, register, file_schema=None) -> tuple[str
             f"{quote(json_key(file_schema, name))}: {quote(types.duck_type(kind, file_schema))}"
             for name, kind in _columns(source))
         return (f"read_json({paths}, format = 'newline_delimited', columns = {{{columns}}}, "
-                f"ignore_errors = true, compression = {quote(compression_of(files[0].uri))})"), False
+                f"ignore_errors = true, compression = {quote(compression_of(files[0]))})"), False
     if source.format == "csv":
-        return _csv_reader(source, paths, compression_of(files[0].uri)), True
+        return _csv_reader(source, paths, compression_of(files[0])), True
     raise UnreadableFormat(f"Table format {source.format} of {source.database}.{source.name} is not supported")
 
 
