@@ -1,7 +1,12 @@
 """A user's pass over STS sessions: roles assumed across accounts and chained, the
 credentials used against the other services of the pipeline, and what each service
 answers once they expire (as clients log AWS's answers)."""
+import base64
 import json
+import os
+import re
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -135,3 +140,64 @@ def test_cli_session_token_for_an_account_key(lakebox_server):
     again = run_cli(lakebox_server, "sts", "get-session-token", credentials=credentials)
     assert again.returncode != 0
     assert "AccessDenied" in again.stderr and "Cannot call GetSessionToken with session credentials" in again.stderr
+
+
+# --- credentials the SDK obtains by itself --------------------------------------------
+
+WHO_AM_I = """
+import boto3, sys
+session = boto3.Session(profile_name=sys.argv[1]) if len(sys.argv) > 1 else boto3.Session()
+print(session.client("sts").get_caller_identity()["Arn"])
+session.client("kinesis").list_streams()
+"""
+
+
+def _sdk_run(lakebox_server, tmp_path, env, *args):
+    base = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "AWS_ENDPOINT_URL": lakebox_server.endpoint,
+            "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true"}
+    return subprocess.run([sys.executable, "-c", WHO_AM_I, *args], env={**base, **env}, capture_output=True,
+                          text=True, timeout=60)
+
+
+def _jwt(claims):
+    def part(document):
+        return base64.urlsafe_b64encode(json.dumps(document).encode()).rstrip(b"=").decode()
+    return f"{part({'alg': 'RS256', 'kid': 'k1'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
+@pytest.mark.local_only        # the token is not signed by a real identity provider
+def test_web_identity_from_the_environment_as_on_eks_or_github_actions(lakebox_server, tmp_path):
+    """IRSA / GitHub OIDC: boto3 reads AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE and calls
+    AssumeRoleWithWebIdentity itself."""
+    token = tmp_path / "token"
+    token.write_text(_jwt({"sub": "system:serviceaccount:etl:loader", "aud": "sts.amazonaws.com",
+                           "iss": "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE"}))
+    done = _sdk_run(lakebox_server, tmp_path, {"AWS_ROLE_ARN": "arn:aws:iam::555566667777:role/irsa",
+                                               "AWS_WEB_IDENTITY_TOKEN_FILE": str(token)})
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(r"arn:aws:sts::555566667777:assumed-role/irsa/[\w+=,.@-]+\n", done.stdout), done.stdout
+
+
+@pytest.mark.local_only        # the roles do not exist in a real account
+def test_a_profile_with_role_arn_and_source_profile(lakebox_server, tmp_path):
+    """The shared-config pattern: boto3 and the cli assume the profile's role with the
+    source profile's keys."""
+    config = tmp_path / "config"
+    config.write_text("[profile base]\nregion = us-east-1\n\n[profile etl]\n"
+                      "role_arn = arn:aws:iam::222233334444:role/etl\nsource_profile = base\n"
+                      "role_session_name = etl-from-profile\nregion = us-east-1\n")
+    keys = tmp_path / "credentials"
+    keys.write_text("[base]\naws_access_key_id = 111122223333\naws_secret_access_key = test\n")
+    files = {"AWS_CONFIG_FILE": str(config), "AWS_SHARED_CREDENTIALS_FILE": str(keys)}
+    done = _sdk_run(lakebox_server, tmp_path, files, "etl")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "arn:aws:sts::222233334444:assumed-role/etl/etl-from-profile\n"
+    # AWS_ENDPOINT_URL, not --endpoint-url: the cli's own AssumeRole call must reach lakebox too
+    cli = subprocess.run([sys.executable, "-m", "awscli", "--profile", "etl", "sts", "get-caller-identity",
+                          "--query", "Arn", "--output", "text"],
+                         env={"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path),
+                              "AWS_ENDPOINT_URL": lakebox_server.endpoint, **files},
+                         capture_output=True, text=True, timeout=60)
+    assert cli.returncode == 0, cli.stderr
+    assert cli.stdout.strip() == "arn:aws:sts::222233334444:assumed-role/etl/etl-from-profile"
