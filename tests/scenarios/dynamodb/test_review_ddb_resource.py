@@ -189,6 +189,23 @@ def test_delete_item_with_condition_and_return_values(orders):
                      "ExpressionAttributeValues": {":a": 1}},
      "Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these "
      "paths; path one: [a], path two: [a]"),
+    # DynamoDB's words for a wrong ADD/DELETE operand, as recorded in real replies
+    ("update_item", {"Key": {"customer": "a", "order_id": 1}, "UpdateExpression": "ADD tags :t",
+                     "ExpressionAttributeValues": {":t": "gift"}},
+     "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: "
+     "STRING, typeSet: ALLOWED_FOR_ADD_OPERAND"),
+    ("update_item", {"Key": {"customer": "a", "order_id": 1}, "UpdateExpression": "ADD meta :m",
+                     "ExpressionAttributeValues": {":m": {"a": 1}}},
+     "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: "
+     "MAP, typeSet: ALLOWED_FOR_ADD_OPERAND"),
+    ("update_item", {"Key": {"customer": "a", "order_id": 1}, "UpdateExpression": "DELETE tags :t",
+                     "ExpressionAttributeValues": {":t": "gift"}},
+     "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: "
+     "STRING, typeSet: ALLOWED_FOR_DELETE_OPERAND"),
+    ("update_item", {"Key": {"customer": "a", "order_id": 1}, "UpdateExpression": "SET calls = calls + :c",
+                     "ExpressionAttributeValues": {":c": ["x"]}},
+     "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: +, "
+     "operand type: L"),
     # boto3 serializes an empty Python set as a number set
     ("put_item", {"Item": {"customer": "a", "order_id": 1, "s": set()}},
      "One or more parameter values were invalid: An number set  may not be empty"),
