@@ -14,6 +14,14 @@ def orders(resource, make_table):
     return resource.Table(make_table(hash=("customer", "S"), range=("order_id", "N")))
 
 
+def _update(expression, **values):
+    """UpdateItem arguments for the key ("a", 1), with `:name` values given as name=value."""
+    args = {"Key": {"customer": "a", "order_id": 1}, "UpdateExpression": expression}
+    if values:
+        args["ExpressionAttributeValues"] = {f":{name}": value for name, value in values.items()}
+    return args
+
+
 def _error(call, **kwargs):
     with pytest.raises(ClientError) as caught:
         call(**kwargs)
@@ -174,36 +182,28 @@ def test_delete_item_with_condition_and_return_values(orders):
     ("put_item", {"Item": {"customer": "", "order_id": 1}},
      "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an "
      "empty string value. Key: customer"),
-    ("update_item", {"Key": {"customer": "a", "order_id": 1}, "UpdateExpression": "SET customer = :c",
-                     "ExpressionAttributeValues": {":c": "b"}},
+    ("update_item", _update("SET customer = :c", c="b"),
      "One or more parameter values were invalid: Cannot update attribute customer. This attribute is part of the key"),
-    ("update_item", {"Key": {"customer": "a", "order_id": 1}, "UpdateExpression": "SET a = :a"},
+    ("update_item", _update("SET a = :a"),
      "Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :a"),
-    ("update_item", {"Key": {"customer": "a", "order_id": 1}, "UpdateExpression": "SET a = :a",
-                     "ExpressionAttributeValues": {":a": 1, ":b": 2}},
+    ("update_item", _update("SET a = :a", a=1, b=2),
      "Value provided in ExpressionAttributeValues unused in expressions: keys: {:b}"),
-    ("update_item", {"Key": {"customer": "a", "order_id": 1}, "UpdateExpression": "SET name = :a",
-                     "ExpressionAttributeValues": {":a": 1}},
+    ("update_item", _update("SET name = :a", a=1),
      "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: name"),
-    ("update_item", {"Key": {"customer": "a", "order_id": 1}, "UpdateExpression": "SET a = :a REMOVE a",
-                     "ExpressionAttributeValues": {":a": 1}},
+    ("update_item", _update("SET a = :a REMOVE a", a=1),
      "Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these "
      "paths; path one: [a], path two: [a]"),
     # DynamoDB's words for a wrong ADD/DELETE operand, as recorded in real replies
-    ("update_item", {"Key": {"customer": "a", "order_id": 1}, "UpdateExpression": "ADD tags :t",
-                     "ExpressionAttributeValues": {":t": "gift"}},
+    ("update_item", _update("ADD tags :t", t="gift"),
      "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: "
      "STRING, typeSet: ALLOWED_FOR_ADD_OPERAND"),
-    ("update_item", {"Key": {"customer": "a", "order_id": 1}, "UpdateExpression": "ADD meta :m",
-                     "ExpressionAttributeValues": {":m": {"a": 1}}},
+    ("update_item", _update("ADD meta :m", m={"a": 1}),
      "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: "
      "MAP, typeSet: ALLOWED_FOR_ADD_OPERAND"),
-    ("update_item", {"Key": {"customer": "a", "order_id": 1}, "UpdateExpression": "DELETE tags :t",
-                     "ExpressionAttributeValues": {":t": "gift"}},
+    ("update_item", _update("DELETE tags :t", t="gift"),
      "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: "
      "STRING, typeSet: ALLOWED_FOR_DELETE_OPERAND"),
-    ("update_item", {"Key": {"customer": "a", "order_id": 1}, "UpdateExpression": "SET calls = calls + :c",
-                     "ExpressionAttributeValues": {":c": ["x"]}},
+    ("update_item", _update("SET calls = calls + :c", c=["x"]),
      "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: +, "
      "operand type: L"),
     # boto3 serializes an empty Python set as a number set

@@ -12,10 +12,13 @@ from boto3.dynamodb.conditions import Key
 @pytest.fixture
 def wr(lakebox_server):
     import awswrangler
-    if lakebox_server.endpoint:
-        awswrangler.config.dynamodb_endpoint_url = lakebox_server.endpoint
-    yield awswrangler
-    awswrangler.config.reset("dynamodb_endpoint_url")
+    endpoint = lakebox_server.endpoint
+    if endpoint:
+        awswrangler.config.dynamodb_endpoint_url = endpoint
+    try:
+        yield awswrangler
+    finally:
+        awswrangler.config.reset("dynamodb_endpoint_url")
 
 
 @pytest.fixture
