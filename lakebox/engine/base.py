@@ -6,6 +6,14 @@ class QueryCancelled(Exception):
     """The query was interrupted (StopQueryExecution, or a scan cut-off)."""
 
 
+class ScanLimitExceeded(QueryCancelled):
+    """The query scanned past its cut-off (`DuckQuery.limit_scan`) and was stopped."""
+
+    def __init__(self, scanned: int):
+        super().__init__(f"{scanned} bytes scanned")
+        self.scanned = scanned
+
+
 class EngineError(Exception):
     """A query that failed while planning or running. `error_name` is Trino's error
     name (`TABLE_NOT_FOUND`, `COLUMN_NOT_FOUND`, `TYPE_MISMATCH`, `NOT_SUPPORTED`, ...),

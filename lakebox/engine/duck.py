@@ -4,20 +4,26 @@ be interrupted on its own), catalog tables as temporary views over the files.
 import functools
 import os
 import re
+import shutil
+import tempfile
 import threading
+import uuid
 
 import duckdb
 import pyarrow as pa
 import pyarrow.orc as orc
 from sqlglot import exp
 
-from lakebox.engine import dialect, duck_read, functions, scan_bytes, text, types
-from lakebox.engine.base import EngineError, QueryCancelled
-from lakebox.engine.sources import TableSource
+from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, scan_bytes,
+                            text, types)
+from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
+from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
 
 REINTERRUPTS = 200               # a stop repeats its interrupt for up to 10 s ...
 REINTERRUPT_SECONDS = 0.05       # ... until the statement under way has ended
+SCAN_POLL_SECONDS = 0.01         # how often a query with a scan cut-off has its progress read
+_BUCKET = "__lakebox_bucket"     # the folder (then file) a written row's Hive bucket decides
 _JSON_SAMPLE_FILES = 8           # files whose keys are read to match columns case-insensitively
 
 # DuckDB result types Trino has no name for, shown as the Trino type a query would give.
@@ -103,9 +109,14 @@ class DuckQuery:
         self.bytes_scanned = 0
         self.rows_written = 0
         self._registered = []
+        self._functions = []                         # Python functions this query registered
         self.columns: list[tuple[str, str]] = []     # (name, DuckDB type) of the result
         self._types = []                             # the same types, as DuckDB's type objects
         self._sql = None
+        self._scratch = None                         # plain copies of compressed files, made on bind
+        self._cutoff = None
+        self._scanned = 0                            # bytes read so far, as progress shows it
+        self._cut_off = False
 
     def cancel(self):
         self._cancelled.set()
@@ -121,22 +132,72 @@ class DuckQuery:
             self._cursor.interrupt()
 
     def close(self):
+        for function in self._functions:
+            self._cursor.remove_function(function)
         self._cursor.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def limit_scan(self, cutoff: int):
+        """Stop the query once it has scanned more than `cutoff` bytes (after `bind`).
+        What it has scanned is read from DuckDB's progress while it runs, as the share of
+        `bytes_scanned` done; a query that ends without passing the cut-off read what its
+        progress showed, unless it had to read everything (no LIMIT): then it read more
+        than the cut-off, and is stopped all the same."""
+        if self.bytes_scanned > cutoff:
+            self._cutoff = cutoff
+            self._cursor.execute("SET enable_progress_bar = true")
+            self._cursor.execute("SET enable_progress_bar_print = false")
 
     def _guard(self, fn, *args):
         if self._cancelled.is_set():
             raise QueryCancelled()
         self._calls_done.clear()
+        watching = self._watch_scan() if self._cutoff is not None else None
         try:
-            return fn(*args)
+            found = fn(*args)
         except duckdb.InterruptException:
-            raise QueryCancelled() from None
+            raise (ScanLimitExceeded(self._scanned) if self._cut_off else QueryCancelled()) from None
         except duckdb.Error as error:
             if self._cancelled.is_set():
-                raise QueryCancelled() from None
+                raise (ScanLimitExceeded(self._scanned) if self._cut_off else QueryCancelled()) from None
             raise self._in_trino_words(EngineError.from_duckdb(error)) from None
         finally:
+            if watching is not None:
+                watching[0].set()
+                watching[1].join()
             self._calls_done.set()
+        if watching is not None:
+            self._settle_scan()
+        return found
+
+    def _watch_scan(self) -> tuple[threading.Event, threading.Thread]:
+        done = threading.Event()
+        watcher = threading.Thread(target=self._poll_scan, args=(done,), daemon=True)
+        watcher.start()
+        return done, watcher
+
+    def _poll_scan(self, done: threading.Event):
+        while not done.wait(SCAN_POLL_SECONDS):
+            try:
+                progress = self._cursor.query_progress()
+            except duckdb.Error:            # the statement has ended: `_settle_scan` judges it
+                return
+            if progress > 0:
+                self._scanned = max(self._scanned, int(self.bytes_scanned * min(progress, 100.0) / 100))
+            if self._scanned > self._cutoff:
+                self._cut_off = True
+                self.cancel()
+                return
+
+    def _settle_scan(self):
+        """After a watched statement ended on its own: what it scanned."""
+        if self._cut_off:
+            raise ScanLimitExceeded(self._scanned)
+        if self._tree.args.get("limit") is None:
+            raise ScanLimitExceeded(self.bytes_scanned)
+        smallest = min((found.size for source in self._sources for found in source.files), default=0)
+        self.bytes_scanned = min(max(self._scanned, smallest), self._cutoff)
 
     def _in_trino_words(self, error: EngineError) -> EngineError:
         """A missing column as Trino reports it: `line L:C: Column 'x' cannot be resolved`."""
@@ -163,9 +224,10 @@ class DuckQuery:
         reads = []          # (name, SELECT of the table's files): inlined where the query reads them
         for number, source in enumerate(self._sources):
             view = f"__lakebox_t{number}"
+            self._decompress(source)
             pseudo = names is not None and any(column in names for column in duck_read.PSEUDO_COLUMNS)
             schema = self._file_columns(source)
-            register = functools.partial(self._register_orc, source, f"{view}_orc")
+            register = functools.partial(self._register_files, source, f"{view}_{source.format}")
             reads.append((view, duck_read.table_sql(source, schema, pseudo, register)))
             references = sum(1 for table in originals.values() if self._same_table(table, source))
             self.bytes_scanned += self._bytes_of(source, names, references)
@@ -201,9 +263,36 @@ class DuckQuery:
         if source.format == "orc":
             return {found.path: {name.lower() for name in orc.ORCFile(found.path).schema.names}
                     for found in source.files}
+        if source.format == "avro":
+            try:
+                return {found.path: set(avro_read.field_names(found.path, found.uri)) for found in source.files}
+            except avro_read.AvroError as error:
+                raise EngineError("HIVE_CURSOR_ERROR", str(error)) from None
         if source.format == "json":
             return self._json_keys(source)
         return None
+
+    def _decompress(self, source):
+        """Text files in a compression DuckDB cannot read (snappy, bzip2) are read from a
+        plain copy, made for this query and removed when it closes. `size` stays the
+        object's: Athena bills the compressed bytes."""
+        if source.format not in ("csv", "json"):
+            return
+        for part in source.parts:
+            for index, found in enumerate(part.files):
+                compression = duck_read.compression_of(found)
+                if compression in codecs.READ_BY_DUCKDB:
+                    continue
+                if self._cancelled.is_set():
+                    raise QueryCancelled()
+                if self._scratch is None:
+                    self._scratch = tempfile.mkdtemp(prefix="lakebox-query-")
+                target = os.path.join(self._scratch, str(len(os.listdir(self._scratch))))
+                try:
+                    codecs.plain_copy(found.path, compression, target, found.uri)
+                except codecs.CorruptFile as error:
+                    raise EngineError("HIVE_CURSOR_ERROR", str(error)) from None
+                part.files[index] = DataFile(target, found.uri, found.size, "none")
 
     def _json_keys(self, source) -> dict:
         """Lower-cased key -> how a sample of the files spells it: the columns, and the
@@ -211,7 +300,7 @@ class DuckQuery:
         spellings = {}
         for found in source.files[:_JSON_SAMPLE_FILES]:
             reader = (f"read_json({duck_read.quote(found.path)}, format = 'newline_delimited', "
-                      f"ignore_errors = true, compression = {duck_read.quote(duck_read.compression_of(found.uri))})")
+                      f"ignore_errors = true, compression = {duck_read.quote(duck_read.compression_of(found))})")
             try:
                 rows = self._cursor.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
             except duckdb.Error:         # an empty or unreadable file says nothing about keys
@@ -222,19 +311,27 @@ class DuckQuery:
                     spellings.setdefault(field.lower(), field)
         return spellings
 
-    def _register_orc(self, source, prefix: str, files) -> str:
-        """ORC is read by pyarrow (DuckDB's wheel has no ORC reader) into an Arrow
-        relation of the columns the catalog names."""
+    def _register_files(self, source, prefix: str, files) -> str:
+        """ORC (read by pyarrow) and Avro (read by fastavro) files, which DuckDB's wheel
+        cannot read, as one Arrow relation of the columns the catalog names."""
+        wanted = [name.lower() for name, _ in source.columns]
         tables = []
         for found in files:
+            if self._cancelled.is_set():
+                raise QueryCancelled()
+            if source.format == "avro":
+                try:
+                    tables.append(avro_read.read_table(found.path, found.uri, wanted))
+                except avro_read.AvroError as error:
+                    raise EngineError("HIVE_CURSOR_ERROR", str(error)) from None
+                continue
             reader = orc.ORCFile(found.path)
             by_lower = {name.lower(): name for name in reader.schema.names}
-            wanted = [by_lower[name.lower()] for name, _ in source.columns if name.lower() in by_lower]
-            table = reader.read(columns=wanted)
+            table = reader.read(columns=[by_lower[name] for name in wanted if name in by_lower])
             tables.append(table.rename_columns([name.lower() for name in table.column_names]))
         name = f"{prefix}_{len(self._registered)}"
         self._registered.append(name)
-        self._cursor.register(name, pa.concat_tables(tables, promote_options="default"))
+        self._cursor.register(name, pa.concat_tables(tables, promote_options="permissive"))
         return name
 
     def _bytes_of(self, source, names, references: int) -> int:
@@ -276,19 +373,24 @@ class DuckQuery:
 
     def write_files(self, directory: str, file_format: str, compression: str | None, partitioned_by: list[str],
                     prefix: str, rename: list[str] | None = None, suffix: str = "",
-                    delimiter: str = "\x01") -> list[str]:
+                    delimiter: str = "\x01", bucketed: tuple[list[str], int] | None = None) -> list[str]:
         """Run the query into data files under `directory` (Hive `key=value/` folders for
-        `partitioned_by`), the columns named `rename` if given; returns the files' paths
+        `partitioned_by`), the columns named `rename` if given, rows spread over Hive
+        buckets when `bucketed` is (columns, bucket count); returns the files' paths
         relative to `directory`. `rows_written` says how many rows they hold."""
         select = self._final_sql()
         if rename:
             items = [f"{duck_read.ident(old)} AS {duck_read.ident(new)}"
                      for (old, _), new in zip(self.result_columns, rename)]
             select = f"SELECT {', '.join(items)} FROM ({select})"
+        if bucketed:
+            select = self._with_buckets(select, rename, *bucketed)
+            partitioned_by = list(partitioned_by) + [_BUCKET]
         options = [f"FORMAT {file_format}"]
         if file_format == "csv":        # Hive text: \001 between fields, no quoting, NULL as \N
             options += [f"DELIMITER {duck_read.quote(delimiter)}", "QUOTE ''", "HEADER false", "NULLSTR '\\N'"]
-        if compression:
+        hadoop_snappy = compression == "snappy" and file_format in ("csv", "json")     # DuckDB writes it plain
+        if compression and not hadoop_snappy:
             options.append(f"COMPRESSION {compression}")
         os.makedirs(directory, exist_ok=True)
         if partitioned_by:
@@ -307,7 +409,32 @@ class DuckQuery:
                     os.rename(os.path.join(root, name), os.path.join(root, name[:-1]))
                     name = name[:-1]
                 found.append(os.path.relpath(os.path.join(root, name), directory))
+        if bucketed:
+            found = _bucket_files(directory, found, prefix, suffix)
+        if hadoop_snappy:
+            for relative in found:
+                codecs.hadoop_snappy_in_place(os.path.join(directory, relative))
         return sorted(found)
+
+    def _with_buckets(self, select: str, rename: list[str] | None, columns: list[str], count: int) -> str:
+        """`select` with each row's Hive bucket as one more column (`_BUCKET`)."""
+        names = rename or [name for name, _ in self.result_columns]
+        by_lower = {new.lower(): (new, kind.upper()) for new, (_, kind) in zip(names, self.result_columns)}
+        missing = [column for column in columns if column.lower() not in by_lower]
+        if missing:
+            raise EngineError("INVALID_TABLE_PROPERTY", f"Bucketing columns [{', '.join(missing)}] not present in "
+                                                        f"schema")
+        chosen = [by_lower[column.lower()] for column in columns]
+        if any(kind not in hive_buckets.SUPPORTED for _, kind in chosen):
+            raise EngineError("NOT_SUPPORTED", "Cannot create a table bucketed on an unsupported type")
+        function = f"{_BUCKET}_{uuid.uuid4().hex}"      # unique: functions may be shared by connections
+        self._functions.append(function)
+        struct = ", ".join(f"c{i} {kind}" for i, (_, kind) in enumerate(chosen))
+        self._cursor.create_function(function, hive_buckets.bucket_function([kind for _, kind in chosen], count),
+                                     [duckdb.sqltype(f"STRUCT({struct})")], duckdb.sqltype("INTEGER"),
+                                     type="arrow", null_handling="special")
+        packed = ", ".join(f"c{i} := {duck_read.ident(name)}" for i, (name, _) in enumerate(chosen))
+        return f"SELECT *, {function}(struct_pack({packed})) AS {_BUCKET} FROM ({select})"
 
     def rows(self) -> list[tuple]:
         """The result as Python values (small results: EXPLAIN, SHOW)."""
@@ -318,3 +445,19 @@ class DuckQuery:
         rows = self._guard(lambda: self._cursor.execute(f"{kind} {self._sql}").fetchall())
         return "\n".join(row[-1] for row in rows)
 
+
+def _bucket_files(directory: str, written: list[str], query_id: str, suffix: str) -> list[str]:
+    """Each `__lakebox_bucket=N/` folder's file becomes the bucket's file beside it,
+    named as Hive names bucket N (a second file of one bucket is Hive's `_copy_K`)."""
+    found, copies = [], {}
+    for relative in sorted(written):
+        folder = os.path.dirname(relative)
+        parent, bucket_folder = os.path.split(folder)
+        base = os.path.join(parent, hive_buckets.file_name(int(bucket_folder.split("=", 1)[1]), query_id, ""))
+        copy = copies[base] = copies.get(base, -1) + 1
+        target = base + (f"_copy_{copy}" if copy else "") + suffix
+        os.rename(os.path.join(directory, relative), os.path.join(directory, target))
+        if not os.listdir(os.path.join(directory, folder)):
+            os.rmdir(os.path.join(directory, folder))
+        found.append(target)
+    return found

@@ -5,8 +5,8 @@ any file is opened.
 """
 from sqlglot import exp
 
-from lakebox.engine import dialect, types
-from lakebox.engine.sources import Part, TableSource
+from lakebox.engine import codecs, dialect, types
+from lakebox.engine.sources import DataFile, Part, TableSource
 
 PSEUDO_COLUMNS = ("$path", "$file_size")
 
@@ -25,7 +25,7 @@ def ident(name: str) -> str:
 
 def table_sql(source: TableSource, file_schema, with_pseudo: bool, register=None) -> str:
     """A SELECT of the whole table (its surviving partitions) with the catalog's columns.
-    `register(files) -> name` makes files DuckDB cannot read itself (ORC) a relation."""
+    `register(files) -> name` makes files DuckDB cannot read itself (ORC, Avro) a relation."""
     selects = []
     for part in source.parts:
         if not part.files:
@@ -37,15 +37,10 @@ def table_sql(source: TableSource, file_schema, with_pseudo: bool, register=None
     return " UNION ALL ".join(selects)
 
 
-_COMPRESSION_BY_SUFFIX = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd"}
-
-
-def compression_of(uri: str) -> str:
-    """Text files are compressed as their object key says (the blob file has no name)."""
-    for suffix, compression in _COMPRESSION_BY_SUFFIX.items():
-        if uri.lower().endswith(suffix):
-            return compression
-    return "none"
+def compression_of(found: DataFile) -> str:
+    """How a text file's bytes on disk are compressed: as its object's name says, unless
+    they are a plain copy made for DuckDB (`codecs.plain_copy`)."""
+    return found.compression or codecs.compression_of(found.uri)
 
 
 def _groups(files, one_each: bool) -> list[list]:
@@ -55,7 +50,7 @@ def _groups(files, one_each: bool) -> list[list]:
         return [[found] for found in files]
     groups = {}
     for found in files:
-        groups.setdefault(compression_of(found.uri), []).append(found)
+        groups.setdefault(compression_of(found), []).append(found)
     return list(groups.values())
 
 
@@ -112,7 +107,7 @@ def json_key(file_schema, name: str) -> str:
 def _reader(source: TableSource, files, register, file_schema=None) -> tuple[str, bool]:
     """(the table function reading `files`, whether its columns arrive as text)."""
     paths = "[" + ", ".join(quote(found.path) for found in files) + "]"
-    if source.format == "orc" and register is not None:
+    if source.format in ("orc", "avro") and register is not None:
         return register(files), False
     if source.format == "parquet":
         return f"read_parquet({paths}, union_by_name = true)", False
@@ -121,9 +116,9 @@ def _reader(source: TableSource, files, register, file_schema=None) -> tuple[str
             f"{quote(json_key(file_schema, name))}: {quote(types.duck_type(kind, file_schema))}"
             for name, kind in _columns(source))
         return (f"read_json({paths}, format = 'newline_delimited', columns = {{{columns}}}, "
-                f"ignore_errors = true, compression = {quote(compression_of(files[0].uri))})"), False
+                f"ignore_errors = true, compression = {quote(compression_of(files[0]))})"), False
     if source.format == "csv":
-        return _csv_reader(source, paths, compression_of(files[0].uri)), True
+        return _csv_reader(source, paths, compression_of(files[0])), True
     raise UnreadableFormat(f"Table format {source.format} of {source.database}.{source.name} is not supported")
 
 

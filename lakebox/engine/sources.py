@@ -11,6 +11,7 @@ class DataFile:
     path: str          # the file on disk holding the object's bytes
     uri: str           # s3://bucket/key, for `$path`
     size: int
+    compression: str | None = None   # how `path` is compressed; None: as the object's name says
 
 
 @dataclass

@@ -3,16 +3,15 @@ result (or CTAS/INSERT/UNLOAD data files) into temporary files; nothing reaches 
 the catalog until the commit, on the event loop, stores them all at once. A failed,
 stopped or cut-off query leaves no result objects and no catalog change.
 """
-import json
 import os
 import shutil
 import time
 from dataclasses import dataclass, field
 
-from lakebox.engine import EngineError, QueryCancelled
+from lakebox.engine import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.duck_read import UnreadableFormat
 from lakebox.engine.dialect import NotSupported
-from lakebox.services.athena import model
+from lakebox.services.athena import model, results
 
 # CTAS/UNLOAD formats: DuckDB COPY format, default compression, file suffix by compression.
 WRITE_FORMATS = {"PARQUET": "parquet", "JSON": "json", "TEXTFILE": "csv"}
@@ -31,6 +30,7 @@ class Job:
     cutoff: int | None = None
     analyze: bool = False
     write: dict = field(default_factory=dict)   # format, compression, location, partitioned_by, rename
+    put: dict = field(default_factory=dict)     # PutObject parameters of every object written (output.py)
 
 
 @dataclass
@@ -66,12 +66,15 @@ def run(task, job: Job, engine, running: dict, temp_path) -> Outcome:
             query.cancel()
         query.bind()
         outcome.figures["DataScannedInBytes"] = query.bytes_scanned
-        if job.cutoff and query.bytes_scanned > job.cutoff:
-            outcome.state, outcome.reason = "CANCELLED", model.CUTOFF_REASON
-            outcome.error = model.athena_error(model.USER, model.ERROR_TYPES["USER"], model.CUTOFF_REASON)
-            return outcome
+        if job.cutoff and (job.kind != "explain" or job.analyze):      # a plain EXPLAIN reads nothing
+            query.limit_scan(job.cutoff)
         _WRITERS[job.kind](job, query, outcome, temp_path)
+        outcome.figures["DataScannedInBytes"] = query.bytes_scanned
         outcome.state = "SUCCEEDED"
+    except ScanLimitExceeded as cut:
+        outcome.state, outcome.reason = "CANCELLED", model.CUTOFF_REASON
+        outcome.error = model.athena_error(model.USER, model.ERROR_TYPES["USER"], model.CUTOFF_REASON)
+        outcome.figures["DataScannedInBytes"] = cut.scanned
     except QueryCancelled:
         outcome.state, outcome.reason = "CANCELLED", "Query cancelled by user"
     except EngineError as error:
@@ -104,11 +107,9 @@ def _write_select(job, query, outcome, temp_path):
 
 
 def _metadata_file(temp_path, columns) -> str:
-    """`<id>.csv.metadata`: the result's column metadata (lakebox writes it as JSON)."""
-    from lakebox.engine.types import column_info
     path = temp_path()
-    with open(path, "w") as f:
-        json.dump({"ColumnInfo": [column_info(name, kind) for name, kind in columns]}, f)
+    with open(path, "wb") as f:
+        f.write(results.metadata_bytes(columns))
     return path
 
 
@@ -131,9 +132,10 @@ def _write_data(job, query, outcome, temp_path):
     directory = temp_path() + ".d"
     outcome.temp_dirs.append(directory)
     compression = spec.get("compression")
+    suffix = ".snappy" if compression == "snappy" and spec["format"] != "PARQUET" else _SUFFIX.get(compression or "", "")
     names = query.write_files(directory, WRITE_FORMATS[spec["format"]], compression, spec.get("partitioned_by") or [],
-                              job.query_id, spec.get("rename"), spec.get("suffix", _SUFFIX.get(compression or "", "")),
-                              spec.get("delimiter") or "\x01")
+                              job.query_id, spec.get("rename"), spec.get("suffix", suffix),
+                              spec.get("delimiter") or "\x01", spec.get("bucketed"))
     location = spec["location"].rstrip("/") + "/"
     for name in names:
         uri = location + name.replace(os.sep, "/")

@@ -9,6 +9,9 @@ ENGINE_VERSION = {"SelectedEngineVersion": "AUTO", "EffectiveEngineVersion": "At
 # StartQueryExecution answers TooManyRequestsException (Athena's default DML quota).
 ACTIVE_QUERY_LIMIT = 150
 CUTOFF_REASON = "Query cancelled! Bytes scanned limit was exceeded"
+INVALID_OUTPUT_LOCATION = ("The S3 location provided to save your query results is invalid. Please check your S3 "
+                           "location is correct and is in the same region and try again. If you continue to see the "
+                           "issue, contact customer support for further assistance.")
 
 # AthenaError: category 1 SYSTEM, 2 USER; the error types of Athena's error catalog.
 USER, SYSTEM = 1 + 1, 1

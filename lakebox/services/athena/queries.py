@@ -15,6 +15,7 @@ from lakebox.engine import EngineError, new_engine
 from lakebox.engine.dialect import NotSupported, SqlSyntaxError
 from lakebox.kit.calls import on_behalf
 from lakebox.services.athena import ddl, errors, execution, model, results, store, workgroups, writes
+from lakebox.services.athena import output as output_rules
 from lakebox.services.athena.statements import Statement, bind_parameters, classify
 from lakebox.services.s3 import public as s3
 from lakebox.work import TaskCancelled
@@ -68,6 +69,7 @@ def start_query_execution(ctx, params):
         raise errors.TooManyRequestsException("You have exceeded the limit for the number of queries you can run "
                                               "concurrently. Please reduce the number of concurrent queries submitted "
                                               "by this account.", Reason="CONCURRENT_QUERY_LIMIT_EXCEEDED")
+    _check_output_location(ctx, result_config["OutputLocation"])
     context = params.get("QueryExecutionContext") or {}
     reuse = _reusable(ctx, params, group["name"], context, statement)
     query_id = model.new_query_id()
@@ -80,21 +82,36 @@ def start_query_execution(ctx, params):
     cache["started"][query_id] = time.perf_counter()
     database = _context_database(context)
     output = result_config["OutputLocation"]
-    output_bucket = s3.parse_s3_uri(output)[0] if model.valid_output_location(output) else None
     if reuse is not None:
         _reuse(ctx, query_id, reuse)
-    elif output_bucket is None or not s3.bucket_exists(ctx.state, output_bucket):
-        reason = f"Unable to verify/create output bucket {output_bucket or output}"
-        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
-            "FAILED", reason, model.athena_error(model.USER, model.ERROR_TYPES["WRITE"], reason)))
     elif statement.kind == "unsupported":
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", *model.user_error("NOT_SUPPORTED", statement.args["reason"])))
+    elif (refused := output_rules.write_failure(ctx.state, result_config, model.result_file(
+            output, query_id, _text_result(statement.statement_type, statement.substatement_type)))) is not None:
+        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("FAILED", *refused))
     elif statement.kind in DATA_KINDS:
-        _start_data_query(ctx, query_id, statement, database, output, config.get("BytesScannedCutoffPerQuery"))
+        _start_data_query(ctx, query_id, statement, database, result_config, config.get("BytesScannedCutoffPerQuery"))
     else:
-        _run_ddl(ctx, query_id, statement, database, output, group["name"])
+        _run_ddl(ctx, query_id, statement, database, result_config, group["name"])
     return {"QueryExecutionId": query_id}
+
+
+def _text_result(statement_type: str, substatement_type: str) -> bool:
+    """DDL results are `.txt` files (but a CTAS is answered as a query)."""
+    return statement_type == "DDL" and substatement_type != "CREATE_TABLE_AS_SELECT"
+
+
+def _check_output_location(ctx, output: str):
+    """Athena refuses, at submission, a result location that is not an S3 location of
+    this region, or whose bucket does not exist."""
+    if not model.valid_output_location(output):
+        raise errors.InvalidRequestException(model.INVALID_OUTPUT_LOCATION)
+    bucket = s3.parse_s3_uri(output)[0]
+    if not s3.bucket_exists(ctx.state, bucket):
+        raise errors.InvalidRequestException(f"Unable to verify/create output bucket {bucket}")
+    if s3.bucket_region(ctx.state, bucket) != ctx.region:
+        raise errors.InvalidRequestException(model.INVALID_OUTPUT_LOCATION)
 
 
 def _context_database(context: dict) -> str:
@@ -171,7 +188,8 @@ def _split_values(text: str) -> list[str]:
     return values
 
 
-def _start_data_query(ctx, query_id, statement, database, output, cutoff):
+def _start_data_query(ctx, query_id, statement, database, result_config, cutoff):
+    output = result_config["OutputLocation"]
     cache = _cache(ctx.state)
     engine = cache["engine"]
     try:
@@ -186,6 +204,7 @@ def _start_data_query(ctx, query_id, statement, database, output, cutoff):
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("SUCCEEDED"))
         return
     job.cutoff = cutoff if ctx.limits_on else None
+    job.put = output_rules.put_request(result_config)
     account, region, state = ctx.account, ctx.region, ctx.state
     temp_path = lambda: s3.temp_path(state)        # noqa: E731
     task = state.work.submit("athena", "StartQueryExecution", execution.run, job, engine, cache["running"],
@@ -216,8 +235,9 @@ async def _settle(state, account, region, query_id, task):
         log.exception("athena query %s ended but its end could not be recorded", query_id)
 
 
-def _run_ddl(ctx, query_id, statement, database, output, workgroup):
+def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
     statement.args["workgroup"] = workgroup
+    output = result_config["OutputLocation"]
     try:
         catalog_ctx = on_behalf(ctx, "glue", _GLUE_OPERATION.get(statement.kind.split("_")[0], "GetTable"))
         lines = ddl.run(catalog_ctx, statement, database, _cache(ctx.state)["engine"])
@@ -233,15 +253,19 @@ def _run_ddl(ctx, query_id, statement, database, output, workgroup):
     outcome.objects.append((result, path, "text/plain"))
     outcome.figures["rows"] = len(lines)
     outcome.columns = ddl.text_columns(statement.kind)
+    metadata = s3.temp_path(ctx.state)
+    with open(metadata, "wb") as f:
+        f.write(results.metadata_bytes(outcome.columns))
+    outcome.objects.append((result + ".metadata", metadata, "application/octet-stream"))
     with ctx.state.db.transaction():
-        _store_objects(ctx.state, outcome)
+        _store_objects(ctx.state, outcome, output_rules.put_request(result_config))
         _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)
 
 
 def _commit(state, account, region, query_id, outcome, job):
     """On the loop, in one transaction: the result objects, the catalog change, the end."""
     if outcome.state == "SUCCEEDED":
-        _store_objects(state, outcome)
+        _store_objects(state, outcome, job.put)
         if job.write.get("on_commit"):
             job.write["on_commit"](outcome)
     _finish(state, account, region, query_id, outcome)
@@ -264,13 +288,14 @@ def _finish(state, account, region, query_id, outcome):
                        outcome.error, figures)
 
 
-def _store_objects(state, outcome):
-    """Put the result files into S3 (each file is moved, not copied)."""
+def _store_objects(state, outcome, put: dict):
+    """Put the result files into S3 (each file is moved, not copied) with the query's
+    encryption and ACL (`output.put_request`)."""
     for uri, path, content_type in outcome.objects:
         bucket, key = s3.parse_s3_uri(uri)
         if not s3.bucket_exists(state, bucket):
             raise results.OutputError(f"Unable to verify/create output bucket {bucket}")
-        s3.put_file(state, bucket, key, path, content_type)
+        s3.put_file(state, bucket, key, path, content_type, request=put)
     outcome.objects = []
 
 
@@ -304,7 +329,7 @@ def query_execution(state, row) -> dict:
     if row["error"]:
         status["AthenaError"] = json.loads(row["error"])
     result_config = dict(request["ResultConfiguration"])
-    text = row["statement_type"] == "DDL" and row["substatement_type"] != "CREATE_TABLE_AS_SELECT"
+    text = _text_result(row["statement_type"], row["substatement_type"])
     result_config["OutputLocation"] = figures.get("result_file") or model.result_file(
         result_config["OutputLocation"], row["id"], text)
     statistics = {key: figures[key] for key in ("EngineExecutionTimeInMillis", "DataScannedInBytes",

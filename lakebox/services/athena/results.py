@@ -18,6 +18,48 @@ class OutputError(Exception):
         self.reason = reason
 
 
+# `<id>.csv.metadata`: the result's ColumnInfo as Athena writes it, a protobuf message whose
+# field 4 repeats one message per column: 1 catalog, 2 schema, 3 table, 4 name, 5 label,
+# 6 type, 7 precision, 8 scale, 9 nullability (1 NOT_NULL, 2 NULLABLE, 3 UNKNOWN),
+# 10 case sensitive. (Field numbers as the JDBC drivers that read the file decode them.)
+_NULLABILITY = {"NOT_NULL": 1, "NULLABLE": 2, "UNKNOWN": 3}
+
+
+def metadata_bytes(columns: list[tuple[str, str]]) -> bytes:
+    """The `.csv.metadata` file of a result with these (name, DuckDB type) columns."""
+    out = bytearray()
+    for name, kind in columns:
+        info = column_info(name, kind)
+        column = (_text(1, info["CatalogName"]) + _text(2, info["SchemaName"]) + _text(3, info["TableName"])
+                  + _text(4, info["Name"]) + _text(5, info["Label"]) + _text(6, info["Type"])
+                  + _number(7, info["Precision"]) + _number(8, info["Scale"])
+                  + _number(9, _NULLABILITY[info["Nullable"]]) + _number(10, int(info["CaseSensitive"])))
+        out += _tag(4, 2) + _varint(len(column)) + column
+    return bytes(out)
+
+
+def _tag(number: int, wire_type: int) -> bytes:
+    return _varint(number << 3 | wire_type)
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        low, value = value & 0x7F, value >> 7
+        out.append(low | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def _text(number: int, value: str) -> bytes:
+    data = value.encode("utf-8")
+    return _tag(number, 2) + _varint(len(data)) + data if data else b""
+
+
+def _number(number: int, value: int) -> bytes:
+    return _tag(number, 0) + _varint(value)
+
+
 def encode_token(value: int) -> str:
     return base64.urlsafe_b64encode(json.dumps({"at": value}).encode()).decode()
 

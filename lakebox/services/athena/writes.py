@@ -51,6 +51,8 @@ def _property_value(value: exp.Expression | None):
         return [item.name for item in value.expressions]
     if isinstance(value, exp.Boolean):
         return "true" if value.this else "false"
+    if isinstance(value, exp.Neg):             # `bucket_count = -1`
+        return "-" + _property_value(value.this)
     return value.name if value is not None else ""
 
 
@@ -88,6 +90,7 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
     location = location if location.endswith("/") else location + "/"
     _require_empty(ctx, location, f"{db_name}.{name}")
     partitioned_by = [column.lower() for column in props.get("partitioned_by") or []]
+    bucketed = _bucketing(props)
     query = tree.expression
     sources = planning.resolve_sources(ctx, engine, query, database)
     delimiter = props.get("field_delimiter") or "\x01"
@@ -103,12 +106,33 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
                        "Parameters": {"EXTERNAL": "TRUE", "has_encrypted_data": "false",
                                       "classification": formats.CLASSIFICATION[file_format]},
                        "StorageDescriptor": formats.storage_descriptor(file_format, location, columns, serde)}
+        if bucketed:
+            table_input["StorageDescriptor"].update(BucketColumns=bucketed[0], NumberOfBuckets=bucketed[1])
         glue.create_table(ctx, db_name, table_input)
         _add_partitions(ctx, db_name, name, location, keys, outcome.data_files)
 
     job.write = {"format": file_format, "compression": compression, "location": location,
-                 "partitioned_by": partitioned_by, "on_commit": create_table, "delimiter": delimiter}
+                 "partitioned_by": partitioned_by, "on_commit": create_table, "delimiter": delimiter,
+                 "bucketed": bucketed}
     return job
+
+
+def _bucketing(props: dict) -> tuple[list[str], int] | None:
+    """(columns, bucket count) of `bucketed_by` and `bucket_count`, refused as Trino
+    refuses them; None when the table is not bucketed."""
+    columns = [column.lower() for column in props.get("bucketed_by") or []]
+    try:
+        count = int(props.get("bucket_count") or 0)
+    except ValueError:
+        raise EngineError("INVALID_TABLE_PROPERTY", f"Invalid value for table property 'bucket_count': "
+                                                    f"{props['bucket_count']}") from None
+    if not columns and count == 0:
+        return None
+    if count < 0:
+        raise EngineError("INVALID_TABLE_PROPERTY", "bucket_count must be greater than zero")
+    if not columns or count == 0:
+        raise EngineError("INVALID_TABLE_PROPERTY", "bucketed_by and bucket_count must be specified together")
+    return columns, count
 
 
 def _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, output):
@@ -184,6 +208,11 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     if file_format is None:
         raise EngineError("NOT_SUPPORTED", f"INSERT INTO a {glue.table_format(table)} table is not supported")
     compression = _COMPRESSIONS.get((table.get("Parameters") or {}).get("write.compression", "GZIP").upper(), "gzip")
+    bucketed = None
+    if (sd.get("NumberOfBuckets") or 0) > 0 and sd.get("BucketColumns"):
+        if not keys:        # Hive's buckets of an unpartitioned table are complete once written
+            raise EngineError("NOT_SUPPORTED", "Cannot insert into bucketed unpartitioned Hive table")
+        bucketed = ([column.lower() for column in sd["BucketColumns"]], sd["NumberOfBuckets"])
     location = sd.get("Location") or ""
     location = location if location.endswith("/") else location + "/"
     sources = planning.resolve_sources(ctx, engine, query, database)
@@ -192,6 +221,7 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     delimiter = ((sd.get("SerdeInfo") or {}).get("Parameters") or {}).get("field.delim", "\x01")
     job.write = {"format": file_format, "compression": compression if file_format != "TEXTFILE" else None,
                  "location": location, "partitioned_by": keys, "rename": columns + keys, "delimiter": delimiter,
+                 "bucketed": bucketed,
                  "on_commit": lambda outcome: _add_new_partitions(ctx, db_name, name, location, key_docs,
                                                                   outcome.data_files)}
     return job

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lakebox.kit import calls
-from lakebox.services.s3 import encryption, errors, files, model, store, versions
+from lakebox.services.s3 import acl, encryption, errors, files, model, store, versions
 from lakebox.services.s3.cors import cors_headers, preflight as cors_preflight
 
-__all__ = ["ObjectFile", "parse_s3_uri", "bucket_exists", "bucket_region", "temp_path", "put_object",
-           "put_file", "get_object", "object_file", "list_objects", "list_common_prefixes", "resolve",
-           "delete_object", "cors_preflight", "cors_headers", "reader_bucket_exists", "reader_object_file",
+__all__ = ["ObjectFile", "parse_s3_uri", "bucket_exists", "bucket_region", "bucket_owner", "check_write_request",
+           "temp_path", "put_object", "put_file", "get_object", "object_file", "list_objects", "list_common_prefixes",
+           "resolve", "delete_object", "cors_preflight", "cors_headers", "reader_bucket_exists", "reader_object_file",
            "reader_list_objects", "account_public_access_block", "put_account_public_access_block",
            "delete_account_public_access_block"]
 
@@ -66,6 +66,20 @@ def bucket_region(state, name: str) -> str:
     return _bucket(state, name)["region"]
 
 
+def bucket_owner(state, name: str) -> str:
+    """The account that owns the bucket (what ExpectedBucketOwner is checked against)."""
+    return _bucket(state, name)["account"]
+
+
+def check_write_request(state, bucket: str, request: dict):
+    """Raise S3's error (a KMS key that cannot be used, an ACL the bucket refuses) if
+    `put_file` with this `request` would, before anything is written."""
+    row = _bucket(state, bucket)
+    caller = calls.system_context(state, "s3", "PutObject", row["account"], row["region"])
+    versions.encryption(caller, row, request)
+    acl.requested_grants(caller, row, request)
+
+
 def temp_path(state) -> str:
     """A fresh file path in the blob area: write an object there, then `put_file` it."""
     return state.blobs.temp_path()
@@ -80,9 +94,11 @@ def put_object(state, bucket: str, key: str, data: bytes, content_type: str | No
 
 
 def put_file(state, bucket: str, key: str, path: str, content_type: str | None = None,
-             metadata: dict | None = None) -> dict:
+             metadata: dict | None = None, request: dict | None = None) -> dict:
     """Store the file at `path` (from `temp_path`) as an object, encrypted at rest with
-    SSE-S3; the file is moved, not copied.
+    SSE-S3; the file is moved, not copied. `request` holds the PutObject parameters a
+    writer asks for (ServerSideEncryption, SSEKMSKeyId, ACL), applied as PutObject
+    applies them (the bucket's default encryption for what it leaves out).
 
     Returns {"ETag": ..., "VersionId": ...} as PutObject would.
     """
@@ -95,6 +111,11 @@ def put_file(state, bucket: str, key: str, path: str, content_type: str | None =
     if metadata:
         attrs["Metadata"] = metadata
     caller = calls.system_context(state, "s3", "PutObject", row["account"], row["region"])
+    if request:
+        attrs.update(versions.encryption(caller, row, request))
+        grants = acl.requested_grants(caller, row, request)
+        if grants:
+            attrs["Grants"] = grants
     sealing = encryption.seal_now(caller, bucket, key, attrs, path, size)
     if size:
         blob_id = state.blobs.commit(path)

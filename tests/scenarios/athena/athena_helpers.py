@@ -21,3 +21,14 @@ def all_rows(athena, query_id):
         token = page.get("NextToken")
         if not token:
             return rows, page["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]
+
+
+def wait_crawled(glue, name, timeout=60):
+    """The crawler once its first crawl has ended."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        crawler = glue.get_crawler(Name=name)["Crawler"]
+        if crawler["State"] == "READY" and "LastCrawl" in crawler:
+            return crawler
+        time.sleep(0.1)
+    raise AssertionError(f"crawler {name} did not finish")

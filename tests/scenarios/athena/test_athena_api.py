@@ -86,20 +86,44 @@ def test_no_output_location_is_refused(athena):
     assert caught.value.response["Error"]["Message"].startswith("No output location provided.")
 
 
-def test_scan_cutoff_cancels_the_query(athena, s3, query, bucket):
-    s3.put_object(Bucket=bucket, Key="big/data.csv", Body=b"".join(b"%d,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n" % i
-                                                                  for i in range(300_000)))
+@pytest.fixture
+def cutoff_group(athena, s3, query, bucket):
+    """A table of 24 MB in six files, and a work group that cuts queries off at 10 MB."""
+    line = b"%d,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"
+    for part in range(6):
+        s3.put_object(Bucket=bucket, Key=f"big/part-{part}.csv",
+                      Body=b"".join(line % (part * 1_000_000 + i) for i in range(62_000)))
     query("CREATE EXTERNAL TABLE big (id int, pad string) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' "
           "LOCATION 's3://%s/big/'" % bucket)
     name = f"wg-{uuid.uuid4().hex[:8]}"
     athena.create_work_group(Name=name, Configuration={
         "ResultConfiguration": {"OutputLocation": f"s3://{bucket}/cut/"}, "BytesScannedCutoffPerQuery": 10_000_000})
-    try:
-        execution, _, _ = query("SELECT count(*) FROM big", expect="CANCELLED", WorkGroup=name)
-        assert execution["Status"]["StateChangeReason"] == "Query cancelled! Bytes scanned limit was exceeded"
-        assert "Contents" not in s3.list_objects_v2(Bucket=bucket, Prefix="cut/")
-    finally:
-        athena.delete_work_group(WorkGroup=name, RecursiveDeleteOption=True)
+    yield name
+    athena.delete_work_group(WorkGroup=name, RecursiveDeleteOption=True)
+
+
+def test_scan_cutoff_cancels_the_query(s3, query, bucket, cutoff_group):
+    total = sum(item["Size"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="big/")["Contents"])
+    execution, _, _ = query("SELECT count(*) FROM big", expect="CANCELLED", WorkGroup=cutoff_group)
+    assert execution["Status"]["StateChangeReason"] == "Query cancelled! Bytes scanned limit was exceeded"
+    assert 10_000_000 < execution["Statistics"]["DataScannedInBytes"] <= total
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket, Prefix="cut/")
+
+
+def test_a_query_that_stops_reading_early_is_not_cut_off(query, cutoff_group):
+    execution, rows, _ = query("SELECT id FROM big LIMIT 2", WorkGroup=cutoff_group)
+    assert len(rows) == 3
+    assert 0 < execution["Statistics"]["DataScannedInBytes"] <= 10_000_000
+
+
+def test_a_ctas_over_the_cutoff_leaves_no_table_and_no_files(s3, glue, query, bucket, database, cutoff_group):
+    execution, _, _ = query("CREATE TABLE copied WITH (external_location = 's3://%s/copied/') AS SELECT * FROM big"
+                            % bucket, expect="CANCELLED", WorkGroup=cutoff_group)
+    assert execution["Status"]["StateChangeReason"] == "Query cancelled! Bytes scanned limit was exceeded"
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket, Prefix="copied/")
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket, Prefix="cut/")
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_table(DatabaseName=database, Name="copied")
 
 
 def test_stop_interrupts_a_running_query(athena, bucket):

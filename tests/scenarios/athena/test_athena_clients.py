@@ -49,6 +49,17 @@ def test_awswrangler_read_sql_query(wr, session, bucket, database, sales_table, 
     assert frame["total"].tolist() == [40.75, 60.0]
 
 
+@pytest.mark.parametrize("approach", [{"ctas_approach": False}, {"ctas_approach": True}])
+def test_awswrangler_with_sse_kms_results(wr, session, client, s3, bucket, database, sales_table, approach):
+    key = client("kms").create_key()["KeyMetadata"]["Arn"]
+    frame = wr.athena.read_sql_query("SELECT sum(amount) AS total FROM sales", database=database,
+                                     s3_output=f"s3://{bucket}/sealed/", encryption="SSE_KMS", kms_key=key,
+                                     keep_files=True, boto3_session=session, **approach)
+    assert frame["total"].tolist() == [100.75]
+    written = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="sealed/")["Contents"]]
+    assert written and all(s3.head_object(Bucket=bucket, Key=name)["SSEKMSKeyId"] == key for name in written)
+
+
 def test_awswrangler_start_query_execution(wr, session, bucket, database, sales_table):
     query_id = wr.athena.start_query_execution("SELECT max(id) AS top FROM sales", database=database,
                                                s3_output=f"s3://{bucket}/athena/", boto3_session=session)

@@ -4,22 +4,13 @@ gzip CSV in unnamed partitions. Every expected row is asserted."""
 import gzip
 import io
 import json
-import time
 import uuid
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-
-def wait_crawled(glue, name, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        crawler = glue.get_crawler(Name=name)["Crawler"]
-        if crawler["State"] == "READY" and "LastCrawl" in crawler:
-            return crawler
-        time.sleep(0.1)
-    raise AssertionError(f"crawler {name} did not finish")
+from athena_helpers import wait_crawled
 
 
 @pytest.fixture
