@@ -49,18 +49,19 @@ def format_number(value: Decimal) -> str:
         raise ValidationException("A value provided cannot be converted into a number")
     if value.is_zero():
         return "0"
-    value = value.normalize(_CONTEXT)
-    sign, digits, exponent = value.as_tuple()
-    if len(digits) > _MAX_DIGITS:
+    # Checked on the exact value: normalising a number far outside the range first would
+    # round it to infinity or zero in the context.
+    significant = "".join(map(str, value.as_tuple().digits)).strip("0")
+    if len(significant) > _MAX_DIGITS:
         raise ValidationException("Attempting to store more than 38 significant digits in a Number")
-    magnitude = len(digits) + exponent          # the decimal exponent of the leading digit, + 1
+    magnitude = value.adjusted() + 1            # the decimal exponent of the leading digit, + 1
     if magnitude > _MAX_EXPONENT:
         raise ValidationException("Number overflow. Attempting to store a number with magnitude larger "
                                   "than supported range")
     if magnitude - 1 < _MIN_EXPONENT:
         raise ValidationException("Number underflow. Attempting to store a number with magnitude smaller "
                                   "than supported range")
-    return format(value, "f")
+    return format(value.normalize(_CONTEXT), "f")
 
 
 def add_numbers(left: str, right: str, subtract=False) -> str:
