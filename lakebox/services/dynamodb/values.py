@@ -78,6 +78,9 @@ def check_value(value, *, depth=0) -> dict:
     Raises DynamoDB's ValidationException for a value it would refuse."""
     if depth > MAX_NESTING:
         raise ValidationException("Nesting Levels have exceeded supported limits")
+    if isinstance(value, dict) and not value.keys() <= set(TYPES):
+        # AttributeValue is a structure: the JSON protocol ignores members it does not model
+        value = {kind: body for kind, body in value.items() if kind in TYPES}
     if not isinstance(value, dict) or not value:
         raise ValidationException("Supplied AttributeValue is empty, must contain exactly one of the "
                                   "supported datatypes")
