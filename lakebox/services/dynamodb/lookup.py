@@ -91,6 +91,11 @@ def forget(ctx, table: Table):
     _cache(ctx).pop((table.account, table.region, table.name), None)
 
 
+def forget_all(ctx):
+    """Drop every cached definition: after a refused change that may have altered some."""
+    _cache(ctx).clear()
+
+
 def save(ctx, table: Table):
     store.save_spec(ctx.state.db, table.uid, table.spec)
     forget(ctx, table)
