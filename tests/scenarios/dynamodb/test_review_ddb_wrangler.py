@@ -8,6 +8,9 @@ import pandas as pd
 import pytest
 from boto3.dynamodb.conditions import Key
 
+# awswrangler warns before every full scan, which these tests ask for on purpose
+pytestmark = pytest.mark.filterwarnings("ignore:Attempting DynamoDB Scan:UserWarning")
+
 
 @pytest.fixture
 def wr(lakebox_server):
