@@ -209,12 +209,18 @@ def _batch_member(ctx, request, params, tally) -> dict:
                 answer["Item"] = project(item, path_tree(statement.paths, "ProjectionExpression")) \
                     if statement.paths else item
             return answer
-        key, old, new = _plan(ctx, table, statement)
+        try:
+            key, old, new = _plan(ctx, table, statement)
+        except ConditionalCheckFailedException:
+            raise _condition_failed(ctx, table, statement, request) from None
         _apply(ctx, table, key, old, new, tally)
         return {"TableName": table.name}
     except ServiceError as error:
         code = error.code.replace("Exception", "")
-        return {"Error": {"Code": code, "Message": error.message or ""}}
+        failed = {"Code": code, "Message": error.message or ""}
+        if "Item" in error.fields:          # the old item, on ReturnValuesOnConditionCheckFailure
+            failed["Item"] = error.fields["Item"]
+        return {"Error": failed}
 
 
 def execute_transaction(ctx, params):

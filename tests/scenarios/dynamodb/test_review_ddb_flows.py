@@ -199,3 +199,18 @@ def test_provisioned_table_throttles_a_burst_past_its_credit(ddb, make_table, la
     assert 60 <= refused[0] <= 80
     assert refused[1] == ("The level of configured provisioned throughput for the table was exceeded. "
                           "Consider increasing your provisioning level with the UpdateTable API.")
+
+
+def test_batch_statement_returns_the_old_item_of_a_failed_condition(ddb, make_table):
+    name = make_table()
+    ddb.put_item(TableName=name, Item={"pk": {"S": "a"}, "n": {"N": "1"}})
+    answer = ddb.batch_execute_statement(Statements=[
+        {"Statement": f"UPDATE \"{name}\" SET n = 2 WHERE pk = 'a' AND n = 5",
+         "ReturnValuesOnConditionCheckFailure": "ALL_OLD"},
+        {"Statement": f"UPDATE \"{name}\" SET n = 3 WHERE pk = 'a' AND n = 5"},
+        {"Statement": f"SELECT n FROM \"{name}\" WHERE pk = 'a'"}])["Responses"]
+    assert answer == [
+        {"Error": {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed",
+                   "Item": {"pk": {"S": "a"}, "n": {"N": "1"}}}},
+        {"Error": {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}},
+        {"TableName": name, "Item": {"n": {"N": "1"}}}]
