@@ -214,3 +214,23 @@ def test_batch_statement_returns_the_old_item_of_a_failed_condition(ddb, make_ta
                    "Item": {"pk": {"S": "a"}, "n": {"N": "1"}}}},
         {"Error": {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}},
         {"TableName": name, "Item": {"n": {"N": "1"}}}]
+
+
+def test_execute_transaction_with_an_exists_condition(ddb, make_table):
+    """EXISTS(SELECT ...) is ExecuteTransaction's ConditionCheck (developer guide, "Using
+    the EXISTS function with PartiQL for DynamoDB")."""
+    name = make_table()
+    ddb.put_item(TableName=name, Item={"pk": {"S": "account"}, "state": {"S": "open"}})
+    guarded = [{"Statement": f"EXISTS(SELECT * FROM \"{name}\" WHERE pk = 'account' AND state = ?)",
+                "Parameters": [{"S": "open"}]},
+               {"Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': 'order-1'}}"}]
+    assert ddb.execute_transaction(TransactStatements=guarded)["Responses"] == [{}, {}]
+    assert ddb.get_item(TableName=name, Key={"pk": {"S": "account"}})["Item"] == {
+        "pk": {"S": "account"}, "state": {"S": "open"}}
+    ddb.update_item(TableName=name, Key={"pk": {"S": "account"}}, UpdateExpression="SET #s = :c",
+                    ExpressionAttributeNames={"#s": "state"}, ExpressionAttributeValues={":c": {"S": "closed"}})
+    guarded[1] = {"Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': 'order-2'}}"}
+    code, message = error_of(ddb.execute_transaction, TransactStatements=guarded)
+    assert (code, message) == ("TransactionCanceledException", "Transaction cancelled, please refer cancellation "
+                                                               "reasons for specific reasons [ConditionalCheckFailed, None]")
+    assert "Item" not in ddb.get_item(TableName=name, Key={"pk": {"S": "order-2"}})
