@@ -22,7 +22,7 @@ def resolve_sources(ctx, engine, tree: exp.Expression, database: str) -> list[Ta
     for _ in range(_MAX_VIEW_DEPTH):
         if not _expand_views(ctx, tree, database):
             break
-    information_schema.expand(ctx, tree, database, view_text)
+    information_schema.expand(ctx, tree, database, view_text, _where)
     _expand_metadata_tables(ctx, tree, database)
     refs = dialect.table_refs(tree)
     counts = {}
@@ -36,7 +36,8 @@ def resolve_sources(ctx, engine, tree: exp.Expression, database: str) -> list[Ta
             continue
         table = _table(ctx, ref, *key)
         if iceberg.is_iceberg(table):     # its files are the snapshot's, from its manifests
-            source = iceberg.source(ctx, table, *key, ref.args.get("version"), _where(ref))
+            # one reference: its WHERE alone decides which data files may hold rows
+            source = iceberg.source(ctx, table, *key, ref, _where(ref), tree if counts[key] == 1 else None)
         else:
             source = _source(ctx, tree, ref, table, *key)
             if counts[key] == 1:          # one reference: its WHERE alone decides the partitions
@@ -64,8 +65,11 @@ def _table(ctx, ref: exp.Table, database: str, name: str) -> dict:
 
 
 def _where(node: exp.Expression) -> str:
-    """`line L:C: ` of a node as Trino reports positions (1-based, first character)."""
-    identifier = node.this if isinstance(node, exp.Table) else node
+    """`line L:C: ` of a node as Trino reports positions (1-based, first character; a
+    qualified table name's first part)."""
+    identifier = node
+    if isinstance(node, exp.Table):
+        identifier = node.args.get("catalog") or node.args.get("db") or node.this
     meta = getattr(identifier, "meta", None) or {}
     if "line" not in meta:
         return ""
