@@ -237,3 +237,21 @@ def test_execute_transaction_with_an_exists_condition(ddb, make_table):
     assert (code, message) == ("TransactionCanceledException", "Transaction cancelled, please refer cancellation "
                                                                "reasons for specific reasons [ConditionalCheckFailed, None]")
     assert "Item" not in ddb.get_item(TableName=name, Key={"pk": {"S": "order-2"}})
+
+
+def test_batch_get_hands_back_what_would_pass_16_mb(ddb, make_table):
+    """BatchGetItem answers at most 16 MB; the keys it did not read come back in
+    UnprocessedKeys, and a retry with them reads the rest (the loop users write)."""
+    name = make_table()
+    body = "x" * (350 * 1024)
+    keys = [{"pk": {"S": f"big-{n:02d}"}} for n in range(50)]
+    for key in keys:
+        ddb.put_item(TableName=name, Item={**key, "body": {"S": body}})
+    first = ddb.batch_get_item(RequestItems={name: {"Keys": keys}})
+    got = first["Responses"][name]
+    assert len(got) == 46 and sum(len(i["body"]["S"]) + 13 for i in got) <= 16 * 1024 * 1024
+    rest = first["UnprocessedKeys"][name]["Keys"]
+    assert len(rest) == 4
+    again = ddb.batch_get_item(RequestItems={name: {"Keys": rest}})
+    assert again["UnprocessedKeys"] == {}
+    assert sorted(i["pk"]["S"] for i in got + again["Responses"][name]) == [k["pk"]["S"] for k in keys]
