@@ -2,12 +2,12 @@
 S3, the table registered in Glue as Athena registers it (`table_type=ICEBERG`,
 `metadata_location`, `previous_metadata_location`).
 
-A write (INSERT, DELETE) puts its Parquet data files with the query's other objects;
-its commit, on the loop, writes one manifest, one manifest list and the next metadata
-file, then swaps `metadata_location` in Glue only if it is still the one the statement
-was planned against (else ICEBERG_COMMIT_ERROR and nothing of it is kept).
-DELETE is copy-on-write for now: the surviving rows are rewritten and every earlier
-data file is marked deleted in the new snapshot.
+A write (INSERT, DELETE, UPDATE, MERGE) puts its Parquet data files with the query's
+other objects; its commit, on the loop, writes one manifest, one manifest list and the
+next metadata file, then swaps `metadata_location` in Glue only if it is still the one
+the statement was planned against (else ICEBERG_COMMIT_ERROR and nothing of it is kept).
+DELETE, UPDATE and MERGE are merge-on-read, as Athena writes them: position delete files
+beside the data files they apply to (see docs/iceberg.md).
 """
 import datetime
 import io
