@@ -18,7 +18,7 @@ import time
 from lakebox import credentials
 from lakebox.aws import signing
 from lakebox.aws.context import RequestContext
-from lakebox.aws.errors import ExpiredToken, InvalidClientTokenId, InvalidToken, UnrecognizedClient
+from lakebox.aws.errors import ExpiredS3Token, ExpiredToken, InvalidClientTokenId, InvalidToken, UnrecognizedClient
 from lakebox.services.sts import public as sts
 
 DEFAULT_ACCOUNT = "000000000000"
@@ -43,7 +43,7 @@ def identify(state, route, req) -> RequestContext:
         if _session_token(req) != session["session_token"]:
             raise _invalid_token(route)
         if session["expires_at"] <= now:
-            raise ExpiredToken()
+            raise ExpiredS3Token() if route.spec.name == "s3" else ExpiredToken()
         account, caller_arn = session["account"], session["arn"]
         secret = session["secret_key"]
     elif access_key in (declared := credentials.load(state.config.credentials)):

@@ -156,6 +156,13 @@ class ExpiredToken(ServiceError):
     message = "The security token included in the request is expired"
 
 
+class ExpiredS3Token(ServiceError):
+    """The same, as S3 names it (its error code list: 400, `ExpiredToken`)."""
+    code = "ExpiredToken"
+    status = 400
+    message = "The provided token has expired."
+
+
 class InternalError(ServiceError):
     code = "InternalFailure"
     status = 500
