@@ -225,7 +225,7 @@ class DuckQuery:
         for number, source in enumerate(self._sources):
             view = f"__lakebox_t{number}"
             self._decompress(source)
-            pseudo = names is not None and any(column in names for column in duck_read.PSEUDO_COLUMNS)
+            pseudo = any(column.name.lower() in duck_read.PSEUDO_COLUMNS for column in self._tree.find_all(exp.Column))
             schema = self._file_columns(source)
             register = functools.partial(self._register_files, source, f"{view}_{source.format}")
             reads.append((view, duck_read.table_sql(source, schema, pseudo, register)))
@@ -336,9 +336,11 @@ class DuckQuery:
 
     def _bytes_of(self, source, names, references: int) -> int:
         """Text formats read whole files; Parquet reads the column chunks it needs, in the
-        row groups the WHERE does not rule out (judged only for a table read once)."""
+        row groups the WHERE does not rule out (judged only for a table read once), and
+        the delete files applied to them whole."""
         if source.format != "parquet" or not source.files:
             return sum(found.size for found in source.files)
+        deletes = {path for found in source.files for path in found.deletes}
         wanted = None if names is None else {name.lower() for name, _ in source.columns if name.lower() in names}
         limits = scan_bytes.bounds(self._tree, {name.lower() for name, _ in source.columns}) \
             if references == 1 else []
@@ -347,7 +349,7 @@ class DuckQuery:
             for group in self._footer(self._cursor, found.path):
                 if not scan_bytes.ruled_out(group, limits):
                     total += sum(size for name, (size, _, _) in group.items() if wanted is None or name in wanted)
-        return total
+        return total + sum(os.path.getsize(path) for path in deletes)
 
     def _final_sql(self) -> str:
         """The query with Trino's result types (no HUGEINT and the like)."""

@@ -8,7 +8,7 @@ from sqlglot import exp
 from lakebox.engine import codecs, dialect, types
 from lakebox.engine.sources import DataFile, Part, TableSource
 
-PSEUDO_COLUMNS = ("$path", "$file_size")
+PSEUDO_COLUMNS = ("$path", "$file_size", "$pos")
 
 
 class UnreadableFormat(ValueError):
@@ -48,10 +48,13 @@ def _groups(files, one_each: bool) -> list[list]:
     `$path`)."""
     if one_each:
         return [[found] for found in files]
-    groups = {}
+    groups, alone = {}, []
     for found in files:
-        groups.setdefault(compression_of(found), []).append(found)
-    return list(groups.values())
+        if found.deletes:           # read with its own row positions
+            alone.append([found])
+        else:
+            groups.setdefault(compression_of(found), []).append(found)
+    return list(groups.values()) + alone
 
 
 def _columns(source: TableSource) -> list[tuple[str, str]]:
@@ -71,16 +74,27 @@ def _part_select(source, part: Part, files, file_schema, with_pseudo, register) 
             # Hive reads a value that does not parse as NULL. The NULLIF keeps DuckDB from
             # pushing the cast into the CSV reader, which would fail on such a value.
             items.append(f"TRY_CAST(NULLIF({ident(name)}, chr(0)) AS {duck}) AS {ident(name)}")
-        elif file_schema is not None and name not in _held(file_schema, files):
-            items.append(f"CAST(NULL AS {duck}) AS {ident(name)}")      # a column the files lack
         else:
-            items.append(f"CAST({ident(name)} AS {duck}) AS {ident(name)}")
+            spellings = [name] + list(source.aliases.get(name, ()))
+            held = [spelling for spelling in spellings if file_schema is None or spelling in _held(file_schema, files)]
+            value = f"COALESCE({', '.join(ident(spelling) for spelling in held)})" if len(held) > 1 else \
+                ident(held[0]) if held else "NULL"          # NULL: a column the files lack
+            items.append(f"CAST({value} AS {duck}) AS {ident(name)}")
     for (name, kind), value in zip(source.partition_keys, part.values):
         items.append(f"TRY_CAST({quote(value)} AS {types.duck_type(kind)}) AS {ident(name.lower())}")
+    positions = source.format == "parquet" and (with_pseudo or files[0].deletes)
     if with_pseudo:
         items.append(f"{quote(files[0].uri)} AS {ident('$path')}")
         items.append(f"CAST({files[0].size} AS BIGINT) AS {ident('$file_size')}")
-    return f"SELECT {', '.join(items)} FROM {reader}"
+        items.append(f"{'file_row_number' if positions else 'CAST(NULL AS BIGINT)'} AS {ident('$pos')}")
+    if positions:
+        reader = reader[:-1] + ", file_row_number = true)"
+    deleted = ""
+    if files[0].deletes and positions:
+        paths = "[" + ", ".join(quote(path) for path in files[0].deletes) + "]"
+        deleted = (f" WHERE file_row_number NOT IN (SELECT pos FROM read_parquet({paths}) "
+                   f"WHERE file_path = {quote(files[0].uri)})")
+    return f"SELECT {', '.join(items)} FROM {reader}{deleted}"
 
 
 def _held(file_columns: dict, files) -> set:
@@ -92,7 +106,8 @@ def _empty_select(source, with_pseudo) -> str:
     items = [f"CAST(NULL AS {types.duck_type(kind)}) AS {ident(name.lower())}"
              for name, kind in source.columns + source.partition_keys]
     if with_pseudo:
-        items += [f"CAST(NULL AS VARCHAR) AS {ident('$path')}", f"CAST(NULL AS BIGINT) AS {ident('$file_size')}"]
+        items += [f"CAST(NULL AS VARCHAR) AS {ident('$path')}", f"CAST(NULL AS BIGINT) AS {ident('$file_size')}",
+                  f"CAST(NULL AS BIGINT) AS {ident('$pos')}"]
     return f"SELECT {', '.join(items)} WHERE false"
 
 

@@ -12,6 +12,9 @@ class DataFile:
     uri: str           # s3://bucket/key, for `$path`
     size: int
     compression: str | None = None   # how `path` is compressed; None: as the object's name says
+    # files on disk of (file_path, pos) rows: positions of this file's rows that are
+    # deleted (Iceberg position delete files); its `$pos` is a row's position
+    deletes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -31,6 +34,8 @@ class TableSource:
     properties: dict = field(default_factory=dict)  # table parameters (skip.header.line.count, ...)
     serde_library: str = ""
     parts: list[Part] = field(default_factory=list)
+    # column -> older names its files may spell it with (a renamed Iceberg column)
+    aliases: dict = field(default_factory=dict)
 
     @property
     def files(self) -> list[DataFile]:

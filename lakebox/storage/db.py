@@ -47,6 +47,13 @@ class Database:
         self.conn.executescript(CORE_SCHEMA)
         self.conn.execute("PRAGMA user_version=1")
 
+    def defer_checkpoints(self):
+        """Stop commits from checkpointing the WAL into the database file: a checkpoint
+        fsyncs (synchronous=NORMAL), and one falling in a request's COMMIT held the event
+        loop for milliseconds. The syncer checkpoints instead, on its own thread."""
+        with self._lock:
+            self.conn.execute("PRAGMA wal_autocheckpoint=0")
+
     def migrate(self, service: str, statements: list[str]):
         """Apply the statements of `service`'s SCHEMA that this database has not seen."""
         row = self.one("SELECT version FROM lakebox_schema WHERE service=?", (service,))

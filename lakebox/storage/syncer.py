@@ -15,6 +15,10 @@ this thread's work, never the event loop's:
 
 A round fsyncs files before the WAL, so the rows it makes durable point at durable bytes.
 The kernel may still write the WAL out early on its own: the journal check covers that.
+A timed round that finds commits since its last checkpoint then checkpoints the WAL into
+the database file through a connection of its own (requests' commits no longer do:
+`Database.defer_checkpoints`), so the checkpoint's fsyncs never stall the event loop and
+the WAL holds about a round of commits.
 The files of a round are fsynced side by side: the file system then commits their
 metadata together rather than once per file.
 """
@@ -22,6 +26,7 @@ import asyncio
 import concurrent.futures
 import logging
 import os
+import sqlite3
 import threading
 import time
 
@@ -44,6 +49,8 @@ class Syncer:
         self._thread = None
         self._stopping = False
         self._pool = None
+        self._checkpointer = None       # the thread's own connection, for checkpoints
+        self._checkpointed = 0          # db changes up to the last checkpoint
 
     def note_file(self, path: str, directory: str | None = None):
         """`path` was written (and `directory` gained an entry): fsync them next round."""
@@ -74,6 +81,7 @@ class Syncer:
         self._round(clear_journal=True)
 
     def start(self):
+        self.db.defer_checkpoints()
         self._stopping = False
         self._pool = concurrent.futures.ThreadPoolExecutor(PARALLEL_FSYNCS, thread_name_prefix="lakebox-fsync")
         self._thread = threading.Thread(target=self._run, name="lakebox-syncer", daemon=True)
@@ -88,6 +96,9 @@ class Syncer:
             self._cond.notify()
         self._thread.join()
         self._thread = None
+        if self._checkpointer is not None:
+            self._checkpointer.close()
+            self._checkpointer = None
         self._pool.shutdown()
         self._pool = None
 
@@ -127,7 +138,20 @@ class Syncer:
                 self.journal.clear_through(seq)
         for loop, future in waiters:
             loop.call_soon_threadsafe(_settle, future, error)
+        if error is None and clear_journal and changes != self._checkpointed:   # timed rounds: no one waits
+            self._checkpoint(changes)
 
+    def _checkpoint(self, changes: int):
+        """Copy the WAL's synced commits into the database file, waiting for no one
+        (PASSIVE): what a reader still needs stays for a later round."""
+        try:
+            if self._checkpointer is None:
+                self._checkpointer = sqlite3.connect(self.db.path, isolation_level=None, check_same_thread=False)
+                self._checkpointer.execute("PRAGMA synchronous=NORMAL")
+            self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            self._checkpointed = changes
+        except sqlite3.Error:
+            log.exception("WAL checkpoint failed (the WAL keeps every commit; the next round tries again)")
 
     def _fsync_all(self, paths: list):
         if self._pool is None or len(paths) < 2:     # at start, or nothing to overlap

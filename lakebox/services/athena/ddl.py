@@ -7,7 +7,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.types import athena_type
-from lakebox.services.athena import formats, iceberg, iceberg_meta, planning, store
+from lakebox.services.athena import formats, iceberg, iceberg_partition, iceberg_tables, planning, store
 from lakebox.services.athena.statements import split_name
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
@@ -170,15 +170,15 @@ def _create_iceberg(ctx, tree, schema, db_name, name, props):
     """CREATE TABLE ... TBLPROPERTIES ('table_type'='ICEBERG'): an empty Iceberg table."""
     if any(isinstance(prop, exp.ExternalProperty) for prop in props):
         raise DdlFailure("Cannot create an external Iceberg table. Use CREATE TABLE instead.", "NOT_SUPPORTED")
-    if any(isinstance(prop, exp.PartitionedByProperty) for prop in props):
-        raise DdlFailure("Partitioned Iceberg tables are not supported yet", "NOT_SUPPORTED")
+    partitioning = [iceberg_partition.declared_text(node) for prop in props
+                    if isinstance(prop, exp.PartitionedByProperty) for node in prop.this.expressions]
     location = next((prop.this.name for prop in props if isinstance(prop, exp.LocationProperty)), None)
     if location is None:
         raise DdlFailure("Iceberg table location must be specified with LOCATION", "INVALID_TABLE_PROPERTY")
     columns = [(doc["Name"], doc["Type"]) for doc in
                (_column(column) for column in schema.expressions if isinstance(column, exp.ColumnDef))]
     properties = {prop.name: prop.args["value"].name for prop in props if isinstance(prop, exp.Property)
-                  and not isinstance(prop, (exp.ExternalProperty, exp.LocationProperty))
+                  and not isinstance(prop, (exp.ExternalProperty, exp.LocationProperty, exp.PartitionedByProperty))
                   and prop.name.lower() != "table_type"}
     comment = next((prop.this.name for prop in props if isinstance(prop, exp.SchemaCommentProperty)), None)
     glue.get_database(ctx, db_name)
@@ -189,7 +189,7 @@ def _create_iceberg(ctx, tree, schema, db_name, name, props):
         raise DdlFailure(f"Table 'awsdatacatalog.{db_name}.{name}' already exists", "ALREADY_EXISTS")
     except glue.errors.EntityNotFoundException:
         pass
-    iceberg.create(ctx, db_name, name, columns, location, properties, comment)
+    iceberg.create(ctx, db_name, name, columns, location, properties, comment, partitioning)
     return []
 
 
@@ -300,7 +300,7 @@ def _show_create_table(ctx, statement, database, engine):
     if view is not None:
         return [f'CREATE VIEW "{db_name}"."{name}" AS', view]
     if iceberg.is_iceberg(table):
-        return _show_create_iceberg(ctx, db_name, table)
+        return iceberg_tables.show_create(ctx, db_name, table)
     sd = table.get("StorageDescriptor") or {}
     serde = sd.get("SerdeInfo") or {}
     lines = [f"CREATE EXTERNAL TABLE `{db_name}`.`{name}`("]
@@ -321,19 +321,6 @@ def _show_create_table(ctx, statement, database, engine):
     if params:
         lines += ["TBLPROPERTIES ("] + [f"  '{k}'='{v}'{',' if i < len(params) - 1 else ')'}"
                                         for i, (k, v) in enumerate(params)]
-    return lines
-
-
-def _show_create_iceberg(ctx, db_name, table):
-    metadata, _ = iceberg.load(ctx, table)
-    columns = iceberg_meta.columns(metadata)
-    lines = [f"CREATE TABLE {db_name}.{table['Name']} ("]
-    lines += [f"  {column} {kind}{',' if i < len(columns) - 1 else ')'}" for i, (column, kind) in enumerate(columns)]
-    properties = [("table_type", "iceberg")] + [
-        (key, value) for key, value in metadata["properties"].items() if key != "schema.name-mapping.default"]
-    lines += [f"LOCATION '{metadata['location']}'", "TBLPROPERTIES ("]
-    lines += [f"  '{key}'='{value}'{',' if i < len(properties) - 1 else ')'}"
-              for i, (key, value) in enumerate(properties)]
     return lines
 
 
@@ -444,11 +431,28 @@ def _alter_table(ctx, statement, database, engine):
     elif statement.kind == "alter_set_properties":
         table_input["Parameters"] = {**(table.get("Parameters") or {}),
                                      **dict(re.findall(r"'([^']*)'\s*=\s*'([^']*)'", statement.args["props"]))}
+    elif statement.kind == "alter_drop_column":
+        raise DdlFailure("DROP COLUMN is only supported for Iceberg tables; use ALTER TABLE REPLACE COLUMNS",
+                         "NOT_SUPPORTED")
+    elif statement.kind == "alter_change_column":
+        old, changed = _changed_column(statement)
+        columns = [dict(column) for column in sd.get("Columns") or []]
+        found = next((column for column in columns if column["Name"].lower() == old), None)
+        if found is None:
+            raise DdlFailure(f"FAILED: SemanticException Invalid column reference {old}")
+        found.update(changed)
+        sd["Columns"] = columns
     else:
         columns = _columns_from_text(statement.args["columns"])
         sd["Columns"] = columns if statement.kind == "alter_replace_columns" else (sd.get("Columns") or []) + columns
     glue.update_table(ctx, db_name, table_input)
     return []
+
+
+def _changed_column(statement) -> tuple[str, dict]:
+    """ALTER TABLE ... CHANGE COLUMN old new type [COMMENT '...']: the old name and the
+    new column (Glue form)."""
+    return statement.args["old"].strip('`"').lower(), _columns_from_text(statement.args["definition"])[0]
 
 
 _ICEBERG_REFUSED = "Query type not supported by Athena Iceberg at this time"
@@ -461,6 +465,13 @@ def _alter_iceberg(ctx, statement, db_name, table):
     elif statement.kind == "alter_set_properties":
         iceberg.set_properties(ctx, db_name, table,
                                dict(re.findall(r"'([^']*)'\s*=\s*'([^']*)'", statement.args["props"])))
+    elif statement.kind == "alter_drop_column":
+        iceberg.drop_column(ctx, db_name, table, statement.args["column"].strip('`"').lower())
+    elif statement.kind == "alter_change_column":
+        old, changed = _changed_column(statement)
+        position = (statement.args.get("position") or "").split()
+        after = position[1].strip('`"').lower() if len(position) == 2 else ("" if position else None)
+        iceberg.change_column(ctx, db_name, table, old, changed["Name"], changed["Type"], after)
     else:
         raise DdlFailure(_ICEBERG_REFUSED, "NOT_SUPPORTED")
     return []
@@ -560,6 +571,7 @@ _HANDLERS = {
     "show_partitions": _show_partitions, "show_create_table": _show_create_table, "create_view": _create_view,
     "alter_add_partition": _alter_add_partition, "alter_drop_partition": _alter_drop_partition,
     "alter_set_location": _alter_table, "alter_set_properties": _alter_table, "alter_replace_columns": _alter_table,
-    "alter_add_columns": _alter_table, "msck": _msck, "vacuum": _vacuum, "prepare": _prepare,
+    "alter_add_columns": _alter_table, "alter_drop_column": _alter_table, "alter_change_column": _alter_table,
+    "msck": _msck, "vacuum": _vacuum, "prepare": _prepare,
     "deallocate": _deallocate,
 }

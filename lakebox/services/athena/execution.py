@@ -136,6 +136,8 @@ def _write_data(job, query, outcome, temp_path):
     names = query.write_files(directory, WRITE_FORMATS[spec["format"]], compression, spec.get("partitioned_by") or [],
                               job.query_id, spec.get("rename"), spec.get("suffix", suffix),
                               spec.get("delimiter") or "\x01", spec.get("bucketed"))
+    if spec.get("split"):           # partitioned Iceberg tables: one file per partition value
+        names = spec["split"](directory, names)
     location = spec["location"].rstrip("/") + "/"
     for name in names:
         uri = location + name.replace(os.sep, "/")

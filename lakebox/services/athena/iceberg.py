@@ -21,11 +21,12 @@ from sqlglot import exp
 from lakebox.engine import EngineError
 from lakebox.engine.sources import DataFile, Part, TableSource
 from lakebox.services.athena import iceberg_meta as meta
+from lakebox.services.athena import iceberg_partition as partitions
+from lakebox.services.athena import iceberg_prune
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
 _TABLE_INPUT_KEYS = ("Name", "Description", "TableType", "Parameters", "PartitionKeys", "StorageDescriptor")
-_MANIFEST_SCHEMA = fastavro.parse_schema(meta.MANIFEST_ENTRY)
 _MANIFEST_LIST_SCHEMA = fastavro.parse_schema(meta.MANIFEST_FILE)
 
 
@@ -51,7 +52,7 @@ def _metadata_uri(location: str, version: int) -> str:
     return f"{location.rstrip('/')}/metadata/{version:05d}-{uuid.uuid4()}.metadata.json"
 
 
-def _glue_columns(metadata: dict) -> list[dict]:
+def glue_columns(metadata: dict) -> list[dict]:
     """The Glue columns of the current schema, with the parameters AWS writes on them
     (clients such as awswrangler keep only the `iceberg.field.current` ones)."""
     return [{"Name": field["name"], "Type": meta.hive_type(field["type"]),
@@ -62,22 +63,40 @@ def _glue_columns(metadata: dict) -> list[dict]:
 
 # ---- tables ------------------------------------------------------------------------
 
-def create(ctx, database: str, name: str, columns: list[tuple[str, str]], location: str, properties: dict,
-           description: str | None = None) -> str:
-    """An empty table: its first metadata file, then the Glue table pointing at it.
-    Returns where the metadata file is."""
+def new_document(location: str, columns: list[tuple[str, str]], properties: dict, now_ms: int,
+                 partitioning: list[str] = ()) -> dict:
+    """The first metadata document of a table; `partitioning` as Athena declares it
+    (`day(ts)`, `bucket(16, id)`, `col`). EngineError when the columns or the
+    partitioning cannot be."""
+    try:
+        declared = [partitions.parse_transform(text) for text in partitioning]
+        return meta.new_table(location, columns, properties, now_ms, declared)
+    except partitions.PartitionError as error:
+        raise EngineError(error.kind, str(error)) from None
+    except meta.IcebergTypeError as error:
+        raise EngineError("NOT_SUPPORTED", str(error)) from None
+
+
+def write_first_metadata(ctx, location: str, columns: list[tuple[str, str]], properties: dict,
+                         partitioning: list[str] = ()) -> tuple[str, dict]:
+    """The metadata file of an empty table under `location`: where it is, and it."""
     bucket = s3.parse_s3_uri(location)[0]
     if not s3.bucket_exists(ctx.state, bucket):
         raise EngineError("ICEBERG_FILESYSTEM_ERROR", f"Failed to create table: the bucket {bucket} does not exist")
-    try:
-        document = meta.new_table(location, columns, properties, _now_ms(ctx))
-    except meta.IcebergTypeError as error:
-        raise EngineError("NOT_SUPPORTED", str(error)) from None
+    document = new_document(location, columns, properties, _now_ms(ctx), partitioning)
     metadata_location = _metadata_uri(location, 0)
     _write(ctx, metadata_location, json.dumps(document).encode(), "application/json")
+    return metadata_location, document
+
+
+def create(ctx, database: str, name: str, columns: list[tuple[str, str]], location: str, properties: dict,
+           description: str | None = None, partitioning: list[str] = ()) -> str:
+    """An empty table: its first metadata file, then the Glue table pointing at it.
+    Returns where the metadata file is."""
+    metadata_location, document = write_first_metadata(ctx, location, columns, properties, partitioning)
     table_input = {"Name": name, "TableType": "EXTERNAL_TABLE", "PartitionKeys": [],
                    "Parameters": {"table_type": "ICEBERG", "metadata_location": metadata_location},
-                   "StorageDescriptor": {"Columns": _glue_columns(document),
+                   "StorageDescriptor": {"Columns": glue_columns(document),
                                          "Location": location.rstrip("/"), "SerdeInfo": {}}}
     if description:
         table_input["Description"] = description
@@ -117,8 +136,8 @@ def avro_rows(ctx, uri: str) -> list[dict]:
 
 
 def live_files(ctx, snapshot: dict | None) -> list[dict]:
-    """The data files of a snapshot (entries not marked deleted), each with its
-    `sequence_number`."""
+    """The data and delete files of a snapshot (entries not marked deleted), each with
+    its `sequence_number` and `added_snapshot_id`."""
     if snapshot is None:
         return []
     found = []
@@ -128,11 +147,20 @@ def live_files(ctx, snapshot: dict | None) -> list[dict]:
                 data = dict(entry["data_file"])
                 data["sequence_number"] = entry["sequence_number"] if entry["sequence_number"] is not None \
                     else manifest["sequence_number"]
+                data["added_snapshot_id"] = entry["snapshot_id"] if entry["snapshot_id"] is not None \
+                    else manifest["added_snapshot_id"]
                 found.append(data)
     return found
 
 
-def chosen_snapshot(metadata: dict, version: exp.Version | None, where: str) -> dict | None:
+def partition_values(data: dict, fields: list[dict]) -> dict:
+    """A data file's partition values by field name, in internal form."""
+    found = data.get("partition") or {}
+    return {field["name"]: partitions.internal(found.get(field["name"]))
+            for field in fields}
+
+
+def chosen_snapshot(metadata: dict, version: exp.Version | None, where: str, now_ms: int) -> dict | None:
     """The current snapshot, or the one `FOR VERSION AS OF` / `FOR TIMESTAMP AS OF` names."""
     if version is None:
         return meta.current_snapshot(metadata)
@@ -145,7 +173,7 @@ def chosen_snapshot(metadata: dict, version: exp.Version | None, where: str) -> 
         if snapshot is None:
             raise EngineError("INVALID_ARGUMENTS", f"{where}Iceberg snapshot ID does not exists: {value.name}")
         return snapshot
-    moment = _timestamp_ms(value, where)
+    moment = _timestamp_ms(value, where, now_ms)
     snapshot = meta.snapshot_as_of(metadata, moment)
     if snapshot is None:
         raise EngineError("INVALID_ARGUMENTS", f"{where}No version history table at or before "
@@ -153,11 +181,28 @@ def chosen_snapshot(metadata: dict, version: exp.Version | None, where: str) -> 
     return snapshot
 
 
-def _timestamp_ms(value: exp.Expression, where: str) -> int:
-    """A TIMESTAMP literal (with or without zone; without one it is UTC, the session's)."""
+_INTERVAL_MS = {"SECOND": 1000, "MINUTE": 60_000, "HOUR": 3_600_000, "DAY": 86_400_000, "WEEK": 604_800_000}
+
+
+def _timestamp_ms(value: exp.Expression, where: str, now_ms: int) -> int:
+    """A TIMESTAMP literal (with or without zone; without one it is UTC, the session's),
+    `current_timestamp` / `now()` (the query's start), either plus or minus INTERVALs."""
+    if isinstance(value, exp.Paren):
+        return _timestamp_ms(value.this, where, now_ms)
+    if isinstance(value, exp.CurrentTimestamp) or (isinstance(value, exp.Anonymous) and value.name.lower() == "now"):
+        return now_ms
+    if isinstance(value, (exp.Add, exp.Sub)) and isinstance(value.expression, exp.Interval):
+        interval = value.expression
+        unit = interval.unit.name.upper().rstrip("S") if interval.unit is not None else ""
+        if unit not in _INTERVAL_MS or not interval.this.name.strip().lstrip("-").isdigit():
+            raise EngineError("NOT_SUPPORTED", f"{where}FOR TIMESTAMP AS OF takes an interval of seconds to weeks")
+        offset = int(interval.this.name.strip()) * _INTERVAL_MS[unit]
+        base = _timestamp_ms(value.this, where, now_ms)
+        return base + offset if isinstance(value, exp.Add) else base - offset
     literal = value.this if isinstance(value, exp.Cast) else value
     if not (isinstance(literal, exp.Literal) and literal.is_string):
-        raise EngineError("NOT_SUPPORTED", f"{where}FOR TIMESTAMP AS OF takes a TIMESTAMP literal")
+        raise EngineError("NOT_SUPPORTED", f"{where}FOR TIMESTAMP AS OF takes a TIMESTAMP literal, or "
+                                           "current_timestamp plus or minus intervals")
     text = literal.name.strip()
     if text.upper().endswith(" UTC"):
         text = text[:-4]
@@ -170,29 +215,46 @@ def _timestamp_ms(value: exp.Expression, where: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def source(ctx, table: dict, database: str, name: str, version: exp.Version | None, where: str) -> TableSource:
-    """What the engine reads of the table: the Parquet data files of the snapshot."""
+def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: str,
+           tree: exp.Expression | None = None) -> TableSource:
+    """What the engine reads of the table: the Parquet data files of the snapshot, less
+    those whose partition values rule them out for `tree`'s WHERE (when given)."""
     metadata, _ = load(ctx, table)
-    snapshot = chosen_snapshot(metadata, version, where)
+    snapshot = chosen_snapshot(metadata, ref.args.get("version"), where, _now_ms(ctx))
     schema_id = snapshot.get("schema-id", metadata["current-schema-id"]) if snapshot else None
     columns = meta.columns(metadata) if schema_id is None else \
         meta.columns({**metadata, "current-schema-id": schema_id})
+    fields = meta.partition_fields(metadata)
+    wanted = iceberg_prune.predicate(tree, ref, fields) if tree is not None and fields else None
+    live = live_files(ctx, snapshot)
+    if any(data["content"] == meta.EQUALITY_DELETES for data in live):
+        raise EngineError("NOT_SUPPORTED", f"{where}Iceberg equality delete files are not supported")
+    deletes = [data for data in live if data["content"] == meta.POSITION_DELETES]
     files = []
-    for data in live_files(ctx, snapshot):
-        bucket, key = s3.parse_s3_uri(data["file_path"])
-        found = s3.object_file(ctx.state, bucket, key)
-        files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"]))
+    for data in live:
+        if data["content"] != meta.DATA or (wanted is not None and not partitions.may_match(
+                wanted, fields, partition_values(data, fields))):
+            continue
+        found = _object_file(ctx, data["file_path"])
+        applied = [_object_file(ctx, delete["file_path"]).path for delete in deletes
+                   if delete["sequence_number"] >= data["sequence_number"] and delete["partition"] == data["partition"]
+                   and meta.may_delete_from(delete, data["file_path"])]
+        files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"], deletes=applied))
     return TableSource(database=database, name=name, columns=columns, partition_keys=[], format="parquet",
-                       properties=dict(table.get("Parameters") or {}), parts=[Part([], files)] if files else [])
+                       properties=dict(table.get("Parameters") or {}), parts=[Part([], files)] if files else [],
+                       aliases=meta.former_names(metadata, schema_id))
 
 
 # ---- committing --------------------------------------------------------------------
 
-def commit(ctx, database: str, name: str, planned_location: str, added_uris: list[str], operation: str) -> int:
+def commit(ctx, database: str, name: str, planned_location: str, added_uris: list[str], operation: str,
+           partition_of: dict | None = None, delete_uris: dict | None = None, replaced: set | None = None):
     """Make the files written by one statement the table's next snapshot. `operation` is
-    `append` (files added), `overwrite` (files added, every earlier file deleted) or
-    `replace` (the same, rows unchanged: compaction).
-    Returns the number of rows in the files it deleted."""
+    `append` (files added: data files, and the position delete files among them that
+    `delete_uris` maps to the data file each deletes from: a row-level change) or `replace` (files added, the data files
+    `replaced` names, all when None, removed with the delete files of their partitions:
+    rows unchanged, compaction). `partition_of` gives an added file's partition values
+    by its URI (partitioned tables)."""
     table = glue.get_table(ctx, database, name)
     if table["Parameters"].get("metadata_location") != planned_location:
         raise EngineError("ICEBERG_COMMIT_ERROR", f"Failed to commit Iceberg update to table: {database}.{name}: "
@@ -201,31 +263,56 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
     parent = meta.current_snapshot(metadata)
     previous = live_files(ctx, parent)
     snapshot_id, sequence = meta.new_snapshot_id(), metadata["last-sequence-number"] + 1
-    added = [_data_file(ctx, uri) for uri in added_uris]
+    added = [_data_file(ctx, uri, (partition_of or {}).get(uri), (delete_uris or {}).get(uri)) for uri in added_uris]
     added = [data for data in added if data["record_count"]]
     entries = [{"status": meta.ADDED, "snapshot_id": snapshot_id, "sequence_number": sequence,
                 "file_sequence_number": sequence, "data_file": data} for data in added]
-    rewrites = operation in ("overwrite", "replace")
-    removed = previous if rewrites else []
-    entries += [{"status": meta.DELETED, "snapshot_id": snapshot_id, "sequence_number": data["sequence_number"],
-                 "file_sequence_number": data["sequence_number"], "data_file": _strip(data)} for data in removed]
-    kept = [] if rewrites else previous
+    rewrites = operation == "replace"
+    removed, kept = _compacted(previous, replaced) if rewrites else ([], previous)
+    entries += [_entry(meta.DELETED, snapshot_id, data) for data in removed]
+    if rewrites:        # the new manifests list every file of the table: the kept ones as existing
+        entries += [_entry(meta.EXISTING, data["added_snapshot_id"], data) for data in kept]
     base = metadata["location"]
     manifests = [] if parent is None or rewrites else avro_rows(ctx, parent["manifest-list"])
-    if entries:
-        manifest_uri = f"{base}/metadata/{uuid.uuid4()}-m0.avro"
-        manifest = _avro_bytes(_MANIFEST_SCHEMA, entries, meta.manifest_header(metadata))
-        _write(ctx, manifest_uri, manifest)
-        manifests.insert(0, meta.manifest_file_entry(manifest_uri, len(manifest), sequence, snapshot_id, entries))
+    for content in (meta.DATA, meta.POSITION_DELETES):
+        chosen = [entry for entry in entries if entry["data_file"]["content"] == content]
+        if chosen:
+            manifests.insert(0, _write_manifest(ctx, metadata, chosen, content, sequence, snapshot_id))
     list_uri = f"{base}/metadata/snap-{snapshot_id}-1-{uuid.uuid4()}.avro"
     _write(ctx, list_uri, _avro_bytes(_MANIFEST_LIST_SCHEMA, manifests, {
         "snapshot-id": str(snapshot_id), "parent-snapshot-id": str(parent["snapshot-id"]) if parent else "null",
         "sequence-number": str(sequence), "format-version": str(meta.FORMAT_VERSION)}))
-    live = kept + added
-    figures = meta.summary(added, removed, len(live), sum(data["record_count"] for data in live))
+    if any(data["content"] == meta.POSITION_DELETES for data in added):      # a row-level change
+        operation = "overwrite" if any(data["content"] == meta.DATA for data in added) else "delete"
+    figures = meta.summary(added, removed, kept + added)
     following = meta.commit_snapshot(metadata, location, snapshot_id, list_uri, operation, figures, _now_ms(ctx))
     _replace_metadata(ctx, database, table, location, following)
-    return sum(data["record_count"] for data in removed)
+
+
+def _entry(status: int, snapshot_id: int, data: dict) -> dict:
+    return {"status": status, "snapshot_id": snapshot_id, "sequence_number": data["sequence_number"],
+            "file_sequence_number": data["sequence_number"], "data_file": _strip(data)}
+
+
+def _compacted(previous: list[dict], replaced: set | None) -> tuple[list[dict], list[dict]]:
+    """(removed, kept) of a compaction: the data files `replaced` names (all when None)
+    and the delete files of their partitions, which no kept data file needs."""
+    if replaced is None:
+        return previous, []
+    partitions_of = [data["partition"] for data in previous if data["file_path"] in replaced]
+    removed = [data for data in previous if data["file_path"] in replaced
+               or (data["content"] == meta.POSITION_DELETES and data["partition"] in partitions_of)]
+    return removed, [data for data in previous if data not in removed]
+
+
+def _write_manifest(ctx, metadata: dict, entries: list[dict], content: int, sequence: int, snapshot_id: int) -> dict:
+    """One manifest of data files or of delete files; its manifest list row."""
+    uri = f"{metadata['location']}/metadata/{uuid.uuid4()}-m{content}.avro"
+    schema = fastavro.parse_schema(meta.manifest_entry_schema(metadata))
+    manifest = _avro_bytes(schema, entries, meta.manifest_header(metadata, content))
+    _write(ctx, uri, manifest)
+    return meta.manifest_file_entry(uri, len(manifest), sequence, snapshot_id, entries, metadata["default-spec-id"],
+                                    content)
 
 
 def _replace_metadata(ctx, database: str, table: dict, location: str, following: dict):
@@ -237,16 +324,34 @@ def _replace_metadata(ctx, database: str, table: dict, location: str, following:
     table_input["Parameters"] = {**table["Parameters"], "metadata_location": following_location,
                                  "previous_metadata_location": location}
     table_input["StorageDescriptor"] = {**table_input.get("StorageDescriptor", {}),
-                                        "Columns": _glue_columns(following)}
+                                        "Columns": glue_columns(following)}
     glue.update_table(ctx, database, table_input)
 
 
 def add_columns(ctx, database: str, table: dict, columns: list[tuple[str, str]]):
     """ALTER TABLE ADD COLUMNS: a new schema with new field ids; files written before
     read the new columns as NULL."""
+    _evolve(ctx, database, table, meta.add_columns, columns)
+
+
+def drop_column(ctx, database: str, table: dict, name: str):
+    """ALTER TABLE DROP COLUMN: a new schema without the field (its data stays in the
+    files, unread)."""
+    _evolve(ctx, database, table, meta.drop_column, name)
+
+
+def change_column(ctx, database: str, table: dict, old: str, new: str, hive_type: str, after: str | None):
+    """ALTER TABLE CHANGE COLUMN: the field (same id) renamed, widened or moved; files
+    written before read it under its old name."""
+    _evolve(ctx, database, table, meta.change_column, old, new, hive_type, after)
+
+
+def _evolve(ctx, database: str, table: dict, change, *args):
     metadata, location = load(ctx, table)
     try:
-        following = meta.add_columns(metadata, columns, _now_ms(ctx), location)
+        following = change(metadata, *args, _now_ms(ctx), location)
+    except meta.SchemaChangeError as error:
+        raise EngineError(error.kind, str(error)) from None
     except (meta.IcebergTypeError, ValueError) as error:
         raise EngineError("NOT_SUPPORTED", str(error)) from None
     _replace_metadata(ctx, database, table, location, following)
@@ -279,15 +384,20 @@ def set_properties(ctx, database: str, table: dict, properties: dict):
                       meta.with_properties(metadata, properties, _now_ms(ctx), location))
 
 
-def _strip(data: dict) -> dict:
-    return {key: value for key, value in data.items() if key != "sequence_number"}
-
-
-def _data_file(ctx, uri: str) -> dict:
+def _object_file(ctx, uri: str):
     bucket, key = s3.parse_s3_uri(uri)
-    found = s3.object_file(ctx.state, bucket, key)
+    return s3.object_file(ctx.state, bucket, key)
+
+
+def _strip(data: dict) -> dict:
+    return {key: value for key, value in data.items() if key not in ("sequence_number", "added_snapshot_id")}
+
+
+def _data_file(ctx, uri: str, partition: dict | None, deletes_from: str | None) -> dict:
+    found = _object_file(ctx, uri)
     rows = pq.read_metadata(found.path).num_rows if found.path else 0
-    return meta.data_file(uri, rows, found.size)
+    return meta.data_file(uri, rows, found.size, partition, meta.POSITION_DELETES if deletes_from else meta.DATA,
+                          deletes_from)
 
 
 def _avro_bytes(schema, records: list[dict], header: dict) -> bytes:

@@ -9,6 +9,8 @@ bounds, value counts) are left out of the schemas, which the spec allows.
 import json
 import uuid
 
+from lakebox.services.athena import iceberg_partition as partitions
+
 FORMAT_VERSION = 2
 
 # Glue/Hive column types Athena accepts in an Iceberg table, as Iceberg types.
@@ -43,15 +45,18 @@ def schema(columns: list[tuple[str, str]], schema_id: int = 0) -> dict:
                        for number, (name, kind) in enumerate(columns, start=1)]}
 
 
-def new_table(location: str, columns: list[tuple[str, str]], properties: dict, now_ms: int) -> dict:
-    """The metadata of an empty, unpartitioned table."""
+def new_table(location: str, columns: list[tuple[str, str]], properties: dict, now_ms: int,
+              partitioning: list[tuple[str, str, int | None]] = ()) -> dict:
+    """The metadata of an empty table, partitioned by the declared (transform, column,
+    width) fields (PartitionError when one cannot be)."""
     table_schema = schema(columns)
+    spec = partitions.new_spec(list(partitioning), table_schema)
     mapping = [{"field-id": field["id"], "names": [field["name"]]} for field in table_schema["fields"]]
     return {
         "format-version": FORMAT_VERSION, "table-uuid": str(uuid.uuid4()), "location": location.rstrip("/"),
         "last-sequence-number": 0, "last-updated-ms": now_ms, "last-column-id": len(columns),
         "current-schema-id": 0, "schemas": [table_schema], "default-spec-id": 0,
-        "partition-specs": [{"spec-id": 0, "fields": []}], "last-partition-id": 999,
+        "partition-specs": [spec], "last-partition-id": partitions.FIRST_FIELD_ID - 1 + len(spec["fields"]),
         "default-sort-order-id": 0, "sort-orders": [{"order-id": 0, "fields": []}],
         # Data files are written without Parquet field ids: readers match columns by name.
         "properties": {**properties, "schema.name-mapping.default": json.dumps(mapping)},
@@ -66,6 +71,15 @@ def current_schema(metadata: dict) -> dict:
 def columns(metadata: dict) -> list[tuple[str, str]]:
     """(name, Glue type) of the current schema."""
     return [(field["name"], hive_type(field["type"])) for field in current_schema(metadata)["fields"]]
+
+
+def default_spec(metadata: dict) -> dict:
+    return next(s for s in metadata["partition-specs"] if s["spec-id"] == metadata["default-spec-id"])
+
+
+def partition_fields(metadata: dict) -> list[dict]:
+    """The default spec's fields over the current schema (`iceberg_partition.fields`)."""
+    return partitions.fields(default_spec(metadata), current_schema(metadata))
 
 
 def current_snapshot(metadata: dict) -> dict | None:
@@ -120,27 +134,110 @@ def _next_version(metadata: dict, now_ms: int, previous_location: str) -> dict:
     return following
 
 
+class SchemaChangeError(ValueError):
+    """A schema change Iceberg (and so Athena) refuses; `kind` is Athena's error name."""
+
+    def __init__(self, message: str, kind: str = "NOT_SUPPORTED"):
+        super().__init__(message)
+        self.kind = kind
+
+
 def add_columns(metadata: dict, columns: list[tuple[str, str]], now_ms: int, previous_location: str) -> dict:
-    """A new current schema with `columns` appended under new field ids (ValueError when
-    a name is taken)."""
-    following = _next_version(metadata, now_ms, previous_location)
-    current = current_schema(metadata)
-    taken = {field["name"].lower() for field in current["fields"]}
-    fields = list(current["fields"])
+    """A new current schema with `columns` appended under new field ids."""
+    fields = list(current_schema(metadata)["fields"])
     last = metadata["last-column-id"]
     for name, kind in columns:
-        if name.lower() in taken:
-            raise ValueError(f"Column '{name}' already exists")
+        _refuse_taken(fields, name)
         last += 1
-        taken.add(name.lower())
         fields.append({"id": last, "name": name, "required": False, "type": iceberg_type(kind)})
+    return _with_schema(metadata, fields, last, now_ms, previous_location)
+
+
+def drop_column(metadata: dict, name: str, now_ms: int, previous_location: str) -> dict:
+    """A new current schema without column `name` (never a partition source)."""
+    fields = current_schema(metadata)["fields"]
+    field = _field_named(fields, name)
+    if any(spec_field["source-id"] == field["id"] for spec_field in default_spec(metadata)["fields"]):
+        raise SchemaChangeError(f"Cannot drop column which is used by a partition spec: {name}")
+    if len(fields) == 1:
+        raise SchemaChangeError("Cannot drop the only column of a table")
+    kept = [other for other in fields if other["id"] != field["id"]]
+    return _with_schema(metadata, kept, metadata["last-column-id"], now_ms, previous_location)
+
+
+def change_column(metadata: dict, old: str, new: str, hive: str, after: str | None, now_ms: int,
+                  previous_location: str) -> dict:
+    """A new current schema where field `old` (its id kept) is named `new`, of type
+    `hive` (a promotion Iceberg allows: int to bigint, float to double, a wider
+    decimal), moved first (`after` "") or after another column (`after` a name)."""
+    fields = [dict(field) for field in current_schema(metadata)["fields"]]
+    field = _field_named(fields, old)
+    if new.lower() != old.lower():
+        _refuse_taken(fields, new)
+    kind = iceberg_type(hive)
+    if kind != field["type"] and not _promotes(field["type"], kind):
+        raise SchemaChangeError(f"Cannot change column type: {field['name']}: {field['type']} -> {kind}")
+    field.update(name=new, type=kind)
+    if after is not None:
+        fields.remove(field)
+        position = 0 if after == "" else fields.index(_field_named(fields, after)) + 1
+        fields.insert(position, field)
+    return _with_schema(metadata, fields, metadata["last-column-id"], now_ms, previous_location)
+
+
+def _promotes(old: str, new: str) -> bool:
+    if (old, new) in (("int", "long"), ("float", "double")):
+        return True
+    if old.startswith("decimal") and new.startswith("decimal"):
+        (p1, s1), (p2, s2) = (map(int, kind[len("decimal("):-1].split(",")) for kind in (old, new))
+        return s1 == s2 and p2 >= p1
+    return False
+
+
+def _field_named(fields: list[dict], name: str) -> dict:
+    found = next((field for field in fields if field["name"].lower() == name.lower()), None)
+    if found is None:
+        raise SchemaChangeError(f"Column '{name}' does not exist", "COLUMN_NOT_FOUND")
+    return found
+
+
+def _refuse_taken(fields: list[dict], name: str):
+    if any(field["name"].lower() == name.lower() for field in fields):
+        raise SchemaChangeError(f"Column '{name}' already exists", "COLUMN_ALREADY_EXISTS")
+
+
+def _with_schema(metadata: dict, fields: list[dict], last_column_id: int, now_ms: int,
+                 previous_location: str) -> dict:
+    """The next metadata document with `fields` as its new current schema. The name
+    mapping gives each field id every name it has had, so files written under an old
+    name (they carry no field ids) still read as that field."""
+    following = _next_version(metadata, now_ms, previous_location)
     schema_id = max(s["schema-id"] for s in metadata["schemas"]) + 1
     following["schemas"].append({"type": "struct", "schema-id": schema_id, "fields": fields})
     following["current-schema-id"] = schema_id
-    following["last-column-id"] = last
-    mapping = [{"field-id": field["id"], "names": [field["name"]]} for field in fields]
+    following["last-column-id"] = last_column_id
+    mapping = [{"field-id": field["id"], "names": [field["name"]] + former_names(following).get(
+        field["name"].lower(), [])} for field in fields]
     following["properties"]["schema.name-mapping.default"] = json.dumps(mapping)
     return following
+
+
+def former_names(metadata: dict, schema_id: int | None = None) -> dict:
+    """For each column of a schema (the current one by default), lower-cased: the other
+    names its field id had in the table's schemas."""
+    chosen = schema_id if schema_id is not None else metadata["current-schema-id"]
+    current = next(s for s in metadata["schemas"] if s["schema-id"] == chosen)
+    found = {}
+    for field in current["fields"]:
+        names = []
+        for other in metadata["schemas"]:
+            for old in other["fields"]:
+                if old["id"] == field["id"] and old["name"].lower() != field["name"].lower() \
+                        and old["name"].lower() not in names:
+                    names.append(old["name"].lower())
+        if names:
+            found[field["name"].lower()] = names
+    return found
 
 
 DEFAULT_SNAPSHOT_AGE_SECONDS = 432000       # vacuum_max_snapshot_age_seconds: 5 days
@@ -165,12 +262,23 @@ def with_properties(metadata: dict, properties: dict, now_ms: int, previous_loca
     return following
 
 
-def summary(added: list[dict], removed: list[dict], total_files: int, total_records: int) -> dict:
+def summary(added: list[dict], removed: list[dict], live: list[dict]) -> dict:
     """A snapshot summary's counters (strings, as the spec writes them)."""
-    figures = {"added-data-files": len(added), "added-records": sum(f["record_count"] for f in added),
-               "added-files-size": sum(f["file_size_in_bytes"] for f in added),
-               "deleted-data-files": len(removed), "deleted-records": sum(f["record_count"] for f in removed),
-               "total-data-files": total_files, "total-records": total_records, "total-delete-files": 0}
+    def files(found, content):
+        return [data for data in found if data["content"] == content]
+
+    def rows(found):
+        return sum(data["record_count"] for data in found)
+    figures = {"added-data-files": len(files(added, DATA)), "added-records": rows(files(added, DATA)),
+               "added-files-size": sum(data["file_size_in_bytes"] for data in added),
+               "added-delete-files": len(files(added, POSITION_DELETES)),
+               "added-position-deletes": rows(files(added, POSITION_DELETES)),
+               "deleted-data-files": len(files(removed, DATA)), "deleted-records": rows(files(removed, DATA)),
+               "removed-delete-files": len(files(removed, POSITION_DELETES)),
+               "removed-position-deletes": rows(files(removed, POSITION_DELETES)),
+               "total-data-files": len(files(live, DATA)), "total-records": rows(files(live, DATA)),
+               "total-delete-files": len(files(live, POSITION_DELETES)),
+               "total-position-deletes": rows(files(live, POSITION_DELETES)), "total-equality-deletes": 0}
     return {key: str(value) for key, value in figures.items() if value or key.startswith("total")}
 
 
@@ -194,6 +302,12 @@ def _required(avro_type, name: str, field_id: int) -> dict:
     return {"name": name, "type": avro_type, "field-id": field_id}
 
 
+def _bounds_map(name: str, key_id: int, value_id: int) -> dict:
+    """An Iceberg map<int, binary> in Avro: an array of key/value records."""
+    return {"type": "array", "logicalType": "map", "items": {"type": "record", "name": name, "fields": [
+        _required("int", "key", key_id), _required("bytes", "value", value_id)]}}
+
+
 MANIFEST_ENTRY = {
     "type": "record", "name": "manifest_entry", "fields": [
         _required("int", "status", 0),
@@ -207,6 +321,8 @@ MANIFEST_ENTRY = {
             _required({"type": "record", "name": "r102", "fields": []}, "partition", 102),
             _required("long", "record_count", 103),
             _required("long", "file_size_in_bytes", 104),
+            _optional(_bounds_map("k126_v127", 126, 127), "lower_bounds", 125),
+            _optional(_bounds_map("k129_v130", 129, 130), "upper_bounds", 128),
         ]}, "data_file", 2),
     ]}
 
@@ -229,29 +345,60 @@ MANIFEST_FILE = {
 
 # manifest_entry status
 EXISTING, ADDED, DELETED = 0, 1, 2
+# data_file content (and a manifest's: data, or deletes of either kind)
+DATA, POSITION_DELETES, EQUALITY_DELETES = 0, 1, 2
 
 
-def data_file(path: str, record_count: int, size: int) -> dict:
-    return {"content": 0, "file_path": path, "file_format": "PARQUET", "partition": {},
-            "record_count": record_count, "file_size_in_bytes": size}
+def manifest_entry_schema(metadata: dict) -> dict:
+    """MANIFEST_ENTRY with the `partition` record of the table's default spec."""
+    entry = json.loads(json.dumps(MANIFEST_ENTRY))
+    data_fields = entry["fields"][4]["type"]["fields"]
+    data_fields[3]["type"] = partitions.avro_partition_record(partition_fields(metadata))
+    return entry
 
 
-def manifest_header(metadata: dict) -> dict:
+# The reserved field id of a position delete file's `file_path` column.
+DELETE_FILE_PATH_ID = 2147483546
+
+
+def data_file(path: str, record_count: int, size: int, partition: dict | None = None, content: int = DATA,
+              referenced: str | None = None) -> dict:
+    """A manifest's `data_file`; a position delete file that deletes rows of one data file
+    only (`referenced`) has that path as the bounds of its `file_path` column, which
+    readers use to apply it to that file alone."""
+    bounds = [{"key": DELETE_FILE_PATH_ID, "value": referenced.encode()}] if referenced else None
+    return {"content": content, "file_path": path, "file_format": "PARQUET", "partition": partition or {},
+            "record_count": record_count, "file_size_in_bytes": size, "lower_bounds": bounds, "upper_bounds": bounds}
+
+
+def may_delete_from(delete_file: dict, path: str) -> bool:
+    """Whether a position delete file's `file_path` bounds (when it has them) admit `path`."""
+    def bound(name):
+        return next((item["value"] for item in delete_file.get(name) or [] if item["key"] == DELETE_FILE_PATH_ID),
+                    None)
+    lower, upper = bound("lower_bounds"), bound("upper_bounds")
+    target = path.encode()
+    return (lower is None or lower <= target) and (upper is None or target <= upper)
+
+
+def manifest_header(metadata: dict, content: int = DATA) -> dict:
     """The key/value metadata an Iceberg manifest carries in its Avro header."""
     current = current_schema(metadata)
+    spec = default_spec(metadata)
     return {"schema": json.dumps(current), "schema-id": str(current["schema-id"]),
-            "partition-spec": json.dumps([]), "partition-spec-id": "0",
-            "format-version": str(FORMAT_VERSION), "content": "data"}
+            "partition-spec": json.dumps(spec["fields"]), "partition-spec-id": str(spec["spec-id"]),
+            "format-version": str(FORMAT_VERSION), "content": "data" if content == DATA else "deletes"}
 
 
-def manifest_file_entry(path: str, length: int, sequence: int, snapshot_id: int, entries: list[dict]) -> dict:
+def manifest_file_entry(path: str, length: int, sequence: int, snapshot_id: int, entries: list[dict],
+                        spec_id: int = 0, content: int = DATA) -> dict:
     """A manifest list's row for a manifest of `entries`."""
     def count(status):
         return sum(1 for entry in entries if entry["status"] == status)
 
     def rows(status):
         return sum(entry["data_file"]["record_count"] for entry in entries if entry["status"] == status)
-    return {"manifest_path": path, "manifest_length": length, "partition_spec_id": 0, "content": 0,
+    return {"manifest_path": path, "manifest_length": length, "partition_spec_id": spec_id, "content": content,
             "sequence_number": sequence, "min_sequence_number": min(
                 [entry["sequence_number"] for entry in entries if entry["sequence_number"] is not None] or [sequence]),
             "added_snapshot_id": snapshot_id, "added_files_count": count(ADDED),

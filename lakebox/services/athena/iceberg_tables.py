@@ -1,6 +1,7 @@
-"""The metadata tables of an Iceberg table (`"t$snapshots"`, `"t$history"`, `"t$refs"`,
-`"t$files"`, `"t$manifests"`), read from its metadata and manifests, each handed to the
-engine as a Trino subquery of literal rows with Trino's column types.
+"""SHOW CREATE TABLE and the metadata tables of an Iceberg table (`"t$snapshots"`,
+`"t$history"`, `"t$refs"`, `"t$files"`, `"t$manifests"`, `"t$partitions"`), read from its
+metadata and manifests, each table handed to the engine as a Trino subquery of literal
+rows with Trino's column types.
 """
 import datetime
 
@@ -9,6 +10,7 @@ from sqlglot import exp
 from lakebox.engine import EngineError, dialect
 from lakebox.services.athena import iceberg
 from lakebox.services.athena import iceberg_meta as meta
+from lakebox.services.athena import iceberg_partition as partitions
 
 _TZ = "TIMESTAMP(3) WITH TIME ZONE"
 _MAP = "MAP(VARCHAR, VARCHAR)"
@@ -43,10 +45,18 @@ def _refs(ctx, metadata):
 
 
 def _files(ctx, metadata):
-    columns = [("content", "INTEGER"), ("file_path", "VARCHAR"), ("file_format", "VARCHAR"),
-               ("spec_id", "INTEGER"), ("record_count", "BIGINT"), ("file_size_in_bytes", "BIGINT")]
-    rows = [[data["content"], data["file_path"], data["file_format"], 0, data["record_count"],
-             data["file_size_in_bytes"]] for data in iceberg.live_files(ctx, meta.current_snapshot(metadata))]
+    """The current snapshot's data and delete files; a partitioned table's with their
+    `partition` (a ROW of the partition values)."""
+    fields = meta.partition_fields(metadata)
+    row = _row_type(fields)
+    columns = [("content", "INTEGER"), ("file_path", "VARCHAR"), ("file_format", "VARCHAR"), ("spec_id", "INTEGER")] \
+        + ([("partition", row)] if fields else []) + [("record_count", "BIGINT"), ("file_size_in_bytes", "BIGINT")]
+    rows = []
+    for data in iceberg.live_files(ctx, meta.current_snapshot(metadata)):
+        values = iceberg.partition_values(data, fields)
+        partition = [_row_sql(fields, [values[field["name"]] for field in fields], row)] if fields else []
+        rows.append([data["content"], data["file_path"], data["file_format"], metadata["default-spec-id"]]
+                    + partition + [data["record_count"], data["file_size_in_bytes"]])
     return columns, rows
 
 
@@ -64,7 +74,71 @@ def _manifests(ctx, metadata):
     return columns, rows
 
 
-_TABLES = {"snapshots": _snapshots, "history": _history, "refs": _refs, "files": _files, "manifests": _manifests}
+_TRINO = {"int": "INTEGER", "long": "BIGINT", "string": "VARCHAR", "date": "DATE", "timestamp": "TIMESTAMP(6)",
+          "double": "DOUBLE", "float": "REAL", "boolean": "BOOLEAN", "binary": "VARBINARY"}
+
+
+def _partitions(ctx, metadata):
+    """One row per partition value of the current snapshot's data files (one row in all
+    for an unpartitioned table): its values, records, files and bytes (as Trino counts
+    them: rows of the data files, before delete files)."""
+    fields = meta.partition_fields(metadata)
+    groups = {}
+    for data in iceberg.live_files(ctx, meta.current_snapshot(metadata)):
+        if data["content"] != meta.DATA:
+            continue
+        values = iceberg.partition_values(data, fields)
+        figures = groups.setdefault(tuple(values[field["name"]] for field in fields), [0, 0, 0])
+        figures[0] += data["record_count"]
+        figures[1] += 1
+        figures[2] += data["file_size_in_bytes"]
+    counts = [("record_count", "BIGINT"), ("file_count", "BIGINT"), ("total_size", "BIGINT")]
+    if not fields:
+        return counts, [figures for figures in groups.values()]
+    row = _row_type(fields)
+    rows = [[_row_sql(fields, key, row)] + figures for key, figures in groups.items()]
+    return [("partition", row)] + counts, rows
+
+
+def _row_type(fields) -> str:
+    return "ROW(" + ", ".join(f'"{field["name"]}" {_TRINO[field["result_type"]]}' for field in fields) + ")"
+
+
+def _row_sql(fields, values, row_type: str) -> str:
+    cells = []
+    for field, value in zip(fields, values):
+        kind = field["result_type"]
+        if value is None:
+            cells.append(f"CAST(NULL AS {_TRINO[kind]})")
+        elif kind in ("date", "timestamp"):
+            text = partitions.human({**field, "transform": "identity"}, value).replace("T", " ")
+            cells.append(f"{_TRINO[kind].split('(')[0]} '{text}'")
+        elif kind in ("string", "binary"):
+            cells.append(_text(value) if kind == "string" else f"X'{value.hex()}'")
+        else:
+            cells.append(str(value).lower() if kind == "boolean" else repr(value))
+    return f"CAST(ROW({', '.join(cells)}) AS {row_type})"
+
+
+_TABLES = {"snapshots": _snapshots, "history": _history, "refs": _refs, "files": _files, "manifests": _manifests,
+           "partitions": _partitions}
+
+
+def show_create(ctx, db_name: str, table: dict) -> list[str]:
+    """SHOW CREATE TABLE of an Iceberg table, from its metadata."""
+    metadata, _ = iceberg.load(ctx, table)
+    columns = meta.columns(metadata)
+    lines = [f"CREATE TABLE {db_name}.{table['Name']} ("]
+    lines += [f"  {column} {kind}{',' if i < len(columns) - 1 else ')'}" for i, (column, kind) in enumerate(columns)]
+    properties = [("table_type", "iceberg")] + [
+        (key, value) for key, value in metadata["properties"].items() if key != "schema.name-mapping.default"]
+    declared = [partitions.declaration(field) for field in meta.partition_fields(metadata)]
+    if declared:
+        lines.append(f"PARTITIONED BY ({', '.join(declared)})")
+    lines += [f"LOCATION '{metadata['location']}'", "TBLPROPERTIES ("]
+    lines += [f"  '{key}'='{value}'{',' if i < len(properties) - 1 else ')'}"
+              for i, (key, value) in enumerate(properties)]
+    return lines
 
 
 def metadata_table(ctx, table: dict, kind: str, where: str) -> exp.Expression:
@@ -84,6 +158,8 @@ def metadata_table(ctx, table: dict, kind: str, where: str) -> exp.Expression:
 def _literal(value, kind: str) -> str:
     if value is None:
         return f"CAST(NULL AS {kind})"
+    if kind.startswith("ROW("):        # already written as SQL
+        return value
     if kind == _TZ:
         moment = datetime.datetime.fromtimestamp(value / 1000, datetime.timezone.utc)
         return f"CAST('{moment.strftime('%Y-%m-%d %H:%M:%S.%f')[:-3]} UTC' AS {_TZ})"

@@ -36,7 +36,8 @@ def resolve_sources(ctx, engine, tree: exp.Expression, database: str) -> list[Ta
             continue
         table = _table(ctx, ref, *key)
         if iceberg.is_iceberg(table):     # its files are the snapshot's, from its manifests
-            source = iceberg.source(ctx, table, *key, ref.args.get("version"), _where(ref))
+            # one reference: its WHERE alone decides which data files may hold rows
+            source = iceberg.source(ctx, table, *key, ref, _where(ref), tree if counts[key] == 1 else None)
         else:
             source = _source(ctx, tree, ref, table, *key)
             if counts[key] == 1:          # one reference: its WHERE alone decides the partitions

@@ -67,6 +67,11 @@ _UTILITY = [
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+REPLACE\s+COLUMNS\s*\((?P<columns>.*)\)")),
     ("alter_add_columns", "DDL", "ALTER_TABLE_ADD_COLUMNS",
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+ADD\s+COLUMNS\s*\((?P<columns>.*)\)")),
+    ("alter_drop_column", "DDL", "ALTER_TABLE_DROP_COLUMN",
+     _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+DROP\s+COLUMN\s+(?P<column>[`\"]?\w+[`\"]?)")),
+    ("alter_change_column", "DDL", "ALTER_TABLE_CHANGE_COLUMN",
+     _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+CHANGE\s+(?:COLUMN\s+)?(?P<old>[`\"]?\w+[`\"]?)\s+"
+             r"(?P<definition>[`\"]?\w+[`\"]?\s+.+?)(?:\s+(?P<position>FIRST|AFTER\s+[`\"]?\w+[`\"]?))?")),
     ("optimize", "DML", "OPTIMIZE",
      _simple(rf"OPTIMIZE\s+(?P<table>{_NAME})\s+REWRITE\s+DATA\s+USING\s+BIN_PACK(?:\s+WHERE\s+(?P<where>.+?))?")),
     ("vacuum", "DDL", "VACUUM", _simple(rf"VACUUM\s+(?P<table>{_NAME})")),

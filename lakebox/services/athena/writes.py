@@ -2,11 +2,13 @@
 Each becomes an `execution.Job`; CTAS and INSERT carry the catalog change their commit
 makes (the new table, new partitions), applied only once their files are stored.
 """
+import os
+
 from sqlglot import exp
 
 from lakebox.engine import EngineError
 from lakebox.engine.types import hive_type
-from lakebox.services.athena import execution, formats, iceberg, iceberg_dml, planning
+from lakebox.services.athena import execution, formats, iceberg, iceberg_dml, iceberg_meta, iceberg_split, planning
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -138,8 +140,10 @@ def _bucketing(props: dict) -> tuple[list[str], int] | None:
 def _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, output):
     """CREATE TABLE ... WITH (table_type = 'ICEBERG') AS: the table and its first
     snapshot, both made at the commit."""
-    if props.get("partitioning") or props.get("partitioned_by"):
-        raise EngineError("NOT_SUPPORTED", "Partitioned Iceberg tables are not supported yet")
+    if props.get("partitioned_by"):
+        raise EngineError("NOT_SUPPORTED", "Iceberg tables are partitioned with the 'partitioning' property")
+    partitioning = props.get("partitioning") or []
+    partitioning = [partitioning] if isinstance(partitioning, str) else partitioning
     if (props.get("format") or "PARQUET").upper() != "PARQUET":
         raise EngineError("NOT_SUPPORTED", f"Iceberg tables in {props['format']} format are not supported")
     location = props.get("location") or f"{output.rstrip('/')}/tables/{query_id}/"
@@ -154,12 +158,36 @@ def _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, o
         properties = {key: str(value) for key, value in props.items()
                       if key in ("format", "write_compression", "vacuum_max_snapshot_age_seconds",
                                  "optimize_rewrite_delete_file_threshold")}
-        planned = iceberg.create(ctx, db_name, name, columns, location, properties)
-        iceberg.commit(ctx, db_name, name, planned, outcome.data_files, "append")
+        planned = iceberg.create(ctx, db_name, name, columns, location, properties, partitioning=partitioning)
+        iceberg.commit(ctx, db_name, name, planned, outcome.data_files, "append", job.write.get("partition_of"))
 
     job.write = {"format": "PARQUET", "compression": compression, "suffix": ".parquet",
                  "location": location.rstrip("/") + "/data/", "on_commit": create_table}
+    if partitioning:
+        _split_by_partition(job, None, partitioning)
     return job
+
+
+def _split_by_partition(job, fields: list[dict] | None, partitioning: list[str] = ()):
+    """Have the worker split the statement's data files by partition, keeping each new
+    file's partition values for the commit. `fields` are the table's partition fields,
+    or None for a CTAS, whose fields come from `partitioning` over its result's columns."""
+    write = job.write
+
+    def split(directory, names):
+        found = fields
+        if found is None:
+            found = iceberg_split.fields_for_files(directory, names, partitioning)
+        names, values = iceberg_split.split(directory, names, found, job.query_id, write["compression"])
+        _note_partitions(write, values)
+        return names
+    write["split"] = split
+
+
+def _note_partitions(write: dict, values: dict):
+    """Keep the partition values of the files a split wrote, by URI, for the commit."""
+    location = write["location"].rstrip("/") + "/"
+    write["partition_of"] = {location + name.replace(os.sep, "/"): value for name, value in values.items()}
 
 
 def _require_empty(ctx, location: str, table: str):
@@ -228,8 +256,10 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
 
 
 def _rewrite(ctx, engine, query_id, kind, tree, database, output):
-    """DELETE, UPDATE and MERGE INTO an Iceberg table, copy-on-write: a query gives the
-    table's next rows, whose files replace every earlier one in the next snapshot."""
+    """DELETE, UPDATE and MERGE INTO an Iceberg table, merge-on-read: a query gives the
+    rows they change, written as position delete files and data files of the new rows;
+    OPTIMIZE rewrites the table's rows (deletes applied) into files replacing every
+    earlier data and delete file."""
     target = tree.args["from_"].this if kind == "optimize" else tree.this
     db_name, name = (target.db or database).lower(), target.name.lower()
     try:
@@ -238,44 +268,65 @@ def _rewrite(ctx, engine, query_id, kind, tree, database, output):
         raise EngineError("TABLE_NOT_FOUND", f"Table 'awsdatacatalog.{db_name}.{name}' does not exist") from None
     if not iceberg.is_iceberg(table):
         raise EngineError("NOT_SUPPORTED", "Modifying Hive table rows is only supported for transactional tables")
-    if kind == "optimize":      # compaction, copy-on-write: every file rewritten, the rows unchanged
+    if kind == "optimize":      # compaction: the files the WHERE's partitions hold rewritten, rows unchanged
         query = exp.select("*").from_(target.copy())
-        return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "replace")
+        return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "replace",
+                            chosen_by=tree)
     columns = [column["Name"].lower() for column in (table.get("StorageDescriptor") or {}).get("Columns") or []]
     if kind == "delete":
-        query = exp.select("*").from_(target.copy())
-        where = tree.args.get("where")
-        if where is not None:       # the rows the WHERE does not select (NULL: not selected) stay
-            query = query.where(exp.Not(this=exp.Is(this=exp.Paren(this=where.this.copy()),
-                                                    expression=exp.true())))
+        query = iceberg_dml.delete_changes(tree)
     elif kind == "update":
-        query = iceberg_dml.update_query(tree, columns)
+        query = iceberg_dml.update_changes(tree, columns)
     else:
-        query = iceberg_dml.merge_query(tree, columns)
-    return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "overwrite")
+        query = iceberg_dml.merge_changes(tree, columns)
+    return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "append", changes=True)
 
 
-def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, operation):
-    """Parquet data files under the table's `data/`, made a snapshot by the commit."""
+def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, operation, changes=False,
+                 chosen_by=None):
+    """Parquet files under the table's `data/`, made a snapshot by the commit: the
+    query's rows, or (`changes`) the change rows of a row-level statement, split into
+    position delete files and data files. `chosen_by` (OPTIMIZE): a query whose WHERE
+    prunes the data files read, and replaced."""
     name = table["Name"]
     planned = table["Parameters"]["metadata_location"]
     columns = [column["Name"].lower() for column in (table.get("StorageDescriptor") or {}).get("Columns") or []]
     location = ((table.get("StorageDescriptor") or {}).get("Location") or "").rstrip("/") + "/data/"
     compression = _COMPRESSIONS.get((table.get("Parameters") or {}).get("write_compression", "ZSTD").upper(), "zstd")
-    sources = planning.resolve_sources(ctx, engine, query, database)
+    sources = planning.resolve_sources(ctx, engine, chosen_by if chosen_by is not None else query, database)
+    replaced = {found.uri for source in sources for found in source.files} if chosen_by is not None else None
     job = execution.Job(query_id, kind, query, sources, database, output)
-    job.write = {"format": "PARQUET", "compression": compression, "location": location, "rename": columns,
-                 "suffix": ".parquet",
-                 "on_commit": lambda outcome: _commit_iceberg(ctx, kind, db_name, name, planned, outcome,
-                                                                  operation)}
+    write = job.write = {"format": "PARQUET", "compression": compression, "location": location, "rename": columns,
+                         "suffix": ".parquet"}
+    write["on_commit"] = lambda outcome: iceberg.commit(ctx, db_name, name, planned, outcome.data_files, operation,
+                                                        write.get("partition_of"), write.get("delete_files"),
+                                                        replaced)
+    metadata = iceberg.load(ctx, table)[0]
+    fields = iceberg_meta.partition_fields(metadata)
+    if changes:
+        write["rename"] = ([iceberg_dml.PATH, iceberg_dml.POS] if kind == "delete" else
+                           [iceberg_dml.PATH, iceberg_dml.POS, iceberg_dml.KEEP] + columns)
+        partition_by_file = {data["file_path"]: data["partition"] for data in
+                             iceberg.live_files(ctx, iceberg_meta.current_snapshot(metadata))} if fields else {}
+        _split_changes(job, fields, partition_by_file)
+    elif fields:
+        _split_by_partition(job, fields)
     return job
 
 
-def _commit_iceberg(ctx, kind, db_name, name, planned, outcome, operation):
-    """The snapshot; a DELETE reports the rows it removed (not the rows it rewrote)."""
-    removed = iceberg.commit(ctx, db_name, name, planned, outcome.data_files, operation)
-    if kind == "delete":
-        outcome.figures["rows"] = removed - outcome.figures.get("rows", 0)
+def _split_changes(job, fields: list[dict], partition_by_file: dict):
+    """Have the worker write a row-level statement's change rows as position delete
+    files and data files (`iceberg_split.split_changes`)."""
+    write = job.write
+
+    def split(directory, names):
+        names, values, deletes = iceberg_split.split_changes(directory, names, fields, partition_by_file,
+                                                             job.query_id, write["compression"])
+        _note_partitions(write, values)
+        location = write["location"].rstrip("/") + "/"
+        write["delete_files"] = {location + name.replace(os.sep, "/"): data for name, data in deletes.items()}
+        return names
+    write["split"] = split
 
 
 def _in_table_order(query, named: list[str], table_columns: list[str], table: str):

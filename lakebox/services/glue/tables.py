@@ -42,8 +42,76 @@ def create_table(ctx, params):
     table_input = params.get("TableInput")
     if table_input is None:
         raise InvalidInputException("TableInput is required")
+    if params.get("OpenTableFormatInput"):
+        table_input = _iceberg_table_input(ctx, params["DatabaseName"], table_input, params["OpenTableFormatInput"])
     insert_table(ctx, params["DatabaseName"], table_input, params.get("PartitionIndexes") or ())
     return {}
+
+
+def _iceberg_table_input(ctx, database: str, table_input: dict, open_format: dict) -> dict:
+    """CreateTable with `OpenTableFormatInput.IcebergInput`: the table's first Iceberg
+    metadata file is written under its location (Athena's writer) and the table is
+    registered pointing at it, as Glue does (`table_type=ICEBERG`, `metadata_location`)."""
+    # imported here: Athena's modules import Glue's public module in turn
+    from lakebox.services.athena import public as athena
+    iceberg = open_format.get("IcebergInput")
+    if iceberg is None:
+        raise InvalidInputException("OpenTableFormatInput requires IcebergInput")
+    if iceberg.get("Version", "2") != "2":
+        raise InvalidInputException(f"Unsupported Iceberg table version: {iceberg['Version']}")
+    database_or_error(ctx, database)
+    if store.get_table(ctx.state.db, ctx.account, ctx.region, fold(database), fold(table_input["Name"])):
+        raise AlreadyExistsException("Table already exists.")
+    sd = table_input.get("StorageDescriptor") or {}
+    create = iceberg.get("CreateIcebergTableInput") or {}
+    location = create.get("Location") or sd.get("Location")
+    if not location:
+        raise InvalidInputException("Location is required to create an Iceberg table")
+    fields = (create.get("Schema") or {}).get("Fields")
+    columns = [(field["Name"], _iceberg_field_type(field)) for field in fields] if fields else \
+        [(column["Name"], column.get("Type") or "string") for column in sd.get("Columns") or []]
+    partitioning = _partitioning(create.get("PartitionSpec"), fields) + [
+        key["Name"] for key in table_input.get("PartitionKeys") or []]
+    try:
+        metadata_location, columns = athena.create_iceberg_metadata(
+            ctx, location, columns, dict(create.get("Properties") or {}), partitioning)
+    except athena.IcebergInputError as error:
+        raise InvalidInputException(str(error)) from None
+    return {**table_input, "TableType": table_input.get("TableType") or "EXTERNAL_TABLE", "PartitionKeys": [],
+            "Parameters": {**(table_input.get("Parameters") or {}), "table_type": "ICEBERG",
+                           "metadata_location": metadata_location},
+            "StorageDescriptor": {**sd, "Location": location.rstrip("/"), "Columns": columns}}
+
+
+_ICEBERG_TO_HIVE = {"long": "bigint", "int": "int", "string": "string", "double": "double", "float": "float",
+                    "boolean": "boolean", "date": "date", "timestamp": "timestamp", "binary": "binary"}
+
+
+def _iceberg_field_type(field: dict) -> str:
+    kind = field.get("Type")
+    kind = kind if isinstance(kind, str) else str(kind)
+    if kind.startswith("decimal"):
+        return kind
+    if kind not in _ICEBERG_TO_HIVE:
+        raise InvalidInputException(f"Unsupported Iceberg type: {kind}")
+    return _ICEBERG_TO_HIVE[kind]
+
+
+def _partitioning(spec: dict | None, fields: list | None) -> list[str]:
+    """An IcebergPartitionSpec as Athena's declarations (`day(ts)`, `bucket(16, id)`)."""
+    names = {field["Id"]: field["Name"] for field in fields or []}
+    declared = []
+    for field in (spec or {}).get("Fields") or []:
+        column = names.get(field["SourceId"])
+        if column is None:
+            raise InvalidInputException(f"Partition source field {field['SourceId']} is not in the schema")
+        match = re.fullmatch(r"(\w+)(?:\[(\d+)\])?", field["Transform"])
+        if match is None:
+            raise InvalidInputException(f"Invalid partition transform: {field['Transform']}")
+        transform, width = match.groups()
+        declared.append(column if transform == "identity" else
+                        f"{transform}({width}, {column})" if width else f"{transform}({column})")
+    return declared
 
 
 def get_table(ctx, params):

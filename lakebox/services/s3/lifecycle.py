@@ -16,7 +16,8 @@ Transitions to other storage classes are not acted on: lakebox has one storage c
 import datetime
 import itertools
 
-from lakebox.services.s3 import model, public, store
+from lakebox.kit import calls
+from lakebox.services.s3 import model, notifications, public, store
 
 DAY = 86400
 ROW_BUDGET = 1_000          # rows read (and so at most rows removed) per run of the job
@@ -200,7 +201,7 @@ def _expire_current(state, bucket, rule: dict, now: float, position, budget: int
     for row in rows:
         if row["last_modified"] < cutoff and matches(rule, row["key"], row["size"], _tags(row)):
             # As DeleteObject: gone where versioning was never on, else under a delete marker.
-            public.delete_object(state, bucket["name"], row["key"])
+            public.delete_object(state, bucket["name"], row["key"], notifications.LIFECYCLE)
     return len(rows), (rows[-1]["key"] if len(rows) == budget else None)
 
 
@@ -289,6 +290,8 @@ def _remove_version(state, bucket, listed):
     row = store.version(state.db, bucket["name"], listed["key"], listed["version_id"])
     if row is not None:
         _remove(state, row)
+        caller = calls.system_context(state, "s3", notifications.LIFECYCLE, bucket["account"], bucket["region"])
+        notifications.object_removed(caller, bucket, row["key"], row["version_id"])
 
 
 def _remove(state, row):

@@ -1,7 +1,8 @@
 """Event notifications to SQS: after an object is created or removed, each queue
 configuration of the bucket whose events and key filter match gets S3's event message
 (event structure version 2.1, as the S3 User Guide's "Event message structure" shows
-it). Topic (SNS) and Lambda destinations are stored only: lakebox serves neither."""
+it). Lifecycle expiry sends `LifecycleExpiration:*` events, never `ObjectRemoved:*`, as
+S3 does. Topic (SNS) and Lambda destinations are stored only: lakebox serves neither."""
 import datetime
 import json
 from urllib.parse import quote_plus
@@ -9,15 +10,19 @@ from urllib.parse import quote_plus
 from lakebox.services.s3 import store
 from lakebox.services.sqs import public as sqs
 
+LIFECYCLE = "LifecycleExpiration"     # the operation name of lifecycle expiry's contexts
+
 # The operation that wrote an object -> the event S3 names for it.
-CREATED_BY = {"PutObject": "ObjectCreated:Put", "PostObject": "ObjectCreated:Post",
-              "CopyObject": "ObjectCreated:Copy", "CompleteMultipartUpload": "ObjectCreated:CompleteMultipartUpload"}
+CREATED_BY = {"PutObject": "ObjectCreated:Put", "CopyObject": "ObjectCreated:Copy",
+              "CompleteMultipartUpload": "ObjectCreated:CompleteMultipartUpload"}
 
 
 def object_created(ctx, bucket, key: str, row: dict, version_id: str):
     event = CREATED_BY.get(ctx.operation, "ObjectCreated:Put")
+    if ctx.operation == "PutObject" and _form_upload(ctx):
+        event = "ObjectCreated:Post"        # judged as a PutObject, named a Post
     if row.get("delete_marker"):
-        event = "ObjectRemoved:DeleteMarkerCreated"
+        event = f"{_removal(ctx)}:DeleteMarkerCreated"
     details = {"key": quote_plus(key, safe="/")}
     if not row.get("delete_marker"):
         details.update(size=row.get("size", 0), eTag=(row.get("etag") or "").strip('"'))
@@ -25,7 +30,16 @@ def object_created(ctx, bucket, key: str, row: dict, version_id: str):
 
 
 def object_removed(ctx, bucket, key: str, version_id: str):
-    _notify(ctx, bucket, key, "ObjectRemoved:Delete", {"key": quote_plus(key, safe="/")}, version_id)
+    _notify(ctx, bucket, key, f"{_removal(ctx)}:Delete", {"key": quote_plus(key, safe="/")}, version_id)
+
+
+def _form_upload(ctx) -> bool:
+    """A browser form upload (S3's PostObject): a multipart/form-data POST."""
+    return ctx.headers.get("content-type", "").startswith("multipart/form-data") and ctx.request.method == "POST"
+
+
+def _removal(ctx) -> str:
+    return LIFECYCLE if ctx.operation == LIFECYCLE else "ObjectRemoved"
 
 
 def _notify(ctx, bucket, key, event, details, version_id):

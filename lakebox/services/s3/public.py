@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lakebox.kit import calls
-from lakebox.services.s3 import acl, encryption, errors, files, model, store, versions
+from lakebox.services.s3 import acl, encryption, errors, files, model, notifications, store, versions
 from lakebox.services.s3.cors import cors_headers, preflight as cors_preflight
 
 __all__ = ["ObjectFile", "parse_s3_uri", "bucket_exists", "bucket_region", "bucket_owner", "check_write_request",
@@ -195,15 +195,17 @@ def resolve(state, uri: str) -> list[ObjectFile]:
     return [found for found in list_objects(state, bucket, prefix) if found.size]
 
 
-def delete_object(state, bucket: str, key: str):
-    """Delete the current object (a delete marker in a versioned bucket); absent is fine."""
+def delete_object(state, bucket: str, key: str, operation: str = "DeleteObject"):
+    """Delete the current object (a delete marker in a versioned bucket); absent is fine.
+    `operation` names the deletion in event notifications (lifecycle expiry's own)."""
     row = _bucket(state, bucket)
+    caller = calls.system_context(state, "s3", operation, row["account"], row["region"])
     if row["versioning"] is None:
         current = store.version(state.db, bucket, key, model.NULL_VERSION)
         if current is not None:
             files.delete_later(state.blobs, [store.remove_version(state.db, current)])
+            notifications.object_removed(caller, row, key, model.NULL_VERSION)
         return
-    caller = calls.system_context(state, "s3", "DeleteObject", row["account"], row["region"])
     versions.commit(caller, row, key, {"delete_marker": True, "attrs": {}})
 
 

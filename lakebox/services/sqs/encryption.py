@@ -1,23 +1,162 @@
-"""SSE-KMS queues: before a message is accepted, the queue's KMS key must be usable, as
-SQS asks KMS for a data key when it encrypts a message; KMS's refusals come back as
-SQS's Kms* errors (query codes `KMS.<KMS's code>`). Bodies are kept as sent: the data
-directory is lakebox's own, and no one but the server reads it."""
+"""Message bodies encrypted at rest: SSE-SQS (`SqsManagedSseEnabled`, every new queue's
+default) and SSE-KMS (`KmsMasterKeyId`).
+
+A body is sealed with AES-256-GCM under a data key (stored as nonce | ciphertext | tag,
+the message id as associated data, so a sealed body cannot pass for another message's).
+As on AWS, a data key serves one queue and one sending principal for the queue's data
+key reuse period (`KmsDataKeyReusePeriodSeconds`; SSE-SQS: 300 s), then a new one is
+made: for SSE-KMS by KMS's GenerateDataKey under the queue's key, with the encryption
+context {"aws:sqs:arn": queue ARN}; for SSE-SQS wrapped by SQS's own master key
+(`sqs_master_key`), never through KMS. Data keys are kept wrapped in `sqs_data_keys`
+and a message row names its own, so a message keeps decrypting after its queue's
+encryption changes or it moves to a dead-letter queue. Plaintext data keys live in
+memory only.
+
+The KMS key is checked on every send and every receive that needs it, so a disabled or
+deleted key refuses them at once with SQS's Kms* errors (query codes `KMS.<code>`) and
+nothing changes (AWS itself may keep using a cached data key until its reuse period
+ends). Message attributes and ids stay in the clear, as AWS documents for SSE."""
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from lakebox.kit import calls
 from lakebox.services.kms import public as kms
+from lakebox.services.sqs import attributes, store
 from lakebox.services.sqs.errors import (KmsAccessDenied, KmsDisabled, KmsInvalidKeyUsage, KmsInvalidState,
                                          KmsNotFound)
+from lakebox.services.sqs.lookup import arn_of
+from lakebox.storage.lru import Lru
 
 REFUSALS = {"NotFoundException": KmsNotFound, "DisabledException": KmsDisabled,
             "KMSInvalidStateException": KmsInvalidState, "InvalidKeyUsageException": KmsInvalidKeyUsage,
             "AccessDeniedException": KmsAccessDenied}
+SSE_SQS_REUSE_S = 300
+NONCE_BYTES = 12
+NONCES_DRAWN = 10
+CACHE_CAP = 4_096
 
 
-def check_key(ctx, queue_attrs: dict):
+class Sealer:
+    """Seals the bodies of one send under one data key."""
+
+    def __init__(self, data_key_id: int, cipher: AESGCM):
+        self.data_key_id = data_key_id
+        self._cipher = cipher
+        self._random = b""              # nonces drawn from the OS a batch at a time
+
+    def seal(self, message_id: str, body: str) -> bytes:
+        if not self._random:
+            self._random = os.urandom(NONCE_BYTES * NONCES_DRAWN)
+        nonce, self._random = self._random[:NONCE_BYTES], self._random[NONCE_BYTES:]
+        return nonce + self._cipher.encrypt(nonce, body.encode(), message_id.encode())
+
+
+def sealer(ctx, queue, queue_attrs: dict) -> Sealer | None:
+    """The sealer of a send to `queue` by ctx's caller (None: the queue keeps bodies as
+    sent). Refuses with SQS's Kms* error when the queue's KMS key cannot be used."""
     key_id = queue_attrs.get("KmsMasterKeyId")
-    if not key_id:
-        return
+    if key_id:
+        key_arn = _usable_key(ctx, key_id)
+        reuse = attributes.int_attribute(queue_attrs, "KmsDataKeyReusePeriodSeconds")
+    elif queue_attrs.get("SqsManagedSseEnabled") == "true":
+        key_arn, reuse = None, SSE_SQS_REUSE_S
+    else:
+        return None
+    current = _cache(ctx.state, "current")
+    slot = (queue["uid"], ctx.caller_arn, key_arn)
+    found = current.get(slot)
+    if found is None or found[1] <= ctx.now:
+        found = (_new_data_key(ctx, queue, key_arn), ctx.now + reuse)
+        current.put(slot, found)
+    data_key_id = found[0]
+    return Sealer(data_key_id, _cipher(ctx, data_key_id, set())[0])
+
+
+def stored_body(sealer: Sealer | None, message_id: str, body: str) -> tuple:
+    """(the body as stored, its data key id or None)."""
+    return (sealer.seal(message_id, body), sealer.data_key_id) if sealer else (body, None)
+
+
+def open_bodies(ctx, rows) -> dict:
+    """{seq: body} of message rows, sealed ones decrypted. Each KMS key involved is
+    checked once; a refusal raises SQS's Kms* error."""
+    bodies, checked = {}, set()
+    for row in rows:
+        if row["data_key"] is None:
+            bodies[row["seq"]] = row["body"]
+            continue
+        cipher, key_arn = _cipher(ctx, row["data_key"], checked)
+        if key_arn and key_arn not in checked:
+            _usable_key(ctx, key_arn)
+            checked.add(key_arn)
+        sealed = row["body"]
+        try:
+            plain = cipher.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], row["message_id"].encode())
+        except InvalidTag:
+            raise KmsInvalidState("The message body could not be decrypted.") from None
+        bodies[row["seq"]] = plain.decode()
+    return bodies
+
+
+def _usable_key(ctx, key_id: str) -> str:
+    """The ARN of the KMS key, or SQS's Kms* refusal."""
     try:
-        kms.check_usable(calls.on_behalf(ctx, "kms", "GenerateDataKey"), key_id, service="sqs")
+        return kms.check_usable(calls.on_behalf(ctx, "kms", "GenerateDataKey"), key_id, service="sqs")
     except kms.KmsFailure as failure:
-        refusal = REFUSALS.get(failure.code, KmsInvalidState)
-        raise refusal(failure.message) from None
+        raise REFUSALS.get(failure.code, KmsInvalidState)(failure.message) from None
+
+
+def _new_data_key(ctx, queue, key_arn: str | None) -> int:
+    queue_arn = arn_of(queue)
+    if key_arn:
+        try:
+            plaintext, wrapped, _ = kms.generate_data_key(calls.on_behalf(ctx, "kms", "GenerateDataKey"), key_arn,
+                                                          {"aws:sqs:arn": queue_arn}, "sqs")
+        except kms.KmsFailure as failure:
+            raise REFUSALS.get(failure.code, KmsInvalidState)(failure.message) from None
+    else:
+        plaintext = os.urandom(32)
+        nonce = os.urandom(NONCE_BYTES)
+        wrapped = nonce + AESGCM(_master_key(ctx.state)).encrypt(nonce, plaintext, None)
+    data_key_id = store.insert_data_key(ctx.state.db, key_arn, queue_arn, wrapped, ctx.now)
+    _cache(ctx.state, "ciphers").put(data_key_id, (AESGCM(plaintext), key_arn))
+    return data_key_id
+
+
+def _cipher(ctx, data_key_id: int, checked: set) -> tuple[AESGCM, str | None]:
+    """(AESGCM of the data key, its KMS key ARN or None), unwrapped on first use (a KMS
+    Decrypt for SSE-KMS, which also checks the key: noted in `checked`)."""
+    ciphers = _cache(ctx.state, "ciphers")
+    found = ciphers.get(data_key_id)
+    if found is not None:
+        return found
+    row = store.data_key(ctx.state.db, data_key_id)
+    wrapped = row["wrapped"]
+    if row["key_arn"]:
+        try:
+            plaintext, _ = kms.decrypt(calls.on_behalf(ctx, "kms", "Decrypt"), wrapped,
+                                       {"aws:sqs:arn": row["queue_arn"]})
+        except kms.KmsFailure as failure:
+            raise REFUSALS.get(failure.code, KmsInvalidState)(failure.message) from None
+        checked.add(row["key_arn"])
+    else:
+        plaintext = AESGCM(_master_key(ctx.state)).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], None)
+    found = (AESGCM(plaintext), row["key_arn"])
+    ciphers.put(data_key_id, found)
+    return found
+
+
+def _master_key(state) -> bytes:
+    cache = state.cache("sqs")
+    if "master_key" not in cache:
+        cache["master_key"] = store.master_key(state.db) or store.put_master_key(state.db, os.urandom(32))
+    return cache["master_key"]
+
+
+def _cache(state, name: str) -> Lru:
+    cache = state.cache("sqs")
+    if name not in cache:
+        cache[name] = Lru(CACHE_CAP)
+    return cache[name]

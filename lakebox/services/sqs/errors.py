@@ -87,6 +87,10 @@ class OverLimit(SqsError):
     status = 403
 
 
+class RequestThrottled(SqsError):
+    status = 403
+
+
 class ResourceNotFoundException(SqsError):
     status = 404
 

@@ -1,6 +1,6 @@
 """What a receiver does with a message it holds: DeleteMessage(Batch) and
 ChangeMessageVisibility(Batch), by receipt handle."""
-from lakebox.services.sqs import model, store, waiting
+from lakebox.services.sqs import model, store, throughput, waiting
 from lakebox.services.sqs.errors import InvalidParameterValue, MessageNotInflight, ReceiptHandleIsInvalid, SqsError
 from lakebox.services.sqs.lookup import queue_from
 from lakebox.services.sqs.receiving import MAX_VISIBILITY_S
@@ -8,15 +8,31 @@ from lakebox.services.sqs.receiving import MAX_VISIBILITY_S
 
 def delete_message(ctx, params):
     queue = queue_from(ctx, params)
+    throughput.admit(ctx, queue, store.attributes_of(queue))
     _delete(ctx, queue, params["ReceiptHandle"])
     return {}
 
 
 def delete_message_batch(ctx, params):
+    """Each entry judged on its own, against one read of the messages its handles name;
+    the deletions in one statement."""
     queue = queue_from(ctx, params)
     entries = params["Entries"]
     model.check_batch_ids(entries, "DeleteMessageBatchRequestEntry")
-    return _batch(ctx, entries, lambda entry: _delete(ctx, queue, entry["ReceiptHandle"]))
+    throughput.admit(ctx, queue, store.attributes_of(queue))
+    held = store.message_states(ctx.state.db, [seq for seq in map(_seq_of, entries) if seq is not None])
+    doomed = []
+    with ctx.state.db.transaction():
+        result = _batch(ctx, entries, lambda entry: _delete(ctx, queue, entry["ReceiptHandle"], held, doomed))
+        store.delete_messages(ctx.state.db, doomed)
+    return result
+
+
+def _seq_of(entry):
+    try:
+        return model.parse_receipt_handle(entry["ReceiptHandle"])[1]
+    except ReceiptHandleIsInvalid:
+        return None
 
 
 def change_message_visibility(ctx, params):
@@ -48,20 +64,22 @@ def _batch(ctx, entries, act) -> dict:
     return {"Successful": successful, "Failed": failed}
 
 
-def _held(ctx, queue, handle):
+def _held(ctx, queue, handle, held=None):
     """The message row a receipt handle of this queue names (None once it is gone), and
-    whether the handle is the one of the message's latest receive."""
+    whether the handle is the one of the message's latest receive. `held`: the rows
+    already read, by seq."""
     queue_uid, seq, token = model.parse_receipt_handle(handle)
     if queue_uid != queue["uid"]:
         raise ReceiptHandleIsInvalid(f'The input receipt handle "{handle}" is not a valid receipt handle.')
-    row = store.message_state(ctx.state.db, seq)
+    row = held.get(seq) if held is not None else store.message_state(ctx.state.db, seq)
     if row is None or row["queue_uid"] != queue["uid"]:
         return None, False
     return row, row["token"] == token
 
 
-def _delete(ctx, queue, handle):
-    row, current = _held(ctx, queue, handle)
+def _delete(ctx, queue, handle, held=None, doomed=None):
+    """Delete the message a handle names (into `doomed`, the batch's list, if given)."""
+    row, current = _held(ctx, queue, handle, held)
     if row is None:
         return                          # already deleted: deleting again succeeds
     if queue["fifo"] and (not current or row["visible_at"] <= ctx.now):
@@ -70,7 +88,10 @@ def _delete(ctx, queue, handle):
     if current:
         # An older handle (the message was received again since) succeeds but deletes
         # nothing, as AWS documents: only the latest receive's handle deletes.
-        store.delete_message(ctx.state.db, row["seq"])
+        if doomed is None:
+            store.delete_message(ctx.state.db, row["seq"])
+        else:
+            doomed.append(row["seq"])
 
 
 def _change(ctx, queue, handle, timeout):

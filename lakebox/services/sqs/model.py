@@ -2,8 +2,10 @@
 verify, and the checks on message bodies and batches."""
 import base64
 import hashlib
+import random
 import re
 import struct
+import uuid
 from urllib.parse import urlsplit
 
 from lakebox.kit import arns
@@ -65,7 +67,18 @@ def parse_queue_arn(arn: str):
     return parsed.region, parsed.account, parsed.resource
 
 
+def message_id() -> str:
+    """A new message id: a random (version 4) UUID, from Python's generator rather than
+    the OS's (ids need to be unique, not secret; a syscall per message costs)."""
+    return str(uuid.UUID(int=random.getrandbits(128), version=4))
+
+
 # --- receipt handles --------------------------------------------------------------------
+
+def receive_token() -> str:
+    """What tells one receive of a message from the next (in its receipt handle)."""
+    return f"{random.getrandbits(64):016x}"
+
 
 def receipt_handle(queue_uid: int, seq: int, token: str) -> str:
     """Opaque to clients: the message's queue and row, and the token of this receive

@@ -1,9 +1,12 @@
 """What other services may ask of SQS: deliver a message to a queue named by its ARN, as
 AWS services do (S3 event notifications). No caller permissions are checked (queue
-policies are stored, not enforced); the message is as durable as a SendMessage."""
+policies are stored, not enforced); the message is as durable as a SendMessage, and
+sealed at rest as the queue says."""
 import uuid
 
-from lakebox.services.sqs import attributes, store, waiting
+from lakebox.kit import calls
+from lakebox.services.sqs import attributes, encryption, store, waiting
+from lakebox.services.sqs.errors import SqsError
 from lakebox.services.sqs.lookup import queue_by_arn
 
 __all__ = ["send_event", "queue_exists"]
@@ -16,16 +19,24 @@ def queue_exists(state, queue_arn: str) -> bool:
     return queue_by_arn(state.db, queue_arn) is not None
 
 
-def send_event(state, queue_arn: str, body: str) -> str | None:
-    """Send `body` to a standard queue; returns the message id, or None when there is no
-    such standard queue (AWS drops such events; S3 cannot target FIFO queues)."""
+def send_event(state, queue_arn: str, body: str, service: str = "s3") -> str | None:
+    """Send `body` from `service` to a standard queue; returns the message id, or None
+    when there is no such standard queue or its KMS key refuses (AWS drops such events;
+    S3 cannot target FIFO queues)."""
     queue = queue_by_arn(state.db, queue_arn)
     if queue is None or queue["fifo"]:
         return None
-    now = state.clock.now()
-    delay = attributes.int_attribute(store.attributes_of(queue), "DelaySeconds")
+    ctx = calls.system_context(state, service, "SendMessage", queue["account"], queue["region"])
+    queue_attrs = store.attributes_of(queue)
+    try:
+        sealer = encryption.sealer(ctx, queue, queue_attrs)
+    except SqsError:
+        return None
+    now = ctx.now
+    delay = attributes.int_attribute(queue_attrs, "DelaySeconds")
     message_id = str(uuid.uuid4())
-    store.insert_messages(state.db, [(queue["uid"], message_id, body, None, None, now, now + delay, None, None,
-                                      SERVICE_SENDER, None)])
+    stored_body, data_key = encryption.stored_body(sealer, message_id, body)
+    store.insert_messages(state.db, [(queue["uid"], message_id, stored_body, None, None, now, now + delay, None,
+                                      None, SERVICE_SENDER, None, data_key)])
     waiting.notify(state, queue["uid"])
     return message_id

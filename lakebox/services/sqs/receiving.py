@@ -2,9 +2,8 @@
 per message group, and dead-letter moves after maxReceiveCount."""
 import asyncio
 import json
-import secrets
 
-from lakebox.services.sqs import attributes, model, store, waiting
+from lakebox.services.sqs import attributes, encryption, model, store, throughput, waiting
 from lakebox.services.sqs.errors import InvalidParameterValue
 from lakebox.services.sqs.lookup import arn_of, expire_old, queue_by_arn, queue_from
 from lakebox.services.sqs.sending import sequence_number
@@ -19,22 +18,24 @@ ATTEMPTS_CAP = 10_000           # attempts remembered (in memory: a retry after 
 
 async def receive_message(ctx, params):
     queue = queue_from(ctx, params)
+    queue_attrs = store.attributes_of(queue)
     limit = _ranged(params, "MaxNumberOfMessages", 1, 10, "Must be between 1 and 10, if provided.", 1)
     wait = _ranged(params, "WaitTimeSeconds", 0, MAX_WAIT_S, f"Must be >= 0 and <= {MAX_WAIT_S}, if provided.",
-                   attributes.int_attribute(store.attributes_of(queue), "ReceiveMessageWaitTimeSeconds"))
+                   attributes.int_attribute(queue_attrs, "ReceiveMessageWaitTimeSeconds"))
     visibility = _ranged(params, "VisibilityTimeout", 0, MAX_VISIBILITY_S,
                          f"Must be >= 0 and <= {MAX_VISIBILITY_S}, if provided.", None)
+    throughput.admit(ctx, queue, queue_attrs)
     state = ctx.state
     attempt = (queue["uid"], params["ReceiveRequestAttemptId"]) if queue["fifo"] and \
         params.get("ReceiveRequestAttemptId") else None
-    repeated = _repeated_attempt(state, attempt, ctx.now)
+    repeated = _repeated_attempt(ctx, attempt)
     if repeated is not None:
         return {"Messages": [_message(queue, row, params) for row in repeated]} if repeated else {}
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while True:
         now = state.clock.now()
-        taken = take(state, queue, now, limit, visibility)
+        taken = take(ctx, queue, now, limit, visibility)
         if taken or loop.time() >= deadline:
             break
         upcoming = store.next_visible_at(state.db, queue["uid"], now)
@@ -59,18 +60,20 @@ def _attempts(state):
     return cache["attempts"]
 
 
-def _repeated_attempt(state, attempt, now):
+def _repeated_attempt(ctx, attempt):
     """A FIFO receive retried with its ReceiveRequestAttemptId within 5 minutes gets the
     messages that attempt received again (those still in flight from it, with the same
     receipt handles); None when the attempt is new."""
     if attempt is None:
         return None
-    found = _attempts(state).get(attempt)
-    if found is None or found[0] <= now:
+    found = _attempts(ctx.state).get(attempt)
+    if found is None or found[0] <= ctx.now:
         return None
     tokens = dict(found[1])
-    return [dict(row) for row in store.messages_by_seq(state.db, list(tokens))
-            if row["token"] == tokens[row["seq"]] and row["visible_at"] > now]
+    rows = [row for row in store.messages_by_seq(ctx.state.db, list(tokens))
+            if row["token"] == tokens[row["seq"]] and row["visible_at"] > ctx.now]
+    bodies = encryption.open_bodies(ctx, rows)
+    return [dict(row, body=bodies[row["seq"]]) for row in rows]
 
 
 def _ranged(params, name, low, high, reason, default):
@@ -82,9 +85,10 @@ def _ranged(params, name, low, high, reason, default):
     return value
 
 
-def take(state, queue, now, limit, visibility=None) -> list:
+def take(ctx, queue, now, limit, visibility=None) -> list:
     """Receive up to `limit` messages now: mark them in flight and return their rows as
-    they are after the receive."""
+    they are after the receive, bodies decrypted (a KMS refusal changes nothing)."""
+    state = ctx.state
     db = state.db
     queue_attrs = store.attributes_of(queue)
     timeout = visibility if visibility is not None else attributes.int_attribute(queue_attrs, "VisibilityTimeout")
@@ -92,10 +96,11 @@ def take(state, queue, now, limit, visibility=None) -> list:
     expire_old(db, queue, now)
     with db.transaction():
         picked = (_pick_fifo if queue["fifo"] else _pick_standard)(state, queue, now, limit, redrive)
-        changes = [(now + timeout, secrets.token_hex(8), now, row["seq"]) for row in picked]
+        bodies = encryption.open_bodies(ctx, picked)
+        changes = [(now + timeout, model.receive_token(), now, row["seq"]) for row in picked]
         store.mark_received(db, changes)
     tokens = {seq: token for _, token, _, seq in changes}
-    return [dict(row, token=tokens[row["seq"]], receive_count=row["receive_count"] + 1,
+    return [dict(row, body=bodies[row["seq"]], token=tokens[row["seq"]], receive_count=row["receive_count"] + 1,
                  first_received_at=row["first_received_at"] or now) for row in picked]
 
 
@@ -167,12 +172,14 @@ def _message(queue, row, params) -> dict:
     message = {"MessageId": row["message_id"], "ReceiptHandle": handle, "MD5OfBody": model.md5_hex(row["body"].encode()),
                "Body": row["body"]}
     system_names = (params.get("AttributeNames") or []) + (params.get("MessageSystemAttributeNames") or [])
-    system = _system_attributes(queue, row)
-    chosen = {name: value for name, value in system.items() if model.wants(system_names, name)}
-    if chosen:
-        message["Attributes"] = chosen
-    user = store.decode_attributes(row["attributes"])
-    wanted = {name: value for name, value in user.items() if model.wants(params.get("MessageAttributeNames"), name)}
+    if system_names:
+        chosen = {name: value for name, value in _system_attributes(queue, row).items()
+                  if model.wants(system_names, name)}
+        if chosen:
+            message["Attributes"] = chosen
+    user_names = params.get("MessageAttributeNames")
+    wanted = {name: value for name, value in store.decode_attributes(row["attributes"]).items()
+              if model.wants(user_names, name)} if user_names and row["attributes"] else None
     if wanted:
         message["MessageAttributes"] = wanted
         message["MD5OfMessageAttributes"] = model.md5_of_attributes(wanted)

@@ -1,9 +1,7 @@
 """SendMessage and SendMessageBatch: checks, delays, FIFO deduplication, the digests
 clients verify. A batch's good entries land in one transaction; bad ones are reported
 per entry and change nothing."""
-import uuid
-
-from lakebox.services.sqs import attributes, encryption, model, store, waiting
+from lakebox.services.sqs import attributes, encryption, model, store, throughput, waiting
 from lakebox.services.sqs.errors import BatchRequestTooLong, InvalidParameterValue, MissingParameter, SqsError
 from lakebox.services.sqs.lookup import queue_from
 
@@ -13,12 +11,14 @@ SYSTEM_ATTRIBUTES = ("AWSTraceHeader",)
 
 
 class Prepared:
-    """One message checked and ready to store, or a FIFO duplicate of a stored one."""
+    """One message checked and ready to store, or a FIFO duplicate of one sent before (in
+    an earlier call, or earlier in the same batch)."""
 
-    def __init__(self, row=None, result=None, dedup=None):
+    def __init__(self, row=None, result=None, dedup=None, original=None):
         self.row = row                  # the tuple store.insert_messages takes
         self.result = result            # the response members
         self.dedup = dedup              # (scope, dedup_id) of a FIFO message
+        self.original = original        # the Prepared of the same batch this one repeats
 
 
 def send_message(ctx, params):
@@ -56,30 +56,45 @@ def _attributes_size(attrs) -> int:
 
 
 def _send(ctx, queue, entries):
-    """[(entry, result dict or the SqsError that refused it)], the accepted ones stored."""
+    """[(entry, result dict or the SqsError that refused it)], the accepted ones stored
+    together (one INSERT for the batch)."""
     db = ctx.state.db
     queue_attrs = store.attributes_of(queue)
-    encryption.check_key(ctx, queue_attrs)
-    outcomes, new = [], []
+    throughput.admit(ctx, queue, queue_attrs)
+    sealer = encryption.sealer(ctx, queue, queue_attrs)
+    outcomes, in_batch = [], {}
     with db.transaction():
         for entry in entries:
             try:
-                prepared = _prepare(ctx, queue, queue_attrs, entry)
+                prepared = _prepare(ctx, queue, queue_attrs, entry, sealer, in_batch)
             except SqsError as error:
                 outcomes.append((entry, error))
                 continue
-            if prepared.row is not None:
-                [seq] = store.insert_messages(db, [prepared.row])
-                if queue["fifo"]:
-                    prepared.result["SequenceNumber"] = sequence_number(seq)
-                    scope, dedup_id = prepared.dedup
-                    store.put_dedup(db, queue["uid"], scope, dedup_id, ctx.now + DEDUP_INTERVAL_S,
-                                    prepared.result["MessageId"], seq)
-                new.append(seq)
-            outcomes.append((entry, prepared.result))
+            if prepared.dedup is not None and prepared.original is None:
+                in_batch[prepared.dedup] = prepared
+            outcomes.append((entry, prepared))
+        new = [prepared for _, prepared in outcomes if isinstance(prepared, Prepared) and prepared.row is not None]
+        seqs = store.insert_messages(db, [prepared.row for prepared in new])
+        if queue["fifo"]:
+            _number(ctx, queue, new, seqs)
     if new:
         waiting.notify(ctx.state, queue["uid"])
-    return outcomes
+    return [(entry, outcome if isinstance(outcome, SqsError) else _result(outcome)) for entry, outcome in outcomes]
+
+
+def _number(ctx, queue, new, seqs):
+    """FIFO: each new message's sequence number, and its deduplication id kept 5 minutes."""
+    for prepared, seq in zip(new, seqs):
+        prepared.result["SequenceNumber"] = sequence_number(seq)
+    store.put_dedups(ctx.state.db, [(queue["uid"], *prepared.dedup, ctx.now + DEDUP_INTERVAL_S,
+                                     prepared.result["MessageId"], seq) for prepared, seq in zip(new, seqs)])
+
+
+def _result(prepared) -> dict:
+    if prepared.original is not None:        # answered as the message it repeats
+        prepared.result.update(MessageId=prepared.original.result["MessageId"],
+                               SequenceNumber=prepared.original.result["SequenceNumber"])
+    return prepared.result
 
 
 def sequence_number(seq: int) -> str:
@@ -87,7 +102,7 @@ def sequence_number(seq: int) -> str:
     return f"{18_000_000_000_000_000_000 + seq:020d}"
 
 
-def _prepare(ctx, queue, queue_attrs, entry) -> Prepared:
+def _prepare(ctx, queue, queue_attrs, entry, sealer, in_batch) -> Prepared:
     body = entry["MessageBody"]
     model.check_body(body)
     user_attrs = entry.get("MessageAttributes") or {}
@@ -107,14 +122,18 @@ def _prepare(ctx, queue, queue_attrs, entry) -> Prepared:
     if system_attrs:
         result["MD5OfMessageSystemAttributes"] = model.md5_of_attributes(system_attrs)
     if dedup is not None:
+        # A duplicate is accepted, not delivered again: the answer names the message first sent.
+        if dedup in in_batch:
+            return Prepared(result=result, original=in_batch[dedup])
         existing = store.dedup_entry(ctx.state.db, queue["uid"], *dedup, ctx.now)
         if existing is not None:
-            # Accepted, not delivered again: the answer names the message first sent.
             result.update(MessageId=existing["message_id"], SequenceNumber=sequence_number(existing["seq"]))
             return Prepared(result=result)
-    result["MessageId"] = str(uuid.uuid4())
-    row = (queue["uid"], result["MessageId"], body, store.encode_attributes(user_attrs),
-           store.encode_attributes(system_attrs), ctx.now, ctx.now + delay, group_id, dedup_id, ctx.account, None)
+    message_id = result["MessageId"] = model.message_id()
+    stored_body, data_key = encryption.stored_body(sealer, message_id, body)
+    row = (queue["uid"], message_id, stored_body, store.encode_attributes(user_attrs),
+           store.encode_attributes(system_attrs), ctx.now, ctx.now + delay, group_id, dedup_id, ctx.account, None,
+           data_key)
     return Prepared(row=row, result=result, dedup=dedup)
 
 

@@ -7,6 +7,7 @@ their send order. A message's `visible_at` is the lakebox-clock time it may next
 received (its delay, then each receive's visibility timeout), so visibility survives a
 restart and receiving is an index range scan on (queue, visible_at): no call costs more
 as a queue grows. `receive_count` tells a delayed message (0) from an in-flight one.
+A body sealed at rest is a BLOB and its row names its `data_key` (encryption.py).
 """
 import json
 
@@ -75,6 +76,16 @@ SCHEMA = [
         to_move INTEGER NOT NULL,
         moved INTEGER NOT NULL DEFAULT 0,
         failure TEXT)""",
+    # Encryption at rest (encryption.py): wrapped data keys, the one a message's body is
+    # sealed with, and SQS's own master key for SSE-SQS.
+    """CREATE TABLE sqs_data_keys (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key_arn TEXT,
+        queue_arn TEXT NOT NULL,
+        wrapped BLOB NOT NULL,
+        created_at REAL NOT NULL)""",
+    "ALTER TABLE sqs_messages ADD COLUMN data_key INTEGER",
+    "CREATE TABLE sqs_master_key (id INTEGER PRIMARY KEY, material BLOB NOT NULL)",
 ]
 
 
@@ -177,17 +188,21 @@ def decode_attributes(text: str | None) -> dict:
 
 
 MESSAGE_COLUMNS = ("queue_uid, message_id, body, attributes, system_attributes, sent_at, visible_at, "
-                   "group_id, dedup_id, sender_id, source_arn")
+                   "group_id, dedup_id, sender_id, source_arn, data_key")
+
+
+_ROW_MARKS = "(" + ", ".join("?" * len(MESSAGE_COLUMNS.split(", "))) + ")"
 
 
 def insert_messages(db, rows) -> list[int]:
-    """Insert message rows (tuples in MESSAGE_COLUMNS order); returns their seqs."""
-    seqs = []
-    with db.transaction():
-        for row in rows:
-            seqs.append(db.execute(f"INSERT INTO sqs_messages ({MESSAGE_COLUMNS}) VALUES "
-                                   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row).lastrowid)
-    return seqs
+    """Insert message rows (tuples in MESSAGE_COLUMNS order) with one statement; returns
+    their seqs in the rows' order (a statement numbers its rows in order, one writer)."""
+    if not rows:
+        return []
+    values = ", ".join([_ROW_MARKS] * len(rows))
+    args = [value for row in rows for value in row]
+    return sorted(row[0] for row in db.query(
+        f"INSERT INTO sqs_messages ({MESSAGE_COLUMNS}) VALUES {values} RETURNING seq", args))
 
 
 def visible_messages(db, uid, now, limit):
@@ -210,6 +225,15 @@ def messages_by_seq(db, seqs):
 def message_state(db, seq):
     """What a receipt handle is checked against: the message's queue, receive token and visibility."""
     return db.one("SELECT seq, queue_uid, token, visible_at FROM sqs_messages WHERE seq=?", (seq,))
+
+
+def message_states(db, seqs) -> dict:
+    """{seq: what a receipt handle is checked against} of several messages."""
+    if not seqs:
+        return {}
+    marks = ", ".join("?" * len(seqs))
+    return {row["seq"]: row for row in db.query(
+        f"SELECT seq, queue_uid, token, visible_at FROM sqs_messages WHERE seq IN ({marks})", seqs)}
 
 
 def mark_received(db, changes):
@@ -240,9 +264,9 @@ def move_message(db, seq, target_uid, now, source_arn, keep_sent_at=True, keep_r
     with db.transaction():
         cursor = db.execute(
             "INSERT INTO sqs_messages (queue_uid, message_id, body, attributes, system_attributes, visible_at, "
-            "source_arn, receive_count, first_received_at, group_id, dedup_id, sender_id, sent_at) "
+            "source_arn, receive_count, first_received_at, group_id, dedup_id, sender_id, data_key, sent_at) "
             f"SELECT ?, message_id, body, attributes, system_attributes, ?, ?, {receives}, "
-            f"group_id, dedup_id, sender_id, {sent} FROM sqs_messages WHERE seq=?", args)
+            f"group_id, dedup_id, sender_id, data_key, {sent} FROM sqs_messages WHERE seq=?", args)
         db.execute("DELETE FROM sqs_messages WHERE seq=?", (seq,))
     return cursor.lastrowid
 
@@ -308,9 +332,9 @@ def dedup_entry(db, uid, scope, dedup_id, now):
                   (uid, scope, dedup_id, now))
 
 
-def put_dedup(db, uid, scope, dedup_id, expires_at, message_id, seq):
-    db.execute("INSERT OR REPLACE INTO sqs_dedup VALUES (?, ?, ?, ?, ?, ?)",
-               (uid, scope, dedup_id, expires_at, message_id, seq))
+def put_dedups(db, entries):
+    """entries: (queue uid, scope, dedup id, expires at, message id, seq) each."""
+    db.executemany("INSERT OR REPLACE INTO sqs_dedup VALUES (?, ?, ?, ?, ?, ?)", entries)
 
 
 def drop_expired_dedup(db, now, limit) -> int:
@@ -321,6 +345,28 @@ def drop_expired_dedup(db, now, limit) -> int:
 def next_dedup_expiry(db):
     row = db.one("SELECT min(expires_at) FROM sqs_dedup")
     return row[0] if row else None
+
+
+# --- data keys (encryption at rest) -------------------------------------------------------------
+
+def insert_data_key(db, key_arn, queue_arn, wrapped, now) -> int:
+    return db.execute("INSERT INTO sqs_data_keys (key_arn, queue_arn, wrapped, created_at) VALUES (?, ?, ?, ?)",
+                      (key_arn, queue_arn, wrapped, now)).lastrowid
+
+
+def data_key(db, data_key_id):
+    return db.one("SELECT * FROM sqs_data_keys WHERE id=?", (data_key_id,))
+
+
+def master_key(db) -> bytes | None:
+    row = db.one("SELECT material FROM sqs_master_key WHERE id=1")
+    return row["material"] if row else None
+
+
+def put_master_key(db, material: bytes) -> bytes:
+    """Store the master key unless one is there; returns the one kept."""
+    db.execute("INSERT OR IGNORE INTO sqs_master_key VALUES (1, ?)", (material,))
+    return master_key(db)
 
 
 # --- message move tasks -----------------------------------------------------------------------

@@ -32,3 +32,15 @@ def wait_crawled(glue, name, timeout=60):
             return crawler
         time.sleep(0.1)
     raise AssertionError(f"crawler {name} did not finish")
+
+
+def pyiceberg_catalog(server):
+    """pyiceberg's Glue catalog, pointed at the server under test (at AWS when it has no
+    endpoint)."""
+    from pyiceberg.catalog import load_catalog
+    settings = {"type": "glue", "glue.region": "us-east-1"}
+    if server.endpoint:
+        settings.update({"glue.endpoint": server.endpoint, "glue.access-key-id": "test",
+                         "glue.secret-access-key": "test", "s3.endpoint": server.endpoint,
+                         "s3.access-key-id": "test", "s3.secret-access-key": "test", "s3.region": "us-east-1"})
+    return load_catalog("lakebox", **settings)

@@ -102,7 +102,7 @@ def test_snapshots_and_history_tables(query, bucket):
     query("DELETE FROM orders WHERE id = 1")
     _, rows, columns = query('SELECT snapshot_id, parent_id, operation, summary[\'total-records\'] AS total '
                              'FROM "orders$snapshots" ORDER BY committed_at')
-    assert [row[2:] for row in rows[1:]] == [["append", "1"], ["overwrite", "0"]]
+    assert [row[2:] for row in rows[1:]] == [["append", "1"], ["delete", "1"]]     # a position delete file
     assert rows[1][1] is None and rows[2][1] == rows[1][0]
     assert [c["Type"] for c in columns][:2] == ["bigint", "bigint"]
     _, rows, _ = query('SELECT is_current_ancestor FROM "orders$history"')
@@ -148,13 +148,13 @@ def test_ctas_creates_an_iceberg_table_with_its_first_snapshot(query, glue, buck
     assert rows == [["operation"], ["append"]]
 
 
-def test_iceberg_ctas_refuses_partitioning_for_now_and_leaves_nothing(query, glue, bucket, database):
+def test_iceberg_ctas_partitioned_by_a_missing_column_fails_and_leaves_nothing(query, glue, s3, bucket, database):
     execution, _, _ = query(
         f"CREATE TABLE parts WITH (table_type = 'ICEBERG', location = 's3://{bucket}/iceberg/parts/', "
-        "partitioning = ARRAY['x']) AS SELECT 1 AS x", expect="FAILED")
-    assert execution["Status"]["StateChangeReason"] == \
-        "NOT_SUPPORTED: Partitioned Iceberg tables are not supported yet"
+        "partitioning = ARRAY['nope']) AS SELECT 1 AS x", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == "COLUMN_NOT_FOUND: Column 'nope' does not exist"
     assert "parts" not in [t["Name"] for t in glue.get_tables(DatabaseName=database)["TableList"]]
+    assert s3.list_objects_v2(Bucket=bucket, Prefix="iceberg/parts/")["KeyCount"] == 0
 
 
 def test_update_changes_the_rows_its_where_selects(query, bucket):
@@ -206,7 +206,7 @@ def test_add_columns_evolves_the_schema_and_old_files_read_null(query, glue, s3,
     metadata = _read_json(s3, table["Parameters"]["metadata_location"])
     assert (metadata["current-schema-id"], metadata["last-column-id"]) == (1, 6)
     execution, _, _ = query("ALTER TABLE orders ADD COLUMNS (note int)", expect="FAILED")
-    assert execution["Status"]["StateChangeReason"] == "NOT_SUPPORTED: Column 'note' already exists"
+    assert execution["Status"]["StateChangeReason"] == "COLUMN_ALREADY_EXISTS: Column 'note' already exists"
 
 
 def test_set_tblproperties_lands_in_the_iceberg_metadata(query, glue, s3, bucket, database):
@@ -266,9 +266,8 @@ def test_refs_files_and_manifests_tables(query, bucket):
     assert rows == [["content", "file_format", "record_count"], ["0", "PARQUET", "1"], ["0", "PARQUET", "2"]]
     _, rows, _ = query('SELECT sum(added_data_files_count), sum(added_rows_count) FROM "orders$manifests"')
     assert rows == [["_col0", "_col1"], ["2", "3"]]
-    execution, _, _ = query('SELECT * FROM "orders$partitions"', expect="FAILED")
-    assert execution["Status"]["StateChangeReason"] == \
-        "NOT_SUPPORTED: line 1:15: Metadata table $partitions is not supported"
+    _, rows, _ = query('SELECT record_count, file_count FROM "orders$partitions"')      # unpartitioned: one row
+    assert rows == [["record_count", "file_count"], ["3", "2"]]
 
 
 def test_optimize_compacts_the_files_into_one_keeping_the_rows(query, bucket):
@@ -301,7 +300,12 @@ def test_vacuum_expires_old_snapshots_and_deletes_the_files_only_they_needed(lak
     _, rows, _ = query("SELECT id FROM orders ORDER BY id")
     assert rows == [["id"], ["1"], ["3"]]
     keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="iceberg/orders/data/")["Contents"]]
-    assert len(keys) == 2                    # the rewritten file and the last insert's
+    assert len(keys) == 3                    # the first insert's, its position deletes, the last insert's
+    query("OPTIMIZE orders REWRITE DATA USING BIN_PACK")
+    lakebox_server.advance_clock(7200)
+    query("VACUUM orders")
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="iceberg/orders/data/")["Contents"]]
+    assert len(keys) == 1                    # compacted: the deletes folded in
     execution, _, _ = query(f"SELECT * FROM orders FOR VERSION AS OF {old_first}", expect="FAILED")
     assert execution["Status"]["StateChangeReason"].endswith(f"Iceberg snapshot ID does not exists: {old_first}")
 
@@ -328,3 +332,67 @@ def test_bytes_scanned_are_those_of_the_snapshot_read(query, bucket):
     assert current["Statistics"]["DataScannedInBytes"] > one_file
     metadata_only, _, _ = query('SELECT * FROM "orders$snapshots"')
     assert metadata_only["Statistics"]["DataScannedInBytes"] == 0
+
+
+def test_drop_rename_and_widen_columns_by_field_id_old_files_still_read(query, glue, s3, bucket, database):
+    query(f"""CREATE TABLE orders (id int, item string, qty int, price float)
+              LOCATION 's3://{bucket}/iceberg/orders/' TBLPROPERTIES ('table_type'='ICEBERG')""")
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5)")
+    query("ALTER TABLE orders CHANGE COLUMN item product string")
+    query("ALTER TABLE orders CHANGE qty qty bigint AFTER id")
+    query("ALTER TABLE orders CHANGE COLUMN price price double")
+    query("ALTER TABLE orders DROP COLUMN id")
+    query("INSERT INTO orders VALUES (7, 'pear', 0.25)")
+    _, rows, columns = query("SELECT * FROM orders ORDER BY qty")
+    assert rows == [["qty", "product", "price"], ["3", "apple", "0.5"], ["7", "pear", "0.25"]]
+    assert [c["Type"] for c in columns] == ["bigint", "varchar", "double"]
+    table = glue.get_table(DatabaseName=database, Name="orders")["Table"]
+    columns = table["StorageDescriptor"]["Columns"]
+    assert [(c["Name"], c["Type"], c["Parameters"]["iceberg.field.id"]) for c in columns] == [
+        ("qty", "bigint", "3"), ("product", "string", "2"), ("price", "double", "4")]
+    metadata = _read_json(s3, table["Parameters"]["metadata_location"])
+    mapping = json.loads(metadata["properties"]["schema.name-mapping.default"])
+    assert {"field-id": 2, "names": ["product", "item"]} in mapping
+    first = _snapshot_ids(query)[0]
+    _, rows, _ = query(f"SELECT id, item FROM orders FOR VERSION AS OF {first}")
+    assert rows == [["id", "item"], ["1", "apple"]]
+
+
+def test_schema_changes_athena_refuses(query, bucket):
+    _create(query, bucket)
+    for sql, reason in (
+            ("ALTER TABLE orders CHANGE qty qty smallint", "Unsupported Hive type: smallint"),
+            ("ALTER TABLE orders CHANGE id id int", "NOT_SUPPORTED: Cannot change column type: id: long -> int"),
+            ("ALTER TABLE orders CHANGE price price float",
+             "NOT_SUPPORTED: Cannot change column type: price: double -> float"),
+            ("ALTER TABLE orders CHANGE item qty string", "COLUMN_ALREADY_EXISTS: Column 'qty' already exists"),
+            ("ALTER TABLE orders DROP COLUMN nope", "COLUMN_NOT_FOUND: Column 'nope' does not exist")):
+        execution, _, _ = query(sql, expect="FAILED")
+        assert reason in execution["Status"]["StateChangeReason"], sql
+    _, rows, _ = query("DESCRIBE orders")
+    assert [row[0].split("\t")[0].strip() for row in rows[:4]] == ["id", "item", "qty", "price"]
+
+
+def test_change_column_of_a_hive_table_changes_glue_and_drop_column_is_refused(query, glue, bucket, database):
+    query(f"CREATE EXTERNAL TABLE logs (id int, msg string) STORED AS PARQUET LOCATION 's3://{bucket}/logs/'")
+    query("ALTER TABLE logs CHANGE COLUMN msg message string COMMENT 'text'")
+    columns = glue.get_table(DatabaseName=database, Name="logs")["Table"]["StorageDescriptor"]["Columns"]
+    assert columns == [{"Name": "id", "Type": "int"}, {"Name": "message", "Type": "string", "Comment": "text"}]
+    execution, _, _ = query("ALTER TABLE logs DROP COLUMN id", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].startswith("NOT_SUPPORTED: DROP COLUMN is only supported")
+
+
+@pytest.mark.local_only
+def test_time_travel_relative_to_current_timestamp(lakebox_server, query, bucket):
+    _create(query, bucket)
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5), (2, 'pear', 1, 0.75)")
+    lakebox_server.advance_clock(7200)
+    query("DELETE FROM orders WHERE id = 2")
+    _, rows, _ = query("SELECT count(*) FROM orders FOR TIMESTAMP AS OF current_timestamp - interval '1' hour")
+    assert rows[1:] == [["2"]]
+    _, rows, _ = query("SELECT count(*) FROM orders FOR TIMESTAMP AS OF (now() - INTERVAL '90' MINUTE) "
+                       "+ INTERVAL '90' MINUTE")
+    assert rows[1:] == [["1"]]
+    execution, _, _ = query("SELECT * FROM orders FOR TIMESTAMP AS OF current_timestamp - interval '3' hour",
+                            expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].startswith("INVALID_ARGUMENTS: line 1:15: No version history")

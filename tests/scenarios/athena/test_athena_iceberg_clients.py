@@ -43,6 +43,27 @@ def test_awswrangler_to_iceberg_read_and_delete(wr, session, bucket, database):
     assert found["id"].tolist() == [1, 3]
 
 
+def test_awswrangler_on_a_partitioned_table_merges_and_deletes(wr, session, s3, bucket, database):
+    common = {"database": database, "boto3_session": session, "s3_output": f"s3://{bucket}/results/"}
+    where = {"table": "visits", "table_location": f"s3://{bucket}/iceberg/visits/", "temp_path": f"s3://{bucket}/temp/",
+             "keep_files": False}
+    frame = pd.DataFrame({"id": [1, 2, 3], "day": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-02"]),
+                          "page": ["home", "cart", "home"]})
+    wr.athena.to_iceberg(frame, partition_cols=["day(day)", "bucket(4, id)"], **where, **common)
+    wr.athena.to_iceberg(pd.DataFrame({"id": [3, 4], "day": pd.to_datetime(["2024-01-02", "2024-01-03"]),
+                                       "page": ["pay", "home"]}), merge_cols=["id"], **where, **common)
+    found = wr.athena.read_sql_query("SELECT id, page FROM visits ORDER BY id", ctas_approach=False, **common)
+    assert found.to_dict("records") == [{"id": 1, "page": "home"}, {"id": 2, "page": "cart"},
+                                        {"id": 3, "page": "pay"}, {"id": 4, "page": "home"}]
+    wr.athena.delete_from_iceberg_table(pd.DataFrame({"id": [1]}), table="visits", merge_cols=["id"],
+                                        temp_path=f"s3://{bucket}/temp/", keep_files=False, **common)
+    found = wr.athena.read_sql_query("SELECT id FROM visits WHERE day >= TIMESTAMP '2024-01-01 00:00:00' "
+                                     "ORDER BY id", ctas_approach=False, **common)
+    assert found["id"].tolist() == [2, 3, 4]
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="iceberg/visits/data/")["Contents"]]
+    assert any("/day_day=2024-01-03/id_bucket=" in key for key in keys)
+
+
 def test_pyathena_creates_writes_and_time_travels_an_iceberg_table(lakebox_server, bucket, database):
     from pyathena import connect
     cursor = connect(s3_staging_dir=f"s3://{bucket}/pyathena/", region_name="us-east-1", schema_name=database,

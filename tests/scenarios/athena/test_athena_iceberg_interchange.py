@@ -3,17 +3,13 @@ same endpoint, reads them (same rows, same snapshot history) and appends to them
 Athena then reads what pyiceberg wrote."""
 import pyarrow as pa
 import pytest
-from pyiceberg.catalog import load_catalog
+
+from athena_helpers import pyiceberg_catalog
 
 
 @pytest.fixture
 def catalog(lakebox_server):
-    settings = {"type": "glue", "glue.region": "us-east-1"}
-    if lakebox_server.endpoint:
-        settings.update({"glue.endpoint": lakebox_server.endpoint, "glue.access-key-id": "test",
-                         "glue.secret-access-key": "test", "s3.endpoint": lakebox_server.endpoint,
-                         "s3.access-key-id": "test", "s3.secret-access-key": "test", "s3.region": "us-east-1"})
-    return load_catalog("lakebox", **settings)
+    return pyiceberg_catalog(lakebox_server)
 
 
 def test_pyiceberg_reads_and_appends_to_a_table_athena_wrote(query, catalog, bucket, database):

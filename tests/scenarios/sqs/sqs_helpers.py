@@ -1,4 +1,5 @@
 """Helpers shared by the SQS scenario tests."""
+import pathlib
 
 
 def error_of(raised) -> tuple:
@@ -15,3 +16,8 @@ def receive_all(sqs, url, **args) -> list:
         if not batch:
             return found
         found.extend(batch)
+
+
+def disk_holds(root: str, needle: bytes) -> bool:
+    """Whether any file under `root` contains `needle`."""
+    return any(needle in path.read_bytes() for path in pathlib.Path(root).rglob("*") if path.is_file())

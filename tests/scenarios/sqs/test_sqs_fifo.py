@@ -112,6 +112,17 @@ def test_batch_send_keeps_order(sqs, make_queue):
     assert bodies(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)) == [f"m{i}" for i in range(10)]
 
 
+def test_a_duplicate_within_a_batch_is_answered_as_its_first_send(sqs, make_queue):
+    url = make_queue(fifo=True)
+    answer = sqs.send_message_batch(QueueUrl=url, Entries=[
+        {"Id": "a", "MessageBody": "first", "MessageGroupId": "g", "MessageDeduplicationId": "same"},
+        {"Id": "b", "MessageBody": "other", "MessageGroupId": "g", "MessageDeduplicationId": "other"},
+        {"Id": "c", "MessageBody": "again", "MessageGroupId": "g", "MessageDeduplicationId": "same"}])
+    sent = {e["Id"]: (e["MessageId"], e["SequenceNumber"]) for e in answer["Successful"]}
+    assert sent["c"] == sent["a"] != sent["b"]
+    assert bodies(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)) == ["first", "other"]
+
+
 def test_fifo_delete_with_an_expired_handle(sqs, make_queue):
     url = make_queue(fifo=True, ContentBasedDeduplication="true")
     sqs.send_message(QueueUrl=url, MessageBody="x", MessageGroupId="g")

@@ -25,6 +25,19 @@ def events(sqs, url) -> list:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
+def bucket_to_queue(sqs, s3, url, wanted, versioned=True) -> str:
+    """A new bucket whose events `wanted` go to the queue (its test event read)."""
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    bucket = f"events-{uuid.uuid4().hex[:10]}"
+    s3.create_bucket(Bucket=bucket)
+    if versioned:
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [{
+        "QueueArn": queue_arn, "Events": wanted}]})
+    events(sqs, url)
+    return bucket
+
+
 def test_created_and_removed_objects_reach_the_queue(sqs, s3, make_queue):
     url = make_queue(prefix="events")
     queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -60,14 +73,8 @@ def test_created_and_removed_objects_reach_the_queue(sqs, s3, make_queue):
 
 def test_multipart_and_delete_markers(sqs, s3, make_queue):
     url = make_queue(prefix="events")
-    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    bucket = f"events-{uuid.uuid4().hex[:10]}"
-    s3.create_bucket(Bucket=bucket)
-    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [{
-        "QueueArn": queue_arn, "Events": ["s3:ObjectCreated:CompleteMultipartUpload",
-                                          "s3:ObjectRemoved:DeleteMarkerCreated"]}]})
-    events(sqs, url)
+    bucket = bucket_to_queue(sqs, s3, url, ["s3:ObjectCreated:CompleteMultipartUpload",
+                                                      "s3:ObjectRemoved:DeleteMarkerCreated"])
     upload = s3.create_multipart_upload(Bucket=bucket, Key="big")["UploadId"]
     part = s3.upload_part(Bucket=bucket, Key="big", UploadId=upload, PartNumber=1, Body=b"x" * 100)
     done = s3.complete_multipart_upload(Bucket=bucket, Key="big", UploadId=upload, MultipartUpload={
@@ -79,3 +86,39 @@ def test_multipart_and_delete_markers(sqs, s3, make_queue):
                                                "ObjectRemoved:DeleteMarkerCreated"]
     assert found[0]["s3"]["object"]["versionId"] == done["VersionId"]
     assert found[0]["s3"]["object"]["size"] == 100
+
+
+@pytest.mark.local_only
+def test_lifecycle_expiry_sends_lifecycle_events(sqs, s3, make_queue, clock):
+    url = make_queue(prefix="events")
+    bucket = bucket_to_queue(sqs, s3, url, ["s3:ObjectRemoved:*", "s3:LifecycleExpiration:*"])
+    first = s3.put_object(Bucket=bucket, Key="logs/day.txt", Body=b"first")["VersionId"]
+    s3.put_object(Bucket=bucket, Key="logs/day.txt", Body=b"second")
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{
+        "ID": "expire", "Status": "Enabled", "Filter": {"Prefix": "logs/"}, "Expiration": {"Days": 1},
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}]})
+    clock(3 * 86400)
+    found = []
+    for _ in range(20):
+        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+        found += [record for message in batch for record in json.loads(message["Body"])["Records"]]
+        if len(found) >= 2:
+            break
+    assert sorted((r["eventName"], r["s3"]["object"].get("versionId") == first) for r in found) == [
+        ("LifecycleExpiration:Delete", True), ("LifecycleExpiration:DeleteMarkerCreated", False)]
+
+
+def test_form_uploads_and_multi_object_deletes(sqs, s3, make_queue):
+    import requests
+    url = make_queue(prefix="events")
+    bucket = bucket_to_queue(sqs, s3, url, ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"], versioned=False)
+    form = s3.generate_presigned_post(bucket, "forms/${filename}", ExpiresIn=300)
+    answer = requests.post(form["url"], data=form["fields"], files={"file": ("a.txt", b"posted")}, timeout=30)
+    assert answer.status_code == 204, answer.text
+    s3.put_object(Bucket=bucket, Key="forms/b.txt", Body=b"put")
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "forms/a.txt"}, {"Key": "forms/b.txt"}]})
+    found = [record for event in events(sqs, url) for record in event["Records"]]
+    assert sorted((r["eventName"], unquote_plus(r["s3"]["object"]["key"])) for r in found) == [
+        ("ObjectCreated:Post", "forms/a.txt"), ("ObjectCreated:Put", "forms/b.txt"),
+        ("ObjectRemoved:Delete", "forms/a.txt"), ("ObjectRemoved:Delete", "forms/b.txt")]
+    s3.delete_bucket(Bucket=bucket)

@@ -42,9 +42,19 @@ def test_commits_chain_snapshots_and_time_travel_finds_the_one_current_then():
 def test_summary_counts_added_and_deleted_files():
     added = [meta.data_file("s3://b/a", 3, 100)]
     removed = [meta.data_file("s3://b/x", 5, 10), meta.data_file("s3://b/y", 1, 10)]
-    assert meta.summary(added, removed, 1, 3) == {
+    assert meta.summary(added, removed, added) == {
         "added-data-files": "1", "added-records": "3", "added-files-size": "100", "deleted-data-files": "2",
-        "deleted-records": "6", "total-data-files": "1", "total-records": "3", "total-delete-files": "0"}
+        "deleted-records": "6", "total-data-files": "1", "total-records": "3", "total-delete-files": "0",
+        "total-position-deletes": "0", "total-equality-deletes": "0"}
+
+
+def test_summary_counts_position_delete_files_apart_from_data_files():
+    data = meta.data_file("s3://b/a", 3, 100)
+    deletes = meta.data_file("s3://b/d", 2, 40, content=meta.POSITION_DELETES)
+    assert meta.summary([deletes], [], [data, deletes]) == {
+        "added-files-size": "40", "added-delete-files": "1", "added-position-deletes": "2",
+        "total-data-files": "1", "total-records": "3", "total-delete-files": "1", "total-position-deletes": "2",
+        "total-equality-deletes": "0"}
 
 
 def test_snapshots_committed_in_the_same_millisecond_stay_in_order():
@@ -61,3 +71,30 @@ def test_expiry_keeps_the_current_snapshot_and_those_within_the_retention():
     assert [s["snapshot-id"] for s in kept["snapshots"]] == [22]
     assert [e["snapshot-id"] for e in kept["snapshot-log"]] == [22]
     assert [s["snapshot-id"] for s in meta.expire_snapshots(second, 30000, "m3")["snapshots"]] == [22]
+
+
+def test_change_column_keeps_the_field_id_and_only_widens():
+    table = _table()
+    changed = meta.change_column(table, "id", "key", "bigint", "", 2000, "m0")
+    changed = meta.change_column(changed, "d", "d", "decimal(12,2)", "", 3000, "m1")
+    assert [(f["id"], f["name"], f["type"]) for f in meta.current_schema(changed)["fields"]] == [
+        (3, "d", "decimal(12,2)"), (1, "key", "long"), (2, "name", "string")]
+    assert meta.former_names(changed) == {"key": ["id"]}
+    for old, kind in (("id", "int"), ("d", "decimal(8,2)"), ("d", "decimal(12,3)"), ("name", "bigint")):
+        with pytest.raises(meta.SchemaChangeError, match="Cannot change column type"):
+            meta.change_column(table, old, old, kind, None, 2000, "m0")
+
+
+def test_drop_column_refuses_a_partition_source():
+    table = meta.new_table("s3://b/t/", [("id", "bigint"), ("ts", "timestamp")], {}, 1000, [("day", "ts", None)])
+    with pytest.raises(meta.SchemaChangeError, match="used by a partition spec: ts"):
+        meta.drop_column(table, "ts", 2000, "m0")
+    assert [f["name"] for f in meta.current_schema(meta.drop_column(table, "id", 2000, "m0"))["fields"]] == ["ts"]
+
+
+def test_a_position_delete_file_bounded_to_one_data_file_applies_to_it_alone():
+    deletes = meta.data_file("s3://b/t/data/d.parquet", 2, 40, {}, meta.POSITION_DELETES, "s3://b/t/data/a.parquet")
+    assert meta.may_delete_from(deletes, "s3://b/t/data/a.parquet")
+    assert not meta.may_delete_from(deletes, "s3://b/t/data/b.parquet")
+    unbounded = meta.data_file("s3://b/t/data/e.parquet", 2, 40, {}, meta.POSITION_DELETES)
+    assert meta.may_delete_from(unbounded, "s3://b/t/data/b.parquet")

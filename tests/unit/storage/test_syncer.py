@@ -164,3 +164,16 @@ def test_shard_log_appends_are_synced_with_their_new_directories(storage, monkey
     stream_dir = tmp_path / "services" / "kinesis" / "1-1000"
     assert {str(stream_dir / f"{segment:08d}.log"), str(stream_dir), str(stream_dir.parent)} <= set(synced)
     assert synced[-1] == db.path + "-wal"               # the WAL last: rows after their bytes
+
+
+def test_commits_leave_checkpoints_to_the_syncers_timed_rounds(storage):
+    db, _, syncer = storage(always=False)
+    syncer.start()
+    db_file = db.path
+    before = os.path.getsize(db_file)
+    for _ in range(50):                     # 5 MB through the WAL: past SQLite's own 1,000-page trigger
+        db.execute("INSERT INTO t VALUES (?)", (os.urandom(100 * 1024),))
+    assert os.path.getsize(db_file) == before
+    syncer.sync_now()                       # a timed round: the WAL goes into the database file
+    assert os.path.getsize(db_file) > before + 50 * 100 * 1024
+    assert db.query("SELECT count(*) FROM t")[0][0] == 50
