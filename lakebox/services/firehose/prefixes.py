@@ -3,7 +3,8 @@ default layout (https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html
 .../basic-deliver.html#s3-object-name).
 
 An object is named `<evaluated prefix><stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid><ext>`;
-the default prefix is `yyyy/MM/dd/HH/`, and failed records go under the error prefix,
+the default prefix is `yyyy/MM/dd/HH/` (also appended to a prefix with no expression),
+and failed records go under the error prefix,
 by default `<error-output-type>/yyyy/MM/dd/HH/`. Timestamps are those of the oldest
 record in the object, in UTC unless the destination names a `CustomTimeZone`.
 """
@@ -90,6 +91,10 @@ def evaluate(prefix: str | None, when_ms: int, zone, error_type: str | None = No
     if not prefix:
         default = java_format(moment, DEFAULT_PREFIX_PATTERN)
         return f"{error_type}/{default}" if error_type else default
+    if error_type is None and not EXPRESSION.search(prefix):
+        # A plain data prefix is followed by the default time layout, joined as it is
+        # (`raw/` -> `raw/2024/03/07/05/`, `raw` -> `raw2024/03/07/05/`), as AWS writes it.
+        return prefix + java_format(moment, DEFAULT_PREFIX_PATTERN)
     partition_keys = partition_keys or {}
 
     def replace(match):
