@@ -4,10 +4,11 @@ JSON SerDe reads the raw zone; a CTAS compacts it into Parquet under `curated/`;
 lifecycle rule expires the raw zone after a day on the lakebox clock, and the curated
 table still answers."""
 import json
-import time
 import uuid
 
 import pytest
+
+from trip_helpers import KEY, REGION, SECRET, wait_for
 
 pytestmark = pytest.mark.local_only            # buffers flush and objects expire on the lakebox clock
 
@@ -17,14 +18,6 @@ ROLE = "arn:aws:iam::000000000000:role/firehose"
 def keys(s3, bucket, prefix):
     return sorted(o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
                   for o in page.get("Contents", []))
-
-
-def eventually(condition, timeout=60):
-    deadline = time.monotonic() + timeout
-    while not (found := condition()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
-    return found
 
 
 @pytest.fixture
@@ -42,8 +35,6 @@ def stream(client, bucket):
 
 def test_raw_zone_compacted_then_expired(lakebox_server, client, clock, bucket, database, stream):
     from pyathena import connect
-
-    from trip_helpers import KEY, REGION, SECRET
     firehose, s3 = client("firehose"), client("s3")
     events = [{"user": f"u{i % 4}", "action": ["view", "click", "buy"][i % 3], "ms": 10 * i} for i in range(60)]
     for start in range(0, 60, 20):
@@ -51,7 +42,7 @@ def test_raw_zone_compacted_then_expired(lakebox_server, client, clock, bucket, 
             {"Data": (json.dumps(e) + "\n").encode()} for e in events[start:start + 20]])
         assert answer["FailedPutCount"] == 0
     clock(61)
-    raw = eventually(lambda: keys(s3, bucket, "raw/"))
+    raw = wait_for(lambda: keys(s3, bucket, "raw/"))
     assert all(k.endswith(".gz") and len(k.split("/")) == 6 for k in raw)      # raw/YYYY/MM/DD/HH/name.gz
 
     cursor = connect(s3_staging_dir=f"s3://{bucket}/staging/", region_name=REGION, schema_name=database,
@@ -74,7 +65,7 @@ def test_raw_zone_compacted_then_expired(lakebox_server, client, clock, bucket, 
         "ID": "raw-retention", "Status": "Enabled", "Filter": {"Prefix": "raw/"}, "Expiration": {"Days": 1}}]})
     assert s3.head_object(Bucket=bucket, Key=raw[0])["Expiration"].endswith('rule-id="raw-retention"')
     clock(2 * 86400)
-    eventually(lambda: keys(s3, bucket, "raw/") == [] or None)
+    wait_for(lambda: keys(s3, bucket, "raw/") == [] or None)
     assert keys(s3, bucket, "curated/") == curated
 
     cursor.execute("SELECT count(*) FROM raw_events")

@@ -3,10 +3,11 @@ stream reads it (KinesisStreamAsSource), partitions by the event's `region` fiel
 the JSON into Parquet with a Glue table's schema and writes `events/region=.../`; a crawler
 catalogs the partitions and Athena answers with partition pruning. Every event is counted."""
 import json
-import time
 import uuid
 
 import pytest
+
+from trip_helpers import wait_for
 
 pytestmark = pytest.mark.local_only          # buffers are flushed by moving the lakebox clock
 
@@ -14,14 +15,6 @@ ROLE = "arn:aws:iam::000000000000:role/firehose"
 # `region` is left out of the files' schema: it lives in the path, as the partition.
 SCHEMA = [{"Name": "event_id", "Type": "bigint"}, {"Name": "user", "Type": "string"},
           {"Name": "amount", "Type": "double"}]
-
-
-def wait_for(condition, timeout=60):
-    deadline = time.monotonic() + timeout
-    while not (found := condition()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
-    return found
 
 
 def run_query(athena, sql, database, output):
