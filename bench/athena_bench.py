@@ -12,6 +12,8 @@
     DuckDB's (numbers to 1e-6 relative): the two must agree row for row.
 (b) `SELECT 1` from StartQueryExecution to SUCCEEDED: median and max of 50.
 (c) 20 concurrent queries (a small aggregate each), all must end SUCCEEDED.
+Beside wall time, the CPU used: lakebox's server process (all its threads) against this
+process's while DuckDB alone runs (the shared machine's load moves wall time far more).
 
 lakebox runs as a subprocess with a fresh `--data-dir`. The script prints figures and
 the targets they are read against; it asserts only that answers agree and nothing failed.
@@ -53,6 +55,13 @@ def hive_type(arrow_type) -> str:
         return text.replace("decimal128", "decimal").replace(" ", "")
     return {"int64": "bigint", "int32": "int", "string": "string", "string_view": "string", "large_string": "string",
             "date32[day]": "date", "double": "double"}[text]
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system, all threads) a process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait(athena, query_id):
@@ -128,13 +137,16 @@ def main():
             duck.execute(translated[number]).fetchall()
         run_athena(athena, QUERIES[6])
         lake_times, duck_times, mismatches = {}, {}, []
+        lake_cpu = duck_cpu = 0.0
         for number, sql in QUERIES.items():
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), process_cpu(server.process.pid)
             lake = run_athena(athena, sql)
             lake_times[number] = time.perf_counter() - started
-            started = time.perf_counter()
+            lake_cpu += process_cpu(server.process.pid) - cpu
+            started, cpu = time.perf_counter(), time.process_time()
             expected = duck.execute(translated[number]).fetchall()
             duck_times[number] = time.perf_counter() - started
+            duck_cpu += time.process_time() - cpu
             if len(lake) != len(expected) or not all(same(a, d) for a, d in zip(lake, expected)):
                 mismatches.append(number)
         print(f"TPC-H SF{args.scale:g}, 22 queries, one after another")
@@ -143,15 +155,18 @@ def main():
             print(f"Q{number:<5} {lake_times[number]:17.3f}  {duck_times[number]:9.3f}")
         lake_total, duck_total = sum(lake_times.values()), sum(duck_times.values())
         print(f"total  {lake_total:17.3f}  {duck_total:9.3f}   ratio {lake_total / duck_total:.2f} (target <= 1.3)")
+        print(f"CPU    {lake_cpu:17.3f}  {duck_cpu:9.3f}   ratio {lake_cpu / duck_cpu:.2f} (lakebox's server process; "
+              f"DuckDB in this process)")
         print("answers differing from DuckDB's:", mismatches or "none")
 
-        latencies = []
+        latencies, cpu = [], process_cpu(server.process.pid)
         for _ in range(50):
             started = time.perf_counter()
             run_athena(athena, "SELECT 1")
             latencies.append((time.perf_counter() - started) * 1000)
+        cpu = (process_cpu(server.process.pid) - cpu) / 50 * 1000
         print(f"SELECT 1, start to SUCCEEDED and results read: median {statistics.median(latencies):.1f} ms, "
-              f"max {max(latencies):.1f} ms (target < 50 ms)")
+              f"max {max(latencies):.1f} ms (target < 50 ms); server CPU {cpu:.1f} ms per query")
 
         def one(index):
             try:

@@ -47,6 +47,16 @@ class EngineError(Exception):
 _TRINO_WORDS = [
     (r"Could not convert string '(.*)' to ([A-Z]+?)(?:\d+)?\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to {1}"),
     (r"Division by zero", "DIVISION_BY_ZERO", "Division by zero"),
+    (r"Overflow in (\w+) of INT32 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "integer {0} overflow: {1}"),
+    (r"Overflow in (\w+) of INT64 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "bigint {0} overflow: {1}"),
+    (r"Overflow in (\w+) of INT16 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "smallint {0} overflow: {1}"),
+    (r"Overflow in (\w+) of INT8 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "tinyint {0} overflow: {1}"),
+    (r"Type INT128 with value (-?\d+) can't be cast because the value is out of range for the destination "
+     r"type INT64", "NUMERIC_VALUE_OUT_OF_RANGE", "Out of range for bigint: {0}"),
+    (r"Macro trino_(\w+)\(\) does not support the supplied arguments", "FUNCTION_NOT_FOUND",
+     "Unexpected parameters for function {0}"),
+    (r'Could not parse string "(.*)" according to format specifier', "INVALID_FUNCTION_ARGUMENT",
+     'Invalid format: "{0}"'),
     (r"Function with name \"?(\w+?)\"? is not in the catalog, but it exists in the \w+ extension",
      "NOT_SUPPORTED", "Function '{0}' is not supported"),
     (r"(?:Scalar|Aggregate|Table) Function with name \"?(\w+?)\"? (?:does not exist|is not in the catalog)",

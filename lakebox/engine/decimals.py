@@ -80,9 +80,13 @@ def with_aliases(tree, column_types: dict, passes: int = 3) -> dict:
     """`column_types` plus the decimal columns that subqueries and CTEs define
     (`l_extendedprice * (1 - l_discount) AS volume`), nested up to `passes` deep."""
     types = dict(column_types)
+    aliases = [alias for alias in tree.find_all(exp.Alias) if alias.alias]
     for _ in range(passes):
-        for alias in tree.find_all(exp.Alias):
+        known = len(types)
+        for alias in aliases:
             found = decimal_type(alias.this, types)
-            if found is not None and alias.alias:
+            if found is not None:
                 types.setdefault(alias.alias.lower(), f"decimal({found[0]},{found[1]})")
+        if len(types) == known:         # nothing new: another pass would find nothing either
+            break
     return types

@@ -182,6 +182,15 @@ def date_plus_interval_stays_date(tree: exp.Expression, column_types: dict) -> e
     return tree
 
 
+def date_minus_date_is_an_interval(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`DATE 'b' - DATE 'a'` is an interval of days in Trino (`31 00:00:00.000`); DuckDB
+    gives a number of days."""
+    for node in list(tree.find_all(exp.Sub)):
+        if _is_date(node.this, column_types) and _is_date(node.expression, column_types):
+            node.replace(exp.Anonymous(this="to_days", expressions=[exp.cast(node.copy(), "INTEGER")]))
+    return tree
+
+
 def _is_date(node, column_types: dict) -> bool:
     if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.DATE:
         return True
@@ -209,8 +218,87 @@ def date_add_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> e
     return tree
 
 
+_TEXT_KINDS = {"double": "double", "float": "real", "real": "real", "timestamp": "timestamp"}
+_TEXT_KINDS_OF_CASTS = {exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FLOAT: "real",
+                        exp.DataType.Type.TIMESTAMP: "timestamp"}
+
+
+def text_kind(node, column_types: dict) -> str | None:
+    """"double", "real" or "timestamp" when `node` is known to be one (a catalog column, a
+    literal, a cast, arithmetic or an aggregate over one), else None."""
+    if isinstance(node, exp.Paren):
+        return text_kind(node.this, column_types)
+    if isinstance(node, exp.Column):
+        return _TEXT_KINDS.get(column_types.get(node.name.lower(), "").lower())
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return "double" if "e" in node.this.lower() else None
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        return _TEXT_KINDS_OF_CASTS.get(node.to.this)
+    if isinstance(node, (exp.Sum, exp.Min, exp.Max, exp.Abs)):
+        return text_kind(node.this, column_types)
+    if isinstance(node, exp.Avg):
+        return "double" if decimals.decimal_type(node.this, column_types) is None else None
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div)):
+        kinds = {text_kind(node.this, column_types), text_kind(node.expression, column_types)}
+        return "double" if "double" in kinds else ("real" if "real" in kinds else None)
+    return None
+
+
+def cast_to_varchar_as_trino(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`CAST(x AS varchar)` is Trino's text: a double Java's (`1.0E10`, DuckDB's
+    `10000000000.0`), a timestamp with 3 fractional digits (DuckDB drops the zeros). Done
+    where the operand's type is known."""
+    for node in list(tree.find_all(exp.Cast, exp.TryCast)):
+        if node.to.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
+            continue
+        kind = text_kind(node.this, column_types)
+        if kind is not None:
+            node.replace(exp.Anonymous(this=f"{functions.PREFIX}{kind}_text", expressions=[node.this.copy()]))
+    return tree
+
+
+def _is_map(node, column_types: dict) -> bool:
+    if isinstance(node, exp.Column):
+        return column_types.get(node.name.lower(), "").lower().startswith("map")
+    return isinstance(node, (exp.Map, exp.VarMap, exp.MapFromEntries))
+
+
+def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`UNNEST(a, b) AS t(x, y)` zips arrays (padding the shorter with NULLs) and
+    `UNNEST(m) AS t(k, v)` gives a map's keys and values; DuckDB's UNNEST takes one list.
+    Both become a (lateral) subquery of one `unnest` per column, which DuckDB zips the
+    same way (WITH ORDINALITY: one more, of the positions)."""
+    for node in list(tree.find_all(exp.Unnest)):
+        alias = node.args.get("alias")
+        if not isinstance(node.parent, (exp.From, exp.Join)) or alias is None or not alias.columns:
+            continue
+        lists = list(node.expressions)
+        if len(lists) == 1 and _is_map(lists[0], column_types):
+            lists = [exp.Anonymous(this="map_keys", expressions=[lists[0].copy()]),
+                     exp.Anonymous(this="map_values", expressions=[lists[0].copy()])]
+        elif len(lists) < 2:
+            continue
+        names = [column.name for column in alias.columns]
+        offset = node.args.get("offset")       # WITH ORDINALITY: its column's name (sqlglot keeps it apart)
+        if offset:
+            longest = exp.Anonymous(this="greatest", expressions=[
+                exp.Anonymous(this="len", expressions=[item.copy()]) for item in lists])
+            lists.append(exp.Anonymous(this="range", expressions=[exp.Literal.number(1), exp.Add(
+                this=longest, expression=exp.Literal.number(1))]))
+            names.append(offset.name if isinstance(offset, exp.Expression) else "ordinality")
+        if len(names) != len(lists):
+            continue
+        items = [exp.alias_(exp.Anonymous(this="unnest", expressions=[item.copy()]), name, quoted=True)
+                 for item, name in zip(lists, names)]
+        node.replace(exp.Subquery(this=exp.select(*items), alias=exp.TableAlias(this=alias.this.copy())))
+    return tree
+
+
 # Fixes that need the catalog types of the columns a query reads.
 TYPED_FIXES = [
+    ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
+    ("CAST(double or timestamp AS varchar) is Trino's text", cast_to_varchar_as_trino),
+    ("date - date is an interval", date_minus_date_is_an_interval),
     ("date + interval stays a date", date_plus_interval_stays_date),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("decimal / decimal is a decimal", decimal_division_stays_decimal),
@@ -218,15 +306,35 @@ TYPED_FIXES = [
 ]
 
 
-def translate(tree: exp.Expression, column_types: dict | None = None) -> str:
-    """The DuckDB SQL of a parsed Trino query, fixes applied."""
-    tree = tree.copy()
+# The node types a fix acts on (no fix adds a node of a type another fix acts on).
+_TRIGGERS = {
+    trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
+    reduce_identity_finish: {exp.Reduce},
+    regexp_extract_without_match_is_null: {exp.RegexpExtract},
+    date_plus_interval_stays_date: {exp.Add, exp.Sub},
+    date_add_on_a_date_stays_date: {exp.DateAdd},
+    date_minus_date_is_an_interval: {exp.Sub},
+    decimal_division_stays_decimal: {exp.Div},
+    avg_of_a_decimal_keeps_its_type: {exp.Avg},
+    cast_to_varchar_as_trino: {exp.Cast, exp.TryCast},
+    unnest_of_several_arrays_or_a_map: {exp.Unnest},
+}
+
+
+def translate(tree: exp.Expression, column_types: dict | None = None, copy: bool = True) -> str:
+    """The DuckDB SQL of a parsed Trino query, fixes applied (to `tree` itself when the
+    caller gives up its tree: `copy=False`)."""
+    if copy:
+        tree = tree.copy()
+    present = {type(node) for node in tree.walk()}      # one walk, so a fix with nothing to fix is skipped
     for _, fix in FIXES:
-        tree = fix(tree)
+        if _TRIGGERS.get(fix, present) & present:
+            tree = fix(tree)
     column_types = decimals.with_aliases(tree, column_types or {})
     for _, fix in TYPED_FIXES:
-        tree = fix(tree, column_types)
+        if _TRIGGERS[fix] & present:
+            tree = fix(tree, column_types)
     try:
-        return tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
+        return tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE, copy=False)     # tree is ours
     except UnsupportedError as error:
         raise NotSupported(str(error).strip().splitlines()[0].replace(" in DuckDB", "")) from None

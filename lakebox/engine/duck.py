@@ -35,8 +35,7 @@ _RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT",
 class DuckEngine:
     def __init__(self):
         self._db = duckdb.connect(":memory:")
-        self._db.create_function(text.JAVA_DOUBLE_FUNCTION, text.java_double, ["DOUBLE"], "VARCHAR")
-        self._db.create_function(text.JAVA_REAL_FUNCTION, text.java_real, ["FLOAT"], "VARCHAR")
+        text.install(self._db)
         functions.install(self._db)
         for _, statement in dialect.SETTINGS:
             self._db.execute(statement)
@@ -239,7 +238,7 @@ class DuckQuery:
                     replacement.set("sample", table.args["sample"])
                 table.replace(replacement)
         column_types = {name.lower(): kind for source in self._sources for name, kind in source.columns}
-        self._sql = dialect.translate(self._tree, column_types)
+        self._sql = dialect.translate(self._tree, column_types, copy=False)      # the tree is this query's own
         if reads:           # not temporary views: creating one binds its files once more
             tables = ", ".join(f"{view} AS NOT MATERIALIZED ({sql})" for view, sql in reads)
             self._sql = f"WITH {tables} SELECT * FROM ({self._sql})"
@@ -351,14 +350,21 @@ class DuckQuery:
                     total += sum(size for name, (size, _, _) in group.items() if wanted is None or name in wanted)
         return total + sum(os.path.getsize(path) for path in deletes)
 
-    def _final_sql(self) -> str:
-        """The query with Trino's result types (no HUGEINT and the like)."""
+    def _by_position(self, item) -> str:
+        """A SELECT over the query's result whose columns are `item(value, name, DuckDB type
+        object)`, each value in Trino's type (no HUGEINT and the like). Columns are reached
+        by position, as two may share a name (`SELECT 1 AS a, 2 AS a`)."""
+        positions = [f"_c{number}" for number in range(len(self.columns))]
         items = []
-        for name, kind in self.columns:
-            target = _RESULT_CASTS.get(kind.upper())
-            column = duck_read.ident(name)
-            items.append(f"CAST({column} AS {target}) AS {column}" if target and target != kind.upper() else column)
-        return f"SELECT {', '.join(items)} FROM ({self._sql})"
+        for position, (name, _), kind in zip(positions, self.columns, self._types):
+            target = _RESULT_CASTS.get(str(kind).upper())
+            value = f"CAST({position} AS {target})" if target and target != str(kind).upper() else position
+            items.append(item(value, name, kind))
+        return f"SELECT {', '.join(items)} FROM ({self._sql}) AS __result({', '.join(positions)})"
+
+    def _final_sql(self) -> str:
+        """The query with Trino's result types."""
+        return self._by_position(lambda value, name, kind: f"{value} AS {duck_read.ident(name)}")
 
     @property
     def result_columns(self) -> list[tuple[str, str]]:
@@ -367,10 +373,9 @@ class DuckQuery:
     def write_csv(self, path: str) -> int:
         """Run the query into an Athena result file: a header row, every value quoted,
         NULL as nothing. Returns the number of rows."""
-        formatted = [f"{text.as_text(duck_read.ident(name), kind)} AS {duck_read.ident(name)}"
-                     for (name, _), kind in zip(self.columns, self._types)]
-        sql = f"COPY (SELECT {', '.join(formatted)} FROM ({self._final_sql()})) TO {duck_read.quote(path)} " \
-              f"(FORMAT csv, FORCE_QUOTE *, HEADER true)"
+        select = self._by_position(lambda value, name, kind: f"{text.as_text(value, kind)} AS "
+                                                             f"{duck_read.ident(name)}")
+        sql = f"COPY ({select}) TO {duck_read.quote(path)} (FORMAT csv, FORCE_QUOTE *, HEADER true)"
         return self._guard(lambda: self._cursor.execute(sql).fetchone()[0])
 
     def write_files(self, directory: str, file_format: str, compression: str | None, partitioned_by: list[str],

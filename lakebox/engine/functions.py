@@ -67,6 +67,20 @@ MACROS = [
     ("bit_count", "x, bits", "CAST(CASE WHEN x >= 0 THEN bit_count(CAST(x AS BIGINT)) "
                              "ELSE bit_count(CAST(x AS BIGINT)) - (64 - bits) END AS BIGINT)"),
     ("yow", "x", "isoyear(x)"),
+    ("every", "x", "bool_and(x)"),
+    # CAST(double AS varchar) as Java prints it (1.0E10); the plain range is DuckDB's too.
+    ("double_text", "x", "CASE WHEN abs(x) >= 0.001 AND abs(x) < 10000000 THEN CAST(x AS VARCHAR) "
+                         "ELSE lakebox_java_double(x) END"),
+    ("real_text", "x", "CASE WHEN abs(x) >= 0.001 AND abs(x) < 10000000 THEN CAST(x AS VARCHAR) "
+                       "ELSE lakebox_java_real(x) END"),
+    ("timestamp_text", "x", "strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')"),
+    # Trino's JSON functions answer NULL for text that is not JSON (DuckDB's fail the query),
+    # and json_extract_scalar NULL for an object or an array.
+    ("json_extract_scalar", "j, p", "CASE WHEN json_valid(j) AND json_type(j, p) NOT IN ('OBJECT', 'ARRAY') "
+                                    "THEN json_extract_string(j, p) END"),
+    ("json_extract", "j, p", "CASE WHEN json_valid(j) THEN json_extract(j, p) END"),
+    # Trino's split_part is NULL past the last field (DuckDB's is '').
+    ("split_part", "s, d, i", "CASE WHEN i <= len(string_split(s, d)) THEN split_part(s, d, i) END"),
     ("split_to_map", "s, entry, pair",
      "map_from_entries(list_transform(string_split(s, entry), "
      "lambda e: {'key': split_part(e, pair, 1), 'value': substr(e, strpos(e, pair) + length(pair))}))"),
@@ -120,25 +134,57 @@ class FunctionNotSupported(ValueError):
 
 def rewrite(tree: exp.Expression) -> exp.Expression:
     """Every call to a function of the tables above, made DuckDB's (innermost first)."""
-    for node in list(tree.find_all(exp.Anonymous, exp.Normalize, exp.RegexpReplace))[::-1]:
-        if isinstance(node, exp.Normalize):         # sqlglot's own parse of normalize()
-            form = node.args.get("form")
-            node.replace(_normalize([node.this] + ([form] if isinstance(form, exp.Expression) else [])))
-            continue
-        if isinstance(node, exp.RegexpReplace):
-            _regexp_replacement(node)
-            continue
-        name = node.name.lower()
-        if name in UNSUPPORTED or name.startswith("st_"):
-            raise FunctionNotSupported(f"Function '{name}' is not supported")
-        arguments = list(node.expressions)
-        if name in _REWRITES:
-            node.replace(_REWRITES[name](arguments))
-        elif name in _MACRO_NAMES:
-            node.set("this", PREFIX + name)
-        elif name in RENAMES:
-            node.set("this", RENAMES[name])
+    for node in list(tree.find_all(exp.Anonymous, *_NODES))[::-1]:
+        (_NODES.get(type(node)) or _named_call)(node)
     return tree
+
+
+def _named_call(node: exp.Anonymous):
+    name = node.name.lower()
+    if name in UNSUPPORTED or name.startswith("st_"):
+        raise FunctionNotSupported(f"Function '{name}' is not supported")
+    if name in _REWRITES:
+        node.replace(_REWRITES[name](list(node.expressions)))
+    elif name in _MACRO_NAMES:
+        node.set("this", PREFIX + name)
+    elif name in RENAMES:
+        node.set("this", RENAMES[name])
+
+
+def _extract(node: exp.Extract):
+    function = _EXTRACTS.get(node.this.name.upper())
+    if function is not None:
+        node.replace(_call(function, node.expression))
+
+
+def _sha1(node: exp.SHA):
+    """Trino's sha1 is the digest's bytes, DuckDB's its hex text."""
+    node.replace(_call("unhex", _call("sha1", node.this)))
+
+
+def _date_diff(node: exp.DateDiff):
+    """Trino counts whole units (Joda): 00:59 to 01:01 is 0 hours; DuckDB's date_diff
+    counts the unit boundaries crossed (1), its date_sub whole units."""
+    unit = node.args.get("unit")
+    node.replace(_call("date_sub", exp.Literal.string((unit.name if unit else "day").lower()),
+                       node.expression, node.this))
+
+
+def _array_sort(node: exp.ArraySort):
+    if node.args.get("expression") is not None:
+        raise FunctionNotSupported("Function 'array_sort' with a comparator is not supported")
+
+
+def _normalize_node(node: exp.Normalize):
+    """sqlglot's own parse of normalize()."""
+    form = node.args.get("form")
+    node.replace(_normalize([node.this] + ([form] if isinstance(form, exp.Expression) else [])))
+
+
+# EXTRACT fields whose DuckDB meaning differs (DuckDB's dow is 0 for Sunday; Trino's is
+# ISO's, 7) or that DuckDB does not know.
+_EXTRACTS = {"DOW": "isodow", "DAY_OF_WEEK": "isodow", "YOW": "isoyear", "YEAR_OF_WEEK": "isoyear",
+             "DAY_OF_MONTH": "dayofmonth", "DAY_OF_YEAR": "dayofyear"}
 
 
 def _regexp_replacement(node: exp.RegexpReplace):
@@ -282,6 +328,12 @@ _REWRITES = {
     "normalize": _normalize,
 }
 
+# Calls sqlglot parses into nodes of their own, by node type.
+_NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.ArraySort: _array_sort,
+          exp.Normalize: _normalize_node, exp.RegexpReplace: _regexp_replacement}
+NODE_TYPES = set(_NODES)
+
 PARSED_AS_CALLS = ["ARRAY_DISTINCT", "ARRAY_INTERSECT", "ARRAY_EXCEPT", "FORMAT", "DATE_FORMAT", "DATE_PARSE",
                    "PARSE_DATETIME", "TYPEOF", "REPEAT", "SHUFFLE", "CURRENT_TIMEZONE", "WIDTH_BUCKET",
-                   "URL_ENCODE", "URL_DECODE", "SPLIT_TO_MAP"]
+                   "URL_ENCODE", "URL_DECODE", "SPLIT_TO_MAP", "JSON_EXTRACT_SCALAR", "JSON_EXTRACT",
+                   "SPLIT_PART"]

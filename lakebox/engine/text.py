@@ -1,26 +1,35 @@
 """Values as Athena writes them in a result file (and GetQueryResults reads back):
 Trino's text forms, not DuckDB's.
 
-- arrays `[1, 2]`, maps `{k=v}`, rows `{a=1, b=x}` (a row without field names
-  `{1, x}`), nested at any depth, a NULL inside them `null`, strings unquoted;
+- arrays `[1, 2]`, maps `{k=v}`, rows `{a=1, b=x}` (field names in lower case; a
+  row without field names `{1, x}`), nested at any depth, a NULL inside them `null`,
+  strings unquoted;
 - timestamps with 3 fractional digits (`2024-01-01 10:00:00.000`), times too;
 - doubles and reals as Java prints them: plain between 10^-3 and 10^7, else
   `1.0E10`, `1.0E-5`; `NaN`, `Infinity`, `-Infinity`, `0.0`;
 - varbinary as hex bytes separated by spaces (`68 65 6c 6c 6f`), which pyathena's
-  converter reads back.
+  converter reads back;
+- intervals as `1 02:03:04.500` (day to second) or `1-2` (year to month).
 
 `as_text(sql, kind)` is the SQL of a VARCHAR expression giving that text for the
 value of `sql`, of DuckDB type `kind` (a DuckDBPyType), NULL for a NULL.
 """
 import re
-
-import numpy
+import struct
 
 JAVA_DOUBLE_FUNCTION = "lakebox_java_double"
 JAVA_REAL_FUNCTION = "lakebox_java_real"
+INTERVAL_FUNCTION = "lakebox_trino_interval"
 
 _TIMESTAMP_TYPES = {"TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"}
 _ANONYMOUS_FIELD = re.compile(r"_\d+")      # sqlglot's names for ROW(1, 'x')'s fields
+
+
+def install(db):
+    """The Python functions the text forms use, created once in the engine's database."""
+    db.create_function(JAVA_DOUBLE_FUNCTION, java_double, ["DOUBLE"], "VARCHAR")
+    db.create_function(JAVA_REAL_FUNCTION, java_real, ["FLOAT"], "VARCHAR")
+    db.create_function(INTERVAL_FUNCTION, trino_interval, ["BIGINT", "BIGINT", "BIGINT"], "VARCHAR")
 
 
 def as_text(sql: str, kind, depth: int = 0) -> str:
@@ -50,7 +59,9 @@ def _struct(sql: str, kind, depth: int) -> str:
     for position, (name, field_type) in enumerate(fields, start=1):
         access = f"struct_extract({sql}, {_quote(name) if name else position})"
         value = _or_null(as_text(access, field_type, depth + 1))
-        parts.append(value if anonymous else f"{_quote(name + '=')} || {value}")
+        # Trino's row fields are named in lower case, as the catalog's are (the JSON
+        # reader may spell them as the files do).
+        parts.append(value if anonymous else f"{_quote(name.lower() + '=')} || {value}")
     body = " || ', ' || ".join(parts) if parts else "''"
     return f"CASE WHEN {sql} IS NOT NULL THEN '{{' || {body} || '}}' END"
 
@@ -67,6 +78,10 @@ def _scalar(sql: str, upper: str) -> str:
         # Java's plain range is DuckDB's too; only the rest goes through Python.
         return f"CASE WHEN abs({sql}) >= 0.001 AND abs({sql}) < 10000000 THEN CAST({sql} AS VARCHAR) " \
                f"ELSE {function}({sql}) END"
+    if upper == "INTERVAL":
+        return f"{INTERVAL_FUNCTION}(datepart('year', {sql}) * 12 + datepart('month', {sql}), " \
+               f"datepart('day', {sql}), (datepart('hour', {sql}) * 3600 + datepart('minute', {sql}) * 60) " \
+               f"* 1000000 + datepart('microseconds', {sql}))"
     if upper == "BLOB":
         return f"rtrim(regexp_replace(lower(hex({sql})), '(..)', '\\1 ', 'g'))"
     if upper == "VARCHAR":
@@ -82,14 +97,37 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def trino_interval(months: int, days: int, micros: int) -> str:
+    """An interval as Trino prints it: year to month (`1-2`) when it has only months,
+    else day to second (`1 02:03:04.500`)."""
+    if months and not days and not micros:
+        return f"{'-' if months < 0 else ''}{abs(months) // 12}-{abs(months) % 12}"
+    total = days * 86_400_000_000 + micros
+    millis = abs(total) // 1000
+    day, rest = divmod(millis, 86_400_000)
+    hour, rest = divmod(rest, 3_600_000)
+    minute, rest = divmod(rest, 60_000)
+    second, milli = divmod(rest, 1000)
+    return f"{'-' if total < 0 else ''}{day} {hour:02}:{minute:02}:{second:02}.{milli:03}"
+
+
 def java_double(value: float) -> str:
     """Java's Double.toString of `value` (shortest digits that read back the same)."""
     return _java(value, repr(float(value)))
 
 
 def java_real(value: float) -> str:
-    """Java's Float.toString: the shortest digits of the 32-bit value."""
-    return _java(value, str(numpy.float32(value)))
+    """Java's Float.toString: the shortest digits that read back as the same 32-bit value."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return _java(value, "")
+    single = _single(value)
+    shortest = next(text for text in (f"{single:.{digits}g}" for digits in range(1, 10))
+                    if _single(float(text)) == single)
+    return _java(single, shortest)
+
+
+def _single(value: float) -> float:
+    return struct.unpack("f", struct.pack("f", value))[0]
 
 
 def _java(value: float, shortest: str) -> str:

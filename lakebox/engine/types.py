@@ -89,6 +89,7 @@ _ATHENA_NAMES = {
     "TINYINT": "tinyint", "DOUBLE": "double", "FLOAT": "float", "BOOLEAN": "boolean", "DATE": "date",
     "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp with time zone", "TIME": "time",
     "BLOB": "varbinary", "UUID": "uuid", "INTERVAL": "interval day to second", "JSON": "json",
+    '"NULL"': "unknown", "NULL": "unknown",       # SELECT NULL: Trino's type of a bare NULL
 }
 # Precision Athena reports per type (the JDBC column size of each Trino type).
 _PRECISION = {"varchar": 2147483647, "integer": 10, "bigint": 19, "smallint": 5, "tinyint": 3, "double": 17,
@@ -101,7 +102,8 @@ def athena_type(duck: str) -> str:
     duck = duck.upper()
     if duck.endswith("]"):
         return "array"
-    for prefix, name in (("DECIMAL", "decimal"), ("STRUCT", "row"), ("MAP", "map"), ("UNION", "row")):
+    for prefix, name in (("DECIMAL", "decimal"), ("STRUCT", "row"), ("TUPLE", "row"), ("MAP", "map"),
+                         ("UNION", "row")):
         if duck.startswith(prefix):
             return name
     return _ATHENA_NAMES.get(duck, duck.lower())
@@ -170,8 +172,12 @@ _TRINO_FROM_DUCK = {
 
 
 def trino_type_of_hive(hive: str) -> str:
-    """A Glue column type as Trino names it: `array<struct<a:int>>` -> `array(row(a integer))`."""
-    parsed, rest = _trino_of_hive(hive.strip().lower())
+    """A Glue column type as Trino names it: `array<struct<a:int>>` -> `array(row(a integer))`
+    (a type string it cannot read is given as it is)."""
+    try:
+        parsed, rest = _trino_of_hive(hive.strip().lower())
+    except TypeError_:
+        return hive
     return parsed if not rest.strip() else hive
 
 
@@ -216,15 +222,13 @@ def trino_type_of_duck(duck: str) -> str:
         return f"map({trino_type_of_duck(key)}, {trino_type_of_duck(value)})"
     if upper.startswith(("STRUCT(", "TUPLE(")):
         fields = []
-        for position, part in enumerate(_split_top(duck[duck.index("(") + 1:-1])):
+        for part in _split_top(duck[duck.index("(") + 1:-1]):
             found = re.match(r'\s*("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s+(.+)', part)
             if found is None or upper.startswith("TUPLE("):
                 fields.append(trino_type_of_duck(part))
                 continue
-            name = found.group(1).strip('"')
+            name = found.group(1).strip('"').lower()
             kind = trino_type_of_duck(found.group(2))
-            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-                name = '"' + name + '"'
             if re.fullmatch(r"_\d+", name):         # sqlglot's names for an anonymous ROW's fields
                 fields.append(kind)
             else:

@@ -33,15 +33,16 @@ def is_reference(ref: exp.Table, database: str) -> bool:
     return (ref.db or database).lower() == SCHEMA
 
 
-def expand(ctx, tree: exp.Expression, database: str, view_text):
+def expand(ctx, tree: exp.Expression, database: str, view_text, where):
     """Replace every `information_schema.<table>` that `tree` reads by its rows.
-    `view_text(table) -> sql | None` reads a view's SQL from its Glue document."""
+    `view_text(table) -> sql | None` reads a view's SQL from its Glue document;
+    `where(node)` is the `line L:C: ` of a node."""
     for ref in dialect.table_refs(tree):
         if not is_reference(ref, database):
             continue
         name = ref.name.lower()
         if name not in COLUMNS:
-            raise EngineError("TABLE_NOT_FOUND", f"Table '{CATALOG}.{SCHEMA}.{name}' does not exist")
+            raise EngineError("TABLE_NOT_FOUND", f"{where(ref)}Table '{CATALOG}.{SCHEMA}.{name}' does not exist")
         wanted = _wanted(ref)
         rows = _ROWS[name](ctx, wanted, view_text)
         ref.replace(exp.Subquery(this=_literal_rows(COLUMNS[name], rows),

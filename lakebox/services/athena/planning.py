@@ -22,7 +22,7 @@ def resolve_sources(ctx, engine, tree: exp.Expression, database: str) -> list[Ta
     for _ in range(_MAX_VIEW_DEPTH):
         if not _expand_views(ctx, tree, database):
             break
-    information_schema.expand(ctx, tree, database, view_text)
+    information_schema.expand(ctx, tree, database, view_text, _where)
     _expand_metadata_tables(ctx, tree, database)
     refs = dialect.table_refs(tree)
     counts = {}
@@ -65,8 +65,11 @@ def _table(ctx, ref: exp.Table, database: str, name: str) -> dict:
 
 
 def _where(node: exp.Expression) -> str:
-    """`line L:C: ` of a node as Trino reports positions (1-based, first character)."""
-    identifier = node.this if isinstance(node, exp.Table) else node
+    """`line L:C: ` of a node as Trino reports positions (1-based, first character; a
+    qualified table name's first part)."""
+    identifier = node
+    if isinstance(node, exp.Table):
+        identifier = node.args.get("catalog") or node.args.get("db") or node.this
     meta = getattr(identifier, "meta", None) or {}
     if "line" not in meta:
         return ""

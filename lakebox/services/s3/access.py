@@ -101,6 +101,9 @@ def request_bucket(ctx, params: dict):
 
 
 def _existing(ctx, name: str, expected_owner: str | None):
+    if expected_owner is not None and not model.is_account_id(expected_owner):
+        raise errors.error("InvalidBucketOwnerAWSAccountID", "The value of the expected bucket owner parameter "
+                           f"must be an AWS Account ID... [{expected_owner}]")
     bucket = store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, name)
     if bucket is None:
         raise errors.error("NoSuchBucket", BucketName=name)

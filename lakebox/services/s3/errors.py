@@ -28,6 +28,8 @@ CODES = {
     "IllegalVersioningConfigurationException": (400, "The Versioning element must be specified"),
     "InvalidArgument": (400, "Invalid Argument"),
     "InvalidBucketName": (400, "The specified bucket is not valid."),
+    "InvalidBucketOwnerAWSAccountID": (400, "The value of the expected bucket owner parameter must be an AWS "
+                                            "Account ID..."),
     "InvalidDigest": (400, "The Content-MD5 you specified was invalid."),
     "IncompleteBody": (400, "The request body terminated unexpectedly"),
     "XAmzContentSHA256Mismatch": (400, "The provided 'x-amz-content-sha256' header does not match what was computed."),
@@ -38,9 +40,8 @@ CODES = {
     "InvalidPart": (400,
         "One or more of the specified parts could not be found. The part might not have been "
         "uploaded, or the specified entity tag might not have matched the part's entity tag."),
-    "InvalidPartOrder": (400,
-        "The list of parts was not in ascending order. Parts list must be specified in order by "
-        "part number."),
+    # S3's replies word it so (as clients logged them), not as the error table does.
+    "InvalidPartOrder": (400, "The list of parts was not in ascending order. Parts must be ordered by part number."),
     "InvalidRequest": (400, "Invalid Request"),
     "InvalidStorageClass": (400, "The storage class you specified is not valid."),
     "BadRequest": (400, None),

@@ -1,16 +1,19 @@
 """S3's hooks into the pipeline (the interface is `lakebox/aws/hooks.py`).
 
-- claims: CORS preflights to a bucket or object, and browser form uploads
-  (`POST /{bucket}` with multipart/form-data), which no model operation covers;
+- claims: requests to a bucket's static website endpoint, CORS preflights to a bucket or
+  object, and browser form uploads (`POST /{bucket}` with multipart/form-data), which no
+  model operation covers;
 - authenticate: S3's own answers to malformed Authorization headers and presigned URLs;
 - streaming payloads (PutObject, UploadPart): decided before the body is asked for when
   the client waits for `100-continue`, then spooled to disk while hashed and checked;
 - response headers: the bucket's CORS rules for requests with `Origin`.
 """
-from lakebox.services.s3 import access, browser, forms, signature, upload
+from lakebox.services.s3 import access, browser, forms, multipart, signature, upload, website
 
 
 def claim(req):
+    if website.is_website_request(req):
+        return website.serve
     if browser.is_preflight(req):
         return browser.preflight
     if forms.is_post_form(req):
@@ -38,12 +41,14 @@ def streams_payload(route) -> bool:
 
 def admit_payload(ctx, route):
     """A client that sent `Expect: 100-continue` waits for leave before sending the body:
-    S3 refuses a missing bucket or a caller without access at once, so a refused upload
-    is never sent. (The action decides again with the body in: things may change meanwhile.)"""
+    S3 refuses a missing bucket or upload, or a caller without access, at once, so a
+    refused upload is never sent. (The action decides again with the body in: things may change meanwhile.)"""
     if ctx.headers.get("expect", "").lower() == "100-continue":
         upload.UploadPlan.from_headers(ctx.headers)      # the upload's own headers are judged first, as ever
-        access.bucket_for(ctx, route.labels["Bucket"], ctx.headers.get("x-amz-expected-bucket-owner"),
-                          key=route.labels.get("Key"))
+        bucket = access.bucket_for(ctx, route.labels["Bucket"], ctx.headers.get("x-amz-expected-bucket-owner"),
+                                   key=route.labels.get("Key"))
+        if route.operation.name == "UploadPart":        # a part of an upload that is gone is not sent either
+            multipart.require_upload(ctx, bucket, route.labels["Key"], ctx.request.query_dict().get("uploadId", ""))
 
 
 async def spool_payload(state, req, chunks) -> upload.SpooledBody:

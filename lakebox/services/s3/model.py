@@ -35,6 +35,7 @@ _BUCKET_CHARS = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _VERSION_ID = re.compile(r"^[A-Za-z0-9._-]{32}$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _MAX_CHAR = 0x10FFFF
 _URL_SAFE = re.compile(r"^[A-Za-z0-9._~/-]*$")
@@ -390,3 +391,8 @@ def url_encode(value: str | None, encoding_type: str | None) -> str | None:
     if value is None or encoding_type != "url" or _URL_SAFE.match(value):
         return value
     return urllib.parse.quote(value, safe="/")
+
+
+def is_account_id(text: str) -> bool:
+    """Twelve digits, as an AWS account id is written."""
+    return _ACCOUNT_ID.match(text) is not None

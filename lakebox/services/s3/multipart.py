@@ -360,9 +360,13 @@ def _chosen_parts(ctx, upload, requested: list, attrs: dict) -> list[dict]:
 
 
 def _check_stated_checksum(params, checksum: dict):
-    """A full-object checksum the Complete request states must be the object's."""
+    """A checksum the Complete request states must be the object's: the full-object one,
+    or the composite checksum of the parts (with or without its `-<parts>` suffix)."""
     stated = params.get("Checksum" + checksum["Algorithm"])
-    if checksum["Type"] == "FULL_OBJECT" and stated is not None and stated != checksum["Value"]:
+    if stated is None:
+        return
+    value = checksum["Value"]
+    if stated != value and (checksum["Type"] != "COMPOSITE" or stated != value.rpartition("-")[0]):
         raise errors.error("BadDigest",
                            f"The {checksum['Algorithm']} you specified did not match the calculated checksum.")
 

@@ -1,8 +1,10 @@
 """Objects: PUT, GET, HEAD, DELETE and DeleteObjects."""
 import email.utils
+import functools
 
 from lakebox.aws.body import FileRange
 from lakebox.aws.errors import ServiceError
+from lakebox.aws.specs import spec_for
 
 from lakebox.services.s3 import (access, concurrency, encryption, errors, files, model, notifications, payload,
                                  store, versions)
@@ -79,17 +81,44 @@ def head_object(ctx, params):
 def _read(ctx, params, method):
     """(row, attrs, response fields, first byte, length) of a GET or HEAD, after every check."""
     bucket = access.request_bucket(ctx, params)
+    _check_overrides(params)
     row, attrs = _readable_version(ctx, bucket, params, method)
     first, last, selection = _selected_bytes(ctx, row, params)
-    # A checksum describes the whole object, so a part or a range comes without one.
+    # A checksum describes the whole object, so a range comes without one; a part comes with its own.
     checksum_mode = None if selection else params.get("ChecksumMode")
     result = versions.describe(ctx, bucket, row, attrs, checksum_mode)
     result.update(selection)
+    if params.get("PartNumber") is not None and (params.get("ChecksumMode") or "").upper() == "ENABLED":
+        result.update(_part_checksum(ctx, row, attrs, params["PartNumber"]))
     result["ContentLength"] = last - first + 1
     for param, field in RESPONSE_OVERRIDES.items():
         if params.get(param) is not None:
             result[field] = params[param]
     return row, attrs, result, first, last - first + 1
+
+
+def _check_overrides(params):
+    """A response header asked for must be writable as one: ISO-8859-1 (S3's reply, as a
+    client logged it: InvalidArgument "Header value cannot be represented using ISO-8859-1.")."""
+    for param in RESPONSE_OVERRIDES:
+        value = params.get(param)
+        if isinstance(value, str) and not _latin1(value):
+            raise errors.error("InvalidArgument", "Header value cannot be represented using ISO-8859-1.",
+                               ArgumentName=_query_name(param), ArgumentValue=value)
+
+
+@functools.cache
+def _query_name(param: str) -> str:
+    """The query parameter that carries `param` (the model's: `response-content-type`)."""
+    return spec_for("s3").operation("GetObject").input_shape.members[param].serialization["name"]
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _readable_version(ctx, bucket, params, method):
@@ -144,6 +173,20 @@ def _part_bounds(ctx, row, part_number: int) -> tuple[int, int]:
     if part is None:
         raise errors.error("InvalidPartNumber", PartNumberRequested=part_number, ActualPartCount=row["parts_count"])
     return part["offset"], part["offset"] + part["size"] - 1
+
+
+def _part_checksum(ctx, row, attrs, part_number: int) -> dict:
+    """The checksum of the part a GET or HEAD names, for an object whose checksum is made
+    of its parts' (COMPOSITE: S3 User Guide, "Checking object integrity", part-level
+    checksums are read with partNumber), with the object's type."""
+    if not row["parts_count"]:
+        return versions.checksum_fields(attrs)         # part 1 of a single-part object is all of it
+    checksum = attrs.get("Checksum")
+    if not checksum or checksum["Type"] != "COMPOSITE":
+        return {}
+    part = store.object_part(ctx.state.db, row["id"], part_number)
+    value = (store.loads(part["checksums"]) or {}).get(checksum["Algorithm"])
+    return {"Checksum" + checksum["Algorithm"]: value, "ChecksumType": checksum["Type"]} if value else {}
 
 
 # ---- deleting --------------------------------------------------------------------

@@ -3,7 +3,8 @@
 - the text: not starting with `{` ("Policies must be valid JSON and the first byte must
   be '{'"), not JSON ("This policy contains invalid Json"), no `Statement`, or an empty one;
 - a statement: an `Effect` other than Allow or Deny, no `Principal`, `Action` or
-  `Resource` (nor their `Not` forms);
+  `Resource` (nor their `Not` forms); an AWS principal that is neither `*`, an account
+  id nor an account's ARN ("Invalid principal in policy");
 - actions that are not S3's ("Policy has invalid action": `s3:GetObjectz`, `kinesis:*`);
   object actions on the bucket's ARN only ("Action does not apply to any resource(s) in
   statement");
@@ -20,8 +21,8 @@ import ipaddress
 import json
 
 from lakebox.aws import specs
-from lakebox.kit import conditions, policies
-from lakebox.services.s3 import access, errors
+from lakebox.kit import arns, conditions, policies
+from lakebox.services.s3 import access, errors, model
 
 EXTRA_ACTIONS = {"s3:GetObjectVersionAttributes", "s3:GetObjectVersionForReplication", "s3:ReplicateObject",
                  "s3:ReplicateDelete", "s3:ReplicateTags", "s3:BypassGovernanceRetention",
@@ -80,6 +81,7 @@ def _check_statement(raw, bucket: str):
         if field not in raw and f"Not{field}" not in raw:
             raise errors.error("MalformedPolicy", f"Missing required field {field}")
     statement = policies.parse(json.dumps({"Statement": [raw]})).statements[0]
+    _check_principals(statement.not_principals if "Principal" not in raw else statement.principals)
     actions = _actions(statement.actions + statement.not_actions)
     # (a statement with only NotResource has no Resource: the parsed form's default "*" is not the policy's)
     resources = statement.not_resources if "Resource" not in raw else statement.resources + statement.not_resources
@@ -89,6 +91,18 @@ def _check_statement(raw, bucket: str):
     if statement.actions and not any(_covers(actions, r, bucket) for r in resources):
         raise errors.error("MalformedPolicy", "Action does not apply to any resource(s) in statement")
     _check_conditions(raw.get("Condition"))
+
+
+def _check_principals(principals: dict | None):
+    """An AWS principal is everyone, an account id, or an ARN of an account's principal."""
+    for name in (principals or {}).get("AWS", ()):
+        if name != "*" and not model.is_account_id(name) and not _an_accounts_arn(name):
+            raise errors.error("MalformedPolicy", "Invalid principal in policy")
+
+
+def _an_accounts_arn(name: str) -> bool:
+    found = arns.parse(name)
+    return found is not None and bool(found.account)
 
 
 def _actions(patterns) -> set:

@@ -270,7 +270,7 @@ def describe(ctx, bucket, row, attrs: dict, checksum_mode: str | None = None) ->
         "LastModified": model.timestamp(row["last_modified"]),
         "AcceptRanges": "bytes",
         "ContentType": attrs.get("ContentType"),
-        "Metadata": attrs.get("Metadata") or None,
+        "Metadata": _metadata_headers(attrs.get("Metadata")),
         "VersionId": visible_version_id(bucket, row["version_id"]),
         "StorageClass": row["storage_class"] if row["storage_class"] != "STANDARD" else None,
         "TagCount": len(attrs["TagSet"]) if attrs.get("TagSet") else None,
@@ -281,6 +281,25 @@ def describe(ctx, bucket, row, attrs: dict, checksum_mode: str | None = None) ->
     if checksum_mode is not None and checksum_mode.upper() == "ENABLED":     # S3 takes any case
         result.update(checksum_fields(attrs))
     return result
+
+
+def _metadata_headers(metadata: dict | None) -> dict | None:
+    """User metadata as S3 sends it back: a value that is not ASCII is RFC 2047 encoded
+    (`=?UTF-8?B?...?=`), as HTTP headers cannot carry it otherwise (S3 User Guide,
+    "Working with object metadata": user-defined metadata)."""
+    if not metadata:
+        return None
+    if all(value.isascii() for value in metadata.values()):
+        return metadata
+    return {name: value if value.isascii() else _rfc2047(value) for name, value in metadata.items()}
+
+
+def _rfc2047(value: str) -> str:
+    try:
+        raw = value.encode("latin-1")        # the header's bytes as they arrived
+    except UnicodeEncodeError:
+        raw = value.encode()                 # text written by another service
+    return f"=?UTF-8?B?{base64.b64encode(raw).decode()}?="
 
 
 def expiration(ctx, bucket, key: str, size: int, attrs: dict, last_modified: float) -> str | None:

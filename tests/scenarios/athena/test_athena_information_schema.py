@@ -44,7 +44,7 @@ def test_columns_with_trinos_type_names(query, glue, bucket, database):
 def test_unknown_information_schema_table(query):
     execution, _, _ = query("SELECT * FROM information_schema.nope", expect="FAILED")
     assert execution["Status"]["StateChangeReason"] == \
-        "TABLE_NOT_FOUND: Table 'awsdatacatalog.information_schema.nope' does not exist"
+        "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.information_schema.nope' does not exist"
 
 
 def test_show_tblproperties_of_one_property(query, glue, bucket, database):
@@ -54,3 +54,9 @@ def test_show_tblproperties_of_one_property(query, glue, bucket, database):
     assert rows == [["me"]]
     _, rows, _ = query("SHOW TBLPROPERTIES props")
     assert ["owner", "me"] in rows and ["classification", "csv"] in rows
+
+
+def test_missing_qualified_table_is_placed_at_its_first_part(query, database):
+    execution, _, _ = query(f"SELECT * FROM {database}.nope", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        f"TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.{database}.nope' does not exist"

@@ -28,3 +28,20 @@ def test_pyathena_reads_the_values_back(lakebox_server, bucket, database):
     assert binary == b"hi" and double == 1e10
     assert moment == datetime.datetime(2024, 1, 1, 10, 0)
     assert nested == [{"v": "2.5"}]
+
+
+def test_nested_columns_of_a_json_table(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="nested/part-0.json", Body=(
+        b'{"id": 1, "user": {"Name": "ann", "tags": ["a", "b"]}, "attrs": {"k": 1.5}, "at": "2024-01-01 10:00:00"}\n'
+        b'{"id": 2, "user": {"Name": "bo", "tags": []}, "attrs": {}, "at": null}\n'))
+    query("CREATE EXTERNAL TABLE nested (id int, user struct<name:string,tags:array<string>>, "
+          "attrs map<string,double>, at timestamp) ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' "
+          "LOCATION 's3://%s/nested/'" % bucket)
+    _, rows, _ = query("SELECT * FROM nested ORDER BY id")
+    assert rows == [["id", "user", "attrs", "at"], ["1", "{name=ann, tags=[a, b]}", "{k=1.5}", "2024-01-01 10:00:00.000"],
+                    ["2", "{name=bo, tags=[]}", "{}", None]]
+    _, rows, _ = query("SELECT id, k, v FROM nested CROSS JOIN UNNEST(attrs) AS u(k, v)")
+    assert rows == [["id", "k", "v"], ["1", "k", "1.5"]]
+    _, rows, _ = query("SELECT id, tag, n FROM nested CROSS JOIN UNNEST(user.tags) WITH ORDINALITY AS u(tag, n) "
+                       "ORDER BY n")
+    assert rows == [["id", "tag", "n"], ["1", "a", "1"], ["1", "b", "2"]]

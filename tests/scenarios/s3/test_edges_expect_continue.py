@@ -79,3 +79,12 @@ def test_an_upload_the_caller_may_make_gets_leave_to_send(lakebox_server, s3, pr
 def test_boto3_uploads_with_expect_still_work(s3, private):
     s3.put_object(Bucket=private, Key="big.bin", Body=b"x" * BODY_SIZE)
     assert s3.head_object(Bucket=private, Key="big.bin")["ContentLength"] == BODY_SIZE
+
+
+@pytest.mark.local_only
+def test_a_part_of_an_upload_that_is_gone_is_refused_before_its_body(lakebox_server, s3, private):
+    upload = s3.create_multipart_upload(Bucket=private, Key="big.bin")["UploadId"]
+    s3.abort_multipart_upload(Bucket=private, Key="big.bin", UploadId=upload)
+    path = f"/{private}/big.bin?partNumber=1&uploadId={upload}"
+    answer = _first_answer(lakebox_server.endpoint, path, _signed(lakebox_server.endpoint + path))
+    assert answer.startswith(b"HTTP/1.1 404") and b"<Code>NoSuchUpload</Code>" in answer

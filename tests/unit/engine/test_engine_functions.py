@@ -58,6 +58,26 @@ TRINO_ANSWERS = [
     ("regexp_replace('abcb', '(b)', '$1$1'), regexp_replace('a.b', '\\.', '\\$'), regexp_replace('abab', 'b')",
      '"abbcbb","a$b","aa"'),
     ("split_to_map('a=1,b=2', ',', '=')", '"{a=1, b=2}"'),
+    ("date_diff('hour', TIMESTAMP '2024-01-01 00:59:00', TIMESTAMP '2024-01-01 01:01:00'), "
+     "date_diff('day', TIMESTAMP '2024-01-01 23:00:00', TIMESTAMP '2024-01-02 01:00:00'), "
+     "date_diff('year', DATE '2023-12-31', DATE '2024-01-01'), date_diff('month', DATE '2024-01-31', DATE '2024-02-29'), "
+     "date_diff('day', DATE '2024-01-05', DATE '2024-01-01')", '"0","0","0","1","-4"'),
+    ("split_part('a,b', ',', 5), split_part('a,b', ',', 2)", ',"b"'),
+    ("DATE '2024-01-01' - DATE '2023-12-01', DATE '2024-01-01' - INTERVAL '1' DAY", '"31 00:00:00.000","2023-12-31"'),
+    ("x, y, n FROM UNNEST(ARRAY[1, 2], ARRAY['a']) WITH ORDINALITY AS t(x, y, n) WHERE n = 2", '"2",,"2"'),
+    ("k, v FROM UNNEST(MAP(ARRAY['a'], ARRAY[1])) AS t(k, v)", '"a","1"'),
+    ("extract(dow FROM DATE '2024-01-07'), extract(day_of_week FROM DATE '2024-01-07'), "
+     "extract(yow FROM DATE '2021-01-01'), extract(doy FROM DATE '2024-02-01'), extract(day FROM DATE '2024-02-01')",
+     '"7","7","2020","32","1"'),
+    ("to_hex(sha1(to_utf8('abc'))), every(true)", '"A9993E364706816ABA3E25717850C26C9CD0D89D","true"'),
+    ("json_extract_scalar('{\"a\": {\"b\": 1}}', '$.a'), json_extract_scalar('{\"a\": [1]}', '$.a'), "
+     "json_extract_scalar('{\"a\": 1}', '$.a'), json_extract_scalar('not json', '$.a'), "
+     "json_extract('not json', '$.a'), json_extract('{\"a\": \"x\"}', '$.a')", ',,"1",,,"""x"""'),
+    ("CAST(TIMESTAMP '2024-01-01 10:30:00.5' AS varchar), CAST(DATE '2024-01-01' AS varchar)",
+     '"2024-01-01 10:30:00.500","2024-01-01"'),
+    ("CAST(1e10 AS varchar), CAST(sum(x * 1e0) AS varchar), CAST(avg(n) AS varchar), CAST(CAST(1 AS real) AS varchar), "
+     "CAST(1.5 AS varchar), CAST(max(n) AS varchar) FROM (VALUES (1e7, 1)) AS t(x, n)",
+     '"1.0E10","1.0E7","1.0","1.0","1.5","1"'),
     ("to_utf8('hi'), from_utf8(to_utf8('hi')), to_hex(to_utf8('hi')), date_diff('day', DATE '2024-01-01', "
      "DATE '2024-03-01')", '"68 69","hi","6869","60"'),
 ]
@@ -94,3 +114,27 @@ def test_patterns():
     assert from_mysql("%e.%c.%Y %%") == "%-d.%-m.%Y %%"
     with pytest.raises(PatternNotSupported):
         from_mysql("%U")
+
+
+def test_wrong_arguments_and_unparsable_dates_in_trinos_words():
+    for select, name, message in (("repeat('a')", "FUNCTION_NOT_FOUND", "Unexpected parameters for function repeat"),
+                                  ("date_parse('x', '%Y')", "INVALID_FUNCTION_ARGUMENT", 'Invalid format: "x"')):
+        with pytest.raises(EngineError) as caught:
+            result_line("SELECT " + select)
+        assert (caught.value.error_name, caught.value.message) == (name, message)
+
+
+def test_cast_of_a_double_catalog_column_to_varchar_is_javas():
+    from lakebox.engine import dialect
+    sql = dialect.translate(dialect.parse("SELECT CAST(price AS varchar), CAST(qty AS varchar) FROM t"),
+                            {"price": "double", "qty": "bigint"})
+    assert "TRINO_DOUBLE_TEXT(price)" in sql and "CAST(qty AS TEXT)" in sql
+
+
+def test_overflow_in_trinos_words():
+    for select, message in (("2147483647 + 1", "integer addition overflow: 2147483647 + 1"),
+                            ("sum(x) FROM (VALUES 9223372036854775807, 1) AS t(x)",
+                             "Out of range for bigint: 9223372036854775808")):
+        with pytest.raises(EngineError) as caught:
+            result_line("SELECT " + select)
+        assert (caught.value.error_name, caught.value.message) == ("NUMERIC_VALUE_OUT_OF_RANGE", message)

@@ -22,6 +22,9 @@ from lakebox.engine.text import java_double, java_real
      '"NaN","Infinity","-Infinity"'),
     ("SELECT CAST(NULL AS array(integer)), CAST(NULL AS double)", ","),
     ("SELECT true, CAST(1.50 AS decimal(5, 2)), DATE '2024-02-29'", '"true","1.50","2024-02-29"'),
+    ("SELECT 1 AS a, 2 AS a, x AS a FROM (VALUES 3) AS t(x)", '"1","2","3"'),
+    ("SELECT INTERVAL '90' MINUTE, INTERVAL '14' MONTH, INTERVAL '-36' HOUR, INTERVAL '1.5' SECOND",
+     '"0 01:30:00.000","1-2","-1 12:00:00.000","0 00:00:01.500"'),
 ])
 def test_values_in_trinos_text_form(sql, line):
     assert result_line(sql) == line

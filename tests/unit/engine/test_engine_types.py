@@ -30,3 +30,19 @@ def test_result_types_back_to_hive():
     assert types.hive_type("VARCHAR") == "string"
     assert types.hive_type("INTEGER[]") == "array<int>"
     assert types.hive_type('STRUCT("a" INTEGER, b VARCHAR)') == "struct<a:int,b:string>"
+
+
+def test_trino_names_of_catalog_and_result_types():
+    from lakebox.engine.types import trino_type_of_duck, trino_type_of_hive
+    assert trino_type_of_hive("array<struct<a:int,b:map<string,float>>>") == "array(row(a integer, b map(varchar, real)))"
+    assert [trino_type_of_hive(kind) for kind in ("timestamp", "binary", "char(5)", "decimal(10, 2)")] == \
+        ["timestamp(3)", "varbinary", "char(5)", "decimal(10,2)"]
+    assert trino_type_of_hive("struct<") == "struct<"          # unreadable: as it is, never an error
+    assert trino_type_of_duck('STRUCT("Ab" INTEGER, "c d" VARCHAR[])') == 'row(ab integer, "c d" array(varchar))'
+    assert trino_type_of_duck('STRUCT("_0" INTEGER, "_1" VARCHAR)') == "row(integer, varchar)"
+
+
+def test_result_type_names_of_anonymous_rows_and_bare_nulls():
+    from lakebox.engine.types import athena_type
+    assert athena_type("TUPLE(INTEGER, VARCHAR)") == "row"
+    assert athena_type('"NULL"') == "unknown"
