@@ -54,7 +54,8 @@ def test_exports_to_csv_and_json_lines(wr, session, client, bucket, dataset):
     summary = (frame.groupby("sku", as_index=False).agg(units=("qty", "sum"))
                .sort_values("sku").reset_index(drop=True))
     wr.s3.to_csv(summary, f"s3://{bucket}/exports/units.csv", index=False, boto3_session=session)
-    assert client("s3").get_object(Bucket=bucket, Key="exports/units.csv")["Body"].read().decode() == "sku,units\na,4\nb,10\nc,2\nd,1\n"
+    written = client("s3").get_object(Bucket=bucket, Key="exports/units.csv")["Body"].read()
+    assert written == b"sku,units\na,4\nb,10\nc,2\nd,1\n"
     back = wr.s3.read_csv(f"s3://{bucket}/exports/units.csv", boto3_session=session)
     assert back.to_dict("records") == summary.to_dict("records")
 
