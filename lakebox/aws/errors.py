@@ -157,7 +157,7 @@ class ExpiredToken(ServiceError):
 
 
 class ExpiredS3Token(ServiceError):
-    """The same, as S3 names it (its error code list: 400, `ExpiredToken`)."""
+    """The same, as S3 names it; S3 also echoes the token (`Token-0`)."""
     code = "ExpiredToken"
     status = 400
     message = "The provided token has expired."
