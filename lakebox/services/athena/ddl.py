@@ -370,7 +370,8 @@ def _view_hive_type(kind: str) -> str:
 _SPEC = re.compile(r"PARTITION\s*\((?P<values>[^)]*)\)\s*(?:LOCATION\s*'(?P<location>[^']*)')?", re.IGNORECASE)
 
 
-_ASSIGN = re.compile(r"(\w+)\s*=\s*(?:'((?:[^']|'')*)'|([\w.\-]+))")
+# A key may be quoted with backticks, as Hive allows (pyathena's to_sql writes `dt` = '...').
+_ASSIGN = re.compile(r"`?(\w+)`?\s*=\s*(?:'((?:[^']|'')*)'|([\w.\-]+))")
 
 
 def _partition_values(text: str, keys: list[str]) -> list[str]:
