@@ -6,12 +6,14 @@ the parsed query) and `SETTINGS` (DuckDB session settings), each with a test in
 `tests/unit/engine/`. A construct sqlglot cannot express in DuckDB fails with
 `NotSupported`, never a silently different query.
 """
+import re
+
 import sqlglot
 from sqlglot import ErrorLevel, exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 
-from lakebox.engine import decimals, functions
+from lakebox.engine import decimals, functions, strict
 
 
 class SqlSyntaxError(ValueError):
@@ -54,10 +56,18 @@ def _syntax_error(sql: str, error: ParseError) -> SqlSyntaxError:
     first = error.errors[0] if error.errors else {}
     line, end_col = first.get("line") or 1, first.get("col") or 1
     highlight = first.get("highlight") or ""
+    description = first.get("description") or "syntax error"
+    if description.startswith("Required keyword") and not (first.get("end_context") or "").strip():
+        # an operand missing at the end: Trino's parser finds the end of the text instead
+        lines = sql.split("\n")
+        return SqlSyntaxError(len(lines), len(lines[-1]) + 1, "mismatched input '<EOF>'. Expecting: <expression>")
+    if description.startswith("Required keyword"):
+        description = "Expecting: <expression>"
+    description = re.sub(r" but got <Token .*", "", description)       # sqlglot's token dump is no user's concern
     column = max(1, end_col - len(highlight) + 1)     # Trino points at the token's first character
     if highlight:
-        return SqlSyntaxError(line, column, f"mismatched input '{highlight}'. {first.get('description', '')}".strip())
-    return SqlSyntaxError(line, column, first.get("description") or "syntax error")
+        return SqlSyntaxError(line, column, f"mismatched input '{highlight}'. {description}".strip())
+    return SqlSyntaxError(line, column, description)
 
 
 def table_refs(tree: exp.Expression) -> list[exp.Table]:
@@ -128,8 +138,20 @@ def trino_functions(tree: exp.Expression) -> exp.Expression:
         raise NotSupported(str(error)) from None
 
 
+def row_to_json_names_its_fields(tree: exp.Expression) -> exp.Expression:
+    """`CAST(ROW(1, 'a') AS JSON)`: a row of unnamed fields has no JSON form lakebox
+    knows to be Trino's (DuckDB would invent `_0`, `_1` keys); a named row is an object."""
+    for node in tree.find_all(exp.Cast):
+        if node.to.this == exp.DataType.Type.JSON and isinstance(node.this, exp.Struct) and \
+                any(not isinstance(field, (exp.PropertyEQ, exp.Alias)) for field in node.this.expressions):
+            raise NotSupported("Casting a row with unnamed fields to JSON is not supported")
+    return tree
+
+
 FIXES = [
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
+    ("a row of unnamed fields cast to JSON is NOT_SUPPORTED", row_to_json_names_its_fields),
+    ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
     ("Trino's functions", trino_functions),
     ("reduce with an identity finishing function", reduce_identity_finish),
     ("regexp_extract without a match is NULL", regexp_extract_without_match_is_null),
@@ -226,7 +248,7 @@ _TEXT_KINDS_OF_CASTS = {exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FL
 def text_kind(node, column_types: dict) -> str | None:
     """"double", "real" or "timestamp" when `node` is known to be one (a catalog column, a
     literal, a cast, arithmetic or an aggregate over one), else None."""
-    if isinstance(node, exp.Paren):
+    if isinstance(node, (exp.Paren, exp.Neg)):
         return text_kind(node.this, column_types)
     if isinstance(node, exp.Column):
         return _TEXT_KINDS.get(column_types.get(node.name.lower(), "").lower())
@@ -294,14 +316,23 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
     return tree
 
 
+def double_division_by_zero(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """A double divided by zero is Infinity or NaN (`strict.double_division_by_zero`)."""
+    return strict.double_division_by_zero(tree, lambda node: text_kind(node, column_types) == "double")
+
+
 # Fixes that need the catalog types of the columns a query reads.
 TYPED_FIXES = [
+    ("CAST(text AS an integer type) refuses a text that is no integer", strict.casts_of_text_to_integers),
+    ("an array subscript past the end fails", strict.array_subscripts_in_bounds),
+    ("reverse(array), length(varbinary), array || element", strict.array_and_binary_operands),
     ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
     ("CAST(double or timestamp AS varchar) is Trino's text", cast_to_varchar_as_trino),
     ("date - date is an interval", date_minus_date_is_an_interval),
     ("date + interval stays a date", date_plus_interval_stays_date),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("decimal / decimal is a decimal", decimal_division_stays_decimal),
+    ("double / 0 is Infinity or NaN", double_division_by_zero),
     ("avg of a decimal stays a decimal of its scale", avg_of_a_decimal_keeps_its_type),
 ]
 
@@ -318,6 +349,12 @@ _TRIGGERS = {
     avg_of_a_decimal_keeps_its_type: {exp.Avg},
     cast_to_varchar_as_trino: {exp.Cast, exp.TryCast},
     unnest_of_several_arrays_or_a_map: {exp.Unnest},
+    row_to_json_names_its_fields: {exp.Cast},
+    strict.correlation_not_a_number_is_null: {exp.Corr},
+    strict.casts_of_text_to_integers: {exp.Cast, exp.TryCast},
+    strict.array_subscripts_in_bounds: {exp.Bracket},
+    strict.array_and_binary_operands: {exp.Reverse, exp.Length, exp.DPipe},
+    double_division_by_zero: {exp.Div},
 }
 
 
