@@ -76,7 +76,8 @@ _ERROR_NAMES = [
     (r'Referenced column ".*" not found|Column with name .* does not exist|not found in FROM clause',
      "COLUMN_NOT_FOUND"),
     (r"Table with name .* does not exist", "TABLE_NOT_FOUND"),
-    (r"No function matches|Cannot compare|Could not convert|cannot be cast|Cannot mix", "TYPE_MISMATCH"),
+    (r"No function matches|Cannot compare|Could not convert|cannot be cast|Cannot mix|"
+     r"Could not choose a best candidate", "TYPE_MISMATCH"),
     (r"Division by zero", "DIVISION_BY_ZERO"),
     (r"Not implemented", "NOT_SUPPORTED"),
 ]

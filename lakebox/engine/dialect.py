@@ -49,6 +49,7 @@ def parse(sql: str, read=LakeboxTrino) -> exp.Expression:
     statements = [statement for statement in statements if statement is not None]
     if len(statements) != 1:
         raise SqlSyntaxError(1, 1, "Only one sql statement is allowed. Got: " + str(len(statements)))
+    statements[0].meta["sql"] = sql         # the text its tokens' offsets point into (errors name places)
     return statements[0]
 
 
@@ -324,7 +325,7 @@ def double_division_by_zero(tree: exp.Expression, column_types: dict) -> exp.Exp
 # Fixes that need the catalog types of the columns a query reads.
 TYPED_FIXES = [
     ("CAST(text AS an integer type) refuses a text that is no integer", strict.casts_of_text_to_integers),
-    ("an array subscript past the end fails", strict.array_subscripts_in_bounds),
+    ("an array subscript past the end, a map key not there fail", strict.subscripts_in_bounds),
     ("reverse(array), length(varbinary), array || element", strict.array_and_binary_operands),
     ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
     ("CAST(double or timestamp AS varchar) is Trino's text", cast_to_varchar_as_trino),
@@ -352,7 +353,7 @@ _TRIGGERS = {
     row_to_json_names_its_fields: {exp.Cast},
     strict.correlation_not_a_number_is_null: {exp.Corr},
     strict.casts_of_text_to_integers: {exp.Cast, exp.TryCast},
-    strict.array_subscripts_in_bounds: {exp.Bracket},
+    strict.subscripts_in_bounds: {exp.Bracket},
     strict.array_and_binary_operands: {exp.Reverse, exp.Length, exp.DPipe},
     double_division_by_zero: {exp.Div},
 }

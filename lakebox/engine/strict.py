@@ -43,6 +43,8 @@ MACROS = [
      + " WHEN i < 0 THEN " + _fail("INVALID_FUNCTION_ARGUMENT", "'Array subscript is negative: ' || i")
      + " WHEN i = 0 THEN " + _fail("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
      + " ELSE a[i] END"),
+    ("map_subscript", "m, k", "CASE WHEN m IS NOT NULL AND k IS NOT NULL AND NOT map_contains(m, k) THEN "
+     + _fail("INVALID_FUNCTION_ARGUMENT", "'Key not present in map: ' || CAST(k AS VARCHAR)") + " ELSE m[k] END"),
     # IEEE 754, as Java divides doubles: x / 0 is Infinity with x's sign, 0 / 0 is NaN.
     # `//` is what `/` means under `integer_division`, which a macro body, parsed before
     # the setting, would miss (on doubles it is the real quotient).
@@ -96,12 +98,22 @@ def _one_based(index: exp.Expression) -> exp.Expression:
     return exp.Add(this=exp.Paren(this=index.copy()), expression=exp.Literal.number(1))
 
 
-def array_subscripts_in_bounds(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """`a[5]` of a 3-element array fails in Trino (DuckDB: NULL); `element_at` stays NULL."""
+def _is_map(node, column_types: dict) -> bool:
+    if isinstance(node, exp.Column):
+        return column_types.get(node.name.lower(), "").lower().startswith("map")
+    return isinstance(node, (exp.Map, exp.VarMap, exp.MapFromEntries))
+
+
+def subscripts_in_bounds(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`a[5]` of a 3-element array and `m['x']` of a map without that key fail in Trino
+    (DuckDB: NULL); `element_at` stays NULL."""
     for node in list(tree.find_all(exp.Bracket)):
-        if node.args.get("safe") or len(node.expressions) != 1 or not _is_array(node.this, column_types):
+        if node.args.get("safe") or len(node.expressions) != 1:
             continue
-        node.replace(_call("array_subscript", node.this.copy(), _one_based(node.expressions[0])))
+        if _is_array(node.this, column_types):
+            node.replace(_call("array_subscript", node.this.copy(), _one_based(node.expressions[0])))
+        elif _is_map(node.this, column_types):
+            node.replace(_call("map_subscript", node.this.copy(), node.expressions[0].copy()))
     return tree
 
 
@@ -158,3 +170,52 @@ def array_and_binary_operands(tree: exp.Expression, column_types: dict) -> exp.E
             elif _is_scalar(left, column_types) and _is_array(right, column_types):
                 node.replace(exp.Anonymous(this="list_prepend", expressions=[left.copy(), right.copy()]))
     return tree
+
+
+_OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%"}
+_NUMBER_COLUMNS = {"int": "integer", "integer": "integer", "bigint": "bigint", "smallint": "smallint",
+                   "tinyint": "tinyint", "double": "double", "float": "real", "real": "real"}
+
+
+def _trino_type(node, column_types: dict) -> str | None:
+    """Trino's name of a literal's or catalog column's type, when it is a number or a text."""
+    if isinstance(node, exp.Literal) and node.is_string:
+        return f"varchar({len(node.this)})"
+    if isinstance(node, exp.Literal):
+        text = node.this.lower()
+        if "e" in text:
+            return "double"
+        if "." in text:
+            digits = text.replace(".", "").lstrip("-").lstrip("0") or "0"
+            scale = len(text.split(".")[1])
+            return f"decimal({max(len(digits), scale)},{scale})"
+        return "integer" if -2**31 <= int(text) < 2**31 else "bigint"
+    if isinstance(node, exp.Column):
+        kind = column_types.get(node.name.lower(), "").lower()
+        return _NUMBER_COLUMNS.get(kind) or (kind if kind.startswith("decimal") else None)
+    return None
+
+
+def _offsets(node, key: str) -> list[int]:
+    """Where in the text the tokens of `node` start or end (`key`)."""
+    return [found.meta[key] for found in node.walk() if key in found.meta]
+
+
+def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -> str | None:
+    """Trino's words for arithmetic between a number and a text (`line 1:10: Cannot apply
+    operator: integer + varchar(1)`, at the operator), which DuckDB refuses in its own;
+    None if the query has none that lakebox can place."""
+    for node in tree.find_all(*_OPERATORS):
+        left, right = _trino_type(node.this, column_types), _trino_type(node.expression, column_types)
+        if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
+            continue
+        ends, starts = _offsets(node.this, "end"), _offsets(node.expression, "start")
+        if not ends or not starts:
+            continue
+        operator = sql.find(_OPERATORS[type(node)], max(ends) + 1, min(starts))
+        if operator < 0:
+            continue
+        line = sql.count("\n", 0, operator) + 1
+        column = operator - (sql.rfind("\n", 0, operator) + 1) + 1
+        return f"line {line}:{column}: Cannot apply operator: {left} {_OPERATORS[type(node)]} {right}"
+    return None

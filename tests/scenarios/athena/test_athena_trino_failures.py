@@ -9,6 +9,8 @@ FAILURES = [
     ("SELECT ARRAY[1, 2, 3][5]",
      "INVALID_FUNCTION_ARGUMENT: Array subscript must be less than or equal to array length: 5 > 3"),
     ("SELECT 1 / 0", "DIVISION_BY_ZERO: Division by zero"),
+    ("SELECT 8 + 'x'", "TYPE_MISMATCH: line 1:10: Cannot apply operator: integer + varchar(1)"),
+    ("SELECT MAP(ARRAY['k'], ARRAY[1])['x']", "INVALID_FUNCTION_ARGUMENT: Key not present in map: x"),
     ("SELECT CAST(ROW(1, 'a') AS JSON)", "NOT_SUPPORTED: Casting a row with unnamed fields to JSON is not supported"),
 ]
 
@@ -18,6 +20,15 @@ def test_trinos_failures(query, sql, reason):
     execution, _, _ = query(sql, expect="FAILED")
     assert execution["Status"]["StateChangeReason"] == reason
     assert execution["Status"]["AthenaError"]["ErrorCategory"] == 2
+
+
+def test_arithmetic_of_a_number_and_a_text(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="counts/part-0.csv", Body=b"1,a\n")
+    query("CREATE EXTERNAL TABLE counts (n bigint, s string) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' "
+          f"LOCATION 's3://{bucket}/counts/'")
+    execution, _, _ = query("SELECT n - 'x' FROM counts", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        "TYPE_MISMATCH: line 1:10: Cannot apply operator: bigint - varchar(1)"
 
 
 def test_trinos_answers(query):

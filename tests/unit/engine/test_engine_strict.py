@@ -11,7 +11,7 @@ TRINO_ANSWERS = [
     ("TRY_CAST('1.5' AS integer), TRY_CAST('7' AS bigint), TRY_CAST('x' AS smallint)", ',"7",'),
     ("ARRAY[1, 2, 3][2], ARRAY[1, 2, 3][1 + 2], element_at(ARRAY[1, 2, 3], 5), element_at(ARRAY[1, 2, 3], -1)",
      '"2","3",,"3"'),
-    ("MAP(ARRAY['k'], ARRAY[1])['k']", '"1"'),
+    ("MAP(ARRAY['k'], ARRAY[1])['k'], element_at(MAP(ARRAY['k'], ARRAY[1]), 'x')", '"1",'),
     ("1e0 / 0e0, 0e0 / 0e0, -1e0 / 0, 1e0 / 2, CAST(NULL AS double) / 0, CAST(5 AS double) / 0",
      '"Infinity","NaN","-Infinity","0.5",,"Infinity"'),
     ("7 / 2, 1.5 / 0.5", '"3","3.0"'),
@@ -40,7 +40,12 @@ TRINO_FAILURES = [
      "Array subscript must be less than or equal to array length: 5 > 3"),
     ("ARRAY[1, 2, 3][0]", "INVALID_FUNCTION_ARGUMENT", "SQL array indices start at 1"),
     ("ARRAY[1, 2, 3][-1]", "INVALID_FUNCTION_ARGUMENT", "Array subscript is negative: -1"),
+    ("MAP(ARRAY['k'], ARRAY[1])['x']", "INVALID_FUNCTION_ARGUMENT", "Key not present in map: x"),
     ("1 / 0", "DIVISION_BY_ZERO", "Division by zero"),
+    ("8 + 'x'", "TYPE_MISMATCH", "line 1:10: Cannot apply operator: integer + varchar(1)"),
+    ("1.5 *\n  'abc'", "TYPE_MISMATCH", "line 1:12: Cannot apply operator: decimal(2,1) * varchar(3)"),
+    ("x + 'a' FROM (VALUES 1) AS t(x)", "TYPE_MISMATCH", 'Could not choose a best candidate function for the '
+     'function call "+(INTEGER, STRING_LITERAL)". In order to select one, please add explicit type casts.'),
     ("1.5 / 0", "DIVISION_BY_ZERO", "Division by zero"),
 ]
 
