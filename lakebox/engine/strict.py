@@ -172,7 +172,8 @@ def array_and_binary_operands(tree: exp.Expression, column_types: dict) -> exp.E
     return tree
 
 
-_OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%"}
+_OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.EQ: "=", exp.NEQ: "<>",
+              exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
 _NUMBER_COLUMNS = {"int": "integer", "integer": "integer", "bigint": "bigint", "smallint": "smallint",
                    "tinyint": "tinyint", "double": "double", "float": "real", "real": "real"}
 
@@ -192,6 +193,8 @@ def _trino_type(node, column_types: dict) -> str | None:
         return "integer" if -2**31 <= int(text) < 2**31 else "bigint"
     if isinstance(node, exp.Column):
         kind = column_types.get(node.name.lower(), "").lower()
+        if kind == "string" or kind.startswith("varchar"):
+            return "varchar" if kind == "string" else kind
         return _NUMBER_COLUMNS.get(kind) or (kind if kind.startswith("decimal") else None)
     return None
 
@@ -202,9 +205,10 @@ def _offsets(node, key: str) -> list[int]:
 
 
 def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -> str | None:
-    """Trino's words for arithmetic between a number and a text (`line 1:10: Cannot apply
-    operator: integer + varchar(1)`, at the operator), which DuckDB refuses in its own;
-    None if the query has none that lakebox can place."""
+    """Trino's words for arithmetic or a comparison between a number and a text (`line
+    1:10: Cannot apply operator: integer + varchar(1)`, at the operator), which DuckDB
+    refuses in its own words or, comparing, answers; None if the query has none that
+    lakebox can place."""
     for node in tree.find_all(*_OPERATORS):
         left, right = _trino_type(node.this, column_types), _trino_type(node.expression, column_types)
         if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
@@ -212,10 +216,13 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
         ends, starts = _offsets(node.this, "end"), _offsets(node.expression, "start")
         if not ends or not starts:
             continue
-        operator = sql.find(_OPERATORS[type(node)], max(ends) + 1, min(starts))
-        if operator < 0:
+        symbol = _OPERATORS[type(node)]
+        between = sql[max(ends) + 1:min(starts)]
+        found = [between.find(text) for text in ((symbol, "!=") if symbol == "<>" else (symbol,)) if text in between]
+        if not found:
             continue
+        operator = max(ends) + 1 + min(found)
         line = sql.count("\n", 0, operator) + 1
         column = operator - (sql.rfind("\n", 0, operator) + 1) + 1
-        return f"line {line}:{column}: Cannot apply operator: {left} {_OPERATORS[type(node)]} {right}"
+        return f"line {line}:{column}: Cannot apply operator: {left} {symbol} {right}"
     return None

@@ -29,6 +29,12 @@ def test_arithmetic_of_a_number_and_a_text(query, s3, bucket):
     execution, _, _ = query("SELECT n - 'x' FROM counts", expect="FAILED")
     assert execution["Status"]["StateChangeReason"] == \
         "TYPE_MISMATCH: line 1:10: Cannot apply operator: bigint - varchar(1)"
+    execution, _, _ = query("SELECT s FROM counts WHERE n = '1'", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        "TYPE_MISMATCH: line 1:30: Cannot apply operator: bigint = varchar(1)"
+    execution, _, _ = query("SELECT n FROM counts WHERE s = 1", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        "TYPE_MISMATCH: line 1:30: Cannot apply operator: varchar = integer"
 
 
 def test_trinos_answers(query):

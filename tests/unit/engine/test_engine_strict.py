@@ -43,6 +43,9 @@ TRINO_FAILURES = [
     ("MAP(ARRAY['k'], ARRAY[1])['x']", "INVALID_FUNCTION_ARGUMENT", "Key not present in map: x"),
     ("1 / 0", "DIVISION_BY_ZERO", "Division by zero"),
     ("8 + 'x'", "TYPE_MISMATCH", "line 1:10: Cannot apply operator: integer + varchar(1)"),
+    ("8 != 'x'", "TYPE_MISMATCH", "line 1:10: Cannot apply operator: integer <> varchar(1)"),
+    ("x FROM (VALUES 1) AS t(x) WHERE 'a' >= 3", "TYPE_MISMATCH",
+     "line 1:44: Cannot apply operator: varchar(1) >= integer"),
     ("1.5 *\n  'abc'", "TYPE_MISMATCH", "line 1:12: Cannot apply operator: decimal(2,1) * varchar(3)"),
     ("x + 'a' FROM (VALUES 1) AS t(x)", "TYPE_MISMATCH", 'Could not choose a best candidate function for the '
      'function call "+(INTEGER, STRING_LITERAL)". In order to select one, please add explicit type casts.'),
