@@ -140,18 +140,27 @@ def trino_functions(tree: exp.Expression) -> exp.Expression:
 
 
 def row_to_json_names_its_fields(tree: exp.Expression) -> exp.Expression:
-    """`CAST(ROW(1, 'a') AS JSON)`: a row of unnamed fields has no JSON form lakebox
-    knows to be Trino's (DuckDB would invent `_0`, `_1` keys); a named row is an object."""
-    for node in tree.find_all(exp.Cast):
-        if node.to.this == exp.DataType.Type.JSON and isinstance(node.this, exp.Struct) and \
-                any(not isinstance(field, (exp.PropertyEQ, exp.Alias)) for field in node.this.expressions):
-            raise NotSupported("Casting a row with unnamed fields to JSON is not supported")
+    """`CAST(ROW(1, 'a') AS JSON)` is an object whose unnamed fields are named "" in
+    Trino (`{"":1,"":"a"}`); DuckDB would invent `_0`, `_1`. A named row stays DuckDB's
+    object, as Trino's."""
+    for node in list(tree.find_all(exp.Cast)):
+        fields = node.this.expressions if isinstance(node.this, exp.Struct) else []
+        if node.to.this != exp.DataType.Type.JSON or not fields or \
+                any(isinstance(field, (exp.PropertyEQ, exp.Alias)) for field in fields):
+            continue
+        text = exp.Literal.string("{")
+        for position, field in enumerate(fields):
+            key = exp.Literal.string(('"":' if position == 0 else ',"":'))
+            value = exp.Coalesce(this=exp.Anonymous(this="to_json", expressions=[field.copy()]),
+                                 expressions=[exp.Literal.string("null")])
+            text = exp.DPipe(this=exp.DPipe(this=text, expression=key), expression=value)
+        node.replace(exp.cast(exp.DPipe(this=text, expression=exp.Literal.string("}")), "JSON"))
     return tree
 
 
 FIXES = [
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
-    ("a row of unnamed fields cast to JSON is NOT_SUPPORTED", row_to_json_names_its_fields),
+    ("a row of unnamed fields cast to JSON names them \"\"", row_to_json_names_its_fields),
     ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
     ("Trino's functions", trino_functions),
     ("reduce with an identity finishing function", reduce_identity_finish),
