@@ -20,17 +20,10 @@ skipped with a message. Every child runs in its own session and is ended at exit
 script prints figures and the targets they are read against, and asserts nothing.
 """
 import argparse
-import atexit
 import http.client
 import json
 import os
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 
 import boto3
@@ -39,88 +32,11 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import servers
+
 VALUE = "x" * 180                    # with the key and names: a 200-byte item
 TARGET_VS_MOTO = 5.0
 TARGET_BATCH = 10_000                # items/s
-_children, _scratch = [], []
-
-
-# --- processes -----------------------------------------------------------------------
-
-def _cleanup():
-    for proc in _children:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(5)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(proc.pid, signal.SIGKILL)
-    for path in _scratch:
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_core(pin):
-    cores = sorted(os.sched_getaffinity(0))
-    if not pin or len(cores) < 2:
-        return None
-    os.sched_setaffinity(0, {cores[1]})
-    return cores[0]
-
-
-def _spawn(argv, core, env=None):
-    def pin():
-        if core is not None:
-            os.sched_setaffinity(0, {core})
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True, preexec_fn=pin, env=env)
-    _children.append(proc)
-    return proc
-
-
-def _wait_port(port, proc, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
-def start_lakebox(core):
-    port, data = _free_port(), tempfile.mkdtemp(prefix="ddb-bench-")
-    _scratch.append(data)
-    proc = _spawn([sys.executable, "-m", "lakebox.cli", "serve", "--port", str(port), "--data-dir", data,
-                   "--limits", "off"], core, dict(os.environ, PYTHONPATH=ROOT))
-    return (port, proc) if _wait_port(port, proc) else None
-
-
-def start_moto(core):
-    exe = shutil.which("moto_server")
-    if not exe:
-        return None
-    port = _free_port()
-    proc = _spawn([exe, "-p", str(port)], core)
-    return (port, proc) if _wait_port(port, proc) else None
-
-
-def start_dynalite(core, path):
-    exe = path or shutil.which("dynalite") or "/tmp/dynalite-ref/node_modules/.bin/dynalite"
-    if not os.path.exists(exe):
-        return None
-    port = _free_port()
-    proc = _spawn([exe, "--port", str(port), "--createTableMs", "0", "--deleteTableMs", "0"], core)
-    return (port, proc) if _wait_port(port, proc) else None
 
 
 # --- the wire --------------------------------------------------------------------------
@@ -299,17 +215,18 @@ def main():
     parser.add_argument("--skip-big", action="store_true")
     parser.add_argument("--no-pin", action="store_true")
     args = parser.parse_args()
-    atexit.register(_cleanup)
-    core = _server_core(not args.no_pin)
+    servers.end_at_exit()
+    core = servers.pin_load(not args.no_pin)
     results = {}
-    for name, start in (("lakebox", lambda: start_lakebox(core)), ("moto", lambda: start_moto(core)),
-                        ("dynalite", lambda: start_dynalite(core, args.dynalite))):
-        started = start()
-        if started is None:
+    for name, start in (("lakebox", lambda: servers.lakebox(core, "--limits", "off")),
+                        ("moto", lambda: servers.moto(core)),
+                        ("dynalite", lambda: servers.dynalite(core, args.dynalite))):
+        server = start()
+        if server is None:
             print(f"{name}: could not be started, skipped", flush=True)
             continue
-        port, proc = started
-        results[name] = run_server(name, port, proc.pid, args, big=name == "lakebox" and not args.skip_big)
+        results[name] = run_server(name, server.port, server.pid, args,
+                                   big=name == "lakebox" and not args.skip_big)
     _report(results, args)
 
 

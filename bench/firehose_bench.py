@@ -21,23 +21,19 @@ cores the server runs on core 0 and this script on core 1. The script prints fig
 and the targets they are read against, and asserts nothing.
 """
 import argparse
-import atexit
 import base64
 import http.client
 import io
 import json
 import os
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
+import servers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -45,62 +41,6 @@ BATCH = 500
 RECORD = 1024
 TARGET_PUT = 30_000           # records/s while delivery runs
 TARGET_CONVERT = 2.0          # at most this many times pyarrow's own time
-_children, _scratch = [], []
-
-
-def _cleanup():
-    for proc in _children:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-    for path in _scratch:
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _cores(pin):
-    cores = sorted(os.sched_getaffinity(0))
-    if not pin or len(cores) < 2:
-        return None
-    os.sched_setaffinity(0, {cores[1]})
-    return cores[0]
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used (Linux /proc)."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def start_lakebox(core):
-    port, data = _free_port(), tempfile.mkdtemp(prefix="firehose-bench-")
-    _scratch.append(data)
-
-    def pin():
-        if core is not None:
-            os.sched_setaffinity(0, {core})
-    proc = subprocess.Popen([sys.executable, "-m", "lakebox.cli", "serve", "--quiet", "--port", str(port),
-                             "--data-dir", data, "--limits", "off"], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                            preexec_fn=pin, env=dict(os.environ, PYTHONPATH=ROOT))
-    _children.append(proc)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return port
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("lakebox did not start")
 
 
 class Client:
@@ -142,12 +82,12 @@ def measure_put(port, pid, duration):
     data = base64.b64encode(os.urandom(RECORD)).decode()
     request = client.signed("firehose", "Firehose_20150804.PutRecordBatch",
                             {"DeliveryStreamName": "bench", "Records": [{"Data": data}] * BATCH})
-    sent, start, cpu_start = 0, time.perf_counter(), cpu_seconds(pid)
+    sent, start, cpu_start = 0, time.perf_counter(), servers.cpu_seconds(pid)
     while time.perf_counter() - start < duration:
         client.send(request)
         sent += BATCH
     rate = sent / (time.perf_counter() - start)
-    cpu_per_record = (cpu_seconds(pid) - cpu_start) / sent
+    cpu_per_record = (servers.cpu_seconds(pid) - cpu_start) / sent
     clock = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     clock.request("POST", "/_lakebox/clock", body=json.dumps({"advance": 61}))
     clock.getresponse().read()
@@ -176,8 +116,7 @@ def measure_convert(count):
         {"Name": "ok", "Type": "boolean"}, {"Name": "ts", "Type": "bigint"}]}}
     schema = pa.schema([("id", pa.int64()), ("name", pa.string()), ("price", pa.float64()), ("ok", pa.bool_()),
                         ("ts", pa.int64())])
-    scratch = tempfile.mkdtemp(prefix="firehose-convert-")
-    _scratch.append(scratch)
+    scratch = servers.scratch_dir("firehose-convert-")
 
     def reference():
         body = b"\n".join(records)
@@ -207,10 +146,12 @@ def main():
     parser.add_argument("--convert", type=int, default=1_000_000)
     parser.add_argument("--no-pin", action="store_true")
     args = parser.parse_args()
-    atexit.register(_cleanup)
-    core = _cores(not args.no_pin)
-    port = start_lakebox(core)
-    rate, cpu, sent, count, total = measure_put(port, _children[-1].pid, args.duration)
+    servers.end_at_exit()
+    core = servers.pin_load(not args.no_pin)
+    lakebox = servers.lakebox(core, "--quiet", "--limits", "off")
+    if lakebox is None:
+        sys.exit("lakebox did not start")
+    rate, cpu, sent, count, total = measure_put(lakebox.port, lakebox.pid, args.duration)
     print(f"(a) PutRecordBatch 500 x 1 KiB: {rate:,.0f} records/s (target >= {TARGET_PUT:,}); server CPU "
           f"{cpu * 1e6:.1f} us/record ({1 / cpu:,.0f} records per CPU second); {sent:,} records sent, "
           f"{count} objects holding {total:,} bytes (expected {sent * RECORD:,}); load average "

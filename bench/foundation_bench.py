@@ -21,20 +21,17 @@ The script prints figures and the targets they are read against; it asserts noth
 and exits 0.
 """
 import argparse
-import atexit
 import datetime
-import http.client
 import json
 import os
 import platform
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
+
+import servers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HELLO = os.path.join(ROOT, "bench", "foundation_hello.py")
@@ -54,139 +51,7 @@ READY_TIMEOUT = 30.0
 POLL_INTERVAL = 0.002
 
 
-# --- child processes ---------------------------------------------------------------
-
-_children = []
-_scratch = []
-
-
-def _cleanup():
-    for proc in list(_children):
-        _stop(proc)
-    for path in _scratch:
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _on_signal(signum, _frame):
-    raise SystemExit(128 + signum)      # unwinds through atexit, which ends the children
-
-
-def _scratch_dir(prefix):
-    path = tempfile.mkdtemp(prefix=prefix)
-    _scratch.append(path)
-    return path
-
-
-class Cores:
-    """Where servers and the load generator run: separate cores when there are two."""
-
-    def __init__(self, priority=True):
-        # Other work on the machine (other sessions' tests) steals the server's core and
-        # shows up as a long latency tail. Where we may, the processes under test run at
-        # nice -10, so they get ~90% of a contended core instead of half.
-        self.niceness = -10 if priority and _may_raise_priority() else 0
-        try:
-            available = sorted(os.sched_getaffinity(0))
-        except AttributeError:
-            available = []
-        self.taskset = shutil.which("taskset")
-        if len(available) >= 2:
-            self.server, self.load = str(available[0]), str(available[1])
-        else:
-            self.server = self.load = None
-
-    @property
-    def pinned(self):
-        return self.server is not None
-
-    def wrap(self, argv, core):
-        if core is None:
-            return argv
-        if self.taskset:
-            return [self.taskset, "-c", core] + argv
-        return argv       # no taskset: _spawn sets the affinity in the child instead
-
-    def describe(self):
-        nice = f"; servers and wrk at nice {self.niceness}" if self.niceness else ""
-        if not self.pinned:
-            return "not pinned (fewer than 2 cores available)" + nice
-        how = "taskset -c" if self.taskset else "sched_setaffinity"
-        return (f"servers on core {self.server} ({how} {self.server}); wrk (1 thread) and this "
-                f"script on core {self.load}{nice}")
-
-
-def _may_raise_priority():
-    """True if this process may lower a child's niceness (root, or CAP_SYS_NICE)."""
-    try:
-        current = os.getpriority(os.PRIO_PROCESS, 0)
-        os.setpriority(os.PRIO_PROCESS, 0, current - 1)
-        os.setpriority(os.PRIO_PROCESS, 0, current)
-        return True
-    except (OSError, AttributeError):
-        return False
-
-
-def _spawn(argv, core, cores, log_path=None, cwd=None, env=None):
-    log = open(log_path, "wb") if log_path else subprocess.DEVNULL
-    set_affinity = core is not None and not cores.taskset
-    niceness = cores.niceness
-
-    def preexec():
-        if set_affinity:
-            os.sched_setaffinity(0, {int(core)})
-        if niceness:
-            os.setpriority(os.PRIO_PROCESS, 0, niceness)
-    try:
-        proc = subprocess.Popen(cores.wrap(argv, core), stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, cwd=cwd, env=env,
-                                start_new_session=True, preexec_fn=preexec)
-    finally:
-        if log is not subprocess.DEVNULL:
-            log.close()
-    _children.append(proc)
-    return proc
-
-
-def _stop(proc, grace=5.0):
-    """End a child we started (and its process group, which it leads), politely first."""
-    if proc.returncode is None and proc.poll() is None:
-        for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, grace)):
-            try:
-                os.killpg(proc.pid, sig)
-            except (ProcessLookupError, PermissionError):
-                pass
-            try:
-                proc.wait(wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-    if proc in _children:
-        _children.remove(proc)
-
-
-def _child_env():
-    env = dict(os.environ)
-    env["PYTHONPATH"] = ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    env.pop("LAKEBOX_PORT", None)
-    env.pop("LAKEBOX_DATA_DIR", None)
-    return env
-
-
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _cpu_seconds(pid):
-    """utime + stime of a live process, from /proc; None where there is no /proc."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return None
-
+# --- cores ----------------------------------------------------------------------------
 
 def _core_times(core):
     """(busy, total) jiffies of one core, from /proc/stat; None where there is none."""
@@ -206,42 +71,6 @@ def _core_busy(before, after):
     if before is None or after is None or after[1] == before[1]:
         return None
     return (after[0] - before[0]) / (after[1] - before[1])
-
-
-def _tail(path, lines=8):
-    try:
-        with open(path, "rb") as f:
-            return b"\n".join(f.read().splitlines()[-lines:]).decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
-# --- HTTP probes ---------------------------------------------------------------------
-
-def _request(port, method, path, body=None, headers=None, timeout=2.0):
-    """(status, body) of one request, or None if the server is not answering yet."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.read()
-    except (OSError, http.client.HTTPException):
-        return None
-    finally:
-        conn.close()
-
-
-def _wait_for(proc, port, method, path, body=None, headers=None, timeout=READY_TIMEOUT):
-    """Seconds polled until the first 200, or None if the process died or time ran out."""
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        if proc.poll() is not None:
-            return None
-        answer = _request(port, method, path, body, headers, timeout=1.0)
-        if answer is not None and answer[0] == 200:
-            return answer
-        time.sleep(POLL_INTERVAL)
-    return None
 
 
 # --- the request -----------------------------------------------------------------------
@@ -342,22 +171,22 @@ def hello_argv(port):
 
 def time_startup(make_argv, path, cores, cwd, env):
     """Seconds from Popen to the first 200 on `path`, or None if it never came."""
-    port = _free_port()
+    port = servers.free_port()
     argv = make_argv(port)
     log_path = os.path.join(cwd, f"startup-{port}.log")
     started = time.perf_counter()
-    proc = _spawn(argv, cores.server, cores, log_path=log_path, cwd=cwd, env=env)
-    answer = _wait_for(proc, port, "GET", path)
+    proc = cores.spawn(argv, cores.server, log_path=log_path, cwd=cwd, env=env)
+    answer = servers.wait_for(proc, port, "GET", path, timeout=READY_TIMEOUT, interval=POLL_INTERVAL)
     elapsed = time.perf_counter() - started
-    _stop(proc)
+    servers.stop(proc)
     if answer is None:
-        print(f"  ! {' '.join(argv[1:4])}... gave no 200 on {path}: {_tail(log_path)}", file=sys.stderr)
+        print(f"  ! {' '.join(argv[1:4])}... gave no 200 on {path}: {servers.tail(log_path)}", file=sys.stderr)
         return None
     return elapsed
 
 
 def run_startup(runs, cores, env):
-    cwd = _scratch_dir("lakebox-bench-startup-")
+    cwd = servers.scratch_dir("lakebox-bench-startup-")
     data_root = os.path.join(cwd, "data")
     os.makedirs(data_root)
     counter = iter(range(10 ** 6))
@@ -396,24 +225,13 @@ class Target:
         self.runs = {}          # connections -> the best round's result
 
 
-def moto_argv(port):
-    exe = shutil.which("moto_server")
-    if exe:
-        return [exe, "-H", "127.0.0.1", "-p", str(port)]
-    try:
-        import moto.server  # noqa: F401
-    except ImportError:
-        return None
-    return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-
-
 def run_wrk(wrk, script, port, connections, duration, cores):
     """One wrk run; its summary, plus wrk's and the server's CPU use."""
-    out_dir = _scratch_dir("lakebox-bench-wrk-")
+    out_dir = servers.scratch_dir("lakebox-bench-wrk-")
     out_path = os.path.join(out_dir, "wrk.out")
     argv = [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "-s", script,
             f"http://127.0.0.1:{port}/"]
-    proc = _spawn(argv, cores.load, cores, log_path=out_path)
+    proc = cores.spawn(argv, cores.load, log_path=out_path)
     started = time.perf_counter()
     deadline = started + duration + 15
     status, usage = None, None
@@ -425,9 +243,9 @@ def run_wrk(wrk, script, port, connections, duration, cores):
         time.sleep(0.05)
     wall = time.perf_counter() - started
     if proc.returncode is None:
-        _stop(proc)
+        servers.stop(proc)
         return None
-    _children.remove(proc)
+    servers.stop(proc)              # reaped above: only forgotten
     with open(out_path, encoding="utf-8", errors="replace") as f:
         output = f.read()
     for line in output.splitlines():
@@ -441,35 +259,36 @@ def run_wrk(wrk, script, port, connections, duration, cores):
 
 def start_target(target, headers, warmup, wrk, script, cores, env):
     """Launch a server under test and check its answer; sets target.skipped if it can't."""
-    port = _free_port()
+    port = servers.free_port()
     argv = target.argv(port)
     if argv is None:
         target.skipped = f"not installed ({target.install})" if target.install else "not installed"
         return
-    log_dir = _scratch_dir(f"lakebox-bench-{target.key}-")
+    log_dir = servers.scratch_dir(f"lakebox-bench-{target.key}-")
     log_path = os.path.join(log_dir, "server.log")
-    target.proc = _spawn(argv, cores.server, cores, log_path=log_path, cwd=log_dir, env=env)
+    target.proc = cores.spawn(argv, cores.server, log_path=log_path, cwd=log_dir, env=env)
     target.port, target.log_path = port, log_path
-    answer = _wait_for(target.proc, port, "POST", "/", STS_BODY.encode(), headers)
+    answer = servers.wait_for(target.proc, port, "POST", "/", STS_BODY.encode(), headers, timeout=READY_TIMEOUT,
+                              interval=POLL_INTERVAL)
     if answer is None and target.proc.poll() is not None:
-        target.skipped = f"exited with code {target.proc.returncode}: {_tail(log_path, 3)!r}"
+        target.skipped = f"exited with code {target.proc.returncode}: {servers.tail(log_path, 3)!r}"
     elif answer is None:
-        target.skipped = f"did not answer 200 within {READY_TIMEOUT:.0f}s: {_tail(log_path, 3)!r}"
+        target.skipped = f"did not answer 200 within {READY_TIMEOUT:.0f}s: {servers.tail(log_path, 3)!r}"
     elif target.expect not in answer[1]:
         target.skipped = f"answered without {target.expect!r}: {answer[1][:200]!r}"
     else:
         run_wrk(wrk, script, port, HIGH_CONNECTIONS, warmup, cores)          # warm-up, discarded
     if target.skipped:
-        _stop(target.proc)
+        servers.stop(target.proc)
 
 
 def measure_round(target, wrk, script, duration, cores):
     """One wrk run at each connection count, with the server's and its core's CPU use."""
     proc = target.proc
     for connections in (HIGH_CONNECTIONS, LOW_CONNECTIONS):
-        cpu_before, core_before = _cpu_seconds(proc.pid), _core_times(cores.server or 0)
+        cpu_before, core_before = servers.cpu_seconds(proc.pid), _core_times(cores.server or 0)
         result = run_wrk(wrk, script, target.port, connections, duration, cores)
-        cpu_after, core_after = _cpu_seconds(proc.pid), _core_times(cores.server or 0)
+        cpu_after, core_after = servers.cpu_seconds(proc.pid), _core_times(cores.server or 0)
         if result is None:
             continue
         if cpu_before is not None and cpu_after is not None:
@@ -480,8 +299,8 @@ def measure_round(target, wrk, script, duration, cores):
                 result["other_cpu"] = max(0.0, busy - result["server_cpu"])
         target.rounds.setdefault(connections, []).append(result)
     if proc.poll() is not None:
-        target.skipped = f"exited during the run: {_tail(target.log_path, 3)!r}"
-        _stop(proc)
+        target.skipped = f"exited during the run: {servers.tail(target.log_path, 3)!r}"
+        servers.stop(proc)
 
 
 def pick_best(target):
@@ -634,15 +453,12 @@ def main():
                         help="run servers and wrk at normal niceness (default: nice -10 where allowed)")
     args = parser.parse_args()
 
-    atexit.register(_cleanup)
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
-    signal.signal(signal.SIGHUP, _on_signal)
+    servers.end_at_exit()
 
-    cores = Cores(priority=not args.no_priority)
+    cores = servers.Cores(priority=not args.no_priority)
     if cores.pinned:
         os.sched_setaffinity(0, {int(cores.load)})
-    env = _child_env()
+    env = servers.child_env()
     wrk = shutil.which("wrk")
     wrk_version = ""
     if wrk:
@@ -667,14 +483,14 @@ def main():
         print("\n! wrk is not installed (Debian: apt-get install -y wrk): throughput skipped.")
     else:
         headers = sts_request_headers()
-        script_dir = _scratch_dir("lakebox-bench-lua-")
+        script_dir = servers.scratch_dir("lakebox-bench-lua-")
         script = write_wrk_script(script_dir, headers)
         print(f"- request: POST / {STS_BODY}, headers as botocore sends them: {', '.join(headers)}")
         sys.stdout.flush()
         targets = [
             Target("lakebox", "lakebox serve --in-memory", lambda port: lakebox_argv(port, None),
                    b"<GetCallerIdentityResult>"),
-            Target("moto", "moto_server", moto_argv, b"<GetCallerIdentityResult>",
+            Target("moto", "moto_server", servers.moto_argv, b"<GetCallerIdentityResult>",
                    install="pip install -c constraints.txt 'moto[server]'",
                    note="moto's server is Werkzeug (threaded, answers `Connection: close`), "
                         "so wrk opens a new connection per request, as any client of it must."),
@@ -694,7 +510,7 @@ def main():
                     measure_round(target, wrk, script, args.duration, cores)
         for target in targets:
             if target.proc is not None:
-                _stop(target.proc)
+                servers.stop(target.proc)
             pick_best(target)
     report(startup, targets, args)
     return 0

@@ -31,6 +31,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, ROOT)
 
 import foundation_bench as fb  # noqa: E402
+import servers  # noqa: E402
 
 
 def make_scope(headers):
@@ -118,19 +119,18 @@ def with_py_spy(seconds, out_dir):
     py_spy, wrk = shutil.which("py-spy"), shutil.which("wrk")
     if not py_spy or not wrk:
         sys.exit("needs py-spy (pip install py-spy) and wrk (apt-get install -y wrk)")
-    import atexit
-    atexit.register(fb._cleanup)
-    cores = fb.Cores()
+    servers.end_at_exit()
+    cores = servers.Cores()
     if cores.pinned:
         os.sched_setaffinity(0, {int(cores.load)})
-    scratch = fb._scratch_dir("lakebox-profile-")
+    scratch = servers.scratch_dir("lakebox-profile-")
     script = fb.write_wrk_script(scratch, fb.sts_request_headers())
-    port = fb._free_port()
-    server = fb._spawn(fb.lakebox_argv(port, None), cores.server, cores, cwd=scratch, env=fb._child_env())
-    if fb._wait_for(server, port, "GET", "/_lakebox/health") is None:
+    port = servers.free_port()
+    server = cores.spawn(fb.lakebox_argv(port, None), cores.server, cwd=scratch, env=servers.child_env())
+    if servers.wait_for(server, port, "GET", "/_lakebox/health") is None:
         sys.exit("lakebox did not start")
-    load = fb._spawn([wrk, "-t1", "-c50", f"-d{seconds + 4}s", "-s", script, f"http://127.0.0.1:{port}/"],
-                     cores.load, cores)
+    load = cores.spawn([wrk, "-t1", "-c50", f"-d{seconds + 4}s", "-s", script, f"http://127.0.0.1:{port}/"],
+                       cores.load)
     time.sleep(1)
     os.makedirs(out_dir, exist_ok=True)
     svg = os.path.join(out_dir, "foundation_pyspy.svg")
@@ -138,15 +138,15 @@ def with_py_spy(seconds, out_dir):
     subprocess.run([py_spy, "record", "-p", str(server.pid), "-d", str(seconds), "-r", "500",
                     "-f", "flamegraph", "-o", svg], check=False,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    fb._stop(load)
-    load = fb._spawn([wrk, "-t1", "-c50", f"-d{seconds + 4}s", "-s", script, f"http://127.0.0.1:{port}/"],
-                     cores.load, cores)
+    servers.stop(load)
+    load = cores.spawn([wrk, "-t1", "-c50", f"-d{seconds + 4}s", "-s", script, f"http://127.0.0.1:{port}/"],
+                       cores.load)
     time.sleep(1)
     subprocess.run([py_spy, "record", "-p", str(server.pid), "-d", str(seconds), "-r", "500",
                     "-f", "raw", "-o", raw], check=False,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    fb._stop(load)
-    fb._stop(server)
+    servers.stop(load)
+    servers.stop(server)
     print(f"flame graph: {svg}\nfolded stacks: {raw}")
     summarize_folded(raw)
 

@@ -20,26 +20,20 @@ skipped with a message. Every child runs in its own session and is ended at exit
 script prints figures and the targets they are read against, and asserts nothing.
 """
 import argparse
-import atexit
 import base64
 import http.client
 import json
 import os
 import re
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import servers
+
 SHARDS = 8
 BATCH = 500
 RECORD = 1024
@@ -47,85 +41,6 @@ TARGET_PUT = 50_000           # records/s, limits off
 TARGET_VS_MOTO = 5.0
 TARGET_DRAIN = 100_000        # records/s
 NEXT_ITERATOR = re.compile(rb'"NextShardIterator"\s*:\s*"([^"]*)"')
-_children, _scratch = [], []
-
-
-# --- processes -----------------------------------------------------------------------
-
-def _cleanup():
-    for proc in _children:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(5)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(proc.pid, signal.SIGKILL)
-    for path in _scratch:
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_core():
-    cores = sorted(os.sched_getaffinity(0))
-    if len(cores) < 2:
-        return None
-    os.sched_setaffinity(0, {cores[1]})       # this script: the load side
-    return cores[0]
-
-
-def _spawn(argv, core, env=None):
-    def pin():
-        if core is not None:
-            os.sched_setaffinity(0, {core})
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True, preexec_fn=pin, env=env)
-    _children.append(proc)
-    return proc
-
-
-def _wait_port(port, proc, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
-def start_lakebox(core):
-    port, data = _free_port(), tempfile.mkdtemp(prefix="kinesis-bench-")
-    _scratch.append(data)
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    proc = _spawn([sys.executable, "-m", "lakebox.cli", "serve", "--port", str(port), "--data-dir", data,
-                   "--limits", "off"], core, env)
-    return port if _wait_port(port, proc) else None
-
-
-def start_moto(core):
-    exe = shutil.which("moto_server")
-    if not exe:
-        return None
-    port = _free_port()
-    proc = _spawn([exe, "-p", str(port)], core)
-    return port if _wait_port(port, proc) else None
-
-
-def start_kinesalite(core, path):
-    exe = path or shutil.which("kinesalite") or "/tmp/kinesalite-ref/node_modules/.bin/kinesalite"
-    if not os.path.exists(exe):
-        return None
-    port = _free_port()
-    proc = _spawn([exe, "--port", str(port), "--shardLimit", "1000"], core)
-    return port if _wait_port(port, proc) else None
 
 
 # --- the wire --------------------------------------------------------------------------
@@ -274,20 +189,20 @@ def main():
     parser.add_argument("--no-pin", action="store_true",
                         help="let the OS place servers and load (on a busy shared box pinning one core hurts)")
     args = parser.parse_args()
-    atexit.register(_cleanup)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    core = None if args.no_pin else _server_core()
+    servers.end_at_exit()
+    core = servers.pin_load(not args.no_pin)
     print(f"servers on core {core}, load on the other" if core is not None else "not pinned (one core)")
     figures = {}
-    for label, start in (("lakebox", start_lakebox), ("moto", start_moto),
-                         ("kinesalite", lambda c: start_kinesalite(c, args.kinesalite))):
-        port = start(core)
-        if port is None:
+    for label, start in (("lakebox", lambda: servers.lakebox(core, "--limits", "off")),
+                         ("moto", lambda: servers.moto(core)),
+                         ("kinesalite", lambda: servers.kinesalite(core, args.kinesalite))):
+        server = start()
+        if server is None:
             print(f"\n{label}: could not be started, skipped")
             continue
-        run_server(label, port, args, figures)
+        run_server(label, server.port, args, figures)
         if label == "lakebox" and not args.skip_growth:
-            run_growth(port, args.stored)
+            run_growth(server.port, args.stored)
     lake = figures.get("lakebox", {})
     print("\ntargets")
     if lake:

@@ -12,7 +12,6 @@ loaded machine distorts far less than records/s; records/s are printed too. The 
 prints figures and asserts nothing.
 """
 import argparse
-import atexit
 import json
 import os
 import sys
@@ -25,18 +24,18 @@ from botocore.credentials import Credentials
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-import firehose_bench  # noqa: E402
 import kinesis_bench as kb  # noqa: E402
+import servers  # noqa: E402
 
 
 def measure(client, pid, name, records):
     """(put CPU us/record, put records/s, read CPU us/record, read records/s)."""
-    before, started = firehose_bench.cpu_seconds(pid), time.perf_counter()
+    before, started = servers.cpu_seconds(pid), time.perf_counter()
     kb.fill(client, name, records)
-    put_wall, put_cpu = time.perf_counter() - started, firehose_bench.cpu_seconds(pid) - before
-    before = firehose_bench.cpu_seconds(pid)
+    put_wall, put_cpu = time.perf_counter() - started, servers.cpu_seconds(pid) - before
+    before = servers.cpu_seconds(pid)
     rate = kb.measure_drain(client, name, records)
-    read_cpu = firehose_bench.cpu_seconds(pid) - before
+    read_cpu = servers.cpu_seconds(pid) - before
     return 1e6 * put_cpu / records, records / put_wall, 1e6 * read_cpu / records, rate
 
 
@@ -61,10 +60,12 @@ def main():
     parser.add_argument("--records", type=int, default=200_000)
     parser.add_argument("--no-pin", action="store_true")
     args = parser.parse_args()
-    atexit.register(kb._cleanup)
-    core = None if args.no_pin else kb._server_core()
-    port = kb.start_lakebox(core)
-    pid = kb._children[-1].pid
+    servers.end_at_exit()
+    core = servers.pin_load(not args.no_pin)
+    lakebox = servers.lakebox(core, "--limits", "off")
+    if lakebox is None:
+        sys.exit("lakebox did not start")
+    port, pid = lakebox.port, lakebox.pid
     client = kb.Kinesis(port)
     for name in ("plain", "sealed"):
         kb.make_stream(client, name)

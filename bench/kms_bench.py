@@ -18,102 +18,21 @@ with a message. Every child runs in its own session and is ended at exit. The sc
 prints figures and the target they are read against, and asserts nothing.
 """
 import argparse
-import atexit
 import base64
 import http.client
 import json
 import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import servers
+
 TARGET_CALLS = 2_000          # calls/s, Encrypt and Decrypt (issue 13)
 PLAINTEXT = os.urandom(1024)
 CONTEXT = {"bucket": "reports", "key": "2026/q3.parquet"}
-_children, _scratch = [], []
-
-
-def _cleanup():
-    for proc in _children:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(5)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(proc.pid, signal.SIGKILL)
-    for path in _scratch:
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_core(pin):
-    cores = sorted(os.sched_getaffinity(0))
-    if not pin or len(cores) < 2:
-        return None
-    os.sched_setaffinity(0, {cores[1]})       # this script: the load side
-    return cores[0]
-
-
-def _spawn(argv, core, env=None):
-    def pin():
-        if core is not None:
-            os.sched_setaffinity(0, {core})
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True, preexec_fn=pin, env=env)
-    _children.append(proc)
-    return proc
-
-
-def _wait_port(port, proc, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
-def start_lakebox(core):
-    port, data = _free_port(), tempfile.mkdtemp(prefix="kms-bench-")
-    _scratch.append(data)
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    proc = _spawn([sys.executable, "-m", "lakebox.cli", "serve", "--port", str(port), "--data-dir", data,
-                   "--limits", "off", "--quiet"], core, env)
-    return (port, proc) if _wait_port(port, proc) else None
-
-
-def start_moto(core):
-    exe = shutil.which("moto_server")
-    if not exe:
-        return None
-    port = _free_port()
-    proc = _spawn([exe, "-p", str(port)], core)
-    return (port, proc) if _wait_port(port, proc) else None
-
-
-def cpu_seconds(pid) -> float:
-    """User plus system CPU time of a process and its threads."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Kms:
@@ -157,11 +76,11 @@ def calls_per_second(client, pid, request, duration):
     """(calls per second, calls per second of server CPU time)."""
     for _ in range(50):
         client.send(request)
-    calls, start, cpu = 0, time.perf_counter(), cpu_seconds(pid)
+    calls, start, cpu = 0, time.perf_counter(), servers.cpu_seconds(pid)
     while time.perf_counter() - start < duration:
         client.send(request)
         calls += 1
-    elapsed, used = time.perf_counter() - start, cpu_seconds(pid) - cpu
+    elapsed, used = time.perf_counter() - start, servers.cpu_seconds(pid) - cpu
     return calls / elapsed, calls / used if used else float("nan")
 
 
@@ -170,18 +89,18 @@ def main():
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--no-pin", action="store_true", help="do not pin the server and client to cores")
     args = parser.parse_args()
-    atexit.register(_cleanup)
-    core = _server_core(not args.no_pin)
+    servers.end_at_exit()
+    core = servers.pin_load(not args.no_pin)
     figures = {}
-    for name, start in (("lakebox", start_lakebox), ("moto_server", start_moto)):
-        started = start(core)
-        if started is None:
+    for name, start in (("lakebox", lambda: servers.lakebox(core, "--limits", "off", "--quiet")),
+                        ("moto_server", lambda: servers.moto(core))):
+        server = start()
+        if server is None:
             print(f"{name}: could not be started, skipped")
             continue
-        port, proc = started
-        client = Kms(port)
+        client = Kms(server.port)
         requests = requests_for(client)
-        figures[name] = {op: calls_per_second(client, proc.pid, request, args.duration)
+        figures[name] = {op: calls_per_second(client, server.pid, request, args.duration)
                          for op, request in requests.items()}
     operations = ("Encrypt", "Decrypt", "GenerateDataKey")
     print(f"\nKMS, one client, {args.duration:g}s per figure: calls/s (calls per server CPU-s)")

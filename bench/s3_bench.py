@@ -29,26 +29,22 @@ Ctrl-C. A reference that cannot be started is skipped with a message. Prints a t
 asserts nothing.
 """
 import argparse
-import atexit
 import concurrent.futures
 import http.client
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import boto3
 from botocore.config import Config
+
+import servers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KIB, MIB, GIB = 1024, 1024 * 1024, 1024 * 1024 * 1024
@@ -56,43 +52,32 @@ CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test", "re
 ALL_CORES = os.sched_getaffinity(0)
 SERVER_BOUND = Config(s3={"payload_signing_enabled": False}, request_checksum_calculation="when_required")
 
-_children = []
 
 
 # --- servers ------------------------------------------------------------------------
 
 class Server:
-    def __init__(self, name, argv, env=None, health="/"):
-        self.name, self.argv, self.env, self.health = name, argv, env, health
-        self.port = _free_port()
+    """A server this benchmark starts, stops and starts again (pinned, then not)."""
+
+    def __init__(self, name, argv, env=None, health="/", lakebox=False):
+        self.name, self.argv, self.env, self.health, self.lakebox = name, argv, env, health, lakebox
+        self.port = servers.free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.proc = None
 
     def start(self, core=None):
         argv = [a.format(port=self.port) for a in self.argv]
-        if core is not None and shutil.which("taskset"):
-            argv = ["taskset", "-c", str(core)] + argv
-        env = {**os.environ, **{k: v.format(port=self.port) for k, v in (self.env or {}).items()}}
-        log = open(os.path.join(tempfile.gettempdir(), f"s3-bench-{self.name}.log"), "wb")
-        self.proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-        _children.append(self.proc)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}")
-            try:
-                urllib.request.urlopen(self.endpoint + self.health, timeout=1).read()
-                return self
-            except urllib.error.HTTPError:
-                return self               # it answers: any status will do
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"{self.name} did not answer within 60 s")
+        extra = {k: v.format(port=self.port) for k, v in (self.env or {}).items()}
+        env = servers.child_env(extra=extra) if self.lakebox else {**os.environ, **extra}
+        log_path = os.path.join(tempfile.gettempdir(), f"s3-bench-{self.name}.log")
+        self.proc = servers.spawn(argv, core, env, log_path, cwd=servers.scratch_dir("s3-bench-cwd-"))
+        if servers.wait_for(self.proc, self.port, "GET", self.health, any_status=True) is None:
+            raise RuntimeError(f"{self.name} did not answer: {servers.tail(log_path, 3)!r}")
+        return self
 
     def stop(self):
         if self.proc is not None:
-            _stop(self.proc)
+            servers.stop(self.proc)
             self.proc = None
 
     def rss_bytes(self) -> int:
@@ -113,14 +98,13 @@ class Server:
 
 
 def lakebox_server(data_dir):
-    return Server("lakebox", [sys.executable, "-m", "lakebox.cli", "serve", "--port", "{port}",
-                              "--data-dir", data_dir], env={"PYTHONPATH": ROOT}, health="/_lakebox/health")
+    return Server("lakebox", servers.lakebox_argv("{port}", data_dir=data_dir), health="/_lakebox/health",
+                  lakebox=True)
 
 
 def lakebox_memory_server():
     """lakebox --in-memory: no fsync, like the references, which keep objects in memory."""
-    return Server("lakebox --in-memory", [sys.executable, "-m", "lakebox.cli", "serve", "--port", "{port}",
-                                          "--in-memory"], env={"PYTHONPATH": ROOT}, health="/_lakebox/health")
+    return Server("lakebox --in-memory", servers.lakebox_argv("{port}"), health="/_lakebox/health", lakebox=True)
 
 
 def moto_server():
@@ -146,31 +130,6 @@ def _leaf_pid(pid: int) -> int:
     except OSError:
         return pid
     return _leaf_pid(int(children[0])) if children else pid
-
-
-def _stop(proc):
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-            proc.wait(10)
-            break
-        except (ProcessLookupError, PermissionError):
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    if proc in _children:
-        _children.remove(proc)
-
-
-def _cleanup():
-    for proc in list(_children):
-        _stop(proc)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- measurements -----------------------------------------------------------------
@@ -349,13 +308,11 @@ def main():
     parser.add_argument("--servers", default="lakebox,lakebox-memory,moto,ministack", help="for the ops part")
     parser.add_argument("--parts", default="ops,huge,list")
     args = parser.parse_args()
-    atexit.register(_cleanup)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    servers.end_at_exit()
 
     cores = sorted(os.sched_getaffinity(0))
     server_core, client_core = (cores[0], cores[1]) if len(cores) >= 2 else (None, None)
-    data_dir = tempfile.mkdtemp(prefix="s3-bench-")
-    atexit.register(shutil.rmtree, data_dir, True)
+    data_dir = servers.scratch_dir("s3-bench-")
     makers = {"lakebox": lambda: lakebox_server(data_dir), "lakebox-memory": lakebox_memory_server,
               "moto": moto_server, "ministack": ministack_server}
     wanted = [name for name in args.servers.split(",") if name in makers]

@@ -29,11 +29,9 @@ start is skipped with a message. The script prints figures and reads them agains
 targets; it asserts nothing.
 """
 import argparse
-import atexit
 import datetime
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -42,8 +40,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import foundation_bench as fb  # noqa: E402
+import servers  # noqa: E402
 
 BUCKET, KEY = "lakebox-cpu-bench", "object-1k"
+QUIET = ("--log-level", "warning")
 BODY = (os.urandom(512).hex())            # 1 KiB of text: wrk's Lua script carries it as a string
 TARGET_GET_RPS = 5000
 TARGET_PUT_RPS = 3000
@@ -62,26 +62,24 @@ class Server:
         self.rounds = {}               # (op, conns) -> [result of each round]
 
 
-def servers(wanted, baseline=None):
-    lakebox = [sys.executable, "-m", "lakebox.cli", "serve", "--log-level", "warning", "--port"]
+def chosen_servers(wanted, baseline=None):
     health = "/_lakebox/health"
     known = {
-        "lakebox": lambda: Server("lakebox", "lakebox --data-dir", lambda port: lakebox + [
-            str(port), "--data-dir", fb._scratch_dir("lakebox-cpu-bench-data-")], health, lakebox=True),
-        "lakebox-memory": lambda: Server("lakebox-memory", "lakebox --in-memory", lambda port: lakebox + [
-            str(port), "--in-memory"], health, lakebox=True),
-        "lakebox-fsync": lambda: Server("lakebox-fsync", "lakebox --fsync always", lambda port: lakebox + [
-            str(port), "--fsync", "always", "--data-dir", fb._scratch_dir("lakebox-cpu-bench-data-")],
+        "lakebox": lambda: Server("lakebox", "lakebox --data-dir", lambda port: servers.lakebox_argv(
+            port, *QUIET, data_dir=servers.scratch_dir("lakebox-cpu-bench-data-")), health, lakebox=True),
+        "lakebox-memory": lambda: Server("lakebox-memory", "lakebox --in-memory", lambda port: servers.lakebox_argv(
+            port, *QUIET), health, lakebox=True),
+        "lakebox-fsync": lambda: Server("lakebox-fsync", "lakebox --fsync always", lambda port: servers.lakebox_argv(
+            port, *QUIET, "--fsync", "always", data_dir=servers.scratch_dir("lakebox-cpu-bench-data-")),
             health, lakebox=True) if _has_fsync_flag() else None,
         "floor": lambda: Server("floor", "floor: same stack, no work", lambda port: [
             sys.executable, os.path.join(HERE, "s3_floor.py"), str(port)], "/"),
-        "moto": lambda: Server("moto", "moto_server", fb.moto_argv, "/"),
-        "ministack": lambda: Server("ministack", "ministack", _ministack_argv, "/_ministack/health",
-                                    env={"BIND_HOST": "127.0.0.1"}),
+        "moto": lambda: Server("moto", "moto_server", servers.moto_argv, "/"),
+        "ministack": lambda: Server("ministack", "ministack", servers.ministack_argv, servers.MINISTACK_HEALTH),
     }
     if baseline:
         # The same lakebox variants from another checkout (an A/B run of two builds).
-        for key in ("lakebox", "lakebox-memory"):
+        for key in ("lakebox", "lakebox-memory", "lakebox-fsync"):
             if key in wanted:
                 known[key + "@base"] = _from_tree(known[key], baseline)
                 wanted = wanted + [key + "@base"]
@@ -98,6 +96,8 @@ def servers(wanted, baseline=None):
 def _from_tree(make, tree):
     def made():
         server = make()
+        if server is None:
+            return None
         server.key += "@base"
         server.name += f" ({os.path.basename(os.path.normpath(tree))})"
         server.env = {**server.env, "PYTHONPATH": os.path.abspath(tree)}
@@ -107,13 +107,8 @@ def _from_tree(make, tree):
 
 def _has_fsync_flag() -> bool:
     help_text = subprocess.run([sys.executable, "-m", "lakebox.cli", "serve", "--help"], capture_output=True,
-                               text=True, env=fb._child_env()).stdout
+                               text=True, env=servers.child_env()).stdout
     return "--fsync" in help_text
-
-
-def _ministack_argv(port):
-    exe = shutil.which("ministack")
-    return [exe] if exe else None
 
 
 # --- the requests ------------------------------------------------------------------
@@ -155,13 +150,13 @@ def prepare(server, scratch):
     """Create the bucket, check that the replayed PUT and GET answer 200, write the scripts."""
     port = server.port
     method, path, headers = signed_request(port, "create_bucket", Bucket=BUCKET)
-    created = fb._request(port, method, path, b"", headers)
+    created = servers.request(port, method, path, b"", headers)
     if created is None or created[0] not in (200, 409):
         return f"CreateBucket answered {created and created[0]}: {created and created[1][:200]!r}"
     for op, call, params in (("PUT", "put_object", {"Body": BODY.encode()}), ("GET", "get_object", {})):
         method, path, headers = signed_request(port, call, Bucket=BUCKET, Key=KEY, **params)
         body = BODY if op == "PUT" else None
-        answer = fb._request(port, method, path, body.encode() if body else None, headers)
+        answer = servers.request(port, method, path, body.encode() if body else None, headers)
         if answer is None or answer[0] != 200:
             return f"{op} answered {answer and answer[0]}: {answer and answer[1][:200]!r}"
         if op == "GET" and answer[1] != BODY.encode():
@@ -172,21 +167,21 @@ def prepare(server, scratch):
 
 
 def start(server, scratch, cores, warmup, wrk):
-    server.port = fb._free_port()
+    server.port = servers.free_port()
     argv = server.argv(server.port)
     if argv is None:
         server.skipped = "not installed"
         return
-    log_dir = fb._scratch_dir(f"lakebox-cpu-bench-{server.key}-")
+    log_dir = servers.scratch_dir(f"lakebox-cpu-bench-{server.key}-")
     log_path = os.path.join(log_dir, "server.log")
-    env = {**fb._child_env(), "GATEWAY_PORT": str(server.port), **server.env}
-    server.proc = fb._spawn(argv, cores.server, cores, log_path=log_path, cwd=log_dir, env=env)
-    if fb._wait_for(server.proc, server.port, "GET", server.health) is None:
-        server.skipped = f"did not start: {fb._tail(log_path, 3)!r}"
+    env = {**servers.child_env(), **servers.ministack_env(server.port), **server.env}
+    server.proc = cores.spawn(argv, cores.server, log_path=log_path, cwd=log_dir, env=env)
+    if servers.wait_for(server.proc, server.port, "GET", server.health) is None:
+        server.skipped = f"did not start: {servers.tail(log_path, 3)!r}"
     else:
         server.skipped = prepare(server, scratch)
     if server.skipped:
-        fb._stop(server.proc)
+        servers.stop(server.proc)
         return
     for op in ("PUT", "GET"):
         fb.run_wrk(wrk, server.scripts[op], server.port, 8, warmup, cores)       # warm-up, discarded
@@ -194,21 +189,10 @@ def start(server, scratch, cores, warmup, wrk):
 
 # --- measuring -----------------------------------------------------------------------
 
-def tree_cpu_seconds(pid):
-    """utime + stime of a process and all its descendants (a server may fork workers)."""
-    total = fb._cpu_seconds(pid) or 0.0
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            children = [int(c) for c in f.read().split()]
-    except OSError:
-        children = []
-    return total + sum(tree_cpu_seconds(child) for child in children)
-
-
 def measure(server, op, conns, duration, wrk, cores):
-    before = tree_cpu_seconds(server.proc.pid)
+    before = servers.tree_cpu_seconds(server.proc.pid)
     result = fb.run_wrk(wrk, server.scripts[op], server.port, conns, duration, cores)
-    after = tree_cpu_seconds(server.proc.pid)
+    after = servers.tree_cpu_seconds(server.proc.pid)
     if result is None:
         return
     seconds = result["duration_us"] / 1e6
@@ -329,16 +313,14 @@ def main():
     conns_list = [int(c) for c in args.conns.split(",")]
     use_scratch(args.scratch)
 
-    atexit.register(fb._cleanup)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, fb._on_signal)
-    cores = fb.Cores(priority=not args.no_priority)
+    servers.end_at_exit()
+    cores = servers.Cores(priority=not args.no_priority)
     if cores.pinned:
         os.sched_setaffinity(0, {int(cores.load)})
     wrk = shutil.which("wrk")
     if not wrk:
         sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
-    scratch = fb._scratch_dir("lakebox-cpu-bench-lua-")
+    scratch = servers.scratch_dir("lakebox-cpu-bench-lua-")
     print("lakebox S3 per-request CPU benchmark")
     print(f"- date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
     print(f"- pinning: {cores.describe()}")
@@ -346,7 +328,7 @@ def main():
     print(f"- other load before the run: {fb._background_load()}")
     sys.stdout.flush()
 
-    chosen = servers(args.servers.split(","), args.baseline)
+    chosen = chosen_servers(args.servers.split(","), args.baseline)
     for server in chosen:
         start(server, scratch, cores, args.warmup, wrk)
         if server.skipped:
@@ -361,7 +343,7 @@ def main():
                     measure(server, op, conns, args.duration, wrk, cores)
     for server in chosen:
         if server.proc is not None:
-            fb._stop(server.proc)
+            servers.stop(server.proc)
     print(f"- other load after the run: {fb._background_load()}")
     report(chosen, conns_list, args)
     return 0

@@ -15,71 +15,19 @@ the server runs on core 0 and this script on core 1. Prints figures and the targ
 (an SSE-KMS GET at least 70% of a plain GET, issue 13); asserts nothing.
 """
 import argparse
-import atexit
 import http.client
 import os
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 
 import boto3
 from botocore.config import Config
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import servers
+
 TARGET_RATIO = 0.70
 SIZES = {"1 KiB": 1024, "8 MiB": 8 << 20}
-_children, _scratch = [], []
-
-
-def _cleanup():
-    for proc in _children:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-    for path in _scratch:
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(root, core):
-    port, data = _free_port(), tempfile.mkdtemp(prefix="sse-bench-")
-    _scratch.append(data)
-
-    def pin():
-        if core is not None:
-            os.sched_setaffinity(0, {core})
-    proc = subprocess.Popen([sys.executable, "-m", "lakebox.cli", "serve", "--port", str(port), "--data-dir", data,
-                             "--limits", "off", "--quiet"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=pin,
-                            env=dict(os.environ, PYTHONPATH=root))
-    _children.append(proc)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return port, proc
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"the server from {root} did not start")
-
-
-def cpu_seconds(pid) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def client(port, service):
@@ -113,12 +61,19 @@ def gets_per_second(port, pid, path, duration):
             raise RuntimeError(f"{response.status}: {body[:300]!r}")
     for _ in range(20):
         get()
-    calls, start, cpu = 0, time.perf_counter(), cpu_seconds(pid)
+    calls, start, cpu = 0, time.perf_counter(), servers.cpu_seconds(pid)
     while time.perf_counter() - start < duration:
         get()
         calls += 1
-    elapsed, used = time.perf_counter() - start, cpu_seconds(pid) - cpu
+    elapsed, used = time.perf_counter() - start, servers.cpu_seconds(pid) - cpu
     return calls / elapsed, calls / used if used else float("nan")
+
+
+def _started(tree, core):
+    server = servers.lakebox(core, "--limits", "off", "--quiet", tree=os.path.abspath(tree))
+    if server is None:
+        sys.exit(f"the server from {tree} did not start")
+    return server
 
 
 def main():
@@ -127,22 +82,20 @@ def main():
     parser.add_argument("--plain-root", default="/work/main")
     parser.add_argument("--no-pin", action="store_true")
     args = parser.parse_args()
-    atexit.register(_cleanup)
-    cores = sorted(os.sched_getaffinity(0))
-    core = None
-    if not args.no_pin and len(cores) >= 2:
-        os.sched_setaffinity(0, {cores[1]})
-        core = cores[0]
+    servers.end_at_exit()
+    core = servers.pin_load(not args.no_pin)
     figures = {}
-    port, proc = start_server(args.plain_root, core)
-    figures["plain"] = {name: gets_per_second(port, proc.pid, path, args.duration)
-                        for name, path in prepared_gets(port, "bench-plain", {}).items()}
-    port, proc = start_server(ROOT, core)
+    plain = _started(args.plain_root, core)
+    figures["plain"] = {name: gets_per_second(plain.port, plain.pid, path, args.duration)
+                        for name, path in prepared_gets(plain.port, "bench-plain", {}).items()}
+    server = _started(servers.ROOT, core)
+    port = server.port
     key_arn = client(port, "kms").create_key()["KeyMetadata"]["Arn"]
     for label, encryption in (("SSE-S3", {"ServerSideEncryption": "AES256"}),
                               ("SSE-KMS", {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": key_arn})):
         paths = prepared_gets(port, f"bench-{label.lower()}", encryption)
-        figures[label] = {name: gets_per_second(port, proc.pid, path, args.duration) for name, path in paths.items()}
+        figures[label] = {name: gets_per_second(port, server.pid, path, args.duration)
+                          for name, path in paths.items()}
     print(f"\nS3 GET, one client, {args.duration:g}s per figure: GETs/s (GETs per server CPU-s)")
     print(f"| objects  | {' | '.join(f'{name:>20}' for name in SIZES)} |")
     for label, row in figures.items():

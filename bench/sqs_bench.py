@@ -21,17 +21,11 @@ core 1. A reference that cannot be started is skipped with a message. The script
 figures and the targets they are read against, and asserts nothing.
 """
 import argparse
-import atexit
 import http.client
 import json
 import os
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import functools
 import time
 
@@ -39,87 +33,12 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import servers
+
 BODY = "x" * 256
 TARGET_MSGS = 2_000           # messages/s, each of (a) and (b)
 TARGET_FLAT = 1.5             # deep-queue cost / shallow-queue cost, at most
-_children, _scratch = [], []
 print = functools.partial(print, flush=True)      # figures as they come, also through a pipe
-
-
-# --- processes -------------------------------------------------------------------------
-
-def _cleanup():
-    for proc in _children:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(5)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(proc.pid, signal.SIGKILL)
-    for path in _scratch:
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_core(pin):
-    cores = sorted(os.sched_getaffinity(0))
-    if not pin or len(cores) < 2:
-        return None
-    os.sched_setaffinity(0, {cores[1]})
-    return cores[0]
-
-
-def _spawn(argv, core, env=None):
-    def pin():
-        if core is not None:
-            os.sched_setaffinity(0, {core})
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True, preexec_fn=pin, env=env)
-    _children.append(proc)
-    return proc
-
-
-def _wait_port(port, proc, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
-def start_lakebox(core):
-    port, data = _free_port(), tempfile.mkdtemp(prefix="sqs-bench-")
-    _scratch.append(data)
-    proc = _spawn([sys.executable, "-m", "lakebox.cli", "serve", "--port", str(port), "--data-dir", data,
-                   "--limits", "off", "--quiet"], core, dict(os.environ, PYTHONPATH=ROOT))
-    return (port, proc.pid) if _wait_port(port, proc) else None
-
-
-def start_moto(core):
-    exe = shutil.which("moto_server") or os.path.join(os.path.dirname(sys.executable), "moto_server")
-    if not os.path.exists(exe):
-        return None
-    port = _free_port()
-    proc = _spawn([exe, "-p", str(port)], core)
-    return (port, proc.pid) if _wait_port(port, proc) else None
-
-
-def cpu_seconds(pid) -> float:
-    """User plus system CPU time of a process and its threads."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --- the wire ----------------------------------------------------------------------------
@@ -160,22 +79,22 @@ def receive_and_delete(client, url) -> int:
 
 def measure_send(client, pid, url, duration):
     """(messages/s, messages per server CPU-s, messages sent)."""
-    sent, started, cpu = 0, time.perf_counter(), cpu_seconds(pid)
+    sent, started, cpu = 0, time.perf_counter(), servers.cpu_seconds(pid)
     while time.perf_counter() - started < duration:
         send_batch(client, url)
         sent += 10
-    return sent / (time.perf_counter() - started), sent / max(cpu_seconds(pid) - cpu, 1e-9), sent
+    return sent / (time.perf_counter() - started), sent / max(servers.cpu_seconds(pid) - cpu, 1e-9), sent
 
 
 def measure_drain(client, pid, url, duration, available):
     """(messages/s, messages per server CPU-s)."""
-    got, started, cpu = 0, time.perf_counter(), cpu_seconds(pid)
+    got, started, cpu = 0, time.perf_counter(), servers.cpu_seconds(pid)
     while time.perf_counter() - started < duration and got < available:
         received = receive_and_delete(client, url)
         if not received:
             break
         got += received
-    return got / (time.perf_counter() - started), got / max(cpu_seconds(pid) - cpu, 1e-9)
+    return got / (time.perf_counter() - started), got / max(servers.cpu_seconds(pid) - cpu, 1e-9)
 
 
 def fill(client, url, count):
@@ -229,16 +148,18 @@ def main():
     parser.add_argument("--moto-deep", type=int, default=5_000)
     parser.add_argument("--no-pin", action="store_true")
     args = parser.parse_args()
-    atexit.register(_cleanup)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))     # a killed run still ends its servers
-    core = _server_core(not args.no_pin)
+    servers.end_at_exit()
+    core = servers.pin_load(not args.no_pin)
     results = {}
-    results["lakebox"] = run("lakebox", start_lakebox(core), args.duration, [1_000, args.deep])
-    moto = start_moto(core)
+    lakebox = servers.lakebox(core, "--limits", "off", "--quiet")
+    if lakebox is None:
+        sys.exit("lakebox did not start")
+    results["lakebox"] = run("lakebox", (lakebox.port, lakebox.pid), args.duration, [1_000, args.deep])
+    moto = servers.moto(core)
     if moto is None:
         print("moto_server not found: install moto[server] (the bench extra) to compare")
     else:
-        results["moto"] = run("moto", moto, args.duration, [1_000, args.moto_deep])
+        results["moto"] = run("moto", (moto.port, moto.pid), args.duration, [1_000, args.moto_deep])
     send, drain, costs, send_cpu, drain_cpu = results["lakebox"]
     shallow, deep = costs[1_000], costs[args.deep]
     print("\ntargets (lakebox):")

@@ -68,7 +68,7 @@ async def handle(state, req, receive):
         if action is None:
             raise errors.NotImplementedOperation(route.spec.name, route.operation.name)
         result = action(ctx, params)
-        if inspect.isawaitable(result):   # an action with long I/O (a multipart concat) awaits it
+        if result.__class__ is not dict and inspect.isawaitable(result):   # an action with long I/O awaits
             result = await result
         return route, serialize.serialize(route, result, ctx.request_id)
     except errors.ServiceError as error:

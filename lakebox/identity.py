@@ -18,7 +18,7 @@ import time
 from lakebox import credentials
 from lakebox.aws import signing
 from lakebox.aws.context import RequestContext
-from lakebox.aws.errors import ExpiredToken, InvalidClientTokenId, InvalidToken, UnrecognizedClient
+from lakebox.aws.errors import ExpiredS3Token, ExpiredToken, InvalidClientTokenId, InvalidToken, UnrecognizedClient
 from lakebox.services.sts import public as sts
 
 DEFAULT_ACCOUNT = "000000000000"
@@ -43,7 +43,7 @@ def identify(state, route, req) -> RequestContext:
         if _session_token(req) != session["session_token"]:
             raise _invalid_token(route)
         if session["expires_at"] <= now:
-            raise ExpiredToken()
+            raise _expired_token(route, session["session_token"])
         account, caller_arn = session["account"], session["arn"]
         secret = session["secret_key"]
     elif access_key in (declared := credentials.load(state.config.credentials)):
@@ -78,6 +78,14 @@ def _session_token(req) -> str | None:
     query = req.query_dict()
     return req.headers.get("x-amz-security-token") or query.get("X-Amz-Security-Token") or \
         query.get("x-amz-security-token")
+
+
+def _expired_token(route, token: str):
+    """An expired session, in the words of the service: S3 says it its own way (as
+    clients log it: `ExpiredToken`, "The provided token has expired.")."""
+    if route.spec.name == "s3":
+        return ExpiredS3Token(**{"Token-0": token})
+    return ExpiredToken()
 
 
 def _invalid_token(route):

@@ -11,11 +11,11 @@ FILE_CHUNK = 1024 * 1024
 
 
 def request_head(scope) -> HttpRequest:
-    headers = {}
-    for raw_name, raw_value in scope["headers"]:
-        name = raw_name.decode("latin-1")        # uvicorn hands names over lower-cased
-        value = raw_value.decode("latin-1")
-        headers[name] = f"{headers[name]},{value}" if name in headers else value
+    raw_headers = scope["headers"]
+    # uvicorn hands names over lower-cased; a repeated header's values are joined by commas.
+    headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in raw_headers}
+    if len(headers) != len(raw_headers):
+        headers = _joined_headers(raw_headers)
     raw_path = scope.get("raw_path")
     raw_path = raw_path.decode("latin-1") if raw_path else scope["path"]
     raw_path = raw_path.partition("?")[0] or "/"
@@ -23,6 +23,14 @@ def request_head(scope) -> HttpRequest:
     client = scope.get("client") or ("", 0)
     return HttpRequest(scope["method"], raw_path, _parse_query(query_string), headers,
                        b"", headers.get("host", ""), client[0] or "", scope.get("scheme", "http"))
+
+
+def _joined_headers(raw_headers) -> dict:
+    headers = {}
+    for raw_name, raw_value in raw_headers:
+        name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]},{value}" if name in headers else value
+    return headers
 
 
 class BodyReceiver:
@@ -110,11 +118,15 @@ def header_value(value: str) -> bytes:
 
 
 async def send_response(send, response, head_only=False, close=False):
-    headers = [(k.encode("latin-1"), header_value(str(v))) for k, v in response.headers]
+    headers, has_length = [], False
+    for name, value in response.headers:
+        name = name.encode("latin-1")
+        if len(name) == 14 and name.lower() == b"content-length":
+            has_length = True
+        headers.append((name, header_value(value if value.__class__ is str else str(value))))
     if close:
         headers.append((b"connection", b"close"))
     body = response.body
-    has_length = any(k.lower() == b"content-length" for k, _ in headers)
     if isinstance(body, (bytes, bytearray)):
         if not has_length:
             headers.append((b"content-length", str(len(body)).encode()))

@@ -156,6 +156,13 @@ class ExpiredToken(ServiceError):
     message = "The security token included in the request is expired"
 
 
+class ExpiredS3Token(ServiceError):
+    """The same, as S3 names it; S3 also echoes the token (`Token-0`)."""
+    code = "ExpiredToken"
+    status = 400
+    message = "The provided token has expired."
+
+
 class InternalError(ServiceError):
     code = "InternalFailure"
     status = 500

@@ -262,49 +262,67 @@ def _text_scalar(shape, text, where, error=InvalidArgument):
 
 _URI, _QUERY, _HEADER, _HEADERS = range(4)
 _REST_PLANS = {}
+MAX_STEP_LISTS = 64              # per shape: combinations of headers sent and a query or none
 
 
-def _rest_plan(service: str, shape):
-    """(steps, body members) of a rest input shape, worked out once per shape: a step is
-    (location, member name, member, wire name, key to look up), in member order. S3's
-    PutObject has some forty header members: reading the model for each of them on every
-    request cost more than the rest of the parse."""
+class _RestPlan:
+    """A rest input shape's reading, worked out once per shape: a step is (location,
+    member name, member, wire name, key to look up), in member order. S3's PutObject has
+    some forty header members, of which a request sends a handful: the steps a request
+    needs (the headers it sends, the query members if it has a query) are picked once
+    per such combination, so reading one walks only those."""
+
+    def __init__(self, shape):
+        self.steps, self.body_members = [], {}
+        for name, member in shape.members.items():
+            location = member.serialization.get("location")
+            wire = member.serialization.get("name", name)
+            if location == "uri":
+                self.steps.append((_URI, name, member, wire, wire.rstrip("+")))
+            elif location == "querystring":
+                self.steps.append((_QUERY, name, member, wire, wire))
+            elif location == "header":
+                self.steps.append((_HEADER, name, member, wire, wire.lower()))
+            elif location == "headers":
+                self.steps.append((_HEADERS, name, member, wire, wire.lower()))
+            elif location != "statusCode":
+                self.body_members[name] = member
+        self.header_keys = frozenset(step[4] for step in self.steps if step[0] == _HEADER)
+        self._picked = {}
+
+    def steps_for(self, headers: dict, has_query: bool) -> list:
+        sent = self.header_keys.intersection(headers)
+        key = (frozenset(sent), has_query)
+        steps = self._picked.get(key)
+        if steps is None:
+            if len(self._picked) >= MAX_STEP_LISTS:
+                self._picked.clear()
+            steps = self._picked[key] = [
+                step for step in self.steps
+                if (step[4] in sent if step[0] == _HEADER else has_query or step[0] != _QUERY)]
+        return steps
+
+
+def _rest_plan(service: str, shape) -> _RestPlan:
     plan = _REST_PLANS.get((service, shape.name))
-    if plan is not None:
-        return plan
-    steps, body_members = [], {}
-    for name, member in shape.members.items():
-        location = member.serialization.get("location")
-        wire = member.serialization.get("name", name)
-        if location == "uri":
-            steps.append((_URI, name, member, wire, wire.rstrip("+")))
-        elif location == "querystring":
-            steps.append((_QUERY, name, member, wire, wire))
-        elif location == "header":
-            steps.append((_HEADER, name, member, wire, wire.lower()))
-        elif location == "headers":
-            steps.append((_HEADERS, name, member, wire, wire.lower()))
-        elif location != "statusCode":
-            body_members[name] = member
-    plan = _REST_PLANS[(service, shape.name)] = (steps, body_members)
+    if plan is None:
+        plan = _REST_PLANS[(service, shape.name)] = _RestPlan(shape)
     return plan
 
 
 def _read_rest(shape, req, route) -> dict:
     params = {}
     query, headers, labels = req.query, req.headers, route.labels
-    steps, body_members = _rest_plan(route.spec.name, shape)
-    for location, name, member, wire, key in steps:
+    plan = _rest_plan(route.spec.name, shape)
+    for location, name, member, wire, key in plan.steps_for(headers, bool(query)):
         if location == _HEADER:
-            value = headers.get(key)
-            if value is not None:
-                params[name] = _header_value(member, value, wire)
+            params[name] = _header_value(member, headers[key], wire)
         elif location == _URI:
             value = labels.get(key) if labels else None
             if value is not None:
                 params[name] = _text_scalar(member, value, wire)
         elif location == _QUERY:
-            value = _rest_query_value(member, query, wire) if query else None
+            value = _rest_query_value(member, query, wire)
             if value is not None:
                 params[name] = value
         else:
@@ -316,8 +334,8 @@ def _read_rest(shape, req, route) -> dict:
         value = _read_payload(shape.members[payload], req, route)
         if value is not None:
             params[payload] = value
-    elif body_members and req.body:
-        params.update(_read_body_members(shape, body_members, req, route))
+    elif plan.body_members and req.body:
+        params.update(_read_body_members(shape, plan.body_members, req, route))
     return params
 
 

@@ -137,30 +137,70 @@ def s3_request_path(req) -> str:
 
 def _rest_route(spec, raw_path, req, access_key, region) -> Route:
     query = req.query_dict()
-    wanted = query.get("x-id")
-    table = _rest_table(spec.name)
-    best, best_score, best_labels = None, (-1,), None
-    for rest in _candidates(_rest_index(spec.name).get(req.method, {}), query):
-        score = rest.score(query, req.headers)      # cheap dict look-ups before the regex
-        if score is None:
-            continue
+    for rest in _ranked(spec.name, req.method, query, req.headers):
         labels = rest.match_path(raw_path)
-        if labels is None:
-            continue
-        # `x-id` names the operation outright. Ties (same method, path and required
-        # parts, e.g. S3 ListBuckets and ListDirectoryBuckets) go to the operation that
-        # knows more of the optional query parameters sent, then to the current operation
-        # over its deprecated twin (GetBucketLifecycle and GetBucketLifecycleConfiguration
-        # are one wire binding).
-        score = (wanted == rest.name, *score, len(rest.optional_query.intersection(query)), not rest.deprecated)
-        if score > best_score:
-            best, best_score, best_labels = rest, score, labels
-    if best is None:
-        other_methods = (rest for method, ops in table.items() if method != req.method for rest in ops)
-        if any(rest.match_path(raw_path) is not None for rest in other_methods):
-            raise MethodNotAllowed()
-        raise UnknownOperation()
-    return Route(spec, spec.operation(best.name), best_labels, spec.protocol, region, access_key)
+        if labels is not None:
+            return Route(spec, spec.operation(rest.name), labels, spec.protocol, region, access_key)
+    other_methods = (rest for method, ops in _rest_table(spec.name).items() if method != req.method for rest in ops)
+    if any(rest.match_path(raw_path) is not None for rest in other_methods):
+        raise MethodNotAllowed()
+    raise UnknownOperation()
+
+
+_RANKINGS = {}
+MAX_RANKINGS = 4096          # distinct query-key and header combinations kept
+
+
+def _ranked(service: str, method: str, query: dict, headers: dict) -> list["RestOperation"]:
+    """The operations a request with this method, query and headers can be, best first;
+    the first whose path template matches is the one. Scores depend on the query's keys
+    (and the values some operations fix), and on which required headers are present,
+    never on the path, so the ranking is worked out once per such combination."""
+    significant = _significant(service)
+    key = (service, method, tuple(query), tuple(query.get(k) for k in significant.query_values),
+           tuple(h in headers for h in significant.headers))
+    ranking = _RANKINGS.get(key)
+    if ranking is None:
+        if len(_RANKINGS) >= MAX_RANKINGS:
+            _RANKINGS.clear()
+        ranking = _RANKINGS[key] = _rank(service, method, query, headers)
+    return ranking
+
+
+def _rank(service: str, method: str, query: dict, headers: dict) -> list["RestOperation"]:
+    # `x-id` names the operation outright. Ties (same method, path and required parts,
+    # e.g. S3 ListBuckets and ListDirectoryBuckets) go to the operation that knows more
+    # of the optional query parameters sent, then to the current operation over its
+    # deprecated twin (GetBucketLifecycle and GetBucketLifecycleConfiguration are one
+    # wire binding), then to the first in model order.
+    wanted = query.get("x-id")
+    scored = []
+    for rest in _candidates(_rest_index(service).get(method, {}), query):
+        score = rest.score(query, headers)
+        if score is not None:
+            scored.append(((wanted == rest.name, *score, len(rest.optional_query.intersection(query)),
+                            not rest.deprecated), rest))
+    scored.sort(key=lambda entry: entry[0], reverse=True)       # stable: ties keep model order
+    return [rest for _, rest in scored]
+
+
+@dataclass
+class _Significant:
+    query_values: tuple        # query keys whose value (not only presence) a score reads
+    headers: tuple             # headers some operation requires
+
+
+_SIGNIFICANT = {}
+
+
+def _significant(service: str) -> _Significant:
+    found = _SIGNIFICANT.get(service)
+    if found is None:
+        operations = [rest for ops in _rest_table(service).values() for rest in ops]
+        values = {"x-id"} | {k for rest in operations for k, v in rest.fixed_query.items() if v is not None}
+        headers = {h for rest in operations for h in rest.required_headers}
+        found = _SIGNIFICANT[service] = _Significant(tuple(sorted(values)), tuple(sorted(headers)))
+    return found
 
 
 class RestOperation:

@@ -204,8 +204,10 @@ def _write_rest(route, shape, result, request_id) -> Response:
     body_members = {}
     members = _rest_members(route.spec.name, shape)
     for name, value in result.items():
+        if value is None:
+            continue
         found = members.get(name)
-        if found is None or value is None:
+        if found is None:
             continue
         member, location, wire, plain = found
         if location == "header":

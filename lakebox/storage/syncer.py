@@ -13,14 +13,16 @@ this thread's work, never the event loop's:
   a round that covers its writes. Requests waiting at the same time share one round
   (group commit).
 
-A round fsyncs files before the WAL, so the rows it makes durable point at durable bytes.
-The kernel may still write the WAL out early on its own: the journal check covers that.
+A round fsyncs its files, their directories and the WAL side by side: the file system
+then commits their metadata together rather than once per file, and a round costs about
+one disk flush however many requests it covers. No request is answered before the whole
+round is done. A crash in the middle of a round may leave the WAL on disk and a file not
+(as the kernel writing the WAL out early on its own may): the start-up checks of each
+store cover that (the blob journal; shard logs cut after their last whole record).
 A timed round that finds commits since its last checkpoint then checkpoints the WAL into
 the database file through a connection of its own (requests' commits no longer do:
 `Database.defer_checkpoints`), so the checkpoint's fsyncs never stall the event loop and
 the WAL holds about a round of commits.
-The files of a round are fsynced side by side: the file system then commits their
-metadata together rather than once per file.
 """
 import asyncio
 import concurrent.futures
@@ -31,7 +33,7 @@ import threading
 import time
 
 log = logging.getLogger("lakebox.syncer")
-PARALLEL_FSYNCS = 8
+PARALLEL_FSYNCS = 16          # a round of 8 PUTs fsyncs 8 blobs, their directories and the WAL
 
 
 class Syncer:
@@ -127,8 +129,7 @@ class Syncer:
         error = None
         if files or dirs or changes != self._covered[0]:
             try:
-                self._fsync_all([*files, *dirs])
-                _fsync(self._wal)
+                self._fsync_all([*files, *dirs, self._wal])
             except OSError as failure:
                 log.exception("fsync failed: writes since the last sync may not survive a power cut")
                 error = failure

@@ -32,15 +32,17 @@ def batch_get_item(ctx, params):
     for name, table, request, compiled, keys in plans:
         found = responses.setdefault(name, [])
         for position, key in enumerate(keys):
-            if sent > MAX_RESPONSE_BYTES or not throttle.has_room(ctx, table, "read"):
+            throttled = not throttle.has_room(ctx, table, "read")
+            item = None if throttled else store.get_item(ctx.state.db, table.uid, *key)
+            size = av.item_size(item or {})
+            if throttled or sent + size > MAX_RESPONSE_BYTES:     # the answer stays within 16 MB
                 unprocessed[name] = {**request, "Keys": request["Keys"][position:]}
                 break
-            item = store.get_item(ctx.state.db, table.uid, *key)
-            units = capacity.read_units(av.item_size(item or {}), request.get("ConsistentRead", False))
+            units = capacity.read_units(size, request.get("ConsistentRead", False))
             tally.read(table, units)
             throttle.charge(ctx, table, "read", units)
             if item is not None:
-                sent += av.item_size(item)
+                sent += size
                 found.append(project(item, compiled["projection"]) if "projection" in compiled else item)
     if unprocessed and not any(responses.values()) and len(unprocessed) == len(plans) and \
             all(len(unprocessed[n]["Keys"]) == len(requests[n]["Keys"]) for n in unprocessed):

@@ -42,7 +42,8 @@ def check_operand_types(clauses: dict):
             allowed = ("N", "SS", "NS", "BS") if clause == "ADD" else ("SS", "NS", "BS")
             if kind not in allowed:
                 raise ValidationException("Invalid UpdateExpression: Incorrect operand type for operator or "
-                                          f"function; operator: {clause}, operand type: {TYPE_NAMES[kind]}")
+                                          f"function; operator: {clause}, operand type: {TYPE_NAMES[kind]}, "
+                                          f"typeSet: ALLOWED_FOR_{clause}_OPERAND")
 
 
 def _check_arithmetic(node):

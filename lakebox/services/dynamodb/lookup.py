@@ -5,10 +5,11 @@ from datetime import datetime, timezone
 
 from lakebox.kit import arns
 from lakebox.services.dynamodb import access, store
-from lakebox.services.dynamodb.errors import ResourceInUseException, table_not_found
+from lakebox.services.dynamodb.errors import ResourceInUseException, ValidationException, table_not_found
 from lakebox.services.dynamodb.model import Table
 
 _TABLE_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:([^:]+):(\d{12}):table/([a-zA-Z0-9_.-]+)$")
+_TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]+")
 
 
 def now_ms(ctx) -> int:
@@ -41,7 +42,18 @@ def where(ctx, name: str):
     if match:
         region, account, table_name = match.groups()
         return account, region, table_name
+    _check_name(name)
     return ctx.account, ctx.region, name
+
+
+def _check_name(name: str):
+    """The model types TableName as a name or an ARN (1-1024 characters), so DynamoDB
+    itself refuses what is neither, in these words (recorded replies of the service)."""
+    if not 3 <= len(name) <= 255:
+        raise ValidationException("TableName must be at least 3 characters long and at most 255 characters long")
+    if not _TABLE_NAME.fullmatch(name):
+        raise ValidationException(f"1 validation error detected: Value '{name}' at 'tableName' failed to satisfy "
+                                  "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 
 
 def _cache(ctx) -> dict:
@@ -77,6 +89,11 @@ def loaded(ctx, key: tuple, named_error=False) -> Table:
 
 def forget(ctx, table: Table):
     _cache(ctx).pop((table.account, table.region, table.name), None)
+
+
+def forget_all(ctx):
+    """Drop every cached definition: after a refused change that may have altered some."""
+    _cache(ctx).clear()
 
 
 def save(ctx, table: Table):

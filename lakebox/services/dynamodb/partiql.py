@@ -24,7 +24,8 @@ MAX_TRANSACTION = 100
 
 def _table(ctx, statement):
     try:
-        return writable_table(ctx, statement.table, f"dynamodb:PartiQL{statement.kind.capitalize()}")
+        kind = "SELECT" if statement.kind == "EXISTS" else statement.kind      # EXISTS reads its item
+        return writable_table(ctx, statement.table, f"dynamodb:PartiQL{kind.capitalize()}")
     except ResourceNotFoundException:
         raise ResourceNotFoundException("Requested resource not found") from None
 
@@ -127,6 +128,10 @@ def _plan(ctx, table, statement):
     key_item = _full_key(table, statement)
     key = table.key_of_param(key_item)
     old = store.get_item(ctx.state.db, table.uid, *key)
+    if statement.kind == "EXISTS":
+        if old is None or not matches(old, statement.where):
+            raise ConditionalCheckFailedException()
+        return key, old, old
     if statement.kind == "DELETE":
         if statement.where is not None and old is not None and not matches(old, statement.where):
             raise ConditionalCheckFailedException()
@@ -209,19 +214,25 @@ def _batch_member(ctx, request, params, tally) -> dict:
                 answer["Item"] = project(item, path_tree(statement.paths, "ProjectionExpression")) \
                     if statement.paths else item
             return answer
-        key, old, new = _plan(ctx, table, statement)
+        try:
+            key, old, new = _plan(ctx, table, statement)
+        except ConditionalCheckFailedException:
+            raise _condition_failed(ctx, table, statement, request) from None
         _apply(ctx, table, key, old, new, tally)
         return {"TableName": table.name}
     except ServiceError as error:
         code = error.code.replace("Exception", "")
-        return {"Error": {"Code": code, "Message": error.message or ""}}
+        failed = {"Code": code, "Message": error.message or ""}
+        if "Item" in error.fields:          # the old item, on ReturnValuesOnConditionCheckFailure
+            failed["Item"] = error.fields["Item"]
+        return {"Error": failed}
 
 
 def execute_transaction(ctx, params):
     entries = params["TransactStatements"]
     if len(entries) > MAX_TRANSACTION:
         raise ValidationException(f"Member must have length less than or equal to {MAX_TRANSACTION}")
-    parsed = [(parse(e["Statement"], e.get("Parameters")), e) for e in entries]
+    parsed = [(parse(e["Statement"], e.get("Parameters"), in_transaction=True), e) for e in entries]
     kinds = {"SELECT" if s.kind == "SELECT" else "WRITE" for s, _ in parsed}
     if len(kinds) > 1:
         raise ValidationException("Transaction must contain either all reads or all writes")
@@ -247,8 +258,11 @@ def execute_transaction(ctx, params):
             f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
             CancellationReasons=reasons)
     with ctx.state.db.transaction():
-        for table, key, old, new in plans:
-            _apply(ctx, table, key, old, new, tally, transactional=True)
+        for (statement, _), (table, key, old, new) in zip(parsed, plans):
+            if statement.kind == "EXISTS":      # a condition check: costs a write, changes nothing
+                tally.write(table, capacity.write_units(av.item_size(old), True), {}, multiplier=2)
+            else:
+                _apply(ctx, table, key, old, new, tally, transactional=True)
     return _report({"Responses": [{} for _ in plans]}, tally, params)
 
 

@@ -84,8 +84,10 @@ class Parser:
 
     # --- statements ----------------------------------------------------------------------
 
-    def statement(self) -> Statement:
-        if self.word("SELECT"):
+    def statement(self, in_transaction=False) -> Statement:
+        if in_transaction and self.word("EXISTS") and self.peek(1) == ("op", "("):
+            statement = self.exists()
+        elif self.word("SELECT"):
             statement = self.select()
         elif self.word("INSERT"):
             statement = self.insert()
@@ -113,6 +115,17 @@ class Parser:
         if kind == "word":
             return text
         raise malformed()
+
+    def exists(self):
+        """EXISTS(SELECT ...): a transaction's condition check on one item."""
+        self.advance()
+        self.expect("(")
+        if not self.word("SELECT"):
+            raise malformed()
+        statement = self.select()
+        self.expect(")")
+        statement.kind = "EXISTS"
+        return statement
 
     def select(self):
         self.advance()
@@ -360,5 +373,6 @@ class Parser:
         return av.check_value({kind + "S": [m[kind] for m in members]})
 
 
-def parse(text: str, parameters) -> Statement:
-    return Parser(text, parameters).statement()
+def parse(text: str, parameters, in_transaction=False) -> Statement:
+    """The statement; EXISTS(...) only where `in_transaction` (ExecuteTransaction)."""
+    return Parser(text, parameters).statement(in_transaction)

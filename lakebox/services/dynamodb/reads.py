@@ -33,8 +33,12 @@ class Page:
     def take(self, size, item):
         """Count one item read; keep it if the filter passes."""
         if self.index is not None:
-            item = self.index.project(item) if self.select != "ALL_ATTRIBUTES" else item
             size = av.item_size(self.index.project(item))
+            # A local index fetches from the table what it does not project, for every
+            # attribute asked for; a global index has only what it projects.
+            fetched = self.select == "ALL_ATTRIBUTES" or (self.index.kind == "LSI" and
+                                                          self.select == "SPECIFIC_ATTRIBUTES")
+            item = item if fetched else self.index.project(item)
         self.scanned += 1
         self.read_bytes += size
         self.last = item

@@ -152,6 +152,22 @@ def update_table(ctx, params):
         raise ValidationException("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                                   "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
     lookup.require_active(ctx, table)
+    _check_index_actions(params.get("GlobalSecondaryIndexUpdates", []))
+    try:
+        with ctx.state.db.transaction():
+            busy = _apply_update(ctx, table, params)
+    except Exception:
+        # A refused change leaves nothing behind: the database rolled back, and the
+        # definitions it had already changed in memory are read again.
+        lookup.forget_all(ctx)
+        raise
+    table = lookup.find(ctx, table.name)
+    status = "UPDATING" if busy else None
+    return {"TableDescription": describe.table_description(ctx, table, status=status)}
+
+
+def _apply_update(ctx, table, params) -> bool:
+    """Every change UpdateTable asks for; True when the table goes UPDATING."""
     spec, now = table.spec, lookup.now_ms(ctx)
     busy = _update_billing(ctx, table, params, now)
     busy |= _update_indexes(ctx, table, params, now)
@@ -170,9 +186,7 @@ def update_table(ctx, params):
     if busy:
         spec["ready_ms"], spec["busy"] = now + lookup.transition_ms(ctx), "UPDATING"
     lookup.save(ctx, table)
-    table = lookup.find(ctx, table.name)
-    status = "UPDATING" if busy else None
-    return {"TableDescription": describe.table_description(ctx, table, status=status)}
+    return busy
 
 
 def _update_billing(ctx, table, params, now) -> bool:
@@ -248,6 +262,18 @@ def _note_change(spec, current, throughput, now):
     if any(throughput[k] < current[k] for k in throughput):
         spec["last_decrease_ms"] = now
         spec["decreases_today"] = spec.get("decreases_today", 0) + 1
+
+
+def _check_index_actions(updates):
+    """Each GlobalSecondaryIndexUpdate holds exactly one action, checked before anything
+    changes (DynamoDB's words)."""
+    for update in updates:
+        actions = [action for action in ("Create", "Update", "Delete") if action in update]
+        if not actions:
+            raise invalid("One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
+                          "GlobalSecondaryIndexUpdate.Delete must not be null")
+        if len(actions) > 1:
+            raise invalid("Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object")
 
 
 def _update_indexes(ctx, table, params, now) -> bool:

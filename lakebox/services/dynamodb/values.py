@@ -49,18 +49,19 @@ def format_number(value: Decimal) -> str:
         raise ValidationException("A value provided cannot be converted into a number")
     if value.is_zero():
         return "0"
-    value = value.normalize(_CONTEXT)
-    sign, digits, exponent = value.as_tuple()
-    if len(digits) > _MAX_DIGITS:
+    # Checked on the exact value: normalising a number far outside the range first would
+    # round it to infinity or zero in the context.
+    significant = "".join(map(str, value.as_tuple().digits)).strip("0")
+    if len(significant) > _MAX_DIGITS:
         raise ValidationException("Attempting to store more than 38 significant digits in a Number")
-    magnitude = len(digits) + exponent          # the decimal exponent of the leading digit, + 1
+    magnitude = value.adjusted() + 1            # the decimal exponent of the leading digit, + 1
     if magnitude > _MAX_EXPONENT:
         raise ValidationException("Number overflow. Attempting to store a number with magnitude larger "
                                   "than supported range")
     if magnitude - 1 < _MIN_EXPONENT:
         raise ValidationException("Number underflow. Attempting to store a number with magnitude smaller "
                                   "than supported range")
-    return format(value, "f")
+    return format(value.normalize(_CONTEXT), "f")
 
 
 def add_numbers(left: str, right: str, subtract=False) -> str:
@@ -77,6 +78,9 @@ def check_value(value, *, depth=0) -> dict:
     Raises DynamoDB's ValidationException for a value it would refuse."""
     if depth > MAX_NESTING:
         raise ValidationException("Nesting Levels have exceeded supported limits")
+    if isinstance(value, dict) and not value.keys() <= set(TYPES):
+        # AttributeValue is a structure: the JSON protocol ignores members it does not model
+        value = {kind: body for kind, body in value.items() if kind in TYPES}
     if not isinstance(value, dict) or not value:
         raise ValidationException("Supplied AttributeValue is empty, must contain exactly one of the "
                                   "supported datatypes")

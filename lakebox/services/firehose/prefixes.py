@@ -3,7 +3,7 @@ default layout (https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html
 .../basic-deliver.html#s3-object-name).
 
 An object is named `<evaluated prefix><stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid><ext>`;
-the default prefix is `yyyy/MM/dd/HH/`, and failed records go under the error prefix,
+the default prefix is `yyyy/MM/dd/HH/` (a prefix without expressions goes in front of it), and failed records go under the error prefix,
 by default `<error-output-type>/yyyy/MM/dd/HH/`. Timestamps are those of the oldest
 record in the object, in UTC unless the destination names a `CustomTimeZone`.
 """
@@ -48,9 +48,15 @@ def check_prefixes(prefix: str | None, error_prefix: str | None, dynamic_partiti
         raise PrefixError("When dynamic partitioning is enabled, the Prefix must contain at least one "
                           "!{partitionKeyFromQuery:...} or !{partitionKeyFromLambda:...} expression.")
     if used and not error_prefix:
-        raise PrefixError("ErrorOutputPrefix cannot be null or empty when Prefix contains expressions")
+        raise _unsatisfied("ErrorOutputPrefix cannot be null or empty when Prefix contains expressions")
     if error_used and not prefix:
-        raise PrefixError("Prefix cannot be null or empty when ErrorOutputPrefix contains expressions")
+        raise _unsatisfied("Prefix cannot be null or empty when ErrorOutputPrefix contains expressions")
+
+
+def _unsatisfied(constraint: str) -> PrefixError:
+    """A missing prefix, in the words AWS answers with (recorded reply, typo included:
+    hashicorp/terraform-provider-aws#13416)."""
+    return PrefixError(f"Ths supplied prefix(es) do not satisfy the following constraint: {constraint}")
 
 
 def _check_syntax(name: str, text: str):
@@ -90,6 +96,11 @@ def evaluate(prefix: str | None, when_ms: int, zone, error_type: str | None = No
     if not prefix:
         default = java_format(moment, DEFAULT_PREFIX_PATTERN)
         return f"{error_type}/{default}" if error_type else default
+    if error_type is None and not expressions(prefix):
+        # A prefix without expressions goes in front of the default time prefix, as
+        # before custom prefixes existed ("an extra prefix to be added in front of the
+        # time format prefix"); only expressions replace it.
+        return prefix + java_format(moment, DEFAULT_PREFIX_PATTERN)
     partition_keys = partition_keys or {}
 
     def replace(match):

@@ -13,6 +13,7 @@ _ATTRIBUTES = {"NAME": "Name", "TABLE_TYPE": "TableType"}
 
 
 def new_table_doc(ctx, database: str, table_input: dict, created: float, version: int, created_by: str) -> dict:
+    _check_partition_keys(table_input)
     doc = {key: value for key, value in table_input.items() if key != "Name"}
     doc.update(Name=fold(table_input["Name"]), DatabaseName=database, CreateTime=created, UpdateTime=ctx.now,
                CreatedBy=created_by, IsRegisteredWithLakeFormation=False, CatalogId=ctx.account,
@@ -20,6 +21,13 @@ def new_table_doc(ctx, database: str, table_input: dict, created: float, version
     doc.setdefault("Retention", 0)
     doc.setdefault("PartitionKeys", [])
     return doc
+
+
+def _check_partition_keys(table_input: dict):
+    """Glue keeps no column parameters on partition keys and says so (as a client logged
+    the reply: apache/incubator-xtable#697)."""
+    if any(key.get("Parameters") for key in table_input.get("PartitionKeys") or ()):
+        raise InvalidInputException("Parameters not supported for partition columns")
 
 
 def insert_table(ctx, database_name: str, table_input: dict, index_inputs=()) -> dict:

@@ -147,7 +147,7 @@ def authorize(ctx, bucket, key, version_id, action):
     """Raise AccessDenied unless the caller may perform `action` (default: the
     operation's) on the bucket, or on its object `key` (`version_id`)."""
     owner = not ctx.anonymous and bucket["account"] == ctx.account
-    text = store.get_config(ctx.state.db, bucket["name"], "policy")
+    text = store.bucket_config(ctx.state, bucket, "policy")
     if owner and not text:
         return                                   # the everyday path: no policy to consult
     policy = policies.parse(text)

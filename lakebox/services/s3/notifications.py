@@ -18,6 +18,9 @@ CREATED_BY = {"PutObject": "ObjectCreated:Put", "CopyObject": "ObjectCreated:Cop
 
 
 def object_created(ctx, bucket, key: str, row: dict, version_id: str):
+    queues = _queues(ctx, bucket)
+    if not queues:
+        return                       # the everyday PUT: nothing to tell
     event = CREATED_BY.get(ctx.operation, "ObjectCreated:Put")
     if ctx.operation == "PutObject" and _form_upload(ctx):
         event = "ObjectCreated:Post"        # judged as a PutObject, named a Post
@@ -26,11 +29,13 @@ def object_created(ctx, bucket, key: str, row: dict, version_id: str):
     details = {"key": quote_plus(key, safe="/")}
     if not row.get("delete_marker"):
         details.update(size=row.get("size", 0), eTag=(row.get("etag") or "").strip('"'))
-    _notify(ctx, bucket, key, event, details, version_id)
+    _notify(ctx, queues, bucket, key, event, details, version_id)
 
 
 def object_removed(ctx, bucket, key: str, version_id: str):
-    _notify(ctx, bucket, key, f"{_removal(ctx)}:Delete", {"key": quote_plus(key, safe="/")}, version_id)
+    queues = _queues(ctx, bucket)
+    if queues:
+        _notify(ctx, queues, bucket, key, f"{_removal(ctx)}:Delete", {"key": quote_plus(key, safe="/")}, version_id)
 
 
 def _form_upload(ctx) -> bool:
@@ -42,9 +47,13 @@ def _removal(ctx) -> str:
     return LIFECYCLE if ctx.operation == LIFECYCLE else "ObjectRemoved"
 
 
-def _notify(ctx, bucket, key, event, details, version_id):
-    config = store.get_config(ctx.state.db, bucket["name"], "notification") or {}
-    for entry in config.get("QueueConfigurations") or []:
+def _queues(ctx, bucket) -> list:
+    config = store.bucket_config(ctx.state, bucket, "notification") or {}
+    return config.get("QueueConfigurations") or []
+
+
+def _notify(ctx, queues, bucket, key, event, details, version_id):
+    for entry in queues:
         if _matches(entry, event, key):
             sqs.send_event(ctx.state, entry["QueueArn"], json.dumps(
                 _message(ctx, bucket, event, details, version_id, entry["Id"])))

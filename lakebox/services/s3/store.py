@@ -275,6 +275,13 @@ def cached_configs(cache: dict, db, bucket) -> dict:
     return entry[1]
 
 
+def bucket_config(state, bucket, kind: str):
+    """A configuration of the bucket (None if it has none) through the service's cache:
+    every object request consults the policy, PUTs the notification, encryption and
+    lifecycle settings too."""
+    return cached_configs(state.cache("s3"), state.db, bucket).get(kind)
+
+
 def forget_configs(cache: dict, bucket: str):
     """Drop a deleted bucket's cached configurations (a new bucket of that name starts bare)."""
     cache.get("bucket_configs", {}).pop(bucket, None)

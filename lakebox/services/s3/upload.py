@@ -28,6 +28,7 @@ from lakebox.aws.errors import InvalidArgument
 from lakebox.services.s3 import errors
 
 CHECKSUM_ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
+CHECKSUM_HEADERS = tuple((name, f"x-amz-checksum-{name.lower()}") for name in CHECKSUM_ALGORITHMS)
 # S3 gives every new object a CRC64NVME checksum when the client asked for none.
 DEFAULT_CHECKSUM = "CRC64NVME"
 DIGEST_SIZES = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
@@ -84,8 +85,8 @@ class SpooledBody:
 
 
 async def spool(chunks, headers: dict, blobs) -> SpooledBody:
-    """Take the body arriving as `chunks` (async iterator of bytes) into memory or a temp file."""
-    headers = {name.lower(): value for name, value in headers.items()}
+    """Take the body arriving as `chunks` (async iterator of bytes) into memory or a temp
+    file; `headers` are the request's, with lower-case names."""
     plan = UploadPlan.from_headers(headers)
     buffer = _BodyBuffer(blobs, plan.declared_size)
     try:
@@ -208,16 +209,19 @@ class _Crc:
         return self.value.to_bytes(self.width, "big")
 
 
+_NEW_HASHERS = {
+    "CRC32": lambda: _Crc(zlib.crc32, 4),         # zlib's CRC32 is faster than awscrt's here
+    "CRC32C": lambda: _Crc(crt.crc32c, 4),
+    "CRC64NVME": lambda: _Crc(crt.crc64nvme, 8),
+    "MD5": hashlib.md5, "SHA1": hashlib.sha1, "SHA256": hashlib.sha256,   # not hashlib.new: a name look-up
+}
+
+
 def new_hasher(algorithm: str):
-    if algorithm == "CRC32":
-        return _Crc(zlib.crc32, 4)        # zlib's CRC32 is faster than awscrt's here
-    if algorithm == "CRC32C":
-        return _Crc(crt.crc32c, 4)
-    if algorithm == "CRC64NVME":
-        return _Crc(crt.crc64nvme, 8)
-    if algorithm in ("MD5", "SHA1", "SHA256"):
-        return hashlib.new(algorithm.lower())
-    raise ValueError(f"unknown checksum algorithm {algorithm}")
+    make = _NEW_HASHERS.get(algorithm)
+    if make is None:
+        raise ValueError(f"unknown checksum algorithm {algorithm}")
+    return make()
 
 
 class HashingSink:
@@ -514,7 +518,7 @@ def _content_md5(headers) -> str | None:
 
 def _requested_checksum(headers):
     """(algorithm, header value, trailer name) the client asked S3 to check."""
-    sent = [name for name in CHECKSUM_ALGORITHMS if f"x-amz-checksum-{name.lower()}" in headers]
+    sent = [name for name, header in CHECKSUM_HEADERS if header in headers]
     trailers = _checksum_trailers(headers.get("x-amz-trailer"))
     if len(sent) + len(trailers) > 1:
         raise errors.error("InvalidRequest", "Expecting a single x-amz-checksum- header")

@@ -18,6 +18,7 @@ CONTENT_FIELDS = ("CacheControl", "ContentDisposition", "ContentEncoding", "Cont
 LOCK_FIELDS = ("ObjectLockMode", "ObjectLockRetainUntilDate", "ObjectLockLegalHoldStatus")
 ENCRYPTION_FIELDS = ("ServerSideEncryption", "SSEKMSKeyId", "BucketKeyEnabled",
                      "SSECustomerAlgorithm", "SSECustomerKeyMD5")
+DESCRIBED_FIELDS = frozenset(CONTENT_FIELDS + ENCRYPTION_FIELDS + LOCK_FIELDS)     # copied as stored
 ARCHIVE_CLASSES = ("GLACIER", "DEEP_ARCHIVE")
 STORAGE_CLASSES = frozenset(spec_for("s3").model.shape_for("StorageClass").enum)
 ENCRYPTION_ALGORITHMS = frozenset(spec_for("s3").model.shape_for("ServerSideEncryption").enum)
@@ -167,7 +168,7 @@ def encryption(ctx, bucket, params: dict) -> dict:
 
 
 def _bucket_default_encryption(ctx, bucket) -> dict:
-    config = bucket_config(ctx, bucket, "encryption") or {}
+    config = store.bucket_config(ctx.state, bucket, "encryption") or {}
     rules = config.get("Rules") or [{}]
     rule = rules[0]
     return {**rule.get("ApplyServerSideEncryptionByDefault", {}),
@@ -246,18 +247,12 @@ def _check_lock_headers(mode: str | None, hold: str | None):
 
 
 def default_retention(ctx, bucket):
-    config = bucket_config(ctx, bucket, "object-lock") or {}
+    config = store.bucket_config(ctx.state, bucket, "object-lock") or {}
     retention = (config.get("Rule") or {}).get("DefaultRetention")
     if not retention:
         return None, None
     days = retention.get("Days") or 365 * retention.get("Years", 0)
     return retention["Mode"], model.timestamp(ctx.now + days * 86400)
-
-
-def bucket_config(ctx, bucket, kind: str):
-    """A configuration of the bucket (None if it has none), from the service's cache: the
-    object path reads encryption, object-lock and lifecycle settings on every request."""
-    return store.cached_configs(ctx.state.cache("s3"), ctx.state.db, bucket).get(kind)
 
 
 # ---- describing ------------------------------------------------------------------
@@ -276,8 +271,9 @@ def describe(ctx, bucket, row, attrs: dict, checksum_mode: str | None = None) ->
         "TagCount": len(attrs["TagSet"]) if attrs.get("TagSet") else None,
         "Restore": attrs.get("Restore"),
     }
-    for name in CONTENT_FIELDS + ENCRYPTION_FIELDS + LOCK_FIELDS:
-        result[name] = attrs.get(name)
+    for name, value in attrs.items():
+        if name in DESCRIBED_FIELDS:
+            result[name] = value
     if checksum_mode is not None and checksum_mode.upper() == "ENABLED":     # S3 takes any case
         result.update(checksum_fields(attrs))
     return result
@@ -304,7 +300,7 @@ def _rfc2047(value: str) -> str:
 
 def expiration(ctx, bucket, key: str, size: int, attrs: dict, last_modified: float) -> str | None:
     """x-amz-expiration: when a lifecycle rule will expire this object, and which rule."""
-    config = bucket_config(ctx, bucket, "lifecycle")
+    config = store.bucket_config(ctx.state, bucket, "lifecycle")
     if config is None:
         return None
     tags = {tag["Key"]: tag["Value"] for tag in attrs.get("TagSet", [])}

@@ -195,7 +195,7 @@ def test_numbers_keep_38_digits_through_arithmetic(ddb, table):
      "The provided expression refers to an attribute that does not exist in the item"),
     ("ADD a :v", None, {":v": {"S": "x"}},
      "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: "
-     "STRING"),
+     "STRING, typeSet: ALLOWED_FOR_ADD_OPERAND"),
     ("SET a = :v SET b = :v", None, {":v": {"S": "x"}},
      'Invalid UpdateExpression: The "SET" section can only be used once in an update expression;'),
     ("SET a = ", None, {":v": {"S": "x"}}, 'Invalid UpdateExpression: Syntax error; token: "<EOF>", near: "="'),

@@ -129,7 +129,8 @@ def test_update_destination_changes_where_the_next_flush_goes(firehose, s3, buck
     firehose.put_record(DeliveryStreamName=name, Record={"Data": b"r"})
     clock(61)
     (key, _), = objects(s3, bucket).items()
-    assert key.startswith(f"after/{name}-2-")
+    # a prefix without expressions goes in front of the yyyy/MM/dd/HH/ time prefix
+    assert re.fullmatch(rf"after/\d{{4}}/\d{{2}}/\d{{2}}/\d{{2}}/{name}-2-.+", key), key
 
 
 def test_source_record_backup(firehose, s3, bucket, make_stream, clock):
