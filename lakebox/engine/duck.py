@@ -15,7 +15,7 @@ import pyarrow.orc as orc
 from sqlglot import exp
 
 from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, scan_bytes,
-                            text, types)
+                            strict, text, types)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -37,6 +37,7 @@ class DuckEngine:
         self._db = duckdb.connect(":memory:")
         text.install(self._db)
         functions.install(self._db)
+        strict.install(self._db)
         for _, statement in dialect.SETTINGS:
             self._db.execute(statement)
         # A data file is a blob, never rewritten in place: its Parquet footer, once read,
@@ -238,6 +239,9 @@ class DuckQuery:
                     replacement.set("sample", table.args["sample"])
                 table.replace(replacement)
         column_types = {name.lower(): kind for source in self._sources for name, kind in source.columns}
+        mismatch = strict.operator_type_mismatch(self._tree, column_types, self._tree.meta.get("sql", ""))
+        if mismatch is not None:
+            raise EngineError("TYPE_MISMATCH", mismatch)
         self._sql = dialect.translate(self._tree, column_types, copy=False)      # the tree is this query's own
         if reads:           # not temporary views: creating one binds its files once more
             tables = ", ".join(f"{view} AS NOT MATERIALIZED ({sql})" for view, sql in reads)

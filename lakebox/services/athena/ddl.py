@@ -42,6 +42,11 @@ def _table_name(statement, database):
     return split_name(statement.args["table"], statement.args.get("db") or database)
 
 
+def _properties(text: str) -> dict:
+    """`'k' = 'v', ...` (DBPROPERTIES, TBLPROPERTIES) as a dict."""
+    return dict(re.findall(r"'([^']*)'\s*=\s*'([^']*)'", text))
+
+
 # ---- databases ---------------------------------------------------------------------
 
 def _create_database(ctx, statement, database, engine):
@@ -59,8 +64,16 @@ def _create_database(ctx, statement, database, engine):
     if statement.args.get("location"):
         database_input["LocationUri"] = statement.args["location"]
     if statement.args.get("props"):
-        database_input["Parameters"] = dict(re.findall(r"'([^']*)'\s*=\s*'([^']*)'", statement.args["props"]))
+        database_input["Parameters"] = _properties(statement.args["props"])
     glue.create_database(ctx, database_input)
+    return []
+
+
+def _alter_database_properties(ctx, statement, database, engine):
+    current = glue.get_database(ctx, statement.args["db"].strip('`"').lower())
+    database_input = {key: current[key] for key in ("Name", "Description", "LocationUri") if key in current}
+    database_input["Parameters"] = {**(current.get("Parameters") or {}), **_properties(statement.args["props"])}
+    glue.update_database(ctx, current["Name"], database_input)
     return []
 
 
@@ -417,6 +430,25 @@ def _alter_drop_partition(ctx, statement, database, engine):
     return []
 
 
+def _alter_rename_partition(ctx, statement, database, engine):
+    """The partition's values change; its files and location stay (as Hive does for an
+    external table)."""
+    _refuse_iceberg(ctx, statement, database)
+    db_name, name = _table_name(statement, database)
+    keys = [key["Name"].lower() for key in glue.get_table(ctx, db_name, name).get("PartitionKeys") or []]
+    old, new = (_partition_values(statement.args[side], keys) for side in ("old", "new"))
+    existing = {tuple(doc["Values"]): doc for doc in glue.list_partitions(ctx, db_name, name)}
+    if tuple(old) not in existing:
+        raise DdlFailure("FAILED: SemanticException [Error 10006]: Partition not found")
+    if tuple(new) in existing:
+        raise DdlFailure("FAILED: AlreadyExistsException Partition already exists.")
+    moved = {key: existing[tuple(old)][key] for key in ("StorageDescriptor", "Parameters")
+             if key in existing[tuple(old)]}
+    glue.create_partitions(ctx, db_name, name, [dict(moved, Values=new)])
+    glue.delete_partitions(ctx, db_name, name, [old])
+    return []
+
+
 def _refuse_iceberg(ctx, statement, database):
     """Hive partition statements have no meaning for an Iceberg table."""
     db_name, name = _table_name(statement, database)
@@ -437,7 +469,7 @@ def _alter_table(ctx, statement, database, engine):
         sd["Location"] = statement.args["location"]
     elif statement.kind == "alter_set_properties":
         table_input["Parameters"] = {**(table.get("Parameters") or {}),
-                                     **dict(re.findall(r"'([^']*)'\s*=\s*'([^']*)'", statement.args["props"]))}
+                                     **_properties(statement.args["props"])}
     elif statement.kind == "alter_drop_column":
         raise DdlFailure("DROP COLUMN is only supported for Iceberg tables; use ALTER TABLE REPLACE COLUMNS",
                          "NOT_SUPPORTED")
@@ -577,6 +609,7 @@ _HANDLERS = {
     "describe": _describe, "show_columns": _show_columns, "show_tblproperties": _show_tblproperties,
     "show_partitions": _show_partitions, "show_create_table": _show_create_table, "create_view": _create_view,
     "alter_add_partition": _alter_add_partition, "alter_drop_partition": _alter_drop_partition,
+    "alter_rename_partition": _alter_rename_partition, "alter_database_properties": _alter_database_properties,
     "alter_set_location": _alter_table, "alter_set_properties": _alter_table, "alter_replace_columns": _alter_table,
     "alter_add_columns": _alter_table, "alter_drop_column": _alter_table, "alter_change_column": _alter_table,
     "msck": _msck, "vacuum": _vacuum, "prepare": _prepare,
