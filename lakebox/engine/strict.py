@@ -73,6 +73,12 @@ def _known_not_text(node, column_types: dict) -> bool:
     return isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Count, exp.Sum))
 
 
+def _inside_try(node) -> bool:
+    """Within Trino's `try(...)` a failure is NULL; DuckDB's TRY refuses the macros that
+    fail (they call the volatile `error`), so there the quiet forms are used."""
+    return node.find_ancestor(exp.Try) is not None
+
+
 def casts_of_text_to_integers(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`CAST('1.5' AS integer)` fails in Trino (INVALID_CAST_ARGUMENT); DuckDB rounds it
     to 2. `TRY_CAST` of such a text is NULL."""
@@ -80,7 +86,7 @@ def casts_of_text_to_integers(tree: exp.Expression, column_types: dict) -> exp.E
         found = _INTEGER_CASTS.get(node.to.this)
         if found is None or _known_not_text(node.this, column_types):
             continue
-        prefix = "try_cast_" if isinstance(node, exp.TryCast) else "cast_"
+        prefix = "try_cast_" if isinstance(node, exp.TryCast) or _inside_try(node) else "cast_"
         node.replace(_call(prefix + found[0].lower(), node.this.copy()))
     return tree
 
@@ -108,8 +114,8 @@ def subscripts_in_bounds(tree: exp.Expression, column_types: dict) -> exp.Expres
     """`a[5]` of a 3-element array and `m['x']` of a map without that key fail in Trino
     (DuckDB: NULL); `element_at` stays NULL."""
     for node in list(tree.find_all(exp.Bracket)):
-        if node.args.get("safe") or len(node.expressions) != 1:
-            continue
+        if node.args.get("safe") or len(node.expressions) != 1 or _inside_try(node):
+            continue            # inside try(...) Trino answers NULL, as DuckDB's subscript does
         if _is_array(node.this, column_types):
             node.replace(_call("array_subscript", node.this.copy(), _one_based(node.expressions[0])))
         elif _is_map(node.this, column_types):

@@ -32,6 +32,7 @@ CASES = [
     ("approximate aggregates", "SELECT approx_distinct(x), approx_percentile(x, 0.5) FROM (VALUES 1, 2, 3) AS t(x)",
      [(3, 2)]),
     ("try and try_cast", "SELECT try(CAST('x' AS integer)), try_cast('1' AS integer)", [(None, 1)]),
+    ("try of what Trino fails", "SELECT try(CAST('1.5' AS bigint)), try(ARRAY[1, 2][5])", [(None, None)]),
     ("maps and rows",
      "SELECT element_at(MAP(ARRAY['a'], ARRAY[1]), 'a'), CAST(ROW(1, 'x') AS ROW(n integer, s varchar)).s, "
      "cardinality(ARRAY[1, 2])", [(1, "x", 2)]),
