@@ -1,4 +1,5 @@
 """botocore's service models, loaded once, with the indexes routing needs."""
+import copy
 import functools
 
 import botocore.loaders
@@ -43,21 +44,46 @@ def _error_statuses(model) -> dict:
     return statuses
 
 
+# Where botocore's model types a shape more narrowly than the service reads it:
+# service -> {(shape, "member" | "key" | "value"): the shape it really refers to}. SQS
+# names attributes with a `QueueAttributeName` enum, but the service checks the names
+# itself (an unknown one is `InvalidAttributeName` "Unknown Attribute <name>.", never a
+# ValidationException), and ReceiveMessage's `AttributeNames`, typed with that same list,
+# takes message system attribute names (`ApproximateReceiveCount`, `SentTimestamp`, ...),
+# as its documentation lists them and older clients send them.
+MODEL_ERRATA = {
+    "sqs": {("AttributeNameList", "member"): "String", ("QueueAttributeMap", "key"): "String"},
+}
+
+
 @functools.cache
 def _loader():
     return botocore.loaders.create_loader()
 
 
+def _model_data(service: str) -> dict:
+    """The service's model document, with its errata applied (on a copy: the loader caches it)."""
+    data = _loader().load_service_model(service, "service-2")
+    errata = MODEL_ERRATA.get(service)
+    if not errata:
+        return data
+    data = copy.deepcopy(data)
+    for (shape, part), target in errata.items():
+        if shape in data["shapes"]:             # a later model may have fixed or renamed it
+            data["shapes"][shape][part]["shape"] = target
+    return data
+
+
 @functools.cache
 def spec_for(service: str) -> ServiceSpec:
-    data = _loader().load_service_model(service, "service-2")
+    data = _model_data(service)
     return ServiceSpec(service, botocore.model.ServiceModel(data, service_name=service))
 
 
 @functools.cache
 def query_view_spec(service: str) -> ServiceSpec:
     """The query-protocol view of a JSON service that was a query service (SQS)."""
-    data = _loader().load_service_model(service, "service-2")
+    data = _model_data(service)
     return ServiceSpec(service, query_compat.query_view(data, service))
 
 

@@ -30,6 +30,9 @@ class EngineError(Exception):
         text = str(error).strip()
         first = text.splitlines()[0] if text else type(error).__name__
         kind = type(error).__name__
+        failure = re.search(r"lakebox-failure:([A-Z_]+):(.*)", first)     # a lakebox macro's error()
+        if failure:
+            return cls(failure.group(1), failure.group(2))
         for pattern, name, words in _TRINO_WORDS:
             found = re.search(pattern, first)
             if found:
@@ -45,6 +48,10 @@ class EngineError(Exception):
 
 # DuckDB errors whose Trino name and words are known: (pattern, name, message template).
 _TRINO_WORDS = [
+    (r"Could not convert string '(.*)' to INT32\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to INT"),
+    (r"Could not convert string '(.*)' to INT64\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to BIGINT"),
+    (r"Could not convert string '(.*)' to INT16\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to SMALLINT"),
+    (r"Could not convert string '(.*)' to INT8\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to TINYINT"),
     (r"Could not convert string '(.*)' to ([A-Z]+?)(?:\d+)?\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to {1}"),
     (r"Division by zero", "DIVISION_BY_ZERO", "Division by zero"),
     (r"Overflow in (\w+) of INT32 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "integer {0} overflow: {1}"),
@@ -69,7 +76,8 @@ _ERROR_NAMES = [
     (r'Referenced column ".*" not found|Column with name .* does not exist|not found in FROM clause',
      "COLUMN_NOT_FOUND"),
     (r"Table with name .* does not exist", "TABLE_NOT_FOUND"),
-    (r"No function matches|Cannot compare|Could not convert|cannot be cast|Cannot mix", "TYPE_MISMATCH"),
+    (r"No function matches|Cannot compare|Could not convert|cannot be cast|Cannot mix|"
+     r"Could not choose a best candidate", "TYPE_MISMATCH"),
     (r"Division by zero", "DIVISION_BY_ZERO"),
     (r"Not implemented", "NOT_SUPPORTED"),
 ]

@@ -6,12 +6,14 @@ the parsed query) and `SETTINGS` (DuckDB session settings), each with a test in
 `tests/unit/engine/`. A construct sqlglot cannot express in DuckDB fails with
 `NotSupported`, never a silently different query.
 """
+import re
+
 import sqlglot
 from sqlglot import ErrorLevel, exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 
-from lakebox.engine import decimals, functions
+from lakebox.engine import decimals, functions, strict
 
 
 class SqlSyntaxError(ValueError):
@@ -47,6 +49,7 @@ def parse(sql: str, read=LakeboxTrino) -> exp.Expression:
     statements = [statement for statement in statements if statement is not None]
     if len(statements) != 1:
         raise SqlSyntaxError(1, 1, "Only one sql statement is allowed. Got: " + str(len(statements)))
+    statements[0].meta["sql"] = sql         # the text its tokens' offsets point into (errors name places)
     return statements[0]
 
 
@@ -54,10 +57,18 @@ def _syntax_error(sql: str, error: ParseError) -> SqlSyntaxError:
     first = error.errors[0] if error.errors else {}
     line, end_col = first.get("line") or 1, first.get("col") or 1
     highlight = first.get("highlight") or ""
+    description = first.get("description") or "syntax error"
+    if description.startswith("Required keyword") and not (first.get("end_context") or "").strip():
+        # an operand missing at the end: Trino's parser finds the end of the text instead
+        lines = sql.split("\n")
+        return SqlSyntaxError(len(lines), len(lines[-1]) + 1, "mismatched input '<EOF>'. Expecting: <expression>")
+    if description.startswith("Required keyword"):
+        description = "Expecting: <expression>"
+    description = re.sub(r" but got <Token .*", "", description)       # sqlglot's token dump is no user's concern
     column = max(1, end_col - len(highlight) + 1)     # Trino points at the token's first character
     if highlight:
-        return SqlSyntaxError(line, column, f"mismatched input '{highlight}'. {first.get('description', '')}".strip())
-    return SqlSyntaxError(line, column, first.get("description") or "syntax error")
+        return SqlSyntaxError(line, column, f"mismatched input '{highlight}'. {description}".strip())
+    return SqlSyntaxError(line, column, description)
 
 
 def table_refs(tree: exp.Expression) -> list[exp.Table]:
@@ -128,8 +139,29 @@ def trino_functions(tree: exp.Expression) -> exp.Expression:
         raise NotSupported(str(error)) from None
 
 
+def row_to_json_names_its_fields(tree: exp.Expression) -> exp.Expression:
+    """`CAST(ROW(1, 'a') AS JSON)` is an object whose unnamed fields are named "" in
+    Trino (`{"":1,"":"a"}`); DuckDB would invent `_0`, `_1`. A named row stays DuckDB's
+    object, as Trino's."""
+    for node in list(tree.find_all(exp.Cast)):
+        fields = node.this.expressions if isinstance(node.this, exp.Struct) else []
+        if node.to.this != exp.DataType.Type.JSON or not fields or \
+                any(isinstance(field, (exp.PropertyEQ, exp.Alias)) for field in fields):
+            continue
+        text = exp.Literal.string("{")
+        for position, field in enumerate(fields):
+            key = exp.Literal.string(('"":' if position == 0 else ',"":'))
+            value = exp.Coalesce(this=exp.Anonymous(this="to_json", expressions=[field.copy()]),
+                                 expressions=[exp.Literal.string("null")])
+            text = exp.DPipe(this=exp.DPipe(this=text, expression=key), expression=value)
+        node.replace(exp.cast(exp.DPipe(this=text, expression=exp.Literal.string("}")), "JSON"))
+    return tree
+
+
 FIXES = [
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
+    ("a row of unnamed fields cast to JSON names them \"\"", row_to_json_names_its_fields),
+    ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
     ("Trino's functions", trino_functions),
     ("reduce with an identity finishing function", reduce_identity_finish),
     ("regexp_extract without a match is NULL", regexp_extract_without_match_is_null),
@@ -226,7 +258,7 @@ _TEXT_KINDS_OF_CASTS = {exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FL
 def text_kind(node, column_types: dict) -> str | None:
     """"double", "real" or "timestamp" when `node` is known to be one (a catalog column, a
     literal, a cast, arithmetic or an aggregate over one), else None."""
-    if isinstance(node, exp.Paren):
+    if isinstance(node, (exp.Paren, exp.Neg)):
         return text_kind(node.this, column_types)
     if isinstance(node, exp.Column):
         return _TEXT_KINDS.get(column_types.get(node.name.lower(), "").lower())
@@ -294,14 +326,23 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
     return tree
 
 
+def double_division_by_zero(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """A double divided by zero is Infinity or NaN (`strict.double_division_by_zero`)."""
+    return strict.double_division_by_zero(tree, lambda node: text_kind(node, column_types) == "double")
+
+
 # Fixes that need the catalog types of the columns a query reads.
 TYPED_FIXES = [
+    ("CAST(text AS an integer type) refuses a text that is no integer", strict.casts_of_text_to_integers),
+    ("an array subscript past the end, a map key not there fail", strict.subscripts_in_bounds),
+    ("reverse(array), length(varbinary), array || element", strict.array_and_binary_operands),
     ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
     ("CAST(double or timestamp AS varchar) is Trino's text", cast_to_varchar_as_trino),
     ("date - date is an interval", date_minus_date_is_an_interval),
     ("date + interval stays a date", date_plus_interval_stays_date),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("decimal / decimal is a decimal", decimal_division_stays_decimal),
+    ("double / 0 is Infinity or NaN", double_division_by_zero),
     ("avg of a decimal stays a decimal of its scale", avg_of_a_decimal_keeps_its_type),
 ]
 
@@ -318,6 +359,12 @@ _TRIGGERS = {
     avg_of_a_decimal_keeps_its_type: {exp.Avg},
     cast_to_varchar_as_trino: {exp.Cast, exp.TryCast},
     unnest_of_several_arrays_or_a_map: {exp.Unnest},
+    row_to_json_names_its_fields: {exp.Cast},
+    strict.correlation_not_a_number_is_null: {exp.Corr},
+    strict.casts_of_text_to_integers: {exp.Cast, exp.TryCast},
+    strict.subscripts_in_bounds: {exp.Bracket},
+    strict.array_and_binary_operands: {exp.Reverse, exp.Length, exp.DPipe},
+    double_division_by_zero: {exp.Div},
 }
 
 

@@ -15,7 +15,7 @@ import pyarrow.orc as orc
 from sqlglot import exp
 
 from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, scan_bytes,
-                            text, types)
+                            strict, text, types)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -37,6 +37,7 @@ class DuckEngine:
         self._db = duckdb.connect(":memory:")
         text.install(self._db)
         functions.install(self._db)
+        strict.install(self._db)
         for _, statement in dialect.SETTINGS:
             self._db.execute(statement)
         # A data file is a blob, never rewritten in place: its Parquet footer, once read,
@@ -238,6 +239,9 @@ class DuckQuery:
                     replacement.set("sample", table.args["sample"])
                 table.replace(replacement)
         column_types = {name.lower(): kind for source in self._sources for name, kind in source.columns}
+        mismatch = strict.operator_type_mismatch(self._tree, column_types, self._tree.meta.get("sql", ""))
+        if mismatch is not None:
+            raise EngineError("TYPE_MISMATCH", mismatch)
         self._sql = dialect.translate(self._tree, column_types, copy=False)      # the tree is this query's own
         if reads:           # not temporary views: creating one binds its files once more
             tables = ", ".join(f"{view} AS NOT MATERIALIZED ({sql})" for view, sql in reads)
@@ -380,11 +384,13 @@ class DuckQuery:
 
     def write_files(self, directory: str, file_format: str, compression: str | None, partitioned_by: list[str],
                     prefix: str, rename: list[str] | None = None, suffix: str = "",
-                    delimiter: str = "\x01", bucketed: tuple[list[str], int] | None = None) -> list[str]:
+                    delimiter: str = "\x01", bucketed: tuple[list[str], int] | None = None,
+                    field_ids: dict | None = None) -> list[str]:
         """Run the query into data files under `directory` (Hive `key=value/` folders for
         `partitioned_by`), the columns named `rename` if given, rows spread over Hive
-        buckets when `bucketed` is (columns, bucket count); returns the files' paths
-        relative to `directory`. `rows_written` says how many rows they hold."""
+        buckets when `bucketed` is (columns, bucket count), Parquet columns carrying the
+        `field_ids` given by name; returns the files' paths relative to `directory`.
+        `rows_written` says how many rows they hold."""
         select = self._final_sql()
         if rename:
             items = [f"{duck_read.ident(old)} AS {duck_read.ident(new)}"
@@ -399,6 +405,9 @@ class DuckQuery:
         hadoop_snappy = compression == "snappy" and file_format in ("csv", "json")     # DuckDB writes it plain
         if compression and not hadoop_snappy:
             options.append(f"COMPRESSION {compression}")
+        if field_ids:
+            options.append("FIELD_IDS {" + ", ".join(f"{duck_read.quote(name)}: {int(number)}"
+                                                     for name, number in field_ids.items()) + "}")
         os.makedirs(directory, exist_ok=True)
         if partitioned_by:
             options += ["PARTITION_BY (" + ", ".join(duck_read.ident(name) for name in partitioned_by) + ")",

@@ -53,7 +53,8 @@ def _groups(files, one_each: bool) -> list[list]:
         if found.deletes:           # read with its own row positions
             alone.append([found])
         else:
-            groups.setdefault(compression_of(found), []).append(found)
+            columns = tuple(sorted(found.columns.items())) if found.columns is not None else None
+            groups.setdefault((compression_of(found), columns), []).append(found)
     return list(groups.values()) + alone
 
 
@@ -74,6 +75,11 @@ def _part_select(source, part: Part, files, file_schema, with_pseudo, register) 
             # Hive reads a value that does not parse as NULL. The NULLIF keeps DuckDB from
             # pushing the cast into the CSV reader, which would fail on such a value.
             items.append(f"TRY_CAST(NULLIF({ident(name)}, chr(0)) AS {duck}) AS {ident(name)}")
+        elif files[0].columns is not None:        # by field id: the file's own name of the column, if it has it
+            spelling = files[0].columns.get(name)
+            value = ident(spelling) if spelling is not None and (
+                file_schema is None or spelling in _held(file_schema, files)) else "NULL"
+            items.append(f"CAST({value} AS {duck}) AS {ident(name)}")
         else:
             spellings = [name] + list(source.aliases.get(name, ()))
             held = [spelling for spelling in spellings if file_schema is None or spelling in _held(file_schema, files)]

@@ -15,6 +15,9 @@ class DataFile:
     # files on disk of (file_path, pos) rows: positions of this file's rows that are
     # deleted (Iceberg position delete files); its `$pos` is a row's position
     deletes: list[str] = field(default_factory=list)
+    # Iceberg: each table column's name in this file (by field id); a column left out is
+    # one the file lacks. None: matched by name.
+    columns: dict | None = None
 
 
 @dataclass

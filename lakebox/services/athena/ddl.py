@@ -1,5 +1,6 @@
-"""DDL and SHOW/DESCRIBE, run against the Glue catalog at once (on the loop, as they
-read and write catalog rows only). Each returns the lines of its `.txt` result.
+"""DDL (CREATE, DROP, ALTER, MSCK, VACUUM, PREPARE), run against the Glue catalog at once
+(on the loop, as they read and write catalog rows only). Each returns the lines of its
+`.txt` result. SHOW and DESCRIBE are in `ddl_show`.
 """
 import re
 
@@ -7,19 +8,10 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.types import athena_type
-from lakebox.services.athena import formats, iceberg, iceberg_partition, iceberg_tables, planning, store
-from lakebox.services.athena.statements import split_name
+from lakebox.services.athena import ddl_show, formats, iceberg, iceberg_partition, planning, store
+from lakebox.services.athena.ddl_base import DdlFailure, properties, table_name
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
-
-
-class DdlFailure(Exception):
-    """A DDL statement that failed: `error_name` and `message` as Athena reports them."""
-
-    def __init__(self, message: str, error_name: str = "DDL"):
-        super().__init__(message)
-        self.message = message
-        self.error_name = error_name
 
 
 def run(ctx, statement, database: str, engine) -> list[str]:
@@ -36,10 +28,6 @@ def run(ctx, statement, database: str, engine) -> list[str]:
         raise DdlFailure(f"FAILED: InvalidInputException {error.message}") from None
     except EngineError as error:
         raise DdlFailure(error.message, error.error_name) from None
-
-
-def _table_name(statement, database):
-    return split_name(statement.args["table"], statement.args.get("db") or database)
 
 
 # ---- databases ---------------------------------------------------------------------
@@ -59,8 +47,16 @@ def _create_database(ctx, statement, database, engine):
     if statement.args.get("location"):
         database_input["LocationUri"] = statement.args["location"]
     if statement.args.get("props"):
-        database_input["Parameters"] = dict(re.findall(r"'([^']*)'\s*=\s*'([^']*)'", statement.args["props"]))
+        database_input["Parameters"] = properties(statement.args["props"])
     glue.create_database(ctx, database_input)
+    return []
+
+
+def _alter_database_properties(ctx, statement, database, engine):
+    current = glue.get_database(ctx, statement.args["db"].strip('`"').lower())
+    database_input = {key: current[key] for key in ("Name", "Description", "LocationUri") if key in current}
+    database_input["Parameters"] = {**(current.get("Parameters") or {}), **properties(statement.args["props"])}
+    glue.update_database(ctx, current["Name"], database_input)
     return []
 
 
@@ -80,19 +76,6 @@ def _drop_database(ctx, statement, database, engine):
                          f"InvalidOperationException(message:Database {name} is not empty. One or more tables exist.)")
     glue.delete_database(ctx, name)
     return []
-
-
-def _show_databases(ctx, statement, database, engine):
-    names = [doc["Name"] for doc in glue.list_databases(ctx)]
-    return [name for name in names if _like(name, statement.args.get("like"))]
-
-
-def _like(name: str, pattern: str | None) -> bool:
-    """Hive's SHOW ... LIKE: `*` any characters, `|` alternatives, case-insensitive."""
-    if not pattern:
-        return True
-    options = [re.escape(option.strip()).replace(r"\*", ".*") for option in pattern.split("|")]
-    return re.fullmatch("|".join(options), name, re.IGNORECASE) is not None
 
 
 # ---- tables ------------------------------------------------------------------------
@@ -215,7 +198,7 @@ def _unescape(text: str) -> str:
 
 
 def _drop_table(ctx, statement, database, engine, views=False):
-    db_name, name = _table_name(statement, database)
+    db_name, name = table_name(statement, database)
     try:
         table = glue.get_table(ctx, db_name, name)
     except glue.errors.EntityNotFoundException:
@@ -235,93 +218,6 @@ def _drop_table(ctx, statement, database, engine, views=False):
 
 def _drop_view(ctx, statement, database, engine):
     return _drop_table(ctx, statement, database, engine, views=True)
-
-
-def _show_tables(ctx, statement, database, engine, views=False):
-    db_name = (statement.args.get("db") or database).strip('`"').lower()
-    tables = glue.list_tables(ctx, db_name)
-    return sorted(doc["Name"] for doc in tables if _like(doc["Name"], statement.args.get("like"))
-                  and (not views or doc.get("TableType") == "VIRTUAL_VIEW"))
-
-
-def _show_views(ctx, statement, database, engine):
-    return _show_tables(ctx, statement, database, engine, views=True)
-
-
-def _describe(ctx, statement, database, engine):
-    db_name, name = _table_name(statement, database)
-    table = glue.get_table(ctx, db_name, name)
-    columns = (table.get("StorageDescriptor") or {}).get("Columns") or []
-    keys = table.get("PartitionKeys") or []
-    lines = [_describe_line(column) for column in columns + keys]
-    if keys:
-        lines += ["", "# Partition Information", "# col_name            \tdata_type           \tcomment             ",
-                  ""] + [_describe_line(key) for key in keys]
-    return lines
-
-
-def _describe_line(column: dict) -> str:
-    return f"{column['Name']:<20}\t{column.get('Type', ''):<20}\t{column.get('Comment', ''):<20}"
-
-
-def _show_columns(ctx, statement, database, engine):
-    db_name, name = _table_name(statement, database)
-    table = glue.get_table(ctx, db_name, name)
-    columns = ((table.get("StorageDescriptor") or {}).get("Columns") or []) + (table.get("PartitionKeys") or [])
-    return [column["Name"] for column in columns]
-
-
-def _show_tblproperties(ctx, statement, database, engine):
-    db_name, name = _table_name(statement, database)
-    table = glue.get_table(ctx, db_name, name)
-    parameters = table.get("Parameters") or {}
-    wanted = statement.args.get("prop")
-    if wanted is not None:          # one property: its value alone, as Hive prints it
-        if wanted not in parameters:
-            raise DdlFailure(f"FAILED: SemanticException Table {name} does not have property: {wanted}")
-        return [parameters[wanted]]
-    return [f"{key}\t{value}" for key, value in sorted(parameters.items())]
-
-
-def _show_partitions(ctx, statement, database, engine):
-    db_name, name = _table_name(statement, database)
-    table = glue.get_table(ctx, db_name, name)
-    keys = [key["Name"] for key in table.get("PartitionKeys") or []]
-    if not keys:
-        raise DdlFailure(f"FAILED: SemanticException [Error 10241]: Table {name} is not a partitioned table")
-    return sorted("/".join(f"{key}={value}" for key, value in zip(keys, doc["Values"]))
-                  for doc in glue.list_partitions(ctx, db_name, name))
-
-
-def _show_create_table(ctx, statement, database, engine):
-    db_name, name = _table_name(statement, database)
-    table = glue.get_table(ctx, db_name, name)
-    view = planning.view_text(table)
-    if view is not None:
-        return [f'CREATE VIEW "{db_name}"."{name}" AS', view]
-    if iceberg.is_iceberg(table):
-        return iceberg_tables.show_create(ctx, db_name, table)
-    sd = table.get("StorageDescriptor") or {}
-    serde = sd.get("SerdeInfo") or {}
-    lines = [f"CREATE EXTERNAL TABLE `{db_name}`.`{name}`("]
-    columns = sd.get("Columns") or []
-    lines += [f"  `{c['Name']}` {c['Type']}{',' if i < len(columns) - 1 else ')'}" for i, c in enumerate(columns)]
-    keys = table.get("PartitionKeys") or []
-    if keys:
-        lines += ["PARTITIONED BY ("] + [f"  `{k['Name']}` {k['Type']}{',' if i < len(keys) - 1 else ')'}"
-                                         for i, k in enumerate(keys)]
-    lines += ["ROW FORMAT SERDE", f"  '{serde.get('SerializationLibrary', '')}'"]
-    if serde.get("Parameters"):
-        params = list(serde["Parameters"].items())
-        lines += ["WITH SERDEPROPERTIES ("] + [f"  '{k}'='{v}'{',' if i < len(params) - 1 else ')'}"
-                                               for i, (k, v) in enumerate(params)]
-    lines += ["STORED AS INPUTFORMAT", f"  '{sd.get('InputFormat', '')}'", "OUTPUTFORMAT",
-              f"  '{sd.get('OutputFormat', '')}'", "LOCATION", f"  '{sd.get('Location', '')}'"]
-    params = sorted((table.get("Parameters") or {}).items())
-    if params:
-        lines += ["TBLPROPERTIES ("] + [f"  '{k}'='{v}'{',' if i < len(params) - 1 else ')'}"
-                                        for i, (k, v) in enumerate(params)]
-    return lines
 
 
 # ---- views -------------------------------------------------------------------------
@@ -364,7 +260,8 @@ def _view_hive_type(kind: str) -> str:
 _SPEC = re.compile(r"PARTITION\s*\((?P<values>[^)]*)\)\s*(?:LOCATION\s*'(?P<location>[^']*)')?", re.IGNORECASE)
 
 
-_ASSIGN = re.compile(r"(\w+)\s*=\s*(?:'((?:[^']|'')*)'|([\w.\-]+))")
+# A key may be quoted with backticks, as Hive allows (pyathena's to_sql writes `dt` = '...').
+_ASSIGN = re.compile(r"`?(\w+)`?\s*=\s*(?:'((?:[^']|'')*)'|([\w.\-]+))")
 
 
 def _partition_values(text: str, keys: list[str]) -> list[str]:
@@ -379,7 +276,7 @@ def _partition_values(text: str, keys: list[str]) -> list[str]:
 
 def _alter_add_partition(ctx, statement, database, engine):
     _refuse_iceberg(ctx, statement, database)
-    db_name, name = _table_name(statement, database)
+    db_name, name = table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
     keys = [key["Name"].lower() for key in table.get("PartitionKeys") or []]
     base = ((table.get("StorageDescriptor") or {}).get("Location") or "").rstrip("/")
@@ -398,7 +295,7 @@ def _alter_add_partition(ctx, statement, database, engine):
 
 def _alter_drop_partition(ctx, statement, database, engine):
     _refuse_iceberg(ctx, statement, database)
-    db_name, name = _table_name(statement, database)
+    db_name, name = table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
     keys = [key["Name"].lower() for key in table.get("PartitionKeys") or []]
     existing = {tuple(doc["Values"]) for doc in glue.list_partitions(ctx, db_name, name)}
@@ -410,15 +307,34 @@ def _alter_drop_partition(ctx, statement, database, engine):
     return []
 
 
+def _alter_rename_partition(ctx, statement, database, engine):
+    """The partition's values change; its files and location stay (as Hive does for an
+    external table)."""
+    _refuse_iceberg(ctx, statement, database)
+    db_name, name = table_name(statement, database)
+    keys = [key["Name"].lower() for key in glue.get_table(ctx, db_name, name).get("PartitionKeys") or []]
+    old, new = (_partition_values(statement.args[side], keys) for side in ("old", "new"))
+    existing = {tuple(doc["Values"]): doc for doc in glue.list_partitions(ctx, db_name, name)}
+    if tuple(old) not in existing:
+        raise DdlFailure("FAILED: SemanticException [Error 10006]: Partition not found")
+    if tuple(new) in existing:
+        raise DdlFailure("FAILED: AlreadyExistsException Partition already exists.")
+    moved = {key: existing[tuple(old)][key] for key in ("StorageDescriptor", "Parameters")
+             if key in existing[tuple(old)]}
+    glue.create_partitions(ctx, db_name, name, [dict(moved, Values=new)])
+    glue.delete_partitions(ctx, db_name, name, [old])
+    return []
+
+
 def _refuse_iceberg(ctx, statement, database):
     """Hive partition statements have no meaning for an Iceberg table."""
-    db_name, name = _table_name(statement, database)
+    db_name, name = table_name(statement, database)
     if iceberg.is_iceberg(glue.get_table(ctx, db_name, name)):
         raise DdlFailure(_ICEBERG_REFUSED, "NOT_SUPPORTED")
 
 
 def _alter_table(ctx, statement, database, engine):
-    db_name, name = _table_name(statement, database)
+    db_name, name = table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
     if iceberg.is_iceberg(table):
         return _alter_iceberg(ctx, statement, db_name, table)
@@ -430,7 +346,7 @@ def _alter_table(ctx, statement, database, engine):
         sd["Location"] = statement.args["location"]
     elif statement.kind == "alter_set_properties":
         table_input["Parameters"] = {**(table.get("Parameters") or {}),
-                                     **dict(re.findall(r"'([^']*)'\s*=\s*'([^']*)'", statement.args["props"]))}
+                                     **properties(statement.args["props"])}
     elif statement.kind == "alter_drop_column":
         raise DdlFailure("DROP COLUMN is only supported for Iceberg tables; use ALTER TABLE REPLACE COLUMNS",
                          "NOT_SUPPORTED")
@@ -463,8 +379,7 @@ def _alter_iceberg(ctx, statement, db_name, table):
         columns = _columns_from_text(statement.args["columns"])
         iceberg.add_columns(ctx, db_name, table, [(column["Name"], column["Type"]) for column in columns])
     elif statement.kind == "alter_set_properties":
-        iceberg.set_properties(ctx, db_name, table,
-                               dict(re.findall(r"'([^']*)'\s*=\s*'([^']*)'", statement.args["props"])))
+        iceberg.set_properties(ctx, db_name, table, properties(statement.args["props"]))
     elif statement.kind == "alter_drop_column":
         iceberg.drop_column(ctx, db_name, table, statement.args["column"].strip('`"').lower())
     elif statement.kind == "alter_change_column":
@@ -478,7 +393,7 @@ def _alter_iceberg(ctx, statement, db_name, table):
 
 
 def _vacuum(ctx, statement, database, engine):
-    db_name, name = _table_name(statement, database)
+    db_name, name = table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
     if not iceberg.is_iceberg(table):
         raise DdlFailure("VACUUM is only supported for Iceberg tables", "NOT_SUPPORTED")
@@ -496,7 +411,7 @@ def _msck(ctx, statement, database, engine):
     _refuse_iceberg(ctx, statement, database)
     """Add the Hive-style `key=value/` folders under the table's location that the
     catalog lacks; never removes one."""
-    db_name, name = _table_name(statement, database)
+    db_name, name = table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
     keys = [key["Name"] for key in table.get("PartitionKeys") or []]
     if not keys:
@@ -550,28 +465,13 @@ def _deallocate(ctx, statement, database, engine):
     return []
 
 
-# The columns (Hive's names) of the text results clients read by name: awswrangler's
-# describe_table reads col_name/data_type/comment, show_create_table reads createtab_stmt.
-TEXT_COLUMNS = {
-    "describe": ["col_name", "data_type", "comment"], "show_create_table": ["createtab_stmt"],
-    "show_tables": ["tab_name"], "show_databases": ["database_name"], "show_partitions": ["partition"],
-}
-
-
-def text_columns(kind: str) -> list[tuple[str, str]]:
-    """(name, type) of each column of a DDL statement's text result."""
-    return [(name, "VARCHAR") for name in TEXT_COLUMNS.get(kind, ["result"])]
-
-
 _HANDLERS = {
-    "create_database": _create_database, "show_databases": _show_databases, "create_table": _create_table,
+    **ddl_show.HANDLERS,
+    "create_database": _create_database, "create_table": _create_table, "create_view": _create_view,
     "drop_database": _drop_database, "drop_table": _drop_table, "drop_view": _drop_view,
-    "show_tables": _show_tables, "show_views": _show_views,
-    "describe": _describe, "show_columns": _show_columns, "show_tblproperties": _show_tblproperties,
-    "show_partitions": _show_partitions, "show_create_table": _show_create_table, "create_view": _create_view,
     "alter_add_partition": _alter_add_partition, "alter_drop_partition": _alter_drop_partition,
+    "alter_rename_partition": _alter_rename_partition, "alter_database_properties": _alter_database_properties,
     "alter_set_location": _alter_table, "alter_set_properties": _alter_table, "alter_replace_columns": _alter_table,
     "alter_add_columns": _alter_table, "alter_drop_column": _alter_table, "alter_change_column": _alter_table,
-    "msck": _msck, "vacuum": _vacuum, "prepare": _prepare,
-    "deallocate": _deallocate,
+    "msck": _msck, "vacuum": _vacuum, "prepare": _prepare, "deallocate": _deallocate,
 }

@@ -133,9 +133,11 @@ def _write_data(job, query, outcome, temp_path):
     outcome.temp_dirs.append(directory)
     compression = spec.get("compression")
     suffix = ".snappy" if compression == "snappy" and spec["format"] != "PARQUET" else _SUFFIX.get(compression or "", "")
+    written = spec.get("rename") or [name for name, _ in query.result_columns]
+    field_ids = spec["field_ids"](written) if spec.get("field_ids") else None      # Iceberg data files
     names = query.write_files(directory, WRITE_FORMATS[spec["format"]], compression, spec.get("partitioned_by") or [],
                               job.query_id, spec.get("rename"), spec.get("suffix", suffix),
-                              spec.get("delimiter") or "\x01", spec.get("bucketed"))
+                              spec.get("delimiter") or "\x01", spec.get("bucketed"), field_ids)
     if spec.get("split"):           # partitioned Iceberg tables: one file per partition value
         names = spec["split"](directory, names)
     location = spec["location"].rstrip("/") + "/"

@@ -2,12 +2,12 @@
 S3, the table registered in Glue as Athena registers it (`table_type=ICEBERG`,
 `metadata_location`, `previous_metadata_location`).
 
-A write (INSERT, DELETE) puts its Parquet data files with the query's other objects;
-its commit, on the loop, writes one manifest, one manifest list and the next metadata
-file, then swaps `metadata_location` in Glue only if it is still the one the statement
-was planned against (else ICEBERG_COMMIT_ERROR and nothing of it is kept).
-DELETE is copy-on-write for now: the surviving rows are rewritten and every earlier
-data file is marked deleted in the new snapshot.
+A write (INSERT, DELETE, UPDATE, MERGE) puts its Parquet data files with the query's
+other objects; its commit, on the loop, writes one manifest, one manifest list and the
+next metadata file, then swaps `metadata_location` in Glue only if it is still the one
+the statement was planned against (else ICEBERG_COMMIT_ERROR and nothing of it is kept).
+DELETE, UPDATE and MERGE are merge-on-read, as Athena writes them: position delete files
+beside the data files they apply to (see docs/iceberg.md).
 """
 import datetime
 import io
@@ -23,6 +23,7 @@ from lakebox.engine.sources import DataFile, Part, TableSource
 from lakebox.services.athena import iceberg_meta as meta
 from lakebox.services.athena import iceberg_partition as partitions
 from lakebox.services.athena import iceberg_prune
+from lakebox.services.athena import iceberg_stats as stats
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -50,6 +51,14 @@ def _write(ctx, uri: str, data: bytes, content_type: str = "application/octet-st
 
 def _metadata_uri(location: str, version: int) -> str:
     return f"{location.rstrip('/')}/metadata/{version:05d}-{uuid.uuid4()}.metadata.json"
+
+
+def _version_after(previous_location: str) -> int:
+    """The number of the metadata file following `previous_location` (`00003-<uuid>...`
+    is followed by 4; a file named otherwise by another writer, by 1). From the name, not
+    the metadata log's length: VACUUM shortens the log."""
+    number = previous_location.rsplit("/", 1)[-1].split("-", 1)[0]
+    return int(number) + 1 if number.isdigit() else 1
 
 
 def glue_columns(metadata: dict) -> list[dict]:
@@ -221,11 +230,15 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
     those whose partition values rule them out for `tree`'s WHERE (when given)."""
     metadata, _ = load(ctx, table)
     snapshot = chosen_snapshot(metadata, ref.args.get("version"), where, _now_ms(ctx))
-    schema_id = snapshot.get("schema-id", metadata["current-schema-id"]) if snapshot else None
-    columns = meta.columns(metadata) if schema_id is None else \
-        meta.columns({**metadata, "current-schema-id": schema_id})
+    # the table's schema; time travel: the one its snapshot was written with
+    schema_id = snapshot.get("schema-id", metadata["current-schema-id"]) \
+        if snapshot and ref.args.get("version") is not None else metadata["current-schema-id"]
+    columns = meta.columns({**metadata, "current-schema-id": schema_id})
     fields = meta.partition_fields(metadata)
     wanted = iceberg_prune.predicate(tree, ref, fields) if tree is not None and fields else None
+    by_column = _comparable_columns(metadata, schema_id)
+    bounded = iceberg_prune.predicate(tree, ref, [{"column": name, "source_type": kind} for name, (_, kind)
+                                                  in by_column.items()]) if tree is not None else None
     live = live_files(ctx, snapshot)
     if any(data["content"] == meta.EQUALITY_DELETES for data in live):
         raise EngineError("NOT_SUPPORTED", f"{where}Iceberg equality delete files are not supported")
@@ -233,16 +246,37 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
     files = []
     for data in live:
         if data["content"] != meta.DATA or (wanted is not None and not partitions.may_match(
-                wanted, fields, partition_values(data, fields))):
+                wanted, fields, partition_values(data, fields))) or not stats.may_contain(bounded, by_column, data):
             continue
         found = _object_file(ctx, data["file_path"])
-        applied = [_object_file(ctx, delete["file_path"]).path for delete in deletes
-                   if delete["sequence_number"] >= data["sequence_number"] and delete["partition"] == data["partition"]
-                   and meta.may_delete_from(delete, data["file_path"])]
-        files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"], deletes=applied))
+        applied = [_object_file(ctx, delete["file_path"]).path for delete in deletes if _applies(delete, data)]
+        files.append(DataFile(found.path, data["file_path"], data["file_size_in_bytes"], deletes=applied,
+                              columns=meta.file_columns(metadata, schema_id, data)))
     return TableSource(database=database, name=name, columns=columns, partition_keys=[], format="parquet",
                        properties=dict(table.get("Parameters") or {}), parts=[Part([], files)] if files else [],
                        aliases=meta.former_names(metadata, schema_id))
+
+
+def narrow_to_rewrites(ctx, table: dict, sources: list[TableSource]) -> set[str]:
+    """OPTIMIZE: the table's files its WHERE selected (in `sources`) narrowed, in place,
+    to those the table's rewrite thresholds choose; their URIs."""
+    metadata, _ = load(ctx, table)
+    partition_of = {data["file_path"]: data["partition"] for data in live_files(ctx, meta.current_snapshot(metadata))}
+    candidates = [{"file_path": found.uri, "partition": partition_of.get(found.uri), "file_size_in_bytes": found.size,
+                   "delete_files": len(found.deletes)} for source in sources for found in source.files]
+    chosen = meta.files_to_rewrite(metadata["properties"], candidates)
+    for source in sources:
+        for part in source.parts:
+            part.files = [found for found in part.files if found.uri in chosen]
+        source.parts = [part for part in source.parts if part.files]
+    return chosen
+
+
+def _comparable_columns(metadata: dict, schema_id: int) -> dict:
+    """(field id, type) of each column of the schema whose bounds pruning compares."""
+    schema = next(s for s in metadata["schemas"] if s["schema-id"] == schema_id)
+    return {field["name"].lower(): (field["id"], field["type"]) for field in schema["fields"]
+            if field["type"] in ("int", "long", "date", "timestamp", "double", "string")}
 
 
 # ---- committing --------------------------------------------------------------------
@@ -263,7 +297,9 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
     parent = meta.current_snapshot(metadata)
     previous = live_files(ctx, parent)
     snapshot_id, sequence = meta.new_snapshot_id(), metadata["last-sequence-number"] + 1
-    added = [_data_file(ctx, uri, (partition_of or {}).get(uri), (delete_uris or {}).get(uri)) for uri in added_uris]
+    fields = meta.current_schema(metadata)["fields"]
+    added = [_data_file(ctx, uri, (partition_of or {}).get(uri), (delete_uris or {}).get(uri), fields)
+             for uri in added_uris]
     added = [data for data in added if data["record_count"]]
     entries = [{"status": meta.ADDED, "snapshot_id": snapshot_id, "sequence_number": sequence,
                 "file_sequence_number": sequence, "data_file": data} for data in added]
@@ -296,13 +332,20 @@ def _entry(status: int, snapshot_id: int, data: dict) -> dict:
 
 def _compacted(previous: list[dict], replaced: set | None) -> tuple[list[dict], list[dict]]:
     """(removed, kept) of a compaction: the data files `replaced` names (all when None)
-    and the delete files of their partitions, which no kept data file needs."""
+    and the delete files no kept data file needs."""
     if replaced is None:
         return previous, []
-    partitions_of = [data["partition"] for data in previous if data["file_path"] in replaced]
+    kept_data = [data for data in previous if data["content"] == meta.DATA and data["file_path"] not in replaced]
     removed = [data for data in previous if data["file_path"] in replaced
-               or (data["content"] == meta.POSITION_DELETES and data["partition"] in partitions_of)]
+               or (data["content"] == meta.POSITION_DELETES and not any(_applies(data, kept) for kept in kept_data))]
     return removed, [data for data in previous if data not in removed]
+
+
+def _applies(delete: dict, data: dict) -> bool:
+    """Whether a position delete file may delete rows of a data file (same partition,
+    not older, its bounds admitting the data file's path)."""
+    return delete["sequence_number"] >= data["sequence_number"] and delete["partition"] == data["partition"] \
+        and meta.may_delete_from(delete, data["file_path"])
 
 
 def _write_manifest(ctx, metadata: dict, entries: list[dict], content: int, sequence: int, snapshot_id: int) -> dict:
@@ -312,13 +355,13 @@ def _write_manifest(ctx, metadata: dict, entries: list[dict], content: int, sequ
     manifest = _avro_bytes(schema, entries, meta.manifest_header(metadata, content))
     _write(ctx, uri, manifest)
     return meta.manifest_file_entry(uri, len(manifest), sequence, snapshot_id, entries, metadata["default-spec-id"],
-                                    content)
+                                    content, meta.partition_fields(metadata))
 
 
-def _replace_metadata(ctx, database: str, table: dict, location: str, following: dict):
+def _replace_metadata(ctx, database: str, table: dict, location: str, following: dict) -> str:
     """Write the next metadata file and point the Glue table at it (its columns: the
-    current schema's)."""
-    following_location = _metadata_uri(following["location"], len(following["metadata-log"]))
+    current schema's); where it is."""
+    following_location = _metadata_uri(following["location"], _version_after(location))
     _write(ctx, following_location, json.dumps(following).encode(), "application/json")
     table_input = {key: table[key] for key in _TABLE_INPUT_KEYS if key in table}
     table_input["Parameters"] = {**table["Parameters"], "metadata_location": following_location,
@@ -326,6 +369,7 @@ def _replace_metadata(ctx, database: str, table: dict, location: str, following:
     table_input["StorageDescriptor"] = {**table_input.get("StorageDescriptor", {}),
                                         "Columns": glue_columns(following)}
     glue.update_table(ctx, database, table_input)
+    return following_location
 
 
 def add_columns(ctx, database: str, table: dict, columns: list[tuple[str, str]]):
@@ -358,22 +402,24 @@ def _evolve(ctx, database: str, table: dict, change, *args):
 
 
 def vacuum(ctx, database: str, table: dict):
-    """VACUUM: expire the snapshots older than the table's retention, then delete the
-    data files, manifests and manifest lists no remaining snapshot needs."""
+    """VACUUM: expire the snapshots older than the table's retention (keeping the
+    minimum number), then delete the data files, manifests and manifest lists no
+    remaining snapshot needs and the metadata files the shortened metadata log drops."""
     metadata, location = load(ctx, table)
     following = meta.expire_snapshots(metadata, _now_ms(ctx), location)
-    needed = set()
+    needed = {entry["metadata-file"] for entry in following["metadata-log"]}
     for snapshot in following["snapshots"]:
         needed.add(snapshot["manifest-list"])
         for manifest in avro_rows(ctx, snapshot["manifest-list"]):
             needed.add(manifest["manifest_path"])
         needed.update(data["file_path"] for data in live_files(ctx, snapshot))
-    _replace_metadata(ctx, database, table, location, following)
+    current = _replace_metadata(ctx, database, table, location, following)
+    needed.add(current)
     base = following["location"]
     bucket, prefix = s3.parse_s3_uri(base + "/")
     for item in list(s3.list_objects(ctx.state, bucket, prefix)):
         uri = f"s3://{bucket}/{item.key}"
-        if uri not in needed and (uri.startswith(base + "/data/") or uri.endswith(".avro")):
+        if uri not in needed and (uri.startswith(base + "/data/") or uri.endswith((".avro", ".metadata.json"))):
             s3.delete_object(ctx.state, bucket, item.key)
 
 
@@ -393,11 +439,17 @@ def _strip(data: dict) -> dict:
     return {key: value for key, value in data.items() if key not in ("sequence_number", "added_snapshot_id")}
 
 
-def _data_file(ctx, uri: str, partition: dict | None, deletes_from: str | None) -> dict:
+def _data_file(ctx, uri: str, partition: dict | None, deletes_from: str | None, fields: list[dict]) -> dict:
+    """The manifest `data_file` of a file a statement wrote: a position delete file
+    (`deletes_from` names the data file it deletes from), or a data file with the column
+    statistics of the schema's `fields`."""
     found = _object_file(ctx, uri)
-    rows = pq.read_metadata(found.path).num_rows if found.path else 0
-    return meta.data_file(uri, rows, found.size, partition, meta.POSITION_DELETES if deletes_from else meta.DATA,
-                          deletes_from)
+    footer = pq.read_metadata(found.path) if found.path else None
+    rows = footer.num_rows if footer else 0
+    if deletes_from:
+        return meta.data_file(uri, rows, found.size, partition, meta.POSITION_DELETES, deletes_from)
+    metrics = stats.column_metrics(footer, fields) if footer else None
+    return meta.data_file(uri, rows, found.size, partition, metrics=metrics)
 
 
 def _avro_bytes(schema, records: list[dict], header: dict) -> bytes:

@@ -10,6 +10,7 @@ import json
 import uuid
 
 from lakebox.services.athena import iceberg_partition as partitions
+from lakebox.services.athena import iceberg_stats as stats
 
 FORMAT_VERSION = 2
 
@@ -58,10 +59,37 @@ def new_table(location: str, columns: list[tuple[str, str]], properties: dict, n
         "current-schema-id": 0, "schemas": [table_schema], "default-spec-id": 0,
         "partition-specs": [spec], "last-partition-id": partitions.FIRST_FIELD_ID - 1 + len(spec["fields"]),
         "default-sort-order-id": 0, "sort-orders": [{"order-id": 0, "fields": []}],
-        # Data files are written without Parquet field ids: readers match columns by name.
+        # Data files carry Parquet field ids; the mapping serves files written without them.
         "properties": {**properties, "schema.name-mapping.default": json.dumps(mapping)},
         "current-snapshot-id": -1, "refs": {}, "snapshots": [], "snapshot-log": [], "metadata-log": [],
     }
+
+
+def field_ids(metadata: dict):
+    """For a write of the table's data files: the current schema's field id of each
+    written column that is one (by name), for the Parquet schema."""
+    by_name = {field["name"].lower(): field["id"] for field in current_schema(metadata)["fields"]}
+    return lambda names: {name: by_name[name.lower()] for name in names if name.lower() in by_name}
+
+
+def positional_field_ids(names: list[str]) -> dict:
+    """The field ids a new table's schema gives its columns (`schema`): 1, 2, ..."""
+    return {name: number for number, name in enumerate(names, start=1)}
+
+
+def file_columns(metadata: dict, schema_id: int, data: dict) -> dict | None:
+    """Each column of schema `schema_id` by its name in a data file (the name its field
+    had in the schema of the snapshot that added the file; a field that schema lacks is
+    left out: the file has no values of it, even under the same name). None when that
+    snapshot is gone (files are then matched by name)."""
+    added = snapshot_by_id(metadata, data.get("added_snapshot_id"))
+    if added is None or "schema-id" not in added:
+        return None
+    def by_id(number):
+        return {field["id"]: field["name"] for field in
+                next(s for s in metadata["schemas"] if s["schema-id"] == number)["fields"]}
+    written = by_id(added["schema-id"])
+    return {name.lower(): written[number].lower() for number, name in by_id(schema_id).items() if number in written}
 
 
 def current_schema(metadata: dict) -> dict:
@@ -241,19 +269,35 @@ def former_names(metadata: dict, schema_id: int | None = None) -> dict:
 
 
 DEFAULT_SNAPSHOT_AGE_SECONDS = 432000       # vacuum_max_snapshot_age_seconds: 5 days
+DEFAULT_MIN_SNAPSHOTS = 1                   # vacuum_min_snapshots_to_keep
+DEFAULT_METADATA_FILES = 100                # vacuum_max_metadata_files_to_keep
 
 
 def expire_snapshots(metadata: dict, now_ms: int, previous_location: str) -> dict:
-    """The snapshots older than the table's retention removed (the current one stays)."""
-    age = int(metadata["properties"].get("vacuum_max_snapshot_age_seconds", DEFAULT_SNAPSHOT_AGE_SECONDS))
-    oldest = now_ms - age * 1000
-    current = metadata.get("current-snapshot-id")
-    kept = {s["snapshot-id"] for s in metadata["snapshots"]
-            if s["timestamp-ms"] >= oldest or s["snapshot-id"] == current}
+    """The snapshots older than the table's retention removed, except the newest
+    `vacuum_min_snapshots_to_keep` of the current snapshot's ancestry (that property
+    wins over the age, as Athena documents); the metadata log cut to the last
+    `vacuum_max_metadata_files_to_keep` earlier metadata files."""
+    properties = metadata["properties"]
+    oldest = now_ms - int(properties.get("vacuum_max_snapshot_age_seconds", DEFAULT_SNAPSHOT_AGE_SECONDS)) * 1000
+    kept = {s["snapshot-id"] for s in metadata["snapshots"] if s["timestamp-ms"] >= oldest}
+    kept.update(ancestry(metadata)[:max(1, int(properties.get("vacuum_min_snapshots_to_keep",
+                                                              DEFAULT_MIN_SNAPSHOTS)))])
     following = _next_version(metadata, now_ms, previous_location)
     following["snapshots"] = [s for s in metadata["snapshots"] if s["snapshot-id"] in kept]
     following["snapshot-log"] = [e for e in metadata["snapshot-log"] if e["snapshot-id"] in kept]
+    keep_files = int(properties.get("vacuum_max_metadata_files_to_keep", DEFAULT_METADATA_FILES))
+    following["metadata-log"] = following["metadata-log"][-keep_files:] if keep_files > 0 else []
     return following
+
+
+def ancestry(metadata: dict) -> list[int]:
+    """The current snapshot's id and its ancestors', newest first."""
+    found, snapshot = [], current_snapshot(metadata)
+    while snapshot is not None and snapshot["snapshot-id"] not in found:
+        found.append(snapshot["snapshot-id"])
+        snapshot = snapshot_by_id(metadata, snapshot.get("parent-snapshot-id"))
+    return found
 
 
 def with_properties(metadata: dict, properties: dict, now_ms: int, previous_location: str) -> dict:
@@ -308,6 +352,12 @@ def _bounds_map(name: str, key_id: int, value_id: int) -> dict:
         _required("int", "key", key_id), _required("bytes", "value", value_id)]}}
 
 
+def _count_map(name: str, key_id: int, value_id: int) -> dict:
+    """An Iceberg map<int, long> in Avro."""
+    return {"type": "array", "logicalType": "map", "items": {"type": "record", "name": name, "fields": [
+        _required("int", "key", key_id), _required("long", "value", value_id)]}}
+
+
 MANIFEST_ENTRY = {
     "type": "record", "name": "manifest_entry", "fields": [
         _required("int", "status", 0),
@@ -321,6 +371,9 @@ MANIFEST_ENTRY = {
             _required({"type": "record", "name": "r102", "fields": []}, "partition", 102),
             _required("long", "record_count", 103),
             _required("long", "file_size_in_bytes", 104),
+            _optional(_count_map("k117_v118", 117, 118), "column_sizes", 108),
+            _optional(_count_map("k119_v120", 119, 120), "value_counts", 109),
+            _optional(_count_map("k121_v122", 121, 122), "null_value_counts", 110),
             _optional(_bounds_map("k126_v127", 126, 127), "lower_bounds", 125),
             _optional(_bounds_map("k129_v130", 129, 130), "upper_bounds", 128),
         ]}, "data_file", 2),
@@ -341,6 +394,11 @@ MANIFEST_FILE = {
         _required("long", "added_rows_count", 512),
         _required("long", "existing_rows_count", 513),
         _required("long", "deleted_rows_count", 514),
+        _optional({"type": "array", "element-id": 508, "items": {"type": "record", "name": "r508", "fields": [
+            _required("boolean", "contains_null", 509),
+            _optional("boolean", "contains_nan", 518),
+            _optional("bytes", "lower_bound", 510),
+            _optional("bytes", "upper_bound", 511)]}}, "partitions", 507),
     ]}
 
 # manifest_entry status
@@ -362,13 +420,15 @@ DELETE_FILE_PATH_ID = 2147483546
 
 
 def data_file(path: str, record_count: int, size: int, partition: dict | None = None, content: int = DATA,
-              referenced: str | None = None) -> dict:
-    """A manifest's `data_file`; a position delete file that deletes rows of one data file
-    only (`referenced`) has that path as the bounds of its `file_path` column, which
-    readers use to apply it to that file alone."""
+              referenced: str | None = None, metrics: dict | None = None) -> dict:
+    """A manifest's `data_file`, with a data file's column `metrics` (`iceberg_stats`); a
+    position delete file that deletes rows of one data file only (`referenced`) has that
+    path as the bounds of its `file_path` column, which readers use to apply it to that
+    file alone."""
     bounds = [{"key": DELETE_FILE_PATH_ID, "value": referenced.encode()}] if referenced else None
     return {"content": content, "file_path": path, "file_format": "PARQUET", "partition": partition or {},
-            "record_count": record_count, "file_size_in_bytes": size, "lower_bounds": bounds, "upper_bounds": bounds}
+            "record_count": record_count, "file_size_in_bytes": size, "lower_bounds": bounds, "upper_bounds": bounds,
+            **(metrics or {})}
 
 
 def may_delete_from(delete_file: dict, path: str) -> bool:
@@ -391,8 +451,9 @@ def manifest_header(metadata: dict, content: int = DATA) -> dict:
 
 
 def manifest_file_entry(path: str, length: int, sequence: int, snapshot_id: int, entries: list[dict],
-                        spec_id: int = 0, content: int = DATA) -> dict:
-    """A manifest list's row for a manifest of `entries`."""
+                        spec_id: int = 0, content: int = DATA, fields: list[dict] = ()) -> dict:
+    """A manifest list's row for a manifest of `entries`, with the ranges of the
+    partition `fields` over its files."""
     def count(status):
         return sum(1 for entry in entries if entry["status"] == status)
 
@@ -404,4 +465,43 @@ def manifest_file_entry(path: str, length: int, sequence: int, snapshot_id: int,
             "added_snapshot_id": snapshot_id, "added_files_count": count(ADDED),
             "existing_files_count": count(EXISTING), "deleted_files_count": count(DELETED),
             "added_rows_count": rows(ADDED), "existing_rows_count": rows(EXISTING),
-            "deleted_rows_count": rows(DELETED)}
+            "deleted_rows_count": rows(DELETED),
+            "partitions": stats.partition_summaries(fields, [entry["data_file"] for entry in entries])}
+
+
+# the Iceberg table properties Athena documents, beyond format and compression
+TABLE_PROPERTIES = ("write_target_data_file_size_bytes", "optimize_rewrite_min_data_file_size_bytes",
+                    "optimize_rewrite_max_data_file_size_bytes", "optimize_rewrite_data_file_threshold",
+                    "optimize_rewrite_delete_file_threshold", "vacuum_min_snapshots_to_keep",
+                    "vacuum_max_snapshot_age_seconds", "vacuum_max_metadata_files_to_keep")
+DEFAULT_TARGET_FILE_SIZE = 536870912        # write_target_data_file_size_bytes: 512 MB
+DEFAULT_DATA_FILE_THRESHOLD = 5             # optimize_rewrite_data_file_threshold
+DEFAULT_DELETE_FILE_THRESHOLD = 2           # optimize_rewrite_delete_file_threshold
+
+
+def files_to_rewrite(properties: dict, files: list[dict]) -> set[str]:
+    """The data files OPTIMIZE rewrites, by the table properties Athena documents: a file
+    is a candidate when it is smaller than `optimize_rewrite_min_data_file_size_bytes`
+    (0.75 of the target size), larger than `..._max_...` (1.8 of it) or has at least
+    `optimize_rewrite_delete_file_threshold` delete files; a partition's candidates are
+    rewritten when they are at least `optimize_rewrite_data_file_threshold` (and more
+    than one: one file alone gains nothing from a rewrite), or one has
+    too many delete files, or together they exceed the target size. `files`: each with
+    `file_path`, `partition`, `file_size_in_bytes` and `delete_files` (how many apply)."""
+    def number(name, default):
+        return int(float(properties.get(name, default)))
+    target = number("write_target_data_file_size_bytes", DEFAULT_TARGET_FILE_SIZE)
+    smallest = number("optimize_rewrite_min_data_file_size_bytes", 0.75 * target)
+    largest = number("optimize_rewrite_max_data_file_size_bytes", 1.8 * target)
+    enough_files = number("optimize_rewrite_data_file_threshold", DEFAULT_DATA_FILE_THRESHOLD)
+    enough_deletes = number("optimize_rewrite_delete_file_threshold", DEFAULT_DELETE_FILE_THRESHOLD)
+    groups: dict[str, list[dict]] = {}
+    for data in files:
+        if data["delete_files"] >= enough_deletes or not smallest <= data["file_size_in_bytes"] <= largest:
+            groups.setdefault(json.dumps(data["partition"], sort_keys=True, default=str), []).append(data)
+    chosen = set()
+    for group in groups.values():
+        if 1 < len(group) >= enough_files or any(data["delete_files"] >= enough_deletes for data in group) \
+                or (len(group) > 1 and sum(data["file_size_in_bytes"] for data in group) > target):
+            chosen.update(data["file_path"] for data in group)
+    return chosen

@@ -227,21 +227,26 @@ def internal(value):
 # A predicate arrives as ("and"|"or", [parts]) or (column, op, [literal values]) with the
 # literals already in the column's internal form; anything else is `None` (unknown).
 
-def may_match(predicate, partition_fields: list[dict], values: dict) -> bool:
-    """False only when no row of a file whose partition values are `values` (by field
-    name, internal forms) can satisfy `predicate`."""
+def possible(predicate, leaf) -> bool:
+    """Whether `predicate` may hold, `leaf(column, op, literals)` telling for each
+    comparison (an unknown predicate may)."""
     if predicate is None:
         return True
     head, parts = predicate[0], predicate[1]
     if head == "and":
-        return all(may_match(part, partition_fields, values) for part in parts)
+        return all(possible(part, leaf) for part in parts)
     if head == "or":
-        return any(may_match(part, partition_fields, values) for part in parts)
-    column, op, literals = predicate
-    for field in partition_fields:
-        if field["column"] == column and not _field_may_match(field, op, literals, values.get(field["name"])):
-            return False
-    return True
+        return any(possible(part, leaf) for part in parts)
+    return leaf(*predicate)
+
+
+def may_match(predicate, partition_fields: list[dict], values: dict) -> bool:
+    """False only when no row of a file whose partition values are `values` (by field
+    name, internal forms) can satisfy `predicate`."""
+    def leaf(column, op, literals):
+        return all(_field_may_match(field, op, literals, values.get(field["name"]))
+                   for field in partition_fields if field["column"] == column)
+    return possible(predicate, leaf)
 
 
 def _field_may_match(field: dict, op: str, literals: list, value) -> bool:

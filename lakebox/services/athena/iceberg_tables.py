@@ -141,6 +141,28 @@ def show_create(ctx, db_name: str, table: dict) -> list[str]:
     return lines
 
 
+def describe(ctx, table: dict, line) -> list[str]:
+    """DESCRIBE of an Iceberg table: its columns, then its partition fields under
+    `# Partition Transforms` (name, Iceberg transform, source column); `line` formats one
+    row of three cells as Athena's DESCRIBE does."""
+    metadata, _ = iceberg.load(ctx, table)
+    lines = [line(column, kind, "") for column, kind in meta.columns(metadata)]
+    spec = meta.default_spec(metadata)
+    if spec["fields"]:
+        names = {field["id"]: field["name"] for field in meta.current_schema(metadata)["fields"]}
+        lines += ["", "# Partition Transforms", line("# field_name", "field_transform", "column_name")]
+        lines += [line(field["name"], field["transform"], names.get(field["source-id"], "")) for field in spec["fields"]]
+    return lines
+
+
+def properties(ctx, table: dict) -> dict:
+    """SHOW TBLPROPERTIES of an Iceberg table: the Glue table's parameters and the
+    properties of its metadata (where ALTER TABLE SET TBLPROPERTIES puts them)."""
+    metadata, _ = iceberg.load(ctx, table)
+    found = {key: value for key, value in metadata["properties"].items() if key != "schema.name-mapping.default"}
+    return {**found, **(table.get("Parameters") or {})}
+
+
 def metadata_table(ctx, table: dict, kind: str, where: str) -> exp.Expression:
     """The rows of `"t$<kind>"` as a Trino query."""
     if kind not in _TABLES:

@@ -14,7 +14,7 @@ import time
 from lakebox.engine import EngineError, new_engine
 from lakebox.engine.dialect import NotSupported, SqlSyntaxError
 from lakebox.kit.calls import on_behalf
-from lakebox.services.athena import ddl, errors, execution, model, results, store, workgroups, writes
+from lakebox.services.athena import ddl, ddl_show, errors, execution, model, results, store, workgroups, writes
 from lakebox.services.athena import output as output_rules
 from lakebox.services.athena.statements import Statement, bind_parameters, classify
 from lakebox.services.s3 import public as s3
@@ -252,7 +252,7 @@ def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
     result = model.result_file(output, query_id, text=True)
     outcome.objects.append((result, path, "text/plain"))
     outcome.figures["rows"] = len(lines)
-    outcome.columns = ddl.text_columns(statement.kind)
+    outcome.columns = ddl_show.text_columns(statement.kind)
     metadata = s3.temp_path(ctx.state)
     with open(metadata, "wb") as f:
         f.write(results.metadata_bytes(outcome.columns))

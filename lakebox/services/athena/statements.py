@@ -59,6 +59,11 @@ _UTILITY = [
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+ADD\s+(?P<exists>IF\s+NOT\s+EXISTS\s+)?(?P<specs>PARTITION\s*\(.*)")),
     ("alter_drop_partition", "DDL", "ALTER_TABLE_DROP_PARTITION",
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+DROP\s+(?P<exists>IF\s+EXISTS\s+)?(?P<specs>PARTITION\s*\(.*)")),
+    ("alter_rename_partition", "DDL", "ALTER_TABLE_RENAME_PARTITION",
+     _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+PARTITION\s*\((?P<old>[^)]*)\)\s+RENAME\s+TO\s+"
+             r"PARTITION\s*\((?P<new>[^)]*)\)")),
+    ("alter_database_properties", "DDL", "ALTER_DATABASE_SET_DBPROPERTIES",
+     _simple(r"ALTER\s+(?:DATABASE|SCHEMA)\s+(?P<db>[\w`\"]+)\s+SET\s+DBPROPERTIES\s*\((?P<props>.*)\)")),
     ("alter_set_location", "DDL", "ALTER_TABLE_SET_LOCATION",
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+SET\s+LOCATION\s+'(?P<location>[^']*)'")),
     ("alter_set_properties", "DDL", "ALTER_TABLE_SET_TBLPROPERTIES",

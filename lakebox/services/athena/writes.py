@@ -156,13 +156,13 @@ def _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, o
     def create_table(outcome):
         columns = [(column, hive_type(kind)) for column, kind in outcome.columns]
         properties = {key: str(value) for key, value in props.items()
-                      if key in ("format", "write_compression", "vacuum_max_snapshot_age_seconds",
-                                 "optimize_rewrite_delete_file_threshold")}
+                      if key in ("format", "write_compression") or key in iceberg_meta.TABLE_PROPERTIES}
         planned = iceberg.create(ctx, db_name, name, columns, location, properties, partitioning=partitioning)
         iceberg.commit(ctx, db_name, name, planned, outcome.data_files, "append", job.write.get("partition_of"))
 
     job.write = {"format": "PARQUET", "compression": compression, "suffix": ".parquet",
-                 "location": location.rstrip("/") + "/data/", "on_commit": create_table}
+                 "location": location.rstrip("/") + "/data/", "on_commit": create_table,
+                 "field_ids": iceberg_meta.positional_field_ids}
     if partitioning:
         _split_by_partition(job, None, partitioning)
     return job
@@ -294,14 +294,18 @@ def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, o
     location = ((table.get("StorageDescriptor") or {}).get("Location") or "").rstrip("/") + "/data/"
     compression = _COMPRESSIONS.get((table.get("Parameters") or {}).get("write_compression", "ZSTD").upper(), "zstd")
     sources = planning.resolve_sources(ctx, engine, chosen_by if chosen_by is not None else query, database)
-    replaced = {found.uri for source in sources for found in source.files} if chosen_by is not None else None
+    replaced = iceberg.narrow_to_rewrites(ctx, table, sources) if chosen_by is not None else None
     job = execution.Job(query_id, kind, query, sources, database, output)
     write = job.write = {"format": "PARQUET", "compression": compression, "location": location, "rename": columns,
                          "suffix": ".parquet"}
-    write["on_commit"] = lambda outcome: iceberg.commit(ctx, db_name, name, planned, outcome.data_files, operation,
-                                                        write.get("partition_of"), write.get("delete_files"),
-                                                        replaced)
+
+    def on_commit(outcome):
+        if replaced != set():       # an OPTIMIZE that chose no file leaves the table as it was
+            iceberg.commit(ctx, db_name, name, planned, outcome.data_files, operation, write.get("partition_of"),
+                           write.get("delete_files"), replaced)
+    write["on_commit"] = on_commit
     metadata = iceberg.load(ctx, table)[0]
+    write["field_ids"] = iceberg_meta.field_ids(metadata)
     fields = iceberg_meta.partition_fields(metadata)
     if changes:
         write["rename"] = ([iceberg_dml.PATH, iceberg_dml.POS] if kind == "delete" else

@@ -18,10 +18,10 @@ from lakebox.services.glue import errors, infer, partitions as _partitions, stor
 from lakebox.services.glue.catalog import database_or_error, fold, in_catalog, table_or_error
 from lakebox.services.s3 import public as s3
 
-__all__ = ["errors", "get_database", "list_databases", "create_database", "delete_database", "get_table",
-           "list_tables", "create_table", "update_table", "delete_table", "list_partitions", "create_partitions",
-           "delete_partitions", "table_format", "TableScan", "PartitionScan", "plan_scan", "fold_name",
-           "parse_type"]
+__all__ = ["errors", "get_database", "list_databases", "create_database", "update_database", "delete_database",
+           "get_table", "list_tables", "create_table", "update_table", "delete_table", "list_partitions",
+           "create_partitions", "delete_partitions", "table_format", "TableScan", "PartitionScan", "plan_scan",
+           "fold_name", "parse_type"]
 
 
 def get_database(ctx, name: str) -> dict:
@@ -37,6 +37,13 @@ def create_database(ctx, database_input: dict) -> dict:
     """Create a database from a `DatabaseInput` (as CreateDatabase); returns its document."""
     _databases.create_database(ctx, {"DatabaseInput": database_input})
     return database_or_error(ctx, database_input["Name"])
+
+
+def update_database(ctx, name: str, database_input: dict) -> dict:
+    """Replace what a database holds from a `DatabaseInput` (as UpdateDatabase; the name
+    stays); returns its document."""
+    _databases.update_database(ctx, {"Name": name, "DatabaseInput": database_input})
+    return database_or_error(ctx, name)
 
 
 def delete_database(ctx, name: str):

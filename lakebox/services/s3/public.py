@@ -111,11 +111,12 @@ def put_file(state, bucket: str, key: str, path: str, content_type: str | None =
     if metadata:
         attrs["Metadata"] = metadata
     caller = calls.system_context(state, "s3", "PutObject", row["account"], row["region"])
-    if request:
-        attrs.update(versions.encryption(caller, row, request))
-        grants = acl.requested_grants(caller, row, request)
-        if grants:
-            attrs["Grants"] = grants
+    # Every write gets the bucket's default encryption for what `request` leaves out, as
+    # a PutObject without encryption headers does (Athena results, Firehose deliveries).
+    attrs.update(versions.encryption(caller, row, request or {}))
+    grants = acl.requested_grants(caller, row, request) if request else None
+    if grants:
+        attrs["Grants"] = grants
     sealing = encryption.seal_now(caller, bucket, key, attrs, path, size)
     if size:
         blob_id = state.blobs.commit(path)

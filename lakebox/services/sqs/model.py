@@ -2,6 +2,7 @@
 verify, and the checks on message bodies and batches."""
 import base64
 import hashlib
+import math
 import random
 import re
 import struct
@@ -142,6 +143,17 @@ def check_body(body: str):
             "#xE000 to #xFFFD | #x10000 to #x10FFFF")
 
 
+# Group and deduplication ids: "alphanumeric and punctuation", printable ASCII without the space.
+MESSAGE_TOKEN = re.compile(r"^[!-~]{1,128}$")
+
+
+def check_message_token(parameter: str, value: str):
+    """A MessageGroupId or MessageDeduplicationId as given, whatever the queue type."""
+    if not MESSAGE_TOKEN.match(value):
+        raise InvalidParameterValue(f"Value {value} for parameter {parameter} is invalid. Reason: {parameter} can "
+                                    "only include alphanumeric and punctuation characters. 1 to 128 in length.")
+
+
 MESSAGE_ATTRIBUTE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,256}$")
 DATA_TYPE = re.compile(r"^(String|Number|Binary)(\.[^\s]{1,256})?$")
 MAX_MESSAGE_ATTRIBUTES = 10
@@ -199,11 +211,11 @@ def _check_attribute_name(name: str):
 
 
 def _is_number(text: str) -> bool:
+    """A decimal number: NaN and infinities are words, not numbers, to SQS."""
     try:
-        float(text)
+        return math.isfinite(float(text))
     except ValueError:
         return False
-    return True
 
 
 def stored_attributes(attributes: dict) -> dict:

@@ -144,8 +144,10 @@ def _pick_standard(state, queue, now, limit, redrive) -> list:
 
 def _pick_fifo(state, queue, now, limit, redrive) -> list:
     """Messages in send order, skipping every group that has a message in flight (or
-    delayed) ahead: a group is handed out strictly in order, one receiver at a time."""
-    picked, blocked, after, walked = [], set(), 0, 0
+    delayed) ahead: a group is handed out strictly in order, one receiver at a time. As
+    AWS documents, a receive returns as many messages of one group as it can, then fills
+    up from the groups whose next message was sent after."""
+    picked, done, after, walked = [], set(), 0, 0
     while len(picked) < limit and walked < FIFO_SCAN_LIMIT:
         rows = store.messages_in_order(state.db, queue["uid"], after, 100)
         if not rows:
@@ -153,18 +155,28 @@ def _pick_fifo(state, queue, now, limit, redrive) -> list:
         for row in rows:
             after = row["seq"]
             walked += 1
-            group = row["group_id"]
-            if group in blocked:
+            if row["group_id"] in done:
                 continue
-            if row["visible_at"] > now:
-                blocked.add(group)
-                continue
-            if _dead_letter(state, queue, row, redrive):
-                continue
-            picked.append(row)
+            done.add(row["group_id"])
+            picked += _group_run(state, queue, row, now, limit - len(picked), redrive)
             if len(picked) == limit:
                 break
     return picked
+
+
+def _group_run(state, queue, head, now, room, redrive) -> list:
+    """Up to `room` receivable messages of `head`'s group, from `head` on, in order: none
+    when its first message is in flight or delayed."""
+    run = []
+    for row in store.group_messages(state.db, queue["uid"], head["group_id"], head["seq"], room + 10):
+        if row["visible_at"] > now:
+            break
+        if _dead_letter(state, queue, row, redrive):
+            continue
+        run.append(row)
+        if len(run) == room:
+            break
+    return run
 
 
 def _message(queue, row, params) -> dict:

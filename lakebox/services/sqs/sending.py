@@ -163,6 +163,8 @@ def _fifo_fields(ctx, queue, queue_attrs, entry, body):
     """(group id, dedup id, dedup key or None): FIFO queues need a group and a dedup id
     (given, or the body's hash with content-based deduplication)."""
     group_id, dedup_id = entry.get("MessageGroupId"), entry.get("MessageDeduplicationId")
+    if group_id:
+        model.check_message_token("MessageGroupId", group_id)
     if not queue["fifo"]:
         if dedup_id is not None:
             raise InvalidParameterValue(f"Value {dedup_id} for parameter MessageDeduplicationId is invalid. Reason: "
@@ -170,10 +172,12 @@ def _fifo_fields(ctx, queue, queue_attrs, entry, body):
         return group_id, None, None
     if not group_id:
         raise MissingParameter("The request must contain the parameter MessageGroupId.")
-    if dedup_id is None:
-        if queue_attrs.get("ContentBasedDeduplication") != "true":
-            raise InvalidParameterValue("The queue should either have ContentBasedDeduplication enabled or "
-                                        "MessageDeduplicationId provided explicitly")
+    if dedup_id is not None:
+        model.check_message_token("MessageDeduplicationId", dedup_id)
+    elif queue_attrs.get("ContentBasedDeduplication") != "true":
+        raise InvalidParameterValue("The queue should either have ContentBasedDeduplication enabled or "
+                                    "MessageDeduplicationId provided explicitly")
+    else:
         dedup_id = model.content_dedup_id(body)
     scope = group_id if queue_attrs.get("DeduplicationScope") == "messageGroup" else ""
     return group_id, dedup_id, (scope, dedup_id)

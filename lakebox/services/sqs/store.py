@@ -86,6 +86,8 @@ SCHEMA = [
         created_at REAL NOT NULL)""",
     "ALTER TABLE sqs_messages ADD COLUMN data_key INTEGER",
     "CREATE TABLE sqs_master_key (id INTEGER PRIMARY KEY, material BLOB NOT NULL)",
+    # A FIFO receive takes as many messages of one group as it can (receiving.py).
+    "CREATE INDEX sqs_messages_group ON sqs_messages (queue_uid, group_id, seq)",
 ]
 
 
@@ -215,6 +217,12 @@ def messages_in_order(db, uid, after_seq, limit):
     """Messages in send order after `after_seq` (FIFO receives walk these)."""
     return db.query("SELECT * FROM sqs_messages WHERE queue_uid=? AND seq>? ORDER BY seq LIMIT ?",
                     (uid, after_seq, limit))
+
+
+def group_messages(db, uid, group_id, from_seq, limit):
+    """A FIFO group's messages in send order from `from_seq` on."""
+    return db.query("SELECT * FROM sqs_messages WHERE queue_uid=? AND group_id=? AND seq>=? ORDER BY seq LIMIT ?",
+                    (uid, group_id, from_seq, limit))
 
 
 def messages_by_seq(db, seqs):

@@ -197,6 +197,8 @@ def test_add_columns_evolves_the_schema_and_old_files_read_null(query, glue, s3,
     _create(query, bucket)
     query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5)")
     query("ALTER TABLE orders ADD COLUMNS (note string, rank int)")
+    _, rows, _ = query("SELECT id, note FROM orders")         # the table's schema, before any new snapshot
+    assert rows == [["id", "note"], ["1", None]]
     query("INSERT INTO orders VALUES (2, 'pear', 1, 0.75, 'ripe', 7)")
     _, rows, _ = query("SELECT id, note, rank FROM orders ORDER BY id")
     assert rows == [["id", "note", "rank"], ["1", None, None], ["2", "ripe", "7"]]
@@ -211,7 +213,8 @@ def test_add_columns_evolves_the_schema_and_old_files_read_null(query, glue, s3,
 
 def test_set_tblproperties_lands_in_the_iceberg_metadata(query, glue, s3, bucket, database):
     _create(query, bucket)
-    query("ALTER TABLE orders SET TBLPROPERTIES ('vacuum_max_snapshot_age_seconds'='3600')")
+    query("ALTER TABLE orders SET TBLPROPERTIES ('vacuum_max_snapshot_age_seconds'='3600', "
+          "'optimize_rewrite_data_file_threshold'='2')")
     location = glue.get_table(DatabaseName=database, Name="orders")["Table"]["Parameters"]["metadata_location"]
     assert _read_json(s3, location)["properties"]["vacuum_max_snapshot_age_seconds"] == "3600"
 
@@ -270,12 +273,16 @@ def test_refs_files_and_manifests_tables(query, bucket):
     assert rows == [["record_count", "file_count"], ["3", "2"]]
 
 
-def test_optimize_compacts_the_files_into_one_keeping_the_rows(query, bucket):
+def test_optimize_compacts_the_small_files_into_one_once_they_reach_the_threshold(query, bucket):
     _create(query, bucket)
     for number in range(1, 4):
         query(f"INSERT INTO orders VALUES ({number}, 'item{number}', {number}, 1.0)")
+    history = _snapshot_ids(query)
     execution, _, _ = query("OPTIMIZE orders REWRITE DATA USING BIN_PACK WHERE qty > 0")
     assert (execution["StatementType"], execution["SubstatementType"]) == ("DML", "OPTIMIZE")
+    assert _snapshot_ids(query) == history          # 3 small files: fewer than the threshold's default 5
+    query("ALTER TABLE orders SET TBLPROPERTIES ('optimize_rewrite_data_file_threshold'='3')")
+    query("OPTIMIZE orders REWRITE DATA USING BIN_PACK WHERE qty > 0")
     _, rows, _ = query('SELECT count(*) FROM "orders$files"')
     assert rows == [["_col0"], ["1"]]
     _, rows, _ = query("SELECT id, item FROM orders ORDER BY id")
@@ -287,7 +294,8 @@ def test_optimize_compacts_the_files_into_one_keeping_the_rows(query, bucket):
 @pytest.mark.local_only
 def test_vacuum_expires_old_snapshots_and_deletes_the_files_only_they_needed(lakebox_server, query, s3, bucket):
     _create(query, bucket)
-    query("ALTER TABLE orders SET TBLPROPERTIES ('vacuum_max_snapshot_age_seconds'='3600')")
+    query("ALTER TABLE orders SET TBLPROPERTIES ('vacuum_max_snapshot_age_seconds'='3600', "
+          "'optimize_rewrite_data_file_threshold'='2')")
     query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5), (2, 'pear', 1, 0.75)")
     query("DELETE FROM orders WHERE id = 2")
     old_first, old_second = _snapshot_ids(query)
@@ -396,3 +404,43 @@ def test_time_travel_relative_to_current_timestamp(lakebox_server, query, bucket
     execution, _, _ = query("SELECT * FROM orders FOR TIMESTAMP AS OF current_timestamp - interval '3' hour",
                             expect="FAILED")
     assert execution["Status"]["StateChangeReason"].startswith("INVALID_ARGUMENTS: line 1:15: No version history")
+
+
+def test_optimize_leaves_well_sized_files_with_few_delete_files_alone(query, bucket):
+    _create(query, bucket)
+    query("ALTER TABLE orders SET TBLPROPERTIES ('optimize_rewrite_min_data_file_size_bytes'='1', "
+          "'optimize_rewrite_data_file_threshold'='1')")
+    query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5), (2, 'pear', 1, 0.75), (3, 'plum', 2, 1.0)")
+    query("DELETE FROM orders WHERE id = 1")
+    history = _snapshot_ids(query)
+    query("OPTIMIZE orders REWRITE DATA USING BIN_PACK")      # one delete file: below the threshold of 2
+    assert _snapshot_ids(query) == history
+    query("DELETE FROM orders WHERE id = 2")
+    query("OPTIMIZE orders REWRITE DATA USING BIN_PACK")      # two: rewritten, the deletes folded in
+    _, rows, _ = query('SELECT content, record_count FROM "orders$files"')
+    assert rows == [["content", "record_count"], ["0", "1"]]
+
+
+@pytest.mark.local_only
+def test_vacuum_keeps_the_minimum_snapshots_and_the_last_metadata_files(lakebox_server, query, glue, s3, bucket,
+                                                                        database):
+    _create(query, bucket)
+    query("ALTER TABLE orders SET TBLPROPERTIES ('vacuum_max_snapshot_age_seconds'='60', "
+          "'vacuum_min_snapshots_to_keep'='2', 'vacuum_max_metadata_files_to_keep'='3')")
+    for number in range(1, 5):
+        query(f"INSERT INTO orders VALUES ({number}, 'item{number}', {number}, 1.0)")
+    lakebox_server.advance_clock(3600)
+    query("VACUUM orders")
+    assert len(_snapshot_ids(query)) == 2
+    _, rows, _ = query("SELECT count(*) FROM orders")
+    assert rows == [["_col0"], ["4"]]
+    parameters = glue.get_table(DatabaseName=database, Name="orders")["Table"]["Parameters"]
+    metadata = _read_json(s3, parameters["metadata_location"])
+    kept = [entry["metadata-file"] for entry in metadata["metadata-log"]]
+    assert len(kept) == 3 and kept[-1] == parameters["previous_metadata_location"]
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix="iceberg/orders/metadata/")["Contents"]
+    assert sorted(f"s3://{bucket}/{item['Key']}" for item in listed if item["Key"].endswith(".metadata.json")) == \
+        sorted(kept + [parameters["metadata_location"]])
+    query("INSERT INTO orders VALUES (5, 'item5', 5, 1.0)")      # numbering goes on after the cut log
+    assert glue.get_table(DatabaseName=database, Name="orders")["Table"]["Parameters"]["metadata_location"] \
+        .startswith(f"s3://{bucket}/iceberg/orders/metadata/00007-")

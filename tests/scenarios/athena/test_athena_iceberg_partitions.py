@@ -116,6 +116,7 @@ def test_ctas_partitioning_and_dml_keep_the_partitions(query, glue, s3, bucket, 
     assert rows[1:] == [["1", "eu"], ["3", "eu"], ["4", "eu"]]
     _, rows, _ = query('SELECT partition.region, record_count FROM "events$partitions" ORDER BY 1')
     assert rows[1:] == [["eu", "3"], ["us", "1"], [None, "1"]]      # rows of the data files, before deletes
+    query("ALTER TABLE events SET TBLPROPERTIES ('optimize_rewrite_delete_file_threshold'='1')")
     query("OPTIMIZE events REWRITE DATA USING BIN_PACK")       # folds the position deletes in
     _, rows, _ = query('SELECT partition.region, record_count FROM "events$partitions" ORDER BY 1')
     assert rows[1:] == [["eu", "3"]]
@@ -156,6 +157,7 @@ def test_optimize_where_compacts_only_the_partitions_it_selects(query, catalog, 
                  "(3, TIMESTAMP '2024-01-01 00:00:00', 'c', 'us'), (4, TIMESTAMP '2024-01-01 00:00:00', 'd', 'us')"):
         query(f"INSERT INTO events VALUES {rows}")
     query("DELETE FROM events WHERE id IN (1, 3)")
+    query("ALTER TABLE events SET TBLPROPERTIES ('optimize_rewrite_delete_file_threshold'='1')")
     query("OPTIMIZE events REWRITE DATA USING BIN_PACK WHERE region = 'eu'")
     _, rows, _ = query('SELECT partition.region, content, record_count FROM "events$files" ORDER BY 1, 2')
     assert rows[1:] == [["eu", "0", "1"], ["us", "0", "2"], ["us", "1", "1"]]     # us untouched, deletes and all
@@ -166,3 +168,21 @@ def test_optimize_where_compacts_only_the_partitions_it_selects(query, catalog, 
     query("OPTIMIZE events REWRITE DATA USING BIN_PACK")
     _, rows, _ = query('SELECT partition.region, content, record_count FROM "events$files" ORDER BY 1, 2')
     assert rows[1:] == [["eu", "0", "1"], ["us", "0", "1"]]
+
+
+def test_describe_shows_the_partition_transforms_and_show_tblproperties_the_tables(query, bucket):
+    _create(query, bucket)
+    _, rows, _ = query("DESCRIBE events")
+    lines = [[cell.strip() for cell in row] for row in rows]
+    assert lines == [["id", "bigint", ""], ["ts", "timestamp", ""], ["s", "string", ""], ["region", "string", ""],
+                     [""], ["# Partition Transforms"], ["# field_name", "field_transform", "column_name"],
+                     ["ts_day", "day", "ts"], ["id_bucket", "bucket[4]", "id"], ["s_trunc", "truncate[2]", "s"],
+                     ["region", "identity", "region"]]
+    _, rows, _ = query("SHOW COLUMNS IN events")
+    assert [row[0].strip() for row in rows] == ["id", "ts", "s", "region"]
+    query("ALTER TABLE events SET TBLPROPERTIES ('optimize_rewrite_delete_file_threshold'='4')")
+    _, rows, _ = query("SHOW TBLPROPERTIES events")
+    properties = {row[0]: row[1] for row in rows}
+    assert properties["optimize_rewrite_delete_file_threshold"] == "4" and properties["table_type"] == "ICEBERG"
+    _, rows, _ = query("SHOW TBLPROPERTIES events ('optimize_rewrite_delete_file_threshold')")
+    assert rows == [["4"]]

@@ -1,9 +1,11 @@
-"""Helpers for cross-service journeys: the aws cli run as a user runs it, and the
-(code, message) of an error a boto3 call raises."""
+"""Helpers for cross-service journeys: the aws cli run as a user runs it, the
+(code, message) of an error a boto3 call raises, and waiting for work done off the
+request path."""
 import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -38,3 +40,12 @@ def error_of(call, *args, **kwargs):
         call(*args, **kwargs)
     error = caught.value.response["Error"]
     return error["Code"], error["Message"]
+
+
+def wait_for(condition, timeout=60):
+    """The first truthy value of `condition()`, polled until `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while not (found := condition()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+    return found

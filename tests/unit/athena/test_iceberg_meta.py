@@ -98,3 +98,35 @@ def test_a_position_delete_file_bounded_to_one_data_file_applies_to_it_alone():
     assert not meta.may_delete_from(deletes, "s3://b/t/data/b.parquet")
     unbounded = meta.data_file("s3://b/t/data/e.parquet", 2, 40, {}, meta.POSITION_DELETES)
     assert meta.may_delete_from(unbounded, "s3://b/t/data/b.parquet")
+
+
+def test_expiry_keeps_the_minimum_number_of_snapshots_and_cuts_the_metadata_log():
+    table = meta.with_properties(_table(), {"vacuum_max_snapshot_age_seconds": "1", "vacuum_min_snapshots_to_keep": "2",
+                                            "vacuum_max_metadata_files_to_keep": "2"}, 1000, "m0")
+    for number in range(1, 5):
+        table = meta.commit_snapshot(table, f"m{number}", number, f"l{number}", "append", {}, 1000 + number)
+    kept = meta.expire_snapshots(table, 90000, "m5")
+    assert [s["snapshot-id"] for s in kept["snapshots"]] == [3, 4]
+    assert [e["metadata-file"] for e in kept["metadata-log"]] == ["m4", "m5"]
+
+
+def _file(path, size, deletes=0, partition=None):
+    return {"file_path": path, "partition": partition, "file_size_in_bytes": size, "delete_files": deletes}
+
+
+def test_optimize_rewrites_a_partitions_small_files_only_once_they_reach_the_threshold():
+    small = [_file(f"s{n}", 100) for n in range(4)]
+    assert meta.files_to_rewrite({}, small) == set()
+    assert meta.files_to_rewrite({}, small + [_file("s4", 100)]) == {"s0", "s1", "s2", "s3", "s4"}
+    assert meta.files_to_rewrite({"optimize_rewrite_data_file_threshold": "2"}, small[:2]) == {"s0", "s1"}
+    assert meta.files_to_rewrite({"optimize_rewrite_data_file_threshold": "1"}, small[:1]) == set()
+    split = [_file("a", 100, partition={"p": 1}), _file("b", 100, partition={"p": 2})]
+    assert meta.files_to_rewrite({"optimize_rewrite_data_file_threshold": "2"}, split) == set()
+
+
+def test_optimize_rewrites_a_file_with_enough_delete_files_and_leaves_well_sized_ones():
+    sized = {"optimize_rewrite_min_data_file_size_bytes": "50", "optimize_rewrite_max_data_file_size_bytes": "500"}
+    files = [_file("fine", 100), _file("one-delete", 100, 1), _file("two-deletes", 100, 2), _file("big", 900)]
+    assert meta.files_to_rewrite(sized, files) == {"two-deletes", "big"}
+    assert meta.files_to_rewrite({**sized, "optimize_rewrite_delete_file_threshold": "3"}, files) == set()
+    assert meta.files_to_rewrite({}, files) == {"fine", "one-delete", "two-deletes", "big"}   # all small by default

@@ -97,3 +97,14 @@ def test_regexp_extract_without_a_match_is_null():
     assert run("SELECT regexp_extract('a1', '\\d'), regexp_extract('ab', '\\d'), "
                "regexp_extract('k=v', 'k=(\\w*)', 1), regexp_extract('k=', 'k=(\\w*)', 1)")[1] == [
         ("1", None, "v", "")]
+
+
+@pytest.mark.parametrize("sql, message", [
+    ("SELECT * FROM t WHERE", "line 1:22: mismatched input '<EOF>'. Expecting: <expression>"),
+    ("SELECT 1 +\n  ", "line 2:3: mismatched input '<EOF>'. Expecting: <expression>"),
+    ("SELECT FROM WHERE", "line 1:13: mismatched input 'WHERE'. Expected table name"),
+])
+def test_syntax_errors_in_trinos_words(sql, message):
+    with pytest.raises(dialect.SqlSyntaxError) as raised:
+        dialect.parse(sql)
+    assert str(raised.value) == message

@@ -28,6 +28,12 @@ def test_default_prefix_and_error_prefix():
         "processing-failed/2024/03/07/05/"
 
 
+def test_a_plain_prefix_is_followed_by_the_time_layout_as_written():
+    assert prefixes.evaluate("raw/", MOMENT_MS, timezone.utc) == "raw/2024/03/07/05/"
+    assert prefixes.evaluate("legacy", MOMENT_MS, timezone.utc) == "legacy2024/03/07/05/"
+    assert prefixes.evaluate("raw/!{firehose:random-string}/", MOMENT_MS, timezone.utc).count("/") == 2
+
+
 def test_custom_time_zone_moves_the_prefix_not_the_name():
     tokyo = prefixes.time_zone("Asia/Tokyo")
     assert prefixes.evaluate(None, MOMENT_MS, tokyo) == "2024/03/07/14/"

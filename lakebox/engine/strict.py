@@ -1,0 +1,228 @@
+"""Where Trino fails a query or answers otherwise and DuckDB would answer on quietly.
+
+Trino refuses `CAST('1.5' AS integer)` and an array subscript past the array's end;
+it answers Infinity or NaN for a double divided by zero (DuckDB fails) and NULL for a
+correlation that is not a number; it has `reverse(array)`, `length(varbinary)` and
+`array || element`, which DuckDB names otherwise. Each fix rewrites the parsed (Trino)
+query, some to call a macro of `MACROS` (named `lakebox_...`, apart from Trino's
+function names), which fails with `FAILURE_PREFIX<ERROR_NAME>:<message>` (`EngineError.from_duckdb` reads it back).
+"""
+from sqlglot import exp
+
+FAILURE_PREFIX = "lakebox-failure:"
+
+# The integer types a text is cast to, by sqlglot type: DuckDB's name, Trino's in its message.
+_INTEGER_CASTS = {exp.DataType.Type.TINYINT: ("TINYINT", "TINYINT"),
+                  exp.DataType.Type.SMALLINT: ("SMALLINT", "SMALLINT"),
+                  exp.DataType.Type.INT: ("INTEGER", "INT"),
+                  exp.DataType.Type.BIGINT: ("BIGINT", "BIGINT")}
+
+# Java's Integer.parseInt / Long.parseLong: an optional sign, then digits, nothing around.
+_JAVA_INTEGER = "[+-]?[0-9]+"
+
+
+def _fail(name: str, message_sql: str) -> str:
+    return f"error('{FAILURE_PREFIX}{name}:' || {message_sql})"
+
+
+def _integer_cast_macros():
+    for duck_type, trino_name in _INTEGER_CASTS.values():
+        refused = _fail("INVALID_CAST_ARGUMENT", f"'Cannot cast ''' || CAST(x AS VARCHAR) || ''' to {trino_name}'")
+        is_text = f"typeof(x) = 'VARCHAR' AND NOT regexp_full_match(CAST(x AS VARCHAR), '{_JAVA_INTEGER}')"
+        yield (f"cast_{duck_type.lower()}", "x", f"CASE WHEN {is_text} THEN {refused} ELSE CAST(x AS {duck_type}) END")
+        yield (f"try_cast_{duck_type.lower()}", "x",
+               f"CASE WHEN {is_text} THEN NULL ELSE TRY_CAST(x AS {duck_type}) END")
+
+
+# name -> (parameters, DuckDB body), created as `lakebox_<name>`.
+MACROS = [
+    *_integer_cast_macros(),
+    ("array_subscript", "a, i", "CASE WHEN i > len(a) THEN " + _fail(
+        "INVALID_FUNCTION_ARGUMENT", "'Array subscript must be less than or equal to array length: ' || i || ' > ' "
+                                     "|| len(a)")
+     + " WHEN i < 0 THEN " + _fail("INVALID_FUNCTION_ARGUMENT", "'Array subscript is negative: ' || i")
+     + " WHEN i = 0 THEN " + _fail("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
+     + " ELSE a[i] END"),
+    ("map_subscript", "m, k", "CASE WHEN m IS NOT NULL AND k IS NOT NULL AND NOT map_contains(m, k) THEN "
+     + _fail("INVALID_FUNCTION_ARGUMENT", "'Key not present in map: ' || CAST(k AS VARCHAR)") + " ELSE m[k] END"),
+    # IEEE 754, as Java divides doubles: x / 0 is Infinity with x's sign, 0 / 0 is NaN.
+    # `//` is what `/` means under `integer_division`, which a macro body, parsed before
+    # the setting, would miss (on doubles it is the real quotient).
+    ("double_divide", "a, b", "CASE WHEN b <> 0 OR a IS NULL OR b IS NULL THEN CAST(a AS DOUBLE) // b "
+                              "WHEN isnan(a) OR a = 0 THEN CAST('NaN' AS DOUBLE) "
+                              "WHEN a > 0 THEN CAST('Infinity' AS DOUBLE) ELSE CAST('-Infinity' AS DOUBLE) END"),
+]
+
+
+def install(db):
+    for name, parameters, body in MACROS:
+        db.execute(f"CREATE OR REPLACE MACRO lakebox_{name}({parameters}) AS {body}")
+
+
+def _call(name: str, *arguments) -> exp.Expression:
+    return exp.Anonymous(this=f"lakebox_{name}", expressions=list(arguments))
+
+
+def _known_not_text(node, column_types: dict) -> bool:
+    """True when `node` surely is no varchar (a number, or a column of a non-text type)."""
+    if isinstance(node, exp.Literal):
+        return not node.is_string
+    if isinstance(node, exp.Column):
+        kind = column_types.get(node.name.lower(), "").lower()
+        return bool(kind) and not kind.startswith(("string", "varchar", "char"))
+    return isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Count, exp.Sum))
+
+
+def casts_of_text_to_integers(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`CAST('1.5' AS integer)` fails in Trino (INVALID_CAST_ARGUMENT); DuckDB rounds it
+    to 2. `TRY_CAST` of such a text is NULL."""
+    for node in list(tree.find_all(exp.Cast, exp.TryCast)):
+        found = _INTEGER_CASTS.get(node.to.this)
+        if found is None or _known_not_text(node.this, column_types):
+            continue
+        prefix = "try_cast_" if isinstance(node, exp.TryCast) else "cast_"
+        node.replace(_call(prefix + found[0].lower(), node.this.copy()))
+    return tree
+
+
+def _is_array(node, column_types: dict) -> bool:
+    if isinstance(node, exp.Column):
+        return column_types.get(node.name.lower(), "").lower().startswith("array")
+    return isinstance(node, (exp.Array, exp.Split, exp.ArrayConcat))
+
+
+def _one_based(index: exp.Expression) -> exp.Expression:
+    """sqlglot keeps a Trino subscript 0-based (it adds the offset back when writing)."""
+    if isinstance(index, exp.Literal) and not index.is_string and index.this.lstrip("-").isdigit():
+        return exp.Literal.number(int(index.this) + 1)
+    return exp.Add(this=exp.Paren(this=index.copy()), expression=exp.Literal.number(1))
+
+
+def _is_map(node, column_types: dict) -> bool:
+    if isinstance(node, exp.Column):
+        return column_types.get(node.name.lower(), "").lower().startswith("map")
+    return isinstance(node, (exp.Map, exp.VarMap, exp.MapFromEntries))
+
+
+def subscripts_in_bounds(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`a[5]` of a 3-element array and `m['x']` of a map without that key fail in Trino
+    (DuckDB: NULL); `element_at` stays NULL."""
+    for node in list(tree.find_all(exp.Bracket)):
+        if node.args.get("safe") or len(node.expressions) != 1:
+            continue
+        if _is_array(node.this, column_types):
+            node.replace(_call("array_subscript", node.this.copy(), _one_based(node.expressions[0])))
+        elif _is_map(node.this, column_types):
+            node.replace(_call("map_subscript", node.this.copy(), node.expressions[0].copy()))
+    return tree
+
+
+def double_division_by_zero(tree: exp.Expression, is_double) -> exp.Expression:
+    """A double divided by zero is Infinity or NaN in Trino; DuckDB fails. Done where
+    `is_double` knows an operand to be a double (elsewhere the query still fails with
+    DIVISION_BY_ZERO: a failure, never a different answer)."""
+    for node in list(tree.find_all(exp.Div)):
+        if is_double(node.this) or is_double(node.expression):
+            node.replace(_call("double_divide", node.this.copy(), node.expression.copy()))
+    return tree
+
+
+def correlation_not_a_number_is_null(tree: exp.Expression) -> exp.Expression:
+    """Trino's `corr` is NULL where it is not a finite number (one row, a constant column);
+    DuckDB's is NaN."""
+    for node in list(tree.find_all(exp.Corr)):
+        outer = node
+        while isinstance(outer.parent, (exp.Window, exp.Filter)):
+            outer = outer.parent
+        outer.replace(exp.If(this=exp.Anonymous(this="isfinite", expressions=[outer.copy()]), true=outer.copy()))
+    return tree
+
+
+def _is_binary(node, column_types: dict) -> bool:
+    if isinstance(node, exp.Column):
+        return column_types.get(node.name.lower(), "").lower() in ("binary", "varbinary")
+    return isinstance(node, (exp.Encode, exp.FromBase64, exp.Unhex, exp.MD5Digest))
+
+
+def _is_scalar(node, column_types: dict) -> bool:
+    """True when `node` surely is no array (a literal, or a column of a scalar type)."""
+    if isinstance(node, exp.Literal):
+        return True
+    if isinstance(node, exp.Column):
+        kind = column_types.get(node.name.lower(), "").lower()
+        return bool(kind) and not kind.startswith(("array", "map", "struct", "row"))
+    return False
+
+
+def array_and_binary_operands(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino's `reverse(array)`, `length(varbinary)` (its bytes) and `array || element`
+    (`element || array`), which DuckDB has under other names. Done where the operand's
+    type is known; elsewhere DuckDB refuses the call (TYPE_MISMATCH), never answers otherwise."""
+    for node in list(tree.find_all(exp.Reverse, exp.Length, exp.DPipe)):
+        if isinstance(node, exp.Reverse) and _is_array(node.this, column_types):
+            node.replace(exp.Anonymous(this="list_reverse", expressions=[node.this.copy()]))
+        elif isinstance(node, exp.Length) and _is_binary(node.this, column_types):
+            node.replace(exp.Anonymous(this="octet_length", expressions=[node.this.copy()]))
+        elif isinstance(node, exp.DPipe):
+            left, right = node.this, node.expression
+            if _is_array(left, column_types) and _is_scalar(right, column_types):
+                node.replace(exp.Anonymous(this="list_append", expressions=[left.copy(), right.copy()]))
+            elif _is_scalar(left, column_types) and _is_array(right, column_types):
+                node.replace(exp.Anonymous(this="list_prepend", expressions=[left.copy(), right.copy()]))
+    return tree
+
+
+_OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.EQ: "=", exp.NEQ: "<>",
+              exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
+_NUMBER_COLUMNS = {"int": "integer", "integer": "integer", "bigint": "bigint", "smallint": "smallint",
+                   "tinyint": "tinyint", "double": "double", "float": "real", "real": "real"}
+
+
+def _trino_type(node, column_types: dict) -> str | None:
+    """Trino's name of a literal's or catalog column's type, when it is a number or a text."""
+    if isinstance(node, exp.Literal) and node.is_string:
+        return f"varchar({len(node.this)})"
+    if isinstance(node, exp.Literal):
+        text = node.this.lower()
+        if "e" in text:
+            return "double"
+        if "." in text:
+            digits = text.replace(".", "").lstrip("-").lstrip("0") or "0"
+            scale = len(text.split(".")[1])
+            return f"decimal({max(len(digits), scale)},{scale})"
+        return "integer" if -2**31 <= int(text) < 2**31 else "bigint"
+    if isinstance(node, exp.Column):
+        kind = column_types.get(node.name.lower(), "").lower()
+        if kind == "string" or kind.startswith("varchar"):
+            return "varchar" if kind == "string" else kind
+        return _NUMBER_COLUMNS.get(kind) or (kind if kind.startswith("decimal") else None)
+    return None
+
+
+def _offsets(node, key: str) -> list[int]:
+    """Where in the text the tokens of `node` start or end (`key`)."""
+    return [found.meta[key] for found in node.walk() if key in found.meta]
+
+
+def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -> str | None:
+    """Trino's words for arithmetic or a comparison between a number and a text (`line
+    1:10: Cannot apply operator: integer + varchar(1)`, at the operator), which DuckDB
+    refuses in its own words or, comparing, answers; None if the query has none that
+    lakebox can place."""
+    for node in tree.find_all(*_OPERATORS):
+        left, right = _trino_type(node.this, column_types), _trino_type(node.expression, column_types)
+        if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
+            continue
+        ends, starts = _offsets(node.this, "end"), _offsets(node.expression, "start")
+        if not ends or not starts:
+            continue
+        symbol = _OPERATORS[type(node)]
+        between = sql[max(ends) + 1:min(starts)]
+        found = [between.find(text) for text in ((symbol, "!=") if symbol == "<>" else (symbol,)) if text in between]
+        if not found:
+            continue
+        operator = max(ends) + 1 + min(found)
+        line = sql.count("\n", 0, operator) + 1
+        column = operator - (sql.rfind("\n", 0, operator) + 1) + 1
+        return f"line {line}:{column}: Cannot apply operator: {left} {symbol} {right}"
+    return None

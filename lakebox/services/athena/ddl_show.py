@@ -1,0 +1,133 @@
+"""SHOW and DESCRIBE: read the Glue catalog and answer the lines of a `.txt` result, in
+Hive's layout (the columns clients read by name are in `TEXT_COLUMNS`)."""
+import re
+
+from lakebox.services.athena import iceberg, iceberg_tables, planning
+from lakebox.services.athena.ddl_base import DdlFailure, table_name
+from lakebox.services.glue import public as glue
+
+
+def show_databases(ctx, statement, database, engine):
+    names = [doc["Name"] for doc in glue.list_databases(ctx)]
+    return [name for name in names if _like(name, statement.args.get("like"))]
+
+
+def _like(name: str, pattern: str | None) -> bool:
+    """Hive's SHOW ... LIKE: `*` any characters, `|` alternatives, case-insensitive."""
+    if not pattern:
+        return True
+    options = [re.escape(option.strip()).replace(r"\*", ".*") for option in pattern.split("|")]
+    return re.fullmatch("|".join(options), name, re.IGNORECASE) is not None
+
+
+def show_tables(ctx, statement, database, engine, views=False):
+    db_name = (statement.args.get("db") or database).strip('`"').lower()
+    tables = glue.list_tables(ctx, db_name)
+    return sorted(doc["Name"] for doc in tables if _like(doc["Name"], statement.args.get("like"))
+                  and (not views or doc.get("TableType") == "VIRTUAL_VIEW"))
+
+
+def show_views(ctx, statement, database, engine):
+    return show_tables(ctx, statement, database, engine, views=True)
+
+
+def describe(ctx, statement, database, engine):
+    db_name, name = table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    if iceberg.is_iceberg(table):
+        return iceberg_tables.describe(ctx, table, _describe_cells)
+    columns = (table.get("StorageDescriptor") or {}).get("Columns") or []
+    keys = table.get("PartitionKeys") or []
+    lines = [_describe_line(column) for column in columns + keys]
+    if keys:
+        lines += ["", "# Partition Information", "# col_name            \tdata_type           \tcomment             ",
+                  ""] + [_describe_line(key) for key in keys]
+    return lines
+
+
+def _describe_line(column: dict) -> str:
+    return _describe_cells(column["Name"], column.get("Type", ""), column.get("Comment", ""))
+
+
+def _describe_cells(name: str, kind: str, comment: str) -> str:
+    return f"{name:<20}\t{kind:<20}\t{comment:<20}"
+
+
+def show_columns(ctx, statement, database, engine):
+    db_name, name = table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    columns = ((table.get("StorageDescriptor") or {}).get("Columns") or []) + (table.get("PartitionKeys") or [])
+    return [column["Name"] for column in columns]
+
+
+def show_tblproperties(ctx, statement, database, engine):
+    db_name, name = table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    parameters = iceberg_tables.properties(ctx, table) if iceberg.is_iceberg(table) else table.get("Parameters") or {}
+    wanted = statement.args.get("prop")
+    if wanted is not None:          # one property: its value alone, as Hive prints it
+        if wanted not in parameters:
+            raise DdlFailure(f"FAILED: SemanticException Table {name} does not have property: {wanted}")
+        return [parameters[wanted]]
+    return [f"{key}\t{value}" for key, value in sorted(parameters.items())]
+
+
+def show_partitions(ctx, statement, database, engine):
+    db_name, name = table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    keys = [key["Name"] for key in table.get("PartitionKeys") or []]
+    if not keys:
+        raise DdlFailure(f"FAILED: SemanticException [Error 10241]: Table {name} is not a partitioned table")
+    return sorted("/".join(f"{key}={value}" for key, value in zip(keys, doc["Values"]))
+                  for doc in glue.list_partitions(ctx, db_name, name))
+
+
+def show_create_table(ctx, statement, database, engine):
+    db_name, name = table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    view = planning.view_text(table)
+    if view is not None:
+        return [f'CREATE VIEW "{db_name}"."{name}" AS', view]
+    if iceberg.is_iceberg(table):
+        return iceberg_tables.show_create(ctx, db_name, table)
+    sd = table.get("StorageDescriptor") or {}
+    serde = sd.get("SerdeInfo") or {}
+    lines = [f"CREATE EXTERNAL TABLE `{db_name}`.`{name}`("]
+    columns = sd.get("Columns") or []
+    lines += [f"  `{c['Name']}` {c['Type']}{',' if i < len(columns) - 1 else ')'}" for i, c in enumerate(columns)]
+    keys = table.get("PartitionKeys") or []
+    if keys:
+        lines += ["PARTITIONED BY ("] + [f"  `{k['Name']}` {k['Type']}{',' if i < len(keys) - 1 else ')'}"
+                                         for i, k in enumerate(keys)]
+    lines += ["ROW FORMAT SERDE", f"  '{serde.get('SerializationLibrary', '')}'"]
+    if serde.get("Parameters"):
+        params = list(serde["Parameters"].items())
+        lines += ["WITH SERDEPROPERTIES ("] + [f"  '{k}'='{v}'{',' if i < len(params) - 1 else ')'}"
+                                               for i, (k, v) in enumerate(params)]
+    lines += ["STORED AS INPUTFORMAT", f"  '{sd.get('InputFormat', '')}'", "OUTPUTFORMAT",
+              f"  '{sd.get('OutputFormat', '')}'", "LOCATION", f"  '{sd.get('Location', '')}'"]
+    params = sorted((table.get("Parameters") or {}).items())
+    if params:
+        lines += ["TBLPROPERTIES ("] + [f"  '{k}'='{v}'{',' if i < len(params) - 1 else ')'}"
+                                        for i, (k, v) in enumerate(params)]
+    return lines
+
+
+# The columns (Hive's names) of the text results clients read by name: awswrangler's
+# describe_table reads col_name/data_type/comment, show_create_table reads createtab_stmt.
+TEXT_COLUMNS = {
+    "describe": ["col_name", "data_type", "comment"], "show_create_table": ["createtab_stmt"],
+    "show_tables": ["tab_name"], "show_databases": ["database_name"], "show_partitions": ["partition"],
+}
+
+
+def text_columns(kind: str) -> list[tuple[str, str]]:
+    """(name, type) of each column of a DDL statement's text result."""
+    return [(name, "VARCHAR") for name in TEXT_COLUMNS.get(kind, ["result"])]
+
+
+HANDLERS = {
+    "show_databases": show_databases, "show_tables": show_tables, "show_views": show_views, "describe": describe,
+    "show_columns": show_columns, "show_tblproperties": show_tblproperties, "show_partitions": show_partitions,
+    "show_create_table": show_create_table,
+}

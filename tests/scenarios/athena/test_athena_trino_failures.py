@@ -1,0 +1,70 @@
+"""Where Trino fails a query, Athena fails it with Trino's error name and words; where
+Trino answers (a double divided by zero, a correlation of one row), Athena answers the
+same. Never a different value."""
+import pytest
+
+FAILURES = [
+    ("SELECT CAST('1.5' AS integer)", "INVALID_CAST_ARGUMENT: Cannot cast '1.5' to INT"),
+    ("SELECT CAST(s AS bigint) FROM (VALUES '7', '2.0') AS t(s)", "INVALID_CAST_ARGUMENT: Cannot cast '2.0' to BIGINT"),
+    ("SELECT ARRAY[1, 2, 3][5]",
+     "INVALID_FUNCTION_ARGUMENT: Array subscript must be less than or equal to array length: 5 > 3"),
+    ("SELECT 1 / 0", "DIVISION_BY_ZERO: Division by zero"),
+    ("SELECT 8 + 'x'", "TYPE_MISMATCH: line 1:10: Cannot apply operator: integer + varchar(1)"),
+    ("SELECT MAP(ARRAY['k'], ARRAY[1])['x']", "INVALID_FUNCTION_ARGUMENT: Key not present in map: x"),
+]
+
+
+@pytest.mark.parametrize("sql, reason", FAILURES)
+def test_trinos_failures(query, sql, reason):
+    execution, _, _ = query(sql, expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == reason
+    assert execution["Status"]["AthenaError"]["ErrorCategory"] == 2
+
+
+def test_arithmetic_of_a_number_and_a_text(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="counts/part-0.csv", Body=b"1,a\n")
+    query("CREATE EXTERNAL TABLE counts (n bigint, s string) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' "
+          f"LOCATION 's3://{bucket}/counts/'")
+    execution, _, _ = query("SELECT n - 'x' FROM counts", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        "TYPE_MISMATCH: line 1:10: Cannot apply operator: bigint - varchar(1)"
+    execution, _, _ = query("SELECT s FROM counts WHERE n = '1'", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        "TYPE_MISMATCH: line 1:30: Cannot apply operator: bigint = varchar(1)"
+    execution, _, _ = query("SELECT n FROM counts WHERE s = 1", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        "TYPE_MISMATCH: line 1:30: Cannot apply operator: varchar = integer"
+
+
+def test_trinos_answers(query):
+    _, rows, _ = query("SELECT TRY_CAST('1.5' AS integer) AS t, element_at(ARRAY[1, 2, 3], 5) AS e, "
+                       "1e0 / 0 AS inf, 0e0 / 0 AS nan, -1e0 / 0 AS neg")
+    assert rows[1] == [None, None, "Infinity", "NaN", "-Infinity"]
+    _, rows, _ = query("SELECT CAST(ROW(1, 'a') AS JSON) AS j")
+    assert rows[1] == ['{"":1,"":"a"}']
+    _, rows, _ = query("SELECT corr(x, y) AS c, stddev(x) AS s, stddev_pop(x) AS p "
+                       "FROM (VALUES (1e0, 2e0)) AS t(x, y)")
+    assert rows[1] == [None, None, "0.0"]
+
+
+def test_a_double_column_divided_by_zero(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="ratios/part-0.csv", Body=b"3.0,0\n0.0,0\n-1.5,0\n1.0,4\n")
+    query("CREATE EXTERNAL TABLE ratios (x double, y int) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' "
+          f"LOCATION 's3://{bucket}/ratios/'")
+    _, rows, _ = query("SELECT x / y AS q FROM ratios")
+    assert sorted(row[0] for row in rows[1:]) == sorted(["Infinity", "NaN", "-Infinity", "0.25"])
+
+
+def test_a_statement_ending_early_is_refused_in_trinos_words(athena, bucket):
+    with pytest.raises(athena.exceptions.InvalidRequestException) as raised:
+        athena.start_query_execution(QueryString="SELECT * FROM t WHERE",
+                                     ResultConfiguration={"OutputLocation": f"s3://{bucket}/r/"})
+    assert raised.value.response["Error"]["Message"] == \
+        "line 1:22: mismatched input '<EOF>'. Expecting: <expression>"
+    assert raised.value.response["AthenaErrorCode"] == "MALFORMED_QUERY"
+
+
+def test_array_and_varbinary_operands(query):
+    _, rows, _ = query("SELECT reverse(ARRAY[1, 2, 3]) AS r, length(to_utf8('h\u00e9llo')) AS n, "
+                       "ARRAY[1, 2] || 3 AS a, 0 || ARRAY[1, 2] AS p")
+    assert rows[1] == ["[3, 2, 1]", "6", "[1, 2, 3]", "[0, 1, 2]"]

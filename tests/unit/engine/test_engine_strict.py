@@ -1,0 +1,61 @@
+"""Where Trino fails a query, or answers where DuckDB fails: lakebox answers as Trino
+does, never with a different value."""
+import pytest
+
+from lakebox.engine import EngineError
+from engine_helpers import result_line
+
+TRINO_ANSWERS = [
+    ("CAST('12' AS integer), CAST('-3' AS bigint), CAST(1.5 AS integer), CAST(NULL AS integer)", '"12","-3","2",'),
+    ("TRY_CAST('1.5' AS integer), TRY_CAST('7' AS bigint), TRY_CAST('x' AS smallint)", ',"7",'),
+    ("ARRAY[1, 2, 3][2], ARRAY[1, 2, 3][1 + 2], element_at(ARRAY[1, 2, 3], 5), element_at(ARRAY[1, 2, 3], -1)",
+     '"2","3",,"3"'),
+    ("MAP(ARRAY['k'], ARRAY[1])['k'], element_at(MAP(ARRAY['k'], ARRAY[1]), 'x')", '"1",'),
+    ("1e0 / 0e0, 0e0 / 0e0, -1e0 / 0, 1e0 / 2, CAST(NULL AS double) / 0, CAST(5 AS double) / 0",
+     '"Infinity","NaN","-Infinity","0.5",,"Infinity"'),
+    ("7 / 2, 1.5 / 0.5", '"3","3.0"'),
+    ("corr(x, y), covar_samp(x, y), covar_pop(x, y), stddev(x), stddev_pop(x) "
+     "FROM (VALUES (1.0e0, 2.0e0)) AS t(x, y)", ',,"0.0",,"0.0"'),
+    ("corr(x, y) FROM (VALUES (1e0, 2e0), (2e0, 5e0)) AS t(x, y)", '"1.0"'),
+    ("corr(x, y) OVER () FROM (VALUES (1e0, 2e0)) AS t(x, y)", ""),
+    ("CAST(CAST(ROW(1, 'a') AS ROW(v1 integer, v2 varchar)) AS JSON)", '"{""v1"":1,""v2"":""a""}"'),
+    ("CAST(ROW(1, 'a', NULL, ARRAY[2]) AS JSON)", '"{"""":1,"""":""a"","""":null,"""":[2]}"'),
+    ("reverse(ARRAY[1, 2, 3]), reverse('abc')", '"[3, 2, 1]","cba"'),
+    ("length(to_utf8('h\u00e9llo')), length('h\u00e9llo'), length(from_base64('aGk='))", '"6","5","2"'),
+    ("ARRAY[1, 2] || 3, 0 || ARRAY[1, 2], ARRAY[1] || ARRAY[2], 'a' || 'b'", '"[1, 2, 3]","[0, 1, 2]","[1, 2]","ab"'),
+]
+
+
+@pytest.mark.parametrize("select, line", TRINO_ANSWERS)
+def test_trinos_answers(select, line):
+    assert result_line("SELECT " + select) == line
+
+
+TRINO_FAILURES = [
+    ("CAST('1.5' AS integer)", "INVALID_CAST_ARGUMENT", "Cannot cast '1.5' to INT"),
+    ("CAST('1.5' AS bigint)", "INVALID_CAST_ARGUMENT", "Cannot cast '1.5' to BIGINT"),
+    ("CAST(' 7' AS smallint)", "INVALID_CAST_ARGUMENT", "Cannot cast ' 7' to SMALLINT"),
+    ("CAST('99999999999' AS integer)", "INVALID_CAST_ARGUMENT", "Cannot cast '99999999999' to INT"),
+    ("ARRAY[1, 2, 3][5]", "INVALID_FUNCTION_ARGUMENT",
+     "Array subscript must be less than or equal to array length: 5 > 3"),
+    ("ARRAY[1, 2, 3][0]", "INVALID_FUNCTION_ARGUMENT", "SQL array indices start at 1"),
+    ("ARRAY[1, 2, 3][-1]", "INVALID_FUNCTION_ARGUMENT", "Array subscript is negative: -1"),
+    ("MAP(ARRAY['k'], ARRAY[1])['x']", "INVALID_FUNCTION_ARGUMENT", "Key not present in map: x"),
+    ("1 / 0", "DIVISION_BY_ZERO", "Division by zero"),
+    ("8 + 'x'", "TYPE_MISMATCH", "line 1:10: Cannot apply operator: integer + varchar(1)"),
+    ("8 != 'x'", "TYPE_MISMATCH", "line 1:10: Cannot apply operator: integer <> varchar(1)"),
+    ("x FROM (VALUES 1) AS t(x) WHERE 'a' >= 3", "TYPE_MISMATCH",
+     "line 1:44: Cannot apply operator: varchar(1) >= integer"),
+    ("1.5 *\n  'abc'", "TYPE_MISMATCH", "line 1:12: Cannot apply operator: decimal(2,1) * varchar(3)"),
+    ("x + 'a' FROM (VALUES 1) AS t(x)", "TYPE_MISMATCH", 'Could not choose a best candidate function for the '
+     'function call "+(INTEGER, STRING_LITERAL)". In order to select one, please add explicit type casts.'),
+    ("1.5 / 0", "DIVISION_BY_ZERO", "Division by zero"),
+]
+
+
+@pytest.mark.parametrize("select, name, message", TRINO_FAILURES)
+def test_trinos_failures(select, name, message):
+    with pytest.raises(EngineError) as raised:
+        result_line("SELECT " + select)
+    assert (raised.value.error_name, raised.value.message) == (name, message)
+
