@@ -12,6 +12,9 @@ import os
 from lakebox.aws.errors import ServiceError
 from lakebox.services.kms import lookup, model, sealing, usage
 from lakebox.services.kms.managed import managed_key
+from lakebox.storage.lru import Lru
+
+UNWRAPPED_CACHE_CAP = 4_096
 
 
 class KmsFailure(Exception):
@@ -41,11 +44,32 @@ def encrypt(ctx, key_id: str | None, plaintext: bytes, context: dict | None, ser
 
 
 def decrypt(ctx, blob: bytes, context: dict | None):
-    """(plaintext, the key's ARN) of a blob made by KMS, as Decrypt would give them."""
+    """(plaintext, the key's ARN) of a blob made by KMS, as Decrypt would give them.
+
+    Unwrapped data keys are kept in memory only (a bounded LRU keyed by blob and
+    context), so a GET of an SSE-KMS object skips the AES-GCM opening; the key's row is
+    still read and checked on every call, so a disabled or deleted key fails at once."""
+    cache = _unwrapped_cache(ctx.state)
+    entry = (bytes(blob), model.context_bytes(context))
     with _as_failure():
-        plaintext, key, _ = sealing.unseal(ctx, blob, context, None, "Decrypt")
+        found, key = cache.get(entry), None
+        if found is not None:
+            plaintext, uid = found
+            key = sealing.blob_key(ctx, model.open_blob(entry[0]), None, "Decrypt")
+            if key["uid"] != uid:       # the blob's key id now names another key: open it afresh
+                key = None
+        if key is None:
+            plaintext, key, _ = sealing.unseal(ctx, blob, context, None, "Decrypt")
+            cache.put(entry, (plaintext, key["uid"]))
         usage.note(ctx, key)
         return plaintext, lookup.arn_of(key)
+
+
+def _unwrapped_cache(state) -> Lru:
+    cache = state.cache("kms")
+    if "unwrapped" not in cache:
+        cache["unwrapped"] = Lru(UNWRAPPED_CACHE_CAP)
+    return cache["unwrapped"]
 
 
 def describe(ctx, key_id: str | None, service: str = "s3") -> dict:

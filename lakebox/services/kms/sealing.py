@@ -32,6 +32,12 @@ def unseal(ctx, blob: bytes, context: dict | None, key_id_param: str | None, ope
     sealed = model.open_blob(blob)
     if sealed is None:
         raise InvalidCiphertextException()
+    return open_sealed(ctx.state, blob_key(ctx, sealed, key_id_param, operation), sealed, context)
+
+
+def blob_key(ctx, sealed, key_id_param: str | None, operation: str):
+    """The key row that can open `sealed` now: it exists, is enabled, and is a symmetric
+    encryption key with the blob's material version (Decrypt's checks, in its order)."""
     if key_id_param is None:
         key = lookup.key_by_id(ctx, ctx.account, sealed.key_id)
     else:
@@ -44,7 +50,7 @@ def unseal(ctx, blob: bytes, context: dict | None, key_id_param: str | None, ope
     lookup.check_usage(key, "ENCRYPT_DECRYPT", operation)
     if key["key_spec"] != model.DEFAULT_SPEC or sealed.version > key["current_version"]:
         raise InvalidCiphertextException()
-    return open_sealed(ctx.state, key, sealed, context)
+    return key
 
 
 def open_sealed(state, key, sealed, context):

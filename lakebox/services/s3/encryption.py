@@ -273,6 +273,7 @@ class Decrypting(io.RawIOBase):
         self._key = data_key
         self._counter = counter
         self._position = 0
+        self._decryptor = None      # positioned at `_position` while reads follow one another
 
     def readable(self):
         return True
@@ -281,8 +282,11 @@ class Decrypting(io.RawIOBase):
         return True
 
     def seek(self, offset, whence=io.SEEK_SET):
-        self._position = self._raw.seek(offset, whence)
-        return self._position
+        position = self._raw.seek(offset, whence)
+        if position != self._position:
+            self._decryptor = None
+        self._position = position
+        return position
 
     def tell(self):
         return self._position
@@ -291,9 +295,12 @@ class Decrypting(io.RawIOBase):
         sealed = self._raw.read(size)
         if not sealed:
             return b""
-        decryptor = _cipher(self._key, self._counter, self._position).decryptor()
-        skip = self._position % 16
-        plain = decryptor.update(bytes(skip) + sealed)[skip:] if skip else decryptor.update(sealed)
+        if self._decryptor is None:
+            self._decryptor = _cipher(self._key, self._counter, self._position).decryptor()
+            skip = self._position % 16
+            if skip:            # the keystream starts at a block: spend the bytes before the offset
+                self._decryptor.update(bytes(skip))
+        plain = self._decryptor.update(sealed)
         self._position += len(plain)
         return plain
 

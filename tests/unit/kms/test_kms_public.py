@@ -39,3 +39,19 @@ def test_encrypt_has_no_size_limit_for_services(ctx):
     blob, arn = public.encrypt(ctx, None, b"r" * 100_000, None, service="kinesis")
     assert public.decrypt(ctx, blob, None) == (b"r" * 100_000, arn)
     assert public.describe(ctx, None, service="kinesis")["Arn"] == arn
+
+
+def test_a_cached_data_key_still_answers_to_its_key_state(ctx):
+    from lakebox.services.kms import lookup, store
+    context = {"aws:s3:arn": "arn:aws:s3:::b/k"}
+    plaintext, blob, arn = public.generate_data_key(ctx, None, context)
+    assert public.decrypt(ctx, blob, context) == (plaintext, arn)
+    assert public.decrypt(ctx, blob, context) == (plaintext, arn)      # from the cache
+    with pytest.raises(public.KmsFailure) as failure:       # another context never hits the cached entry
+        public.decrypt(ctx, blob, {"aws:s3:arn": "arn:aws:s3:::b/other"})
+    assert failure.value.code == "InvalidCiphertextException"
+    key = lookup.find_key(ctx, arn)
+    store.update_key(ctx.state.db, key["uid"], enabled=0)
+    with pytest.raises(public.KmsFailure) as failure:
+        public.decrypt(ctx, blob, context)
+    assert (failure.value.code, failure.value.message) == ("DisabledException", f"{arn} is disabled.")
