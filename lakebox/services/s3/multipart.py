@@ -92,7 +92,7 @@ async def upload_part(ctx, params):
     sync = blobs.durable and concurrency.offloaded(body.size)
     if sync:            # flushing a big part to disk takes long: off the loop, before committing
         await concurrency.run(ctx, body.size, blobs.sync, body.path)
-    with concurrency.Staged(blobs, body.take()) as staged:
+    with concurrency.Staged(blobs, body.take()) as staged, ctx.state.db.transaction():    # journal entry + row
         if sync:        # others ran meanwhile: the upload may be gone
             upload = require_upload(ctx, access.request_bucket(ctx, params), params["Key"], params["UploadId"])
         store_part(ctx, upload, params["PartNumber"], staged.commit(), body.size, etag, part_checksums)

@@ -45,7 +45,8 @@ async def store_object(ctx, params):
         sealing = await encryption.seal(ctx, bucket["name"], key, attrs, params, body.path, body.size,
                                         blobs.durable and waited)
     # Every check is done: only now does the body become a blob, then the current version.
-    with concurrency.Staged(blobs, body.take()) as staged:
+    # One transaction: the blob's journal entry commits with the row that points at it.
+    with concurrency.Staged(blobs, body.take()) as staged, ctx.state.db.transaction():
         if waited:      # others ran meanwhile: the bucket and the write conditions again
             bucket = access.request_bucket(ctx, params)
             versions.check_write_conditions(ctx, bucket, key, params)
