@@ -276,6 +276,8 @@ class HashingSink:
 
     async def settle(self):
         """Wait until no thread works on this body (also on errors: one may be writing)."""
+        if not self.window:         # a small body: no slice went to a thread (and gather() costs)
+            return
         window, self.window = self.window, collections.deque()
         for results in await asyncio.gather(*window):
             _raise_first(results)
