@@ -33,6 +33,7 @@ from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.credentials import Credentials  # noqa: E402
 
 VALUE = "x" * 180                    # with the key and names: a 200-byte item
+TABLE = "bench"                      # table names are 3 to 255 characters
 
 
 def signed(operation, document):
@@ -69,13 +70,13 @@ def _item(key):
 def requests_for(kind, count):
     """(requests to measure, requests to run before them, items per request)."""
     if kind == "batch":
-        return [signed("BatchWriteItem", {"RequestItems": {"t": [
+        return [signed("BatchWriteItem", {"RequestItems": {TABLE: [
             {"PutRequest": {"Item": _item(f"p-{i:08d}")}} for i in range(start, start + 25)]}})
             for start in range(0, count * 25, 25)], [], 25
-    puts = [signed("PutItem", {"TableName": "t", "Item": _item(f"key-{i:07d}")}) for i in range(count)]
+    puts = [signed("PutItem", {"TableName": TABLE, "Item": _item(f"key-{i:07d}")}) for i in range(count)]
     if kind == "put":
         return puts, [], 1
-    return [signed("GetItem", {"TableName": "t", "Key": {"pk": {"S": f"key-{i:07d}"}}}) for i in range(count)], puts, 1
+    return [signed("GetItem", {"TableName": TABLE, "Key": {"pk": {"S": f"key-{i:07d}"}}}) for i in range(count)], puts, 1
 
 
 def main():
@@ -93,7 +94,7 @@ def main():
         _state, app = build(Config(data_dir=data, port=1, log_level="warning", limits="off"))
         loop = asyncio.new_event_loop()
         loop.run_until_complete(drive(app, [signed("CreateTable", {
-            "TableName": "t", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "TableName": TABLE, "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
             "BillingMode": "PAY_PER_REQUEST"})]))
         measured, before, per = requests_for(args.kind, args.requests)
