@@ -1,19 +1,12 @@
 """The Data Catalog with the aws cli, run as a user runs it."""
 import json
-import os
-import subprocess
-import sys
 import uuid
+
+from aws_cli import run_cli
 
 
 def aws(lakebox_server, *args):
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}
-    env.pop("AWS_PROFILE", None)
-    command = [sys.executable, "-m", "awscli", "glue", *args, "--output", "json"]
-    if lakebox_server.endpoint:
-        command += ["--endpoint-url", lakebox_server.endpoint]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    return run_cli(lakebox_server, "glue", *args)
 
 
 def ok(done) -> dict:

@@ -2,20 +2,13 @@
 (the cli's `--attribute-names` is the legacy AttributeNames member), long polling, and
 the FIFO flags."""
 import json
-import os
-import subprocess
-import sys
 import uuid
+
+from aws_cli import run_cli
 
 
 def aws(lakebox_server, *args) -> dict:
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}
-    env.pop("AWS_PROFILE", None)
-    command = [sys.executable, "-m", "awscli", "sqs", *args, "--output", "json"]
-    if lakebox_server.endpoint:
-        command += ["--endpoint-url", lakebox_server.endpoint]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    done = run_cli(lakebox_server, "sqs", *args)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout) if done.stdout.strip() else {}
 
