@@ -141,7 +141,33 @@ def query(ctx, params):
     if "key" not in compiled:
         raise ValidationException("Either the KeyConditions or KeyConditionExpression parameter must be specified "
                                   "in the request.")
+    if "filter" in compiled:
+        _refuse_key_filters(compiled["filter"], index or table, "QueryFilter" if "QueryFilter" in params
+                            else "Filter Expression")
     return run_query(ctx, table, index, params, compiled)
+
+
+def _refuse_key_filters(node, schema, label):
+    """A Query's filter may not name a key attribute of what it queries: those belong in
+    its key condition (a Scan's filter may)."""
+    heads = set(_path_heads(node))
+    for key in (schema.hash_key, schema.range_key):
+        if key is not None and key.name in heads:
+            raise ValidationException(f"{label} can only contain non-primary key attributes: Primary key "
+                                      f"attribute: {key.name}")
+
+
+def _path_heads(node):
+    """The top-level attribute names a parsed condition reads."""
+    if isinstance(node, list):
+        for part in node:
+            yield from _path_heads(part)
+    elif isinstance(node, tuple):
+        if node[0] == "path":
+            yield node[1][0]
+        elif node[0] != "value":
+            for part in node[1:]:
+                yield from _path_heads(part)
 
 
 def run_query(ctx, table, index, params, compiled):
