@@ -20,10 +20,11 @@ def writable_table(ctx, name, action=None, index=None):
     return table
 
 
-def check_size(item: dict) -> int:
+def check_size(item: dict, update=False) -> int:
+    """The item's size, refused past 400 KB in the words of a put or (`update`) an update."""
     size = av.item_size(item)
     if size > av.MAX_ITEM_BYTES:
-        raise ValidationException("Item size has exceeded the maximum allowed size")
+        raise ValidationException(f"Item size {'to update ' if update else ''}has exceeded the maximum allowed size")
     return size
 
 
@@ -171,7 +172,7 @@ def updated_item(table, old, key_item, clauses):
     """(the item after the update, its size)."""
     new = expr_update.apply(old if old is not None else dict(key_item), clauses)
     table.check_indexed_types(new)
-    return new, check_size(new)
+    return new, check_size(new, update=True)
 
 
 def _update_return_values(mode, old, new, paths):
