@@ -77,6 +77,8 @@ def _check_placeholder_maps(names, values, given):
         for key in mapping:
             if not _PLACEHOLDER[label].fullmatch(key):
                 raise ValidationException(f'{label} contains invalid key: Syntax error; key: "{key}"')
+            if mapping is names and mapping[key] == "":
+                raise ValidationException(f"{label} contains invalid value: Empty attribute name for key {key}")
 
 
 def _checked_value(key, value):
