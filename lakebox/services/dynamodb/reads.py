@@ -178,6 +178,8 @@ def run_query(ctx, table, index, params, compiled):
     forward = params.get("ScanIndexForward", True)
     base, entry = _start_key(table, index, params, query=True)
     encoded = av.encode_key(hash_value)
+    if base is not None:
+        _check_start_bounds(entry if index is not None else base, encoded, low, high)
     h = partition_hash(encoded)
     if index is None:
         more = _query_table(ctx, page, table, h, encoded, low, high, forward, base)
@@ -187,10 +189,28 @@ def run_query(ctx, table, index, params, compiled):
     return page.result(more)
 
 
+def _check_start_bounds(position, pk, low, high):
+    """Refuse an ExclusiveStartKey outside what the key condition selects, in DynamoDB's
+    words (as tests run against DynamoDB record them): first a sort key the range
+    condition excludes, then another partition."""
+    _, start_pk, start_sk = position
+    ranged = low is not None or high is not None
+    if ranged and not _within(start_sk, low, high):
+        raise ValidationException("The provided starting key does not match the range key predicate")
+    if start_pk != pk:
+        raise ValidationException("The query can return at most one row and cannot be restarted" if ranged else
+                                  "The provided starting key is outside query boundaries based on provided "
+                                  "conditions")
+
+
+def _within(sk, low, high) -> bool:
+    if low is not None and (sk < low[0] or (sk == low[0] and not low[1])):
+        return False
+    return high is None or sk < high[0] or (sk == high[0] and high[1])
+
+
 def _query_table(ctx, page, table, h, pk, low, high, forward, start):
     if start is not None:
-        if start[1] != pk:
-            raise ValidationException("The provided starting key is invalid")
         if forward:
             low = (start[2], False)
         else:
