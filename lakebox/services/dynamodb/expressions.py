@@ -111,8 +111,9 @@ def _legacy(name, params) -> dict:
     kind = {"Expected": "condition", "KeyConditions": "key"}.get(name, "filter")
     joiner = "or" if params.get("ConditionalOperator") == "OR" else "and"
     node = None
+    convert = {"Expected": _expected, "KeyConditions": _key_condition}.get(name, _condition)
     for attribute, spec in params[name].items():
-        term = _expected(attribute, spec) if name == "Expected" else _condition(attribute, spec)
+        term = convert(attribute, spec)
         node = term if node is None else (joiner, node, term)
     return {kind: node} if node is not None else {}
 
@@ -130,6 +131,17 @@ def _expected(attribute, spec):
         raise ValidationException("One or more parameter values were invalid: Value must be provided when "
                                   "Exists is true for Attribute: " + attribute)
     return ("cmp", "=", path, ("value", av.check_value(spec["Value"])))
+
+
+# KeyConditions operators no key can serve: kept as ("unindexable", path) for the Query to
+# refuse in its words once the key schema has been checked.
+_NOT_INDEXABLE = ("NULL", "NOT_NULL", "NE", "CONTAINS", "NOT_CONTAINS", "IN")
+
+
+def _key_condition(attribute, spec):
+    if spec["ComparisonOperator"] in _NOT_INDEXABLE:
+        return ("unindexable", ("path", [attribute]))
+    return _condition(attribute, spec)
 
 
 def _condition(attribute, spec):
