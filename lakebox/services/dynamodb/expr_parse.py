@@ -275,11 +275,14 @@ class Parser:
 
     def between(self, node, low, high):
         if low[0] == "value" and high[0] == "value":
+            bounds = (f"lower bound operand: AttributeValue: {_shown(low[1])}, "
+                      f"upper bound operand: AttributeValue: {_shown(high[1])}")
+            if av.kind_of(low[1]) != av.kind_of(high[1]):
+                raise self.error(f"The BETWEEN operator requires same data type for lower and upper bounds; {bounds}")
             a, b = av.comparable(low[1]), av.comparable(high[1])
-            if av.kind_of(low[1]) == av.kind_of(high[1]) and a is not None and a > b:
+            if a is not None and a > b:
                 raise self.error("The BETWEEN operator requires upper bound to be greater than or equal to "
-                                 f"lower bound; lower operand: AttributeValue: {_shown(low[1])}, "
-                                 f"upper operand: AttributeValue: {_shown(high[1])}")
+                                 f"lower bound; {bounds}")
         return ("between", node, low, high)
 
     # --- update expressions ------------------------------------------------------------

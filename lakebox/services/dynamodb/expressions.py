@@ -36,7 +36,7 @@ def compile_request(params: dict, *allowed: str) -> dict:
         raise ValidationException(
             "Can not use both expression and non-expression parameters in the same request: Non-expression "
             f"parameters: {{{', '.join(legacy)}}} Expression parameters: {{{', '.join(given)}}}")
-    _check_placeholder_maps(names, values, given)
+    _check_placeholder_maps(names, values, given, allowed)
     values = {key: _checked_value(key, value) for key, value in (values or {}).items()}
     used_names, used_values = set(), set()
     compiled = {}
@@ -66,10 +66,21 @@ _PLACEHOLDER = {"ExpressionAttributeNames": re.compile(r"#[A-Za-z0-9_]+"),
                 "ExpressionAttributeValues": re.compile(r":[A-Za-z0-9_]+")}
 
 
-def _check_placeholder_maps(names, values, given):
+# The expressions that take values, in the order DynamoDB names those missing when values
+# come without any ("...: UpdateExpression and ConditionExpression are null").
+_TAKING_VALUES = (("update", "UpdateExpression"), ("filter", "FilterExpression"),
+                  ("key", "KeyConditionExpression"), ("condition", "ConditionExpression"))
+
+
+def _check_placeholder_maps(names, values, given, allowed):
     for label, mapping in (("ExpressionAttributeNames", names), ("ExpressionAttributeValues", values)):
         if mapping is None:
             continue
+        if not given and mapping is values:
+            missing = [name for kind, name in _TAKING_VALUES if kind in allowed]
+            verb = "is" if len(missing) == 1 else "are"
+            raise ValidationException(f"{label} can only be specified when using expressions: "
+                                      f"{' and '.join(missing)} {verb} null")
         if not given:
             raise ValidationException(f"{label} can only be specified when using expressions")
         if not mapping:
