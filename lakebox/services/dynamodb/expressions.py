@@ -5,7 +5,7 @@ import re
 
 from lakebox.services.dynamodb import expr_parse, expr_update
 from lakebox.services.dynamodb import values as av
-from lakebox.services.dynamodb.errors import ValidationException
+from lakebox.services.dynamodb.errors import ValidationException, invalid
 from lakebox.services.dynamodb.expr_eval import path_tree
 
 # expression parameter -> (legacy parameter it replaces, what it is)
@@ -115,6 +115,9 @@ _ARITY = {"EQ": 1, "NE": 1, "LE": 1, "LT": 1, "GE": 1, "GT": 1, "NOT_NULL": 0, "
 
 def _legacy(name, params) -> dict:
     if name == "AttributesToGet":
+        repeated = next((a for n, a in enumerate(params[name]) if a in params[name][:n]), None)
+        if repeated is not None:
+            raise invalid(f"Duplicate value in attribute name: {repeated}")
         paths = [("path", [attribute]) for attribute in params[name]]
         return {"projection": path_tree(paths, "AttributesToGet")}
     if name == "AttributeUpdates":
@@ -131,6 +134,7 @@ def _legacy(name, params) -> dict:
 
 def _expected(attribute, spec):
     path = ("path", [attribute])
+    _check_expected_members(attribute, spec)
     if "ComparisonOperator" in spec:
         return _condition(attribute, spec)
     if spec.get("Exists") is False:
@@ -142,6 +146,20 @@ def _expected(attribute, spec):
         raise ValidationException("One or more parameter values were invalid: Value must be provided when "
                                   "Exists is true for Attribute: " + attribute)
     return ("cmp", "=", path, ("value", av.check_value(spec["Value"])))
+
+
+def _check_expected_members(attribute, spec):
+    """Expected's members that do not go together, refused in DynamoDB's words."""
+    operator = spec.get("ComparisonOperator")
+    if "Value" in spec and "AttributeValueList" in spec:
+        raise invalid(f"Value and AttributeValueList cannot be used together for Attribute: {attribute}")
+    if operator is None and "AttributeValueList" in spec:
+        raise invalid(f"AttributeValueList can only be used with a ComparisonOperator for Attribute: {attribute}")
+    if operator is not None and "Exists" in spec:
+        raise invalid(f"Exists and ComparisonOperator cannot be used together for Attribute: {attribute}")
+    if operator not in (None, "NULL", "NOT_NULL") and "Value" not in spec and "AttributeValueList" not in spec:
+        raise invalid(f"Value or AttributeValueList must be used with ComparisonOperator: {operator} for "
+                      f"Attribute: {attribute}")
 
 
 # KeyConditions operators no key can serve: kept as ("unindexable", path) for the Query to
@@ -164,6 +182,7 @@ def _condition(attribute, spec):
     if (expected is not None and len(operands) != expected) or (operator == "IN" and not operands):
         raise ValidationException("One or more parameter values were invalid: Invalid number of argument(s) "
                                   f"for the {operator} ComparisonOperator")
+    _check_operand_list(operator, operands)
     path = ("path", [attribute])
     if operator in _COMPARATORS:
         return ("cmp", _COMPARATORS[operator], path, operands[0])
@@ -180,6 +199,19 @@ def _condition(attribute, spec):
     if operator == "BETWEEN":
         return ("between", path, operands[0], operands[1])
     return ("in", path, operands)
+
+
+def _check_operand_list(operator, operands):
+    """IN's and BETWEEN's values share a type, and BETWEEN's come in order."""
+    if operator not in ("IN", "BETWEEN"):
+        return
+    if len({av.kind_of(value) for _, value in operands}) > 1:
+        raise invalid("AttributeValues inside AttributeValueList must be of same type")
+    if operator == "BETWEEN":
+        low, high = (av.comparable(value) for _, value in operands)
+        if low is not None and low > high:
+            raise ValidationException("The BETWEEN condition was provided a range where the lower bound is greater "
+                                      "than the upper bound")
 
 
 def _attribute_updates(updates: dict) -> dict:

@@ -98,10 +98,7 @@ def sort_bounds(op, encoded, kind):
         return (encoded[0], False), None
     if op == ">=":
         return (encoded[0], True), None
-    if op == "BETWEEN":
-        if encoded[0] > encoded[1]:
-            raise invalid("Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater "
-                          "than or equal to lower bound")
+    if op == "BETWEEN":      # bounds in the wrong order were refused while parsing
         return (encoded[0], True), (encoded[1], True)
     if kind == "N":
         raise ValidationException("Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
