@@ -24,9 +24,9 @@ def invalid_path() -> ValidationException:
 
 
 def updated_paths(clauses: dict) -> list:
-    """Every path the update writes or removes, checked for overlaps."""
-    paths = [action[0] for name in ("SET", "ADD", "DELETE") for action in clauses.get(name, [])]
-    paths += clauses.get("REMOVE", [])
+    """Every path the update writes or removes, checked for overlaps; in the order the
+    expression names them, which DynamoDB's refusal follows ("path one" comes first)."""
+    paths = [action if name == "REMOVE" else action[0] for name, actions in clauses.items() for action in actions]
     path_tree(paths, "UpdateExpression")
     return paths
 

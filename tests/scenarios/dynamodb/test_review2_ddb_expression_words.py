@@ -64,3 +64,15 @@ def test_between_bounds_of_two_types(resource, prices):
         "ValidationException", "Invalid FilterExpression: The BETWEEN operator requires same data type for lower "
                                "and upper bounds; lower bound operand: AttributeValue: {N:5}, upper bound operand: "
                                "AttributeValue: {S:100}")
+
+
+def test_paths_named_in_the_order_the_update_names_them(ddb, prices):
+    key = {"pk": {"S": "shop"}, "sku": {"S": "a"}}
+    assert error_of(ddb.update_item, TableName=prices, Key=key, UpdateExpression="REMOVE tags.promo SET tags[1] = :t",
+                    ExpressionAttributeValues={":t": {"S": "sale"}}) == (
+        "ValidationException", "Invalid UpdateExpression: Two document paths conflict with each other; must remove "
+                               "or rewrite one of these paths; path one: [tags, promo], path two: [tags, [1]]")
+    assert error_of(ddb.update_item, TableName=prices, Key=key, UpdateExpression="REMOVE stock SET stock.floor = :t",
+                    ExpressionAttributeValues={":t": {"N": "1"}}) == (
+        "ValidationException", "Invalid UpdateExpression: Two document paths overlap with each other; must remove "
+                               "or rewrite one of these paths; path one: [stock], path two: [stock, floor]")
