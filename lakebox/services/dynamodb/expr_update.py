@@ -58,7 +58,21 @@ def _check_arithmetic(node):
             _check_arithmetic(operand)
 
 
+class LegacyUpdates(dict):
+    """The clauses of an AttributeUpdates parameter: DynamoDB words its type errors as
+    "Type mismatch for attribute to update"."""
+
+
 def apply(item: dict | None, clauses: dict) -> dict:
+    try:
+        return _apply(item, clauses)
+    except ValidationException:
+        if isinstance(clauses, LegacyUpdates):
+            raise ValidationException("Type mismatch for attribute to update") from None
+        raise
+
+
+def _apply(item, clauses):
     original = item or {}
     new = copy.deepcopy(original)
     for path, node in clauses.get("SET", []):

@@ -215,7 +215,7 @@ def _check_operand_list(operator, operands):
 
 
 def _attribute_updates(updates: dict) -> dict:
-    clauses = {}
+    clauses = expr_update.LegacyUpdates()
     for attribute, spec in updates.items():
         path = ("path", [attribute])
         action, value = spec.get("Action", "PUT"), spec.get("Value")
@@ -227,6 +227,11 @@ def _attribute_updates(updates: dict) -> dict:
             clauses.setdefault("SET", []).append((path, ("value", value)))
         elif action == "DELETE" and value is None:
             clauses.setdefault("REMOVE", []).append(path)
+        elif action == "ADD" and "L" in value:
+            # AttributeUpdates' ADD appends to a list (UpdateExpression's ADD takes no list).
+            empty = ("value", {"L": []})
+            clauses.setdefault("SET", []).append(
+                (path, ("list_append", ("if_not_exists", path, empty), ("value", value))))
         else:
             clauses.setdefault(action, []).append((path, ("value", value)))
     return clauses

@@ -1,8 +1,9 @@
-"""Older code's legacy parameters (Expected, ScanFilter, AttributesToGet) and binary sets,
-with the refusals DynamoDB words for them, as dynalite's suite recorded them against
-DynamoDB: members of Expected that do not go together, IN and BETWEEN value lists of
-two types or out of order, a repeated AttributesToGet name, a binary set with a
-duplicate."""
+"""Older code's legacy parameters (Expected, ScanFilter, AttributesToGet,
+AttributeUpdates) and binary sets, with DynamoDB's behaviour and words for them as
+dynalite's suite recorded them against DynamoDB: members of Expected that do not go
+together, IN and BETWEEN value lists of two types or out of order, a repeated
+AttributesToGet name, a binary set with a duplicate, AttributeUpdates' ADD appending to
+a list and its type mismatches."""
 import pytest
 from ddb_helpers import error_of
 
@@ -66,3 +67,29 @@ def test_a_binary_set_with_a_duplicate(ddb, jobs):
     assert error_of(ddb.put_item, TableName=jobs, Item={**KEY, "blobs": {"BS": [b"b", b"b"]}}) == (
         "ValidationException", "One or more parameter values were invalid: Input collection [Yg==, Yg==]of type BS "
                                "contains duplicates.")
+
+
+def test_attribute_updates_add_appends_to_a_list(ddb, jobs):
+    answer = ddb.update_item(TableName=jobs, Key=KEY, ReturnValues="UPDATED_NEW", AttributeUpdates={
+        "log": {"Action": "ADD", "Value": {"L": [{"S": "queued"}]}},
+        "tries": {"Action": "ADD", "Value": {"N": "1"}},
+        "labels": {"Action": "ADD", "Value": {"SS": ["urgent"]}}})
+    assert answer["Attributes"] == {"log": {"L": [{"S": "queued"}]}, "tries": {"N": "1"},
+                                    "labels": {"SS": ["urgent"]}}
+    again = ddb.update_item(TableName=jobs, Key=KEY, ReturnValues="UPDATED_NEW", AttributeUpdates={
+        "log": {"Action": "ADD", "Value": {"L": [{"S": "running"}, {"S": "queued"}]}}})
+    assert again["Attributes"] == {"log": {"L": [{"S": "queued"}, {"S": "running"}, {"S": "queued"}]}}
+
+
+@pytest.mark.parametrize("updates", [
+    {"labels": {"Action": "DELETE", "Value": {"NS": ["1"]}}},
+    {"state": {"Action": "ADD", "Value": {"SS": ["x"]}}},
+    {"tries": {"Action": "ADD", "Value": {"NS": ["1"]}}},
+    {"state": {"Action": "ADD", "Value": {"L": [{"S": "x"}]}}},
+])
+def test_attribute_updates_of_another_type(ddb, jobs, updates):
+    ddb.update_item(TableName=jobs, Key=KEY, AttributeUpdates={"labels": {"Action": "PUT", "Value": {"SS": ["a"]}}})
+    assert error_of(ddb.update_item, TableName=jobs, Key=KEY, AttributeUpdates=updates) == (
+        "ValidationException", "Type mismatch for attribute to update")
+    assert ddb.get_item(TableName=jobs, Key=KEY)["Item"] == {**KEY, "state": {"S": "queued"}, "tries": {"N": "0"},
+                                                             "labels": {"SS": ["a"]}}
