@@ -31,6 +31,37 @@ def updated_paths(clauses: dict) -> list:
     return paths
 
 
+def read_and_written_paths(clauses: dict):
+    """The element lists of every path an update writes or reads."""
+    for name, actions in clauses.items():
+        for action in actions:
+            if name == "REMOVE":
+                yield action[1]
+            else:
+                yield action[0][1]
+                yield from _operand_paths(action[1])
+
+
+def _operand_paths(node):
+    if node[0] == "path":
+        yield node[1]
+    elif node[0] != "value":
+        for operand in node[1:]:
+            yield from _operand_paths(operand)
+
+
+def known_kinds(clauses: dict):
+    """(attribute, type) of the top-level attributes an update gives a value whose type
+    is known before the item is read: a value, arithmetic, list_append, or ADD's operand."""
+    for path, node in clauses.get("SET", []):
+        kind = av.kind_of(node[1]) if node[0] == "value" else {"+": "N", "-": "N", "list_append": "L"}.get(node[0])
+        if len(path[1]) == 1 and kind is not None:
+            yield path[1][0], kind
+    for path, (_, value) in clauses.get("ADD", []):
+        if len(path[1]) == 1:
+            yield path[1][0], av.kind_of(value)
+
+
 def check_operand_types(clauses: dict):
     """Type errors DynamoDB reports before it reads the item: a value placeholder of the
     wrong type in arithmetic (`SET a = :text + :n`) or in ADD and DELETE."""

@@ -162,6 +162,7 @@ def check_update(table, clauses) -> list:
     """The paths an update writes, refusing updates of key attributes and bad operands."""
     paths = expr_update.updated_paths(clauses)
     expr_update.check_operand_types(clauses)
+    table.check_index_key_updates(expr_update.read_and_written_paths(clauses), expr_update.known_kinds(clauses))
     for path in paths:
         if path[1][0] in table.key_names:
             raise invalid(f"Cannot update attribute {path[1][0]}. This attribute is part of the key")
@@ -171,7 +172,7 @@ def check_update(table, clauses) -> list:
 def updated_item(table, old, key_item, clauses):
     """(the item after the update, its size)."""
     new = expr_update.apply(old if old is not None else dict(key_item), clauses)
-    table.check_indexed_types(new)
+    table.check_indexed_types(new, updated=True)
     return new, check_size(new, update=True)
 
 
