@@ -143,8 +143,8 @@ def _expected(attribute, spec):
                                       "Exists is false for Attribute: " + attribute)
         return ("func", "attribute_not_exists", [path])
     if "Value" not in spec:
-        raise ValidationException("One or more parameter values were invalid: Value must be provided when "
-                                  "Exists is true for Attribute: " + attribute)
+        exists = "true" if spec.get("Exists") else "null"
+        raise invalid(f"Value must be provided when Exists is {exists} for Attribute: {attribute}")
     return ("cmp", "=", path, ("value", av.check_value(spec["Value"])))
 
 

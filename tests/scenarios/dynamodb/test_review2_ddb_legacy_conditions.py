@@ -40,6 +40,10 @@ def test_expected_guards_a_write(ddb, jobs):
      "Attribute: state"),
     ({"state": {"ComparisonOperator": "IN", "AttributeValueList": [{"S": "queued"}, {"N": "1"}]}},
      "One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type"),
+    ({"state": {}}, "One or more parameter values were invalid: Value must be provided when Exists is null for "
+                    "Attribute: state"),
+    ({"state": {"Exists": True}}, "One or more parameter values were invalid: Value must be provided when Exists is "
+                                  "true for Attribute: state"),
     ({"tries": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"N": "5"}, {"N": "1"}]}},
      "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound"),
 ])
