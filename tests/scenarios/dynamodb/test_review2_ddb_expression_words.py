@@ -76,3 +76,31 @@ def test_paths_named_in_the_order_the_update_names_them(ddb, prices):
                     ExpressionAttributeValues={":t": {"N": "1"}}) == (
         "ValidationException", "Invalid UpdateExpression: Two document paths overlap with each other; must remove "
                                "or rewrite one of these paths; path one: [stock], path two: [stock, floor]")
+
+
+def _filter_error(ddb, table, expression, values=None):
+    kwargs = {"ExpressionAttributeValues": values} if values else {}
+    return error_of(ddb.scan, TableName=table, FilterExpression=expression, **kwargs)
+
+
+def test_an_operand_compared_with_itself(ddb, prices):
+    assert _filter_error(ddb, prices, "price = price") == (
+        "ValidationException", "Invalid FilterExpression: The first operand must be distinct from the remaining "
+                               "operands for this operator or function; operator: =, first operand: [price]")
+    assert _filter_error(ddb, prices, "contains(tags[0].title, tags[0].title)") == (
+        "ValidationException", "Invalid FilterExpression: The first operand must be distinct from the remaining "
+                               "operands for this operator or function; operator: contains, first operand: "
+                               "[tags, [0], title]")
+
+
+def test_function_operands_of_the_wrong_type(ddb, prices):
+    wrong = "Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: "
+    assert _filter_error(ddb, prices, "attribute_type(price, :t)", {":t": {"N": "1"}}) == (
+        "ValidationException", wrong + "attribute_type, operand type: N")
+    assert _filter_error(ddb, prices, "size(size(sku)) > :n", {":n": {"N": "1"}}) == (
+        "ValidationException", wrong + "size, operand type: N")
+    assert _filter_error(ddb, prices, "size(:b) > price", {":b": {"BOOL": True}}) == (
+        "ValidationException", wrong + "size, operand type: BOOL")
+    assert _filter_error(ddb, prices, "begins_with(:n, sku)", {":n": {"N": "1"}}) == (
+        "ValidationException", wrong + "begins_with, operand type: N")
+
