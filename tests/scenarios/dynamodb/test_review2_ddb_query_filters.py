@@ -1,8 +1,10 @@
-"""A Query's filter names only non-key attributes: DynamoDB refuses one that names the
-partition or sort key of what it queries (the table's, or the index's), for
-FilterExpression and the legacy QueryFilter alike, and tells the user which key; a Scan's
-filter may name keys. Words as DynamoDB answers them (recorded in public issue reports
-and in tests written against DynamoDB)."""
+"""Filters as DynamoDB restricts them: a Query's filter names only non-key attributes (it
+refuses one that names the partition or sort key of what it queries, the table's or the
+index's, for FilterExpression and the legacy QueryFilter alike, and says which key), while
+a Scan's filter may name keys; no filter may look inside a key attribute of the table or
+of an index; a parallel Scan resumes only from a key of its own segment. Words as
+DynamoDB answers them (recorded in public issue reports and in tests written against
+DynamoDB)."""
 import pytest
 from boto3.dynamodb.conditions import Attr, Key
 from ddb_helpers import error_of
@@ -68,3 +70,35 @@ def test_the_filter_belongs_in_the_key_condition(orders):
                         FilterExpression=Attr("total").gte(30))
     assert [item["sk"] for item in page["Items"]] == ["order#3", "order#4", "order#5"]
     assert (page["Count"], page["ScannedCount"]) == (3, 6)
+
+
+SCALARS = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "
+
+
+def test_a_filter_may_not_look_inside_a_key(orders):
+    assert error_of(orders.scan, FilterExpression=Attr("pk.region").exists()) == (
+        "ValidationException", SCALARS + "Key: pk")
+    assert error_of(orders.scan, FilterExpression="#s[0] = :v", ExpressionAttributeNames={"#s": "status"},
+                    ExpressionAttributeValues={":v": "o"}) == ("ValidationException", SCALARS + "IndexKey: status")
+    assert error_of(orders.query, KeyConditionExpression=Key("pk").eq("customer#1"),
+                    FilterExpression=Attr("status.code").exists()) == ("ValidationException", SCALARS + "IndexKey: status")
+
+
+def test_a_parallel_scan_resumes_only_in_its_own_segment(make_table, resource):
+    table = resource.Table(make_table())
+    with table.batch_writer() as batch:
+        for n in range(40):
+            batch.put_item(Item={"pk": f"device-{n}"})
+    first = table.scan(Segment=1, TotalSegments=2)
+    assert first["Count"] > 0
+    assert error_of(table.scan, Segment=0, TotalSegments=2, ExclusiveStartKey={"pk": first["Items"][0]["pk"]}) == (
+        "ValidationException", "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use "
+                               "ExclusiveStartKey with correct Segment. TotalSegments: 2 Segment: 0")
+    seen, start = [], None
+    while True:
+        page = table.scan(Segment=0, TotalSegments=2, Limit=5, **({"ExclusiveStartKey": start} if start else {}))
+        seen += [item["pk"] for item in page["Items"]]
+        start = page.get("LastEvaluatedKey")
+        if start is None:
+            break
+    assert len(seen) + first["Count"] == 40 and not set(seen) & {item["pk"] for item in first["Items"]}
