@@ -323,6 +323,13 @@ def counts(db, uid, now) -> tuple[int, int, int]:
     return visible, hidden[1], hidden[0] - hidden[1]
 
 
+def count_in_flight(db, uid, now, cap) -> int:
+    """Messages of a queue in flight now (received, visibility timeout not over), counting
+    no further than `cap`."""
+    return db.one("SELECT count(*) FROM (SELECT 1 FROM sqs_messages WHERE queue_uid=? AND visible_at>? "
+                  "AND receive_count>0 LIMIT ?)", (uid, now, cap))[0]
+
+
 def next_visible_at(db, uid, now):
     row = db.one("SELECT min(visible_at) FROM sqs_messages WHERE queue_uid=? AND visible_at>?", (uid, now))
     return row[0] if row else None
