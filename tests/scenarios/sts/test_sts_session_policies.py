@@ -123,3 +123,28 @@ def test_federated_credentials_may_do_what_their_policy_allows_but_never_assume_
                             RoleArn=ROLE, RoleSessionName="escape")
     assert (status, error["Code"], error["Message"]) == (
         403, "AccessDenied", f"User: {arn} is not authorized to perform: sts:AssumeRole on resource: {ROLE}")
+
+
+def test_queues_and_streams_are_judged_by_their_arns(lakebox_server, admin):
+    sqs = lakebox_server.client("sqs", aws_access_key_id=ACCOUNT, aws_secret_access_key="x")
+    kinesis = lakebox_server.client("kinesis", aws_access_key_id=ACCOUNT, aws_secret_access_key="x")
+    suffix = uuid.uuid4().hex[:8]
+    mine, other = (sqs.create_queue(QueueName=f"{n}-{suffix}")["QueueUrl"] for n in ("mine", "other"))
+    kinesis.create_stream(StreamName=f"events-{suffix}", ShardCount=1)
+    region_account = f"us-east-1:{ACCOUNT}"
+    arn, client = assumed(lakebox_server, admin, "worker", Policy=policy(
+        {"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ReceiveMessage"],
+         "Resource": f"arn:aws:sqs:{region_account}:mine-{suffix}"},
+        {"Effect": "Allow", "Action": "kinesis:PutRecord", "Resource": f"arn:aws:kinesis:{region_account}:stream/*"}))
+    session_sqs, session_kinesis = client("sqs"), client("kinesis")
+    session_sqs.send_message(QueueUrl=mine, MessageBody="ok")
+    status, error = failure(session_sqs.send_message, QueueUrl=other, MessageBody="no")
+    assert (status, error["Code"], error["Message"]) == (
+        403, "AccessDenied", f"User: {arn} is not authorized to perform: sqs:SendMessage on resource: "
+        f"arn:aws:sqs:{region_account}:other-{suffix} because no session policy allows the sqs:SendMessage action")
+    session_kinesis.put_record(StreamName=f"events-{suffix}", Data=b"x", PartitionKey="k")
+    status, error = failure(session_kinesis.list_shards, StreamName=f"events-{suffix}")
+    assert (status, error["Code"]) == (400, "AccessDeniedException")
+    for url in (mine, other):
+        sqs.delete_queue(QueueUrl=url)
+    kinesis.delete_stream(StreamName=f"events-{suffix}")
