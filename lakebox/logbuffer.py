@@ -23,7 +23,7 @@ FLUSH_BYTES = 64 * 1024
 class SecondCachedFormatter(logging.Formatter):
     """logging's own format, with the date and time formatted once per second rather
     than once per line (`strftime` was a sixth of the request log line's cost)."""
-    _second, _text = None, ""
+    _cached = (None, "")        # (second, its text): one attribute, so threads never see half of it
 
     def formatTime(self, record, datefmt=None):
         if datefmt is not None:
@@ -33,9 +33,11 @@ class SecondCachedFormatter(logging.Formatter):
     def stamp(self, created: float) -> str:
         """The `asctime` of a record created at `created` (as logging computes its msecs)."""
         second = int(created)
-        if second != self._second:
-            self._second, self._text = second, time.strftime(self.default_time_format, self.converter(second))
-        return self.default_msec_format % (self._text, int((created - second) * 1000))
+        cached_second, text = self._cached
+        if second != cached_second:
+            text = time.strftime(self.default_time_format, self.converter(second))
+            self._cached = (second, text)
+        return self.default_msec_format % (text, int((created - second) * 1000))
 
 
 class BufferedHandler(logging.Handler):
