@@ -112,7 +112,7 @@ def test_wrong_region_is_redirected_by_the_sdk(lakebox_server):
 def test_delete_non_empty_bucket(s3, bucket):
     s3.put_object(Bucket=bucket, Key="k", Body=b"v")
     code, message, status, error = error_of(s3.delete_bucket, Bucket=bucket)
-    assert (code, message, status) == ("BucketNotEmpty", "The bucket you tried to delete is not empty.", 409)
+    assert (code, message, status) == ("BucketNotEmpty", "The bucket you tried to delete is not empty", 409)
     assert error["BucketName"] == bucket
     s3.delete_object(Bucket=bucket, Key="k")
 
