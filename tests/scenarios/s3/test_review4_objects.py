@@ -27,16 +27,6 @@ def test_create_only_if_absent_then_update_if_unchanged(s3, bucket):
     assert s3.get_object(Bucket=bucket, Key="lock.json", IfMatch=second["ETag"])["Body"].read() == b'{"v":2}'
 
 
-def test_if_none_match_star_on_multipart_complete(s3, bucket):
-    s3.put_object(Bucket=bucket, Key="exists", Body=b"1")
-    upload = s3.create_multipart_upload(Bucket=bucket, Key="exists")["UploadId"]
-    etag = s3.upload_part(Bucket=bucket, Key="exists", UploadId=upload, PartNumber=1, Body=b"2")["ETag"]
-    code, status, response = error_of(s3.complete_multipart_upload, Bucket=bucket, Key="exists", UploadId=upload,
-                                      IfNoneMatch="*", MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
-    assert (code, status) == ("PreconditionFailed", 412)
-    assert s3.get_object(Bucket=bucket, Key="exists")["Body"].read() == b"1"
-
-
 def test_get_if_modified_since_and_unmodified_since(s3, bucket):
     s3.put_object(Bucket=bucket, Key="k", Body=b"data")
     modified = s3.head_object(Bucket=bucket, Key="k")["LastModified"]
@@ -54,20 +44,6 @@ def test_get_if_modified_since_and_unmodified_since(s3, bucket):
     # If-None-Match false and If-Modified-Since true: 304.
     code, status, _ = error_of(s3.head_object, Bucket=bucket, Key="k", IfNoneMatch=etag, IfModifiedSince=earlier)
     assert (code, status) == ("304", 304)
-
-
-@pytest.mark.parametrize("header,body,content_range", [
-    ("bytes=0-3", b"0123", "bytes 0-3/10"),
-    ("bytes=7-", b"789", "bytes 7-9/10"),
-    ("bytes=-2", b"89", "bytes 8-9/10"),
-    ("bytes=5-100", b"56789", "bytes 5-9/10"),
-])
-def test_range_reads(s3, bucket, header, body, content_range):
-    s3.put_object(Bucket=bucket, Key="digits", Body=b"0123456789")
-    got = s3.get_object(Bucket=bucket, Key="digits", Range=header)
-    assert got["ResponseMetadata"]["HTTPStatusCode"] == 206
-    assert (got["Body"].read(), got["ContentRange"], got["ContentLength"]) == (body, content_range, len(body))
-    assert got["AcceptRanges"] == "bytes"
 
 
 def test_part_number_reads_of_a_multipart_object(s3, bucket):
