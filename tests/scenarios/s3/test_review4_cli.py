@@ -131,3 +131,29 @@ def test_presign_then_download_with_requests(lakebox_server, bucket, tmp_path):
     url = aws(lakebox_server, "s3", "presign", f"s3://{bucket}/share.txt", "--expires-in", "300").stdout.strip()
     answer = requests.get(url, timeout=30)
     assert (answer.status_code, answer.content) == (200, b"share.txt" * 10)
+
+
+def test_bucket_to_bucket_recursive_copy_and_ls_summary(lakebox_server, bucket, make_bucket, tmp_path):
+    old_files(tmp_path, ["p/1.txt", "p/2.txt", "p/q/3.txt"])
+    aws(lakebox_server, "s3", "cp", str(tmp_path / "p"), f"s3://{bucket}/p", "--recursive", "--sse", "aws:kms")
+    other = make_bucket("rv4-cli-to")
+    aws(lakebox_server, "s3", "cp", f"s3://{bucket}/p/", f"s3://{other}/copied/", "--recursive")
+    assert keys(lakebox_server, other) == ["copied/1.txt", "copied/2.txt", "copied/q/3.txt"]
+    head = api(lakebox_server, "head-object", "--bucket", bucket, "--key", "p/1.txt")
+    assert head["ServerSideEncryption"] == "aws:kms"
+    summary = aws(lakebox_server, "s3", "ls", f"s3://{other}", "--recursive", "--summarize").stdout
+    assert "Total Objects: 3" in summary and "Total Size: 230" in summary
+    listing = aws(lakebox_server, "s3", "ls").stdout
+    assert f" {bucket}\n" in listing and f" {other}\n" in listing
+
+
+def test_s3api_pagination_with_max_items_and_query(lakebox_server, bucket):
+    for n in range(5):
+        api(lakebox_server, "put-object", "--bucket", bucket, "--key", f"k{n}", "--body", __file__)
+    first = api(lakebox_server, "list-objects-v2", "--bucket", bucket, "--max-items", "2", "--page-size", "1")
+    assert [o["Key"] for o in first["Contents"]] == ["k0", "k1"]
+    rest = api(lakebox_server, "list-objects-v2", "--bucket", bucket, "--starting-token", first["NextToken"])
+    assert [o["Key"] for o in rest["Contents"]] == ["k2", "k3", "k4"]
+    names = aws(lakebox_server, "s3api", "list-objects-v2", "--bucket", bucket, "--query", "Contents[].Key",
+                "--output", "text").stdout.split()
+    assert names == ["k0", "k1", "k2", "k3", "k4"]
