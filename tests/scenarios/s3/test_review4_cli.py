@@ -157,3 +157,17 @@ def test_s3api_pagination_with_max_items_and_query(lakebox_server, bucket):
     names = aws(lakebox_server, "s3api", "list-objects-v2", "--bucket", bucket, "--query", "Contents[].Key",
                 "--output", "text").stdout.split()
     assert names == ["k0", "k1", "k2", "k3", "k4"]
+
+
+def test_sync_of_names_with_spaces_unicode_and_plus_is_idempotent(lakebox_server, bucket, tmp_path):
+    names = ["a b.txt", "naïve/ü.txt", "c+d.txt", "e%20f.txt", "日本/データ.csv"]
+    old_files(tmp_path / "src", names)
+    aws(lakebox_server, "s3", "sync", str(tmp_path / "src"), f"s3://{bucket}/u")
+    assert keys(lakebox_server, bucket) == sorted(f"u/{n}" for n in names)
+    again = aws(lakebox_server, "s3", "sync", str(tmp_path / "src"), f"s3://{bucket}/u")
+    assert again.stdout.strip() == ""
+    down = tmp_path / "down"
+    aws(lakebox_server, "s3", "sync", f"s3://{bucket}/u", str(down))
+    assert sorted(p.relative_to(down).as_posix() for p in down.rglob("*") if p.is_file()) == sorted(names)
+    listing = aws(lakebox_server, "s3", "ls", f"s3://{bucket}/u/").stdout
+    assert "PRE naïve/" in listing and "PRE 日本/" in listing and "a b.txt" in listing
