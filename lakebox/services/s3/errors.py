@@ -22,7 +22,8 @@ CODES = {
     "BadDigest": (400, "The Content-MD5 you specified did not match what we received."),
     # Where S3's replies (as clients logged them) word an error otherwise than the error
     # table does, the replies win: EntityTooSmall, InvalidPart, InvalidPartOrder,
-    # EntityTooLarge, NoSuchVersion, NoSuchUpload, BucketNotEmpty.
+    # EntityTooLarge, NoSuchVersion, NoSuchUpload, BucketNotEmpty, NoSuchBucketPolicy,
+    # NoSuchLifecycleConfiguration.
     "EntityTooSmall": (400, "Your proposed upload is smaller than the minimum allowed size"),
     "EntityTooLarge": (400, "Your proposed upload exceeds the maximum allowed size"),
     "IllegalLocationConstraintException": (400,
@@ -69,8 +70,8 @@ CODES = {
     "NoSuchUpload": (404,
         "The specified upload does not exist. The upload ID may be invalid, or the upload may have "
         "been aborted or completed."),
-    "NoSuchBucketPolicy": (404, "The specified bucket does not have a bucket policy."),
-    "NoSuchLifecycleConfiguration": (404, "The lifecycle configuration does not exist."),
+    "NoSuchBucketPolicy": (404, "The bucket policy does not exist"),
+    "NoSuchLifecycleConfiguration": (404, "The lifecycle configuration does not exist"),
     "NoSuchCORSConfiguration": (404, "The CORS configuration does not exist"),
     "NoSuchTagSet": (404, "The TagSet does not exist"),
     "NoSuchWebsiteConfiguration": (404, "The specified bucket does not have a website configuration"),

@@ -206,7 +206,7 @@ def test_policy(s3, bucket):
 def test_lifecycle_configuration(s3, bucket):
     code, message, status, _ = error_of(s3.get_bucket_lifecycle_configuration, Bucket=bucket)
     assert (code, message, status) == ("NoSuchLifecycleConfiguration",
-                                       "The lifecycle configuration does not exist.", 404)
+                                       "The lifecycle configuration does not exist", 404)
     rules = [{"ID": "expire-logs", "Filter": {"Prefix": "logs/"}, "Status": "Enabled",
               "Expiration": {"Days": 30}},
              {"ID": "abort-uploads", "Filter": {}, "Status": "Enabled",

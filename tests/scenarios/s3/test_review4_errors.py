@@ -199,3 +199,21 @@ def test_versioned_bucket_not_empty_asks_to_delete_all_versions(s3, bucket):
     assert (code, status) == ("BucketNotEmpty", 409)
     assert response["Error"]["Message"] == (
         "The bucket you tried to delete is not empty. You must delete all versions in the bucket.")
+
+
+@pytest.mark.parametrize("call,code,message", [
+    ("get_bucket_policy", "NoSuchBucketPolicy", "The bucket policy does not exist"),
+    ("get_bucket_lifecycle_configuration", "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"),
+    ("get_bucket_cors", "NoSuchCORSConfiguration", "The CORS configuration does not exist"),
+    ("get_bucket_tagging", "NoSuchTagSet", "The TagSet does not exist"),
+    ("get_bucket_website", "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration"),
+    ("get_bucket_replication", "ReplicationConfigurationNotFoundError", "The replication configuration was not found"),
+    ("get_object_lock_configuration", "ObjectLockConfigurationNotFoundError",
+     "Object Lock configuration does not exist for this bucket"),
+])
+def test_bucket_settings_never_set(s3, bucket, call, code, message):
+    """The words as the aws cli printed S3's replies ("An error occurred (<code>) when calling
+    the <operation> operation: <message>"), which differ from the error table's in places."""
+    got_code, status, response = error_of(getattr(s3, call), Bucket=bucket)
+    assert (got_code, status, response["Error"]["Message"]) == (code, 404, message)
+    assert response["Error"]["BucketName"] == bucket
