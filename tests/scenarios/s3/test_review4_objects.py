@@ -5,9 +5,11 @@ import base64
 import datetime
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from botocore.exceptions import ClientError
 
 from s3_helpers import MIB, error_of
 
@@ -209,3 +211,23 @@ def test_presigned_post_with_requests(s3, bucket):
     answer = requests.post(post["url"], data=post["fields"], files={"file": ("hello.txt", b"posted")}, timeout=30)
     assert answer.status_code == 204, answer.text
     assert s3.get_object(Bucket=bucket, Key="forms/hello.txt")["Body"].read() == b"posted"
+
+
+def test_only_one_of_many_racing_create_only_writes_wins(lakebox_server, bucket):
+    """The lock-file pattern: many writers PUT the same key with If-None-Match: *; exactly one
+    succeeds, the others get 412 PreconditionFailed (or 409 ConditionalRequestConflict)."""
+    def attempt(n):
+        client = lakebox_server.client("s3")
+        try:
+            client.put_object(Bucket=bucket, Key="leader", Body=str(n).encode(), IfNoneMatch="*")
+            return n
+        except ClientError as error:
+            return error.response["Error"]["Code"]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(attempt, range(12)))
+    winners = [o for o in outcomes if isinstance(o, int)]
+    assert len(winners) == 1
+    assert set(outcomes) - set(winners) <= {"PreconditionFailed", "ConditionalRequestConflict"}
+    assert lakebox_server.client("s3").get_object(Bucket=bucket, Key="leader")["Body"].read() == \
+        str(winners[0]).encode()
