@@ -12,6 +12,8 @@ import uuid
 import pytest
 from boto3.dynamodb.conditions import Attr
 
+from trip_helpers import keyed_table
+
 THROTTLED = "ProvisionedThroughputExceededException"
 
 
@@ -26,11 +28,7 @@ def stream(client):
 
 @pytest.fixture
 def checkpoints(resource, table_name):
-    table = resource("dynamodb").create_table(
-        TableName=table_name, KeySchema=[{"AttributeName": "shard_id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "shard_id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
-    table.wait_until_exists()
-    return table
+    return keyed_table(resource("dynamodb"), table_name, "shard_id")
 
 
 def put_all(kinesis, stream, entries) -> list:

@@ -49,3 +49,12 @@ def wait_for(condition, timeout=60):
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.2)
     return found
+
+
+def keyed_table(dynamodb, name, key):
+    """A new on-demand DynamoDB table (a boto3 resource Table) keyed by the string `key`."""
+    table = dynamodb.create_table(
+        TableName=name, KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    table.wait_until_exists()
+    return table
