@@ -1,7 +1,8 @@
 """An Iceberg table made and fed by a Python job with pyiceberg's Glue catalog (partitioned
 by day), evolved by that job (a new column), queried and written by analysts through
 Athena (pyathena), read back by the job, trimmed with a pyiceberg delete, and travelled
-back to its first snapshot by Athena."""
+back to its first snapshot by Athena; and a Hive-era Parquet folder adopted into a new
+Iceberg table with add_files, then kept current with pyiceberg's upsert."""
 import datetime
 
 import pyarrow as pa
@@ -96,3 +97,38 @@ def test_evolved_by_pyiceberg_written_by_athena_deleted_and_travelled(lakebox_se
     assert cursor.fetchall() == [("u1", 2), ("u3", 1), ("u4", 1)]
     cursor.execute(f"SELECT count(*), sum(amount) FROM events FOR VERSION AS OF {first_snapshot}")
     assert cursor.fetchall() == [(4, 20.75)]
+
+
+def test_parquet_files_adopted_then_upserted(lakebox_server, client, bucket, database):
+    """A Hive-era Parquet folder adopted into a new Iceberg table with add_files, then kept
+    current with pyiceberg's upsert; Athena reads each state."""
+    import io
+
+    import pyarrow.parquet as pq
+    from pyiceberg.schema import Schema
+    from pyiceberg.types import LongType, NestedField, StringType
+    s3 = client("s3")
+    columns = pa.schema([pa.field("sku", pa.int64(), nullable=False), pa.field("name", pa.string())])
+    legacy = [pa.table({"sku": [1, 2], "name": ["apple", "pear"]}, schema=columns),
+              pa.table({"sku": [3], "name": ["plum"]}, schema=columns)]
+    paths = []
+    for n, part in enumerate(legacy):
+        sink = io.BytesIO()
+        pq.write_table(part, sink)
+        s3.put_object(Bucket=bucket, Key=f"legacy/products/part-{n}.parquet", Body=sink.getvalue())
+        paths.append(f"s3://{bucket}/legacy/products/part-{n}.parquet")
+    schema = Schema(NestedField(1, "sku", LongType(), required=True), NestedField(2, "name", StringType(), required=False),
+                    identifier_field_ids=[1])
+    table = catalog_of(lakebox_server).create_table(f"{database}.products", schema=schema,
+                                                     location=f"s3://{bucket}/iceberg/products")
+    table.add_files(file_paths=paths)
+    cursor = cursor_of(lakebox_server, bucket, database)
+    cursor.execute("SELECT sku, name FROM products ORDER BY sku")
+    assert cursor.fetchall() == [(1, "apple"), (2, "pear"), (3, "plum")]
+
+    changes = pa.table({"sku": [2, 4], "name": ["nashi pear", "fig"]}, schema=columns)
+    result = table.upsert(changes)
+    assert (result.rows_updated, result.rows_inserted) == (1, 1)
+    cursor.execute("SELECT sku, name FROM products ORDER BY sku")
+    assert cursor.fetchall() == [(1, "apple"), (2, "nashi pear"), (3, "plum"), (4, "fig")]
+    assert s3.head_object(Bucket=bucket, Key="legacy/products/part-0.parquet")["ContentLength"] > 0
