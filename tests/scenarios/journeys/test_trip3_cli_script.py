@@ -4,11 +4,13 @@ command as an operator writes it: `aws s3 cp --recursive` with include/exclude f
 uploaded part by part with `aws s3api` and checked with head-object; a heartbeat put on
 a Kinesis stream and read back; a DynamoDB table loaded with batch-write-item and counted
 with `scan --select COUNT`; an Athena query whose answer the script reads with
-`--query ... --output text`."""
+`--query ... --output text`; downloads, bucket-to-bucket sync, a stream from stdin and a
+presigned URL."""
 import base64
 import json
 import os
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -173,3 +175,28 @@ def test_athena_answer_read_as_text(lakebox_server, client, bucket, database, tm
         ["DATA", "host"], ["DATA", "total"], ["DATA", "etl-1"], ["DATA", "50"], ["DATA", "etl-2"], ["DATA", "7"]]
     ran(aws(lakebox_server, "s3", "cp", f"{output}{query_id}.csv", str(tmp_path / "answer.csv")))
     assert (tmp_path / "answer.csv").read_text() == '"host","total"\n"etl-1","50"\n"etl-2","7"\n'
+
+
+def test_s3_downloads_bucket_to_bucket_stdin_and_presign(lakebox_server, client, bucket, fresh_bucket, tmp_path):
+    s3, backup = client("s3"), fresh_bucket("backup")
+    big = bytes(range(256)) * (9 * MIB // 256)                 # over the cli's 8 MiB multipart threshold
+    (tmp_path / "big.bin").write_bytes(big)
+    ran(aws(lakebox_server, "s3", "cp", str(tmp_path / "big.bin"), f"s3://{bucket}/exports/big.bin"))
+    assert s3.head_object(Bucket=bucket, Key="exports/big.bin")["ETag"].endswith('-2"')
+    s3.put_object(Bucket=bucket, Key="exports/small/a.txt", Body=b"a")
+
+    copied = ran(aws(lakebox_server, "s3", "sync", f"s3://{bucket}/exports/", f"s3://{backup}/exports/"))
+    assert copied.count("copy:") == 2
+    assert s3.get_object(Bucket=backup, Key="exports/big.bin")["Body"].read() == big
+
+    down = tmp_path / "down"
+    ran(aws(lakebox_server, "s3", "sync", f"s3://{backup}/exports/", str(down)))
+    assert sorted(str(p.relative_to(down)) for p in down.rglob("*") if p.is_file()) == ["big.bin", "small/a.txt"]
+    assert (down / "big.bin").read_bytes() == big
+
+    ran(aws(lakebox_server, "s3", "cp", "-", f"s3://{bucket}/streamed/log.txt", stdin="line 1\nline 2\n"))
+    assert s3.get_object(Bucket=bucket, Key="streamed/log.txt")["Body"].read() == b"line 1\nline 2\n"
+
+    url = text(lakebox_server, "s3", "presign", f"s3://{bucket}/streamed/log.txt", "--expires-in", "300")
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        assert answer.read() == b"line 1\nline 2\n"

@@ -13,15 +13,16 @@ from botocore.exceptions import ClientError
 KEY, SECRET, REGION = "test", "test", "us-east-1"
 
 
-def aws(lakebox_server, *args, output="json"):
-    """Runs `aws <args> --output <output>` against the server; returns the finished process."""
+def aws(lakebox_server, *args, output="json", stdin=None):
+    """Runs `aws <args> --output <output>` against the server, `stdin` (text) fed to it;
+    returns the finished process."""
     env = {**os.environ, "AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET,
            "AWS_DEFAULT_REGION": REGION, "AWS_PAGER": ""}
     env.pop("AWS_PROFILE", None)
     command = [sys.executable, "-m", "awscli", *args, "--output", output]
     if lakebox_server.endpoint:
         command += ["--endpoint-url", lakebox_server.endpoint]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, timeout=120)
 
 
 def ok(done) -> dict:
