@@ -128,8 +128,8 @@ def json_key(file_schema, name: str) -> str:
 def _reader(source: TableSource, files, register, file_schema=None) -> tuple[str, bool]:
     """(the table function reading `files`, whether its columns arrive as text)."""
     paths = "[" + ", ".join(quote(found.path) for found in files) + "]"
-    if source.format in ("orc", "avro") and register is not None:
-        return register(files), False
+    if source.format in ("orc", "avro", "regex") and register is not None:
+        return register(files), source.format == "regex"
     if source.format == "parquet":
         return f"read_parquet({paths}, union_by_name = true)", False
     if source.format == "json":
