@@ -10,6 +10,8 @@ import uuid
 
 import pytest
 
+from trip_helpers import athena_execution, athena_rows
+
 SALES = {("2024", "04"): [("a-1", "north", 3, 9.5), ("a-2", "south", 1, 2.0)],
          ("2024", "05"): [("b-1", "north", 2, 4.0), ("b-2", "north", 5, 12.5), ("b-3", "east", 1, 1.0)]}
 HEADER = "order_id,region,qty,price\n"
@@ -30,19 +32,11 @@ def wait_crawled(glue, name):
 
 
 def query(athena, sql, database, bucket) -> list:
-    """Runs one statement and returns its rows (header row left out for SELECTs)."""
-    run = athena.start_query_execution(QueryString=sql, QueryExecutionContext={"Database": database},
-                                       ResultConfiguration={"OutputLocation": f"s3://{bucket}/athena/"})["QueryExecutionId"]
-    for _ in range(600):
-        status = athena.get_query_execution(QueryExecutionId=run)["QueryExecution"]["Status"]
-        if status["State"] in ("SUCCEEDED", "FAILED", "CANCELLED"):
-            break
-        time.sleep(0.1)
-    assert status["State"] == "SUCCEEDED", status
-    rows = [[c.get("VarCharValue") for c in r["Data"]]
-            for page in athena.get_paginator("get_query_results").paginate(QueryExecutionId=run)
-            for r in page["ResultSet"]["Rows"]]
-    return rows[1:] if sql.lstrip().upper().startswith(("SELECT", "WITH")) else rows
+    """The rows of a SELECT; other statements are run to their end."""
+    if sql.lstrip().upper().startswith(("SELECT", "WITH")):
+        return athena_rows(athena, sql, database, f"s3://{bucket}/athena/")
+    athena_execution(athena, sql, database, f"s3://{bucket}/athena/")
+    return []
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import time
 import pandas as pd
 import pytest
 
-from trip_helpers import KEY, REGION, SECRET
+from trip_helpers import KEY, REGION, SECRET, athena_execution
 
 EVENTS = [{"user_id": "u1", "name": "Ann", "country": "PT", "amount": 10.5},
           {"user_id": "u2", "name": "Bob", "country": "DE", "amount": 3.0},
@@ -19,16 +19,7 @@ EVENTS = [{"user_id": "u1", "name": "Ann", "country": "PT", "amount": 10.5},
 
 
 def run(athena, sql, database, bucket) -> dict:
-    query_id = athena.start_query_execution(
-        QueryString=sql, QueryExecutionContext={"Database": database},
-        ResultConfiguration={"OutputLocation": f"s3://{bucket}/athena/"})["QueryExecutionId"]
-    for _ in range(600):
-        execution = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]
-        if execution["Status"]["State"] in ("SUCCEEDED", "FAILED", "CANCELLED"):
-            assert execution["Status"]["State"] == "SUCCEEDED", execution["Status"]
-            return execution
-        time.sleep(0.1)
-    raise AssertionError("query did not finish")
+    return athena_execution(athena, sql, database, f"s3://{bucket}/athena/")
 
 
 @pytest.fixture

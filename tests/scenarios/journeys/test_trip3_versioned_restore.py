@@ -5,13 +5,12 @@ ListObjectVersions, restores one by copying its version over the current one and
 other by deleting its delete marker, and Athena answers as before the bad run; a
 lifecycle rule later expires the noncurrent versions on the lakebox clock."""
 import io
-import time
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from trip_helpers import wait_for
+from trip_helpers import athena_rows, wait_for
 
 DAY = 24 * 3600
 
@@ -23,17 +22,7 @@ def parquet(rows) -> bytes:
 
 
 def query(athena, sql, database, bucket) -> list:
-    query_id = athena.start_query_execution(
-        QueryString=sql, QueryExecutionContext={"Database": database},
-        ResultConfiguration={"OutputLocation": f"s3://{bucket}/athena/"})["QueryExecutionId"]
-    for _ in range(600):
-        status = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
-        if status["State"] in ("SUCCEEDED", "FAILED", "CANCELLED"):
-            break
-        time.sleep(0.1)
-    assert status["State"] == "SUCCEEDED", status
-    rows = athena.get_query_results(QueryExecutionId=query_id)["ResultSet"]["Rows"]
-    return [[c.get("VarCharValue") for c in r["Data"]] for r in rows[1:]]
+    return athena_rows(athena, sql, database, f"s3://{bucket}/athena/")
 
 
 @pytest.fixture

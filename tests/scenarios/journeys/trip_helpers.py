@@ -59,3 +59,25 @@ def keyed_table(dynamodb, name, key):
         AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
     table.wait_until_exists()
     return table
+
+
+def athena_execution(athena, sql, database, output) -> dict:
+    """Runs one Athena statement (results under `output`) to its end; returns its
+    QueryExecution, which must have SUCCEEDED."""
+    query_id = athena.start_query_execution(QueryString=sql, QueryExecutionContext={"Database": database},
+                                            ResultConfiguration={"OutputLocation": output})["QueryExecutionId"]
+
+    def finished():
+        execution = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]
+        return execution if execution["Status"]["State"] in ("SUCCEEDED", "FAILED", "CANCELLED") else None
+    execution = wait_for(finished)
+    assert execution["Status"]["State"] == "SUCCEEDED", execution["Status"]
+    return execution
+
+
+def athena_rows(athena, sql, database, output) -> list:
+    """The rows of a SELECT, as text (None for NULL), without the header row."""
+    execution = athena_execution(athena, sql, database, output)
+    pages = athena.get_paginator("get_query_results").paginate(QueryExecutionId=execution["QueryExecutionId"])
+    rows = [[c.get("VarCharValue") for c in r["Data"]] for page in pages for r in page["ResultSet"]["Rows"]]
+    return rows[1:]
