@@ -82,7 +82,9 @@ class DuckEngine:
             return
         cursor = self._cursor()
         try:
-            kept = {row[0] for row in cursor.execute(duck_read.prune_sql(source, predicate)).fetchall()}
+            cursor.register("__lakebox_parts", pa.table(duck_read.partition_values(source)))
+            sql = duck_read.prune_sql(source, predicate, "__lakebox_parts")
+            kept = {row[0] for row in cursor.execute(sql).fetchall()}
         except duckdb.Error:
             return            # a predicate the values cannot answer alone: keep every partition
         finally:
