@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from trip_helpers import athena_execution, wait_for
+from trip_helpers import athena_execution, partitioned_destination, wait_for
 
 pytestmark = pytest.mark.local_only          # buffers are flushed by moving the lakebox clock
 
@@ -43,15 +43,8 @@ def delivery(client, bucket, database, source):
         DeliveryStreamName=name, DeliveryStreamType="KinesisStreamAsSource",
         KinesisStreamSourceConfiguration={"KinesisStreamARN": source[1], "RoleARN": ROLE},
         ExtendedS3DestinationConfiguration={
-            "RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}",
-            "Prefix": "events/region=!{partitionKeyFromQuery:region}/",
-            "ErrorOutputPrefix": "errors/!{firehose:error-output-type}/",
-            "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 60},
-            "DynamicPartitioningConfiguration": {"Enabled": True},
-            "ProcessingConfiguration": {"Enabled": True, "Processors": [
-                {"Type": "MetadataExtraction", "Parameters": [
-                    {"ParameterName": "MetadataExtractionQuery", "ParameterValue": "{region: .region}"},
-                    {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"}]}]},
+            **partitioned_destination(bucket, "events/region=!{partitionKeyFromQuery:region}/", "region", ROLE,
+                                      delimit=False),
             "DataFormatConversionConfiguration": {
                 "Enabled": True,
                 "SchemaConfiguration": {"RoleARN": ROLE, "DatabaseName": database, "TableName": "event_schema"},

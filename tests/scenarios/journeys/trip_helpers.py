@@ -81,3 +81,19 @@ def athena_rows(athena, sql, database, output) -> list:
     pages = athena.get_paginator("get_query_results").paginate(QueryExecutionId=execution["QueryExecutionId"])
     rows = [[c.get("VarCharValue") for c in r["Data"]] for page in pages for r in page["ResultSet"]["Rows"]]
     return rows[1:]
+
+
+def partitioned_destination(bucket, prefix, key, role, delimit=True) -> dict:
+    """A Firehose ExtendedS3DestinationConfiguration with dynamic partitioning on the JSON
+    field `key` (a JQ query), flushed each minute, failures under `errors/`; `delimit`
+    appends a newline to each record."""
+    processors = [{"Type": "MetadataExtraction", "Parameters": [
+        {"ParameterName": "MetadataExtractionQuery", "ParameterValue": f"{{{key}: .{key}}}"},
+        {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"}]}]
+    if delimit:
+        processors.append({"Type": "AppendDelimiterToRecord", "Parameters": []})
+    return {"RoleARN": role, "BucketARN": f"arn:aws:s3:::{bucket}", "Prefix": prefix,
+            "ErrorOutputPrefix": "errors/!{firehose:error-output-type}/",
+            "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 60},
+            "DynamicPartitioningConfiguration": {"Enabled": True},
+            "ProcessingConfiguration": {"Enabled": True, "Processors": processors}}
