@@ -2,13 +2,12 @@
 (code, message) of an error a boto3 call raises, and waiting for work done off the
 request path."""
 import json
-import os
-import subprocess
-import sys
 import time
 
 import pytest
 from botocore.exceptions import ClientError
+
+from aws_cli import run_cli
 
 KEY, SECRET, REGION = "test", "test", "us-east-1"
 
@@ -16,13 +15,7 @@ KEY, SECRET, REGION = "test", "test", "us-east-1"
 def aws(lakebox_server, *args, output="json", stdin=None):
     """Runs `aws <args> --output <output>` against the server, `stdin` (text) fed to it;
     returns the finished process."""
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET,
-           "AWS_DEFAULT_REGION": REGION, "AWS_PAGER": ""}
-    env.pop("AWS_PROFILE", None)
-    command = [sys.executable, "-m", "awscli", *args, "--output", output]
-    if lakebox_server.endpoint:
-        command += ["--endpoint-url", lakebox_server.endpoint]
-    return subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, timeout=120)
+    return run_cli(lakebox_server, *args, access_key=KEY, output=output, input=stdin, timeout=120)
 
 
 def ok(done) -> dict:
