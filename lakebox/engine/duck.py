@@ -327,7 +327,7 @@ class DuckQuery:
                 raise QueryCancelled()
             if pattern is not None:
                 tables.append(regex_read.read_table(found.path, found.uri, duck_read.compression_of(found), pattern,
-                                                    wanted))
+                                                    wanted, source.regex_groups))
                 continue
             if source.format == "avro":
                 try:

@@ -30,15 +30,18 @@ def pattern_of(serde: dict) -> re.Pattern:
         raise EngineError("HIVE_INVALID_METADATA", f"Invalid input.regex {regex!r}: {error}") from None
 
 
-def read_table(path: str, uri: str, compression: str, pattern: re.Pattern, columns: list[str]) -> pa.Table:
+def read_table(path: str, uri: str, compression: str, pattern: re.Pattern, columns: list[str],
+               groups: list | None = None) -> pa.Table:
     """The file's rows as text columns named `columns` (`compression`: none, gzip or zstd;
-    other codecs are decompressed into a plain copy before)."""
+    other codecs are decompressed into a plain copy before). `groups`: the group each
+    column takes (a name, or None for none); None: the groups in order."""
+    if groups is None:
+        groups = [index + 1 if index < pattern.groups else None for index in range(len(columns))]
     values = [[] for _ in columns]
     for line in _lines(path, uri, compression):
         found = pattern.fullmatch(line)
-        groups = found.groups() if found else ()
-        for index, column in enumerate(values):
-            column.append(groups[index] if index < len(groups) else None)
+        for group, column in zip(groups, values):
+            column.append(found.group(group) if found and group is not None else None)
     return pa.table({name: pa.array(column, pa.string()) for name, column in zip(columns, values)})
 
 

@@ -38,3 +38,13 @@ def test_a_table_without_an_expression_is_refused():
         regex_read.pattern_of({})
     assert (raised.value.error_name, raised.value.message) == (
         "HIVE_INVALID_METADATA", 'This table does not have serde property "input.regex"!')
+
+
+def test_columns_taken_from_named_groups(tmp_path):
+    """A grok pattern's expansion: each column takes its field's named group."""
+    path = tmp_path / "log"
+    path.write_bytes(b"INFO w1 up\nbad\n")
+    pattern = regex_read.pattern_of({"input.regex": r"(?P<g0>\w+) (?P<g1>w\d)(?: (up|down))"})
+    rows = regex_read.read_table(str(path), "s3://b/log", "none", pattern, ["worker", "level", "extra"],
+                                 ["g1", "g0", None]).to_pylist()
+    assert rows == [{"worker": "w1", "level": "INFO", "extra": None}, {"worker": None, "level": None, "extra": None}]
