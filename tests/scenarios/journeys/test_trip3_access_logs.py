@@ -3,12 +3,14 @@ gzipped log files delivered per day, a table with the Regex SerDe (the regular
 expression written with the DDL's escapes), partitions added with ALTER TABLE ... ADD
 PARTITION ... LOCATION, and the usual questions: errors by status code, the slowest
 paths, the busiest clients. A line that does not match the expression (a header line)
-reads as a row of NULLs."""
+reads as a row of NULLs. Application logs catalogued by a crawler with a custom grok
+classifier are queried the same way."""
 import gzip
+import uuid
 
 import pytest
 
-from trip_helpers import athena_rows
+from trip_helpers import athena_rows, wait_for
 
 LINES = {
     "2024/06/01": [
@@ -77,3 +79,38 @@ def test_questions_about_the_logs(bucket, database, alb_logs):
         ["192.168.1.10", "3", "1390"], ["192.168.1.11", "1", "0"]]
     assert run(athena, "SELECT user_agent, target_status_code FROM alb_logs WHERE request_verb = 'POST'",
                database, bucket) == [["Mozilla/5.0 (X11)", "-"]]
+
+
+@pytest.fixture
+def app_logs(client, bucket, database):
+    """Application logs catalogued by a crawler with a custom grok classifier."""
+    glue, s3, name = client("glue"), client("s3"), f"applog-{uuid.uuid4().hex[:8]}"
+    glue.create_classifier(GrokClassifier={
+        "Name": name, "Classification": "applog",
+        "GrokPattern": "%{TIMESTAMP_ISO8601:at} %{LOGLEVEL:level} \\[%{WORKER:worker}\\] %{GREEDYDATA:message}",
+        "CustomPatterns": "WORKER worker-[0-9]+"})
+    s3.put_object(Bucket=bucket, Key="app/2024-06-01.log", Body=(
+        "2024-06-01T10:00:00Z INFO [worker-1] job 7 started\n"
+        "2024-06-01T10:00:05Z ERROR [worker-2] job 8 failed: timeout\n"
+        "2024-06-01T10:01:00Z INFO [worker-1] job 7 done\n").encode())
+    s3.put_object(Bucket=bucket, Key="app/2024-06-02.log", Body=(
+        "2024-06-02T09:00:00Z WARN [worker-3] disk 91% full\n"
+        "2024-06-02T09:00:01Z ERROR [worker-2] job 9 failed: oom\n").encode())
+    glue.create_crawler(Name=name, Role="arn:aws:iam::000000000000:role/glue", DatabaseName=database,
+                        Classifiers=[name], Targets={"S3Targets": [{"Path": f"s3://{bucket}/app/"}]})
+    glue.start_crawler(Name=name)
+    wait_for(lambda: glue.get_crawler(Name=name)["Crawler"]["State"] == "READY"
+             and "LastCrawl" in glue.get_crawler(Name=name)["Crawler"])
+    yield client("athena")
+    glue.delete_crawler(Name=name)
+    glue.delete_classifier(Name=name)
+
+
+def test_grok_table_made_by_a_crawler(client, bucket, database, app_logs):
+    table = client("glue").get_table(DatabaseName=database, Name="app")["Table"]
+    assert table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"] == "com.amazonaws.glue.serde.GrokSerDe"
+    assert [c["Name"] for c in table["StorageDescriptor"]["Columns"]] == ["at", "level", "worker", "message"]
+    assert run(app_logs, "SELECT worker, count(*) FROM app WHERE level = 'ERROR' GROUP BY worker", database,
+               bucket) == [["worker-2", "2"]]
+    assert run(app_logs, "SELECT at, message FROM app WHERE worker = 'worker-3'", database, bucket) == [
+        ["2024-06-02T09:00:00Z", "disk 91% full"]]
