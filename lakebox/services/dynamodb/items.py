@@ -20,10 +20,11 @@ def writable_table(ctx, name, action=None, index=None):
     return table
 
 
-def check_size(item: dict) -> int:
+def check_size(item: dict, update=False) -> int:
+    """The item's size, refused past 400 KB in the words of a put or (`update`) an update."""
     size = av.item_size(item)
     if size > av.MAX_ITEM_BYTES:
-        raise ValidationException("Item size has exceeded the maximum allowed size")
+        raise ValidationException(f"Item size {'to update ' if update else ''}has exceeded the maximum allowed size")
     return size
 
 
@@ -161,6 +162,7 @@ def check_update(table, clauses) -> list:
     """The paths an update writes, refusing updates of key attributes and bad operands."""
     paths = expr_update.updated_paths(clauses)
     expr_update.check_operand_types(clauses)
+    table.check_index_key_updates(expr_update.read_and_written_paths(clauses), expr_update.known_kinds(clauses))
     for path in paths:
         if path[1][0] in table.key_names:
             raise invalid(f"Cannot update attribute {path[1][0]}. This attribute is part of the key")
@@ -170,8 +172,8 @@ def check_update(table, clauses) -> list:
 def updated_item(table, old, key_item, clauses):
     """(the item after the update, its size)."""
     new = expr_update.apply(old if old is not None else dict(key_item), clauses)
-    table.check_indexed_types(new)
-    return new, check_size(new)
+    table.check_indexed_types(new, updated=True)
+    return new, check_size(new, update=True)
 
 
 def _update_return_values(mode, old, new, paths):

@@ -112,7 +112,8 @@ def _check_set(kind, members):
         distinct = set(members)
     if len(distinct) != len(members):
         shown = ", ".join(_set_member_text(kind, m) for m in members)
-        raise invalid(f"Input collection [{shown}] contains duplicates.")
+        of_type = "of type BS " if kind == "BS" else " "     # DynamoDB's words, missing space and all
+        raise invalid(f"Input collection [{shown}]{of_type}contains duplicates.")
     return members
 
 
