@@ -1,25 +1,17 @@
 """Small objects kept in their version's row: every reader finds their bytes there."""
 import os
-import types
 
 import pytest
 
 from lakebox.aws.body import FileRange
 from lakebox.services.s3 import public, store, stored
-from lakebox.storage.blobs import BlobStore
-from lakebox.storage.clock import Clock
-from lakebox.storage.db import Database
+
+from s3_unit_helpers import lake_state
 
 
 @pytest.fixture
 def state(tmp_path):
-    db = Database(None)
-    db.migrate("s3", store.SCHEMA)
-    memory = {}
-    state = types.SimpleNamespace(db=db, blobs=BlobStore(str(tmp_path / "blobs"), durable=False), clock=Clock(db),
-                                  cache=lambda name: memory.setdefault(name, {}))
-    store.insert_bucket(db, "lake", "123456789012", "eu-west-1", 0.0, False)
-    return state
+    return lake_state(tmp_path)
 
 
 def write(state, key: str, data: bytes) -> str:
