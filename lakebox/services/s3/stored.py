@@ -4,8 +4,9 @@ A PutObject body of at most INLINE_MAX bytes is kept in its version's row
 (`s3_objects.content`; ciphertext when the version is sealed, as a blob would hold).
 Such a PUT creates no file, writes no blob journal entry and gives the syncer no file to
 flush, and a GET serves the bytes from the row it has already read. The version still
-has a `blob_id`, which names its bytes (a decrypted or materialized copy for readers in
-place is kept under it: `files.plain_copy_path`) but no file in the blob store.
+has a `blob_id` (marked: `in_row`), which names its bytes (a decrypted or materialized
+copy for readers in place is kept under it: `files.plain_copy_path`) but no file in the
+blob store.
 
 Durability is the row's: the bytes commit with the row in one transaction, so an
 acknowledged PUT survives `kill -9` as every row does (the WAL is in the kernel's hands),
@@ -28,10 +29,19 @@ from lakebox.aws.body import FileRange
 INLINE_MAX = 8 << 10
 
 
+ROW_ID_PREFIX = "row-"
+
+
 def new_blob_id() -> str:
-    """An id for bytes kept in a row: random like a blob's (storage/blobs.py), naming no
-    file in the blob store."""
-    return os.urandom(16).hex()
+    """An id for bytes kept in a row: random like a blob's (storage/blobs.py), and marked
+    as naming no file in the blob store (`in_row`)."""
+    return ROW_ID_PREFIX + os.urandom(16).hex()
+
+
+def in_row(blob_id: str) -> bool:
+    """Whether a version's blob id names bytes kept in its row: then there is no blob file
+    to delete with it (only, maybe, a copy made for readers in place)."""
+    return blob_id.startswith(ROW_ID_PREFIX)
 
 
 def is_inline(row) -> bool:
