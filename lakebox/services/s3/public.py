@@ -32,6 +32,12 @@ class ObjectFile:
     last_modified: float       # epoch seconds
     _path: str | None = field(repr=False)                     # the blob file, None for an empty object
     _decrypt: Callable | None = field(default=None, repr=False, compare=False)
+    _attrs: str | None = field(default=None, repr=False, compare=False)       # the version's attrs, as stored
+
+    @property
+    def metadata(self) -> dict:
+        """The object's user metadata (`x-amz-meta-*`), names lower-cased."""
+        return store.loads(self._attrs).get("Metadata") or {} if self._attrs else {}
 
     @property
     def path(self) -> str | None:
@@ -155,7 +161,8 @@ def _object_file(state, bucket: str, row, db=None) -> ObjectFile:
     is first asked for (listings do not read that column), through `db`: the connection
     the row came from (a worker's read-only one, or `state.db` on the event loop)."""
     path = state.blobs.path(row["blob_id"]) if row["blob_id"] else None
-    found = ObjectFile(bucket, row["key"], row["size"], model.quote_etag(row["etag"]), row["last_modified"], path)
+    found = ObjectFile(bucket, row["key"], row["size"], model.quote_etag(row["etag"]), row["last_modified"], path,
+                       _attrs=row["attrs"])
     if path is not None:
         found._decrypt = lambda: _plain_path(state, state.db if db is None else db, bucket, row["id"], path)
     return found
