@@ -158,8 +158,27 @@ def row_to_json_names_its_fields(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def microsecond_timestamps(tree: exp.Expression) -> exp.Expression:
+    """`timestamp(6)` (a cast, or a literal with 4 to 6 fractional digits, which sqlglot
+    types so) keeps its microseconds in Trino's text and `typeof`, where a plain
+    timestamp is `timestamp(3)`. DuckDB's TIMESTAMP_NS carries the precision through
+    the query (`text.py` prints it with 6 digits, `types.py` names it `timestamp(6)`)."""
+    for node in list(tree.find_all(exp.DataType)):
+        if node.this == exp.DataType.Type.TIMESTAMP and 3 < _precision(node) <= 6:
+            node.replace(exp.DataType(this=exp.DataType.Type.TIMESTAMP_NS))
+    return tree
+
+
+def _precision(node: exp.DataType) -> int:
+    params = node.expressions
+    if len(params) != 1 or not isinstance(params[0].this, exp.Literal):
+        return 3
+    return int(params[0].this.this)
+
+
 FIXES = [
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
+    ("timestamp(6) keeps its microseconds", microsecond_timestamps),
     ("a row of unnamed fields cast to JSON names them \"\"", row_to_json_names_its_fields),
     ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
     ("Trino's functions", trino_functions),
@@ -252,12 +271,13 @@ def date_add_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> e
 
 _TEXT_KINDS = {"double": "double", "float": "real", "real": "real", "timestamp": "timestamp"}
 _TEXT_KINDS_OF_CASTS = {exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FLOAT: "real",
-                        exp.DataType.Type.TIMESTAMP: "timestamp"}
+                        exp.DataType.Type.TIMESTAMP: "timestamp", exp.DataType.Type.TIMESTAMP_NS: "timestamp6"}
 
 
 def text_kind(node, column_types: dict) -> str | None:
-    """"double", "real" or "timestamp" when `node` is known to be one (a catalog column, a
-    literal, a cast, arithmetic or an aggregate over one), else None."""
+    """"double", "real", "timestamp" or "timestamp6" (Trino's timestamp(6)) when `node`
+    is known to be one (a catalog column, a literal, a cast, arithmetic or an aggregate
+    over one), else None."""
     if isinstance(node, (exp.Paren, exp.Neg)):
         return text_kind(node.this, column_types)
     if isinstance(node, exp.Column):
@@ -350,6 +370,7 @@ TYPED_FIXES = [
 # The node types a fix acts on (no fix adds a node of a type another fix acts on).
 _TRIGGERS = {
     trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
+    microsecond_timestamps: {exp.DataType},
     reduce_identity_finish: {exp.Reduce},
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},

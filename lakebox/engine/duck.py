@@ -26,9 +26,10 @@ SCAN_POLL_SECONDS = 0.01         # how often a query with a scan cut-off has its
 _BUCKET = "__lakebox_bucket"     # the folder (then file) a written row's Hive bucket decides
 _JSON_SAMPLE_FILES = 8           # files whose keys are read to match columns case-insensitively
 
-# DuckDB result types Trino has no name for, shown as the Trino type a query would give.
+# DuckDB result types Trino has no name for, shown as the Trino type a query would give
+# (TIMESTAMP_NS is kept: it is Trino's timestamp(6), dialect.microsecond_timestamps).
 _RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT", "USMALLINT": "INTEGER",
-                 "UTINYINT": "SMALLINT", "TIMESTAMP_NS": "TIMESTAMP", "TIMESTAMP_MS": "TIMESTAMP",
+                 "UTINYINT": "SMALLINT", "TIMESTAMP_MS": "TIMESTAMP",
                  "TIMESTAMP_S": "TIMESTAMP", "TIMESTAMP WITH TIME ZONE": "TIMESTAMP WITH TIME ZONE"}
 
 

@@ -74,6 +74,7 @@ MACROS = [
     ("real_text", "x", "CASE WHEN abs(x) >= 0.001 AND abs(x) < 10000000 THEN CAST(x AS VARCHAR) "
                        "ELSE lakebox_java_real(x) END"),
     ("timestamp_text", "x", "strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')"),
+    ("timestamp6_text", "x", "strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f')"),
     # Trino's JSON functions answer NULL for text that is not JSON (DuckDB's fail the query),
     # and json_extract_scalar NULL for an object or an array.
     ("json_extract_scalar", "j, p", "CASE WHEN json_valid(j) AND json_type(j, p) NOT IN ('OBJECT', 'ARRAY') "
@@ -299,6 +300,8 @@ def _pattern_call(name: str, duck_function: str, convert, result_type: str | Non
 
 def _typeof(arguments):
     _arity(arguments, 1, "typeof")
+    if isinstance(arguments[0], exp.Literal) and arguments[0].is_string:     # Trino types it by its length
+        return exp.Literal.string(f"varchar({len(arguments[0].this)})")
     return _call(TRINO_TYPE_FUNCTION, _call("typeof", arguments[0]))
 
 

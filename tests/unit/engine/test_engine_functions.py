@@ -75,6 +75,13 @@ TRINO_ANSWERS = [
      "json_extract('not json', '$.a'), json_extract('{\"a\": \"x\"}', '$.a')", ',,"1",,,"""x"""'),
     ("CAST(TIMESTAMP '2024-01-01 10:30:00.5' AS varchar), CAST(DATE '2024-01-01' AS varchar)",
      '"2024-01-01 10:30:00.500","2024-01-01"'),
+    # timestamp(6) keeps its microseconds (a cast, or a literal with 6 fractional digits)
+    ("CAST('2024-01-02 03:04:05.123456' AS timestamp(6)), TIMESTAMP '2024-01-02 03:04:05.000001', "
+     "CAST('2024-01-02 03:04:05.123456' AS timestamp(3)), CAST(CAST('2024-01-02 03:04:05' AS timestamp(6)) AS varchar)",
+     '"2024-01-02 03:04:05.123456","2024-01-02 03:04:05.000001","2024-01-02 03:04:05.123","2024-01-02 03:04:05.000000"'),
+    ("typeof(CAST('2024-01-02 03:04:05' AS timestamp(6))), typeof('abc'), typeof(''), typeof(CAST('x' AS varchar)), "
+     "typeof(current_timestamp), typeof(localtimestamp)",
+     '"timestamp(6)","varchar(3)","varchar(0)","varchar","timestamp(3) with time zone","timestamp(3)"'),
     ("CAST(1e10 AS varchar), CAST(sum(x * 1e0) AS varchar), CAST(avg(n) AS varchar), CAST(CAST(1 AS real) AS varchar), "
      "CAST(1.5 AS varchar), CAST(max(n) AS varchar) FROM (VALUES (1e7, 1)) AS t(x, n)",
      '"1.0E10","1.0E7","1.0","1.0","1.5","1"'),
