@@ -240,7 +240,9 @@ class DuckQuery:
                     replacement.set("sample", table.args["sample"])
                 table.replace(replacement)
         column_types = {name.lower(): kind for source in self._sources for name, kind in source.columns}
-        mismatch = strict.operator_type_mismatch(self._tree, column_types, self._tree.meta.get("sql", ""))
+        compared = {**{name.lower(): kind for source in self._sources for name, kind in source.partition_keys},
+                    **column_types}         # partition columns are compared as they are typed, too
+        mismatch = strict.operator_type_mismatch(self._tree, compared, self._tree.meta.get("sql", ""))
         if mismatch is not None:
             raise EngineError("TYPE_MISMATCH", mismatch)
         self._sql = dialect.translate(self._tree, column_types, copy=False)      # the tree is this query's own

@@ -182,10 +182,13 @@ _OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "
               exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
 _NUMBER_COLUMNS = {"int": "integer", "integer": "integer", "bigint": "bigint", "smallint": "smallint",
                    "tinyint": "tinyint", "double": "double", "float": "real", "real": "real"}
+# Other catalog types Trino never compares with a text (`dt = '2024-01-01'` on a date).
+_TIME_COLUMNS = {"date": "date", "timestamp": "timestamp(3)"}
 
 
-def _trino_type(node, column_types: dict) -> str | None:
-    """Trino's name of a literal's or catalog column's type, when it is a number or a text."""
+def _trino_type(node, column_types: dict, ctes: frozenset = frozenset()) -> str | None:
+    """Trino's name of a literal's or catalog column's type, when it is a number, a text,
+    a date or a timestamp."""
     if isinstance(node, exp.Literal) and node.is_string:
         return f"varchar({len(node.this)})"
     if isinstance(node, exp.Literal):
@@ -198,11 +201,27 @@ def _trino_type(node, column_types: dict) -> str | None:
             return f"decimal({max(len(digits), scale)},{scale})"
         return "integer" if -2**31 <= int(text) < 2**31 else "bigint"
     if isinstance(node, exp.Column):
-        kind = column_types.get(node.name.lower(), "").lower()
+        kind = column_types.get(node.name.lower(), "").lower() if _of_a_table(node, ctes) else ""
         if kind == "string" or kind.startswith("varchar"):
             return "varchar" if kind == "string" else kind
-        return _NUMBER_COLUMNS.get(kind) or (kind if kind.startswith("decimal") else None)
+        return _NUMBER_COLUMNS.get(kind) or _TIME_COLUMNS.get(kind) or (kind if kind.startswith("decimal") else None)
+    if isinstance(node, (exp.Cast, exp.TryCast)) and node.to.this == exp.DataType.Type.DATE:
+        return "date"
     return None
+
+
+def _of_a_table(column: exp.Column, ctes: frozenset) -> bool:
+    """Whether `column` surely is a table's (so of its catalog type): every relation its
+    SELECT reads (or the one it names) is a table, not a subquery or a WITH query, whose
+    column of that name may be of any type."""
+    select = column.find_ancestor(exp.Select)
+    if select is None:
+        return False
+    relations = [item.this for item in [select.args.get("from_"), *(select.args.get("joins") or [])] if item]
+    if column.table:
+        relations = [item for item in relations if item.alias_or_name.lower() == column.table.lower()]
+    return bool(relations) and all(isinstance(item, exp.Table) and item.name.lower() not in ctes
+                                   for item in relations)
 
 
 def _offsets(node, key: str) -> list[int]:
@@ -211,12 +230,13 @@ def _offsets(node, key: str) -> list[int]:
 
 
 def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -> str | None:
-    """Trino's words for arithmetic or a comparison between a number and a text (`line
-    1:10: Cannot apply operator: integer + varchar(1)`, at the operator), which DuckDB
-    refuses in its own words or, comparing, answers; None if the query has none that
-    lakebox can place."""
+    """Trino's words for arithmetic or a comparison between a number, date or timestamp
+    and a text (`line 1:10: Cannot apply operator: integer + varchar(1)`, `date =
+    varchar(10)`, at the operator), which DuckDB refuses in its own words or, comparing,
+    answers (casting the text); None if the query has none that lakebox can place."""
+    ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
     for node in tree.find_all(*_OPERATORS):
-        left, right = _trino_type(node.this, column_types), _trino_type(node.expression, column_types)
+        left, right = _trino_type(node.this, column_types, ctes), _trino_type(node.expression, column_types, ctes)
         if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
             continue
         ends, starts = _offsets(node.this, "end"), _offsets(node.expression, "start")

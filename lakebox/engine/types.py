@@ -141,7 +141,8 @@ def hive_type(duck: str) -> str:
         return upper.replace(" ", "").lower()
     return {"VARCHAR": "string", "INTEGER": "int", "BIGINT": "bigint", "SMALLINT": "smallint", "TINYINT": "tinyint",
             "DOUBLE": "double", "FLOAT": "float", "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp",
-            "TIMESTAMP_NS": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp", "BLOB": "binary", "HUGEINT": "bigint"}.get(upper, "string")
+            "TIMESTAMP_NS": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp", "BLOB": "binary",
+            "HUGEINT": "bigint"}.get(upper, "string")
 
 
 def _split_top(text: str) -> list[str]:
