@@ -110,8 +110,19 @@ def test_a_ctas_encrypts_its_data_files_and_manifest_and_reads_them_back(glue, s
     assert manifest.splitlines() == [f"s3://{bucket}/{key}" for key in files]
     table = glue.get_table(DatabaseName=database, Name="sealed")["Table"]
     assert table["Parameters"]["has_encrypted_data"] == "true"
-    _, rows, _ = query("SELECT a, b FROM sealed")
-    assert rows == [["a", "b"], ["1", "x"]]
+    query("INSERT INTO sealed VALUES (2, 'y')", ResultConfiguration=_cse("ctas", bucket, kms_key))
+    _, rows, _ = query("SELECT a, b FROM sealed ORDER BY a")
+    assert rows == [["a", "b"], ["1", "x"], ["2", "y"]]
+
+
+def test_unload_encrypts_its_files_and_manifest(s3, kms, query, bucket, kms_key):
+    execution, _, _ = query(f"UNLOAD (SELECT x FROM UNNEST(sequence(1, 2)) AS t(x)) TO 's3://{bucket}/out/' "
+                            "WITH (format = 'JSON', compression = 'NONE')",
+                            ResultConfiguration=_cse("u", bucket, kms_key))
+    manifest = execution["Statistics"]["DataManifestLocation"].split("/", 3)[3]
+    files = _open(s3, kms, bucket, manifest).decode().split()
+    assert len(files) == 1
+    assert _open(s3, kms, bucket, files[0].split("/", 3)[3]).decode().split() == ['{"x":1}', '{"x":2}']
 
 
 def test_a_table_with_encrypted_data_reads_objects_of_the_s3_encryption_client(s3, kms, query, bucket, kms_key):
