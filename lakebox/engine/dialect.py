@@ -233,6 +233,37 @@ def date_plus_interval_stays_date(tree: exp.Expression, column_types: dict) -> e
     return tree
 
 
+def sequence_of_dates_is_dates(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`sequence(date, date[, interval])` is an array of dates in Trino, a day apart (back
+    when the stop comes first) without a step, the n-th being start + n * step (Jan 31
+    plus two months is Mar 31); DuckDB's generate_series takes no dates without a step,
+    makes timestamps of them, and adds a month step to the previous element."""
+    for node in list(tree.find_all(exp.GenerateSeries)):
+        start, stop, step = node.args.get("start"), node.args.get("end"), node.args.get("step")
+        if not _is_date(start, column_types):
+            continue
+        if step is None:
+            step = functions.template("CASE WHEN __a <= __b THEN INTERVAL 1 DAY ELSE INTERVAL (-1) DAY END",
+                                      a=start, b=stop)
+        node.replace(functions.template(
+            "list_filter(list_transform(range(abs(date_diff('day', __a, __b)) + 1), "
+            "lambda __i: CAST(__a + __i * __s AS DATE)), "
+            "lambda __d: CASE WHEN __a <= __b THEN __d <= __b ELSE __d >= __b END)", a=start, b=stop, s=step))
+    return tree
+
+
+def sign_of_a_double_is_a_double(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino's `sign(double)` is a double (`-1.0`, NaN for NaN); DuckDB's a TINYINT (0 for
+    NaN). Done where the operand is known to be a double or a real."""
+    for node in list(tree.find_all(exp.Sign)):
+        kind = text_kind(node.this, column_types)
+        if kind in ("double", "real"):
+            node.replace(exp.If(this=exp.Anonymous(this="isnan", expressions=[node.this.copy()]),
+                                true=node.this.copy(),
+                                false=exp.cast(node.copy(), "DOUBLE" if kind == "double" else "FLOAT")))
+    return tree
+
+
 def date_minus_date_is_an_interval(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`DATE 'b' - DATE 'a'` is an interval of days in Trino (`31 00:00:00.000`); DuckDB
     gives a number of days."""
@@ -360,6 +391,8 @@ TYPED_FIXES = [
     ("CAST(double or timestamp AS varchar) is Trino's text", cast_to_varchar_as_trino),
     ("date - date is an interval", date_minus_date_is_an_interval),
     ("date + interval stays a date", date_plus_interval_stays_date),
+    ("sequence of dates is dates", sequence_of_dates_is_dates),
+    ("sign of a double is a double", sign_of_a_double_is_a_double),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("decimal / decimal is a decimal", decimal_division_stays_decimal),
     ("double / 0 is Infinity or NaN", double_division_by_zero),
@@ -375,6 +408,8 @@ _TRIGGERS = {
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},
     date_add_on_a_date_stays_date: {exp.DateAdd},
+    sequence_of_dates_is_dates: {exp.GenerateSeries},
+    sign_of_a_double_is_a_double: {exp.Sign},
     date_minus_date_is_an_interval: {exp.Sub},
     decimal_division_stays_decimal: {exp.Div},
     avg_of_a_decimal_keeps_its_type: {exp.Avg},

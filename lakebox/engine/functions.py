@@ -53,6 +53,13 @@ MACROS = [
     ("repeat", "x, n", "list_transform(range(CAST(n AS BIGINT)), lambda i: x)"),
     ("shuffle", "a", "list_transform(list_sort(list_transform(a, lambda x: {'r': random(), 'v': x})), "
                      "lambda s: s.v)"),
+    # Java's Math.cbrt gives a perfect cube's root exactly (DuckDB: 3.0000000000000004).
+    ("cbrt", "x", "CASE WHEN pow(round(cbrt(x)), 3) = x THEN round(cbrt(x)) ELSE cbrt(x) END"),
+    ("json_array_contains", "j, v", "CASE WHEN json_valid(j) AND json_type(j) = 'ARRAY' "
+                                    "THEN list_contains(json_extract(j, '$[*]'), to_json(v)) END"),
+    ("json_array_get", "j, i", "CASE WHEN json_valid(j) AND json_type(j) = 'ARRAY' THEN json_extract(j, '$[' || "
+                               "CASE WHEN i >= 0 THEN CAST(i AS VARCHAR) ELSE '#' || i END || ']') END"),
+    ("is_json_scalar", "j", "json_type(j) NOT IN ('OBJECT', 'ARRAY')"),
     ("e", "", "CAST(2.718281828459045 AS DOUBLE)"),
     ("nan", "", "CAST('NaN' AS DOUBLE)"),
     ("infinity", "", "CAST('Infinity' AS DOUBLE)"),
@@ -171,6 +178,37 @@ def _date_diff(node: exp.DateDiff):
                        node.expression, node.this))
 
 
+def _cardinality(node: exp.ArraySize):
+    """Trino's cardinality counts an array's elements or a map's entries (sqlglot makes it
+    DuckDB's array_length, which takes no map); a BIGINT, as Trino's."""
+    node.replace(exp.cast(_call("cardinality", node.this), "BIGINT"))
+
+
+def _random(node: exp.Rand):
+    """Trino's `random(n)` is a number in [0, n), `random(m, n)` one in [m, n), of the
+    bounds' type (sqlglot reads the first as a seed)."""
+    low, high = (node.this, node.args.get("lower")) if node.args.get("lower") else (exp.Literal.number(0), node.this)
+    if high is None:
+        return
+    literal = all(isinstance(bound, exp.Literal) and not bound.is_string and bound.this.lstrip("-").isdigit()
+                  for bound in (low, high))
+    kind = "INTEGER" if literal and all(-2**31 <= int(bound.this) < 2**31 for bound in (low, high)) else "BIGINT"
+    span = exp.Sub(this=high.copy(), expression=low.copy())
+    offset = _call("floor", exp.Mul(this=_call("random"), expression=exp.Paren(this=span)))
+    node.replace(exp.cast(exp.Add(this=low.copy(), expression=offset), kind))
+
+
+def _from_unixtime(node: exp.UnixToTime):
+    """`from_unixtime(x, zone)` is the instant in that zone: its local time (as `AT TIME
+    ZONE` gives it), where sqlglot drops the zone and answers in UTC."""
+    zone = node.args.get("zone")
+    in_utc = isinstance(zone, exp.Literal) and zone.name.upper() == "UTC"
+    if zone is None or in_utc or node.args.get("scale") is not None:
+        node.set("zone", None)
+        return
+    node.replace(_call("timezone", zone.copy(), _call("to_timestamp", node.this.copy())))
+
+
 def _array_sort(node: exp.ArraySort):
     if node.args.get("expression") is not None:
         raise FunctionNotSupported("Function 'array_sort' with a comparator is not supported")
@@ -219,7 +257,7 @@ def _call(name: str, *arguments) -> exp.Expression:
     return exp.Anonymous(this=name, expressions=list(arguments))
 
 
-def _template(sql: str, **parts) -> exp.Expression:
+def template(sql: str, **parts) -> exp.Expression:
     """DuckDB SQL with `__<name>` placeholders replaced by `parts`."""
     tree = sqlglot.parse_one(sql, read="duckdb")
     for column in list(tree.find_all(exp.Column)):
@@ -254,7 +292,7 @@ def _arity(arguments, count: int, name: str):
 def _zip_with(arguments):
     _arity(arguments, 3, "zip_with")
     body = _lambda_body(arguments[2], "struct_extract(__p, 1)", "struct_extract(__p, 2)")
-    return _template("list_transform(list_zip(__a, __b), lambda __p: __body)",
+    return template("list_transform(list_zip(__a, __b), lambda __p: __body)",
                      a=arguments[0], b=arguments[1], body=body)
 
 
@@ -263,7 +301,7 @@ def _map_entries_with(shape: str, name: str):
     def build(arguments):
         _arity(arguments, 2, name)
         body = _lambda_body(arguments[1], "__e.key", "__e.value")
-        return _template(shape, m=arguments[0], body=body)
+        return template(shape, m=arguments[0], body=body)
     return build
 
 
@@ -275,7 +313,7 @@ def _match(kind: str):
 
     def build(arguments):
         _arity(arguments, 2, f"{kind}_match")
-        return _template(f"CASE WHEN __a IS NULL THEN NULL "
+        return template(f"CASE WHEN __a IS NULL THEN NULL "
                          f"WHEN len(list_filter(list_transform(__a, __f), lambda __b: {found})) > 0 "
                          f"THEN {when_found} WHEN list_position(list_transform(__a, __f), NULL) IS NOT NULL "
                          f"THEN NULL ELSE {otherwise} END", a=arguments[0], f=arguments[1])
@@ -333,7 +371,10 @@ _REWRITES = {
 
 # Calls sqlglot parses into nodes of their own, by node type.
 _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.ArraySort: _array_sort,
-          exp.Normalize: _normalize_node, exp.RegexpReplace: _regexp_replacement}
+          exp.Normalize: _normalize_node, exp.RegexpReplace: _regexp_replacement, exp.ArraySize: _cardinality,
+          exp.Rand: _random, exp.UnixToTime: _from_unixtime, exp.Cbrt: lambda node: node.replace(
+              _call(PREFIX + "cbrt", node.this)), exp.JSONArrayContains: lambda node: node.replace(
+              _call(PREFIX + "json_array_contains", node.this, node.expression))}
 NODE_TYPES = set(_NODES)
 
 PARSED_AS_CALLS = ["ARRAY_DISTINCT", "ARRAY_INTERSECT", "ARRAY_EXCEPT", "FORMAT", "DATE_FORMAT", "DATE_PARSE",

@@ -31,6 +31,14 @@ def test_timestamps_print_and_type_as_trinos(query):
         ("timestamp with time zone", 3)]
 
 
+def test_everyday_functions_answer_as_trinos(query):
+    _, rows, columns = query("SELECT sequence(DATE '2024-01-30', DATE '2024-02-01') AS days, "
+                             "cardinality(MAP(ARRAY['a'], ARRAY[1])) AS entries, "
+                             "json_array_contains('[1, 2]', 2) AS has_two, cbrt(27) AS root")
+    assert rows[1] == ["[2024-01-30, 2024-01-31, 2024-02-01]", "1", "true", "3.0"]
+    assert [column["Type"] for column in columns] == ["array", "bigint", "boolean", "double"]
+
+
 def test_pyathena_reads_the_values_back(lakebox_server, bucket, database):
     from pyathena import connect
     cursor = connect(s3_staging_dir=f"s3://{bucket}/pyathena/", region_name=REGION, schema_name=database,

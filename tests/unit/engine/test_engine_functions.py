@@ -58,6 +58,20 @@ TRINO_ANSWERS = [
     ("regexp_replace('abcb', '(b)', '$1$1'), regexp_replace('a.b', '\\.', '\\$'), regexp_replace('abab', 'b')",
      '"abbcbb","a$b","aa"'),
     ("split_to_map('a=1,b=2', ',', '=')", '"{a=1, b=2}"'),
+    ("sequence(DATE '2024-01-01', DATE '2024-01-03'), sequence(DATE '2024-01-02', DATE '2024-01-01'), "
+     "sequence(DATE '2024-01-31', DATE '2024-03-31', INTERVAL '1' MONTH)",
+     '"[2024-01-01, 2024-01-02, 2024-01-03]","[2024-01-02, 2024-01-01]","[2024-01-31, 2024-02-29, 2024-03-31]"'),
+    ("cardinality(MAP(ARRAY['a', 'b'], ARRAY[1, 2])), cardinality(ARRAY[1]) - 3, typeof(cardinality(ARRAY[1]))",
+     '"2","-2","bigint"'),
+    ("random(10) BETWEEN 0 AND 9, typeof(random(10)), random(5, 6), typeof(random())", '"true","integer","5","double"'),
+    ("hour(from_unixtime(1700000000, 'Europe/Paris')), from_unixtime(1700000000, 'UTC')",
+     '"23","2023-11-14 22:13:20.000 UTC"'),
+    ("cbrt(27), cbrt(-8), sign(-2.5e0), sign(0e0)", '"3.0","-2.0","-1.0","0.0"'),
+    ("json_array_contains('[1, 2, \"a\"]', 2), json_array_contains('[1, 2, \"a\"]', 'a'), "
+     "json_array_contains('[1]', 3), json_array_contains('{}', 1)", '"true","true","false",'),
+    ("json_array_get('[\"a\", [3, 9], \"c\"]', 0), json_array_get('[\"a\", [3, 9]]', 1), "
+     "json_array_get('[\"c\"]', -1), json_array_get('[\"c\"]', 5), is_json_scalar('1'), is_json_scalar('[1]')",
+     '"""a""","[3,9]","""c""",,"true","false"'),
     ("date_diff('hour', TIMESTAMP '2024-01-01 00:59:00', TIMESTAMP '2024-01-01 01:01:00'), "
      "date_diff('day', TIMESTAMP '2024-01-01 23:00:00', TIMESTAMP '2024-01-02 01:00:00'), "
      "date_diff('year', DATE '2023-12-31', DATE '2024-01-01'), date_diff('month', DATE '2024-01-31', DATE '2024-02-29'), "
