@@ -12,17 +12,20 @@
 with other answers (`array_distinct` does not keep first-occurrence order there,
 `format` is not Java's); the dialect parses them as plain calls for `rewrite`.
 """
+import decimal
+import math
 import zlib
 
 import sqlglot
 from sqlglot import exp
 
-from lakebox.engine import datetime_patterns
+from lakebox.engine import datetime_patterns, strict
 from lakebox.engine.types import trino_type_of_duck
 
 PREFIX = "trino_"
 TRINO_TYPE_FUNCTION = "lakebox_trino_type"
 CRC32_FUNCTION = "lakebox_crc32"
+FORMAT_NUMBER_FUNCTION = "lakebox_format_number"
 
 _SCHEME = "[A-Za-z][A-Za-z0-9+.-]*"
 _AUTHORITY = rf"^{_SCHEME}://(?:[^@/?#]*@)?"
@@ -60,6 +63,16 @@ MACROS = [
     ("json_array_get", "j, i", "CASE WHEN json_valid(j) AND json_type(j) = 'ARRAY' THEN json_extract(j, '$[' || "
                                "CASE WHEN i >= 0 THEN CAST(i AS VARCHAR) ELSE '#' || i END || ']') END"),
     ("is_json_scalar", "j", "json_type(j) NOT IN ('OBJECT', 'ARRAY')"),
+    # Trino compares the elements as IDENTICAL (a NULL matches a NULL).
+    ("contains_sequence", "x, seq", "CASE WHEN x IS NOT NULL AND seq IS NOT NULL THEN coalesce(list_bool_or("
+                                    "list_transform(range(0, len(x) - len(seq) + 1), "
+                                    "lambda i: x[i + 1:i + len(seq)] IS NOT DISTINCT FROM seq)), false) END"),
+    ("trim_array", "a, n", "CASE WHEN n < 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'size must not be negative: ' || n")
+     + " WHEN n > len(a) THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT",
+                          "'size must not exceed array cardinality ' || len(a) || ': ' || n")
+     + " ELSE a[1:len(a) - n] END"),
     ("e", "", "CAST(2.718281828459045 AS DOUBLE)"),
     ("nan", "", "CAST('NaN' AS DOUBLE)"),
     ("infinity", "", "CAST('Infinity' AS DOUBLE)"),
@@ -106,13 +119,13 @@ _MACRO_NAMES = {name for name, _, _ in MACROS}
 
 RENAMES = {"zip": "list_zip", "arrays_overlap": "list_has_any", "codepoint": "unicode",
            "hamming_distance": "hamming", "is_finite": "isfinite", "is_infinite": "isinf", "format": "printf",
-           "crc32": CRC32_FUNCTION}
+           "crc32": CRC32_FUNCTION, "format_number": FORMAT_NUMBER_FUNCTION}
 
 UNSUPPORTED = {
     "xxhash64", "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "checksum", "approx_set", "merge",
     "empty_approx_set", "cardinality_hll", "luhn_check", "word_stem", "ngrams", "combinations",
     "human_readable_seconds", "parse_duration", "parse_data_size", "at_timezone", "with_timezone",
-    "timezone_hour", "timezone_minute", "contains_sequence", "array_sort_desc", "classify", "features",
+    "timezone_hour", "timezone_minute", "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
     "tdigest_agg", "value_at_quantile", "values_at_quantiles", "numeric_histogram", "approx_most_frequent",
     "evaluate_classifier_predictions", "map_zip_with", "inverse_beta_cdf", "beta_cdf", "inverse_normal_cdf",
@@ -130,6 +143,29 @@ def install(db):
         db.execute(f"CREATE OR REPLACE MACRO {PREFIX}{name}({parameters}) AS {body}")
     db.create_function(TRINO_TYPE_FUNCTION, trino_type_of_duck, ["VARCHAR"], "VARCHAR")
     db.create_function(CRC32_FUNCTION, lambda data: zlib.crc32(data), ["BLOB"], "BIGINT")
+    db.create_function(FORMAT_NUMBER_FUNCTION, format_number, ["DOUBLE"], "VARCHAR")
+
+
+_UNITS = "KMBTQ"
+_LONG = 2**63
+
+
+def format_number(value: float) -> str:
+    """Trino's format_number: the value as a whole number (Java's cast to long), divided
+    by 1000 for each unit symbol (K, M, B, T, Q) while at least 1000 away from zero, then
+    shown with up to 2 decimals below 10, 1 below 100, none above, rounded half up."""
+    whole = 0 if math.isnan(value) else max(-_LONG, min(_LONG - 1, math.trunc(value) if math.isfinite(value)
+                                                        else math.copysign(_LONG, value)))
+    fractional, unit = float(whole), ""
+    for symbol in _UNITS:
+        if abs(fractional) < 1000:
+            break
+        fractional, unit = fractional / 1000, symbol
+    decimals = 2 if fractional < 10 else 1 if fractional < 100 else 0
+    text = f"{decimal.Decimal(fractional).quantize(decimal.Decimal(1).scaleb(-decimals), decimal.ROUND_HALF_UP):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + unit
 
 
 # ---------------------------------------------------------------------------

@@ -58,6 +58,14 @@ TRINO_ANSWERS = [
     ("regexp_replace('abcb', '(b)', '$1$1'), regexp_replace('a.b', '\\.', '\\$'), regexp_replace('abab', 'b')",
      '"abbcbb","a$b","aa"'),
     ("split_to_map('a=1,b=2', ',', '=')", '"{a=1, b=2}"'),
+    ("format_number(123456), format_number(1000000), format_number(1234567), format_number(-123456), "
+     "format_number(999), format_number(99999), format_number(12.7e0)",
+     '"123K","1M","1.23M","-123.46K","999","100K","12"'),
+    ("contains_sequence(ARRAY[1, 2, 3, 4], ARRAY[2, 3]), contains_sequence(ARRAY[1, 2, 3], ARRAY[1, 3]), "
+     "contains_sequence(ARRAY[1, NULL, 3], ARRAY[NULL, 3]), contains_sequence(ARRAY[1], ARRAY[1, 2]), "
+     "contains_sequence(CAST(NULL AS array(integer)), ARRAY[1])", '"true","false","true","false",'),
+    ("trim_array(ARRAY[1, 2, 3], 1), trim_array(ARRAY[1, 2, 3], 3), trim_array(ARRAY[1, 2, 3], 0)",
+     '"[1, 2]","[]","[1, 2, 3]"'),
     ("sequence(DATE '2024-01-01', DATE '2024-01-03'), sequence(DATE '2024-01-02', DATE '2024-01-01'), "
      "sequence(DATE '2024-01-31', DATE '2024-03-31', INTERVAL '1' MONTH)",
      '"[2024-01-01, 2024-01-02, 2024-01-03]","[2024-01-02, 2024-01-01]","[2024-01-31, 2024-02-29, 2024-03-31]"'),
@@ -139,7 +147,11 @@ def test_patterns():
 
 def test_wrong_arguments_and_unparsable_dates_in_trinos_words():
     for select, name, message in (("repeat('a')", "FUNCTION_NOT_FOUND", "Unexpected parameters for function repeat"),
-                                  ("date_parse('x', '%Y')", "INVALID_FUNCTION_ARGUMENT", 'Invalid format: "x"')):
+                                  ("date_parse('x', '%Y')", "INVALID_FUNCTION_ARGUMENT", 'Invalid format: "x"'),
+                                  ("trim_array(ARRAY[1, 2, 3], 4)", "INVALID_FUNCTION_ARGUMENT",
+                                   "size must not exceed array cardinality 3: 4"),
+                                  ("trim_array(ARRAY[1], -1)", "INVALID_FUNCTION_ARGUMENT",
+                                   "size must not be negative: -1")):
         with pytest.raises(EngineError) as caught:
             result_line("SELECT " + select)
         assert (caught.value.error_name, caught.value.message) == (name, message)
