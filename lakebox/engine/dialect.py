@@ -252,6 +252,20 @@ def sequence_of_dates_is_dates(tree: exp.Expression, column_types: dict) -> exp.
     return tree
 
 
+_INTEGER_TYPES = {exp.DataType.Type.TINYINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.INT,
+                  exp.DataType.Type.BIGINT}
+
+
+def double_to_integer_rounds_half_away(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino casts a double to an integer type rounding half away from zero (2.5 is 3,
+    -2.5 is -3); DuckDB rounds half to even. Done where the operand is known to be a
+    double or a real."""
+    for node in list(tree.find_all(exp.Cast, exp.TryCast)):
+        if node.to.this in _INTEGER_TYPES and text_kind(node.this, column_types) in ("double", "real"):
+            node.this.replace(exp.Anonymous(this="round", expressions=[node.this.copy()]))
+    return tree
+
+
 def sign_of_a_double_is_a_double(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """Trino's `sign(double)` is a double (`-1.0`, NaN for NaN); DuckDB's a TINYINT (0 for
     NaN). Done where the operand is known to be a double or a real."""
@@ -393,6 +407,7 @@ TYPED_FIXES = [
     ("date + interval stays a date", date_plus_interval_stays_date),
     ("sequence of dates is dates", sequence_of_dates_is_dates),
     ("sign of a double is a double", sign_of_a_double_is_a_double),
+    ("a double cast to an integer type rounds half away from zero", double_to_integer_rounds_half_away),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("decimal / decimal is a decimal", decimal_division_stays_decimal),
     ("double / 0 is Infinity or NaN", double_division_by_zero),
@@ -410,6 +425,7 @@ _TRIGGERS = {
     date_add_on_a_date_stays_date: {exp.DateAdd},
     sequence_of_dates_is_dates: {exp.GenerateSeries},
     sign_of_a_double_is_a_double: {exp.Sign},
+    double_to_integer_rounds_half_away: {exp.Cast, exp.TryCast},
     date_minus_date_is_an_interval: {exp.Sub},
     decimal_division_stays_decimal: {exp.Div},
     avg_of_a_decimal_keeps_its_type: {exp.Avg},

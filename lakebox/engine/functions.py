@@ -73,6 +73,21 @@ MACROS = [
      + strict.failure_sql("INVALID_FUNCTION_ARGUMENT",
                           "'size must not exceed array cardinality ' || len(a) || ': ' || n")
      + " ELSE a[1:len(a) - n] END"),
+    # Trino's substr is '' from position 0, before the first character or for a length
+    # below 1 (DuckDB's counts from there); NULL for a NULL argument.
+    ("substr", "s, start", "CASE WHEN s IS NULL OR start IS NULL THEN NULL "
+                           "WHEN start = 0 OR -start > length(s) THEN '' ELSE substr(s, start) END"),
+    ("substr_for", "s, start, n", "CASE WHEN s IS NULL OR start IS NULL OR n IS NULL THEN NULL "
+                                  "WHEN start = 0 OR n <= 0 OR -start > length(s) THEN '' "
+                                  "ELSE substr(s, start, n) END"),
+    # Trino's array_position is 0 when the element is not there; contains is NULL, and
+    # array_max/array_min are NULL, when a NULL element could decide.
+    ("array_position", "a, x", "CASE WHEN a IS NOT NULL AND x IS NOT NULL "
+                               "THEN CAST(coalesce(list_position(a, x), 0) AS BIGINT) END"),
+    ("contains", "a, x", "CASE WHEN a IS NULL OR x IS NULL THEN NULL WHEN list_contains(a, x) THEN true "
+                         "WHEN list_position(a, NULL) IS NOT NULL THEN NULL ELSE false END"),
+    ("array_max", "a", "CASE WHEN list_position(a, NULL) IS NULL THEN list_max(a) END"),
+    ("array_min", "a", "CASE WHEN list_position(a, NULL) IS NULL THEN list_min(a) END"),
     ("e", "", "CAST(2.718281828459045 AS DOUBLE)"),
     ("nan", "", "CAST('NaN' AS DOUBLE)"),
     ("infinity", "", "CAST('Infinity' AS DOUBLE)"),
@@ -245,6 +260,24 @@ def _from_unixtime(node: exp.UnixToTime):
     node.replace(_call("timezone", zone.copy(), _call("to_timestamp", node.this.copy())))
 
 
+def _substring(node: exp.Substring):
+    length = node.args.get("length")
+    node.replace(_call(PREFIX + "substr_for", node.this, node.args["start"], length) if length is not None
+                 else _call(PREFIX + "substr", node.this, node.args["start"]))
+
+
+def _array_position(node: exp.ArrayPosition):
+    instance = node.args.get("zero_based")      # sqlglot's name for Trino's third argument, the instance
+    if instance is not None and not (isinstance(instance, exp.Literal) and instance.this == "1"):
+        raise FunctionNotSupported("Function 'array_position' with an instance is not supported")
+    node.replace(_call(PREFIX + "array_position", node.this, node.expression))
+
+
+def _as_macro(name: str, *members: str):
+    """A handler replacing a sqlglot node by a call of the macro `name` on its `members`."""
+    return lambda node: node.replace(_call(PREFIX + name, *(node.args[member] for member in members)))
+
+
 def _array_sort(node: exp.ArraySort):
     if node.args.get("expression") is not None:
         raise FunctionNotSupported("Function 'array_sort' with a comparator is not supported")
@@ -408,9 +441,11 @@ _REWRITES = {
 # Calls sqlglot parses into nodes of their own, by node type.
 _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.ArraySort: _array_sort,
           exp.Normalize: _normalize_node, exp.RegexpReplace: _regexp_replacement, exp.ArraySize: _cardinality,
-          exp.Rand: _random, exp.UnixToTime: _from_unixtime, exp.Cbrt: lambda node: node.replace(
-              _call(PREFIX + "cbrt", node.this)), exp.JSONArrayContains: lambda node: node.replace(
-              _call(PREFIX + "json_array_contains", node.this, node.expression))}
+          exp.Rand: _random, exp.UnixToTime: _from_unixtime, exp.Substring: _substring,
+          exp.ArrayPosition: _array_position, exp.Cbrt: _as_macro("cbrt", "this"),
+          exp.JSONArrayContains: _as_macro("json_array_contains", "this", "expression"),
+          exp.ArrayContains: _as_macro("contains", "this", "expression"),
+          exp.ArrayMax: _as_macro("array_max", "this"), exp.ArrayMin: _as_macro("array_min", "this")}
 NODE_TYPES = set(_NODES)
 
 PARSED_AS_CALLS = ["ARRAY_DISTINCT", "ARRAY_INTERSECT", "ARRAY_EXCEPT", "FORMAT", "DATE_FORMAT", "DATE_PARSE",

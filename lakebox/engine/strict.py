@@ -67,6 +67,8 @@ def _call(name: str, *arguments) -> exp.Expression:
 
 def _known_not_text(node, column_types: dict) -> bool:
     """True when `node` surely is no varchar (a number, or a column of a non-text type)."""
+    if isinstance(node, (exp.Neg, exp.Paren)):
+        return _known_not_text(node.this, column_types)
     if isinstance(node, exp.Literal):
         return not node.is_string
     if isinstance(node, exp.Column):

@@ -66,6 +66,15 @@ TRINO_ANSWERS = [
      "contains_sequence(CAST(NULL AS array(integer)), ARRAY[1])", '"true","false","true","false",'),
     ("trim_array(ARRAY[1, 2, 3], 1), trim_array(ARRAY[1, 2, 3], 3), trim_array(ARRAY[1, 2, 3], 0)",
      '"[1, 2]","[]","[1, 2, 3]"'),
+    # substr is '' from 0, before the start, or for a length below 1 (substr(s, strpos(s, 'z')) is '')
+    ("substr('hello', 0), substr('hello', -10), substr('hello', -3), substr('hello', 2, -1), substr('hello', 0, 2), "
+     "substr('hello', strpos('hello', 'z')), substring('hello' FROM 2 FOR 3), substr(NULL, 0)",
+     '"","","llo","","","","ell",'),
+    ("array_position(ARRAY[1, 2], 5), array_position(ARRAY[1, 2], 2), typeof(array_position(ARRAY[1], 1)), "
+     "contains(ARRAY[1, NULL], 2), contains(ARRAY[1, NULL], 1), contains(ARRAY[1, 2], 3), "
+     "array_max(ARRAY[1, NULL]), array_min(ARRAY[1, 3])", '"0","2","bigint",,"true","false",,"1"'),
+    ("CAST(2.5e0 AS integer), CAST(-2.5e0 AS integer), CAST(0.5e0 AS bigint), TRY_CAST(3.5e0 AS smallint), "
+     "CAST(x * 1.5e0 AS integer) FROM (VALUES 1) AS t(x)", '"3","-3","1","4","2"'),
     ("sequence(DATE '2024-01-01', DATE '2024-01-03'), sequence(DATE '2024-01-02', DATE '2024-01-01'), "
      "sequence(DATE '2024-01-31', DATE '2024-03-31', INTERVAL '1' MONTH)",
      '"[2024-01-01, 2024-01-02, 2024-01-03]","[2024-01-02, 2024-01-01]","[2024-01-31, 2024-02-29, 2024-03-31]"'),
