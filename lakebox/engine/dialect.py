@@ -314,7 +314,8 @@ def date_add_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> e
     return tree
 
 
-_TEXT_KINDS = {"double": "double", "float": "real", "real": "real", "timestamp": "timestamp"}
+_TEXT_KINDS = {"double": "double", "float": "real", "real": "real", "timestamp": "timestamp",
+               "timestamp(6)": "timestamp6"}
 _TEXT_KINDS_OF_CASTS = {exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FLOAT: "real",
                         exp.DataType.Type.TIMESTAMP: "timestamp", exp.DataType.Type.TIMESTAMP_NS: "timestamp6"}
 

@@ -33,6 +33,10 @@ _RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT",
                  "TIMESTAMP_S": "TIMESTAMP", "TIMESTAMP WITH TIME ZONE": "TIMESTAMP WITH TIME ZONE"}
 
 
+def _micros(value: str, kind) -> str:
+    return f"CAST({value} AS TIMESTAMP)" if str(kind).upper() == "TIMESTAMP_NS" else value
+
+
 class DuckEngine:
     def __init__(self):
         self._db = duckdb.connect(":memory:")
@@ -370,8 +374,9 @@ class DuckQuery:
         return f"SELECT {', '.join(items)} FROM ({self._sql}) AS __result({', '.join(positions)})"
 
     def _final_sql(self) -> str:
-        """The query with Trino's result types."""
-        return self._by_position(lambda value, name, kind: f"{value} AS {duck_read.ident(name)}")
+        """The query with Trino's result types; a timestamp(6) (TIMESTAMP_NS) is held in
+        microseconds, as Parquet files and Iceberg tables store it."""
+        return self._by_position(lambda value, name, kind: f"{_micros(value, kind)} AS {duck_read.ident(name)}")
 
     @property
     def result_columns(self) -> list[tuple[str, str]]:

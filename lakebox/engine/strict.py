@@ -187,7 +187,7 @@ _OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "
 _NUMBER_COLUMNS = {"int": "integer", "integer": "integer", "bigint": "bigint", "smallint": "smallint",
                    "tinyint": "tinyint", "double": "double", "float": "real", "real": "real"}
 # Other catalog types Trino never compares with a text (`dt = '2024-01-01'` on a date).
-_TIME_COLUMNS = {"date": "date", "timestamp": "timestamp(3)"}
+_TIME_COLUMNS = {"date": "date", "timestamp": "timestamp(3)", "timestamp(6)": "timestamp(6)"}
 
 
 def _trino_type(node, column_types: dict, ctes: frozenset = frozenset()) -> str | None:

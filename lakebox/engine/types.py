@@ -50,6 +50,8 @@ def _parse_hive(text: str, spellings: dict) -> tuple[str, str]:
         return f"DECIMAL({params.group(1)},{scale})", rest[params.end():]
     if name in ("varchar", "char"):
         rest = re.sub(r"^\(\d+\)", "", rest)
+    if name == "timestamp" and (precision := re.match(r"\((\d)\)", rest)):    # Trino's timestamp(p)
+        return ("TIMESTAMP_NS" if 3 < int(precision.group(1)) <= 6 else "TIMESTAMP"), rest[precision.end():]
     if name in _HIVE_SCALARS:
         return _HIVE_SCALARS[name], rest
     if name == "array":
