@@ -51,6 +51,8 @@ TRINO_FAILURES = [
     ("x + 'a' FROM (VALUES 1) AS t(x)", "TYPE_MISMATCH", 'Could not choose a best candidate function for the '
      'function call "+(INTEGER, STRING_LITERAL)". In order to select one, please add explicit type casts.'),
     ("1.5 / 0", "DIVISION_BY_ZERO", "Division by zero"),
+    ("CAST(12345678901 AS integer)", "NUMERIC_VALUE_OUT_OF_RANGE", "Out of range for integer: 12345678901"),
+    ("CAST(300 AS tinyint)", "NUMERIC_VALUE_OUT_OF_RANGE", "Out of range for tinyint: 300"),
 ]
 
 
