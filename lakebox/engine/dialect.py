@@ -392,6 +392,28 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
     return tree
 
 
+def cast_of_text_to_varchar_n_truncates(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`CAST('abc' AS varchar(2))` is 'ab' in Trino (a text is cut to the length; DuckDB
+    keeps it whole). Done where the operand is known to be a text."""
+    for node in list(tree.find_all(exp.Cast, exp.TryCast)):
+        params = node.to.expressions
+        if node.to.this != exp.DataType.Type.VARCHAR or len(params) != 1 or \
+                not isinstance(params[0].this, exp.Literal) or not _is_text(node.this, column_types):
+            continue
+        node.to.set("expressions", [])
+        node.replace(exp.Anonymous(this="left", expressions=[node.copy(), params[0].this]))
+    return tree
+
+
+def _is_text(node, column_types: dict) -> bool:
+    if isinstance(node, exp.Literal):
+        return node.is_string
+    if isinstance(node, exp.Column):
+        kind = column_types.get(node.name.lower(), "").lower()
+        return kind == "string" or kind.startswith("varchar")
+    return False
+
+
 def double_division_by_zero(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """A double divided by zero is Infinity or NaN (`strict.double_division_by_zero`)."""
     return strict.double_division_by_zero(tree, lambda node: text_kind(node, column_types) == "double")
@@ -403,6 +425,7 @@ TYPED_FIXES = [
     ("an array subscript past the end, a map key not there fail", strict.subscripts_in_bounds),
     ("reverse(array), length(varbinary), array || element", strict.array_and_binary_operands),
     ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
+    ("CAST(text AS varchar(n)) keeps n characters", cast_of_text_to_varchar_n_truncates),
     ("CAST(double or timestamp AS varchar) is Trino's text", cast_to_varchar_as_trino),
     ("date - date is an interval", date_minus_date_is_an_interval),
     ("date + interval stays a date", date_plus_interval_stays_date),
@@ -420,6 +443,7 @@ TYPED_FIXES = [
 _TRIGGERS = {
     trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
     microsecond_timestamps: {exp.DataType},
+    cast_of_text_to_varchar_n_truncates: {exp.Cast, exp.TryCast},
     reduce_identity_finish: {exp.Reduce},
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},

@@ -75,11 +75,11 @@ MACROS = [
      + " ELSE a[1:len(a) - n] END"),
     # Trino's substr is '' from position 0, before the first character or for a length
     # below 1 (DuckDB's counts from there); NULL for a NULL argument.
-    ("substr", "s, start", "CASE WHEN s IS NULL OR start IS NULL THEN NULL "
-                           "WHEN start = 0 OR -start > length(s) THEN '' ELSE substr(s, start) END"),
-    ("substr_for", "s, start, n", "CASE WHEN s IS NULL OR start IS NULL OR n IS NULL THEN NULL "
-                                  "WHEN start = 0 OR n <= 0 OR -start > length(s) THEN '' "
-                                  "ELSE substr(s, start, n) END"),
+    ("substring_from", "s, start", "CASE WHEN s IS NULL OR start IS NULL THEN NULL "
+                                   "WHEN start = 0 OR -start > length(s) THEN '' ELSE substr(s, start) END"),
+    ("substring_for", "s, start, n", "CASE WHEN s IS NULL OR start IS NULL OR n IS NULL THEN NULL "
+                                     "WHEN start = 0 OR n <= 0 OR -start > length(s) THEN '' "
+                                     "ELSE substr(s, start, n) END"),
     # Trino's array_position is 0 when the element is not there; contains is NULL, and
     # array_max/array_min are NULL, when a NULL element could decide.
     ("array_position", "a, x", "CASE WHEN a IS NOT NULL AND x IS NOT NULL "
@@ -262,8 +262,8 @@ def _from_unixtime(node: exp.UnixToTime):
 
 def _substring(node: exp.Substring):
     length = node.args.get("length")
-    node.replace(_call(PREFIX + "substr_for", node.this, node.args["start"], length) if length is not None
-                 else _call(PREFIX + "substr", node.this, node.args["start"]))
+    node.replace(_call(PREFIX + "substring_for", node.this, node.args["start"], length) if length is not None
+                 else _call(PREFIX + "substring_from", node.this, node.args["start"]))
 
 
 def _array_position(node: exp.ArrayPosition):

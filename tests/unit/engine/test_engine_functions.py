@@ -73,6 +73,8 @@ TRINO_ANSWERS = [
     ("array_position(ARRAY[1, 2], 5), array_position(ARRAY[1, 2], 2), typeof(array_position(ARRAY[1], 1)), "
      "contains(ARRAY[1, NULL], 2), contains(ARRAY[1, NULL], 1), contains(ARRAY[1, 2], 3), "
      "array_max(ARRAY[1, NULL]), array_min(ARRAY[1, 3])", '"0","2","bigint",,"true","false",,"1"'),
+    ("CAST('abc' AS varchar(2)), TRY_CAST('abcd' AS varchar(3)), CAST('ab' AS varchar(5)), CAST(1.5e0 AS varchar(3))",
+     '"ab","abc","ab","1.5"'),
     ("CAST(2.5e0 AS integer), CAST(-2.5e0 AS integer), CAST(0.5e0 AS bigint), TRY_CAST(3.5e0 AS smallint), "
      "CAST(x * 1.5e0 AS integer) FROM (VALUES 1) AS t(x)", '"3","-3","1","4","2"'),
     ("sequence(DATE '2024-01-01', DATE '2024-01-03'), sequence(DATE '2024-01-02', DATE '2024-01-01'), "
