@@ -37,7 +37,9 @@ class ObjectFile:
     @property
     def metadata(self) -> dict:
         """The object's user metadata (`x-amz-meta-*`), names lower-cased."""
-        return store.loads(self._attrs).get("Metadata") or {} if self._attrs else {}
+        if not self._attrs or '"Metadata"' not in self._attrs:      # most objects: no parse needed
+            return {}
+        return store.loads(self._attrs).get("Metadata") or {}
 
     @property
     def path(self) -> str | None:
