@@ -176,9 +176,31 @@ def _precision(node: exp.DataType) -> int:
     return int(params[0].this.this)
 
 
+_JSON_PATH_CALLS = {"json_extract", "json_extract_scalar", "json_size", "json_exists"}
+_PATH_MODE = re.compile(r"^\s*(?:lax|strict)\s+", re.IGNORECASE)
+_QUOTED_MEMBER = re.compile(r'\["((?:[^"\\]|\\.)*)"\]')
+
+
+def json_paths_as_duckdb_reads_them(tree: exp.Expression) -> exp.Expression:
+    """Trino's JSON paths in DuckDB's words: the SQL/JSON functions' `lax`/`strict` mode
+    word (`json_value(j, 'lax $.a')`; DuckDB would match nothing and answer NULL) is
+    dropped, and a member named in brackets (`$["a.b"]`) is written `$."a.b"`."""
+    for node in list(tree.find_all(exp.JSONValue, exp.JSONExtract, exp.Anonymous)):
+        if isinstance(node, exp.Anonymous):
+            if node.name.lower() not in _JSON_PATH_CALLS or len(node.expressions) < 2:
+                continue
+            path = node.expressions[1]
+        else:
+            path = node.args.get("path") if isinstance(node, exp.JSONValue) else node.args.get("expression")
+        if isinstance(path, exp.Literal) and path.is_string:
+            path.replace(exp.Literal.string(_QUOTED_MEMBER.sub(r'."\1"', _PATH_MODE.sub("", path.this))))
+    return tree
+
+
 FIXES = [
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
     ("timestamp(6) keeps its microseconds", microsecond_timestamps),
+    ("JSON paths as DuckDB reads them", json_paths_as_duckdb_reads_them),
     ("a row of unnamed fields cast to JSON names them \"\"", row_to_json_names_its_fields),
     ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
     ("Trino's functions", trino_functions),
@@ -405,6 +427,15 @@ def cast_of_text_to_varchar_n_truncates(tree: exp.Expression, column_types: dict
     return tree
 
 
+def cast_of_text_to_json_is_a_json_string(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`CAST('x' AS JSON)` is the JSON string "x" in Trino (json_parse parses a text);
+    DuckDB parses it. Done where the operand is known to be a text."""
+    for node in list(tree.find_all(exp.Cast)):
+        if node.to.this == exp.DataType.Type.JSON and _is_text(node.this, column_types):
+            node.replace(exp.Anonymous(this="to_json", expressions=[node.this.copy()]))
+    return tree
+
+
 def _is_text(node, column_types: dict) -> bool:
     if isinstance(node, exp.Literal):
         return node.is_string
@@ -426,6 +457,7 @@ TYPED_FIXES = [
     ("reverse(array), length(varbinary), array || element", strict.array_and_binary_operands),
     ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
     ("CAST(text AS varchar(n)) keeps n characters", cast_of_text_to_varchar_n_truncates),
+    ("CAST(text AS JSON) is a JSON string", cast_of_text_to_json_is_a_json_string),
     ("CAST(double or timestamp AS varchar) is Trino's text", cast_to_varchar_as_trino),
     ("date - date is an interval", date_minus_date_is_an_interval),
     ("date + interval stays a date", date_plus_interval_stays_date),
@@ -443,7 +475,9 @@ TYPED_FIXES = [
 _TRIGGERS = {
     trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
     microsecond_timestamps: {exp.DataType},
+    json_paths_as_duckdb_reads_them: {exp.JSONValue, exp.JSONExtract, exp.Anonymous},
     cast_of_text_to_varchar_n_truncates: {exp.Cast, exp.TryCast},
+    cast_of_text_to_json_is_a_json_string: {exp.Cast},
     reduce_identity_finish: {exp.Reduce},
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},

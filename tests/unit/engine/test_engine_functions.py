@@ -73,6 +73,13 @@ TRINO_ANSWERS = [
     ("array_position(ARRAY[1, 2], 5), array_position(ARRAY[1, 2], 2), typeof(array_position(ARRAY[1], 1)), "
      "contains(ARRAY[1, NULL], 2), contains(ARRAY[1, NULL], 1), contains(ARRAY[1, 2], 3), "
      "array_max(ARRAY[1, NULL]), array_min(ARRAY[1, 3])", '"0","2","bigint",,"true","false",,"1"'),
+    # SQL/JSON paths with their mode word; a member named in brackets; CAST(text AS JSON) is a JSON string
+    ("json_value('{\"a\": {\"b\": 1}}', 'lax $.a.b'), json_query('{\"a\": [1, 2]}', 'lax $.a'), "
+     "json_exists('{\"a\": 1}', 'lax $.a'), json_exists('{\"a\": 1}', 'strict $.z')", '"1","[1,2]","true","false"'),
+    ("json_extract_scalar('{\"a.b\": 1}', '$[\"a.b\"]'), json_extract('{\"x\": {\"a.b\": [1]}}', '$.x[\"a.b\"][0]')",
+     '"1","1"'),
+    ("CAST('x' AS json), json_extract(CAST('{\"a\":1}' AS json), '$.a'), json_extract(json_parse('{\"a\":1}'), '$.a')",
+     '"""x""",,"1"'),
     ("CAST('abc' AS varchar(2)), TRY_CAST('abcd' AS varchar(3)), CAST('ab' AS varchar(5)), CAST(1.5e0 AS varchar(3))",
      '"ab","abc","ab","1.5"'),
     ("CAST(2.5e0 AS integer), CAST(-2.5e0 AS integer), CAST(0.5e0 AS bigint), TRY_CAST(3.5e0 AS smallint), "
