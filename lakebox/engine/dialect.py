@@ -436,6 +436,17 @@ def cast_of_text_to_json_is_a_json_string(tree: exp.Expression, column_types: di
     return tree
 
 
+def cast_of_a_map_to_json_sorts_its_keys(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`CAST(map AS JSON)` is an object with its keys in order (as texts) in Trino;
+    DuckDB keeps the map's order. Done where the operand is known to be a map."""
+    for node in list(tree.find_all(exp.Cast)):
+        if node.to.this == exp.DataType.Type.JSON and _is_map(node.this, column_types):
+            node.replace(functions.template(
+                "to_json(map_from_entries(list_sort(list_transform(map_entries(__m), "
+                "lambda __e: {'key': CAST(__e.key AS VARCHAR), 'value': __e.value}))))", m=node.this))
+    return tree
+
+
 def _is_text(node, column_types: dict) -> bool:
     if isinstance(node, exp.Literal):
         return node.is_string
@@ -458,6 +469,7 @@ TYPED_FIXES = [
     ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
     ("CAST(text AS varchar(n)) keeps n characters", cast_of_text_to_varchar_n_truncates),
     ("CAST(text AS JSON) is a JSON string", cast_of_text_to_json_is_a_json_string),
+    ("CAST(map AS JSON) has its keys in order", cast_of_a_map_to_json_sorts_its_keys),
     ("CAST(double or timestamp AS varchar) is Trino's text", cast_to_varchar_as_trino),
     ("date - date is an interval", date_minus_date_is_an_interval),
     ("date + interval stays a date", date_plus_interval_stays_date),
@@ -478,6 +490,7 @@ _TRIGGERS = {
     json_paths_as_duckdb_reads_them: {exp.JSONValue, exp.JSONExtract, exp.Anonymous},
     cast_of_text_to_varchar_n_truncates: {exp.Cast, exp.TryCast},
     cast_of_text_to_json_is_a_json_string: {exp.Cast},
+    cast_of_a_map_to_json_sorts_its_keys: {exp.Cast},
     reduce_identity_finish: {exp.Reduce},
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},

@@ -78,6 +78,8 @@ TRINO_ANSWERS = [
      "json_exists('{\"a\": 1}', 'lax $.a'), json_exists('{\"a\": 1}', 'strict $.z')", '"1","[1,2]","true","false"'),
     ("json_extract_scalar('{\"a.b\": 1}', '$[\"a.b\"]'), json_extract('{\"x\": {\"a.b\": [1]}}', '$.x[\"a.b\"][0]')",
      '"1","1"'),
+    ("json_format(CAST(MAP(ARRAY['b', 'a'], ARRAY[1, 2]) AS json)), CAST(MAP(ARRAY[10, 2], ARRAY['x', 'y']) AS json)",
+     '"{""a"":2,""b"":1}","{""10"":""x"",""2"":""y""}"'),
     ("CAST('x' AS json), json_extract(CAST('{\"a\":1}' AS json), '$.a'), json_extract(json_parse('{\"a\":1}'), '$.a')",
      '"""x""",,"1"'),
     ("CAST('abc' AS varchar(2)), TRY_CAST('abcd' AS varchar(3)), CAST('ab' AS varchar(5)), CAST(1.5e0 AS varchar(3))",
