@@ -21,13 +21,15 @@ _INTEGER_CASTS = {exp.DataType.Type.TINYINT: ("TINYINT", "TINYINT"),
 _JAVA_INTEGER = "[+-]?[0-9]+"
 
 
-def _fail(name: str, message_sql: str) -> str:
+def failure_sql(name: str, message_sql: str) -> str:
+    """DuckDB SQL that fails the query with Trino's error `name` and the text of `message_sql`."""
     return f"error('{FAILURE_PREFIX}{name}:' || {message_sql})"
 
 
 def _integer_cast_macros():
     for duck_type, trino_name in _INTEGER_CASTS.values():
-        refused = _fail("INVALID_CAST_ARGUMENT", f"'Cannot cast ''' || CAST(x AS VARCHAR) || ''' to {trino_name}'")
+        refused = failure_sql("INVALID_CAST_ARGUMENT",
+                              f"'Cannot cast ''' || CAST(x AS VARCHAR) || ''' to {trino_name}'")
         is_text = f"typeof(x) = 'VARCHAR' AND NOT regexp_full_match(CAST(x AS VARCHAR), '{_JAVA_INTEGER}')"
         yield (f"cast_{duck_type.lower()}", "x", f"CASE WHEN {is_text} THEN {refused} ELSE CAST(x AS {duck_type}) END")
         yield (f"try_cast_{duck_type.lower()}", "x",
@@ -37,14 +39,14 @@ def _integer_cast_macros():
 # name -> (parameters, DuckDB body), created as `lakebox_<name>`.
 MACROS = [
     *_integer_cast_macros(),
-    ("array_subscript", "a, i", "CASE WHEN i > len(a) THEN " + _fail(
+    ("array_subscript", "a, i", "CASE WHEN i > len(a) THEN " + failure_sql(
         "INVALID_FUNCTION_ARGUMENT", "'Array subscript must be less than or equal to array length: ' || i || ' > ' "
                                      "|| len(a)")
-     + " WHEN i < 0 THEN " + _fail("INVALID_FUNCTION_ARGUMENT", "'Array subscript is negative: ' || i")
-     + " WHEN i = 0 THEN " + _fail("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
+     + " WHEN i < 0 THEN " + failure_sql("INVALID_FUNCTION_ARGUMENT", "'Array subscript is negative: ' || i")
+     + " WHEN i = 0 THEN " + failure_sql("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
      + " ELSE a[i] END"),
     ("map_subscript", "m, k", "CASE WHEN m IS NOT NULL AND k IS NOT NULL AND NOT map_contains(m, k) THEN "
-     + _fail("INVALID_FUNCTION_ARGUMENT", "'Key not present in map: ' || CAST(k AS VARCHAR)") + " ELSE m[k] END"),
+     + failure_sql("INVALID_FUNCTION_ARGUMENT", "'Key not present in map: ' || CAST(k AS VARCHAR)") + " ELSE m[k] END"),
     # IEEE 754, as Java divides doubles: x / 0 is Infinity with x's sign, 0 / 0 is NaN.
     # `//` is what `/` means under `integer_division`, which a macro body, parsed before
     # the setting, would miss (on doubles it is the real quotient).
@@ -65,6 +67,8 @@ def _call(name: str, *arguments) -> exp.Expression:
 
 def _known_not_text(node, column_types: dict) -> bool:
     """True when `node` surely is no varchar (a number, or a column of a non-text type)."""
+    if isinstance(node, (exp.Neg, exp.Paren)):
+        return _known_not_text(node.this, column_types)
     if isinstance(node, exp.Literal):
         return not node.is_string
     if isinstance(node, exp.Column):
@@ -182,10 +186,13 @@ _OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "
               exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
 _NUMBER_COLUMNS = {"int": "integer", "integer": "integer", "bigint": "bigint", "smallint": "smallint",
                    "tinyint": "tinyint", "double": "double", "float": "real", "real": "real"}
+# Other catalog types Trino never compares with a text (`dt = '2024-01-01'` on a date).
+_TIME_COLUMNS = {"date": "date", "timestamp": "timestamp(3)", "timestamp(6)": "timestamp(6)"}
 
 
-def _trino_type(node, column_types: dict) -> str | None:
-    """Trino's name of a literal's or catalog column's type, when it is a number or a text."""
+def _trino_type(node, column_types: dict, ctes: frozenset = frozenset()) -> str | None:
+    """Trino's name of a literal's or catalog column's type, when it is a number, a text,
+    a date or a timestamp."""
     if isinstance(node, exp.Literal) and node.is_string:
         return f"varchar({len(node.this)})"
     if isinstance(node, exp.Literal):
@@ -198,11 +205,27 @@ def _trino_type(node, column_types: dict) -> str | None:
             return f"decimal({max(len(digits), scale)},{scale})"
         return "integer" if -2**31 <= int(text) < 2**31 else "bigint"
     if isinstance(node, exp.Column):
-        kind = column_types.get(node.name.lower(), "").lower()
+        kind = column_types.get(node.name.lower(), "").lower() if _of_a_table(node, ctes) else ""
         if kind == "string" or kind.startswith("varchar"):
             return "varchar" if kind == "string" else kind
-        return _NUMBER_COLUMNS.get(kind) or (kind if kind.startswith("decimal") else None)
+        return _NUMBER_COLUMNS.get(kind) or _TIME_COLUMNS.get(kind) or (kind if kind.startswith("decimal") else None)
+    if isinstance(node, (exp.Cast, exp.TryCast)) and node.to.this == exp.DataType.Type.DATE:
+        return "date"
     return None
+
+
+def _of_a_table(column: exp.Column, ctes: frozenset) -> bool:
+    """Whether `column` surely is a table's (so of its catalog type): every relation its
+    SELECT reads (or the one it names) is a table, not a subquery or a WITH query, whose
+    column of that name may be of any type."""
+    select = column.find_ancestor(exp.Select)
+    if select is None:
+        return False
+    relations = [item.this for item in [select.args.get("from_"), *(select.args.get("joins") or [])] if item]
+    if column.table:
+        relations = [item for item in relations if item.alias_or_name.lower() == column.table.lower()]
+    return bool(relations) and all(isinstance(item, exp.Table) and item.name.lower() not in ctes
+                                   for item in relations)
 
 
 def _offsets(node, key: str) -> list[int]:
@@ -211,12 +234,13 @@ def _offsets(node, key: str) -> list[int]:
 
 
 def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -> str | None:
-    """Trino's words for arithmetic or a comparison between a number and a text (`line
-    1:10: Cannot apply operator: integer + varchar(1)`, at the operator), which DuckDB
-    refuses in its own words or, comparing, answers; None if the query has none that
-    lakebox can place."""
+    """Trino's words for arithmetic or a comparison between a number, date or timestamp
+    and a text (`line 1:10: Cannot apply operator: integer + varchar(1)`, `date =
+    varchar(10)`, at the operator), which DuckDB refuses in its own words or, comparing,
+    answers (casting the text); None if the query has none that lakebox can place."""
+    ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
     for node in tree.find_all(*_OPERATORS):
-        left, right = _trino_type(node.this, column_types), _trino_type(node.expression, column_types)
+        left, right = _trino_type(node.this, column_types, ctes), _trino_type(node.expression, column_types, ctes)
         if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
             continue
         ends, starts = _offsets(node.this, "end"), _offsets(node.expression, "start")

@@ -32,6 +32,14 @@ class ObjectFile:
     last_modified: float       # epoch seconds
     _path: str | None = field(repr=False)                     # the blob file, None for an empty object
     _decrypt: Callable | None = field(default=None, repr=False, compare=False)
+    _attrs: str | None = field(default=None, repr=False, compare=False)       # the version's attrs, as stored
+
+    @property
+    def metadata(self) -> dict:
+        """The object's user metadata (`x-amz-meta-*`), names lower-cased."""
+        if not self._attrs or '"Metadata"' not in self._attrs:      # most objects: no parse needed
+            return {}
+        return store.loads(self._attrs).get("Metadata") or {}
 
     @property
     def path(self) -> str | None:
@@ -157,7 +165,8 @@ def _object_file(state, bucket: str, row, db=None) -> ObjectFile:
     through `db`: the connection the row came from (a worker's read-only one, or
     `state.db` on the event loop)."""
     path = state.blobs.path(row["blob_id"]) if row["blob_id"] else None
-    found = ObjectFile(bucket, row["key"], row["size"], model.quote_etag(row["etag"]), row["last_modified"], path)
+    found = ObjectFile(bucket, row["key"], row["size"], model.quote_etag(row["etag"]), row["last_modified"], path,
+                       _attrs=row["attrs"])
     if path is not None:
         found._decrypt = lambda: _plain_path(state, state.db if db is None else db, bucket, row["id"], path)
     return found

@@ -47,9 +47,12 @@ TRINO_FAILURES = [
     ("x FROM (VALUES 1) AS t(x) WHERE 'a' >= 3", "TYPE_MISMATCH",
      "line 1:44: Cannot apply operator: varchar(1) >= integer"),
     ("1.5 *\n  'abc'", "TYPE_MISMATCH", "line 1:12: Cannot apply operator: decimal(2,1) * varchar(3)"),
+    ("DATE '2024-01-01' = '2024-01-01'", "TYPE_MISMATCH", "line 1:26: Cannot apply operator: date = varchar(10)"),
     ("x + 'a' FROM (VALUES 1) AS t(x)", "TYPE_MISMATCH", 'Could not choose a best candidate function for the '
      'function call "+(INTEGER, STRING_LITERAL)". In order to select one, please add explicit type casts.'),
     ("1.5 / 0", "DIVISION_BY_ZERO", "Division by zero"),
+    ("CAST(12345678901 AS integer)", "NUMERIC_VALUE_OUT_OF_RANGE", "Out of range for integer: 12345678901"),
+    ("CAST(300 AS tinyint)", "NUMERIC_VALUE_OUT_OF_RANGE", "Out of range for tinyint: 300"),
 ]
 
 
