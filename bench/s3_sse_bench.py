@@ -45,20 +45,20 @@ def client(port, service):
 
 
 class Server:
-    """A lakebox under test, the wrk script of each (kind, size) and the results of its runs."""
+    """A lakebox under test, the wrk script of each (kind, size name) and its runs."""
 
     def __init__(self, name, tree):
         self.name, self.tree = name, tree
-        self.running = None
-        self.scripts = {}           # (kind, size name) -> wrk script
-        self.runs = {}              # (kind, size name) -> [(GETs/s, CPU us per GET)]
+        self.runs = None            # fb.CpuRuns, keyed by (kind, size name)
+        self.scripts = {}
 
     def start(self, cores, scratch):
-        self.running = servers.lakebox(cores.server, "--limits", "off", "--quiet", tree=os.path.abspath(self.tree),
-                                       niceness=cores.niceness)
-        if self.running is None:
+        running = servers.lakebox(cores.server, "--limits", "off", "--quiet", tree=os.path.abspath(self.tree),
+                                  niceness=cores.niceness)
+        if running is None:
             sys.exit(f"the server from {self.tree} did not start")
-        port = self.running.port
+        self.runs = fb.CpuRuns(running)
+        port = running.port
         key_arn = client(port, "kms").create_key()["KeyMetadata"]["Arn"]
         encryption = {"plain": {}, "SSE-S3": {"ServerSideEncryption": "AES256"},
                       "SSE-KMS": {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": key_arn}}
@@ -78,34 +78,23 @@ class Server:
                     script, "GET", None, {}, f"{url.path}?{url.query}")
 
     def measure(self, kind, size_name, wrk, conns, duration, cores):
-        pid = self.running.pid
-        before = servers.tree_cpu_seconds(pid)
-        result = fb.run_wrk(wrk, self.scripts[(kind, size_name)], self.running.port, conns, duration, cores)
-        used = servers.tree_cpu_seconds(pid) - before
-        if result is None or not result["requests"] or result["status"] or result["read"] or result["timeout"]:
-            print(f"! {self.name} {kind} {size_name}: {result}", file=sys.stderr)
-            return
-        self.runs.setdefault((kind, size_name), []).append(
-            (result["requests"] / (result["duration_us"] / 1e6), 1e6 * used / result["requests"]))
+        self.runs.measure((kind, size_name), wrk, self.scripts[(kind, size_name)], conns, duration, cores)
 
     def best(self, kind, size_name):
-        """(most GETs/s, lowest CPU us per GET) over the rounds: other work only worsens either."""
-        runs = self.runs.get((kind, size_name), [])
-        return (max(r[0] for r in runs), min(r[1] for r in runs)) if runs else (None, None)
+        return self.runs.best((kind, size_name))
+
+
+def _cells(server, kind, size_name):
+    rate, cpu = server.best(kind, size_name)
+    each = " / ".join(f"{cpu_us:,.0f}" for cpu_us in server.runs.each((kind, size_name)))
+    return [f"{rate:,.0f}" if rate else "-", f"{cpu:,.0f} ({each})" if cpu else "-"]
 
 
 def report(chosen, args):
     print(f"\n### S3 GET, wrk -t1 -c{args.conns}, {args.duration}s per run, best of {args.rounds} interleaved rounds\n")
-    print("| server | objects | " + " | ".join(f"{n} GETs/s | {n} CPU us/GET (each round)" for n in SIZES) + " |")
-    print("|---|---|" + "---|---|" * len(SIZES))
-    for server in chosen:
-        for kind in KINDS:
-            cells = []
-            for size_name in SIZES:
-                rate, cpu = server.best(kind, size_name)
-                each = " / ".join(f"{r[1]:,.0f}" for r in server.runs.get((kind, size_name), []))
-                cells += [f"{rate:,.0f}" if rate else "-", f"{cpu:,.0f} ({each})" if cpu else "-"]
-            print(f"| {server.name} | {kind} | " + " | ".join(cells) + " |")
+    header = ["server", "objects"] + [f"{n} {figure}" for n in SIZES for figure in ("GETs/s", "CPU us/GET (each round)")]
+    fb.print_table(header, [[server.name, kind] + [cell for size_name in SIZES for cell in _cells(server, kind, size_name)]
+                            for server in chosen for kind in KINDS])
     print()
     for server in chosen:
         for size_name in SIZES:
@@ -143,7 +132,7 @@ def main():
         server.start(cores, scratch)
         for kind in KINDS:                  # warm-up, discarded
             for size_name in SIZES:
-                fb.run_wrk(wrk, server.scripts[(kind, size_name)], server.running.port, args.conns, 1, cores)
+                fb.run_wrk(wrk, server.scripts[(kind, size_name)], server.runs.running.port, args.conns, 1, cores)
     for _ in range(args.rounds):
         for size_name in SIZES:
             for kind in KINDS:
