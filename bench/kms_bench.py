@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The KMS benchmark, lakebox side by side with moto's server.
 
-    python3 bench/kms_bench.py [--duration 5] [--rounds 2] [--conns 1,8] [--no-moto]
+    python3 bench/kms_bench.py [--duration 5] [--rounds 2] [--conns 1,8] [--no-moto] [--baseline OTHER_CHECKOUT]
 
 For Encrypt (1 KiB plaintext, with an encryption context), Decrypt of that ciphertext
 and GenerateDataKey (AES_256): calls/s, and the server's own CPU time per call. Each
@@ -140,6 +140,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds (default 2)")
     parser.add_argument("--conns", default="1,8", help="wrk connection counts (default 1,8)")
     parser.add_argument("--no-moto", action="store_true", help="lakebox only")
+    parser.add_argument("--baseline", metavar="DIR", help="also run lakebox from this checkout, in the same rounds")
     parser.add_argument("--no-priority", action="store_true", help="run servers and wrk at normal niceness")
     args = parser.parse_args()
     conns_list = [int(c) for c in args.conns.split(",")]
@@ -153,6 +154,10 @@ def main():
     scratch = servers.scratch_dir("lakebox-kms-bench-lua-")
     starts = [("lakebox", lambda: servers.lakebox(cores.server, "--limits", "off", "--quiet",
                                                    niceness=cores.niceness))]
+    if args.baseline:
+        starts.append((f"lakebox ({os.path.basename(os.path.normpath(args.baseline))})",
+                       lambda: servers.lakebox(cores.server, "--limits", "off", "--quiet", niceness=cores.niceness,
+                                               tree=os.path.abspath(args.baseline))))
     if not args.no_moto:
         starts.append(("moto_server", lambda: servers.moto(cores.server, niceness=cores.niceness)))
     targets = []
