@@ -257,6 +257,36 @@ def run_wrk(wrk, script, port, connections, duration, cores):
     return None
 
 
+class CpuRuns:
+    """wrk runs against one server, each read as (requests/s, server CPU us per request):
+    the server's CPU time (its process tree, from /proc) around the run, over the
+    requests answered. A run with errors is reported and left out."""
+
+    def __init__(self, running):
+        self.running = running          # a servers.Running
+        self.runs = {}                  # key -> [(requests/s, CPU us per request)]
+
+    def measure(self, key, wrk, script, connections, duration, cores):
+        pid = self.running.pid
+        before = servers.tree_cpu_seconds(pid)
+        result = run_wrk(wrk, script, self.running.port, connections, duration, cores)
+        used = servers.tree_cpu_seconds(pid) - before
+        if result is None or not result["requests"] or result["status"] or result["read"] or result["timeout"]:
+            print(f"  ! {self.running.name} {key}: {result}", file=sys.stderr)
+            return
+        self.runs.setdefault(key, []).append(
+            (result["requests"] / (result["duration_us"] / 1e6), 1e6 * used / result["requests"]))
+
+    def best(self, key):
+        """(most requests/s, lowest CPU us per request) over the runs: other work on the
+        machine only ever worsens either; (None, None) without runs."""
+        runs = self.runs.get(key, [])
+        return (max(r[0] for r in runs), min(r[1] for r in runs)) if runs else (None, None)
+
+    def each(self, key):
+        return [r[1] for r in self.runs.get(key, [])]
+
+
 def start_target(target, headers, warmup, wrk, script, cores, env):
     """Launch a server under test and check its answer; sets target.skipped if it can't."""
     port = servers.free_port()

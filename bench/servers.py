@@ -129,6 +129,18 @@ class Cores:
                 f"script on core {self.load}{nice}")
 
 
+def wrk_cores(priority: bool = True):
+    """(Cores, wrk's path) for a benchmark that replays requests with wrk: this process
+    moves to the load core (wrk runs there too); exits with a message when wrk is missing."""
+    cores = Cores(priority=priority)
+    if cores.pinned:
+        os.sched_setaffinity(0, {int(cores.load)})
+    wrk = shutil.which("wrk")
+    if not wrk:
+        sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
+    return cores, wrk
+
+
 def may_raise_priority() -> bool:
     """True if this process may lower a child's niceness (root, or CAP_SYS_NICE)."""
     try:

@@ -14,13 +14,15 @@ callee sees who is asking, when, and with which request id. There are two caller
   lakebox clock's time and a fresh request id. Its caller ARN is the service principal
   (`firehose.amazonaws.com`), as resource policies name AWS services.
 """
-import dataclasses
-
 from lakebox.aws.context import HttpRequest, RequestContext
 
 
 def on_behalf(ctx: RequestContext, service: str, operation: str) -> RequestContext:
-    return dataclasses.replace(ctx, service=service, operation=operation)
+    # What dataclasses.replace does, at a quarter of its cost (it rebuilds the context
+    # through __init__): S3 makes one for every GET of an SSE-KMS object.
+    called = object.__new__(RequestContext)
+    called.__dict__.update(ctx.__dict__, service=service, operation=operation)
+    return called
 
 
 def system_context(state, service: str, operation: str, account: str, region: str) -> RequestContext:

@@ -49,10 +49,37 @@ def find_key(ctx, text: str, allow_alias: bool = True):
 
 
 def key_by_id(ctx, account: str, key_id: str):
-    key = store.key_by_id(ctx.state.db, account, ctx.region, key_id)
+    key = _key_row(ctx.state, account, ctx.region, key_id)
     if key is None or state_of(key, now_ms(ctx)) is None:
         raise NotFoundException(f"Key '{model.key_arn(account, ctx.region, key_id)}' does not exist")
     return key
+
+
+def _key_row(state, account: str, region: str, key_id: str):
+    """`store.key_by_id` through the service's cache: Encrypt, Decrypt and every GET of an
+    SSE-KMS object read their key's row. It holds rows (or their absence) read since the
+    last write of any key row, outside transactions (which may yet roll back); the
+    count of writes is read before the row, so a row read while a write lands is dropped.
+    The key's state is still judged from the row on every call (`state_of`), so a
+    disabled or deleted key fails at once. A reset empties the cache."""
+    cache = state.cache("kms")
+    writes = store.key_writes()
+    held = cache.get(_KEY_ROWS)
+    if held is None or held[0] != writes or len(held[1]) >= MAX_CACHED_KEYS:
+        held = cache[_KEY_ROWS] = (writes, {})
+    where = (account, region, key_id)
+    row = held[1].get(where, _ABSENT)
+    if row is _ABSENT:
+        db = state.db
+        row = store.key_by_id(db, account, region, key_id)
+        if not db.conn.in_transaction:
+            held[1][where] = row
+    return row
+
+
+_KEY_ROWS = "key-rows"
+MAX_CACHED_KEYS = 4_096
+_ABSENT = object()
 
 
 def usable_key(ctx, text: str, usage: str, operation: str, allow_alias: bool = True):

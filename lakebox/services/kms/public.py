@@ -47,22 +47,24 @@ def decrypt(ctx, blob: bytes, context: dict | None):
     """(plaintext, the key's ARN) of a blob made by KMS, as Decrypt would give them.
 
     Unwrapped data keys are kept in memory only (a bounded LRU keyed by blob and
-    context), so a GET of an SSE-KMS object skips the AES-GCM opening; the key's row is
-    still read and checked on every call, so a disabled or deleted key fails at once."""
+    context, with the blob's parts and the key's ARN), so a GET of an SSE-KMS object
+    skips parsing the blob and the AES-GCM opening; the key is still looked up and
+    checked on every call, so a disabled or deleted key fails at once."""
     cache = _unwrapped_cache(ctx.state)
     entry = (bytes(blob), model.context_bytes(context))
     with _as_failure():
         found, key = cache.get(entry), None
         if found is not None:
-            plaintext, uid = found
-            key = sealing.blob_key(ctx, model.open_blob(entry[0]), None, "Decrypt")
+            plaintext, uid, sealed, arn = found
+            key = sealing.blob_key(ctx, sealed, None, "Decrypt")
             if key["uid"] != uid:       # the blob's key id now names another key: open it afresh
                 key = None
         if key is None:
-            plaintext, key, _ = sealing.unseal(ctx, blob, context, None, "Decrypt")
-            cache.put(entry, (plaintext, key["uid"]))
+            plaintext, key, _ = sealing.unseal(ctx, entry[0], context, None, "Decrypt")
+            arn = lookup.arn_of(key)
+            cache.put(entry, (plaintext, key["uid"], model.open_blob(entry[0]), arn))
         usage.note(ctx, key)
-        return plaintext, lookup.arn_of(key)
+        return plaintext, arn
 
 
 def _unwrapped_cache(state) -> Lru:

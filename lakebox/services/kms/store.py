@@ -98,6 +98,21 @@ _KEY_COLUMNS = ("account", "region", "key_id", "created_ms", "description", "key
 # ---------------------------------------------------------------------------
 # Keys and their material
 
+# Writes of kms_keys rows so far, in this process: every one goes through this module
+# and counts here, so a key row kept in memory under an older count is known to be stale
+# (lookup.key_by_id). One count for all databases: another server's write in the same
+# process only costs a read.
+_key_writes = 0
+
+
+def key_writes() -> int:
+    return _key_writes
+
+
+def _key_written():
+    global _key_writes
+    _key_writes += 1
+
 
 def insert_key(db, material: bytes | None, material_id: str | None, tags: dict, **row) -> int:
     """A new key with its first material (version 1; None for a key whose material will
@@ -112,6 +127,7 @@ def insert_key(db, material: bytes | None, material_id: str | None, tags: dict, 
             db.execute("INSERT INTO kms_materials VALUES (?, 1, ?, ?, ?, NULL)",
                        (uid, material, material_id, row["created_ms"]))
         put_tags(db, uid, tags)
+    _key_written()
     return uid
 
 
@@ -131,6 +147,7 @@ def keys_after(db, account, region, after_uid, limit):
 def update_key(db, uid, **columns):
     sets = ", ".join(f"{name}=?" for name in columns)
     db.execute(f"UPDATE kms_keys SET {sets} WHERE uid=?", (*columns.values(), uid))
+    _key_written()
 
 
 def material(db, uid, version):
@@ -173,12 +190,14 @@ def insert_replica(db, primary, region, now_ms, description, policy, tags: dict)
         db.execute("INSERT INTO kms_materials SELECT ?, version, material, material_id, created_ms, rotation_type "
                    "FROM kms_materials WHERE key_uid=?", (uid, primary["uid"]))
         put_tags(db, uid, tags)
+    _key_written()
     return uid
 
 
 def move_primary(db, key, region):
     db.execute("UPDATE kms_keys SET primary_region=? WHERE account=? AND key_id=?",
                (region, key["account"], key["key_id"]))
+    _key_written()
 
 
 def keys_due_for_deletion(db, now_ms, limit):
@@ -209,6 +228,7 @@ def delete_key(db, uid):
                               ("kms_grants", "key_uid"), ("kms_imports", "key_uid"), ("kms_usage", "key_uid"),
                               ("kms_keys", "uid")):
             db.execute(f"DELETE FROM {table} WHERE {column}=?", (uid,))
+    _key_written()
 
 
 # ---------------------------------------------------------------------------

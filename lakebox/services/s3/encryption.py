@@ -76,7 +76,7 @@ def new_data_key(ctx, bucket: str, key: str, attrs: dict, params: dict) -> tuple
         return plaintext, blob
     plaintext = os.urandom(32)
     nonce = os.urandom(12)
-    return plaintext, nonce + AESGCM(_master_key(ctx.state)).encrypt(nonce, plaintext, None)
+    return plaintext, nonce + _master(ctx.state).encrypt(nonce, plaintext, None)
 
 
 def customer_key(params: dict, prefix: str = "") -> bytes:
@@ -84,8 +84,9 @@ def customer_key(params: dict, prefix: str = "") -> bytes:
     return base64.b64decode(params[prefix + "SSECustomerKey"])
 
 
-def _master_key(state) -> bytes:
-    """S3's own key for SSE-S3, made on first use and kept in the data directory."""
+def _master(state) -> AESGCM:
+    """S3's own key for SSE-S3 (made on first use and kept in the data directory), as the
+    cipher that wraps and unwraps data keys: built once, as every SSE-S3 GET needs it."""
     cache = state.cache("s3")
     found = cache.get(_MASTER_CACHE)
     if found is None:
@@ -94,7 +95,7 @@ def _master_key(state) -> bytes:
             state.db.execute("INSERT OR IGNORE INTO s3_master_key (id, material) VALUES (1, ?)",
                              (os.urandom(32),))
             row = state.db.one("SELECT material FROM s3_master_key WHERE id=1")
-        found = cache[_MASTER_CACHE] = bytes(row["material"])
+        found = cache[_MASTER_CACHE] = AESGCM(bytes(row["material"]))
     return found
 
 
@@ -195,7 +196,7 @@ def data_key_of(ctx, row, attrs: dict, params: dict, prefix: str = "") -> bytes:
         except KmsFailure as failure:
             raise kms_error(failure, None) from None
         return plaintext
-    return AESGCM(_master_key(ctx.state)).decrypt(wrapped[:12], wrapped[12:], None)
+    return _master(ctx.state).decrypt(wrapped[:12], wrapped[12:], None)
 
 
 def open_plain(ctx, row, attrs: dict, params: dict, prefix: str = ""):
@@ -261,6 +262,12 @@ class _ReadingState:
 class Decrypting(io.RawIOBase):
     """A sealed blob read as plaintext from any offset (AES-CTR seeks freely).
 
+    Each read lands the stored bytes in a new buffer and decrypts them there, in place:
+    one pass over memory the size of the read, where decrypting into a fresh bytes object
+    costs a second buffer (for 1 MiB reads, the allocation alone cost more than AES).
+    `read` returns that buffer, a bytearray, which the response sends as it is; nothing
+    writes to it afterwards, so a transport may keep it until sent.
+
     It has no file descriptor: byte copies (files.copy_range) then stream through it
     rather than copy ciphertext in the kernel.
     """
@@ -290,22 +297,36 @@ class Decrypting(io.RawIOBase):
         return self._position
 
     def read(self, size=-1):
-        sealed = self._raw.read(size)
-        if not sealed:
-            return b""
-        if self._decryptor is None:
-            self._decryptor = _cipher(self._key, self._counter, self._position).decryptor()
-            skip = self._position % 16
-            if skip:            # the keystream starts at a block: spend the bytes before the offset
-                self._decryptor.update(bytes(skip))
-        plain = self._decryptor.update(sealed)
-        self._position += len(plain)
+        if size is None or size < 0:
+            return self.readall()
+        plain = bytearray(size)
+        got = self.readinto(plain)
+        if got < size:
+            del plain[got:]
         return plain
 
+    def readall(self):
+        pieces = []
+        while piece := self.read(SLICE):
+            pieces.append(piece)
+        return b"".join(pieces)
+
     def readinto(self, buffer):
-        plain = self.read(len(buffer))
-        buffer[:len(plain)] = plain
-        return len(plain)
+        got = self._raw.readinto(buffer)
+        if not got:
+            return got
+        decryptor = self._decryptor
+        if decryptor is None:
+            decryptor = self._decryptor = _cipher(self._key, self._counter, self._position).decryptor()
+            skip = self._position % 16
+            if skip:            # the keystream starts at a block: spend the bytes before the offset
+                decryptor.update(bytes(skip))
+        view = memoryview(buffer).cast("B")
+        if got < len(view):
+            view = view[:got]
+        decryptor.update_into(view, view)
+        self._position += got
+        return got
 
     def fileno(self):
         raise io.UnsupportedOperation("a decrypting reader has no file descriptor")

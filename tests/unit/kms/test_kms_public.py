@@ -55,3 +55,36 @@ def test_a_cached_data_key_still_answers_to_its_key_state(ctx):
     with pytest.raises(public.KmsFailure) as failure:
         public.decrypt(ctx, blob, context)
     assert (failure.value.code, failure.value.message) == ("DisabledException", f"{arn} is disabled.")
+
+
+def test_a_cached_key_row_answers_to_deletion_and_to_the_clock(ctx):
+    from lakebox.services.kms import lookup, store
+    plaintext, blob, arn = public.generate_data_key(ctx, None, None)
+    key = lookup.find_key(ctx, arn)
+    store.update_key(ctx.state.db, key["uid"], deletion_ms=int(ctx.now * 1000) + 60_000)
+    with pytest.raises(public.KmsFailure) as failure:
+        public.decrypt(ctx, blob, None)
+    assert (failure.value.code, failure.value.message) == ("KMSInvalidStateException", f"{arn} is pending deletion.")
+    ctx.now += 61          # the deletion date passed: the key is gone, though its row was read before
+    with pytest.raises(public.KmsFailure) as failure:
+        public.decrypt(ctx, blob, None)
+    assert (failure.value.code, failure.value.message) == ("NotFoundException", f"Key '{arn}' does not exist")
+    ctx.now -= 61
+    store.update_key(ctx.state.db, key["uid"], deletion_ms=None)
+    assert public.decrypt(ctx, blob, None) == (plaintext, arn)
+    store.delete_key(ctx.state.db, key["uid"])
+    with pytest.raises(public.KmsFailure) as failure:
+        public.decrypt(ctx, blob, None)
+    assert failure.value.code == "NotFoundException"
+
+
+def test_a_key_row_read_in_a_rolled_back_transaction_is_not_kept(ctx):
+    from lakebox.services.kms import lookup, store
+    plaintext, blob, arn = public.generate_data_key(ctx, None, None)
+    uid = lookup.find_key(ctx, arn)["uid"]
+    with pytest.raises(RuntimeError), ctx.state.db.transaction():
+        store.update_key(ctx.state.db, uid, enabled=0)
+        with pytest.raises(public.KmsFailure):
+            public.decrypt(ctx, blob, None)
+        raise RuntimeError("rolled back")
+    assert public.decrypt(ctx, blob, None) == (plaintext, arn)

@@ -18,3 +18,19 @@ def test_reads_after_any_seek_give_the_plaintext():
             assert reader.read(size) == plaintext[position:position + size]
             position = min(position + size, len(plaintext))
     assert reader.tell() == 21
+
+
+def test_read_to_the_end_and_readinto_a_view_give_the_plaintext():
+    plaintext = os.urandom(3 * encryption.SLICE + 5)
+    key, counter = os.urandom(32), os.urandom(16)
+    sealed = encryption._cipher(key, counter, 0).encryptor().update(plaintext)
+    reader = encryption.Decrypting(io.BytesIO(sealed), key, counter)
+    reader.seek(100)
+    rest = reader.read()
+    assert type(rest) is bytes and rest == plaintext[100:]
+    assert reader.read(10) == b"" and reader.read() == b""
+    reader.seek(33)
+    buffer = bytearray(64)
+    assert reader.readinto(memoryview(buffer)[8:40]) == 32
+    assert buffer[8:40] == plaintext[33:65] and buffer[:8] == bytes(8)
+    assert reader.read(7) == plaintext[65:72]
