@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from aws_kinesis_agg.aggregator import RecordAggregator
 from botocore.exceptions import ClientError
-from firehose_helpers import ROLE, objects, wait_for_objects
+from firehose_helpers import ROLE, active_kinesis_stream, kinesis_source_args, objects, wait_for_objects
 
 pytestmark = pytest.mark.local_only
 
@@ -130,14 +130,8 @@ def test_kpl_aggregated_records_from_a_kinesis_source_arrive_as_user_records(lak
                                                                               make_stream, clock):
     kinesis = lakebox_server.client("kinesis")
     source = f"src-{uuid.uuid4().hex[:10]}"
-    kinesis.create_stream(StreamName=source, ShardCount=2)
-    kinesis.get_waiter("stream_exists").wait(StreamName=source, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
-    arn = kinesis.describe_stream_summary(StreamName=source)["StreamDescriptionSummary"]["StreamARN"]
-    delivery = make_stream({
-        "DeliveryStreamType": "KinesisStreamAsSource",
-        "KinesisStreamSourceConfiguration": {"KinesisStreamARN": arn, "RoleARN": ROLE},
-        "ExtendedS3DestinationConfiguration": {"RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}",
-                                               "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60}}})
+    arn = active_kinesis_stream(kinesis, source, shards=2)
+    delivery = make_stream(kinesis_source_args(arn, bucket, BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 60}))
     described = firehose.describe_delivery_stream(DeliveryStreamName=delivery)["DeliveryStreamDescription"]
     assert "DeliveryStartTimestamp" in described["Source"]["KinesisStreamSourceDescription"]
 
