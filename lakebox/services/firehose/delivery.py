@@ -163,7 +163,7 @@ def _take(db, uid: int, limit: int, read):
 
 
 def _copy(record):
-    return processing.Record(record.data, record.arrival_ms, dict(record.keys))
+    return record.derived(record.data)
 
 
 def _kpl_records(records):
@@ -300,7 +300,7 @@ class _Writer:
 def _error_document(failure, now_ms: int) -> dict:
     """The documented error record: processing failures name `errorCode`; format
     conversion failures `lastErrorCode` and the Glue table they were converted against."""
-    raw = base64.b64encode(failure.record.data).decode()
+    raw = base64.b64encode(failure.record.raw()).decode()
     if failure.error_type == "format-conversion-failed":
         return {"attemptsMade": 1, "arrivalTimestamp": failure.record.arrival_ms, "lastErrorCode": failure.code,
                 "lastErrorMessage": failure.message, "attemptEndingTimestamp": now_ms, "rawData": raw,

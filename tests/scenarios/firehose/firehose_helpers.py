@@ -68,3 +68,17 @@ def kinesis_source_args(stream_arn, bucket, **destination):
             "KinesisStreamSourceConfiguration": {"KinesisStreamARN": stream_arn, "RoleARN": ROLE},
             "ExtendedS3DestinationConfiguration": {"RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}",
                                                    **destination}}
+
+
+def processor(kind, **parameters):
+    """One entry of ProcessingConfiguration.Processors: `processor("MetadataExtraction",
+    MetadataExtractionQuery="{k: .k}", JsonParsingEngine="JQ-1.6")`."""
+    return {"Type": kind, "Parameters": [{"ParameterName": k, "ParameterValue": v} for k, v in parameters.items()]}
+
+
+def partitioned(prefix, error_prefix, *processors, **settings):
+    """Destination settings of a dynamically partitioned stream flushing every 60 seconds."""
+    return {"Prefix": prefix, "ErrorOutputPrefix": error_prefix,
+            "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 60},
+            "DynamicPartitioningConfiguration": {"Enabled": True},
+            "ProcessingConfiguration": {"Enabled": True, "Processors": list(processors)}, **settings}

@@ -2,6 +2,7 @@
 a `!{timestamp:...}` expression holding slashes, dynamic partitioning with de-aggregated
 JSON and appended delimiters read back gzipped, Parquet read by pandas, and a Kinesis
 source fed KPL-aggregated records by aws_kinesis_agg."""
+import base64
 import gzip
 import io
 import json
@@ -12,7 +13,8 @@ import pandas as pd
 import pytest
 from aws_kinesis_agg.aggregator import RecordAggregator
 from botocore.exceptions import ClientError
-from firehose_helpers import ROLE, active_kinesis_stream, kinesis_source_args, objects, wait_for_objects
+from firehose_helpers import (ROLE, active_kinesis_stream, kinesis_source_args, objects, partitioned, processor,
+                              wait_for_objects)
 
 pytestmark = pytest.mark.local_only
 
@@ -65,20 +67,13 @@ def test_a_timestamp_expression_may_hold_slashes(firehose, s3, bucket, make_stre
 
 def test_deaggregated_json_partitioned_by_two_keys_with_delimiters_and_gzip(firehose, s3, bucket, make_stream,
                                                                              clock):
-    name = make_stream(
-        Prefix="events/type=!{partitionKeyFromQuery:type}/day=!{partitionKeyFromQuery:day}/",
-        ErrorOutputPrefix="events-errors/!{firehose:error-output-type}/",
-        CompressionFormat="GZIP",
-        BufferingHints={"SizeInMBs": 64, "IntervalInSeconds": 60},
-        DynamicPartitioningConfiguration={"Enabled": True, "RetryOptions": {"DurationInSeconds": 300}},
-        ProcessingConfiguration={"Enabled": True, "Processors": [
-            {"Type": "RecordDeAggregation", "Parameters": [{"ParameterName": "SubRecordType",
-                                                            "ParameterValue": "JSON"}]},
-            {"Type": "MetadataExtraction", "Parameters": [
-                {"ParameterName": "MetadataExtractionQuery",
-                 "ParameterValue": "{type: .type, day: .ts | split(\"T\")[0]}"},
-                {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"}]},
-            {"Type": "AppendDelimiterToRecord", "Parameters": []}]})
+    name = make_stream(**partitioned(
+        "events/type=!{partitionKeyFromQuery:type}/day=!{partitionKeyFromQuery:day}/",
+        "events-errors/!{firehose:error-output-type}/",
+        processor("RecordDeAggregation", SubRecordType="JSON"),
+        processor("MetadataExtraction", MetadataExtractionQuery='{type: .type, day: .ts | split("T")[0]}',
+                  JsonParsingEngine="JQ-1.6"),
+        processor("AppendDelimiterToRecord"), CompressionFormat="GZIP"))
     events = [{"type": t, "ts": f"2026-12-0{d}T10:00:00Z", "n": n}
               for n, (t, d) in enumerate([("click", 1), ("view", 1), ("click", 2), ("click", 1)])]
     # one Firehose record holding several JSON documents back to back, as producers batch them
@@ -151,3 +146,42 @@ def test_kpl_aggregated_records_from_a_kinesis_source_arrive_as_user_records(lak
                                                                  + [b'{"plain": true}\n'])
     firehose.delete_delivery_stream(DeliveryStreamName=delivery)
     kinesis.delete_stream(StreamName=source, EnforceConsumerDeletion=True)
+
+
+def _subscription_message(kind, messages):
+    """A record as a CloudWatch Logs subscription filter sends it: gzipped JSON."""
+    return gzip.compress(json.dumps({
+        "messageType": kind, "owner": "000000000000", "logGroup": "/app/api", "logStream": "i-1",
+        "subscriptionFilters": ["to-firehose"],
+        "logEvents": [{"id": str(n), "timestamp": 1796300000000 + n, "message": m} for n, m in enumerate(messages)],
+    }).encode())
+
+
+def test_cloudwatch_logs_subscription_records_are_decompressed_and_their_messages_extracted(
+        firehose, s3, bucket, make_stream, clock):
+    name = make_stream(**partitioned(
+        "logs/level=!{partitionKeyFromQuery:level}/", "logs-errors/!{firehose:error-output-type}/",
+        processor("Decompression", CompressionFormat="GZIP"),
+        processor("CloudWatchLogProcessing", DataMessageExtraction="true"),
+        processor("RecordDeAggregation", SubRecordType="JSON"),
+        processor("MetadataExtraction", MetadataExtractionQuery="{level: .level}", JsonParsingEngine="JQ-1.6"),
+        processor("AppendDelimiterToRecord")))
+    events = [{"level": "INFO", "msg": "started"}, {"level": "ERROR", "msg": "boom"}, {"level": "INFO", "msg": "ok"}]
+    not_json = _subscription_message("DATA_MESSAGE", ["plain text, no level"])
+    firehose.put_record_batch(DeliveryStreamName=name, Records=[
+        {"Data": _subscription_message("DATA_MESSAGE", [json.dumps(e) for e in events])},
+        {"Data": _subscription_message("CONTROL_MESSAGE", ["CWL CONTROL MESSAGE: Checking health of destination"])},
+        {"Data": b"not gzip at all"},
+        {"Data": not_json}])
+    clock(61)
+    delivered = wait_for_objects(s3, bucket, count=4)
+    logs = {re.match(r"logs/level=(\w+)/", key)[1]: [json.loads(line) for line in body.decode().splitlines()]
+            for key, body in delivered.items() if key.startswith("logs/")}
+    assert logs == {"INFO": [events[0], events[2]], "ERROR": [events[1]]}
+
+    # "delivered to an S3 bucket prefix called decompression-failed", the record as it came
+    (failed_body,), = [[b for k, b in delivered.items() if k.startswith("logs-errors/decompression-failed/")]]
+    assert base64.b64decode(json.loads(failed_body)["rawData"]) == b"not gzip at all"
+    # a failure after decompression keeps the record "in compressed format"
+    (partition_body,), = [[b for k, b in delivered.items() if k.startswith("logs-errors/processing-failed/")]]
+    assert base64.b64decode(json.loads(partition_body)["rawData"]) == not_json
