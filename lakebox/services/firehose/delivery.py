@@ -245,7 +245,7 @@ class _Writer:
             convert.write(table, (self.conversion.get("OutputFormatConfiguration") or {}).get("Serializer") or {},
                           path)
             name = prefixes.object_name(self.stream["name"], self.stream["version"], oldest,
-                                        config.extension(self.config))
+                                        config.extension(self.config), self.zone)
             self.delivery.objects.append((config.bucket_of(self.config), prefix + name, path))
         return failures
 
@@ -287,7 +287,7 @@ class _Writer:
         """Write one object's temp file; `body` is its bytes, or a list of parts to join
         (written one by one when uncompressed, never copied into one buffer)."""
         compression = compression or target.get("CompressionFormat", "UNCOMPRESSED")
-        name = prefixes.object_name(self.stream["name"], self.stream["version"], oldest_ms, extension)
+        name = prefixes.object_name(self.stream["name"], self.stream["version"], oldest_ms, extension, self.zone)
         parts = body if isinstance(body, list) else [body]
         if compression != "UNCOMPRESSED":
             parts = [encode.compress(b"".join(parts), compression, name.removesuffix(extension) if extension else name)]

@@ -3,6 +3,7 @@ a `!{timestamp:...}` expression holding slashes, dynamic partitioning with de-ag
 JSON and appended delimiters read back gzipped, Parquet read by pandas, and a Kinesis
 source fed KPL-aggregated records by aws_kinesis_agg."""
 import base64
+import datetime
 import gzip
 import io
 import json
@@ -25,6 +26,16 @@ def _error(call, **kwargs):
     with pytest.raises(ClientError) as caught:
         call(**kwargs)
     return caught.value.response["Error"]["Code"], caught.value.response["Error"]["Message"]
+
+
+def _by_partition(delivered, key_pattern, read):
+    """{partition values the key pattern's groups match: what `read` makes of the object}."""
+    found = {}
+    for key, body in delivered.items():
+        match = re.fullmatch(key_pattern, key)
+        assert match, key
+        found[match.groups()] = read(body)
+    return found
 
 
 def test_a_batch_of_500_is_taken_and_501_or_an_oversized_record_is_refused(firehose, s3, bucket, make_stream,
@@ -80,12 +91,9 @@ def test_deaggregated_json_partitioned_by_two_keys_with_delimiters_and_gzip(fire
     firehose.put_record(DeliveryStreamName=name, Record={"Data": "".join(json.dumps(e) for e in events[:3]).encode()})
     firehose.put_record(DeliveryStreamName=name, Record={"Data": json.dumps(events[3]).encode()})
     clock(61)
-    delivered = wait_for_objects(s3, bucket, "events/", count=3)
-    found = {}
-    for key, body in delivered.items():
-        match = re.fullmatch(rf"events/type=(\w+)/day=([\d-]+)/{name}-1-{STAMP}\.gz", key)
-        assert match, key
-        found[match.groups()] = [json.loads(line) for line in gzip.decompress(body).decode().splitlines()]
+    found = _by_partition(wait_for_objects(s3, bucket, "events/", count=3),
+                          rf"events/type=(\w+)/day=([\d-]+)/{name}-1-{STAMP}\.gz",
+                          lambda body: [json.loads(line) for line in gzip.decompress(body).decode().splitlines()])
     assert found == {("click", "2026-12-01"): [events[0], events[3]], ("view", "2026-12-01"): [events[1]],
                      ("click", "2026-12-02"): [events[2]]}
     assert objects(s3, bucket, "events-errors/") == {}
@@ -185,3 +193,52 @@ def test_cloudwatch_logs_subscription_records_are_decompressed_and_their_message
     # a failure after decompression keeps the record "in compressed format"
     (partition_body,), = [[b for k, b in delivered.items() if k.startswith("logs-errors/processing-failed/")]]
     assert base64.b64decode(json.loads(partition_body)["rawData"]) == not_json
+
+
+def test_partitioned_parquet_lands_one_file_per_partition(lakebox_server, firehose, s3, bucket, make_stream, clock):
+    glue = lakebox_server.client("glue")
+    database = f"db_{uuid.uuid4().hex[:8]}"
+    glue.create_database(DatabaseInput={"Name": database})
+    glue.create_table(DatabaseName=database, TableInput={"Name": "sales", "StorageDescriptor": {
+        "Columns": [{"Name": "region", "Type": "string"}, {"Name": "units", "Type": "int"}],
+        "Location": f"s3://{bucket}/sales/"}})
+    name = make_stream(**partitioned(
+        "sales/region=!{partitionKeyFromQuery:region}/", "sales-errors/!{firehose:error-output-type}/",
+        processor("MetadataExtraction", MetadataExtractionQuery="{region: .region}", JsonParsingEngine="JQ-1.6"),
+        DataFormatConversionConfiguration={
+            "Enabled": True,
+            "SchemaConfiguration": {"RoleARN": ROLE, "DatabaseName": database, "TableName": "sales"},
+            "InputFormatConfiguration": {"Deserializer": {"OpenXJsonSerDe": {}}},
+            "OutputFormatConfiguration": {"Serializer": {"ParquetSerDe": {"Compression": "GZIP"}}}}))
+    sales = [{"region": r, "units": n} for n, r in enumerate(["eu", "us", "eu", "ap", "eu"])]
+    firehose.put_record_batch(DeliveryStreamName=name, Records=[{"Data": json.dumps(s).encode()} for s in sales])
+    clock(61)
+    frames = _by_partition(wait_for_objects(s3, bucket, "sales/", count=3),
+                           rf"sales/region=(\w+)/{name}-1-{STAMP}\.parquet",
+                           lambda body: pd.read_parquet(io.BytesIO(body)).to_dict("records"))
+    assert frames == {("eu",): [sales[0], sales[2], sales[4]], ("us",): [sales[1]], ("ap",): [sales[3]]}
+    glue.delete_table(DatabaseName=database, Name="sales")
+    glue.delete_database(Name=database)
+
+
+def test_custom_time_zone_names_both_the_folders_and_the_object(firehose, s3, bucket, make_stream, clock):
+    """"the time zone used for time prefix and suffix is in UTC, but you can change it"."""
+    names = {zone: make_stream(CustomTimeZone=zone, Prefix=f"{zone}/",
+                               BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 60})
+             for zone in ("UTC", "Asia/Kolkata")}
+    for name in names.values():
+        firehose.put_record(DeliveryStreamName=name, Record={"Data": b"namaste\n"})
+    clock(61)
+    moments = {}
+    for zone, name in names.items():
+        (key, _), = wait_for_objects(s3, bucket, f"{zone}/").items()
+        match = re.fullmatch(rf"{zone}/(\d{{4}})/(\d{{2}})/(\d{{2}})/(\d{{2}})/{name}-1-"
+                             r"(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-\d{2}-[0-9a-f-]{36}", key)
+        assert match, key
+        parts = list(map(int, match.groups()))
+        folder, named = datetime.datetime(*parts[:4]), datetime.datetime(*parts[4:])
+        assert folder == named.replace(minute=0)
+        moments[zone] = named
+    # both records arrived within the same minute or two; India is 5:30 ahead of UTC
+    ahead = moments["Asia/Kolkata"] - moments["UTC"]
+    assert datetime.timedelta(hours=5, minutes=28) <= ahead <= datetime.timedelta(hours=5, minutes=32)
