@@ -163,7 +163,7 @@ def _take(db, uid: int, limit: int, read):
 
 
 def _copy(record):
-    return processing.Record(record.data, record.arrival_ms, dict(record.keys))
+    return record.derived(record.data)
 
 
 def _kpl_records(records):
@@ -245,7 +245,7 @@ class _Writer:
             convert.write(table, (self.conversion.get("OutputFormatConfiguration") or {}).get("Serializer") or {},
                           path)
             name = prefixes.object_name(self.stream["name"], self.stream["version"], oldest,
-                                        config.extension(self.config))
+                                        config.extension(self.config), self.zone)
             self.delivery.objects.append((config.bucket_of(self.config), prefix + name, path))
         return failures
 
@@ -287,7 +287,7 @@ class _Writer:
         """Write one object's temp file; `body` is its bytes, or a list of parts to join
         (written one by one when uncompressed, never copied into one buffer)."""
         compression = compression or target.get("CompressionFormat", "UNCOMPRESSED")
-        name = prefixes.object_name(self.stream["name"], self.stream["version"], oldest_ms, extension)
+        name = prefixes.object_name(self.stream["name"], self.stream["version"], oldest_ms, extension, self.zone)
         parts = body if isinstance(body, list) else [body]
         if compression != "UNCOMPRESSED":
             parts = [encode.compress(b"".join(parts), compression, name.removesuffix(extension) if extension else name)]
@@ -300,7 +300,7 @@ class _Writer:
 def _error_document(failure, now_ms: int) -> dict:
     """The documented error record: processing failures name `errorCode`; format
     conversion failures `lastErrorCode` and the Glue table they were converted against."""
-    raw = base64.b64encode(failure.record.data).decode()
+    raw = base64.b64encode(failure.record.raw()).decode()
     if failure.error_type == "format-conversion-failed":
         return {"attemptsMade": 1, "arrivalTimestamp": failure.record.arrival_ms, "lastErrorCode": failure.code,
                 "lastErrorMessage": failure.message, "attemptEndingTimestamp": now_ms, "rawData": raw,

@@ -140,7 +140,7 @@ def _results(answer, ids, arn, attempt, failures):
         keys = dict(record.keys)
         for key, value in ((item.get("metadata") or {}).get("partitionKeys") or {}).items():
             keys[("partitionKeyFromLambda", key)] = str(value)
-        out.append(processing.Record(base64.b64decode(item.get("data") or ""), record.arrival_ms, keys))
+        out.append(record.derived(base64.b64decode(item.get("data") or ""), keys))
     return out
 
 

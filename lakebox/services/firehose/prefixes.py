@@ -115,9 +115,10 @@ def evaluate(prefix: str | None, when_ms: int, zone, error_type: str | None = No
     return EXPRESSION.sub(replace, prefix)
 
 
-def object_name(stream_name: str, version: int, when_ms: int, extension: str) -> str:
-    """`<stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid><ext>`: the time is UTC, as AWS writes it."""
-    moment = datetime.fromtimestamp(when_ms / 1000, tz=timezone.utc)
+def object_name(stream_name: str, version: int, when_ms: int, extension: str, zone=timezone.utc) -> str:
+    """`<stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid><ext>`, the time in the destination's
+    zone ("the time zone used for time prefix and suffix is in UTC, but you can change it")."""
+    moment = datetime.fromtimestamp(when_ms / 1000, tz=timezone.utc).astimezone(zone)
     return f"{stream_name}-{version}-{moment:%Y-%m-%d-%H-%M-%S}-{uuid.uuid4()}{extension}"
 
 

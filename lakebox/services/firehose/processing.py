@@ -26,6 +26,17 @@ class Record:
     data: bytes
     arrival_ms: int
     keys: dict = field(default_factory=dict)      # (namespace, name) -> partition key value
+    # the bytes as they arrived, once `Decompression` replaced them: a later failure is
+    # delivered "in compressed format" (the guide's decompression troubleshooting page)
+    received: bytes | None = None
+
+    def derived(self, data: bytes, keys: dict | None = None) -> "Record":
+        """A record made from this one by a processor: same arrival, keys and received bytes."""
+        return Record(data, self.arrival_ms, dict(self.keys) if keys is None else keys, self.received)
+
+    def raw(self) -> bytes:
+        """What an error record's `rawData` holds."""
+        return self.data if self.received is None else self.received
 
 
 @dataclass
@@ -69,7 +80,7 @@ def _deaggregate_json(records, params, failures):
                 failures.append(Failure(record, "processing-failed", "RecordDeAggregation.InvalidRecord",
                                         "The record is not a sequence of JSON documents."))
                 continue
-        out.extend(Record(part, record.arrival_ms, dict(record.keys)) for part in parts)
+        out.extend(record.derived(part) for part in parts)
     return out
 
 
@@ -135,9 +146,10 @@ def _decompress(records, params, failures):
     out = []
     for record in records:
         try:
-            record.data = gzip.decompress(record.data)
+            record.received, record.data = record.raw(), gzip.decompress(record.data)
         except (OSError, EOFError):
-            failures.append(Failure(record, "processing-failed", "Decompression.InvalidRecord",
+            # "delivered to an S3 bucket prefix called decompression-failed" (decomp-faq)
+            failures.append(Failure(record, "decompression-failed", "Decompression.InvalidRecord",
                                     "The record is not GZIP data."))
             continue
         out.append(record)
@@ -160,7 +172,7 @@ def _cloudwatch_logs(records, params, failures):
             continue
         if kind == "DATA_MESSAGE":
             data = b"".join(str(event.get("message", "")).encode() + b"\n" for event in events)
-            out.append(Record(data, record.arrival_ms, dict(record.keys)))
+            out.append(record.derived(data))
     return out
 
 

@@ -165,6 +165,12 @@ def starting_position(ctx, stream, shard, kind, sequence, timestamp, operation) 
     if kind == "TRIM_HORIZON":
         return 0
     at_ms = int(timestamp.timestamp() * 1000)
+    now_ms = lookup.now_ms(ctx)
+    if at_ms > now_ms and operation == "GetShardIterator":
+        # AWS's words as clients logged them (Hazelcast Jet's and Flink users' Kinesis tests)
+        raise InvalidArgumentException(
+            "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. "
+            f"timestampInMillis: {at_ms}, currentTimestampInMillis: {now_ms}")
     return store.first_counter_at(ctx.state.db, stream["uid"], shard["shard_index"], at_ms,
                                   shard["last_counter"]) - 1
 

@@ -53,3 +53,32 @@ def athena_rows(athena, sql, database, output, timeout=60):
     assert status["State"] == "SUCCEEDED", status
     rows = athena.get_query_results(QueryExecutionId=query_id)["ResultSet"]["Rows"]
     return [[cell.get("VarCharValue") for cell in row["Data"]] for row in rows]
+
+
+def active_kinesis_stream(kinesis, name, shards=1):
+    """ARN of a new Kinesis stream, once it is ACTIVE."""
+    kinesis.create_stream(StreamName=name, ShardCount=shards)
+    kinesis.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    return kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamARN"]
+
+
+def kinesis_source_args(stream_arn, bucket, **destination):
+    """CreateDeliveryStream arguments of a stream reading `stream_arn` into `bucket`."""
+    return {"DeliveryStreamType": "KinesisStreamAsSource",
+            "KinesisStreamSourceConfiguration": {"KinesisStreamARN": stream_arn, "RoleARN": ROLE},
+            "ExtendedS3DestinationConfiguration": {"RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}",
+                                                   **destination}}
+
+
+def processor(kind, **parameters):
+    """One entry of ProcessingConfiguration.Processors: `processor("MetadataExtraction",
+    MetadataExtractionQuery="{k: .k}", JsonParsingEngine="JQ-1.6")`."""
+    return {"Type": kind, "Parameters": [{"ParameterName": k, "ParameterValue": v} for k, v in parameters.items()]}
+
+
+def partitioned(prefix, error_prefix, *processors, **settings):
+    """Destination settings of a dynamically partitioned stream flushing every 60 seconds."""
+    return {"Prefix": prefix, "ErrorOutputPrefix": error_prefix,
+            "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 60},
+            "DynamicPartitioningConfiguration": {"Enabled": True},
+            "ProcessingConfiguration": {"Enabled": True, "Processors": list(processors)}, **settings}

@@ -4,6 +4,7 @@ Every assertion states what real Kinesis answers (API reference pages, the curre
 botocore model, or kinesalite's tests, which were recorded against live AWS). Tests
 that need lakebox's own clock endpoint are marked local_only."""
 import datetime
+import re
 import time
 import uuid
 
@@ -403,13 +404,19 @@ def test_iterator_type_arguments(kinesis, make_stream):
     assert error_of(raised)[0] == "ValidationException"
 
 
-def test_at_timestamp_in_the_future_gives_an_empty_read(kinesis, make_stream):
+def test_at_timestamp_in_the_future_is_refused(kinesis, make_stream):
     name = make_stream()
     kinesis.put_record(StreamName=name, Data=b"before", PartitionKey="k")
     future = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
-    iterator = _iterator(kinesis, name, SHARD0, "AT_TIMESTAMP", Timestamp=future)
-    answer = get_records(kinesis, iterator)
-    assert answer["Records"] == [] and answer["NextShardIterator"]
+    with pytest.raises(kinesis.exceptions.InvalidArgumentException) as raised:
+        _iterator(kinesis, name, SHARD0, "AT_TIMESTAMP", Timestamp=future)
+    code, message = error_of(raised)
+    # AWS's words, as Kinesis clients logged them
+    assert code == "InvalidArgumentException"
+    assert re.fullmatch(r"The timestampInMillis parameter cannot be greater than the currentTimestampInMillis\. "
+                        r"timestampInMillis: (\d+), currentTimestampInMillis: (\d+)", message), message
+    sent, now = map(int, re.findall(r"\d+", message))
+    assert sent == int(future.timestamp()) * 1000 and sent > now     # boto3 sends whole seconds
 
 
 def test_latest_then_put_then_get_sees_only_the_new_record(kinesis, make_stream):

@@ -111,7 +111,8 @@ def test_all_five_iterator_types(kinesis, make_stream):
     at_time = read_shard(kinesis, stream, shard, "AT_TIMESTAMP", Timestamp=arrival)
     assert data(at_time)[0] == b"0"
     future = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
-    assert read_shard(kinesis, stream, shard, "AT_TIMESTAMP", Timestamp=future) == []
+    with pytest.raises(kinesis.exceptions.InvalidArgumentException):     # a time still to come is refused
+        read_shard(kinesis, stream, shard, "AT_TIMESTAMP", Timestamp=future)
 
 
 def test_shard_starting_sequence_number_is_a_valid_position(kinesis, make_stream):

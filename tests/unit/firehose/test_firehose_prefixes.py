@@ -38,6 +38,8 @@ def test_custom_time_zone_moves_the_prefix_not_the_name():
     tokyo = prefixes.time_zone("Asia/Tokyo")
     assert prefixes.evaluate(None, MOMENT_MS, tokyo) == "2024/03/07/14/"
     assert prefixes.object_name("s", 3, MOMENT_MS, ".gz").startswith("s-3-2024-03-07-05-09-02-")
+    tokyo = prefixes.time_zone("Asia/Tokyo")
+    assert prefixes.object_name("s", 3, MOMENT_MS, ".gz", tokyo).startswith("s-3-2024-03-07-14-09-02-")
 
 
 def test_expressions_are_evaluated():
