@@ -2,33 +2,14 @@
 without a header, TSV and pipe files, JSON lines, Parquet whose schema grows between
 runs under UPDATE_IN_DATABASE and LOG, plain-folder partitions, the partition index a
 crawler makes by default, and a crawl of an empty prefix."""
-import io
 import json
-import time
 import uuid
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
+from glue_helpers import parquet_bytes as _parquet
+from glue_helpers import run_crawler as _run
 
 ROLE = "arn:aws:iam::000000000000:role/service-role/AWSGlueServiceRole-lake"
-
-
-def _parquet(**columns) -> bytes:
-    out = io.BytesIO()
-    pq.write_table(pa.table(columns), out)
-    return out.getvalue()
-
-
-def _run(glue, name, timeout=60):
-    glue.start_crawler(Name=name)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        crawler = glue.get_crawler(Name=name)["Crawler"]
-        if crawler["State"] == "READY" and crawler.get("LastCrawl", {}).get("Status"):
-            return crawler
-        time.sleep(0.2)
-    raise AssertionError(f"crawler {name} did not finish")
 
 
 @pytest.fixture
