@@ -104,7 +104,7 @@ class _Reading:
         bucket, prefix, _ = root
         excluded = [glob_to_regex(p) for p in target.get("Exclusions") or []]
         sample_size = target.get("SampleSize")
-        folder_of = prefix.rsplit("/", 1)[0] + "/" if not prefix.endswith("/") else prefix
+        folder_of = prefix[:prefix.rfind("/") + 1]      # "" at the bucket's root
         found, seen_per_folder, first_in_folder = [], Counter(), {}
         for index, obj in enumerate(s3.reader_list_objects(self.state, self.reader, bucket, prefix)):
             if index % 100 == 0:

@@ -154,3 +154,26 @@ def test_a_crawl_of_an_empty_prefix_succeeds_and_makes_nothing(glue, bucket, dat
         (name, 0, 0, 0)]
     crawls = glue.list_crawls(CrawlerName=name)["Crawls"]
     assert [c["State"] for c in crawls] == ["COMPLETED"]
+
+
+def test_a_crawl_of_a_whole_bucket_names_tables_after_its_folders(glue, s3, bucket, database, make_crawler):
+    s3.put_object(Bucket=bucket, Key="orders/a.csv", Body=b"id,total\n1,2.5\n2,3.5\n")
+    for month in ("1", "2"):
+        s3.put_object(Bucket=bucket, Key=f"clicks/year=2024/month={month}/a.json", Body=b'{"id": 1}\n')
+    _run(glue, make_crawler(database, f"s3://{bucket}/"))
+    tables = {t["Name"]: t for t in glue.get_tables(DatabaseName=database)["TableList"]}
+    assert sorted(tables) == ["clicks", "orders"]
+    assert tables["orders"]["StorageDescriptor"]["Location"] == f"s3://{bucket}/orders/"
+    assert tables["clicks"]["PartitionKeys"] == [{"Name": "year", "Type": "string"},
+                                                 {"Name": "month", "Type": "string"}]
+    found = glue.get_partitions(DatabaseName=database, TableName="clicks")["Partitions"]
+    assert sorted(p["StorageDescriptor"]["Location"] for p in found) == [
+        f"s3://{bucket}/clicks/year=2024/month=1/", f"s3://{bucket}/clicks/year=2024/month=2/"]
+
+
+def test_a_crawl_of_one_file_at_a_buckets_root(glue, s3, bucket, database, make_crawler):
+    s3.put_object(Bucket=bucket, Key="people.csv", Body=b"name,age\nann,31\nbob,42\n")
+    _run(glue, make_crawler(database, f"s3://{bucket}/people.csv"))
+    table = glue.get_table(DatabaseName=database, Name="people_csv")["Table"]
+    assert table["StorageDescriptor"]["Location"] == f"s3://{bucket}/"
+    assert _columns(table) == [("name", "string"), ("age", "bigint")]
