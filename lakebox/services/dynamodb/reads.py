@@ -216,34 +216,36 @@ def _query_table(ctx, page, table, h, pk, low, high, forward, start):
             low = (start[2], False)
         else:
             high = (start[2], False)
-    while True:
-        size = _chunk(page)
-        rows = store.items_in_partition(ctx.state.db, table.uid, h, pk, low, high, forward, size)
-        for row in rows:
-            page.take(row["size"], store.load_item(row["item"]))
-            if page.full():
-                return True
-        if len(rows) < size:
-            return False
-        last = rows[-1]["sk"]
-        if forward:
-            low = (last, False)
-        else:
-            high = (last, False)
+
+    def rows_from(bounds, size):
+        return store.items_in_partition(ctx.state.db, table.uid, h, pk, *bounds, forward, size)
+
+    def bounds_after(row):
+        return ((row["sk"], False), high) if forward else (low, (row["sk"], False))
+    return _feed(page, rows_from, bounds_after, (low, high))
 
 
 def _query_index(ctx, page, table, index, h, ipk, low, high, forward, after):
+    def rows_from(position, size):
+        return store.index_partition(ctx.state.db, table.uid, index.name, h, ipk, low, high, position, forward,
+                                     size)
+    return _feed(page, rows_from, lambda row: (row["isk"], row["pk"], row["sk"]), after)
+
+
+def _feed(page, rows_from, position_after, position):
+    """Read rows into `page` a chunk at a time: `rows_from(position, size)` fetches a chunk
+    and `position_after(row)` is where the next one starts. True when the page filled up
+    before the rows ran out (LastEvaluatedKey is due)."""
     while True:
         size = _chunk(page)
-        rows = store.index_partition(ctx.state.db, table.uid, index.name, h, ipk, low, high, after, forward, size)
+        rows = rows_from(position, size)
         for row in rows:
             page.take(row["size"], store.load_item(row["item"]))
             if page.full():
                 return True
         if len(rows) < size:
             return False
-        last = rows[-1]
-        after = (last["isk"], last["pk"], last["sk"])
+        position = position_after(rows[-1])
 
 
 def _chunk(page):
@@ -308,28 +310,12 @@ def _segment(params):
 
 
 def _scan_table(ctx, page, table, start, h_start, h_end):
-    while True:
-        size = _chunk(page)
-        rows = store.scan_items(ctx.state.db, table.uid, start, h_start, h_end, size)
-        for row in rows:
-            page.take(row["size"], store.load_item(row["item"]))
-            if page.full():
-                return True
-        if len(rows) < size:
-            return False
-        last = rows[-1]
-        start = (last["h"], last["pk"], last["sk"])
+    def rows_from(position, size):
+        return store.scan_items(ctx.state.db, table.uid, position, h_start, h_end, size)
+    return _feed(page, rows_from, lambda row: (row["h"], row["pk"], row["sk"]), start)
 
 
 def _scan_index(ctx, page, table, index, start, h_start, h_end):
-    while True:
-        size = _chunk(page)
-        rows = store.index_scan(ctx.state.db, table.uid, index.name, start, h_start, h_end, size)
-        for row in rows:
-            page.take(row["size"], store.load_item(row["item"]))
-            if page.full():
-                return True
-        if len(rows) < size:
-            return False
-        last = rows[-1]
-        start = (last["h"], last["ipk"], last["isk"], last["pk"], last["sk"])
+    def rows_from(position, size):
+        return store.index_scan(ctx.state.db, table.uid, index.name, position, h_start, h_end, size)
+    return _feed(page, rows_from, lambda row: (row["h"], row["ipk"], row["isk"], row["pk"], row["sk"]), start)
