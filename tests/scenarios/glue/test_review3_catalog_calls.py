@@ -135,3 +135,22 @@ def test_the_errors_pipelines_hit(glue, database, monthly):
             "InvalidInputException", bad
     assert _error(glue.create_database, DatabaseInput={"Name": database}) == (
         "AlreadyExistsException", "Database already exists.")
+
+
+def test_search_tables_name_filter_matches_tokens_and_quotes_match_whole_values(glue, database):
+    # API reference (SearchTables Filters): Key=Name, Value=link finds customer-link and
+    # xx-link-yy but not xxlinkyy; SearchText in quotes is an exact match.
+    for name in ("customer-link", "xx-link-yy", "xxlinkyy", "link"):
+        glue.create_table(DatabaseName=database, TableInput=parquet_table(name, [("id", "bigint")]))
+
+    def names(**kwargs):
+        found, page = [], {"NextToken": None}
+        while "NextToken" in page:
+            token = {"NextToken": page["NextToken"]} if page["NextToken"] else {}
+            page = glue.search_tables(**kwargs, **token)
+            found += [t["Name"] for t in page["TableList"] if t["DatabaseName"] == database]
+        return sorted(found)
+    assert names(Filters=[{"Key": "Name", "Value": "link"}]) == ["customer-link", "link", "xx-link-yy"]
+    assert names(Filters=[{"Key": "Name", "Value": "xxlinkyy"}]) == ["xxlinkyy"]
+    assert names(SearchText="link") == ["customer-link", "link", "xx-link-yy", "xxlinkyy"]
+    assert names(SearchText='"link"') == ["link"]
