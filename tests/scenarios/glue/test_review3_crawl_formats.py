@@ -63,15 +63,16 @@ def test_tab_and_pipe_delimited_files(glue, s3, bucket, database, make_crawler):
 
 
 def test_json_lines(glue, s3, bucket, database, make_crawler):
-    lines = [{"id": 1, "user": {"name": "ann", "tags": ["a"]}, "amount": 2.5, "ok": True},
-             {"id": 2, "user": {"name": "bob", "tags": []}, "amount": 3, "ok": False}]
+    lines = [{"id": 1, "user": {"name": "ann", "tags": ["a"]}, "amount": 2.5, "ok": True, "ms": 1},
+             {"id": 2, "user": {"name": "bob", "tags": []}, "amount": 3, "ok": False, "ms": 1717171717171}]
     s3.put_object(Bucket=bucket, Key="events/e.json", Body="\n".join(json.dumps(x) for x in lines).encode())
     _run(glue, make_crawler(database, f"s3://{bucket}/events/"))
     table = glue.get_table(DatabaseName=database, Name="events")["Table"]
     assert table["Parameters"]["classification"] == "json"
-    assert [c["Name"] for c in table["StorageDescriptor"]["Columns"]] == ["id", "user", "amount", "ok"]
-    assert _columns(table)[1:] == [("user", "struct<name:string,tags:array<string>>"),
-                                   ("amount", "double"), ("ok", "boolean")]
+    # an integer is int until a value needs 64 bits (a crawled githubarchive table has
+    # repo struct<id:int,...>; Athena's HIVE_BAD_DATA on ids past 2^31 comes from it)
+    assert _columns(table) == [("id", "int"), ("user", "struct<name:string,tags:array<string>>"),
+                               ("amount", "double"), ("ok", "boolean"), ("ms", "bigint")]
     assert table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"] == "org.openx.data.jsonserde.JsonSerDe"
 
 

@@ -68,7 +68,7 @@ def test_crawl_a_partitioned_lake_then_query_its_partitions(glue, s3, database, 
         assert sales["StorageDescriptor"]["Location"] == f"s3://{bucket}/sales/"
         clicks = glue.get_table(DatabaseName=database, Name="raw_clicks")["Table"]
         assert [(c["Name"], c["Type"]) for c in clicks["StorageDescriptor"]["Columns"]] == [
-            ("user", "string"), ("n", "bigint"), ("tags", "array<string>")]
+            ("user", "string"), ("n", "int"), ("tags", "array<string>")]
 
         assert _values(glue, database, "raw_sales", "year = '2024' AND month IN ('01', '03')") == [
             ("2024", "01"), ("2024", "03")]
