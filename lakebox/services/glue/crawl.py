@@ -297,6 +297,9 @@ def _ensure_database(ctx, name: str) -> str:
 def _write_table(ctx, crawler, database, name, plan, rules: WriteRules, outcome: Outcome):
     table_input = formats.table_input(plan, crawler, name)
     existing = store.get_table(ctx.state.db, ctx.account, ctx.region, database, name)
+    # Glue's crawled tables carry LastAccessTime, set when the crawler made them (public
+    # GetTables records of crawled tables show it equal to CreateTime)
+    table_input["LastAccessTime"] = (existing or {}).get("LastAccessTime", ctx.now)
     if existing is None:
         table = tables_mod.insert_table(ctx, database, table_input, _crawler_index(table_input, rules))
         outcome.counts["TABLE", "ADD"] += 1

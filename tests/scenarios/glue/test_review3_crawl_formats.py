@@ -83,11 +83,13 @@ def test_parquet_new_column_updates_the_table_under_update_in_database(glue, s3,
     _run(glue, name)
     first = glue.get_table(DatabaseName=database, Name="sales")["Table"]
     assert _columns(first) == [("id", "bigint"), ("amount", "double")]
+    assert first["LastAccessTime"] == first["CreateTime"]
     s3.put_object(Bucket=bucket, Key="sales/part-1.parquet",
                   Body=_parquet(id=[3], amount=[4.0], currency=["EUR"]))
     _run(glue, name)
     second = glue.get_table(DatabaseName=database, Name="sales")["Table"]
     assert _columns(second) == [("id", "bigint"), ("amount", "double"), ("currency", "string")]
+    assert second["LastAccessTime"] == first["LastAccessTime"]
     versions = glue.get_table_versions(DatabaseName=database, TableName="sales")["TableVersions"]
     assert sorted(v["VersionId"] for v in versions) == ["0", "1"]
     metrics = glue.get_crawler_metrics(CrawlerNameList=[name])["CrawlerMetricsList"][0]
