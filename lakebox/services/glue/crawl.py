@@ -104,7 +104,7 @@ class _Reading:
         bucket, prefix, _ = root
         excluded = [glob_to_regex(p) for p in target.get("Exclusions") or []]
         sample_size = target.get("SampleSize")
-        folder_of = prefix.rsplit("/", 1)[0] + "/" if not prefix.endswith("/") else prefix
+        folder_of = prefix[:prefix.rfind("/") + 1]      # "" at the bucket's root
         found, seen_per_folder, first_in_folder = [], Counter(), {}
         for index, obj in enumerate(s3.reader_list_objects(self.state, self.reader, bucket, prefix)):
             if index % 100 == 0:
@@ -262,6 +262,7 @@ class WriteRules:
     delete: str            # SchemaChangePolicy.DeleteBehavior: DEPRECATE_IN_DATABASE | DELETE_FROM_DATABASE | LOG
     new_only: bool         # RecrawlPolicy CRAWL_NEW_FOLDERS_ONLY: add partitions, change no schema
     inherit: bool          # Configuration CrawlerOutput.Partitions.AddOrUpdateBehavior = InheritFromTable
+    index: bool            # Configuration CreatePartitionIndex (default true): index the tables it makes
 
     @classmethod
     def of(cls, doc: dict) -> "WriteRules":
@@ -271,7 +272,8 @@ class WriteRules:
         return cls(policy.get("UpdateBehavior", "UPDATE_IN_DATABASE"),
                    policy.get("DeleteBehavior", "DEPRECATE_IN_DATABASE"),
                    (doc.get("RecrawlPolicy") or {}).get("RecrawlBehavior") == "CRAWL_NEW_FOLDERS_ONLY",
-                   behavior == "InheritFromTable")
+                   behavior == "InheritFromTable",
+                   config.get("CreatePartitionIndex", True) is not False)
 
 
 def _crawler_session(account: str, role: str) -> str:
@@ -295,8 +297,11 @@ def _ensure_database(ctx, name: str) -> str:
 def _write_table(ctx, crawler, database, name, plan, rules: WriteRules, outcome: Outcome):
     table_input = formats.table_input(plan, crawler, name)
     existing = store.get_table(ctx.state.db, ctx.account, ctx.region, database, name)
+    # Glue's crawled tables carry LastAccessTime, set when the crawler made them (public
+    # GetTables records of crawled tables show it equal to CreateTime)
+    table_input["LastAccessTime"] = (existing or {}).get("LastAccessTime", ctx.now)
     if existing is None:
-        table = tables_mod.insert_table(ctx, database, table_input)
+        table = tables_mod.insert_table(ctx, database, table_input, _crawler_index(table_input, rules))
         outcome.counts["TABLE", "ADD"] += 1
         outcome.log.append(f"Created table {name} in database {database}")
     else:
@@ -310,6 +315,13 @@ def _write_table(ctx, crawler, database, name, plan, rules: WriteRules, outcome:
                 outcome.counts["TABLE", "UPDATE"] += 1
                 outcome.log.append(f"Updated table {name} in database {database}")
     _write_partitions(ctx, table, plan, crawler, rules, outcome)
+
+
+def _crawler_index(table_input: dict, rules: WriteRules) -> list:
+    """The partition index Glue's crawlers add to a partitioned table they create
+    (docs: crawler-configure-partition-indexes; its name as AWS gives it)."""
+    keys = [key["Name"] for key in table_input.get("PartitionKeys") or ()]
+    return [{"IndexName": "crawler_partition_index", "Keys": keys}] if keys and rules.index else []
 
 
 def _schema_of(table: dict):

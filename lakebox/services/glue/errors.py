@@ -56,3 +56,7 @@ class ColumnStatisticsTaskRunningException(ServiceError):
 
 class ColumnStatisticsTaskNotRunningException(ServiceError):
     pass
+
+
+class ResourceNumberLimitExceededException(ServiceError):
+    pass

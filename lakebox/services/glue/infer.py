@@ -79,7 +79,9 @@ def json_type(value):
         return None
     if isinstance(value, bool):
         return "boolean"
-    if isinstance(value, int):
+    if isinstance(value, int):          # Glue's JSON classifier: int while it fits 32 bits
+        if -(1 << 31) <= value < (1 << 31):
+            return "int"
         return "bigint" if -(1 << 63) <= value < (1 << 63) else "double"
     if isinstance(value, float):
         return "double"

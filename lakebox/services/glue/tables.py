@@ -176,8 +176,7 @@ def update_table(ctx, params):
         raise InvalidInputException("TableInput is required")
     current = table_or_error(ctx, params["DatabaseName"], table_input["Name"])
     if params.get("VersionId") is not None and params["VersionId"] != current["VersionId"]:
-        raise ConcurrentModificationException(
-            f"Update table failed due to concurrent modifications. Table version {current['VersionId']} is current.")
+        raise ConcurrentModificationException("Update table failed due to concurrent modifications.")
     replace_table(ctx, current, table_input, skip_archive=bool(params.get("SkipArchive")))
     return {}
 

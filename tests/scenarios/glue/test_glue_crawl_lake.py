@@ -100,8 +100,8 @@ def test_crawl_builds_the_catalog(glue, lake):
     assert one["StorageDescriptor"]["Location"] == f"s3://{lake}/sales/year=2024/month=02/day=01/"
     assert one["Parameters"]["recordCount"] == "5"
 
-    assert columns("events") == [("user", "string"), ("clicks", "bigint"), ("ok", "boolean"),
-                                 ("tags", "array<string>"), ("geo", "struct<lat:double,lon:bigint>")]
+    assert columns("events") == [("user", "string"), ("clicks", "int"), ("ok", "boolean"),
+                                 ("tags", "array<string>"), ("geo", "struct<lat:double,lon:int>")]
     assert keys("events") == [("dt", "string")]
     assert tables["events"]["Parameters"]["classification"] == "json"
     assert tables["events"]["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"] == \
@@ -127,7 +127,7 @@ def test_crawl_builds_the_catalog(glue, lake):
 
     assert columns("orders") == [("order_id", "bigint"), ("total", "double")]
     assert tables["orders"]["StorageDescriptor"]["Location"] == f"s3://{lake}/mixed/orders/"
-    assert columns("users") == [("name", "string"), ("age", "bigint")]
+    assert columns("users") == [("name", "string"), ("age", "int")]
     weblogs = tables["weblogs"]
     assert weblogs["Parameters"]["classification"] == "combined_apache"
     assert weblogs["StorageDescriptor"]["SerdeInfo"] == {

@@ -63,7 +63,7 @@ def test_catalog_target_updates_a_table_in_place(glue, s3, bucket, database):
                                                      "DeleteBehavior": "LOG"})
     table = glue.get_table(DatabaseName=database, Name="managed")["Table"]
     assert [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]] == [
-        ("id", "bigint"), ("extra", "string")]
+        ("id", "int"), ("extra", "string")]
     assert table["Parameters"]["classification"] == "json"
     assert [t["Name"] for t in glue.get_tables(DatabaseName=database)["TableList"]] == ["managed"]
 

@@ -60,8 +60,8 @@ def cursor_of(lakebox_server, bucket, database):
 def test_crawled_nested_types(crawled):
     columns = {c["Name"]: c["Type"] for c in crawled["StorageDescriptor"]["Columns"]}
     assert columns["order_id"] == "string" and columns["meta"] == "string"
-    assert columns["customer"] == "struct<id:bigint,tier:string,referrer:bigint>"
-    assert columns["items"] == "array<struct<sku:string,qty:bigint,price:double>>"
+    assert columns["customer"] == "struct<id:int,tier:string,referrer:int>"
+    assert columns["items"] == "array<struct<sku:string,qty:int,price:double>>"
     assert crawled["PartitionKeys"] == [{"Name": "day", "Type": "string"}]
 
 

@@ -148,8 +148,14 @@ def test_syslog_and_apache(tmp_path):
     assert classified(tmp_path, apache * 2, "a").classification == "apache"
 
 
+def test_json_integers_are_int_until_one_needs_64_bits(tmp_path):
+    lines = [{"small": 1, "big": 1, "huge": 1}, {"small": -2147483648, "big": 2147483648, "huge": 1 << 64}]
+    found = classified(tmp_path, "\n".join(json.dumps(x) for x in lines).encode())
+    assert [(n, infer.hive(t)) for n, t in found.columns] == [("small", "int"), ("big", "bigint"), ("huge", "double")]
+
+
 def test_json_documents_across_lines(tmp_path):
     found = classified(tmp_path, b'{\n  "a": 1,\n  "b": {"c": "x"}\n}\n')
-    assert [(n, infer.hive(t)) for n, t in found.columns] == [("a", "bigint"), ("b", "struct<c:string>")]
+    assert [(n, infer.hive(t)) for n, t in found.columns] == [("a", "int"), ("b", "struct<c:string>")]
     found = classified(tmp_path, b'[{"a": 1},\n {"a": 2, "b": true}]')
-    assert [(n, infer.hive(t)) for n, t in found.columns] == [("array", "array<struct<a:bigint,b:boolean>>")]
+    assert [(n, infer.hive(t)) for n, t in found.columns] == [("array", "array<struct<a:int,b:boolean>>")]
