@@ -117,7 +117,7 @@ def read_page(path: str | None, offset: int, limit: int) -> tuple[list, int | No
         window *= 4
 
 
-def read_rows(path: str | None, offset: int, limit: int) -> tuple[object, int, int | None]:
+def read_rows(path: str | None, offset: int, limit: int) -> tuple[JsonFragment, int, int | None]:
     """A page of rows of the result file at `path` from byte `offset` as the `Rows`
     member's JSON (`result_pages`), how many rows it holds, and where the next page starts
     (None at the end)."""
@@ -187,7 +187,7 @@ def get_query_results(ctx, params):
     return answer
 
 
-def _listed(page: list) -> tuple[object, int]:
+def _listed(page: list) -> tuple[JsonFragment, int]:
     """(the `Rows` member's JSON, how many rows) of rows given as lists of values."""
     return result_pages.rows_fragment(page), len(page)
 
