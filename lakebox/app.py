@@ -64,6 +64,7 @@ async def handle(state, req, receive):
             signing.verify(route, req, ctx.unverified_secret)
         params = parse(route, req)
         validate.validate(route.operation, params)
+        state.hooks.authorize_session(ctx, route, params)
         action = state.actions[route.spec.name].get(route.operation.name)
         if action is None:
             raise errors.NotImplementedOperation(route.spec.name, route.operation.name)

@@ -35,6 +35,17 @@ more says so in an optional module `lakebox/services/<pkg>/hooks.py` that define
     including those with no route (`route` is None), and returns nothing for requests
     not its own. A claimed request's handler adds its own headers.
 
+`iam_request(ctx, params) -> (action, resource, keys)`
+    The IAM action a request is authorized as, the ARN of the resource it acts on (None:
+    not checked) and a lookup of its condition keys (None: the global ones), for the
+    session policies of a caller's STS session (`kit/sessions.py`). A service without
+    it is checked as `<signing name>:<Operation>` on any resource.
+
+`access_denied(ctx, action, resource, reason) -> ServiceError`
+    The error a request its session policies refuse gets, where the service words it
+    its own way (S3: `AccessDenied`, "Access Denied"). Without it: `AccessDenied` (403)
+    in the query protocol, `AccessDeniedException` otherwise, with IAM's message.
+
 `error_type(code) -> str`
     The `__type` a JSON-protocol error of this service carries on the wire, where the
     service sends more than the bare code (DynamoDB qualifies it with the namespace of
@@ -42,6 +53,8 @@ more says so in an optional module `lakebox/services/<pkg>/hooks.py` that define
     `com.amazon.coral.validate#ValidationException`). botocore keeps what follows `#`.
 """
 from lakebox.aws import signing
+from lakebox.aws.errors import AwsError
+from lakebox.kit import sessions
 
 
 class Hooks:
@@ -77,6 +90,24 @@ class Hooks:
     def error_type(self, route):
         """The service's `error_type` (code -> wire `__type`) for this route, or None."""
         return getattr(self.by_service.get(route.spec.name), "error_type", None) if route else None
+
+    def authorize_session(self, ctx, route, params):
+        """Refuse a request of an STS session that its session policies do not allow."""
+        if not sessions.narrowed(ctx.session):
+            return
+        module = self.by_service.get(route.spec.name)
+        target = getattr(module, "iam_request", None)
+        action, resource, keys = target(ctx, params) if target else \
+            (f"{route.spec.signing_name}:{route.operation.name}", None, None)
+        reason = sessions.refusal(ctx, action, resource, keys)
+        if reason is None:
+            return
+        denied = getattr(module, "access_denied", None)
+        if denied is not None:
+            raise denied(ctx, action, resource, reason)
+        query = route.spec.protocol == "query"
+        raise AwsError("AccessDenied" if query else "AccessDeniedException",
+                       sessions.message(ctx, action, resource, reason), status=403 if query else None)
 
     def admit_payload(self, ctx, route):
         admit = getattr(self.by_service.get(route.spec.name), "admit_payload", None)

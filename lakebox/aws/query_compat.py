@@ -4,78 +4,32 @@ SQS moved from the query protocol to JSON, and AWS still answers its older clien
 (SDKs before the move, the aws cli v1 of that time) in the query protocol. botocore's
 current model keeps the operations and shapes but drops the query wire names
 (`Attribute.1.Name`, `MessageAttribute.1.Value.StringValue`,
-`SendMessageBatchRequestEntry.1.Id`, ...). The table below restores them, as AWS's own
-smithy model gives them (`xmlName` and `xmlFlattened` traits, the `xmlNamespace` of the
-service); `query_view` builds a query-protocol model from botocore's JSON one with them,
-so the generic query parser and writer serve it.
+`SendMessageBatchRequestEntry.1.Id`, ...). The service restores them in its model
+patch (`QUERY_NAMES`, see `lakebox/services/__init__.py`); `query_view` builds a
+query-protocol model from botocore's JSON one with them, so the generic query parser
+and writer serve it.
 """
 import copy
+import functools
 
 import botocore.model
 
-# service -> {"namespace": ..., "members": {(shape, member): wire name}, "maps": {map shape: (key, value)}}
-QUERY_NAMES = {
-    "sqs": {
-        "namespace": "http://queue.amazonaws.com/doc/2012-11-05/",
-        # Query clients may post to the queue's URL and leave the member out (the AWS SDK
-        # for Java v1 moves QueueUrl into the request path): the path is the member then.
-        "path_member": "QueueUrl",
-        "members": {
-            ("AddPermissionRequest", "AWSAccountIds"): "AWSAccountId",
-            ("AddPermissionRequest", "Actions"): "ActionName",
-            ("ChangeMessageVisibilityBatchRequest", "Entries"): "ChangeMessageVisibilityBatchRequestEntry",
-            ("ChangeMessageVisibilityBatchResult", "Successful"): "ChangeMessageVisibilityBatchResultEntry",
-            ("ChangeMessageVisibilityBatchResult", "Failed"): "BatchResultErrorEntry",
-            ("CreateQueueRequest", "Attributes"): "Attribute",
-            ("CreateQueueRequest", "tags"): "Tag",
-            ("DeleteMessageBatchRequest", "Entries"): "DeleteMessageBatchRequestEntry",
-            ("DeleteMessageBatchResult", "Successful"): "DeleteMessageBatchResultEntry",
-            ("DeleteMessageBatchResult", "Failed"): "BatchResultErrorEntry",
-            ("GetQueueAttributesRequest", "AttributeNames"): "AttributeName",
-            ("GetQueueAttributesResult", "Attributes"): "Attribute",
-            ("ListDeadLetterSourceQueuesResult", "queueUrls"): "QueueUrl",
-            ("ListMessageMoveTasksResult", "Results"): "ListMessageMoveTasksResultEntry",
-            ("ListQueueTagsResult", "Tags"): "Tag",
-            ("ListQueuesResult", "QueueUrls"): "QueueUrl",
-            ("Message", "Attributes"): "Attribute",
-            ("Message", "MessageAttributes"): "MessageAttribute",
-            ("MessageAttributeValue", "StringListValues"): "StringListValue",
-            ("MessageAttributeValue", "BinaryListValues"): "BinaryListValue",
-            ("MessageSystemAttributeValue", "StringListValues"): "StringListValue",
-            ("MessageSystemAttributeValue", "BinaryListValues"): "BinaryListValue",
-            ("ReceiveMessageRequest", "AttributeNames"): "AttributeName",
-            ("ReceiveMessageRequest", "MessageSystemAttributeNames"): "MessageSystemAttributeName",
-            ("ReceiveMessageRequest", "MessageAttributeNames"): "MessageAttributeName",
-            ("ReceiveMessageResult", "Messages"): "Message",
-            ("SendMessageBatchRequest", "Entries"): "SendMessageBatchRequestEntry",
-            ("SendMessageBatchRequestEntry", "MessageAttributes"): "MessageAttribute",
-            ("SendMessageBatchRequestEntry", "MessageSystemAttributes"): "MessageSystemAttribute",
-            ("SendMessageBatchResult", "Successful"): "SendMessageBatchResultEntry",
-            ("SendMessageBatchResult", "Failed"): "BatchResultErrorEntry",
-            ("SendMessageRequest", "MessageAttributes"): "MessageAttribute",
-            ("SendMessageRequest", "MessageSystemAttributes"): "MessageSystemAttribute",
-            ("SetQueueAttributesRequest", "Attributes"): "Attribute",
-            ("TagQueueRequest", "Tags"): "Tag",
-            ("UntagQueueRequest", "TagKeys"): "TagKey",
-        },
-        "maps": {
-            "QueueAttributeMap": ("Name", "Value"),
-            "MessageBodyAttributeMap": ("Name", "Value"),
-            "MessageBodySystemAttributeMap": ("Name", "Value"),
-            "MessageSystemAttributeMap": ("Name", "Value"),
-            "TagMap": ("Key", "Value"),
-        },
-    },
-}
+from lakebox import services
+
+
+@functools.cache
+def query_names(service: str) -> dict | None:
+    """The query wire names a service's model patch restores, or None."""
+    return getattr(services.model_patch(service), "QUERY_NAMES", None)
 
 
 def is_query_compatible(model) -> bool:
-    return "awsQueryCompatible" in model.metadata and model.service_name in QUERY_NAMES
+    return "awsQueryCompatible" in model.metadata and query_names(model.service_name) is not None
 
 
 def query_view(model_data: dict, service: str) -> botocore.model.ServiceModel:
     """A query-protocol model of a JSON service's model (its loaded JSON document)."""
-    names = QUERY_NAMES[service]
+    names = query_names(service)
     data = copy.deepcopy(model_data)
     data["metadata"].update(protocol="query", protocols=["query"], xmlNamespace=names["namespace"])
     shapes = data["shapes"]
@@ -94,6 +48,6 @@ def query_view(model_data: dict, service: str) -> botocore.model.ServiceModel:
 
 def member_from_path(service: str, shape, params: dict, req):
     """Fill the member a query request's path stands for, when the body left it out."""
-    member = QUERY_NAMES.get(service, {}).get("path_member")
+    member = (query_names(service) or {}).get("path_member")
     if member and member in shape.members and member not in params and req.raw_path not in ("", "/"):
         params[member] = f"http://{req.headers.get('host', 'localhost')}{req.raw_path}"

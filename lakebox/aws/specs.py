@@ -5,6 +5,7 @@ import functools
 import botocore.loaders
 import botocore.model
 
+from lakebox import services
 from lakebox.aws import query_compat
 from lakebox.services import SERVICE_NAMES
 
@@ -44,27 +45,17 @@ def _error_statuses(model) -> dict:
     return statuses
 
 
-# Where botocore's model types a shape more narrowly than the service reads it:
-# service -> {(shape, "member" | "key" | "value"): the shape it really refers to}. SQS
-# names attributes with a `QueueAttributeName` enum, but the service checks the names
-# itself (an unknown one is `InvalidAttributeName` "Unknown Attribute <name>.", never a
-# ValidationException), and ReceiveMessage's `AttributeNames`, typed with that same list,
-# takes message system attribute names (`ApproximateReceiveCount`, `SentTimestamp`, ...),
-# as its documentation lists them and older clients send them.
-MODEL_ERRATA = {
-    "sqs": {("AttributeNameList", "member"): "String", ("QueueAttributeMap", "key"): "String"},
-}
-
-
 @functools.cache
 def _loader():
     return botocore.loaders.create_loader()
 
 
 def _model_data(service: str) -> dict:
-    """The service's model document, with its errata applied (on a copy: the loader caches it)."""
+    """The service's model document, with the shape errata of its model patch applied
+    (`SHAPE_ERRATA`: where botocore types a shape more narrowly than the service reads
+    it; on a copy: the loader caches the document)."""
     data = _loader().load_service_model(service, "service-2")
-    errata = MODEL_ERRATA.get(service)
+    errata = getattr(services.model_patch(service), "SHAPE_ERRATA", None)
     if not errata:
         return data
     data = copy.deepcopy(data)

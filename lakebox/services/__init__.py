@@ -5,7 +5,15 @@ A service is a package `lakebox.services.<botocore name with '-' as '_'>` whose
 A package may also have `store.SCHEMA` (migrations), `jobs.JOBS` (scheduler jobs) and a
 `hooks` module (requests it answers outside routing, its own signature checks, streamed
 payloads, extra response headers: see `lakebox/aws/hooks.py`).
+
+Model patches: where botocore's model of a service differs from what the service does,
+the service says so in a `model_patch` module (plain data, importing nothing), applied
+as the model is loaded: `SHAPE_ERRATA` {(shape, "member" | "key" | "value"): the shape
+it really refers to} (`aws/specs.py`), and for a JSON service that was a query service,
+`QUERY_NAMES`, the query wire names the JSON model dropped (`aws/query_compat.py`).
+So the core names no service.
 """
+import functools
 import importlib
 
 from botocore import xform_name
@@ -30,6 +38,12 @@ def optional_module(service: str, module: str):
         if missing.name and name.startswith(missing.name):
             return None
         raise
+
+
+@functools.cache
+def model_patch(service: str):
+    """The service's `model_patch` module, or None."""
+    return optional_module(service, "model_patch")
 
 
 def load_actions(service: str) -> dict:

@@ -23,6 +23,10 @@ class Lru:
         if len(self._entries) > self.cap:
             del self._entries[next(iter(self._entries))]
 
+    def values(self) -> list:
+        """The values, least recently used first (reading them is no use)."""
+        return list(self._entries.values())
+
     def __len__(self) -> int:
         return len(self._entries)
 

@@ -15,7 +15,7 @@ from lakebox.aws.parse import parse
 from lakebox.aws.routing import Route, route
 from lakebox.aws.serialize import serialize
 
-SERVICES = [name for name in query_compat.QUERY_NAMES if name in kit.SERVICE_NAMES]
+SERVICES = [name for name in kit.SERVICE_NAMES if query_compat.query_names(name)]
 CASES = [(service, operation) for service in SERVICES for operation in kit.spec(service).model.operation_names]
 
 

@@ -1,4 +1,6 @@
-"""DynamoDB's wire `__type`: the code qualified by the namespace of whoever raised it.
+"""DynamoDB's hooks (the interface is `lakebox/aws/hooks.py`): the table a request acts
+on, for its caller's session policies; and the wire `__type`, the code qualified by the
+namespace of whoever raised it.
 
 AWS's DynamoDB front end answers its own errors as
 `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException`, input validation as
@@ -8,6 +10,7 @@ AWS's DynamoDB front end answers its own errors as
 issue threads). botocore keeps only what follows the `#`.
 """
 from lakebox.aws.specs import spec_for
+from lakebox.services.dynamodb.lookup import table_arn
 
 _SERVICE = "com.amazonaws.dynamodb.v20120810#"
 _VALIDATE = "com.amazon.coral.validate#"
@@ -21,3 +24,11 @@ def error_type(code: str) -> str:
     if code == "InternalFailure":       # an unexpected fault: DynamoDB's own 500
         return _SERVICE + "InternalServerError"
     return (_SERVICE if code in _MODELED else _FRAMEWORK) + code
+
+
+def iam_request(ctx, params):
+    """`dynamodb:<Operation>` on the table TableName names (a name or its ARN); requests
+    over several tables (batches, transactions, PartiQL) leave the resource unchecked."""
+    name = params.get("TableName")
+    arn = (name if name.startswith("arn:") else table_arn(ctx.account, ctx.region, name)) if name else None
+    return f"dynamodb:{ctx.operation}", arn, None

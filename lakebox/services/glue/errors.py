@@ -18,6 +18,10 @@ class AccessDeniedException(ServiceError):
     pass
 
 
+class InvalidStateException(ServiceError):
+    pass
+
+
 class CrawlerRunningException(ServiceError):
     pass
 

@@ -6,11 +6,17 @@ parentheses over partition-key names, 'string' literals ('' escapes a quote) and
 numbers. A key whose type is numeric compares as a number, every other key as text,
 as Glue does. Partition values are stored as a JSON array in the `vals` column, so a
 key is `json_extract(vals, '$[i]')` and the whole filter runs inside SQLite.
+
+Glue parses an integer key's value to compare it, and a value that is no integer (a
+partition `n=null` written by Spark or Hive) fails the whole call rather than matching
+or not: the compiled filter names those keys (`Filter.integer_keys`) and the caller
+refuses a partition whose value there is not an integer (`not_an_integer`).
 """
 import re
 from dataclasses import dataclass
 
-NUMERIC_TYPES = {"tinyint", "smallint", "int", "integer", "bigint", "float", "double", "decimal", "real"}
+INTEGER_TYPES = {"tinyint", "smallint", "int", "integer", "bigint"}
+NUMERIC_TYPES = INTEGER_TYPES | {"float", "double", "decimal", "real"}
 KEYWORDS = {"AND", "OR", "NOT", "BETWEEN", "IN", "LIKE", "IS", "NULL"}
 COMPARISONS = {"=", "<>", "!=", "<", ">", "<=", ">="}
 
@@ -24,8 +30,31 @@ _TOKEN = re.compile(r"""
     )""", re.VERBOSE)
 
 
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+
+
 class ExpressionError(ValueError):
     """The expression cannot be read; the message says where."""
+
+
+@dataclass
+class Filter:
+    sql: str                  # the SQL condition
+    args: list                # its arguments
+    integer_keys: list[int]   # positions of the integer keys it compares as numbers
+    column: str = "vals"
+
+    def sql_with_suspects(self) -> str:
+        """The condition, also true where an integer key holds no integer, so that such
+        partitions reach the caller's check instead of being compared as 0."""
+        if not self.integer_keys:
+            return self.sql
+        suspects = []
+        for index in self.integer_keys:
+            value = f"json_extract({self.column}, '$[{index}]')"
+            digits = f"substr({value}, 1 + (substr({value}, 1, 1) IN ('+', '-')))"
+            suspects.append(f"{digits} = '' OR {digits} GLOB '*[^0-9]*'")
+        return f"({self.sql} OR " + " OR ".join(suspects) + ")"
 
 
 @dataclass
@@ -65,6 +94,7 @@ class _Compiler:
         self.keys = {name.lower(): (index, type_.lower()) for index, (name, type_) in enumerate(keys)}
         self.column = column
         self.args = []
+        self.integer_keys = set()
 
     def peek(self) -> Token:
         return self.tokens[self.at]
@@ -183,6 +213,9 @@ class _Compiler:
 
     def _compare(self, left, operator, right) -> str:
         numeric = self._numeric(left) or self._numeric(right)
+        for operand in (left, right):
+            if operand[0] == "key" and self.keys[operand[1]][1].split("(")[0] in INTEGER_TYPES:
+                self.integer_keys.add(self.keys[operand[1]][0])
         return f"({self._side(left, numeric)} {operator} {self._side(right, numeric)})"
 
 
@@ -201,15 +234,24 @@ def _like_to_glob(pattern: str) -> str:
     return "".join(out)
 
 
-def compile_filter(text: str, keys: list[tuple[str, str]], column: str = "vals") -> tuple[str, list]:
-    """`text` over partition keys [(name, type)] -> (SQL condition, arguments)."""
+def compile_filter(text: str, keys: list[tuple[str, str]], column: str = "vals") -> Filter:
+    """`text` over partition keys [(name, type)] -> its Filter."""
     compiler = _Compiler(tokenize(text), keys, column)
     if compiler.peek().kind == "end":
         raise ExpressionError("Empty expression")
     sql = compiler.expression()
     if compiler.peek().kind != "end":
         raise ExpressionError(f"Unexpected '{compiler.peek().text}'")
-    return sql, compiler.args
+    return Filter(sql, compiler.args, sorted(compiler.integer_keys), column)
+
+
+def not_an_integer(values: list, integer_keys: list[int]) -> str | None:
+    """The first of `values` at `integer_keys` that Glue cannot read as an integer."""
+    for index in integer_keys:
+        value = values[index] if index < len(values) else None
+        if value is not None and not _INTEGER.fullmatch(value):
+            return value
+    return None
 
 
 def leading_equalities(text: str, keys: list[tuple[str, str]]) -> list[str]:

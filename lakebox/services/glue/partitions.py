@@ -4,8 +4,9 @@ import sqlite3
 
 from lakebox.services.glue import catalog, store
 from lakebox.services.glue.catalog import in_catalog, table_or_error
-from lakebox.services.glue.errors import AlreadyExistsException, EntityNotFoundException, InvalidInputException
-from lakebox.services.glue.expression import ExpressionError, compile_filter, leading_equalities
+from lakebox.services.glue.errors import (AlreadyExistsException, EntityNotFoundException, InvalidInputException,
+                                         InvalidStateException)
+from lakebox.services.glue.expression import ExpressionError, Filter, compile_filter, leading_equalities, not_an_integer
 
 GET_PARTITIONS_MAX = 1000
 
@@ -87,10 +88,10 @@ def batch_get_partition(ctx, params):
     return {"Partitions": found, "UnprocessedKeys": []}
 
 
-def filter_sql(table: dict, expression: str | None) -> tuple[str | None, list]:
-    """The SQL condition for `expression` over the table's partition keys (None: all)."""
+def partition_filter(table: dict, expression: str | None) -> Filter | None:
+    """The compiled `expression` over the table's partition keys (None: all)."""
     if not expression or not expression.strip():
-        return None, []
+        return None
     keys = [(k["Name"], k.get("Type") or "string") for k in table.get("PartitionKeys") or []]
     try:
         return compile_filter(expression, keys)
@@ -102,14 +103,23 @@ def filter_sql(table: dict, expression: str | None) -> tuple[str | None, list]:
 
 def matching_partitions(ctx, table: dict, expression: str | None, after_seq: int = 0, limit: int = 1 << 62,
                         segment=None) -> list[tuple[int, dict]]:
-    condition, args = filter_sql(table, expression)
-    keys = [(k["Name"], k.get("Type") or "string") for k in table.get("PartitionKeys") or []]
-    pinned = leading_equalities(expression, keys) if condition else []
-    try:
+    found = partition_filter(table, expression)
+    if found is None:
         return store.partitions_page(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"], table["Name"],
-                                     condition, args, after_seq, limit, segment, pinned)
+                                     None, [], after_seq, limit, segment)
+    keys = [(k["Name"], k.get("Type") or "string") for k in table.get("PartitionKeys") or []]
+    try:
+        rows = store.partitions_page(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"], table["Name"],
+                                     found.sql_with_suspects(), found.args, after_seq, limit, segment,
+                                     leading_equalities(expression, keys))
     except sqlite3.Error:      # e.g. a comparison SQLite refuses: still the caller's expression
         raise InvalidInputException("Invalid partition expression!") from None
+    for _, doc in rows:
+        bad = not_an_integer(doc["Values"], found.integer_keys)
+        if bad is not None:
+            # AWS's reply (github.com/aws/aws-sdk/issues/670) to `n >= 0` over a partition n=null.
+            raise InvalidStateException(f'For input string: "{bad}" is not an integer.')
+    return rows
 
 
 def get_partitions(ctx, params):

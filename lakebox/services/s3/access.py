@@ -136,6 +136,22 @@ def _is_signed(ctx) -> bool:
     return "authorization" in ctx.headers or "X-Amz-Credential" in ctx.request.query_dict()
 
 
+def iam_request(ctx, params: dict) -> tuple:
+    """(IAM action, resource ARN, condition keys) of a request, as its caller's session
+    policies judge it (kit/sessions.py). A DeleteObjects names many keys: its resource
+    is left unchecked."""
+    action = IAM_ACTIONS.get(ctx.operation, f"s3:{ctx.operation}")
+    if params.get("VersionId") is not None:
+        action = VERSION_ACTIONS.get(action, action)
+    name = params.get("Bucket")
+    if not name or ctx.operation == "DeleteObjects":
+        return action, None, None
+    key = params.get("Key")
+    bucket = store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, name)
+    keys = policy_keys.lookup(ctx, bucket, key, params.get("VersionId")) if bucket is not None else None
+    return action, arns.build("s3", "", "", name if key is None else f"{name}/{key}"), keys
+
+
 def acls_disabled(ctx, bucket) -> bool:
     """ObjectOwnership BucketOwnerEnforced: ACLs neither can be set nor grant anything."""
     config = store.get_config(ctx.state.db, bucket["name"], "ownership") or {}

@@ -6,9 +6,11 @@
 - authenticate: S3's own answers to malformed Authorization headers and presigned URLs;
 - streaming payloads (PutObject, UploadPart): decided before the body is asked for when
   the client waits for `100-continue`, then spooled to disk while hashed and checked;
-- response headers: the bucket's CORS rules for requests with `Origin`.
+- response headers: the bucket's CORS rules for requests with `Origin`;
+- session policies: a request's IAM action and resource (`access.iam_request`), and S3's
+  own AccessDenied for what they refuse.
 """
-from lakebox.services.s3 import access, browser, forms, multipart, signature, upload, website
+from lakebox.services.s3 import access, browser, errors, forms, multipart, signature, upload, website
 
 
 def claim(req):
@@ -57,3 +59,11 @@ async def spool_payload(state, req, chunks) -> upload.SpooledBody:
 
 def response_headers(state, req, route, response):
     return browser.response_headers(state, req, route)
+
+
+def iam_request(ctx, params):
+    return access.iam_request(ctx, params)
+
+
+def access_denied(ctx, action, resource, reason):
+    return errors.error("AccessDenied")

@@ -9,8 +9,8 @@ made: for SSE-KMS by KMS's GenerateDataKey under the queue's key, with the encry
 context {"aws:sqs:arn": queue ARN}; for SSE-SQS wrapped by SQS's own master key
 (`sqs_master_key`), never through KMS. Data keys are kept wrapped in `sqs_data_keys`
 and a message row names its own, so a message keeps decrypting after its queue's
-encryption changes or it moves to a dead-letter queue. Plaintext data keys live in
-memory only.
+encryption changes or it moves to a dead-letter queue; a job prunes the keys no message
+uses once their reuse period is over (jobs.py). Plaintext data keys live in memory only.
 
 The KMS key is checked on every send and every receive that needs it, so a disabled or
 deleted key refuses them at once with SQS's Kms* errors (query codes `KMS.<code>`) and
@@ -72,6 +72,11 @@ def sealer(ctx, queue, queue_attrs: dict) -> Sealer | None:
         current.put(slot, found)
     data_key_id = found[0]
     return Sealer(data_key_id, _cipher(ctx, data_key_id, set())[0])
+
+
+def reusable_data_keys(state, now) -> set[int]:
+    """The data keys senders may still seal new messages with (within their reuse period)."""
+    return {data_key_id for data_key_id, reuse_until in _cache(state, "current").values() if reuse_until > now}
 
 
 def stored_body(sealer: Sealer | None, message_id: str, body: str) -> tuple:

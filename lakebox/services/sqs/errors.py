@@ -102,6 +102,14 @@ class InvalidParameterValue(SqsError):
     query_code = "InvalidParameterValue"
 
 
+class AccessDenied(SqsError):
+    """Not a shape of the model: the request framework's refusal (a session policy's),
+    sent as the query code `AccessDenied`, 403."""
+    code = "AccessDeniedException"
+    query_code = "AccessDenied"
+    status = 403
+
+
 class MissingParameter(SqsError):
     code = "MissingRequiredParameterException"
     query_code = "MissingParameter"

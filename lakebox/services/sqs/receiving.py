@@ -1,10 +1,11 @@
 """ReceiveMessage: visibility timeouts on the lakebox clock, long polling, FIFO order
-per message group, and dead-letter moves after maxReceiveCount."""
+per message group, dead-letter moves after maxReceiveCount, and the quota of messages
+in flight."""
 import asyncio
 import json
 
 from lakebox.services.sqs import attributes, encryption, model, store, throughput, waiting
-from lakebox.services.sqs.errors import InvalidParameterValue
+from lakebox.services.sqs.errors import InvalidParameterValue, OverLimit
 from lakebox.services.sqs.lookup import arn_of, expire_old, queue_by_arn, queue_from
 from lakebox.services.sqs.sending import sequence_number
 from lakebox.storage.lru import Lru
@@ -14,6 +15,12 @@ MAX_WAIT_S = 20
 FIFO_SCAN_LIMIT = 10_000        # rows a FIFO receive walks past (in-flight groups) at most
 ATTEMPT_KEPT_S = 300            # a ReceiveRequestAttemptId answers the same for 5 minutes
 ATTEMPTS_CAP = 10_000           # attempts remembered (in memory: a retry after a restart receives anew)
+# Messages in flight (received, visibility timeout not over) per queue, standard and FIFO
+# alike (SQS Developer Guide, "Amazon SQS standard queue quotas" / "FIFO queue quotas").
+IN_FLIGHT_QUOTA = 120_000
+IN_FLIGHT_CAP = 4_096           # queues whose in-flight bound is remembered
+OVER_LIMIT_MESSAGE = ("Too many messages have been received without being deleted.\n"
+                      "Please delete your received messages or let them timeout before receiving more.")
 
 
 async def receive_message(ctx, params):
@@ -35,7 +42,9 @@ async def receive_message(ctx, params):
     deadline = loop.time() + wait
     while True:
         now = state.clock.now()
-        taken = take(ctx, queue, now, limit, visibility)
+        # A standard queue at its in-flight quota refuses a short poll with OverLimit; a
+        # long poll and a FIFO queue answer no messages instead, as AWS documents.
+        taken = take(ctx, queue, now, limit, visibility, refuse_over_quota=not queue["fifo"] and wait == 0)
         if taken or loop.time() >= deadline:
             break
         upcoming = store.next_visible_at(state.db, queue["uid"], now)
@@ -85,11 +94,17 @@ def _ranged(params, name, low, high, reason, default):
     return value
 
 
-def take(ctx, queue, now, limit, visibility=None) -> list:
-    """Receive up to `limit` messages now: mark them in flight and return their rows as
-    they are after the receive, bodies decrypted (a KMS refusal changes nothing)."""
+def take(ctx, queue, now, limit, visibility=None, refuse_over_quota=False) -> list:
+    """Receive up to `limit` messages now, fewer when the in-flight quota leaves less room
+    (none, or OverLimit if `refuse_over_quota`): mark them in flight and return their rows
+    as they are after the receive, bodies decrypted (a KMS refusal changes nothing)."""
     state = ctx.state
     db = state.db
+    limit = _in_flight_room(state, queue["uid"], now, limit)
+    if limit == 0:
+        if refuse_over_quota:
+            raise OverLimit(OVER_LIMIT_MESSAGE)
+        return []
     queue_attrs = store.attributes_of(queue)
     timeout = visibility if visibility is not None else attributes.int_attribute(queue_attrs, "VisibilityTimeout")
     redrive = _redrive(db, queue_attrs)
@@ -99,9 +114,35 @@ def take(ctx, queue, now, limit, visibility=None) -> list:
         bodies = encryption.open_bodies(ctx, picked)
         changes = [(now + timeout, model.receive_token(), now, row["seq"]) for row in picked]
         store.mark_received(db, changes)
+    _note_in_flight(state, queue["uid"], len(picked))
     tokens = {seq: token for _, token, _, seq in changes}
     return [dict(row, body=bodies[row["seq"]], token=tokens[row["seq"]], receive_count=row["receive_count"] + 1,
                  first_received_at=row["first_received_at"] or now) for row in picked]
+
+
+def _in_flight_bounds(state) -> Lru:
+    """{queue uid: a bound no lower than its messages in flight}. Only a receive puts a
+    message in flight, so a count plus the messages received since stays a bound, and
+    the count (a scan of the in-flight messages) is redone only near the quota."""
+    cache = state.cache("sqs")
+    if "in_flight" not in cache:
+        cache["in_flight"] = Lru(IN_FLIGHT_CAP)
+    return cache["in_flight"]
+
+
+def _in_flight_room(state, queue_uid, now, wanted) -> int:
+    """How many of `wanted` messages may go in flight now."""
+    bounds = _in_flight_bounds(state)
+    bound = bounds.get(queue_uid)
+    if bound is None or bound + wanted > IN_FLIGHT_QUOTA:
+        bound = store.count_in_flight(state.db, queue_uid, now, IN_FLIGHT_QUOTA)
+        bounds.put(queue_uid, bound)
+    return max(0, min(wanted, IN_FLIGHT_QUOTA - bound))
+
+
+def _note_in_flight(state, queue_uid, received):
+    bounds = _in_flight_bounds(state)
+    bounds.put(queue_uid, bounds.get(queue_uid, 0) + received)
 
 
 def _redrive(db, queue_attrs):

@@ -88,6 +88,8 @@ SCHEMA = [
     "CREATE TABLE sqs_master_key (id INTEGER PRIMARY KEY, material BLOB NOT NULL)",
     # A FIFO receive takes as many messages of one group as it can (receiving.py).
     "CREATE INDEX sqs_messages_group ON sqs_messages (queue_uid, group_id, seq)",
+    # Data keys no message uses any more are pruned (jobs.py).
+    "CREATE INDEX sqs_messages_data_key ON sqs_messages (data_key)",
 ]
 
 
@@ -323,6 +325,13 @@ def counts(db, uid, now) -> tuple[int, int, int]:
     return visible, hidden[1], hidden[0] - hidden[1]
 
 
+def count_in_flight(db, uid, now, cap) -> int:
+    """Messages of a queue in flight now (received, visibility timeout not over), counting
+    no further than `cap`."""
+    return db.one("SELECT count(*) FROM (SELECT 1 FROM sqs_messages WHERE queue_uid=? AND visible_at>? "
+                  "AND receive_count>0 LIMIT ?)", (uid, now, cap))[0]
+
+
 def next_visible_at(db, uid, now):
     row = db.one("SELECT min(visible_at) FROM sqs_messages WHERE queue_uid=? AND visible_at>?", (uid, now))
     return row[0] if row else None
@@ -364,6 +373,19 @@ def insert_data_key(db, key_arn, queue_arn, wrapped, now) -> int:
 
 def data_key(db, data_key_id):
     return db.one("SELECT * FROM sqs_data_keys WHERE id=?", (data_key_id,))
+
+
+def data_key_ids_after(db, after_id, limit) -> list[int]:
+    return [row[0] for row in db.query("SELECT id FROM sqs_data_keys WHERE id>? ORDER BY id LIMIT ?",
+                                       (after_id, limit))]
+
+
+def data_key_in_use(db, data_key_id) -> bool:
+    return db.one("SELECT 1 FROM sqs_messages WHERE data_key=? LIMIT 1", (data_key_id,)) is not None
+
+
+def delete_data_keys(db, data_key_ids):
+    db.executemany("DELETE FROM sqs_data_keys WHERE id=?", [(i,) for i in data_key_ids])
 
 
 def master_key(db) -> bytes | None:

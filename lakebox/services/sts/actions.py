@@ -18,6 +18,7 @@ def get_caller_identity(ctx, params):
 
 
 def assume_role(ctx, params):
+    _refuse_federated(ctx, "sts:AssumeRole", params["RoleArn"])
     packed = _check_request(ctx, params, DEFAULT_ROLE_DURATION)
     result = _issue_role_session(ctx, params)
     result["PackedPolicySize"] = packed
@@ -68,12 +69,14 @@ def get_federation_token(ctx, params):
     name = params["Name"]
     arn = f"arn:aws:sts::{ctx.account}:federated-user/{name}"
     user_id = f"{ctx.account}:{name}"
-    credentials = _issue(ctx, account=ctx.account, arn=arn, user_id=user_id, kind="federated", duration=duration)
+    credentials = _issue(ctx, account=ctx.account, arn=arn, user_id=user_id, kind="federated", duration=duration,
+                         policies=_session_policies(params))
     return {"Credentials": credentials, "FederatedUser": {"FederatedUserId": user_id, "Arn": arn},
             "PackedPolicySize": packed}
 
 
 def get_access_key_info(ctx, params):
+    _refuse_federated(ctx, "sts:GetAccessKeyInfo", "*")
     key = params["AccessKeyId"]
     session = store.find_session(ctx.state.db, key)
     if session:
@@ -83,12 +86,21 @@ def get_access_key_info(ctx, params):
 
 def decode_authorization_message(ctx, params):
     """lakebox's encoded messages are base64 JSON; anything else is not one of ours."""
+    _refuse_federated(ctx, "sts:DecodeAuthorizationMessage", "*")
     try:
         decoded = base64.b64decode(params["EncodedMessage"], validate=True).decode()
         json.loads(decoded)
     except (ValueError, UnicodeDecodeError):
         raise InvalidAuthorizationMessageException("Invalid encoded message.") from None
     return {"DecodedMessage": decoded}
+
+
+def _refuse_federated(ctx, action, resource):
+    """A federated user's credentials call no STS operation but GetCallerIdentity (STS
+    API Reference, GetFederationToken: "You cannot call any STS operations except
+    GetCallerIdentity"), whatever its session policy allows."""
+    if ctx.session is not None and ctx.session["kind"] == "federated":
+        raise AccessDenied(f"User: {ctx.caller_arn} is not authorized to perform: {action} on resource: {resource}")
 
 
 def _check_request(ctx, params, default_duration) -> int:
@@ -106,7 +118,7 @@ def _issue_role_session(ctx, params, session_name=None):
     user_id = f"{role_id}:{session_name}"
     duration = params.get("DurationSeconds", DEFAULT_ROLE_DURATION)
     credentials = _issue(ctx, account=account, arn=arn, user_id=user_id, kind="assumed-role", duration=duration,
-                         tags=_session_tags(ctx, params))
+                         tags=_session_tags(ctx, params), policies=_session_policies(params))
     return {"Credentials": credentials, "AssumedRoleUser": {"AssumedRoleId": user_id, "Arn": arn}}
 
 
@@ -127,13 +139,19 @@ def _session_tags(ctx, params) -> dict:
             "transitive_tag_keys": json.dumps(transitive) if transitive else None}
 
 
-def _issue(ctx, *, account, arn, user_id, kind, duration, tags=None) -> dict:
+def _session_policies(params) -> dict:
+    """The session policies a request passes (enforced by kit/sessions.py)."""
+    arns = [entry["arn"] for entry in params.get("PolicyArns") or [] if entry.get("arn")]
+    return {"policy": params.get("Policy"), "policy_arns": json.dumps(arns) if arns else None}
+
+
+def _issue(ctx, *, account, arn, user_id, kind, duration, tags=None, policies=None) -> dict:
     tags = tags or {"tags": None, "transitive_tag_keys": None}
     session = {
         "access_key": model.new_access_key(), "secret_key": model.new_secret(),
         "session_token": model.new_session_token(), "account": account, "arn": arn,
         "user_id": user_id, "kind": kind, "issued_at": ctx.now, "expires_at": ctx.now + duration,
-        **tags,
+        **tags, **(policies or {}),
     }
     store.save_session(ctx.state.db, session)
     return {"AccessKeyId": session["access_key"], "SecretAccessKey": session["secret_key"],

@@ -18,15 +18,19 @@ SCHEMA = [
     # the keys of those that pass on to sessions assumed from this one, as a JSON list
     "ALTER TABLE sts_sessions ADD COLUMN tags TEXT",
     "ALTER TABLE sts_sessions ADD COLUMN transitive_tag_keys TEXT",
+    # session policies (kit/sessions.py): the inline Policy document as sent, and the
+    # managed PolicyArns as a JSON list
+    "ALTER TABLE sts_sessions ADD COLUMN policy TEXT",
+    "ALTER TABLE sts_sessions ADD COLUMN policy_arns TEXT",
 ]
 
 COLUMNS = ("access_key", "secret_key", "session_token", "account", "arn", "user_id", "kind",
-           "issued_at", "expires_at", "tags", "transitive_tag_keys")
+           "issued_at", "expires_at", "tags", "transitive_tag_keys", "policy", "policy_arns")
 
 
 def save_session(db, session: dict):
     db.execute(f"INSERT INTO sts_sessions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-               tuple(session.get(c) for c in COLUMNS))      # tags are optional
+               tuple(session.get(c) for c in COLUMNS))      # tags and policies are optional
 
 
 def find_session(db, access_key: str) -> dict | None:

@@ -1,13 +1,12 @@
 """Real clients against lakebox's Athena: awswrangler (CTAS, plain and UNLOAD
 approaches, start_query_execution), pyathena's cursors, and the aws cli."""
 import json
-import os
-import subprocess
-import sys
 
 import boto3
 import pandas as pd
 import pytest
+
+from aws_cli import run_cli
 
 KEY, SECRET, REGION = "test", "test", "us-east-1"
 
@@ -103,13 +102,9 @@ def test_pyathena_pandas_and_arrow_cursors(lakebox_server, bucket, database, sal
 
 
 def test_aws_cli_start_query_execution_and_get_results(lakebox_server, bucket, database, sales_table):
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_DEFAULT_REGION": REGION}
-    if lakebox_server.endpoint:
-        env["AWS_ENDPOINT_URL"] = lakebox_server.endpoint
-
     def aws(*args):
-        done = subprocess.run([sys.executable, "-m", "awscli", "athena", *args, "--output", "json"], env=env,
-                              capture_output=True, text=True, check=True)
+        done = run_cli(lakebox_server, "athena", *args, access_key=KEY)
+        assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 
     query_id = aws("start-query-execution", "--query-string", "SELECT count(*) AS n FROM sales",

@@ -1,13 +1,12 @@
 """Real clients on Iceberg tables: awswrangler (to_iceberg, read_sql_query,
 delete_from_iceberg_table), pyathena, and the aws cli."""
 import json
-import os
-import subprocess
-import sys
 
 import boto3
 import pandas as pd
 import pytest
+
+from aws_cli import run_cli
 
 
 @pytest.fixture
@@ -83,14 +82,9 @@ def test_pyathena_creates_writes_and_time_travels_an_iceberg_table(lakebox_serve
 
 
 def test_aws_cli_writes_and_reads_an_iceberg_table(lakebox_server, bucket, database):
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-           "AWS_DEFAULT_REGION": "us-east-1"}
-    if lakebox_server.endpoint:
-        env["AWS_ENDPOINT_URL"] = lakebox_server.endpoint
-
     def aws(*args):
-        done = subprocess.run([sys.executable, "-m", "awscli", *args, "--output", "json"], env=env,
-                              capture_output=True, text=True, check=True)
+        done = run_cli(lakebox_server, *args)
+        assert done.returncode == 0, done.stderr
         return json.loads(done.stdout) if done.stdout.strip() else {}
 
     def run(sql):

@@ -2,24 +2,17 @@
 queries, filtered scans, paginated --max-items with --starting-token, and the server's
 errors on stderr."""
 import json
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
+
+from aws_cli import run_cli
 
 
 @pytest.fixture
 def aws(lakebox_server, tmp_path):
     def run(*args):
-        env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-               "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": "", "AWS_MAX_ATTEMPTS": "1"}
-        env.pop("AWS_PROFILE", None)
-        command = [sys.executable, "-m", "awscli", "dynamodb", *args, "--output", "json"]
-        if lakebox_server.endpoint:
-            command += ["--endpoint-url", lakebox_server.endpoint]
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        return run_cli(lakebox_server, "dynamodb", *args, cwd=tmp_path, max_attempts=1)
     return run
 
 

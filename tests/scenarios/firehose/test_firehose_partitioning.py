@@ -2,12 +2,10 @@
 one object per partition per flush; records the query cannot read go to error output."""
 import base64
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
+from aws_cli import run_cli
 from firehose_helpers import objects
 
 pytestmark = pytest.mark.local_only
@@ -50,12 +48,10 @@ def test_records_land_under_their_customer_prefix(firehose, s3, bucket, make_str
 def test_cli_put_record(lakebox_server, firehose, s3, bucket, make_stream, clock):
     """The aws cli's `firehose put-record` (v1 as a Python module: blobs are passed as they are)."""
     name = make_stream(**PARTITIONING)
-    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1",
-               AWS_ENDPOINT_URL=lakebox_server.endpoint)
     record = json.dumps({"customer_id": "cli"})
-    answer = subprocess.run([sys.executable, "-m", "awscli", "firehose", "put-record", "--delivery-stream-name", name,
-                             "--record", json.dumps({"Data": record})],
-                            env=env, capture_output=True, text=True, check=True)
+    answer = run_cli(lakebox_server, "firehose", "put-record", "--delivery-stream-name", name,
+                     "--record", json.dumps({"Data": record}))
+    assert answer.returncode == 0, answer.stderr
     assert json.loads(answer.stdout)["RecordId"]
     clock(61)
     (key, body), = objects(s3, bucket, "customer_id=cli/").items()

@@ -37,6 +37,27 @@ def test_expression_on_a_column_that_is_not_a_partition_key(glue, database):
         "InvalidInputException", "Invalid partition expression!")
 
 
+def test_integer_comparison_over_a_partition_whose_value_is_not_an_integer(glue, database):
+    # github.com/aws/aws-sdk/issues/670: `--expression "(int_partition_col >= 0)"` over a partition
+    # int_partition_col=null answered "An error occurred (InvalidStateException) when calling the
+    # GetPartitions operation: For input string: "null" is not an integer."; `string_partition_col =
+    # 'null'` matched it, and `IS NULL` matched nothing.
+    glue.create_table(DatabaseName=database, TableInput=parquet_table(
+        "t", [("x", "string")], [("int_partition_col", "int"), ("string_partition_col", "string")]))
+    glue.batch_create_partition(DatabaseName=database, TableName="t", PartitionInputList=[
+        partition(["null", "null"]), partition(["1", "A"]), partition(["2", "B"])])
+    assert error_of(glue.get_partitions, DatabaseName=database, TableName="t",
+                    Expression="(int_partition_col >= 0)") == (
+        "InvalidStateException", 'For input string: "null" is not an integer.')
+
+    def values(expression):
+        found = glue.get_partitions(DatabaseName=database, TableName="t", Expression=expression)["Partitions"]
+        return sorted(p["Values"] for p in found)
+    assert values("(string_partition_col = 'null')") == [["null", "null"]]
+    assert values("(string_partition_col is null)") == []
+    assert values("int_partition_col is null") == []
+
+
 def test_blank_expression_is_no_filter(glue, database):
     # github.com/getmoto/moto/pull/10122: "Real AWS Glue treats an empty/blank Expression in
     # GetPartitions as 'no filter' and returns every partition" (the Hive metastore client sends '').

@@ -98,8 +98,6 @@ def test_pipeline_runs_as_its_role_until_the_credentials_expire(lakebox_server, 
 
 
 @pytest.mark.local_only
-@pytest.mark.xfail(strict=True, reason="lakebox checks a session policy's syntax at AssumeRole but does not yet "
-                                       "evaluate it on the session's requests (no IAM evaluation)")
 def test_a_session_policy_narrows_what_the_session_may_do(lakebox_server, account_resources):
     bucket, _ = account_resources
     sts = lakebox_server.client("sts", aws_access_key_id=ACCOUNT, aws_secret_access_key="x", config=NO_RETRIES)

@@ -2,26 +2,19 @@
 (code, message) of an error a boto3 call raises, and waiting for work done off the
 request path."""
 import json
-import os
-import subprocess
-import sys
 import time
 
 import pytest
 from botocore.exceptions import ClientError
+
+from aws_cli import run_cli
 
 KEY, SECRET, REGION = "test", "test", "us-east-1"
 
 
 def aws(lakebox_server, *args):
     """Runs `aws <args> --output json` against the server; returns the finished process."""
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET,
-           "AWS_DEFAULT_REGION": REGION, "AWS_PAGER": ""}
-    env.pop("AWS_PROFILE", None)
-    command = [sys.executable, "-m", "awscli", *args, "--output", "json"]
-    if lakebox_server.endpoint:
-        command += ["--endpoint-url", lakebox_server.endpoint]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    return run_cli(lakebox_server, *args, access_key=KEY, timeout=120)
 
 
 def ok(done) -> dict:

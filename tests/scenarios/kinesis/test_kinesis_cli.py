@@ -1,23 +1,15 @@
 """Kinesis with the aws cli, run as a user runs it."""
 import base64
 import json
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
 
+from aws_cli import run_cli
+
 
 def aws(lakebox_server, *args):
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}
-    env.pop("AWS_PROFILE", None)
-    command = [sys.executable, "-m", "awscli", "kinesis", *args, "--output", "json"]
-    if lakebox_server.endpoint:
-        command += ["--endpoint-url", lakebox_server.endpoint]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
-    return done
+    return run_cli(lakebox_server, "kinesis", *args)
 
 
 def _ok(done) -> dict:

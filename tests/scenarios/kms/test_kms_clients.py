@@ -2,24 +2,17 @@
 (envelope encryption with a lakebox key through its KMS master key provider)."""
 import base64
 import json
-import os
-import subprocess
-import sys
 
 import aws_encryption_sdk
 import botocore.session
 import pytest
 from aws_encryption_sdk import CommitmentPolicy
 
+from aws_cli import run_cli
+
 
 def aws(lakebox_server, *args):
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}
-    env.pop("AWS_PROFILE", None)
-    command = [sys.executable, "-m", "awscli", "kms", *args, "--output", "json"]
-    if lakebox_server.endpoint:
-        command += ["--endpoint-url", lakebox_server.endpoint]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    return run_cli(lakebox_server, "kms", *args)
 
 
 def _ok(done) -> dict:

@@ -6,8 +6,6 @@ import base64
 import hashlib
 import json
 import os
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -15,6 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from aws_cli import run_cli
 from kms_helpers import error_of
 
 
@@ -130,13 +129,7 @@ def test_rotation_keeps_the_key_id_and_old_ciphertexts(kms, make_key):
 
 
 def _cli(lakebox_server, *args):
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}
-    env.pop("AWS_PROFILE", None)
-    command = [sys.executable, "-m", "awscli", "kms", *args]
-    if lakebox_server.endpoint:
-        command += ["--endpoint-url", lakebox_server.endpoint]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    done = run_cli(lakebox_server, "kms", *args, output=None)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

@@ -2,11 +2,11 @@
 key listings."""
 import json
 import os
-import subprocess
-import sys
 import time
 
 import pandas as pd
+
+from aws_cli import run_cli
 
 KEY, SECRET, REGION = "test", "test", "us-east-1"
 # Key names that need escaping somewhere: in URLs, XML, shells, file systems.
@@ -16,18 +16,8 @@ ODD_NAMES = ["with space.txt", "plus+sign.txt", "percent%20.txt", "unicodé/üml
              "emoji😀.txt", "dots/../x.txt", "back\\slash.txt", "newline\nkey.txt"]
 
 
-def cli_env(lakebox_server):
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET,
-           "AWS_DEFAULT_REGION": REGION, "AWS_PAGER": ""}
-    env.pop("AWS_PROFILE", None)
-    if lakebox_server.endpoint:
-        env["AWS_ENDPOINT_URL"] = lakebox_server.endpoint
-    return env
-
-
 def aws(lakebox_server, *args, check=True, input=None):
-    done = subprocess.run([sys.executable, "-m", "awscli", *args], env=cli_env(lakebox_server),
-                          capture_output=True, input=input, timeout=180)
+    done = run_cli(lakebox_server, *args, access_key=KEY, output=None, text=False, input=input, timeout=180)
     if check:
         assert done.returncode == 0, done.stderr.decode(errors="replace")[-3000:]
     return done

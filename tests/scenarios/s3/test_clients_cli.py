@@ -2,22 +2,16 @@
 import hashlib
 import json
 import os
-import subprocess
-import sys
 import time
 import uuid
 
 import pytest
 
+from aws_cli import run_cli
+
 
 def aws(lakebox_server, *args, check=True):
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}
-    env.pop("AWS_PROFILE", None)
-    if lakebox_server.endpoint:
-        env["AWS_ENDPOINT_URL"] = lakebox_server.endpoint
-    done = subprocess.run([sys.executable, "-m", "awscli", *args], env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = run_cli(lakebox_server, *args, output=None, timeout=120)
     if check:
         assert done.returncode == 0, done.stderr
     return done

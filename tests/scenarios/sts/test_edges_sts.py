@@ -6,15 +6,13 @@ lakebox (or move its clock) and are skipped when LAKEBOX_TARGET=aws.
 """
 import datetime
 import json
-import os
 import re
-import subprocess
-import sys
 
 import botocore.session
 import pytest
 from botocore.config import Config
 
+from aws_cli import run_cli
 from edge_wire_helpers import (RAW, ROLE, client_from, failure, send_query, validation_message, xml_error)
 
 
@@ -486,25 +484,15 @@ def test_credentials_are_good_until_just_before_expiry(lakebox_server, sts):
 # aws cli
 # ======================================================================================
 
-def _aws(lakebox_server, *args, env=None):
-    environment = {**os.environ, "AWS_ACCESS_KEY_ID": "123456789012", "AWS_SECRET_ACCESS_KEY": "test",
-                   "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": "", **(env or {})}
-    environment.pop("AWS_PROFILE", None)
-    if "AWS_SESSION_TOKEN" not in (env or {}):
-        environment.pop("AWS_SESSION_TOKEN", None)
-    command = [sys.executable, "-m", "awscli", *args, "--output", "json"]
-    if lakebox_server.endpoint:
-        command += ["--endpoint-url", lakebox_server.endpoint]
-    return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60)
+def _aws(lakebox_server, *args, credentials=None):
+    return run_cli(lakebox_server, *args, access_key="123456789012", credentials=credentials)
 
 
 def test_cli_identity_with_assumed_role_credentials(lakebox_server):
     done = _aws(lakebox_server, "sts", "assume-role", "--role-arn", ROLE, "--role-session-name", "cli-edge")
     assert done.returncode == 0, done.stderr
     credentials = json.loads(done.stdout)["Credentials"]
-    done = _aws(lakebox_server, "sts", "get-caller-identity", env={
-        "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
-        "AWS_SESSION_TOKEN": credentials["SessionToken"]})
+    done = _aws(lakebox_server, "sts", "get-caller-identity", credentials=credentials)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["Arn"] == "arn:aws:sts::123456789012:assumed-role/edge-role/cli-edge"
 
@@ -519,9 +507,8 @@ def test_cli_reports_a_bad_session_name_pattern(lakebox_server):
 def test_cli_with_a_wrong_session_token_fails(lakebox_server):
     done = _aws(lakebox_server, "sts", "assume-role", "--role-arn", ROLE, "--role-session-name", "cli-tok")
     credentials = json.loads(done.stdout)["Credentials"]
-    done = _aws(lakebox_server, "sts", "get-caller-identity", env={
-        "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
-        "AWS_SESSION_TOKEN": "bogus-token-value"})
+    done = _aws(lakebox_server, "sts", "get-caller-identity",
+                credentials={**credentials, "SessionToken": "bogus-token-value"})
     assert done.returncode != 0
     assert "InvalidClientTokenId" in done.stderr
 

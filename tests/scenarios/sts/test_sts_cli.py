@@ -1,20 +1,11 @@
 """STS with the aws cli, run as a user runs it."""
 import json
-import os
-import subprocess
-import sys
 
+from aws_cli import run_cli
 
 
 def aws(lakebox_server, *args):
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "123456789012", "AWS_SECRET_ACCESS_KEY": "test",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}
-    env.pop("AWS_PROFILE", None)
-    command = [sys.executable, "-m", "awscli", *args, "--output", "json"]
-    if lakebox_server.endpoint:
-        command += ["--endpoint-url", lakebox_server.endpoint]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
-    return done
+    return run_cli(lakebox_server, *args, access_key="123456789012")
 
 
 def test_cli_get_caller_identity(lakebox_server):

@@ -4,18 +4,19 @@ import sqlite3
 
 import pytest
 
-from lakebox.services.glue.expression import ExpressionError, compile_filter, leading_equalities
+from lakebox.services.glue.expression import ExpressionError, compile_filter, leading_equalities, not_an_integer
 
 KEYS = [("region", "string"), ("hour", "int")]
 ROWS = [["eu", "1"], ["eu", "10"], ["us", "2"], ["us-west", "20"], ["Eu", "3"]]
 
 
-def matching(expression):
+def matching(expression, rows=ROWS, with_suspects=False):
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE p (vals TEXT)")
-    conn.executemany("INSERT INTO p VALUES (?)", [(json.dumps(r),) for r in ROWS])
-    sql, args = compile_filter(expression, KEYS)
-    return [json.loads(v) for (v,) in conn.execute(f"SELECT vals FROM p WHERE COALESCE({sql}, 0)", args)]
+    conn.executemany("INSERT INTO p VALUES (?)", [(json.dumps(r),) for r in rows])
+    found = compile_filter(expression, KEYS)
+    sql = found.sql_with_suspects() if with_suspects else found.sql
+    return [json.loads(v) for (v,) in conn.execute(f"SELECT vals FROM p WHERE COALESCE({sql}, 0)", found.args)]
 
 
 @pytest.mark.parametrize("expression, expected", [
@@ -32,6 +33,25 @@ def matching(expression):
 ])
 def test_filters(expression, expected):
     assert matching(expression) == expected
+
+
+def test_integer_keys_compared_as_numbers_are_named_and_their_suspects_kept():
+    rows = ROWS + [["eu", "null"], ["eu", ""], ["eu", "1.5"], ["eu", "-4"], ["eu", "+4"]]
+    assert compile_filter("hour >= 0", KEYS).integer_keys == [1]
+    assert compile_filter("region = 'eu' AND hour LIKE '1%'", KEYS).integer_keys == []
+    assert compile_filter("hour IS NULL", KEYS).integer_keys == []
+    assert matching("hour >= 10", rows, with_suspects=True) == [
+        ["eu", "10"], ["us-west", "20"], ["eu", "null"], ["eu", ""], ["eu", "1.5"]]
+    assert compile_filter("x > 1.5", [("x", "double")]).integer_keys == []
+
+
+@pytest.mark.parametrize("values, bad", [
+    (["eu", "10"], None), (["eu", "-4"], None), (["eu", "+4"], None), (["eu", "null"], "null"),
+    (["eu", ""], ""), (["eu", "1.5"], "1.5"), (["eu", " 1"], " 1"),
+])
+def test_not_an_integer(values, bad):
+    assert not_an_integer(values, [1]) == bad
+    assert not_an_integer(values, []) is None
 
 
 @pytest.mark.parametrize("expression", [
