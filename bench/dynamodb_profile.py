@@ -91,7 +91,8 @@ def main():
 
     data = tempfile.mkdtemp(prefix="ddb-profile-")
     try:
-        _state, app = build(Config(data_dir=data, port=1, log_level="warning", limits="off"))
+        state, app = build(Config(data_dir=data, port=1, log_level="warning", limits="off"))
+        state.db.defer_checkpoints()     # as the server's syncer does: no checkpoint (and fsync) in a commit
         loop = asyncio.new_event_loop()
         loop.run_until_complete(drive(app, [signed("CreateTable", {
             "TableName": TABLE, "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],

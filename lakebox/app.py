@@ -7,6 +7,7 @@ import inspect
 import logging
 import time
 
+from lakebox import logbuffer
 from lakebox.aws import asgi, cors, errors, routing, serialize, signing, validate
 from lakebox.aws.parse import parse
 from lakebox.control import control
@@ -37,8 +38,8 @@ def make_app(state):
         await state.settle()        # under --fsync always: its writes are on disk before it is answered
         await asgi.send_response(send, response, head_only=req.method == "HEAD", close=not receive.body_done)
         if log.isEnabledFor(logging.INFO):
-            log.info("%s %s %s %.1fms", *_service_and_operation(req, route, claimed), response.status,
-                     (time.perf_counter() - started) * 1000)
+            logbuffer.info(log, "%s %s %s %.1fms", *_service_and_operation(req, route, claimed),
+                           response.status, (time.perf_counter() - started) * 1000)
     return app
 
 

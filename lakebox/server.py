@@ -3,14 +3,12 @@ import contextlib
 import errno
 import gc
 import importlib.util
-import logging
 import socket
 import sys
-import time
 
 import uvicorn
 
-from lakebox import __version__
+from lakebox import __version__, logbuffer
 from lakebox.app import make_app
 from lakebox.httpwire import AwsHttpToolsProtocol
 from lakebox.state import AppState
@@ -30,10 +28,7 @@ def build(config):
 
 def serve(config):
     """Run until stopped. Raises DataDirInUse or CannotListen before anything is served."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(_SecondCachedFormatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    logging.basicConfig(level=config.log_level.upper(), handlers=[handler])
-    _lean_log_records()
+    handler = logbuffer.install(sys.stderr, config.log_level)
     with _data_dir_lock(config):
         listener = listen_socket(config.host, config.port)
         state, app = build(config)
@@ -41,32 +36,10 @@ def serve(config):
         server = uvicorn.Server(uvicorn_config(app, config))
         print(f"lakebox {__version__} listening on http://{config.host}:{config.port} "
               f"(data: {where}, limits: {config.limits})", file=sys.stderr, flush=True)
-        server.run(sockets=[listener])
-
-
-class _SecondCachedFormatter(logging.Formatter):
-    """logging's own format, with the date and time formatted once per second rather
-    than once per line (`strftime` was a sixth of the request log line's cost)."""
-    _second, _text = None, ""
-
-    def formatTime(self, record, datefmt=None):
-        if datefmt is not None:
-            return super().formatTime(record, datefmt)
-        second = int(record.created)
-        if second != self._second:
-            self._second, self._text = second, time.strftime(self.default_time_format, self.converter(second))
-        return self.default_msec_format % (self._text, record.msecs)
-
-
-def _lean_log_records():
-    """Log records without what the format never prints: the caller's file and line (a
-    walk up the stack), the thread, the process and its name. The request log line is
-    written once per request; these were a fifth of its cost. (The logging docs'
-    "Optimization" section names these switches.)"""
-    logging._srcfile = None
-    logging.logThreads = False
-    logging.logProcesses = False
-    logging.logMultiprocessing = False
+        try:
+            server.run(sockets=[listener])
+        finally:
+            handler.flush()
 
 
 def _data_dir_lock(config):

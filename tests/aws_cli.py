@@ -1,6 +1,7 @@
 """The aws cli as scenario tests run it: a subprocess of the installed `awscli`, aimed at
 the server under test, with plain keys or with a session's three credentials (as a user
 exports them after `aws sts assume-role`). Shared by every scenario folder that runs it."""
+import json
 import os
 import subprocess
 import sys
@@ -26,3 +27,10 @@ def run_cli(lakebox_server, *args, access_key="test", credentials=None, output="
     endpoint = ["--endpoint-url", lakebox_server.endpoint] if lakebox_server.endpoint else []
     return subprocess.run([sys.executable, "-m", "awscli", *args, *formats, *endpoint], env=env,
                           capture_output=True, text=text, input=input, timeout=timeout, cwd=cwd)
+
+
+def answer_of(done) -> dict:
+    """The JSON a successful cli run printed ({} when it printed nothing); a failed run
+    fails the test with the cli's stderr."""
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout) if done.stdout.strip() else {}

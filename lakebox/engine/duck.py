@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.orc as orc
 from sqlglot import exp
 
-from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, scan_bytes,
-                            strict, text, types)
+from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, regex_read,
+                            scan_bytes, strict, text, types)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -82,7 +82,9 @@ class DuckEngine:
             return
         cursor = self._cursor()
         try:
-            kept = {row[0] for row in cursor.execute(duck_read.prune_sql(source, predicate)).fetchall()}
+            cursor.register("__lakebox_parts", pa.table(duck_read.partition_values(source)))
+            sql = duck_read.prune_sql(source, predicate, "__lakebox_parts")
+            kept = {row[0] for row in cursor.execute(sql).fetchall()}
         except duckdb.Error:
             return            # a predicate the values cannot answer alone: keep every partition
         finally:
@@ -279,7 +281,7 @@ class DuckQuery:
         """Text files in a compression DuckDB cannot read (snappy, bzip2) are read from a
         plain copy, made for this query and removed when it closes. `size` stays the
         object's: Athena bills the compressed bytes."""
-        if source.format not in ("csv", "json"):
+        if source.format not in ("csv", "json", "regex"):
             return
         for part in source.parts:
             for index, found in enumerate(part.files):
@@ -315,13 +317,18 @@ class DuckQuery:
         return spellings
 
     def _register_files(self, source, prefix: str, files) -> str:
-        """ORC (read by pyarrow) and Avro (read by fastavro) files, which DuckDB's wheel
-        cannot read, as one Arrow relation of the columns the catalog names."""
+        """ORC (read by pyarrow), Avro (read by fastavro) and Regex SerDe text files, which
+        DuckDB's wheel cannot read, as one Arrow relation of the columns the catalog names."""
         wanted = [name.lower() for name, _ in source.columns]
         tables = []
+        pattern = regex_read.pattern_of(source.serde) if source.format == "regex" else None
         for found in files:
             if self._cancelled.is_set():
                 raise QueryCancelled()
+            if pattern is not None:
+                tables.append(regex_read.read_table(found.path, found.uri, duck_read.compression_of(found), pattern,
+                                                    wanted, source.regex_groups))
+                continue
             if source.format == "avro":
                 try:
                     tables.append(avro_read.read_table(found.path, found.uri, wanted))

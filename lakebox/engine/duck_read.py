@@ -128,8 +128,8 @@ def json_key(file_schema, name: str) -> str:
 def _reader(source: TableSource, files, register, file_schema=None) -> tuple[str, bool]:
     """(the table function reading `files`, whether its columns arrive as text)."""
     paths = "[" + ", ".join(quote(found.path) for found in files) + "]"
-    if source.format in ("orc", "avro") and register is not None:
-        return register(files), False
+    if source.format in ("orc", "avro", "regex") and register is not None:
+        return register(files), source.format == "regex"
     if source.format == "parquet":
         return f"read_parquet({paths}, union_by_name = true)", False
     if source.format == "json":
@@ -188,14 +188,20 @@ def partition_filter(tree: exp.Expression, table: exp.Table, keys: list[str]) ->
     return exp.and_(*keep) if keep else None
 
 
-def prune_sql(source: TableSource, predicate: exp.Expression) -> str:
-    """A DuckDB query giving the indexes of the partitions that satisfy `predicate`."""
-    keys = [name.lower() for name, _ in source.partition_keys]
-    rows = []
-    for index, part in enumerate(source.parts):
-        cells = [str(index)] + [f"TRY_CAST({quote(value)} AS {types.duck_type(kind)})"
-                                for (_, kind), value in zip(source.partition_keys, part.values)]
-        rows.append("(" + ", ".join(cells) + ")")
-    names = ", ".join([ident("__part")] + [ident(key) for key in keys])
+def prune_sql(source: TableSource, predicate: exp.Expression, relation: str) -> str:
+    """A DuckDB query giving the indexes of the partitions that satisfy `predicate`, over
+    `relation`: the partitions' `__part` index and their values as text, one column per
+    key (`partition_values`). A relation, not a VALUES list: tens of thousands of
+    projected partitions would make a query text DuckDB takes many seconds to parse."""
+    casts = ", ".join(f"TRY_CAST({ident(name.lower())} AS {types.duck_type(kind)}) AS {ident(name.lower())}"
+                      for name, kind in source.partition_keys)
     condition = dialect.translate(predicate)
-    return f"SELECT {ident('__part')} FROM (VALUES {', '.join(rows)}) AS p({names}) WHERE {condition}"
+    return f"SELECT {ident('__part')} FROM (SELECT {ident('__part')}, {casts} FROM {relation}) AS p WHERE {condition}"
+
+
+def partition_values(source: TableSource) -> dict:
+    """The columns of `prune_sql`'s relation: `__part` and each key's values as text."""
+    columns = {"__part": list(range(len(source.parts)))}
+    for index, (name, _) in enumerate(source.partition_keys):
+        columns[name.lower()] = [part.values[index] for part in source.parts]
+    return columns

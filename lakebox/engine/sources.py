@@ -39,6 +39,9 @@ class TableSource:
     parts: list[Part] = field(default_factory=list)
     # column -> older names its files may spell it with (a renamed Iceberg column)
     aliases: dict = field(default_factory=dict)
+    # format "regex": the group each column takes (a group name, None for no group);
+    # None: the expression's groups in order (the Regex SerDe)
+    regex_groups: list | None = None
 
     @property
     def files(self) -> list[DataFile]:

@@ -92,6 +92,8 @@ def _source(ctx, tree, ref: exp.Table, table: dict, database: str, name: str) ->
         partition_keys=[(column["Name"], column.get("Type") or "string") for column in scan.partition_keys],
         format=scan.format, serde=dict(scan.serde_parameters), properties=dict(scan.table_parameters),
         serde_library=(sd.get("SerdeInfo") or {}).get("SerializationLibrary") or "")
+    if source.format == "grok":
+        _grok_as_regex(source)
     if source.partition_keys and projection.enabled(source.properties):
         keys = [key for key, _ in source.partition_keys]
         projected = projection.projected(source.properties, keys, sd.get("Location") or "", ctx.now, tree,
@@ -100,6 +102,19 @@ def _source(ctx, tree, ref: exp.Table, table: dict, database: str, name: str) ->
     else:
         source.parts = [Part(list(part.values), [DataFile(part.location, "", 0)]) for part in scan.partitions]
     return source
+
+
+def _grok_as_regex(source: TableSource):
+    """A Grok SerDe table is read as a Regex SerDe one: its pattern expanded into one
+    expression, each column taking the group of the grok field of its name (a line must
+    match as a whole, as the crawler that made the table judged its lines)."""
+    try:
+        regex, fields = glue.grok_expression(source.serde)
+    except glue.GrokPatternError as error:
+        raise EngineError("HIVE_INVALID_METADATA", str(error)) from None
+    group_of = {name.lower(): f"g{index}" for index, name in enumerate(fields)}
+    source.format, source.serde = "regex", {"input.regex": regex}
+    source.regex_groups = [group_of.get(name.lower()) for name, _ in source.columns]
 
 
 def _list_files(ctx, source: TableSource):

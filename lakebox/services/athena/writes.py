@@ -3,11 +3,13 @@ Each becomes an `execution.Job`; CTAS and INSERT carry the catalog change their 
 makes (the new table, new partitions), applied only once their files are stored.
 """
 import os
+import re
 
 from sqlglot import exp
 
 from lakebox.engine import EngineError
-from lakebox.engine.types import hive_type
+from lakebox.engine.dialect import LakeboxTrino
+from lakebox.engine.types import hive_type, trino_type_of_hive
 from lakebox.services.athena import execution, formats, iceberg, iceberg_dml, iceberg_meta, iceberg_split, planning
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
@@ -230,6 +232,7 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     if isinstance(tree.this, exp.Schema):
         query = _in_table_order(query, [identifier.name.lower() for identifier in tree.this.expressions],
                                 columns + keys, f"{db_name}.{name}")
+    query = _numbers_as_table_types(query, (sd.get("Columns") or []) + (table.get("PartitionKeys") or []))
     if iceberg.is_iceberg(table):
         return _iceberg_job(ctx, engine, query_id, "insert", query, table, db_name, database, output, "append")
     file_format = {"parquet": "PARQUET", "json": "JSON", "csv": "TEXTFILE"}.get(glue.table_format(table))
@@ -346,6 +349,37 @@ def _in_table_order(query, named: list[str], table_columns: list[str], table: st
     source = exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("_q"),
                                                           columns=[exp.to_identifier(c) for c in inner]))
     return exp.select(*items).from_(source)
+
+
+_NUMBER_TYPES = re.compile(r"(tinyint|smallint|int|integer|bigint|float|real|double|decimal(\(.*\))?)$")
+
+
+def _numbers_as_table_types(query, columns: list[dict]):
+    """Trino writes an INSERT's values in the table's column types: `3.5` (a decimal(2,1)
+    literal) into a double column is stored as a double, `1` into a bigint one as a
+    bigint. Readers that hold files to the table's schema (pyiceberg, Spark) refuse a
+    decimal where the schema says double, so numeric columns are cast as Trino would.
+    A query whose width is not known before planning (`SELECT *`) is left as it is."""
+    if _width(query) != len(columns) or not any(_NUMBER_TYPES.match(c["Type"].lower()) for c in columns):
+        return query
+    inner = [f"_c{i}" for i in range(len(columns))]
+    items = []
+    for name, column in zip(inner, columns):
+        value = exp.column(name, table="_q")
+        if _NUMBER_TYPES.match(column["Type"].lower()):
+            value = exp.cast(value, trino_type_of_hive(column["Type"]), dialect=LakeboxTrino)
+        items.append(exp.alias_(value, column["Name"].lower()))
+    source = exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("_q"),
+                                                          columns=[exp.to_identifier(c) for c in inner]))
+    return exp.select(*items).from_(source)
+
+
+def _width(query) -> int | None:
+    if isinstance(query, exp.Values):
+        first = query.expressions[0] if query.expressions else None
+        return len(first.expressions) if isinstance(first, exp.Tuple) else 1
+    names = query.named_selects
+    return None if "*" in names else len(names)
 
 
 def _add_new_partitions(ctx, database, table, location, keys, data_files):

@@ -5,6 +5,7 @@ millions of items never stalls the event loop and a restart carries on where it 
 Writes made meanwhile keep indexes and expiries current themselves: the walk only needs
 to visit the items that were there."""
 from lakebox.services.dynamodb import store, writes
+from lakebox.services.dynamodb.errors import ValidationException
 from lakebox.services.dynamodb.model import Table
 
 SLICE = 1000
@@ -54,7 +55,7 @@ def _slice(db, table, target, now):
     for row in rows:
         item = store.load_item(row["item"])
         if index is not None:
-            entry = index.entry(item)
+            entry = _eligible_entry(index, item)
             if entry is not None:
                 store.put_index_entry(db, table.uid, index.name, *entry, row["h"], row["pk"], row["sk"])
         else:
@@ -67,3 +68,14 @@ def _slice(db, table, target, now):
     else:
         last = rows[-1]
         target["backfill"] = [last["h"], last["pk"].hex(), last["sk"].hex()]
+
+
+def _eligible_entry(index, item):
+    """The item's entry in the index, or None for an item the index cannot hold: a key
+    attribute of another type than the index's, or an empty one. DynamoDB's backfill
+    leaves such an item in the table and out of the index (an index key violation)."""
+    try:
+        index.check_item(item)
+    except ValidationException:
+        return None
+    return index.entry(item)

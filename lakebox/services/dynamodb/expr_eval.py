@@ -149,11 +149,11 @@ def _first_path(subtree, prefix):
 def _path_error(label, kind, one, two):
     from lakebox.services.dynamodb.errors import ValidationException
     return ValidationException(f"Invalid {label}: Two document paths {kind} with each other; must remove or "
-                               f"rewrite one of these paths; path one: {_path_text(one)}, path two: "
-                               f"{_path_text(two)}")
+                               f"rewrite one of these paths; path one: {path_text(one)}, path two: "
+                               f"{path_text(two)}")
 
 
-def _path_text(elements) -> str:
+def path_text(elements) -> str:
     return "[" + ", ".join(f"[{e}]" if isinstance(e, int) else e for e in elements) + "]"
 
 

@@ -17,6 +17,7 @@ import re
 
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import ValidationException
+from lakebox.services.dynamodb.expr_eval import path_text
 from lakebox.services.dynamodb.reserved import RESERVED_WORDS
 
 _TOKEN = re.compile(r"""
@@ -206,7 +207,9 @@ class Parser:
         token = self.token
         if token.kind == "op" and token.text in COMPARATORS:
             self.advance()
-            return ("cmp", token.text, left, self.comparand())
+            right = self.comparand()
+            self.require_distinct(token.text, left, right)
+            return ("cmp", token.text, left, right)
         if token.is_word("BETWEEN"):
             self.advance()
             low = self.comparand()
@@ -240,13 +243,17 @@ class Parser:
         _, name, args = node
         if name == "size":
             self.check_arity(name, args, 1)
-            self.require_path(name, args[0])
+            self.check_size_operand(args[0])
             return ("size", args[0])
         if name not in CONDITION_FUNCTIONS:
             raise self.error(f"Invalid function name; function: {name}")
         self.check_arity(name, args, CONDITION_FUNCTIONS[name])
+        if name == "begins_with" and args[0][0] == "value":
+            self.check_operand_type(name, args[0][1], ("S", "B"))
         self.require_path(name, args[0])
         self.check_function_operands(name, args)
+        if len(args) == 2:
+            self.require_distinct(name, args[0], args[1])
         if self.token.kind == "op" and self.token.text in COMPARATORS:
             raise self.error(f"The function is not allowed to be used this way in an expression; function: {name}")
         return ("func", name, args)
@@ -260,26 +267,49 @@ class Parser:
         if arg[0] != "path":
             raise self.error(f"Operator or function requires a document path; operator or function: {name}")
 
+    def check_size_operand(self, arg):
+        """size() takes a path; an operand without a size (a number, size(...) itself, a
+        boolean or null value) is refused for its type first, as DynamoDB does."""
+        if arg[0] == "call" and arg[1] == "size":
+            self.check_operand_type("size", {"N": "0"}, ())
+        elif arg[0] == "value":
+            self.check_operand_type("size", arg[1], ("S", "B", "SS", "NS", "BS", "L", "M"))
+        self.require_path("size", arg)
+
+    def check_operand_type(self, name, value, allowed):
+        kind = av.kind_of(value)
+        if kind not in allowed:
+            raise self.error("Incorrect operand type for operator or function; "
+                             f"operator or function: {name}, operand type: {kind}")
+
+    def require_distinct(self, name, first, other):
+        """DynamoDB refuses an operator or function whose first operand is repeated."""
+        if first[0] == "path" and first == other:
+            raise self.error("The first operand must be distinct from the remaining operands for this operator or "
+                             f"function; operator: {name}, first operand: {path_text(first[1])}")
+
     def check_function_operands(self, name, args):
         if len(args) < 2 or args[1][0] != "value":
             return
         value = args[1][1]
-        kind = av.kind_of(value)
-        if name == "begins_with" and kind not in ("S", "B"):
-            raise self.error("Incorrect operand type for operator or function; "
-                             f"operator or function: {name}, operand type: {kind}")
-        if name == "attribute_type" and (kind != "S" or value["S"] not in ATTRIBUTE_TYPES):
-            shown = value.get("S", kind)
-            raise self.error(f"Invalid attribute type name found; type: {shown}, valid types: "
-                             "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}")
+        if name == "begins_with":
+            self.check_operand_type(name, value, ("S", "B"))
+        if name == "attribute_type":
+            self.check_operand_type(name, value, ("S",))
+            if value["S"] not in ATTRIBUTE_TYPES:
+                raise self.error(f"Invalid attribute type name found; type: {value['S']}, valid types: "
+                                 "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}")
 
     def between(self, node, low, high):
         if low[0] == "value" and high[0] == "value":
+            bounds = (f"lower bound operand: AttributeValue: {_shown(low[1])}, "
+                      f"upper bound operand: AttributeValue: {_shown(high[1])}")
+            if av.kind_of(low[1]) != av.kind_of(high[1]):
+                raise self.error(f"The BETWEEN operator requires same data type for lower and upper bounds; {bounds}")
             a, b = av.comparable(low[1]), av.comparable(high[1])
-            if av.kind_of(low[1]) == av.kind_of(high[1]) and a is not None and a > b:
+            if a is not None and a > b:
                 raise self.error("The BETWEEN operator requires upper bound to be greater than or equal to "
-                                 f"lower bound; lower operand: AttributeValue: {_shown(low[1])}, "
-                                 f"upper operand: AttributeValue: {_shown(high[1])}")
+                                 f"lower bound; {bounds}")
         return ("between", node, low, high)
 
     # --- update expressions ------------------------------------------------------------

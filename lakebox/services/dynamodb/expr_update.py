@@ -24,11 +24,42 @@ def invalid_path() -> ValidationException:
 
 
 def updated_paths(clauses: dict) -> list:
-    """Every path the update writes or removes, checked for overlaps."""
-    paths = [action[0] for name in ("SET", "ADD", "DELETE") for action in clauses.get(name, [])]
-    paths += clauses.get("REMOVE", [])
+    """Every path the update writes or removes, checked for overlaps; in the order the
+    expression names them, which DynamoDB's refusal follows ("path one" comes first)."""
+    paths = [action if name == "REMOVE" else action[0] for name, actions in clauses.items() for action in actions]
     path_tree(paths, "UpdateExpression")
     return paths
+
+
+def read_and_written_paths(clauses: dict):
+    """The element lists of every path an update writes or reads."""
+    for name, actions in clauses.items():
+        for action in actions:
+            if name == "REMOVE":
+                yield action[1]
+            else:
+                yield action[0][1]
+                yield from _operand_paths(action[1])
+
+
+def _operand_paths(node):
+    if node[0] == "path":
+        yield node[1]
+    elif node[0] != "value":
+        for operand in node[1:]:
+            yield from _operand_paths(operand)
+
+
+def known_kinds(clauses: dict):
+    """(attribute, type) of the top-level attributes an update gives a value whose type
+    is known before the item is read: a value, arithmetic, list_append, or ADD's operand."""
+    for path, node in clauses.get("SET", []):
+        kind = av.kind_of(node[1]) if node[0] == "value" else {"+": "N", "-": "N", "list_append": "L"}.get(node[0])
+        if len(path[1]) == 1 and kind is not None:
+            yield path[1][0], kind
+    for path, (_, value) in clauses.get("ADD", []):
+        if len(path[1]) == 1:
+            yield path[1][0], av.kind_of(value)
 
 
 def check_operand_types(clauses: dict):
@@ -58,7 +89,21 @@ def _check_arithmetic(node):
             _check_arithmetic(operand)
 
 
+class LegacyUpdates(dict):
+    """The clauses of an AttributeUpdates parameter: DynamoDB words its type errors as
+    "Type mismatch for attribute to update"."""
+
+
 def apply(item: dict | None, clauses: dict) -> dict:
+    try:
+        return _apply(item, clauses)
+    except ValidationException:
+        if isinstance(clauses, LegacyUpdates):
+            raise ValidationException("Type mismatch for attribute to update") from None
+        raise
+
+
+def _apply(item, clauses):
     original = item or {}
     new = copy.deepcopy(original)
     for path, node in clauses.get("SET", []):

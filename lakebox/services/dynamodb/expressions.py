@@ -5,7 +5,7 @@ import re
 
 from lakebox.services.dynamodb import expr_parse, expr_update
 from lakebox.services.dynamodb import values as av
-from lakebox.services.dynamodb.errors import ValidationException
+from lakebox.services.dynamodb.errors import ValidationException, invalid
 from lakebox.services.dynamodb.expr_eval import path_tree
 
 # expression parameter -> (legacy parameter it replaces, what it is)
@@ -36,7 +36,7 @@ def compile_request(params: dict, *allowed: str) -> dict:
         raise ValidationException(
             "Can not use both expression and non-expression parameters in the same request: Non-expression "
             f"parameters: {{{', '.join(legacy)}}} Expression parameters: {{{', '.join(given)}}}")
-    _check_placeholder_maps(names, values, given)
+    _check_placeholder_maps(names, values, given, allowed)
     values = {key: _checked_value(key, value) for key, value in (values or {}).items()}
     used_names, used_values = set(), set()
     compiled = {}
@@ -66,10 +66,21 @@ _PLACEHOLDER = {"ExpressionAttributeNames": re.compile(r"#[A-Za-z0-9_]+"),
                 "ExpressionAttributeValues": re.compile(r":[A-Za-z0-9_]+")}
 
 
-def _check_placeholder_maps(names, values, given):
+# The expressions that take values, in the order DynamoDB names those missing when values
+# come without any ("...: UpdateExpression and ConditionExpression are null").
+_TAKING_VALUES = (("update", "UpdateExpression"), ("filter", "FilterExpression"),
+                  ("key", "KeyConditionExpression"), ("condition", "ConditionExpression"))
+
+
+def _check_placeholder_maps(names, values, given, allowed):
     for label, mapping in (("ExpressionAttributeNames", names), ("ExpressionAttributeValues", values)):
         if mapping is None:
             continue
+        if not given and mapping is values:
+            missing = [name for kind, name in _TAKING_VALUES if kind in allowed]
+            verb = "is" if len(missing) == 1 else "are"
+            raise ValidationException(f"{label} can only be specified when using expressions: "
+                                      f"{' and '.join(missing)} {verb} null")
         if not given:
             raise ValidationException(f"{label} can only be specified when using expressions")
         if not mapping:
@@ -77,6 +88,8 @@ def _check_placeholder_maps(names, values, given):
         for key in mapping:
             if not _PLACEHOLDER[label].fullmatch(key):
                 raise ValidationException(f'{label} contains invalid key: Syntax error; key: "{key}"')
+            if mapping is names and mapping[key] == "":
+                raise ValidationException(f"{label} contains invalid value: Empty attribute name for key {key}")
 
 
 def _checked_value(key, value):
@@ -102,6 +115,9 @@ _ARITY = {"EQ": 1, "NE": 1, "LE": 1, "LT": 1, "GE": 1, "GT": 1, "NOT_NULL": 0, "
 
 def _legacy(name, params) -> dict:
     if name == "AttributesToGet":
+        repeated = next((a for n, a in enumerate(params[name]) if a in params[name][:n]), None)
+        if repeated is not None:
+            raise invalid(f"Duplicate value in attribute name: {repeated}")
         paths = [("path", [attribute]) for attribute in params[name]]
         return {"projection": path_tree(paths, "AttributesToGet")}
     if name == "AttributeUpdates":
@@ -109,14 +125,16 @@ def _legacy(name, params) -> dict:
     kind = {"Expected": "condition", "KeyConditions": "key"}.get(name, "filter")
     joiner = "or" if params.get("ConditionalOperator") == "OR" else "and"
     node = None
+    convert = {"Expected": _expected, "KeyConditions": _key_condition}.get(name, _condition)
     for attribute, spec in params[name].items():
-        term = _expected(attribute, spec) if name == "Expected" else _condition(attribute, spec)
+        term = convert(attribute, spec)
         node = term if node is None else (joiner, node, term)
     return {kind: node} if node is not None else {}
 
 
 def _expected(attribute, spec):
     path = ("path", [attribute])
+    _check_expected_members(attribute, spec)
     if "ComparisonOperator" in spec:
         return _condition(attribute, spec)
     if spec.get("Exists") is False:
@@ -125,9 +143,34 @@ def _expected(attribute, spec):
                                       "Exists is false for Attribute: " + attribute)
         return ("func", "attribute_not_exists", [path])
     if "Value" not in spec:
-        raise ValidationException("One or more parameter values were invalid: Value must be provided when "
-                                  "Exists is true for Attribute: " + attribute)
+        exists = "true" if spec.get("Exists") else "null"
+        raise invalid(f"Value must be provided when Exists is {exists} for Attribute: {attribute}")
     return ("cmp", "=", path, ("value", av.check_value(spec["Value"])))
+
+
+def _check_expected_members(attribute, spec):
+    """Expected's members that do not go together, refused in DynamoDB's words."""
+    operator = spec.get("ComparisonOperator")
+    if "Value" in spec and "AttributeValueList" in spec:
+        raise invalid(f"Value and AttributeValueList cannot be used together for Attribute: {attribute}")
+    if operator is None and "AttributeValueList" in spec:
+        raise invalid(f"AttributeValueList can only be used with a ComparisonOperator for Attribute: {attribute}")
+    if operator is not None and "Exists" in spec:
+        raise invalid(f"Exists and ComparisonOperator cannot be used together for Attribute: {attribute}")
+    if operator not in (None, "NULL", "NOT_NULL") and "Value" not in spec and "AttributeValueList" not in spec:
+        raise invalid(f"Value or AttributeValueList must be used with ComparisonOperator: {operator} for "
+                      f"Attribute: {attribute}")
+
+
+# KeyConditions operators no key can serve: kept as ("unindexable", path) for the Query to
+# refuse in its words once the key schema has been checked.
+_NOT_INDEXABLE = ("NULL", "NOT_NULL", "NE", "CONTAINS", "NOT_CONTAINS", "IN")
+
+
+def _key_condition(attribute, spec):
+    if spec["ComparisonOperator"] in _NOT_INDEXABLE:
+        return ("unindexable", ("path", [attribute]))
+    return _condition(attribute, spec)
 
 
 def _condition(attribute, spec):
@@ -139,6 +182,7 @@ def _condition(attribute, spec):
     if (expected is not None and len(operands) != expected) or (operator == "IN" and not operands):
         raise ValidationException("One or more parameter values were invalid: Invalid number of argument(s) "
                                   f"for the {operator} ComparisonOperator")
+    _check_operand_list(operator, operands)
     path = ("path", [attribute])
     if operator in _COMPARATORS:
         return ("cmp", _COMPARATORS[operator], path, operands[0])
@@ -157,8 +201,21 @@ def _condition(attribute, spec):
     return ("in", path, operands)
 
 
+def _check_operand_list(operator, operands):
+    """IN's and BETWEEN's values share a type, and BETWEEN's come in order."""
+    if operator not in ("IN", "BETWEEN"):
+        return
+    if len({av.kind_of(value) for _, value in operands}) > 1:
+        raise invalid("AttributeValues inside AttributeValueList must be of same type")
+    if operator == "BETWEEN":
+        low, high = (av.comparable(value) for _, value in operands)
+        if low is not None and low > high:
+            raise ValidationException("The BETWEEN condition was provided a range where the lower bound is greater "
+                                      "than the upper bound")
+
+
 def _attribute_updates(updates: dict) -> dict:
-    clauses = {}
+    clauses = expr_update.LegacyUpdates()
     for attribute, spec in updates.items():
         path = ("path", [attribute])
         action, value = spec.get("Action", "PUT"), spec.get("Value")
@@ -170,6 +227,11 @@ def _attribute_updates(updates: dict) -> dict:
             clauses.setdefault("SET", []).append((path, ("value", value)))
         elif action == "DELETE" and value is None:
             clauses.setdefault("REMOVE", []).append(path)
+        elif action == "ADD" and "L" in value:
+            # AttributeUpdates' ADD appends to a list (UpdateExpression's ADD takes no list).
+            empty = ("value", {"L": []})
+            clauses.setdefault("SET", []).append(
+                (path, ("list_append", ("if_not_exists", path, empty), ("value", value))))
         else:
             clauses.setdefault(action, []).append((path, ("value", value)))
     return clauses

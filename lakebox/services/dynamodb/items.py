@@ -20,10 +20,11 @@ def writable_table(ctx, name, action=None, index=None):
     return table
 
 
-def check_size(item: dict) -> int:
+def check_size(item: dict, update=False) -> int:
+    """The item's size, refused past 400 KB in the words of a put or (`update`) an update."""
     size = av.item_size(item)
     if size > av.MAX_ITEM_BYTES:
-        raise ValidationException("Item size has exceeded the maximum allowed size")
+        raise ValidationException(f"Item size {'to update ' if update else ''}has exceeded the maximum allowed size")
     return size
 
 
@@ -87,14 +88,10 @@ def put_item(ctx, params):
         raise condition_failed(params, old)
     throttle.check(ctx, table, "write", writes.touched_indexes(table, old, item))
     index_units = writes.write(ctx, table, key, old, item, new_size=size)
-    tally = capacity.Tally()
-    units = capacity.write_units(max(size, old_size or 0))
-    tally.write(table, units, index_units)
-    throttle.charge(ctx, table, "write", units, index_units)
     result = _metrics(ctx, table, params, item, key)
     if return_values == "ALL_OLD" and old:
         result["Attributes"] = old
-    return _with_capacity(result, tally, params, table)
+    return _charged_write(ctx, params, table, result, max(size, old_size or 0), index_units)
 
 
 def get_item(ctx, params):
@@ -103,14 +100,16 @@ def get_item(ctx, params):
     compiled = expressions.compile_request(params, "projection")
     throttle.check(ctx, table, "read")
     item, size = store.get_item_sized(ctx.state.db, table.uid, *key)
-    tally = capacity.Tally()
-    units = capacity.read_units(size or 0, params.get("ConsistentRead", False))
-    tally.read(table, units)
-    throttle.charge(ctx, table, "read", units)
     result = {}
     if item is not None:
         result["Item"] = project(item, compiled["projection"]) if "projection" in compiled else item
-    return _with_capacity(result, tally, params, table)
+    if capacity_counts(ctx, params):
+        tally = capacity.Tally()
+        units = capacity.read_units(size or 0, params.get("ConsistentRead", False))
+        tally.read(table, units)
+        throttle.charge(ctx, table, "read", units)
+        _with_capacity(result, tally, params, table)
+    return result
 
 
 def delete_item(ctx, params):
@@ -123,14 +122,10 @@ def delete_item(ctx, params):
         raise condition_failed(params, old)
     throttle.check(ctx, table, "write", writes.touched_indexes(table, old, None))
     index_units = writes.write(ctx, table, key, old, None) if old is not None else {}
-    tally = capacity.Tally()
-    units = capacity.write_units(av.item_size(old or {}))
-    tally.write(table, units, index_units)
-    throttle.charge(ctx, table, "write", units, index_units)
     result = _metrics(ctx, table, params, old, key)
     if return_values == "ALL_OLD" and old:
         result["Attributes"] = old
-    return _with_capacity(result, tally, params, table)
+    return _charged_write(ctx, params, table, result, av.item_size(old or {}), index_units)
 
 
 def update_item(ctx, params):
@@ -146,21 +141,18 @@ def update_item(ctx, params):
     new, size = updated_item(table, old, key_item, clauses)
     throttle.check(ctx, table, "write", writes.touched_indexes(table, old, new))
     index_units = writes.write(ctx, table, key, old, new, new_size=size)
-    tally = capacity.Tally()
-    units = capacity.write_units(max(size, av.item_size(old or {})))
-    tally.write(table, units, index_units)
-    throttle.charge(ctx, table, "write", units, index_units)
     result = _metrics(ctx, table, params, new, key)
     attributes = _update_return_values(params.get("ReturnValues", "NONE"), old, new, paths)
     if attributes:
         result["Attributes"] = attributes
-    return _with_capacity(result, tally, params, table)
+    return _charged_write(ctx, params, table, result, max(size, av.item_size(old or {})), index_units)
 
 
 def check_update(table, clauses) -> list:
     """The paths an update writes, refusing updates of key attributes and bad operands."""
     paths = expr_update.updated_paths(clauses)
     expr_update.check_operand_types(clauses)
+    table.check_index_key_updates(expr_update.read_and_written_paths(clauses), expr_update.known_kinds(clauses))
     for path in paths:
         if path[1][0] in table.key_names:
             raise invalid(f"Cannot update attribute {path[1][0]}. This attribute is part of the key")
@@ -170,8 +162,8 @@ def check_update(table, clauses) -> list:
 def updated_item(table, old, key_item, clauses):
     """(the item after the update, its size)."""
     new = expr_update.apply(old if old is not None else dict(key_item), clauses)
-    table.check_indexed_types(new)
-    return new, check_size(new)
+    table.check_indexed_types(new, updated=True)
+    return new, check_size(new, update=True)
 
 
 def _update_return_values(mode, old, new, paths):
@@ -191,6 +183,18 @@ def _metrics(ctx, table, params, item, key):
         return {}
     return {"ItemCollectionMetrics": {"ItemCollectionKey": {table.hash_key.name: item[table.hash_key.name]},
                                       "SizeEstimateRangeGB": writes.collection_estimate(ctx.state.db, table, key)}}
+
+
+def _charged_write(ctx, params, table, result, size, index_units):
+    """`result` with the ConsumedCapacity of a write of `size` bytes when asked for; the
+    units are charged under `--limits aws`. Nothing to count otherwise."""
+    if capacity_counts(ctx, params):
+        tally = capacity.Tally()
+        units = capacity.write_units(size)
+        tally.write(table, units, index_units)
+        throttle.charge(ctx, table, "write", units, index_units)
+        _with_capacity(result, tally, params, table)
+    return result
 
 
 def _with_capacity(result, tally, params, table):

@@ -23,6 +23,8 @@ def _conditions(node, out):
 def _target(condition):
     """(attribute name, operator, [values]) of one key condition."""
     kind = condition[0]
+    if kind == "unindexable":
+        return condition[1][1][0], kind, []
     if kind == "cmp":
         _, op, left, right = condition
         if left[0] == "value" and right[0] == "path":
@@ -65,6 +67,8 @@ def analyse(node, hash_key, range_key):
     for name in by_name:
         if name != hash_key.name and (range_key is None or name != range_key.name):
             raise ValidationException("Query key condition not supported")
+    if any(t[1] == "unindexable" for t in targets):
+        raise ValidationException("Attempted conditional constraint is not an indexable operation")
     _, op, hash_values = by_name[hash_key.name]
     if op != "=":
         raise ValidationException("Query key condition not supported")
@@ -94,10 +98,7 @@ def sort_bounds(op, encoded, kind):
         return (encoded[0], False), None
     if op == ">=":
         return (encoded[0], True), None
-    if op == "BETWEEN":
-        if encoded[0] > encoded[1]:
-            raise invalid("Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater "
-                          "than or equal to lower bound")
+    if op == "BETWEEN":      # bounds in the wrong order were refused while parsing
         return (encoded[0], True), (encoded[1], True)
     if kind == "N":
         raise ValidationException("Invalid KeyConditionExpression: Incorrect operand type for operator or function; "

@@ -1,5 +1,6 @@
 """Finding tables from request parameters (a name or an ARN), with a per-server cache of
 parsed definitions, and the ARNs and states DynamoDB reports."""
+import functools
 import re
 from datetime import datetime, timezone
 
@@ -38,12 +39,23 @@ def stream_arn(account, region, table_name, label) -> str:
 
 def where(ctx, name: str):
     """(account, region, table name) of a TableName parameter, which may be an ARN."""
+    in_arn = _read_name(name)
+    if in_arn is not None:
+        region, account, table_name = in_arn
+        return account, region, table_name
+    return ctx.account, ctx.region, name
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_name(name: str):
+    """(region, account, table name) of a table ARN; None for a table name. Remembered:
+    every item operation reads its TableName, and the regular expressions were a third
+    of finding its table (a refused name raises, and is not remembered)."""
     match = _TABLE_ARN.match(name)
     if match:
-        region, account, table_name = match.groups()
-        return account, region, table_name
+        return match.groups()
     _check_name(name)
-    return ctx.account, ctx.region, name
+    return None
 
 
 def _check_name(name: str):

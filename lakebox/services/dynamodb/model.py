@@ -55,21 +55,28 @@ class Index:
         isk = av.encode_key(range_value) if range_value is not None else b""
         return partition_hash(ipk), ipk, isk
 
-    def check_item(self, item: dict):
-        """Index key attributes in an item must have the index's types and not be empty."""
+    def check_item(self, item: dict, updated=False):
+        """Index key attributes in an item must have the index's types and not be empty.
+        `updated`: the item an update made, whose wrong type DynamoDB words its own way."""
         for key in (self.hash_key, self.range_key):
             value = item.get(key.name) if key else None
             if value is None:
                 continue
             kind = av.kind_of(value)
+            if kind != key.type and updated:
+                raise ValidationException("The update expression attempted to update the secondary index key to "
+                                          "unsupported type")
             if kind != key.type:
-                raise invalid(f"Type mismatch for Index Key {key.name} Expected: {key.type} Actual: {kind} "
-                              f"IndexName: {self.name}")
+                raise self.type_mismatch(key, kind)
             if not value[kind]:
                 raise ValidationException(
                     "One or more parameter values are not valid. A value specified for a secondary index key is "
                     "not supported. The AttributeValue for a key attribute cannot contain an empty "
                     f"{'string' if kind == 'S' else 'binary'} value. IndexName: {self.name}, IndexKey: {key.name}")
+
+    def type_mismatch(self, key, kind) -> ValidationException:
+        return invalid(f"Type mismatch for Index Key {key.name} Expected: {key.type} Actual: {kind} "
+                       f"IndexName: {self.name}")
 
     def project(self, item: dict) -> dict:
         if self.projection_type == "ALL":
@@ -142,6 +149,20 @@ class Table:
     def key_attributes(self, item: dict) -> dict:
         return {name: item[name] for name in self.key_names}
 
-    def check_indexed_types(self, item: dict):
+    def check_indexed_types(self, item: dict, updated=False):
         for index in self.indexes.values():
-            index.check_item(item)
+            index.check_item(item, updated)
+
+    def check_index_key_updates(self, targets, known_kinds):
+        """Refuse, before the item is read, an update of an index key attribute inside it
+        (`targets`: the paths an update reads or writes) or to a value whose type is known
+        and wrong (`known_kinds`: (attribute, type) pairs), in DynamoDB's words."""
+        keys = {key.name: (index, key) for index in self.indexes.values()
+                for key in (index.hash_key, index.range_key) if key is not None}
+        for elements in targets:
+            if len(elements) > 1 and elements[0] in keys:
+                raise ValidationException("Key attributes must be scalars; list random access '[]' and map lookup "
+                                          f"'.' are not allowed: IndexKey: {elements[0]}")
+        for name, kind in known_kinds:
+            if name in keys and kind != keys[name][1].type:
+                raise keys[name][0].type_mismatch(keys[name][1], kind)

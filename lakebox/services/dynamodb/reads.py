@@ -141,7 +141,34 @@ def query(ctx, params):
     if "key" not in compiled:
         raise ValidationException("Either the KeyConditions or KeyConditionExpression parameter must be specified "
                                   "in the request.")
+    if "filter" in compiled:
+        _refuse_key_filters(compiled["filter"], index or table, "QueryFilter" if "QueryFilter" in params
+                            else "Filter Expression")
+        _refuse_paths_into_keys(compiled["filter"], table)
     return run_query(ctx, table, index, params, compiled)
+
+
+def _refuse_key_filters(node, schema, label):
+    """A Query's filter may not name a key attribute of what it queries: those belong in
+    its key condition (a Scan's filter may)."""
+    heads = {elements[0] for elements in _paths(node)}
+    for key in (schema.hash_key, schema.range_key):
+        if key is not None and key.name in heads:
+            raise ValidationException(f"{label} can only contain non-primary key attributes: Primary key "
+                                      f"attribute: {key.name}")
+
+
+def _paths(node):
+    """The element lists of the document paths a parsed condition reads."""
+    if isinstance(node, list):
+        for part in node:
+            yield from _paths(part)
+    elif isinstance(node, tuple):
+        if node[0] == "path":
+            yield node[1]
+        elif node[0] != "value":
+            for part in node[1:]:
+                yield from _paths(part)
 
 
 def run_query(ctx, table, index, params, compiled):
@@ -152,6 +179,8 @@ def run_query(ctx, table, index, params, compiled):
     forward = params.get("ScanIndexForward", True)
     base, entry = _start_key(table, index, params, query=True)
     encoded = av.encode_key(hash_value)
+    if base is not None:
+        _check_start_bounds(entry if index is not None else base, encoded, low, high)
     h = partition_hash(encoded)
     if index is None:
         more = _query_table(ctx, page, table, h, encoded, low, high, forward, base)
@@ -161,42 +190,62 @@ def run_query(ctx, table, index, params, compiled):
     return page.result(more)
 
 
+def _check_start_bounds(position, pk, low, high):
+    """Refuse an ExclusiveStartKey outside what the key condition selects, in DynamoDB's
+    words (as tests run against DynamoDB record them): first a sort key the range
+    condition excludes, then another partition."""
+    _, start_pk, start_sk = position
+    ranged = low is not None or high is not None
+    if ranged and not _within(start_sk, low, high):
+        raise ValidationException("The provided starting key does not match the range key predicate")
+    if start_pk != pk:
+        raise ValidationException("The query can return at most one row and cannot be restarted" if ranged else
+                                  "The provided starting key is outside query boundaries based on provided "
+                                  "conditions")
+
+
+def _within(sk, low, high) -> bool:
+    if low is not None and (sk < low[0] or (sk == low[0] and not low[1])):
+        return False
+    return high is None or sk < high[0] or (sk == high[0] and high[1])
+
+
 def _query_table(ctx, page, table, h, pk, low, high, forward, start):
     if start is not None:
-        if start[1] != pk:
-            raise ValidationException("The provided starting key is invalid")
         if forward:
             low = (start[2], False)
         else:
             high = (start[2], False)
-    while True:
-        size = _chunk(page)
-        rows = store.items_in_partition(ctx.state.db, table.uid, h, pk, low, high, forward, size)
-        for row in rows:
-            page.take(row["size"], store.load_item(row["item"]))
-            if page.full():
-                return True
-        if len(rows) < size:
-            return False
-        last = rows[-1]["sk"]
-        if forward:
-            low = (last, False)
-        else:
-            high = (last, False)
+
+    def rows_from(bounds, size):
+        return store.items_in_partition(ctx.state.db, table.uid, h, pk, *bounds, forward, size)
+
+    def bounds_after(row):
+        return ((row["sk"], False), high) if forward else (low, (row["sk"], False))
+    return _feed(page, rows_from, bounds_after, (low, high))
 
 
 def _query_index(ctx, page, table, index, h, ipk, low, high, forward, after):
+    def rows_from(position, size):
+        return store.index_partition(ctx.state.db, table.uid, index.name, h, ipk, low, high, position, forward,
+                                     size)
+    return _feed(page, rows_from, lambda row: (row["isk"], row["pk"], row["sk"]), after)
+
+
+def _feed(page, rows_from, position_after, position):
+    """Read rows into `page` a chunk at a time: `rows_from(position, size)` fetches a chunk
+    and `position_after(row)` is where the next one starts. True when the page filled up
+    before the rows ran out (LastEvaluatedKey is due)."""
     while True:
         size = _chunk(page)
-        rows = store.index_partition(ctx.state.db, table.uid, index.name, h, ipk, low, high, after, forward, size)
+        rows = rows_from(position, size)
         for row in rows:
             page.take(row["size"], store.load_item(row["item"]))
             if page.full():
                 return True
         if len(rows) < size:
             return False
-        last = rows[-1]
-        after = (last["isk"], last["pk"], last["sk"])
+        position = position_after(rows[-1])
 
 
 def _chunk(page):
@@ -209,7 +258,20 @@ def scan(ctx, params):
     table = writable_table(ctx, params["TableName"], index=params.get("IndexName"))
     index = _index_of(table, params)
     compiled = expressions.compile_request(params, "filter", "projection")
+    if "filter" in compiled:
+        _refuse_paths_into_keys(compiled["filter"], table)
     return run_scan(ctx, table, index, params, compiled)
+
+
+def _refuse_paths_into_keys(node, table):
+    """A filter may not look inside a key attribute of the table or of an index: keys are
+    scalars (DynamoDB's words name which)."""
+    index_keys = {k.name for i in table.indexes.values() for k in (i.hash_key, i.range_key) if k is not None}
+    for elements in _paths(node):
+        if len(elements) > 1 and (elements[0] in table.key_names or elements[0] in index_keys):
+            label = "Key" if elements[0] in table.key_names else "IndexKey"
+            raise ValidationException("Key attributes must be scalars; list random access '[]' and map lookup '.' "
+                                      f"are not allowed: {label}: {elements[0]}")
 
 
 def run_scan(ctx, table, index, params, compiled):
@@ -217,6 +279,11 @@ def run_scan(ctx, table, index, params, compiled):
     h_start, h_end = _segment(params)
     page = Page(ctx, table, index, params, compiled)
     base, entry = _start_key(table, index, params, query=False)
+    start_h = (entry or base or (None,))[0]
+    if start_h is not None and not h_start <= start_h < h_end:
+        raise ValidationException("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use "
+                                  "ExclusiveStartKey with correct Segment. TotalSegments: "
+                                  f"{params['TotalSegments']} Segment: {params['Segment']}")
     if index is None:
         more = _scan_table(ctx, page, table, base, h_start, h_end)
     else:
@@ -243,28 +310,12 @@ def _segment(params):
 
 
 def _scan_table(ctx, page, table, start, h_start, h_end):
-    while True:
-        size = _chunk(page)
-        rows = store.scan_items(ctx.state.db, table.uid, start, h_start, h_end, size)
-        for row in rows:
-            page.take(row["size"], store.load_item(row["item"]))
-            if page.full():
-                return True
-        if len(rows) < size:
-            return False
-        last = rows[-1]
-        start = (last["h"], last["pk"], last["sk"])
+    def rows_from(position, size):
+        return store.scan_items(ctx.state.db, table.uid, position, h_start, h_end, size)
+    return _feed(page, rows_from, lambda row: (row["h"], row["pk"], row["sk"]), start)
 
 
 def _scan_index(ctx, page, table, index, start, h_start, h_end):
-    while True:
-        size = _chunk(page)
-        rows = store.index_scan(ctx.state.db, table.uid, index.name, start, h_start, h_end, size)
-        for row in rows:
-            page.take(row["size"], store.load_item(row["item"]))
-            if page.full():
-                return True
-        if len(rows) < size:
-            return False
-        last = rows[-1]
-        start = (last["h"], last["ipk"], last["isk"], last["pk"], last["sk"])
+    def rows_from(position, size):
+        return store.index_scan(ctx.state.db, table.uid, index.name, position, h_start, h_end, size)
+    return _feed(page, rows_from, lambda row: (row["h"], row["ipk"], row["isk"], row["pk"], row["sk"]), start)

@@ -58,18 +58,20 @@ def _bucket(ctx, table, index_name, kind):
 
 def has_room(ctx, table, kind, index_names=()) -> bool:
     """Whether a request may go ahead now (its table's and indexes' buckets not empty)."""
-    return _refusal(ctx, table, kind, index_names, True) is None
+    return refusal(ctx, table, kind, index_names, True) is None
 
 
 def check(ctx, table, kind, index_names=(), include_table=True):
     """Refuse a request whose table or index bucket is empty, with DynamoDB's error. A
     read of a global index draws on the index alone (include_table=False)."""
-    refusal = _refusal(ctx, table, kind, index_names, include_table)
-    if refusal is not None:
-        raise refusal
+    error = refusal(ctx, table, kind, index_names, include_table)
+    if error is not None:
+        raise error
 
 
-def _refusal(ctx, table, kind, index_names, include_table):
+def refusal(ctx, table, kind, index_names=(), include_table=True):
+    """The error that refuses a request now (check's, not raised: a transaction reports
+    it as an action's cancellation reason), or None."""
     if not ctx.limits_on:
         return None
     on_demand = table.spec["BillingMode"] == "PAY_PER_REQUEST"

@@ -1,6 +1,14 @@
 """TransactWriteItems and TransactGetItems: all or nothing, with per-action
 CancellationReasons and ClientRequestToken idempotency for 10 minutes.
 
+As DynamoDB does, a fault of the request itself (an expression, a missing table, two
+actions on one item) is a ValidationException of the whole call, while a fault of one
+action's item (a key of the wrong type, an item past 400 KB, an update that cannot apply
+to the item as it is) or a throttled table cancels the transaction with that action's
+ValidationError, ProvisionedThroughputExceeded or ThrottlingError reason, the codes and
+words the model's TransactionCanceledException documents. The items are checked before
+any condition: the first faulty item is reported and the other actions are "None".
+
 Requests run one at a time on the server's event loop and a transaction's writes land in
 one SQLite transaction, so no other request ever sees half a transaction and two
 transactions never interleave: TransactionConflictException cannot arise here."""
@@ -24,7 +32,8 @@ _POLICY_ACTIONS = {"ConditionCheck": "dynamodb:ConditionCheckItem", "Put": "dyna
 
 
 class Action:
-    """One action of a TransactWriteItems call, checked and ready to run."""
+    """One action of a TransactWriteItems call, checked and ready to run. `refusal` is
+    the ValidationException of an item the action cannot write."""
 
     def __init__(self, ctx, entry):
         kinds = [kind for kind in ACTIONS if kind in entry]
@@ -35,6 +44,18 @@ class Action:
         self.table = writable_table(ctx, self.params["TableName"], _POLICY_ACTIONS[self.kind])
         allowed = ("condition", "update") if self.kind == "Update" else ("condition",)
         self.compiled = expressions.compile_request(self.params, *allowed)
+        if self.kind == "Update":
+            self.clauses = self.compiled.get("update", {})
+            check_update(self.table, self.clauses)
+        if self.kind == "ConditionCheck" and "condition" not in self.compiled:
+            raise ValidationException("The ConditionExpression parameter is required for ConditionCheck")
+        self.key = self.refusal = self.new = None
+        try:
+            self._check_item()
+        except ValidationException as error:
+            self.refusal = error
+
+    def _check_item(self):
         if self.kind == "Put":
             self.item = av.check_item(self.params["Item"])
             self.key = self.table.key_of_item(self.item)
@@ -43,32 +64,54 @@ class Action:
         else:
             self.key_item = av.check_item(self.params["Key"])
             self.key = self.table.key_of_param(self.key_item)
-        if self.kind == "Update":
-            self.clauses = self.compiled.get("update", {})
-            check_update(self.table, self.clauses)
-        if self.kind == "ConditionCheck" and "condition" not in self.compiled:
-            raise ValidationException("The ConditionExpression parameter is required for ConditionCheck")
 
-    def new_item(self, old):
-        if self.kind == "Put":
-            return self.item
-        if self.kind == "Delete":
-            return None
-        return updated_item(self.table, old, self.key_item, self.clauses)[0]
-
-    def reason(self, old) -> dict:
+    def reason(self, ctx, old) -> dict:
+        """Why this action cancels the transaction ({"Code": "None"} if it does not); the
+        item it would write is kept in `new`."""
         if "condition" in self.compiled and not matches(old, self.compiled["condition"]):
             reason = {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}
             if self.params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and old:
                 reason["Item"] = wire_item(old)
             return reason
+        try:
+            self.new = self._new_item(old)
+        except ValidationException as error:
+            return _validation_error(error)
+        if self.kind == "ConditionCheck":
+            return {"Code": "None"}
+        refusal = throttle.refusal(ctx, self.table, "write", writes.touched_indexes(self.table, old, self.new))
+        if refusal is not None:
+            return {"Code": _THROTTLE_CODES[refusal.code], "Message": refusal.message}
         return {"Code": "None"}
+
+    def _new_item(self, old):
+        if self.kind == "Put":
+            return self.item
+        if self.kind == "Update":
+            return updated_item(self.table, old, self.key_item, self.clauses)[0]
+        return None if self.kind == "Delete" else old
+
+
+_THROTTLE_CODES = {"ProvisionedThroughputExceededException": "ProvisionedThroughputExceeded",
+                   "ThrottlingException": "ThrottlingError"}
+
+
+def _validation_error(error) -> dict:
+    return {"Code": "ValidationError", "Message": error.message}
+
+
+def _cancel(reasons):
+    if any(r["Code"] != "None" for r in reasons):
+        codes = ", ".join(r["Code"] for r in reasons)
+        raise TransactionCanceledException(
+            f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
+            CancellationReasons=reasons)
 
 
 def transact_write_items(ctx, params):
     db = ctx.state.db
     actions = [Action(ctx, entry) for entry in params["TransactItems"]]
-    targets = [(a.table.uid, a.key) for a in actions]
+    targets = [(a.table.uid, a.key) for a in actions if a.key is not None]
     if len(set(targets)) != len(targets):
         raise ValidationException("Transaction request cannot include multiple operations on one item")
     if len(orjson.dumps(params, default=_text)) > MAX_REQUEST_BYTES:
@@ -76,19 +119,15 @@ def transact_write_items(ctx, params):
     token = params.get("ClientRequestToken")
     if token is not None and _repeated(ctx, token, params):
         return _capacity_only(params, actions)
+    faulty = next((a for a in actions if a.refusal is not None), None)
+    if faulty is not None:
+        _cancel([_validation_error(a.refusal) if a is faulty else {"Code": "None"} for a in actions])
     olds = [store.get_item(db, a.table.uid, *a.key) for a in actions]
-    reasons = [a.reason(old) for a, old in zip(actions, olds)]
-    if any(r["Code"] != "None" for r in reasons):
-        codes = ", ".join(r["Code"] for r in reasons)
-        raise TransactionCanceledException(
-            f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
-            CancellationReasons=reasons)
-    news = [action.new_item(old) if action.kind != "ConditionCheck" else old for action, old in zip(actions, olds)]
-    for action, old, new in zip(actions, olds, news):
-        throttle.check(ctx, action.table, "write", writes.touched_indexes(action.table, old, new))
+    _cancel([a.reason(ctx, old) for a, old in zip(actions, olds)])
     tally = capacity.Tally()
     with db.transaction():
-        for action, old, new in zip(actions, olds, news):
+        for action, old in zip(actions, olds):
+            new = action.new
             index_units = {}
             if action.kind != "ConditionCheck" and (old or new):
                 index_units = writes.write(ctx, action.table, action.key, old, new)

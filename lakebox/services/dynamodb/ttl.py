@@ -7,6 +7,9 @@ from lakebox.services.dynamodb.model import Table
 
 EXPIRY_SLICE = 500                  # items deleted per run, so the event loop never stalls
 FIVE_YEARS_S = 5 * 365 * 86400      # AWS leaves items that expired more than five years ago
+# "Any additional UpdateTimeToLive calls for the same table during this one hour duration
+# result in a ValidationException" (UpdateTimeToLive API reference).
+CHANGE_INTERVAL_MS = 3600 * 1000
 
 
 def update_time_to_live(ctx, params):
@@ -20,9 +23,13 @@ def update_time_to_live(ctx, params):
     if not wanted["Enabled"] and current.get("AttributeName") != wanted["AttributeName"]:
         raise ValidationException("TimeToLive is active on a different AttributeName: current AttributeName is "
                                   f"{current.get('AttributeName')}")
+    now_ms = lookup.now_ms(ctx)
+    if now_ms - current.get("changed_ms", -CHANGE_INTERVAL_MS) < CHANGE_INTERVAL_MS:
+        raise ValidationException("Time to live has been modified multiple times within a fixed interval")
     db = ctx.state.db
     with db.transaction():
-        table.spec["TTL"] = {"AttributeName": wanted["AttributeName"], "enabled": wanted["Enabled"]}
+        table.spec["TTL"] = {"AttributeName": wanted["AttributeName"], "enabled": wanted["Enabled"],
+                             "changed_ms": now_ms}
         if wanted["Enabled"]:
             backfill.start(table.spec, table.spec["TTL"])
         lookup.save(ctx, table)

@@ -11,6 +11,8 @@ from decimal import Decimal
 from lakebox.services.dynamodb.errors import ValidationException, invalid
 
 TYPES = ("S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL")
+_TYPE_NAMES = frozenset(TYPES)
+_TAKEN_AS_SENT = frozenset(("S", "B", "BOOL"))     # kinds whose value needs no check
 SET_OF = {"SS": "S", "NS": "N", "BS": "B"}
 MAX_ITEM_BYTES = 400 * 1024
 MAX_PARTITION_KEY_BYTES = 2048
@@ -78,7 +80,7 @@ def check_value(value, *, depth=0) -> dict:
     Raises DynamoDB's ValidationException for a value it would refuse."""
     if depth > MAX_NESTING:
         raise ValidationException("Nesting Levels have exceeded supported limits")
-    if isinstance(value, dict) and not value.keys() <= set(TYPES):
+    if isinstance(value, dict) and not value.keys() <= _TYPE_NAMES:
         # AttributeValue is a structure: the JSON protocol ignores members it does not model
         value = {kind: body for kind, body in value.items() if kind in TYPES}
     if not isinstance(value, dict) or not value:
@@ -88,6 +90,8 @@ def check_value(value, *, depth=0) -> dict:
         raise ValidationException("Supplied AttributeValue has more than one datatypes set, must contain "
                                   "exactly one of the supported datatypes")
     (kind, body), = value.items()
+    if kind in _TAKEN_AS_SENT:
+        return value
     if kind == "N":
         return {"N": normalize_number(body)}
     if kind == "NULL" and body is not True:
@@ -112,7 +116,8 @@ def _check_set(kind, members):
         distinct = set(members)
     if len(distinct) != len(members):
         shown = ", ".join(_set_member_text(kind, m) for m in members)
-        raise invalid(f"Input collection [{shown}] contains duplicates.")
+        of_type = "of type BS " if kind == "BS" else " "     # DynamoDB's words, missing space and all
+        raise invalid(f"Input collection [{shown}]{of_type}contains duplicates.")
     return members
 
 

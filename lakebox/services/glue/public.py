@@ -14,7 +14,7 @@ task's commit), not from a worker thread. These names and signatures are stable.
 from dataclasses import dataclass, field
 
 from lakebox.services.glue import databases as _databases
-from lakebox.services.glue import errors, infer, partitions as _partitions, store, tables as _tables
+from lakebox.services.glue import errors, grok, infer, partitions as _partitions, store, tables as _tables
 from lakebox.services.glue.catalog import database_or_error, fold, in_catalog, table_or_error
 from lakebox.services.s3 import public as s3
 
@@ -186,6 +186,21 @@ def _files_at(state, location: str) -> list:
     # (_SUCCESS markers, .crc files), at any depth below the location.
     return [found for found in s3.resolve(state, f"s3://{bucket}/{prefix}")
             if not any(part.startswith(("_", ".")) for part in found.key[len(prefix):].split("/"))]
+
+
+class GrokPatternError(ValueError):
+    """A Grok SerDe table's pattern that does not compile (the message says why)."""
+
+
+def grok_expression(serde_parameters: dict) -> tuple[str, list[str]]:
+    """A Grok SerDe table's `input.format` (with its `input.grokCustomPatterns`) as one
+    regular expression whose group `g<i>` holds the i-th field, and the fields' names."""
+    try:
+        regex, fields = grok.compile_grok(serde_parameters.get("input.format") or "",
+                                          grok.custom_patterns(serde_parameters.get("input.grokCustomPatterns")))
+    except grok.GrokError as error:
+        raise GrokPatternError(str(error)) from None
+    return regex.pattern, [name for name, _ in fields]
 
 
 def parse_type(text: str):

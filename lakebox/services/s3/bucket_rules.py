@@ -241,8 +241,40 @@ def _store_notification(ctx, bucket, config: dict, skip_validation: bool = False
                 if not event.startswith("s3:"):
                     raise errors.error("InvalidArgument", "The event is not supported for notifications",
                                        ArgumentName="Event", ArgumentValue=event)
+    _check_overlaps([entry for name in NOTIFICATION_KINDS for entry in config.get(name) or []])
     store.put_config(ctx.state.db, bucket["name"], "notification", config)
     notifications.configuration_stored(ctx, bucket, config)
+
+
+def _check_overlaps(entries: list):
+    """S3 refuses two configurations (of any destination kind) that could both match one
+    event on one key: an event type in common (`s3:ObjectCreated:*` covers
+    `s3:ObjectCreated:Put`), prefixes of which one starts the other, and suffixes of
+    which one ends the other (no filter is the empty prefix and suffix)."""
+    shapes = [(entry.get("Events") or [], *_key_filter(entry)) for entry in entries]
+    for index, (events, prefix, suffix) in enumerate(shapes):
+        for other_events, other_prefix, other_suffix in shapes[index + 1:]:
+            if (any(_events_overlap(a, b) for a in events for b in other_events)
+                    and (prefix.startswith(other_prefix) or other_prefix.startswith(prefix))
+                    and (suffix.endswith(other_suffix) or other_suffix.endswith(suffix))):
+                raise errors.error("InvalidArgument", "Configuration is ambiguously defined. Cannot have "
+                                   "overlapping suffixes in two rules if the prefixes are overlapping for the "
+                                   "same event type.")
+
+
+def _key_filter(entry) -> tuple:
+    rules = ((entry.get("Filter") or {}).get("Key") or {}).get("FilterRules") or []
+    values = {(rule.get("Name") or "").lower(): rule.get("Value") or "" for rule in rules}
+    return values.get("prefix", ""), values.get("suffix", "")
+
+
+def _events_overlap(one: str, other: str) -> bool:
+    return one == other or _covers(one, other) or _covers(other, one)
+
+
+def _covers(pattern: str, event: str) -> bool:
+    """`s3:ObjectCreated:*` covers every `s3:ObjectCreated:...` event."""
+    return pattern.endswith(":*") and event.startswith(pattern[:-1])
 
 
 def _check_destination(ctx, bucket, arn_member: str, arn: str, skip_validation: bool):

@@ -12,6 +12,9 @@ LEGACY_LOCATIONS = {"EU": "eu-west-1"}
 DEFAULT_OWNERSHIP = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
 DEFAULT_PUBLIC_ACCESS_BLOCK = {"BlockPublicAcls": True, "IgnorePublicAcls": True,
                                "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+# A bucket that has had versioning on answers so (as S3's replies were logged), whether its
+# current objects or only older versions and delete markers remain.
+_NOT_EMPTY_VERSIONED = "The bucket you tried to delete is not empty. You must delete all versions in the bucket."
 
 
 @functools.cache
@@ -84,7 +87,8 @@ def _bucket_region(ctx, configuration: dict) -> str:
 def delete_bucket(ctx, params):
     bucket = access.owned_bucket(ctx, params)
     if store.bucket_has_objects(ctx.state.db, bucket["name"]):
-        raise errors.error("BucketNotEmpty", BucketName=bucket["name"])
+        raise errors.error("BucketNotEmpty", _NOT_EMPTY_VERSIONED if bucket["versioning"] else None,
+                           BucketName=bucket["name"])
     files.delete_later(ctx.state.blobs, store.delete_bucket(ctx.state.db, bucket["name"]))
     store.forget_configs(ctx.state.cache("s3"), bucket["name"])
     return {}

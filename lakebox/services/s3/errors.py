@@ -20,8 +20,12 @@ CODES = {
     "AccessControlListNotSupported": (400, "The bucket does not allow ACLs"),
     "AuthorizationQueryParametersError": (400, "Error parsing the X-Amz-Credential parameter."),
     "BadDigest": (400, "The Content-MD5 you specified did not match what we received."),
-    "EntityTooSmall": (400, "Your proposed upload is smaller than the minimum allowed object size."),
-    "EntityTooLarge": (400, "Your proposed upload exceeds the maximum allowed object size."),
+    # Where S3's replies (as clients logged them) word an error otherwise than the error
+    # table does, the replies win: EntityTooSmall, InvalidPart, InvalidPartOrder,
+    # EntityTooLarge, NoSuchVersion, NoSuchUpload, BucketNotEmpty, NoSuchBucketPolicy,
+    # NoSuchLifecycleConfiguration.
+    "EntityTooSmall": (400, "Your proposed upload is smaller than the minimum allowed size"),
+    "EntityTooLarge": (400, "Your proposed upload exceeds the maximum allowed size"),
     "IllegalLocationConstraintException": (400,
         "The unspecified location constraint is incompatible for the region specific endpoint this "
         "request was sent to."),
@@ -38,9 +42,8 @@ CODES = {
     "MalformedPOSTRequest": (400, "The body of your POST request is not well-formed multipart/form-data."),
     "InvalidLocationConstraint": (400, "The specified location-constraint is not valid"),
     "InvalidPart": (400,
-        "One or more of the specified parts could not be found. The part might not have been "
-        "uploaded, or the specified entity tag might not have matched the part's entity tag."),
-    # S3's replies word it so (as clients logged them), not as the error table does.
+        "One or more of the specified parts could not be found.  The part may not have been "
+        "uploaded, or the specified entity tag may not match the part's entity tag."),
     "InvalidPartOrder": (400, "The list of parts was not in ascending order. Parts must be ordered by part number."),
     "InvalidRequest": (400, "Invalid Request"),
     "InvalidStorageClass": (400, "The storage class you specified is not valid."),
@@ -63,13 +66,12 @@ CODES = {
     "NoSuchBucket": (404, "The specified bucket does not exist"),
     "NoSuchKey": (404, "The specified key does not exist."),
     "UnresolvableGrantByEmailAddress": (400, "The e-mail address you provided does not match any account on record."),
-    "NoSuchVersion": (404,
-        "Indicates that the version ID specified in the request does not match an existing version."),
+    "NoSuchVersion": (404, "The specified version does not exist."),
     "NoSuchUpload": (404,
-        "The specified multipart upload does not exist. The upload ID might be invalid, or the "
-        "multipart upload might have been aborted or completed."),
-    "NoSuchBucketPolicy": (404, "The specified bucket does not have a bucket policy."),
-    "NoSuchLifecycleConfiguration": (404, "The lifecycle configuration does not exist."),
+        "The specified upload does not exist. The upload ID may be invalid, or the upload may have "
+        "been aborted or completed."),
+    "NoSuchBucketPolicy": (404, "The bucket policy does not exist"),
+    "NoSuchLifecycleConfiguration": (404, "The lifecycle configuration does not exist"),
     "NoSuchCORSConfiguration": (404, "The CORS configuration does not exist"),
     "NoSuchTagSet": (404, "The TagSet does not exist"),
     "NoSuchWebsiteConfiguration": (404, "The specified bucket does not have a website configuration"),
@@ -87,7 +89,7 @@ CODES = {
         " the system. Please select a different name and try again."),
     "BucketAlreadyOwnedByYou": (409,
         "Your previous request to create the named bucket succeeded and you already own it."),
-    "BucketNotEmpty": (409, "The bucket you tried to delete is not empty."),
+    "BucketNotEmpty": (409, "The bucket you tried to delete is not empty"),
     "InvalidBucketState": (409, "The request is not valid with the current state of the bucket."),
     "ConditionalRequestConflict": (409,
         "A conflicting operation occurred. If using PutObject you can retry the request. If using "

@@ -101,11 +101,9 @@ def check_policy(policy: dict, fields: dict, size: int, now: float):
             if low is None or high is None:      # S3 fails a bound that is no number: 403
                 raise _denied(f"Policy Condition failed: {_condition_text(condition)}")
             if size < low:
-                raise errors.error("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size",
-                                   ProposedSize=size, MinSizeAllowed=low)
+                raise errors.error("EntityTooSmall", ProposedSize=size, MinSizeAllowed=low)
             if size > high:
-                raise errors.error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size",
-                                   ProposedSize=size, MaxSizeAllowed=high)
+                raise errors.error("EntityTooLarge", ProposedSize=size, MaxSizeAllowed=high)
             continue
         target = str(condition_list[1])
         if op not in ("eq", "starts-with") or not target.startswith("$"):

@@ -79,8 +79,10 @@ def _repeated_attempt(ctx, attempt):
     if found is None or found[0] <= ctx.now:
         return None
     tokens = dict(found[1])
-    rows = [row for row in store.messages_by_seq(ctx.state.db, list(tokens))
-            if row["token"] == tokens[row["seq"]] and row["visible_at"] > ctx.now]
+    order = {seq: place for place, (seq, _) in enumerate(found[1])}
+    rows = sorted((row for row in store.messages_by_seq(ctx.state.db, list(tokens))
+                   if row["token"] == tokens[row["seq"]] and row["visible_at"] > ctx.now),
+                  key=lambda row: order[row["seq"]])      # in the order the attempt first received them
     bodies = encryption.open_bodies(ctx, rows)
     return [dict(row, body=bodies[row["seq"]]) for row in rows]
 

@@ -1,4 +1,6 @@
 """Helpers for DynamoDB scenarios."""
+import uuid
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -20,3 +22,21 @@ def key_schema(hash_name, range_name=None):
 
 def definitions(**types):
     return [{"AttributeName": name, "AttributeType": kind} for name, kind in types.items()]
+
+
+def pynamodb_meta(endpoint, prefix):
+    """A PynamoDB model's Meta for a fresh on-demand table on the server under test."""
+    return type("Meta", (), {"table_name": f"{prefix}-{uuid.uuid4().hex[:10]}", "region": "us-east-1",
+                             "host": endpoint, "aws_access_key_id": "test", "aws_secret_access_key": "test",
+                             "billing_mode": "PAY_PER_REQUEST"})
+
+
+def pynamodb_table(lakebox_server, build):
+    """A fixture's body: the model `build(endpoint)` makes, its table created for the test
+    and deleted after it."""
+    if not lakebox_server.endpoint:
+        pytest.skip("the model is pointed at lakebox's endpoint")
+    model = build(lakebox_server.endpoint)
+    model.create_table(wait=True)
+    yield model
+    model.delete_table()

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from trip_helpers import wait_for
+from trip_helpers import athena_execution, partitioned_destination, wait_for
 
 pytestmark = pytest.mark.local_only          # buffers are flushed by moving the lakebox clock
 
@@ -18,15 +18,8 @@ SCHEMA = [{"Name": "event_id", "Type": "bigint"}, {"Name": "user", "Type": "stri
 
 
 def run_query(athena, sql, database, output):
-    query_id = athena.start_query_execution(QueryString=sql, QueryExecutionContext={"Database": database},
-                                            ResultConfiguration={"OutputLocation": output})["QueryExecutionId"]
-
-    def finished():
-        execution = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]
-        return execution if execution["Status"]["State"] in ("SUCCEEDED", "FAILED", "CANCELLED") else None
-    execution = wait_for(finished)
-    assert execution["Status"]["State"] == "SUCCEEDED", execution["Status"]
-    rows = athena.get_query_results(QueryExecutionId=query_id)["ResultSet"]["Rows"]
+    execution = athena_execution(athena, sql, database, output)
+    rows = athena.get_query_results(QueryExecutionId=execution["QueryExecutionId"])["ResultSet"]["Rows"]
     return [[cell.get("VarCharValue") for cell in row["Data"]] for row in rows[1:]], execution["Statistics"]
 
 
@@ -50,15 +43,8 @@ def delivery(client, bucket, database, source):
         DeliveryStreamName=name, DeliveryStreamType="KinesisStreamAsSource",
         KinesisStreamSourceConfiguration={"KinesisStreamARN": source[1], "RoleARN": ROLE},
         ExtendedS3DestinationConfiguration={
-            "RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}",
-            "Prefix": "events/region=!{partitionKeyFromQuery:region}/",
-            "ErrorOutputPrefix": "errors/!{firehose:error-output-type}/",
-            "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 60},
-            "DynamicPartitioningConfiguration": {"Enabled": True},
-            "ProcessingConfiguration": {"Enabled": True, "Processors": [
-                {"Type": "MetadataExtraction", "Parameters": [
-                    {"ParameterName": "MetadataExtractionQuery", "ParameterValue": "{region: .region}"},
-                    {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"}]}]},
+            **partitioned_destination(bucket, "events/region=!{partitionKeyFromQuery:region}/", "region", ROLE,
+                                      delimit=False),
             "DataFormatConversionConfiguration": {
                 "Enabled": True,
                 "SchemaConfiguration": {"RoleARN": ROLE, "DatabaseName": database, "TableName": "event_schema"},

@@ -12,9 +12,10 @@ from aws_cli import run_cli
 KEY, SECRET, REGION = "test", "test", "us-east-1"
 
 
-def aws(lakebox_server, *args):
-    """Runs `aws <args> --output json` against the server; returns the finished process."""
-    return run_cli(lakebox_server, *args, access_key=KEY, timeout=120)
+def aws(lakebox_server, *args, output="json", stdin=None):
+    """Runs `aws <args> --output <output>` against the server, `stdin` (text) fed to it;
+    returns the finished process."""
+    return run_cli(lakebox_server, *args, access_key=KEY, output=output, input=stdin, timeout=120)
 
 
 def ok(done) -> dict:
@@ -42,3 +43,50 @@ def wait_for(condition, timeout=60):
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.2)
     return found
+
+
+def keyed_table(dynamodb, name, key):
+    """A new on-demand DynamoDB table (a boto3 resource Table) keyed by the string `key`."""
+    table = dynamodb.create_table(
+        TableName=name, KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    table.wait_until_exists()
+    return table
+
+
+def athena_execution(athena, sql, database, output) -> dict:
+    """Runs one Athena statement (results under `output`) to its end; returns its
+    QueryExecution, which must have SUCCEEDED."""
+    query_id = athena.start_query_execution(QueryString=sql, QueryExecutionContext={"Database": database},
+                                            ResultConfiguration={"OutputLocation": output})["QueryExecutionId"]
+
+    def finished():
+        execution = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]
+        return execution if execution["Status"]["State"] in ("SUCCEEDED", "FAILED", "CANCELLED") else None
+    execution = wait_for(finished)
+    assert execution["Status"]["State"] == "SUCCEEDED", execution["Status"]
+    return execution
+
+
+def athena_rows(athena, sql, database, output) -> list:
+    """The rows of a SELECT, as text (None for NULL), without the header row."""
+    execution = athena_execution(athena, sql, database, output)
+    pages = athena.get_paginator("get_query_results").paginate(QueryExecutionId=execution["QueryExecutionId"])
+    rows = [[c.get("VarCharValue") for c in r["Data"]] for page in pages for r in page["ResultSet"]["Rows"]]
+    return rows[1:]
+
+
+def partitioned_destination(bucket, prefix, key, role, delimit=True) -> dict:
+    """A Firehose ExtendedS3DestinationConfiguration with dynamic partitioning on the JSON
+    field `key` (a JQ query), flushed each minute, failures under `errors/`; `delimit`
+    appends a newline to each record."""
+    processors = [{"Type": "MetadataExtraction", "Parameters": [
+        {"ParameterName": "MetadataExtractionQuery", "ParameterValue": f"{{{key}: .{key}}}"},
+        {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"}]}]
+    if delimit:
+        processors.append({"Type": "AppendDelimiterToRecord", "Parameters": []})
+    return {"RoleARN": role, "BucketARN": f"arn:aws:s3:::{bucket}", "Prefix": prefix,
+            "ErrorOutputPrefix": "errors/!{firehose:error-output-type}/",
+            "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 60},
+            "DynamicPartitioningConfiguration": {"Enabled": True},
+            "ProcessingConfiguration": {"Enabled": True, "Processors": processors}}

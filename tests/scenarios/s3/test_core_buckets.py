@@ -112,7 +112,7 @@ def test_wrong_region_is_redirected_by_the_sdk(lakebox_server):
 def test_delete_non_empty_bucket(s3, bucket):
     s3.put_object(Bucket=bucket, Key="k", Body=b"v")
     code, message, status, error = error_of(s3.delete_bucket, Bucket=bucket)
-    assert (code, message, status) == ("BucketNotEmpty", "The bucket you tried to delete is not empty.", 409)
+    assert (code, message, status) == ("BucketNotEmpty", "The bucket you tried to delete is not empty", 409)
     assert error["BucketName"] == bucket
     s3.delete_object(Bucket=bucket, Key="k")
 
@@ -206,7 +206,7 @@ def test_policy(s3, bucket):
 def test_lifecycle_configuration(s3, bucket):
     code, message, status, _ = error_of(s3.get_bucket_lifecycle_configuration, Bucket=bucket)
     assert (code, message, status) == ("NoSuchLifecycleConfiguration",
-                                       "The lifecycle configuration does not exist.", 404)
+                                       "The lifecycle configuration does not exist", 404)
     rules = [{"ID": "expire-logs", "Filter": {"Prefix": "logs/"}, "Status": "Enabled",
               "Expiration": {"Days": 30}},
              {"ID": "abort-uploads", "Filter": {}, "Status": "Enabled",

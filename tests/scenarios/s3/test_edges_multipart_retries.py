@@ -100,9 +100,8 @@ def test_an_aborted_upload_stays_no_such_upload(s3, bucket):
     code, status, response = error_of(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=upload,
                                       MultipartUpload=parts)
     assert (code, status) == NO_SUCH_UPLOAD
-    assert response["Error"]["Message"] == ("The specified multipart upload does not exist. The upload ID might "
-                                            "be invalid, or the multipart upload might have been aborted or "
-                                            "completed.")
+    assert response["Error"]["Message"] == ("The specified upload does not exist. The upload ID may be invalid, "
+                                            "or the upload may have been aborted or completed.")
 
 
 def test_a_wrong_composite_checksum_stated_at_complete_is_refused(s3, bucket):
