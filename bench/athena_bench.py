@@ -12,6 +12,10 @@
     DuckDB's (numbers to 1e-6 relative): the two must agree row for row.
 (b) `SELECT 1` from StartQueryExecution to SUCCEEDED: median and max of 50.
 (c) 20 concurrent queries (a small aggregate each), all must end SUCCEEDED.
+(d) `SELECT 1` and TPC-H Q6 through pyathena's cursor, which polls as pyathena does (once
+    at once, then every second; awswrangler and dbt-athena poll alike): median of 10.
+The timed loop of (a) and (b) polls GetQueryExecution every 5 ms, far more often than
+those clients; it counts the calls it makes.
 Beside wall time, the CPU used: lakebox's server process (all its threads) against this
 process's while DuckDB alone runs (the shared machine's load moves wall time far more).
 
@@ -64,8 +68,12 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+POLLS = [0]          # GetQueryExecution calls made by `wait`
+
+
 def wait(athena, query_id):
     while True:
+        POLLS[0] += 1
         status = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
         if status["State"] not in ("QUEUED", "RUNNING"):
             return status
@@ -110,6 +118,30 @@ def same(athena_row, duck_row) -> bool:
     return True
 
 
+def pyathena_figures(server, duck, q6_translated: str):
+    """(d): what a pyathena user waits for, beside DuckDB alone on Q6."""
+    import pyathena
+    cursor = pyathena.connect(s3_staging_dir=f"s3://{BUCKET}/pyathena/", schema_name="tpch",
+                              region_name="us-east-1", endpoint_url=server.endpoint,
+                              aws_access_key_id="test", aws_secret_access_key="test").cursor()
+    figures = {}
+    for name, sql in (("SELECT 1", "SELECT 1"), ("TPC-H Q6", QUERIES[6])):
+        latencies = []
+        for _ in range(10):
+            started = time.perf_counter()
+            cursor.execute(sql)
+            cursor.fetchall()
+            latencies.append((time.perf_counter() - started) * 1000)
+        figures[name] = statistics.median(latencies)
+    duck_q6 = []
+    for _ in range(10):
+        started = time.perf_counter()
+        duck.execute(q6_translated).fetchall()
+        duck_q6.append((time.perf_counter() - started) * 1000)
+    print(f"pyathena cursor (polls at once, then every 1 s), median of 10: SELECT 1 {figures['SELECT 1']:.1f} ms; "
+          f"TPC-H Q6 {figures['TPC-H Q6']:.1f} ms (DuckDB alone {statistics.median(duck_q6):.1f} ms)")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1)
@@ -138,6 +170,7 @@ def main():
         run_athena(athena, QUERIES[6])
         lake_times, duck_times, mismatches = {}, {}, []
         lake_cpu = duck_cpu = 0.0
+        POLLS[0] = 0
         for number, sql in QUERIES.items():
             started, cpu = time.perf_counter(), process_cpu(server.process.pid)
             lake = run_athena(athena, sql)
@@ -158,6 +191,7 @@ def main():
         print(f"CPU    {lake_cpu:17.3f}  {duck_cpu:9.3f}   ratio {lake_cpu / duck_cpu:.2f} (lakebox's server process; "
               f"DuckDB in this process)")
         print("answers differing from DuckDB's:", mismatches or "none")
+        print(f"GetQueryExecution calls per query: {POLLS[0] / len(QUERIES):.1f}")
 
         latencies, cpu = [], process_cpu(server.process.pid)
         for _ in range(50):
@@ -179,6 +213,7 @@ def main():
             outcomes = list(pool.map(one, range(20)))
         print(f"20 concurrent queries: {outcomes.count('SUCCEEDED')} succeeded in "
               f"{(time.perf_counter() - started) * 1000:.0f} ms")
+        pyathena_figures(server, duck, translated[6])
     shutil.rmtree(data_dir, ignore_errors=True)
 
 

@@ -14,14 +14,38 @@ from lakebox.aws.eventstream import event_stream
 from lakebox.aws.shapes import b64encode, epoch_millis, epoch_seconds, iso8601, scalar_to_text, to_datetime
 from lakebox.aws.xmlwrite import error_text, xml_document, xml_error
 
+
+class JsonFragment:
+    """A member's value already in its JSON wire form, written into a JSON body as it is.
+    For an answer a service keeps ready to send (Athena's result rows): build it from
+    `json_bytes` pieces, so that its bytes are those the serializer would write. The CBOR
+    wire reads it back into values."""
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+
 try:
     import orjson
 
-    def _json_dumps(document) -> bytes:
-        return orjson.dumps(document)
+    def _raw_fragment(value):
+        if value.__class__ is JsonFragment:
+            return orjson.Fragment(value.data)
+        raise TypeError(f"{type(value).__name__} is not JSON")
+
+    def json_bytes(document) -> bytes:
+        """A JSON value as the serializer writes it."""
+        return orjson.dumps(document, default=_raw_fragment)
 except ImportError:   # pragma: no cover
-    def _json_dumps(document) -> bytes:
-        return json.dumps(document, separators=(",", ":")).encode()
+    def _fragment_value(value):
+        if value.__class__ is JsonFragment:
+            return json.loads(value.data)
+        raise TypeError(f"{type(value).__name__} is not JSON")
+
+    def json_bytes(document) -> bytes:
+        """A JSON value as the serializer writes it."""
+        return json.dumps(document, separators=(",", ":"), default=_fragment_value).encode()
 
 
 # The body namespace of rest-xml services; the model names it only on input shapes.
@@ -57,7 +81,7 @@ def serialize(route, result: dict | None, request_id: str) -> Response:
 def _json_document(shape, value):
     """The value as plain JSON types: blobs in base64, timestamps as epoch seconds."""
     encode = _json_encoder(shape)
-    return encode(value) if encode else value
+    return encode(value) if encode and value.__class__ is not JsonFragment else value
 
 
 _JSON_ENCODERS = {}
@@ -90,7 +114,7 @@ def _build_json_encoder(shape):
                 if item is None or name not in members:
                     continue
                 encode = members[name]
-                out[name] = encode(item) if encode else item
+                out[name] = encode(item) if encode and item.__class__ is not JsonFragment else item
             return out
         return encode_structure
     if kind == "list":
@@ -110,6 +134,8 @@ def _cbor_document(shape, value, millis=False):
     """The value as CBOR types. Timestamps are tag 1 around epoch seconds
     (smithy-rpc-v2-cbor), or around integer epoch milliseconds with `millis`
     (x-amz-cbor-1.1: the AWS SDK for Java v2 reads them with Long.parseLong)."""
+    if value.__class__ is JsonFragment:
+        value = json.loads(value.data)
     kind = shape.type_name
     if kind == "structure":
         if shape.metadata.get("document"):
@@ -148,12 +174,12 @@ def _write_json(route, shape, result, request_id) -> Response:
         return Response(200, [("x-amzn-RequestId", request_id), ("Content-Type", EVENT_STREAM)], stream)
     # An operation without an output shape (Kinesis CreateStream) answers with an empty
     # body, not `{}`, as AWS does.
-    body = _json_dumps(_json_document(shape, result)) if shape else b""
+    body = json_bytes(_json_document(shape, result)) if shape else b""
     return Response(200, [("x-amzn-RequestId", request_id), ("Content-Type", content_type)], body)
 
 
 def _encode_json(shape, value) -> bytes:
-    return _json_dumps(_json_document(shape, value))
+    return json_bytes(_json_document(shape, value))
 
 
 def _encode_cbor(shape, value) -> bytes:
@@ -280,7 +306,7 @@ def _payload_body(route, member, value):
             value = value.encode()
         return value, None               # bytes, or a FileRange streamed from disk
     if route.spec.protocol == "rest-json":
-        return _json_dumps(_json_document(member, value)), "application/json"
+        return json_bytes(_json_document(member, value)), "application/json"
     root = member.serialization.get("name") or member.name
     namespace = (member.serialization.get("xmlNamespace") or {}).get("uri")
     return xml_document(root, member, value, namespace=namespace).encode(), "application/xml"
@@ -292,7 +318,7 @@ def _members_body(route, shape, members, xml_root=None):
     if route.spec.protocol == "rest-json":
         document = {shape.members[name].serialization.get("name", name): _json_document(shape.members[name], value)
                     for name, value in members.items()}
-        return _json_dumps(document), "application/json"
+        return json_bytes(document), "application/json"
     root = xml_root or shape.serialization.get("name") or _xml_root_name(shape)
     namespace = XML_NAMESPACES.get(route.spec.name)
     scalar = _scalar_root_member(shape, root)
@@ -339,7 +365,7 @@ _WRITERS = {
     "rest-xml": _write_rest,
 }
 
-__all__ = ["Response", "serialize", "FileRange"]
+__all__ = ["Response", "serialize", "FileRange", "JsonFragment", "json_bytes"]
 
 
 # --- errors --------------------------------------------------------------------------
@@ -400,7 +426,7 @@ def _json_error(spec, code, error, request_id, type_name=None):
     version = spec.json_version if spec else "1.1"
     body = {"__type": type_name or code, **_message(error), **error.fields}
     return Response(400, [("x-amzn-RequestId", request_id), ("x-amzn-ErrorType", code),
-                          ("Content-Type", f"application/x-amz-json-{version}")], _json_dumps(body))
+                          ("Content-Type", f"application/x-amz-json-{version}")], json_bytes(body))
 
 
 def _cbor_error(spec, code, error, request_id):
@@ -427,7 +453,7 @@ def _query_error(spec, code, error, request_id):
 def _rest_json_error(spec, code, error, request_id):
     body = {**_message(error), **error.fields}
     return Response(400, [("x-amzn-RequestId", request_id), ("x-amzn-ErrorType", code),
-                          ("Content-Type", "application/json")], _json_dumps(body))
+                          ("Content-Type", "application/json")], json_bytes(body))
 
 
 def _rest_xml_error(spec, code, error, request_id):

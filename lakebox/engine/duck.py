@@ -229,10 +229,10 @@ class DuckQuery:
         names = dialect.column_names(self._tree)
         originals = {id(table): table for table in dialect.table_refs(self._tree)}
         reads = []          # (name, SELECT of the table's files): inlined where the query reads them
+        pseudo = any(column.name.lower() in duck_read.PSEUDO_COLUMNS for column in self._tree.find_all(exp.Column))
         for number, source in enumerate(self._sources):
             view = f"__lakebox_t{number}"
             self._decompress(source)
-            pseudo = any(column.name.lower() in duck_read.PSEUDO_COLUMNS for column in self._tree.find_all(exp.Column))
             schema = self._file_columns(source)
             register = functools.partial(self._register_files, source, f"{view}_{source.format}")
             reads.append((view, duck_read.table_sql(source, schema, pseudo, register)))

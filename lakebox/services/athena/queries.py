@@ -31,6 +31,15 @@ _GLUE_OPERATION = {"ctas": "CreateTable", "insert": "BatchCreatePartition", "del
                    "alter": "UpdateTable", "msck": "BatchCreatePartition"}
 
 
+# How long GetQueryExecution of a query still under way waits for it to end before it
+# answers. Athena's clients poll: pyathena, awswrangler and dbt-athena ask once right
+# after submitting, then once a second, so a query that ends a few milliseconds after
+# that first ask would be seen ended a second later. Waiting, the first ask sees it end.
+# The answer is the state when it is sent, as AWS's (whose calls take tens of
+# milliseconds) is; a query that runs longer is answered RUNNING after the wait.
+STATE_WAIT_SECONDS = 1.0
+
+
 def _cache(state) -> dict:
     cache = state.cache("athena")
     if "engine" not in cache:
@@ -38,6 +47,7 @@ def _cache(state) -> dict:
         cache["running"] = {}        # query id -> engine query, while it runs
         cache["tasks"] = {}          # query id -> worker task, while queued or running
         cache["started"] = {}        # query id -> perf_counter when submitted
+        cache["ended"] = {}          # query id -> asyncio.Event set once its end is recorded
     return cache
 
 
@@ -212,6 +222,7 @@ def _start_data_query(ctx, query_id, statement, database, result_config, cutoff)
                              temp_path, commit=lambda outcome: _commit(state, account, region, query_id, outcome, job),
                              discard=lambda outcome: outcome.discard())
     cache["tasks"][query_id] = task
+    cache["ended"][query_id] = asyncio.Event()
     asyncio.get_running_loop().create_task(_settle(state, account, region, query_id, task))
 
 
@@ -283,6 +294,7 @@ def _finish(state, account, region, query_id, outcome):
     cache = _cache(state)
     cache["tasks"].pop(query_id, None)
     started = cache["started"].pop(query_id, None)
+    ended = cache["ended"].pop(query_id, None)
     figures = dict(outcome.figures)
     total = int((time.perf_counter() - started) * 1000) if started is not None else 0
     figures["TotalExecutionTimeInMillis"] = max(total, figures.get("EngineExecutionTimeInMillis", 0))
@@ -293,6 +305,8 @@ def _finish(state, account, region, query_id, outcome):
     completed = (row["submitted"] if row else state.clock.now()) + figures["TotalExecutionTimeInMillis"] / 1000
     store.finish_query(state.db, account, region, query_id, outcome.state, completed, outcome.reason,
                        outcome.error, figures)
+    if ended is not None:
+        ended.set()
 
 
 def _store_objects(state, account, region, outcome, put: dict, cse_key: str | None):
@@ -370,7 +384,20 @@ def query_execution(state, row) -> dict:
 
 
 def get_query_execution(ctx, params):
-    return {"QueryExecution": query_execution(ctx.state, _row_or_error(ctx, params["QueryExecutionId"]))}
+    row = _row_or_error(ctx, params["QueryExecutionId"])
+    ended = _cache(ctx.state)["ended"].get(row["id"]) if row["state"] in store.ACTIVE else None
+    if ended is None:
+        return {"QueryExecution": query_execution(ctx.state, row)}
+    return _when_ended(ctx, row["id"], ended)
+
+
+async def _when_ended(ctx, query_id: str, ended: asyncio.Event) -> dict:
+    """The query's execution once it has ended, or after STATE_WAIT_SECONDS."""
+    try:
+        await asyncio.wait_for(ended.wait(), STATE_WAIT_SECONDS)
+    except asyncio.TimeoutError:
+        pass
+    return {"QueryExecution": query_execution(ctx.state, _row_or_error(ctx, query_id))}
 
 
 def batch_get_query_execution(ctx, params):

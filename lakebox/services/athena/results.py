@@ -6,8 +6,9 @@ import json
 import os
 import re
 
+from lakebox.aws.serialize import JsonFragment
 from lakebox.engine.types import column_info
-from lakebox.services.athena import cse, errors, model, store
+from lakebox.services.athena import cse, errors, model, result_pages, store
 from lakebox.services.s3 import public as s3
 
 
@@ -78,6 +79,7 @@ def decode_token(token: str | None, default: int = 0) -> int:
 # unquoted empty field is a NULL (which an empty string `""` is not).
 _FIELD = re.compile(rb'(?:"((?:[^"]|"")*)"|)(,|\n|\Z)')
 _WINDOW = 1 << 20
+_ROW_BYTES = 128        # a first guess at a row's size, for the window of a page
 
 
 def parse_athena_csv(data: bytes, limit: int, at_end: bool) -> tuple[list, int, bool]:
@@ -116,6 +118,31 @@ def read_page(path: str | None, offset: int, limit: int) -> tuple[list, int | No
         window *= 4
 
 
+def read_rows(path: str | None, offset: int, limit: int) -> tuple[JsonFragment, int, int | None]:
+    """A page of rows of the result file at `path` from byte `offset` as the `Rows`
+    member's JSON (`result_pages`), how many rows it holds, and where the next page starts
+    (None at the end)."""
+    if path is None:
+        return result_pages.rows_fragment([]), 0, None
+    size, window = os.path.getsize(path), min(_WINDOW, limit * _ROW_BYTES)
+    while True:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            data = f.read(window)
+        at_end = offset + len(data) >= size
+        end = result_pages.end_of_rows(data, limit)
+        if end is not None or at_end:
+            break
+        window *= 4
+    page = data if end is None else data[:end]
+    plain = result_pages.plain_rows(page)
+    if plain is None:
+        rows, following = read_page(path, offset, limit)
+        return result_pages.rows_fragment(rows), len(rows), following
+    following = offset + len(page)
+    return JsonFragment(plain), page.count(b"\n"), (following if following < size else None)
+
+
 def get_query_results(ctx, params):
     row = store.get_query(ctx.state.db, ctx.account, ctx.region, params["QueryExecutionId"])
     if row is None:
@@ -137,9 +164,10 @@ def get_query_results(ctx, params):
     limit = params.get("MaxResults") or 1000
     served, offset = _position(params.get("NextToken"))
     if writes:                          # no result file: the count of rows written
-        columns, page, offset = [("rows", "BIGINT")], [["rows"], [str(figures.get("rows", 0))]][served:], None
+        columns, offset = [("rows", "BIGINT")], None
+        rows, count = _listed([["rows"], [str(figures.get("rows", 0))]][served:])
     elif figures.get("rows") is None:   # nothing was written (CREATE TABLE ... IF NOT EXISTS of an existing one)
-        page, offset = [], None
+        (rows, count), offset = _listed([]), None
     else:
         location = figures.get("result_file") or model.result_file(
             request["ResultConfiguration"]["OutputLocation"], row["id"], text)
@@ -148,17 +176,22 @@ def get_query_results(ctx, params):
         if text:
             with open(path, encoding="utf-8") if path else io.StringIO() as f:
                 lines = [line.split("\t") for line in f.read().splitlines()]
-            page, offset = lines[served:served + limit], (served + limit if served + limit < len(lines) else None)
+            (rows, count), offset = (_listed(lines[served:served + limit]),
+                                     served + limit if served + limit < len(lines) else None)
         else:
-            page, offset = read_page(path, offset, limit)
+            rows, count, offset = read_rows(path, offset, limit)
     answer = {"UpdateCount": figures.get("rows", 0) if writes else 0,
-              "ResultSet": {"Rows": [{"Data": [{} if value is None else {"VarCharValue": value} for value in cells]}
-                                     for cells in page],
+              "ResultSet": {"Rows": rows,
                             "ResultSetMetadata": {"ColumnInfo": [column_info(name, kind) for name, kind in columns]}}}
     if offset is not None:
         answer["NextToken"] = base64.urlsafe_b64encode(
-            json.dumps({"served": served + len(page), "offset": offset}).encode()).decode()
+            json.dumps({"served": served + count, "offset": offset}).encode()).decode()
     return answer
+
+
+def _listed(page: list) -> tuple[JsonFragment, int]:
+    """(the `Rows` member's JSON, how many rows) of rows given as lists of values."""
+    return result_pages.rows_fragment(page), len(page)
 
 
 def _position(token: str | None) -> tuple[int, int]:

@@ -140,6 +140,16 @@ def test_stop_interrupts_a_running_query(athena, bucket):
     assert execution["Status"]["State"] == "CANCELLED"
 
 
+@pytest.mark.local_only     # AWS answers QUEUED or RUNNING first; lakebox's first answer waits for a short query
+@pytest.mark.parametrize("sql, state", [("SELECT 1", "SUCCEEDED"), ("SELECT CAST('x' AS integer)", "FAILED")])
+def test_the_first_poll_sees_a_short_query_end(athena, bucket, sql, state):
+    """pyathena, awswrangler and dbt-athena ask right after submitting, then once a
+    second: a short query is seen ended at that first ask, not a second later."""
+    query_id = athena.start_query_execution(
+        QueryString=sql, ResultConfiguration={"OutputLocation": f"s3://{bucket}/first/"})["QueryExecutionId"]
+    assert athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]["State"] == state
+
+
 def test_unknown_query_execution(athena):
     with pytest.raises(athena.exceptions.InvalidRequestException) as caught:
         athena.get_query_execution(QueryExecutionId="7e3c8a5f-0000-4000-8000-000000000000")
