@@ -18,6 +18,10 @@ class OutputError(Exception):
         self.reason = reason
 
 
+# The result of a statement that writes data (CTAS, INSERT, UNLOAD, ...): the rows written.
+WRITE_COLUMNS = [("rows", "BIGINT")]
+
+
 # `<id>.csv.metadata`: the result's ColumnInfo as Athena writes it, a protobuf message whose
 # field 4 repeats one message per column: 1 catalog, 2 schema, 3 table, 4 name, 5 label,
 # 6 type, 7 precision, 8 scale, 9 nullability (1 NOT_NULL, 2 NULLABLE, 3 UNKNOWN),
@@ -136,7 +140,7 @@ def get_query_results(ctx, params):
     limit = params.get("MaxResults") or 1000
     served, offset = _position(params.get("NextToken"))
     if writes:                          # no result file: the count of rows written
-        columns, page, offset = [("rows", "BIGINT")], [["rows"], [str(figures.get("rows", 0))]][served:], None
+        columns, page, offset = WRITE_COLUMNS, [["rows"], [str(figures.get("rows", 0))]][served:], None
     elif figures.get("rows") is None:   # nothing was written (CREATE TABLE ... IF NOT EXISTS of an existing one)
         page, offset = [], None
     else:
