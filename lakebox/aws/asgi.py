@@ -128,7 +128,7 @@ async def send_response(send, response, head_only=False, close=False):
         headers.append((b"connection", b"close"))
     body = response.body
     if isinstance(body, (bytes, bytearray)):
-        if not has_length:
+        if not has_length and response.status != 304:   # a 304's length could only be a 200's
             headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if head_only else bytes(body)})

@@ -71,9 +71,20 @@ def serialize(route, result: dict | None, request_id: str) -> Response:
     elif response.status == 200:
         # The model's status for a success (S3's Delete* answer 204 No Content).
         response.status = route.operation.http.get("responseCode", 200)
-    if response.status in (204, 304):
-        response.body = b""              # these statuses carry no body
+    if response.status == 304:
+        _not_modified(response)
+    elif response.status == 204:
+        response.body = b""              # 204 carries no body
     return response
+
+
+def _not_modified(response: Response):
+    """A 304 has no body (RFC 9110, 15.4.5), so nothing describes one: no Content-Type,
+    and no Content-Length, which could only be the one a 200 would have had. Its other
+    headers (request ids, the ETag and Last-Modified a service set) stay."""
+    response.body = b""
+    response.headers = [(name, value) for name, value in response.headers
+                        if name.lower() not in ("content-type", "content-length")]
 
 
 # --- json and cbor ------------------------------------------------------------------
@@ -402,6 +413,8 @@ def serialize_error(wire: str, spec, error, request_id: str, type_of=None) -> Re
     response.status = status
     response.headers.extend(headers)
     response.headers.extend(error.headers.items())
+    if status == 304:                    # "Not Modified" is sent as an error: no error document
+        _not_modified(response)
     return response
 
 

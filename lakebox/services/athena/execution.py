@@ -153,6 +153,9 @@ def _write_data(job, query, outcome, temp_path):
     where = model.manifest_file(job.output_location, job.query_id) if job.kind != "unload" else \
         f"{job.output_location.rstrip('/')}/{job.query_id}-manifest.csv"
     outcome.objects.append((where, manifest, "text/csv"))
+    if job.kind == "unload":        # the UNLOAD page: a metadata file beside the manifest, of its result
+        outcome.objects.append((f"{job.output_location.rstrip('/')}/{job.query_id}.metadata",
+                                _metadata_file(temp_path, results.WRITE_COLUMNS), "application/octet-stream"))
     outcome.figures["DataManifestLocation"] = where
     outcome.figures["rows"] = query.rows_written
 

@@ -20,6 +20,10 @@ class OutputError(Exception):
         self.reason = reason
 
 
+# The result of a statement that writes data (CTAS, INSERT, UNLOAD, ...): the rows written.
+WRITE_COLUMNS = [("rows", "BIGINT")]
+
+
 # `<id>.csv.metadata`: the result's ColumnInfo as Athena writes it, a protobuf message whose
 # field 4 repeats one message per column: 1 catalog, 2 schema, 3 table, 4 name, 5 label,
 # 6 type, 7 precision, 8 scale, 9 nullability (1 NOT_NULL, 2 NULLABLE, 3 UNKNOWN),
@@ -164,7 +168,7 @@ def get_query_results(ctx, params):
     limit = params.get("MaxResults") or 1000
     served, offset = _position(params.get("NextToken"))
     if writes:                          # no result file: the count of rows written
-        columns, offset = [("rows", "BIGINT")], None
+        columns, offset = WRITE_COLUMNS, None
         rows, count = _listed([["rows"], [str(figures.get("rows", 0))]][served:])
     elif figures.get("rows") is None:   # nothing was written (CREATE TABLE ... IF NOT EXISTS of an existing one)
         (rows, count), offset = _listed([]), None

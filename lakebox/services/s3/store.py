@@ -12,9 +12,9 @@ index range scan.
 """
 import datetime
 import json
-import weakref
-
 import orjson
+
+from lakebox.storage.db import Reader
 
 SCHEMA = [
     """CREATE TABLE s3_buckets (
@@ -164,24 +164,26 @@ def get_bucket(db, name: str):
     return db.one("SELECT * FROM s3_buckets WHERE name=?", (name,))
 
 
-# db -> how many bucket-row writes it has seen: a bucket row cached under an older count
-# is not used. Every write of s3_buckets goes through this module and bumps it.
-_BUCKET_WRITES = weakref.WeakKeyDictionary()
+# How many bucket-row writes this process has made, on any database: a bucket row cached
+# under an older count is not used. Every write of s3_buckets goes through this module and
+# bumps it. One process-wide count (not one per connection), so whichever connection a
+# row was read through, the next bucket write invalidates it.
+_bucket_writes = 0
 
 
 def cached_bucket(cache: dict, db, name: str):
     """`get_bucket`, through `cache` (the service's in-memory cache): every object request
-    reads its bucket's row. The cache holds only rows read from the database (or their
-    absence) since the last bucket-row write, committed: nothing is kept while a
-    transaction is open, which may yet roll back. A reset empties `cache`."""
-    writes = _BUCKET_WRITES.get(db, 0)
+    reads its bucket's row. The cache holds only rows the writer read (or their absence)
+    since the last bucket-row write, committed: nothing is kept while a transaction is
+    open, which may yet roll back, nor what a worker's reader read (its snapshot may
+    predate a write already counted). A reset empties `cache`."""
     held = cache.get("bucket_rows")
-    if held is None or held[0] != writes or len(held[1]) >= MAX_CACHED_BUCKETS:
-        held = cache["bucket_rows"] = (writes, {})
+    if held is None or held[0] != _bucket_writes or len(held[1]) >= MAX_CACHED_BUCKETS:
+        held = cache["bucket_rows"] = (_bucket_writes, {})
     row = held[1].get(name, _ABSENT)
     if row is _ABSENT:
         row = get_bucket(db, name)
-        if not db.conn.in_transaction:
+        if not isinstance(db, Reader) and not db.conn.in_transaction:
             held[1][name] = row
     return row
 
@@ -189,15 +191,16 @@ def cached_bucket(cache: dict, db, name: str):
 _ABSENT = object()
 
 
-def _bucket_written(db):
-    _BUCKET_WRITES[db] = _BUCKET_WRITES.get(db, 0) + 1
+def _bucket_written():
+    global _bucket_writes
+    _bucket_writes += 1
 
 
 def insert_bucket(db, name: str, account: str, region: str, now: float, object_lock: bool):
     db.execute("INSERT INTO s3_buckets (name, account, region, created_at, versioning, object_lock) "
                "VALUES (?, ?, ?, ?, ?, ?)",
                (name, account, region, now, "Enabled" if object_lock else None, int(object_lock)))
-    _bucket_written(db)
+    _bucket_written()
 
 
 def list_buckets(db, account: str, prefix: str, region: str | None, after: str, limit: int):
@@ -226,19 +229,19 @@ def delete_bucket(db, name: str) -> list[str]:
         db.execute("DELETE FROM s3_uploads WHERE bucket=?", (name,))
         db.execute("DELETE FROM s3_bucket_configs WHERE bucket=?", (name,))
         db.execute("DELETE FROM s3_buckets WHERE name=?", (name,))
-        _bucket_written(db)
+        _bucket_written()
     return blobs
 
 
 def set_versioning(db, name: str, status: str, mfa_delete: str | None):
     db.execute("UPDATE s3_buckets SET versioning=?, mfa_delete=COALESCE(?, mfa_delete) WHERE name=?",
                (status, mfa_delete, name))
-    _bucket_written(db)
+    _bucket_written()
 
 
 def set_object_lock(db, name: str, enabled: bool):
     db.execute("UPDATE s3_buckets SET object_lock=? WHERE name=?", (int(enabled), name))
-    _bucket_written(db)
+    _bucket_written()
 
 
 # ---- bucket configurations --------------------------------------------------------
@@ -313,7 +316,7 @@ def delete_config(db, bucket: str, kind: str, config_id: str = "") -> bool:
 
 def _configs_changed(db, bucket: str):
     db.execute("UPDATE s3_buckets SET config_version=config_version+1 WHERE name=?", (bucket,))
-    _bucket_written(db)
+    _bucket_written()
 
 
 def list_configs(db, bucket: str, kind: str, after: str = "", limit: int = 1000) -> list:

@@ -152,6 +152,19 @@ def test_unload_writes_files_and_a_manifest(query, s3, bucket):
     assert body.split() == ['{"x":1}', '{"x":2}', '{"x":3}', '{"x":4}']
 
 
+
+def test_unload_leaves_its_manifest_and_metadata_in_the_output_location(query, s3, bucket):
+    """The UNLOAD page: Athena writes a metadata file and a data manifest for each UNLOAD
+    query into the query result location, the data files only under TO."""
+    execution, _, _ = query(f"UNLOAD (SELECT x FROM UNNEST(sequence(1, 2)) AS t(x)) TO 's3://{bucket}/unl/' "
+                            "WITH (format = 'PARQUET')")
+    query_id = execution["QueryExecutionId"]
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"results/{query_id}")
+    assert sorted(item["Key"] for item in listed["Contents"]) == [f"results/{query_id}-manifest.csv",
+                                                                   f"results/{query_id}.metadata"]
+    metadata = s3.get_object(Bucket=bucket, Key=f"results/{query_id}.metadata")["Body"].read()
+    assert b"rows" in metadata and b"bigint" in metadata
+
 def test_insert_with_a_column_list(query):
     query("CREATE TABLE people_t WITH (format = 'PARQUET') AS SELECT 1 AS id, 'ann' AS name, 30 AS age")
     query("INSERT INTO people_t (name, id) VALUES ('bob', 2)")

@@ -48,6 +48,24 @@ def test_get_if_modified_since_and_unmodified_since(s3, bucket):
     assert (code, status) == ("304", 304)
 
 
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_304_carries_the_validators_and_no_body_headers(s3, bucket, method):
+    """RFC 9110 15.4.5: a 304 has no body, so no Content-Type; S3 sends the object's ETag
+    and Last-Modified, and no Content-Length of an error document it does not send."""
+    put = s3.put_object(Bucket=bucket, Key="cached.txt", Body=b"cached bytes", ContentType="text/plain")
+    url = s3.generate_presigned_url("get_object" if method == "GET" else "head_object",
+                                    Params={"Bucket": bucket, "Key": "cached.txt"})
+    answer = requests.request(method, url, headers={"If-None-Match": put["ETag"]}, timeout=30)
+    assert answer.status_code == 304
+    assert answer.content == b""
+    assert answer.headers["ETag"] == put["ETag"]
+    assert answer.headers["Last-Modified"] == s3.head_object(Bucket=bucket, Key="cached.txt")[
+        "ResponseMetadata"]["HTTPHeaders"]["last-modified"]
+    assert answer.headers["x-amz-request-id"]
+    assert "Content-Type" not in answer.headers
+    assert "Content-Length" not in answer.headers
+
 def test_part_number_reads_of_a_multipart_object(s3, bucket):
     parts_data = [os.urandom(5 * MIB), b"tail-bytes"]
     upload = s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]

@@ -156,3 +156,19 @@ def test_a_newer_version_keeps_the_newest_id(db):
     _write(db, "null", "blob3")           # suspended again: the null version moves to the top
     ids = {r["version_id"]: r["id"] for r in db.query("SELECT id, version_id FROM s3_objects")}
     assert ids["null"] > ids["v1" * 16]
+
+
+def test_a_worker_reader_never_keeps_a_bucket_row_past_a_bucket_write(tmp_path):
+    path = str(tmp_path / "lakebox.db")
+    before_restart = Database(path)
+    before_restart.migrate("s3", store.SCHEMA)
+    store.insert_bucket(before_restart, "b", "123456789012", "us-east-1", 1.0, False)
+    writer = Database(path)                # a restarted server: it has written nothing yet
+    reader, cache = writer.reader(), {}
+    assert store.cached_bucket(cache, reader, "b")["versioning"] is None
+    store.put_config(writer, "b", "encryption", {"Rules": []})
+    store.set_versioning(writer, "b", "Enabled", None)
+    row = store.cached_bucket(cache, reader, "b")
+    assert row["versioning"] == "Enabled"
+    assert store.cached_configs(cache, reader, row) == {"encryption": {"Rules": []}}
+    assert store.cached_bucket(cache, writer, "b")["versioning"] == "Enabled"
