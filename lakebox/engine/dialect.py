@@ -13,7 +13,7 @@ from sqlglot import ErrorLevel, exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 
-from lakebox.engine import decimals, functions, strict
+from lakebox.engine import decimals, functions, strict, time_zones
 
 
 class SqlSyntaxError(ValueError):
@@ -139,6 +139,15 @@ def trino_functions(tree: exp.Expression) -> exp.Expression:
         raise NotSupported(str(error)) from None
 
 
+def time_zones_in_utc(tree: exp.Expression) -> exp.Expression:
+    """`AT TIME ZONE`, `at_timezone`, `with_timezone`, `from_unixtime(x, zone)` to UTC as
+    Trino answers them; to another zone NOT_SUPPORTED (`time_zones.py`)."""
+    try:
+        return time_zones.rewrite(tree)
+    except time_zones.ZoneNotSupported as error:
+        raise NotSupported(str(error)) from None
+
+
 def row_to_json_names_its_fields(tree: exp.Expression) -> exp.Expression:
     """`CAST(ROW(1, 'a') AS JSON)` is an object whose unnamed fields are named "" in
     Trino (`{"":1,"":"a"}`); DuckDB would invent `_0`, `_1`. A named row stays DuckDB's
@@ -162,6 +171,7 @@ FIXES = [
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
     ("a row of unnamed fields cast to JSON names them \"\"", row_to_json_names_its_fields),
     ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
+    ("time zones: UTC as Trino's, any other refused", time_zones_in_utc),
     ("Trino's functions", trino_functions),
     ("reduce with an identity finishing function", reduce_identity_finish),
     ("regexp_extract without a match is NULL", regexp_extract_without_match_is_null),
@@ -350,6 +360,7 @@ TYPED_FIXES = [
 # The node types a fix acts on (no fix adds a node of a type another fix acts on).
 _TRIGGERS = {
     trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
+    time_zones_in_utc: time_zones.NODE_TYPES,
     reduce_identity_finish: {exp.Reduce},
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},

@@ -15,7 +15,7 @@ import pyarrow.orc as orc
 from sqlglot import exp
 
 from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, regex_read,
-                            scan_bytes, strict, text, types)
+                            scan_bytes, strict, text, time_zones, types)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -38,6 +38,7 @@ class DuckEngine:
         text.install(self._db)
         functions.install(self._db)
         strict.install(self._db)
+        time_zones.install(self._db)
         for _, statement in dialect.SETTINGS:
             self._db.execute(statement)
         # A data file is a blob, never rewritten in place: its Parquet footer, once read,

@@ -103,7 +103,7 @@ RENAMES = {"zip": "list_zip", "arrays_overlap": "list_has_any", "codepoint": "un
 UNSUPPORTED = {
     "xxhash64", "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "checksum", "approx_set", "merge",
     "empty_approx_set", "cardinality_hll", "luhn_check", "word_stem", "ngrams", "combinations",
-    "human_readable_seconds", "parse_duration", "parse_data_size", "at_timezone", "with_timezone",
+    "human_readable_seconds", "parse_duration", "parse_data_size",
     "timezone_hour", "timezone_minute", "contains_sequence", "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
     "tdigest_agg", "value_at_quantile", "values_at_quantiles", "numeric_histogram", "approx_most_frequent",

@@ -21,13 +21,13 @@ _INTEGER_CASTS = {exp.DataType.Type.TINYINT: ("TINYINT", "TINYINT"),
 _JAVA_INTEGER = "[+-]?[0-9]+"
 
 
-def _fail(name: str, message_sql: str) -> str:
+def failure(name: str, message_sql: str) -> str:
     return f"error('{FAILURE_PREFIX}{name}:' || {message_sql})"
 
 
 def _integer_cast_macros():
     for duck_type, trino_name in _INTEGER_CASTS.values():
-        refused = _fail("INVALID_CAST_ARGUMENT", f"'Cannot cast ''' || CAST(x AS VARCHAR) || ''' to {trino_name}'")
+        refused = failure("INVALID_CAST_ARGUMENT", f"'Cannot cast ''' || CAST(x AS VARCHAR) || ''' to {trino_name}'")
         is_text = f"typeof(x) = 'VARCHAR' AND NOT regexp_full_match(CAST(x AS VARCHAR), '{_JAVA_INTEGER}')"
         yield (f"cast_{duck_type.lower()}", "x", f"CASE WHEN {is_text} THEN {refused} ELSE CAST(x AS {duck_type}) END")
         yield (f"try_cast_{duck_type.lower()}", "x",
@@ -37,14 +37,14 @@ def _integer_cast_macros():
 # name -> (parameters, DuckDB body), created as `lakebox_<name>`.
 MACROS = [
     *_integer_cast_macros(),
-    ("array_subscript", "a, i", "CASE WHEN i > len(a) THEN " + _fail(
+    ("array_subscript", "a, i", "CASE WHEN i > len(a) THEN " + failure(
         "INVALID_FUNCTION_ARGUMENT", "'Array subscript must be less than or equal to array length: ' || i || ' > ' "
                                      "|| len(a)")
-     + " WHEN i < 0 THEN " + _fail("INVALID_FUNCTION_ARGUMENT", "'Array subscript is negative: ' || i")
-     + " WHEN i = 0 THEN " + _fail("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
+     + " WHEN i < 0 THEN " + failure("INVALID_FUNCTION_ARGUMENT", "'Array subscript is negative: ' || i")
+     + " WHEN i = 0 THEN " + failure("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
      + " ELSE a[i] END"),
     ("map_subscript", "m, k", "CASE WHEN m IS NOT NULL AND k IS NOT NULL AND NOT map_contains(m, k) THEN "
-     + _fail("INVALID_FUNCTION_ARGUMENT", "'Key not present in map: ' || CAST(k AS VARCHAR)") + " ELSE m[k] END"),
+     + failure("INVALID_FUNCTION_ARGUMENT", "'Key not present in map: ' || CAST(k AS VARCHAR)") + " ELSE m[k] END"),
     # IEEE 754, as Java divides doubles: x / 0 is Infinity with x's sign, 0 / 0 is NaN.
     # `//` is what `/` means under `integer_division`, which a macro body, parsed before
     # the setting, would miss (on doubles it is the real quotient).
