@@ -242,9 +242,11 @@ class DuckQuery:
                     replacement.set("sample", table.args["sample"])
                 table.replace(replacement)
         column_types = {name.lower(): kind for source in self._sources for name, kind in source.columns}
-        mismatch = strict.operator_type_mismatch(self._tree, column_types, self._tree.meta.get("sql", ""))
+        sql = self._tree.meta.get("sql", "")
+        mismatch = strict.operator_type_mismatch(self._tree, column_types, sql) or \
+            strict.avg_of_a_date(self._tree, column_types, sql)
         if mismatch is not None:
-            raise EngineError("TYPE_MISMATCH", mismatch)
+            raise EngineError(*mismatch)
         self._sql = dialect.translate(self._tree, column_types, copy=False)      # the tree is this query's own
         if reads:           # not temporary views: creating one binds its files once more
             tables = ", ".join(f"{view} AS NOT MATERIALIZED ({sql})" for view, sql in reads)

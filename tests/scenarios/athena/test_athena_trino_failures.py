@@ -11,6 +11,13 @@ FAILURES = [
     ("SELECT 1 / 0", "DIVISION_BY_ZERO: Division by zero"),
     ("SELECT 8 + 'x'", "TYPE_MISMATCH: line 1:10: Cannot apply operator: integer + varchar(1)"),
     ("SELECT MAP(ARRAY['k'], ARRAY[1])['x']", "INVALID_FUNCTION_ARGUMENT: Key not present in map: x"),
+    ("SELECT 'a' || 1", "FUNCTION_NOT_FOUND: line 1:12: Unexpected parameters (varchar(1), integer) for function "
+                        "concat. Expected: concat(E, array(E)) E, concat(array(E)) E, concat(array(E), E) E, "
+                        "concat(char(x), char(y)), concat(varbinary), concat(varchar)"),
+    ("SELECT avg(DATE '2024-01-01')", "FUNCTION_NOT_FOUND: line 1:8: Unexpected parameters (date) for function avg. "
+                                      "Expected: avg(bigint) double, avg(decimal(p,s)) decimal(p,s), avg(double) "
+                                      "double, avg(interval day to second) interval day to second, avg(interval year "
+                                      "to month) interval year to month, avg(real) real"),
 ]
 
 
@@ -34,6 +41,15 @@ def test_arithmetic_of_a_number_and_a_text(query, s3, bucket):
     execution, _, _ = query("SELECT n FROM counts WHERE s = 1", expect="FAILED")
     assert execution["Status"]["StateChangeReason"] == \
         "TYPE_MISMATCH: line 1:30: Cannot apply operator: varchar = integer"
+
+
+def test_avg_of_a_date_column(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="days/part-0.csv", Body=b"2024-01-01\n")
+    query("CREATE EXTERNAL TABLE days (d date) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' "
+          f"LOCATION 's3://{bucket}/days/'")
+    execution, _, _ = query("SELECT avg(d) FROM days", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].startswith(
+        "FUNCTION_NOT_FOUND: line 1:8: Unexpected parameters (date) for function avg. Expected: avg(bigint) double")
 
 
 def test_trinos_answers(query):
