@@ -354,6 +354,7 @@ TYPED_FIXES = [
     ("decimal / decimal is a decimal", decimal_division_stays_decimal),
     ("double / 0 is Infinity or NaN", double_division_by_zero),
     ("avg of a decimal stays a decimal of its scale", avg_of_a_decimal_keeps_its_type),
+    ("sign(x) is of x's type", strict.sign_keeps_its_type),
 ]
 
 
@@ -374,6 +375,7 @@ _TRIGGERS = {
     strict.correlation_not_a_number_is_null: {exp.Corr},
     strict.casts_of_text_to_integers: {exp.Cast, exp.TryCast},
     strict.subscripts_in_bounds: {exp.Bracket},
+    strict.sign_keeps_its_type: {exp.Sign},
     strict.array_and_binary_operands: {exp.Reverse, exp.Length, exp.DPipe},
     double_division_by_zero: {exp.Div},
 }

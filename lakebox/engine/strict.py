@@ -281,3 +281,41 @@ def avg_of_a_date(tree: exp.Expression, column_types: dict, sql: str) -> tuple[s
             return "FUNCTION_NOT_FOUND", f"{_place(sql, call)}: Unexpected parameters (date) for function avg. " \
                                          f"Expected: {_AVG_SIGNATURES}"
     return None
+
+
+# DuckDB's type of Trino's sign(x), by Trino's type of x (DuckDB's sign is a TINYINT).
+_SIGN_TYPES = {"tinyint": "TINYINT", "smallint": "SMALLINT", "integer": "INTEGER", "bigint": "BIGINT",
+               "double": "DOUBLE", "real": "FLOAT"}
+_SIGN_TYPES_OF_CASTS = {exp.DataType.Type.TINYINT: "tinyint", exp.DataType.Type.SMALLINT: "smallint",
+                        exp.DataType.Type.INT: "integer", exp.DataType.Type.BIGINT: "bigint",
+                        exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FLOAT: "real"}
+
+_DOUBLE_CALLS = {"nan", "infinity", "e"}      # as calls, or as `functions`' macros trino_<name>
+
+
+def _number_type(node, column_types: dict) -> str | None:
+    if isinstance(node, (exp.Neg, exp.Paren)):
+        return _number_type(node.this, column_types)
+    if isinstance(node, (exp.Rand, exp.Pi)) or \
+            (isinstance(node, exp.Anonymous) and node.name.lower().removeprefix("trino_") in _DOUBLE_CALLS):
+        return "double"
+    if isinstance(node, exp.Cast):
+        found = _SIGN_TYPES_OF_CASTS.get(node.to.this)
+        return found or ("decimal" if node.to.this == exp.DataType.Type.DECIMAL else None)
+    return _trino_type(node, column_types)
+
+
+def sign_keeps_its_type(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino's sign(x) is of x's type (`sign(-3e0)` is -1.0, sign(NaN) NaN), a decimal's
+    decimal(1,0); DuckDB's a TINYINT (NaN's 0). Done where x's type is known."""
+    for node in list(tree.find_all(exp.Sign)):
+        kind = _number_type(node.this, column_types) or ""
+        if kind.startswith("decimal"):
+            node.replace(exp.cast(node.copy(), "DECIMAL(1, 0)"))
+        elif kind in ("double", "real"):
+            node.replace(exp.If(this=exp.Anonymous(this="isnan", expressions=[node.this.copy()]),
+                                true=exp.cast(node.this.copy(), _SIGN_TYPES[kind]),
+                                false=exp.cast(node.copy(), _SIGN_TYPES[kind])))
+        elif kind in _SIGN_TYPES:
+            node.replace(exp.cast(node.copy(), _SIGN_TYPES[kind]))
+    return tree

@@ -58,6 +58,16 @@ def test_trinos_answers(query):
     assert rows[1] == [None, None, "Infinity", "NaN", "-Infinity"]
     _, rows, _ = query("SELECT CAST(ROW(1, 'a') AS JSON) AS j")
     assert rows[1] == ['{"":1,"":"a"}']
+
+
+def test_sign_keeps_its_arguments_type(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="signs/part-0.csv", Body=b"-7,2.5\n")
+    query("CREATE EXTERNAL TABLE signs (n bigint, x double) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' "
+          f"LOCATION 's3://{bucket}/signs/'")
+    _, rows, columns = query("SELECT sign(n) AS a, sign(x) AS b, sign(-3) AS c, typeof(sign(-3)) AS d, "
+                             "sign(nan()) AS e FROM signs")
+    assert rows[1] == ["-1", "1.0", "-1", "integer", "NaN"]
+    assert [column["Type"] for column in columns] == ["bigint", "double", "integer", "varchar", "double"]
     _, rows, _ = query("SELECT corr(x, y) AS c, stddev(x) AS s, stddev_pop(x) AS p "
                        "FROM (VALUES (1e0, 2e0)) AS t(x, y)")
     assert rows[1] == [None, None, "0.0"]

@@ -23,6 +23,10 @@ TRINO_ANSWERS = [
     ("reverse(ARRAY[1, 2, 3]), reverse('abc')", '"[3, 2, 1]","cba"'),
     ("length(to_utf8('h\u00e9llo')), length('h\u00e9llo'), length(from_base64('aGk='))", '"6","5","2"'),
     ("ARRAY[1, 2] || 3, 0 || ARRAY[1, 2], ARRAY[1] || ARRAY[2], 'a' || 'b'", '"[1, 2, 3]","[0, 1, 2]","[1, 2]","ab"'),
+    ("sign(-3), typeof(sign(-3)), sign(-3e0), sign(CAST(2 AS bigint)), typeof(sign(CAST(2 AS real)))",
+     '"-1","integer","-1.0","1","real"'),
+    ("sign(nan()), sign(-infinity()), sign(DECIMAL '-1.5'), typeof(sign(DECIMAL '1.5'))",
+     '"NaN","-1.0","-1","decimal(1,0)"'),
 ]
 
 
