@@ -94,3 +94,11 @@ def test_array_and_varbinary_operands(query):
     _, rows, _ = query("SELECT reverse(ARRAY[1, 2, 3]) AS r, length(to_utf8('h\u00e9llo')) AS n, "
                        "ARRAY[1, 2] || 3 AS a, 0 || ARRAY[1, 2] AS p")
     assert rows[1] == ["[3, 2, 1]", "6", "[1, 2, 3]", "[0, 1, 2]"]
+
+
+def test_set_union_and_reduce_agg(query):
+    _, rows, columns = query(
+        "SELECT k, set_union(a) AS u, reduce_agg(v, 0, (s, x) -> s + x, (p, q) -> p + q) AS total "
+        "FROM (VALUES (1, ARRAY[1, 2], 2), (1, ARRAY[2, 3], 3), (2, NULL, NULL)) AS t(k, a, v) GROUP BY k ORDER BY k")
+    assert rows[1:] == [["1", "[1, 2, 3]", "5"], ["2", "[]", None]]
+    assert [column["Type"] for column in columns] == ["integer", "array", "integer"]
