@@ -3,10 +3,12 @@
 A DuckDB TIMESTAMPTZ is an instant without a zone of its own; lakebox's session zone is
 UTC, so such a value is Trino's `timestamp(3) with time zone` in zone UTC, printed
 `2024-01-01 12:00:00.000 UTC`. `AT TIME ZONE`, `at_timezone`, `with_timezone` and
-`from_unixtime` to a UTC zone answer as Trino does; to any other zone (whose values
-Trino prints in that zone, and whose `hour()` is that zone's) the query fails with
-NOT_SUPPORTED naming the construct, never a UTC value in disguise. So does
-`from_iso8601_timestamp` of a text with an offset other than UTC.
+`from_unixtime` to a UTC zone answer as Trino does. A value of any other zone (which
+Trino prints in that zone) is answered only where what reads it needs just its wall
+clock there (`hour(...)`, `CAST(... AS date)`, `format_datetime` without a zone letter)
+or just its instant (`to_unixtime`); elsewhere the query fails with NOT_SUPPORTED naming
+the construct, never a UTC value in disguise. So does `from_iso8601_timestamp` of a text
+with an offset other than UTC.
 """
 import re
 
@@ -58,25 +60,69 @@ def _as_instant(value: exp.Expression) -> exp.Expression:
     return exp.cast(value.copy(), "TIMESTAMPTZ")
 
 
+def _local(instant: exp.Expression, zone: exp.Expression) -> exp.Expression:
+    """The wall-clock time (a TIMESTAMP) of an instant in `zone`."""
+    return exp.Anonymous(this="timezone", expressions=[zone.copy(), instant])
+
+
+# Calls whose answer of a zoned value depends only on its wall-clock fields in its zone.
+_LOCAL_FIELDS = (exp.Hour, exp.Minute, exp.Second, exp.Day, exp.DayOfMonth, exp.Month, exp.Year, exp.Quarter,
+                 exp.DayOfWeekIso, exp.DayOfYear, exp.WeekOfYear, exp.Date, exp.Extract)
+_PATTERN_CALLS = {"format_datetime", "date_format"}
+
+
+def _consumer(node: exp.Expression) -> str | None:
+    """"local" when what reads the zoned value `node` needs only its wall-clock fields
+    (hour(), CAST AS date or timestamp, a pattern without a zone), "instant" when only
+    its instant (to_unixtime), else None: the value itself would be shown."""
+    parent = node.parent
+    while isinstance(parent, exp.Paren):
+        node, parent = parent, parent.parent
+    if isinstance(parent, exp.TimeToUnix):
+        return "instant"
+    if isinstance(parent, _LOCAL_FIELDS) and node.arg_key in ("this", "expression"):
+        return "local"
+    if isinstance(parent, exp.Cast) and parent.to.this in (exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP):
+        return "local"
+    if isinstance(parent, exp.Anonymous) and parent.name.lower() in _PATTERN_CALLS and \
+            parent.expressions and parent.expressions[0] is node and len(parent.expressions) == 2:
+        pattern = parent.expressions[1]
+        if isinstance(pattern, exp.Literal) and pattern.is_string and not set(pattern.this) & {"z", "Z"}:
+            return "local"
+    return None
+
+
+def _zoned(node: exp.Expression, what: str, zone: exp.Expression, instant: exp.Expression, local=None):
+    """`node`, a value of `zone`, replaced by its instant (UTC) or, where only its wall
+    clock is read, by that; else ZoneNotSupported naming the construct (`what`)."""
+    if is_utc(zone):
+        node.replace(instant)
+        return
+    consumer = _consumer(node) if isinstance(zone, exp.Literal) and zone.is_string else None
+    if consumer is None:
+        raise ZoneNotSupported(f"{what} is not supported (only UTC, or read by hour(), CAST AS date or "
+                               "timestamp, format_datetime, to_unixtime)")
+    node.replace(instant if consumer == "instant" else (local if local is not None else _local(instant, zone)))
+
+
 def _at_time_zone(node: exp.AtTimeZone):
     zone = node.args["zone"]
-    if not is_utc(zone):
-        raise ZoneNotSupported(f"AT TIME ZONE {_zone_text(zone)} is not supported (only UTC)")
-    node.replace(_as_instant(node.this))
+    _zoned(node, f"AT TIME ZONE {_zone_text(zone)}", zone, _as_instant(node.this))
 
 
 def _unix_to_time(node: exp.UnixToTime):
     zone, hours, minutes = node.args.get("zone"), node.args.get("hours"), node.args.get("minutes")
-    if zone is not None and not is_utc(zone):
-        raise ZoneNotSupported(f"Function 'from_unixtime' with time zone {_zone_text(zone)} is not supported "
-                               "(only UTC)")
     offsets = [part for part in (hours, minutes) if part is not None]
     if any(not (isinstance(part, exp.Literal) and not part.is_string and float(part.this) == 0)
            for part in offsets):
         raise ZoneNotSupported("Function 'from_unixtime' with an offset other than 0 hours is not supported")
-    node.set("zone", None)
-    node.set("hours", None)
-    node.set("minutes", None)
+    instant = node.copy()
+    for key in ("zone", "hours", "minutes"):
+        instant.set(key, None)
+    if zone is None:
+        node.replace(instant)
+    else:
+        _zoned(node, f"Function 'from_unixtime' with time zone {_zone_text(zone)}", zone, instant)
 
 
 def _zone_function(node: exp.Anonymous):
@@ -84,9 +130,14 @@ def _zone_function(node: exp.Anonymous):
     if len(node.expressions) != 2:
         return
     value, zone = node.expressions
-    if not is_utc(zone):
-        raise ZoneNotSupported(f"Function '{name}' with time zone {_zone_text(zone)} is not supported (only UTC)")
-    node.replace(_as_instant(value))
+    if name == "with_timezone":       # the wall clock given, read in the zone
+        instant = exp.Anonymous(this="timezone", expressions=[zone.copy(), exp.cast(value.copy(), "TIMESTAMP")])
+        if is_utc(zone):
+            instant = _as_instant(value)
+        _zoned(node, f"Function '{name}' with time zone {_zone_text(zone)}", zone, instant,
+               exp.cast(value.copy(), "TIMESTAMP"))
+    else:
+        _zoned(node, f"Function '{name}' with time zone {_zone_text(zone)}", zone, _as_instant(value))
 
 
 def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp):

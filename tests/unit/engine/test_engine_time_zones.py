@@ -25,6 +25,14 @@ NOON_UTC = '"2024-01-01 12:00:00.000 UTC"'
     ("format_datetime(from_unixtime(1704110400, 'UTC'), 'yyyy-MM-dd HH:mm')", '"2024-01-01 12:00"'),
     ("to_unixtime(from_iso8601_timestamp('2024-01-01T12:00:00Z'))", '"1.7041104E9"'),
     ("current_timestamp AT TIME ZONE 'UTC' > TIMESTAMP '2020-01-01 00:00:00'", '"true"'),
+    # another zone, where only the wall clock or the instant is read
+    ("hour(TIMESTAMP '2024-07-01 12:00:00' AT TIME ZONE 'Europe/Berlin')", '"14"'),
+    ("EXTRACT(HOUR FROM (TIMESTAMP '2024-01-01 12:00:00' AT TIME ZONE 'Europe/Berlin'))", '"13"'),
+    ("CAST(from_unixtime(1704150000, 'America/New_York') AS date)", '"2024-01-01"'),
+    ("format_datetime(at_timezone(from_unixtime(1704110400), 'Asia/Tokyo'), 'yyyy-MM-dd HH:mm')",
+     '"2024-01-01 21:00"'),
+    ("to_unixtime(with_timezone(TIMESTAMP '2024-01-01 13:00:00', 'Europe/Berlin'))", '"1.7041104E9"'),
+    ("hour(with_timezone(TIMESTAMP '2024-01-01 13:00:00', 'Europe/Berlin'))", '"13"'),
 ])
 def test_utc_answers_as_trino(select, line):
     assert result_line("SELECT " + select) == line
@@ -37,6 +45,9 @@ def test_utc_answers_as_trino(select, line):
     ("at_timezone(current_timestamp, 'America/New_York')", "'at_timezone' with time zone 'America/New_York'"),
     ("with_timezone(TIMESTAMP '2024-01-01 12:00:00', 'Asia/Tokyo')", "'with_timezone' with time zone 'Asia/Tokyo'"),
     ("hour(from_iso8601_timestamp('2024-01-01T12:00:00+01:00'))", "from_iso8601_timestamp of a time zone"),
+    ("format_datetime(TIMESTAMP '2024-01-01 12:00:00' AT TIME ZONE 'Europe/Berlin', 'HH z')",
+     "AT TIME ZONE 'Europe/Berlin'"),
+    ("hour(x AT TIME ZONE z) FROM (VALUES (TIMESTAMP '2024-01-01 12:00:00', 'UTC')) AS t(x, z)", "AT TIME ZONE z"),
 ])
 def test_other_zones_are_refused_by_name(select, named):
     with pytest.raises((NotSupported, EngineError)) as caught:
