@@ -58,8 +58,9 @@ _TRINO_WORDS = [
     (r"Overflow in (\w+) of INT64 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "bigint {0} overflow: {1}"),
     (r"Overflow in (\w+) of INT16 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "smallint {0} overflow: {1}"),
     (r"Overflow in (\w+) of INT8 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "tinyint {0} overflow: {1}"),
-    (r"Type INT128 with value (-?\d+) can't be cast because the value is out of range for the destination "
-     r"type INT64", "NUMERIC_VALUE_OUT_OF_RANGE", "Out of range for bigint: {0}"),
+    *((rf"Type (?:U?INT\d+) with value (-?\d+) can't be cast because the value is out of range for the "
+       rf"destination type {duck}\b", "NUMERIC_VALUE_OUT_OF_RANGE", f"Out of range for {trino}: {{0}}")
+      for duck, trino in (("INT64", "bigint"), ("INT32", "integer"), ("INT16", "smallint"), ("INT8", "tinyint"))),
     (r"Macro trino_(\w+)\(\) does not support the supplied arguments", "FUNCTION_NOT_FOUND",
      "Unexpected parameters for function {0}"),
     (r'Could not parse string "(.*)" according to format specifier', "INVALID_FUNCTION_ARGUMENT",

@@ -167,8 +167,49 @@ def row_to_json_names_its_fields(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def microsecond_timestamps(tree: exp.Expression) -> exp.Expression:
+    """`timestamp(6)` (a cast, or a literal with 4 to 6 fractional digits, which sqlglot
+    types so) keeps its microseconds in Trino's text and `typeof`, where a plain
+    timestamp is `timestamp(3)`. DuckDB's TIMESTAMP_NS carries the precision through
+    the query (`text.py` prints it with 6 digits, `types.py` names it `timestamp(6)`)."""
+    for node in list(tree.find_all(exp.DataType)):
+        if node.this == exp.DataType.Type.TIMESTAMP and 3 < _precision(node) <= 6:
+            node.replace(exp.DataType(this=exp.DataType.Type.TIMESTAMP_NS))
+    return tree
+
+
+def _precision(node: exp.DataType) -> int:
+    params = node.expressions
+    if len(params) != 1 or not isinstance(params[0].this, exp.Literal):
+        return 3
+    return int(params[0].this.this)
+
+
+_JSON_PATH_CALLS = {"json_extract", "json_extract_scalar", "json_size", "json_exists"}
+_PATH_MODE = re.compile(r"^\s*(?:lax|strict)\s+", re.IGNORECASE)
+_QUOTED_MEMBER = re.compile(r'\["((?:[^"\\]|\\.)*)"\]')
+
+
+def json_paths_as_duckdb_reads_them(tree: exp.Expression) -> exp.Expression:
+    """Trino's JSON paths in DuckDB's words: the SQL/JSON functions' `lax`/`strict` mode
+    word (`json_value(j, 'lax $.a')`; DuckDB would match nothing and answer NULL) is
+    dropped, and a member named in brackets (`$["a.b"]`) is written `$."a.b"`."""
+    for node in list(tree.find_all(exp.JSONValue, exp.JSONExtract, exp.Anonymous)):
+        if isinstance(node, exp.Anonymous):
+            if node.name.lower() not in _JSON_PATH_CALLS or len(node.expressions) < 2:
+                continue
+            path = node.expressions[1]
+        else:
+            path = node.args.get("path") if isinstance(node, exp.JSONValue) else node.args.get("expression")
+        if isinstance(path, exp.Literal) and path.is_string:
+            path.replace(exp.Literal.string(_QUOTED_MEMBER.sub(r'."\1"', _PATH_MODE.sub("", path.this))))
+    return tree
+
+
 FIXES = [
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
+    ("timestamp(6) keeps its microseconds", microsecond_timestamps),
+    ("JSON paths as DuckDB reads them", json_paths_as_duckdb_reads_them),
     ("a row of unnamed fields cast to JSON names them \"\"", row_to_json_names_its_fields),
     ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
     ("time zones: UTC as Trino's, any other refused", time_zones_in_utc),
@@ -224,6 +265,51 @@ def date_plus_interval_stays_date(tree: exp.Expression, column_types: dict) -> e
     return tree
 
 
+def sequence_of_dates_is_dates(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`sequence(date, date[, interval])` is an array of dates in Trino, a day apart (back
+    when the stop comes first) without a step, the n-th being start + n * step (Jan 31
+    plus two months is Mar 31); DuckDB's generate_series takes no dates without a step,
+    makes timestamps of them, and adds a month step to the previous element."""
+    for node in list(tree.find_all(exp.GenerateSeries)):
+        start, stop, step = node.args.get("start"), node.args.get("end"), node.args.get("step")
+        if not _is_date(start, column_types):
+            continue
+        if step is None:
+            step = functions.template("CASE WHEN __a <= __b THEN INTERVAL 1 DAY ELSE INTERVAL (-1) DAY END",
+                                      a=start, b=stop)
+        node.replace(functions.template(
+            "list_filter(list_transform(range(abs(date_diff('day', __a, __b)) + 1), "
+            "lambda __i: CAST(__a + __i * __s AS DATE)), "
+            "lambda __d: CASE WHEN __a <= __b THEN __d <= __b ELSE __d >= __b END)", a=start, b=stop, s=step))
+    return tree
+
+
+_INTEGER_TYPES = {exp.DataType.Type.TINYINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.INT,
+                  exp.DataType.Type.BIGINT}
+
+
+def double_to_integer_rounds_half_away(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino casts a double to an integer type rounding half away from zero (2.5 is 3,
+    -2.5 is -3); DuckDB rounds half to even. Done where the operand is known to be a
+    double or a real."""
+    for node in list(tree.find_all(exp.Cast, exp.TryCast)):
+        if node.to.this in _INTEGER_TYPES and text_kind(node.this, column_types) in ("double", "real"):
+            node.this.replace(exp.Anonymous(this="round", expressions=[node.this.copy()]))
+    return tree
+
+
+def sign_of_a_double_is_a_double(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino's `sign(double)` is a double (`-1.0`, NaN for NaN); DuckDB's a TINYINT (0 for
+    NaN). Done where the operand is known to be a double or a real."""
+    for node in list(tree.find_all(exp.Sign)):
+        kind = text_kind(node.this, column_types)
+        if kind in ("double", "real"):
+            node.replace(exp.If(this=exp.Anonymous(this="isnan", expressions=[node.this.copy()]),
+                                true=node.this.copy(),
+                                false=exp.cast(node.copy(), "DOUBLE" if kind == "double" else "FLOAT")))
+    return tree
+
+
 def date_minus_date_is_an_interval(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`DATE 'b' - DATE 'a'` is an interval of days in Trino (`31 00:00:00.000`); DuckDB
     gives a number of days."""
@@ -260,20 +346,28 @@ def date_add_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> e
     return tree
 
 
-_TEXT_KINDS = {"double": "double", "float": "real", "real": "real", "timestamp": "timestamp"}
+_TEXT_KINDS = {"double": "double", "float": "real", "real": "real", "timestamp": "timestamp",
+               "timestamp(6)": "timestamp6"}
 _TEXT_KINDS_OF_CASTS = {exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FLOAT: "real",
-                        exp.DataType.Type.TIMESTAMP: "timestamp"}
+                        exp.DataType.Type.TIMESTAMP: "timestamp", exp.DataType.Type.TIMESTAMP_NS: "timestamp6"}
+
+
+# Calls that are doubles, as Trino names them or as `functions` has renamed them.
+_DOUBLE_CALLS = {prefix + name for prefix in ("", functions.PREFIX) for name in ("nan", "infinity", "e")}
 
 
 def text_kind(node, column_types: dict) -> str | None:
-    """"double", "real" or "timestamp" when `node` is known to be one (a catalog column, a
-    literal, a cast, arithmetic or an aggregate over one), else None."""
+    """"double", "real", "timestamp" or "timestamp6" (Trino's timestamp(6)) when `node`
+    is known to be one (a catalog column, a literal, a cast, arithmetic or an aggregate
+    over one), else None."""
     if isinstance(node, (exp.Paren, exp.Neg)):
         return text_kind(node.this, column_types)
     if isinstance(node, exp.Column):
         return _TEXT_KINDS.get(column_types.get(node.name.lower(), "").lower())
     if isinstance(node, exp.Literal) and not node.is_string:
         return "double" if "e" in node.this.lower() else None
+    if isinstance(node, (exp.Rand, exp.Pi)) or (isinstance(node, exp.Anonymous) and node.name.lower() in _DOUBLE_CALLS):
+        return "double"
     if isinstance(node, (exp.Cast, exp.TryCast)):
         return _TEXT_KINDS_OF_CASTS.get(node.to.this)
     if isinstance(node, (exp.Sum, exp.Min, exp.Max, exp.Abs)):
@@ -336,6 +430,48 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
     return tree
 
 
+def cast_of_text_to_varchar_n_truncates(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`CAST('abc' AS varchar(2))` is 'ab' in Trino (a text is cut to the length; DuckDB
+    keeps it whole). Done where the operand is known to be a text."""
+    for node in list(tree.find_all(exp.Cast, exp.TryCast)):
+        params = node.to.expressions
+        if node.to.this != exp.DataType.Type.VARCHAR or len(params) != 1 or \
+                not isinstance(params[0].this, exp.Literal) or not _is_text(node.this, column_types):
+            continue
+        node.to.set("expressions", [])
+        node.replace(exp.Anonymous(this="left", expressions=[node.copy(), params[0].this]))
+    return tree
+
+
+def cast_of_text_to_json_is_a_json_string(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`CAST('x' AS JSON)` is the JSON string "x" in Trino (json_parse parses a text);
+    DuckDB parses it. Done where the operand is known to be a text."""
+    for node in list(tree.find_all(exp.Cast)):
+        if node.to.this == exp.DataType.Type.JSON and _is_text(node.this, column_types):
+            node.replace(exp.Anonymous(this="to_json", expressions=[node.this.copy()]))
+    return tree
+
+
+def cast_of_a_map_to_json_sorts_its_keys(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`CAST(map AS JSON)` is an object with its keys in order (as texts) in Trino;
+    DuckDB keeps the map's order. Done where the operand is known to be a map."""
+    for node in list(tree.find_all(exp.Cast)):
+        if node.to.this == exp.DataType.Type.JSON and _is_map(node.this, column_types):
+            node.replace(functions.template(
+                "to_json(map_from_entries(list_sort(list_transform(map_entries(__m), "
+                "lambda __e: {'key': CAST(__e.key AS VARCHAR), 'value': __e.value}))))", m=node.this))
+    return tree
+
+
+def _is_text(node, column_types: dict) -> bool:
+    if isinstance(node, exp.Literal):
+        return node.is_string
+    if isinstance(node, exp.Column):
+        kind = column_types.get(node.name.lower(), "").lower()
+        return kind == "string" or kind.startswith("varchar")
+    return False
+
+
 def double_division_by_zero(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """A double divided by zero is Infinity or NaN (`strict.double_division_by_zero`)."""
     return strict.double_division_by_zero(tree, lambda node: text_kind(node, column_types) == "double")
@@ -347,14 +483,20 @@ TYPED_FIXES = [
     ("an array subscript past the end, a map key not there fail", strict.subscripts_in_bounds),
     ("reverse(array), length(varbinary), array || element", strict.array_and_binary_operands),
     ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
+    ("CAST(text AS varchar(n)) keeps n characters", cast_of_text_to_varchar_n_truncates),
+    ("CAST(text AS JSON) is a JSON string", cast_of_text_to_json_is_a_json_string),
+    ("CAST(map AS JSON) has its keys in order", cast_of_a_map_to_json_sorts_its_keys),
     ("CAST(double or timestamp AS varchar) is Trino's text", cast_to_varchar_as_trino),
     ("date - date is an interval", date_minus_date_is_an_interval),
     ("date + interval stays a date", date_plus_interval_stays_date),
+    ("sequence of dates is dates", sequence_of_dates_is_dates),
+    ("sign of a double is a double", sign_of_a_double_is_a_double),
+    ("a double cast to an integer type rounds half away from zero", double_to_integer_rounds_half_away),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("decimal / decimal is a decimal", decimal_division_stays_decimal),
     ("double / 0 is Infinity or NaN", double_division_by_zero),
     ("avg of a decimal stays a decimal of its scale", avg_of_a_decimal_keeps_its_type),
-    ("sign(x) is of x's type", strict.sign_keeps_its_type),
+    ("sign of an integer or a decimal is of its type", strict.sign_of_an_integer_keeps_its_type),
 ]
 
 
@@ -362,10 +504,18 @@ TYPED_FIXES = [
 _TRIGGERS = {
     trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
     time_zones_in_utc: time_zones.NODE_TYPES,
+    microsecond_timestamps: {exp.DataType},
+    json_paths_as_duckdb_reads_them: {exp.JSONValue, exp.JSONExtract, exp.Anonymous},
+    cast_of_text_to_varchar_n_truncates: {exp.Cast, exp.TryCast},
+    cast_of_text_to_json_is_a_json_string: {exp.Cast},
+    cast_of_a_map_to_json_sorts_its_keys: {exp.Cast},
     reduce_identity_finish: {exp.Reduce},
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},
     date_add_on_a_date_stays_date: {exp.DateAdd},
+    sequence_of_dates_is_dates: {exp.GenerateSeries},
+    sign_of_a_double_is_a_double: {exp.Sign},
+    double_to_integer_rounds_half_away: {exp.Cast, exp.TryCast},
     date_minus_date_is_an_interval: {exp.Sub},
     decimal_division_stays_decimal: {exp.Div},
     avg_of_a_decimal_keeps_its_type: {exp.Avg},
@@ -375,7 +525,7 @@ _TRIGGERS = {
     strict.correlation_not_a_number_is_null: {exp.Corr},
     strict.casts_of_text_to_integers: {exp.Cast, exp.TryCast},
     strict.subscripts_in_bounds: {exp.Bracket},
-    strict.sign_keeps_its_type: {exp.Sign},
+    strict.sign_of_an_integer_keeps_its_type: {exp.Sign},
     strict.array_and_binary_operands: {exp.Reverse, exp.Length, exp.DPipe},
     double_division_by_zero: {exp.Div},
 }

@@ -26,10 +26,15 @@ SCAN_POLL_SECONDS = 0.01         # how often a query with a scan cut-off has its
 _BUCKET = "__lakebox_bucket"     # the folder (then file) a written row's Hive bucket decides
 _JSON_SAMPLE_FILES = 8           # files whose keys are read to match columns case-insensitively
 
-# DuckDB result types Trino has no name for, shown as the Trino type a query would give.
+# DuckDB result types Trino has no name for, shown as the Trino type a query would give
+# (TIMESTAMP_NS is kept: it is Trino's timestamp(6), dialect.microsecond_timestamps).
 _RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT", "USMALLINT": "INTEGER",
-                 "UTINYINT": "SMALLINT", "TIMESTAMP_NS": "TIMESTAMP", "TIMESTAMP_MS": "TIMESTAMP",
+                 "UTINYINT": "SMALLINT", "TIMESTAMP_MS": "TIMESTAMP",
                  "TIMESTAMP_S": "TIMESTAMP", "TIMESTAMP WITH TIME ZONE": "TIMESTAMP WITH TIME ZONE"}
+
+
+def _micros(value: str, kind) -> str:
+    return f"CAST({value} AS TIMESTAMP)" if str(kind).upper() == "TIMESTAMP_NS" else value
 
 
 class DuckEngine:
@@ -242,9 +247,11 @@ class DuckQuery:
                     replacement.set("sample", table.args["sample"])
                 table.replace(replacement)
         column_types = {name.lower(): kind for source in self._sources for name, kind in source.columns}
-        sql = self._tree.meta.get("sql", "")
-        mismatch = strict.operator_type_mismatch(self._tree, column_types, sql) or \
-            strict.avg_of_a_date(self._tree, column_types, sql)
+        compared = {**{name.lower(): kind for source in self._sources for name, kind in source.partition_keys},
+                    **column_types}         # partition columns are compared as they are typed, too
+        text = self._tree.meta.get("sql", "")
+        mismatch = strict.operator_type_mismatch(self._tree, compared, text) or \
+            strict.avg_of_a_date(self._tree, compared, text)
         if mismatch is not None:
             raise EngineError(*mismatch)
         self._sql = dialect.translate(self._tree, column_types, copy=False)      # the tree is this query's own
@@ -377,8 +384,9 @@ class DuckQuery:
         return f"SELECT {', '.join(items)} FROM ({self._sql}) AS __result({', '.join(positions)})"
 
     def _final_sql(self) -> str:
-        """The query with Trino's result types."""
-        return self._by_position(lambda value, name, kind: f"{value} AS {duck_read.ident(name)}")
+        """The query with Trino's result types; a timestamp(6) (TIMESTAMP_NS) is held in
+        microseconds, as Parquet files and Iceberg tables store it."""
+        return self._by_position(lambda value, name, kind: f"{_micros(value, kind)} AS {duck_read.ident(name)}")
 
     @property
     def result_columns(self) -> list[tuple[str, str]]:

@@ -12,17 +12,20 @@
 with other answers (`array_distinct` does not keep first-occurrence order there,
 `format` is not Java's); the dialect parses them as plain calls for `rewrite`.
 """
+import decimal
+import math
 import zlib
 
 import sqlglot
 from sqlglot import exp
 
-from lakebox.engine import datetime_patterns
+from lakebox.engine import datetime_patterns, strict
 from lakebox.engine.types import trino_type_of_duck
 
 PREFIX = "trino_"
 TRINO_TYPE_FUNCTION = "lakebox_trino_type"
 CRC32_FUNCTION = "lakebox_crc32"
+FORMAT_NUMBER_FUNCTION = "lakebox_format_number"
 
 _SCHEME = "[A-Za-z][A-Za-z0-9+.-]*"
 _AUTHORITY = rf"^{_SCHEME}://(?:[^@/?#]*@)?"
@@ -56,6 +59,38 @@ MACROS = [
     ("repeat", "x, n", "list_transform(range(CAST(n AS BIGINT)), lambda i: x)"),
     ("shuffle", "a", "list_transform(list_sort(list_transform(a, lambda x: {'r': random(), 'v': x})), "
                      "lambda s: s.v)"),
+    # Java's Math.cbrt gives a perfect cube's root exactly (DuckDB: 3.0000000000000004).
+    ("cbrt", "x", "CASE WHEN pow(round(cbrt(x)), 3) = x THEN round(cbrt(x)) ELSE cbrt(x) END"),
+    ("json_array_contains", "j, v", "CASE WHEN json_valid(j) AND json_type(j) = 'ARRAY' "
+                                    "THEN list_contains(json_extract(j, '$[*]'), to_json(v)) END"),
+    ("json_array_get", "j, i", "CASE WHEN json_valid(j) AND json_type(j) = 'ARRAY' THEN json_extract(j, '$[' || "
+                               "CASE WHEN i >= 0 THEN CAST(i AS VARCHAR) ELSE '#' || i END || ']') END"),
+    ("is_json_scalar", "j", "json_type(j) NOT IN ('OBJECT', 'ARRAY')"),
+    # Trino compares the elements as IDENTICAL (a NULL matches a NULL).
+    ("contains_sequence", "x, seq", "CASE WHEN x IS NOT NULL AND seq IS NOT NULL THEN coalesce(list_bool_or("
+                                    "list_transform(range(0, len(x) - len(seq) + 1), "
+                                    "lambda i: x[i + 1:i + len(seq)] IS NOT DISTINCT FROM seq)), false) END"),
+    ("trim_array", "a, n", "CASE WHEN n < 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'size must not be negative: ' || n")
+     + " WHEN n > len(a) THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT",
+                          "'size must not exceed array cardinality ' || len(a) || ': ' || n")
+     + " ELSE a[1:len(a) - n] END"),
+    # Trino's substr is '' from position 0, before the first character or for a length
+    # below 1 (DuckDB's counts from there); NULL for a NULL argument.
+    ("substring_from", "s, start", "CASE WHEN s IS NULL OR start IS NULL THEN NULL "
+                                   "WHEN start = 0 OR -start > length(s) THEN '' ELSE substr(s, start) END"),
+    ("substring_for", "s, start, n", "CASE WHEN s IS NULL OR start IS NULL OR n IS NULL THEN NULL "
+                                     "WHEN start = 0 OR n <= 0 OR -start > length(s) THEN '' "
+                                     "ELSE substr(s, start, n) END"),
+    # Trino's array_position is 0 when the element is not there; contains is NULL, and
+    # array_max/array_min are NULL, when a NULL element could decide.
+    ("array_position", "a, x", "CASE WHEN a IS NOT NULL AND x IS NOT NULL "
+                               "THEN CAST(coalesce(list_position(a, x), 0) AS BIGINT) END"),
+    ("contains", "a, x", "CASE WHEN a IS NULL OR x IS NULL THEN NULL WHEN list_contains(a, x) THEN true "
+                         "WHEN list_position(a, NULL) IS NOT NULL THEN NULL ELSE false END"),
+    ("array_max", "a", "CASE WHEN list_position(a, NULL) IS NULL THEN list_max(a) END"),
+    ("array_min", "a", "CASE WHEN list_position(a, NULL) IS NULL THEN list_min(a) END"),
     ("e", "", "CAST(2.718281828459045 AS DOUBLE)"),
     ("nan", "", "CAST('NaN' AS DOUBLE)"),
     ("infinity", "", "CAST('Infinity' AS DOUBLE)"),
@@ -77,6 +112,7 @@ MACROS = [
     ("real_text", "x", "CASE WHEN abs(x) >= 0.001 AND abs(x) < 10000000 THEN CAST(x AS VARCHAR) "
                        "ELSE lakebox_java_real(x) END"),
     ("timestamp_text", "x", "strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')"),
+    ("timestamp6_text", "x", "strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f')"),
     # Trino's JSON functions answer NULL for text that is not JSON (DuckDB's fail the query),
     # and json_extract_scalar NULL for an object or an array.
     ("json_extract_scalar", "j, p", "CASE WHEN json_valid(j) AND json_type(j, p) NOT IN ('OBJECT', 'ARRAY') "
@@ -101,13 +137,13 @@ _MACRO_NAMES = {name for name, _, _ in MACROS}
 
 RENAMES = {"zip": "list_zip", "arrays_overlap": "list_has_any", "codepoint": "unicode",
            "hamming_distance": "hamming", "is_finite": "isfinite", "is_infinite": "isinf", "format": "printf",
-           "crc32": CRC32_FUNCTION}
+           "crc32": CRC32_FUNCTION, "format_number": FORMAT_NUMBER_FUNCTION}
 
 UNSUPPORTED = {
     "xxhash64", "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "checksum", "approx_set", "merge",
     "empty_approx_set", "cardinality_hll", "luhn_check", "word_stem", "ngrams", "combinations",
     "human_readable_seconds", "parse_duration", "parse_data_size",
-    "timezone_hour", "timezone_minute", "contains_sequence", "array_sort_desc", "classify", "features",
+    "timezone_hour", "timezone_minute", "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
     "tdigest_agg", "value_at_quantile", "values_at_quantiles", "numeric_histogram", "approx_most_frequent",
     "evaluate_classifier_predictions", "map_zip_with", "inverse_beta_cdf", "beta_cdf", "inverse_normal_cdf",
@@ -125,6 +161,29 @@ def install(db):
         db.execute(f"CREATE OR REPLACE MACRO {PREFIX}{name}({parameters}) AS {body}")
     db.create_function(TRINO_TYPE_FUNCTION, trino_type_of_duck, ["VARCHAR"], "VARCHAR")
     db.create_function(CRC32_FUNCTION, lambda data: zlib.crc32(data), ["BLOB"], "BIGINT")
+    db.create_function(FORMAT_NUMBER_FUNCTION, format_number, ["DOUBLE"], "VARCHAR")
+
+
+_UNITS = "KMBTQ"
+_LONG = 2**63
+
+
+def format_number(value: float) -> str:
+    """Trino's format_number: the value as a whole number (Java's cast to long), divided
+    by 1000 for each unit symbol (K, M, B, T, Q) while at least 1000 away from zero, then
+    shown with up to 2 decimals below 10, 1 below 100, none above, rounded half up."""
+    whole = 0 if math.isnan(value) else max(-_LONG, min(_LONG - 1, math.trunc(value) if math.isfinite(value)
+                                                        else math.copysign(_LONG, value)))
+    fractional, unit = float(whole), ""
+    for symbol in _UNITS:
+        if abs(fractional) < 1000:
+            break
+        fractional, unit = fractional / 1000, symbol
+    decimals = 2 if fractional < 10 else 1 if fractional < 100 else 0
+    text = f"{decimal.Decimal(fractional).quantize(decimal.Decimal(1).scaleb(-decimals), decimal.ROUND_HALF_UP):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + unit
 
 
 # ---------------------------------------------------------------------------
@@ -171,6 +230,55 @@ def _date_diff(node: exp.DateDiff):
     unit = node.args.get("unit")
     node.replace(_call("date_sub", exp.Literal.string((unit.name if unit else "day").lower()),
                        node.expression, node.this))
+
+
+def _cardinality(node: exp.ArraySize):
+    """Trino's cardinality counts an array's elements or a map's entries (sqlglot makes it
+    DuckDB's array_length, which takes no map); a BIGINT, as Trino's."""
+    node.replace(exp.cast(_call("cardinality", node.this), "BIGINT"))
+
+
+def _random(node: exp.Rand):
+    """Trino's `random(n)` is a number in [0, n), `random(m, n)` one in [m, n), of the
+    bounds' type (sqlglot reads the first as a seed)."""
+    low, high = (node.this, node.args.get("lower")) if node.args.get("lower") else (exp.Literal.number(0), node.this)
+    if high is None:
+        return
+    literal = all(isinstance(bound, exp.Literal) and not bound.is_string and bound.this.lstrip("-").isdigit()
+                  for bound in (low, high))
+    kind = "INTEGER" if literal and all(-2**31 <= int(bound.this) < 2**31 for bound in (low, high)) else "BIGINT"
+    span = exp.Sub(this=high.copy(), expression=low.copy())
+    offset = _call("floor", exp.Mul(this=_call("random"), expression=exp.Paren(this=span)))
+    node.replace(exp.cast(exp.Add(this=low.copy(), expression=offset), kind))
+
+
+def _from_unixtime(node: exp.UnixToTime):
+    """`from_unixtime(x, zone)` is the instant in that zone: its local time (as `AT TIME
+    ZONE` gives it), where sqlglot drops the zone and answers in UTC."""
+    zone = node.args.get("zone")
+    in_utc = isinstance(zone, exp.Literal) and zone.name.upper() == "UTC"
+    if zone is None or in_utc or node.args.get("scale") is not None:
+        node.set("zone", None)
+        return
+    node.replace(_call("timezone", zone.copy(), _call("to_timestamp", node.this.copy())))
+
+
+def _substring(node: exp.Substring):
+    length = node.args.get("length")
+    node.replace(_call(PREFIX + "substring_for", node.this, node.args["start"], length) if length is not None
+                 else _call(PREFIX + "substring_from", node.this, node.args["start"]))
+
+
+def _array_position(node: exp.ArrayPosition):
+    instance = node.args.get("zero_based")      # sqlglot's name for Trino's third argument, the instance
+    if instance is not None and not (isinstance(instance, exp.Literal) and instance.this == "1"):
+        raise FunctionNotSupported("Function 'array_position' with an instance is not supported")
+    node.replace(_call(PREFIX + "array_position", node.this, node.expression))
+
+
+def _as_macro(name: str, *members: str):
+    """A handler replacing a sqlglot node by a call of the macro `name` on its `members`."""
+    return lambda node: node.replace(_call(PREFIX + name, *(node.args[member] for member in members)))
 
 
 def _array_sort(node: exp.ArraySort):
@@ -221,7 +329,7 @@ def _call(name: str, *arguments) -> exp.Expression:
     return exp.Anonymous(this=name, expressions=list(arguments))
 
 
-def _template(sql: str, **parts) -> exp.Expression:
+def template(sql: str, **parts) -> exp.Expression:
     """DuckDB SQL with `__<name>` placeholders replaced by `parts`."""
     tree = sqlglot.parse_one(sql, read="duckdb")
     for column in list(tree.find_all(exp.Column)):
@@ -256,7 +364,7 @@ def _arity(arguments, count: int, name: str):
 def _zip_with(arguments):
     _arity(arguments, 3, "zip_with")
     body = _lambda_body(arguments[2], "struct_extract(__p, 1)", "struct_extract(__p, 2)")
-    return _template("list_transform(list_zip(__a, __b), lambda __p: __body)",
+    return template("list_transform(list_zip(__a, __b), lambda __p: __body)",
                      a=arguments[0], b=arguments[1], body=body)
 
 
@@ -265,7 +373,7 @@ def _map_entries_with(shape: str, name: str):
     def build(arguments):
         _arity(arguments, 2, name)
         body = _lambda_body(arguments[1], "__e.key", "__e.value")
-        return _template(shape, m=arguments[0], body=body)
+        return template(shape, m=arguments[0], body=body)
     return build
 
 
@@ -277,7 +385,7 @@ def _match(kind: str):
 
     def build(arguments):
         _arity(arguments, 2, f"{kind}_match")
-        return _template(f"CASE WHEN __a IS NULL THEN NULL "
+        return template(f"CASE WHEN __a IS NULL THEN NULL "
                          f"WHEN len(list_filter(list_transform(__a, __f), lambda __b: {found})) > 0 "
                          f"THEN {when_found} WHEN list_position(list_transform(__a, __f), NULL) IS NOT NULL "
                          f"THEN NULL ELSE {otherwise} END", a=arguments[0], f=arguments[1])
@@ -290,7 +398,7 @@ def _reduce_agg(arguments):
     combining function is not called); NULL when there is none."""
     _arity(arguments, 4, "reduce_agg")
     body = _lambda_body(arguments[2], "__s", "__x")
-    return _template("CASE WHEN count(__v) > 0 THEN list_reduce(list(__v) FILTER (WHERE __v IS NOT NULL), "
+    return template("CASE WHEN count(__v) > 0 THEN list_reduce(list(__v) FILTER (WHERE __v IS NOT NULL), "
                      "lambda __s, __x: __body, __init) END", v=arguments[0], init=arguments[1], body=body)
 
 
@@ -312,6 +420,8 @@ def _pattern_call(name: str, duck_function: str, convert, result_type: str | Non
 
 def _typeof(arguments):
     _arity(arguments, 1, "typeof")
+    if isinstance(arguments[0], exp.Literal) and arguments[0].is_string:     # Trino types it by its length
+        return exp.Literal.string(f"varchar({len(arguments[0].this)})")
     return _call(TRINO_TYPE_FUNCTION, _call("typeof", arguments[0]))
 
 
@@ -344,7 +454,12 @@ _REWRITES = {
 
 # Calls sqlglot parses into nodes of their own, by node type.
 _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.ArraySort: _array_sort,
-          exp.Normalize: _normalize_node, exp.RegexpReplace: _regexp_replacement}
+          exp.Normalize: _normalize_node, exp.RegexpReplace: _regexp_replacement, exp.ArraySize: _cardinality,
+          exp.Rand: _random, exp.UnixToTime: _from_unixtime, exp.Substring: _substring,
+          exp.ArrayPosition: _array_position, exp.Cbrt: _as_macro("cbrt", "this"),
+          exp.JSONArrayContains: _as_macro("json_array_contains", "this", "expression"),
+          exp.ArrayContains: _as_macro("contains", "this", "expression"),
+          exp.ArrayMax: _as_macro("array_max", "this"), exp.ArrayMin: _as_macro("array_min", "this")}
 NODE_TYPES = set(_NODES)
 
 PARSED_AS_CALLS = ["ARRAY_DISTINCT", "ARRAY_INTERSECT", "ARRAY_EXCEPT", "FORMAT", "DATE_FORMAT", "DATE_PARSE",

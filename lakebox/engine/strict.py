@@ -23,13 +23,15 @@ _INTEGER_CASTS = {exp.DataType.Type.TINYINT: ("TINYINT", "TINYINT"),
 _JAVA_INTEGER = "[+-]?[0-9]+"
 
 
-def failure(name: str, message_sql: str) -> str:
+def failure_sql(name: str, message_sql: str) -> str:
+    """DuckDB SQL that fails the query with Trino's error `name` and the text of `message_sql`."""
     return f"error('{FAILURE_PREFIX}{name}:' || {message_sql})"
 
 
 def _integer_cast_macros():
     for duck_type, trino_name in _INTEGER_CASTS.values():
-        refused = failure("INVALID_CAST_ARGUMENT", f"'Cannot cast ''' || CAST(x AS VARCHAR) || ''' to {trino_name}'")
+        refused = failure_sql("INVALID_CAST_ARGUMENT",
+                              f"'Cannot cast ''' || CAST(x AS VARCHAR) || ''' to {trino_name}'")
         is_text = f"typeof(x) = 'VARCHAR' AND NOT regexp_full_match(CAST(x AS VARCHAR), '{_JAVA_INTEGER}')"
         yield (f"cast_{duck_type.lower()}", "x", f"CASE WHEN {is_text} THEN {refused} ELSE CAST(x AS {duck_type}) END")
         yield (f"try_cast_{duck_type.lower()}", "x",
@@ -39,14 +41,14 @@ def _integer_cast_macros():
 # name -> (parameters, DuckDB body), created as `lakebox_<name>`.
 MACROS = [
     *_integer_cast_macros(),
-    ("array_subscript", "a, i", "CASE WHEN i > len(a) THEN " + failure(
+    ("array_subscript", "a, i", "CASE WHEN i > len(a) THEN " + failure_sql(
         "INVALID_FUNCTION_ARGUMENT", "'Array subscript must be less than or equal to array length: ' || i || ' > ' "
                                      "|| len(a)")
-     + " WHEN i < 0 THEN " + failure("INVALID_FUNCTION_ARGUMENT", "'Array subscript is negative: ' || i")
-     + " WHEN i = 0 THEN " + failure("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
+     + " WHEN i < 0 THEN " + failure_sql("INVALID_FUNCTION_ARGUMENT", "'Array subscript is negative: ' || i")
+     + " WHEN i = 0 THEN " + failure_sql("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
      + " ELSE a[i] END"),
     ("map_subscript", "m, k", "CASE WHEN m IS NOT NULL AND k IS NOT NULL AND NOT map_contains(m, k) THEN "
-     + failure("INVALID_FUNCTION_ARGUMENT", "'Key not present in map: ' || CAST(k AS VARCHAR)") + " ELSE m[k] END"),
+     + failure_sql("INVALID_FUNCTION_ARGUMENT", "'Key not present in map: ' || CAST(k AS VARCHAR)") + " ELSE m[k] END"),
     # IEEE 754, as Java divides doubles: x / 0 is Infinity with x's sign, 0 / 0 is NaN.
     # `//` is what `/` means under `integer_division`, which a macro body, parsed before
     # the setting, would miss (on doubles it is the real quotient).
@@ -67,6 +69,8 @@ def _call(name: str, *arguments) -> exp.Expression:
 
 def _known_not_text(node, column_types: dict) -> bool:
     """True when `node` surely is no varchar (a number, or a column of a non-text type)."""
+    if isinstance(node, (exp.Neg, exp.Paren)):
+        return _known_not_text(node.this, column_types)
     if isinstance(node, exp.Literal):
         return not node.is_string
     if isinstance(node, exp.Column):
@@ -184,10 +188,13 @@ _OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "
               exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
 _NUMBER_COLUMNS = {"int": "integer", "integer": "integer", "bigint": "bigint", "smallint": "smallint",
                    "tinyint": "tinyint", "double": "double", "float": "real", "real": "real"}
+# Other catalog types Trino never compares with a text (`dt = '2024-01-01'` on a date).
+_TIME_COLUMNS = {"date": "date", "timestamp": "timestamp(3)", "timestamp(6)": "timestamp(6)"}
 
 
-def _trino_type(node, column_types: dict) -> str | None:
-    """Trino's name of a literal's or catalog column's type, when it is a number or a text."""
+def _trino_type(node, column_types: dict, ctes: frozenset = frozenset()) -> str | None:
+    """Trino's name of a literal's or catalog column's type, when it is a number, a text,
+    a date or a timestamp."""
     if isinstance(node, exp.Literal) and node.is_string:
         return f"varchar({len(node.this)})"
     if isinstance(node, exp.Literal):
@@ -200,11 +207,27 @@ def _trino_type(node, column_types: dict) -> str | None:
             return f"decimal({max(len(digits), scale)},{scale})"
         return "integer" if -2**31 <= int(text) < 2**31 else "bigint"
     if isinstance(node, exp.Column):
-        kind = column_types.get(node.name.lower(), "").lower()
+        kind = column_types.get(node.name.lower(), "").lower() if _of_a_table(node, ctes) else ""
         if kind == "string" or kind.startswith("varchar"):
             return "varchar" if kind == "string" else kind
-        return _NUMBER_COLUMNS.get(kind) or (kind if kind.startswith("decimal") else None)
+        return _NUMBER_COLUMNS.get(kind) or _TIME_COLUMNS.get(kind) or (kind if kind.startswith("decimal") else None)
+    if isinstance(node, (exp.Cast, exp.TryCast)) and node.to.this == exp.DataType.Type.DATE:
+        return "date"
     return None
+
+
+def _of_a_table(column: exp.Column, ctes: frozenset) -> bool:
+    """Whether `column` surely is a table's (so of its catalog type): every relation its
+    SELECT reads (or the one it names) is a table, not a subquery or a WITH query, whose
+    column of that name may be of any type."""
+    select = column.find_ancestor(exp.Select)
+    if select is None:
+        return False
+    relations = [item.this for item in [select.args.get("from_"), *(select.args.get("joins") or [])] if item]
+    if column.table:
+        relations = [item for item in relations if item.alias_or_name.lower() == column.table.lower()]
+    return bool(relations) and all(isinstance(item, exp.Table) and item.name.lower() not in ctes
+                                   for item in relations)
 
 
 def _offsets(node, key: str) -> list[int]:
@@ -224,13 +247,15 @@ def _place(sql: str, offset: int) -> str:
 
 
 def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -> tuple[str, str] | None:
-    """Trino's error name and words for an operator between a number and a text: arithmetic
-    or a comparison (`TYPE_MISMATCH`, `line 1:10: Cannot apply operator: integer + varchar(1)`),
-    `||` (`FUNCTION_NOT_FOUND`, `Unexpected parameters (varchar(1), integer) for function
-    concat`), at the operator. DuckDB refuses these in its own words or answers them; None
-    if the query has none that lakebox can place."""
+    """Trino's error name and words for an operator between a number, date or timestamp
+    and a text: arithmetic or a comparison (`TYPE_MISMATCH`, `line 1:10: Cannot apply
+    operator: integer + varchar(1)`, `date = varchar(10)`), `||` (`FUNCTION_NOT_FOUND`,
+    `Unexpected parameters (varchar(1), integer) for function concat`), at the operator.
+    DuckDB refuses these in its own words or answers them (casting the text); None if the
+    query has none that lakebox can place."""
+    ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
     for node in tree.find_all(*_OPERATORS, exp.DPipe):
-        left, right = _trino_type(node.this, column_types), _trino_type(node.expression, column_types)
+        left, right = _trino_type(node.this, column_types, ctes), _trino_type(node.expression, column_types, ctes)
         if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
             continue
         ends, starts = _offsets(node.this, "end"), _offsets(node.expression, "start")
@@ -283,39 +308,29 @@ def avg_of_a_date(tree: exp.Expression, column_types: dict, sql: str) -> tuple[s
     return None
 
 
-# DuckDB's type of Trino's sign(x), by Trino's type of x (DuckDB's sign is a TINYINT).
-_SIGN_TYPES = {"tinyint": "TINYINT", "smallint": "SMALLINT", "integer": "INTEGER", "bigint": "BIGINT",
-               "double": "DOUBLE", "real": "FLOAT"}
+# DuckDB's type of Trino's sign(x), by Trino's type of an integer x (DuckDB's sign is a
+# TINYINT; a double's is `dialect.sign_of_a_double_is_a_double`).
+_SIGN_TYPES = {"tinyint": "TINYINT", "smallint": "SMALLINT", "integer": "INTEGER", "bigint": "BIGINT"}
 _SIGN_TYPES_OF_CASTS = {exp.DataType.Type.TINYINT: "tinyint", exp.DataType.Type.SMALLINT: "smallint",
                         exp.DataType.Type.INT: "integer", exp.DataType.Type.BIGINT: "bigint",
-                        exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FLOAT: "real"}
-
-_DOUBLE_CALLS = {"nan", "infinity", "e"}      # as calls, or as `functions`' macros trino_<name>
+                        exp.DataType.Type.DECIMAL: "decimal"}
 
 
-def _number_type(node, column_types: dict) -> str | None:
+def _exact_type(node, column_types: dict) -> str | None:
     if isinstance(node, (exp.Neg, exp.Paren)):
-        return _number_type(node.this, column_types)
-    if isinstance(node, (exp.Rand, exp.Pi)) or \
-            (isinstance(node, exp.Anonymous) and node.name.lower().removeprefix("trino_") in _DOUBLE_CALLS):
-        return "double"
+        return _exact_type(node.this, column_types)
     if isinstance(node, exp.Cast):
-        found = _SIGN_TYPES_OF_CASTS.get(node.to.this)
-        return found or ("decimal" if node.to.this == exp.DataType.Type.DECIMAL else None)
+        return _SIGN_TYPES_OF_CASTS.get(node.to.this)
     return _trino_type(node, column_types)
 
 
-def sign_keeps_its_type(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """Trino's sign(x) is of x's type (`sign(-3e0)` is -1.0, sign(NaN) NaN), a decimal's
-    decimal(1,0); DuckDB's a TINYINT (NaN's 0). Done where x's type is known."""
+def sign_of_an_integer_keeps_its_type(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino's sign(x) of an integer is of x's type (`typeof(sign(-3))` is integer), of a
+    decimal a decimal(1,0); DuckDB's a TINYINT. Done where x's type is known."""
     for node in list(tree.find_all(exp.Sign)):
-        kind = _number_type(node.this, column_types) or ""
+        kind = _exact_type(node.this, column_types) or ""
         if kind.startswith("decimal"):
             node.replace(exp.cast(node.copy(), "DECIMAL(1, 0)"))
-        elif kind in ("double", "real"):
-            node.replace(exp.If(this=exp.Anonymous(this="isnan", expressions=[node.this.copy()]),
-                                true=exp.cast(node.this.copy(), _SIGN_TYPES[kind]),
-                                false=exp.cast(node.copy(), _SIGN_TYPES[kind])))
         elif kind in _SIGN_TYPES:
             node.replace(exp.cast(node.copy(), _SIGN_TYPES[kind]))
     return tree

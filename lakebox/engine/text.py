@@ -67,6 +67,8 @@ def _struct(sql: str, kind, depth: int) -> str:
 
 
 def _scalar(sql: str, upper: str) -> str:
+    if upper == "TIMESTAMP_NS":         # timestamp(6): dialect.microsecond_timestamps
+        return f"strftime(CAST({sql} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f')"
     if upper in _TIMESTAMP_TYPES:
         return f"strftime(CAST({sql} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')"
     if upper == "TIMESTAMP WITH TIME ZONE":

@@ -27,7 +27,7 @@ _ZERO_OFFSET = r"T.*[+-]00(:?00)?$"
 MACROS = [
     ("from_iso8601_timestamp", "s",
      f"CASE WHEN regexp_matches(s, '{_OTHER_OFFSET}') AND NOT regexp_matches(s, '{_ZERO_OFFSET}') THEN "
-     + strict.failure("NOT_SUPPORTED", "'from_iso8601_timestamp of a time zone other than UTC is not supported: ' "
+     + strict.failure_sql("NOT_SUPPORTED", "'from_iso8601_timestamp of a time zone other than UTC is not supported: ' "
                                        "|| s")
      + " ELSE CAST(s AS TIMESTAMPTZ) END"),
 ]

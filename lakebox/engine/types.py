@@ -50,6 +50,8 @@ def _parse_hive(text: str, spellings: dict) -> tuple[str, str]:
         return f"DECIMAL({params.group(1)},{scale})", rest[params.end():]
     if name in ("varchar", "char"):
         rest = re.sub(r"^\(\d+\)", "", rest)
+    if name == "timestamp" and (precision := re.match(r"\((\d)\)", rest)):    # Trino's timestamp(p)
+        return ("TIMESTAMP_NS" if 3 < int(precision.group(1)) <= 6 else "TIMESTAMP"), rest[precision.end():]
     if name in _HIVE_SCALARS:
         return _HIVE_SCALARS[name], rest
     if name == "array":
@@ -87,7 +89,8 @@ def _expect(text: str, token: str) -> str:
 _ATHENA_NAMES = {
     "VARCHAR": "varchar", "INTEGER": "integer", "BIGINT": "bigint", "SMALLINT": "smallint",
     "TINYINT": "tinyint", "DOUBLE": "double", "FLOAT": "float", "BOOLEAN": "boolean", "DATE": "date",
-    "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp with time zone", "TIME": "time",
+    "TIMESTAMP": "timestamp", "TIMESTAMP_NS": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp with time zone",
+    "TIME": "time",
     "BLOB": "varbinary", "UUID": "uuid", "INTERVAL": "interval day to second", "JSON": "json",
     '"NULL"': "unknown", "NULL": "unknown",       # SELECT NULL: Trino's type of a bare NULL
 }
@@ -112,7 +115,7 @@ def athena_type(duck: str) -> str:
 def column_info(name: str, duck: str) -> dict:
     """One `ColumnInfo` of `ResultSetMetadata`, as Athena fills it."""
     kind = athena_type(duck)
-    precision, scale = _PRECISION.get(kind, 0), 0
+    precision, scale = (6 if duck.upper() == "TIMESTAMP_NS" else _PRECISION.get(kind, 0)), 0
     decimal = re.match(r"DECIMAL\((\d+),\s*(\d+)\)", duck.upper())
     if decimal:
         precision, scale = int(decimal.group(1)), int(decimal.group(2))
@@ -140,7 +143,8 @@ def hive_type(duck: str) -> str:
         return upper.replace(" ", "").lower()
     return {"VARCHAR": "string", "INTEGER": "int", "BIGINT": "bigint", "SMALLINT": "smallint", "TINYINT": "tinyint",
             "DOUBLE": "double", "FLOAT": "float", "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp",
-            "TIMESTAMP WITH TIME ZONE": "timestamp", "BLOB": "binary", "HUGEINT": "bigint"}.get(upper, "string")
+            "TIMESTAMP_NS": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp", "BLOB": "binary",
+            "HUGEINT": "bigint"}.get(upper, "string")
 
 
 def _split_top(text: str) -> list[str]:
@@ -165,7 +169,7 @@ _TRINO_FROM_DUCK = {
     "VARCHAR": "varchar", "INTEGER": "integer", "BIGINT": "bigint", "SMALLINT": "smallint", "TINYINT": "tinyint",
     "HUGEINT": "bigint", "UBIGINT": "bigint", "UINTEGER": "bigint", "USMALLINT": "integer", "UTINYINT": "smallint",
     "DOUBLE": "double", "FLOAT": "real", "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp(3)",
-    "TIMESTAMP_NS": "timestamp(3)", "TIMESTAMP_MS": "timestamp(3)", "TIMESTAMP_S": "timestamp(3)",
+    "TIMESTAMP_NS": "timestamp(6)", "TIMESTAMP_MS": "timestamp(3)", "TIMESTAMP_S": "timestamp(3)",
     "TIMESTAMP WITH TIME ZONE": "timestamp(3) with time zone", "TIME": "time(3)", "BLOB": "varbinary",
     "UUID": "uuid", "JSON": "json", "INTERVAL": "interval day to second", '"NULL"': "unknown", "NULL": "unknown",
 }

@@ -31,6 +31,7 @@ class Job:
     analyze: bool = False
     write: dict = field(default_factory=dict)   # format, compression, location, partitioned_by, rename
     put: dict = field(default_factory=dict)     # PutObject parameters of every object written (output.py)
+    cse_key: str | None = None                  # KMS key of client-side encryption (CSE_KMS), else None
 
 
 @dataclass

@@ -233,7 +233,9 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
     # the table's schema; time travel: the one its snapshot was written with
     schema_id = snapshot.get("schema-id", metadata["current-schema-id"]) \
         if snapshot and ref.args.get("version") is not None else metadata["current-schema-id"]
-    columns = meta.columns({**metadata, "current-schema-id": schema_id})
+    # an Iceberg timestamp is Trino's timestamp(6): it keeps its microseconds
+    columns = [(column, "timestamp(6)" if kind == "timestamp" else kind)
+               for column, kind in meta.columns({**metadata, "current-schema-id": schema_id})]
     fields = meta.partition_fields(metadata)
     wanted = iceberg_prune.predicate(tree, ref, fields) if tree is not None and fields else None
     by_column = _comparable_columns(metadata, schema_id)

@@ -5,12 +5,13 @@ Runs on the event loop (catalog and object listings are index reads).
 """
 import base64
 import json
+import os
 
 from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.sources import DataFile, Part, TableSource
-from lakebox.services.athena import iceberg, iceberg_tables, information_schema, projection
+from lakebox.services.athena import cse, iceberg, iceberg_tables, information_schema, projection
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -131,8 +132,23 @@ def _list_files(ctx, source: TableSource):
                 raise
             continue
         bucket = s3.parse_s3_uri(location)[0]
-        part.files = [DataFile(item.path, f"s3://{bucket}/{item.key}", item.size) for item in found
+        encrypted = str(source.properties.get("has_encrypted_data", "")).lower() == "true"
+        part.files = [_data_file(ctx, item, f"s3://{bucket}/{item.key}", encrypted) for item in found
                       if not _hidden(item.key)]
+
+
+def _data_file(ctx, item, uri: str, encrypted: bool) -> DataFile:
+    """An object to read in place; a table with `has_encrypted_data` reads its objects
+    encrypted on the client side (CSE_KMS) through decrypted copies."""
+    if not encrypted or not cse.is_sealed(item.metadata):
+        return DataFile(item.path, uri, item.size)
+    try:
+        path = cse.plain_path(ctx.state, ctx.account, ctx.region, item)
+    except (cse.KmsFailure, ValueError) as error:
+        message = error.message if isinstance(error, cse.KmsFailure) else str(error)
+        raise EngineError("HIVE_CANNOT_OPEN_SPLIT", f"Error opening Hive split {uri} (offset=0, length={item.size}): "
+                                                    f"{message}") from None
+    return DataFile(path, uri, os.path.getsize(path))
 
 
 def _hidden(key: str) -> bool:

@@ -14,7 +14,7 @@ import time
 from lakebox.engine import EngineError, new_engine
 from lakebox.engine.dialect import NotSupported, SqlSyntaxError
 from lakebox.kit.calls import on_behalf
-from lakebox.services.athena import ddl, ddl_show, errors, execution, model, results, store, workgroups, writes
+from lakebox.services.athena import cse, ddl, ddl_show, errors, execution, model, results, store, workgroups, writes
 from lakebox.services.athena import output as output_rules
 from lakebox.services.athena.statements import Statement, bind_parameters, classify
 from lakebox.services.s3 import public as s3
@@ -87,7 +87,7 @@ def start_query_execution(ctx, params):
     elif statement.kind == "unsupported":
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", *model.user_error("NOT_SUPPORTED", statement.args["reason"])))
-    elif (refused := output_rules.write_failure(ctx.state, result_config, model.result_file(
+    elif (refused := output_rules.write_failure(ctx.state, ctx.account, ctx.region, result_config, model.result_file(
             output, query_id, _text_result(statement.statement_type, statement.substatement_type)))) is not None:
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("FAILED", *refused))
     elif statement.kind in DATA_KINDS:
@@ -205,6 +205,7 @@ def _start_data_query(ctx, query_id, statement, database, result_config, cutoff)
         return
     job.cutoff = cutoff if ctx.limits_on else None
     job.put = output_rules.put_request(result_config)
+    job.cse_key = output_rules.cse_key(result_config)
     account, region, state = ctx.account, ctx.region, ctx.state
     temp_path = lambda: s3.temp_path(state)        # noqa: E731
     task = state.work.submit("athena", "StartQueryExecution", execution.run, job, engine, cache["running"],
@@ -257,15 +258,21 @@ def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
     with open(metadata, "wb") as f:
         f.write(results.metadata_bytes(outcome.columns))
     outcome.objects.append((result + ".metadata", metadata, "application/octet-stream"))
-    with ctx.state.db.transaction():
-        _store_objects(ctx.state, outcome, output_rules.put_request(result_config))
-        _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)
+    try:
+        with ctx.state.db.transaction():
+            _store_objects(ctx.state, ctx.account, ctx.region, outcome, output_rules.put_request(result_config),
+                           output_rules.cse_key(result_config))
+            _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)
+    except results.OutputError as error:
+        outcome.discard()
+        refused = model.athena_error(model.USER, model.ERROR_TYPES["WRITE"], error.reason)
+        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("FAILED", error.reason, refused))
 
 
 def _commit(state, account, region, query_id, outcome, job):
     """On the loop, in one transaction: the result objects, the catalog change, the end."""
     if outcome.state == "SUCCEEDED":
-        _store_objects(state, outcome, job.put)
+        _store_objects(state, account, region, outcome, job.put, job.cse_key)
         if job.write.get("on_commit"):
             job.write["on_commit"](outcome)
     _finish(state, account, region, query_id, outcome)
@@ -288,14 +295,23 @@ def _finish(state, account, region, query_id, outcome):
                        outcome.error, figures)
 
 
-def _store_objects(state, outcome, put: dict):
+def _store_objects(state, account, region, outcome, put: dict, cse_key: str | None):
     """Put the result files into S3 (each file is moved, not copied) with the query's
-    encryption and ACL (`output.put_request`)."""
-    for uri, path, content_type in outcome.objects:
+    encryption and ACL (`output.put_request`), each encrypted on the client side first
+    when the query asks for CSE_KMS (`cse.py`; on the loop: results are small, and the
+    data keys come from KMS through the writer)."""
+    for number, (uri, path, content_type) in enumerate(outcome.objects):
         bucket, key = s3.parse_s3_uri(uri)
         if not s3.bucket_exists(state, bucket):
             raise results.OutputError(f"Unable to verify/create output bucket {bucket}")
-        s3.put_file(state, bucket, key, path, content_type, request=put)
+        metadata = None
+        if cse_key:
+            try:
+                path, metadata = cse.seal_file(state, account, region, cse_key, path, lambda: s3.temp_path(state))
+            except cse.KmsFailure:
+                raise results.OutputError(output_rules.denied_reason(uri)) from None
+            outcome.objects[number] = (uri, path, content_type)       # discarded from there if this fails
+        s3.put_file(state, bucket, key, path, content_type, metadata, request=put)
     outcome.objects = []
 
 

@@ -1,12 +1,13 @@
 """GetQueryResults: the rows of a result file, read back from S3 as Athena does, with
 the typed column metadata; page tokens."""
 import base64
+import io
 import json
 import os
 import re
 
 from lakebox.engine.types import column_info
-from lakebox.services.athena import errors, model, store
+from lakebox.services.athena import cse, errors, model, store
 from lakebox.services.s3 import public as s3
 
 
@@ -143,12 +144,13 @@ def get_query_results(ctx, params):
         location = figures.get("result_file") or model.result_file(
             request["ResultConfiguration"]["OutputLocation"], row["id"], text)
         found = _result_object(ctx, location)
+        path = cse.result_path(ctx, found, location)      # decrypted when written with CSE_KMS
         if text:
-            body = s3.get_object(ctx.state, found.bucket, found.key).decode("utf-8")
-            lines = [line.split("\t") for line in body.splitlines()]
+            with open(path, encoding="utf-8") if path else io.StringIO() as f:
+                lines = [line.split("\t") for line in f.read().splitlines()]
             page, offset = lines[served:served + limit], (served + limit if served + limit < len(lines) else None)
         else:
-            page, offset = read_page(found.path, offset, limit)
+            page, offset = read_page(path, offset, limit)
     answer = {"UpdateCount": figures.get("rows", 0) if writes else 0,
               "ResultSet": {"Rows": [{"Data": [{} if value is None else {"VarCharValue": value} for value in cells]}
                                      for cells in page],

@@ -107,7 +107,8 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
                 if column.lower() in partitioned_by]
         serde = {"field.delim": delimiter, "serialization.format": delimiter} if file_format == "TEXTFILE" else {}
         table_input = {"Name": name, "TableType": "EXTERNAL_TABLE", "PartitionKeys": keys,
-                       "Parameters": {"EXTERNAL": "TRUE", "has_encrypted_data": "false",
+                       # data files encrypted on the client side (CSE_KMS) are read back decrypted
+                       "Parameters": {"EXTERNAL": "TRUE", "has_encrypted_data": "true" if job.cse_key else "false",
                                       "classification": formats.CLASSIFICATION[file_format]},
                        "StorageDescriptor": formats.storage_descriptor(file_format, location, columns, serde)}
         if bucketed:

@@ -25,7 +25,7 @@ passed to `run`. That keeps small PUTs, parts and copies as fast as before.
 """
 import asyncio
 
-from lakebox.services.s3 import errors, files
+from lakebox.services.s3 import errors, files, stored
 
 INLINE_BYTES = 8 << 20     # below this many bytes the work runs on the loop, in one go
 ATTEMPTS = 3               # plans tried before answering ConditionalRequestConflict
@@ -77,7 +77,8 @@ async def attempts(attempt):
 class Staged:
     """A finished body on its way to becoming a blob: a temp file's path, the bytes of a
     small body held in memory (written once, in place, at commit), or None (an empty
-    object).
+    object). With `inline`, bytes of at most `stored.INLINE_MAX` become no file at all:
+    `content` holds them after the commit, for the caller to store in the version's row.
 
     Use around the commit transaction:
 
@@ -90,25 +91,33 @@ class Staged:
     it became, is removed: no row ever pointed at it.
     """
 
-    def __init__(self, blobs, temp: str | bytes | None):
+    def __init__(self, blobs, temp: str | bytes | None, inline: bool = False):
         self.blobs = blobs
         self.temp = temp
+        self.inline = inline
         self.blob_id = None
+        self.content = None
 
     def commit(self) -> str | None:
-        if self.temp is not None:
-            temp = self.temp
-            self.blob_id = self.blobs.commit(temp) if isinstance(temp, str) else self.blobs.write(temp)
-            self.temp = None
+        temp = self.temp
+        if temp is None:
+            return self.blob_id
+        if isinstance(temp, str):
+            self.blob_id = self.blobs.commit(temp)
+        elif self.inline and len(temp) <= stored.INLINE_MAX:
+            self.blob_id, self.content = stored.new_blob_id(), temp
+        else:
+            self.blob_id = self.blobs.write(temp)
+        self.temp = None
         return self.blob_id
 
     def discard(self):
         if isinstance(self.temp, str):
             files.discard(self.temp)
         self.temp = None
-        if self.blob_id is not None:
+        if self.blob_id is not None and self.content is None:
             self.blobs.delete(self.blob_id)
-            self.blob_id = None
+        self.blob_id = self.content = None
 
     def __enter__(self):
         return self

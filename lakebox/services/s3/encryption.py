@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from lakebox.kit import calls
 from lakebox.services.kms.public import KmsFailure
 from lakebox.services.kms import public as kms
-from lakebox.services.s3 import concurrency, errors, files, store
+from lakebox.services.s3 import concurrency, errors, files, store, stored
 
 SLICE = 1 << 20
 _HEADER = struct.Struct(">16sI")     # initial counter, CRC32 of the stored bytes
@@ -200,10 +200,8 @@ def data_key_of(ctx, row, attrs: dict, params: dict, prefix: str = "") -> bytes:
 
 def open_plain(ctx, row, attrs: dict, params: dict, prefix: str = ""):
     """The version's bytes as an open binary file of plaintext (None for an empty object)."""
-    if row["blob_id"] is None:
-        return None
-    raw = open(ctx.state.blobs.path(row["blob_id"]), "rb", buffering=0)
-    if row["sealing"] is None:
+    raw = stored.open_stored(ctx.state.blobs, row)
+    if raw is None or row["sealing"] is None:
         return raw
     try:
         data_key = data_key_of(ctx, row, attrs, params, prefix)
@@ -214,8 +212,8 @@ def open_plain(ctx, row, attrs: dict, params: dict, prefix: str = ""):
 
 
 def plain_copy(state, db, bucket, row) -> str:
-    """A file holding a sealed version's plaintext, made once per blob (`db`: see
-    open_for_service)."""
+    """A file holding a version's plaintext, made once per blob, for a sealed version or
+    one whose bytes are kept in its row (`db`: see open_for_service)."""
     target = files.plain_copy_path(state.blobs, row["blob_id"])
     if os.path.exists(target):
         return target

@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import os
 
+from lakebox.services.s3 import stored
 from lakebox.services.s3.upload import new_hasher
 
 SLICE = 1 << 20
@@ -183,7 +184,8 @@ def delete_later(blobs, blob_ids):
 
 def _delete_all(blobs, blob_ids):
     for blob_id in blob_ids:
-        blobs.delete(blob_id)
+        if not stored.in_row(blob_id):
+            blobs.delete(blob_id)
         discard(plain_copy_path(blobs, blob_id))
 
 

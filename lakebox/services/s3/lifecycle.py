@@ -17,7 +17,7 @@ import datetime
 import itertools
 
 from lakebox.kit import calls
-from lakebox.services.s3 import model, notifications, public, store
+from lakebox.services.s3 import files, model, notifications, public, store
 
 DAY = 86400
 ROW_BUDGET = 1_000          # rows read (and so at most rows removed) per run of the job
@@ -295,9 +295,8 @@ def _remove_version(state, bucket, listed):
 
 
 def _remove(state, row):
-    blob_id = store.remove_version(state.db, row)
-    if blob_id:
-        state.blobs.delete(blob_id)
+    # With its blob goes any copy made for readers in place (a small or encrypted object's).
+    files.delete_later(state.blobs, [store.remove_version(state.db, row)])
 
 
 def _tags(row) -> dict:

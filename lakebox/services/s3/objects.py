@@ -7,7 +7,7 @@ from lakebox.aws.errors import ServiceError
 from lakebox.aws.specs import spec_for
 
 from lakebox.services.s3 import (access, concurrency, encryption, errors, files, model, notifications, payload,
-                                 store, versions)
+                                 store, stored, versions)
 from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
 MAX_DELETE_OBJECTS = 1000
@@ -44,15 +44,16 @@ async def store_object(ctx, params):
     else:
         sealing = await encryption.seal(ctx, bucket["name"], key, attrs, params, body.path, body.size,
                                         blobs.durable and waited)
-    # Every check is done: only now does the body become a blob, then the current version.
-    # One transaction: the blob's journal entry commits with the row that points at it.
-    with concurrency.Staged(blobs, body.take()) as staged, ctx.state.db.transaction():
+    # Every check is done: only now does the body become a blob (or, small, part of the
+    # row: stored.py), then the current version. One transaction: the blob's journal
+    # entry commits with the row that points at it.
+    with concurrency.Staged(blobs, body.take(), inline=True) as staged, ctx.state.db.transaction():
         if waited:      # others ran meanwhile: the bucket and the write conditions again
             bucket = access.request_bucket(ctx, params)
             versions.check_write_conditions(ctx, bucket, key, params)
         version_id = versions.commit(ctx, bucket, key, {
-            "blob_id": staged.commit(), "size": body.size, "etag": etag, "storage_class": storage_class,
-            "attrs": attrs, "sealing": sealing})
+            "blob_id": staged.commit(), "content": staged.content, "size": body.size, "etag": etag,
+            "storage_class": storage_class, "attrs": attrs, "sealing": sealing})
     return {"ETag": model.quote_etag(etag), "VersionId": versions.written_version_id(bucket, version_id),
             "Expiration": versions.expiration(ctx, bucket, key, body.size, attrs, ctx.now),
             **versions.checksum_fields(attrs), **written_encryption(attrs)}
@@ -67,9 +68,7 @@ def get_object(ctx, params):
     if row["blob_id"] is None or length == 0:
         result["Body"] = b""
     elif row["sealing"] is None:
-        # Unbuffered: the body is read in big slices anyway, and a buffered open costs two
-        # more system calls (an isatty probe and a tell) on every GET.
-        result["Body"] = FileRange(open(ctx.state.blobs.path(row["blob_id"]), "rb", buffering=0), first, length)
+        result["Body"] = stored.body_range(ctx.state.blobs, row, first, length)
     else:
         result["Body"] = FileRange(encryption.open_plain(ctx, row, attrs, params), first, length)
     return result

@@ -1,6 +1,6 @@
 """S3 as the other services see it: read and write objects, list prefixes, and resolve
 `s3://bucket/prefix` to the files on disk so the SQL engine reads objects in place
-(encrypted objects through a decrypted copy: `ObjectFile.path`).
+(encrypted objects, and small ones kept in their rows, through a copy: `ObjectFile.path`).
 
 Functions take the `AppState` and act as the AWS service itself would (Firehose
 delivering, Athena writing results; writes run in a `kit.calls.system_context` for the
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lakebox.kit import calls
-from lakebox.services.s3 import acl, encryption, errors, files, model, notifications, store, versions
+from lakebox.services.s3 import acl, encryption, errors, files, model, notifications, store, stored, versions
 from lakebox.services.s3.cors import cors_headers, preflight as cors_preflight
 
 __all__ = ["ObjectFile", "parse_s3_uri", "bucket_exists", "bucket_region", "bucket_owner", "check_write_request",
@@ -32,12 +32,21 @@ class ObjectFile:
     last_modified: float       # epoch seconds
     _path: str | None = field(repr=False)                     # the blob file, None for an empty object
     _decrypt: Callable | None = field(default=None, repr=False, compare=False)
+    _attrs: str | None = field(default=None, repr=False, compare=False)       # the version's attrs, as stored
+
+    @property
+    def metadata(self) -> dict:
+        """The object's user metadata (`x-amz-meta-*`), names lower-cased."""
+        if not self._attrs or '"Metadata"' not in self._attrs:      # most objects: no parse needed
+            return {}
+        return store.loads(self._attrs).get("Metadata") or {}
 
     @property
     def path(self) -> str | None:
         """A file holding the object's bytes in the clear (None for an empty object): the
-        blob itself, or for an encrypted object a decrypted copy made on first use (kept
-        until the version's blob goes, or the server restarts; encryption.plain_copy)."""
+        blob itself, or for an encrypted object, or a small one kept in its row
+        (stored.py), a copy made on first use (kept until the version's blob goes, or
+        the server restarts; encryption.plain_copy)."""
         if self._decrypt is not None:
             self._path, self._decrypt = self._decrypt(), None
         return self._path
@@ -151,11 +160,13 @@ def get_object(state, bucket: str, key: str) -> bytes:
 
 
 def _object_file(state, bucket: str, row, db=None) -> ObjectFile:
-    """The version's ObjectFile. Whether its bytes are encrypted is looked up when its path
-    is first asked for (listings do not read that column), through `db`: the connection
-    the row came from (a worker's read-only one, or `state.db` on the event loop)."""
+    """The version's ObjectFile. Whether its bytes are encrypted, or kept in its row, is
+    looked up when its path is first asked for (listings do not read those columns),
+    through `db`: the connection the row came from (a worker's read-only one, or
+    `state.db` on the event loop)."""
     path = state.blobs.path(row["blob_id"]) if row["blob_id"] else None
-    found = ObjectFile(bucket, row["key"], row["size"], model.quote_etag(row["etag"]), row["last_modified"], path)
+    found = ObjectFile(bucket, row["key"], row["size"], model.quote_etag(row["etag"]), row["last_modified"], path,
+                       _attrs=row["attrs"])
     if path is not None:
         found._decrypt = lambda: _plain_path(state, state.db if db is None else db, bucket, row["id"], path)
     return found
@@ -163,8 +174,10 @@ def _object_file(state, bucket: str, row, db=None) -> ObjectFile:
 
 def _plain_path(state, db, bucket: str, object_id: int, path: str) -> str:
     row = store.object_row(db, object_id)
-    if row is None or row["sealing"] is None or state.blobs.path(row["blob_id"]) != path:
-        return path             # in the clear (or gone since it was listed, as a deleted blob is)
+    if row is None or state.blobs.path(row["blob_id"]) != path:
+        return path             # gone since it was listed, as a deleted blob is
+    if row["sealing"] is None and not stored.is_inline(row):
+        return path             # the blob holds the bytes in the clear
     return encryption.plain_copy(state, db, store.get_bucket(db, bucket), row)
 
 

@@ -22,7 +22,7 @@ def recover(state, suspects: dict):
         return
     lost = set()
     for blob_id, on_disk in suspects.items():
-        for row in state.db.query("SELECT * FROM s3_objects WHERE blob_id=?", (blob_id,)):
+        for row in state.db.query("SELECT * FROM s3_objects WHERE blob_id=? AND content IS NULL", (blob_id,)):
             damage = _damage(state.blobs, blob_id, on_disk, row["size"], _object_sums(state.db, row))
             if damage:
                 store.remove_version(state.db, row)

@@ -1,4 +1,5 @@
-"""S3 metadata in SQLite; object bytes in blob files that rows point at by blob id.
+"""S3 metadata in SQLite; object bytes in blob files that rows point at by blob id, or,
+for small objects, in the version's row itself (stored.py).
 
 Bucket names are global within a partition, so the bucket name is the key of every S3
 table and the owning account is a column of the bucket row (every request checks it).
@@ -100,6 +101,13 @@ SCHEMA = [
         body TEXT NOT NULL,
         PRIMARY KEY (account, kind)
     )""",
+    # A small object's stored bytes, kept in its row instead of a blob file (stored.py);
+    # NULL when they are in the blob `blob_id` names, or there are none.
+    "ALTER TABLE s3_objects ADD COLUMN content BLOB",
+    # Start-up looks up only versions whose bytes are in blob files: bytes kept in a row
+    # cannot be torn, and leaving those rows out spares every small PUT an index update.
+    "DROP INDEX s3_objects_by_blob",
+    "CREATE INDEX s3_objects_by_blob_file ON s3_objects(blob_id) WHERE blob_id IS NOT NULL AND content IS NULL",
 ]
 
 MAX_CACHED_BUCKETS = 10_000  # buckets whose configurations are kept in memory at once
@@ -341,7 +349,7 @@ def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ())
     attrs = row.get("attrs", {})
     columns = (int(row.get("delete_marker", False)), row.get("blob_id"), row.get("size", 0), row.get("etag", ""),
                row["last_modified"], row.get("storage_class", "STANDARD"), row["owner"], row.get("parts_count"),
-               *_checksum_columns(attrs), dumps(attrs), row.get("sealing"))
+               *_checksum_columns(attrs), dumps(attrs), row.get("sealing"), row.get("content"))
     with db.transaction():
         old = db.one("SELECT id, blob_id, is_latest, parts_count FROM s3_objects "
                      "WHERE bucket=? AND key=? AND version_id=?", (bucket, key, version_id))
@@ -351,7 +359,7 @@ def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ())
             object_id = old["id"]
             db.execute("UPDATE s3_objects SET delete_marker=?, blob_id=?, size=?, etag=?, last_modified=?, "
                        "storage_class=?, owner=?, parts_count=?, checksum_algorithm=?, checksum_type=?, attrs=?, "
-                       "sealing=? WHERE id=?", (*columns, object_id))
+                       "sealing=?, content=? WHERE id=?", (*columns, object_id))
             if old["parts_count"]:
                 db.execute("DELETE FROM s3_object_parts WHERE object_id=?", (object_id,))
         else:
@@ -361,8 +369,8 @@ def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ())
             object_id = db.execute(
                 "INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, etag, "
                 "last_modified, storage_class, owner, parts_count, checksum_algorithm, checksum_type, attrs, "
-                "sealing) "
-                "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (bucket, key, version_id, *columns)).lastrowid
+                "sealing, content) "
+                "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (bucket, key, version_id, *columns)).lastrowid
         if parts:
             db.executemany("INSERT INTO s3_object_parts VALUES (?, ?, ?, ?, ?)",
                            [(object_id, *part) for part in parts])

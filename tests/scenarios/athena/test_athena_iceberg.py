@@ -5,6 +5,7 @@ import io
 import json
 
 import fastavro
+import pyarrow.parquet as pq
 import pytest
 
 from athena_helpers import wait
@@ -444,3 +445,25 @@ def test_vacuum_keeps_the_minimum_snapshots_and_the_last_metadata_files(lakebox_
     query("INSERT INTO orders VALUES (5, 'item5', 5, 1.0)")      # numbering goes on after the cut log
     assert glue.get_table(DatabaseName=database, Name="orders")["Table"]["Parameters"]["metadata_location"] \
         .startswith(f"s3://{bucket}/iceberg/orders/metadata/00007-")
+
+
+def test_an_iceberg_timestamp_is_a_timestamp_6(query, s3, bucket):
+    """Iceberg timestamps are Trino's timestamp(6): their microseconds print, typeof says
+    so, a text compared with one is refused; the data file holds microseconds."""
+    query(f"""CREATE TABLE moments (id int, at timestamp) LOCATION 's3://{bucket}/iceberg/moments/'
+              TBLPROPERTIES ('table_type'='ICEBERG')""")
+    query("INSERT INTO moments VALUES (1, TIMESTAMP '2024-06-01 10:00:00.123456'), "
+          "(2, TIMESTAMP '2024-06-01 11:00:00')")
+    _, rows, columns = query("SELECT id, at, typeof(at) AS kind FROM moments ORDER BY id")
+    assert rows[1:] == [["1", "2024-06-01 10:00:00.123456", "timestamp(6)"],
+                        ["2", "2024-06-01 11:00:00.000000", "timestamp(6)"]]
+    assert (columns[1]["Type"], columns[1]["Precision"]) == ("timestamp", 6)
+    execution, _, _ = query("SELECT id FROM moments WHERE at > '2024-06-01'", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        "TYPE_MISMATCH: line 1:33: Cannot apply operator: timestamp(6) > varchar(10)"
+    _, rows, _ = query("SELECT id FROM moments WHERE at > TIMESTAMP '2024-06-01 10:00:00.123'")
+    assert rows == [["id"], ["1"], ["2"]]
+    data = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="iceberg/moments/data/")["Contents"]
+            if item["Key"].endswith(".parquet")]
+    body = s3.get_object(Bucket=bucket, Key=data[0])["Body"].read()
+    assert str(pq.read_schema(io.BytesIO(body)).field("at").type) == "timestamp[us]"

@@ -28,18 +28,20 @@ def test_trinos_failures(query, sql, reason):
     assert execution["Status"]["AthenaError"]["ErrorCategory"] == 2
 
 
+def _refused(query, sql):
+    """The StateChangeReason of a query that fails."""
+    return query(sql, expect="FAILED")[0]["Status"]["StateChangeReason"]
+
+
 def test_arithmetic_of_a_number_and_a_text(query, s3, bucket):
     s3.put_object(Bucket=bucket, Key="counts/part-0.csv", Body=b"1,a\n")
     query("CREATE EXTERNAL TABLE counts (n bigint, s string) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' "
           f"LOCATION 's3://{bucket}/counts/'")
-    execution, _, _ = query("SELECT n - 'x' FROM counts", expect="FAILED")
-    assert execution["Status"]["StateChangeReason"] == \
+    assert _refused(query, "SELECT n - 'x' FROM counts") == \
         "TYPE_MISMATCH: line 1:10: Cannot apply operator: bigint - varchar(1)"
-    execution, _, _ = query("SELECT s FROM counts WHERE n = '1'", expect="FAILED")
-    assert execution["Status"]["StateChangeReason"] == \
+    assert _refused(query, "SELECT s FROM counts WHERE n = '1'") == \
         "TYPE_MISMATCH: line 1:30: Cannot apply operator: bigint = varchar(1)"
-    execution, _, _ = query("SELECT n FROM counts WHERE s = 1", expect="FAILED")
-    assert execution["Status"]["StateChangeReason"] == \
+    assert _refused(query, "SELECT n FROM counts WHERE s = 1") == \
         "TYPE_MISMATCH: line 1:30: Cannot apply operator: varchar = integer"
 
 
@@ -50,6 +52,27 @@ def test_avg_of_a_date_column(query, s3, bucket):
     execution, _, _ = query("SELECT avg(d) FROM days", expect="FAILED")
     assert execution["Status"]["StateChangeReason"].startswith(
         "FUNCTION_NOT_FOUND: line 1:8: Unexpected parameters (date) for function avg. Expected: avg(bigint) double")
+
+
+def test_a_date_or_timestamp_compared_with_a_text(query, s3, bucket):
+    """Trino compares a date with a date: `dt = '2024-01-01'` is refused, `dt = DATE
+    '2024-01-01'` answers; a string partition column takes a text as ever, and prunes."""
+    second_day = b"2024-01-02,2024-01-02 11:00:00,b\n"
+    s3.put_object(Bucket=bucket, Key="visits/day=2024-01-01/part-0.csv", Body=b"2024-01-01,2024-01-01 10:00:00,a\n")
+    s3.put_object(Bucket=bucket, Key="visits/day=2024-01-02/part-0.csv", Body=second_day)
+    query("CREATE EXTERNAL TABLE visits (dt date, at timestamp, who string) PARTITIONED BY (day string) "
+          f"ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://{bucket}/visits/'")
+    query("MSCK REPAIR TABLE visits")
+    assert _refused(query, "SELECT who FROM visits WHERE dt = '2024-01-01'") == \
+        "TYPE_MISMATCH: line 1:33: Cannot apply operator: date = varchar(10)"
+    assert _refused(query, "SELECT who FROM visits WHERE at >= '2024-01-02'") == \
+        "TYPE_MISMATCH: line 1:33: Cannot apply operator: timestamp(3) >= varchar(10)"
+    assert query("SELECT who FROM visits WHERE dt = DATE '2024-01-01'")[1] == [["who"], ["a"]]
+    assert query("WITH v AS (SELECT CAST(dt AS varchar) AS dt, who FROM visits) "
+                 "SELECT who FROM v WHERE dt = '2024-01-01'")[1] == [["who"], ["a"]]       # a text by then
+    execution, rows, _ = query("SELECT who FROM visits WHERE day = '2024-01-02'")
+    assert rows == [["who"], ["b"]]
+    assert execution["Statistics"]["DataScannedInBytes"] == len(second_day)
 
 
 def test_trinos_answers(query):

@@ -16,6 +16,29 @@ def test_get_query_results_in_trinos_text_forms(query):
                                                       "array"]
 
 
+def test_timestamps_print_and_type_as_trinos(query):
+    """timestamp(6) prints its 6 digits, timestamp(3) its 3; Athena's ColumnInfo calls both
+    `timestamp` (pyathena's converters key on that name), with the precision apart."""
+    _, rows, columns = query("SELECT CAST('2024-01-02 03:04:05.123456' AS timestamp(6)) AS micro, "
+                             "CAST('2024-01-02 03:04:05.123456' AS timestamp(3)) AS milli, "
+                             "typeof(CAST('2024-01-02 03:04:05' AS timestamp(6))) AS micro_type, "
+                             "typeof(current_timestamp) AS now_type, current_timestamp AS now")
+    assert rows[1][:4] == ["2024-01-02 03:04:05.123456", "2024-01-02 03:04:05.123", "timestamp(6)",
+                           "timestamp(3) with time zone"]
+    assert rows[1][4].endswith(" UTC") and len(rows[1][4]) == len("2024-01-02 03:04:05.123 UTC")
+    assert [(column["Type"], column["Precision"]) for column in columns] == [
+        ("timestamp", 6), ("timestamp", 3), ("varchar", 2147483647), ("varchar", 2147483647),
+        ("timestamp with time zone", 3)]
+
+
+def test_everyday_functions_answer_as_trinos(query):
+    _, rows, columns = query("SELECT sequence(DATE '2024-01-30', DATE '2024-02-01') AS days, "
+                             "cardinality(MAP(ARRAY['a'], ARRAY[1])) AS entries, "
+                             "json_array_contains('[1, 2]', 2) AS has_two, cbrt(27) AS root")
+    assert rows[1] == ["[2024-01-30, 2024-01-31, 2024-02-01]", "1", "true", "3.0"]
+    assert [column["Type"] for column in columns] == ["array", "bigint", "boolean", "double"]
+
+
 def test_pyathena_reads_the_values_back(lakebox_server, bucket, database):
     from pyathena import connect
     cursor = connect(s3_staging_dir=f"s3://{bucket}/pyathena/", region_name=REGION, schema_name=database,

@@ -25,7 +25,9 @@ def test_every_service_keeps_acknowledged_writes_through_kill_9(tmp_path, fsync)
     try:
         s3, kinesis, sts = server.client("s3"), server.client("kinesis"), server.client("sts")
         s3.create_bucket(Bucket="durable")
+        # Small bodies are kept in their version's row, larger ones in blob files: both kinds.
         bodies = {f"k{i}": os.urandom(1024 + i) for i in range(20)}
+        bodies.update({f"big{i}": os.urandom(100_000 + i) for i in range(3)})
         for key, body in bodies.items():
             s3.put_object(Bucket="durable", Key=key, Body=body)
         kinesis.create_stream(StreamName="durable", ShardCount=1)
@@ -61,10 +63,13 @@ def test_objects_whose_bytes_did_not_reach_the_disk_are_lost_not_served(tmp_path
         server.stop()           # a clean stop syncs everything
         server.start()
         s3 = server.client("s3")
-        bodies = {"whole": os.urandom(3000), "truncated": os.urandom(3001), "missing": os.urandom(3002),
-                  "scrambled": os.urandom(3003), "older": os.urandom(3004)}
+        # Big enough to be blob files (small bodies are kept in their rows, which cannot tear).
+        bodies = {"whole": os.urandom(100_000), "truncated": os.urandom(100_001), "missing": os.urandom(100_002),
+                  "scrambled": os.urandom(100_003), "older": os.urandom(100_004)}
         for key, body in bodies.items():
             s3.put_object(Bucket="crash", Key=key, Body=body)
+        small = os.urandom(1000)        # kept in its row: its bytes land with it, or not at all
+        s3.put_object(Bucket="crash", Key="small", Body=small)
         upload = s3.create_multipart_upload(Bucket="crash", Key="mpu")["UploadId"]
         part_bodies = {1: os.urandom(5 << 20), 2: os.urandom(1000)}
         for number, body in part_bodies.items():
@@ -84,7 +89,7 @@ def test_objects_whose_bytes_did_not_reach_the_disk_are_lost_not_served(tmp_path
         os.unlink(blob_of[bodies["missing"]])
         os.unlink(blob_of[bodies["older"]])     # its previous version is current again
         with open(blob_of[bodies["scrambled"]], "r+b") as scrambled:
-            scrambled.write(bytes(3003))       # the size was kept, the bytes were not
+            scrambled.write(bytes(100_003))    # the size was kept, the bytes were not
         os.unlink(blob_of[part_bodies[2]])
         with open(blob_of[composite_bodies[1] + composite_bodies[2]], "r+b") as composite_bytes:
             composite_bytes.seek(5 << 20)       # the second part's bytes were not kept
@@ -100,13 +105,14 @@ def test_objects_whose_bytes_did_not_reach_the_disk_are_lost_not_served(tmp_path
 
         s3 = server.client("s3")
         assert s3.get_object(Bucket="crash", Key="whole")["Body"].read() == bodies["whole"]
+        assert s3.get_object(Bucket="crash", Key="small")["Body"].read() == small
         for key in ("truncated", "missing", "scrambled", "composite"):
             with pytest.raises(ClientError) as lost:
                 s3.get_object(Bucket="crash", Key=key)
             assert lost.value.response["Error"]["Code"] == "NoSuchKey"
         assert s3.get_object(Bucket="crash", Key="older")["Body"].read() == b"synced before the crash"
         listed = s3.list_objects_v2(Bucket="crash")["Contents"]
-        assert sorted(o["Key"] for o in listed) == ["older", "whole"]
+        assert sorted(o["Key"] for o in listed) == ["older", "small", "whole"]
         parts = s3.list_parts(Bucket="crash", Key="mpu", UploadId=upload)["Parts"]
         assert [p["PartNumber"] for p in parts] == [1]
     finally:

@@ -58,6 +58,48 @@ TRINO_ANSWERS = [
     ("regexp_replace('abcb', '(b)', '$1$1'), regexp_replace('a.b', '\\.', '\\$'), regexp_replace('abab', 'b')",
      '"abbcbb","a$b","aa"'),
     ("split_to_map('a=1,b=2', ',', '=')", '"{a=1, b=2}"'),
+    ("format_number(123456), format_number(1000000), format_number(1234567), format_number(-123456), "
+     "format_number(999), format_number(99999), format_number(12.7e0)",
+     '"123K","1M","1.23M","-123.46K","999","100K","12"'),
+    ("contains_sequence(ARRAY[1, 2, 3, 4], ARRAY[2, 3]), contains_sequence(ARRAY[1, 2, 3], ARRAY[1, 3]), "
+     "contains_sequence(ARRAY[1, NULL, 3], ARRAY[NULL, 3]), contains_sequence(ARRAY[1], ARRAY[1, 2]), "
+     "contains_sequence(CAST(NULL AS array(integer)), ARRAY[1])", '"true","false","true","false",'),
+    ("trim_array(ARRAY[1, 2, 3], 1), trim_array(ARRAY[1, 2, 3], 3), trim_array(ARRAY[1, 2, 3], 0)",
+     '"[1, 2]","[]","[1, 2, 3]"'),
+    # substr is '' from 0, before the start, or for a length below 1 (substr(s, strpos(s, 'z')) is '')
+    ("substr('hello', 0), substr('hello', -10), substr('hello', -3), substr('hello', 2, -1), substr('hello', 0, 2), "
+     "substr('hello', strpos('hello', 'z')), substring('hello' FROM 2 FOR 3), substr(NULL, 0)",
+     '"","","llo","","","","ell",'),
+    ("array_position(ARRAY[1, 2], 5), array_position(ARRAY[1, 2], 2), typeof(array_position(ARRAY[1], 1)), "
+     "contains(ARRAY[1, NULL], 2), contains(ARRAY[1, NULL], 1), contains(ARRAY[1, 2], 3), "
+     "array_max(ARRAY[1, NULL]), array_min(ARRAY[1, 3])", '"0","2","bigint",,"true","false",,"1"'),
+    # SQL/JSON paths with their mode word; a member named in brackets; CAST(text AS JSON) is a JSON string
+    ("json_value('{\"a\": {\"b\": 1}}', 'lax $.a.b'), json_query('{\"a\": [1, 2]}', 'lax $.a'), "
+     "json_exists('{\"a\": 1}', 'lax $.a'), json_exists('{\"a\": 1}', 'strict $.z')", '"1","[1,2]","true","false"'),
+    ("json_extract_scalar('{\"a.b\": 1}', '$[\"a.b\"]'), json_extract('{\"x\": {\"a.b\": [1]}}', '$.x[\"a.b\"][0]')",
+     '"1","1"'),
+    ("json_format(CAST(MAP(ARRAY['b', 'a'], ARRAY[1, 2]) AS json)), CAST(MAP(ARRAY[10, 2], ARRAY['x', 'y']) AS json)",
+     '"{""a"":2,""b"":1}","{""10"":""x"",""2"":""y""}"'),
+    ("CAST('x' AS json), json_extract(CAST('{\"a\":1}' AS json), '$.a'), json_extract(json_parse('{\"a\":1}'), '$.a')",
+     '"""x""",,"1"'),
+    ("CAST('abc' AS varchar(2)), TRY_CAST('abcd' AS varchar(3)), CAST('ab' AS varchar(5)), CAST(1.5e0 AS varchar(3))",
+     '"ab","abc","ab","1.5"'),
+    ("CAST(2.5e0 AS integer), CAST(-2.5e0 AS integer), CAST(0.5e0 AS bigint), TRY_CAST(3.5e0 AS smallint), "
+     "CAST(x * 1.5e0 AS integer) FROM (VALUES 1) AS t(x)", '"3","-3","1","4","2"'),
+    ("sequence(DATE '2024-01-01', DATE '2024-01-03'), sequence(DATE '2024-01-02', DATE '2024-01-01'), "
+     "sequence(DATE '2024-01-31', DATE '2024-03-31', INTERVAL '1' MONTH)",
+     '"[2024-01-01, 2024-01-02, 2024-01-03]","[2024-01-02, 2024-01-01]","[2024-01-31, 2024-02-29, 2024-03-31]"'),
+    ("cardinality(MAP(ARRAY['a', 'b'], ARRAY[1, 2])), cardinality(ARRAY[1]) - 3, typeof(cardinality(ARRAY[1]))",
+     '"2","-2","bigint"'),
+    ("random(10) BETWEEN 0 AND 9, typeof(random(10)), random(5, 6), typeof(random())", '"true","integer","5","double"'),
+    ("hour(from_unixtime(1700000000, 'Europe/Paris')), from_unixtime(1700000000, 'UTC')",
+     '"23","2023-11-14 22:13:20.000 UTC"'),
+    ("cbrt(27), cbrt(-8), sign(-2.5e0), sign(0e0)", '"3.0","-2.0","-1.0","0.0"'),
+    ("json_array_contains('[1, 2, \"a\"]', 2), json_array_contains('[1, 2, \"a\"]', 'a'), "
+     "json_array_contains('[1]', 3), json_array_contains('{}', 1)", '"true","true","false",'),
+    ("json_array_get('[\"a\", [3, 9], \"c\"]', 0), json_array_get('[\"a\", [3, 9]]', 1), "
+     "json_array_get('[\"c\"]', -1), json_array_get('[\"c\"]', 5), is_json_scalar('1'), is_json_scalar('[1]')",
+     '"""a""","[3,9]","""c""",,"true","false"'),
     ("date_diff('hour', TIMESTAMP '2024-01-01 00:59:00', TIMESTAMP '2024-01-01 01:01:00'), "
      "date_diff('day', TIMESTAMP '2024-01-01 23:00:00', TIMESTAMP '2024-01-02 01:00:00'), "
      "date_diff('year', DATE '2023-12-31', DATE '2024-01-01'), date_diff('month', DATE '2024-01-31', DATE '2024-02-29'), "
@@ -75,6 +117,13 @@ TRINO_ANSWERS = [
      "json_extract('not json', '$.a'), json_extract('{\"a\": \"x\"}', '$.a')", ',,"1",,,"""x"""'),
     ("CAST(TIMESTAMP '2024-01-01 10:30:00.5' AS varchar), CAST(DATE '2024-01-01' AS varchar)",
      '"2024-01-01 10:30:00.500","2024-01-01"'),
+    # timestamp(6) keeps its microseconds (a cast, or a literal with 6 fractional digits)
+    ("CAST('2024-01-02 03:04:05.123456' AS timestamp(6)), TIMESTAMP '2024-01-02 03:04:05.000001', "
+     "CAST('2024-01-02 03:04:05.123456' AS timestamp(3)), CAST(CAST('2024-01-02 03:04:05' AS timestamp(6)) AS varchar)",
+     '"2024-01-02 03:04:05.123456","2024-01-02 03:04:05.000001","2024-01-02 03:04:05.123","2024-01-02 03:04:05.000000"'),
+    ("typeof(CAST('2024-01-02 03:04:05' AS timestamp(6))), typeof('abc'), typeof(''), typeof(CAST('x' AS varchar)), "
+     "typeof(current_timestamp), typeof(localtimestamp)",
+     '"timestamp(6)","varchar(3)","varchar(0)","varchar","timestamp(3) with time zone","timestamp(3)"'),
     ("CAST(1e10 AS varchar), CAST(sum(x * 1e0) AS varchar), CAST(avg(n) AS varchar), CAST(CAST(1 AS real) AS varchar), "
      "CAST(1.5 AS varchar), CAST(max(n) AS varchar) FROM (VALUES (1e7, 1)) AS t(x, n)",
      '"1.0E10","1.0E7","1.0","1.0","1.5","1"'),
@@ -124,7 +173,11 @@ def test_patterns():
 
 def test_wrong_arguments_and_unparsable_dates_in_trinos_words():
     for select, name, message in (("repeat('a')", "FUNCTION_NOT_FOUND", "Unexpected parameters for function repeat"),
-                                  ("date_parse('x', '%Y')", "INVALID_FUNCTION_ARGUMENT", 'Invalid format: "x"')):
+                                  ("date_parse('x', '%Y')", "INVALID_FUNCTION_ARGUMENT", 'Invalid format: "x"'),
+                                  ("trim_array(ARRAY[1, 2, 3], 4)", "INVALID_FUNCTION_ARGUMENT",
+                                   "size must not exceed array cardinality 3: 4"),
+                                  ("trim_array(ARRAY[1], -1)", "INVALID_FUNCTION_ARGUMENT",
+                                   "size must not be negative: -1")):
         with pytest.raises(EngineError) as caught:
             result_line("SELECT " + select)
         assert (caught.value.error_name, caught.value.message) == (name, message)

@@ -64,9 +64,12 @@ TRINO_FAILURES = [
      + AVG_EXPECTED),
     ("1,\n  AVG (DISTINCT CAST(x AS date)) FROM (VALUES '2024-01-01') t(x)", "FUNCTION_NOT_FOUND",
      "line 2:3: Unexpected parameters (date) for function avg. " + AVG_EXPECTED),
+    ("DATE '2024-01-01' = '2024-01-01'", "TYPE_MISMATCH", "line 1:26: Cannot apply operator: date = varchar(10)"),
     ("x + 'a' FROM (VALUES 1) AS t(x)", "TYPE_MISMATCH", 'Could not choose a best candidate function for the '
      'function call "+(INTEGER, STRING_LITERAL)". In order to select one, please add explicit type casts.'),
     ("1.5 / 0", "DIVISION_BY_ZERO", "Division by zero"),
+    ("CAST(12345678901 AS integer)", "NUMERIC_VALUE_OUT_OF_RANGE", "Out of range for integer: 12345678901"),
+    ("CAST(300 AS tinyint)", "NUMERIC_VALUE_OUT_OF_RANGE", "Out of range for tinyint: 300"),
 ]
 
 

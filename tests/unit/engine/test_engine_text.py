@@ -13,7 +13,7 @@ from lakebox.engine.text import java_double, java_real
     ("SELECT ROW(1, 'x')", '"{1, x}"'),
     ("SELECT ARRAY[CAST(ROW(1, ARRAY[2.5e0]) AS ROW(a integer, b array(double)))]", '"[{a=1, b=[2.5]}]"'),
     ("SELECT MAP(ARRAY['a'], ARRAY[ARRAY[TIMESTAMP '2024-01-01 10:00:00']])", '"{a=[2024-01-01 10:00:00.000]}"'),
-    ("SELECT TIMESTAMP '2024-01-01 10:00:00.123456'", '"2024-01-01 10:00:00.123"'),
+    ("SELECT TIMESTAMP '2024-01-01 10:00:00.123456'", '"2024-01-01 10:00:00.123456"'),   # a timestamp(6) literal
     ("SELECT TIME '10:00:01'", '"10:00:01.000"'),
     ("SELECT to_utf8('hello')", '"68 65 6c 6c 6f"'),
     ("SELECT 1e10, 1e-5, 0.5e0, 1234567.5e0, 123456789e0", '"1.0E10","1.0E-5","0.5","1234567.5","1.23456789E8"'),

@@ -7,6 +7,7 @@ def test_nested_hive_types():
     assert types.duck_type("map<string,array<bigint>>") == "MAP(VARCHAR, BIGINT[])"
     assert types.duck_type("decimal(15,2)") == "DECIMAL(15,2)"
     assert types.duck_type("varchar(10)") == "VARCHAR"
+    assert (types.duck_type("timestamp(6)"), types.duck_type("timestamp(3)")) == ("TIMESTAMP_NS", "TIMESTAMP")
 
 
 def test_struct_fields_spelled_as_the_files_spell_them():

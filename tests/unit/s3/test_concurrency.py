@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from lakebox.services.s3 import concurrency, files
+from lakebox.services.s3 import concurrency, files, stored
 from lakebox.storage.blobs import BlobStore
 from lakebox.storage.db import Database
 from lakebox.work import Work
@@ -165,3 +165,15 @@ def test_copies_read_from_an_open_file_after_it_is_deleted(blobs, tmp_path):
     copy, md5_hex, sums = files.closing_after(opened, files.copy_hashing, blobs, opened, 5, 100, ("SHA256",))
     with open(copy, "rb") as f:
         assert f.read() == data[5:105]
+
+
+def test_staged_small_bytes_stay_for_the_row_when_inline(blobs):
+    with concurrency.Staged(blobs, b"small body", inline=True) as staged:
+        blob_id = staged.commit()
+    assert staged.content == b"small body" and not os.path.exists(blobs.path(blob_id))
+    assert os.listdir(blobs.root) == ["tmp"] and temp_files(blobs) == []
+
+    big = os.urandom(stored.INLINE_MAX + 1)
+    with concurrency.Staged(blobs, big, inline=True) as staged:
+        blob_id = staged.commit()
+    assert staged.content is None and blobs.read(blob_id) == big

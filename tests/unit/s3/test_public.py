@@ -1,27 +1,17 @@
 """The interface other services use: write, read, list and resolve objects to files."""
 import hashlib
 import os
-import types
 
 import pytest
 
 from lakebox.services.s3 import public, store
-from lakebox.storage.blobs import BlobStore
-from lakebox.storage.clock import Clock
-from lakebox.storage.db import Database
 
-from s3_unit_helpers import raises_s3
+from s3_unit_helpers import lake_state, raises_s3
 
 
 @pytest.fixture
 def state(tmp_path):
-    db = Database(None)
-    db.migrate("s3", store.SCHEMA)
-    memory = {}
-    state = types.SimpleNamespace(db=db, blobs=BlobStore(str(tmp_path / "blobs"), durable=False), clock=Clock(db),
-                                  cache=lambda name: memory.setdefault(name, {}))
-    store.insert_bucket(db, "lake", "123456789012", "eu-west-1", 0.0, False)
-    return state
+    return lake_state(tmp_path)
 
 
 def test_put_get_and_resolve_in_place(state):

@@ -12,7 +12,8 @@ from awscrt import checksums as crt
 from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum, CrtCrc32cChecksum, Sha1Checksum
 
 from lakebox.services.s3 import upload as body_mod
-from lakebox.services.s3.upload import (AwsChunkedDecoder, checksum_of_file, spool, without_aws_chunked)
+from lakebox.services.s3.aws_chunked import AwsChunkedDecoder
+from lakebox.services.s3.upload import checksum_of_file, spool, without_aws_chunked
 from lakebox.storage.blobs import BlobStore
 from s3_unit_helpers import raises_s3
 
