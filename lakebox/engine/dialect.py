@@ -349,7 +349,8 @@ def date_add_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> e
 _TEXT_KINDS = {"double": "double", "float": "real", "real": "real", "timestamp": "timestamp",
                "timestamp(6)": "timestamp6"}
 _TEXT_KINDS_OF_CASTS = {exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FLOAT: "real",
-                        exp.DataType.Type.TIMESTAMP: "timestamp", exp.DataType.Type.TIMESTAMP_NS: "timestamp6"}
+                        exp.DataType.Type.TIMESTAMP: "timestamp", exp.DataType.Type.TIMESTAMP_NS: "timestamp6",
+                        exp.DataType.Type.TIMESTAMPTZ: "timestamptz"}
 
 
 # Calls that are doubles, as Trino names them or as `functions` has renamed them.
@@ -357,9 +358,9 @@ _DOUBLE_CALLS = {prefix + name for prefix in ("", functions.PREFIX) for name in 
 
 
 def text_kind(node, column_types: dict) -> str | None:
-    """"double", "real", "timestamp" or "timestamp6" (Trino's timestamp(6)) when `node`
-    is known to be one (a catalog column, a literal, a cast, arithmetic or an aggregate
-    over one), else None."""
+    """"double", "real", "timestamp", "timestamp6" (Trino's timestamp(6)) or "timestamptz"
+    (with time zone, which lakebox's are in UTC) when `node` is known to be one (a catalog
+    column, a literal, a cast, a call, arithmetic or an aggregate over one), else None."""
     if isinstance(node, (exp.Paren, exp.Neg)):
         return text_kind(node.this, column_types)
     if isinstance(node, exp.Column):
@@ -368,6 +369,9 @@ def text_kind(node, column_types: dict) -> str | None:
         return "double" if "e" in node.this.lower() else None
     if isinstance(node, (exp.Rand, exp.Pi)) or (isinstance(node, exp.Anonymous) and node.name.lower() in _DOUBLE_CALLS):
         return "double"
+    if isinstance(node, (exp.UnixToTime, exp.CurrentTimestamp)) or (
+            isinstance(node, exp.Anonymous) and node.name.lower() in time_zones.INSTANT_CALLS):
+        return "timestamptz"
     if isinstance(node, (exp.Cast, exp.TryCast)):
         return _TEXT_KINDS_OF_CASTS.get(node.to.this)
     if isinstance(node, (exp.Sum, exp.Min, exp.Max, exp.Abs)):

@@ -24,12 +24,28 @@ _UTC_OFFSET = re.compile(r"[+-]00:?00")
 _OTHER_OFFSET = r"T.*[+-]([0-9]{2}:?[0-9]{2}|[0-9]{2})$"
 _ZERO_OFFSET = r"T.*[+-]00(:?00)?$"
 
+# The zone a text ends in after its time of day (`12:00:00 Europe/Berlin`, `12:00+01:00`).
+_TEXT_ZONE = r"[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.][0-9]+)?)?\s*([A-Za-z][A-Za-z0-9_/+-]*|[+-][0-9]{2}(?::?[0-9]{2})?)\s*$"
+_UTC_TEXT = "^(?:(?:etc/)?(?:" + "|".join(sorted(_UTC_NAMES)) + ")|[+-]00(?::?00)?)$"
+
+def _text_timestamptz_macros():
+    """CAST and TRY_CAST(text AS timestamp with time zone): a text naming a zone other
+    than UTC keeps that zone in Trino, which lakebox cannot carry."""
+    zone = f"regexp_extract(CAST(s AS VARCHAR), '{_TEXT_ZONE}', 1)"
+    refused = strict.failure_sql("NOT_SUPPORTED", "'A timestamp with time zone other than UTC is not supported: ' "
+                                                  "|| CAST(s AS VARCHAR)")
+    for name, cast in (("text_timestamptz", "CAST"), ("try_text_timestamptz", "TRY_CAST")):
+        yield (name, "s", f"CASE WHEN typeof(s) = 'VARCHAR' AND {zone} <> '' AND NOT regexp_matches(lower({zone}), "
+                          f"'{_UTC_TEXT}') THEN {refused} ELSE {cast}(s AS TIMESTAMPTZ) END")
+
+
 MACROS = [
     ("from_iso8601_timestamp", "s",
      f"CASE WHEN regexp_matches(s, '{_OTHER_OFFSET}') AND NOT regexp_matches(s, '{_ZERO_OFFSET}') THEN "
      + strict.failure_sql("NOT_SUPPORTED", "'from_iso8601_timestamp of a time zone other than UTC is not supported: ' "
-                                       "|| s")
+                                           "|| s")
      + " ELSE CAST(s AS TIMESTAMPTZ) END"),
+    *_text_timestamptz_macros(),
 ]
 
 
@@ -140,12 +156,26 @@ def _zone_function(node: exp.Anonymous):
         _zoned(node, f"Function '{name}' with time zone {_zone_text(zone)}", zone, _as_instant(value))
 
 
+def _cast_to_timestamptz(node: exp.Cast | exp.TryCast):
+    """A constant text is checked here (the query refused before it runs), any other
+    operand as it is read."""
+    if isinstance(node.this, exp.Literal) and node.this.is_string:
+        found = re.search(_TEXT_ZONE, node.this.this)
+        if found and not is_utc(exp.Literal.string(found.group(1))):
+            raise ZoneNotSupported(f"A timestamp with time zone {found.group(1)} is not supported (only UTC)")
+        return
+    name = "lakebox_try_text_timestamptz" if isinstance(node, exp.TryCast) else "lakebox_text_timestamptz"
+    node.replace(exp.Anonymous(this=name, expressions=[node.this.copy()]))
+
+
 def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp):
     node.replace(exp.Anonymous(this="lakebox_from_iso8601_timestamp", expressions=[node.this.copy()]))
 
 
 ZONE_FUNCTIONS = {"at_timezone", "with_timezone"}
-NODE_TYPES = {exp.AtTimeZone, exp.UnixToTime, exp.FromISO8601Timestamp, exp.Anonymous}
+# The macros `rewrite` calls, each a timestamp with time zone (in UTC).
+INSTANT_CALLS = {"lakebox_from_iso8601_timestamp", "lakebox_text_timestamptz", "lakebox_try_text_timestamptz"}
+NODE_TYPES = {exp.AtTimeZone, exp.UnixToTime, exp.FromISO8601Timestamp, exp.Anonymous, exp.Cast, exp.TryCast}
 
 
 def rewrite(tree: exp.Expression) -> exp.Expression:
@@ -157,6 +187,9 @@ def rewrite(tree: exp.Expression) -> exp.Expression:
             _unix_to_time(node)
         elif isinstance(node, exp.FromISO8601Timestamp):
             _from_iso8601_timestamp(node)
+        elif isinstance(node, (exp.Cast, exp.TryCast)):
+            if node.to.this == exp.DataType.Type.TIMESTAMPTZ:
+                _cast_to_timestamptz(node)
         elif node.name.lower() in ZONE_FUNCTIONS:
             _zone_function(node)
     return tree

@@ -15,6 +15,9 @@ def test_utc_values_as_trino_prints_and_types_them(query):
         "to_unixtime(from_iso8601_timestamp('2024-01-01T12:00:00Z')) AS epoch")
     assert rows[1] == ["2024-01-01 12:00:00.000 UTC"] * 3 + ["timestamp(3) with time zone", "12", "1.7041104E9"]
     assert [column["Type"] for column in columns[:3]] == ["timestamp with time zone"] * 3
+    _, rows, _ = query("SELECT CAST(from_unixtime(1704110400) AS varchar) AS text, "
+                       "CAST('2024-01-01 12:00:00 UTC' AS timestamp with time zone) AS parsed")
+    assert rows[1] == ["2024-01-01 12:00:00.000 UTC"] * 2
 
 
 def test_wall_clock_and_instant_of_another_zone(query):
@@ -34,6 +37,8 @@ def test_wall_clock_and_instant_of_another_zone(query):
      "NOT_SUPPORTED: Function 'from_unixtime' with time zone 'Europe/Berlin'" + ONLY),
     ("SELECT with_timezone(TIMESTAMP '2024-01-01 12:00:00', 'Asia/Tokyo')",
      "NOT_SUPPORTED: Function 'with_timezone' with time zone 'Asia/Tokyo'" + ONLY),
+    ("SELECT hour(TIMESTAMP '2024-01-01 12:00:00 Europe/Berlin')",
+     "NOT_SUPPORTED: A timestamp with time zone Europe/Berlin is not supported (only UTC)"),
     ("SELECT from_iso8601_timestamp('2024-01-01T12:00:00+01:00')",
      "NOT_SUPPORTED: from_iso8601_timestamp of a time zone other than UTC is not supported: "
      "2024-01-01T12:00:00+01:00"),

@@ -25,6 +25,11 @@ NOON_UTC = '"2024-01-01 12:00:00.000 UTC"'
     ("format_datetime(from_unixtime(1704110400, 'UTC'), 'yyyy-MM-dd HH:mm')", '"2024-01-01 12:00"'),
     ("to_unixtime(from_iso8601_timestamp('2024-01-01T12:00:00Z'))", '"1.7041104E9"'),
     ("current_timestamp AT TIME ZONE 'UTC' > TIMESTAMP '2020-01-01 00:00:00'", '"true"'),
+    ("CAST(from_unixtime(1704110400) AS varchar), CAST(max(TIMESTAMP '2024-01-01 12:00:00' AT TIME ZONE 'UTC') "
+     "AS varchar)", NOON_UTC + "," + NOON_UTC),
+    ("CAST('2024-01-01 12:00:00 UTC' AS timestamp with time zone)", NOON_UTC),
+    ("CAST(s AS timestamp with time zone), TRY_CAST('x' AS timestamp with time zone) "
+     "FROM (VALUES '2024-01-01 12:00:00+00:00') AS t(s)", NOON_UTC + ","),
     # another zone, where only the wall clock or the instant is read
     ("hour(TIMESTAMP '2024-07-01 12:00:00' AT TIME ZONE 'Europe/Berlin')", '"14"'),
     ("EXTRACT(HOUR FROM (TIMESTAMP '2024-01-01 12:00:00' AT TIME ZONE 'Europe/Berlin'))", '"13"'),
@@ -45,6 +50,11 @@ def test_utc_answers_as_trino(select, line):
     ("at_timezone(current_timestamp, 'America/New_York')", "'at_timezone' with time zone 'America/New_York'"),
     ("with_timezone(TIMESTAMP '2024-01-01 12:00:00', 'Asia/Tokyo')", "'with_timezone' with time zone 'Asia/Tokyo'"),
     ("hour(from_iso8601_timestamp('2024-01-01T12:00:00+01:00'))", "from_iso8601_timestamp of a time zone"),
+    ("TIMESTAMP '2024-01-01 12:00:00 Europe/Berlin'", "A timestamp with time zone Europe/Berlin"),
+    ("CAST(s AS timestamp with time zone) FROM (VALUES '2024-01-01 12:00 +01:00') AS t(s)",
+     "A timestamp with time zone other than UTC"),
+    ("TRY_CAST(s AS timestamp with time zone) FROM (VALUES '2024-01-01 12:00:00 Asia/Tokyo') AS t(s)",
+     "A timestamp with time zone other than UTC"),
     ("format_datetime(TIMESTAMP '2024-01-01 12:00:00' AT TIME ZONE 'Europe/Berlin', 'HH z')",
      "AT TIME ZONE 'Europe/Berlin'"),
     ("hour(x AT TIME ZONE z) FROM (VALUES (TIMESTAMP '2024-01-01 12:00:00', 'UTC')) AS t(x, z)", "AT TIME ZONE z"),
