@@ -61,3 +61,66 @@ def test_update_time_to_live_of_a_missing_table_names_it(ddb):
     assert _error(ddb.update_time_to_live, TableName=name,
                   TimeToLiveSpecification={"AttributeName": "expires", "Enabled": True}) == (
         "ResourceNotFoundException", f"Requested resource not found: Table: {name} not found")
+
+
+ON_DEMAND_WARM = {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000}
+
+
+def test_an_on_demand_table_and_its_index_start_warm_at_12000_reads_and_4000_writes(ddb, make_table):
+    name = make_table(extra_definitions=[("g", "S")], GlobalSecondaryIndexes=[{
+        "IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "ALL"}}])
+    table = ddb.describe_table(TableName=name)["Table"]
+    assert table["WarmThroughput"] == {**ON_DEMAND_WARM, "Status": "ACTIVE"}
+    assert table["GlobalSecondaryIndexes"][0]["WarmThroughput"] == {**ON_DEMAND_WARM, "Status": "ACTIVE"}
+    assert table["DeletionProtectionEnabled"] is False
+    assert "TableClassSummary" not in table
+
+
+def test_a_provisioned_table_is_warm_at_its_provisioned_units(ddb, make_table):
+    name = make_table(ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 3})
+    assert ddb.describe_table(TableName=name)["Table"]["WarmThroughput"] == {
+        "ReadUnitsPerSecond": 5, "WriteUnitsPerSecond": 3, "Status": "ACTIVE"}
+
+
+def test_create_table_answers_the_warm_throughput_while_creating(ddb):
+    name = _missing()
+    answer = ddb.create_table(TableName=name, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                              AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                              BillingMode="PAY_PER_REQUEST",
+                              WarmThroughput={"ReadUnitsPerSecond": 12001, "WriteUnitsPerSecond": 4001})
+    try:
+        assert answer["TableDescription"]["WarmThroughput"] == {
+            "ReadUnitsPerSecond": 12001, "WriteUnitsPerSecond": 4001, "Status": "CREATING"}
+    finally:
+        ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+        ddb.delete_table(TableName=name)
+
+
+def test_warm_throughput_rises_with_the_provisioned_units_and_never_falls(ddb, make_table):
+    name = make_table(ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
+    waiter = ddb.get_waiter("table_exists")
+    ddb.update_table(TableName=name, ProvisionedThroughput={"ReadCapacityUnits": 50, "WriteCapacityUnits": 20})
+    waiter.wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    ddb.update_table(TableName=name, ProvisionedThroughput={"ReadCapacityUnits": 2, "WriteCapacityUnits": 2})
+    waiter.wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    warm = ddb.describe_table(TableName=name)["Table"]["WarmThroughput"]
+    assert (warm["ReadUnitsPerSecond"], warm["WriteUnitsPerSecond"]) == (50, 20)
+
+
+def test_update_table_raises_the_warm_throughput_asked_for(ddb, make_table):
+    name = make_table()
+    ddb.update_table(TableName=name, WarmThroughput={"ReadUnitsPerSecond": 15000})
+    warm = ddb.describe_table(TableName=name)["Table"]["WarmThroughput"]
+    assert (warm["ReadUnitsPerSecond"], warm["WriteUnitsPerSecond"]) == (15000, 4000)
+
+
+def test_an_index_update_may_ask_for_warm_throughput_alone(ddb, make_table):
+    name = make_table(extra_definitions=[("g", "S")], GlobalSecondaryIndexes=[{
+        "IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+    ddb.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Update": {
+        "IndexName": "by-g", "WarmThroughput": {"WriteUnitsPerSecond": 9000}}}])
+    ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    warm = ddb.describe_table(TableName=name)["Table"]["GlobalSecondaryIndexes"][0]["WarmThroughput"]
+    assert (warm["ReadUnitsPerSecond"], warm["WriteUnitsPerSecond"]) == (12000, 9000)
