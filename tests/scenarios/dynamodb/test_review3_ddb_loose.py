@@ -124,3 +124,41 @@ def test_an_index_update_may_ask_for_warm_throughput_alone(ddb, make_table):
     ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
     warm = ddb.describe_table(TableName=name)["Table"]["GlobalSecondaryIndexes"][0]["WarmThroughput"]
     assert (warm["ReadUnitsPerSecond"], warm["WriteUnitsPerSecond"]) == (12000, 9000)
+
+
+def _cancelled(call, **kwargs):
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    response = caught.value.response
+    return response["Error"]["Code"], response["Error"]["Message"], response.get("CancellationReasons")
+
+
+@pytest.mark.parametrize("key", [{}, {"pk": {"N": "1"}}, {"pk": {"S": "a"}, "other": {"S": "b"}}])
+def test_transact_get_with_a_key_not_matching_the_schema_is_cancelled(ddb, make_table, key):
+    name = make_table()
+    code, message, reasons = _cancelled(ddb.transact_get_items, TransactItems=[
+        {"Get": {"TableName": name, "Key": {"pk": {"S": "fine"}}}}, {"Get": {"TableName": name, "Key": key}}])
+    assert code == "TransactionCanceledException"
+    assert message == "Transaction cancelled, please refer cancellation reasons for specific reasons [None, " \
+                      "ValidationError]"
+    assert reasons == [{"Code": "None"}, {"Code": "ValidationError",
+                                          "Message": "The provided key element does not match the schema"}]
+
+
+def test_transact_get_with_an_empty_string_key_is_a_validation_exception(ddb, make_table):
+    name = make_table()
+    assert _error(ddb.transact_get_items, TransactItems=[{"Get": {"TableName": name, "Key": {"pk": {"S": ""}}}}]) == (
+        "ValidationException", "One or more parameter values are not valid. The AttributeValue for a key attribute "
+                               "cannot contain an empty string value. Key: pk")
+
+
+def test_transact_write_lookup_keys_cancel_on_the_wrong_type_and_refuse_empty_strings(ddb, make_table):
+    name = make_table()
+    code, _, reasons = _cancelled(ddb.transact_write_items, TransactItems=[
+        {"Delete": {"TableName": name, "Key": {"pk": {"N": "1"}}}}])
+    assert (code, reasons) == ("TransactionCanceledException", [
+        {"Code": "ValidationError", "Message": "The provided key element does not match the schema"}])
+    assert _error(ddb.transact_write_items, TransactItems=[
+        {"Delete": {"TableName": name, "Key": {"pk": {"S": ""}}}}]) == (
+        "ValidationException", "One or more parameter values are not valid. The AttributeValue for a key attribute "
+                               "cannot contain an empty string value. Key: pk")
