@@ -162,3 +162,15 @@ def test_transact_write_lookup_keys_cancel_on_the_wrong_type_and_refuse_empty_st
         {"Delete": {"TableName": name, "Key": {"pk": {"S": ""}}}}]) == (
         "ValidationException", "One or more parameter values are not valid. The AttributeValue for a key attribute "
                                "cannot contain an empty string value. Key: pk")
+
+
+def test_query_and_scan_expressions_are_refused_before_the_table_lookup(ddb):
+    code, message = _error(ddb.query, TableName=_missing(), KeyConditionExpression="things are not ok")
+    assert code == "ValidationException" and message.startswith("Invalid KeyConditionExpression: Syntax error; ")
+    assert _error(ddb.query, TableName=_missing(), FilterExpression="a = :a",
+                  ExpressionAttributeValues={":a": {"S": "x"}}) == (
+        "ValidationException",
+        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
+    code, message = _error(ddb.scan, TableName=_missing(), FilterExpression="a = ")
+    assert code == "ValidationException" and message.startswith("Invalid FilterExpression: Syntax error; ")
+    assert _error(ddb.scan, TableName=_missing())[0] == "ResourceNotFoundException"
