@@ -19,6 +19,8 @@ import contextlib
 import io
 import os
 import struct
+import sys
+import threading
 import zlib
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -32,6 +34,7 @@ from lakebox.services.s3 import concurrency, errors, files, store, stored
 SLICE = 1 << 20
 _HEADER = struct.Struct(">16sI")     # initial counter, CRC32 of the stored bytes
 _MASTER_CACHE = "sse-s3-master"
+_POOL_SIZE = 16                      # SLICE buffers kept for reads: 16 MiB at most
 
 
 # ---- choosing the key (on the loop: reads the database, may ask KMS) ---------------------
@@ -262,11 +265,14 @@ class _ReadingState:
 class Decrypting(io.RawIOBase):
     """A sealed blob read as plaintext from any offset (AES-CTR seeks freely).
 
-    Each read lands the stored bytes in a new buffer and decrypts them there, in place:
-    one pass over memory the size of the read, where decrypting into a fresh bytes object
+    Each read lands the stored bytes in a buffer and decrypts them there, in place: one
+    pass over memory the size of the read, where decrypting into a fresh bytes object
     costs a second buffer (for 1 MiB reads, the allocation alone cost more than AES).
-    `read` returns that buffer, a bytearray, which the response sends as it is; nothing
-    writes to it afterwards, so a transport may keep it until sent.
+    `read` returns that buffer, a bytearray, which the response sends as it is. Reads of
+    SLICE bytes (every chunk of a GET but a range's last) take a buffer from `_BUFFERS`,
+    which hands out only buffers nobody else holds any more: a transport keeps the
+    bytearray (or a view of it) until it is sent, and writing over it earlier corrupts
+    the body.
 
     It has no file descriptor: byte copies (files.copy_range) then stream through it
     rather than copy ciphertext in the kernel.
@@ -299,10 +305,10 @@ class Decrypting(io.RawIOBase):
     def read(self, size=-1):
         if size is None or size < 0:
             return self.readall()
-        plain = bytearray(size)
+        plain = _BUFFERS.take() if size == SLICE else bytearray(size)
         got = self.readinto(plain)
         if got < size:
-            del plain[got:]
+            return plain[:got]      # a copy: a pooled buffer keeps its size
         return plain
 
     def readall(self):
@@ -334,3 +340,33 @@ class Decrypting(io.RawIOBase):
     def close(self):
         self._raw.close()
         super().close()
+
+
+class _BufferPool:
+    """SLICE-sized bytearrays recycled between reads, so that a read neither zero-fills a
+    new MiB nor faults its pages in (a quarter of the cost of AES over it).
+
+    A buffer is free again when no one but the pool refers to it: whoever sends it (the
+    response loop, uvloop's write queue, a memoryview of it) holds a reference until the
+    bytes are gone, so a reference count at the pool's own is the proof it was sent.
+    Thread-safe: workers copying objects read through the same pool.
+    """
+
+    def __init__(self, size: int):
+        self._size = size
+        self._buffers: list[bytearray] = []
+        self._lock = threading.Lock()
+
+    def take(self) -> bytearray:
+        with self._lock:
+            for buffer in self._buffers:
+                # held by the list, the loop variable and getrefcount's argument
+                if sys.getrefcount(buffer) == 3:
+                    return buffer
+            buffer = bytearray(SLICE)
+            if len(self._buffers) < self._size:
+                self._buffers.append(buffer)
+            return buffer
+
+
+_BUFFERS = _BufferPool(_POOL_SIZE)

@@ -9,9 +9,11 @@ KMS.DisabledException` "<key ARN> is disabled."; a key pending deletion `400
 KMS.KMSInvalidStateException` "<key ARN> is pending deletion."; SSEKMSKeyId is answered
 with the key's ARN.
 """
+import concurrent.futures
 import hashlib
 import os
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -89,6 +91,36 @@ def test_ranges_and_parts_of_encrypted_objects(s3, bucket, key_arn):
         got = s3.get_object(Bucket=bucket, Key="k", Range=f"bytes={first}-{last}")
         assert got["Body"].read() == data[first:last + 1]
     assert body(s3, Bucket=bucket, Key="k", Range="bytes=-5") == data[-5:]
+
+
+def slow_read(url: str, headers: dict) -> bytes:
+    """A GET whose client takes the body 64 KiB at a time, pausing: the server's socket
+    fills and bytes it has handed to its transport wait there, unsent."""
+    request = urllib.request.Request(url, headers=headers)
+    pieces = []
+    with urllib.request.urlopen(request, timeout=60) as response:
+        while piece := response.read(64 * 1024):
+            pieces.append(piece)
+            time.sleep(0.001)
+    return b"".join(pieces)
+
+
+def test_concurrent_gets_of_a_multi_slice_kms_object(s3, bucket, key_arn):
+    data = os.urandom(5 * MIB + 3)
+    s3.put_object(Bucket=bucket, Key="big", Body=data, ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "big"})
+    edges = [(0, MIB - 1), (MIB - 5, 3 * MIB + 7), (2 * MIB, 2 * MIB), (5 * MIB - 2, 5 * MIB + 2),
+             (17, 5 * MIB + 2)]
+    wanted = [((), data)] * 6 + [((first, last), data[first:last + 1]) for first, last in edges]
+
+    def fetch(job):
+        span, expected = job
+        headers = {"Range": "bytes=%d-%d" % span} if span else {}
+        return slow_read(url, headers) == expected
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        assert all(pool.map(fetch, wanted * 2))
+    assert hashlib.sha256(body(s3, Bucket=bucket, Key="big")).digest() == hashlib.sha256(data).digest()
 
 
 def test_disabled_key_fails_get_but_not_head(s3, kms, bucket, key_arn):
