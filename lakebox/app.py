@@ -35,7 +35,9 @@ def make_app(state):
             route, response = await handle(state, req, receive)
             response.headers.extend(cors.open_headers(req, route.wire if route else _guess_wire(req)))
             state.hooks.add_response_headers(state, req, route, response)
-        await state.settle()        # under --fsync always: its writes are on disk before it is answered
+        settling = state.settle()   # under --fsync always: its writes are on disk before it is answered
+        if settling is not None:
+            await settling
         await asgi.send_response(send, response, head_only=req.method == "HEAD", close=not receive.body_done)
         if log.isEnabledFor(logging.INFO):
             logbuffer.info(log, "%s %s %s %.1fms", *_service_and_operation(req, route, claimed),
