@@ -60,7 +60,7 @@ async def handle(state, req, receive):
             state.hooks.admit_payload(ctx, route)
             chunks = _already_read(req.body) if read else asgi.body_chunks(receive)
             payload = req.body = await spool(state, req, chunks)
-        elif not read:
+        elif not read and (not receive.body_done or "expect" in req.headers):   # no body declared: none to await
             asgi.check_declared_length(req)
             req.body = await asgi.read_body(receive)
         if ctx.unverified_secret is not None:
