@@ -13,7 +13,7 @@ from sqlglot import ErrorLevel, exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 
-from lakebox.engine import decimals, functions, strict
+from lakebox.engine import decimals, functions, strict, time_zones
 
 
 class SqlSyntaxError(ValueError):
@@ -139,6 +139,15 @@ def trino_functions(tree: exp.Expression) -> exp.Expression:
         raise NotSupported(str(error)) from None
 
 
+def time_zones_in_utc(tree: exp.Expression) -> exp.Expression:
+    """`AT TIME ZONE`, `at_timezone`, `with_timezone`, `from_unixtime(x, zone)` to UTC as
+    Trino answers them; to another zone NOT_SUPPORTED (`time_zones.py`)."""
+    try:
+        return time_zones.rewrite(tree)
+    except time_zones.ZoneNotSupported as error:
+        raise NotSupported(str(error)) from None
+
+
 def row_to_json_names_its_fields(tree: exp.Expression) -> exp.Expression:
     """`CAST(ROW(1, 'a') AS JSON)` is an object whose unnamed fields are named "" in
     Trino (`{"":1,"":"a"}`); DuckDB would invent `_0`, `_1`. A named row stays DuckDB's
@@ -203,6 +212,7 @@ FIXES = [
     ("JSON paths as DuckDB reads them", json_paths_as_duckdb_reads_them),
     ("a row of unnamed fields cast to JSON names them \"\"", row_to_json_names_its_fields),
     ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
+    ("time zones: UTC as Trino's, any other refused", time_zones_in_utc),
     ("Trino's functions", trino_functions),
     ("reduce with an identity finishing function", reduce_identity_finish),
     ("regexp_extract without a match is NULL", regexp_extract_without_match_is_null),
@@ -339,19 +349,29 @@ def date_add_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> e
 _TEXT_KINDS = {"double": "double", "float": "real", "real": "real", "timestamp": "timestamp",
                "timestamp(6)": "timestamp6"}
 _TEXT_KINDS_OF_CASTS = {exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FLOAT: "real",
-                        exp.DataType.Type.TIMESTAMP: "timestamp", exp.DataType.Type.TIMESTAMP_NS: "timestamp6"}
+                        exp.DataType.Type.TIMESTAMP: "timestamp", exp.DataType.Type.TIMESTAMP_NS: "timestamp6",
+                        exp.DataType.Type.TIMESTAMPTZ: "timestamptz"}
+
+
+# Calls that are doubles, as Trino names them or as `functions` has renamed them.
+_DOUBLE_CALLS = {prefix + name for prefix in ("", functions.PREFIX) for name in ("nan", "infinity", "e")}
 
 
 def text_kind(node, column_types: dict) -> str | None:
-    """"double", "real", "timestamp" or "timestamp6" (Trino's timestamp(6)) when `node`
-    is known to be one (a catalog column, a literal, a cast, arithmetic or an aggregate
-    over one), else None."""
+    """"double", "real", "timestamp", "timestamp6" (Trino's timestamp(6)) or "timestamptz"
+    (with time zone, which lakebox's are in UTC) when `node` is known to be one (a catalog
+    column, a literal, a cast, a call, arithmetic or an aggregate over one), else None."""
     if isinstance(node, (exp.Paren, exp.Neg)):
         return text_kind(node.this, column_types)
     if isinstance(node, exp.Column):
         return _TEXT_KINDS.get(column_types.get(node.name.lower(), "").lower())
     if isinstance(node, exp.Literal) and not node.is_string:
         return "double" if "e" in node.this.lower() else None
+    if isinstance(node, (exp.Rand, exp.Pi)) or (isinstance(node, exp.Anonymous) and node.name.lower() in _DOUBLE_CALLS):
+        return "double"
+    if isinstance(node, (exp.UnixToTime, exp.CurrentTimestamp)) or (
+            isinstance(node, exp.Anonymous) and node.name.lower() in time_zones.INSTANT_CALLS):
+        return "timestamptz"
     if isinstance(node, (exp.Cast, exp.TryCast)):
         return _TEXT_KINDS_OF_CASTS.get(node.to.this)
     if isinstance(node, (exp.Sum, exp.Min, exp.Max, exp.Abs)):
@@ -480,12 +500,14 @@ TYPED_FIXES = [
     ("decimal / decimal is a decimal", decimal_division_stays_decimal),
     ("double / 0 is Infinity or NaN", double_division_by_zero),
     ("avg of a decimal stays a decimal of its scale", avg_of_a_decimal_keeps_its_type),
+    ("sign of an integer or a decimal is of its type", strict.sign_of_an_integer_keeps_its_type),
 ]
 
 
 # The node types a fix acts on (no fix adds a node of a type another fix acts on).
 _TRIGGERS = {
     trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
+    time_zones_in_utc: time_zones.NODE_TYPES,
     microsecond_timestamps: {exp.DataType},
     json_paths_as_duckdb_reads_them: {exp.JSONValue, exp.JSONExtract, exp.Anonymous},
     cast_of_text_to_varchar_n_truncates: {exp.Cast, exp.TryCast},
@@ -507,6 +529,7 @@ _TRIGGERS = {
     strict.correlation_not_a_number_is_null: {exp.Corr},
     strict.casts_of_text_to_integers: {exp.Cast, exp.TryCast},
     strict.subscripts_in_bounds: {exp.Bracket},
+    strict.sign_of_an_integer_keeps_its_type: {exp.Sign},
     strict.array_and_binary_operands: {exp.Reverse, exp.Length, exp.DPipe},
     double_division_by_zero: {exp.Div},
 }

@@ -15,7 +15,7 @@ import pyarrow.orc as orc
 from sqlglot import exp
 
 from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, regex_read,
-                            scan_bytes, strict, text, types)
+                            scan_bytes, strict, text, time_zones, types)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -43,6 +43,7 @@ class DuckEngine:
         text.install(self._db)
         functions.install(self._db)
         strict.install(self._db)
+        time_zones.install(self._db)
         for _, statement in dialect.SETTINGS:
             self._db.execute(statement)
         # A data file is a blob, never rewritten in place: its Parquet footer, once read,
@@ -248,9 +249,11 @@ class DuckQuery:
         column_types = {name.lower(): kind for source in self._sources for name, kind in source.columns}
         compared = {**{name.lower(): kind for source in self._sources for name, kind in source.partition_keys},
                     **column_types}         # partition columns are compared as they are typed, too
-        mismatch = strict.operator_type_mismatch(self._tree, compared, self._tree.meta.get("sql", ""))
+        text = self._tree.meta.get("sql", "")
+        mismatch = strict.operator_type_mismatch(self._tree, compared, text) or \
+            strict.avg_of_a_date(self._tree, compared, text)
         if mismatch is not None:
-            raise EngineError("TYPE_MISMATCH", mismatch)
+            raise EngineError(*mismatch)
         self._sql = dialect.translate(self._tree, column_types, copy=False)      # the tree is this query's own
         if reads:           # not temporary views: creating one binds its files once more
             tables = ", ".join(f"{view} AS NOT MATERIALIZED ({sql})" for view, sql in reads)

@@ -53,6 +53,9 @@ MACROS = [
     ("array_intersect", "a, b", "trino_array_distinct(list_filter(a, lambda x: list_position(b, x) IS NOT NULL))"),
     ("array_except", "a, b", "trino_array_distinct(list_filter(a, lambda x: list_position(b, x) IS NULL))"),
     ("array_has_duplicates", "a", "len(trino_array_distinct(a)) < len(a)"),
+    # The distinct elements of every array of the group (a NULL element kept once), an
+    # empty array when every input is NULL.
+    ("set_union", "a", "coalesce(trino_array_distinct(flatten(list(a) FILTER (WHERE a IS NOT NULL))), [])"),
     ("repeat", "x, n", "list_transform(range(CAST(n AS BIGINT)), lambda i: x)"),
     ("shuffle", "a", "list_transform(list_sort(list_transform(a, lambda x: {'r': random(), 'v': x})), "
                      "lambda s: s.v)"),
@@ -109,6 +112,7 @@ MACROS = [
     ("real_text", "x", "CASE WHEN abs(x) >= 0.001 AND abs(x) < 10000000 THEN CAST(x AS VARCHAR) "
                        "ELSE lakebox_java_real(x) END"),
     ("timestamp_text", "x", "strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')"),
+    ("timestamptz_text", "x", "strftime(x, '%Y-%m-%d %H:%M:%S.%g UTC')"),
     ("timestamp6_text", "x", "strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f')"),
     # Trino's JSON functions answer NULL for text that is not JSON (DuckDB's fail the query),
     # and json_extract_scalar NULL for an object or an array.
@@ -139,7 +143,7 @@ RENAMES = {"zip": "list_zip", "arrays_overlap": "list_has_any", "codepoint": "un
 UNSUPPORTED = {
     "xxhash64", "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "checksum", "approx_set", "merge",
     "empty_approx_set", "cardinality_hll", "luhn_check", "word_stem", "ngrams", "combinations",
-    "human_readable_seconds", "parse_duration", "parse_data_size", "at_timezone", "with_timezone",
+    "human_readable_seconds", "parse_duration", "parse_data_size",
     "timezone_hour", "timezone_minute", "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
     "tdigest_agg", "value_at_quantile", "values_at_quantiles", "numeric_histogram", "approx_most_frequent",
@@ -389,6 +393,16 @@ def _match(kind: str):
     return build
 
 
+def _reduce_agg(arguments):
+    """reduce_agg(x, initial, (state, x) -> state, combine): the input function folded over
+    the group's non-NULL values from `initial` (DuckDB's aggregate is one fold, so the
+    combining function is not called); NULL when there is none."""
+    _arity(arguments, 4, "reduce_agg")
+    body = _lambda_body(arguments[2], "__s", "__x")
+    return template("CASE WHEN count(__v) > 0 THEN list_reduce(list(__v) FILTER (WHERE __v IS NOT NULL), "
+                     "lambda __s, __x: __body, __init) END", v=arguments[0], init=arguments[1], body=body)
+
+
 def _pattern_call(name: str, duck_function: str, convert, result_type: str | None = None):
     """A date function whose pattern is converted to DuckDB's strftime/strptime form."""
     def build(arguments):
@@ -435,6 +449,7 @@ _REWRITES = {
     "parse_datetime": _pattern_call("parse_datetime", "strptime", datetime_patterns.from_joda,
                                     "TIMESTAMP WITH TIME ZONE"),
     "typeof": _typeof,
+    "reduce_agg": _reduce_agg,
     "normalize": _normalize,
 }
 

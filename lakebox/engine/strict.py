@@ -7,6 +7,8 @@ correlation that is not a number; it has `reverse(array)`, `length(varbinary)` a
 query, some to call a macro of `MACROS` (named `lakebox_...`, apart from Trino's
 function names), which fails with `FAILURE_PREFIX<ERROR_NAME>:<message>` (`EngineError.from_duckdb` reads it back).
 """
+import re
+
 from sqlglot import exp
 
 FAILURE_PREFIX = "lakebox-failure:"
@@ -233,26 +235,102 @@ def _offsets(node, key: str) -> list[int]:
     return [found.meta[key] for found in node.walk() if key in found.meta]
 
 
-def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -> str | None:
-    """Trino's words for arithmetic or a comparison between a number, date or timestamp
-    and a text (`line 1:10: Cannot apply operator: integer + varchar(1)`, `date =
-    varchar(10)`, at the operator), which DuckDB refuses in its own words or, comparing,
-    answers (casting the text); None if the query has none that lakebox can place."""
+# Trino's signatures of concat, as its "Unexpected parameters" failure lists them.
+_CONCAT_SIGNATURES = ("concat(E, array(E)) E, concat(array(E)) E, concat(array(E), E) E, concat(char(x), char(y)), "
+                      "concat(varbinary), concat(varchar)")
+
+
+def _place(sql: str, offset: int) -> str:
+    """`line L:C` of a character of the text, as Trino's messages name places."""
+    line = sql.count("\n", 0, offset) + 1
+    return f"line {line}:{offset - (sql.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -> tuple[str, str] | None:
+    """Trino's error name and words for an operator between a number, date or timestamp
+    and a text: arithmetic or a comparison (`TYPE_MISMATCH`, `line 1:10: Cannot apply
+    operator: integer + varchar(1)`, `date = varchar(10)`), `||` (`FUNCTION_NOT_FOUND`,
+    `Unexpected parameters (varchar(1), integer) for function concat`), at the operator.
+    DuckDB refuses these in its own words or answers them (casting the text); None if the
+    query has none that lakebox can place."""
     ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
-    for node in tree.find_all(*_OPERATORS):
+    for node in tree.find_all(*_OPERATORS, exp.DPipe):
         left, right = _trino_type(node.this, column_types, ctes), _trino_type(node.expression, column_types, ctes)
         if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
             continue
         ends, starts = _offsets(node.this, "end"), _offsets(node.expression, "start")
         if not ends or not starts:
             continue
-        symbol = _OPERATORS[type(node)]
+        symbol = "||" if isinstance(node, exp.DPipe) else _OPERATORS[type(node)]
         between = sql[max(ends) + 1:min(starts)]
         found = [between.find(text) for text in ((symbol, "!=") if symbol == "<>" else (symbol,)) if text in between]
         if not found:
             continue
-        operator = max(ends) + 1 + min(found)
-        line = sql.count("\n", 0, operator) + 1
-        column = operator - (sql.rfind("\n", 0, operator) + 1) + 1
-        return f"line {line}:{column}: Cannot apply operator: {left} {symbol} {right}"
+        place = _place(sql, max(ends) + 1 + min(found))
+        if isinstance(node, exp.DPipe):
+            return "FUNCTION_NOT_FOUND", f"{place}: Unexpected parameters ({left}, {right}) for function concat. " \
+                                         f"Expected: {_CONCAT_SIGNATURES}"
+        return "TYPE_MISMATCH", f"{place}: Cannot apply operator: {left} {symbol} {right}"
     return None
+
+
+# Trino's signatures of avg, as its "Unexpected parameters" failure lists them (the
+# aggregations Trino defines: bigint, decimal, double, real and the two interval types).
+_AVG_SIGNATURES = ("avg(bigint) double, avg(decimal(p,s)) decimal(p,s), avg(double) double, "
+                   "avg(interval day to second) interval day to second, "
+                   "avg(interval year to month) interval year to month, avg(real) real")
+
+
+def _is_date(node, column_types: dict) -> bool:
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.DATE
+    if isinstance(node, exp.Column):
+        return column_types.get(node.name.lower(), "").lower() == "date"
+    return isinstance(node, exp.CurrentDate)
+
+
+def avg_of_a_date(tree: exp.Expression, column_types: dict, sql: str) -> tuple[str, str] | None:
+    """`avg(date)` has no signature in Trino (FUNCTION_NOT_FOUND, at the call); DuckDB
+    answers a timestamp. None if the query has no such call lakebox can place."""
+    calls = [found.start() for found in re.finditer(r"\bavg\s*\(", sql, re.IGNORECASE)]
+    nodes = list(tree.find_all(exp.Avg))
+    for node in nodes:
+        argument = node.this.expressions[0] if isinstance(node.this, exp.Distinct) else node.this
+        if not _is_date(argument, column_types):
+            continue
+        starts = _offsets(argument, "start")
+        before = [call for call in calls if starts and call < min(starts)]
+        # `current_date` has no place of its own: the one avg call of the text is it
+        call = before[-1] if before else (calls[0] if len(calls) == len(nodes) == 1 else None)
+        if call is not None:
+            return "FUNCTION_NOT_FOUND", f"{_place(sql, call)}: Unexpected parameters (date) for function avg. " \
+                                         f"Expected: {_AVG_SIGNATURES}"
+    return None
+
+
+# DuckDB's type of Trino's sign(x), by Trino's type of an integer x (DuckDB's sign is a
+# TINYINT; a double's is `dialect.sign_of_a_double_is_a_double`).
+_SIGN_TYPES = {"tinyint": "TINYINT", "smallint": "SMALLINT", "integer": "INTEGER", "bigint": "BIGINT"}
+_SIGN_TYPES_OF_CASTS = {exp.DataType.Type.TINYINT: "tinyint", exp.DataType.Type.SMALLINT: "smallint",
+                        exp.DataType.Type.INT: "integer", exp.DataType.Type.BIGINT: "bigint",
+                        exp.DataType.Type.DECIMAL: "decimal"}
+
+
+def _exact_type(node, column_types: dict) -> str | None:
+    if isinstance(node, (exp.Neg, exp.Paren)):
+        return _exact_type(node.this, column_types)
+    if isinstance(node, exp.Cast):
+        return _SIGN_TYPES_OF_CASTS.get(node.to.this)
+    return _trino_type(node, column_types)
+
+
+def sign_of_an_integer_keeps_its_type(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino's sign(x) of an integer is of x's type (`typeof(sign(-3))` is integer), of a
+    decimal a decimal(1,0); DuckDB's a TINYINT. Done where x's type is known."""
+    for node in list(tree.find_all(exp.Sign)):
+        kind = _exact_type(node.this, column_types) or ""
+        if kind.startswith("decimal"):
+            node.replace(exp.cast(node.copy(), "DECIMAL(1, 0)"))
+        elif kind in _SIGN_TYPES:
+            node.replace(exp.cast(node.copy(), _SIGN_TYPES[kind]))
+    return tree

@@ -20,11 +20,14 @@ def batch_get_item(ctx, params):
     requests = params["RequestItems"]
     if sum(len(r["Keys"]) for r in requests.values()) > MAX_GET_KEYS:
         raise ValidationException("Too many items requested for the BatchGetItem call")
+    # Every key and expression is checked before any table is looked up, as DynamoDB does.
+    checked = {name: (expressions.compile_request(request, "projection"), [av.check_item(k) for k in request["Keys"]])
+               for name, request in requests.items()}
     plans = []
     for name, request in requests.items():
         table = writable_table(ctx, name)
-        compiled = expressions.compile_request(request, "projection")
-        keys = [table.key_of_param(av.check_item(k)) for k in request["Keys"]]
+        compiled, key_items = checked[name]
+        keys = [table.key_of_param(k) for k in key_items]
         if len(set(keys)) != len(keys):
             raise _duplicates()
         plans.append((name, table, request, compiled, keys))
@@ -58,12 +61,16 @@ def batch_write_item(ctx, params):
     requests = params["RequestItems"]
     if sum(len(r) for r in requests.values()) > MAX_WRITES:
         raise ValidationException("Too many items requested for the BatchWriteItem call")
+    # Every request's values and size are checked before any table is looked up, as
+    # DynamoDB does: an oversize item for a missing table is a ValidationException.
+    checked = {name: [_checked_request(request) for request in writes_for_table]
+               for name, writes_for_table in requests.items()}
     plans = []
     for name, writes_for_table in requests.items():
         table = writable_table(ctx, name)
         seen = set()
-        for request in writes_for_table:
-            plan = _plan_write(table, request)
+        for request, (item, size) in zip(writes_for_table, checked[name]):
+            plan = _plan_write(table, request, item, size)
             if plan[1] in seen:
                 raise _duplicates()
             seen.add(plan[1])
@@ -107,8 +114,9 @@ def _plain_tables(ctx, params, tables) -> set:
     return {table.uid for table in tables if not writes.needs_old_item(table)}
 
 
-def _plan_write(table, request):
-    """(table, key, new item or None for a delete, its size, the request) of one write request."""
+def _checked_request(request):
+    """(the checked item of a put or key of a delete, the put item's size or 0): what a
+    write request can be refused for without its table."""
     put, delete = request.get("PutRequest"), request.get("DeleteRequest")
     if (put is None) == (delete is None):
         raise ValidationException("Supplied AttributeValue has more than one datatypes set, must contain exactly "
@@ -117,7 +125,13 @@ def _plan_write(table, request):
                                   "datatypes")
     if put is not None:
         item = av.check_item(put["Item"])
-        key = table.key_of_item(item)
+        return item, check_size(item)
+    return av.check_item(delete["Key"]), 0
+
+
+def _plan_write(table, request, item, size):
+    """(table, key, new item or None for a delete, its size, the request) of one checked write request."""
+    if "PutRequest" in request:
         table.check_indexed_types(item)
-        return table, key, item, check_size(item), request
-    return table, table.key_of_param(av.check_item(delete["Key"])), None, 0, request
+        return table, table.key_of_item(item), item, size, request
+    return table, table.key_of_param(item), None, 0, request

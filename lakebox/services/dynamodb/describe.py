@@ -1,5 +1,5 @@
 """TableDescription and its parts, in the shapes of the model."""
-from lakebox.services.dynamodb import lookup, replicas, store
+from lakebox.services.dynamodb import lookup, replicas, store, warm
 from lakebox.services.dynamodb.model import Table
 
 ON_DEMAND_UNLIMITED = {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}
@@ -33,6 +33,7 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
         "TableId": table.table_id,
         "DeletionProtectionEnabled": spec.get("DeletionProtectionEnabled", False),
     }
+    description["WarmThroughput"] = warm.describe(spec, billing, description["TableStatus"])
     if with_counts:
         description["ItemCount"], description["TableSizeBytes"] = store.table_totals(ctx.state.db, table.uid)
     else:
@@ -93,6 +94,7 @@ def _gsi(ctx, table, index, arn, billing, with_counts):
     result = {"IndexName": index["IndexName"], "KeySchema": index["KeySchema"], "Projection": index["Projection"],
               "IndexStatus": status, "ProvisionedThroughput": throughput(ctx, index, billing),
               "IndexSizeBytes": size, "ItemCount": count, "IndexArn": f"{arn}/index/{index['IndexName']}"}
+    result["WarmThroughput"] = warm.describe(index, billing, status)
     if status == "CREATING":
         result["Backfilling"] = True
     if billing == "PAY_PER_REQUEST":

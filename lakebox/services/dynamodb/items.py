@@ -28,10 +28,6 @@ def check_size(item: dict, update=False) -> int:
     return size
 
 
-def checked_key(table, key: dict):
-    return table.key_of_param(av.check_item(key))
-
-
 def wire_item(item: dict) -> dict:
     """An item for an error body, which is written without the model: binary as base64."""
     return {name: _wire_value(value) for name, value in item.items()}
@@ -70,13 +66,16 @@ def check_return_values(params, allowed):
 
 
 def put_item(ctx, params):
-    table = writable_table(ctx, params["TableName"])
+    # The request's own faults (values, ReturnValues, size, expressions) are refused before
+    # the table is looked up, as DynamoDB does: an oversize item for a missing table is a
+    # ValidationException, not ResourceNotFoundException.
     item = av.check_item(params["Item"])
-    key = table.key_of_item(item)
-    table.check_indexed_types(item)
+    return_values = check_return_values(params, PUT_RETURN_VALUES)
     size = check_size(item)
     compiled = expressions.compile_request(params, "condition")
-    return_values = check_return_values(params, PUT_RETURN_VALUES)
+    table = writable_table(ctx, params["TableName"])
+    key = table.key_of_item(item)
+    table.check_indexed_types(item)
     if "condition" in compiled or return_values == "ALL_OLD" or writes.needs_old_item(table):
         old, old_size = store.get_item_sized(ctx.state.db, table.uid, *key)
     else:
@@ -95,9 +94,10 @@ def put_item(ctx, params):
 
 
 def get_item(ctx, params):
-    table = writable_table(ctx, params["TableName"])
-    key = checked_key(table, params["Key"])
+    key_item = av.check_item(params["Key"])
     compiled = expressions.compile_request(params, "projection")
+    table = writable_table(ctx, params["TableName"])
+    key = table.key_of_param(key_item)
     throttle.check(ctx, table, "read")
     item, size = store.get_item_sized(ctx.state.db, table.uid, *key)
     result = {}
@@ -113,10 +113,11 @@ def get_item(ctx, params):
 
 
 def delete_item(ctx, params):
-    table = writable_table(ctx, params["TableName"])
-    key = checked_key(table, params["Key"])
-    compiled = expressions.compile_request(params, "condition")
+    key_item = av.check_item(params["Key"])
     return_values = check_return_values(params, PUT_RETURN_VALUES)
+    compiled = expressions.compile_request(params, "condition")
+    table = writable_table(ctx, params["TableName"])
+    key = table.key_of_param(key_item)
     old = store.get_item(ctx.state.db, table.uid, *key)
     if "condition" in compiled and not matches(old, compiled["condition"]):
         raise condition_failed(params, old)
@@ -129,10 +130,10 @@ def delete_item(ctx, params):
 
 
 def update_item(ctx, params):
-    table = writable_table(ctx, params["TableName"])
     key_item = av.check_item(params["Key"])
-    key = table.key_of_param(key_item)
     compiled = expressions.compile_request(params, "condition", "update")
+    table = writable_table(ctx, params["TableName"])
+    key = table.key_of_param(key_item)
     clauses = compiled.get("update", {})
     paths = check_update(table, clauses)
     old = store.get_item(ctx.state.db, table.uid, *key)

@@ -121,13 +121,16 @@ class Table:
 
     def key_of_param(self, key: dict):
         """(h, pk, sk) of a Key parameter, which must name exactly the key attributes."""
+        self.check_key_schema(key)
+        return self.key_of_item(key)
+
+    def check_key_schema(self, key: dict):
+        """Refuses a Key parameter that does not name exactly the key attributes with their types."""
         if len(key) != len(self.key_names) or any(name not in key for name in self.key_names):
             raise ValidationException("The provided key element does not match the schema")
         for name in self.key_names:
-            value = key[name]
-            if av.kind_of(value) != self.attribute_types[name]:
+            if av.kind_of(key[name]) != self.attribute_types[name]:
                 raise ValidationException("The provided key element does not match the schema")
-        return self.key_of_item(key)
 
     def _encoded(self, key: Key, value, hash_key):
         if value is None:

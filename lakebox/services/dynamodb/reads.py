@@ -135,12 +135,13 @@ def _start_key(table, index, params, query):
 
 
 def query(ctx, params):
-    table = writable_table(ctx, params["TableName"], index=params.get("IndexName"))
-    index = _index_of(table, params)
+    # Expressions are refused before the table is looked up, as DynamoDB does.
     compiled = expressions.compile_request(params, "key", "filter", "projection")
     if "key" not in compiled:
         raise ValidationException("Either the KeyConditions or KeyConditionExpression parameter must be specified "
                                   "in the request.")
+    table = writable_table(ctx, params["TableName"], index=params.get("IndexName"))
+    index = _index_of(table, params)
     if "filter" in compiled:
         _refuse_key_filters(compiled["filter"], index or table, "QueryFilter" if "QueryFilter" in params
                             else "Filter Expression")
@@ -255,9 +256,9 @@ def _chunk(page):
 
 
 def scan(ctx, params):
+    compiled = expressions.compile_request(params, "filter", "projection")
     table = writable_table(ctx, params["TableName"], index=params.get("IndexName"))
     index = _index_of(table, params)
-    compiled = expressions.compile_request(params, "filter", "projection")
     if "filter" in compiled:
         _refuse_paths_into_keys(compiled["filter"], table)
     return run_scan(ctx, table, index, params, compiled)

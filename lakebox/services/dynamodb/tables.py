@@ -4,7 +4,7 @@ import uuid
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, describe, lookup, replicas, store, table_rules, tagging
+from lakebox.services.dynamodb import backfill, describe, lookup, replicas, store, table_rules, tagging, warm
 from lakebox.services.dynamodb.errors import (
     LimitExceededException, ResourceInUseException, ResourceNotFoundException, ValidationException, invalid)
 
@@ -61,6 +61,9 @@ def _new_spec(ctx, params, billing, now) -> dict:
     if params.get("GlobalSecondaryIndexes"):
         spec["GlobalSecondaryIndexes"] = [{**_index_spec(i), "ready_ms": ready}
                                           for i in params["GlobalSecondaryIndexes"]]
+        for index, asked in zip(spec["GlobalSecondaryIndexes"], params["GlobalSecondaryIndexes"]):
+            warm.settle(index, billing, asked.get("WarmThroughput"))
+    warm.settle(spec, billing, params.get("WarmThroughput"))
     sse = params.get("SSESpecification")
     if sse and sse.get("Enabled"):
         spec["SSEDescription"] = _sse_description(ctx, sse)
@@ -185,6 +188,9 @@ def _apply_update(ctx, table, params) -> bool:
         spec["SSEDescription"] = _sse_description(ctx, sse) if sse.get("Enabled", True) else None
     if busy:
         spec["ready_ms"], spec["busy"] = now + lookup.transition_ms(ctx), "UPDATING"
+    warm.settle(spec, spec["BillingMode"], params.get("WarmThroughput"))
+    for index in spec.get("GlobalSecondaryIndexes", []):
+        warm.settle(index, spec["BillingMode"])
     lookup.save(ctx, table)
     return busy
 
@@ -230,8 +236,8 @@ def _count_on_demand_switch(spec, now):
 
 
 def _require_gsi_throughput(spec, params):
-    given = {u["Update"]["IndexName"]: u["Update"]["ProvisionedThroughput"]
-             for u in params.get("GlobalSecondaryIndexUpdates", []) if "Update" in u}
+    given = {u["Update"]["IndexName"] for u in params.get("GlobalSecondaryIndexUpdates", [])
+             if "ProvisionedThroughput" in u.get("Update", {})}
     for index in spec.get("GlobalSecondaryIndexes", []):
         if index["IndexName"] not in given:
             raise invalid("ProvisionedThroughput must be specified for index: " + index["IndexName"])
@@ -289,11 +295,19 @@ def _update_indexes(ctx, table, params, now) -> bool:
         elif "Delete" in update:
             _delete_index(ctx, table, update["Delete"]["IndexName"])
         else:
-            _find_index(table, update["Update"]["IndexName"])["ProvisionedThroughput"] = \
-                update["Update"]["ProvisionedThroughput"]
+            _update_index(table, spec["BillingMode"], update["Update"])
     if not indexes:
         spec.pop("GlobalSecondaryIndexes")
     return bool(updates)
+
+
+def _update_index(table, billing, update):
+    """An index's new throughput settings: any of provisioned, on-demand and warm."""
+    index = _find_index(table, update["IndexName"])
+    for member in ("ProvisionedThroughput", "OnDemandThroughput"):
+        if member in update:
+            index[member] = update[member]
+    warm.settle(index, billing, update.get("WarmThroughput"))
 
 
 def _find_index(table, name):
@@ -328,6 +342,7 @@ def _create_index(ctx, table, params, create, now):
         definitions.setdefault(name, given.get(name))
     spec["AttributeDefinitions"] = list(definitions.values())
     index_spec = {**_index_spec(create), "ready_ms": now + lookup.transition_ms(ctx)}
+    warm.settle(index_spec, table.spec["BillingMode"], create.get("WarmThroughput"))
     spec.setdefault("GlobalSecondaryIndexes", []).append(index_spec)
     backfill.start(spec, index_spec)
     ctx.state.scheduler.poke("dynamodb")

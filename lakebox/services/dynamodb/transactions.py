@@ -3,11 +3,13 @@ CancellationReasons and ClientRequestToken idempotency for 10 minutes.
 
 As DynamoDB does, a fault of the request itself (an expression, a missing table, two
 actions on one item) is a ValidationException of the whole call, while a fault of one
-action's item (a key of the wrong type, an item past 400 KB, an update that cannot apply
-to the item as it is) or a throttled table cancels the transaction with that action's
+action's item (a key of the wrong shape or type, an item past 400 KB, an update that
+cannot apply to the item as it is) or a throttled table cancels the transaction with that action's
 ValidationError, ProvisionedThroughputExceeded or ThrottlingError reason, the codes and
-words the model's TransactionCanceledException documents. The items are checked before
-any condition: the first faulty item is reported and the other actions are "None".
+words the model's TransactionCanceledException documents; TransactGetItems cancels so on
+a key not matching its table's schema. An empty string or binary in a lookup key stays a
+ValidationException of the request. The items are checked before any condition: the
+first faulty item is reported and the other actions are "None".
 
 Requests run one at a time on the server's event loop and a transaction's writes land in
 one SQLite transaction, so no other request ever sees half a transaction and two
@@ -54,6 +56,10 @@ class Action:
             self._check_item()
         except ValidationException as error:
             self.refusal = error
+        if self.kind != "Put" and self.refusal is None:
+            # An empty string or binary in a lookup Key is a fault of the request (recorded
+            # DynamoDB answers), unlike a key of the wrong shape or type, which cancels.
+            self.key = self.table.key_of_item(self.key_item)
 
     def _check_item(self):
         if self.kind == "Put":
@@ -63,7 +69,7 @@ class Action:
             check_size(self.item)
         else:
             self.key_item = av.check_item(self.params["Key"])
-            self.key = self.table.key_of_param(self.key_item)
+            self.table.check_key_schema(self.key_item)
 
     def reason(self, ctx, old) -> dict:
         """Why this action cancels the transaction ({"Code": "None"} if it does not); the
@@ -94,6 +100,15 @@ class Action:
 
 _THROTTLE_CODES = {"ProvisionedThroughputExceededException": "ProvisionedThroughputExceeded",
                    "ThrottlingException": "ThrottlingError"}
+
+
+def _schema_refusal(table, key_item):
+    """The ValidationException of a Key that does not match the table's key schema, or None."""
+    try:
+        table.check_key_schema(key_item)
+    except ValidationException as error:
+        return error
+    return None
 
 
 def _validation_error(error) -> dict:
@@ -179,15 +194,23 @@ def _report(result, tally, params):
 
 def transact_get_items(ctx, params):
     db = ctx.state.db
-    plans = []
+    plans, refusals = [], []
     for entry in params["TransactItems"]:
         get = entry["Get"]
         table = writable_table(ctx, get["TableName"], "dynamodb:GetItem")
         compiled = expressions.compile_request(get, "projection")
-        plans.append((table, table.key_of_param(av.check_item(get["Key"])), compiled))
-    targets = [(t.uid, k) for t, k, _ in plans]
+        key_item = av.check_item(get["Key"])
+        refusals.append(_schema_refusal(table, key_item))
+        key = table.key_of_item(key_item) if refusals[-1] is None else None
+        plans.append((table, key, compiled))
+    targets = [(t.uid, k) for t, k, _ in plans if k is not None]
     if len(set(targets)) != len(targets):
         raise ValidationException("Transaction request cannot include multiple operations on one item")
+    # A key not matching its table's schema cancels the transaction with that action's
+    # ValidationError, as recorded DynamoDB answers show (other key faults stay request faults).
+    faulty = next((r for r in refusals if r is not None), None)
+    if faulty is not None:
+        _cancel([_validation_error(r) if r is faulty else {"Code": "None"} for r in refusals])
     tally, responses = capacity.Tally(), []
     for table, key, compiled in plans:
         item = store.get_item(db, table.uid, *key)

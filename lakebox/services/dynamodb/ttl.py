@@ -13,7 +13,7 @@ CHANGE_INTERVAL_MS = 3600 * 1000
 
 
 def update_time_to_live(ctx, params):
-    table = lookup.find(ctx, params["TableName"])
+    table = lookup.find(ctx, params["TableName"], named_error=True)
     wanted = params["TimeToLiveSpecification"]
     current = table.spec.get("TTL") or {}
     if wanted["Enabled"] and current.get("enabled"):

@@ -11,6 +11,13 @@ FAILURES = [
     ("SELECT 1 / 0", "DIVISION_BY_ZERO: Division by zero"),
     ("SELECT 8 + 'x'", "TYPE_MISMATCH: line 1:10: Cannot apply operator: integer + varchar(1)"),
     ("SELECT MAP(ARRAY['k'], ARRAY[1])['x']", "INVALID_FUNCTION_ARGUMENT: Key not present in map: x"),
+    ("SELECT 'a' || 1", "FUNCTION_NOT_FOUND: line 1:12: Unexpected parameters (varchar(1), integer) for function "
+                        "concat. Expected: concat(E, array(E)) E, concat(array(E)) E, concat(array(E), E) E, "
+                        "concat(char(x), char(y)), concat(varbinary), concat(varchar)"),
+    ("SELECT avg(DATE '2024-01-01')", "FUNCTION_NOT_FOUND: line 1:8: Unexpected parameters (date) for function avg. "
+                                      "Expected: avg(bigint) double, avg(decimal(p,s)) decimal(p,s), avg(double) "
+                                      "double, avg(interval day to second) interval day to second, avg(interval year "
+                                      "to month) interval year to month, avg(real) real"),
 ]
 
 
@@ -36,6 +43,15 @@ def test_arithmetic_of_a_number_and_a_text(query, s3, bucket):
         "TYPE_MISMATCH: line 1:30: Cannot apply operator: bigint = varchar(1)"
     assert _refused(query, "SELECT n FROM counts WHERE s = 1") == \
         "TYPE_MISMATCH: line 1:30: Cannot apply operator: varchar = integer"
+
+
+def test_avg_of_a_date_column(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="days/part-0.csv", Body=b"2024-01-01\n")
+    query("CREATE EXTERNAL TABLE days (d date) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' "
+          f"LOCATION 's3://{bucket}/days/'")
+    execution, _, _ = query("SELECT avg(d) FROM days", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].startswith(
+        "FUNCTION_NOT_FOUND: line 1:8: Unexpected parameters (date) for function avg. Expected: avg(bigint) double")
 
 
 def test_a_date_or_timestamp_compared_with_a_text(query, s3, bucket):
@@ -65,6 +81,16 @@ def test_trinos_answers(query):
     assert rows[1] == [None, None, "Infinity", "NaN", "-Infinity"]
     _, rows, _ = query("SELECT CAST(ROW(1, 'a') AS JSON) AS j")
     assert rows[1] == ['{"":1,"":"a"}']
+
+
+def test_sign_keeps_its_arguments_type(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="signs/part-0.csv", Body=b"-7,2.5\n")
+    query("CREATE EXTERNAL TABLE signs (n bigint, x double) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' "
+          f"LOCATION 's3://{bucket}/signs/'")
+    _, rows, columns = query("SELECT sign(n) AS a, sign(x) AS b, sign(-3) AS c, typeof(sign(-3)) AS d, "
+                             "sign(nan()) AS e FROM signs")
+    assert rows[1] == ["-1", "1.0", "-1", "integer", "NaN"]
+    assert [column["Type"] for column in columns] == ["bigint", "double", "integer", "varchar", "double"]
     _, rows, _ = query("SELECT corr(x, y) AS c, stddev(x) AS s, stddev_pop(x) AS p "
                        "FROM (VALUES (1e0, 2e0)) AS t(x, y)")
     assert rows[1] == [None, None, "0.0"]
@@ -91,3 +117,11 @@ def test_array_and_varbinary_operands(query):
     _, rows, _ = query("SELECT reverse(ARRAY[1, 2, 3]) AS r, length(to_utf8('h\u00e9llo')) AS n, "
                        "ARRAY[1, 2] || 3 AS a, 0 || ARRAY[1, 2] AS p")
     assert rows[1] == ["[3, 2, 1]", "6", "[1, 2, 3]", "[0, 1, 2]"]
+
+
+def test_set_union_and_reduce_agg(query):
+    _, rows, columns = query(
+        "SELECT k, set_union(a) AS u, reduce_agg(v, 0, (s, x) -> s + x, (p, q) -> p + q) AS total "
+        "FROM (VALUES (1, ARRAY[1, 2], 2), (1, ARRAY[2, 3], 3), (2, NULL, NULL)) AS t(k, a, v) GROUP BY k ORDER BY k")
+    assert rows[1:] == [["1", "[1, 2, 3]", "5"], ["2", "[]", None]]
+    assert [column["Type"] for column in columns] == ["integer", "array", "integer"]

@@ -23,6 +23,10 @@ TRINO_ANSWERS = [
     ("reverse(ARRAY[1, 2, 3]), reverse('abc')", '"[3, 2, 1]","cba"'),
     ("length(to_utf8('h\u00e9llo')), length('h\u00e9llo'), length(from_base64('aGk='))", '"6","5","2"'),
     ("ARRAY[1, 2] || 3, 0 || ARRAY[1, 2], ARRAY[1] || ARRAY[2], 'a' || 'b'", '"[1, 2, 3]","[0, 1, 2]","[1, 2]","ab"'),
+    ("sign(-3), typeof(sign(-3)), sign(-3e0), sign(CAST(2 AS bigint)), typeof(sign(CAST(2 AS real)))",
+     '"-1","integer","-1.0","1","real"'),
+    ("sign(nan()), sign(-infinity()), sign(DECIMAL '-1.5'), typeof(sign(DECIMAL '1.5'))",
+     '"NaN","-1.0","-1","decimal(1,0)"'),
 ]
 
 
@@ -31,6 +35,11 @@ def test_trinos_answers(select, line):
     assert result_line("SELECT " + select) == line
 
 
+CONCAT_EXPECTED = ("Expected: concat(E, array(E)) E, concat(array(E)) E, concat(array(E), E) E, "
+                   "concat(char(x), char(y)), concat(varbinary), concat(varchar)")
+AVG_EXPECTED = ("Expected: avg(bigint) double, avg(decimal(p,s)) decimal(p,s), avg(double) double, "
+                "avg(interval day to second) interval day to second, "
+                "avg(interval year to month) interval year to month, avg(real) real")
 TRINO_FAILURES = [
     ("CAST('1.5' AS integer)", "INVALID_CAST_ARGUMENT", "Cannot cast '1.5' to INT"),
     ("CAST('1.5' AS bigint)", "INVALID_CAST_ARGUMENT", "Cannot cast '1.5' to BIGINT"),
@@ -47,6 +56,14 @@ TRINO_FAILURES = [
     ("x FROM (VALUES 1) AS t(x) WHERE 'a' >= 3", "TYPE_MISMATCH",
      "line 1:44: Cannot apply operator: varchar(1) >= integer"),
     ("1.5 *\n  'abc'", "TYPE_MISMATCH", "line 1:12: Cannot apply operator: decimal(2,1) * varchar(3)"),
+    ("'a' || 1", "FUNCTION_NOT_FOUND", "line 1:12: Unexpected parameters (varchar(1), integer) for function concat. "
+     + CONCAT_EXPECTED),
+    ("1,\n  2.5 || 'ab'", "FUNCTION_NOT_FOUND",
+     "line 2:7: Unexpected parameters (decimal(2,1), varchar(2)) for function concat. " + CONCAT_EXPECTED),
+    ("avg(current_date)", "FUNCTION_NOT_FOUND", "line 1:8: Unexpected parameters (date) for function avg. "
+     + AVG_EXPECTED),
+    ("1,\n  AVG (DISTINCT CAST(x AS date)) FROM (VALUES '2024-01-01') t(x)", "FUNCTION_NOT_FOUND",
+     "line 2:3: Unexpected parameters (date) for function avg. " + AVG_EXPECTED),
     ("DATE '2024-01-01' = '2024-01-01'", "TYPE_MISMATCH", "line 1:26: Cannot apply operator: date = varchar(10)"),
     ("x + 'a' FROM (VALUES 1) AS t(x)", "TYPE_MISMATCH", 'Could not choose a best candidate function for the '
      'function call "+(INTEGER, STRING_LITERAL)". In order to select one, please add explicit type casts.'),
