@@ -35,7 +35,9 @@ def make_app(state):
             route, response = await handle(state, req, receive)
             response.headers.extend(cors.open_headers(req, route.wire if route else _guess_wire(req)))
             state.hooks.add_response_headers(state, req, route, response)
-        await state.settle()        # under --fsync always: its writes are on disk before it is answered
+        settling = state.settle()   # under --fsync always: its writes are on disk before it is answered
+        if settling is not None:
+            await settling
         await asgi.send_response(send, response, head_only=req.method == "HEAD", close=not receive.body_done)
         if log.isEnabledFor(logging.INFO):
             logbuffer.info(log, "%s %s %s %.1fms", *_service_and_operation(req, route, claimed),
@@ -58,7 +60,7 @@ async def handle(state, req, receive):
             state.hooks.admit_payload(ctx, route)
             chunks = _already_read(req.body) if read else asgi.body_chunks(receive)
             payload = req.body = await spool(state, req, chunks)
-        elif not read:
+        elif not read and (not receive.body_done or "expect" in req.headers):   # no body declared: none to await
             asgi.check_declared_length(req)
             req.body = await asgi.read_body(receive)
         if ctx.unverified_secret is not None:

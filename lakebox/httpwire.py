@@ -35,7 +35,7 @@ class _HeadHeldTransport:
                 self._transport.writelines((head, data))    # one writev
             else:
                 self._transport.write(head)
-        elif data[:9] == b"HTTP/1.1 " and data[9:10] != b"1" and data[-4:] == b"\r\n\r\n":
+        elif data.startswith(b"HTTP/1.1 ") and not data.startswith(b"1", 9) and data.endswith(b"\r\n\r\n"):
             self._head = data
         else:
             self._transport.write(data)

@@ -44,10 +44,11 @@ class AppState:
         if self.syncer is not None:
             self.syncer.stop()
 
-    async def settle(self):
-        """Before an answer: under `--fsync always`, wait until its writes are on disk."""
-        if self.syncer is not None:
-            await self.syncer.settle()
+    def settle(self):
+        """Before an answer: under `--fsync always`, what to await until its writes are on
+        disk; None in the other modes, which have nothing to wait for (no await per request)."""
+        syncer = self.syncer
+        return syncer.settle() if syncer is not None and syncer.always else None
 
     def cache(self, name: str) -> dict:
         return self.memory.setdefault(name, {})

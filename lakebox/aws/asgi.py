@@ -117,13 +117,32 @@ def header_value(value: str) -> bytes:
         return b"=?UTF-8?B?" + base64.b64encode(value.encode("utf-8", "surrogatepass")) + b"?="
 
 
+_HEADER_NAMES = {}           # a response header's name -> its bytes
+MAX_HEADER_NAMES = 1024     # user metadata names are the caller's: keep the cache bounded
+
+
+def _header_name(name: str) -> bytes:
+    raw = _HEADER_NAMES.get(name)
+    if raw is None:
+        raw = name.encode("latin-1")
+        if len(_HEADER_NAMES) < MAX_HEADER_NAMES:
+            _HEADER_NAMES[name] = raw
+    return raw
+
+
 async def send_response(send, response, head_only=False, close=False):
     headers, has_length = [], False
     for name, value in response.headers:
-        name = name.encode("latin-1")
-        if len(name) == 14 and name.lower() == b"content-length":
+        raw_name = _header_name(name)
+        if len(raw_name) == 14 and raw_name.lower() == b"content-length":
             has_length = True
-        headers.append((name, header_value(value if value.__class__ is str else str(value))))
+        if value.__class__ is not str:
+            value = str(value)
+        try:
+            raw_value = value.encode("latin-1")
+        except UnicodeEncodeError:
+            raw_value = header_value(value)
+        headers.append((raw_name, raw_value))
     if close:
         headers.append((b"connection", b"close"))
     body = response.body

@@ -68,6 +68,14 @@ class Hooks:
         self.claims = [(name, module.claim) for name, module in ordered if hasattr(module, "claim")]
         self.header_hooks = [module.response_headers for _, module in ordered
                              if hasattr(module, "response_headers")]
+        # service name -> its hook, looked up once rather than by getattr on every request
+        self.authenticators = self._defined("authenticate")
+        self.stream_tests = self._defined("streams_payload")
+        self.admitters = self._defined("admit_payload")
+        self.error_types = self._defined("error_type")
+
+    def _defined(self, hook: str) -> dict:
+        return {name: getattr(module, hook) for name, module in self.by_service.items() if hasattr(module, hook)}
 
     def claim(self, req):
         """(service, handler) of a request a service answers outside routing, or None."""
@@ -78,18 +86,16 @@ class Hooks:
         return None
 
     def authenticate(self, state, route, req):
-        own = getattr(self.by_service.get(route.spec.name), "authenticate", None)
-        (own or signing.check)(state, route, req)
+        self.authenticators.get(route.spec.name, signing.check)(state, route, req)
 
     def payload_spooler(self, route):
         """The service's `spool_payload` when this operation's payload streams, else None."""
-        module = self.by_service.get(route.spec.name)
-        streams = getattr(module, "streams_payload", None)
-        return module.spool_payload if streams is not None and streams(route) else None
+        streams = self.stream_tests.get(route.spec.name)
+        return self.by_service[route.spec.name].spool_payload if streams is not None and streams(route) else None
 
     def error_type(self, route):
         """The service's `error_type` (code -> wire `__type`) for this route, or None."""
-        return getattr(self.by_service.get(route.spec.name), "error_type", None) if route else None
+        return self.error_types.get(route.spec.name) if route else None
 
     def authorize_session(self, ctx, route, params):
         """Refuse a request of an STS session that its session policies do not allow."""
@@ -110,7 +116,7 @@ class Hooks:
                        sessions.message(ctx, action, resource, reason), status=403 if query else None)
 
     def admit_payload(self, ctx, route):
-        admit = getattr(self.by_service.get(route.spec.name), "admit_payload", None)
+        admit = self.admitters.get(route.spec.name)
         if admit is not None:
             admit(ctx, route)
 

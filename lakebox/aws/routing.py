@@ -157,8 +157,8 @@ def _ranked(service: str, method: str, query: dict, headers: dict) -> list["Rest
     (and the values some operations fix), and on which required headers are present,
     never on the path, so the ranking is worked out once per such combination."""
     significant = _significant(service)
-    key = (service, method, tuple(query), tuple(query.get(k) for k in significant.query_values),
-           tuple(h in headers for h in significant.headers))
+    key = (service, method, tuple(query), tuple(map(query.get, significant.query_values)),
+           tuple(map(headers.__contains__, significant.headers)))
     ranking = _RANKINGS.get(key)
     if ranking is None:
         if len(_RANKINGS) >= MAX_RANKINGS:
