@@ -114,3 +114,20 @@ def test_kinesis_stream_wrapper_flow_with_waiters(kinesis):
     kinesis.get_waiter("stream_not_exists").wait(StreamName=name, WaiterConfig=FAST)
     with pytest.raises(kinesis.exceptions.ResourceNotFoundException):
         kinesis.describe_stream_summary(StreamName=name)
+
+
+def test_hello_kinesis_and_paged_shard_listing(kinesis, make_stream):
+    name = make_stream(shards=4)
+    hello = kinesis.list_streams(Limit=10)
+    assert len(hello["StreamNames"]) <= 10
+    assert [s["StreamName"] for s in hello["StreamSummaries"]] == hello["StreamNames"]
+    every = [n for page in kinesis.get_paginator("list_streams").paginate(PaginationConfig={"PageSize": 1})
+             for n in page["StreamNames"]]
+    assert name in every
+
+    page = kinesis.list_shards(StreamName=name, MaxResults=2)
+    shards = list(page["Shards"])
+    while "NextToken" in page:
+        page = kinesis.list_shards(NextToken=page["NextToken"], MaxResults=2)
+        shards.extend(page["Shards"])
+    assert [s["ShardId"] for s in shards] == [f"shardId-00000000000{n}" for n in range(4)]
