@@ -99,6 +99,20 @@ def test_update_and_query_conditional_and_counter_updates(movies):
     assert trimmed["Attributes"]["info"]["actors"] == ["b"]
 
 
+def test_query_and_project_movies_with_a_title_range(movies):
+    for title, genres in (("Alpha", ["Drama"]), ("Kilo", ["Comedy", "Drama"]), ("Mike", ["Horror"])):
+        item = _movie(2013, title, 7, actors=[f"{title} lead", f"{title} support"])
+        item["info"]["genres"] = genres
+        movies.put_item(Item=item)
+    found = movies.query(
+        KeyConditionExpression=Key("year").eq(2013) & Key("title").between("A", "L"),
+        ProjectionExpression="#yr, title, info.genres, info.actors[0]",
+        ExpressionAttributeNames={"#yr": "year"})["Items"]
+    assert found == [
+        {"year": 2013, "title": "Alpha", "info": {"genres": ["Drama"], "actors": ["Alpha lead"]}},
+        {"year": 2013, "title": "Kilo", "info": {"genres": ["Comedy", "Drama"], "actors": ["Kilo lead"]}}]
+
+
 def test_partiql_single_and_batch_scenarios(resource, movies):
     # As in the example, the statements go through the resource's client, which
     # serializes plain Python parameters and deserializes the items it returns.
