@@ -89,3 +89,35 @@ def test_grant_management_demo(kms, make_key, client):
     kms.retire_grant(GrantToken=retired["GrantToken"])
     kms.revoke_grant(KeyId=key["KeyId"], GrantId=revoked["GrantId"])
     assert _grants(kms, key["KeyId"]) == []
+
+
+def test_interactive_kms_scenario_signs_tags_and_grants(kms, make_key, client):
+    key = make_key(Description="Created by the AWS KMS API")
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["Enabled"] is True
+    encrypted = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"Hello, AWS KMS!")
+    assert encrypted["EncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
+    kms.enable_key_rotation(KeyId=key["KeyId"])
+    assert kms.get_key_rotation_status(KeyId=key["KeyId"])["RotationPeriodInDays"] == 365
+
+    first_page = next(iter(kms.get_paginator("list_keys").paginate(PaginationConfig={"PageSize": 10})))
+    assert isinstance(first_page["Truncated"], bool)
+
+    account = client("sts").get_caller_identity()["Account"]
+    grant = kms.create_grant(KeyId=key["KeyId"], GranteePrincipal=f"arn:aws:iam::{account}:root",
+                             Operations=["Encrypt", "Decrypt", "DescribeKey"])
+    assert [g["GrantId"] for g in _grants(kms, key["KeyId"])] == [grant["GrantId"]]
+    kms.revoke_grant(KeyId=key["KeyId"], GrantId=grant["GrantId"])
+    assert kms.decrypt(KeyId=key["KeyId"], CiphertextBlob=encrypted["CiphertextBlob"])["Plaintext"] == b"Hello, AWS KMS!"
+
+    signer = make_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY", Origin="AWS_KMS")
+    message = b"Here is the message that will be digitally signed"
+    signature = kms.sign(KeyId=signer["KeyId"], Message=message, SigningAlgorithm="RSASSA_PSS_SHA_256")["Signature"]
+    verified = kms.verify(KeyId=signer["KeyId"], Message=message, Signature=signature,
+                          SigningAlgorithm="RSASSA_PSS_SHA_256")
+    assert verified["SignatureValid"] is True
+    with pytest.raises(kms.exceptions.KMSInvalidSignatureException):
+        kms.verify(KeyId=signer["KeyId"], Message=b"another message", Signature=signature,
+                   SigningAlgorithm="RSASSA_PSS_SHA_256")
+
+    kms.tag_resource(KeyId=key["KeyId"], Tags=[{"TagKey": "Environment", "TagValue": "Production"}])
+    assert kms.list_resource_tags(KeyId=key["KeyId"])["Tags"] == [{"TagKey": "Environment", "TagValue": "Production"}]
