@@ -2,7 +2,8 @@
 create-table with Artist/SongTitle keys, on demand, STANDARD table class; wait until it
 exists; put four songs; get-item with a consistent read; update-item returning ALL_NEW;
 query by artist; update-table adding the AlbumTitle-index GSI, wait for it to be ACTIVE
-and query it; turn on point-in-time recovery; delete the table."""
+and query it; turn on point-in-time recovery; delete the table; and the guide's PartiQL
+INSERT, multi-SET UPDATE, SELECT and DELETE through execute-statement."""
 import json
 import time
 import uuid
@@ -80,3 +81,30 @@ def test_getting_started_music_table_with_the_cli(lakebox_server):
 
     ddb(lakebox_server, "delete-table", "--table-name", name)
     ddb(lakebox_server, "wait", "table-not-exists", "--table-name", name)
+
+
+def test_getting_started_partiql_statements_with_the_cli(lakebox_server):
+    name = f"Music-{uuid.uuid4().hex[:8]}"
+    ddb(lakebox_server, "create-table", "--table-name", name,
+        "--attribute-definitions", "AttributeName=Artist,AttributeType=S", "AttributeName=SongTitle,AttributeType=S",
+        "--key-schema", "AttributeName=Artist,KeyType=HASH", "AttributeName=SongTitle,KeyType=RANGE",
+        "--billing-mode", "PAY_PER_REQUEST")
+    ddb(lakebox_server, "wait", "table-exists", "--table-name", name)
+    try:
+        ddb(lakebox_server, "execute-statement", "--statement",
+            f"INSERT INTO \"{name}\" VALUE {{'Artist':'No One You Know','SongTitle':'Call Me Today',"
+            "'AlbumTitle':'Somewhat Famous','Awards':'1'}")
+        ddb(lakebox_server, "execute-statement", "--statement",
+            f"UPDATE \"{name}\" SET AwardsWon=1 SET AwardDetail={{'Grammys':[2020, 2018]}} "
+            "WHERE Artist='No One You Know' AND SongTitle='Call Me Today'")
+        selected = ddb(lakebox_server, "execute-statement", "--statement",
+                       f"SELECT * FROM \"{name}\" WHERE Artist='No One You Know' AND SongTitle='Call Me Today'")
+        assert selected["Items"] == [{"Artist": {"S": "No One You Know"}, "SongTitle": {"S": "Call Me Today"},
+                                      "AlbumTitle": {"S": "Somewhat Famous"}, "Awards": {"S": "1"},
+                                      "AwardsWon": {"N": "1"},
+                                      "AwardDetail": {"M": {"Grammys": {"L": [{"N": "2020"}, {"N": "2018"}]}}}}]
+        ddb(lakebox_server, "execute-statement", "--statement",
+            f"DELETE FROM \"{name}\" WHERE Artist='No One You Know' AND SongTitle='Call Me Today'")
+        assert ddb(lakebox_server, "scan", "--table-name", name, "--select", "COUNT")["Count"] == 0
+    finally:
+        ddb(lakebox_server, "delete-table", "--table-name", name)
