@@ -131,3 +131,17 @@ def test_hello_kinesis_and_paged_shard_listing(kinesis, make_stream):
         page = kinesis.list_shards(NextToken=page["NextToken"], MaxResults=2)
         shards.extend(page["Shards"])
     assert [s["ShardId"] for s in shards] == [f"shardId-00000000000{n}" for n in range(4)]
+
+
+def test_cleanup_deletes_a_stream_whose_consumer_is_still_registered(kinesis):
+    name = f"sdk-example-stream-{uuid.uuid4().hex[:10]}"
+    kinesis.create_stream(StreamName=name, ShardCount=1)
+    kinesis.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig=FAST)
+    arn = kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamARN"]
+    consumer = kinesis.register_stream_consumer(StreamARN=arn, ConsumerName="sdk-example-consumer")["Consumer"]
+    with pytest.raises(kinesis.exceptions.ResourceInUseException):
+        kinesis.delete_stream(StreamName=name)
+    kinesis.delete_stream(StreamName=name, EnforceConsumerDeletion=True)
+    kinesis.get_waiter("stream_not_exists").wait(StreamName=name, WaiterConfig=FAST)
+    with pytest.raises(kinesis.exceptions.ResourceNotFoundException):
+        kinesis.describe_stream_consumer(ConsumerARN=consumer["ConsumerARN"])
