@@ -99,6 +99,18 @@ def test_update_and_query_conditional_and_counter_updates(movies):
     assert trimmed["Attributes"]["info"]["actors"] == ["b"]
 
 
+def test_conditional_delete_keeps_a_well_rated_movie(movies):
+    movies.put_item(Item=_movie(2015, "Well Rated", 8))
+    with pytest.raises(ClientError) as refused:
+        movies.delete_item(Key={"year": 2015, "title": "Well Rated"}, ConditionExpression="info.rating <= :val",
+                           ExpressionAttributeValues={":val": Decimal(5)})
+    assert refused.value.response["Error"]["Code"] == "ConditionalCheckFailedException"
+    assert "Item" in movies.get_item(Key={"year": 2015, "title": "Well Rated"})
+    movies.delete_item(Key={"year": 2015, "title": "Well Rated"}, ConditionExpression="info.rating <= :val",
+                       ExpressionAttributeValues={":val": Decimal(9)})
+    assert "Item" not in movies.get_item(Key={"year": 2015, "title": "Well Rated"})
+
+
 def test_query_and_project_movies_with_a_title_range(movies):
     for title, genres in (("Alpha", ["Drama"]), ("Kilo", ["Comedy", "Drama"]), ("Mike", ["Horror"])):
         item = _movie(2013, title, 7, actors=[f"{title} lead", f"{title} support"])

@@ -95,9 +95,10 @@ def test_hello_sqs_lists_queue_urls_through_the_paginator(sqs_resource, prefix):
 
 def test_dead_letter_queue_receives_messages_after_max_receives(sqs_resource, prefix):
     dead = sqs_resource.create_queue(QueueName=prefix + "dead")
-    work = sqs_resource.create_queue(QueueName=prefix + "work", Attributes={
-        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dead.attributes["QueueArn"], "maxReceiveCount": "1"}),
-        "VisibilityTimeout": "0"})
+    work = sqs_resource.create_queue(QueueName=prefix + "work", Attributes={"VisibilityTimeout": "0"})
+    work.set_attributes(Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dead.attributes["QueueArn"], "maxReceiveCount": "1"})})
+    work.load()
     assert json.loads(work.attributes["RedrivePolicy"]) == {
         "deadLetterTargetArn": dead.attributes["QueueArn"], "maxReceiveCount": 1}
     work.send_message(MessageBody="poison")
