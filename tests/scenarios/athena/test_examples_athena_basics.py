@@ -33,7 +33,7 @@ def test_basics_flow(athena, bucket):
     output = f"s3://{bucket}/athena-results/"
     athena.create_work_group(Name=workgroup, Description="Athena basics scenario workgroup",
                              Configuration={"ResultConfiguration": {"OutputLocation": output},
-                                            "EnforceWorkGroupConfiguration": False,
+                                            "EnforceWorkGroupConfiguration": True,
                                             "PublishCloudWatchMetricsEnabled": True})
     named_query_id = None
     try:
@@ -41,7 +41,7 @@ def test_basics_flow(athena, bucket):
         assert group["Name"] == workgroup
         assert group["State"] == "ENABLED"
         assert group["Configuration"]["ResultConfiguration"]["OutputLocation"] == output
-        assert group["Configuration"]["EnforceWorkGroupConfiguration"] is False
+        assert group["Configuration"]["EnforceWorkGroupConfiguration"] is True
         assert group["Configuration"]["PublishCloudWatchMetricsEnabled"] is True
 
         ran = [_run(athena, f"CREATE DATABASE IF NOT EXISTS {database}", workgroup)]
@@ -49,7 +49,10 @@ def test_basics_flow(athena, bucket):
         select_id = _run(athena, f"SELECT title, year, rating FROM {database}.movies "
                                  "WHERE rating >= 9.0 ORDER BY rating DESC", workgroup, database)
         ran.append(select_id)
-        rows, _ = all_rows(athena, select_id)
+        pages = list(athena.get_paginator("get_query_results").paginate(QueryExecutionId=select_id))
+        assert [c["Name"] for c in pages[0]["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]] == [
+            "title", "year", "rating"]
+        rows = [[d.get("VarCharValue", "") for d in row["Data"]] for page in pages for row in page["ResultSet"]["Rows"]]
         assert rows == [["title", "year", "rating"], ["The Shawshank Redemption", "1994", "9.3"],
                         ["The Godfather", "1972", "9.2"], ["The Dark Knight", "2008", "9.0"]]
         assert athena.get_query_execution(QueryExecutionId=select_id)["QueryExecution"][
@@ -95,6 +98,7 @@ def test_a_failed_query_reports_its_reason(athena, bucket, database):
     status = wait(athena, query_id)["Status"]
     assert status["State"] == "FAILED"
     assert "table_that_is_not_there" in status["StateChangeReason"]
+    assert "table_that_is_not_there" in status["AthenaError"]["ErrorMessage"]
     with pytest.raises(ClientError) as caught:
         athena.get_query_results(QueryExecutionId=query_id)
     assert caught.value.response["Error"]["Code"] == "InvalidRequestException"
