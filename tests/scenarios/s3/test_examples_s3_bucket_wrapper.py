@@ -6,19 +6,18 @@ put, read and deleted, and a presigned POST used to upload."""
 import json
 import uuid
 
-import boto3
 import pytest
 import requests
 from botocore.exceptions import ClientError
+
+from examples_helpers import resource_in_region
 
 LOG_DELIVERY = "http://acs.amazonaws.com/groups/s3/LogDelivery"
 
 
 @pytest.fixture
 def s3_resource(lakebox_server):
-    session = boto3.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name="us-west-2")
-    kwargs = {"endpoint_url": lakebox_server.endpoint} if lakebox_server.endpoint else {}
-    return session.resource("s3", **kwargs)
+    return resource_in_region(lakebox_server)
 
 
 @pytest.fixture

@@ -6,16 +6,15 @@ wrappers catch by code."""
 import io
 import uuid
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
+
+from examples_helpers import resource_in_region
 
 
 @pytest.fixture
 def s3_resource(lakebox_server):
-    session = boto3.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name="us-west-2")
-    kwargs = {"endpoint_url": lakebox_server.endpoint} if lakebox_server.endpoint else {}
-    return session.resource("s3", **kwargs)
+    return resource_in_region(lakebox_server)
 
 
 def test_getting_started_flow(s3_resource, tmp_path):

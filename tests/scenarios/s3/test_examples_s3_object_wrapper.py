@@ -4,18 +4,17 @@ delete (waited away), copy_from, an ACL grant by e-mail address (the error the d
 catches), DeleteObjects by keys, then empty and delete the bucket."""
 import uuid
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
+
+from examples_helpers import resource_in_region
 
 LINES = [f"line {i}: some text of the demo script\n" for i in range(10)]
 
 
 @pytest.fixture
 def bucket(lakebox_server):
-    session = boto3.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name="us-west-2")
-    kwargs = {"endpoint_url": lakebox_server.endpoint} if lakebox_server.endpoint else {}
-    made = session.resource("s3", **kwargs).Bucket(f"doc-example-bucket-{uuid.uuid4()}")
+    made = resource_in_region(lakebox_server).Bucket(f"doc-example-bucket-{uuid.uuid4()}")
     made.create(CreateBucketConfiguration={"LocationConstraint": "us-west-2"}, ObjectOwnership="BucketOwnerPreferred")
     yield made
     made.objects.delete()

@@ -6,9 +6,10 @@ permanent delete of every version."""
 import uuid
 from operator import attrgetter
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
+
+from examples_helpers import resource_in_region
 
 STANZA = "You are old, Father William, the young man said,\nAnd your hair has become very white"
 PREFIX = "aws-version-demo/"
@@ -16,9 +17,7 @@ PREFIX = "aws-version-demo/"
 
 @pytest.fixture
 def s3_resource(lakebox_server):
-    session = boto3.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name="us-west-2")
-    kwargs = {"endpoint_url": lakebox_server.endpoint} if lakebox_server.endpoint else {}
-    return session.resource("s3", **kwargs)
+    return resource_in_region(lakebox_server)
 
 
 def test_versioning_demo(s3_resource):
