@@ -33,3 +33,5 @@ from lakebox.services.glue.statistics import (  # noqa: F401
 from lakebox.services.glue.statistics_runs import (  # noqa: F401
     get_column_statistics_task_run, get_column_statistics_task_runs, list_column_statistics_task_runs,
     start_column_statistics_task_run, stop_column_statistics_task_run)
+from lakebox.services.glue.job_definitions import (  # noqa: F401
+    batch_get_jobs, create_job, delete_job, get_job, get_jobs, list_jobs, update_job)

@@ -110,14 +110,9 @@ def list_crawlers(ctx, params):
     docs = store.all_named(ctx.state.db, "crawlers", ctx.account, ctx.region)
     wanted = params.get("Tags") or {}
     if wanted:
-        docs = [d for d in docs if _has_tags(ctx, d["Name"], wanted)]
+        docs = [d for d in docs if tagging.has_tags(ctx, catalog.arn(ctx, "crawler", d["Name"]), wanted)]
     page, token = catalog.list_page([d["Name"] for d in docs], params, GET_CRAWLERS_MAX)
     return {"CrawlerNames": page, "NextToken": token}
-
-
-def _has_tags(ctx, name, wanted: dict) -> bool:
-    have = store.tags(ctx.state.db, ctx.account, ctx.region, catalog.arn(ctx, "crawler", name))
-    return all(have.get(key) == value for key, value in wanted.items())
 
 
 def batch_get_crawlers(ctx, params):

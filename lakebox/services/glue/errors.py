@@ -60,3 +60,7 @@ class ColumnStatisticsTaskNotRunningException(ServiceError):
 
 class ResourceNumberLimitExceededException(ServiceError):
     pass
+
+
+class IdempotentParameterMismatchException(ServiceError):
+    pass

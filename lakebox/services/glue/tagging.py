@@ -26,11 +26,11 @@ def _resource_exists(ctx, arn: str) -> bool:
         return store.get_table(db, ctx.account, ctx.region, *names) is not None
     if kind == "crawler" and path:
         return store.get_named(db, "crawlers", ctx.account, ctx.region, path) is not None
-    if kind == "connection" and path:
-        return store.get_object(db, ctx.account, ctx.region, "connection", "", path) is not None
+    if kind in ("connection", "job") and path:
+        return store.get_object(db, ctx.account, ctx.region, kind, "", path) is not None
     if kind == "userDefinedFunction" and len(names) == 2:
         return store.get_object(db, ctx.account, ctx.region, "function", *names) is not None
-    return kind in ("catalog", "job", "trigger", "workflow")
+    return kind in ("catalog", "trigger", "workflow")
 
 
 def _existing(ctx, arn: str) -> str:
@@ -56,6 +56,12 @@ def untag_resource(ctx, params):
 def get_tags(ctx, params):
     arn = _existing(ctx, params["ResourceArn"])
     return {"Tags": store.tags(ctx.state.db, ctx.account, ctx.region, arn)}
+
+
+def has_tags(ctx, arn: str, wanted: dict) -> bool:
+    """Whether the resource carries every wanted tag (the `Tags` filter of the List calls)."""
+    have = store.tags(ctx.state.db, ctx.account, ctx.region, arn)
+    return all(have.get(key) == value for key, value in wanted.items())
 
 
 def tag_new(ctx, arn: str, tags: dict | None):

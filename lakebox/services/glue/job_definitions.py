@@ -1,0 +1,92 @@
+"""Job definitions: stored, listed, updated and deleted as Glue keeps them. Runs
+(StartJobRun) are not served: a job's script needs a Spark or Python shell runtime."""
+from lakebox.services.glue import catalog, store, tagging
+from lakebox.services.glue.errors import EntityNotFoundException, IdempotentParameterMismatchException
+
+KIND = "job"
+LIST_MAX = 1000
+_NOT_DEFINITION = ("Name", "Tags")
+
+
+def _job_or_error(ctx, name: str) -> dict:
+    found = store.get_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name)
+    if found is None:
+        raise EntityNotFoundException(f"Job with name: {name} not found.")
+    return found
+
+
+def _definition(fields: dict) -> dict:
+    return {key: value for key, value in fields.items() if key not in _NOT_DEFINITION}
+
+
+def _stored_definition(doc: dict) -> dict:
+    return {key: value for key, value in doc.items() if key not in ("Name", "CreatedOn", "LastModifiedOn")}
+
+
+def create_job(ctx, params):
+    """A second CreateJob with the same definition is a retry and succeeds (Glue's
+    CreateJob is idempotent); a different definition under the name is refused."""
+    name = params["Name"]
+    definition = _definition(params)
+    existing = store.get_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name)
+    if existing is not None:
+        if _stored_definition(existing) != definition:
+            raise IdempotentParameterMismatchException(
+                f"Idempotent create request for job {name} had mismatching parameters.")
+        return {"Name": name}
+    tagging.check_tags(params.get("Tags") or {})
+    with ctx.state.db.transaction():
+        store.put_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name,
+                         {"Name": name, **definition, "CreatedOn": ctx.now, "LastModifiedOn": ctx.now})
+        tagging.tag_new(ctx, catalog.arn(ctx, "job", name), params.get("Tags"))
+    return {"Name": name}
+
+
+def get_job(ctx, params):
+    return {"Job": _job_or_error(ctx, params["JobName"])}
+
+
+def get_jobs(ctx, params):
+    docs = [doc for _, _, doc in store.objects(ctx.state.db, ctx.account, ctx.region, KIND, "")]
+    page, token = catalog.list_page(docs, params, LIST_MAX)
+    return {"Jobs": page, "NextToken": token}
+
+
+def list_jobs(ctx, params):
+    names = [name for _, name, _ in store.objects(ctx.state.db, ctx.account, ctx.region, KIND, "")]
+    wanted = params.get("Tags") or {}
+    if wanted:
+        names = [name for name in names if tagging.has_tags(ctx, catalog.arn(ctx, "job", name), wanted)]
+    page, token = catalog.list_page(names, params, LIST_MAX)
+    return {"JobNames": page, "NextToken": token}
+
+
+
+def batch_get_jobs(ctx, params):
+    found, missing = [], []
+    for name in params["JobNames"]:
+        doc = store.get_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name)
+        if doc is None:
+            missing.append(name)
+        else:
+            found.append(doc)
+    return {"Jobs": found, "JobsNotFound": missing}
+
+
+def update_job(ctx, params):
+    """The update replaces the whole definition, as Glue documents."""
+    name = params["JobName"]
+    current = _job_or_error(ctx, name)
+    store.put_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name,
+                     {"Name": name, **_definition(params["JobUpdate"]),
+                      "CreatedOn": current["CreatedOn"], "LastModifiedOn": ctx.now})
+    return {"JobName": name}
+
+
+def delete_job(ctx, params):
+    """Deleting a job that does not exist is not an error (Glue throws no exception)."""
+    name = params["JobName"]
+    with ctx.state.db.transaction():
+        store.delete_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name)
+        store.drop_tags(ctx.state.db, ctx.account, ctx.region, catalog.arn(ctx, "job", name))
+    return {"JobName": name}
