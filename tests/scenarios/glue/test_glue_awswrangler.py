@@ -1,27 +1,7 @@
 """awswrangler's catalog functions against lakebox: databases, tables written by
 `wr.s3.to_parquet(..., dataset=True, database=..., table=...)` (which creates and
 updates catalog tables and partitions itself), and reading them back through the catalog."""
-import boto3
 import pandas as pd
-import pytest
-
-KEY, SECRET, REGION = "test", "test", "us-east-1"
-
-
-@pytest.fixture
-def wr(lakebox_server):
-    import awswrangler
-    if lakebox_server.endpoint:
-        awswrangler.config.s3_endpoint_url = lakebox_server.endpoint
-        awswrangler.config.glue_endpoint_url = lakebox_server.endpoint
-    yield awswrangler
-    awswrangler.config.reset("s3_endpoint_url")
-    awswrangler.config.reset("glue_endpoint_url")
-
-
-@pytest.fixture
-def session():
-    return boto3.Session(aws_access_key_id=KEY, aws_secret_access_key=SECRET, region_name=REGION)
 
 
 def sales(rows=6):

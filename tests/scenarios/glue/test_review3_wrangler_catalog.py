@@ -1,27 +1,7 @@
 """awswrangler catalog helpers a pipeline uses beside to_parquet: JSON tables and their
 partitions, CSV partitions, partition listings filtered by an expression, a table made
 from the Parquet files already in S3 (store_parquet_metadata), and column changes."""
-import boto3
 import pandas as pd
-import pytest
-
-KEY, SECRET, REGION = "test", "test", "us-east-1"
-
-
-@pytest.fixture
-def wr(lakebox_server):
-    import awswrangler
-    if lakebox_server.endpoint:
-        awswrangler.config.s3_endpoint_url = lakebox_server.endpoint
-        awswrangler.config.glue_endpoint_url = lakebox_server.endpoint
-    yield awswrangler
-    awswrangler.config.reset("s3_endpoint_url")
-    awswrangler.config.reset("glue_endpoint_url")
-
-
-@pytest.fixture
-def session():
-    return boto3.Session(aws_access_key_id=KEY, aws_secret_access_key=SECRET, region_name=REGION)
 
 
 def test_json_table_and_partitions(wr, session, glue, database, bucket):
