@@ -5,12 +5,11 @@ registered with `batch_create_partition`; the job picks partitions with get_part
 expressions and runs one Athena query per partition; `ALTER TABLE DROP PARTITION`
 retires one; a column comment added with update_table makes a new table version."""
 import json
-import time
 import uuid
 
 import pytest
 
-from trip_helpers import athena_execution, athena_rows
+from trip_helpers import athena_execution, athena_rows, wait_crawled
 
 SALES = {("2024", "04"): [("a-1", "north", 3, 9.5), ("a-2", "south", 1, 2.0)],
          ("2024", "05"): [("b-1", "north", 2, 4.0), ("b-2", "north", 5, 12.5), ("b-3", "east", 1, 1.0)]}
@@ -19,16 +18,6 @@ HEADER = "order_id,region,qty,price\n"
 
 def csv_body(rows) -> bytes:
     return (HEADER + "".join(f"{o},{r},{q},{p}\n" for o, r, q, p in rows)).encode()
-
-
-def wait_crawled(glue, name):
-    for _ in range(600):
-        crawler = glue.get_crawler(Name=name)["Crawler"]
-        if crawler["State"] == "READY" and "LastCrawl" in crawler:
-            assert crawler["LastCrawl"]["Status"] == "SUCCEEDED", crawler["LastCrawl"]
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"crawler {name} did not finish")
 
 
 def query(athena, sql, database, bucket) -> list:

@@ -3,12 +3,11 @@ catalogs JSON lines whose records hold a customer object and an array of line it
 (fields that only some records carry included); Athena flattens them with dot access,
 CROSS JOIN UNNEST and json functions over a string column of raw JSON, through pyathena."""
 import json
-import time
 import uuid
 
 import pytest
 
-from trip_helpers import KEY, REGION, SECRET
+from trip_helpers import KEY, REGION, SECRET, wait_crawled
 
 ORDERS = [
     {"order_id": "o-1", "placed": "2024-06-01T10:00:00", "customer": {"id": 7, "tier": "gold"},
@@ -20,16 +19,6 @@ ORDERS = [
      "items": [{"sku": "apple", "qty": 2, "price": 1.5}, {"sku": "fig", "qty": 5, "price": 0.5}],
      "meta": "{\"channel\": \"web\"}"},
 ]
-
-
-def wait_crawled(glue, name):
-    for _ in range(600):
-        crawler = glue.get_crawler(Name=name)["Crawler"]
-        if crawler["State"] == "READY" and "LastCrawl" in crawler:
-            assert crawler["LastCrawl"]["Status"] == "SUCCEEDED", crawler["LastCrawl"]
-            return
-        time.sleep(0.2)
-    raise AssertionError("crawler did not finish")
 
 
 @pytest.fixture

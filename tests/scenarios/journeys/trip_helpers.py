@@ -45,6 +45,15 @@ def wait_for(condition, timeout=60):
     return found
 
 
+def wait_crawled(glue, name):
+    """Wait for the crawler's run to end, and require that it SUCCEEDED."""
+    def finished():
+        crawler = glue.get_crawler(Name=name)["Crawler"]
+        return crawler if crawler["State"] == "READY" and "LastCrawl" in crawler else None
+    crawler = wait_for(finished, timeout=120)
+    assert crawler["LastCrawl"]["Status"] == "SUCCEEDED", crawler["LastCrawl"]
+
+
 def keyed_table(dynamodb, name, key):
     """A new on-demand DynamoDB table (a boto3 resource Table) keyed by the string `key`."""
     table = dynamodb.create_table(
