@@ -73,6 +73,8 @@ class Hooks:
         self.stream_tests = self._defined("streams_payload")
         self.admitters = self._defined("admit_payload")
         self.error_types = self._defined("error_type")
+        self.iam_requests = self._defined("iam_request")
+        self.access_refusals = self._defined("access_denied")
 
     def _defined(self, hook: str) -> dict:
         return {name: getattr(module, hook) for name, module in self.by_service.items() if hasattr(module, hook)}
@@ -101,14 +103,13 @@ class Hooks:
         """Refuse a request of an STS session that its session policies do not allow."""
         if not sessions.narrowed(ctx.session):
             return
-        module = self.by_service.get(route.spec.name)
-        target = getattr(module, "iam_request", None)
+        target = self.iam_requests.get(route.spec.name)
         action, resource, keys = target(ctx, params) if target else \
             (f"{route.spec.signing_name}:{route.operation.name}", None, None)
         reason = sessions.refusal(ctx, action, resource, keys)
         if reason is None:
             return
-        denied = getattr(module, "access_denied", None)
+        denied = self.access_refusals.get(route.spec.name)
         if denied is not None:
             raise denied(ctx, action, resource, reason)
         query = route.spec.protocol == "query"
