@@ -304,3 +304,25 @@ def test_rotation_period_bounds_are_accepted(kms, make_key, days):
     assert error_of(kms.enable_key_rotation, KeyId=key["KeyId"], RotationPeriodInDays=2561) == (
         "ValidationException", "1 validation error detected: Value '2561' at 'rotationPeriodInDays' failed to "
                                "satisfy constraint: Member must have value less than or equal to 2560")
+
+
+def test_update_alias_keeps_the_key_type_and_usage(kms, make_key, aliased):
+    key, name, _ = aliased
+    other = make_key()
+    kms.update_alias(AliasName=name, TargetKeyId=other["KeyId"])
+    assert kms.describe_key(KeyId=name)["KeyMetadata"]["KeyId"] == other["KeyId"]
+    for spec, usage in (("RSA_2048", "ENCRYPT_DECRYPT"), ("HMAC_256", "GENERATE_VERIFY_MAC")):
+        different = make_key(KeySpec=spec, KeyUsage=usage)
+        assert error_of(kms.update_alias, AliasName=name, TargetKeyId=different["KeyId"])[0] == "ValidationException"
+    assert kms.describe_key(KeyId=name)["KeyMetadata"]["KeyId"] == other["KeyId"]
+    signing = make_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")
+    rsa_alias = f"alias/audit-{uuid.uuid4().hex[:10]}"
+    kms.create_alias(AliasName=rsa_alias, TargetKeyId=signing["KeyId"])
+    try:
+        assert error_of(kms.update_alias, AliasName=rsa_alias,
+                        TargetKeyId=make_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyId"])[0] == \
+            "ValidationException"
+        kms.update_alias(AliasName=rsa_alias, TargetKeyId=make_key(KeySpec="ECC_NIST_P256",
+                                                                   KeyUsage="SIGN_VERIFY")["KeyId"])
+    finally:
+        kms.delete_alias(AliasName=rsa_alias)
