@@ -258,3 +258,27 @@ def test_dead_letter_source_queues_page(sqs, make_queue):
     assert seen == sources
     assert sorted(sqs.get_paginator("list_dead_letter_source_queues").paginate(QueueUrl=dlq).build_full_result()[
         "queueUrls"]) == sources
+
+
+@pytest.mark.parametrize("action, reason", [
+    ("SendMessageBatch", "Please refer to the appropriate WSDL for a list of valid actions."),
+    ("Fly", "Please refer to the appropriate WSDL for a list of valid actions."),
+    ("CreateQueue", "Only the queue owner is allowed to invoke this action."),
+    ("SetQueueAttributes", "Only the queue owner is allowed to invoke this action."),
+])
+def test_add_permission_grants_only_shareable_actions(sqs, make_queue, action, reason):
+    """The API reference: batch actions come with their single forms, and "cross-account
+    permissions don't apply" to the owner's actions (the wordings are SQS's replies as
+    other projects' tests record them)."""
+    url = make_queue()
+    with pytest.raises(sqs.exceptions.ClientError) as raised:
+        sqs.add_permission(QueueUrl=url, Label="share", AWSAccountIds=["111122223333"],
+                           Actions=["SendMessage", action])
+    assert error_of(raised) == ("InvalidParameterValue",
+                                f"Value SQS:{action} for parameter ActionName is invalid. Reason: {reason}")
+    assert "Policy" not in attributes_of(sqs, url)
+    sqs.add_permission(QueueUrl=url, Label="share", AWSAccountIds=["111122223333"],
+                       Actions=["SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility",
+                                "GetQueueAttributes", "GetQueueUrl", "PurgeQueue"])
+    sqs.add_permission(QueueUrl=url, Label="everything", AWSAccountIds=["111122223333"], Actions=["*"])
+    assert [s["Sid"] for s in json.loads(attributes_of(sqs, url)["Policy"])["Statement"]] == ["share", "everything"]
