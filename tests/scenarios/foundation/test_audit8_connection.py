@@ -11,7 +11,7 @@ import time
 import urllib.parse
 
 import pytest
-from raw_http import read_response
+from raw_http import bucket_holding, read_response
 
 pytestmark = pytest.mark.local_only     # hand-made, half-signed requests
 
@@ -38,10 +38,7 @@ def good_get() -> bytes:
 
 @pytest.fixture(scope="module")
 def stored(lakebox_server):
-    s3 = lakebox_server.client("s3")
-    s3.create_bucket(Bucket=BUCKET)
-    s3.put_object(Bucket=BUCKET, Key="stored", Body=STORED)
-    return lakebox_server
+    return bucket_holding(lakebox_server, BUCKET, "stored", STORED)
 
 
 def connect(server):

@@ -12,13 +12,11 @@
 """
 import json
 import re
-import time
-import urllib.error
-import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
 from botocore.config import Config
+from raw_http import bucket_holding, made_up_signature, send
 
 pytestmark = pytest.mark.local_only     # unsigned and half-signed requests, aimed at lakebox
 
@@ -37,21 +35,6 @@ JSON_SERVICES = {
 }
 
 
-def send(server, path="/", body=None, headers=None, method="GET"):
-    request = urllib.request.Request(server.endpoint + path, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
-
-
-def signed(service: str) -> dict:
-    now = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    return {"Authorization": f"AWS4-HMAC-SHA256 Credential=test/{now[:8]}/us-east-1/{service}/aws4_request, "
-                             "SignedHeaders=host, Signature=0", "X-Amz-Date": now}
-
-
 def xml_error(body: bytes) -> tuple:
     root = ET.fromstring(body)
     return root.findtext(".//{*}Code") or root.findtext("Code"), root.findtext(".//{*}Message") or \
@@ -60,10 +43,7 @@ def xml_error(body: bytes) -> tuple:
 
 @pytest.fixture(scope="module")
 def stored(lakebox_server):
-    s3 = lakebox_server.client("s3")
-    s3.create_bucket(Bucket=BUCKET)
-    s3.put_object(Bucket=BUCKET, Key="k", Body=SECRET)
-    return lakebox_server
+    return bucket_holding(lakebox_server, BUCKET, "k", SECRET)
 
 
 def without(url: str, name: str) -> str:
@@ -79,8 +59,8 @@ def without(url: str, name: str) -> str:
 def test_a_sigv4_url_missing_a_part_is_refused_not_served(stored, part):
     s3 = stored.client("s3", config=Config(signature_version="s3v4"))
     url = s3.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": "k"}, ExpiresIn=300)
-    assert send(stored, url[len(stored.endpoint):])[::2] == (200, SECRET)
-    status, _, body = send(stored, without(url, part)[len(stored.endpoint):])
+    assert send(stored, url[len(stored.endpoint):], method="GET")[::2] == (200, SECRET)
+    status, _, body = send(stored, without(url, part)[len(stored.endpoint):], method="GET")
     assert (status, xml_error(body)) == (400, (
         "AuthorizationQueryParametersError",
         "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, "
@@ -99,7 +79,7 @@ def test_a_sigv4_put_url_without_its_signature_stores_nothing(stored):
 def test_a_sigv2_url_missing_a_part_is_access_denied(stored, part):
     s3 = stored.client("s3", config=Config(signature_version="s3"))
     url = s3.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": "k"}, ExpiresIn=300)
-    status, _, body = send(stored, without(url, part)[len(stored.endpoint):])
+    status, _, body = send(stored, without(url, part)[len(stored.endpoint):], method="GET")
     assert (status, xml_error(body)) == (403, (
         "AccessDenied", "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters"))
 
@@ -130,13 +110,13 @@ def test_every_json_service_answers_no_signature_with_400(lakebox_server, servic
 
 @pytest.mark.parametrize("service", JSON_SERVICES)
 def test_every_json_service_refuses_an_empty_body(lakebox_server, service):
-    status, answer = json_call(lakebox_server, service, signed(JSON_SERVICES[service][2]), body=b"")
+    status, answer = json_call(lakebox_server, service, made_up_signature(JSON_SERVICES[service][2]), body=b"")
     assert (status, answer["__type"].rpartition("#")[2]) == (400, "SerializationException")
 
 
 @pytest.mark.parametrize("service", JSON_SERVICES)
 def test_every_json_service_answers_a_signed_call(lakebox_server, service):
-    assert json_call(lakebox_server, service, signed(JSON_SERVICES[service][2]))[0] == 200
+    assert json_call(lakebox_server, service, made_up_signature(JSON_SERVICES[service][2]))[0] == 200
 
 
 @pytest.mark.parametrize("body", [b"Action=GetCallerIdentity&Version=2011-06-15",
@@ -184,7 +164,7 @@ def test_a_preflight_to_a_json_service_is_no_s3_answer(lakebox_server, service):
 
 def test_a_json_request_without_a_target_gets_a_json_error(lakebox_server):
     status, headers, body = send(lakebox_server, body=b"{}", method="POST",
-                                 headers={"Content-Type": "application/x-amz-json-1.0", **signed("dynamodb")})
+                                 headers={"Content-Type": "application/x-amz-json-1.0", **made_up_signature("dynamodb")})
     assert status == 400
     assert headers["content-type"].startswith("application/x-amz-json")
     assert json.loads(body)["__type"].rpartition("#")[2] == "UnknownOperationException"
