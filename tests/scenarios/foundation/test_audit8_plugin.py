@@ -3,6 +3,7 @@ conftest from lakebox, a test file, and pytest run there. The `lakebox` fixture 
 before each test, `lakebox_server` keeps its state for the session, nothing is written
 into the project, and the plugin loads once however the project names it (installed
 entry point, `-p lakebox.testing`, `pytest_plugins` in a conftest)."""
+import importlib.metadata
 import os
 import subprocess
 import sys
@@ -54,6 +55,15 @@ def run_pytest(project, *args, **env):
 def project(tmp_path):
     (tmp_path / "test_user.py").write_text(USER_TESTS)
     return tmp_path
+
+
+def test_the_installed_entry_point_is_named_as_its_module():
+    """pytest skips loading a plugin it already holds under the entry point's name: named as
+    the module, `-p lakebox.testing` and `pytest_plugins` find it there."""
+    names = {point.name: point.value for point in importlib.metadata.entry_points(group="pytest11")
+             if point.value == "lakebox.testing"}
+    assert names == {"lakebox.testing": "lakebox.testing"}, \
+        "stale install metadata: run `pip install --no-deps -e .` in the checkout"
 
 
 @pytest.mark.parametrize("how", ["installed", "-p", "conftest"])
