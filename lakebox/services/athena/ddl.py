@@ -10,6 +10,7 @@ from lakebox.engine import EngineError, dialect
 from lakebox.engine.types import athena_type
 from lakebox.services.athena import ddl_show, formats, iceberg, iceberg_partition, planning, store
 from lakebox.services.athena.ddl_base import DdlFailure, properties, table_name
+from lakebox.services.athena.statements import split_name
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -365,6 +366,21 @@ def _alter_table(ctx, statement, database, engine):
     return []
 
 
+def _alter_rename_table(ctx, statement, database, engine):
+    """An Iceberg table keeps its location and metadata under its new name (Athena renames
+    only Iceberg tables); the new name is read in the query's database unless it names one."""
+    db_name, name = table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    if not iceberg.is_iceberg(table):
+        raise DdlFailure("ALTER statements are not supported", "NOT_SUPPORTED")
+    new_db, new_name = split_name(statement.args["new"], database)
+    table_input = {key: table[key] for key in ("Description", "Owner", "TableType", "Parameters", "PartitionKeys",
+                                               "StorageDescriptor", "Retention") if key in table}
+    glue.create_table(ctx, new_db, dict(table_input, Name=new_name))
+    glue.delete_table(ctx, db_name, name)
+    return []
+
+
 def _changed_column(statement) -> tuple[str, dict]:
     """ALTER TABLE ... CHANGE COLUMN old new type [COMMENT '...']: the old name and the
     new column (Glue form)."""
@@ -470,7 +486,7 @@ _HANDLERS = {
     "create_database": _create_database, "create_table": _create_table, "create_view": _create_view,
     "drop_database": _drop_database, "drop_table": _drop_table, "drop_view": _drop_view,
     "alter_add_partition": _alter_add_partition, "alter_drop_partition": _alter_drop_partition,
-    "alter_rename_partition": _alter_rename_partition, "alter_database_properties": _alter_database_properties,
+    "alter_rename_partition": _alter_rename_partition, "alter_rename_table": _alter_rename_table, "alter_database_properties": _alter_database_properties,
     "alter_set_location": _alter_table, "alter_set_properties": _alter_table, "alter_replace_columns": _alter_table,
     "alter_add_columns": _alter_table, "alter_drop_column": _alter_table, "alter_change_column": _alter_table,
     "msck": _msck, "vacuum": _vacuum, "prepare": _prepare, "deallocate": _deallocate,

@@ -62,6 +62,8 @@ _UTILITY = [
     ("alter_rename_partition", "DDL", "ALTER_TABLE_RENAME_PARTITION",
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+PARTITION\s*\((?P<old>[^)]*)\)\s+RENAME\s+TO\s+"
              r"PARTITION\s*\((?P<new>[^)]*)\)")),
+    ("alter_rename_table", "DDL", "ALTER_TABLE_RENAME",
+     _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+RENAME\s+TO\s+(?P<new>{_NAME})")),
     ("alter_database_properties", "DDL", "ALTER_DATABASE_SET_DBPROPERTIES",
      _simple(r"ALTER\s+(?:DATABASE|SCHEMA)\s+(?P<db>[\w`\"]+)\s+SET\s+DBPROPERTIES\s*\((?P<props>.*)\)")),
     ("alter_set_location", "DDL", "ALTER_TABLE_SET_LOCATION",
