@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 from lakebox.engine import EngineError, QueryCancelled, ScanLimitExceeded
+from lakebox.engine.types import trino_type_of_duck
 from lakebox.engine.duck_read import UnreadableFormat
 from lakebox.engine.dialect import NotSupported
 from lakebox.services.athena import model, results
@@ -134,6 +135,7 @@ def _write_data(job, query, outcome, temp_path):
     outcome.temp_dirs.append(directory)
     compression = spec.get("compression")
     suffix = ".snappy" if compression == "snappy" and spec["format"] != "PARQUET" else _SUFFIX.get(compression or "", "")
+    _check_insert_width(spec.get("table_types"), query.result_columns)
     written = spec.get("rename") or [name for name, _ in query.result_columns]
     field_ids = spec["field_ids"](written) if spec.get("field_ids") else None      # Iceberg data files
     names = query.write_files(directory, WRITE_FORMATS[spec["format"]], compression, spec.get("partitioned_by") or [],
@@ -158,6 +160,14 @@ def _write_data(job, query, outcome, temp_path):
                                 _metadata_file(temp_path, results.WRITE_COLUMNS), "application/octet-stream"))
     outcome.figures["DataManifestLocation"] = where
     outcome.figures["rows"] = query.rows_written
+
+
+def _check_insert_width(table_types: list[str] | None, result_columns: list[tuple[str, str]]):
+    """INSERT INTO t SELECT/VALUES: as many columns as the table has, else Trino's refusal."""
+    if table_types is not None and len(result_columns) != len(table_types):
+        query_types = ", ".join(trino_type_of_duck(kind) for _, kind in result_columns)
+        raise EngineError("TYPE_MISMATCH", f"line 1:1: Insert query has mismatched column types: "
+                                           f"Table: [{', '.join(table_types)}], Query: [{query_types}]")
 
 
 _WRITERS = {"select": _write_select, "explain": _write_explain, "ctas": _write_data, "insert": _write_data,

@@ -279,11 +279,11 @@ def test_optimize_compacts_the_small_files_into_one_once_they_reach_the_threshol
     for number in range(1, 4):
         query(f"INSERT INTO orders VALUES ({number}, 'item{number}', {number}, 1.0)")
     history = _snapshot_ids(query)
-    execution, _, _ = query("OPTIMIZE orders REWRITE DATA USING BIN_PACK WHERE qty > 0")
+    execution, _, _ = query("OPTIMIZE orders REWRITE DATA USING BIN_PACK")
     assert (execution["StatementType"], execution["SubstatementType"]) == ("DML", "OPTIMIZE")
     assert _snapshot_ids(query) == history          # 3 small files: fewer than the threshold's default 5
     query("ALTER TABLE orders SET TBLPROPERTIES ('optimize_rewrite_data_file_threshold'='3')")
-    query("OPTIMIZE orders REWRITE DATA USING BIN_PACK WHERE qty > 0")
+    query("OPTIMIZE orders REWRITE DATA USING BIN_PACK")
     _, rows, _ = query('SELECT count(*) FROM "orders$files"')
     assert rows == [["_col0"], ["1"]]
     _, rows, _ = query("SELECT id, item FROM orders ORDER BY id")

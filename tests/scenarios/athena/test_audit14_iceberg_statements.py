@@ -1,0 +1,157 @@
+"""Iceberg statements as Athena users run them, item by item of issue 14: ALTER TABLE
+RENAME TO (Athena renames Iceberg tables, data and history kept), OPTIMIZE whose WHERE
+names a non-partition column (refused, as Athena documents), INSERT with the wrong
+number of columns (Trino's TYPE_MISMATCH, nothing written), year/hour/truncate/bucket
+partitions in "$partitions", MERGE with DELETE, UPDATE and INSERT clauses from an
+Iceberg source, UPDATE and DELETE with subqueries, INSERT with a column list."""
+from athena_helpers import wait
+
+
+def _create(query, bucket, name="orders", partitioning=""):
+    partitioned = f"PARTITIONED BY ({partitioning})" if partitioning else ""
+    query(f"""CREATE TABLE {name} (id bigint, ts timestamp, item string, qty int)
+              {partitioned}
+              LOCATION 's3://{bucket}/iceberg/{name}/' TBLPROPERTIES ('table_type'='ICEBERG')""")
+
+
+_ROWS = ("(1, TIMESTAMP '2023-12-31 23:30:00', 'apple', 3), (2, TIMESTAMP '2024-01-01 00:10:00', 'apricot', 1), "
+         "(3, TIMESTAMP '2024-01-01 00:50:00', 'banana', 2), (4, TIMESTAMP '2024-03-05 12:00:00', 'cherry', 7)")
+
+
+def _snapshots(query, name="orders"):
+    _, rows, _ = query(f'SELECT snapshot_id FROM "{name}$history" ORDER BY made_current_at')
+    return [row[0] for row in rows[1:]]
+
+
+def test_rename_keeps_the_location_rows_and_history(query, glue, bucket, database, fresh_database):
+    _create(query, bucket)
+    query(f"INSERT INTO orders VALUES {_ROWS}")
+    query("DELETE FROM orders WHERE id = 4")
+    before = glue.get_table(DatabaseName=database, Name="orders")["Table"]
+    history = _snapshots(query)
+    execution, _, _ = query("ALTER TABLE orders RENAME TO sales")
+    assert execution["StatementType"] == "DDL"
+    after = glue.get_table(DatabaseName=database, Name="sales")["Table"]
+    assert after["Parameters"]["metadata_location"] == before["Parameters"]["metadata_location"]
+    assert after["StorageDescriptor"]["Location"] == before["StorageDescriptor"]["Location"]
+    assert after["Parameters"]["table_type"] == "ICEBERG"
+    execution, _, _ = query("SELECT count(*) FROM orders", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        f"TABLE_NOT_FOUND: line 1:22: Table 'awsdatacatalog.{database}.orders' does not exist"
+    assert _snapshots(query, "sales") == history
+    _, rows, _ = query(f"SELECT count(*) FROM sales FOR VERSION AS OF {history[0]}")
+    assert rows[1:] == [["4"]]
+    query("INSERT INTO sales VALUES (5, TIMESTAMP '2024-04-01 00:00:00', 'date', 1)")
+    _, rows, _ = query("SELECT id FROM sales ORDER BY id")
+    assert rows[1:] == [["1"], ["2"], ["3"], ["5"]]
+    other = fresh_database("other")
+    query(f"ALTER TABLE sales RENAME TO {other}.archive")
+    _, rows, _ = query(f"SELECT count(*) FROM {other}.archive")
+    assert rows[1:] == [["4"]]
+    assert glue.get_tables(DatabaseName=database)["TableList"] == []
+
+
+def test_optimize_where_takes_partition_columns_only(query, bucket):
+    _create(query, bucket, partitioning="day(ts), item")
+    for number in range(3):
+        query(f"INSERT INTO orders VALUES {_ROWS}")
+    query("ALTER TABLE orders SET TBLPROPERTIES ('optimize_rewrite_data_file_threshold'='2')")
+    history = _snapshots(query)
+    execution, _, _ = query("OPTIMIZE orders REWRITE DATA USING BIN_PACK WHERE qty > 1", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == (
+        "GENERIC_INTERNAL_ERROR: Unexpected FilterNode found in plan; probably connector was not able to handle "
+        "provided WHERE expression")
+    execution, _, _ = query("OPTIMIZE orders REWRITE DATA USING BIN_PACK WHERE item = 'apple' AND qty > 1",
+                            expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].startswith("GENERIC_INTERNAL_ERROR: Unexpected FilterNode")
+    assert _snapshots(query) == history
+    query("OPTIMIZE orders REWRITE DATA USING BIN_PACK WHERE item = 'apple' "
+          "AND ts < TIMESTAMP '2024-01-01 00:00:00'")
+    _, rows, _ = query('SELECT partition.item, count(*) FROM "orders$files" GROUP BY 1 ORDER BY 1')
+    assert rows[1:] == [["apple", "1"], ["apricot", "3"], ["banana", "3"], ["cherry", "3"]]
+    _, rows, _ = query("SELECT count(*), sum(qty) FROM orders")
+    assert rows[1:] == [["12", "39"]]
+
+
+def test_insert_with_the_wrong_number_of_columns_is_refused_and_writes_nothing(query, bucket):
+    _create(query, bucket)
+    query(f"INSERT INTO orders VALUES {_ROWS}")
+    history = _snapshots(query)
+    for sql, query_types in (("INSERT INTO orders SELECT id, item FROM orders", "bigint, varchar"),
+                             ("INSERT INTO orders SELECT id, ts, item, qty, qty FROM orders",
+                              "bigint, timestamp(6), varchar, integer, integer")):
+        execution, _, _ = query(sql, expect="FAILED")
+        assert execution["Status"]["StateChangeReason"] == (
+            "TYPE_MISMATCH: line 1:1: Insert query has mismatched column types: "
+            f"Table: [bigint, timestamp(6), varchar, integer], Query: [{query_types}]"), sql
+    execution, _, _ = query("INSERT INTO orders (id, qty) SELECT id, item, qty FROM orders", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == (
+        "TYPE_MISMATCH: line 1:1: Insert query has mismatched column types: "
+        "Table: [bigint, integer], Query: [bigint, varchar, integer]")
+    assert _snapshots(query) == history
+    query("INSERT INTO orders (item, id) SELECT 'fig', 9")       # a column list: the others are NULL
+    _, rows, _ = query("SELECT id, ts, item, qty FROM orders WHERE id = 9")
+    assert rows[1:] == [["9", None, "fig", None]]
+
+
+def test_year_hour_truncate_and_bucket_partitions(query, bucket):
+    query(f"""CREATE TABLE readings (id int, ts timestamp, code string, amount bigint)
+              PARTITIONED BY (year(ts), hour(ts), truncate(3, code), truncate(10, amount), bucket(2, code))
+              LOCATION 's3://{bucket}/iceberg/readings/' TBLPROPERTIES ('table_type'='ICEBERG')""")
+    query("""INSERT INTO readings VALUES (1, TIMESTAMP '2023-12-31 23:30:00', 'abcdef', 17),
+             (2, TIMESTAMP '2024-01-01 00:10:00', 'abcxyz', 12), (3, TIMESTAMP '2024-01-01 00:50:00', 'zz', -3)""")
+    _, rows, _ = query('SELECT partition.ts_year, partition.ts_hour, partition.code_trunc, partition.amount_trunc, '
+                       'record_count FROM "readings$partitions" ORDER BY 2, 3')
+    assert rows == [["ts_year", "ts_hour", "code_trunc", "amount_trunc", "record_count"],
+                    ["53", "473351", "abc", "10", "1"], ["54", "473352", "abc", "10", "1"],
+                    ["54", "473352", "zz", "-10", "1"]]
+    pruned, rows, _ = query("SELECT id FROM readings WHERE ts >= TIMESTAMP '2024-01-01 00:00:00'")
+    whole, _, _ = query("SELECT id, ts FROM readings")
+    assert sorted(rows[1:]) == [["2"], ["3"]]
+    assert 0 < pruned["Statistics"]["DataScannedInBytes"] < whole["Statistics"]["DataScannedInBytes"]
+
+
+def test_merge_from_an_iceberg_source_deletes_updates_and_inserts_in_one_snapshot(query, bucket):
+    _create(query, bucket)
+    query(f"INSERT INTO orders VALUES {_ROWS}")
+    query(f"""CREATE TABLE changes WITH (table_type = 'ICEBERG', is_external = false,
+              location = 's3://{bucket}/iceberg/changes/', partitioning = ARRAY['op'])
+              AS SELECT * FROM (VALUES (1, 'D', 0), (2, 'U', 10), (5, 'I', 50), (6, 'D', 60)) AS c(id, op, qty)""")
+    execution, _, _ = query("""
+        MERGE INTO orders t USING changes c ON t.id = c.id
+        WHEN MATCHED AND c.op = 'D' THEN DELETE
+        WHEN MATCHED THEN UPDATE SET qty = c.qty, item = upper(t.item)
+        WHEN NOT MATCHED AND c.op = 'I' THEN INSERT (id, item, qty) VALUES (c.id, 'new', c.qty)""")
+    _, rows, _ = query("SELECT id, item, qty FROM orders ORDER BY id")
+    assert rows[1:] == [["2", "APRICOT", "10"], ["3", "banana", "2"], ["4", "cherry", "7"], ["5", "new", "50"]]
+    _, rows, _ = query('SELECT operation FROM "orders$snapshots" ORDER BY committed_at')
+    assert rows[1:] == [["append"], ["overwrite"]]
+    query("UPDATE orders SET qty = qty + 100 WHERE id IN (SELECT id FROM changes WHERE op = 'I')")
+    query("DELETE FROM orders WHERE EXISTS (SELECT 1 FROM changes c WHERE c.id = orders.id + 1 AND c.op = 'I')")
+    query("UPDATE orders SET qty = (SELECT max(qty) FROM changes) WHERE id = 3")
+    _, rows, _ = query("SELECT id, qty FROM orders ORDER BY id")
+    assert rows[1:] == [["2", "10"], ["3", "60"], ["5", "150"]]
+
+
+def test_merge_inserts_every_unmatched_source_row_even_with_duplicate_keys(query, bucket):
+    _create(query, bucket)
+    query("""MERGE INTO orders t USING (VALUES (7, 'a'), (7, 'b')) AS s(id, item) ON t.id = s.id
+             WHEN NOT MATCHED THEN INSERT (id, item) VALUES (s.id, s.item)""")
+    _, rows, _ = query("SELECT id, item FROM orders ORDER BY item")
+    assert rows[1:] == [["7", "a"], ["7", "b"]]
+
+
+def test_a_failed_statement_leaves_no_snapshot(athena, query, bucket, database):
+    _create(query, bucket)
+    query(f"INSERT INTO orders VALUES {_ROWS}")
+    history = _snapshots(query)
+    execution, _, _ = query("UPDATE orders SET qty = CAST(item AS integer)", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].startswith("INVALID_CAST_ARGUMENT: Cannot cast 'apple'")
+    assert _snapshots(query) == history
+    started = athena.start_query_execution(
+        QueryString="INSERT INTO orders SELECT x, NULL, 'bulk', 1 FROM UNNEST(sequence(1, 3000000)) AS t(x)",
+        QueryExecutionContext={"Database": database},
+        ResultConfiguration={"OutputLocation": f"s3://{bucket}/results/"})["QueryExecutionId"]
+    athena.stop_query_execution(QueryExecutionId=started)
+    assert wait(athena, started)["Status"]["State"] == "CANCELLED"
+    assert _snapshots(query) == history
