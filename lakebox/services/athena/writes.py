@@ -289,7 +289,11 @@ def _rewrite(ctx, engine, query_id, kind, tree, database, output):
         query = iceberg_dml.update_changes(tree, columns)
     else:
         query = iceberg_dml.merge_changes(tree, columns)
-    return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "append", changes=True)
+    job = _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "append", changes=True)
+    if kind == "update":        # the worker holds the SET values' types to the columns' (Trino's check)
+        assigned = [assignment.this.name.lower() for assignment in tree.expressions]
+        job.write["assigned"] = dict(zip(assigned, _insert_types(table, f"{db_name}.{name}", assigned)))
+    return job
 
 
 def _refuse_non_partition_filter(ctx, table: dict, where):
@@ -355,8 +359,8 @@ def _split_changes(job, fields: list[dict], partition_by_file: dict):
 
 
 def _insert_types(table: dict, qualified: str, names: list[str]) -> list[str]:
-    """The Trino types of the columns an INSERT names, as its refusals list them (an
-    Iceberg timestamp is a timestamp(6)); the worker refuses a query of another width."""
+    """The Trino types of the columns an INSERT (or UPDATE) names, as its refusals list
+    them (an Iceberg timestamp is a timestamp(6))."""
     docs = (table.get("StorageDescriptor") or {}).get("Columns") or []
     docs = {column["Name"].lower(): column["Type"] for column in docs + (table.get("PartitionKeys") or [])}
     unknown = [name for name in names if name not in docs]

@@ -155,3 +155,21 @@ def test_a_failed_statement_leaves_no_snapshot(athena, query, bucket, database):
     athena.stop_query_execution(QueryExecutionId=started)
     assert wait(athena, started)["Status"]["State"] == "CANCELLED"
     assert _snapshots(query) == history
+
+
+def test_update_with_a_value_of_another_kind_is_refused_and_changes_nothing(query, bucket):
+    query(f"""CREATE TABLE facts (id int, name string, day date, ts timestamp, ok boolean)
+              LOCATION 's3://{bucket}/iceberg/facts/' TBLPROPERTIES ('table_type'='ICEBERG')""")
+    query("INSERT INTO facts VALUES (1, 'one', DATE '2024-01-01', TIMESTAMP '2024-01-01 10:00:00', true)")
+    history = _snapshots(query, "facts")
+    for sql, table, expressions in (("UPDATE facts SET id = name", "integer", "varchar"),
+                                    ("UPDATE facts SET name = 'x', ok = id", "varchar, boolean", "varchar, integer"),
+                                    ("UPDATE facts SET day = ts WHERE id = 1", "date", "timestamp(6)")):
+        execution, _, _ = query(sql, expect="FAILED")
+        assert execution["Status"]["StateChangeReason"] == (
+            "TYPE_MISMATCH: line 1:1: UPDATE table column types don't match SET expressions: "
+            f"Table: [{table}], Expressions: [{expressions}]"), sql
+    assert _snapshots(query, "facts") == history
+    query("UPDATE facts SET ts = day, name = NULL, id = id * 2")      # a date widens to a timestamp
+    _, rows, _ = query("SELECT id, name, ts FROM facts")
+    assert rows[1:] == [["2", None, "2024-01-01 00:00:00.000000"]]
