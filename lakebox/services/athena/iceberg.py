@@ -24,6 +24,7 @@ from lakebox.services.athena import iceberg_meta as meta
 from lakebox.services.athena import iceberg_partition as partitions
 from lakebox.services.athena import iceberg_prune
 from lakebox.services.athena import iceberg_stats as stats
+from lakebox.services.athena.iceberg_types import IcebergTypeError
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -82,7 +83,7 @@ def new_document(location: str, columns: list[tuple[str, str]], properties: dict
         return meta.new_table(location, columns, properties, now_ms, declared)
     except partitions.PartitionError as error:
         raise EngineError(error.kind, str(error)) from None
-    except meta.IcebergTypeError as error:
+    except IcebergTypeError as error:
         raise EngineError("NOT_SUPPORTED", str(error)) from None
 
 
@@ -398,7 +399,7 @@ def _evolve(ctx, database: str, table: dict, change, *args):
         following = change(metadata, *args, _now_ms(ctx), location)
     except meta.SchemaChangeError as error:
         raise EngineError(error.kind, str(error)) from None
-    except (meta.IcebergTypeError, ValueError) as error:
+    except (IcebergTypeError, ValueError) as error:
         raise EngineError("NOT_SUPPORTED", str(error)) from None
     _replace_metadata(ctx, database, table, location, following)
 

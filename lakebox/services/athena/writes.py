@@ -234,7 +234,7 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
         if isinstance(tree.this, exp.Schema) else None
     table_types = _insert_types(table, f"{db_name}.{name}", named or columns + keys)
     if named and _width(query) in (None, len(named)):
-        query = _in_table_order(query, named, columns + keys)
+        query = _in_table_order(query, named, (sd.get("Columns") or []) + (table.get("PartitionKeys") or []))
         table_types = None          # the query's width is the table's now, or unknown until planned
     query = _numbers_as_table_types(query, (sd.get("Columns") or []) + (table.get("PartitionKeys") or []))
     if iceberg.is_iceberg(table):
@@ -371,12 +371,16 @@ def _insert_types(table: dict, qualified: str, names: list[str]) -> list[str]:
     return [kind.replace("timestamp(3)", "timestamp(6)") for kind in types] if iceberg.is_iceberg(table) else types
 
 
-def _in_table_order(query, named: list[str], table_columns: list[str]):
+def _in_table_order(query, named: list[str], table_columns: list[dict]):
     """`INSERT INTO t (b, a) SELECT ...`: the query's columns put in the table's order,
-    a column the list leaves out as NULL."""
+    a column the list leaves out as a NULL of its type (Glue `table_columns`)."""
     inner = [f"_c{i}" for i in range(len(named))]
-    items = [exp.alias_(exp.column(inner[named.index(name)], table="_q") if name in named else exp.null(), name)
-             for name in table_columns]
+    items = []
+    for column in table_columns:
+        name = column["Name"].lower()
+        value = exp.column(inner[named.index(name)], table="_q") if name in named else \
+            exp.cast(exp.null(), trino_type_of_hive(column["Type"]), dialect=LakeboxTrino)
+        items.append(exp.alias_(value, name))
     source = exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("_q"),
                                                           columns=[exp.to_identifier(c) for c in inner]))
     return exp.select(*items).from_(source)
