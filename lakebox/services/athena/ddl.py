@@ -153,7 +153,7 @@ def _table_type(props) -> str:
 def _create_iceberg(ctx, tree, schema, db_name, name, props):
     """CREATE TABLE ... TBLPROPERTIES ('table_type'='ICEBERG'): an empty Iceberg table."""
     if any(isinstance(prop, exp.ExternalProperty) for prop in props):
-        raise DdlFailure("Cannot create an external Iceberg table. Use CREATE TABLE instead.", "NOT_SUPPORTED")
+        raise DdlFailure("External keyword not supported for table type ICEBERG", "NOT_SUPPORTED")
     partitioning = [iceberg_partition.declared_text(node) for prop in props
                     if isinstance(prop, exp.PartitionedByProperty) for node in prop.this.expressions]
     location = next((prop.this.name for prop in props if isinstance(prop, exp.LocationProperty)), None)

@@ -173,3 +173,23 @@ def test_update_with_a_value_of_another_kind_is_refused_and_changes_nothing(quer
     query("UPDATE facts SET ts = day, name = NULL, id = id * 2")      # a date widens to a timestamp
     _, rows, _ = query("SELECT id, name, ts FROM facts")
     assert rows[1:] == [["2", None, "2024-01-01 00:00:00.000000"]]
+
+
+def test_time_travel_to_a_version_the_table_lacks_is_the_connector_refusal(query, bucket, database):
+    _create(query, bucket)
+    query(f"INSERT INTO orders VALUES {_ROWS}")
+    for sql, reason in (
+            ("SELECT * FROM orders FOR VERSION AS OF 12345", "Iceberg snapshot ID does not exists: 12345"),
+            ("SELECT * FROM orders FOR TIMESTAMP AS OF TIMESTAMP '2000-01-01 00:00:00 UTC'",
+             f"No version history table {database}.orders at or before 2000-01-01T00:00:00Z"),
+            ("SELECT * FROM orders FOR TIMESTAMP AS OF TIMESTAMP '2000-01-01 10:20:30.250'",
+             f"No version history table {database}.orders at or before 2000-01-01T10:20:30.250Z")):
+        execution, _, _ = query(sql, expect="FAILED")
+        assert execution["Status"]["StateChangeReason"] == f"INVALID_ARGUMENTS: {reason}", sql
+
+
+def test_an_external_iceberg_table_is_refused_with_athenas_words(query, glue, bucket, database):
+    execution, _, _ = query(f"""CREATE EXTERNAL TABLE things (id int) LOCATION 's3://{bucket}/iceberg/things/'
+                                TBLPROPERTIES ('table_type'='ICEBERG')""", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].endswith("External keyword not supported for table type ICEBERG")
+    assert glue.get_tables(DatabaseName=database)["TableList"] == []
