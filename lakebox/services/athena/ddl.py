@@ -8,7 +8,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.types import athena_type
-from lakebox.services.athena import ddl_show, formats, iceberg, iceberg_partition, planning, store
+from lakebox.services.athena import ddl_show, formats, iceberg, iceberg_meta, iceberg_partition, planning, store
 from lakebox.services.athena.ddl_base import DdlFailure, properties, table_name
 from lakebox.services.athena.statements import split_name
 from lakebox.services.glue import public as glue
@@ -164,6 +164,7 @@ def _create_iceberg(ctx, tree, schema, db_name, name, props):
     properties = {prop.name: prop.args["value"].name for prop in props if isinstance(prop, exp.Property)
                   and not isinstance(prop, (exp.ExternalProperty, exp.LocationProperty, exp.PartitionedByProperty))
                   and prop.name.lower() != "table_type"}
+    _refuse_custom_properties(properties)
     comment = next((prop.this.name for prop in props if isinstance(prop, exp.SchemaCommentProperty)), None)
     glue.get_database(ctx, db_name)
     try:
@@ -175,6 +176,18 @@ def _create_iceberg(ctx, tree, schema, db_name, name, props):
         pass
     iceberg.create(ctx, db_name, name, columns, location, properties, comment, partitioning)
     return []
+
+
+def _refuse_custom_properties(properties: dict):
+    """Athena takes only its documented Iceberg table properties (in any case), in
+    CREATE TABLE and ALTER TABLE SET TBLPROPERTIES; the first other key is refused."""
+    custom = next((key for key in properties if key.lower() not in _ICEBERG_PROPERTIES), None)
+    if custom is not None:
+        raise DdlFailure(f"Unsupported table property key: {custom}", "ICEBERG_DDL")
+
+
+_ICEBERG_PROPERTIES = {"table_type", "format", "write_compression", "compression_level", "write_data_path_enabled",
+                       "write.data.path", "write.object-storage.path", *iceberg_meta.TABLE_PROPERTIES}
 
 
 def _column(column: exp.ColumnDef) -> dict:
@@ -395,7 +408,9 @@ def _alter_iceberg(ctx, statement, db_name, table):
         columns = _columns_from_text(statement.args["columns"])
         iceberg.add_columns(ctx, db_name, table, [(column["Name"], column["Type"]) for column in columns])
     elif statement.kind == "alter_set_properties":
-        iceberg.set_properties(ctx, db_name, table, properties(statement.args["props"]))
+        changed = properties(statement.args["props"])
+        _refuse_custom_properties(changed)
+        iceberg.set_properties(ctx, db_name, table, changed)
     elif statement.kind == "alter_drop_column":
         iceberg.drop_column(ctx, db_name, table, statement.args["column"].strip('`"').lower())
     elif statement.kind == "alter_change_column":

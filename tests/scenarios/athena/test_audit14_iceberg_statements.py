@@ -193,3 +193,22 @@ def test_an_external_iceberg_table_is_refused_with_athenas_words(query, glue, bu
                                 TBLPROPERTIES ('table_type'='ICEBERG')""", expect="FAILED")
     assert execution["Status"]["StateChangeReason"].endswith("External keyword not supported for table type ICEBERG")
     assert glue.get_tables(DatabaseName=database)["TableList"] == []
+
+
+def test_table_properties_athena_does_not_document_are_refused(query, glue, bucket, database):
+    execution, _, _ = query(f"""CREATE TABLE things (id int) LOCATION 's3://{bucket}/iceberg/things/'
+                                TBLPROPERTIES ('table_type'='ICEBERG', 'Write_Compression'='snappy',
+                                               'write.merge.mode'='copy-on-write')""", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == "Unsupported table property key: write.merge.mode"
+    assert execution["Status"]["AthenaError"]["ErrorType"] == 1200
+    assert glue.get_tables(DatabaseName=database)["TableList"] == []
+    _create(query, bucket)
+    before = glue.get_table(DatabaseName=database, Name="orders")["Table"]["Parameters"]["metadata_location"]
+    execution, _, _ = query("ALTER TABLE orders SET TBLPROPERTIES ('vacuum_min_snapshots_to_keep'='2', "
+                            "'read_restored_glacier_objects'='false')", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        "Unsupported table property key: read_restored_glacier_objects"
+    assert glue.get_table(DatabaseName=database, Name="orders")["Table"]["Parameters"]["metadata_location"] == before
+    query("ALTER TABLE orders SET TBLPROPERTIES ('write_compression'='gzip', 'vacuum_min_snapshots_to_keep'='2')")
+    _, rows, _ = query("SHOW TBLPROPERTIES orders")
+    assert ["write_compression", "gzip"] in rows
