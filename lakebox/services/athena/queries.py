@@ -98,18 +98,13 @@ def start_query_execution(ctx, params):
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", *model.user_error("NOT_SUPPORTED", statement.args["reason"])))
     elif (refused := output_rules.write_failure(ctx.state, ctx.account, ctx.region, result_config, model.result_file(
-            output, query_id, _text_result(statement.statement_type, statement.substatement_type)))) is not None:
+            output, query_id, model.text_result(statement.statement_type, statement.substatement_type)))) is not None:
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("FAILED", *refused))
     elif statement.kind in DATA_KINDS:
         _start_data_query(ctx, query_id, statement, database, result_config, config.get("BytesScannedCutoffPerQuery"))
     else:
         _run_ddl(ctx, query_id, statement, database, result_config, group["name"])
     return {"QueryExecutionId": query_id}
-
-
-def _text_result(statement_type: str, substatement_type: str) -> bool:
-    """DDL results are `.txt` files (but a CTAS is answered as a query)."""
-    return statement_type == "DDL" and substatement_type != "CREATE_TABLE_AS_SELECT"
 
 
 def _check_output_location(ctx, output: str):
@@ -359,7 +354,7 @@ def query_execution(state, row) -> dict:
     if row["error"]:
         status["AthenaError"] = json.loads(row["error"])
     result_config = dict(request["ResultConfiguration"])
-    text = _text_result(row["statement_type"], row["substatement_type"])
+    text = model.text_result(row["statement_type"], row["substatement_type"])
     result_config["OutputLocation"] = figures.get("result_file") or model.result_file(
         result_config["OutputLocation"], row["id"], text)
     statistics = {key: figures[key] for key in ("EngineExecutionTimeInMillis", "DataScannedInBytes",
