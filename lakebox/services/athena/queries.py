@@ -16,7 +16,7 @@ from lakebox.engine.dialect import NotSupported, SqlSyntaxError
 from lakebox.kit.calls import on_behalf
 from lakebox.services.athena import cse, ddl, ddl_show, errors, execution, model, results, store, workgroups, writes
 from lakebox.services.athena import output as output_rules
-from lakebox.services.athena.statements import Statement, bind_parameters, classify
+from lakebox.services.athena.statements import Statement, bind_parameters, classify, is_execute
 from lakebox.services.s3 import public as s3
 from lakebox.work import TaskCancelled
 
@@ -62,7 +62,7 @@ def start_query_execution(ctx, params):
     config = json.loads(group["configuration"])
     result_config = _result_configuration(params, config)
     sql = params["QueryString"]
-    if params.get("ExecutionParameters"):
+    if params.get("ExecutionParameters") and not is_execute(sql):
         try:
             sql = bind_parameters(sql, params["ExecutionParameters"])
         except ValueError as error:
@@ -74,7 +74,7 @@ def start_query_execution(ctx, params):
     except NotSupported as error:       # parsed, but not a statement lakebox runs: the query fails
         statement = Statement("unsupported", "DML", "UNKNOWN", args={"reason": str(error)})
     if statement.kind == "execute":
-        statement, sql = _prepared(ctx, group["name"], statement)
+        statement, sql = _prepared(ctx, group["name"], statement, params.get("ExecutionParameters") or [])
     if ctx.limits_on and store.active_count(db, ctx.account, ctx.region) >= model.ACTIVE_QUERY_LIMIT:
         raise errors.TooManyRequestsException("You have exceeded the limit for the number of queries you can run "
                                               "concurrently. Please reduce the number of concurrent queries submitted "
@@ -164,12 +164,13 @@ def _result_configuration(params, config) -> dict:
     return chosen
 
 
-def _prepared(ctx, workgroup: str, statement: Statement) -> tuple[Statement, str]:
-    """EXECUTE name USING ...: the prepared statement with its parameters bound."""
+def _prepared(ctx, workgroup: str, statement: Statement, parameters: list[str]) -> tuple[Statement, str]:
+    """EXECUTE name USING ... (or EXECUTE name with ExecutionParameters): the prepared
+    statement with its parameters bound."""
     row = store.get_prepared(ctx.state.db, ctx.account, ctx.region, workgroup, statement.args["name"])
     if row is None:
         raise errors.InvalidRequestException(f"Prepared statement not found: {statement.args['name']}")
-    values = _split_values(statement.args.get("using") or "")
+    values = _split_values(statement.args.get("using") or "") + parameters
     try:
         sql = bind_parameters(row["query"], values)
         return classify(sql), sql
