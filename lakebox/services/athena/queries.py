@@ -97,7 +97,7 @@ def start_query_execution(ctx, params):
     elif statement.kind == "unsupported":
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", *model.user_error("NOT_SUPPORTED", statement.args["reason"])))
-    elif (refused := output_rules.write_failure(ctx.state, ctx.account, ctx.region, result_config, model.result_file(
+    elif (refused := output_rules.write_failure(ctx, result_config, model.result_file(
             output, query_id, model.text_result(statement.statement_type, statement.substatement_type)))) is not None:
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("FAILED", *refused))
     elif statement.kind in DATA_KINDS:
