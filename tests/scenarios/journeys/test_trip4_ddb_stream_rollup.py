@@ -134,7 +134,8 @@ def test_stream_consumer_keeps_a_rollup_with_checkpoints(client, clock, tables):
     assert [r["eventName"] for r in worker.seen].count("REMOVE") == 1
     assert len(worker.seen) == 9
     assert rollup(ddb, tables) == {"c1": (300, 1), "c2": (675, 3), "c3": (60, 1)}
-    moved = next(r for r in worker.seen if r["eventName"] == "MODIFY" and r["dynamodb"]["Keys"]["order_id"]["S"] == "o1")
+    moved = next(r for r in worker.seen
+                 if r["eventName"] == "MODIFY" and r["dynamodb"]["Keys"]["order_id"]["S"] == "o1")
     assert moved["dynamodb"]["OldImage"]["customer"] == {"S": "c1"}
     assert moved["dynamodb"]["NewImage"]["customer"] == {"S": "c2"}
     assert moved["dynamodb"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"

@@ -21,8 +21,9 @@ SCHEMA = [{"Name": "device", "Type": "struct<type:string,id:string>"}, {"Name": 
 
 def reading(i):
     kind = ["thermostat", "freezer"][i % 2]
-    return {"device": {"type": kind, "id": f"{kind[:3]}-{i % 3}"}, "reading_at": f"2024-06-0{1 + i // 2 % 2} 1{i % 10}:00:00",
-            "temp": (21.5 if kind == "thermostat" else -18.0) + i / 10, "tags": ["site-a"] + (["alarm"] * (i % 5 == 0))}
+    return {"device": {"type": kind, "id": f"{kind[:3]}-{i % 3}"},
+            "reading_at": f"2024-06-0{1 + i // 2 % 2} 1{i % 10}:00:00",
+            "temp": (21.5 if kind == "thermostat" else -18.0) + i / 10, "tags": ["site-a"] + ["alarm"] * (i % 5 == 0)}
 
 
 @pytest.fixture

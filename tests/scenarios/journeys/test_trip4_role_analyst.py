@@ -29,8 +29,8 @@ def analyst_policy(bucket):
         {"Sid": "OwnResults", "Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
          "Resource": f"arn:aws:s3:::{bucket}/results/alice/*"},
         {"Sid": "Query", "Effect": "Allow", "Action": "athena:*", "Resource": "*"},
-        {"Sid": "ReadCatalog", "Effect": "Allow", "Action": ["glue:GetDatabase*", "glue:GetTable*", "glue:GetPartition*"],
-         "Resource": "*"}]})
+        {"Sid": "ReadCatalog", "Effect": "Allow", "Resource": "*",
+         "Action": ["glue:GetDatabase*", "glue:GetTable*", "glue:GetPartition*"]}]})
 
 
 def admin_session():
