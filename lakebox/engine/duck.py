@@ -439,10 +439,13 @@ class DuckQuery:
         found = []
         for root, _, names in os.walk(directory):
             for name in names:
-                if name.endswith("."):          # an empty extension leaves a trailing dot
-                    os.rename(os.path.join(root, name), os.path.join(root, name[:-1]))
-                    name = name[:-1]
-                found.append(os.path.relpath(os.path.join(root, name), directory))
+                # Partitioned COPY names files `<prefix>_<i>.<extension>`, and for text
+                # formats adds the compression's extension again (`.gz.gz`; `..gz` when the
+                # extension is empty): each becomes `<prefix>_<i><suffix>`.
+                wanted = name.split(".", 1)[0] + suffix if partitioned_by else name
+                if wanted != name:
+                    os.rename(os.path.join(root, name), os.path.join(root, wanted))
+                found.append(os.path.relpath(os.path.join(root, wanted), directory))
         if bucketed:
             found = _bucket_files(directory, found, prefix, suffix)
         if hadoop_snappy:
