@@ -346,6 +346,15 @@ def date_add_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> e
     return tree
 
 
+def date_trunc_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`date_trunc('month', DATE '2024-01-05')` is a DATE in Trino (its result has the
+    type of its operand); DuckDB gives a TIMESTAMP."""
+    for node in list(tree.find_all(exp.TimestampTrunc, exp.DateTrunc)):
+        if _is_date(node.this, column_types):
+            node.replace(exp.cast(node.copy(), "DATE"))
+    return tree
+
+
 _TEXT_KINDS = {"double": "double", "float": "real", "real": "real", "timestamp": "timestamp",
                "timestamp(6)": "timestamp6"}
 _TEXT_KINDS_OF_CASTS = {exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FLOAT: "real",
@@ -497,6 +506,7 @@ TYPED_FIXES = [
     ("sign of a double is a double", sign_of_a_double_is_a_double),
     ("a double cast to an integer type rounds half away from zero", double_to_integer_rounds_half_away),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
+    ("date_trunc of a date stays a date", date_trunc_on_a_date_stays_date),
     ("decimal / decimal is a decimal", decimal_division_stays_decimal),
     ("double / 0 is Infinity or NaN", double_division_by_zero),
     ("avg of a decimal stays a decimal of its scale", avg_of_a_decimal_keeps_its_type),
@@ -517,6 +527,7 @@ _TRIGGERS = {
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},
     date_add_on_a_date_stays_date: {exp.DateAdd},
+    date_trunc_on_a_date_stays_date: {exp.TimestampTrunc, exp.DateTrunc},
     sequence_of_dates_is_dates: {exp.GenerateSeries},
     sign_of_a_double_is_a_double: {exp.Sign},
     double_to_integer_rounds_half_away: {exp.Cast, exp.TryCast},

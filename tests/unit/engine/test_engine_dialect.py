@@ -54,6 +54,17 @@ def test_date_add_on_a_date_stays_a_date():
     assert columns == [("d", "DATE")] and str(rows[0][0]) == "2024-01-03"
 
 
+def test_date_trunc_of_a_date_stays_a_date():
+    tree = dialect.parse("SELECT date_trunc('month', day) AS a, date_trunc('week', DATE '2024-01-05') AS b, "
+                         "date_trunc('day', ts) AS c FROM t")
+    sql = dialect.translate(tree, {"day": "date", "ts": "timestamp"})
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE t AS SELECT DATE '2024-01-31' AS day, TIMESTAMP '2024-01-31 10:00' AS ts")
+    assert [column[1] for column in connection.execute(sql).description] == ["DATE", "DATE", "TIMESTAMP"]
+    assert [str(value) for value in connection.execute(sql).fetchone()] == [
+        "2024-01-01", "2024-01-01", "2024-01-31 00:00:00"]
+
+
 def test_reduce_with_an_identity_finish():
     assert run("SELECT reduce(ARRAY[1, 2, 3], 0, (s, x) -> s + x, s -> s) AS r")[1] == [(6,)]
 
