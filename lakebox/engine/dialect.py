@@ -329,6 +329,10 @@ def _is_date(node, column_types: dict) -> bool:
 
 
 def _is_day_interval(node) -> bool:
+    if isinstance(node, exp.Paren):
+        return _is_day_interval(node.this)
+    if isinstance(node, exp.Mul):           # n * INTERVAL '1' DAY is a day interval too
+        return _is_day_interval(node.this) or _is_day_interval(node.expression)
     if not isinstance(node, exp.Interval):
         return False
     unit = (node.unit.name if node.unit else "").upper()

@@ -99,8 +99,8 @@ def test_decimal_columns_of_subqueries_are_known():
 
 def test_date_column_plus_interval_stays_a_date():
     assert on_a_date_and_a_timestamp("SELECT day + INTERVAL '1' DAY AS a, date_add('month', 1, day) AS b, "
-                                     "ts + INTERVAL '1' DAY AS c FROM t") == (
-        ["DATE", "DATE", "TIMESTAMP"], ["2024-02-01", "2024-02-29", "2024-02-01 10:00:00"])
+                                     "ts + INTERVAL '1' DAY AS c, day + 3 * INTERVAL '1' DAY AS d FROM t") == (
+        ["DATE", "DATE", "TIMESTAMP", "DATE"], ["2024-02-01", "2024-02-29", "2024-02-01 10:00:00", "2024-02-03"])
 
 
 def test_regexp_extract_without_a_match_is_null():
