@@ -41,7 +41,7 @@ def ci_env(lakebox_server, monkeypatch, tmp_path):
     env = {"AWS_ROLE_ARN": ROLE, "AWS_WEB_IDENTITY_TOKEN_FILE": str(token), "AWS_ROLE_SESSION_NAME": "gha-run-4242",
            "AWS_ENDPOINT_URL": lakebox_server.endpoint, "AWS_DEFAULT_REGION": "us-east-1",
            "AWS_CONFIG_FILE": str(tmp_path / "no-config"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-creds"),
-           "AWS_PAGER": ""}
+           "AWS_PAGER": "", "HOME": str(tmp_path)}      # a fresh runner: no cli credential cache
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return env
