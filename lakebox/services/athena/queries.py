@@ -11,6 +11,7 @@ import json
 import logging
 import time
 
+from lakebox.aws.errors import ServiceError
 from lakebox.engine import EngineError, new_engine
 from lakebox.engine.dialect import NotSupported, SqlSyntaxError
 from lakebox.kit.calls import on_behalf
@@ -252,6 +253,13 @@ def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
     except ddl.DdlFailure as failure:
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", *model.user_error(failure.error_name, failure.message)))
+        return
+    except ServiceError:                # the caller's own refusal (a session policy): the request's error
+        raise
+    except Exception as error:          # a lakebox bug: the query ends FAILED, not QUEUED for ever
+        log.exception("athena DDL %s failed", query_id)
+        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
+            "FAILED", *model.system_error(f"{type(error).__name__}: {error}")))
         return
     outcome = execution.Outcome("SUCCEEDED")
     path = s3.temp_path(ctx.state)

@@ -114,6 +114,18 @@ def _check_start(sql: str):
         raise SqlSyntaxError(line, column, f"mismatched input '{word}'. {_EXPECTING}")
 
 
+_VIEW_COLUMNS = re.compile(rf"\s*CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+{_NAME}\s*(\()", re.IGNORECASE)
+
+
+def _refuse_view_columns(sql: str):
+    """Trino's CREATE VIEW names no columns (`CREATE VIEW v (a, b) AS ...`): its parser
+    stops at the `(`."""
+    match = _VIEW_COLUMNS.match(sql)
+    offset = match.start(1) if match else 0
+    line, column = sql[:offset].count("\n") + 1, offset - sql.rfind("\n", 0, offset)
+    raise SqlSyntaxError(line, column, "mismatched input '('. Expecting: '.', 'AS', 'COMMENT', 'SECURITY'")
+
+
 def is_execute(sql: str) -> bool:
     """EXECUTE of a prepared statement: its `?` are in the prepared text, not in `sql`."""
     return _EXECUTE.match(sql) is not None
@@ -149,6 +161,8 @@ def classify(sql: str) -> Statement:
     if isinstance(tree, exp.Create) and tree.kind == "TABLE" and tree.expression is not None:
         return Statement("ctas", "DDL", "CREATE_TABLE_AS_SELECT", tree)
     if isinstance(tree, exp.Create) and tree.kind == "VIEW":
+        if isinstance(tree.this, exp.Schema):
+            _refuse_view_columns(sql)
         return Statement("create_view", "DDL", "CREATE_VIEW", tree)
     if isinstance(tree, exp.Insert):
         return Statement("insert", "DML", "INSERT", tree)
