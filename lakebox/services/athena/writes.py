@@ -89,6 +89,8 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
     except glue.errors.EntityNotFoundException:
         pass
     props = _ctas_properties(tree)
+    if _without_data(tree):         # WITH NO DATA: the table and its columns, no rows
+        tree.set("expression", exp.select("*").from_(tree.expression.subquery("_no_data")).limit(0))
     if str(props.get("table_type", "")).upper() == "ICEBERG":
         return _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, output)
     file_format, compression = _format_and_compression(props)
@@ -122,6 +124,12 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
                  "partitioned_by": partitioned_by, "on_commit": create_table, "delimiter": delimiter,
                  "bucketed": bucketed}
     return job
+
+
+def _without_data(tree: exp.Create) -> bool:
+    properties = tree.args.get("properties")
+    return properties is not None and any(isinstance(p, exp.WithDataProperty) and p.args.get("no")
+                                          for p in properties.expressions)
 
 
 def _bucketing(props: dict) -> tuple[list[str], int] | None:

@@ -172,6 +172,17 @@ def test_insert_with_a_column_list(query):
     assert rows == [["id", "name", "age"], ["1", "ann", "30"], ["2", "bob", None]]
 
 
+def test_ctas_with_no_data_makes_the_table_without_rows(query, glue, database):
+    _, rows, _ = query("CREATE TABLE shape WITH (format = 'PARQUET') AS SELECT 1 AS id, 'ann' AS name "
+                       "WITH NO DATA")
+    assert rows == [["rows"], ["0"]]
+    columns = glue.get_table(DatabaseName=database, Name="shape")["Table"]["StorageDescriptor"]["Columns"]
+    assert [c["Name"] for c in columns] == ["id", "name"]
+    assert query("SELECT count(*) FROM shape")[1] == [["_col0"], ["0"]]
+    query("INSERT INTO shape VALUES (2, 'bob')")
+    assert query("SELECT id, name FROM shape")[1] == [["id", "name"], ["2", "bob"]]
+
+
 def test_json_keys_match_columns_whatever_their_case(query, s3, bucket):
     s3.put_object(Bucket=bucket, Key="camel/a.json", Body=b'{"userId": 1, "Name": "ann"}\n{"userId": 2}\n')
     query("CREATE EXTERNAL TABLE camel (userid bigint, name string) "
