@@ -3,24 +3,13 @@ it: items of several shapes (optional attributes, a map, a list, booleans) expor
 DYNAMODB_JSON; a crawler pointed at the export's `data/` folder makes one table whose
 `item` column is a struct of every attribute's type descriptors; Athena reads the
 typed values out of it (`item.price.n`, the list's members through UNNEST)."""
-import time
 import uuid
 
 import pytest
 
-from trip_helpers import athena_rows, wait_crawled
+from trip_helpers import athena_rows, wait_crawled, wait_export
 
 ROLE = "arn:aws:iam::000000000000:role/glue-crawler"
-
-
-def wait_export(ddb, arn, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        export = ddb.describe_export(ExportArn=arn)["ExportDescription"]
-        if export["ExportStatus"] != "IN_PROGRESS":
-            return export
-        time.sleep(0.2)
-    raise AssertionError("export did not finish")
 
 
 @pytest.fixture
