@@ -393,8 +393,8 @@ def _width(query) -> int | None:
     if isinstance(query, exp.Values):
         first = query.expressions[0] if query.expressions else None
         return len(first.expressions) if isinstance(first, exp.Tuple) else 1
-    names = query.named_selects
-    return None if "*" in names else len(names)
+    selects = query.selects         # every one: an unnamed ARRAY[...] or CAST has no named_selects entry
+    return None if any(select.is_star for select in selects) else len(selects)
 
 
 def _add_new_partitions(ctx, database, table, location, keys, data_files):
