@@ -274,15 +274,20 @@ def cached_configs(cache: dict, db, bucket) -> dict:
     every configuration write bumps in its own transaction: a request holding the current
     bucket row never takes a stale copy for the current one.
     """
-    stamp = (bucket["created_at"], bucket["config_version"])
-    configs = cache.setdefault("bucket_configs", {})
+    configs = cache.get("bucket_configs")
+    if configs is None:
+        configs = cache["bucket_configs"] = {}
     entry = configs.get(bucket["name"])
+    if entry is not None and entry[2] is bucket:
+        return entry[1]             # asked again with the very row it was checked against (a PUT asks 5 times)
+    stamp = (bucket["created_at"], bucket["config_version"])
     if entry is None or entry[0] != stamp:
         if len(configs) >= MAX_CACHED_BUCKETS:
             configs.clear()
         rows = db.query("SELECT kind, body FROM s3_bucket_configs WHERE bucket=? AND config_id=''",
                         (bucket["name"],))
-        entry = configs[bucket["name"]] = (stamp, {row["kind"]: loads(row["body"]) for row in rows})
+        entry = (stamp, {row["kind"]: loads(row["body"]) for row in rows})
+    configs[bucket["name"]] = (entry[0], entry[1], bucket)
     return entry[1]
 
 
