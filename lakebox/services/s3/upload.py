@@ -361,7 +361,7 @@ def _lane(steps):
 # ---------------------------------------------------------------------------
 # What the client declared, and checking it
 
-@dataclass
+@dataclass(slots=True)
 class UploadPlan:
     chunked: bool
     declared_size: int | None           # decoded length the client announced
@@ -375,24 +375,19 @@ class UploadPlan:
     def from_headers(cls, headers: dict) -> "UploadPlan":
         content_sha256 = headers.get("x-amz-content-sha256")
         chunked = _is_aws_chunked(headers, content_sha256)
-        algorithm, expected, trailer = _requested_checksum(headers)
-        return cls(
-            chunked=chunked,
-            declared_size=_declared_size(headers, chunked),
-            payload_sha256=_payload_sha256(content_sha256, chunked),
-            md5_b64=_content_md5(headers),
-            algorithm=algorithm,
-            expected=expected,
-            trailer=trailer,
-        )
+        # Positional, in field order: every upload makes one.
+        return cls(chunked, _declared_size(headers, chunked), _payload_sha256(content_sha256, chunked),
+                   _content_md5(headers), *_requested_checksum(headers))
 
     def algorithms(self) -> list:
+        """The digests to take: MD5 (the ETag), CRC64NVME (S3 keeps it), the client's
+        algorithm and the SHA256 of a signed payload, each once."""
         names = ["MD5", DEFAULT_CHECKSUM]
-        if self.algorithm:
+        if self.algorithm and self.algorithm != DEFAULT_CHECKSUM:
             names.append(self.algorithm)
-        if self.payload_sha256:
+        if self.payload_sha256 and self.algorithm != "SHA256":
             names.append("SHA256")
-        return list(dict.fromkeys(names))
+        return names
 
     def stored_checksums(self, sink) -> dict:
         """{algorithm: base64 value} S3 keeps for the body: the client's and CRC64NVME."""
@@ -483,7 +478,7 @@ def _content_md5(headers) -> str | None:
 def _requested_checksum(headers):
     """(algorithm, header value, trailer name) the client asked S3 to check."""
     sent = [name for name, header in CHECKSUM_HEADERS if header in headers]
-    trailers = _checksum_trailers(headers.get("x-amz-trailer"))
+    trailers = _checksum_trailers(headers["x-amz-trailer"]) if "x-amz-trailer" in headers else ()
     if len(sent) + len(trailers) > 1:
         raise errors.error("InvalidRequest", "Expecting a single x-amz-checksum- header")
     sdk = headers.get("x-amz-sdk-checksum-algorithm")
