@@ -375,9 +375,10 @@ class UploadPlan:
     def from_headers(cls, headers: dict) -> "UploadPlan":
         content_sha256 = headers.get("x-amz-content-sha256")
         chunked = _is_aws_chunked(headers, content_sha256)
+        algorithm, expected, trailer = _requested_checksum(headers)     # judged first: its error wins, as before
         # Positional, in field order: every upload makes one.
         return cls(chunked, _declared_size(headers, chunked), _payload_sha256(content_sha256, chunked),
-                   _content_md5(headers), *_requested_checksum(headers))
+                   _content_md5(headers), algorithm, expected, trailer)
 
     def algorithms(self) -> list:
         """The digests to take: MD5 (the ETag), CRC64NVME (S3 keeps it), the client's
