@@ -15,7 +15,6 @@ hashed in one call per digest, the cheapest way for the everyday 1 KiB PUT.
 """
 import asyncio
 import base64
-import binascii
 import collections
 import hashlib
 import os
@@ -471,7 +470,7 @@ def _content_md5(headers) -> str | None:
     try:
         if len(base64.b64decode(value, validate=True)) == 16:
             return value
-    except binascii.Error:
+    except ValueError:          # binascii.Error, or a character that is not ASCII
         pass
     raise errors.error("InvalidDigest", **{"Content-MD5": value})
 
@@ -519,7 +518,7 @@ def _checksum_trailers(x_amz_trailer) -> list:
 def _valid_checksum_value(algorithm: str, value: str) -> bool:
     try:
         return len(base64.b64decode(value, validate=True)) == DIGEST_SIZES[algorithm]
-    except binascii.Error:
+    except ValueError:          # binascii.Error, or a character that is not ASCII
         return False
 
 
