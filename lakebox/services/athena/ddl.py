@@ -361,6 +361,10 @@ def _alter_table(ctx, statement, database, engine):
     elif statement.kind == "alter_set_properties":
         table_input["Parameters"] = {**(table.get("Parameters") or {}),
                                      **properties(statement.args["props"])}
+    elif statement.kind == "alter_unset_properties":
+        removed = {key.lower() for key in re.findall(r"'([^']*)'", statement.args["keys"])}
+        table_input["Parameters"] = {key: value for key, value in (table.get("Parameters") or {}).items()
+                                     if key.lower() not in removed}
     elif statement.kind == "alter_drop_column":
         raise DdlFailure("DROP COLUMN is only supported for Iceberg tables; use ALTER TABLE REPLACE COLUMNS",
                          "NOT_SUPPORTED")
@@ -411,6 +415,12 @@ def _alter_iceberg(ctx, statement, db_name, table):
         changed = properties(statement.args["props"])
         _refuse_custom_properties(changed)
         iceberg.set_properties(ctx, db_name, table, changed)
+    elif statement.kind == "alter_unset_properties":
+        keys = re.findall(r"'([^']*)'", statement.args["keys"])
+        refused = next((key for key in keys if key.lower() not in _ICEBERG_PROPERTIES), None)
+        if refused is not None:
+            raise DdlFailure(f"Table property {refused} is not supported by Athena", "ICEBERG_DDL")
+        iceberg.set_properties(ctx, db_name, table, {}, tuple(keys))
     elif statement.kind == "alter_drop_column":
         iceberg.drop_column(ctx, db_name, table, statement.args["column"].strip('`"').lower())
     elif statement.kind == "alter_change_column":
@@ -503,6 +513,7 @@ _HANDLERS = {
     "alter_add_partition": _alter_add_partition, "alter_drop_partition": _alter_drop_partition,
     "alter_rename_partition": _alter_rename_partition, "alter_rename_table": _alter_rename_table, "alter_database_properties": _alter_database_properties,
     "alter_set_location": _alter_table, "alter_set_properties": _alter_table, "alter_replace_columns": _alter_table,
+    "alter_unset_properties": _alter_table,
     "alter_add_columns": _alter_table, "alter_drop_column": _alter_table, "alter_change_column": _alter_table,
     "msck": _msck, "vacuum": _vacuum, "prepare": _prepare, "deallocate": _deallocate,
 }

@@ -437,11 +437,11 @@ def vacuum(ctx, database: str, table: dict):
             s3.delete_object(ctx.state, bucket, item.key)
 
 
-def set_properties(ctx, database: str, table: dict, properties: dict):
-    """ALTER TABLE SET TBLPROPERTIES: into the table metadata's properties."""
+def set_properties(ctx, database: str, table: dict, properties: dict, removed: tuple = ()):
+    """ALTER TABLE SET / UNSET TBLPROPERTIES: into (out of) the table metadata's properties."""
     metadata, location = load(ctx, table)
     _replace_metadata(ctx, database, table, location,
-                      meta.with_properties(metadata, properties, _now_ms(ctx), location))
+                      meta.with_properties(metadata, properties, _now_ms(ctx), location, removed))
 
 
 def _object_file(ctx, uri: str):

@@ -284,9 +284,13 @@ def ancestry(metadata: dict) -> list[int]:
     return found
 
 
-def with_properties(metadata: dict, properties: dict, now_ms: int, previous_location: str) -> dict:
+def with_properties(metadata: dict, properties: dict, now_ms: int, previous_location: str,
+                    removed: tuple = ()) -> dict:
+    """The next metadata document with `properties` set and the `removed` keys gone."""
     following = _next_version(metadata, now_ms, previous_location)
     following["properties"].update(properties)
+    for key in removed:
+        following["properties"].pop(key, None)
     return following
 
 

@@ -72,6 +72,9 @@ _UTILITY = [
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+SET\s+LOCATION\s+'(?P<location>[^']*)'")),
     ("alter_set_properties", "DDL", "ALTER_TABLE_SET_TBLPROPERTIES",
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+SET\s+TBLPROPERTIES\s*\((?P<props>.*)\)")),
+    ("alter_unset_properties", "DDL", "ALTER_TABLE_UNSET_TBLPROPERTIES",
+     _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+UNSET\s+TBLPROPERTIES\s*(?P<exists>IF\s+EXISTS\s*)?"
+             r"\((?P<keys>[^)]*)\)")),
     ("alter_replace_columns", "DDL", "ALTER_TABLE_REPLACE_COLUMNS",
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+REPLACE\s+COLUMNS\s*\((?P<columns>.*)\)")),
     ("alter_add_columns", "DDL", "ALTER_TABLE_ADD_COLUMNS",

@@ -212,3 +212,17 @@ def test_table_properties_athena_does_not_document_are_refused(query, glue, buck
     query("ALTER TABLE orders SET TBLPROPERTIES ('write_compression'='gzip', 'vacuum_min_snapshots_to_keep'='2')")
     _, rows, _ = query("SHOW TBLPROPERTIES orders")
     assert ["write_compression", "gzip"] in rows
+
+
+def test_unset_tblproperties_removes_them_from_the_metadata(query, glue, s3, bucket, database):
+    _create(query, bucket)
+    query("ALTER TABLE orders SET TBLPROPERTIES ('vacuum_max_snapshot_age_seconds'='60', "
+          "'write_compression'='gzip')")
+    query("ALTER TABLE orders UNSET TBLPROPERTIES ('vacuum_max_snapshot_age_seconds')")
+    _, rows, _ = query("SHOW TBLPROPERTIES orders")
+    keys = [row[0] for row in rows]
+    assert "write_compression" in keys and "vacuum_max_snapshot_age_seconds" not in keys
+    execution, _, _ = query("ALTER TABLE orders UNSET TBLPROPERTIES ('write.object-storage.enabled')",
+                            expect="FAILED")
+    assert execution["Status"]["StateChangeReason"] == \
+        "Table property write.object-storage.enabled is not supported by Athena"
