@@ -226,3 +226,27 @@ def test_unset_tblproperties_removes_them_from_the_metadata(query, glue, s3, buc
                             expect="FAILED")
     assert execution["Status"]["StateChangeReason"] == \
         "Table property write.object-storage.enabled is not supported by Athena"
+
+
+def test_decimal_and_float_widen_narrowing_is_refused_and_show_columns_follows(query, bucket):
+    query(f"""CREATE TABLE prices (id int, amount decimal(10,2), rate float)
+              LOCATION 's3://{bucket}/iceberg/prices/' TBLPROPERTIES ('table_type'='ICEBERG')""")
+    query("INSERT INTO prices VALUES (1, 12.34, 0.5)")
+    query("ALTER TABLE prices CHANGE amount amount decimal(12,2)")
+    query("ALTER TABLE prices CHANGE COLUMN rate rate double")
+    query("ALTER TABLE prices CHANGE id id bigint")
+    for sql, reason in (("ALTER TABLE prices CHANGE amount amount decimal(12,3)",
+                         "NOT_SUPPORTED: Cannot change column type: amount: decimal(12,2) -> decimal(12,3)"),
+                        ("ALTER TABLE prices CHANGE amount amount decimal(8,2)",
+                         "NOT_SUPPORTED: Cannot change column type: amount: decimal(12,2) -> decimal(8,2)"),
+                        ("ALTER TABLE prices CHANGE id id string",
+                         "NOT_SUPPORTED: Cannot change column type: id: long -> string")):
+        execution, _, _ = query(sql, expect="FAILED")
+        assert execution["Status"]["StateChangeReason"] == reason, sql
+    query("INSERT INTO prices VALUES (5000000000, 1234567890.12, 0.25)")
+    _, rows, columns = query("SELECT id, amount, rate FROM prices ORDER BY id")
+    assert rows[1:] == [["1", "12.34", "0.5"], ["5000000000", "1234567890.12", "0.25"]]
+    assert [(c["Type"], c["Precision"], c["Scale"]) for c in columns] == [("bigint", 19, 0), ("decimal", 12, 2),
+                                                                         ("double", 17, 0)]
+    _, rows, _ = query("SHOW COLUMNS IN prices")
+    assert [row[0].strip() for row in rows] == ["id", "amount", "rate"]
