@@ -7,6 +7,7 @@ WAL, in the kernel's hands, before the action that made it returns: it survives
 """
 import asyncio
 import contextlib
+import contextvars
 import os
 import sqlite3
 import threading
@@ -178,9 +179,15 @@ class Reader:
         self.conn.close()
 
 
+# The request lakebox/httpwire.py runs outside any asyncio task: it drives a request's
+# coroutine itself until the coroutine first waits, and the request owns what it opens.
+running_request = contextvars.ContextVar("lakebox_running_request", default=None)
+
+
 def _current_task():
-    """The running asyncio task, or None outside one (a plain thread, a loop callback)."""
+    """The running asyncio task, else the request being run outside one, else None (a
+    plain thread, a loop callback)."""
     try:
-        return asyncio.current_task()
+        return asyncio.current_task() or running_request.get()
     except RuntimeError:
         return None
