@@ -167,6 +167,8 @@ class Exchange:
 
     def _start_response(self, status: int, headers):
         lines = [STATUS_LINES.get(status) or b"HTTP/1.1 %d " % status]
+        for name, value in self.conn.server_state.default_headers:      # Date, refreshed by uvicorn each second
+            lines.append(name + b": " + value)
         length = None
         close, chunked, said_close = not self.keep_alive, False, False
         for name, value in headers:

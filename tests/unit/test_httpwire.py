@@ -50,8 +50,9 @@ class Config:
         self.loaded_app = app
 
 
-def connect(app):
+def connect(app, default_headers=()):
     state = ServerState()
+    state.default_headers = list(default_headers)
     protocol = HttpProtocol(Config(app), state, {}, asyncio.get_running_loop())
     transport = Transport()
     transport.protocol = protocol
@@ -289,4 +290,13 @@ def test_a_streamed_body_past_the_high_water_mark_pauses_reading_then_the_next_r
         transport.out.clear()
         await feed(protocol, b"GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
         assert transport.out.endswith(b"GET /next ")
+    run(main())
+
+
+def test_the_servers_default_headers_lead_every_answer():
+    async def main():
+        protocol, transport, _ = connect(answer(), [(b"date", b"Fri, 04 Dec 2026 00:30:00 GMT")])
+        await feed(protocol, b"GET /k HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert bytes(transport.out) == (b"HTTP/1.1 200 OK\r\ndate: Fri, 04 Dec 2026 00:30:00 GMT\r\n"
+                                        b"content-length: 2\r\n\r\nok")
     run(main())
