@@ -26,6 +26,7 @@ import collections
 import contextvars
 import logging
 import types
+from urllib.parse import unquote
 
 import httptools
 
@@ -61,7 +62,7 @@ class HttpProtocol(asyncio.Protocol):
         self.scheme = "http"
         self.current = None                  # the Exchange whose response is being written
         self.queue = collections.deque()     # parsed, not yet started (pipelined, or body on its way)
-        self.parsing = None                  # the Exchange the parser fills
+        self.parsing = None                  # the Exchange the parser fills (True before its headers end)
         self.url = b""
         self.headers = None
         self.closed = False
@@ -200,7 +201,6 @@ class HttpProtocol(asyncio.Protocol):
             raw_path, query = parsed.path or b"/", parsed.query or b""
         path = raw_path.decode("latin-1")
         if "%" in path:
-            from urllib.parse import unquote
             path = unquote(path)
         return {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.4"}, "http_version": version,
                 "method": method, "scheme": self.scheme, "path": path, "raw_path": raw_path,

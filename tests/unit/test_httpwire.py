@@ -50,10 +50,12 @@ class Config:
         self.loaded_app = app
 
 
-def connect(app, default_headers=()):
+def connect(app, default_headers=(), keep_alive=75):
     state = ServerState()
     state.default_headers = list(default_headers)
-    protocol = HttpProtocol(Config(app), state, {}, asyncio.get_running_loop())
+    config = Config(app)
+    config.timeout_keep_alive = keep_alive
+    protocol = HttpProtocol(config, state, {}, asyncio.get_running_loop())
     transport = Transport()
     transport.protocol = protocol
     protocol.connection_made(transport)
@@ -299,4 +301,17 @@ def test_the_servers_default_headers_lead_every_answer():
         await feed(protocol, b"GET /k HTTP/1.1\r\nHost: x\r\n\r\n")
         assert bytes(transport.out) == (b"HTTP/1.1 200 OK\r\ndate: Fri, 04 Dec 2026 00:30:00 GMT\r\n"
                                         b"content-length: 2\r\n\r\nok")
+    run(main())
+
+
+def test_an_idle_connection_closes_after_the_keep_alive_timeout_and_a_busy_one_does_not():
+    async def main():
+        idle, idle_transport, _ = connect(answer(), keep_alive=0.05)
+        await feed(idle, b"GET /k HTTP/1.1\r\nHost: x\r\n\r\n")
+        busy, busy_transport, _ = connect(echo, keep_alive=0.05)
+        await feed(busy, b"PUT /k HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nab")   # the rest is slow
+        await asyncio.sleep(0.2)
+        assert idle_transport.closed and not busy_transport.closed
+        await feed(busy, b"cde")
+        assert busy_transport.out.endswith(b"PUT /k abcde")
     run(main())
