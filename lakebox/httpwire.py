@@ -167,9 +167,28 @@ class HttpProtocol(asyncio.Protocol):
                 self.parsing.keep_alive = False
         except httptools.HttpParserError:
             self.broken = True
+            if self._drop_parsing():
+                return
             self.queue.append(None)              # answered in its turn, after those before it
         if self.current is None and self.queue:
             self.start_next()
+
+    def _drop_parsing(self) -> bool:
+        """The request being parsed broke (a garbled chunk): it can never be whole. An app
+        already reading it is told its client left; True when the connection just closes
+        (that app had begun its answer)."""
+        exchange, self.parsing = self.parsing, None
+        if not isinstance(exchange, Exchange):
+            return False
+        if exchange is not self.current:
+            self.queue.remove(exchange)
+            return False
+        exchange.disconnect()
+        if exchange.started:
+            self.transport.close()
+            return True
+        self.current = None
+        return False
 
     def on_message_begin(self):
         self.url = b""

@@ -315,3 +315,15 @@ def test_an_idle_connection_closes_after_the_keep_alive_timeout_and_a_busy_one_d
         await feed(busy, b"cde")
         assert busy_transport.out.endswith(b"PUT /k abcde")
     run(main())
+
+
+def test_a_garbled_chunk_ends_the_request_with_the_parse_error():
+    async def main():
+        protocol, transport, state = connect(echo)
+        await feed(protocol, b"POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n")
+        await feed(protocol, b"zz\r\n")
+        await settle()
+        out = bytes(transport.out)
+        assert out.startswith(b"HTTP/1.1 400 Bad Request\r\n") and b"<Code>BadRequest</Code>" in out
+        assert transport.closed and not state.tasks
+    run(main())
