@@ -1,7 +1,8 @@
 """The reference floor for bench/foundation_bench.py: a bare ASGI hello-world.
 
-Same stack and settings as `lakebox serve` (lakebox/server.py): uvicorn, httptools,
-uvloop, one worker, access log off, no server header. It answers every request with a
+Same stack and settings as `lakebox serve` (lakebox/server.py): uvicorn's server with
+lakebox's own HTTP/1.1 protocol on httptools (lakebox/httpwire.py), uvloop, one worker,
+access log off, no server header. It answers every request with a
 short text/xml body and never reads the request body, so it measures only what the
 stack itself costs per request.
 
@@ -10,6 +11,8 @@ stack itself costs per request.
 import sys
 
 import uvicorn
+
+from lakebox.httpwire import HttpProtocol
 
 BODY = b"<HelloResponse>hello</HelloResponse>"
 START = {
@@ -34,7 +37,7 @@ def main():
         loop = "uvloop"
     except ImportError:
         loop = "asyncio"
-    uvicorn.run(app, host="127.0.0.1", port=port, loop=loop, http="httptools", workers=1,
+    uvicorn.run(app, host="127.0.0.1", port=port, loop=loop, http=HttpProtocol, workers=1,
                 lifespan="off", access_log=False, log_level="warning", server_header=False)
 
 

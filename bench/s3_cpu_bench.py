@@ -20,9 +20,10 @@ Every PUT writes the same key, so each one also replaces (and deletes) the previ
 object. botocore's `Expect: 100-continue` is left out (wrk cannot answer an interim
 100; it is not signed). lakebox runs with a fresh `--data-dir` (its default durability
 mode), `--in-memory`, and `--fsync always` where the CLI has that flag; moto's server
-and ministack keep objects in memory. "floor" is lakebox's stack (uvicorn, httptools,
-uvloop) answering with lakebox's headers and doing no work (bench/s3_floor.py): what a
-request costs before any S3 work. moto_server and ministack are found on PATH (for
+and ministack keep objects in memory. "floor" is lakebox's stack (uvicorn's server,
+lakebox's HTTP protocol on httptools, uvloop) answering with lakebox's headers and doing
+no work (bench/s3_floor.py; "floor-uvicorn", run only when named, is the same on
+uvicorn's own httptools protocol): what a request costs before any S3 work. moto_server and ministack are found on PATH (for
 instance `python3 -m venv /tmp/benchvenv && /tmp/benchvenv/bin/pip install
 'moto[server]' ministack`, then `PATH=/tmp/benchvenv/bin:$PATH`); a server that cannot
 start is skipped with a message. The script prints figures and reads them against the
@@ -74,6 +75,8 @@ def chosen_servers(wanted, baseline=None):
             health, lakebox=True) if _has_fsync_flag() else None,
         "floor": lambda: Server("floor", "floor: same stack, no work", lambda port: [
             sys.executable, os.path.join(HERE, "s3_floor.py"), str(port)], "/"),
+        "floor-uvicorn": lambda: Server("floor-uvicorn", "floor on uvicorn's own protocol", lambda port: [
+            sys.executable, os.path.join(HERE, "s3_floor.py"), str(port), "uvicorn"], "/"),
         "moto": lambda: Server("moto", "moto_server", servers.moto_argv, "/"),
         "ministack": lambda: Server("ministack", "ministack", servers.ministack_argv, servers.MINISTACK_HEALTH),
     }

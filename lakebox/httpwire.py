@@ -1,71 +1,331 @@
-"""uvicorn's httptools protocol, with two changes:
+"""lakebox's HTTP/1.1 server protocol: httptools parses, this module answers.
 
-- a request the HTTP parser refuses (a negative or garbled Content-Length, a broken
-  request line) is answered as S3 answers it, `400 BadRequest` in an XML error body,
-  instead of uvicorn's plain-text 400. Such a request never reaches the app, so no route
-  says which service it was meant for; the answer is S3's because S3 is the service
-  whose clients send hand-made HTTP.
-- a response's status line and headers leave with its first body bytes, in one write:
-  uvicorn writes them on `http.response.start`, then the body on `http.response.body`,
-  two system calls and two TCP segments for every answer, a cost a small JSON answer
-  (a DynamoDB PutItem, a Kinesis PutRecord) pays in full.
+uvicorn keeps the server's lifecycle (sockets, signals, lifespan, graceful shutdown: it
+builds this protocol for each connection); the per-request machinery is lakebox's own,
+because uvicorn's cost as much as the app on a small S3 GET (a Task and an Event per
+request, a regular expression per response header). What it does:
+
+- one `Exchange` (lakebox/httpexchange.py) and one ASGI scope per request; an app that
+  answers without waiting for anything runs to its end inside `data_received` (its
+  coroutine driven directly), and only one that waits continues in a Task;
+- a request whose small body has not fully arrived waits for it before its app starts,
+  so the app reads the whole body at once; a large, chunked or `Expect: 100-continue`
+  body starts the app at its headers and streams, with reading paused past a high-water
+  mark;
+- keep-alive (closed after `timeout_keep_alive` idle seconds), pipelined requests answered
+  in order, `Connection: close` both ways, HTTP/1.0 clients;
+- a request the parser refuses is answered as S3 answers it, `400 BadRequest` in an XML
+  error body: such a request never reaches the app, so no route says which service it
+  was meant for, and S3 is the service whose clients send hand-made HTTP;
+- a client that goes away ends its request: `receive` answers `http.disconnect`, `send`
+  raises `ClientDisconnected`, and an app waiting on anything else (an SQS long poll, a
+  Kinesis subscription between events) is cancelled.
 """
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+import asyncio
+import collections
+import contextvars
+import logging
+import types
+from urllib.parse import unquote
+
+import httptools
 
 from lakebox.aws.errors import new_request_id
 from lakebox.aws.xmlwrite import xml_error
+from lakebox.httpexchange import Exchange
+from lakebox.storage.db import running_request
 
+log = logging.getLogger("lakebox.http")
 PARSE_ERROR = "An error occurred when parsing the HTTP request."
+INTERNAL_ERROR = "We encountered an internal error. Please try again."
+PIPELINE_PAUSE = 8          # requests parsed ahead of their turn before reading pauses
 
 
-class _HeadHeldTransport:
-    """A transport that holds a final response's head until the next write (or the end
-    of the response, `flush`). Interim responses (`100 Continue`) leave at once."""
-    __slots__ = ("_transport", "_head")
+class HttpProtocol(asyncio.Protocol):
+    """One connection. Built by uvicorn as `(config, server_state, app_state, _loop)`."""
 
-    def __init__(self, transport):
-        self._transport = transport
-        self._head = None
+    def __init__(self, config, server_state, app_state=None, _loop=None):
+        if not config.loaded:
+            config.load()
+        self.app = config.loaded_app
+        self.loop = _loop or asyncio.get_event_loop()
+        self.keep_alive_seconds = config.timeout_keep_alive
+        self.server_state = server_state
+        self.tasks = server_state.tasks
+        self.parser = httptools.HttpRequestParser(self)
+        try:        # answer the first of pipelined requests even if a later one says close
+            self.parser.set_dangerous_leniencies(lenient_data_after_close=True)
+        except AttributeError:
+            pass
+        self.transport = None
+        self.client = self.server = None
+        self.scheme = "http"
+        self.current = None                  # the Exchange whose response is being written
+        self.queue = collections.deque()     # parsed, not yet started (pipelined, or body on its way)
+        self.parsing = None                  # the Exchange the parser fills (True before its headers end)
+        self.url = b""
+        self.headers = None
+        self.closed = False
+        self.broken = False                  # the parser refused the stream: read no more
+        self.reading_paused = False
+        self.write_paused = False
+        self.drain_waiter = None
+        self.idle_since = 0.0
+        self.idle_timer = None
+        self.closing = False                 # shutdown: close once the current response is out
 
-    def write(self, data: bytes) -> None:
-        head = self._head
-        if head is not None:
-            self._head = None
-            if data:
-                self._transport.writelines((head, data))    # one writev
-            else:
-                self._transport.write(head)
-        elif data.startswith(b"HTTP/1.1 ") and not data.startswith(b"1", 9) and data.endswith(b"\r\n\r\n"):
-            self._head = data
+    # --- connection ----------------------------------------------------------------
+
+    def connection_made(self, transport):
+        self.server_state.connections.add(self)
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.client = (peer[0], peer[1]) if isinstance(peer, tuple) else None
+        local = transport.get_extra_info("sockname")
+        self.server = (local[0], local[1]) if isinstance(local, tuple) else None
+        if transport.get_extra_info("sslcontext"):
+            self.scheme = "https"
+        self.idle_since = self.loop.time()
+        self.idle_timer = self.loop.call_later(self.keep_alive_seconds, self._idle_check)
+
+    def connection_lost(self, exc):
+        self.server_state.connections.discard(self)
+        self.closed = True
+        if self.idle_timer is not None:
+            self.idle_timer.cancel()
+            self.idle_timer = None
+        self.queue.clear()
+        self._wake_drain()
+        if self.current is not None:
+            self.current.disconnect()
+        self.parser = None
+
+    def eof_received(self):
+        return None             # the transport closes: a half-closed client is a gone client
+
+    def shutdown(self):
+        """uvicorn's graceful shutdown: close when idle, else after the current response."""
+        if self.current is None and self.parsing is None:
+            self.transport.close()
         else:
-            self._transport.write(data)
+            self.closing = True
+            self.queue.clear()
 
-    def flush(self) -> None:
-        if self._head is not None:
-            head, self._head = self._head, None
-            self._transport.write(head)
+    def _idle_check(self):
+        """The keep-alive timeout, one timer per connection re-armed from the last answer."""
+        self.idle_timer = None
+        if self.closed:
+            return
+        idle = self.loop.time() - self.idle_since
+        if self.current is None and self.parsing is None and idle >= self.keep_alive_seconds:
+            self.transport.close()
+            return
+        wait = self.keep_alive_seconds - idle if idle < self.keep_alive_seconds else self.keep_alive_seconds
+        self.idle_timer = self.loop.call_later(wait, self._idle_check)
 
-    def close(self) -> None:
-        self.flush()
-        self._transport.close()
+    # --- flow control ----------------------------------------------------------------
 
-    def __getattr__(self, name):
-        return getattr(self._transport, name)
+    def pause_writing(self):
+        self.write_paused = True
 
+    def resume_writing(self):
+        self.write_paused = False
+        self._wake_drain()
 
-class AwsHttpToolsProtocol(HttpToolsProtocol):
-    def connection_made(self, transport) -> None:
-        super().connection_made(_HeadHeldTransport(transport))
+    def _wake_drain(self):
+        waiter, self.drain_waiter = self.drain_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
-    def on_response_complete(self) -> None:
-        self.transport.flush()          # a head with no body after it (HEAD, 204, 304)
-        super().on_response_complete()
+    async def drain(self):
+        """Wait until the transport's write buffer is below its low-water mark again."""
+        if self.drain_waiter is None:
+            self.drain_waiter = self.loop.create_future()
+        await self.drain_waiter
 
-    def send_400_response(self, msg: str) -> None:
+    def pause_reading(self):
+        if not self.reading_paused and not self.closed:
+            self.reading_paused = True
+            self.transport.pause_reading()
+
+    def resume_reading(self):
+        if self.reading_paused and not self.closed:
+            self.reading_paused = False
+            self.transport.resume_reading()
+
+    # --- parsing ---------------------------------------------------------------------
+
+    def data_received(self, data):
+        if self.broken or self.closed:
+            return
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            # An upgrade (h2c, websocket) lakebox does not speak: the request was answered
+            # as HTTP/1.1; what follows it on the connection is not HTTP/1.1.
+            if self.parsing is not None:
+                self.parsing.keep_alive = False
+        except httptools.HttpParserError:
+            self.broken = True
+            if self._drop_parsing():
+                return
+            self.queue.append(None)              # answered in its turn, after those before it
+        if self.current is None and self.queue:
+            self.start_next()
+
+    def _drop_parsing(self) -> bool:
+        """The request being parsed broke (a garbled chunk): it can never be whole. An app
+        already reading it is told its client left; True when the connection just closes
+        (that app had begun its answer)."""
+        exchange, self.parsing = self.parsing, None
+        if not isinstance(exchange, Exchange):
+            return False
+        if exchange is not self.current:
+            self.queue.remove(exchange)
+            return False
+        exchange.disconnect()
+        if exchange.started:
+            self.transport.close()
+            return True
+        self.current = None
+        return False
+
+    def on_message_begin(self):
+        self.url = b""
+        self.headers = []
+        self.parsing = True         # a request has begun: the keep-alive timer leaves it alone
+
+    def on_url(self, url):
+        self.url += url
+
+    def on_header(self, name, value):
+        self.headers.append((name.lower(), value))
+
+    def on_headers_complete(self):
+        parser = self.parser
+        version = parser.get_http_version()
+        exchange = Exchange(self, self._scope(parser.get_method().decode("latin-1"), version),
+                            keep_alive=parser.should_keep_alive() and version != "1.0" and not self.closing)
+        self.parsing = exchange
+        self.queue.append(exchange)
+        if self.current is not None and len(self.queue) >= PIPELINE_PAUSE:
+            self.pause_reading()
+
+    def _scope(self, method, version):
+        url = self.url
+        if url[:1] == b"/" and b"#" not in url:
+            raw_path, _, query = url.partition(b"?")
+        else:                       # absolute-form (a proxy's), or a fragment to drop
+            parsed = httptools.parse_url(url)
+            raw_path, query = parsed.path or b"/", parsed.query or b""
+        path = raw_path.decode("latin-1")
+        if "%" in path:
+            path = unquote(path)
+        return {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.4"}, "http_version": version,
+                "method": method, "scheme": self.scheme, "path": path, "raw_path": raw_path,
+                "query_string": query, "root_path": "", "headers": self.headers,
+                "client": self.client, "server": self.server}
+
+    def on_body(self, body):
+        exchange = self.parsing
+        exchange.add_body(body)
+        if exchange.buffered > exchange.HIGH_WATER:
+            self.pause_reading()
+
+    def on_message_complete(self):
+        exchange, self.parsing = self.parsing, None
+        exchange.message_complete()
+
+    # --- running requests --------------------------------------------------------------
+
+    def start_next(self):
+        """Start the request whose turn it is, once it can be started."""
+        if self.current is not None or self.closed or not self.queue:
+            return
+        exchange = self.queue[0]
+        if exchange is None:
+            self._answer_unparsable()
+            return
+        if not exchange.ready():
+            return                  # its small body is still on its way
+        self.queue.popleft()
+        self.current = exchange
+        if not self.queue:
+            self.resume_reading()
+        self._run(exchange)
+
+    def _run(self, exchange):
+        """Drive the app's coroutine here until it first waits; then a Task carries on."""
+        coro = self.app(exchange.scope, exchange.receive, exchange.send)
+        context = contextvars.copy_context()
+        context.run(running_request.set, exchange)
+        try:
+            pending = context.run(coro.send, None)
+        except StopIteration:
+            exchange.app_ended(None)
+            return
+        except BaseException as error:        # noqa: B036 - the app's failure is answered, not raised
+            exchange.app_ended(error)
+            return
+        task = self.loop.create_task(_carry_on(coro, pending), context=context)
+        exchange.task = task
+        self.tasks.add(task)
+        task.add_done_callback(exchange.task_done)
+
+    def response_done(self, exchange, close: bool):
+        """The exchange's response is written: close, or go on with the next request."""
+        self.server_state.total_requests += 1
+        if exchange is self.current:
+            self.current = None
+        self.idle_since = self.loop.time()
+        if close or self.closing:
+            self.transport.close()
+        elif self.queue:
+            self.loop.call_soon(self.start_next)    # never inside the previous app's `send`
+        else:
+            self.resume_reading()
+
+    def _answer_unparsable(self):
         request_id = new_request_id()
         body = xml_error("BadRequest", PARSE_ERROR, {}, request_id)
-        head = (b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/xml\r\n"
-                b"x-amz-request-id: " + request_id.encode() + b"\r\n"
-                b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n")
+        self.write_error(400, b"Bad Request", body, request_id)
+
+    def write_error(self, status: int, reason: bytes, body: bytes, request_id: str):
+        """An S3-shaped error answer that closes the connection."""
+        self.queue.clear()
+        if self.transport.is_closing():
+            return
+        head = (b"HTTP/1.1 %d %s\r\ncontent-type: application/xml\r\nx-amz-request-id: %s\r\n"
+                b"content-length: %d\r\nconnection: close\r\n\r\n" % (status, reason, request_id.encode(), len(body)))
         self.transport.write(head + body)
         self.transport.close()
+
+    def answer_internal_error(self):
+        request_id = new_request_id()
+        self.write_error(500, b"Internal Server Error", xml_error("InternalError", INTERNAL_ERROR, {}, request_id),
+                         request_id)
+
+
+async def _carry_on(coro, pending):
+    """The rest of an app coroutine that waited on `pending` outside a Task."""
+    return await _forward(coro, pending)
+
+
+@types.coroutine
+def _forward(coro, pending):
+    """Hand the Task what the coroutine waits on; pass back what the Task sends or throws
+    (a cancellation reaches the app as it would in a Task of its own)."""
+    while True:
+        try:
+            yield pending
+        except GeneratorExit:
+            coro.close()
+            raise
+        except BaseException as error:          # noqa: B036 - thrown in by the Task: the app's to handle
+            step, value = coro.throw, error
+        else:
+            step, value = coro.send, None
+        try:
+            pending = step(value)
+        except StopIteration as done:
+            return done.value

@@ -1,4 +1,4 @@
-"""Run the app under uvicorn (httptools parser with AWS-shaped parse errors, uvloop when present)."""
+"""Run the app: uvicorn's server lifecycle, lakebox's own HTTP/1.1 protocol (httpwire), uvloop when present."""
 import contextlib
 import errno
 import gc
@@ -10,7 +10,7 @@ import uvicorn
 
 from lakebox import __version__, logbuffer
 from lakebox.app import make_app
-from lakebox.httpwire import AwsHttpToolsProtocol
+from lakebox.httpwire import HttpProtocol
 from lakebox.state import AppState
 from lakebox.storage import lock
 
@@ -64,6 +64,6 @@ def listen_socket(host: str, port: int) -> socket.socket:
 
 def uvicorn_config(app, config):
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    return uvicorn.Config(app, host=config.host, port=config.port, loop=loop, http=AwsHttpToolsProtocol,
+    return uvicorn.Config(app, host=config.host, port=config.port, loop=loop, http=HttpProtocol,
                           lifespan="on", access_log=False, log_level="warning", proxy_headers=False,
                           timeout_keep_alive=75, server_header=False)

@@ -12,7 +12,7 @@ FILE_CHUNK = 1024 * 1024
 
 def request_head(scope) -> HttpRequest:
     raw_headers = scope["headers"]
-    # uvicorn hands names over lower-cased; a repeated header's values are joined by commas.
+    # the HTTP layer (httpwire) hands names over lower-cased; a repeated header's values are joined by commas.
     headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in raw_headers}
     if len(headers) != len(raw_headers):
         headers = _joined_headers(raw_headers)
@@ -117,14 +117,14 @@ def header_value(value: str) -> bytes:
         return b"=?UTF-8?B?" + base64.b64encode(value.encode("utf-8", "surrogatepass")) + b"?="
 
 
-_HEADER_NAMES = {}           # a response header's name -> its bytes
+_HEADER_NAMES = {}           # a response header's name -> its bytes, lower-cased as ASGI wants them
 MAX_HEADER_NAMES = 1024     # user metadata names are the caller's: keep the cache bounded
 
 
 def _header_name(name: str) -> bytes:
     raw = _HEADER_NAMES.get(name)
     if raw is None:
-        raw = name.encode("latin-1")
+        raw = name.lower().encode("latin-1")
         if len(_HEADER_NAMES) < MAX_HEADER_NAMES:
             _HEADER_NAMES[name] = raw
     return raw
@@ -134,7 +134,7 @@ async def send_response(send, response, head_only=False, close=False):
     headers, has_length = [], False
     for name, value in response.headers:
         raw_name = _header_name(name)
-        if len(raw_name) == 14 and raw_name.lower() == b"content-length":
+        if raw_name == b"content-length":
             has_length = True
         if value.__class__ is not str:
             value = str(value)

@@ -6,6 +6,7 @@ WAL, in the kernel's hands, before the action that made it returns: it survives
 `kill -9`. Reaching the disk is the syncer's work (`storage/syncer.py`).
 """
 import asyncio
+import contextvars
 import os
 import sqlite3
 import sys
@@ -195,10 +196,16 @@ class _Transaction:
         return False
 
 
+# The request lakebox/httpwire.py runs outside any asyncio task: it drives a request's
+# coroutine itself until the coroutine first waits, and the request owns what it opens.
+running_request = contextvars.ContextVar("lakebox_running_request", default=None)
+
+
 def _asyncio_current_task():
-    """The running asyncio task, or None outside one (a plain thread, a loop callback)."""
+    """The running asyncio task, else the request being run outside one, else None (a
+    plain thread, a loop callback)."""
     try:
-        return asyncio.current_task()
+        return asyncio.current_task() or running_request.get()
     except RuntimeError:
         return None
 
@@ -208,7 +215,7 @@ def _task_of_running_loop():
     a Python function that looks up the loop and raises outside one, and every statement
     inside a transaction asks (`_check_owner`)."""
     loop = _get_running_loop()
-    return None if loop is None else _current_tasks.get(loop)
+    return None if loop is None else _current_tasks.get(loop) or running_request.get()
 
 
 _get_running_loop = asyncio.events._get_running_loop       # None outside a loop, never raises
