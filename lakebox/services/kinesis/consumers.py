@@ -135,12 +135,9 @@ async def _events(state, consumer_arn, stream, index, after, started_ms, key=Non
     except encryption.KMS_ERRORS as error:
         # The stream's KMS key cannot be used: the event stream's own exception event ends it.
         yield {error.code: {"message": error.message}}
-    finally:
-        # A subscription that ended (or whose client hung up) is no longer active, so it
-        # no longer stands in the way of a new one.
-        subscriptions = state.cache("kinesis").get("subscriptions", {})
-        if key is not None and subscriptions.get(key) == started_ms:
-            del subscriptions[key]
+    # A subscription that ended or whose client hung up keeps its start time in the cache:
+    # AWS refuses the same consumer and shard for 5 s after a successful call, whatever
+    # became of that call's connection.
 
 
 async def _subscription(state, consumer_arn, stream, index, after, started_ms, key):

@@ -328,6 +328,23 @@ def test_resubscribing_within_five_seconds_and_taking_over(kinesis, make_stream,
     second["EventStream"].close()
 
 
+@pytest.mark.local_only
+def test_a_hung_up_subscription_still_blocks_the_same_shard_for_five_seconds(kinesis, make_stream, clock):
+    # AWS counts the 5 s from the successful call, whatever became of its connection.
+    name = make_stream()
+    consumer_arn = _active_consumer(kinesis, _arn(kinesis, name), "hangup")
+    shard = "shardId-000000000000"
+    first = kinesis.subscribe_to_shard(ConsumerARN=consumer_arn, ShardId=shard, StartingPosition={"Type": "LATEST"})
+    first["EventStream"].close()
+    time.sleep(0.5)                           # the server notices the hang-up
+    clock(2)
+    with pytest.raises(kinesis.exceptions.ResourceInUseException):
+        kinesis.subscribe_to_shard(ConsumerARN=consumer_arn, ShardId=shard, StartingPosition={"Type": "LATEST"})
+    clock(4)
+    again = kinesis.subscribe_to_shard(ConsumerARN=consumer_arn, ShardId=shard, StartingPosition={"Type": "LATEST"})
+    again["EventStream"].close()
+
+
 def test_consumer_of_another_stream_does_not_see_this_streams_shards(kinesis, make_stream):
     one, two = make_stream(shards=1), make_stream(shards=3)
     consumer_arn = _active_consumer(kinesis, _arn(kinesis, one), "other")
