@@ -172,8 +172,9 @@ def authorize(ctx, bucket, key, version_id, action):
     action = action or IAM_ACTIONS.get(ctx.operation, f"s3:{ctx.operation}")
     if version_id is not None:
         action = VERSION_ACTIONS.get(action, action)
-    if not _may(ctx, bucket, policy, owner, action, key, version_id):
-        raise errors.error("AccessDenied")
+    verdict = _verdict(ctx, bucket, policy, owner, action, key, version_id)
+    if verdict is not True:
+        raise denied(ctx, action, _resource(bucket, key), explicit=owner and verdict == "Deny")
     if not owner and action in ("s3:GetObject", "s3:GetObjectVersion") and \
             _object_row(ctx, bucket, key, version_id) is None and \
             not _may(ctx, bucket, policy, owner, "s3:ListBucket", None, None):
@@ -188,18 +189,36 @@ def permits(ctx, bucket, key: str | None, action: str) -> bool:
     return _may(ctx, bucket, policy, owner, action, key, None)
 
 
+def denied(ctx, action: str, resource: str, explicit: bool):
+    """S3's AccessDenied. A caller of the bucket's own account refused by an explicit
+    Deny is told why (S3 User Guide, "Troubleshoot access denied (403 Forbidden) errors":
+    the enhanced messages for same-account requests); other callers get "Access Denied"."""
+    if not explicit:
+        return errors.error("AccessDenied")
+    return errors.error("AccessDenied", f"User: {ctx.caller_arn} is not authorized to perform: {action} on "
+                                        f'resource: "{resource}" with an explicit deny in a resource-based policy')
+
+
+def _resource(bucket, key) -> str:
+    return arns.build("s3", "", "", bucket["name"] if key is None else f"{bucket['name']}/{key}")
+
+
 def _may(ctx, bucket, policy, owner, action, key, version_id) -> bool:
+    return _verdict(ctx, bucket, policy, owner, action, key, version_id) is True
+
+
+def _verdict(ctx, bucket, policy, owner, action, key, version_id):
+    """True when the caller may; else "Deny" (an explicit Deny refused it) or None."""
     caller = policies.caller_of(ctx)
-    resource = arns.build("s3", "", "", bucket["name"] if key is None else f"{bucket['name']}/{key}")
-    verdict = policy.decision(lambda s: s.names_principal(caller), action, resource,
+    verdict = policy.decision(lambda s: s.names_principal(caller), action, _resource(bucket, key),
                               policy_keys.lookup(ctx, bucket, key, version_id)) if policy.statements else None
     if verdict == "Deny":
-        return owner and action in LOCKOUT_EXEMPT and ctx.caller_arn.endswith(":root")
+        return (owner and action in LOCKOUT_EXEMPT and ctx.caller_arn.endswith(":root")) or "Deny"
     if owner:
         return True
     if verdict == "Allow" and not (policy.public and _block(ctx, bucket).get("RestrictPublicBuckets")):
         return True
-    return _acl_grants(ctx, bucket, action, key, version_id, _block(ctx, bucket))
+    return _acl_grants(ctx, bucket, action, key, version_id, _block(ctx, bucket)) or None
 
 
 def _block(ctx, bucket) -> dict:

@@ -113,9 +113,6 @@ def test_a_session_policy_narrows_what_the_session_may_do(lakebox_server, accoun
 
 
 @pytest.mark.local_only
-@pytest.mark.xfail(strict=True, reason="lakebox answers every AccessDenied with 'Access Denied'; S3 gives callers of "
-                                       "the bucket's own account the policy type and reason (S3 User Guide, "
-                                       "'Troubleshoot access denied (403 Forbidden) errors')")
 def test_a_same_account_explicit_deny_names_its_reason(lakebox_server, account_resources):
     bucket, _ = account_resources
     session, answer = role_session(lakebox_server, "marketing", name="adhoc")

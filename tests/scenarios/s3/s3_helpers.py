@@ -1,4 +1,5 @@
 """Helpers shared by the S3 scenarios."""
+import json
 import urllib.error
 import urllib.request
 import uuid
@@ -19,6 +20,19 @@ def create_bucket(s3, prefix, digits=16, **args):
     name = f"{prefix}-{uuid.uuid4().hex[:digits]}"
     s3.create_bucket(Bucket=name, **args)
     return name
+
+
+def filled_bucket(s3, make_bucket, prefix, keys):
+    """A new bucket (from the `make_bucket` fixture) holding `keys`, each with b"bytes"."""
+    name = make_bucket(prefix)
+    for key in keys:
+        s3.put_object(Bucket=name, Key=key, Body=b"bytes")
+    return name
+
+
+def put_policy(s3, name, *statements):
+    """Sets the bucket policy made of `statements`."""
+    s3.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": list(statements)}))
 
 
 def remove_bucket(s3, name, **delete_args):
