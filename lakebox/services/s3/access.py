@@ -159,10 +159,35 @@ def acls_disabled(ctx, bucket) -> bool:
     return rules[0].get("ObjectOwnership") == "BucketOwnerEnforced"
 
 
+def object_owner(ctx, bucket, attrs: dict | None) -> str:
+    """The account that owns an object the caller writes with `attrs` (S3 User Guide,
+    "Controlling ownership of objects"): the bucket owner under BucketOwnerEnforced, and
+    under BucketOwnerPreferred when the upload gives it full control; else the writer.
+    (An anonymous writer's objects stay the bucket owner's: lakebox has no anonymous owner.)"""
+    if ctx.anonymous or ctx.account == bucket["account"]:
+        return bucket["account"]
+    ownership = _ownership(ctx, bucket)
+    if ownership == "BucketOwnerEnforced":
+        return bucket["account"]
+    owner_id = model.canonical_user_id(bucket["account"])
+    if ownership == "BucketOwnerPreferred" and any(
+            g.get("Permission") == "FULL_CONTROL" and g.get("Grantee", {}).get("ID") == owner_id
+            for g in (attrs or {}).get("Grants") or ()):
+        return bucket["account"]
+    return ctx.account
+
+
+def _ownership(ctx, bucket) -> str | None:
+    rules = (store.bucket_config(ctx.state, bucket, "ownership") or {}).get("Rules") or [{}]
+    return rules[0].get("ObjectOwnership")
+
+
 def authorize(ctx, bucket, key, version_id, action):
     """Raise AccessDenied unless the caller may perform `action` (default: the
     operation's) on the bucket, or on its object `key` (`version_id`)."""
     owner = not ctx.anonymous and bucket["account"] == ctx.account
+    if owner and key is not None and _ownership(ctx, bucket) != "BucketOwnerEnforced":
+        owner = not _foreign_object(ctx, bucket, key, version_id, action)
     text = store.bucket_config(ctx.state, bucket, "policy")
     if owner and not text:
         return                                   # the everyday path: no policy to consult
@@ -179,6 +204,17 @@ def authorize(ctx, bucket, key, version_id, action):
             _object_row(ctx, bucket, key, version_id) is None and \
             not _may(ctx, bucket, policy, owner, "s3:ListBucket", None, None):
         raise errors.error("AccessDenied")     # S3 hides whether a key exists from who may not list
+
+
+def _foreign_object(ctx, bucket, key, version_id, action) -> bool:
+    """Whether the bucket owner asks to read (or read or write the ACL of) an object
+    another account owns: only that object's ACL can grant it that (S3 User Guide, "ACL
+    overview": a bucket owner can't grant permissions on objects it does not own)."""
+    action = action or IAM_ACTIONS.get(ctx.operation, f"s3:{ctx.operation}")
+    if VERSION_ACTIONS.get(action, action) not in OBJECT_ACL_PERMISSIONS:
+        return False
+    row = _object_row(ctx, bucket, key, version_id)
+    return row is not None and row["owner"] not in ("", bucket["account"])    # "": written anonymously
 
 
 def permits(ctx, bucket, key: str | None, action: str) -> bool:
