@@ -75,13 +75,20 @@ def _query_error(message: str):
     return errors.error("AuthorizationQueryParametersError", message)
 
 
+# Any one of these makes a query string an attempt at query-string authentication, to be
+# refused whole when a part is missing: a URL stripped of its signature must not act for
+# the key it names (lakebox takes the caller's account from the credential alone).
+SIGV4_MARKS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature")
+SIGV2_MARKS = ("Signature", "AWSAccessKeyId")
+
+
 def is_presigned(query: dict) -> bool:
-    return "X-Amz-Signature" in query or "Signature" in query
+    return any(name in query for name in SIGV4_MARKS + SIGV2_MARKS)
 
 
 def check_query_auth(query: dict, now: float):
     """Raise S3's error when the presigned request in `query` is malformed or out of date."""
-    if "X-Amz-Signature" in query or "X-Amz-Algorithm" in query or "X-Amz-Credential" in query:
+    if any(name in query for name in SIGV4_MARKS):
         _check_sigv4(query, now)
     else:
         _check_sigv2(query, now)
