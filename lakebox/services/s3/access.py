@@ -24,6 +24,7 @@ region to use, which SDKs follow.
 from lakebox.kit import arns, policies
 from lakebox.services.s3 import errors, model, policy_keys, store
 
+EXPLICIT_DENY = "with an explicit deny in a resource-based policy"
 BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
@@ -199,7 +200,8 @@ def authorize(ctx, bucket, key, version_id, action):
         action = VERSION_ACTIONS.get(action, action)
     verdict = _verdict(ctx, bucket, policy, owner, action, key, version_id)
     if verdict is not True:
-        raise denied(ctx, action, _resource(bucket, key), explicit=owner and verdict == "Deny")
+        explicit = owner and verdict == "Deny"
+        raise denied(ctx, action, _resource(bucket, key), EXPLICIT_DENY if explicit else None)
     if not owner and action in ("s3:GetObject", "s3:GetObjectVersion") and \
             _object_row(ctx, bucket, key, version_id) is None and \
             not _may(ctx, bucket, policy, owner, "s3:ListBucket", None, None):
@@ -225,14 +227,14 @@ def permits(ctx, bucket, key: str | None, action: str) -> bool:
     return _may(ctx, bucket, policy, owner, action, key, None)
 
 
-def denied(ctx, action: str, resource: str, explicit: bool):
-    """S3's AccessDenied. A caller of the bucket's own account refused by an explicit
-    Deny is told why (S3 User Guide, "Troubleshoot access denied (403 Forbidden) errors":
-    the enhanced messages for same-account requests); other callers get "Access Denied"."""
-    if not explicit:
+def denied(ctx, action: str, resource: str, reason: str | None):
+    """S3's AccessDenied. A caller of the bucket's own account is told why (`reason`, in
+    IAM's words: S3 User Guide, "Troubleshoot access denied (403 Forbidden) errors", the
+    messages for same-account requests); other callers get "Access Denied"."""
+    if reason is None:
         return errors.error("AccessDenied")
     return errors.error("AccessDenied", f"User: {ctx.caller_arn} is not authorized to perform: {action} on "
-                                        f'resource: "{resource}" with an explicit deny in a resource-based policy')
+                                        f'resource: "{resource}" {reason}')
 
 
 def _resource(bucket, key) -> str:

@@ -108,8 +108,12 @@ def test_a_session_policy_narrows_what_the_session_may_do(lakebox_server, accoun
     session = boto3.Session(aws_access_key_id=credentials["AccessKeyId"], region_name=REGION,
                             aws_secret_access_key=credentials["SecretAccessKey"],
                             aws_session_token=credentials["SessionToken"])
-    s3 = clients(lakebox_server, session)["s3"]
-    assert error(s3.put_object, Bucket=bucket, Key="curated/x.json", Body=b"{}") == ("AccessDenied", "Access Denied")
+    made = clients(lakebox_server, session)
+    s3, sts = made["s3"], made["sts"]
+    assert error(s3.put_object, Bucket=bucket, Key="curated/x.json", Body=b"{}") == (
+        "AccessDenied", f"User: {sts.get_caller_identity()['Arn']} is not authorized to perform: "
+                        f's3:PutObject on resource: "arn:aws:s3:::{bucket}/curated/x.json" because no session policy '
+                        "allows the s3:PutObject action")
 
 
 @pytest.mark.local_only
