@@ -1,6 +1,7 @@
 """Signatures as S3 users meet them (audit of issue 15): SigV2 header auth and presigned
 SigV2 URLs acting for their key's account, a request signed by botocore 20 minutes ago,
-and `lakebox serve --credentials FILE` refusing a wrong secret in each protocol's words.
+and `lakebox serve --credentials FILE` refusing a wrong secret in each protocol's words
+(POST forms too: S3 User Guide, "Browser-based uploads using POST").
 
 Sources: S3 API reference, "Authenticating Requests (AWS Signature Version 2)" (header
 `Authorization: AWS <key>:<signature>`; query string `AWSAccessKeyId`, `Expires`,
@@ -201,3 +202,23 @@ def test_sigv2_with_an_sts_session_key(lakebox_server, make_bucket):
     assert good.get_object(Bucket=name, Key="k")["Body"].read() == b"x"
     bad = lakebox_server.client("s3", aws_secret_access_key="wrong", config=V2, **keys)
     assert error_of(bad.get_object, Bucket=name, Key="k")[:2] == ("SignatureDoesNotMatch", 403)
+
+
+def _post_form(presigned, body=b"form upload"):
+    return requests.post(presigned["url"], data=presigned["fields"], files={"file": ("f.txt", body)}, timeout=10)
+
+
+@pytest.mark.local_only
+@pytest.mark.parametrize("version", ["s3v4", "s3"])
+def test_a_post_form_of_a_declared_key_is_checked(declared_server, version):
+    s3 = _declared(declared_server, "s3", "right")
+    s3.create_bucket(Bucket=f"declared-form-{version}")
+    good = _declared(declared_server, "s3", "right", signature_version=version).generate_presigned_post(
+        f"declared-form-{version}", "in/${filename}")
+    assert _post_form(good).status_code == 204
+    assert s3.get_object(Bucket=f"declared-form-{version}", Key="in/f.txt")["Body"].read() == b"form upload"
+    bad = _declared(declared_server, "s3", "wrong", signature_version=version).generate_presigned_post(
+        f"declared-form-{version}", "in/other.txt")
+    answer = _post_form(bad)
+    assert answer.status_code == 403 and b"<Code>SignatureDoesNotMatch</Code>" in answer.content
+    assert error_of(s3.head_object, Bucket=f"declared-form-{version}", Key="in/other.txt")[1] == 404
