@@ -23,6 +23,9 @@ CANNED_GROUP_GRANTS = {
     "authenticated-read": [("AuthenticatedUsers", "READ")],
     "log-delivery-write": [("LogDelivery", "WRITE"), ("LogDelivery", "READ_ACP")],
 }
+# S3's reason for a public ACL refused under BlockPublicAcls (recorded replies; the S3 User
+# Guide's "Troubleshoot access denied" example names the operation as the action).
+BLOCKED_ACLS = "because public ACLs are prevented by the BlockPublicAcls setting in S3 Block Public Access."
 BUCKET_OWNER_GRANTS = {"bucket-owner-read": "READ", "bucket-owner-full-control": "FULL_CONTROL"}
 CANNED_ACLS = {"private", "bucket-owner-read", "bucket-owner-full-control", "aws-exec-read", *CANNED_GROUP_GRANTS}
 GRANT_HEADERS = {"GrantFullControl": "FULL_CONTROL", "GrantRead": "READ", "GrantReadACP": "READ_ACP",
@@ -60,7 +63,10 @@ def requested_grants(ctx, bucket, params: dict, owner: str | None = None) -> lis
     if any(g.get("Grantee", {}).get("ID") != owner_id for g in grants) and access.acls_disabled(ctx, bucket):
         raise errors.error("AccessControlListNotSupported")
     if _is_public(grants) and _blocks_public_acls(ctx, bucket):
-        raise errors.error("AccessDenied")
+        key = params.get("Key")
+        resource = f"arn:aws:s3:::{bucket['name']}" + (f"/{key}" if key is not None else "")
+        same_account = not ctx.anonymous and ctx.account == bucket["account"]
+        raise access.denied(ctx, f"s3:{ctx.operation}", resource, BLOCKED_ACLS if same_account else None)
     return grants
 
 

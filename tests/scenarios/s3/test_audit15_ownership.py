@@ -92,3 +92,20 @@ def test_bucket_owner_enforced_owns_everything_and_refuses_other_acls(s3, other,
     assert (code, status, response["Error"]["Message"]) == (
         "AccessControlListNotSupported", 400, "The bucket does not allow ACLs")
     s3.delete_bucket_policy(Bucket=name)
+
+
+def test_block_public_acls_tells_the_owners_account_why(s3, make_bucket):
+    """Recorded replies (PutObjectAcl with public-read under BlockPublicAcls) and the S3
+    User Guide's "Troubleshoot access denied" example."""
+    name = make_bucket("audit-bpa", ObjectOwnership="BucketOwnerPreferred")
+    s3.put_object(Bucket=name, Key="k.txt", Body=b"x")
+    code, status, response = error_of(s3.put_object_acl, Bucket=name, Key="k.txt", ACL="public-read")
+    assert (code, status, response["Error"]["Message"]) == ("AccessDenied", 403, (
+        f'User: arn:aws:iam::000000000000:root is not authorized to perform: s3:PutObjectAcl on resource: '
+        f'"arn:aws:s3:::{name}/k.txt" because public ACLs are prevented by the BlockPublicAcls setting in S3 Block '
+        "Public Access."))
+    code, status, response = error_of(s3.put_bucket_acl, Bucket=name, ACL="public-read")
+    assert response["Error"]["Message"].startswith("User: arn:aws:iam::000000000000:root is not authorized to "
+                                                   f'perform: s3:PutBucketAcl on resource: "arn:aws:s3:::{name}" ')
+    assert s3.get_object_acl(Bucket=name, Key="k.txt")["Grants"] == [{
+        "Grantee": {"ID": _canonical_id(s3), "Type": "CanonicalUser"}, "Permission": "FULL_CONTROL"}]
