@@ -101,6 +101,15 @@ def request_bucket(ctx, params: dict):
                       version_id=params.get("VersionId"))
 
 
+def keys_bucket(ctx, params: dict):
+    """The bucket of a request naming many keys (DeleteObjects), whose keys are each
+    authorized on their own (`authorize`): S3 answers a refused key in the result's
+    Errors, not the whole request."""
+    bucket = _existing(ctx, params["Bucket"], params.get("ExpectedBucketOwner"))
+    check_region(ctx, bucket)
+    return bucket
+
+
 def _existing(ctx, name: str, expected_owner: str | None):
     if expected_owner is not None and not model.is_account_id(expected_owner):
         raise errors.error("InvalidBucketOwnerAWSAccountID", "The value of the expected bucket owner parameter "

@@ -248,3 +248,25 @@ def test_not_principal_deny_refuses_everyone_else_the_owner_included(s3, other, 
     assert other.get_object(Bucket=bucket, Key="top.txt")["Body"].read() == b"bytes"
     _denied(third.get_object, Bucket=bucket, Key="top.txt")
     _owner_denied(s3.get_object, "s3:GetObject", f"arn:aws:s3:::{bucket}/top.txt", Bucket=bucket, Key="top.txt")
+
+
+def test_delete_objects_reports_each_denied_key(s3, bucket):
+    """The per-key error of a DeleteObjects carries the same refusal (recorded replies:
+    Errors[].Code AccessDenied with the same-account message)."""
+    put_policy(s3, bucket, {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject",
+                            "Resource": f"arn:aws:s3:::{bucket}/home/*"})
+    answer = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "home/alice/a.txt"}, {"Key": "top.txt"}]})
+    assert [d["Key"] for d in answer["Deleted"]] == ["top.txt"]
+    assert [(e["Key"], e["Code"], e["Message"]) for e in answer["Errors"]] == [(
+        "home/alice/a.txt", "AccessDenied",
+        f'User: {OWNER_ARN} is not authorized to perform: s3:DeleteObject on resource: '
+        f'"arn:aws:s3:::{bucket}/home/alice/a.txt" with an explicit deny in a resource-based policy')]
+
+
+def test_another_account_may_delete_the_keys_granted_in_one_call(s3, other, bucket):
+    put_policy(s3, bucket, _allow_other("s3:DeleteObject", f"arn:aws:s3:::{bucket}/home/*"))
+    answer = other.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "home/bob/b.txt"}, {"Key": "top.txt"}]})
+    assert [d["Key"] for d in answer["Deleted"]] == ["home/bob/b.txt"]
+    assert [(e["Key"], e["Code"], e["Message"]) for e in answer["Errors"]] == [("top.txt", "AccessDenied",
+                                                                               "Access Denied")]
+    assert s3.head_object(Bucket=bucket, Key="top.txt")["ContentLength"] == 5
