@@ -270,3 +270,18 @@ def test_another_account_may_delete_the_keys_granted_in_one_call(s3, other, buck
     assert [(e["Key"], e["Code"], e["Message"]) for e in answer["Errors"]] == [("top.txt", "AccessDenied",
                                                                                "Access Denied")]
     assert s3.head_object(Bucket=bucket, Key="top.txt")["ContentLength"] == 5
+
+
+def test_a_copy_needs_read_on_its_source(s3, bucket):
+    """CopyObject reads its source with s3:GetObject (S3 API reference, CopyObject: "you
+    must have read access to the source object")."""
+    put_policy(s3, bucket, {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+                            "Resource": f"arn:aws:s3:::{bucket}/home/*"})
+    _owner_denied(s3.copy_object, "s3:GetObject", f"arn:aws:s3:::{bucket}/home/alice/a.txt", Bucket=bucket,
+                  Key="copy.txt", CopySource={"Bucket": bucket, "Key": "home/alice/a.txt"})
+    s3.copy_object(Bucket=bucket, Key="copy.txt", CopySource={"Bucket": bucket, "Key": "top.txt"})
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="parts.txt")["UploadId"]
+    _owner_denied(s3.upload_part_copy, "s3:GetObject", f"arn:aws:s3:::{bucket}/home/alice/a.txt", Bucket=bucket,
+                  Key="parts.txt", UploadId=upload, PartNumber=1,
+                  CopySource={"Bucket": bucket, "Key": "home/alice/a.txt"})
+    s3.abort_multipart_upload(Bucket=bucket, Key="parts.txt", UploadId=upload)
