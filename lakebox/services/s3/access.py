@@ -21,6 +21,8 @@ the bucket's or the object's ARN, with the request's condition keys (`policy_key
 A signed request must be signed for the bucket's region; S3 answers otherwise with the
 region to use, which SDKs follow.
 """
+import dataclasses
+
 from lakebox.kit import arns, policies
 from lakebox.services.s3 import errors, model, policy_keys, store
 
@@ -256,7 +258,7 @@ def _may(ctx, bucket, policy, owner, action, key, version_id) -> bool:
 
 def _verdict(ctx, bucket, policy, owner, action, key, version_id):
     """True when the caller may; else "Deny" (an explicit Deny refused it) or None."""
-    caller = policies.caller_of(ctx)
+    caller = _caller(ctx)
     verdict = policy.decision(lambda s: s.names_principal(caller), action, _resource(bucket, key),
                               policy_keys.lookup(ctx, bucket, key, version_id)) if policy.statements else None
     if verdict == "Deny":
@@ -266,6 +268,12 @@ def _verdict(ctx, bucket, policy, owner, action, key, version_id):
     if verdict == "Allow" and not (policy.public and _block(ctx, bucket).get("RestrictPublicBuckets")):
         return True
     return _acl_grants(ctx, bucket, action, key, version_id, _block(ctx, bucket)) or None
+
+
+def _caller(ctx):
+    """The caller as a bucket policy names it: also by its account's canonical user id."""
+    caller = policies.caller_of(ctx)
+    return caller if ctx.anonymous else dataclasses.replace(caller, canonical_id=model.canonical_user_id(ctx.account))
 
 
 def _block(ctx, bucket) -> dict:

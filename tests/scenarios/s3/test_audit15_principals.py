@@ -137,3 +137,17 @@ def test_no_policy_status_without_a_policy(s3, make_bucket):
     code, status, response = error_of(s3.get_bucket_policy_status, Bucket=name)
     assert (code, status, response["Error"]["Message"]) == (
         "NoSuchBucketPolicy", 404, "The bucket policy does not exist")
+
+
+def test_a_canonical_user_principal_is_that_account(lakebox_server, s3, bucket):
+    """IAM User Guide, Principal: S3 bucket policies may name a canonical user id."""
+    other = account_client(lakebox_server, OTHER)
+    put_policy(s3, bucket, _read_grant(bucket, {"CanonicalUser": other.list_buckets()["Owner"]["ID"]}))
+    assert _readable(other, bucket)
+    assert not _readable(account_client(lakebox_server, "444455556666"), bucket)
+
+
+def test_a_service_principal_grants_no_account(lakebox_server, s3, bucket):
+    put_policy(s3, bucket, _read_grant(bucket, {"Service": "logging.s3.amazonaws.com"}))
+    assert not _readable(account_client(lakebox_server, OTHER), bucket)
+    assert s3.get_bucket_policy_status(Bucket=bucket)["PolicyStatus"]["IsPublic"] is False
