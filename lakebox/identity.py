@@ -58,6 +58,16 @@ def identify(state, route, req) -> RequestContext:
         now=now, state=state, request=req, session=session, **_verified(route, req, secret))
 
 
+def known_secret(state, access_key: str) -> str | None:
+    """The secret of a key whose secret lakebox knows (an STS session's, a declared
+    one): what a signature lakebox checks itself (S3's POST forms) is made with."""
+    session = sts.session_for_key(state, access_key) if access_key else None
+    if session is not None:
+        return session["secret_key"]
+    declared = credentials.load(state.config.credentials)
+    return declared[access_key].secret if access_key in declared else None
+
+
 def _verified(route, req, secret: str | None) -> dict:
     """Check the signature now when it does not cover the body, or the body is read;
     else leave it to be checked once the body is (`ctx.unverified_secret`)."""

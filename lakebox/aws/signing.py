@@ -23,7 +23,7 @@ import hashlib
 import hmac
 import time
 
-from lakebox.aws import sigv4
+from lakebox.aws import sigv2, sigv4
 from lakebox.aws.errors import AwsError, MissingAuthenticationToken, ServiceError
 
 HEADER_PARTS = ("Credential", "Signature", "SignedHeaders")
@@ -114,11 +114,13 @@ SERVICE_MISMATCH = MISMATCH + (" Check your AWS Secret Access Key and signing me
 
 def verify(route, req, secret: str):
     """Raise the protocol's refusal unless the request is signed with `secret`
-    (SigV4; SigV2 signatures are taken as they are)."""
+    (SigV4, or S3's SigV2)."""
     signed = sigv4.from_request(req)
-    if signed is None:
-        return
     s3 = route.spec.name == "s3"
+    if signed is None:
+        if s3:
+            _verify_sigv2(route, req, secret)
+        return
     canonical = sigv4.canonical_request(req, signed, s3)
     text = sigv4.string_to_sign(signed, canonical)
     if hmac.compare_digest(sigv4.signature(secret, signed, text), signed.signature):
@@ -127,6 +129,17 @@ def verify(route, req, secret: str):
         raise AwsError("SignatureDoesNotMatch", S3_MISMATCH, 403, AWSAccessKeyId=signed.access_key,
                        StringToSign=text, SignatureProvided=signed.signature, CanonicalRequest=canonical)
     raise _refusal(route, SERVICE_MISMATCH)
+
+
+def _verify_sigv2(route, req, secret: str):
+    signed = sigv2.from_request(req)
+    if signed is None:
+        return
+    texts = sigv2.strings_to_sign(req, signed, route.labels.get("Bucket"))
+    if not any(hmac.compare_digest(sigv2.signature(secret, text), signed.signature) for text in texts):
+        text = texts[0]
+        raise AwsError("SignatureDoesNotMatch", S3_MISMATCH, 403, AWSAccessKeyId=signed.access_key,
+                       StringToSign=text, SignatureProvided=signed.signature)
 
 
 def body_pending(req) -> bool:

@@ -47,6 +47,7 @@ class Caller:
     arn: str = ""
     anonymous: bool = False
     service: str | None = None
+    canonical_id: str | None = None      # S3's canonical user id of the account (Principal CanonicalUser)
 
     @functools.cached_property
     def names(self) -> frozenset:
@@ -207,6 +208,8 @@ def _names(principals: dict, caller: Caller) -> bool:
     if caller.service is not None:
         return caller.service in principals.get("Service", ())
     aws = principals.get("AWS", ())
+    if caller.canonical_id is not None and caller.canonical_id in principals.get("CanonicalUser", ()):
+        return True
     return EVERYONE in aws or not caller.names.isdisjoint(aws)
 
 

@@ -21,9 +21,12 @@ the bucket's or the object's ARN, with the request's condition keys (`policy_key
 A signed request must be signed for the bucket's region; S3 answers otherwise with the
 region to use, which SDKs follow.
 """
+import dataclasses
+
 from lakebox.kit import arns, policies
 from lakebox.services.s3 import errors, model, policy_keys, store
 
+EXPLICIT_DENY = "with an explicit deny in a resource-based policy"
 BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
@@ -100,6 +103,15 @@ def request_bucket(ctx, params: dict):
                       version_id=params.get("VersionId"))
 
 
+def keys_bucket(ctx, params: dict):
+    """The bucket of a request naming many keys (DeleteObjects), whose keys are each
+    authorized on their own (`authorize`): S3 answers a refused key in the result's
+    Errors, not the whole request."""
+    bucket = _existing(ctx, params["Bucket"], params.get("ExpectedBucketOwner"))
+    check_region(ctx, bucket)
+    return bucket
+
+
 def _existing(ctx, name: str, expected_owner: str | None):
     if expected_owner is not None and not model.is_account_id(expected_owner):
         raise errors.error("InvalidBucketOwnerAWSAccountID", "The value of the expected bucket owner parameter "
@@ -159,10 +171,35 @@ def acls_disabled(ctx, bucket) -> bool:
     return rules[0].get("ObjectOwnership") == "BucketOwnerEnforced"
 
 
+def object_owner(ctx, bucket, attrs: dict | None) -> str:
+    """The account that owns an object the caller writes with `attrs` (S3 User Guide,
+    "Controlling ownership of objects"): the bucket owner under BucketOwnerEnforced, and
+    under BucketOwnerPreferred when the upload gives it full control; else the writer.
+    (An anonymous writer's objects stay the bucket owner's: lakebox has no anonymous owner.)"""
+    if ctx.anonymous or ctx.account == bucket["account"]:
+        return bucket["account"]
+    ownership = _ownership(ctx, bucket)
+    if ownership == "BucketOwnerEnforced":
+        return bucket["account"]
+    owner_id = model.canonical_user_id(bucket["account"])
+    if ownership == "BucketOwnerPreferred" and any(
+            g.get("Permission") == "FULL_CONTROL" and g.get("Grantee", {}).get("ID") == owner_id
+            for g in (attrs or {}).get("Grants") or ()):
+        return bucket["account"]
+    return ctx.account
+
+
+def _ownership(ctx, bucket) -> str | None:
+    rules = (store.bucket_config(ctx.state, bucket, "ownership") or {}).get("Rules") or [{}]
+    return rules[0].get("ObjectOwnership")
+
+
 def authorize(ctx, bucket, key, version_id, action):
     """Raise AccessDenied unless the caller may perform `action` (default: the
     operation's) on the bucket, or on its object `key` (`version_id`)."""
     owner = not ctx.anonymous and bucket["account"] == ctx.account
+    if owner and key is not None and _ownership(ctx, bucket) != "BucketOwnerEnforced":
+        owner = not _foreign_object(ctx, bucket, key, version_id, action)
     text = store.bucket_config(ctx.state, bucket, "policy")
     if owner and not text:
         return                                   # the everyday path: no policy to consult
@@ -172,12 +209,25 @@ def authorize(ctx, bucket, key, version_id, action):
     action = action or IAM_ACTIONS.get(ctx.operation, f"s3:{ctx.operation}")
     if version_id is not None:
         action = VERSION_ACTIONS.get(action, action)
-    if not _may(ctx, bucket, policy, owner, action, key, version_id):
-        raise errors.error("AccessDenied")
+    verdict = _verdict(ctx, bucket, policy, owner, action, key, version_id)
+    if verdict is not True:
+        explicit = owner and verdict == "Deny"
+        raise denied(ctx, action, _resource(bucket, key), EXPLICIT_DENY if explicit else None)
     if not owner and action in ("s3:GetObject", "s3:GetObjectVersion") and \
             _object_row(ctx, bucket, key, version_id) is None and \
             not _may(ctx, bucket, policy, owner, "s3:ListBucket", None, None):
         raise errors.error("AccessDenied")     # S3 hides whether a key exists from who may not list
+
+
+def _foreign_object(ctx, bucket, key, version_id, action) -> bool:
+    """Whether the bucket owner asks to read (or read or write the ACL of) an object
+    another account owns: only that object's ACL can grant it that (S3 User Guide, "ACL
+    overview": a bucket owner can't grant permissions on objects it does not own)."""
+    action = action or IAM_ACTIONS.get(ctx.operation, f"s3:{ctx.operation}")
+    if VERSION_ACTIONS.get(action, action) not in OBJECT_ACL_PERMISSIONS:
+        return False
+    row = _object_row(ctx, bucket, key, version_id)
+    return row is not None and row["owner"] not in ("", bucket["account"])    # "": written anonymously
 
 
 def permits(ctx, bucket, key: str | None, action: str) -> bool:
@@ -188,18 +238,42 @@ def permits(ctx, bucket, key: str | None, action: str) -> bool:
     return _may(ctx, bucket, policy, owner, action, key, None)
 
 
+def denied(ctx, action: str, resource: str, reason: str | None):
+    """S3's AccessDenied. A caller of the bucket's own account is told why (`reason`, in
+    IAM's words: S3 User Guide, "Troubleshoot access denied (403 Forbidden) errors", the
+    messages for same-account requests); other callers get "Access Denied"."""
+    if reason is None:
+        return errors.error("AccessDenied")
+    return errors.error("AccessDenied", f"User: {ctx.caller_arn} is not authorized to perform: {action} on "
+                                        f'resource: "{resource}" {reason}')
+
+
+def _resource(bucket, key) -> str:
+    return arns.build("s3", "", "", bucket["name"] if key is None else f"{bucket['name']}/{key}")
+
+
 def _may(ctx, bucket, policy, owner, action, key, version_id) -> bool:
-    caller = policies.caller_of(ctx)
-    resource = arns.build("s3", "", "", bucket["name"] if key is None else f"{bucket['name']}/{key}")
-    verdict = policy.decision(lambda s: s.names_principal(caller), action, resource,
+    return _verdict(ctx, bucket, policy, owner, action, key, version_id) is True
+
+
+def _verdict(ctx, bucket, policy, owner, action, key, version_id):
+    """True when the caller may; else "Deny" (an explicit Deny refused it) or None."""
+    caller = _caller(ctx)
+    verdict = policy.decision(lambda s: s.names_principal(caller), action, _resource(bucket, key),
                               policy_keys.lookup(ctx, bucket, key, version_id)) if policy.statements else None
     if verdict == "Deny":
-        return owner and action in LOCKOUT_EXEMPT and ctx.caller_arn.endswith(":root")
+        return (owner and action in LOCKOUT_EXEMPT and ctx.caller_arn.endswith(":root")) or "Deny"
     if owner:
         return True
     if verdict == "Allow" and not (policy.public and _block(ctx, bucket).get("RestrictPublicBuckets")):
         return True
-    return _acl_grants(ctx, bucket, action, key, version_id, _block(ctx, bucket))
+    return _acl_grants(ctx, bucket, action, key, version_id, _block(ctx, bucket)) or None
+
+
+def _caller(ctx):
+    """The caller as a bucket policy names it: also by its account's canonical user id."""
+    caller = policies.caller_of(ctx)
+    return caller if ctx.anonymous else dataclasses.replace(caller, canonical_id=model.canonical_user_id(ctx.account))
 
 
 def _block(ctx, bucket) -> dict:

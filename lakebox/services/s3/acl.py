@@ -23,6 +23,10 @@ CANNED_GROUP_GRANTS = {
     "authenticated-read": [("AuthenticatedUsers", "READ")],
     "log-delivery-write": [("LogDelivery", "WRITE"), ("LogDelivery", "READ_ACP")],
 }
+# S3's reason for a public ACL refused under BlockPublicAcls (recorded replies; the S3 User
+# Guide's "Troubleshoot access denied" example names the operation as the action).
+BLOCKED_ACLS = "because public ACLs are prevented by the BlockPublicAcls setting in S3 Block Public Access."
+BUCKET_OWNER_GRANTS = {"bucket-owner-read": "READ", "bucket-owner-full-control": "FULL_CONTROL"}
 CANNED_ACLS = {"private", "bucket-owner-read", "bucket-owner-full-control", "aws-exec-read", *CANNED_GROUP_GRANTS}
 GRANT_HEADERS = {"GrantFullControl": "FULL_CONTROL", "GrantRead": "READ", "GrantReadACP": "READ_ACP",
                  "GrantWrite": "WRITE", "GrantWriteACP": "WRITE_ACP"}
@@ -35,8 +39,10 @@ def owner_grant(account: str) -> dict:
             "Permission": "FULL_CONTROL"}
 
 
-def requested_grants(ctx, bucket, params: dict) -> list | None:
-    """Grants a request asks for (canned ACL, grant headers or a policy document), if any.
+def requested_grants(ctx, bucket, params: dict, owner: str | None = None) -> list | None:
+    """Grants a request asks for (canned ACL, grant headers or a policy document), if any,
+    on the bucket or on an object `owner` owns (a writer of another account owns what it
+    uploads unless the bucket's ObjectOwnership says otherwise: `access.object_owner`).
 
     Refused when the bucket has ACLs disabled and the grants reach beyond the owner, or
     when public access is blocked and they are public.
@@ -51,9 +57,7 @@ def requested_grants(ctx, bucket, params: dict) -> list | None:
     elif params.get("ACL"):
         if params["ACL"] not in CANNED_ACLS:
             raise errors.error("InvalidArgument", "", ArgumentName="x-amz-acl", ArgumentValue=params["ACL"])
-        grants = [owner_grant(bucket["account"])] + [
-            {"Grantee": {"URI": GROUP_URIS[group], "Type": "Group"}, "Permission": permission}
-            for group, permission in CANNED_GROUP_GRANTS.get(params["ACL"], [])]
+        grants = _canned_grants(ctx, bucket, params["ACL"], owner)
     else:
         return None
     if any(g.get("Grantee", {}).get("EmailAddress") for g in grants):
@@ -62,8 +66,23 @@ def requested_grants(ctx, bucket, params: dict) -> list | None:
     if any(g.get("Grantee", {}).get("ID") != owner_id for g in grants) and access.acls_disabled(ctx, bucket):
         raise errors.error("AccessControlListNotSupported")
     if _is_public(grants) and _blocks_public_acls(ctx, bucket):
-        raise errors.error("AccessDenied")
+        key = params.get("Key")
+        resource = f"arn:aws:s3:::{bucket['name']}" + (f"/{key}" if key is not None else "")
+        same_account = not ctx.anonymous and ctx.account == bucket["account"]
+        raise access.denied(ctx, f"s3:{ctx.operation}", resource, BLOCKED_ACLS if same_account else None)
     return grants
+
+
+def _canned_grants(ctx, bucket, canned: str, owner: str | None) -> list:
+    """A canned ACL's grants (S3 User Guide, "ACL overview", canned ACL): the owner's full
+    control, the bucket owner's READ or FULL_CONTROL for `bucket-owner-*` on an object
+    another account owns, and the groups' grants."""
+    owner = bucket["account"] if not owner or access.acls_disabled(ctx, bucket) else owner
+    grants = [owner_grant(owner)]
+    if canned in BUCKET_OWNER_GRANTS and owner != bucket["account"]:
+        grants.append({"Grantee": owner_grant(bucket["account"])["Grantee"], "Permission": BUCKET_OWNER_GRANTS[canned]})
+    return grants + [{"Grantee": {"URI": GROUP_URIS[group], "Type": "Group"}, "Permission": permission}
+                     for group, permission in CANNED_GROUP_GRANTS.get(canned, [])]
 
 
 def _header_grants(value: str | None, permission: str) -> list:
@@ -116,7 +135,7 @@ def put_object_acl(ctx, params):
         raise errors.error("MethodNotAllowed", Method="PUT", ResourceType="DeleteMarker")
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"), method="PUT")
     payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
-    grants = requested_grants(ctx, bucket, params)
+    grants = requested_grants(ctx, bucket, params, row["owner"])
     if grants is None:
         raise errors.error("MissingSecurityHeader", "Your request was missing a required header",
                            MissingHeaderName="x-amz-acl")

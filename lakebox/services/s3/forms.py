@@ -13,9 +13,9 @@ from lakebox.aws import asgi, errors, routing, specs
 from lakebox.aws.context import HttpRequest
 from lakebox.aws.errors import InvalidArgument
 from lakebox.aws.serialize import Response, serialize_error
-from lakebox.identity import identify
+from lakebox.identity import identify, known_secret
 
-from lakebox.services.s3 import errors as s3_errors
+from lakebox.services.s3 import errors as s3_errors, post_upload
 from lakebox.services.s3.post_upload import post_object
 
 BOUNDARY = re.compile(r'boundary="?([^";]+)"?')
@@ -40,6 +40,7 @@ async def post_form(state, req: HttpRequest, receive) -> Response:
         await _spool(receive, upload)
         fields, (offset, length), filename = _split_form(upload, _boundary(req))
         ctx = identify(state, _route_for(spec, fields), req)
+        post_upload.check_signature(fields, known_secret(state, ctx.access_key))
         status, headers, body = await post_object(ctx, fields, upload, bucket=bucket, filename=filename,
                                                   offset=offset, length=length)
         return Response(status, [("x-amz-request-id", ctx.request_id), ("x-amz-id-2", ctx.request_id),

@@ -10,7 +10,8 @@
 - session policies: a request's IAM action and resource (`access.iam_request`), and S3's
   own AccessDenied for what they refuse.
 """
-from lakebox.services.s3 import access, browser, errors, forms, multipart, signature, upload, website
+from lakebox.kit import arns
+from lakebox.services.s3 import access, browser, forms, multipart, signature, store, upload, website
 
 
 def claim(req):
@@ -74,4 +75,7 @@ def iam_request(ctx, params):
 
 
 def access_denied(ctx, action, resource, reason):
-    return errors.error("AccessDenied")
+    """A session policy's refusal, told why only to a caller of the bucket's own account."""
+    arn = arns.parse(resource) if resource else None
+    bucket = store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, arn.resource.split("/")[0]) if arn else None
+    return access.denied(ctx, action, resource, reason if bucket and bucket["account"] == ctx.account else None)

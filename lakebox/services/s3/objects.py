@@ -258,7 +258,7 @@ def may_bypass(ctx, bucket, key: str, asked: bool) -> bool:
 
 
 def delete_objects(ctx, params):
-    bucket = access.request_bucket(ctx, params)
+    bucket = access.keys_bucket(ctx, params)
     payload.check_body(ctx, params, "Delete")
     request = params["Delete"]
     objects = request.get("Objects") or []
@@ -269,6 +269,7 @@ def delete_objects(ctx, params):
     for item in objects:
         key, version_id = item.get("Key", ""), item.get("VersionId")
         try:
+            access.authorize(ctx, bucket, key, version_id, "s3:DeleteObject")
             versions.check_write_conditions(ctx, bucket, key, {"IfMatch": item.get("ETag")})
             outcome = delete_one(ctx, bucket, key, version_id, params.get("BypassGovernanceRetention"))
         except ServiceError as error:

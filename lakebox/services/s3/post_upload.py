@@ -16,15 +16,18 @@ policy"):
   EntityTooLarge (400).
 - `success_action_redirect` answers 303 to it (with bucket, key, etag in its query);
   else `success_action_status` 200 or 201 (201 with a PostResponse XML), default 204.
-Signatures are not verified (lakebox checks no signature anywhere).
+The form's signature is checked for keys whose secret lakebox knows (`check_signature`).
 """
 import base64
 import datetime
+import hmac
 import json
 import os
 import urllib.parse
 from xml.sax.saxutils import escape
 
+from lakebox.aws import signing, sigv2, sigv4
+from lakebox.aws.errors import AwsError
 from lakebox.services.s3.upload import SpooledBody
 
 from lakebox.services.s3 import errors, files, objects
@@ -42,6 +45,29 @@ _HEADER_FIELDS = {"content-type": "ContentType", "cache-control": "CacheControl"
 
 def _denied(reason: str):
     return errors.error("AccessDenied", f"Invalid according to Policy: {reason}")
+
+
+def check_signature(fields: dict, secret: str | None):
+    """Refuse a form whose policy is not signed with `secret` (when lakebox knows the
+    key's secret): SigV4 (`x-amz-signature`, the hex HMAC-SHA256 of the base64 policy with
+    the credential scope's signing key) or SigV2 (`signature`, the base64 HMAC-SHA1 of
+    it), as S3's "Browser-based uploads using POST" describes."""
+    fields = {name.lower(): value for name, value in fields.items()}
+    policy = fields.get("policy")
+    if secret is None or not policy:
+        return
+    scope = fields.get("x-amz-credential", "").split("/")
+    if fields.get("x-amz-signature") and len(scope) == 5:
+        signed = sigv4.Signed(scope[0], scope[1], scope[2], scope[3], (), fields["x-amz-signature"], "", True)
+        expected, provided = sigv4.signature(secret, signed, policy), fields["x-amz-signature"]
+    elif fields.get("signature"):
+        expected, provided = sigv2.signature(secret, policy), fields["signature"]
+    else:
+        return
+    if not hmac.compare_digest(expected, provided):
+        key = scope[0] if len(scope) == 5 else fields.get("awsaccesskeyid")
+        raise AwsError("SignatureDoesNotMatch", signing.S3_MISMATCH, 403, AWSAccessKeyId=key, StringToSign=policy,
+                       SignatureProvided=provided)
 
 
 def _decode_policy(text: str) -> dict:

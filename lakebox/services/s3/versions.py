@@ -10,7 +10,7 @@ import hashlib
 from lakebox.services.s3.upload import without_aws_chunked
 from lakebox.aws.specs import spec_for
 
-from lakebox.services.s3 import acl, errors, files, lifecycle, model, notifications, store
+from lakebox.services.s3 import access, acl, errors, files, lifecycle, model, notifications, store
 from lakebox.services.s3 import encryption as at_rest
 
 CONTENT_FIELDS = ("CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage",
@@ -91,7 +91,8 @@ def commit(ctx, bucket, key: str, row: dict, parts: list[tuple] = ()) -> str:
     """
     versioning = bucket["versioning"]
     version_id = model.new_version_id() if versioning == "Enabled" else model.NULL_VERSION
-    row = {"owner": ctx.account, "last_modified": ctx.now, **row, "version_id": version_id}
+    row = {"owner": access.object_owner(ctx, bucket, row.get("attrs")), "last_modified": ctx.now, **row,
+           "version_id": version_id}
     files.delete_later(ctx.state.blobs, store.write_version(ctx.state.db, bucket["name"], key, row, parts))
     notifications.object_created(ctx, bucket, key, row, version_id)
     return version_id
@@ -123,7 +124,7 @@ def new_attrs(ctx, bucket, params: dict) -> dict:
         attrs["TagSet"] = tags
     attrs.update(encryption(ctx, bucket, params))
     attrs.update(object_lock(ctx, bucket, params))
-    grants = acl.requested_grants(ctx, bucket, params)
+    grants = acl.requested_grants(ctx, bucket, params, ctx.account)
     if grants:
         attrs["Grants"] = grants
     return attrs

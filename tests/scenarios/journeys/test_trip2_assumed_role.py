@@ -108,14 +108,15 @@ def test_a_session_policy_narrows_what_the_session_may_do(lakebox_server, accoun
     session = boto3.Session(aws_access_key_id=credentials["AccessKeyId"], region_name=REGION,
                             aws_secret_access_key=credentials["SecretAccessKey"],
                             aws_session_token=credentials["SessionToken"])
-    s3 = clients(lakebox_server, session)["s3"]
-    assert error(s3.put_object, Bucket=bucket, Key="curated/x.json", Body=b"{}") == ("AccessDenied", "Access Denied")
+    made = clients(lakebox_server, session)
+    s3, sts = made["s3"], made["sts"]
+    assert error(s3.put_object, Bucket=bucket, Key="curated/x.json", Body=b"{}") == (
+        "AccessDenied", f"User: {sts.get_caller_identity()['Arn']} is not authorized to perform: "
+                        f's3:PutObject on resource: "arn:aws:s3:::{bucket}/curated/x.json" because no session policy '
+                        "allows the s3:PutObject action")
 
 
 @pytest.mark.local_only
-@pytest.mark.xfail(strict=True, reason="lakebox answers every AccessDenied with 'Access Denied'; S3 gives callers of "
-                                       "the bucket's own account the policy type and reason (S3 User Guide, "
-                                       "'Troubleshoot access denied (403 Forbidden) errors')")
 def test_a_same_account_explicit_deny_names_its_reason(lakebox_server, account_resources):
     bucket, _ = account_resources
     session, answer = role_session(lakebox_server, "marketing", name="adhoc")

@@ -1,7 +1,10 @@
 """Helpers shared by the S3 scenarios."""
+import json
+import socket
 import urllib.error
 import urllib.request
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 from botocore import UNSIGNED
@@ -12,6 +15,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 MIB = 1024 * 1024
+EXPECTED_BODY_SIZE = 8 * MIB       # what expect_continue_answer announces and never sends
 
 
 def create_bucket(s3, prefix, digits=16, **args):
@@ -19,6 +23,19 @@ def create_bucket(s3, prefix, digits=16, **args):
     name = f"{prefix}-{uuid.uuid4().hex[:digits]}"
     s3.create_bucket(Bucket=name, **args)
     return name
+
+
+def filled_bucket(s3, make_bucket, prefix, keys):
+    """A new bucket (from the `make_bucket` fixture) holding `keys`, each with b"bytes"."""
+    name = make_bucket(prefix)
+    for key in keys:
+        s3.put_object(Bucket=name, Key=key, Body=b"bytes")
+    return name
+
+
+def put_policy(s3, name, *statements):
+    """Sets the bucket policy made of `statements`."""
+    s3.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": list(statements)}))
 
 
 def remove_bucket(s3, name, **delete_args):
@@ -55,12 +72,12 @@ def http(url, method="GET", data=None, headers=None):
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
 
-def signed_headers(url, method="GET", body=b"", headers=None, region="us-east-1"):
-    """`headers` plus a SigV4 signature of the `test` key, as an SDK sends them: a raw
-    request that acts for the default account must be signed (unsigned ones are
-    anonymous)."""
+def signed_headers(url, method="GET", body=b"", headers=None, region="us-east-1", credentials=None):
+    """`headers` plus a SigV4 signature of `credentials` (default: the `test` key), as an
+    SDK sends them: a raw request that acts for the default account must be signed
+    (unsigned ones are anonymous)."""
     request = AWSRequest(method=method, url=url, data=body, headers=headers or {})
-    S3SigV4Auth(Credentials("test", "test"), "s3", region).add_auth(request)
+    S3SigV4Auth(credentials or Credentials("test", "test"), "s3", region).add_auth(request)
     return dict(request.headers.items())
 
 
@@ -73,3 +90,28 @@ def account_client(server, account: str, service: str = "s3"):
 def anonymous_client(server):
     """An S3 client that signs nothing: an anonymous caller."""
     return server.client("s3", config=Config(signature_version=UNSIGNED, retries={"max_attempts": 0}))
+
+
+def expect_continue_answer(endpoint: str, path: str, headers: dict) -> bytes:
+    """Send only the head of a PUT and read what the server answers before any body byte."""
+    url = urlsplit(endpoint)
+    lines = [f"PUT {path} HTTP/1.1", f"Host: {url.netloc}", f"Content-Length: {EXPECTED_BODY_SIZE}",
+             "Expect: 100-continue", *(f"{name}: {value}" for name, value in headers.items()), "", ""]
+    with socket.create_connection((url.hostname, url.port), timeout=30) as conn:
+        conn.sendall("\r\n".join(lines).encode())
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+        if answer.startswith(b"HTTP/1.1 100"):
+            return answer
+        # the error body follows its head
+        conn.settimeout(5)
+        try:
+            while chunk := conn.recv(65536):
+                answer += chunk
+        except socket.timeout:
+            pass
+        return answer

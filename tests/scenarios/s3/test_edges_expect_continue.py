@@ -7,39 +7,9 @@ the message is rejected based on the headers, the body of the message is not sen
 instead of 100). Only the head is sent here; the answer must be the
 final error, not `100 Continue`.
 """
-import socket
-from urllib.parse import urlsplit
-
 import pytest
 
-from s3_helpers import signed_headers
-
-BODY_SIZE = 8 * 1024 * 1024
-
-
-def _first_answer(endpoint: str, path: str, headers: dict) -> bytes:
-    """Send only the head of a PUT and read what the server answers before any body byte."""
-    url = urlsplit(endpoint)
-    lines = [f"PUT {path} HTTP/1.1", f"Host: {url.netloc}", f"Content-Length: {BODY_SIZE}",
-             "Expect: 100-continue", *(f"{name}: {value}" for name, value in headers.items()), "", ""]
-    with socket.create_connection((url.hostname, url.port), timeout=30) as conn:
-        conn.sendall("\r\n".join(lines).encode())
-        answer = b""
-        while b"\r\n\r\n" not in answer:
-            chunk = conn.recv(65536)
-            if not chunk:
-                break
-            answer += chunk
-        if answer.startswith(b"HTTP/1.1 100"):
-            return answer
-        # the error body follows its head
-        conn.settimeout(5)
-        try:
-            while chunk := conn.recv(65536):
-                answer += chunk
-        except socket.timeout:
-            pass
-        return answer
+from s3_helpers import EXPECTED_BODY_SIZE as BODY_SIZE, expect_continue_answer, signed_headers
 
 
 def _signed(url: str) -> dict:
@@ -54,7 +24,7 @@ def private(make_bucket):
 
 @pytest.mark.local_only
 def test_an_anonymous_upload_is_refused_before_its_body(lakebox_server, s3, private):
-    answer = _first_answer(lakebox_server.endpoint, f"/{private}/big.bin", {})
+    answer = expect_continue_answer(lakebox_server.endpoint, f"/{private}/big.bin", {})
     assert answer.startswith(b"HTTP/1.1 403")
     assert b"<Code>AccessDenied</Code><Message>Access Denied</Message>" in answer
     assert s3.list_objects_v2(Bucket=private)["KeyCount"] == 0
@@ -64,7 +34,7 @@ def test_an_anonymous_upload_is_refused_before_its_body(lakebox_server, s3, priv
 def test_an_upload_to_a_missing_bucket_is_refused_before_its_body(lakebox_server):
     url = f"{lakebox_server.endpoint}/no-such-bucket-expect-0123456789/big.bin"
     headers = _signed(url)
-    answer = _first_answer(lakebox_server.endpoint, "/no-such-bucket-expect-0123456789/big.bin", headers)
+    answer = expect_continue_answer(lakebox_server.endpoint, "/no-such-bucket-expect-0123456789/big.bin", headers)
     assert answer.startswith(b"HTTP/1.1 404")
     assert b"<Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message>" in answer
 
@@ -73,7 +43,7 @@ def test_an_upload_to_a_missing_bucket_is_refused_before_its_body(lakebox_server
 def test_an_upload_the_caller_may_make_gets_leave_to_send(lakebox_server, s3, private):
     url = f"{lakebox_server.endpoint}/{private}/big.bin"
     headers = _signed(url)
-    assert _first_answer(lakebox_server.endpoint, f"/{private}/big.bin", headers).startswith(b"HTTP/1.1 100")
+    assert expect_continue_answer(lakebox_server.endpoint, f"/{private}/big.bin", headers).startswith(b"HTTP/1.1 100")
 
 
 def test_boto3_uploads_with_expect_still_work(s3, private):
@@ -86,5 +56,5 @@ def test_a_part_of_an_upload_that_is_gone_is_refused_before_its_body(lakebox_ser
     upload = s3.create_multipart_upload(Bucket=private, Key="big.bin")["UploadId"]
     s3.abort_multipart_upload(Bucket=private, Key="big.bin", UploadId=upload)
     path = f"/{private}/big.bin?partNumber=1&uploadId={upload}"
-    answer = _first_answer(lakebox_server.endpoint, path, _signed(lakebox_server.endpoint + path))
+    answer = expect_continue_answer(lakebox_server.endpoint, path, _signed(lakebox_server.endpoint + path))
     assert answer.startswith(b"HTTP/1.1 404") and b"<Code>NoSuchUpload</Code>" in answer

@@ -5,7 +5,8 @@ Deny in a session policy refuses. lakebox has no IAM, so a role allows everythin
 the session policy alone decides. Credentials from GetFederationToken have no
 permissions without a session policy, and call no STS operation but GetCallerIdentity
 (STS API Reference, GetFederationToken). Refusals carry IAM's words ("Access denied
-error message examples"), except S3's "Access Denied"."""
+error message examples"); S3 quotes the resource, as its same-account messages do (S3
+User Guide, "Troubleshoot access denied (403 Forbidden) errors")."""
 import json
 import uuid
 
@@ -62,7 +63,9 @@ def test_an_inline_session_policy_allows_only_what_it_names(lakebox_server, admi
     assert s3.get_object(Bucket=bucket, Key="in/report.csv")["Body"].read() == b"a,b\n"
     assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["in/report.csv"]
     status, error = failure(s3.put_object, Bucket=bucket, Key="in/new.csv", Body=b"x")
-    assert (status, error["Code"], error["Message"]) == (403, "AccessDenied", "Access Denied")
+    assert (status, error["Code"], error["Message"]) == (403, "AccessDenied", (
+        f'User: {arn} is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::{bucket}/in/new.csv" '
+        "because no session policy allows the s3:PutObject action"))
     status, error = failure(s3.get_object, Bucket=bucket, Key="elsewhere.csv")
     assert (status, error["Code"]) == (403, "AccessDenied")
     status, error = failure(ddb.put_item, TableName=table, Item={"id": {"S": "1"}})
