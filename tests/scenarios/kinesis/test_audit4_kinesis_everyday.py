@@ -1,11 +1,14 @@
 """Audit of issue 4, item by item, as a user of real Kinesis checks it: streams named by
 ARN on the data plane, UNIFORM_SCALING down and to uneven counts, capacity mode both
 ways, SubscribeToShard from a sequence number or a time, tags and policies on
-consumers, and the words of a throttled GetRecords."""
+consumers, the words of a throttled GetRecords, and KPL aggregates read by a fan-out consumer."""
+import base64
 import os
 import time
 
 import pytest
+from aws_kinesis_agg.aggregator import RecordAggregator
+from aws_kinesis_agg.deaggregator import iter_deaggregate_records
 from kinesis_helpers import ACCOUNT, active_consumer, error_of, get_records, read_shard
 
 SHARD0 = "shardId-000000000000"
@@ -207,3 +210,29 @@ def test_a_throttled_get_records_names_the_shard_as_account_stream_shard(kinesis
     # the words AWS answers today (KCL 2.x logs, 2023-2025); a throttled write names the shard differently
     assert error_of(raised) == ("ProvisionedThroughputExceededException",
                                 f"Rate exceeded for Shard - {ACCOUNT}/{stream}/{SHARD0}")
+
+
+def test_kpl_aggregates_sent_with_put_records_deaggregate_from_a_subscription(kinesis, make_stream):
+    stream = make_stream()
+    user_records = [(f"device-{i % 5}", f'{{"n": {i}}}'.encode()) for i in range(200)]
+    aggregator = RecordAggregator(max_size=4096)      # small aggregates, so there are several
+    aggregates = [full for key, data in user_records if (full := aggregator.add_user_record(key, data))]
+    aggregates.append(aggregator.clear_and_get())
+    entries = []
+    for aggregate in aggregates:
+        partition_key, explicit_hash_key, data = aggregate.get_contents()
+        entries.append({"Data": data, "PartitionKey": partition_key, "ExplicitHashKey": explicit_hash_key})
+    assert kinesis.put_records(StreamName=stream, Records=entries)["FailedRecordCount"] == 0
+    consumer = active_consumer(kinesis, _arn(kinesis, stream), "kpl-reader")
+    answer = kinesis.subscribe_to_shard(ConsumerARN=consumer, ShardId=SHARD0,
+                                        StartingPosition={"Type": "TRIM_HORIZON"})
+    events, raw = answer["EventStream"], []
+    try:
+        for event in events:
+            raw += event["SubscribeToShardEvent"]["Records"]
+            if len(raw) >= len(entries):
+                break
+    finally:
+        events.close()
+    users = list(iter_deaggregate_records(raw, data_format="Boto3"))
+    assert [(u["kinesis"]["partitionKey"], base64.b64decode(u["kinesis"]["data"])) for u in users] == user_records
