@@ -101,13 +101,14 @@ def subscribe_to_shard(ctx, params):
             f"Consumer {consumer['name']} with creation timestamp {consumer['created_ms'] // 1000} under stream: "
             f"{stream['name']} , account {stream['account']} is not in ACTIVE status.")
     shard = lookup.shard_from(ctx, stream, params["ShardId"])
+    start = params["StartingPosition"]
+    # A starting position it refuses spends none of the call-a-second budget.
+    after = records.starting_position(ctx, stream, shard, start["Type"], start.get("SequenceNumber"),
+                                      start.get("Timestamp"), "SubscribeToShard")
     if ctx.limits_on and not throttle.check_subscription(ctx.state, consumer["arn"], params["ShardId"], now):
         raise LimitExceededException(
             f"Rate exceeded for consumer {consumer['arn']} and shard {params['ShardId']}: "
             f"SubscribeToShard allows one call per second.")
-    start = params["StartingPosition"]
-    after = records.starting_position(ctx, stream, shard, start["Type"], start.get("SequenceNumber"),
-                                      start.get("Timestamp"), "SubscribeToShard")
     key = _take_over(ctx, consumer, stream, params["ShardId"], now)
     return {"EventStream": _events(ctx.state, consumer["arn"], stream, shard["shard_index"], after, now, key)}
 

@@ -68,9 +68,10 @@ def _check_create_limits(ctx, mode, shard_count, now):
     existing = store.all_streams(db, ctx.account, ctx.region)
     creating = sum(1 for s in existing if lookup.status_of(s, now) == "CREATING")
     if creating >= throttle.MAX_CREATING_STREAMS:
+        # AWS's words (tools such as Terraform retry on "simultaneously be in CREATING or DELETING").
         raise LimitExceededException(
-            f"Account {ctx.account} already has {creating} streams in CREATING state; "
-            f"at most {throttle.MAX_CREATING_STREAMS} streams can be created at once.")
+            "This request would have exceed the limit on the number of streams that can simultaneously be in "
+            f"CREATING or DELETING for the account {ctx.account}. Limit: {throttle.MAX_CREATING_STREAMS}.")
     if mode == "ON_DEMAND":
         on_demand = sum(1 for s in existing if s["mode"] == "ON_DEMAND")
         if on_demand >= throttle.ON_DEMAND_STREAM_LIMIT:

@@ -91,6 +91,11 @@ def rate_exceeded(stream, index: int) -> str:
             f"under account {stream['account']}.")
 
 
+def read_rate_exceeded(stream, index: int) -> str:
+    """A throttled GetRecords names the shard as account/stream/shard, unlike a write."""
+    return f"Rate exceeded for Shard - {stream['account']}/{stream['name']}/{model.shard_id(index)}"
+
+
 def admit_write(state, stream, index: int, size: int, now_ms: int) -> bool:
     """Whether a shard takes one more record of `size` bytes now (1 MiB/s and
     1,000 records/s). Records larger than 1 MiB draw on a burst as large as the stream's
@@ -115,7 +120,7 @@ def check_read(state, stream, index: int, now_ms: int):
     _keep_debt(state, key, debt)
     if debt.owed > 0 or not _take(state, shard_key(stream, index) + ("reads",), now_ms,
                                   SHARD_READ_CALLS_PER_S, SHARD_READ_CALLS_PER_S):
-        raise ProvisionedThroughputExceededException(rate_exceeded(stream, index))
+        raise ProvisionedThroughputExceededException(read_rate_exceeded(stream, index))
 
 
 def charge_read(state, stream, index: int, size: int, now_ms: int):

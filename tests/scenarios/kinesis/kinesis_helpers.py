@@ -36,3 +36,13 @@ def read_shard(kinesis, stream, shard_id, iterator_type="TRIM_HORIZON", **positi
 
 def error_of(raised):
     return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
+
+
+def active_consumer(kinesis, stream_arn, consumer_name):
+    """Registers a consumer and waits (boto3 has no waiter for it) until it is ACTIVE; its ARN."""
+    arn = kinesis.register_stream_consumer(StreamARN=stream_arn, ConsumerName=consumer_name)["Consumer"]["ConsumerARN"]
+    for _ in range(60):
+        if kinesis.describe_stream_consumer(ConsumerARN=arn)["ConsumerDescription"]["ConsumerStatus"] == "ACTIVE":
+            return arn
+        time.sleep(0.5)
+    raise AssertionError("consumer never became ACTIVE")

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from kinesis_helpers import error_of, get_records, read_shard
+from kinesis_helpers import active_consumer, error_of, get_records, read_shard
 from kinesis_helpers import ACCOUNT, NO_RETRIES
 
 FAST = {"Delay": 1, "MaxAttempts": 30}
@@ -264,19 +264,10 @@ def test_one_mib_record_boundary(kinesis, make_stream):
 # Enhanced fan-out
 
 
-def _active_consumer(kinesis, stream_arn, consumer_name):
-    arn = kinesis.register_stream_consumer(StreamARN=stream_arn, ConsumerName=consumer_name)["Consumer"]["ConsumerARN"]
-    for _ in range(60):
-        if kinesis.describe_stream_consumer(ConsumerARN=arn)["ConsumerDescription"]["ConsumerStatus"] == "ACTIVE":
-            return arn
-        time.sleep(0.5)
-    raise AssertionError("consumer never became ACTIVE")
-
-
 def test_fan_out_end_to_end(lakebox_server, kinesis, make_stream):
     name = make_stream()
     stream_arn = _arn(kinesis, name)
-    consumer_arn = _active_consumer(kinesis, stream_arn, "journey-app")
+    consumer_arn = active_consumer(kinesis, stream_arn, "journey-app")
     subscribed = kinesis.subscribe_to_shard(ConsumerARN=consumer_arn, ShardId="shardId-000000000000",
                                             StartingPosition={"Type": "LATEST"})
     writer = lakebox_server.client("kinesis", config=NO_RETRIES)
@@ -307,7 +298,7 @@ def test_resubscribing_within_five_seconds_and_taking_over(kinesis, make_stream,
     # AWS: the same consumer and shard again within 5 s of a successful SubscribeToShard
     # is a ResourceInUseException; 5 s or more later the new call takes over.
     name = make_stream()
-    consumer_arn = _active_consumer(kinesis, _arn(kinesis, name), "takeover")
+    consumer_arn = active_consumer(kinesis, _arn(kinesis, name), "takeover")
     shard = "shardId-000000000000"
     first = kinesis.subscribe_to_shard(ConsumerARN=consumer_arn, ShardId=shard, StartingPosition={"Type": "LATEST"})
     clock(2)
@@ -347,7 +338,7 @@ def test_a_hung_up_subscription_still_blocks_the_same_shard_for_five_seconds(kin
 
 def test_consumer_of_another_stream_does_not_see_this_streams_shards(kinesis, make_stream):
     one, two = make_stream(shards=1), make_stream(shards=3)
-    consumer_arn = _active_consumer(kinesis, _arn(kinesis, one), "other")
+    consumer_arn = active_consumer(kinesis, _arn(kinesis, one), "other")
     with pytest.raises(kinesis.exceptions.ResourceNotFoundException):
         kinesis.subscribe_to_shard(ConsumerARN=consumer_arn, ShardId="shardId-000000000002",
                                    StartingPosition={"Type": "LATEST"})
