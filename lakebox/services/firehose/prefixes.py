@@ -51,6 +51,11 @@ def check_prefixes(prefix: str | None, error_prefix: str | None, dynamic_partiti
         raise _unsatisfied("ErrorOutputPrefix cannot be null or empty when Prefix contains expressions")
     if error_used and not prefix:
         raise _unsatisfied("Prefix cannot be null or empty when ErrorOutputPrefix contains expressions")
+    if error_used and ("firehose", "error-output-type") not in error_used:
+        # "If you specify an expression for ErrorOutputPrefix, you must include at least
+        # one instance of !{firehose:error-output-type}" (s3-prefixes.html, semantic rules)
+        raise _unsatisfied("ErrorOutputPrefix must contain !{firehose:error-output-type} when it contains "
+                           "expressions")
 
 
 def _unsatisfied(constraint: str) -> PrefixError:
@@ -113,6 +118,16 @@ def evaluate(prefix: str | None, when_ms: int, zone, error_type: str | None = No
             return error_type or ""
         return str(partition_keys.get((namespace, value), ""))
     return EXPRESSION.sub(replace, prefix)
+
+
+def error_prefix(prefix: str | None, error_output_prefix: str | None, when_ms: int, zone, error_type: str) -> str:
+    """Where failed records go: `ErrorOutputPrefix` evaluated, or, when it is not set
+    (allowed only for a Prefix without expressions), `<prefix><error-output-type>/` and
+    the time folders ("ErrorOutputPrefix evaluates to <specified-prefix><error-output-type>
+    YYYY/MM/DD/HH/", s3-prefixes.html)."""
+    if error_output_prefix:
+        return evaluate(error_output_prefix, when_ms, zone, error_type=error_type)
+    return (prefix or "") + evaluate(None, when_ms, zone, error_type=error_type)
 
 
 def object_name(stream_name: str, version: int, when_ms: int, extension: str, zone=timezone.utc) -> str:

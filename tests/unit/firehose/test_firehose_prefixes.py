@@ -60,6 +60,7 @@ def test_expressions_are_evaluated():
     ("k=!{partitionKeyFromQuery:k}/", "e/", False),
     ("a/", "e/", True),
     ("k=!{partitionKeyFromQuery:k}/", "e/!{partitionKeyFromQuery:k}/", True),
+    ("!{timestamp:yyyy}/", "e/!{timestamp:yyyy}/", False),
 ])
 def test_rules_refuse(prefix, error_prefix, dynamic):
     with pytest.raises(prefixes.PrefixError):
@@ -71,3 +72,12 @@ def test_rules_refuse(prefix, error_prefix, dynamic):
     ("k=!{partitionKeyFromQuery:k}/", "e/", True)])
 def test_rules_accept(prefix, error_prefix, dynamic):
     prefixes.check_prefixes(prefix, error_prefix, dynamic)
+
+
+def test_failed_records_follow_a_plain_prefix_when_no_error_prefix_is_set():
+    assert prefixes.error_prefix("app/", None, MOMENT_MS, timezone.utc, "processing-failed") == \
+        "app/processing-failed/2024/03/07/05/"
+    assert prefixes.error_prefix(None, None, MOMENT_MS, timezone.utc, "processing-failed") == \
+        "processing-failed/2024/03/07/05/"
+    assert prefixes.error_prefix("app/", "e/!{firehose:error-output-type}/", MOMENT_MS, timezone.utc,
+                                 "processing-failed") == "e/processing-failed/"
