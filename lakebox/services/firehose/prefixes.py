@@ -11,7 +11,7 @@ import re
 import secrets
 import string
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 EXPRESSION = re.compile(r"!\{([^{}:]*):([^{}]*)\}")
@@ -210,14 +210,48 @@ def _field(moment: datetime, letter: str, width: int) -> str:
         return moment.strftime("%p")
     if letter == "w":
         return str(moment.isocalendar()[1]).zfill(width)
-    if letter in "Zx":
-        offset = moment.strftime("%z") or "+0000"
-        return offset if letter == "Z" or offset != "+0000" else "Z"
+    if letter == "Y":           # the week-based year, as `w` counts weeks (users write YYYY for yyyy)
+        year = moment.isocalendar()[0]
+        return f"{year % 100:02d}" if width == 2 else str(year).zfill(width)
+    if letter in "Qq":
+        quarter = (moment.month - 1) // 3 + 1
+        return {3: f"Q{quarter}", 4: f"{quarter}{_ORDINALS[quarter]} quarter"}.get(width, str(quarter).zfill(width))
+    if letter == "G":
+        return "Anno Domini" if width == 4 else "AD"
+    if letter in "ZXx":
+        return _offset(moment, letter, width)
     if letter == "z":
         return moment.tzname() or "UTC"
+    if letter == "n":
+        return str(moment.microsecond * 1000).zfill(width)
+    if letter == "A":
+        midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        return str((moment - midnight) // timedelta(milliseconds=1)).zfill(width)
     if letter in _LETTERS:
         raise ValueError(f"Pattern letter {letter} is not supported by lakebox")
     raise ValueError(f"Unknown pattern letter: {letter}")
+
+
+_ORDINALS = {1: "st", 2: "nd", 3: "rd", 4: "th"}
+
+
+def _offset(moment: datetime, letter: str, width: int) -> str:
+    """Z: +HHMM (ZZZZ GMT+HH:MM, ZZZZZ +HH:MM or Z); x: +HH, +HHMM, +HH:MM by width;
+    X: as x, but Z for a zero offset."""
+    seconds = int(moment.utcoffset().total_seconds()) if moment.utcoffset() else 0
+    sign, minutes = ("-" if seconds < 0 else "+"), abs(seconds) // 60
+    hours, rest = divmod(minutes, 60)
+    if letter == "Z":
+        if width == 4:
+            return "GMT" if not seconds else f"GMT{sign}{hours:02d}:{rest:02d}"
+        if width == 5:
+            return "Z" if not seconds else f"{sign}{hours:02d}:{rest:02d}"
+        return f"{sign}{hours:02d}{rest:02d}"
+    if letter == "X" and not seconds:
+        return "Z"
+    if width == 1:
+        return f"{sign}{hours:02d}" + (f"{rest:02d}" if rest else "")
+    return f"{sign}{hours:02d}{':' if width % 2 else ''}{rest:02d}"
 
 
 # Parsing with a pattern: the Hive JSON SerDe's TimestampFormats (Joda patterns, which

@@ -14,6 +14,7 @@ from firehose_helpers import ROLE, wait_for_objects
 
 pytestmark = pytest.mark.local_only      # the clock is moved to flush
 
+ERRORS = "errors/!{firehose:error-output-type}/"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
@@ -97,3 +98,14 @@ def test_an_error_prefix_with_expressions_must_name_the_error_type(firehose, buc
     assert message.startswith("Ths supplied prefix(es) do not satisfy the following constraint: ")
     assert "!{firehose:error-output-type}" in message
     assert name not in firehose.list_delivery_streams(Limit=10000)["DeliveryStreamNames"]
+
+
+def test_a_week_based_year_and_a_quarter_are_patterns_java_knows(firehose, s3, bucket, make_stream, clock):
+    """`YYYY` (the week-based year) is the classic slip for `yyyy`; DateTimeFormatter
+    takes it, and so does Firehose: the stream is created and delivers."""
+    name = make_stream(Prefix="logs/!{timestamp:YYYY}/q=!{timestamp:Q}/", ErrorOutputPrefix=ERRORS,
+                       BufferingHints={"IntervalInSeconds": 60})
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"x"})
+    clock(61)
+    (key,), = [list(wait_for_objects(s3, bucket))]
+    assert re.fullmatch(r"logs/\d{4}/q=[1-4]/" + _suffix(name, 1), key), key
