@@ -428,8 +428,7 @@ class DuckQuery:
         if compression and not hadoop_snappy:
             options.append(f"COMPRESSION {compression}")
         if field_ids:
-            options.append("FIELD_IDS {" + ", ".join(f"{duck_read.quote(name)}: {int(number)}"
-                                                     for name, number in field_ids.items()) + "}")
+            options.append("FIELD_IDS " + _field_ids_text(field_ids))
         os.makedirs(directory, exist_ok=True)
         if partitioned_by:
             options += ["PARTITION_BY (" + ", ".join(duck_read.ident(name) for name in partitioned_by) + ")",
@@ -488,6 +487,13 @@ class DuckQuery:
         kind = "EXPLAIN ANALYZE" if analyze else "EXPLAIN"
         rows = self._guard(lambda: self._cursor.execute(f"{kind} {self._sql}").fetchall())
         return "\n".join(row[-1] for row in rows)
+
+
+def _field_ids_text(field_ids: dict) -> str:
+    """DuckDB's FIELD_IDS option: `{name: id, nested: {__duckdb_field_id: id, part: ...}}`."""
+    return "{" + ", ".join(f"{duck_read.quote(name)}: " + (_field_ids_text(number) if isinstance(number, dict)
+                                                            else str(int(number)))
+                           for name, number in field_ids.items()) + "}"
 
 
 def _parquet_to_orc(path: str, compression: str | None):

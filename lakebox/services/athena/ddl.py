@@ -8,8 +8,9 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.types import athena_type
-from lakebox.services.athena import ddl_show, formats, iceberg, iceberg_partition, planning, store
+from lakebox.services.athena import ddl_show, formats, iceberg, iceberg_meta, iceberg_partition, planning, store
 from lakebox.services.athena.ddl_base import DdlFailure, properties, table_name
+from lakebox.services.athena.statements import split_name
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -152,7 +153,7 @@ def _table_type(props) -> str:
 def _create_iceberg(ctx, tree, schema, db_name, name, props):
     """CREATE TABLE ... TBLPROPERTIES ('table_type'='ICEBERG'): an empty Iceberg table."""
     if any(isinstance(prop, exp.ExternalProperty) for prop in props):
-        raise DdlFailure("Cannot create an external Iceberg table. Use CREATE TABLE instead.", "NOT_SUPPORTED")
+        raise DdlFailure("External keyword not supported for table type ICEBERG", "NOT_SUPPORTED")
     partitioning = [iceberg_partition.declared_text(node) for prop in props
                     if isinstance(prop, exp.PartitionedByProperty) for node in prop.this.expressions]
     location = next((prop.this.name for prop in props if isinstance(prop, exp.LocationProperty)), None)
@@ -163,6 +164,7 @@ def _create_iceberg(ctx, tree, schema, db_name, name, props):
     properties = {prop.name: prop.args["value"].name for prop in props if isinstance(prop, exp.Property)
                   and not isinstance(prop, (exp.ExternalProperty, exp.LocationProperty, exp.PartitionedByProperty))
                   and prop.name.lower() != "table_type"}
+    _refuse_custom_properties(properties)
     comment = next((prop.this.name for prop in props if isinstance(prop, exp.SchemaCommentProperty)), None)
     glue.get_database(ctx, db_name)
     try:
@@ -174,6 +176,18 @@ def _create_iceberg(ctx, tree, schema, db_name, name, props):
         pass
     iceberg.create(ctx, db_name, name, columns, location, properties, comment, partitioning)
     return []
+
+
+def _refuse_custom_properties(properties: dict):
+    """Athena takes only its documented Iceberg table properties (in any case), in
+    CREATE TABLE and ALTER TABLE SET TBLPROPERTIES; the first other key is refused."""
+    custom = next((key for key in properties if key.lower() not in _ICEBERG_PROPERTIES), None)
+    if custom is not None:
+        raise DdlFailure(f"Unsupported table property key: {custom}", "ICEBERG_DDL")
+
+
+_ICEBERG_PROPERTIES = {"table_type", "format", "write_compression", "compression_level", "write_data_path_enabled",
+                       "write.data.path", "write.object-storage.path", *iceberg_meta.TABLE_PROPERTIES}
 
 
 def _column(column: exp.ColumnDef) -> dict:
@@ -347,6 +361,10 @@ def _alter_table(ctx, statement, database, engine):
     elif statement.kind == "alter_set_properties":
         table_input["Parameters"] = {**(table.get("Parameters") or {}),
                                      **properties(statement.args["props"])}
+    elif statement.kind == "alter_unset_properties":
+        removed = {key.lower() for key in re.findall(r"'([^']*)'", statement.args["keys"])}
+        table_input["Parameters"] = {key: value for key, value in (table.get("Parameters") or {}).items()
+                                     if key.lower() not in removed}
     elif statement.kind == "alter_drop_column":
         raise DdlFailure("DROP COLUMN is only supported for Iceberg tables; use ALTER TABLE REPLACE COLUMNS",
                          "NOT_SUPPORTED")
@@ -365,6 +383,21 @@ def _alter_table(ctx, statement, database, engine):
     return []
 
 
+def _alter_rename_table(ctx, statement, database, engine):
+    """An Iceberg table keeps its location and metadata under its new name (Athena renames
+    only Iceberg tables); the new name is read in the query's database unless it names one."""
+    db_name, name = table_name(statement, database)
+    table = glue.get_table(ctx, db_name, name)
+    if not iceberg.is_iceberg(table):
+        raise DdlFailure("ALTER statements are not supported", "NOT_SUPPORTED")
+    new_db, new_name = split_name(statement.args["new"], database)
+    table_input = {key: table[key] for key in ("Description", "Owner", "TableType", "Parameters", "PartitionKeys",
+                                               "StorageDescriptor", "Retention") if key in table}
+    glue.create_table(ctx, new_db, dict(table_input, Name=new_name))
+    glue.delete_table(ctx, db_name, name)
+    return []
+
+
 def _changed_column(statement) -> tuple[str, dict]:
     """ALTER TABLE ... CHANGE COLUMN old new type [COMMENT '...']: the old name and the
     new column (Glue form)."""
@@ -379,7 +412,15 @@ def _alter_iceberg(ctx, statement, db_name, table):
         columns = _columns_from_text(statement.args["columns"])
         iceberg.add_columns(ctx, db_name, table, [(column["Name"], column["Type"]) for column in columns])
     elif statement.kind == "alter_set_properties":
-        iceberg.set_properties(ctx, db_name, table, properties(statement.args["props"]))
+        changed = properties(statement.args["props"])
+        _refuse_custom_properties(changed)
+        iceberg.set_properties(ctx, db_name, table, changed)
+    elif statement.kind == "alter_unset_properties":
+        keys = re.findall(r"'([^']*)'", statement.args["keys"])
+        refused = next((key for key in keys if key.lower() not in _ICEBERG_PROPERTIES), None)
+        if refused is not None:
+            raise DdlFailure(f"Table property {refused} is not supported by Athena", "ICEBERG_DDL")
+        iceberg.set_properties(ctx, db_name, table, {}, tuple(keys))
     elif statement.kind == "alter_drop_column":
         iceberg.drop_column(ctx, db_name, table, statement.args["column"].strip('`"').lower())
     elif statement.kind == "alter_change_column":
@@ -470,8 +511,9 @@ _HANDLERS = {
     "create_database": _create_database, "create_table": _create_table, "create_view": _create_view,
     "drop_database": _drop_database, "drop_table": _drop_table, "drop_view": _drop_view,
     "alter_add_partition": _alter_add_partition, "alter_drop_partition": _alter_drop_partition,
-    "alter_rename_partition": _alter_rename_partition, "alter_database_properties": _alter_database_properties,
+    "alter_rename_partition": _alter_rename_partition, "alter_rename_table": _alter_rename_table, "alter_database_properties": _alter_database_properties,
     "alter_set_location": _alter_table, "alter_set_properties": _alter_table, "alter_replace_columns": _alter_table,
+    "alter_unset_properties": _alter_table,
     "alter_add_columns": _alter_table, "alter_drop_column": _alter_table, "alter_change_column": _alter_table,
     "msck": _msck, "vacuum": _vacuum, "prepare": _prepare, "deallocate": _deallocate,
 }

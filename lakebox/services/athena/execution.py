@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 from lakebox.engine import EngineError, QueryCancelled, ScanLimitExceeded
+from lakebox.engine.types import trino_type_of_duck
 from lakebox.engine.duck_read import UnreadableFormat
 from lakebox.engine.dialect import NotSupported
 from lakebox.services.athena import model, results
@@ -136,6 +137,8 @@ def _write_data(job, query, outcome, temp_path):
     suffix = ("" if spec["format"] == "ORC"         # ORC compresses inside the file, as Parquet does
               else ".snappy" if compression == "snappy" and spec["format"] != "PARQUET"
               else _SUFFIX.get(compression or "", ""))
+    _check_insert_width(spec.get("table_types"), query.result_columns)
+    _check_update_types(spec.get("assigned"), spec.get("rename"), query.result_columns)
     written = spec.get("rename") or [name for name, _ in query.result_columns]
     field_ids = spec["field_ids"](written) if spec.get("field_ids") else None      # Iceberg data files
     names = query.write_files(directory, WRITE_FORMATS[spec["format"]], compression, spec.get("partitioned_by") or [],
@@ -160,6 +163,44 @@ def _write_data(job, query, outcome, temp_path):
                                 _metadata_file(temp_path, results.WRITE_COLUMNS), "application/octet-stream"))
     outcome.figures["DataManifestLocation"] = where
     outcome.figures["rows"] = query.rows_written
+
+
+def _check_insert_width(table_types: list[str] | None, result_columns: list[tuple[str, str]]):
+    """INSERT INTO t SELECT/VALUES: as many columns as the table has, else Trino's refusal."""
+    if table_types is not None and len(result_columns) != len(table_types):
+        query_types = ", ".join(trino_type_of_duck(kind) for _, kind in result_columns)
+        raise EngineError("TYPE_MISMATCH", f"line 1:1: Insert query has mismatched column types: "
+                                           f"Table: [{', '.join(table_types)}], Query: [{query_types}]")
+
+
+def _check_update_types(assigned: dict | None, names: list[str] | None, result_columns: list[tuple[str, str]]):
+    """UPDATE t SET c = e (`names`: the change rows' columns, by position): Trino refuses
+    an `e` of a type it cannot coerce to `c`'s. Only a change of kind is judged (a string
+    for a number, a timestamp for a date ...): DuckDB's numeric result types are not
+    always Trino's, so widths are left to the write's cast."""
+    if not assigned:
+        return
+    found = {name: trino_type_of_duck(kind) for name, (_, kind) in zip(names, result_columns)}
+    kinds = [found[name] for name in assigned]
+    if not all(_coerces(kind, target) for kind, target in zip(kinds, assigned.values())):
+        raise EngineError("TYPE_MISMATCH", f"line 1:1: UPDATE table column types don't match SET expressions: "
+                                           f"Table: [{', '.join(assigned.values())}], Expressions: [{', '.join(kinds)}]")
+
+
+_KINDS = {"tinyint": "number", "smallint": "number", "integer": "number", "bigint": "number", "real": "number",
+          "double": "number", "decimal": "number", "varchar": "string", "char": "string", "null": "unknown"}
+
+
+def _coerces(kind: str, target: str) -> bool:
+    """Whether a value of Trino type `kind` may be written to a `target` column, judged
+    by family (numbers, strings, a date to a timestamp; NULL to anything)."""
+    source, sink = _kind(kind), _kind(target)
+    return source in (sink, "unknown") or (source, sink) == ("date", "timestamp")
+
+
+def _kind(trino_type: str) -> str:
+    base = trino_type.split("(")[0].strip()
+    return _KINDS.get(base, "timestamp" if base.startswith("timestamp") else base)
 
 
 _WRITERS = {"select": _write_select, "explain": _write_explain, "ctas": _write_data, "insert": _write_data,

@@ -24,6 +24,7 @@ from lakebox.services.athena import iceberg_meta as meta
 from lakebox.services.athena import iceberg_partition as partitions
 from lakebox.services.athena import iceberg_prune
 from lakebox.services.athena import iceberg_stats as stats
+from lakebox.services.athena.iceberg_types import IcebergTypeError
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -82,7 +83,7 @@ def new_document(location: str, columns: list[tuple[str, str]], properties: dict
         return meta.new_table(location, columns, properties, now_ms, declared)
     except partitions.PartitionError as error:
         raise EngineError(error.kind, str(error)) from None
-    except meta.IcebergTypeError as error:
+    except IcebergTypeError as error:
         raise EngineError("NOT_SUPPORTED", str(error)) from None
 
 
@@ -169,8 +170,11 @@ def partition_values(data: dict, fields: list[dict]) -> dict:
             for field in fields}
 
 
-def chosen_snapshot(metadata: dict, version: exp.Version | None, where: str, now_ms: int) -> dict | None:
-    """The current snapshot, or the one `FOR VERSION AS OF` / `FOR TIMESTAMP AS OF` names."""
+def chosen_snapshot(metadata: dict, version: exp.Version | None, where: str, now_ms: int,
+                    table_name: str) -> dict | None:
+    """The current snapshot, or the one `FOR VERSION AS OF` / `FOR TIMESTAMP AS OF` names.
+    A version the table lacks is the connector's refusal (Trino's words: no position;
+    `table_name` is `db.table`)."""
     if version is None:
         return meta.current_snapshot(metadata)
     kind = str(version.this).upper()
@@ -180,14 +184,22 @@ def chosen_snapshot(metadata: dict, version: exp.Version | None, where: str, now
             raise EngineError("TYPE_MISMATCH", f"{where}Unsupported type for table version: {value.sql('trino')}")
         snapshot = meta.snapshot_by_id(metadata, int(value.name))
         if snapshot is None:
-            raise EngineError("INVALID_ARGUMENTS", f"{where}Iceberg snapshot ID does not exists: {value.name}")
+            raise EngineError("INVALID_ARGUMENTS", f"Iceberg snapshot ID does not exists: {value.name}")
         return snapshot
     moment = _timestamp_ms(value, where, now_ms)
     snapshot = meta.snapshot_as_of(metadata, moment)
     if snapshot is None:
-        raise EngineError("INVALID_ARGUMENTS", f"{where}No version history table at or before "
-                                               f"{value.sql('trino')}")
+        raise EngineError("INVALID_ARGUMENTS", f"No version history table {table_name} at or before "
+                                               f"{_instant_text(moment)}")
     return snapshot
+
+
+def _instant_text(epoch_ms: int) -> str:
+    """A moment as Java's `Instant.toString()` writes it: `2024-01-01T00:00:00Z`, with
+    milliseconds only when there are some."""
+    moment = datetime.datetime.fromtimestamp(epoch_ms / 1000, datetime.timezone.utc)
+    fraction = f".{epoch_ms % 1000:03d}" if epoch_ms % 1000 else ""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
 
 
 _INTERVAL_MS = {"SECOND": 1000, "MINUTE": 60_000, "HOUR": 3_600_000, "DAY": 86_400_000, "WEEK": 604_800_000}
@@ -229,7 +241,7 @@ def source(ctx, table: dict, database: str, name: str, ref: exp.Table, where: st
     """What the engine reads of the table: the Parquet data files of the snapshot, less
     those whose partition values rule them out for `tree`'s WHERE (when given)."""
     metadata, _ = load(ctx, table)
-    snapshot = chosen_snapshot(metadata, ref.args.get("version"), where, _now_ms(ctx))
+    snapshot = chosen_snapshot(metadata, ref.args.get("version"), where, _now_ms(ctx), f"{database}.{name}")
     # the table's schema; time travel: the one its snapshot was written with
     schema_id = snapshot.get("schema-id", metadata["current-schema-id"]) \
         if snapshot and ref.args.get("version") is not None else metadata["current-schema-id"]
@@ -398,7 +410,7 @@ def _evolve(ctx, database: str, table: dict, change, *args):
         following = change(metadata, *args, _now_ms(ctx), location)
     except meta.SchemaChangeError as error:
         raise EngineError(error.kind, str(error)) from None
-    except (meta.IcebergTypeError, ValueError) as error:
+    except (IcebergTypeError, ValueError) as error:
         raise EngineError("NOT_SUPPORTED", str(error)) from None
     _replace_metadata(ctx, database, table, location, following)
 
@@ -425,11 +437,11 @@ def vacuum(ctx, database: str, table: dict):
             s3.delete_object(ctx.state, bucket, item.key)
 
 
-def set_properties(ctx, database: str, table: dict, properties: dict):
-    """ALTER TABLE SET TBLPROPERTIES: into the table metadata's properties."""
+def set_properties(ctx, database: str, table: dict, properties: dict, removed: tuple = ()):
+    """ALTER TABLE SET / UNSET TBLPROPERTIES: into (out of) the table metadata's properties."""
     metadata, location = load(ctx, table)
     _replace_metadata(ctx, database, table, location,
-                      meta.with_properties(metadata, properties, _now_ms(ctx), location))
+                      meta.with_properties(metadata, properties, _now_ms(ctx), location, removed))
 
 
 def _object_file(ctx, uri: str):

@@ -7,42 +7,22 @@ other Iceberg readers resolve them; optional fields lakebox does not track (colu
 bounds, value counts) are left out of the schemas, which the spec allows.
 """
 import json
+import re
 import uuid
 
 from lakebox.services.athena import iceberg_partition as partitions
 from lakebox.services.athena import iceberg_stats as stats
+from lakebox.services.athena.iceberg_types import hive_type, iceberg_type, id_counter, last_id, mapping_entry, written_id
 
 FORMAT_VERSION = 2
 
-# Glue/Hive column types Athena accepts in an Iceberg table, as Iceberg types.
-_TYPES = {"int": "int", "integer": "int", "bigint": "long", "string": "string", "double": "double",
-          "float": "float", "boolean": "boolean", "date": "date", "timestamp": "timestamp", "binary": "binary"}
-
-
-class IcebergTypeError(ValueError):
-    """A column type an Iceberg table cannot hold."""
-
-
-def iceberg_type(hive: str) -> str:
-    text = hive.strip().lower()
-    if text.startswith("decimal"):
-        return text.replace(" ", "")
-    if text.startswith(("varchar", "char")):
-        return "string"
-    if text not in _TYPES:
-        raise IcebergTypeError(f"Unsupported Hive type: {hive}")
-    return _TYPES[text]
-
-
-def hive_type(iceberg: str) -> str:
-    """The Glue column type of an Iceberg type (as Athena registers it)."""
-    return {"long": "bigint", "int": "int"}.get(iceberg, iceberg)
-
 
 def schema(columns: list[tuple[str, str]], schema_id: int = 0) -> dict:
-    """An Iceberg schema of (name, Hive type) columns, field ids from 1."""
+    """An Iceberg schema of (name, Hive type) columns, field ids from 1 (then those of
+    nested types)."""
+    next_id = id_counter(len(columns))
     return {"type": "struct", "schema-id": schema_id,
-            "fields": [{"id": number, "name": name, "required": False, "type": iceberg_type(kind)}
+            "fields": [{"id": number, "name": name, "required": False, "type": iceberg_type(kind, next_id)}
                        for number, (name, kind) in enumerate(columns, start=1)]}
 
 
@@ -52,10 +32,10 @@ def new_table(location: str, columns: list[tuple[str, str]], properties: dict, n
     width) fields (PartitionError when one cannot be)."""
     table_schema = schema(columns)
     spec = partitions.new_spec(list(partitioning), table_schema)
-    mapping = [{"field-id": field["id"], "names": [field["name"]]} for field in table_schema["fields"]]
+    mapping = [mapping_entry(field["id"], [field["name"]], field["type"]) for field in table_schema["fields"]]
     return {
         "format-version": FORMAT_VERSION, "table-uuid": str(uuid.uuid4()), "location": location.rstrip("/"),
-        "last-sequence-number": 0, "last-updated-ms": now_ms, "last-column-id": len(columns),
+        "last-sequence-number": 0, "last-updated-ms": now_ms, "last-column-id": last_id(table_schema["fields"]),
         "current-schema-id": 0, "schemas": [table_schema], "default-spec-id": 0,
         "partition-specs": [spec], "last-partition-id": partitions.FIRST_FIELD_ID - 1 + len(spec["fields"]),
         "default-sort-order-id": 0, "sort-orders": [{"order-id": 0, "fields": []}],
@@ -67,8 +47,10 @@ def new_table(location: str, columns: list[tuple[str, str]], properties: dict, n
 
 def field_ids(metadata: dict):
     """For a write of the table's data files: the current schema's field id of each
-    written column that is one (by name), for the Parquet schema."""
-    by_name = {field["name"].lower(): field["id"] for field in current_schema(metadata)["fields"]}
+    written column that is one (by name), for the Parquet schema; a nested column's as
+    `{"__duckdb_field_id": id, <part>: ...}` (DuckDB's form) with its parts' ids."""
+    by_name = {field["name"].lower(): written_id(field["id"], field["type"])
+               for field in current_schema(metadata)["fields"]}
     return lambda names: {name: by_name[name.lower()] for name in names if name.lower() in by_name}
 
 
@@ -177,7 +159,8 @@ def add_columns(metadata: dict, columns: list[tuple[str, str]], now_ms: int, pre
     for name, kind in columns:
         _refuse_taken(fields, name)
         last += 1
-        fields.append({"id": last, "name": name, "required": False, "type": iceberg_type(kind)})
+        fields.append({"id": last, "name": name, "required": False, "type": iceberg_type(kind, id_counter(last))})
+        last = max(last, last_id(fields[-1:]))
     return _with_schema(metadata, fields, last, now_ms, previous_location)
 
 
@@ -202,7 +185,8 @@ def change_column(metadata: dict, old: str, new: str, hive: str, after: str | No
     field = _field_named(fields, old)
     if new.lower() != old.lower():
         _refuse_taken(fields, new)
-    kind = iceberg_type(hive)
+    same = re.sub(r"\s", "", hive.lower()) == hive_type(field["type"]).lower()
+    kind = field["type"] if same else iceberg_type(hive)
     if kind != field["type"] and not _promotes(field["type"], kind):
         raise SchemaChangeError(f"Cannot change column type: {field['name']}: {field['type']} -> {kind}")
     field.update(name=new, type=kind)
@@ -244,8 +228,8 @@ def _with_schema(metadata: dict, fields: list[dict], last_column_id: int, now_ms
     following["schemas"].append({"type": "struct", "schema-id": schema_id, "fields": fields})
     following["current-schema-id"] = schema_id
     following["last-column-id"] = last_column_id
-    mapping = [{"field-id": field["id"], "names": [field["name"]] + former_names(following).get(
-        field["name"].lower(), [])} for field in fields]
+    mapping = [mapping_entry(field["id"], [field["name"]] + former_names(following).get(field["name"].lower(), []),
+                              field["type"]) for field in fields]
     following["properties"]["schema.name-mapping.default"] = json.dumps(mapping)
     return following
 
@@ -300,9 +284,13 @@ def ancestry(metadata: dict) -> list[int]:
     return found
 
 
-def with_properties(metadata: dict, properties: dict, now_ms: int, previous_location: str) -> dict:
+def with_properties(metadata: dict, properties: dict, now_ms: int, previous_location: str,
+                    removed: tuple = ()) -> dict:
+    """The next metadata document with `properties` set and the `removed` keys gone."""
     following = _next_version(metadata, now_ms, previous_location)
     following["properties"].update(properties)
+    for key in removed:
+        following["properties"].pop(key, None)
     return following
 
 

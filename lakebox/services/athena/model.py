@@ -15,7 +15,7 @@ INVALID_OUTPUT_LOCATION = ("The S3 location provided to save your query results 
 
 # AthenaError: category 1 SYSTEM, 2 USER; the error types of Athena's error catalog.
 USER, SYSTEM = 1 + 1, 1
-ERROR_TYPES = {"SYNTAX_ERROR": 1006, "DDL": 1003, "USER": 1000, "SYSTEM": 200, "WRITE": 401}
+ERROR_TYPES = {"SYNTAX_ERROR": 1006, "DDL": 1003, "USER": 1000, "SYSTEM": 200, "WRITE": 401, "ICEBERG_DDL": 1200}
 
 
 def new_query_id() -> str:
@@ -27,9 +27,10 @@ def athena_error(category: int, error_type: int, message: str, retryable: bool =
 
 
 def user_error(error_name: str, message: str) -> tuple[str, dict]:
-    """(StateChangeReason, AthenaError) of a query the user's input made fail."""
-    reason = f"{error_name}: {message}"
-    kind = "DDL" if error_name == "DDL" else "USER"
+    """(StateChangeReason, AthenaError) of a query the user's input made fail. Athena's
+    own checks of Iceberg DDL (`ICEBERG_DDL`) give their message bare, as error type 1200."""
+    reason = message if error_name == "ICEBERG_DDL" else f"{error_name}: {message}"
+    kind = error_name if error_name in ("DDL", "ICEBERG_DDL") else "USER"
     return reason, athena_error(USER, ERROR_TYPES[kind], reason)
 
 

@@ -64,12 +64,17 @@ _UTILITY = [
     ("alter_rename_partition", "DDL", "ALTER_TABLE_RENAME_PARTITION",
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+PARTITION\s*\((?P<old>[^)]*)\)\s+RENAME\s+TO\s+"
              r"PARTITION\s*\((?P<new>[^)]*)\)")),
+    ("alter_rename_table", "DDL", "ALTER_TABLE_RENAME",
+     _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+RENAME\s+TO\s+(?P<new>{_NAME})")),
     ("alter_database_properties", "DDL", "ALTER_DATABASE_SET_DBPROPERTIES",
      _simple(r"ALTER\s+(?:DATABASE|SCHEMA)\s+(?P<db>[\w`\"]+)\s+SET\s+DBPROPERTIES\s*\((?P<props>.*)\)")),
     ("alter_set_location", "DDL", "ALTER_TABLE_SET_LOCATION",
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+SET\s+LOCATION\s+'(?P<location>[^']*)'")),
     ("alter_set_properties", "DDL", "ALTER_TABLE_SET_TBLPROPERTIES",
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+SET\s+TBLPROPERTIES\s*\((?P<props>.*)\)")),
+    ("alter_unset_properties", "DDL", "ALTER_TABLE_UNSET_TBLPROPERTIES",
+     _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+UNSET\s+TBLPROPERTIES\s*(?P<exists>IF\s+EXISTS\s*)?"
+             r"\((?P<keys>[^)]*)\)")),
     ("alter_replace_columns", "DDL", "ALTER_TABLE_REPLACE_COLUMNS",
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+REPLACE\s+COLUMNS\s*\((?P<columns>.*)\)")),
     ("alter_add_columns", "DDL", "ALTER_TABLE_ADD_COLUMNS",

@@ -240,12 +240,17 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     columns = [column["Name"].lower() for column in sd.get("Columns") or []]
     keys = [column["Name"].lower() for column in table.get("PartitionKeys") or []]
     query = tree.expression
-    if isinstance(tree.this, exp.Schema):
-        query = _in_table_order(query, [identifier.name.lower() for identifier in tree.this.expressions],
-                                columns + keys, f"{db_name}.{name}")
+    named = [identifier.name.lower() for identifier in tree.this.expressions] \
+        if isinstance(tree.this, exp.Schema) else None
+    table_types = _insert_types(table, f"{db_name}.{name}", named or columns + keys)
+    if named and _width(query) in (None, len(named)):
+        query = _in_table_order(query, named, (sd.get("Columns") or []) + (table.get("PartitionKeys") or []))
+        table_types = None          # the query's width is the table's now, or unknown until planned
     query = _numbers_as_table_types(query, (sd.get("Columns") or []) + (table.get("PartitionKeys") or []))
     if iceberg.is_iceberg(table):
-        return _iceberg_job(ctx, engine, query_id, "insert", query, table, db_name, database, output, "append")
+        job = _iceberg_job(ctx, engine, query_id, "insert", query, table, db_name, database, output, "append")
+        job.write["table_types"] = table_types
+        return job
     file_format = {"parquet": "PARQUET", "orc": "ORC", "json": "JSON", "csv": "TEXTFILE"}.get(glue.table_format(table))
     if file_format is None:
         raise EngineError("NOT_SUPPORTED", f"INSERT INTO a {glue.table_format(table)} table is not supported")
@@ -267,7 +272,7 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     delimiter = ((sd.get("SerdeInfo") or {}).get("Parameters") or {}).get("field.delim", "\x01")
     job.write = {"format": file_format, "compression": compression if file_format != "TEXTFILE" else None,
                  "location": location, "partitioned_by": keys, "rename": columns + keys, "delimiter": delimiter,
-                 "bucketed": bucketed,
+                 "bucketed": bucketed, "table_types": table_types,
                  "on_commit": lambda outcome: _add_new_partitions(ctx, db_name, name, location, key_docs,
                                                                   outcome.data_files)}
     return job
@@ -287,6 +292,7 @@ def _rewrite(ctx, engine, query_id, kind, tree, database, output):
     if not iceberg.is_iceberg(table):
         raise EngineError("NOT_SUPPORTED", "Modifying Hive table rows is only supported for transactional tables")
     if kind == "optimize":      # compaction: the files the WHERE's partitions hold rewritten, rows unchanged
+        _refuse_non_partition_filter(ctx, table, tree.args.get("where"))
         query = exp.select("*").from_(target.copy())
         return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "replace",
                             chosen_by=tree)
@@ -297,7 +303,22 @@ def _rewrite(ctx, engine, query_id, kind, tree, database, output):
         query = iceberg_dml.update_changes(tree, columns)
     else:
         query = iceberg_dml.merge_changes(tree, columns)
-    return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "append", changes=True)
+    job = _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "append", changes=True)
+    if kind == "update":        # the worker holds the SET values' types to the columns' (Trino's check)
+        assigned = [assignment.this.name.lower() for assignment in tree.expressions]
+        job.write["assigned"] = dict(zip(assigned, _insert_types(table, f"{db_name}.{name}", assigned)))
+    return job
+
+
+def _refuse_non_partition_filter(ctx, table: dict, where):
+    """Athena's OPTIMIZE takes only partition columns in its WHERE (Trino cannot hand a
+    filter on any other column to the rewrite, and fails planning with these words)."""
+    if where is None:
+        return
+    sources = {field["column"] for field in iceberg_meta.partition_fields(iceberg.load(ctx, table)[0])}
+    if any(column.name.lower() not in sources for column in where.find_all(exp.Column)):
+        raise EngineError("GENERIC_INTERNAL_ERROR", "Unexpected FilterNode found in plan; probably connector was "
+                                                    "not able to handle provided WHERE expression")
 
 
 def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, operation, changes=False,
@@ -351,16 +372,29 @@ def _split_changes(job, fields: list[dict], partition_by_file: dict):
     write["split"] = split
 
 
-def _in_table_order(query, named: list[str], table_columns: list[str], table: str):
-    """`INSERT INTO t (b, a) SELECT ...`: the query's columns put in the table's order,
-    a column the list leaves out as NULL."""
-    unknown = [name for name in named if name not in table_columns]
+def _insert_types(table: dict, qualified: str, names: list[str]) -> list[str]:
+    """The Trino types of the columns an INSERT (or UPDATE) names, as its refusals list
+    them (an Iceberg timestamp is a timestamp(6))."""
+    docs = (table.get("StorageDescriptor") or {}).get("Columns") or []
+    docs = {column["Name"].lower(): column["Type"] for column in docs + (table.get("PartitionKeys") or [])}
+    unknown = [name for name in names if name not in docs]
     if unknown:
-        raise EngineError("COLUMN_NOT_FOUND", f"Insert column name does not exist in target table {table}: "
+        raise EngineError("COLUMN_NOT_FOUND", f"Insert column name does not exist in target table {qualified}: "
                                               f"{unknown[0]}")
+    types = [trino_type_of_hive(docs[name]) for name in names]
+    return [kind.replace("timestamp(3)", "timestamp(6)") for kind in types] if iceberg.is_iceberg(table) else types
+
+
+def _in_table_order(query, named: list[str], table_columns: list[dict]):
+    """`INSERT INTO t (b, a) SELECT ...`: the query's columns put in the table's order,
+    a column the list leaves out as a NULL of its type (Glue `table_columns`)."""
     inner = [f"_c{i}" for i in range(len(named))]
-    items = [exp.alias_(exp.column(inner[named.index(name)], table="_q") if name in named else exp.null(), name)
-             for name in table_columns]
+    items = []
+    for column in table_columns:
+        name = column["Name"].lower()
+        value = exp.column(inner[named.index(name)], table="_q") if name in named else \
+            exp.cast(exp.null(), trino_type_of_hive(column["Type"]), dialect=LakeboxTrino)
+        items.append(exp.alias_(value, name))
     source = exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("_q"),
                                                           columns=[exp.to_identifier(c) for c in inner]))
     return exp.select(*items).from_(source)

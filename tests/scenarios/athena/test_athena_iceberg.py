@@ -94,7 +94,7 @@ def test_delete_then_time_travel_by_version_and_timestamp(query, bucket):
     assert execution["Status"]["StateChangeReason"].startswith("INVALID_ARGUMENTS: ")
     execution, _, _ = query("SELECT * FROM orders FOR VERSION AS OF 42", expect="FAILED")
     assert execution["Status"]["StateChangeReason"] == \
-        "INVALID_ARGUMENTS: line 1:15: Iceberg snapshot ID does not exists: 42"
+        "INVALID_ARGUMENTS: Iceberg snapshot ID does not exists: 42"
 
 
 def test_snapshots_and_history_tables(query, bucket):
@@ -279,11 +279,11 @@ def test_optimize_compacts_the_small_files_into_one_once_they_reach_the_threshol
     for number in range(1, 4):
         query(f"INSERT INTO orders VALUES ({number}, 'item{number}', {number}, 1.0)")
     history = _snapshot_ids(query)
-    execution, _, _ = query("OPTIMIZE orders REWRITE DATA USING BIN_PACK WHERE qty > 0")
+    execution, _, _ = query("OPTIMIZE orders REWRITE DATA USING BIN_PACK")
     assert (execution["StatementType"], execution["SubstatementType"]) == ("DML", "OPTIMIZE")
     assert _snapshot_ids(query) == history          # 3 small files: fewer than the threshold's default 5
     query("ALTER TABLE orders SET TBLPROPERTIES ('optimize_rewrite_data_file_threshold'='3')")
-    query("OPTIMIZE orders REWRITE DATA USING BIN_PACK WHERE qty > 0")
+    query("OPTIMIZE orders REWRITE DATA USING BIN_PACK")
     _, rows, _ = query('SELECT count(*) FROM "orders$files"')
     assert rows == [["_col0"], ["1"]]
     _, rows, _ = query("SELECT id, item FROM orders ORDER BY id")
@@ -392,7 +392,7 @@ def test_change_column_of_a_hive_table_changes_glue_and_drop_column_is_refused(q
 
 
 @pytest.mark.local_only
-def test_time_travel_relative_to_current_timestamp(lakebox_server, query, bucket):
+def test_time_travel_relative_to_current_timestamp(lakebox_server, query, bucket, database):
     _create(query, bucket)
     query("INSERT INTO orders VALUES (1, 'apple', 3, 0.5), (2, 'pear', 1, 0.75)")
     lakebox_server.advance_clock(7200)
@@ -404,7 +404,8 @@ def test_time_travel_relative_to_current_timestamp(lakebox_server, query, bucket
     assert rows[1:] == [["1"]]
     execution, _, _ = query("SELECT * FROM orders FOR TIMESTAMP AS OF current_timestamp - interval '3' hour",
                             expect="FAILED")
-    assert execution["Status"]["StateChangeReason"].startswith("INVALID_ARGUMENTS: line 1:15: No version history")
+    assert execution["Status"]["StateChangeReason"].startswith(
+        f"INVALID_ARGUMENTS: No version history table {database}.orders at or before ")
 
 
 def test_optimize_leaves_well_sized_files_with_few_delete_files_alone(query, bucket):

@@ -63,6 +63,39 @@ def test_awswrangler_on_a_partitioned_table_merges_and_deletes(wr, session, s3, 
     assert any("/day_day=2024-01-03/id_bucket=" in key for key in keys)
 
 
+def test_awswrangler_to_iceberg_with_list_and_struct_columns(wr, session, bucket, database):
+    common = {"database": database, "boto3_session": session, "s3_output": f"s3://{bucket}/results/"}
+    where = {"table": "events", "table_location": f"s3://{bucket}/iceberg/events/", "temp_path": f"s3://{bucket}/temp/",
+             "keep_files": False}
+    wr.athena.to_iceberg(pd.DataFrame({"id": [1, 2], "tags": [["a", "b"], ["c"]],
+                                       "attrs": [{"x": 1, "y": "p"}, {"x": 2, "y": "q"}]}), **where, **common)
+    assert wr.catalog.get_table_types(database=database, table="events", boto3_session=session) == {
+        "id": "bigint", "tags": "array<string>", "attrs": "struct<x:bigint,y:string>"}
+    wr.athena.to_iceberg(pd.DataFrame({"id": [2, 3], "tags": [["z"], []],
+                                       "attrs": [{"x": 5, "y": "r"}, {"x": 6, "y": "s"}]}),
+                         merge_cols=["id"], **where, **common)
+    found = wr.athena.read_sql_query("SELECT id, tags, attrs.y AS y FROM events ORDER BY id", ctas_approach=False,
+                                     **common)
+    assert found.to_dict("records") == [{"id": 1, "tags": "[a, b]", "y": "p"}, {"id": 2, "tags": "[z]", "y": "r"},
+                                        {"id": 3, "tags": "[]", "y": "s"}]
+
+
+def test_awswrangler_to_iceberg_schema_evolution(wr, session, bucket, database):
+    common = {"database": database, "boto3_session": session, "s3_output": f"s3://{bucket}/results/"}
+    where = {"table": "people", "table_location": f"s3://{bucket}/iceberg/people/", "temp_path": f"s3://{bucket}/temp/",
+             "keep_files": False}
+    wr.athena.to_iceberg(pd.DataFrame({"id": [1, 2], "name": ["ann", "bob"]}), **where, **common)
+    with pytest.raises(wr.exceptions.InvalidArgumentValue, match="Schema change detected"):
+        wr.athena.to_iceberg(pd.DataFrame({"id": [3], "name": ["cy"], "age": [30]}), **where, **common)
+    wr.athena.to_iceberg(pd.DataFrame({"id": [3], "name": ["cy"], "age": [30]}), schema_evolution=True,
+                         **where, **common)
+    wr.athena.to_iceberg(pd.DataFrame({"id": [1], "name": ["ANN"], "age": [11]}), schema_evolution=True,
+                         merge_cols=["id"], **where, **common)
+    found = wr.athena.read_sql_query("SELECT id, name, age FROM people ORDER BY id", ctas_approach=False, **common)
+    assert found.astype(object).where(found.notna(), None).to_dict("records") == [
+        {"id": 1, "name": "ANN", "age": 11}, {"id": 2, "name": "bob", "age": None}, {"id": 3, "name": "cy", "age": 30}]
+
+
 def test_pyathena_creates_writes_and_time_travels_an_iceberg_table(lakebox_server, bucket, database):
     from pyathena import connect
     cursor = connect(s3_staging_dir=f"s3://{bucket}/pyathena/", region_name="us-east-1", schema_name=database,
