@@ -4,12 +4,11 @@ underscores) and the Hive deserializer's TimestampFormats, through a delivery st
 read back with pyarrow."""
 import datetime
 import io
-import uuid
 
 import pyarrow.parquet as pq
 import pytest
 
-from firehose_helpers import ROLE, wait_for_objects
+from firehose_helpers import ROLE, catalog_table, wait_for_objects
 
 pytestmark = pytest.mark.local_only      # the clock is moved to flush
 
@@ -19,14 +18,8 @@ COLUMNS = [{"Name": "user_id", "Type": "int"}, {"Name": "event_time", "Type": "t
 
 @pytest.fixture
 def table(lakebox_server):
-    glue = lakebox_server.client("glue")
-    database = f"audit_{uuid.uuid4().hex[:8]}"
-    glue.create_database(DatabaseInput={"Name": database})
-    glue.create_table(DatabaseName=database, TableInput={
-        "Name": "clicks", "StorageDescriptor": {"Columns": COLUMNS, "Location": "s3://nowhere/clicks/"}})
-    yield database
-    glue.delete_table(DatabaseName=database, Name="clicks")
-    glue.delete_database(Name=database)
+    with catalog_table(lakebox_server.client("glue"), "clicks", COLUMNS, prefix="audit") as database:
+        yield database
 
 
 def _stream(make_stream, database, deserializer):
