@@ -21,6 +21,7 @@ S3_KINDS = ("ExtendedS3", "S3")
 DEFAULT_BUFFERING = {"SizeInMBs": 5, "IntervalInSeconds": 300}
 CONVERSION_BUFFER_MIN_MB = 64          # AWS: record format conversion needs at least 64 MiB buffers
 DYNAMIC_PARTITIONING_INTERVAL_MIN = 60
+DYNAMIC_PARTITIONING_BUFFER_MIN_MB = 64   # AWS: "... must be at least 64 when Dynamic Partitioning is enabled."
 JQ_ENGINE = "JQ-1.6"
 SUBRECORD_TYPES = ("JSON", "DELIMITED")
 DEFAULT_RETRY = {"Redshift": 3600, "Elasticsearch": 300, "Amazonopensearchservice": 300, "Splunk": 3600,
@@ -164,6 +165,11 @@ def _with_defaults(kind: str, config: dict) -> dict:
             if conversion["Enabled"] and "SizeInMBs" not in (config.get("BufferingHints") or {}):
                 # AWS's default buffer when converting: 128 MiB
                 config["BufferingHints"] = dict(config.get("BufferingHints") or {}, SizeInMBs=128)
+        if dynamic(config) and "SizeInMBs" not in (config.get("BufferingHints") or {}):
+            # the smallest buffer dynamic partitioning takes (the console's default too);
+            # AWS's default when the API call names none is not documented
+            config["BufferingHints"] = dict(config.get("BufferingHints") or {},
+                                            SizeInMBs=DYNAMIC_PARTITIONING_BUFFER_MIN_MB)
         _s3_defaults(config)
         if kind == "ExtendedS3":
             config.setdefault("S3BackupMode", _BACKUP_DEFAULTS[kind])
@@ -208,6 +214,10 @@ def check(kind: str, config: dict):
         raise InvalidArgumentException(
             f"BufferingHints.IntervalInSeconds must be at least {DYNAMIC_PARTITIONING_INTERVAL_MIN} seconds "
             f"when dynamic partitioning is enabled.")
+    if partitioned and config["BufferingHints"]["SizeInMBs"] < DYNAMIC_PARTITIONING_BUFFER_MIN_MB:
+        # AWS's words, recorded in users' deployment notes
+        raise InvalidArgumentException(f"BufferingHints.SizeInMBs must be at least {DYNAMIC_PARTITIONING_BUFFER_MIN_MB} "
+                                       f"when Dynamic Partitioning is enabled.")
     _check_conversion(config)
     check_processing(config.get("ProcessingConfiguration"), partitioned)
 

@@ -71,12 +71,18 @@ class Deserializer:
 
     def key_for(self, column: str, keys) -> str | None:
         """The JSON key (among `keys`) that holds `column`."""
+        return next(iter(self.keys_for(column, keys)), None)
+
+    def keys_for(self, column: str, keys) -> list[str]:
+        """Every JSON key (among `keys`) that could hold `column` ("ID" and "id" both do
+        when keys are case-insensitive)."""
         wanted = self.mappings.get(column, column)
+        found = []
         for key in keys:
             name = key.replace(".", "_") if self.dots else key
             if name == wanted or (self.case_insensitive and name.lower() == wanted.lower()):
-                return key
-        return None
+                found.append(key)
+        return found
 
 
 def convert(datas: list[bytes], schema: pa.Schema, deserializer: Deserializer):
@@ -105,11 +111,13 @@ def _fast(datas, schema, deserializer) -> pa.Table:
         raise ConversionError("records and rows differ")
     columns = []
     for target in schema:
-        key = deserializer.key_for(target.name, read.column_names)
-        if key is None:
+        keys = deserializer.keys_for(target.name, read.column_names)
+        if len(keys) > 1:       # records spell the key differently: each record finds its own
+            raise ConversionError("one column, several keys")
+        if not keys:
             columns.append(pa.nulls(read.num_rows, target.type))
             continue
-        column = read.column(key)
+        column = read.column(keys[0])
         if pa.types.is_timestamp(target.type) and pa.types.is_integer(column.type):
             column = pc.multiply(column, 1000).cast(pa.int64()).cast(target.type)   # epoch seconds
         columns.append(column.cast(target.type, safe=True))

@@ -279,7 +279,8 @@ class _Writer:
             by_type.setdefault(failure.error_type, []).append(failure)
         for error_type, group in by_type.items():
             oldest = min(f.record.arrival_ms for f in group)
-            prefix = prefixes.evaluate(self.config.get("ErrorOutputPrefix"), oldest, self.zone, error_type=error_type)
+            prefix = prefixes.error_prefix(self.config.get("Prefix"), self.config.get("ErrorOutputPrefix"), oldest,
+                                           self.zone, error_type)
             body = b"".join(json.dumps(_error_document(f, now_ms)).encode() + b"\n" for f in group)
             self._object(self.config, prefix, oldest, body, "", "UNCOMPRESSED")
 

@@ -11,7 +11,7 @@ import re
 import secrets
 import string
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 EXPRESSION = re.compile(r"!\{([^{}:]*):([^{}]*)\}")
@@ -51,6 +51,11 @@ def check_prefixes(prefix: str | None, error_prefix: str | None, dynamic_partiti
         raise _unsatisfied("ErrorOutputPrefix cannot be null or empty when Prefix contains expressions")
     if error_used and not prefix:
         raise _unsatisfied("Prefix cannot be null or empty when ErrorOutputPrefix contains expressions")
+    if error_used and ("firehose", "error-output-type") not in error_used:
+        # "If you specify an expression for ErrorOutputPrefix, you must include at least
+        # one instance of !{firehose:error-output-type}" (s3-prefixes.html, semantic rules)
+        raise _unsatisfied("ErrorOutputPrefix must contain !{firehose:error-output-type} when it contains "
+                           "expressions")
 
 
 def _unsatisfied(constraint: str) -> PrefixError:
@@ -113,6 +118,16 @@ def evaluate(prefix: str | None, when_ms: int, zone, error_type: str | None = No
             return error_type or ""
         return str(partition_keys.get((namespace, value), ""))
     return EXPRESSION.sub(replace, prefix)
+
+
+def error_prefix(prefix: str | None, error_output_prefix: str | None, when_ms: int, zone, error_type: str) -> str:
+    """Where failed records go: `ErrorOutputPrefix` evaluated, or, when it is not set
+    (allowed only for a Prefix without expressions), `<prefix><error-output-type>/` and
+    the time folders ("ErrorOutputPrefix evaluates to <specified-prefix><error-output-type>
+    YYYY/MM/DD/HH/", s3-prefixes.html)."""
+    if error_output_prefix:
+        return evaluate(error_output_prefix, when_ms, zone, error_type=error_type)
+    return (prefix or "") + evaluate(None, when_ms, zone, error_type=error_type)
 
 
 def object_name(stream_name: str, version: int, when_ms: int, extension: str, zone=timezone.utc) -> str:
@@ -195,14 +210,48 @@ def _field(moment: datetime, letter: str, width: int) -> str:
         return moment.strftime("%p")
     if letter == "w":
         return str(moment.isocalendar()[1]).zfill(width)
-    if letter in "Zx":
-        offset = moment.strftime("%z") or "+0000"
-        return offset if letter == "Z" or offset != "+0000" else "Z"
+    if letter == "Y":           # the week-based year, as `w` counts weeks (users write YYYY for yyyy)
+        year = moment.isocalendar()[0]
+        return f"{year % 100:02d}" if width == 2 else str(year).zfill(width)
+    if letter in "Qq":
+        quarter = (moment.month - 1) // 3 + 1
+        return {3: f"Q{quarter}", 4: f"{quarter}{_ORDINALS[quarter]} quarter"}.get(width, str(quarter).zfill(width))
+    if letter == "G":
+        return "Anno Domini" if width == 4 else "AD"
+    if letter in "ZXx":
+        return _offset(moment, letter, width)
     if letter == "z":
         return moment.tzname() or "UTC"
+    if letter == "n":
+        return str(moment.microsecond * 1000).zfill(width)
+    if letter == "A":
+        midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        return str((moment - midnight) // timedelta(milliseconds=1)).zfill(width)
     if letter in _LETTERS:
         raise ValueError(f"Pattern letter {letter} is not supported by lakebox")
     raise ValueError(f"Unknown pattern letter: {letter}")
+
+
+_ORDINALS = {1: "st", 2: "nd", 3: "rd", 4: "th"}
+
+
+def _offset(moment: datetime, letter: str, width: int) -> str:
+    """Z: +HHMM (ZZZZ GMT+HH:MM, ZZZZZ +HH:MM or Z); x: +HH, +HHMM, +HH:MM by width;
+    X: as x, but Z for a zero offset."""
+    seconds = int(moment.utcoffset().total_seconds()) if moment.utcoffset() else 0
+    sign, minutes = ("-" if seconds < 0 else "+"), abs(seconds) // 60
+    hours, rest = divmod(minutes, 60)
+    if letter == "Z":
+        if width == 4:
+            return "GMT" if not seconds else f"GMT{sign}{hours:02d}:{rest:02d}"
+        if width == 5:
+            return "Z" if not seconds else f"{sign}{hours:02d}:{rest:02d}"
+        return f"{sign}{hours:02d}{rest:02d}"
+    if letter == "X" and not seconds:
+        return "Z"
+    if width == 1:
+        return f"{sign}{hours:02d}" + (f"{rest:02d}" if rest else "")
+    return f"{sign}{hours:02d}{':' if width % 2 else ''}{rest:02d}"
 
 
 # Parsing with a pattern: the Hive JSON SerDe's TimestampFormats (Joda patterns, which

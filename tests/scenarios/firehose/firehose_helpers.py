@@ -1,8 +1,10 @@
 """Shared by the Firehose scenarios: clients without retries, the role and account
 streams are created with, and reading what a delivery stream wrote into its bucket.
 (Helpers live here, not in conftest: several scenario folders have a conftest module.)"""
+import contextlib
 import os
 import time
+import uuid
 
 from botocore.config import Config
 
@@ -82,3 +84,18 @@ def partitioned(prefix, error_prefix, *processors, **settings):
             "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 60},
             "DynamicPartitioningConfiguration": {"Enabled": True},
             "ProcessingConfiguration": {"Enabled": True, "Processors": list(processors)}, **settings}
+
+
+@contextlib.contextmanager
+def catalog_table(glue, table, columns, prefix="db"):
+    """A new Glue database holding `table` with `columns`; yields the database's name and
+    deletes both afterwards."""
+    database = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    glue.create_database(DatabaseInput={"Name": database})
+    glue.create_table(DatabaseName=database, TableInput={
+        "Name": table, "StorageDescriptor": {"Columns": columns, "Location": f"s3://nowhere/{table}/"}})
+    try:
+        yield database
+    finally:
+        glue.delete_table(DatabaseName=database, Name=table)
+        glue.delete_database(Name=database)

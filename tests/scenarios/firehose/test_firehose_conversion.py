@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 from botocore.exceptions import ClientError
 
-from firehose_helpers import athena_rows, objects, wait_for_objects
+from firehose_helpers import athena_rows, catalog_table, objects, wait_for_objects
 
 pytestmark = pytest.mark.local_only
 
@@ -26,14 +26,8 @@ COLUMNS = [{"Name": "id", "Type": "bigint"}, {"Name": "name", "Type": "string"},
 
 @pytest.fixture
 def glue_table(lakebox_server):
-    glue = lakebox_server.client("glue")
-    database = f"db_{uuid.uuid4().hex[:8]}"
-    glue.create_database(DatabaseInput={"Name": database})
-    glue.create_table(DatabaseName=database, TableInput={
-        "Name": "events", "StorageDescriptor": {"Columns": COLUMNS, "Location": "s3://nowhere/events/"}})
-    yield database, "events"
-    glue.delete_table(DatabaseName=database, Name="events")
-    glue.delete_database(Name=database)
+    with catalog_table(lakebox_server.client("glue"), "events", COLUMNS) as database:
+        yield database, "events"
 
 
 def conversion(database, table, serializer):

@@ -57,3 +57,10 @@ def test_hive_timestamp_patterns():
     assert table.column("at").to_pylist() == [datetime(2024, 1, 2, 3, 4), datetime(2024, 1, 2, 2, 4, 5, 250000),
                                               datetime(2024, 1, 2, 3, 4, 5)]
     assert [index for index, _ in failures] == [3]
+
+
+def test_records_spelling_a_key_differently_each_find_their_column():
+    deserializer = convert.Deserializer({"OpenXJsonSerDe": {}})
+    table, failures = convert.convert([b'{"ID": 1}', b'{"id": 2}', b'{"Id": 3}'], convert.schema_of(TABLE),
+                                      deserializer)
+    assert failures == [] and table.column("id").to_pylist() == [1, 2, 3]

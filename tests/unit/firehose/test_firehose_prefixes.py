@@ -1,5 +1,6 @@
 """Prefix expressions, Java DateTimeFormatter patterns and object names."""
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,6 +15,22 @@ MOMENT_MS = int(datetime(2024, 3, 7, 5, 9, 2, 123000, tzinfo=timezone.utc).times
 def test_java_format(pattern, expected):
     moment = datetime.fromtimestamp(MOMENT_MS / 1000, tz=timezone.utc)
     assert prefixes.java_format(moment, pattern) == expected
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    ("YYYY/MM/dd", "2024/03/07"), ("Q", "1"), ("QQQ", "Q1"), ("G", "AD"), ("Z", "+0000"), ("xxx", "+00:00"),
+    ("XXX", "Z"), ("x", "+00"), ("ZZZZZ", "Z")])
+def test_java_format_letters_users_reach_for(pattern, expected):
+    """DateTimeFormatter accepts these, so AWS takes a prefix holding them (YYYY, the
+    week-based year, is the classic slip for yyyy)."""
+    moment = datetime.fromtimestamp(MOMENT_MS / 1000, tz=timezone.utc)
+    assert prefixes.java_format(moment, pattern) == expected
+
+
+def test_offsets_in_another_zone():
+    moment = datetime.fromtimestamp(MOMENT_MS / 1000, tz=ZoneInfo("Asia/Kolkata"))
+    assert [prefixes.java_format(moment, p) for p in ("Z", "x", "xxx", "XXX", "ZZZZ")] == [
+        "+0530", "+0530", "+05:30", "+05:30", "GMT+05:30"]
 
 
 @pytest.mark.parametrize("pattern", ["yyyy'", "HHHH", "b", "yyyy#"])
@@ -60,6 +77,7 @@ def test_expressions_are_evaluated():
     ("k=!{partitionKeyFromQuery:k}/", "e/", False),
     ("a/", "e/", True),
     ("k=!{partitionKeyFromQuery:k}/", "e/!{partitionKeyFromQuery:k}/", True),
+    ("!{timestamp:yyyy}/", "e/!{timestamp:yyyy}/", False),
 ])
 def test_rules_refuse(prefix, error_prefix, dynamic):
     with pytest.raises(prefixes.PrefixError):
@@ -71,3 +89,12 @@ def test_rules_refuse(prefix, error_prefix, dynamic):
     ("k=!{partitionKeyFromQuery:k}/", "e/", True)])
 def test_rules_accept(prefix, error_prefix, dynamic):
     prefixes.check_prefixes(prefix, error_prefix, dynamic)
+
+
+def test_failed_records_follow_a_plain_prefix_when_no_error_prefix_is_set():
+    assert prefixes.error_prefix("app/", None, MOMENT_MS, timezone.utc, "processing-failed") == \
+        "app/processing-failed/2024/03/07/05/"
+    assert prefixes.error_prefix(None, None, MOMENT_MS, timezone.utc, "processing-failed") == \
+        "processing-failed/2024/03/07/05/"
+    assert prefixes.error_prefix("app/", "e/!{firehose:error-output-type}/", MOMENT_MS, timezone.utc,
+                                 "processing-failed") == "e/processing-failed/"
