@@ -26,15 +26,19 @@ import zlib
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from lakebox.aws.body import FileRange
 from lakebox.kit import calls
 from lakebox.services.kms.public import KmsFailure
 from lakebox.services.kms import public as kms
 from lakebox.services.s3 import concurrency, errors, files, store, stored
+from lakebox.storage.lru import Lru
 
 SLICE = 1 << 20
 _HEADER = struct.Struct(">16sI")     # initial counter, CRC32 of the stored bytes
 _MASTER_CACHE = "sse-s3-master"
 _POOL_SIZE = 16                      # SLICE buffers kept for reads: 16 MiB at most
+_KEYSTREAM_CACHE = "keystreams"
+KEYSTREAM_CACHE_CAP = 4_096
 
 
 # ---- choosing the key (on the loop: reads the database, may ask KMS) ---------------------
@@ -180,6 +184,27 @@ def _cipher(data_key: bytes, counter: bytes, offset: int) -> Cipher:
     return Cipher(algorithms.AES(data_key), modes.CTR(block.to_bytes(16, "big")))
 
 
+class Keystream:
+    """AES-256-CTR under a version's data key from its initial counter, as decryptors
+    positioned at any byte. The cipher of the first block is built once (a Cipher costs
+    about twice as much as the decryptor made from it), as most reads start there."""
+
+    __slots__ = ("_key", "_counter", "_at_start")
+
+    def __init__(self, data_key: bytes, counter: bytes):
+        self._key = data_key
+        self._counter = counter
+        self._at_start = _cipher(data_key, counter, 0)
+
+    def decryptor(self, position: int):
+        cipher = self._at_start if position < 16 else _cipher(self._key, self._counter, position)
+        decryptor = cipher.decryptor()
+        skip = position % 16
+        if skip:            # the keystream starts at a block: spend the bytes before the offset
+            decryptor.update(bytes(skip))
+        return decryptor
+
+
 def stored_crc(sealing: bytes) -> int:
     """The CRC32 of a sealed version's stored bytes (for crash recovery)."""
     return _HEADER.unpack_from(sealing)[1]
@@ -187,19 +212,56 @@ def stored_crc(sealing: bytes) -> int:
 
 # ---- reading ----------------------------------------------------------------------
 
-def data_key_of(ctx, row, attrs: dict, params: dict, prefix: str = "") -> bytes:
-    """The data key of a sealed version: unwrapped by KMS or S3, or the customer's."""
-    wrapped = bytes(row["sealing"])[_HEADER.size:]
+def plain_body(ctx, row, attrs: dict, params: dict, first: int, length: int):
+    """What GetObject sends for `length` bytes from `first` of a sealed version: the
+    plaintext itself when the version's bytes are kept in its row (stored.INLINE_MAX:
+    decrypted in one call, with no reader object), else a FileRange of its blob through
+    a decrypting reader."""
+    keystream = keystream_of(ctx, row, attrs, params)
+    content = row["content"]
+    if content is None:
+        return FileRange(Decrypting(stored.open_stored(ctx.state.blobs, row), keystream), first, length)
+    start = first - first % 16         # the keystream is positioned by whole blocks
+    return keystream.decryptor(start).update(content[start:first + length])[first - start:]
+
+
+def keystream_of(ctx, row, attrs: dict, params: dict, prefix: str = "") -> "Keystream":
+    """The AES-CTR keystream of a sealed version: its data key unwrapped by KMS or S3, or
+    the customer's.
+
+    Keystreams of SSE-S3 and SSE-KMS versions are kept in a bounded LRU keyed by the
+    version's sealing (building one costs more than decrypting a small object). SSE-KMS
+    still asks KMS to unwrap the data key on every read, so KMS judges its key's state
+    each time: a disabled or deleted key fails the read at once, whatever is cached
+    here. A customer's key (SSE-C) is used for its request and never kept."""
+    sealing = bytes(row["sealing"])
+    counter = _HEADER.unpack_from(sealing)[0]
     if attrs.get("SSECustomerKeyMD5"):
-        return customer_key(params, prefix)
-    if attrs.get("ServerSideEncryption", "").startswith("aws:kms"):
+        return Keystream(customer_key(params, prefix), counter)
+    wrapped = sealing[_HEADER.size:]
+    under_kms = attrs.get("ServerSideEncryption", "").startswith("aws:kms")
+    if under_kms:
         try:
-            plaintext, _ = kms.decrypt(calls.on_behalf(ctx, "kms", "Decrypt"), wrapped,
-                                       {"aws:s3:arn": object_arn(row["bucket"], row["key"])})
+            data_key, _ = kms.decrypt(calls.on_behalf(ctx, "kms", "Decrypt"), wrapped,
+                                      {"aws:s3:arn": object_arn(row["bucket"], row["key"])})
         except KmsFailure as failure:
             raise kms_error(failure, None) from None
-        return plaintext
-    return _master(ctx.state).decrypt(wrapped[:12], wrapped[12:], None)
+    cache = _keystreams(ctx.state)
+    keystream = cache.get(sealing)
+    if keystream is None:
+        if not under_kms:
+            data_key = _master(ctx.state).decrypt(wrapped[:12], wrapped[12:], None)
+        keystream = Keystream(data_key, counter)
+        cache.put(sealing, keystream)
+    return keystream
+
+
+def _keystreams(state) -> Lru:
+    cache = state.cache("s3")
+    found = cache.get(_KEYSTREAM_CACHE)
+    if found is None:
+        found = cache[_KEYSTREAM_CACHE] = Lru(KEYSTREAM_CACHE_CAP)
+    return found
 
 
 def open_plain(ctx, row, attrs: dict, params: dict, prefix: str = ""):
@@ -208,11 +270,11 @@ def open_plain(ctx, row, attrs: dict, params: dict, prefix: str = ""):
     if raw is None or row["sealing"] is None:
         return raw
     try:
-        data_key = data_key_of(ctx, row, attrs, params, prefix)
+        keystream = keystream_of(ctx, row, attrs, params, prefix)
     except BaseException:
         raw.close()
         raise
-    return Decrypting(raw, data_key, _HEADER.unpack_from(row["sealing"])[0])
+    return Decrypting(raw, keystream)
 
 
 def plain_copy(state, db, bucket, row) -> str:
@@ -278,11 +340,10 @@ class Decrypting(io.RawIOBase):
     rather than copy ciphertext in the kernel.
     """
 
-    def __init__(self, raw, data_key: bytes, counter: bytes):
+    def __init__(self, raw, keystream: Keystream):
         super().__init__()
         self._raw = raw
-        self._key = data_key
-        self._counter = counter
+        self._keystream = keystream
         self._position = 0
         self._decryptor = None      # positioned at `_position` while reads follow one another
 
@@ -323,10 +384,7 @@ class Decrypting(io.RawIOBase):
             return got
         decryptor = self._decryptor
         if decryptor is None:
-            decryptor = self._decryptor = _cipher(self._key, self._counter, self._position).decryptor()
-            skip = self._position % 16
-            if skip:            # the keystream starts at a block: spend the bytes before the offset
-                decryptor.update(bytes(skip))
+            decryptor = self._decryptor = self._keystream.decryptor(self._position)
         view = memoryview(buffer).cast("B")
         if got < len(view):
             view = view[:got]

@@ -10,7 +10,7 @@ def test_reads_after_any_seek_give_the_plaintext():
     plaintext = os.urandom(100_003)
     key, counter = os.urandom(32), os.urandom(16)
     sealed = encryption._cipher(key, counter, 0).encryptor().update(plaintext)
-    reader = encryption.Decrypting(io.BytesIO(sealed), key, counter)
+    reader = encryption.Decrypting(io.BytesIO(sealed), encryption.Keystream(key, counter))
     for start, sizes in ((0, (1024, 7, 50_000)), (17, (3, 16, 1000)), (99_990, (5, 100)), (5, (16,))):
         reader.seek(start)
         position = start
@@ -24,7 +24,7 @@ def test_read_to_the_end_and_readinto_a_view_give_the_plaintext():
     plaintext = os.urandom(3 * encryption.SLICE + 5)
     key, counter = os.urandom(32), os.urandom(16)
     sealed = encryption._cipher(key, counter, 0).encryptor().update(plaintext)
-    reader = encryption.Decrypting(io.BytesIO(sealed), key, counter)
+    reader = encryption.Decrypting(io.BytesIO(sealed), encryption.Keystream(key, counter))
     reader.seek(100)
     rest = reader.read()
     assert type(rest) is bytes and rest == plaintext[100:]
