@@ -134,7 +134,7 @@ async def seal(ctx, bucket: str, key: str, attrs: dict, params: dict, path: str 
             await concurrency.run(ctx, size, ctx.state.blobs.sync, path)
         return None
     data_key, wrapped = new_data_key(ctx, bucket, key, attrs, params)
-    counter = os.urandom(16)
+    counter = new_counter()
     crc = await concurrency.run(ctx, size, encrypt_file, path, data_key, counter, sync)
     return _HEADER.pack(counter, crc) + wrapped
 
@@ -145,8 +145,8 @@ def seal_bytes(ctx, bucket: str, key: str, attrs: dict, params: dict, data: byte
     if not sealed_at_rest(ctx.state, bucket, attrs, params):
         return data, None
     data_key, wrapped = new_data_key(ctx, bucket, key, attrs, params)
-    counter = os.urandom(16)
-    sealed = _cipher(data_key, counter, 0).encryptor().update(data)
+    counter = new_counter()
+    sealed = Keystream(data_key, counter).cursor(0).update(data)
     return sealed, _HEADER.pack(counter, zlib.crc32(sealed)) + wrapped
 
 
@@ -155,28 +155,45 @@ def seal_now(ctx, bucket: str, key: str, attrs: dict, path: str | None, size: in
     if path is None or not size or not sealed_at_rest(ctx.state, bucket, attrs, {}):
         return None
     data_key, wrapped = new_data_key(ctx, bucket, key, attrs, {})
-    counter = os.urandom(16)
+    counter = new_counter()
     return _HEADER.pack(counter, encrypt_file(path, data_key, counter)) + wrapped
 
 
 def encrypt_file(path: str, data_key: bytes, counter: bytes, sync: bool = False) -> int:
     """Encrypt a file in place; returns the CRC32 of what it now holds."""
-    encryptor = _cipher(data_key, counter, 0).encryptor()
+    cursor = Keystream(data_key, counter).cursor(0)
     crc = 0
+    piece = bytearray(SLICE)
     with open(path, "r+b") as f:
         while True:
             start = f.tell()
-            piece = f.read(SLICE)
-            if not piece:
+            got = f.readinto(piece)
+            if not got:
                 break
-            sealed = encryptor.update(piece)
-            crc = zlib.crc32(sealed, crc)
+            view = memoryview(piece)[:got]
+            cursor.apply(view)
+            crc = zlib.crc32(view, crc)
             f.seek(start)
-            f.write(sealed)
+            f.write(view)
         if sync:
             f.flush()
             os.fsync(f.fileno())
     return crc
+
+
+def new_counter() -> bytes:
+    """The initial counter block of a new version: 12 random bytes, then 2 in the last
+    four. Its keystream is still AES-CTR from that block (a 128-bit counter, as every
+    version's), but from this start the first 2^32 - 2 blocks are also exactly the
+    keystream of AES-GCM under the 12 bytes as IV (GCM counts its data blocks from
+    IV || 2 in the low 32 bits): `Keystream` reads them through OpenSSL's GCM code,
+    which is twice as fast as its CTR code on a CPU with VAES (56 against 113 us per MiB
+    here). Versions sealed before have random counters and read through CTR."""
+    return os.urandom(12) + _GCM_FIRST_BLOCK
+
+
+_GCM_FIRST_BLOCK = (2).to_bytes(4, "big")
+GCM_RUN = ((1 << 32) - 2) * 16        # bytes from IV || 2 before GCM's 32-bit counter would wrap
 
 
 def _cipher(data_key: bytes, counter: bytes, offset: int) -> Cipher:
@@ -185,24 +202,74 @@ def _cipher(data_key: bytes, counter: bytes, offset: int) -> Cipher:
 
 
 class Keystream:
-    """AES-256-CTR under a version's data key from its initial counter, as decryptors
-    positioned at any byte. The cipher of the first block is built once (a Cipher costs
-    about twice as much as the decryptor made from it), as most reads start there."""
+    """AES-256-CTR under a version's data key from its initial counter, applied from any
+    byte on (`cursor`). Ciphers are built once per keystream (a Cipher costs about twice
+    as much as the context made from it): the one from the first byte, and for counters
+    of `new_counter`, the GCM-mode cipher that gives the same keystream faster. GCM is
+    only a keystream source here: its tag is never computed nor used; what is sealed is
+    still AES-CTR, and the CRC of the stored bytes is what recovery checks."""
 
-    __slots__ = ("_key", "_counter", "_at_start")
+    __slots__ = ("_key", "_counter", "_at_start", "_fast")
 
     def __init__(self, data_key: bytes, counter: bytes):
         self._key = data_key
         self._counter = counter
-        self._at_start = _cipher(data_key, counter, 0)
+        self._at_start = None
+        self._fast = Cipher(algorithms.AES(data_key), modes.GCM(counter[:12])) \
+            if counter[12:] == _GCM_FIRST_BLOCK else None
 
-    def decryptor(self, position: int):
-        cipher = self._at_start if position < 16 else _cipher(self._key, self._counter, position)
-        decryptor = cipher.decryptor()
+    def cursor(self, position: int) -> "Cursor":
+        return Cursor(self, position)
+
+    def context_at(self, position: int):
+        """(a cipher context positioned at `position`, the position it is good until, or
+        None: to the end)."""
+        if self._fast is not None and position == 0:
+            return self._fast.encryptor(), GCM_RUN
+        if position < 16:
+            if self._at_start is None:
+                self._at_start = _cipher(self._key, self._counter, 0)
+            cipher = self._at_start
+        else:
+            cipher = _cipher(self._key, self._counter, position)
+        context = cipher.decryptor()
         skip = position % 16
         if skip:            # the keystream starts at a block: spend the bytes before the offset
-            decryptor.update(bytes(skip))
-        return decryptor
+            context.update(bytes(skip))
+        return context, None
+
+
+class Cursor:
+    """A keystream from a position on, applied to consecutive bytes (CTR: the same to
+    encrypt and to decrypt)."""
+
+    __slots__ = ("_keystream", "_position", "_context", "_end")
+
+    def __init__(self, keystream: Keystream, position: int):
+        self._keystream = keystream
+        self._position = position
+        self._context, self._end = keystream.context_at(position)
+
+    def update(self, data: bytes) -> bytes:
+        """`data` with the keystream applied, as new bytes."""
+        if self._end is not None and self._position + len(data) > self._end:
+            buffer = bytearray(data)
+            self.apply(memoryview(buffer))
+            return bytes(buffer)
+        self._position += len(data)
+        return self._context.update(data)
+
+    def apply(self, view: memoryview) -> None:
+        """Apply the keystream to `view` in place."""
+        end = self._end
+        if end is not None and self._position + len(view) > end:
+            first = end - self._position
+            self._context.update_into(view[:first], view[:first])
+            self._position = end
+            self._context, self._end = self._keystream.context_at(end)
+            view = view[first:]
+        self._context.update_into(view, view)
+        self._position += len(view)
 
 
 def stored_crc(sealing: bytes) -> int:
@@ -222,7 +289,7 @@ def plain_body(ctx, row, attrs: dict, params: dict, first: int, length: int):
     if content is None:
         return FileRange(Decrypting(stored.open_stored(ctx.state.blobs, row), keystream), first, length)
     start = first - first % 16         # the keystream is positioned by whole blocks
-    return keystream.decryptor(start).update(content[start:first + length])[first - start:]
+    return keystream.cursor(start).update(content[start:first + length])[first - start:]
 
 
 def keystream_of(ctx, row, attrs: dict, params: dict, prefix: str = "") -> "Keystream":
@@ -345,7 +412,7 @@ class Decrypting(io.RawIOBase):
         self._raw = raw
         self._keystream = keystream
         self._position = 0
-        self._decryptor = None      # positioned at `_position` while reads follow one another
+        self._cursor = None         # at `_position` while reads follow one another
 
     def readable(self):
         return True
@@ -356,7 +423,7 @@ class Decrypting(io.RawIOBase):
     def seek(self, offset, whence=io.SEEK_SET):
         position = self._raw.seek(offset, whence)
         if position != self._position:
-            self._decryptor = None
+            self._cursor = None
         self._position = position
         return position
 
@@ -382,13 +449,13 @@ class Decrypting(io.RawIOBase):
         got = self._raw.readinto(buffer)
         if not got:
             return got
-        decryptor = self._decryptor
-        if decryptor is None:
-            decryptor = self._decryptor = self._keystream.decryptor(self._position)
+        cursor = self._cursor
+        if cursor is None:
+            cursor = self._cursor = self._keystream.cursor(self._position)
         view = memoryview(buffer).cast("B")
         if got < len(view):
             view = view[:got]
-        decryptor.update_into(view, view)
+        cursor.apply(view)
         self._position += got
         return got
 
