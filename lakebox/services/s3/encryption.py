@@ -197,8 +197,12 @@ GCM_RUN = ((1 << 32) - 2) * 16        # bytes from IV || 2 before GCM's 32-bit c
 
 
 def _cipher(data_key: bytes, counter: bytes, offset: int) -> Cipher:
-    block = (int.from_bytes(counter, "big") + offset // 16) % (1 << 128)
-    return Cipher(algorithms.AES(data_key), modes.CTR(block.to_bytes(16, "big")))
+    return Cipher(algorithms.AES(data_key), modes.CTR(_counter_at(counter, offset)))
+
+
+def _counter_at(counter: bytes, offset: int) -> bytes:
+    """The counter block of the keystream's block holding byte `offset`."""
+    return ((int.from_bytes(counter, "big") + offset // 16) % (1 << 128)).to_bytes(16, "big")
 
 
 class Keystream:
@@ -209,7 +213,7 @@ class Keystream:
     only a keystream source here: its tag is never computed nor used; what is sealed is
     still AES-CTR, and the CRC of the stored bytes is what recovery checks."""
 
-    __slots__ = ("_key", "_counter", "_at_start", "_fast")
+    __slots__ = ("_key", "_counter", "_at_start", "_fast", "_reusable", "_lock")
 
     def __init__(self, data_key: bytes, counter: bytes):
         self._key = data_key
@@ -217,6 +221,28 @@ class Keystream:
         self._at_start = None
         self._fast = Cipher(algorithms.AES(data_key), modes.GCM(counter[:12])) \
             if counter[12:] == _GCM_FIRST_BLOCK else None
+        self._reusable = None       # a CTR context repositioned for each small read (`small`)
+        self._lock = threading.Lock()
+
+    def small(self, start: int, data: bytes) -> bytes:
+        """`data`, a few KiB of the version from byte `start` (a block's first), with the
+        keystream applied. One CTR context per keystream serves every such call, moved
+        to `start` with reset_nonce: making a context costs more than decrypting a
+        small object (1.7 against 0.6 us in process, and tens of us in a server, where
+        OpenSSL's and cryptography's setup code is out of the CPU's caches by the
+        next request). The lock keeps workers reading through a shared keystream off
+        each other's position."""
+        with self._lock:
+            context = self._reusable
+            if context is None:
+                context = self._reusable = self.cipher_at_start().decryptor()
+            context.reset_nonce(self._counter if start == 0 else _counter_at(self._counter, start))
+            return context.update(data)
+
+    def cipher_at_start(self) -> Cipher:
+        if self._at_start is None:
+            self._at_start = _cipher(self._key, self._counter, 0)
+        return self._at_start
 
     def cursor(self, position: int) -> "Cursor":
         return Cursor(self, position)
@@ -227,9 +253,7 @@ class Keystream:
         if self._fast is not None and position == 0:
             return self._fast.encryptor(), GCM_RUN
         if position < 16:
-            if self._at_start is None:
-                self._at_start = _cipher(self._key, self._counter, 0)
-            cipher = self._at_start
+            cipher = self.cipher_at_start()
         else:
             cipher = _cipher(self._key, self._counter, position)
         context = cipher.decryptor()
@@ -289,7 +313,7 @@ def plain_body(ctx, row, attrs: dict, params: dict, first: int, length: int):
     if content is None:
         return FileRange(Decrypting(stored.open_stored(ctx.state.blobs, row), keystream), first, length)
     start = first - first % 16         # the keystream is positioned by whole blocks
-    return keystream.cursor(start).update(content[start:first + length])[first - start:]
+    return keystream.small(start, content[start:first + length])[first - start:]
 
 
 def keystream_of(ctx, row, attrs: dict, params: dict, prefix: str = "") -> "Keystream":

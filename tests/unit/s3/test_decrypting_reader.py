@@ -73,3 +73,13 @@ def test_encrypt_file_seals_in_place_with_the_crc_of_what_it_wrote(tmp_path):
     sealed = path.read_bytes()
     assert sealed == ctr_sealed(key, counter, plaintext)
     assert crc == zlib.crc32(sealed)
+
+
+@pytest.mark.parametrize("kind", COUNTERS)
+def test_small_reads_through_one_reused_context_start_where_asked(kind):
+    plaintext = os.urandom(8 << 10)
+    key, counter = os.urandom(32), COUNTERS[kind]()
+    sealed = ctr_sealed(key, counter, plaintext)
+    keystream = encryption.Keystream(key, counter)
+    for start, end in ((0, 1024), (4096, 8192), (16, 17), (0, 8192), (8176, 8192)):
+        assert keystream.small(start, sealed[start:end]) == plaintext[start:end]
