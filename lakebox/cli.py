@@ -75,6 +75,8 @@ def _serve(args):
         serve(config)
     except lock.DataDirInUse as in_use:
         return _refuse(f"{in_use}; stop it or use --data-dir")
+    except lock.DataDirUnusable as unusable:
+        return _refuse(f"{unusable}; use --data-dir")
     except CannotListen as refused:
         return _refuse(str(refused))
 
@@ -88,6 +90,8 @@ def _reset(args):
         held = lock.hold(config.data_dir)
     except lock.DataDirInUse as in_use:
         return _refuse(f"{in_use}; stop it first, or wipe it while it runs with POST /_lakebox/reset")
+    except lock.DataDirUnusable as unusable:
+        return _refuse(str(unusable))
     with held:
         _remove_data_dir(config.data_dir)
     print(f"lakebox: removed {config.data_dir}")

@@ -260,7 +260,7 @@ def _text_scalar(shape, text, where, error=InvalidArgument):
 
 # --- rest-json and rest-xml: URI, query string, headers, payload ---------------------
 
-_URI, _QUERY, _HEADER, _HEADERS = range(4)
+_URI, _QUERY, _HEADER, _HEADERS, _TEXT_HEADER, _TEXT_URI = range(6)
 _REST_PLANS = {}
 MAX_STEP_LISTS = 64              # per shape: combinations of headers sent and a query or none
 
@@ -270,24 +270,26 @@ class _RestPlan:
     member name, member, wire name, key to look up), in member order. S3's PutObject has
     some forty header members, of which a request sends a handful: the steps a request
     needs (the headers it sends, the query members if it has a query) are picked once
-    per such combination, so reading one walks only those."""
+    per such combination, so reading one walks only those. A header or URI label of a
+    plain string member is taken as it is (`_TEXT_HEADER`, `_TEXT_URI`): most are."""
 
     def __init__(self, shape):
         self.steps, self.body_members = [], {}
         for name, member in shape.members.items():
             location = member.serialization.get("location")
             wire = member.serialization.get("name", name)
+            text = member.type_name == "string" and not member.serialization.get("jsonvalue")
             if location == "uri":
-                self.steps.append((_URI, name, member, wire, wire.rstrip("+")))
+                self.steps.append((_TEXT_URI if text else _URI, name, member, wire, wire.rstrip("+")))
             elif location == "querystring":
                 self.steps.append((_QUERY, name, member, wire, wire))
             elif location == "header":
-                self.steps.append((_HEADER, name, member, wire, wire.lower()))
+                self.steps.append((_TEXT_HEADER if text else _HEADER, name, member, wire, wire.lower()))
             elif location == "headers":
                 self.steps.append((_HEADERS, name, member, wire, wire.lower()))
             elif location != "statusCode":
                 self.body_members[name] = member
-        self.header_keys = frozenset(step[4] for step in self.steps if step[0] == _HEADER)
+        self.header_keys = frozenset(step[4] for step in self.steps if step[0] in (_HEADER, _TEXT_HEADER))
         self._picked = {}
 
     def steps_for(self, headers: dict, has_query: bool) -> list:
@@ -299,7 +301,7 @@ class _RestPlan:
                 self._picked.clear()
             steps = self._picked[key] = [
                 step for step in self.steps
-                if (step[4] in sent if step[0] == _HEADER else has_query or step[0] != _QUERY)]
+                if (step[4] in sent if step[0] in (_HEADER, _TEXT_HEADER) else has_query or step[0] != _QUERY)]
         return steps
 
 
@@ -315,7 +317,13 @@ def _read_rest(shape, req, route) -> dict:
     query, headers, labels = req.query, req.headers, route.labels
     plan = _rest_plan(route.spec.name, shape)
     for location, name, member, wire, key in plan.steps_for(headers, bool(query)):
-        if location == _HEADER:
+        if location == _TEXT_HEADER:
+            params[name] = headers[key]
+        elif location == _TEXT_URI:
+            value = labels.get(key) if labels else None
+            if value is not None:
+                params[name] = value
+        elif location == _HEADER:
             params[name] = _header_value(member, headers[key], wire)
         elif location == _URI:
             value = labels.get(key) if labels else None

@@ -41,12 +41,16 @@ def route(req) -> Route:
     target = req.headers.get("x-amz-target")
     if target:
         return _by_target(req, target, access_key, region)
-    match = CBOR_PATH.match(req.raw_path)
+    match = CBOR_PATH.match(req.raw_path) if req.raw_path.startswith("/service/") else None
     if match and req.method == "POST":
         return _by_cbor_path(match, access_key, region)
     if scope_service == "s3" and req.raw_path.startswith(S3_CONTROL_PATH):
         return _rest_route(specs.spec_for("s3control"), req.raw_path, req, access_key, region)
     spec = specs.by_signing_name().get(scope_service) if scope_service else None
+    if spec is not None and spec.protocol.startswith("rest-"):
+        # Signed for a rest service: its paths decide (no `Action` to look for).
+        path = s3_request_path(req) if spec.name == FALLBACK_SERVICE else req.raw_path
+        return _rest_route(spec, path, req, access_key, region)
     action = _action(req)
     if scope_service and spec is None:
         # Signed for a service lakebox does not serve (IAM, EC2, SNS, ...): say so plainly.
@@ -82,7 +86,7 @@ def _credential_scope(req):
     auth = req.headers.get("authorization", "")
     match = CREDENTIAL_SCOPE.search(auth)
     if match:
-        return match.group(1), match.group(3), match.group(4)
+        return match.group(1, 3, 4)
     credential = req.query_dict().get("X-Amz-Credential")
     if credential:
         parts = credential.split("/")

@@ -4,6 +4,7 @@ A result is a dict shaped like the boto3 response. Members the model puts in hea
 the status line go there; the rest go in the body: JSON, CBOR, or XML as the protocol
 says. `__status__` in a result overrides a 200 (S3's 206 Partial Content).
 """
+import functools
 import json
 
 import cbor2
@@ -11,7 +12,7 @@ import cbor2
 from lakebox.aws import errors
 from lakebox.aws.body import FileRange
 from lakebox.aws.eventstream import event_stream
-from lakebox.aws.shapes import b64encode, epoch_millis, epoch_seconds, iso8601, scalar_to_text, to_datetime
+from lakebox.aws.shapes import b64encode, epoch_millis, epoch_seconds, iso8601, rfc822, scalar_to_text, to_datetime
 from lakebox.aws.xmlwrite import error_text, xml_document, xml_error
 
 
@@ -246,9 +247,9 @@ def _write_rest(route, shape, result, request_id) -> Response:
         found = members.get(name)
         if found is None:
             continue
-        member, location, wire, plain = found
+        member, location, wire, text = found
         if location == "header":
-            headers.append((wire, str(value) if plain else _header_text(member, value)))
+            headers.append((wire, text(value)))
         elif location == "headers":
             headers.extend((wire + k, str(v)) for k, v in value.items())
         elif location == "statusCode":
@@ -275,16 +276,26 @@ _PLAIN_HEADER_TYPES = ("string", "integer", "long")
 
 
 def _rest_members(service: str, shape) -> dict:
-    """{member name: (member, location, wire name, plain)} of an output shape, worked out
-    once per shape; `plain` members are written in a header as `str(value)` (what
-    `_header_text` would make of them). S3's GetObject has some forty of them."""
+    """{member name: (member, location, wire name, text)} of an output shape, worked out
+    once per shape; `text` writes a header member's value (`str` for strings and
+    integers, Last-Modified's date format for an RFC 822 timestamp). S3's GetObject has
+    some forty of them."""
     members = _REST_MEMBERS.get((service, shape.name))
     if members is None:
         members = _REST_MEMBERS[(service, shape.name)] = {
             name: (member, member.serialization.get("location"), member.serialization.get("name", name),
-                   member.type_name in _PLAIN_HEADER_TYPES and not member.serialization.get("jsonvalue"))
+                   _header_writer(member))
             for name, member in shape.members.items()}
     return members
+
+
+def _header_writer(member):
+    """What `_header_text` does for `member`, chosen once."""
+    if member.type_name in _PLAIN_HEADER_TYPES and not member.serialization.get("jsonvalue"):
+        return str
+    if member.type_name == "timestamp" and member.serialization.get("timestampFormat", "rfc822") == "rfc822":
+        return rfc822
+    return functools.partial(_header_text, member)
 
 
 def _encode_xml(shape, value) -> bytes:

@@ -98,6 +98,9 @@ def by_signing_name() -> dict[str, ServiceSpec]:
 
 @functools.cache
 def query_operations() -> dict[str, ServiceSpec]:
-    """Action name -> spec, for services on the query protocol (found by `Action=`)."""
-    return {op: spec for spec in all_specs().values() if spec.protocol == "query"
+    """Action name -> spec, for services on the query protocol (found by `Action=`), and
+    JSON services that still take it (SQS): an unsigned call names no service but by its
+    action, and must reach that service to be refused in its words."""
+    return {op: spec for spec in all_specs().values()
+            if spec.protocol == "query" or (spec.protocol == "json" and query_compat.is_query_compatible(spec.model))
             for op in spec.model.operation_names}

@@ -329,6 +329,10 @@ def _is_date(node, column_types: dict) -> bool:
 
 
 def _is_day_interval(node) -> bool:
+    if isinstance(node, exp.Paren):
+        return _is_day_interval(node.this)
+    if isinstance(node, exp.Mul):           # n * INTERVAL '1' DAY is a day interval too
+        return _is_day_interval(node.this) or _is_day_interval(node.expression)
     if not isinstance(node, exp.Interval):
         return False
     unit = (node.unit.name if node.unit else "").upper()
@@ -342,6 +346,15 @@ def date_add_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> e
     for node in list(tree.find_all(exp.DateAdd)):
         unit = (node.unit.name if node.unit else "DAY").upper()
         if _is_date(node.this, column_types) and unit.rstrip("S") in ("DAY", "WEEK", "MONTH", "YEAR", "QUARTER"):
+            node.replace(exp.cast(node.copy(), "DATE"))
+    return tree
+
+
+def date_trunc_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`date_trunc('month', DATE '2024-01-05')` is a DATE in Trino (its result has the
+    type of its operand); DuckDB gives a TIMESTAMP."""
+    for node in list(tree.find_all(exp.TimestampTrunc, exp.DateTrunc)):
+        if _is_date(node.this, column_types):
             node.replace(exp.cast(node.copy(), "DATE"))
     return tree
 
@@ -497,6 +510,7 @@ TYPED_FIXES = [
     ("sign of a double is a double", sign_of_a_double_is_a_double),
     ("a double cast to an integer type rounds half away from zero", double_to_integer_rounds_half_away),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
+    ("date_trunc of a date stays a date", date_trunc_on_a_date_stays_date),
     ("decimal / decimal is a decimal", decimal_division_stays_decimal),
     ("double / 0 is Infinity or NaN", double_division_by_zero),
     ("avg of a decimal stays a decimal of its scale", avg_of_a_decimal_keeps_its_type),
@@ -517,6 +531,7 @@ _TRIGGERS = {
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},
     date_add_on_a_date_stays_date: {exp.DateAdd},
+    date_trunc_on_a_date_stays_date: {exp.TimestampTrunc, exp.DateTrunc},
     sequence_of_dates_is_dates: {exp.GenerateSeries},
     sign_of_a_double_is_a_double: {exp.Sign},
     double_to_integer_rounds_half_away: {exp.Cast, exp.TryCast},

@@ -12,6 +12,7 @@ import uuid
 import duckdb
 import pyarrow as pa
 import pyarrow.orc as orc
+import pyarrow.parquet as pq
 from sqlglot import exp
 
 from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, regex_read,
@@ -417,6 +418,9 @@ class DuckQuery:
         if bucketed:
             select = self._with_buckets(select, rename, *bucketed)
             partitioned_by = list(partitioned_by) + [_BUCKET]
+        to_orc, orc_compression = file_format == "orc", compression
+        if to_orc:                      # DuckDB writes no ORC: Parquet first, each file converted after
+            file_format, compression = "parquet", "uncompressed"
         options = [f"FORMAT {file_format}"]
         if file_format == "csv":        # Hive text: \001 between fields, no quoting, NULL as \N
             options += [f"DELIMITER {duck_read.quote(delimiter)}", "QUOTE ''", "HEADER false", "NULLSTR '\\N'"]
@@ -439,10 +443,16 @@ class DuckQuery:
         found = []
         for root, _, names in os.walk(directory):
             for name in names:
-                if name.endswith("."):          # an empty extension leaves a trailing dot
-                    os.rename(os.path.join(root, name), os.path.join(root, name[:-1]))
-                    name = name[:-1]
-                found.append(os.path.relpath(os.path.join(root, name), directory))
+                # Partitioned COPY names files `<prefix>_<i>.<extension>`, and for text
+                # formats adds the compression's extension again (`.gz.gz`; `..gz` when the
+                # extension is empty): each becomes `<prefix>_<i><suffix>`.
+                wanted = name.split(".", 1)[0] + suffix if partitioned_by else name
+                if wanted != name:
+                    os.rename(os.path.join(root, name), os.path.join(root, wanted))
+                found.append(os.path.relpath(os.path.join(root, wanted), directory))
+        if to_orc:
+            for relative in found:
+                _parquet_to_orc(os.path.join(directory, relative), orc_compression)
         if bucketed:
             found = _bucket_files(directory, found, prefix, suffix)
         if hadoop_snappy:
@@ -478,6 +488,13 @@ class DuckQuery:
         kind = "EXPLAIN ANALYZE" if analyze else "EXPLAIN"
         rows = self._guard(lambda: self._cursor.execute(f"{kind} {self._sql}").fetchall())
         return "\n".join(row[-1] for row in rows)
+
+
+def _parquet_to_orc(path: str, compression: str | None):
+    """The Parquet file at `path` rewritten in place as ORC (`compression`: zlib, snappy,
+    zstd, lz4 or None)."""
+    table = pq.read_table(path)
+    orc.write_table(table, path, compression=compression or "uncompressed")
 
 
 def _bucket_files(directory: str, written: list[str], query_id: str, suffix: str) -> list[str]:

@@ -100,8 +100,10 @@ MACROS = [
     ("to_iso8601", "x", "CASE typeof(x) WHEN 'DATE' THEN strftime(x, '%Y-%m-%d') "
                         "WHEN 'TIMESTAMP WITH TIME ZONE' THEN strftime(x, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' "
                         "ELSE strftime(CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%g') END"),
-    ("json_size", "j, p", "CASE json_type(j, p) WHEN 'ARRAY' THEN CAST(json_array_length(j, p) AS BIGINT) "
-                          "WHEN 'OBJECT' THEN CAST(len(json_keys(j, p)) AS BIGINT) WHEN NULL THEN NULL ELSE 0 END"),
+    # NULL where the path finds nothing (or the JSON is NULL), 0 for a scalar
+    ("json_size", "j, p", "CASE WHEN json_type(j, p) IS NULL THEN NULL "
+                          "WHEN json_type(j, p) = 'ARRAY' THEN CAST(json_array_length(j, p) AS BIGINT) "
+                          "WHEN json_type(j, p) = 'OBJECT' THEN CAST(len(json_keys(j, p)) AS BIGINT) ELSE 0 END"),
     ("bit_count", "x, bits", "CAST(CASE WHEN x >= 0 THEN bit_count(CAST(x AS BIGINT)) "
                              "ELSE bit_count(CAST(x AS BIGINT)) - (64 - bits) END AS BIGINT)"),
     ("yow", "x", "isoyear(x)"),

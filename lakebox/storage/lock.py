@@ -17,13 +17,26 @@ class DataDirInUse(RuntimeError):
         super().__init__(f"the data directory {data_dir} is in use by a running lakebox server (pid {pid or '?'})")
 
 
+class DataDirUnusable(RuntimeError):
+    """The data directory cannot be made or written (a file in its place, no permission)."""
+
+    def __init__(self, data_dir: str, reason: str):
+        super().__init__(f"cannot use {data_dir} as the data directory: {reason}")
+
+
 def hold(data_dir: str):
-    """Take the data directory's lock (creating the directory) or raise DataDirInUse.
+    """Take the data directory's lock (creating the directory) or raise DataDirInUse, or
+    DataDirUnusable when it cannot be made or written.
 
     Returns the open lock file: the lock lasts until it is closed or the process ends.
     """
-    os.makedirs(data_dir, exist_ok=True)
-    handle = open(os.path.join(data_dir, LOCK_FILE), "a+")
+    if os.path.exists(data_dir) and not os.path.isdir(data_dir):
+        raise DataDirUnusable(data_dir, "it is a file, not a directory")
+    try:
+        os.makedirs(data_dir, exist_ok=True)
+        handle = open(os.path.join(data_dir, LOCK_FILE), "a+")
+    except OSError as error:
+        raise DataDirUnusable(data_dir, error.strerror or str(error)) from None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -14,7 +14,7 @@ from lakebox.engine.dialect import NotSupported
 from lakebox.services.athena import model, results
 
 # CTAS/UNLOAD formats: DuckDB COPY format, default compression, file suffix by compression.
-WRITE_FORMATS = {"PARQUET": "parquet", "JSON": "json", "TEXTFILE": "csv"}
+WRITE_FORMATS = {"PARQUET": "parquet", "ORC": "orc", "JSON": "json", "TEXTFILE": "csv"}
 _SUFFIX = {"gzip": ".gz", "zstd": ".zst", "snappy": ""}
 
 
@@ -133,7 +133,9 @@ def _write_data(job, query, outcome, temp_path):
     directory = temp_path() + ".d"
     outcome.temp_dirs.append(directory)
     compression = spec.get("compression")
-    suffix = ".snappy" if compression == "snappy" and spec["format"] != "PARQUET" else _SUFFIX.get(compression or "", "")
+    suffix = ("" if spec["format"] == "ORC"         # ORC compresses inside the file, as Parquet does
+              else ".snappy" if compression == "snappy" and spec["format"] != "PARQUET"
+              else _SUFFIX.get(compression or "", ""))
     written = spec.get("rename") or [name for name, _ in query.result_columns]
     field_ids = spec["field_ids"](written) if spec.get("field_ids") else None      # Iceberg data files
     names = query.write_files(directory, WRITE_FORMATS[spec["format"]], compression, spec.get("partitioned_by") or [],

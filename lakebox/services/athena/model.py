@@ -38,6 +38,14 @@ def system_error(message: str) -> tuple[str, dict]:
     return reason, athena_error(SYSTEM, ERROR_TYPES["SYSTEM"], reason, retryable=True)
 
 
+def text_result(statement_type: str, substatement_type: str) -> bool:
+    """DDL and the PREPARE/DEALLOCATE utilities answer in a `.txt` file (but a CTAS is
+    answered as a query)."""
+    if statement_type == "UTILITY":
+        return substatement_type in ("PREPARE", "DEALLOCATE")
+    return statement_type == "DDL" and substatement_type != "CREATE_TABLE_AS_SELECT"
+
+
 def result_file(output_location: str, query_id: str, text: bool) -> str:
     """`<OutputLocation>/<QueryExecutionId>.csv` (or `.txt` for DDL)."""
     return f"{output_location.rstrip('/')}/{query_id}.{'txt' if text else 'csv'}"

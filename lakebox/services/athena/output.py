@@ -8,6 +8,7 @@ query is submitted, so a query that could not write its results fails before it 
 and leaves nothing behind.
 """
 from lakebox.aws.errors import ServiceError
+from lakebox.kit import sessions
 from lakebox.kit.calls import system_context
 from lakebox.services.athena import model
 from lakebox.services.kms import public as kms
@@ -49,15 +50,19 @@ def denied_reason(result_uri: str) -> str:
             f"access your KMS key")
 
 
-def write_failure(state, account: str, region: str, result_config: dict,
-                  result_uri: str) -> tuple[str, dict] | None:
+def write_failure(ctx, result_config: dict, result_uri: str) -> tuple[str, dict] | None:
     """(StateChangeReason, AthenaError) when the query's objects cannot be written as
-    configured; None when they can. The output bucket is known to exist."""
-    bucket = s3.parse_s3_uri(result_uri)[0]
+    configured; None when they can. The output bucket is known to exist. Athena writes
+    them with the caller's own permissions, so a caller whose STS session policies do
+    not allow s3:PutObject there is refused as a bucket that refuses the write."""
+    state, account, region = ctx.state, ctx.account, ctx.region
+    bucket, key = s3.parse_s3_uri(result_uri)
     expected = result_config.get("ExpectedBucketOwner")
     reason = denied_reason(result_uri)
     denied = reason, model.athena_error(model.USER, model.ERROR_TYPES["WRITE"], reason)
     if expected and s3.bucket_owner(state, bucket) != expected:
+        return denied
+    if sessions.refusal(ctx, "s3:PutObject", f"arn:aws:s3:::{bucket}/{key}") is not None:
         return denied
     try:
         s3.check_write_request(state, bucket, put_request(result_config))

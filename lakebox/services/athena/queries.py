@@ -11,12 +11,13 @@ import json
 import logging
 import time
 
+from lakebox.aws.errors import ServiceError
 from lakebox.engine import EngineError, new_engine
 from lakebox.engine.dialect import NotSupported, SqlSyntaxError
 from lakebox.kit.calls import on_behalf
 from lakebox.services.athena import cse, ddl, ddl_show, errors, execution, model, results, store, workgroups, writes
 from lakebox.services.athena import output as output_rules
-from lakebox.services.athena.statements import Statement, bind_parameters, classify
+from lakebox.services.athena.statements import Statement, bind_parameters, classify, is_execute
 from lakebox.services.s3 import public as s3
 from lakebox.work import TaskCancelled
 
@@ -62,7 +63,7 @@ def start_query_execution(ctx, params):
     config = json.loads(group["configuration"])
     result_config = _result_configuration(params, config)
     sql = params["QueryString"]
-    if params.get("ExecutionParameters"):
+    if params.get("ExecutionParameters") and not is_execute(sql):
         try:
             sql = bind_parameters(sql, params["ExecutionParameters"])
         except ValueError as error:
@@ -74,7 +75,7 @@ def start_query_execution(ctx, params):
     except NotSupported as error:       # parsed, but not a statement lakebox runs: the query fails
         statement = Statement("unsupported", "DML", "UNKNOWN", args={"reason": str(error)})
     if statement.kind == "execute":
-        statement, sql = _prepared(ctx, group["name"], statement)
+        statement, sql = _prepared(ctx, group["name"], statement, params.get("ExecutionParameters") or [])
     if ctx.limits_on and store.active_count(db, ctx.account, ctx.region) >= model.ACTIVE_QUERY_LIMIT:
         raise errors.TooManyRequestsException("You have exceeded the limit for the number of queries you can run "
                                               "concurrently. Please reduce the number of concurrent queries submitted "
@@ -97,19 +98,14 @@ def start_query_execution(ctx, params):
     elif statement.kind == "unsupported":
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", *model.user_error("NOT_SUPPORTED", statement.args["reason"])))
-    elif (refused := output_rules.write_failure(ctx.state, ctx.account, ctx.region, result_config, model.result_file(
-            output, query_id, _text_result(statement.statement_type, statement.substatement_type)))) is not None:
+    elif (refused := output_rules.write_failure(ctx, result_config, model.result_file(
+            output, query_id, model.text_result(statement.statement_type, statement.substatement_type)))) is not None:
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("FAILED", *refused))
     elif statement.kind in DATA_KINDS:
         _start_data_query(ctx, query_id, statement, database, result_config, config.get("BytesScannedCutoffPerQuery"))
     else:
         _run_ddl(ctx, query_id, statement, database, result_config, group["name"])
     return {"QueryExecutionId": query_id}
-
-
-def _text_result(statement_type: str, substatement_type: str) -> bool:
-    """DDL results are `.txt` files (but a CTAS is answered as a query)."""
-    return statement_type == "DDL" and substatement_type != "CREATE_TABLE_AS_SELECT"
 
 
 def _check_output_location(ctx, output: str):
@@ -169,12 +165,13 @@ def _result_configuration(params, config) -> dict:
     return chosen
 
 
-def _prepared(ctx, workgroup: str, statement: Statement) -> tuple[Statement, str]:
-    """EXECUTE name USING ...: the prepared statement with its parameters bound."""
+def _prepared(ctx, workgroup: str, statement: Statement, parameters: list[str]) -> tuple[Statement, str]:
+    """EXECUTE name USING ... (or EXECUTE name with ExecutionParameters): the prepared
+    statement with its parameters bound."""
     row = store.get_prepared(ctx.state.db, ctx.account, ctx.region, workgroup, statement.args["name"])
     if row is None:
         raise errors.InvalidRequestException(f"Prepared statement not found: {statement.args['name']}")
-    values = _split_values(statement.args.get("using") or "")
+    values = _split_values(statement.args.get("using") or "") + parameters
     try:
         sql = bind_parameters(row["query"], values)
         return classify(sql), sql
@@ -256,6 +253,13 @@ def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
     except ddl.DdlFailure as failure:
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", *model.user_error(failure.error_name, failure.message)))
+        return
+    except ServiceError:                # the caller's own refusal (a session policy): the request's error
+        raise
+    except Exception as error:          # a lakebox bug: the query ends FAILED, not QUEUED for ever
+        log.exception("athena DDL %s failed", query_id)
+        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
+            "FAILED", *model.system_error(f"{type(error).__name__}: {error}")))
         return
     outcome = execution.Outcome("SUCCEEDED")
     path = s3.temp_path(ctx.state)
@@ -359,7 +363,7 @@ def query_execution(state, row) -> dict:
     if row["error"]:
         status["AthenaError"] = json.loads(row["error"])
     result_config = dict(request["ResultConfiguration"])
-    text = _text_result(row["statement_type"], row["substatement_type"])
+    text = model.text_result(row["statement_type"], row["substatement_type"])
     result_config["OutputLocation"] = figures.get("result_file") or model.result_file(
         result_config["OutputLocation"], row["id"], text)
     statistics = {key: figures[key] for key in ("EngineExecutionTimeInMillis", "DataScannedInBytes",

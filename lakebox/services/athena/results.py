@@ -162,7 +162,7 @@ def get_query_results(ctx, params):
     figures = json.loads(row["figures"] or "{}")
     request = json.loads(row["request"])
     columns = figures.get("columns") or []
-    text = row["statement_type"] == "DDL" and row["substatement_type"] != "CREATE_TABLE_AS_SELECT"
+    text = model.text_result(row["statement_type"], row["substatement_type"])
     writes = row["substatement_type"] in ("CREATE_TABLE_AS_SELECT", "INSERT", "DELETE", "UPDATE", "MERGE",
                                           "OPTIMIZE", "UNLOAD")
     limit = params.get("MaxResults") or 1000

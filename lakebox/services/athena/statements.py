@@ -31,6 +31,8 @@ def _simple(pattern: str):
     return re.compile(r"^\s*" + pattern + r"\s*;?\s*$", re.IGNORECASE | re.DOTALL)
 
 
+_EXECUTE = _simple(r"EXECUTE\s+(?P<name>\w+)(?:\s+USING\s+(?P<using>.+))?")
+
 _UTILITY = [
     ("show_databases", "DDL", "SHOW_DATABASES", _simple(r"SHOW\s+(?:DATABASES|SCHEMAS)(?:\s+(?:LIKE\s+)?'(?P<like>[^']*)')?")),
     ("show_tables", "DDL", "SHOW_TABLES",
@@ -83,7 +85,7 @@ _UTILITY = [
     ("unload", "DML", "UNLOAD",
      _simple(r"UNLOAD\s*\((?P<query>.*)\)\s*TO\s*'(?P<location>[^']*)'\s*(?:WITH\s*\((?P<props>.*)\))?")),
     ("prepare", "UTILITY", "PREPARE", _simple(r"PREPARE\s+(?P<name>\w+)\s+FROM\s+(?P<query>.+)")),
-    ("execute", "DML", "EXECUTE", _simple(r"EXECUTE\s+(?P<name>\w+)(?:\s+USING\s+(?P<using>.+))?")),
+    ("execute", "DML", "EXECUTE", _EXECUTE),
     ("deallocate", "UTILITY", "DEALLOCATE", _simple(r"DEALLOCATE\s+PREPARE\s+(?P<name>\w+)")),
 ]
 
@@ -110,6 +112,23 @@ def _check_start(sql: str):
         word = match.group(1) if match else sql.strip()[:1] or "<EOF>"
         column = (match.start(1) - sql.rfind("\n", 0, match.start(1))) if match else 1
         raise SqlSyntaxError(line, column, f"mismatched input '{word}'. {_EXPECTING}")
+
+
+_VIEW_COLUMNS = re.compile(rf"\s*CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+{_NAME}\s*(\()", re.IGNORECASE)
+
+
+def _refuse_view_columns(sql: str):
+    """Trino's CREATE VIEW names no columns (`CREATE VIEW v (a, b) AS ...`): its parser
+    stops at the `(`."""
+    match = _VIEW_COLUMNS.match(sql)
+    offset = match.start(1) if match else 0
+    line, column = sql[:offset].count("\n") + 1, offset - sql.rfind("\n", 0, offset)
+    raise SqlSyntaxError(line, column, "mismatched input '('. Expecting: '.', 'AS', 'COMMENT', 'SECURITY'")
+
+
+def is_execute(sql: str) -> bool:
+    """EXECUTE of a prepared statement: its `?` are in the prepared text, not in `sql`."""
+    return _EXECUTE.match(sql) is not None
 
 
 def classify(sql: str) -> Statement:
@@ -142,6 +161,8 @@ def classify(sql: str) -> Statement:
     if isinstance(tree, exp.Create) and tree.kind == "TABLE" and tree.expression is not None:
         return Statement("ctas", "DDL", "CREATE_TABLE_AS_SELECT", tree)
     if isinstance(tree, exp.Create) and tree.kind == "VIEW":
+        if isinstance(tree.this, exp.Schema):
+            _refuse_view_columns(sql)
         return Statement("create_view", "DDL", "CREATE_VIEW", tree)
     if isinstance(tree, exp.Insert):
         return Statement("insert", "DML", "INSERT", tree)

@@ -15,6 +15,7 @@ from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
 _COMPRESSIONS = {"SNAPPY": "snappy", "GZIP": "gzip", "ZSTD": "zstd", "NONE": None, "UNCOMPRESSED": None}
+_ORC_COMPRESSIONS = {"ZLIB": "zlib", "SNAPPY": "snappy", "ZSTD": "zstd", "LZ4": "lz4", "NONE": None}
 
 
 def data_job(ctx, engine, query_id, statement, database, output):
@@ -64,12 +65,13 @@ def _format_and_compression(props: dict) -> tuple[str, str | None]:
     file_format = (props.get("format") or "PARQUET").upper()
     if file_format not in execution.WRITE_FORMATS:
         raise EngineError("NOT_SUPPORTED", f"Table format {file_format} is not supported for writing")
-    default = "GZIP"             # Athena's default for CTAS Parquet and text alike
+    codecs = _ORC_COMPRESSIONS if file_format == "ORC" else _COMPRESSIONS
+    default = "ZLIB" if file_format == "ORC" else "GZIP"     # Athena's defaults for CTAS
     compression = (props.get("write_compression") or props.get("parquet_compression")
-                   or props.get("compression") or default).upper()
-    if compression not in _COMPRESSIONS:
+                   or props.get("orc_compression") or props.get("compression") or default).upper()
+    if compression not in codecs:
         raise EngineError("NOT_SUPPORTED", f"Compression {compression} is not supported")
-    return file_format, _COMPRESSIONS[compression]
+    return file_format, codecs[compression]
 
 
 def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
@@ -87,6 +89,8 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
     except glue.errors.EntityNotFoundException:
         pass
     props = _ctas_properties(tree)
+    if _without_data(tree):         # WITH NO DATA: the table and its columns, no rows
+        tree.set("expression", exp.select("*").from_(tree.expression.subquery("_no_data")).limit(0))
     if str(props.get("table_type", "")).upper() == "ICEBERG":
         return _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, output)
     file_format, compression = _format_and_compression(props)
@@ -120,6 +124,12 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
                  "partitioned_by": partitioned_by, "on_commit": create_table, "delimiter": delimiter,
                  "bucketed": bucketed}
     return job
+
+
+def _without_data(tree: exp.Create) -> bool:
+    properties = tree.args.get("properties")
+    return properties is not None and any(isinstance(p, exp.WithDataProperty) and p.args.get("no")
+                                          for p in properties.expressions)
 
 
 def _bucketing(props: dict) -> tuple[list[str], int] | None:
@@ -236,10 +246,14 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     query = _numbers_as_table_types(query, (sd.get("Columns") or []) + (table.get("PartitionKeys") or []))
     if iceberg.is_iceberg(table):
         return _iceberg_job(ctx, engine, query_id, "insert", query, table, db_name, database, output, "append")
-    file_format = {"parquet": "PARQUET", "json": "JSON", "csv": "TEXTFILE"}.get(glue.table_format(table))
+    file_format = {"parquet": "PARQUET", "orc": "ORC", "json": "JSON", "csv": "TEXTFILE"}.get(glue.table_format(table))
     if file_format is None:
         raise EngineError("NOT_SUPPORTED", f"INSERT INTO a {glue.table_format(table)} table is not supported")
-    compression = _COMPRESSIONS.get((table.get("Parameters") or {}).get("write.compression", "GZIP").upper(), "gzip")
+    parameters = table.get("Parameters") or {}
+    if file_format == "ORC":
+        compression = _ORC_COMPRESSIONS.get(parameters.get("orc.compress", "ZLIB").upper(), "zlib")
+    else:
+        compression = _COMPRESSIONS.get(parameters.get("write.compression", "GZIP").upper(), "gzip")
     bucketed = None
     if (sd.get("NumberOfBuckets") or 0) > 0 and sd.get("BucketColumns"):
         if not keys:        # Hive's buckets of an unpartitioned table are complete once written
@@ -379,8 +393,8 @@ def _width(query) -> int | None:
     if isinstance(query, exp.Values):
         first = query.expressions[0] if query.expressions else None
         return len(first.expressions) if isinstance(first, exp.Tuple) else 1
-    names = query.named_selects
-    return None if "*" in names else len(names)
+    selects = query.selects         # every one: an unnamed ARRAY[...] or CAST has no named_selects entry
+    return None if any(select.is_star for select in selects) else len(selects)
 
 
 def _add_new_partitions(ctx, database, table, location, keys, data_files):

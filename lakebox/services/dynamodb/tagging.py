@@ -32,6 +32,8 @@ def _table_of(ctx, arn):
 
 def tag_resource(ctx, params):
     account, region, arn = _table_of(ctx, params["ResourceArn"])
+    if not params["Tags"]:
+        raise ValidationException()        # DynamoDB refuses it (ScyllaDB's test_tag.py); its words are not recorded
     tags = {t["Key"]: t["Value"] for t in params["Tags"]}
     existing = store.tags(ctx.state.db, account, region, arn)
     check_new_tags({**existing, **tags})

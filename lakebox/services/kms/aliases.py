@@ -22,8 +22,13 @@ def create_alias(ctx, params):
 def update_alias(ctx, params):
     name = params["AliasName"]
     _check_name(name)
-    _existing(ctx, name)
+    current = store.key_by_uid(ctx.state.db, _existing(ctx, name)["key_uid"])
     key = _target(ctx, params["TargetKeyId"])
+    if current is not None and (_kind(current), current["key_usage"]) != (_kind(key), key["key_usage"]):
+        # UpdateAlias's TargetKeyId documentation; AWS's wording of the refusal is not on record.
+        raise ValidationError(f"Alias {name} cannot be moved from a {_kind(current)} {current['key_usage']} key "
+                              f"to a {_kind(key)} {key['key_usage']} key: the new target must be of the same type "
+                              "and key usage.")
     store.retarget_alias(ctx.state.db, ctx.account, ctx.region, name, key["uid"], lookup.now_ms(ctx))
     return {}
 
@@ -58,6 +63,12 @@ def _described(db, row) -> dict:
     return {"AliasName": row["name"], "AliasArn": model.alias_arn(row["account"], row["region"], row["name"]),
             "TargetKeyId": key["key_id"], "CreationDate": row["created_ms"] / 1000,
             "LastUpdatedDate": row["updated_ms"] / 1000}
+
+
+def _kind(key) -> str:
+    """symmetric, HMAC or asymmetric: alias targets may change only within a kind."""
+    spec = key["key_spec"]
+    return "symmetric" if spec == model.DEFAULT_SPEC else "HMAC" if spec.startswith("HMAC_") else "asymmetric"
 
 
 def _check_name(name):

@@ -8,12 +8,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
 
 from lakebox.aws.errors import ValidationError
-from lakebox.services.kms import keygen, lookup, model, sealing, store, usage
+from lakebox.services.kms import ed25519ph, keygen, lookup, model, sealing, store, usage
 from lakebox.services.kms.errors import (
     InvalidCiphertextException, InvalidKeyUsageException, KMSInvalidMacException,
     KMSInvalidSignatureException, UnsupportedOperationException)
 
 _HASHES = {"256": hashes.SHA256, "384": hashes.SHA384, "512": hashes.SHA512}
+ED25519_MESSAGE_TYPES = {"ED25519_SHA_512": "RAW", "ED25519_PH_SHA_512": "DIGEST"}
 _HMAC_DIGESTS = {"HMAC_SHA_224": hashlib.sha224, "HMAC_SHA_256": hashlib.sha256,
                  "HMAC_SHA_384": hashlib.sha384, "HMAC_SHA_512": hashlib.sha512}
 
@@ -49,13 +50,15 @@ def _oaep(algorithm):
 def sign(ctx, params):
     key = lookup.usable_key(ctx, params["KeyId"], "SIGN_VERIFY", "Sign")
     algorithm = params["SigningAlgorithm"]
-    digest, chosen = _digest(key, algorithm, params["Message"], params.get("MessageType", "RAW"))
+    signed, chosen = _signed_bytes(key, algorithm, params["Message"], params.get("MessageType", "RAW"))
     lookup.check_dry_run(params)
     private_key = _private_key(ctx.state, key)
-    if algorithm.startswith("ECDSA"):
-        signature = private_key.sign(digest, ec.ECDSA(utils.Prehashed(chosen)))
+    if chosen is None:
+        signature = _ed25519_sign(private_key, algorithm, signed)
+    elif algorithm.startswith("ECDSA"):
+        signature = private_key.sign(signed, ec.ECDSA(utils.Prehashed(chosen)))
     else:
-        signature = private_key.sign(digest, _rsa_padding(algorithm, chosen), utils.Prehashed(chosen))
+        signature = private_key.sign(signed, _rsa_padding(algorithm, chosen), utils.Prehashed(chosen))
     usage.note(ctx, key)
     return {"KeyId": lookup.arn_of(key), "Signature": signature, "SigningAlgorithm": algorithm}
 
@@ -63,26 +66,39 @@ def sign(ctx, params):
 def verify(ctx, params):
     key = lookup.usable_key(ctx, params["KeyId"], "SIGN_VERIFY", "Verify")
     algorithm = params["SigningAlgorithm"]
-    digest, chosen = _digest(key, algorithm, params["Message"], params.get("MessageType", "RAW"))
+    signed, chosen = _signed_bytes(key, algorithm, params["Message"], params.get("MessageType", "RAW"))
     lookup.check_dry_run(params)
     public_key = _private_key(ctx.state, key).public_key()
+    signature = params["Signature"]
     try:
-        if algorithm.startswith("ECDSA"):
-            public_key.verify(params["Signature"], digest, ec.ECDSA(utils.Prehashed(chosen)))
+        if chosen is None:
+            _ed25519_verify(public_key, algorithm, signed, signature)
+        elif algorithm.startswith("ECDSA"):
+            public_key.verify(signature, signed, ec.ECDSA(utils.Prehashed(chosen)))
         else:
-            public_key.verify(params["Signature"], digest, _rsa_padding(algorithm, chosen), utils.Prehashed(chosen))
+            public_key.verify(signature, signed, _rsa_padding(algorithm, chosen), utils.Prehashed(chosen))
     except (InvalidSignature, ValueError):
         raise KMSInvalidSignatureException() from None
     usage.note(ctx, key)
     return {"KeyId": lookup.arn_of(key), "SignatureValid": True, "SigningAlgorithm": algorithm}
 
 
-def _digest(key, algorithm, message, message_type):
-    """(digest to sign, hash algorithm) after checking the algorithm suits the key."""
+def _signed_bytes(key, algorithm, message, message_type):
+    """(what the algorithm signs, its hash algorithm) after checking the algorithm suits
+    the key and the message its type. Ed25519 signs the message itself (hash None):
+    ED25519_SHA_512 a RAW message, ED25519_PH_SHA_512 a 64-byte DIGEST, which KMS
+    prehashes once more (the Sign API reference: the input is hashed twice)."""
     allowed = model.usage_algorithms(key["key_spec"], key["key_usage"]).get("SigningAlgorithms", [])
     if algorithm not in allowed:
         raise InvalidKeyUsageException(f"Algorithm {algorithm} is incompatible with key spec {key['key_spec']}.")
     chosen = _HASHES[algorithm[-3:]]()
+    if algorithm in ED25519_MESSAGE_TYPES:
+        needed = ED25519_MESSAGE_TYPES[algorithm]
+        if message_type != needed:
+            raise ValidationError(f"The {algorithm} signing algorithm requires MessageType {needed}.")
+        if needed == "DIGEST" and len(message) != chosen.digest_size:
+            raise ValidationError(f"Digest is invalid length for algorithm {algorithm}.")
+        return message, None
     if message_type == "DIGEST":
         if len(message) != chosen.digest_size:
             raise ValidationError(f"Digest is invalid length for algorithm {algorithm}.")
@@ -92,6 +108,22 @@ def _digest(key, algorithm, message, message_type):
     hasher = hashes.Hash(chosen)
     hasher.update(message)
     return hasher.finalize(), chosen
+
+
+def _ed25519_sign(private_key, algorithm, message) -> bytes:
+    if algorithm == "ED25519_SHA_512":
+        return private_key.sign(message)
+    seed = private_key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                     serialization.NoEncryption())
+    return ed25519ph.sign(seed, message)
+
+
+def _ed25519_verify(public_key, algorithm, message, signature):
+    if algorithm == "ED25519_SHA_512":
+        public_key.verify(signature, message)
+    elif not ed25519ph.verify(public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw),
+                              message, signature):
+        raise InvalidSignature()
 
 
 def _rsa_padding(algorithm, chosen):

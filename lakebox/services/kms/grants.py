@@ -4,17 +4,31 @@ import base64
 import json
 import secrets
 
+from lakebox.aws.errors import ValidationError
 from lakebox.kit import arns
-from lakebox.services.kms import lookup, store
+from lakebox.services.kms import lookup, model, store
 from lakebox.services.kms.errors import (
     InvalidGrantIdException, InvalidGrantTokenException, InvalidMarkerException, NotFoundException)
 
 LIST_DEFAULT_LIMIT = 50
+# The operations a grant may allow on each kind of key (KMS Developer Guide, "Grant
+# operations"), besides those every key takes.
+ANY_KEY_OPERATIONS = {"CreateGrant", "DescribeKey", "RetireGrant"}
+GRANT_OPERATIONS = {
+    "SYMMETRIC": {"Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyPair",
+                  "GenerateDataKeyPairWithoutPlaintext", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom",
+                  "ReEncryptTo"},
+    "ENCRYPT_DECRYPT": {"Decrypt", "Encrypt", "ReEncryptFrom", "ReEncryptTo", "GetPublicKey"},
+    "SIGN_VERIFY": {"Sign", "Verify", "GetPublicKey"},
+    "GENERATE_VERIFY_MAC": {"GenerateMac", "VerifyMac"},
+    "KEY_AGREEMENT": {"DeriveSharedSecret", "GetPublicKey"},
+}
 
 
 def create_grant(ctx, params):
     key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
     lookup.check_enabled(ctx, key)
+    _check_operations(key, params["Operations"], params.get("Constraints"))
     lookup.check_dry_run(params)
     db = ctx.state.db
     name = params.get("Name")
@@ -29,6 +43,22 @@ def create_grant(ctx, params):
     store.insert_grant(db, grant_id, key["uid"], name, lookup.now_ms(ctx), params["GranteePrincipal"],
                        params.get("RetiringPrincipal"), params["Operations"], params.get("Constraints"), token)
     return {"GrantToken": token, "GrantId": grant_id}
+
+
+def _check_operations(key, operations, constraints):
+    """A grant allows only operations its key can do; encryption context constraints
+    only on symmetric encryption keys, whose operations take a context."""
+    if set(operations) == {"CreateGrant"}:
+        raise ValidationError("Grants must not contain only the CreateGrant operation.")
+    symmetric = key["key_spec"] == model.DEFAULT_SPEC
+    kind = "SYMMETRIC" if symmetric else key["key_usage"]
+    refused = sorted(set(operations) - GRANT_OPERATIONS[kind] - ANY_KEY_OPERATIONS)
+    if refused:
+        raise ValidationError(f"Grant operations {refused} are not supported for key spec {key['key_spec']} and "
+                              f"key usage {key['key_usage']}.")
+    if constraints and not symmetric:
+        raise ValidationError("Encryption context grant constraints are supported only on symmetric encryption "
+                              "KMS keys.")
 
 
 def list_grants(ctx, params):

@@ -68,6 +68,8 @@ def spec_of(private_key) -> str | None:
     """The key spec of a private key object, or None for one KMS keys cannot hold."""
     if isinstance(private_key, rsa.RSAPrivateKey):
         return f"RSA_{private_key.key_size}"
+    if isinstance(private_key, ed25519.Ed25519PrivateKey):
+        return "ECC_NIST_EDWARDS25519"
     if isinstance(private_key, ec.EllipticCurvePrivateKey):
         return next((spec for spec, curve in CURVES.items() if curve.name == private_key.curve.name), None)
     return None

@@ -26,6 +26,7 @@ KEY_SPECS = {
     "ECC_NIST_P384": {"SIGN_VERIFY": {"SigningAlgorithms": ["ECDSA_SHA_384"]}, "KEY_AGREEMENT": ECDH},
     "ECC_NIST_P521": {"SIGN_VERIFY": {"SigningAlgorithms": ["ECDSA_SHA_512"]}, "KEY_AGREEMENT": ECDH},
     "ECC_SECG_P256K1": {"SIGN_VERIFY": {"SigningAlgorithms": ["ECDSA_SHA_256"]}},
+    "ECC_NIST_EDWARDS25519": {"SIGN_VERIFY": {"SigningAlgorithms": ["ED25519_SHA_512", "ED25519_PH_SHA_512"]}},
     "HMAC_224": {"GENERATE_VERIFY_MAC": {"MacAlgorithms": ["HMAC_SHA_224"]}},
     "HMAC_256": {"GENERATE_VERIFY_MAC": {"MacAlgorithms": ["HMAC_SHA_256"]}},
     "HMAC_384": {"GENERATE_VERIFY_MAC": {"MacAlgorithms": ["HMAC_SHA_384"]}},

@@ -26,6 +26,7 @@ CANNED_GROUP_GRANTS = {
 CANNED_ACLS = {"private", "bucket-owner-read", "bucket-owner-full-control", "aws-exec-read", *CANNED_GROUP_GRANTS}
 GRANT_HEADERS = {"GrantFullControl": "FULL_CONTROL", "GrantRead": "READ", "GrantReadACP": "READ_ACP",
                  "GrantWrite": "WRITE", "GrantWriteACP": "WRITE_ACP"}
+ACL_PARAMS = frozenset(("AccessControlPolicy", "ACL", *GRANT_HEADERS))
 _GRANTEE = re.compile(r'\s*(id|uri|emailAddress)\s*=\s*"?([^",]+)"?\s*')
 
 
@@ -40,6 +41,8 @@ def requested_grants(ctx, bucket, params: dict) -> list | None:
     Refused when the bucket has ACLs disabled and the grants reach beyond the owner, or
     when public access is blocked and they are public.
     """
+    if ACL_PARAMS.isdisjoint(params):
+        return None                    # the usual write names no ACL
     if params.get("AccessControlPolicy"):
         grants = params["AccessControlPolicy"].get("Grants") or []
     elif any(params.get(name) for name in GRANT_HEADERS):

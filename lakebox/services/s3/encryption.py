@@ -371,7 +371,7 @@ def open_plain(ctx, row, attrs: dict, params: dict, prefix: str = ""):
 def plain_copy(state, db, bucket, row) -> str:
     """A file holding a version's plaintext, made once per blob, for a sealed version or
     one whose bytes are kept in its row (`db`: see open_for_service)."""
-    target = files.plain_copy_path(state.blobs, row["blob_id"])
+    target = files.plain_copy_path(state.blobs, row["blob_id"], made=True)
     if os.path.exists(target):
         return target
     temp = state.blobs.temp_path()

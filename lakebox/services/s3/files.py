@@ -171,7 +171,7 @@ def delete_later(blobs, blob_ids):
     an orphan file behind, never a missing one. (A thread of its own was tried: its hops
     cost more than they saved, alone or with eight clients.)
     """
-    blob_ids = [blob_id for blob_id in blob_ids if blob_id]
+    blob_ids = [blob_id for blob_id in blob_ids if blob_id and _has_files(blobs, blob_id)]
     if not blob_ids:
         return
     try:
@@ -182,15 +182,34 @@ def delete_later(blobs, blob_ids):
     loop.call_soon(_delete_all, blobs, blob_ids)
 
 
+def _has_files(blobs, blob_id: str) -> bool:
+    """Whether deleting the blob has a file to remove: its own, or a plain copy made of
+    bytes kept in a row (an overwrite of a small object usually has none: no unlink that
+    fails, costing a system call and an exception, on every such PUT)."""
+    return not stored.in_row(blob_id) or bool(_PLAIN_COPIES) and plain_copy_path(blobs, blob_id) in _PLAIN_COPIES
+
+
 def _delete_all(blobs, blob_ids):
     for blob_id in blob_ids:
         if not stored.in_row(blob_id):
             blobs.delete(blob_id)
-        discard(plain_copy_path(blobs, blob_id))
+        copy = plain_copy_path(blobs, blob_id)
+        _PLAIN_COPIES.discard(copy)
+        discard(copy)
 
 
-def plain_copy_path(blobs, blob_id: str) -> str:
+# The plain copies this process may have made (`plain_copy_path` with `made=True`, noted
+# before the file is created): the temp area they live in is swept at every start, so
+# this is every copy there is.
+_PLAIN_COPIES = set()
+
+
+def plain_copy_path(blobs, blob_id: str, made: bool = False) -> str:
     """Where a decrypted copy of an encrypted blob is kept for readers in place (the SQL
     engine reads files, not ciphertext; encryption.plain_copy). In the temp area, so a
-    restart sweeps them away; each is removed with its blob."""
-    return os.path.join(blobs.tmp, "plain-" + blob_id)
+    restart sweeps them away; each is removed with its blob. `made`: the caller is about
+    to create it."""
+    path = os.path.join(blobs.tmp, "plain-" + blob_id)
+    if made:
+        _PLAIN_COPIES.add(path)
+    return path

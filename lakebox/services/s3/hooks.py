@@ -35,10 +35,18 @@ def authenticate(state, route, req):
 
 
 def streams_payload(route) -> bool:
-    """The model marks the upload operations' payload as streaming."""
-    shape = route.operation.input_shape
-    payload = shape.serialization.get("payload") if shape else None
-    return bool(payload) and shape.members[payload].serialization.get("streaming", False)
+    """The model marks the upload operations' payload as streaming (asked of every
+    request: answered once per operation)."""
+    streams = _STREAMING.get(route.operation.name)
+    if streams is None:
+        shape = route.operation.input_shape
+        payload = shape.serialization.get("payload") if shape else None
+        streams = _STREAMING[route.operation.name] = \
+            bool(payload) and shape.members[payload].serialization.get("streaming", False)
+    return streams
+
+
+_STREAMING = {}         # operation name -> whether its payload streams
 
 
 def admit_payload(ctx, route):

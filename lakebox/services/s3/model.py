@@ -223,6 +223,9 @@ def _seconds(value) -> int:
     return int(value)
 
 
+READ_CONDITIONS = frozenset(("IfMatch", "IfNoneMatch", "IfModifiedSince", "IfUnmodifiedSince"))
+
+
 def check_read_conditions(params: dict, etag: str, last_modified: float, now: float | None = None):
     """GET/HEAD conditions, with S3's precedence (RFC 7232, section 6).
 
@@ -230,6 +233,8 @@ def check_read_conditions(params: dict, etag: str, last_modified: float, now: fl
     fails (the ETag matches) answers 304 even when If-Modified-Since would not. An
     If-Modified-Since later than `now` is ignored (RFC 7232, 3.3: such a date is invalid).
     """
+    if READ_CONDITIONS.isdisjoint(params):
+        return                      # the usual read is unconditional
     if now is not None and params.get("IfModifiedSince") is not None and \
             _seconds(params["IfModifiedSince"]) > now:
         params = {k: v for k, v in params.items() if k != "IfModifiedSince"}

@@ -13,6 +13,7 @@ MAX_DELETE_OBJECTS = 1000
 RESPONSE_OVERRIDES = {"ResponseCacheControl": "CacheControl", "ResponseContentDisposition": "ContentDisposition",
                       "ResponseContentEncoding": "ContentEncoding", "ResponseContentLanguage": "ContentLanguage",
                       "ResponseContentType": "ContentType", "ResponseExpires": "Expires"}
+OVERRIDE_PARAMS = frozenset(RESPONSE_OVERRIDES)
 
 
 async def put_object(ctx, params):
@@ -90,15 +91,18 @@ def _read(ctx, params, method):
     if params.get("PartNumber") is not None and (params.get("ChecksumMode") or "").upper() == "ENABLED":
         result.update(_part_checksum(ctx, row, attrs, params["PartNumber"]))
     result["ContentLength"] = last - first + 1
-    for param, field in RESPONSE_OVERRIDES.items():
-        if params.get(param) is not None:
-            result[field] = params[param]
+    if not OVERRIDE_PARAMS.isdisjoint(params):        # the usual read asks for none
+        for param, field in RESPONSE_OVERRIDES.items():
+            if params.get(param) is not None:
+                result[field] = params[param]
     return row, attrs, result, first, last - first + 1
 
 
 def _check_overrides(params):
     """A response header asked for must be writable as one: ISO-8859-1 (S3's reply, as a
     client logged it: InvalidArgument "Header value cannot be represented using ISO-8859-1.")."""
+    if OVERRIDE_PARAMS.isdisjoint(params):
+        return
     for param in RESPONSE_OVERRIDES:
         value = params.get(param)
         if isinstance(value, str) and not _latin1(value):

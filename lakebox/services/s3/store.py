@@ -274,15 +274,20 @@ def cached_configs(cache: dict, db, bucket) -> dict:
     every configuration write bumps in its own transaction: a request holding the current
     bucket row never takes a stale copy for the current one.
     """
-    stamp = (bucket["created_at"], bucket["config_version"])
-    configs = cache.setdefault("bucket_configs", {})
+    configs = cache.get("bucket_configs")
+    if configs is None:
+        configs = cache["bucket_configs"] = {}
     entry = configs.get(bucket["name"])
+    if entry is not None and entry[2] is bucket:
+        return entry[1]             # asked again with the very row it was checked against (a PUT asks 5 times)
+    stamp = (bucket["created_at"], bucket["config_version"])
     if entry is None or entry[0] != stamp:
         if len(configs) >= MAX_CACHED_BUCKETS:
             configs.clear()
         rows = db.query("SELECT kind, body FROM s3_bucket_configs WHERE bucket=? AND config_id=''",
                         (bucket["name"],))
-        entry = configs[bucket["name"]] = (stamp, {row["kind"]: loads(row["body"]) for row in rows})
+        entry = (stamp, {row["kind"]: loads(row["body"]) for row in rows})
+    configs[bucket["name"]] = (entry[0], entry[1], bucket)
     return entry[1]
 
 
@@ -341,6 +346,16 @@ def version(db, bucket: str, key: str, version_id: str):
                   (bucket, key, version_id))
 
 
+# A column named in an UPDATE's SET makes SQLite maintain every index that reads it, even
+# when its value stays: `delete_marker` is in the partial index s3_objects_current, so it
+# is set only when it changes (an overwrite of a current object then writes one page, not
+# two: 3.5 us less per PUT, measured).
+_REWRITE_COLUMNS = ("blob_id=?, size=?, etag=?, last_modified=?, storage_class=?, owner=?, parts_count=?, "
+                    "checksum_algorithm=?, checksum_type=?, attrs=?, sealing=?, content=?")
+_REWRITE_VERSION = f"UPDATE s3_objects SET {_REWRITE_COLUMNS} WHERE id=?"
+_REWRITE_VERSION_AND_MARKER = f"UPDATE s3_objects SET {_REWRITE_COLUMNS}, delete_marker=? WHERE id=?"
+
+
 def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ()) -> list[str]:
     """Make `row` the current version of `key`.
 
@@ -350,19 +365,21 @@ def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ())
     """
     version_id = row["version_id"]
     attrs = row.get("attrs", {})
-    columns = (int(row.get("delete_marker", False)), row.get("blob_id"), row.get("size", 0), row.get("etag", ""),
+    delete_marker = int(row.get("delete_marker", False))
+    columns = (row.get("blob_id"), row.get("size", 0), row.get("etag", ""),
                row["last_modified"], row.get("storage_class", "STANDARD"), row["owner"], row.get("parts_count"),
                *_checksum_columns(attrs), dumps(attrs), row.get("sealing"), row.get("content"))
     with db.transaction():
-        old = db.one("SELECT id, blob_id, is_latest, parts_count FROM s3_objects "
+        old = db.one("SELECT id, blob_id, is_latest, delete_marker, parts_count FROM s3_objects "
                      "WHERE bucket=? AND key=? AND version_id=?", (bucket, key, version_id))
         if old is not None and old["is_latest"]:
             # The current version is the newest row of its key: rewritten where it is, it
             # stays the newest (cheaper than a delete and an insert, which touch every index).
             object_id = old["id"]
-            db.execute("UPDATE s3_objects SET delete_marker=?, blob_id=?, size=?, etag=?, last_modified=?, "
-                       "storage_class=?, owner=?, parts_count=?, checksum_algorithm=?, checksum_type=?, attrs=?, "
-                       "sealing=?, content=? WHERE id=?", (*columns, object_id))
+            if old["delete_marker"] == delete_marker:
+                db.execute(_REWRITE_VERSION, (*columns, object_id))
+            else:
+                db.execute(_REWRITE_VERSION_AND_MARKER, (*columns, delete_marker, object_id))
             if old["parts_count"]:
                 db.execute("DELETE FROM s3_object_parts WHERE object_id=?", (object_id,))
         else:
@@ -373,7 +390,8 @@ def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ())
                 "INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, etag, "
                 "last_modified, storage_class, owner, parts_count, checksum_algorithm, checksum_type, attrs, "
                 "sealing, content) "
-                "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (bucket, key, version_id, *columns)).lastrowid
+                "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (bucket, key, version_id, delete_marker, *columns)).lastrowid
         if parts:
             db.executemany("INSERT INTO s3_object_parts VALUES (?, ?, ?, ?, ?)",
                            [(object_id, *part) for part in parts])

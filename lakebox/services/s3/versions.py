@@ -19,6 +19,8 @@ LOCK_FIELDS = ("ObjectLockMode", "ObjectLockRetainUntilDate", "ObjectLockLegalHo
 ENCRYPTION_FIELDS = ("ServerSideEncryption", "SSEKMSKeyId", "BucketKeyEnabled",
                      "SSECustomerAlgorithm", "SSECustomerKeyMD5")
 DESCRIBED_FIELDS = frozenset(CONTENT_FIELDS + ENCRYPTION_FIELDS + LOCK_FIELDS)     # copied as stored
+SSE_PARAMS = frozenset(("ServerSideEncryption", "SSECustomerAlgorithm", "SSECustomerKey", "SSECustomerKeyMD5",
+                        "SSEKMSKeyId", "BucketKeyEnabled"))     # a write's encryption parameters
 ARCHIVE_CLASSES = ("GLACIER", "DEEP_ARCHIVE")
 STORAGE_CLASSES = frozenset(spec_for("s3").model.shape_for("StorageClass").enum)
 ENCRYPTION_ALGORITHMS = frozenset(spec_for("s3").model.shape_for("ServerSideEncryption").enum)
@@ -134,6 +136,8 @@ def encryption(ctx, bucket, params: dict) -> dict:
     Header combinations S3 refuses are `InvalidArgument` in its words (S3 User Guide,
     "Using server-side encryption with customer-provided keys"; recorded replies).
     """
+    if SSE_PARAMS.isdisjoint(params) and store.bucket_config(ctx.state, bucket, "encryption") is None:
+        return {"ServerSideEncryption": "AES256"}        # the usual write: nothing asked, no bucket default
     requested = params.get("ServerSideEncryption")
     if params.get("SSECustomerAlgorithm"):
         if requested is not None:

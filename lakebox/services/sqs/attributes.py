@@ -47,23 +47,25 @@ def is_fifo_request(attributes: dict) -> bool:
     return attributes.get("FifoQueue", "").lower() == "true"
 
 
-def initial(attributes: dict, fifo: bool, find_queue) -> dict:
-    """The stored attributes of a new queue: defaults, then the checked request."""
+def initial(attributes: dict, fifo: bool, find_queue, source_arn: str | None = None) -> dict:
+    """The stored attributes of a new queue (`source_arn`, its ARN): defaults, then the
+    checked request."""
     if "FifoQueue" in attributes and attributes["FifoQueue"].lower() not in ("true", "false"):
         raise InvalidAttributeValue("Invalid value for the parameter FifoQueue.")
     given = {k: v for k, v in attributes.items() if k != "FifoQueue"}
     stored = dict(DEFAULTS, **(FIFO_DEFAULTS if fifo else {}))
-    return apply(stored, given, fifo, find_queue)
+    return apply(stored, given, fifo, find_queue, source_arn)
 
 
-def apply(stored: dict, changes: dict, fifo: bool, find_queue) -> dict:
+def apply(stored: dict, changes: dict, fifo: bool, find_queue, source_arn: str | None = None) -> dict:
     """The stored attributes after `changes`, all checked before any is applied.
-    `find_queue(arn)` -> the queue row of an ARN, or None (for redrive targets)."""
+    `find_queue(arn)` -> the queue row of an ARN, or None (for redrive targets);
+    `source_arn`: the ARN of the queue they are for (a redrive target may refuse it)."""
     result = dict(stored)
     for name, value in changes.items():
         if name not in SETTABLE or (name in FIFO_ONLY and not fifo):
             raise InvalidAttributeName(f"Unknown Attribute {name}.")
-        checked = _check(name, value, fifo, find_queue)
+        checked = _check(name, value, fifo, find_queue, source_arn)
         if checked is None:
             result.pop(name, None)
         else:
@@ -85,7 +87,7 @@ def apply(stored: dict, changes: dict, fifo: bool, find_queue) -> dict:
     return result
 
 
-def _check(name, value, fifo, find_queue):
+def _check(name, value, fifo, find_queue, source_arn):
     if name in RANGES:
         low, high = RANGES[name]
         if not INTEGER.match(value) or not low <= int(value) <= high:
@@ -100,7 +102,7 @@ def _check(name, value, fifo, find_queue):
     if name == "Policy":
         return _policy(value)
     if name == "RedrivePolicy":
-        return redrive_policy(value, fifo, find_queue) if value else None
+        return redrive_policy(value, fifo, find_queue, source_arn) if value else None
     if name == "RedriveAllowPolicy":
         return redrive_allow_policy(value) if value else None
     return value or None                                  # KmsMasterKeyId
@@ -122,7 +124,7 @@ def _redrive_error(value, reason):
     return InvalidParameterValue(f"Value {value} for parameter RedrivePolicy is invalid. Reason: {reason}")
 
 
-def redrive_policy(value: str, fifo: bool, find_queue) -> str:
+def redrive_policy(value: str, fifo: bool, find_queue, source_arn: str | None = None) -> str:
     try:
         policy = json.loads(value)
     except ValueError:
@@ -146,6 +148,12 @@ def redrive_policy(value: str, fifo: bool, find_queue) -> str:
         raise _redrive_error(value, "Dead letter target does not exist.")
     if bool(target["fifo"]) != fifo:
         raise _redrive_error(value, "Dead-letter queue must be same type of queue as the source..")
+    # The dead-letter queue's RedriveAllowPolicy says which sources may name it (AWS's
+    # wording of this refusal is not on public record; the shape is RedrivePolicy's own).
+    if source_arn is not None and not redrive_allows(json.loads(target["attributes"]).get("RedriveAllowPolicy"),
+                                                     source_arn):
+        raise _redrive_error(value, f"Queue {policy['deadLetterTargetArn']} does not allow {source_arn} to use it "
+                                    "as a dead-letter queue.")
     return json.dumps({"deadLetterTargetArn": policy["deadLetterTargetArn"], "maxReceiveCount": int(count)},
                       separators=(",", ":"))
 

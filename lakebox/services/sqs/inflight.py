@@ -101,7 +101,9 @@ def _change(ctx, queue, handle, timeout):
                                     "not exist or is not available for visibility timeout change.")
     if row["visible_at"] <= ctx.now:
         raise MessageNotInflight()
-    if not 0 <= timeout <= MAX_VISIBILITY_S:
+    # A receive's visibility lasts 12 hours at most, however often it is extended.
+    held_for = ctx.now - row["received_at"] if row["received_at"] is not None else 0.0
+    if not 0 <= timeout <= MAX_VISIBILITY_S - held_for:
         raise InvalidParameterValue(f"Value {timeout} for parameter VisibilityTimeout is invalid. Reason: Total "
                                     f"VisibilityTimeout for the message is beyond the limit [{MAX_VISIBILITY_S} "
                                     "seconds]")

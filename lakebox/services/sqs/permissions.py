@@ -7,6 +7,14 @@ from lakebox.services.sqs.errors import InvalidParameterValue, OverLimit
 from lakebox.services.sqs.lookup import arn_of, queue_from
 
 MAX_ACTIONS = 7
+# What AddPermission may grant another account: "*" and the queue's message and read
+# actions (a batch action comes with its single form, as the API reference says); the
+# actions "cross-account permissions don't apply to" are the owner's alone.
+SHAREABLE_ACTIONS = {"*", "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility",
+                     "GetQueueAttributes", "GetQueueUrl", "ListDeadLetterSourceQueues", "PurgeQueue"}
+OWNER_ACTIONS = {"AddPermission", "CreateQueue", "DeleteQueue", "ListQueueTags", "ListQueues", "RemovePermission",
+                 "SetQueueAttributes", "TagQueue", "UntagQueue", "StartMessageMoveTask", "CancelMessageMoveTask",
+                 "ListMessageMoveTasks"}
 
 
 def add_permission(ctx, params):
@@ -19,6 +27,8 @@ def add_permission(ctx, params):
     actions = params["Actions"]
     if len(actions) > MAX_ACTIONS:
         raise OverLimit(f"{len(actions)} Actions were found, maximum allowed is {MAX_ACTIONS}.")
+    for action in actions:
+        _check_action(action)
     principals = [f"arn:aws:iam::{account}:root" for account in params["AWSAccountIds"]]
     policy["Statement"].append({
         "Sid": label, "Effect": "Allow",
@@ -27,6 +37,14 @@ def add_permission(ctx, params):
         "Resource": arn_of(queue)})
     _store(ctx, queue, attrs, policy)
     return {}
+
+
+def _check_action(action):
+    if action in SHAREABLE_ACTIONS:
+        return
+    reason = ("Only the queue owner is allowed to invoke this action." if action in OWNER_ACTIONS
+              else "Please refer to the appropriate WSDL for a list of valid actions.")
+    raise InvalidParameterValue(f"Value SQS:{action} for parameter ActionName is invalid. Reason: {reason}")
 
 
 def remove_permission(ctx, params):

@@ -20,7 +20,8 @@ def create_queue(ctx, params):
     requested = params.get("Attributes") or {}
     fifo = attributes.is_fifo_request(requested)
     model.check_queue_name(name, fifo)
-    wanted = attributes.initial(requested, fifo, lambda arn: queue_by_arn(db, arn))
+    wanted = attributes.initial(requested, fifo, lambda arn: queue_by_arn(db, arn),
+                                model.queue_arn(ctx.region, ctx.account, name))
     tags = params.get("tags") or {}
     check_tags(tags)
     existing = store.queue(db, ctx.account, ctx.region, name)
@@ -117,7 +118,8 @@ def set_queue_attributes(ctx, params):
         if changes.pop("FifoQueue").lower() != ("true" if fifo else "false"):
             raise InvalidParameterValue("Invalid value for the parameter FifoQueue. Reason: Modifying queue type "
                                         "is not supported.")
-    updated = attributes.apply(store.attributes_of(row), changes, fifo, lambda arn: queue_by_arn(db, arn))
+    updated = attributes.apply(store.attributes_of(row), changes, fifo, lambda arn: queue_by_arn(db, arn),
+                               arn_of(row))
     store.set_attributes(db, row["uid"], updated, ctx.now)
     return {}
 

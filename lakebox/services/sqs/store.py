@@ -90,6 +90,9 @@ SCHEMA = [
     "CREATE INDEX sqs_messages_group ON sqs_messages (queue_uid, group_id, seq)",
     # Data keys no message uses any more are pruned (jobs.py).
     "CREATE INDEX sqs_messages_data_key ON sqs_messages (data_key)",
+    # When the message was last received: a receive's visibility timeout may be extended
+    # to 12 hours from it at most (inflight.py).
+    "ALTER TABLE sqs_messages ADD COLUMN received_at REAL",
 ]
 
 
@@ -233,8 +236,9 @@ def messages_by_seq(db, seqs):
 
 
 def message_state(db, seq):
-    """What a receipt handle is checked against: the message's queue, receive token and visibility."""
-    return db.one("SELECT seq, queue_uid, token, visible_at FROM sqs_messages WHERE seq=?", (seq,))
+    """What a receipt handle is checked against: the message's queue, receive token,
+    visibility and last receive."""
+    return db.one(f"SELECT {_HELD_COLUMNS} FROM sqs_messages WHERE seq=?", (seq,))
 
 
 def message_states(db, seqs) -> dict:
@@ -243,13 +247,16 @@ def message_states(db, seqs) -> dict:
         return {}
     marks = ", ".join("?" * len(seqs))
     return {row["seq"]: row for row in db.query(
-        f"SELECT seq, queue_uid, token, visible_at FROM sqs_messages WHERE seq IN ({marks})", seqs)}
+        f"SELECT {_HELD_COLUMNS} FROM sqs_messages WHERE seq IN ({marks})", seqs)}
+
+
+_HELD_COLUMNS = "seq, queue_uid, token, visible_at, received_at"
 
 
 def mark_received(db, changes):
-    """changes: (visible_at, token, first_received_at, seq) per message received."""
-    db.executemany("UPDATE sqs_messages SET visible_at=?, token=?, receive_count=receive_count+1, "
-                   "first_received_at=coalesce(first_received_at, ?) WHERE seq=?", changes)
+    """changes: (visible_at, token, received at, seq) per message received."""
+    db.executemany("UPDATE sqs_messages SET visible_at=?1, token=?2, receive_count=receive_count+1, "
+                   "first_received_at=coalesce(first_received_at, ?3), received_at=?3 WHERE seq=?4", changes)
 
 
 def delete_message(db, seq):

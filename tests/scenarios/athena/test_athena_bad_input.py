@@ -35,6 +35,14 @@ def test_a_syntax_error_creates_no_execution(athena, bucket, group):
     assert response["AthenaErrorCode"] == "MALFORMED_QUERY"
 
 
+def test_a_view_with_a_column_list_is_a_syntax_error(athena, bucket, group):
+    # Trino's CREATE VIEW takes no column list: its parser stops at the `(`.
+    response = _refused(athena, group, "CREATE OR REPLACE VIEW v (a, b) AS SELECT 1, 2", f"s3://{bucket}/r/")
+    assert response["Error"]["Message"] == ("line 1:26: mismatched input '('. "
+                                            "Expecting: '.', 'AS', 'COMMENT', 'SECURITY'")
+    assert response["AthenaErrorCode"] == "MALFORMED_QUERY"
+
+
 def test_an_output_bucket_that_does_not_exist(athena, group):
     response = _refused(athena, group, "SELECT 1", "s3://no-such-bucket-for-results/r/")
     assert response["Error"]["Message"] == "Unable to verify/create output bucket no-such-bucket-for-results"

@@ -1,7 +1,9 @@
 """DDL through Athena, visible through the Glue API: external tables over CSV and JSON,
 CTAS with a manifest, INSERT INTO, views stored as Presto views, SHOW and DESCRIBE."""
 import gzip
+import io
 
+import pyarrow.parquet as pq
 import pytest
 
 
@@ -170,6 +172,28 @@ def test_insert_with_a_column_list(query):
     query("INSERT INTO people_t (name, id) VALUES ('bob', 2)")
     _, rows, _ = query("SELECT id, name, age FROM people_t ORDER BY id")
     assert rows == [["id", "name", "age"], ["1", "ann", "30"], ["2", "bob", None]]
+
+
+def test_insert_writes_the_tables_types_whatever_the_select_list(query, s3, bucket):
+    # an unnamed DATE literal or ARRAY among the values must not keep 1.5 a decimal in a double column
+    query(f"CREATE TABLE typed WITH (format = 'PARQUET', external_location = 's3://{bucket}/typed/') AS "
+          f"SELECT 1 AS id, 2.5e0 AS amount, DATE '2024-01-01' AS day, ARRAY[1] AS arr")
+    query("INSERT INTO typed SELECT 2, 1.5, DATE '2024-03-01', ARRAY[4]")
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="typed/")["Contents"]]
+    types = {tuple(str(field.type) for field in pq.read_schema(io.BytesIO(
+        s3.get_object(Bucket=bucket, Key=key)["Body"].read()))) for key in keys}
+    assert types == {("int32", "double", "date32[day]", "list<element: int32>")}
+
+
+def test_ctas_with_no_data_makes_the_table_without_rows(query, glue, database):
+    _, rows, _ = query("CREATE TABLE shape WITH (format = 'PARQUET') AS SELECT 1 AS id, 'ann' AS name "
+                       "WITH NO DATA")
+    assert rows == [["rows"], ["0"]]
+    columns = glue.get_table(DatabaseName=database, Name="shape")["Table"]["StorageDescriptor"]["Columns"]
+    assert [c["Name"] for c in columns] == ["id", "name"]
+    assert query("SELECT count(*) FROM shape")[1] == [["_col0"], ["0"]]
+    query("INSERT INTO shape VALUES (2, 'bob')")
+    assert query("SELECT id, name FROM shape")[1] == [["id", "name"], ["2", "bob"]]
 
 
 def test_json_keys_match_columns_whatever_their_case(query, s3, bucket):

@@ -12,6 +12,7 @@ import uuid
 
 import cramjam
 import fastavro
+import pyarrow.orc as orc
 import pytest
 
 from athena_helpers import wait_crawled
@@ -167,6 +168,33 @@ def test_ctas_writes_snappy_text_as_hive_does(query, s3, bucket, file_format):
     assert plain.count(b"\n") == 50 and b"v50" in plain
     _, rows, _ = query(f"SELECT count(*) AS n, sum(x) AS total FROM {name}")
     assert rows == [["n", "total"], ["50", "1275"]]
+
+
+def test_ctas_insert_and_unload_write_orc(query, s3, glue, bucket, database):
+    query(f"CREATE TABLE orc_sales WITH (format = 'ORC', external_location = 's3://{bucket}/orc_sales/', "
+          f"partitioned_by = ARRAY['region']) AS SELECT x AS id, ARRAY[x, x * 2] AS pair, "
+          f"DATE '2024-01-01' + x * INTERVAL '1' DAY AS day, IF(x % 2 = 0, 'north', 'south') AS region "
+          f"FROM UNNEST(sequence(1, 6)) AS t(x)")
+    query("INSERT INTO orc_sales SELECT 7, ARRAY[7, 14], DATE '2024-02-01', 'west'")
+    keys = sorted(item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="orc_sales/")["Contents"])
+    assert [key.split("/")[1] for key in keys] == ["region=north", "region=south", "region=west"]
+    files = [orc.ORCFile(io.BytesIO(s3.get_object(Bucket=bucket, Key=key)["Body"].read())) for key in keys]
+    assert {f.compression for f in files} == {"ZLIB"}           # Athena's default for ORC
+    assert files[0].schema.names == ["id", "pair", "day"]
+    table = glue.get_table(DatabaseName=database, Name="orc_sales")["Table"]
+    assert table["Parameters"]["classification"] == "orc"
+    serde = table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"]
+    assert serde == "org.apache.hadoop.hive.ql.io.orc.OrcSerde"
+    _, rows, _ = query("SELECT region, count(*), sum(pair[2]), max(day) FROM orc_sales GROUP BY region ORDER BY region")
+    assert rows[1:] == [["north", "3", "24", "2024-01-07"], ["south", "3", "18", "2024-01-06"],
+                        ["west", "1", "14", "2024-02-01"]]
+
+    query(f"UNLOAD (SELECT id, day FROM orc_sales WHERE region = 'north') TO 's3://{bucket}/unloaded/' "
+          f"WITH (format = 'ORC', compression = 'SNAPPY')")
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="unloaded/")["Contents"]]
+    unloaded = orc.ORCFile(io.BytesIO(s3.get_object(Bucket=bucket, Key=keys[0])["Body"].read()))
+    assert unloaded.compression == "SNAPPY"
+    assert sorted(unloaded.read().column("id").to_pylist()) == [2, 4, 6]
 
 
 def _hadoop_unsnappy(data: bytes) -> bytes:

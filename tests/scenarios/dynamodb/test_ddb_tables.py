@@ -186,7 +186,8 @@ def test_tag_rules(ddb, make_table):
     arn = ddb.describe_table(TableName=name)["Table"]["TableArn"]
     ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": f"k{i}", "Value": "v"} for i in range(50)])
     assert error_of(ddb.tag_resource, ResourceArn=arn, Tags=[{"Key": "one-more", "Value": "v"}])[0] == \
-        "LimitExceededException"
+        "ValidationException"
+    assert error_of(ddb.tag_resource, ResourceArn=arn, Tags=[])[0] == "ValidationException"
     assert error_of(ddb.tag_resource, ResourceArn=arn, Tags=[{"Key": "aws:owner", "Value": "v"}])[0] == \
         "ValidationException"
     assert len(ddb.list_tags_of_resource(ResourceArn=arn)["Tags"]) == 50

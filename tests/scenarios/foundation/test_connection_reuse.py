@@ -12,6 +12,7 @@ import urllib.parse
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from raw_http import read_response
 
 NO_RETRIES = Config(retries={"max_attempts": 0})
 SIGNED = ("Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{service}/aws4_request, "
@@ -34,31 +35,13 @@ def _head_then_next(server, head: str, following: str) -> tuple[bytes, bytes]:
     address = urllib.parse.urlparse(server.endpoint)
     with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
         sock.sendall(head.encode())
-        first = _one_response(sock)
+        first = read_response(sock)
         try:
             sock.sendall(following.encode())
-            second = _one_response(sock)
+            second = read_response(sock)
         except (BrokenPipeError, ConnectionResetError):
             second = b""
     return first, second
-
-
-def _one_response(sock) -> bytes:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            return data
-        data += chunk
-    head, _, rest = data.partition(b"\r\n\r\n")
-    length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                   if line.lower().startswith(b"content-length:")), 0)
-    while len(rest) < length:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        rest += chunk
-    return head + b"\r\n\r\n" + rest
 
 
 @pytest.mark.local_only

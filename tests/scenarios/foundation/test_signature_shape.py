@@ -7,12 +7,11 @@ import hashlib
 import http.client
 import json
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
+from raw_http import send
 
 pytestmark = pytest.mark.local_only     # hand-made, unsigned and half-signed requests
 # Signed now: a request signed more than 15 minutes from the real time is refused.
@@ -23,16 +22,6 @@ REQUIRES_ALL = ("Authorization header requires 'Credential' parameter. "
                 "Authorization header requires 'Signature' parameter. "
                 "Authorization header requires 'SignedHeaders' parameter. "
                 "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ")
-
-
-def send(server, path="/", body=b"", headers=None, method="POST"):
-    request = urllib.request.Request(server.endpoint + path, data=body if method != "GET" else None,
-                                     method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
 
 def kinesis(server, headers, body=b"{}", path="/"):

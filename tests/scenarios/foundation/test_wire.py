@@ -1,10 +1,9 @@
 """Malformed and unknown requests get clean AWS-shaped 4xx errors, never a 500."""
 import json
 import time
-import urllib.error
-import urllib.request
 
 import pytest
+from raw_http import send
 
 pytestmark = pytest.mark.local_only     # raw requests with fake signatures; aimed at lakebox
 SCOPE = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
@@ -15,15 +14,6 @@ def signed(service) -> dict:
     within 15 minutes of now."""
     return {"Authorization": SCOPE.format(service=service),
             "X-Amz-Date": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())}
-
-
-def send(server, path="/", body=b"", headers=None, method="POST"):
-    request = urllib.request.Request(server.endpoint + path, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
 
 def json_call(server, target, body, content_type="application/x-amz-json-1.1"):

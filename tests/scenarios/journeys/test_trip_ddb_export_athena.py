@@ -6,17 +6,7 @@ import time
 
 import pytest
 
-from trip_helpers import KEY, REGION, SECRET
-
-
-def wait_export(ddb, arn, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        export = ddb.describe_export(ExportArn=arn)["ExportDescription"]
-        if export["ExportStatus"] != "IN_PROGRESS":
-            return export
-        time.sleep(0.2)
-    raise AssertionError("export did not finish")
+from trip_helpers import KEY, REGION, SECRET, wait_export
 
 
 def run(athena, sql, database, bucket):

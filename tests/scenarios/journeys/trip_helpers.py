@@ -99,3 +99,11 @@ def partitioned_destination(bucket, prefix, key, role, delimit=True) -> dict:
             "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 60},
             "DynamicPartitioningConfiguration": {"Enabled": True},
             "ProcessingConfiguration": {"Enabled": True, "Processors": processors}}
+
+
+def wait_export(ddb, arn, timeout=120) -> dict:
+    """The ExportDescription of a DynamoDB export once it is no longer IN_PROGRESS."""
+    def ended():
+        export = ddb.describe_export(ExportArn=arn)["ExportDescription"]
+        return export if export["ExportStatus"] != "IN_PROGRESS" else None
+    return wait_for(ended, timeout=timeout)

@@ -54,6 +54,22 @@ def test_date_add_on_a_date_stays_a_date():
     assert columns == [("d", "DATE")] and str(rows[0][0]) == "2024-01-03"
 
 
+def on_a_date_and_a_timestamp(sql):
+    """(DuckDB types, values as text) of the translated `sql` over table t: a date
+    column `day` (2024-01-31) and a timestamp column `ts` (2024-01-31 10:00)."""
+    translated = dialect.translate(dialect.parse(sql), {"day": "date", "ts": "timestamp"})
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE t AS SELECT DATE '2024-01-31' AS day, TIMESTAMP '2024-01-31 10:00' AS ts")
+    answer = connection.execute(translated)
+    return [column[1] for column in answer.description], [str(value) for value in answer.fetchone()]
+
+
+def test_date_trunc_of_a_date_stays_a_date():
+    assert on_a_date_and_a_timestamp("SELECT date_trunc('month', day) AS a, date_trunc('week', DATE '2024-01-05') "
+                                     "AS b, date_trunc('day', ts) AS c FROM t") == (
+        ["DATE", "DATE", "TIMESTAMP"], ["2024-01-01", "2024-01-01", "2024-01-31 00:00:00"])
+
+
 def test_reduce_with_an_identity_finish():
     assert run("SELECT reduce(ARRAY[1, 2, 3], 0, (s, x) -> s + x, s -> s) AS r")[1] == [(6,)]
 
@@ -82,15 +98,9 @@ def test_decimal_columns_of_subqueries_are_known():
 
 
 def test_date_column_plus_interval_stays_a_date():
-    tree = dialect.parse("SELECT day + INTERVAL '1' DAY AS a, date_add('month', 1, day) AS b, "
-                         "ts + INTERVAL '1' DAY AS c FROM t")
-    sql = dialect.translate(tree, {"day": "date", "ts": "timestamp"})
-    connection = duckdb.connect()
-    connection.execute("CREATE TABLE t AS SELECT DATE '2024-01-31' AS day, TIMESTAMP '2024-01-31 10:00' AS ts")
-    described = connection.execute(sql).description
-    assert [column[1] for column in described] == ["DATE", "DATE", "TIMESTAMP"]
-    assert [str(value) for value in connection.execute(sql).fetchone()] == [
-        "2024-02-01", "2024-02-29", "2024-02-01 10:00:00"]
+    assert on_a_date_and_a_timestamp("SELECT day + INTERVAL '1' DAY AS a, date_add('month', 1, day) AS b, "
+                                     "ts + INTERVAL '1' DAY AS c, day + 3 * INTERVAL '1' DAY AS d FROM t") == (
+        ["DATE", "DATE", "TIMESTAMP", "DATE"], ["2024-02-01", "2024-02-29", "2024-02-01 10:00:00", "2024-02-03"])
 
 
 def test_regexp_extract_without_a_match_is_null():

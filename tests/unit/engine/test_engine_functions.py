@@ -53,6 +53,8 @@ TRINO_ANSWERS = [
      '"65","1","3","é"'),
     ("crc32(to_utf8('a')), width_bucket(5, 0, 10, 5), bit_count(-1, 8), json_size('{\"a\": [1, 2]}', '$.a')",
      '"3904355907","3","8","2"'),
+    ("json_size('{\"a\": {\"b\": 1}}', '$.a'), json_size('{\"a\": null}', '$.a'), json_size('{}', '$.a'), "
+     "json_size(CAST(NULL AS varchar), '$.a')", '"1","0",,'),
     ("map_agg(x, y), multimap_agg(1, y) FROM (VALUES (1, 'a'), (2, 'b'), (2, 'c')) AS t(x, y) WHERE x = 2",
      '"{2=b}","{1=[b, c]}"'),
     ("regexp_replace('abcb', '(b)', '$1$1'), regexp_replace('a.b', '\\.', '\\$'), regexp_replace('abab', 'b')",

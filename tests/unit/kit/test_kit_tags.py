@@ -15,8 +15,8 @@ def test_every_row_names_a_code_for_each_refusal_it_makes():
     for service, rules in tags.RULES.items():
         assert rules.max_tags > 0 and rules.max_key == 128, service
         for kind, refusal in rules.refusals.items():
-            assert kind in (tags.TOO_MANY, tags.DUPLICATE, tags.KEY_LENGTH, tags.VALUE_LENGTH, tags.CHARACTERS,
-                            tags.REFUSED, tags.AWS_PREFIX), service
+            assert kind in (tags.TOO_MANY, tags.DUPLICATE, tags.KEY_LENGTH, tags.VALUE_LENGTH, tags.KEY_CHARACTERS,
+                            tags.VALUE_CHARACTERS, tags.CHARACTERS, tags.REFUSED, tags.AWS_PREFIX), service
             assert refusal.code, service
 
 
@@ -44,8 +44,21 @@ def test_s3_rules_carry_the_tag_in_the_error():
     assert _refusal("s3-object", tags.check_tags, [("", "v")]).message == "The TagKey you have provided is invalid"
 
 
-def test_s3_allows_any_characters_and_compares_keys_case_sensitively():
-    tags.check_tags("s3-object", [("a;b\t", "%"), ("K", "1"), ("k", "2")])
+@pytest.mark.parametrize("which", ["s3-object", "s3-bucket"])
+def test_s3_takes_letters_numbers_spaces_and_its_punctuation_and_compares_keys_case_sensitively(which):
+    tags.check_tags(which, [("K", "1"), ("k", "2"), ("Ünïcode 日本 ٣", "a b\u00a0c"), ("_.:/=+-@", "_.:/=+-@"),
+                            ("empty", "")])
+
+
+@pytest.mark.parametrize("which", ["s3-object", "s3-bucket"])
+@pytest.mark.parametrize("text", ["a,b", "a(b)", "a;b", "50%", "a\tb", "a\nb", "a#b", "a*b", "\"q\"", "a&b"])
+def test_s3_refuses_other_characters_naming_the_key_or_the_value(which, text):
+    key_error = _refusal(which, tags.check_tags, [(text, "v")])
+    assert (key_error.code, key_error.message, key_error.fields) == (
+        "InvalidTag", "The TagKey you have provided is invalid", {"TagKey": text})
+    value_error = _refusal(which, tags.check_tags, [("k", text)])
+    assert (value_error.code, value_error.message, value_error.fields) == (
+        "InvalidTag", "The TagValue you have provided is invalid", {"TagKey": "k", "TagValue": text})
 
 
 def test_a_rule_without_a_refusal_is_left_to_the_model():

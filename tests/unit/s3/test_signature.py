@@ -65,10 +65,12 @@ def test_a_week_is_allowed():
     check_query_auth(presigned_query(expires_in=604800), time.time())
 
 
-@pytest.mark.parametrize("name", ["X-Amz-Date", "X-Amz-Credential", "X-Amz-SignedHeaders"])
+@pytest.mark.parametrize("name", ["X-Amz-Date", "X-Amz-Credential", "X-Amz-SignedHeaders", "X-Amz-Signature",
+                                  "X-Amz-Algorithm"])
 def test_missing_sigv4_parameter(name):
     query = presigned_query()
     del query[name]
+    assert is_presigned(query)             # refused whole, never taken for an unsigned request
     with raises_s3("AuthorizationQueryParametersError") as err:
         check_query_auth(query, time.time())
     assert err.value.message.startswith("Query-string authentication version 4 requires")

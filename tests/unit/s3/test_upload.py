@@ -155,9 +155,10 @@ def test_checksum_header_mismatch_is_bad_digest(blobs, algorithm):
     assert not os.listdir(blobs.tmp)
 
 
-def test_checksum_value_that_is_not_a_checksum(blobs):
+@pytest.mark.parametrize("value", ["not-base64!", "AAAA\u00e9AA"])   # a header carries latin-1 too
+def test_checksum_value_that_is_not_a_checksum(blobs, value):
     with raises_s3("InvalidRequest") as err:
-        run(SMALL, {"x-amz-checksum-crc32": "not-base64!"}, blobs)
+        run(SMALL, {"x-amz-checksum-crc32": value}, blobs)
     assert err.value.message == "Value for x-amz-checksum-crc32 header is invalid."
     with raises_s3("InvalidRequest"):
         run(SMALL, {"x-amz-checksum-sha256": crc32_b64(SMALL)}, blobs)   # wrong length
@@ -194,7 +195,7 @@ def test_content_md5(blobs):
                                 "CalculatedDigest": good}
 
 
-@pytest.mark.parametrize("value", ["", "abc", b64(b"short")])
+@pytest.mark.parametrize("value", ["", "abc", b64(b"short"), "1B2M2Y8AsgTpgAmY7Ph\u00e9CQ=="])
 def test_content_md5_that_is_not_an_md5(blobs, value):
     with raises_s3("InvalidDigest") as err:
         run(SMALL, {"content-md5": value}, blobs)

@@ -99,3 +99,14 @@ def test_body_checks():
     with pytest.raises(Exception) as raised:
         model.check_body("bell \x07")
     assert type(raised.value).__name__ == "InvalidMessageContents"
+
+
+def test_redrive_policy_obeys_the_targets_allow_policy():
+    dlq = "arn:aws:sqs:us-east-1:000000000000:dlq"
+    allow = json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": ["arn:aws:sqs:us-east-1:000000000000:a"]})
+    find = {dlq: {"fifo": 0, "attributes": json.dumps({"RedriveAllowPolicy": allow})}}.get
+    policy = json.dumps({"deadLetterTargetArn": dlq, "maxReceiveCount": 2})
+    assert attributes.redrive_policy(policy, False, find, "arn:aws:sqs:us-east-1:000000000000:a")
+    with pytest.raises(InvalidParameterValue) as raised:
+        attributes.redrive_policy(policy, False, find, "arn:aws:sqs:us-east-1:000000000000:b")
+    assert raised.value.message.startswith(f"Value {policy} for parameter RedrivePolicy is invalid. Reason: ")
