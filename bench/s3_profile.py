@@ -2,12 +2,15 @@
 """Where lakebox's time goes on a 1 KiB S3 PutObject and GetObject, with no network in the way.
 
     python3 bench/s3_profile.py [--requests 5000] [--top 25] [--data-dir] [--sql] [--op PUT|GET]
+                                [--sse AES256|aws:kms] [--size BYTES]
 
 Builds lakebox's ASGI app in this process (in memory, or with a fresh data dir:
 `--data-dir`), creates a bucket, then drives the requests bench/s3_cpu_bench.py replays
 (botocore's headers, signed once) straight through the app: first timed, to give the
 app's own cost per request, then under cProfile. `--sql` prints the SQL statements one
-request of each kind runs. Nothing listens on a port.
+request of each kind runs. `--sse` writes the object encrypted at rest (SSE-S3, or
+SSE-KMS under the AWS managed key) and `--size` makes it bigger than 1 KiB, for the cost
+of decrypting on GET. Nothing listens on a port.
 """
 import argparse
 import asyncio
@@ -65,11 +68,12 @@ def build_app(data_dir):
     return build(Config(data_dir=data_dir, port=PORT, log_level="warning"))
 
 
-def calls():
+def calls(sse=None, size=None):
     made = {}
+    data = bench.BODY.encode() if size is None else os.urandom(size)
+    written = {"Key": bench.KEY, "Body": data, **({"ServerSideEncryption": sse} if sse else {})}
     for op, name, params, body in (("CREATE", "create_bucket", {}, b""),
-                                   ("PUT", "put_object", {"Key": bench.KEY, "Body": bench.BODY.encode()},
-                                    bench.BODY.encode()),
+                                   ("PUT", "put_object", written, data),
                                    ("GET", "get_object", {"Key": bench.KEY}, b"")):
         method, path, headers = bench.signed_request(PORT, name, Bucket=bench.BUCKET, **params)
         made[op] = make_call(method, path, headers, body)
@@ -97,6 +101,8 @@ def main():
     parser.add_argument("--op", choices=["PUT", "GET"], help="profile only this operation")
     parser.add_argument("--repeat", type=int, default=1, help="timed blocks per operation (min and median shown)")
     parser.add_argument("--no-profile", action="store_true", help="time only")
+    parser.add_argument("--sse", choices=["AES256", "aws:kms"], help="write the object encrypted at rest")
+    parser.add_argument("--size", type=int, help="object size in bytes (default: 1 KiB of text)")
     parser.add_argument("--lakebox", default=os.path.dirname(HERE), metavar="DIR",
                         help="the checkout to load lakebox from (default: this one), for A/B runs")
     parser.add_argument("--scratch", default=bench._default_scratch(), metavar="DIR",
@@ -107,7 +113,7 @@ def main():
     data_dir = tempfile.mkdtemp(prefix="lakebox-s3-profile-") if args.data_dir else None
     try:
         state, app = build_app(data_dir)
-        made = calls()
+        made = calls(args.sse, args.size)
         loop = asyncio.new_event_loop()
         for op, count in (("CREATE", 1), ("PUT", 200), ("GET", 200)):      # warm caches
             statuses = loop.run_until_complete(drive(app, made[op], count))

@@ -26,15 +26,19 @@ import zlib
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from lakebox.aws.body import FileRange
 from lakebox.kit import calls
 from lakebox.services.kms.public import KmsFailure
 from lakebox.services.kms import public as kms
 from lakebox.services.s3 import concurrency, errors, files, store, stored
+from lakebox.storage.lru import Lru
 
 SLICE = 1 << 20
 _HEADER = struct.Struct(">16sI")     # initial counter, CRC32 of the stored bytes
 _MASTER_CACHE = "sse-s3-master"
 _POOL_SIZE = 16                      # SLICE buffers kept for reads: 16 MiB at most
+_KEYSTREAM_CACHE = "keystreams"
+KEYSTREAM_CACHE_CAP = 4_096
 
 
 # ---- choosing the key (on the loop: reads the database, may ask KMS) ---------------------
@@ -130,7 +134,7 @@ async def seal(ctx, bucket: str, key: str, attrs: dict, params: dict, path: str 
             await concurrency.run(ctx, size, ctx.state.blobs.sync, path)
         return None
     data_key, wrapped = new_data_key(ctx, bucket, key, attrs, params)
-    counter = os.urandom(16)
+    counter = new_counter()
     crc = await concurrency.run(ctx, size, encrypt_file, path, data_key, counter, sync)
     return _HEADER.pack(counter, crc) + wrapped
 
@@ -141,8 +145,8 @@ def seal_bytes(ctx, bucket: str, key: str, attrs: dict, params: dict, data: byte
     if not sealed_at_rest(ctx.state, bucket, attrs, params):
         return data, None
     data_key, wrapped = new_data_key(ctx, bucket, key, attrs, params)
-    counter = os.urandom(16)
-    sealed = _cipher(data_key, counter, 0).encryptor().update(data)
+    counter = new_counter()
+    sealed = Keystream(data_key, counter).cursor(0).update(data)
     return sealed, _HEADER.pack(counter, zlib.crc32(sealed)) + wrapped
 
 
@@ -151,33 +155,145 @@ def seal_now(ctx, bucket: str, key: str, attrs: dict, path: str | None, size: in
     if path is None or not size or not sealed_at_rest(ctx.state, bucket, attrs, {}):
         return None
     data_key, wrapped = new_data_key(ctx, bucket, key, attrs, {})
-    counter = os.urandom(16)
+    counter = new_counter()
     return _HEADER.pack(counter, encrypt_file(path, data_key, counter)) + wrapped
 
 
 def encrypt_file(path: str, data_key: bytes, counter: bytes, sync: bool = False) -> int:
     """Encrypt a file in place; returns the CRC32 of what it now holds."""
-    encryptor = _cipher(data_key, counter, 0).encryptor()
+    cursor = Keystream(data_key, counter).cursor(0)
     crc = 0
+    piece = bytearray(SLICE)
     with open(path, "r+b") as f:
         while True:
             start = f.tell()
-            piece = f.read(SLICE)
-            if not piece:
+            got = f.readinto(piece)
+            if not got:
                 break
-            sealed = encryptor.update(piece)
-            crc = zlib.crc32(sealed, crc)
+            view = memoryview(piece)[:got]
+            cursor.apply(view)
+            crc = zlib.crc32(view, crc)
             f.seek(start)
-            f.write(sealed)
+            f.write(view)
         if sync:
             f.flush()
             os.fsync(f.fileno())
     return crc
 
 
+def new_counter() -> bytes:
+    """The initial counter block of a new version: 12 random bytes, then 2 in the last
+    four. Its keystream is still AES-CTR from that block (a 128-bit counter, as every
+    version's), but from this start the first 2^32 - 2 blocks are also exactly the
+    keystream of AES-GCM under the 12 bytes as IV (GCM counts its data blocks from
+    IV || 2 in the low 32 bits): `Keystream` reads them through OpenSSL's GCM code,
+    which is twice as fast as its CTR code on a CPU with VAES (56 against 113 us per MiB
+    here). Versions sealed before have random counters and read through CTR."""
+    return os.urandom(12) + _GCM_FIRST_BLOCK
+
+
+_GCM_FIRST_BLOCK = (2).to_bytes(4, "big")
+GCM_RUN = ((1 << 32) - 2) * 16        # bytes from IV || 2 before GCM's 32-bit counter would wrap
+
+
 def _cipher(data_key: bytes, counter: bytes, offset: int) -> Cipher:
-    block = (int.from_bytes(counter, "big") + offset // 16) % (1 << 128)
-    return Cipher(algorithms.AES(data_key), modes.CTR(block.to_bytes(16, "big")))
+    return Cipher(algorithms.AES(data_key), modes.CTR(_counter_at(counter, offset)))
+
+
+def _counter_at(counter: bytes, offset: int) -> bytes:
+    """The counter block of the keystream's block holding byte `offset`."""
+    return ((int.from_bytes(counter, "big") + offset // 16) % (1 << 128)).to_bytes(16, "big")
+
+
+class Keystream:
+    """AES-256-CTR under a version's data key from its initial counter, applied from any
+    byte on (`cursor`). Ciphers are built once per keystream (a Cipher costs about twice
+    as much as the context made from it): the one from the first byte, and for counters
+    of `new_counter`, the GCM-mode cipher that gives the same keystream faster. GCM is
+    only a keystream source here: its tag is never computed nor used; what is sealed is
+    still AES-CTR, and the CRC of the stored bytes is what recovery checks."""
+
+    __slots__ = ("_key", "_counter", "_at_start", "_fast", "_reusable", "_lock")
+
+    def __init__(self, data_key: bytes, counter: bytes):
+        self._key = data_key
+        self._counter = counter
+        self._at_start = None
+        self._fast = Cipher(algorithms.AES(data_key), modes.GCM(counter[:12])) \
+            if counter[12:] == _GCM_FIRST_BLOCK else None
+        self._reusable = None       # a CTR context repositioned for each small read (`small`)
+        self._lock = threading.Lock()
+
+    def small(self, start: int, data: bytes) -> bytes:
+        """`data`, a few KiB of the version from byte `start` (a block's first), with the
+        keystream applied. One CTR context per keystream serves every such call, moved
+        to `start` with reset_nonce: making a context costs more than decrypting a
+        small object (1.7 against 0.6 us in process, and tens of us in a server, where
+        OpenSSL's and cryptography's setup code is out of the CPU's caches by the
+        next request). The lock keeps workers reading through a shared keystream off
+        each other's position."""
+        with self._lock:
+            context = self._reusable
+            if context is None:
+                context = self._reusable = self.cipher_at_start().decryptor()
+            context.reset_nonce(self._counter if start == 0 else _counter_at(self._counter, start))
+            return context.update(data)
+
+    def cipher_at_start(self) -> Cipher:
+        if self._at_start is None:
+            self._at_start = _cipher(self._key, self._counter, 0)
+        return self._at_start
+
+    def cursor(self, position: int) -> "Cursor":
+        return Cursor(self, position)
+
+    def context_at(self, position: int):
+        """(a cipher context positioned at `position`, the position it is good until, or
+        None: to the end)."""
+        if self._fast is not None and position == 0:
+            return self._fast.encryptor(), GCM_RUN
+        if position < 16:
+            cipher = self.cipher_at_start()
+        else:
+            cipher = _cipher(self._key, self._counter, position)
+        context = cipher.decryptor()
+        skip = position % 16
+        if skip:            # the keystream starts at a block: spend the bytes before the offset
+            context.update(bytes(skip))
+        return context, None
+
+
+class Cursor:
+    """A keystream from a position on, applied to consecutive bytes (CTR: the same to
+    encrypt and to decrypt)."""
+
+    __slots__ = ("_keystream", "_position", "_context", "_end")
+
+    def __init__(self, keystream: Keystream, position: int):
+        self._keystream = keystream
+        self._position = position
+        self._context, self._end = keystream.context_at(position)
+
+    def update(self, data: bytes) -> bytes:
+        """`data` with the keystream applied, as new bytes."""
+        if self._end is not None and self._position + len(data) > self._end:
+            buffer = bytearray(data)
+            self.apply(memoryview(buffer))
+            return bytes(buffer)
+        self._position += len(data)
+        return self._context.update(data)
+
+    def apply(self, view: memoryview) -> None:
+        """Apply the keystream to `view` in place."""
+        end = self._end
+        if end is not None and self._position + len(view) > end:
+            first = end - self._position
+            self._context.update_into(view[:first], view[:first])
+            self._position = end
+            self._context, self._end = self._keystream.context_at(end)
+            view = view[first:]
+        self._context.update_into(view, view)
+        self._position += len(view)
 
 
 def stored_crc(sealing: bytes) -> int:
@@ -187,19 +303,56 @@ def stored_crc(sealing: bytes) -> int:
 
 # ---- reading ----------------------------------------------------------------------
 
-def data_key_of(ctx, row, attrs: dict, params: dict, prefix: str = "") -> bytes:
-    """The data key of a sealed version: unwrapped by KMS or S3, or the customer's."""
-    wrapped = bytes(row["sealing"])[_HEADER.size:]
+def plain_body(ctx, row, attrs: dict, params: dict, first: int, length: int):
+    """What GetObject sends for `length` bytes from `first` of a sealed version: the
+    plaintext itself when the version's bytes are kept in its row (stored.INLINE_MAX:
+    decrypted in one call, with no reader object), else a FileRange of its blob through
+    a decrypting reader."""
+    keystream = keystream_of(ctx, row, attrs, params)
+    content = row["content"]
+    if content is None:
+        return FileRange(Decrypting(stored.open_stored(ctx.state.blobs, row), keystream), first, length)
+    start = first - first % 16         # the keystream is positioned by whole blocks
+    return keystream.small(start, content[start:first + length])[first - start:]
+
+
+def keystream_of(ctx, row, attrs: dict, params: dict, prefix: str = "") -> "Keystream":
+    """The AES-CTR keystream of a sealed version: its data key unwrapped by KMS or S3, or
+    the customer's.
+
+    Keystreams of SSE-S3 and SSE-KMS versions are kept in a bounded LRU keyed by the
+    version's sealing (building one costs more than decrypting a small object). SSE-KMS
+    still asks KMS to unwrap the data key on every read, so KMS judges its key's state
+    each time: a disabled or deleted key fails the read at once, whatever is cached
+    here. A customer's key (SSE-C) is used for its request and never kept."""
+    sealing = bytes(row["sealing"])
+    counter = _HEADER.unpack_from(sealing)[0]
     if attrs.get("SSECustomerKeyMD5"):
-        return customer_key(params, prefix)
-    if attrs.get("ServerSideEncryption", "").startswith("aws:kms"):
+        return Keystream(customer_key(params, prefix), counter)
+    wrapped = sealing[_HEADER.size:]
+    under_kms = attrs.get("ServerSideEncryption", "").startswith("aws:kms")
+    if under_kms:
         try:
-            plaintext, _ = kms.decrypt(calls.on_behalf(ctx, "kms", "Decrypt"), wrapped,
-                                       {"aws:s3:arn": object_arn(row["bucket"], row["key"])})
+            data_key, _ = kms.decrypt(calls.on_behalf(ctx, "kms", "Decrypt"), wrapped,
+                                      {"aws:s3:arn": object_arn(row["bucket"], row["key"])})
         except KmsFailure as failure:
             raise kms_error(failure, None) from None
-        return plaintext
-    return _master(ctx.state).decrypt(wrapped[:12], wrapped[12:], None)
+    cache = _keystreams(ctx.state)
+    keystream = cache.get(sealing)
+    if keystream is None:
+        if not under_kms:
+            data_key = _master(ctx.state).decrypt(wrapped[:12], wrapped[12:], None)
+        keystream = Keystream(data_key, counter)
+        cache.put(sealing, keystream)
+    return keystream
+
+
+def _keystreams(state) -> Lru:
+    cache = state.cache("s3")
+    found = cache.get(_KEYSTREAM_CACHE)
+    if found is None:
+        found = cache[_KEYSTREAM_CACHE] = Lru(KEYSTREAM_CACHE_CAP)
+    return found
 
 
 def open_plain(ctx, row, attrs: dict, params: dict, prefix: str = ""):
@@ -208,11 +361,11 @@ def open_plain(ctx, row, attrs: dict, params: dict, prefix: str = ""):
     if raw is None or row["sealing"] is None:
         return raw
     try:
-        data_key = data_key_of(ctx, row, attrs, params, prefix)
+        keystream = keystream_of(ctx, row, attrs, params, prefix)
     except BaseException:
         raw.close()
         raise
-    return Decrypting(raw, data_key, _HEADER.unpack_from(row["sealing"])[0])
+    return Decrypting(raw, keystream)
 
 
 def plain_copy(state, db, bucket, row) -> str:
@@ -278,13 +431,12 @@ class Decrypting(io.RawIOBase):
     rather than copy ciphertext in the kernel.
     """
 
-    def __init__(self, raw, data_key: bytes, counter: bytes):
+    def __init__(self, raw, keystream: Keystream):
         super().__init__()
         self._raw = raw
-        self._key = data_key
-        self._counter = counter
+        self._keystream = keystream
         self._position = 0
-        self._decryptor = None      # positioned at `_position` while reads follow one another
+        self._cursor = None         # at `_position` while reads follow one another
 
     def readable(self):
         return True
@@ -295,7 +447,7 @@ class Decrypting(io.RawIOBase):
     def seek(self, offset, whence=io.SEEK_SET):
         position = self._raw.seek(offset, whence)
         if position != self._position:
-            self._decryptor = None
+            self._cursor = None
         self._position = position
         return position
 
@@ -321,16 +473,13 @@ class Decrypting(io.RawIOBase):
         got = self._raw.readinto(buffer)
         if not got:
             return got
-        decryptor = self._decryptor
-        if decryptor is None:
-            decryptor = self._decryptor = _cipher(self._key, self._counter, self._position).decryptor()
-            skip = self._position % 16
-            if skip:            # the keystream starts at a block: spend the bytes before the offset
-                decryptor.update(bytes(skip))
+        cursor = self._cursor
+        if cursor is None:
+            cursor = self._cursor = self._keystream.cursor(self._position)
         view = memoryview(buffer).cast("B")
         if got < len(view):
             view = view[:got]
-        decryptor.update_into(view, view)
+        cursor.apply(view)
         self._position += got
         return got
 

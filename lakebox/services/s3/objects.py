@@ -2,7 +2,6 @@
 import email.utils
 import functools
 
-from lakebox.aws.body import FileRange
 from lakebox.aws.errors import ServiceError
 from lakebox.aws.specs import spec_for
 
@@ -71,7 +70,7 @@ def get_object(ctx, params):
     elif row["sealing"] is None:
         result["Body"] = stored.body_range(ctx.state.blobs, row, first, length)
     else:
-        result["Body"] = FileRange(encryption.open_plain(ctx, row, attrs, params), first, length)
+        result["Body"] = encryption.plain_body(ctx, row, attrs, params, first, length)
     return result
 
 

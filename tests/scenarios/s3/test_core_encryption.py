@@ -145,6 +145,29 @@ def test_key_pending_deletion_fails_get(s3, kms, bucket, key_arn):
     assert body(s3, Bucket=bucket, Key="k") == b"v"
 
 
+def test_key_disabled_after_reads_fails_the_next_get(s3, kms, bucket, key_arn):
+    # Reads first, so that whatever the server keeps of their data keys is warm: the
+    # key's state must still decide the very next GET, of a small object (kept in its
+    # row) and of a bigger one (a blob), ranged or not.
+    objects = {"small": os.urandom(1000), "big": os.urandom(64 * 1024)}
+    for name, data in objects.items():
+        s3.put_object(Bucket=bucket, Key=name, Body=data, ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
+        assert body(s3, Bucket=bucket, Key=name) == data
+        assert body(s3, Bucket=bucket, Key=name, Range="bytes=20-40") == data[20:41]
+    kms.disable_key(KeyId=key_arn)
+    for name in objects:
+        for ranged in ({}, {"Range": "bytes=20-40"}):
+            assert error_of(s3.get_object, Bucket=bucket, Key=name, **ranged) == (
+                "KMS.DisabledException", f"{key_arn} is disabled.", 400)
+    kms.enable_key(KeyId=key_arn)
+    for name, data in objects.items():
+        assert body(s3, Bucket=bucket, Key=name) == data
+    kms.schedule_key_deletion(KeyId=key_arn, PendingWindowInDays=7)
+    for name in objects:
+        assert error_of(s3.get_object, Bucket=bucket, Key=name) == (
+            "KMS.KMSInvalidStateException", f"{key_arn} is pending deletion.", 400)
+
+
 def test_bucket_default_kms_key(s3, bucket, key_arn):
     s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
         {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}}]})
