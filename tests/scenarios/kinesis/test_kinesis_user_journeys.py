@@ -323,7 +323,7 @@ def test_resubscribing_within_five_seconds_and_taking_over(kinesis, make_stream,
 def test_a_hung_up_subscription_still_blocks_the_same_shard_for_five_seconds(kinesis, make_stream, clock):
     # AWS counts the 5 s from the successful call, whatever became of its connection.
     name = make_stream()
-    consumer_arn = _active_consumer(kinesis, _arn(kinesis, name), "hangup")
+    consumer_arn = active_consumer(kinesis, _arn(kinesis, name), "hangup")
     shard = "shardId-000000000000"
     first = kinesis.subscribe_to_shard(ConsumerARN=consumer_arn, ShardId=shard, StartingPosition={"Type": "LATEST"})
     first["EventStream"].close()
