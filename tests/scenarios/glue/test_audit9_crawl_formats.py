@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.orc as orc
 import pytest
 import zstandard
-from glue_helpers import run_crawler
+from glue_helpers import parquet_bytes, run_crawler
 
 ROLE = "arn:aws:iam::000000000000:role/service-role/AWSGlueServiceRole-audit9"
 
@@ -65,6 +65,19 @@ def test_orc_files(glue, s3, bucket, database, crawl):
     assert sd["InputFormat"] == "org.apache.hadoop.hive.ql.io.orc.OrcInputFormat"
     assert sd["OutputFormat"] == "org.apache.hadoop.hive.ql.io.orc.OrcOutputFormat"
     assert sd["SerdeInfo"]["SerializationLibrary"] == "org.apache.hadoop.hive.ql.io.orc.OrcSerde"
+    assert (table["Parameters"]["compressionType"], sd["Compressed"]) == ("none", False)     # zlib inside
+
+
+def test_snappy_parquet_is_not_a_compressed_file(glue, s3, bucket, database, crawl):
+    # AWS ("How crawlers work"): compression internal to a Parquet file is not the
+    # table's compressionType; SHOW CREATE TABLE of crawled Parquet tables shows 'none'
+    s3.put_object(Bucket=bucket, Key="sales/part-0.snappy.parquet", Body=parquet_bytes(id=[1, 2], total=[1.5, 2.0]))
+    crawl(database, f"s3://{bucket}/sales/")
+    table = glue.get_table(DatabaseName=database, Name="sales")["Table"]
+    assert table["Parameters"]["classification"] == "parquet"
+    assert table["Parameters"]["compressionType"] == "none"
+    assert table["StorageDescriptor"]["Compressed"] is False
+    assert table["Parameters"]["recordCount"] == "2"
 
 
 def test_avro_files(glue, s3, bucket, database, crawl):
