@@ -374,9 +374,11 @@ def classify_file(path: str, size: int, custom=()) -> FileSchema:
             compression = "none"     # it only looked like Hadoop snappy blocks
             data, complete, consumed = read_sample(path, compression, size)
         lines = sample_lines(data, complete)
+        # built-ins in the order of Glue's table: the log formats before CSV, the last
+        # (a combined Apache line whose user agent holds ';' is a log, not a ';' CSV)
         found = _best_custom(custom, data, lines) or classify_json(lines) \
-            or classify_json_document(data, complete) or classify_xml(data, complete) or classify_csv(lines) \
-            or classify_log(lines) or FileSchema("UNKNOWN")
+            or classify_json_document(data, complete) or classify_xml(data, complete) or classify_log(lines) \
+            or classify_csv(lines) or FileSchema("UNKNOWN")
         found.compression = compression
         found.bytes_read = consumed
         if not complete and found.records and consumed:

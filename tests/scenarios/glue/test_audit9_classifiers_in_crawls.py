@@ -1,0 +1,109 @@
+"""Custom XML (row tag) and JSON (JSON path) classifiers met by a crawl, the built-in
+log classifiers (combined Apache, syslog), quoted CSV read with OpenCSVSerde, and a
+folder holding a corrupt Parquet file beside a good one (logged, the rest catalogued)."""
+import json
+import uuid
+
+import pytest
+from glue_helpers import parquet_bytes, run_crawler
+
+ROLE = "arn:aws:iam::000000000000:role/service-role/AWSGlueServiceRole-audit9"
+COMBINED = (b'127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 '
+            b'"http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)"\n')
+
+
+@pytest.fixture
+def classifiers(glue):
+    names = []
+
+    def make(**kind):
+        (spec,) = kind.values()
+        spec["Name"] = f"audit9-{uuid.uuid4().hex[:8]}"
+        glue.create_classifier(**kind)
+        names.append(spec["Name"])
+        return spec["Name"]
+
+    yield make
+    for name in names:
+        glue.delete_classifier(Name=name)
+
+
+@pytest.fixture
+def crawl(glue):
+    made = []
+
+    def crawl(database, path, **settings):
+        name = f"audit9-{uuid.uuid4().hex[:8]}"
+        glue.create_crawler(Name=name, Role=ROLE, DatabaseName=database,
+                            Targets={"S3Targets": [{"Path": path}]}, **settings)
+        made.append(name)
+        return run_crawler(glue, name)
+
+    yield crawl
+    for name in made:
+        glue.delete_crawler(Name=name)
+
+
+def _columns(table):
+    return [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]]
+
+
+def test_xml_row_tag_and_json_path_classifiers(glue, s3, bucket, database, classifiers, crawl):
+    xml = classifiers(XMLClassifier={"Classification": "xml", "RowTag": "item"})
+    array = classifiers(JsonClassifier={"JsonPath": "$[*]"})
+    s3.put_object(Bucket=bucket, Key="in/items/a.xml",
+                  Body=b"<root><item><id>1</id><name>a</name></item><item><id>2</id><name>b</name></item></root>")
+    s3.put_object(Bucket=bucket, Key="in/people/a.json",
+                  Body=json.dumps([{"id": 1, "n": "a"}, {"id": 2, "n": "b"}]).encode())
+    crawled = crawl(database, f"s3://{bucket}/in/", Classifiers=[xml, array])
+    assert crawled["Classifiers"] == [xml, array]
+    items = glue.get_table(DatabaseName=database, Name="items")["Table"]
+    assert (items["Parameters"]["classification"], items["Parameters"]["rowTag"]) == ("xml", "item")
+    assert _columns(items) == [("id", "bigint"), ("name", "string")]
+    assert items["Parameters"]["recordCount"] == "2"
+    people = glue.get_table(DatabaseName=database, Name="people")["Table"]
+    assert (people["Parameters"]["classification"], people["Parameters"]["jsonPath"]) == ("json", "$[*]")
+    assert _columns(people) == [("id", "int"), ("n", "string")]
+    assert people["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"] == "org.openx.data.jsonserde.JsonSerDe"
+
+
+def test_built_in_log_classifiers(glue, s3, bucket, database, crawl):
+    s3.put_object(Bucket=bucket, Key="logs/access/access.log", Body=COMBINED * 3)
+    s3.put_object(Bucket=bucket, Key="logs/system/messages",
+                  Body=b"Jan 12 06:30:00 myhost sshd[123]: Accepted password for bob\n"
+                       b"Jan 12 06:31:00 myhost cron[44]: job ran\n")
+    crawl(database, f"s3://{bucket}/logs/")
+    access = glue.get_table(DatabaseName=database, Name="access")["Table"]
+    assert access["Parameters"]["classification"] == "combined_apache"
+    assert access["Parameters"]["grokPattern"] == "%{COMBINEDAPACHELOG}"
+    assert [name for name, _ in _columns(access)] == [
+        "clientip", "ident", "auth", "timestamp", "verb", "request", "httpversion", "rawrequest",
+        "response", "bytes", "referrer", "agent"]
+    assert access["StorageDescriptor"]["SerdeInfo"] == {
+        "SerializationLibrary": "com.amazonaws.glue.serde.GrokSerDe",
+        "Parameters": {"input.format": "%{COMBINEDAPACHELOG}"}}
+    system = glue.get_table(DatabaseName=database, Name="system")["Table"]
+    assert system["Parameters"]["classification"] == "syslog"
+    assert system["Parameters"]["recordCount"] == "2"
+
+
+def test_quoted_csv_is_read_with_open_csv_serde(glue, s3, bucket, database, crawl):
+    s3.put_object(Bucket=bucket, Key="quoted/q.csv", Body=b'"id","name","note"\n"1","ann","a, b"\n"2","bob","c"\n')
+    crawl(database, f"s3://{bucket}/quoted/")
+    table = glue.get_table(DatabaseName=database, Name="quoted")["Table"]
+    assert table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"] == "org.apache.hadoop.hive.serde2.OpenCSVSerde"
+    assert table["StorageDescriptor"]["SerdeInfo"]["Parameters"]["separatorChar"] == ","
+    assert table["Parameters"]["skip.header.line.count"] == "1"
+    assert [name for name, _ in _columns(table)] == ["id", "name", "note"]
+
+
+def test_a_corrupt_file_does_not_stop_the_crawl(glue, s3, bucket, database, crawl):
+    s3.put_object(Bucket=bucket, Key="mixed/good.parquet", Body=parquet_bytes(a=[1, 2]))
+    s3.put_object(Bucket=bucket, Key="mixed/bad.parquet", Body=b"PAR1 not really parquet PAR1")
+    crawled = crawl(database, f"s3://{bucket}/mixed/")
+    assert crawled["LastCrawl"]["Status"] == "SUCCEEDED"
+    table = glue.get_table(DatabaseName=database, Name="mixed")["Table"]
+    assert _columns(table) == [("a", "bigint")]
+    assert table["Parameters"]["objectCount"] == "1"
+    metrics = glue.get_crawler_metrics(CrawlerNameList=[crawled["Name"]])["CrawlerMetricsList"][0]
+    assert (metrics["TablesCreated"], metrics["TablesUpdated"], metrics["TablesDeleted"]) == (1, 0, 0)
