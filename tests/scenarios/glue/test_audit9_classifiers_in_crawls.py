@@ -5,9 +5,8 @@ import json
 import uuid
 
 import pytest
-from glue_helpers import parquet_bytes, run_crawler
+from glue_helpers import parquet_bytes
 
-ROLE = "arn:aws:iam::000000000000:role/service-role/AWSGlueServiceRole-audit9"
 COMBINED = (b'127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 '
             b'"http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)"\n')
 
@@ -27,21 +26,6 @@ def classifiers(glue):
     for name in names:
         glue.delete_classifier(Name=name)
 
-
-@pytest.fixture
-def crawl(glue):
-    made = []
-
-    def crawl(database, path, **settings):
-        name = f"audit9-{uuid.uuid4().hex[:8]}"
-        glue.create_crawler(Name=name, Role=ROLE, DatabaseName=database,
-                            Targets={"S3Targets": [{"Path": path}]}, **settings)
-        made.append(name)
-        return run_crawler(glue, name)
-
-    yield crawl
-    for name in made:
-        glue.delete_crawler(Name=name)
 
 
 def _columns(table):

@@ -5,32 +5,14 @@ compressed with bzip2 and JSON lines compressed with zstd (classified by content
 import bz2
 import io
 import json
-import uuid
 
 import fastavro
 import pyarrow as pa
 import pyarrow.orc as orc
-import pytest
 import zstandard
-from glue_helpers import parquet_bytes, run_crawler
-
-ROLE = "arn:aws:iam::000000000000:role/service-role/AWSGlueServiceRole-audit9"
+from glue_helpers import parquet_bytes
 
 
-@pytest.fixture
-def crawl(glue):
-    made = []
-
-    def crawl(database, path, **settings):
-        name = f"audit9-{uuid.uuid4().hex[:8]}"
-        glue.create_crawler(Name=name, Role=ROLE, DatabaseName=database,
-                            Targets={"S3Targets": [{"Path": path}]}, **settings)
-        made.append(name)
-        return run_crawler(glue, name)
-
-    yield crawl
-    for name in made:
-        glue.delete_crawler(Name=name)
 
 
 def _columns(table):
