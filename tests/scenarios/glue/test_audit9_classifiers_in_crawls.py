@@ -1,6 +1,7 @@
 """Custom XML (row tag) and JSON (JSON path) classifiers met by a crawl, the built-in
 log classifiers (combined Apache, syslog), quoted CSV read with OpenCSVSerde, and a
-folder holding a corrupt Parquet file beside a good one (logged, the rest catalogued)."""
+folder holding a corrupt Parquet file beside a good one (logged, the rest catalogued),
+and the types the CSV classifier gives cells."""
 import json
 import uuid
 
@@ -91,3 +92,18 @@ def test_a_corrupt_file_does_not_stop_the_crawl(glue, s3, bucket, database, craw
     assert table["Parameters"]["objectCount"] == "1"
     metrics = glue.get_crawler_metrics(CrawlerNameList=[crawled["Name"]])["CrawlerMetricsList"][0]
     assert (metrics["TablesCreated"], metrics["TablesUpdated"], metrics["TablesDeleted"]) == (1, 0, 0)
+
+
+def test_csv_cell_types_as_the_crawler_detects_them(glue, s3, bucket, database, crawl):
+    # measured on Glue (a table of values and detected types published by a Glue user):
+    # dates and timestamps in CSV stay strings, any integer is bigint, decimals double
+    s3.put_object(Bucket=bucket, Key="types/t.csv",
+                  Body=b"n,small,price,flag,day,at,empty\n"
+                       b"10000000,1,1.0,TRUE,2020-01-15,2020-01-15 03:44:40,\n"
+                       b"32768,10,1000.0,false,2020-01-16,2020-01-16 10:00:00,\n")
+    crawl(database, f"s3://{bucket}/types/")
+    table = glue.get_table(DatabaseName=database, Name="types")["Table"]
+    assert _columns(table) == [("n", "bigint"), ("small", "bigint"), ("price", "double"), ("flag", "boolean"),
+                               ("day", "string"), ("at", "string"), ("empty", "string")]
+    assert table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"] == \
+        "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
