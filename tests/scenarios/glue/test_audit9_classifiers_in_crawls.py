@@ -1,12 +1,12 @@
 """Custom XML (row tag) and JSON (JSON path) classifiers met by a crawl, the built-in
 log classifiers (combined Apache, syslog), quoted CSV read with OpenCSVSerde, and a
 folder holding a corrupt Parquet file beside a good one (logged, the rest catalogued),
-and the types the CSV classifier gives cells."""
+the types the CSV classifier gives cells, and a table deprecated when its folder goes."""
 import json
 import uuid
 
 import pytest
-from glue_helpers import parquet_bytes
+from glue_helpers import parquet_bytes, run_crawler
 
 COMBINED = (b'127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 '
             b'"http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)"\n')
@@ -107,3 +107,22 @@ def test_csv_cell_types_as_the_crawler_detects_them(glue, s3, bucket, database, 
                                ("day", "string"), ("at", "string"), ("empty", "string")]
     assert table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"] == \
         "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
+
+
+def test_a_vanished_folder_is_deprecated_by_default(glue, s3, bucket, database, crawl):
+    s3.put_object(Bucket=bucket, Key="lake/orders/o.csv", Body=b"id,total\n1,2.5\n2,3.5\n")
+    s3.put_object(Bucket=bucket, Key="lake/items/i.csv", Body=b"sku,label,qty\nA,pen,3\nB,cup,4\n")
+    s3.put_object(Bucket=bucket, Key="lake/users/u.json", Body=b'{"id": 1, "name": "ann"}\n')
+    crawled = crawl(database, f"s3://{bucket}/lake/")
+    assert crawled["SchemaChangePolicy"]["DeleteBehavior"] == "DEPRECATE_IN_DATABASE"
+    s3.delete_object(Bucket=bucket, Key="lake/users/u.json")
+    run_crawler(glue, crawled["Name"])
+    users = glue.get_table(DatabaseName=database, Name="users")["Table"]      # kept, marked
+    # a recorded deprecated table carries the time in epoch milliseconds ("1758729127916")
+    assert users["Parameters"]["DEPRECATED_BY_CRAWLER"].isdigit()
+    assert int(users["Parameters"]["DEPRECATED_BY_CRAWLER"]) > 10 ** 12
+    assert sorted((t["Name"], "DEPRECATED_BY_CRAWLER" in t["Parameters"])
+                  for t in glue.get_tables(DatabaseName=database)["TableList"]) == [
+        ("items", False), ("orders", False), ("users", True)]
+    metrics = glue.get_crawler_metrics(CrawlerNameList=[crawled["Name"]])["CrawlerMetricsList"][0]
+    assert metrics["TablesDeleted"] == 1
