@@ -1,7 +1,8 @@
 """Custom XML (row tag) and JSON (JSON path) classifiers met by a crawl, the built-in
 log classifiers (combined Apache, syslog), quoted CSV read with OpenCSVSerde, and a
 folder holding a corrupt Parquet file beside a good one (logged, the rest catalogued),
-the types the CSV classifier gives cells, and a table deprecated when its folder goes."""
+the types the CSV classifier gives cells (no header when all are strings), and a
+table deprecated when its folder goes."""
 import json
 import uuid
 
@@ -126,3 +127,14 @@ def test_a_vanished_folder_is_deprecated_by_default(glue, s3, bucket, database, 
         ("items", False), ("orders", False), ("users", True)]
     metrics = glue.get_crawler_metrics(CrawlerNameList=[crawled["Name"]])["CrawlerMetricsList"][0]
     assert metrics["TablesDeleted"] == 1
+
+
+def test_an_all_string_csv_has_no_header(glue, s3, bucket, database, crawl):
+    # AWS: when every column is a string the first row is not different enough from the
+    # others to be a header; the columns are col0, col1, ... and the first row is data
+    s3.put_object(Bucket=bucket, Key="cities/c.csv", Body=b"name,city\nann,paris\nbob,rome\n")
+    crawl(database, f"s3://{bucket}/cities/")
+    table = glue.get_table(DatabaseName=database, Name="cities")["Table"]
+    assert _columns(table) == [("col0", "string"), ("col1", "string")]
+    assert "skip.header.line.count" not in table["Parameters"]
+    assert table["Parameters"]["recordCount"] == "3"
