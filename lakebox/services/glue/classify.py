@@ -150,7 +150,9 @@ def classify_parquet(path: str, size: int) -> FileSchema:
     schema = meta.schema.to_arrow_schema()
     columns = [(f.name, infer.arrow_type(f.type)) for f in schema]
     footer = _footer_length(path, size)
-    return FileSchema("parquet", columns, _parquet_compression(meta), meta.num_rows, bytes_read=footer + 8)
+    # compressed pages are internal to the file: Glue writes compressionType none for them
+    # (AWS's "How crawlers work"; SHOW CREATE TABLE of crawled snappy Parquet tables)
+    return FileSchema("parquet", columns, "none", meta.num_rows, bytes_read=footer + 8)
 
 
 def _footer_length(path: str, size: int) -> int:
@@ -159,20 +161,12 @@ def _footer_length(path: str, size: int) -> int:
         return struct.unpack("<I", f.read(4))[0]
 
 
-def _parquet_compression(meta) -> str:
-    if meta.num_row_groups == 0 or meta.num_columns == 0:
-        return "none"
-    codec = meta.row_group(0).column(0).compression.lower()
-    return "none" if codec == "uncompressed" else codec
-
-
 def classify_orc(path: str, size: int) -> FileSchema:
     import pyarrow.orc as orc
 
     found = orc.ORCFile(path)
     columns = [(f.name, infer.arrow_type(f.type)) for f in found.schema]
-    compression = (found.compression or "none").lower()
-    return FileSchema("orc", columns, "none" if compression == "uncompressed" else compression, found.nrows,
+    return FileSchema("orc", columns, "none", found.nrows,      # internal codec, as for Parquet
                       bytes_read=min(size, 16 * 1024))
 
 
@@ -203,8 +197,7 @@ def classify_avro(path: str, size: int) -> FileSchema:
     schema = json.loads(meta["avro.schema"])
     tree = infer.avro_type(schema)
     columns = tree[1] if isinstance(tree, tuple) and tree[0] == "struct" else [("col0", tree)]
-    codec = meta.get("avro.codec", b"null").decode()
-    return FileSchema("avro", columns, "none" if codec == "null" else codec, records,
+    return FileSchema("avro", columns, "none", records,         # block codec is internal, as for Parquet
                       details={"avro.schema": meta["avro.schema"].decode()}, bytes_read=header_end + 20 * blocks)
 
 
@@ -381,9 +374,11 @@ def classify_file(path: str, size: int, custom=()) -> FileSchema:
             compression = "none"     # it only looked like Hadoop snappy blocks
             data, complete, consumed = read_sample(path, compression, size)
         lines = sample_lines(data, complete)
+        # built-ins in the order of Glue's table: the log formats before CSV, the last
+        # (a combined Apache line whose user agent holds ';' is a log, not a ';' CSV)
         found = _best_custom(custom, data, lines) or classify_json(lines) \
-            or classify_json_document(data, complete) or classify_xml(data, complete) or classify_csv(lines) \
-            or classify_log(lines) or FileSchema("UNKNOWN")
+            or classify_json_document(data, complete) or classify_xml(data, complete) or classify_log(lines) \
+            or classify_csv(lines) or FileSchema("UNKNOWN")
         found.compression = compression
         found.bytes_read = consumed
         if not complete and found.records and consumed:

@@ -373,7 +373,8 @@ def _retire_missing(ctx, crawler, database, written: set, roots: list, rules: Wr
             outcome.log.append(f"Deleted table {table['Name']} from database {database}")
         elif params.get("DEPRECATED_BY_CRAWLER") is None:
             table_input = {k: v for k, v in table.items() if k in _TABLE_INPUT_FIELDS}
-            table_input["Parameters"] = dict(params, DEPRECATED_BY_CRAWLER="1")
+            # the time of deprecation in epoch milliseconds, as Glue writes it
+            table_input["Parameters"] = dict(params, DEPRECATED_BY_CRAWLER=str(int(ctx.now * 1000)))
             tables_mod.replace_table(ctx, table, table_input)
             outcome.counts["TABLE", "DELETE"] += 1
             outcome.log.append(f"Deprecated table {table['Name']} in database {database}")

@@ -6,6 +6,7 @@ import json
 import statistics as stats
 import uuid
 
+from lakebox.aws.specs import spec_for
 from lakebox.services.glue import catalog, runner, schedules, store, tagging
 from lakebox.services.glue.errors import (
     AlreadyExistsException, CrawlerNotRunningException, CrawlerRunningException, CrawlerStoppingException,
@@ -21,6 +22,7 @@ DEFAULTS = {"SchemaChangePolicy": {"UpdateBehavior": "UPDATE_IN_DATABASE", "Dele
             "RecrawlPolicy": {"RecrawlBehavior": "CRAWL_EVERYTHING"},
             "LineageConfiguration": {"CrawlerLineageSettings": "DISABLE"},
             "LakeFormationConfiguration": {"UseLakeFormationCredentials": False, "AccountId": ""}}
+TARGET_KINDS = tuple(spec_for("glue").model.shape_for("CrawlerTargets").members)
 
 
 def crawler_or_error(ctx, name: str, message: str = "Crawler entry with name {} does not exist") -> dict:
@@ -43,8 +45,17 @@ def public_view(doc: dict, now: float) -> dict:
     the derived state and the running crawl's elapsed time (milliseconds)."""
     view = {key: value for key, value in doc.items() if not key.startswith("_")}
     view["State"] = state_of(doc, now)
+    view["Targets"] = _targets_view(doc.get("Targets") or {})
     if doc.get("_crawl"):
         view["CrawlElapsedTime"] = int(max(now - doc["_crawl"]["StartTime"], 0.0) * 1000)
+    return view
+
+
+def _targets_view(targets: dict) -> dict:
+    """Targets as GetCrawler answers them: every kind of target listed, empty when
+    unused, and each S3 target with its Exclusions (recorded GetCrawler replies)."""
+    view = {kind: list(targets.get(kind) or []) for kind in TARGET_KINDS}
+    view["S3Targets"] = [{"Path": t["Path"], "Exclusions": [], **t} for t in view["S3Targets"]]
     return view
 
 

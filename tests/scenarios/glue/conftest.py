@@ -1,8 +1,11 @@
 """Shared fixtures for Glue scenarios: a client that shows every error as the server
-sent it (no retries), databases with unique names that are deleted afterwards, and
-awswrangler pointed at the server with a boto3 session for it."""
+sent it (no retries), databases with unique names that are deleted afterwards,
+awswrangler pointed at the server with a boto3 session for it, and a crawl run to its end."""
+import uuid
+
 import boto3
 import pytest
+from glue_helpers import run_crawler
 
 
 @pytest.fixture
@@ -39,3 +42,21 @@ def wr(lakebox_server):
 @pytest.fixture
 def session():
     return boto3.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1")
+
+
+@pytest.fixture
+def crawl(glue):
+    """Creates a crawler over one S3 path, runs it to its end and returns it; the
+    crawlers are deleted afterwards."""
+    made = []
+
+    def crawl(database, path, **settings):
+        name = f"crawl-{uuid.uuid4().hex[:8]}"
+        glue.create_crawler(Name=name, Role="arn:aws:iam::000000000000:role/service-role/AWSGlueServiceRole-lake",
+                            DatabaseName=database, Targets={"S3Targets": [{"Path": path}]}, **settings)
+        made.append(name)
+        return run_crawler(glue, name)
+
+    yield crawl
+    for name in made:
+        glue.delete_crawler(Name=name)
