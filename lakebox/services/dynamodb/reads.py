@@ -1,6 +1,6 @@
 """Query and Scan: pages of at most Limit items and 1 MB read, filters applied after the
 read, LastEvaluatedKey to continue, indexes read through their own entries."""
-from lakebox.services.dynamodb import capacity, expressions, key_conditions, store, throttle
+from lakebox.services.dynamodb import capacity, expressions, key_conditions, lookup, store, throttle
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import ValidationException
 from lakebox.services.dynamodb.expr_eval import matches, project
@@ -97,14 +97,16 @@ def _select(params, index, compiled) -> str:
     return select
 
 
-def _index_of(table, params):
+def _index_of(ctx, table, params):
     name = params.get("IndexName")
     if name is None:
         return None
     index = table.indexes.get(name)
     if index is None:
         raise ValidationException(f"The table does not have the specified index: {name}")
-    if "backfill" in index.spec:
+    # Described as CREATING with Backfilling until its backfill is done and the
+    # transition delay has passed: unreadable for as long as it is described so.
+    if lookup.index_status(ctx, index.spec) == "CREATING":
         raise ValidationException(f"Cannot read from backfilling global secondary index: {name}")
     if index.kind == "GSI" and params.get("ConsistentRead"):
         raise ValidationException("Consistent reads are not supported on global secondary indexes")
@@ -141,7 +143,7 @@ def query(ctx, params):
         raise ValidationException("Either the KeyConditions or KeyConditionExpression parameter must be specified "
                                   "in the request.")
     table = writable_table(ctx, params["TableName"], index=params.get("IndexName"))
-    index = _index_of(table, params)
+    index = _index_of(ctx, table, params)
     if "filter" in compiled:
         _refuse_key_filters(compiled["filter"], index or table, "QueryFilter" if "QueryFilter" in params
                             else "Filter Expression")
@@ -258,7 +260,7 @@ def _chunk(page):
 def scan(ctx, params):
     compiled = expressions.compile_request(params, "filter", "projection")
     table = writable_table(ctx, params["TableName"], index=params.get("IndexName"))
-    index = _index_of(table, params)
+    index = _index_of(ctx, table, params)
     if "filter" in compiled:
         _refuse_paths_into_keys(compiled["filter"], table)
     return run_scan(ctx, table, index, params, compiled)

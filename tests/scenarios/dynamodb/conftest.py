@@ -6,6 +6,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from lakebox.testing import LakeboxServer
+
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
 
@@ -52,3 +54,11 @@ def make_table(ddb):
             ddb.delete_table(TableName=name)
         except ddb.exceptions.ResourceNotFoundException:
             pass
+
+
+@pytest.fixture(scope="module")
+def slow_server():
+    """A server of the module's own whose tables and indexes stay CREATING/UPDATING/
+    DELETING for 30 seconds of the lakebox clock."""
+    with LakeboxServer(env={"LAKEBOX_TRANSITION_DELAY": "30"}) as server:
+        yield server

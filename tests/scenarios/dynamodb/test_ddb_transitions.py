@@ -3,15 +3,7 @@ refuse what DynamoDB refuses meanwhile; time (the lakebox clock) ends each state
 import pytest
 from ddb_helpers import definitions, error_of, key_schema
 
-from lakebox.testing import LakeboxServer
-
 pytestmark = pytest.mark.local_only
-
-
-@pytest.fixture(scope="module")
-def slow_server():
-    with LakeboxServer(env={"LAKEBOX_TRANSITION_DELAY": "30"}) as server:
-        yield server
 
 
 def test_states_last_the_transition_delay(slow_server):
