@@ -137,6 +137,9 @@ TRINO_ANSWERS = [
     ("reduce_agg(v, 1, (s, x) -> s * x, (a, b) -> a * b), typeof(reduce_agg(v, 1, (s, x) -> s * x, (a, b) -> a * b)) "
      "FROM (VALUES 5, NULL, 7) AS t(v)", '"35","integer"'),
     ("reduce_agg(v, 1, (s, x) -> s * x, (a, b) -> a * b) FROM (VALUES 5, 7) AS t(v) WHERE v > 10", ""),
+    ("approx_distinct(x), approx_distinct(x, 0.01), typeof(approx_distinct(x)) FROM UNNEST(sequence(1, 1000)) AS t(x)",
+     '"1000","1000","bigint"'),
+    ("approx_distinct(x) FROM (VALUES 1, 1, NULL) AS t(x)", '"1"'),
 ]
 
 
