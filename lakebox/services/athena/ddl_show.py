@@ -2,6 +2,7 @@
 Hive's layout (the columns clients read by name are in `TEXT_COLUMNS`)."""
 import re
 
+from lakebox.engine import EngineError
 from lakebox.services.athena import iceberg, iceberg_tables, planning
 from lakebox.services.athena.ddl_base import DdlFailure, table_name
 from lakebox.services.glue import public as glue
@@ -84,7 +85,10 @@ def show_partitions(ctx, statement, database, engine):
 
 def show_create_table(ctx, statement, database, engine):
     db_name, name = table_name(statement, database)
-    table = glue.get_table(ctx, db_name, name)
+    if statement.args["kind"].upper() == "VIEW":
+        table = _view_to_show(ctx, db_name, name)
+    else:
+        table = glue.get_table(ctx, db_name, name)
     view = planning.view_text(table)
     if view is not None:
         return [f'CREATE VIEW "{db_name}"."{name}" AS', view]
@@ -111,6 +115,19 @@ def show_create_table(ctx, statement, database, engine):
         lines += ["TBLPROPERTIES ("] + [f"  '{k}'='{v}'{',' if i < len(params) - 1 else ')'}"
                                         for i, (k, v) in enumerate(params)]
     return lines
+
+
+def _view_to_show(ctx, db_name: str, name: str) -> dict:
+    """SHOW CREATE VIEW is Trino's statement: a missing view or a table is refused in
+    Trino's words, at the statement's start."""
+    relation = f"'awsdatacatalog.{db_name}.{name}'"
+    try:
+        table = glue.get_table(ctx, db_name, name)
+    except glue.errors.EntityNotFoundException:
+        raise EngineError("TABLE_NOT_FOUND", f"line 1:1: View {relation} does not exist") from None
+    if planning.view_text(table) is None:
+        raise EngineError("NOT_SUPPORTED", f"line 1:1: Relation {relation} is a table, not a view")
+    return table
 
 
 # The columns (Hive's names) of the text results clients read by name: awswrangler's

@@ -42,7 +42,7 @@ _UTILITY = [
     ("show_partitions", "DDL", "SHOW_PARTITIONS", _simple(rf"SHOW\s+PARTITIONS\s+(?P<table>{_NAME})")),
     ("show_columns", "DDL", "SHOW_COLUMNS",
      _simple(rf"SHOW\s+COLUMNS\s+(?:IN|FROM)\s+(?P<table>{_NAME})(?:\s+(?:IN|FROM)\s+(?P<db>{_NAME}))?")),
-    ("show_create_table", "DDL", "SHOW_CREATE_TABLE", _simple(rf"SHOW\s+CREATE\s+(?:TABLE|VIEW)\s+(?P<table>{_NAME})")),
+    ("show_create_table", "DDL", "SHOW_CREATE_TABLE", _simple(rf"SHOW\s+CREATE\s+(?P<kind>TABLE|VIEW)\s+(?P<table>{_NAME})")),
     ("show_tblproperties", "DDL", "SHOW_TBLPROPERTIES",
      _simple(rf"SHOW\s+TBLPROPERTIES\s+(?P<table>{_NAME})(?:\s*\(\s*'(?P<prop>[^']*)'\s*\))?")),
     ("describe", "DDL", "DESCRIBE_TABLE",

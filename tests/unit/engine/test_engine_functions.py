@@ -163,9 +163,9 @@ def test_functions_lakebox_does_not_run_are_named(select, name):
 
 def test_unknown_function_is_not_registered():
     with pytest.raises(EngineError) as caught:
-        result_line("SELECT no_such_function(1)")
+        result_line("SELECT 'no_such_function(' AS s,\n  No_Such_Function(1)")
     assert (caught.value.error_name, caught.value.message) == \
-        ("FUNCTION_NOT_FOUND", "Function 'no_such_function' not registered")
+        ("FUNCTION_NOT_FOUND", "line 2:3: Function 'no_such_function' not registered")
 
 
 def test_patterns():
