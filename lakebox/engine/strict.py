@@ -303,8 +303,8 @@ def avg_of_a_date(tree: exp.Expression, column_types: dict, sql: str) -> tuple[s
         # `current_date` has no place of its own: the one avg call of the text is it
         call = before[-1] if before else (calls[0] if len(calls) == len(nodes) == 1 else None)
         if call is not None:
-            return "FUNCTION_NOT_FOUND", f"{line_and_column(sql, call)}: Unexpected parameters (date) for function avg. " \
-                                         f"Expected: {_AVG_SIGNATURES}"
+            return "FUNCTION_NOT_FOUND", (f"{line_and_column(sql, call)}: Unexpected parameters (date) for function "
+                                          f"avg. Expected: {_AVG_SIGNATURES}")
     return None
 
 
