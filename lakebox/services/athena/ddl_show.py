@@ -33,17 +33,32 @@ def show_views(ctx, statement, database, engine):
 
 
 def describe(ctx, statement, database, engine):
+    """Hive's DESCRIBE: every column (partition keys again apart), or the one named after
+    the table. `DESCRIBE TABLE t` reads as the column `t` of a table named `table`, so
+    fails as Athena's guide shows: `Table not found table`."""
     db_name, name = table_name(statement, database)
-    table = glue.get_table(ctx, db_name, name)
-    if iceberg.is_iceberg(table):
+    try:
+        table = glue.get_table(ctx, db_name, name)
+    except glue.errors.EntityNotFoundException:
+        raise DdlFailure(f"FAILED: SemanticException [Error 10001]: Table not found {name}") from None
+    if iceberg.is_iceberg(table) and not statement.args.get("column"):
         return iceberg_tables.describe(ctx, table, _describe_cells)
     columns = (table.get("StorageDescriptor") or {}).get("Columns") or []
     keys = table.get("PartitionKeys") or []
+    if statement.args.get("column"):
+        return _describe_column(columns + keys, statement.args["column"].strip('`"'))
     lines = [_describe_line(column) for column in columns + keys]
     if keys:
         lines += ["", "# Partition Information", "# col_name            \tdata_type           \tcomment             ",
                   ""] + [_describe_line(key) for key in keys]
     return lines
+
+
+def _describe_column(columns: list[dict], wanted: str) -> list[str]:
+    for column in columns:
+        if column["Name"].lower() == wanted.lower():
+            return [_describe_line(column)]
+    raise DdlFailure(f"FAILED: SemanticException [Error 10002]: Invalid column reference {wanted}")
 
 
 def _describe_line(column: dict) -> str:

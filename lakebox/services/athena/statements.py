@@ -46,7 +46,7 @@ _UTILITY = [
     ("show_tblproperties", "DDL", "SHOW_TBLPROPERTIES",
      _simple(rf"SHOW\s+TBLPROPERTIES\s+(?P<table>{_NAME})(?:\s*\(\s*'(?P<prop>[^']*)'\s*\))?")),
     ("describe", "DDL", "DESCRIBE_TABLE",
-     _simple(rf"(?:DESCRIBE|DESC)(?:\s+(?:EXTENDED|FORMATTED))?\s+(?P<table>{_NAME})")),
+     _simple(rf"(?:DESCRIBE|DESC)(?:\s+(?:EXTENDED|FORMATTED))?\s+(?P<table>{_NAME})(?:\s+(?P<column>[\w`\"]+))?")),
     ("msck", "DDL", "MSCK_REPAIR_TABLE", _simple(rf"MSCK\s+REPAIR\s+TABLE\s+(?P<table>{_NAME})")),
     ("drop_table", "DDL", "DROP_TABLE",
      _simple(rf"DROP\s+TABLE\s+(?P<exists>IF\s+EXISTS\s+)?(?P<table>{_NAME})(?:\s+PURGE)?")),

@@ -78,3 +78,12 @@ def test_null_is_an_empty_field_and_an_empty_string_is_quoted(query, s3, bucket)
     assert rows[1] == [None, "", "a,b"]
     body = s3.get_object(Bucket=bucket, Key=f"results/{execution['QueryExecutionId']}.csv")["Body"].read()
     assert body == b'"n","e","c"\n,"","a,b"\n'
+
+
+def test_describe_one_column_and_the_table_keyword_mistake(query, events):
+    assert query("DESCRIBE events s")[1] == [["s                   ", "string              ", "                    "]]
+    assert query("DESCRIBE events dt")[1] == [["dt                  ", "string              ", "                    "]]
+    # the guide's warning: DESCRIBE TABLE t looks for a table named `table`
+    execution, _, _ = query("DESCRIBE TABLE events", expect="FAILED")
+    assert execution["Status"]["StateChangeReason"].endswith(
+        "FAILED: SemanticException [Error 10001]: Table not found table")
