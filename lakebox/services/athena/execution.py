@@ -138,6 +138,8 @@ def _write_data(job, query, outcome, temp_path):
               else ".snappy" if compression == "snappy" and spec["format"] != "PARQUET"
               else _SUFFIX.get(compression or "", ""))
     _check_insert_width(spec.get("table_types"), query.result_columns)
+    if job.kind == "ctas":
+        _check_partition_keys_last(spec.get("partitioned_by") or [], query.result_columns)
     _check_update_types(spec.get("assigned"), spec.get("rename"), query.result_columns)
     written = spec.get("rename") or [name for name, _ in query.result_columns]
     field_ids = spec["field_ids"](written) if spec.get("field_ids") else None      # Iceberg data files
@@ -171,6 +173,15 @@ def _check_insert_width(table_types: list[str] | None, result_columns: list[tupl
         query_types = ", ".join(trino_type_of_duck(kind) for _, kind in result_columns)
         raise EngineError("TYPE_MISMATCH", f"line 1:1: Insert query has mismatched column types: "
                                            f"Table: [{', '.join(table_types)}], Query: [{query_types}]")
+
+
+def _check_partition_keys_last(keys: list[str], result_columns: list[tuple[str, str]]):
+    """A Hive CTAS: the `partitioned_by` columns close the select list, in that order
+    (the Hive connector refuses any other order before writing)."""
+    names = [name.lower() for name, _ in result_columns]
+    if keys and names[len(names) - len(keys):] != keys:
+        raise EngineError("HIVE_COLUMN_ORDER_MISMATCH", "Partition keys must be the last columns in the table and "
+                                                        f"in the same order as the table properties: [{', '.join(keys)}]")
 
 
 def _check_update_types(assigned: dict | None, names: list[str] | None, result_columns: list[tuple[str, str]]):

@@ -26,3 +26,17 @@ def test_show_create_view_of_a_table_or_of_nothing(query, database, table_and_vi
     execution, _, _ = query("SHOW CREATE VIEW missing", expect="FAILED")
     assert _reason(execution) == (
         f"TABLE_NOT_FOUND: line 1:1: View 'awsdatacatalog.{database}.missing' does not exist", 2)
+
+
+def test_ctas_partition_keys_must_close_the_select_list(query, glue, s3, bucket, database):
+    execution, _, _ = query("CREATE TABLE misordered WITH (format = 'PARQUET', partitioned_by = ARRAY['region'], "
+                            "external_location = 's3://%s/misordered/') AS SELECT 'eu' AS region, 1 AS id" % bucket,
+                            expect="FAILED")
+    assert _reason(execution) == ("HIVE_COLUMN_ORDER_MISMATCH: Partition keys must be the last columns in the table "
+                                  "and in the same order as the table properties: [region]", 2)
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_table(DatabaseName=database, Name="misordered")
+    assert s3.list_objects_v2(Bucket=bucket, Prefix="misordered/")["KeyCount"] == 0
+    query("CREATE TABLE ordered WITH (format = 'PARQUET', partitioned_by = ARRAY['region'], "
+          "external_location = 's3://%s/ordered/') AS SELECT 1 AS id, 'eu' AS region" % bucket)
+    assert query("SELECT id, region FROM ordered")[1] == [["id", "region"], ["1", "eu"]]
