@@ -139,7 +139,7 @@ def _write_data(job, query, outcome, temp_path):
               else _SUFFIX.get(compression or "", ""))
     _check_insert_width(spec.get("table_types"), query.result_columns)
     if job.kind == "ctas":
-        _check_partition_keys_last(spec.get("partitioned_by") or [], query.result_columns)
+        _check_partition_columns(spec.get("partitioned_by") or [], query.result_columns)
     _check_update_types(spec.get("assigned"), spec.get("rename"), query.result_columns)
     written = spec.get("rename") or [name for name, _ in query.result_columns]
     field_ids = spec["field_ids"](written) if spec.get("field_ids") else None      # Iceberg data files
@@ -175,10 +175,15 @@ def _check_insert_width(table_types: list[str] | None, result_columns: list[tupl
                                            f"Table: [{', '.join(table_types)}], Query: [{query_types}]")
 
 
-def _check_partition_keys_last(keys: list[str], result_columns: list[tuple[str, str]]):
-    """A Hive CTAS: the `partitioned_by` columns close the select list, in that order
-    (the Hive connector refuses any other order before writing)."""
+def _check_partition_columns(keys: list[str], result_columns: list[tuple[str, str]]):
+    """A Hive CTAS: the `partitioned_by` columns exist, are not all the columns, and close
+    the select list in that order (the Hive connector refuses the table before writing)."""
     names = [name.lower() for name, _ in result_columns]
+    missing = [key for key in keys if key not in names]
+    if missing:
+        raise EngineError("INVALID_TABLE_PROPERTY", f"Partition columns [{', '.join(missing)}] not present in schema")
+    if keys and len(keys) == len(names):
+        raise EngineError("INVALID_TABLE_PROPERTY", "Table contains only partition columns")
     if keys and names[len(names) - len(keys):] != keys:
         raise EngineError("HIVE_COLUMN_ORDER_MISMATCH", "Partition keys must be the last columns in the table and "
                                                         f"in the same order as the table properties: [{', '.join(keys)}]")

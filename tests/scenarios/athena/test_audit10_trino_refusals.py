@@ -37,6 +37,12 @@ def test_ctas_partition_keys_must_close_the_select_list(query, glue, s3, bucket,
     with pytest.raises(glue.exceptions.EntityNotFoundException):
         glue.get_table(DatabaseName=database, Name="misordered")
     assert s3.list_objects_v2(Bucket=bucket, Prefix="misordered/")["KeyCount"] == 0
+    for keys, reason in (("'zz'", "INVALID_TABLE_PROPERTY: Partition columns [zz] not present in schema"),
+                         ("'id', 'region'", "INVALID_TABLE_PROPERTY: Table contains only partition columns")):
+        execution, _, _ = query("CREATE TABLE misordered WITH (partitioned_by = ARRAY[%s], external_location = "
+                                "'s3://%s/misordered/') AS SELECT 1 AS id, 'eu' AS region" % (keys, bucket),
+                                expect="FAILED")
+        assert _reason(execution) == (reason, 2)
     query("CREATE TABLE ordered WITH (format = 'PARQUET', partitioned_by = ARRAY['region'], "
           "external_location = 's3://%s/ordered/') AS SELECT 1 AS id, 'eu' AS region" % bucket)
     assert query("SELECT id, region FROM ordered")[1] == [["id", "region"], ["1", "eu"]]
