@@ -185,8 +185,9 @@ def _check_partition_columns(keys: list[str], result_columns: list[tuple[str, st
     if keys and len(keys) == len(names):
         raise EngineError("INVALID_TABLE_PROPERTY", "Table contains only partition columns")
     if keys and names[len(names) - len(keys):] != keys:
-        raise EngineError("HIVE_COLUMN_ORDER_MISMATCH", "Partition keys must be the last columns in the table and "
-                                                        f"in the same order as the table properties: [{', '.join(keys)}]")
+        raise EngineError("HIVE_COLUMN_ORDER_MISMATCH", "Partition keys must be the last columns in the table "
+                                                        "and in the same order as the table properties: "
+                                                        f"[{', '.join(keys)}]")
 
 
 def _check_update_types(assigned: dict | None, names: list[str] | None, result_columns: list[tuple[str, str]]):
