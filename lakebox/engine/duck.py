@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.orc as orc
 import pyarrow.parquet as pq
 from sqlglot import exp
+from sqlglot.tokens import TokenType
 
 from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, regex_read,
                             scan_bytes, strict, text, time_zones, types)
@@ -209,7 +210,10 @@ class DuckQuery:
         self.bytes_scanned = min(max(self._scanned, smallest), self._cutoff)
 
     def _in_trino_words(self, error: EngineError) -> EngineError:
-        """A missing column as Trino reports it: `line L:C: Column 'x' cannot be resolved`."""
+        """A missing column as Trino reports it: `line L:C: Column 'x' cannot be resolved`;
+        a missing function placed at its call: `line L:C: Function 'f' not registered`."""
+        if error.error_name == "FUNCTION_NOT_FOUND" and error.message.endswith("' not registered"):
+            return self._function_placed(error)
         found = re.search(r'column "([^"]+)"', error.message, re.IGNORECASE)
         if error.error_name != "COLUMN_NOT_FOUND" or found is None:
             return error
@@ -221,6 +225,15 @@ class DuckQuery:
                 where = f"line {meta['line']}:{max(meta['col'] - len(column.name) + 1, 1)}: "
                 break
         return EngineError("COLUMN_NOT_FOUND", f"{where}Column '{name}' cannot be resolved")
+
+    def _function_placed(self, error: EngineError) -> EngineError:
+        name = error.message.split("'")[1]
+        sql = self._tree.meta.get("sql") or ""
+        tokens = dialect.LakeboxTrino().tokenize(sql) if sql else []
+        for token, following in zip(tokens, tokens[1:]):
+            if token.text.lower() == name and following.token_type == TokenType.L_PAREN:
+                return EngineError("FUNCTION_NOT_FOUND", f"{strict.line_and_column(sql, token.start)}: {error.message}")
+        return error
 
     def bind(self):
         """Resolve the tables to views over their files and learn the result's columns

@@ -289,6 +289,14 @@ def _array_sort(node: exp.ArraySort):
         raise FunctionNotSupported("Function 'array_sort' with a comparator is not supported")
 
 
+def _approx_distinct(node: exp.ApproxDistinct):
+    """Trino's HyperLogLog starts sparse: on the few thousand values of a test's tables it
+    counts every distinct value exactly, where DuckDB's sketch is off by a few percent
+    (101 values give 103). The exact count is what Trino answers there, and within
+    Trino's standard error (2.3%, or the accuracy asked for) everywhere else."""
+    node.replace(exp.Count(this=exp.Distinct(expressions=[node.this.copy()])))
+
+
 def _normalize_node(node: exp.Normalize):
     """sqlglot's own parse of normalize()."""
     form = node.args.get("form")
@@ -458,7 +466,7 @@ _REWRITES = {
 # Calls sqlglot parses into nodes of their own, by node type.
 _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.ArraySort: _array_sort,
           exp.Normalize: _normalize_node, exp.RegexpReplace: _regexp_replacement, exp.ArraySize: _cardinality,
-          exp.Rand: _random, exp.UnixToTime: _from_unixtime, exp.Substring: _substring,
+          exp.Rand: _random, exp.ApproxDistinct: _approx_distinct, exp.UnixToTime: _from_unixtime, exp.Substring: _substring,
           exp.ArrayPosition: _array_position, exp.Cbrt: _as_macro("cbrt", "this"),
           exp.JSONArrayContains: _as_macro("json_array_contains", "this", "expression"),
           exp.ArrayContains: _as_macro("contains", "this", "expression"),

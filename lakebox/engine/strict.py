@@ -240,7 +240,7 @@ _CONCAT_SIGNATURES = ("concat(E, array(E)) E, concat(array(E)) E, concat(array(E
                       "concat(varbinary), concat(varchar)")
 
 
-def _place(sql: str, offset: int) -> str:
+def line_and_column(sql: str, offset: int) -> str:
     """`line L:C` of a character of the text, as Trino's messages name places."""
     line = sql.count("\n", 0, offset) + 1
     return f"line {line}:{offset - (sql.rfind(chr(10), 0, offset) + 1) + 1}"
@@ -266,7 +266,7 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
         found = [between.find(text) for text in ((symbol, "!=") if symbol == "<>" else (symbol,)) if text in between]
         if not found:
             continue
-        place = _place(sql, max(ends) + 1 + min(found))
+        place = line_and_column(sql, max(ends) + 1 + min(found))
         if isinstance(node, exp.DPipe):
             return "FUNCTION_NOT_FOUND", f"{place}: Unexpected parameters ({left}, {right}) for function concat. " \
                                          f"Expected: {_CONCAT_SIGNATURES}"
@@ -303,8 +303,8 @@ def avg_of_a_date(tree: exp.Expression, column_types: dict, sql: str) -> tuple[s
         # `current_date` has no place of its own: the one avg call of the text is it
         call = before[-1] if before else (calls[0] if len(calls) == len(nodes) == 1 else None)
         if call is not None:
-            return "FUNCTION_NOT_FOUND", f"{_place(sql, call)}: Unexpected parameters (date) for function avg. " \
-                                         f"Expected: {_AVG_SIGNATURES}"
+            return "FUNCTION_NOT_FOUND", (f"{line_and_column(sql, call)}: Unexpected parameters (date) for function "
+                                          f"avg. Expected: {_AVG_SIGNATURES}")
     return None
 
 

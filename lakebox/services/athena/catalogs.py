@@ -49,13 +49,24 @@ def _table_metadata(doc: dict) -> dict:
     sd = doc.get("StorageDescriptor") or {}
     found = {"Name": doc["Name"], "Columns": [_column(c) for c in sd.get("Columns") or []],
              "PartitionKeys": [_column(c) for c in doc.get("PartitionKeys") or []],
-             "Parameters": dict(doc.get("Parameters") or {})}
-    if sd.get("Location"):
-        found["Parameters"].setdefault("location", sd["Location"])
+             "Parameters": {**_storage_parameters(sd), **(doc.get("Parameters") or {})}}
     for source, target in (("CreateTime", "CreateTime"), ("LastAccessTime", "LastAccessTime"),
                            ("TableType", "TableType")):
         if doc.get(source) is not None:
             found[target] = doc[source]
+    return found
+
+
+def _storage_parameters(sd: dict) -> dict:
+    """What Athena adds to a table's own parameters: its location, formats and SerDe
+    (`serde.serialization.lib`, each SerDe parameter as `serde.param.<name>`)."""
+    serde = sd.get("SerdeInfo") or {}
+    found = {f"serde.param.{name}": value for name, value in (serde.get("Parameters") or {}).items()}
+    for name, value in (("location", sd.get("Location")), ("inputformat", sd.get("InputFormat")),
+                        ("outputformat", sd.get("OutputFormat")),
+                        ("serde.serialization.lib", serde.get("SerializationLibrary"))):
+        if value:
+            found[name] = value
     return found
 
 

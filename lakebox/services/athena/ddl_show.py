@@ -2,6 +2,7 @@
 Hive's layout (the columns clients read by name are in `TEXT_COLUMNS`)."""
 import re
 
+from lakebox.engine import EngineError
 from lakebox.services.athena import iceberg, iceberg_tables, planning
 from lakebox.services.athena.ddl_base import DdlFailure, table_name
 from lakebox.services.glue import public as glue
@@ -32,17 +33,32 @@ def show_views(ctx, statement, database, engine):
 
 
 def describe(ctx, statement, database, engine):
+    """Hive's DESCRIBE: every column (partition keys again apart), or the one named after
+    the table. `DESCRIBE TABLE t` reads as the column `t` of a table named `table`, so
+    fails as Athena's guide shows: `Table not found table`."""
     db_name, name = table_name(statement, database)
-    table = glue.get_table(ctx, db_name, name)
-    if iceberg.is_iceberg(table):
+    try:
+        table = glue.get_table(ctx, db_name, name)
+    except glue.errors.EntityNotFoundException:
+        raise DdlFailure(f"FAILED: SemanticException [Error 10001]: Table not found {name}") from None
+    if iceberg.is_iceberg(table) and not statement.args.get("column"):
         return iceberg_tables.describe(ctx, table, _describe_cells)
     columns = (table.get("StorageDescriptor") or {}).get("Columns") or []
     keys = table.get("PartitionKeys") or []
+    if statement.args.get("column"):
+        return _describe_column(columns + keys, statement.args["column"].strip('`"'))
     lines = [_describe_line(column) for column in columns + keys]
     if keys:
         lines += ["", "# Partition Information", "# col_name            \tdata_type           \tcomment             ",
                   ""] + [_describe_line(key) for key in keys]
     return lines
+
+
+def _describe_column(columns: list[dict], wanted: str) -> list[str]:
+    for column in columns:
+        if column["Name"].lower() == wanted.lower():
+            return [_describe_line(column)]
+    raise DdlFailure(f"FAILED: SemanticException [Error 10002]: Invalid column reference {wanted}")
 
 
 def _describe_line(column: dict) -> str:
@@ -84,7 +100,10 @@ def show_partitions(ctx, statement, database, engine):
 
 def show_create_table(ctx, statement, database, engine):
     db_name, name = table_name(statement, database)
-    table = glue.get_table(ctx, db_name, name)
+    if statement.args["kind"].upper() == "VIEW":
+        table = _view_to_show(ctx, db_name, name)
+    else:
+        table = glue.get_table(ctx, db_name, name)
     view = planning.view_text(table)
     if view is not None:
         return [f'CREATE VIEW "{db_name}"."{name}" AS', view]
@@ -111,6 +130,19 @@ def show_create_table(ctx, statement, database, engine):
         lines += ["TBLPROPERTIES ("] + [f"  '{k}'='{v}'{',' if i < len(params) - 1 else ')'}"
                                         for i, (k, v) in enumerate(params)]
     return lines
+
+
+def _view_to_show(ctx, db_name: str, name: str) -> dict:
+    """SHOW CREATE VIEW is Trino's statement: a missing view or a table is refused in
+    Trino's words, at the statement's start."""
+    relation = f"'awsdatacatalog.{db_name}.{name}'"
+    try:
+        table = glue.get_table(ctx, db_name, name)
+    except glue.errors.EntityNotFoundException:
+        raise EngineError("TABLE_NOT_FOUND", f"line 1:1: View {relation} does not exist") from None
+    if planning.view_text(table) is None:
+        raise EngineError("NOT_SUPPORTED", f"line 1:1: Relation {relation} is a table, not a view")
+    return table
 
 
 # The columns (Hive's names) of the text results clients read by name: awswrangler's

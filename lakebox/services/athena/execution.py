@@ -138,6 +138,8 @@ def _write_data(job, query, outcome, temp_path):
               else ".snappy" if compression == "snappy" and spec["format"] != "PARQUET"
               else _SUFFIX.get(compression or "", ""))
     _check_insert_width(spec.get("table_types"), query.result_columns)
+    if job.kind == "ctas":
+        _check_partition_columns(spec.get("partitioned_by") or [], query.result_columns)
     _check_update_types(spec.get("assigned"), spec.get("rename"), query.result_columns)
     written = spec.get("rename") or [name for name, _ in query.result_columns]
     field_ids = spec["field_ids"](written) if spec.get("field_ids") else None      # Iceberg data files
@@ -171,6 +173,21 @@ def _check_insert_width(table_types: list[str] | None, result_columns: list[tupl
         query_types = ", ".join(trino_type_of_duck(kind) for _, kind in result_columns)
         raise EngineError("TYPE_MISMATCH", f"line 1:1: Insert query has mismatched column types: "
                                            f"Table: [{', '.join(table_types)}], Query: [{query_types}]")
+
+
+def _check_partition_columns(keys: list[str], result_columns: list[tuple[str, str]]):
+    """A Hive CTAS: the `partitioned_by` columns exist, are not all the columns, and close
+    the select list in that order (the Hive connector refuses the table before writing)."""
+    names = [name.lower() for name, _ in result_columns]
+    missing = [key for key in keys if key not in names]
+    if missing:
+        raise EngineError("INVALID_TABLE_PROPERTY", f"Partition columns [{', '.join(missing)}] not present in schema")
+    if keys and len(keys) == len(names):
+        raise EngineError("INVALID_TABLE_PROPERTY", "Table contains only partition columns")
+    if keys and names[len(names) - len(keys):] != keys:
+        raise EngineError("HIVE_COLUMN_ORDER_MISMATCH", "Partition keys must be the last columns in the table "
+                                                        "and in the same order as the table properties: "
+                                                        f"[{', '.join(keys)}]")
 
 
 def _check_update_types(assigned: dict | None, names: list[str] | None, result_columns: list[tuple[str, str]]):

@@ -137,6 +137,9 @@ TRINO_ANSWERS = [
     ("reduce_agg(v, 1, (s, x) -> s * x, (a, b) -> a * b), typeof(reduce_agg(v, 1, (s, x) -> s * x, (a, b) -> a * b)) "
      "FROM (VALUES 5, NULL, 7) AS t(v)", '"35","integer"'),
     ("reduce_agg(v, 1, (s, x) -> s * x, (a, b) -> a * b) FROM (VALUES 5, 7) AS t(v) WHERE v > 10", ""),
+    ("approx_distinct(x), approx_distinct(x, 0.01), typeof(approx_distinct(x)) FROM UNNEST(sequence(1, 1000)) AS t(x)",
+     '"1000","1000","bigint"'),
+    ("approx_distinct(x) FROM (VALUES 1, 1, NULL) AS t(x)", '"1"'),
 ]
 
 
@@ -160,9 +163,9 @@ def test_functions_lakebox_does_not_run_are_named(select, name):
 
 def test_unknown_function_is_not_registered():
     with pytest.raises(EngineError) as caught:
-        result_line("SELECT no_such_function(1)")
+        result_line("SELECT 'no_such_function(' AS s,\n  No_Such_Function(1)")
     assert (caught.value.error_name, caught.value.message) == \
-        ("FUNCTION_NOT_FOUND", "Function 'no_such_function' not registered")
+        ("FUNCTION_NOT_FOUND", "line 2:3: Function 'no_such_function' not registered")
 
 
 def test_patterns():
