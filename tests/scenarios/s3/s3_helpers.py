@@ -115,3 +115,16 @@ def expect_continue_answer(endpoint: str, path: str, headers: dict) -> bytes:
         except socket.timeout:
             pass
         return answer
+
+
+def resolve_localhost(monkeypatch):
+    """Resolves every name under .localhost to the loopback address for the test, as a
+    machine with a wildcard DNS entry would (virtual-host addressing needs it)."""
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if isinstance(host, str) and host.endswith(".localhost"):
+            host = "127.0.0.1"
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)

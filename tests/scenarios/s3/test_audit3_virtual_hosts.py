@@ -1,7 +1,6 @@
 """Audit of issue 3: virtual-host addressing through the `s3.localhost` endpoint (the
 bucket in `{bucket}.s3.localhost:{port}`) with boto3 and a presigned URL, and the
 `{bucket}.s3.{region}.localhost` form a regional endpoint gives."""
-import socket
 from urllib.parse import urlsplit
 
 import boto3
@@ -10,7 +9,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 
 from journey_helpers import KEY, REGION, SECRET
-from s3_helpers import error_of, http
+from s3_helpers import error_of, http, resolve_localhost
 
 
 @pytest.fixture
@@ -24,14 +23,7 @@ def host_client(lakebox_server, monkeypatch):
     name under .localhost resolved to the loopback address."""
     if lakebox_server.endpoint is None:
         pytest.skip("virtual-host addressing against the local endpoint")
-    real = socket.getaddrinfo
-
-    def resolve(host, *args, **kwargs):
-        if isinstance(host, str) and host.endswith(".localhost"):
-            host = "127.0.0.1"
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    resolve_localhost(monkeypatch)
     port = urlsplit(lakebox_server.endpoint).port
 
     def make(host):

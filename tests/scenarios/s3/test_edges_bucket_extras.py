@@ -1,14 +1,13 @@
 """More of S3's bucket-level configuration as real S3 answers it: replication, logging,
 inventory, analytics, metrics, intelligent tiering, accelerate, request payment and
 notification; plus virtual-host addressing and presigned URL edges."""
-import socket
 import uuid
 
 import pytest
 from botocore.config import Config
 
 from edge_helpers import status_of
-from s3_helpers import error_of, http
+from s3_helpers import error_of, http, resolve_localhost
 
 ACCOUNT = "123456789012"
 
@@ -204,14 +203,7 @@ def virtual(lakebox_server, monkeypatch):
     """A client that puts the bucket in the host name: {bucket}.localhost:{port}."""
     if lakebox_server.endpoint is None:
         pytest.skip("virtual-host addressing against the local endpoint")
-    real = socket.getaddrinfo
-
-    def resolve(host, *args, **kwargs):
-        if isinstance(host, str) and host.endswith(".localhost"):
-            host = "127.0.0.1"
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    resolve_localhost(monkeypatch)
     port = lakebox_server.endpoint.rsplit(":", 1)[1]
     import boto3
     return boto3.client("s3", endpoint_url=f"http://localhost:{port}", region_name="us-east-1",
