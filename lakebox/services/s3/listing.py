@@ -8,14 +8,6 @@ from lakebox.services.s3 import access, errors, model, store
 MAX_KEYS = 1000
 
 
-def _max_keys(params) -> int:
-    value = params.get("MaxKeys", MAX_KEYS)
-    if value < 0:
-        raise errors.error("InvalidArgument", "Argument maxKeys must be an integer between 0 and 2147483647",
-                           ArgumentName="maxKeys", ArgumentValue=str(value))
-    return min(value, MAX_KEYS)
-
-
 def _check_encoding(params):
     encoding = params.get("EncodingType")
     if encoding is not None and encoding != "url":
@@ -62,7 +54,7 @@ def list_objects(ctx, params):
     encoding = _check_encoding(params)
     prefix, delimiter = params.get("Prefix") or "", params.get("Delimiter") or None
     marker = params.get("Marker") or ""
-    max_keys = _max_keys(params)
+    max_keys = model.page_size(params, "MaxKeys", "maxKeys", MAX_KEYS)
     page = _current_page(ctx, bucket, prefix, delimiter, marker, max_keys)
     result = {
         "Name": bucket["name"], "Prefix": model.url_encode(prefix, encoding),
@@ -88,7 +80,7 @@ def list_objects_v2(ctx, params):
         raise errors.error("InvalidArgument", "The continuation token provided is incorrect",
                            ArgumentName="continuation-token", ArgumentValue=token)
     after = model.decode_token(token) if token else (start_after or "")
-    max_keys = _max_keys(params)
+    max_keys = model.page_size(params, "MaxKeys", "maxKeys", MAX_KEYS)
     page = _current_page(ctx, bucket, prefix, delimiter, after, max_keys)
     result = {
         "Name": bucket["name"], "Prefix": model.url_encode(prefix, encoding), "MaxKeys": max_keys,
@@ -114,7 +106,7 @@ def list_object_versions(ctx, params):
     if version_marker and not key_marker:
         raise errors.error("InvalidArgument", "A version-id marker cannot be specified without a key marker.",
                            ArgumentName="version-id-marker", ArgumentValue=version_marker)
-    max_keys = _max_keys(params)
+    max_keys = model.page_size(params, "MaxKeys", "maxKeys", MAX_KEYS)
     upper = model.prefix_upper_bound(prefix) if prefix else None
     start, below_id = prefix, 1 << 62
     if key_marker and key_marker >= prefix:

@@ -401,3 +401,13 @@ def url_encode(value: str | None, encoding_type: str | None) -> str | None:
 def is_account_id(text: str) -> bool:
     """Twelve digits, as an AWS account id is written."""
     return _ACCOUNT_ID.match(text) is not None
+
+
+def page_size(params, member: str, argument: str, cap: int = 1000) -> int:
+    """A listing's page size (MaxKeys, MaxParts, MaxUploads): a negative one is refused in
+    S3's words, one over the cap is served at the cap."""
+    value = params.get(member, cap)
+    if value < 0:
+        raise errors.error("InvalidArgument", f"Argument {argument} must be an integer between 0 and 2147483647",
+                           ArgumentName=argument, ArgumentValue=str(value))
+    return min(value, cap)

@@ -112,7 +112,7 @@ def list_parts(ctx, params):
     bucket = access.request_bucket(ctx, params)
     upload = require_upload(ctx, bucket, params["Key"], params["UploadId"])
     attrs = store.loads(upload["attrs"])
-    limit = min(params.get("MaxParts", 1000), 1000)
+    limit = model.page_size(params, "MaxParts", "max-parts")
     marker = params.get("PartNumberMarker") or 0
     rows = store.upload_parts(ctx.state.db, upload["upload_id"], marker, limit + 1)
     algorithm = attrs.get("ChecksumAlgorithm")
@@ -136,7 +136,7 @@ def list_multipart_uploads(ctx, params):
     bucket = access.request_bucket(ctx, params)
     db = ctx.state.db
     prefix, delimiter = params.get("Prefix") or "", params.get("Delimiter") or None
-    limit = min(params.get("MaxUploads", 1000), 1000)
+    limit = model.page_size(params, "MaxUploads", "max-uploads")
     key_marker, id_marker = params.get("KeyMarker"), params.get("UploadIdMarker")
     upper = model.prefix_upper_bound(prefix) if prefix else None
     start, after_seq = prefix, -1
