@@ -79,9 +79,9 @@ def get_access_key_info(ctx, params):
     _refuse_federated(ctx, "sts:GetAccessKeyInfo", "*")
     key = params["AccessKeyId"]
     session = store.find_session(ctx.state.db, key)
-    if session:
-        return {"Account": session["account"]}
-    return {"Account": key if key.isdigit() and len(key) == 12 else "000000000000"}
+    # a key lakebox did not issue acts as the default account (the model's 16-character
+    # minimum keeps 12-digit account keys out of this operation)
+    return {"Account": session["account"] if session else "000000000000"}
 
 
 def decode_authorization_message(ctx, params):

@@ -1,0 +1,85 @@
+"""A user's second pass over STS: what each kind of credential may still ask of STS,
+several validation errors in one answer, regional endpoints, and what GetAccessKeyInfo
+says of keys lakebox did not issue."""
+import uuid
+
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+NO_RETRIES = Config(retries={"total_max_attempts": 1})
+ROLE = "arn:aws:iam::210987654321:role/loader"
+
+
+def _as(lakebox_server, credentials, service, region="us-east-1"):
+    return lakebox_server.client(service, region=region, config=NO_RETRIES,
+                                 aws_access_key_id=credentials["AccessKeyId"],
+                                 aws_secret_access_key=credentials["SecretAccessKey"],
+                                 aws_session_token=credentials["SessionToken"])
+
+
+def _error(call, **kwargs):
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    response = caught.value.response
+    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"], response["Error"]["Message"]
+
+
+def test_session_token_credentials_cannot_get_a_federation_token(lakebox_server):
+    sts = lakebox_server.client("sts", config=NO_RETRIES, aws_access_key_id="123456789012")
+    credentials = sts.get_session_token(DurationSeconds=900)["Credentials"]
+    assert _error(_as(lakebox_server, credentials, "sts").get_federation_token, Name="bob") == (
+        403, "AccessDenied", "Cannot call GetFederationToken with session credentials")
+
+
+def test_assumed_role_credentials_cannot_get_a_session_token(lakebox_server):
+    sts = lakebox_server.client("sts", config=NO_RETRIES)
+    credentials = sts.assume_role(RoleArn=ROLE, RoleSessionName="no-mfa")["Credentials"]
+    assert _error(_as(lakebox_server, credentials, "sts").get_session_token) == (
+        403, "AccessDenied", "Cannot call GetSessionToken with session credentials")
+
+
+def test_two_bad_members_are_reported_together(lakebox_server):
+    sts = lakebox_server.client("sts", config=Config(retries={"total_max_attempts": 1}, parameter_validation=False))
+    status, code, message = _error(sts.assume_role, RoleArn=ROLE, RoleSessionName="a", DurationSeconds=60)
+    assert (status, code) == (400, "ValidationError")
+    assert message == (
+        "2 validation errors detected: Value '60' at 'durationSeconds' failed to satisfy constraint: Member must "
+        "have value greater than or equal to 900; Value 'a' at 'roleSessionName' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 2")
+
+
+def test_a_twelve_digit_account_key_is_too_short_for_access_key_info(lakebox_server):
+    """lakebox takes a 12-digit access key as that account's, but GetAccessKeyInfo's model
+    asks for 16 characters at least: such a key is refused before it is looked up."""
+    unchecked = lakebox_server.client("sts", config=Config(parameter_validation=False))
+    assert _error(unchecked.get_access_key_info, AccessKeyId="444455556666") == (
+        400, "ValidationError", "1 validation error detected: Value '444455556666' at 'accessKeyId' failed to "
+        "satisfy constraint: Member must have length greater than or equal to 16")
+
+
+@pytest.mark.local_only        # AWS reads the account out of its own key ids
+def test_a_key_lakebox_did_not_issue_is_the_default_account(lakebox_server):
+    sts = lakebox_server.client("sts", config=NO_RETRIES)
+    assert sts.get_access_key_info(AccessKeyId="AKIAIOSFODNN7EXAMPLE")["Account"] == "000000000000"
+
+
+def test_regional_endpoint_signs_for_its_region(lakebox_server):
+    sts = lakebox_server.client("sts", region="us-west-2", config=NO_RETRIES)
+    credentials = sts.assume_role(RoleArn=ROLE, RoleSessionName="west")["Credentials"]
+    west = _as(lakebox_server, credentials, "sqs", region="us-west-2")
+    east = _as(lakebox_server, credentials, "sqs")
+    name = f"audit2-{uuid.uuid4().hex[:8]}"
+    url = west.create_queue(QueueName=name)["QueueUrl"]
+    try:
+        arn = west.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        assert arn == f"arn:aws:sqs:us-west-2:210987654321:{name}"
+        assert _error(east.get_queue_url, QueueName=name)[1] == "AWS.SimpleQueueService.NonExistentQueue"
+        # the same name in another region is another queue
+        east_url = east.create_queue(QueueName=name)["QueueUrl"]
+        west.send_message(QueueUrl=url, MessageBody="west only")
+        assert "Messages" not in east.receive_message(QueueUrl=east_url, WaitTimeSeconds=0)
+        assert west.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "west only"
+        east.delete_queue(QueueUrl=east_url)
+    finally:
+        west.delete_queue(QueueUrl=url)
