@@ -20,8 +20,7 @@ def get_caller_identity(ctx, params):
 def assume_role(ctx, params):
     _refuse_federated(ctx, "sts:AssumeRole", params["RoleArn"])
     packed = _check_request(ctx, params, DEFAULT_ROLE_DURATION)
-    result = _issue_role_session(ctx, params)
-    result["PackedPolicySize"] = packed
+    result = {**_issue_role_session(ctx, params), **_packed_size(params, packed)}
     if params.get("SourceIdentity"):
         result["SourceIdentity"] = params["SourceIdentity"]
     return result
@@ -36,7 +35,7 @@ def assume_role_with_web_identity(ctx, params):
         "SubjectFromWebIdentityToken": str(claims.get("sub", "")),
         "Audience": audience[0] if isinstance(audience, list) and audience else str(audience or ""),
         "Provider": params.get("ProviderId") or str(claims.get("iss", "")),
-        "PackedPolicySize": packed,
+        **_packed_size(params, packed),
     })
     return result
 
@@ -72,7 +71,7 @@ def get_federation_token(ctx, params):
     credentials = _issue(ctx, account=ctx.account, arn=arn, user_id=user_id, kind="federated", duration=duration,
                          policies=_session_policies(params))
     return {"Credentials": credentials, "FederatedUser": {"FederatedUserId": user_id, "Arn": arn},
-            "PackedPolicySize": packed}
+            **_packed_size(params, packed)}
 
 
 def get_access_key_info(ctx, params):
@@ -120,6 +119,15 @@ def _issue_role_session(ctx, params, session_name=None):
     credentials = _issue(ctx, account=account, arn=arn, user_id=user_id, kind="assumed-role", duration=duration,
                          tags=_session_tags(ctx, params), policies=_session_policies(params))
     return {"Credentials": credentials, "AssumedRoleUser": {"AssumedRoleId": user_id, "Arn": arn}}
+
+
+def _packed_size(params, packed) -> dict:
+    """AWS reports the packed size only when the request passed something to pack: an
+    inline session policy or session tags (a plain AssumeRole, or one with managed policy
+    ARNs only, answers without it). lakebox sizes the policy only; tags alone count as 1%."""
+    if params.get("Policy") is None and not params.get("Tags"):
+        return {}
+    return {"PackedPolicySize": max(packed, 1)}
 
 
 def _root_capped(ctx, duration):

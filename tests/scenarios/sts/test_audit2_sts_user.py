@@ -1,6 +1,8 @@
 """A user's second pass over STS: what each kind of credential may still ask of STS,
 several validation errors in one answer, regional endpoints, and what GetAccessKeyInfo
 says of keys lakebox did not issue."""
+import base64
+import json
 import uuid
 
 import pytest
@@ -83,3 +85,49 @@ def test_regional_endpoint_signs_for_its_region(lakebox_server):
         east.delete_queue(QueueUrl=east_url)
     finally:
         west.delete_queue(QueueUrl=url)
+
+
+# --- PackedPolicySize: only when the request passed something to pack -----------------
+# (awscli's own examples: a plain assume-role, and an assume-role-with-web-identity with
+# two managed policy ARNs, answer without it; get-federation-token with a policy has it)
+
+POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
+
+
+def _jwt(claims):
+    def part(document):
+        return base64.urlsafe_b64encode(json.dumps(document).encode()).rstrip(b"=").decode()
+    return f"{part({'alg': 'RS256', 'kid': 'k1'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
+def test_a_plain_assume_role_has_no_packed_policy_size(lakebox_server):
+    sts = lakebox_server.client("sts", config=NO_RETRIES)
+    answer = sts.assume_role(RoleArn=ROLE, RoleSessionName="plain")
+    assert set(answer) - {"ResponseMetadata"} == {"Credentials", "AssumedRoleUser"}
+    managed = sts.assume_role(RoleArn=ROLE, RoleSessionName="managed",
+                              PolicyArns=[{"arn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}])
+    assert "PackedPolicySize" not in managed
+
+
+def test_session_tags_or_a_policy_report_a_packed_size(lakebox_server):
+    sts = lakebox_server.client("sts", config=NO_RETRIES)
+    tagged = sts.assume_role(RoleArn=ROLE, RoleSessionName="tagged", Tags=[{"Key": "team", "Value": "data"}])
+    assert 1 <= tagged["PackedPolicySize"] <= 100
+    narrowed = sts.assume_role(RoleArn=ROLE, RoleSessionName="narrowed", Policy=POLICY)
+    assert 1 <= narrowed["PackedPolicySize"] <= 100
+
+
+def test_web_identity_reports_a_packed_size_only_with_a_policy(lakebox_server):
+    sts = lakebox_server.client("sts", config=NO_RETRIES)
+    token = _jwt({"sub": "ci", "aud": "sts.amazonaws.com", "iss": "https://token.actions.githubusercontent.com"})
+    plain = sts.assume_role_with_web_identity(RoleArn=ROLE, RoleSessionName="ci", WebIdentityToken=token)
+    assert "PackedPolicySize" not in plain
+    narrowed = sts.assume_role_with_web_identity(RoleArn=ROLE, RoleSessionName="ci", WebIdentityToken=token,
+                                                 Policy=POLICY)
+    assert 1 <= narrowed["PackedPolicySize"] <= 100
+
+
+def test_federation_token_reports_a_packed_size_only_with_a_policy(lakebox_server):
+    sts = lakebox_server.client("sts", config=NO_RETRIES, aws_access_key_id="123456789012")
+    assert "PackedPolicySize" not in sts.get_federation_token(Name="bob")
+    assert 1 <= sts.get_federation_token(Name="bob", Policy=POLICY)["PackedPolicySize"] <= 100
