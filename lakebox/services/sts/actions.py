@@ -41,9 +41,10 @@ def assume_role_with_web_identity(ctx, params):
 
 
 def assume_role_with_saml(ctx, params):
-    claims = model.saml_claims(params["SAMLAssertion"])
+    claims, session_name = model.saml_claims(params["SAMLAssertion"])
     packed = _check_request(ctx, params, DEFAULT_ROLE_DURATION)
-    result = _issue_role_session(ctx, params, session_name=claims.get("Subject") or "saml-session")
+    session_name = session_name or claims.get("Subject") or "saml-session"
+    result = _issue_role_session(ctx, params, session_name=session_name)
     account, _ = model.role_parts(params["RoleArn"])
     result.update(claims)
     result["NameQualifier"] = model.name_qualifier(claims.get("Issuer", ""), account, params["PrincipalArn"])

@@ -15,6 +15,9 @@ ROOT_SESSION_LIMIT = 3600
 # lakebox has no IAM: every role is taken to allow the longest session AWS permits.
 ROLE_MAX_SESSION = 43200
 PACKED_POLICY_LIMIT = 2048
+# the attribute an IdP sets to name the role session (IAM User Guide, "Configure SAML
+# assertions for the authentication response")
+SAML_SESSION_NAME = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
 
 
 def new_access_key() -> str:
@@ -109,12 +112,25 @@ def jwt_claims(token: str) -> dict:
     return claims
 
 
-def saml_claims(assertion_b64: str) -> dict:
-    """Subject, issuer and audience of a base64 SAML response; any well-formed one is accepted."""
+def saml_claims(assertion_b64: str) -> tuple[dict, str | None]:
+    """Subject, issuer and audience of a base64 SAML response (any well-formed one is
+    accepted), and the session name its RoleSessionName attribute asks for, if any."""
     try:
         root = ET.fromstring(base64.b64decode(assertion_b64, validate=True))
     except (ValueError, ET.ParseError):
         raise InvalidIdentityToken("Invalid base64 SAMLResponse (Unable to parse the assertion)") from None
+    return _saml_fields(root), _saml_attribute(root, SAML_SESSION_NAME)
+
+
+def _saml_attribute(root, name: str) -> str | None:
+    for element in root.iter():
+        if element.tag.rpartition("}")[2] == "Attribute" and element.get("Name") == name:
+            values = [value for value in element if value.tag.rpartition("}")[2] == "AttributeValue"]
+            return (values[0].text or "").strip() if values else None
+    return None
+
+
+def _saml_fields(root) -> dict:
     found = {}
     for element in root.iter():
         tag = element.tag.rpartition("}")[2]

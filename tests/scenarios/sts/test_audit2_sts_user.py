@@ -131,3 +131,33 @@ def test_federation_token_reports_a_packed_size_only_with_a_policy(lakebox_serve
     sts = lakebox_server.client("sts", config=NO_RETRIES, aws_access_key_id="123456789012")
     assert "PackedPolicySize" not in sts.get_federation_token(Name="bob")
     assert 1 <= sts.get_federation_token(Name="bob", Policy=POLICY)["PackedPolicySize"] <= 100
+
+
+# --- AssumeRoleWithSAML: the session is named by the assertion's RoleSessionName ------
+
+SAML_WITH_SESSION_NAME = """<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"
+ xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">
+<saml:Issuer>https://idp.example.com/saml</saml:Issuer>
+<saml:Assertion>
+<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">u-81723</saml:NameID>
+</saml:Subject>
+<saml:AttributeStatement>
+<saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/Role">
+<saml:AttributeValue>arn:aws:iam::210987654321:role/loader,arn:aws:iam::210987654321:saml-provider/corp</saml:AttributeValue>
+</saml:Attribute>
+<saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName">
+<saml:AttributeValue>alice@example.com</saml:AttributeValue>
+</saml:Attribute>
+</saml:AttributeStatement>
+</saml:Assertion></samlp:Response>"""
+
+
+def test_saml_session_is_named_by_the_role_session_name_attribute(lakebox_server):
+    sts = lakebox_server.client("sts", config=NO_RETRIES)
+    answer = sts.assume_role_with_saml(RoleArn=ROLE, PrincipalArn="arn:aws:iam::210987654321:saml-provider/corp",
+                                       SAMLAssertion=base64.b64encode(SAML_WITH_SESSION_NAME.encode()).decode())
+    assert answer["AssumedRoleUser"]["Arn"] == "arn:aws:sts::210987654321:assumed-role/loader/alice@example.com"
+    assert answer["AssumedRoleUser"]["AssumedRoleId"].endswith(":alice@example.com")
+    assert (answer["Subject"], answer["SubjectType"]) == ("u-81723", "persistent")
+    identity = _as(lakebox_server, answer["Credentials"], "sts").get_caller_identity()
+    assert identity["Arn"] == answer["AssumedRoleUser"]["Arn"]
