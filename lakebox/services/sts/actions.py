@@ -28,6 +28,7 @@ def assume_role(ctx, params):
 
 def assume_role_with_web_identity(ctx, params):
     claims = model.jwt_claims(params["WebIdentityToken"])
+    model.check_token_fresh(claims, ctx.now)
     packed = _check_request(ctx, params, DEFAULT_ROLE_DURATION)
     result = _issue_role_session(ctx, params)
     audience = claims.get("aud")

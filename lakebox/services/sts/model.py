@@ -6,8 +6,8 @@ import secrets
 import string
 import xml.etree.ElementTree as ET
 
-from lakebox.services.sts.errors import (DurationTooLong, InvalidIdentityToken, InvalidRoleArn,
-                                          MalformedPolicyDocument, PackedPolicyTooLarge)
+from lakebox.services.sts.errors import (DurationTooLong, ExpiredTokenException, InvalidIdentityToken,
+                                          InvalidRoleArn, MalformedPolicyDocument, PackedPolicyTooLarge)
 
 KEY_ALPHABET = string.ascii_uppercase + string.digits
 ROLE_CHAINING_LIMIT = 3600
@@ -110,6 +110,16 @@ def jwt_claims(token: str) -> dict:
         raise InvalidIdentityToken("The ID Token provided is not a valid JWT. "
                                    "(You may see this error if you sent an Access Token)")
     return claims
+
+
+def check_token_fresh(claims: dict, now: float):
+    """A JWT whose `exp` (seconds since the epoch) has passed is refused, in the words
+    clients log from AWS ("Token expired: current date/time 1731098245 must be before
+    the expiration date/time 1731095240")."""
+    expires = claims.get("exp")
+    if isinstance(expires, (int, float)) and not isinstance(expires, bool) and expires <= now:
+        raise ExpiredTokenException(f"Token expired: current date/time {int(now)} must be before "
+                                    f"the expiration date/time {int(expires)}")
 
 
 def saml_claims(assertion_b64: str) -> tuple[dict, str | None]:

@@ -3,6 +3,8 @@ several validation errors in one answer, regional endpoints, and what GetAccessK
 says of keys lakebox did not issue."""
 import base64
 import json
+import re
+import time
 import uuid
 
 import pytest
@@ -161,3 +163,39 @@ def test_saml_session_is_named_by_the_role_session_name_attribute(lakebox_server
     assert (answer["Subject"], answer["SubjectType"]) == ("u-81723", "persistent")
     identity = _as(lakebox_server, answer["Credentials"], "sts").get_caller_identity()
     assert identity["Arn"] == answer["AssumedRoleUser"]["Arn"]
+
+
+# --- AssumeRoleWithWebIdentity: a token past its exp is refused ------------------------
+
+def test_an_expired_web_identity_token_is_refused(lakebox_server):
+    sts = lakebox_server.client("sts", config=NO_RETRIES)
+    token = _jwt({"sub": "ci", "aud": "sts.amazonaws.com", "iss": "https://token.actions.githubusercontent.com",
+                  "iat": 1700000000, "exp": 1700000300})
+    status, code, message = _error(sts.assume_role_with_web_identity, RoleArn=ROLE, RoleSessionName="late",
+                                   WebIdentityToken=token)
+    assert (status, code) == (400, "ExpiredTokenException")
+    assert re.fullmatch(r"Token expired: current date/time \d+ must be before the expiration date/time 1700000300",
+                        message), message
+
+
+@pytest.mark.local_only        # the token is not signed by a real identity provider
+def test_a_web_identity_token_still_valid_is_accepted(lakebox_server):
+    sts = lakebox_server.client("sts", config=NO_RETRIES)
+    now = int(time.time())
+    token = _jwt({"sub": "ci", "aud": "sts.amazonaws.com", "iss": "https://token.actions.githubusercontent.com",
+                  "iat": now, "exp": now + 600})
+    answer = sts.assume_role_with_web_identity(RoleArn=ROLE, RoleSessionName="on-time", WebIdentityToken=token)
+    assert answer["SubjectFromWebIdentityToken"] == "ci"
+
+
+@pytest.mark.local_only        # moves lakebox's clock
+def test_the_token_expires_on_the_lakebox_clock(lakebox_server):
+    sts = lakebox_server.client("sts", config=NO_RETRIES)
+    now = int(time.time())
+    token = _jwt({"sub": "ci", "aud": "sts.amazonaws.com", "exp": now + 600})
+    lakebox_server.advance_clock(601)
+    try:
+        assert _error(sts.assume_role_with_web_identity, RoleArn=ROLE, RoleSessionName="later",
+                      WebIdentityToken=token)[1] == "ExpiredTokenException"
+    finally:
+        lakebox_server.advance_clock(-601)
