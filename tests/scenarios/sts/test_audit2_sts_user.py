@@ -119,6 +119,7 @@ def test_session_tags_or_a_policy_report_a_packed_size(lakebox_server):
     assert 1 <= narrowed["PackedPolicySize"] <= 100
 
 
+@pytest.mark.local_only        # the token is not signed by a real identity provider
 def test_web_identity_reports_a_packed_size_only_with_a_policy(lakebox_server):
     sts = lakebox_server.client("sts", config=NO_RETRIES)
     token = _jwt({"sub": "ci", "aud": "sts.amazonaws.com", "iss": "https://token.actions.githubusercontent.com"})
@@ -154,6 +155,7 @@ SAML_WITH_SESSION_NAME = """<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML
 </saml:Assertion></samlp:Response>"""
 
 
+@pytest.mark.local_only        # the assertion is not signed by a real identity provider
 def test_saml_session_is_named_by_the_role_session_name_attribute(lakebox_server):
     sts = lakebox_server.client("sts", config=NO_RETRIES)
     answer = sts.assume_role_with_saml(RoleArn=ROLE, PrincipalArn="arn:aws:iam::210987654321:saml-provider/corp",
@@ -167,6 +169,7 @@ def test_saml_session_is_named_by_the_role_session_name_attribute(lakebox_server
 
 # --- AssumeRoleWithWebIdentity: a token past its exp is refused ------------------------
 
+@pytest.mark.local_only        # the token is not signed by a real identity provider
 def test_an_expired_web_identity_token_is_refused(lakebox_server):
     sts = lakebox_server.client("sts", config=NO_RETRIES)
     token = _jwt({"sub": "ci", "aud": "sts.amazonaws.com", "iss": "https://token.actions.githubusercontent.com",
