@@ -42,10 +42,16 @@ def assume_role_with_web_identity(ctx, params):
 
 
 def assume_role_with_saml(ctx, params):
-    claims, session_name = model.saml_claims(params["SAMLAssertion"])
+    response = model.saml_response(params["SAMLAssertion"])
+    claims = response.fields
     packed = _check_request(ctx, params, DEFAULT_ROLE_DURATION)
-    session_name = session_name or claims.get("Subject") or "saml-session"
-    result = _issue_role_session(ctx, params, session_name=session_name)
+    session_name = response.session_name or claims.get("Subject") or "saml-session"
+    # the session lasts DurationSeconds or until the assertion's SessionNotOnOrAfter,
+    # whichever is shorter (STS API Reference, AssumeRoleWithSAML)
+    duration = params.get("DurationSeconds", DEFAULT_ROLE_DURATION)
+    if response.session_end is not None and response.session_end > ctx.now:
+        duration = min(duration, response.session_end - ctx.now)
+    result = _issue_role_session(ctx, params, session_name=session_name, duration=duration)
     account, _ = model.role_parts(params["RoleArn"])
     result.update(claims)
     result["NameQualifier"] = model.name_qualifier(claims.get("Issuer", ""), account, params["PrincipalArn"])
@@ -111,13 +117,13 @@ def _check_request(ctx, params, default_duration) -> int:
     return model.check_session_policy(params.get("Policy"))
 
 
-def _issue_role_session(ctx, params, session_name=None):
+def _issue_role_session(ctx, params, session_name=None, duration=None):
     account, role_name = model.role_parts(params["RoleArn"])
     session_name = params.get("RoleSessionName") or session_name
     role_id = model.role_id(params["RoleArn"])
     arn = model.assumed_role_arn(account, role_name, session_name)
     user_id = f"{role_id}:{session_name}"
-    duration = params.get("DurationSeconds", DEFAULT_ROLE_DURATION)
+    duration = duration or params.get("DurationSeconds", DEFAULT_ROLE_DURATION)
     credentials = _issue(ctx, account=account, arn=arn, user_id=user_id, kind="assumed-role", duration=duration,
                          tags=_session_tags(ctx, params), policies=_session_policies(params))
     return {"Credentials": credentials, "AssumedRoleUser": {"AssumedRoleId": user_id, "Arn": arn}}

@@ -5,6 +5,8 @@ import json
 import secrets
 import string
 import xml.etree.ElementTree as ET
+from datetime import datetime
+from typing import NamedTuple
 
 from lakebox.services.sts.errors import (DurationTooLong, ExpiredTokenException, InvalidIdentityToken,
                                           InvalidRoleArn, MalformedPolicyDocument, PackedPolicyTooLarge)
@@ -122,14 +124,29 @@ def check_token_fresh(claims: dict, now: float):
                                     f"the expiration date/time {int(expires)}")
 
 
-def saml_claims(assertion_b64: str) -> tuple[dict, str | None]:
-    """Subject, issuer and audience of a base64 SAML response (any well-formed one is
-    accepted), and the session name its RoleSessionName attribute asks for, if any."""
+class SamlResponse(NamedTuple):
+    fields: dict                   # Subject, SubjectType, Issuer, Audience as AWS returns them
+    session_name: str | None       # the RoleSessionName attribute
+    session_end: float | None      # the AuthnStatement's SessionNotOnOrAfter, in epoch seconds
+
+
+def saml_response(assertion_b64: str) -> SamlResponse:
+    """What lakebox reads from a base64 SAML response; any well-formed one is accepted."""
     try:
         root = ET.fromstring(base64.b64decode(assertion_b64, validate=True))
     except (ValueError, ET.ParseError):
         raise InvalidIdentityToken("Invalid base64 SAMLResponse (Unable to parse the assertion)") from None
-    return _saml_fields(root), _saml_attribute(root, SAML_SESSION_NAME)
+    return SamlResponse(_saml_fields(root), _saml_attribute(root, SAML_SESSION_NAME), _saml_session_end(root))
+
+
+def _saml_session_end(root) -> float | None:
+    for element in root.iter():
+        if element.tag.rpartition("}")[2] == "AuthnStatement" and element.get("SessionNotOnOrAfter"):
+            try:
+                return datetime.fromisoformat(element.get("SessionNotOnOrAfter").replace("Z", "+00:00")).timestamp()
+            except ValueError:
+                return None
+    return None
 
 
 def _saml_attribute(root, name: str) -> str | None:

@@ -2,6 +2,7 @@
 several validation errors in one answer, regional endpoints, and what GetAccessKeyInfo
 says of keys lakebox did not issue."""
 import base64
+import datetime
 import json
 import re
 import time
@@ -202,3 +203,24 @@ def test_the_token_expires_on_the_lakebox_clock(lakebox_server):
                       WebIdentityToken=token)[1] == "ExpiredTokenException"
     finally:
         lakebox_server.advance_clock(-601)
+
+
+# --- AssumeRoleWithSAML: DurationSeconds or SessionNotOnOrAfter, whichever is shorter ---
+
+def _saml_ending_at(moment):
+    stamp = datetime.datetime.fromtimestamp(moment, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    statement = f'<saml:AuthnStatement AuthnInstant="{stamp}" SessionNotOnOrAfter="{stamp}"/>'
+    return base64.b64encode(SAML_WITH_SESSION_NAME.replace("<saml:AttributeStatement>",
+                                                           statement + "<saml:AttributeStatement>").encode()).decode()
+
+
+@pytest.mark.local_only        # the assertion is not signed by a real identity provider
+@pytest.mark.parametrize("session_left, duration, lasts", [(1200, 3600, 1200), (7200, 900, 900)])
+def test_saml_session_ends_at_the_sooner_of_duration_and_session_not_on_or_after(
+        lakebox_server, session_left, duration, lasts):
+    sts = lakebox_server.client("sts", config=NO_RETRIES)
+    now = int(time.time())
+    answer = sts.assume_role_with_saml(RoleArn=ROLE, PrincipalArn="arn:aws:iam::210987654321:saml-provider/corp",
+                                       SAMLAssertion=_saml_ending_at(now + session_left), DurationSeconds=duration)
+    lasted = answer["Credentials"]["Expiration"].timestamp() - now
+    assert abs(lasted - lasts) < 5
