@@ -51,6 +51,7 @@ def assume_role_with_saml(ctx, params):
     duration = params.get("DurationSeconds", DEFAULT_ROLE_DURATION)
     if response.session_end is not None and response.session_end > ctx.now:
         duration = min(duration, response.session_end - ctx.now)
+    params = {**params, "Tags": response.tags, "TransitiveTagKeys": response.transitive_tag_keys}
     result = _issue_role_session(ctx, params, session_name=session_name, duration=duration)
     account, _ = model.role_parts(params["RoleArn"])
     result.update(claims)

@@ -20,6 +20,9 @@ PACKED_POLICY_LIMIT = 2048
 # the attribute an IdP sets to name the role session (IAM User Guide, "Configure SAML
 # assertions for the authentication response")
 SAML_SESSION_NAME = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
+# session tags an IdP passes (IAM User Guide, "Passing session tags using AssumeRoleWithSAML")
+SAML_PRINCIPAL_TAG = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:"
+SAML_TRANSITIVE_TAG_KEYS = "https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys"
 
 
 def new_access_key() -> str:
@@ -128,6 +131,8 @@ class SamlResponse(NamedTuple):
     fields: dict                   # Subject, SubjectType, Issuer, Audience as AWS returns them
     session_name: str | None       # the RoleSessionName attribute
     session_end: float | None      # the AuthnStatement's SessionNotOnOrAfter, in epoch seconds
+    tags: list                     # PrincipalTag attributes, as AssumeRole's Tags
+    transitive_tag_keys: list      # the TransitiveTagKeys attribute's values
 
 
 def saml_response(assertion_b64: str) -> SamlResponse:
@@ -136,7 +141,12 @@ def saml_response(assertion_b64: str) -> SamlResponse:
         root = ET.fromstring(base64.b64decode(assertion_b64, validate=True))
     except (ValueError, ET.ParseError):
         raise InvalidIdentityToken("Invalid base64 SAMLResponse (Unable to parse the assertion)") from None
-    return SamlResponse(_saml_fields(root), _saml_attribute(root, SAML_SESSION_NAME), _saml_session_end(root))
+    attributes = _saml_attributes(root)
+    names = attributes.get(SAML_SESSION_NAME) or [None]
+    tags = [{"Key": name[len(SAML_PRINCIPAL_TAG):], "Value": values[0]}
+            for name, values in attributes.items() if name.startswith(SAML_PRINCIPAL_TAG) and values]
+    return SamlResponse(_saml_fields(root), names[0], _saml_session_end(root), tags,
+                        attributes.get(SAML_TRANSITIVE_TAG_KEYS, []))
 
 
 def _saml_session_end(root) -> float | None:
@@ -149,12 +159,14 @@ def _saml_session_end(root) -> float | None:
     return None
 
 
-def _saml_attribute(root, name: str) -> str | None:
+def _saml_attributes(root) -> dict[str, list[str]]:
+    """Every Attribute of the response by its Name, with its values in order."""
+    found = {}
     for element in root.iter():
-        if element.tag.rpartition("}")[2] == "Attribute" and element.get("Name") == name:
-            values = [value for value in element if value.tag.rpartition("}")[2] == "AttributeValue"]
-            return (values[0].text or "").strip() if values else None
-    return None
+        if element.tag.rpartition("}")[2] == "Attribute" and element.get("Name"):
+            found[element.get("Name")] = [(value.text or "").strip() for value in element
+                                          if value.tag.rpartition("}")[2] == "AttributeValue"]
+    return found
 
 
 def _saml_fields(root) -> dict:

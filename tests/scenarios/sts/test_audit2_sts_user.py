@@ -224,3 +224,42 @@ def test_saml_session_ends_at_the_sooner_of_duration_and_session_not_on_or_after
                                        SAMLAssertion=_saml_ending_at(now + session_left), DurationSeconds=duration)
     lasted = answer["Credentials"]["Expiration"].timestamp() - now
     assert abs(lasted - lasts) < 5
+
+
+# --- AssumeRoleWithSAML: PrincipalTag attributes are the session's tags ------------------
+
+def _saml_with_tags(tags, transitive=()):
+    attribute = '<saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/{}">{}</saml:Attribute>'
+    values = "<saml:AttributeValue>{}</saml:AttributeValue>"
+    added = "".join(attribute.format(f"PrincipalTag:{key}", values.format(value)) for key, value in tags.items())
+    if transitive:
+        added += attribute.format("TransitiveTagKeys", "".join(values.format(key) for key in transitive))
+    document = SAML_WITH_SESSION_NAME.replace("</saml:AttributeStatement>", added + "</saml:AttributeStatement>")
+    return base64.b64encode(document.encode()).decode()
+
+
+@pytest.mark.local_only        # the assertion is not signed by a real identity provider
+def test_saml_principal_tags_decide_what_a_tag_based_bucket_policy_allows(lakebox_server):
+    owner = lakebox_server.client("s3", config=NO_RETRIES)
+    bucket = f"audit2-teams-{uuid.uuid4().hex[:8]}"
+    owner.create_bucket(Bucket=bucket)
+    for team in ("blue", "red"):
+        owner.put_object(Bucket=bucket, Key=f"teams/{team}/plan.txt", Body=team.encode())
+    owner.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{bucket}/teams/${{aws:PrincipalTag/team}}/*"}]}))
+    sts = lakebox_server.client("sts", config=NO_RETRIES)
+    answer = sts.assume_role_with_saml(RoleArn=ROLE, PrincipalArn="arn:aws:iam::210987654321:saml-provider/corp",
+                                       SAMLAssertion=_saml_with_tags({"team": "blue"}, transitive=["team"]))
+    as_blue = _as(lakebox_server, answer["Credentials"], "s3")
+    try:
+        assert as_blue.get_object(Bucket=bucket, Key="teams/blue/plan.txt")["Body"].read() == b"blue"
+        assert _error(as_blue.get_object, Bucket=bucket, Key="teams/red/plan.txt")[:2] == (403, "AccessDenied")
+        # the tag is transitive: a role chained from this session carries it on
+        chained = _as(lakebox_server, answer["Credentials"], "sts").assume_role(
+            RoleArn=ROLE, RoleSessionName="second-hop")["Credentials"]
+        assert _as(lakebox_server, chained, "s3").get_object(Bucket=bucket, Key="teams/blue/plan.txt")
+    finally:
+        for team in ("blue", "red"):
+            owner.delete_object(Bucket=bucket, Key=f"teams/{team}/plan.txt")
+        owner.delete_bucket(Bucket=bucket)
