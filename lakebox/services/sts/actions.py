@@ -30,6 +30,8 @@ def assume_role_with_web_identity(ctx, params):
     claims = model.jwt_claims(params["WebIdentityToken"])
     model.check_token_fresh(claims, ctx.now)
     packed = _check_request(ctx, params, DEFAULT_ROLE_DURATION)
+    tags, transitive = model.jwt_session_tags(claims)
+    params = {**params, "Tags": tags, "TransitiveTagKeys": transitive}
     result = _issue_role_session(ctx, params)
     audience = claims.get("aud")
     result.update({

@@ -23,6 +23,7 @@ SAML_SESSION_NAME = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
 # session tags an IdP passes (IAM User Guide, "Passing session tags using AssumeRoleWithSAML")
 SAML_PRINCIPAL_TAG = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:"
 SAML_TRANSITIVE_TAG_KEYS = "https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys"
+JWT_TAGS_CLAIM = "https://aws.amazon.com/tags"
 
 
 def new_access_key() -> str:
@@ -115,6 +116,24 @@ def jwt_claims(token: str) -> dict:
         raise InvalidIdentityToken("The ID Token provided is not a valid JWT. "
                                    "(You may see this error if you sent an Access Token)")
     return claims
+
+
+def jwt_session_tags(claims: dict) -> tuple[list, list]:
+    """Session tags an OIDC token carries in its `https://aws.amazon.com/tags` claim
+    (`principal_tags`: key -> [value], `transitive_tag_keys`: [key]; IAM User Guide,
+    "Passing session tags using AssumeRoleWithWebIdentity"), as AssumeRole's Tags and
+    TransitiveTagKeys. Some IdPs wrap the object in a list; both are read."""
+    claim = claims.get(JWT_TAGS_CLAIM)
+    claim = claim[0] if isinstance(claim, list) and claim else claim
+    if not isinstance(claim, dict):
+        return [], []
+    tags = []
+    for key, values in (claim.get("principal_tags") or {}).items():
+        value = values[0] if isinstance(values, list) and values else values
+        if isinstance(value, str):
+            tags.append({"Key": key, "Value": value})
+    transitive = [key for key in claim.get("transitive_tag_keys") or [] if isinstance(key, str)]
+    return tags, transitive
 
 
 def check_token_fresh(claims: dict, now: float):

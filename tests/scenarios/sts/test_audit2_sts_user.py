@@ -238,8 +238,9 @@ def _saml_with_tags(tags, transitive=()):
     return base64.b64encode(document.encode()).decode()
 
 
-@pytest.mark.local_only        # the assertion is not signed by a real identity provider
-def test_saml_principal_tags_decide_what_a_tag_based_bucket_policy_allows(lakebox_server):
+@pytest.fixture
+def team_bucket(lakebox_server):
+    """A bucket whose policy lets the role read the folder of its aws:PrincipalTag/team."""
     owner = lakebox_server.client("s3", config=NO_RETRIES)
     bucket = f"audit2-teams-{uuid.uuid4().hex[:8]}"
     owner.create_bucket(Bucket=bucket)
@@ -248,18 +249,36 @@ def test_saml_principal_tags_decide_what_a_tag_based_bucket_policy_allows(lakebo
     owner.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "s3:GetObject",
         "Resource": f"arn:aws:s3:::{bucket}/teams/${{aws:PrincipalTag/team}}/*"}]}))
-    sts = lakebox_server.client("sts", config=NO_RETRIES)
-    answer = sts.assume_role_with_saml(RoleArn=ROLE, PrincipalArn="arn:aws:iam::210987654321:saml-provider/corp",
-                                       SAMLAssertion=_saml_with_tags({"team": "blue"}, transitive=["team"]))
-    as_blue = _as(lakebox_server, answer["Credentials"], "s3")
-    try:
-        assert as_blue.get_object(Bucket=bucket, Key="teams/blue/plan.txt")["Body"].read() == b"blue"
-        assert _error(as_blue.get_object, Bucket=bucket, Key="teams/red/plan.txt")[:2] == (403, "AccessDenied")
-        # the tag is transitive: a role chained from this session carries it on
-        chained = _as(lakebox_server, answer["Credentials"], "sts").assume_role(
-            RoleArn=ROLE, RoleSessionName="second-hop")["Credentials"]
-        assert _as(lakebox_server, chained, "s3").get_object(Bucket=bucket, Key="teams/blue/plan.txt")
-    finally:
-        for team in ("blue", "red"):
-            owner.delete_object(Bucket=bucket, Key=f"teams/{team}/plan.txt")
-        owner.delete_bucket(Bucket=bucket)
+    yield bucket
+    for team in ("blue", "red"):
+        owner.delete_object(Bucket=bucket, Key=f"teams/{team}/plan.txt")
+    owner.delete_bucket(Bucket=bucket)
+
+
+def _reads_only_its_team(lakebox_server, credentials, bucket, team, other):
+    """The session reads its team's folder and not the other's; a role chained from it
+    carries the (transitive) tag on."""
+    s3 = _as(lakebox_server, credentials, "s3")
+    assert s3.get_object(Bucket=bucket, Key=f"teams/{team}/plan.txt")["Body"].read() == team.encode()
+    assert _error(s3.get_object, Bucket=bucket, Key=f"teams/{other}/plan.txt")[:2] == (403, "AccessDenied")
+    chained = _as(lakebox_server, credentials, "sts").assume_role(RoleArn=ROLE, RoleSessionName="second-hop")
+    assert _as(lakebox_server, chained["Credentials"], "s3").get_object(Bucket=bucket, Key=f"teams/{team}/plan.txt")
+
+
+@pytest.mark.local_only        # the assertion is not signed by a real identity provider
+def test_saml_principal_tags_decide_what_a_tag_based_bucket_policy_allows(lakebox_server, team_bucket):
+    answer = lakebox_server.client("sts", config=NO_RETRIES).assume_role_with_saml(
+        RoleArn=ROLE, PrincipalArn="arn:aws:iam::210987654321:saml-provider/corp",
+        SAMLAssertion=_saml_with_tags({"team": "blue"}, transitive=["team"]))
+    _reads_only_its_team(lakebox_server, answer["Credentials"], team_bucket, "blue", "red")
+
+
+@pytest.mark.local_only        # the token is not signed by a real identity provider
+def test_oidc_principal_tags_decide_what_a_tag_based_bucket_policy_allows(lakebox_server, team_bucket):
+    token = _jwt({"sub": "ci", "aud": "sts.amazonaws.com", "iss": "https://idp.example.com",
+                  "https://aws.amazon.com/tags": {"principal_tags": {"team": ["red"]},
+                                                  "transitive_tag_keys": ["team"]}})
+    answer = lakebox_server.client("sts", config=NO_RETRIES).assume_role_with_web_identity(
+        RoleArn=ROLE, RoleSessionName="ci", WebIdentityToken=token)
+    assert 1 <= answer["PackedPolicySize"] <= 100
+    _reads_only_its_team(lakebox_server, answer["Credentials"], team_bucket, "red", "blue")
