@@ -9,13 +9,16 @@ import textwrap
 
 from lakebox import __version__
 from lakebox import credentials
-from lakebox.config import from_env
+from lakebox.config import BadSetting, from_env
 from lakebox.storage import lock
 
 
 def main(argv=None):
     args = _parser().parse_args(argv)
-    return args.run(args) or 0
+    try:
+        return args.run(args) or 0
+    except BadSetting as bad:
+        return _refuse(str(bad))
 
 
 def _parser():

@@ -28,21 +28,36 @@ class Config:
         return self.data_dir is None
 
 
+class BadSetting(ValueError):
+    """A flag or LAKEBOX_* variable that cannot be used; its message names which."""
+
+
 def from_env(**overrides) -> Config:
     """Build a Config from LAKEBOX_* variables; explicit (non-None) overrides win."""
     values = {
-        "port": int(os.environ.get("LAKEBOX_PORT", DEFAULT_PORT)),
+        "port": _env_number("LAKEBOX_PORT", int, DEFAULT_PORT),
         "data_dir": os.environ.get("LAKEBOX_DATA_DIR", DEFAULT_DATA_DIR),
         "limits": os.environ.get("LAKEBOX_LIMITS", "aws"),
-        "transition_delay": float(os.environ.get("LAKEBOX_TRANSITION_DELAY", 0)),
+        "transition_delay": _env_number("LAKEBOX_TRANSITION_DELAY", float, 0.0),
         "fsync": os.environ.get("LAKEBOX_FSYNC", "background"),
-        "sync_interval": float(os.environ.get("LAKEBOX_SYNC_INTERVAL", 1.0)),
+        "sync_interval": _env_number("LAKEBOX_SYNC_INTERVAL", float, 1.0),
         "credentials": os.environ.get("LAKEBOX_CREDENTIALS") or None,
         "functions_dir": os.environ.get("LAKEBOX_FUNCTIONS"),
     }
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    if values["limits"] not in ("aws", "off"):
-        raise ValueError(f"--limits must be 'aws' or 'off', not {values['limits']!r}")
-    if values["fsync"] not in ("background", "always"):
-        raise ValueError(f"--fsync must be 'background' or 'always', not {values['fsync']!r}")
+    given = {k: v for k, v in overrides.items() if v is not None}
+    values.update(given)
+    for name, allowed in (("limits", ("aws", "off")), ("fsync", ("background", "always"))):
+        if values[name] not in allowed:
+            source = f"--{name}" if name in given else f"LAKEBOX_{name.upper()}"
+            raise BadSetting(f"{source} must be {allowed[0]!r} or {allowed[1]!r}, not {values[name]!r}")
     return Config(**values)
+
+
+def _env_number(name: str, kind: type, default):
+    text = os.environ.get(name)
+    if text is None:
+        return default
+    try:
+        return kind(text)
+    except ValueError:
+        raise BadSetting(f"{name} must be {'an integer' if kind is int else 'a number'}, not {text!r}") from None

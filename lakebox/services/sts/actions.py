@@ -20,8 +20,7 @@ def get_caller_identity(ctx, params):
 def assume_role(ctx, params):
     _refuse_federated(ctx, "sts:AssumeRole", params["RoleArn"])
     packed = _check_request(ctx, params, DEFAULT_ROLE_DURATION)
-    result = _issue_role_session(ctx, params)
-    result["PackedPolicySize"] = packed
+    result = {**_issue_role_session(ctx, params), **_packed_size(params, packed)}
     if params.get("SourceIdentity"):
         result["SourceIdentity"] = params["SourceIdentity"]
     return result
@@ -29,22 +28,33 @@ def assume_role(ctx, params):
 
 def assume_role_with_web_identity(ctx, params):
     claims = model.jwt_claims(params["WebIdentityToken"])
+    model.check_token_fresh(claims, ctx.now)
     packed = _check_request(ctx, params, DEFAULT_ROLE_DURATION)
+    tags, transitive = model.jwt_session_tags(claims)
+    params = {**params, "Tags": tags, "TransitiveTagKeys": transitive}
     result = _issue_role_session(ctx, params)
     audience = claims.get("aud")
     result.update({
         "SubjectFromWebIdentityToken": str(claims.get("sub", "")),
         "Audience": audience[0] if isinstance(audience, list) and audience else str(audience or ""),
         "Provider": params.get("ProviderId") or str(claims.get("iss", "")),
-        "PackedPolicySize": packed,
+        **_packed_size(params, packed),
     })
     return result
 
 
 def assume_role_with_saml(ctx, params):
-    claims = model.saml_claims(params["SAMLAssertion"])
+    response = model.saml_response(params["SAMLAssertion"])
+    claims = response.fields
     packed = _check_request(ctx, params, DEFAULT_ROLE_DURATION)
-    result = _issue_role_session(ctx, params, session_name=claims.get("Subject") or "saml-session")
+    session_name = response.session_name or claims.get("Subject") or "saml-session"
+    # the session lasts DurationSeconds or until the assertion's SessionNotOnOrAfter,
+    # whichever is shorter (STS API Reference, AssumeRoleWithSAML)
+    duration = params.get("DurationSeconds", DEFAULT_ROLE_DURATION)
+    if response.session_end is not None and response.session_end > ctx.now:
+        duration = min(duration, response.session_end - ctx.now)
+    params = {**params, "Tags": response.tags, "TransitiveTagKeys": response.transitive_tag_keys}
+    result = _issue_role_session(ctx, params, session_name=session_name, duration=duration)
     account, _ = model.role_parts(params["RoleArn"])
     result.update(claims)
     result["NameQualifier"] = model.name_qualifier(claims.get("Issuer", ""), account, params["PrincipalArn"])
@@ -72,16 +82,16 @@ def get_federation_token(ctx, params):
     credentials = _issue(ctx, account=ctx.account, arn=arn, user_id=user_id, kind="federated", duration=duration,
                          policies=_session_policies(params))
     return {"Credentials": credentials, "FederatedUser": {"FederatedUserId": user_id, "Arn": arn},
-            "PackedPolicySize": packed}
+            **_packed_size(params, packed)}
 
 
 def get_access_key_info(ctx, params):
     _refuse_federated(ctx, "sts:GetAccessKeyInfo", "*")
     key = params["AccessKeyId"]
     session = store.find_session(ctx.state.db, key)
-    if session:
-        return {"Account": session["account"]}
-    return {"Account": key if key.isdigit() and len(key) == 12 else "000000000000"}
+    # a key lakebox did not issue acts as the default account (the model's 16-character
+    # minimum keeps 12-digit account keys out of this operation)
+    return {"Account": session["account"] if session else "000000000000"}
 
 
 def decode_authorization_message(ctx, params):
@@ -110,16 +120,25 @@ def _check_request(ctx, params, default_duration) -> int:
     return model.check_session_policy(params.get("Policy"))
 
 
-def _issue_role_session(ctx, params, session_name=None):
+def _issue_role_session(ctx, params, session_name=None, duration=None):
     account, role_name = model.role_parts(params["RoleArn"])
     session_name = params.get("RoleSessionName") or session_name
     role_id = model.role_id(params["RoleArn"])
     arn = model.assumed_role_arn(account, role_name, session_name)
     user_id = f"{role_id}:{session_name}"
-    duration = params.get("DurationSeconds", DEFAULT_ROLE_DURATION)
+    duration = duration or params.get("DurationSeconds", DEFAULT_ROLE_DURATION)
     credentials = _issue(ctx, account=account, arn=arn, user_id=user_id, kind="assumed-role", duration=duration,
                          tags=_session_tags(ctx, params), policies=_session_policies(params))
     return {"Credentials": credentials, "AssumedRoleUser": {"AssumedRoleId": user_id, "Arn": arn}}
+
+
+def _packed_size(params, packed) -> dict:
+    """AWS reports the packed size only when the request passed something to pack: an
+    inline session policy or session tags (a plain AssumeRole, or one with managed policy
+    ARNs only, answers without it). lakebox sizes the policy only; tags alone count as 1%."""
+    if params.get("Policy") is None and not params.get("Tags"):
+        return {}
+    return {"PackedPolicySize": max(packed, 1)}
 
 
 def _root_capped(ctx, duration):

@@ -14,6 +14,12 @@ class InvalidIdentityToken(ServiceError):
     code = "InvalidIdentityToken"
 
 
+class ExpiredTokenException(ServiceError):
+    """A web identity token past its `exp` (the model's own error shape, not the
+    expired-credentials error of the request pipeline)."""
+    code = "ExpiredTokenException"
+
+
 class InvalidAuthorizationMessageException(ServiceError):
     code = "InvalidAuthorizationMessageException"
 

@@ -5,9 +5,11 @@ import json
 import secrets
 import string
 import xml.etree.ElementTree as ET
+from datetime import datetime
+from typing import NamedTuple
 
-from lakebox.services.sts.errors import (DurationTooLong, InvalidIdentityToken, InvalidRoleArn,
-                                          MalformedPolicyDocument, PackedPolicyTooLarge)
+from lakebox.services.sts.errors import (DurationTooLong, ExpiredTokenException, InvalidIdentityToken,
+                                          InvalidRoleArn, MalformedPolicyDocument, PackedPolicyTooLarge)
 
 KEY_ALPHABET = string.ascii_uppercase + string.digits
 ROLE_CHAINING_LIMIT = 3600
@@ -15,6 +17,13 @@ ROOT_SESSION_LIMIT = 3600
 # lakebox has no IAM: every role is taken to allow the longest session AWS permits.
 ROLE_MAX_SESSION = 43200
 PACKED_POLICY_LIMIT = 2048
+# the attribute an IdP sets to name the role session (IAM User Guide, "Configure SAML
+# assertions for the authentication response")
+SAML_SESSION_NAME = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
+# session tags an IdP passes (IAM User Guide, "Passing session tags using AssumeRoleWithSAML")
+SAML_PRINCIPAL_TAG = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:"
+SAML_TRANSITIVE_TAG_KEYS = "https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys"
+JWT_TAGS_CLAIM = "https://aws.amazon.com/tags"
 
 
 def new_access_key() -> str:
@@ -109,12 +118,77 @@ def jwt_claims(token: str) -> dict:
     return claims
 
 
-def saml_claims(assertion_b64: str) -> dict:
-    """Subject, issuer and audience of a base64 SAML response; any well-formed one is accepted."""
+def jwt_session_tags(claims: dict) -> tuple[list, list]:
+    """Session tags an OIDC token carries in its `https://aws.amazon.com/tags` claim
+    (`principal_tags`: key -> [value], `transitive_tag_keys`: [key]; IAM User Guide,
+    "Passing session tags using AssumeRoleWithWebIdentity"), as AssumeRole's Tags and
+    TransitiveTagKeys. Some IdPs wrap the object in a list; both are read."""
+    claim = claims.get(JWT_TAGS_CLAIM)
+    claim = claim[0] if isinstance(claim, list) and claim else claim
+    if not isinstance(claim, dict):
+        return [], []
+    tags = []
+    for key, values in (claim.get("principal_tags") or {}).items():
+        value = values[0] if isinstance(values, list) and values else values
+        if isinstance(value, str):
+            tags.append({"Key": key, "Value": value})
+    transitive = [key for key in claim.get("transitive_tag_keys") or [] if isinstance(key, str)]
+    return tags, transitive
+
+
+def check_token_fresh(claims: dict, now: float):
+    """A JWT whose `exp` (seconds since the epoch) has passed is refused, in the words
+    clients log from AWS ("Token expired: current date/time 1731098245 must be before
+    the expiration date/time 1731095240")."""
+    expires = claims.get("exp")
+    if isinstance(expires, (int, float)) and not isinstance(expires, bool) and expires <= now:
+        raise ExpiredTokenException(f"Token expired: current date/time {int(now)} must be before "
+                                    f"the expiration date/time {int(expires)}")
+
+
+class SamlResponse(NamedTuple):
+    fields: dict                   # Subject, SubjectType, Issuer, Audience as AWS returns them
+    session_name: str | None       # the RoleSessionName attribute
+    session_end: float | None      # the AuthnStatement's SessionNotOnOrAfter, in epoch seconds
+    tags: list                     # PrincipalTag attributes, as AssumeRole's Tags
+    transitive_tag_keys: list      # the TransitiveTagKeys attribute's values
+
+
+def saml_response(assertion_b64: str) -> SamlResponse:
+    """What lakebox reads from a base64 SAML response; any well-formed one is accepted."""
     try:
         root = ET.fromstring(base64.b64decode(assertion_b64, validate=True))
     except (ValueError, ET.ParseError):
         raise InvalidIdentityToken("Invalid base64 SAMLResponse (Unable to parse the assertion)") from None
+    attributes = _saml_attributes(root)
+    names = attributes.get(SAML_SESSION_NAME) or [None]
+    tags = [{"Key": name[len(SAML_PRINCIPAL_TAG):], "Value": values[0]}
+            for name, values in attributes.items() if name.startswith(SAML_PRINCIPAL_TAG) and values]
+    return SamlResponse(_saml_fields(root), names[0], _saml_session_end(root), tags,
+                        attributes.get(SAML_TRANSITIVE_TAG_KEYS, []))
+
+
+def _saml_session_end(root) -> float | None:
+    for element in root.iter():
+        if element.tag.rpartition("}")[2] == "AuthnStatement" and element.get("SessionNotOnOrAfter"):
+            try:
+                return datetime.fromisoformat(element.get("SessionNotOnOrAfter").replace("Z", "+00:00")).timestamp()
+            except ValueError:
+                return None
+    return None
+
+
+def _saml_attributes(root) -> dict[str, list[str]]:
+    """Every Attribute of the response by its Name, with its values in order."""
+    found = {}
+    for element in root.iter():
+        if element.tag.rpartition("}")[2] == "Attribute" and element.get("Name"):
+            found[element.get("Name")] = [(value.text or "").strip() for value in element
+                                          if value.tag.rpartition("}")[2] == "AttributeValue"]
+    return found
+
+
+def _saml_fields(root) -> dict:
     found = {}
     for element in root.iter():
         tag = element.tag.rpartition("}")[2]
