@@ -1,5 +1,6 @@
 """Shared fixtures for KMS scenarios: a client that shows every error as the server sent
 it (no retries), and keys that are scheduled for deletion afterwards."""
+import botocore.session
 import pytest
 from botocore.config import Config
 
@@ -27,3 +28,15 @@ def make_key(kms):
             kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
         except (kms.exceptions.KMSInvalidStateException, kms.exceptions.NotFoundException):
             pass
+
+
+@pytest.fixture
+def sdk_session(lakebox_server, monkeypatch):
+    """A botocore session whose KMS clients reach the server under test (for the AWS
+    Encryption SDK, which makes its own clients)."""
+    if lakebox_server.endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", lakebox_server.endpoint)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    return botocore.session.Session()

@@ -9,7 +9,6 @@ import json
 import uuid
 
 import aws_encryption_sdk
-import botocore.session
 import pytest
 from aws_encryption_sdk import CommitmentPolicy
 from aws_encryption_sdk.identifiers import Algorithm
@@ -20,53 +19,43 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from aws_cli import answer_of, run_cli
 
 
-@pytest.fixture
-def botocore_session(lakebox_server, monkeypatch):
-    """A botocore session whose KMS clients reach the server under test."""
-    if lakebox_server.endpoint:
-        monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", lakebox_server.endpoint)
-        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    return botocore.session.Session()
-
 
 def sdk(policy=CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT):
     return aws_encryption_sdk.EncryptionSDKClient(commitment_policy=policy)
 
 
-def test_a_message_under_two_keys_decrypts_with_either(make_key, botocore_session):
+def test_a_message_under_two_keys_decrypts_with_either(make_key, sdk_session):
     first, second = make_key(), make_key()
     both = aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[first["Arn"], second["Arn"]],
-                                                           botocore_session=botocore_session)
+                                                           botocore_session=sdk_session)
     ciphertext, header = sdk().encrypt(source=b"shared report", key_provider=both,
                                        encryption_context={"dept": "finance"})
     assert sorted(k.key_provider.key_info for k in header.encrypted_data_keys) == sorted(
         [first["Arn"].encode(), second["Arn"].encode()])
     only_second = aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[second["Arn"]],
-                                                                  botocore_session=botocore_session)
+                                                                  botocore_session=sdk_session)
     plaintext, decrypted = sdk().decrypt(source=ciphertext, key_provider=only_second)
     assert plaintext == b"shared report" and decrypted.encryption_context["dept"] == "finance"
 
 
-def test_discovery_decryption_with_a_filter(make_key, botocore_session):
+def test_discovery_decryption_with_a_filter(make_key, sdk_session):
     key = make_key()
-    strict = aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[key["Arn"]], botocore_session=botocore_session)
+    strict = aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[key["Arn"]], botocore_session=sdk_session)
     ciphertext, _ = sdk().encrypt(source=b"found by discovery", key_provider=strict)
     discovery = aws_encryption_sdk.DiscoveryAwsKmsMasterKeyProvider(
-        botocore_session=botocore_session,
+        botocore_session=sdk_session,
         discovery_filter=DiscoveryFilter(account_ids=[key["AWSAccountId"]], partition="aws"))
     assert sdk().decrypt(source=ciphertext, key_provider=discovery)[0] == b"found by discovery"
     elsewhere = aws_encryption_sdk.DiscoveryAwsKmsMasterKeyProvider(
-        botocore_session=botocore_session, discovery_filter=DiscoveryFilter(account_ids=["111122223333"],
+        botocore_session=sdk_session, discovery_filter=DiscoveryFilter(account_ids=["111122223333"],
                                                                             partition="aws"))
     with pytest.raises(aws_encryption_sdk.exceptions.MasterKeyProviderError):   # the filter refuses the key
         sdk().decrypt(source=ciphertext, key_provider=elsewhere)
 
 
-def test_caching_materials_manager_reuses_a_data_key(kms, make_key, botocore_session):
+def test_caching_materials_manager_reuses_a_data_key(kms, make_key, sdk_session):
     key = make_key()
-    provider = aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[key["Arn"]], botocore_session=botocore_session)
+    provider = aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[key["Arn"]], botocore_session=sdk_session)
     cache = aws_encryption_sdk.LocalCryptoMaterialsCache(capacity=10)
     manager = aws_encryption_sdk.CachingCryptoMaterialsManager(master_key_provider=provider, cache=cache,
                                                                max_age=600.0, max_messages_encrypted=10)
@@ -79,9 +68,9 @@ def test_caching_materials_manager_reuses_a_data_key(kms, make_key, botocore_ses
                                                                                           b"row 2"]
 
 
-def test_signed_legacy_algorithm_suite(make_key, botocore_session):
+def test_signed_legacy_algorithm_suite(make_key, sdk_session):
     key = make_key()
-    provider = aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[key["Arn"]], botocore_session=botocore_session)
+    provider = aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[key["Arn"]], botocore_session=sdk_session)
     client = sdk(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT)
     ciphertext, header = client.encrypt(source=b"signed", key_provider=provider,
                                         algorithm=Algorithm.AES_256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384)

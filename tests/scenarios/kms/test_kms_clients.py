@@ -4,7 +4,6 @@ import base64
 import json
 
 import aws_encryption_sdk
-import botocore.session
 import pytest
 from aws_encryption_sdk import CommitmentPolicy
 
@@ -40,16 +39,6 @@ def test_cli_shows_the_server_error(lakebox_server):
     assert done.returncode != 0
     assert "NotFoundException" in done.stderr and "alias/no-such-alias-here is not found." in done.stderr
 
-
-@pytest.fixture
-def sdk_session(lakebox_server, monkeypatch):
-    """A botocore session whose KMS clients reach the server under test."""
-    if lakebox_server.endpoint:
-        monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", lakebox_server.endpoint)
-        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    return botocore.session.Session()
 
 
 def test_encryption_sdk_round_trip(kms, make_key, sdk_session):
