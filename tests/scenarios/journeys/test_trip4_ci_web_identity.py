@@ -16,6 +16,8 @@ import pandas as pd
 import pytest
 from botocore.config import Config
 
+from trip_helpers import drop_lake
+
 pytestmark = pytest.mark.local_only          # a made-up identity provider's token: only lakebox takes it
 
 ACCOUNT = "210987654321"
@@ -85,10 +87,4 @@ def test_ci_job_runs_on_web_identity(ci_env, wr, client):
             default_glue.get_database(Name=database)
         assert [b for b in default_s3.list_buckets()["Buckets"] if b["Name"] == bucket] == []
     finally:
-        for table in glue.get_tables(DatabaseName=database)["TableList"]:
-            glue.delete_table(DatabaseName=database, Name=table["Name"])
-        glue.delete_database(Name=database)
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-            for item in page.get("Contents", []):
-                s3.delete_object(Bucket=bucket, Key=item["Key"])
-        s3.delete_bucket(Bucket=bucket)
+        drop_lake(glue, s3, database, bucket)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from botocore.config import Config
 
-from trip_helpers import REGION, error_of, wait_for
+from trip_helpers import REGION, drop_lake, error_of, wait_for
 
 pytestmark = pytest.mark.local_only          # credentials expire by moving the lakebox clock
 
@@ -61,13 +61,7 @@ def lake(lakebox_server, wr):
     wr.s3.to_parquet(trips, f"s3://{bucket}/lake/trips/", dataset=True, database=database, table="trips",
                      partition_cols=["month"], boto3_session=admin)
     yield bucket, database
-    for table in glue.get_tables(DatabaseName=database)["TableList"]:
-        glue.delete_table(DatabaseName=database, Name=table["Name"])
-    glue.delete_database(Name=database)
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        for item in page.get("Contents", []):
-            s3.delete_object(Bucket=bucket, Key=item["Key"])
-    s3.delete_bucket(Bucket=bucket)
+    drop_lake(glue, s3, database, bucket)
 
 
 def test_analyst_queries_through_a_role_until_it_expires(lakebox_server, clock, wr, lake):

@@ -107,3 +107,15 @@ def wait_export(ddb, arn, timeout=120) -> dict:
         export = ddb.describe_export(ExportArn=arn)["ExportDescription"]
         return export if export["ExportStatus"] != "IN_PROGRESS" else None
     return wait_for(ended, timeout=timeout)
+
+
+def drop_lake(glue, s3, database, bucket):
+    """Delete a Glue database with its tables, and empty and delete a bucket, through the
+    clients of the account that owns them (journeys that act as another account)."""
+    for table in glue.get_tables(DatabaseName=database)["TableList"]:
+        glue.delete_table(DatabaseName=database, Name=table["Name"])
+    glue.delete_database(Name=database)
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for item in page.get("Contents", []):
+            s3.delete_object(Bucket=bucket, Key=item["Key"])
+    s3.delete_bucket(Bucket=bucket)
