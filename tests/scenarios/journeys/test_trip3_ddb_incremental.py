@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from trip_helpers import keyed_table, wait_for
+from trip_helpers import exportable_table, wait_for
 
 pytestmark = pytest.mark.local_only          # the export window is made by moving the lakebox clock
 
@@ -38,9 +38,7 @@ def export(ddb, table_arn, bucket, **kwargs) -> dict:
                                        "IncrementalExportSpecification is not read (services/dynamodb/exports.py)")
 def test_incremental_export_holds_only_the_window_changes(client, resource, clock, bucket, table_name):
     ddb, s3 = client("dynamodb"), client("s3")
-    table = keyed_table(resource("dynamodb"), table_name, "sku")
-    ddb.update_continuous_backups(TableName=table_name,
-                                  PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+    table = exportable_table(resource("dynamodb"), table_name, "sku")
     for n in range(5):
         table.put_item(Item={"sku": f"s{n}", "stock": n})
     arn = ddb.describe_table(TableName=table_name)["Table"]["TableArn"]

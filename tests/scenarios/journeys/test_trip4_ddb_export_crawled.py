@@ -7,20 +7,15 @@ import uuid
 
 import pytest
 
-from trip_helpers import athena_rows, wait_crawled, wait_export
+from trip_helpers import athena_rows, exportable_table, wait_crawled, wait_export
 
 ROLE = "arn:aws:iam::000000000000:role/glue-crawler"
 
 
 @pytest.fixture
-def products(client, table_name):
+def products(client, resource, table_name):
     ddb = client("dynamodb")
-    ddb.create_table(TableName=table_name, BillingMode="PAY_PER_REQUEST",
-                     KeySchema=[{"AttributeName": "sku", "KeyType": "HASH"}],
-                     AttributeDefinitions=[{"AttributeName": "sku", "AttributeType": "S"}])
-    ddb.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1})
-    ddb.update_continuous_backups(TableName=table_name,
-                                  PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+    exportable_table(resource("dynamodb"), table_name, "sku")
     items = [
         {"sku": {"S": "kettle"}, "price": {"N": "25.5"}, "active": {"BOOL": True},
          "tags": {"L": [{"S": "kitchen"}, {"S": "sale"}]}, "dims": {"M": {"h": {"N": "20"}, "w": {"N": "15"}}}},

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from trip_helpers import KEY, REGION, SECRET, wait_export
+from trip_helpers import KEY, REGION, SECRET, exportable_table, wait_export
 
 
 def run(athena, sql, database, bucket):
@@ -21,14 +21,9 @@ def run(athena, sql, database, bucket):
     return query_id
 
 
-def test_export_then_query(client, bucket, database, table_name):
+def test_export_then_query(client, resource, bucket, database, table_name):
     ddb, athena = client("dynamodb"), client("athena")
-    ddb.create_table(TableName=table_name, BillingMode="PAY_PER_REQUEST",
-                     KeySchema=[{"AttributeName": "sku", "KeyType": "HASH"}],
-                     AttributeDefinitions=[{"AttributeName": "sku", "AttributeType": "S"}])
-    ddb.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1})
-    ddb.update_continuous_backups(TableName=table_name,
-                                  PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+    exportable_table(resource("dynamodb"), table_name, "sku")
     for n in range(10):
         ddb.put_item(TableName=table_name, Item={"sku": {"S": f"p{n}"}, "stock": {"N": str(n * 10)},
                                                  "cat": {"S": "tools" if n % 2 else "toys"}})

@@ -63,6 +63,14 @@ def keyed_table(dynamodb, name, key):
     return table
 
 
+def exportable_table(dynamodb, name, key):
+    """keyed_table with point-in-time recovery on, as ExportTableToPointInTime needs it."""
+    table = keyed_table(dynamodb, name, key)
+    table.meta.client.update_continuous_backups(
+        TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+    return table
+
+
 def athena_execution(athena, sql, database, output) -> dict:
     """Runs one Athena statement (results under `output`) to its end; returns its
     QueryExecution, which must have SUCCEEDED."""
