@@ -166,9 +166,7 @@ def iam_request(ctx, params: dict) -> tuple:
 
 def acls_disabled(ctx, bucket) -> bool:
     """ObjectOwnership BucketOwnerEnforced: ACLs neither can be set nor grant anything."""
-    config = store.get_config(ctx.state.db, bucket["name"], "ownership") or {}
-    rules = config.get("Rules") or [{}]
-    return rules[0].get("ObjectOwnership") == "BucketOwnerEnforced"
+    return _ownership(ctx, bucket) == "BucketOwnerEnforced"
 
 
 def object_owner(ctx, bucket, attrs: dict | None) -> str:
@@ -190,6 +188,7 @@ def object_owner(ctx, bucket, attrs: dict | None) -> str:
 
 
 def _ownership(ctx, bucket) -> str | None:
+    """The bucket's ObjectOwnership setting, from its cached configurations."""
     rules = (store.bucket_config(ctx.state, bucket, "ownership") or {}).get("Rules") or [{}]
     return rules[0].get("ObjectOwnership")
 
@@ -198,7 +197,7 @@ def authorize(ctx, bucket, key, version_id, action):
     """Raise AccessDenied unless the caller may perform `action` (default: the
     operation's) on the bucket, or on its object `key` (`version_id`)."""
     owner = not ctx.anonymous and bucket["account"] == ctx.account
-    if owner and key is not None and _ownership(ctx, bucket) != "BucketOwnerEnforced":
+    if owner and key is not None and not acls_disabled(ctx, bucket):
         owner = not _foreign_object(ctx, bucket, key, version_id, action)
     text = store.bucket_config(ctx.state, bucket, "policy")
     if owner and not text:
