@@ -118,7 +118,7 @@ class Exchange:
         self.continue_state = False
         if not self.started and EXPECT_CONTINUE in self.scope["headers"]:
             self.continue_state = True
-            self.conn.transport.write(CONTINUE)
+            self.conn.write(CONTINUE)
 
     async def _wait(self):
         self.waiter = self.conn.loop.create_future()
@@ -220,7 +220,12 @@ class Exchange:
                 pieces.append(b"0\r\n\r\n")
         elif framing == TO_CLOSE and body:
             pieces.append(body)
-        self._write(pieces)
+        if not pieces:
+            pass
+        elif not more and framing != CHUNKED and self.conn.others_open() and sum(map(len, pieces)) < JOINED_WRITE:
+            self.conn.write_soon(b"".join(pieces) if len(pieces) > 1 else pieces[0])
+        else:
+            self._write(pieces)
         if not more:
             self.finished = True
             self._wake()            # a `receive` waiting for the end of the exchange
@@ -228,7 +233,10 @@ class Exchange:
             self.conn.response_done(self, not self.keep_alive or not self.complete or short)
 
     def _write(self, pieces):
-        transport = self.conn.transport
+        conn = self.conn
+        if conn.deferred:
+            conn.flush()
+        transport = conn.transport
         if len(pieces) == 1:
             transport.write(pieces[0])
         elif pieces:
@@ -266,4 +274,4 @@ class Exchange:
             if not isinstance(error, asyncio.CancelledError):
                 conn.answer_internal_error()    # nothing of the answer was written yet
                 return
-        conn.transport.close()
+        conn.close_transport()

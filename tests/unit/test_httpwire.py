@@ -327,3 +327,54 @@ def test_a_garbled_chunk_ends_the_request_with_the_parse_error():
         assert out.startswith(b"HTTP/1.1 400 Bad Request\r\n") and b"<Code>BadRequest</Code>" in out
         assert transport.closed and not state.tasks
     run(main())
+
+
+def connect_another(app, state):
+    """A second connection to the same server (`state`)."""
+    protocol = HttpProtocol(Config(app), state, {}, asyncio.get_running_loop())
+    transport = Transport()
+    transport.protocol = protocol
+    protocol.connection_made(transport)
+    return protocol, transport
+
+
+def test_answers_to_requests_that_arrive_together_leave_together_at_the_loops_next_turn():
+    async def main():
+        first, first_out, state = connect(echo)
+        second, second_out = connect_another(echo, state)
+        written_during_the_turn = []
+
+        def one_turn():         # both requests in one read of the event loop
+            first.data_received(b"GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
+            second.data_received(b"GET /two HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            written_during_the_turn.append((bytes(first_out.out), bytes(second_out.out)))
+        asyncio.get_running_loop().call_soon(one_turn)
+        await settle()
+        # the answer that closes its connection leaves before the close; the other one waits
+        assert written_during_the_turn == [(b"", b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\n"
+                                                 b"connection: close\r\n\r\nGET /two ")]
+        assert bytes(first_out.out) == b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\nGET /one "
+        assert second_out.closed and not first_out.closed
+    run(main())
+
+
+def test_a_lone_connection_is_answered_at_once():
+    async def main():
+        protocol, transport, _ = connect(echo)
+        protocol.data_received(b"GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert bytes(transport.out) == b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\nGET /one "
+    run(main())
+
+
+def test_a_held_answer_is_dropped_with_its_connection_when_the_client_leaves_first():
+    async def main():
+        first, first_out, state = connect(echo)
+        second, _ = connect_another(echo, state)
+
+        def one_turn():
+            first.data_received(b"GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
+            first.connection_lost(None)
+        asyncio.get_running_loop().call_soon(one_turn)
+        await settle()
+        assert bytes(first_out.out) == b""
+    run(main())
