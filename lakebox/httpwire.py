@@ -12,6 +12,9 @@ request, a regular expression per response header). What it does:
   so the app reads the whole body at once; a large, chunked or `Expect: 100-continue`
   body starts the app at its headers and streams, with reading paused past a high-water
   mark;
+- a whole small answer, while other connections are open, is written at the loop's next
+  turn together with the answers to the requests that arrived beside it (`write_soon`):
+  a client woken by the first of them is still awake for the rest;
 - keep-alive (closed after `timeout_keep_alive` idle seconds), pipelined requests answered
   in order, `Connection: close` both ways, HTTP/1.0 clients;
 - a request the parser refuses is answered as S3 answers it, `400 BadRequest` in an XML
