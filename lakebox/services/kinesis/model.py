@@ -345,6 +345,11 @@ def pack_chunk(records) -> tuple[bytes, bytes, bytes]:
     return lengths.tobytes(), b"".join(keys), b"".join(payloads)
 
 
+def records_in(layout: bytes) -> int:
+    """How many records a chunk holds: its layout has two uint32 lengths per record."""
+    return len(layout) // 8
+
+
 def unpack_chunk(layout: bytes, keys: bytes, data: bytes) -> list[tuple[str, bytes]]:
     lengths = array.array("I")
     lengths.frombytes(layout)

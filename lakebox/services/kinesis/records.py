@@ -1,10 +1,13 @@
 """The data plane: PutRecord, PutRecords, GetShardIterator, GetRecords."""
+import logging
+
 from lakebox.services.kinesis import access, encryption, lookup, model, segments, store, throttle
 from lakebox.services.kinesis.errors import (
     ExpiredIteratorException, InvalidArgumentException, ProvisionedThroughputExceededException,
     ResourceNotFoundException, ValidationException)
 
 _SEQUENCE_TYPES = ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
+log = logging.getLogger("lakebox.kinesis")
 
 
 # ---------------------------------------------------------------------------
@@ -281,7 +284,12 @@ def read_batch(state, stream, shard, after_counter, limit, now) -> Batch:
     opener = encryption.Opener(state, stream)
     for first, arrival_ms, encrypted, layout, keys, segment, offset, length, key_ref in chunks:
         found_any = True
-        payload = opener.plain(key_ref, segment, offset, segments.read(state, stream, segment, offset, length))
+        stored = segments.read(state, stream, segment, offset, length)
+        if len(stored) != length:       # cut from the log: lost, and never served torn
+            _report_lost(state, stream, shard, segment)
+            after_counter = max(after_counter, first + model.records_in(layout) - 1)
+            continue
+        payload = opener.plain(key_ref, segment, offset, stored)
         skip = max(after_counter + 1 - first, 0)
         remaining = model.unpack_chunk(layout, keys, payload)[skip:]
         room, byte_room = limit - len(records), model.GET_RECORDS_MAX_BYTES - size
@@ -307,6 +315,17 @@ def read_batch(state, stream, shard, after_counter, limit, now) -> Batch:
     millis_behind = 0 if caught_up else max(now - last_arrival, 0)
     shard_ended = caught_up and shard["closed_ms"] is not None
     return Batch(records, size, after_counter, millis_behind, shard_ended)
+
+
+def _report_lost(state, stream, shard, segment: int):
+    """Log, once per shard and segment, that records whose bytes were cut from the log are lost."""
+    reported = state.cache("kinesis").setdefault("lost_segments", set())
+    where = (stream["uid"], shard["shard_index"], segment)
+    if where not in reported:
+        reported.add(where)
+        log.warning("stream %s, shard %s: records were lost: their bytes were cut from segment %d of the shard "
+                    "log outside lakebox; readers skip them", stream["name"], model.shard_id(shard["shard_index"]),
+                    segment)
 
 
 def _take(records, room, byte_room, first_in_batch):

@@ -5,7 +5,8 @@ separately, so after a power cut a row may point past the end of its segment fil
 Such chunks are dropped, newest first in each shard, down to the newest one whose bytes
 are whole; then the tail segment is cut after the last whole chunk, so that appends go
 on from a record boundary. This runs at every start: one indexed query per shard and one
-stat per segment.
+stat per segment. So it also finds a log whose tail was cut short or removed while the
+server was stopped; damage to an older segment is found by readers (`records.read_batch`).
 """
 import logging
 
@@ -47,5 +48,6 @@ def _drop_torn_chunks(db, stream, shard_index, sizes, ends):
     if torn:
         db.executemany("DELETE FROM kinesis_chunks WHERE stream_uid=? AND shard_index=? AND first_counter=?",
                        [(stream["uid"], shard_index, first) for first in torn])
-        log.warning("stream %s, shard %s: %d records were lost in a crash (their bytes never reached the disk)",
+        log.warning("stream %s, shard %s: %d records were lost: their bytes are not in the shard log (a crash "
+                    "before they reached the disk, or the log was cut short outside lakebox)",
                     stream["name"], model.shard_id(shard_index), records)

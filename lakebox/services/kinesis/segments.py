@@ -131,9 +131,15 @@ def note_for_sync(state, stream, segment: int):
 
 
 def read(state, stream, segment: int, offset: int, length: int) -> bytes:
-    with open(_path(_stream_dir(state, stream), segment), "rb") as f:
-        f.seek(offset)
-        return f.read(length)
+    """The `length` bytes at `offset`; fewer when the segment was cut short or removed
+    outside lakebox while it served (start-up drops the chunks a crash tore), for the
+    caller to skip."""
+    try:
+        with open(_path(_stream_dir(state, stream), segment), "rb") as f:
+            f.seek(offset)
+            return f.read(length)
+    except FileNotFoundError:
+        return b""
 
 
 def drop_before(state, stream, first_in_use: int | None):

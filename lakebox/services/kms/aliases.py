@@ -1,6 +1,6 @@
 """Aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases."""
 from lakebox.aws.errors import ValidationError
-from lakebox.services.kms import lookup, model, store
+from lakebox.services.kms import lookup, managed, model, store
 from lakebox.services.kms.errors import (
     AlreadyExistsException, InvalidAliasNameException, InvalidMarkerException, NotFoundException)
 
@@ -51,10 +51,13 @@ def list_aliases(ctx, params):
         raise InvalidMarkerException("Invalid marker")
     limit = params.get("Limit") or LIST_DEFAULT_LIMIT
     rows = store.aliases_after(db, ctx.account, ctx.region, marker, limit + 1, key_uid)
-    page = rows[:limit]
-    answer = {"Aliases": [_described(db, row) for row in page], "Truncated": len(rows) > limit}
+    entries = [_described(db, row) for row in rows]
+    if key_uid is None:         # predefined aliases with no key yet name no key to filter by
+        entries = sorted(entries + managed.predefined_after(ctx, marker), key=lambda entry: entry["AliasName"])
+    page = entries[:limit]
+    answer = {"Aliases": page, "Truncated": len(entries) > limit}
     if answer["Truncated"]:
-        answer["NextMarker"] = page[-1]["name"]
+        answer["NextMarker"] = page[-1]["AliasName"]
     return answer
 
 

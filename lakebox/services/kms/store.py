@@ -292,6 +292,12 @@ def aliases_after(db, account, region, after_name, limit, key_uid=None):
                     (key_uid, after_name, limit))
 
 
+def alias_names_between(db, account, region, low: str, high: str) -> set:
+    """The names of the account's aliases in the region from `low` up to (not including) `high`."""
+    return {row["name"] for row in db.query("SELECT name FROM kms_aliases WHERE account=? AND region=? AND name>=? "
+                                            "AND name<?", (account, region, low, high))}
+
+
 def insert_alias(db, account, region, name, key_uid, now_ms):
     db.execute("INSERT INTO kms_aliases VALUES (?, ?, ?, ?, ?, ?)", (account, region, name, key_uid, now_ms, now_ms))
 

@@ -99,6 +99,8 @@ CODES = {
     "PreconditionFailed": (412, "At least one of the pre-conditions you specified did not hold"),
     "InvalidPartNumber": (416, "The requested partnumber is not satisfiable"),
     "InvalidRange": (416, "The requested range is not satisfiable"),
+    # S3's answer to a fault of its own (lakebox's: an object whose stored bytes were damaged).
+    "InternalError": (500, "We encountered an internal error. Please try again."),
     "NotImplemented": (501, "A header you provided implies functionality that is not implemented."),
 }
 

@@ -13,6 +13,7 @@ import base64
 import logging
 
 from lakebox.services.s3 import encryption, files, store
+from lakebox.storage.blobs import size_damage
 
 log = logging.getLogger("lakebox.s3")
 
@@ -70,10 +71,9 @@ def _parts_of(db, suspects: dict) -> list:
 
 def _damage(blobs, blob_id, on_disk, size, sums: list) -> str | None:
     """What is wrong with a blob's bytes, or None when they are what was written."""
-    if on_disk is None:
-        return "are missing"
-    if on_disk != size:
-        return f"are {on_disk} of {size} bytes"
+    damage = size_damage(on_disk, size)
+    if damage is not None:
+        return damage
     for offset, length, checksums in sums:
         if checksums and files.hash_range(blobs.path(blob_id), offset, length, tuple(checksums))[1] != checksums:
             return "do not match their checksum"
