@@ -222,7 +222,7 @@ class Exchange:
             pieces.append(body)
         if not pieces:
             pass
-        elif not more and framing != CHUNKED and self.conn.others_open() and sum(map(len, pieces)) < JOINED_WRITE:
+        elif not more and framing != CHUNKED and sum(map(len, pieces)) < JOINED_WRITE and self.conn.holds_answers():
             self.conn.write_soon(b"".join(pieces) if len(pieces) > 1 else pieces[0])
         else:
             self._write(pieces)

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 from uvicorn.server import ServerState
 
-from lakebox.httpwire import HttpProtocol
+from lakebox.httpwire import HttpProtocol, Outbox
 from lakebox.storage.db import Database, SharedTransaction
 
 
@@ -377,4 +377,24 @@ def test_a_held_answer_is_dropped_with_its_connection_when_the_client_leaves_fir
         asyncio.get_running_loop().call_soon(one_turn)
         await settle()
         assert bytes(first_out.out) == b""
+    run(main())
+
+
+def test_after_a_turn_that_held_one_answer_alone_the_next_answers_leave_at_once():
+    async def main():
+        first, out, state = connect(echo)
+        connect_another(echo, state)            # an idle pooled connection beside it
+        request = b"GET /one HTTP/1.1\r\nHost: x\r\n\r\n"
+        answer = b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\nGET /one "
+        first.data_received(request)
+        assert bytes(out.out) == b""            # held for the loop's next turn, which finds it alone
+        await settle()
+        assert bytes(out.out) == answer
+        for sent in range(2, Outbox.LONE_PAUSE + 2):
+            first.data_received(request)        # written at once for a while
+            assert bytes(out.out) == answer * sent
+        first.data_received(request)            # then held again, in case others came
+        assert bytes(out.out) == answer * (Outbox.LONE_PAUSE + 1)
+        await settle()
+        assert bytes(out.out) == answer * (Outbox.LONE_PAUSE + 2)
     run(main())
