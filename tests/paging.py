@@ -88,8 +88,10 @@ def _resumed(paginator, params, sizing, config, key_of, expected, ordered):
     assert len(head) == min(3, len(expected))
     token = first.get("NextToken")
     assert (token is not None) == (len(expected) > 3)
-    rest = paginator.paginate(**params, PaginationConfig={**sizing, "StartingToken": token}).build_full_result()
-    _same(head + _items(rest, config, key_of), expected, ordered)
+    if token is not None:
+        rest = paginator.paginate(**params, PaginationConfig={**sizing, "StartingToken": token}).build_full_result()
+        head += _items(rest, config, key_of)
+    _same(head, expected, ordered)
     one_by_one, token = [], None
     while True:
         part = paginator.paginate(**params, PaginationConfig={**sizing, "MaxItems": 1,
