@@ -80,3 +80,28 @@ def test_tables_page_by_name(lakebox_server):
     finally:
         for name in names:
             ddb.delete_table(TableName=name)
+
+
+def test_filtered_pages_may_be_short_and_still_give_every_match(ddb, keyed):
+    """Limit counts items read before the filter: a page may hold fewer items than
+    PageSize and still carry LastEvaluatedKey."""
+    where = {"FilterExpression": "sk <> :skip", "ExpressionAttributeValues": {":skip": {"S": "s1"}}}
+    kept = [("one", sort) for sort in SORT_KEYS if sort != "s1"] + [("other", "s0")]
+    check_paginator(ddb, "Scan", kept, key_of=lambda item: (item["pk"]["S"], item["sk"]["S"]), ordered=False,
+                    TableName=keyed, **where)
+    pages = list(ddb.get_paginator("scan").paginate(TableName=keyed, **where, PaginationConfig={"PageSize": 2}))
+    assert sum(page["ScannedCount"] for page in pages) == 8
+    assert sorted(page["Count"] for page in pages if page["Count"] != page["ScannedCount"]) == [1]
+
+
+def test_index_query_pages_in_index_sort_order(ddb, make_table):
+    table = make_table(range=("sk", "S"), extra_definitions=[("g", "S"), ("rank", "N")], GlobalSecondaryIndexes=[{
+        "IndexName": "by_rank", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"},
+                                              {"AttributeName": "rank", "KeyType": "RANGE"}],
+        "Projection": {"ProjectionType": "ALL"}}])
+    for n in range(7):
+        ddb.put_item(TableName=table, Item={"pk": {"S": f"p{n}"}, "sk": {"S": "x"}, "g": {"S": "all"},
+                                            "rank": {"N": str(70 - n * 10)}})
+    check_paginator(ddb, "Query", [str(10 + n * 10) for n in range(7)], key_of=lambda item: item["rank"]["N"],
+                    TableName=table, IndexName="by_rank", KeyConditionExpression="g = :g",
+                    ExpressionAttributeValues={":g": {"S": "all"}})

@@ -100,3 +100,20 @@ def test_buckets_page_by_name(lakebox_server):
         for name in names:
             s3.delete_bucket(Bucket=name)
 
+
+
+def test_start_after_then_pages_from_there(s3, filled):
+    check_paginator(s3, "ListObjectsV2", [key for key in ORDERED if key.encode() > b"b"],
+                    key_of=lambda item: item["Key"], Bucket=filled, StartAfter="b")
+
+
+def test_uploads_page_their_common_prefixes(s3, make_bucket):
+    bucket = make_bucket("paging-mpu-dirs")
+    for key in ["d1/x", "d2/x", "d2/y", "d3/x", "top1", "top2"]:
+        s3.create_multipart_upload(Bucket=bucket, Key=key)
+    pages = list(s3.get_paginator("list_multipart_uploads").paginate(
+        Bucket=bucket, Delimiter="/", PaginationConfig={"PageSize": 2}))
+    rolled = [p["Prefix"] for page in pages for p in page.get("CommonPrefixes", [])]
+    keys = [u["Key"] for page in pages for u in page.get("Uploads", [])]
+    assert (rolled, keys) == (["d1/", "d2/", "d3/"], ["top1", "top2"])
+    assert all(len(page.get("CommonPrefixes", [])) + len(page.get("Uploads", [])) <= 2 for page in pages)
