@@ -40,7 +40,7 @@ def test_query_results_page_header_first_then_rows_in_order(own):
     athena, output = own.athena, own.output
     query_id = _run(athena, output, "SELECT n FROM (VALUES 3, 1, 6, 2, 5, 4) AS t(n) ORDER BY n")
     check_paginator(athena, "GetQueryResults", ["n", "1", "2", "3", "4", "5", "6"], key_of=_cell,
-                    keys=["ResultSet.ResultSetMetadata"], QueryExecutionId=query_id)
+                    keys=["ResultSet.ResultSetMetadata", "UpdateCount"], QueryExecutionId=query_id)
     assert error_of(athena.get_query_results, QueryExecutionId=query_id, NextToken="bogus") == BAD_TOKEN
 
 

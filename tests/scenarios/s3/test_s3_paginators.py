@@ -79,11 +79,13 @@ def test_multipart_uploads_page_by_key_then_initiation(s3, make_bucket):
 
 def test_parts_page_by_number(s3, make_bucket):
     bucket = make_bucket("paging-parts")
-    upload = s3.create_multipart_upload(Bucket=bucket, Key="big")["UploadId"]
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="big", ChecksumAlgorithm="SHA256")["UploadId"]
     for number in range(1, 7):
-        s3.upload_part(Bucket=bucket, Key="big", UploadId=upload, PartNumber=number, Body=b"p")
+        s3.upload_part(Bucket=bucket, Key="big", UploadId=upload, PartNumber=number, Body=b"p",
+                       ChecksumAlgorithm="SHA256")
     check_paginator(s3, "ListParts", list(range(1, 7)), key_of=lambda p: p["PartNumber"],
-                    keys=["Initiator", "Owner", "StorageClass"], Bucket=bucket, Key="big", UploadId=upload)
+                    keys=["Initiator", "Owner", "StorageClass", "ChecksumAlgorithm", "ChecksumType"],
+                    Bucket=bucket, Key="big", UploadId=upload)
     s3.abort_multipart_upload(Bucket=bucket, Key="big", UploadId=upload)
 
 
