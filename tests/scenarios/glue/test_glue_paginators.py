@@ -121,6 +121,9 @@ def test_security_configurations_page(own):
         own.create_security_configuration(Name=name, EncryptionConfiguration={
             "S3Encryption": [{"S3EncryptionMode": "SSE-S3"}]})
     check_paginator(own, "GetSecurityConfigurations", NAMES, key_of=_name, ordered=False)
+    assert error_of(own.get_security_configurations, MaxResults=201) == (
+        "InvalidInputException", "MaxResults size must be between 1 and 200")
+    assert len(own.get_security_configurations(MaxResults=200)["SecurityConfigurations"]) == 6
 
 
 @pytest.mark.local_only
