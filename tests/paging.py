@@ -32,7 +32,7 @@ def fresh_account() -> str:
     return str(uuid.uuid4().int)[:12].rjust(12, "1")
 
 
-def config_of(client, operation: str) -> dict:
+def _config_of(client, operation: str) -> dict:
     service = client.meta.service_model.service_name
     return _SESSION.get_paginator_model(service).get_paginator(operation)
 
@@ -58,7 +58,7 @@ def check_paginator(client, operation, expected, key_of=lambda item: item, order
                     page_size=2, keys=(), **params):
     """Pages `operation` (with `params`) every way a user does; `expected` is the list of
     item keys (`key_of(item)`) the listing must give."""
-    config = config_of(client, operation)
+    config = _config_of(client, operation)
     paginator = client.get_paginator(xform_name(operation))
     sizing = {"PageSize": page_size} if page_size and "limit_key" in config else {}
     pages = list(paginator.paginate(**params, PaginationConfig=sizing))

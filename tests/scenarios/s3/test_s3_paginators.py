@@ -97,7 +97,8 @@ def test_buckets_page_by_name(lakebox_server):
         s3.create_bucket(Bucket=name)
     try:
         check_paginator(s3, "ListBuckets", names, key_of=lambda b: b["Name"], keys=["Owner"])
-        assert error_of(s3.list_buckets, ContinuationToken="not a token")[0] == "InvalidArgument"
+        assert error_of(s3.list_buckets, ContinuationToken="not a token") == (
+            "InvalidArgument", "The continuation token provided is incorrect")
     finally:
         for name in names:
             s3.delete_bucket(Bucket=name)
