@@ -13,7 +13,7 @@ def _catalog_or_error(name: str):
 
 
 def list_data_catalogs(ctx, params):
-    return {"DataCatalogsSummary": [{"CatalogName": model.DATA_CATALOG, "Type": "GLUE"}]}
+    return results.page([{"CatalogName": model.DATA_CATALOG, "Type": "GLUE"}], params, "DataCatalogsSummary")
 
 
 def get_data_catalog(ctx, params):
@@ -34,7 +34,7 @@ def _database(doc: dict) -> dict:
 def list_databases(ctx, params):
     _catalog_or_error(params["CatalogName"])
     docs = [_database(doc) for doc in glue.list_databases(on_behalf(ctx, "glue", "GetDatabases"))]
-    return _page(docs, params, "DatabaseList")
+    return results.page(docs, params, "DatabaseList")
 
 
 def get_database(ctx, params):
@@ -85,7 +85,7 @@ def list_table_metadata(ctx, params):
         raise errors.MetadataException(f"Database {params['DatabaseName']} not found.") from None
     pattern = params.get("Expression")
     docs = [doc for doc in docs if not pattern or fnmatch.fnmatch(doc["Name"], pattern.replace(".*", "*"))]
-    return _page([_table_metadata(doc) for doc in docs], params, "TableMetadataList")
+    return results.page([_table_metadata(doc) for doc in docs], params, "TableMetadataList")
 
 
 def get_table_metadata(ctx, params):
@@ -94,12 +94,3 @@ def get_table_metadata(ctx, params):
         return {"TableMetadata": _table_metadata(glue.get_table(on_behalf(ctx, "glue", "GetTable"), params["DatabaseName"], params["TableName"]))}
     except glue.errors.EntityNotFoundException as error:
         raise errors.MetadataException(error.message) from None
-
-
-def _page(items: list, params: dict, member: str) -> dict:
-    start = results.decode_token(params.get("NextToken"))
-    limit = params.get("MaxResults") or 50
-    answer = {member: items[start:start + limit]}
-    if start + limit < len(items):
-        answer["NextToken"] = results.encode_token(start + limit)
-    return answer

@@ -1,7 +1,7 @@
 """Named queries and prepared statements, both kept per work group."""
 import json
 
-from lakebox.services.athena import errors, model, store, workgroups
+from lakebox.services.athena import errors, model, results, store, workgroups
 from lakebox.services.athena.statements import SqlSyntaxError, classify
 
 
@@ -48,8 +48,8 @@ def batch_get_named_query(ctx, params):
 
 def list_named_queries(ctx, params):
     group = workgroups.workgroup_or_error(ctx, params.get("WorkGroup") or model.PRIMARY)
-    return {"NamedQueryIds": [row["id"] for row in store.list_named_queries(
-        ctx.state.db, ctx.account, ctx.region, group["name"])]}
+    ids = [row["id"] for row in store.list_named_queries(ctx.state.db, ctx.account, ctx.region, group["name"])]
+    return results.page(ids, params, "NamedQueryIds")
 
 
 def update_named_query(ctx, params):

@@ -79,6 +79,16 @@ def decode_token(token: str | None, default: int = 0) -> int:
         raise errors.InvalidRequestException("The NextToken provided is invalid.") from None
 
 
+def page(items: list, params: dict, member: str, default: int = 50) -> dict:
+    """A listing's page of `items` by MaxResults and NextToken, under `member`."""
+    start = decode_token(params.get("NextToken"))
+    limit = params.get("MaxResults") or default
+    answer = {member: items[start:start + limit]}
+    if start + limit < len(items):
+        answer["NextToken"] = encode_token(start + limit)
+    return answer
+
+
 # One field of an Athena result file and what ends it: every value is quoted, so an
 # unquoted empty field is a NULL (which an empty string `""` is not).
 _FIELD = re.compile(rb'(?:"((?:[^"]|"")*)"|)(,|\n|\Z)')

@@ -50,9 +50,4 @@ def list_tags_for_resource(ctx, params):
     _resource_or_error(ctx, params["ResourceARN"])
     tags = [{"Key": key, "Value": value}
             for key, value in store.tags(ctx.state.db, ctx.account, ctx.region, params["ResourceARN"]).items()]
-    start = results.decode_token(params.get("NextToken"))
-    limit = params.get("MaxResults") or 100
-    answer = {"Tags": tags[start:start + limit]}
-    if start + limit < len(tags):
-        answer["NextToken"] = results.encode_token(start + limit)
-    return answer
+    return results.page(tags, params, "Tags", default=100)

@@ -13,6 +13,7 @@ from lakebox.services.glue.errors import (
 SETTINGS = "settings"
 POLICY = catalog.POLICY
 SECURITY = "security_configuration"
+SECURITY_CONFIGURATIONS_MAX = 200
 DEFAULT_ENCRYPTION = {"EncryptionAtRest": {"CatalogEncryptionMode": "DISABLED"},
                       "ConnectionPasswordEncryption": {"ReturnConnectionPasswordEncrypted": False}}
 
@@ -120,8 +121,12 @@ def get_security_configuration(ctx, params):
 
 
 def get_security_configurations(ctx, params):
+    # The model allows 1000; Glue itself refuses more than 200 (a recorded reply:
+    # turbot/steampipe-plugin-aws#1573).
+    if params.get("MaxResults", 1) > SECURITY_CONFIGURATIONS_MAX:
+        raise InvalidInputException(f"MaxResults size must be between 1 and {SECURITY_CONFIGURATIONS_MAX}")
     docs = [doc for _, _, doc in store.objects(ctx.state.db, ctx.account, ctx.region, SECURITY, "")]
-    page, token = catalog.list_page(docs, params, 1000)
+    page, token = catalog.list_page(docs, params, SECURITY_CONFIGURATIONS_MAX)
     return {"SecurityConfigurations": page, "NextToken": token}
 
 
