@@ -1,0 +1,164 @@
+"""SelectObjectContent: S3 Select's SQL over one object, answered as an event stream.
+
+The object is read as GetObject reads it (its checks, its SSE-S3, SSE-KMS or SSE-C
+decryption: `objects.get_object`), decompressed, cut to its ScanRange, made a DuckDB
+relation (`select_input`), and queried with the statement translated to DuckDB's SQL
+(`engine/s3select.py`). The whole answer is worked out before it is sent, so a bad
+file or a failing CAST is an S3 error with its status, never half a stream; then
+come Records events (`select_output`), Progress when asked for, Stats and End (API
+reference, SelectObjectContent; User Guide, "Filtering and retrieving data using
+Amazon S3 Select"). Over 8 MiB the work runs on a worker (`concurrency.run`).
+"""
+import duckdb
+
+from lakebox.aws.body import FileRange
+from lakebox.engine import s3select
+from lakebox.services.s3 import concurrency, errors, objects, select_input, select_output
+from lakebox.services.s3.select_errors import error
+
+READ_PARAMS = ("Bucket", "Key", "SSECustomerAlgorithm", "SSECustomerKey", "SSECustomerKeyMD5", "ExpectedBucketOwner")
+COMPRESSIONS = ("NONE", "GZIP", "BZIP2")
+
+
+async def select_object_content(ctx, params):
+    if ctx.anonymous:       # "Amazon S3 Select does not support anonymous access."
+        raise errors.error("AccessDenied")
+    request = _request(params)
+    query = _parsed(params["Expression"])
+    found = objects.get_object(ctx, {name: params[name] for name in READ_PARAMS if params.get(name) is not None})
+    body = found["Body"]
+    chunks, stats = await concurrency.run(ctx, found["ContentLength"], _run, _duck(ctx.state), body, request, query,
+                                          ctx.now)
+    progress = bool((params.get("RequestProgress") or {}).get("Enabled"))
+    return {"Payload": _events(chunks, stats, progress)}
+
+
+def _events(chunks, stats, progress):
+    for chunk in chunks:
+        yield {"Records": {"Payload": chunk}}
+    if progress:
+        yield {"Progress": {"Details": stats}}
+    yield {"Stats": {"Details": stats}}
+    yield {"End": {}}
+
+
+def _request(params) -> dict:
+    """The request's settings once S3 would take them: one input and one output format,
+    known compression, header and JSON types, a ScanRange where S3 scans ranges."""
+    if params.get("ExpressionType") != "SQL":
+        raise error("InvalidExpressionType")
+    if not (params.get("Expression") or "").strip():
+        raise error("MissingRequiredParameter")
+    given = params.get("InputSerialization") or {}
+    inputs = [name for name in ("CSV", "JSON", "Parquet") if name in given]
+    outputs = [name for name in ("CSV", "JSON") if name in (params.get("OutputSerialization") or {})]
+    if not inputs or not outputs:
+        raise error("MissingRequiredParameter")
+    if len(inputs) > 1 or len(outputs) > 1:
+        raise error("ObjectSerializationConflict")
+    compression = (given.get("CompressionType") or "NONE").upper()
+    if compression not in COMPRESSIONS or (inputs[0] == "Parquet" and compression != "NONE"):
+        raise error("InvalidCompressionFormat")
+    settings = given[inputs[0]] or {}
+    request = {"format": inputs[0], "settings": settings, "compression": compression,
+               "output": params["OutputSerialization"], "scan_range": params.get("ScanRange")}
+    if inputs[0] == "CSV":
+        request["header"] = (settings.get("FileHeaderInfo") or "NONE").upper()
+        if request["header"] not in ("USE", "IGNORE", "NONE"):
+            raise error("InvalidFileHeaderInfo")
+    if inputs[0] == "JSON":
+        request["json_type"] = (settings.get("Type") or "DOCUMENT").upper()
+        if request["json_type"] not in ("DOCUMENT", "LINES"):
+            raise error("InvalidJsonType")
+    quote_fields = ((params["OutputSerialization"].get("CSV") or {}).get("QuoteFields") or "ASNEEDED").upper()
+    if quote_fields not in ("ALWAYS", "ASNEEDED"):
+        raise error("InvalidQuoteFields")
+    if outputs[0] == "CSV":
+        request["output"] = {"CSV": {**params["OutputSerialization"]["CSV"], "QuoteFields": quote_fields}}
+    _check_scan_range(request)
+    return request
+
+
+def _check_scan_range(request: dict):
+    scan_range = request["scan_range"]
+    if scan_range is None:
+        return
+    start, end = scan_range.get("Start"), scan_range.get("End")
+    if (start is None and end is None) or (start or 0) < 0 or (end or 0) < 0 or \
+            (start is not None and end is not None and start > end):
+        raise error("InvalidRequestParameter")
+    if request["compression"] != "NONE" or request.get("json_type") == "DOCUMENT" or \
+            (request["format"] == "CSV" and request["settings"].get("AllowQuotedRecordDelimiter")):
+        raise error("UnsupportedScanRangeInput")
+
+
+def _parsed(expression: str):
+    try:
+        return s3select.parse(expression)
+    except s3select.SelectSqlError as failed:
+        raise error(failed.code) from None
+
+
+def _duck(state):
+    """The server's DuckDB for S3 Select (a cursor of its own per request), made on first use."""
+    cache = state.cache("s3")
+    found = cache.get("select_duckdb")
+    if found is None:
+        found = cache["select_duckdb"] = duckdb.connect(":memory:")
+        found.execute("SET TimeZone = 'UTC'")
+    return found
+
+
+def _run(database, body, request: dict, query, now: float) -> tuple[list, dict]:
+    """(Records payloads, Stats details): the query over the object's bytes."""
+    data = _bytes(body)
+    bounds = select_input.scan_bounds(request["scan_range"], len(data)) if request["scan_range"] else None
+    scanned = len(data) if bounds is None else max(0, bounds[1] - bounds[0] + 1)
+    data = select_input.decompress(data, request["compression"])
+    cursor = database.cursor()
+    try:
+        loaded = _load(cursor, data, request, query, bounds)
+        try:
+            sql, names, raw = s3select.translate(query, loaded.resolved, loaded.star_columns, now)
+        except s3select.SelectSqlError as failed:
+            raise error(failed.code) from None
+        whole_records = query.star and loaded.json_records
+        write = select_output.writer(request["output"], names, raw, whole_records)
+        try:
+            cursor.execute(sql)
+            chunks = list(select_output.chunks(cursor, write))
+        except duckdb.Error as failed:
+            raise _query_error(failed) from None
+    finally:
+        cursor.close()
+    returned = sum(len(chunk) for chunk in chunks)
+    processed = loaded.processed if request["compression"] == "NONE" or request["format"] == "Parquet" else len(data)
+    return chunks, {"BytesScanned": scanned, "BytesProcessed": processed, "BytesReturned": returned}
+
+
+def _bytes(body) -> bytes:
+    if not isinstance(body, FileRange):
+        return bytes(body)
+    try:
+        body.file.seek(body.offset)
+        return body.file.read(body.length)
+    finally:
+        body.file.close()
+
+
+def _load(cursor, data: bytes, request: dict, query, bounds):
+    kind = request["format"]
+    if kind == "CSV":
+        return select_input.load_csv(cursor, data, request["settings"], request["header"], query, bounds)
+    if kind == "JSON":
+        return select_input.load_json(cursor, data, request["json_type"], query, bounds)
+    return select_input.load_parquet(cursor, data, query, bounds)
+
+
+def _query_error(failed: duckdb.Error):
+    """S3's error for a statement DuckDB could not run over these records."""
+    if isinstance(failed, (duckdb.ConversionException, duckdb.OutOfRangeException)):
+        return error("CastFailed")
+    if isinstance(failed, duckdb.BinderException) and "No function matches" in str(failed):
+        return error("IncorrectSqlFunctionArgumentType")
+    return error("UnsupportedSqlStructure")

@@ -1,0 +1,316 @@
+"""S3 Select's input: an object's bytes (the ScanRange of them) as the DuckDB relation
+`s3object` that the translated query reads (engine/s3select.py).
+
+- CSV: the records (split at the RecordDelimiter, within quotes too only when
+  AllowQuotedRecordDelimiter is TRUE), comment lines and empty records dropped, each
+  field text, columns `_1`..`_N`; a header line (FileHeaderInfo USE) names them.
+- JSON: each record (a line of LINES, each top-level value of a DOCUMENT, the values a
+  `FROM S3Object[*].path` reaches) as one JSON column; a reference reads its path with
+  the type its values have across the records.
+- Parquet: the row groups that start in the ScanRange, columns as typed in the file.
+
+(Amazon S3 User Guide, "Filtering and retrieving data using Amazon S3 Select"; API
+reference, CSVInput, JSONInput and ScanRange.)
+"""
+import bz2
+import csv
+import gzip
+import io
+import json
+import re
+import zlib
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from lakebox.engine import s3select
+from lakebox.engine.s3select import Resolved
+from lakebox.services.s3.select_errors import error
+
+MAX_RECORD_BYTES = 1 << 20      # maxCharsPerRecord: 1 MB
+_SPACES = re.compile(r"\s*")
+CSV_DEFAULTS = {"FieldDelimiter": ",", "RecordDelimiter": "\n", "QuoteCharacter": '"',
+                "QuoteEscapeCharacter": '"', "Comments": "#"}
+
+
+@dataclass
+class Loaded:
+    """What the relation holds: each reference of the query resolved, the columns that
+    `SELECT *` gives, whether each record is one JSON value, and the bytes processed."""
+    resolved: dict
+    star_columns: list
+    json_records: bool
+    processed: int
+
+
+def scan_bounds(scan_range: dict | None, size: int) -> tuple[int, int]:
+    """(first, last) byte offsets a ScanRange names: both inclusive; `End` alone is the
+    last N bytes (API reference, ScanRange)."""
+    if not scan_range:
+        return 0, size - 1
+    start, end = scan_range.get("Start"), scan_range.get("End")
+    if start is None:
+        return max(size - end, 0), size - 1
+    return start, size - 1 if end is None else min(end, size - 1)
+
+
+def record_slice(data: bytes, first: int, last: int, delimiter: bytes) -> tuple[int, int]:
+    """[begin, end) of the records whose first byte lies in [first, last], each whole."""
+    if first >= len(data) or first > last:
+        return 0, 0
+    begin = 0 if first == 0 else _after(data, first - len(delimiter), delimiter)
+    end = _after(data, max(last + 1 - len(delimiter), 0), delimiter)
+    return begin, max(begin, end)
+
+
+def _after(data: bytes, position: int, delimiter: bytes) -> int:
+    found = data.find(delimiter, max(position, 0))
+    return len(data) if found < 0 else found + len(delimiter)
+
+
+def decompress(data: bytes, compression: str) -> bytes:
+    try:
+        if compression == "GZIP":
+            return gzip.decompress(data)
+        if compression == "BZIP2":
+            return bz2.decompress(data)
+    except (OSError, EOFError, ValueError, zlib.error):
+        raise error("TruncatedInput") from None
+    return data
+
+
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise error("InvalidTextEncoding") from None
+
+
+# ---- CSV ---------------------------------------------------------------------------
+
+def load_csv(cursor, data: bytes, settings: dict, header_info: str, query, bounds) -> Loaded:
+    options = {**CSV_DEFAULTS, **{k: v for k, v in settings.items() if v is not None}}
+    delimiter = options["RecordDelimiter"]
+    allow_quoted = bool(settings.get("AllowQuotedRecordDelimiter"))
+    header = None
+    if header_info in ("USE", "IGNORE"):
+        first_records = _records(_text(data[:_after(data, 0, delimiter.encode())]), options, allow_quoted)
+        header = first_records[0] if first_records else []
+    begin, end = record_slice(data, *bounds, delimiter.encode()) if bounds else (0, len(data))
+    if allow_quoted:            # a record may run past a delimiter inside quotes: read from the start
+        records = _records(_text(data[begin:]), options, True)
+    else:
+        records = _records(_text(data[begin:end]), options, False)
+    if header is not None and begin == 0 and records:
+        records = records[1:]
+    width = max([len(row) for row in records] + [len(header or [])])
+    columns = [[row[i] if i < len(row) else None for row in records] for i in range(width)]
+    cursor.register(s3select.RELATION, pa.table({f"_{i + 1}": pa.array(column, pa.string())
+                                                 for i, column in enumerate(columns)}) if width else
+                    pa.table({"_1": pa.array([], pa.string())}))
+    names = list(header) if header_info == "USE" else None
+    resolved = {steps: _csv_reference(steps, names, width) for steps in query.references}
+    star = [((names[i] if names and i < len(names) else f"_{i + 1}"), Resolved(f'"_{i + 1}"', text=True))
+            for i in range(width)]
+    return Loaded(resolved, star, False, end - begin)
+
+
+def _records(text: str, options: dict, allow_quoted: bool) -> list[list[str]]:
+    delimiter, quote = options["RecordDelimiter"], options["QuoteCharacter"]
+    escape, comment = options["QuoteEscapeCharacter"], options["Comments"]
+    lines = _split(text, delimiter, quote, escape) if allow_quoted and quote else text.split(delimiter)
+    lines = [line for line in lines if line and not (comment and line.startswith(comment))]
+    if any(len(line) > MAX_RECORD_BYTES for line in lines):
+        raise error("OverMaxRecordSize")
+    field = options["FieldDelimiter"]
+    if len(field) != 1 or len(quote) > 1 or len(escape) > 1:
+        return [line.split(field) for line in lines]
+    dialect = {"delimiter": field, "quotechar": quote or None, "quoting": csv.QUOTE_MINIMAL if quote else
+               csv.QUOTE_NONE, "doublequote": escape == quote, "escapechar": None if escape == quote else escape or None,
+               "strict": False}
+    try:
+        return list(csv.reader(lines, **dialect))
+    except csv.Error:
+        raise error("CSVParsingError") from None
+
+
+def _split(text: str, delimiter: str, quote: str, escape: str) -> list[str]:
+    """Records split at `delimiter` outside quotes (AllowQuotedRecordDelimiter)."""
+    out, start, position, inside = [], 0, 0, False
+    while True:
+        if inside:
+            found = text.find(quote, position)
+            if found < 0:
+                break
+            position = found + 1
+            if escape != quote and found and text[found - 1] == escape:
+                continue
+            inside = False
+            continue
+        next_quote, next_end = text.find(quote, position), text.find(delimiter, position)
+        if next_end < 0:
+            break
+        if 0 <= next_quote < next_end:
+            inside, position = True, next_quote + 1
+            continue
+        out.append(text[start:next_end])
+        start = position = next_end + len(delimiter)
+    out.append(text[start:])
+    return out
+
+
+def _csv_reference(steps: tuple, names: list | None, width: int) -> Resolved:
+    if len(steps) != 1 or steps[0].key is None:
+        raise error("InvalidKeyPath")
+    step = steps[0]
+    key = step.key
+    if not step.quoted and key.startswith("_") and key[1:].isdigit():
+        position = int(key[1:])
+        if position < 1:
+            raise error("InvalidColumnIndex")
+        return Resolved(f'"_{position}"' if position <= width else "CAST(NULL AS VARCHAR)", text=True)
+    if names is None:
+        raise error("EvaluatorBindingDoesNotExist")
+    matches = [i for i, name in enumerate(names) if (name == key if step.quoted else name.lower() == key.lower())]
+    if not matches:
+        raise error("MissingHeaders")
+    if len(matches) > 1:
+        raise error("AmbiguousFieldName")
+    return Resolved(f'"_{matches[0] + 1}"', text=True)
+
+
+# ---- JSON --------------------------------------------------------------------------
+
+def load_json(cursor, data: bytes, kind: str, query, bounds) -> Loaded:
+    begin, end = record_slice(data, *bounds, b"\n") if bounds else (0, len(data))
+    text = _text(data[begin:end])
+    values = _json_lines(text) if kind == "LINES" else _json_documents(text)
+    for step in query.from_path:
+        values = _follow(values, step)
+    records = [json.dumps(value if isinstance(value, dict) else {"_1": value}, separators=(",", ":"),
+                          ensure_ascii=False) for value in values]
+    cursor.register("__lb_records", pa.table({"__rec": pa.array(records, pa.string())}))
+    cursor.execute(f"CREATE OR REPLACE TEMP VIEW {s3select.RELATION} AS "
+                   "SELECT CAST(__rec AS JSON) AS __rec FROM __lb_records")
+    resolved = _json_references(cursor, query.references)
+    return Loaded(resolved, [("", Resolved("__rec", json=True))], True, end - begin)
+
+
+def _json_lines(text: str) -> list:
+    values = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        if len(line) > MAX_RECORD_BYTES:
+            raise error("OverMaxRecordSize")
+        try:
+            values.append(json.loads(line))
+        except ValueError:
+            raise error("JSONParsingError") from None
+    return values
+
+
+def _json_documents(text: str) -> list:
+    """Every top-level value of a DOCUMENT object (one, or several one after another)."""
+    decoder, values = json.JSONDecoder(), []
+    position = _SPACES.match(text).end()
+    while position < len(text):
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except ValueError:
+            raise error("JSONParsingError") from None
+        values.append(value)
+        position = _SPACES.match(text, position).end()
+    return values
+
+
+def _follow(values: list, step: tuple) -> list:
+    """One step of `FROM S3Object[*].a[*]`: `[*]` gives an array's elements (a value
+    that is no array stays itself), `.a` each value's key `a` (values without it drop)."""
+    out = []
+    for value in values:
+        if step[0] == "each":
+            out.extend(value if isinstance(value, list) else [value])
+        elif isinstance(value, dict) and step[1] in value:
+            out.append(value[step[1]])
+    return out
+
+
+# JSON value types (DuckDB's json_type) read as one SQL type when a reference's values
+# hold only those.
+_JSON_READS = [({"BIGINT", "UBIGINT"}, "BIGINT"), ({"BIGINT", "UBIGINT", "DOUBLE"}, "DOUBLE"),
+               ({"BOOLEAN"}, "BOOLEAN")]
+
+
+def _json_references(cursor, references: list) -> dict:
+    if not references:
+        return {}
+    paths = [s3select.json_path(steps) for steps in references]
+    listing = ", ".join(f"list(DISTINCT json_type(json_extract(__rec, {_quote(path)})))" for path in paths)
+    kinds = cursor.execute(f"SELECT {listing} FROM {s3select.RELATION}").fetchone()
+    resolved = {}
+    for steps, path, found in zip(references, paths, kinds):
+        seen = {kind for kind in (found or []) if kind not in (None, "NULL")}
+        extract = f"json_extract(__rec, {_quote(path)})"
+        if seen and seen <= {"VARCHAR"}:
+            resolved[steps] = Resolved(f"json_extract_string(__rec, {_quote(path)})")
+            continue
+        read = next((duck for kinds_of, duck in _JSON_READS if seen and seen <= kinds_of), None)
+        if read is not None:
+            resolved[steps] = Resolved(f"CAST({extract} AS {read})")
+        elif not seen:
+            resolved[steps] = Resolved(f"json_extract_string(__rec, {_quote(path)})")
+        else:
+            resolved[steps] = Resolved(f"(CASE WHEN json_type({extract}) = 'NULL' THEN NULL ELSE {extract} END)",
+                                       json=True)
+    return resolved
+
+
+# ---- Parquet -----------------------------------------------------------------------
+
+def load_parquet(cursor, data: bytes, query, bounds) -> Loaded:
+    try:
+        found = pq.ParquetFile(io.BytesIO(data))
+        groups = [index for index in range(found.metadata.num_row_groups)
+                  if bounds is None or bounds[0] <= _group_start(found.metadata.row_group(index)) <= bounds[1]]
+        table = found.read_row_groups(groups) if groups else found.schema_arrow.empty_table()
+    except (pa.ArrowException, OSError, ValueError):
+        raise error("ParquetParsingError") from None
+    cursor.register(s3select.RELATION, table)
+    names = table.schema.names
+    resolved = {steps: _parquet_reference(steps, names) for steps in query.references}
+    star = [(name, Resolved(_ident(name))) for name in names]
+    processed = sum(found.metadata.row_group(index).total_byte_size for index in groups)
+    return Loaded(resolved, star, False, processed)
+
+
+def _group_start(group) -> int:
+    starts = []
+    for index in range(group.num_columns):
+        column = group.column(index)
+        starts.append(column.dictionary_page_offset if column.has_dictionary_page else column.data_page_offset)
+    return min(starts) if starts else 0
+
+
+def _parquet_reference(steps: tuple, names: list) -> Resolved:
+    first = steps[0]
+    if first.key is None:
+        raise error("InvalidKeyPath")
+    matches = [name for name in names if (name == first.key if first.quoted else name.lower() == first.key.lower())]
+    if len(matches) > 1:
+        raise error("AmbiguousFieldName")
+    if not matches:
+        return Resolved("NULL")
+    sql = _ident(matches[0])
+    for step in steps[1:]:
+        sql = f"({sql}).{_ident(step.key)}" if step.key is not None else f"({sql})[{step.index + 1}]"
+    return Resolved(sql)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
