@@ -221,7 +221,10 @@ def translate(query: Query, resolved: dict, star_columns: list, now: float) -> t
         name = f"{_PLACEHOLDER}{len(holders)}"
         holders[name] = target
         chain.replace(exp.column(name))
-    tree = tree.transform(lambda node: _rewrite(node, holders, now))
+    for node in reversed(list(tree.walk(bfs=False))):       # each node after what it holds
+        rewritten = _rewrite(node, holders, now)
+        if rewritten is not node:
+            node.replace(rewritten)
     if query.star:
         names = [name for name, _ in star_columns]
         raw = [target.json for _, target in star_columns]
@@ -291,9 +294,12 @@ def _rewrite(node, holders, now: float):
     if isinstance(node, exp.DateDiff):
         part = _date_part(node.this)
         return exp.Anonymous(this="date_diff", expressions=[exp.Literal.string(part), node.expression, node.unit])
+    if isinstance(node, exp.Extract):
+        return exp.Anonymous(this="date_part", expressions=[exp.Literal.string(node.this.name.lower()),
+                                                            node.expression])
     if isinstance(node, exp.Anonymous):
         return _named_function(node, now)
-    if isinstance(node, exp.Func) and not isinstance(node, _FUNCTIONS):
+    if isinstance(node, exp.Func) and not isinstance(node, (*_FUNCTIONS, exp.Connector)):
         raise SelectSqlError("UnsupportedFunction")
     return node
 
