@@ -54,6 +54,7 @@ _AGGREGATES = (exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max)
 _FUNCTIONS = (*_AGGREGATES, exp.Lower, exp.Upper, exp.Substring, exp.Trim, exp.Length, exp.Coalesce, exp.Nullif,
               exp.Cast, exp.Extract, exp.DateAdd, exp.DateDiff, exp.Case, exp.If)
 _NAMED = {"TO_TIMESTAMP", "TO_STRING", "UTCNOW", "CHAR_LENGTH", "CHARACTER_LENGTH", "DATE_ADD", "DATE_DIFF"}
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 _FROM = re.compile(r'\bFROM\s+S3Object((?:\s*\[\s*\*\s*\]|\s*\.\s*(?:"[^"]*"|[A-Za-z_][\w$]*))*)', re.I)
 _PATH_STEP = re.compile(r'\s*(?:\[\s*\*\s*\]|\.\s*(?:"([^"]*)"|([A-Za-z_][\w$]*)))')
@@ -283,6 +284,10 @@ def _rewrite(node, holders, now: float):
         return node
     if isinstance(node, exp.In) and node.expressions and all(_numeric(item) for item in node.expressions):
         node.set("this", _as_number(node.this, holders))
+        return node
+    if isinstance(node, _ARITHMETIC):
+        node.set("this", _as_number(node.this, holders))
+        node.set("expression", _as_number(node.expression, holders))
         return node
     if isinstance(node, (exp.Sum, exp.Avg)):
         node.set("this", _as_number(node.this, holders))

@@ -188,12 +188,12 @@ def load_json(cursor, data: bytes, kind: str, query, bounds) -> Loaded:
     values = _json_lines(text) if kind == "LINES" else _json_documents(text)
     for step in query.from_path:
         values = _follow(values, step)
-    records = [json.dumps(value if isinstance(value, dict) else {"_1": value}, separators=(",", ":"),
-                          ensure_ascii=False) for value in values]
+    values = [value if isinstance(value, dict) else {"_1": value} for value in values]
+    records = [json.dumps(value, separators=(",", ":"), ensure_ascii=False) for value in values]
     cursor.register("__lb_records", pa.table({"__rec": pa.array(records, pa.string())}))
     cursor.execute(f"CREATE OR REPLACE TEMP VIEW {s3select.RELATION} AS "
                    "SELECT CAST(__rec AS JSON) AS __rec FROM __lb_records")
-    resolved = _json_references(cursor, query.references)
+    resolved = _json_references(cursor, query.references, values)
     return Loaded(resolved, [("", Resolved("__rec", json=True))], True, end - begin)
 
 
@@ -243,28 +243,65 @@ _JSON_READS = [({"BIGINT", "UBIGINT"}, "BIGINT"), ({"BIGINT", "UBIGINT", "DOUBLE
                ({"BOOLEAN"}, "BOOLEAN")]
 
 
-def _json_references(cursor, references: list) -> dict:
+def _json_references(cursor, references: list, records: list) -> dict:
+    """Each reference read from the JSON records: its values' type across the records
+    decides how (one SQL type when they share one, else raw JSON)."""
     if not references:
         return {}
-    paths = [s3select.json_path(steps) for steps in references]
-    listing = ", ".join(f"list(DISTINCT json_type(json_extract(__rec, {_quote(path)})))" for path in paths)
+    extracts = [_json_extract(steps, records) for steps in references]
+    listing = ", ".join(f"list(DISTINCT json_type({extract}))" for extract in extracts)
     kinds = cursor.execute(f"SELECT {listing} FROM {s3select.RELATION}").fetchone()
     resolved = {}
-    for steps, path, found in zip(references, paths, kinds):
+    for steps, extract, found in zip(references, extracts, kinds):
         seen = {kind for kind in (found or []) if kind not in (None, "NULL")}
-        extract = f"json_extract(__rec, {_quote(path)})"
-        if seen and seen <= {"VARCHAR"}:
-            resolved[steps] = Resolved(f"json_extract_string(__rec, {_quote(path)})")
-            continue
         read = next((duck for kinds_of, duck in _JSON_READS if seen and seen <= kinds_of), None)
-        if read is not None:
+        if not seen or seen <= {"VARCHAR"}:
+            resolved[steps] = Resolved(f"json_extract_string({extract}, '$')")
+        elif read is not None:
             resolved[steps] = Resolved(f"CAST({extract} AS {read})")
-        elif not seen:
-            resolved[steps] = Resolved(f"json_extract_string(__rec, {_quote(path)})")
         else:
             resolved[steps] = Resolved(f"(CASE WHEN json_type({extract}) = 'NULL' THEN NULL ELSE {extract} END)",
                                        json=True)
     return resolved
+
+
+def _json_extract(steps: tuple, records: list) -> str:
+    """The JSON value a reference names, as DuckDB SQL. An unquoted key matches the
+    records' keys case-insensitively (SQL reference, "Case sensitivity of header/attribute
+    names"): each spelling the records use is read, the first present wins."""
+    spellings = _spellings(steps, records) if any(step.key is not None and not step.quoted for step in steps) \
+        else [steps]
+    paths = [_quote(s3select.json_path(spelled)) for spelled in spellings or [steps]]
+    if len(paths) == 1:
+        return f"json_extract(__rec, {paths[0]})"
+    return "COALESCE(" + ", ".join(f"json_extract(__rec, {path})" for path in paths) + ")"
+
+
+def _spellings(steps: tuple, records: list) -> list:
+    found = []
+    for record in records:
+        spelled = _spelled(record, steps)
+        if len(spelled) > 1:        # one record holds the key in two cases
+            raise error("AmbiguousFieldName")
+        if spelled and spelled[0] not in found:
+            found.append(spelled[0])
+    return found
+
+
+def _spelled(value, steps: tuple) -> list:
+    """The spellings of `steps` that `value` holds (a key in several cases: each)."""
+    if not steps:
+        return [()]
+    step, rest = steps[0], steps[1:]
+    if step.key is None:
+        if isinstance(value, list) and step.index < len(value):
+            return [(step,) + tail for tail in _spelled(value[step.index], rest)]
+        return []
+    if not isinstance(value, dict):
+        return []
+    keys = ([step.key] if step.key in value else []) if step.quoted else \
+        [key for key in value if key.lower() == step.key.lower()]
+    return [(s3select.Step(key=key, quoted=True),) + tail for key in keys for tail in _spelled(value[key], rest)]
 
 
 # ---- Parquet -----------------------------------------------------------------------

@@ -349,3 +349,13 @@ def test_awswrangler_select_query_error(wr, s3, bucket, session, people):
                            input_serialization="CSV", input_serialization_params={"FileHeaderInfo": "Use"},
                            boto3_session=session, use_threads=False)
     assert raised.value.response["Error"]["Code"] == "MissingHeaders"
+
+
+def test_json_keys_match_case_insensitively_unless_quoted(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="cases.json", Body=b'{"Name":"a","n":1}\n{"NAME":"b","n":2}\n{"n":3}\n')
+    seen = select(s3, bucket, "cases.json", 'SELECT s.name, s."Name" AS exact FROM s3object s',
+                  {"JSON": {"Type": "LINES"}})
+    assert json_rows(seen) == [{"name": "a", "exact": "a"}, {"name": "b"}, {}]
+    s3.put_object(Bucket=bucket, Key="twice.json", Body=b'{"Name":"a","name":"b"}\n')
+    assert bad_select(s3, bucket, "twice.json", "SELECT s.name FROM s3object s",
+                      {"JSON": {"Type": "LINES"}})[0] == "AmbiguousFieldName"

@@ -36,6 +36,11 @@ def test_text_compared_with_a_number_is_read_as_one():
     assert (names, raw) == (["_1"], [False])
 
 
+def test_text_in_arithmetic_is_read_as_a_number():
+    sql, _, _ = translated("SELECT s._1 * 2 + 1 FROM s3object s")
+    assert sql == 'SELECT TRY_CAST(("_1") AS DOUBLE) * 2 + 1 FROM s3object'
+
+
 def test_output_names_alias_key_or_position():
     _, names, _ = translated("SELECT s._1 AS first, s._2, COUNT(*) FROM s3object s")
     assert names == ["first", "_2", "_3"]
