@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from botocore.exceptions import ClientError
 
+from aws_cli import run_cli
 from journey_helpers import KEY, REGION, SECRET
 from s3_helpers import create_bucket, remove_bucket
 
@@ -359,3 +360,12 @@ def test_json_keys_match_case_insensitively_unless_quoted(s3, bucket):
     s3.put_object(Bucket=bucket, Key="twice.json", Body=b'{"Name":"a","name":"b"}\n')
     assert bad_select(s3, bucket, "twice.json", "SELECT s.name FROM s3object s",
                       {"JSON": {"Type": "LINES"}})[0] == "AmbiguousFieldName"
+
+
+def test_aws_cli_writes_the_records_to_its_outfile(lakebox_server, s3, bucket, people, tmp_path):
+    done = run_cli(lakebox_server, "s3api", "select-object-content", "--bucket", bucket, "--key", people,
+                   "--expression", "SELECT s.name FROM s3object s WHERE s.city = 'Rome'",
+                   "--expression-type", "SQL", "--input-serialization", '{"CSV": {"FileHeaderInfo": "USE"}}',
+                   "--output-serialization", '{"CSV": {}}', str(tmp_path / "out.csv"), output=None)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out.csv").read_bytes() == b"Carol\n"
