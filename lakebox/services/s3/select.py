@@ -124,11 +124,10 @@ def _run(database, body, request: dict, query, now: float) -> tuple[list, dict]:
             raise error(failed.code) from None
         whole_records = query.star and loaded.json_records
         write = select_output.writer(request["output"], names, raw, whole_records)
-        try:
-            cursor.execute(sql)
-            chunks = list(select_output.chunks(cursor, write))
-        except duckdb.Error as failed:
-            raise _query_error(failed) from None
+        cursor.execute(sql)
+        chunks = list(select_output.chunks(cursor, write))
+    except duckdb.Error as failed:
+        raise _query_error(failed) from None
     finally:
         cursor.close()
     returned = sum(len(chunk) for chunk in chunks)

@@ -185,15 +185,23 @@ def _csv_reference(steps: tuple, names: list | None, width: int) -> Resolved:
 def load_json(cursor, data: bytes, kind: str, query, bounds) -> Loaded:
     begin, end = record_slice(data, *bounds, b"\n") if bounds else (0, len(data))
     text = _text(data[begin:end])
-    values = _json_lines(text) if kind == "LINES" else _json_documents(text)
-    for step in query.from_path:
-        values = _follow(values, step)
-    values = [value if isinstance(value, dict) else {"_1": value} for value in values]
-    records = [json.dumps(value, separators=(",", ":"), ensure_ascii=False) for value in values]
+    if kind == "LINES" and not query.from_path:       # DuckDB reads the lines as they are
+        records = [line for line in text.split("\n") if line.strip()]
+        if any(len(line) > MAX_RECORD_BYTES for line in records):
+            raise error("OverMaxRecordSize")
+    else:
+        values = _json_lines(text) if kind == "LINES" else _json_documents(text)
+        for step in query.from_path:
+            values = _follow(values, step)
+        records = [json.dumps(value, separators=(",", ":"), ensure_ascii=False) for value in values]
     cursor.register("__lb_records", pa.table({"__rec": pa.array(records, pa.string())}))
-    cursor.execute(f"CREATE OR REPLACE TEMP VIEW {s3select.RELATION} AS "
-                   "SELECT CAST(__rec AS JSON) AS __rec FROM __lb_records")
-    resolved = _json_references(cursor, query.references, values)
+    if cursor.execute("SELECT count(*) FROM __lb_records WHERE NOT json_valid(__rec)").fetchone()[0]:
+        raise error("JSONParsingError")
+    # A record that is no object (a number, a string) is read as its one value, `_1`.
+    cursor.execute(f"CREATE OR REPLACE TEMP VIEW {s3select.RELATION} AS SELECT CASE WHEN json_type(__rec) = "
+                   "'OBJECT' THEN CAST(__rec AS JSON) ELSE json_object('_1', CAST(__rec AS JSON)) END AS __rec "
+                   "FROM __lb_records")
+    resolved = _json_references(cursor, query.references)
     return Loaded(resolved, [("", Resolved("__rec", json=True))], True, end - begin)
 
 
@@ -243,12 +251,12 @@ _JSON_READS = [({"BIGINT", "UBIGINT"}, "BIGINT"), ({"BIGINT", "UBIGINT", "DOUBLE
                ({"BOOLEAN"}, "BOOLEAN")]
 
 
-def _json_references(cursor, references: list, records: list) -> dict:
+def _json_references(cursor, references: list) -> dict:
     """Each reference read from the JSON records: its values' type across the records
     decides how (one SQL type when they share one, else raw JSON)."""
     if not references:
         return {}
-    extracts = [_json_extract(steps, records) for steps in references]
+    extracts = [_json_extract(cursor, steps) for steps in references]
     listing = ", ".join(f"list(DISTINCT json_type({extract}))" for extract in extracts)
     kinds = cursor.execute(f"SELECT {listing} FROM {s3select.RELATION}").fetchone()
     resolved = {}
@@ -265,43 +273,37 @@ def _json_references(cursor, references: list, records: list) -> dict:
     return resolved
 
 
-def _json_extract(steps: tuple, records: list) -> str:
+def _json_extract(cursor, steps: tuple) -> str:
     """The JSON value a reference names, as DuckDB SQL. An unquoted key matches the
     records' keys case-insensitively (SQL reference, "Case sensitivity of header/attribute
-    names"): each spelling the records use is read, the first present wins."""
-    spellings = _spellings(steps, records) if any(step.key is not None and not step.quoted for step in steps) \
-        else [steps]
-    paths = [_quote(s3select.json_path(spelled)) for spelled in spellings or [steps]]
+    names"): each spelling the records use is read, the first present wins; a record
+    holding the key in two spellings is AmbiguousFieldName."""
+    paths = ["$"]
+    for step in steps:
+        if step.key is None:
+            paths = [f"{path}[{step.index}]" for path in paths]
+        elif step.quoted:
+            paths = [f"{path}.{_json_key(step.key)}" for path in paths]
+        else:
+            paths = [f"{path}.{_json_key(key)}" for path in paths for key in _keys_like(cursor, path, step.key)] \
+                or [f"{path}.{_json_key(step.key)}" for path in paths]
     if len(paths) == 1:
-        return f"json_extract(__rec, {paths[0]})"
-    return "COALESCE(" + ", ".join(f"json_extract(__rec, {path})" for path in paths) + ")"
+        return f"json_extract(__rec, {_quote(paths[0])})"
+    held = " + ".join(f"CAST(json_exists(__rec, {_quote(path)}) AS INTEGER)" for path in paths)
+    if cursor.execute(f"SELECT count(*) FROM {s3select.RELATION} WHERE {held} > 1").fetchone()[0]:
+        raise error("AmbiguousFieldName")
+    return "COALESCE(" + ", ".join(f"json_extract(__rec, {_quote(path)})" for path in paths) + ")"
 
 
-def _spellings(steps: tuple, records: list) -> list:
-    found = []
-    for record in records:
-        spelled = _spelled(record, steps)
-        if len(spelled) > 1:        # one record holds the key in two cases
-            raise error("AmbiguousFieldName")
-        if spelled and spelled[0] not in found:
-            found.append(spelled[0])
-    return found
+def _keys_like(cursor, path: str, key: str) -> list:
+    """The keys of the objects at `path` that spell `key` in any case."""
+    found = cursor.execute(f"SELECT DISTINCT k FROM (SELECT unnest(json_keys(__rec, {_quote(path)})) AS k "
+                           f"FROM {s3select.RELATION}) WHERE lower(k) = lower({_quote(key)}) ORDER BY k").fetchall()
+    return [row[0] for row in found]
 
 
-def _spelled(value, steps: tuple) -> list:
-    """The spellings of `steps` that `value` holds (a key in several cases: each)."""
-    if not steps:
-        return [()]
-    step, rest = steps[0], steps[1:]
-    if step.key is None:
-        if isinstance(value, list) and step.index < len(value):
-            return [(step,) + tail for tail in _spelled(value[step.index], rest)]
-        return []
-    if not isinstance(value, dict):
-        return []
-    keys = ([step.key] if step.key in value else []) if step.quoted else \
-        [key for key in value if key.lower() == step.key.lower()]
-    return [(s3select.Step(key=key, quoted=True),) + tail for key in keys for tail in _spelled(value[key], rest)]
+def _json_key(key: str) -> str:
+    return '"' + key.replace('"', '\\"') + '"'
 
 
 # ---- Parquet -----------------------------------------------------------------------
