@@ -235,6 +235,27 @@ def test_header_is_known_to_every_scan_range(s3, bucket, people):
     assert later["records"] == b'"New, York"\nRome\n'
 
 
+def test_json_lines_scan_range(s3, bucket, events):
+    second = EVENTS.index(b'{"id":2')
+    seen = select(s3, bucket, events, "SELECT s.id FROM s3object s", {"JSON": {"Type": "LINES"}},
+                  ScanRange={"Start": 1, "End": second})
+    assert json_rows(seen) == [{"id": 2}]
+
+
+def test_parquet_scan_range_takes_the_row_groups_starting_in_it(s3, bucket):
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"id": list(range(40))}), buffer, row_group_size=10)
+    s3.put_object(Bucket=bucket, Key="groups.parquet", Body=buffer.getvalue())
+    groups = pq.ParquetFile(io.BytesIO(buffer.getvalue())).metadata
+    second = groups.row_group(1).column(0)
+    second_start = second.dictionary_page_offset if second.has_dictionary_page else second.data_page_offset
+    first = select(s3, bucket, "groups.parquet", "SELECT COUNT(*) FROM s3object s", {"Parquet": {}}, {"CSV": {}},
+                   ScanRange={"Start": 0, "End": second_start - 1})
+    rest = select(s3, bucket, "groups.parquet", "SELECT COUNT(*) FROM s3object s", {"Parquet": {}}, {"CSV": {}},
+                  ScanRange={"Start": second_start})
+    assert (first["records"], rest["records"]) == (b"10\n", b"30\n")
+
+
 # ---- encryption -----------------------------------------------------------------------
 
 def test_encrypted_objects_read_as_get_reads_them(s3, bucket, lakebox_server):
