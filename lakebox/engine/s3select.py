@@ -253,12 +253,12 @@ def _holder(node, holders) -> Resolved | None:
     return None
 
 
-def _as_number(node, holders):
+def _as_number(node, holders, kind="DOUBLE"):
     """A text reference read as a number (NULL when it is not one), where S3 compares or
     adds up CSV fields as numbers."""
     target = _holder(node, holders)
     if target is not None and target.text:
-        return exp.TryCast(this=node.copy(), to=exp.DataType.build("DOUBLE"))
+        return exp.TryCast(this=node.copy(), to=exp.DataType.build(kind, dialect="duckdb"))
     return node
 
 
@@ -289,7 +289,10 @@ def _rewrite(node, holders, now: float):
         node.set("this", _as_number(node.this, holders))
         node.set("expression", _as_number(node.expression, holders))
         return node
-    if isinstance(node, (exp.Sum, exp.Avg)):
+    if isinstance(node, exp.Sum):        # a sum of whole numbers stays whole
+        node.set("this", _as_number(node.this, holders, "DECIMAL(38, 9)"))
+        return node
+    if isinstance(node, exp.Avg):
         node.set("this", _as_number(node.this, holders))
         return node
     if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):

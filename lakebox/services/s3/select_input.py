@@ -165,7 +165,7 @@ def _csv_reference(steps: tuple, names: list | None, width: int) -> Resolved:
         raise error("InvalidKeyPath")
     step = steps[0]
     key = step.key
-    if not step.quoted and key.startswith("_") and key[1:].isdigit():
+    if key.startswith("_") and key[1:].isdigit() and not (step.quoted and names and key in names):
         position = int(key[1:])
         if position < 1:
             raise error("InvalidColumnIndex")

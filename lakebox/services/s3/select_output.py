@@ -48,8 +48,6 @@ def _json_value(value):
         return {key: _json_value(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_json_value(item) for item in value]
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return int(value)
     return value
 
 
