@@ -101,7 +101,7 @@ def parse(expression: str) -> Query:
     from_path = _from_path(found.group(1)) if found else []
     text = expression[:found.start(1)] + expression[found.end(1):] if found else expression
     try:
-        statements = sqlglot.parse(text)
+        statements = [statement for statement in sqlglot.parse(text) if statement is not None]
     except sqlglot.errors.ParseError:
         raise SelectSqlError("ParseUnexpectedToken") from None
     if len(statements) != 1 or not isinstance(statements[0], exp.Select):

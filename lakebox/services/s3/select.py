@@ -113,7 +113,7 @@ def _run(database, body, request: dict, query, now: float) -> tuple[list, dict]:
     """(Records payloads, Stats details): the query over the object's bytes."""
     data = _bytes(body)
     bounds = select_input.scan_bounds(request["scan_range"], len(data)) if request["scan_range"] else None
-    scanned = len(data) if bounds is None else max(0, bounds[1] - bounds[0] + 1)
+    size = len(data)
     data = select_input.decompress(data, request["compression"])
     cursor = database.cursor()
     try:
@@ -131,6 +131,7 @@ def _run(database, body, request: dict, query, now: float) -> tuple[list, dict]:
     finally:
         cursor.close()
     returned = sum(len(chunk) for chunk in chunks)
+    scanned = size if bounds is None else loaded.scanned
     processed = loaded.processed if request["compression"] == "NONE" or request["format"] == "Parquet" else len(data)
     return chunks, {"BytesScanned": scanned, "BytesProcessed": processed, "BytesReturned": returned}
 

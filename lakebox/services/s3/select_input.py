@@ -37,11 +37,13 @@ CSV_DEFAULTS = {"FieldDelimiter": ",", "RecordDelimiter": "\n", "QuoteCharacter"
 @dataclass
 class Loaded:
     """What the relation holds: each reference of the query resolved, the columns that
-    `SELECT *` gives, whether each record is one JSON value, and the bytes processed."""
+    `SELECT *` gives, whether each record is one JSON value, the bytes processed, and
+    the bytes of the object read for them (its records or row groups) under a ScanRange."""
     resolved: dict
     star_columns: list
     json_records: bool
     processed: int
+    scanned: int | None = None
 
 
 def scan_bounds(scan_range: dict | None, size: int) -> tuple[int, int]:
@@ -113,7 +115,7 @@ def load_csv(cursor, data: bytes, settings: dict, header_info: str, query, bound
     resolved = {steps: _csv_reference(steps, names, width) for steps in query.references}
     star = [((names[i] if names and i < len(names) else f"_{i + 1}"), Resolved(f'"_{i + 1}"', text=True))
             for i in range(width)]
-    return Loaded(resolved, star, False, end - begin)
+    return Loaded(resolved, star, False, end - begin, end - begin)
 
 
 def _records(text: str, options: dict, allow_quoted: bool) -> list[list[str]]:
@@ -202,7 +204,7 @@ def load_json(cursor, data: bytes, kind: str, query, bounds) -> Loaded:
                    "'OBJECT' THEN CAST(__rec AS JSON) ELSE json_object('_1', CAST(__rec AS JSON)) END AS __rec "
                    "FROM __lb_records")
     resolved = _json_references(cursor, query.references)
-    return Loaded(resolved, [("", Resolved("__rec", json=True))], True, end - begin)
+    return Loaded(resolved, [("", Resolved("__rec", json=True))], True, end - begin, end - begin)
 
 
 def _json_lines(text: str) -> list:
@@ -320,8 +322,9 @@ def load_parquet(cursor, data: bytes, query, bounds) -> Loaded:
     names = table.schema.names
     resolved = {steps: _parquet_reference(steps, names) for steps in query.references}
     star = [(name, Resolved(_ident(name))) for name in names]
-    processed = sum(found.metadata.row_group(index).total_byte_size for index in groups)
-    return Loaded(resolved, star, False, processed)
+    chosen = [found.metadata.row_group(index) for index in groups]
+    scanned = sum(group.column(i).total_compressed_size for group in chosen for i in range(group.num_columns))
+    return Loaded(resolved, star, False, sum(group.total_byte_size for group in chosen), scanned)
 
 
 def _group_start(group) -> int:

@@ -225,6 +225,9 @@ def test_scan_ranges_split_records_without_losing_or_repeating_any(s3, bucket):
                      ScanRange=scan_range)["records"]
               for scan_range in ({"Start": 0, "End": middle}, {"Start": middle + 1, "End": len(body)})]
     assert b"".join(halves) == b"".join(b"%d\n" % i for i in range(200))
+    second = select(s3, bucket, "ranged.csv", "SELECT COUNT(*) FROM s3object s", {"CSV": {}}, {"CSV": {}},
+                    ScanRange={"Start": len(body) - len(b"199,row-199\n")})
+    assert (second["records"], second["stats"]["BytesScanned"]) == (b"1\n", len(b"199,row-199\n"))
     last = select(s3, bucket, "ranged.csv", "SELECT s._2 FROM s3object s", {"CSV": {}}, {"CSV": {}},
                   ScanRange={"End": len(b"199,row-199\n")})
     assert last["records"] == b"row-199\n"
@@ -255,6 +258,7 @@ def test_parquet_scan_range_takes_the_row_groups_starting_in_it(s3, bucket):
     rest = select(s3, bucket, "groups.parquet", "SELECT COUNT(*) FROM s3object s", {"Parquet": {}}, {"CSV": {}},
                   ScanRange={"Start": second_start})
     assert (first["records"], rest["records"]) == (b"10\n", b"30\n")
+    assert first["stats"]["BytesScanned"] == groups.row_group(0).column(0).total_compressed_size
 
 
 # ---- encryption -----------------------------------------------------------------------

@@ -24,6 +24,10 @@ def test_references_drop_the_alias_and_keep_quoting_and_indexes():
     assert query.alias == "s" and not query.star
 
 
+def test_a_trailing_semicolon_ends_the_statement():
+    assert s3select.parse("SELECT * FROM s3object;").star
+
+
 def test_from_path_of_a_json_document():
     query = s3select.parse("SELECT r.k FROM S3Object[*].Records[*] r")
     assert query.from_path == [("each",), ("key", "Records"), ("each",)]
