@@ -95,17 +95,14 @@ def load_csv(cursor, data: bytes, settings: dict, header_info: str, query, bound
     options = {**CSV_DEFAULTS, **{k: v for k, v in settings.items() if v is not None}}
     delimiter = options["RecordDelimiter"]
     allow_quoted = bool(settings.get("AllowQuotedRecordDelimiter"))
+    begin, end = record_slice(data, *bounds, delimiter.encode()) if bounds else (0, len(data))
+    records = _records(_text(data[begin:end]), options, allow_quoted)
     header = None
     if header_info in ("USE", "IGNORE"):
-        first_records = _records(_text(data[:_after(data, 0, delimiter.encode())]), options, allow_quoted)
-        header = first_records[0] if first_records else []
-    begin, end = record_slice(data, *bounds, delimiter.encode()) if bounds else (0, len(data))
-    if allow_quoted:            # a record may run past a delimiter inside quotes: read from the start
-        records = _records(_text(data[begin:]), options, True)
-    else:
-        records = _records(_text(data[begin:end]), options, False)
-    if header is not None and begin == 0 and records:
-        records = records[1:]
+        if begin == 0:
+            header, records = (records[0] if records else []), records[1:]
+        else:       # a later ScanRange knows the header too (no quoted delimiters then: select.py)
+            header = _header(data, options)
     width = max([len(row) for row in records] + [len(header or [])])
     columns = [[row[i] if i < len(row) else None for row in records] for i in range(width)]
     cursor.register(s3select.RELATION, pa.table({f"_{i + 1}": pa.array(column, pa.string())
@@ -118,6 +115,18 @@ def load_csv(cursor, data: bytes, settings: dict, header_info: str, query, bound
     return Loaded(resolved, star, False, end - begin, end - begin)
 
 
+def _header(data: bytes, options: dict) -> list[str]:
+    """The first record of the object (after any comment lines): its header line."""
+    delimiter, position = options["RecordDelimiter"].encode(), 0
+    while position < len(data):
+        end = _after(data, position, delimiter)
+        found = _records(_text(data[position:end]), options, False)
+        if found:
+            return found[0]
+        position = end
+    return []
+
+
 def _records(text: str, options: dict, allow_quoted: bool) -> list[list[str]]:
     delimiter, quote = options["RecordDelimiter"], options["QuoteCharacter"]
     escape, comment = options["QuoteEscapeCharacter"], options["Comments"]
@@ -128,9 +137,9 @@ def _records(text: str, options: dict, allow_quoted: bool) -> list[list[str]]:
     field = options["FieldDelimiter"]
     if len(field) != 1 or len(quote) > 1 or len(escape) > 1:
         return [line.split(field) for line in lines]
-    dialect = {"delimiter": field, "quotechar": quote or None, "quoting": csv.QUOTE_MINIMAL if quote else
-               csv.QUOTE_NONE, "doublequote": escape == quote, "escapechar": None if escape == quote else escape or None,
-               "strict": False}
+    dialect = {"delimiter": field, "quotechar": quote or None, "strict": False,
+               "quoting": csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE,
+               "doublequote": escape == quote, "escapechar": None if escape == quote else escape or None}
     try:
         return list(csv.reader(lines, **dialect))
     except csv.Error:
