@@ -346,7 +346,7 @@ def _named_function(node: exp.Anonymous, now: float):
         stamp = datetime.datetime.fromtimestamp(now, datetime.timezone.utc).isoformat()
         return exp.Cast(this=exp.Literal.string(stamp), to=exp.DataType.build("TIMESTAMPTZ", dialect="duckdb"))
     if name == "TO_TIMESTAMP":
-        return exp.Cast(this=args[0], to=exp.DataType.build("TIMESTAMPTZ", dialect="duckdb"))
+        return exp.Cast(this=_whole_dates(args[0]), to=exp.DataType.build("TIMESTAMPTZ", dialect="duckdb"))
     if name == "TO_STRING":
         if not isinstance(args[1], exp.Literal) or not args[1].is_string:
             raise SelectSqlError("EvaluatorInvalidArguments")
@@ -356,6 +356,18 @@ def _named_function(node: exp.Anonymous, now: float):
             raise SelectSqlError("EvaluatorInvalidArguments") from None
         return exp.Anonymous(this="strftime", expressions=[args[0], exp.Literal.string(pattern)])
     return exp.Length(this=args[0])          # CHAR_LENGTH, CHARACTER_LENGTH
+
+
+# S3 Select's timestamps name a year, a month or a day alone with a closing `T`
+# (SQL reference, "Data types": `2007T`, `2007-02T`, `2007-02-23T`): read as its first instant.
+_WHOLE_DATES = [(r"^(\d{4})T$", r"\1-01-01"), (r"^(\d{4}-\d{2})T$", r"\1-01"), (r"^(\d{4}-\d{2}-\d{2})T$", r"\1")]
+
+
+def _whole_dates(value):
+    for pattern, replacement in _WHOLE_DATES:
+        value = exp.Anonymous(this="regexp_replace", expressions=[
+            value, exp.Literal.string(pattern), exp.Literal.string(replacement)])
+    return value
 
 
 def json_path(steps: tuple) -> str:

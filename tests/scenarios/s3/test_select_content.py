@@ -145,6 +145,14 @@ def test_string_and_date_functions(s3, bucket):
     assert seen["records"] == b"mixed case,  MIXED CASE  ,10,Mixed,2020,10,2020-03-15,none\n"
 
 
+def test_timestamps_of_a_year_a_month_or_a_day(s3, bucket):
+    stamps = b"2007T\n2007-02T\n2007-02-23T\n2007-02-23T12:14:33.079-08:00\n"
+    s3.put_object(Bucket=bucket, Key="stamps.csv", Body=stamps)
+    seen = select(s3, bucket, "stamps.csv", "SELECT EXTRACT(MONTH FROM TO_TIMESTAMP(s._1)), "
+                  "EXTRACT(DAY FROM TO_TIMESTAMP(s._1)) FROM s3object s", {"CSV": {}}, {"CSV": {}})
+    assert seen["records"] == b"1,1\n2,1\n2,23\n2,23\n"
+
+
 def test_like_in_between_and_case(s3, bucket, people):
     seen = select(s3, bucket, people,
                   "SELECT s.name, CASE WHEN CAST(s.age AS INT) >= 30 THEN 'senior' ELSE 'junior' END AS band "
