@@ -23,10 +23,16 @@ COMPRESSIONS = ("NONE", "GZIP", "BZIP2")
 async def select_object_content(ctx, params):
     if ctx.anonymous:       # "Amazon S3 Select does not support anonymous access."
         raise errors.error("AccessDenied")
-    request = _request(params)
-    query = _parsed(params["Expression"])
+    # The caller's right to read the object is judged first, as for a GET.
     found = objects.get_object(ctx, {name: params[name] for name in READ_PARAMS if params.get(name) is not None})
     body = found["Body"]
+    try:
+        request = _request(params)
+        query = _parsed(params["Expression"])
+    except Exception:
+        if isinstance(body, FileRange):
+            body.file.close()
+        raise
     chunks, stats = await concurrency.run(ctx, found["ContentLength"], _run, _duck(ctx.state), body, request, query,
                                           ctx.now)
     progress = bool((params.get("RequestProgress") or {}).get("Enabled"))

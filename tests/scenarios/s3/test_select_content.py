@@ -445,3 +445,10 @@ def test_awswrangler_push_down_and_positions(wr, bucket, session):
                                input_serialization_params={"FileHeaderInfo": "None", "RecordDelimiter": "\n"},
                                boto3_session=session)
     assert first.shape == (2, 1)
+
+
+@pytest.mark.local_only         # a made-up account's keys
+def test_another_account_needs_read_access_before_anything_else(lakebox_server, bucket, people):
+    stranger = lakebox_server.client("s3", aws_access_key_id="111122223333")
+    code, _, status = bad_select(stranger, bucket, people, "SELECT nonsense", ExpressionType="XQUERY")
+    assert (code, status) == ("AccessDenied", 403)
