@@ -103,3 +103,13 @@ def test_json_and_csv_records():
     stamp = datetime.datetime(2020, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
     write = select_output.writer({"CSV": {"FieldDelimiter": "\t"}}, ["a", "b", "c"], [False] * 3, False)
     assert write((stamp, 'say "hi"', True)) == '2020-01-02T03:04:05Z\t"say ""hi"""\ttrue\n'
+
+
+def test_record_delimiters_and_quote_escapes_of_the_output():
+    write = select_output.writer({"JSON": {"RecordDelimiter": ","}}, ["a"], [False], False)
+    assert write(("x",)) == '{"a":"x"},'
+    write = select_output.writer({"CSV": {"QuoteEscapeCharacter": "\\", "QuoteFields": "ASNEEDED"}}, ["a", "b"],
+                                 [False, False], False)
+    assert write(('a"b', "plain")) == '"a\\"b",plain\n'
+    whole = select_output.writer({"CSV": {}}, [""], [True], True)
+    assert whole(('{"k":"v, w","n":{"x":1}}',)) == '"v, w","{""x"":1}"\n'
