@@ -78,11 +78,12 @@ class Step:
 
 @dataclass
 class Resolved:
-    """A reference as the caller's relation holds it: DuckDB SQL, and whether its values
-    are text (CSV fields) or raw JSON (objects, arrays)."""
+    """A reference as the caller's relation holds it: DuckDB SQL, whether its values are
+    text (CSV fields) or raw JSON (objects, arrays), and the column it reads (if one)."""
     sql: str
     text: bool = False
     json: bool = False
+    column: str | None = None
 
 
 @dataclass

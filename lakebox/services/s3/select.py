@@ -9,6 +9,9 @@ come Records events (`select_output`), Progress when asked for, Stats and End (A
 reference, SelectObjectContent; User Guide, "Filtering and retrieving data using
 Amazon S3 Select"). Over 8 MiB the work runs on a worker (`concurrency.run`).
 """
+import contextlib
+import io
+
 import duckdb
 
 from lakebox.aws.body import FileRange
@@ -33,8 +36,8 @@ async def select_object_content(ctx, params):
         if isinstance(body, FileRange):
             body.file.close()
         raise
-    chunks, stats = await concurrency.run(ctx, found["ContentLength"], _run, _duck(ctx.state), body, request, query,
-                                          ctx.now)
+    chunks, stats = await concurrency.run(ctx, found["ContentLength"], _run, _duck(ctx.state), body,
+                                          found["ContentLength"], request, query, ctx.now)
     progress = bool((params.get("RequestProgress") or {}).get("Enabled"))
     return {"Payload": _events(chunks, stats, progress)}
 
@@ -115,15 +118,12 @@ def _duck(state):
     return found
 
 
-def _run(database, body, request: dict, query, now: float) -> tuple[list, dict]:
+def _run(database, body, size: int, request: dict, query, now: float) -> tuple[list, dict]:
     """(Records payloads, Stats details): the query over the object's bytes."""
-    data = _bytes(body)
-    bounds = select_input.scan_bounds(request["scan_range"], len(data)) if request["scan_range"] else None
-    size = len(data)
-    data = select_input.decompress(data, request["compression"])
+    bounds = select_input.scan_bounds(request["scan_range"], size) if request["scan_range"] else None
     cursor = database.cursor()
     try:
-        loaded = _load(cursor, data, request, query, bounds)
+        loaded = _load(cursor, body, request, query, bounds)
         try:
             sql, names, raw = s3select.translate(query, loaded.resolved, loaded.star_columns, now)
         except s3select.SelectSqlError as failed:
@@ -138,27 +138,41 @@ def _run(database, body, request: dict, query, now: float) -> tuple[list, dict]:
         cursor.close()
     returned = sum(len(chunk) for chunk in chunks)
     scanned = size if bounds is None else loaded.scanned
-    processed = loaded.processed if request["compression"] == "NONE" or request["format"] == "Parquet" else len(data)
-    return chunks, {"BytesScanned": scanned, "BytesProcessed": processed, "BytesReturned": returned}
+    return chunks, {"BytesScanned": scanned, "BytesProcessed": loaded.processed, "BytesReturned": returned}
 
 
-def _bytes(body) -> bytes:
+def _load(cursor, body, request: dict, query, bounds):
+    """The object as the relation `s3object`. Parquet is read through its file: its
+    footer, then only the row groups and columns the query needs; CSV and JSON whole."""
+    kind = request["format"]
+    if kind == "Parquet":
+        with _opened(body) as source:
+            return select_input.load_parquet(cursor, source, query, bounds)
+    data = select_input.decompress(_bytes(body), request["compression"])
+    if kind == "CSV":
+        loaded = select_input.load_csv(cursor, data, request["settings"], request["header"], query, bounds)
+    else:
+        loaded = select_input.load_json(cursor, data, request["json_type"], query, bounds)
+    if request["compression"] != "NONE":
+        loaded.processed = len(data)
+    return loaded
+
+
+@contextlib.contextmanager
+def _opened(body):
+    """The object's bytes as a seekable binary file (GetObject's open blob, or its bytes)."""
     if not isinstance(body, FileRange):
-        return bytes(body)
+        yield io.BytesIO(bytes(body))
+        return
     try:
-        body.file.seek(body.offset)
-        return body.file.read(body.length)
+        yield body.file
     finally:
         body.file.close()
 
 
-def _load(cursor, data: bytes, request: dict, query, bounds):
-    kind = request["format"]
-    if kind == "CSV":
-        return select_input.load_csv(cursor, data, request["settings"], request["header"], query, bounds)
-    if kind == "JSON":
-        return select_input.load_json(cursor, data, request["json_type"], query, bounds)
-    return select_input.load_parquet(cursor, data, query, bounds)
+def _bytes(body) -> bytes:
+    with _opened(body) as source:
+        return source.read()
 
 
 def _query_error(failed: duckdb.Error):

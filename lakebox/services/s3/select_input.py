@@ -319,17 +319,21 @@ def _json_key(key: str) -> str:
 
 # ---- Parquet -----------------------------------------------------------------------
 
-def load_parquet(cursor, data: bytes, query, bounds) -> Loaded:
+def load_parquet(cursor, source, query, bounds) -> Loaded:
+    """`source`: the object as a seekable file. Only the columns the query names are read
+    (every one for `SELECT *`)."""
     try:
-        found = pq.ParquetFile(io.BytesIO(data))
+        found = pq.ParquetFile(source)
+        names = found.schema_arrow.names
+        resolved = {steps: _parquet_reference(steps, names) for steps in query.references}
         groups = [index for index in range(found.metadata.num_row_groups)
                   if bounds is None or bounds[0] <= _group_start(found.metadata.row_group(index)) <= bounds[1]]
-        table = found.read_row_groups(groups) if groups else found.schema_arrow.empty_table()
+        wanted = None if query.star else sorted({target.column for target in resolved.values() if target.column}) \
+            or names[:1]
+        table = found.read_row_groups(groups, columns=wanted) if groups else found.schema_arrow.empty_table()
     except (pa.ArrowException, OSError, ValueError):
         raise error("ParquetParsingError") from None
     cursor.register(s3select.RELATION, table)
-    names = table.schema.names
-    resolved = {steps: _parquet_reference(steps, names) for steps in query.references}
     star = [(name, Resolved(_ident(name))) for name in names]
     chosen = [found.metadata.row_group(index) for index in groups]
     scanned = sum(group.column(i).total_compressed_size for group in chosen for i in range(group.num_columns))
@@ -356,7 +360,7 @@ def _parquet_reference(steps: tuple, names: list) -> Resolved:
     sql = _ident(matches[0])
     for step in steps[1:]:
         sql = f"({sql}).{_ident(step.key)}" if step.key is not None else f"({sql})[{step.index + 1}]"
-    return Resolved(sql)
+    return Resolved(sql, column=matches[0])
 
 
 def _ident(name: str) -> str:

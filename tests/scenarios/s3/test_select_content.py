@@ -286,6 +286,17 @@ def test_encrypted_objects_read_as_get_reads_them(s3, bucket, lakebox_server):
                               Expression="SELECT * FROM s3object", ExpressionType="SQL",
                               InputSerialization={"CSV": {}}, OutputSerialization={"CSV": {}})
     assert (code, status) == (failure(s3.get_object, Bucket=bucket, Key="customer.csv")[0], 400)
+    buffer = io.BytesIO()        # bigger than a row keeps: read from its sealed blob
+    pq.write_table(pa.table({"n": list(range(5000)), "s": [f"v{i}" for i in range(5000)]}), buffer,
+                   row_group_size=1000, compression="none")
+    assert len(buffer.getvalue()) > 64 << 10
+    s3.put_object(Bucket=bucket, Key="kms.parquet", Body=buffer.getvalue(), ServerSideEncryption="aws:kms",
+                  SSEKMSKeyId=key_arn)
+    s3.put_object(Bucket=bucket, Key="customer.parquet", Body=buffer.getvalue(), **customer)
+    for key, extra in (("kms.parquet", {}), ("customer.parquet", customer)):
+        seen = select(s3, bucket, key, "SELECT SUM(s.n), MAX(s.s) FROM s3object s", {"Parquet": {}}, {"CSV": {}},
+                      **extra)
+        assert seen["records"] == b"12497500,v999\n"
     kms.schedule_key_deletion(KeyId=key_arn, PendingWindowInDays=7)
 
 
