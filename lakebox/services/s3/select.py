@@ -16,7 +16,7 @@ import duckdb
 
 from lakebox.aws.body import FileRange
 from lakebox.engine import s3select
-from lakebox.services.s3 import concurrency, errors, objects, select_input, select_output
+from lakebox.services.s3 import concurrency, errors, objects, select_csv, select_input, select_output
 from lakebox.services.s3.select_errors import error
 
 READ_PARAMS = ("Bucket", "Key", "SSECustomerAlgorithm", "SSECustomerKey", "SSECustomerKeyMD5", "ExpectedBucketOwner")
@@ -150,7 +150,7 @@ def _load(cursor, body, request: dict, query, bounds):
             return select_input.load_parquet(cursor, source, query, bounds)
     data = select_input.decompress(_bytes(body), request["compression"])
     if kind == "CSV":
-        loaded = select_input.load_csv(cursor, data, request["settings"], request["header"], query, bounds)
+        loaded = select_csv.load_csv(cursor, data, request["settings"], request["header"], query, bounds)
     else:
         loaded = select_input.load_json(cursor, data, request["json_type"], query, bounds)
     if request["compression"] != "NONE":

@@ -1,9 +1,7 @@
 """S3 Select's input: an object's bytes (the ScanRange of them) as the DuckDB relation
 `s3object` that the translated query reads (engine/s3select.py).
 
-- CSV: the records (split at the RecordDelimiter, within quotes too only when
-  AllowQuotedRecordDelimiter is TRUE), comment lines and empty records dropped, each
-  field text, columns `_1`..`_N`; a header line (FileHeaderInfo USE) names them.
+- CSV: `select_csv`.
 - JSON: each record (a line of LINES, each top-level value of a DOCUMENT, the values a
   `FROM S3Object[*].path` reaches) as one JSON column; a reference reads its path with
   the type its values have across the records.
@@ -13,7 +11,6 @@
 reference, CSVInput, JSONInput and ScanRange.)
 """
 import bz2
-import csv
 import gzip
 import io
 import json
@@ -30,8 +27,6 @@ from lakebox.services.s3.select_errors import error
 
 MAX_RECORD_BYTES = 1 << 20      # maxCharsPerRecord: 1 MB
 _SPACES = re.compile(r"\s*")
-CSV_DEFAULTS = {"FieldDelimiter": ",", "RecordDelimiter": "\n", "QuoteCharacter": '"',
-                "QuoteEscapeCharacter": '"', "Comments": "#"}
 
 
 @dataclass
@@ -61,12 +56,13 @@ def record_slice(data: bytes, first: int, last: int, delimiter: bytes) -> tuple[
     """[begin, end) of the records whose first byte lies in [first, last], each whole."""
     if first >= len(data) or first > last:
         return 0, 0
-    begin = 0 if first == 0 else _after(data, first - len(delimiter), delimiter)
-    end = _after(data, max(last + 1 - len(delimiter), 0), delimiter)
+    begin = 0 if first == 0 else after(data, first - len(delimiter), delimiter)
+    end = after(data, max(last + 1 - len(delimiter), 0), delimiter)
     return begin, max(begin, end)
 
 
-def _after(data: bytes, position: int, delimiter: bytes) -> int:
+def after(data: bytes, position: int, delimiter: bytes) -> int:
+    """The offset just past the first `delimiter` at or after `position` (or the end)."""
     found = data.find(delimiter, max(position, 0))
     return len(data) if found < 0 else found + len(delimiter)
 
@@ -82,120 +78,18 @@ def decompress(data: bytes, compression: str) -> bytes:
     return data
 
 
-def _text(data: bytes) -> str:
+def text_of(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         raise error("InvalidTextEncoding") from None
 
 
-# ---- CSV ---------------------------------------------------------------------------
-
-def load_csv(cursor, data: bytes, settings: dict, header_info: str, query, bounds) -> Loaded:
-    options = {**CSV_DEFAULTS, **{k: v for k, v in settings.items() if v is not None}}
-    delimiter = options["RecordDelimiter"]
-    allow_quoted = bool(settings.get("AllowQuotedRecordDelimiter"))
-    begin, end = record_slice(data, *bounds, delimiter.encode()) if bounds else (0, len(data))
-    records = _records(_text(data[begin:end]), options, allow_quoted)
-    header = None
-    if header_info in ("USE", "IGNORE"):
-        if begin == 0:
-            header, records = (records[0] if records else []), records[1:]
-        else:       # a later ScanRange knows the header too (no quoted delimiters then: select.py)
-            header = _header(data, options)
-    width = max([len(row) for row in records] + [len(header or [])])
-    columns = [[row[i] if i < len(row) else None for row in records] for i in range(width)]
-    cursor.register(s3select.RELATION, pa.table({f"_{i + 1}": pa.array(column, pa.string())
-                                                 for i, column in enumerate(columns)}) if width else
-                    pa.table({"_1": pa.array([], pa.string())}))
-    names = list(header) if header_info == "USE" else None
-    resolved = {steps: _csv_reference(steps, names, width) for steps in query.references}
-    star = [((names[i] if names and i < len(names) else f"_{i + 1}"), Resolved(f'"_{i + 1}"', text=True))
-            for i in range(width)]
-    return Loaded(resolved, star, False, end - begin, end - begin)
-
-
-def _header(data: bytes, options: dict) -> list[str]:
-    """The first record of the object (after any comment lines): its header line."""
-    delimiter, position = options["RecordDelimiter"].encode(), 0
-    while position < len(data):
-        end = _after(data, position, delimiter)
-        found = _records(_text(data[position:end]), options, False)
-        if found:
-            return found[0]
-        position = end
-    return []
-
-
-def _records(text: str, options: dict, allow_quoted: bool) -> list[list[str]]:
-    delimiter, quote = options["RecordDelimiter"], options["QuoteCharacter"]
-    escape, comment = options["QuoteEscapeCharacter"], options["Comments"]
-    lines = _split(text, delimiter, quote, escape) if allow_quoted and quote else text.split(delimiter)
-    lines = [line for line in lines if line and not (comment and line.startswith(comment))]
-    if any(len(line) > MAX_RECORD_BYTES for line in lines):
-        raise error("OverMaxRecordSize")
-    field = options["FieldDelimiter"]
-    if len(field) != 1 or len(quote) > 1 or len(escape) > 1:
-        return [line.split(field) for line in lines]
-    dialect = {"delimiter": field, "quotechar": quote or None, "strict": False,
-               "quoting": csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE,
-               "doublequote": escape == quote, "escapechar": None if escape == quote else escape or None}
-    try:
-        return list(csv.reader(lines, **dialect))
-    except csv.Error:
-        raise error("CSVParsingError") from None
-
-
-def _split(text: str, delimiter: str, quote: str, escape: str) -> list[str]:
-    """Records split at `delimiter` outside quotes (AllowQuotedRecordDelimiter)."""
-    out, start, position, inside = [], 0, 0, False
-    while True:
-        if inside:
-            found = text.find(quote, position)
-            if found < 0:
-                break
-            position = found + 1
-            if escape != quote and found and text[found - 1] == escape:
-                continue
-            inside = False
-            continue
-        next_quote, next_end = text.find(quote, position), text.find(delimiter, position)
-        if next_end < 0:
-            break
-        if 0 <= next_quote < next_end:
-            inside, position = True, next_quote + 1
-            continue
-        out.append(text[start:next_end])
-        start = position = next_end + len(delimiter)
-    out.append(text[start:])
-    return out
-
-
-def _csv_reference(steps: tuple, names: list | None, width: int) -> Resolved:
-    if len(steps) != 1 or steps[0].key is None:
-        raise error("InvalidKeyPath")
-    step = steps[0]
-    key = step.key
-    if key.startswith("_") and key[1:].isdigit() and not (step.quoted and names and key in names):
-        position = int(key[1:])
-        if position < 1:
-            raise error("InvalidColumnIndex")
-        return Resolved(f'"_{position}"' if position <= width else "CAST(NULL AS VARCHAR)", text=True)
-    if names is None:
-        raise error("EvaluatorBindingDoesNotExist")
-    matches = [i for i, name in enumerate(names) if (name == key if step.quoted else name.lower() == key.lower())]
-    if not matches:
-        raise error("MissingHeaders")
-    if len(matches) > 1:
-        raise error("AmbiguousFieldName")
-    return Resolved(f'"_{matches[0] + 1}"', text=True)
-
-
 # ---- JSON --------------------------------------------------------------------------
 
 def load_json(cursor, data: bytes, kind: str, query, bounds) -> Loaded:
     begin, end = record_slice(data, *bounds, b"\n") if bounds else (0, len(data))
-    text = _text(data[begin:end])
+    text = text_of(data[begin:end])
     if kind == "LINES" and not query.from_path:       # DuckDB reads the lines as they are
         records = [line for line in text.split("\n") if line.strip()]
         if any(len(line) > MAX_RECORD_BYTES for line in records):

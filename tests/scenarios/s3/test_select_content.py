@@ -123,6 +123,16 @@ def test_csv_quoted_record_delimiter_allowed(s3, bucket):
     assert json_rows(seen) == [{"id": "1", "note": "two\nlines"}, {"id": "2", "note": "plain"}]
 
 
+def test_csv_records_of_different_widths(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="ragged.csv", Body=b"a,b\nc\nd,e,f\n")
+    seen = select(s3, bucket, "ragged.csv", "SELECT * FROM s3object s", {"CSV": {}})
+    assert json_rows(seen) == [{"_1": "a", "_2": "b"}, {"_1": "c"}, {"_1": "d", "_2": "e", "_3": "f"}]
+    s3.put_object(Bucket=bucket, Key="empty.csv", Body=b"")
+    s3.put_object(Bucket=bucket, Key="header-only.csv", Body=b"x,y\n")
+    for key in ("empty.csv", "header-only.csv"):
+        assert select(s3, bucket, key, "SELECT * FROM s3object s", {"CSV": {"FileHeaderInfo": "USE"}})["records"] == b""
+
+
 def test_aggregates_and_limit(s3, bucket, people):
     seen = select(s3, bucket, people,
                   "SELECT COUNT(*), SUM(CAST(s.age AS INT)), AVG(CAST(s.age AS FLOAT)), MIN(s.name), "
@@ -349,6 +359,9 @@ def test_data_errors(s3, bucket, people):
     assert bad_select(s3, bucket, "broken.json", input_serialization={"JSON": {"Type": "LINES"}}) == (
         "JSONParsingError", "An error occurred while parsing the JSON file. Check the file and try again.", 400)
     assert bad_select(s3, bucket, people, input_serialization={"Parquet": {}})[0] == "ParquetParsingError"
+    s3.put_object(Bucket=bucket, Key="latin1.csv", Body="caf\u00e9,1\n".encode("latin-1"))
+    assert bad_select(s3, bucket, "latin1.csv") == (
+        "InvalidTextEncoding", "Invalid encoding type. Only UTF-8 encoding is supported.", 400)
 
 
 # ---- awswrangler ----------------------------------------------------------------------
