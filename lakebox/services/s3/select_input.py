@@ -12,7 +12,6 @@ reference, CSVInput, JSONInput and ScanRange.)
 """
 import bz2
 import gzip
-import io
 import json
 import re
 import zlib
@@ -55,7 +54,7 @@ def scan_bounds(scan_range: dict | None, size: int) -> tuple[int, int]:
 def record_slice(data: bytes, first: int, last: int, delimiter: bytes) -> tuple[int, int]:
     """[begin, end) of the records whose first byte lies in [first, last], each whole."""
     if first >= len(data) or first > last:
-        return 0, 0
+        return len(data), len(data)
     begin = 0 if first == 0 else after(data, first - len(delimiter), delimiter)
     end = after(data, max(last + 1 - len(delimiter), 0), delimiter)
     return begin, max(begin, end)

@@ -95,6 +95,7 @@ def test_scan_bounds_and_record_starts():
     assert select_input.record_slice(data, 1, 3, b"\n") == (3, 6)          # bb starts at 3
     assert select_input.record_slice(data, 4, 8, b"\n") == (6, 9)          # cc starts at 6
     assert select_input.record_slice(data, 7, 8, b"\n") == (9, 9)          # nothing starts there
+    assert select_input.record_slice(data, 20, 30, b"\n") == (9, 9)        # past the end
 
 
 def test_json_and_csv_records():
