@@ -255,12 +255,25 @@ def _holder(node, holders) -> Resolved | None:
 
 
 def _as_number(node, holders, kind="DOUBLE"):
-    """A text reference read as a number (NULL when it is not one), where S3 compares or
-    adds up CSV fields as numbers."""
+    """A text reference (or JSON values of mixed types) read as a number (NULL when it is
+    not one), where S3 compares or adds up CSV fields as numbers."""
     target = _holder(node, holders)
-    if target is not None and target.text:
+    if target is not None and (target.text or target.json):
         return exp.TryCast(this=node.copy(), to=exp.DataType.build(kind, dialect="duckdb"))
     return node
+
+
+def _as_text(node, holders):
+    """JSON values of mixed types compared with a string: their text (a JSON string's
+    contents, anything else as written)."""
+    target = _holder(node, holders)
+    if target is not None and target.json:
+        return exp.Anonymous(this="json_extract_string", expressions=[node.copy(), exp.Literal.string("$")])
+    return node
+
+
+def _string(node) -> bool:
+    return isinstance(node, exp.Literal) and node.is_string
 
 
 def _numeric(node) -> bool:
@@ -279,6 +292,10 @@ def _rewrite(node, holders, now: float):
             node.set("this", _as_number(left, holders))
         elif _numeric(left):
             node.set("expression", _as_number(right, holders))
+        elif _string(right):
+            node.set("this", _as_text(left, holders))
+        elif _string(left):
+            node.set("expression", _as_text(right, holders))
         return node
     if isinstance(node, exp.Between) and _numeric(node.args["low"]) and _numeric(node.args["high"]):
         node.set("this", _as_number(node.this, holders))

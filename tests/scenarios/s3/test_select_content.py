@@ -186,6 +186,15 @@ def test_json_paths_and_missing_values(s3, bucket, events):
     assert json_rows(seen) == [{"id": 1, "name": "ann", "first_tag": "a"}, {"id": 3, "name": "cy"}]
 
 
+def test_json_values_of_mixed_types_compare_with_numbers_and_strings(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="mixed.json", Body=b'{"v":5}\n{"v":"five"}\n{"v":[5]}\n{"v":7.5}\n')
+    numbers = select(s3, bucket, "mixed.json", "SELECT s.v FROM s3object s WHERE s.v > 4", {"JSON": {"Type": "LINES"}})
+    assert json_rows(numbers) == [{"v": 5}, {"v": 7.5}]
+    words = select(s3, bucket, "mixed.json", "SELECT s.v FROM s3object s WHERE s.v = 'five'",
+                   {"JSON": {"Type": "LINES"}})
+    assert json_rows(words) == [{"v": "five"}]
+
+
 def test_json_document_with_a_path_in_from(s3, bucket):
     document = {"Records": [{"k": "a", "v": 1}, {"k": "b", "v": 2}, {"k": "c", "v": 3}]}
     s3.put_object(Bucket=bucket, Key="doc.json", Body=json.dumps(document, indent=2).encode())
