@@ -54,6 +54,7 @@ _AGGREGATES = (exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max)
 _FUNCTIONS = (*_AGGREGATES, exp.Lower, exp.Upper, exp.Substring, exp.Trim, exp.Length, exp.Coalesce, exp.Nullif,
               exp.Cast, exp.Extract, exp.DateAdd, exp.DateDiff, exp.Case, exp.If)
 _NAMED = {"TO_TIMESTAMP", "TO_STRING", "UTCNOW", "CHAR_LENGTH", "CHARACTER_LENGTH", "DATE_ADD", "DATE_DIFF"}
+_TEXTUAL = (exp.In, exp.Like, exp.Lower, exp.Upper, exp.Substring, exp.Trim, exp.Length, exp.DPipe)
 _ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 _FROM = re.compile(r'\bFROM\s+S3Object((?:\s*\[\s*\*\s*\]|\s*\.\s*(?:"[^"]*"|[A-Za-z_][\w$]*))*)', re.I)
@@ -302,6 +303,11 @@ def _rewrite(node, holders, now: float):
         return node
     if isinstance(node, exp.In) and node.expressions and all(_numeric(item) for item in node.expressions):
         node.set("this", _as_number(node.this, holders))
+        return node
+    if isinstance(node, _TEXTUAL):
+        for key in ("this", "expression"):
+            if isinstance(node.args.get(key), exp.Expression):
+                node.set(key, _as_text(node.args[key], holders))
         return node
     if isinstance(node, _ARITHMETIC):
         node.set("this", _as_number(node.this, holders))

@@ -193,6 +193,9 @@ def test_json_values_of_mixed_types_compare_with_numbers_and_strings(s3, bucket)
     words = select(s3, bucket, "mixed.json", "SELECT s.v FROM s3object s WHERE s.v = 'five'",
                    {"JSON": {"Type": "LINES"}})
     assert json_rows(words) == [{"v": "five"}]
+    upper = select(s3, bucket, "mixed.json", "SELECT UPPER(s.v) AS u FROM s3object s WHERE s.v LIKE 'f%'",
+                   {"JSON": {"Type": "LINES"}})
+    assert json_rows(upper) == [{"u": "FIVE"}]
 
 
 def test_json_document_with_a_path_in_from(s3, bucket):
