@@ -11,12 +11,14 @@ quoted), `s.a.b[0]` (nested JSON or Parquet values).
 what each reference is in the relation it built over the object (`Resolved`: DuckDB SQL
 and whether its values are text), and `translate` gives the DuckDB query over that
 relation (named `s3object`), the names of its output columns and which of them hold
-raw JSON. Errors are `SelectSqlError` with S3's code and words.
+raw JSON. Errors are `SelectSqlError` with S3's code and words; `database()` is where
+the queries run, `failure_code` names S3's error for one that fails over the records.
 """
 import datetime
 import re
 from dataclasses import dataclass
 
+import duckdb
 import sqlglot
 from sqlglot import exp
 
@@ -94,6 +96,27 @@ class Query:
     from_path: list            # steps of `FROM S3Object[*].a[*]`: ("key", name) or ("each",)
     references: list           # tuple(Step, ...) per distinct reference, in order of appearance
     star: bool                 # SELECT *
+
+
+# What a failing statement over the records raises (DuckDB's errors), and S3's code for it.
+EngineFailure = duckdb.Error
+
+
+def failure_code(failed: Exception) -> str:
+    """S3's error code for a statement the engine could not run over these records."""
+    if isinstance(failed, (duckdb.ConversionException, duckdb.OutOfRangeException)):
+        return "CastFailed"
+    if isinstance(failed, duckdb.BinderException) and "No function matches" in str(failed):
+        return "IncorrectSqlFunctionArgumentType"
+    return "UnsupportedSqlStructure"
+
+
+def database():
+    """The engine's database for S3 Select: each query runs on a cursor of its own (its
+    own relation `s3object`), in UTC."""
+    found = duckdb.connect(":memory:")
+    found.execute("SET TimeZone = 'UTC'")
+    return found
 
 
 def parse(expression: str) -> Query:

@@ -12,8 +12,6 @@ Amazon S3 Select"). Over 8 MiB the work runs on a worker (`concurrency.run`).
 import contextlib
 import io
 
-import duckdb
-
 from lakebox.aws.body import FileRange
 from lakebox.engine import s3select
 from lakebox.services.s3 import concurrency, errors, objects, select_csv, select_input, select_output
@@ -36,7 +34,7 @@ async def select_object_content(ctx, params):
         if isinstance(body, FileRange):
             body.file.close()
         raise
-    chunks, stats = await concurrency.run(ctx, found["ContentLength"], _run, _duck(ctx.state), body,
+    chunks, stats = await concurrency.run(ctx, found["ContentLength"], _run, _database(ctx.state), body,
                                           found["ContentLength"], request, query, ctx.now)
     progress = bool((params.get("RequestProgress") or {}).get("Enabled"))
     return {"Payload": _events(chunks, stats, progress)}
@@ -108,13 +106,12 @@ def _parsed(expression: str):
         raise error(failed.code) from None
 
 
-def _duck(state):
-    """The server's DuckDB for S3 Select (a cursor of its own per request), made on first use."""
+def _database(state):
+    """The server's database for S3 Select (a cursor of its own per request), made on first use."""
     cache = state.cache("s3")
-    found = cache.get("select_duckdb")
+    found = cache.get("select_database")
     if found is None:
-        found = cache["select_duckdb"] = duckdb.connect(":memory:")
-        found.execute("SET TimeZone = 'UTC'")
+        found = cache["select_database"] = s3select.database()
     return found
 
 
@@ -132,8 +129,8 @@ def _run(database, body, size: int, request: dict, query, now: float) -> tuple[l
         write = select_output.writer(request["output"], names, raw, whole_records)
         cursor.execute(sql)
         chunks = list(select_output.chunks(cursor, write))
-    except duckdb.Error as failed:
-        raise _query_error(failed) from None
+    except s3select.EngineFailure as failed:
+        raise error(s3select.failure_code(failed)) from None
     finally:
         cursor.close()
     returned = sum(len(chunk) for chunk in chunks)
@@ -173,12 +170,3 @@ def _opened(body):
 def _bytes(body) -> bytes:
     with _opened(body) as source:
         return source.read()
-
-
-def _query_error(failed: duckdb.Error):
-    """S3's error for a statement DuckDB could not run over these records."""
-    if isinstance(failed, (duckdb.ConversionException, duckdb.OutOfRangeException)):
-        return error("CastFailed")
-    if isinstance(failed, duckdb.BinderException) and "No function matches" in str(failed):
-        return error("IncorrectSqlFunctionArgumentType")
-    return error("UnsupportedSqlStructure")
