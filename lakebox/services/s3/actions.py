@@ -37,3 +37,4 @@ from lakebox.services.s3.multipart import (  # noqa: F401
     abort_multipart_upload, complete_multipart_upload, create_multipart_upload, list_multipart_uploads,
     list_parts, upload_part)
 from lakebox.services.s3.listing import list_object_versions, list_objects, list_objects_v2  # noqa: F401
+from lakebox.services.s3.select import select_object_content  # noqa: F401
