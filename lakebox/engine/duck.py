@@ -33,10 +33,19 @@ _JSON_SAMPLE_FILES = 8           # files whose keys are read to match columns ca
 _RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT", "USMALLINT": "INTEGER",
                  "UTINYINT": "SMALLINT", "TIMESTAMP_MS": "TIMESTAMP",
                  "TIMESTAMP_S": "TIMESTAMP", "TIMESTAMP WITH TIME ZONE": "TIMESTAMP WITH TIME ZONE"}
+# The result's types as metadata names them: a timestamp with time zone of another zone
+# than UTC is one too, though its value stays the STRUCT of its instant and zone (which
+# text.py prints in its zone).
+_RESULT_TYPES = {**_RESULT_CASTS, time_zones.ZONED_TYPE.upper(): "TIMESTAMP WITH TIME ZONE"}
 
 
-def _micros(value: str, kind) -> str:
-    return f"CAST({value} AS TIMESTAMP)" if str(kind).upper() == "TIMESTAMP_NS" else value
+def _stored(value: str, kind) -> str:
+    """A result value as data files hold it: a timestamp(6) in microseconds, a timestamp
+    with time zone of another zone than UTC as its instant (`time_zones.ZONED_TYPE`)."""
+    upper = str(kind).upper()
+    if upper == "TIMESTAMP_NS":
+        return f"CAST({value} AS TIMESTAMP)"
+    return f"{value}.{time_zones.INSTANT_FIELD}" if upper == time_zones.ZONED_TYPE.upper() else value
 
 
 class DuckEngine:
@@ -225,6 +234,9 @@ class DuckQuery:
         a missing function placed at its call: `line L:C: Function 'f' not registered`."""
         if error.error_name == "FUNCTION_NOT_FOUND" and error.message.endswith("' not registered"):
             return self._function_placed(error)
+        if time_zones.INSTANT_FIELD in error.message:      # a subquery's column of another zone, read by a function
+            return EngineError("NOT_SUPPORTED", "A timestamp with time zone other than UTC read from a subquery's "
+                                                "column is not supported (only shown, or read where it is made)")
         found = re.search(r'column "([^"]+)"', error.message, re.IGNORECASE)
         if error.error_name != "COLUMN_NOT_FOUND" or found is None:
             return error
@@ -436,13 +448,12 @@ class DuckQuery:
         return f"SELECT {', '.join(items)} FROM ({self._sql}) AS __result({', '.join(positions)})"
 
     def _final_sql(self) -> str:
-        """The query with Trino's result types; a timestamp(6) (TIMESTAMP_NS) is held in
-        microseconds, as Parquet files and Iceberg tables store it."""
-        return self._by_position(lambda value, name, kind: f"{_micros(value, kind)} AS {duck_read.ident(name)}")
+        """The query with Trino's result types, as data files hold them (`_stored`)."""
+        return self._by_position(lambda value, name, kind: f"{_stored(value, kind)} AS {duck_read.ident(name)}")
 
     @property
     def result_columns(self) -> list[tuple[str, str]]:
-        return [(name, _RESULT_CASTS.get(kind.upper(), kind)) for name, kind in self.columns]
+        return [(name, _RESULT_TYPES.get(kind.upper(), kind)) for name, kind in self.columns]
 
     def write_csv(self, path: str) -> int:
         """Run the query into an Athena result file: a header row, every value quoted,

@@ -1,16 +1,22 @@
-"""Trino's `timestamp with time zone`, as far as DuckDB can carry it.
+"""Trino's `timestamp with time zone` on DuckDB.
 
 A DuckDB TIMESTAMPTZ is an instant without a zone of its own; lakebox's session zone is
 UTC, so such a value is Trino's `timestamp(3) with time zone` in zone UTC, printed
-`2024-01-01 12:00:00.000 UTC`. `AT TIME ZONE`, `at_timezone`, `with_timezone` and
-`from_unixtime` to a UTC zone answer as Trino does. A value of any other zone (which
-Trino prints in that zone) is answered only where what reads it needs just its wall
-clock there (`hour(...)`, `CAST(... AS date)`, `format_datetime` without a zone letter)
-or just its instant (`to_unixtime`); elsewhere the query fails with NOT_SUPPORTED naming
-the construct, never a UTC value in disguise. So does `from_iso8601_timestamp` of a text
-with an offset other than UTC.
+`2024-01-01 12:00:00.000 UTC`. `AT TIME ZONE`, `at_timezone`, `with_timezone`,
+`from_unixtime(x, zone)`, a TIMESTAMP literal naming a zone and `from_iso8601_timestamp`
+of a constant text give a value of another zone, named by a constant. What reads it
+decides what it becomes (`_consumer`): its wall clock there (`hour(...)`, `CAST(... AS
+date)`, `format_datetime` without a zone letter), its instant (`to_unixtime`, a
+comparison, ORDER BY, another zone), its text (`CAST(... AS varchar)`, `to_iso8601`);
+shown as a column of the result, it is a STRUCT of the instant and the zone's name
+(`ZONED_TYPE`), which the result file prints as Trino does (`2024-01-01 10:00:00.000
+America/New_York`) and the metadata types `timestamp with time zone`. Anywhere else the
+query fails with NOT_SUPPORTED naming the construct, never a UTC value in disguise; so
+does a text of another zone read from a column (its zone would vary by row).
 """
+import functools
 import re
+import zoneinfo
 
 from sqlglot import exp
 
@@ -46,6 +52,16 @@ MACROS = [
                                            "|| s")
      + " ELSE CAST(s AS TIMESTAMPTZ) END"),
     *_text_timestamptz_macros(),
+    # a value of another zone (named as Trino prints it: `zone_names`) as Trino prints it,
+    # and in ISO 8601 (its offset there)
+    ("duck_zone", "shown", "CASE WHEN shown[1] IN ('+', '-') THEN 'GMT' || shown ELSE shown END"),
+    ("zoned_text", "i, shown", "strftime(timezone(lakebox_duck_zone(shown), i), '%Y-%m-%d %H:%M:%S.%g ') || shown"),
+    ("zoned_offset", "i, shown", "CAST(epoch(timezone(lakebox_duck_zone(shown), i)) - epoch(i) AS BIGINT) // 60"),
+    ("zoned_iso8601", "i, shown",
+     "strftime(timezone(lakebox_duck_zone(shown), i), '%Y-%m-%dT%H:%M:%S.%g') || "
+     "CASE WHEN lakebox_zoned_offset(i, shown) < 0 THEN '-' ELSE '+' END || "
+     "lpad(CAST(abs(lakebox_zoned_offset(i, shown)) // 60 AS VARCHAR), 2, '0') || ':' || "
+     "lpad(CAST(abs(lakebox_zoned_offset(i, shown)) % 60 AS VARCHAR), 2, '0')"),
 ]
 
 
@@ -67,6 +83,41 @@ def is_utc(zone: exp.Expression) -> bool:
     return name in _UTC_NAMES or bool(_UTC_OFFSET.fullmatch(name))
 
 
+INSTANT_FIELD, ZONE_FIELD = "__lakebox_instant", "__lakebox_zone"
+ZONED_TYPE = f"STRUCT({INSTANT_FIELD} TIMESTAMP WITH TIME ZONE, {ZONE_FIELD} VARCHAR)"
+_OFFSET = re.compile(r"([+-])([0-9]{1,2})(?::?([0-9]{2}))?")
+
+
+@functools.lru_cache(maxsize=1)
+def _zone_names() -> dict:
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
+
+
+def zone_names(zone: exp.Literal) -> tuple[str, str]:
+    """(the zone as Trino prints it, as DuckDB's functions take it): a region spelled as
+    the tz database does (`america/new_york` is `America/New_York`), an offset as
+    `+05:30` (DuckDB's `GMT+05:30`)."""
+    text = zone.this.strip()
+    offset = _OFFSET.fullmatch(text)
+    if offset:
+        sign, hours, minutes = offset.groups()
+        shown = f"{sign}{int(hours):02}:{minutes or '00'}"
+        return shown, "GMT" + shown
+    name = _zone_names().get(text.lower(), text)
+    return name, name
+
+
+def zoned_value(instant: exp.Expression, zone: exp.Literal) -> exp.Expression:
+    """The STRUCT a result column of another zone carries: its instant and its zone."""
+    return exp.Anonymous(this="struct_pack", expressions=[
+        exp.PropertyEQ(this=exp.to_identifier(INSTANT_FIELD), expression=exp.cast(instant, "TIMESTAMPTZ")),
+        exp.PropertyEQ(this=exp.to_identifier(ZONE_FIELD), expression=exp.Literal.string(zone_names(zone)[0]))])
+
+
+def _duck_zone(zone: exp.Expression) -> exp.Expression:
+    return exp.Literal.string(zone_names(zone)[1]) if isinstance(zone, exp.Literal) and zone.is_string else zone
+
+
 def _zone_text(zone: exp.Expression) -> str:
     return zone.sql(dialect="trino")
 
@@ -78,7 +129,7 @@ def _as_instant(value: exp.Expression) -> exp.Expression:
 
 def _local(instant: exp.Expression, zone: exp.Expression) -> exp.Expression:
     """The wall-clock time (a TIMESTAMP) of an instant in `zone`."""
-    return exp.Anonymous(this="timezone", expressions=[zone.copy(), instant])
+    return exp.Anonymous(this="timezone", expressions=[_duck_zone(zone).copy(), instant])
 
 
 # Calls whose answer of a zoned value depends only on its wall-clock fields in its zone.
@@ -87,38 +138,119 @@ _LOCAL_FIELDS = (exp.Hour, exp.Minute, exp.Second, exp.Day, exp.DayOfMonth, exp.
 _PATTERN_CALLS = {"format_datetime", "date_format"}
 
 
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between, exp.NullSafeEQ, exp.NullSafeNEQ)
+# Calls whose answer depends only on an instant: another zone's, its type, seconds since 1970
+_INSTANT_CALLS = (exp.TimeToUnix, exp.AtTimeZone, exp.Ordered, exp.Group, *_COMPARISONS)
+_INSTANT_NAMES = {"at_timezone", "typeof", "to_unixtime"}
+
+
 def _consumer(node: exp.Expression) -> str | None:
-    """"local" when what reads the zoned value `node` needs only its wall-clock fields
-    (hour(), CAST AS date or timestamp, a pattern without a zone), "instant" when only
-    its instant (to_unixtime), else None: the value itself would be shown."""
+    """What reads the zoned value `node`: "local" when it needs only its wall-clock
+    fields (hour(), CAST AS date or timestamp, a pattern without a zone), "instant" when
+    only its instant (to_unixtime, a comparison, ORDER BY, GROUP BY, another zone), "text" for
+    CAST AS varchar, "iso" for to_iso8601, "shown" for a column of the result, "derived"
+    when it gives a value of the same zone (`_derived_instant`); else None."""
     parent = node.parent
     while isinstance(parent, exp.Paren):
         node, parent = parent, parent.parent
-    if isinstance(parent, exp.TimeToUnix):
+    if isinstance(parent, _INSTANT_CALLS) or (isinstance(parent, exp.Anonymous) and parent.name.lower() in
+                                              _INSTANT_NAMES and parent.expressions[0] is node):
         return "instant"
     if isinstance(parent, _LOCAL_FIELDS) and node.arg_key in ("this", "expression"):
         return "local"
+    if _derives(parent, node):
+        return "derived"
     if isinstance(parent, exp.Cast) and parent.to.this in (exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP):
         return "local"
+    if isinstance(parent, exp.Cast) and parent.to.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT) \
+            and not parent.to.expressions:
+        return "text"
+    if isinstance(parent, exp.Anonymous) and parent.name.lower() == "to_iso8601" and len(parent.expressions) == 1:
+        return "iso"
     if isinstance(parent, exp.Anonymous) and parent.name.lower() in _PATTERN_CALLS and \
             parent.expressions and parent.expressions[0] is node and len(parent.expressions) == 2:
         pattern = parent.expressions[1]
         if isinstance(pattern, exp.Literal) and pattern.is_string and not set(pattern.this) & {"z", "Z"}:
             return "local"
-    return None
+    return "shown" if _is_result_column(node) else None
+
+
+def _is_result_column(node: exp.Expression) -> bool:
+    """Whether `node` is (the alias of) a column of a SELECT's result (the statement's, or
+    a subquery's that the statement reads)."""
+    while isinstance(node.parent, exp.Alias):
+        node = node.parent
+    return isinstance(node.parent, exp.Select) and node.arg_key == "expressions"
+
+
+_LOCAL_UNITS = {"DAY", "WEEK", "MONTH", "QUARTER", "YEAR"}
+
+
+def _unit(node: exp.Expression) -> str:
+    unit = node.args.get("unit")
+    return (unit.name if unit is not None else "DAY").upper().rstrip("S")
+
+
+def _derives(reader: exp.Expression, node: exp.Expression) -> bool:
+    """Whether `reader` makes of `node`, a value of a zone, a value of the same zone."""
+    if isinstance(reader, (exp.Max, exp.Min)):
+        return True
+    if isinstance(reader, (exp.Add, exp.Sub)):
+        return node.arg_key == "this" and isinstance(reader.expression, exp.Interval)
+    return isinstance(reader, (exp.TimestampTrunc, exp.DateAdd)) and node.arg_key == "this"
+
+
+def _derived_instant(reader, zone, instant, local) -> exp.Expression:
+    """The instant of what `reader` (`_derives`) makes of a value of `zone` (`instant`,
+    `local` its wall clock there): date_trunc and, for days and longer, date_add and
+    interval arithmetic work on its wall clock (read back in the zone); shorter steps,
+    max and min on its instant."""
+    if isinstance(reader, (exp.Max, exp.Min)):
+        return type(reader)(this=instant)
+    if isinstance(reader, exp.TimestampTrunc):
+        changed, on_local = exp.TimestampTrunc(this=local, unit=reader.args["unit"].copy()), True
+    elif isinstance(reader, exp.DateAdd):
+        on_local = _unit(reader) in _LOCAL_UNITS
+        unit = reader.args.get("unit")
+        changed = exp.DateAdd(this=local if on_local else instant, expression=reader.expression.copy(),
+                              unit=unit.copy() if unit is not None else None)
+    else:
+        on_local = _unit(reader.expression) in ("MONTH", "QUARTER", "YEAR")     # year to month: on the wall clock
+        changed = type(reader)(this=local if on_local else instant, expression=reader.expression.copy())
+    if on_local:
+        return exp.Anonymous(this="timezone", expressions=[_duck_zone(zone).copy(), changed])
+    return exp.cast(changed, "TIMESTAMPTZ")
 
 
 def _zoned(node: exp.Expression, what: str, zone: exp.Expression, instant: exp.Expression, local=None):
-    """`node`, a value of `zone`, replaced by its instant (UTC) or, where only its wall
-    clock is read, by that; else ZoneNotSupported naming the construct (`what`)."""
+    """`node`, a value of `zone`, replaced by what its reader needs (`_consumer`): in UTC
+    its instant; else ZoneNotSupported naming the construct (`what`)."""
     if is_utc(zone):
         node.replace(instant)
         return
     consumer = _consumer(node) if isinstance(zone, exp.Literal) and zone.is_string else None
     if consumer is None:
-        raise ZoneNotSupported(f"{what} is not supported (only UTC, or read by hour(), CAST AS date or "
-                               "timestamp, format_datetime, to_unixtime)")
-    node.replace(instant if consumer == "instant" else (local if local is not None else _local(instant, zone)))
+        raise ZoneNotSupported(f"{what} is not supported (only UTC, a column of the result, or read by hour(), "
+                               "CAST AS date, timestamp or varchar, format_datetime, to_iso8601, to_unixtime, "
+                               "a comparison)")
+    if consumer == "instant":
+        node.replace(instant)
+    elif consumer == "local":
+        node.replace(local if local is not None else _local(instant, zone))
+    elif consumer == "shown":
+        node.replace(zoned_value(instant, zone))
+    elif consumer == "derived":          # its reader is a value of the zone in turn
+        reader = node.parent
+        while isinstance(reader, exp.Paren):
+            node, reader = reader, reader.parent
+        wall = local if local is not None else _local(instant, zone)
+        _zoned(reader, what, zone, _derived_instant(reader, zone, instant, wall))
+    else:
+        reader = node.parent
+        while isinstance(reader, exp.Paren):
+            reader = reader.parent
+        macro = "lakebox_zoned_text" if consumer == "text" else "lakebox_zoned_iso8601"
+        reader.replace(exp.Anonymous(this=macro, expressions=[instant, exp.Literal.string(zone_names(zone)[0])]))
 
 
 def _at_time_zone(node: exp.AtTimeZone):
@@ -128,17 +260,27 @@ def _at_time_zone(node: exp.AtTimeZone):
 
 def _unix_to_time(node: exp.UnixToTime):
     zone, hours, minutes = node.args.get("zone"), node.args.get("hours"), node.args.get("minutes")
-    offsets = [part for part in (hours, minutes) if part is not None]
-    if any(not (isinstance(part, exp.Literal) and not part.is_string and float(part.this) == 0)
-           for part in offsets):
-        raise ZoneNotSupported("Function 'from_unixtime' with an offset other than 0 hours is not supported")
     instant = node.copy()
     for key in ("zone", "hours", "minutes"):
         instant.set(key, None)
+    if hours is not None:       # from_unixtime(x, hours, minutes): a zone of that offset
+        parts = [_whole_number(part) for part in (hours, minutes or exp.Literal.number(0))]
+        if None in parts:
+            raise ZoneNotSupported("Function 'from_unixtime' with an offset that is not a constant is not supported")
+        total = parts[0] * 60 + parts[1]
+        zone = exp.Literal.string(f"{'-' if total < 0 else '+'}{abs(total) // 60:02}:{abs(total) % 60:02}")
     if zone is None:
         node.replace(instant)
     else:
         _zoned(node, f"Function 'from_unixtime' with time zone {_zone_text(zone)}", zone, instant)
+
+
+def _whole_number(node: exp.Expression) -> int | None:
+    """The value of a constant whole number (`5`, `-8`), else None."""
+    if isinstance(node, exp.Neg):
+        found = _whole_number(node.this)
+        return None if found is None else -found
+    return int(node.this) if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit() else None
 
 
 def _zone_function(node: exp.Anonymous):
@@ -147,7 +289,8 @@ def _zone_function(node: exp.Anonymous):
         return
     value, zone = node.expressions
     if name == "with_timezone":       # the wall clock given, read in the zone
-        instant = exp.Anonymous(this="timezone", expressions=[zone.copy(), exp.cast(value.copy(), "TIMESTAMP")])
+        instant = exp.Anonymous(this="timezone", expressions=[_duck_zone(zone).copy(),
+                                                              exp.cast(value.copy(), "TIMESTAMP")])
         if is_utc(zone):
             instant = _as_instant(value)
         _zoned(node, f"Function '{name}' with time zone {_zone_text(zone)}", zone, instant,
@@ -157,18 +300,33 @@ def _zone_function(node: exp.Anonymous):
 
 
 def _cast_to_timestamptz(node: exp.Cast | exp.TryCast):
-    """A constant text is checked here (the query refused before it runs), any other
-    operand as it is read."""
+    """A constant text (a TIMESTAMP literal naming a zone) is read here, any other operand
+    as it is read (refused when it names another zone than UTC)."""
     if isinstance(node.this, exp.Literal) and node.this.is_string:
         found = re.search(_TEXT_ZONE, node.this.this)
         if found and not is_utc(exp.Literal.string(found.group(1))):
-            raise ZoneNotSupported(f"A timestamp with time zone {found.group(1)} is not supported (only UTC)")
+            zone = exp.Literal.string(found.group(1))
+            wall = exp.cast(exp.Literal.string(node.this.this[:found.start(1)].strip()), "TIMESTAMP")
+            instant = exp.Anonymous(this="timezone", expressions=[_duck_zone(zone), wall])
+            _zoned(node, f"A timestamp with time zone {found.group(1)}", zone, instant, wall.copy())
         return
     name = "lakebox_try_text_timestamptz" if isinstance(node, exp.TryCast) else "lakebox_text_timestamptz"
     node.replace(exp.Anonymous(this=name, expressions=[node.this.copy()]))
 
 
+_ISO_OFFSET = re.compile(r"T.*?([+-][0-9]{2}(?::?[0-9]{2})?)$")
+
+
 def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp):
+    """A constant text ending in an offset other than 0 is a value of that offset (a text
+    read from a column is checked as it is read)."""
+    text = node.this
+    offset = _ISO_OFFSET.search(text.this) if isinstance(text, exp.Literal) and text.is_string else None
+    if offset and not is_utc(exp.Literal.string(offset.group(1))):
+        zone = exp.Literal.string(offset.group(1))
+        _zoned(node, f"Function 'from_iso8601_timestamp' with offset {offset.group(1)}", zone,
+               exp.cast(text.copy(), "TIMESTAMPTZ"))
+        return
     node.replace(exp.Anonymous(this="lakebox_from_iso8601_timestamp", expressions=[node.this.copy()]))
 
 

@@ -150,7 +150,7 @@ def test_trino_function_answers(select, line):
 
 @pytest.mark.parametrize("select, name", [
     ("xxhash64(to_utf8('a'))", "xxhash64"), ("ST_Point(1, 2)", "st_point"),
-    ("with_timezone(TIMESTAMP '2024-01-01 00:00:00', 'Asia/Tokyo')", "with_timezone"),
+    ("ARRAY[with_timezone(TIMESTAMP '2024-01-01 00:00:00', 'Asia/Tokyo')]", "with_timezone"),
     ("date_format(DATE '2024-01-01', '%D')", "date_format"), ("format_datetime(DATE '2024-01-01', 'GGG')",
                                                               "format_datetime"),
 ])
