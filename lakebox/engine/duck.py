@@ -36,7 +36,8 @@ _RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT",
 # The result's types as metadata names them: a timestamp with time zone of another zone
 # than UTC is one too, though its value stays the STRUCT of its instant and zone (which
 # text.py prints in its zone).
-_RESULT_TYPES = {**_RESULT_CASTS, time_zones.ZONED_TYPE.upper(): "TIMESTAMP WITH TIME ZONE"}
+_RESULT_TYPES = {**_RESULT_CASTS, time_zones.ZONED_TYPE.upper(): "TIMESTAMP WITH TIME ZONE",
+                 time_zones.NANOS_TYPE.upper(): "TIMESTAMP WITH TIME ZONE"}
 
 
 def _stored(value: str, kind) -> str:
@@ -45,7 +46,8 @@ def _stored(value: str, kind) -> str:
     upper = str(kind).upper()
     if upper == "TIMESTAMP_NS":
         return f"CAST({value} AS TIMESTAMP)"
-    return f"{value}.{time_zones.INSTANT_FIELD}" if upper == time_zones.ZONED_TYPE.upper() else value
+    zoned = upper in (time_zones.ZONED_TYPE.upper(), time_zones.NANOS_TYPE.upper())
+    return f"{value}.{time_zones.INSTANT_FIELD}" if zoned else value
 
 
 class DuckEngine:

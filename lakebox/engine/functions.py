@@ -19,13 +19,14 @@ import zlib
 import sqlglot
 from sqlglot import exp
 
-from lakebox.engine import datetime_patterns, strict
+from lakebox.engine import datetime_patterns, histograms, strict
 from lakebox.engine.types import trino_type_of_duck
 
 PREFIX = "trino_"
 TRINO_TYPE_FUNCTION = "lakebox_trino_type"
 CRC32_FUNCTION = "lakebox_crc32"
 FORMAT_NUMBER_FUNCTION = "lakebox_format_number"
+WEIGHTED_INDEX_FUNCTION = "lakebox_weighted_index"
 
 _SCHEME = "[A-Za-z][A-Za-z0-9+.-]*"
 _AUTHORITY = rf"^{_SCHEME}://(?:[^@/?#]*@)?"
@@ -129,6 +130,25 @@ MACROS = [
     ("width_bucket", "x, low, high, n",
      "CASE WHEN x < low THEN 0 WHEN x >= high THEN n + 1 "
      "ELSE CAST(floor(CAST(x - low AS DOUBLE) * n / CAST(high - low AS DOUBLE)) AS BIGINT) + 1 END"),
+    # Trino's slice(a, start, length): a negative start counts from the end
+    ("slice", "a, s, n", "CASE WHEN s = 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
+     + " WHEN n < 0 THEN " + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'length must be greater than or equal to 0'")
+     + " WHEN s < 0 AND -s > len(a) THEN list_slice(a, 1, 0) "
+     "ELSE list_slice(a, CASE WHEN s > 0 THEN s ELSE len(a) + s + 1 END, "
+     "CASE WHEN s > 0 THEN s ELSE len(a) + s + 1 END + n - 1) END"),
+    # Trino's entropy of counts, computed as Trino does: (ln(S) - sum(c * ln(c)) / S) / ln(2)
+    # over the positive counts
+    ("entropy", "c", "CASE WHEN min(c) < 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Entropy count argument must be non-negative'")
+     + " WHEN coalesce(sum(c) FILTER (WHERE c > 0), 0) = 0 THEN CAST(0.0 AS DOUBLE) "
+     "ELSE (ln(sum(c) FILTER (WHERE c > 0)) - sum(c * ln(c)) FILTER (WHERE c > 0) / sum(c) FILTER (WHERE c > 0)) "
+     "/ ln(2) END"),
+    # a map's entries are rows of unnamed fields in Trino ({k, v}; DuckDB names them key, value)
+    ("map_entries", "m", "list_transform(map_entries(m), lambda e: row(e.key, e.value))"),
+    # the position of the first match, -1 without one (the text before the leftmost match)
+    ("regexp_position", "s, p", "CASE WHEN regexp_matches(s, p) "
+                                "THEN length(regexp_replace(s, '(?s)(' || p || ').*', '')) + 1 ELSE -1 END"),
     ("map_agg", "k, v", "map_from_entries(list_filter(list({'key': k, 'value': v}) FILTER (WHERE k IS NOT NULL), "
                         "lambda e, i: list_position(list_transform(list({'key': k, 'value': v}) "
                         "FILTER (WHERE k IS NOT NULL), lambda y: y.key), e.key) = i))"),
@@ -148,7 +168,7 @@ UNSUPPORTED = {
     "human_readable_seconds", "parse_duration", "parse_data_size",
     "timezone_hour", "timezone_minute", "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
-    "tdigest_agg", "value_at_quantile", "values_at_quantiles", "numeric_histogram", "approx_most_frequent",
+    "tdigest_agg", "value_at_quantile", "values_at_quantiles", "approx_most_frequent",
     "evaluate_classifier_predictions", "map_zip_with", "inverse_beta_cdf", "beta_cdf", "inverse_normal_cdf",
     "normal_cdf", "wilson_interval_lower", "wilson_interval_upper", "from_ieee754_32", "from_ieee754_64",
     "to_ieee754_32", "to_ieee754_64", "hmac_md5", "hmac_sha1", "hmac_sha256", "hmac_sha512", "spooky_hash",
@@ -165,6 +185,8 @@ def install(db):
     db.create_function(TRINO_TYPE_FUNCTION, trino_type_of_duck, ["VARCHAR"], "VARCHAR")
     db.create_function(CRC32_FUNCTION, lambda data: zlib.crc32(data), ["BLOB"], "BIGINT")
     db.create_function(FORMAT_NUMBER_FUNCTION, format_number, ["DOUBLE"], "VARCHAR")
+    histograms.install(db)
+    db.create_function(WEIGHTED_INDEX_FUNCTION, weighted_index, ["DOUBLE[]", "DOUBLE"], "BIGINT")
 
 
 _UNITS = "KMBTQ"
@@ -277,6 +299,39 @@ def _array_position(node: exp.ArrayPosition):
     if instance is not None and not (isinstance(instance, exp.Literal) and instance.this == "1"):
         raise FunctionNotSupported("Function 'array_position' with an instance is not supported")
     node.replace(_call(PREFIX + "array_position", node.this, node.expression))
+
+
+def _weighted_percentile(node: exp.ApproxQuantile):
+    """approx_percentile(x, w, p): the smallest x whose cumulative weight (values in
+    order) reaches p of the total, for one percentage or an array of them (sqlglot
+    drops the weight). Without a weight, DuckDB's approx_quantile answers."""
+    weight = node.args.get("weight")
+    if weight is None:
+        return
+    if node.args.get("accuracy") is not None:
+        raise FunctionNotSupported("Function 'approx_percentile' with an accuracy is not supported")
+    percentages = node.args["quantile"]
+    pairs = ("list_sort(list({'x': __x, 'w': CAST(__w AS DOUBLE)}) FILTER (WHERE __x IS NOT NULL AND __w IS NOT NULL "
+             "AND __w > 0))")
+    pick = f"{pairs}[{WEIGHTED_INDEX_FUNCTION}(list_transform({pairs}, lambda __e: __e.w), __p)].x"
+    if isinstance(percentages, exp.Array):
+        node.replace(exp.Array(expressions=[template(pick, x=node.this, w=weight, p=item)
+                                            for item in percentages.expressions]))
+    else:
+        node.replace(template(pick, x=node.this, w=weight, p=percentages))
+
+
+def weighted_index(weights: list, percentage: float) -> int | None:
+    """The 1-based position where the running sum of `weights` first reaches
+    `percentage` of their total (None for no weights)."""
+    if not weights:
+        return None
+    target, running = percentage * sum(weights), 0.0
+    for position, weight in enumerate(weights, start=1):
+        running += weight
+        if running >= target:
+            return position
+    return len(weights)
 
 
 def _as_macro(name: str, *members: str):
@@ -429,6 +484,20 @@ def _pattern_call(name: str, duck_function: str, convert, result_type: str | Non
     return build
 
 
+def _numeric_histogram(arguments):
+    """numeric_histogram(buckets, value[, weight]) over the group's non-NULL values
+    (`histograms.py`); fewer than 2 buckets fail as Trino fails them."""
+    if len(arguments) not in (2, 3):
+        raise FunctionNotSupported(f"Function 'numeric_histogram' with {len(arguments)} arguments is not supported")
+    weight = arguments[2] if len(arguments) == 3 else exp.Literal.number(1)
+    refused = strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'numeric_histogram bucket count must be greater "
+                                                              "than one'")
+    return template(f"CASE WHEN min(__n) < 2 THEN {refused} ELSE {histograms.FUNCTION}(min(__n), "
+                    "list(CAST(__x AS DOUBLE)) FILTER (WHERE __x IS NOT NULL AND __w IS NOT NULL), "
+                    "list(CAST(__w AS DOUBLE)) FILTER (WHERE __x IS NOT NULL AND __w IS NOT NULL)) END",
+                    n=arguments[0], x=arguments[1], w=weight)
+
+
 def _typeof(arguments):
     _arity(arguments, 1, "typeof")
     if isinstance(arguments[0], exp.Literal) and arguments[0].is_string:     # Trino types it by its length
@@ -460,13 +529,15 @@ _REWRITES = {
                                     "TIMESTAMP WITH TIME ZONE"),
     "typeof": _typeof,
     "reduce_agg": _reduce_agg,
+    "numeric_histogram": _numeric_histogram,
     "normalize": _normalize,
 }
 
 # Calls sqlglot parses into nodes of their own, by node type.
 _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.ArraySort: _array_sort,
           exp.Normalize: _normalize_node, exp.RegexpReplace: _regexp_replacement, exp.ArraySize: _cardinality,
-          exp.Rand: _random, exp.ApproxDistinct: _approx_distinct, exp.UnixToTime: _from_unixtime, exp.Substring: _substring,
+          exp.Rand: _random, exp.ApproxDistinct: _approx_distinct, exp.ApproxQuantile: _weighted_percentile,
+          exp.ArraySlice: _as_macro("slice", "this", "start", "end"), exp.UnixToTime: _from_unixtime, exp.Substring: _substring,
           exp.ArrayPosition: _array_position, exp.Cbrt: _as_macro("cbrt", "this"),
           exp.JSONArrayContains: _as_macro("json_array_contains", "this", "expression"),
           exp.ArrayContains: _as_macro("contains", "this", "expression"),

@@ -18,7 +18,7 @@ value of `sql`, of DuckDB type `kind` (a DuckDBPyType), NULL for a NULL.
 import re
 import struct
 
-from lakebox.engine.time_zones import INSTANT_FIELD, ZONE_FIELD
+from lakebox.engine.time_zones import INSTANT_FIELD, NANOS_FIELD, ZONE_FIELD
 
 JAVA_DOUBLE_FUNCTION = "lakebox_java_double"
 JAVA_REAL_FUNCTION = "lakebox_java_real"
@@ -53,6 +53,8 @@ def as_text(sql: str, kind, depth: int = 0) -> str:
     if type_id in ("struct", "tuple") and [name for name, _ in kind.children] == [INSTANT_FIELD, ZONE_FIELD]:
         # a timestamp with time zone of another zone than UTC (`time_zones.ZONED_TYPE`)
         return f"lakebox_zoned_text({sql}.{INSTANT_FIELD}, {sql}.{ZONE_FIELD})"
+    if type_id in ("struct", "tuple") and [name for name, _ in kind.children] == [INSTANT_FIELD, NANOS_FIELD]:
+        return f"lakebox_nanos_text({sql}.{NANOS_FIELD})"        # from_unixtime_nanos's timestamp(9)
     if type_id in ("struct", "tuple"):
         return _struct(sql, kind, depth)
     return _scalar(sql, str(kind).upper())

@@ -52,6 +52,13 @@ MACROS = [
                                            "|| s")
      + " ELSE CAST(s AS TIMESTAMPTZ) END"),
     *_text_timestamptz_macros(),
+    # from_unixtime_nanos: the instant (microseconds, floored), the nanoseconds' digits, its texts
+    ("nanos_instant", "n", "CAST(make_timestamp(CAST((n - ((n % 1000) + 1000) % 1000) / 1000 AS BIGINT)) "
+                           "AS TIMESTAMPTZ)"),
+    ("nanos_digits", "n", "lpad(CAST(((n % 1000000000) + 1000000000) % 1000000000 AS VARCHAR), 9, '0')"),
+    ("nanos_text", "n", "strftime(lakebox_nanos_instant(n), '%Y-%m-%d %H:%M:%S.') || lakebox_nanos_digits(n) "
+                        "|| ' UTC'"),
+    ("nanos_iso", "n", "strftime(lakebox_nanos_instant(n), '%Y-%m-%dT%H:%M:%S.') || lakebox_nanos_digits(n) || 'Z'"),
     # a value of another zone (named as Trino prints it: `zone_names`) as Trino prints it,
     # and in ISO 8601 (its offset there)
     ("duck_zone", "shown", "CASE WHEN shown[1] IN ('+', '-') THEN 'GMT' || shown ELSE shown END"),
@@ -83,8 +90,10 @@ def is_utc(zone: exp.Expression) -> bool:
     return name in _UTC_NAMES or bool(_UTC_OFFSET.fullmatch(name))
 
 
-INSTANT_FIELD, ZONE_FIELD = "__lakebox_instant", "__lakebox_zone"
+INSTANT_FIELD, ZONE_FIELD, NANOS_FIELD = "__lakebox_instant", "__lakebox_zone", "__lakebox_nanos"
 ZONED_TYPE = f"STRUCT({INSTANT_FIELD} TIMESTAMP WITH TIME ZONE, {ZONE_FIELD} VARCHAR)"
+# from_unixtime_nanos's timestamp(9) with time zone (UTC) shown: its instant and its nanoseconds
+NANOS_TYPE = f"STRUCT({INSTANT_FIELD} TIMESTAMP WITH TIME ZONE, {NANOS_FIELD} BIGINT)"
 _OFFSET = re.compile(r"([+-])([0-9]{1,2})(?::?([0-9]{2}))?")
 
 
@@ -330,6 +339,38 @@ def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp):
     node.replace(exp.Anonymous(this="lakebox_from_iso8601_timestamp", expressions=[node.this.copy()]))
 
 
+def _from_unixtime_nanos(node: exp.Anonymous):
+    """Trino's `timestamp(9) with time zone` of nanoseconds since 1970, in UTC: DuckDB's
+    instants hold microseconds, so the nanoseconds are kept beside the instant wherever
+    they would show (a result column, its text, to_iso8601, to_unixtime, typeof); what
+    would make a new timestamp(9) of it (date_trunc, date_add, max, ...) is refused."""
+    if len(node.expressions) != 1:
+        return
+    nanos = node.expressions[0].copy()
+    instant = exp.Anonymous(this="lakebox_nanos_instant", expressions=[nanos])
+    consumer = _consumer(node)
+    reader = node.parent
+    while isinstance(reader, exp.Paren):
+        reader = reader.parent
+    if consumer == "shown":
+        node.replace(exp.Anonymous(this="struct_pack", expressions=[
+            exp.PropertyEQ(this=exp.to_identifier(INSTANT_FIELD), expression=instant),
+            exp.PropertyEQ(this=exp.to_identifier(NANOS_FIELD), expression=exp.cast(nanos.copy(), "BIGINT"))]))
+    elif isinstance(reader, exp.Anonymous) and reader.name.lower() == "typeof":
+        reader.replace(exp.Literal.string("timestamp(9) with time zone"))
+    elif isinstance(reader, exp.TimeToUnix) or (isinstance(reader, exp.Anonymous) and
+                                                reader.name.lower() == "to_unixtime"):
+        reader.replace(exp.Div(this=exp.cast(nanos, "DOUBLE"), expression=exp.Literal.number("1e9")))
+    elif consumer in ("text", "iso"):
+        reader.replace(exp.Anonymous(this=f"lakebox_nanos_{consumer}", expressions=[nanos]))
+    elif consumer in ("instant", "local"):
+        node.replace(instant)
+    else:
+        raise ZoneNotSupported("Function 'from_unixtime_nanos' is not supported there (only a column of the "
+                               "result, or read by hour(), CAST AS date or varchar, format_datetime, to_iso8601, "
+                               "to_unixtime, a comparison)")
+
+
 ZONE_FUNCTIONS = {"at_timezone", "with_timezone"}
 # The macros `rewrite` calls, each a timestamp with time zone (in UTC).
 INSTANT_CALLS = {"lakebox_from_iso8601_timestamp", "lakebox_text_timestamptz", "lakebox_try_text_timestamptz"}
@@ -348,6 +389,8 @@ def rewrite(tree: exp.Expression) -> exp.Expression:
         elif isinstance(node, (exp.Cast, exp.TryCast)):
             if node.to.this == exp.DataType.Type.TIMESTAMPTZ:
                 _cast_to_timestamptz(node)
+        elif node.name.lower() == "from_unixtime_nanos":
+            _from_unixtime_nanos(node)
         elif node.name.lower() in ZONE_FUNCTIONS:
             _zone_function(node)
     return tree
