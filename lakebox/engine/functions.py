@@ -133,7 +133,8 @@ MACROS = [
     # Trino's slice(a, start, length): a negative start counts from the end
     ("slice", "a, s, n", "CASE WHEN s = 0 THEN "
      + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
-     + " WHEN n < 0 THEN " + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'length must be greater than or equal to 0'")
+     + " WHEN n < 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'length must be greater than or equal to 0'")
      + " WHEN s < 0 AND -s > len(a) THEN list_slice(a, 1, 0) "
      "ELSE list_slice(a, CASE WHEN s > 0 THEN s ELSE len(a) + s + 1 END, "
      "CASE WHEN s > 0 THEN s ELSE len(a) + s + 1 END + n - 1) END"),
@@ -149,6 +150,22 @@ MACROS = [
     # the position of the first match, -1 without one (the text before the leftmost match)
     ("regexp_position", "s, p", "CASE WHEN regexp_matches(s, p) "
                                 "THEN length(regexp_replace(s, '(?s)(' || p || ').*', '')) + 1 ELSE -1 END"),
+    # Trino's split with a limit: the last element holds the rest of the text
+    ("split_limit", "s, d, n", "CASE WHEN n <= 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Limit must be positive'")
+     + " WHEN len(string_split(s, d)) <= n THEN string_split(s, d) "
+     "ELSE list_concat(string_split(s, d)[1:n - 1], [array_to_string(string_split(s, d)[n:], d)]) END"),
+    # Java's Long.toString(x, radix) and Long.parseLong(s, radix): lower-case digits, a sign
+    ("to_base", "x, r", "CASE WHEN x < 0 THEN '-' || lower(to_base(-x, r)) ELSE lower(to_base(x, r)) END"),
+    ("from_base", "s, r",
+     "CASE WHEN NOT regexp_matches(lower(s), '^[+-]?[0-9a-z]+$') OR list_bool_or(list_transform("
+     "string_split(regexp_replace(lower(s), '^[+-]', ''), ''), "
+     "lambda c: strpos('0123456789abcdefghijklmnopqrstuvwxyz', c) > r)) THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Not a valid base-' || r || ' number: ' || s")
+     + " ELSE CASE WHEN s[1] = '-' THEN -1 ELSE 1 END * list_reduce(list_transform("
+     "string_split(regexp_replace(lower(s), '^[+-]', ''), ''), "
+     "lambda c: CAST(strpos('0123456789abcdefghijklmnopqrstuvwxyz', c) - 1 AS BIGINT)), "
+     "lambda acc, digit: acc * r + digit, CAST(0 AS BIGINT)) END"),
     ("map_agg", "k, v", "map_from_entries(list_filter(list({'key': k, 'value': v}) FILTER (WHERE k IS NOT NULL), "
                         "lambda e, i: list_position(list_transform(list({'key': k, 'value': v}) "
                         "FILTER (WHERE k IS NOT NULL), lambda y: y.key), e.key) = i))"),
@@ -286,6 +303,12 @@ def _from_unixtime(node: exp.UnixToTime):
         node.set("zone", None)
         return
     node.replace(_call("timezone", zone.copy(), _call("to_timestamp", node.this.copy())))
+
+
+def _split(node: exp.Split):
+    """Trino's split(s, d, limit): sqlglot drops the limit."""
+    if node.args.get("limit") is not None:
+        node.replace(_call(PREFIX + "split_limit", node.this, node.expression, node.args["limit"]))
 
 
 def _substring(node: exp.Substring):
@@ -537,7 +560,9 @@ _REWRITES = {
 _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.ArraySort: _array_sort,
           exp.Normalize: _normalize_node, exp.RegexpReplace: _regexp_replacement, exp.ArraySize: _cardinality,
           exp.Rand: _random, exp.ApproxDistinct: _approx_distinct, exp.ApproxQuantile: _weighted_percentile,
-          exp.ArraySlice: _as_macro("slice", "this", "start", "end"), exp.UnixToTime: _from_unixtime, exp.Substring: _substring,
+          exp.ArraySlice: _as_macro("slice", "this", "start", "end"), exp.Split: _split,
+          exp.FromBase: _as_macro("from_base", "this", "expression"), exp.UnixToTime: _from_unixtime,
+          exp.Substring: _substring,
           exp.ArrayPosition: _array_position, exp.Cbrt: _as_macro("cbrt", "this"),
           exp.JSONArrayContains: _as_macro("json_array_contains", "this", "expression"),
           exp.ArrayContains: _as_macro("contains", "this", "expression"),

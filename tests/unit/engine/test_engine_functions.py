@@ -159,6 +159,8 @@ TRINO_ANSWERS = [
     ("regexp_position('a1b22', '[0-9]+'), regexp_position('abc', 'z')", '"2","-1"'),
     ("approx_percentile(x, w, 0.5), approx_percentile(x, w, ARRAY[0.1, 0.9]) FROM (VALUES (1, 1), (2, 1), (3, 10)) "
      "AS t(x, w)", '"3","[2, 3]"'),
+    ("split('a,b,c', ',', 2), split('a,b,c', ',', 5)", '"[a, b,c]","[a, b, c]"'),
+    ("to_base(255, 16), to_base(-5, 2), from_base('ff', 16), from_base('-101', 2)", '"ff","-101","255","-5"'),
     ("map_entries(MAP(ARRAY['a'], ARRAY[1])), typeof(map_entries(MAP(ARRAY[1], ARRAY[2])))",
      '"[{a, 1}]","array(row(integer, integer))"'),
 ]
