@@ -150,6 +150,9 @@ MACROS = [
     # the position of the first match, -1 without one (the text before the leftmost match)
     ("regexp_position", "s, p", "CASE WHEN regexp_matches(s, p) "
                                 "THEN length(regexp_replace(s, '(?s)(' || p || ').*', '')) + 1 ELSE -1 END"),
+    # n-grams of an array: the whole array when it is shorter than n
+    ("ngrams", "a, n", "CASE WHEN n <= 0 THEN " + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'N must be positive'")
+     + " WHEN len(a) <= n THEN [a] ELSE list_transform(range(1, len(a) - n + 2), lambda i: a[i:i + n - 1]) END"),
     # Trino's split with a limit: the last element holds the rest of the text
     ("split_limit", "s, d, n", "CASE WHEN n <= 0 THEN "
      + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Limit must be positive'")
@@ -181,7 +184,7 @@ RENAMES = {"zip": "list_zip", "arrays_overlap": "list_has_any", "codepoint": "un
 
 UNSUPPORTED = {
     "xxhash64", "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "checksum", "approx_set", "merge",
-    "empty_approx_set", "cardinality_hll", "luhn_check", "word_stem", "ngrams", "combinations",
+    "empty_approx_set", "cardinality_hll", "luhn_check", "word_stem", "combinations",
     "human_readable_seconds", "parse_duration", "parse_data_size",
     "timezone_hour", "timezone_minute", "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",

@@ -160,6 +160,7 @@ TRINO_ANSWERS = [
     ("approx_percentile(x, w, 0.5), approx_percentile(x, w, ARRAY[0.1, 0.9]) FROM (VALUES (1, 1), (2, 1), (3, 10)) "
      "AS t(x, w)", '"3","[2, 3]"'),
     ("split('a,b,c', ',', 2), split('a,b,c', ',', 5)", '"[a, b,c]","[a, b, c]"'),
+    ("ngrams(ARRAY['a', 'b', 'c'], 2), ngrams(ARRAY['a', 'b'], 3)", '"[[a, b], [b, c]]","[[a, b]]"'),
     ("to_base(255, 16), to_base(-5, 2), from_base('ff', 16), from_base('-101', 2)", '"ff","-101","255","-5"'),
     ("map_entries(MAP(ARRAY['a'], ARRAY[1])), typeof(map_entries(MAP(ARRAY[1], ARRAY[2])))",
      '"[{a, 1}]","array(row(integer, integer))"'),
