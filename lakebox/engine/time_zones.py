@@ -342,8 +342,9 @@ def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp):
 def _from_unixtime_nanos(node: exp.Anonymous):
     """Trino's `timestamp(9) with time zone` of nanoseconds since 1970, in UTC: DuckDB's
     instants hold microseconds, so the nanoseconds are kept beside the instant wherever
-    they would show (a result column, its text, to_iso8601, to_unixtime, typeof); what
-    would make a new timestamp(9) of it (date_trunc, date_add, max, ...) is refused."""
+    they would show (a result column, or its max or min; its text, to_iso8601,
+    to_unixtime, typeof); what would make a new timestamp(9) of it elsewhere (date_trunc,
+    date_add, ...) is refused."""
     if len(node.expressions) != 1:
         return
     nanos = node.expressions[0].copy()
@@ -352,10 +353,13 @@ def _from_unixtime_nanos(node: exp.Anonymous):
     reader = node.parent
     while isinstance(reader, exp.Paren):
         reader = reader.parent
+    shown = exp.Anonymous(this="struct_pack", expressions=[
+        exp.PropertyEQ(this=exp.to_identifier(INSTANT_FIELD), expression=instant),
+        exp.PropertyEQ(this=exp.to_identifier(NANOS_FIELD), expression=exp.cast(nanos.copy(), "BIGINT"))])
     if consumer == "shown":
-        node.replace(exp.Anonymous(this="struct_pack", expressions=[
-            exp.PropertyEQ(this=exp.to_identifier(INSTANT_FIELD), expression=instant),
-            exp.PropertyEQ(this=exp.to_identifier(NANOS_FIELD), expression=exp.cast(nanos.copy(), "BIGINT"))]))
+        node.replace(shown)
+    elif isinstance(reader, (exp.Max, exp.Min)) and _consumer(reader) == "shown":
+        reader.replace(type(reader)(this=shown))        # the STRUCT orders by its instant, then its nanoseconds
     elif isinstance(reader, exp.Anonymous) and reader.name.lower() == "typeof":
         reader.replace(exp.Literal.string("timestamp(9) with time zone"))
     elif isinstance(reader, exp.TimeToUnix) or (isinstance(reader, exp.Anonymous) and

@@ -152,6 +152,8 @@ TRINO_ANSWERS = [
      '"1969-12-31 23:59:59.999999999 UTC","2024-01-01T12:00:00.123456789Z"'),
     ("to_unixtime(from_unixtime_nanos(1704110400123456789)), hour(from_unixtime_nanos(1704110400123456789))",
      '"1.7041104001234567E9","12"'),
+    ("max(from_unixtime_nanos(n)), min(from_unixtime_nanos(n)) FROM (VALUES 1704110400123456789, "
+     "1704110400123456788, 5) AS t(n)", '"2024-01-01 12:00:00.123456789 UTC","1970-01-01 00:00:00.000000005 UTC"'),
     ("slice(ARRAY[1, 2, 3, 4], 2, 2), slice(ARRAY[1, 2, 3, 4], -2, 1), slice(ARRAY[1, 2, 3, 4], -10, 2), "
      "slice(ARRAY[1, 2, 3, 4], 3, 5)", '"[2, 3]","[3]","[]","[3, 4]"'),
     ("entropy(c) FROM (VALUES 1, 1, 2, NULL, 0) AS t(c)", '"1.5"'),
