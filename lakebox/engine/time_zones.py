@@ -3,16 +3,19 @@
 A DuckDB TIMESTAMPTZ is an instant without a zone of its own; lakebox's session zone is
 UTC, so such a value is Trino's `timestamp(3) with time zone` in zone UTC, printed
 `2024-01-01 12:00:00.000 UTC`. `AT TIME ZONE`, `at_timezone`, `with_timezone`,
-`from_unixtime(x, zone)`, a TIMESTAMP literal naming a zone and `from_iso8601_timestamp`
-of a constant text give a value of another zone, named by a constant. What reads it
+`from_unixtime(x, zone)` and a TIMESTAMP literal naming a zone give a value of another
+zone, named by a constant; `from_iso8601_timestamp` a value of its text's offset, known
+per row when the text is a column's (`lakebox_iso_zone`). What reads it
 decides what it becomes (`_consumer`): its wall clock there (`hour(...)`, `CAST(... AS
 date)`, `format_datetime` without a zone letter), its instant (`to_unixtime`, a
 comparison, ORDER BY, another zone), its text (`CAST(... AS varchar)`, `to_iso8601`);
 shown as a column of the result, it is a STRUCT of the instant and the zone's name
 (`ZONED_TYPE`), which the result file prints as Trino does (`2024-01-01 10:00:00.000
-America/New_York`) and the metadata types `timestamp with time zone`. Anywhere else the
-query fails with NOT_SUPPORTED naming the construct, never a UTC value in disguise; so
-does a text of another zone read from a column (its zone would vary by row).
+America/New_York`) and the metadata types `timestamp with time zone`; date_trunc,
+date_add, interval arithmetic, max and min keep the zone. Anywhere else the query fails
+with NOT_SUPPORTED naming the construct, never a UTC value in disguise (an ISO text of a
+column is then checked as it is read: refused unless its offset is 0); so does a zone
+read from a column, or a text of another zone cast from one.
 """
 import functools
 import re
@@ -52,6 +55,12 @@ MACROS = [
                                            "|| s")
      + " ELSE CAST(s AS TIMESTAMPTZ) END"),
     *_text_timestamptz_macros(),
+    # the zone of an ISO 8601 text, as Trino names it: its offset (`+01:00`), UTC for none or 0
+    ("iso_offset", "s", "regexp_extract(s, 'T.*([+-][0-9]{2}(:?[0-9]{2})?)$', 1)"),
+    ("iso_zone", "s", "CASE WHEN lakebox_iso_offset(s) = '' OR regexp_matches(lakebox_iso_offset(s), "
+                      "'^[+-]00:?(00)?$') THEN 'UTC' ELSE substr(lakebox_iso_offset(s), 1, 3) || ':' || "
+                      "CASE WHEN length(replace(lakebox_iso_offset(s), ':', '')) = 5 "
+                      "THEN right(lakebox_iso_offset(s), 2) ELSE '00' END END"),
     # from_unixtime_nanos: the instant (microseconds, floored), the nanoseconds' digits, its texts
     ("nanos_instant", "n", "CAST(make_timestamp(CAST((n - ((n % 1000) + 1000) % 1000) / 1000 AS BIGINT)) "
                            "AS TIMESTAMPTZ)"),
@@ -116,15 +125,30 @@ def zone_names(zone: exp.Literal) -> tuple[str, str]:
     return name, name
 
 
-def zoned_value(instant: exp.Expression, zone: exp.Literal) -> exp.Expression:
+def zoned_value(instant: exp.Expression, zone: exp.Expression) -> exp.Expression:
     """The STRUCT a result column of another zone carries: its instant and its zone."""
     return exp.Anonymous(this="struct_pack", expressions=[
         exp.PropertyEQ(this=exp.to_identifier(INSTANT_FIELD), expression=exp.cast(instant, "TIMESTAMPTZ")),
-        exp.PropertyEQ(this=exp.to_identifier(ZONE_FIELD), expression=exp.Literal.string(zone_names(zone)[0]))])
+        exp.PropertyEQ(this=exp.to_identifier(ZONE_FIELD), expression=_shown_zone(zone))])
+
+
+def _is_constant(zone: exp.Expression) -> bool:
+    return isinstance(zone, exp.Literal) and zone.is_string
+
+
+def _row_zone(zone: exp.Expression) -> bool:
+    """A zone lakebox computes per row, already named as Trino names it (an ISO text's offset)."""
+    return isinstance(zone, exp.Anonymous) and zone.name == "lakebox_iso_zone"
+
+
+def _shown_zone(zone: exp.Expression) -> exp.Expression:
+    return exp.Literal.string(zone_names(zone)[0]) if _is_constant(zone) else zone.copy()
 
 
 def _duck_zone(zone: exp.Expression) -> exp.Expression:
-    return exp.Literal.string(zone_names(zone)[1]) if isinstance(zone, exp.Literal) and zone.is_string else zone
+    if _is_constant(zone):
+        return exp.Literal.string(zone_names(zone)[1])
+    return exp.Anonymous(this="lakebox_duck_zone", expressions=[zone.copy()]) if _row_zone(zone) else zone
 
 
 def _zone_text(zone: exp.Expression) -> str:
@@ -237,7 +261,7 @@ def _zoned(node: exp.Expression, what: str, zone: exp.Expression, instant: exp.E
     if is_utc(zone):
         node.replace(instant)
         return
-    consumer = _consumer(node) if isinstance(zone, exp.Literal) and zone.is_string else None
+    consumer = _consumer(node) if _is_constant(zone) or _row_zone(zone) else None
     if consumer is None:
         raise ZoneNotSupported(f"{what} is not supported (only UTC, a column of the result, or read by hour(), "
                                "CAST AS date, timestamp or varchar, format_datetime, to_iso8601, to_unixtime, "
@@ -259,7 +283,7 @@ def _zoned(node: exp.Expression, what: str, zone: exp.Expression, instant: exp.E
         while isinstance(reader, exp.Paren):
             reader = reader.parent
         macro = "lakebox_zoned_text" if consumer == "text" else "lakebox_zoned_iso8601"
-        reader.replace(exp.Anonymous(this=macro, expressions=[instant, exp.Literal.string(zone_names(zone)[0])]))
+        reader.replace(exp.Anonymous(this=macro, expressions=[instant, _shown_zone(zone)]))
 
 
 def _at_time_zone(node: exp.AtTimeZone):
@@ -327,15 +351,30 @@ _ISO_OFFSET = re.compile(r"T.*?([+-][0-9]{2}(?::?[0-9]{2})?)$")
 
 
 def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp):
-    """A constant text ending in an offset other than 0 is a value of that offset (a text
-    read from a column is checked as it is read)."""
+    """A value of the text's offset (UTC for `Z` or none): a constant's known now, a
+    column's per row (`lakebox_iso_zone`). Where lakebox cannot carry a zone per row, the
+    text is checked as it is read (refused when its offset is not 0)."""
     text = node.this
-    offset = _ISO_OFFSET.search(text.this) if isinstance(text, exp.Literal) and text.is_string else None
-    if offset and not is_utc(exp.Literal.string(offset.group(1))):
-        zone = exp.Literal.string(offset.group(1))
-        _zoned(node, f"Function 'from_iso8601_timestamp' with offset {offset.group(1)}", zone,
-               exp.cast(text.copy(), "TIMESTAMPTZ"))
-        return
+    if _is_constant(text):
+        offset = _ISO_OFFSET.search(text.this)
+        if offset and not is_utc(exp.Literal.string(offset.group(1))):
+            _zoned(node, f"Function 'from_iso8601_timestamp' with offset {offset.group(1)}",
+                   exp.Literal.string(offset.group(1)), exp.cast(text.copy(), "TIMESTAMPTZ"))
+            return
+    elif _consumer(node) is not None:
+        zone = exp.Anonymous(this="lakebox_iso_zone", expressions=[text.copy()])
+        instant = exp.cast(text.copy(), "TIMESTAMPTZ")
+        reader = node.parent
+        while isinstance(reader, exp.Paren):
+            reader = reader.parent
+        if not isinstance(reader, (exp.Max, exp.Min)):
+            _zoned(node, "Function 'from_iso8601_timestamp'", zone, instant)
+            return
+        # max/min of values whose zone varies by row: the STRUCT orders by its instant first
+        outer = _consumer(reader)
+        if outer in ("shown", "instant"):
+            reader.replace(type(reader)(this=zoned_value(instant, zone) if outer == "shown" else instant))
+            return
     node.replace(exp.Anonymous(this="lakebox_from_iso8601_timestamp", expressions=[node.this.copy()]))
 
 

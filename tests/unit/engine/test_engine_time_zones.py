@@ -76,6 +76,14 @@ def test_utc_answers_as_trino(select, line):
      '"2024-06-01 19:00:00.000 Asia/Tokyo"'),
     ("t FROM (SELECT x AT TIME ZONE 'Asia/Tokyo' AS t FROM (VALUES TIMESTAMP '2024-06-01 10:00:00') AS v(x))",
      '"2024-06-01 19:00:00.000 Asia/Tokyo"'),
+    # an ISO text's offset, per row
+    ("from_iso8601_timestamp(s), CAST(from_iso8601_timestamp(s) AS timestamp), to_iso8601(from_iso8601_timestamp(s)) "
+     "FROM (VALUES '2024-07-01T08:30:00.250-0530') AS t(s)",
+     '"2024-07-01 08:30:00.250 -05:30","2024-07-01 08:30:00.250","2024-07-01T08:30:00.250-05:30"'),
+    ("from_iso8601_timestamp(s), date_trunc('day', from_iso8601_timestamp(s)) "
+     "FROM (VALUES '2024-01-01T01:00:00+00:00') AS t(s)", '"2024-01-01 01:00:00.000 UTC","2024-01-01 00:00:00.000 UTC"'),
+    ("max(from_iso8601_timestamp(s)) FROM (VALUES '2024-01-01T12:00:00+01:00', '2024-01-01T12:00:00Z') AS t(s)",
+     '"2024-01-01 12:00:00.000 UTC"'),
 ])
 def test_other_zones_answer_as_trino(select, line):
     assert result_line("SELECT " + select) == line
