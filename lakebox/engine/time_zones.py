@@ -87,7 +87,7 @@ def install(db):
 
 
 class ZoneNotSupported(ValueError):
-    """A time zone lakebox cannot carry (any but UTC), naming the construct."""
+    """A value of a zone other than UTC where lakebox cannot carry it, naming the construct."""
 
 
 def is_utc(zone: exp.Expression) -> bool:
@@ -107,22 +107,24 @@ _OFFSET = re.compile(r"([+-])([0-9]{1,2})(?::?([0-9]{2}))?")
 
 
 @functools.lru_cache(maxsize=1)
-def _zone_names() -> dict:
-    return {name.lower(): name for name in zoneinfo.available_timezones()}
+def _zone_names() -> frozenset:
+    return frozenset(zoneinfo.available_timezones())
 
 
 def zone_names(zone: exp.Literal) -> tuple[str, str]:
-    """(the zone as Trino prints it, as DuckDB's functions take it): a region spelled as
-    the tz database does (`america/new_york` is `America/New_York`), an offset as
-    `+05:30` (DuckDB's `GMT+05:30`)."""
+    """(the zone as Trino prints it, as DuckDB's functions take it): a region of the tz
+    database, spelled as it spells it (Trino's engine 3 refuses `AMERICA/NEW_YORK`:
+    https://help.sigmacomputing.com, "Invalid time zones"), or an offset as `+05:30`
+    (DuckDB's `GMT+05:30`)."""
     text = zone.this.strip()
     offset = _OFFSET.fullmatch(text)
     if offset:
         sign, hours, minutes = offset.groups()
         shown = f"{sign}{int(hours):02}:{minutes or '00'}"
         return shown, "GMT" + shown
-    name = _zone_names().get(text.lower(), text)
-    return name, name
+    if text not in _zone_names():
+        raise ZoneNotSupported(f"Time zone not supported: {text}")
+    return text, text
 
 
 def zoned_value(instant: exp.Expression, zone: exp.Expression) -> exp.Expression:
@@ -261,6 +263,8 @@ def _zoned(node: exp.Expression, what: str, zone: exp.Expression, instant: exp.E
     if is_utc(zone):
         node.replace(instant)
         return
+    if _is_constant(zone):
+        zone_names(zone)            # a zone Trino does not know is refused whatever reads it
     consumer = _consumer(node) if _is_constant(zone) or _row_zone(zone) else None
     if consumer is None:
         raise ZoneNotSupported(f"{what} is not supported (only UTC, a column of the result, or read by hour(), "
@@ -322,10 +326,8 @@ def _zone_function(node: exp.Anonymous):
         return
     value, zone = node.expressions
     if name == "with_timezone":       # the wall clock given, read in the zone
-        instant = exp.Anonymous(this="timezone", expressions=[_duck_zone(zone).copy(),
-                                                              exp.cast(value.copy(), "TIMESTAMP")])
-        if is_utc(zone):
-            instant = _as_instant(value)
+        instant = _as_instant(value) if is_utc(zone) else exp.Anonymous(
+            this="timezone", expressions=[_duck_zone(zone).copy(), exp.cast(value.copy(), "TIMESTAMP")])
         _zoned(node, f"Function '{name}' with time zone {_zone_text(zone)}", zone, instant,
                exp.cast(value.copy(), "TIMESTAMP"))
     else:

@@ -116,6 +116,9 @@ def test_pyathena_reads_a_zoned_value_as_an_aware_datetime(lakebox_server, bucke
      "NOT_SUPPORTED: Function 'from_unixtime' with time zone 'Europe/Berlin'" + ONLY),
     ("SELECT format_datetime(with_timezone(TIMESTAMP '2024-01-01 12:00:00', 'Asia/Tokyo'), 'HH z')",
      "NOT_SUPPORTED: Function 'with_timezone' with time zone 'Asia/Tokyo'" + ONLY),
+    ("SELECT date_format(c.created AT TIME ZONE 'AMERICA/NEW_YORK', '%Y-%m-%d') "
+     "FROM (VALUES TIMESTAMP '2024-01-01 12:00:00') AS c(created)",
+     "NOT_SUPPORTED: Time zone not supported: AMERICA/NEW_YORK"),
     ("SELECT date_diff('second', from_iso8601_timestamp(s), current_timestamp) "
      "FROM (VALUES '2024-01-01T12:00:00+01:00') AS t(s)",
      "NOT_SUPPORTED: from_iso8601_timestamp of a time zone other than UTC is not supported: "
