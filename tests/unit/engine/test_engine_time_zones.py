@@ -24,6 +24,9 @@ NOON_UTC = '"2024-01-01 12:00:00.000 UTC"'
     ("hour(TIMESTAMP '2024-01-01 12:34:00' AT TIME ZONE 'UTC')", '"12"'),
     ("date_trunc('hour', TIMESTAMP '2024-01-01 12:34:00' AT TIME ZONE 'UTC')", NOON_UTC),
     ("format_datetime(from_unixtime(1704110400, 'UTC'), 'yyyy-MM-dd HH:mm')", '"2024-01-01 12:00"'),
+    # Joda's Z, ZZ and ZZZ of a UTC value
+    ("format_datetime(from_unixtime(0), 'yyyy-MM-dd''T''HH:mm:ssZ'), format_datetime(from_unixtime(0), 'HH ZZ'), "
+     "format_datetime(from_unixtime(0), 'ZZZ')", '"1970-01-01T00:00:00+0000","00 +00:00","UTC"'),
     ("to_unixtime(from_iso8601_timestamp('2024-01-01T12:00:00Z'))", '"1.7041104E9"'),
     ("current_timestamp AT TIME ZONE 'UTC' > TIMESTAMP '2020-01-01 00:00:00'", '"true"'),
     ("CAST(from_unixtime(1704110400) AS varchar), CAST(max(TIMESTAMP '2024-01-01 12:00:00' AT TIME ZONE 'UTC') "
