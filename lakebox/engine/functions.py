@@ -366,8 +366,15 @@ def _as_macro(name: str, *members: str):
 
 
 def _array_sort(node: exp.ArraySort):
-    if node.args.get("expression") is not None:
-        raise FunctionNotSupported("Function 'array_sort' with a comparator is not supported")
+    """array_sort(a, (x, y) -> ...): a stable insertion of each element before the first
+    one the comparator puts after it (DuckDB's list_sort takes no comparator)."""
+    comparator = node.args.get("expression")
+    if comparator is None:
+        return
+    body = _lambda_body(comparator, "__x", "__e")
+    position = "coalesce(list_position(list_transform(__s, lambda __e: (__body) < 0), true), len(__s) + 1)"
+    node.replace(template(f"list_reduce(__a, lambda __s, __x: list_concat(list_concat(__s[1:{position} - 1], "
+                          f"[__x]), __s[{position}:]), (__a)[1:0])", a=node.this, body=body))
 
 
 def _approx_distinct(node: exp.ApproxDistinct):

@@ -163,6 +163,10 @@ TRINO_ANSWERS = [
      "AS t(x, w)", '"3","[2, 3]"'),
     ("split('a,b,c', ',', 2), split('a,b,c', ',', 5)", '"[a, b,c]","[a, b, c]"'),
     ("ngrams(ARRAY['a', 'b', 'c'], 2), ngrams(ARRAY['a', 'b'], 3)", '"[[a, b], [b, c]]","[[a, b]]"'),
+    # array_sort with a comparator: descending, and stable on ties
+    ("array_sort(ARRAY[3, 1, 2], (x, y) -> IF(x < y, 1, IF(x = y, 0, -1))), "
+     "array_sort(ARRAY['bb', 'a', 'cc'], (x, y) -> IF(length(x) < length(y), -1, IF(length(x) = length(y), 0, 1)))",
+     '"[3, 2, 1]","[a, bb, cc]"'),
     ("to_base(255, 16), to_base(-5, 2), from_base('ff', 16), from_base('-101', 2)", '"ff","-101","255","-5"'),
     ("map_entries(MAP(ARRAY['a'], ARRAY[1])), typeof(map_entries(MAP(ARRAY[1], ARRAY[2])))",
      '"[{a, 1}]","array(row(integer, integer))"'),
