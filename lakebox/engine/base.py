@@ -48,6 +48,7 @@ class EngineError(Exception):
 
 # DuckDB errors whose Trino name and words are known: (pattern, name, message template).
 _TRINO_WORDS = [
+    (r"Unknown TimeZone '(.*)'", "NOT_SUPPORTED", "Time zone not supported: {0}"),
     (r"Could not convert string '(.*)' to INT32\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to INT"),
     (r"Could not convert string '(.*)' to INT64\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to BIGINT"),
     (r"Could not convert string '(.*)' to INT16\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to SMALLINT"),

@@ -10,6 +10,8 @@ length, then chunks each preceded by their compressed length, all 4-byte big-end
 and one raw snappy block.
 """
 import bz2
+import gzip
+import io
 import os
 import shutil
 
@@ -34,6 +36,18 @@ def compression_of(uri: str) -> str:
         if lower.endswith(suffix):
             return compression
     return "none"
+
+
+def text_lines(path: str, compression: str):
+    """The lines (without their ends) of a text file DuckDB reads (`READ_BY_DUCKDB`)."""
+    if compression == "zstd":
+        with open(path, "rb") as source:
+            opened = io.BytesIO(bytes(cramjam.zstd.decompress(source.read())))
+    else:
+        opened = gzip.open(path, "rb") if compression == "gzip" else open(path, "rb")
+    with io.TextIOWrapper(opened, encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            yield line.rstrip("\r\n")
 
 
 def plain_copy(path: str, compression: str, target: str, uri: str):

@@ -51,6 +51,7 @@ _JODA = {
     "s": [(1, "%-S"), (2, "%S")], "w": [(1, "%V")], "z": [(1, "%Z")],
 }
 _FRACTIONS = {3: "%g", 6: "%f", 9: "%n"}
+_UTC_OFFSETS = {1: "+0000", 2: "+00:00", 3: "UTC"}      # Joda's Z, ZZ, ZZZ (the zone's id) in UTC
 
 
 def from_joda(pattern: str, parsing: bool = False) -> str:
@@ -66,6 +67,11 @@ def from_joda(pattern: str, parsing: bool = False) -> str:
             continue
         if letter == "S" and len(text) in _FRACTIONS:
             out.append(_FRACTIONS[len(text)])
+            continue
+        if letter == "Z" and not parsing:
+            # the offset of the zone the value is printed in: always UTC here (a value of
+            # another zone read by a pattern naming its zone is refused: time_zones.py)
+            out.append(_UTC_OFFSETS[min(len(text), 3)])
             continue
         rules = _JODA.get(letter)
         if rules is None:

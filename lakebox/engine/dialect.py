@@ -119,15 +119,20 @@ def regexp_extract_without_match_is_null(tree: exp.Expression) -> exp.Expression
     return tree
 
 
-def reduce_identity_finish(tree: exp.Expression) -> exp.Expression:
-    """`reduce(a, init, merge, s -> s)`: an identity finishing function is what DuckDB's
-    list_reduce does anyway, so it is dropped (any other finish is NOT_SUPPORTED)."""
-    for node in tree.find_all(exp.Reduce):
+def reduce_finish(tree: exp.Expression) -> exp.Expression:
+    """`reduce(a, init, merge, finish)`: DuckDB's list_reduce takes no finishing function,
+    so the finish's body is applied to the reduction (an identity finish is dropped)."""
+    for node in list(tree.find_all(exp.Reduce)):
         finish = node.args.get("finish")
-        if isinstance(finish, exp.Lambda) and len(finish.expressions) == 1 and \
-                isinstance(finish.this, (exp.Identifier, exp.Column)) and \
-                finish.this.name == finish.expressions[0].name:
-            node.set("finish", None)
+        if not (isinstance(finish, exp.Lambda) and len(finish.expressions) == 1):
+            continue
+        reduced = node.copy()
+        reduced.set("finish", None)
+        parameter = finish.expressions[0].name
+        body = finish.this.copy().transform(
+            lambda part: reduced.copy() if isinstance(part, (exp.Identifier, exp.Column)) and part.name == parameter
+            and not isinstance(part.parent, exp.Column) and not (isinstance(part, exp.Column) and part.table) else part)
+        node.replace(exp.Paren(this=body))
     return tree
 
 
@@ -214,7 +219,7 @@ FIXES = [
     ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
     ("time zones: UTC as Trino's, any other refused", time_zones_in_utc),
     ("Trino's functions", trino_functions),
-    ("reduce with an identity finishing function", reduce_identity_finish),
+    ("reduce with a finishing function", reduce_finish),
     ("regexp_extract without a match is NULL", regexp_extract_without_match_is_null),
 ]
 
@@ -527,7 +532,7 @@ _TRIGGERS = {
     cast_of_text_to_varchar_n_truncates: {exp.Cast, exp.TryCast},
     cast_of_text_to_json_is_a_json_string: {exp.Cast},
     cast_of_a_map_to_json_sorts_its_keys: {exp.Cast},
-    reduce_identity_finish: {exp.Reduce},
+    reduce_finish: {exp.Reduce},
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},
     date_add_on_a_date_stays_date: {exp.DateAdd},

@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, regex_read,
-                            scan_bytes, strict, text, time_zones, types)
+from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, json_rows,
+                            regex_read, scan_bytes, strict, text, time_zones, types)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -33,10 +33,21 @@ _JSON_SAMPLE_FILES = 8           # files whose keys are read to match columns ca
 _RESULT_CASTS = {"HUGEINT": "BIGINT", "UBIGINT": "BIGINT", "UINTEGER": "BIGINT", "USMALLINT": "INTEGER",
                  "UTINYINT": "SMALLINT", "TIMESTAMP_MS": "TIMESTAMP",
                  "TIMESTAMP_S": "TIMESTAMP", "TIMESTAMP WITH TIME ZONE": "TIMESTAMP WITH TIME ZONE"}
+# The result's types as metadata names them: a timestamp with time zone of another zone
+# than UTC is one too, though its value stays the STRUCT of its instant and zone (which
+# text.py prints in its zone).
+_RESULT_TYPES = {**_RESULT_CASTS, time_zones.ZONED_TYPE.upper(): "TIMESTAMP WITH TIME ZONE",
+                 time_zones.NANOS_TYPE.upper(): "TIMESTAMP WITH TIME ZONE"}
 
 
-def _micros(value: str, kind) -> str:
-    return f"CAST({value} AS TIMESTAMP)" if str(kind).upper() == "TIMESTAMP_NS" else value
+def _stored(value: str, kind) -> str:
+    """A result value as data files hold it: a timestamp(6) in microseconds, a timestamp
+    with time zone of another zone than UTC as its instant (`time_zones.ZONED_TYPE`)."""
+    upper = str(kind).upper()
+    if upper == "TIMESTAMP_NS":
+        return f"CAST({value} AS TIMESTAMP)"
+    zoned = upper in (time_zones.ZONED_TYPE.upper(), time_zones.NANOS_TYPE.upper())
+    return f"{value}.{time_zones.INSTANT_FIELD}" if zoned else value
 
 
 class DuckEngine:
@@ -55,6 +66,16 @@ class DuckEngine:
         # row group. A data file is a blob, never rewritten in place: its footer never changes.
         self._footers = Lru(4096)
         self._footers_lock = threading.Lock()
+        # JSON data files whose every line is a JSON object (blobs, never rewritten in place)
+        self._json_checked = Lru(4096)
+
+    def json_checked(self, path: str) -> bool:
+        with self._footers_lock:
+            return self._json_checked.get(path) is not None
+
+    def json_check_passed(self, path: str):
+        with self._footers_lock:
+            self._json_checked.put(path, True)
 
     def footer(self, cursor, path: str) -> list[dict]:
         with self._footers_lock:
@@ -79,7 +100,7 @@ class DuckEngine:
     def prepare(self, tree: exp.Expression, sources: list[TableSource], default_database: str) -> "DuckQuery":
         """A query ready to bind: `sources` are the tables of `dialect.table_refs(tree)`,
         a reference without a database naming one of `default_database`."""
-        return DuckQuery(self._cursor(), tree, sources, default_database, self.footer)
+        return DuckQuery(self._cursor(), tree, sources, default_database, self)
 
     def prune(self, tree: exp.Expression, table: exp.Table, source: TableSource):
         """Drop the partitions of `source` that the query's WHERE excludes, before any
@@ -107,9 +128,10 @@ class DuckQuery:
     """One query on its own connection: its result columns, what it scans, and where it
     writes; `cancel()` from any thread interrupts it."""
 
-    def __init__(self, cursor, tree: exp.Expression, sources: list[TableSource], default_database: str, footer):
+    def __init__(self, cursor, tree: exp.Expression, sources: list[TableSource], default_database: str, engine):
         self._cursor = cursor
-        self._footer = footer
+        self._engine = engine
+        self._footer = engine.footer
         self._default_database = (default_database or "").lower()
         self._cancelled = threading.Event()
         self._calls_done = threading.Event()     # set while no guarded call runs
@@ -214,6 +236,9 @@ class DuckQuery:
         a missing function placed at its call: `line L:C: Function 'f' not registered`."""
         if error.error_name == "FUNCTION_NOT_FOUND" and error.message.endswith("' not registered"):
             return self._function_placed(error)
+        if time_zones.INSTANT_FIELD in error.message:      # a subquery's column of another zone, read by a function
+            return EngineError("NOT_SUPPORTED", "A timestamp with time zone other than UTC read from a subquery's "
+                                                "column is not supported (only shown, or read where it is made)")
         found = re.search(r'column "([^"]+)"', error.message, re.IGNORECASE)
         if error.error_name != "COLUMN_NOT_FOUND" or found is None:
             return error
@@ -248,6 +273,8 @@ class DuckQuery:
         for number, source in enumerate(self._sources):
             view = f"__lakebox_t{number}"
             self._decompress(source)
+            if source.format == "json" and not json_rows.ignores_malformed(source.serde_library, source.serde):
+                self._refuse_malformed_json(source)
             schema = self._file_columns(source)
             register = functools.partial(self._register_files, source, f"{view}_{source.format}")
             reads.append((view, duck_read.table_sql(source, schema, pseudo, register)))
@@ -322,6 +349,31 @@ class DuckQuery:
                 except codecs.CorruptFile as error:
                     raise EngineError("HIVE_CURSOR_ERROR", str(error)) from None
                 part.files[index] = DataFile(target, found.uri, found.size, "none")
+
+    def _refuse_malformed_json(self, source):
+        """HIVE_CURSOR_ERROR, in the SerDe's words, for the first line of the table's files
+        that is not a JSON object (DuckDB finds the files that hold one; the SerDe's
+        parser, `json_rows`, the line and its words). A file found whole is not read again."""
+        unchecked = [found for found in source.files if not self._engine.json_checked(found.path)]
+        groups = {}
+        for found in unchecked:
+            groups.setdefault(duck_read.compression_of(found), []).append(found)
+        suspects = set()
+        for compression, files in groups.items():
+            paths = "[" + ", ".join(duck_read.quote(found.path) for found in files) + "]"
+            suspects.update(row[0] for row in self._cursor.execute(
+                f"SELECT DISTINCT filename FROM read_json_objects({paths}, format = 'newline_delimited', "
+                f"ignore_errors = true, filename = true, compression = {duck_read.quote(compression)}) "
+                "WHERE json IS NULL OR json_type(json) <> 'OBJECT'").fetchall())
+        for found in unchecked:
+            if found.path not in suspects:
+                if self._scratch is None or not found.path.startswith(self._scratch):
+                    self._engine.json_check_passed(found.path)
+                continue
+            error = json_rows.first_error(codecs.text_lines(found.path, duck_read.compression_of(found)),
+                                          source.serde_library)
+            if error is not None:
+                raise EngineError("HIVE_CURSOR_ERROR", error)
 
     def _json_keys(self, source) -> dict:
         """Lower-cased key -> how a sample of the files spells it: the columns, and the
@@ -398,13 +450,12 @@ class DuckQuery:
         return f"SELECT {', '.join(items)} FROM ({self._sql}) AS __result({', '.join(positions)})"
 
     def _final_sql(self) -> str:
-        """The query with Trino's result types; a timestamp(6) (TIMESTAMP_NS) is held in
-        microseconds, as Parquet files and Iceberg tables store it."""
-        return self._by_position(lambda value, name, kind: f"{_micros(value, kind)} AS {duck_read.ident(name)}")
+        """The query with Trino's result types, as data files hold them (`_stored`)."""
+        return self._by_position(lambda value, name, kind: f"{_stored(value, kind)} AS {duck_read.ident(name)}")
 
     @property
     def result_columns(self) -> list[tuple[str, str]]:
-        return [(name, _RESULT_CASTS.get(kind.upper(), kind)) for name, kind in self.columns]
+        return [(name, _RESULT_TYPES.get(kind.upper(), kind)) for name, kind in self.columns]
 
     def write_csv(self, path: str) -> int:
         """Run the query into an Athena result file: a header row, every value quoted,

@@ -19,13 +19,14 @@ import zlib
 import sqlglot
 from sqlglot import exp
 
-from lakebox.engine import datetime_patterns, strict
+from lakebox.engine import datetime_patterns, histograms, strict
 from lakebox.engine.types import trino_type_of_duck
 
 PREFIX = "trino_"
 TRINO_TYPE_FUNCTION = "lakebox_trino_type"
 CRC32_FUNCTION = "lakebox_crc32"
 FORMAT_NUMBER_FUNCTION = "lakebox_format_number"
+WEIGHTED_INDEX_FUNCTION = "lakebox_weighted_index"
 
 _SCHEME = "[A-Za-z][A-Za-z0-9+.-]*"
 _AUTHORITY = rf"^{_SCHEME}://(?:[^@/?#]*@)?"
@@ -129,6 +130,45 @@ MACROS = [
     ("width_bucket", "x, low, high, n",
      "CASE WHEN x < low THEN 0 WHEN x >= high THEN n + 1 "
      "ELSE CAST(floor(CAST(x - low AS DOUBLE) * n / CAST(high - low AS DOUBLE)) AS BIGINT) + 1 END"),
+    # Trino's slice(a, start, length): a negative start counts from the end
+    ("slice", "a, s, n", "CASE WHEN s = 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
+     + " WHEN n < 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'length must be greater than or equal to 0'")
+     + " WHEN s < 0 AND -s > len(a) THEN list_slice(a, 1, 0) "
+     "ELSE list_slice(a, CASE WHEN s > 0 THEN s ELSE len(a) + s + 1 END, "
+     "CASE WHEN s > 0 THEN s ELSE len(a) + s + 1 END + n - 1) END"),
+    # Trino's entropy of counts, computed as Trino does: (ln(S) - sum(c * ln(c)) / S) / ln(2)
+    # over the positive counts
+    ("entropy", "c", "CASE WHEN min(c) < 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Entropy count argument must be non-negative'")
+     + " WHEN coalesce(sum(c) FILTER (WHERE c > 0), 0) = 0 THEN CAST(0.0 AS DOUBLE) "
+     "ELSE (ln(sum(c) FILTER (WHERE c > 0)) - sum(c * ln(c)) FILTER (WHERE c > 0) / sum(c) FILTER (WHERE c > 0)) "
+     "/ ln(2) END"),
+    # a map's entries are rows of unnamed fields in Trino ({k, v}; DuckDB names them key, value)
+    ("map_entries", "m", "list_transform(map_entries(m), lambda e: row(e.key, e.value))"),
+    # the position of the first match, -1 without one (the text before the leftmost match)
+    ("regexp_position", "s, p", "CASE WHEN regexp_matches(s, p) "
+                                "THEN length(regexp_replace(s, '(?s)(' || p || ').*', '')) + 1 ELSE -1 END"),
+    # n-grams of an array: the whole array when it is shorter than n
+    ("ngrams", "a, n", "CASE WHEN n <= 0 THEN " + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'N must be positive'")
+     + " WHEN len(a) <= n THEN [a] ELSE list_transform(range(1, len(a) - n + 2), lambda i: a[i:i + n - 1]) END"),
+    # Trino's split with a limit: the last element holds the rest of the text
+    ("split_limit", "s, d, n", "CASE WHEN n <= 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Limit must be positive'")
+     + " WHEN len(string_split(s, d)) <= n THEN string_split(s, d) "
+     "ELSE list_concat(string_split(s, d)[1:n - 1], [array_to_string(string_split(s, d)[n:], d)]) END"),
+    # Java's Long.toString(x, radix) and Long.parseLong(s, radix): lower-case digits, a sign
+    ("to_base", "x, r", "CASE WHEN x < 0 THEN '-' || lower(to_base(-x, r)) ELSE lower(to_base(x, r)) END"),
+    ("from_base", "s, r",
+     "CASE WHEN NOT regexp_matches(lower(s), '^[+-]?[0-9a-z]+$') OR list_bool_or(list_transform("
+     "string_split(regexp_replace(lower(s), '^[+-]', ''), ''), "
+     "lambda c: strpos('0123456789abcdefghijklmnopqrstuvwxyz', c) > r)) THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Not a valid base-' || r || ' number: ' || s")
+     + " ELSE CASE WHEN s[1] = '-' THEN -1 ELSE 1 END * list_reduce(list_transform("
+     "string_split(regexp_replace(lower(s), '^[+-]', ''), ''), "
+     "lambda c: CAST(strpos('0123456789abcdefghijklmnopqrstuvwxyz', c) - 1 AS BIGINT)), "
+     "lambda acc, digit: acc * r + digit, CAST(0 AS BIGINT)) END"),
     ("map_agg", "k, v", "map_from_entries(list_filter(list({'key': k, 'value': v}) FILTER (WHERE k IS NOT NULL), "
                         "lambda e, i: list_position(list_transform(list({'key': k, 'value': v}) "
                         "FILTER (WHERE k IS NOT NULL), lambda y: y.key), e.key) = i))"),
@@ -144,11 +184,11 @@ RENAMES = {"zip": "list_zip", "arrays_overlap": "list_has_any", "codepoint": "un
 
 UNSUPPORTED = {
     "xxhash64", "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "checksum", "approx_set", "merge",
-    "empty_approx_set", "cardinality_hll", "luhn_check", "word_stem", "ngrams", "combinations",
+    "empty_approx_set", "cardinality_hll", "luhn_check", "word_stem", "combinations",
     "human_readable_seconds", "parse_duration", "parse_data_size",
     "timezone_hour", "timezone_minute", "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
-    "tdigest_agg", "value_at_quantile", "values_at_quantiles", "numeric_histogram", "approx_most_frequent",
+    "tdigest_agg", "value_at_quantile", "values_at_quantiles", "approx_most_frequent",
     "evaluate_classifier_predictions", "map_zip_with", "inverse_beta_cdf", "beta_cdf", "inverse_normal_cdf",
     "normal_cdf", "wilson_interval_lower", "wilson_interval_upper", "from_ieee754_32", "from_ieee754_64",
     "to_ieee754_32", "to_ieee754_64", "hmac_md5", "hmac_sha1", "hmac_sha256", "hmac_sha512", "spooky_hash",
@@ -165,6 +205,8 @@ def install(db):
     db.create_function(TRINO_TYPE_FUNCTION, trino_type_of_duck, ["VARCHAR"], "VARCHAR")
     db.create_function(CRC32_FUNCTION, lambda data: zlib.crc32(data), ["BLOB"], "BIGINT")
     db.create_function(FORMAT_NUMBER_FUNCTION, format_number, ["DOUBLE"], "VARCHAR")
+    histograms.install(db)
+    db.create_function(WEIGHTED_INDEX_FUNCTION, weighted_index, ["DOUBLE[]", "DOUBLE"], "BIGINT")
 
 
 _UNITS = "KMBTQ"
@@ -266,6 +308,12 @@ def _from_unixtime(node: exp.UnixToTime):
     node.replace(_call("timezone", zone.copy(), _call("to_timestamp", node.this.copy())))
 
 
+def _split(node: exp.Split):
+    """Trino's split(s, d, limit): sqlglot drops the limit."""
+    if node.args.get("limit") is not None:
+        node.replace(_call(PREFIX + "split_limit", node.this, node.expression, node.args["limit"]))
+
+
 def _substring(node: exp.Substring):
     length = node.args.get("length")
     node.replace(_call(PREFIX + "substring_for", node.this, node.args["start"], length) if length is not None
@@ -279,14 +327,54 @@ def _array_position(node: exp.ArrayPosition):
     node.replace(_call(PREFIX + "array_position", node.this, node.expression))
 
 
+def _weighted_percentile(node: exp.ApproxQuantile):
+    """approx_percentile(x, w, p): the smallest x whose cumulative weight (values in
+    order) reaches p of the total, for one percentage or an array of them (sqlglot
+    drops the weight). Without a weight, DuckDB's approx_quantile answers."""
+    weight = node.args.get("weight")
+    if weight is None:
+        return
+    if node.args.get("accuracy") is not None:
+        raise FunctionNotSupported("Function 'approx_percentile' with an accuracy is not supported")
+    percentages = node.args["quantile"]
+    pairs = ("list_sort(list({'x': __x, 'w': CAST(__w AS DOUBLE)}) FILTER (WHERE __x IS NOT NULL AND __w IS NOT NULL "
+             "AND __w > 0))")
+    pick = f"{pairs}[{WEIGHTED_INDEX_FUNCTION}(list_transform({pairs}, lambda __e: __e.w), __p)].x"
+    if isinstance(percentages, exp.Array):
+        node.replace(exp.Array(expressions=[template(pick, x=node.this, w=weight, p=item)
+                                            for item in percentages.expressions]))
+    else:
+        node.replace(template(pick, x=node.this, w=weight, p=percentages))
+
+
+def weighted_index(weights: list, percentage: float) -> int | None:
+    """The 1-based position where the running sum of `weights` first reaches
+    `percentage` of their total (None for no weights)."""
+    if not weights:
+        return None
+    target, running = percentage * sum(weights), 0.0
+    for position, weight in enumerate(weights, start=1):
+        running += weight
+        if running >= target:
+            return position
+    return len(weights)
+
+
 def _as_macro(name: str, *members: str):
     """A handler replacing a sqlglot node by a call of the macro `name` on its `members`."""
     return lambda node: node.replace(_call(PREFIX + name, *(node.args[member] for member in members)))
 
 
 def _array_sort(node: exp.ArraySort):
-    if node.args.get("expression") is not None:
-        raise FunctionNotSupported("Function 'array_sort' with a comparator is not supported")
+    """array_sort(a, (x, y) -> ...): a stable insertion of each element before the first
+    one the comparator puts after it (DuckDB's list_sort takes no comparator)."""
+    comparator = node.args.get("expression")
+    if comparator is None:
+        return
+    body = _lambda_body(comparator, "__x", "__e")
+    position = "coalesce(list_position(list_transform(__s, lambda __e: (__body) < 0), true), len(__s) + 1)"
+    node.replace(template(f"list_reduce(__a, lambda __s, __x: list_concat(list_concat(__s[1:{position} - 1], "
+                          f"[__x]), __s[{position}:]), (__a)[1:0])", a=node.this, body=body))
 
 
 def _approx_distinct(node: exp.ApproxDistinct):
@@ -429,6 +517,20 @@ def _pattern_call(name: str, duck_function: str, convert, result_type: str | Non
     return build
 
 
+def _numeric_histogram(arguments):
+    """numeric_histogram(buckets, value[, weight]) over the group's non-NULL values
+    (`histograms.py`); fewer than 2 buckets fail as Trino fails them."""
+    if len(arguments) not in (2, 3):
+        raise FunctionNotSupported(f"Function 'numeric_histogram' with {len(arguments)} arguments is not supported")
+    weight = arguments[2] if len(arguments) == 3 else exp.Literal.number(1)
+    refused = strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'numeric_histogram bucket count must be greater "
+                                                              "than one'")
+    return template(f"CASE WHEN min(__n) < 2 THEN {refused} ELSE {histograms.FUNCTION}(min(__n), "
+                    "list(CAST(__x AS DOUBLE)) FILTER (WHERE __x IS NOT NULL AND __w IS NOT NULL), "
+                    "list(CAST(__w AS DOUBLE)) FILTER (WHERE __x IS NOT NULL AND __w IS NOT NULL)) END",
+                    n=arguments[0], x=arguments[1], w=weight)
+
+
 def _typeof(arguments):
     _arity(arguments, 1, "typeof")
     if isinstance(arguments[0], exp.Literal) and arguments[0].is_string:     # Trino types it by its length
@@ -460,13 +562,17 @@ _REWRITES = {
                                     "TIMESTAMP WITH TIME ZONE"),
     "typeof": _typeof,
     "reduce_agg": _reduce_agg,
+    "numeric_histogram": _numeric_histogram,
     "normalize": _normalize,
 }
 
 # Calls sqlglot parses into nodes of their own, by node type.
 _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.ArraySort: _array_sort,
           exp.Normalize: _normalize_node, exp.RegexpReplace: _regexp_replacement, exp.ArraySize: _cardinality,
-          exp.Rand: _random, exp.ApproxDistinct: _approx_distinct, exp.UnixToTime: _from_unixtime, exp.Substring: _substring,
+          exp.Rand: _random, exp.ApproxDistinct: _approx_distinct, exp.ApproxQuantile: _weighted_percentile,
+          exp.ArraySlice: _as_macro("slice", "this", "start", "end"), exp.Split: _split,
+          exp.FromBase: _as_macro("from_base", "this", "expression"), exp.UnixToTime: _from_unixtime,
+          exp.Substring: _substring,
           exp.ArrayPosition: _array_position, exp.Cbrt: _as_macro("cbrt", "this"),
           exp.JSONArrayContains: _as_macro("json_array_contains", "this", "expression"),
           exp.ArrayContains: _as_macro("contains", "this", "expression"),

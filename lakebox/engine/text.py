@@ -9,13 +9,16 @@ Trino's text forms, not DuckDB's.
   `1.0E10`, `1.0E-5`; `NaN`, `Infinity`, `-Infinity`, `0.0`;
 - varbinary as hex bytes separated by spaces (`68 65 6c 6c 6f`), which pyathena's
   converter reads back;
-- intervals as `1 02:03:04.500` (day to second) or `1-2` (year to month).
+- intervals as `1 02:03:04.500` (day to second) or `1-2` (year to month);
+- a timestamp with time zone in its zone: `2024-01-01 10:00:00.000 America/New_York`.
 
 `as_text(sql, kind)` is the SQL of a VARCHAR expression giving that text for the
 value of `sql`, of DuckDB type `kind` (a DuckDBPyType), NULL for a NULL.
 """
 import re
 import struct
+
+from lakebox.engine.time_zones import INSTANT_FIELD, NANOS_FIELD, ZONE_FIELD
 
 JAVA_DOUBLE_FUNCTION = "lakebox_java_double"
 JAVA_REAL_FUNCTION = "lakebox_java_real"
@@ -47,6 +50,11 @@ def as_text(sql: str, kind, depth: int = 0) -> str:
         value = _or_null(as_text(f"{item}.value", types["value"], depth + 1))
         return f"CASE WHEN {sql} IS NOT NULL THEN '{{' || array_to_string(list_transform(map_entries({sql}), " \
                f"lambda {item}: {key} || '=' || {value}), ', ') || '}}' END"
+    if type_id in ("struct", "tuple") and [name for name, _ in kind.children] == [INSTANT_FIELD, ZONE_FIELD]:
+        # a timestamp with time zone of another zone than UTC (`time_zones.ZONED_TYPE`)
+        return f"lakebox_zoned_text({sql}.{INSTANT_FIELD}, {sql}.{ZONE_FIELD})"
+    if type_id in ("struct", "tuple") and [name for name, _ in kind.children] == [INSTANT_FIELD, NANOS_FIELD]:
+        return f"lakebox_nanos_text({sql}.{NANOS_FIELD})"        # from_unixtime_nanos's timestamp(9)
     if type_id in ("struct", "tuple"):
         return _struct(sql, kind, depth)
     return _scalar(sql, str(kind).upper())

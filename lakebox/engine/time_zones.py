@@ -1,16 +1,25 @@
-"""Trino's `timestamp with time zone`, as far as DuckDB can carry it.
+"""Trino's `timestamp with time zone` on DuckDB.
 
 A DuckDB TIMESTAMPTZ is an instant without a zone of its own; lakebox's session zone is
 UTC, so such a value is Trino's `timestamp(3) with time zone` in zone UTC, printed
-`2024-01-01 12:00:00.000 UTC`. `AT TIME ZONE`, `at_timezone`, `with_timezone` and
-`from_unixtime` to a UTC zone answer as Trino does. A value of any other zone (which
-Trino prints in that zone) is answered only where what reads it needs just its wall
-clock there (`hour(...)`, `CAST(... AS date)`, `format_datetime` without a zone letter)
-or just its instant (`to_unixtime`); elsewhere the query fails with NOT_SUPPORTED naming
-the construct, never a UTC value in disguise. So does `from_iso8601_timestamp` of a text
-with an offset other than UTC.
+`2024-01-01 12:00:00.000 UTC`. `AT TIME ZONE`, `at_timezone`, `with_timezone`,
+`from_unixtime(x, zone)` and a TIMESTAMP literal naming a zone give a value of another
+zone, named by a constant; `from_iso8601_timestamp` a value of its text's offset, known
+per row when the text is a column's (`lakebox_iso_zone`). What reads it
+decides what it becomes (`_consumer`): its wall clock there (`hour(...)`, `CAST(... AS
+date)`, `format_datetime` without a zone letter), its instant (`to_unixtime`, a
+comparison, ORDER BY, another zone), its text (`CAST(... AS varchar)`, `to_iso8601`);
+shown as a column of the result, it is a STRUCT of the instant and the zone's name
+(`ZONED_TYPE`), which the result file prints as Trino does (`2024-01-01 10:00:00.000
+America/New_York`) and the metadata types `timestamp with time zone`; date_trunc,
+date_add, interval arithmetic, max and min keep the zone. Anywhere else the query fails
+with NOT_SUPPORTED naming the construct, never a UTC value in disguise (an ISO text of a
+column is then checked as it is read: refused unless its offset is 0); so does a zone
+read from a column, or a text of another zone cast from one.
 """
+import functools
 import re
+import zoneinfo
 
 from sqlglot import exp
 
@@ -46,6 +55,29 @@ MACROS = [
                                            "|| s")
      + " ELSE CAST(s AS TIMESTAMPTZ) END"),
     *_text_timestamptz_macros(),
+    # the zone of an ISO 8601 text, as Trino names it: its offset (`+01:00`), UTC for none or 0
+    ("iso_offset", "s", "regexp_extract(s, 'T.*([+-][0-9]{2}(:?[0-9]{2})?)$', 1)"),
+    ("iso_zone", "s", "CASE WHEN lakebox_iso_offset(s) = '' OR regexp_matches(lakebox_iso_offset(s), "
+                      "'^[+-]00:?(00)?$') THEN 'UTC' ELSE substr(lakebox_iso_offset(s), 1, 3) || ':' || "
+                      "CASE WHEN length(replace(lakebox_iso_offset(s), ':', '')) = 5 "
+                      "THEN right(lakebox_iso_offset(s), 2) ELSE '00' END END"),
+    # from_unixtime_nanos: the instant (microseconds, floored), the nanoseconds' digits, its texts
+    ("nanos_instant", "n", "CAST(make_timestamp(CAST((n - ((n % 1000) + 1000) % 1000) / 1000 AS BIGINT)) "
+                           "AS TIMESTAMPTZ)"),
+    ("nanos_digits", "n", "lpad(CAST(((n % 1000000000) + 1000000000) % 1000000000 AS VARCHAR), 9, '0')"),
+    ("nanos_text", "n", "strftime(lakebox_nanos_instant(n), '%Y-%m-%d %H:%M:%S.') || lakebox_nanos_digits(n) "
+                        "|| ' UTC'"),
+    ("nanos_iso", "n", "strftime(lakebox_nanos_instant(n), '%Y-%m-%dT%H:%M:%S.') || lakebox_nanos_digits(n) || 'Z'"),
+    # a value of another zone (named as Trino prints it: `zone_names`) as Trino prints it,
+    # and in ISO 8601 (its offset there)
+    ("duck_zone", "shown", "CASE WHEN shown[1] IN ('+', '-') THEN 'GMT' || shown ELSE shown END"),
+    ("zoned_text", "i, shown", "strftime(timezone(lakebox_duck_zone(shown), i), '%Y-%m-%d %H:%M:%S.%g ') || shown"),
+    ("zoned_offset", "i, shown", "CAST(epoch(timezone(lakebox_duck_zone(shown), i)) - epoch(i) AS BIGINT) // 60"),
+    ("zoned_iso8601", "i, shown",
+     "strftime(timezone(lakebox_duck_zone(shown), i), '%Y-%m-%dT%H:%M:%S.%g') || "
+     "CASE WHEN lakebox_zoned_offset(i, shown) < 0 THEN '-' ELSE '+' END || "
+     "lpad(CAST(abs(lakebox_zoned_offset(i, shown)) // 60 AS VARCHAR), 2, '0') || ':' || "
+     "lpad(CAST(abs(lakebox_zoned_offset(i, shown)) % 60 AS VARCHAR), 2, '0')"),
 ]
 
 
@@ -55,7 +87,7 @@ def install(db):
 
 
 class ZoneNotSupported(ValueError):
-    """A time zone lakebox cannot carry (any but UTC), naming the construct."""
+    """A value of a zone other than UTC where lakebox cannot carry it, naming the construct."""
 
 
 def is_utc(zone: exp.Expression) -> bool:
@@ -65,6 +97,60 @@ def is_utc(zone: exp.Expression) -> bool:
     name = zone.this.strip().lower()
     name = name[4:] if name.startswith("etc/") else name
     return name in _UTC_NAMES or bool(_UTC_OFFSET.fullmatch(name))
+
+
+INSTANT_FIELD, ZONE_FIELD, NANOS_FIELD = "__lakebox_instant", "__lakebox_zone", "__lakebox_nanos"
+ZONED_TYPE = f"STRUCT({INSTANT_FIELD} TIMESTAMP WITH TIME ZONE, {ZONE_FIELD} VARCHAR)"
+# from_unixtime_nanos's timestamp(9) with time zone (UTC) shown: its instant and its nanoseconds
+NANOS_TYPE = f"STRUCT({INSTANT_FIELD} TIMESTAMP WITH TIME ZONE, {NANOS_FIELD} BIGINT)"
+_OFFSET = re.compile(r"([+-])([0-9]{1,2})(?::?([0-9]{2}))?")
+
+
+@functools.lru_cache(maxsize=1)
+def _zone_names() -> frozenset:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def zone_names(zone: exp.Literal) -> tuple[str, str]:
+    """(the zone as Trino prints it, as DuckDB's functions take it): a region of the tz
+    database, spelled as it spells it (Trino's engine 3 refuses `AMERICA/NEW_YORK`:
+    https://help.sigmacomputing.com, "Invalid time zones"), or an offset as `+05:30`
+    (DuckDB's `GMT+05:30`)."""
+    text = zone.this.strip()
+    offset = _OFFSET.fullmatch(text)
+    if offset:
+        sign, hours, minutes = offset.groups()
+        shown = f"{sign}{int(hours):02}:{minutes or '00'}"
+        return shown, "GMT" + shown
+    if text not in _zone_names():
+        raise ZoneNotSupported(f"Time zone not supported: {text}")
+    return text, text
+
+
+def zoned_value(instant: exp.Expression, zone: exp.Expression) -> exp.Expression:
+    """The STRUCT a result column of another zone carries: its instant and its zone."""
+    return exp.Anonymous(this="struct_pack", expressions=[
+        exp.PropertyEQ(this=exp.to_identifier(INSTANT_FIELD), expression=exp.cast(instant, "TIMESTAMPTZ")),
+        exp.PropertyEQ(this=exp.to_identifier(ZONE_FIELD), expression=_shown_zone(zone))])
+
+
+def _is_constant(zone: exp.Expression) -> bool:
+    return isinstance(zone, exp.Literal) and zone.is_string
+
+
+def _row_zone(zone: exp.Expression) -> bool:
+    """A zone lakebox computes per row, already named as Trino names it (an ISO text's offset)."""
+    return isinstance(zone, exp.Anonymous) and zone.name == "lakebox_iso_zone"
+
+
+def _shown_zone(zone: exp.Expression) -> exp.Expression:
+    return exp.Literal.string(zone_names(zone)[0]) if _is_constant(zone) else zone.copy()
+
+
+def _duck_zone(zone: exp.Expression) -> exp.Expression:
+    if _is_constant(zone):
+        return exp.Literal.string(zone_names(zone)[1])
+    return exp.Anonymous(this="lakebox_duck_zone", expressions=[zone.copy()]) if _row_zone(zone) else zone
 
 
 def _zone_text(zone: exp.Expression) -> str:
@@ -78,7 +164,7 @@ def _as_instant(value: exp.Expression) -> exp.Expression:
 
 def _local(instant: exp.Expression, zone: exp.Expression) -> exp.Expression:
     """The wall-clock time (a TIMESTAMP) of an instant in `zone`."""
-    return exp.Anonymous(this="timezone", expressions=[zone.copy(), instant])
+    return exp.Anonymous(this="timezone", expressions=[_duck_zone(zone).copy(), instant])
 
 
 # Calls whose answer of a zoned value depends only on its wall-clock fields in its zone.
@@ -87,38 +173,121 @@ _LOCAL_FIELDS = (exp.Hour, exp.Minute, exp.Second, exp.Day, exp.DayOfMonth, exp.
 _PATTERN_CALLS = {"format_datetime", "date_format"}
 
 
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between, exp.NullSafeEQ, exp.NullSafeNEQ)
+# Calls whose answer depends only on an instant: another zone's, its type, seconds since 1970
+_INSTANT_CALLS = (exp.TimeToUnix, exp.AtTimeZone, exp.Ordered, exp.Group, *_COMPARISONS)
+_INSTANT_NAMES = {"at_timezone", "typeof", "to_unixtime"}
+
+
 def _consumer(node: exp.Expression) -> str | None:
-    """"local" when what reads the zoned value `node` needs only its wall-clock fields
-    (hour(), CAST AS date or timestamp, a pattern without a zone), "instant" when only
-    its instant (to_unixtime), else None: the value itself would be shown."""
+    """What reads the zoned value `node`: "local" when it needs only its wall-clock
+    fields (hour(), CAST AS date or timestamp, a pattern without a zone), "instant" when
+    only its instant (to_unixtime, a comparison, ORDER BY, GROUP BY, another zone), "text" for
+    CAST AS varchar, "iso" for to_iso8601, "shown" for a column of the result, "derived"
+    when it gives a value of the same zone (`_derived_instant`); else None."""
     parent = node.parent
     while isinstance(parent, exp.Paren):
         node, parent = parent, parent.parent
-    if isinstance(parent, exp.TimeToUnix):
+    if isinstance(parent, _INSTANT_CALLS) or (isinstance(parent, exp.Anonymous) and parent.name.lower() in
+                                              _INSTANT_NAMES and parent.expressions[0] is node):
         return "instant"
     if isinstance(parent, _LOCAL_FIELDS) and node.arg_key in ("this", "expression"):
         return "local"
+    if _derives(parent, node):
+        return "derived"
     if isinstance(parent, exp.Cast) and parent.to.this in (exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP):
         return "local"
+    if isinstance(parent, exp.Cast) and parent.to.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT) \
+            and not parent.to.expressions:
+        return "text"
+    if isinstance(parent, exp.Anonymous) and parent.name.lower() == "to_iso8601" and len(parent.expressions) == 1:
+        return "iso"
     if isinstance(parent, exp.Anonymous) and parent.name.lower() in _PATTERN_CALLS and \
             parent.expressions and parent.expressions[0] is node and len(parent.expressions) == 2:
         pattern = parent.expressions[1]
         if isinstance(pattern, exp.Literal) and pattern.is_string and not set(pattern.this) & {"z", "Z"}:
             return "local"
-    return None
+    return "shown" if _is_result_column(node) else None
+
+
+def _is_result_column(node: exp.Expression) -> bool:
+    """Whether `node` is (the alias of) a column of a SELECT's result (the statement's, or
+    a subquery's that the statement reads)."""
+    while isinstance(node.parent, exp.Alias):
+        node = node.parent
+    return isinstance(node.parent, exp.Select) and node.arg_key == "expressions"
+
+
+_LOCAL_UNITS = {"DAY", "WEEK", "MONTH", "QUARTER", "YEAR"}
+
+
+def _unit(node: exp.Expression) -> str:
+    unit = node.args.get("unit")
+    return (unit.name if unit is not None else "DAY").upper().rstrip("S")
+
+
+def _derives(reader: exp.Expression, node: exp.Expression) -> bool:
+    """Whether `reader` makes of `node`, a value of a zone, a value of the same zone."""
+    if isinstance(reader, (exp.Max, exp.Min)):
+        return True
+    if isinstance(reader, (exp.Add, exp.Sub)):
+        return node.arg_key == "this" and isinstance(reader.expression, exp.Interval)
+    return isinstance(reader, (exp.TimestampTrunc, exp.DateAdd)) and node.arg_key == "this"
+
+
+def _derived_instant(reader, zone, instant, local) -> exp.Expression:
+    """The instant of what `reader` (`_derives`) makes of a value of `zone` (`instant`,
+    `local` its wall clock there): date_trunc and, for days and longer, date_add and
+    interval arithmetic work on its wall clock (read back in the zone); shorter steps,
+    max and min on its instant."""
+    if isinstance(reader, (exp.Max, exp.Min)):
+        return type(reader)(this=instant)
+    if isinstance(reader, exp.TimestampTrunc):
+        changed, on_local = exp.TimestampTrunc(this=local, unit=reader.args["unit"].copy()), True
+    elif isinstance(reader, exp.DateAdd):
+        on_local = _unit(reader) in _LOCAL_UNITS
+        unit = reader.args.get("unit")
+        changed = exp.DateAdd(this=local if on_local else instant, expression=reader.expression.copy(),
+                              unit=unit.copy() if unit is not None else None)
+    else:
+        on_local = _unit(reader.expression) in ("MONTH", "QUARTER", "YEAR")     # year to month: on the wall clock
+        changed = type(reader)(this=local if on_local else instant, expression=reader.expression.copy())
+    if on_local:
+        return exp.Anonymous(this="timezone", expressions=[_duck_zone(zone).copy(), changed])
+    return exp.cast(changed, "TIMESTAMPTZ")
 
 
 def _zoned(node: exp.Expression, what: str, zone: exp.Expression, instant: exp.Expression, local=None):
-    """`node`, a value of `zone`, replaced by its instant (UTC) or, where only its wall
-    clock is read, by that; else ZoneNotSupported naming the construct (`what`)."""
+    """`node`, a value of `zone`, replaced by what its reader needs (`_consumer`): in UTC
+    its instant; else ZoneNotSupported naming the construct (`what`)."""
     if is_utc(zone):
         node.replace(instant)
         return
-    consumer = _consumer(node) if isinstance(zone, exp.Literal) and zone.is_string else None
+    if _is_constant(zone):
+        zone_names(zone)            # a zone Trino does not know is refused whatever reads it
+    consumer = _consumer(node) if _is_constant(zone) or _row_zone(zone) else None
     if consumer is None:
-        raise ZoneNotSupported(f"{what} is not supported (only UTC, or read by hour(), CAST AS date or "
-                               "timestamp, format_datetime, to_unixtime)")
-    node.replace(instant if consumer == "instant" else (local if local is not None else _local(instant, zone)))
+        raise ZoneNotSupported(f"{what} is not supported (only UTC, a column of the result, or read by hour(), "
+                               "CAST AS date, timestamp or varchar, format_datetime, to_iso8601, to_unixtime, "
+                               "a comparison)")
+    if consumer == "instant":
+        node.replace(instant)
+    elif consumer == "local":
+        node.replace(local if local is not None else _local(instant, zone))
+    elif consumer == "shown":
+        node.replace(zoned_value(instant, zone))
+    elif consumer == "derived":          # its reader is a value of the zone in turn
+        reader = node.parent
+        while isinstance(reader, exp.Paren):
+            node, reader = reader, reader.parent
+        wall = local if local is not None else _local(instant, zone)
+        _zoned(reader, what, zone, _derived_instant(reader, zone, instant, wall))
+    else:
+        reader = node.parent
+        while isinstance(reader, exp.Paren):
+            reader = reader.parent
+        macro = "lakebox_zoned_text" if consumer == "text" else "lakebox_zoned_iso8601"
+        reader.replace(exp.Anonymous(this=macro, expressions=[instant, _shown_zone(zone)]))
 
 
 def _at_time_zone(node: exp.AtTimeZone):
@@ -128,17 +297,27 @@ def _at_time_zone(node: exp.AtTimeZone):
 
 def _unix_to_time(node: exp.UnixToTime):
     zone, hours, minutes = node.args.get("zone"), node.args.get("hours"), node.args.get("minutes")
-    offsets = [part for part in (hours, minutes) if part is not None]
-    if any(not (isinstance(part, exp.Literal) and not part.is_string and float(part.this) == 0)
-           for part in offsets):
-        raise ZoneNotSupported("Function 'from_unixtime' with an offset other than 0 hours is not supported")
     instant = node.copy()
     for key in ("zone", "hours", "minutes"):
         instant.set(key, None)
+    if hours is not None:       # from_unixtime(x, hours, minutes): a zone of that offset
+        parts = [_whole_number(part) for part in (hours, minutes or exp.Literal.number(0))]
+        if None in parts:
+            raise ZoneNotSupported("Function 'from_unixtime' with an offset that is not a constant is not supported")
+        total = parts[0] * 60 + parts[1]
+        zone = exp.Literal.string(f"{'-' if total < 0 else '+'}{abs(total) // 60:02}:{abs(total) % 60:02}")
     if zone is None:
         node.replace(instant)
     else:
         _zoned(node, f"Function 'from_unixtime' with time zone {_zone_text(zone)}", zone, instant)
+
+
+def _whole_number(node: exp.Expression) -> int | None:
+    """The value of a constant whole number (`5`, `-8`), else None."""
+    if isinstance(node, exp.Neg):
+        found = _whole_number(node.this)
+        return None if found is None else -found
+    return int(node.this) if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit() else None
 
 
 def _zone_function(node: exp.Anonymous):
@@ -147,9 +326,8 @@ def _zone_function(node: exp.Anonymous):
         return
     value, zone = node.expressions
     if name == "with_timezone":       # the wall clock given, read in the zone
-        instant = exp.Anonymous(this="timezone", expressions=[zone.copy(), exp.cast(value.copy(), "TIMESTAMP")])
-        if is_utc(zone):
-            instant = _as_instant(value)
+        instant = _as_instant(value) if is_utc(zone) else exp.Anonymous(
+            this="timezone", expressions=[_duck_zone(zone).copy(), exp.cast(value.copy(), "TIMESTAMP")])
         _zoned(node, f"Function '{name}' with time zone {_zone_text(zone)}", zone, instant,
                exp.cast(value.copy(), "TIMESTAMP"))
     else:
@@ -157,19 +335,85 @@ def _zone_function(node: exp.Anonymous):
 
 
 def _cast_to_timestamptz(node: exp.Cast | exp.TryCast):
-    """A constant text is checked here (the query refused before it runs), any other
-    operand as it is read."""
+    """A constant text (a TIMESTAMP literal naming a zone) is read here, any other operand
+    as it is read (refused when it names another zone than UTC)."""
     if isinstance(node.this, exp.Literal) and node.this.is_string:
         found = re.search(_TEXT_ZONE, node.this.this)
         if found and not is_utc(exp.Literal.string(found.group(1))):
-            raise ZoneNotSupported(f"A timestamp with time zone {found.group(1)} is not supported (only UTC)")
+            zone = exp.Literal.string(found.group(1))
+            wall = exp.cast(exp.Literal.string(node.this.this[:found.start(1)].strip()), "TIMESTAMP")
+            instant = exp.Anonymous(this="timezone", expressions=[_duck_zone(zone), wall])
+            _zoned(node, f"A timestamp with time zone {found.group(1)}", zone, instant, wall.copy())
         return
     name = "lakebox_try_text_timestamptz" if isinstance(node, exp.TryCast) else "lakebox_text_timestamptz"
     node.replace(exp.Anonymous(this=name, expressions=[node.this.copy()]))
 
 
+_ISO_OFFSET = re.compile(r"T.*?([+-][0-9]{2}(?::?[0-9]{2})?)$")
+
+
 def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp):
+    """A value of the text's offset (UTC for `Z` or none): a constant's known now, a
+    column's per row (`lakebox_iso_zone`). Where lakebox cannot carry a zone per row, the
+    text is checked as it is read (refused when its offset is not 0)."""
+    text = node.this
+    if _is_constant(text):
+        offset = _ISO_OFFSET.search(text.this)
+        if offset and not is_utc(exp.Literal.string(offset.group(1))):
+            _zoned(node, f"Function 'from_iso8601_timestamp' with offset {offset.group(1)}",
+                   exp.Literal.string(offset.group(1)), exp.cast(text.copy(), "TIMESTAMPTZ"))
+            return
+    elif _consumer(node) is not None:
+        zone = exp.Anonymous(this="lakebox_iso_zone", expressions=[text.copy()])
+        instant = exp.cast(text.copy(), "TIMESTAMPTZ")
+        reader = node.parent
+        while isinstance(reader, exp.Paren):
+            reader = reader.parent
+        if not isinstance(reader, (exp.Max, exp.Min)):
+            _zoned(node, "Function 'from_iso8601_timestamp'", zone, instant)
+            return
+        # max/min of values whose zone varies by row: the STRUCT orders by its instant first
+        outer = _consumer(reader)
+        if outer in ("shown", "instant"):
+            reader.replace(type(reader)(this=zoned_value(instant, zone) if outer == "shown" else instant))
+            return
     node.replace(exp.Anonymous(this="lakebox_from_iso8601_timestamp", expressions=[node.this.copy()]))
+
+
+def _from_unixtime_nanos(node: exp.Anonymous):
+    """Trino's `timestamp(9) with time zone` of nanoseconds since 1970, in UTC: DuckDB's
+    instants hold microseconds, so the nanoseconds are kept beside the instant wherever
+    they would show (a result column, or its max or min; its text, to_iso8601,
+    to_unixtime, typeof); what would make a new timestamp(9) of it elsewhere (date_trunc,
+    date_add, ...) is refused."""
+    if len(node.expressions) != 1:
+        return
+    nanos = node.expressions[0].copy()
+    instant = exp.Anonymous(this="lakebox_nanos_instant", expressions=[nanos])
+    consumer = _consumer(node)
+    reader = node.parent
+    while isinstance(reader, exp.Paren):
+        reader = reader.parent
+    shown = exp.Anonymous(this="struct_pack", expressions=[
+        exp.PropertyEQ(this=exp.to_identifier(INSTANT_FIELD), expression=instant),
+        exp.PropertyEQ(this=exp.to_identifier(NANOS_FIELD), expression=exp.cast(nanos.copy(), "BIGINT"))])
+    if consumer == "shown":
+        node.replace(shown)
+    elif isinstance(reader, (exp.Max, exp.Min)) and _consumer(reader) == "shown":
+        reader.replace(type(reader)(this=shown))        # the STRUCT orders by its instant, then its nanoseconds
+    elif isinstance(reader, exp.Anonymous) and reader.name.lower() == "typeof":
+        reader.replace(exp.Literal.string("timestamp(9) with time zone"))
+    elif isinstance(reader, exp.TimeToUnix) or (isinstance(reader, exp.Anonymous) and
+                                                reader.name.lower() == "to_unixtime"):
+        reader.replace(exp.Div(this=exp.cast(nanos, "DOUBLE"), expression=exp.Literal.number("1e9")))
+    elif consumer in ("text", "iso"):
+        reader.replace(exp.Anonymous(this=f"lakebox_nanos_{consumer}", expressions=[nanos]))
+    elif consumer in ("instant", "local"):
+        node.replace(instant)
+    else:
+        raise ZoneNotSupported("Function 'from_unixtime_nanos' is not supported there (only a column of the "
+                               "result, or read by hour(), CAST AS date or varchar, format_datetime, to_iso8601, "
+                               "to_unixtime, a comparison)")
 
 
 ZONE_FUNCTIONS = {"at_timezone", "with_timezone"}
@@ -190,6 +434,8 @@ def rewrite(tree: exp.Expression) -> exp.Expression:
         elif isinstance(node, (exp.Cast, exp.TryCast)):
             if node.to.this == exp.DataType.Type.TIMESTAMPTZ:
                 _cast_to_timestamptz(node)
+        elif node.name.lower() == "from_unixtime_nanos":
+            _from_unixtime_nanos(node)
         elif node.name.lower() in ZONE_FUNCTIONS:
             _zone_function(node)
     return tree

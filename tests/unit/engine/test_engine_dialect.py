@@ -34,9 +34,8 @@ def test_sum_of_integers_is_bigint():
     assert columns == [("s", "BIGINT")] and rows == [(3,)]
 
 
-def test_reduce_with_a_finishing_function_is_not_supported():
-    with pytest.raises(NotSupported):
-        dialect.translate(dialect.parse("SELECT reduce(ARRAY[1, 2], 0, (s, x) -> s + x, s -> s * 10)"))
+def test_reduce_with_a_finishing_function():
+    assert run("SELECT reduce(ARRAY[1, 2], 0, (s, x) -> s + x, s -> s * 10) AS r")[1] == [(30,)]
 
 
 def test_syntax_error_names_line_and_column():
