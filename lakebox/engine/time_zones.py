@@ -352,6 +352,33 @@ def _cast_to_timestamptz(node: exp.Cast | exp.TryCast):
 _ISO_OFFSET = re.compile(r"T.*?([+-][0-9]{2}(?::?[0-9]{2})?)$")
 
 
+def _carries_row_zone(node: exp.Expression) -> bool:
+    """Whether the value of a zone per row that `node` makes reaches a reader that can
+    take it: its wall clock, instant or text, or a column of the statement's result. A
+    column of a subquery or WITH query cannot carry it to the readers outside (they would
+    meet the STRUCT): there the text is read as an instant in UTC and checked as it is
+    read (`lakebox_from_iso8601_timestamp`), as the everyday `Z` texts are."""
+    consumer = _consumer(node)
+    while consumer == "derived":            # date_trunc, date_add, max, min: a value of the same zone
+        reader = node.parent
+        while isinstance(reader, exp.Paren):
+            reader = reader.parent
+        if isinstance(reader, (exp.Max, exp.Min)):
+            return True                     # decided with max and min's own reader
+        node, consumer = reader, _consumer(reader)
+    return consumer is not None and (consumer != "shown" or _is_statement_column(node))
+
+
+def _is_statement_column(node: exp.Expression) -> bool:
+    """Whether `node` is (the alias of) a column of the statement's own result, not of a
+    subquery's or a WITH query's."""
+    while isinstance(node.parent, exp.Alias):
+        node = node.parent
+    select = node.parent
+    return isinstance(select, exp.Select) and node.arg_key == "expressions" and \
+        select.find_ancestor(exp.Select, exp.Subquery, exp.CTE) is None
+
+
 def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp):
     """A value of the text's offset (UTC for `Z` or none): a constant's known now, a
     column's per row (`lakebox_iso_zone`). Where lakebox cannot carry a zone per row, the
@@ -363,7 +390,7 @@ def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp):
             _zoned(node, f"Function 'from_iso8601_timestamp' with offset {offset.group(1)}",
                    exp.Literal.string(offset.group(1)), exp.cast(text.copy(), "TIMESTAMPTZ"))
             return
-    elif _consumer(node) is not None:
+    elif _carries_row_zone(node):
         zone = exp.Anonymous(this="lakebox_iso_zone", expressions=[text.copy()])
         instant = exp.cast(text.copy(), "TIMESTAMPTZ")
         reader = node.parent
@@ -374,7 +401,7 @@ def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp):
             return
         # max/min of values whose zone varies by row: the STRUCT orders by its instant first
         outer = _consumer(reader)
-        if outer in ("shown", "instant"):
+        if outer == "instant" or (outer == "shown" and _is_statement_column(reader)):
             reader.replace(type(reader)(this=zoned_value(instant, zone) if outer == "shown" else instant))
             return
     node.replace(exp.Anonymous(this="lakebox_from_iso8601_timestamp", expressions=[node.this.copy()]))

@@ -42,6 +42,11 @@ NOON_UTC = '"2024-01-01 12:00:00.000 UTC"'
      '"2024-01-01 21:00"'),
     ("to_unixtime(with_timezone(TIMESTAMP '2024-01-01 13:00:00', 'Europe/Berlin'))", '"1.7041104E9"'),
     ("hour(with_timezone(TIMESTAMP '2024-01-01 13:00:00', 'Europe/Berlin'))", '"13"'),
+    # an ISO text's column read through a subquery or WITH query: an instant in UTC
+    ("date_trunc('day', at) FROM (SELECT from_iso8601_timestamp(s) AS at FROM (VALUES '2024-03-01T10:15:00Z') AS t(s))",
+     '"2024-03-01 00:00:00.000 UTC"'),
+    ("CAST(at AS date) FROM (WITH c AS (SELECT from_iso8601_timestamp(s) AS at FROM (VALUES '2024-03-01T23:15:00Z') "
+     "AS t(s)) SELECT at FROM c)", '"2024-03-01"'),
 ])
 def test_utc_answers_as_trino(select, line):
     assert result_line("SELECT " + select) == line
@@ -106,6 +111,8 @@ def test_other_zones_answer_as_trino(select, line):
     ("ARRAY[TIMESTAMP '2024-01-01 12:00:00' AT TIME ZONE 'Asia/Tokyo']", "AT TIME ZONE 'Asia/Tokyo'"),
     ("hour(t) FROM (SELECT x AT TIME ZONE 'Asia/Tokyo' AS t FROM (VALUES TIMESTAMP '2024-06-01 10:00:00') AS v(x))",
      "read from a subquery's column"),
+    ("hour(at) FROM (SELECT from_iso8601_timestamp(s) AS at FROM (VALUES '2024-03-01T10:15:00+01:00') AS t(s))",
+     "from_iso8601_timestamp of a time zone other than UTC is not supported: 2024-03-01T10:15:00+01:00"),
 ])
 def test_other_zones_are_refused_by_name(select, named):
     with pytest.raises((NotSupported, EngineError)) as caught:
