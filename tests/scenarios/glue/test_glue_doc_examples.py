@@ -1,0 +1,109 @@
+"""The Glue documentation's examples, replayed as written (names adapted): the aws cli's
+Glue reference (create-database, get-databases, create-table for a Kinesis stream, a
+Kafka topic and an S3 location, get-tables), and the Developer Guide's "Creating a single
+schema for each Amazon S3 include path" crawl. Every field the pages show is compared;
+times and account ids by shape only."""
+import json
+import uuid
+
+import pytest
+
+from aws_cli import answer_of, run_cli
+from glue_helpers import run_crawler
+
+SENSOR_COLUMNS = [{"Name": "sensorid", "Type": "int"}, {"Name": "currenttemperature", "Type": "int"},
+                  {"Name": "status", "Type": "string"}]
+# create-table's three examples, and what get-tables shows of each table.
+TABLE_INPUTS = {
+    "test-kinesis-input": {
+        "StorageDescriptor": {
+            "Columns": SENSOR_COLUMNS, "Location": "my-testing-stream",
+            "Parameters": {"typeOfData": "kinesis", "streamName": "my-testing-stream",
+                           "kinesisUrl": "https://kinesis.us-east-1.amazonaws.com"},
+            "SerdeInfo": {"SerializationLibrary": "org.openx.data.jsonserde.JsonSerDe"}},
+        "Parameters": {"classification": "json"}},
+    "test-kafka-input": {
+        "StorageDescriptor": {
+            "Columns": SENSOR_COLUMNS, "Location": "glue-topic",
+            "Parameters": {"typeOfData": "kafka", "topicName": "glue-topic", "connectionName": "my-kafka-connection"},
+            "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.serde2.OpenCSVSerde"}},
+        "Parameters": {"separatorChar": ","}},
+    "s3-output": {
+        "StorageDescriptor": {
+            "Columns": [{"Name": "s1", "Type": "string"}, {"Name": "s2", "Type": "int"},
+                        {"Name": "s3", "Type": "string"}],
+            "Location": "s3://bucket-path/",
+            "SerdeInfo": {"SerializationLibrary": "org.openx.data.jsonserde.JsonSerDe"}},
+        "Parameters": {"classification": "json"}},
+}
+# What Glue fills in a StorageDescriptor the input left out (get-tables' output).
+FILLED = {"Compressed": False, "NumberOfBuckets": 0, "SortColumns": [], "StoredAsSubDirectories": False}
+
+
+def glue_cli(lakebox_server, *args):
+    return answer_of(run_cli(lakebox_server, "glue", *args))
+
+
+@pytest.fixture
+def tempdb(lakebox_server, glue):
+    name = f"tempdb_{uuid.uuid4().hex[:8]}"
+    assert glue_cli(lakebox_server, "create-database", "--database-input", json.dumps({"Name": name})) == {}
+    yield name
+    glue.delete_database(Name=name)
+
+
+def test_get_databases_example_shows_a_new_database_with_its_default_permissions(lakebox_server, tempdb):
+    listed = {d["Name"]: d for d in glue_cli(lakebox_server, "get-databases")["DatabaseList"]}
+    database = listed[tempdb]
+    assert database["CreateTableDefaultPermissions"] == [
+        {"Principal": {"DataLakePrincipalIdentifier": "IAM_ALLOWED_PRINCIPALS"}, "Permissions": ["ALL"]}]
+    assert isinstance(database["CreateTime"], float) and database["CatalogId"].isdigit()
+
+
+def test_create_table_examples_come_back_from_get_tables_as_the_page_shows(lakebox_server, tempdb):
+    for name, table_input in TABLE_INPUTS.items():
+        assert glue_cli(lakebox_server, "create-table", "--database-name", tempdb,
+                        "--table-input", json.dumps({"Name": name, **table_input})) == {}
+    tables = {t["Name"]: t for t in glue_cli(lakebox_server, "get-tables", "--database-name", tempdb)["TableList"]}
+    assert sorted(tables) == sorted(TABLE_INPUTS)
+    for name, table_input in TABLE_INPUTS.items():
+        table = tables[name]
+        assert (table["DatabaseName"], table["Retention"], table["IsRegisteredWithLakeFormation"]) == (
+            tempdb, 0, False)
+        assert table["CreateTime"] == table["UpdateTime"]
+        assert table["Parameters"] == table_input["Parameters"]
+        assert table["StorageDescriptor"] == {**FILLED, **table_input["StorageDescriptor"]}
+        assert table["CreatedBy"].startswith("arn:aws:iam::") and table["CatalogId"].isdigit()
+
+
+def test_a_storage_descriptor_without_serde_stays_without_one(glue, database):
+    glue.create_table(DatabaseName=database, TableInput={
+        "Name": "s3-source", "Parameters": {"classification": "json"},
+        "StorageDescriptor": {"Columns": SENSOR_COLUMNS, "Location": "s3://bucket-path/"}})
+    descriptor = glue.get_table(DatabaseName=database, Name="s3-source")["Table"]["StorageDescriptor"]
+    assert descriptor == {"Columns": SENSOR_COLUMNS, "Location": "s3://bucket-path/", **FILLED}
+
+
+@pytest.mark.parametrize("configuration, expected", [
+    (None, {"year_2017": ([("A", "int"), ("B", "int")], []),
+            "year_2018": ([("C", "int"), ("D", "int")], [])}),
+    ({"Version": 1.0, "Grouping": {"TableGroupingPolicy": "CombineCompatibleSchemas"}},
+     {"table1": ([("A", "int"), ("B", "int"), ("C", "int"), ("D", "int")], [("year", "string")])}),
+], ids=["default", "single-schema"])
+def test_grouping_policy_example(glue, s3, bucket, fresh_database, configuration, expected):
+    s3.put_object(Bucket=bucket, Key="table1/year=2017/data1.json", Body=b'{"A": 1, "B": 2}\n')
+    s3.put_object(Bucket=bucket, Key="table1/year=2018/data2.json", Body=b'{"C": 3, "D": 4}\n')
+    database = fresh_database("grouping")
+    crawler = dict(Name=database, Role="arn:aws:iam::123456789012:role/AWSGlueServiceRole-docs",
+                   DatabaseName=database, Targets={"S3Targets": [{"Path": f"s3://{bucket}/table1/"}]})
+    if configuration:
+        crawler["Configuration"] = json.dumps(configuration)
+    glue.create_crawler(**crawler)
+    try:
+        run_crawler(glue, database)
+        tables = glue.get_tables(DatabaseName=database)["TableList"]
+        found = {t["Name"]: ([(c["Name"], c["Type"]) for c in t["StorageDescriptor"]["Columns"]],
+                             [(k["Name"], k["Type"]) for k in t["PartitionKeys"]]) for t in tables}
+        assert found == expected
+    finally:
+        glue.delete_crawler(Name=database)
