@@ -1,5 +1,5 @@
-"""Data catalogs as Athena shows them: `AwsDataCatalog` (the account's Glue Data
-Catalog) with its databases and tables."""
+"""The databases and tables of `AwsDataCatalog` (the account's Glue Data Catalog) as
+Athena shows them; the catalogs themselves are in data_catalogs.py."""
 import fnmatch
 
 from lakebox.kit.calls import on_behalf
@@ -10,16 +10,6 @@ from lakebox.services.glue import public as glue
 def _catalog_or_error(name: str):
     if (name or "").lower() != model.DATA_CATALOG.lower():
         raise errors.MetadataException(f"Catalog {name} was not found")
-
-
-def list_data_catalogs(ctx, params):
-    return {"DataCatalogsSummary": [{"CatalogName": model.DATA_CATALOG, "Type": "GLUE"}]}
-
-
-def get_data_catalog(ctx, params):
-    _catalog_or_error(params["Name"])
-    return {"DataCatalog": {"Name": model.DATA_CATALOG, "Description": "AWS Glue Data Catalog", "Type": "GLUE",
-                            "Parameters": {"catalog-id": ctx.account}}}
 
 
 def _database(doc: dict) -> dict:

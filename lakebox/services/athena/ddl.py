@@ -128,7 +128,10 @@ def _create_table(ctx, statement, database, engine):
         raise DdlFailure("FAILED: SemanticException LOCATION is required for an external table")
     descriptor = formats.storage_descriptor(file_format, location, columns)
     if serde_library:
-        descriptor["SerdeInfo"] = {"SerializationLibrary": serde_library, "Parameters": serde}
+        # Hive gives a named SerDe `serialization.format` 1 unless told otherwise (the
+        # get-table-metadata example of Athena's cli reference shows it on a JsonSerde table)
+        descriptor["SerdeInfo"] = {"SerializationLibrary": serde_library,
+                                   "Parameters": {"serialization.format": "1", **serde}}
     elif serde:
         descriptor["SerdeInfo"]["Parameters"] = {**serde, "serialization.format": serde.get("field.delim", "\x01")}
     if input_format:
