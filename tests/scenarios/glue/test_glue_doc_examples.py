@@ -55,6 +55,7 @@ def tempdb(lakebox_server, glue):
 def test_get_databases_example_shows_a_new_database_with_its_default_permissions(lakebox_server, tempdb):
     listed = {d["Name"]: d for d in glue_cli(lakebox_server, "get-databases")["DatabaseList"]}
     database = listed[tempdb]
+    assert sorted(database) == ["CatalogId", "CreateTableDefaultPermissions", "CreateTime", "Name"]
     assert database["CreateTableDefaultPermissions"] == [
         {"Principal": {"DataLakePrincipalIdentifier": "IAM_ALLOWED_PRINCIPALS"}, "Permissions": ["ALL"]}]
     assert isinstance(database["CreateTime"], float) and database["CatalogId"].isdigit()
