@@ -108,3 +108,19 @@ def test_grouping_policy_example(glue, s3, bucket, fresh_database, configuration
         assert found == expected
     finally:
         glue.delete_crawler(Name=database)
+
+
+def test_create_connection_example_for_a_kafka_store(lakebox_server, glue):
+    name = f"conn-kafka-custom-{uuid.uuid4().hex[:8]}"
+    connection = {"Name": name, "Description": "kafka connection with ssl to custom kafka", "ConnectionType": "KAFKA",
+                  "ConnectionProperties": {"KAFKA_BOOTSTRAP_SERVERS": "<Kafka-broker-server-url>:<SSL-Port>",
+                                           "KAFKA_SSL_ENABLED": "true",
+                                           "KAFKA_CUSTOM_CERT": "s3://bucket/prefix/cert-file.pem"},
+                  "PhysicalConnectionRequirements": {"SubnetId": "subnet-1234", "SecurityGroupIdList": ["sg-1234"],
+                                                     "AvailabilityZone": "us-east-1a"}}
+    glue_cli(lakebox_server, "create-connection", "--connection-input", json.dumps(connection))
+    try:
+        stored = glue.get_connection(Name=name)["Connection"]
+        assert {key: stored[key] for key in connection} == connection
+    finally:
+        glue.delete_connection(ConnectionName=name)
