@@ -178,3 +178,54 @@ def test_get_table_metadata_example_of_a_table_with_a_named_serde(athena, query,
         "location": f"s3://{bucket}/json",
         "outputformat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
         "serde.param.serialization.format": "1", "serde.serialization.lib": "com.esri.hadoop.hive.serde.JsonSerde"}
+
+
+# The Athena User Guide's SQL examples (arrays, maps, rows, JSON, strings) with the
+# result each page documents, as GetQueryResults gives it.
+SQL_EXAMPLES = [
+    ("SELECT 'This' || ' is' || ' a' || ' test.' AS Concatenated_String", [["This is a test."]]),
+    ("SELECT concat_ws(' ', 'This', 'is', 'a', 'test.') as Concatenated_String", [["This is a test."]]),
+    ("WITH dataset AS ( SELECT ARRAY ['Hello', 'Amazon', 'Athena'] AS words, ARRAY ['Hi', 'Alexa'] AS alexa ) "
+     "SELECT concat(words, alexa) AS welcome_msg FROM dataset", [["[Hello, Amazon, Athena, Hi, Alexa]"]]),
+    ("WITH dataset AS ( SELECT ARRAY [ ARRAY[1,2,3,4], ARRAY[5,6,7,8], ARRAY[9,0] ] AS items ) "
+     "SELECT i AS array_items FROM dataset CROSS JOIN UNNEST(items) AS t(i) WHERE contains(i, 2)", [["[1, 2, 3, 4]"]]),
+    ("SELECT filter(ARRAY [1,0,5,-1], x -> x>0)", [["[1, 5]"]]),
+    ("SELECT filter(ARRAY [-1, NULL, 10, NULL], q -> q IS NOT NULL)", [["[-1, 10]"]]),
+    ("SELECT ARRAY[ ARRAY[1,2], ARRAY[3,4] ] AS items", [["[[1, 2], [3, 4]]"]]),
+    ("SELECT ARRAY[CAST(ROW('Bob', 38) AS ROW(name VARCHAR, age INTEGER)), "
+     "CAST(ROW('Alice', 35) AS ROW(name VARCHAR, age INTEGER)), CAST(ROW('Jane', 27) AS ROW(name VARCHAR, age INTEGER))] "
+     "AS users", [["[{name=Bob, age=38}, {name=Alice, age=35}, {name=Jane, age=27}]"]]),
+    ("SELECT ARRAY [CAST(MAP(ARRAY['a1', 'a2', 'a3'], ARRAY[1, 2, 3]) AS JSON)] || "
+     "ARRAY [CAST(MAP(ARRAY['b1', 'b2', 'b3'], ARRAY[4, 5, 6]) AS JSON)] AS items",
+     [['[{"a1":1,"a2":2,"a3":3}, {"b1":4,"b2":5,"b3":6}]']]),
+    ("WITH dataset AS ( SELECT ARRAY ['hello', 'amazon', 'athena'] AS words ) "
+     "SELECT element_at(words, -1) AS last_word FROM dataset", [["athena"]]),
+    ("SELECT flatten(ARRAY[ ARRAY[1,2], ARRAY[3,4] ]) AS items", [["[1, 2, 3, 4]"]]),
+    ("WITH dataset AS ( SELECT ARRAY[3,1,2,5,2,3,6,3,4,5] AS items ) "
+     "SELECT array_sort(array_agg(distinct i)) AS array_items FROM dataset CROSS JOIN UNNEST(items) AS t(i)",
+     [["[1, 2, 3, 4, 5, 6]"]]),
+    ("WITH dataset AS ( SELECT ARRAY ['hello', 'amazon', 'athena'] AS words ) "
+     "SELECT array_join(words, ' ') AS welcome_msg FROM dataset", [["hello amazon athena"]]),
+    ("SELECT map(ARRAY['first', 'last', 'age'],ARRAY['Bob', 'Smith', '35']) AS user",
+     [["{first=Bob, last=Smith, age=35}"]]),
+    ("WITH dataset AS ( SELECT ROW('Bob', 38) AS users ) SELECT * FROM dataset", [["{field0=Bob, field1=38}"]]),
+    ("WITH dataset AS ( SELECT CAST( ROW('aws.amazon.com', ROW(true)) AS ROW(hostname VARCHAR, "
+     "flaggedActivity ROW(isNew BOOLEAN)) ) AS sites ) SELECT * FROM dataset",
+     [["{hostname=aws.amazon.com, flaggedactivity={isnew=true}}"]]),
+    ("WITH dataset AS (SELECT '{\"name\": \"Susan Smith\",\"org\": \"engineering\",\"projects\": "
+     "[{\"name\":\"project1\", \"completed\":false},{\"name\":\"project2\", \"completed\":true}]}' AS myblob) "
+     "SELECT json_extract_scalar(myblob, '$.name') AS name, json_extract_scalar(myblob, '$.projects') AS projects "
+     "FROM dataset", [["Susan Smith", None]]),
+    ("WITH dataset AS ( SELECT * FROM (VALUES (JSON '{\"name\": \"Bob Smith\", \"org\": \"legal\", \"projects\": "
+     "[\"project1\"]}'), (JSON '{\"name\": \"Susan Smith\", \"org\": \"engineering\", \"projects\": "
+     "[\"project1\", \"project2\", \"project3\"]}'), (JSON '{\"name\": \"Jane Smith\", \"org\": \"finance\", "
+     "\"projects\": [\"project1\", \"project2\"]}') ) AS t (users) ) SELECT json_extract_scalar(users, '$.name') "
+     "AS user FROM dataset WHERE json_array_contains(json_extract(users, '$.projects'), 'project2')",
+     [["Susan Smith"], ["Jane Smith"]]),
+    ("SELECT CAST(JSON '{\"k1\":1,\"k2\":23,\"k3\":456}' AS MAP(VARCHAR, INTEGER))", [["{k1=1, k2=23, k3=456}"]]),
+]
+
+
+@pytest.mark.parametrize("sql, expected", SQL_EXAMPLES, ids=[sql[:60] for sql, _ in SQL_EXAMPLES])
+def test_user_guide_sql_examples_return_the_documented_result(query, sql, expected):
+    assert query(sql)[1][1:] == expected
