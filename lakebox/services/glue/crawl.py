@@ -263,17 +263,20 @@ class WriteRules:
     new_only: bool         # RecrawlPolicy CRAWL_NEW_FOLDERS_ONLY: add partitions, change no schema
     inherit: bool          # Configuration CrawlerOutput.Partitions.AddOrUpdateBehavior = InheritFromTable
     index: bool            # Configuration CreatePartitionIndex (default true): index the tables it makes
+    merge: bool            # Configuration CrawlerOutput.Tables.AddOrUpdateBehavior = MergeNewColumns
 
     @classmethod
     def of(cls, doc: dict) -> "WriteRules":
         policy = doc.get("SchemaChangePolicy") or {}
         config = json.loads(doc.get("Configuration") or "{}")
-        behavior = ((config.get("CrawlerOutput") or {}).get("Partitions") or {}).get("AddOrUpdateBehavior")
+        output = config.get("CrawlerOutput") or {}
+        behavior = (output.get("Partitions") or {}).get("AddOrUpdateBehavior")
         return cls(policy.get("UpdateBehavior", "UPDATE_IN_DATABASE"),
                    policy.get("DeleteBehavior", "DEPRECATE_IN_DATABASE"),
                    (doc.get("RecrawlPolicy") or {}).get("RecrawlBehavior") == "CRAWL_NEW_FOLDERS_ONLY",
                    behavior == "InheritFromTable",
-                   config.get("CreatePartitionIndex", True) is not False)
+                   config.get("CreatePartitionIndex", True) is not False,
+                   (output.get("Tables") or {}).get("AddOrUpdateBehavior") == "MergeNewColumns")
 
 
 def _crawler_session(account: str, role: str) -> str:
@@ -306,6 +309,8 @@ def _write_table(ctx, crawler, database, name, plan, rules: WriteRules, outcome:
         outcome.log.append(f"Created table {name} in database {database}")
     else:
         table = existing
+        if rules.merge:
+            table_input = _with_new_columns_only(existing, table_input)
         schema_changed = _schema_of(existing) != _schema_of(table_input)
         if schema_changed and (rules.new_only or rules.update == "LOG"):
             outcome.log.append(f"Schema change of table {name} not applied (crawler policy)")
@@ -315,6 +320,18 @@ def _write_table(ctx, crawler, database, name, plan, rules: WriteRules, outcome:
                 outcome.counts["TABLE", "UPDATE"] += 1
                 outcome.log.append(f"Updated table {name} in database {database}")
     _write_partitions(ctx, table, plan, crawler, rules, outcome)
+
+
+def _with_new_columns_only(existing: dict, table_input: dict) -> dict:
+    """MergeNewColumns ("Preventing a crawler from changing an existing schema", Glue
+    Developer Guide): the table keeps its storage descriptor, columns and partition
+    keys as they are, and the crawled columns it lacks are added after its own."""
+    sd = existing.get("StorageDescriptor") or {}
+    known = {column["Name"].lower() for column in sd.get("Columns") or []}
+    added = [column for column in table_input["StorageDescriptor"].get("Columns") or []
+             if column["Name"].lower() not in known]
+    return {**table_input, "PartitionKeys": existing.get("PartitionKeys") or [],
+            "StorageDescriptor": {**sd, "Columns": [*(sd.get("Columns") or []), *added]}}
 
 
 def _crawler_index(table_input: dict, rules: WriteRules) -> list:

@@ -124,3 +124,28 @@ def test_create_connection_example_for_a_kafka_store(lakebox_server, glue):
         assert {key: stored[key] for key in connection} == connection
     finally:
         glue.delete_connection(ConnectionName=name)
+
+
+def test_merge_new_columns_example_adds_columns_and_changes_none(glue, s3, bucket, fresh_database):
+    """"Preventing a crawler from changing an existing schema": update-crawler with
+    CrawlerOutput.Tables.AddOrUpdateBehavior MergeNewColumns keeps the table's columns
+    (a type the user set, a column the data no longer has) and adds the new ones."""
+    s3.put_object(Bucket=bucket, Key="events/p1.json", Body=b'{"a": 1, "c": 2}\n')
+    database = fresh_database("merge")
+    glue.create_crawler(Name=database, Role="arn:aws:iam::123456789012:role/AWSGlueServiceRole-docs",
+                        DatabaseName=database, Targets={"S3Targets": [{"Path": f"s3://{bucket}/events/"}]})
+    try:
+        run_crawler(glue, database)
+        table = glue.get_table(DatabaseName=database, Name="events")["Table"]
+        table_input = {k: table[k] for k in ("Name", "StorageDescriptor", "PartitionKeys", "TableType", "Parameters")}
+        table_input["StorageDescriptor"]["Columns"][0]["Type"] = "string"
+        glue.update_table(DatabaseName=database, TableInput=table_input)
+        s3.delete_object(Bucket=bucket, Key="events/p1.json")
+        s3.put_object(Bucket=bucket, Key="events/p2.json", Body=b'{"a": 1, "b": "x"}\n')
+        glue.update_crawler(Name=database, Configuration=json.dumps(
+            {"Version": 1.0, "CrawlerOutput": {"Tables": {"AddOrUpdateBehavior": "MergeNewColumns"}}}))
+        run_crawler(glue, database)
+        columns = glue.get_table(DatabaseName=database, Name="events")["Table"]["StorageDescriptor"]["Columns"]
+        assert [(c["Name"], c["Type"]) for c in columns] == [("a", "string"), ("c", "int"), ("b", "string")]
+    finally:
+        glue.delete_crawler(Name=database)
