@@ -236,6 +236,12 @@ def apply_crawl(state, account: str, region: str, name: str, crawl_id: str, foun
                               caller_arn=_crawler_session(account, doc.get("Role") or "AWSGlueServiceRole"))
     outcome = found.outcome
     rules = WriteRules.of(doc)
+    if rules.table_threshold is not None and len(found.tables) > rules.table_threshold:
+        # the crawl fails and writes nothing; the words are those the Developer Guide's
+        # "maximum number of tables" page shows the crawler logging
+        _finish(ctx, name, crawl_id, "FAILED",
+                f"Table Threshold value = {rules.table_threshold}, Tables detected - {len(found.tables)}", outcome)
+        return
     database = _ensure_database(ctx, doc["DatabaseName"]) if doc.get("DatabaseName") else None
     written = set()
     for table_database, table, plan, from_catalog in found.tables:
@@ -264,6 +270,7 @@ class WriteRules:
     inherit: bool          # Configuration CrawlerOutput.Partitions.AddOrUpdateBehavior = InheritFromTable
     index: bool            # Configuration CreatePartitionIndex (default true): index the tables it makes
     merge: bool            # Configuration CrawlerOutput.Tables.AddOrUpdateBehavior = MergeNewColumns
+    table_threshold: int | None     # Configuration CrawlerOutput.Tables.TableThreshold: most tables a crawl may find
 
     @classmethod
     def of(cls, doc: dict) -> "WriteRules":
@@ -276,7 +283,12 @@ class WriteRules:
                    (doc.get("RecrawlPolicy") or {}).get("RecrawlBehavior") == "CRAWL_NEW_FOLDERS_ONLY",
                    behavior == "InheritFromTable",
                    config.get("CreatePartitionIndex", True) is not False,
-                   (output.get("Tables") or {}).get("AddOrUpdateBehavior") == "MergeNewColumns")
+                   (output.get("Tables") or {}).get("AddOrUpdateBehavior") == "MergeNewColumns",
+                   _positive_int((output.get("Tables") or {}).get("TableThreshold")))
+
+
+def _positive_int(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _crawler_session(account: str, role: str) -> str:

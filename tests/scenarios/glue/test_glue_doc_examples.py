@@ -149,3 +149,27 @@ def test_merge_new_columns_example_adds_columns_and_changes_none(glue, s3, bucke
         assert [(c["Name"], c["Type"]) for c in columns] == [("a", "string"), ("c", "int"), ("b", "string")]
     finally:
         glue.delete_crawler(Name=database)
+
+
+@pytest.mark.parametrize("threshold, status", [(1, "FAILED"), (2, "SUCCEEDED")])
+def test_table_threshold_example_fails_a_crawl_finding_more_tables(glue, s3, bucket, fresh_database, threshold,
+                                                                     status):
+    """"Specifying the maximum number of tables the crawler is allowed to create": a crawl
+    that finds more tables than TableThreshold fails and writes nothing."""
+    s3.put_object(Bucket=bucket, Key="table1/year=2017/data1.json", Body=b'{"A": 1, "B": 2}\n')
+    s3.put_object(Bucket=bucket, Key="table1/year=2018/data2.json", Body=b'{"C": 3, "D": 4}\n')
+    database = fresh_database("threshold")
+    glue.create_crawler(Name=database, Role="arn:aws:iam::123456789012:role/AWSGlueServiceRole-docs",
+                        DatabaseName=database, Targets={"S3Targets": [{"Path": f"s3://{bucket}/table1/"}]},
+                        Configuration=json.dumps({"Version": 1.0, "CrawlerOutput": {"Tables": {
+                            "TableThreshold": threshold}}}))
+    try:
+        last = run_crawler(glue, database)["LastCrawl"]
+        assert last["Status"] == status
+        tables = glue.get_tables(DatabaseName=database)["TableList"]
+        if status == "FAILED":
+            assert last["ErrorMessage"] == "Table Threshold value = 1, Tables detected - 2" and tables == []
+        else:
+            assert len(tables) == 2
+    finally:
+        glue.delete_crawler(Name=database)
