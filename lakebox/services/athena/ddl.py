@@ -97,7 +97,11 @@ def _create_table(ctx, statement, database, engine):
     if not any(isinstance(prop, exp.ExternalProperty) for prop in props):
         raise DdlFailure("Only external table creation is supported. Use CREATE EXTERNAL TABLE.", "NOT_SUPPORTED")
     columns = [_column(column) for column in schema.expressions] if isinstance(schema, exp.Schema) else []
-    table_input = {"Name": name, "TableType": "EXTERNAL_TABLE", "Parameters": {"EXTERNAL": "TRUE"},
+    # Hive's metastore stamps the table's creation (transient_lastDdlTime) and leaves it
+    # never accessed (LastAccessTime 0), as the get-table-metadata example of Athena's cli
+    # reference shows of a table made by CREATE EXTERNAL TABLE
+    table_input = {"Name": name, "TableType": "EXTERNAL_TABLE", "LastAccessTime": 0,
+                   "Parameters": {"EXTERNAL": "TRUE", "transient_lastDdlTime": str(int(ctx.now))},
                    "PartitionKeys": []}
     file_format, serde_library, serde, location = "TEXTFILE", None, {}, None
     input_format = output_format = None

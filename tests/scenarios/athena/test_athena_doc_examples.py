@@ -171,6 +171,8 @@ def test_get_table_metadata_example_of_a_table_with_a_named_serde(athena, query,
     table = athena.get_table_metadata(CatalogName="AwsDataCatalog", DatabaseName=database,
                                       TableName="counties")["TableMetadata"]
     assert (table["Name"], table["TableType"], table["PartitionKeys"]) == ("counties", "EXTERNAL_TABLE", [])
+    assert table["LastAccessTime"].timestamp() == 0
+    assert table["Parameters"].pop("transient_lastDdlTime") == str(int(table["CreateTime"].timestamp()))
     assert [(c["Name"], c["Type"]) for c in table["Columns"]] == [
         ("name", "string"), ("boundaryshape", "binary"), ("motto", "string"), ("population", "int")]
     assert table["Parameters"] == {
