@@ -2,8 +2,9 @@
 Trino's text forms, not DuckDB's.
 
 - arrays `[1, 2]`, maps `{k=v}`, rows `{a=1, b=x}` (field names in lower case; a
-  row without field names `{1, x}`), nested at any depth, a NULL inside them `null`,
-  strings unquoted;
+  row without field names names them by position, `{field0=1, field1=x}`, as the
+  Athena User Guide's "Create a ROW" example shows), nested at any depth, a NULL
+  inside them `null`, strings unquoted;
 - timestamps with 3 fractional digits (`2024-01-01 10:00:00.000`), times too;
 - doubles and reals as Java prints them: plain between 10^-3 and 10^7, else
   `1.0E10`, `1.0E-5`; `NaN`, `Infinity`, `-Infinity`, `0.0`;
@@ -68,8 +69,9 @@ def _struct(sql: str, kind, depth: int) -> str:
         access = f"struct_extract({sql}, {_quote(name) if name else position})"
         value = _or_null(as_text(access, field_type, depth + 1))
         # Trino's row fields are named in lower case, as the catalog's are (the JSON
-        # reader may spell them as the files do).
-        parts.append(value if anonymous else f"{_quote(name.lower() + '=')} || {value}")
+        # reader may spell them as the files do); unnamed ones are field0, field1, ...
+        label = f"field{position - 1}" if anonymous else name.lower()
+        parts.append(f"{_quote(label + '=')} || {value}")
     body = " || ', ' || ".join(parts) if parts else "''"
     return f"CASE WHEN {sql} IS NOT NULL THEN '{{' || {body} || '}}' END"
 

@@ -1,7 +1,9 @@
 """Athena operations, one function per operation (botocore's xform_name).
 The work lives in the modules by topic; this module is the dispatch table."""
 from lakebox.services.athena.catalogs import (  # noqa: F401
-    get_data_catalog, get_database, get_table_metadata, list_data_catalogs, list_databases, list_table_metadata)
+    get_database, get_table_metadata, list_databases, list_table_metadata)
+from lakebox.services.athena.data_catalogs import (  # noqa: F401
+    create_data_catalog, delete_data_catalog, get_data_catalog, list_data_catalogs, update_data_catalog)
 from lakebox.services.athena.named import (  # noqa: F401
     batch_get_named_query, batch_get_prepared_statement, create_named_query, create_prepared_statement,
     delete_named_query, delete_prepared_statement, get_named_query, get_prepared_statement, list_named_queries,

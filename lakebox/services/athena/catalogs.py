@@ -1,5 +1,5 @@
-"""Data catalogs as Athena shows them: `AwsDataCatalog` (the account's Glue Data
-Catalog) with its databases and tables."""
+"""The databases and tables of `AwsDataCatalog` (the account's Glue Data Catalog) as
+Athena shows them; the catalogs themselves are in data_catalogs.py."""
 import fnmatch
 
 from lakebox.kit.calls import on_behalf
@@ -10,16 +10,6 @@ from lakebox.services.glue import public as glue
 def _catalog_or_error(name: str):
     if (name or "").lower() != model.DATA_CATALOG.lower():
         raise errors.MetadataException(f"Catalog {name} was not found")
-
-
-def list_data_catalogs(ctx, params):
-    return results.page([{"CatalogName": model.DATA_CATALOG, "Type": "GLUE"}], params, "DataCatalogsSummary")
-
-
-def get_data_catalog(ctx, params):
-    _catalog_or_error(params["Name"])
-    return {"DataCatalog": {"Name": model.DATA_CATALOG, "Description": "AWS Glue Data Catalog", "Type": "GLUE",
-                            "Parameters": {"catalog-id": ctx.account}}}
 
 
 def _database(doc: dict) -> dict:
@@ -34,7 +24,7 @@ def _database(doc: dict) -> dict:
 def list_databases(ctx, params):
     _catalog_or_error(params["CatalogName"])
     docs = [_database(doc) for doc in glue.list_databases(on_behalf(ctx, "glue", "GetDatabases"))]
-    return results.page(docs, params, "DatabaseList")
+    return _page(docs, params, "DatabaseList")
 
 
 def get_database(ctx, params):
@@ -85,7 +75,7 @@ def list_table_metadata(ctx, params):
         raise errors.MetadataException(f"Database {params['DatabaseName']} not found.") from None
     pattern = params.get("Expression")
     docs = [doc for doc in docs if not pattern or fnmatch.fnmatch(doc["Name"], pattern.replace(".*", "*"))]
-    return results.page([_table_metadata(doc) for doc in docs], params, "TableMetadataList")
+    return _page([_table_metadata(doc) for doc in docs], params, "TableMetadataList")
 
 
 def get_table_metadata(ctx, params):
@@ -94,3 +84,12 @@ def get_table_metadata(ctx, params):
         return {"TableMetadata": _table_metadata(glue.get_table(on_behalf(ctx, "glue", "GetTable"), params["DatabaseName"], params["TableName"]))}
     except glue.errors.EntityNotFoundException as error:
         raise errors.MetadataException(error.message) from None
+
+
+def _page(items: list, params: dict, member: str) -> dict:
+    start = results.decode_token(params.get("NextToken"))
+    limit = params.get("MaxResults") or 50
+    answer = {member: items[start:start + limit]}
+    if start + limit < len(items):
+        answer["NextToken"] = results.encode_token(start + limit)
+    return answer

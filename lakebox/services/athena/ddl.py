@@ -97,7 +97,11 @@ def _create_table(ctx, statement, database, engine):
     if not any(isinstance(prop, exp.ExternalProperty) for prop in props):
         raise DdlFailure("Only external table creation is supported. Use CREATE EXTERNAL TABLE.", "NOT_SUPPORTED")
     columns = [_column(column) for column in schema.expressions] if isinstance(schema, exp.Schema) else []
-    table_input = {"Name": name, "TableType": "EXTERNAL_TABLE", "Parameters": {"EXTERNAL": "TRUE"},
+    # Hive's metastore stamps the table's creation (transient_lastDdlTime) and leaves it
+    # never accessed (LastAccessTime 0), as the get-table-metadata example of Athena's cli
+    # reference shows of a table made by CREATE EXTERNAL TABLE
+    table_input = {"Name": name, "TableType": "EXTERNAL_TABLE", "LastAccessTime": 0,
+                   "Parameters": {"EXTERNAL": "TRUE", "transient_lastDdlTime": str(int(ctx.now))},
                    "PartitionKeys": []}
     file_format, serde_library, serde, location = "TEXTFILE", None, {}, None
     input_format = output_format = None
@@ -128,7 +132,10 @@ def _create_table(ctx, statement, database, engine):
         raise DdlFailure("FAILED: SemanticException LOCATION is required for an external table")
     descriptor = formats.storage_descriptor(file_format, location, columns)
     if serde_library:
-        descriptor["SerdeInfo"] = {"SerializationLibrary": serde_library, "Parameters": serde}
+        # Hive gives a named SerDe `serialization.format` 1 unless told otherwise (the
+        # get-table-metadata example of Athena's cli reference shows it on a JsonSerde table)
+        descriptor["SerdeInfo"] = {"SerializationLibrary": serde_library,
+                                   "Parameters": {"serialization.format": "1", **serde}}
     elif serde:
         descriptor["SerdeInfo"]["Parameters"] = {**serde, "serialization.format": serde.get("field.delim", "\x01")}
     if input_format:

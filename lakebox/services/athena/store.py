@@ -61,6 +61,14 @@ SCHEMA = [
         tag_key TEXT NOT NULL,
         tag_value TEXT NOT NULL,
         PRIMARY KEY (account, region, arn, tag_key))""",
+    # data catalogs registered with CreateDataCatalog (AwsDataCatalog is not stored);
+    # `name_key` is the name in lower case, as Athena names catalogs case-insensitively
+    """CREATE TABLE athena_data_catalogs (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (account, region, name_key))""",
 ]
 
 ACTIVE = ("QUEUED", "RUNNING")
@@ -227,3 +235,26 @@ def delete_tags(db, account, region, arn, keys):
         for key in keys:
             db.execute("DELETE FROM athena_tags WHERE account=? AND region=? AND arn=? AND tag_key=?",
                        (account, region, arn, key))
+
+
+# ---- data catalogs ---------------------------------------------------------------
+
+def get_data_catalog(db, account, region, name) -> dict | None:
+    row = db.one("SELECT doc FROM athena_data_catalogs WHERE account=? AND region=? AND name_key=?",
+                 (account, region, name.lower()))
+    return json.loads(row["doc"]) if row else None
+
+
+def put_data_catalog(db, account, region, doc: dict):
+    db.execute("INSERT OR REPLACE INTO athena_data_catalogs VALUES (?, ?, ?, ?)",
+               (account, region, doc["Name"].lower(), json.dumps(doc)))
+
+
+def delete_data_catalog(db, account, region, name):
+    db.execute("DELETE FROM athena_data_catalogs WHERE account=? AND region=? AND name_key=?",
+               (account, region, name.lower()))
+
+
+def list_data_catalogs(db, account, region) -> list[dict]:
+    return [json.loads(row["doc"]) for row in db.query(
+        "SELECT doc FROM athena_data_catalogs WHERE account=? AND region=? ORDER BY name_key", (account, region))]

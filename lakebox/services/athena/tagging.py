@@ -10,15 +10,20 @@ def workgroup_arn(ctx, name: str) -> str:
     return arns.build("athena", ctx.region, ctx.account, f"workgroup/{name}")
 
 
+def data_catalog_arn(ctx, name: str) -> str:
+    return arns.build("athena", ctx.region, ctx.account, f"datacatalog/{name}")
+
+
 def _resource_or_error(ctx, arn: str):
-    """A tagged resource must exist: a work group, or the AwsDataCatalog."""
+    """A tagged resource must exist: a work group, the AwsDataCatalog or a registered catalog."""
     found = arns.parse(arn)
     if found is None or found.service != "athena" or found.account != ctx.account or found.region != ctx.region:
         raise errors.InvalidRequestException(f"Invalid ResourceARN: {arn}")
     kind, _, name = found.resource.partition("/")
     if kind == "workgroup" and store.get_workgroup(ctx.state.db, ctx.account, ctx.region, name) is not None:
         return
-    if kind == "datacatalog" and name.lower() == model.DATA_CATALOG.lower():
+    if kind == "datacatalog" and (name.lower() == model.DATA_CATALOG.lower()
+                                  or store.get_data_catalog(ctx.state.db, ctx.account, ctx.region, name)):
         return
     raise errors.ResourceNotFoundException(f"Resource {arn} was not found", ResourceName=arn)
 

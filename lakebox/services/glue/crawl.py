@@ -236,6 +236,12 @@ def apply_crawl(state, account: str, region: str, name: str, crawl_id: str, foun
                               caller_arn=_crawler_session(account, doc.get("Role") or "AWSGlueServiceRole"))
     outcome = found.outcome
     rules = WriteRules.of(doc)
+    if rules.table_threshold is not None and len(found.tables) > rules.table_threshold:
+        # the crawl fails and writes nothing; the words are those the Developer Guide's
+        # "maximum number of tables" page shows the crawler logging
+        _finish(ctx, name, crawl_id, "FAILED",
+                f"Table Threshold value = {rules.table_threshold}, Tables detected - {len(found.tables)}", outcome)
+        return
     database = _ensure_database(ctx, doc["DatabaseName"]) if doc.get("DatabaseName") else None
     written = set()
     for table_database, table, plan, from_catalog in found.tables:
@@ -263,17 +269,26 @@ class WriteRules:
     new_only: bool         # RecrawlPolicy CRAWL_NEW_FOLDERS_ONLY: add partitions, change no schema
     inherit: bool          # Configuration CrawlerOutput.Partitions.AddOrUpdateBehavior = InheritFromTable
     index: bool            # Configuration CreatePartitionIndex (default true): index the tables it makes
+    merge: bool            # Configuration CrawlerOutput.Tables.AddOrUpdateBehavior = MergeNewColumns
+    table_threshold: int | None     # Configuration CrawlerOutput.Tables.TableThreshold: most tables a crawl may find
 
     @classmethod
     def of(cls, doc: dict) -> "WriteRules":
         policy = doc.get("SchemaChangePolicy") or {}
         config = json.loads(doc.get("Configuration") or "{}")
-        behavior = ((config.get("CrawlerOutput") or {}).get("Partitions") or {}).get("AddOrUpdateBehavior")
+        output = config.get("CrawlerOutput") or {}
+        behavior = (output.get("Partitions") or {}).get("AddOrUpdateBehavior")
         return cls(policy.get("UpdateBehavior", "UPDATE_IN_DATABASE"),
                    policy.get("DeleteBehavior", "DEPRECATE_IN_DATABASE"),
                    (doc.get("RecrawlPolicy") or {}).get("RecrawlBehavior") == "CRAWL_NEW_FOLDERS_ONLY",
                    behavior == "InheritFromTable",
-                   config.get("CreatePartitionIndex", True) is not False)
+                   config.get("CreatePartitionIndex", True) is not False,
+                   (output.get("Tables") or {}).get("AddOrUpdateBehavior") == "MergeNewColumns",
+                   _positive_int((output.get("Tables") or {}).get("TableThreshold")))
+
+
+def _positive_int(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _crawler_session(account: str, role: str) -> str:
@@ -306,6 +321,8 @@ def _write_table(ctx, crawler, database, name, plan, rules: WriteRules, outcome:
         outcome.log.append(f"Created table {name} in database {database}")
     else:
         table = existing
+        if rules.merge:
+            table_input = _with_new_columns_only(existing, table_input)
         schema_changed = _schema_of(existing) != _schema_of(table_input)
         if schema_changed and (rules.new_only or rules.update == "LOG"):
             outcome.log.append(f"Schema change of table {name} not applied (crawler policy)")
@@ -315,6 +332,18 @@ def _write_table(ctx, crawler, database, name, plan, rules: WriteRules, outcome:
                 outcome.counts["TABLE", "UPDATE"] += 1
                 outcome.log.append(f"Updated table {name} in database {database}")
     _write_partitions(ctx, table, plan, crawler, rules, outcome)
+
+
+def _with_new_columns_only(existing: dict, table_input: dict) -> dict:
+    """MergeNewColumns ("Preventing a crawler from changing an existing schema", Glue
+    Developer Guide): the table keeps its storage descriptor, columns and partition
+    keys as they are, and the crawled columns it lacks are added after its own."""
+    sd = existing.get("StorageDescriptor") or {}
+    known = {column["Name"].lower() for column in sd.get("Columns") or []}
+    added = [column for column in table_input["StorageDescriptor"].get("Columns") or []
+             if column["Name"].lower() not in known]
+    return {**table_input, "PartitionKeys": existing.get("PartitionKeys") or [],
+            "StorageDescriptor": {**sd, "Columns": [*(sd.get("Columns") or []), *added]}}
 
 
 def _crawler_index(table_input: dict, rules: WriteRules) -> list:

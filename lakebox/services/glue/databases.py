@@ -13,7 +13,6 @@ DEFAULT_TABLE_PERMISSIONS = [{"Principal": {"DataLakePrincipalIdentifier": "IAM_
 def new_database_doc(ctx, database_input: dict, created: float) -> dict:
     doc = {key: value for key, value in database_input.items() if key != "Name"}
     doc["Name"] = fold(database_input["Name"])
-    doc.setdefault("Parameters", {})
     doc.setdefault("CreateTableDefaultPermissions", DEFAULT_TABLE_PERMISSIONS)
     doc.update(CreateTime=created, CatalogId=ctx.account)
     return doc

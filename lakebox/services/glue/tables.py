@@ -10,6 +10,10 @@ from lakebox.services.glue.errors import (
 GET_TABLES_MAX = 100
 TABLE_VERSIONS_MAX = 100
 _ATTRIBUTES = {"NAME": "Name", "TABLE_TYPE": "TableType"}
+# What Glue fills in a table's StorageDescriptor when the input leaves it out (the
+# get-tables example of the aws cli's Glue reference: tables created with Columns,
+# Location and SerdeInfo only come back with these four).
+STORAGE_DEFAULTS = {"Compressed": False, "NumberOfBuckets": 0, "SortColumns": [], "StoredAsSubDirectories": False}
 
 
 def new_table_doc(ctx, database: str, table_input: dict, created: float, version: int, created_by: str) -> dict:
@@ -20,6 +24,8 @@ def new_table_doc(ctx, database: str, table_input: dict, created: float, version
                VersionId=str(version), IsMultiDialectView=False)
     doc.setdefault("Retention", 0)
     doc.setdefault("PartitionKeys", [])
+    if isinstance(doc.get("StorageDescriptor"), dict):
+        doc["StorageDescriptor"] = {**STORAGE_DEFAULTS, **doc["StorageDescriptor"]}
     return doc
 
 

@@ -10,6 +10,7 @@ from lakebox.services.kms.grants import (  # noqa: F401
     create_grant, list_grants, list_retirable_grants, retire_grant, revoke_grant)
 from lakebox.services.kms.imports import (  # noqa: F401
     delete_imported_key_material, get_parameters_for_import, import_key_material)
+from lakebox.services.kms.key_stores import describe_custom_key_stores  # noqa: F401
 from lakebox.services.kms.keys import (  # noqa: F401
     cancel_key_deletion, create_key, describe_key, disable_key, enable_key, get_key_policy, list_key_policies,
     list_keys, put_key_policy, schedule_key_deletion, update_key_description)

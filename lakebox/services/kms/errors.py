@@ -89,3 +89,7 @@ class IncorrectKeyMaterialException(ServiceError):
 
 class InvalidImportTokenException(ServiceError):
     pass
+
+
+class CustomKeyStoreNotFoundException(ServiceError):
+    message = ""          # the wording AWS adds is not on record; the code is the answer

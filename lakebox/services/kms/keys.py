@@ -4,7 +4,7 @@ from lakebox.aws.errors import ValidationError
 from lakebox.kit import policies
 from lakebox.services.kms import keygen, lookup, model, store, tagging
 from lakebox.services.kms.errors import (
-    InvalidMarkerException, KMSInvalidStateException, MalformedPolicyDocumentException, NotFoundException,
+    CustomKeyStoreNotFoundException, InvalidMarkerException, KMSInvalidStateException, MalformedPolicyDocumentException, NotFoundException,
     UnsupportedOperationException)
 
 LIST_KEYS_DEFAULT_LIMIT = 100
@@ -18,6 +18,8 @@ POLICY_NAME = "default"
 async def create_key(ctx, params):
     spec, usage = _spec_and_usage(params)
     origin = params.get("Origin", "AWS_KMS")
+    if params.get("CustomKeyStoreId"):
+        raise CustomKeyStoreNotFoundException()      # lakebox has none (key_stores.py)
     if origin not in ("AWS_KMS", "EXTERNAL"):
         raise UnsupportedOperationException(f"lakebox has no custom key stores: Origin {origin} is not supported.")
     policy = params.get("Policy")

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from lakebox.kit import arns
 
 DEFAULT_SPEC = "SYMMETRIC_DEFAULT"
-RSA_SIGNING = ["RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512",
-               "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512"]
+# In the order AWS lists them (DescribeKey's example of an RSA signing key).
+RSA_SIGNING = ["RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512",
+               "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512"]
 RSA_ENCRYPTION = ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]
 ECDH = {"KeyAgreementAlgorithms": ["ECDH"]}
 

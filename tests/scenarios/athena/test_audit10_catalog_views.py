@@ -16,6 +16,7 @@ def test_table_metadata_shows_formats_and_serde(athena, database, bucket, events
     table = athena.get_table_metadata(CatalogName="AwsDataCatalog", DatabaseName=database,
                                       TableName=events)["TableMetadata"]
     assert table["TableType"] == "EXTERNAL_TABLE"
+    assert table["Parameters"].pop("transient_lastDdlTime").isdigit()       # the time of CREATE TABLE
     assert table["Parameters"] == {
         "EXTERNAL": "TRUE", "location": f"s3://{bucket}/events/",
         "inputformat": "org.apache.hadoop.mapred.TextInputFormat",
@@ -34,7 +35,9 @@ def test_show_statements(query, database, events):
     assert query("SHOW COLUMNS IN events")[1] == [["id"], ["s"], ["dt"]]
     assert query(f"SHOW TABLES IN {database} 'ev*'")[1] == [["events"]]
     assert query(f"SHOW DATABASES LIKE '{database}'")[1] == [[database]]
-    assert query("SHOW TBLPROPERTIES events")[1] == [["EXTERNAL", "TRUE"]]
+    properties = query("SHOW TBLPROPERTIES events")[1]
+    assert properties[0] == ["EXTERNAL", "TRUE"]
+    assert [key for key, _ in properties[1:]] == ["transient_lastDdlTime"]
 
 
 def test_a_replaced_view_is_queried_and_stored_as_a_presto_view(query, glue, database, events):

@@ -40,7 +40,7 @@ TRINO_ANSWERS = [
     ("millisecond(TIMESTAMP '2024-01-01 10:11:12.345'), current_timezone(), to_milliseconds(INTERVAL '2' SECOND)",
      '"345","UTC","2000"'),
     ("format('%s-%d %.2f', 'a', 1, 2.345e0)", '"a-1 2.35"'),
-    ("zip(ARRAY[1, 2], ARRAY['a']), zip_with(ARRAY[1, 2], ARRAY[3, 4], (x, y) -> x * y)", '"[{1, a}, {2, null}]","[3, 8]"'),
+    ("zip(ARRAY[1, 2], ARRAY['a']), zip_with(ARRAY[1, 2], ARRAY[3, 4], (x, y) -> x * y)", '"[{field0=1, field1=a}, {field0=2, field1=null}]","[3, 8]"'),
     ("map_filter(MAP(ARRAY['a', 'b'], ARRAY[1, 2]), (k, v) -> v > 1), "
      "transform_values(MAP(ARRAY['a'], ARRAY[1]), (k, v) -> v * 10), "
      "transform_keys(MAP(ARRAY['a'], ARRAY[1]), (k, v) -> upper(k))", '"{b=2}","{a=10}","{A=1}"'),

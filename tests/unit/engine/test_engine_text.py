@@ -10,7 +10,7 @@ from lakebox.engine.text import java_double, java_real
     ("SELECT ARRAY['a', 'b c']", '"[a, b c]"'),
     ("SELECT MAP(ARRAY['k', 'j'], ARRAY[1, NULL])", '"{k=1, j=null}"'),
     ("SELECT CAST(ROW(1, 'x') AS ROW(a integer, b varchar))", '"{a=1, b=x}"'),
-    ("SELECT ROW(1, 'x')", '"{1, x}"'),
+    ("SELECT ROW(1, 'x')", '"{field0=1, field1=x}"'),
     ("SELECT ARRAY[CAST(ROW(1, ARRAY[2.5e0]) AS ROW(a integer, b array(double)))]", '"[{a=1, b=[2.5]}]"'),
     ("SELECT MAP(ARRAY['a'], ARRAY[ARRAY[TIMESTAMP '2024-01-01 10:00:00']])", '"{a=[2024-01-01 10:00:00.000]}"'),
     ("SELECT TIMESTAMP '2024-01-01 10:00:00.123456'", '"2024-01-01 10:00:00.123456"'),   # a timestamp(6) literal
