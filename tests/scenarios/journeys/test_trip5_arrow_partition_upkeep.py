@@ -3,8 +3,9 @@ hive-partitioned Parquet with pyarrow through s3fs; the table is created with Gl
 CreateTable and its first months registered with BatchCreatePartition (a repeat comes back
 in Errors); the next month lands and `MSCK REPAIR TABLE` finds it; a late month kept
 outside the table's folder (where awswrangler's reads do not go) is added with `ALTER
-TABLE ADD PARTITION ... LOCATION` (again without IF NOT EXISTS is refused); awswrangler reads two months with a partition_filter,
-and the job picks partitions with a Glue expression."""
+TABLE ADD PARTITION ... LOCATION` (again without IF NOT EXISTS is refused); awswrangler
+reads two months with a partition_filter, and the job picks partitions with a Glue
+expression."""
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
