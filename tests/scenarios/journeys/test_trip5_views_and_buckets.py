@@ -1,14 +1,15 @@
 """A reporting layer in Athena: a CTAS writes the orders bucketed by customer (one Hive
-bucket file per bucket, the bucketing recorded in Glue) for joins by customer; a view
-gives the analysts their totals and is stored in Glue as a Presto view; the catalog is
-browsed with SHOW TABLES, SHOW VIEWS and DESCRIBE as a BI tool does; the view is
+bucket file per bucket, the bucketing recorded in Glue) for joins by customer; rerun
+after a DROP TABLE (which leaves the files) it fails until the old files are removed; a
+view gives the analysts their totals and is stored in Glue as a Presto view; the catalog
+is browsed with SHOW TABLES, SHOW VIEWS and DESCRIBE as a BI tool does; the view is
 replaced with a new column, then dropped, after which querying it fails."""
 import base64
 import json
 
 import pytest
 
-from trip_helpers import athena_execution, athena_rows
+from trip_helpers import athena_execution, athena_rows, keys_under
 
 ORDERS = [(1, "c1", 10.5), (2, "c2", 3.0), (3, "c1", 7.0), (4, "c3", 1.0), (5, "c4", 2.0), (6, "c2", 4.5)]
 
@@ -32,9 +33,22 @@ def orders(client, bucket, database):
 def test_bucketed_ctas_and_a_view_browsed_like_a_bi_tool(client, bucket, database, orders):
     athena, glue, s3 = client("athena"), client("glue"), client("s3")
     output = f"s3://{bucket}/athena/"
-    athena_execution(athena, f"""CREATE TABLE orders_by_customer WITH (format = 'PARQUET',
+    ctas = f"""CREATE TABLE orders_by_customer WITH (format = 'PARQUET',
         external_location = 's3://{bucket}/curated/orders_by_customer/', bucketed_by = ARRAY['customer_id'],
-        bucket_count = 4) AS SELECT * FROM orders""", database, output)
+        bucket_count = 4) AS SELECT * FROM orders"""
+    athena_execution(athena, ctas, database, output)
+    # A rerun after DROP TABLE (which leaves the files) fails until the location is emptied.
+    athena_execution(athena, "DROP TABLE orders_by_customer", database, output)
+    rerun = athena.start_query_execution(QueryString=ctas, QueryExecutionContext={"Database": database},
+                                         ResultConfiguration={"OutputLocation": output})["QueryExecutionId"]
+    status = athena.get_query_execution(QueryExecutionId=rerun)["QueryExecution"]["Status"]
+    assert (status["State"], status["StateChangeReason"]) == ("FAILED", (
+        f"HIVE_PATH_ALREADY_EXISTS: Target directory for table '{database}.orders_by_customer' already exists: "
+        f"s3://{bucket}/curated/orders_by_customer. You may need to manually clean the data at location "
+        f"'{output}tables/{rerun}' before retrying. Athena will not delete data in your account."))
+    for key in keys_under(s3, bucket, "curated/orders_by_customer/"):
+        s3.delete_object(Bucket=bucket, Key=key)
+    athena_execution(athena, ctas, database, output)
     table = glue.get_table(DatabaseName=database, Name="orders_by_customer")["Table"]["StorageDescriptor"]
     assert (table["BucketColumns"], table["NumberOfBuckets"]) == (["customer_id"], 4)
     files = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="curated/orders_by_customer/")["Contents"]]
