@@ -5,12 +5,11 @@ later, another clears `tmp/` and abandoned multipart uploads; an audit queue hea
 lifecycle expiry (S3 sends LifecycleExpiration events, not ObjectRemoved); the operator
 reviews versions and delete markers through the ListObjectVersions paginator."""
 import json
-import uuid
 from urllib.parse import unquote_plus
 
 import pytest
 
-from trip_helpers import error_of, wait_for
+from trip_helpers import error_of, notifying_queue, wait_for
 
 pytestmark = pytest.mark.local_only          # lifecycle rules act on the lakebox clock
 
@@ -35,11 +34,8 @@ def reports(client, bucket):
 
 @pytest.fixture
 def audit(client, reports):
-    sqs, s3 = client("sqs"), client("s3")
-    url = sqs.create_queue(QueueName=f"expiry-audit-{uuid.uuid4().hex[:8]}")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    s3.put_bucket_notification_configuration(Bucket=reports, NotificationConfiguration={"QueueConfigurations": [
-        {"QueueArn": arn, "Events": ["s3:LifecycleExpiration:*", "s3:ObjectRemoved:*"]}]})
+    sqs = client("sqs")
+    url = notifying_queue(sqs, client("s3"), reports, ["s3:LifecycleExpiration:*", "s3:ObjectRemoved:*"])
     yield url
     sqs.delete_queue(QueueUrl=url)
 

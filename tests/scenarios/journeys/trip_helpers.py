@@ -172,3 +172,15 @@ def crawl_once(glue, role, database, path) -> str:
     glue.start_crawler(Name=name)
     wait_crawled(glue, name)
     return name
+
+
+def notifying_queue(sqs, s3, bucket, events, prefix=None) -> str:
+    """A new SQS queue the bucket sends `events` to (for keys under `prefix`, if given);
+    returns its URL (the caller deletes it)."""
+    url = sqs.create_queue(QueueName=f"{bucket}-events-{uuid.uuid4().hex[:6]}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    rule = {"QueueArn": arn, "Events": events}
+    if prefix:
+        rule["Filter"] = {"Key": {"FilterRules": [{"Name": "prefix", "Value": prefix}]}}
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [rule]})
+    return url
