@@ -210,8 +210,10 @@ class DuckQuery:
         self.bytes_scanned = min(max(self._scanned, smallest), self._cutoff)
 
     def _in_trino_words(self, error: EngineError) -> EngineError:
-        """A missing column as Trino reports it: `line L:C: Column 'x' cannot be resolved`;
-        a missing function placed at its call: `line L:C: Function 'f' not registered`."""
+        """A missing column as Athena reports it: `line L:C: Column 'x' cannot be resolved
+        or requester is not authorized to access requested resources` (Trino's words, with
+        Athena's ending: a column Lake Formation hides fails alike); a missing function
+        placed at its call: `line L:C: Function 'f' not registered`."""
         if error.error_name == "FUNCTION_NOT_FOUND" and error.message.endswith("' not registered"):
             return self._function_placed(error)
         found = re.search(r'column "([^"]+)"', error.message, re.IGNORECASE)
@@ -224,7 +226,8 @@ class DuckQuery:
             if column.name.lower() == name.lower() and "line" in meta:
                 where = f"line {meta['line']}:{max(meta['col'] - len(column.name) + 1, 1)}: "
                 break
-        return EngineError("COLUMN_NOT_FOUND", f"{where}Column '{name}' cannot be resolved")
+        return EngineError("COLUMN_NOT_FOUND", f"{where}Column '{name}' cannot be resolved or requester is not "
+                                               "authorized to access requested resources")
 
     def _function_placed(self, error: EngineError) -> EngineError:
         name = error.message.split("'")[1]

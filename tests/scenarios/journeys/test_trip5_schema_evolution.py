@@ -2,9 +2,10 @@
 Parquet files with pandas; when the source starts sending `email`, the job writes the
 new column and the platform adds it to the Glue table with UpdateTable (old files read
 it as NULL, by name); an analyst adds `segment` with ALTER TABLE ADD COLUMNS; a bad
-change (a column renamed in the catalog, which Parquet files do not know) is rolled back
-by putting the previous version's definition back from GetTableVersions; a cosmetic
-UpdateTable with SkipArchive keeps no archived copy of the version it replaces."""
+change (a column renamed in the catalog, which Parquet files do not know, and which
+breaks the saved queries) is rolled back by putting the previous version's definition
+back from GetTableVersions; a cosmetic UpdateTable with SkipArchive keeps no archived
+copy of the version it replaces."""
 import io
 
 import pandas as pd
@@ -58,6 +59,12 @@ def test_columns_added_renamed_and_rolled_back(client, bucket, database):
     renamed = [{**c, "Name": "full_name"} if c["Name"] == "name" else c for c in columns]
     glue.update_table(DatabaseName=database, TableInput=table_input(good, renamed))
     assert athena_rows(athena, "SELECT count(full_name) FROM customers", database, output) == [["0"]]
+    saved = athena.start_query_execution(QueryString="SELECT name FROM customers", ResultConfiguration={
+        "OutputLocation": output}, QueryExecutionContext={"Database": database})["QueryExecutionId"]
+    status = athena.get_query_execution(QueryExecutionId=saved)["QueryExecution"]["Status"]
+    assert (status["State"], status["StateChangeReason"]) == ("FAILED", (
+        "COLUMN_NOT_FOUND: line 1:8: Column 'name' cannot be resolved or requester is not authorized to access "
+        "requested resources"))
 
     versions = glue.get_table_versions(DatabaseName=database, TableName="customers")["TableVersions"]
     assert sorted(int(v["VersionId"]) for v in versions) == [0, 1, 2, 3]
