@@ -216,6 +216,8 @@ class DuckQuery:
         placed at its call: `line L:C: Function 'f' not registered`."""
         if error.error_name == "FUNCTION_NOT_FOUND" and error.message.endswith("' not registered"):
             return self._function_placed(error)
+        if error.subject is not None:
+            return self._column_placed(error)
         found = re.search(r'column "([^"]+)"', error.message, re.IGNORECASE)
         if error.error_name != "COLUMN_NOT_FOUND" or found is None:
             return error
@@ -228,6 +230,24 @@ class DuckQuery:
                 break
         return EngineError("COLUMN_NOT_FOUND", f"{where}Column '{name}' cannot be resolved or requester is not "
                                                "authorized to access requested resources")
+
+    def _column_placed(self, error: EngineError) -> EngineError:
+        """An error about one column, at that column's place in the query and named as the
+        query wrote it (`t.c`), as Trino reports it. DuckDB names a column without its
+        table: an unqualified reference to it is taken first."""
+        qualifier, _, name = error.subject.lower().rpartition(".")
+        found = [column for column in self._tree.find_all(exp.Column) if column.name.lower() == name and (
+            not qualifier or (column.args.get("table") and column.args["table"].name.lower() == qualifier))]
+        for column in sorted(found, key=lambda column: column.args.get("table") is not None):
+            table = column.args.get("table")
+            first = table if isinstance(table, exp.Identifier) and "line" in table.meta else column.this
+            if not isinstance(first, exp.Identifier) or "line" not in first.meta:
+                continue
+            written = f"{table.name}.{column.name}" if table is not None else column.name
+            width = len(first.name) + (2 if first.args.get("quoted") else 0)
+            where = f"line {first.meta['line']}:{max(first.meta['col'] - width + 1, 1)}: "
+            return EngineError(error.error_name, where + error.message.replace(f"'{error.subject}'", f"'{written}'", 1))
+        return error
 
     def _function_placed(self, error: EngineError) -> EngineError:
         name = error.message.split("'")[1]

@@ -1,8 +1,8 @@
 """A cost-capped analysts' workgroup, and the partitioned layout that keeps queries under
 its cap: clickstream CSV lands in daily partitions of about 3 MB; the workgroup (made with
 the aws cli) cancels any query scanning more than 10 MB; an analyst's pyathena query over
-every day is cancelled, the same question asked of one day runs and is billed for that
-day's files alone; a disabled workgroup takes no queries at all."""
+every day is cancelled, the same question asked of one day (once its GROUP BY is right)
+runs and is billed for that day's files alone; a disabled workgroup takes no queries at all."""
 import json
 import uuid
 
@@ -73,6 +73,11 @@ def test_scan_budget_met_by_pruning(lakebox_server, client, database, clicks, wo
     execution = athena.get_query_execution(QueryExecutionId=cursor.query_id)["QueryExecution"]
     assert execution["Status"]["State"] == "CANCELLED" and execution["WorkGroup"] == workgroup
 
+    with pytest.raises(OperationalError) as forgot:          # a column left out of the GROUP BY
+        cursor.execute("SELECT page, user_id, count(*) FROM clicks WHERE dt = %(day)s GROUP BY page",
+                       {"day": "2024-07-02"})
+    assert str(forgot.value) == ("EXPRESSION_NOT_AGGREGATE: line 1:14: 'user_id' must be an aggregate expression "
+                                 "or appear in GROUP BY clause")
     cursor.execute("SELECT page, count(*) FROM clicks WHERE dt = %(day)s GROUP BY page ORDER BY page",
                    {"day": "2024-07-02"})
     assert cursor.fetchall() == [("/", 12500), ("/cart", 12500), ("/item", 12500), ("/search", 12500)]
@@ -83,4 +88,4 @@ def test_scan_budget_met_by_pruning(lakebox_server, client, database, clicks, wo
     assert error_of(athena.start_query_execution, QueryString="SELECT 1", WorkGroup=workgroup) == (
         "InvalidRequestException", f"WorkGroup {workgroup} is disabled.")
     listed = athena.list_query_executions(WorkGroup=workgroup)["QueryExecutionIds"]
-    assert len(listed) == 2
+    assert len(listed) == 3
