@@ -6,6 +6,7 @@ is browsed with SHOW TABLES, SHOW VIEWS and DESCRIBE as a BI tool does; the view
 replaced with a new column, then dropped, after which querying it fails."""
 import base64
 import json
+import re
 
 import pytest
 
@@ -53,6 +54,8 @@ def test_bucketed_ctas_and_a_view_browsed_like_a_bi_tool(client, bucket, databas
     assert (table["BucketColumns"], table["NumberOfBuckets"]) == (["customer_id"], 4)
     files = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="curated/orders_by_customer/")["Contents"]]
     assert 1 < len(files) <= 4
+    names = [key.rsplit("/", 1)[1] for key in files]          # Hive's bucket names; Parquet has no codec suffix
+    assert all(re.fullmatch(r"00000[0-3]_0_[\w-]+", name) for name in names), names
     customers_per_file = [set(r[0] for r in athena_rows(
         athena, f"SELECT DISTINCT customer_id FROM orders_by_customer WHERE \"$path\" = 's3://{bucket}/{key}'",
         database, output)) for key in files]
