@@ -218,6 +218,8 @@ class DuckQuery:
             return self._function_placed(error)
         if error.subject is not None:
             return self._column_placed(error)
+        if re.match(r"(ORDER|GROUP BY) term out of range", error.message):
+            return self._position_placed(error)
         found = re.search(r'column "([^"]+)"', error.message, re.IGNORECASE)
         if error.error_name != "COLUMN_NOT_FOUND" or found is None:
             return error
@@ -247,6 +249,20 @@ class DuckQuery:
             width = len(first.name) + (2 if first.args.get("quoted") else 0)
             where = f"line {first.meta['line']}:{max(first.meta['col'] - width + 1, 1)}: "
             return EngineError(error.error_name, where + error.message.replace(f"'{error.subject}'", f"'{written}'", 1))
+        return error
+
+    def _position_placed(self, error: EngineError) -> EngineError:
+        """`ORDER BY 3` or `GROUP BY 3` past the select list, as Trino reports it:
+        `line L:C: ORDER BY position 3 is not in select list`."""
+        clause, words = ("order", "ORDER BY") if error.message.startswith("ORDER") else ("group", "GROUP BY")
+        for select in self._tree.find_all(exp.Select):
+            for item in (select.args.get(clause) or exp.Order()).expressions:
+                position = item.this if isinstance(item, exp.Ordered) else item
+                if isinstance(position, exp.Literal) and position.is_int and "line" in position.meta \
+                        and not 1 <= int(position.name) <= len(select.expressions):
+                    column = position.meta["col"] - len(position.name) + 1
+                    return EngineError("INVALID_COLUMN_REFERENCE", f"line {position.meta['line']}:{column}: {words} "
+                                                                   f"position {position.name} is not in select list")
         return error
 
     def _function_placed(self, error: EngineError) -> EngineError:

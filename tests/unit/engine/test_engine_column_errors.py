@@ -1,7 +1,8 @@
 """A query's mistakes about one column, in Trino's words and at the column's place (Trino's
 AggregationAnalyzer and Scope): `line L:C: 'x' must be an aggregate expression or appear
 in GROUP BY clause`, `Column 'x' is ambiguous`, and a qualified column that is not there
-(with Athena's ending, as for an unqualified one)."""
+(with Athena's ending, as for an unqualified one); an ORDER BY or GROUP BY position past
+the select list (`ORDER BY position 3 is not in select list`)."""
 import pytest
 
 from lakebox.engine import EngineError
@@ -20,6 +21,10 @@ NOT_RESOLVED = "cannot be resolved or requester is not authorized to access requ
     ("SELECT a.x FROM (VALUES 1) a(x) JOIN (VALUES 1) b(x) ON a.x = b.x WHERE x > 0", "AMBIGUOUS_NAME",
      "line 1:73: Column 'x' is ambiguous"),
     ("SELECT t.nope FROM (VALUES 1) AS t(x)", "COLUMN_NOT_FOUND", f"line 1:8: Column 't.nope' {NOT_RESOLVED}"),
+    ("SELECT x FROM (VALUES 1) AS t(x) ORDER BY 12", "INVALID_COLUMN_REFERENCE",
+     "line 1:43: ORDER BY position 12 is not in select list"),
+    ("SELECT count(*) FROM (VALUES 1) AS t(x)\nGROUP BY 2", "INVALID_COLUMN_REFERENCE",
+     "line 2:10: GROUP BY position 2 is not in select list"),
 ])
 def test_column_errors_in_trinos_words(sql, name, message):
     with pytest.raises(EngineError) as caught:
