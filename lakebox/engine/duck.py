@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, regex_read,
-                            scan_bytes, strict, text, time_zones, types)
+from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, placement,
+                            regex_read, scan_bytes, strict, text, time_zones, types)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -213,13 +213,13 @@ class DuckQuery:
         """A missing column as Athena reports it: `line L:C: Column 'x' cannot be resolved
         or requester is not authorized to access requested resources` (Trino's words, with
         Athena's ending: a column Lake Formation hides fails alike); a missing function
-        placed at its call: `line L:C: Function 'f' not registered`."""
+        placed at its call: `line L:C: Function 'f' not registered`; the others
+        `placement` knows, at their place."""
         if error.error_name == "FUNCTION_NOT_FOUND" and error.message.endswith("' not registered"):
             return self._function_placed(error)
-        if error.subject is not None:
-            return self._column_placed(error)
-        if re.match(r"(ORDER|GROUP BY) term out of range", error.message):
-            return self._position_placed(error)
+        placed = placement.placed(self._tree, error)
+        if placed is not None:
+            return placed
         found = re.search(r'column "([^"]+)"', error.message, re.IGNORECASE)
         if error.error_name != "COLUMN_NOT_FOUND" or found is None:
             return error
@@ -232,38 +232,6 @@ class DuckQuery:
                 break
         return EngineError("COLUMN_NOT_FOUND", f"{where}Column '{name}' cannot be resolved or requester is not "
                                                "authorized to access requested resources")
-
-    def _column_placed(self, error: EngineError) -> EngineError:
-        """An error about one column, at that column's place in the query and named as the
-        query wrote it (`t.c`), as Trino reports it. DuckDB names a column without its
-        table: an unqualified reference to it is taken first."""
-        qualifier, _, name = error.subject.lower().rpartition(".")
-        found = [column for column in self._tree.find_all(exp.Column) if column.name.lower() == name and (
-            not qualifier or (column.args.get("table") and column.args["table"].name.lower() == qualifier))]
-        for column in sorted(found, key=lambda column: column.args.get("table") is not None):
-            table = column.args.get("table")
-            first = table if isinstance(table, exp.Identifier) and "line" in table.meta else column.this
-            if not isinstance(first, exp.Identifier) or "line" not in first.meta:
-                continue
-            written = f"{table.name}.{column.name}" if table is not None else column.name
-            width = len(first.name) + (2 if first.args.get("quoted") else 0)
-            where = f"line {first.meta['line']}:{max(first.meta['col'] - width + 1, 1)}: "
-            return EngineError(error.error_name, where + error.message.replace(f"'{error.subject}'", f"'{written}'", 1))
-        return error
-
-    def _position_placed(self, error: EngineError) -> EngineError:
-        """`ORDER BY 3` or `GROUP BY 3` past the select list, as Trino reports it:
-        `line L:C: ORDER BY position 3 is not in select list`."""
-        clause, words = ("order", "ORDER BY") if error.message.startswith("ORDER") else ("group", "GROUP BY")
-        for select in self._tree.find_all(exp.Select):
-            for item in (select.args.get(clause) or exp.Order()).expressions:
-                position = item.this if isinstance(item, exp.Ordered) else item
-                if isinstance(position, exp.Literal) and position.is_int and "line" in position.meta \
-                        and not 1 <= int(position.name) <= len(select.expressions):
-                    column = position.meta["col"] - len(position.name) + 1
-                    return EngineError("INVALID_COLUMN_REFERENCE", f"line {position.meta['line']}:{column}: {words} "
-                                                                   f"position {position.name} is not in select list")
-        return error
 
     def _function_placed(self, error: EngineError) -> EngineError:
         name = error.message.split("'")[1]

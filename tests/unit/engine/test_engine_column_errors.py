@@ -2,7 +2,8 @@
 AggregationAnalyzer and Scope): `line L:C: 'x' must be an aggregate expression or appear
 in GROUP BY clause`, `Column 'x' is ambiguous`, and a qualified column that is not there
 (with Athena's ending, as for an unqualified one); an ORDER BY or GROUP BY position past
-the select list (`ORDER BY position 3 is not in select list`)."""
+the select list (`ORDER BY position 3 is not in select list`); a set operation whose
+sides differ in width (`UNION query has different number of fields: 1, 2`)."""
 import pytest
 
 from lakebox.engine import EngineError
@@ -25,6 +26,8 @@ NOT_RESOLVED = "cannot be resolved or requester is not authorized to access requ
      "line 1:43: ORDER BY position 12 is not in select list"),
     ("SELECT count(*) FROM (VALUES 1) AS t(x)\nGROUP BY 2", "INVALID_COLUMN_REFERENCE",
      "line 2:10: GROUP BY position 2 is not in select list"),
+    ("SELECT x FROM (VALUES 1) AS t(x)\nUNION ALL SELECT x, x FROM (VALUES 1) AS u(x)", "TYPE_MISMATCH",
+     "line 2:1: UNION query has different number of fields: 1, 2"),
 ])
 def test_column_errors_in_trinos_words(sql, name, message):
     with pytest.raises(EngineError) as caught:
