@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, placement,
-                            regex_read, scan_bytes, strict, text, time_zones, types)
+from lakebox.engine import (alias_references, avro_read, bucketing as hive_buckets, codecs, dialect, duck_read,
+                            functions, placement, regex_read, scan_bytes, strict, text, time_zones, types)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -248,6 +248,7 @@ class DuckQuery:
         return self._guard(self._bind)
 
     def _bind(self):
+        alias_references.check(self._tree, self._sources)
         names = dialect.column_names(self._tree)
         originals = {id(table): table for table in dialect.table_refs(self._tree)}
         reads = []          # (name, SELECT of the table's files): inlined where the query reads them

@@ -3,7 +3,8 @@ under `sales/dt=<day>/channel=<name>/`; the table (created with Glue's CreateTab
 the platform's infrastructure code does) projects `dt` as a date range and `channel` as
 an enum, so nothing is ever registered; the dashboard queries it through pyathena with
 server-side parameters (qmark: Athena's ExecutionParameters) and with pyformat, and a
-channel the enum does not list simply has no rows."""
+channel the enum does not list simply has no rows; grouping by a select alias fails as
+Trino refuses it."""
 import io
 
 import pyarrow as pa
@@ -71,6 +72,10 @@ def test_dashboard_queries_with_server_side_parameters(lakebox_server, client, b
     assert client("glue").get_partitions(DatabaseName=database, TableName=sales)["Partitions"] == []
 
     from pyathena.error import OperationalError
+    with pytest.raises(OperationalError) as by_alias:         # Trino groups by columns, not select aliases
+        cursor.execute("SELECT upper(channel) AS ch, count(*) FROM sales GROUP BY ch")
+    assert str(by_alias.value) == ("COLUMN_NOT_FOUND: line 1:59: Column 'ch' cannot be resolved or requester is not "
+                                   "authorized to access requested resources")
     with pytest.raises(OperationalError) as failed:      # Athena takes the query; it then fails
         cursor.execute("SELECT count(*) FROM sales WHERE dt = ?", ["'2024-03-02'", "'web'"], paramstyle="qmark")
     assert str(failed.value) == "Incorrect number of parameters: expected 1 but found 2"
