@@ -37,9 +37,11 @@ more says so in an optional module `lakebox/services/<pkg>/hooks.py` that define
 
 `iam_request(ctx, params) -> (action, resource, keys)`
     The IAM action a request is authorized as, the ARN of the resource it acts on (None:
-    not checked) and a lookup of its condition keys (None: the global ones), for the
-    session policies of a caller's STS session (`kit/sessions.py`). A service without
-    it is checked as `<signing name>:<Operation>` on any resource.
+    not checked; a list: each must be allowed, and the first refused is named, as Glue
+    judges a table's request on its catalog, database and table) and a lookup of its
+    condition keys (None: the global ones), for the session policies of a caller's STS
+    session (`kit/sessions.py`). A service without it is checked as
+    `<signing name>:<Operation>` on any resource.
 
 `access_denied(ctx, action, resource, reason) -> ServiceError`
     The error a request its session policies refuse gets, where the service words it
@@ -104,10 +106,13 @@ class Hooks:
         if not sessions.narrowed(ctx.session):
             return
         target = self.iam_requests.get(route.spec.name)
-        action, resource, keys = target(ctx, params) if target else \
+        action, resources, keys = target(ctx, params) if target else \
             (f"{route.spec.signing_name}:{route.operation.name}", None, None)
-        reason = sessions.refusal(ctx, action, resource, keys)
-        if reason is None:
+        for resource in resources if isinstance(resources, list) else [resources]:
+            reason = sessions.refusal(ctx, action, resource, keys)
+            if reason is not None:
+                break
+        else:
             return
         denied = self.access_refusals.get(route.spec.name)
         if denied is not None:

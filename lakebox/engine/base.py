@@ -19,11 +19,12 @@ class EngineError(Exception):
     name (`TABLE_NOT_FOUND`, `COLUMN_NOT_FOUND`, `TYPE_MISMATCH`, `NOT_SUPPORTED`, ...),
     `user_error` says whether the query (not the engine) is at fault."""
 
-    def __init__(self, error_name: str, message: str, user_error: bool = True):
+    def __init__(self, error_name: str, message: str, user_error: bool = True, subject: str | None = None):
         super().__init__(message)
         self.error_name = error_name
         self.message = message
         self.user_error = user_error
+        self.subject = subject          # the column (`c` or `t.c`) Trino places the error at, if any
 
     @classmethod
     def from_duckdb(cls, error) -> "EngineError":
@@ -37,6 +38,11 @@ class EngineError(Exception):
             found = re.search(pattern, first)
             if found:
                 return cls(name, words.format(*found.groups()))
+        for pattern, name, words in _COLUMN_WORDS:
+            found = re.search(pattern, first)
+            if found:
+                subject = ".".join(part for part in found.groups() if part)
+                return cls(name, words.format(subject), subject=subject)
         for pattern, name in _ERROR_NAMES:
             if re.search(pattern, first):
                 return cls(name, _detail(first))
@@ -72,6 +78,16 @@ _TRINO_WORDS = [
      "FUNCTION_NOT_FOUND", "Function '{0}' not registered"),
     (r"One MERGE target table row matched more than one source row", "MERGE_TARGET_ROW_MULTIPLE_MATCHES",
      "One MERGE target table row matched more than one source row"),
+]
+
+# DuckDB binder errors about one column, in Trino's words; the groups make the column as
+# the query wrote it (`t.c`), where the engine places the error (`line L:C: `).
+_COLUMN_WORDS = [
+    (r'column "()([^"]+)" must appear in the GROUP BY clause or (?:must be part of|be used in) an aggregate',
+     "EXPRESSION_NOT_AGGREGATE", "'{0}' must be an aggregate expression or appear in GROUP BY clause"),
+    (r'Ambiguous reference to column name "()([^"]+)"', "AMBIGUOUS_NAME", "Column '{0}' is ambiguous"),
+    (r'(?:Table|Values list) "([^"]+)" does not have a column named "([^"]+)"', "COLUMN_NOT_FOUND",
+     "Column '{0}' cannot be resolved or requester is not authorized to access requested resources"),
 ]
 
 _ERROR_NAMES = [

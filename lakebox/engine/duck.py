@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, json_rows,
-                            regex_read, scan_bytes, strict, text, time_zones, types)
+from lakebox.engine import (alias_references, avro_read, bucketing as hive_buckets, codecs, dialect, duck_read,
+                            functions, json_rows, placement, regex_read, scan_bytes, strict, text, time_zones, types)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -232,13 +232,19 @@ class DuckQuery:
         self.bytes_scanned = min(max(self._scanned, smallest), self._cutoff)
 
     def _in_trino_words(self, error: EngineError) -> EngineError:
-        """A missing column as Trino reports it: `line L:C: Column 'x' cannot be resolved`;
-        a missing function placed at its call: `line L:C: Function 'f' not registered`."""
+        """A missing column as Athena reports it: `line L:C: Column 'x' cannot be resolved
+        or requester is not authorized to access requested resources` (Trino's words, with
+        Athena's ending: a column Lake Formation hides fails alike); a missing function
+        placed at its call: `line L:C: Function 'f' not registered`; the others
+        `placement` knows, at their place."""
         if error.error_name == "FUNCTION_NOT_FOUND" and error.message.endswith("' not registered"):
             return self._function_placed(error)
         if time_zones.INSTANT_FIELD in error.message:      # a subquery's column of another zone, read by a function
             return EngineError("NOT_SUPPORTED", "A timestamp with time zone other than UTC read from a subquery's "
                                                 "column is not supported (only shown, or read where it is made)")
+        placed = placement.placed(self._tree, error)
+        if placed is not None:
+            return placed
         found = re.search(r'column "([^"]+)"', error.message, re.IGNORECASE)
         if error.error_name != "COLUMN_NOT_FOUND" or found is None:
             return error
@@ -249,7 +255,8 @@ class DuckQuery:
             if column.name.lower() == name.lower() and "line" in meta:
                 where = f"line {meta['line']}:{max(meta['col'] - len(column.name) + 1, 1)}: "
                 break
-        return EngineError("COLUMN_NOT_FOUND", f"{where}Column '{name}' cannot be resolved")
+        return EngineError("COLUMN_NOT_FOUND", f"{where}Column '{name}' cannot be resolved or requester is not "
+                                               "authorized to access requested resources")
 
     def _function_placed(self, error: EngineError) -> EngineError:
         name = error.message.split("'")[1]
@@ -266,6 +273,7 @@ class DuckQuery:
         return self._guard(self._bind)
 
     def _bind(self):
+        alias_references.check(self._tree, self._sources)
         names = dialect.column_names(self._tree)
         originals = {id(table): table for table in dialect.table_refs(self._tree)}
         reads = []          # (name, SELECT of the table's files): inlined where the query reads them

@@ -14,7 +14,7 @@ from lakebox.engine.duck_read import UnreadableFormat
 from lakebox.engine.dialect import NotSupported
 from lakebox.services.athena import model, results
 
-# CTAS/UNLOAD formats: DuckDB COPY format, default compression, file suffix by compression.
+# CTAS/UNLOAD formats: DuckDB COPY format; a text file's suffix by its compression.
 WRITE_FORMATS = {"PARQUET": "parquet", "ORC": "orc", "JSON": "json", "TEXTFILE": "csv"}
 _SUFFIX = {"gzip": ".gz", "zstd": ".zst", "snappy": ""}
 
@@ -134,9 +134,10 @@ def _write_data(job, query, outcome, temp_path):
     directory = temp_path() + ".d"
     outcome.temp_dirs.append(directory)
     compression = spec.get("compression")
-    suffix = ("" if spec["format"] == "ORC"         # ORC compresses inside the file, as Parquet does
-              else ".snappy" if compression == "snappy" and spec["format"] != "PARQUET"
-              else _SUFFIX.get(compression or "", ""))
+    # As Trino names them: only text files (TEXTFILE, JSON) carry their codec's extension;
+    # ORC and Parquet compress inside the file, whose name says nothing of it.
+    suffix = ("" if spec["format"] in ("ORC", "PARQUET")
+              else ".snappy" if compression == "snappy" else _SUFFIX.get(compression or "", ""))
     _check_insert_width(spec.get("table_types"), query.result_columns)
     if job.kind == "ctas":
         _check_partition_columns(spec.get("partitioned_by") or [], query.result_columns)

@@ -34,6 +34,12 @@ def user_error(error_name: str, message: str) -> tuple[str, dict]:
     return reason, athena_error(USER, ERROR_TYPES[kind], reason)
 
 
+def parameter_error(message: str) -> tuple[str, dict]:
+    """(StateChangeReason, AthenaError) of a query whose ExecutionParameters do not match
+    its `?` placeholders: Athena gives the message bare, as error type 1006."""
+    return message, athena_error(USER, ERROR_TYPES["SYNTAX_ERROR"], message)
+
+
 def system_error(message: str) -> tuple[str, dict]:
     reason = f"GENERIC_INTERNAL_ERROR: {message}"
     return reason, athena_error(SYSTEM, ERROR_TYPES["SYSTEM"], reason, retryable=True)

@@ -17,7 +17,7 @@ from lakebox.engine.dialect import NotSupported, SqlSyntaxError
 from lakebox.kit.calls import on_behalf
 from lakebox.services.athena import cse, ddl, ddl_show, errors, execution, model, results, store, workgroups, writes
 from lakebox.services.athena import output as output_rules
-from lakebox.services.athena.statements import Statement, bind_parameters, classify, is_execute
+from lakebox.services.athena.statements import Statement, bind_parameters, classify, takes_parameters
 from lakebox.services.s3 import public as s3
 from lakebox.work import TaskCancelled
 
@@ -62,18 +62,21 @@ def start_query_execution(ctx, params):
     group = workgroups.workgroup_or_error(ctx, params.get("WorkGroup") or model.PRIMARY, for_query=True)
     config = json.loads(group["configuration"])
     result_config = _result_configuration(params, config)
-    sql = params["QueryString"]
-    if params.get("ExecutionParameters") and not is_execute(sql):
+    sql, unbound = params["QueryString"], None
+    if (params.get("ExecutionParameters") or "?" in sql) and takes_parameters(sql):
         try:
-            sql = bind_parameters(sql, params["ExecutionParameters"])
-        except ValueError as error:
-            raise errors.InvalidRequestException(str(error), AthenaErrorCode="INVALID_INPUT") from None
+            sql = bind_parameters(sql, params.get("ExecutionParameters") or [])
+        except ValueError as error:     # Athena takes the query, which then fails
+            unbound = str(error)
     try:
         statement = classify(sql)
     except SqlSyntaxError as error:
         raise errors.InvalidRequestException(str(error), AthenaErrorCode="MALFORMED_QUERY") from None
     except NotSupported as error:       # parsed, but not a statement lakebox runs: the query fails
         statement = Statement("unsupported", "DML", "UNKNOWN", args={"reason": str(error)})
+    if unbound:
+        statement = Statement("unbound", statement.statement_type, statement.substatement_type,
+                              args={"reason": unbound})
     if statement.kind == "execute":
         statement, sql = _prepared(ctx, group["name"], statement, params.get("ExecutionParameters") or [])
     if ctx.limits_on and store.active_count(db, ctx.account, ctx.region) >= model.ACTIVE_QUERY_LIMIT:
@@ -98,6 +101,9 @@ def start_query_execution(ctx, params):
     elif statement.kind == "unsupported":
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", *model.user_error("NOT_SUPPORTED", statement.args["reason"])))
+    elif statement.kind == "unbound":
+        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
+            "FAILED", *model.parameter_error(statement.args["reason"])))
     elif (refused := output_rules.write_failure(ctx, result_config, model.result_file(
             output, query_id, model.text_result(statement.statement_type, statement.substatement_type)))) is not None:
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("FAILED", *refused))

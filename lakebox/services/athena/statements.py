@@ -31,6 +31,7 @@ def _simple(pattern: str):
     return re.compile(r"^\s*" + pattern + r"\s*;?\s*$", re.IGNORECASE | re.DOTALL)
 
 
+_PREPARE = _simple(r"PREPARE\s+(?P<name>\w+)\s+FROM\s+(?P<query>.+)")
 _EXECUTE = _simple(r"EXECUTE\s+(?P<name>\w+)(?:\s+USING\s+(?P<using>.+))?")
 
 _UTILITY = [
@@ -89,7 +90,7 @@ _UTILITY = [
     ("vacuum", "DDL", "VACUUM", _simple(rf"VACUUM\s+(?P<table>{_NAME})")),
     ("unload", "DML", "UNLOAD",
      _simple(r"UNLOAD\s*\((?P<query>.*)\)\s*TO\s*'(?P<location>[^']*)'\s*(?:WITH\s*\((?P<props>.*)\))?")),
-    ("prepare", "UTILITY", "PREPARE", _simple(r"PREPARE\s+(?P<name>\w+)\s+FROM\s+(?P<query>.+)")),
+    ("prepare", "UTILITY", "PREPARE", _PREPARE),
     ("execute", "DML", "EXECUTE", _EXECUTE),
     ("deallocate", "UTILITY", "DEALLOCATE", _simple(r"DEALLOCATE\s+PREPARE\s+(?P<name>\w+)")),
 ]
@@ -186,26 +187,26 @@ def _strip_semicolon(sql: str) -> str:
     return sql.strip().rstrip(";")
 
 
+_PLACEHOLDER_OR_SKIPPED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|\?", re.DOTALL)
+
+
 def bind_parameters(sql: str, values: list[str]) -> str:
-    """Replace the `?` placeholders outside quotes with the given SQL literals, in order.
-    Raises ValueError when the counts differ."""
-    out, count, quote = [], 0, None
-    for char in sql:
-        if quote:
-            quote = None if char == quote else quote
-        elif char in ("'", '"'):
-            quote = char
-        elif char == "?":
-            if count >= len(values):
-                raise ValueError("Incorrect number of parameters: expected more than "
-                                 f"{len(values)} but found {len(values)}")
-            out.append(values[count])
-            count += 1
-            continue
-        out.append(char)
-    if count != len(values):
-        raise ValueError(f"Incorrect number of parameters: expected {count} but found {len(values)}")
-    return "".join(out)
+    """Replace the `?` placeholders (outside quotes and comments) with the given SQL
+    literals, in order. Raises ValueError with Trino's words when the counts differ."""
+    pieces, start = [], 0
+    for found in _PLACEHOLDER_OR_SKIPPED.finditer(sql):
+        if found.group() == "?":
+            pieces.append(sql[start:found.start()])
+            start = found.end()
+    if len(pieces) != len(values):
+        raise ValueError(f"Incorrect number of parameters: expected {len(pieces)} but found {len(values)}")
+    return "".join(piece + value for piece, value in zip(pieces, values)) + sql[start:]
+
+
+def takes_parameters(sql: str) -> bool:
+    """Whether the `?` of `sql` are bound at submission: not those of a statement being
+    prepared, nor an EXECUTE (its `?` are in the prepared text)."""
+    return not (is_execute(sql) or _PREPARE.match(sql))
 
 
 def split_name(name: str, default_db: str) -> tuple[str, str]:

@@ -96,7 +96,7 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
     file_format, compression = _format_and_compression(props)
     location = props.get("external_location") or f"{output.rstrip('/')}/tables/{query_id}/"
     location = location if location.endswith("/") else location + "/"
-    _require_empty(ctx, location, f"{db_name}.{name}")
+    _require_empty(ctx, location, f"{db_name}.{name}", output, query_id)
     partitioned_by = [column.lower() for column in props.get("partitioned_by") or []]
     bucketed = _bucketing(props)
     query = tree.expression
@@ -160,7 +160,8 @@ def _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, o
     if (props.get("format") or "PARQUET").upper() != "PARQUET":
         raise EngineError("NOT_SUPPORTED", f"Iceberg tables in {props['format']} format are not supported")
     location = props.get("location") or f"{output.rstrip('/')}/tables/{query_id}/"
-    _require_empty(ctx, location if location.endswith("/") else location + "/", f"{db_name}.{name}")
+    _require_empty(ctx, location if location.endswith("/") else location + "/", f"{db_name}.{name}", output,
+                   query_id)
     compression = _COMPRESSIONS.get(str(props.get("write_compression") or "ZSTD").upper(), "zstd")
     query = tree.expression
     sources = planning.resolve_sources(ctx, engine, query, database)
@@ -203,11 +204,15 @@ def _note_partitions(write: dict, values: dict):
     write["partition_of"] = {location + name.replace(os.sep, "/"): value for name, value in values.items()}
 
 
-def _require_empty(ctx, location: str, table: str):
+def _require_empty(ctx, location: str, table: str, output: str, query_id: str):
+    """Refuse a table location that holds objects, in Athena's words: the location as a
+    Hadoop path (no trailing slash), and where this query's own files would be."""
     bucket, prefix = s3.parse_s3_uri(location)
     if s3.bucket_exists(ctx.state, bucket) and next(iter(s3.list_objects(ctx.state, bucket, prefix)), None):
         raise EngineError("HIVE_PATH_ALREADY_EXISTS",
-                          f"Target directory for table '{table}' already exists: {location}")
+                          f"Target directory for table '{table}' already exists: {location.rstrip('/')}. You may "
+                          f"need to manually clean the data at location '{output.rstrip('/')}/tables/{query_id}' "
+                          "before retrying. Athena will not delete data in your account.")
 
 
 def _add_partitions(ctx, database, table, location, keys, data_files):

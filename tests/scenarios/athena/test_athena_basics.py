@@ -75,7 +75,8 @@ def test_path_pseudo_columns_tablesample_and_explain(query, s3, bucket):
 
 def test_missing_column_fails_with_trinos_words(query):
     execution, _, _ = query("SELECT x, nope FROM (VALUES 1) AS t(x)", expect="FAILED")
-    assert execution["Status"]["StateChangeReason"] == "COLUMN_NOT_FOUND: line 1:11: Column 'nope' cannot be resolved"
+    assert execution["Status"]["StateChangeReason"] == ("COLUMN_NOT_FOUND: line 1:11: Column 'nope' cannot be resolved "
+                                                        "or requester is not authorized to access requested resources")
     assert execution["Status"]["AthenaError"]["ErrorCategory"] == 2
 
 

@@ -7,6 +7,8 @@ import pytest
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
+from trip_helpers import stream_records
+
 
 @pytest.fixture
 def orders(resource, table_name):
@@ -136,16 +138,7 @@ def test_stream_reader_sees_changes(orders, client):
     assert streams.list_streams(TableName=orders.name)["Streams"][0]["StreamArn"] == arn
     description = streams.describe_stream(StreamArn=arn)["StreamDescription"]
     assert description["StreamViewType"] == "NEW_AND_OLD_IMAGES" and description["StreamStatus"] == "ENABLED"
-    records = []
-    for shard in description["Shards"]:
-        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
-                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-        while iterator:
-            page = streams.get_records(ShardIterator=iterator, Limit=100)
-            records += page["Records"]
-            if not page["Records"]:
-                break
-            iterator = page.get("NextShardIterator")
+    records = stream_records(streams, arn)
     events = [r["eventName"] for r in records]
     assert events.count("INSERT") == 30 and events[-2:] == ["MODIFY", "REMOVE"]
     modify, remove = records[-2]["dynamodb"], records[-1]["dynamodb"]

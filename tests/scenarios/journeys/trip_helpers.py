@@ -3,6 +3,7 @@
 request path."""
 import json
 import time
+import uuid
 
 import pytest
 from botocore.exceptions import ClientError
@@ -127,3 +128,59 @@ def drop_lake(glue, s3, database, bucket):
         for item in page.get("Contents", []):
             s3.delete_object(Bucket=bucket, Key=item["Key"])
     s3.delete_bucket(Bucket=bucket)
+
+
+PARQUET_FORMAT = {"InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                  "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+                  "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"}}
+
+
+def stream_records(streams, arn) -> list:
+    """Every record of a DynamoDB stream, shard by shard from the trim horizon."""
+    records = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
+                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        while iterator:
+            page = streams.get_records(ShardIterator=iterator, Limit=100)
+            records += page["Records"]
+            if not page["Records"]:
+                break
+            iterator = page.get("NextShardIterator")
+    return records
+
+
+def keys_under(s3, bucket, prefix) -> list:
+    """The keys of every object under `prefix`, through the paginator."""
+    return [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+            for o in page.get("Contents", [])]
+
+
+def active_stream(kinesis, prefix, shards=1) -> tuple:
+    """A new Kinesis stream, once ACTIVE: (name, ARN)."""
+    name = f"{prefix}-{uuid.uuid4().hex[:10]}"
+    kinesis.create_stream(StreamName=name, ShardCount=shards)
+    kinesis.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    return name, kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamARN"]
+
+
+def crawl_once(glue, role, database, path) -> str:
+    """Creates a crawler of one S3 path, runs it to success and returns its name (the
+    caller deletes it)."""
+    name = f"crawl-{uuid.uuid4().hex[:8]}"
+    glue.create_crawler(Name=name, Role=role, DatabaseName=database, Targets={"S3Targets": [{"Path": path}]})
+    glue.start_crawler(Name=name)
+    wait_crawled(glue, name)
+    return name
+
+
+def notifying_queue(sqs, s3, bucket, events, prefix=None) -> str:
+    """A new SQS queue the bucket sends `events` to (for keys under `prefix`, if given);
+    returns its URL (the caller deletes it)."""
+    url = sqs.create_queue(QueueName=f"{bucket}-events-{uuid.uuid4().hex[:6]}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    rule = {"QueueArn": arn, "Events": events}
+    if prefix:
+        rule["Filter"] = {"Key": {"FilterRules": [{"Name": "prefix", "Value": prefix}]}}
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [rule]})
+    return url
