@@ -2,7 +2,7 @@
 answers them (https://trino.io/docs/current/functions.html): numeric_histogram,
 from_unixtime_nanos (a timestamp(9) with time zone), slice with a negative start,
 entropy of counts, weighted approx_percentile, reduce with a finishing function,
-map_entries' unnamed rows, regexp_position, array_sort with a comparator."""
+map_entries' rows of unnamed fields (field0, field1, as Athena shows a ROW), regexp_position, array_sort with a comparator."""
 
 
 def test_numeric_histogram_over_a_table(query, s3, bucket):
@@ -36,7 +36,7 @@ def test_array_map_and_aggregate_functions(query):
         "SELECT slice(ARRAY[1, 2, 3, 4], 2, 2) AS s1, slice(ARRAY[1, 2, 3, 4], -2, 1) AS s2, "
         "reduce(ARRAY[1, 2, 3], 0, (s, x) -> s + x, s -> s * 10) AS r, "
         "map_entries(MAP(ARRAY['a'], ARRAY[1])) AS entries, regexp_position('a1b22', '[0-9]+') AS pos")
-    assert rows[1] == ["[2, 3]", "[3]", "60", "[{a, 1}]", "2"]
+    assert rows[1] == ["[2, 3]", "[3]", "60", "[{field0=a, field1=1}]", "2"]      # unnamed fields, as Athena shows ROW(...)
     _, rows, _ = query("SELECT array_sort(ARRAY['bb', 'a', 'cc'], (x, y) -> IF(length(x) < length(y), -1, "
                        "IF(length(x) = length(y), 0, 1))) AS by_length")
     assert rows[1] == ["[a, bb, cc]"]

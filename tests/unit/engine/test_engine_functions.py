@@ -169,7 +169,7 @@ TRINO_ANSWERS = [
      '"[3, 2, 1]","[a, bb, cc]"'),
     ("to_base(255, 16), to_base(-5, 2), from_base('ff', 16), from_base('-101', 2)", '"ff","-101","255","-5"'),
     ("map_entries(MAP(ARRAY['a'], ARRAY[1])), typeof(map_entries(MAP(ARRAY[1], ARRAY[2])))",
-     '"[{a, 1}]","array(row(integer, integer))"'),
+     '"[{field0=a, field1=1}]","array(row(integer, integer))"'),
 ]
 
 
