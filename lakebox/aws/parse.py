@@ -226,6 +226,10 @@ def _query_value(shape, fields, key):
                 break
             items.append(item)
             index += 1
+        if not items and flattened and key in fields and shape.member.type_name == "string":
+            # A flattened list's one item named without its index, as the SQS API
+            # reference's query examples send it (`AttributeName=All`).
+            return [_query_scalar(shape.member, fields[key], key)]
         return items or None
     if kind == "map":
         flattened = shape.serialization.get("flattened")
