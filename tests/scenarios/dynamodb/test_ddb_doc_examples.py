@@ -309,3 +309,72 @@ def test_update_table_examples(ddb, on_demand_music):
     table = ddb.update_table(TableName=name, SSESpecification={"Enabled": True, "SSEType": "KMS"})["TableDescription"]
     assert (table["TableStatus"], table["SSEDescription"]) == ("ACTIVE", {"Status": "UPDATING"})
     assert ddb.describe_table(TableName=name)["Table"]["SSEDescription"]["Status"] == "ENABLED"
+
+
+# The Developer Guide's update expression examples ("Using update expressions"), each on
+# its ProductCatalog item 789: (UpdateExpression, names, values, the item after it).
+PRODUCT = {"Id": {"N": "789"}, "ProductCategory": {"S": "Home Improvement"}, "Price": {"N": "52"},
+           "InStock": {"BOOL": True}, "Brand": {"S": "Acme"}, "RelatedItems": {"L": [{"S": "Hammer"}, {"S": "Nails"}]},
+           "Color": {"SS": ["Orange", "Purple"]}}
+UPDATES = {
+    "SET attributes": ("SET ProductCategory = :c, Price = :p", {}, {":c": {"S": "Hardware"}, ":p": {"N": "60"}},
+                       {"ProductCategory": {"S": "Hardware"}, "Price": {"N": "60"}}),
+    "SET list element": ("SET RelatedItems[1] = :ri", {}, {":ri": {"S": "Nails and screws"}},
+                         {"RelatedItems": {"L": [{"S": "Hammer"}, {"S": "Nails and screws"}]}}),
+    "SET nested map": ("SET #pr.FiveStar = :r5", {"#pr": "ProductReviews"},
+                       {":r5": {"L": [{"S": "Best product ever!"}]}}, None),
+    "decrement": ("SET Price = Price - :p", {}, {":p": {"N": "15"}}, {"Price": {"N": "37"}}),
+    "list_append": ("SET #ri = list_append(#ri, :vals)", {"#ri": "RelatedItems"},
+                    {":vals": {"L": [{"S": "Screwdriver"}, {"S": "Hacksaw"}]}},
+                    {"RelatedItems": {"L": [{"S": "Hammer"}, {"S": "Nails"}, {"S": "Screwdriver"}, {"S": "Hacksaw"}]}}),
+    "list_append first": ("SET #ri = list_append(:vals, #ri)", {"#ri": "RelatedItems"},
+                          {":vals": {"L": [{"S": "Chisel"}]}},
+                          {"RelatedItems": {"L": [{"S": "Chisel"}, {"S": "Hammer"}, {"S": "Nails"}]}}),
+    "if_not_exists": ("SET Price = if_not_exists(Price, :p)", {}, {":p": {"N": "100"}}, {}),
+    "REMOVE": ("REMOVE Brand, InStock, QuantityOnHand", {}, {}, {"Brand": None, "InStock": None}),
+    "REMOVE list element": ("REMOVE RelatedItems[0]", {}, {}, {"RelatedItems": {"L": [{"S": "Nails"}]}}),
+    "ADD number": ("ADD QuantityOnHand :q", {}, {":q": {"N": "5"}}, {"QuantityOnHand": {"N": "5"}}),
+    "ADD set": ("ADD Color :c", {}, {":c": {"SS": ["Yellow"]}}, {"Color": {"SS": ["Orange", "Purple", "Yellow"]}}),
+    "DELETE set": ("DELETE Color :p", {}, {":p": {"SS": ["Yellow", "Purple"]}}, {"Color": {"SS": ["Orange"]}}),
+}
+
+
+@pytest.mark.parametrize("example", UPDATES)
+def test_update_expression_example(ddb, make_table, example):
+    expression, names, values, changes = UPDATES[example]
+    table = make_table(hash=("Id", "N"))
+    ddb.put_item(TableName=table, Item=PRODUCT)
+    if changes is None:        # the nested example first sets the map it writes into
+        ddb.update_item(TableName=table, Key={"Id": {"N": "789"}}, UpdateExpression="SET ProductReviews = :empty",
+                        ExpressionAttributeValues={":empty": {"M": {}}})
+        changes = {"ProductReviews": {"M": {"FiveStar": {"L": [{"S": "Best product ever!"}]}}}}
+    request = {"UpdateExpression": expression, "ReturnValues": "ALL_NEW"}
+    if names:
+        request["ExpressionAttributeNames"] = names
+    if values:
+        request["ExpressionAttributeValues"] = values
+    item = ddb.update_item(TableName=table, Key={"Id": {"N": "789"}}, **request)["Attributes"]
+    expected = {k: v for k, v in {**PRODUCT, **changes}.items() if v is not None}
+    assert item == expected
+
+
+@pytest.mark.parametrize("expression, values, message", [
+    ("SET Price = :p REMOVE Price", {":p": {"N": "1"}},
+     "Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these "
+     "paths; path one: [Price], path two: [Price]"),
+    ("SET Comment = :p", {":p": {"S": "x"}},
+     "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: Comment"),
+    ("SET Price = :p", {":p": {"N": "1"}, ":q": {"N": "2"}},
+     "Value provided in ExpressionAttributeValues unused in expressions: keys: {:q}"),
+    ("ADD ProductCategory :q", {":q": {"N": "5"}}, "An operand in the update expression has an incorrect data type"),
+    ("SET Absent.Deeper = :p", {":p": {"N": "1"}}, "The document path provided in the update expression is invalid "
+                                                    "for update"),
+])
+def test_update_expression_refusals(ddb, make_table, expression, values, message):
+    table = make_table(hash=("Id", "N"))
+    ddb.put_item(TableName=table, Item=PRODUCT)
+    with pytest.raises(ddb.exceptions.ClientError) as refused:
+        ddb.update_item(TableName=table, Key={"Id": {"N": "789"}}, UpdateExpression=expression,
+                        ExpressionAttributeValues=values)
+    assert refused.value.response["Error"] == {"Code": "ValidationException", "Message": message}
+    assert ddb.get_item(TableName=table, Key={"Id": {"N": "789"}})["Item"] == PRODUCT
