@@ -378,3 +378,45 @@ def test_update_expression_refusals(ddb, make_table, expression, values, message
                         ExpressionAttributeValues=values)
     assert refused.value.response["Error"] == {"Code": "ValidationException", "Message": message}
     assert ddb.get_item(TableName=table, Key={"Id": {"N": "789"}})["Item"] == PRODUCT
+
+
+ROCKS = "WHERE Artist='Acme Band' AND SongTitle='PartiQL Rocks'"
+
+
+def test_partiql_examples(ddb, make_table):
+    """The Developer Guide's PartiQL pages in order: insert, the duplicate refused, the
+    update examples (SET a map, list_append, REMOVE an element, a string set with
+    set_add/set_delete, RETURNING ALL OLD *), a condition that fails, the select
+    examples and DELETE ... RETURNING ALL OLD *."""
+    table = make_table(hash=("Artist", "S"), range=("SongTitle", "S"))
+
+    def run(statement, **more):
+        return ddb.execute_statement(Statement=statement.replace("Music", f'"{table}"'), **more)["Items"]
+
+    assert run("INSERT INTO Music value {'Artist':'Acme Band','SongTitle':'PartiQL Rocks'}") == []
+    with pytest.raises(ddb.exceptions.DuplicateItemException) as duplicate:
+        run("INSERT INTO Music value {'Artist':'Acme Band','SongTitle':'PartiQL Rocks'}")
+    assert duplicate.value.response["Error"]["Message"] == "Duplicate primary key exists in table"
+    run(f"UPDATE Music SET AwardsWon=1 SET AwardDetail={{'Grammys':[2020, 2018]}} {ROCKS}")
+    run(f"UPDATE Music SET AwardDetail.Grammys =list_append(AwardDetail.Grammys,[2016]) {ROCKS}")
+    run(f"UPDATE Music REMOVE AwardDetail.Grammys[2] {ROCKS}")
+    run(f"UPDATE Music SET BandMembers =<<'member1', 'member2'>> {ROCKS}")
+    run(f"UPDATE Music SET BandMembers =set_add(BandMembers, <<'newmember'>>) {ROCKS}")
+    old = run(f"UPDATE Music SET BandMembers =set_delete(BandMembers, <<'newmember'>>) {ROCKS} RETURNING ALL OLD *")
+    assert sorted(old[0]["BandMembers"]["SS"]) == ["member1", "member2", "newmember"]
+    with pytest.raises(ddb.exceptions.ConditionalCheckFailedException):
+        run(f"UPDATE Music SET AwardsWon=AwardsWon+1 {ROCKS} AND AwardsWon=5")
+    song = {"Artist": {"S": "Acme Band"}, "SongTitle": {"S": "PartiQL Rocks"}, "AwardsWon": {"N": "1"},
+            "AwardDetail": {"M": {"Grammys": {"L": [{"N": "2020"}, {"N": "2018"}]}}},
+            "BandMembers": {"SS": ["member1", "member2"]}}
+    for where in (ROCKS, "WHERE Artist='Acme Band' AND begins_with(SongTitle, 'PartiQL')",
+                  "WHERE Artist='Acme Band' AND attribute_exists(AwardsWon)",
+                  "WHERE Artist='Acme Band' AND AwardDetail.Oscars IS MISSING",
+                  "WHERE contains(BandMembers, 'member1')", "WHERE attribute_type(AwardsWon, 'N')"):
+        assert run(f"SELECT * FROM Music {where}") == [song], where
+    assert run("SELECT * FROM Music WHERE Artist=? AND SongTitle=?",
+               Parameters=[{"S": "Acme Band"}, {"S": "PartiQL Rocks"}]) == [song]
+    assert run("SELECT AwardDetail.Grammys[0], BandMembers FROM Music WHERE Artist='Acme Band'") == [
+        {"AwardDetail": {"M": {"Grammys": {"L": [{"N": "2020"}]}}}, "BandMembers": song["BandMembers"]}]
+    assert run(f"DELETE FROM Music {ROCKS} RETURNING ALL OLD *") == [song]
+    assert run(f"SELECT * FROM Music {ROCKS}") == []
