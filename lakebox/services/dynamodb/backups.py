@@ -34,12 +34,14 @@ def _table(ctx, name):
 def create_backup(ctx, params):
     table = _table(ctx, params["TableName"])
     now = lookup.now_ms(ctx)
-    arn = f"{lookup.arn_of(table)}/backup/{now:013d}-{uuid.uuid4().hex[:8]}"
+    arn = f"{lookup.arn_of(table)}/backup/{now:014d}-{uuid.uuid4().hex[:8]}"     # 01576616366715-b4e58d3a
     spec = {k: table.spec[k] for k in KEPT_SPEC if k in table.spec}
     with ctx.state.db.transaction():
         store.insert_backup(ctx.state.db, table.account, table.region, arn, params["BackupName"], table,
                             orjson.dumps(spec).decode(), now)
-    return {"BackupDetails": _details(store.backup(ctx.state.db, table.account, table.region, arn))}
+    # The backup is taken at once, but CreateBackup's answer says CREATING, as the aws
+    # cli's create-backup example shows; DescribeBackup and ListBackups say AVAILABLE.
+    return {"BackupDetails": _details(store.backup(ctx.state.db, table.account, table.region, arn), "CREATING")}
 
 
 def _details(row, status="AVAILABLE") -> dict:

@@ -420,3 +420,28 @@ def test_partiql_examples(ddb, make_table):
         {"AwardDetail": {"M": {"Grammys": {"L": [{"N": "2020"}]}}}, "BandMembers": song["BandMembers"]}]
     assert run(f"DELETE FROM Music {ROCKS} RETURNING ALL OLD *") == [song]
     assert run(f"SELECT * FROM Music {ROCKS}") == []
+
+
+def test_ttl_backup_and_recovery_examples(ddb, music):
+    """update-time-to-live, describe-time-to-live, describe/update-continuous-backups and
+    create-backup, as their pages answer."""
+    assert _answer(ddb.update_time_to_live(TableName=music, TimeToLiveSpecification={
+        "Enabled": True, "AttributeName": "ttl"})) == {"TimeToLiveSpecification": {"Enabled": True,
+                                                                                   "AttributeName": "ttl"}}
+    assert _answer(ddb.describe_time_to_live(TableName=music)) == {
+        "TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED", "AttributeName": "ttl"}}
+    assert _answer(ddb.describe_continuous_backups(TableName=music)) == {"ContinuousBackupsDescription": {
+        "ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}}}
+    recovery = ddb.update_continuous_backups(TableName=music, PointInTimeRecoverySpecification={
+        "PointInTimeRecoveryEnabled": True})["ContinuousBackupsDescription"]
+    assert recovery["ContinuousBackupsStatus"] == "ENABLED"
+    assert recovery["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
+    assert {"EarliestRestorableDateTime", "LatestRestorableDateTime"} <= set(recovery["PointInTimeRecoveryDescription"])
+    backup = ddb.create_backup(TableName=music, BackupName="MusicCollectionBackup")["BackupDetails"]
+    assert {k: backup[k] for k in ("BackupName", "BackupSizeBytes", "BackupStatus", "BackupType")} == {
+        "BackupName": "MusicCollectionBackup", "BackupSizeBytes": 0, "BackupStatus": "CREATING", "BackupType": "USER"}
+    suffix = backup["BackupArn"].rsplit("/backup/", 1)[1]          # 01576616366715-b4e58d3a
+    assert len(suffix) == 23 and suffix[:14].isdigit() and suffix[14] == "-"
+    assert ddb.describe_backup(BackupArn=backup["BackupArn"])["BackupDescription"]["BackupDetails"][
+        "BackupStatus"] == "AVAILABLE"
+    ddb.delete_backup(BackupArn=backup["BackupArn"])
