@@ -176,7 +176,9 @@ def _summary_shape(summary):
 
 def restore_table_from_backup(ctx, params):
     row = _backup(ctx, params["BackupArn"])
-    summary = {"SourceBackupArn": row["arn"], "at_ms": lookup.now_ms(ctx),
+    # RestoreDateTime is the "point in time or source backup time" (the API reference):
+    # the backup's own time, as the aws cli's restore-table-from-backup example shows.
+    summary = {"SourceBackupArn": row["arn"], "at_ms": row["created_ms"],
                "SourceTableArn": lookup.table_arn(row["account"], row["region"], row["table_name"])}
     return _new_table(ctx, params, orjson.loads(row["spec"]),
                       lambda table: store.restore_backup_items(ctx.state.db, row["uid"], table.uid), summary)

@@ -444,4 +444,13 @@ def test_ttl_backup_and_recovery_examples(ddb, music):
     assert len(suffix) == 23 and suffix[:14].isdigit() and suffix[14] == "-"
     assert ddb.describe_backup(BackupArn=backup["BackupArn"])["BackupDescription"]["BackupDetails"][
         "BackupStatus"] == "AVAILABLE"
+    target = _fresh_name()
+    restored = ddb.restore_table_from_backup(TargetTableName=target, BackupArn=backup["BackupArn"])["TableDescription"]
+    assert (restored["TableStatus"], restored["BillingModeSummary"]) == ("CREATING", {"BillingMode": "PROVISIONED"})
+    summary = restored["RestoreSummary"]
+    assert (summary["SourceBackupArn"], summary["RestoreInProgress"]) == (backup["BackupArn"], True)
+    assert summary["SourceTableArn"].endswith(f":table/{music}")
+    assert summary["RestoreDateTime"] == backup["BackupCreationDateTime"]    # the backup's time
+    ddb.get_waiter("table_exists").wait(TableName=target, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    ddb.delete_table(TableName=target)
     ddb.delete_backup(BackupArn=backup["BackupArn"])
