@@ -2,10 +2,12 @@
 CLI Command Reference), replayed with boto3 as written: the MusicCollection table with
 its AlbumTitleIndex LSI and the doc's three songs, then each example's request and the
 answer the page shows, every field compared (timestamps, ids and ARNs left out)."""
+import json
 import time
 import uuid
 
 import pytest
+from aws_cli import answer_of, run_cli
 
 SONGS = [
     {"Artist": {"S": "No One You Know"}, "SongTitle": {"S": "Call Me Today"}, "AlbumTitle": {"S": "Somewhat Famous"}},
@@ -454,3 +456,29 @@ def test_ttl_backup_and_recovery_examples(ddb, music):
     ddb.get_waiter("table_exists").wait(TableName=target, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
     ddb.delete_table(TableName=target)
     ddb.delete_backup(BackupArn=backup["BackupArn"])
+
+
+def test_cli_batch_and_transaction_examples(lakebox_server, music, tmp_path):
+    """batch-write-item and transact-write-items run with the aws cli as their pages run
+    them (file:// inputs, --return-item-collection-metrics SIZE), answers as printed."""
+    requests = tmp_path / "request-items.json"
+    requests.write_text(json.dumps({music: [{"PutRequest": {"Item": song}} for song in SONGS]}))
+    answer = answer_of(run_cli(lakebox_server, "dynamodb", "batch-write-item", "--request-items", f"file://{requests}",
+                               "--return-consumed-capacity", "INDEXES", "--return-item-collection-metrics", "SIZE"))
+    assert answer["UnprocessedItems"] == {}
+    assert _collections(answer, music) == [_metric(ACME), _metric(NO_ONE)]
+    assert answer["ConsumedCapacity"][0]["CapacityUnits"] == 6.0
+    items = tmp_path / "transact-items.json"
+    items.write_text(json.dumps([
+        {"Update": {"Key": _key(SONGS[1]), "UpdateExpression": "SET AlbumTitle = :newval",
+                    "ExpressionAttributeValues": {":newval": {"S": "Updated Album Title"}}, "TableName": music,
+                    "ConditionExpression": "attribute_not_exists(Rating)"}},
+        {"Delete": {"Key": _key(SONGS[0]), "TableName": music, "ConditionExpression": "attribute_not_exists(Rating)"}}]))
+    answer = answer_of(run_cli(lakebox_server, "dynamodb", "transact-write-items", "--transact-items",
+                               f"file://{items}", "--return-consumed-capacity", "TOTAL",
+                               "--return-item-collection-metrics", "SIZE"))
+    assert answer["ConsumedCapacity"] == [{"TableName": music, "CapacityUnits": 10.0, "WriteCapacityUnits": 10.0}]
+    assert _collections(answer, music) == [_metric(ACME), _metric(NO_ONE)]
+    done = run_cli(lakebox_server, "dynamodb", "transact-write-items", "--transact-items", f"file://{items}",
+                   "--client-request-token", "abc123")
+    assert (done.returncode, done.stdout.strip()) == (0, "")         # "This command produces no output."

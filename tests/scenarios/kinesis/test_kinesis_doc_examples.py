@@ -3,6 +3,7 @@ stream like the pages' samplestream (three shards), each answer compared with th
 every field, leaving out sequence numbers, ARNs' account and region, iterators and
 timestamps."""
 import pytest
+from aws_cli import answer_of, run_cli
 
 # describe-stream's and list-shards' hash key ranges of a three-shard stream
 RANGES = [("0", "113427455640312821154458202477256070484"),
@@ -109,3 +110,19 @@ def test_resharding_examples(kinesis, samplestream):
     _wait_active(kinesis, samplestream)
     summary = kinesis.describe_stream_summary(StreamName=samplestream)["StreamDescriptionSummary"]
     assert summary["OpenShardCount"] == 6
+
+
+def test_cli_examples(lakebox_server, samplestream):
+    """put-records with the page's shorthand, list-shards after shard 0 and
+    update-shard-count, run with the aws cli."""
+    def kinesis(*args):
+        return answer_of(run_cli(lakebox_server, "kinesis", *args))
+
+    put = kinesis("put-records", "--stream-name", samplestream, "--records",
+                  "Data=blob1,PartitionKey=partitionkey1", "Data=blob2,PartitionKey=partitionkey2")
+    assert (put["FailedRecordCount"], len(put["Records"]), put["EncryptionType"]) == (0, 2, "NONE")
+    listed = kinesis("list-shards", "--stream-name", samplestream, "--exclusive-start-shard-id", "shardId-000000000000")
+    assert [shard["ShardId"] for shard in listed["Shards"]] == ["shardId-000000000001", "shardId-000000000002"]
+    answer = kinesis("update-shard-count", "--stream-name", samplestream, "--scaling-type", "UNIFORM_SCALING",
+                     "--target-shard-count", "6")
+    assert (answer["CurrentShardCount"], answer["TargetShardCount"]) == (3, 6)

@@ -3,9 +3,11 @@ requests (form fields to the queue's path, `AttributeName=All` with no index, GE
 the fields in the query string) with the digests its sample responses show, and the aws
 cli's examples (awscli/examples/sqs) through boto3, each answer compared with the page
 (ids, receipt handles and timestamps left out)."""
+import json
 from urllib.parse import urlparse
 
 import pytest
+from aws_cli import answer_of, run_cli
 from sqs_query_helpers import NS, call, pairs, text
 
 BODY_1 = "test message body 1"
@@ -129,3 +131,16 @@ def test_cli_queue_examples(sqs, make_queue):
                        Actions=["SendMessage"])
     assert '"Sid":"SendMessagesFromMyQueue"' in \
         sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["Policy"])["Attributes"]["Policy"]
+
+
+def test_cli_send_message_batch_example(lakebox_server, make_queue, tmp_path):
+    """send-message-batch with the page's file, run with the aws cli: the page's digests."""
+    entries = tmp_path / "send-message-batch.json"
+    entries.write_text(json.dumps([
+        _fuel_report("0001", "140731", "02:07:31", "Example Store", "Any City", "99065", "1.99"),
+        _fuel_report("0002", "140930", "02:09:30", "Example Fuels", "North Town", "99123", "1.87")]))
+    answer = answer_of(run_cli(lakebox_server, "sqs", "send-message-batch", "--queue-url", make_queue(),
+                               "--entries", f"file://{entries}"))
+    assert [(e["Id"], e["MD5OfMessageBody"][:8], e["MD5OfMessageAttributes"][:8]) for e in answer["Successful"]] == [
+        ("FuelReport-0001-2015-09-16T140731Z", "203c4a38", "10809b55"),
+        ("FuelReport-0002-2015-09-16T140930Z", "2cf0159a", "55623928")]
