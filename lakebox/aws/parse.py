@@ -240,6 +240,10 @@ def _query_value(shape, fields, key):
         while f"{base}.{index}.{key_name}" in fields:
             found[fields[f"{base}.{index}.{key_name}"]] = _query_value(shape.value, fields, f"{base}.{index}.{value_name}")
             index += 1
+        if not found and flattened and f"{base}.{key_name}" in fields:
+            # One entry named without its index, as the SQS API reference's query
+            # examples send it (`Attribute.Name=Policy&Attribute.Value=...`).
+            found[fields[f"{base}.{key_name}"]] = _query_value(shape.value, fields, f"{base}.{value_name}")
         return found or None
     if key not in fields:
         return None

@@ -41,6 +41,22 @@ def test_get_queue_attributes_with_an_unindexed_attribute_name(lakebox_server, m
     assert (status, pairs(root, "q:GetQueueAttributesResult/q:Attribute")) == (200, {"VisibilityTimeout": "40"})
 
 
+def test_set_queue_attributes_with_an_unindexed_attribute(lakebox_server, make_queue):
+    """API_SetQueueAttributes' query example: `Attribute.Name=Policy&Attribute.Value=...`,
+    the map's one entry named without its index."""
+    url = make_queue()
+    arn = url.replace("http://", "").split("/", 1)[1]        # <account>/<name>
+    account, name = arn.split("/")
+    policy = json.dumps({"Version": "2012-10-17", "Id": "UseCase1", "Statement": [{
+        "Sid": "Queue1ReceiveMessage", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "SQS:ReceiveMessage",
+        "Resource": f"arn:aws:sqs:us-east-1:{account}:{name}"}]}, separators=(",", ":"))
+    status, _, root = call(lakebox_server, "SetQueueAttributes", path=_path(url),
+                           **{"Attribute.Name": "Policy", "Attribute.Value": policy})
+    assert (status, root.tag) == (200, "{%s}SetQueueAttributesResponse" % NS["q"])
+    _, _, root = call(lakebox_server, "GetQueueAttributes", path=_path(url), AttributeName="Policy")
+    assert json.loads(pairs(root, "q:GetQueueAttributesResult/q:Attribute")["Policy"]) == json.loads(policy)
+
+
 def test_send_message_batch_query_example(lakebox_server, make_queue):
     """API_SendMessageBatch's GET example, Expires and all, and its sample response's digests."""
     url = make_queue()
