@@ -101,7 +101,7 @@ def _gsi(ctx, table, index, arn, billing, with_counts, table_creating):
               "IndexStatus": status, "ProvisionedThroughput": throughput(ctx, index, billing),
               "IndexSizeBytes": size, "ItemCount": count, "IndexArn": f"{arn}/index/{index['IndexName']}"}
     result["WarmThroughput"] = warm.describe(index, billing, status)
-    if own_status == "CREATING":
+    if own_status == "CREATING" and not table_creating:
         result["Backfilling"] = True
     if billing == "PAY_PER_REQUEST":
         result["OnDemandThroughput"] = index.get("OnDemandThroughput", ON_DEMAND_UNLIMITED)
