@@ -153,7 +153,8 @@ def transact_write_items(ctx, params):
             throttle.charge(ctx, action.table, "write", units, {k: v * 2 for k, v in index_units.items()})
         if token is not None:
             store.remember_token(db, ctx.account, ctx.region, token, _request_hash(params), lookup.now_ms(ctx))
-    written = [(a.table, a.key, a.item if a.kind == "Put" else a.key_item) for a in actions if a.kind != "ConditionCheck"]
+    written = [(a.table, a.key, a.item if a.kind == "Put" else a.key_item)
+               for a in actions if a.kind != "ConditionCheck"]
     return _report(collection_metrics(ctx, params, written), tally, params)
 
 

@@ -435,7 +435,8 @@ def test_ttl_backup_and_recovery_examples(ddb, music):
     assert _answer(ddb.describe_time_to_live(TableName=music)) == {
         "TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED", "AttributeName": "ttl"}}
     assert _answer(ddb.describe_continuous_backups(TableName=music)) == {"ContinuousBackupsDescription": {
-        "ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}}}
+        "ContinuousBackupsStatus": "ENABLED",
+        "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}}}
     recovery = ddb.update_continuous_backups(TableName=music, PointInTimeRecoverySpecification={
         "PointInTimeRecoveryEnabled": True})["ContinuousBackupsDescription"]
     assert recovery["ContinuousBackupsStatus"] == "ENABLED"
@@ -475,7 +476,8 @@ def test_cli_batch_and_transaction_examples(lakebox_server, music, tmp_path):
         {"Update": {"Key": _key(SONGS[1]), "UpdateExpression": "SET AlbumTitle = :newval",
                     "ExpressionAttributeValues": {":newval": {"S": "Updated Album Title"}}, "TableName": music,
                     "ConditionExpression": "attribute_not_exists(Rating)"}},
-        {"Delete": {"Key": _key(SONGS[0]), "TableName": music, "ConditionExpression": "attribute_not_exists(Rating)"}}]))
+        {"Delete": {"Key": _key(SONGS[0]), "TableName": music,
+                    "ConditionExpression": "attribute_not_exists(Rating)"}}]))
     answer = answer_of(run_cli(lakebox_server, "dynamodb", "transact-write-items", "--transact-items",
                                f"file://{items}", "--return-consumed-capacity", "TOTAL",
                                "--return-item-collection-metrics", "SIZE"))
