@@ -226,6 +226,10 @@ def _query_value(shape, fields, key):
                 break
             items.append(item)
             index += 1
+        if not items and flattened and key in fields and shape.member.type_name == "string":
+            # A flattened list's one item named without its index, as the SQS API
+            # reference's query examples send it (`AttributeName=All`).
+            return [_query_scalar(shape.member, fields[key], key)]
         return items or None
     if kind == "map":
         flattened = shape.serialization.get("flattened")
@@ -236,6 +240,10 @@ def _query_value(shape, fields, key):
         while f"{base}.{index}.{key_name}" in fields:
             found[fields[f"{base}.{index}.{key_name}"]] = _query_value(shape.value, fields, f"{base}.{index}.{value_name}")
             index += 1
+        if not found and flattened and f"{base}.{key_name}" in fields:
+            # One entry named without its index, as the SQS API reference's query
+            # examples send it (`Attribute.Name=Policy&Attribute.Value=...`).
+            found[fields[f"{base}.{key_name}"]] = _query_value(shape.value, fields, f"{base}.{value_name}")
         return found or None
     if key not in fields:
         return None

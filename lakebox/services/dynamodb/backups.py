@@ -34,12 +34,14 @@ def _table(ctx, name):
 def create_backup(ctx, params):
     table = _table(ctx, params["TableName"])
     now = lookup.now_ms(ctx)
-    arn = f"{lookup.arn_of(table)}/backup/{now:013d}-{uuid.uuid4().hex[:8]}"
+    arn = f"{lookup.arn_of(table)}/backup/{now:014d}-{uuid.uuid4().hex[:8]}"     # 01576616366715-b4e58d3a
     spec = {k: table.spec[k] for k in KEPT_SPEC if k in table.spec}
     with ctx.state.db.transaction():
         store.insert_backup(ctx.state.db, table.account, table.region, arn, params["BackupName"], table,
                             orjson.dumps(spec).decode(), now)
-    return {"BackupDetails": _details(store.backup(ctx.state.db, table.account, table.region, arn))}
+    # The backup is taken at once, but CreateBackup's answer says CREATING, as the aws
+    # cli's create-backup example shows; DescribeBackup and ListBackups say AVAILABLE.
+    return {"BackupDetails": _details(store.backup(ctx.state.db, table.account, table.region, arn), "CREATING")}
 
 
 def _details(row, status="AVAILABLE") -> dict:
@@ -174,7 +176,9 @@ def _summary_shape(summary):
 
 def restore_table_from_backup(ctx, params):
     row = _backup(ctx, params["BackupArn"])
-    summary = {"SourceBackupArn": row["arn"], "at_ms": lookup.now_ms(ctx),
+    # RestoreDateTime is the "point in time or source backup time" (the API reference):
+    # the backup's own time, as the aws cli's restore-table-from-backup example shows.
+    summary = {"SourceBackupArn": row["arn"], "at_ms": row["created_ms"],
                "SourceTableArn": lookup.table_arn(row["account"], row["region"], row["table_name"])}
     return _new_table(ctx, params, orjson.loads(row["spec"]),
                       lambda table: store.restore_backup_items(ctx.state.db, row["uid"], table.uid), summary)

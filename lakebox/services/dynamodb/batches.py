@@ -5,7 +5,7 @@ from lakebox.services.dynamodb import capacity, expressions, store, throttle, wr
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import ProvisionedThroughputExceededException, ValidationException
 from lakebox.services.dynamodb.expr_eval import project
-from lakebox.services.dynamodb.items import capacity_counts, check_size, writable_table
+from lakebox.services.dynamodb.items import capacity_counts, check_size, collection_metrics, writable_table
 
 MAX_GET_KEYS = 100
 MAX_WRITES = 25
@@ -99,7 +99,10 @@ def batch_write_item(ctx, params):
             throttle.charge(ctx, table, "write", units, index_units)
     if len(unprocessed) and sum(map(len, unprocessed.values())) == len(plans):
         raise ProvisionedThroughputExceededException()
-    result = {"UnprocessedItems": unprocessed}
+    done = [plan for plan in plans if plan[4] not in unprocessed.get(plan[0].name, ())]
+    result = {"UnprocessedItems": unprocessed, **collection_metrics(ctx, params, [
+        (table, key, new if new is not None else av.check_item(request["DeleteRequest"]["Key"]))
+        for table, key, new, _, request in done])}
     consumed = tally.report(params.get("ReturnConsumedCapacity"))
     if consumed is not None:
         result["ConsumedCapacity"] = consumed

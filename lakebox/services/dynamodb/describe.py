@@ -60,7 +60,9 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
     lsis = [_lsi(ctx, table, index, arn, with_counts) for index in spec.get("LocalSecondaryIndexes", [])]
     if lsis:
         description["LocalSecondaryIndexes"] = lsis
-    gsis = [_gsi(ctx, table, index, arn, billing, with_counts) for index in spec.get("GlobalSecondaryIndexes", [])]
+    creating = description["TableStatus"] == "CREATING"
+    gsis = [_gsi(ctx, table, index, arn, billing, with_counts, creating)
+            for index in spec.get("GlobalSecondaryIndexes", [])]
     if gsis:
         description["GlobalSecondaryIndexes"] = gsis
     return description
@@ -88,14 +90,18 @@ def _lsi(ctx, table, index, arn, with_counts):
             "IndexSizeBytes": size, "ItemCount": count, "IndexArn": f"{arn}/index/{index['IndexName']}"}
 
 
-def _gsi(ctx, table, index, arn, billing, with_counts):
-    status = lookup.index_status(ctx, index)
+def _gsi(ctx, table, index, arn, billing, with_counts, table_creating):
+    """An index of a table being created is CREATING with it (CreateTable's answer, as the
+    aws cli's create-table example shows), with no Backfilling: only an index added to
+    a table that exists backfills."""
+    own_status = lookup.index_status(ctx, index)
+    status = "CREATING" if table_creating else own_status
     count, size = _counts(ctx, table, index["IndexName"], with_counts)
     result = {"IndexName": index["IndexName"], "KeySchema": index["KeySchema"], "Projection": index["Projection"],
               "IndexStatus": status, "ProvisionedThroughput": throughput(ctx, index, billing),
               "IndexSizeBytes": size, "ItemCount": count, "IndexArn": f"{arn}/index/{index['IndexName']}"}
     result["WarmThroughput"] = warm.describe(index, billing, status)
-    if status == "CREATING":
+    if own_status == "CREATING" and not table_creating:
         result["Backfilling"] = True
     if billing == "PAY_PER_REQUEST":
         result["OnDemandThroughput"] = index.get("OnDemandThroughput", ON_DEMAND_UNLIMITED)

@@ -42,9 +42,9 @@ def _group(ctx, name):
     return spec.get("Replicas", [ctx.region]), spec["global_2017_ms"]
 
 
-def _description(ctx, name, group, created_ms) -> dict:
+def _description(ctx, name, group, created_ms, status="ACTIVE") -> dict:
     return {"GlobalTableDescription": {
-        "ReplicationGroup": [{"RegionName": r} for r in group], "GlobalTableName": name, "GlobalTableStatus": "ACTIVE",
+        "ReplicationGroup": [{"RegionName": r} for r in group], "GlobalTableName": name, "GlobalTableStatus": status,
         "GlobalTableArn": arns.build("dynamodb", "", ctx.account, f"global-table/{name}"),
         "CreationDateTime": lookup.timestamp(created_ms)}}
 
@@ -70,7 +70,9 @@ def create_global_table(ctx, params):
     now = lookup.now_ms(ctx)
     with ctx.state.db.transaction():
         _set_group(ctx, name, group, now)
-    return _description(ctx, name, group, now)
+    # Linked at once, but CreateGlobalTable's answer says CREATING, as the aws cli's
+    # create-global-table example shows; DescribeGlobalTable then says ACTIVE.
+    return _description(ctx, name, group, now, status="CREATING")
 
 
 def describe_global_table(ctx, params):

@@ -182,8 +182,27 @@ def _metrics(ctx, table, params, item, key):
     """ItemCollectionMetrics: only for tables with local secondary indexes."""
     if params.get("ReturnItemCollectionMetrics") != "SIZE" or item is None or not table.has_local_indexes:
         return {}
-    return {"ItemCollectionMetrics": {"ItemCollectionKey": {table.hash_key.name: item[table.hash_key.name]},
-                                      "SizeEstimateRangeGB": writes.collection_estimate(ctx.state.db, table, key)}}
+    return {"ItemCollectionMetrics": _collection_metric(ctx.state.db, table, item, key)}
+
+
+def _collection_metric(db, table, item, key) -> dict:
+    return {"ItemCollectionKey": {table.hash_key.name: item[table.hash_key.name]},
+            "SizeEstimateRangeGB": writes.collection_estimate(db, table, key)}
+
+
+def collection_metrics(ctx, params, written) -> dict:
+    """The ItemCollectionMetrics of a batch or a transaction: for each table with local
+    secondary indexes, one entry per item collection its `written` (table, key, an item
+    holding the key) touched, as the aws cli's batch-write-item and transact-write-items
+    examples show ({} when not asked for)."""
+    if params.get("ReturnItemCollectionMetrics") != "SIZE":
+        return {}
+    metrics, seen = {}, set()
+    for table, key, item in written:
+        if table.has_local_indexes and (table.uid, key[:2]) not in seen:
+            seen.add((table.uid, key[:2]))
+            metrics.setdefault(table.name, []).append(_collection_metric(ctx.state.db, table, item, key))
+    return {"ItemCollectionMetrics": metrics} if metrics else {}
 
 
 def _charged_write(ctx, params, table, result, size, index_units):

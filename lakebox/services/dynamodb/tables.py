@@ -166,7 +166,20 @@ def update_table(ctx, params):
         raise
     table = lookup.find(ctx, table.name)
     status = "UPDATING" if busy else None
-    return {"TableDescription": describe.table_description(ctx, table, status=status)}
+    return {"TableDescription": _answer_of_update(describe.table_description(ctx, table, status=status), params)}
+
+
+def _answer_of_update(description, params) -> dict:
+    """UpdateTable's answer shows the changes just begun, as the aws cli's update-table
+    examples show: an index just created has not started its backfill yet, and new
+    encryption settings are still UPDATING."""
+    created = {u["Create"]["IndexName"] for u in params.get("GlobalSecondaryIndexUpdates", []) if "Create" in u}
+    for index in description.get("GlobalSecondaryIndexes", []):
+        if index["IndexName"] in created:
+            index["Backfilling"] = False
+    if "SSESpecification" in params:
+        description["SSEDescription"] = {"Status": "UPDATING"}
+    return description
 
 
 def _apply_update(ctx, table, params) -> bool:
@@ -176,6 +189,7 @@ def _apply_update(ctx, table, params) -> bool:
     busy |= _update_indexes(ctx, table, params, now)
     if "StreamSpecification" in params:
         _update_stream(ctx, table, params["StreamSpecification"])
+        busy = True
     if "ReplicaUpdates" in params:
         replicas.update(ctx, table, params["ReplicaUpdates"], _open_stream)
     if "DeletionProtectionEnabled" in params:
@@ -260,6 +274,8 @@ def _set_throughput(spec, throughput, now, name) -> bool:
 
 def _note_change(spec, current, throughput, now):
     if current is None:
+        # From on demand to provisioned units: an increase (the aws cli's update-table example).
+        spec["last_increase_ms"] = now
         return
     old = current["ReadCapacityUnits"] + current["WriteCapacityUnits"]
     new = throughput["ReadCapacityUnits"] + throughput["WriteCapacityUnits"]

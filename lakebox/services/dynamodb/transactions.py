@@ -23,7 +23,8 @@ from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import IdempotentParameterMismatchException, TransactionCanceledException, \
     ValidationException
 from lakebox.services.dynamodb.expr_eval import matches, project
-from lakebox.services.dynamodb.items import check_size, check_update, updated_item, wire_item, writable_table
+from lakebox.services.dynamodb.items import check_size, check_update, collection_metrics, updated_item, wire_item, \
+    writable_table
 
 TOKEN_LIFETIME_MS = 10 * 60 * 1000
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
@@ -152,7 +153,9 @@ def transact_write_items(ctx, params):
             throttle.charge(ctx, action.table, "write", units, {k: v * 2 for k, v in index_units.items()})
         if token is not None:
             store.remember_token(db, ctx.account, ctx.region, token, _request_hash(params), lookup.now_ms(ctx))
-    return _report({}, tally, params)
+    written = [(a.table, a.key, a.item if a.kind == "Put" else a.key_item)
+               for a in actions if a.kind != "ConditionCheck"]
+    return _report(collection_metrics(ctx, params, written), tally, params)
 
 
 def _text(value):

@@ -82,6 +82,7 @@ def describe_stream(ctx, params):
         if shard["parent_ms"] is not None:
             described["ParentShardId"] = shard_id(stream, shard["parent_ms"])
         shards.append(described)
+    shards = _filtered(shards, params.get("ShardFilter"))
     after = params.get("ExclusiveStartShardId")
     ids = [shard["ShardId"] for shard in shards]
     if after in ids:
@@ -96,6 +97,18 @@ def describe_stream(ctx, params):
     if len(shards) > limit:
         description["LastEvaluatedShardId"] = shards[limit - 1]["ShardId"]
     return {"StreamDescription": description}
+
+
+def _filtered(shards, shard_filter):
+    """ShardFilter CHILD_SHARDS (the filter's only type): the children of its ShardId,
+    how a reader at a shard's end finds where to go next (the DynamoDB Streams Kinesis
+    Adapter's describeStreamWithFilter)."""
+    if not shard_filter:
+        return shards
+    parent = shard_filter.get("ShardId")
+    if parent is None:
+        raise ValidationException("ShardId must be provided with the ShardFilter type CHILD_SHARDS")
+    return [shard for shard in shards if shard.get("ParentShardId") == parent]
 
 
 def get_shard_iterator(ctx, params):

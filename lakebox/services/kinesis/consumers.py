@@ -35,7 +35,9 @@ def register_stream_consumer(ctx, params):
         if params.get("Tags"):
             store.put_tags(db, stream["account"], stream["region"], arn, params["Tags"])
     consumer = store.consumer_by_arn(db, stream["account"], stream["region"], arn)
-    return {"Consumer": _summary(consumer, now)}
+    # The registration has just begun: its answer says CREATING, as the aws cli's
+    # register-stream-consumer example shows, however short the transition.
+    return {"Consumer": dict(_summary(consumer, now), ConsumerStatus="CREATING")}
 
 
 def deregister_stream_consumer(ctx, params):

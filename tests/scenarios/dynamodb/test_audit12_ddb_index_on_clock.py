@@ -28,3 +28,21 @@ def test_added_index_backfills_on_the_clock(slow_server):
     [index] = table["GlobalSecondaryIndexes"]
     assert (table["TableStatus"], index["IndexStatus"], "Backfilling" in index) == ("ACTIVE", "ACTIVE", False)
     assert sorted(item["pk"]["S"] for item in ddb.query(**open_orders)["Items"]) == ["o1", "o3", "o9"]
+
+
+def test_index_made_with_its_table_is_creating_without_backfilling(slow_server):
+    """An index created with its table is CREATING with it, in CreateTable's answer and
+    in DescribeTable's, with no Backfilling (nothing to backfill: the aws cli's
+    create-table example)."""
+    ddb = slow_server.client("dynamodb")
+    index = {"IndexName": "by-status", "KeySchema": key_schema("status"), "Projection": {"ProjectionType": "ALL"}}
+    created = ddb.create_table(TableName="shipments", KeySchema=key_schema("pk"), BillingMode="PAY_PER_REQUEST",
+                               AttributeDefinitions=definitions(pk="S", status="S"),
+                               GlobalSecondaryIndexes=[index])["TableDescription"]
+    described = ddb.describe_table(TableName="shipments")["Table"]
+    for table in (created, described):
+        [made] = table["GlobalSecondaryIndexes"]
+        assert (table["TableStatus"], made["IndexStatus"], "Backfilling" in made) == ("CREATING", "CREATING", False)
+    slow_server.advance_clock(31)
+    [made] = ddb.describe_table(TableName="shipments")["Table"]["GlobalSecondaryIndexes"]
+    assert (made["IndexStatus"], "Backfilling" in made) == ("ACTIVE", False)

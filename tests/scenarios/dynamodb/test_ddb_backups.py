@@ -26,9 +26,10 @@ def test_backup_and_restore(ddb, make_table):
     for i in range(20):
         ddb.put_item(TableName=table, Item={"pk": {"S": f"k{i}"}, "g": {"S": f"g{i % 2}"}})
     details = ddb.create_backup(TableName=table, BackupName="nightly")["BackupDetails"]
-    assert details["BackupStatus"] == "AVAILABLE" and details["BackupName"] == "nightly"
+    assert details["BackupStatus"] == "CREATING" and details["BackupName"] == "nightly"
     ddb.delete_item(TableName=table, Key={"pk": {"S": "k0"}})
     described = ddb.describe_backup(BackupArn=details["BackupArn"])["BackupDescription"]
+    assert described["BackupDetails"]["BackupStatus"] == "AVAILABLE"
     assert described["SourceTableDetails"]["ItemCount"] == 20
     assert details["BackupArn"] in [b["BackupArn"] for b in ddb.list_backups(TableName=table)["BackupSummaries"]]
 

@@ -83,3 +83,24 @@ def test_a_closed_shard_goes_once_its_records_are_trimmed(ddb, streams, make_tab
     assert left["ShardId"] == second["ShardId"] and left["ParentShardId"] == first["ShardId"]
     page = streams.get_records(ShardIterator=_iterator(streams, arn, left["ShardId"]))
     assert _keys(page["Records"]) == ["newer"]
+
+
+@pytest.mark.local_only
+def test_describe_stream_lists_a_shards_children_with_the_child_shards_filter(ddb, streams, make_table, clock):
+    """The API reference's DescribeStream example: ShardFilter CHILD_SHARDS with a ShardId
+    lists the shards whose parent it is (the lineage a reader follows at a shard's end)."""
+    name = make_table(StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+    arn = ddb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    ddb.put_item(TableName=name, Item={"pk": {"S": "a"}})
+    clock(4 * HOURS + 1)
+    ddb.put_item(TableName=name, Item={"pk": {"S": "b"}})
+    parent, child = _shards(streams, arn)
+
+    def children(shard_id):
+        return streams.describe_stream(StreamArn=arn, ShardFilter={"Type": "CHILD_SHARDS", "ShardId": shard_id})[
+            "StreamDescription"]["Shards"]
+
+    assert children(parent["ShardId"]) == [child]
+    assert children(child["ShardId"]) == []                                # still open: no child yet
+    assert error_of(streams.describe_stream, StreamArn=arn, ShardFilter={"Type": "CHILD_SHARDS"}) == (
+        "ValidationException", "ShardId must be provided with the ShardFilter type CHILD_SHARDS")
