@@ -138,10 +138,11 @@ def check_policy(policy: dict, fields: dict, size: int, now: float):
         name = target[1:].lower()
         named.add(name)
         value, expected = fields.get(name, ""), str(condition_list[2])
+        # S3 names a failed condition in its array form, {"key": "a"} as ["eq", "$key", "a"]
         if op == "eq" and value != expected:
-            raise _denied(f"Policy Condition failed: {_condition_text(condition)}")
+            raise _denied(f"Policy Condition failed: {_condition_text(condition_list)}")
         if op == "starts-with" and not _starts_with(name, value, expected):
-            raise _denied(f"Policy Condition failed: {_condition_text(condition)}")
+            raise _denied(f"Policy Condition failed: {_condition_text(condition_list)}")
     extra = [name for name in fields if name not in named and name not in _UNCHECKED
              and name != "bucket" and not name.startswith("x-ignore-")]
     if extra:

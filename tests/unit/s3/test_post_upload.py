@@ -86,6 +86,9 @@ def test_policy_failures(ctx):
     cases = [
         (signed({"key": "out/x"}, base), "AccessDenied",
          'Invalid according to Policy: Policy Condition failed: ["starts-with", "$key", "in/"]'),
+        # an object condition is named in its array form, the policy's spelling of the field kept
+        (signed({"key": "in/x", "Content-Type": "text/plain"}, base + [{"Content-Type": "image/jpeg"}]),
+         "AccessDenied", 'Invalid according to Policy: Policy Condition failed: ["eq", "$Content-Type", "image/jpeg"]'),
         (signed({"key": "in/x"}, base, expiration="2027-01-15T07:00:00Z"), "AccessDenied",
          "Invalid according to Policy: Policy expired."),
         (signed({"key": "in/x", "x-amz-meta-extra": "1"}, base), "AccessDenied",
