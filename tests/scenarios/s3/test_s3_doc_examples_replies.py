@@ -4,6 +4,8 @@ show: the status, the headers the example shows, and the XML body element by ele
 the extra elements each error carries). Bucket names and keys are adapted; the
 documents, headers and conditions are the examples' own."""
 import base64
+import datetime
+import email.utils
 import hashlib
 import re
 import xml.etree.ElementTree as ET
@@ -181,3 +183,21 @@ def test_expiration_header_names_the_lifecycle_rule(lakebox_server, s3, sample):
     status, headers, _ = send(lakebox_server, "PUT", f"/{sample}/documents/a.txt", b"kept")
     assert status == 200 and "x-amz-expiration" not in headers
     s3.delete_bucket_lifecycle(Bucket=sample)
+
+
+def test_restore_examples(s3, make_bucket):
+    """RestoreObject's example (Days 2) and HeadObject's restored-object example: the
+    restored copy expires at the midnight UTC after the days asked (x-amz-restore shows
+    expiry-date="... 00:00:00 GMT"), and a listing's RestoreStatus names the same date."""
+    bucket = make_bucket("docex-restore")
+    put = s3.put_object(Bucket=bucket, Key="archive.txt", Body=b"cold", StorageClass="GLACIER")
+    answer = s3.restore_object(Bucket=bucket, Key="archive.txt", RestoreRequest={"Days": 2})
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 202
+    head = s3.head_object(Bucket=bucket, Key="archive.txt", VersionId=put.get("VersionId", "null"))
+    restore = re.fullmatch(r'ongoing-request="false", expiry-date="(\w{3}, \d{2} \w{3} \d{4} 00:00:00 GMT)"',
+                           head["Restore"])
+    assert restore
+    expiry = email.utils.parsedate_to_datetime(restore.group(1))
+    assert datetime.timedelta(days=2) < expiry - head["LastModified"] <= datetime.timedelta(days=3, minutes=1)
+    listed, = s3.list_objects_v2(Bucket=bucket, OptionalObjectAttributes=["RestoreStatus"])["Contents"]
+    assert listed["RestoreStatus"] == {"IsRestoreInProgress": False, "RestoreExpiryDate": expiry}
