@@ -119,7 +119,10 @@ def get_object_attributes(ctx, params):
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
     attrs = store.loads(row["attrs"])
     versions.check_customer_key(attrs, params)
-    wanted = set(params.get("ObjectAttributes") or [])
+    wanted = {name.strip() for name in params.get("ObjectAttributes") or [] if name.strip()}
+    if not wanted:
+        raise errors.error("InvalidRequest", "The x-amz-object-attributes header specifying the attributes "
+                                             "to be retrieved is either missing or empty")
     if wanted - _attribute_names():
         raise errors.error("InvalidArgument", "Invalid attribute name specified.",
                            ArgumentName="x-amz-object-attributes", ArgumentValue=",".join(params["ObjectAttributes"]))

@@ -201,3 +201,21 @@ def test_restore_examples(s3, make_bucket):
     assert datetime.timedelta(days=2) < expiry - head["LastModified"] <= datetime.timedelta(days=3, minutes=1)
     listed, = s3.list_objects_v2(Bucket=bucket, OptionalObjectAttributes=["RestoreStatus"])["Contents"]
     assert listed["RestoreStatus"] == {"IsRestoreInProgress": False, "RestoreExpiryDate": expiry}
+
+
+@pytest.mark.parametrize("asked", [None, "", " , "])
+def test_object_attributes_need_the_header(lakebox_server, sample, asked):
+    """GetObjectAttributes without attribute names: 400 InvalidRequest (a recorded reply);
+    the API reference's example names them in x-amz-object-attributes."""
+    headers = {} if asked is None else {"x-amz-object-attributes": asked}
+    status, _, body = send(lakebox_server, "GET", f"/{sample}/sample.jpg?attributes", headers=headers)
+    assert status == 400
+    assert children(body)[:2] == [("Code", "InvalidRequest"), (
+        "Message", "The x-amz-object-attributes header specifying the attributes to be retrieved is either "
+                   "missing or empty")]
+    status, headers, body = send(lakebox_server, "GET", f"/{sample}/sample.jpg?attributes",
+                                 headers={"x-amz-object-attributes": "ETag,StorageClass,ObjectSize"})
+    assert status == 200 and headers["x-amz-version-id"] and "last-modified" in headers
+    assert ET.fromstring(body).tag == NS + "GetObjectAttributesResponse"
+    assert children(body) == [("ETag", "781e5e245d69b566979b86e28d23f2c7"), ("StorageClass", "STANDARD"),
+                              ("ObjectSize", "10")]
