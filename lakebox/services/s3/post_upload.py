@@ -211,7 +211,8 @@ async def post_object(ctx, form_fields: dict, file_path: str, *, bucket: str, fi
 
 def _answer(ctx, bucket: str, key: str, fields: dict, result: dict):
     host = ctx.headers.get("host", "localhost")
-    location = f"http://{host}/{bucket}/{urllib.parse.quote(key)}"
+    # S3 percent-encodes the whole key here, "/" too (uploads%2Fimage.jpg in its recorded replies)
+    location = f"http://{host}/{bucket}/{urllib.parse.quote(key, safe='')}"
     headers = {"ETag": result["ETag"], "Location": location}
     if result.get("VersionId"):
         headers["x-amz-version-id"] = result["VersionId"]

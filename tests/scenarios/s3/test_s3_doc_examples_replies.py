@@ -219,3 +219,20 @@ def test_object_attributes_need_the_header(lakebox_server, sample, asked):
     assert ET.fromstring(body).tag == NS + "GetObjectAttributesResponse"
     assert children(body) == [("ETag", "781e5e245d69b566979b86e28d23f2c7"), ("StorageClass", "STANDARD"),
                               ("ObjectSize", "10")]
+
+
+def test_post_201_names_the_object(s3, make_bucket):
+    """PostObject's example with success_action_status 201: the PostResponse document's
+    Location percent-encodes the whole key, "/" included, while Key shows it as given
+    (recorded replies: uploads%2Fimage.jpg, pr%C3%A9sident.jpg)."""
+    bucket = make_bucket("docex-post")
+    post = s3.generate_presigned_post(bucket, "user/eric/${filename}", Fields={"success_action_status": "201"},
+                                      Conditions=[{"success_action_status": "201"}, ["starts-with", "$key", "user/eric/"]])
+    answer = requests.post(post["url"], data=post["fields"], files={"file": ("président.jpg", b"jpeg")}, timeout=30)
+    assert answer.status_code == 201
+    document = ET.fromstring(answer.content)
+    assert document.tag == "PostResponse"
+    (_, location), (_, name), (_, key), (_, etag) = children(answer.content)
+    assert [child.tag for child in document] == ["Location", "Bucket", "Key", "ETag"]
+    assert location.endswith(f"/{bucket}/user%2Feric%2Fpr%C3%A9sident.jpg")
+    assert (name, key, etag) == (bucket, "user/eric/président.jpg", answer.headers["ETag"])

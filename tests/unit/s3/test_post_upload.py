@@ -62,7 +62,7 @@ def test_filename_substitution_metadata_and_default_204(ctx):
     (status, headers, body), _ = post(ctx, fields)
     assert status == 204 and body == b""
     assert headers["ETag"] == '"' + hashlib.md5(b"hello form").hexdigest() + '"'
-    assert headers["Location"] == "http://localhost:4566/uploads/in/report.csv"
+    assert headers["Location"] == "http://localhost:4566/uploads/in%2Freport.csv"
     assert public.get_object(ctx.state, "uploads", "in/report.csv") == b"hello form"
     row = store.latest(ctx.state.db, "uploads", "in/report.csv")
     attrs = store.loads(row["attrs"])
@@ -74,6 +74,9 @@ def test_success_action_status_and_redirect(ctx):
     assert status == 201 and headers["Content-Type"] == "application/xml"
     assert b"<Bucket>uploads</Bucket><Key>a.txt</Key><ETag>\"" in body
     assert b"<Location>http://localhost:4566/uploads/a.txt</Location>" in body
+    (status, headers, body), _ = post(ctx, {"key": "in/pré sident.jpg", "success_action_status": "201"})
+    assert b"<Location>http://localhost:4566/uploads/in%2Fpr%C3%A9%20sident.jpg</Location>" in body
+    assert "<Key>in/pré sident.jpg</Key>".encode() in body
     (status, headers, _), _ = post(ctx, {"key": "b.txt", "success_action_status": "200"})
     assert status == 200
     (status, headers, _), _ = post(ctx, {"key": "c d.txt", "success_action_redirect": "https://example.com/done?x=1"})
