@@ -236,3 +236,20 @@ def test_post_201_names_the_object(s3, make_bucket):
     assert [child.tag for child in document] == ["Location", "Bucket", "Key", "ETag"]
     assert location.endswith(f"/{bucket}/user%2Feric%2Fpr%C3%A9sident.jpg")
     assert (name, key, etag) == (bucket, "user/eric/président.jpg", answer.headers["ETag"])
+
+
+@pytest.mark.parametrize("condition, status, code, message", [
+    ({"acl": "private", "key": "k"}, 400, "InvalidPolicyDocument",
+     "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified."),
+    ({"x-amz-meta-size": 6199034}, 400, "InvalidPolicyDocument",
+     "Invalid Policy: Invalid Simple-Condition: value must be a string."),
+    (["eq", "key", "k"], 403, "AccessDenied", 'Invalid according to Policy: Policy Condition failed: ["eq", "key", "k"]'),
+])
+def test_post_policy_refusals(s3, make_bucket, condition, status, code, message):
+    """Policies S3 refuses in its recorded replies: a simple condition with two properties
+    or a number, and a condition whose field lacks the "$"."""
+    bucket = make_bucket("docex-post")
+    post = s3.generate_presigned_post(bucket, "k", Conditions=[condition])
+    answer = requests.post(post["url"], data=post["fields"], files={"file": ("k", b"body")}, timeout=30)
+    assert answer.status_code == status
+    assert children(answer.content)[:2] == [("Code", code), ("Message", message)]

@@ -101,6 +101,20 @@ def test_policy_failures(ctx):
         # a bound that is no number fails the condition, 403 (recorded against AWS, issue 15)
         (signed({"key": "in/x"}, base + [["content-length-range", "test", 10]]), "AccessDenied",
          'Invalid according to Policy: Policy Condition failed: ["content-length-range", "test", 10]'),
+        # S3's recorded refusals of policies it cannot read
+        (signed({"key": "in/x"}, base + [{"bucket": "uploads", "key": "in/x"}]), "InvalidPolicyDocument",
+         "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified."),
+        (signed({"key": "in/x"}, base + [{"content-length": 6199034}]), "InvalidPolicyDocument",
+         "Invalid Policy: Invalid Simple-Condition: value must be a string."),
+        (signed({"key": "in/x"}, base + [{"success_action_redirect": None}]), "InvalidPolicyDocument",
+         "Invalid Policy: Invalid JSON."),
+        (signed({"key": "in/x"}, base, expiration="2027-01-15T10:52:58+02:00"), "InvalidPolicyDocument",
+         "Invalid Policy: Invalid 'expiration' value: '2027-01-15T10:52:58+02:00'"),
+        (signed({"key": "in/x"}, base, expiration="2027-01-15 09:00:00 UTC"), "InvalidPolicyDocument",
+         "Invalid Policy: Invalid 'expiration' value: '2027-01-15 09:00:00 UTC'"),
+        # a condition naming no field ("key" for "$key") fails, 403
+        (signed({"key": "in/x"}, base + [["eq", "key", "in/x"]]), "AccessDenied",
+         'Invalid according to Policy: Policy Condition failed: ["eq", "key", "in/x"]'),
         ({"key": "in/x", "policy": "not base64 json"}, "InvalidPolicyDocument", None),
         ({"Content-Type": "text/plain"}, "InvalidArgument", None),
     ]
