@@ -253,3 +253,25 @@ def test_post_policy_refusals(s3, make_bucket, condition, status, code, message)
     answer = requests.post(post["url"], data=post["fields"], files={"file": ("k", b"body")}, timeout=30)
     assert answer.status_code == status
     assert children(answer.content)[:2] == [("Code", code), ("Message", message)]
+
+
+def test_bucket_location_from_another_region(lakebox_server, s3, make_bucket):
+    """GetBucketLocation signed for a Region other than the bucket's: any Region but
+    us-east-1 answers (SDKs probe a bucket's Region so); us-east-1 refuses with the
+    bucket's Region named."""
+    west = make_bucket("docex-west", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    east = make_bucket("docex-east")
+    url = lakebox_server.endpoint + f"/{west}?location"
+    status, _, body = http(url, headers=signed_headers(url, region="ap-southeast-2"))
+    assert status == 200 and (ET.fromstring(body).tag, ET.fromstring(body).text) == (
+        NS + "LocationConstraint", "eu-west-1")
+    url = lakebox_server.endpoint + f"/{east}?location"
+    status, _, body = http(url, headers=signed_headers(url, region="eu-west-1"))
+    assert status == 200 and ET.fromstring(body).tag == NS + "LocationConstraint" and not ET.fromstring(body).text
+    url = lakebox_server.endpoint + f"/{west}?location"
+    status, headers, body = http(url, headers=signed_headers(url, region="us-east-1"))
+    assert status == 400 and headers["x-amz-bucket-region"] == "eu-west-1"
+    assert children(body)[:3] == [
+        ("Code", "AuthorizationHeaderMalformed"),
+        ("Message", "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'"),
+        ("Region", "eu-west-1")]
