@@ -330,7 +330,9 @@ def _payload_body(route, member, value):
     if route.spec.protocol == "rest-json":
         return json_bytes(_json_document(member, value)), "application/json"
     root = member.serialization.get("name") or member.name
-    namespace = (member.serialization.get("xmlNamespace") or {}).get("uri")
+    # S3 names its namespace on every document it answers, payloads too
+    # (<ServerSideEncryptionConfiguration xmlns=...>), though the model says so only on inputs.
+    namespace = (member.serialization.get("xmlNamespace") or {}).get("uri") or XML_NAMESPACES.get(route.spec.name)
     return xml_document(root, member, value, namespace=namespace).encode(), "application/xml"
 
 

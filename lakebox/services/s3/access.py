@@ -127,6 +127,10 @@ def _existing(ctx, name: str, expected_owner: str | None):
 def check_region(ctx, bucket):
     if not _is_signed(ctx) or ctx.region == bucket["region"]:
         return
+    if ctx.operation == "GetBucketLocation" and ctx.region != "us-east-1":
+        # Every Region's endpoint but us-east-1's tells where any bucket lives (the region
+        # probe of SDKs: aws-sdk-java issues 727 and 1338 record both sides).
+        return
     region = bucket["region"]
     if ctx.operation == "HeadBucket":
         error = errors.error("PermanentRedirect", BucketName=bucket["name"])

@@ -3,6 +3,9 @@
 Every page is an index range scan from its start key; a delimiter's common prefixes are
 skipped over with one seek each (model.list_page), so pages stay fast at any bucket size.
 """
+import email.utils
+import re
+
 from lakebox.services.s3 import access, errors, model, store
 
 MAX_KEYS = 1000
@@ -41,8 +44,17 @@ def _content(row, encoding, fetch_owner: bool, optional: list | None) -> dict:
     if optional and "RestoreStatus" in optional:
         restore = store.loads(row["attrs"]).get("Restore")
         if restore:
-            entry["RestoreStatus"] = {"IsRestoreInProgress": 'ongoing-request="true"' in restore}
+            entry["RestoreStatus"] = _restore_status(restore)
     return entry
+
+
+def _restore_status(restore: str) -> dict:
+    """RestoreStatus from the x-amz-restore value; the expiry shows once the copy is back."""
+    status = {"IsRestoreInProgress": 'ongoing-request="true"' in restore}
+    expiry = re.search(r'expiry-date="([^"]+)"', restore)
+    if expiry:
+        status["RestoreExpiryDate"] = email.utils.parsedate_to_datetime(expiry.group(1))
+    return status
 
 
 def _common_prefixes(page, encoding):

@@ -1,5 +1,6 @@
 """What S3 keeps about one object version besides its bytes and headers: tags, legal
 hold, retention, restore state, and the GetObjectAttributes view of all of it."""
+import datetime
 import functools
 
 from lakebox.aws.specs import spec_for
@@ -118,7 +119,10 @@ def get_object_attributes(ctx, params):
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
     attrs = store.loads(row["attrs"])
     versions.check_customer_key(attrs, params)
-    wanted = set(params.get("ObjectAttributes") or [])
+    wanted = {name.strip() for name in params.get("ObjectAttributes") or [] if name.strip()}
+    if not wanted:
+        raise errors.error("InvalidRequest", "The x-amz-object-attributes header specifying the attributes "
+                                             "to be retrieved is either missing or empty")
     if wanted - _attribute_names():
         raise errors.error("InvalidArgument", "Invalid attribute name specified.",
                            ArgumentName="x-amz-object-attributes", ArgumentValue=",".join(params["ObjectAttributes"]))
@@ -174,7 +178,14 @@ def restore_object(ctx, params):
                            StorageClass=row["storage_class"])
     days = (params.get("RestoreRequest") or {}).get("Days") or 1
     already = attrs.get("Restore")
-    expiry = model.timestamp(ctx.now + days * 86400).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    expiry = _restored_until(ctx.now, days).strftime("%a, %d %b %Y %H:%M:%S GMT")
     attrs["Restore"] = f'ongoing-request="false", expiry-date="{expiry}"'
     _save(ctx, bucket, row, attrs)
     return {"__status__": 200 if already else 202}
+
+
+def _restored_until(done: float, days: int) -> datetime.datetime:
+    """When a restored copy expires: S3 adds the days to the moment the restore completes,
+    then rounds up to the next midnight UTC (User Guide, restoring an archived object)."""
+    end = model.timestamp(done + days * 86400)
+    return (end + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0)

@@ -23,6 +23,7 @@ import datetime
 import hmac
 import json
 import os
+import re
 import urllib.parse
 from xml.sax.saxutils import escape
 
@@ -41,6 +42,9 @@ _HEADER_FIELDS = {"content-type": "ContentType", "cache-control": "CacheControl"
                   "x-amz-server-side-encryption": "ServerSideEncryption",
                   "x-amz-server-side-encryption-aws-kms-key-id": "SSEKMSKeyId",
                   "x-amz-website-redirect-location": "WebsiteRedirectLocation", "acl": "ACL"}
+
+
+_EXPIRATION = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
 
 
 def _denied(reason: str):
@@ -83,18 +87,34 @@ def _decode_policy(text: str) -> dict:
 
 
 def _expiry(text) -> float:
+    """The policy's expiration, an ISO 8601 time in UTC ("2007-12-01T12:00:00.000Z"): S3
+    refuses an offset or a space for the "T" (recorded replies)."""
     try:
-        moment = datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        if not _EXPIRATION.fullmatch(str(text)):
+            raise ValueError(text)
+        moment = datetime.datetime.fromisoformat(str(text)[:-1] + "+00:00")
     except ValueError:
         raise errors.error("InvalidPolicyDocument", "Invalid Policy: Invalid 'expiration' value: "
                            f"'{text}'") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
     return moment.timestamp()
 
 
 def _condition_text(condition) -> str:
     return json.dumps(condition, separators=(", ", ": "))
+
+
+def _simple_condition(condition: dict) -> list:
+    """{"field": "value"} as the ["eq", "$field", "value"] it stands for; S3's recorded
+    refusals of other shapes."""
+    if len(condition) != 1:
+        raise errors.error("InvalidPolicyDocument", "Invalid Policy: Invalid Simple-Condition: "
+                                                    "Simple-Conditions must have exactly one property specified.")
+    (name, expected), = condition.items()
+    if expected is None:
+        raise errors.error("InvalidPolicyDocument", "Invalid Policy: Invalid JSON.")
+    if not isinstance(expected, str):
+        raise errors.error("InvalidPolicyDocument", "Invalid Policy: Invalid Simple-Condition: value must be a string.")
+    return ["eq", f"${name}", expected]
 
 
 def _size_bound(value) -> int | None:
@@ -113,9 +133,8 @@ def check_policy(policy: dict, fields: dict, size: int, now: float):
         raise _denied("Policy expired.")
     named = set()
     for condition in policy.get("conditions", []):
-        if isinstance(condition, dict) and len(condition) == 1:
-            (name, expected), = condition.items()
-            condition_list = ["eq", f"${name}", expected]
+        if isinstance(condition, dict):
+            condition_list = _simple_condition(condition)
         elif isinstance(condition, list) and len(condition) == 3:
             condition_list = condition
         else:
@@ -132,16 +151,19 @@ def check_policy(policy: dict, fields: dict, size: int, now: float):
                 raise errors.error("EntityTooLarge", ProposedSize=size, MaxSizeAllowed=high)
             continue
         target = str(condition_list[1])
-        if op not in ("eq", "starts-with") or not target.startswith("$"):
+        if op not in ("eq", "starts-with"):
             raise errors.error("InvalidPolicyDocument",
                                f"Invalid Policy: Invalid Condition: {_condition_text(condition)}")
+        if not target.startswith("$"):           # names no field: S3 fails it, 403
+            raise _denied(f"Policy Condition failed: {_condition_text(condition_list)}")
         name = target[1:].lower()
         named.add(name)
         value, expected = fields.get(name, ""), str(condition_list[2])
+        # S3 names a failed condition in its array form, {"key": "a"} as ["eq", "$key", "a"]
         if op == "eq" and value != expected:
-            raise _denied(f"Policy Condition failed: {_condition_text(condition)}")
+            raise _denied(f"Policy Condition failed: {_condition_text(condition_list)}")
         if op == "starts-with" and not _starts_with(name, value, expected):
-            raise _denied(f"Policy Condition failed: {_condition_text(condition)}")
+            raise _denied(f"Policy Condition failed: {_condition_text(condition_list)}")
     extra = [name for name in fields if name not in named and name not in _UNCHECKED
              and name != "bucket" and not name.startswith("x-ignore-")]
     if extra:
@@ -210,7 +232,8 @@ async def post_object(ctx, form_fields: dict, file_path: str, *, bucket: str, fi
 
 def _answer(ctx, bucket: str, key: str, fields: dict, result: dict):
     host = ctx.headers.get("host", "localhost")
-    location = f"http://{host}/{bucket}/{urllib.parse.quote(key)}"
+    # S3 percent-encodes the whole key here, "/" too (uploads%2Fimage.jpg in its recorded replies)
+    location = f"http://{host}/{bucket}/{urllib.parse.quote(key, safe='')}"
     headers = {"ETag": result["ETag"], "Location": location}
     if result.get("VersionId"):
         headers["x-amz-version-id"] = result["VersionId"]

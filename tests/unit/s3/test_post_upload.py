@@ -62,7 +62,7 @@ def test_filename_substitution_metadata_and_default_204(ctx):
     (status, headers, body), _ = post(ctx, fields)
     assert status == 204 and body == b""
     assert headers["ETag"] == '"' + hashlib.md5(b"hello form").hexdigest() + '"'
-    assert headers["Location"] == "http://localhost:4566/uploads/in/report.csv"
+    assert headers["Location"] == "http://localhost:4566/uploads/in%2Freport.csv"
     assert public.get_object(ctx.state, "uploads", "in/report.csv") == b"hello form"
     row = store.latest(ctx.state.db, "uploads", "in/report.csv")
     attrs = store.loads(row["attrs"])
@@ -74,6 +74,9 @@ def test_success_action_status_and_redirect(ctx):
     assert status == 201 and headers["Content-Type"] == "application/xml"
     assert b"<Bucket>uploads</Bucket><Key>a.txt</Key><ETag>\"" in body
     assert b"<Location>http://localhost:4566/uploads/a.txt</Location>" in body
+    (status, headers, body), _ = post(ctx, {"key": "in/pré sident.jpg", "success_action_status": "201"})
+    assert b"<Location>http://localhost:4566/uploads/in%2Fpr%C3%A9%20sident.jpg</Location>" in body
+    assert "<Key>in/pré sident.jpg</Key>".encode() in body
     (status, headers, _), _ = post(ctx, {"key": "b.txt", "success_action_status": "200"})
     assert status == 200
     (status, headers, _), _ = post(ctx, {"key": "c d.txt", "success_action_redirect": "https://example.com/done?x=1"})
@@ -86,6 +89,9 @@ def test_policy_failures(ctx):
     cases = [
         (signed({"key": "out/x"}, base), "AccessDenied",
          'Invalid according to Policy: Policy Condition failed: ["starts-with", "$key", "in/"]'),
+        # an object condition is named in its array form, the policy's spelling of the field kept
+        (signed({"key": "in/x", "Content-Type": "text/plain"}, base + [{"Content-Type": "image/jpeg"}]),
+         "AccessDenied", 'Invalid according to Policy: Policy Condition failed: ["eq", "$Content-Type", "image/jpeg"]'),
         (signed({"key": "in/x"}, base, expiration="2027-01-15T07:00:00Z"), "AccessDenied",
          "Invalid according to Policy: Policy expired."),
         (signed({"key": "in/x", "x-amz-meta-extra": "1"}, base), "AccessDenied",
@@ -95,6 +101,20 @@ def test_policy_failures(ctx):
         # a bound that is no number fails the condition, 403 (recorded against AWS, issue 15)
         (signed({"key": "in/x"}, base + [["content-length-range", "test", 10]]), "AccessDenied",
          'Invalid according to Policy: Policy Condition failed: ["content-length-range", "test", 10]'),
+        # S3's recorded refusals of policies it cannot read
+        (signed({"key": "in/x"}, base + [{"bucket": "uploads", "key": "in/x"}]), "InvalidPolicyDocument",
+         "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified."),
+        (signed({"key": "in/x"}, base + [{"content-length": 6199034}]), "InvalidPolicyDocument",
+         "Invalid Policy: Invalid Simple-Condition: value must be a string."),
+        (signed({"key": "in/x"}, base + [{"success_action_redirect": None}]), "InvalidPolicyDocument",
+         "Invalid Policy: Invalid JSON."),
+        (signed({"key": "in/x"}, base, expiration="2027-01-15T10:52:58+02:00"), "InvalidPolicyDocument",
+         "Invalid Policy: Invalid 'expiration' value: '2027-01-15T10:52:58+02:00'"),
+        (signed({"key": "in/x"}, base, expiration="2027-01-15 09:00:00 UTC"), "InvalidPolicyDocument",
+         "Invalid Policy: Invalid 'expiration' value: '2027-01-15 09:00:00 UTC'"),
+        # a condition naming no field ("key" for "$key") fails, 403
+        (signed({"key": "in/x"}, base + [["eq", "key", "in/x"]]), "AccessDenied",
+         'Invalid according to Policy: Policy Condition failed: ["eq", "key", "in/x"]'),
         ({"key": "in/x", "policy": "not base64 json"}, "InvalidPolicyDocument", None),
         ({"Content-Type": "text/plain"}, "InvalidArgument", None),
     ]
