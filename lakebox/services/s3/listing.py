@@ -6,7 +6,7 @@ skipped over with one seek each (model.list_page), so pages stay fast at any buc
 import email.utils
 import re
 
-from lakebox.services.s3 import access, errors, model, store
+from lakebox.services.s3 import access, errors, model, store, versions
 
 MAX_KEYS = 1000
 
@@ -31,7 +31,7 @@ def _current_page(ctx, bucket, prefix, delimiter, after, max_keys) -> model.Page
                            prefix, delimiter, max_keys, marker=after)
 
 
-def _content(row, encoding, fetch_owner: bool, optional: list | None) -> dict:
+def _content(row, encoding, fetch_owner: bool, optional: list | None, now: float) -> dict:
     entry = {"Key": model.url_encode(row["key"], encoding),
              "LastModified": model.timestamp(row["last_modified"]),
              "ETag": model.quote_etag(row["etag"]), "Size": row["size"],
@@ -42,7 +42,7 @@ def _content(row, encoding, fetch_owner: bool, optional: list | None) -> dict:
     if fetch_owner:
         entry["Owner"] = model.owner(row["owner"])
     if optional and "RestoreStatus" in optional:
-        restore = store.loads(row["attrs"]).get("Restore")
+        restore = versions.live_restore(store.loads(row["attrs"]), now)
         if restore:
             entry["RestoreStatus"] = _restore_status(restore)
     return entry
@@ -73,7 +73,7 @@ def list_objects(ctx, params):
         "Marker": model.url_encode(marker, encoding), "MaxKeys": max_keys,
         "Delimiter": model.url_encode(delimiter, encoding), "IsTruncated": page.truncated,
         "EncodingType": encoding,
-        "Contents": [_content(row, encoding, True, params.get("OptionalObjectAttributes"))
+        "Contents": [_content(row, encoding, True, params.get("OptionalObjectAttributes"), ctx.now)
                      for row in page.items] or None,
         "CommonPrefixes": _common_prefixes(page, encoding),
         "__xml_root__": "ListBucketResult",
@@ -99,7 +99,8 @@ def list_objects_v2(ctx, params):
         "Delimiter": model.url_encode(delimiter, encoding), "IsTruncated": page.truncated,
         "EncodingType": encoding, "KeyCount": len(page.items) + len(page.prefixes),
         "ContinuationToken": token, "StartAfter": model.url_encode(start_after, encoding),
-        "Contents": [_content(row, encoding, bool(params.get("FetchOwner")), params.get("OptionalObjectAttributes"))
+        "Contents": [_content(row, encoding, bool(params.get("FetchOwner")), params.get("OptionalObjectAttributes"),
+                              ctx.now)
                      for row in page.items] or None,
         "CommonPrefixes": _common_prefixes(page, encoding),
         "__xml_root__": "ListBucketResult",

@@ -177,7 +177,7 @@ def restore_object(ctx, params):
         raise errors.error("InvalidObjectState", "Restore is not allowed for the object's current storage class",
                            StorageClass=row["storage_class"])
     days = (params.get("RestoreRequest") or {}).get("Days") or 1
-    already = attrs.get("Restore")
+    already = versions.live_restore(attrs, ctx.now)
     expiry = _restored_until(ctx.now, days).strftime("%a, %d %b %Y %H:%M:%S GMT")
     attrs["Restore"] = f'ongoing-request="false", expiry-date="{expiry}"'
     _save(ctx, bucket, row, attrs)

@@ -129,7 +129,7 @@ def _readable_version(ctx, bucket, params, method):
     attrs = store.loads(row["attrs"])
     versions.check_customer_key(attrs, params)
     if method == "GET":     # HEAD shows an archived object (and x-amz-restore); GET needs it restored
-        versions.check_readable(row, attrs)
+        versions.check_readable(row, attrs, ctx.now)
     try:
         model.check_read_conditions(params, row["etag"], row["last_modified"], ctx.now)
     except ServiceError as failed:

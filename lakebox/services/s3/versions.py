@@ -6,6 +6,7 @@ headers, user metadata, encryption, checksum, tags, object-lock settings, restor
 import base64
 import email.utils
 import hashlib
+import re
 
 from lakebox.services.s3.upload import without_aws_chunked
 from lakebox.aws.specs import spec_for
@@ -228,7 +229,8 @@ def object_lock(ctx, bucket, params: dict) -> dict:
     _check_lock_headers(mode, hold)
     if not bucket["object_lock"]:
         if mode or until or hold:
-            raise errors.error("InvalidRequest", "Bucket is missing Object Lock Configuration")
+            # A write's lock headers word it so (the object-lock calls say "Object Lock Configuration")
+            raise errors.error("InvalidRequest", "Bucket is missing ObjectLockConfiguration")
         return {}
     if bool(mode) != bool(until):
         raise errors.error("InvalidArgument", "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode "
@@ -274,7 +276,7 @@ def describe(ctx, bucket, row, attrs: dict, checksum_mode: str | None = None) ->
         "VersionId": visible_version_id(bucket, row["version_id"]),
         "StorageClass": row["storage_class"] if row["storage_class"] != "STANDARD" else None,
         "TagCount": len(attrs["TagSet"]) if attrs.get("TagSet") else None,
-        "Restore": attrs.get("Restore"),
+        "Restore": live_restore(attrs, ctx.now),
     }
     for name, value in attrs.items():
         if name in DESCRIBED_FIELDS:
@@ -323,8 +325,23 @@ def checksum_fields(attrs: dict) -> dict:
     return {"Checksum" + checksum["Algorithm"]: checksum["Value"], "ChecksumType": checksum["Type"]}
 
 
-def check_readable(row, attrs: dict):
-    """Archived objects must be restored before their bytes can be read."""
-    if row["storage_class"] in ARCHIVE_CLASSES and 'ongoing-request="false"' not in (attrs.get("Restore") or ""):
+def check_readable(row, attrs: dict, now: float):
+    """Archived objects must be restored before their bytes can be read, and read before
+    the restored copy expires."""
+    if row["storage_class"] in ARCHIVE_CLASSES and 'ongoing-request="false"' not in (live_restore(attrs, now) or ""):
         raise errors.error("InvalidObjectState", "The operation is not valid for the object's storage class",
                            StorageClass=row["storage_class"])
+
+
+_RESTORE_EXPIRY = re.compile(r'expiry-date="([^"]+)"')
+
+
+def live_restore(attrs: dict, now: float) -> str | None:
+    """The object's x-amz-restore while its restored copy lasts: once the copy's expiry
+    date has passed, S3 deletes the copy, the object is only archived again, and no
+    restore is shown (User Guide, "Restoring an archived object")."""
+    restore = attrs.get("Restore")
+    expiry = _RESTORE_EXPIRY.search(restore) if restore else None
+    if expiry and email.utils.parsedate_to_datetime(expiry.group(1)).timestamp() <= now:
+        return None
+    return restore

@@ -40,9 +40,10 @@ def test_lock_calls_on_a_bucket_without_object_lock(s3, bucket):
         "Mode": "GOVERNANCE", "RetainUntilDate": now_utc() + datetime.timedelta(days=1)})
     assert (code, status) == ("InvalidRequest", 400)
     assert response["Error"]["Message"] == "Bucket is missing Object Lock Configuration"
-    code, status, _ = error_of(s3.put_object, Bucket=bucket, Key="k2", Body=b"v", ObjectLockMode="GOVERNANCE",
-                               ObjectLockRetainUntilDate=now_utc() + datetime.timedelta(days=1))
+    code, status, response = error_of(s3.put_object, Bucket=bucket, Key="k2", Body=b"v", ObjectLockMode="GOVERNANCE",
+                                      ObjectLockRetainUntilDate=now_utc() + datetime.timedelta(days=1))
     assert (code, status) == ("InvalidRequest", 400)
+    assert response["Error"]["Message"] == "Bucket is missing ObjectLockConfiguration"    # a write's own wording
 
 
 def test_object_without_retention_or_hold(s3, locked):

@@ -203,6 +203,29 @@ def test_restore_examples(s3, make_bucket):
     assert listed["RestoreStatus"] == {"IsRestoreInProgress": False, "RestoreExpiryDate": expiry}
 
 
+@pytest.mark.local_only
+def test_a_restored_copy_expires(lakebox_server, s3, make_bucket):
+    """Once the restored copy's expiry date has passed, S3 deletes the copy: the object is
+    archived only again (GET is InvalidObjectState, HEAD and listings show no restore) and
+    a new restore is accepted as a first one (202)."""
+    bucket = make_bucket("docex-restore-expiry")
+    s3.put_object(Bucket=bucket, Key="archive.txt", Body=b"cold", StorageClass="GLACIER")
+    s3.restore_object(Bucket=bucket, Key="archive.txt", RestoreRequest={"Days": 1})
+    assert s3.get_object(Bucket=bucket, Key="archive.txt")["Body"].read() == b"cold"
+    lakebox_server.advance_clock(3 * 86400)
+    try:
+        with pytest.raises(s3.exceptions.InvalidObjectState):
+            s3.get_object(Bucket=bucket, Key="archive.txt")
+        assert "Restore" not in s3.head_object(Bucket=bucket, Key="archive.txt")
+        listed, = s3.list_objects_v2(Bucket=bucket, OptionalObjectAttributes=["RestoreStatus"])["Contents"]
+        assert "RestoreStatus" not in listed
+        again = s3.restore_object(Bucket=bucket, Key="archive.txt", RestoreRequest={"Days": 1})
+        assert again["ResponseMetadata"]["HTTPStatusCode"] == 202
+        assert s3.get_object(Bucket=bucket, Key="archive.txt")["Body"].read() == b"cold"
+    finally:
+        lakebox_server.advance_clock(-3 * 86400)
+
+
 @pytest.mark.parametrize("asked", [None, "", " , "])
 def test_object_attributes_need_the_header(lakebox_server, sample, asked):
     """GetObjectAttributes without attribute names: 400 InvalidRequest (a recorded reply);
