@@ -13,7 +13,7 @@ from sqlglot import ErrorLevel, exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 
-from lakebox.engine import decimals, functions, strict, time_zones
+from lakebox.engine import arity, decimals, functions, strict, time_zones
 
 
 class SqlSyntaxError(ValueError):
@@ -37,7 +37,8 @@ class LakeboxTrino(Trino):
     itself (sqlglot would map them to DuckDB functions that answer differently)."""
 
     class Parser(Trino.Parser):
-        FUNCTIONS = {**Trino.Parser.FUNCTIONS, **{name: _as_call(name) for name in functions.PARSED_AS_CALLS}}
+        FUNCTIONS = arity.wrong_arity_kept(
+            {**Trino.Parser.FUNCTIONS, **{name: _as_call(name) for name in functions.PARSED_AS_CALLS}})
 
 
 def parse(sql: str, read=LakeboxTrino) -> exp.Expression:

@@ -192,7 +192,7 @@ _NUMBER_COLUMNS = {"int": "integer", "integer": "integer", "bigint": "bigint", "
 _TIME_COLUMNS = {"date": "date", "timestamp": "timestamp(3)", "timestamp(6)": "timestamp(6)"}
 
 
-def _trino_type(node, column_types: dict, ctes: frozenset = frozenset()) -> str | None:
+def trino_type(node, column_types: dict, ctes: frozenset = frozenset()) -> str | None:
     """Trino's name of a literal's or catalog column's type, when it is a number, a text,
     a date or a timestamp."""
     if isinstance(node, exp.Literal) and node.is_string:
@@ -255,7 +255,7 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
     query has none that lakebox can place."""
     ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
     for node in tree.find_all(*_OPERATORS, exp.DPipe):
-        left, right = _trino_type(node.this, column_types, ctes), _trino_type(node.expression, column_types, ctes)
+        left, right = trino_type(node.this, column_types, ctes), trino_type(node.expression, column_types, ctes)
         if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
             continue
         ends, starts = _offsets(node.this, "end"), _offsets(node.expression, "start")
@@ -321,7 +321,7 @@ def _exact_type(node, column_types: dict) -> str | None:
         return _exact_type(node.this, column_types)
     if isinstance(node, exp.Cast):
         return _SIGN_TYPES_OF_CASTS.get(node.to.this)
-    return _trino_type(node, column_types)
+    return trino_type(node, column_types)
 
 
 def sign_of_an_integer_keeps_its_type(tree: exp.Expression, column_types: dict) -> exp.Expression:
