@@ -38,3 +38,15 @@ def test_round_without_an_argument_is_no_syntax_error(query):
 
 def test_the_right_number_of_arguments_still_runs(query):
     assert query("SELECT substr('abc', 2), round(2.5), split('a,b', ',')")[1][1] == ["bc", "3", "[a, b]"]
+
+
+def test_unnest_keeps_the_array_order_through_a_filter_and_an_aggregate(query, bucket):
+    query(f"CREATE TABLE nested WITH (external_location = 's3://{bucket}/nested/') AS "
+          "SELECT * FROM (VALUES (1, ARRAY[1, 2, 3, 4]), (2, ARRAY[1, 4, 5])) AS t(id, a)")
+    rows = query("SELECT id, x FROM nested CROSS JOIN UNNEST(a) AS u(x) WHERE x > 1 AND id = 1")[1]
+    assert rows[1:] == [["1", "2"], ["1", "3"], ["1", "4"]]
+    rows = query("SELECT n.id, array_agg(u.x) FROM nested AS n CROSS JOIN UNNEST(n.a) AS u(x) "
+                 "WHERE u.x > 1 GROUP BY n.id ORDER BY n.id")[1]
+    assert rows[1:] == [["1", "[2, 3, 4]"], ["2", "[4, 5]"]]
+    assert query("SELECT * FROM nested CROSS JOIN UNNEST(a) AS u(x) WHERE x = 5")[1] == [
+        ["id", "a", "x"], ["2", "[1, 4, 5]", "5"]]
