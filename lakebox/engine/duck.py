@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (arity, avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, regex_read,
-                            scan_bytes, strict, text, time_zones, types)
+from lakebox.engine import (arity, avro_read, bucketing as hive_buckets, codecs, dialect, distinct_order, duck_read,
+                            functions, regex_read, scan_bytes, strict, text, time_zones, types)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -276,6 +276,7 @@ class DuckQuery:
                     **column_types}         # partition columns are compared as they are typed, too
         text = self._tree.meta.get("sql", "")
         mismatch = arity.unexpected_parameters(self._tree, compared, text, self._constant_type) or \
+            distinct_order.order_not_in_distinct(self._tree, text) or \
             strict.operator_type_mismatch(self._tree, compared, text) or \
             strict.avg_of_a_date(self._tree, compared, text)
         if mismatch is not None:

@@ -50,3 +50,31 @@ def test_unnest_keeps_the_array_order_through_a_filter_and_an_aggregate(query, b
     assert rows[1:] == [["1", "[2, 3, 4]"], ["2", "[4, 5]"]]
     assert query("SELECT * FROM nested CROSS JOIN UNNEST(a) AS u(x) WHERE x = 5")[1] == [
         ["id", "a", "x"], ["2", "[1, 4, 5]", "5"]]
+
+
+def test_durations_checks_and_hashes_a_data_engineer_uses(query):
+    rows = query("SELECT human_readable_seconds(3762), parse_duration('3.81 d'), luhn_check('79927398713'), "
+                 "to_hex(xxhash64(to_utf8('abc'))), soundex('Robert'), combinations(ARRAY['a', 'b', 'c'], 2), "
+                 "map_zip_with(MAP(ARRAY['a'], ARRAY[1]), MAP(ARRAY['a', 'b'], ARRAY[2, 3]), "
+                 "(k, v1, v2) -> coalesce(v1, 0) * 10 + v2)")[1]
+    assert rows[1] == ["1 hour, 2 minutes, 42 seconds", "3 19:26:24.000", "true", "44BC2CF5AD770999", "R163",
+                       "[[a, b], [a, c], [b, c]]", "{a=12, b=3}"]
+
+
+def test_invalid_arguments_of_those_functions(query):
+    for sql, reason in [
+        ("SELECT parse_duration('soon')",
+         "INVALID_FUNCTION_ARGUMENT: duration is not a valid data duration string: soon"),
+        ("SELECT luhn_check('12a4')", "INVALID_FUNCTION_ARGUMENT: Input contains non-digit character"),
+        ("SELECT combinations(ARRAY[1, 2], 6)", "INVALID_FUNCTION_ARGUMENT: combination size must not exceed 5: 6"),
+    ]:
+        execution, _, _ = query(sql, expect="FAILED")
+        assert execution["Status"]["StateChangeReason"] == reason
+
+
+def test_select_distinct_orders_only_by_what_it_selects(query):
+    execution, _, _ = query("SELECT DISTINCT a FROM (VALUES (1, 2)) AS t(a, b)\nORDER BY a, b", expect="FAILED")
+    assert _reason(execution) == ("EXPRESSION_NOT_IN_DISTINCT: line 2:13: For SELECT DISTINCT, ORDER BY "
+                                  "expressions must appear in select list", 2)
+    rows = query("SELECT DISTINCT a AS x, b FROM (VALUES (1, 2), (1, 2), (3, 4)) AS t(a, b) ORDER BY x DESC, t.b")[1]
+    assert rows[1:] == [["3", "4"], ["1", "2"]]
