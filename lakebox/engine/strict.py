@@ -177,11 +177,29 @@ def array_and_binary_operands(tree: exp.Expression, column_types: dict) -> exp.E
             node.replace(exp.Anonymous(this="octet_length", expressions=[node.this.copy()]))
         elif isinstance(node, exp.DPipe):
             left, right = node.this, node.expression
-            if _is_array(left, column_types) and _is_scalar(right, column_types):
+            depths = _array_depth(left, column_types), _array_depth(right, column_types)
+            if _is_array(left, column_types) and _is_scalar(right, column_types) or \
+                    None not in depths and depths[0] == depths[1] + 1:
                 node.replace(exp.Anonymous(this="list_append", expressions=[left.copy(), right.copy()]))
-            elif _is_scalar(left, column_types) and _is_array(right, column_types):
+            elif _is_scalar(left, column_types) and _is_array(right, column_types) or \
+                    None not in depths and depths[0] + 1 == depths[1]:
                 node.replace(exp.Anonymous(this="list_prepend", expressions=[left.copy(), right.copy()]))
     return tree
+
+
+def _array_depth(node, column_types: dict) -> int | None:
+    """How many arrays deep `node` is (`ARRAY[ARRAY[1]]` 2, a scalar 0), None if unknown:
+    `array || array of arrays` puts the first in front of the second's elements."""
+    if isinstance(node, exp.Array):
+        depths = {_array_depth(element, column_types) for element in node.expressions}
+        return 1 + depths.pop() if len(depths) == 1 and None not in depths else (1 if not depths else None)
+    if isinstance(node, exp.Column):
+        kind = column_types.get(node.name.lower(), "").lower().replace(" ", "")
+        depth = 0
+        while kind.startswith("array<"):
+            depth, kind = depth + 1, kind[len("array<"):]
+        return depth if kind else None
+    return 0 if isinstance(node, exp.Literal) else None
 
 
 _OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.EQ: "=", exp.NEQ: "<>",

@@ -78,3 +78,8 @@ def test_select_distinct_orders_only_by_what_it_selects(query):
                                   "expressions must appear in select list", 2)
     rows = query("SELECT DISTINCT a AS x, b FROM (VALUES (1, 2), (1, 2), (3, 4)) AS t(a, b) ORDER BY x DESC, t.b")[1]
     assert rows[1:] == [["3", "4"], ["1", "2"]]
+
+
+def test_an_array_joins_an_array_of_arrays_as_one_element(query):
+    rows = query("SELECT ARRAY[4, 5] || ARRAY[ARRAY[1, 2], ARRAY[3, 4]], ARRAY[ARRAY[1]] || ARRAY[2]")[1]
+    assert rows[1] == ["[[4, 5], [1, 2], [3, 4]]", "[[1], [2]]"]

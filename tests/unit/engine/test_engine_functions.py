@@ -158,6 +158,8 @@ TRINO_ANSWERS += [
      '"[[foo, bar], [foo, baz], [bar, baz]]","[[1, 2, 3], [1, 2, 4], [1, 3, 4], [2, 3, 4]]","[]"'),
     ("map_zip_with(MAP(ARRAY['k1', 'k2'], ARRAY[1, 2]), MAP(ARRAY['k2', 'k3'], ARRAY[4, 9]), (k, v1, v2) -> "
      "coalesce(v1, 0) + coalesce(v2, 0))", '"{k1=1, k2=6, k3=9}"'),
+    ("ARRAY[4, 5] || ARRAY[ARRAY[1, 2], ARRAY[3, 4]], ARRAY[ARRAY[1, 2]] || ARRAY[3], ARRAY[1] || ARRAY[2]",
+     '"[[4, 5], [1, 2], [3, 4]]","[[1, 2], [3]]","[1, 2]"'),
 ]
 
 
