@@ -83,3 +83,12 @@ def test_select_distinct_orders_only_by_what_it_selects(query):
 def test_an_array_joins_an_array_of_arrays_as_one_element(query):
     rows = query("SELECT ARRAY[4, 5] || ARRAY[ARRAY[1, 2], ARRAY[3, 4]], ARRAY[ARRAY[1]] || ARRAY[2]")[1]
     assert rows[1] == ["[[4, 5], [1, 2], [3, 4]]", "[[1], [2]]"]
+
+
+def test_unload_into_a_location_with_data_fails_and_writes_nothing(query, s3, bucket, database):
+    s3.put_object(Bucket=bucket, Key="taken/old.json", Body=b"{}")
+    execution, _, _ = query(f"UNLOAD (SELECT 1 AS x) TO 's3://{bucket}/taken/' WITH (format = 'JSON')", expect="FAILED")
+    query_id = execution["QueryExecutionId"]
+    assert _reason(execution) == (f"HIVE_PATH_ALREADY_EXISTS: Target directory for table '{database}.{query_id}' "
+                                  f"already exists: s3://{bucket}/taken/", 2)
+    assert [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="taken/")["Contents"]] == ["taken/old.json"]
