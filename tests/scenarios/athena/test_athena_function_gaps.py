@@ -92,3 +92,13 @@ def test_unload_into_a_location_with_data_fails_and_writes_nothing(query, s3, bu
     assert _reason(execution) == (f"HIVE_PATH_ALREADY_EXISTS: Target directory for table '{database}.{query_id}' "
                                   f"already exists: s3://{bucket}/taken/", 2)
     assert [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="taken/")["Contents"]] == ["taken/old.json"]
+
+
+def test_show_create_table_of_a_bucketed_table_names_its_buckets(query, bucket):
+    query(f"CREATE TABLE clicks WITH (format = 'PARQUET', external_location = 's3://{bucket}/clicks/', "
+          "bucketed_by = ARRAY['id', 'name'], bucket_count = 8) AS SELECT 1 AS id, 'a' AS name")
+    lines = [row[0] for row in query("SHOW CREATE TABLE clicks")[1][1:]]
+    at = lines.index("CLUSTERED BY (")
+    assert lines[at - 1] == "  `name` string)"
+    assert lines[at:at + 4] == ["CLUSTERED BY (", "  id,", "  name)", "INTO 8 BUCKETS"]
+    assert lines[at + 4] == "ROW FORMAT SERDE"
