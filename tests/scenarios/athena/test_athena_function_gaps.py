@@ -102,3 +102,14 @@ def test_show_create_table_of_a_bucketed_table_names_its_buckets(query, bucket):
     assert lines[at - 1] == "  `name` string)"
     assert lines[at:at + 4] == ["CLUSTERED BY (", "  id,", "  name)", "INTO 8 BUCKETS"]
     assert lines[at + 4] == "ROW FORMAT SERDE"
+
+
+def test_runtime_statistics_count_the_result_bytes(athena, s3, query, bucket):
+    execution, _, _ = query("SELECT x FROM UNNEST(sequence(1, 3)) AS t(x)")
+    query_id = execution["QueryExecutionId"]
+    runtime = athena.get_query_runtime_statistics(QueryExecutionId=query_id)["QueryRuntimeStatistics"]
+    size = s3.head_object(Bucket=bucket, Key=f"results/{query_id}.csv")["ContentLength"]
+    assert (runtime["Rows"]["OutputRows"], runtime["Rows"]["OutputBytes"]) == (3, size)
+    assert set(runtime["Timeline"]) == {"QueryQueueTimeInMillis", "ServicePreProcessingTimeInMillis",
+                                        "QueryPlanningTimeInMillis", "EngineExecutionTimeInMillis",
+                                        "ServiceProcessingTimeInMillis", "TotalExecutionTimeInMillis"}
