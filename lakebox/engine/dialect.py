@@ -13,7 +13,7 @@ from sqlglot import ErrorLevel, exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 
-from lakebox.engine import decimals, functions, strict, time_zones
+from lakebox.engine import arity, decimals, functions, strict, time_zones, unnest_order
 
 
 class SqlSyntaxError(ValueError):
@@ -37,7 +37,8 @@ class LakeboxTrino(Trino):
     itself (sqlglot would map them to DuckDB functions that answer differently)."""
 
     class Parser(Trino.Parser):
-        FUNCTIONS = {**Trino.Parser.FUNCTIONS, **{name: _as_call(name) for name in functions.PARSED_AS_CALLS}}
+        FUNCTIONS = arity.wrong_arity_kept(
+            {**Trino.Parser.FUNCTIONS, **{name: _as_call(name) for name in functions.PARSED_AS_CALLS}})
 
 
 def parse(sql: str, read=LakeboxTrino) -> exp.Expression:
@@ -505,6 +506,7 @@ TYPED_FIXES = [
     ("an array subscript past the end, a map key not there fail", strict.subscripts_in_bounds),
     ("reverse(array), length(varbinary), array || element", strict.array_and_binary_operands),
     ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
+    ("UNNEST keeps the array's order through a filter", unnest_order.unnest_keeps_the_array_order),
     ("CAST(text AS varchar(n)) keeps n characters", cast_of_text_to_varchar_n_truncates),
     ("CAST(text AS JSON) is a JSON string", cast_of_text_to_json_is_a_json_string),
     ("CAST(map AS JSON) has its keys in order", cast_of_a_map_to_json_sorts_its_keys),
@@ -545,6 +547,7 @@ _TRIGGERS = {
     avg_of_a_decimal_keeps_its_type: {exp.Avg},
     cast_to_varchar_as_trino: {exp.Cast, exp.TryCast},
     unnest_of_several_arrays_or_a_map: {exp.Unnest},
+    unnest_order.unnest_keeps_the_array_order: {exp.Unnest},
     row_to_json_names_its_fields: {exp.Cast},
     strict.correlation_not_a_number_is_null: {exp.Corr},
     strict.casts_of_text_to_integers: {exp.Cast, exp.TryCast},

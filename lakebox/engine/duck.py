@@ -16,8 +16,9 @@ import pyarrow.parquet as pq
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (alias_references, avro_read, bucketing as hive_buckets, codecs, dialect, duck_read,
-                            functions, json_rows, placement, regex_read, scan_bytes, strict, text, time_zones, types)
+from lakebox.engine import (alias_references, arity, avro_read, bucketing as hive_buckets, codecs, dialect,
+                            distinct_order, duck_read, functions, json_rows, placement, regex_read, scan_bytes, strict,
+                            text, time_zones, types)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -267,6 +268,17 @@ class DuckQuery:
                 return EngineError("FUNCTION_NOT_FOUND", f"{strict.line_and_column(sql, token.start)}: {error.message}")
         return error
 
+    def _constant_type(self, argument: exp.Expression) -> str:
+        """Trino's type of a call's argument that reads no column, as DuckDB types it
+        (`unknown`, Trino's type of NULL, for one that reads a column)."""
+        if argument.find(exp.Column) is not None:
+            return "unknown"
+        try:
+            kind = self._cursor.sql(dialect.translate(exp.select(argument.copy()))).types[0]
+        except duckdb.Error:
+            return "unknown"
+        return types.trino_type_of_duck(str(kind))
+
     def bind(self):
         """Resolve the tables to views over their files and learn the result's columns
         and the bytes it will read."""
@@ -299,7 +311,9 @@ class DuckQuery:
         compared = {**{name.lower(): kind for source in self._sources for name, kind in source.partition_keys},
                     **column_types}         # partition columns are compared as they are typed, too
         text = self._tree.meta.get("sql", "")
-        mismatch = strict.operator_type_mismatch(self._tree, compared, text) or \
+        mismatch = arity.unexpected_parameters(self._tree, compared, text, self._constant_type) or \
+            distinct_order.order_not_in_distinct(self._tree, text) or \
+            strict.operator_type_mismatch(self._tree, compared, text) or \
             strict.avg_of_a_date(self._tree, compared, text)
         if mismatch is not None:
             raise EngineError(*mismatch)

@@ -19,7 +19,7 @@ import zlib
 import sqlglot
 from sqlglot import exp
 
-from lakebox.engine import datetime_patterns, histograms, strict
+from lakebox.engine import datetime_patterns, histograms, python_functions, strict
 from lakebox.engine.types import trino_type_of_duck
 
 PREFIX = "trino_"
@@ -180,16 +180,15 @@ _MACRO_NAMES = {name for name, _, _ in MACROS}
 
 RENAMES = {"zip": "list_zip", "arrays_overlap": "list_has_any", "codepoint": "unicode",
            "hamming_distance": "hamming", "is_finite": "isfinite", "is_infinite": "isinf", "format": "printf",
-           "crc32": CRC32_FUNCTION, "format_number": FORMAT_NUMBER_FUNCTION}
+           "crc32": CRC32_FUNCTION, "format_number": FORMAT_NUMBER_FUNCTION, **python_functions.RENAMES}
 
 UNSUPPORTED = {
-    "xxhash64", "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "checksum", "approx_set", "merge",
-    "empty_approx_set", "cardinality_hll", "luhn_check", "word_stem", "combinations",
-    "human_readable_seconds", "parse_duration", "parse_data_size",
+    "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "checksum", "approx_set", "merge",
+    "empty_approx_set", "cardinality_hll", "word_stem", "parse_data_size",
     "timezone_hour", "timezone_minute", "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
     "tdigest_agg", "value_at_quantile", "values_at_quantiles", "approx_most_frequent",
-    "evaluate_classifier_predictions", "map_zip_with", "inverse_beta_cdf", "beta_cdf", "inverse_normal_cdf",
+    "evaluate_classifier_predictions", "inverse_beta_cdf", "beta_cdf", "inverse_normal_cdf",
     "normal_cdf", "wilson_interval_lower", "wilson_interval_upper", "from_ieee754_32", "from_ieee754_64",
     "to_ieee754_32", "to_ieee754_64", "hmac_md5", "hmac_sha1", "hmac_sha256", "hmac_sha512", "spooky_hash",
     "from_big_endian_32", "from_big_endian_64", "to_big_endian_32", "to_big_endian_64", "bing_tile",
@@ -206,6 +205,7 @@ def install(db):
     db.create_function(CRC32_FUNCTION, lambda data: zlib.crc32(data), ["BLOB"], "BIGINT")
     db.create_function(FORMAT_NUMBER_FUNCTION, format_number, ["DOUBLE"], "VARCHAR")
     histograms.install(db)
+    python_functions.install(db)
     db.create_function(WEIGHTED_INDEX_FUNCTION, weighted_index, ["DOUBLE[]", "DOUBLE"], "BIGINT")
 
 
@@ -501,6 +501,49 @@ def _reduce_agg(arguments):
                      "lambda __s, __x: __body, __init) END", v=arguments[0], init=arguments[1], body=body)
 
 
+def _map_zip_with(arguments):
+    """map_zip_with(m1, m2, (k, v1, v2) -> v): over the keys of m1, then those only m2
+    has; a value a map lacks is NULL."""
+    _arity(arguments, 3, "map_zip_with")
+    body = _lambda_body(arguments[2], "__e.k", "__e.v1", "__e.v2")
+    return template("map_from_entries(list_transform(list_transform(trino_array_distinct(list_concat("
+                    "map_keys(__m1), map_keys(__m2))), lambda __k: {'k': __k, 'v1': map_extract_value(__m1, __k), "
+                    "'v2': map_extract_value(__m2, __k)}), lambda __e: {'key': __e.k, 'value': __body}))",
+                    m1=arguments[0], m2=arguments[1], body=body)
+
+
+_MOST_COMBINED = 5
+
+
+def _combinations(arguments):
+    """combinations(a, n): the n-element groups of a's elements by position, in order
+    (`[[a1, a2], [a1, a3], [a2, a3]]`), n a constant from 0 to 5 as Trino allows."""
+    _arity(arguments, 2, "combinations")
+    size = arguments[1]
+    if not (isinstance(size, exp.Literal) and not size.is_string and size.this.isdigit()):
+        if isinstance(size, exp.Neg) and isinstance(size.this, exp.Literal):
+            return exp.Anonymous(this="error", expressions=[exp.Literal.string(
+                f"{strict.FAILURE_PREFIX}INVALID_FUNCTION_ARGUMENT:combination size must not be negative: "
+                f"-{size.this.this}")])
+        raise FunctionNotSupported("Function 'combinations' with a size that is not a constant is not supported")
+    if int(size.this) > _MOST_COMBINED:
+        return exp.Anonymous(this="error", expressions=[exp.Literal.string(
+            f"{strict.FAILURE_PREFIX}INVALID_FUNCTION_ARGUMENT:combination size must not exceed {_MOST_COMBINED}: "
+            f"{size.this}")])
+    count = int(size.this)
+    if count == 0:
+        return template("CASE WHEN __a IS NOT NULL THEN [[]] END", a=arguments[0])
+    indexes = [f"__i{level}" for level in range(count)]
+    body = "[" + ", ".join(f"__a[{index}]" for index in indexes) + "]"
+    for level in reversed(range(count)):
+        start = "1" if level == 0 else f"{indexes[level - 1]} + 1"
+        inner = f"lambda {indexes[level]}: {body}"
+        body = f"list_transform(range({start}, len(__a) + 1), {inner})"
+        if level < count - 1:
+            body = f"flatten({body})"
+    return template(body, a=arguments[0])
+
+
 def _pattern_call(name: str, duck_function: str, convert, result_type: str | None = None):
     """A date function whose pattern is converted to DuckDB's strftime/strptime form."""
     def build(arguments):
@@ -563,6 +606,8 @@ _REWRITES = {
     "typeof": _typeof,
     "reduce_agg": _reduce_agg,
     "numeric_histogram": _numeric_histogram,
+    "map_zip_with": _map_zip_with,
+    "combinations": _combinations,
     "normalize": _normalize,
 }
 
@@ -582,4 +627,4 @@ NODE_TYPES = set(_NODES)
 PARSED_AS_CALLS = ["ARRAY_DISTINCT", "ARRAY_INTERSECT", "ARRAY_EXCEPT", "FORMAT", "DATE_FORMAT", "DATE_PARSE",
                    "PARSE_DATETIME", "TYPEOF", "REPEAT", "SHUFFLE", "CURRENT_TIMEZONE", "WIDTH_BUCKET",
                    "URL_ENCODE", "URL_DECODE", "SPLIT_TO_MAP", "JSON_EXTRACT_SCALAR", "JSON_EXTRACT",
-                   "SPLIT_PART"]
+                   "SPLIT_PART", "SOUNDEX"]

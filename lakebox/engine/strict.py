@@ -177,11 +177,29 @@ def array_and_binary_operands(tree: exp.Expression, column_types: dict) -> exp.E
             node.replace(exp.Anonymous(this="octet_length", expressions=[node.this.copy()]))
         elif isinstance(node, exp.DPipe):
             left, right = node.this, node.expression
-            if _is_array(left, column_types) and _is_scalar(right, column_types):
+            depths = _array_depth(left, column_types), _array_depth(right, column_types)
+            if _is_array(left, column_types) and _is_scalar(right, column_types) or \
+                    None not in depths and depths[0] == depths[1] + 1:
                 node.replace(exp.Anonymous(this="list_append", expressions=[left.copy(), right.copy()]))
-            elif _is_scalar(left, column_types) and _is_array(right, column_types):
+            elif _is_scalar(left, column_types) and _is_array(right, column_types) or \
+                    None not in depths and depths[0] + 1 == depths[1]:
                 node.replace(exp.Anonymous(this="list_prepend", expressions=[left.copy(), right.copy()]))
     return tree
+
+
+def _array_depth(node, column_types: dict) -> int | None:
+    """How many arrays deep `node` is (`ARRAY[ARRAY[1]]` 2, a scalar 0), None if unknown:
+    `array || array of arrays` puts the first in front of the second's elements."""
+    if isinstance(node, exp.Array):
+        depths = {_array_depth(element, column_types) for element in node.expressions}
+        return 1 + depths.pop() if len(depths) == 1 and None not in depths else (1 if not depths else None)
+    if isinstance(node, exp.Column):
+        kind = column_types.get(node.name.lower(), "").lower().replace(" ", "")
+        depth = 0
+        while kind.startswith("array<"):
+            depth, kind = depth + 1, kind[len("array<"):]
+        return depth if kind else None
+    return 0 if isinstance(node, exp.Literal) else None
 
 
 _OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.EQ: "=", exp.NEQ: "<>",
@@ -192,7 +210,7 @@ _NUMBER_COLUMNS = {"int": "integer", "integer": "integer", "bigint": "bigint", "
 _TIME_COLUMNS = {"date": "date", "timestamp": "timestamp(3)", "timestamp(6)": "timestamp(6)"}
 
 
-def _trino_type(node, column_types: dict, ctes: frozenset = frozenset()) -> str | None:
+def trino_type(node, column_types: dict, ctes: frozenset = frozenset()) -> str | None:
     """Trino's name of a literal's or catalog column's type, when it is a number, a text,
     a date or a timestamp."""
     if isinstance(node, exp.Literal) and node.is_string:
@@ -255,7 +273,7 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
     query has none that lakebox can place."""
     ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
     for node in tree.find_all(*_OPERATORS, exp.DPipe):
-        left, right = _trino_type(node.this, column_types, ctes), _trino_type(node.expression, column_types, ctes)
+        left, right = trino_type(node.this, column_types, ctes), trino_type(node.expression, column_types, ctes)
         if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
             continue
         ends, starts = _offsets(node.this, "end"), _offsets(node.expression, "start")
@@ -321,7 +339,7 @@ def _exact_type(node, column_types: dict) -> str | None:
         return _exact_type(node.this, column_types)
     if isinstance(node, exp.Cast):
         return _SIGN_TYPES_OF_CASTS.get(node.to.this)
-    return _trino_type(node, column_types)
+    return trino_type(node, column_types)
 
 
 def sign_of_an_integer_keeps_its_type(tree: exp.Expression, column_types: dict) -> exp.Expression:

@@ -118,6 +118,7 @@ def show_create_table(ctx, statement, database, engine):
     if keys:
         lines += ["PARTITIONED BY ("] + [f"  `{k['Name']}` {k['Type']}{',' if i < len(keys) - 1 else ')'}"
                                          for i, k in enumerate(keys)]
+    lines += _clustered_by(sd)
     lines += ["ROW FORMAT SERDE", f"  '{serde.get('SerializationLibrary', '')}'"]
     if serde.get("Parameters"):
         params = list(serde["Parameters"].items())
@@ -130,6 +131,19 @@ def show_create_table(ctx, statement, database, engine):
         lines += ["TBLPROPERTIES ("] + [f"  '{k}'='{v}'{',' if i < len(params) - 1 else ')'}"
                                         for i, (k, v) in enumerate(params)]
     return lines
+
+
+def _clustered_by(sd: dict) -> list[str]:
+    """Hive's bucketing clause: the bucket columns (and sort columns) one a line, unquoted."""
+    columns = sd.get("BucketColumns") or []
+    if not columns:
+        return []
+    lines = ["CLUSTERED BY ("] + [f"  {column}{',' if i < len(columns) - 1 else ')'}" for i, column in enumerate(columns)]
+    sort = sd.get("SortColumns") or []
+    if sort:
+        lines += ["SORTED BY ("] + [f"  {item['Column']} {'ASC' if item.get('SortOrder', 1) else 'DESC'}"
+                                    f"{',' if i < len(sort) - 1 else ')'}" for i, item in enumerate(sort)]
+    return lines + [f"INTO {sd.get('NumberOfBuckets', 0)} BUCKETS"]
 
 
 def _view_to_show(ctx, db_name: str, name: str) -> dict:

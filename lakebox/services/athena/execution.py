@@ -103,6 +103,7 @@ def _write_select(job, query, outcome, temp_path):
     columns = query.result_columns
     outcome.columns = columns
     outcome.figures["rows"] = rows
+    outcome.figures["OutputBytes"] = os.path.getsize(path)
     result = model.result_file(job.output_location, job.query_id, text=False)
     outcome.objects.append((result, path, "text/csv"))
     outcome.objects.append((result + ".metadata", _metadata_file(temp_path, columns), "application/octet-stream"))

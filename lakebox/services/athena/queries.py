@@ -454,6 +454,8 @@ def get_query_runtime_statistics(ctx, params):
     timeline = {"QueryQueueTimeInMillis": figures.get("QueryQueueTimeInMillis", 0),
                 "EngineExecutionTimeInMillis": figures.get("EngineExecutionTimeInMillis", 0),
                 "TotalExecutionTimeInMillis": figures.get("TotalExecutionTimeInMillis", 0),
-                "QueryPlanningTimeInMillis": 0, "ServiceProcessingTimeInMillis": 0}
-    rows = {"InputBytes": figures.get("DataScannedInBytes", 0), "OutputRows": figures.get("rows", 0)}
+                "QueryPlanningTimeInMillis": 0, "ServicePreProcessingTimeInMillis": 0,
+                "ServiceProcessingTimeInMillis": 0}
+    rows = {"InputBytes": figures.get("DataScannedInBytes", 0), "OutputRows": figures.get("rows", 0),
+            "OutputBytes": figures.get("OutputBytes", 0)}
     return {"QueryRuntimeStatistics": {"Timeline": timeline, "Rows": rows}}

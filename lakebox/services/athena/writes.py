@@ -451,10 +451,12 @@ def _unload(ctx, engine, query_id, statement, database, output):
     if not location.startswith("s3://") or len(location) <= len("s3://"):
         raise EngineError("INVALID_ARGUMENTS", f"UNLOAD location must be an s3:// URI: {location}")
     location = location if location.endswith("/") else location + "/"
+    partitioned_by = [column.lower() for column in props.get("partitioned_by") or []]
+    if not partitioned_by:      # a partitioned UNLOAD adds its files to the partitions' folders
+        _require_empty(ctx, location, f"{database}.{query_id}")
     tree = statement.tree
     sources = planning.resolve_sources(ctx, engine, tree, database)
     job = execution.Job(query_id, "unload", tree, sources, database, output)
     job.write = {"format": file_format, "compression": compression, "location": location,
-                 "partitioned_by": [column.lower() for column in props.get("partitioned_by") or []],
-                 "delimiter": props.get("field_delimiter") or "\x01"}
+                 "partitioned_by": partitioned_by, "delimiter": props.get("field_delimiter") or "\x01"}
     return job

@@ -1,0 +1,145 @@
+"""Trino functions DuckDB has no counterpart for, in Python: registered in the engine's
+database as `lakebox_<name>` (`install`), a call to `<name>` renamed to it (`RENAMES`).
+Invalid input fails as Trino's INVALID_FUNCTION_ARGUMENT, through the failure text the
+engine reads back (`strict.FAILURE_PREFIX`)."""
+import datetime
+import math
+import re
+
+from lakebox.engine.strict import FAILURE_PREFIX
+
+
+class _InvalidArgument(ValueError):
+    def __init__(self, message: str):
+        super().__init__(f"{FAILURE_PREFIX}INVALID_FUNCTION_ARGUMENT:{message}")
+
+
+_WEEK, _DAY, _HOUR, _MINUTE = 604800, 86400, 3600, 60
+_UNITS = (("week", _WEEK), ("day", _DAY), ("hour", _HOUR), ("minute", _MINUTE), ("second", 1))
+
+
+def human_readable_seconds(seconds: float) -> str:
+    """`1 hour, 2 minutes, 42 seconds`: the units that are not zero of the seconds rounded
+    to the nearest whole one (and of their absolute value), `0 seconds` for none."""
+    if math.isnan(seconds) or math.isinf(seconds):
+        raise _InvalidArgument(f"Invalid argument found: {'NaN' if math.isnan(seconds) else 'Infinity'}")
+    left, parts = abs(math.floor(seconds + 0.5)), []
+    for name, size in _UNITS:
+        count, left = divmod(left, size)
+        if count:
+            parts.append(f"{count} {name}{'' if count == 1 else 's'}")
+    return ", ".join(parts) or "0 seconds"
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)\s*$")
+_DURATION_UNITS = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4, "h": 3.6e6, "d": 8.64e7}
+
+
+def parse_duration(text: str) -> datetime.timedelta:
+    """`'3.81 d'` as an interval of whole milliseconds (half rounded up), as Trino does."""
+    found = _DURATION.match(text)
+    if found is None:
+        raise _InvalidArgument(f"duration is not a valid data duration string: {text}")
+    unit = _DURATION_UNITS.get(found.group(2))
+    if unit is None:
+        raise _InvalidArgument(f"Unknown time unit: {found.group(2)}")
+    return datetime.timedelta(milliseconds=math.floor(float(found.group(1)) * unit + 0.5))
+
+
+def luhn_check(digits: str) -> bool:
+    """Whether a string of digits passes the Luhn (mod 10) check; '' does not."""
+    if digits and not all("0" <= char <= "9" for char in digits):
+        raise _InvalidArgument("Input contains non-digit character")
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        digit = int(char) * (2 if position % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return bool(digits) and total % 10 == 0
+
+
+_SOUNDEX = {**dict.fromkeys("BFPV", "1"), **dict.fromkeys("CGJKQSXZ", "2"), **dict.fromkeys("DT", "3"),
+            "L": "4", **dict.fromkeys("MN", "5"), "R": "6"}
+
+
+def soundex(text: str) -> str:
+    """American Soundex: the first letter and the codes of the next consonants, a code
+    repeated across H or W (or next to itself) counted once, padded with 0 to 4 characters;
+    characters other than the letters A-Z are left out ('' when none is a letter)."""
+    letters = [char for char in text.upper() if "A" <= char <= "Z"]
+    if not letters:
+        return ""
+    out, previous = [letters[0]], _SOUNDEX.get(letters[0], "")
+    for char in letters[1:]:
+        if char in "HW":
+            continue
+        code = _SOUNDEX.get(char, "")
+        if code and code != previous:
+            out.append(code)
+        previous = code
+        if len(out) == 4:
+            break
+    return "".join(out).ljust(4, "0")
+
+
+_MASK = 2**64 - 1
+_P1, _P2, _P3 = 11400714785074694791, 14029467366897019727, 1609587929392839161
+_P4, _P5 = 9650029242287828579, 2870177450012600261
+
+
+def _rotate(value: int, bits: int) -> int:
+    return ((value << bits) | (value >> (64 - bits))) & _MASK
+
+
+def _round(accumulator: int, lane: int) -> int:
+    return (_rotate((accumulator + lane * _P2) & _MASK, 31) * _P1) & _MASK
+
+
+def _merge(hashed: int, accumulator: int) -> int:
+    return ((hashed ^ _round(0, accumulator)) * _P1 + _P4) & _MASK
+
+
+def xxhash64(data: bytes) -> bytes:
+    """XXH64 of the bytes with seed 0, as 8 bytes big-endian (Trino's varbinary)."""
+    length, position = len(data), 0
+    if length >= 32:
+        lanes = [(_P1 + _P2) & _MASK, _P2, 0, (-_P1) & _MASK]
+        while position + 32 <= length:
+            for index in range(4):
+                lanes[index] = _round(lanes[index], int.from_bytes(data[position:position + 8], "little"))
+                position += 8
+        hashed = (_rotate(lanes[0], 1) + _rotate(lanes[1], 7) + _rotate(lanes[2], 12) + _rotate(lanes[3], 18)) & _MASK
+        for lane in lanes:
+            hashed = _merge(hashed, lane)
+    else:
+        hashed = _P5
+    hashed = (hashed + length) & _MASK
+    while position + 8 <= length:
+        hashed ^= _round(0, int.from_bytes(data[position:position + 8], "little"))
+        hashed = (_rotate(hashed, 27) * _P1 + _P4) & _MASK
+        position += 8
+    if position + 4 <= length:
+        hashed ^= (int.from_bytes(data[position:position + 4], "little") * _P1) & _MASK
+        hashed = (_rotate(hashed, 23) * _P2 + _P3) & _MASK
+        position += 4
+    for byte in data[position:]:
+        hashed ^= (byte * _P5) & _MASK
+        hashed = (_rotate(hashed, 11) * _P1) & _MASK
+    for shift, prime in ((33, _P2), (29, _P3)):
+        hashed = ((hashed ^ (hashed >> shift)) * prime) & _MASK
+    return (hashed ^ (hashed >> 32)).to_bytes(8, "big")
+
+
+# name -> (function, DuckDB parameter types, DuckDB result type)
+_FUNCTIONS = {
+    "human_readable_seconds": (human_readable_seconds, ["DOUBLE"], "VARCHAR"),
+    "parse_duration": (parse_duration, ["VARCHAR"], "INTERVAL"),
+    "luhn_check": (luhn_check, ["VARCHAR"], "BOOLEAN"),
+    "soundex": (soundex, ["VARCHAR"], "VARCHAR"),
+    "xxhash64": (xxhash64, ["BLOB"], "BLOB"),
+}
+RENAMES = {name: f"lakebox_{name}" for name in _FUNCTIONS}
+
+
+def install(db):
+    for name, (function, parameters, result) in _FUNCTIONS.items():
+        db.create_function(RENAMES[name], function, parameters, result)
