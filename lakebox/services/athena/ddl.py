@@ -340,6 +340,22 @@ def _alter_rename_partition(ctx, statement, database, engine):
     return []
 
 
+def _alter_partition_location(ctx, statement, database, engine):
+    """ALTER TABLE t PARTITION (...) SET LOCATION '...': the partition reads its files from
+    the new location; nothing moves."""
+    _refuse_iceberg(ctx, statement, database)
+    db_name, name = table_name(statement, database)
+    keys = [key["Name"].lower() for key in glue.get_table(ctx, db_name, name).get("PartitionKeys") or []]
+    values = _partition_values(statement.args["spec"], keys)
+    found = next((doc for doc in glue.list_partitions(ctx, db_name, name) if doc["Values"] == values), None)
+    if found is None:
+        raise DdlFailure("FAILED: SemanticException [Error 10006]: Partition not found")
+    kept = {key: found[key] for key in ("StorageDescriptor", "Parameters") if key in found}
+    kept["StorageDescriptor"] = dict(kept.get("StorageDescriptor") or {}, Location=statement.args["location"])
+    glue.update_partition(ctx, db_name, name, values, dict(kept, Values=values))
+    return []
+
+
 def _refuse_iceberg(ctx, statement, database):
     """Hive partition statements have no meaning for an Iceberg table."""
     db_name, name = table_name(statement, database)
@@ -511,7 +527,7 @@ _HANDLERS = {
     "create_database": _create_database, "create_table": _create_table, "create_view": _create_view,
     "drop_database": _drop_database, "drop_table": _drop_table, "drop_view": _drop_view,
     "alter_add_partition": _alter_add_partition, "alter_drop_partition": _alter_drop_partition,
-    "alter_rename_partition": _alter_rename_partition, "alter_rename_table": _alter_rename_table, "alter_database_properties": _alter_database_properties,
+    "alter_rename_partition": _alter_rename_partition, "alter_partition_location": _alter_partition_location, "alter_rename_table": _alter_rename_table, "alter_database_properties": _alter_database_properties,
     "alter_set_location": _alter_table, "alter_set_properties": _alter_table, "alter_replace_columns": _alter_table,
     "alter_unset_properties": _alter_table,
     "alter_add_columns": _alter_table, "alter_drop_column": _alter_table, "alter_change_column": _alter_table,
