@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (avro_read, bucketing as hive_buckets, codecs, dialect, duck_read, functions, regex_read,
-                            scan_bytes, strict, text, time_zones, types)
+from lakebox.engine import (avro_read, avro_write, bucketing as hive_buckets, codecs, dialect, duck_read, functions,
+                            regex_read, scan_bytes, strict, text, time_zones, types)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -431,8 +431,8 @@ class DuckQuery:
         if bucketed:
             select = self._with_buckets(select, rename, *bucketed)
             partitioned_by = list(partitioned_by) + [_BUCKET]
-        to_orc, orc_compression = file_format == "orc", compression
-        if to_orc:                      # DuckDB writes no ORC: Parquet first, each file converted after
+        convert, converted_compression = _CONVERTED.get(file_format), compression
+        if convert:                     # DuckDB writes no ORC or Avro: Parquet first, each file converted after
             file_format, compression = "parquet", "uncompressed"
         options = [f"FORMAT {file_format}"]
         if file_format == "csv":        # Hive text: \001 between fields, no quoting, NULL as \N
@@ -462,9 +462,9 @@ class DuckQuery:
                 if wanted != name:
                     os.rename(os.path.join(root, name), os.path.join(root, wanted))
                 found.append(os.path.relpath(os.path.join(root, wanted), directory))
-        if to_orc:
+        if convert:
             for relative in found:
-                _parquet_to_orc(os.path.join(directory, relative), orc_compression)
+                convert(os.path.join(directory, relative), converted_compression)
         if bucketed:
             found = _bucket_files(directory, found, prefix, suffix)
         if hadoop_snappy:
@@ -514,6 +514,9 @@ def _parquet_to_orc(path: str, compression: str | None):
     zstd, lz4 or None)."""
     table = pq.read_table(path)
     orc.write_table(table, path, compression=compression or "uncompressed")
+
+
+_CONVERTED = {"orc": _parquet_to_orc, "avro": avro_write.parquet_to_avro}
 
 
 def _bucket_files(directory: str, written: list[str], query_id: str, suffix: str) -> list[str]:

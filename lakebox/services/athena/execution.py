@@ -15,7 +15,7 @@ from lakebox.engine.dialect import NotSupported
 from lakebox.services.athena import model, results
 
 # CTAS/UNLOAD formats: DuckDB COPY format, default compression, file suffix by compression.
-WRITE_FORMATS = {"PARQUET": "parquet", "ORC": "orc", "JSON": "json", "TEXTFILE": "csv"}
+WRITE_FORMATS = {"PARQUET": "parquet", "ORC": "orc", "AVRO": "avro", "JSON": "json", "TEXTFILE": "csv"}
 _SUFFIX = {"gzip": ".gz", "zstd": ".zst", "snappy": ""}
 
 
@@ -134,7 +134,7 @@ def _write_data(job, query, outcome, temp_path):
     directory = temp_path() + ".d"
     outcome.temp_dirs.append(directory)
     compression = spec.get("compression")
-    suffix = ("" if spec["format"] == "ORC"         # ORC compresses inside the file, as Parquet does
+    suffix = ("" if spec["format"] in ("ORC", "AVRO")     # they compress inside the file, as Parquet does
               else ".snappy" if compression == "snappy" and spec["format"] != "PARQUET"
               else _SUFFIX.get(compression or "", ""))
     _check_insert_width(spec.get("table_types"), query.result_columns)

@@ -2,7 +2,12 @@
 each example's format (only buckets and locations adapted): CREATE EXTERNAL TABLE for
 CSV (LazySimpleSerDe, OpenCSVSerDe), TSV, JSON (OpenX, Hive), regex and Grok SerDes;
 partitions added, listed, relocated, repaired and dropped; `"t$partitions"`; projection;
-CTAS, INSERT INTO, UNLOAD; views; SHOW ... LIKE patterns."""
+CTAS (Avro too), INSERT INTO, UNLOAD; views; SHOW ... LIKE patterns."""
+import datetime
+import decimal
+import io
+
+import fastavro
 import pytest
 
 
@@ -145,6 +150,9 @@ _CTAS = [
     ("orc_bucketed", "format='ORC', write_compression='ZLIB', bucketed_by=ARRAY['id'], bucket_count=3"),
     ("json", "format='JSON'"),
     ("textfile", "format='TEXTFILE', field_delimiter=','"),
+    ("avro", "format='AVRO'"),
+    ("avro_snappy", "format='AVRO', write_compression='SNAPPY'"),
+    ("avro_partitioned", "format='AVRO', write_compression='ZSTD', partitioned_by=ARRAY['v']"),
 ]
 
 
@@ -152,13 +160,37 @@ _CTAS = [
 def test_ctas_examples(query, bucket, source, properties):
     assert query(f"CREATE TABLE copy WITH ({properties.format(b=bucket)}) AS SELECT * FROM src")[1] == [
         ["rows"], ["2"]]
-    assert query("SELECT * FROM copy ORDER BY id")[1] == [["id", "name", "v"], ["1", "ann", "2.5"], ["2", "bob", "3.5"]]
+    assert query("SELECT id, name, v FROM copy ORDER BY id")[1] == [
+        ["id", "name", "v"], ["1", "ann", "2.5"], ["2", "bob", "3.5"]]
+
+
+def test_unload_to_avro(query, s3, bucket, source):
+    """UNLOAD's guide: `WITH (format = 'AVRO')` writes Avro container files any Avro
+    reader opens (here fastavro), their types those of the query."""
+    query(f"UNLOAD (SELECT id, name, CAST(v AS decimal(5, 2)) AS price, DATE '2024-03-01' AS day FROM src) "
+          f"TO 's3://{bucket}/unloaded/' WITH (format = 'AVRO')")
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="unloaded/")["Contents"]]
+    records = [record for key in keys
+               for record in fastavro.reader(io.BytesIO(s3.get_object(Bucket=bucket, Key=key)["Body"].read()))]
+    assert sorted(records, key=lambda record: record["id"]) == [
+        {"id": 1, "name": "ann", "price": decimal.Decimal("2.50"), "day": datetime.date(2024, 3, 1)},
+        {"id": 2, "name": "bob", "price": decimal.Decimal("3.50"), "day": datetime.date(2024, 3, 1)}]
+
+
+def test_ctas_avro_refuses_gzip(query, source):
+    """Avro writes BZIP2, DEFLATE, SNAPPY, ZSTD or NONE (the guide's compression table)."""
+    failed = query("CREATE TABLE copy WITH (format='AVRO', write_compression='GZIP') AS SELECT * FROM src",
+                   expect="FAILED")[0]
+    assert failed["Status"]["StateChangeReason"] == "NOT_SUPPORTED: Compression GZIP is not supported"
 
 
 def test_ctas_partitioned_then_insert_into(query, source):
     query("CREATE TABLE parted WITH (format='PARQUET', partitioned_by=ARRAY['name']) AS SELECT id, v, name FROM src")
     query("INSERT INTO parted SELECT 5, 1.0, 'new'")
     assert query("SHOW PARTITIONS parted")[1] == [["name=ann"], ["name=bob"], ["name=new"]]
+    query("CREATE TABLE avro_parted WITH (format='AVRO', partitioned_by=ARRAY['name']) AS SELECT id, v, name FROM src")
+    query("INSERT INTO avro_parted VALUES (5, 1.0, 'new')")
+    assert query("SELECT * FROM avro_parted WHERE name = 'new'")[1] == [["id", "v", "name"], ["5", "1.0", "new"]]
     query("CREATE TABLE empty AS SELECT * FROM src WITH NO DATA")
     query("INSERT INTO empty (id, name) VALUES (10, 'y')")
     assert query("SELECT * FROM empty")[1] == [["id", "name", "v"], ["10", "y", None]]
