@@ -17,7 +17,7 @@ from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from lakebox.engine import (avro_read, avro_write, bucketing as hive_buckets, codecs, dialect, duck_read, functions,
-                            regex_read, scan_bytes, strict, text, time_zones, types)
+                            json_records, regex_read, scan_bytes, strict, text, time_zones, types)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -302,23 +302,25 @@ class DuckQuery:
         return None
 
     def _decompress(self, source):
-        """Text files in a compression DuckDB cannot read (snappy, bzip2) are read from a
-        plain copy, made for this query and removed when it closes. `size` stays the
-        object's: Athena bills the compressed bytes."""
+        """Text files in a compression DuckDB cannot read (snappy, bzip2), and CloudTrail's
+        files (their events as JSON lines), are read from a plain copy, made for this query
+        and removed when it closes. `size` stays the object's: Athena bills the compressed
+        bytes."""
         if source.format not in ("csv", "json", "regex"):
             return
         for part in source.parts:
             for index, found in enumerate(part.files):
                 compression = duck_read.compression_of(found)
-                if compression in codecs.READ_BY_DUCKDB:
+                if compression in codecs.READ_BY_DUCKDB and not source.json_records:
                     continue
                 if self._cancelled.is_set():
                     raise QueryCancelled()
                 if self._scratch is None:
                     self._scratch = tempfile.mkdtemp(prefix="lakebox-query-")
                 target = os.path.join(self._scratch, str(len(os.listdir(self._scratch))))
+                copy = json_records.records_copy if source.json_records else codecs.plain_copy
                 try:
-                    codecs.plain_copy(found.path, compression, target, found.uri)
+                    copy(found.path, compression, target, found.uri)
                 except codecs.CorruptFile as error:
                     raise EngineError("HIVE_CURSOR_ERROR", str(error)) from None
                 part.files[index] = DataFile(target, found.uri, found.size, "none")

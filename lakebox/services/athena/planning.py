@@ -95,6 +95,8 @@ def _source(ctx, tree, ref: exp.Table, table: dict, database: str, name: str) ->
         serde_library=(sd.get("SerdeInfo") or {}).get("SerializationLibrary") or "")
     if source.format == "grok":
         _grok_as_regex(source)
+    if "cloudtrail" in (sd.get("InputFormat") or "").lower() or "cloudtrail" in source.serde_library.lower():
+        source.format, source.json_records = "json", True       # events in each file's `Records`
     if source.partition_keys and projection.enabled(source.properties):
         keys = [key for key, _ in source.partition_keys]
         projected = projection.projected(source.properties, keys, sd.get("Location") or "", ctx.now, tree,
