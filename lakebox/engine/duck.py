@@ -298,7 +298,7 @@ class DuckQuery:
             except avro_read.AvroError as error:
                 raise EngineError("HIVE_CURSOR_ERROR", str(error)) from None
         if source.format == "json":
-            return self._json_keys(source)
+            return duck_read.with_json_mappings(source, self._json_keys(source))
         return None
 
     def _decompress(self, source):

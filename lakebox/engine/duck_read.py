@@ -117,6 +117,20 @@ def _empty_select(source, with_pseudo) -> str:
     return f"SELECT {', '.join(items)} WHERE false"
 
 
+def with_json_mappings(source: TableSource, spellings: dict) -> dict:
+    """The OpenX SerDe's `mapping.<column>` = `<key>` properties (a column read from a key
+    of another name, a reserved word such as `timestamp`), over the files' spellings: the
+    key matched case-insensitively unless `case.insensitive` is false."""
+    if "openx" not in source.serde_library.lower():
+        return spellings
+    insensitive = str(source.serde.get("case.insensitive", "true")).strip().lower() != "false"
+    mapped = dict(spellings)
+    for prop, key in source.serde.items():
+        if prop.lower().startswith("mapping.") and key:
+            mapped[prop[len("mapping."):].lower()] = spellings.get(key.lower(), key) if insensitive else key
+    return mapped
+
+
 def json_key(file_schema, name: str) -> str:
     """The key of the JSON files that spells column `name`: the OpenX and Hive JSON SerDes
     match keys case-insensitively (`userId` is column `userid`), and so does DuckDB's

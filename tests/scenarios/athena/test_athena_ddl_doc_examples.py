@@ -38,6 +38,15 @@ _TABLES = [
      "'org.openx.data.jsonserde.JsonSerDe' WITH SERDEPROPERTIES ('ignore.malformed.json'='true', "
      "'case.insensitive'='true') LOCATION 's3://{b}/json/'",
      "SELECT * FROM t", [["id", "name", "ts"], ["1", "a", "2020-01-01 00:00:00.000"]]),
+    ("openx_json_mapping_reserved_word", {"jsonmap/a.json": '{"timestamp":"2020-01-01 10:00:00","userId":"U1"}\n'},
+     "CREATE EXTERNAL TABLE t (ts string, userid string) ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' "
+     "WITH SERDEPROPERTIES (\"mapping.ts\" = \"timestamp\") LOCATION 's3://{b}/jsonmap/'",
+     "SELECT * FROM t", [["ts", "userid"], ["2020-01-01 10:00:00", "U1"]]),
+    ("openx_json_case_sensitive_mapping", {"jsonmap/a.json": '{"timestamp":"2020-01-01 10:00:00","userId":"U1"}\n'},
+     "CREATE EXTERNAL TABLE t (userid string, ts string) ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' "
+     "WITH SERDEPROPERTIES (\"case.insensitive\" = \"FALSE\", \"mapping.userid\" = \"userId\", "
+     "\"mapping.ts\" = \"timestamp\") LOCATION 's3://{b}/jsonmap/'",
+     "SELECT * FROM t", [["userid", "ts"], ["U1", "2020-01-01 10:00:00"]]),
     ("hive_json", {"hjson/a.json": '{"id":1,"name":"a"}\n{"id":2,"name":"b"}\n'},
      "CREATE EXTERNAL TABLE t (id int, name string) ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe' "
      "LOCATION 's3://{b}/hjson/'",
