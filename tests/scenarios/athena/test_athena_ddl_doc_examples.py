@@ -6,6 +6,7 @@ CTAS (Avro too), INSERT INTO, UNLOAD; views; SHOW ... LIKE patterns."""
 import datetime
 import decimal
 import io
+import json
 
 import fastavro
 import pytest
@@ -146,6 +147,39 @@ def test_partition_projection_examples(query, s3, bucket):
         "only static equality conditions, and at least one such condition must be present.")
 
 
+def test_change_column_moves_it(query, s3, bucket):
+    """CHANGE COLUMN ... AFTER / FIRST reorders the catalog's columns; a text file's
+    fields are read in the new order (Hive's metadata change: nothing in the files moves)."""
+    _lake(s3, bucket, {"moved_cols/a.csv": "1,98101,x\n"})
+    query(f"CREATE EXTERNAL TABLE example_table (id int, area int, name string) ROW FORMAT DELIMITED "
+          f"FIELDS TERMINATED BY ',' LOCATION 's3://{bucket}/moved_cols/'")
+    query("ALTER TABLE example_table CHANGE COLUMN area zip int AFTER name")
+    assert query("SELECT * FROM example_table")[1] == [["id", "name", "zip"], ["1", "98101", None]]
+    query("ALTER TABLE example_table CHANGE COLUMN zip zip int FIRST")
+    assert query("SELECT * FROM example_table")[1] == [["zip", "id", "name"], ["1", "98101", "x"]]
+    failed = query("ALTER TABLE example_table CHANGE COLUMN zip zip int AFTER nope", expect="FAILED")[0]
+    assert failed["Status"]["StateChangeReason"] == "DDL: FAILED: SemanticException Invalid column reference nope"
+
+
+def test_avro_table_with_schema_literal(query, s3, bucket):
+    """The Avro SerDe page's table: `avro.schema.literal`, STORED AS AVRO, partitioned."""
+    schema = {"type": "record", "name": "flights_avro_subset", "namespace": "default", "fields": [
+        {"name": "yr", "type": ["null", "int"], "default": None},
+        {"name": "flightdate", "type": ["null", "string"], "default": None},
+        {"name": "uniquecarrier", "type": ["null", "string"], "default": None}]}
+    body = io.BytesIO()
+    fastavro.writer(body, fastavro.parse_schema(schema),
+                    [{"yr": 2000, "flightdate": "2000-01-01", "uniquecarrier": "AA"}])
+    s3.put_object(Bucket=bucket, Key="flights/year=2000/a.avro", Body=body.getvalue())
+    query("CREATE EXTERNAL TABLE flights_avro_example (yr INT, flightdate STRING, uniquecarrier STRING) "
+          "PARTITIONED BY (year STRING) ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.avro.AvroSerDe' "
+          f"WITH SERDEPROPERTIES ('avro.schema.literal'='{json.dumps(schema)}') STORED AS AVRO "
+          f"LOCATION 's3://{bucket}/flights/'")
+    query("MSCK REPAIR TABLE flights_avro_example")
+    assert query("SELECT * FROM flights_avro_example")[1] == [
+        ["yr", "flightdate", "uniquecarrier", "year"], ["2000", "2000-01-01", "AA", "2000"]]
+
+
 @pytest.fixture
 def source(query, s3, bucket):
     _lake(s3, bucket, {"src/a.csv": "1,ann,2.5\n2,bob,3.5\n"})
@@ -215,7 +249,8 @@ def test_views_examples(query, database, source):
     assert query("SHOW COLUMNS IN v1")[1] == [["id"]]
     query("DROP VIEW IF EXISTS v1")
     failed = query("DROP VIEW v1", expect="FAILED")[0]
-    assert failed["Status"]["StateChangeReason"] == f"DDL: FAILED: SemanticException [Error 10001]: View not found {database}.v1"
+    assert failed["Status"]["StateChangeReason"] == (
+        f"DDL: FAILED: SemanticException [Error 10001]: View not found {database}.v1")
 
 
 def test_show_like_patterns_are_regular_expressions(query, database, source):

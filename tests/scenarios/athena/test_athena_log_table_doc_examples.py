@@ -2,7 +2,7 @@
 (the Hive JSON SerDe over CloudTrailInputFormat, and the older CloudTrailSerde: each
 gzipped file is one `{"Records": [...]}` object, one event a row), VPC flow logs
 (space-delimited, a header line skipped, partitioned by date) and CloudFront standard
-logs (tab-delimited, two header lines)."""
+logs (tab-delimited, two header lines) and ALB access logs (the Regex SerDe)."""
 import gzip
 import json
 
@@ -110,3 +110,36 @@ def test_cloudfront_standard_logs_table(query, s3, bucket):
                  "FROM cloudfront_standard_logs")[1]
     assert rows == [["date", "x_edge_location", "c_ip", "sc_status", "time_taken", "sc_content_len"],
                     ["2024-01-01", "SEA19-C1", "192.0.2.1", "200", "0.001", "100"]]
+
+
+_ALB_LINE = (
+    'https 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.086 '
+    '0.048 0.037 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1" "curl/7.46.0" ECDHE-RSA-AES128-GCM-SHA256 '
+    'TLSv1.2 arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 '
+    '"Root=1-58337281-1d84f3d73c47ec4e58577259" "www.example.com" '
+    '"arn:aws:acm:us-east-2:123456789012:certificate/12345678-1234-1234-1234-123456789012" 1 '
+    '2018-07-02T22:22:48.364000Z "authenticate,forward" "-" "-" "10.0.0.1:80" "200" "-" "-"\n')
+_ALB_REGEX = (
+    '([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*):([0-9]*) ([^ ]*)[:-]([0-9]*) ([-.0-9]*) ([-.0-9]*) ([-.0-9]*) (|[-0-9]*) '
+    '(-|[-0-9]*) ([-0-9]*) ([-0-9]*) \\"([^ ]*) (.*) (- |[^ ]*)\\" \\"([^\\"]*)\\" ([A-Z0-9-_]+) ([A-Za-z0-9.-]*) '
+    '([^ ]*) \\"([^\\"]*)\\" \\"([^\\"]*)\\" \\"([^\\"]*)\\" ([-.0-9]*) ([^ ]*) \\"([^\\"]*)\\" '
+    '\\"([^\\"]*)\\" \\"([^ ]*)\\" \\"([^\\s]+?)\\" \\"([^\\s]+)\\" \\"([^ ]*)\\" \\"([^ ]*)\\" ?([^ ]*)?( .*)?')
+
+
+def test_alb_access_logs_table(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="alb/app.log", Body=_ALB_LINE.encode())
+    query("CREATE EXTERNAL TABLE IF NOT EXISTS alb_access_logs (type string, time string, elb string, "
+          "client_ip string, client_port int, target_ip string, target_port int, request_processing_time double, "
+          "target_processing_time double, response_processing_time double, elb_status_code int, "
+          "target_status_code string, received_bytes bigint, sent_bytes bigint, request_verb string, "
+          "request_url string, request_proto string, user_agent string, ssl_cipher string, ssl_protocol string, "
+          "target_group_arn string, trace_id string, domain_name string, chosen_cert_arn string, "
+          "matched_rule_priority string, request_creation_time string, actions_executed string, "
+          "redirect_url string, lambda_error_reason string, target_port_list string, "
+          "target_status_code_list string, classification string, classification_reason string) "
+          "ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.RegexSerDe' WITH SERDEPROPERTIES ("
+          f"'serialization.format' = '1', 'input.regex' = '{_ALB_REGEX}') LOCATION 's3://{bucket}/alb/'")
+    rows = query("SELECT client_ip, client_port, elb_status_code, request_verb, request_url, domain_name, "
+                 "actions_executed, target_port_list FROM alb_access_logs")[1]
+    assert rows[1] == ["192.168.131.39", "2817", "200", "GET", "https://www.example.com:443/", "www.example.com",
+                       "authenticate,forward", "10.0.0.1:80"]
