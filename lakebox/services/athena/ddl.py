@@ -162,7 +162,8 @@ def _create_iceberg(ctx, tree, schema, db_name, name, props):
     columns = [(doc["Name"], doc["Type"]) for doc in
                (_column(column) for column in schema.expressions if isinstance(column, exp.ColumnDef))]
     properties = {prop.name: prop.args["value"].name for prop in props if isinstance(prop, exp.Property)
-                  and not isinstance(prop, (exp.ExternalProperty, exp.LocationProperty, exp.PartitionedByProperty))
+                  and not isinstance(prop, (exp.ExternalProperty, exp.LocationProperty, exp.PartitionedByProperty,
+                                            exp.SchemaCommentProperty))
                   and prop.name.lower() != "table_type"}
     _refuse_custom_properties(properties)
     comment = next((prop.this.name for prop in props if isinstance(prop, exp.SchemaCommentProperty)), None)

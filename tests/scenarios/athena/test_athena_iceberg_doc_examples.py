@@ -18,6 +18,15 @@ def _rows(query, sql="SELECT * FROM iceberg_table ORDER BY id"):
     return query(sql)[1]
 
 
+def test_create_with_table_comment(query, glue, bucket, database):
+    """A table COMMENT beside the Iceberg properties becomes the Glue table's Description
+    (it failed GENERIC_INTERNAL_ERROR)."""
+    query(f"CREATE TABLE commented (id bigint COMMENT 'the id', data string) COMMENT 'orders of the day' "
+          f"LOCATION 's3://{bucket}/commented/' TBLPROPERTIES ('table_type'='ICEBERG')")
+    assert glue.get_table(DatabaseName=database, Name="commented")["Table"]["Description"] == "orders of the day"
+    assert _rows(query, "SHOW COLUMNS IN commented") == [["id"], ["data"]]
+
+
 def test_dml_examples(query, bucket, iceberg_table):
     assert query("UPDATE iceberg_table SET category = 'c4' WHERE category = 'c1'")[1] == [["rows"], ["2"]]
     assert query("DELETE FROM iceberg_table WHERE id = 2")[1] == [["rows"], ["1"]]
