@@ -5,7 +5,7 @@ any file is opened.
 """
 from sqlglot import exp
 
-from lakebox.engine import codecs, dialect, types
+from lakebox.engine import codecs, dialect, hive_text, types
 from lakebox.engine.sources import DataFile, Part, TableSource
 
 PSEUDO_COLUMNS = ("$path", "$file_size", "$pos")
@@ -71,6 +71,9 @@ def _part_select(source, part: Part, files, file_schema, with_pseudo, register) 
             items.append(f"{ident(json_key(file_schema, name))} AS {ident(name)}")
         elif text and duck == "VARCHAR":
             items.append(ident(name))
+        elif text and hive_text.is_collection(duck) and source.format == "csv":
+            value = hive_text.collection_sql(f"NULLIF({ident(name)}, chr(0))", duck, source.serde) or "NULL"
+            items.append(f"{value} AS {ident(name)}")
         elif text:
             # Hive reads a value that does not parse as NULL. The NULLIF keeps DuckDB from
             # pushing the cast into the CSV reader, which would fail on such a value.

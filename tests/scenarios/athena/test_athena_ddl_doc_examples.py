@@ -48,6 +48,15 @@ _TABLES = [
      "WITH SERDEPROPERTIES (\"case.insensitive\" = \"FALSE\", \"mapping.userid\" = \"userId\", "
      "\"mapping.ts\" = \"timestamp\") LOCATION 's3://{b}/jsonmap/'",
      "SELECT * FROM t", [["userid", "ts"], ["U1", "2020-01-01 10:00:00"]]),
+    ("delimited_collections", {"coll/a.csv": "1,a|b|c,k1:v1|k2:v2,x|1\n2,\\N,k:1,y\n"},
+     "CREATE EXTERNAL TABLE t (id int, tags array<string>, attrs map<string,string>, s struct<n:string, c:int>) "
+     "ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' COLLECTION ITEMS TERMINATED BY '|' "
+     "MAP KEYS TERMINATED BY ':' LOCATION 's3://{b}/coll/'",
+     "SELECT id, tags, element_at(attrs, 'k2') AS k2, s.n, s.c FROM t ORDER BY id",
+     [["id", "tags", "k2", "n", "c"], ["1", "[a, b, c]", "v2", "x", "1"], ["2", None, None, "y", None]]),
+    ("default_collection_delimiters", {"coll2/a.txt": "1\x011\x022\x02x\x01k\x03v\n"},
+     "CREATE EXTERNAL TABLE t (id int, nums array<int>, attrs map<string,string>) LOCATION 's3://{b}/coll2/'",
+     "SELECT * FROM t", [["id", "nums", "attrs"], ["1", "[1, 2, null]", "{k=v}"]]),
     ("hive_json", {"hjson/a.json": '{"id":1,"name":"a"}\n{"id":2,"name":"b"}\n'},
      "CREATE EXTERNAL TABLE t (id int, name string) ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe' "
      "LOCATION 's3://{b}/hjson/'",
