@@ -206,10 +206,15 @@ def _note_partitions(write: dict, values: dict):
 
 
 def _require_empty(ctx, location: str, table: str):
-    bucket, prefix = s3.parse_s3_uri(location)
-    if s3.bucket_exists(ctx.state, bucket) and next(iter(s3.list_objects(ctx.state, bucket, prefix)), None):
+    if _holds_objects(ctx, location):
         raise EngineError("HIVE_PATH_ALREADY_EXISTS",
                           f"Target directory for table '{table}' already exists: {location}")
+
+
+def _holds_objects(ctx, location: str) -> bool:
+    bucket, prefix = s3.parse_s3_uri(location)
+    return s3.bucket_exists(ctx.state, bucket) and \
+        next(iter(s3.list_objects(ctx.state, bucket, prefix)), None) is not None
 
 
 def _add_partitions(ctx, database, table, location, keys, data_files):
@@ -451,10 +456,12 @@ def _unload(ctx, engine, query_id, statement, database, output):
     if not location.startswith("s3://") or len(location) <= len("s3://"):
         raise EngineError("INVALID_ARGUMENTS", f"UNLOAD location must be an s3:// URI: {location}")
     location = location if location.endswith("/") else location + "/"
+    partitioned_by = [column.lower() for column in props.get("partitioned_by") or []]
+    if not partitioned_by and _holds_objects(ctx, location):    # the UNLOAD page: only to an empty location
+        raise EngineError("HIVE_PATH_ALREADY_EXISTS", "Target directory already exists")
     tree = statement.tree
     sources = planning.resolve_sources(ctx, engine, tree, database)
     job = execution.Job(query_id, "unload", tree, sources, database, output)
     job.write = {"format": file_format, "compression": compression, "location": location,
-                 "partitioned_by": [column.lower() for column in props.get("partitioned_by") or []],
-                 "delimiter": props.get("field_delimiter") or "\x01"}
+                 "partitioned_by": partitioned_by, "delimiter": props.get("field_delimiter") or "\x01"}
     return job

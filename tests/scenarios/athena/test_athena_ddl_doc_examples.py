@@ -229,6 +229,19 @@ def test_unload_to_avro(query, s3, bucket, source):
         {"id": 2, "name": "bob", "price": decimal.Decimal("3.50"), "day": datetime.date(2024, 3, 1)}]
 
 
+def test_unload_needs_an_empty_location_unless_partitioned(query, s3, bucket, source):
+    """UNLOAD's page: "Except when writing to partitions, the TO destination must specify a
+    location in Amazon S3 that has no data"; partitioned, a second run adds files."""
+    query(f"UNLOAD (SELECT * FROM src) TO 's3://{bucket}/once/' WITH (format = 'JSON')")
+    failed = query(f"UNLOAD (SELECT * FROM src) TO 's3://{bucket}/once/' WITH (format = 'JSON')", expect="FAILED")[0]
+    assert failed["Status"]["StateChangeReason"] == "HIVE_PATH_ALREADY_EXISTS: Target directory already exists"
+    assert len(s3.list_objects_v2(Bucket=bucket, Prefix="once/")["Contents"]) == 1
+    for _ in range(2):
+        query(f"UNLOAD (SELECT id, name FROM src) TO 's3://{bucket}/parted/' "
+              "WITH (format = 'PARQUET', partitioned_by = ARRAY['name'])")
+    assert len(s3.list_objects_v2(Bucket=bucket, Prefix="parted/name=ann/")["Contents"]) == 2
+
+
 def test_ctas_avro_refuses_gzip(query, source):
     """Avro writes BZIP2, DEFLATE, SNAPPY, ZSTD or NONE (the guide's compression table)."""
     failed = query("CREATE TABLE copy WITH (format='AVRO', write_compression='GZIP') AS SELECT * FROM src",
