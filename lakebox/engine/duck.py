@@ -340,6 +340,8 @@ class DuckQuery:
                 spellings.setdefault(row[0].lower(), row[0])
                 for field in types.struct_field_names(row[1]):
                     spellings.setdefault(field.lower(), field)
+                for path, field in duck_read.nested_spellings(row[0].lower(), row[1]).items():
+                    spellings.setdefault(path, field)
         return spellings
 
     def _register_files(self, source, prefix: str, files) -> str:

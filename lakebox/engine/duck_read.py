@@ -3,6 +3,7 @@
 added from the partition values. Partitions are pruned from the query's WHERE before
 any file is opened.
 """
+import duckdb
 from sqlglot import exp
 
 from lakebox.engine import codecs, dialect, hive_text, types
@@ -134,6 +135,29 @@ def with_json_mappings(source: TableSource, spellings: dict) -> dict:
     return mapped
 
 
+def nested_spellings(path: str, duck: str) -> dict:
+    """`path.field` (lower-cased, at any depth; arrays and map values pass through) -> how
+    the files spell the field, from a DuckDB type as DESCRIBE prints it: the same key may
+    be spelled differently at two places (CloudTrail's `userIdentity.arn`, `resources[].ARN`)."""
+    try:
+        return _spellings_under(path, duckdb.sqltype(duck))
+    except (duckdb.Error, ValueError, TypeError):
+        return {}
+
+
+def _spellings_under(path: str, kind) -> dict:
+    found = {}
+    if kind.id == "struct":
+        for name, child in kind.children:
+            inner = f"{path}.{name.lower()}"
+            found.setdefault(inner, name)
+            for key, spelling in _spellings_under(inner, child).items():
+                found.setdefault(key, spelling)
+    elif kind.id in ("list", "map"):
+        found.update(_spellings_under(path, kind.children[-1][1]))
+    return found
+
+
 def json_key(file_schema, name: str) -> str:
     """The key of the JSON files that spells column `name`: the OpenX and Hive JSON SerDes
     match keys case-insensitively (`userId` is column `userid`), and so does DuckDB's
@@ -151,7 +175,7 @@ def _reader(source: TableSource, files, register, file_schema=None) -> tuple[str
         return f"read_parquet({paths}, union_by_name = true)", False
     if source.format == "json":
         columns = ", ".join(
-            f"{quote(json_key(file_schema, name))}: {quote(types.duck_type(kind, file_schema))}"
+            f"{quote(json_key(file_schema, name))}: {quote(types.duck_type(kind, file_schema, name))}"
             for name, kind in _columns(source))
         return (f"read_json({paths}, format = 'newline_delimited', columns = {{{columns}}}, "
                 f"ignore_errors = true, compression = {quote(compression_of(files[0]))})"), False

@@ -1,6 +1,7 @@
 """The log tables of Athena's user guide, replayed over a log file of each kind: CloudTrail
 (the Hive JSON SerDe over CloudTrailInputFormat, and the older CloudTrailSerde: each
-gzipped file is one `{"Records": [...]}` object, one event a row), VPC flow logs
+gzipped file is one `{"Records": [...]}` object, one event a row; a key spelled two ways
+at two depths, `userIdentity.arn` and `resources[].ARN`, read at each), VPC flow logs
 (space-delimited, a header line skipped, partitioned by date) and CloudFront standard
 logs (tab-delimited, two header lines) and ALB access logs (the Regex SerDe)."""
 import gzip
@@ -29,7 +30,7 @@ useridentity STRUCT<type:STRING, principalid:STRING, arn:STRING, accountid:STRIN
 eventtime STRING, eventsource STRING, eventname STRING, awsregion STRING, sourceipaddress STRING,
 useragent STRING, errorcode STRING, errormessage STRING, requestparameters STRING, responseelements STRING,
 additionaleventdata STRING, requestid STRING, eventid STRING, eventtype STRING, apiversion STRING,
-readonly STRING, recipientaccountid STRING"""
+resources ARRAY<STRUCT<arn:STRING, accountid:STRING, type:STRING>>, readonly STRING, recipientaccountid STRING"""
 
 _SERDES = {
     "hive_json_serde": "ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'",
@@ -46,12 +47,13 @@ def test_cloudtrail_table(query, s3, bucket, serde):
           "STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat' "
           "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat' "
           f"LOCATION 's3://{bucket}/AWSLogs/111122223333/CloudTrail/' TBLPROPERTIES ('classification'='cloudtrail')")
-    rows = query("SELECT useridentity.username, eventname, sourceipaddress, readonly, "
-                 "json_extract_scalar(requestparameters, '$.bucketName') AS bucket_name, requestid "
+    rows = query("SELECT useridentity.username, useridentity.arn, eventname, sourceipaddress, readonly, "
+                 "json_extract_scalar(requestparameters, '$.bucketName') AS bucket_name, resources[1].arn AS resource "
                  "FROM cloudtrail_logs ORDER BY eventid")[1]
-    assert rows == [["username", "eventname", "sourceipaddress", "readonly", "bucket_name", "requestid"],
-                    ["ann", "GetObject", "192.0.2.1", "true", "amzn-s3-demo-bucket", "REQ1"],
-                    ["ann", "PutObject", "192.0.2.1", "false", "amzn-s3-demo-bucket", "REQ1"]]
+    user, thing = "arn:aws:iam::111122223333:user/ann", "arn:aws:s3:::amzn-s3-demo-bucket/data.csv"
+    assert rows == [["username", "arn", "eventname", "sourceipaddress", "readonly", "bucket_name", "resource"],
+                    ["ann", user, "GetObject", "192.0.2.1", "true", "amzn-s3-demo-bucket", thing],
+                    ["ann", user, "PutObject", "192.0.2.1", "false", "amzn-s3-demo-bucket", thing]]
 
 
 def test_cloudtrail_file_without_records_fails(query, s3, bucket):
