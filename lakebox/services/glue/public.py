@@ -204,7 +204,8 @@ def grok_expression(serde_parameters: dict) -> tuple[str, list[str]]:
     regular expression whose group `g<i>` holds the i-th field, and the fields' names."""
     try:
         regex, fields = grok.compile_grok(serde_parameters.get("input.format") or "",
-                                          grok.custom_patterns(serde_parameters.get("input.grokCustomPatterns")))
+                                          grok.custom_patterns(serde_parameters.get("input.grokCustomPatterns")),
+                                          unnamed_fields=True)
     except grok.GrokError as error:
         raise GrokPatternError(str(error)) from None
     return regex.pattern, [name for name, _ in fields]

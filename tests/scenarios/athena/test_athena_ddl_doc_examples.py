@@ -48,6 +48,18 @@ _TABLES = [
      "WITH SERDEPROPERTIES (\"case.insensitive\" = \"FALSE\", \"mapping.userid\" = \"userId\", "
      "\"mapping.ts\" = \"timestamp\") LOCATION 's3://{b}/jsonmap/'",
      "SELECT * FROM t", [["userid", "ts"], ["U1", "2020-01-01 10:00:00"]]),
+    ("grok_custom_pattern_syslog",
+     {"syslog/a.log": "Feb  9 07:15:00 m4eastmail postfix/smtpd[19305]: B88C4120838: "
+                      "connect from unknown[192.168.55.4]\n"},
+     "CREATE EXTERNAL TABLE t (syslogbase string, queue_id string, syslog_message string) ROW FORMAT SERDE "
+     "'com.amazonaws.glue.serde.GrokSerDe' WITH SERDEPROPERTIES ("
+     "'input.grokCustomPatterns' = 'POSTFIX_QUEUEID [0-9A-F]{{7,12}}', "
+     "'input.format'='%{{SYSLOGBASE}} %{{POSTFIX_QUEUEID:queue_id}}: %{{GREEDYDATA:syslog_message}}') "
+     "STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat' OUTPUTFORMAT "
+     "'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat' LOCATION 's3://{b}/syslog/'",
+     "SELECT * FROM t", [["syslogbase", "queue_id", "syslog_message"],
+                         ["Feb  9 07:15:00 m4eastmail postfix/smtpd[19305]:", "B88C4120838",
+                          "connect from unknown[192.168.55.4]"]]),
     ("delimited_collections", {"coll/a.csv": "1,a|b|c,k1:v1|k2:v2,x|1\n2,\\N,k:1,y\n"},
      "CREATE EXTERNAL TABLE t (id int, tags array<string>, attrs map<string,string>, s struct<n:string, c:int>) "
      "ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' COLLECTION ITEMS TERMINATED BY '|' "
