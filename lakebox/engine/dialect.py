@@ -98,17 +98,19 @@ def column_names(tree: exp.Expression) -> set[str] | None:
 
 
 def name_unnamed_columns(tree: exp.Expression) -> exp.Expression:
-    """Trino names an output column that is not a plain column `_col<position>`
-    (DuckDB would name it after its expression text)."""
+    """Trino names an output column that is not a plain column `_col<position>`, and a
+    field of a row (`resources[1].arn`) after the field (DuckDB would name both after
+    their expression text)."""
     select = tree if isinstance(tree, exp.Select) else None
     if isinstance(tree, exp.Query) and select is None:
         select = tree.find(exp.Select) if not isinstance(tree, exp.SetOperation) else None
     if select is None:
         return tree
     for position, item in enumerate(list(select.expressions)):
-        if isinstance(item, (exp.Alias, exp.Column, exp.Star)) or (isinstance(item, exp.Dot)):
-            continue
-        item.replace(exp.alias_(item.copy(), f"_col{position}", quoted=True))
+        if isinstance(item, exp.Dot):
+            item.replace(exp.alias_(item.copy(), item.name, quoted=True))
+        elif not isinstance(item, (exp.Alias, exp.Column, exp.Star)):
+            item.replace(exp.alias_(item.copy(), f"_col{position}", quoted=True))
     return tree
 
 

@@ -16,9 +16,9 @@ import pyarrow.parquet as pq
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (alias_references, arity, avro_read, bucketing as hive_buckets, codecs, dialect,
-                            distinct_order, duck_read, functions, json_rows, placement, regex_read, scan_bytes, strict,
-                            text, time_zones, types)
+from lakebox.engine import (alias_references, arity, avro_read, avro_write, bucketing as hive_buckets, codecs, dialect,
+                            distinct_order, duck_read, functions, json_records, json_rows, placement, regex_read,
+                            scan_bytes, strict, text, time_zones, types)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -347,27 +347,29 @@ class DuckQuery:
             except avro_read.AvroError as error:
                 raise EngineError("HIVE_CURSOR_ERROR", str(error)) from None
         if source.format == "json":
-            return self._json_keys(source)
+            return duck_read.with_json_mappings(source, self._json_keys(source))
         return None
 
     def _decompress(self, source):
-        """Text files in a compression DuckDB cannot read (snappy, bzip2) are read from a
-        plain copy, made for this query and removed when it closes. `size` stays the
-        object's: Athena bills the compressed bytes."""
+        """Text files in a compression DuckDB cannot read (snappy, bzip2), and CloudTrail's
+        files (their events as JSON lines), are read from a plain copy, made for this query
+        and removed when it closes. `size` stays the object's: Athena bills the compressed
+        bytes."""
         if source.format not in ("csv", "json", "regex"):
             return
         for part in source.parts:
             for index, found in enumerate(part.files):
                 compression = duck_read.compression_of(found)
-                if compression in codecs.READ_BY_DUCKDB:
+                if compression in codecs.READ_BY_DUCKDB and not source.json_records:
                     continue
                 if self._cancelled.is_set():
                     raise QueryCancelled()
                 if self._scratch is None:
                     self._scratch = tempfile.mkdtemp(prefix="lakebox-query-")
                 target = os.path.join(self._scratch, str(len(os.listdir(self._scratch))))
+                copy = json_records.records_copy if source.json_records else codecs.plain_copy
                 try:
-                    codecs.plain_copy(found.path, compression, target, found.uri)
+                    copy(found.path, compression, target, found.uri)
                 except codecs.CorruptFile as error:
                     raise EngineError("HIVE_CURSOR_ERROR", str(error)) from None
                 part.files[index] = DataFile(target, found.uri, found.size, "none")
@@ -412,6 +414,8 @@ class DuckQuery:
                 spellings.setdefault(row[0].lower(), row[0])
                 for field in types.struct_field_names(row[1]):
                     spellings.setdefault(field.lower(), field)
+                for path, field in duck_read.nested_spellings(row[0].lower(), row[1]).items():
+                    spellings.setdefault(path, field)
         return spellings
 
     def _register_files(self, source, prefix: str, files) -> str:
@@ -504,8 +508,8 @@ class DuckQuery:
         if bucketed:
             select = self._with_buckets(select, rename, *bucketed)
             partitioned_by = list(partitioned_by) + [_BUCKET]
-        to_orc, orc_compression = file_format == "orc", compression
-        if to_orc:                      # DuckDB writes no ORC: Parquet first, each file converted after
+        convert, converted_compression = _CONVERTED.get(file_format), compression
+        if convert:                     # DuckDB writes no ORC or Avro: Parquet first, each file converted after
             file_format, compression = "parquet", "uncompressed"
         options = [f"FORMAT {file_format}"]
         if file_format == "csv":        # Hive text: \001 between fields, no quoting, NULL as \N
@@ -535,9 +539,9 @@ class DuckQuery:
                 if wanted != name:
                     os.rename(os.path.join(root, name), os.path.join(root, wanted))
                 found.append(os.path.relpath(os.path.join(root, wanted), directory))
-        if to_orc:
+        if convert:
             for relative in found:
-                _parquet_to_orc(os.path.join(directory, relative), orc_compression)
+                convert(os.path.join(directory, relative), converted_compression)
         if bucketed:
             found = _bucket_files(directory, found, prefix, suffix)
         if hadoop_snappy:
@@ -587,6 +591,9 @@ def _parquet_to_orc(path: str, compression: str | None):
     zstd, lz4 or None)."""
     table = pq.read_table(path)
     orc.write_table(table, path, compression=compression or "uncompressed")
+
+
+_CONVERTED = {"orc": _parquet_to_orc, "avro": avro_write.parquet_to_avro}
 
 
 def _bucket_files(directory: str, written: list[str], query_id: str, suffix: str) -> list[str]:

@@ -3,9 +3,10 @@
 added from the partition values. Partitions are pruned from the query's WHERE before
 any file is opened.
 """
+import duckdb
 from sqlglot import exp
 
-from lakebox.engine import codecs, dialect, types
+from lakebox.engine import codecs, dialect, hive_text, types
 from lakebox.engine.sources import DataFile, Part, TableSource
 
 PSEUDO_COLUMNS = ("$path", "$file_size", "$pos")
@@ -71,6 +72,9 @@ def _part_select(source, part: Part, files, file_schema, with_pseudo, register) 
             items.append(f"{ident(json_key(file_schema, name))} AS {ident(name)}")
         elif text and duck == "VARCHAR":
             items.append(ident(name))
+        elif text and hive_text.is_collection(duck) and source.format == "csv":
+            value = hive_text.collection_sql(f"NULLIF({ident(name)}, chr(0))", duck, source.serde) or "NULL"
+            items.append(f"{value} AS {ident(name)}")
         elif text:
             # Hive reads a value that does not parse as NULL. The NULLIF keeps DuckDB from
             # pushing the cast into the CSV reader, which would fail on such a value.
@@ -117,6 +121,43 @@ def _empty_select(source, with_pseudo) -> str:
     return f"SELECT {', '.join(items)} WHERE false"
 
 
+def with_json_mappings(source: TableSource, spellings: dict) -> dict:
+    """The OpenX SerDe's `mapping.<column>` = `<key>` properties (a column read from a key
+    of another name, a reserved word such as `timestamp`), over the files' spellings: the
+    key matched case-insensitively unless `case.insensitive` is false."""
+    if "openx" not in source.serde_library.lower():
+        return spellings
+    insensitive = str(source.serde.get("case.insensitive", "true")).strip().lower() != "false"
+    mapped = dict(spellings)
+    for prop, key in source.serde.items():
+        if prop.lower().startswith("mapping.") and key:
+            mapped[prop[len("mapping."):].lower()] = spellings.get(key.lower(), key) if insensitive else key
+    return mapped
+
+
+def nested_spellings(path: str, duck: str) -> dict:
+    """`path.field` (lower-cased, at any depth; arrays and map values pass through) -> how
+    the files spell the field, from a DuckDB type as DESCRIBE prints it: the same key may
+    be spelled differently at two places (CloudTrail's `userIdentity.arn`, `resources[].ARN`)."""
+    try:
+        return _spellings_under(path, duckdb.sqltype(duck))
+    except (duckdb.Error, ValueError, TypeError):
+        return {}
+
+
+def _spellings_under(path: str, kind) -> dict:
+    found = {}
+    if kind.id == "struct":
+        for name, child in kind.children:
+            inner = f"{path}.{name.lower()}"
+            found.setdefault(inner, name)
+            for key, spelling in _spellings_under(inner, child).items():
+                found.setdefault(key, spelling)
+    elif kind.id in ("list", "map"):
+        found.update(_spellings_under(path, kind.children[-1][1]))
+    return found
+
+
 def json_key(file_schema, name: str) -> str:
     """The key of the JSON files that spells column `name`: the OpenX and Hive JSON SerDes
     match keys case-insensitively (`userId` is column `userid`), and so does DuckDB's
@@ -134,7 +175,7 @@ def _reader(source: TableSource, files, register, file_schema=None) -> tuple[str
         return f"read_parquet({paths}, union_by_name = true)", False
     if source.format == "json":
         columns = ", ".join(
-            f"{quote(json_key(file_schema, name))}: {quote(types.duck_type(kind, file_schema))}"
+            f"{quote(json_key(file_schema, name))}: {quote(types.duck_type(kind, file_schema, name))}"
             for name, kind in _columns(source))
         return (f"read_json({paths}, format = 'newline_delimited', columns = {{{columns}}}, "
                 f"ignore_errors = true, compression = {quote(compression_of(files[0]))})"), False

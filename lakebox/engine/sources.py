@@ -42,6 +42,9 @@ class TableSource:
     # format "regex": the group each column takes (a group name, None for no group);
     # None: the expression's groups in order (the Regex SerDe)
     regex_groups: list | None = None
+    # format "json": each file is one object whose `Records` array holds the rows
+    # (CloudTrail's log files, read through CloudTrailInputFormat)
+    json_records: bool = False
 
     @property
     def files(self) -> list[DataFile]:

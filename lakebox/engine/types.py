@@ -16,12 +16,13 @@ class TypeError_(ValueError):
     """A type string lakebox cannot read."""
 
 
-def duck_type(hive: str, spellings: dict | None = None) -> str:
+def duck_type(hive: str, spellings: dict | None = None, path: str = "") -> str:
     """A Glue/Hive column type as a DuckDB type: `map<string,array<int>>` ->
     `MAP(VARCHAR, INTEGER[])`, `struct<a:int,b:string>` -> `STRUCT("a" INTEGER, "b" VARCHAR)`.
-    Struct fields are lower-cased as Hive does, or spelled as `spellings` (lower-cased
-    name -> spelling) says: DuckDB's JSON reader matches fields case-sensitively."""
-    parsed, rest = _parse_hive(hive.strip().lower(), spellings or {})
+    Struct fields are lower-cased as Hive does, or spelled as `spellings` says: by the
+    field's path under column `path` (`resources.arn`), else by its lower-cased name alone.
+    DuckDB's JSON reader matches fields case-sensitively."""
+    parsed, rest = _parse_hive(hive.strip().lower(), spellings or {}, path)
     if rest.strip():
         raise TypeError_(f"Unknown type: {hive}")
     return parsed
@@ -37,7 +38,7 @@ def struct_field_names(duck: str) -> list[str]:
 _STRUCT_FIELD = re.compile(r'(?<=[(,])\s*("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(?=\s+[A-Z])')
 
 
-def _parse_hive(text: str, spellings: dict) -> tuple[str, str]:
+def _parse_hive(text: str, spellings: dict, path: str = "") -> tuple[str, str]:
     match = re.match(r"\s*([a-z_][a-z0-9_ ]*?)\s*(?=[<(,>:]|$)", text)
     if not match:
         raise TypeError_(f"Unknown type: {text}")
@@ -55,11 +56,11 @@ def _parse_hive(text: str, spellings: dict) -> tuple[str, str]:
     if name in _HIVE_SCALARS:
         return _HIVE_SCALARS[name], rest
     if name == "array":
-        element, rest = _parse_hive(_expect(rest, "<"), spellings)
+        element, rest = _parse_hive(_expect(rest, "<"), spellings, path)
         return f"{element}[]", _expect(rest, ">")
     if name == "map":
-        key, rest = _parse_hive(_expect(rest, "<"), spellings)
-        value, rest = _parse_hive(_expect(rest, ","), spellings)
+        key, rest = _parse_hive(_expect(rest, "<"), spellings, path)
+        value, rest = _parse_hive(_expect(rest, ","), spellings, path)
         return f"MAP({key}, {value})", _expect(rest, ">")
     if name == "struct":
         fields, rest = [], _expect(rest, "<")
@@ -67,8 +68,9 @@ def _parse_hive(text: str, spellings: dict) -> tuple[str, str]:
             field = re.match(r"\s*([^:<>,\s]+)\s*:", rest)
             if field is None:
                 raise TypeError_(f"Unknown type: {text}")
-            field_type, rest = _parse_hive(rest[field.end():], spellings)
-            name = spellings.get(field.group(1), field.group(1))
+            inner = f"{path}.{field.group(1)}"
+            field_type, rest = _parse_hive(rest[field.end():], spellings, inner)
+            name = spellings.get(inner) or spellings.get(field.group(1), field.group(1))
             fields.append(f'"{name}" {field_type}')
             if rest.lstrip().startswith(">"):
                 return f"STRUCT({', '.join(fields)})", _expect(rest, ">")

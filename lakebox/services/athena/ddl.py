@@ -169,7 +169,8 @@ def _create_iceberg(ctx, tree, schema, db_name, name, props):
     columns = [(doc["Name"], doc["Type"]) for doc in
                (_column(column) for column in schema.expressions if isinstance(column, exp.ColumnDef))]
     properties = {prop.name: prop.args["value"].name for prop in props if isinstance(prop, exp.Property)
-                  and not isinstance(prop, (exp.ExternalProperty, exp.LocationProperty, exp.PartitionedByProperty))
+                  and not isinstance(prop, (exp.ExternalProperty, exp.LocationProperty, exp.PartitionedByProperty,
+                                            exp.SchemaCommentProperty))
                   and prop.name.lower() != "table_type"}
     _refuse_custom_properties(properties)
     comment = next((prop.this.name for prop in props if isinstance(prop, exp.SchemaCommentProperty)), None)
@@ -347,6 +348,22 @@ def _alter_rename_partition(ctx, statement, database, engine):
     return []
 
 
+def _alter_partition_location(ctx, statement, database, engine):
+    """ALTER TABLE t PARTITION (...) SET LOCATION '...': the partition reads its files from
+    the new location; nothing moves."""
+    _refuse_iceberg(ctx, statement, database)
+    db_name, name = table_name(statement, database)
+    keys = [key["Name"].lower() for key in glue.get_table(ctx, db_name, name).get("PartitionKeys") or []]
+    values = _partition_values(statement.args["spec"], keys)
+    found = next((doc for doc in glue.list_partitions(ctx, db_name, name) if doc["Values"] == values), None)
+    if found is None:
+        raise DdlFailure("FAILED: SemanticException [Error 10006]: Partition not found")
+    kept = {key: found[key] for key in ("StorageDescriptor", "Parameters") if key in found}
+    kept["StorageDescriptor"] = dict(kept.get("StorageDescriptor") or {}, Location=statement.args["location"])
+    glue.update_partition(ctx, db_name, name, values, dict(kept, Values=values))
+    return []
+
+
 def _refuse_iceberg(ctx, statement, database):
     """Hive partition statements have no meaning for an Iceberg table."""
     db_name, name = table_name(statement, database)
@@ -382,7 +399,7 @@ def _alter_table(ctx, statement, database, engine):
         if found is None:
             raise DdlFailure(f"FAILED: SemanticException Invalid column reference {old}")
         found.update(changed)
-        sd["Columns"] = columns
+        sd["Columns"] = _moved(columns, found, _after(statement))
     else:
         columns = _columns_from_text(statement.args["columns"])
         sd["Columns"] = columns if statement.kind == "alter_replace_columns" else (sd.get("Columns") or []) + columns
@@ -403,6 +420,26 @@ def _alter_rename_table(ctx, statement, database, engine):
     glue.create_table(ctx, new_db, dict(table_input, Name=new_name))
     glue.delete_table(ctx, db_name, name)
     return []
+
+
+def _after(statement) -> str | None:
+    """CHANGE COLUMN's position: None to stay, "" for FIRST, else the column to follow."""
+    position = (statement.args.get("position") or "").split()
+    return position[1].strip('`"').lower() if len(position) == 2 else ("" if position else None)
+
+
+def _moved(columns: list[dict], column: dict, after: str | None) -> list[dict]:
+    """A Hive table's columns with `column` moved FIRST or AFTER another: only the
+    catalog's order changes, so a text file's fields are read in the new order."""
+    if after is None:
+        return columns
+    rest = [other for other in columns if other is not column]
+    if after == "":
+        return [column] + rest
+    index = next((i for i, other in enumerate(rest) if other["Name"].lower() == after), None)
+    if index is None:
+        raise DdlFailure(f"FAILED: SemanticException Invalid column reference {after}")
+    return rest[:index + 1] + [column] + rest[index + 1:]
 
 
 def _changed_column(statement) -> tuple[str, dict]:
@@ -432,9 +469,7 @@ def _alter_iceberg(ctx, statement, db_name, table):
         iceberg.drop_column(ctx, db_name, table, statement.args["column"].strip('`"').lower())
     elif statement.kind == "alter_change_column":
         old, changed = _changed_column(statement)
-        position = (statement.args.get("position") or "").split()
-        after = position[1].strip('`"').lower() if len(position) == 2 else ("" if position else None)
-        iceberg.change_column(ctx, db_name, table, old, changed["Name"], changed["Type"], after)
+        iceberg.change_column(ctx, db_name, table, old, changed["Name"], changed["Type"], _after(statement))
     else:
         raise DdlFailure(_ICEBERG_REFUSED, "NOT_SUPPORTED")
     return []
@@ -518,7 +553,8 @@ _HANDLERS = {
     "create_database": _create_database, "create_table": _create_table, "create_view": _create_view,
     "drop_database": _drop_database, "drop_table": _drop_table, "drop_view": _drop_view,
     "alter_add_partition": _alter_add_partition, "alter_drop_partition": _alter_drop_partition,
-    "alter_rename_partition": _alter_rename_partition, "alter_rename_table": _alter_rename_table, "alter_database_properties": _alter_database_properties,
+    "alter_rename_partition": _alter_rename_partition, "alter_partition_location": _alter_partition_location,
+    "alter_rename_table": _alter_rename_table, "alter_database_properties": _alter_database_properties,
     "alter_set_location": _alter_table, "alter_set_properties": _alter_table, "alter_replace_columns": _alter_table,
     "alter_unset_properties": _alter_table,
     "alter_add_columns": _alter_table, "alter_drop_column": _alter_table, "alter_change_column": _alter_table,

@@ -14,11 +14,18 @@ def show_databases(ctx, statement, database, engine):
 
 
 def _like(name: str, pattern: str | None) -> bool:
-    """Hive's SHOW ... LIKE: `*` any characters, `|` alternatives, case-insensitive."""
+    """SHOW ... LIKE: a regular expression, case-insensitive, where a `*` that repeats nothing also
+    means any characters and `|` separates alternatives (Athena's guide: `SHOW DATABASES LIKE
+    '.*analytics'`, `SHOW TABLES 'sales*|orders*'`). A pattern that is not a regular
+    expression matches its own text."""
     if not pattern:
         return True
-    options = [re.escape(option.strip()).replace(r"\*", ".*") for option in pattern.split("|")]
-    return re.fullmatch("|".join(options), name, re.IGNORECASE) is not None
+    options = [re.sub(r"(?<![.\\)\]])\*", ".*", option.strip()) for option in pattern.split("|")]
+    try:
+        return re.fullmatch("|".join(f"(?:{option})" for option in options), name, re.IGNORECASE) is not None
+    except re.error:
+        literal = [re.escape(option.strip()).replace(r"\*", ".*") for option in pattern.split("|")]
+        return re.fullmatch("|".join(literal), name, re.IGNORECASE) is not None
 
 
 def show_tables(ctx, statement, database, engine, views=False):

@@ -15,7 +15,7 @@ from lakebox.engine.dialect import NotSupported
 from lakebox.services.athena import model, results
 
 # CTAS/UNLOAD formats: DuckDB COPY format; a text file's suffix by its compression.
-WRITE_FORMATS = {"PARQUET": "parquet", "ORC": "orc", "JSON": "json", "TEXTFILE": "csv"}
+WRITE_FORMATS = {"PARQUET": "parquet", "ORC": "orc", "AVRO": "avro", "JSON": "json", "TEXTFILE": "csv"}
 _SUFFIX = {"gzip": ".gz", "zstd": ".zst", "snappy": ""}
 
 
@@ -136,8 +136,8 @@ def _write_data(job, query, outcome, temp_path):
     outcome.temp_dirs.append(directory)
     compression = spec.get("compression")
     # As Trino names them: only text files (TEXTFILE, JSON) carry their codec's extension;
-    # ORC and Parquet compress inside the file, whose name says nothing of it.
-    suffix = ("" if spec["format"] in ("ORC", "PARQUET")
+    # ORC, Parquet and Avro compress inside the file, whose name says nothing of it.
+    suffix = ("" if spec["format"] in ("ORC", "PARQUET", "AVRO")
               else ".snappy" if compression == "snappy" else _SUFFIX.get(compression or "", ""))
     _check_insert_width(spec.get("table_types"), query.result_columns)
     if job.kind == "ctas":

@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.sources import DataFile, Part, TableSource
-from lakebox.services.athena import cse, iceberg, iceberg_tables, information_schema, projection
+from lakebox.services.athena import cse, hive_partitions, iceberg, iceberg_tables, information_schema, projection
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -95,6 +95,8 @@ def _source(ctx, tree, ref: exp.Table, table: dict, database: str, name: str) ->
         serde_library=(sd.get("SerdeInfo") or {}).get("SerializationLibrary") or "")
     if source.format == "grok":
         _grok_as_regex(source)
+    if "cloudtrail" in (sd.get("InputFormat") or "").lower() or "cloudtrail" in source.serde_library.lower():
+        source.format, source.json_records = "json", True       # events in each file's `Records`
     if source.partition_keys and projection.enabled(source.properties):
         keys = [key for key, _ in source.partition_keys]
         projected = projection.projected(source.properties, keys, sd.get("Location") or "", ctx.now, tree,
@@ -179,17 +181,21 @@ def encode_view(sql: str, catalog: str, schema: str, columns: list[tuple[str, st
 
 
 def _expand_metadata_tables(ctx, tree: exp.Expression, database: str):
-    """`"t$snapshots"`, `"t$history"`, ... of an Iceberg table `t`: its rows, in place."""
+    """`"t$snapshots"`, `"t$history"`, ... of an Iceberg table `t`, and `"t$partitions"`
+    of a partitioned Hive table: their rows, in place."""
     for ref in dialect.table_refs(tree):
         database_name, name = _key(ref, database)
         if "$" not in name:
             continue
         base, kind = name.rsplit("$", 1)
         table = _table(ctx, ref, database_name, base)
-        if not iceberg.is_iceberg(table):
+        if iceberg.is_iceberg(table):
+            rows = iceberg_tables.metadata_table(ctx, table, kind, _where(ref))
+        elif kind == "partitions" and hive_partitions.has_partitions_table(table):
+            rows = hive_partitions.partitions_table(ctx, database_name, table)
+        else:
             raise EngineError("TABLE_NOT_FOUND", f"{_where(ref)}Table 'awsdatacatalog.{database_name}.{name}' "
                                                  "does not exist")
-        rows = iceberg_tables.metadata_table(ctx, table, kind, _where(ref))
         ref.replace(exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier(ref.alias_or_name))))
 
 

@@ -69,6 +69,9 @@ _UTILITY = [
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+RENAME\s+TO\s+(?P<new>{_NAME})")),
     ("alter_database_properties", "DDL", "ALTER_DATABASE_SET_DBPROPERTIES",
      _simple(r"ALTER\s+(?:DATABASE|SCHEMA)\s+(?P<db>[\w`\"]+)\s+SET\s+DBPROPERTIES\s*\((?P<props>.*)\)")),
+    ("alter_partition_location", "DDL", "ALTER_TABLE_SET_LOCATION",
+     _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+PARTITION\s*\((?P<spec>[^)]*)\)\s+SET\s+LOCATION\s+"
+             r"'(?P<location>[^']*)'")),
     ("alter_set_location", "DDL", "ALTER_TABLE_SET_LOCATION",
      _simple(rf"ALTER\s+TABLE\s+(?P<table>{_NAME})\s+SET\s+LOCATION\s+'(?P<location>[^']*)'")),
     ("alter_set_properties", "DDL", "ALTER_TABLE_SET_TBLPROPERTIES",

@@ -16,6 +16,8 @@ from lakebox.services.s3 import public as s3
 
 _COMPRESSIONS = {"SNAPPY": "snappy", "GZIP": "gzip", "ZSTD": "zstd", "NONE": None, "UNCOMPRESSED": None}
 _ORC_COMPRESSIONS = {"ZLIB": "zlib", "SNAPPY": "snappy", "ZSTD": "zstd", "LZ4": "lz4", "NONE": None}
+# Avro's codecs as fastavro names them (the guide's table of Hive compression: Avro writes these)
+_AVRO_COMPRESSIONS = {"DEFLATE": "deflate", "SNAPPY": "snappy", "ZSTD": "zstandard", "BZIP2": "bzip2", "NONE": None}
 
 
 def data_job(ctx, engine, query_id, statement, database, output):
@@ -65,8 +67,8 @@ def _format_and_compression(props: dict) -> tuple[str, str | None]:
     file_format = (props.get("format") or "PARQUET").upper()
     if file_format not in execution.WRITE_FORMATS:
         raise EngineError("NOT_SUPPORTED", f"Table format {file_format} is not supported for writing")
-    codecs = _ORC_COMPRESSIONS if file_format == "ORC" else _COMPRESSIONS
-    default = "ZLIB" if file_format == "ORC" else "GZIP"     # Athena's defaults for CTAS
+    codecs = {"ORC": _ORC_COMPRESSIONS, "AVRO": _AVRO_COMPRESSIONS}.get(file_format, _COMPRESSIONS)
+    default = {"ORC": "ZLIB", "AVRO": "DEFLATE"}.get(file_format, "GZIP")     # Athena's defaults for CTAS
     compression = (props.get("write_compression") or props.get("parquet_compression")
                    or props.get("orc_compression") or props.get("compression") or default).upper()
     if compression not in codecs:
@@ -207,12 +209,17 @@ def _note_partitions(write: dict, values: dict):
 def _require_empty(ctx, location: str, table: str, output: str, query_id: str):
     """Refuse a table location that holds objects, in Athena's words: the location as a
     Hadoop path (no trailing slash), and where this query's own files would be."""
-    bucket, prefix = s3.parse_s3_uri(location)
-    if s3.bucket_exists(ctx.state, bucket) and next(iter(s3.list_objects(ctx.state, bucket, prefix)), None):
+    if _holds_objects(ctx, location):
         raise EngineError("HIVE_PATH_ALREADY_EXISTS",
                           f"Target directory for table '{table}' already exists: {location.rstrip('/')}. You may "
                           f"need to manually clean the data at location '{output.rstrip('/')}/tables/{query_id}' "
                           "before retrying. Athena will not delete data in your account.")
+
+
+def _holds_objects(ctx, location: str) -> bool:
+    bucket, prefix = s3.parse_s3_uri(location)
+    return s3.bucket_exists(ctx.state, bucket) and \
+        next(iter(s3.list_objects(ctx.state, bucket, prefix)), None) is not None
 
 
 def _add_partitions(ctx, database, table, location, keys, data_files):
@@ -256,12 +263,15 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
         job = _iceberg_job(ctx, engine, query_id, "insert", query, table, db_name, database, output, "append")
         job.write["table_types"] = table_types
         return job
-    file_format = {"parquet": "PARQUET", "orc": "ORC", "json": "JSON", "csv": "TEXTFILE"}.get(glue.table_format(table))
+    file_format = {"parquet": "PARQUET", "orc": "ORC", "avro": "AVRO", "json": "JSON",
+                   "csv": "TEXTFILE"}.get(glue.table_format(table))
     if file_format is None:
         raise EngineError("NOT_SUPPORTED", f"INSERT INTO a {glue.table_format(table)} table is not supported")
     parameters = table.get("Parameters") or {}
     if file_format == "ORC":
         compression = _ORC_COMPRESSIONS.get(parameters.get("orc.compress", "ZLIB").upper(), "zlib")
+    elif file_format == "AVRO":
+        compression = _AVRO_COMPRESSIONS.get(parameters.get("write_compression", "DEFLATE").upper(), "deflate")
     else:
         compression = _COMPRESSIONS.get(parameters.get("write.compression", "GZIP").upper(), "gzip")
     bucketed = None
@@ -452,8 +462,8 @@ def _unload(ctx, engine, query_id, statement, database, output):
         raise EngineError("INVALID_ARGUMENTS", f"UNLOAD location must be an s3:// URI: {location}")
     location = location if location.endswith("/") else location + "/"
     partitioned_by = [column.lower() for column in props.get("partitioned_by") or []]
-    if not partitioned_by:      # a partitioned UNLOAD adds its files to the partitions' folders
-        _require_empty(ctx, location, f"{database}.{query_id}")
+    if not partitioned_by and _holds_objects(ctx, location):    # the UNLOAD page: only to an empty location
+        raise EngineError("HIVE_PATH_ALREADY_EXISTS", "Target directory already exists")
     tree = statement.tree
     sources = planning.resolve_sources(ctx, engine, tree, database)
     job = execution.Job(query_id, "unload", tree, sources, database, output)

@@ -34,7 +34,8 @@ BUILT_IN = {
                        r'"(?:%{WORD:verb} %{NOTSPACE:request}(?: HTTP/%{NUMBER:httpversion})?|%{DATA:rawrequest})" '
                        r'%{NUMBER:response} (?:%{NUMBER:bytes}|-)',
     "COMBINEDAPACHELOG": r'%{COMMONAPACHELOG} %{QUOTEDSTRING:referrer} %{QUOTEDSTRING:agent}',
-    "SYSLOGHOST": r"%{IPORHOST}",
+    "SYSLOGHOST": r"%{IPORHOST}", "SYSLOGFACILITY": r"<%{NONNEGINT:facility}.%{NONNEGINT:priority}>",
+    "SYSLOGBASE": r"%{SYSLOGTIMESTAMP:timestamp} (?:%{SYSLOGFACILITY} )?%{SYSLOGHOST:logsource} %{SYSLOGPROG}:",
     "SYSLOGLINE": r"%{SYSLOGTIMESTAMP:timestamp} %{SYSLOGHOST:logsource} %{SYSLOGPROG}: %{GREEDYDATA:message}",
 }
 _REFERENCE = re.compile(r"%\{(\w+)(?::([\w@.\[\]-]+))?(?::(\w+))?\}")
@@ -56,8 +57,12 @@ def custom_patterns(text: str | None) -> dict:
     return patterns
 
 
-def compile_grok(pattern: str, extra: dict | None = None) -> tuple[re.Pattern, list[tuple[str, str]]]:
-    """(a compiled regex, [(field, hive type)]) for a grok pattern."""
+def compile_grok(pattern: str, extra: dict | None = None,
+                 unnamed_fields: bool = False) -> tuple[re.Pattern, list[tuple[str, str]]]:
+    """(a compiled regex, [(field, hive type)]) for a grok pattern. `unnamed_fields`: a
+    pattern the top level names no field for (`%{SYSLOGBASE}`) is a field of its own
+    name too, as the Grok SerDe reads it (the crawler's classifiers make columns only of
+    named fields)."""
     library = {**BUILT_IN, **(extra or {})}
     fields = []
 
@@ -70,6 +75,8 @@ def compile_grok(pattern: str, extra: dict | None = None) -> tuple[re.Pattern, l
             if name not in library:
                 raise GrokError(f"Unknown grok pattern: {name}")
             inner = expand(library[name], depth + 1)
+            if field is None and unnamed_fields and depth == 0:
+                field = name
             if field is None:
                 return f"(?:{inner})"
             group = f"g{len(fields)}"

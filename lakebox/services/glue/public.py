@@ -20,8 +20,8 @@ from lakebox.services.s3 import public as s3
 
 __all__ = ["errors", "get_database", "list_databases", "create_database", "update_database", "delete_database",
            "get_table", "list_tables", "create_table", "update_table", "delete_table", "list_partitions",
-           "create_partitions", "delete_partitions", "table_format", "TableScan", "PartitionScan", "plan_scan",
-           "fold_name", "parse_type"]
+           "create_partitions", "update_partition", "delete_partitions", "table_format", "TableScan",
+           "PartitionScan", "plan_scan", "fold_name", "parse_type"]
 
 
 def get_database(ctx, name: str) -> dict:
@@ -92,6 +92,13 @@ def create_partitions(ctx, database: str, table: str, partition_inputs: list[dic
     Returns the per-partition errors (e.g. AlreadyExistsException) as BatchCreatePartition does."""
     found = table_or_error(ctx, database, table)
     return _partitions.add_partitions(ctx, found, partition_inputs)
+
+
+def update_partition(ctx, database: str, table: str, values: list[str], partition_input: dict):
+    """Replace one partition's document in one write, as UpdatePartition does (it keeps its
+    CreationTime; EntityNotFoundException when it is absent)."""
+    _partitions.update_partition(ctx, {"DatabaseName": database, "TableName": table,
+                                       "PartitionValueList": values, "PartitionInput": partition_input})
 
 
 def delete_partitions(ctx, database: str, table: str, values_list: list[list[str]]):
@@ -197,7 +204,8 @@ def grok_expression(serde_parameters: dict) -> tuple[str, list[str]]:
     regular expression whose group `g<i>` holds the i-th field, and the fields' names."""
     try:
         regex, fields = grok.compile_grok(serde_parameters.get("input.format") or "",
-                                          grok.custom_patterns(serde_parameters.get("input.grokCustomPatterns")))
+                                          grok.custom_patterns(serde_parameters.get("input.grokCustomPatterns")),
+                                          unnamed_fields=True)
     except grok.GrokError as error:
         raise GrokPatternError(str(error)) from None
     return regex.pattern, [name for name, _ in fields]

@@ -57,9 +57,12 @@ def test_pandas_files_crawled_and_evolved(lakebox_server, wr, session, client, b
     back = pd.read_parquet(f"s3://{bucket}/metrics/day=2/part.parquet", storage_options=options)
     assert back.to_dict("records") == [{"host": "a", "cpu": 0.25, "mem": 512}]
 
-    for approach in ({"ctas_approach": False}, {"ctas_approach": False, "unload_approach": True}):
+    # each approach its own output: UNLOAD writes only to an empty location (awswrangler's
+    # unload approach unloads into s3_output itself)
+    for name, approach in (("plain", {"ctas_approach": False}),
+                           ("unload", {"ctas_approach": False, "unload_approach": True})):
         frame = wr.athena.read_sql_query("SELECT day, host, cpu, mem FROM metrics ORDER BY day, host",
-                                         database=database, s3_output=f"s3://{bucket}/unload/",
+                                         database=database, s3_output=f"s3://{bucket}/{name}/",
                                          boto3_session=session, **approach)
         assert frame["host"].tolist() == ["a", "b", "a"]
         assert frame["cpu"].tolist() == [0.5, 0.75, 0.25]

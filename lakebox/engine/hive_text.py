@@ -1,0 +1,36 @@
+"""Arrays, maps and structs in LazySimpleSerDe text (`COLLECTION ITEMS TERMINATED BY`,
+`MAP KEYS TERMINATED BY`): a field's items split on the collection delimiter (`\\002`
+unless the table says), a map entry's key and value on the map-key one (`\\003`), a
+struct's fields on the collection delimiter, each item cast to its type as a scalar
+field is (NULL when it does not parse); an empty field is NULL. Collections of
+collections are not split (they read as NULL)."""
+import duckdb
+
+
+def is_collection(duck: str) -> bool:
+    return duckdb.sqltype(duck).id in ("list", "map", "struct")
+
+
+def collection_sql(column: str, duck: str, serde: dict) -> str | None:
+    """DuckDB SQL reading the text `column` as `duck`, or None for a nested collection."""
+    kind = duckdb.sqltype(duck)
+    items = _chars(serde.get("collection.delim") or "\x02")
+    key_end = _chars(serde.get("mapkey.delim") or "\x03")
+    children = [(name, str(child)) for name, child in kind.children]
+    if any(is_collection(child) for _, child in children):
+        return None
+    if kind.id == "list":
+        value = f"string_split({column}, {items})"
+    elif kind.id == "map":
+        value = (f"map_from_entries(list_transform(string_split({column}, {items}), lambda entry: struct_pack("
+                 f"k := split_part(entry, {key_end}, 1), v := split_part(entry, {key_end}, 2))))")
+    else:
+        fields = ", ".join(f"NULLIF(split_part({column}, {items}, {number}), '')"
+                           for number in range(1, len(children) + 1))
+        value = f"row({fields})"          # cast to the struct type by position
+    return f"CASE WHEN {column} IS NULL OR {column} = '' THEN NULL ELSE TRY_CAST({value} AS {duck}) END"
+
+
+def _chars(delimiter: str) -> str:
+    """A delimiter as SQL: its characters by code (no quoting to get wrong)."""
+    return "(" + " || ".join(f"chr({ord(char)})" for char in delimiter) + ")"
