@@ -88,9 +88,8 @@ def test_an_array_joins_an_array_of_arrays_as_one_element(query):
 def test_unload_into_a_location_with_data_fails_and_writes_nothing(query, s3, bucket, database):
     s3.put_object(Bucket=bucket, Key="taken/old.json", Body=b"{}")
     execution, _, _ = query(f"UNLOAD (SELECT 1 AS x) TO 's3://{bucket}/taken/' WITH (format = 'JSON')", expect="FAILED")
-    query_id = execution["QueryExecutionId"]
-    assert _reason(execution) == (f"HIVE_PATH_ALREADY_EXISTS: Target directory for table '{database}.{query_id}' "
-                                  f"already exists: s3://{bucket}/taken/", 2)
+    # as awswrangler users report it (aws-sdk-pandas issue 1200)
+    assert _reason(execution) == ("HIVE_PATH_ALREADY_EXISTS: Target directory already exists", 2)
     assert [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="taken/")["Contents"]] == ["taken/old.json"]
 
 
