@@ -12,13 +12,12 @@ import uuid
 import duckdb
 import pyarrow as pa
 import pyarrow.orc as orc
-import pyarrow.parquet as pq
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (alias_references, arity, avro_read, avro_write, bucketing as hive_buckets, codecs, dialect,
+from lakebox.engine import (alias_references, arity, avro_read, bucketing as hive_buckets, codecs, dialect,
                             distinct_order, duck_read, functions, json_records, json_rows, placement, regex_read,
-                            scan_bytes, strict, text, time_zones, types)
+                            scan_bytes, strict, text, time_zones, types, written_files)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -508,7 +507,7 @@ class DuckQuery:
         if bucketed:
             select = self._with_buckets(select, rename, *bucketed)
             partitioned_by = list(partitioned_by) + [_BUCKET]
-        convert, converted_compression = _CONVERTED.get(file_format), compression
+        convert, converted_compression = written_files.CONVERTED.get(file_format), compression
         if convert:                     # DuckDB writes no ORC or Avro: Parquet first, each file converted after
             file_format, compression = "parquet", "uncompressed"
         options = [f"FORMAT {file_format}"]
@@ -518,7 +517,7 @@ class DuckQuery:
         if compression and not hadoop_snappy:
             options.append(f"COMPRESSION {compression}")
         if field_ids:
-            options.append("FIELD_IDS " + _field_ids_text(field_ids))
+            options.append("FIELD_IDS " + written_files.field_ids_text(field_ids))
         os.makedirs(directory, exist_ok=True)
         if partitioned_by:
             options += ["PARTITION_BY (" + ", ".join(duck_read.ident(name) for name in partitioned_by) + ")",
@@ -543,7 +542,7 @@ class DuckQuery:
             for relative in found:
                 convert(os.path.join(directory, relative), converted_compression)
         if bucketed:
-            found = _bucket_files(directory, found, prefix, suffix)
+            found = written_files.bucket_files(directory, found, prefix, suffix)
         if hadoop_snappy:
             for relative in found:
                 codecs.hadoop_snappy_in_place(os.path.join(directory, relative))
@@ -577,37 +576,3 @@ class DuckQuery:
         kind = "EXPLAIN ANALYZE" if analyze else "EXPLAIN"
         rows = self._guard(lambda: self._cursor.execute(f"{kind} {self._sql}").fetchall())
         return "\n".join(row[-1] for row in rows)
-
-
-def _field_ids_text(field_ids: dict) -> str:
-    """DuckDB's FIELD_IDS option: `{name: id, nested: {__duckdb_field_id: id, part: ...}}`."""
-    return "{" + ", ".join(f"{duck_read.quote(name)}: " + (_field_ids_text(number) if isinstance(number, dict)
-                                                            else str(int(number)))
-                           for name, number in field_ids.items()) + "}"
-
-
-def _parquet_to_orc(path: str, compression: str | None):
-    """The Parquet file at `path` rewritten in place as ORC (`compression`: zlib, snappy,
-    zstd, lz4 or None)."""
-    table = pq.read_table(path)
-    orc.write_table(table, path, compression=compression or "uncompressed")
-
-
-_CONVERTED = {"orc": _parquet_to_orc, "avro": avro_write.parquet_to_avro}
-
-
-def _bucket_files(directory: str, written: list[str], query_id: str, suffix: str) -> list[str]:
-    """Each `__lakebox_bucket=N/` folder's file becomes the bucket's file beside it,
-    named as Hive names bucket N (a second file of one bucket is Hive's `_copy_K`)."""
-    found, copies = [], {}
-    for relative in sorted(written):
-        folder = os.path.dirname(relative)
-        parent, bucket_folder = os.path.split(folder)
-        base = os.path.join(parent, hive_buckets.file_name(int(bucket_folder.split("=", 1)[1]), query_id, ""))
-        copy = copies[base] = copies.get(base, -1) + 1
-        target = base + (f"_copy_{copy}" if copy else "") + suffix
-        os.rename(os.path.join(directory, relative), os.path.join(directory, target))
-        if not os.listdir(os.path.join(directory, folder)):
-            os.rmdir(os.path.join(directory, folder))
-        found.append(target)
-    return found
