@@ -28,6 +28,7 @@ import asyncio
 import collections
 import contextvars
 import logging
+import sys
 import types
 from urllib.parse import unquote
 
@@ -288,22 +289,15 @@ class HttpProtocol(asyncio.Protocol):
         self._run(exchange)
 
     def _run(self, exchange):
-        """Drive the app's coroutine here until it first waits; then a Task carries on."""
+        """Run the app's coroutine here until it first waits; then a Task carries on."""
         coro = self.app(exchange.scope, exchange.receive, exchange.send)
         context = contextvars.copy_context()
         context.run(running_request.set, exchange)
-        try:
-            pending = context.run(coro.send, None)
-        except StopIteration:
-            exchange.app_ended(None)
-            return
-        except BaseException as error:        # noqa: B036 - the app's failure is answered, not raised
-            exchange.app_ended(error)
-            return
-        task = self.loop.create_task(_carry_on(coro, pending), context=context)
-        exchange.task = task
-        self.tasks.add(task)
-        task.add_done_callback(exchange.task_done)
+        task = _start(coro, self.loop, context, exchange)
+        if task is not None:
+            exchange.task = task
+            self.tasks.add(task)
+            task.add_done_callback(exchange.task_done)
 
     def response_done(self, exchange, close: bool):
         """The exchange's response is written: close, or go on with the next request."""
@@ -381,6 +375,35 @@ class Outbox:
             self.pause = self.LONE_PAUSE
         for conn in held:
             conn.flush()
+
+
+def _start_outside_a_task(coro, loop, context, exchange):
+    """Python 3.11: drive the coroutine directly (a Task per request cost as much as a
+    small S3 GET's routing); a Task takes over what is left of it when it first waits.
+    Returns that Task, or None when the app has ended."""
+    try:
+        pending = context.run(coro.send, None)
+    except StopIteration:
+        exchange.app_ended(None)
+        return None
+    except BaseException as error:        # noqa: B036 - the app's failure is answered, not raised
+        exchange.app_ended(error)
+        return None
+    return loop.create_task(_carry_on(coro, pending), context=context)
+
+
+def _start_eagerly(coro, loop, context, exchange):
+    """From Python 3.12 an eager Task does the same, and the app runs inside a task:
+    `asyncio.timeout` and `wait_for` (an SQS long poll, an Athena state wait) need one
+    there, and raise outside any."""
+    task = asyncio.Task(coro, loop=loop, context=context, eager_start=True)
+    if task.done():
+        exchange.app_ended(asyncio.CancelledError() if task.cancelled() else task.exception())
+        return None
+    return task
+
+
+_start = _start_eagerly if sys.version_info >= (3, 12) else _start_outside_a_task
 
 
 async def _carry_on(coro, pending):

@@ -121,6 +121,24 @@ def test_an_app_that_never_waits_runs_without_a_task():
     run(main())
 
 
+def test_an_app_may_time_a_wait_before_it_first_waits():
+    """`asyncio.wait_for` needs a current task from Python 3.12 (an SQS long poll and an
+    Athena state wait use it): the app runs inside one there, and is still answered."""
+    async def app(scope, receive, send):
+        try:
+            await asyncio.wait_for(asyncio.Event().wait(), 0.01)
+        except asyncio.TimeoutError:
+            pass
+        await answer(body=b"waited")(scope, receive, send)
+
+    async def main():
+        protocol, transport, _ = connect(app)
+        await feed(protocol, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        await asyncio.sleep(0.05)
+        assert bytes(transport.out) == b"HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nwaited"
+    run(main())
+
+
 def test_pipelined_requests_are_answered_in_order():
     async def main():
         protocol, transport, _ = connect(echo)
