@@ -29,20 +29,42 @@ def create_grant(ctx, params):
     key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
     lookup.check_enabled(ctx, key)
     _check_operations(key, params["Operations"], params.get("Constraints"))
+    principals = _principals(params)
     lookup.check_dry_run(params)
     db = ctx.state.db
     name = params.get("Name")
-    wanted = (params["GranteePrincipal"], params.get("RetiringPrincipal"), params["Operations"],
-              params.get("Constraints"))
+    wanted = (principals, params["Operations"], params.get("Constraints"))
     existing = store.grant_by_name(db, key["uid"], name) if name else None
     # AWS: a grant created again with the same name and parameters is the same grant.
     if existing is not None and _parameters(existing) == wanted:
         return {"GrantToken": existing["token"], "GrantId": existing["grant_id"]}
     grant_id = secrets.token_hex(32)
     token = base64.b64encode(b"\x01" + secrets.token_bytes(95)).decode()
-    store.insert_grant(db, grant_id, key["uid"], name, lookup.now_ms(ctx), params["GranteePrincipal"],
-                       params.get("RetiringPrincipal"), params["Operations"], params.get("Constraints"), token)
+    store.insert_grant(db, grant_id, key["uid"], name, lookup.now_ms(ctx), principals, params["Operations"],
+                       params.get("Constraints"), token)
     return {"GrantToken": token, "GrantId": grant_id}
+
+
+def _principals(params) -> tuple:
+    """(grantee, grantee is a service, retiring principal or None, retiring is a service).
+
+    Models of botocore from late 2026 make GranteePrincipal optional beside the AWS
+    service principals (GranteeServicePrincipal, RetiringServicePrincipal); the rules
+    are the API reference's (the wording of KMS's refusals is not recorded)."""
+    grantee, service_grantee = params.get("GranteePrincipal"), params.get("GranteeServicePrincipal")
+    retiring, service_retiring = params.get("RetiringPrincipal"), params.get("RetiringServicePrincipal")
+    if bool(grantee) == bool(service_grantee):
+        raise ValidationError("You must specify either GranteePrincipal or GranteeServicePrincipal, but not both.")
+    if retiring and service_retiring:
+        raise ValidationError("You can specify either RetiringPrincipal or RetiringServicePrincipal, but not both.")
+    if service_grantee:
+        if not (params.get("Constraints") or {}).get("SourceArn"):
+            raise ValidationError("When you specify a GranteeServicePrincipal, you must also specify a SourceArn "
+                                  "grant constraint.")
+        if not (retiring or service_retiring):
+            raise ValidationError("When you specify a GranteeServicePrincipal, you must also specify either a "
+                                  "RetiringPrincipal or a RetiringServicePrincipal.")
+    return grantee or service_grantee, bool(service_grantee), retiring or service_retiring, bool(service_retiring)
 
 
 def _check_operations(key, operations, constraints):
@@ -56,7 +78,8 @@ def _check_operations(key, operations, constraints):
     if refused:
         raise ValidationError(f"Grant operations {refused} are not supported for key spec {key['key_spec']} and "
                               f"key usage {key['key_usage']}.")
-    if constraints and not symmetric:
+    if constraints and not symmetric and (constraints.get("EncryptionContextSubset")
+                                          or constraints.get("EncryptionContextEquals")):
         raise ValidationError("Encryption context grant constraints are supported only on symmetric encryption "
                               "KMS keys.")
 
@@ -66,13 +89,17 @@ def list_grants(ctx, params):
     rows = store.grants_of_key(ctx.state.db, key["uid"])
     if params.get("GrantId"):
         rows = [r for r in rows if r["grant_id"] == params["GrantId"]]
-    if params.get("GranteePrincipal"):
-        rows = [r for r in rows if r["grantee"] == params["GranteePrincipal"]]
+    for member, is_service in (("GranteePrincipal", 0), ("GranteeServicePrincipal", 1)):
+        if params.get(member):
+            rows = [r for r in rows if r["grantee"] == params[member] and r["grantee_is_service"] == is_service]
     return _page(ctx, rows, params)
 
 
 def list_retirable_grants(ctx, params):
-    rows = store.grants_retirable_by(ctx.state.db, ctx.account, ctx.region, params["RetiringPrincipal"])
+    principal, service = params.get("RetiringPrincipal"), params.get("RetiringServicePrincipal")
+    if bool(principal) == bool(service):      # optional both in models of late 2026
+        raise ValidationError("You must specify either RetiringPrincipal or RetiringServicePrincipal, but not both.")
+    rows = store.grants_retirable_by(ctx.state.db, ctx.account, ctx.region, principal or service, bool(service))
     return _page(ctx, rows, params)
 
 
@@ -108,7 +135,9 @@ def _grant_of_key(ctx, key_text, grant_id):
 
 
 def _parameters(row):
-    return (row["grantee"], row["retiring"], json.loads(row["operations"]),
+    """(principals as _principals gives them, operations, constraints) of a stored grant."""
+    principals = (row["grantee"], bool(row["grantee_is_service"]), row["retiring"], bool(row["retiring_is_service"]))
+    return (principals, json.loads(row["operations"]),
             json.loads(row["grant_constraints"]) if row["grant_constraints"] else None)
 
 
@@ -127,14 +156,15 @@ def _page(ctx, rows, params):
 
 def _described(ctx, row) -> dict:
     key = store.key_by_uid(ctx.state.db, row["key_uid"])
-    grantee, retiring, operations, constraints = _parameters(row)
+    (grantee, grantee_is_service, retiring, retiring_is_service), operations, constraints = _parameters(row)
     issuer = f"arn:{arns.partition(key['region'])}:iam::{key['account']}:root"
     described = {"KeyId": lookup.arn_of(key), "GrantId": row["grant_id"], "CreationDate": row["created_ms"] / 1000,
-                 "GranteePrincipal": grantee, "IssuingAccount": issuer, "Operations": operations}
+                 "GranteeServicePrincipal" if grantee_is_service else "GranteePrincipal": grantee,
+                 "IssuingAccount": issuer, "Operations": operations}
     if row["name"]:
         described["Name"] = row["name"]
     if retiring:
-        described["RetiringPrincipal"] = retiring
+        described["RetiringServicePrincipal" if retiring_is_service else "RetiringPrincipal"] = retiring
     if constraints:
         described["Constraints"] = constraints
     return described

@@ -88,6 +88,10 @@ SCHEMA = [
         operation TEXT NOT NULL,
         at_ms INTEGER NOT NULL,
         request_id TEXT NOT NULL)""",
+    # Grants to and retired by AWS service principals (CreateGrant's GranteeServicePrincipal
+    # and RetiringServicePrincipal): the principal stays in grantee / retiring.
+    "ALTER TABLE kms_grants ADD COLUMN grantee_is_service INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE kms_grants ADD COLUMN retiring_is_service INTEGER NOT NULL DEFAULT 0",
 ]
 
 _KEY_COLUMNS = ("account", "region", "key_id", "created_ms", "description", "key_usage", "key_spec", "origin",
@@ -332,10 +336,15 @@ def remove_tags(db, uid, keys):
 # Grants
 
 
-def insert_grant(db, grant_id, key_uid, name, created_ms, grantee, retiring, operations, grant_constraints, token):
-    db.execute("INSERT INTO kms_grants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+def insert_grant(db, grant_id, key_uid, name, created_ms, principals, operations, grant_constraints, token):
+    """`principals`: (grantee, grantee is a service, retiring or None, retiring is a service)."""
+    grantee, grantee_is_service, retiring, retiring_is_service = principals
+    db.execute("INSERT INTO kms_grants (grant_id, key_uid, name, created_ms, grantee, retiring, operations, "
+               "grant_constraints, token, grantee_is_service, retiring_is_service) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                (grant_id, key_uid, name, created_ms, grantee, retiring, json.dumps(operations),
-                json.dumps(grant_constraints) if grant_constraints else None, token))
+                json.dumps(grant_constraints) if grant_constraints else None, token,
+                int(grantee_is_service), int(retiring_is_service)))
 
 
 def grant(db, grant_id):
@@ -354,10 +363,10 @@ def grants_of_key(db, key_uid):
     return db.query("SELECT * FROM kms_grants WHERE key_uid=? ORDER BY created_ms, grant_id", (key_uid,))
 
 
-def grants_retirable_by(db, account, region, principal):
+def grants_retirable_by(db, account, region, principal, is_service):
     return db.query("SELECT g.* FROM kms_grants g JOIN kms_keys k ON k.uid=g.key_uid "
-                    "WHERE k.account=? AND k.region=? AND g.retiring=? ORDER BY g.created_ms, g.grant_id",
-                    (account, region, principal))
+                    "WHERE k.account=? AND k.region=? AND g.retiring=? AND g.retiring_is_service=? "
+                    "ORDER BY g.created_ms, g.grant_id", (account, region, principal, int(is_service)))
 
 
 def delete_grant(db, grant_id):
