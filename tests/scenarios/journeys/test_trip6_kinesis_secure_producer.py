@@ -1,8 +1,9 @@
 """A payments producer on an encrypted one-shard stream, as teams write it without the
 KPL: security turns on server-side encryption with the team's KMS key (by alias) before
 any data flows; the producer bursts PutRecords batches faster than a shard takes them,
-keeps the entries that came back with ProvisionedThroughputExceededException and retries them with back-off until all are in; a ledger entry is put with
-PutRecord, SequenceNumberForOrdering and an ExplicitHashKey; the consumer reads from the
+keeps the entries that came back with ProvisionedThroughputExceededException and
+retries them with back-off until all are in; a ledger entry is put with PutRecord,
+SequenceNumberForOrdering and an ExplicitHashKey; the consumer reads from the
 sequence number it checkpointed (AFTER_SEQUENCE_NUMBER) and sees every record once,
 each marked KMS; while the key is disabled the stream refuses writes and reads with
 Kinesis's KMS error."""
