@@ -25,7 +25,8 @@ def orders(client, resource, table_name):
         KeySchema=[{"AttributeName": "order_id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "order_id", "AttributeType": "S"},
                               {"AttributeName": "status", "AttributeType": "S"}],
-        GlobalSecondaryIndexes=[{"IndexName": "by_status", "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[{"IndexName": "by_status",
+                                 "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
                                  "Projection": {"ProjectionType": "KEYS_ONLY"},
                                  "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}}],
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
@@ -73,7 +74,8 @@ def test_refresh_dev_copy_from_backup(client, resource, orders):
         assert dev["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
         assert dev["RestoreSummary"]["RestoreInProgress"] is False
         assert "GlobalSecondaryIndexes" not in dev and "StreamSpecification" not in dev
-        assert ddb.describe_time_to_live(TableName=dev_name)["TimeToLiveDescription"] == {"TimeToLiveStatus": "DISABLED"}
+        ttl = ddb.describe_time_to_live(TableName=dev_name)["TimeToLiveDescription"]
+        assert ttl == {"TimeToLiveStatus": "DISABLED"}
         assert ddb.list_tags_of_resource(ResourceArn=dev["TableArn"])["Tags"] == []
         copy = resource("dynamodb").Table(dev_name)
         assert sorted(i["order_id"] for i in copy.scan()["Items"]) == [f"o-{n:03d}" for n in range(25)]

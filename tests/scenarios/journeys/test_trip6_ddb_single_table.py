@@ -25,12 +25,14 @@ def shop(resource, table_name):
                                ("review", string), ("amount", "N")]],
         GlobalSecondaryIndexes=[
             {"IndexName": "GSI1", "Projection": {"ProjectionType": "ALL"},
-             "KeySchema": [{"AttributeName": "GSI1PK", "KeyType": "HASH"}, {"AttributeName": "GSI1SK", "KeyType": "RANGE"}]},
+             "KeySchema": [{"AttributeName": "GSI1PK", "KeyType": "HASH"},
+                           {"AttributeName": "GSI1SK", "KeyType": "RANGE"}]},
             {"IndexName": "to_review", "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["total"]},
              "KeySchema": [{"AttributeName": "review", "KeyType": "HASH"}]}],
         LocalSecondaryIndexes=[
             {"IndexName": "by_amount", "Projection": {"ProjectionType": "KEYS_ONLY"},
-             "KeySchema": [{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "amount", "KeyType": "RANGE"}]}])
+             "KeySchema": [{"AttributeName": "PK", "KeyType": "HASH"},
+                           {"AttributeName": "amount", "KeyType": "RANGE"}]}])
     table.wait_until_exists()
     with table.batch_writer() as batch:
         for customer in ("alice", "bob"):
