@@ -5,9 +5,10 @@ DirectPut delivery stream converts JSON to Parquet with the schema of a Glue tab
 and failures under `failed/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/`;
 the web tier sends PutRecordBatch calls (entries are separate records, no delimiter
 needed for Parquet); a record that is not JSON is written to the error prefix with its
-raw bytes, and the analyst reads the hour back with pyarrow and pandas. A second stream
-keeps a raw GZIP copy under the default `YYYY/MM/dd/HH/` prefix, named as Firehose names
-its objects. Setting it up wrong is refused with Firehose's words."""
+raw bytes, and the analyst reads the hour back with pyarrow, and the whole prefix as one
+hive-partitioned dataset with pandas over s3fs. A second stream keeps a raw GZIP copy
+under the default `YYYY/MM/dd/HH/` prefix, named as Firehose names its objects. Setting
+it up wrong is refused with Firehose's words."""
 import base64
 import datetime
 import gzip
@@ -16,10 +17,11 @@ import json
 import re
 import uuid
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from trip_helpers import error_of, keys_under, wait_for
+from trip_helpers import KEY, REGION, SECRET, error_of, keys_under, wait_for
 
 pytestmark = pytest.mark.local_only          # buffers are flushed by moving the lakebox clock
 
@@ -51,7 +53,7 @@ def created(firehose, name, config):
     return name
 
 
-def test_checkout_events_to_parquet_by_hour(client, clock, bucket, database):
+def test_checkout_events_to_parquet_by_hour(lakebox_server, client, clock, bucket, database):
     firehose, s3, glue = client("firehose"), client("s3"), client("glue")
     glue.create_table(DatabaseName=database, TableInput={"Name": "checkout", "StorageDescriptor": {
         "Columns": COLUMNS, "Location": f"s3://{bucket}/checkout/"}})
@@ -78,11 +80,18 @@ def test_checkout_events_to_parquet_by_hour(client, clock, bucket, database):
         tables = [pq.read_table(io.BytesIO(s3.get_object(Bucket=bucket, Key=k)["Body"].read())) for k in parquet_keys]
         assert [f.name for f in tables[0].schema] == ["order_id", "amount", "items", "country"]
         assert str(tables[0].schema.field("amount").type) == "decimal128(10, 2)"
-        frame = __import__("pandas").concat([t.to_pandas() for t in tables]).sort_values("order_id")
+        frame = pd.concat([t.to_pandas() for t in tables]).sort_values("order_id")
         assert len(frame) == 30
         assert frame.groupby("country")["items"].sum().to_dict() == {
             c: sum(e["items"] for e in events if e["country"] == c) for c in ("DE", "PT", "US")}
         assert str(frame.set_index("order_id").loc["o-3", "amount"]) == "13.75"
+        storage = {"key": KEY, "secret": SECRET, "client_kwargs": {"region_name": REGION}}
+        if lakebox_server.endpoint:
+            storage["client_kwargs"]["endpoint_url"] = lakebox_server.endpoint
+        lake_view = pd.read_parquet(f"s3://{bucket}/checkout/", storage_options=storage)    # the analyst's way
+        assert len(lake_view) == 30
+        assert {str(v) for v in lake_view["hour"].unique()} == {str(int(sent_at.strftime("%H")))}
+        assert {str(v) for v in lake_view["year"].unique()} == {sent_at.strftime("%Y")}
 
         failed_keys = wait_for(lambda: keys_under(s3, bucket, "failed/"))
         assert all(k.startswith("failed/format-conversion-failed/" + sent_at.strftime("%Y/%m/%d/"))
