@@ -4,9 +4,11 @@ import uuid
 
 import orjson
 
+from lakebox.kit import calls
 from lakebox.services.dynamodb import backfill, describe, lookup, replicas, store, table_rules, tagging, warm
 from lakebox.services.dynamodb.errors import (
     LimitExceededException, ResourceInUseException, ResourceNotFoundException, ValidationException, invalid)
+from lakebox.services.kms import public as kms
 
 DAY_MS = 86_400_000
 MAX_ON_DEMAND_SWITCHES_PER_DAY = 4
@@ -79,10 +81,15 @@ def _index_spec(index: dict) -> dict:
 
 
 def _sse_description(ctx, sse) -> dict:
-    key = sse.get("KMSMasterKeyId") or "alias/aws/dynamodb"
-    if not key.startswith("arn:"):
-        key = f"arn:{lookup.partition(ctx.region)}:kms:{ctx.region}:{ctx.account}:key/{uuid.uuid4()}"
-    return {"Status": "ENABLED", "SSEType": sse.get("SSEType", "KMS"), "KMSMasterKeyArn": key}
+    """KMSMasterKeyArn is the ARN of the key the table is encrypted with: the one
+    KMSMasterKeyId names (key id, key ARN, alias name or alias ARN), else the AWS managed
+    key aws/dynamodb, made on first use (Developer Guide, "Managing encrypted tables").
+    A key KMS cannot use for it is refused with KMS's words."""
+    try:
+        arn = kms.check_usable(calls.on_behalf(ctx, "kms", "DescribeKey"), sse.get("KMSMasterKeyId"), "dynamodb")
+    except kms.KmsFailure as failure:
+        raise ValidationException(failure.message) from None
+    return {"Status": "ENABLED", "SSEType": sse.get("SSEType", "KMS"), "KMSMasterKeyArn": arn}
 
 
 def _open_stream(ctx, table, view_type):
