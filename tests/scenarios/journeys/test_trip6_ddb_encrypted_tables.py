@@ -6,6 +6,7 @@ its key); the script compares each table's SSEDescription.KMSMasterKeyArn with t
 ARNs KMS reports. When the team rotates to a new key the table is switched with
 UpdateTable, and a backup restored from it is still encrypted under the same key.
 Creating a table under an alias that does not exist is refused."""
+import contextlib
 import uuid
 
 import pytest
@@ -41,10 +42,8 @@ def tables(client):
                                 **extra)["TableDescription"]
     yield make
     for name in made:
-        try:
+        with contextlib.suppress(ddb.exceptions.ResourceNotFoundException):
             ddb.delete_table(TableName=name)
-        except ddb.exceptions.ResourceNotFoundException:
-            pass
 
 
 def test_tables_under_customer_and_managed_keys(client, team_keys, tables):

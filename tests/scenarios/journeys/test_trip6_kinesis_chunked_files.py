@@ -12,17 +12,14 @@ import time
 
 import pytest
 
-from trip_helpers import active_stream, error_of
+from trip_helpers import error_of
 
 MIB = 1024 * 1024
 
 
 @pytest.fixture
-def logs(client):
-    kinesis = client("kinesis")
-    name, _ = active_stream(kinesis, "log-shipper", shards=1)
-    yield name
-    kinesis.delete_stream(StreamName=name)
+def logs(kinesis_streams):
+    return kinesis_streams("log-shipper")[0]
 
 
 def ship(kinesis, stream, name, payload, chunk_size):

@@ -13,15 +13,12 @@ import time
 
 import pytest
 
-from trip_helpers import active_stream, error_of, wait_for
+from trip_helpers import error_of, wait_for
 
 
 @pytest.fixture
-def transactions(client):
-    kinesis = client("kinesis")
-    name, arn = active_stream(kinesis, "transactions", shards=1)
-    yield name, arn
-    kinesis.delete_stream(StreamName=name, EnforceConsumerDeletion=True)
+def transactions(kinesis_streams):
+    return kinesis_streams("transactions")
 
 
 def put(kinesis, name, first, count):

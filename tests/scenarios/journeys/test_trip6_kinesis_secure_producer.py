@@ -13,20 +13,18 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from trip_helpers import active_stream, error_of
+from trip_helpers import error_of
 
 
 @pytest.fixture
-def payments(client):
-    kinesis, kms = client("kinesis"), client("kms")
-    key = kms.create_key(Description="payments stream")["KeyMetadata"]
+def payments(client, kinesis_streams, kms_keys):
+    kms = client("kms")
+    key = kms_keys(Description="payments stream")
     alias = f"alias/payments-{key['KeyId'][:8]}"
     kms.create_alias(AliasName=alias, TargetKeyId=key["KeyId"])
-    name, arn = active_stream(kinesis, "payments", shards=1)
+    name, _ = kinesis_streams("payments")
     yield name, alias, key
-    kinesis.delete_stream(StreamName=name)
     kms.delete_alias(AliasName=alias)
-    kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
 
 
 def put_all(kinesis, name, payments):

@@ -12,15 +12,12 @@ import uuid
 
 import pytest
 
-from trip_helpers import active_stream, error_of
+from trip_helpers import error_of
 
 
 @pytest.fixture
-def clicks(client):
-    kinesis = client("kinesis")
-    name, arn = active_stream(kinesis, "clicks", shards=2)
-    yield name, arn
-    kinesis.delete_stream(StreamName=name, EnforceConsumerDeletion=True)
+def clicks(kinesis_streams):
+    return kinesis_streams("clicks", shards=2)
 
 
 def listed(kinesis, name, page_size, **filters):

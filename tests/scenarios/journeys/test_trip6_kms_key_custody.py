@@ -6,6 +6,7 @@ generate data keys under an encryption context (used at once with its grant toke
 then retired), the key disabled during an incident and enabled again, and finally the
 old key scheduled for deletion and the deletion cancelled when a forgotten consumer
 turns up. Each mistake is answered with KMS's code and words."""
+import contextlib
 import uuid
 
 import pytest
@@ -25,10 +26,8 @@ def kms(client):
 def alias(kms):
     name = f"alias/lake-{uuid.uuid4().hex[:8]}"
     yield name
-    try:
+    with contextlib.suppress(kms.exceptions.NotFoundException):
         kms.delete_alias(AliasName=name)
-    except kms.exceptions.NotFoundException:
-        pass
 
 
 def new_key(kms, purpose):

@@ -10,7 +10,6 @@ mistakes made on the way get KMS's codes and words."""
 import json
 import os
 
-import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -18,26 +17,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from trip_helpers import error_of
 
 
-@pytest.fixture
-def keys(client):
-    kms, made = client("kms"), []
-
-    def make(**args):
-        key = kms.create_key(**args)["KeyMetadata"]
-        made.append(key["KeyId"])
-        return key
-    yield make
-    for key_id in made:
-        kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
-
-
 def oaep_sha256():
     return padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
 
 
-def test_partner_drop_and_key_agreement(client, keys, bucket):
+def test_partner_drop_and_key_agreement(client, kms_keys, bucket):
     kms, s3 = client("kms"), client("s3")
-    inbound = keys(KeySpec="RSA_3072", KeyUsage="ENCRYPT_DECRYPT", Description="partner inbound")
+    inbound = kms_keys(KeySpec="RSA_3072", KeyUsage="ENCRYPT_DECRYPT", Description="partner inbound")
     published = kms.get_public_key(KeyId=inbound["KeyId"])
     assert (published["KeySpec"], published["KeyUsage"], published["KeyId"]) == (
         "RSA_3072", "ENCRYPT_DECRYPT", inbound["Arn"])
@@ -63,7 +49,7 @@ def test_partner_drop_and_key_agreement(client, keys, bucket):
                     EncryptionAlgorithm="RSAES_OAEP_SHA_1")[0] == "InvalidCiphertextException"
     assert error_of(kms.decrypt, CiphertextBlob=wrapped)[0] == "InvalidCiphertextException"
 
-    agreement = keys(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")
+    agreement = kms_keys(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")
     ours = kms.get_public_key(KeyId=agreement["KeyId"])
     assert ours["KeyAgreementAlgorithms"] == ["ECDH"]
     partner_private = ec.generate_private_key(ec.SECP256R1())
@@ -76,7 +62,7 @@ def test_partner_drop_and_key_agreement(client, keys, bucket):
     theirs = partner_private.exchange(ec.ECDH(), serialization.load_der_public_key(ours["PublicKey"]))
     assert derived["SharedSecret"] == theirs
 
-    wrapping = keys(Description="job key pairs")
+    wrapping = kms_keys(Description="job key pairs")
     pair = kms.generate_data_key_pair_without_plaintext(KeyId=wrapping["KeyId"], KeyPairSpec="RSA_2048",
                                                         EncryptionContext={"job": "ingest"})
     assert (pair["KeyPairSpec"], pair["KeyId"]) == ("RSA_2048", wrapping["Arn"])
@@ -87,10 +73,10 @@ def test_partner_drop_and_key_agreement(client, keys, bucket):
                                              serialization.PublicFormat.SubjectPublicKeyInfo) == pair["PublicKey"]
 
 
-def test_asymmetric_mistakes(client, keys):
+def test_asymmetric_mistakes(client, kms_keys):
     kms = client("kms")
-    rsa_key = keys(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")
-    agreement = keys(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")
+    rsa_key = kms_keys(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")
+    agreement = kms_keys(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")
     assert error_of(kms.sign, KeyId=rsa_key["KeyId"], Message=b"x", SigningAlgorithm="RSASSA_PSS_SHA_256") == (
         "InvalidKeyUsageException", f"{rsa_key['Arn']} key usage is ENCRYPT_DECRYPT which is not valid for Sign.")
     assert error_of(kms.encrypt, KeyId=agreement["KeyId"], Plaintext=b"x") == (
