@@ -1,10 +1,11 @@
-"""Shipping files through Kinesis in chunks, as a log shipper does it: each file is read
-1 MiB at a time (`f.read(1024 * 1024)`, the largest data blob a record takes) and every
+"""Shipping files through Kinesis in chunks, as a log shipper does it: each file is read 1
+MiB at a time (`f.read(1024 * 1024)`, the largest data blob a record takes) and every
 chunk is put with the file's name as partition key and SequenceNumberForOrdering,
 retried with back-off when the shard is busy (one shard takes 1 MiB a second); the
-consumer reassembles each file from its records in sequence order and checks its MD5. A chunk one byte too large is refused with a
-ValidationException. Later the team raises the stream's maximum record size
-(UpdateMaxRecordSize) and ships 2 MiB chunks of the next file in single records."""
+consumer reassembles each file from its records in sequence order and checks its MD5. A
+chunk one byte too large is refused with a ValidationException. Later the team raises
+the stream's maximum record size (UpdateMaxRecordSize) and ships 2 MiB chunks of the
+next file in single records."""
 import hashlib
 import io
 import os
