@@ -10,7 +10,7 @@ import uuid
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, describe, lookup, store, tagging
+from lakebox.services.dynamodb import backfill, describe, lookup, sse, store, tagging
 from lakebox.services.dynamodb.errors import (
     BackupNotFoundException, InvalidRestoreTimeException, PointInTimeRecoveryUnavailableException, ServiceError,
     TableAlreadyExistsException, TableNotFoundException, ValidationException)
@@ -150,6 +150,12 @@ def _restored_spec(ctx, spec, params, now) -> dict:
             spec.pop("ProvisionedThroughput", None)
     if "ProvisionedThroughputOverride" in params:
         spec["ProvisionedThroughput"] = params["ProvisionedThroughputOverride"]
+    override = params.get("SSESpecificationOverride")
+    if override is not None:
+        # The restored table's own encryption, else the backup's source's (API reference).
+        spec.pop("SSEDescription", None)
+        if override.get("Enabled"):
+            spec["SSEDescription"] = sse.description(ctx, override)
     if spec["BillingMode"] == "PROVISIONED" and "ProvisionedThroughput" not in spec:
         raise ValidationException("One or more parameter values were invalid: ProvisionedThroughputOverride must be "
                                   "specified when BillingModeOverride is PROVISIONED")

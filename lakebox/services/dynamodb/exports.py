@@ -16,7 +16,7 @@ import uuid
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, lookup, store, table_rules
+from lakebox.services.dynamodb import backfill, lookup, sse, store, table_rules
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import (
     ExportNotFoundException, ImportNotFoundException, PointInTimeRecoveryUnavailableException,
@@ -212,6 +212,8 @@ def import_table(ctx, params):
     if creation.get("GlobalSecondaryIndexes"):
         spec["GlobalSecondaryIndexes"] = [{k: v for k, v in i.items() if k in (
             "IndexName", "KeySchema", "Projection", "ProvisionedThroughput")} for i in creation["GlobalSecondaryIndexes"]]
+    if (creation.get("SSESpecification") or {}).get("Enabled"):
+        spec["SSEDescription"] = sse.description(ctx, creation["SSESpecification"])
     store.insert_table(db, ctx.account, ctx.region, creation["TableName"], str(uuid.uuid4()), now, spec)
     table = lookup.find(ctx, creation["TableName"])
     arn = f"{lookup.arn_of(table)}/import/{now:013d}-{uuid.uuid4().hex[:8]}"

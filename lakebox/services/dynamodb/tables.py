@@ -4,11 +4,9 @@ import uuid
 
 import orjson
 
-from lakebox.kit import calls
-from lakebox.services.dynamodb import backfill, describe, lookup, replicas, store, table_rules, tagging, warm
+from lakebox.services.dynamodb import backfill, describe, lookup, replicas, sse, store, table_rules, tagging, warm
 from lakebox.services.dynamodb.errors import (
     LimitExceededException, ResourceInUseException, ResourceNotFoundException, ValidationException, invalid)
-from lakebox.services.kms import public as kms
 
 DAY_MS = 86_400_000
 MAX_ON_DEMAND_SWITCHES_PER_DAY = 4
@@ -66,9 +64,9 @@ def _new_spec(ctx, params, billing, now) -> dict:
         for index, asked in zip(spec["GlobalSecondaryIndexes"], params["GlobalSecondaryIndexes"]):
             warm.settle(index, billing, asked.get("WarmThroughput"))
     warm.settle(spec, billing, params.get("WarmThroughput"))
-    sse = params.get("SSESpecification")
-    if sse and sse.get("Enabled"):
-        spec["SSEDescription"] = _sse_description(ctx, sse)
+    asked = params.get("SSESpecification")
+    if asked and asked.get("Enabled"):
+        spec["SSEDescription"] = sse.description(ctx, asked)
     return spec
 
 
@@ -78,18 +76,6 @@ def _index_spec(index: dict) -> dict:
         if member in index:
             spec[member] = index[member]
     return spec
-
-
-def _sse_description(ctx, sse) -> dict:
-    """KMSMasterKeyArn is the ARN of the key the table is encrypted with: the one
-    KMSMasterKeyId names (key id, key ARN, alias name or alias ARN), else the AWS managed
-    key aws/dynamodb, made on first use (Developer Guide, "Managing encrypted tables").
-    A key KMS cannot use for it is refused with KMS's words."""
-    try:
-        arn = kms.check_usable(calls.on_behalf(ctx, "kms", "DescribeKey"), sse.get("KMSMasterKeyId"), "dynamodb")
-    except kms.KmsFailure as failure:
-        raise ValidationException(failure.message) from None
-    return {"Status": "ENABLED", "SSEType": sse.get("SSEType", "KMS"), "KMSMasterKeyArn": arn}
 
 
 def _open_stream(ctx, table, view_type):
@@ -205,8 +191,8 @@ def _apply_update(ctx, table, params) -> bool:
         spec["TableClass"] = params["TableClass"]
         busy = True
     if "SSESpecification" in params:
-        sse = params["SSESpecification"]
-        spec["SSEDescription"] = _sse_description(ctx, sse) if sse.get("Enabled", True) else None
+        asked = params["SSESpecification"]
+        spec["SSEDescription"] = sse.description(ctx, asked) if asked.get("Enabled", True) else None
     if busy:
         spec["ready_ms"], spec["busy"] = now + lookup.transition_ms(ctx), "UPDATING"
     warm.settle(spec, spec["BillingMode"], params.get("WarmThroughput"))

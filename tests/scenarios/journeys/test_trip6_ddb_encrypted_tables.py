@@ -4,14 +4,16 @@ alias; the audit table asks for KMS encryption without naming a key and gets the
 managed key `aws/dynamodb` (made in the account on first use, so ListAliases then names
 its key); the script compares each table's SSEDescription.KMSMasterKeyArn with the key
 ARNs KMS reports. When the team rotates to a new key the table is switched with
-UpdateTable, and a backup restored from it is still encrypted under the same key.
-Creating a table under an alias that does not exist is refused."""
+UpdateTable; a backup restored from it is still encrypted under the same key, unless
+the restore names another (SSESpecificationOverride); a table made by ImportTable from
+CSV in S3 is encrypted as its TableCreationParameters ask. Creating a table under an
+alias that does not exist is refused."""
 import contextlib
 import uuid
 
 import pytest
 
-from trip_helpers import error_of
+from trip_helpers import error_of, wait_for
 
 
 @pytest.fixture
@@ -40,6 +42,7 @@ def tables(client):
                                 KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
                                 AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
                                 **extra)["TableDescription"]
+    make.restored = made                 # tables a restore or an import makes, for the same cleanup
     yield make
     for name in made:
         with contextlib.suppress(ddb.exceptions.ResourceNotFoundException):
@@ -76,15 +79,21 @@ def test_tables_under_customer_and_managed_keys(client, team_keys, tables):
     assert now["KMSMasterKeyArn"] == successor["Arn"]
 
     backup = ddb.create_backup(TableName=f"payments-{tag}", BackupName="before-migration")["BackupDetails"]
-    restored = f"payments-restored-{tag}"
-    ddb.restore_table_from_backup(TargetTableName=restored, BackupArn=backup["BackupArn"])
     try:
+        restored = f"payments-restored-{tag}"
+        tables.restored.append(restored)
+        ddb.restore_table_from_backup(TargetTableName=restored, BackupArn=backup["BackupArn"])
         ddb.get_waiter("table_exists").wait(TableName=restored, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
         assert ddb.describe_table(TableName=restored)["Table"]["SSEDescription"]["KMSMasterKeyArn"] == \
             successor["Arn"]
         assert ddb.get_item(TableName=restored, Key={"id": {"S": "p-1"}})["Item"]["cents"] == {"N": "1250"}
+        sandbox = f"payments-sandbox-{tag}"                    # a copy for tests, under the old key
+        tables.restored.append(sandbox)
+        copy = ddb.restore_table_from_backup(TargetTableName=sandbox, BackupArn=backup["BackupArn"],
+                                             SSESpecificationOverride={"Enabled": True, "SSEType": "KMS",
+                                                                       "KMSMasterKeyId": alias})["TableDescription"]
+        assert copy["SSEDescription"]["KMSMasterKeyArn"] == key["Arn"]
     finally:
-        ddb.delete_table(TableName=restored)
         ddb.delete_backup(BackupArn=backup["BackupArn"])
 
 
@@ -94,3 +103,22 @@ def test_a_key_that_is_not_there(client, tables):
                              SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": missing})
     assert code == "ValidationException"
     assert missing in message
+
+
+def test_import_under_the_team_key(client, team_keys, tables, bucket):
+    ddb, s3 = client("dynamodb"), client("s3")
+    key, alias = team_keys("imports")
+    s3.put_object(Bucket=bucket, Key="seed/accounts.csv", Body=b"id,owner\na-1,ann\na-2,bob\n")
+    name = f"accounts-{uuid.uuid4().hex[:6]}"
+    tables.restored.append(name)
+    started = ddb.import_table(
+        S3BucketSource={"S3Bucket": bucket, "S3KeyPrefix": "seed/"}, InputFormat="CSV",
+        TableCreationParameters={"TableName": name, "BillingMode": "PAY_PER_REQUEST",
+                                 "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                                 "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                                 "SSESpecification": {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": alias}})
+    done = wait_for(lambda: (d := ddb.describe_import(ImportArn=started["ImportTableDescription"]["ImportArn"])[
+        "ImportTableDescription"])["ImportStatus"] != "IN_PROGRESS" and d)
+    assert (done["ImportStatus"], done["ProcessedItemCount"]) == ("COMPLETED", 2)
+    table = ddb.describe_table(TableName=name)["Table"]
+    assert table["SSEDescription"] == {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key["Arn"]}
