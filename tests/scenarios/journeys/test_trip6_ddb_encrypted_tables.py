@@ -7,7 +7,7 @@ ARNs KMS reports. When the team rotates to a new key the table is switched with
 UpdateTable; a backup restored from it is still encrypted under the same key, unless
 the restore names another (SSESpecificationOverride); a table made by ImportTable from
 CSV in S3 is encrypted as its TableCreationParameters ask. Creating a table under an
-alias that does not exist is refused."""
+alias that does not exist, or naming a key without SSEType KMS, is refused."""
 import contextlib
 import uuid
 
@@ -97,12 +97,16 @@ def test_tables_under_customer_and_managed_keys(client, team_keys, tables):
         ddb.delete_backup(BackupArn=backup["BackupArn"])
 
 
-def test_a_key_that_is_not_there(client, tables):
+def test_encryption_set_up_wrong(client, team_keys, tables):
     missing = f"alias/nobody-{uuid.uuid4().hex[:6]}"
     code, message = error_of(tables, f"orphan-{uuid.uuid4().hex[:6]}",
                              SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": missing})
     assert code == "ValidationException"
     assert missing in message
+    _, alias = team_keys("untyped")
+    assert error_of(tables, f"untyped-{uuid.uuid4().hex[:6]}",          # as CloudFormation users meet it
+                    SSESpecification={"Enabled": True, "KMSMasterKeyId": alias}) == (
+        "ValidationException", "SSEType KMS is required if KMSMasterKeyId is specified")
 
 
 def test_import_under_the_team_key(client, team_keys, tables, bucket):
