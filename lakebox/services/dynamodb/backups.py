@@ -10,7 +10,7 @@ import uuid
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, describe, lookup, store, tagging
+from lakebox.services.dynamodb import backfill, describe, lookup, sse, store, tagging
 from lakebox.services.dynamodb.errors import (
     BackupNotFoundException, InvalidRestoreTimeException, PointInTimeRecoveryUnavailableException, ServiceError,
     TableAlreadyExistsException, TableNotFoundException, ValidationException)
@@ -36,12 +36,37 @@ def create_backup(ctx, params):
     now = lookup.now_ms(ctx)
     arn = f"{lookup.arn_of(table)}/backup/{now:014d}-{uuid.uuid4().hex[:8]}"     # 01576616366715-b4e58d3a
     spec = {k: table.spec[k] for k in KEPT_SPEC if k in table.spec}
+    spec.update(_features_not_restored(table.spec))
     with ctx.state.db.transaction():
         store.insert_backup(ctx.state.db, table.account, table.region, arn, params["BackupName"], table,
                             orjson.dumps(spec).decode(), now)
     # The backup is taken at once, but CreateBackup's answer says CREATING, as the aws
     # cli's create-backup example shows; DescribeBackup and ListBackups say AVAILABLE.
     return {"BackupDetails": _details(store.backup(ctx.state.db, table.account, table.region, arn), "CREATING")}
+
+
+def _features_not_restored(spec) -> dict:
+    """The stream and TTL settings a backup records for DescribeBackup's
+    SourceTableFeatureDetails; a restore does not carry them over (the guide's "Backing
+    up and restoring DynamoDB tables": streams and TTL must be set on the new table)."""
+    features = {}
+    stream = spec.get("Stream") or {}
+    if stream.get("StreamEnabled"):
+        features["StreamDescription"] = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
+    ttl = spec.get("TTL") or {}
+    if ttl.get("enabled"):
+        features["TimeToLiveDescription"] = {"TimeToLiveStatus": "ENABLED", "AttributeName": ttl["AttributeName"]}
+    return features
+
+
+def _index_info(index, with_throughput) -> dict:
+    info = {k: index[k] for k in ("IndexName", "KeySchema", "Projection")}
+    if with_throughput:
+        info["ProvisionedThroughput"] = {k: index.get("ProvisionedThroughput", {}).get(k, 0)
+                                         for k in ("ReadCapacityUnits", "WriteCapacityUnits")}
+        if "OnDemandThroughput" in index:
+            info["OnDemandThroughput"] = index["OnDemandThroughput"]
+    return info
 
 
 def _details(row, status="AVAILABLE") -> dict:
@@ -69,8 +94,10 @@ def _description(row, status="AVAILABLE") -> dict:
     features = {}
     for member in ("LocalSecondaryIndexes", "GlobalSecondaryIndexes"):
         if spec.get(member):
-            features[member] = [{"IndexName": i["IndexName"], "KeySchema": i["KeySchema"],
-                                 "Projection": i["Projection"]} for i in spec[member]]
+            # A GSI's info carries its throughput, an LSI's has none (GlobalSecondaryIndexInfo).
+            features[member] = [_index_info(i, member == "GlobalSecondaryIndexes") for i in spec[member]]
+    features.update({k: spec[k] for k in ("StreamDescription", "TimeToLiveDescription", "SSEDescription")
+                     if spec.get(k)})
     return {"BackupDetails": _details(row, status), "SourceTableDetails": source,
             "SourceTableFeatureDetails": features}
 
@@ -123,6 +150,12 @@ def _restored_spec(ctx, spec, params, now) -> dict:
             spec.pop("ProvisionedThroughput", None)
     if "ProvisionedThroughputOverride" in params:
         spec["ProvisionedThroughput"] = params["ProvisionedThroughputOverride"]
+    override = params.get("SSESpecificationOverride")
+    if override is not None:
+        # The restored table's own encryption, else the backup's source's (API reference).
+        spec.pop("SSEDescription", None)
+        if override.get("Enabled"):
+            spec["SSEDescription"] = sse.description(ctx, override)
     if spec["BillingMode"] == "PROVISIONED" and "ProvisionedThroughput" not in spec:
         raise ValidationException("One or more parameter values were invalid: ProvisionedThroughputOverride must be "
                                   "specified when BillingModeOverride is PROVISIONED")

@@ -16,7 +16,7 @@ import uuid
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, lookup, store, table_rules
+from lakebox.services.dynamodb import backfill, lookup, sse, store, table_rules
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import (
     ExportNotFoundException, ImportNotFoundException, PointInTimeRecoveryUnavailableException,
@@ -60,6 +60,8 @@ def export_table_to_point_in_time(ctx, params):
               "S3SseAlgorithm": params.get("S3SseAlgorithm", "AES256"), "ExportFormat": fmt,
               "ExportType": params.get("ExportType", "FULL_EXPORT"), "ClientToken": params.get("ClientToken", ""),
               "account": ctx.account, "region": ctx.region}
+    if params.get("S3SseKmsKeyId"):
+        record["S3SseKmsKeyId"] = params["S3SseKmsKeyId"]
     base = f"{prefix.rstrip('/') + '/' if prefix else ''}AWSDynamoDB/{export_id}"
     _save(ctx.state, record)
     state = ctx.state
@@ -93,10 +95,11 @@ def _finish_export(state, record, base, result):
     data_key = f"{base}/data/{uuid.uuid4().hex}.{extension}"
     with open(path, "rb") as data:
         md5 = hashlib.md5(data.read()).hexdigest()
-    s3.put_file(state, record["S3Bucket"], data_key, path)
+    encrypted = _export_encryption(record)
+    s3.put_file(state, record["S3Bucket"], data_key, path, request=encrypted)
     files_key = f"{base}/manifest-files.json"
-    s3.put_object(state, record["S3Bucket"], files_key, orjson.dumps(
-        {"itemCount": count, "md5Checksum": md5, "etag": md5, "dataFileS3Key": data_key}) + b"\n")
+    _put_bytes(state, record["S3Bucket"], files_key, orjson.dumps(
+        {"itemCount": count, "md5Checksum": md5, "etag": md5, "dataFileS3Key": data_key}) + b"\n", encrypted)
     end = state.clock.now()
     record.update(ExportStatus="COMPLETED", EndTime=end, ItemCount=count, BilledSizeBytes=size,
                   ExportManifest=f"{base}/manifest-summary.json")
@@ -105,9 +108,29 @@ def _finish_export(state, record, base, result):
                "endTime": _iso(end), "tableId": record["TableId"], "tableArn": record["TableArn"],
                "exportTime": _iso(record["ExportTime"]), "s3Bucket": record["S3Bucket"],
                "s3Prefix": record["S3Prefix"] or None, "s3SseAlgorithm": record["S3SseAlgorithm"],
-               "s3SseKmsKeyId": None, "manifestFilesS3Key": files_key, "billedSizeBytes": size, "itemCount": count,
+               "s3SseKmsKeyId": record.get("S3SseKmsKeyId"), "manifestFilesS3Key": files_key,
+               "billedSizeBytes": size, "itemCount": count,
                "outputFormat": record["ExportFormat"], "exportType": record["ExportType"]}
-    s3.put_object(state, record["S3Bucket"], record["ExportManifest"], orjson.dumps(summary))
+    _put_bytes(state, record["S3Bucket"], record["ExportManifest"], orjson.dumps(summary), encrypted)
+
+
+def _export_encryption(record) -> dict | None:
+    """The PutObject encryption an export's files are written with: SSE-KMS under
+    S3SseKmsKeyId (S3's AWS managed key when it names none) when S3SseAlgorithm is KMS,
+    else the bucket's default encryption."""
+    if record["S3SseAlgorithm"] != "KMS":
+        return None
+    request = {"ServerSideEncryption": "aws:kms"}
+    if record.get("S3SseKmsKeyId"):
+        request["SSEKMSKeyId"] = record["S3SseKmsKeyId"]
+    return request
+
+
+def _put_bytes(state, bucket, key, data: bytes, request):
+    path = s3.temp_path(state)
+    with open(path, "wb") as out:
+        out.write(data)
+    s3.put_file(state, bucket, key, path, request=request)
 
 
 def _iso(seconds) -> str:
@@ -189,6 +212,8 @@ def import_table(ctx, params):
     if creation.get("GlobalSecondaryIndexes"):
         spec["GlobalSecondaryIndexes"] = [{k: v for k, v in i.items() if k in (
             "IndexName", "KeySchema", "Projection", "ProvisionedThroughput")} for i in creation["GlobalSecondaryIndexes"]]
+    if (creation.get("SSESpecification") or {}).get("Enabled"):
+        spec["SSEDescription"] = sse.description(ctx, creation["SSESpecification"])
     store.insert_table(db, ctx.account, ctx.region, creation["TableName"], str(uuid.uuid4()), now, spec)
     table = lookup.find(ctx, creation["TableName"])
     arn = f"{lookup.arn_of(table)}/import/{now:013d}-{uuid.uuid4().hex[:8]}"

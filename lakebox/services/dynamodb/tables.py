@@ -4,7 +4,7 @@ import uuid
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, describe, lookup, replicas, store, table_rules, tagging, warm
+from lakebox.services.dynamodb import backfill, describe, lookup, replicas, sse, store, table_rules, tagging, warm
 from lakebox.services.dynamodb.errors import (
     LimitExceededException, ResourceInUseException, ResourceNotFoundException, ValidationException, invalid)
 
@@ -64,9 +64,9 @@ def _new_spec(ctx, params, billing, now) -> dict:
         for index, asked in zip(spec["GlobalSecondaryIndexes"], params["GlobalSecondaryIndexes"]):
             warm.settle(index, billing, asked.get("WarmThroughput"))
     warm.settle(spec, billing, params.get("WarmThroughput"))
-    sse = params.get("SSESpecification")
-    if sse and sse.get("Enabled"):
-        spec["SSEDescription"] = _sse_description(ctx, sse)
+    asked = params.get("SSESpecification")
+    if asked and asked.get("Enabled"):
+        spec["SSEDescription"] = sse.description(ctx, asked)
     return spec
 
 
@@ -76,13 +76,6 @@ def _index_spec(index: dict) -> dict:
         if member in index:
             spec[member] = index[member]
     return spec
-
-
-def _sse_description(ctx, sse) -> dict:
-    key = sse.get("KMSMasterKeyId") or "alias/aws/dynamodb"
-    if not key.startswith("arn:"):
-        key = f"arn:{lookup.partition(ctx.region)}:kms:{ctx.region}:{ctx.account}:key/{uuid.uuid4()}"
-    return {"Status": "ENABLED", "SSEType": sse.get("SSEType", "KMS"), "KMSMasterKeyArn": key}
 
 
 def _open_stream(ctx, table, view_type):
@@ -198,8 +191,8 @@ def _apply_update(ctx, table, params) -> bool:
         spec["TableClass"] = params["TableClass"]
         busy = True
     if "SSESpecification" in params:
-        sse = params["SSESpecification"]
-        spec["SSEDescription"] = _sse_description(ctx, sse) if sse.get("Enabled", True) else None
+        asked = params["SSESpecification"]
+        spec["SSEDescription"] = sse.description(ctx, asked) if asked.get("Enabled", True) else None
     if busy:
         spec["ready_ms"], spec["busy"] = now + lookup.transition_ms(ctx), "UPDATING"
     warm.settle(spec, spec["BillingMode"], params.get("WarmThroughput"))

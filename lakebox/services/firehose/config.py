@@ -358,5 +358,12 @@ def extension(config: dict) -> str:
     return EXTENSIONS[config.get("CompressionFormat", "UNCOMPRESSED")]
 
 
+def encryption_request(config: dict) -> dict | None:
+    """How a delivered object is encrypted at rest: SSE-KMS under the destination's
+    KMSEncryptionConfig key, else (NoEncryption) as the bucket's default says."""
+    chosen = (config.get("EncryptionConfiguration") or {}).get("KMSEncryptionConfig")
+    return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": chosen["AWSKMSKeyARN"]} if chosen else None
+
+
 def bucket_of(config: dict) -> str:
     return config["BucketARN"].split(":::", 1)[1]

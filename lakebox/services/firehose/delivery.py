@@ -20,6 +20,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
+from lakebox.aws.errors import ServiceError
 from lakebox.services.firehose import config, convert, encode, http, prefixes, processing, segments, store
 from lakebox.services.s3 import public as s3
 
@@ -246,7 +247,8 @@ class _Writer:
                           path)
             name = prefixes.object_name(self.stream["name"], self.stream["version"], oldest,
                                         config.extension(self.config), self.zone)
-            self.delivery.objects.append((config.bucket_of(self.config), prefix + name, path))
+            self.delivery.objects.append((config.bucket_of(self.config), prefix + name, path,
+                                          config.encryption_request(self.config)))
         return failures
 
     def _conversion_failure(self, record, code, message):
@@ -295,7 +297,7 @@ class _Writer:
         path = self.blobs.temp_path()
         with open(path, "wb") as f:
             f.writelines(parts)
-        self.delivery.objects.append((config.bucket_of(target), prefix + name, path))
+        self.delivery.objects.append((config.bucket_of(target), prefix + name, path, config.encryption_request(target)))
 
 
 def _error_document(failure, now_ms: int) -> dict:
@@ -314,9 +316,8 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
     """Put the objects and mark the records delivered, together. False (nothing done but a
     failure noted on the stream, the records kept for a retry) when a bucket is missing,
     or the destination refused the records and its retry duration has not passed."""
-    missing = sorted({bucket for bucket, _, _ in delivery.objects if not s3.bucket_exists(state, bucket)})
-    if missing:
-        details = f"S3.NoSuchBucket: The specified bucket does not exist ({missing[0]})."
+    details = _s3_refusal(state, delivery)
+    if details:
         since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
         if now_ms - since < S3_RETRY_MS:
             return _retry_later(state, stream, delivery, now_ms, details)
@@ -326,12 +327,28 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
         if now_ms - since < delivery.retry_seconds * 1000:
             return _retry_later(state, stream, delivery, now_ms, f"{delivery.failed[0]}: {delivery.failed[1]}")
     with state.db.transaction():
-        for bucket, key, path in delivery.objects:
-            s3.put_file(state, bucket, key, path)
+        for bucket, key, path, encrypted in delivery.objects:
+            s3.put_file(state, bucket, key, path, request=encrypted)
         store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes)
         store.set_failure(state.db, delivery.uid, None)
     segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
     return True
+
+
+def _s3_refusal(state, delivery) -> str | None:
+    """Why S3 would refuse the objects now, as the delivery error says it: a bucket that
+    is missing, or a KMS key the destination names that cannot be used (disabled,
+    deleted). None when every object can be put."""
+    missing = sorted({o[0] for o in delivery.objects if not s3.bucket_exists(state, o[0])})
+    if missing:
+        return f"S3.NoSuchBucket: The specified bucket does not exist ({missing[0]})."
+    for bucket, _, _, encrypted in delivery.objects:
+        if encrypted:
+            try:
+                s3.check_write_request(state, bucket, encrypted)
+            except ServiceError as refused:
+                return f"S3.{refused.code}: {refused.message}"
+    return None
 
 
 def _give_up(state, stream, delivery, since: int, details: str) -> bool:
@@ -362,7 +379,7 @@ S3_RETRY_MS = 24 * 3_600_000        # for up to 24 hours, then discards the data
 def discard(delivery: Delivery | None):
     if delivery is None:
         return
-    for _, _, path in delivery.objects:
+    for _, _, path, _ in delivery.objects:
         try:
             os.unlink(path)
         except FileNotFoundError:

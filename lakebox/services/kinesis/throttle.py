@@ -23,6 +23,8 @@ from lakebox.services.kinesis.errors import LimitExceededException, ProvisionedT
 MIB = 1024 * 1024
 SHARD_WRITE_BYTES_PER_S = 1 * MIB
 SHARD_WRITE_RECORDS_PER_S = 1000
+# A partition key is at most 256 Unicode characters: up to 1 KiB in UTF-8.
+MAX_PARTITION_KEY_BYTES = 256 * 4
 SHARD_READ_BYTES_PER_S = 2 * MIB
 SHARD_READ_CALLS_PER_S = 5
 SHARD_ITERATOR_CALLS_PER_S = 5
@@ -97,11 +99,13 @@ def read_rate_exceeded(stream, index: int) -> str:
 
 
 def admit_write(state, stream, index: int, size: int, now_ms: int) -> bool:
-    """Whether a shard takes one more record of `size` bytes now (1 MiB/s and
-    1,000 records/s). Records larger than 1 MiB draw on a burst as large as the stream's
-    maximum record size, as AWS lets large records do."""
+    """Whether a shard takes one more record of `size` bytes (data and partition key)
+    now (1 MiB/s and 1,000 records/s). Records larger than 1 MiB draw on a burst as large
+    as the stream's largest record, as AWS lets large records do: its maximum data size
+    plus the longest partition key, so that a record of the maximum size is taken by an
+    idle shard (with the 1 MiB data limit alone, 1 MiB of data and its key never fit)."""
     count_key, bytes_key = shard_key(stream, index) + ("records",), shard_key(stream, index) + ("bytes",)
-    byte_capacity = max(SHARD_WRITE_BYTES_PER_S, stream["max_record_kib"] * 1024)
+    byte_capacity = max(SHARD_WRITE_BYTES_PER_S, stream["max_record_kib"] * 1024) + MAX_PARTITION_KEY_BYTES
     count = _bucket(state, count_key, now_ms, SHARD_WRITE_RECORDS_PER_S, SHARD_WRITE_RECORDS_PER_S)
     volume = _bucket(state, bytes_key, now_ms, SHARD_WRITE_BYTES_PER_S, byte_capacity)
     count_after, volume_after = model.take(count, 1), model.take(volume, size)

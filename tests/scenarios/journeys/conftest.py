@@ -1,13 +1,13 @@
 """Fixtures for journeys across services: a boto3 session, awswrangler pointed at the
-server, a lake bucket and a Glue database with unique names, DynamoDB tables that are
-deleted afterwards."""
+server, a lake bucket and a Glue database with unique names, DynamoDB tables, Kinesis
+streams and KMS keys that are deleted afterwards."""
 import uuid
 
 import boto3
 import pytest
 from botocore.config import Config
 
-from trip_helpers import KEY, REGION, SECRET
+from trip_helpers import KEY, REGION, SECRET, active_stream
 
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 WRANGLER_ENDPOINTS = ("s3_endpoint_url", "glue_endpoint_url", "athena_endpoint_url",
@@ -48,6 +48,36 @@ def bucket(fresh_bucket):
 @pytest.fixture
 def database(fresh_database):
     return fresh_database("trip")
+
+
+@pytest.fixture
+def kinesis_streams(client):
+    """kinesis_streams(prefix, shards) -> (name, ARN) of a new ACTIVE Kinesis stream,
+    deleted (with its consumers) afterwards."""
+    kinesis, made = client("kinesis"), []
+
+    def make(prefix, shards=1):
+        name, arn = active_stream(kinesis, prefix, shards)
+        made.append(name)
+        return name, arn
+    yield make
+    for name in made:
+        kinesis.delete_stream(StreamName=name, EnforceConsumerDeletion=True)
+
+
+@pytest.fixture
+def kms_keys(client):
+    """kms_keys(**CreateKey arguments) -> KeyMetadata of a new KMS key, scheduled for
+    deletion afterwards."""
+    kms, made = client("kms"), []
+
+    def make(**args):
+        key = kms.create_key(**args)["KeyMetadata"]
+        made.append(key["KeyId"])
+        return key
+    yield make
+    for key_id in made:
+        kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
 
 
 @pytest.fixture

@@ -8,22 +8,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 
 
-@pytest.fixture
-def keys(client):
-    kms, made = client("kms"), []
-
-    def make(**args):
-        key = kms.create_key(**args)["KeyMetadata"]
-        made.append(key["KeyId"])
-        return key
-    yield make
-    for key_id in made:
-        kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
-
-
-def test_sign_and_verify_offline(client, keys):
+def test_sign_and_verify_offline(client, kms_keys):
     kms = client("kms")
-    rsa_key = keys(KeyUsage="SIGN_VERIFY", KeySpec="RSA_2048")
+    rsa_key = kms_keys(KeyUsage="SIGN_VERIFY", KeySpec="RSA_2048")
     message = b"artifact-1.2.3.tar.gz"
     signed = kms.sign(KeyId=rsa_key["KeyId"], Message=message, SigningAlgorithm="RSASSA_PSS_SHA_256")
     assert kms.verify(KeyId=rsa_key["KeyId"], Message=message, Signature=signed["Signature"],
@@ -31,7 +18,7 @@ def test_sign_and_verify_offline(client, keys):
     public = serialization.load_der_public_key(kms.get_public_key(KeyId=rsa_key["KeyId"])["PublicKey"])
     public.verify(signed["Signature"], message, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256())
 
-    ec_key = keys(KeyUsage="SIGN_VERIFY", KeySpec="ECC_NIST_P256")
+    ec_key = kms_keys(KeyUsage="SIGN_VERIFY", KeySpec="ECC_NIST_P256")
     digest = hashlib.sha256(message).digest()
     signed = kms.sign(KeyId=ec_key["KeyId"], Message=digest, MessageType="DIGEST", SigningAlgorithm="ECDSA_SHA_256")
     described = kms.get_public_key(KeyId=ec_key["KeyId"])
@@ -43,9 +30,9 @@ def test_sign_and_verify_offline(client, keys):
                    SigningAlgorithm="ECDSA_SHA_256")
 
 
-def test_macs_pairs_random_and_tags(client, keys):
+def test_macs_pairs_random_and_tags(client, kms_keys):
     kms = client("kms")
-    hmac_key = keys(KeyUsage="GENERATE_VERIFY_MAC", KeySpec="HMAC_256")
+    hmac_key = kms_keys(KeyUsage="GENERATE_VERIFY_MAC", KeySpec="HMAC_256")
     mac = kms.generate_mac(KeyId=hmac_key["KeyId"], Message=b"session=42", MacAlgorithm="HMAC_SHA_256")["Mac"]
     assert len(mac) == 32
     assert kms.verify_mac(KeyId=hmac_key["KeyId"], Message=b"session=42", Mac=mac,
@@ -53,7 +40,7 @@ def test_macs_pairs_random_and_tags(client, keys):
     with pytest.raises(kms.exceptions.KMSInvalidMacException):
         kms.verify_mac(KeyId=hmac_key["KeyId"], Message=b"session=43", Mac=mac, MacAlgorithm="HMAC_SHA_256")
 
-    wrapping = keys(Tags=[{"TagKey": "env", "TagValue": "dev"}])
+    wrapping = kms_keys(Tags=[{"TagKey": "env", "TagValue": "dev"}])
     pair = kms.generate_data_key_pair(KeyId=wrapping["KeyId"], KeyPairSpec="ECC_NIST_P256")
     private = serialization.load_der_private_key(pair["PrivateKeyPlaintext"], None)
     assert private.public_key().public_bytes(serialization.Encoding.DER,

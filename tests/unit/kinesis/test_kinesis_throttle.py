@@ -56,3 +56,10 @@ def test_the_cap_bounds_meters_that_never_seem_idle(state, monkeypatch):
     for index in range(1000):                             # all used at once: none idle yet
         throttle.check_shard_iterator(state, STREAM, index, T0)
     assert len(meters(state)) <= 100
+
+
+def test_an_idle_shard_takes_a_record_of_the_largest_size(state):
+    largest = STREAM["max_record_kib"] * 1024 + throttle.MAX_PARTITION_KEY_BYTES    # 1 MiB of data, its key
+    assert throttle.admit_write(state, STREAM, 0, largest, T0)
+    assert not throttle.admit_write(state, STREAM, 0, 1024, T0)       # the shard's second spent on it
+    assert throttle.admit_write(state, STREAM, 0, 1024, T0 + 1_100)
