@@ -204,6 +204,10 @@ def _array_depth(node, column_types: dict) -> int | None:
 
 _OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.EQ: "=", exp.NEQ: "<>",
               exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
+# Trino resolves `a > b` as its operator `<` over (a, b) (`>=` as `<=`, `<>` as `=`), and
+# names that operator in the failure: `ts >= current_date` on a text is "Cannot apply
+# operator: varchar <= date", as Athena users record it.
+_RESOLVED_AS = {">": "<", ">=": "<=", "<>": "="}
 _NUMBER_COLUMNS = {"int": "integer", "integer": "integer", "bigint": "bigint", "smallint": "smallint",
                    "tinyint": "tinyint", "double": "double", "float": "real", "real": "real"}
 # Other catalog types Trino never compares with a text (`dt = '2024-01-01'` on a date).
@@ -231,6 +235,26 @@ def trino_type(node, column_types: dict, ctes: frozenset = frozenset()) -> str |
         return _NUMBER_COLUMNS.get(kind) or _TIME_COLUMNS.get(kind) or (kind if kind.startswith("decimal") else None)
     if isinstance(node, (exp.Cast, exp.TryCast)) and node.to.this == exp.DataType.Type.DATE:
         return "date"
+    return _time_value_type(node, column_types, ctes)
+
+
+# Trino's types of the clock's values and of the literals of a time.
+_CLOCK_TYPES = {exp.CurrentTimestamp: "timestamp(3) with time zone", exp.CurrentDate: "date",
+                exp.FromISO8601Timestamp: "timestamp(3) with time zone"}
+_LITERAL_TIME_TYPES = {exp.DataType.Type.TIMESTAMP: "timestamp(3)",
+                       exp.DataType.Type.TIMESTAMPTZ: "timestamp(3) with time zone"}
+
+
+def _time_value_type(node, column_types: dict, ctes: frozenset) -> str | None:
+    """The type of `now()`, `current_date`, a TIMESTAMP literal, or one of them plus or
+    minus an interval (`now() - interval '1' day` is still a timestamp with time zone)."""
+    if isinstance(node, (exp.Add, exp.Sub)) and isinstance(node.expression, exp.Interval):
+        kind = trino_type(node.this, column_types, ctes)
+        return kind if kind in ("date", *_CLOCK_TYPES.values(), *_LITERAL_TIME_TYPES.values()) else None
+    if type(node) in _CLOCK_TYPES:
+        return _CLOCK_TYPES[type(node)]
+    if isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string:
+        return _LITERAL_TIME_TYPES.get(node.to.this)
     return None
 
 
@@ -277,10 +301,11 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
         if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
             continue
         ends, starts = _offsets(node.this, "end"), _offsets(node.expression, "start")
-        if not ends or not starts:
+        if not ends:
             continue
         symbol = "||" if isinstance(node, exp.DPipe) else _OPERATORS[type(node)]
-        between = sql[max(ends) + 1:min(starts)]
+        # a right side of no tokens of its own (`current_date`) starts after the operator
+        between = sql[max(ends) + 1:min(starts)] if starts else sql[max(ends) + 1:]
         found = [between.find(text) for text in ((symbol, "!=") if symbol == "<>" else (symbol,)) if text in between]
         if not found:
             continue
@@ -288,7 +313,7 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
         if isinstance(node, exp.DPipe):
             return "FUNCTION_NOT_FOUND", f"{place}: Unexpected parameters ({left}, {right}) for function concat. " \
                                          f"Expected: {_CONCAT_SIGNATURES}"
-        return "TYPE_MISMATCH", f"{place}: Cannot apply operator: {left} {symbol} {right}"
+        return "TYPE_MISMATCH", f"{place}: Cannot apply operator: {left} {_RESOLVED_AS.get(symbol, symbol)} {right}"
     return None
 
 

@@ -1,7 +1,7 @@
 """A query's mistakes about one column, in Trino's words and at the column's place (Trino's
 AggregationAnalyzer and Scope): `line L:C: 'x' must be an aggregate expression or appear
 in GROUP BY clause`, `Column 'x' is ambiguous`, and a qualified column that is not there
-(with Athena's ending, as for an unqualified one); an ORDER BY or GROUP BY position past
+(with Athena's ending, as for an unqualified one) or a struct's field that is not there; an ORDER BY or GROUP BY position past
 the select list (`ORDER BY position 3 is not in select list`); a set operation whose
 sides differ in width (`UNION query has different number of fields: 1, 2`)."""
 import pytest
@@ -22,6 +22,12 @@ NOT_RESOLVED = "cannot be resolved or requester is not authorized to access requ
     ("SELECT a.x FROM (VALUES 1) a(x) JOIN (VALUES 1) b(x) ON a.x = b.x WHERE x > 0", "AMBIGUOUS_NAME",
      "line 1:73: Column 'x' is ambiguous"),
     ("SELECT t.nope FROM (VALUES 1) AS t(x)", "COLUMN_NOT_FOUND", f"line 1:8: Column 't.nope' {NOT_RESOLVED}"),
+    ('SELECT "user", count(*) FROM (VALUES 1) AS t("user")', "EXPRESSION_NOT_AGGREGATE",
+     """line 1:8: '"user"' must be an aggregate expression or appear in GROUP BY clause"""),
+    ('SELECT t."user", count(*) FROM (VALUES 1) AS t("user")', "EXPRESSION_NOT_AGGREGATE",
+     """line 1:8: 't."user"' must be an aggregate expression or appear in GROUP BY clause"""),
+    ("SELECT id,\n  device.model FROM (SELECT 1 AS id, CAST(ROW('ios') AS ROW(os varchar)) AS device)",
+     "COLUMN_NOT_FOUND", f"line 2:3: Column 'device.model' {NOT_RESOLVED}"),
     ("SELECT x FROM (VALUES 1) AS t(x) ORDER BY 12", "INVALID_COLUMN_REFERENCE",
      "line 1:43: ORDER BY position 12 is not in select list"),
     ("SELECT count(*) FROM (VALUES 1) AS t(x)\nGROUP BY 2", "INVALID_COLUMN_REFERENCE",
