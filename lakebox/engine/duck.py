@@ -17,7 +17,7 @@ from sqlglot.tokens import TokenType
 
 from lakebox.engine import (alias_references, arity, avro_read, bucketing as hive_buckets, codecs, dialect,
                             distinct_order, duck_read, functions, json_records, json_rows, placement, regex_read,
-                            scan_bytes, strict, text, time_zones, types, written_files)
+                            scan_bytes, scan_rows, strict, text, time_zones, types, written_files)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -281,7 +281,20 @@ class DuckQuery:
     def bind(self):
         """Resolve the tables to views over their files and learn the result's columns
         and the bytes it will read."""
+        self._cursor.execute("SET enable_profiling = 'no_output'")      # for `input_rows`
         return self._guard(self._bind)
+
+    def input_rows(self) -> int:
+        """The rows the last statement run read from the tables' files."""
+        try:
+            found = scan_rows.input_rows(self._cursor.get_profiling_information(format="json"))
+            parquet = [f.path for source in self._sources if source.format == "parquet" for f in source.files]
+            if found is None and parquet:
+                found = self._cursor.execute("SELECT sum(num_rows) FROM parquet_file_metadata(?)",
+                                             [parquet]).fetchone()[0]
+        except duckdb.Error:
+            return 0
+        return int(found or 0)
 
     def _bind(self):
         alias_references.check(self._tree, self._sources)
