@@ -4,21 +4,9 @@ registered in Glue), the job reads its statement's figures with GetQueryRuntimeS
 and what goes wrong on the way: the partition column not last, a CTAS into a location
 that already holds files, a backfill touching more than 100 days at once (refused, and
 nothing written: the documented workaround is batches of at most 100)."""
-from trip_helpers import athena_execution, athena_rows, keys_under, wait_for
+from trip_helpers import athena_execution, athena_failure, athena_rows, keys_under
 
 RAW = "order_id,sku,amount,day\n1,A,2.50,2024-05-01\n2,B,4.00,2024-05-01\n3,A,1.25,2024-05-02\n"
-
-
-def failed(athena, sql, database, output):
-    query_id = athena.start_query_execution(QueryString=sql, QueryExecutionContext={"Database": database},
-                                            ResultConfiguration={"OutputLocation": output})["QueryExecutionId"]
-
-    def ended():
-        status = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
-        return status if status["State"] in ("SUCCEEDED", "FAILED", "CANCELLED") else None
-    status = wait_for(ended)
-    assert status["State"] == "FAILED"
-    return status["StateChangeReason"]
 
 
 def test_daily_orc_table_kept_with_ctas_and_insert(client, bucket, database):
@@ -29,7 +17,7 @@ def test_daily_orc_table_kept_with_ctas_and_insert(client, bucket, database):
         day string) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://{bucket}/raw/orders/'
         TBLPROPERTIES ('skip.header.line.count'='1')""", database, output)
 
-    assert failed(athena, f"""CREATE TABLE daily WITH (format = 'ORC', partitioned_by = ARRAY['day'])
+    assert athena_failure(athena, f"""CREATE TABLE daily WITH (format = 'ORC', partitioned_by = ARRAY['day'])
         AS SELECT day, order_id, sku, amount FROM raw_orders""", database, output) == (
         "HIVE_COLUMN_ORDER_MISMATCH: Partition keys must be the last columns in the table and in the same order "
         "as the table properties: [day]")
@@ -63,7 +51,7 @@ def test_daily_orc_table_kept_with_ctas_and_insert(client, bucket, database):
         "QueryRuntimeStatistics"]["Rows"]
     assert (rows["InputRows"], rows["OutputRows"]) == (3, 1)
 
-    assert failed(athena, f"""CREATE TABLE daily_copy WITH (format = 'PARQUET',
+    assert athena_failure(athena, f"""CREATE TABLE daily_copy WITH (format = 'PARQUET',
         external_location = 's3://{bucket}/curated/daily/') AS SELECT * FROM daily""", database, output).startswith(
         f"HIVE_PATH_ALREADY_EXISTS: Target directory for table '{database}.daily_copy' already exists: "
         f"s3://{bucket}/curated/daily.")
@@ -71,7 +59,7 @@ def test_daily_orc_table_kept_with_ctas_and_insert(client, bucket, database):
     before = keys_under(s3, bucket, "curated/daily/")
     backfill = """INSERT INTO daily SELECT n, 'Z', 1.00, CAST(date_add('day', n, DATE '2023-01-01') AS varchar)
                   FROM UNNEST(sequence(1, 101)) AS t(n)"""
-    assert failed(athena, backfill, database, output) == \
+    assert athena_failure(athena, backfill, database, output) == \
         "HIVE_TOO_MANY_OPEN_PARTITIONS: Exceeded limit of 100 open writers for partitions/buckets"
     assert keys_under(s3, bucket, "curated/daily/") == before
     assert len(glue.get_partitions(DatabaseName=database, TableName="daily")["Partitions"]) == 2

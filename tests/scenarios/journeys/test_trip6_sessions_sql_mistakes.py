@@ -6,12 +6,11 @@ way, answered with Athena's words: a text column compared with now() or current_
 an ISO text with a space read by from_iso8601_timestamp, a struct field that does not exist,
 a non-aggregated column, a misspelled keyword (refused before it runs)."""
 import json
-import uuid
 
 import pytest
 from botocore.exceptions import ClientError
 
-from trip_helpers import athena_rows, wait_for
+from trip_helpers import athena_failure, athena_rows
 
 SESSIONS = [
     {"user": "ana", "started": "2024-03-09T23:30:00Z", "device": {"os": "ios", "version": "17.2"},
@@ -27,19 +26,6 @@ SESSIONS = [
      "events": [{"name": "open", "ms": 8}, {"name": "buy", "ms": 120}],
      "payload": '{"cart": {"items": [{"sku": "A1", "qty": 1}]}, "coupon": "SPRING"}'},
 ]
-
-
-def failure(athena, sql, database, output):
-    """The StateChangeReason of a statement that runs and FAILS."""
-    query_id = athena.start_query_execution(QueryString=sql, QueryExecutionContext={"Database": database},
-                                            ResultConfiguration={"OutputLocation": output})["QueryExecutionId"]
-
-    def ended():
-        status = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
-        return status if status["State"] in ("SUCCEEDED", "FAILED", "CANCELLED") else None
-    status = wait_for(ended)
-    assert status["State"] == "FAILED"
-    return status["StateChangeReason"]
 
 
 @pytest.fixture
@@ -97,18 +83,18 @@ def test_sessions_explored_and_mistakes_answered(client, bucket, database, sessi
                    WHERE from_iso8601_timestamp(started) >= from_iso8601_timestamp('2024-03-10T00:00:00Z')
                      AND from_iso8601_timestamp(started) < now()""") == [["3"]]
 
-    assert failure(athena, "SELECT count(*) FROM sessions WHERE started > now() - interval '7' day",
+    assert athena_failure(athena, "SELECT count(*) FROM sessions WHERE started > now() - interval '7' day",
                    database, output) == \
         "TYPE_MISMATCH: line 1:45: Cannot apply operator: varchar < timestamp(3) with time zone"
-    assert failure(athena, "SELECT count(*) FROM sessions WHERE started >= current_date", database, output) == \
+    assert athena_failure(athena, "SELECT count(*) FROM sessions WHERE started >= current_date", database, output) == \
         "TYPE_MISMATCH: line 1:45: Cannot apply operator: varchar <= date"
-    assert failure(athena, "SELECT from_iso8601_timestamp(replace(started, 'T', ' ')) FROM sessions",
+    assert athena_failure(athena, "SELECT from_iso8601_timestamp(replace(started, 'T', ' ')) FROM sessions",
                    database, output) == \
         'INVALID_FUNCTION_ARGUMENT: Invalid format: "2024-03-09 23:30:00Z" is malformed at " 23:30:00Z"'
-    assert failure(athena, "SELECT device.model FROM sessions", database, output) == (
+    assert athena_failure(athena, "SELECT device.model FROM sessions", database, output) == (
         "COLUMN_NOT_FOUND: line 1:8: Column 'device.model' cannot be resolved or requester is not authorized to "
         "access requested resources")
-    assert failure(athena, 'SELECT "user", count(*) FROM sessions', database, output) == \
+    assert athena_failure(athena, 'SELECT "user", count(*) FROM sessions', database, output) == \
         "EXPRESSION_NOT_AGGREGATE: line 1:8: '\"user\"' must be an aggregate expression or appear in GROUP BY clause"
     with pytest.raises(ClientError) as refused:
         athena.start_query_execution(QueryString='SELECT "user" FROM sessions ORDER "user"',
