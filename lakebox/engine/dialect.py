@@ -505,6 +505,7 @@ def double_division_by_zero(tree: exp.Expression, column_types: dict) -> exp.Exp
 # Fixes that need the catalog types of the columns a query reads.
 TYPED_FIXES = [
     ("CAST(text AS an integer type) refuses a text that is no integer", strict.casts_of_text_to_integers),
+    ("CAST(text AS date or timestamp) refuses a text Trino does not read", strict.casts_of_text_to_times),
     ("an array subscript past the end, a map key not there fail", strict.subscripts_in_bounds),
     ("reverse(array), length(varbinary), array || element", strict.array_and_binary_operands),
     ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
@@ -553,6 +554,7 @@ _TRIGGERS = {
     row_to_json_names_its_fields: {exp.Cast},
     strict.correlation_not_a_number_is_null: {exp.Corr},
     strict.casts_of_text_to_integers: {exp.Cast, exp.TryCast},
+    strict.casts_of_text_to_times: {exp.Cast, exp.TryCast},
     strict.subscripts_in_bounds: {exp.Bracket},
     strict.sign_of_an_integer_keeps_its_type: {exp.Sign},
     strict.array_and_binary_operands: {exp.Reverse, exp.Length, exp.DPipe},

@@ -326,7 +326,7 @@ class DuckQuery:
         mismatch = arity.unexpected_parameters(self._tree, compared, text, self._constant_type) or \
             distinct_order.order_not_in_distinct(self._tree, text) or \
             strict.operator_type_mismatch(self._tree, compared, text) or \
-            strict.avg_of_a_date(self._tree, compared, text)
+            strict.avg_of_a_date(self._tree, compared, text) or strict.unit_not_a_field(self._tree, compared)
         if mismatch is not None:
             raise EngineError(*mismatch)
         self._sql = dialect.translate(self._tree, column_types, copy=False)      # the tree is this query's own

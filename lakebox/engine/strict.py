@@ -38,9 +38,31 @@ def _integer_cast_macros():
                f"CASE WHEN {is_text} THEN NULL ELSE TRY_CAST(x AS {duck_type}) END")
 
 
+# The texts Trino casts to a date or a timestamp (its DateTimes patterns): a date, then
+# for a timestamp a time of day after spaces. DuckDB reads more (`2024-01-01T10:00:00`,
+# a zone), which Trino refuses: "Value cannot be cast to timestamp: ...".
+_TRINO_DATE_TEXT = r"\s*[+-]?[0-9]{4,}-[0-9]{1,2}-[0-9]{1,2}\s*"
+_TRINO_TIMESTAMP_TEXT = r"\s*[+-]?[0-9]{4,}-[0-9]{1,2}-[0-9]{1,2}( +[0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}([.][0-9]+)?)?)?\s*"
+_TIME_CASTS = {exp.DataType.Type.DATE: ("date", "DATE", _TRINO_DATE_TEXT),
+               exp.DataType.Type.TIMESTAMP: ("timestamp", "TIMESTAMP", _TRINO_TIMESTAMP_TEXT)}
+
+
+def _time_cast_macros():
+    """`<kind>_text(x)`: a text Trino casts to the kind (`x` as it is), else the cast's
+    failure; `<kind>_text_or_null(x)`: NULL for such a text, as TRY_CAST answers. A value
+    of another type passes as it is."""
+    for name, duck_type, pattern in _TIME_CASTS.values():
+        refused = (f"typeof(x) = 'VARCHAR' AND (NOT regexp_full_match(CAST(x AS VARCHAR), '{pattern}') "
+                   f"OR TRY_CAST(x AS {duck_type}) IS NULL)")
+        failure = failure_sql("INVALID_CAST_ARGUMENT", f"'Value cannot be cast to {name}: ' || CAST(x AS VARCHAR)")
+        yield f"{name}_text", "x", f"CASE WHEN {refused} THEN {failure} ELSE x END"
+        yield f"{name}_text_or_null", "x", f"CASE WHEN {refused} THEN NULL ELSE x END"
+
+
 # name -> (parameters, DuckDB body), created as `lakebox_<name>`.
 MACROS = [
     *_integer_cast_macros(),
+    *_time_cast_macros(),
     ("array_subscript", "a, i", "CASE WHEN i > len(a) THEN " + failure_sql(
         "INVALID_FUNCTION_ARGUMENT", "'Array subscript must be less than or equal to array length: ' || i || ' > ' "
                                      "|| len(a)")
@@ -94,6 +116,19 @@ def casts_of_text_to_integers(tree: exp.Expression, column_types: dict) -> exp.E
             continue
         prefix = "try_cast_" if isinstance(node, exp.TryCast) or _inside_try(node) else "cast_"
         node.replace(_call(prefix + found[0].lower(), node.this.copy()))
+    return tree
+
+
+def casts_of_text_to_times(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`CAST('2024-01-01T10:00:00' AS timestamp)` and `CAST('2024-02-30' AS date)` fail in
+    Trino (INVALID_CAST_ARGUMENT, "Value cannot be cast to timestamp: ..."); DuckDB reads
+    the first and words the second its own way. `TRY_CAST` of such a text is NULL."""
+    for node in list(tree.find_all(exp.Cast, exp.TryCast)):
+        found = _TIME_CASTS.get(node.to.this)
+        if found is None or _known_not_text(node.this, column_types):
+            continue
+        quiet = isinstance(node, exp.TryCast) or _inside_try(node)
+        node.set("this", _call(f"{found[0]}_text" + ("_or_null" if quiet else ""), node.this.copy()))
     return tree
 
 
@@ -322,6 +357,28 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
 _AVG_SIGNATURES = ("avg(bigint) double, avg(decimal(p,s)) decimal(p,s), avg(double) double, "
                    "avg(interval day to second) interval day to second, "
                    "avg(interval year to month) interval year to month, avg(real) real")
+
+
+# The units date_add, date_diff and date_trunc take (Trino's DateTimeFunctions: a DATE's
+# fields, a TIMESTAMP's); DuckDB also takes plurals and others ('days', 'hours').
+_DATE_FIELDS = {"day", "week", "month", "quarter", "year"}
+_TIMESTAMP_FIELDS = _DATE_FIELDS | {"millisecond", "second", "minute", "hour"}
+
+
+def unit_not_a_field(tree: exp.Expression, column_types: dict) -> tuple[str, str] | None:
+    """Trino's failure for a unit that is no field of the value's type: `'days' is not a
+    valid DATE field` (a date's), `... TIMESTAMP field` (any other's); None if none."""
+    ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
+    for node in tree.find_all(exp.DateAdd, exp.DateDiff, exp.TimestampTrunc, exp.DateTrunc):
+        unit = node.args.get("unit")
+        if not isinstance(unit, (exp.Var, exp.Literal)):
+            continue
+        values = [node.this] + ([node.expression] if isinstance(node, exp.DateDiff) else [])
+        on_dates = all(trino_type(value, column_types, ctes) == "date" for value in values)
+        name = unit.name.lower()
+        if name not in (_DATE_FIELDS if on_dates else _TIMESTAMP_FIELDS):
+            return "INVALID_FUNCTION_ARGUMENT", f"'{name}' is not a valid {'DATE' if on_dates else 'TIMESTAMP'} field"
+    return None
 
 
 def _is_date(node, column_types: dict) -> bool:

@@ -4,7 +4,7 @@ import decimal
 import duckdb
 import pytest
 
-from lakebox.engine import dialect, new_engine
+from lakebox.engine import dialect, new_engine, strict
 from lakebox.engine.dialect import NotSupported, SqlSyntaxError
 
 
@@ -58,6 +58,7 @@ def on_a_date_and_a_timestamp(sql):
     column `day` (2024-01-31) and a timestamp column `ts` (2024-01-31 10:00)."""
     translated = dialect.translate(dialect.parse(sql), {"day": "date", "ts": "timestamp"})
     connection = duckdb.connect()
+    strict.install(connection)              # the macros a translation may call
     connection.execute("CREATE TABLE t AS SELECT DATE '2024-01-31' AS day, TIMESTAMP '2024-01-31 10:00' AS ts")
     answer = connection.execute(translated)
     return [column[1] for column in answer.description], [str(value) for value in answer.fetchone()]

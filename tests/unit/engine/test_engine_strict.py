@@ -8,6 +8,10 @@ from engine_helpers import result_line
 TRINO_ANSWERS = [
     ("CAST('12' AS integer), CAST('-3' AS bigint), CAST(1.5 AS integer), CAST(NULL AS integer)", '"12","-3","2",'),
     ("TRY_CAST('1.5' AS integer), TRY_CAST('7' AS bigint), TRY_CAST('x' AS smallint)", ',"7",'),
+    ("date_add('week', 1, DATE '2024-01-01'), date_diff('hour', TIMESTAMP '2024-01-01 00:00:00', "
+     "TIMESTAMP '2024-01-02 00:00:00'), date_trunc('quarter', DATE '2024-05-05')", '"2024-01-08","24","2024-04-01"'),
+    ("CAST(' 2024-1-5 ' AS date), CAST('2024-01-01 10:00' AS timestamp), TRY_CAST('2024-01-01T10:00:00' AS "
+     "timestamp), try(CAST('2024-02-30' AS date))", '"2024-01-05","2024-01-01 10:00:00.000",,'),
     ("ARRAY[1, 2, 3][2], ARRAY[1, 2, 3][1 + 2], element_at(ARRAY[1, 2, 3], 5), element_at(ARRAY[1, 2, 3], -1)",
      '"2","3",,"3"'),
     ("MAP(ARRAY['k'], ARRAY[1])['k'], element_at(MAP(ARRAY['k'], ARRAY[1]), 'x')", '"1",'),
@@ -45,6 +49,19 @@ TRINO_FAILURES = [
     ("CAST('1.5' AS bigint)", "INVALID_CAST_ARGUMENT", "Cannot cast '1.5' to BIGINT"),
     ("CAST(' 7' AS smallint)", "INVALID_CAST_ARGUMENT", "Cannot cast ' 7' to SMALLINT"),
     ("CAST('99999999999' AS integer)", "INVALID_CAST_ARGUMENT", "Cannot cast '99999999999' to INT"),
+    # a unit that is no field of the value's type (DuckDB takes plurals)
+    ("date_add('days', 1, DATE '2024-01-01')", "INVALID_FUNCTION_ARGUMENT", "'days' is not a valid DATE field"),
+    ("date_trunc('hour', DATE '2024-01-01')", "INVALID_FUNCTION_ARGUMENT", "'hour' is not a valid DATE field"),
+    ("date_diff('Hours', TIMESTAMP '2024-01-01 00:00:00', now())", "INVALID_FUNCTION_ARGUMENT",
+     "'hours' is not a valid TIMESTAMP field"),
+    # Trino reads a date, then a time after spaces: no `T`, no zone, no 31st of February
+    ("CAST('2024-01-01T10:00:00' AS timestamp)", "INVALID_CAST_ARGUMENT",
+     "Value cannot be cast to timestamp: 2024-01-01T10:00:00"),
+    ("CAST(x AS timestamp) FROM (VALUES '2024-01-01 10:00:00Z') AS t(x)", "INVALID_CAST_ARGUMENT",
+     "Value cannot be cast to timestamp: 2024-01-01 10:00:00Z"),
+    ("CAST('2024-02-30' AS date)", "INVALID_CAST_ARGUMENT", "Value cannot be cast to date: 2024-02-30"),
+    ("CAST('2024-01-01 10:00:00' AS date)", "INVALID_CAST_ARGUMENT",
+     "Value cannot be cast to date: 2024-01-01 10:00:00"),
     ("ARRAY[1, 2, 3][5]", "INVALID_FUNCTION_ARGUMENT",
      "Array subscript must be less than or equal to array length: 5 > 3"),
     ("ARRAY[1, 2, 3][0]", "INVALID_FUNCTION_ARGUMENT", "SQL array indices start at 1"),
