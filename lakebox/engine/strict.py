@@ -307,7 +307,7 @@ def _of_a_table(column: exp.Column, ctes: frozenset) -> bool:
                                    for item in relations)
 
 
-def _offsets(node, key: str) -> list[int]:
+def offsets(node, key: str) -> list[int]:
     """Where in the text the tokens of `node` start or end (`key`)."""
     return [found.meta[key] for found in node.walk() if key in found.meta]
 
@@ -335,7 +335,7 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
         left, right = trino_type(node.this, column_types, ctes), trino_type(node.expression, column_types, ctes)
         if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
             continue
-        ends, starts = _offsets(node.this, "end"), _offsets(node.expression, "start")
+        ends, starts = offsets(node.this, "end"), offsets(node.expression, "start")
         if not ends:
             continue
         symbol = "||" if isinstance(node, exp.DPipe) else _OPERATORS[type(node)]
@@ -398,7 +398,7 @@ def avg_of_a_date(tree: exp.Expression, column_types: dict, sql: str) -> tuple[s
         argument = node.this.expressions[0] if isinstance(node.this, exp.Distinct) else node.this
         if not _is_date(argument, column_types):
             continue
-        starts = _offsets(argument, "start")
+        starts = offsets(argument, "start")
         before = [call for call in calls if starts and call < min(starts)]
         # `current_date` has no place of its own: the one avg call of the text is it
         call = before[-1] if before else (calls[0] if len(calls) == len(nodes) == 1 else None)
