@@ -1,9 +1,10 @@
 """A query's mistakes about one column, in Trino's words and at the column's place (Trino's
 AggregationAnalyzer and Scope): `line L:C: 'x' must be an aggregate expression or appear
 in GROUP BY clause`, `Column 'x' is ambiguous`, and a qualified column that is not there
-(with Athena's ending, as for an unqualified one) or a struct's field that is not there; an ORDER BY or GROUP BY position past
-the select list (`ORDER BY position 3 is not in select list`); a set operation whose
-sides differ in width (`UNION query has different number of fields: 1, 2`)."""
+(with Athena's ending, as for an unqualified one) or a struct's field that is not there;
+an ORDER BY or GROUP BY position past the select list (`ORDER BY position 3 is not in select list`); a set operation whose
+sides differ in width (`UNION query has different number of fields: 1, 2`) or in a
+column's type (`column 2 in UNION query has incompatible types: varchar(1), integer`)."""
 import pytest
 
 from lakebox.engine import EngineError
@@ -34,6 +35,8 @@ NOT_RESOLVED = "cannot be resolved or requester is not authorized to access requ
      "line 2:10: GROUP BY position 2 is not in select list"),
     ("SELECT x FROM (VALUES 1) AS t(x)\nUNION ALL SELECT x, x FROM (VALUES 1) AS u(x)", "TYPE_MISMATCH",
      "line 2:1: UNION query has different number of fields: 1, 2"),
+    ("SELECT 1 AS n, 'a' AS s\nUNION SELECT 2, 3", "TYPE_MISMATCH",
+     "line 2:1: column 2 in UNION query has incompatible types: varchar(1), integer"),
 ])
 def test_column_errors_in_trinos_words(sql, name, message):
     with pytest.raises(EngineError) as caught:
