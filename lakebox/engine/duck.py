@@ -326,6 +326,7 @@ class DuckQuery:
         mismatch = arity.unexpected_parameters(self._tree, compared, text, self._constant_type) or \
             argument_types.unexpected_types(self._tree, compared, text) or \
             set_types.incompatible_columns(self._tree, compared, text) or \
+            set_types.in_list_mismatch(self._tree, compared, text) or \
             distinct_order.order_not_in_distinct(self._tree, text) or \
             strict.operator_type_mismatch(self._tree, compared, text) or \
             strict.avg_of_a_date(self._tree, compared, text) or strict.unit_not_a_field(self._tree, compared)

@@ -1,9 +1,14 @@
-"""A set operation whose sides give a column of types with no common type.
+"""Values that must share a type and have none in common.
 
 `SELECT id FROM t UNION SELECT name FROM t` fails in Trino (TYPE_MISMATCH, at the
 operator: `line 1:19: column 1 in UNION query has incompatible types: integer,
-varchar`); DuckDB casts one side to the other's type and answers. Only a query with one
-set operation is judged, on columns whose types lakebox knows from the text."""
+varchar`), and so does `id IN ('1', '2')` on an integer column (`IN value and list items
+must be the same type or coercible to a common type. Cannot find common type between
+integer and varchar(1), ...`); DuckDB casts one side to the other's type and answers.
+Only values whose types lakebox knows from the text are judged, and only a query with
+one set operation."""
+import re
+
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
@@ -39,4 +44,28 @@ def incompatible_columns(tree: exp.Expression, column_types: dict, sql: str) -> 
             return "TYPE_MISMATCH", (f"{strict.line_and_column(sql, keywords[0].start)}: column {number} in "
                                      f"{_KEYWORDS[keywords[0].token_type]} query has incompatible types: "
                                      f"{types[0]}, {types[1]}")
+    return None
+
+
+def in_list_mismatch(tree: exp.Expression, column_types: dict, sql: str) -> tuple[str, str] | None:
+    """`value IN (items)` whose value and items have no common type, at the IN."""
+    ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
+    for node in tree.find_all(exp.In):
+        items = node.expressions
+        values = [node.this, *items]
+        types = [strict.trino_type(value, column_types, ctes) for value in values]
+        if not items or None in types:
+            continue
+        common = types[0]
+        for kind in types[1:]:
+            if not _compatible(common, kind):
+                ends, starts = strict.offsets(node.this, "end"), strict.offsets(items[0], "start")
+                # Trino places the predicate at its first word: NOT of NOT IN, else IN
+                keyword = re.search(r"\b(not\s+)?in\b", sql[max(ends) + 1:min(starts)], re.IGNORECASE) \
+                    if ends and starts else None
+                place = f"{strict.line_and_column(sql, max(ends) + 1 + keyword.start())}: " if keyword else ""
+                listed = ", ".join(dict.fromkeys(types))
+                return "TYPE_MISMATCH", (f"{place}IN value and list items must be the same type or coercible to a "
+                                         f"common type. Cannot find common type between {common} and {kind}, "
+                                         f"all types (without duplicates): [{listed}]")
     return None

@@ -8,6 +8,8 @@ from engine_helpers import result_line
 TRINO_ANSWERS = [
     ("CAST('12' AS integer), CAST('-3' AS bigint), CAST(1.5 AS integer), CAST(NULL AS integer)", '"12","-3","2",'),
     ("TRY_CAST('1.5' AS integer), TRY_CAST('7' AS bigint), TRY_CAST('x' AS smallint)", ',"7",'),
+    ("5 IN (1, 5), 2.5 IN (1, 2.5), 'a' NOT IN ('b', 'cc'), DATE '2024-01-01' IN (DATE '2024-01-01')",
+     '"true","true","true","true"'),
     ("date_add('week', 1, DATE '2024-01-01'), date_diff('hour', TIMESTAMP '2024-01-01 00:00:00', "
      "TIMESTAMP '2024-01-02 00:00:00'), date_trunc('quarter', DATE '2024-05-05')", '"2024-01-08","24","2024-04-01"'),
     ("CAST(' 2024-1-5 ' AS date), CAST('2024-01-01 10:00' AS timestamp), TRY_CAST('2024-01-01T10:00:00' AS "
@@ -49,6 +51,12 @@ TRINO_FAILURES = [
     ("CAST('1.5' AS bigint)", "INVALID_CAST_ARGUMENT", "Cannot cast '1.5' to BIGINT"),
     ("CAST(' 7' AS smallint)", "INVALID_CAST_ARGUMENT", "Cannot cast ' 7' to SMALLINT"),
     ("CAST('99999999999' AS integer)", "INVALID_CAST_ARGUMENT", "Cannot cast '99999999999' to INT"),
+    ("x FROM (VALUES 1) AS t(x) WHERE 'a' IN (1, 2)", "TYPE_MISMATCH",
+     "line 1:44: IN value and list items must be the same type or coercible to a common type. Cannot find common "
+     "type between varchar(1) and integer, all types (without duplicates): [varchar(1), integer]"),
+    ("x FROM (VALUES 1) AS t(x) WHERE 5 NOT IN (1, '2', '2')", "TYPE_MISMATCH",
+     "line 1:42: IN value and list items must be the same type or coercible to a common type. Cannot find common "
+     "type between integer and varchar(1), all types (without duplicates): [integer, varchar(1)]"),
     # a unit that is no field of the value's type (DuckDB takes plurals)
     ("date_add('days', 1, DATE '2024-01-01')", "INVALID_FUNCTION_ARGUMENT", "'days' is not a valid DATE field"),
     ("date_trunc('hour', DATE '2024-01-01')", "INVALID_FUNCTION_ARGUMENT", "'hour' is not a valid DATE field"),
