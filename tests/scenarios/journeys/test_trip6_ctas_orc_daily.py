@@ -1,9 +1,10 @@
 """A daily curated table kept with Athena alone: raw CSV orders become an ORC table
 partitioned by day with CTAS, each new day is appended with INSERT INTO (its partition
 registered in Glue), the job reads its statement's figures with GetQueryRuntimeStatistics;
-and what goes wrong on the way: the partition column not last, a CTAS into a location
-that already holds files, a backfill touching more than 100 days at once (refused, and
-nothing written: the documented workaround is batches of at most 100)."""
+and what goes wrong on the way: the partition column not last, order ids quoted in an
+IN list, a CTAS into a location that already holds files, a backfill touching more than
+100 days at once (refused, and nothing written: the documented workaround is batches of
+at most 100)."""
 from trip_helpers import athena_execution, athena_failure, athena_rows, keys_under
 
 RAW = "order_id,sku,amount,day\n1,A,2.50,2024-05-01\n2,B,4.00,2024-05-01\n3,A,1.25,2024-05-02\n"
@@ -56,6 +57,10 @@ def test_daily_orc_table_kept_with_ctas_and_insert(client, bucket, database):
         f"HIVE_PATH_ALREADY_EXISTS: Target directory for table '{database}.daily_copy' already exists: "
         f"s3://{bucket}/curated/daily.")
 
+    assert athena_failure(athena, "SELECT count(*) FROM daily WHERE order_id IN ('1', '2')", database, output) == (
+        "TYPE_MISMATCH: line 1:43: IN value and list items must be the same type or coercible to a common type. "
+        "Cannot find common type between integer and varchar(1), all types (without duplicates): [integer, "
+        "varchar(1)]")
     before = keys_under(s3, bucket, "curated/daily/")
     backfill = """INSERT INTO daily SELECT n, 'Z', 1.00, CAST(date_add('day', n, DATE '2023-01-01') AS varchar)
                   FROM UNNEST(sequence(1, 101)) AS t(n)"""
