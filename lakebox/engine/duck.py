@@ -15,9 +15,10 @@ import pyarrow.orc as orc
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (alias_references, argument_types, arity, avro_read, bucketing as hive_buckets, codecs, dialect,
-                            distinct_order, duck_read, functions, json_records, json_rows, placement, regex_read,
-                            scan_bytes, scan_rows, set_types, strict, text, time_zones, types, written_files)
+from lakebox.engine import (alias_references, argument_types, arity, avro_read, bucketing as hive_buckets, clauses,
+                            codecs, dialect, distinct_order, duck_read, functions, json_records, json_rows, placement,
+                            regex_read, scan_bytes, scan_rows, set_types, strict, text, time_zones, types,
+                            written_files)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -326,7 +327,7 @@ class DuckQuery:
         mismatch = arity.unexpected_parameters(self._tree, compared, text, self._constant_type) or \
             argument_types.unexpected_types(self._tree, compared, text) or \
             set_types.incompatible_columns(self._tree, compared, text) or \
-            set_types.in_list_mismatch(self._tree, compared, text) or \
+            set_types.in_list_mismatch(self._tree, compared, text) or clauses.out_of_place(self._tree, text) or \
             distinct_order.order_not_in_distinct(self._tree, text) or \
             strict.operator_type_mismatch(self._tree, compared, text) or \
             strict.avg_of_a_date(self._tree, compared, text) or strict.unit_not_a_field(self._tree, compared)

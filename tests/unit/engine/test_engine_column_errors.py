@@ -35,6 +35,10 @@ NOT_RESOLVED = "cannot be resolved or requester is not authorized to access requ
      "line 2:10: GROUP BY position 2 is not in select list"),
     ("SELECT x FROM (VALUES 1) AS t(x)\nUNION ALL SELECT x, x FROM (VALUES 1) AS u(x)", "TYPE_MISMATCH",
      "line 2:1: UNION query has different number of fields: 1, 2"),
+    ("SELECT x FROM (VALUES 1) AS t(x)\nWHERE x > 0 AND count(*) > 1", "EXPRESSION_NOT_SCALAR",
+     "line 2:7: WHERE clause cannot contain aggregations, window functions or grouping operations: [count(*)]"),
+    ("SELECT 1,\n  sum(count(*)) FROM (VALUES 1) AS t(x)", "NESTED_AGGREGATION",
+     "line 2:3: Cannot nest aggregations inside aggregation 'sum': [count(*)]"),
     ("SELECT 1 AS n, 'a' AS s\nUNION SELECT 2, 3", "TYPE_MISMATCH",
      "line 2:1: column 2 in UNION query has incompatible types: varchar(1), integer"),
 ])
@@ -42,3 +46,7 @@ def test_column_errors_in_trinos_words(sql, name, message):
     with pytest.raises(EngineError) as caught:
         result_line(sql)
     assert (caught.value.error_name, caught.value.message) == (name, message)
+
+
+def test_an_aggregation_of_a_subquery_in_where_is_its_own():
+    assert result_line("SELECT x FROM (VALUES 1, 2) AS t(x) WHERE x IN (SELECT max(y) FROM (VALUES 2) AS u(y))") == '"2"'
