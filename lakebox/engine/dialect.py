@@ -506,6 +506,7 @@ def double_division_by_zero(tree: exp.Expression, column_types: dict) -> exp.Exp
 TYPED_FIXES = [
     ("CAST(text AS an integer type) refuses a text that is no integer", strict.casts_of_text_to_integers),
     ("CAST(text AS date or timestamp) refuses a text Trino does not read", strict.casts_of_text_to_times),
+    ("json_parse refuses a text that is no JSON", strict.json_parse_refuses_malformed_text),
     ("an array subscript past the end, a map key not there fail", strict.subscripts_in_bounds),
     ("reverse(array), length(varbinary), array || element", strict.array_and_binary_operands),
     ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
@@ -555,6 +556,7 @@ _TRIGGERS = {
     strict.correlation_not_a_number_is_null: {exp.Corr},
     strict.casts_of_text_to_integers: {exp.Cast, exp.TryCast},
     strict.casts_of_text_to_times: {exp.Cast, exp.TryCast},
+    strict.json_parse_refuses_malformed_text: {exp.ParseJSON},
     strict.subscripts_in_bounds: {exp.Bracket},
     strict.sign_of_an_integer_keeps_its_type: {exp.Sign},
     strict.array_and_binary_operands: {exp.Reverse, exp.Length, exp.DPipe},

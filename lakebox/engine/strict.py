@@ -61,6 +61,10 @@ def _time_cast_macros():
 
 # name -> (parameters, DuckDB body), created as `lakebox_<name>`.
 MACROS = [
+    # json_parse's text, failing as Trino's does for one that is no JSON (DuckDB's words
+    # cut the text short)
+    ("json_text", "s", "CASE WHEN s IS NOT NULL AND NOT json_valid(s) THEN " + failure_sql(
+        "INVALID_FUNCTION_ARGUMENT", "'Cannot convert value to JSON: ''' || s || ''''") + " ELSE s END"),
     *_integer_cast_macros(),
     *_time_cast_macros(),
     ("array_subscript", "a, i", "CASE WHEN i > len(a) THEN " + failure_sql(
@@ -130,6 +134,30 @@ def casts_of_text_to_times(tree: exp.Expression, column_types: dict) -> exp.Expr
         quiet = isinstance(node, exp.TryCast) or _inside_try(node)
         node.set("this", _call(f"{found[0]}_text" + ("_or_null" if quiet else ""), node.this.copy()))
     return tree
+
+
+def json_parse_refuses_malformed_text(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`json_parse('not json')` fails INVALID_FUNCTION_ARGUMENT "Cannot convert value to
+    JSON: 'not json'" (the whole text, as Trino words it)."""
+    for node in list(tree.find_all(exp.ParseJSON)):
+        if not _inside_try(node):
+            node.set("this", _call("json_text", node.this.copy()))
+    return tree
+
+
+# Trino's functions of a JsonPath argument (the second): a path starts with `$`.
+_JSON_PATH_FUNCTIONS = {"json_extract", "json_extract_scalar", "json_size"}
+
+
+def json_path_not_a_path(tree: exp.Expression) -> tuple[str, str] | None:
+    """`json_extract_scalar(j, 'a.b')` fails in Trino ("Invalid JSON path: 'a.b'");
+    DuckDB reads such a path as a key and answers NULL."""
+    for node in tree.find_all(exp.Anonymous):
+        if node.name.lower() in _JSON_PATH_FUNCTIONS and len(node.expressions) == 2:
+            path = node.expressions[1]
+            if isinstance(path, exp.Literal) and path.is_string and not path.this.startswith("$"):
+                return "INVALID_FUNCTION_ARGUMENT", f"Invalid JSON path: '{path.this}'"
+    return None
 
 
 def _is_array(node, column_types: dict) -> bool:

@@ -12,6 +12,8 @@ TRINO_ANSWERS = [
      '"true","true","true","true"'),
     ("date_add('week', 1, DATE '2024-01-01'), date_diff('hour', TIMESTAMP '2024-01-01 00:00:00', "
      "TIMESTAMP '2024-01-02 00:00:00'), date_trunc('quarter', DATE '2024-05-05')", '"2024-01-08","24","2024-04-01"'),
+    ("json_parse('[1, 2]'), try(json_parse('x')), json_extract_scalar('{\"a\": {\"b\": 1}}', '$.a.b')",
+     '"[1,2]",,"1"'),
     ("CAST(' 2024-1-5 ' AS date), CAST('2024-01-01 10:00' AS timestamp), TRY_CAST('2024-01-01T10:00:00' AS "
      "timestamp), try(CAST('2024-02-30' AS date))", '"2024-01-05","2024-01-01 10:00:00.000",,'),
     ("ARRAY[1, 2, 3][2], ARRAY[1, 2, 3][1 + 2], element_at(ARRAY[1, 2, 3], 5), element_at(ARRAY[1, 2, 3], -1)",
@@ -57,6 +59,9 @@ TRINO_FAILURES = [
     ("x FROM (VALUES 1) AS t(x) WHERE 5 NOT IN (1, '2', '2')", "TYPE_MISMATCH",
      "line 1:42: IN value and list items must be the same type or coercible to a common type. Cannot find common "
      "type between integer and varchar(1), all types (without duplicates): [integer, varchar(1)]"),
+    ("json_extract_scalar('{\"a\": {\"b\": 1}}', 'a.b')", "INVALID_FUNCTION_ARGUMENT", "Invalid JSON path: 'a.b'"),
+    ("json_parse(x) FROM (VALUES '{\"a\": 1}', '{\"a\":') AS t(x)", "INVALID_FUNCTION_ARGUMENT",
+     "Cannot convert value to JSON: '{\"a\":'"),
     # a unit that is no field of the value's type (DuckDB takes plurals)
     ("date_add('days', 1, DATE '2024-01-01')", "INVALID_FUNCTION_ARGUMENT", "'days' is not a valid DATE field"),
     ("date_trunc('hour', DATE '2024-01-01')", "INVALID_FUNCTION_ARGUMENT", "'hour' is not a valid DATE field"),
