@@ -3,7 +3,7 @@ of events, the start time as ISO text): JSON functions over a raw payload column
 UNNEST of the events, window functions for each user's sessions (running totals, the
 previous session, rank), times shown in the user's zone; and the mistakes made on the
 way, answered with Athena's words: a text column compared with now() or current_date,
-a text given to date_format, an ISO text cast to a timestamp,
+a JSON path without its `$`, a text given to date_format, an ISO text cast to a timestamp,
 one with a space read by from_iso8601_timestamp, a struct field that does not exist,
 a non-aggregated column, a misspelled keyword (refused before it runs)."""
 import json
@@ -89,6 +89,8 @@ def test_sessions_explored_and_mistakes_answered(client, bucket, database, sessi
         "TYPE_MISMATCH: line 1:45: Cannot apply operator: varchar < timestamp(3) with time zone"
     assert athena_failure(athena, "SELECT count(*) FROM sessions WHERE started >= current_date", database, output) == \
         "TYPE_MISMATCH: line 1:45: Cannot apply operator: varchar <= date"
+    assert athena_failure(athena, "SELECT json_extract_scalar(payload, 'coupon') FROM sessions", database,
+                          output) == "INVALID_FUNCTION_ARGUMENT: Invalid JSON path: 'coupon'"
     assert athena_failure(athena, "SELECT date_format(started, '%Y-%m') FROM sessions", database, output) == (
         "FUNCTION_NOT_FOUND: line 1:8: Unexpected parameters (varchar, varchar(5)) for function date_format. "
         "Expected: date_format(timestamp(p), varchar(x)) varchar, date_format(timestamp(p) with time zone, "
