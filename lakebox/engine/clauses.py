@@ -4,6 +4,8 @@ grouping operations: [count(*)]`) or inside another aggregation (NESTED_AGGREGAT
 the outer call: `Cannot nest aggregations inside aggregation 'sum': [count(*)]`). DuckDB
 refuses both in words of its own. The calls are listed as the query wrote them."""
 from sqlglot import exp
+from sqlglot.dialects.trino import Trino
+from sqlglot.tokens import TokenType
 
 from lakebox.engine import strict
 
@@ -40,4 +42,25 @@ def out_of_place(tree: exp.Expression, sql: str) -> tuple[str, str] | None:
             listed = ", ".join(_call_text(sql, found.meta["start"]) for found in inner)
             return "NESTED_AGGREGATION", (f"{strict.line_and_column(sql, call.meta['start'])}: Cannot nest "
                                           f"aggregations inside aggregation '{name}': [{listed}]")
+    return None
+
+
+# Functions of other SQL dialects that sqlglot reads as Trino's own (IFNULL as COALESCE,
+# LEN as length, DAYOFWEEK as day_of_week, ...) and Trino does not have: Athena refuses
+# them as unknown functions (Trino's function list: docs "Functions and operators").
+NOT_TRINO = {"ifnull", "nvl", "nvl2", "len", "datediff", "date_sub", "add_months", "months_between", "group_concat",
+             "instr", "locate", "left", "right", "lcase", "ucase", "initcap", "charindex", "char_length",
+             "character_length", "array_contains", "array_size", "explode", "substring_index", "dayofweek",
+             "dayofmonth", "dayofyear", "weekofyear", "median", "decode", "iif", "from_json", "approx_count_distinct",
+             "last_day", "space", "trunc"}
+
+
+def function_trino_lacks(sql: str) -> tuple[str, str] | None:
+    """`line L:C: Function 'nvl' not registered` for the first call of such a function."""
+    tokens = Trino().tokenize(sql) if sql else []
+    for before, token, following in zip([None, *tokens], tokens, tokens[1:]):
+        if token.text.lower() in NOT_TRINO and following.token_type == TokenType.L_PAREN and \
+                (before is None or before.token_type != TokenType.DOT):
+            return "FUNCTION_NOT_FOUND", (f"{strict.line_and_column(sql, token.start)}: Function "
+                                          f"'{token.text.lower()}' not registered")
     return None

@@ -43,6 +43,8 @@ class LakeboxTrino(Trino):
 
 def parse(sql: str, read=LakeboxTrino) -> exp.Expression:
     """One statement parsed, or SqlSyntaxError at the offending token."""
+    if read is LakeboxTrino:
+        _refuse_backquotes(sql)
     try:
         statements = sqlglot.parse(sql, read=read, error_level=ErrorLevel.RAISE)
     except ParseError as error:
@@ -52,6 +54,28 @@ def parse(sql: str, read=LakeboxTrino) -> exp.Expression:
         raise SqlSyntaxError(1, 1, "Only one sql statement is allowed. Got: " + str(len(statements)))
     statements[0].meta["sql"] = sql         # the text its tokens' offsets point into (errors name places)
     return statements[0]
+
+
+def _refuse_backquotes(sql: str):
+    """Trino quotes identifiers with double quotes only: a backquote outside a text, a
+    quoted identifier or a comment is its parser's error (Hive's DDL takes them)."""
+    position, quote = 0, None
+    while position < len(sql):
+        char, pair = sql[position], sql[position:position + 2]
+        if quote is not None:
+            if sql.startswith(quote, position):
+                quote = None if quote != "'" or sql[position + 1:position + 2] != "'" else quote
+                position += 1 if quote is None else 2
+                continue
+        elif char in "'\"":
+            quote = char
+        elif pair in ("--", "/*"):
+            quote = "\n" if pair == "--" else "*/"
+        elif char == "`":
+            line = sql.count("\n", 0, position) + 1
+            raise SqlSyntaxError(line, position - (sql.rfind("\n", 0, position) + 1) + 1,
+                                 "backquoted identifiers are not supported; use double quotes to quote identifiers")
+        position += 1
 
 
 def _syntax_error(sql: str, error: ParseError) -> SqlSyntaxError:

@@ -324,12 +324,12 @@ class DuckQuery:
         compared = {**{name.lower(): kind for source in self._sources for name, kind in source.partition_keys},
                     **column_types}         # partition columns are compared as they are typed, too
         text = self._tree.meta.get("sql", "")
-        mismatch = arity.unexpected_parameters(self._tree, compared, text, self._constant_type) or \
+        mismatch = clauses.function_trino_lacks(text) or \
+            arity.unexpected_parameters(self._tree, compared, text, self._constant_type) or \
             argument_types.unexpected_types(self._tree, compared, text) or \
             set_types.incompatible_columns(self._tree, compared, text) or \
             set_types.in_list_mismatch(self._tree, compared, text) or clauses.out_of_place(self._tree, text) or \
-            strict.json_path_not_a_path(self._tree) or \
-            distinct_order.order_not_in_distinct(self._tree, text) or \
+            strict.json_path_not_a_path(self._tree) or distinct_order.order_not_in_distinct(self._tree, text) or \
             strict.operator_type_mismatch(self._tree, compared, text) or \
             strict.avg_of_a_date(self._tree, compared, text) or strict.unit_not_a_field(self._tree, compared)
         if mismatch is not None:

@@ -118,3 +118,16 @@ def test_syntax_errors_in_trinos_words(sql, message):
     with pytest.raises(dialect.SqlSyntaxError) as raised:
         dialect.parse(sql)
     assert str(raised.value) == message
+
+
+@pytest.mark.parametrize("sql, place", [("SELECT `name` FROM t", (1, 8)), ("SELECT a,\n  `b` FROM t", (2, 3))])
+def test_backquoted_identifiers_are_refused(sql, place):
+    with pytest.raises(SqlSyntaxError) as caught:
+        dialect.parse(sql)
+    assert (caught.value.line, caught.value.column) == place
+    assert str(caught.value) == (f"line {place[0]}:{place[1]}: backquoted identifiers are not supported; use double "
+                                 "quotes to quote identifiers")
+
+
+def test_backquotes_in_texts_identifiers_and_comments_are_theirs():
+    dialect.parse("SELECT 'it''s `x`' AS a, \"we`ird\" FROM t -- `c`\n/* `d` */")

@@ -62,6 +62,11 @@ TRINO_FAILURES = [
     ("json_extract_scalar('{\"a\": {\"b\": 1}}', 'a.b')", "INVALID_FUNCTION_ARGUMENT", "Invalid JSON path: 'a.b'"),
     ("json_parse(x) FROM (VALUES '{\"a\": 1}', '{\"a\":') AS t(x)", "INVALID_FUNCTION_ARGUMENT",
      "Cannot convert value to JSON: '{\"a\":'"),
+    # functions of other dialects that Trino does not have
+    ("nvl(x, 0) FROM (VALUES 1) AS t(x)", "FUNCTION_NOT_FOUND", "line 1:8: Function 'nvl' not registered"),
+    ("1,\n  len('abc')", "FUNCTION_NOT_FOUND", "line 2:3: Function 'len' not registered"),
+    ("datediff('day', DATE '2024-01-01', DATE '2024-01-02')", "FUNCTION_NOT_FOUND",
+     "line 1:8: Function 'datediff' not registered"),
     # a unit that is no field of the value's type (DuckDB takes plurals)
     ("date_add('days', 1, DATE '2024-01-01')", "INVALID_FUNCTION_ARGUMENT", "'days' is not a valid DATE field"),
     ("date_trunc('hour', DATE '2024-01-01')", "INVALID_FUNCTION_ARGUMENT", "'hour' is not a valid DATE field"),
