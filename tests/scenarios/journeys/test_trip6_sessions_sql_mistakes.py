@@ -5,7 +5,8 @@ previous session, rank), times shown in the user's zone; and the mistakes made o
 way, answered with Athena's words: a text column compared with now() or current_date,
 a JSON path without its `$`, a text given to date_format, an ISO text cast to a timestamp,
 one with a space read by from_iso8601_timestamp, a struct field that does not exist,
-a non-aggregated column, a misspelled keyword (refused before it runs)."""
+a non-aggregated column, another dialect's nvl, Hive's backquotes and a misspelled
+keyword (the last two refused before they run)."""
 import json
 
 import pytest
@@ -106,6 +107,14 @@ def test_sessions_explored_and_mistakes_answered(client, bucket, database, sessi
         "access requested resources")
     assert athena_failure(athena, 'SELECT "user", count(*) FROM sessions', database, output) == \
         "EXPRESSION_NOT_AGGREGATE: line 1:8: '\"user\"' must be an aggregate expression or appear in GROUP BY clause"
+    assert athena_failure(athena, "SELECT nvl(json_extract_scalar(payload, '$.coupon'), 'none') FROM sessions",
+                          database, output) == "FUNCTION_NOT_FOUND: line 1:8: Function 'nvl' not registered"
+    with pytest.raises(ClientError) as backquoted:
+        athena.start_query_execution(QueryString="SELECT `user` FROM sessions",
+                                     QueryExecutionContext={"Database": database},
+                                     ResultConfiguration={"OutputLocation": output})
+    assert backquoted.value.response["Error"]["Message"] == \
+        "line 1:8: backquoted identifiers are not supported; use double quotes to quote identifiers"
     with pytest.raises(ClientError) as refused:
         athena.start_query_execution(QueryString='SELECT "user" FROM sessions ORDER "user"',
                                      QueryExecutionContext={"Database": database},
