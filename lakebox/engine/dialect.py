@@ -12,6 +12,7 @@ import sqlglot
 from sqlglot import ErrorLevel, exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
+from sqlglot.tokens import TokenType
 
 from lakebox.engine import arity, decimals, functions, strict, time_zones, unnest_order
 
@@ -45,6 +46,7 @@ def parse(sql: str, read=LakeboxTrino) -> exp.Expression:
     """One statement parsed, or SqlSyntaxError at the offending token."""
     if read is LakeboxTrino:
         _refuse_backquotes(sql)
+        _refuse_a_comma_before_from(sql)
     try:
         statements = sqlglot.parse(sql, read=read, error_level=ErrorLevel.RAISE)
     except ParseError as error:
@@ -76,6 +78,16 @@ def _refuse_backquotes(sql: str):
             raise SqlSyntaxError(line, position - (sql.rfind("\n", 0, position) + 1) + 1,
                                  "backquoted identifiers are not supported; use double quotes to quote identifiers")
         position += 1
+
+
+def _refuse_a_comma_before_from(sql: str):
+    """`SELECT a, FROM t`: Trino's parser wants another select item where FROM stands;
+    sqlglot drops the comma."""
+    tokens = LakeboxTrino().tokenize(sql)
+    for comma, following in zip(tokens, tokens[1:]):
+        if comma.token_type == TokenType.COMMA and following.token_type == TokenType.FROM:
+            raise SqlSyntaxError(following.line, following.col - len(following.text) + 1,
+                                 f"mismatched input '{following.text}'. Expecting: <expression>")
 
 
 def _syntax_error(sql: str, error: ParseError) -> SqlSyntaxError:

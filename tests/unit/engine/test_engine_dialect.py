@@ -131,3 +131,13 @@ def test_backquoted_identifiers_are_refused(sql, place):
 
 def test_backquotes_in_texts_identifiers_and_comments_are_theirs():
     dialect.parse("SELECT 'it''s `x`' AS a, \"we`ird\" FROM t -- `c`\n/* `d` */")
+
+
+@pytest.mark.parametrize("sql, message", [
+    ("SELECT id, FROM t", "line 1:12: mismatched input 'FROM'. Expecting: <expression>"),
+    ("SELECT id,\n  name,\nfrom t", "line 3:1: mismatched input 'from'. Expecting: <expression>"),
+])
+def test_a_comma_before_from_is_refused(sql, message):
+    with pytest.raises(SqlSyntaxError) as caught:
+        dialect.parse(sql)
+    assert str(caught.value) == message
