@@ -46,7 +46,7 @@ def parse(sql: str, read=LakeboxTrino) -> exp.Expression:
     """One statement parsed, or SqlSyntaxError at the offending token."""
     if read is LakeboxTrino:
         _refuse_backquotes(sql)
-        _refuse_a_comma_before_from(sql)
+        _refuse_other_dialects_tokens(sql)
     try:
         statements = sqlglot.parse(sql, read=read, error_level=ErrorLevel.RAISE)
     except ParseError as error:
@@ -80,14 +80,16 @@ def _refuse_backquotes(sql: str):
         position += 1
 
 
-def _refuse_a_comma_before_from(sql: str):
-    """`SELECT a, FROM t`: Trino's parser wants another select item where FROM stands;
-    sqlglot drops the comma."""
+def _refuse_other_dialects_tokens(sql: str):
+    """`SELECT a, FROM t` and `a == 1`, which sqlglot reads (dropping the comma, taking
+    `==` for `=`): Trino's parser wants an expression where FROM or the second `=` stands."""
     tokens = LakeboxTrino().tokenize(sql)
-    for comma, following in zip(tokens, tokens[1:]):
-        if comma.token_type == TokenType.COMMA and following.token_type == TokenType.FROM:
+    for token, following in zip(tokens, tokens[1:]):
+        if token.token_type == TokenType.COMMA and following.token_type == TokenType.FROM:
             raise SqlSyntaxError(following.line, following.col - len(following.text) + 1,
                                  f"mismatched input '{following.text}'. Expecting: <expression>")
+        if token.text == "==":
+            raise SqlSyntaxError(token.line, token.col, "mismatched input '='. Expecting: <expression>")
 
 
 def _syntax_error(sql: str, error: ParseError) -> SqlSyntaxError:

@@ -136,8 +136,9 @@ def test_backquotes_in_texts_identifiers_and_comments_are_theirs():
 @pytest.mark.parametrize("sql, message", [
     ("SELECT id, FROM t", "line 1:12: mismatched input 'FROM'. Expecting: <expression>"),
     ("SELECT id,\n  name,\nfrom t", "line 3:1: mismatched input 'from'. Expecting: <expression>"),
+    ("SELECT id FROM t WHERE name == 'bob'", "line 1:30: mismatched input '='. Expecting: <expression>"),
 ])
-def test_a_comma_before_from_is_refused(sql, message):
+def test_other_dialects_tokens_are_refused(sql, message):
     with pytest.raises(SqlSyntaxError) as caught:
         dialect.parse(sql)
     assert str(caught.value) == message
