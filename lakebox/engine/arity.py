@@ -84,7 +84,7 @@ SIGNATURES = {
 }
 
 
-def _parameters(signature: str) -> str:
+def parameters_of(signature: str) -> str:
     """The argument list of a signature: its text up to the parenthesis closing the first."""
     depth = 0
     for position, char in enumerate(signature):
@@ -94,7 +94,7 @@ def _parameters(signature: str) -> str:
     return ""
 
 
-def _count(parameters: str) -> int:
+def count_of(parameters: str) -> int:
     depth, count = 0, 1 if parameters.strip() else 0
     for char in parameters:
         depth += (char == "(") - (char == ")")
@@ -102,7 +102,7 @@ def _count(parameters: str) -> int:
     return count
 
 
-ARGUMENT_COUNTS = {name: {_count(_parameters(signature)) for signature in signatures}
+ARGUMENT_COUNTS = {name: {count_of(parameters_of(signature)) for signature in signatures}
                    for name, signatures in SIGNATURES.items()}
 
 
@@ -129,7 +129,7 @@ def unexpected_parameters(tree: exp.Expression, column_types: dict, sql: str, ty
     """Trino's error name and words for the first call with a wrong number of arguments;
     `type_of(node)` is the Trino type of an argument lakebox cannot name from the text."""
     for node in tree.find_all(exp.Anonymous, exp.Substring):
-        name, arguments = _call_of(node)
+        name, arguments = call_of(node)
         if name not in ARGUMENT_COUNTS or len(arguments) in ARGUMENT_COUNTS[name]:
             continue
         types = ", ".join(strict.trino_type(argument, column_types) or type_of(argument) for argument in arguments)
@@ -139,7 +139,7 @@ def unexpected_parameters(tree: exp.Expression, column_types: dict, sql: str, ty
     return None
 
 
-def _call_of(node: exp.Expression) -> tuple[str, list]:
+def call_of(node: exp.Expression) -> tuple[str, list]:
     """A call's name and arguments; `substring(s)` (sqlglot's own parse, with no start)
     as Trino's substr, of which it is the other name."""
     if isinstance(node, exp.Substring):

@@ -88,6 +88,9 @@ _COLUMN_WORDS = [
     (r'Ambiguous reference to column name "()([^"]+)"', "AMBIGUOUS_NAME", "Column '{0}' is ambiguous"),
     (r'(?:Table|Values list) "([^"]+)" does not have a column named "([^"]+)"', "COLUMN_NOT_FOUND",
      "Column '{0}' cannot be resolved or requester is not authorized to access requested resources"),
+    # a field a struct does not have (`device.model`): Trino cannot resolve the dereference
+    (r'Could not find key "()([^"]+)" in struct', "COLUMN_NOT_FOUND",
+     "Column '{0}' cannot be resolved or requester is not authorized to access requested resources"),
 ]
 
 _ERROR_NAMES = [

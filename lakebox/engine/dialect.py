@@ -12,6 +12,7 @@ import sqlglot
 from sqlglot import ErrorLevel, exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
+from sqlglot.tokens import TokenType
 
 from lakebox.engine import arity, decimals, functions, strict, time_zones, unnest_order
 
@@ -43,6 +44,9 @@ class LakeboxTrino(Trino):
 
 def parse(sql: str, read=LakeboxTrino) -> exp.Expression:
     """One statement parsed, or SqlSyntaxError at the offending token."""
+    if read is LakeboxTrino:
+        _refuse_backquotes(sql)
+        _refuse_other_dialects_tokens(sql)
     try:
         statements = sqlglot.parse(sql, read=read, error_level=ErrorLevel.RAISE)
     except ParseError as error:
@@ -52,6 +56,40 @@ def parse(sql: str, read=LakeboxTrino) -> exp.Expression:
         raise SqlSyntaxError(1, 1, "Only one sql statement is allowed. Got: " + str(len(statements)))
     statements[0].meta["sql"] = sql         # the text its tokens' offsets point into (errors name places)
     return statements[0]
+
+
+def _refuse_backquotes(sql: str):
+    """Trino quotes identifiers with double quotes only: a backquote outside a text, a
+    quoted identifier or a comment is its parser's error (Hive's DDL takes them)."""
+    position, quote = 0, None
+    while position < len(sql):
+        char, pair = sql[position], sql[position:position + 2]
+        if quote is not None:
+            if sql.startswith(quote, position):
+                quote = None if quote != "'" or sql[position + 1:position + 2] != "'" else quote
+                position += 1 if quote is None else 2
+                continue
+        elif char in "'\"":
+            quote = char
+        elif pair in ("--", "/*"):
+            quote = "\n" if pair == "--" else "*/"
+        elif char == "`":
+            line = sql.count("\n", 0, position) + 1
+            raise SqlSyntaxError(line, position - (sql.rfind("\n", 0, position) + 1) + 1,
+                                 "backquoted identifiers are not supported; use double quotes to quote identifiers")
+        position += 1
+
+
+def _refuse_other_dialects_tokens(sql: str):
+    """`SELECT a, FROM t` and `a == 1`, which sqlglot reads (dropping the comma, taking
+    `==` for `=`): Trino's parser wants an expression where FROM or the second `=` stands."""
+    tokens = LakeboxTrino().tokenize(sql)
+    for token, following in zip(tokens, tokens[1:]):
+        if token.token_type == TokenType.COMMA and following.token_type == TokenType.FROM:
+            raise SqlSyntaxError(following.line, following.col - len(following.text) + 1,
+                                 f"mismatched input '{following.text}'. Expecting: <expression>")
+        if token.text == "==":
+            raise SqlSyntaxError(token.line, token.col, "mismatched input '='. Expecting: <expression>")
 
 
 def _syntax_error(sql: str, error: ParseError) -> SqlSyntaxError:
@@ -505,6 +543,8 @@ def double_division_by_zero(tree: exp.Expression, column_types: dict) -> exp.Exp
 # Fixes that need the catalog types of the columns a query reads.
 TYPED_FIXES = [
     ("CAST(text AS an integer type) refuses a text that is no integer", strict.casts_of_text_to_integers),
+    ("CAST(text AS date or timestamp) refuses a text Trino does not read", strict.casts_of_text_to_times),
+    ("json_parse refuses a text that is no JSON", strict.json_parse_refuses_malformed_text),
     ("an array subscript past the end, a map key not there fail", strict.subscripts_in_bounds),
     ("reverse(array), length(varbinary), array || element", strict.array_and_binary_operands),
     ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
@@ -553,6 +593,8 @@ _TRIGGERS = {
     row_to_json_names_its_fields: {exp.Cast},
     strict.correlation_not_a_number_is_null: {exp.Corr},
     strict.casts_of_text_to_integers: {exp.Cast, exp.TryCast},
+    strict.casts_of_text_to_times: {exp.Cast, exp.TryCast},
+    strict.json_parse_refuses_malformed_text: {exp.ParseJSON},
     strict.subscripts_in_bounds: {exp.Bracket},
     strict.sign_of_an_integer_keeps_its_type: {exp.Sign},
     strict.array_and_binary_operands: {exp.Reverse, exp.Length, exp.DPipe},

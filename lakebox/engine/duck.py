@@ -15,9 +15,10 @@ import pyarrow.orc as orc
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (alias_references, arity, avro_read, bucketing as hive_buckets, codecs, dialect,
-                            distinct_order, duck_read, functions, json_records, json_rows, placement, regex_read,
-                            scan_bytes, strict, text, time_zones, types, written_files)
+from lakebox.engine import (alias_references, argument_types, arity, avro_read, bucketing as hive_buckets, clauses,
+                            codecs, dialect, distinct_order, duck_read, functions, json_records, json_rows, placement,
+                            regex_read, scan_bytes, scan_rows, set_types, strict, text, time_zones, types,
+                            written_files)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -281,7 +282,20 @@ class DuckQuery:
     def bind(self):
         """Resolve the tables to views over their files and learn the result's columns
         and the bytes it will read."""
+        self._cursor.execute("SET enable_profiling = 'no_output'")      # for `input_rows`
         return self._guard(self._bind)
+
+    def input_rows(self) -> int:
+        """The rows the last statement run read from the tables' files."""
+        try:
+            found = scan_rows.input_rows(self._cursor.get_profiling_information(format="json"))
+            parquet = [f.path for source in self._sources if source.format == "parquet" for f in source.files]
+            if found is None and parquet:
+                found = self._cursor.execute("SELECT sum(num_rows) FROM parquet_file_metadata(?)",
+                                             [parquet]).fetchone()[0]
+        except duckdb.Error:
+            return 0
+        return int(found or 0)
 
     def _bind(self):
         alias_references.check(self._tree, self._sources)
@@ -310,10 +324,14 @@ class DuckQuery:
         compared = {**{name.lower(): kind for source in self._sources for name, kind in source.partition_keys},
                     **column_types}         # partition columns are compared as they are typed, too
         text = self._tree.meta.get("sql", "")
-        mismatch = arity.unexpected_parameters(self._tree, compared, text, self._constant_type) or \
-            distinct_order.order_not_in_distinct(self._tree, text) or \
+        mismatch = clauses.function_trino_lacks(text) or \
+            arity.unexpected_parameters(self._tree, compared, text, self._constant_type) or \
+            argument_types.unexpected_types(self._tree, compared, text) or \
+            set_types.incompatible_columns(self._tree, compared, text) or \
+            set_types.in_list_mismatch(self._tree, compared, text) or clauses.out_of_place(self._tree, text) or \
+            strict.json_path_not_a_path(self._tree) or distinct_order.order_not_in_distinct(self._tree, text) or \
             strict.operator_type_mismatch(self._tree, compared, text) or \
-            strict.avg_of_a_date(self._tree, compared, text)
+            strict.avg_of_a_date(self._tree, compared, text) or strict.unit_not_a_field(self._tree, compared)
         if mismatch is not None:
             raise EngineError(*mismatch)
         self._sql = dialect.translate(self._tree, column_types, copy=False)      # the tree is this query's own

@@ -35,11 +35,19 @@ def _column(tree, error: EngineError) -> EngineError:
         first = table if isinstance(table, exp.Identifier) and "line" in table.meta else column.this
         if not isinstance(first, exp.Identifier) or "line" not in first.meta:
             continue
-        written = f"{table.name}.{column.name}" if table is not None else column.name
+        written = _written(column, error.error_name == "EXPRESSION_NOT_AGGREGATE")
         width = len(first.name) + (2 if first.args.get("quoted") else 0)
         where = f"line {first.meta['line']}:{max(first.meta['col'] - width + 1, 1)}: "
         return EngineError(error.error_name, where + error.message.replace(f"'{error.subject}'", f"'{written}'", 1))
     return error
+
+
+def _written(column: exp.Column, as_expression: bool) -> str:
+    """The column as the message names it: Trino names a column it cannot resolve by its
+    name (`t.c`), and an expression (EXPRESSION_NOT_AGGREGATE's) as the query wrote it,
+    a quoted identifier with its quotes (`"user"`)."""
+    parts = [part for part in (column.args.get("table"), column.this) if isinstance(part, exp.Identifier)]
+    return ".".join(f'"{part.name}"' if as_expression and part.args.get("quoted") else part.name for part in parts)
 
 
 def _position(tree, error: EngineError) -> EngineError:

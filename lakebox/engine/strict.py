@@ -38,9 +38,35 @@ def _integer_cast_macros():
                f"CASE WHEN {is_text} THEN NULL ELSE TRY_CAST(x AS {duck_type}) END")
 
 
+# The texts Trino casts to a date or a timestamp (its DateTimes patterns): a date, then
+# for a timestamp a time of day after spaces. DuckDB reads more (`2024-01-01T10:00:00`,
+# a zone), which Trino refuses: "Value cannot be cast to timestamp: ...".
+_TRINO_DATE_TEXT = r"\s*[+-]?[0-9]{4,}-[0-9]{1,2}-[0-9]{1,2}\s*"
+_TRINO_TIMESTAMP_TEXT = r"\s*[+-]?[0-9]{4,}-[0-9]{1,2}-[0-9]{1,2}( +[0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}([.][0-9]+)?)?)?\s*"
+_TIME_CASTS = {exp.DataType.Type.DATE: ("date", "DATE", _TRINO_DATE_TEXT),
+               exp.DataType.Type.TIMESTAMP: ("timestamp", "TIMESTAMP", _TRINO_TIMESTAMP_TEXT)}
+
+
+def _time_cast_macros():
+    """`<kind>_text(x)`: a text Trino casts to the kind (`x` as it is), else the cast's
+    failure; `<kind>_text_or_null(x)`: NULL for such a text, as TRY_CAST answers. A value
+    of another type passes as it is."""
+    for name, duck_type, pattern in _TIME_CASTS.values():
+        refused = (f"typeof(x) = 'VARCHAR' AND (NOT regexp_full_match(CAST(x AS VARCHAR), '{pattern}') "
+                   f"OR TRY_CAST(x AS {duck_type}) IS NULL)")
+        failure = failure_sql("INVALID_CAST_ARGUMENT", f"'Value cannot be cast to {name}: ' || CAST(x AS VARCHAR)")
+        yield f"{name}_text", "x", f"CASE WHEN {refused} THEN {failure} ELSE x END"
+        yield f"{name}_text_or_null", "x", f"CASE WHEN {refused} THEN NULL ELSE x END"
+
+
 # name -> (parameters, DuckDB body), created as `lakebox_<name>`.
 MACROS = [
+    # json_parse's text, failing as Trino's does for one that is no JSON (DuckDB's words
+    # cut the text short)
+    ("json_text", "s", "CASE WHEN s IS NOT NULL AND NOT json_valid(s) THEN " + failure_sql(
+        "INVALID_FUNCTION_ARGUMENT", "'Cannot convert value to JSON: ''' || s || ''''") + " ELSE s END"),
     *_integer_cast_macros(),
+    *_time_cast_macros(),
     ("array_subscript", "a, i", "CASE WHEN i > len(a) THEN " + failure_sql(
         "INVALID_FUNCTION_ARGUMENT", "'Array subscript must be less than or equal to array length: ' || i || ' > ' "
                                      "|| len(a)")
@@ -95,6 +121,43 @@ def casts_of_text_to_integers(tree: exp.Expression, column_types: dict) -> exp.E
         prefix = "try_cast_" if isinstance(node, exp.TryCast) or _inside_try(node) else "cast_"
         node.replace(_call(prefix + found[0].lower(), node.this.copy()))
     return tree
+
+
+def casts_of_text_to_times(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`CAST('2024-01-01T10:00:00' AS timestamp)` and `CAST('2024-02-30' AS date)` fail in
+    Trino (INVALID_CAST_ARGUMENT, "Value cannot be cast to timestamp: ..."); DuckDB reads
+    the first and words the second its own way. `TRY_CAST` of such a text is NULL."""
+    for node in list(tree.find_all(exp.Cast, exp.TryCast)):
+        found = _TIME_CASTS.get(node.to.this)
+        if found is None or _known_not_text(node.this, column_types):
+            continue
+        quiet = isinstance(node, exp.TryCast) or _inside_try(node)
+        node.set("this", _call(f"{found[0]}_text" + ("_or_null" if quiet else ""), node.this.copy()))
+    return tree
+
+
+def json_parse_refuses_malformed_text(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`json_parse('not json')` fails INVALID_FUNCTION_ARGUMENT "Cannot convert value to
+    JSON: 'not json'" (the whole text, as Trino words it)."""
+    for node in list(tree.find_all(exp.ParseJSON)):
+        if not _inside_try(node):
+            node.set("this", _call("json_text", node.this.copy()))
+    return tree
+
+
+# Trino's functions of a JsonPath argument (the second): a path starts with `$`.
+_JSON_PATH_FUNCTIONS = {"json_extract", "json_extract_scalar", "json_size"}
+
+
+def json_path_not_a_path(tree: exp.Expression) -> tuple[str, str] | None:
+    """`json_extract_scalar(j, 'a.b')` fails in Trino ("Invalid JSON path: 'a.b'");
+    DuckDB reads such a path as a key and answers NULL."""
+    for node in tree.find_all(exp.Anonymous):
+        if node.name.lower() in _JSON_PATH_FUNCTIONS and len(node.expressions) == 2:
+            path = node.expressions[1]
+            if isinstance(path, exp.Literal) and path.is_string and not path.this.startswith("$"):
+                return "INVALID_FUNCTION_ARGUMENT", f"Invalid JSON path: '{path.this}'"
+    return None
 
 
 def _is_array(node, column_types: dict) -> bool:
@@ -204,6 +267,10 @@ def _array_depth(node, column_types: dict) -> int | None:
 
 _OPERATORS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.EQ: "=", exp.NEQ: "<>",
               exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
+# Trino resolves `a > b` as its operator `<` over (a, b) (`>=` as `<=`, `<>` as `=`), and
+# names that operator in the failure: `ts >= current_date` on a text is "Cannot apply
+# operator: varchar <= date", as Athena users record it.
+_RESOLVED_AS = {">": "<", ">=": "<=", "<>": "="}
 _NUMBER_COLUMNS = {"int": "integer", "integer": "integer", "bigint": "bigint", "smallint": "smallint",
                    "tinyint": "tinyint", "double": "double", "float": "real", "real": "real"}
 # Other catalog types Trino never compares with a text (`dt = '2024-01-01'` on a date).
@@ -231,6 +298,26 @@ def trino_type(node, column_types: dict, ctes: frozenset = frozenset()) -> str |
         return _NUMBER_COLUMNS.get(kind) or _TIME_COLUMNS.get(kind) or (kind if kind.startswith("decimal") else None)
     if isinstance(node, (exp.Cast, exp.TryCast)) and node.to.this == exp.DataType.Type.DATE:
         return "date"
+    return _time_value_type(node, column_types, ctes)
+
+
+# Trino's types of the clock's values and of the literals of a time.
+_CLOCK_TYPES = {exp.CurrentTimestamp: "timestamp(3) with time zone", exp.CurrentDate: "date",
+                exp.FromISO8601Timestamp: "timestamp(3) with time zone"}
+_LITERAL_TIME_TYPES = {exp.DataType.Type.TIMESTAMP: "timestamp(3)",
+                       exp.DataType.Type.TIMESTAMPTZ: "timestamp(3) with time zone"}
+
+
+def _time_value_type(node, column_types: dict, ctes: frozenset) -> str | None:
+    """The type of `now()`, `current_date`, a TIMESTAMP literal, or one of them plus or
+    minus an interval (`now() - interval '1' day` is still a timestamp with time zone)."""
+    if isinstance(node, (exp.Add, exp.Sub)) and isinstance(node.expression, exp.Interval):
+        kind = trino_type(node.this, column_types, ctes)
+        return kind if kind in ("date", *_CLOCK_TYPES.values(), *_LITERAL_TIME_TYPES.values()) else None
+    if type(node) in _CLOCK_TYPES:
+        return _CLOCK_TYPES[type(node)]
+    if isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string:
+        return _LITERAL_TIME_TYPES.get(node.to.this)
     return None
 
 
@@ -248,7 +335,7 @@ def _of_a_table(column: exp.Column, ctes: frozenset) -> bool:
                                    for item in relations)
 
 
-def _offsets(node, key: str) -> list[int]:
+def offsets(node, key: str) -> list[int]:
     """Where in the text the tokens of `node` start or end (`key`)."""
     return [found.meta[key] for found in node.walk() if key in found.meta]
 
@@ -276,11 +363,12 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
         left, right = trino_type(node.this, column_types, ctes), trino_type(node.expression, column_types, ctes)
         if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
             continue
-        ends, starts = _offsets(node.this, "end"), _offsets(node.expression, "start")
-        if not ends or not starts:
+        ends, starts = offsets(node.this, "end"), offsets(node.expression, "start")
+        if not ends:
             continue
         symbol = "||" if isinstance(node, exp.DPipe) else _OPERATORS[type(node)]
-        between = sql[max(ends) + 1:min(starts)]
+        # a right side of no tokens of its own (`current_date`) starts after the operator
+        between = sql[max(ends) + 1:min(starts)] if starts else sql[max(ends) + 1:]
         found = [between.find(text) for text in ((symbol, "!=") if symbol == "<>" else (symbol,)) if text in between]
         if not found:
             continue
@@ -288,7 +376,7 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
         if isinstance(node, exp.DPipe):
             return "FUNCTION_NOT_FOUND", f"{place}: Unexpected parameters ({left}, {right}) for function concat. " \
                                          f"Expected: {_CONCAT_SIGNATURES}"
-        return "TYPE_MISMATCH", f"{place}: Cannot apply operator: {left} {symbol} {right}"
+        return "TYPE_MISMATCH", f"{place}: Cannot apply operator: {left} {_RESOLVED_AS.get(symbol, symbol)} {right}"
     return None
 
 
@@ -297,6 +385,28 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
 _AVG_SIGNATURES = ("avg(bigint) double, avg(decimal(p,s)) decimal(p,s), avg(double) double, "
                    "avg(interval day to second) interval day to second, "
                    "avg(interval year to month) interval year to month, avg(real) real")
+
+
+# The units date_add, date_diff and date_trunc take (Trino's DateTimeFunctions: a DATE's
+# fields, a TIMESTAMP's); DuckDB also takes plurals and others ('days', 'hours').
+_DATE_FIELDS = {"day", "week", "month", "quarter", "year"}
+_TIMESTAMP_FIELDS = _DATE_FIELDS | {"millisecond", "second", "minute", "hour"}
+
+
+def unit_not_a_field(tree: exp.Expression, column_types: dict) -> tuple[str, str] | None:
+    """Trino's failure for a unit that is no field of the value's type: `'days' is not a
+    valid DATE field` (a date's), `... TIMESTAMP field` (any other's); None if none."""
+    ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
+    for node in tree.find_all(exp.DateAdd, exp.DateDiff, exp.TimestampTrunc, exp.DateTrunc):
+        unit = node.args.get("unit")
+        if not isinstance(unit, (exp.Var, exp.Literal)):
+            continue
+        values = [node.this] + ([node.expression] if isinstance(node, exp.DateDiff) else [])
+        on_dates = all(trino_type(value, column_types, ctes) == "date" for value in values)
+        name = unit.name.lower()
+        if name not in (_DATE_FIELDS if on_dates else _TIMESTAMP_FIELDS):
+            return "INVALID_FUNCTION_ARGUMENT", f"'{name}' is not a valid {'DATE' if on_dates else 'TIMESTAMP'} field"
+    return None
 
 
 def _is_date(node, column_types: dict) -> bool:
@@ -316,7 +426,7 @@ def avg_of_a_date(tree: exp.Expression, column_types: dict, sql: str) -> tuple[s
         argument = node.this.expressions[0] if isinstance(node.this, exp.Distinct) else node.this
         if not _is_date(argument, column_types):
             continue
-        starts = _offsets(argument, "start")
+        starts = offsets(argument, "start")
         before = [call for call in calls if starts and call < min(starts)]
         # `current_date` has no place of its own: the one avg call of the text is it
         call = before[-1] if before else (calls[0] if len(calls) == len(nodes) == 1 else None)

@@ -48,9 +48,18 @@ def _text_timestamptz_macros():
                           f"'{_UTC_TEXT}') THEN {refused} ELSE {cast}(s AS TIMESTAMPTZ) END")
 
 
+# A date and a time apart by a space: DuckDB reads it, Joda's ISO 8601 parser (Trino's
+# from_iso8601_timestamp) stops at the space and names what is left.
+_SPACED_ISO = "^[0-9]{4}-[0-9]{2}-[0-9]{2} "
+
 MACROS = [
+    ("iso8601_text", "s", f"CASE WHEN regexp_matches(s, '{_SPACED_ISO}') THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Invalid format: \"' || s || '\" is malformed at \"' "
+                                                       "|| substr(s, 11) || '\"'")
+     + " ELSE s END"),
     ("from_iso8601_timestamp", "s",
-     f"CASE WHEN regexp_matches(s, '{_OTHER_OFFSET}') AND NOT regexp_matches(s, '{_ZERO_OFFSET}') THEN "
+     f"CASE WHEN regexp_matches(s, '{_SPACED_ISO}') THEN CAST(lakebox_iso8601_text(s) AS TIMESTAMPTZ) "
+     f"WHEN regexp_matches(s, '{_OTHER_OFFSET}') AND NOT regexp_matches(s, '{_ZERO_OFFSET}') THEN "
      + strict.failure_sql("NOT_SUPPORTED", "'from_iso8601_timestamp of a time zone other than UTC is not supported: ' "
                                            "|| s")
      + " ELSE CAST(s AS TIMESTAMPTZ) END"),
@@ -392,7 +401,7 @@ def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp):
             return
     elif _carries_row_zone(node):
         zone = exp.Anonymous(this="lakebox_iso_zone", expressions=[text.copy()])
-        instant = exp.cast(text.copy(), "TIMESTAMPTZ")
+        instant = exp.cast(exp.Anonymous(this="lakebox_iso8601_text", expressions=[text.copy()]), "TIMESTAMPTZ")
         reader = node.parent
         while isinstance(reader, exp.Paren):
             reader = reader.parent

@@ -126,6 +126,7 @@ def _create_table(ctx, statement, database, engine):
             table_input["Description"] = prop.this.name
         elif isinstance(prop, exp.Property) and not isinstance(prop, exp.ExternalProperty):
             table_input["Parameters"][prop.name] = prop.args["value"].name
+    _check_column_names(columns, table_input["PartitionKeys"])
     if file_format not in formats.DESCRIPTORS:
         raise DdlFailure(f"STORED AS {file_format} is not supported", "NOT_SUPPORTED")
     if location is None:
@@ -196,6 +197,18 @@ def _refuse_custom_properties(properties: dict):
 
 _ICEBERG_PROPERTIES = {"table_type", "format", "write_compression", "compression_level", "write_data_path_enabled",
                        "write.data.path", "write.object-storage.path", *iceberg_meta.TABLE_PROPERTIES}
+
+
+def _check_column_names(columns: list[dict], keys: list[dict]):
+    """Hive's refusals of a table's names: a column named twice, a partition key that is
+    also a column (a common slip: the key is a column of the files' folders, not of their
+    rows)."""
+    names = [column["Name"] for column in columns]
+    twice = next((name for position, name in enumerate(names) if name in names[:position]), None)
+    if twice is not None:
+        raise DdlFailure(f"FAILED: SemanticException [Error 10036]: Duplicate column name: {twice}")
+    if any(key["Name"] in names for key in keys):
+        raise DdlFailure("FAILED: SemanticException [Error 10035]: Column repeated in partitioning columns")
 
 
 def _column(column: exp.ColumnDef) -> dict:

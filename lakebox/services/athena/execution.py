@@ -72,6 +72,7 @@ def run(task, job: Job, engine, running: dict, temp_path) -> Outcome:
             query.limit_scan(job.cutoff)
         _WRITERS[job.kind](job, query, outcome, temp_path)
         outcome.figures["DataScannedInBytes"] = query.bytes_scanned
+        outcome.figures["InputRows"] = query.input_rows()
         outcome.state = "SUCCEEDED"
     except ScanLimitExceeded as cut:
         outcome.state, outcome.reason = "CANCELLED", model.CUTOFF_REASON
@@ -150,6 +151,8 @@ def _write_data(job, query, outcome, temp_path):
                               spec.get("delimiter") or "\x01", spec.get("bucketed"), field_ids)
     if spec.get("split"):           # partitioned Iceberg tables: one file per partition value
         names = spec["split"](directory, names)
+    elif spec.get("partitioned_by"):
+        _check_open_writers(names, bool(spec.get("bucketed")))
     location = spec["location"].rstrip("/") + "/"
     for name in names:
         uri = location + name.replace(os.sep, "/")
@@ -167,6 +170,20 @@ def _write_data(job, query, outcome, temp_path):
                                 _metadata_file(temp_path, results.WRITE_COLUMNS), "application/octet-stream"))
     outcome.figures["DataManifestLocation"] = where
     outcome.figures["rows"] = query.rows_written
+
+
+# Athena's writers per CTAS or INSERT INTO (the CTAS and INSERT INTO page: "a limit of
+# 100 partitions", failing with the Hive connector's words).
+MAX_OPEN_WRITERS = 100
+
+
+def _check_open_writers(names: list[str], bucketed: bool):
+    """A Hive write into more partitions (or partition buckets: one file each) than
+    Athena opens writers for fails, and stores nothing."""
+    writers = len(names) if bucketed else len({os.path.dirname(name) for name in names})
+    if writers > MAX_OPEN_WRITERS:
+        raise EngineError("HIVE_TOO_MANY_OPEN_PARTITIONS",
+                          f"Exceeded limit of {MAX_OPEN_WRITERS} open writers for partitions/buckets")
 
 
 def _check_insert_width(table_types: list[str] | None, result_columns: list[tuple[str, str]]):

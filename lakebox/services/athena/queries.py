@@ -153,7 +153,7 @@ def _reuse(ctx, query_id, earlier):
     figures["result_file"] = figures.get("result_file") or model.result_file(
         json.loads(earlier["request"])["ResultConfiguration"]["OutputLocation"], earlier["id"], False)
     figures["reused"] = True
-    figures["EngineExecutionTimeInMillis"] = figures["DataScannedInBytes"] = 0
+    figures["EngineExecutionTimeInMillis"] = figures["DataScannedInBytes"] = figures["InputRows"] = 0
     outcome = execution.Outcome("SUCCEEDED", figures=figures, columns=figures.get("columns") or [])
     _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)
 
@@ -456,6 +456,7 @@ def get_query_runtime_statistics(ctx, params):
                 "TotalExecutionTimeInMillis": figures.get("TotalExecutionTimeInMillis", 0),
                 "QueryPlanningTimeInMillis": 0, "ServicePreProcessingTimeInMillis": 0,
                 "ServiceProcessingTimeInMillis": 0}
-    rows = {"InputBytes": figures.get("DataScannedInBytes", 0), "OutputRows": figures.get("rows", 0),
+    rows = {"InputRows": figures.get("InputRows", 0), "InputBytes": figures.get("DataScannedInBytes", 0),
+            "OutputRows": figures.get("rows", 0),
             "OutputBytes": figures.get("OutputBytes", 0)}
     return {"QueryRuntimeStatistics": {"Timeline": timeline, "Rows": rows}}

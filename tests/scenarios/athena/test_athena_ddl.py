@@ -202,3 +202,16 @@ def test_json_keys_match_columns_whatever_their_case(query, s3, bucket):
           "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://%s/camel/'" % bucket)
     _, rows, _ = query("SELECT userid, name FROM camel ORDER BY userid")
     assert rows == [["userid", "name"], ["1", "ann"], ["2", None]]
+
+
+def test_hive_refuses_a_column_named_twice_or_also_a_partition_key(query, glue, bucket, database):
+    """Hive's SemanticException words (its ErrorMsg 10036 and 10035); no table is made."""
+    failed = query(f"CREATE EXTERNAL TABLE twice (id int, name string, ID bigint) LOCATION 's3://{bucket}/twice/'",
+                   expect="FAILED")[0]
+    assert failed["Status"]["StateChangeReason"] == \
+        "DDL: FAILED: SemanticException [Error 10036]: Duplicate column name: id"
+    failed = query(f"""CREATE EXTERNAL TABLE sales (id int, amount double, dt string) PARTITIONED BY (dt string)
+                       LOCATION 's3://{bucket}/sales/'""", expect="FAILED")[0]
+    assert failed["Status"]["StateChangeReason"] == \
+        "DDL: FAILED: SemanticException [Error 10035]: Column repeated in partitioning columns"
+    assert glue.get_tables(DatabaseName=database)["TableList"] == []

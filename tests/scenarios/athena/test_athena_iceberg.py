@@ -461,7 +461,7 @@ def test_an_iceberg_timestamp_is_a_timestamp_6(query, s3, bucket):
     assert (columns[1]["Type"], columns[1]["Precision"]) == ("timestamp", 6)
     execution, _, _ = query("SELECT id FROM moments WHERE at > '2024-06-01'", expect="FAILED")
     assert execution["Status"]["StateChangeReason"] == \
-        "TYPE_MISMATCH: line 1:33: Cannot apply operator: timestamp(6) > varchar(10)"
+        "TYPE_MISMATCH: line 1:33: Cannot apply operator: timestamp(6) < varchar(10)"
     _, rows, _ = query("SELECT id FROM moments WHERE at > TIMESTAMP '2024-06-01 10:00:00.123'")
     assert rows == [["id"], ["1"], ["2"]]
     data = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="iceberg/moments/data/")["Contents"]

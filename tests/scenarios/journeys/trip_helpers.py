@@ -184,3 +184,16 @@ def notifying_queue(sqs, s3, bucket, events, prefix=None) -> str:
         rule["Filter"] = {"Key": {"FilterRules": [{"Name": "prefix", "Value": prefix}]}}
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [rule]})
     return url
+
+
+def athena_failure(athena, sql, database, output) -> str:
+    """The StateChangeReason of an Athena statement that starts, runs and FAILS."""
+    query_id = athena.start_query_execution(QueryString=sql, QueryExecutionContext={"Database": database},
+                                            ResultConfiguration={"OutputLocation": output})["QueryExecutionId"]
+
+    def ended():
+        status = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
+        return status if status["State"] in ("SUCCEEDED", "FAILED", "CANCELLED") else None
+    status = wait_for(ended)
+    assert status["State"] == "FAILED", status
+    return status["StateChangeReason"]

@@ -4,7 +4,7 @@ import decimal
 import duckdb
 import pytest
 
-from lakebox.engine import dialect, new_engine
+from lakebox.engine import dialect, new_engine, strict
 from lakebox.engine.dialect import NotSupported, SqlSyntaxError
 
 
@@ -58,6 +58,7 @@ def on_a_date_and_a_timestamp(sql):
     column `day` (2024-01-31) and a timestamp column `ts` (2024-01-31 10:00)."""
     translated = dialect.translate(dialect.parse(sql), {"day": "date", "ts": "timestamp"})
     connection = duckdb.connect()
+    strict.install(connection)              # the macros a translation may call
     connection.execute("CREATE TABLE t AS SELECT DATE '2024-01-31' AS day, TIMESTAMP '2024-01-31 10:00' AS ts")
     answer = connection.execute(translated)
     return [column[1] for column in answer.description], [str(value) for value in answer.fetchone()]
@@ -117,3 +118,27 @@ def test_syntax_errors_in_trinos_words(sql, message):
     with pytest.raises(dialect.SqlSyntaxError) as raised:
         dialect.parse(sql)
     assert str(raised.value) == message
+
+
+@pytest.mark.parametrize("sql, place", [("SELECT `name` FROM t", (1, 8)), ("SELECT a,\n  `b` FROM t", (2, 3))])
+def test_backquoted_identifiers_are_refused(sql, place):
+    with pytest.raises(SqlSyntaxError) as caught:
+        dialect.parse(sql)
+    assert (caught.value.line, caught.value.column) == place
+    assert str(caught.value) == (f"line {place[0]}:{place[1]}: backquoted identifiers are not supported; use double "
+                                 "quotes to quote identifiers")
+
+
+def test_backquotes_in_texts_identifiers_and_comments_are_theirs():
+    dialect.parse("SELECT 'it''s `x`' AS a, \"we`ird\" FROM t -- `c`\n/* `d` */")
+
+
+@pytest.mark.parametrize("sql, message", [
+    ("SELECT id, FROM t", "line 1:12: mismatched input 'FROM'. Expecting: <expression>"),
+    ("SELECT id,\n  name,\nfrom t", "line 3:1: mismatched input 'from'. Expecting: <expression>"),
+    ("SELECT id FROM t WHERE name == 'bob'", "line 1:30: mismatched input '='. Expecting: <expression>"),
+])
+def test_other_dialects_tokens_are_refused(sql, message):
+    with pytest.raises(SqlSyntaxError) as caught:
+        dialect.parse(sql)
+    assert str(caught.value) == message

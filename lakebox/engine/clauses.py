@@ -1,0 +1,66 @@
+"""Aggregations where Trino takes none: in a WHERE clause (EXPRESSION_NOT_SCALAR, at the
+predicate: `line 1:27: WHERE clause cannot contain aggregations, window functions or
+grouping operations: [count(*)]`) or inside another aggregation (NESTED_AGGREGATION, at
+the outer call: `Cannot nest aggregations inside aggregation 'sum': [count(*)]`). DuckDB
+refuses both in words of its own. The calls are listed as the query wrote them."""
+from sqlglot import exp
+from sqlglot.dialects.trino import Trino
+from sqlglot.tokens import TokenType
+
+from lakebox.engine import strict
+
+
+def _call_text(sql: str, start: int) -> str:
+    """The text of the call starting at `start`, to its closing parenthesis."""
+    depth, position = 0, sql.find("(", start)
+    for position in range(position, len(sql)):
+        depth += (sql[position] == "(") - (sql[position] == ")")
+        if depth == 0:
+            break
+    return sql[start:position + 1]
+
+
+def _aggregations(node: exp.Expression) -> list[exp.AggFunc]:
+    """The aggregations within `node` of its own query: no window function's, no subquery's."""
+    select = node.find_ancestor(exp.Select)
+    return [found for found in node.find_all(exp.AggFunc) if found is not node and "start" in found.meta
+            and found.find_ancestor(exp.Window) is None and found.find_ancestor(exp.Select) is select]
+
+
+def out_of_place(tree: exp.Expression, sql: str) -> tuple[str, str] | None:
+    for where in tree.find_all(exp.Where):
+        found = _aggregations(where)
+        starts = strict.offsets(where.this, "start")
+        if found and starts:
+            listed = ", ".join(_call_text(sql, call.meta["start"]) for call in found)
+            return "EXPRESSION_NOT_SCALAR", (f"{strict.line_and_column(sql, min(starts))}: WHERE clause cannot contain "
+                                             f"aggregations, window functions or grouping operations: [{listed}]")
+    for call in tree.find_all(exp.AggFunc):
+        inner = [found for found in _aggregations(call) if found.find_ancestor(exp.AggFunc) is call]
+        if inner and "start" in call.meta and call.find_ancestor(exp.Window) is None:
+            name = sql[call.meta["start"]:call.meta["end"] + 1].lower()
+            listed = ", ".join(_call_text(sql, found.meta["start"]) for found in inner)
+            return "NESTED_AGGREGATION", (f"{strict.line_and_column(sql, call.meta['start'])}: Cannot nest "
+                                          f"aggregations inside aggregation '{name}': [{listed}]")
+    return None
+
+
+# Functions of other SQL dialects that sqlglot reads as Trino's own (IFNULL as COALESCE,
+# LEN as length, DAYOFWEEK as day_of_week, ...) and Trino does not have: Athena refuses
+# them as unknown functions (Trino's function list: docs "Functions and operators").
+NOT_TRINO = {"ifnull", "nvl", "nvl2", "len", "datediff", "date_sub", "add_months", "months_between", "group_concat",
+             "instr", "locate", "left", "right", "lcase", "ucase", "initcap", "charindex", "char_length",
+             "character_length", "array_contains", "array_size", "explode", "substring_index", "dayofweek",
+             "dayofmonth", "dayofyear", "weekofyear", "median", "decode", "iif", "from_json", "approx_count_distinct",
+             "last_day", "space", "trunc"}
+
+
+def function_trino_lacks(sql: str) -> tuple[str, str] | None:
+    """`line L:C: Function 'nvl' not registered` for the first call of such a function."""
+    tokens = Trino().tokenize(sql) if sql else []
+    for before, token, following in zip([None, *tokens], tokens, tokens[1:]):
+        if token.text.lower() in NOT_TRINO and following.token_type == TokenType.L_PAREN and \
+                (before is None or before.token_type != TokenType.DOT):
+            return "FUNCTION_NOT_FOUND", (f"{strict.line_and_column(sql, token.start)}: Function "
+                                          f"'{token.text.lower()}' not registered")
+    return None
