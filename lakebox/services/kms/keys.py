@@ -25,8 +25,8 @@ async def create_key(ctx, params):
     policy = params.get("Policy")
     if policy is not None:
         check_policy(policy)
+    tagging.check_tags(params.get("Tags") or [], {})
     tags = tagging.as_dict(params.get("Tags") or [])
-    tagging.check_tags(tags, {})
     material = await keygen.new_material_off_loop(ctx.state, spec) if origin == "AWS_KMS" else None
     key = create(ctx, spec=spec, usage=usage, description=params.get("Description", ""),
                  multi_region=bool(params.get("MultiRegion")), policy=policy, tags=tags, manager="CUSTOMER",

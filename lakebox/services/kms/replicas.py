@@ -16,8 +16,8 @@ def replicate_key(ctx, params):
     policy = params.get("Policy")
     if policy is not None:
         keys.check_policy(policy)
+    tagging.check_tags(params.get("Tags") or [], {})
     tags = tagging.as_dict(params.get("Tags") or [])
-    tagging.check_tags(tags, {})
     policy = policy or model.default_policy(key["account"], region)
     uid = store.insert_replica(db, key, region, lookup.now_ms(ctx), params.get("Description", ""), policy, tags)
     replica = store.key_by_uid(db, uid)
