@@ -1,12 +1,11 @@
 """Grants: CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant.
-Grants are stored and listed; like key policies, they are enforced with the IAM issue."""
-import base64
+A grant lets its grantee run its operations on its key (`access.py` applies it)."""
 import json
 import secrets
 
 from lakebox.aws.errors import ValidationError
 from lakebox.kit import arns
-from lakebox.services.kms import lookup, model, store
+from lakebox.services.kms import access, lookup, model, store
 from lakebox.services.kms.errors import (
     InvalidGrantIdException, InvalidGrantTokenException, InvalidMarkerException, NotFoundException)
 
@@ -26,7 +25,7 @@ GRANT_OPERATIONS = {
 
 
 def create_grant(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.authorized_key(ctx, params["KeyId"], "CreateGrant", params, allow_alias=False)
     lookup.check_enabled(ctx, key)
     _check_operations(key, params["Operations"], params.get("Constraints"))
     principals = _principals(params)
@@ -39,7 +38,7 @@ def create_grant(ctx, params):
     if existing is not None and _parameters(existing) == wanted:
         return {"GrantToken": existing["token"], "GrantId": existing["grant_id"]}
     grant_id = secrets.token_hex(32)
-    token = base64.b64encode(b"\x01" + secrets.token_bytes(95)).decode()
+    token = access.new_token()
     store.insert_grant(db, grant_id, key["uid"], name, lookup.now_ms(ctx), principals, params["Operations"],
                        params.get("Constraints"), token)
     return {"GrantToken": token, "GrantId": grant_id}

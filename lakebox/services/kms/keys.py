@@ -69,7 +69,7 @@ def _spec_and_usage(params):
 
 def check_policy(policy: str):
     """A key policy is a JSON object (lakebox.kit.policies reads it); it is stored and
-    returned as written, and enforced once IAM evaluation arrives."""
+    returned as written, and `access.py` applies it."""
     try:
         policies.document(policy)
     except ValueError:
@@ -81,7 +81,7 @@ def check_policy(policy: str):
 
 
 def describe_key(ctx, params):
-    return {"KeyMetadata": lookup.metadata(ctx, lookup.find_key(ctx, params["KeyId"]))}
+    return {"KeyMetadata": lookup.metadata(ctx, lookup.authorized_key(ctx, params["KeyId"], "DescribeKey", params))}
 
 
 def list_keys(ctx, params):

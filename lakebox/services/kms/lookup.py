@@ -1,6 +1,6 @@
 """Finding keys from a KeyId parameter (key id, key ARN, alias name or alias ARN), with
 AWS's errors, checking they may be used, and describing them as KeyMetadata."""
-from lakebox.services.kms import managed, model, store
+from lakebox.services.kms import access, managed, model, store
 from lakebox.services.kms.errors import (
     DisabledException, DryRunOperationException, InvalidKeyUsageException, KMSInvalidStateException,
     NotFoundException)
@@ -82,11 +82,36 @@ MAX_CACHED_KEYS = 4_096
 _ABSENT = object()
 
 
-def usable_key(ctx, text: str, usage: str, operation: str, allow_alias: bool = True):
-    """A key for a cryptographic operation: enabled, and made for `usage`."""
-    key = find_key(ctx, text, allow_alias)
+def usable_key(ctx, text: str, usage: str, operation: str, allow_alias: bool = True, params=None,
+               context: dict | None = None):
+    """A key for a cryptographic operation: enabled, and made for `usage`; with the
+    request's `params`, one the caller may use for `operation` (`authorized_key`)."""
+    if params is None:
+        key = find_key(ctx, text, allow_alias)
+    else:
+        key = authorized_key(ctx, text, operation, params, context, allow_alias)
     check_enabled(ctx, key)
     check_usage(key, usage, operation)
+    return key
+
+
+def authorized_key(ctx, text: str, operation: str, params, context: dict | None = None, allow_alias: bool = True):
+    """The key `text` names, once the request's grant tokens are well formed and its key
+    policy or grants let the caller run `operation` with this encryption `context`."""
+    access.check_tokens(params)
+    key = find_key(ctx, text, allow_alias)
+    access.check(ctx, key, operation, context)
+    return key
+
+
+def key_in_region(ctx, key_id: str):
+    """The live key of this id in the caller's region, the caller's own or, failing that,
+    another account's (a ciphertext names its key by id alone; AWS's names its ARN)."""
+    key = _key_row(ctx.state, ctx.account, ctx.region, key_id)
+    if key is None:
+        key = store.key_in_region(ctx.state.db, ctx.region, key_id)
+    if key is None or state_of(key, now_ms(ctx)) is None:
+        raise NotFoundException(f"Key '{model.key_arn(ctx.account, ctx.region, key_id)}' does not exist")
     return key
 
 

@@ -139,6 +139,11 @@ def key_by_id(db, account, region, key_id):
     return db.one("SELECT * FROM kms_keys WHERE account=? AND region=? AND key_id=?", (account, region, key_id))
 
 
+def key_in_region(db, region, key_id):
+    """The key of this id in `region`, whatever its account (ids are random UUIDs)."""
+    return db.one("SELECT * FROM kms_keys WHERE region=? AND key_id=? LIMIT 1", (region, key_id))
+
+
 def key_by_uid(db, uid):
     return db.one("SELECT * FROM kms_keys WHERE uid=?", (uid,))
 
