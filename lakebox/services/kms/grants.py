@@ -84,7 +84,7 @@ def _check_operations(key, operations, constraints):
 
 
 def list_grants(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.authorized_key(ctx, params["KeyId"], "ListGrants", params, allow_alias=False)
     rows = store.grants_of_key(ctx.state.db, key["uid"])
     if params.get("GrantId"):
         rows = [r for r in rows if r["grant_id"] == params["GrantId"]]
@@ -98,7 +98,8 @@ def list_retirable_grants(ctx, params):
     principal, service = params.get("RetiringPrincipal"), params.get("RetiringServicePrincipal")
     if bool(principal) == bool(service):      # optional both in models of late 2026
         raise ValidationError("You must specify either RetiringPrincipal or RetiringServicePrincipal, but not both.")
-    rows = store.grants_retirable_by(ctx.state.db, ctx.account, ctx.region, principal or service, bool(service))
+    # the grants of keys in the caller's account and in other accounts (API reference)
+    rows = store.grants_retirable_by(ctx.state.db, ctx.region, principal or service, bool(service))
     return _page(ctx, rows, params)
 
 
@@ -117,14 +118,17 @@ def retire_grant(ctx, params):
 
 
 def revoke_grant(ctx, params):
-    row = _grant_of_key(ctx, params["KeyId"], params["GrantId"])
+    row = _grant_of_key(ctx, params["KeyId"], params["GrantId"], "RevokeGrant")
     lookup.check_dry_run(params)
     store.delete_grant(ctx.state.db, row["grant_id"])
     return {}
 
 
-def _grant_of_key(ctx, key_text, grant_id):
-    key = lookup.find_key(ctx, key_text, allow_alias=False)
+def _grant_of_key(ctx, key_text, grant_id, operation=None):
+    if operation:
+        key = lookup.authorized_key(ctx, key_text, operation, {}, allow_alias=False)
+    else:
+        key = lookup.find_key(ctx, key_text, allow_alias=False)
     if len(grant_id) != 64 or not all(c in "0123456789abcdef" for c in grant_id):
         raise InvalidGrantIdException("Invalid grant ID")
     row = store.grant(ctx.state.db, grant_id)

@@ -107,7 +107,7 @@ def _marker_uid(marker) -> int:
 
 
 def update_key_description(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.managed_key_of(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
     store.update_key(ctx.state.db, key["uid"], description=params["Description"])
     return {}
@@ -163,7 +163,7 @@ def cancel_key_deletion(ctx, params):
 
 def _customer_key(ctx, text):
     """A key the caller manages: AWS managed keys cannot be disabled or deleted."""
-    key = lookup.find_key(ctx, text, allow_alias=False)
+    key = lookup.managed_key_of(ctx, text)
     if key["key_manager"] == "AWS":
         raise UnsupportedOperationException(f"{lookup.arn_of(key)} is an AWS managed key.")
     return key
@@ -174,14 +174,14 @@ def _customer_key(ctx, text):
 
 
 def get_key_policy(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.managed_key_of(ctx, params["KeyId"])
     name = params.get("PolicyName", POLICY_NAME)
     _check_policy_name(name)
     return {"Policy": key["policy"], "PolicyName": name}
 
 
 def put_key_policy(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.managed_key_of(ctx, params["KeyId"])
     _check_policy_name(params.get("PolicyName", POLICY_NAME))
     check_policy(params["Policy"])
     lookup.check_not_pending_deletion(ctx, key)
@@ -190,7 +190,7 @@ def put_key_policy(ctx, params):
 
 
 def list_key_policies(ctx, params):
-    lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    lookup.managed_key_of(ctx, params["KeyId"])
     return {"PolicyNames": [POLICY_NAME], "Truncated": False}
 
 

@@ -104,6 +104,13 @@ def authorized_key(ctx, text: str, operation: str, params, context: dict | None 
     return key
 
 
+def managed_key_of(ctx, text: str):
+    """The key (by id or ARN) that a key management operation (`ctx.operation`: tags,
+    policy, description, rotation, enabling, deletion) acts on, once its key policy lets
+    the caller."""
+    return authorized_key(ctx, text, ctx.operation, {}, allow_alias=False)
+
+
 def key_in_region(ctx, key_id: str):
     """The live key of this id in the caller's region, the caller's own or, failing that,
     another account's (a ciphertext names its key by id alone; AWS's names its ARN)."""

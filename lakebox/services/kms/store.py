@@ -368,10 +368,11 @@ def grants_of_key(db, key_uid):
     return db.query("SELECT * FROM kms_grants WHERE key_uid=? ORDER BY created_ms, grant_id", (key_uid,))
 
 
-def grants_retirable_by(db, account, region, principal, is_service):
+def grants_retirable_by(db, region, principal, is_service):
+    """Grants of keys in `region`, of any account, that `principal` may retire."""
     return db.query("SELECT g.* FROM kms_grants g JOIN kms_keys k ON k.uid=g.key_uid "
-                    "WHERE k.account=? AND k.region=? AND g.retiring=? AND g.retiring_is_service=? "
-                    "ORDER BY g.created_ms, g.grant_id", (account, region, principal, int(is_service)))
+                    "WHERE k.region=? AND g.retiring=? AND g.retiring_is_service=? "
+                    "ORDER BY g.created_ms, g.grant_id", (region, principal, int(is_service)))
 
 
 def delete_grant(db, grant_id):

@@ -7,7 +7,7 @@ LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT = 50, 50
 
 
 def tag_resource(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.managed_key_of(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
     check_tags(params["Tags"], store.tags(ctx.state.db, key["uid"]))
     store.put_tags(ctx.state.db, key["uid"], as_dict(params["Tags"]))
@@ -15,14 +15,14 @@ def tag_resource(ctx, params):
 
 
 def untag_resource(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.managed_key_of(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
     store.remove_tags(ctx.state.db, key["uid"], params["TagKeys"])
     return {}
 
 
 def list_resource_tags(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.managed_key_of(ctx, params["KeyId"])
     tags = sorted(store.tags(ctx.state.db, key["uid"]).items())
     start = _start(params.get("Marker"), len(tags))
     limit = min(params.get("Limit") or LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT)
