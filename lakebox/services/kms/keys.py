@@ -145,8 +145,15 @@ def schedule_key_deletion(ctx, params):
                               f"satisfy constraint: Member must have value less than or equal to "
                               f"{model.MAX_DELETION_DAYS}")
     lookup.check_not_pending_deletion(ctx, key)
+    if _live_replicas(ctx, key):
+        # A primary with replicas waits for them; its date is not known until they go.
+        store.update_key(ctx.state.db, key["uid"], replica_wait_days=days)
+        _settle_primary(ctx, key)
+        return {"KeyId": lookup.arn_of(key), "KeyState": lookup.PENDING_REPLICA_DELETION,
+                "PendingWindowInDays": days}
     deletion_ms = lookup.now_ms(ctx) + days * model.DAY_S * 1000
     store.update_key(ctx.state.db, key["uid"], deletion_ms=deletion_ms)
+    _settle_primary(ctx, key)
     ctx.state.scheduler.poke("kms")
     return {"KeyId": lookup.arn_of(key), "DeletionDate": deletion_ms / 1000,
             "KeyState": lookup.PENDING_DELETION, "PendingWindowInDays": days}
@@ -154,11 +161,40 @@ def schedule_key_deletion(ctx, params):
 
 def cancel_key_deletion(ctx, params):
     key = _customer_key(ctx, params["KeyId"])
-    if lookup.state_of(key, lookup.now_ms(ctx)) != lookup.PENDING_DELETION:
+    if lookup.state_of(key, lookup.now_ms(ctx)) not in lookup.DELETION_STATES:
         raise KMSInvalidStateException(f"{lookup.arn_of(key)} is not pending deletion.")
     # AWS leaves a key whose deletion was cancelled disabled.
-    store.update_key(ctx.state.db, key["uid"], deletion_ms=None, enabled=0)
+    store.update_key(ctx.state.db, key["uid"], deletion_ms=None, replica_wait_days=None, enabled=0)
+    _settle_primary(ctx, key)
     return {"KeyId": lookup.arn_of(key)}
+
+
+def _live_replicas(ctx, key) -> list:
+    """The replicas of a multi-Region primary that are not yet deleted."""
+    if not key["multi_region"] or lookup.primary_region(key) != key["region"]:
+        return []
+    now = lookup.now_ms(ctx)
+    return [r for r in store.related_keys(ctx.state.db, key)
+            if r["uid"] != key["uid"] and lookup.state_of(r, now) is not None]
+
+
+def _settle_primary(ctx, key):
+    """Date the deletion of a primary waiting for its replicas (ScheduleKeyDeletion's
+    PendingReplicaDeletion): its waiting period after the last replica's deletion, once
+    every replica has a deletion date; none while one has not."""
+    if not key["multi_region"]:
+        return
+    db = ctx.state.db
+    family = store.related_keys(db, key)
+    primary = next((r for r in family if r["region"] == lookup.primary_region(r)), None)
+    if primary is None or primary["replica_wait_days"] is None:
+        return
+    dates = [r["deletion_ms"] for r in family if r["uid"] != primary["uid"]]
+    deletion_ms = None
+    if None not in dates:
+        deletion_ms = max(dates, default=lookup.now_ms(ctx)) + primary["replica_wait_days"] * model.DAY_S * 1000
+    store.update_key(db, primary["uid"], deletion_ms=deletion_ms)
+    ctx.state.scheduler.poke("kms")
 
 
 def _customer_key(ctx, text):

@@ -6,6 +6,8 @@ from lakebox.services.kms.errors import (
     NotFoundException)
 
 ENABLED, DISABLED, PENDING_DELETION, PENDING_IMPORT = "Enabled", "Disabled", "PendingDeletion", "PendingImport"
+PENDING_REPLICA_DELETION = "PendingReplicaDeletion"
+DELETION_STATES = (PENDING_DELETION, PENDING_REPLICA_DELETION)
 
 
 def now_ms(ctx) -> int:
@@ -15,6 +17,10 @@ def now_ms(ctx) -> int:
 def state_of(key, at_ms: int) -> str | None:
     """Enabled / Disabled / PendingDeletion / PendingImport, or None once its deletion
     date has passed. Imported material that expired is gone: the key awaits an import."""
+    wait_days = key["replica_wait_days"]
+    if wait_days is not None and (key["deletion_ms"] is None
+                                  or at_ms < key["deletion_ms"] - wait_days * model.DAY_S * 1000):
+        return PENDING_REPLICA_DELETION
     if key["deletion_ms"] is not None:
         return PENDING_DELETION if at_ms < key["deletion_ms"] else None
     if not key["material_present"] or (key["valid_to_ms"] is not None and at_ms >= key["valid_to_ms"]):
@@ -128,6 +134,8 @@ def check_enabled(ctx, key):
         raise DisabledException(f"{arn_of(key)} is disabled.")
     if state == PENDING_DELETION:
         raise KMSInvalidStateException(f"{arn_of(key)} is pending deletion.")
+    if state == PENDING_REPLICA_DELETION:
+        raise KMSInvalidStateException(f"{arn_of(key)} is pending replica deletion.")
     if state == PENDING_IMPORT:
         raise KMSInvalidStateException(f"{arn_of(key)} is pending import.")
 
@@ -135,14 +143,16 @@ def check_enabled(ctx, key):
 def check_not_pending(ctx, key):
     """Enable and disable need a key that is neither pending deletion nor pending import."""
     state = state_of(key, now_ms(ctx))
-    if state in (PENDING_DELETION, PENDING_IMPORT):
-        pending = "deletion" if state == PENDING_DELETION else "import"
+    if state in (PENDING_DELETION, PENDING_REPLICA_DELETION, PENDING_IMPORT):
+        pending = {PENDING_DELETION: "deletion", PENDING_REPLICA_DELETION: "replica deletion"}.get(state, "import")
         raise KMSInvalidStateException(f"{arn_of(key)} is pending {pending}.")
 
 
 def check_not_pending_deletion(ctx, key):
-    if state_of(key, now_ms(ctx)) == PENDING_DELETION:
-        raise KMSInvalidStateException(f"{arn_of(key)} is pending deletion.")
+    state = state_of(key, now_ms(ctx))
+    if state in DELETION_STATES:
+        pending = "deletion" if state == PENDING_DELETION else "replica deletion"
+        raise KMSInvalidStateException(f"{arn_of(key)} is pending {pending}.")
 
 
 def check_usage(key, usage: str, operation: str):
@@ -164,8 +174,10 @@ def metadata(ctx, key) -> dict:
         **model.usage_algorithms(key["key_spec"], key["key_usage"]),
         "MultiRegion": bool(key["multi_region"]),
     }
-    if key["deletion_ms"] is not None:
+    if state == PENDING_DELETION:
         described["DeletionDate"] = key["deletion_ms"] / 1000
+    elif state == PENDING_REPLICA_DELETION:
+        described["PendingDeletionWindowInDays"] = key["replica_wait_days"]
     if key["multi_region"]:
         described["MultiRegionConfiguration"] = multi_region_configuration(ctx, key)
     if key["expiration_model"]:
