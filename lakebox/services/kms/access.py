@@ -62,10 +62,28 @@ def check(ctx, key, operation: str, context: dict | None = None):
         return
     if verdict is None and (_granted(ctx, key, caller, operation, context) or key["account"] == ctx.account):
         return
+    raise _denied(ctx, action, arn, verdict)
+
+
+def check_retire(ctx, key, grant):
+    """RetireGrant is decided by the grant, not the key policy: its retiring principal,
+    its grantee when it allows RetireGrant, and the key's account may retire it (KMS
+    Developer Guide, "Retiring and revoking grants")."""
+    names = policies.caller_of(ctx).names
+    if key["account"] == ctx.account or (grant["retiring"] and not grant["retiring_is_service"]
+                                         and grant["retiring"] in names):
+        return
+    if not grant["grantee_is_service"] and grant["grantee"] in names and \
+            "RetireGrant" in json.loads(grant["operations"]):
+        return
+    raise _denied(ctx, "kms:RetireGrant", _arn(key), None)
+
+
+def _denied(ctx, action, arn, verdict):
     reason = "with an explicit deny in a resource-based policy" if verdict == "Deny" else \
         f"because no resource-based policy allows the {action} action"
-    raise AccessDeniedException(f"User: {ctx.caller_arn} is not authorized to perform: {action} on resource: {arn} "
-                                f"{reason}")
+    return AccessDeniedException(f"User: {ctx.caller_arn} is not authorized to perform: {action} on resource: {arn} "
+                                 f"{reason}")
 
 
 def _granted(ctx, key, caller, operation, context) -> bool:

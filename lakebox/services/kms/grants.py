@@ -112,6 +112,7 @@ def retire_grant(ctx, params):
         if not params.get("KeyId") or not params.get("GrantId"):
             raise InvalidGrantTokenException("Grant token or key ID and grant ID are required")
         row = _grant_of_key(ctx, params["KeyId"], params["GrantId"])
+    access.check_retire(ctx, store.key_by_uid(ctx.state.db, row["key_uid"]), row)
     lookup.check_dry_run(params)
     store.delete_grant(ctx.state.db, row["grant_id"])
     return {}

@@ -154,3 +154,30 @@ def test_an_explicit_deny_in_the_key_policy_wins(kms, make_key):
     assert code == "AccessDeniedException"
     assert message.endswith(f"is not authorized to perform: kms:Decrypt on resource: {key['Arn']} with an explicit "
                             "deny in a resource-based policy")
+
+
+@pytest.mark.local_only
+def test_who_may_retire_a_grant(lakebox_server):
+    owner = lakebox_server.client("kms", aws_access_key_id=OWNER, aws_secret_access_key="x")
+    key = owner.create_key()["KeyMetadata"]
+    partner, _ = _partner_kms(lakebox_server)
+    stranger = lakebox_server.client("kms", aws_access_key_id="777788889999", aws_secret_access_key="x")
+    plain = owner.create_grant(KeyId=key["KeyId"], GranteePrincipal=PARTNER_ROLE, Operations=["Decrypt"])
+    # neither a stranger nor a grantee whose grant does not allow RetireGrant
+    assert error_of(stranger.retire_grant, KeyId=key["Arn"], GrantId=plain["GrantId"]) == (
+        "AccessDeniedException", "User: arn:aws:iam::777788889999:root is not authorized to perform: "
+        f"kms:RetireGrant on resource: {key['Arn']} because no resource-based policy allows the kms:RetireGrant "
+        "action")
+    assert error_of(partner.retire_grant, GrantToken=plain["GrantToken"])[0] == "AccessDeniedException"
+    # the key's account may
+    owner.retire_grant(GrantToken=plain["GrantToken"])
+    # a grantee whose grant allows RetireGrant may, by id or by token
+    retirable = owner.create_grant(KeyId=key["KeyId"], GranteePrincipal=PARTNER_ROLE,
+                                   Operations=["Decrypt", "RetireGrant"])
+    partner.retire_grant(KeyId=key["Arn"], GrantId=retirable["GrantId"])
+    # and the retiring principal, by token
+    retiring = owner.create_grant(KeyId=key["KeyId"], GranteePrincipal=f"arn:aws:iam::{OWNER}:role/app",
+                                  RetiringPrincipal=PARTNER_ROLE, Operations=["Encrypt"])
+    partner.retire_grant(GrantToken=retiring["GrantToken"])
+    assert owner.list_grants(KeyId=key["KeyId"])["Grants"] == []
+    owner.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
