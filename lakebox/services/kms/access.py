@@ -22,7 +22,8 @@ import secrets
 
 from lakebox.kit import policies
 from lakebox.services.kms import model, store
-from lakebox.services.kms.errors import AccessDeniedException, InvalidGrantTokenException
+from lakebox.services.kms.errors import (
+    AccessDeniedException, InvalidGrantTokenException, MalformedPolicyDocumentException)
 
 TOKEN_PREFIX, TOKEN_BYTES = b"\x01", 96
 # Operations whose grant constraints judge the request's encryption context.
@@ -63,6 +64,20 @@ def check(ctx, key, operation: str, context: dict | None = None):
     if verdict is None and (_granted(ctx, key, caller, operation, context) or key["account"] == ctx.account):
         return
     raise _denied(ctx, action, arn, verdict)
+
+
+def check_lockout(ctx, params):
+    """The policy safety check of CreateKey, PutKeyPolicy and ReplicateKey: unless
+    BypassPolicyLockoutSafetyCheck, a new key policy must let the caller put the key
+    policy again (words as users quote KMS)."""
+    policy = params.get("Policy")
+    if policy is None or params.get("BypassPolicyLockoutSafetyCheck"):
+        return
+    caller = policies.caller_of(ctx)
+    if policies.parse(policy).decision(lambda s: s.names_principal(caller), "kms:PutKeyPolicy", None,
+                                       policies.global_keys(ctx, _kms_keys(ctx, None))) != "Allow":
+        raise MalformedPolicyDocumentException(
+            "The new key policy will not allow you to update the key policy in the future.")
 
 
 def check_retire(ctx, key, grant):

@@ -2,7 +2,7 @@
 description, and key policies."""
 from lakebox.aws.errors import ValidationError
 from lakebox.kit import policies
-from lakebox.services.kms import keygen, lookup, model, store, tagging
+from lakebox.services.kms import access, keygen, lookup, model, store, tagging
 from lakebox.services.kms.errors import (
     CustomKeyStoreNotFoundException, InvalidMarkerException, KMSInvalidStateException, MalformedPolicyDocumentException, NotFoundException,
     UnsupportedOperationException)
@@ -25,6 +25,7 @@ async def create_key(ctx, params):
     policy = params.get("Policy")
     if policy is not None:
         check_policy(policy)
+        access.check_lockout(ctx, params)
     tagging.check_tags(params.get("Tags") or [], {})
     tags = tagging.as_dict(params.get("Tags") or [])
     material = await keygen.new_material_off_loop(ctx.state, spec) if origin == "AWS_KMS" else None
@@ -220,6 +221,7 @@ def put_key_policy(ctx, params):
     key = lookup.managed_key_of(ctx, params["KeyId"])
     _check_policy_name(params.get("PolicyName", POLICY_NAME))
     check_policy(params["Policy"])
+    access.check_lockout(ctx, params)
     lookup.check_not_pending_deletion(ctx, key)
     store.update_key(ctx.state.db, key["uid"], policy=params["Policy"])
     return {}

@@ -2,7 +2,7 @@
 another region of the same account; UpdatePrimaryRegion makes a replica the primary.
 Replicas share material with their primary, so a ciphertext made in one region
 decrypts in every other, and a rotation reaches them all."""
-from lakebox.services.kms import keys, lookup, model, store, tagging
+from lakebox.services.kms import access, keys, lookup, model, store, tagging
 from lakebox.services.kms.errors import AlreadyExistsException, NotFoundException, UnsupportedOperationException
 
 
@@ -16,6 +16,7 @@ def replicate_key(ctx, params):
     policy = params.get("Policy")
     if policy is not None:
         keys.check_policy(policy)
+        access.check_lockout(ctx, params)
     tagging.check_tags(params.get("Tags") or [], {})
     tags = tagging.as_dict(params.get("Tags") or [])
     policy = policy or model.default_policy(key["account"], region)
