@@ -128,6 +128,8 @@ def _kms_keys(ctx, context):
     def lookup(name: str):
         if name == "kms:calleraccount":
             return ctx.account
+        if name == "kms:encryptioncontextkeys":
+            return list(context) if context else None
         if name.startswith("kms:encryptioncontext:"):
             return lowered.get(name.partition("kms:encryptioncontext:")[2])
         return None

@@ -181,3 +181,27 @@ def test_who_may_retire_a_grant(lakebox_server):
     partner.retire_grant(GrantToken=retiring["GrantToken"])
     assert owner.list_grants(KeyId=key["KeyId"])["Grants"] == []
     owner.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+
+
+def test_a_key_policy_requires_an_encryption_context(kms, make_key):
+    """The KMS Developer Guide's kms:EncryptionContextKeys example: deny encryption
+    without an encryption context (a Null condition on the multivalued key)."""
+    account = boto3.client("sts", endpoint_url=kms.meta.endpoint_url, region_name="us-east-1",
+                           aws_access_key_id="test", aws_secret_access_key="test").get_caller_identity()["Account"]
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "ContextRequired", "Effect": "Deny", "Principal": {"AWS": "*"},
+         "Action": ["kms:Encrypt", "kms:GenerateDataKey*"], "Resource": "*",
+         "Condition": {"Null": {"kms:EncryptionContextKeys": "true"}}},
+        {"Sid": "TenantKeyOnly", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "kms:Encrypt",
+         "Resource": "*", "Condition": {"ForAnyValue:StringNotEquals": {"kms:EncryptionContextKeys": "tenant"}}}]}
+    key = make_key(Policy=json.dumps(policy))
+    assert error_of(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x")[0] == "AccessDeniedException"
+    assert error_of(kms.generate_data_key, KeyId=key["KeyId"], KeySpec="AES_256")[0] == "AccessDeniedException"
+    assert error_of(kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x",
+                    EncryptionContext={"tenant": "a", "extra": "b"})[0] == "AccessDeniedException"
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x", EncryptionContext={"tenant": "a"})["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob, EncryptionContext={"tenant": "a"})["Plaintext"] == b"x"
+    assert len(kms.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256",
+                                     EncryptionContext={"tenant": "a", "extra": "b"})["Plaintext"]) == 32
