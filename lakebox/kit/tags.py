@@ -107,12 +107,17 @@ RULES = {
     "sqs": TagRules(max_tags=50, refusals={
         TOO_MANY: Refusal("InvalidParameterValue", None),
         AWS_PREFIX: Refusal("InvalidParameterValue", None)}),
-    # KMS: 50 tags per key; keys 1-128, values 0-256 (may be empty); `aws:` reserved and refused
-    # with TagException. Source: KMS API reference TagResource / Tag; CloudFormation
-    # AWS::KMS::Key Tag.
-    "kms": TagRules(max_tags=50, refusals={
-        TOO_MANY: Refusal("LimitExceededException", None),
-        AWS_PREFIX: Refusal("TagException", None)}),
+    # KMS: 50 tags per key; keys 1-128, values 0-256 (may be empty; lengths are model constraints,
+    # answered with a ValidationException); Unicode letters, digits, white space and _ . : / = + @ -;
+    # `aws:` reserved in any case. Source: KMS API reference TagResource / Tag; CloudFormation
+    # AWS::KMS::Key Tag. Codes and words as KMS answers them, recorded against AWS in LocalStack's
+    # test_kms snapshots (duplicates, more than 50 tags, `aws:` / `AWS:`); a refused character
+    # ("Invalid tag", `&` in a value) as a crossplane user's CloudTrail record shows it.
+    "kms": TagRules(max_tags=50, characters=_S3_CHARACTERS, refusals={
+        TOO_MANY: Refusal("TagException", "Too many tags"),
+        DUPLICATE: Refusal("TagException", "Duplicate tag keys"),
+        AWS_PREFIX: Refusal("TagException", "Tags beginning with aws: are reserved"),
+        CHARACTERS: Refusal("TagException", "Invalid tag")}),
     # Glue: 50 tags per resource (TagsToAdd holds at most 50); keys 1-128, values 0-256; keys and
     # values "must not contain the prefix aws" (checked here, as for every service, on keys
     # starting with `aws:`). Source: Glue API reference, Tag and TagResource.

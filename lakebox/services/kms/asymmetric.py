@@ -48,7 +48,7 @@ def _oaep(algorithm):
 
 
 def sign(ctx, params):
-    key = lookup.usable_key(ctx, params["KeyId"], "SIGN_VERIFY", "Sign")
+    key = lookup.usable_key(ctx, params["KeyId"], "SIGN_VERIFY", "Sign", params=params)
     algorithm = params["SigningAlgorithm"]
     signed, chosen = _signed_bytes(key, algorithm, params["Message"], params.get("MessageType", "RAW"))
     lookup.check_dry_run(params)
@@ -64,7 +64,7 @@ def sign(ctx, params):
 
 
 def verify(ctx, params):
-    key = lookup.usable_key(ctx, params["KeyId"], "SIGN_VERIFY", "Verify")
+    key = lookup.usable_key(ctx, params["KeyId"], "SIGN_VERIFY", "Verify", params=params)
     algorithm = params["SigningAlgorithm"]
     signed, chosen = _signed_bytes(key, algorithm, params["Message"], params.get("MessageType", "RAW"))
     lookup.check_dry_run(params)
@@ -134,7 +134,7 @@ def _rsa_padding(algorithm, chosen):
 
 
 def get_public_key(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"])
+    key = lookup.authorized_key(ctx, params["KeyId"], "GetPublicKey", params)
     lookup.check_enabled(ctx, key)
     if model.material_size(key["key_spec"]) is not None:
         raise UnsupportedOperationException(
@@ -146,7 +146,7 @@ def get_public_key(ctx, params):
 
 def derive_shared_secret(ctx, params):
     """ECDH between the key's private key and the peer's public key (DER SubjectPublicKeyInfo)."""
-    key = lookup.usable_key(ctx, params["KeyId"], "KEY_AGREEMENT", "DeriveSharedSecret")
+    key = lookup.usable_key(ctx, params["KeyId"], "KEY_AGREEMENT", "DeriveSharedSecret", params=params)
     private_key = _private_key(ctx.state, key)
     try:
         peer = serialization.load_der_public_key(params["PublicKey"])
@@ -191,7 +191,8 @@ async def _data_key_pair(ctx, params, operation):
 
 
 def _pair_wrapping_key(ctx, params, operation):
-    key = lookup.usable_key(ctx, params["KeyId"], "ENCRYPT_DECRYPT", operation)
+    key = lookup.usable_key(ctx, params["KeyId"], "ENCRYPT_DECRYPT", operation, params=params,
+                            context=params.get("EncryptionContext"))
     if key["key_spec"] != model.DEFAULT_SPEC:
         raise InvalidKeyUsageException(
             f"{lookup.arn_of(key)} key spec is {key['key_spec']} which is not valid for {operation}.")
@@ -203,7 +204,7 @@ def _pair_wrapping_key(ctx, params, operation):
 
 
 def generate_mac(ctx, params):
-    key = lookup.usable_key(ctx, params["KeyId"], "GENERATE_VERIFY_MAC", "GenerateMac")
+    key = lookup.usable_key(ctx, params["KeyId"], "GENERATE_VERIFY_MAC", "GenerateMac", params=params)
     algorithm = params["MacAlgorithm"]
     mac = _mac(ctx.state, key, algorithm, params["Message"])
     lookup.check_dry_run(params)
@@ -212,7 +213,7 @@ def generate_mac(ctx, params):
 
 
 def verify_mac(ctx, params):
-    key = lookup.usable_key(ctx, params["KeyId"], "GENERATE_VERIFY_MAC", "VerifyMac")
+    key = lookup.usable_key(ctx, params["KeyId"], "GENERATE_VERIFY_MAC", "VerifyMac", params=params)
     algorithm = params["MacAlgorithm"]
     mac = _mac(ctx.state, key, algorithm, params["Message"])
     lookup.check_dry_run(params)

@@ -3,7 +3,7 @@ GenerateRandom. Symmetric keys use `sealing`; RSA keys use `asymmetric`."""
 import os
 
 from lakebox.aws.errors import ValidationError
-from lakebox.services.kms import asymmetric, lookup, model, sealing, usage
+from lakebox.services.kms import access, asymmetric, lookup, model, sealing, usage
 from lakebox.services.kms.errors import (
     InvalidCiphertextException, InvalidKeyUsageException)
 
@@ -11,7 +11,8 @@ DATA_KEY_BYTES = {"AES_256": 32, "AES_128": 16}
 
 
 def encrypt(ctx, params):
-    key = lookup.usable_key(ctx, params["KeyId"], "ENCRYPT_DECRYPT", "Encrypt")
+    key = lookup.usable_key(ctx, params["KeyId"], "ENCRYPT_DECRYPT", "Encrypt", params=params,
+                            context=params.get("EncryptionContext"))
     algorithm = params.get("EncryptionAlgorithm", model.DEFAULT_SPEC)
     check_algorithm(key, algorithm)
     lookup.check_dry_run(params)
@@ -25,7 +26,7 @@ def encrypt(ctx, params):
 
 def decrypt(ctx, params):
     algorithm = params.get("EncryptionAlgorithm", model.DEFAULT_SPEC)
-    plaintext, key, material_id = _decrypt(ctx, _ciphertext(params), params.get("EncryptionContext"),
+    plaintext, key, material_id = _decrypt(ctx, params, _ciphertext(params), params.get("EncryptionContext"),
                                            params.get("KeyId"), algorithm, "Decrypt")
     lookup.check_dry_run(params)
     usage.note(ctx, key)
@@ -38,9 +39,10 @@ def decrypt(ctx, params):
 def re_encrypt(ctx, params):
     source_algorithm = params.get("SourceEncryptionAlgorithm", model.DEFAULT_SPEC)
     plaintext, source, source_material = _decrypt(
-        ctx, _ciphertext(params), params.get("SourceEncryptionContext"), params.get("SourceKeyId"),
+        ctx, params, _ciphertext(params), params.get("SourceEncryptionContext"), params.get("SourceKeyId"),
         source_algorithm, "ReEncryptFrom")
-    destination = lookup.usable_key(ctx, params["DestinationKeyId"], "ENCRYPT_DECRYPT", "ReEncryptTo")
+    destination = lookup.usable_key(ctx, params["DestinationKeyId"], "ENCRYPT_DECRYPT", "ReEncryptTo",
+                                    params=params, context=params.get("DestinationEncryptionContext"))
     destination_algorithm = params.get("DestinationEncryptionAlgorithm", model.DEFAULT_SPEC)
     check_algorithm(destination, destination_algorithm)
     lookup.check_dry_run(params)
@@ -96,21 +98,26 @@ def _ciphertext(params) -> bytes:
     return params["CiphertextBlob"]
 
 
-def _decrypt(ctx, blob, context, key_id_param, algorithm, operation):
-    """(plaintext, key, material id or None) of a ciphertext made by Encrypt or a data key call."""
+def _decrypt(ctx, params, blob, context, key_id_param, algorithm, operation):
+    """(plaintext, key, material id or None) of a ciphertext made by Encrypt or a data key
+    call, once the caller may use its key for `operation` (Decrypt, ReEncryptFrom)."""
+    access.check_tokens(params)
     if algorithm == model.DEFAULT_SPEC:
-        return sealing.unseal(ctx, blob, context, key_id_param, operation)
+        opened = sealing.unseal(ctx, blob, context, key_id_param, operation)
+        access.check(ctx, opened[1], operation, context)
+        return opened
     if key_id_param is None:
         # An RSA ciphertext carries no key id: AWS needs KeyId to decrypt it.
         raise InvalidCiphertextException()
-    key = lookup.usable_key(ctx, key_id_param, "ENCRYPT_DECRYPT", operation)
+    key = lookup.usable_key(ctx, key_id_param, "ENCRYPT_DECRYPT", operation, params=params, context=context)
     check_algorithm(key, algorithm)
     return asymmetric.rsa_decrypt(ctx.state, key, algorithm, blob), key, None
 
 
 def _data_key(ctx, params, operation):
     size = _data_key_size(params)
-    key = lookup.usable_key(ctx, params["KeyId"], "ENCRYPT_DECRYPT", operation)
+    key = lookup.usable_key(ctx, params["KeyId"], "ENCRYPT_DECRYPT", operation, params=params,
+                            context=params.get("EncryptionContext"))
     check_symmetric(key, operation)
     lookup.check_dry_run(params)
     plaintext = os.urandom(size)

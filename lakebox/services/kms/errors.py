@@ -6,6 +6,11 @@ class NotFoundException(ServiceError):
     pass
 
 
+class AccessDeniedException(ServiceError):
+    """Not a shape of KMS's model: the common error of every AWS JSON service (400 in KMS)."""
+    status = 400
+
+
 class AlreadyExistsException(ServiceError):
     pass
 

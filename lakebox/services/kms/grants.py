@@ -1,12 +1,11 @@
 """Grants: CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant.
-Grants are stored and listed; like key policies, they are enforced with the IAM issue."""
-import base64
+A grant lets its grantee run its operations on its key (`access.py` applies it)."""
 import json
 import secrets
 
 from lakebox.aws.errors import ValidationError
 from lakebox.kit import arns
-from lakebox.services.kms import lookup, model, store
+from lakebox.services.kms import access, lookup, model, store
 from lakebox.services.kms.errors import (
     InvalidGrantIdException, InvalidGrantTokenException, InvalidMarkerException, NotFoundException)
 
@@ -26,7 +25,7 @@ GRANT_OPERATIONS = {
 
 
 def create_grant(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.authorized_key(ctx, params["KeyId"], "CreateGrant", params, allow_alias=False)
     lookup.check_enabled(ctx, key)
     _check_operations(key, params["Operations"], params.get("Constraints"))
     principals = _principals(params)
@@ -39,7 +38,7 @@ def create_grant(ctx, params):
     if existing is not None and _parameters(existing) == wanted:
         return {"GrantToken": existing["token"], "GrantId": existing["grant_id"]}
     grant_id = secrets.token_hex(32)
-    token = base64.b64encode(b"\x01" + secrets.token_bytes(95)).decode()
+    token = access.new_token()
     store.insert_grant(db, grant_id, key["uid"], name, lookup.now_ms(ctx), principals, params["Operations"],
                        params.get("Constraints"), token)
     return {"GrantToken": token, "GrantId": grant_id}
@@ -85,7 +84,7 @@ def _check_operations(key, operations, constraints):
 
 
 def list_grants(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.authorized_key(ctx, params["KeyId"], "ListGrants", params, allow_alias=False)
     rows = store.grants_of_key(ctx.state.db, key["uid"])
     if params.get("GrantId"):
         rows = [r for r in rows if r["grant_id"] == params["GrantId"]]
@@ -99,7 +98,8 @@ def list_retirable_grants(ctx, params):
     principal, service = params.get("RetiringPrincipal"), params.get("RetiringServicePrincipal")
     if bool(principal) == bool(service):      # optional both in models of late 2026
         raise ValidationError("You must specify either RetiringPrincipal or RetiringServicePrincipal, but not both.")
-    rows = store.grants_retirable_by(ctx.state.db, ctx.account, ctx.region, principal or service, bool(service))
+    # the grants of keys in the caller's account and in other accounts (API reference)
+    rows = store.grants_retirable_by(ctx.state.db, ctx.region, principal or service, bool(service))
     return _page(ctx, rows, params)
 
 
@@ -112,20 +112,24 @@ def retire_grant(ctx, params):
         if not params.get("KeyId") or not params.get("GrantId"):
             raise InvalidGrantTokenException("Grant token or key ID and grant ID are required")
         row = _grant_of_key(ctx, params["KeyId"], params["GrantId"])
+    access.check_retire(ctx, store.key_by_uid(ctx.state.db, row["key_uid"]), row)
     lookup.check_dry_run(params)
     store.delete_grant(ctx.state.db, row["grant_id"])
     return {}
 
 
 def revoke_grant(ctx, params):
-    row = _grant_of_key(ctx, params["KeyId"], params["GrantId"])
+    row = _grant_of_key(ctx, params["KeyId"], params["GrantId"], "RevokeGrant")
     lookup.check_dry_run(params)
     store.delete_grant(ctx.state.db, row["grant_id"])
     return {}
 
 
-def _grant_of_key(ctx, key_text, grant_id):
-    key = lookup.find_key(ctx, key_text, allow_alias=False)
+def _grant_of_key(ctx, key_text, grant_id, operation=None):
+    if operation:
+        key = lookup.authorized_key(ctx, key_text, operation, {}, allow_alias=False)
+    else:
+        key = lookup.find_key(ctx, key_text, allow_alias=False)
     if len(grant_id) != 64 or not all(c in "0123456789abcdef" for c in grant_id):
         raise InvalidGrantIdException("Invalid grant ID")
     row = store.grant(ctx.state.db, grant_id)

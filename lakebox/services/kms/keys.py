@@ -2,7 +2,7 @@
 description, and key policies."""
 from lakebox.aws.errors import ValidationError
 from lakebox.kit import policies
-from lakebox.services.kms import keygen, lookup, model, store, tagging
+from lakebox.services.kms import access, keygen, lookup, model, store, tagging
 from lakebox.services.kms.errors import (
     CustomKeyStoreNotFoundException, InvalidMarkerException, KMSInvalidStateException, MalformedPolicyDocumentException, NotFoundException,
     UnsupportedOperationException)
@@ -25,8 +25,9 @@ async def create_key(ctx, params):
     policy = params.get("Policy")
     if policy is not None:
         check_policy(policy)
+        access.check_lockout(ctx, params)
+    tagging.check_tags(params.get("Tags") or [], {})
     tags = tagging.as_dict(params.get("Tags") or [])
-    tagging.check_tags(tags, {})
     material = await keygen.new_material_off_loop(ctx.state, spec) if origin == "AWS_KMS" else None
     key = create(ctx, spec=spec, usage=usage, description=params.get("Description", ""),
                  multi_region=bool(params.get("MultiRegion")), policy=policy, tags=tags, manager="CUSTOMER",
@@ -69,7 +70,7 @@ def _spec_and_usage(params):
 
 def check_policy(policy: str):
     """A key policy is a JSON object (lakebox.kit.policies reads it); it is stored and
-    returned as written, and enforced once IAM evaluation arrives."""
+    returned as written, and `access.py` applies it."""
     try:
         policies.document(policy)
     except ValueError:
@@ -81,7 +82,7 @@ def check_policy(policy: str):
 
 
 def describe_key(ctx, params):
-    return {"KeyMetadata": lookup.metadata(ctx, lookup.find_key(ctx, params["KeyId"]))}
+    return {"KeyMetadata": lookup.metadata(ctx, lookup.authorized_key(ctx, params["KeyId"], "DescribeKey", params))}
 
 
 def list_keys(ctx, params):
@@ -107,7 +108,7 @@ def _marker_uid(marker) -> int:
 
 
 def update_key_description(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.managed_key_of(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
     store.update_key(ctx.state.db, key["uid"], description=params["Description"])
     return {}
@@ -145,8 +146,15 @@ def schedule_key_deletion(ctx, params):
                               f"satisfy constraint: Member must have value less than or equal to "
                               f"{model.MAX_DELETION_DAYS}")
     lookup.check_not_pending_deletion(ctx, key)
+    if _live_replicas(ctx, key):
+        # A primary with replicas waits for them; its date is not known until they go.
+        store.update_key(ctx.state.db, key["uid"], replica_wait_days=days)
+        _settle_primary(ctx, key)
+        return {"KeyId": lookup.arn_of(key), "KeyState": lookup.PENDING_REPLICA_DELETION,
+                "PendingWindowInDays": days}
     deletion_ms = lookup.now_ms(ctx) + days * model.DAY_S * 1000
     store.update_key(ctx.state.db, key["uid"], deletion_ms=deletion_ms)
+    _settle_primary(ctx, key)
     ctx.state.scheduler.poke("kms")
     return {"KeyId": lookup.arn_of(key), "DeletionDate": deletion_ms / 1000,
             "KeyState": lookup.PENDING_DELETION, "PendingWindowInDays": days}
@@ -154,16 +162,45 @@ def schedule_key_deletion(ctx, params):
 
 def cancel_key_deletion(ctx, params):
     key = _customer_key(ctx, params["KeyId"])
-    if lookup.state_of(key, lookup.now_ms(ctx)) != lookup.PENDING_DELETION:
+    if lookup.state_of(key, lookup.now_ms(ctx)) not in lookup.DELETION_STATES:
         raise KMSInvalidStateException(f"{lookup.arn_of(key)} is not pending deletion.")
     # AWS leaves a key whose deletion was cancelled disabled.
-    store.update_key(ctx.state.db, key["uid"], deletion_ms=None, enabled=0)
+    store.update_key(ctx.state.db, key["uid"], deletion_ms=None, replica_wait_days=None, enabled=0)
+    _settle_primary(ctx, key)
     return {"KeyId": lookup.arn_of(key)}
+
+
+def _live_replicas(ctx, key) -> list:
+    """The replicas of a multi-Region primary that are not yet deleted."""
+    if not key["multi_region"] or lookup.primary_region(key) != key["region"]:
+        return []
+    now = lookup.now_ms(ctx)
+    return [r for r in store.related_keys(ctx.state.db, key)
+            if r["uid"] != key["uid"] and lookup.state_of(r, now) is not None]
+
+
+def _settle_primary(ctx, key):
+    """Date the deletion of a primary waiting for its replicas (ScheduleKeyDeletion's
+    PendingReplicaDeletion): its waiting period after the last replica's deletion, once
+    every replica has a deletion date; none while one has not."""
+    if not key["multi_region"]:
+        return
+    db = ctx.state.db
+    family = store.related_keys(db, key)
+    primary = next((r for r in family if r["region"] == lookup.primary_region(r)), None)
+    if primary is None or primary["replica_wait_days"] is None:
+        return
+    dates = [r["deletion_ms"] for r in family if r["uid"] != primary["uid"]]
+    deletion_ms = None
+    if None not in dates:
+        deletion_ms = max(dates, default=lookup.now_ms(ctx)) + primary["replica_wait_days"] * model.DAY_S * 1000
+    store.update_key(db, primary["uid"], deletion_ms=deletion_ms)
+    ctx.state.scheduler.poke("kms")
 
 
 def _customer_key(ctx, text):
     """A key the caller manages: AWS managed keys cannot be disabled or deleted."""
-    key = lookup.find_key(ctx, text, allow_alias=False)
+    key = lookup.managed_key_of(ctx, text)
     if key["key_manager"] == "AWS":
         raise UnsupportedOperationException(f"{lookup.arn_of(key)} is an AWS managed key.")
     return key
@@ -174,23 +211,24 @@ def _customer_key(ctx, text):
 
 
 def get_key_policy(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.managed_key_of(ctx, params["KeyId"])
     name = params.get("PolicyName", POLICY_NAME)
     _check_policy_name(name)
     return {"Policy": key["policy"], "PolicyName": name}
 
 
 def put_key_policy(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.managed_key_of(ctx, params["KeyId"])
     _check_policy_name(params.get("PolicyName", POLICY_NAME))
     check_policy(params["Policy"])
+    access.check_lockout(ctx, params)
     lookup.check_not_pending_deletion(ctx, key)
     store.update_key(ctx.state.db, key["uid"], policy=params["Policy"])
     return {}
 
 
 def list_key_policies(ctx, params):
-    lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    lookup.managed_key_of(ctx, params["KeyId"])
     return {"PolicyNames": [POLICY_NAME], "Truncated": False}
 
 

@@ -1,11 +1,13 @@
 """Finding keys from a KeyId parameter (key id, key ARN, alias name or alias ARN), with
 AWS's errors, checking they may be used, and describing them as KeyMetadata."""
-from lakebox.services.kms import managed, model, store
+from lakebox.services.kms import access, managed, model, store
 from lakebox.services.kms.errors import (
     DisabledException, DryRunOperationException, InvalidKeyUsageException, KMSInvalidStateException,
     NotFoundException)
 
 ENABLED, DISABLED, PENDING_DELETION, PENDING_IMPORT = "Enabled", "Disabled", "PendingDeletion", "PendingImport"
+PENDING_REPLICA_DELETION = "PendingReplicaDeletion"
+DELETION_STATES = (PENDING_DELETION, PENDING_REPLICA_DELETION)
 
 
 def now_ms(ctx) -> int:
@@ -15,6 +17,10 @@ def now_ms(ctx) -> int:
 def state_of(key, at_ms: int) -> str | None:
     """Enabled / Disabled / PendingDeletion / PendingImport, or None once its deletion
     date has passed. Imported material that expired is gone: the key awaits an import."""
+    wait_days = key["replica_wait_days"]
+    if wait_days is not None and (key["deletion_ms"] is None
+                                  or at_ms < key["deletion_ms"] - wait_days * model.DAY_S * 1000):
+        return PENDING_REPLICA_DELETION
     if key["deletion_ms"] is not None:
         return PENDING_DELETION if at_ms < key["deletion_ms"] else None
     if not key["material_present"] or (key["valid_to_ms"] is not None and at_ms >= key["valid_to_ms"]):
@@ -82,11 +88,43 @@ MAX_CACHED_KEYS = 4_096
 _ABSENT = object()
 
 
-def usable_key(ctx, text: str, usage: str, operation: str, allow_alias: bool = True):
-    """A key for a cryptographic operation: enabled, and made for `usage`."""
-    key = find_key(ctx, text, allow_alias)
+def usable_key(ctx, text: str, usage: str, operation: str, allow_alias: bool = True, params=None,
+               context: dict | None = None):
+    """A key for a cryptographic operation: enabled, and made for `usage`; with the
+    request's `params`, one the caller may use for `operation` (`authorized_key`)."""
+    if params is None:
+        key = find_key(ctx, text, allow_alias)
+    else:
+        key = authorized_key(ctx, text, operation, params, context, allow_alias)
     check_enabled(ctx, key)
     check_usage(key, usage, operation)
+    return key
+
+
+def authorized_key(ctx, text: str, operation: str, params, context: dict | None = None, allow_alias: bool = True):
+    """The key `text` names, once the request's grant tokens are well formed and its key
+    policy or grants let the caller run `operation` with this encryption `context`."""
+    access.check_tokens(params)
+    key = find_key(ctx, text, allow_alias)
+    access.check(ctx, key, operation, context)
+    return key
+
+
+def managed_key_of(ctx, text: str):
+    """The key (by id or ARN) that a key management operation (`ctx.operation`: tags,
+    policy, description, rotation, enabling, deletion) acts on, once its key policy lets
+    the caller."""
+    return authorized_key(ctx, text, ctx.operation, {}, allow_alias=False)
+
+
+def key_in_region(ctx, key_id: str):
+    """The live key of this id in the caller's region, the caller's own or, failing that,
+    another account's (a ciphertext names its key by id alone; AWS's names its ARN)."""
+    key = _key_row(ctx.state, ctx.account, ctx.region, key_id)
+    if key is None:
+        key = store.key_in_region(ctx.state.db, ctx.region, key_id)
+    if key is None or state_of(key, now_ms(ctx)) is None:
+        raise NotFoundException(f"Key '{model.key_arn(ctx.account, ctx.region, key_id)}' does not exist")
     return key
 
 
@@ -96,6 +134,8 @@ def check_enabled(ctx, key):
         raise DisabledException(f"{arn_of(key)} is disabled.")
     if state == PENDING_DELETION:
         raise KMSInvalidStateException(f"{arn_of(key)} is pending deletion.")
+    if state == PENDING_REPLICA_DELETION:
+        raise KMSInvalidStateException(f"{arn_of(key)} is pending replica deletion.")
     if state == PENDING_IMPORT:
         raise KMSInvalidStateException(f"{arn_of(key)} is pending import.")
 
@@ -103,14 +143,16 @@ def check_enabled(ctx, key):
 def check_not_pending(ctx, key):
     """Enable and disable need a key that is neither pending deletion nor pending import."""
     state = state_of(key, now_ms(ctx))
-    if state in (PENDING_DELETION, PENDING_IMPORT):
-        pending = "deletion" if state == PENDING_DELETION else "import"
+    if state in (PENDING_DELETION, PENDING_REPLICA_DELETION, PENDING_IMPORT):
+        pending = {PENDING_DELETION: "deletion", PENDING_REPLICA_DELETION: "replica deletion"}.get(state, "import")
         raise KMSInvalidStateException(f"{arn_of(key)} is pending {pending}.")
 
 
 def check_not_pending_deletion(ctx, key):
-    if state_of(key, now_ms(ctx)) == PENDING_DELETION:
-        raise KMSInvalidStateException(f"{arn_of(key)} is pending deletion.")
+    state = state_of(key, now_ms(ctx))
+    if state in DELETION_STATES:
+        pending = "deletion" if state == PENDING_DELETION else "replica deletion"
+        raise KMSInvalidStateException(f"{arn_of(key)} is pending {pending}.")
 
 
 def check_usage(key, usage: str, operation: str):
@@ -132,8 +174,10 @@ def metadata(ctx, key) -> dict:
         **model.usage_algorithms(key["key_spec"], key["key_usage"]),
         "MultiRegion": bool(key["multi_region"]),
     }
-    if key["deletion_ms"] is not None:
+    if state == PENDING_DELETION:
         described["DeletionDate"] = key["deletion_ms"] / 1000
+    elif state == PENDING_REPLICA_DELETION:
+        described["PendingDeletionWindowInDays"] = key["replica_wait_days"]
     if key["multi_region"]:
         described["MultiRegionConfiguration"] = multi_region_configuration(ctx, key)
     if key["expiration_model"]:

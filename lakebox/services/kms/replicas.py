@@ -2,7 +2,7 @@
 another region of the same account; UpdatePrimaryRegion makes a replica the primary.
 Replicas share material with their primary, so a ciphertext made in one region
 decrypts in every other, and a rotation reaches them all."""
-from lakebox.services.kms import keys, lookup, model, store, tagging
+from lakebox.services.kms import access, keys, lookup, model, store, tagging
 from lakebox.services.kms.errors import AlreadyExistsException, NotFoundException, UnsupportedOperationException
 
 
@@ -16,8 +16,9 @@ def replicate_key(ctx, params):
     policy = params.get("Policy")
     if policy is not None:
         keys.check_policy(policy)
+        access.check_lockout(ctx, params)
+    tagging.check_tags(params.get("Tags") or [], {})
     tags = tagging.as_dict(params.get("Tags") or [])
-    tagging.check_tags(tags, {})
     policy = policy or model.default_policy(key["account"], region)
     uid = store.insert_replica(db, key, region, lookup.now_ms(ctx), params.get("Description", ""), policy, tags)
     replica = store.key_by_uid(db, uid)

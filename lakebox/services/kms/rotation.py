@@ -24,7 +24,7 @@ def disable_key_rotation(ctx, params):
 
 
 def get_key_rotation_status(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.managed_key_of(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
     answer = {"KeyRotationEnabled": key["rotation_days"] is not None, "KeyId": lookup.arn_of(key)}
     if key["rotation_days"] is not None:
@@ -43,7 +43,7 @@ def rotate_key_on_demand(ctx, params):
 
 
 def list_key_rotations(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.managed_key_of(ctx, params["KeyId"])
     _check_symmetric(key)
     include_first = params.get("IncludeKeyMaterial", "ROTATIONS_ONLY") == "ALL_KEY_MATERIAL"
     rows = [r for r in store.materials(ctx.state.db, key["uid"]) if include_first or r["rotation_type"]]
@@ -72,7 +72,7 @@ def add_material(state, key, now_ms, rotation_type, **columns):
 
 def _rotatable(ctx, text):
     """A symmetric encryption key the caller manages, enabled."""
-    key = lookup.find_key(ctx, text, allow_alias=False)
+    key = lookup.managed_key_of(ctx, text)
     lookup.check_enabled(ctx, key)
     _check_symmetric(key)
     if key["multi_region"] and lookup.primary_region(key) != key["region"]:

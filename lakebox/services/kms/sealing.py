@@ -39,7 +39,7 @@ def blob_key(ctx, sealed, key_id_param: str | None, operation: str):
     """The key row that can open `sealed` now: it exists, is enabled, and is a symmetric
     encryption key with the blob's material version (Decrypt's checks, in its order)."""
     if key_id_param is None:
-        key = lookup.key_by_id(ctx, ctx.account, sealed.key_id)
+        key = lookup.key_in_region(ctx, sealed.key_id)
     else:
         # A KeyId (possibly another account's key ARN) must name the blob's key.
         key = lookup.find_key(ctx, key_id_param)

@@ -10,7 +10,10 @@ it can read every key. Never point real secrets at it.
 
 A key's state is derived, not stored: `deletion_ms` set means PendingDeletion (until
 the clock passes it, then the key is gone and the deletion job removes its rows),
-else `enabled` says Enabled or Disabled.
+else `enabled` says Enabled or Disabled. `replica_wait_days` set means a multi-Region
+primary waiting for its replicas' deletion (PendingReplicaDeletion): its `deletion_ms`
+is then unset until every replica has a deletion date, and the last of them plus the
+waiting period after that.
 """
 import json
 
@@ -92,6 +95,9 @@ SCHEMA = [
     # and RetiringServicePrincipal): the principal stays in grantee / retiring.
     "ALTER TABLE kms_grants ADD COLUMN grantee_is_service INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE kms_grants ADD COLUMN retiring_is_service INTEGER NOT NULL DEFAULT 0",
+    # A multi-Region primary scheduled for deletion while it has replicas waits for them
+    # (PendingReplicaDeletion): its waiting period, in days, starts when the last is deleted.
+    "ALTER TABLE kms_keys ADD COLUMN replica_wait_days INTEGER",
 ]
 
 _KEY_COLUMNS = ("account", "region", "key_id", "created_ms", "description", "key_usage", "key_spec", "origin",
@@ -137,6 +143,11 @@ def insert_key(db, material: bytes | None, material_id: str | None, tags: dict, 
 
 def key_by_id(db, account, region, key_id):
     return db.one("SELECT * FROM kms_keys WHERE account=? AND region=? AND key_id=?", (account, region, key_id))
+
+
+def key_in_region(db, region, key_id):
+    """The key of this id in `region`, whatever its account (ids are random UUIDs)."""
+    return db.one("SELECT * FROM kms_keys WHERE region=? AND key_id=? LIMIT 1", (region, key_id))
 
 
 def key_by_uid(db, uid):
@@ -214,7 +225,7 @@ def next_deletion_ms(db):
 
 
 # Only enabled keys rotate; a disabled key that missed its date rotates once re-enabled.
-_ROTATING = "next_rotation_ms IS NOT NULL AND enabled=1 AND deletion_ms IS NULL"
+_ROTATING = "next_rotation_ms IS NOT NULL AND enabled=1 AND deletion_ms IS NULL AND replica_wait_days IS NULL"
 
 
 def keys_due_for_rotation(db, now_ms, limit):
@@ -363,10 +374,11 @@ def grants_of_key(db, key_uid):
     return db.query("SELECT * FROM kms_grants WHERE key_uid=? ORDER BY created_ms, grant_id", (key_uid,))
 
 
-def grants_retirable_by(db, account, region, principal, is_service):
+def grants_retirable_by(db, region, principal, is_service):
+    """Grants of keys in `region`, of any account, that `principal` may retire."""
     return db.query("SELECT g.* FROM kms_grants g JOIN kms_keys k ON k.uid=g.key_uid "
-                    "WHERE k.account=? AND k.region=? AND g.retiring=? AND g.retiring_is_service=? "
-                    "ORDER BY g.created_ms, g.grant_id", (account, region, principal, int(is_service)))
+                    "WHERE k.region=? AND g.retiring=? AND g.retiring_is_service=? "
+                    "ORDER BY g.created_ms, g.grant_id", (region, principal, int(is_service)))
 
 
 def delete_grant(db, grant_id):

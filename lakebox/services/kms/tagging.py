@@ -7,23 +7,22 @@ LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT = 50, 50
 
 
 def tag_resource(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.managed_key_of(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
-    new_tags = as_dict(params["Tags"])
-    check_tags(new_tags, store.tags(ctx.state.db, key["uid"]))
-    store.put_tags(ctx.state.db, key["uid"], new_tags)
+    check_tags(params["Tags"], store.tags(ctx.state.db, key["uid"]))
+    store.put_tags(ctx.state.db, key["uid"], as_dict(params["Tags"]))
     return {}
 
 
 def untag_resource(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.managed_key_of(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
     store.remove_tags(ctx.state.db, key["uid"], params["TagKeys"])
     return {}
 
 
 def list_resource_tags(ctx, params):
-    key = lookup.find_key(ctx, params["KeyId"], allow_alias=False)
+    key = lookup.managed_key_of(ctx, params["KeyId"])
     tags = sorted(store.tags(ctx.state.db, key["uid"]).items())
     start = _start(params.get("Marker"), len(tags))
     limit = min(params.get("Limit") or LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT)
@@ -38,10 +37,12 @@ def as_dict(tags: list) -> dict:
     return {tag["TagKey"]: tag["TagValue"] for tag in tags}
 
 
-def check_tags(new_tags: dict, existing: dict):
-    """KMS's tag rules (lakebox.kit.tags): `aws:` is reserved, 50 tags per key."""
-    tag_rules.check_tags("kms", new_tags)
-    tag_rules.check_count("kms", set(existing) | set(new_tags))
+def check_tags(tags: list, existing: dict):
+    """KMS's tag rules (lakebox.kit.tags) for the Tags of a request (a list: a key named
+    twice is refused): `aws:` is reserved, 50 tags per key, KMS's characters."""
+    pairs = [(tag["TagKey"], tag["TagValue"]) for tag in tags]
+    tag_rules.check_tags("kms", pairs)
+    tag_rules.check_count("kms", set(existing) | {key for key, _ in pairs})
 
 
 def _start(marker, size) -> int:

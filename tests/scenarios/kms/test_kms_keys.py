@@ -185,7 +185,20 @@ def test_default_key_policy_and_put_policy(kms, make_key):
                        "Principal": {"AWS": f"arn:aws:iam::{key['AWSAccountId']}:root"},
                        "Action": "kms:*", "Resource": "*"}]}
     assert kms.list_key_policies(KeyId=key["KeyId"])["PolicyNames"] == ["default"]
-    policy = json.dumps({"Version": "2012-10-17", "Statement": []})
+    # a policy that would not let the caller put the policy again is refused (words as users
+    # quote KMS), unless the safety check is bypassed
+    locked = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "AppOnly", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{key['AWSAccountId']}:role/app"},
+         "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*"}]})
+    assert error_of(kms.put_key_policy, KeyId=key["KeyId"], PolicyName="default", Policy=locked) == (
+        "MalformedPolicyDocumentException", "The new key policy will not allow you to update the key policy in the "
+        "future.")
+    assert error_of(kms.create_key, Policy=locked) == (
+        "MalformedPolicyDocumentException", "The new key policy will not allow you to update the key policy in the "
+        "future.")
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Admins", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{key['AWSAccountId']}:root"},
+         "Action": "kms:*", "Resource": "*"}]})
     kms.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=policy)
     assert kms.get_key_policy(KeyId=key["KeyId"])["Policy"] == policy
     assert error_of(kms.put_key_policy, KeyId=key["KeyId"], PolicyName="default", Policy="{not json")[0] == \
@@ -218,3 +231,17 @@ def test_key_last_usage(kms, make_key):
     decrypted = kms.decrypt(CiphertextBlob=blob)
     last = kms.get_key_last_usage(KeyId=key["KeyId"])["KeyLastUsage"]
     assert (last["Operation"], last["KmsRequestId"]) == ("Decrypt", decrypted["ResponseMetadata"]["RequestId"])
+
+
+def test_bypassing_the_policy_lockout_safety_check(kms, make_key):
+    key = make_key()
+    # the account keeps every right but rewriting the policy
+    frozen = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "NoPolicyChanges", "Effect": "Allow",
+         "Principal": {"AWS": f"arn:aws:iam::{key['AWSAccountId']}:root"},
+         "Action": ["kms:Describe*", "kms:Get*", "kms:List*", "kms:Encrypt", "kms:Decrypt",
+                    "kms:ScheduleKeyDeletion"], "Resource": "*"}]})
+    assert error_of(kms.put_key_policy, KeyId=key["KeyId"], PolicyName="default", Policy=frozen)[0] == \
+        "MalformedPolicyDocumentException"
+    kms.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=frozen, BypassPolicyLockoutSafetyCheck=True)
+    assert kms.get_key_policy(KeyId=key["KeyId"])["Policy"] == frozen

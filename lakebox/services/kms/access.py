@@ -1,0 +1,140 @@
+"""Who may use a key: its key policy, then its grants, and the grant tokens a request
+carries (KMS Developer Guide, "Key policies", "Grants in AWS KMS", "Using a grant token").
+
+The key policy decides first: a statement that denies the caller the operation's
+`kms:<Operation>` action refuses it, whatever grants say. A statement that allows it, or
+a grant to the caller (its ARN, the role of its session, or its account) for that
+operation whose encryption context constraints the request meets, lets it through. A
+caller of the key's own account is otherwise let through as well, as lakebox evaluates no
+identity policies; a caller of another account is refused: AccessDeniedException,
+"User: <caller> is not authorized to perform: kms:<Operation> on resource: <key ARN>
+because no resource-based policy allows the kms:<Operation> action" (or "with an explicit
+deny in a resource-based policy"), the words users quote from KMS.
+
+Grants take effect at once in lakebox, with or without a token (AWS may need up to five
+minutes without one). A grant token must still be one KMS could have issued: anything
+else is InvalidGrantTokenException ("Invalid grant token", RetireGrant's words; KMS's
+own words for other operations are not on record)."""
+import base64
+import binascii
+import json
+import secrets
+
+from lakebox.kit import policies
+from lakebox.services.kms import model, store
+from lakebox.services.kms.errors import (
+    AccessDeniedException, InvalidGrantTokenException, MalformedPolicyDocumentException)
+
+TOKEN_PREFIX, TOKEN_BYTES = b"\x01", 96
+# Operations whose grant constraints judge the request's encryption context.
+CONTEXT_OPERATIONS = {"Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey",
+                      "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext"}
+
+
+def new_token() -> str:
+    return base64.b64encode(TOKEN_PREFIX + secrets.token_bytes(TOKEN_BYTES - 1)).decode()
+
+
+def is_token(text: str) -> bool:
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return len(raw) == TOKEN_BYTES and raw.startswith(TOKEN_PREFIX)
+
+
+def check_tokens(params):
+    """Refuse GrantTokens that no CreateGrant could have returned."""
+    for token in params.get("GrantTokens") or ():
+        if not is_token(token):
+            raise InvalidGrantTokenException("Invalid grant token")
+
+
+def check(ctx, key, operation: str, context: dict | None = None):
+    """Raise AccessDeniedException unless the caller may run `operation` (a grant
+    operation's name: ReEncrypt is ReEncryptFrom on its source, ReEncryptTo on its
+    destination) on `key`, whose request carries the encryption `context`."""
+    arn = _arn(key)
+    action = f"kms:{operation}"
+    caller = policies.caller_of(ctx)
+    verdict = policies.parse(key["policy"]).decision(
+        lambda s: s.names_principal(caller), action, arn, policies.global_keys(ctx, _kms_keys(ctx, context)))
+    if verdict == "Allow":
+        return
+    if verdict is None and (_granted(ctx, key, caller, operation, context) or key["account"] == ctx.account):
+        return
+    raise _denied(ctx, action, arn, verdict)
+
+
+def check_lockout(ctx, params):
+    """The policy safety check of CreateKey, PutKeyPolicy and ReplicateKey: unless
+    BypassPolicyLockoutSafetyCheck, a new key policy must let the caller put the key
+    policy again (words as users quote KMS)."""
+    policy = params.get("Policy")
+    if policy is None or params.get("BypassPolicyLockoutSafetyCheck"):
+        return
+    caller = policies.caller_of(ctx)
+    if policies.parse(policy).decision(lambda s: s.names_principal(caller), "kms:PutKeyPolicy", None,
+                                       policies.global_keys(ctx, _kms_keys(ctx, None))) != "Allow":
+        raise MalformedPolicyDocumentException(
+            "The new key policy will not allow you to update the key policy in the future.")
+
+
+def check_retire(ctx, key, grant):
+    """RetireGrant is decided by the grant, not the key policy: its retiring principal,
+    its grantee when it allows RetireGrant, and the key's account may retire it (KMS
+    Developer Guide, "Retiring and revoking grants")."""
+    names = policies.caller_of(ctx).names
+    if key["account"] == ctx.account or (grant["retiring"] and not grant["retiring_is_service"]
+                                         and grant["retiring"] in names):
+        return
+    if not grant["grantee_is_service"] and grant["grantee"] in names and \
+            "RetireGrant" in json.loads(grant["operations"]):
+        return
+    raise _denied(ctx, "kms:RetireGrant", _arn(key), None)
+
+
+def _denied(ctx, action, arn, verdict):
+    reason = "with an explicit deny in a resource-based policy" if verdict == "Deny" else \
+        f"because no resource-based policy allows the {action} action"
+    return AccessDeniedException(f"User: {ctx.caller_arn} is not authorized to perform: {action} on resource: {arn} "
+                                 f"{reason}")
+
+
+def _granted(ctx, key, caller, operation, context) -> bool:
+    names = caller.names
+    for row in store.grants_of_key(ctx.state.db, key["uid"]):
+        if row["grantee_is_service"] or row["grantee"] not in names:
+            continue
+        if operation not in json.loads(row["operations"]):
+            continue
+        constraints = json.loads(row["grant_constraints"]) if row["grant_constraints"] else {}
+        if operation in CONTEXT_OPERATIONS and not _meets(constraints, context or {}):
+            continue
+        return True
+    return False
+
+
+def _meets(constraints: dict, context: dict) -> bool:
+    equals, subset = constraints.get("EncryptionContextEquals"), constraints.get("EncryptionContextSubset")
+    if equals is not None and context != equals:
+        return False
+    return subset is None or all(context.get(k) == v for k, v in subset.items())
+
+
+def _kms_keys(ctx, context):
+    lowered = {k.lower(): v for k, v in (context or {}).items()}
+
+    def lookup(name: str):
+        if name == "kms:calleraccount":
+            return ctx.account
+        if name == "kms:encryptioncontextkeys":
+            return list(context) if context else None
+        if name.startswith("kms:encryptioncontext:"):
+            return lowered.get(name.partition("kms:encryptioncontext:")[2])
+        return None
+    return lookup
+
+
+def _arn(key) -> str:
+    return model.key_arn(key["account"], key["region"], key["key_id"])
