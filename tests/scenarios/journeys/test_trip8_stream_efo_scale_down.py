@@ -26,7 +26,7 @@ def orders(kinesis_streams):
     return kinesis_streams("orders", shards=2)
 
 
-def produce(kinesis, name, first, count, payload=1024):
+def produce(kinesis, name, first, count, payload=2048):
     """Sends orders first..first+count-1 in batches of 500 (customer = n % 6), retrying
     the throttled entries with back-off; returns the throttled answers seen."""
     pending = [{"Data": json.dumps({"order": n, "customer": n % 6, "pad": "x" * payload}).encode(),
@@ -71,7 +71,7 @@ def test_two_consumers_through_a_merge(client, orders):
     kinesis = client("kinesis")
     name, arn = orders
     throttled = produce(kinesis, name, 0, 1500)
-    assert throttled, "a 1.5 MiB burst into two shards is more than they take in a second"
+    assert throttled, "a 3 MiB burst into two shards is more than they take in a second"
     assert {(t["ErrorCode"], t["ErrorMessage"].split(" in stream ")[1]) for t in throttled} <= {
         (THROTTLED, f"{name} under account {arn.split(':')[4]}.")}
     assert all(t["ErrorMessage"].startswith("Rate exceeded for shard shardId-00000000000") for t in throttled)
