@@ -209,9 +209,11 @@ def _field(moment: datetime, letter: str, width: int) -> str:
     if letter == "a":
         return moment.strftime("%p")
     if letter == "w":
-        return str(moment.isocalendar()[1]).zfill(width)
+        if width > 2:
+            raise ValueError(f"Too many pattern letters: {letter}")
+        return str(_week_of(moment)[1]).zfill(width)
     if letter == "Y":           # the week-based year, as `w` counts weeks (users write YYYY for yyyy)
-        year = moment.isocalendar()[0]
+        year = _week_of(moment)[0]
         return f"{year % 100:02d}" if width == 2 else str(year).zfill(width)
     if letter in "Qq":
         quarter = (moment.month - 1) // 3 + 1
@@ -233,6 +235,20 @@ def _field(moment: datetime, letter: str, width: int) -> str:
 
 
 _ORDINALS = {1: "st", 2: "nd", 3: "rd", 4: "th"}
+
+
+def _week_of(moment: datetime) -> tuple[int, int]:
+    """(week-based year, week of that year) as DateTimeFormatter counts them for `Y` and
+    `w` in Firehose's JVM locale, en_US (WeekFields.of(Locale.US)): weeks run Sunday to
+    Saturday and week 1 is the one holding January 1st, not ISO's weeks (Monday to
+    Sunday, week 1 holding a Thursday). So 2020-12-31, a Thursday, is in week 1 of 2021
+    (ISO: week 53 of 2020)."""
+    day = moment.date()
+    week_start = day - timedelta(days=(day.weekday() + 1) % 7)
+    year = (week_start + timedelta(days=6)).year
+    first = datetime(year, 1, 1).date()
+    first_start = first - timedelta(days=(first.weekday() + 1) % 7)
+    return year, (week_start - first_start).days // 7 + 1
 
 
 def _offset(moment: datetime, letter: str, width: int) -> str:

@@ -316,9 +316,10 @@ def take(bucket: Bucket, amount: float) -> Bucket | None:
 class Debt:
     """Bytes read from a shard and not yet paid back at the shard's read rate.
 
-    A GetRecords call is allowed only when the debt is paid. With a 2 MiB/s rate this
-    gives AWS's rules at once: a steady 2 MiB/s reader is never throttled, and after a
-    10 MiB response the shard answers ProvisionedThroughputExceeded for 5 seconds."""
+    A GetRecords call is allowed only when the debt is paid, but for one call's share
+    (`throttle.READ_DEBT_ALLOWED`). With a 2 MiB/s rate this gives AWS's rules at once: a
+    steady 2 MiB/s reader is never throttled, and after a 10 MiB response the shard
+    answers ProvisionedThroughputExceeded for about 5 seconds."""
     owed: float
     stamp_ms: int
 

@@ -283,6 +283,8 @@ def read_batch(state, stream, shard, after_counter, limit, now) -> Batch:
                                lookup.trim_horizon_ms(stream, now))
     opener = encryption.Opener(state, stream)
     for first, arrival_ms, encrypted, layout, keys, segment, offset, length, key_ref in chunks:
+        if first + model.records_in(layout) - 1 <= after_counter:
+            continue                                # the chunk the position is at the end of
         found_any = True
         stored = segments.read(state, stream, segment, offset, length)
         if len(stored) != length:       # cut from the log: lost, and never served torn
@@ -312,7 +314,9 @@ def read_batch(state, stream, shard, after_counter, limit, now) -> Batch:
         # passed retention, so the reader is at the tip (and a closed shard is done).
         after_counter = max(after_counter, shard["last_counter"])
     caught_up = after_counter >= shard["last_counter"]
-    millis_behind = 0 if caught_up else max(now - last_arrival, 0)
+    # Zero says "caught up, nothing new to read": a reader with records still ahead is
+    # at least 1 ms behind, even when they arrived in the millisecond it reads in.
+    millis_behind = 0 if caught_up else max(now - last_arrival, 1)
     shard_ended = caught_up and shard["closed_ms"] is not None
     return Batch(records, size, after_counter, millis_behind, shard_ended)
 

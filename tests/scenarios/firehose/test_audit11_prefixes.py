@@ -3,6 +3,7 @@ rules, as a user checks them with boto3: object names exactly as Firehose writes
 (`<prefix><stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid><ext>`, the version the
 stream's configuration version), where failed records go when no ErrorOutputPrefix is
 given, the documented example prefixes, and ErrorOutputPrefix's own rule."""
+import datetime
 import json
 import re
 import uuid
@@ -98,6 +99,25 @@ def test_an_error_prefix_with_expressions_must_name_the_error_type(firehose, buc
     assert message.startswith("Ths supplied prefix(es) do not satisfy the following constraint: ")
     assert "!{firehose:error-output-type}" in message
     assert name not in firehose.list_delivery_streams(Limit=10000)["DeliveryStreamNames"]
+
+
+def test_a_week_based_year_turns_with_the_sunday_week_that_holds_january_first(firehose, s3, bucket, make_stream,
+                                                                                 clock):
+    """On a December 31st that is a Thursday, Friday or Sunday, `YYYY` is already the next
+    year and `w` is 1: DateTimeFormatter's en_US week fields count weeks from Sunday, week
+    1 holding January 1st (ISO's weeks would still say the old year, week 53 or 52)."""
+    now = datetime.datetime.fromisoformat(clock(0)["now"].replace("Z", "+00:00"))
+    year = now.year
+    while datetime.date(year, 12, 31).weekday() not in (3, 4, 6) or \
+            datetime.datetime(year, 12, 31, 12, tzinfo=datetime.timezone.utc) <= now:
+        year += 1
+    clock((datetime.datetime(year, 12, 31, 12, tzinfo=datetime.timezone.utc) - now).total_seconds())
+    name = make_stream(Prefix="weeks/year=!{timestamp:YYYY}/week=!{timestamp:w}/calendar=!{timestamp:yyyy}/",
+                       ErrorOutputPrefix=ERRORS, BufferingHints={"IntervalInSeconds": 60})
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"x"})
+    clock(61)
+    (key,), = [list(wait_for_objects(s3, bucket, "weeks/"))]
+    assert key.startswith(f"weeks/year={year + 1}/week=1/calendar={year}/{name}-1-{year}-12-31-12-"), key
 
 
 def test_a_week_based_year_and_a_quarter_are_patterns_java_knows(firehose, s3, bucket, make_stream, clock):

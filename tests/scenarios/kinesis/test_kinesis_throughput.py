@@ -94,6 +94,23 @@ def test_a_ten_mib_read_throttles_the_shard_for_five_seconds(kinesis, make_strea
     assert kinesis.get_records(ShardIterator=answer["NextShardIterator"])["Records"] == []
 
 
+@limits_on
+def test_small_reads_back_to_back_are_not_throttled(kinesis, make_stream):
+    # Five 100 KiB reads in well under a second are 500 KiB/s, within 2 MiB/s and 5 calls/s:
+    # AWS serves each, however soon after the last one it comes.
+    stream = make_stream()
+    kinesis.put_records(StreamName=stream, Records=[
+        {"Data": bytes([n]) * (100 * KIB), "PartitionKey": "k"} for n in range(5)])
+    iterator = kinesis.get_shard_iterator(StreamName=stream, ShardId="shardId-000000000000",
+                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    firsts = []
+    for _ in range(5):
+        answer = kinesis.get_records(ShardIterator=iterator, Limit=1)
+        firsts += [r["Data"][0] for r in answer["Records"]]
+        iterator = answer["NextShardIterator"]
+    assert firsts == [0, 1, 2, 3, 4]
+
+
 @pytest.mark.local_only
 @limits_on
 def test_get_shard_iterator_five_calls_a_second_per_shard(kinesis, make_stream, clock):

@@ -27,6 +27,17 @@ def test_java_format_letters_users_reach_for(pattern, expected):
     assert prefixes.java_format(moment, pattern) == expected
 
 
+@pytest.mark.parametrize("day, expected", [
+    ((2020, 12, 31), "2021-w1"), ((2021, 1, 2), "2021-w1"), ((2021, 1, 3), "2021-w2"),
+    ((2026, 12, 26), "2026-w52"), ((2026, 12, 27), "2027-w1"), ((2024, 3, 7), "2024-w10"),
+    ((2023, 1, 1), "2023-w1"), ((2022, 12, 31), "2022-w53")])
+def test_week_based_year_and_week_count_weeks_from_sunday(day, expected):
+    """Y and w are the en_US week fields of DateTimeFormatter (weeks from Sunday, week 1
+    holds January 1st), not ISO's: 2020-12-31 is ISO's 2020-W53 but Java's 2021, week 1."""
+    moment = datetime(*day, 12, tzinfo=timezone.utc)
+    assert prefixes.java_format(moment, "YYYY-'w'w") == expected
+
+
 def test_offsets_in_another_zone():
     moment = datetime.fromtimestamp(MOMENT_MS / 1000, tz=ZoneInfo("Asia/Kolkata"))
     assert [prefixes.java_format(moment, p) for p in ("Z", "x", "xxx", "XXX", "ZZZZ")] == [
