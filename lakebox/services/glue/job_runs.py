@@ -1,0 +1,166 @@
+"""Job runs: StartJobRun, GetJobRun, GetJobRuns, BatchStopJobRun.
+
+A Python shell job (`Command.Name` "pythonshell") really runs: its script, read from S3,
+is run by the server's own Python as a subprocess acting as the job's Role
+(`job_process.py`). Spark (glueetl, gluestreaming) and Ray jobs have no runtime here:
+their runs are accepted and fail at once, saying so. A run's JobRun document is kept in
+`glue_job_runs`; its ends (SUCCEEDED, FAILED, STOPPED) are written by the process's
+watcher, TIMEOUT and the end of runs a restart cut short by the scheduler job below.
+"""
+import secrets
+
+from lakebox.services.glue import catalog, job_definitions, job_process, store
+from lakebox.services.glue.errors import (
+    ConcurrentRunsExceededException, EntityNotFoundException, InvalidInputException)
+
+LIST_MAX = 200                      # GetJobRuns MaxResults (model: 1..200)
+PYTHON_SHELL = "pythonshell"
+PYTHON_SHELL_DPU = 0.0625           # the default MaxCapacity of a Python shell job
+SPARK_DPU = 10                      # the default MaxCapacity of a Spark job without a WorkerType
+LONG_TIMEOUT, SHORT_TIMEOUT = 2880, 480     # default minutes: Glue 4.0 and earlier, 5.0 and later
+ENDED = ("STOPPED", "SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "EXPIRED")
+INTERRUPTED = ("The job run was interrupted: lakebox stopped while it was running, and a run "
+               "does not survive a restart of the server")
+
+
+def _not_python_shell(kind: str) -> str:
+    return (f"lakebox runs Python shell jobs only (Command.Name \"{PYTHON_SHELL}\"): a \"{kind}\" job "
+            "needs a Spark or Ray runtime, which lakebox does not have")
+
+
+def start_job_run(ctx, params):
+    name = params["JobName"]
+    job = store.get_object(ctx.state.db, ctx.account, ctx.region, job_definitions.KIND, "", name)
+    if job is None:
+        raise EntityNotFoundException("Failed to start job run due to missing metadata.")
+    most = (job.get("ExecutionProperty") or {}).get("MaxConcurrentRuns", 1)
+    if len(store.active_job_runs(ctx.state.db, ctx.account, ctx.region, name)) >= most:
+        raise ConcurrentRunsExceededException(f"Concurrent runs exceeded for {name}")
+    kind = (job.get("Command") or {}).get("Name", "")
+    run = _new_run(ctx, job, params, kind)
+    if kind != PYTHON_SHELL:
+        run.update(JobRunState="FAILED", CompletedOn=ctx.now, ErrorMessage=_not_python_shell(kind))
+    store.put_job_run(ctx.state.db, ctx.account, ctx.region, run)
+    if kind == PYTHON_SHELL:
+        job_process.launch(ctx.state, ctx.account, ctx.region, job, run)
+        ctx.state.scheduler.poke("glue")          # the timeout job learns of the new deadline
+    return {"JobRunId": run["Id"]}
+
+
+def _new_run(ctx, job, params, kind) -> dict:
+    glue_version = job.get("GlueVersion")
+    default_timeout = SHORT_TIMEOUT if _version(glue_version) >= 5 else LONG_TIMEOUT
+    run = {
+        "Id": "jr_" + secrets.token_hex(32), "Attempt": 0, "JobName": job["Name"],
+        "StartedOn": ctx.now, "LastModifiedOn": ctx.now, "JobRunState": "STARTING",
+        "Arguments": {**(job.get("DefaultArguments") or {}), **(params.get("Arguments") or {})},
+        "PredecessorRuns": [], "AllocatedCapacity": 0,
+        "Timeout": params.get("Timeout") or job.get("Timeout") or default_timeout,
+        "LogGroupName": "/aws-glue/python-jobs" if kind == PYTHON_SHELL else "/aws-glue/jobs",
+    }
+    if kind == PYTHON_SHELL:
+        run["MaxCapacity"] = params.get("MaxCapacity") or job.get("MaxCapacity") or PYTHON_SHELL_DPU
+    else:
+        workers = {key: params.get(key) or job.get(key) for key in ("WorkerType", "NumberOfWorkers")}
+        if workers["WorkerType"]:
+            run.update(workers)
+        else:
+            run["MaxCapacity"] = params.get("MaxCapacity") or job.get("MaxCapacity") or SPARK_DPU
+            run["AllocatedCapacity"] = int(run["MaxCapacity"])
+    if glue_version:
+        run["GlueVersion"] = glue_version
+    for key in ("SecurityConfiguration", "NotificationProperty", "ExecutionClass"):
+        if params.get(key) or job.get(key):
+            run[key] = params.get(key) or job.get(key)
+    return run
+
+
+def _version(glue_version) -> float:
+    try:
+        return float(glue_version)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _shown(run: dict, now: float) -> dict:
+    """The JobRun as Glue answers it: ExecutionTime in whole seconds, so far or in all."""
+    shown = {key: value for key, value in run.items() if not key.startswith("_")}
+    end = run.get("CompletedOn", now)
+    shown["ExecutionTime"] = max(int(end - run["StartedOn"]), 0)
+    return shown
+
+
+def get_job_run(ctx, params):
+    run = store.get_job_run(ctx.state.db, ctx.account, ctx.region, params["JobName"], params["RunId"])
+    if run is None:
+        # No recorded reply from AWS gives these words: the shape of "Job with name: ... not found."
+        raise EntityNotFoundException(f"Job Run with id: {params['RunId']} not found.")
+    return {"JobRun": _shown(run, ctx.now)}
+
+
+def get_job_runs(ctx, params):
+    runs = [_shown(run, ctx.now) for run in store.job_runs(ctx.state.db, ctx.account, ctx.region, params["JobName"])]
+    page, token = catalog.list_page(runs, params, LIST_MAX)
+    return {"JobRuns": page, "NextToken": token}
+
+
+def batch_stop_job_run(ctx, params):
+    name = params["JobName"]
+    stopped, errors = [], []
+    for run_id in params["JobRunIds"]:
+        run = store.get_job_run(ctx.state.db, ctx.account, ctx.region, name, run_id)
+        if run is None or run["JobRunState"] in ENDED:
+            error = (EntityNotFoundException(f"Job Run with id: {run_id} not found.") if run is None else
+                     InvalidInputException(f"Job Run {run_id} is already in a final state: {run['JobRunState']}."))
+            errors.append({"JobName": name, "JobRunId": run_id,
+                           "ErrorDetail": {"ErrorCode": error.code, "ErrorMessage": error.message}})
+            continue
+        if run["JobRunState"] != "STOPPING":
+            run.update(JobRunState="STOPPING", LastModifiedOn=ctx.now)
+            store.put_job_run(ctx.state.db, ctx.account, ctx.region, run)
+            job_process.stop(ctx.state, ctx.account, ctx.region, run["Id"])
+        stopped.append({"JobName": name, "JobRunId": run_id})
+    return {"SuccessfulSubmissions": stopped, "Errors": errors}
+
+
+def record_end(state, account, region, job, run_id, outcome: str, message: str | None = None):
+    """Called by the process watcher when the script's process has ended: the run's last
+    state, unless it already has one (a run that timed out was ended by the job below)."""
+    run = store.get_job_run(state.db, account, region, job, run_id)
+    if run is None or run["JobRunState"] in ENDED:
+        return
+    now = state.clock.now()
+    if run["JobRunState"] == "STOPPING":
+        outcome, message = "STOPPED", None
+    run.update(JobRunState=outcome, LastModifiedOn=now, CompletedOn=now)
+    if message:
+        run["ErrorMessage"] = message
+    store.put_job_run(state.db, account, region, run)
+
+
+def record_running(state, account, region, job, run_id, pid: int):
+    """The process has started; its pid is kept (not shown) so that a restart can end it."""
+    run = store.get_job_run(state.db, account, region, job, run_id)
+    if run is not None and run["JobRunState"] == "STARTING":
+        run.update(JobRunState="RUNNING", LastModifiedOn=state.clock.now(), _pid=pid)
+        store.put_job_run(state.db, account, region, run)
+
+
+def job_run_deadlines(state, now: float) -> float | None:
+    """Scheduler job: a run past its Timeout ends as TIMEOUT (its process is killed); a run
+    with no process behind it (a restart came between) ends as FAILED, saying so. The next
+    deadline is the earliest timeout of the runs still going."""
+    deadlines = []
+    for account, region, run in store.active_job_runs(state.db):
+        ends_at = run["StartedOn"] + run["Timeout"] * 60
+        if not job_process.is_live(state, account, region, run["Id"]):
+            run.update(JobRunState="FAILED", LastModifiedOn=now, CompletedOn=now, ErrorMessage=INTERRUPTED)
+            job_process.end_orphan(run)
+        elif now >= ends_at:
+            run.update(JobRunState="TIMEOUT", LastModifiedOn=now, CompletedOn=ends_at)
+            job_process.stop(state, account, region, run["Id"])
+        else:
+            deadlines.append(ends_at)
+            continue
+        store.put_job_run(state.db, account, region, run)
+    return min(deadlines, default=None)

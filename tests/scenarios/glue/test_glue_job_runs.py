@@ -1,0 +1,211 @@
+"""Glue job runs of Python shell jobs, as a data engineer drives them with boto3: the
+script is uploaded to S3, the job created, a run started and polled to its end. The
+scripts use `awsglue.utils.getResolvedOptions` and boto3, as on Glue."""
+import json
+import re
+import time
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+ROLE = "arn:aws:iam::000000000000:role/GlueJobRole-scenario"
+ENDED = ("SUCCEEDED", "FAILED", "STOPPED", "TIMEOUT", "ERROR")
+
+WRITE_SCRIPT = """
+import sys
+import boto3
+from awsglue.utils import getResolvedOptions
+
+args = getResolvedOptions(sys.argv, ["JOB_NAME", "JOB_RUN_ID", "bucket", "key", "greeting"])
+body = f"{args['greeting']} from {args['JOB_NAME']} run {args['JOB_RUN_ID']}"
+boto3.client("s3").put_object(Bucket=args["bucket"], Key=args["key"], Body=body.encode())
+print("wrote", args["key"])
+"""
+
+FAILING_SCRIPT = """
+import sys
+from awsglue.utils import getResolvedOptions
+
+args = getResolvedOptions(sys.argv, ["limit"])
+raise ValueError(f"limit {args['limit']} is too low")
+"""
+
+SLEEPING_SCRIPT = """
+import time
+time.sleep(600)
+"""
+
+IDENTITY_SCRIPT = """
+import json
+import sys
+import boto3
+from awsglue.utils import getResolvedOptions
+
+args = getResolvedOptions(sys.argv, ["bucket"])
+who = boto3.client("sts").get_caller_identity()
+boto3.client("s3").put_object(Bucket=args["bucket"], Key="identity.json",
+                              Body=json.dumps({"Arn": who["Arn"], "Account": who["Account"]}).encode())
+"""
+
+
+@pytest.fixture
+def python_job(glue, s3, bucket):
+    """python_job(script, **definition) -> the name of a new Python shell job running
+    `script` (uploaded to the bucket); the jobs are deleted afterwards."""
+    made = []
+
+    def make(script, **definition):
+        name = f"pyshell-{uuid.uuid4().hex[:8]}"
+        s3.put_object(Bucket=bucket, Key=f"scripts/{name}.py", Body=script.encode())
+        glue.create_job(Name=name, Role=ROLE, Command={
+            "Name": "pythonshell", "ScriptLocation": f"s3://{bucket}/scripts/{name}.py", "PythonVersion": "3.9"},
+            **definition)
+        made.append(name)
+        return name
+
+    yield make
+    for name in made:
+        for run in glue.get_job_runs(JobName=name)["JobRuns"]:
+            if run["JobRunState"] not in ENDED:
+                glue.batch_stop_job_run(JobName=name, JobRunIds=[run["Id"]])
+        glue.delete_job(JobName=name)
+
+
+def _wait(glue, name, run_id, states=ENDED, seconds=60):
+    deadline = time.monotonic() + seconds
+    while True:
+        run = glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]
+        if run["JobRunState"] in states or time.monotonic() > deadline:
+            return run
+        time.sleep(0.2)
+
+
+def test_a_script_reads_its_arguments_and_writes_to_s3(glue, s3, bucket, python_job):
+    name = python_job(WRITE_SCRIPT, DefaultArguments={"--bucket": bucket, "--greeting": "hi"}, GlueVersion="3.0")
+    run_id = glue.start_job_run(JobName=name, Arguments={"--key": "out/hello.txt", "--greeting": "hello"})["JobRunId"]
+    assert re.fullmatch(r"jr_[0-9a-f]{64}", run_id)
+
+    run = _wait(glue, name, run_id)
+    assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+    body = s3.get_object(Bucket=bucket, Key="out/hello.txt")["Body"].read().decode()
+    assert body == f"hello from {name} run {run_id}"
+    # the run's arguments: the job's defaults overlaid by the run's own
+    assert run["Arguments"] == {"--bucket": bucket, "--greeting": "hello", "--key": "out/hello.txt"}
+    assert (run["Id"], run["Attempt"], run["JobName"]) == (run_id, 0, name)
+    assert run["MaxCapacity"] == 0.0625 and run["AllocatedCapacity"] == 0
+    assert run["Timeout"] == 2880 and run["GlueVersion"] == "3.0"
+    assert run["LogGroupName"] == "/aws-glue/python-jobs"
+    assert run["StartedOn"] <= run["CompletedOn"] and run["LastModifiedOn"] == run["CompletedOn"]
+    assert isinstance(run["ExecutionTime"], int) and "ErrorMessage" not in run
+    assert [r["Id"] for r in glue.get_job_runs(JobName=name)["JobRuns"]] == [run_id]
+
+
+def test_a_failing_script_fails_the_run_with_its_exception(glue, python_job):
+    name = python_job(FAILING_SCRIPT, MaxCapacity=1.0)
+    run_id = glue.start_job_run(JobName=name, Arguments={"--limit": "3"})["JobRunId"]
+    run = _wait(glue, name, run_id)
+    assert run["JobRunState"] == "FAILED"
+    assert run["ErrorMessage"] == "ValueError: limit 3 is too low"
+    assert run["MaxCapacity"] == 1.0
+
+
+def test_a_missing_argument_is_glues_argument_error(glue, python_job):
+    name = python_job(FAILING_SCRIPT)
+    run = _wait(glue, name, glue.start_job_run(JobName=name)["JobRunId"])
+    assert run["JobRunState"] == "FAILED"
+    assert run["ErrorMessage"] == "awsglue.utils.GlueArgumentError: the following arguments are required: --limit"
+
+
+def test_a_second_run_beyond_max_concurrent_runs_is_refused(glue, python_job):
+    name = python_job(SLEEPING_SCRIPT)
+    first = glue.start_job_run(JobName=name)["JobRunId"]
+    with pytest.raises(ClientError) as refused:
+        glue.start_job_run(JobName=name)
+    assert refused.value.response["Error"]["Code"] == "ConcurrentRunsExceededException"
+    assert refused.value.response["Error"]["Message"] == f"Concurrent runs exceeded for {name}"
+    glue.batch_stop_job_run(JobName=name, JobRunIds=[first])
+    _wait(glue, name, first)
+
+
+def test_max_concurrent_runs_allows_that_many(glue, python_job):
+    name = python_job(SLEEPING_SCRIPT, ExecutionProperty={"MaxConcurrentRuns": 2})
+    runs = [glue.start_job_run(JobName=name)["JobRunId"] for _ in range(2)]
+    with pytest.raises(ClientError) as refused:
+        glue.start_job_run(JobName=name)
+    assert refused.value.response["Error"]["Code"] == "ConcurrentRunsExceededException"
+    listed = glue.get_job_runs(JobName=name)["JobRuns"]
+    assert [r["Id"] for r in listed] == list(reversed(runs))             # newest first
+    glue.batch_stop_job_run(JobName=name, JobRunIds=runs)
+    assert [_wait(glue, name, run_id)["JobRunState"] for run_id in runs] == ["STOPPED", "STOPPED"]
+
+
+def test_batch_stop_job_run_stops_a_sleeping_script(glue, python_job):
+    name = python_job(SLEEPING_SCRIPT)
+    run_id = glue.start_job_run(JobName=name)["JobRunId"]
+    assert _wait(glue, name, run_id, states=("RUNNING",))["JobRunState"] == "RUNNING"
+    unknown = "jr_" + "0" * 64
+    answer = glue.batch_stop_job_run(JobName=name, JobRunIds=[run_id, unknown])
+    assert answer["SuccessfulSubmissions"] == [{"JobName": name, "JobRunId": run_id}]
+    assert [(e["JobRunId"], e["ErrorDetail"]["ErrorCode"]) for e in answer["Errors"]] == [
+        (unknown, "EntityNotFoundException")]
+    assert glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]["JobRunState"] in ("STOPPING", "STOPPED")
+    run = _wait(glue, name, run_id)
+    assert run["JobRunState"] == "STOPPED"
+    assert "CompletedOn" in run
+    # the job may run again once its run has stopped
+    again = glue.start_job_run(JobName=name)["JobRunId"]
+    glue.batch_stop_job_run(JobName=name, JobRunIds=[again])
+    assert _wait(glue, name, again)["JobRunState"] == "STOPPED"
+
+
+@pytest.mark.local_only
+def test_a_run_past_its_timeout_ends_as_timeout(glue, python_job, clock):
+    name = python_job(SLEEPING_SCRIPT, Timeout=30)
+    run_id = glue.start_job_run(JobName=name, Timeout=1)["JobRunId"]
+    assert _wait(glue, name, run_id, states=("RUNNING",))["Timeout"] == 1
+    clock(61)
+    run = _wait(glue, name, run_id)
+    assert run["JobRunState"] == "TIMEOUT"
+    assert run["ExecutionTime"] == 60
+    # its process is gone: the job takes a new run
+    again = glue.start_job_run(JobName=name)["JobRunId"]
+    glue.batch_stop_job_run(JobName=name, JobRunIds=[again])
+    _wait(glue, name, again)
+
+
+def test_the_script_acts_as_the_jobs_role(glue, s3, bucket, python_job):
+    name = python_job(IDENTITY_SCRIPT, DefaultArguments={"--bucket": bucket})
+    run = _wait(glue, name, glue.start_job_run(JobName=name)["JobRunId"])
+    assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+    who = json.loads(s3.get_object(Bucket=bucket, Key="identity.json")["Body"].read())
+    assert who["Account"] == "000000000000"
+    assert who["Arn"].startswith("arn:aws:sts::000000000000:assumed-role/GlueJobRole-scenario/")
+
+
+def test_starting_a_run_of_a_missing_job(glue):
+    with pytest.raises(ClientError) as missing:
+        glue.start_job_run(JobName=f"no-such-job-{uuid.uuid4().hex[:8]}")
+    assert missing.value.response["Error"]["Code"] == "EntityNotFoundException"
+    assert missing.value.response["Error"]["Message"] == "Failed to start job run due to missing metadata."
+
+
+def test_getting_a_run_that_does_not_exist(glue, python_job):
+    name = python_job(SLEEPING_SCRIPT)
+    with pytest.raises(ClientError) as missing:
+        glue.get_job_run(JobName=name, RunId="jr_" + "1" * 64)
+    assert missing.value.response["Error"]["Code"] == "EntityNotFoundException"
+
+
+@pytest.mark.local_only
+def test_a_spark_job_run_fails_at_once_saying_lakebox_runs_python_shell_only(glue, bucket):
+    name = f"spark-{uuid.uuid4().hex[:8]}"
+    glue.create_job(Name=name, Role=ROLE, GlueVersion="4.0", WorkerType="G.1X", NumberOfWorkers=2,
+                    Command={"Name": "glueetl", "ScriptLocation": f"s3://{bucket}/etl.py"})
+    try:
+        run = glue.get_job_run(JobName=name, RunId=glue.start_job_run(JobName=name)["JobRunId"])["JobRun"]
+        assert run["JobRunState"] == "FAILED"
+        assert "lakebox runs Python shell jobs only" in run["ErrorMessage"]
+        assert (run["WorkerType"], run["NumberOfWorkers"], run["LogGroupName"]) == ("G.1X", 2, "/aws-glue/jobs")
+    finally:
+        glue.delete_job(JobName=name)
