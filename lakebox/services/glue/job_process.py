@@ -27,6 +27,7 @@ log = logging.getLogger("lakebox.glue")
 PYSHELL_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pyshell")
 SESSION_NAME = "GlueJobRunnerSession"
 SESSION_SLACK = 900                  # seconds the role's credentials outlive the run's Timeout
+RESET_CHECK = 2.0                    # seconds between looks for a reset that forgot a running run
 TAIL_BYTES = 64 * 1024               # read from the end of stderr for the run's ErrorMessage
 
 
@@ -106,7 +107,7 @@ async def _run(state, account, region, job, run, live):
         if live.stopping:
             _kill(live.process)
         job_runs.record_running(state, account, region, name, run["Id"], live.process.pid)
-        code = await live.process.wait()
+        code = await _wait(state, key, live)
         if code == 0:
             job_runs.record_end(state, account, region, name, run["Id"], "SUCCEEDED")
         else:
@@ -122,6 +123,16 @@ async def _run(state, account, region, job, run, live):
     finally:
         if _live(state).get(key) is live:
             del _live(state)[key]
+
+
+async def _wait(state, key, live) -> int:
+    """The process's exit code. A reset forgets every run: a process whose run it forgot
+    (it is no longer in the cache) is killed, looked at every RESET_CHECK seconds."""
+    exited = asyncio.ensure_future(live.process.wait())
+    while not (await asyncio.wait({exited}, timeout=RESET_CHECK))[0]:
+        if _live(state).get(key) is not live:
+            _kill(live.process)
+    return exited.result()
 
 
 class _ScriptMissing(Exception):
@@ -146,7 +157,7 @@ def _fetch_script(state, job, directory) -> str:
 
 def _argv(job, run) -> list:
     argv = ["--JOB_NAME", job["Name"], "--JOB_ID", "j_" + secrets.token_hex(32), "--JOB_RUN_ID", run["Id"]]
-    for key, value in run["Arguments"].items():
+    for key, value in run["_arguments"].items():
         argv += [key if key.startswith("--") else f"--{key}", value]
     return argv
 

@@ -53,7 +53,12 @@ def _new_run(ctx, job, params, kind) -> dict:
     run = {
         "Id": "jr_" + secrets.token_hex(32), "Attempt": 0, "JobName": job["Name"],
         "StartedOn": ctx.now, "LastModifiedOn": ctx.now, "JobRunState": "STARTING",
-        "Arguments": {**(job.get("DefaultArguments") or {}), **(params.get("Arguments") or {})},
+        # The JobRun shows the run's own Arguments (none when StartJobRun passed none, as
+        # boto/boto3#3506 records); the script gets the job's DefaultArguments under them,
+        # and its NonOverridableArguments over them.
+        "Arguments": params.get("Arguments") or None,
+        "_arguments": {**(job.get("DefaultArguments") or {}), **(params.get("Arguments") or {}),
+                       **(job.get("NonOverridableArguments") or {})},
         "PredecessorRuns": [], "AllocatedCapacity": 0,
         "Timeout": params.get("Timeout") or job.get("Timeout") or default_timeout,
         "LogGroupName": "/aws-glue/python-jobs" if kind == PYTHON_SHELL else "/aws-glue/jobs",

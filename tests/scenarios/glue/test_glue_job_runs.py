@@ -2,6 +2,7 @@
 script is uploaded to S3, the job created, a run started and polled to its end. The
 scripts use `awsglue.utils.getResolvedOptions` and boto3, as on Glue."""
 import json
+import os
 import re
 import time
 import uuid
@@ -38,6 +39,7 @@ time.sleep(600)
 
 IDENTITY_SCRIPT = """
 import json
+import os
 import sys
 import boto3
 from awsglue.utils import getResolvedOptions
@@ -46,6 +48,22 @@ args = getResolvedOptions(sys.argv, ["bucket"])
 who = boto3.client("sts").get_caller_identity()
 boto3.client("s3").put_object(Bucket=args["bucket"], Key="identity.json",
                               Body=json.dumps({"Arn": who["Arn"], "Account": who["Account"]}).encode())
+"""
+
+WRANGLER_SCRIPT = """
+import sys
+import awswrangler as wr
+import pandas as pd
+from awsglue.utils import getResolvedOptions
+
+args = getResolvedOptions(sys.argv, ["bucket", "database"])
+frame = pd.DataFrame({"city": ["Oslo", "Lima", "Pune"], "visits": [3, 1, 5]})
+wr.s3.to_parquet(frame, path=f"s3://{args['bucket']}/cities/", dataset=True,
+                 database=args["database"], table="cities")
+busy = wr.athena.read_sql_query("SELECT city FROM cities WHERE visits > 2 ORDER BY city",
+                                database=args["database"], ctas_approach=False,
+                                s3_output=f"s3://{args['bucket']}/athena/")
+wr.s3.to_csv(busy, f"s3://{args['bucket']}/report/busy.csv", index=False)
 """
 
 
@@ -82,16 +100,18 @@ def _wait(glue, name, run_id, states=ENDED, seconds=60):
 
 
 def test_a_script_reads_its_arguments_and_writes_to_s3(glue, s3, bucket, python_job):
-    name = python_job(WRITE_SCRIPT, DefaultArguments={"--bucket": bucket, "--greeting": "hi"}, GlueVersion="3.0")
-    run_id = glue.start_job_run(JobName=name, Arguments={"--key": "out/hello.txt", "--greeting": "hello"})["JobRunId"]
+    name = python_job(WRITE_SCRIPT, DefaultArguments={"--bucket": bucket, "--greeting": "hi"}, GlueVersion="3.0",
+                      NonOverridableArguments={"--key": "out/hello.txt"})
+    run_id = glue.start_job_run(JobName=name, Arguments={"--key": "elsewhere.txt", "--greeting": "hello"})["JobRunId"]
     assert re.fullmatch(r"jr_[0-9a-f]{64}", run_id)
 
     run = _wait(glue, name, run_id)
     assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
     body = s3.get_object(Bucket=bucket, Key="out/hello.txt")["Body"].read().decode()
     assert body == f"hello from {name} run {run_id}"
-    # the run's arguments: the job's defaults overlaid by the run's own
-    assert run["Arguments"] == {"--bucket": bucket, "--greeting": "hello", "--key": "out/hello.txt"}
+    # the script got the job's defaults overlaid by the run's arguments, and the job's
+    # non-overridable ones over those; the run shows its own
+    assert run["Arguments"] == {"--key": "elsewhere.txt", "--greeting": "hello"}
     assert (run["Id"], run["Attempt"], run["JobName"]) == (run_id, 0, name)
     assert run["MaxCapacity"] == 0.0625 and run["AllocatedCapacity"] == 0
     assert run["Timeout"] == 2880 and run["GlueVersion"] == "3.0"
@@ -178,9 +198,20 @@ def test_the_script_acts_as_the_jobs_role(glue, s3, bucket, python_job):
     name = python_job(IDENTITY_SCRIPT, DefaultArguments={"--bucket": bucket})
     run = _wait(glue, name, glue.start_job_run(JobName=name)["JobRunId"])
     assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+    assert "Arguments" not in run                # none passed to StartJobRun
     who = json.loads(s3.get_object(Bucket=bucket, Key="identity.json")["Body"].read())
     assert who["Account"] == "000000000000"
     assert who["Arn"].startswith("arn:aws:sts::000000000000:assumed-role/GlueJobRole-scenario/")
+
+
+def test_an_awswrangler_script_writes_a_table_and_queries_it_with_athena(glue, s3, bucket, database, python_job):
+    name = python_job(WRANGLER_SCRIPT, DefaultArguments={"--bucket": bucket, "--database": database})
+    run = _wait(glue, name, glue.start_job_run(JobName=name)["JobRunId"], seconds=120)
+    assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+    table = glue.get_table(DatabaseName=database, Name="cities")["Table"]
+    assert [c["Name"] for c in table["StorageDescriptor"]["Columns"]] == ["city", "visits"]
+    report = s3.get_object(Bucket=bucket, Key="report/busy.csv")["Body"].read().decode()
+    assert report.splitlines() == ["city", "Oslo", "Pune"]
 
 
 def test_starting_a_run_of_a_missing_job(glue):
@@ -209,3 +240,24 @@ def test_a_spark_job_run_fails_at_once_saying_lakebox_runs_python_shell_only(glu
         assert (run["WorkerType"], run["NumberOfWorkers"], run["LogGroupName"]) == ("G.1X", 2, "/aws-glue/jobs")
     finally:
         glue.delete_job(JobName=name)
+
+
+@pytest.mark.local_only
+def test_a_reset_ends_the_scripts_it_forgets(lakebox, tmp_path):
+    glue, s3 = lakebox.client("glue"), lakebox.client("s3")
+    s3.create_bucket(Bucket="scripts")
+    s3.put_object(Bucket="scripts", Key="sleep.py", Body=b"import os, sys, time\n"
+                  b"open(sys.argv[sys.argv.index('--pidfile') + 1], 'w').write(str(os.getpid()))\ntime.sleep(300)\n")
+    glue.create_job(Name="sleeper", Role="GlueJobRole", DefaultArguments={"--pidfile": str(tmp_path / "pid")},
+                    Command={"Name": "pythonshell", "ScriptLocation": "s3://scripts/sleep.py"})
+    glue.start_job_run(JobName="sleeper")
+    deadline = time.monotonic() + 30
+    while not ((tmp_path / "pid").exists() and (tmp_path / "pid").read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    pid = int((tmp_path / "pid").read_text())
+
+    lakebox.reset()
+    deadline = time.monotonic() + 15
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not os.path.exists(f"/proc/{pid}")
