@@ -7,9 +7,10 @@ of the run (`<service dir>/job-runs/<run id>/`). Its argv is Glue's: `--JOB_NAME
 `--JOB_ID`, `--JOB_RUN_ID`, then every argument of the run as `--key value`. Its
 environment points boto3 at this server (AWS_ENDPOINT_URL), in the job's region, with the
 credentials of an STS session of the job's Role, so the script acts as the role; its
-PYTHONPATH is lakebox's small `awsglue` package (`pyshell/`) only. Which runs have a
-process is kept in `state.cache("glue")`: after a restart none do, and the scheduler job
-(`job_runs.job_run_deadlines`) ends the runs left behind.
+PYTHONPATH is the run's `--extra-py-files` and lakebox's small `awsglue` package
+(`pyshell/`), nothing else. Which runs have a process is kept in `state.cache("glue")`:
+after a restart none do, and the scheduler job (`job_runs.job_run_deadlines`) ends the
+runs left behind.
 """
 import asyncio
 import contextlib
@@ -98,11 +99,13 @@ async def _run(state, account, region, job, run, live):
     try:
         directory = run_dir(state, run["Id"])
         script = _fetch_script(state, job, directory)
+        python_path = _fetch_extra_files(state, run, directory) + [PYSHELL_PATH]
         if live.stopping:
             return job_runs.record_end(state, account, region, name, run["Id"], "STOPPED")
+        env = _environment(state, account, region, job, run, python_path)
         with open(os.path.join(directory, "stdout"), "wb") as out, open(os.path.join(directory, "stderr"), "wb") as err:
             live.process = await asyncio.create_subprocess_exec(
-                sys.executable, script, *_argv(job, run), cwd=directory, env=_environment(state, account, region, job, run),
+                sys.executable, script, *_argv(job, run), cwd=directory, env=env,
                 stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
         if live.stopping:
             _kill(live.process)
@@ -141,14 +144,34 @@ class _ScriptMissing(Exception):
 
 def _fetch_script(state, job, directory) -> str:
     location = (job.get("Command") or {}).get("ScriptLocation") or ""
+    return _fetch(state, location, directory, "script")
+
+
+def _fetch_extra_files(state, run, directory) -> list:
+    """The `--extra-py-files` of the run (S3 paths, comma-separated), fetched: the
+    directory of its `.py` files and each `.zip`/`.egg`/`.whl` go on the script's path."""
+    listed = [uri.strip() for uri in run["_arguments"].get("--extra-py-files", "").split(",") if uri.strip()]
+    if not listed:
+        return []
+    modules = os.path.join(directory, "extra-py-files")
+    os.makedirs(modules, exist_ok=True)
+    paths = [modules]
+    for uri in listed:
+        path = _fetch(state, uri, modules, "extra Python file")
+        if not path.endswith(".py"):
+            paths.append(path)
+    return paths
+
+
+def _fetch(state, location: str, directory: str, what: str) -> str:
     if not location.startswith("s3://"):
-        raise _ScriptMissing(f"Script location {location!r} is not an S3 location (s3://bucket/key)")
+        raise _ScriptMissing(f"The {what} location {location!r} is not an S3 location (s3://bucket/key)")
     bucket, key = s3.parse_s3_uri(location)
     try:
         body = s3.get_object(state, bucket, key)
     except Exception as missing:
         code = getattr(missing, "code", type(missing).__name__)
-        raise _ScriptMissing(f"Failed to read the script {location} from S3: {code}") from None
+        raise _ScriptMissing(f"Failed to read the {what} {location} from S3: {code}") from None
     path = os.path.join(directory, os.path.basename(key) or "script.py")
     with open(path, "wb") as f:
         f.write(body)
@@ -162,7 +185,7 @@ def _argv(job, run) -> list:
     return argv
 
 
-def _environment(state, account, region, job, run) -> dict:
+def _environment(state, account, region, job, run, python_path) -> dict:
     """The server's environment without its AWS settings, then this server's endpoint and
     the job's region and role."""
     env = {key: value for key, value in os.environ.items()
@@ -177,7 +200,7 @@ def _environment(state, account, region, job, run) -> dict:
         "AWS_SESSION_TOKEN": credentials["SessionToken"],
         "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_EC2_METADATA_DISABLED": "true",
-        "PYTHONPATH": PYSHELL_PATH, "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": os.pathsep.join(python_path), "PYTHONUNBUFFERED": "1",
     })
     return env
 

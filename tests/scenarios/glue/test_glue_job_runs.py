@@ -214,6 +214,25 @@ def test_an_awswrangler_script_writes_a_table_and_queries_it_with_athena(glue, s
     assert report.splitlines() == ["city", "Oslo", "Pune"]
 
 
+def test_extra_py_files_are_on_the_scripts_path(glue, s3, bucket, python_job):
+    import io
+    import zipfile
+    s3.put_object(Bucket=bucket, Key="libs/greetings.py", Body=b"def greet(who):\n    return f'hello {who}'\n")
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("shout/__init__.py", "def shout(text):\n    return text.upper()\n")
+    s3.put_object(Bucket=bucket, Key="libs/shout.zip", Body=packed.getvalue())
+    script = ("import sys, boto3\nfrom awsglue.utils import getResolvedOptions\n"
+              "from greetings import greet\nfrom shout import shout\n"
+              "args = getResolvedOptions(sys.argv, ['bucket'])\n"
+              "boto3.client('s3').put_object(Bucket=args['bucket'], Key='greeting.txt', Body=shout(greet('glue')))\n")
+    name = python_job(script, DefaultArguments={
+        "--bucket": bucket, "--extra-py-files": f"s3://{bucket}/libs/greetings.py,s3://{bucket}/libs/shout.zip"})
+    run = _wait(glue, name, glue.start_job_run(JobName=name)["JobRunId"])
+    assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+    assert s3.get_object(Bucket=bucket, Key="greeting.txt")["Body"].read() == b"HELLO GLUE"
+
+
 def test_starting_a_run_of_a_missing_job(glue):
     with pytest.raises(ClientError) as missing:
         glue.start_job_run(JobName=f"no-such-job-{uuid.uuid4().hex[:8]}")
