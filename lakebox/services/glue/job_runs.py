@@ -141,6 +141,25 @@ def record_end(state, account, region, job, run_id, outcome: str, message: str |
     if message:
         run["ErrorMessage"] = message
     store.put_job_run(state.db, account, region, run)
+    if outcome == "FAILED":
+        _retry(state, account, region, run, now)
+
+
+def _retry(state, account, region, failed: dict, now: float):
+    """A failed run is tried again while the job's MaxRetries allow: a new run
+    `<first id>_attempt_<n>`, its Attempt n and PreviousRunId the run that failed, as
+    Glue's own retries show."""
+    job = store.get_object(state.db, account, region, job_definitions.KIND, "", failed["JobName"])
+    attempt = failed["Attempt"] + 1
+    if job is None or attempt > (job.get("MaxRetries") or 0):
+        return
+    first = failed["Id"].split("_attempt_")[0]
+    run = {key: value for key, value in failed.items() if key not in ("CompletedOn", "ErrorMessage", "_pid")}
+    run.update(Id=f"{first}_attempt_{attempt}", Attempt=attempt, PreviousRunId=failed["Id"],
+               StartedOn=now, LastModifiedOn=now, JobRunState="STARTING")
+    store.put_job_run(state.db, account, region, run)
+    job_process.launch(state, account, region, job, run)
+    state.scheduler.poke("glue")
 
 
 def record_running(state, account, region, job, run_id, pid: int):

@@ -130,6 +130,30 @@ def test_a_failing_script_fails_the_run_with_its_exception(glue, python_job):
     assert run["MaxCapacity"] == 1.0
 
 
+def test_a_failed_run_is_retried_max_retries_times(glue, python_job):
+    name = python_job(FAILING_SCRIPT, MaxRetries=2)
+    first = glue.start_job_run(JobName=name, Arguments={"--limit": "1"})["JobRunId"]
+    assert _appears(glue, name, f"{first}_attempt_2")
+    assert _wait(glue, name, f"{first}_attempt_2")["JobRunState"] == "FAILED"
+    runs = glue.get_job_runs(JobName=name)["JobRuns"]
+    assert [(r["Id"], r["Attempt"], r.get("PreviousRunId")) for r in runs] == [
+        (f"{first}_attempt_2", 2, f"{first}_attempt_1"), (f"{first}_attempt_1", 1, first), (first, 0, None)]
+    assert {r["JobRunState"] for r in runs} == {"FAILED"}
+    assert {r["ErrorMessage"] for r in runs} == {"ValueError: limit 1 is too low"}
+    assert all(r["Arguments"] == {"--limit": "1"} for r in runs)
+
+
+def _appears(glue, name, run_id, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            glue.get_job_run(JobName=name, RunId=run_id)
+            return True
+        except ClientError:
+            time.sleep(0.2)
+    return False
+
+
 def test_a_missing_argument_is_glues_argument_error(glue, python_job):
     name = python_job(FAILING_SCRIPT)
     run = _wait(glue, name, glue.start_job_run(JobName=name)["JobRunId"])
