@@ -184,6 +184,19 @@ def test_max_concurrent_runs_allows_that_many(glue, python_job):
     assert [_wait(glue, name, run_id)["JobRunState"] for run_id in runs] == ["STOPPED", "STOPPED"]
 
 
+def test_get_job_runs_pages_newest_first(glue, python_job):
+    name = python_job("print('done')\n", ExecutionProperty={"MaxConcurrentRuns": 3})
+    started = [glue.start_job_run(JobName=name)["JobRunId"] for _ in range(3)]
+    for run_id in started:
+        assert _wait(glue, name, run_id)["JobRunState"] == "SUCCEEDED"
+    first = glue.get_job_runs(JobName=name, MaxResults=2)
+    assert [r["Id"] for r in first["JobRuns"]] == [started[2], started[1]]
+    rest = glue.get_job_runs(JobName=name, MaxResults=2, NextToken=first["NextToken"])
+    assert [r["Id"] for r in rest["JobRuns"]] == [started[0]] and "NextToken" not in rest
+    pages = glue.get_paginator("get_job_runs").paginate(JobName=name, PaginationConfig={"PageSize": 1})
+    assert [r["Id"] for page in pages for r in page["JobRuns"]] == list(reversed(started))
+
+
 def test_batch_stop_job_run_stops_a_sleeping_script(glue, python_job):
     name = python_job(SLEEPING_SCRIPT)
     run_id = glue.start_job_run(JobName=name)["JobRunId"]
