@@ -6,6 +6,8 @@ is run by the server's own Python as a subprocess acting as the job's Role
 their runs are accepted and fail at once, saying so. A run's JobRun document is kept in
 `glue_job_runs`; its ends (SUCCEEDED, FAILED, STOPPED) are written by the process's
 watcher, TIMEOUT and the end of runs a restart cut short by the scheduler job below.
+Beyond the job's MaxConcurrentRuns a run is refused, or, with JobRunQueuingEnabled,
+queued (WAITING) until a run of the job ends.
 """
 import secrets
 
@@ -33,18 +35,47 @@ def start_job_run(ctx, params):
     job = store.get_object(ctx.state.db, ctx.account, ctx.region, job_definitions.KIND, "", name)
     if job is None:
         raise EntityNotFoundException("Failed to start job run due to missing metadata.")
-    most = (job.get("ExecutionProperty") or {}).get("MaxConcurrentRuns", 1)
-    if len(store.active_job_runs(ctx.state.db, ctx.account, ctx.region, name)) >= most:
+    queuing = params.get("JobRunQueuingEnabled", job.get("JobRunQueuingEnabled")) is True
+    full = _free_slots(ctx.state, ctx.account, ctx.region, job) <= 0
+    if full and not queuing:
         raise ConcurrentRunsExceededException(f"Concurrent runs exceeded for {name}")
     kind = (job.get("Command") or {}).get("Name", "")
     run = _new_run(ctx, job, params, kind)
+    if queuing:
+        run["JobRunQueuingEnabled"] = True
     if kind != PYTHON_SHELL:
         run.update(JobRunState="FAILED", CompletedOn=ctx.now, ErrorMessage=_not_python_shell(kind))
+    elif full:
+        run["JobRunState"] = "WAITING"             # queued: it starts when a run of the job ends
     store.put_job_run(ctx.state.db, ctx.account, ctx.region, run)
-    if kind == PYTHON_SHELL:
+    if run["JobRunState"] == "STARTING":
         job_process.launch(ctx.state, ctx.account, ctx.region, job, run)
         ctx.state.scheduler.poke("glue")          # the timeout job learns of the new deadline
     return {"JobRunId": run["Id"]}
+
+
+def _free_slots(state, account, region, job) -> int:
+    """How many more runs of the job may start: MaxConcurrentRuns (default 1) less the runs
+    going (queued ones do not count)."""
+    most = (job.get("ExecutionProperty") or {}).get("MaxConcurrentRuns", 1)
+    going = [run for _, _, run in store.active_job_runs(state.db, account, region, job["Name"])
+             if run["JobRunState"] != "WAITING"]
+    return most - len(going)
+
+
+def _start_waiting(state, account, region, name: str):
+    """Start queued (WAITING) runs of the job, oldest first, while it has free slots."""
+    job = store.get_object(state.db, account, region, job_definitions.KIND, "", name)
+    waiting = sorted((run for _, _, run in store.active_job_runs(state.db, account, region, name)
+                      if run["JobRunState"] == "WAITING"), key=lambda run: run["StartedOn"])
+    if job is None or not waiting:
+        return
+    now = state.clock.now()
+    for run in waiting[:max(_free_slots(state, account, region, job), 0)]:
+        run.update(JobRunState="STARTING", StartedOn=now, LastModifiedOn=now)
+        store.put_job_run(state.db, account, region, run)
+        job_process.launch(state, account, region, job, run)
+    state.scheduler.poke("glue")
 
 
 def _new_run(ctx, job, params, kind) -> dict:
@@ -120,7 +151,10 @@ def batch_stop_job_run(ctx, params):
             errors.append({"JobName": name, "JobRunId": run_id,
                            "ErrorDetail": {"ErrorCode": error.code, "ErrorMessage": error.message}})
             continue
-        if run["JobRunState"] != "STOPPING":
+        if run["JobRunState"] == "WAITING":       # queued: nothing runs yet
+            run.update(JobRunState="STOPPED", LastModifiedOn=ctx.now, CompletedOn=ctx.now)
+            store.put_job_run(ctx.state.db, ctx.account, ctx.region, run)
+        elif run["JobRunState"] != "STOPPING":
             run.update(JobRunState="STOPPING", LastModifiedOn=ctx.now)
             store.put_job_run(ctx.state.db, ctx.account, ctx.region, run)
             job_process.stop(ctx.state, ctx.account, ctx.region, run["Id"])
@@ -143,6 +177,7 @@ def record_end(state, account, region, job, run_id, outcome: str, message: str |
     store.put_job_run(state.db, account, region, run)
     if outcome == "FAILED":
         _retry(state, account, region, run, now)
+    _start_waiting(state, account, region, job)
 
 
 def _retry(state, account, region, failed: dict, now: float):
@@ -173,10 +208,14 @@ def record_running(state, account, region, job, run_id, pid: int):
 def job_run_deadlines(state, now: float) -> float | None:
     """Scheduler job: a run past its Timeout ends as TIMEOUT (its process is killed); a run
     with no process behind it (a restart came between) ends as FAILED, saying so. The next
-    deadline is the earliest timeout of the runs still going."""
-    deadlines = []
+    deadline is the earliest timeout of the runs still going. Queued runs start when the
+    runs that end here leave room for them."""
+    deadlines, queues = [], set()
     for account, region, run in store.active_job_runs(state.db):
         ends_at = run["StartedOn"] + run["Timeout"] * 60
+        if run["JobRunState"] == "WAITING":
+            queues.add((account, region, run["JobName"]))
+            continue
         if not job_process.is_live(state, account, region, run["Id"]):
             run.update(JobRunState="FAILED", LastModifiedOn=now, CompletedOn=now, ErrorMessage=INTERRUPTED)
             job_process.end_orphan(run)
@@ -187,4 +226,7 @@ def job_run_deadlines(state, now: float) -> float | None:
             deadlines.append(ends_at)
             continue
         store.put_job_run(state.db, account, region, run)
+        queues.add((account, region, run["JobName"]))
+    for account, region, name in queues:       # a run ended here, or a restart left runs queued
+        _start_waiting(state, account, region, name)
     return min(deadlines, default=None)

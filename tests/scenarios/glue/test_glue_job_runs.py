@@ -197,6 +197,23 @@ def test_get_job_runs_pages_newest_first(glue, python_job):
     assert [r["Id"] for page in pages for r in page["JobRuns"]] == list(reversed(started))
 
 
+def test_with_run_queuing_a_run_beyond_the_limit_waits_for_a_slot(glue, python_job):
+    name = python_job(SLEEPING_SCRIPT, JobRunQueuingEnabled=True)
+    first = glue.start_job_run(JobName=name)["JobRunId"]
+    second = glue.start_job_run(JobName=name)["JobRunId"]
+    third = glue.start_job_run(JobName=name)["JobRunId"]
+    waiting = glue.get_job_run(JobName=name, RunId=second)["JobRun"]
+    assert waiting["JobRunState"] == "WAITING" and waiting["JobRunQueuingEnabled"] is True
+    glue.batch_stop_job_run(JobName=name, JobRunIds=[third])           # a queued run stops at once
+    assert glue.get_job_run(JobName=name, RunId=third)["JobRun"]["JobRunState"] == "STOPPED"
+
+    glue.batch_stop_job_run(JobName=name, JobRunIds=[first])
+    assert _wait(glue, name, first)["JobRunState"] == "STOPPED"
+    assert _wait(glue, name, second, states=("RUNNING",))["JobRunState"] == "RUNNING"
+    glue.batch_stop_job_run(JobName=name, JobRunIds=[second])
+    assert _wait(glue, name, second)["JobRunState"] == "STOPPED"
+
+
 def test_batch_stop_job_run_stops_a_sleeping_script(glue, python_job):
     name = python_job(SLEEPING_SCRIPT)
     run_id = glue.start_job_run(JobName=name)["JobRunId"]
