@@ -206,11 +206,16 @@ def _environment(state, account, region, job, run, python_path) -> dict:
 
 
 def _role_arn(job, account) -> str:
-    """Glue takes the Role as a name or an ARN; a name is a role of the job's account."""
+    """Glue takes the Role as a name or an ARN. A name is a role of the job's account; so
+    is an ARN naming another account (Glue can pass only its own account's roles: a
+    placeholder account in an ARN would otherwise make the script act in a stranger's)."""
     role = job.get("Role") or ""
-    if role.startswith("arn:"):
-        return role
-    return f"arn:aws:iam::{account}:role/{role}"
+    if not role.startswith("arn:"):
+        return f"arn:aws:iam::{account}:role/{role}"
+    parts = role.split(":", 5)
+    if len(parts) == 6 and parts[4] != account:
+        parts[4] = account
+    return ":".join(parts)
 
 
 def _error_message(stderr_path: str, code: int) -> str:

@@ -287,6 +287,24 @@ def test_extra_py_files_are_on_the_scripts_path(glue, s3, bucket, python_job):
     assert s3.get_object(Bucket=bucket, Key="greeting.txt")["Body"].read() == b"HELLO GLUE"
 
 
+@pytest.mark.local_only
+def test_a_role_named_in_another_account_acts_in_the_jobs_account(glue, s3, bucket):
+    """Glue passes only roles of the job's own account; a placeholder account in the
+    Role's ARN does not send the script to another account, where the bucket is not its."""
+    name = f"pyshell-{uuid.uuid4().hex[:8]}"
+    s3.put_object(Bucket=bucket, Key=f"scripts/{name}.py", Body=IDENTITY_SCRIPT.encode())
+    glue.create_job(Name=name, Role="arn:aws:iam::123456789012:role/service-role/PlaceholderRole",
+                    DefaultArguments={"--bucket": bucket},
+                    Command={"Name": "pythonshell", "ScriptLocation": f"s3://{bucket}/scripts/{name}.py"})
+    try:
+        run = _wait(glue, name, glue.start_job_run(JobName=name)["JobRunId"])
+        assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+        who = json.loads(s3.get_object(Bucket=bucket, Key="identity.json")["Body"].read())
+        assert who["Arn"] == "arn:aws:sts::000000000000:assumed-role/PlaceholderRole/GlueJobRunnerSession"
+    finally:
+        glue.delete_job(JobName=name)
+
+
 def test_starting_a_run_of_a_missing_job(glue):
     with pytest.raises(ClientError) as missing:
         glue.start_job_run(JobName=f"no-such-job-{uuid.uuid4().hex[:8]}")
