@@ -193,6 +193,7 @@ def _environment(state, account, region, job, run, python_path) -> dict:
     credentials = sts.role_session(state, _role_arn(job, account), SESSION_NAME, state.clock.now(),
                                    run["Timeout"] * 60 + SESSION_SLACK)
     host = state.config.host if state.config.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
+    host = f"[{host}]" if ":" in host else host           # an IPv6 address, as a URL writes it
     env.update({
         "AWS_ENDPOINT_URL": f"http://{host}:{state.config.port}",
         "AWS_REGION": region, "AWS_DEFAULT_REGION": region,
