@@ -130,11 +130,16 @@ async def _run(state, account, region, job, run, live):
 
 async def _wait(state, key, live) -> int:
     """The process's exit code. A reset forgets every run: a process whose run it forgot
-    (it is no longer in the cache) is killed, looked at every RESET_CHECK seconds."""
+    (it is no longer in the cache) is killed, looked at every RESET_CHECK seconds. A
+    server that stops kills its runs' processes (a restart then fails those runs)."""
     exited = asyncio.ensure_future(live.process.wait())
-    while not (await asyncio.wait({exited}, timeout=RESET_CHECK))[0]:
-        if _live(state).get(key) is not live:
-            _kill(live.process)
+    try:
+        while not (await asyncio.wait({exited}, timeout=RESET_CHECK))[0]:
+            if _live(state).get(key) is not live:
+                _kill(live.process)
+    except asyncio.CancelledError:      # the server is stopping: its runs end with it
+        _kill(live.process)
+        raise
     return exited.result()
 
 

@@ -2,6 +2,7 @@
 restart (a crawler is never left RUNNING with nothing running it); a job run cut short
 by it ends as FAILED, saying so, and its script's process is ended."""
 import os
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -81,5 +82,40 @@ def test_a_job_run_cut_short_by_kill_9_ends_failed(tmp_path):
         again = glue.start_job_run(JobName="sleeper")["JobRunId"]
         assert again != run_id
         glue.batch_stop_job_run(JobName="sleeper", JobRunIds=[again])
+    finally:
+        server.stop()
+
+
+def test_a_server_stopped_with_ctrl_c_ends_its_job_runs_processes(tmp_path):
+    server = LakeboxServer(data_dir=str(tmp_path / "data")).start()
+    try:
+        glue, s3 = server.client("glue"), server.client("s3")
+        s3.create_bucket(Bucket="scripts")
+        s3.put_object(Bucket="scripts", Key="sleep.py", Body=b"import os, time\n"
+                      b"open('pid', 'w').write(str(os.getpid()))\ntime.sleep(300)\n")
+        glue.create_job(Name="sleeper", Role="GlueJobRole",
+                        Command={"Name": "pythonshell", "ScriptLocation": "s3://scripts/sleep.py"})
+        run_id = glue.start_job_run(JobName="sleeper")["JobRunId"]
+        pid_file = tmp_path / "data" / "services" / "glue" / "job-runs" / run_id / "pid"
+        deadline = time.monotonic() + 30
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        pid = int(pid_file.read_text())
+
+        server.process.send_signal(signal.SIGINT)            # Ctrl-C: the server stops as it should
+        server.process.wait(30)
+        server.process = None
+        deadline = time.monotonic() + 10
+        while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not os.path.exists(f"/proc/{pid}")
+        server.start()
+        glue = server.client("glue")
+        deadline = time.monotonic() + 30
+        while (glue.get_job_run(JobName="sleeper", RunId=run_id)["JobRun"]["JobRunState"] == "RUNNING"
+               and time.monotonic() < deadline):
+            time.sleep(0.2)
+        run = glue.get_job_run(JobName="sleeper", RunId=run_id)["JobRun"]
+        assert run["JobRunState"] == "FAILED" and "interrupted" in run["ErrorMessage"]
     finally:
         server.stop()
