@@ -35,3 +35,5 @@ from lakebox.services.glue.statistics_runs import (  # noqa: F401
     start_column_statistics_task_run, stop_column_statistics_task_run)
 from lakebox.services.glue.job_definitions import (  # noqa: F401
     batch_get_jobs, create_job, delete_job, get_job, get_jobs, list_jobs, update_job)
+from lakebox.services.glue.job_runs import (  # noqa: F401
+    batch_stop_job_run, get_job_run, get_job_runs, start_job_run)

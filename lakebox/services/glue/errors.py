@@ -64,3 +64,7 @@ class ResourceNumberLimitExceededException(ServiceError):
 
 class IdempotentParameterMismatchException(ServiceError):
     pass
+
+
+class ConcurrentRunsExceededException(ServiceError):
+    pass

@@ -1,5 +1,5 @@
-"""Job definitions: stored, listed, updated and deleted as Glue keeps them. Runs
-(StartJobRun) are not served: a job's script needs a Spark or Python shell runtime."""
+"""Job definitions: stored, listed, updated and deleted as Glue keeps them. Their runs
+are in `job_runs.py`."""
 from lakebox.services.glue import catalog, store, tagging
 from lakebox.services.glue.errors import EntityNotFoundException, IdempotentParameterMismatchException
 

@@ -1,7 +1,8 @@
 """Crawler timing with no request: scheduled crawls start when their cron fires, and
 crawls cut short by a restart are picked up again (RUNNING ones run anew under the same
-crawl id; STOPPING ones end as cancelled)."""
-from lakebox.services.glue import crawlers, runner, schedules, store
+crawl id; STOPPING ones end as cancelled). Job runs end at their Timeout, or as failed when a
+restart left them with no process (`job_runs.job_run_deadlines`)."""
+from lakebox.services.glue import crawlers, job_runs, runner, schedules, store
 
 
 def crawler_schedules(state, now: float) -> float | None:
@@ -46,4 +47,5 @@ def _resume(state, account, region, doc):
         runner.start(state, account, region, doc["Name"], crawl_id)
 
 
-JOBS = {"glue-crawler-schedules": crawler_schedules}
+JOBS = {"glue-crawler-schedules": crawler_schedules,
+        "glue-job-run-deadlines": job_runs.job_run_deadlines}

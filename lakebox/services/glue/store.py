@@ -86,6 +86,18 @@ SCHEMA = [
         name TEXT NOT NULL,
         doc TEXT NOT NULL,
         PRIMARY KEY (account, region, kind, scope, name))""",
+    # job runs (job_runs.py): one row per StartJobRun, its JobRun document in `doc`; `state`
+    # repeats JobRunState so the runs still going are found without reading documents
+    """CREATE TABLE glue_job_runs (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        job TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        started_on REAL NOT NULL,
+        state TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (account, region, job, run_id))""",
+    "CREATE INDEX glue_job_runs_by_state ON glue_job_runs (state)",
 ]
 
 
@@ -378,3 +390,37 @@ def delete_objects_in(db, account, region, scope_prefix: str):
     """Every object whose scope is `scope_prefix` or below it (a database's or table's)."""
     db.execute("DELETE FROM glue_objects WHERE account=? AND region=? AND (scope=? OR substr(scope, 1, ?)=?)",
                (account, region, scope_prefix, len(scope_prefix) + 1, scope_prefix + "/"))
+
+
+# ---------------------------------------------------------------------------
+# Job runs (one row per StartJobRun)
+
+ACTIVE_RUN_STATES = ("STARTING", "RUNNING", "STOPPING", "WAITING")
+
+
+def put_job_run(db, account, region, doc):
+    db.execute("INSERT OR REPLACE INTO glue_job_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (account, region, doc["JobName"], doc["Id"], doc["StartedOn"], doc["JobRunState"], _dump(doc)))
+
+
+def get_job_run(db, account, region, job, run_id):
+    return _doc(db.one("SELECT doc FROM glue_job_runs WHERE account=? AND region=? AND job=? AND run_id=?",
+                       (account, region, job, run_id)))
+
+
+def job_runs(db, account, region, job):
+    """The runs of a job, newest first."""
+    rows = db.query("SELECT doc FROM glue_job_runs WHERE account=? AND region=? AND job=? "
+                    "ORDER BY started_on DESC, run_id", (account, region, job))
+    return [_doc(r) for r in rows]
+
+
+def active_job_runs(db, account=None, region=None, job=None):
+    """(account, region, doc) of the runs not yet ended: of one job, or of every job of every account."""
+    marks = ", ".join("?" * len(ACTIVE_RUN_STATES))
+    if job is None:
+        rows = db.query(f"SELECT account, region, doc FROM glue_job_runs WHERE state IN ({marks})", ACTIVE_RUN_STATES)
+    else:
+        rows = db.query(f"SELECT account, region, doc FROM glue_job_runs WHERE state IN ({marks}) "
+                        "AND account=? AND region=? AND job=?", (*ACTIVE_RUN_STATES, account, region, job))
+    return [(r["account"], r["region"], _doc(r)) for r in rows]

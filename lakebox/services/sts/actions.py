@@ -4,6 +4,7 @@ import base64
 import json
 
 from lakebox.services.sts import model, store
+from lakebox.services.sts.public import issue_session as _issue_session
 from lakebox.services.sts.errors import AccessDenied, InvalidAuthorizationMessageException
 
 DEFAULT_ROLE_DURATION = 3600
@@ -165,13 +166,5 @@ def _session_policies(params) -> dict:
 
 
 def _issue(ctx, *, account, arn, user_id, kind, duration, tags=None, policies=None) -> dict:
-    tags = tags or {"tags": None, "transitive_tag_keys": None}
-    session = {
-        "access_key": model.new_access_key(), "secret_key": model.new_secret(),
-        "session_token": model.new_session_token(), "account": account, "arn": arn,
-        "user_id": user_id, "kind": kind, "issued_at": ctx.now, "expires_at": ctx.now + duration,
-        **tags, **(policies or {}),
-    }
-    store.save_session(ctx.state.db, session)
-    return {"AccessKeyId": session["access_key"], "SecretAccessKey": session["secret_key"],
-            "SessionToken": session["session_token"], "Expiration": session["expires_at"]}
+    return _issue_session(ctx.state.db, ctx.now, account=account, arn=arn, user_id=user_id, kind=kind,
+                         duration=duration, tags=tags, policies=policies)

@@ -34,3 +34,37 @@ def test_cli_catalog_round_trip(lakebox_server):
     assert "An error occurred (EntityNotFoundException) when calling the GetTable operation: " \
            "Table nope not found." in missing.stderr
     ok(aws(lakebox_server, "delete-database", "--name", database))
+
+
+def test_cli_python_shell_job_run(lakebox_server, fresh_bucket, tmp_path):
+    """A Python shell job as the cli drives it: the script copied up with `aws s3 cp`,
+    the job created, a run started and looked at with the arguments it was given."""
+    import time
+
+    bucket = fresh_bucket("cli-jobs")
+    script = tmp_path / "count.py"
+    script.write_text("import sys, boto3\nfrom awsglue.utils import getResolvedOptions\n"
+                      "args = getResolvedOptions(sys.argv, ['bucket', 'words'])\n"
+                      "boto3.client('s3').put_object(Bucket=args['bucket'], Key='count.txt',\n"
+                      "                              Body=str(len(args['words'].split())).encode())\n")
+    assert run_cli(lakebox_server, "s3", "cp", str(script), f"s3://{bucket}/scripts/count.py").returncode == 0
+    job = f"cli-job-{uuid.uuid4().hex[:8]}"
+    ok(aws(lakebox_server, "create-job", "--name", job, "--role", "GlueJobRole", "--command",
+           json.dumps({"Name": "pythonshell", "ScriptLocation": f"s3://{bucket}/scripts/count.py",
+                       "PythonVersion": "3.9"}), "--default-arguments", json.dumps({"--bucket": bucket})))
+    try:
+        run_id = ok(aws(lakebox_server, "start-job-run", "--job-name", job, "--arguments",
+                        json.dumps({"--words": "one two three"})))["JobRunId"]
+        deadline = time.monotonic() + 60
+        while True:
+            run = ok(aws(lakebox_server, "get-job-run", "--job-name", job, "--run-id", run_id))["JobRun"]
+            if run["JobRunState"] not in ("STARTING", "RUNNING") or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        assert run["JobRunState"] == "SUCCEEDED", run.get("ErrorMessage")
+        assert run["Arguments"] == {"--words": "one two three"}
+        copied = tmp_path / "count.txt"
+        assert run_cli(lakebox_server, "s3", "cp", f"s3://{bucket}/count.txt", str(copied)).returncode == 0
+        assert copied.read_text() == "3"
+    finally:
+        ok(aws(lakebox_server, "delete-job", "--job-name", job))

@@ -1,5 +1,8 @@
 """The catalog survives `kill -9`, and a crawl cut short by it runs again after the
-restart (a crawler is never left RUNNING with nothing running it)."""
+restart (a crawler is never left RUNNING with nothing running it); a job run cut short
+by it ends as FAILED, saying so, and its script's process is ended."""
+import os
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -40,5 +43,70 @@ def test_catalog_and_a_running_crawl_survive_kill_9(tmp_path):
         table = glue.get_table(DatabaseName="crawled", Name="big")["Table"]
         assert [k["Name"] for k in table["PartitionKeys"]] == ["p"]
         assert len(glue.get_partitions(DatabaseName="crawled", TableName="big")["Partitions"]) == 20
+    finally:
+        server.stop()
+
+
+def _sleeping_run(server, tmp_path) -> tuple[str, int]:
+    """Start a Python shell job whose script sleeps: (its run id, its process's pid)."""
+    glue, s3 = server.client("glue"), server.client("s3")
+    s3.create_bucket(Bucket="scripts")
+    s3.put_object(Bucket="scripts", Key="sleep.py", Body=b"import os, time\n"
+                  b"open('pid', 'w').write(str(os.getpid()))\ntime.sleep(300)\n")
+    glue.create_job(Name="sleeper", Role="GlueJobRole",
+                    Command={"Name": "pythonshell", "ScriptLocation": "s3://scripts/sleep.py"})
+    run_id = glue.start_job_run(JobName="sleeper")["JobRunId"]
+    pid_file = tmp_path / "data" / "services" / "glue" / "job-runs" / run_id / "pid"
+    deadline = time.monotonic() + 30
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return run_id, int(pid_file.read_text())
+
+
+def _ended(pid: int) -> bool:
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not os.path.exists(f"/proc/{pid}")
+
+
+def _run_after_restart(server, run_id) -> dict:
+    glue = server.client("glue")
+    deadline = time.monotonic() + 30
+    while (glue.get_job_run(JobName="sleeper", RunId=run_id)["JobRun"]["JobRunState"] == "RUNNING"
+           and time.monotonic() < deadline):
+        time.sleep(0.2)
+    return glue.get_job_run(JobName="sleeper", RunId=run_id)["JobRun"]
+
+
+def test_a_job_run_cut_short_by_kill_9_ends_failed(tmp_path):
+    server = LakeboxServer(data_dir=str(tmp_path / "data")).start()
+    try:
+        run_id, pid = _sleeping_run(server, tmp_path)
+        server.kill()
+        server.start()
+        run = _run_after_restart(server, run_id)
+        assert run["JobRunState"] == "FAILED"
+        assert "interrupted" in run["ErrorMessage"]
+        assert _ended(pid)                   # the restart killed what the run left running
+        glue = server.client("glue")         # the job runs again
+        again = glue.start_job_run(JobName="sleeper")["JobRunId"]
+        assert again != run_id
+        glue.batch_stop_job_run(JobName="sleeper", JobRunIds=[again])
+    finally:
+        server.stop()
+
+
+def test_a_server_stopped_with_ctrl_c_ends_its_job_runs_processes(tmp_path):
+    server = LakeboxServer(data_dir=str(tmp_path / "data")).start()
+    try:
+        run_id, pid = _sleeping_run(server, tmp_path)
+        server.process.send_signal(signal.SIGINT)            # Ctrl-C: the server stops as it should
+        server.process.wait(30)
+        server.process = None
+        assert _ended(pid)
+        server.start()
+        run = _run_after_restart(server, run_id)
+        assert run["JobRunState"] == "FAILED" and "interrupted" in run["ErrorMessage"]
     finally:
         server.stop()
