@@ -3,11 +3,14 @@
 
 An export writes, under `<prefix>/AWSDynamoDB/<export id>/`, gzip data files of one item
 a line (DynamoDB JSON `{"Item": {...}}`, or Amazon Ion text), then `manifest-files.json`
-and `manifest-summary.json`, as DynamoDB lays them out. It reads the table as it was at
+and `manifest-summary.json`, each with its `.md5` (the base64 MD5 of its bytes), as
+DynamoDB lays them out; the empty `_started` marker is written there when the export
+begins. It reads the table as it was at
 the export time from the point-in-time history. An import creates the table at once
 (CREATING) and fills it from every object under the prefix (DynamoDB JSON, Ion or CSV, gzip or
 not); lines that are not items are counted as errors and skipped."""
 import csv
+import base64
 import gzip
 import hashlib
 import io
@@ -65,6 +68,8 @@ def export_table_to_point_in_time(ctx, params):
     base = f"{prefix.rstrip('/') + '/' if prefix else ''}AWSDynamoDB/{export_id}"
     _save(ctx.state, record)
     state = ctx.state
+    # DynamoDB's first write: an empty marker that proves the bucket writable.
+    _put_bytes(state, bucket, f"{base}/_started", b"", _export_encryption(record))
     state.work.submit("dynamodb", "ExportTableToPointInTime", _write_export, table.uid, at_ms, fmt,
                       s3.temp_path(state), commit=lambda result: _finish_export(state, record, base, result),
                       discard=lambda result: _fail(state, record, result))
@@ -94,12 +99,12 @@ def _finish_export(state, record, base, result):
     extension = "ion.gz" if record["ExportFormat"] == "ION" else "json.gz"
     data_key = f"{base}/data/{uuid.uuid4().hex}.{extension}"
     with open(path, "rb") as data:
-        md5 = hashlib.md5(data.read()).hexdigest()
+        md5 = _md5(data.read())
     encrypted = _export_encryption(record)
-    s3.put_file(state, record["S3Bucket"], data_key, path, request=encrypted)
+    etag = s3.put_file(state, record["S3Bucket"], data_key, path, request=encrypted)["ETag"].strip('"')
     files_key = f"{base}/manifest-files.json"
-    _put_bytes(state, record["S3Bucket"], files_key, orjson.dumps(
-        {"itemCount": count, "md5Checksum": md5, "etag": md5, "dataFileS3Key": data_key}) + b"\n", encrypted)
+    _put_manifest(state, record["S3Bucket"], files_key, orjson.dumps(
+        {"itemCount": count, "md5Checksum": md5, "etag": etag, "dataFileS3Key": data_key}) + b"\n", encrypted)
     end = state.clock.now()
     record.update(ExportStatus="COMPLETED", EndTime=end, ItemCount=count, BilledSizeBytes=size,
                   ExportManifest=f"{base}/manifest-summary.json")
@@ -111,7 +116,18 @@ def _finish_export(state, record, base, result):
                "s3SseKmsKeyId": record.get("S3SseKmsKeyId"), "manifestFilesS3Key": files_key,
                "billedSizeBytes": size, "itemCount": count,
                "outputFormat": record["ExportFormat"], "exportType": record["ExportType"]}
-    _put_bytes(state, record["S3Bucket"], record["ExportManifest"], orjson.dumps(summary), encrypted)
+    _put_manifest(state, record["S3Bucket"], record["ExportManifest"], orjson.dumps(summary), encrypted)
+
+
+def _md5(data: bytes) -> str:
+    """An export's checksums: the base64 MD5 of the bytes, as in S3's Content-MD5."""
+    return base64.b64encode(hashlib.md5(data).digest()).decode()
+
+
+def _put_manifest(state, bucket, key, data: bytes, request):
+    """A manifest and, beside it, `<name>.md5` holding its checksum."""
+    _put_bytes(state, bucket, key, data, request)
+    _put_bytes(state, bucket, key.removesuffix(".json") + ".md5", _md5(data).encode(), request)
 
 
 def _export_encryption(record) -> dict | None:

@@ -1,6 +1,8 @@
 """Export to S3 and import from S3: DynamoDB JSON and Ion files under AWSDynamoDB/<id>/,
 manifests beside them, and a table imported back from the exported files."""
+import base64
 import gzip
+import hashlib
 import json
 import time
 import uuid
@@ -83,6 +85,33 @@ def test_export_dynamodb_json_then_import_it(ddb, s3, make_table, bucket):
         assert got == {"pk": {"S": "k3"}, "n": {"N": "3"}, "raw": {"B": b"\x01\x02"}, "tags": {"SS": ["a", "b"]}}
     finally:
         ddb.delete_table(TableName=target)
+
+
+def _md5(data: bytes) -> bytes:
+    return base64.b64encode(hashlib.md5(data).digest())
+
+
+def test_export_writes_the_started_marker_and_md5_files(ddb, s3, make_table, bucket):
+    """As a real export lays them out (S3DataExport.Output, and listings of real exports):
+    `_started` (empty) beside the manifests, each manifest with `<name>.md5` holding the
+    base64 MD5 of its bytes, and md5Checksum of a data file in base64 too."""
+    table = _filled(ddb, make_table)
+    done = _export(ddb, table, bucket)
+    base = done["ExportManifest"].rsplit("/", 1)[0]
+    assert base == f"dumps/AWSDynamoDB/{done['ExportArn'].rsplit('/', 1)[1]}"
+    listed = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="dumps/")["Contents"]]
+    data = [k for k in listed if k.startswith(f"{base}/data/")]
+    assert len(data) == 1 and data[0].endswith(".json.gz")
+    assert sorted(set(listed) - set(data)) == [f"{base}/{name}" for name in (
+        "_started", "manifest-files.json", "manifest-files.md5", "manifest-summary.json", "manifest-summary.md5")]
+    assert s3.get_object(Bucket=bucket, Key=f"{base}/_started")["Body"].read() == b""
+    for name in ("manifest-files", "manifest-summary"):
+        manifest = s3.get_object(Bucket=bucket, Key=f"{base}/{name}.json")["Body"].read()
+        assert s3.get_object(Bucket=bucket, Key=f"{base}/{name}.md5")["Body"].read().strip() == _md5(manifest)
+    entry = json.loads(s3.get_object(Bucket=bucket, Key=f"{base}/manifest-files.json")["Body"].read())
+    body = s3.get_object(Bucket=bucket, Key=data[0])
+    assert entry["md5Checksum"].encode() == _md5(body["Body"].read())
+    assert entry["etag"] == body["ETag"].strip('"')
 
 
 def test_export_ion(ddb, s3, make_table, bucket):
