@@ -106,6 +106,10 @@ def test_lifecycle_expiry_sends_lifecycle_events(sqs, s3, make_queue, clock):
             break
     assert sorted((r["eventName"], r["s3"]["object"].get("versionId") == first) for r in found) == [
         ("LifecycleExpiration:Delete", True), ("LifecycleExpiration:DeleteMarkerCreated", False)]
+    # S3 itself expired them: event structure 2.3, S3 as the principal and the source
+    # ("Configuring S3 Lifecycle event notifications", S3 User Guide).
+    assert {(r["eventVersion"], r["userIdentity"]["principalId"], r["requestParameters"]["sourceIPAddress"])
+            for r in found} == {("2.3", "s3.amazonaws.com", "s3.amazonaws.com")}
 
 
 def test_form_uploads_and_multi_object_deletes(sqs, s3, make_queue):
