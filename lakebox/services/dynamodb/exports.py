@@ -55,7 +55,7 @@ def export_table_to_point_in_time(ctx, params):
     at_ms = int(params["ExportTime"].timestamp() * 1000) if "ExportTime" in params else now
     if at_ms < pitr["since_ms"] or at_ms > now:
         raise ValidationException("Export time is outside the point in time recovery window")
-    export_id = f"{now:013d}-{uuid.uuid4().hex[:8]}"
+    export_id = f"{now:014d}-{uuid.uuid4().hex[:8]}"      # 01645072900758-ee1232a3
     fmt = params.get("ExportFormat", "DYNAMODB_JSON")
     record = {"ExportArn": f"{lookup.arn_of(table)}/export/{export_id}", "ExportStatus": "IN_PROGRESS",
               "StartTime": _seconds(now), "TableArn": lookup.arn_of(table), "TableId": table.table_id,
@@ -97,7 +97,8 @@ def _write_export(task, table_uid, at_ms, fmt, path):
 def _finish_export(state, record, base, result):
     path, count, size = result
     extension = "ion.gz" if record["ExportFormat"] == "ION" else "json.gz"
-    data_key = f"{base}/data/{uuid.uuid4().hex}.{extension}"
+    # 26 lowercase base32 characters, as DynamoDB names them: data/x24s4lbil47rdhma34ilkmrmba.json.gz
+    data_key = f"{base}/data/{base64.b32encode(uuid.uuid4().bytes).decode().lower().rstrip('=')}.{extension}"
     with open(path, "rb") as data:
         md5 = _md5(data.read())
     encrypted = _export_encryption(record)
@@ -232,7 +233,7 @@ def import_table(ctx, params):
         spec["SSEDescription"] = sse.description(ctx, creation["SSESpecification"])
     store.insert_table(db, ctx.account, ctx.region, creation["TableName"], str(uuid.uuid4()), now, spec)
     table = lookup.find(ctx, creation["TableName"])
-    arn = f"{lookup.arn_of(table)}/import/{now:013d}-{uuid.uuid4().hex[:8]}"
+    arn = f"{lookup.arn_of(table)}/import/{now:014d}-{uuid.uuid4().hex[:8]}"     # 01658528578619-c4d4e311
     record = {"ImportArn": arn, "ImportStatus": "IN_PROGRESS", "TableArn": lookup.arn_of(table),
               "TableId": table.table_id, "S3BucketSource": source, "InputFormat": fmt,
               "InputCompressionType": params.get("InputCompressionType", "NONE"),

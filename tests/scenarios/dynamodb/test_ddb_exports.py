@@ -4,6 +4,7 @@ import base64
 import gzip
 import hashlib
 import json
+import re
 import time
 import uuid
 
@@ -76,6 +77,7 @@ def test_export_dynamodb_json_then_import_it(ddb, s3, make_table, bucket):
                                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
                                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]})
     arn = started["ImportTableDescription"]["ImportArn"]
+    assert re.fullmatch(rf"arn:aws:dynamodb:us-east-1:\d{{12}}:table/{target}/import/0\d{{13}}-[0-9a-f]{{8}}", arn)
     ddb.get_waiter("table_exists").wait(TableName=target, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
     try:
         described = ddb.describe_import(ImportArn=arn)["ImportTableDescription"]
@@ -98,10 +100,12 @@ def test_export_writes_the_started_marker_and_md5_files(ddb, s3, make_table, buc
     table = _filled(ddb, make_table)
     done = _export(ddb, table, bucket)
     base = done["ExportManifest"].rsplit("/", 1)[0]
-    assert base == f"dumps/AWSDynamoDB/{done['ExportArn'].rsplit('/', 1)[1]}"
+    export_id = done["ExportArn"].rsplit("/", 1)[1]
+    assert base == f"dumps/AWSDynamoDB/{export_id}"
+    assert re.fullmatch(r"0\d{13}-[0-9a-f]{8}", export_id)       # as in 01645072900758-ee1232a3
     listed = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="dumps/")["Contents"]]
     data = [k for k in listed if k.startswith(f"{base}/data/")]
-    assert len(data) == 1 and data[0].endswith(".json.gz")
+    assert len(data) == 1 and re.fullmatch(r"[a-z2-7]{26}\.json\.gz", data[0].rsplit("/", 1)[1])
     assert sorted(set(listed) - set(data)) == [f"{base}/{name}" for name in (
         "_started", "manifest-files.json", "manifest-files.md5", "manifest-summary.json", "manifest-summary.md5")]
     assert s3.get_object(Bucket=bucket, Key=f"{base}/_started")["Body"].read() == b""
