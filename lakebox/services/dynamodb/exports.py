@@ -151,7 +151,9 @@ def _put_bytes(state, bucket, key, data: bytes, request):
 
 
 def _iso(seconds) -> str:
-    return lookup.timestamp(int(seconds * 1000)).isoformat()
+    """A manifest's time, to the millisecond in UTC: 2020-11-04T07:28:34.028Z."""
+    ms = round(seconds * 1000)
+    return lookup.timestamp(ms).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
 def _fail(state, record, result):

@@ -112,6 +112,9 @@ def test_export_writes_the_started_marker_and_md5_files(ddb, s3, make_table, buc
     for name in ("manifest-files", "manifest-summary"):
         manifest = s3.get_object(Bucket=bucket, Key=f"{base}/{name}.json")["Body"].read()
         assert s3.get_object(Bucket=bucket, Key=f"{base}/{name}.md5")["Body"].read().strip() == _md5(manifest)
+    summary = json.loads(s3.get_object(Bucket=bucket, Key=f"{base}/manifest-summary.json")["Body"].read())
+    for member in ("startTime", "endTime", "exportTime"):            # as 2020-11-04T07:28:34.028Z
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", summary[member]), summary[member]
     entry = json.loads(s3.get_object(Bucket=bucket, Key=f"{base}/manifest-files.json")["Body"].read())
     body = s3.get_object(Bucket=bucket, Key=data[0])
     assert entry["md5Checksum"].encode() == _md5(body["Body"].read())
