@@ -104,6 +104,14 @@ class ExportNotFoundException(ServiceError):
     pass
 
 
+class ExportConflictException(ServiceError):
+    pass
+
+
+class InvalidExportTimeException(ServiceError):
+    pass
+
+
 class ImportNotFoundException(ServiceError):
     pass
 

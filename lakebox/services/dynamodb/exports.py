@@ -19,12 +19,11 @@ import uuid
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, lookup, sse, store, table_rules
+from lakebox.services.dynamodb import backfill, export_rules, lookup, sse, store, table_rules
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import (
-    ExportNotFoundException, ImportNotFoundException, PointInTimeRecoveryUnavailableException,
-    ResourceInUseException, ValidationException)
-from lakebox.services.dynamodb.ion import IonError, ion_items, ion_line
+    ExportNotFoundException, ImportNotFoundException, ResourceInUseException, ValidationException)
+from lakebox.services.dynamodb.ion import IonError, ion_change_line, ion_items, ion_line
 from lakebox.services.dynamodb.model import Table
 from lakebox.services.s3 import public as s3
 
@@ -43,35 +42,53 @@ def _seconds(ms) -> float:
 # --- export -----------------------------------------------------------------------------------
 
 def export_table_to_point_in_time(ctx, params):
-    table = lookup.find(ctx, params["TableArn"])
-    pitr = table.spec.get("PITR") or {}
-    if not pitr.get("enabled"):
-        raise PointInTimeRecoveryUnavailableException(f"Point in time recovery is not enabled for table "
-                                                      f"'{table.name}'")
-    bucket, prefix = params["S3Bucket"], params.get("S3Prefix", "")
-    if not s3.bucket_exists(ctx.state, bucket):
-        raise ValidationException(f"S3 bucket does not exist: {bucket}")
+    table = export_rules.table_of(ctx, params["TableArn"])
+    export_rules.check_request(params)
     now = lookup.now_ms(ctx)
-    at_ms = int(params["ExportTime"].timestamp() * 1000) if "ExportTime" in params else now
-    if at_ms < pitr["since_ms"] or at_ms > now:
-        raise ValidationException("Export time is outside the point in time recovery window")
+    incremental = params.get("ExportType") == export_rules.INCREMENTAL
+    if incremental:
+        window = export_rules.incremental_window(table, params, now)
+    else:
+        window = export_rules.full_export_time(table, params, now)
+    earlier = export_rules.replayed(_records(ctx, "export", None), params)
+    if earlier is not None:
+        return {"ExportDescription": _public(earlier)}
+    bucket, prefix = params["S3Bucket"], params.get("S3Prefix")
     export_id = f"{now:014d}-{uuid.uuid4().hex[:8]}"      # 01645072900758-ee1232a3
     fmt = params.get("ExportFormat", "DYNAMODB_JSON")
+    # ExportType is described only when the request named it, as DynamoDB describes it.
     record = {"ExportArn": f"{lookup.arn_of(table)}/export/{export_id}", "ExportStatus": "IN_PROGRESS",
               "StartTime": _seconds(now), "TableArn": lookup.arn_of(table), "TableId": table.table_id,
-              "ExportTime": _seconds(at_ms), "S3Bucket": bucket, "S3Prefix": prefix,
-              "S3SseAlgorithm": params.get("S3SseAlgorithm", "AES256"), "ExportFormat": fmt,
-              "ExportType": params.get("ExportType", "FULL_EXPORT"), "ClientToken": params.get("ClientToken", ""),
-              "account": ctx.account, "region": ctx.region}
-    if params.get("S3SseKmsKeyId"):
-        record["S3SseKmsKeyId"] = params["S3SseKmsKeyId"]
+              "S3Bucket": bucket, "S3Prefix": prefix, "S3SseAlgorithm": params.get("S3SseAlgorithm", "AES256"),
+              "ExportFormat": fmt, "ExportType": params.get("ExportType"), "ClientToken": params.get("ClientToken", ""),
+              "S3SseKmsKeyId": params.get("S3SseKmsKeyId"), "S3BucketOwner": params.get("S3BucketOwner"),
+              "account": ctx.account, "region": ctx.region, "request": export_rules.request_of(params)}
+    if incremental:
+        record["IncrementalExportSpecification"] = {
+            "ExportFromTime": _seconds(window[0]), "ExportToTime": _seconds(window[1]),
+            "ExportViewType": params["IncrementalExportSpecification"].get("ExportViewType", "NEW_AND_OLD_IMAGES")}
+    else:
+        record["ExportTime"] = _seconds(window)
+    record = {k: v for k, v in record.items() if v is not None}
     base = f"{prefix.rstrip('/') + '/' if prefix else ''}AWSDynamoDB/{export_id}"
-    _save(ctx.state, record)
     state = ctx.state
+    if not s3.bucket_exists(state, bucket):
+        # Accepted, then failed as S3 refused the first write.
+        _save(state, dict(record, ExportStatus="FAILED", FailureCode="S3NoSuchBucket", FailureMessage=(
+            f"The specified bucket does not exist (Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket; "
+            f"Request ID: {ctx.request_id}; S3 Extended Request ID: {ctx.request_id}; Proxy: null)")))
+        return {"ExportDescription": _public(record)}
+    _save(state, record)
     # DynamoDB's first write: an empty marker that proves the bucket writable.
     _put_bytes(state, bucket, f"{base}/_started", b"", _export_encryption(record))
-    state.work.submit("dynamodb", "ExportTableToPointInTime", _write_export, table.uid, at_ms, fmt,
-                      s3.temp_path(state), commit=lambda result: _finish_export(state, record, base, result),
+    if incremental:
+        view = record["IncrementalExportSpecification"]["ExportViewType"]
+        keys = [k.name for k in (table.hash_key, table.range_key) if k is not None]
+        work = (_write_changes, table.uid, keys, window, view, fmt)
+    else:
+        work = (_write_export, table.uid, window, fmt)
+    state.work.submit("dynamodb", "ExportTableToPointInTime", *work, s3.temp_path(state),
+                      commit=lambda result: _finish_export(state, record, base, result),
                       discard=lambda result: _fail(state, record, result))
     return {"ExportDescription": _public(record)}
 
@@ -94,6 +111,44 @@ def _write_export(task, table_uid, at_ms, fmt, path):
     return path, count, size
 
 
+def _write_changes(task, table_uid, keys, window, view, fmt, path):
+    """Worker for an incremental export: each item written in [from, to), once, with its
+    key, the image it had at `to` (none if deleted) and, under NEW_AND_OLD_IMAGES, the
+    image it had at `from` (none if new); an item both made and deleted inside the window
+    leaves no line."""
+    from_ms, to_ms = window
+    since = task.reader.execute("SELECT MIN(at_ms) FROM ddb_history WHERE table_uid=?", (table_uid,)).fetchone()[0]
+    before = max(from_ms - 1, since or 0)            # the state the window starts from (recovery's snapshot included)
+    count = size = 0
+    with gzip.open(path, "wb") as out:
+        changed = task.reader.execute(
+            "SELECT h, pk, sk, MAX(at_ms) AS last FROM ddb_history WHERE table_uid=? AND at_ms>? AND at_ms<? "
+            "GROUP BY h, pk, sk", (table_uid, before, to_ms)).fetchall()
+        for row in changed:
+            old, new = (_image_at(task.reader, table_uid, row, cut) for cut in (before, to_ms - 1))
+            if old is None and new is None:
+                continue
+            image = new if new is not None else old
+            line = {"Metadata": {"WriteTimestampMicros": {"N": str(row["last"] * 1000)}},
+                    "Keys": {k: image[k] for k in keys}}
+            if new is not None:
+                line["NewImage"] = new
+            if old is not None and view == "NEW_AND_OLD_IMAGES":
+                line["OldImage"] = old
+            out.write(ion_change_line(line) if fmt == "ION" else orjson.dumps(line, default=store.binary_as_text) + b"\n")
+            count += 1
+            size += len(orjson.dumps(image, default=store.binary_as_text))
+            if count % READ_SLICE == 0:
+                task.check()
+    return path, count, size
+
+
+def _image_at(reader, table_uid, row, cut_ms):
+    found = reader.execute("SELECT item FROM ddb_history WHERE table_uid=? AND h=? AND pk=? AND sk=? AND at_ms<=? "
+                           "ORDER BY at_ms DESC LIMIT 1", (table_uid, row["h"], row["pk"], row["sk"], cut_ms)).fetchone()
+    return store.load_item(found["item"]) if found is not None and found["item"] is not None else None
+
+
 def _finish_export(state, record, base, result):
     path, count, size = result
     extension = "ion.gz" if record["ExportFormat"] == "ION" else "json.gz"
@@ -110,13 +165,20 @@ def _finish_export(state, record, base, result):
     record.update(ExportStatus="COMPLETED", EndTime=end, ItemCount=count, BilledSizeBytes=size,
                   ExportManifest=f"{base}/manifest-summary.json")
     _save(state, record)
-    summary = {"version": "2020-06-30", "exportArn": record["ExportArn"], "startTime": _iso(record["StartTime"]),
-               "endTime": _iso(end), "tableId": record["TableId"], "tableArn": record["TableArn"],
-               "exportTime": _iso(record["ExportTime"]), "s3Bucket": record["S3Bucket"],
-               "s3Prefix": record["S3Prefix"] or None, "s3SseAlgorithm": record["S3SseAlgorithm"],
-               "s3SseKmsKeyId": record.get("S3SseKmsKeyId"), "manifestFilesS3Key": files_key,
-               "billedSizeBytes": size, "itemCount": count,
-               "outputFormat": record["ExportFormat"], "exportType": record["ExportType"]}
+    incremental = record.get("IncrementalExportSpecification")
+    summary = {"version": "2023-08-01" if incremental else "2020-06-30", "exportArn": record["ExportArn"],
+               "startTime": _iso(record["StartTime"]), "endTime": _iso(end), "tableArn": record["TableArn"],
+               "tableId": record["TableId"]}
+    if incremental:
+        summary.update(exportFromTime=_iso(incremental["ExportFromTime"]), exportToTime=_iso(incremental["ExportToTime"]))
+    else:
+        summary["exportTime"] = _iso(record["ExportTime"])
+    summary.update(s3Bucket=record["S3Bucket"], s3Prefix=record.get("S3Prefix"), s3SseAlgorithm=record["S3SseAlgorithm"],
+                   s3SseKmsKeyId=record.get("S3SseKmsKeyId"), manifestFilesS3Key=files_key, billedSizeBytes=size,
+                   itemCount=count, outputFormat=record["ExportFormat"])
+    if incremental:
+        summary["outputView"] = incremental["ExportViewType"]
+    summary["exportType"] = "INCREMENTAL_EXPORT" if incremental else "FULL_EXPORT"
     _put_manifest(state, record["S3Bucket"], record["ExportManifest"], orjson.dumps(summary), encrypted)
 
 
@@ -201,7 +263,7 @@ def list_exports(ctx, params):
     found = _records(ctx, "export", params.get("TableArn"))
     page = _page(found, params.get("MaxResults") or 25, params.get("NextToken"), "ExportArn")
     result = {"ExportSummaries": [{"ExportArn": r["ExportArn"], "ExportStatus": r["ExportStatus"],
-                                   "ExportType": r["ExportType"]} for r in page["items"]]}
+                                   "ExportType": r.get("ExportType", "FULL_EXPORT")} for r in page["items"]]}
     if "NextToken" in page:
         result["NextToken"] = page["NextToken"]
     return result

@@ -1,4 +1,5 @@
 """Helpers for DynamoDB scenarios."""
+import time
 import uuid
 
 import pytest
@@ -11,6 +12,16 @@ def error_of(call, *args, **kwargs):
         call(*args, **kwargs)
     error = caught.value.response["Error"]
     return error["Code"], error["Message"]
+
+
+def finished_export(ddb, arn) -> dict:
+    """The ExportDescription of an export once it is no longer IN_PROGRESS."""
+    for _ in range(100):
+        described = ddb.describe_export(ExportArn=arn)["ExportDescription"]
+        if described["ExportStatus"] != "IN_PROGRESS":
+            return described
+        time.sleep(0.1)
+    raise AssertionError("the export never finished")
 
 
 def key_schema(hash_name, range_name=None):

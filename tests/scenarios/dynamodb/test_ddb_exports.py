@@ -5,38 +5,16 @@ import gzip
 import hashlib
 import json
 import re
-import time
 import uuid
 
 import pytest
-from ddb_helpers import error_of
-
-
-@pytest.fixture
-def s3(lakebox_server):
-    return lakebox_server.client("s3")
-
-
-@pytest.fixture
-def bucket(s3):
-    name = f"exports-{uuid.uuid4().hex[:10]}"
-    s3.create_bucket(Bucket=name)
-    return name
-
-
-def _wait_export(ddb, arn):
-    for _ in range(100):
-        described = ddb.describe_export(ExportArn=arn)["ExportDescription"]
-        if described["ExportStatus"] != "IN_PROGRESS":
-            return described
-        time.sleep(0.1)
-    raise AssertionError("the export never finished")
+from ddb_helpers import error_of, finished_export
 
 
 def _export(ddb, table, bucket, fmt="DYNAMODB_JSON"):
     arn = ddb.describe_table(TableName=table)["Table"]["TableArn"]
     started = ddb.export_table_to_point_in_time(TableArn=arn, S3Bucket=bucket, S3Prefix="dumps", ExportFormat=fmt)
-    return _wait_export(ddb, started["ExportDescription"]["ExportArn"])
+    return finished_export(ddb, started["ExportDescription"]["ExportArn"])
 
 
 def _filled(ddb, make_table):
