@@ -116,6 +116,10 @@ class ImportNotFoundException(ServiceError):
     pass
 
 
+class ImportConflictException(ServiceError):
+    pass
+
+
 class DuplicateItemException(ServiceError):
     pass
 

@@ -1,33 +1,29 @@
-"""ExportTableToPointInTime and ImportTable: tables to and from S3 (through
-`services/s3/public.py`), as long work on `state.work`.
+"""ExportTableToPointInTime, DescribeExport, ListExports: a table to S3 (through
+`services/s3/public.py`), as long work on `state.work`; the records of exports and imports
+(`imports.py`) and their listing, newest first, ten to a page by default.
 
 An export writes, under `<prefix>/AWSDynamoDB/<export id>/`, gzip data files of one item
 a line (DynamoDB JSON `{"Item": {...}}`, or Amazon Ion text), then `manifest-files.json`
 and `manifest-summary.json`, each with its `.md5` (the base64 MD5 of its bytes), as
 DynamoDB lays them out; the empty `_started` marker is written there when the export
-begins. It reads the table as it was at
-the export time from the point-in-time history. An import creates the table at once
-(CREATING) and fills it from every object under the prefix (DynamoDB JSON, Ion or CSV, gzip or
-not); lines that are not items are counted as errors and skipped."""
-import csv
+begins. A full export reads the table as it was at the export time from the
+point-in-time history; an incremental one, the items written in its window."""
 import base64
 import gzip
 import hashlib
-import io
 import os
 import uuid
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, export_rules, lookup, sse, store, table_rules
-from lakebox.services.dynamodb import values as av
+from lakebox.services.dynamodb import export_rules, lookup, store
 from lakebox.services.dynamodb.errors import (
-    ExportNotFoundException, ImportNotFoundException, ResourceInUseException, ValidationException)
-from lakebox.services.dynamodb.ion import IonError, ion_change_line, ion_items, ion_line
-from lakebox.services.dynamodb.model import Table
+    ExportNotFoundException, ImportNotFoundException)
+from lakebox.services.dynamodb.ion import ion_change_line, ion_line
 from lakebox.services.s3 import public as s3
 
 READ_SLICE = 5000
+LIST_DEFAULT = 10           # ListExports/ListImports page without MaxResults/PageSize
 
 
 def _save(state, record):
@@ -241,7 +237,10 @@ def _record(ctx, arn, kind):
 
 
 def _records(ctx, kind, table_arn):
+    """The account's exports or imports (of one table), newest first."""
     found = [orjson.loads(r["document"]) for r in store.transfers(ctx.state.db, ctx.account, ctx.region, kind)]
+    member = "ExportArn" if kind == "export" else "ImportArn"
+    found.sort(key=lambda r: (r["StartTime"], r[member]), reverse=True)
     return [r for r in found if table_arn in (None, r["TableArn"])]
 
 
@@ -250,9 +249,10 @@ def describe_export(ctx, params):
 
 
 def _page(found, size, token, member):
-    """One page of records in ARN order, NextToken being the last ARN given."""
+    """One page of records in their order, NextToken being the last ARN given."""
     if token:
-        found = [r for r in found if r[member] > token]
+        given = [r[member] for r in found]
+        found = found[given.index(token) + 1:] if token in given else []
     page = {"items": found[:size]}
     if len(found) > size:
         page["NextToken"] = found[size - 1][member]
@@ -261,149 +261,9 @@ def _page(found, size, token, member):
 
 def list_exports(ctx, params):
     found = _records(ctx, "export", params.get("TableArn"))
-    page = _page(found, params.get("MaxResults") or 25, params.get("NextToken"), "ExportArn")
+    page = _page(found, params.get("MaxResults") or LIST_DEFAULT, params.get("NextToken"), "ExportArn")
     result = {"ExportSummaries": [{"ExportArn": r["ExportArn"], "ExportStatus": r["ExportStatus"],
                                    "ExportType": r.get("ExportType", "FULL_EXPORT")} for r in page["items"]]}
-    if "NextToken" in page:
-        result["NextToken"] = page["NextToken"]
-    return result
-
-
-# --- import -----------------------------------------------------------------------------------
-
-def import_table(ctx, params):
-    source, creation = params["S3BucketSource"], params["TableCreationParameters"]
-    fmt = params["InputFormat"]
-    if not s3.bucket_exists(ctx.state, source["S3Bucket"]):
-        raise ValidationException(f"S3 bucket does not exist: {source['S3Bucket']}")
-    billing = creation.get("BillingMode", "PROVISIONED")
-    table_rules.check_key_schema(creation["KeySchema"])
-    table_rules.check_definitions(creation)
-    table_rules.check_billing(creation, billing)
-    table_rules.check_indexes(creation, billing)
-    db = ctx.state.db
-    if store.table(db, ctx.account, ctx.region, creation["TableName"]) is not None:
-        raise ResourceInUseException(f"Table already exists: {creation['TableName']}")
-    now = lookup.now_ms(ctx)
-    spec = {"KeySchema": creation["KeySchema"], "AttributeDefinitions": creation["AttributeDefinitions"],
-            "BillingMode": billing, "billing_set": True, "ready_ms": now, "busy": "CREATING", "restoring": True,
-            "backfilling": True, "importing": True}
-    if billing == "PROVISIONED":
-        spec["ProvisionedThroughput"] = creation["ProvisionedThroughput"]
-    if creation.get("GlobalSecondaryIndexes"):
-        spec["GlobalSecondaryIndexes"] = [{k: v for k, v in i.items() if k in (
-            "IndexName", "KeySchema", "Projection", "ProvisionedThroughput")} for i in creation["GlobalSecondaryIndexes"]]
-    if (creation.get("SSESpecification") or {}).get("Enabled"):
-        spec["SSEDescription"] = sse.description(ctx, creation["SSESpecification"])
-    store.insert_table(db, ctx.account, ctx.region, creation["TableName"], str(uuid.uuid4()), now, spec)
-    table = lookup.find(ctx, creation["TableName"])
-    arn = f"{lookup.arn_of(table)}/import/{now:014d}-{uuid.uuid4().hex[:8]}"     # 01658528578619-c4d4e311
-    record = {"ImportArn": arn, "ImportStatus": "IN_PROGRESS", "TableArn": lookup.arn_of(table),
-              "TableId": table.table_id, "S3BucketSource": source, "InputFormat": fmt,
-              "InputCompressionType": params.get("InputCompressionType", "NONE"),
-              "TableCreationParameters": creation, "StartTime": _seconds(now),
-              "account": ctx.account, "region": ctx.region}
-    _save(ctx.state, record)
-    files = [(f.key, f.path) for f in s3.list_objects(ctx.state, source["S3Bucket"], source.get("S3KeyPrefix", ""))
-             if f.path]
-    state = ctx.state
-    state.work.submit("dynamodb", "ImportTable", _read_import, table, files, fmt, params.get("InputFormatOptions") or {},
-                      commit=lambda result: _finish_import(state, record, table, result),
-                      discard=lambda result: _fail(state, record, result))
-    return {"ImportTableDescription": _public(record)}
-
-
-def _read_import(task, table: Table, files, fmt, options):
-    """Worker: parse every file into checked items with their keys; count bad lines."""
-    items, errors, size = {}, 0, 0
-    for _, path in files:
-        with open(path, "rb") as raw:
-            data = raw.read()
-        if data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
-        size += len(data)
-        if fmt == "CSV":
-            lines = _csv_items(data, table, options)
-        elif fmt == "ION":
-            lines = _ion_items(data)
-        else:
-            lines = (_json_item(line) for line in data.splitlines() if line.strip())
-        for item in lines:
-            try:
-                item = av.check_item(item)
-                key = table.key_of_item(item)
-            except (ValidationException, TypeError, KeyError, AttributeError, ValueError):
-                errors += 1
-                continue
-            if av.item_size(item) > av.MAX_ITEM_BYTES:
-                errors += 1
-                continue
-            items[key] = item
-        task.check()
-    return items, errors, size
-
-
-def _ion_items(data: bytes):
-    """Items of an Ion file; a file that is not readable Ion counts as one error."""
-    try:
-        yield from ion_items(data.decode("utf-8"))
-    except (IonError, ValueError, IndexError):
-        yield None
-
-
-def _json_item(line: bytes):
-    document = orjson.loads(line)
-    item = document["Item"]
-    store.decode_binary(item)
-    return item
-
-
-def _csv_items(data: bytes, table, options):
-    """CSV rows: every value a string, but key attributes of type N as numbers."""
-    csv_options = options.get("Csv") or {}
-    reader = csv.reader(io.StringIO(data.decode("utf-8")), delimiter=csv_options.get("Delimiter", ","))
-    header = csv_options.get("HeaderList") or next(reader, None)
-    for row in reader:
-        item = {}
-        for name, text in zip(header, row):
-            if text == "":
-                continue
-            kind = table.attribute_types.get(name, "S")
-            item[name] = {"N": text} if kind == "N" else {"S": text}
-        yield item
-
-
-def _finish_import(state, record, table, result):
-    items, errors, size = result
-    db = state.db
-    for (h, pk, sk), item in items.items():
-        store.put_item(db, table.uid, h, pk, sk, av.item_size(item), item)
-    spec = table.spec
-    spec.pop("importing", None)
-    for index in spec.get("GlobalSecondaryIndexes", []):
-        backfill.start(spec, index)
-    if not backfill.pending(spec):
-        spec.pop("backfilling", None)
-        spec.pop("restoring", None)
-    store.save_spec(db, table.uid, spec)
-    state.cache("dynamodb").get("tables", {}).pop((table.account, table.region, table.name), None)
-    state.scheduler.poke("dynamodb")
-    record.update(ImportStatus="COMPLETED", EndTime=state.clock.now(), ProcessedSizeBytes=size,
-                  ProcessedItemCount=len(items) + errors, ImportedItemCount=len(items), ErrorCount=errors)
-    _save(state, record)
-
-
-def describe_import(ctx, params):
-    return {"ImportTableDescription": _public(_record(ctx, params["ImportArn"], "import"))}
-
-
-def list_imports(ctx, params):
-    found = _records(ctx, "import", params.get("TableArn"))
-    page = _page(found, params.get("PageSize") or 25, params.get("NextToken"), "ImportArn")
-    result = {"ImportSummaryList": [{"ImportArn": r["ImportArn"], "ImportStatus": r["ImportStatus"],
-                                     "TableArn": r["TableArn"], "InputFormat": r["InputFormat"],
-                                     "S3BucketSource": r["S3BucketSource"], "StartTime": r["StartTime"]}
-                                    for r in page["items"]]}
     if "NextToken" in page:
         result["NextToken"] = page["NextToken"]
     return result

@@ -14,14 +14,23 @@ def error_of(call, *args, **kwargs):
     return error["Code"], error["Message"]
 
 
-def finished_export(ddb, arn) -> dict:
-    """The ExportDescription of an export once it is no longer IN_PROGRESS."""
+def _until_done(read, status: str) -> dict:
     for _ in range(100):
-        described = ddb.describe_export(ExportArn=arn)["ExportDescription"]
-        if described["ExportStatus"] != "IN_PROGRESS":
+        described = read()
+        if described[status] != "IN_PROGRESS":
             return described
         time.sleep(0.1)
-    raise AssertionError("the export never finished")
+    raise AssertionError("the job never finished")
+
+
+def finished_export(ddb, arn) -> dict:
+    """The ExportDescription of an export once it is no longer IN_PROGRESS."""
+    return _until_done(lambda: ddb.describe_export(ExportArn=arn)["ExportDescription"], "ExportStatus")
+
+
+def finished_import(ddb, arn) -> dict:
+    """The ImportTableDescription of an import once it is no longer IN_PROGRESS."""
+    return _until_done(lambda: ddb.describe_import(ImportArn=arn)["ImportTableDescription"], "ImportStatus")
 
 
 def key_schema(hash_name, range_name=None):

@@ -142,3 +142,14 @@ def test_incremental_export_lines(ddb, s3, table, bucket, clock):
     _, lines = _lines(s3, bucket, new_only)
     assert [sorted(line) for line in lines] == [["Keys", "Metadata", "NewImage"], ["Keys", "Metadata"],
                                                 ["Keys", "Metadata", "NewImage"]]
+
+
+def test_list_exports_newest_first_ten_to_a_page(ddb, table, bucket):
+    arns = [ddb.export_table_to_point_in_time(TableArn=table, S3Bucket=bucket)["ExportDescription"]["ExportArn"]
+            for _ in range(11)]
+    first = ddb.list_exports(TableArn=table)
+    assert [s["ExportArn"] for s in first["ExportSummaries"]] == arns[::-1][:10]
+    rest = ddb.list_exports(TableArn=table, NextToken=first["NextToken"])
+    assert [s["ExportArn"] for s in rest["ExportSummaries"]] == [arns[0]] and "NextToken" not in rest
+    for arn in arns:
+        finished_export(ddb, arn)
