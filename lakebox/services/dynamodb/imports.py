@@ -115,7 +115,7 @@ def _read_import(task, table: Table, files, fmt, options, compression):
             continue
         try:
             data = _decompressed(data, compression)
-        except (OSError, EOFError, ValueError):
+        except (OSError, EOFError, ValueError):      # pyarrow's ArrowInvalid is a ValueError
             errors += 1
             continue
         size += len(data)
@@ -144,8 +144,9 @@ def _decompressed(data: bytes, compression: str) -> bytes:
     if compression == "GZIP":
         return gzip.decompress(data)
     if compression == "ZSTD":
-        import zstandard
-        return zstandard.ZstdDecompressor().decompressobj().decompress(data)
+        import pyarrow as pa
+        with pa.CompressedInputStream(pa.BufferReader(data), "zstd") as stream:
+            return stream.read()
     return data
 
 

@@ -57,10 +57,14 @@ def test_files_are_read_as_the_declared_compression(ddb, s3, bucket):
             assert done["ErrorCount"] >= 1
         finally:
             ddb.delete_table(TableName=name)
-    name = _name("declared")
-    done = finished_import(ddb, _import(ddb, bucket, "zipped/", name, InputCompressionType="GZIP")["ImportArn"])
-    ddb.delete_table(TableName=name)
-    assert (done["ImportStatus"], done["ImportedItemCount"], done["ErrorCount"]) == ("COMPLETED", 1, 0)
+    import zstandard
+    s3.put_object(Bucket=bucket, Key="zstd/part-0.json.zst", Body=zstandard.ZstdCompressor().compress(
+        _lines({"Item": {"pk": {"S": "a"}}}, {"Item": {"pk": {"S": "b"}}})))
+    for prefix, compression, count in (("zipped/", "GZIP", 1), ("zstd/", "ZSTD", 2)):
+        name = _name("declared")
+        done = finished_import(ddb, _import(ddb, bucket, prefix, name, InputCompressionType=compression)["ImportArn"])
+        ddb.delete_table(TableName=name)
+        assert (done["ImportStatus"], done["ImportedItemCount"], done["ErrorCount"]) == ("COMPLETED", count, 0)
 
 
 def test_a_missing_bucket_fails_the_import_without_a_table(ddb):
