@@ -6,6 +6,7 @@ another request ExportConflictException."""
 from datetime import datetime, timezone
 
 from lakebox.services.dynamodb import lookup
+from lakebox.services.dynamodb.backups import LATEST_LAG_MS
 from lakebox.services.dynamodb.errors import (
     ExportConflictException, InvalidExportTimeException, PointInTimeRecoveryUnavailableException, ResourceNotFoundException,
     TableNotFoundException, ValidationException)
@@ -58,9 +59,14 @@ def full_export_time(table, params, now_ms) -> int:
     if not pitr.get("enabled"):
         raise PointInTimeRecoveryUnavailableException(f"Point in time recovery is not enabled for table "
                                                       f"'{table.name}'")
-    at_ms = _ms(params["ExportTime"]) if "ExportTime" in params else now_ms
-    if at_ms < _earliest(pitr, now_ms) or at_ms > now_ms:
+    if "ExportTime" not in params:
+        return now_ms
+    at_ms = _ms(params["ExportTime"])
+    if at_ms // 1000 < _earliest(pitr, now_ms) // 1000 or at_ms > now_ms:
         raise InvalidExportTimeException("Export Time is invalid")
+    if at_ms // 1000 > max(_earliest(pitr, now_ms), now_ms - LATEST_LAG_MS) // 1000:
+        # Past the latest restorable time (DescribeContinuousBackups' LatestRestorableDateTime).
+        raise InvalidExportTimeException("Point in Time Recovery is not available for specified export time")
     return at_ms
 
 

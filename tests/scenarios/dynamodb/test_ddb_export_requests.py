@@ -105,6 +105,9 @@ def test_incremental_export_lines(ddb, s3, table, bucket, clock):
     ddb.put_item(TableName=name, Item={"pk": {"S": "brief"}, "v": {"N": "4"}})
     ddb.delete_item(TableName=name, Key={"pk": {"S": "brief"}})
     start_export = ddb.export_table_to_point_in_time
+    # a full export at a time later than LatestRestorableDateTime (about five minutes ago)
+    assert error_of(start_export, TableArn=table, S3Bucket=bucket, ExportTime=start) == (
+        "InvalidExportTimeException", "Point in Time Recovery is not available for specified export time")
     too_early = earliest - datetime.timedelta(minutes=1)
     assert error_of(start_export, TableArn=table, S3Bucket=bucket, ExportType="INCREMENTAL_EXPORT",
                     IncrementalExportSpecification={"ExportFromTime": too_early}) == (
