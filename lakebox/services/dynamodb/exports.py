@@ -12,17 +12,18 @@ import base64
 import gzip
 import hashlib
 import os
+import re
 import uuid
 
 import orjson
 
 from lakebox.services.dynamodb import export_rules, lookup, store
-from lakebox.services.dynamodb.errors import (
-    ExportNotFoundException, ImportNotFoundException)
+from lakebox.services.dynamodb.errors import ExportNotFoundException, ImportNotFoundException, ValidationException
 from lakebox.services.dynamodb.ion import ion_change_line, ion_line
 from lakebox.services.s3 import public as s3
 
 READ_SLICE = 5000
+_EXPORT_ARN = re.compile(r"arn:aws[\w-]*:dynamodb:([\w-]+):\d{12}:table/[\w.-]+/export/[\w-]+")
 LIST_DEFAULT = 10           # ListExports/ListImports page without MaxResults/PageSize
 
 
@@ -245,7 +246,18 @@ def _records(ctx, kind, table_arn):
 
 
 def describe_export(ctx, params):
-    return {"ExportDescription": _public(_record(ctx, params["ExportArn"], "export"))}
+    """DescribeExport, refusing as DynamoDB does (recorded replies): an ARN that is not an
+    export's is 'Invalid Export ARN', another region's export 'Invalid export arn', and an
+    unknown one names itself twice."""
+    arn = params["ExportArn"]
+    shape = _EXPORT_ARN.fullmatch(arn)
+    if shape is None:
+        raise ValidationException("Invalid Export ARN")
+    if shape.group(1) != ctx.region:
+        raise ExportNotFoundException("Export not found: Invalid export arn")
+    if store.transfer(ctx.state.db, ctx.account, ctx.region, arn, "export") is None:
+        raise ExportNotFoundException(f"Export not found: Export not found: {arn}")
+    return {"ExportDescription": _public(_record(ctx, arn, "export"))}
 
 
 def _page(found, size, token, member):

@@ -156,3 +156,17 @@ def test_list_exports_newest_first_ten_to_a_page(ddb, table, bucket):
     assert [s["ExportArn"] for s in rest["ExportSummaries"]] == [arns[0]] and "NextToken" not in rest
     for arn in arns:
         finished_export(ddb, arn)
+
+
+def test_describe_export_refusals(ddb, table, bucket):
+    arn = ddb.export_table_to_point_in_time(TableArn=table, S3Bucket=bucket)["ExportDescription"]["ExportArn"]
+    finished_export(ddb, arn)
+    unknown = arn.rsplit("/", 1)[0] + "/01700000000000-0badc0de"
+    assert error_of(ddb.describe_export, ExportArn=unknown) == (
+        "ExportNotFoundException", f"Export not found: Export not found: {unknown}")
+    assert error_of(ddb.describe_export, ExportArn=table) == ("ValidationException", "Invalid Export ARN")
+    assert error_of(ddb.describe_export, ExportArn=arn.replace(":export/", ":import/").replace("/export/", "/import/")) == (
+        "ValidationException", "Invalid Export ARN")
+    elsewhere = arn.replace(":us-east-1:", ":eu-west-1:")
+    assert error_of(ddb.describe_export, ExportArn=elsewhere) == (
+        "ExportNotFoundException", "Export not found: Invalid export arn")
