@@ -9,6 +9,7 @@ does not exist fails the import (S3NoSuchBucket) without making the table."""
 import csv
 import gzip
 import io
+import re
 import uuid
 
 import orjson
@@ -20,6 +21,8 @@ from lakebox.services.dynamodb.exports import LIST_DEFAULT, _fail, _page, _publi
 from lakebox.services.dynamodb.ion import IonError, ion_items
 from lakebox.services.dynamodb.model import Table
 from lakebox.services.s3 import public as s3
+
+_IMPORT_ARN = re.compile(r"arn:aws[\w-]*:dynamodb:[\w-]+:\d{12}:table/[\w.-]+/import/[\w-]+")
 
 
 def import_table(ctx, params):
@@ -214,6 +217,10 @@ def _finish_import(state, record, table, result):
 
 
 def describe_import(ctx, params):
+    """DescribeImport; an ARN that is not an import's is 'Invalid Import ARN' (recorded
+    reply; the not-found wording of an unknown import has no recorded source)."""
+    if _IMPORT_ARN.fullmatch(params["ImportArn"]) is None:
+        raise ValidationException("Invalid Import ARN")
     return {"ImportTableDescription": _public(_record(ctx, params["ImportArn"], "import"))}
 
 

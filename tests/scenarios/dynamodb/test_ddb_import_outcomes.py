@@ -88,3 +88,12 @@ def test_a_client_token_names_one_table(ddb, s3, bucket):
         assert finished_import(ddb, started["ImportArn"])["ClientToken"] == token
     finally:
         ddb.delete_table(TableName=name)
+
+
+def test_describe_import_of_what_is_not_an_import(ddb, make_table):
+    table = ddb.describe_table(TableName=make_table())["Table"]["TableArn"]
+    assert error_of(ddb.describe_import, ImportArn=table) == ("ValidationException", "Invalid Import ARN")
+    assert error_of(ddb.describe_import, ImportArn=f"{table}/export/01700000000000-0badc0de") == (
+        "ValidationException", "Invalid Import ARN")
+    assert error_of(ddb.describe_import, ImportArn=f"{table}/import/01700000000000-0badc0de")[0] == (
+        "ImportNotFoundException")
