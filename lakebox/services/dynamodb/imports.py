@@ -28,6 +28,8 @@ _IMPORT_ARN = re.compile(r"arn:aws[\w-]*:dynamodb:[\w-]+:\d{12}:table/[\w.-]+/im
 def import_table(ctx, params):
     source, creation = params["S3BucketSource"], params["TableCreationParameters"]
     fmt = params["InputFormat"]
+    if (params.get("InputFormatOptions") or {}).get("Csv") is not None and fmt != "CSV":
+        raise ValidationException(f"Invalid Request: Unsupported InputFormatOptions for the given input format: {fmt}.")
     earlier = _replayed(ctx, params)
     if earlier is not None:
         return {"ImportTableDescription": _public(earlier)}

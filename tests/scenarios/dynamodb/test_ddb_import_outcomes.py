@@ -97,3 +97,20 @@ def test_describe_import_of_what_is_not_an_import(ddb, make_table):
         "ValidationException", "Invalid Import ARN")
     assert error_of(ddb.describe_import, ImportArn=f"{table}/import/01700000000000-0badc0de")[0] == (
         "ImportNotFoundException")
+
+
+def test_import_request_refusals(ddb, bucket):
+    creation = {"TableName": _name("refused"), "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]}
+    source = {"S3Bucket": bucket, "S3KeyPrefix": "in/"}
+    assert error_of(ddb.import_table, S3BucketSource=source, InputFormat="DYNAMODB_JSON",
+                    InputFormatOptions={"Csv": {"Delimiter": ","}},
+                    TableCreationParameters=dict(creation, BillingMode="PAY_PER_REQUEST")) == (
+        "ValidationException", "Invalid Request: Unsupported InputFormatOptions for the given input format: "
+                               "DYNAMODB_JSON.")
+    assert error_of(ddb.import_table, S3BucketSource=source, InputFormat="CSV", TableCreationParameters=dict(
+        creation, BillingMode="PROVISIONED", ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+        OnDemandThroughput={"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 100})) == (
+        "ValidationException", "One or more parameter values were invalid: MaxWriteRequestUnits for OnDemandThroughput "
+                               "cannot be specified when table BillingMode is PROVISIONED.")
+    assert error_of(ddb.describe_table, TableName=creation["TableName"])[0] == "ResourceNotFoundException"
