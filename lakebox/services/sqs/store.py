@@ -271,19 +271,21 @@ def set_visible_at(db, seq, visible_at):
     db.execute("UPDATE sqs_messages SET visible_at=? WHERE seq=?", (visible_at, seq))
 
 
-def move_message(db, seq, target_uid, now, source_arn, keep_sent_at=True, keep_receives=True):
+def move_message(db, seq, target_uid, now, source_arn, keep_sent_at=True, keep_receives=True, dedup_by_id=False):
     """Move a message to the end of another queue's order, visible now: a dead-letter
     move (its receives kept, `source_arn` naming the queue it left) or a redrive (a fresh
-    start: no receives, no dead-letter source). Returns its new seq."""
+    start: no receives, no dead-letter source). `dedup_by_id` gives it its message id as
+    deduplication id (a FIFO dead-letter move). Returns its new seq."""
     receives = "receive_count, first_received_at" if keep_receives else "0, NULL"
     sent = "sent_at" if keep_sent_at else "?"
+    dedup = "message_id" if dedup_by_id else "dedup_id"
     args = (target_uid, now, source_arn) + (() if keep_sent_at else (now,)) + (seq,)
     with db.transaction():
         cursor = db.execute(
             "INSERT INTO sqs_messages (queue_uid, message_id, body, attributes, system_attributes, visible_at, "
             "source_arn, receive_count, first_received_at, group_id, dedup_id, sender_id, data_key, sent_at) "
             f"SELECT ?, message_id, body, attributes, system_attributes, ?, ?, {receives}, "
-            f"group_id, dedup_id, sender_id, data_key, {sent} FROM sqs_messages WHERE seq=?", args)
+            f"group_id, {dedup}, sender_id, data_key, {sent} FROM sqs_messages WHERE seq=?", args)
         db.execute("DELETE FROM sqs_messages WHERE seq=?", (seq,))
     return cursor.lastrowid
 

@@ -49,6 +49,18 @@ def test_fifo_dead_letters_keep_order(sqs, make_queue):
     assert [m["Body"] for m in sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10)["Messages"]] == ["first"]
 
 
+def test_fifo_dead_letter_takes_its_message_id_as_deduplication_id(sqs, make_queue):
+    """SQS Developer Guide (dead-letter queue redrive): moved to a FIFO DLQ, a message's
+    deduplication id is replaced by its message id."""
+    source, dlq = with_dead_letters(sqs, make_queue, max_receives=1, fifo=True)
+    sent = sqs.send_message(QueueUrl=source, MessageBody="poison", MessageGroupId="g", MessageDeduplicationId="d-1")
+    fail_to_process(sqs, source, 1)
+    assert sqs.receive_message(QueueUrl=source).get("Messages") is None
+    [dead] = sqs.receive_message(QueueUrl=dlq, MessageSystemAttributeNames=["All"])["Messages"]
+    assert (dead["MessageId"], dead["Attributes"]["MessageDeduplicationId"], dead["Attributes"]["MessageGroupId"]) == (
+        sent["MessageId"], sent["MessageId"], "g")
+
+
 def test_redrive_policy_checks(sqs, make_queue):
     url = make_queue()
     bad = json.dumps({"deadLetterTargetArn": "arn:aws:sqs:us-east-1:000000000000:no-such-queue",
