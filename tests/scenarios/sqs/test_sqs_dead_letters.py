@@ -100,6 +100,22 @@ def test_move_task_redrives_to_the_source(sqs, make_queue):
     assert {m["Attributes"]["ApproximateReceiveCount"] for m in back} == {"1"}
 
 
+def test_a_redriven_message_is_a_new_message(sqs, make_queue):
+    """SQS Developer Guide (dead-letter queue redrive): redriven messages are new messages,
+    with a new MessageId (and enqueue time); an encrypted body reads back the same."""
+    source, dlq = with_dead_letters(sqs, make_queue, max_receives=1)
+    sqs.set_queue_attributes(QueueUrl=dlq, Attributes={"SqsManagedSseEnabled": "true"})
+    sqs.set_queue_attributes(QueueUrl=source, Attributes={"SqsManagedSseEnabled": "true"})
+    sent = sqs.send_message(QueueUrl=source, MessageBody="retry me")
+    fail_to_process(sqs, source, 1)
+    assert sqs.receive_message(QueueUrl=source).get("Messages") is None
+    sqs.start_message_move_task(SourceArn=arn(sqs, dlq))
+    wait_for_status(sqs, arn(sqs, dlq), "COMPLETED")
+    [back] = sqs.receive_message(QueueUrl=source, MessageSystemAttributeNames=["All"])["Messages"]
+    assert back["Body"] == "retry me" and back["MessageId"] != sent["MessageId"]
+    assert back["Attributes"]["ApproximateReceiveCount"] == "1" and "DeadLetterQueueSourceArn" not in back["Attributes"]
+
+
 def test_move_task_to_a_destination_and_its_errors(sqs, make_queue):
     source, dlq = with_dead_letters(sqs, make_queue, max_receives=1)
     other = make_queue(prefix="dest")
