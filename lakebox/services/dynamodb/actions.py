@@ -15,7 +15,8 @@ from lakebox.services.dynamodb.backups import (  # noqa: F401
     create_backup, delete_backup, describe_backup, describe_continuous_backups, list_backups,
     restore_table_from_backup, restore_table_to_point_in_time, update_continuous_backups)
 from lakebox.services.dynamodb.exports import (  # noqa: F401
-    describe_export, describe_import, export_table_to_point_in_time, import_table, list_exports, list_imports)
+    describe_export, export_table_to_point_in_time, list_exports)
+from lakebox.services.dynamodb.imports import describe_import, import_table, list_imports  # noqa: F401
 from lakebox.services.dynamodb.partiql import (  # noqa: F401
     batch_execute_statement, execute_statement, execute_transaction)
 from lakebox.services.dynamodb.policies import (  # noqa: F401

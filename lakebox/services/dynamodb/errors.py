@@ -104,7 +104,19 @@ class ExportNotFoundException(ServiceError):
     pass
 
 
+class ExportConflictException(ServiceError):
+    pass
+
+
+class InvalidExportTimeException(ServiceError):
+    pass
+
+
 class ImportNotFoundException(ServiceError):
+    pass
+
+
+class ImportConflictException(ServiceError):
     pass
 
 

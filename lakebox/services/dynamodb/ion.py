@@ -9,6 +9,14 @@ def ion_line(item: dict) -> bytes:
     return b"{Item:" + _struct(item).encode("utf-8") + b"}\n"
 
 
+def ion_change_line(line: dict) -> bytes:
+    """An incremental export's line in Ion: Metadata's write time as an integer, then the
+    key and images as items are written (no recorded Ion sample of these lines)."""
+    parts = [f"Metadata:{{WriteTimestampMicros:{line['Metadata']['WriteTimestampMicros']['N']}}}"]
+    parts += [f"{member}:{_struct(line[member])}" for member in ("Keys", "NewImage", "OldImage") if member in line]
+    return ("{" + ",".join(parts) + "}\n").encode("utf-8")
+
+
 def _struct(members: dict) -> str:
     return "{" + ",".join(f"{json.dumps(name)}:{_value(value)}" for name, value in members.items()) + "}"
 

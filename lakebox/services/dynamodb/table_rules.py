@@ -54,6 +54,13 @@ def check_billing(params, billing_mode):
     if billing_mode == "PAY_PER_REQUEST" and throughput is not None:
         raise invalid("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is "
                       "PAY_PER_REQUEST")
+    on_demand = params.get("OnDemandThroughput") or {}
+    if billing_mode == "PROVISIONED":
+        # Recorded for MaxWriteRequestUnits (checked first); the read one is worded alike.
+        for member in ("MaxWriteRequestUnits", "MaxReadRequestUnits"):
+            if member in on_demand:
+                raise invalid(f"{member} for OnDemandThroughput cannot be specified when table BillingMode is "
+                              "PROVISIONED.")
 
 
 def check_projection(projection, index_name):

@@ -11,7 +11,10 @@ A pass over all buckets is done in slices of at most ROW_BUDGET rows read, with 
 pass's cursor (bucket, rule, phase, key) kept in the memory cache, so no run holds the
 event loop for long however many objects a bucket has; a restart or reset simply starts
 a new pass.
-Transitions to other storage classes are not acted on: lakebox has one storage class.
+Transitions of current versions move an object down S3's waterfall of storage classes
+(its bytes stay where they are; an archived object then needs a restore before a GET),
+skipping objects under 128 KB as S3's default TransitionDefaultMinimumObjectSize says;
+noncurrent-version transitions are not acted on.
 """
 import datetime
 import itertools
@@ -20,6 +23,11 @@ from lakebox.kit import calls
 from lakebox.services.s3 import files, model, notifications, public, store
 
 DAY = 86400
+# S3's transition waterfall: a lifecycle rule only moves an object further down it.
+CLASS_RANK = {"STANDARD": 0, "REDUCED_REDUNDANCY": 0, "STANDARD_IA": 1, "INTELLIGENT_TIERING": 2, "ONEZONE_IA": 3,
+              "GLACIER_IR": 4, "GLACIER": 5, "DEEP_ARCHIVE": 6}
+SMALL_OBJECT = 128 * 1024       # TransitionDefaultMinimumObjectSize's 128 KB
+SMALL_EXEMPT = ("GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")      # reached at any size under varies_by_storage_class
 ROW_BUDGET = 1_000          # rows read (and so at most rows removed) per run of the job
 MIN_SLICE = 3               # a phase is started with at least this many rows left to read
 
@@ -176,6 +184,8 @@ def _phases(rule: dict) -> list:
         phases.append(_expire_noncurrent)
     if expiration.get("ExpiredObjectDeleteMarker") or expiration.get("Days") is not None:
         phases.append(_remove_lone_delete_markers)
+    if rule.get("Transitions"):
+        phases.append(_transition_current)
     if rule.get("AbortIncompleteMultipartUpload"):
         phases.append(_abort_stale_uploads)
     return phases
@@ -202,6 +212,34 @@ def _expire_current(state, bucket, rule: dict, now: float, position, budget: int
         if row["last_modified"] < cutoff and matches(rule, row["key"], row["size"], _tags(row)):
             # As DeleteObject: gone where versioning was never on, else under a delete marker.
             public.delete_object(state, bucket["name"], row["key"], notifications.LIFECYCLE)
+    return len(rows), (rows[-1]["key"] if len(rows) == budget else None)
+
+
+def _transition_current(state, bucket, rule: dict, now: float, position, budget: int):
+    """Current objects old enough for one of the rule's transitions move to the deepest
+    class due, if that is further down the waterfall than where they are."""
+    due = [(_created_before(now, t["Days"]) if t.get("Days") is not None else
+            (float("inf") if now >= _epoch(t["Date"]) else float("-inf")), t["StorageClass"]) for t in rule["Transitions"]]
+    config = store.get_config(state.db, bucket["name"], "lifecycle") or {}
+    floor = config.get("TransitionDefaultMinimumObjectSize") or "all_storage_classes_128K"
+    sized_by_rule = _conditions(rule).get("ObjectSizeGreaterThan") is not None
+    prefix, upper = _prefix_range(rule)
+    start, inclusive = (prefix, True) if position is None else (position, False)
+    rows = [row for _, row in itertools.islice(
+        store.seek_current(state.db, bucket["name"], start, inclusive, upper), budget)]
+    for row in rows:
+        reached = [target for cutoff, target in due if row["last_modified"] < cutoff]
+        if not reached or not matches(rule, row["key"], row["size"], _tags(row)):
+            continue
+        target = max(reached, key=lambda name: CLASS_RANK.get(name, 0))
+        if CLASS_RANK.get(target, 0) <= CLASS_RANK.get(row["storage_class"], 0):
+            continue
+        if row["size"] < SMALL_OBJECT and not sized_by_rule and not (
+                floor == "varies_by_storage_class" and target in SMALL_EXEMPT):
+            continue
+        store.set_storage_class(state.db, row["id"], target)
+        caller = calls.system_context(state, "s3", notifications.LIFECYCLE, bucket["account"], bucket["region"])
+        notifications.object_transitioned(caller, bucket, row, target)
     return len(rows), (rows[-1]["key"] if len(rows) == budget else None)
 
 

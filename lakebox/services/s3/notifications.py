@@ -1,8 +1,9 @@
 """Event notifications to SQS: after an object is created or removed, each queue
 configuration of the bucket whose events and key filter match gets S3's event message
 (event structure version 2.1, as the S3 User Guide's "Event message structure" shows
-it). Lifecycle expiry sends `LifecycleExpiration:*` events, never `ObjectRemoved:*`, as
-S3 does. Topic (SNS) and Lambda destinations are stored only: lakebox serves neither."""
+it). Lifecycle expiry sends `LifecycleExpiration:*` events, never `ObjectRemoved:*`, and
+a lifecycle transition `LifecycleTransition` (with lifecycleEventData), in version 2.3 with S3 itself (`s3.amazonaws.com`) as the principal and the source address,
+as the User Guide's "Configuring S3 Lifecycle event notifications" shows them. Topic (SNS) and Lambda destinations are stored only: lakebox serves neither."""
 import datetime
 import json
 from urllib.parse import quote_plus
@@ -11,6 +12,7 @@ from lakebox.services.s3 import store
 from lakebox.services.sqs import public as sqs
 
 LIFECYCLE = "LifecycleExpiration"     # the operation name of lifecycle expiry's contexts
+S3_ITSELF = "s3.amazonaws.com"        # who lifecycle's events name as principal and source
 
 # The operation that wrote an object -> the event S3 names for it.
 CREATED_BY = {"PutObject": "ObjectCreated:Put", "CopyObject": "ObjectCreated:Copy",
@@ -38,6 +40,15 @@ def object_removed(ctx, bucket, key: str, version_id: str):
         _notify(ctx, queues, bucket, key, f"{_removal(ctx)}:Delete", {"key": quote_plus(key, safe="/")}, version_id)
 
 
+def object_transitioned(ctx, bucket, row, storage_class: str):
+    """A lifecycle transition: LifecycleTransition, naming the class it moved to."""
+    queues = _queues(ctx, bucket)
+    if queues:
+        details = {"key": quote_plus(row["key"], safe="/"), "size": row["size"], "eTag": (row["etag"] or "").strip('"')}
+        _notify(ctx, queues, bucket, row["key"], "LifecycleTransition", details, row["version_id"], {
+            "lifecycleEventData": {"transitionEventData": {"destinationStorageClass": storage_class}}})
+
+
 def _form_upload(ctx) -> bool:
     """A browser form upload (S3's PostObject): a multipart/form-data POST."""
     return ctx.headers.get("content-type", "").startswith("multipart/form-data") and ctx.request.method == "POST"
@@ -52,11 +63,12 @@ def _queues(ctx, bucket) -> list:
     return config.get("QueueConfigurations") or []
 
 
-def _notify(ctx, queues, bucket, key, event, details, version_id):
+def _notify(ctx, queues, bucket, key, event, details, version_id, extra=None):
     for entry in queues:
         if _matches(entry, event, key):
-            sqs.send_event(ctx.state, entry["QueueArn"], json.dumps(
-                _message(ctx, bucket, event, details, version_id, entry["Id"])))
+            message = _message(ctx, bucket, event, details, version_id, entry["Id"])
+            message["Records"][0].update(extra or {})
+            sqs.send_event(ctx.state, entry["QueueArn"], json.dumps(message))
 
 
 def _matches(entry, event: str, key: str) -> bool:
@@ -75,11 +87,12 @@ def _message(ctx, bucket, event, details, version_id, configuration_id) -> dict:
     obj = dict(details, sequencer=f"{int(ctx.now * 1_000_000):016X}")
     if version_id and version_id != "null":
         obj["versionId"] = version_id
+    by_lifecycle = ctx.operation == LIFECYCLE
     return {"Records": [{
-        "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": bucket["region"],
+        "eventVersion": "2.3" if by_lifecycle else "2.1", "eventSource": "aws:s3", "awsRegion": bucket["region"],
         "eventTime": _event_time(ctx.now),
-        "eventName": event, "userIdentity": {"principalId": f"AWS:{ctx.account}"},
-        "requestParameters": {"sourceIPAddress": "127.0.0.1"},
+        "eventName": event, "userIdentity": {"principalId": S3_ITSELF if by_lifecycle else f"AWS:{ctx.account}"},
+        "requestParameters": {"sourceIPAddress": S3_ITSELF if by_lifecycle else "127.0.0.1"},
         "responseElements": {"x-amz-request-id": ctx.request_id, "x-amz-id-2": ctx.request_id},
         "s3": {"s3SchemaVersion": "1.0", "configurationId": configuration_id,
                "bucket": {"name": bucket["name"], "ownerIdentity": {"principalId": bucket["account"]},

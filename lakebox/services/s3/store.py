@@ -429,6 +429,11 @@ def update_in_place(db, object_id: int, attrs: dict, etag: str, storage_class: s
         db.execute("DELETE FROM s3_object_parts WHERE object_id=?", (object_id,))
 
 
+def set_storage_class(db, object_id: int, storage_class: str):
+    """A lifecycle transition: the same bytes, metadata and times, in another class."""
+    db.execute("UPDATE s3_objects SET storage_class=? WHERE id=?", (storage_class, object_id))
+
+
 def object_parts(db, object_id: int):
     return db.query("SELECT * FROM s3_object_parts WHERE object_id=? ORDER BY part_number", (object_id,))
 
@@ -459,7 +464,7 @@ def seek_current(db, bucket: str, start: str, inclusive: bool, upper: str | None
     bound, tail = ("AND key<? ", (upper,)) if upper is not None else ("", ())
 
     def sql(op):
-        return ("SELECT id, key, blob_id, size, etag, last_modified, storage_class, owner, checksum_algorithm, "
+        return ("SELECT id, key, version_id, blob_id, size, etag, last_modified, storage_class, owner, checksum_algorithm, "
                 "checksum_type, attrs "
                 f"FROM s3_objects INDEXED BY s3_objects_current WHERE bucket=? AND key{op}? "
                 f"{bound}AND is_latest=1 AND delete_marker=0 ORDER BY key LIMIT ?")

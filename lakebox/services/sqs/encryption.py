@@ -105,6 +105,17 @@ def open_bodies(ctx, rows) -> dict:
     return bodies
 
 
+def resealed(ctx, row, message_id: str):
+    """A stored body under a new message id (its AAD): decrypted and sealed again with the
+    same data key; a body kept as sent stays as it is."""
+    if row["data_key"] is None:
+        return row["body"]
+    plain = open_bodies(ctx, [row])[row["seq"]]
+    cipher, _ = _cipher(ctx, row["data_key"], set())
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + cipher.encrypt(nonce, plain.encode(), message_id.encode())
+
+
 def _usable_key(ctx, key_id: str) -> str:
     """The ARN of the KMS key, or SQS's Kms* refusal."""
     try:

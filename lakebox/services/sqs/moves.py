@@ -1,12 +1,15 @@
 """Dead-letter queue redrive: StartMessageMoveTask, ListMessageMoveTasks,
 CancelMessageMoveTask. A task moves the messages its dead-letter queue held when it
 started, back to the queues they came from or to a destination, as a scheduler job
-(paced by MaxNumberOfMessagesPerSecond on the lakebox clock when one is given)."""
+(paced by MaxNumberOfMessagesPerSecond on the lakebox clock when one is given). A
+redriven message is a new one, as SQS makes it (Developer Guide, dead-letter queue
+redrive): a new MessageId and enqueue time, so its retention starts again."""
 import base64
 import json
 import uuid
 
-from lakebox.services.sqs import store, waiting
+from lakebox.kit import calls
+from lakebox.services.sqs import encryption, model, store, waiting
 from lakebox.services.sqs.errors import InvalidParameterValue, ResourceNotFoundException
 from lakebox.services.sqs.lookup import arn_of, dead_letter_sources, queue_by_arn
 
@@ -108,7 +111,10 @@ def _advance(state, task, now):
         if target is None:
             failure = "AWS.SimpleQueueService.NonExistentQueue"
             break
-        store.move_message(db, row["seq"], target["uid"], now, None, keep_receives=False)
+        message_id = model.message_id()
+        caller = calls.system_context(state, "sqs", "StartMessageMoveTask", task["account"], task["region"])
+        store.redrive_message(db, row["seq"], target["uid"], now, message_id,
+                              encryption.resealed(caller, row, message_id))
         waiting.notify(state, target["uid"])
         moved += 1
     store.update_task(db, task["handle"], moved=task["moved"] + moved)

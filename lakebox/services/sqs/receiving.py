@@ -160,12 +160,14 @@ def _redrive(db, queue_attrs):
 def _dead_letter(state, queue, row, redrive) -> bool:
     """Move a message received maxReceiveCount times to the dead-letter queue instead of
     handing it out again. Standard queues keep its enqueue time (retention counts from
-    the first send); FIFO queues restart it, as AWS does."""
+    the first send); FIFO queues restart it, and give it its message id as deduplication
+    id (so two messages that shared one both stay), as AWS does (SQS Developer Guide,
+    dead-letter queue redrive)."""
     if redrive is None or row["receive_count"] < redrive[1]:
         return False
     target = redrive[0]
     store.move_message(state.db, row["seq"], target["uid"], state.clock.now(), arn_of(queue),
-                       keep_sent_at=not queue["fifo"])
+                       keep_sent_at=not queue["fifo"], dedup_by_id=bool(queue["fifo"]))
     waiting.notify(state, target["uid"])
     return True
 

@@ -271,26 +271,41 @@ def set_visible_at(db, seq, visible_at):
     db.execute("UPDATE sqs_messages SET visible_at=? WHERE seq=?", (visible_at, seq))
 
 
-def move_message(db, seq, target_uid, now, source_arn, keep_sent_at=True, keep_receives=True):
-    """Move a message to the end of another queue's order, visible now: a dead-letter
-    move (its receives kept, `source_arn` naming the queue it left) or a redrive (a fresh
-    start: no receives, no dead-letter source). Returns its new seq."""
-    receives = "receive_count, first_received_at" if keep_receives else "0, NULL"
+def move_message(db, seq, target_uid, now, source_arn, keep_sent_at=True, dedup_by_id=False):
+    """A dead-letter move: the message goes to the end of another queue's order, visible
+    now, its receives kept and `source_arn` naming the queue it left. `dedup_by_id` gives
+    it its message id as deduplication id (a FIFO dead-letter move). Returns its new seq."""
     sent = "sent_at" if keep_sent_at else "?"
+    dedup = "message_id" if dedup_by_id else "dedup_id"
     args = (target_uid, now, source_arn) + (() if keep_sent_at else (now,)) + (seq,)
     with db.transaction():
         cursor = db.execute(
             "INSERT INTO sqs_messages (queue_uid, message_id, body, attributes, system_attributes, visible_at, "
             "source_arn, receive_count, first_received_at, group_id, dedup_id, sender_id, data_key, sent_at) "
-            f"SELECT ?, message_id, body, attributes, system_attributes, ?, ?, {receives}, "
-            f"group_id, dedup_id, sender_id, data_key, {sent} FROM sqs_messages WHERE seq=?", args)
+            "SELECT ?, message_id, body, attributes, system_attributes, ?, ?, receive_count, first_received_at, "
+            f"group_id, {dedup}, sender_id, data_key, {sent} FROM sqs_messages WHERE seq=?", args)
+        db.execute("DELETE FROM sqs_messages WHERE seq=?", (seq,))
+    return cursor.lastrowid
+
+
+def redrive_message(db, seq, target_uid, now, message_id: str, body):
+    """A redrive: the message goes to the end of another queue's order as a new message
+    (a new id, its body as stored under that id, enqueued now, no receives, no
+    dead-letter source). Returns its new seq."""
+    with db.transaction():
+        cursor = db.execute(
+            "INSERT INTO sqs_messages (queue_uid, message_id, body, attributes, system_attributes, visible_at, "
+            "source_arn, receive_count, first_received_at, group_id, dedup_id, sender_id, data_key, sent_at) "
+            "SELECT ?, ?, ?, attributes, system_attributes, ?, NULL, 0, NULL, group_id, dedup_id, sender_id, "
+            "data_key, ? FROM sqs_messages WHERE seq=?", (target_uid, message_id, body, now, now, seq))
         db.execute("DELETE FROM sqs_messages WHERE seq=?", (seq,))
     return cursor.lastrowid
 
 
 def visible_up_to(db, uid, last_seq, now, limit):
     """Visible messages sent no later than `last_seq`, in send order (a redrive's work)."""
-    return db.query("SELECT seq, source_arn FROM sqs_messages WHERE queue_uid=? AND seq<=? AND visible_at<=? "
+    return db.query("SELECT seq, source_arn, message_id, body, data_key FROM sqs_messages WHERE queue_uid=? AND seq<=? "
+                    "AND visible_at<=? "
                     "ORDER BY seq LIMIT ?", (uid, last_seq, now, limit))
 
 

@@ -25,6 +25,17 @@ def resource(lakebox_server):
 
 
 @pytest.fixture
+def s3(client):
+    return client("s3")
+
+
+@pytest.fixture
+def bucket(fresh_bucket):
+    """A new bucket for exports and imports, emptied and deleted afterwards."""
+    return fresh_bucket("exports")
+
+
+@pytest.fixture
 def make_table(ddb):
     """make_table(hash=("pk", "S"), range=None, **create_args) -> name of an ACTIVE
     on-demand table, deleted at the end."""

@@ -1,4 +1,5 @@
 """Helpers for DynamoDB scenarios."""
+import time
 import uuid
 
 import pytest
@@ -11,6 +12,25 @@ def error_of(call, *args, **kwargs):
         call(*args, **kwargs)
     error = caught.value.response["Error"]
     return error["Code"], error["Message"]
+
+
+def _until_done(read, status: str) -> dict:
+    for _ in range(100):
+        described = read()
+        if described[status] != "IN_PROGRESS":
+            return described
+        time.sleep(0.1)
+    raise AssertionError("the job never finished")
+
+
+def finished_export(ddb, arn) -> dict:
+    """The ExportDescription of an export once it is no longer IN_PROGRESS."""
+    return _until_done(lambda: ddb.describe_export(ExportArn=arn)["ExportDescription"], "ExportStatus")
+
+
+def finished_import(ddb, arn) -> dict:
+    """The ImportTableDescription of an import once it is no longer IN_PROGRESS."""
+    return _until_done(lambda: ddb.describe_import(ImportArn=arn)["ImportTableDescription"], "ImportStatus")
 
 
 def key_schema(hash_name, range_name=None):

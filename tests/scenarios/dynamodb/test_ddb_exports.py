@@ -1,39 +1,20 @@
 """Export to S3 and import from S3: DynamoDB JSON and Ion files under AWSDynamoDB/<id>/,
 manifests beside them, and a table imported back from the exported files."""
+import base64
 import gzip
+import hashlib
 import json
-import time
+import re
 import uuid
 
 import pytest
-from ddb_helpers import error_of
-
-
-@pytest.fixture
-def s3(lakebox_server):
-    return lakebox_server.client("s3")
-
-
-@pytest.fixture
-def bucket(s3):
-    name = f"exports-{uuid.uuid4().hex[:10]}"
-    s3.create_bucket(Bucket=name)
-    return name
-
-
-def _wait_export(ddb, arn):
-    for _ in range(100):
-        described = ddb.describe_export(ExportArn=arn)["ExportDescription"]
-        if described["ExportStatus"] != "IN_PROGRESS":
-            return described
-        time.sleep(0.1)
-    raise AssertionError("the export never finished")
+from ddb_helpers import error_of, finished_export
 
 
 def _export(ddb, table, bucket, fmt="DYNAMODB_JSON"):
     arn = ddb.describe_table(TableName=table)["Table"]["TableArn"]
     started = ddb.export_table_to_point_in_time(TableArn=arn, S3Bucket=bucket, S3Prefix="dumps", ExportFormat=fmt)
-    return _wait_export(ddb, started["ExportDescription"]["ExportArn"])
+    return finished_export(ddb, started["ExportDescription"]["ExportArn"])
 
 
 def _filled(ddb, make_table):
@@ -74,6 +55,7 @@ def test_export_dynamodb_json_then_import_it(ddb, s3, make_table, bucket):
                                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
                                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]})
     arn = started["ImportTableDescription"]["ImportArn"]
+    assert re.fullmatch(rf"arn:aws:dynamodb:us-east-1:\d{{12}}:table/{target}/import/0\d{{13}}-[0-9a-f]{{8}}", arn)
     ddb.get_waiter("table_exists").wait(TableName=target, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
     try:
         described = ddb.describe_import(ImportArn=arn)["ImportTableDescription"]
@@ -83,6 +65,38 @@ def test_export_dynamodb_json_then_import_it(ddb, s3, make_table, bucket):
         assert got == {"pk": {"S": "k3"}, "n": {"N": "3"}, "raw": {"B": b"\x01\x02"}, "tags": {"SS": ["a", "b"]}}
     finally:
         ddb.delete_table(TableName=target)
+
+
+def _md5(data: bytes) -> bytes:
+    return base64.b64encode(hashlib.md5(data).digest())
+
+
+def test_export_writes_the_started_marker_and_md5_files(ddb, s3, make_table, bucket):
+    """As a real export lays them out (S3DataExport.Output, and listings of real exports):
+    `_started` (empty) beside the manifests, each manifest with `<name>.md5` holding the
+    base64 MD5 of its bytes, and md5Checksum of a data file in base64 too."""
+    table = _filled(ddb, make_table)
+    done = _export(ddb, table, bucket)
+    base = done["ExportManifest"].rsplit("/", 1)[0]
+    export_id = done["ExportArn"].rsplit("/", 1)[1]
+    assert base == f"dumps/AWSDynamoDB/{export_id}"
+    assert re.fullmatch(r"0\d{13}-[0-9a-f]{8}", export_id)       # as in 01645072900758-ee1232a3
+    listed = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="dumps/")["Contents"]]
+    data = [k for k in listed if k.startswith(f"{base}/data/")]
+    assert len(data) == 1 and re.fullmatch(r"[a-z2-7]{26}\.json\.gz", data[0].rsplit("/", 1)[1])
+    assert sorted(set(listed) - set(data)) == [f"{base}/{name}" for name in (
+        "_started", "manifest-files.json", "manifest-files.md5", "manifest-summary.json", "manifest-summary.md5")]
+    assert s3.get_object(Bucket=bucket, Key=f"{base}/_started")["Body"].read() == b""
+    for name in ("manifest-files", "manifest-summary"):
+        manifest = s3.get_object(Bucket=bucket, Key=f"{base}/{name}.json")["Body"].read()
+        assert s3.get_object(Bucket=bucket, Key=f"{base}/{name}.md5")["Body"].read().strip() == _md5(manifest)
+    summary = json.loads(s3.get_object(Bucket=bucket, Key=f"{base}/manifest-summary.json")["Body"].read())
+    for member in ("startTime", "endTime", "exportTime"):            # as 2020-11-04T07:28:34.028Z
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", summary[member]), summary[member]
+    entry = json.loads(s3.get_object(Bucket=bucket, Key=f"{base}/manifest-files.json")["Body"].read())
+    body = s3.get_object(Bucket=bucket, Key=data[0])
+    assert entry["md5Checksum"].encode() == _md5(body["Body"].read())
+    assert entry["etag"] == body["ETag"].strip('"')
 
 
 def test_export_ion(ddb, s3, make_table, bucket):

@@ -34,8 +34,6 @@ def export(ddb, table_arn, bucket, **kwargs) -> dict:
     return wait_for(finished)
 
 
-@pytest.mark.xfail(strict=True, reason="lakebox writes a full export for ExportType INCREMENTAL_EXPORT: "
-                                       "IncrementalExportSpecification is not read (services/dynamodb/exports.py)")
 def test_incremental_export_holds_only_the_window_changes(client, resource, clock, bucket, table_name):
     ddb, s3 = client("dynamodb"), client("s3")
     table = exportable_table(resource("dynamodb"), table_name, "sku")

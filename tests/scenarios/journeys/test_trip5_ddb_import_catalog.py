@@ -1,6 +1,7 @@
 """Seeding a product catalog table from the lake: the nightly extract lands as gzipped
 CSV files with a header; ImportTable makes a new table (with a GSI on category) from
-them, counting the row without a key as an error instead of failing; the service reads
+them; the row without a key is counted as an error and fails the import as a whole
+(FAILED, ItemValidationError) while the valid rows stay in the table; the service reads
 it by key, by GSI and with PartiQL; a second import into the existing name is
 refused."""
 import gzip
@@ -41,7 +42,10 @@ def test_catalog_seeded_from_gzipped_csv(client, bucket, table_name):
     assert started["ImportStatus"] == "IN_PROGRESS" and started["TableArn"].endswith(f":table/{table_name}")
     done = finished(ddb, started["ImportArn"])
     assert (done["ImportStatus"], done["ProcessedItemCount"], done["ImportedItemCount"], done["ErrorCount"]) == (
-        "COMPLETED", 5, 4, 1)
+        "FAILED", 5, 4, 1)
+    assert (done["FailureCode"], done["FailureMessage"]) == (
+        "ItemValidationError", "Some of the items failed validation checks and were not imported. Please check "
+                               "CloudWatch error logs for more details.")
     assert [i["ImportArn"] for i in ddb.list_imports(TableArn=started["TableArn"])["ImportSummaryList"]] == [
         started["ImportArn"]]
 

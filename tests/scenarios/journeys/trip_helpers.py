@@ -94,12 +94,12 @@ def athena_rows(athena, sql, database, output) -> list:
     return rows[1:]
 
 
-def partitioned_destination(bucket, prefix, key, role, delimit=True) -> dict:
+def partitioned_destination(bucket, prefix, key, role, delimit=True, query=None) -> dict:
     """A Firehose ExtendedS3DestinationConfiguration with dynamic partitioning on the JSON
-    field `key` (a JQ query), flushed each minute, failures under `errors/`; `delimit`
-    appends a newline to each record."""
+    field `key` (or the keys a JQ `query` makes), flushed each minute, failures under
+    `errors/`; `delimit` appends a newline to each record."""
     processors = [{"Type": "MetadataExtraction", "Parameters": [
-        {"ParameterName": "MetadataExtractionQuery", "ParameterValue": f"{{{key}: .{key}}}"},
+        {"ParameterName": "MetadataExtractionQuery", "ParameterValue": query or f"{{{key}: .{key}}}"},
         {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"}]}]
     if delimit:
         processors.append({"Type": "AppendDelimiterToRecord", "Parameters": []})

@@ -49,6 +49,18 @@ def test_fifo_dead_letters_keep_order(sqs, make_queue):
     assert [m["Body"] for m in sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10)["Messages"]] == ["first"]
 
 
+def test_fifo_dead_letter_takes_its_message_id_as_deduplication_id(sqs, make_queue):
+    """SQS Developer Guide (dead-letter queue redrive): moved to a FIFO DLQ, a message's
+    deduplication id is replaced by its message id."""
+    source, dlq = with_dead_letters(sqs, make_queue, max_receives=1, fifo=True)
+    sent = sqs.send_message(QueueUrl=source, MessageBody="poison", MessageGroupId="g", MessageDeduplicationId="d-1")
+    fail_to_process(sqs, source, 1)
+    assert sqs.receive_message(QueueUrl=source).get("Messages") is None
+    [dead] = sqs.receive_message(QueueUrl=dlq, MessageSystemAttributeNames=["All"])["Messages"]
+    assert (dead["MessageId"], dead["Attributes"]["MessageDeduplicationId"], dead["Attributes"]["MessageGroupId"]) == (
+        sent["MessageId"], sent["MessageId"], "g")
+
+
 def test_redrive_policy_checks(sqs, make_queue):
     url = make_queue()
     bad = json.dumps({"deadLetterTargetArn": "arn:aws:sqs:us-east-1:000000000000:no-such-queue",
@@ -86,6 +98,22 @@ def test_move_task_redrives_to_the_source(sqs, make_queue):
                                MessageSystemAttributeNames=["ApproximateReceiveCount"])["Messages"]
     assert sorted(m["Body"] for m in back) == ["m0", "m1", "m2"]
     assert {m["Attributes"]["ApproximateReceiveCount"] for m in back} == {"1"}
+
+
+def test_a_redriven_message_is_a_new_message(sqs, make_queue):
+    """SQS Developer Guide (dead-letter queue redrive): redriven messages are new messages,
+    with a new MessageId (and enqueue time); an encrypted body reads back the same."""
+    source, dlq = with_dead_letters(sqs, make_queue, max_receives=1)
+    sqs.set_queue_attributes(QueueUrl=dlq, Attributes={"SqsManagedSseEnabled": "true"})
+    sqs.set_queue_attributes(QueueUrl=source, Attributes={"SqsManagedSseEnabled": "true"})
+    sent = sqs.send_message(QueueUrl=source, MessageBody="retry me")
+    fail_to_process(sqs, source, 1)
+    assert sqs.receive_message(QueueUrl=source).get("Messages") is None
+    sqs.start_message_move_task(SourceArn=arn(sqs, dlq))
+    wait_for_status(sqs, arn(sqs, dlq), "COMPLETED")
+    [back] = sqs.receive_message(QueueUrl=source, MessageSystemAttributeNames=["All"])["Messages"]
+    assert back["Body"] == "retry me" and back["MessageId"] != sent["MessageId"]
+    assert back["Attributes"]["ApproximateReceiveCount"] == "1" and "DeadLetterQueueSourceArn" not in back["Attributes"]
 
 
 def test_move_task_to_a_destination_and_its_errors(sqs, make_queue):

@@ -7,6 +7,7 @@ import uuid
 from urllib.parse import unquote_plus
 
 import pytest
+from botocore.exceptions import ClientError
 
 
 @pytest.fixture
@@ -106,6 +107,53 @@ def test_lifecycle_expiry_sends_lifecycle_events(sqs, s3, make_queue, clock):
             break
     assert sorted((r["eventName"], r["s3"]["object"].get("versionId") == first) for r in found) == [
         ("LifecycleExpiration:Delete", True), ("LifecycleExpiration:DeleteMarkerCreated", False)]
+    # S3 itself expired them: event structure 2.3, S3 as the principal and the source
+    # ("Configuring S3 Lifecycle event notifications", S3 User Guide).
+    assert {(r["eventVersion"], r["userIdentity"]["principalId"], r["requestParameters"]["sourceIPAddress"])
+            for r in found} == {("2.3", "s3.amazonaws.com", "s3.amazonaws.com")}
+
+
+def _records_soon(sqs, url) -> list:
+    """The records of the next messages, waiting up to a few seconds for the first."""
+    for _ in range(10):
+        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+        if batch:
+            for message in batch:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            return [r for message in batch for r in json.loads(message["Body"])["Records"]]
+    return []
+
+
+@pytest.mark.local_only
+def test_lifecycle_transitions_move_objects_down_and_tell_the_queue(sqs, s3, make_queue, clock):
+    """Transitions act on current objects of 128 KB and more (the default
+    TransitionDefaultMinimumObjectSize), to the deepest class due; each is a
+    LifecycleTransition event (structure 2.3) naming the class; an archived object needs a
+    restore before a GET (InvalidObjectState)."""
+    url = make_queue(prefix="events")
+    bucket = bucket_to_queue(sqs, s3, url, ["s3:LifecycleTransition"], versioned=False)
+    s3.put_object(Bucket=bucket, Key="logs/big.bin", Body=b"x" * (200 * 1024))
+    s3.put_object(Bucket=bucket, Key="logs/small.bin", Body=b"tiny")
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{
+        "ID": "cool-down", "Status": "Enabled", "Filter": {"Prefix": "logs/"},
+        "Transitions": [{"Days": 30, "StorageClass": "STANDARD_IA"}, {"Days": 90, "StorageClass": "GLACIER"}]}]})
+    clock(31 * 86400)
+    first = _records_soon(sqs, url)
+    assert [(r["eventName"], r["eventVersion"], r["s3"]["object"]["key"], r["lifecycleEventData"]) for r in first] == [
+        ("LifecycleTransition", "2.3", "logs/big.bin", {"transitionEventData": {"destinationStorageClass": "STANDARD_IA"}})]
+    assert first[0]["userIdentity"] == {"principalId": "s3.amazonaws.com"}
+    assert s3.head_object(Bucket=bucket, Key="logs/big.bin")["StorageClass"] == "STANDARD_IA"
+    assert "StorageClass" not in s3.head_object(Bucket=bucket, Key="logs/small.bin")     # STANDARD is not named
+    assert len(s3.get_object(Bucket=bucket, Key="logs/big.bin")["Body"].read()) == 200 * 1024
+
+    clock(60 * 86400)
+    later = _records_soon(sqs, url)
+    assert [r["lifecycleEventData"]["transitionEventData"]["destinationStorageClass"] for r in later] == ["GLACIER"]
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix="logs/")["Contents"]
+    assert [(o["Key"], o["StorageClass"]) for o in listed] == [("logs/big.bin", "GLACIER"), ("logs/small.bin", "STANDARD")]
+    with pytest.raises(ClientError) as archived:
+        s3.get_object(Bucket=bucket, Key="logs/big.bin")
+    assert archived.value.response["Error"]["Code"] == "InvalidObjectState"
 
 
 def test_form_uploads_and_multi_object_deletes(sqs, s3, make_queue):
