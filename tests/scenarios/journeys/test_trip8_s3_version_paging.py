@@ -6,6 +6,9 @@ reading a deleted key answers NoSuchKey with the delete marker's headers, asking
 marker itself is MethodNotAllowed; the operator restores one file by copying its older
 version over it and another by deleting its delete marker, and a bulk DeleteObjects
 reports markers, versions and a bad version id each in its own words."""
+import base64
+import re
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -70,7 +73,8 @@ def test_versions_paged_by_hand_and_files_restored(client, versions_emptied):
         "NoSuchKey", "The specified key does not exist.", "landing/b.csv")
     assert reply["ResponseMetadata"]["HTTPHeaders"]["x-amz-delete-marker"] == "true"
     assert reply["ResponseMetadata"]["HTTPHeaders"]["x-amz-version-id"] == b_marker
-    assert reply["ResponseMetadata"]["RequestId"] and reply["ResponseMetadata"]["HostId"]
+    assert re.fullmatch(r"[0-9A-Z]{16}", reply["ResponseMetadata"]["RequestId"])
+    assert len(base64.b64decode(reply["ResponseMetadata"]["HostId"])) == 56
     with pytest.raises(ClientError) as caught:
         s3.get_object(Bucket=bucket, Key="landing/b.csv", VersionId=b_marker)
     error = caught.value.response["Error"]
@@ -82,6 +86,16 @@ def test_versions_paged_by_hand_and_files_restored(client, versions_emptied):
         "InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.")
     assert error_of(s3.get_object, Bucket=bucket, Key="landing/a.csv", VersionId="not-a-version") == (
         "InvalidArgument", "Invalid version id specified")
+
+    # Copying the current version onto itself by its id is an ordinary copy: a new version.
+    same = s3.copy_object(Bucket=bucket, Key="landing/c.csv",
+                          CopySource={"Bucket": bucket, "Key": "landing/c.csv", "VersionId": c1})
+    assert same["CopySourceVersionId"] == c1 and same["VersionId"] != c1
+    assert error_of(s3.copy_object, Bucket=bucket, Key="landing/c.csv",
+                    CopySource={"Bucket": bucket, "Key": "landing/c.csv"}) == (
+        "InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without "
+                          "changing the object's metadata, storage class, website redirect location or encryption "
+                          "attributes.")
 
     # Restores: copy the good version over the bad one; remove the delete marker.
     restored = s3.copy_object(Bucket=bucket, Key="landing/a.csv",
