@@ -5,13 +5,32 @@ raise an `AwsError` by code where a class per error adds nothing.
 gives that error shape (else 400). `fields` become extra members of the error body
 (S3's `<Key>`, `<BucketName>`, ...).
 """
+import base64
+import hashlib
 import random
+
+_S3_ID_CHARACTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def new_request_id() -> str:
     """A random UUID-shaped id; `random` (seeded from the OS once) avoids a syscall per request."""
     text = f"{random.getrandbits(128):032x}"
     return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{text[16:20]}-{text[20:]}"
+
+
+def new_s3_request_id() -> str:
+    """S3's x-amz-request-id: 16 upper-case letters and digits (`ESKQ7XZNYHG694XZ`), not a UUID."""
+    bits, chars = random.getrandbits(96), []
+    for _ in range(16):
+        bits, digit = divmod(bits, 36)
+        chars.append(_S3_ID_CHARACTERS[digit])
+    return "".join(chars)
+
+
+def s3_host_id(request_id: str) -> str:
+    """S3's x-amz-id-2 (the error body's HostId) of a request: 76 characters of base64 (56
+    bytes), derived from the request id so that every place that names the request agrees."""
+    return base64.b64encode(hashlib.blake2b(request_id.encode(), digest_size=56).digest()).decode()
 
 
 class ServiceError(Exception):

@@ -305,7 +305,7 @@ def _encode_xml(shape, value) -> bytes:
 
 def _request_id_headers(route, request_id):
     if route.spec.name == "s3":
-        return [("x-amz-request-id", request_id), ("x-amz-id-2", request_id)]
+        return [("x-amz-request-id", request_id), ("x-amz-id-2", errors.s3_host_id(request_id))]
     return [("x-amzn-RequestId", request_id)]
 
 
@@ -483,7 +483,8 @@ def _rest_json_error(spec, code, error, request_id):
 
 
 def _rest_xml_error(spec, code, error, request_id):
-    headers = [("x-amz-request-id", request_id), ("x-amz-id-2", request_id), ("Content-Type", "application/xml")]
+    headers = [("x-amz-request-id", request_id), ("x-amz-id-2", errors.s3_host_id(request_id)),
+               ("Content-Type", "application/xml")]
     return Response(400, headers, xml_error(code, error.message, error.fields, request_id))
 
 

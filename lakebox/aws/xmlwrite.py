@@ -2,6 +2,7 @@
 import re
 from xml.sax.saxutils import escape, quoteattr
 
+from lakebox.aws.errors import s3_host_id
 from lakebox.aws.shapes import b64encode, format_timestamp
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -31,7 +32,7 @@ def xml_error(code: str, message: str | None, fields: dict, request_id: str) -> 
         parts += ["<Message>", error_text(message), "</Message>"]
     for name, value in fields.items():
         parts += [f"<{name}>", error_text(str(value)), f"</{name}>"]
-    parts += ["<RequestId>", request_id, "</RequestId><HostId>", request_id, "</HostId></Error>"]
+    parts += ["<RequestId>", request_id, "</RequestId><HostId>", s3_host_id(request_id), "</HostId></Error>"]
     return "".join(parts).encode()
 
 

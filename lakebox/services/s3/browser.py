@@ -7,6 +7,7 @@ a bucket and does not ask to send `X-Amz-Target` (which only JSON services take)
 from urllib.parse import unquote
 
 from lakebox.aws import routing
+from lakebox.aws.errors import new_s3_request_id, s3_host_id
 from lakebox.aws.serialize import Response
 from lakebox.kit.calls import system_context
 
@@ -28,7 +29,7 @@ async def preflight(state, req, receive) -> Response:
     status, headers, body = cors_preflight(
         ctx, bucket, req.headers.get("origin"), req.headers.get("access-control-request-method"),
         req.headers.get("access-control-request-headers"), key=key)
-    headers = [("x-amz-request-id", ctx.request_id), ("x-amz-id-2", ctx.request_id), *headers.items()]
+    headers = [("x-amz-request-id", ctx.request_id), ("x-amz-id-2", s3_host_id(ctx.request_id)), *headers.items()]
     return Response(status, headers, body)
 
 
@@ -46,7 +47,9 @@ def response_headers(state, req, route):
 def _browser_context(state):
     """A browser's CORS questions are answered by S3 itself from the bucket's rules: no
     caller's account or signature is involved."""
-    return system_context(state, "s3", "CORS", account="", region="")
+    ctx = system_context(state, "s3", "CORS", account="", region="")
+    ctx.request_id = new_s3_request_id()
+    return ctx
 
 
 def _bucket_and_key(req):

@@ -63,7 +63,10 @@ async def _copy_object(ctx, params):
     attrs = _target_attrs(ctx, bucket, params, source_attrs)
     storage_class = versions.storage_class(params)
     onto_itself = source_bucket["name"] == bucket["name"] and source["key"] == key and source["is_latest"]
-    if onto_itself and not _changes_something(params, source, storage_class):
+    # A copy source that names its version (even the current one) is an ordinary copy: S3
+    # refuses a copy onto itself that changes nothing only when no version is named.
+    named_version = parse_copy_source(params["CopySource"])[2] is not None
+    if onto_itself and not named_version and not _changes_something(params, source, storage_class):
         raise errors.error(
             "InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without "
             "changing the object's metadata, storage class, website redirect location or encryption "

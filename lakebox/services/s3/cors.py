@@ -8,6 +8,7 @@ import functools
 import re
 from xml.sax.saxutils import escape
 
+from lakebox.aws.errors import s3_host_id
 from lakebox.services.s3 import store
 
 CORS_METHODS = ("GET", "PUT", "HEAD", "POST", "DELETE")
@@ -98,5 +99,5 @@ def _error(ctx, status: int, code: str, message: str, fields: dict | None = None
     extra = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in (fields or {}).items())
     body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f"<Error><Code>{code}</Code><Message>{escape(message)}</Message>{extra}"
-            f"<RequestId>{ctx.request_id}</RequestId><HostId>{ctx.request_id}</HostId></Error>")
+            f"<RequestId>{ctx.request_id}</RequestId><HostId>{s3_host_id(ctx.request_id)}</HostId></Error>")
     return status, {"Content-Type": "application/xml"}, body.encode()

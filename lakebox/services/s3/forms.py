@@ -43,10 +43,10 @@ async def post_form(state, req: HttpRequest, receive) -> Response:
         post_upload.check_signature(fields, known_secret(state, ctx.access_key))
         status, headers, body = await post_object(ctx, fields, upload, bucket=bucket, filename=filename,
                                                   offset=offset, length=length)
-        return Response(status, [("x-amz-request-id", ctx.request_id), ("x-amz-id-2", ctx.request_id),
-                                 *headers.items()], body)
+        ids = [("x-amz-request-id", ctx.request_id), ("x-amz-id-2", errors.s3_host_id(ctx.request_id))]
+        return Response(status, [*ids, *headers.items()], body)
     except errors.ServiceError as error:
-        return serialize_error("rest-xml", spec, error, errors.new_request_id())
+        return serialize_error("rest-xml", spec, error, errors.new_s3_request_id())
     finally:
         if os.path.exists(upload):        # post_object consumes it; an early error leaves it
             os.unlink(upload)

@@ -8,6 +8,7 @@ import datetime
 import json
 from urllib.parse import quote_plus
 
+from lakebox.aws.errors import s3_host_id
 from lakebox.services.s3 import store
 from lakebox.services.sqs import public as sqs
 
@@ -93,7 +94,7 @@ def _message(ctx, bucket, event, details, version_id, configuration_id) -> dict:
         "eventTime": _event_time(ctx.now),
         "eventName": event, "userIdentity": {"principalId": S3_ITSELF if by_lifecycle else f"AWS:{ctx.account}"},
         "requestParameters": {"sourceIPAddress": S3_ITSELF if by_lifecycle else "127.0.0.1"},
-        "responseElements": {"x-amz-request-id": ctx.request_id, "x-amz-id-2": ctx.request_id},
+        "responseElements": {"x-amz-request-id": ctx.request_id, "x-amz-id-2": s3_host_id(ctx.request_id)},
         "s3": {"s3SchemaVersion": "1.0", "configurationId": configuration_id,
                "bucket": {"name": bucket["name"], "ownerIdentity": {"principalId": bucket["account"]},
                           "arn": f"arn:aws:s3:::{bucket['name']}"},
@@ -103,7 +104,7 @@ def _message(ctx, bucket, event, details, version_id, configuration_id) -> dict:
 def configuration_stored(ctx, bucket, config: dict):
     """S3 tells each queue of a new configuration with a test event."""
     test = {"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": _event_time(ctx.now), "Bucket": bucket["name"],
-            "RequestId": ctx.request_id, "HostId": ctx.request_id}
+            "RequestId": ctx.request_id, "HostId": s3_host_id(ctx.request_id)}
     for entry in config.get("QueueConfigurations") or []:
         sqs.send_event(ctx.state, entry["QueueArn"], json.dumps(test))
 

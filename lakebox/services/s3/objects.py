@@ -81,7 +81,7 @@ def head_object(ctx, params):
 def _read(ctx, params, method):
     """(row, attrs, response fields, first byte, length) of a GET or HEAD, after every check."""
     bucket = access.request_bucket(ctx, params)
-    _check_overrides(params)
+    _check_overrides(ctx, params, method)
     row, attrs = _readable_version(ctx, bucket, params, method)
     first, last, selection = _selected_bytes(ctx, row, params)
     # A checksum describes the whole object, so a range comes without one; a part comes with its own.
@@ -98,11 +98,16 @@ def _read(ctx, params, method):
     return row, attrs, result, first, last - first + 1
 
 
-def _check_overrides(params):
+def _check_overrides(ctx, params, method):
     """A response header asked for must be writable as one: ISO-8859-1 (S3's reply, as a
-    client logged it: InvalidArgument "Header value cannot be represented using ISO-8859-1.")."""
+    client logged it: InvalidArgument "Header value cannot be represented using ISO-8859-1."),
+    and asked for in a signed GET (S3 refuses them in an unsigned one, as clients of public
+    buckets record it)."""
     if OVERRIDE_PARAMS.isdisjoint(params):
         return
+    if method == "GET" and ctx.anonymous and any(params.get(param) is not None for param in RESPONSE_OVERRIDES):
+        raise errors.error("InvalidRequest", "Request specific response headers cannot be used for anonymous GET "
+                           "requests.")
     for param in RESPONSE_OVERRIDES:
         value = params.get(param)
         if isinstance(value, str) and not _latin1(value):

@@ -37,7 +37,7 @@ def is_website_request(req) -> bool:
 
 
 async def serve(state, req, receive) -> Response:
-    request_id = core_errors.new_request_id()
+    request_id = core_errors.new_s3_request_id()
     bucket = WEBSITE_HOST.match(req.headers["host"]).group("bucket")
     try:
         if req.method not in ("GET", "HEAD"):
@@ -156,7 +156,7 @@ def _error_page(req, error, request_id: str) -> Response:
     fields, RequestId and HostId as a list."""
     title = f"{error.status} {PAGE_STATUS.get(error.status, 'Error')}"
     items = [("Code", error.code), ("Message", error.message), *error.fields.items(),
-             ("RequestId", request_id), ("HostId", request_id)]
+             ("RequestId", request_id), ("HostId", core_errors.s3_host_id(request_id))]
     listed = "".join(f"<li>{name}: {html.escape(str(value))}</li>\n" for name, value in items)
     page = (f"<html>\n<head><title>{title}</title></head>\n<body>\n<h1>{title}</h1>\n<ul>\n{listed}</ul>\n"
             "<hr/>\n</body>\n</html>\n").encode()
@@ -165,4 +165,4 @@ def _error_page(req, error, request_id: str) -> Response:
 
 
 def _ids(request_id: str) -> list:
-    return [("x-amz-request-id", request_id), ("x-amz-id-2", request_id)]
+    return [("x-amz-request-id", request_id), ("x-amz-id-2", core_errors.s3_host_id(request_id))]

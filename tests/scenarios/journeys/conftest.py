@@ -1,5 +1,5 @@
 """Fixtures for journeys across services: a boto3 session, awswrangler pointed at the
-server, a lake bucket and a Glue database with unique names, DynamoDB tables, Kinesis
+server, a lake bucket (or one emptied of its versions) and a Glue database with unique names, DynamoDB tables, Kinesis
 streams and KMS keys that are deleted afterwards."""
 import uuid
 
@@ -43,6 +43,17 @@ def wr(lakebox_server):
 @pytest.fixture
 def bucket(fresh_bucket):
     return fresh_bucket("trip")
+
+
+@pytest.fixture
+def versions_emptied(client, bucket):
+    """The bucket, emptied afterwards of every version and delete marker (for tests that
+    turn versioning on)."""
+    yield bucket
+    s3 = client("s3")
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        for entry in page.get("Versions", []) + page.get("DeleteMarkers", []):
+            s3.delete_object(Bucket=bucket, Key=entry["Key"], VersionId=entry["VersionId"])
 
 
 @pytest.fixture

@@ -94,6 +94,23 @@ def test_copy_a_specific_version(s3, bucket):
     assert s3.get_object(Bucket=bucket, Key="dst")["Body"].read() == b"old"
 
 
+def test_copy_onto_itself_naming_the_current_version(s3, bucket):
+    """S3 refuses a copy onto itself that changes nothing only when the source names no
+    version: naming one, even the current one, makes a new version (recorded against AWS
+    by moto's maintainers in getmoto/moto#7303)."""
+    current = s3.put_object(Bucket=bucket, Key="k", Body=b"one", Metadata={"v": "1"})["VersionId"]
+    code, status, response = error_of(s3.copy_object, Bucket=bucket, Key="k", CopySource={"Bucket": bucket, "Key": "k"})
+    assert (code, status) == ("InvalidRequest", 400)
+    assert response["Error"]["Message"].startswith(
+        "This copy request is illegal because it is trying to copy an object to itself")
+    copied = s3.copy_object(Bucket=bucket, Key="k", CopySource={"Bucket": bucket, "Key": "k", "VersionId": current})
+    assert copied["CopySourceVersionId"] == current and copied["VersionId"] != current
+    listed = s3.list_object_versions(Bucket=bucket, Prefix="k")["Versions"]
+    assert [(v["VersionId"], v["IsLatest"]) for v in listed] == [(copied["VersionId"], True), (current, False)]
+    got = s3.get_object(Bucket=bucket, Key="k")
+    assert (got["Body"].read(), got["Metadata"]) == (b"one", {"v": "1"})
+
+
 def test_object_lock_protects_versions(s3):
     name = f"locked-{uuid.uuid4().hex[:16]}"
     s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)

@@ -99,6 +99,29 @@ def test_a_public_read_policy_lets_anyone_read_but_not_write_or_list(lakebox_ser
     assert error_of(anonymous.get_object, Bucket=private, Key="nothing-here")[:2] == ("AccessDenied", 403)
 
 
+def test_response_header_overrides_need_a_signed_get(lakebox_server, s3, anonymous, private):
+    """A public object read without a signature may not ask for response-content-type and
+    its kin: S3 answers 400 InvalidRequest "Request specific response headers cannot be used
+    for anonymous GET requests." (recorded by clients of public buckets and by ceph's
+    s3-tests, run against AWS); a presigned URL may."""
+    _open_to_the_public(s3, private)
+    s3.put_bucket_policy(Bucket=private, Policy=_public_read_policy(private))
+    refused = b"<Code>InvalidRequest</Code><Message>Request specific response headers cannot be used for " \
+              b"anonymous GET requests.</Message>"
+    for query in ("response-content-type=text/plain", "response-content-disposition=attachment",
+                  "response-cache-control=no-cache"):
+        status, _, body = http(_url(lakebox_server, private, "secret.txt") + "?" + query)
+        assert status == 400 and refused in body
+    code, status, response = error_of(anonymous.get_object, Bucket=private, Key="secret.txt",
+                                      ResponseContentType="text/plain")
+    assert (code, status, response["Error"]["Message"]) == (
+        "InvalidRequest", 400, "Request specific response headers cannot be used for anonymous GET requests.")
+    url = s3.generate_presigned_url("get_object", ExpiresIn=60, Params={
+        "Bucket": private, "Key": "secret.txt", "ResponseContentType": "text/plain"})
+    status, headers, body = http(url)
+    assert (status, headers["content-type"], body) == (200, "text/plain", b"private bytes")
+
+
 def test_a_policy_resource_limits_what_is_public(s3, anonymous, private):
     _open_to_the_public(s3, private)
     s3.put_object(Bucket=private, Key="public/page.html", Body=b"<p>hi</p>")

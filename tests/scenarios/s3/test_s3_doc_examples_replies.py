@@ -112,6 +112,30 @@ def test_error_bodies(lakebox_server, sample, path, headers, status, expected):
     assert [name for name, _ in children(body)][-2:] == ["RequestId", "HostId"]
 
 
+def test_request_ids_written_as_s3_writes_them(lakebox_server, sample):
+    """S3's request id is 16 upper-case letters and digits (the reference's error example
+    shows 4442587FB7D0A2F9; replies recorded from S3 show ids like ESKQ7XZNYHG694XZ), and
+    x-amz-id-2, the error body's HostId, is a longer base64 text, recorded as 76 characters
+    (P2skC5+lf91t+6AigP9djm91TosoUcgT12qj+oPkApNRX5lK2bNIrPbFsHhpJwDS2rqwDuZovxk=)."""
+    status, headers, body = send(lakebox_server, "GET", f"/{sample}/missing.jpg")
+    assert status == 404
+    fields = dict(children(body))
+    assert (fields["RequestId"], fields["HostId"]) == (headers["x-amz-request-id"], headers["x-amz-id-2"])
+    assert re.fullmatch(r"[0-9A-Z]{16}", fields["RequestId"])
+    assert re.fullmatch(r"[A-Za-z0-9+/]{76}", fields["HostId"]) or re.fullmatch(r"[A-Za-z0-9+/]{75}=", fields["HostId"])
+    assert len(base64.b64decode(fields["HostId"])) == 56
+    status, headers, _ = send(lakebox_server, "GET", f"/{sample}/sample.jpg")
+    assert status == 200 and re.fullmatch(r"[0-9A-Z]{16}", headers["x-amz-request-id"])
+    assert len(base64.b64decode(headers["x-amz-id-2"])) == 56
+    again = send(lakebox_server, "GET", f"/{sample}/sample.jpg")[1]
+    assert again["x-amz-request-id"] != headers["x-amz-request-id"] and again["x-amz-id-2"] != headers["x-amz-id-2"]
+    status, headers, body = http(f"{lakebox_server.endpoint}/{sample}/sample.jpg", "OPTIONS", headers={
+        "Origin": "https://app.example.com", "Access-Control-Request-Method": "GET"})
+    fields = dict(children(body))
+    assert (status, fields["Code"]) == (403, "AccessForbidden")          # the bucket has no CORS rules
+    assert re.fullmatch(r"[0-9A-Z]{16}", fields["RequestId"]) and len(base64.b64decode(fields["HostId"])) == 56
+
+
 def test_ranged_get_and_not_modified(lakebox_server, sample):
     status, headers, body = send(lakebox_server, "GET", f"/{sample}/sample.jpg", headers={"Range": "bytes=2-4"})
     assert (status, body) == (206, b"234")
