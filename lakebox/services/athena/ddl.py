@@ -6,7 +6,7 @@ import re
 
 from sqlglot import exp
 
-from lakebox.engine import EngineError, dialect
+from lakebox.engine import EngineError, dialect, result_names
 from lakebox.engine.types import athena_type
 from lakebox.services.athena import ddl_show, formats, iceberg, iceberg_meta, iceberg_partition, planning, store
 from lakebox.services.athena.ddl_base import DdlFailure, properties, table_name
@@ -270,6 +270,9 @@ def _create_view(ctx, statement, database, engine):
         columns = [(column, athena_type(kind)) for column, kind in bound.result_columns]
     finally:
         bound.close()
+    repeated = result_names.shared([column for column, _ in columns])
+    if repeated:
+        raise DdlFailure(f"line 1:1: Column name '{repeated[0]}' specified more than once", "DUPLICATE_COLUMN_NAME")
     table_input = {
         "Name": name, "TableType": "VIRTUAL_VIEW", "Parameters": {"presto_view": "true", "comment": "Presto View"},
         "ViewOriginalText": planning.encode_view(sql, "awsdatacatalog", db_name, columns),
