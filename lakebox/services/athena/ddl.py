@@ -17,6 +17,8 @@ from lakebox.services.s3 import public as s3
 
 def run(ctx, statement, database: str, engine) -> list[str]:
     handler = _HANDLERS.get(statement.kind)
+    if statement.args.get("hive_refusal"):         # a block comment before Hive DDL
+        raise DdlFailure(statement.args["hive_refusal"])
     if handler is None:
         raise DdlFailure(f"{statement.substatement_type} is not supported", "NOT_SUPPORTED")
     try:
