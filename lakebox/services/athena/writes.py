@@ -10,7 +10,8 @@ from sqlglot import exp
 from lakebox.engine import EngineError
 from lakebox.engine.dialect import LakeboxTrino
 from lakebox.engine.types import hive_type, trino_type_of_hive
-from lakebox.services.athena import execution, formats, iceberg, iceberg_dml, iceberg_meta, iceberg_split, planning
+from lakebox.services.athena import (execution, formats, iceberg, iceberg_dml, iceberg_meta, iceberg_split, insert_types,
+                                     planning)
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -255,6 +256,7 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     named = [identifier.name.lower() for identifier in tree.this.expressions] \
         if isinstance(tree.this, exp.Schema) else None
     table_types = _insert_types(table, f"{db_name}.{name}", named or columns + keys)
+    original, listed_types = query, table_types
     if named and _width(query) in (None, len(named)):
         query = _in_table_order(query, named, (sd.get("Columns") or []) + (table.get("PartitionKeys") or []))
         table_types = None          # the query's width is the table's now, or unknown until planned
@@ -262,6 +264,7 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     if iceberg.is_iceberg(table):
         job = _iceberg_job(ctx, engine, query_id, "insert", query, table, db_name, database, output, "append")
         job.write["table_types"] = table_types
+        insert_types.check(original, listed_types, job.sources)
         return job
     file_format = {"parquet": "PARQUET", "orc": "ORC", "avro": "AVRO", "json": "JSON",
                    "csv": "TEXTFILE"}.get(glue.table_format(table))
@@ -282,6 +285,7 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     location = sd.get("Location") or ""
     location = location if location.endswith("/") else location + "/"
     sources = planning.resolve_sources(ctx, engine, query, database)
+    insert_types.check(original, listed_types, sources)
     job = execution.Job(query_id, "insert", query, sources, database, output)
     key_docs = table.get("PartitionKeys") or []
     delimiter = ((sd.get("SerdeInfo") or {}).get("Parameters") or {}).get("field.delim", "\x01")
