@@ -420,9 +420,23 @@ def _alter_table(ctx, statement, database, engine):
         sd["Columns"] = _moved(columns, found, _after(statement))
     else:
         columns = _columns_from_text(statement.args["columns"])
-        sd["Columns"] = columns if statement.kind == "alter_replace_columns" else (sd.get("Columns") or []) + columns
+        if statement.kind == "alter_add_columns":
+            columns = _added(sd.get("Columns") or [], columns)
+        sd["Columns"] = columns
     glue.update_table(ctx, db_name, table_input)
     return []
+
+
+def _added(existing: list[dict], new: list[dict]) -> list[dict]:
+    """ADD COLUMNS: Hive's DDL task refuses a name the table has (or the list repeats),
+    ignoring case; no wording of Athena's is recorded, these are Hive's DDLTask's."""
+    columns = list(existing)
+    for column in new:
+        if any(old["Name"].lower() == column["Name"].lower() for old in columns):
+            raise DdlFailure("FAILED: Execution Error, return code 1 from org.apache.hadoop.hive.ql.exec.DDLTask. "
+                             f"Duplicate column name: {column['Name']}")
+        columns.append(column)
+    return columns
 
 
 def _alter_rename_table(ctx, statement, database, engine):
