@@ -180,8 +180,12 @@ def _prepared(ctx, workgroup: str, statement: Statement, parameters: list[str]) 
     values = _split_values(statement.args.get("using") or "") + parameters
     try:
         sql = bind_parameters(row["query"], values)
+    except ValueError as error:         # as with ExecutionParameters: Athena takes it, and it fails
+        return Statement("unbound", statement.statement_type, statement.substatement_type,
+                         args={"reason": str(error)}), row["query"]
+    try:
         return classify(sql), sql
-    except (ValueError, SqlSyntaxError) as error:
+    except SqlSyntaxError as error:
         raise errors.InvalidRequestException(str(error)) from None
 
 

@@ -5,10 +5,12 @@ first run's result (ReuseInformation, no bytes scanned), a different text runs a
 team saves the report as a named query and a prepared statement of the work group; at the
 end of the quarter the work group is deleted: refused while it holds queries ("is not
 empty"), then deleted with RecursiveDeleteOption, its named queries, prepared statements
-and query history with it."""
+and query history with it. An EXECUTE that leaves out the statement's parameter is taken
+and fails, as a query whose ExecutionParameters are missing does."""
 import uuid
 
 import pytest
+from pyathena.error import OperationalError
 
 from trip_helpers import athena_rows, error_of, keys_under, pyathena_connect
 
@@ -71,8 +73,14 @@ def test_team_workgroup_from_reuse_to_deletion(lakebox_server, client, bucket, d
                                      QueryStatement="SELECT sum(amount) FROM ledger WHERE day >= ?")
     cursor.execute("EXECUTE net_since USING DATE '2024-01-09'")
     assert [str(net) for net, in cursor.fetchall()] == ["398.40"]
+    with pytest.raises(OperationalError) as unbound:        # taken, then failed, as with ExecutionParameters
+        cursor.execute("EXECUTE net_since")
+    assert str(unbound.value) == "Incorrect number of parameters: expected 1 but found 0"
+    status = athena.get_query_execution(QueryExecutionId=cursor.query_id)["QueryExecution"]["Status"]
+    assert (status["State"], status["AthenaError"]["ErrorCategory"], status["AthenaError"]["ErrorType"]) == (
+        "FAILED", 2, 1006)
     history = athena.list_query_executions(WorkGroup=finance)["QueryExecutionIds"]
-    assert len(history) == 4 and history[0] == cursor.query_id
+    assert len(history) == 5 and history[0] == cursor.query_id
 
     assert error_of(athena.delete_work_group, WorkGroup=finance) == (
         "InvalidRequestException", f"WorkGroup {finance} is not empty")
