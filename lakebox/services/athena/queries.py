@@ -85,7 +85,7 @@ def start_query_execution(ctx, params):
                                               "by this account.", Reason="CONCURRENT_QUERY_LIMIT_EXCEEDED")
     _check_output_location(ctx, result_config["OutputLocation"])
     context = params.get("QueryExecutionContext") or {}
-    reuse = _reusable(ctx, params, group["name"], context, statement)
+    reuse = _reusable(ctx, params, group["name"], context, statement, result_config)
     query_id = model.new_query_id()
     request = {"Query": params["QueryString"], "QueryExecutionContext": context,     # this order: see _reusable
                "ExecutionParameters": params.get("ExecutionParameters"), "ResultConfiguration": result_config,
@@ -135,16 +135,32 @@ def _context_database(context: dict) -> str:
     return database.lower()
 
 
-def _reusable(ctx, params, workgroup, context, statement):
-    """An earlier SUCCEEDED run of the same SELECT whose results may be reused
-    (ResultReuseByAgeConfiguration), or None."""
+def _reusable(ctx, params, workgroup, context, statement, result_config):
+    """The latest earlier SUCCEEDED run of the same SELECT whose results may be reused
+    (ResultReuseByAgeConfiguration), or None. As the user guide's reuse page says, only
+    a run with the same result configuration, whose result file is still where it was."""
     by_age = (params.get("ResultReuseConfiguration") or {}).get("ResultReuseByAgeConfiguration") or {}
     if not by_age.get("Enabled") or statement.kind != "select":
         return None
     since = ctx.now - 60 * (by_age.get("MaxAgeInMinutes") or 60)
-    return store.reusable_query(ctx.state.db, ctx.account, ctx.region, workgroup,
-                                store.request_prefix(params["QueryString"], context,
-                                                     params.get("ExecutionParameters")), since)
+    for earlier in store.reusable_queries(ctx.state.db, ctx.account, ctx.region, workgroup,
+                                          store.request_prefix(params["QueryString"], context,
+                                                               params.get("ExecutionParameters")), since):
+        request = json.loads(earlier["request"])
+        if request["ResultConfiguration"] == result_config and _result_kept(ctx, earlier, request):
+            return earlier
+    return None
+
+
+def _result_kept(ctx, earlier, request) -> bool:
+    figures = json.loads(earlier["figures"])
+    bucket, key = s3.parse_s3_uri(figures.get("result_file") or model.result_file(
+        request["ResultConfiguration"]["OutputLocation"], earlier["id"], False))
+    try:
+        s3.object_file(ctx.state, bucket, key)
+    except ServiceError:
+        return False
+    return True
 
 
 def _reuse(ctx, query_id, earlier):

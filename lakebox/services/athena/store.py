@@ -152,13 +152,13 @@ def list_queries(db, account, region, workgroup, before_seq, limit):
                     "ORDER BY seq DESC LIMIT ?", (account, region, workgroup, before_seq, limit))
 
 
-def reusable_query(db, account, region, workgroup, request_json_prefix, since):
-    """The latest SUCCEEDED SELECT of this work group whose request starts the same
-    (query text and context) and that ended at or after `since`."""
-    return db.one("SELECT * FROM athena_queries WHERE account=? AND region=? AND workgroup=? AND state='SUCCEEDED' "
-                  "AND substatement_type='SELECT' AND completed >= ? AND substr(request, 1, ?) = ? "
-                  "ORDER BY seq DESC LIMIT 1",
-                  (account, region, workgroup, since, len(request_json_prefix), request_json_prefix))
+def reusable_queries(db, account, region, workgroup, request_json_prefix, since, limit=20):
+    """The latest SUCCEEDED SELECTs of this work group whose request starts the same
+    (query text and context) and that ended at or after `since`, newest first."""
+    return db.query("SELECT * FROM athena_queries WHERE account=? AND region=? AND workgroup=? AND state='SUCCEEDED' "
+                    "AND substatement_type='SELECT' AND completed >= ? AND substr(request, 1, ?) = ? "
+                    "ORDER BY seq DESC LIMIT ?",
+                    (account, region, workgroup, since, len(request_json_prefix), request_json_prefix, limit))
 
 
 def active_count(db, account, region) -> int:

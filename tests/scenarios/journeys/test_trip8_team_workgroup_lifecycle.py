@@ -66,6 +66,24 @@ def test_team_workgroup_from_reuse_to_deletion(lakebox_server, client, bucket, d
     assert [str(net) for _, net in cursor.fetchall()] == ["87.90", "-889.50"]
     assert keys_under(s3, bucket, "staging/") == []
 
+    # the nightly clean-up deletes the results: the next run cannot reuse them, and runs
+    s3.delete_object(Bucket=bucket, Key=f"finance-results/{first['QueryExecutionId']}.csv")
+    cursor.execute(REPORT)
+    rerun = athena.get_query_execution(QueryExecutionId=cursor.query_id)["QueryExecution"]
+    assert rerun["Statistics"]["ResultReuseInformation"] == {"ReusedPreviousResult": False}
+    assert len(cursor.fetchall()) == 2
+
+    # a colleague in the primary work group: a result is reused only into the same result configuration
+    def colleague(staging):
+        shared = pyathena_connect(lakebox_server, bucket, database, s3_staging_dir=f"s3://{bucket}/{staging}/",
+                                  result_reuse_enable=True, result_reuse_minutes=60).cursor()
+        shared.execute(REPORT)
+        reuse = athena.get_query_execution(QueryExecutionId=shared.query_id)["QueryExecution"]["Statistics"]
+        return reuse["ResultReuseInformation"]["ReusedPreviousResult"], len(shared.fetchall())
+    assert colleague("mine") == (False, 2)
+    assert colleague("theirs") == (False, 2)
+    assert colleague("mine") == (True, 2)
+
     named = athena.create_named_query(Name="monthly net", Database=database, QueryString=REPORT,
                                       WorkGroup=finance)["NamedQueryId"]
     assert [q["Name"] for q in athena.batch_get_named_query(NamedQueryIds=[named])["NamedQueries"]] == ["monthly net"]
@@ -80,7 +98,7 @@ def test_team_workgroup_from_reuse_to_deletion(lakebox_server, client, bucket, d
     assert (status["State"], status["AthenaError"]["ErrorCategory"], status["AthenaError"]["ErrorType"]) == (
         "FAILED", 2, 1006)
     history = athena.list_query_executions(WorkGroup=finance)["QueryExecutionIds"]
-    assert len(history) == 5 and history[0] == cursor.query_id
+    assert len(history) == 6 and history[0] == cursor.query_id
 
     assert error_of(athena.delete_work_group, WorkGroup=finance) == (
         "InvalidRequestException", f"WorkGroup {finance} is not empty")
