@@ -233,6 +233,11 @@ def _start_data_query(ctx, query_id, statement, database, result_config, cutoff)
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", *model.user_error(name, getattr(error, "message", str(error)))))
         return
+    except ServiceError:                # the caller's own refusal (a session policy): the request's error
+        raise
+    except Exception as error:
+        _end_on_bug(ctx, query_id, error, "query planning")
+        return
     if job is None:                      # CTAS ... IF NOT EXISTS of an existing table
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("SUCCEEDED"))
         return
@@ -270,6 +275,13 @@ async def _settle(state, account, region, query_id, task):
         log.exception("athena query %s ended but its end could not be recorded", query_id)
 
 
+def _end_on_bug(ctx, query_id, error, what: str):
+    """A lakebox bug: the query ends FAILED, not QUEUED for ever."""
+    log.exception("athena %s of %s failed", what, query_id)
+    _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
+        "FAILED", *model.system_error(f"{type(error).__name__}: {error}")))
+
+
 def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
     statement.args["workgroup"] = workgroup
     output = result_config["OutputLocation"]
@@ -282,10 +294,8 @@ def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
         return
     except ServiceError:                # the caller's own refusal (a session policy): the request's error
         raise
-    except Exception as error:          # a lakebox bug: the query ends FAILED, not QUEUED for ever
-        log.exception("athena DDL %s failed", query_id)
-        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
-            "FAILED", *model.system_error(f"{type(error).__name__}: {error}")))
+    except Exception as error:
+        _end_on_bug(ctx, query_id, error, "DDL")
         return
     outcome = execution.Outcome("SUCCEEDED")
     path = s3.temp_path(ctx.state)

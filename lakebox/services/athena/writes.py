@@ -7,11 +7,11 @@ import re
 
 from sqlglot import exp
 
-from lakebox.engine import EngineError
+from lakebox.engine import EngineError, strict
 from lakebox.engine.dialect import LakeboxTrino
 from lakebox.engine.types import hive_type, trino_type_of_hive
-from lakebox.services.athena import (execution, formats, iceberg, iceberg_dml, iceberg_meta, iceberg_split, insert_types,
-                                     planning)
+from lakebox.services.athena import (ctas_columns, execution, formats, iceberg, iceberg_dml, iceberg_meta,
+                                     iceberg_split, insert_types, planning)
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -78,7 +78,7 @@ def _format_and_compression(props: dict) -> tuple[str, str | None]:
 
 
 def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
-    target = tree.this
+    target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
     db_name, name = (target.db or database).lower(), target.name.lower()
     try:
         glue.get_database(ctx, db_name)
@@ -92,6 +92,9 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
     except glue.errors.EntityNotFoundException:
         pass
     props = _ctas_properties(tree)
+    ctas_columns.check(tree.expression, aliased=isinstance(tree.this, exp.Schema))
+    if isinstance(tree.this, exp.Schema):           # CREATE TABLE t (a, b) AS ...: the columns' names
+        tree.set("expression", _with_column_aliases(tree.expression, tree.this.expressions, tree.meta.get("sql", "")))
     if _without_data(tree):         # WITH NO DATA: the table and its columns, no rows
         tree.set("expression", exp.select("*").from_(tree.expression.subquery("_no_data")).limit(0))
     if str(props.get("table_type", "")).upper() == "ICEBERG":
@@ -127,6 +130,18 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
                  "partitioned_by": partitioned_by, "on_commit": create_table, "delimiter": delimiter,
                  "bucketed": bucketed}
     return job
+
+
+def _with_column_aliases(query, aliases: list, sql: str):
+    """The query with its columns named by the CTAS's column list; a list of another
+    length is refused as Trino refuses it, at its first name."""
+    width = _width(query)
+    if width is not None and width != len(aliases):
+        place = strict.offsets(aliases[0], "start")
+        raise EngineError("MISMATCHED_COLUMN_ALIASES", (f"{strict.line_and_column(sql, place[0])}: " if place else "")
+                          + f"Column alias list has {len(aliases)} entries but relation has {width} columns")
+    return exp.select("*").from_(exp.Subquery(this=query, alias=exp.TableAlias(
+        this=exp.to_identifier("_aliased"), columns=[exp.to_identifier(alias.name) for alias in aliases])))
 
 
 def _without_data(tree: exp.Create) -> bool:
