@@ -8,7 +8,8 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect, result_names
 from lakebox.engine.types import athena_type
-from lakebox.services.athena import ddl_show, formats, iceberg, iceberg_meta, iceberg_partition, planning, store
+from lakebox.services.athena import (ctas_columns, ddl_show, formats, iceberg, iceberg_meta, iceberg_partition,
+                                     planning, store)
 from lakebox.services.athena.ddl_base import DdlFailure, properties, table_name
 from lakebox.services.athena.statements import split_name
 from lakebox.services.glue import public as glue
@@ -265,6 +266,7 @@ def _create_view(ctx, statement, database, engine):
     db_name, name = (target.db or database).lower(), target.name.lower()
     glue.get_database(ctx, db_name)
     query = tree.expression
+    ctas_columns.check(query, aliased=False)       # a view's columns need names and types too
     sql = query.sql(dialect="trino")
     bound = engine.prepare(query.copy(), planning.resolve_sources(ctx, engine, query.copy(), db_name), db_name)
     try:

@@ -3,7 +3,8 @@ each query as a CTAS by default: an unnamed count(*) and a bare NULL column are 
 Athena (Trino's words), which awswrangler turns into its own advice; named and cast, the
 same summary comes back through the CTAS path as through the plain one. The summary is
 then kept as a table whose columns are named by a column list (`CREATE TABLE t (a, b)
-AS ...`, which Trino reads), a list of the wrong length being refused at its first name."""
+AS ...`, which Trino reads), a list of the wrong length being refused at its first name; a
+view of an unnamed column is refused as the table was."""
 import pytest
 
 from trip_helpers import athena_failure, athena_rows
@@ -26,7 +27,8 @@ def test_ctas_columns_need_names_and_types(wr, session, client, bucket, database
 
     with pytest.raises(wr.exceptions.InvalidArgumentValue) as unnamed:
         wr.athena.read_sql_query("SELECT sensor, count(*), avg(celsius) AS mean FROM readings GROUP BY sensor", **opts)
-    assert str(unnamed.value) == "Please, define all columns names in your query. (E.g. 'SELECT MAX(col1) AS max_col1, ...')"
+    assert str(unnamed.value) == ("Please, define all columns names in your query. "
+                                  "(E.g. 'SELECT MAX(col1) AS max_col1, ...')")
     with pytest.raises(wr.exceptions.InvalidArgumentValue) as untyped:
         wr.athena.read_sql_query("SELECT sensor, NULL AS note FROM readings", **opts)
     assert str(untyped.value).startswith("Please, don't leave undefined columns types in your query.")
@@ -45,6 +47,9 @@ def test_ctas_columns_need_names_and_types(wr, session, client, bucket, database
     assert athena_failure(athena, "CREATE TABLE sensor_counts (sensor) AS SELECT sensor, count(*) FROM readings "
                                   "GROUP BY sensor", database, output) == \
         "MISMATCHED_COLUMN_ALIASES: line 1:29: Column alias list has 1 entries but relation has 2 columns"
+    assert athena_failure(athena, "CREATE VIEW sensor_view AS SELECT sensor, max(celsius) FROM readings "
+                                  "GROUP BY sensor", database, output) == \
+        "MISSING_COLUMN_NAME: line 1:1: Column name not specified at position 2"
     athena_rows(athena, f"""CREATE TABLE sensor_counts (sensor, readings, hottest)
                             WITH (format = 'PARQUET', external_location = 's3://{bucket}/iot/sensor_counts/')
                             AS SELECT sensor, count(*), max(celsius) FROM readings GROUP BY sensor""",
