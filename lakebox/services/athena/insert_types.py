@@ -7,10 +7,12 @@ TYPE_MISMATCH, 'line 1:1: Insert query has mismatched column types: Table: [inte
 varchar], Query: [varchar(1), integer]', and nothing is written (DuckDB cast the value,
 and a text that is no number failed INVALID_CAST_ARGUMENT, or a number was written as
 text). Only a query whose every value's type lakebox knows from the text is judged: a
-literal, a table's column, a date or timestamp literal, now() and current_date."""
+literal, a table's column, a date or timestamp literal, now() and current_date, or every
+column of one table (`INSERT INTO t SELECT * FROM staging`)."""
 from sqlglot import exp
 
 from lakebox.engine import EngineError, strict
+from lakebox.engine.types import trino_type_of_hive
 
 _NUMBERS = {"tinyint", "smallint", "integer", "bigint", "real", "double", "decimal"}
 _TEXTS = {"varchar", "char"}
@@ -58,10 +60,26 @@ def _value_types(query, column_types: dict) -> list[str] | None:
             else:
                 return None
         return None if None in found else found
-    if not isinstance(query, exp.Select) or any(item.is_star for item in query.selects):
+    if not isinstance(query, exp.Select):
+        return None
+    if any(item.is_star for item in query.selects):
         return None
     found = [typed(item) for item in query.selects]
     return None if None in found else found
+
+
+def _star_types(query, sources) -> list[str] | None:
+    """`SELECT * FROM t` (one table, no join): the table's columns, then its partition
+    keys, in Trino's types."""
+    if not isinstance(query, exp.Select) or len(query.selects) != 1 or not isinstance(query.selects[0], exp.Star) \
+            or query.args.get("joins") or not isinstance((query.args.get("from_") or exp.From()).this, exp.Table):
+        return None
+    table = query.args["from_"].this
+    found = [s for s in sources if s.name.lower() == table.name.lower()
+             and (not table.db or s.database.lower() == table.db.lower())]
+    if len(found) != 1:
+        return None
+    return [trino_type_of_hive(kind) for _, kind in found[0].columns + found[0].partition_keys]
 
 
 def check(query, table_types: list[str] | None, sources) -> None:
@@ -74,7 +92,7 @@ def check(query, table_types: list[str] | None, sources) -> None:
         for name, kind in source.columns + source.partition_keys:
             seen.setdefault(name.lower(), set()).add(kind.lower())
     column_types = {name: kinds.pop() for name, kinds in seen.items() if len(kinds) == 1}   # two tables' `id`: unsure
-    found = _value_types(query, column_types)
+    found = _value_types(query, column_types) or _star_types(query, sources)
     if found is None or len(found) != len(table_types):
         return
     if not all(assignable(value, column) for value, column in zip(found, table_types)):

@@ -5,7 +5,8 @@ new day to the Glue catalog, where the loader finds them (GetPartitions with an
 Expression) and marks them loaded (BatchUpdatePartition, one entry naming a day that is
 not there). The values that do not fit their columns are refused before anything is
 written, in Trino's words: a quoted amount, a day given as text, now() for a timestamp
-column, a number for the text partition key; cast, they go in."""
+column, a text for the id, the raw table's columns in its own order (`SELECT *`); cast,
+they go in."""
 import pytest
 
 from trip_helpers import athena_failure, athena_rows, keys_under
@@ -53,6 +54,8 @@ def test_daily_inserts(client, bucket, database, raw_payments):
          "integer, varchar(3), decimal(3,2), timestamp(3) with time zone, date"),
         ("INSERT INTO payments SELECT payer, payer, amount, paid_at, day FROM raw_payments",
          "varchar, varchar, decimal(10,2), timestamp(3), date"),
+        ("INSERT INTO payments SELECT * FROM raw_payments WHERE day = DATE '2024-03-02'",   # the raw table's order
+         "integer, varchar, decimal(10,2), date, timestamp(3)"),
     ]
     for sql, query_types in refused:
         assert athena_failure(athena, sql, database, output) == mismatch(table, query_types), sql
