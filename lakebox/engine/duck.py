@@ -17,8 +17,8 @@ from sqlglot.tokens import TokenType
 
 from lakebox.engine import (alias_references, argument_types, arity, avro_read, bucketing as hive_buckets, clauses,
                             codecs, dialect, distinct_order, duck_read, functions, json_records, json_rows, placement,
-                            regex_read, scan_bytes, scan_rows, set_types, strict, text, time_zones, types,
-                            written_files)
+                            regex_read, result_names, scan_bytes, scan_rows, set_types, strict, text, time_zones,
+                            types, written_files)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -337,7 +337,7 @@ class DuckQuery:
         self._sql = dialect.translate(self._tree, column_types, copy=False)      # the tree is this query's own
         if reads:           # not temporary views: creating one binds its files once more
             tables = ", ".join(f"{view} AS NOT MATERIALIZED ({sql})" for view, sql in reads)
-            self._sql = f"WITH {tables} SELECT * FROM ({self._sql})"
+            self._sql = result_names.with_reads(tables, self._sql)
         relation = self._cursor.sql(self._sql)
         self.columns = [(name, str(kind)) for name, kind in zip(relation.columns, relation.types)]
         self._types = relation.types
@@ -505,8 +505,8 @@ class DuckQuery:
         NULL as nothing. Returns the number of rows."""
         select = self._by_position(lambda value, name, kind: f"{text.as_text(value, kind)} AS "
                                                              f"{duck_read.ident(name)}")
-        sql = f"COPY ({select}) TO {duck_read.quote(path)} (FORMAT csv, FORCE_QUOTE *, HEADER true)"
-        return self._guard(lambda: self._cursor.execute(sql).fetchone()[0])
+        return result_names.copy_csv(lambda sql: self._guard(lambda: self._cursor.execute(sql).fetchone()[0]),
+                                     select, path, [name for name, _ in self.columns])
 
     def write_files(self, directory: str, file_format: str, compression: str | None, partitioned_by: list[str],
                     prefix: str, rename: list[str] | None = None, suffix: str = "",

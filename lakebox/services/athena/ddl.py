@@ -6,9 +6,10 @@ import re
 
 from sqlglot import exp
 
-from lakebox.engine import EngineError, dialect
+from lakebox.engine import EngineError, dialect, result_names
 from lakebox.engine.types import athena_type
-from lakebox.services.athena import ddl_show, formats, iceberg, iceberg_meta, iceberg_partition, planning, store
+from lakebox.services.athena import (ctas_columns, ddl_show, formats, iceberg, iceberg_meta, iceberg_partition,
+                                     planning, store)
 from lakebox.services.athena.ddl_base import DdlFailure, properties, table_name
 from lakebox.services.athena.statements import split_name
 from lakebox.services.glue import public as glue
@@ -17,6 +18,8 @@ from lakebox.services.s3 import public as s3
 
 def run(ctx, statement, database: str, engine) -> list[str]:
     handler = _HANDLERS.get(statement.kind)
+    if statement.args.get("hive_refusal"):         # a block comment before Hive DDL
+        raise DdlFailure(statement.args["hive_refusal"])
     if handler is None:
         raise DdlFailure(f"{statement.substatement_type} is not supported", "NOT_SUPPORTED")
     try:
@@ -263,6 +266,7 @@ def _create_view(ctx, statement, database, engine):
     db_name, name = (target.db or database).lower(), target.name.lower()
     glue.get_database(ctx, db_name)
     query = tree.expression
+    ctas_columns.check(query, aliased=False)       # a view's columns need names and types too
     sql = query.sql(dialect="trino")
     bound = engine.prepare(query.copy(), planning.resolve_sources(ctx, engine, query.copy(), db_name), db_name)
     try:
@@ -270,6 +274,9 @@ def _create_view(ctx, statement, database, engine):
         columns = [(column, athena_type(kind)) for column, kind in bound.result_columns]
     finally:
         bound.close()
+    repeated = result_names.shared([column for column, _ in columns])
+    if repeated:
+        raise DdlFailure(f"line 1:1: Column name '{repeated[0]}' specified more than once", "DUPLICATE_COLUMN_NAME")
     table_input = {
         "Name": name, "TableType": "VIRTUAL_VIEW", "Parameters": {"presto_view": "true", "comment": "Presto View"},
         "ViewOriginalText": planning.encode_view(sql, "awsdatacatalog", db_name, columns),
@@ -415,9 +422,23 @@ def _alter_table(ctx, statement, database, engine):
         sd["Columns"] = _moved(columns, found, _after(statement))
     else:
         columns = _columns_from_text(statement.args["columns"])
-        sd["Columns"] = columns if statement.kind == "alter_replace_columns" else (sd.get("Columns") or []) + columns
+        if statement.kind == "alter_add_columns":
+            columns = _added(sd.get("Columns") or [], columns)
+        sd["Columns"] = columns
     glue.update_table(ctx, db_name, table_input)
     return []
+
+
+def _added(existing: list[dict], new: list[dict]) -> list[dict]:
+    """ADD COLUMNS: Hive's DDL task refuses a name the table has (or the list repeats),
+    ignoring case; no wording of Athena's is recorded, these are Hive's DDLTask's."""
+    columns = list(existing)
+    for column in new:
+        if any(old["Name"].lower() == column["Name"].lower() for old in columns):
+            raise DdlFailure("FAILED: Execution Error, return code 1 from org.apache.hadoop.hive.ql.exec.DDLTask. "
+                             f"Duplicate column name: {column['Name']}")
+        columns.append(column)
+    return columns
 
 
 def _alter_rename_table(ctx, statement, database, engine):

@@ -8,7 +8,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 
-from lakebox.engine import EngineError, QueryCancelled, ScanLimitExceeded
+from lakebox.engine import EngineError, QueryCancelled, ScanLimitExceeded, result_names
 from lakebox.engine.types import trino_type_of_duck
 from lakebox.engine.duck_read import UnreadableFormat
 from lakebox.engine.dialect import NotSupported
@@ -142,6 +142,7 @@ def _write_data(job, query, outcome, temp_path):
               else ".snappy" if compression == "snappy" else _SUFFIX.get(compression or "", ""))
     _check_insert_width(spec.get("table_types"), query.result_columns)
     if job.kind == "ctas":
+        _check_unique_columns(query.result_columns)
         _check_partition_columns(spec.get("partitioned_by") or [], query.result_columns)
     _check_update_types(spec.get("assigned"), spec.get("rename"), query.result_columns)
     written = spec.get("rename") or [name for name, _ in query.result_columns]
@@ -192,6 +193,14 @@ def _check_insert_width(table_types: list[str] | None, result_columns: list[tupl
         query_types = ", ".join(trino_type_of_duck(kind) for _, kind in result_columns)
         raise EngineError("TYPE_MISMATCH", f"line 1:1: Insert query has mismatched column types: "
                                            f"Table: [{', '.join(table_types)}], Query: [{query_types}]")
+
+
+def _check_unique_columns(result_columns: list[tuple[str, str]]):
+    """CTAS: a table's columns need names of their own (Trino's analyzer refuses the
+    statement, at its start, before anything is written)."""
+    repeated = result_names.shared([name for name, _ in result_columns])
+    if repeated:
+        raise EngineError("DUPLICATE_COLUMN_NAME", f"line 1:1: Column name '{repeated[0]}' specified more than once")
 
 
 def _check_partition_columns(keys: list[str], result_columns: list[tuple[str, str]]):

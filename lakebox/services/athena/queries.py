@@ -85,7 +85,7 @@ def start_query_execution(ctx, params):
                                               "by this account.", Reason="CONCURRENT_QUERY_LIMIT_EXCEEDED")
     _check_output_location(ctx, result_config["OutputLocation"])
     context = params.get("QueryExecutionContext") or {}
-    reuse = _reusable(ctx, params, group["name"], context, statement)
+    reuse = _reusable(ctx, params, group["name"], context, statement, result_config)
     query_id = model.new_query_id()
     request = {"Query": params["QueryString"], "QueryExecutionContext": context,     # this order: see _reusable
                "ExecutionParameters": params.get("ExecutionParameters"), "ResultConfiguration": result_config,
@@ -135,16 +135,32 @@ def _context_database(context: dict) -> str:
     return database.lower()
 
 
-def _reusable(ctx, params, workgroup, context, statement):
-    """An earlier SUCCEEDED run of the same SELECT whose results may be reused
-    (ResultReuseByAgeConfiguration), or None."""
+def _reusable(ctx, params, workgroup, context, statement, result_config):
+    """The latest earlier SUCCEEDED run of the same SELECT whose results may be reused
+    (ResultReuseByAgeConfiguration), or None. As the user guide's reuse page says, only
+    a run with the same result configuration, whose result file is still where it was."""
     by_age = (params.get("ResultReuseConfiguration") or {}).get("ResultReuseByAgeConfiguration") or {}
     if not by_age.get("Enabled") or statement.kind != "select":
         return None
     since = ctx.now - 60 * (by_age.get("MaxAgeInMinutes") or 60)
-    return store.reusable_query(ctx.state.db, ctx.account, ctx.region, workgroup,
-                                store.request_prefix(params["QueryString"], context,
-                                                     params.get("ExecutionParameters")), since)
+    for earlier in store.reusable_queries(ctx.state.db, ctx.account, ctx.region, workgroup,
+                                          store.request_prefix(params["QueryString"], context,
+                                                               params.get("ExecutionParameters")), since):
+        request = json.loads(earlier["request"])
+        if request["ResultConfiguration"] == result_config and _result_kept(ctx, earlier, request):
+            return earlier
+    return None
+
+
+def _result_kept(ctx, earlier, request) -> bool:
+    figures = json.loads(earlier["figures"])
+    bucket, key = s3.parse_s3_uri(figures.get("result_file") or model.result_file(
+        request["ResultConfiguration"]["OutputLocation"], earlier["id"], False))
+    try:
+        s3.object_file(ctx.state, bucket, key)
+    except ServiceError:
+        return False
+    return True
 
 
 def _reuse(ctx, query_id, earlier):
@@ -180,8 +196,12 @@ def _prepared(ctx, workgroup: str, statement: Statement, parameters: list[str]) 
     values = _split_values(statement.args.get("using") or "") + parameters
     try:
         sql = bind_parameters(row["query"], values)
+    except ValueError as error:         # as with ExecutionParameters: Athena takes it, and it fails
+        return Statement("unbound", statement.statement_type, statement.substatement_type,
+                         args={"reason": str(error)}), row["query"]
+    try:
         return classify(sql), sql
-    except (ValueError, SqlSyntaxError) as error:
+    except SqlSyntaxError as error:
         raise errors.InvalidRequestException(str(error)) from None
 
 
@@ -212,6 +232,11 @@ def _start_data_query(ctx, query_id, statement, database, result_config, cutoff)
         name = getattr(error, "error_name", "NOT_SUPPORTED")
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
             "FAILED", *model.user_error(name, getattr(error, "message", str(error)))))
+        return
+    except ServiceError:                # the caller's own refusal (a session policy): the request's error
+        raise
+    except Exception as error:
+        _end_on_bug(ctx, query_id, error, "query planning")
         return
     if job is None:                      # CTAS ... IF NOT EXISTS of an existing table
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("SUCCEEDED"))
@@ -250,6 +275,13 @@ async def _settle(state, account, region, query_id, task):
         log.exception("athena query %s ended but its end could not be recorded", query_id)
 
 
+def _end_on_bug(ctx, query_id, error, what: str):
+    """A lakebox bug: the query ends FAILED, not QUEUED for ever."""
+    log.exception("athena %s of %s failed", what, query_id)
+    _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
+        "FAILED", *model.system_error(f"{type(error).__name__}: {error}")))
+
+
 def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
     statement.args["workgroup"] = workgroup
     output = result_config["OutputLocation"]
@@ -262,10 +294,8 @@ def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
         return
     except ServiceError:                # the caller's own refusal (a session policy): the request's error
         raise
-    except Exception as error:          # a lakebox bug: the query ends FAILED, not QUEUED for ever
-        log.exception("athena DDL %s failed", query_id)
-        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
-            "FAILED", *model.system_error(f"{type(error).__name__}: {error}")))
+    except Exception as error:
+        _end_on_bug(ctx, query_id, error, "DDL")
         return
     outcome = execution.Outcome("SUCCEEDED")
     path = s3.temp_path(ctx.state)

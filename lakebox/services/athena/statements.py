@@ -140,8 +140,40 @@ def is_execute(sql: str) -> bool:
     return _EXECUTE.match(sql) is not None
 
 
+# Comments before a statement: Trino's lexer skips them, and so does Athena's routing;
+# Hive's older parser knows `--` but not `/* */`, and Athena's Hive DDL fails at the
+# `/` (seen with MSCK REPAIR TABLE, DESCRIBE and CREATE EXTERNAL TABLE).
+_LEADING_COMMENTS = re.compile(r"(?:\s*(?:--[^\n]*|/\*.*?\*/))+", re.DOTALL)
+_HIVE_PARSED = {"create_table", "msck", "describe"}
+
+
+def _without_leading_comments(sql: str) -> tuple[str, str | None]:
+    """`sql` with its leading comments blanked (lines and columns kept for the errors
+    that follow), and Hive's refusal of its first block comment, if it has one."""
+    found = _LEADING_COMMENTS.match(sql)
+    if found is None:
+        return sql, None
+    comments = found.group()
+    blanked = re.sub(r"[^\n]", " ", comments) + sql[found.end():]
+    block = next((c.start() for c in re.finditer(r"--[^\n]*|/\*", comments) if c.group() == "/*"), None)
+    if block is None:
+        return blanked, None
+    after = re.match(r"\s*(\w+|.)", comments[block + 2:], re.DOTALL)
+    line, column = comments.count("\n", 0, block) + 1, block - (comments.rfind("\n", 0, block) + 1)
+    return blanked, f"FAILED: ParseException line {line}:{column} cannot recognize input near '/' '*' " \
+                    f"'{after.group(1) if after else '<EOF>'}'"
+
+
 def classify(sql: str) -> Statement:
     """The statement, parsed; SqlSyntaxError when it does not parse."""
+    sql, hive_refusal = _without_leading_comments(sql)
+    statement = _classify(sql)
+    if hive_refusal and statement.kind in _HIVE_PARSED:
+        statement.args["hive_refusal"] = hive_refusal
+    return statement
+
+
+def _classify(sql: str) -> Statement:
     _check_start(sql)
     for kind, statement_type, substatement, pattern in _UTILITY:
         match = pattern.match(sql)

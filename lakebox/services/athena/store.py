@@ -89,9 +89,20 @@ def list_workgroups(db, account, region):
     return db.query("SELECT * FROM athena_workgroups WHERE account=? AND region=? ORDER BY name", (account, region))
 
 
+def workgroup_used(db, account, region, name) -> bool:
+    """Whether a work group holds query executions or named queries."""
+    return db.one("SELECT EXISTS (SELECT 1 FROM athena_queries WHERE account=? AND region=? AND workgroup=?) "
+                  "OR EXISTS (SELECT 1 FROM athena_named_queries WHERE account=? AND region=? AND workgroup=?) AS used",
+                  (account, region, name) * 2)["used"] == 1
+
+
 def delete_workgroup(db, account, region, name):
+    """The work group and its contents: named queries, prepared statements, tags, and the
+    query executions that have ended."""
     with db.transaction():
         db.execute("DELETE FROM athena_workgroups WHERE account=? AND region=? AND name=?", (account, region, name))
+        db.execute("DELETE FROM athena_queries WHERE account=? AND region=? AND workgroup=? AND state NOT IN (?, ?)",
+                   (account, region, name) + ACTIVE)
         db.execute("DELETE FROM athena_named_queries WHERE account=? AND region=? AND workgroup=?",
                    (account, region, name))
         db.execute("DELETE FROM athena_prepared_statements WHERE account=? AND region=? AND workgroup=?",
@@ -141,13 +152,13 @@ def list_queries(db, account, region, workgroup, before_seq, limit):
                     "ORDER BY seq DESC LIMIT ?", (account, region, workgroup, before_seq, limit))
 
 
-def reusable_query(db, account, region, workgroup, request_json_prefix, since):
-    """The latest SUCCEEDED SELECT of this work group whose request starts the same
-    (query text and context) and that ended at or after `since`."""
-    return db.one("SELECT * FROM athena_queries WHERE account=? AND region=? AND workgroup=? AND state='SUCCEEDED' "
-                  "AND substatement_type='SELECT' AND completed >= ? AND substr(request, 1, ?) = ? "
-                  "ORDER BY seq DESC LIMIT 1",
-                  (account, region, workgroup, since, len(request_json_prefix), request_json_prefix))
+def reusable_queries(db, account, region, workgroup, request_json_prefix, since, limit=20):
+    """The latest SUCCEEDED SELECTs of this work group whose request starts the same
+    (query text and context) and that ended at or after `since`, newest first."""
+    return db.query("SELECT * FROM athena_queries WHERE account=? AND region=? AND workgroup=? AND state='SUCCEEDED' "
+                    "AND substatement_type='SELECT' AND completed >= ? AND substr(request, 1, ?) = ? "
+                    "ORDER BY seq DESC LIMIT ?",
+                    (account, region, workgroup, since, len(request_json_prefix), request_json_prefix, limit))
 
 
 def active_count(db, account, region) -> int:

@@ -95,6 +95,11 @@ def delete_work_group(ctx, params):
     row = workgroup_or_error(ctx, params["WorkGroup"])
     if row["name"] == model.PRIMARY:
         raise errors.InvalidRequestException("Cannot delete primary workgroup")
+    # Without RecursiveDeleteOption, a work group that ran queries or keeps named queries
+    # stays (the API reference; the words are those CloudFormation users record).
+    if not params.get("RecursiveDeleteOption") and store.workgroup_used(ctx.state.db, ctx.account, ctx.region,
+                                                                        row["name"]):
+        raise errors.InvalidRequestException(f"WorkGroup {row['name']} is not empty")
     store.delete_workgroup(ctx.state.db, ctx.account, ctx.region, row["name"])
     return {}
 

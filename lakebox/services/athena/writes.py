@@ -7,10 +7,11 @@ import re
 
 from sqlglot import exp
 
-from lakebox.engine import EngineError
+from lakebox.engine import EngineError, strict
 from lakebox.engine.dialect import LakeboxTrino
 from lakebox.engine.types import hive_type, trino_type_of_hive
-from lakebox.services.athena import execution, formats, iceberg, iceberg_dml, iceberg_meta, iceberg_split, planning
+from lakebox.services.athena import (ctas_columns, execution, formats, iceberg, iceberg_dml, iceberg_meta,
+                                     iceberg_split, insert_types, planning)
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -77,7 +78,7 @@ def _format_and_compression(props: dict) -> tuple[str, str | None]:
 
 
 def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
-    target = tree.this
+    target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
     db_name, name = (target.db or database).lower(), target.name.lower()
     try:
         glue.get_database(ctx, db_name)
@@ -91,6 +92,9 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
     except glue.errors.EntityNotFoundException:
         pass
     props = _ctas_properties(tree)
+    ctas_columns.check(tree.expression, aliased=isinstance(tree.this, exp.Schema))
+    if isinstance(tree.this, exp.Schema):           # CREATE TABLE t (a, b) AS ...: the columns' names
+        tree.set("expression", _with_column_aliases(tree.expression, tree.this.expressions, tree.meta.get("sql", "")))
     if _without_data(tree):         # WITH NO DATA: the table and its columns, no rows
         tree.set("expression", exp.select("*").from_(tree.expression.subquery("_no_data")).limit(0))
     if str(props.get("table_type", "")).upper() == "ICEBERG":
@@ -126,6 +130,18 @@ def _ctas(ctx, engine, query_id, tree: exp.Create, database, output):
                  "partitioned_by": partitioned_by, "on_commit": create_table, "delimiter": delimiter,
                  "bucketed": bucketed}
     return job
+
+
+def _with_column_aliases(query, aliases: list, sql: str):
+    """The query with its columns named by the CTAS's column list; a list of another
+    length is refused as Trino refuses it, at its first name."""
+    width = _width(query)
+    if width is not None and width != len(aliases):
+        place = strict.offsets(aliases[0], "start")
+        raise EngineError("MISMATCHED_COLUMN_ALIASES", (f"{strict.line_and_column(sql, place[0])}: " if place else "")
+                          + f"Column alias list has {len(aliases)} entries but relation has {width} columns")
+    return exp.select("*").from_(exp.Subquery(this=query, alias=exp.TableAlias(
+        this=exp.to_identifier("_aliased"), columns=[exp.to_identifier(alias.name) for alias in aliases])))
 
 
 def _without_data(tree: exp.Create) -> bool:
@@ -255,6 +271,7 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     named = [identifier.name.lower() for identifier in tree.this.expressions] \
         if isinstance(tree.this, exp.Schema) else None
     table_types = _insert_types(table, f"{db_name}.{name}", named or columns + keys)
+    original, listed_types = query, table_types
     if named and _width(query) in (None, len(named)):
         query = _in_table_order(query, named, (sd.get("Columns") or []) + (table.get("PartitionKeys") or []))
         table_types = None          # the query's width is the table's now, or unknown until planned
@@ -262,6 +279,7 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     if iceberg.is_iceberg(table):
         job = _iceberg_job(ctx, engine, query_id, "insert", query, table, db_name, database, output, "append")
         job.write["table_types"] = table_types
+        insert_types.check(original, listed_types, job.sources)
         return job
     file_format = {"parquet": "PARQUET", "orc": "ORC", "avro": "AVRO", "json": "JSON",
                    "csv": "TEXTFILE"}.get(glue.table_format(table))
@@ -282,6 +300,7 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     location = sd.get("Location") or ""
     location = location if location.endswith("/") else location + "/"
     sources = planning.resolve_sources(ctx, engine, query, database)
+    insert_types.check(original, listed_types, sources)
     job = execution.Job(query_id, "insert", query, sources, database, output)
     key_docs = table.get("PartitionKeys") or []
     delimiter = ((sd.get("SerdeInfo") or {}).get("Parameters") or {}).get("field.delim", "\x01")

@@ -197,3 +197,12 @@ def athena_failure(athena, sql, database, output) -> str:
     status = wait_for(ended)
     assert status["State"] == "FAILED", status
     return status["StateChangeReason"]
+
+
+def pyathena_connect(lakebox_server, bucket, database, **kwargs):
+    """A pyathena connection to the server (results staged under the bucket's `staging/`),
+    `database` its schema; `kwargs` go to pyathena (cursor_class, ...)."""
+    from pyathena import connect
+    kwargs.setdefault("s3_staging_dir", f"s3://{bucket}/staging/")
+    return connect(region_name=REGION, schema_name=database, aws_access_key_id=KEY, aws_secret_access_key=SECRET,
+                   endpoint_url=lakebox_server.endpoint, **kwargs)
