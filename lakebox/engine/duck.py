@@ -15,7 +15,7 @@ import pyarrow.orc as orc
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (alias_references, argument_types, arity, avro_read, bucketing as hive_buckets, clauses,
+from lakebox.engine import (alias_references, ambiguous_columns, argument_types, arity, avro_read, bucketing as hive_buckets, clauses,
                             codecs, dialect, distinct_order, duck_read, functions, json_records, json_rows, placement,
                             regex_read, result_names, scan_bytes, scan_rows, set_types, strict, text, time_zones,
                             types, written_files)
@@ -299,6 +299,7 @@ class DuckQuery:
 
     def _bind(self):
         alias_references.check(self._tree, self._sources)
+        ambiguous_columns.check(self._tree)
         names = dialect.column_names(self._tree)
         originals = {id(table): table for table in dialect.table_refs(self._tree)}
         reads = []          # (name, SELECT of the table's files): inlined where the query reads them
