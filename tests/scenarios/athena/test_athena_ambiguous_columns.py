@@ -1,7 +1,7 @@
 """A column name that matches two columns fails as Athena (engine version 3) fails it,
 AMBIGUOUS_NAME `line L:C: Column 'x.a' is ambiguous` at the reference, before anything is
-read: a derived table or WITH query that names a column twice (read whole it is fine), and
-a name two joined tables both have."""
+read: a derived table or WITH query that names a column twice, and a name two joined tables
+both have. Read whole, such a relation answers both columns under the one name."""
 import pytest
 
 
@@ -29,7 +29,7 @@ def test_a_derived_table_naming_a_column_twice(query, sql, reason):
 
 
 def test_a_derived_table_naming_a_column_twice_reads_whole_or_by_other_names(query):
-    assert query("SELECT * FROM (SELECT 1 AS a, 2 AS a) x")[1][1:] == [["1", "2"]]
+    assert query("SELECT * FROM (SELECT 1 AS a, 2 AS a) x")[1] == [["a", "a"], ["1", "2"]]
     assert query("SELECT b FROM (SELECT 1 AS a, 2 AS a, 3 AS b) x")[1] == [["b"], ["3"]]
     assert query("SELECT 7 AS a FROM (SELECT 1 AS a, 2 AS a) x ORDER BY a")[1] == [["a"], ["7"]]
 
@@ -41,3 +41,14 @@ def test_a_name_two_joined_tables_have(query, joined):
                             expect="FAILED")
     assert _reason(execution) == ("AMBIGUOUS_NAME: line 1:8: Column 's.id' is ambiguous", 2)
     assert query("SELECT t1.id, t2.label FROM t1 JOIN t2 ON t1.id = t2.id")[1] == [["id", "label"], ["1", "x"]]
+    _, rows, columns = query("SELECT * FROM (SELECT t1.id, t2.id, t2.label FROM t1 JOIN t2 ON t1.id = t2.id) s")
+    assert rows == [["id", "id", "label"], ["1", "1", "x"]]
+    assert [column["Name"] for column in columns] == ["id", "id", "label"]
+
+
+def test_ctas_of_such_a_relation_read_whole_repeats_a_column_name(query, glue, database, bucket):
+    execution, _, _ = query("CREATE TABLE doubled WITH (external_location = 's3://%s/doubled/') AS "
+                            "SELECT * FROM (SELECT 1 AS a, 2 AS a) x" % bucket, expect="FAILED")
+    assert _reason(execution) == ("DUPLICATE_COLUMN_NAME: line 1:1: Column name 'a' specified more than once", 2)
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_table(DatabaseName=database, Name="doubled")
