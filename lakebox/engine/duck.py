@@ -15,10 +15,10 @@ import pyarrow.orc as orc
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (alias_references, argument_types, arity, avro_read, bucketing as hive_buckets, clauses,
-                            codecs, dialect, distinct_order, duck_read, functions, json_records, json_rows, placement,
-                            regex_read, result_names, scan_bytes, scan_rows, set_types, strict, text, time_zones,
-                            types, written_files)
+from lakebox.engine import (alias_references, ambiguous_columns, argument_types, arity, avro_read,
+                            bucketing as hive_buckets, clauses, codecs, dialect, distinct_order, duck_read,
+                            functions, json_records, json_rows, placement, regex_read, result_names, scan_bytes,
+                            scan_rows, set_types, star_names, strict, text, time_zones, types, written_files)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -299,6 +299,7 @@ class DuckQuery:
 
     def _bind(self):
         alias_references.check(self._tree, self._sources)
+        ambiguous_columns.check(self._tree)
         names = dialect.column_names(self._tree)
         originals = {id(table): table for table in dialect.table_refs(self._tree)}
         reads = []          # (name, SELECT of the table's files): inlined where the query reads them
@@ -334,12 +335,13 @@ class DuckQuery:
             strict.avg_of_a_date(self._tree, compared, text) or strict.unit_not_a_field(self._tree, compared)
         if mismatch is not None:
             raise EngineError(*mismatch)
+        restore = star_names.restorer(self._tree)
         self._sql = dialect.translate(self._tree, column_types, copy=False)      # the tree is this query's own
         if reads:           # not temporary views: creating one binds its files once more
             tables = ", ".join(f"{view} AS NOT MATERIALIZED ({sql})" for view, sql in reads)
             self._sql = result_names.with_reads(tables, self._sql)
         relation = self._cursor.sql(self._sql)
-        self.columns = [(name, str(kind)) for name, kind in zip(relation.columns, relation.types)]
+        self.columns = [(name, str(kind)) for name, kind in zip(restore(relation.columns), relation.types)]
         self._types = relation.types
 
     def _same_table(self, table: exp.Table, source: TableSource) -> bool:
