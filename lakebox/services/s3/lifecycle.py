@@ -14,7 +14,8 @@ a new pass.
 Transitions of current versions move an object down S3's waterfall of storage classes
 (its bytes stay where they are; an archived object then needs a restore before a GET),
 skipping objects under 128 KB as S3's default TransitionDefaultMinimumObjectSize says;
-noncurrent-version transitions are not acted on.
+noncurrent versions move the same way, their NoncurrentDays counted from when they became
+noncurrent, the NewerNoncurrentVersions newest noncurrent ones of a key staying put.
 """
 import datetime
 import itertools
@@ -186,6 +187,8 @@ def _phases(rule: dict) -> list:
         phases.append(_remove_lone_delete_markers)
     if rule.get("Transitions"):
         phases.append(_transition_current)
+    if rule.get("NoncurrentVersionTransitions"):
+        phases.append(_transition_noncurrent)
     if rule.get("AbortIncompleteMultipartUpload"):
         phases.append(_abort_stale_uploads)
     return phases
@@ -220,18 +223,39 @@ def _transition_current(state, bucket, rule: dict, now: float, position, budget:
     class due, if that is further down the waterfall than where they are."""
     due = [(_created_before(now, t["Days"]) if t.get("Days") is not None else
             (float("inf") if now >= _epoch(t["Date"]) else float("-inf")), t["StorageClass"]) for t in rule["Transitions"]]
-    config = store.get_config(state.db, bucket["name"], "lifecycle") or {}
-    floor = config.get("TransitionDefaultMinimumObjectSize") or "all_storage_classes_128K"
-    sized_by_rule = _conditions(rule).get("ObjectSizeGreaterThan") is not None
     prefix, upper = _prefix_range(rule)
     start, inclusive = (prefix, True) if position is None else (position, False)
     rows = [row for _, row in itertools.islice(
         store.seek_current(state.db, bucket["name"], start, inclusive, upper), budget)]
-    for row in rows:
-        reached = [target for cutoff, target in due if row["last_modified"] < cutoff]
-        if not reached or not matches(rule, row["key"], row["size"], _tags(row)):
+    _move_down(state, bucket, rule, [(row, [target for cutoff, target in due if row["last_modified"] < cutoff])
+                                     for row in rows])
+    return len(rows), (rows[-1]["key"] if len(rows) == budget else None)
+
+
+def _transition_noncurrent(state, bucket, rule: dict, now: float, position, budget: int):
+    """Noncurrent versions (not delete markers) NoncurrentDays after they became
+    noncurrent, beyond the key's NewerNoncurrentVersions newest noncurrent ones, move as
+    current objects do."""
+    due = [(_created_before(now, t.get("NoncurrentDays") or 0), t.get("NewerNoncurrentVersions") or 0,
+            t["StorageClass"]) for t in rule["NoncurrentVersionTransitions"]]
+    found, read, position = _noncurrent_versions(state, bucket, rule, position, budget)
+    _move_down(state, bucket, rule, [(row, [target for cutoff, keep, target in due if rank > keep and since < cutoff])
+                                     for row, rank, since in found if not row["delete_marker"]])
+    return read, position
+
+
+def _move_down(state, bucket, rule: dict, reached: list):
+    """For each (version row, classes its age has reached): move it to the deepest of
+    them if that is further down the waterfall, the rule covers it and it is not too small
+    (under 128 KB only a rule's ObjectSizeGreaterThan, or varies_by_storage_class for the
+    Glacier classes, lets it move); each move is a LifecycleTransition event."""
+    config = store.get_config(state.db, bucket["name"], "lifecycle") or {}
+    floor = config.get("TransitionDefaultMinimumObjectSize") or "all_storage_classes_128K"
+    sized_by_rule = _conditions(rule).get("ObjectSizeGreaterThan") is not None
+    for row, targets in reached:
+        if not targets or not matches(rule, row["key"], row["size"], _tags(row)):
             continue
-        target = max(reached, key=lambda name: CLASS_RANK.get(name, 0))
+        target = max(targets, key=lambda name: CLASS_RANK.get(name, 0))
         if CLASS_RANK.get(target, 0) <= CLASS_RANK.get(row["storage_class"], 0):
             continue
         if row["size"] < SMALL_OBJECT and not sized_by_rule and not (
@@ -240,31 +264,37 @@ def _transition_current(state, bucket, rule: dict, now: float, position, budget:
         store.set_storage_class(state.db, row["id"], target)
         caller = calls.system_context(state, "s3", notifications.LIFECYCLE, bucket["account"], bucket["region"])
         notifications.object_transitioned(caller, bucket, row, target)
-    return len(rows), (rows[-1]["key"] if len(rows) == budget else None)
 
 
 def _expire_noncurrent(state, bucket, rule: dict, now: float, position, budget: int):
-    """Versions newest first within a key; a version became noncurrent when the next
-    newer one was written. The position carries that newer version's key and time and
-    how many noncurrent versions of the key were passed."""
     settings = rule["NoncurrentVersionExpiration"]
     cutoff = _created_before(now, settings.get("NoncurrentDays") or 0)
     keep = settings.get("NewerNoncurrentVersions") or 0
+    found, read, position = _noncurrent_versions(state, bucket, rule, position, budget)
+    for row, rank, since in found:
+        if rank > keep and since < cutoff and matches(rule, row["key"], row["size"], _tags(row)):
+            _remove_version(state, bucket, row)
+    return read, position
+
+
+def _noncurrent_versions(state, bucket, rule: dict, position, budget: int):
+    """Versions newest first within a key; a version became noncurrent when the next
+    newer one was written. Returns ([(noncurrent version, its rank among the key's
+    noncurrent versions (1: the newest), when it became noncurrent)], rows read, where to
+    go on from). The position carries that newer version's key and time and how many
+    noncurrent versions of the key were passed."""
     prefix, upper = _prefix_range(rule)
     start, below_id, newer_key, newer_time, noncurrent_seen = position or (prefix, 1 << 62, None, None, 0)
-    due, read = [], 0
+    found, read = [], 0
     for key, row in itertools.islice(store.seek_versions(state.db, bucket["name"], start, below_id, upper), budget):
         read += 1
         if key != newer_key:
             noncurrent_seen = 0
         elif not row["is_latest"]:
             noncurrent_seen += 1
-            if noncurrent_seen > keep and newer_time < cutoff and matches(rule, key, row["size"], _tags(row)):
-                due.append(row)
+            found.append((row, noncurrent_seen, newer_time))
         start, below_id, newer_key, newer_time = key, row["id"], key, row["last_modified"]
-    for row in due:
-        _remove_version(state, bucket, row)
-    return read, ((start, below_id, newer_key, newer_time, noncurrent_seen) if read == budget else None)
+    return found, read, ((start, below_id, newer_key, newer_time, noncurrent_seen) if read == budget else None)
 
 
 def _remove_lone_delete_markers(state, bucket, rule: dict, now: float, position, budget: int):
