@@ -7,6 +7,8 @@ script's error paths meet S3's own words: a missing key, a missing bucket, a buc
 is not empty; on a versioned bucket the recursive removal leaves delete markers the
 script lists with `--query`."""
 import json
+import os
+import time
 
 from trip_helpers import aws, ok, ran
 
@@ -28,6 +30,10 @@ def test_export_folder_mirrored_and_checked(lakebox_server, client, bucket, tmp_
     for name, body in files.items():
         (export / name).parent.mkdir(parents=True, exist_ok=True)
         (export / name).write_text(body)
+        # The export was written a while ago: sync compares a file's mtime with the object's
+        # LastModified, which S3 gives to the second, so a file written in the second of its
+        # upload would look newer than its copy and go up again.
+        os.utime(export / name, (time.time() - 60, time.time() - 60))
     target = f"s3://{bucket}/mirror"
 
     first = ran(aws(lakebox_server, "s3", "sync", str(export), target, "--exclude", "*.tmp"))
