@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from trip_helpers import error_of, wait_for
+from trip_helpers import error_of, subscription_events, wait_for
 
 
 @pytest.fixture
@@ -26,24 +26,6 @@ def put(kinesis, name, first, count):
         {"Data": json.dumps({"tx": n, "amount": n * 7}).encode(), "PartitionKey": f"card-{n % 5}"}
         for n in range(first, first + count)])
     assert answer["FailedRecordCount"] == 0
-
-
-def subscribe(kinesis, consumer_arn, shard_id, **position):
-    """Every event of one subscription until it is caught up or the shard ends."""
-    for attempt in range(20):
-        try:
-            answer = kinesis.subscribe_to_shard(ConsumerARN=consumer_arn, ShardId=shard_id, StartingPosition=position)
-            break
-        except (kinesis.exceptions.LimitExceededException, kinesis.exceptions.ResourceInUseException):
-            time.sleep(1)                  # one call a second per consumer and shard; 5 s before a takeover
-    events = []
-    for event in answer["EventStream"]:
-        shard_event = event["SubscribeToShardEvent"]
-        events.append(shard_event)
-        if shard_event["MillisBehindLatest"] == 0 or "ChildShards" in shard_event:
-            break
-    answer["EventStream"].close()
-    return events
 
 
 def tx_ids(events):
@@ -71,7 +53,7 @@ def test_backfill_since_an_incident(client, transactions):
     incident = datetime.datetime.now(datetime.timezone.utc)
     time.sleep(1.1)
     put(kinesis, name, 10, 15)
-    since = subscribe(kinesis, consumer_arn, "shardId-000000000000", Type="AT_TIMESTAMP", Timestamp=incident)
+    since = subscription_events(kinesis, consumer_arn, "shardId-000000000000", Type="AT_TIMESTAMP", Timestamp=incident)
     assert tx_ids(since) == list(range(10, 25))
     assert all("ContinuationSequenceNumber" in e and "ChildShards" not in e for e in since)
     arrivals = [r["ApproximateArrivalTimestamp"] for e in since for r in e["Records"]]
@@ -83,7 +65,7 @@ def test_backfill_since_an_incident(client, transactions):
     kinesis.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
     put(kinesis, name, 25, 10)
 
-    parent = subscribe(kinesis, consumer_arn, "shardId-000000000000", Type="AFTER_SEQUENCE_NUMBER",
+    parent = subscription_events(kinesis, consumer_arn, "shardId-000000000000", Type="AFTER_SEQUENCE_NUMBER",
                        SequenceNumber=since[-1]["ContinuationSequenceNumber"])
     assert tx_ids(parent) == []
     end = parent[-1]
@@ -93,7 +75,7 @@ def test_backfill_since_an_incident(client, transactions):
     assert all(c["ParentShards"] == ["shardId-000000000000"] for c in end["ChildShards"])
     after_split = []
     for child in children:
-        after_split += tx_ids(subscribe(kinesis, consumer_arn, child, Type="TRIM_HORIZON"))
+        after_split += tx_ids(subscription_events(kinesis, consumer_arn, child, Type="TRIM_HORIZON"))
     assert sorted(after_split) == list(range(25, 35))
 
 

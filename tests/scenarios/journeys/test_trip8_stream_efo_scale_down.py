@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from trip_helpers import error_of, wait_for
+from trip_helpers import error_of, subscription_events, wait_for
 
 THROTTLED = "ProvisionedThroughputExceededException"
 SHARDS = ["shardId-000000000000", "shardId-000000000001"]
@@ -43,24 +43,6 @@ def produce(kinesis, name, first, count, payload=2048):
             time.sleep(delay)
             delay = min(delay * 2, 2)
     return throttled
-
-
-def subscribe(kinesis, consumer_arn, shard_id, **position):
-    for _ in range(20):
-        try:
-            answer = kinesis.subscribe_to_shard(ConsumerARN=consumer_arn, ShardId=shard_id,
-                                                StartingPosition=position)
-            break
-        except (kinesis.exceptions.LimitExceededException, kinesis.exceptions.ResourceInUseException):
-            time.sleep(1)
-    events = []
-    for event in answer["EventStream"]:
-        shard_event = event["SubscribeToShardEvent"]
-        events.append(shard_event)
-        if shard_event["MillisBehindLatest"] == 0 or "ChildShards" in shard_event:
-            break
-    answer["EventStream"].close()
-    return events
 
 
 def orders_in(events):
@@ -108,7 +90,7 @@ def test_two_consumers_through_a_merge(client, orders):
     checkpoints = {team: {} for team in seen}
     for team in seen:
         for shard in SHARDS:
-            events = subscribe(kinesis, consumers[team], shard, Type="TRIM_HORIZON")
+            events = subscription_events(kinesis, consumers[team], shard, Type="TRIM_HORIZON")
             checkpoints[team][shard] = events[-1]["ContinuationSequenceNumber"]
             seen[team][shard] = orders_in(events)
     for team in seen:
@@ -122,13 +104,13 @@ def test_two_consumers_through_a_merge(client, orders):
 
     for team in seen:
         for shard in SHARDS:
-            end = subscribe(kinesis, consumers[team], shard, Type="AFTER_SEQUENCE_NUMBER",
+            end = subscription_events(kinesis, consumers[team], shard, Type="AFTER_SEQUENCE_NUMBER",
                             SequenceNumber=checkpoints[team][shard])
             assert orders_in(end) == []
             assert "ContinuationSequenceNumber" not in end[-1]
             assert [(c["ShardId"], sorted(c["ParentShards"])) for c in end[-1]["ChildShards"]] == [
                 (child["ShardId"], SHARDS)]
-        merged = orders_in(subscribe(kinesis, consumers[team], child["ShardId"], Type="TRIM_HORIZON"))
+        merged = orders_in(subscription_events(kinesis, consumers[team], child["ShardId"], Type="TRIM_HORIZON"))
         assert merged == list(range(1500, 1560))
         by_customer = {}
         for shard in SHARDS:

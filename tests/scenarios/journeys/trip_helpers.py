@@ -206,3 +206,23 @@ def pyathena_connect(lakebox_server, bucket, database, **kwargs):
     kwargs.setdefault("s3_staging_dir", f"s3://{bucket}/staging/")
     return connect(region_name=REGION, schema_name=database, aws_access_key_id=KEY, aws_secret_access_key=SECRET,
                    endpoint_url=lakebox_server.endpoint, **kwargs)
+
+
+def subscription_events(kinesis, consumer_arn, shard_id, **position) -> list:
+    """Every event of one SubscribeToShard until it is caught up or the shard ends; a
+    refused subscribe is tried again a second later (one call a second per consumer and
+    shard, 5 s before another connection takes a shard over)."""
+    for _ in range(20):
+        try:
+            answer = kinesis.subscribe_to_shard(ConsumerARN=consumer_arn, ShardId=shard_id, StartingPosition=position)
+            break
+        except (kinesis.exceptions.LimitExceededException, kinesis.exceptions.ResourceInUseException):
+            time.sleep(1)
+    events = []
+    for event in answer["EventStream"]:
+        shard_event = event["SubscribeToShardEvent"]
+        events.append(shard_event)
+        if shard_event["MillisBehindLatest"] == 0 or "ChildShards" in shard_event:
+            break
+    answer["EventStream"].close()
+    return events
