@@ -1,5 +1,6 @@
 """KMS pure logic: key specs and what each may do, ids and ARNs, the ciphertext blob
 format, the default key policy. No state, no I/O."""
+import hashlib
 import re
 import struct
 import uuid
@@ -113,18 +114,27 @@ def material_size(spec: str) -> int | None:
 # ---------------------------------------------------------------------------
 # The ciphertext blob of symmetric keys (lakebox's own format: AWS's is opaque too).
 #
-#   1 byte   format: 1 = key id is a UUID, 2 = a multi-Region "mrk-" id
+#   1 byte   format: 3 = key id is a UUID, 4 = a multi-Region "mrk-" id
 #   16 bytes the key id
 #   4 bytes  key material version (big-endian), so rotated keys still decrypt old blobs
+#   4 bytes  check value: a 32-bit digest of the 21 bytes before it
 #   12 bytes AES-GCM nonce
 #   rest     AES-256-GCM ciphertext and 16-byte tag
 #
-# The first 21 bytes and the encryption context are the GCM associated data: a blob
-# opened with another context, or whose header was altered, fails authentication.
+# The check value tells our blobs from other bytes (an RSA ciphertext, say) before any
+# key is looked up: without it, one random blob in 128 began with a valid format byte and
+# was answered as naming a missing key. Formats 1 and 2 are the same header without the
+# check value, written before it existed; they are still read (their data may be stored),
+# and a missing key under them means "not ours" rather than "not found".
+#
+# The header and the encryption context are the GCM associated data: a blob opened with
+# another context, or whose header was altered, fails authentication.
 
 _HEADER = struct.Struct(">B16sI")
+_CHECK = struct.Struct(">I")
 NONCE_BYTES, TAG_BYTES = 12, 16
-BLOB_OVERHEAD = _HEADER.size + NONCE_BYTES + TAG_BYTES
+UUID_FORMAT, MRK_FORMAT = 3, 4
+_LEGACY_FORMATS = {1: UUID_FORMAT, 2: MRK_FORMAT}
 
 
 @dataclass(frozen=True)
@@ -134,27 +144,38 @@ class Sealed:
     nonce: bytes
     body: bytes
     header: bytes
+    legacy: bool = False       # formats 1 and 2: no check value
 
 
 def blob_header(key_id: str, version: int) -> bytes:
     if key_id.startswith("mrk-"):
-        return _HEADER.pack(2, bytes.fromhex(key_id[4:]), version)
-    return _HEADER.pack(1, bytes.fromhex(key_id.replace("-", "")), version)
+        header = _HEADER.pack(MRK_FORMAT, bytes.fromhex(key_id[4:]), version)
+    else:
+        header = _HEADER.pack(UUID_FORMAT, bytes.fromhex(key_id.replace("-", "")), version)
+    return header + _check_value(header)
 
 
 def open_blob(blob: bytes) -> Sealed | None:
     """The parts of a blob, or None when it is not one of ours."""
-    if len(blob) < BLOB_OVERHEAD:
+    if len(blob) < _HEADER.size + NONCE_BYTES + TAG_BYTES:
         return None
     kind, raw_id, version = _HEADER.unpack_from(blob)
-    if kind == 1:
-        key_id = str(uuid.UUID(bytes=raw_id))
-    elif kind == 2:
-        key_id = "mrk-" + raw_id.hex()
+    legacy = kind in _LEGACY_FORMATS
+    if legacy:
+        start, kind = _HEADER.size, _LEGACY_FORMATS[kind]
+    elif kind in (UUID_FORMAT, MRK_FORMAT) and len(blob) >= _HEADER.size + _CHECK.size + NONCE_BYTES + TAG_BYTES:
+        start = _HEADER.size + _CHECK.size
+        if blob[_HEADER.size:start] != _check_value(blob[:_HEADER.size]):
+            return None
     else:
         return None
-    start = _HEADER.size
-    return Sealed(key_id, version, blob[start:start + NONCE_BYTES], blob[start + NONCE_BYTES:], blob[:start])
+    key_id = str(uuid.UUID(bytes=raw_id)) if kind == UUID_FORMAT else "mrk-" + raw_id.hex()
+    return Sealed(key_id, version, blob[start:start + NONCE_BYTES], blob[start + NONCE_BYTES:], blob[:start],
+                  legacy)
+
+
+def _check_value(header: bytes) -> bytes:
+    return hashlib.blake2b(header, digest_size=_CHECK.size, person=b"lakebox-kms").digest()
 
 
 def context_bytes(context: dict | None) -> bytes:

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from lakebox.services.kms import lookup, model, store
 from lakebox.storage.lru import Lru
-from lakebox.services.kms.errors import IncorrectKeyException, InvalidCiphertextException
+from lakebox.services.kms.errors import IncorrectKeyException, InvalidCiphertextException, NotFoundException
 
 MATERIAL_CACHE_CAP = 4_096
 
@@ -39,7 +39,7 @@ def blob_key(ctx, sealed, key_id_param: str | None, operation: str):
     """The key row that can open `sealed` now: it exists, is enabled, and is a symmetric
     encryption key with the blob's material version (Decrypt's checks, in its order)."""
     if key_id_param is None:
-        key = lookup.key_in_region(ctx, sealed.key_id)
+        key = _named_key(ctx, sealed)
     else:
         # A KeyId (possibly another account's key ARN) must name the blob's key.
         key = lookup.find_key(ctx, key_id_param)
@@ -51,6 +51,15 @@ def blob_key(ctx, sealed, key_id_param: str | None, operation: str):
     if key["key_spec"] != model.DEFAULT_SPEC or sealed.version > key["current_version"]:
         raise InvalidCiphertextException()
     return key
+
+
+def _named_key(ctx, sealed):
+    try:
+        return lookup.key_in_region(ctx, sealed.key_id)
+    except NotFoundException:
+        if sealed.legacy:       # no check value: the bytes may only look like one of our blobs
+            raise InvalidCiphertextException() from None
+        raise
 
 
 def open_sealed(state, key, sealed, context):

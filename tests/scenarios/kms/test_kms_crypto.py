@@ -9,6 +9,7 @@ spec Y.", the RSA plaintext limits, "Digest is invalid length for algorithm X.",
 4,096-byte and 1,024-byte constraint messages)."""
 import hashlib
 import hmac
+import os
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
@@ -44,6 +45,14 @@ def test_tampered_or_foreign_ciphertext_is_invalid(kms, make_key):
     assert error_of(kms.decrypt, CiphertextBlob=bytes(blob))[0] == "InvalidCiphertextException"
     assert error_of(kms.decrypt, CiphertextBlob=b"not a kms ciphertext at all, no, not at all")[0] == \
         "InvalidCiphertextException"
+
+
+@pytest.mark.parametrize("first_byte", range(6))
+def test_random_bytes_are_invalid_ciphertext_whatever_they_begin_with(kms, first_byte):
+    # An RSA ciphertext decrypted without its KeyId is 256 random bytes to Decrypt.
+    for _ in range(20):
+        blob = bytes([first_byte]) + os.urandom(255)
+        assert error_of(kms.decrypt, CiphertextBlob=blob) == ("InvalidCiphertextException", "")
 
 
 def test_decrypt_without_a_ciphertext_is_refused(kms):

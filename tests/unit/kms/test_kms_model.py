@@ -1,4 +1,5 @@
 """KMS pure logic: key references, the ciphertext blob header, encryption context bytes."""
+import os
 import uuid
 
 from lakebox.services.kms import model
@@ -32,6 +33,27 @@ def test_blob_header_round_trips_key_id_and_version():
 def test_short_or_unknown_blobs_are_not_ours():
     assert model.open_blob(b"short") is None
     assert model.open_blob(b"\x09" + b"x" * 80) is None
+
+
+def test_random_bytes_with_a_current_format_byte_are_not_ours():
+    # An RSA ciphertext is random bytes: its first byte names a format one time in 64.
+    for kind in (model.UUID_FORMAT, model.MRK_FORMAT):
+        assert all(model.open_blob(bytes([kind]) + os.urandom(255)) is None for _ in range(200))
+
+
+def test_a_blob_whose_header_was_altered_is_not_ours():
+    blob = bytearray(model.blob_header(model.new_key_id(False), 1) + b"n" * 12 + b"t" * 20)
+    blob[5] ^= 1
+    assert model.open_blob(bytes(blob)) is None
+
+
+def test_blobs_written_before_the_check_value_still_open_as_legacy():
+    key_id = model.new_key_id(False)
+    old = bytes([1]) + uuid.UUID(key_id).bytes + (3).to_bytes(4, "big") + b"n" * 12 + b"body and tag....."
+    sealed = model.open_blob(old)
+    assert (sealed.key_id, sealed.version, sealed.legacy) == (key_id, 3, True)
+    assert sealed.header == old[:21] and sealed.body == b"body and tag....."
+    assert not model.open_blob(model.blob_header(key_id, 3) + b"n" * 12 + b"body and tag.....").legacy
 
 
 def test_context_bytes_ignore_order_and_tell_pairs_apart():
