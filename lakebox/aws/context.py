@@ -63,6 +63,7 @@ class RequestContext:
     session: dict | None = None         # the STS session behind the access key, if any
     anonymous: bool = False             # an unsigned S3 request: no account; `account` is ""
     unverified_secret: str | None = None    # a signature over a body not yet read: checked once it is
+    via_service: str | None = None      # the service calling another's public.py for the caller (kms:ViaService)
 
     @property
     def headers(self) -> dict[str, str]:

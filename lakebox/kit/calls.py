@@ -7,7 +7,8 @@ callee sees who is asking, when, and with which request id. There are two caller
   client (S3 answering a browser's CORS preflight, Athena reading the caller's
   buckets). The callee's context keeps the caller's identity (account, ARN, session,
   anonymity), region, clock reading, request id and HTTP request; only the service and
-  operation are the callee's, so its access checks judge the same caller.
+  operation are the callee's, so its access checks judge the same caller, and
+  `via_service` names the calling service (KMS's `kms:ViaService`).
 - `system_context(state, service, operation, account, region)`: work no client asked
   for at that moment (a scheduled job, Firehose delivering a buffer, lifecycle expiry):
   the service acts as itself, for the `account` that owns the resources, with the
@@ -21,7 +22,7 @@ def on_behalf(ctx: RequestContext, service: str, operation: str) -> RequestConte
     # What dataclasses.replace does, at a quarter of its cost (it rebuilds the context
     # through __init__): S3 makes one for every GET of an SSE-KMS object.
     called = object.__new__(RequestContext)
-    called.__dict__.update(ctx.__dict__, service=service, operation=operation)
+    called.__dict__.update(ctx.__dict__, service=service, operation=operation, via_service=ctx.service)
     return called
 
 

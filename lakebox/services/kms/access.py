@@ -61,7 +61,7 @@ def check(ctx, key, operation: str, context: dict | None = None):
         lambda s: s.names_principal(caller), action, arn, policies.global_keys(ctx, _kms_keys(ctx, context)))
     if verdict == "Allow":
         return
-    if verdict is None and (_granted(ctx, key, caller, operation, context) or key["account"] == ctx.account):
+    if verdict is None and (key["account"] == ctx.account or _granted(ctx, key, caller, operation, context)):
         return
     raise _denied(ctx, action, arn, verdict)
 
@@ -128,6 +128,8 @@ def _kms_keys(ctx, context):
     def lookup(name: str):
         if name == "kms:calleraccount":
             return ctx.account
+        if name == "kms:viaservice":        # a service using the key for the caller: s3.us-east-1.amazonaws.com
+            return f"{ctx.via_service}.{ctx.region}.amazonaws.com" if ctx.via_service else None
         if name == "kms:encryptioncontextkeys":
             return list(context) if context else None
         if name.startswith("kms:encryptioncontext:"):

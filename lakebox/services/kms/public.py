@@ -10,7 +10,7 @@ KMS's own error code and message (S3 answers them as `KMS.<code>`)."""
 import os
 
 from lakebox.aws.errors import ServiceError
-from lakebox.services.kms import lookup, model, sealing, usage
+from lakebox.services.kms import access, lookup, model, sealing, usage
 from lakebox.services.kms.managed import managed_key
 from lakebox.storage.lru import Lru
 
@@ -28,6 +28,7 @@ def generate_data_key(ctx, key_id: str | None, context: dict | None, service: st
     """(plaintext data key of 32 bytes, its ciphertext blob, the key's ARN)."""
     with _as_failure():
         key = _usable(ctx, key_id, service, "GenerateDataKey")
+        access.check(ctx, key, "GenerateDataKey", context)
         plaintext = os.urandom(32)
         blob, _ = sealing.seal(ctx.state, key, plaintext, context)
         usage.note(ctx, key)
@@ -38,6 +39,7 @@ def encrypt(ctx, key_id: str | None, plaintext: bytes, context: dict | None, ser
     """(ciphertext blob, the key's ARN), as Encrypt would make them (no size limit)."""
     with _as_failure():
         key = _usable(ctx, key_id, service, "Encrypt")
+        access.check(ctx, key, "Encrypt", context)
         blob, _ = sealing.seal(ctx.state, key, plaintext, context)
         usage.note(ctx, key)
         return blob, lookup.arn_of(key)
@@ -66,6 +68,7 @@ def decrypt(ctx, blob: bytes, context: dict | None):
             plaintext, key, _ = sealing.unseal(ctx, blob, context, None, "Decrypt")
             arn = lookup.arn_of(key)
             cache.put(entry, (plaintext, key["uid"], model.open_blob(blob), arn))
+        access.check(ctx, key, "Decrypt", context)
         usage.note(ctx, key)
         return plaintext, arn
 

@@ -49,12 +49,17 @@ def kms_key_arn(ctx, key_id: str | None) -> str:
     try:
         return kms.check_usable(calls.on_behalf(ctx, "kms", "GenerateDataKey"), key_id, "s3")
     except KmsFailure as failure:
-        raise kms_error(failure, key_id) from None
+        raise kms_error(ctx, failure, key_id, "kms:GenerateDataKey") from None
 
 
-def kms_error(failure: KmsFailure, key_id: str | None):
+def kms_error(ctx, failure: KmsFailure, key_id: str | None, action: str):
     """S3 answers KMS's refusals as 400 `KMS.<code>`; a key that does not exist is named as
-    the request named it."""
+    the request named it. A key policy that does not let the caller use the key is S3's
+    own 403 AccessDenied, worded as S3 words it (as users quote it)."""
+    if failure.code == "AccessDeniedException":
+        return errors.AwsError("AccessDenied", f"User: {ctx.caller_arn} is not authorized to perform: {action} on "
+                               "this resource because the resource does not exist in this Region, no resource-based "
+                               "policies allow access, or a resource-based policy explicitly denies access", 403)
     message = f"Invalid keyId '{key_id}'" if failure.code == "NotFoundException" and key_id else failure.message
     return errors.AwsError("KMS." + failure.code, message, 400)
 
@@ -79,7 +84,7 @@ def new_data_key(ctx, bucket: str, key: str, attrs: dict, params: dict) -> tuple
             plaintext, blob, _ = kms.generate_data_key(calls.on_behalf(ctx, "kms", "GenerateDataKey"), key_id,
                                                        {"aws:s3:arn": object_arn(bucket, key)}, "s3")
         except KmsFailure as failure:
-            raise kms_error(failure, key_id) from None
+            raise kms_error(ctx, failure, key_id, "kms:GenerateDataKey") from None
         return plaintext, blob
     plaintext = os.urandom(32)
     nonce = os.urandom(12)
@@ -336,7 +341,7 @@ def keystream_of(ctx, row, attrs: dict, params: dict, prefix: str = "") -> "Keys
             data_key, _ = kms.decrypt(calls.on_behalf(ctx, "kms", "Decrypt"), wrapped,
                                       {"aws:s3:arn": object_arn(row["bucket"], row["key"])})
         except KmsFailure as failure:
-            raise kms_error(failure, None) from None
+            raise kms_error(ctx, failure, None, "kms:Decrypt") from None
     cache = _keystreams(ctx.state)
     keystream = cache.get(sealing)
     if keystream is None:
