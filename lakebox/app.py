@@ -98,10 +98,7 @@ async def _already_read(data: bytes):
 
 def _error_response(state, route, req, error, ctx):
     wire = route.wire if route else _guess_wire(req)
-    if ctx:
-        request_id = ctx.request_id
-    else:
-        request_id = errors.new_s3_request_id() if wire == "rest-xml" else errors.new_request_id()
+    request_id = ctx.request_id if ctx else errors.new_request_id_for(wire)
     return serialize.serialize_error(wire, route.spec if route else None, error, request_id,
                                      type_of=state.hooks.error_type(route))
 

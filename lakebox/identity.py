@@ -19,7 +19,7 @@ from lakebox import credentials
 from lakebox.aws import signing
 from lakebox.aws.context import RequestContext
 from lakebox.aws.errors import (ExpiredS3Token, ExpiredToken, InvalidClientTokenId, InvalidToken, UnrecognizedClient,
-                               new_s3_request_id)
+                               new_request_id_for)
 from lakebox.services.sts import public as sts
 
 DEFAULT_ACCOUNT = "000000000000"
@@ -38,7 +38,7 @@ def identify(state, route, req) -> RequestContext:
         return RequestContext(
             service="s3", operation=route.operation.name, account="", region=route.region or DEFAULT_REGION,
             access_key="", caller_arn=ANONYMOUS_ARN, now=now, state=state, request=req, anonymous=True,
-            request_id=new_s3_request_id())
+            request_id=new_request_id_for(route.wire))
     session = sts.session_for_key(state, access_key) if access_key else None
     secret = None
     if session is not None:
@@ -58,7 +58,7 @@ def identify(state, route, req) -> RequestContext:
         service=route.spec.name, operation=route.operation.name, account=account,
         region=route.region or DEFAULT_REGION, access_key=access_key, caller_arn=caller_arn,
         now=now, state=state, request=req, session=session, **_verified(route, req, secret),
-        **({"request_id": new_s3_request_id()} if route.spec.name == "s3" else {}))
+        request_id=new_request_id_for(route.wire))
 
 
 def known_secret(state, access_key: str) -> str | None:

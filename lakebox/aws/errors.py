@@ -27,6 +27,12 @@ def new_s3_request_id() -> str:
     return "".join(chars)
 
 
+def new_request_id_for(wire: str) -> str:
+    """A new request's id in its protocol's shape: S3's REST-XML APIs name requests as S3
+    does, every other protocol with a UUID."""
+    return new_s3_request_id() if wire == "rest-xml" else new_request_id()
+
+
 def s3_host_id(request_id: str) -> str:
     """S3's x-amz-id-2 (the error body's HostId) of a request: 76 characters of base64 (56
     bytes), derived from the request id so that every place that names the request agrees."""

@@ -304,7 +304,7 @@ def _encode_xml(shape, value) -> bytes:
 
 
 def _request_id_headers(route, request_id):
-    if route.spec.name == "s3":
+    if route.wire == "rest-xml":
         return [("x-amz-request-id", request_id), ("x-amz-id-2", errors.s3_host_id(request_id))]
     return [("x-amzn-RequestId", request_id)]
 
