@@ -1,0 +1,84 @@
+"""Avro compatibility as Glue judges it: the outcomes Glue recorded for these schemas in
+a public test suite validated against AWS (a version that breaks the mode is FAILURE;
+FAILURE versions are not compared against afterwards), and what each format refuses."""
+import json
+
+import pytest
+
+from lakebox.services.glue import schema_compat
+
+NAME = {"name": "Name", "type": "string"}
+AGE = {"name": "Age", "type": "int"}
+SALARY = {"name": "Salary", "type": ["null", "int"], "default": None}
+
+
+def person(*fields):
+    return json.dumps({"type": "record", "namespace": "Test", "name": "Person", "fields": [NAME, *fields]})
+
+
+P, PA, PS, PAS = person(), person(AGE), person(SALARY), person(AGE, SALARY)
+
+
+def statuses(mode, definitions):
+    """The status each version would get, registering them in turn."""
+    kept, out = [], []
+    for definition in definitions:
+        parsed = schema_compat.parse("AVRO", definition)
+        failed = kept and schema_compat.incompatibility("AVRO", mode, parsed, kept)
+        out.append("FAILURE" if failed else "AVAILABLE")
+        if not failed:
+            kept.append(parsed)
+    return out[-1]
+
+
+@pytest.mark.parametrize("mode, versions, expected", [
+    ("NONE", [PA, P], "AVAILABLE"), ("NONE", [P, PA], "AVAILABLE"),
+    ("BACKWARD", [PA, P], "AVAILABLE"), ("BACKWARD", [P, PA], "FAILURE"),
+    ("FORWARD", [P, PA], "AVAILABLE"), ("FORWARD", [PA, P], "FAILURE"),
+    ("FULL", [P, PA], "FAILURE"), ("FULL", [PA, P], "FAILURE"),
+    ("FULL", [P, PS], "AVAILABLE"), ("FULL", [PS, P], "AVAILABLE"),
+    ("BACKWARD_ALL", [PAS, PA, P], "AVAILABLE"), ("BACKWARD_ALL", [PAS, P, PA], "FAILURE"),
+    ("FORWARD_ALL", [P, PAS, PA], "AVAILABLE"), ("FORWARD_ALL", [PA, PAS, P], "FAILURE"),
+    ("FULL_ALL", [P, PAS, PS], "AVAILABLE"), ("FULL_ALL", [P, PS, PAS], "FAILURE"),
+])
+def test_avro_modes(mode, versions, expected):
+    assert statuses(mode, versions) == expected
+
+
+def test_avro_resolution_rules():
+    def reads(reader, writer):
+        return schema_compat.avro_reads(schema_compat.parse("AVRO", json.dumps(reader)),
+                                        schema_compat.parse("AVRO", json.dumps(writer)))
+    assert reads("long", "int") is None and reads("double", "float") is None and reads("int", "long")
+    assert reads(["null", "string"], "string") is None and reads("string", ["null", "string"])
+    enum = {"type": "enum", "name": "E", "symbols": ["A", "B"]}
+    assert reads(enum, dict(enum, symbols=["A"])) is None and reads(dict(enum, symbols=["A"]), enum)
+    assert reads(dict(enum, symbols=["A"], default="A"), enum) is None
+    node = {"type": "record", "name": "Node", "fields": [
+        {"name": "next", "type": ["null", "Node"], "default": None}]}
+    assert reads(node, node) is None
+    assert reads({"type": "array", "items": "long"}, {"type": "array", "items": "int"}) is None
+
+
+@pytest.mark.parametrize("data_format, definition", [
+    ("AVRO", "not json"), ("AVRO", '{"type": "record", "name": "R"}'),
+    ("AVRO", '{"type": "record", "name": "R", "fields": [{"name": "a", "type": "strng"}]}'),
+    ("JSON", "[1]"), ("JSON", '{"type": "text"}'),
+    ("PROTOBUF", 'syntax = "proto3";'), ("PROTOBUF", "message A { string a = 1;"),
+    ("PROTOBUF", 'syntax = "proto4";\nmessage A { string a = 1; }'),
+])
+def test_invalid_definitions(data_format, definition):
+    with pytest.raises(schema_compat.InvalidDefinition):
+        schema_compat.parse(data_format, definition)
+
+
+def test_canonical_form_ignores_spacing():
+    assert schema_compat.canonical("AVRO", P) == schema_compat.canonical("AVRO", json.dumps(json.loads(P), indent=2))
+    assert schema_compat.canonical("PROTOBUF", "message A {\n  string a = 1;\n}") == \
+        schema_compat.canonical("PROTOBUF", "message A { string a = 1; }")
+
+
+def test_protobuf_field_number_keeps_its_type():
+    old = schema_compat.parse("PROTOBUF", "message A { string a = 1; int32 b = 2; }")
+    assert schema_compat.proto_reads(schema_compat.parse("PROTOBUF", "message A { string a = 1; }"), old) is None
+    assert schema_compat.proto_reads(schema_compat.parse("PROTOBUF", "message A { bytes a = 1; }"), old)
