@@ -162,6 +162,16 @@ def _parse_protobuf(definition: str):
 # Avro schemas with their named types resolved
 
 
+_AVRO_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _check_name(name: str, what: str):
+    """Avro names: each dotted part starts with a letter or underscore (the specification, "Names")."""
+    parts = name.split(".") if what == "name" else [name]
+    if not all(_AVRO_NAME.fullmatch(part) for part in parts):
+        raise InvalidDefinition(f"Invalid Avro schema: illegal {what}: {name}")
+
+
 class AvroSchema:
     """An Avro schema as nodes ({"type": ...}) whose named types are kept by full name."""
 
@@ -179,12 +189,22 @@ class AvroSchema:
         if isinstance(node, str):
             return self._ref(node, namespace)
         if isinstance(node, list):
-            return {"type": "union", "types": [self._walk(branch, namespace) for branch in node]}
+            branches = [self._walk(branch, namespace) for branch in node]
+            seen = set()
+            for branch in branches:
+                key = branch.get("name") if branch["type"] in ("record", "enum", "fixed", "ref") else branch["type"]
+                if branch["type"] == "union":
+                    raise InvalidDefinition("Invalid Avro schema: a union may not immediately contain another union")
+                if key in seen:
+                    raise InvalidDefinition(f"Invalid Avro schema: duplicate in union: {key}")
+                seen.add(key)
+            return {"type": "union", "types": branches}
         kind = node.get("type")
         if isinstance(kind, (dict, list)):
             return self._walk(kind, namespace)
         if kind in ("record", "error", "enum", "fixed"):
             name = node["name"]
+            _check_name(name, "name")
             own = node.get("namespace", namespace) if "." not in name else name.rpartition(".")[0]
             full = name if "." in name or not own else f"{own}.{name}"
             out = {"type": "record" if kind == "error" else kind, "name": full, "short": full.rpartition(".")[2],
@@ -193,6 +213,11 @@ class AvroSchema:
             if kind in ("record", "error"):
                 if not isinstance(node.get("fields"), list):
                     raise InvalidDefinition(f"Invalid Avro schema: record {full} has no fields")
+                names = [f["name"] for f in node["fields"]]
+                for field_name in names:
+                    _check_name(field_name, "field name")
+                    if names.count(field_name) > 1:
+                        raise InvalidDefinition(f"Invalid Avro schema: duplicate field {field_name} in record {full}")
                 out["fields"] = [{"name": f["name"], "type": self._walk(f["type"], own),
                                   "has_default": "default" in f, "aliases": list(f.get("aliases") or [])}
                                  for f in node.get("fields", [])]

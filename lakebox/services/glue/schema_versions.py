@@ -42,9 +42,8 @@ def register_schema_version(ctx, params):
                 "Status": existing["Status"]}
     versions = store.schema_versions(db, ctx.account, ctx.region, schema["SchemaArn"])
     if schema["Compatibility"] == "DISABLED" and versions:
-        raise InvalidInputException("Compatibility DISABLED does not allow versioning. SchemaId: "
-                                    f"SchemaId(schemaName={schema['SchemaName']}, "
-                                    f"registryName={schema['RegistryName']})")
+        raise InvalidInputException(f"Schema {schema['SchemaName']} has Compatibility DISABLED: "
+                                    "it takes no version after its first.")
     olders = [_parsed(data_format, v["SchemaDefinition"]) for v in versions
               if v["Status"] == "AVAILABLE" and v["VersionNumber"] >= schema["SchemaCheckpoint"]]
     problem = schema_compat.incompatibility(data_format, schema["Compatibility"], new, olders)
@@ -145,9 +144,8 @@ def delete_schema_versions(ctx, params):
     schema = schema_or_error(ctx, params["SchemaId"])
     numbers = _version_numbers(params["Versions"])
     if schema["SchemaCheckpoint"] in numbers:
-        raise InvalidInputException("Cannot delete checkpoint version. SchemaId: "
-                                    f"SchemaId(schemaName={schema['SchemaName']}, "
-                                    f"registryName={schema['RegistryName']})")
+        raise InvalidInputException(f"Version {schema['SchemaCheckpoint']} is the schema's checkpoint and "
+                                    "cannot be deleted.")
     if 1 in numbers:
         raise InvalidInputException("The first schema version can only be deleted by DeleteSchema.")
     db = ctx.state.db

@@ -63,6 +63,10 @@ def test_avro_resolution_rules():
 @pytest.mark.parametrize("data_format, definition", [
     ("AVRO", "not json"), ("AVRO", '{"type": "record", "name": "R"}'),
     ("AVRO", '{"type": "record", "name": "R", "fields": [{"name": "a", "type": "strng"}]}'),
+    ("AVRO", '["int", "int"]'), ("AVRO", '["null", ["int"]]'),
+    ("AVRO", '{"type": "record", "name": "1R", "fields": []}'),
+    ("AVRO", '{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}, {"name": "a", "type": "int"}]}'),
+    ("AVRO", '{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "default": "x"}]}'),
     ("JSON", "[1]"), ("JSON", '{"type": "text"}'),
     ("PROTOBUF", 'syntax = "proto3";'), ("PROTOBUF", "message A { string a = 1;"),
     ("PROTOBUF", 'syntax = "proto4";\nmessage A { string a = 1; }'),
