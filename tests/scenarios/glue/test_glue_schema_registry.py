@@ -78,7 +78,9 @@ def test_producer_evolves_an_avro_schema(glue, registry):
     assert v3["VersionNumber"] == 3
     assert settled(glue, v3["SchemaVersionId"])["Status"] == "FAILURE"
 
-    listed = glue.list_schema_versions(SchemaId=schema_id)["Schemas"]
+    pages = glue.get_paginator("list_schema_versions").paginate(SchemaId=schema_id, PaginationConfig={
+        "PageSize": 1})
+    listed = [v for page in pages for v in page["Schemas"]]
     assert sorted((v["VersionNumber"], v["Status"]) for v in listed) == [
         (1, "AVAILABLE"), (2, "AVAILABLE"), (3, "FAILURE")]
 
