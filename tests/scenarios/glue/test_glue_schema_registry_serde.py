@@ -60,3 +60,23 @@ def test_kinesis_records_framed_with_schema_versions(glue, client, registry):
         assert [r.schema.fqn for r in read] == ["sensors.Reading"] * 3
     finally:
         kinesis.delete_stream(StreamName=stream)
+
+
+def test_json_records_round_trip_and_a_required_property_is_refused(glue, registry):
+    from aws_schema_registry.jsonschema import JsonSchema
+    order = {"$schema": "http://json-schema.org/draft-07/schema#", "title": "Order", "type": "object",
+             "properties": {"id": {"type": "string"}, "qty": {"type": "integer"}}, "required": ["id"]}
+    noted = dict(order, properties=dict(order["properties"], note={"type": "string"}))
+    registry_client = gsr.SchemaRegistryClient(glue, registry_name=registry, wait_interval_seconds=0.2,
+                                               max_wait_attempts=20)
+    serializer = gsr.KafkaSerializer(registry_client)
+    deserializer = gsr.KafkaDeserializer(registry_client)
+    framed = [serializer.serialize("orders", gsr.DataAndSchema(data, JsonSchema(schema)))
+              for data, schema in [({"id": "o1", "qty": 2}, order), ({"id": "o2", "note": "gift"}, noted)]]
+    assert [deserializer.deserialize("orders", data).data for data in framed] == [
+        {"id": "o1", "qty": 2}, {"id": "o2", "note": "gift"}]
+    schema = glue.get_schema(SchemaId={"RegistryName": registry, "SchemaName": "orders-value"})
+    assert (schema["DataFormat"], schema["Compatibility"], schema["LatestSchemaVersion"]) == ("JSON", "BACKWARD", 2)
+    with pytest.raises(gsr.SchemaRegistryException):
+        serializer.serialize("orders", gsr.DataAndSchema({"id": "o3", "note": "x"},
+                                                         JsonSchema(dict(noted, required=["id", "note"]))))
