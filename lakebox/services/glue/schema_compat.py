@@ -8,7 +8,9 @@ promoted (int to long, float, double; long to float, double; float to double; st
 bytes), a record field the writer lacks has a default, the writer's enum symbols are the
 reader's (or the reader has a default), and every writer union branch is readable. JSON
 Schema is judged by what a reader schema accepts of the writer's documents (types may
-widen, never narrow; no newly required property; no property closed off). Protobuf is
+widen, never narrow; no newly required property; no property closed off; no stricter
+bound, length or pattern; a reader's anyOf/oneOf must take each writer branch; local
+`$ref`s followed). Protobuf is
 judged by its field numbers: a number kept must keep its type.
 """
 import json
@@ -309,15 +311,53 @@ def _json_types(node) -> set | None:
     return {types} if isinstance(types, str) else set(types)
 
 
-def json_reads(reader, writer, path="#") -> str | None:
-    if reader is True or reader == {}:
-        return None
-    if writer is False:
+_UPPER_BOUNDS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties")
+_LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties")
+
+
+def _json_deref(root, node, hops=0):
+    """A local `$ref` (`#/definitions/...`, `#/$defs/...`) followed to what it points at."""
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#") \
+            and hops < 32:
+        target = root
+        for part in [p for p in node["$ref"][1:].split("/") if p]:
+            part = part.replace("~1", "/").replace("~0", "~")
+            target = target.get(part) if isinstance(target, dict) else None
+        if target is None:
+            return node
+        node, hops = target, hops + 1
+    return node
+
+
+def json_reads(reader, writer) -> str | None:
+    """None when every document the writer schema accepts is accepted by the reader schema
+    (as far as their keywords say), else the first reason not."""
+    return _json_read(reader, reader, writer, writer, "#", set())
+
+
+def _json_read(r_root, reader, w_root, writer, path, seen) -> str | None:
+    reader, writer = _json_deref(r_root, reader), _json_deref(w_root, writer)
+    if reader is True or reader == {} or writer is False:
         return None
     if reader is False:
         return f"{path}: the reader accepts nothing"
-    if not isinstance(reader, dict) or not isinstance(writer, dict):
+    if not isinstance(reader, dict) or not isinstance(writer, dict) or (id(reader), id(writer)) in seen:
         return None
+    seen = seen | {(id(reader), id(writer))}
+    for key in ("anyOf", "oneOf"):
+        if isinstance(writer.get(key), list):
+            rest = {k: v for k, v in writer.items() if k != key}
+            for index, branch in enumerate(writer[key]):
+                branch = _json_deref(w_root, branch)
+                whole = dict(rest, **branch) if isinstance(branch, dict) else branch
+                problem = _json_read(r_root, reader, w_root, whole, f"{path}/{key}/{index}", seen)
+                if problem:
+                    return problem
+            return None
+    for key in ("anyOf", "oneOf"):
+        if isinstance(reader.get(key), list):
+            if not any(_json_read(r_root, branch, w_root, writer, path, seen) is None for branch in reader[key]):
+                return f"{path}: no branch of the reader's {key} accepts what the writer allows"
     r_types, w_types = _json_types(reader), _json_types(writer)
     if r_types is not None:
         widened = set(r_types) | ({"integer"} if "number" in r_types else set())
@@ -329,22 +369,28 @@ def json_reads(reader, writer, path="#") -> str | None:
     if "enum" in reader:
         if "enum" not in writer or any(v not in reader["enum"] for v in writer["enum"]):
             return f"{path}: the reader's enum does not hold every value the writer allows"
+    for key in _UPPER_BOUNDS + _LOWER_BOUNDS:
+        if isinstance(reader.get(key), (int, float)) and not isinstance(reader[key], bool):
+            theirs = writer.get(key)
+            upper = key in _UPPER_BOUNDS
+            if not isinstance(theirs, (int, float)) or (theirs > reader[key] if upper else theirs < reader[key]):
+                return f"{path}: the reader's {key} {reader[key]} is stricter than the writer's"
+    if "pattern" in reader and reader["pattern"] != writer.get("pattern"):
+        return f"{path}: the reader's pattern is not the writer's"
     newly_required = set(reader.get("required") or []) - set(writer.get("required") or [])
     if newly_required:
         return f"{path}: the reader requires {sorted(newly_required)}, which the writer may leave out"
     r_props, w_props = reader.get("properties") or {}, writer.get("properties") or {}
-    r_closed = reader.get("additionalProperties") is False
+    r_extra = reader.get("additionalProperties", True)
     for name, w_sub in w_props.items():
-        if name in r_props:
-            problem = json_reads(r_props[name], w_sub, f"{path}/properties/{name}")
-            if problem:
-                return problem
-        elif r_closed:
-            return f"{path}/properties/{name}: the reader no longer allows this property"
-    if r_closed and writer.get("additionalProperties") is not False:
+        sub = r_props.get(name, r_extra)
+        problem = _json_read(r_root, sub, w_root, w_sub, f"{path}/properties/{name}", seen)
+        if problem:
+            return problem if name in r_props else f"{path}/properties/{name}: the reader no longer allows it"
+    if r_extra is False and writer.get("additionalProperties", True) is not False:
         return f"{path}: the reader closes additional properties the writer allows"
-    if isinstance(reader.get("items"), dict) and isinstance(writer.get("items"), dict):
-        return json_reads(reader["items"], writer["items"], f"{path}/items")
+    if isinstance(reader.get("items"), (dict, bool)) and "items" in writer:
+        return _json_read(r_root, reader["items"], w_root, writer["items"], f"{path}/items", seen)
     return None
 
 

@@ -86,3 +86,27 @@ def test_protobuf_field_number_keeps_its_type():
     old = schema_compat.parse("PROTOBUF", "message A { string a = 1; int32 b = 2; }")
     assert schema_compat.proto_reads(schema_compat.parse("PROTOBUF", "message A { string a = 1; }"), old) is None
     assert schema_compat.proto_reads(schema_compat.parse("PROTOBUF", "message A { bytes a = 1; }"), old)
+
+
+def test_json_schema_reader_accepts_what_the_writer_allows():
+    address = {"type": "object", "properties": {"zip": {"type": "string"}}}
+    base = {"type": "object", "required": ["id"], "definitions": {"A": address},
+            "properties": {"id": {"type": "string"}, "addr": {"$ref": "#/definitions/A"}}}
+
+    def variant(**changes):
+        return json.loads(json.dumps(dict(base, **changes)))
+    reads = schema_compat.json_reads
+    assert reads(base, base) is None
+    tighter = variant(properties={"id": {"type": "string", "maxLength": 5}, "addr": {"$ref": "#/definitions/A"}})
+    assert reads(tighter, base) and reads(base, tighter) is None
+    retyped = variant(definitions={"A": {"type": "object", "properties": {"zip": {"type": "integer"}}}})
+    assert "zip" in reads(retyped, base)
+    either = variant(properties={"id": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+                                 "addr": {"$ref": "#/definitions/A"}})
+    assert reads(either, base) is None and reads(base, either)
+    closed = variant(additionalProperties=False, properties={"id": {"type": "string"}})
+    assert reads(closed, base)
+    number = {"type": "number"}
+    assert reads(number, {"type": "integer"}) is None and reads({"type": "integer"}, number)
+    recursive = {"type": "object", "properties": {"next": {"$ref": "#"}}}
+    assert reads(recursive, recursive) is None
