@@ -11,7 +11,8 @@ Schema is judged by what a reader schema accepts of the writer's documents (type
 widen, never narrow; no newly required property; no property closed off; no stricter
 bound, length or pattern; a reader's anyOf/oneOf must take each writer branch; local
 `$ref`s followed). Protobuf is
-judged by its field numbers: a number kept must keep its type.
+judged by its field numbers: a number kept must keep its type and label (`optional`
+aside; the varint integer types and bool read as each other).
 """
 import json
 import re
@@ -118,27 +119,28 @@ def _proto_tokens(definition: str) -> list[str]:
     return _PROTO_TOKEN.findall(_PROTO_COMMENTS.sub(" ", definition))
 
 
+_PROTO_LABELS = ("optional", "required", "repeated")
+
+
 def _parse_protobuf(definition: str):
-    """The messages of a .proto file: {message path: {field number: (type, name)}}."""
+    """The messages of a .proto file: {message path: {field number: (label and type, name)}}."""
     tokens = _proto_tokens(definition)
     if tokens[:1] == ["syntax"]:
         if len(tokens) < 4 or tokens[1] != "=" or tokens[2].strip("'\"") not in ("proto2", "proto3") \
                 or tokens[3] != ";":
             raise InvalidDefinition("Invalid Protobuf schema: the syntax statement must be "
                                     "syntax = \"proto2\"; or syntax = \"proto3\";")
-    messages, stack, depth = {}, [], 0
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token in ("message", "enum", "service", "oneof", "extend") and i + 2 < len(tokens) \
-                and tokens[i + 2] == "{":
-            stack.append((token, tokens[i + 1], depth))
-            if token == "message":
-                messages[".".join(n for k, n, _ in stack if k == "message")] = {}
-            depth += 1
-            i += 3
-            continue
-        if token == "{":
+    messages, stack, depth, brackets, start = {}, [], 0, 0, 0
+    for i, token in enumerate(tokens):
+        if token == "[":
+            brackets += 1
+        elif token == "]":
+            brackets -= 1
+        elif token == "{":
+            if i >= 2 and tokens[i - 2] in ("message", "enum", "service", "oneof", "extend"):
+                stack.append((tokens[i - 2], tokens[i - 1], depth))
+                if tokens[i - 2] == "message":
+                    messages[".".join(n for k, n, _ in stack if k == "message")] = {}
             depth += 1
         elif token == "}":
             depth -= 1
@@ -146,14 +148,18 @@ def _parse_protobuf(definition: str):
                 raise InvalidDefinition("Invalid Protobuf schema: unbalanced braces")
             if stack and stack[-1][2] == depth:
                 stack.pop()
-        elif token == "=" and stack and stack[-1][0] in ("message", "oneof") and i >= 2 \
+        elif token == "=" and not brackets and stack and stack[-1][0] in ("message", "oneof") \
                 and i + 1 < len(tokens) and tokens[i + 1].isdigit():
-            message = ".".join(n for k, n, _ in stack if k == "message")
-            field_type = tokens[i - 2]
-            if field_type not in ("option", "reserved") and re.fullmatch(r"[A-Za-z_][\w.]*", tokens[i - 1]):
-                messages[message][int(tokens[i + 1])] = (field_type, tokens[i - 1])
-        i += 1
-    if depth != 0:
+            words = tokens[start:i - 1]
+            if words and words[0] not in ("option", "reserved", "extensions") \
+                    and re.fullmatch(r"[A-Za-z_]\w*", tokens[i - 1]):
+                message = ".".join(n for k, n, _ in stack if k == "message")
+                label = words[0] if words[0] in _PROTO_LABELS and len(words) > 1 else ""
+                field_type = "".join(words[1:] if label else words)
+                messages[message][int(tokens[i + 1])] = (f"{label} {field_type}".strip(), tokens[i - 1])
+        if token in (";", "{", "}") and not brackets:
+            start = i + 1
+    if depth != 0 or brackets:
         raise InvalidDefinition("Invalid Protobuf schema: unbalanced braces")
     if not messages:
         raise InvalidDefinition("Invalid Protobuf schema: at least one message must be defined")
@@ -398,12 +404,16 @@ def _json_read(r_root, reader, w_root, writer, path, seen) -> str | None:
 # Protobuf: a field number keeps its type
 
 
+_PROTO_VARINTS = {"int32", "int64", "uint32", "uint64", "bool"}    # one wire type, read as each other
+
+
 def proto_reads(reader: dict, writer: dict) -> str | None:
+    """None when no field number the writer uses means another type (or label) to the reader."""
     for message, fields in writer.items():
         for number, (field_type, name) in fields.items():
             kept = reader.get(message, {}).get(number)
-            if kept is not None and kept[0] != field_type and not (
-                    {kept[0], field_type} <= {"int32", "int64", "uint32", "uint64", "bool"}):
+            theirs, ours = (t.removeprefix("optional ") if t else t for t in (field_type, kept and kept[0]))
+            if kept is not None and theirs != ours and not {theirs, ours} <= _PROTO_VARINTS:
                 return f"{message}: field {number} changed type from {field_type} to {kept[0]}"
     return None
 

@@ -110,3 +110,34 @@ def test_json_schema_reader_accepts_what_the_writer_allows():
     assert reads(number, {"type": "integer"}) is None and reads({"type": "integer"}, number)
     recursive = {"type": "object", "properties": {"next": {"$ref": "#"}}}
     assert reads(recursive, recursive) is None
+
+
+def test_protobuf_fields_of_a_real_file():
+    proto = """syntax = "proto3";
+package com.example;
+import "google/protobuf/timestamp.proto";
+option java_package = "com.example";
+message Reading {
+  string sensor = 1;
+  double value = 2 [deprecated = true];
+  map<string, int32> tags = 3;
+  repeated string notes = 4;
+  google.protobuf.Timestamp at = 5;
+  oneof where { string site = 6; int64 zone = 7; }
+  enum Kind { KIND_UNKNOWN = 0; KIND_TEMP = 1; }
+  Kind kind = 8;
+  reserved 9, 10 to 12;
+  optional int32 level = 13 [json_name = "lvl"];
+  message Inner { bool ok = 1; }
+}
+service Readings { rpc Get (Reading) returns (Reading); }
+"""
+    fields = schema_compat.parse("PROTOBUF", proto)
+    assert {n: t for n, (t, _) in fields["Reading"].items()} == {
+        1: "string", 2: "double", 3: "map<string,int32>", 4: "repeated string", 5: "google.protobuf.Timestamp",
+        6: "string", 7: "int64", 8: "Kind", 13: "optional int32"}
+    assert fields["Reading.Inner"] == {1: ("bool", "ok")}
+    single = schema_compat.parse("PROTOBUF", "message A { string a = 1; }")
+    assert schema_compat.proto_reads(schema_compat.parse("PROTOBUF", "message A { repeated string a = 1; }"), single)
+    assert schema_compat.proto_reads(schema_compat.parse("PROTOBUF", "message A { optional string a = 1; }"),
+                                     single) is None
