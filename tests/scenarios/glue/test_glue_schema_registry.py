@@ -11,7 +11,9 @@ import json
 import time
 import uuid
 
+import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 V1 = {"type": "record", "name": "Reading", "namespace": "sensors",
@@ -267,3 +269,28 @@ def test_version_metadata(glue, registry):
     assert "env" not in glue.query_schema_version_metadata(SchemaVersionId=version_id)["MetadataInfoMap"]
     assert error_of(glue.remove_schema_version_metadata, SchemaVersionId=version_id,
                     MetadataKeyValue={"MetadataKey": "env", "MetadataValue": "prod"})[0] == "EntityNotFoundException"
+
+
+def test_a_session_narrowed_to_one_registry(lakebox_server, client, glue, registry):
+    """A producer's role session whose policy allows the schema registry calls on its own
+    registry's schemas only (resources `registry/<name>` and `schema/<registry>/*`)."""
+    account = client("sts").get_caller_identity()["Account"]
+    region = glue.meta.region_name
+    allowed = f"arn:aws:glue:{region}:{account}"
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "glue:*", "Resource": [
+        f"{allowed}:registry/{registry}", f"{allowed}:schema/{registry}/*"]}]})
+    answer = client("sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/producer", RoleSessionName="p1",
+                                       Policy=policy)
+    creds = answer["Credentials"]
+    session = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                            aws_session_token=creds["SessionToken"], region_name=region)
+    narrowed = session.client("glue", endpoint_url=lakebox_server.endpoint,
+                              config=Config(retries={"total_max_attempts": 1}))
+    created = narrowed.create_schema(RegistryId={"RegistryName": registry}, SchemaName="mine", DataFormat="AVRO",
+                                     SchemaDefinition=json.dumps(V1))
+    assert created["SchemaVersionStatus"] == "AVAILABLE"
+    code, message = error_of(narrowed.create_schema, SchemaName=f"other-{uuid.uuid4().hex[:6]}",
+                             DataFormat="AVRO", SchemaDefinition=json.dumps(V1))
+    assert code == "AccessDeniedException"
+    assert message.startswith(f"User: {answer['AssumedRoleUser']['Arn']} is not authorized to perform: "
+                              f"glue:CreateSchema on resource: {allowed}:registry/default-registry")
