@@ -53,15 +53,21 @@ def _loader():
 def _model_data(service: str) -> dict:
     """The service's model document, with the shape errata of its model patch applied
     (`SHAPE_ERRATA`: where botocore types a shape more narrowly than the service reads
-    it; on a copy: the loader caches the document)."""
+    it; `PATTERN_ERRATA`: string shapes whose pattern the service does not hold values
+    to as Java's `matches()` would; on a copy: the loader caches the document)."""
     data = _loader().load_service_model(service, "service-2")
-    errata = getattr(services.model_patch(service), "SHAPE_ERRATA", None)
-    if not errata:
+    patch = services.model_patch(service)
+    errata = getattr(patch, "SHAPE_ERRATA", None)
+    patterns = getattr(patch, "PATTERN_ERRATA", None)
+    if not errata and not patterns:
         return data
     data = copy.deepcopy(data)
-    for (shape, part), target in errata.items():
+    for (shape, part), target in (errata or {}).items():
         if shape in data["shapes"]:             # a later model may have fixed or renamed it
             data["shapes"][shape][part]["shape"] = target
+    for shape in patterns or ():
+        if shape in data["shapes"]:
+            data["shapes"][shape].pop("pattern", None)
     return data
 
 

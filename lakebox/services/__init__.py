@@ -9,7 +9,8 @@ payloads, extra response headers: see `lakebox/aws/hooks.py`).
 Model patches: where botocore's model of a service differs from what the service does,
 the service says so in a `model_patch` module (plain data, importing nothing), applied
 as the model is loaded: `SHAPE_ERRATA` {(shape, "member" | "key" | "value"): the shape
-it really refers to} (`aws/specs.py`), and for a JSON service that was a query service,
+it really refers to} and `PATTERN_ERRATA` (string shapes whose model pattern the service
+does not apply) (`aws/specs.py`), and for a JSON service that was a query service,
 `QUERY_NAMES`, the query wire names the JSON model dropped (`aws/query_compat.py`).
 So the core names no service.
 """

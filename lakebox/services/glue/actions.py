@@ -37,3 +37,10 @@ from lakebox.services.glue.job_definitions import (  # noqa: F401
     batch_get_jobs, create_job, delete_job, get_job, get_jobs, list_jobs, update_job)
 from lakebox.services.glue.job_runs import (  # noqa: F401
     batch_stop_job_run, get_job_run, get_job_runs, start_job_run)
+from lakebox.services.glue.schema_registry import (  # noqa: F401
+    create_registry, create_schema, delete_registry, delete_schema, get_registry, get_schema, list_registries,
+    list_schemas, update_registry, update_schema)
+from lakebox.services.glue.schema_versions import (  # noqa: F401
+    check_schema_version_validity, delete_schema_versions, get_schema_by_definition, get_schema_version,
+    get_schema_versions_diff, list_schema_versions, put_schema_version_metadata, query_schema_version_metadata,
+    register_schema_version, remove_schema_version_metadata)

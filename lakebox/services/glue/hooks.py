@@ -17,9 +17,39 @@ _CATALOG_ONLY = {"GetDatabases", "SearchTables", "GetCatalogImportStatus", "Impo
 
 
 def iam_request(ctx, params):
-    """`glue:<Operation>` on the Data Catalog resources it names (a list, root first);
-    requests about other Glue resources (crawlers, jobs, ...) leave them unchecked."""
-    return f"glue:{ctx.operation}", catalog_resources(ctx.operation, params, ctx.account, ctx.region), None
+    """`glue:<Operation>` on the Data Catalog resources it names (a list, root first), or on
+    the schema registry's registry and schema it names; requests about other Glue resources
+    (crawlers, jobs, ...) leave them unchecked."""
+    resources = registry_resources(ctx.operation, params, ctx.account, ctx.region)
+    if resources is None:
+        resources = catalog_resources(ctx.operation, params, ctx.account, ctx.region)
+    return f"glue:{ctx.operation}", resources, None
+
+
+def registry_resources(operation: str, params: dict, account: str, region: str) -> list[str] | None:
+    """The registry and schema ARNs a schema registry request names (the Service
+    Authorization Reference gives them as `registry/<name>` and `schema/<registry>/<name>`;
+    CreateSchema needs both). A SchemaVersionId alone names neither: None."""
+    schema_id, registry_id = params.get("SchemaId"), params.get("RegistryId")
+    if operation == "CreateSchema":
+        registry = (registry_id or {}).get("RegistryName") or _arn_name(
+            (registry_id or {}).get("RegistryArn"), "registry/") or "default-registry"
+        return [arns.build("glue", region, account, f"registry/{registry}"),
+                arns.build("glue", region, account, f"schema/{registry}/{params.get('SchemaName')}")]
+    if isinstance(schema_id, dict):
+        if schema_id.get("SchemaArn"):
+            return [schema_id["SchemaArn"]]
+        registry = schema_id.get("RegistryName") or "default-registry"
+        return [arns.build("glue", region, account, f"schema/{registry}/{schema_id.get('SchemaName')}")]
+    if isinstance(registry_id, dict) and operation != "ListSchemas":
+        return [registry_id.get("RegistryArn") or
+                arns.build("glue", region, account, f"registry/{registry_id.get('RegistryName')}")]
+    return None
+
+
+def _arn_name(arn: str | None, prefix: str) -> str | None:
+    parsed = arns.parse(arn) if arn else None
+    return parsed.resource.removeprefix(prefix) if parsed and parsed.resource.startswith(prefix) else None
 
 
 def catalog_resources(operation: str, params: dict, account: str, region: str) -> list[str] | None:

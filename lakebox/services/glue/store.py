@@ -98,6 +98,21 @@ SCHEMA = [
         doc TEXT NOT NULL,
         PRIMARY KEY (account, region, job, run_id))""",
     "CREATE INDEX glue_job_runs_by_state ON glue_job_runs (state)",
+    # schema registry (schema_versions.py): one row per registered version of a schema
+    # (registries and schemas are glue_objects of kinds "registry" and "schema"); `fingerprint`
+    # is the definition in canonical form, so a definition is found again by an index seek
+    """CREATE TABLE glue_schema_versions (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        schema_arn TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        version_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (account, region, schema_arn, version))""",
+    "CREATE UNIQUE INDEX glue_schema_versions_by_id ON glue_schema_versions (version_id)",
+    "CREATE INDEX glue_schema_versions_by_fingerprint ON glue_schema_versions (account, region, schema_arn, fingerprint)",
 ]
 
 
@@ -424,3 +439,47 @@ def active_job_runs(db, account=None, region=None, job=None):
         rows = db.query(f"SELECT account, region, doc FROM glue_job_runs WHERE state IN ({marks}) "
                         "AND account=? AND region=? AND job=?", (*ACTIVE_RUN_STATES, account, region, job))
     return [(r["account"], r["region"], _doc(r)) for r in rows]
+
+
+# ---------------------------------------------------------------------------
+# Schema versions (schema registry)
+
+
+def put_schema_version(db, account, region, doc, fingerprint):
+    db.execute("INSERT OR REPLACE INTO glue_schema_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               (account, region, doc["SchemaArn"], doc["VersionNumber"], doc["SchemaVersionId"], doc["Status"],
+                fingerprint, _dump(doc)))
+
+
+def schema_version(db, account, region, schema_arn, version):
+    return _doc(db.one("SELECT doc FROM glue_schema_versions WHERE account=? AND region=? AND schema_arn=? "
+                       "AND version=?", (account, region, schema_arn, version)))
+
+
+def schema_version_by_id(db, account, region, version_id):
+    return _doc(db.one("SELECT doc FROM glue_schema_versions WHERE account=? AND region=? AND version_id=?",
+                       (account, region, version_id)))
+
+
+def schema_version_by_fingerprint(db, account, region, schema_arn, fingerprint):
+    """The oldest version of the schema with this canonical definition (a FAILURE one too)."""
+    return _doc(db.one("SELECT doc FROM glue_schema_versions WHERE account=? AND region=? AND schema_arn=? "
+                       "AND fingerprint=? ORDER BY version LIMIT 1", (account, region, schema_arn, fingerprint)))
+
+
+def schema_versions(db, account, region, schema_arn):
+    """Every version of the schema, oldest first."""
+    rows = db.query("SELECT doc FROM glue_schema_versions WHERE account=? AND region=? AND schema_arn=? "
+                    "ORDER BY version", (account, region, schema_arn))
+    return [_doc(r) for r in rows]
+
+
+def delete_schema_versions(db, account, region, schema_arn, versions=None):
+    """The given versions of the schema, or all of them."""
+    if versions is None:
+        db.execute("DELETE FROM glue_schema_versions WHERE account=? AND region=? AND schema_arn=?",
+                   (account, region, schema_arn))
+        return
+    for version in versions:
+        db.execute("DELETE FROM glue_schema_versions WHERE account=? AND region=? AND schema_arn=? AND version=?",
+                   (account, region, schema_arn, version))

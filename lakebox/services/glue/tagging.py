@@ -28,6 +28,10 @@ def _resource_exists(ctx, arn: str) -> bool:
         return store.get_named(db, "crawlers", ctx.account, ctx.region, path) is not None
     if kind in ("connection", "job") and path:
         return store.get_object(db, ctx.account, ctx.region, kind, "", path) is not None
+    if kind == "registry" and path:
+        return store.get_object(db, ctx.account, ctx.region, "registry", "", path) is not None
+    if kind == "schema" and len(path.split("/")) == 2:
+        return store.get_object(db, ctx.account, ctx.region, "schema", *path.split("/")) is not None
     if kind == "userDefinedFunction" and len(names) == 2:
         return store.get_object(db, ctx.account, ctx.region, "function", *names) is not None
     return kind in ("catalog", "trigger", "workflow")

@@ -68,3 +68,29 @@ def test_cli_python_shell_job_run(lakebox_server, fresh_bucket, tmp_path):
         assert copied.read_text() == "3"
     finally:
         ok(aws(lakebox_server, "delete-job", "--job-name", job))
+
+
+def test_cli_schema_registry_with_definition_files(lakebox_server, tmp_path):
+    """Schemas kept as files, pretty-printed as editors write them, registered with file://."""
+    registry = f"cli-{uuid.uuid4().hex[:8]}"
+    v1 = {"type": "record", "name": "Click", "namespace": "web",
+          "fields": [{"name": "url", "type": "string"}, {"name": "at", "type": "long"}]}
+    v2 = dict(v1, fields=v1["fields"] + [{"name": "referrer", "type": ["null", "string"], "default": None}])
+    (tmp_path / "v1.avsc").write_text(json.dumps(v1, indent=2))
+    (tmp_path / "v2.avsc").write_text(json.dumps(v2, indent=2))
+    ok(aws(lakebox_server, "create-registry", "--registry-name", registry))
+    created = ok(aws(lakebox_server, "create-schema", "--registry-id", f"RegistryName={registry}",
+                     "--schema-name", "clicks", "--data-format", "AVRO", "--compatibility", "BACKWARD",
+                     "--schema-definition", f"file://{tmp_path / 'v1.avsc'}"))
+    assert (created["SchemaVersionStatus"], created["LatestSchemaVersion"]) == ("AVAILABLE", 1)
+    schema_id = f"RegistryName={registry},SchemaName=clicks"
+    v2_done = ok(aws(lakebox_server, "register-schema-version", "--schema-id", schema_id,
+                     "--schema-definition", f"file://{tmp_path / 'v2.avsc'}"))
+    assert v2_done["VersionNumber"] == 2
+    latest = ok(aws(lakebox_server, "get-schema-version", "--schema-id", schema_id,
+                    "--schema-version-number", "LatestVersion=true"))
+    assert json.loads(latest["SchemaDefinition"]) == v2
+    missing = aws(lakebox_server, "get-schema", "--schema-id", f"RegistryName={registry},SchemaName=nope")
+    assert "An error occurred (EntityNotFoundException) when calling the GetSchema operation: " \
+           "Schema is not found." in missing.stderr
+    ok(aws(lakebox_server, "delete-registry", "--registry-id", f"RegistryName={registry}"))

@@ -3,7 +3,7 @@ resource and all its ancestors, root first (AWS Glue Developer Guide, "Specifyin
 Glue resource ARNs")."""
 import pytest
 
-from lakebox.services.glue.hooks import catalog_resources
+from lakebox.services.glue.hooks import catalog_resources, registry_resources
 
 CATALOG = "arn:aws:glue:us-east-1:111122223333:catalog"
 DATABASE = "arn:aws:glue:us-east-1:111122223333:database/sales"
@@ -31,3 +31,22 @@ def test_another_accounts_catalog_by_catalog_id():
                              "111122223333", "eu-west-1") == [
         "arn:aws:glue:eu-west-1:444455556666:catalog", "arn:aws:glue:eu-west-1:444455556666:database/d",
         "arn:aws:glue:eu-west-1:444455556666:table/d/t"]
+
+
+REGISTRY = "arn:aws:glue:us-east-1:111122223333:registry/streams"
+SCHEMA = "arn:aws:glue:us-east-1:111122223333:schema/streams/clicks"
+
+
+@pytest.mark.parametrize("operation, params, expected", [
+    ("CreateSchema", {"RegistryId": {"RegistryName": "streams"}, "SchemaName": "clicks"}, [REGISTRY, SCHEMA]),
+    ("CreateSchema", {"RegistryId": {"RegistryArn": REGISTRY}, "SchemaName": "clicks"}, [REGISTRY, SCHEMA]),
+    ("CreateSchema", {"SchemaName": "clicks"}, [REGISTRY.replace("streams", "default-registry"),
+                                                SCHEMA.replace("streams", "default-registry")]),
+    ("RegisterSchemaVersion", {"SchemaId": {"RegistryName": "streams", "SchemaName": "clicks"}}, [SCHEMA]),
+    ("GetSchema", {"SchemaId": {"SchemaArn": SCHEMA}}, [SCHEMA]),
+    ("GetRegistry", {"RegistryId": {"RegistryName": "streams"}}, [REGISTRY]),
+    ("DeleteRegistry", {"RegistryId": {"RegistryArn": REGISTRY}}, [REGISTRY]),
+    ("GetSchemaVersion", {"SchemaVersionId": "0" * 36}, None),
+])
+def test_schema_registry_resources(operation, params, expected):
+    assert registry_resources(operation, params, "111122223333", "us-east-1") == expected
