@@ -37,3 +37,10 @@ from lakebox.services.glue.job_definitions import (  # noqa: F401
     batch_get_jobs, create_job, delete_job, get_job, get_jobs, list_jobs, update_job)
 from lakebox.services.glue.job_runs import (  # noqa: F401
     batch_stop_job_run, get_job_run, get_job_runs, start_job_run)
+from lakebox.services.glue.triggers import (  # noqa: F401
+    batch_get_triggers, create_trigger, delete_trigger, get_trigger, get_triggers, list_triggers, start_trigger,
+    stop_trigger, update_trigger)
+from lakebox.services.glue.workflows import (  # noqa: F401
+    batch_get_workflows, create_workflow, delete_workflow, get_workflow, get_workflow_run,
+    get_workflow_run_properties, get_workflow_runs, list_workflows, put_workflow_run_properties,
+    start_workflow_run, stop_workflow_run, update_workflow)
