@@ -37,11 +37,11 @@ def _on_event(state, account, region, keys, name, reached, predecessor, action, 
 
 
 def _matching(doc: dict, keys, name, reached) -> set:
-    """The indexes of the trigger's conditions that the event meets."""
+    """The indexes of the trigger's conditions that the event meets (EQUALS, the one
+    LogicalOperator there is)."""
     name_key, state_key = keys
     conditions = (doc.get("Predicate") or {}).get("Conditions") or []
-    return {i for i, c in enumerate(conditions)
-            if c.get(name_key) == name and c.get(state_key) == reached and c.get("LogicalOperator", "EQUALS") == "EQUALS"}
+    return {i for i, c in enumerate(conditions) if (c.get(name_key), c.get(state_key)) == (name, reached)}
 
 
 def _satisfied(doc: dict, met: set) -> bool:

@@ -100,6 +100,34 @@ def test_what_create_trigger_refuses(glue, python_job, trigger_name):
     assert error_of(glue.get_trigger, Name=other)[0] == "EntityNotFoundException"
 
 
+def test_condition_and_state_refusals_in_aws_words(glue, python_job, new_crawler, trigger_name):
+    """Replies quoted in aws/aws-cdk#34652 and #24575 and hashicorp/terraform-provider-aws
+    #39571 and #49407."""
+    job, other = python_job(MARK_SCRIPT), python_job(MARK_SCRIPT)
+    glue.create_crawler(Name=new_crawler, Role=ROLE, DatabaseName="db_triggers_refusals",
+                        Targets={"S3Targets": [{"Path": "s3://no-such-bucket-for-triggers/"}]})
+    name = trigger_name()
+    create = lambda *conditions, actions=({"JobName": other},): error_of(
+        glue.create_trigger, Name=name, Type="CONDITIONAL", Actions=list(actions),
+        Predicate={"Conditions": list(conditions)})
+    assert create({"CrawlerName": new_crawler, "CrawlState": "SUCCEEDED"}) == (
+        "InvalidInputException", "Logical operator cannot be null or empty")
+    assert create({"LogicalOperator": "EQUALS", "CrawlerName": new_crawler, "State": "SUCCEEDED"}) == (
+        "InvalidInputException",
+        "State cannot be null or empty, choose from one of the following crawler state: [SUCCEEDED, FAILED, CANCELLED]")
+    assert create({"LogicalOperator": "EQUALS", "JobName": job, "State": "SUCCEEDED"}, actions=[{"JobName": job}]) == (
+        "InvalidInputException", "Job cannot be a Predicate and Action for Conditional Trigger.")
+
+    glue.create_trigger(Name=name, Type="CONDITIONAL", Actions=[{"JobName": other}],
+                        Predicate={"Conditions": [{"LogicalOperator": "EQUALS", "JobName": job, "State": "FAILED"}]})
+    assert error_of(glue.stop_trigger, Name=name) == (
+        "InvalidInputException", "The operation is not allowed when trigger is in state: CREATED")
+    on_demand = trigger_name()
+    glue.create_trigger(Name=on_demand, Type="ON_DEMAND", Actions=[{"JobName": other}])
+    assert error_of(glue.stop_trigger, Name=on_demand) == (
+        "InvalidInputException", "The operation is not allowed when trigger is in state: CREATED")
+
+
 def test_start_trigger_runs_its_job_with_the_actions_arguments(glue, s3, bucket, python_job, trigger_name):
     job = python_job(MARK_SCRIPT, DefaultArguments={"--bucket": bucket, "--key": "default.txt"})
     name = trigger_name()
