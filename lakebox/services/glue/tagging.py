@@ -26,11 +26,11 @@ def _resource_exists(ctx, arn: str) -> bool:
         return store.get_table(db, ctx.account, ctx.region, *names) is not None
     if kind == "crawler" and path:
         return store.get_named(db, "crawlers", ctx.account, ctx.region, path) is not None
-    if kind in ("connection", "job") and path:
+    if kind in ("connection", "job", "trigger", "workflow") and path:
         return store.get_object(db, ctx.account, ctx.region, kind, "", path) is not None
     if kind == "userDefinedFunction" and len(names) == 2:
         return store.get_object(db, ctx.account, ctx.region, "function", *names) is not None
-    return kind in ("catalog", "trigger", "workflow")
+    return kind == "catalog"
 
 
 def tagged(ctx, kind: str, names: list, wanted: dict | None) -> list:

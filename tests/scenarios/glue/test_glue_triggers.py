@@ -72,6 +72,14 @@ def test_a_trigger_is_created_read_listed_and_deleted(glue, python_job, trigger_
     assert [t["Name"] for t in found["Triggers"]] == [on_demand]
     assert found["TriggersNotFound"] == ["no-such-trigger"]
 
+    arn = f"arn:aws:glue:us-east-1:000000000000:trigger/{conditional}"
+    glue.tag_resource(ResourceArn=arn, TagsToAdd={"team": "lake", "tier": "gold"})
+    assert glue.get_tags(ResourceArn=arn)["Tags"] == {"team": "lake", "tier": "gold"}
+    assert sorted(glue.list_triggers(Tags={"team": "lake"})["TriggerNames"]) == sorted([on_demand, conditional])
+    assert glue.list_triggers(Tags={"tier": "gold"})["TriggerNames"] == [conditional]
+    assert error_of(glue.tag_resource, ResourceArn=arn + "-gone",
+                    TagsToAdd={"team": "lake"})[0] == "EntityNotFoundException"
+
     updated = glue.update_trigger(Name=on_demand, TriggerUpdate={"Description": "changed"})["Trigger"]
     assert (updated["Description"], updated["Actions"]) == ("changed", [{"JobName": job}])
 
