@@ -138,3 +138,22 @@ def test_workflows_are_listed_updated_and_deleted_with_their_triggers(glue, pyth
 def test_a_second_workflow_of_the_same_name_is_refused(glue, workflow):
     flow = workflow()
     assert error_of(glue.create_workflow, Name=flow)[0] == "AlreadyExistsException"
+
+
+@pytest.mark.local_only
+def test_a_scheduled_start_trigger_starts_a_workflow_run(glue, s3, bucket, python_job, workflow, clock):
+    job = python_job(PROPERTY_SCRIPT, DefaultArguments={"--bucket": bucket})
+    flow = workflow(DefaultRunProperties={"target": "out/scheduled.txt"})
+    glue.create_trigger(Name=f"{flow}-daily", WorkflowName=flow, Type="SCHEDULED", Schedule="cron(0 6 * * ? *)",
+                        StartOnCreation=True, Actions=[{"JobName": job}])
+    assert glue.get_workflow_runs(Name=flow)["Runs"] == []
+    assert "Graph" not in glue.get_workflow(Name=flow)["Workflow"]
+    clock(86_400)
+    deadline = time.monotonic() + 60
+    while not glue.get_workflow_runs(Name=flow)["Runs"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    [run] = glue.get_workflow_runs(Name=flow)["Runs"]
+    run = wait_run(glue, flow, run["WorkflowRunId"])
+    assert run["Status"] == "COMPLETED"
+    assert run["Statistics"]["SucceededActions"] == 1
+    assert s3.get_object(Bucket=bucket, Key="out/scheduled.txt")["Body"].read() == b"from the workflow"
