@@ -125,7 +125,8 @@ def create_trigger(ctx, params):
         raise EntityNotFoundException(f"Workflow with name: {workflow} not found.")
     _check(ctx, doc)
     tagging.check_tags(params.get("Tags") or {})
-    _set_state(ctx, doc, "ACTIVATED" if params.get("StartOnCreation") else "CREATED")
+    # an EVENT trigger stays CREATED all its life (hashicorp/terraform-provider-aws#49407)
+    _set_state(ctx, doc, "ACTIVATED" if params.get("StartOnCreation") and doc["Type"] != "EVENT" else "CREATED")
     doc["_scheduled_after"] = ctx.now
     with db.transaction():
         store.put_object(db, ctx.account, ctx.region, KIND, "", name, doc)

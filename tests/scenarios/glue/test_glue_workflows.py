@@ -157,3 +157,19 @@ def test_a_scheduled_start_trigger_starts_a_workflow_run(glue, s3, bucket, pytho
     assert run["Status"] == "COMPLETED"
     assert run["Statistics"]["SucceededActions"] == 1
     assert s3.get_object(Bucket=bucket, Key="out/scheduled.txt")["Body"].read() == b"from the workflow"
+
+
+def test_an_event_start_trigger_stays_created(glue, python_job, workflow):
+    """An EVENT trigger has no ACTIVATED state: AWS refuses to start it and, as for any
+    trigger in CREATED, to stop it (replies quoted in hashicorp/terraform-provider-aws#49407)."""
+    job = python_job(SLEEPING_SCRIPT)
+    flow = workflow()
+    name = f"{flow}-on-event"
+    glue.create_trigger(Name=name, WorkflowName=flow, Type="EVENT", StartOnCreation=True, Actions=[{"JobName": job}],
+                        EventBatchingCondition={"BatchSize": 5, "BatchWindow": 900})
+    trigger = glue.get_trigger(Name=name)["Trigger"]
+    assert (trigger["Type"], trigger["State"]) == ("EVENT", "CREATED")
+    assert trigger["EventBatchingCondition"] == {"BatchSize": 5, "BatchWindow": 900}
+    assert error_of(glue.start_trigger, Name=name) == ("InvalidInputException", "Trigger Type EVENT cannot be started")
+    assert error_of(glue.stop_trigger, Name=name) == (
+        "InvalidInputException", "The operation is not allowed when trigger is in state: CREATED")
