@@ -44,3 +44,10 @@ from lakebox.services.glue.schema_versions import (  # noqa: F401
     check_schema_version_validity, delete_schema_versions, get_schema_by_definition, get_schema_version,
     get_schema_versions_diff, list_schema_versions, put_schema_version_metadata, query_schema_version_metadata,
     register_schema_version, remove_schema_version_metadata)
+from lakebox.services.glue.triggers import (  # noqa: F401
+    batch_get_triggers, create_trigger, delete_trigger, get_trigger, get_triggers, list_triggers, start_trigger,
+    stop_trigger, update_trigger)
+from lakebox.services.glue.workflows import (  # noqa: F401
+    batch_get_workflows, create_workflow, delete_workflow, get_workflow, get_workflow_run,
+    get_workflow_run_properties, get_workflow_runs, list_workflows, put_workflow_run_properties,
+    start_workflow_run, stop_workflow_run, update_workflow)

@@ -55,6 +55,19 @@ def arn(ctx, kind: str, *names: str) -> str:
     return arns.build("glue", ctx.region, ctx.account, f"{kind}/" + "/".join(names))
 
 
+def batch_get(ctx, kind: str, names: list, view=lambda doc: doc) -> tuple[list, list]:
+    """The Batch* lookups of named objects (jobs, triggers, workflows): (the views of those
+    found, the names of those not found)."""
+    found, missing = [], []
+    for name in names:
+        doc = store.get_object(ctx.state.db, ctx.account, ctx.region, kind, "", name)
+        if doc is None:
+            missing.append(name)
+        else:
+            found.append(view(doc))
+    return found, missing
+
+
 def encode_token(position) -> str:
     return base64.urlsafe_b64encode(json.dumps(position).encode()).decode()
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from lakebox.kit import calls
 from lakebox.services.glue import (
-    classify, custom_classifiers, formats, layout, partitions as partitions_mod, store, tables as tables_mod)
+    classify, custom_classifiers, formats, layout, partitions as partitions_mod, store, tables as tables_mod,
+    trigger_events)
 from lakebox.services.glue.catalog import fold
 from lakebox.services.glue.databases import new_database_doc
 from lakebox.services.s3 import public as s3
@@ -453,7 +454,7 @@ def _finish(ctx, name, crawl_id, status, error, outcome: Outcome):
         doc.update(State="READY", CrawlElapsedTime=0, LastCrawl={
             "Status": _LAST_CRAWL[status], "StartTime": started, "LogGroup": "/aws-glue/crawlers",
             "LogStream": name, "MessagePrefix": crawl_id, **({"ErrorMessage": error} if error else {})})
-        doc.pop("_crawl")
+        marks = {key: value for key, value in doc.pop("_crawl").items() if key not in ("CrawlId", "StartTime")}
         store.put_named(db, "crawlers", ctx.account, ctx.region, name, doc)
         record = {"CrawlId": crawl_id, "State": status, "StartTime": started, "EndTime": now,
                   "Summary": summary(outcome), "LogGroup": "/aws-glue/crawlers", "LogStream": name,
@@ -462,4 +463,5 @@ def _finish(ctx, name, crawl_id, status, error, outcome: Outcome):
         if error:
             record["ErrorMessage"] = error
         store.put_crawl(db, ctx.account, ctx.region, name, crawl_id, record)
+    trigger_events.on_crawl(ctx.state, ctx.account, ctx.region, name, crawl_id, _LAST_CRAWL[status], marks)
 

@@ -118,11 +118,9 @@ def get_crawlers(ctx, params):
 
 
 def list_crawlers(ctx, params):
-    docs = store.all_named(ctx.state.db, "crawlers", ctx.account, ctx.region)
-    wanted = params.get("Tags") or {}
-    if wanted:
-        docs = [d for d in docs if tagging.has_tags(ctx, catalog.arn(ctx, "crawler", d["Name"]), wanted)]
-    page, token = catalog.list_page([d["Name"] for d in docs], params, GET_CRAWLERS_MAX)
+    names = [d["Name"] for d in store.all_named(ctx.state.db, "crawlers", ctx.account, ctx.region)]
+    page, token = catalog.list_page(tagging.tagged(ctx, "crawler", names, params.get("Tags")), params,
+                                    GET_CRAWLERS_MAX)
     return {"CrawlerNames": page, "NextToken": token}
 
 
@@ -180,10 +178,12 @@ def start_crawler(ctx, params):
     return {}
 
 
-def begin_crawl(state, account, region, doc: dict, now: float):
-    """Mark the crawler RUNNING with a new crawl, then hand the crawl to the runner."""
+def begin_crawl(state, account, region, doc: dict, now: float, marks: dict | None = None) -> str:
+    """Mark the crawler RUNNING with a new crawl, then hand the crawl to the runner;
+    `marks` (the trigger or workflow run that started it) stay with the crawl until it
+    ends. Returns the crawl's id."""
     crawl_id = str(uuid.uuid4())
-    doc.update(State="RUNNING", _crawl={"CrawlId": crawl_id, "StartTime": now})
+    doc.update(State="RUNNING", _crawl={"CrawlId": crawl_id, "StartTime": now, **(marks or {})})
     db = state.db
     with db.transaction():
         store.put_named(db, "crawlers", account, region, doc["Name"], doc)
@@ -191,6 +191,7 @@ def begin_crawl(state, account, region, doc: dict, now: float):
                         {"CrawlId": crawl_id, "State": "RUNNING", "StartTime": now, "LogGroup": "/aws-glue/crawlers",
                          "LogStream": doc["Name"], "MessagePrefix": crawl_id})
     runner.start(state, account, region, doc["Name"], crawl_id)
+    return crawl_id
 
 
 def stop_crawler(ctx, params):

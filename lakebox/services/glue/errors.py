@@ -68,3 +68,7 @@ class IdempotentParameterMismatchException(ServiceError):
 
 class ConcurrentRunsExceededException(ServiceError):
     pass
+
+
+class IllegalWorkflowStateException(ServiceError):
+    pass

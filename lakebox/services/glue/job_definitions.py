@@ -54,22 +54,12 @@ def get_jobs(ctx, params):
 
 def list_jobs(ctx, params):
     names = [name for _, name, _ in store.objects(ctx.state.db, ctx.account, ctx.region, KIND, "")]
-    wanted = params.get("Tags") or {}
-    if wanted:
-        names = [name for name in names if tagging.has_tags(ctx, catalog.arn(ctx, "job", name), wanted)]
-    page, token = catalog.list_page(names, params, LIST_MAX)
+    page, token = catalog.list_page(tagging.tagged(ctx, "job", names, params.get("Tags")), params, LIST_MAX)
     return {"JobNames": page, "NextToken": token}
 
 
-
 def batch_get_jobs(ctx, params):
-    found, missing = [], []
-    for name in params["JobNames"]:
-        doc = store.get_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name)
-        if doc is None:
-            missing.append(name)
-        else:
-            found.append(doc)
+    found, missing = catalog.batch_get(ctx, KIND, params["JobNames"])
     return {"Jobs": found, "JobsNotFound": missing}
 
 

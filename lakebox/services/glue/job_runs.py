@@ -9,6 +9,7 @@ watcher, TIMEOUT and the end of runs a restart cut short by the scheduler job be
 Beyond the job's MaxConcurrentRuns a run is refused, or, with JobRunQueuingEnabled,
 queued (WAITING) until a run of the job ends.
 """
+import asyncio
 import secrets
 
 from lakebox.services.glue import catalog, job_definitions, job_process, store
@@ -31,6 +32,12 @@ def _not_python_shell(kind: str) -> str:
 
 
 def start_job_run(ctx, params):
+    return {"JobRunId": start_run(ctx, params)["Id"]}
+
+
+def start_run(ctx, params, marks: dict | None = None) -> dict:
+    """Start a run of the job: `marks` are written into it (a trigger's TriggerName and
+    PredecessorRuns, the workflow run it belongs to). Returns the run."""
     name = params["JobName"]
     job = store.get_object(ctx.state.db, ctx.account, ctx.region, job_definitions.KIND, "", name)
     if job is None:
@@ -43,6 +50,7 @@ def start_job_run(ctx, params):
     run = _new_run(ctx, job, params, kind)
     if queuing:
         run["JobRunQueuingEnabled"] = True
+    run.update(marks or {})
     if kind != PYTHON_SHELL:
         run.update(JobRunState="FAILED", CompletedOn=ctx.now, ErrorMessage=_not_python_shell(kind))
     elif full:
@@ -51,7 +59,20 @@ def start_job_run(ctx, params):
     if run["JobRunState"] == "STARTING":
         job_process.launch(ctx.state, ctx.account, ctx.region, job, run)
         ctx.state.scheduler.poke("glue")          # the timeout job learns of the new deadline
-    return {"JobRunId": run["Id"]}
+    else:
+        _announce(ctx.state, ctx.account, ctx.region, run, later=True)
+    return run
+
+
+def _announce(state, account, region, run: dict, later: bool = False):
+    """Tell the triggers watching the job that one of its runs reached a state; `later`:
+    at the loop's next turn (a run that failed as it started: its trigger may start it again)."""
+    from lakebox.services.glue import trigger_events
+
+    if later:
+        asyncio.get_running_loop().call_soon(trigger_events.on_job_run, state, account, region, dict(run))
+    else:
+        trigger_events.on_job_run(state, account, region, run)
 
 
 def _free_slots(state, account, region, job) -> int:
@@ -118,7 +139,7 @@ def _version(glue_version) -> float:
         return 0.0
 
 
-def _shown(run: dict, now: float) -> dict:
+def shown(run: dict, now: float) -> dict:
     """The JobRun as Glue answers it: ExecutionTime in whole seconds, so far or in all."""
     shown = {key: value for key, value in run.items() if not key.startswith("_")}
     end = run.get("CompletedOn", now)
@@ -131,11 +152,11 @@ def get_job_run(ctx, params):
     if run is None:
         # No recorded reply from AWS gives these words: the shape of "Job with name: ... not found."
         raise EntityNotFoundException(f"Job Run with id: {params['RunId']} not found.")
-    return {"JobRun": _shown(run, ctx.now)}
+    return {"JobRun": shown(run, ctx.now)}
 
 
 def get_job_runs(ctx, params):
-    runs = [_shown(run, ctx.now) for run in store.job_runs(ctx.state.db, ctx.account, ctx.region, params["JobName"])]
+    runs = [shown(run, ctx.now) for run in store.job_runs(ctx.state.db, ctx.account, ctx.region, params["JobName"])]
     page, token = catalog.list_page(runs, params, LIST_MAX)
     return {"JobRuns": page, "NextToken": token}
 
@@ -154,6 +175,7 @@ def batch_stop_job_run(ctx, params):
         if run["JobRunState"] == "WAITING":       # queued: nothing runs yet
             run.update(JobRunState="STOPPED", LastModifiedOn=ctx.now, CompletedOn=ctx.now)
             store.put_job_run(ctx.state.db, ctx.account, ctx.region, run)
+            _announce(ctx.state, ctx.account, ctx.region, run)
         elif run["JobRunState"] != "STOPPING":
             run.update(JobRunState="STOPPING", LastModifiedOn=ctx.now)
             store.put_job_run(ctx.state.db, ctx.account, ctx.region, run)
@@ -178,6 +200,7 @@ def record_end(state, account, region, job, run_id, outcome: str, message: str |
     if outcome == "FAILED":
         _retry(state, account, region, run, now)
     _start_waiting(state, account, region, job)
+    _announce(state, account, region, run)
 
 
 def _retry(state, account, region, failed: dict, now: float):
@@ -203,6 +226,7 @@ def record_running(state, account, region, job, run_id, pid: int):
     if run is not None and run["JobRunState"] == "STARTING":
         run.update(JobRunState="RUNNING", LastModifiedOn=state.clock.now(), _pid=pid)
         store.put_job_run(state.db, account, region, run)
+        _announce(state, account, region, run)
 
 
 def job_run_deadlines(state, now: float) -> float | None:
@@ -210,7 +234,7 @@ def job_run_deadlines(state, now: float) -> float | None:
     with no process behind it (a restart came between) ends as FAILED, saying so. The next
     deadline is the earliest timeout of the runs still going. Queued runs start when the
     runs that end here leave room for them."""
-    deadlines, queues = [], set()
+    deadlines, queues, ended = [], set(), []
     for account, region, run in store.active_job_runs(state.db):
         ends_at = run["StartedOn"] + run["Timeout"] * 60
         if run["JobRunState"] == "WAITING":
@@ -227,6 +251,9 @@ def job_run_deadlines(state, now: float) -> float | None:
             continue
         store.put_job_run(state.db, account, region, run)
         queues.add((account, region, run["JobName"]))
+        ended.append((account, region, run))
     for account, region, name in queues:       # a run ended here, or a restart left runs queued
         _start_waiting(state, account, region, name)
+    for account, region, run in ended:
+        _announce(state, account, region, run)
     return min(deadlines, default=None)

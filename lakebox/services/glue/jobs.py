@@ -2,7 +2,7 @@
 crawls cut short by a restart are picked up again (RUNNING ones run anew under the same
 crawl id; STOPPING ones end as cancelled). Job runs end at their Timeout, or as failed when a
 restart left them with no process (`job_runs.job_run_deadlines`)."""
-from lakebox.services.glue import crawlers, job_runs, runner, schedules, store
+from lakebox.services.glue import crawlers, job_runs, runner, schedules, store, trigger_events
 
 
 def crawler_schedules(state, now: float) -> float | None:
@@ -17,14 +17,11 @@ def crawler_schedules(state, now: float) -> float | None:
         if schedule.get("State") != "SCHEDULED":
             continue
         since = doc.get("_scheduled_after", doc["LastUpdated"])
-        due = schedules.next_fire(schedule["ScheduleExpression"], since)
-        if due is None:
-            continue
-        if due <= now:
+        fires, upcoming = schedules.due(schedule["ScheduleExpression"], since, now)
+        if fires:
             _fire(state, account, region, name, now)
-            due = schedules.next_fire(schedule["ScheduleExpression"], now)
-        if due is not None:
-            deadlines.append(due)
+        if upcoming is not None:
+            deadlines.append(upcoming)
     return min(deadlines, default=None)
 
 
@@ -48,4 +45,5 @@ def _resume(state, account, region, doc):
 
 
 JOBS = {"glue-crawler-schedules": crawler_schedules,
-        "glue-job-run-deadlines": job_runs.job_run_deadlines}
+        "glue-job-run-deadlines": job_runs.job_run_deadlines,
+        "glue-trigger-schedules": trigger_events.trigger_schedules}

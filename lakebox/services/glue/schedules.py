@@ -114,3 +114,12 @@ def next_fire(expression: str, after: float) -> float | None:
                         return moment.timestamp()
         day += dt.timedelta(days=1)
     return None
+
+
+def due(expression: str, since: float, now: float) -> tuple[bool, float | None]:
+    """(whether the schedule fired between `since` and `now`, when it fires next after
+    that): a firing the clock jumped over counts once."""
+    first = next_fire(expression, since)
+    if first is None or first > now:
+        return False, first
+    return True, next_fire(expression, now)

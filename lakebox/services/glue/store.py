@@ -395,6 +395,12 @@ def objects(db, account, region, kind, scope=None):
     return [(r["scope"], r["name"], _doc(r)) for r in rows]
 
 
+def every_object(db, kind):
+    """(account, region, scope, name, doc) of every object of a kind, all accounts: for scheduler jobs."""
+    rows = db.query("SELECT account, region, scope, name, doc FROM glue_objects WHERE kind=?", (kind,))
+    return [(r["account"], r["region"], r["scope"], r["name"], _doc(r)) for r in rows]
+
+
 def delete_object(db, account, region, kind, scope, name) -> bool:
     cursor = db.execute("DELETE FROM glue_objects WHERE account=? AND region=? AND kind=? AND scope=? AND name=?",
                         (account, region, kind, scope, name))

@@ -1,7 +1,7 @@
 """Tags on Glue resources (databases, tables, crawlers, ...), addressed by ARN."""
 from lakebox.kit import arns, tags as kit_tags
 from lakebox.services.glue import store
-from lakebox.services.glue.catalog import fold
+from lakebox.services.glue.catalog import arn as catalog_arn, fold
 from lakebox.services.glue.errors import EntityNotFoundException
 
 
@@ -26,7 +26,7 @@ def _resource_exists(ctx, arn: str) -> bool:
         return store.get_table(db, ctx.account, ctx.region, *names) is not None
     if kind == "crawler" and path:
         return store.get_named(db, "crawlers", ctx.account, ctx.region, path) is not None
-    if kind in ("connection", "job") and path:
+    if kind in ("connection", "job", "trigger", "workflow") and path:
         return store.get_object(db, ctx.account, ctx.region, kind, "", path) is not None
     if kind == "registry" and path:
         return store.get_object(db, ctx.account, ctx.region, "registry", "", path) is not None
@@ -34,7 +34,15 @@ def _resource_exists(ctx, arn: str) -> bool:
         return store.get_object(db, ctx.account, ctx.region, "schema", *path.split("/")) is not None
     if kind == "userDefinedFunction" and len(names) == 2:
         return store.get_object(db, ctx.account, ctx.region, "function", *names) is not None
-    return kind in ("catalog", "trigger", "workflow")
+    return kind == "catalog"
+
+
+def tagged(ctx, kind: str, names: list, wanted: dict | None) -> list:
+    """The names of resources of a kind (crawler, job, trigger) that carry every tag in
+    `wanted`: all of them when it is empty (the Tags filter of the List* operations)."""
+    if not wanted:
+        return names
+    return [name for name in names if has_tags(ctx, catalog_arn(ctx, kind, name), wanted)]
 
 
 def _existing(ctx, arn: str) -> str:

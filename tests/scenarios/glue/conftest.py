@@ -1,11 +1,12 @@
 """Shared fixtures for Glue scenarios: a client that shows every error as the server
 sent it (no retries), databases with unique names that are deleted afterwards,
 awswrangler pointed at the server with a boto3 session for it, and a crawl run to its end."""
+import time
 import uuid
 
 import boto3
 import pytest
-from glue_helpers import run_crawler
+from glue_helpers import ENDED, JOB_ROLE, run_crawler
 
 
 @pytest.fixture
@@ -60,3 +61,42 @@ def crawl(glue):
     yield crawl
     for name in made:
         glue.delete_crawler(Name=name)
+
+
+@pytest.fixture
+def python_job(glue, s3, bucket):
+    """python_job(script, **definition) -> the name of a new Python shell job running
+    `script` (uploaded to the bucket); the jobs are deleted afterwards."""
+    made = []
+
+    def make(script, **definition):
+        name = f"pyshell-{uuid.uuid4().hex[:8]}"
+        s3.put_object(Bucket=bucket, Key=f"scripts/{name}.py", Body=script.encode())
+        glue.create_job(Name=name, Role=JOB_ROLE, Command={
+            "Name": "pythonshell", "ScriptLocation": f"s3://{bucket}/scripts/{name}.py", "PythonVersion": "3.9"},
+            **definition)
+        made.append(name)
+        return name
+
+    yield make
+    for name in made:
+        for run in glue.get_job_runs(JobName=name)["JobRuns"]:
+            if run["JobRunState"] not in ENDED:
+                glue.batch_stop_job_run(JobName=name, JobRunIds=[run["Id"]])
+        glue.delete_job(JobName=name)
+
+
+@pytest.fixture
+def new_crawler(glue):
+    """The name for a crawler the test creates; deleted afterwards, once its crawl has ended."""
+    name = f"crawler-{uuid.uuid4().hex[:8]}"
+    yield name
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if glue.get_crawler(Name=name)["Crawler"]["State"] == "READY":
+                glue.delete_crawler(Name=name)
+                return
+        except glue.exceptions.EntityNotFoundException:
+            return
+        time.sleep(0.2)

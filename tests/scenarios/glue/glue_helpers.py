@@ -1,7 +1,10 @@
 """Table and partition inputs as clients usually write them; Parquet bytes; a crawl run
-to its end."""
+to its end; the code and message of a refused call; job runs waited for."""
 import io
 import time
+
+import pytest
+from botocore.exceptions import ClientError
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -45,3 +48,24 @@ def run_crawler(glue, name, timeout=60):
             return crawler
         time.sleep(0.2)
     raise AssertionError(f"crawler {name} did not finish")
+
+
+JOB_ROLE = "arn:aws:iam::000000000000:role/GlueJobRole-scenario"
+ENDED = ("SUCCEEDED", "FAILED", "STOPPED", "TIMEOUT", "ERROR")
+
+
+def error_of(call, **kwargs):
+    """(code, message) of the error the call is answered with."""
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    return caught.value.response["Error"]["Code"], caught.value.response["Error"]["Message"]
+
+
+def wait_for_runs(glue, job, count=1, seconds=60):
+    """The job's runs (newest first) once `count` of them have ended."""
+    deadline = time.monotonic() + seconds
+    while True:
+        runs = glue.get_job_runs(JobName=job)["JobRuns"]
+        if sum(run["JobRunState"] in ENDED for run in runs) >= count or time.monotonic() > deadline:
+            return runs
+        time.sleep(0.2)

@@ -49,18 +49,27 @@ def test_catalog_and_a_running_crawl_survive_kill_9(tmp_path):
 
 def _sleeping_run(server, tmp_path) -> tuple[str, int]:
     """Start a Python shell job whose script sleeps: (its run id, its process's pid)."""
+    _sleeper(server)
+    run_id = server.client("glue").start_job_run(JobName="sleeper")["JobRunId"]
+    return run_id, _pid_of(tmp_path, run_id)
+
+
+def _sleeper(server):
+    """The job "sleeper", whose script writes its pid and sleeps."""
     glue, s3 = server.client("glue"), server.client("s3")
     s3.create_bucket(Bucket="scripts")
     s3.put_object(Bucket="scripts", Key="sleep.py", Body=b"import os, time\n"
                   b"open('pid', 'w').write(str(os.getpid()))\ntime.sleep(300)\n")
     glue.create_job(Name="sleeper", Role="GlueJobRole",
                     Command={"Name": "pythonshell", "ScriptLocation": "s3://scripts/sleep.py"})
-    run_id = glue.start_job_run(JobName="sleeper")["JobRunId"]
+
+
+def _pid_of(tmp_path, run_id) -> int:
     pid_file = tmp_path / "data" / "services" / "glue" / "job-runs" / run_id / "pid"
     deadline = time.monotonic() + 30
     while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
         time.sleep(0.1)
-    return run_id, int(pid_file.read_text())
+    return int(pid_file.read_text())
 
 
 def _ended(pid: int) -> bool:
@@ -108,5 +117,41 @@ def test_a_server_stopped_with_ctrl_c_ends_its_job_runs_processes(tmp_path):
         server.start()
         run = _run_after_restart(server, run_id)
         assert run["JobRunState"] == "FAILED" and "interrupted" in run["ErrorMessage"]
+    finally:
+        server.stop()
+
+
+def test_a_workflow_run_goes_on_after_kill_9(tmp_path):
+    """The run's job run cut short ends FAILED after the restart, and the run's trigger
+    watching for that fires: the run completes with what it started counted."""
+    server = LakeboxServer(data_dir=str(tmp_path / "data")).start()
+    try:
+        _sleeper(server)
+        glue = server.client("glue")
+        glue.create_job(Name="cleanup", Role="GlueJobRole",
+                        Command={"Name": "pythonshell", "ScriptLocation": "s3://scripts/cleanup.py"})
+        server.client("s3").put_object(Bucket="scripts", Key="cleanup.py", Body=b"print('cleaned')\n")
+        glue.create_workflow(Name="nightly")
+        glue.create_trigger(Name="go", WorkflowName="nightly", Type="ON_DEMAND", Actions=[{"JobName": "sleeper"}])
+        glue.create_trigger(Name="on-failure", WorkflowName="nightly", Type="CONDITIONAL", StartOnCreation=True,
+                            Actions=[{"JobName": "cleanup"}], Predicate={"Conditions": [
+                                {"LogicalOperator": "EQUALS", "JobName": "sleeper", "State": "FAILED"}]})
+        workflow_run = glue.start_workflow_run(Name="nightly")["RunId"]
+        [sleeping] = glue.get_job_runs(JobName="sleeper")["JobRuns"]
+        pid = _pid_of(tmp_path, sleeping["Id"])
+
+        server.kill()
+        server.start()
+        glue = server.client("glue")
+        deadline = time.monotonic() + 60
+        while (glue.get_workflow_run(Name="nightly", RunId=workflow_run)["Run"]["Status"] == "RUNNING"
+               and time.monotonic() < deadline):
+            time.sleep(0.2)
+        run = glue.get_workflow_run(Name="nightly", RunId=workflow_run)["Run"]
+        assert run["Status"] == "COMPLETED"
+        assert (run["Statistics"]["TotalActions"], run["Statistics"]["FailedActions"],
+                run["Statistics"]["SucceededActions"]) == (2, 1, 1)
+        assert [r["TriggerName"] for r in glue.get_job_runs(JobName="cleanup")["JobRuns"]] == ["on-failure"]
+        assert _ended(pid)
     finally:
         server.stop()

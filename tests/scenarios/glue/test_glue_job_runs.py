@@ -10,8 +10,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-ROLE = "arn:aws:iam::000000000000:role/GlueJobRole-scenario"
-ENDED = ("SUCCEEDED", "FAILED", "STOPPED", "TIMEOUT", "ERROR")
+from glue_helpers import ENDED, JOB_ROLE as ROLE
 
 WRITE_SCRIPT = """
 import sys
@@ -65,29 +64,6 @@ busy = wr.athena.read_sql_query("SELECT city FROM cities WHERE visits > 2 ORDER 
                                 s3_output=f"s3://{args['bucket']}/athena/")
 wr.s3.to_csv(busy, f"s3://{args['bucket']}/report/busy.csv", index=False)
 """
-
-
-@pytest.fixture
-def python_job(glue, s3, bucket):
-    """python_job(script, **definition) -> the name of a new Python shell job running
-    `script` (uploaded to the bucket); the jobs are deleted afterwards."""
-    made = []
-
-    def make(script, **definition):
-        name = f"pyshell-{uuid.uuid4().hex[:8]}"
-        s3.put_object(Bucket=bucket, Key=f"scripts/{name}.py", Body=script.encode())
-        glue.create_job(Name=name, Role=ROLE, Command={
-            "Name": "pythonshell", "ScriptLocation": f"s3://{bucket}/scripts/{name}.py", "PythonVersion": "3.9"},
-            **definition)
-        made.append(name)
-        return name
-
-    yield make
-    for name in made:
-        for run in glue.get_job_runs(JobName=name)["JobRuns"]:
-            if run["JobRunState"] not in ENDED:
-                glue.batch_stop_job_run(JobName=name, JobRunIds=[run["Id"]])
-        glue.delete_job(JobName=name)
 
 
 def _wait(glue, name, run_id, states=ENDED, seconds=60):
