@@ -63,7 +63,8 @@ def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
     writer = _Writer(blobs, stream, destination, delivery, catalog)
     if _as_sent(stream, destination) and writer.whole(spans):
         return delivery
-    records = [processing.Record(bytes(record), span.arrival_ms) for span in spans for record in span.records()]
+    records = [processing.Record(bytes(record), span.arrival_ms, kinesis=metadata)
+               for span in spans for record, metadata in span.records()]
     records = _kpl_records(records) if stream["stream_type"] == "KinesisStreamAsSource" else records
     if destination["kind"] in UNSERVED_KINDS:
         reason = (f"lakebox does not serve the {destination['kind']} destination yet; the records were "
@@ -113,16 +114,19 @@ class Catalog:
 
 @dataclass
 class Span:
-    """Consecutive buffered records of one chunk: their bytes, one after the other."""
+    """Consecutive buffered records of one chunk: their bytes, one after the other, and,
+    read from a Kinesis source, each one's [shard id, sequence number, partition key]."""
     arrival_ms: int
     data: bytes
     lengths: list
+    kinesis: list | None = None
 
     def records(self):
-        """Each record's bytes (memoryviews of `data`)."""
+        """Each record's bytes (memoryviews of `data`) and its Kinesis metadata
+        (shard id, sequence number, partition key, subsequence number 0) or None."""
         view, position = memoryview(self.data), 0
-        for length in self.lengths:
-            yield view[position:position + length]
+        for index, length in enumerate(self.lengths):
+            yield view[position:position + length], (*self.kinesis[index], 0) if self.kinesis else None
             position += length
 
 
@@ -146,13 +150,14 @@ def _take(db, uid: int, limit: int, read):
         page = store.chunks_from(db, uid, after, READ_PAGE)
         for chunk in page:
             lengths, data = store.pending(chunk, read)
+            kinesis = store.pending_kinesis(chunk)
             if size + len(data) >= limit:
                 count = bisect.bisect_left(list(itertools.accumulate(lengths)), limit - size) + 1
                 taken = sum(lengths[:count])
-                spans.append(Span(chunk["arrival_ms"], data[:taken], lengths[:count]))
+                spans.append(Span(chunk["arrival_ms"], data[:taken], lengths[:count], kinesis and kinesis[:count]))
                 return spans, Delivery(uid, chunk["id"], chunk["delivered"] + count,
                                        chunk["delivered_bytes"] + taken)
-            spans.append(Span(chunk["arrival_ms"], data, lengths))
+            spans.append(Span(chunk["arrival_ms"], data, lengths, kinesis))
             size += len(data)
             last = (chunk["id"], chunk["count"], chunk["size"])
         if len(page) < READ_PAGE:
@@ -174,7 +179,10 @@ def _kpl_records(records):
         if parts is None:
             out.append(record)
         else:
-            out.extend(processing.Record(part, record.arrival_ms) for part in parts)
+            # the user records of one Kinesis record: its metadata, numbered by subsequence
+            out.extend(processing.Record(part, record.arrival_ms,
+                                         kinesis=record.kinesis and (*record.kinesis[:3], index))
+                       for index, part in enumerate(parts))
     return out
 
 

@@ -58,7 +58,8 @@ def _flush(state, stream, size: int, now_ms: int) -> bool:
                           now_ms + delivery.RETRY_MS)
         return False
     catalog = _catalog(state, stream)
-    env = processing.Invocation(state.config.functions_dir, lookup.arn_of(stream), stream["region"])
+    env = processing.Invocation(state.config.functions_dir, lookup.arn_of(stream), stream["region"],
+                                lookup.source_arn(stream))
     if size <= SYNC_FLUSH_BYTES and catalog is None and not _calls_out(stream):
         made = delivery.build(state.db, state.blobs, read, stream, now_ms, env)
         delivered = made is not None and delivery.commit(state, stream, made, now_ms)

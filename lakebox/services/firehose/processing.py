@@ -29,10 +29,13 @@ class Record:
     # the bytes as they arrived, once `Decompression` replaced them: a later failure is
     # delivered "in compressed format" (the guide's decompression troubleshooting page)
     received: bytes | None = None
+    # read from a Kinesis source: (shard id, sequence number, partition key, subsequence number)
+    kinesis: tuple | None = None
 
     def derived(self, data: bytes, keys: dict | None = None) -> "Record":
-        """A record made from this one by a processor: same arrival, keys and received bytes."""
-        return Record(data, self.arrival_ms, dict(self.keys) if keys is None else keys, self.received)
+        """A record made from this one by a processor: same arrival, keys, received bytes
+        and Kinesis metadata."""
+        return Record(data, self.arrival_ms, dict(self.keys) if keys is None else keys, self.received, self.kinesis)
 
     def raw(self) -> bytes:
         """What an error record's `rawData` holds."""
@@ -55,6 +58,7 @@ class Invocation:
     functions_dir: str | None
     stream_arn: str
     region: str
+    source_arn: str | None = None      # the Kinesis stream a KinesisStreamAsSource stream reads
 
 
 def process(records: list[Record], processors: list[dict], env: Invocation) -> tuple[list[Record], list[Failure]]:
