@@ -11,7 +11,7 @@ records are read one by one so that only the bad ones go to error output, as
 import io
 import json
 from datetime import date, datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -153,11 +153,11 @@ def _value(value, kind: pa.DataType, deserializer):
         if pa.types.is_integer(kind):
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ConversionError(f"Cannot convert {value!r} to {kind}")
-            return int(value)
+            return _in_range(int(value), kind)
         if pa.types.is_floating(kind):
             return float(value)
         if pa.types.is_decimal(kind):
-            return Decimal(str(value))
+            return _decimal(value, kind)
         if pa.types.is_timestamp(kind):
             return _timestamp(value, deserializer)
         if pa.types.is_date(kind):
@@ -174,6 +174,24 @@ def _value(value, kind: pa.DataType, deserializer):
     except (TypeError, ValueError, InvalidOperation, AttributeError) as error:
         raise ConversionError(f"Cannot convert {value!r} to {kind}: {error}") from None
     raise ConversionError(f"Unsupported type {kind}")
+
+
+def _in_range(number: int, kind: pa.DataType) -> int:
+    """`number`, when the column's integer type holds it (a value too big for an int column
+    fails that record, as a JSON SerDe's parse does, instead of the whole object)."""
+    half = 1 << (kind.bit_width - 1)
+    if not -half <= number < half:
+        raise ValueError("out of range")
+    return number
+
+
+def _decimal(value, kind: pa.DataType) -> Decimal:
+    """`value` rounded (half up) to the column's scale, as Hive's decimal(p,s) columns take
+    it; one with more integer digits than the precision leaves fails that record."""
+    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-kind.scale), rounding=ROUND_HALF_UP)
+    if not number.is_finite() or abs(number) >= Decimal(10) ** (kind.precision - kind.scale):
+        raise ValueError("out of range")
+    return number
 
 
 def _timestamp(value, deserializer) -> datetime:
