@@ -119,7 +119,7 @@ def _fast(datas, schema, deserializer) -> pa.Table:
             continue
         column = read.column(keys[0])
         if pa.types.is_timestamp(target.type) and pa.types.is_integer(column.type):
-            column = pc.multiply(column, 1000).cast(pa.int64()).cast(target.type)   # epoch seconds
+            column = pc.multiply_checked(column, 1000).cast(pa.int64()).cast(target.type)   # epoch seconds
         columns.append(column.cast(target.type, safe=True))
     return pa.Table.from_arrays(columns, schema=schema)
 
@@ -171,7 +171,7 @@ def _value(value, kind: pa.DataType, deserializer):
                     for f in kind}
         if pa.types.is_binary(kind):
             return value.encode() if isinstance(value, str) else bytes(value)
-    except (TypeError, ValueError, InvalidOperation, AttributeError) as error:
+    except (TypeError, ValueError, InvalidOperation, AttributeError, OverflowError, OSError) as error:
         raise ConversionError(f"Cannot convert {value!r} to {kind}: {error}") from None
     raise ConversionError(f"Unsupported type {kind}")
 
