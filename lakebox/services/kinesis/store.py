@@ -109,6 +109,11 @@ SCHEMA = [
         operation TEXT NOT NULL,
         at_ms INTEGER NOT NULL)""",
     "CREATE INDEX kinesis_encryption_changes_by_stream ON kinesis_encryption_changes (stream_uid, operation, at_ms)",
+    # UpdateStreamMode calls that switched the capacity mode (twice per rolling 24 hours)
+    """CREATE TABLE kinesis_mode_switches (
+        stream_uid INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL)""",
+    "CREATE INDEX kinesis_mode_switches_by_stream ON kinesis_mode_switches (stream_uid, at_ms)",
 ]
 
 # ---------------------------------------------------------------------------
@@ -173,6 +178,7 @@ def delete_stream(db, stream, arn):
         db.execute("DELETE FROM kinesis_scalings WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM kinesis_data_keys WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM kinesis_encryption_changes WHERE stream_uid=?", (uid,))
+        db.execute("DELETE FROM kinesis_mode_switches WHERE stream_uid=?", (uid,))
         for arn in arns:
             db.execute("DELETE FROM kinesis_tags WHERE account=? AND region=? AND resource_arn=?",
                        (account, region, arn))
@@ -422,6 +428,15 @@ def scalings_since(db, uid, since_ms) -> int:
 
 def add_scaling(db, uid, at_ms):
     db.execute("INSERT INTO kinesis_scalings VALUES (?, ?)", (uid, at_ms))
+
+
+def mode_switches_since(db, uid, since_ms) -> int:
+    row = db.one("SELECT COUNT(*) AS n FROM kinesis_mode_switches WHERE stream_uid=? AND at_ms>?", (uid, since_ms))
+    return row["n"]
+
+
+def add_mode_switch(db, uid, at_ms):
+    db.execute("INSERT INTO kinesis_mode_switches VALUES (?, ?)", (uid, at_ms))
 
 
 def account_settings(db, account, region):

@@ -36,6 +36,9 @@ RESHARD_CALLS_PER_S = 5
 MAX_CREATING_STREAMS = 5
 MAX_CONSUMERS_PER_STREAM = 20
 MAX_SCALINGS_PER_DAY = 10
+# "For each data stream in your AWS account, you can switch between the on-demand and
+# provisioned modes twice within 24 hours." (Developer Guide, managing streams in the console)
+MAX_MODE_SWITCHES_PER_DAY = 2
 ON_DEMAND_STREAM_LIMIT = 50
 _LARGE_REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
 METER_CAP = 100_000          # meters kept at most
