@@ -105,9 +105,13 @@ def _catalog(state, stream) -> delivery.Catalog | None:
     schema = conversion.get("SchemaConfiguration") or {}
     ctx = calls.system_context(state, "firehose", "PutRecordBatch", schema.get("CatalogId") or stream["account"],
                                schema.get("Region") or stream["region"])
+    version = schema.get("VersionId") or "LATEST"
     try:
-        table = glue.get_table(ctx, schema["DatabaseName"], schema["TableName"])
-    except glue.errors.EntityNotFoundException as error:
+        if version == "LATEST":        # "any updates to the table are automatically picked up"
+            table = glue.get_table(ctx, schema["DatabaseName"], schema["TableName"])
+        else:                          # a version id pins the schema to that version of the table
+            table = glue.get_table_version(ctx, schema["DatabaseName"], schema["TableName"], version)
+    except (glue.errors.EntityNotFoundException, glue.errors.InvalidInputException) as error:
         return delivery.Catalog(schema, problem=error.message)
     return delivery.Catalog(schema, table=table)
 
