@@ -78,6 +78,8 @@ def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
         writer.backup(records)
     processed, failures = processing.process([_copy(r) for r in records],
                                              processing.processors_of(s3_config), env)
+    if config.dynamic(s3_config):
+        processed = _keyed(processed, s3_config.get("Prefix"), failures)
     groups, overflow = _partitions(processed)
     failures += [processing.Failure(r, "activePartitionExceeded", "DynamicPartitioning.ActivePartitionsExceeded",
                                     f"The number of active partitions exceeded {MAX_ACTIVE_PARTITIONS}.")
@@ -183,6 +185,24 @@ def _kpl_records(records):
             out.extend(processing.Record(part, record.arrival_ms,
                                          kinesis=record.kinesis and (*record.kinesis[:3], index))
                        for index, part in enumerate(parts))
+    return out
+
+
+def _keyed(records, prefix, failures):
+    """The records that have every partition key the Prefix names; the others go to error
+    output, as records whose keys Firehose "fails to extract" or whose prefix it fails "to
+    evaluate" do (the guide's dynamic partitioning troubleshooting page)."""
+    named = [(namespace, key) for namespace, key in prefixes.expressions(prefix)
+             if namespace.startswith("partitionKeyFrom")]
+    out = []
+    for record in records:
+        missing = [f"!{{{namespace}:{key}}}" for namespace, key in named if (namespace, key) not in record.keys]
+        if missing:
+            failures.append(processing.Failure(
+                record, "processing-failed", "DynamicPartitioning.MetadataExtractionFailed",
+                f"No value was extracted for {', '.join(dict.fromkeys(missing))} of the Prefix."))
+            continue
+        out.append(record)
     return out
 
 
