@@ -10,6 +10,7 @@ records are read one by one so that only the bad ones go to error output, as
 """
 import io
 import json
+import re
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -27,6 +28,9 @@ _PRIMITIVES = {"string": pa.string(), "int": pa.int32(), "integer": pa.int32(), 
                "boolean": pa.bool_(), "timestamp": pa.timestamp("ms"), "date": pa.date32(), "binary": pa.binary()}
 PARQUET_COMPRESSION = {"SNAPPY": "snappy", "GZIP": "gzip", "UNCOMPRESSED": "none"}
 ORC_COMPRESSION = {"SNAPPY": "snappy", "ZLIB": "zlib", "NONE": "uncompressed"}
+
+
+_LENGTHED = re.compile(r"(?:var)?char\s*\(\s*(\d+)\s*\)")
 
 
 class ConversionError(ValueError):
@@ -58,6 +62,17 @@ def schema_of(table: dict) -> pa.Schema:
     return pa.schema([(c["Name"], arrow_type(glue.parse_type(c["Type"]))) for c in columns])
 
 
+def text_lengths(table: dict) -> dict:
+    """{column: n} of the table's varchar(n) and char(n) columns: Hive keeps at most n
+    characters of their values, and Athena reads them so."""
+    lengths = {}
+    for column in table.get("StorageDescriptor", {}).get("Columns") or []:
+        match = _LENGTHED.fullmatch(column["Type"].strip().lower())
+        if match:
+            lengths[column["Name"]] = int(match.group(1))
+    return lengths
+
+
 class Deserializer:
     """How JSON keys find their columns (OpenX or Hive JSON SerDe settings)."""
 
@@ -85,8 +100,18 @@ class Deserializer:
         return found
 
 
-def convert(datas: list[bytes], schema: pa.Schema, deserializer: Deserializer):
-    """(Arrow table of the records that convert, [(index, message)] of those that do not)."""
+def convert(datas: list[bytes], schema: pa.Schema, deserializer: Deserializer, lengths: dict | None = None):
+    """(Arrow table of the records that convert, [(index, message)] of those that do not);
+    `lengths` ({column: n}, `text_lengths`) cuts varchar(n)/char(n) values to n characters."""
+    table, failures = _converted(datas, schema, deserializer)
+    for name, length in (lengths or {}).items():
+        if name in table.column_names:
+            table = table.set_column(table.schema.get_field_index(name), table.schema.field(name),
+                                     pc.utf8_slice_codeunits(table.column(name), 0, length))
+    return table, failures
+
+
+def _converted(datas, schema, deserializer):
     if not any(b"\n" in d.rstrip(b"\n") for d in datas):
         try:
             return _fast(datas, schema, deserializer), []

@@ -266,7 +266,8 @@ class _Writer:
             return [self._conversion_failure(r, "DataFormatConversion.InvalidSchema", str(error)) for r in records]
         deserializer = convert.Deserializer(
             (self.conversion.get("InputFormatConfiguration") or {}).get("Deserializer") or {})
-        table, bad = convert.convert([r.data for r in records], schema, deserializer)
+        table, bad = convert.convert([r.data for r in records], schema, deserializer,
+                                     convert.text_lengths(self.catalog.table))
         failures = [self._conversion_failure(records[i], "DataFormatConversion.MalformedData", message)
                     for i, message in bad]
         if table.num_rows:

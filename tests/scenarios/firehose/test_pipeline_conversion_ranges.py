@@ -63,3 +63,31 @@ def test_values_out_of_their_columns_range_fail_only_their_record(lakebox_server
     assert rows == [["id", "qty", "views", "price", "placed_at"],
                     ["1", "127", "9223372036854775807", "999.99", "2024-05-01 10:00:00.000"],
                     ["2", "-128", "5", "12.35", None], ["3", "3", "6", "0.01", None]]
+
+
+def test_varchar_and_char_columns_keep_their_length(lakebox_server, firehose, s3, bucket, make_stream, clock):
+    """Hive keeps at most n characters of a varchar(n) or char(n) value, and Athena reads
+    the column so: the longer values come back cut, not whole."""
+    glue = lakebox_server.client("glue")
+    database = f"lengths_{uuid.uuid4().hex[:8]}"
+    glue.create_database(DatabaseInput={"Name": database})
+    parquet_table(glue, database, "notes", [{"Name": "id", "Type": "int"}, {"Name": "title", "Type": "varchar(5)"},
+                                            {"Name": "code", "Type": "char(2)"}, {"Name": "body", "Type": "string"}],
+                  f"s3://{bucket}/notes/")
+    name = make_stream(Prefix="notes/", ErrorOutputPrefix="errors/", BufferingHints={"IntervalInSeconds": 60},
+                       DataFormatConversionConfiguration={
+                           "SchemaConfiguration": {"RoleARN": "arn:aws:iam::000000000000:role/firehose",
+                                                   "DatabaseName": database, "TableName": "notes"},
+                           "InputFormatConfiguration": {"Deserializer": {"OpenXJsonSerDe": {}}},
+                           "OutputFormatConfiguration": {"Serializer": {"ParquetSerDe": {}}}})
+    firehose.put_record_batch(DeliveryStreamName=name, Records=[{"Data": json.dumps(item).encode()} for item in [
+        {"id": 1, "title": "hello world", "code": "NOK", "body": "a longer body"},
+        {"id": 2, "title": "héllo wörld", "code": "EU", "body": "short"}]])
+    clock(61)
+    wait_for_objects(s3, bucket, "notes/")
+    rows = athena_rows(lakebox_server.client("athena"), "SELECT id, title, length(title), code, body FROM notes "
+                       "ORDER BY id", database, f"s3://{bucket}/results/")
+    assert rows == [["id", "title", "_col2", "code", "body"], ["1", "hello", "5", "NO", "a longer body"],
+                    ["2", "héllo", "5", "EU", "short"]]
+    glue.delete_table(DatabaseName=database, Name="notes")
+    glue.delete_database(Name=database)
