@@ -177,14 +177,15 @@ def _copy(record):
 def _kpl_records(records):
     out = []
     for record in records:
-        parts = processing.deaggregate_kpl(record.data)
+        parts = processing.deaggregate_kpl_keyed(record.data)
         if parts is None:
             out.append(record)
         else:
-            # the user records of one Kinesis record: its metadata, numbered by subsequence
-            out.extend(processing.Record(part, record.arrival_ms,
-                                         kinesis=record.kinesis and (*record.kinesis[:3], index))
-                       for index, part in enumerate(parts))
+            # the user records of one Kinesis record: its shard and sequence number, their
+            # own partition keys, numbered by subsequence
+            out.extend(processing.Record(part, record.arrival_ms, kinesis=record.kinesis and (
+                           record.kinesis[0], record.kinesis[1], key or record.kinesis[2], index))
+                       for index, (key, part) in enumerate(parts))
     return out
 
 

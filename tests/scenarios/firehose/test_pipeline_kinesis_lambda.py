@@ -3,8 +3,8 @@ reading Kinesis names the source stream (`sourceKinesisStreamArn`) and gives eac
 its `kinesisRecordMetadata` (shard id, partition key, sequence number, subsequence
 number, arrival), as the events Firehose sends then show. AWS's own processing blueprints
 re-ingest records with that partition key, so a function that reads it must find it; the
-user records of a KPL aggregated record share its sequence number and are numbered by
-subsequence."""
+user records of a KPL aggregated record share its sequence number, are numbered by
+subsequence and keep their own partition keys."""
 import json
 import textwrap
 
@@ -95,7 +95,7 @@ def test_kpl_user_records_share_the_sequence_number_and_count_subsequences(serve
     arn = _echoing_source(server, "readings", 1)
     aggregator = RecordAggregator()
     for i in range(3):
-        aggregator.add_user_record("sensor-1", f"reading {i}".encode())
+        aggregator.add_user_record(f"sensor-{i % 2}", f"reading {i}".encode())
     partition_key, explicit_hash_key, data = aggregator.clear_and_get().get_contents()
     answer = kinesis.put_record(StreamName="readings", Data=data, PartitionKey=partition_key,
                                 **({"ExplicitHashKey": explicit_hash_key} if explicit_hash_key else {}))
@@ -103,6 +103,9 @@ def test_kpl_user_records_share_the_sequence_number_and_count_subsequences(serve
     seen = _seen(server, 3)
     assert sorted(item["data"] for item in seen) == ["reading 0", "reading 1", "reading 2"]
     assert sorted(item["kinesis"]["subsequenceNumber"] for item in seen) == [0, 1, 2]
+    # each user record keeps its own partition key, not the aggregate's
+    assert sorted((item["data"], item["kinesis"]["partitionKey"]) for item in seen) == [
+        ("reading 0", "sensor-0"), ("reading 1", "sensor-1"), ("reading 2", "sensor-0")]
     assert {item["kinesis"]["sequenceNumber"] for item in seen} == {answer["SequenceNumber"]}
     assert {item["kinesis"]["shardId"] for item in seen} == {answer["ShardId"]}
     assert {item["source"] for item in seen} == {arn}
