@@ -30,6 +30,11 @@ PARQUET_COMPRESSION = {"SNAPPY": "snappy", "GZIP": "gzip", "UNCOMPRESSED": "none
 ORC_COMPRESSION = {"SNAPPY": "snappy", "ZLIB": "zlib", "NONE": "uncompressed"}
 
 
+# the OpenX JSON SerDe reads integers written with at least as many characters as
+# "1454612111000" as epoch milliseconds, shorter ones as epoch seconds
+_OPENX_MILLIS_DIGITS = 13
+_OPENX_MILLIS = 10 ** (_OPENX_MILLIS_DIGITS - 1)
+_NUMBER = re.compile(r"-?\d+(\.\d*)?([eE][-+]?\d+)?")
 _LENGTHED = re.compile(r"(?:var)?char\s*\(\s*(\d+)\s*\)")
 
 
@@ -83,6 +88,7 @@ class Deserializer:
         self.mappings = dict((openx or {}).get("ColumnToJsonKeyMappings") or {})
         hive = settings.get("HiveJsonSerDe") or {}
         self.timestamp_formats = list(hive.get("TimestampFormats") or [])
+        self.openx = "HiveJsonSerDe" not in settings
 
     def key_for(self, column: str, keys) -> str | None:
         """The JSON key (among `keys`) that holds `column`."""
@@ -144,6 +150,8 @@ def _fast(datas, schema, deserializer) -> pa.Table:
             continue
         column = read.column(keys[0])
         if pa.types.is_timestamp(target.type) and pa.types.is_integer(column.type):
+            if deserializer.openx and _any_epoch_millis(column):
+                raise ConversionError("epoch milliseconds are told apart record by record")
             column = pc.multiply_checked(column, 1000).cast(pa.int64()).cast(target.type)   # epoch seconds
         columns.append(column.cast(target.type, safe=True))
     return pa.Table.from_arrays(columns, schema=schema)
@@ -219,9 +227,35 @@ def _decimal(value, kind: pa.DataType) -> Decimal:
     return number
 
 
+def _any_epoch_millis(column) -> bool:
+    """Whether an integer column holds a number the OpenX SerDe reads as epoch milliseconds."""
+    big = pc.or_(pc.greater_equal(column, _OPENX_MILLIS), pc.less_equal(column, -_OPENX_MILLIS // 10))
+    return bool(pc.any(big).as_py())
+
+
+def _openx_epoch(value) -> datetime | None:
+    """How the OpenX JSON SerDe reads a number (or a string of one) given for a timestamp:
+    with a decimal point, epoch seconds; an integer written with 13 characters or more,
+    epoch milliseconds; a shorter one, epoch seconds. None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    text = str(value).strip() if isinstance(value, str) else repr(value)
+    if ":" in text or not _NUMBER.fullmatch(text):
+        return None
+    if "." in text or "e" in text.lower():
+        return datetime.fromtimestamp(float(text), tz=timezone.utc)
+    number = int(text)
+    return datetime.fromtimestamp(number / 1000 if len(text) >= _OPENX_MILLIS_DIGITS else number, tz=timezone.utc)
+
+
 def _timestamp(value, deserializer) -> datetime:
     """Epoch seconds (milliseconds with the "millis" format), a TimestampFormats pattern,
-    else ISO 8601 / `yyyy-MM-dd HH:mm:ss[.fff]`, as the deserializers read timestamps."""
+    else ISO 8601 / `yyyy-MM-dd HH:mm:ss[.fff]`, as the deserializers read timestamps.
+    The OpenX SerDe tells epoch milliseconds from seconds by their length (`_openx_epoch`)."""
+    if deserializer.openx:
+        epoch = _openx_epoch(value)
+        if epoch is not None:
+            return epoch
     millis = "millis" in deserializer.timestamp_formats
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return datetime.fromtimestamp(value / 1000 if millis else value, tz=timezone.utc)
