@@ -35,6 +35,7 @@ ORC_COMPRESSION = {"SNAPPY": "snappy", "ZLIB": "zlib", "NONE": "uncompressed"}
 _OPENX_MILLIS_DIGITS = 13
 _OPENX_MILLIS = 10 ** (_OPENX_MILLIS_DIGITS - 1)
 _NUMBER = re.compile(r"-?\d+(\.\d*)?([eE][-+]?\d+)?")
+_VALUE_OF = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?")
 _LENGTHED = re.compile(r"(?:var)?char\s*\(\s*(\d+)\s*\)")
 
 
@@ -133,8 +134,8 @@ def _converted(datas, schema, deserializer):
 
 
 def _fast(datas, schema, deserializer) -> pa.Table:
-    if deserializer.timestamp_formats:
-        raise ConversionError("timestamp formats are parsed record by record")
+    if deserializer.timestamp_formats or (not deserializer.openx and "timestamp" in str(schema)):
+        raise ConversionError("Hive's timestamp parsing is applied record by record")
     body = b"\n".join(d.rstrip(b"\n") for d in datas)
     read = pa_json.read_json(io.BytesIO(body), read_options=pa_json.ReadOptions(block_size=max(len(body), 1 << 20)),
                              parse_options=pa_json.ParseOptions(newlines_in_values=False))
@@ -257,7 +258,7 @@ def _timestamp(value, deserializer) -> datetime:
         if epoch is not None:
             return epoch
     millis = "millis" in deserializer.timestamp_formats
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and (millis or deserializer.openx):
         return datetime.fromtimestamp(value / 1000 if millis else value, tz=timezone.utc)
     text = str(value)
     if millis and text.isdigit():
@@ -268,8 +269,24 @@ def _timestamp(value, deserializer) -> datetime:
                 return prefixes.java_parse(text, pattern)
             except ValueError:
                 continue
+    if not deserializer.openx:
+        return _timestamp_value_of(text)
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _timestamp_value_of(text: str) -> datetime:
+    """The Hive JSON SerDe's last resort, `java.sql.Timestamp::valueOf` ("If you don't
+    specify a format, Firehose uses java.sql.Timestamp::valueOf by default", HiveJsonSerDe
+    in the API reference): `yyyy-[m]m-[d]d hh:mm:ss[.f...]` and nothing else (no `T`, no
+    zone, no epoch number); the error is Java's own words."""
+    match = _VALUE_OF.fullmatch(text.strip())
+    if match is None:
+        raise ValueError("Timestamp format must be yyyy-mm-dd hh:mm:ss[.fffffffff]")
+    *fields, fraction = match.groups()
+    year, month, day, hour, minute, second = (int(f) for f in fields)
+    micros = int((fraction or "").ljust(6, "0")[:6])
+    return datetime(year, month, day, hour, minute, second, micros, tzinfo=timezone.utc)
 
 
 def write(table: pa.Table, serializer: dict, path: str):
