@@ -372,6 +372,13 @@ def consumer_by_arn(db, account, region, arn):
                   (account, region, arn))
 
 
+def creating_consumers(db, account, region, at_ms) -> int:
+    """How many of the account's consumers are still CREATING at `at_ms`."""
+    row = db.one("SELECT COUNT(*) AS n FROM kinesis_consumers WHERE account=? AND region=? AND active_at_ms>?",
+                 (account, region, at_ms))
+    return row["n"]
+
+
 def insert_consumer(db, account, region, uid, name, arn, created_ms, active_at_ms):
     db.execute("INSERT INTO kinesis_consumers VALUES (?, ?, ?, ?, ?, ?, ?)",
                (account, region, uid, name, arn, created_ms, active_at_ms))
