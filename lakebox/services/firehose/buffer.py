@@ -37,14 +37,15 @@ def _sizes(state) -> dict:
     return state.cache("firehose").setdefault("buffered-bytes", {})
 
 
-def append(state, stream, arrival_ms: int, datas: list[bytes]) -> int:
+def append(state, stream, arrival_ms: int, datas: list[bytes], kinesis: list | None = None) -> int:
     """Buffer records durably (bytes to the log, sealed while encryption is on, then the
-    chunk row); returns the chunk id."""
+    chunk row, with each record's Kinesis metadata when a source stream gave it);
+    returns the chunk id."""
     sealing = encryption.sealer(state, stream)
     key_ref, seal = sealing if sealing else (None, None)
     segment, offset = segments.append(state, stream, b"".join(datas), seal)
     chunk = store.append_chunk(state.db, stream["uid"], arrival_ms, [len(d) for d in datas], segment, offset,
-                               key_ref)
+                               key_ref, kinesis)
     added(state, stream, sum(len(d) for d in datas))
     return chunk
 

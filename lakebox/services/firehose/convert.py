@@ -10,8 +10,9 @@ records are read one by one so that only the bad ones go to error output, as
 """
 import io
 import json
+import re
 from datetime import date, datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -27,6 +28,15 @@ _PRIMITIVES = {"string": pa.string(), "int": pa.int32(), "integer": pa.int32(), 
                "boolean": pa.bool_(), "timestamp": pa.timestamp("ms"), "date": pa.date32(), "binary": pa.binary()}
 PARQUET_COMPRESSION = {"SNAPPY": "snappy", "GZIP": "gzip", "UNCOMPRESSED": "none"}
 ORC_COMPRESSION = {"SNAPPY": "snappy", "ZLIB": "zlib", "NONE": "uncompressed"}
+
+
+# the OpenX JSON SerDe reads integers written with at least as many characters as
+# "1454612111000" as epoch milliseconds, shorter ones as epoch seconds
+_OPENX_MILLIS_DIGITS = 13
+_OPENX_MILLIS = 10 ** (_OPENX_MILLIS_DIGITS - 1)
+_NUMBER = re.compile(r"-?\d+(\.\d*)?([eE][-+]?\d+)?")
+_VALUE_OF = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?")
+_LENGTHED = re.compile(r"(?:var)?char\s*\(\s*(\d+)\s*\)")
 
 
 class ConversionError(ValueError):
@@ -58,6 +68,17 @@ def schema_of(table: dict) -> pa.Schema:
     return pa.schema([(c["Name"], arrow_type(glue.parse_type(c["Type"]))) for c in columns])
 
 
+def text_lengths(table: dict) -> dict:
+    """{column: n} of the table's varchar(n) and char(n) columns: Hive keeps at most n
+    characters of their values, and Athena reads them so."""
+    lengths = {}
+    for column in table.get("StorageDescriptor", {}).get("Columns") or []:
+        match = _LENGTHED.fullmatch(column["Type"].strip().lower())
+        if match:
+            lengths[column["Name"]] = int(match.group(1))
+    return lengths
+
+
 class Deserializer:
     """How JSON keys find their columns (OpenX or Hive JSON SerDe settings)."""
 
@@ -68,6 +89,7 @@ class Deserializer:
         self.mappings = dict((openx or {}).get("ColumnToJsonKeyMappings") or {})
         hive = settings.get("HiveJsonSerDe") or {}
         self.timestamp_formats = list(hive.get("TimestampFormats") or [])
+        self.openx = "HiveJsonSerDe" not in settings
 
     def key_for(self, column: str, keys) -> str | None:
         """The JSON key (among `keys`) that holds `column`."""
@@ -85,8 +107,18 @@ class Deserializer:
         return found
 
 
-def convert(datas: list[bytes], schema: pa.Schema, deserializer: Deserializer):
-    """(Arrow table of the records that convert, [(index, message)] of those that do not)."""
+def convert(datas: list[bytes], schema: pa.Schema, deserializer: Deserializer, lengths: dict | None = None):
+    """(Arrow table of the records that convert, [(index, message)] of those that do not);
+    `lengths` ({column: n}, `text_lengths`) cuts varchar(n)/char(n) values to n characters."""
+    table, failures = _converted(datas, schema, deserializer)
+    for name, length in (lengths or {}).items():
+        if name in table.column_names:
+            table = table.set_column(table.schema.get_field_index(name), table.schema.field(name),
+                                     pc.utf8_slice_codeunits(table.column(name), 0, length))
+    return table, failures
+
+
+def _converted(datas, schema, deserializer):
     if not any(b"\n" in d.rstrip(b"\n") for d in datas):
         try:
             return _fast(datas, schema, deserializer), []
@@ -102,8 +134,8 @@ def convert(datas: list[bytes], schema: pa.Schema, deserializer: Deserializer):
 
 
 def _fast(datas, schema, deserializer) -> pa.Table:
-    if deserializer.timestamp_formats:
-        raise ConversionError("timestamp formats are parsed record by record")
+    if deserializer.timestamp_formats or (not deserializer.openx and "timestamp" in str(schema)):
+        raise ConversionError("Hive's timestamp parsing is applied record by record")
     body = b"\n".join(d.rstrip(b"\n") for d in datas)
     read = pa_json.read_json(io.BytesIO(body), read_options=pa_json.ReadOptions(block_size=max(len(body), 1 << 20)),
                              parse_options=pa_json.ParseOptions(newlines_in_values=False))
@@ -119,7 +151,9 @@ def _fast(datas, schema, deserializer) -> pa.Table:
             continue
         column = read.column(keys[0])
         if pa.types.is_timestamp(target.type) and pa.types.is_integer(column.type):
-            column = pc.multiply(column, 1000).cast(pa.int64()).cast(target.type)   # epoch seconds
+            if deserializer.openx and _any_epoch_millis(column):
+                raise ConversionError("epoch milliseconds are told apart record by record")
+            column = pc.multiply_checked(column, 1000).cast(pa.int64()).cast(target.type)   # epoch seconds
         columns.append(column.cast(target.type, safe=True))
     return pa.Table.from_arrays(columns, schema=schema)
 
@@ -153,11 +187,11 @@ def _value(value, kind: pa.DataType, deserializer):
         if pa.types.is_integer(kind):
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ConversionError(f"Cannot convert {value!r} to {kind}")
-            return int(value)
+            return _in_range(int(value), kind)
         if pa.types.is_floating(kind):
             return float(value)
         if pa.types.is_decimal(kind):
-            return Decimal(str(value))
+            return _decimal(value, kind)
         if pa.types.is_timestamp(kind):
             return _timestamp(value, deserializer)
         if pa.types.is_date(kind):
@@ -171,16 +205,60 @@ def _value(value, kind: pa.DataType, deserializer):
                     for f in kind}
         if pa.types.is_binary(kind):
             return value.encode() if isinstance(value, str) else bytes(value)
-    except (TypeError, ValueError, InvalidOperation, AttributeError) as error:
+    except (TypeError, ValueError, InvalidOperation, AttributeError, OverflowError, OSError) as error:
         raise ConversionError(f"Cannot convert {value!r} to {kind}: {error}") from None
     raise ConversionError(f"Unsupported type {kind}")
 
 
+def _in_range(number: int, kind: pa.DataType) -> int:
+    """`number`, when the column's integer type holds it (a value too big for an int column
+    fails that record, as a JSON SerDe's parse does, instead of the whole object)."""
+    half = 1 << (kind.bit_width - 1)
+    if not -half <= number < half:
+        raise ValueError("out of range")
+    return number
+
+
+def _decimal(value, kind: pa.DataType) -> Decimal:
+    """`value` rounded (half up) to the column's scale, as Hive's decimal(p,s) columns take
+    it; one with more integer digits than the precision leaves fails that record."""
+    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-kind.scale), rounding=ROUND_HALF_UP)
+    if not number.is_finite() or abs(number) >= Decimal(10) ** (kind.precision - kind.scale):
+        raise ValueError("out of range")
+    return number
+
+
+def _any_epoch_millis(column) -> bool:
+    """Whether an integer column holds a number the OpenX SerDe reads as epoch milliseconds."""
+    big = pc.or_(pc.greater_equal(column, _OPENX_MILLIS), pc.less_equal(column, -_OPENX_MILLIS // 10))
+    return bool(pc.any(big).as_py())
+
+
+def _openx_epoch(value) -> datetime | None:
+    """How the OpenX JSON SerDe reads a number (or a string of one) given for a timestamp:
+    with a decimal point, epoch seconds; an integer written with 13 characters or more,
+    epoch milliseconds; a shorter one, epoch seconds. None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    text = str(value).strip() if isinstance(value, str) else repr(value)
+    if ":" in text or not _NUMBER.fullmatch(text):
+        return None
+    if "." in text or "e" in text.lower():
+        return datetime.fromtimestamp(float(text), tz=timezone.utc)
+    number = int(text)
+    return datetime.fromtimestamp(number / 1000 if len(text) >= _OPENX_MILLIS_DIGITS else number, tz=timezone.utc)
+
+
 def _timestamp(value, deserializer) -> datetime:
     """Epoch seconds (milliseconds with the "millis" format), a TimestampFormats pattern,
-    else ISO 8601 / `yyyy-MM-dd HH:mm:ss[.fff]`, as the deserializers read timestamps."""
+    else ISO 8601 / `yyyy-MM-dd HH:mm:ss[.fff]`, as the deserializers read timestamps.
+    The OpenX SerDe tells epoch milliseconds from seconds by their length (`_openx_epoch`)."""
+    if deserializer.openx:
+        epoch = _openx_epoch(value)
+        if epoch is not None:
+            return epoch
     millis = "millis" in deserializer.timestamp_formats
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and (millis or deserializer.openx):
         return datetime.fromtimestamp(value / 1000 if millis else value, tz=timezone.utc)
     text = str(value)
     if millis and text.isdigit():
@@ -191,8 +269,24 @@ def _timestamp(value, deserializer) -> datetime:
                 return prefixes.java_parse(text, pattern)
             except ValueError:
                 continue
+    if not deserializer.openx:
+        return _timestamp_value_of(text)
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _timestamp_value_of(text: str) -> datetime:
+    """The Hive JSON SerDe's last resort, `java.sql.Timestamp::valueOf` ("If you don't
+    specify a format, Firehose uses java.sql.Timestamp::valueOf by default", HiveJsonSerDe
+    in the API reference): `yyyy-[m]m-[d]d hh:mm:ss[.f...]` and nothing else (no `T`, no
+    zone, no epoch number); the error is Java's own words."""
+    match = _VALUE_OF.fullmatch(text.strip())
+    if match is None:
+        raise ValueError("Timestamp format must be yyyy-mm-dd hh:mm:ss[.fffffffff]")
+    *fields, fraction = match.groups()
+    year, month, day, hour, minute, second = (int(f) for f in fields)
+    micros = int((fraction or "").ljust(6, "0")[:6])
+    return datetime(year, month, day, hour, minute, second, micros, tzinfo=timezone.utc)
 
 
 def write(table: pa.Table, serializer: dict, path: str):

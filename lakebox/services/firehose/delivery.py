@@ -63,7 +63,8 @@ def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
     writer = _Writer(blobs, stream, destination, delivery, catalog)
     if _as_sent(stream, destination) and writer.whole(spans):
         return delivery
-    records = [processing.Record(bytes(record), span.arrival_ms) for span in spans for record in span.records()]
+    records = [processing.Record(bytes(record), span.arrival_ms, kinesis=metadata)
+               for span in spans for record, metadata in span.records()]
     records = _kpl_records(records) if stream["stream_type"] == "KinesisStreamAsSource" else records
     if destination["kind"] in UNSERVED_KINDS:
         reason = (f"lakebox does not serve the {destination['kind']} destination yet; the records were "
@@ -77,6 +78,8 @@ def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
         writer.backup(records)
     processed, failures = processing.process([_copy(r) for r in records],
                                              processing.processors_of(s3_config), env)
+    if config.dynamic(s3_config):
+        processed = _keyed(processed, s3_config.get("Prefix"), failures)
     groups, overflow = _partitions(processed)
     failures += [processing.Failure(r, "activePartitionExceeded", "DynamicPartitioning.ActivePartitionsExceeded",
                                     f"The number of active partitions exceeded {MAX_ACTIVE_PARTITIONS}.")
@@ -113,16 +116,19 @@ class Catalog:
 
 @dataclass
 class Span:
-    """Consecutive buffered records of one chunk: their bytes, one after the other."""
+    """Consecutive buffered records of one chunk: their bytes, one after the other, and,
+    read from a Kinesis source, each one's [shard id, sequence number, partition key]."""
     arrival_ms: int
     data: bytes
     lengths: list
+    kinesis: list | None = None
 
     def records(self):
-        """Each record's bytes (memoryviews of `data`)."""
+        """Each record's bytes (memoryviews of `data`) and its Kinesis metadata
+        (shard id, sequence number, partition key, subsequence number 0) or None."""
         view, position = memoryview(self.data), 0
-        for length in self.lengths:
-            yield view[position:position + length]
+        for index, length in enumerate(self.lengths):
+            yield view[position:position + length], (*self.kinesis[index], 0) if self.kinesis else None
             position += length
 
 
@@ -146,13 +152,14 @@ def _take(db, uid: int, limit: int, read):
         page = store.chunks_from(db, uid, after, READ_PAGE)
         for chunk in page:
             lengths, data = store.pending(chunk, read)
+            kinesis = store.pending_kinesis(chunk)
             if size + len(data) >= limit:
                 count = bisect.bisect_left(list(itertools.accumulate(lengths)), limit - size) + 1
                 taken = sum(lengths[:count])
-                spans.append(Span(chunk["arrival_ms"], data[:taken], lengths[:count]))
+                spans.append(Span(chunk["arrival_ms"], data[:taken], lengths[:count], kinesis and kinesis[:count]))
                 return spans, Delivery(uid, chunk["id"], chunk["delivered"] + count,
                                        chunk["delivered_bytes"] + taken)
-            spans.append(Span(chunk["arrival_ms"], data, lengths))
+            spans.append(Span(chunk["arrival_ms"], data, lengths, kinesis))
             size += len(data)
             last = (chunk["id"], chunk["count"], chunk["size"])
         if len(page) < READ_PAGE:
@@ -170,11 +177,33 @@ def _copy(record):
 def _kpl_records(records):
     out = []
     for record in records:
-        parts = processing.deaggregate_kpl(record.data)
+        parts = processing.deaggregate_kpl_keyed(record.data)
         if parts is None:
             out.append(record)
         else:
-            out.extend(processing.Record(part, record.arrival_ms) for part in parts)
+            # the user records of one Kinesis record: its shard and sequence number, their
+            # own partition keys, numbered by subsequence
+            out.extend(processing.Record(part, record.arrival_ms, kinesis=record.kinesis and (
+                           record.kinesis[0], record.kinesis[1], key or record.kinesis[2], index))
+                       for index, (key, part) in enumerate(parts))
+    return out
+
+
+def _keyed(records, prefix, failures):
+    """The records that have every partition key the Prefix names; the others go to error
+    output, as records whose keys Firehose "fails to extract" or whose prefix it fails "to
+    evaluate" do (the guide's dynamic partitioning troubleshooting page)."""
+    named = [(namespace, key) for namespace, key in prefixes.expressions(prefix)
+             if namespace.startswith("partitionKeyFrom")]
+    out = []
+    for record in records:
+        missing = [f"!{{{namespace}:{key}}}" for namespace, key in named if (namespace, key) not in record.keys]
+        if missing:
+            failures.append(processing.Failure(
+                record, "processing-failed", "DynamicPartitioning.MetadataExtractionFailed",
+                f"No value was extracted for {', '.join(dict.fromkeys(missing))} of the Prefix."))
+            continue
+        out.append(record)
     return out
 
 
@@ -238,7 +267,8 @@ class _Writer:
             return [self._conversion_failure(r, "DataFormatConversion.InvalidSchema", str(error)) for r in records]
         deserializer = convert.Deserializer(
             (self.conversion.get("InputFormatConfiguration") or {}).get("Deserializer") or {})
-        table, bad = convert.convert([r.data for r in records], schema, deserializer)
+        table, bad = convert.convert([r.data for r in records], schema, deserializer,
+                                     convert.text_lengths(self.catalog.table))
         failures = [self._conversion_failure(records[i], "DataFormatConversion.MalformedData", message)
                     for i, message in bad]
         if table.num_rows:

@@ -58,7 +58,8 @@ def _flush(state, stream, size: int, now_ms: int) -> bool:
                           now_ms + delivery.RETRY_MS)
         return False
     catalog = _catalog(state, stream)
-    env = processing.Invocation(state.config.functions_dir, lookup.arn_of(stream), stream["region"])
+    env = processing.Invocation(state.config.functions_dir, lookup.arn_of(stream), stream["region"],
+                                lookup.source_arn(stream))
     if size <= SYNC_FLUSH_BYTES and catalog is None and not _calls_out(stream):
         made = delivery.build(state.db, state.blobs, read, stream, now_ms, env)
         delivered = made is not None and delivery.commit(state, stream, made, now_ms)
@@ -104,9 +105,13 @@ def _catalog(state, stream) -> delivery.Catalog | None:
     schema = conversion.get("SchemaConfiguration") or {}
     ctx = calls.system_context(state, "firehose", "PutRecordBatch", schema.get("CatalogId") or stream["account"],
                                schema.get("Region") or stream["region"])
+    version = schema.get("VersionId") or "LATEST"
     try:
-        table = glue.get_table(ctx, schema["DatabaseName"], schema["TableName"])
-    except glue.errors.EntityNotFoundException as error:
+        if version == "LATEST":        # "any updates to the table are automatically picked up"
+            table = glue.get_table(ctx, schema["DatabaseName"], schema["TableName"])
+        else:                          # a version id pins the schema to that version of the table
+            table = glue.get_table_version(ctx, schema["DatabaseName"], schema["TableName"], version)
+    except (glue.errors.EntityNotFoundException, glue.errors.InvalidInputException) as error:
         return delivery.Catalog(schema, problem=error.message)
     return delivery.Catalog(schema, table=table)
 

@@ -5,7 +5,10 @@ function (https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.ht
 
 - the event is {"invocationId", "deliveryStreamArn", "region", "records": [{"recordId",
   "approximateArrivalTimestamp", "data" (base64)}]}, in batches of at most
-  `BufferSizeInMBs` (default 1 MiB) of record data;
+  `BufferSizeInMBs` (default 1 MiB) of record data; a stream reading a Kinesis stream
+  adds "sourceKinesisStreamArn" and, per record, "kinesisRecordMetadata" (shard id,
+  partition key, sequence and subsequence numbers, arrival), which re-ingesting
+  functions (AWS's own blueprints) read the partition key from;
 - Firehose buffers for the function before it buffers for the destination, so records
   reach S3 once the function's buffer released them (`BufferSizeInMBs` gathered, or
   `BufferIntervalInSeconds`, default 60, passed) and then the destination's buffering
@@ -99,11 +102,28 @@ def _batches(records, mib: float):
         yield batch
 
 
+def _event(ids, env) -> dict:
+    """The transformation event; a stream reading Kinesis also names the source stream and
+    gives each record's Kinesis metadata (as the events Firehose sends then show)."""
+    event = {"invocationId": str(uuid.uuid4())}
+    if env.source_arn:
+        event["sourceKinesisStreamArn"] = env.source_arn
+    event.update(deliveryStreamArn=env.stream_arn, region=env.region, records=[])
+    for rid, record in ids.items():
+        item = {"recordId": rid, "approximateArrivalTimestamp": record.arrival_ms,
+                "data": base64.b64encode(record.data).decode()}
+        if record.kinesis:
+            shard, sequence, partition_key, subsequence = record.kinesis
+            item["kinesisRecordMetadata"] = {"sequenceNumber": sequence, "subsequenceNumber": subsequence,
+                                             "partitionKey": partition_key, "shardId": shard,
+                                             "approximateArrivalTimestamp": record.arrival_ms}
+        event["records"].append(item)
+    return event
+
+
 def _invoke(handler, arn, batch, retries, failures, env):
     ids = {f"{index:08d}": record for index, record in enumerate(batch)}
-    event = {"invocationId": str(uuid.uuid4()), "deliveryStreamArn": env.stream_arn, "region": env.region,
-             "records": [{"recordId": rid, "approximateArrivalTimestamp": r.arrival_ms,
-                          "data": base64.b64encode(r.data).decode()} for rid, r in ids.items()]}
+    event = _event(ids, env)
     name = ARN.match(arn).group(3)
     error = None
     for attempt in range(1, retries + 2):

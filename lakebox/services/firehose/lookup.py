@@ -40,6 +40,11 @@ def source(stream) -> dict:
     return json.loads(stream["source"])
 
 
+def source_arn(stream) -> str | None:
+    """The Kinesis stream a KinesisStreamAsSource delivery stream reads, else None."""
+    return ((source(stream) or {}).get("KinesisStreamSourceDescription") or {}).get("KinesisStreamARN")
+
+
 def active_stream_named(ctx, name: str, error, doing: str):
     """A stream that must be ACTIVE for `doing`; `error` is the class AWS answers with
     while it is still CREATING ("Attempts to send data to a delivery stream that is not

@@ -29,10 +29,13 @@ class Record:
     # the bytes as they arrived, once `Decompression` replaced them: a later failure is
     # delivered "in compressed format" (the guide's decompression troubleshooting page)
     received: bytes | None = None
+    # read from a Kinesis source: (shard id, sequence number, partition key, subsequence number)
+    kinesis: tuple | None = None
 
     def derived(self, data: bytes, keys: dict | None = None) -> "Record":
-        """A record made from this one by a processor: same arrival, keys and received bytes."""
-        return Record(data, self.arrival_ms, dict(self.keys) if keys is None else keys, self.received)
+        """A record made from this one by a processor: same arrival, keys, received bytes
+        and Kinesis metadata."""
+        return Record(data, self.arrival_ms, dict(self.keys) if keys is None else keys, self.received, self.kinesis)
 
     def raw(self) -> bytes:
         """What an error record's `rawData` holds."""
@@ -55,6 +58,7 @@ class Invocation:
     functions_dir: str | None
     stream_arn: str
     region: str
+    source_arn: str | None = None      # the Kinesis stream a KinesisStreamAsSource stream reads
 
 
 def process(records: list[Record], processors: list[dict], env: Invocation) -> tuple[list[Record], list[Failure]]:
@@ -191,22 +195,37 @@ def processors_of(destination_config: dict) -> list[dict]:
 def deaggregate_kpl(data: bytes) -> list[bytes] | None:
     """The user records of a KPL aggregated record, or None when `data` is not one
     (magic, protobuf AggregatedRecord, MD5 of the protobuf)."""
+    keyed = deaggregate_kpl_keyed(data)
+    return None if keyed is None else [record for _, record in keyed]
+
+
+def deaggregate_kpl_keyed(data: bytes) -> list[tuple[str | None, bytes]] | None:
+    """(partition key, data) of each user record of a KPL aggregated record (its key from
+    the aggregate's partition key table; None if the table lacks it), or None when `data`
+    is not one."""
     if not data.startswith(KPL_MAGIC) or len(data) < len(KPL_MAGIC) + 16:
         return None
     body, digest = data[len(KPL_MAGIC):-16], data[-16:]
     if hashlib.md5(body).digest() != digest:
         return None
     try:
-        return [_record_data(value) for number, value in _fields(body) if number == 3]
+        fields = list(_fields(body))
+        keys = [value.decode() for number, value in fields if number == 1]
+        return [_user_record(value, keys) for number, value in fields if number == 3]
     except (IndexError, ValueError):
         return None
 
 
-def _record_data(message: bytes) -> bytes:
+def _user_record(message: bytes, keys: list[str]) -> tuple[str | None, bytes]:
+    index, data = None, None
     for number, value in _fields(message):
-        if number == 3:
-            return value
-    raise ValueError("a KPL record without data")
+        if number == 1:
+            index = value
+        elif number == 3:
+            data = value
+    if data is None:
+        raise ValueError("a KPL record without data")
+    return (keys[index] if index is not None and index < len(keys) else None), data
 
 
 def _fields(message: bytes):

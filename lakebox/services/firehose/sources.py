@@ -17,14 +17,16 @@ POLL_SECONDS = 1.0
 
 
 def _by_arrival(records):
-    """Runs of records with one arrival time (a PutRecords call into a shard), in order."""
+    """Runs of records with one arrival time (a PutRecords call into a shard), in order:
+    (arrival ms, their data, their [shard id, sequence number, partition key])."""
     runs = []
     for record in records:
         arrival_ms = int(record["ApproximateArrivalTimestamp"] * 1000)
-        if runs and runs[-1][0] == arrival_ms:
-            runs[-1][1].append(record["Data"])
-        else:
-            runs.append((arrival_ms, [record["Data"]]))
+        metadata = [record["ShardId"], record["SequenceNumber"], record["PartitionKey"]]
+        if not runs or runs[-1][0] != arrival_ms:
+            runs.append((arrival_ms, [], []))
+        runs[-1][1].append(record["Data"])
+        runs[-1][2].append(metadata)
     return runs
 
 
@@ -62,8 +64,8 @@ def read_sources(state, now: float) -> float | None:
             continue
         found_any, more = True, more or len(records) >= READ_LIMIT
         with state.db.transaction():
-            for arrival_ms, datas in _by_arrival(records):
-                buffer.append(state, stream, arrival_ms, datas)
+            for arrival_ms, datas, metadata in _by_arrival(records):
+                buffer.append(state, stream, arrival_ms, datas, metadata)
             store.put_source(state.db, source["stream_uid"], source["stream_arn"], checkpoints)
     if found_any:
         state.scheduler.poke("firehose")

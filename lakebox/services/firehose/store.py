@@ -70,6 +70,9 @@ SCHEMA = [
         stream_uid INTEGER NOT NULL,
         at_ms INTEGER NOT NULL)""",
     "CREATE INDEX firehose_encryption_calls_by_stream ON firehose_encryption_calls (stream_uid, at_ms)",
+    # Records read from a Kinesis source: each one's [shard id, sequence number, partition
+    # key], JSON (a Lambda processor's event carries them as kinesisRecordMetadata)
+    "ALTER TABLE firehose_chunks ADD COLUMN kinesis TEXT",
 ]
 
 
@@ -150,13 +153,15 @@ def loads(text):
 # ---------------------------------------------------------------------------
 # Buffered records
 
-def append_chunk(db, uid, arrival_ms, lengths: list[int], segment: int, offset: int, data_key=None) -> int:
+def append_chunk(db, uid, arrival_ms, lengths: list[int], segment: int, offset: int, data_key=None,
+                 kinesis: list | None = None) -> int:
     """Record a chunk of records (their bytes already in the buffer log, sealed with the
-    data key `data_key` when not None); returns its id."""
+    data key `data_key` when not None; `kinesis`: each record's [shard id, sequence
+    number, partition key] when read from a Kinesis source); returns its id."""
     cursor = db.execute("INSERT INTO firehose_chunks (stream_uid, arrival_ms, count, lengths, segment, offset, size, "
-                        "data_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        "data_key, kinesis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (uid, arrival_ms, len(lengths), array.array("I", lengths).tobytes(), segment, offset,
-                         sum(lengths), data_key))
+                         sum(lengths), data_key, json.dumps(kinesis) if kinesis else None))
     return cursor.lastrowid
 
 
@@ -168,6 +173,12 @@ def pending(row, read) -> tuple[list[int], bytes]:
     data = read(row["segment"], row["offset"] + row["delivered_bytes"], row["size"] - row["delivered_bytes"],
                 row["data_key"])
     return lengths[row["delivered"]:].tolist(), data
+
+
+def pending_kinesis(row) -> list | None:
+    """The Kinesis metadata of the records of a chunk row not delivered yet (None: not
+    read from a Kinesis source)."""
+    return json.loads(row["kinesis"])[row["delivered"]:] if row["kinesis"] else None
 
 
 def buffered_summary(db, uid):

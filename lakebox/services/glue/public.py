@@ -19,7 +19,7 @@ from lakebox.services.glue.catalog import database_or_error, fold, in_catalog, t
 from lakebox.services.s3 import public as s3
 
 __all__ = ["errors", "get_database", "list_databases", "create_database", "update_database", "delete_database",
-           "get_table", "list_tables", "create_table", "update_table", "delete_table", "list_partitions",
+           "get_table", "get_table_version", "list_tables", "create_table", "update_table", "delete_table", "list_partitions",
            "create_partitions", "update_partition", "delete_partitions", "table_format", "TableScan",
            "PartitionScan", "plan_scan", "fold_name", "parse_type"]
 
@@ -56,6 +56,15 @@ def get_table(ctx, database: str, name: str, catalog_id: str | None = None) -> d
     """The `Table` document (current version)."""
     ctx = in_catalog(ctx, {"CatalogId": catalog_id})
     return table_or_error(ctx, database, name)
+
+
+def get_table_version(ctx, database: str, name: str, version_id: str, catalog_id: str | None = None) -> dict:
+    """The `Table` document of one version (as GetTableVersion); a version the table does
+    not have is `EntityNotFoundException`, a version id that is not a number
+    `InvalidInputException`."""
+    ctx = in_catalog(ctx, {"CatalogId": catalog_id})
+    return _tables.get_table_version(ctx, {"DatabaseName": database, "TableName": name,
+                                           "VersionId": version_id})["TableVersion"]["Table"]
 
 
 def list_tables(ctx, database: str) -> list[dict]:

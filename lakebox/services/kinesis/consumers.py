@@ -26,8 +26,13 @@ def register_stream_consumer(ctx, params):
         raise LimitExceededException(
             f"Stream {stream['name']} under account {stream['account']} already has "
             f"{throttle.MAX_CONSUMERS_PER_STREAM} registered consumers, the maximum.")
-    tagging.check_new_tags(params.get("Tags") or {}, stream["account"], f"consumer {name}")
     now = lookup.now_ms(ctx)
+    if ctx.limits_on and store.creating_consumers(db, stream["account"], stream["region"],
+                                                  now) >= throttle.MAX_CREATING_CONSUMERS:
+        raise LimitExceededException(
+            f"Account {stream['account']} already has {throttle.MAX_CREATING_CONSUMERS} consumers in CREATING "
+            f"status; wait for one of them to become ACTIVE before registering consumer {name}.")
+    tagging.check_new_tags(params.get("Tags") or {}, stream["account"], f"consumer {name}")
     arn = f"{lookup.arn_of(stream)}/consumer/{name}:{now // 1000}"
     with db.transaction():
         store.insert_consumer(db, stream["account"], stream["region"], stream["uid"], name, arn, now,

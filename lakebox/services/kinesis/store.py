@@ -109,6 +109,11 @@ SCHEMA = [
         operation TEXT NOT NULL,
         at_ms INTEGER NOT NULL)""",
     "CREATE INDEX kinesis_encryption_changes_by_stream ON kinesis_encryption_changes (stream_uid, operation, at_ms)",
+    # UpdateStreamMode calls that switched the capacity mode (twice per rolling 24 hours)
+    """CREATE TABLE kinesis_mode_switches (
+        stream_uid INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL)""",
+    "CREATE INDEX kinesis_mode_switches_by_stream ON kinesis_mode_switches (stream_uid, at_ms)",
 ]
 
 # ---------------------------------------------------------------------------
@@ -173,6 +178,7 @@ def delete_stream(db, stream, arn):
         db.execute("DELETE FROM kinesis_scalings WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM kinesis_data_keys WHERE stream_uid=?", (uid,))
         db.execute("DELETE FROM kinesis_encryption_changes WHERE stream_uid=?", (uid,))
+        db.execute("DELETE FROM kinesis_mode_switches WHERE stream_uid=?", (uid,))
         for arn in arns:
             db.execute("DELETE FROM kinesis_tags WHERE account=? AND region=? AND resource_arn=?",
                        (account, region, arn))
@@ -366,6 +372,13 @@ def consumer_by_arn(db, account, region, arn):
                   (account, region, arn))
 
 
+def creating_consumers(db, account, region, at_ms) -> int:
+    """How many of the account's consumers are still CREATING at `at_ms`."""
+    row = db.one("SELECT COUNT(*) AS n FROM kinesis_consumers WHERE account=? AND region=? AND active_at_ms>?",
+                 (account, region, at_ms))
+    return row["n"]
+
+
 def insert_consumer(db, account, region, uid, name, arn, created_ms, active_at_ms):
     db.execute("INSERT INTO kinesis_consumers VALUES (?, ?, ?, ?, ?, ?, ?)",
                (account, region, uid, name, arn, created_ms, active_at_ms))
@@ -422,6 +435,15 @@ def scalings_since(db, uid, since_ms) -> int:
 
 def add_scaling(db, uid, at_ms):
     db.execute("INSERT INTO kinesis_scalings VALUES (?, ?)", (uid, at_ms))
+
+
+def mode_switches_since(db, uid, since_ms) -> int:
+    row = db.one("SELECT COUNT(*) AS n FROM kinesis_mode_switches WHERE stream_uid=? AND at_ms>?", (uid, since_ms))
+    return row["n"]
+
+
+def add_mode_switch(db, uid, at_ms):
+    db.execute("INSERT INTO kinesis_mode_switches VALUES (?, ?)", (uid, at_ms))
 
 
 def account_settings(db, account, region):

@@ -12,6 +12,7 @@ from lakebox.services.kinesis.errors import (
 DESCRIBE_STREAM_DEFAULT_LIMIT = 100
 LIST_STREAMS_MAX = 100
 MIN_COMMITMENT_MS = 24 * 3_600_000       # a throughput commitment runs at least 24 h
+MODE_SWITCH_WINDOW_MS = 24 * 3_600_000
 
 
 # ---------------------------------------------------------------------------
@@ -193,7 +194,17 @@ def update_stream_mode(ctx, params):
     if warm is not None and mode != "ON_DEMAND":
         raise InvalidArgumentException("WarmThroughputMiBps is only supported for ON_DEMAND streams.")
     if mode != stream["mode"]:
-        _set_updating(ctx, stream, mode=mode, warm_throughput_mibps=warm)
+        now = lookup.now_ms(ctx)
+        if ctx.limits_on:
+            recent = store.mode_switches_since(ctx.state.db, stream["uid"], now - MODE_SWITCH_WINDOW_MS)
+            if recent >= throttle.MAX_MODE_SWITCHES_PER_DAY:
+                raise LimitExceededException(
+                    f"UpdateStreamMode failed for stream {stream['name']} under account {stream['account']}. "
+                    f"The capacity mode was already switched {recent} times in the last 24 hours; the limit is "
+                    f"{throttle.MAX_MODE_SWITCHES_PER_DAY}.")
+        with ctx.state.db.transaction():
+            _set_updating(ctx, stream, mode=mode, warm_throughput_mibps=warm)
+            store.add_mode_switch(ctx.state.db, stream["uid"], now)
     return {}
 
 

@@ -2,19 +2,20 @@
 kit's table (`lakebox.kit.tags`)."""
 from lakebox.kit import policies, tags as kit_tags
 from lakebox.services.kinesis import lookup, store
-from lakebox.services.kinesis.errors import InvalidArgumentException, ResourceNotFoundException
+from lakebox.services.kinesis.errors import (
+    InvalidArgumentException, ResourceInUseException, ResourceNotFoundException)
 
 LIST_TAGS_DEFAULT_LIMIT = 50
 
 
 def add_tags_to_stream(ctx, params):
-    stream = lookup.stream_from(ctx, params)
+    stream = _taggable(ctx, lookup.stream_from(ctx, params))
     _add_tags(ctx, stream, lookup.arn_of(stream), params["Tags"], f"stream {stream['name']}")
     return {}
 
 
 def remove_tags_from_stream(ctx, params):
-    stream = lookup.stream_from(ctx, params)
+    stream = _taggable(ctx, lookup.stream_from(ctx, params))
     _check_removed_keys(stream["account"], f"stream {stream['name']}", params["TagKeys"])
     store.remove_tags(ctx.state.db, stream["account"], stream["region"], lookup.arn_of(stream), params["TagKeys"])
     return {}
@@ -30,13 +31,13 @@ def list_tags_for_stream(ctx, params):
 
 
 def tag_resource(ctx, params):
-    account, region, arn, label = _resource(ctx, params["ResourceARN"])
+    account, region, arn, label = _resource(ctx, params["ResourceARN"], changing=True)
     _add_tags(ctx, {"account": account, "region": region}, arn, params["Tags"], label)
     return {}
 
 
 def untag_resource(ctx, params):
-    account, region, arn, label = _resource(ctx, params["ResourceARN"])
+    account, region, arn, label = _resource(ctx, params["ResourceARN"], changing=True)
     _check_removed_keys(account, label, params["TagKeys"])
     store.remove_tags(ctx.state.db, account, region, arn, params["TagKeys"])
     return {}
@@ -71,13 +72,27 @@ def delete_resource_policy(ctx, params):
     return {}
 
 
-def _resource(ctx, arn):
-    """(account, region, arn, label) of an existing stream or consumer ARN."""
+def _resource(ctx, arn, changing=False):
+    """(account, region, arn, label) of an existing stream or consumer ARN (a stream whose
+    tags can change, when `changing`)."""
     if "/consumer/" in arn:
         consumer = lookup.consumer_from(ctx, {"ConsumerARN": arn})
         return consumer["account"], consumer["region"], arn, f"consumer {consumer['name']}"
     stream = lookup.stream_from(ctx, {"StreamARN": arn})
+    if changing:
+        _taggable(ctx, stream)
     return stream["account"], stream["region"], lookup.arn_of(stream), f"stream {stream['name']}"
+
+
+def _taggable(ctx, stream):
+    """A stream whose tags can change: "Tags will take effect from the CREATING status of
+    the stream, but you can't make any updates to the tags until the stream is in ACTIVE
+    state" (CreateStream's reference); a stream UPDATING (resharding) takes them."""
+    status = lookup.status_of(stream, lookup.now_ms(ctx))
+    if status not in ("ACTIVE", "UPDATING"):
+        raise ResourceInUseException(
+            f"Stream {stream['name']} under account {stream['account']} not ACTIVE, instead in state {status}")
+    return stream
 
 
 def _add_tags(ctx, owner, arn, new_tags, label):

@@ -35,7 +35,13 @@ READ_DEBT_ALLOWED = SHARD_READ_BYTES_PER_S / SHARD_READ_CALLS_PER_S
 RESHARD_CALLS_PER_S = 5
 MAX_CREATING_STREAMS = 5
 MAX_CONSUMERS_PER_STREAM = 20
+# "only 5 consumers can be created simultaneously ... Registering a 6th consumer while
+# there are 5 in a CREATING status results in a LimitExceededException" (RegisterStreamConsumer)
+MAX_CREATING_CONSUMERS = 5
 MAX_SCALINGS_PER_DAY = 10
+# "For each data stream in your AWS account, you can switch between the on-demand and
+# provisioned modes twice within 24 hours." (Developer Guide, managing streams in the console)
+MAX_MODE_SWITCHES_PER_DAY = 2
 ON_DEMAND_STREAM_LIMIT = 50
 _LARGE_REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
 METER_CAP = 100_000          # meters kept at most

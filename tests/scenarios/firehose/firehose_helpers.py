@@ -86,6 +86,17 @@ def partitioned(prefix, error_prefix, *processors, **settings):
             "ProcessingConfiguration": {"Enabled": True, "Processors": list(processors)}, **settings}
 
 
+def parquet_table(glue, database, table, columns, location):
+    """Create the Glue table Athena reads Parquet objects under `location` through."""
+    glue.create_table(DatabaseName=database, TableInput={
+        "Name": table, "TableType": "EXTERNAL_TABLE",
+        "StorageDescriptor": {
+            "Columns": columns, "Location": location,
+            "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+            "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+            "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"}}})
+
+
 @contextlib.contextmanager
 def catalog_table(glue, table, columns, prefix="db"):
     """A new Glue database holding `table` with `columns`; yields the database's name and

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 from botocore.exceptions import ClientError
 
-from firehose_helpers import athena_rows, catalog_table, objects, wait_for_objects
+from firehose_helpers import athena_rows, catalog_table, objects, parquet_table, wait_for_objects
 
 pytestmark = pytest.mark.local_only
 
@@ -128,13 +128,7 @@ def test_athena_queries_what_the_stream_converted(lakebox_server, firehose, s3, 
     glue, athena = lakebox_server.client("glue"), lakebox_server.client("athena")
     database = f"db_{uuid.uuid4().hex[:8]}"
     glue.create_database(DatabaseInput={"Name": database})
-    glue.create_table(DatabaseName=database, TableInput={
-        "Name": "events", "TableType": "EXTERNAL_TABLE",
-        "StorageDescriptor": {
-            "Columns": COLUMNS, "Location": f"s3://{bucket}/events/",
-            "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-            "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-            "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"}}})
+    parquet_table(glue, database, "events", COLUMNS, f"s3://{bucket}/events/")
     try:
         name = make_stream(Prefix="events/", ErrorOutputPrefix="errors/", BufferingHints={"IntervalInSeconds": 60},
                            DataFormatConversionConfiguration=conversion(database, "events", {"ParquetSerDe": {}}))
