@@ -100,8 +100,12 @@ _UTILITY = [
 
 _EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(?P<analyze>ANALYZE\s+)?(?:\((?P<options>[^)]*)\)\s*)?(?P<query>.+?)\s*;?\s*$",
                       re.IGNORECASE | re.DOTALL)
-_HIVE_DDL = re.compile(r"^\s*CREATE\s+(?:EXTERNAL\s+)?TABLE\b(?!.*\bAS\s*(?:SELECT|WITH|\(|VALUES)\b)",
-                       re.IGNORECASE | re.DOTALL)
+# A CREATE TABLE whose AS is followed by a query is Trino's CTAS; Trino's lexer skips the
+# comments and blanks between AS and the query (awswrangler's CTAS puts a user's query,
+# leading comment and all, right after `AS `).
+_QUERY_GAP = r"(?:\s|--[^\n]*(?:\n|$)|/\*.*?\*/)*"
+_HIVE_DDL = re.compile(r"^\s*CREATE\s+(?:EXTERNAL\s+)?TABLE\b"
+                       rf"(?!.*\bAS\b{_QUERY_GAP}(?:(?:SELECT|WITH|VALUES)\b|\())", re.IGNORECASE | re.DOTALL)
 
 
 _STARTS = {"SELECT", "WITH", "VALUES", "(", "TABLE", "SHOW", "DESCRIBE", "DESC", "CREATE", "DROP", "ALTER", "MSCK",
