@@ -4,7 +4,8 @@ wr.athena.show_create_table and describe_table; the team's saved queries, which 
 with a header comment, are read with read_sql_query's default CTAS approach; an Iceberg
 copy written by wr.athena.to_iceberg keeps its column comments; a projected table whose
 date projection was written without a format fails the query that reads it, and reads
-once the format is set."""
+once the format is set; a query of a zoned timestamp reads only through the CSV
+approach."""
 import pandas as pd
 import pytest
 
@@ -66,3 +67,18 @@ def test_a_date_projection_needs_its_format(wr, session, bucket, database):
     count = wr.athena.read_sql_query("SELECT count(*) AS n FROM projected", ctas_approach=False,
                                      s3_output=f"s3://{bucket}/athena/", **opts)
     assert count["n"].tolist() == [4]
+
+
+def test_a_zoned_timestamp_reads_only_through_the_csv_approach(wr, session, bucket, database):
+    """read_sql_query's CTAS and UNLOAD approaches 'Do not support timestamp with time
+    zone' (its own documentation): Athena refuses to write one; the CSV approach reads it."""
+    opts = {"boto3_session": session, "database": database}
+    sql = "SELECT 1 AS id, from_unixtime(86400) AS loaded_at"
+    with pytest.raises(wr.exceptions.QueryFailed, match=r"^NOT_SUPPORTED: Unsupported Hive type: timestamp\(3\) "
+                                                        r"with time zone\. You may need to manually clean"):
+        wr.athena.read_sql_query(sql, s3_output=f"s3://{bucket}/athena/", **opts)
+    with pytest.raises(wr.exceptions.QueryFailed, match=r"^NOT_SUPPORTED: Unsupported Hive type"):
+        wr.athena.read_sql_query(sql, ctas_approach=False, unload_approach=True, s3_output=f"s3://{bucket}/unl/",
+                                 **opts)
+    frame = wr.athena.read_sql_query(sql, ctas_approach=False, s3_output=f"s3://{bucket}/athena/", **opts)
+    assert frame["loaded_at"].tolist() == [pd.Timestamp("1970-01-02", tz="UTC")]
