@@ -489,7 +489,8 @@ _ICEBERG_REFUSED = "Query type not supported by Athena Iceberg at this time"
 def _alter_iceberg(ctx, statement, db_name, table):
     if statement.kind == "alter_add_columns":
         columns = _columns_from_text(statement.args["columns"])
-        iceberg.add_columns(ctx, db_name, table, [(column["Name"], column["Type"]) for column in columns])
+        iceberg.add_columns(ctx, db_name, table, [(column["Name"], column["Type"], column.get("Comment"))
+                                                  for column in columns])
     elif statement.kind == "alter_set_properties":
         changed = properties(statement.args["props"])
         _refuse_custom_properties(changed)

@@ -388,7 +388,7 @@ def _replace_metadata(ctx, database: str, table: dict, location: str, following:
     return following_location
 
 
-def add_columns(ctx, database: str, table: dict, columns: list[tuple[str, str]]):
+def add_columns(ctx, database: str, table: dict, columns: list[tuple]):
     """ALTER TABLE ADD COLUMNS: a new schema with new field ids; files written before
     read the new columns as NULL."""
     _evolve(ctx, database, table, meta.add_columns, columns)

@@ -160,14 +160,17 @@ class SchemaChangeError(ValueError):
         self.kind = kind
 
 
-def add_columns(metadata: dict, columns: list[tuple[str, str]], now_ms: int, previous_location: str) -> dict:
-    """A new current schema with `columns` appended under new field ids."""
+def add_columns(metadata: dict, columns: list[tuple], now_ms: int, previous_location: str) -> dict:
+    """A new current schema with `columns` ((name, Hive type[, comment])) appended under
+    new field ids."""
     fields = list(current_schema(metadata)["fields"])
     last = metadata["last-column-id"]
-    for name, kind in columns:
+    for name, kind, *comment in columns:
         _refuse_taken(fields, name)
         last += 1
         fields.append({"id": last, "name": name, "required": False, "type": iceberg_type(kind, id_counter(last))})
+        if comment and comment[0]:
+            fields[-1]["doc"] = comment[0]
         last = max(last, last_id(fields[-1:]))
     return _with_schema(metadata, fields, last, now_ms, previous_location)
 

@@ -20,6 +20,7 @@ def test_column_comments_of_an_iceberg_table(query, glue, bucket, database):
     assert ddl[1:4] == ["  id bigint COMMENT 'order key',", "  total double,", "  day string COMMENT 'order day')"]
 
     query("INSERT INTO orders VALUES (1, 9.5, '2024-01-01')")
-    query("ALTER TABLE orders ADD COLUMNS (note string)")
+    query("ALTER TABLE orders ADD COLUMNS (note string, channel string COMMENT 'web or store')")
     assert _glue_comments(glue, database, "orders") == {"id": "order key", "total": None, "day": "order day",
-                                                        "note": None}
+                                                        "note": None, "channel": "web or store"}
+    assert [cell.strip() for cell in query("DESCRIBE orders")[1][4]] == ["channel", "string", "web or store"]
