@@ -170,8 +170,8 @@ def _create_iceberg(ctx, tree, schema, db_name, name, props):
     location = next((prop.this.name for prop in props if isinstance(prop, exp.LocationProperty)), None)
     if location is None:
         raise DdlFailure("Iceberg table location must be specified with LOCATION", "INVALID_TABLE_PROPERTY")
-    columns = [(doc["Name"], doc["Type"]) for doc in
-               (_column(column) for column in schema.expressions if isinstance(column, exp.ColumnDef))]
+    docs = [_column(column) for column in schema.expressions if isinstance(column, exp.ColumnDef)]
+    columns = [(doc["Name"], doc["Type"]) for doc in docs]
     properties = {prop.name: prop.args["value"].name for prop in props if isinstance(prop, exp.Property)
                   and not isinstance(prop, (exp.ExternalProperty, exp.LocationProperty, exp.PartitionedByProperty,
                                             exp.SchemaCommentProperty))
@@ -186,7 +186,8 @@ def _create_iceberg(ctx, tree, schema, db_name, name, props):
         raise DdlFailure(f"Table 'awsdatacatalog.{db_name}.{name}' already exists", "ALREADY_EXISTS")
     except glue.errors.EntityNotFoundException:
         pass
-    iceberg.create(ctx, db_name, name, columns, location, properties, comment, partitioning)
+    iceberg.create(ctx, db_name, name, columns, location, properties, comment, partitioning,
+                   {doc["Name"]: doc["Comment"] for doc in docs if doc.get("Comment")})
     return []
 
 
@@ -488,7 +489,8 @@ _ICEBERG_REFUSED = "Query type not supported by Athena Iceberg at this time"
 def _alter_iceberg(ctx, statement, db_name, table):
     if statement.kind == "alter_add_columns":
         columns = _columns_from_text(statement.args["columns"])
-        iceberg.add_columns(ctx, db_name, table, [(column["Name"], column["Type"]) for column in columns])
+        iceberg.add_columns(ctx, db_name, table, [(column["Name"], column["Type"], column.get("Comment"))
+                                                  for column in columns])
     elif statement.kind == "alter_set_properties":
         changed = properties(statement.args["props"])
         _refuse_custom_properties(changed)

@@ -119,12 +119,12 @@ def show_create_table(ctx, statement, database, engine):
     sd = table.get("StorageDescriptor") or {}
     serde = sd.get("SerdeInfo") or {}
     lines = [f"CREATE EXTERNAL TABLE `{db_name}`.`{name}`("]
-    columns = sd.get("Columns") or []
-    lines += [f"  `{c['Name']}` {c['Type']}{',' if i < len(columns) - 1 else ')'}" for i, c in enumerate(columns)]
+    lines += _column_lines(sd.get("Columns") or [])
+    if table.get("Description"):
+        lines.append(f"COMMENT {_quoted(table['Description'])}")
     keys = table.get("PartitionKeys") or []
     if keys:
-        lines += ["PARTITIONED BY ("] + [f"  `{k['Name']}` {k['Type']}{',' if i < len(keys) - 1 else ')'}"
-                                         for i, k in enumerate(keys)]
+        lines += ["PARTITIONED BY ("] + _column_lines(keys)
     lines += _clustered_by(sd)
     lines += ["ROW FORMAT SERDE", f"  '{serde.get('SerializationLibrary', '')}'"]
     if serde.get("Parameters"):
@@ -138,6 +138,19 @@ def show_create_table(ctx, statement, database, engine):
         lines += ["TBLPROPERTIES ("] + [f"  '{k}'='{v}'{',' if i < len(params) - 1 else ')'}"
                                         for i, (k, v) in enumerate(params)]
     return lines
+
+
+def _column_lines(columns: list[dict]) -> list[str]:
+    """Hive's column list, one a line: a column's comment follows its type, the last line
+    closes the list."""
+    return [f"  `{c['Name']}` {c['Type']}{' COMMENT ' + _quoted(c['Comment']) if c.get('Comment') else ''}"
+            f"{',' if i < len(columns) - 1 else ')'}" for i, c in enumerate(columns)]
+
+
+def _quoted(text: str) -> str:
+    """A comment as Hive writes it back (escapeHiveCommand): in single quotes, a quote or a
+    semicolon in it after a backslash."""
+    return "'" + re.sub(r"([';])", r"\\\1", text) + "'"
 
 
 def _clustered_by(sd: dict) -> list[str]:

@@ -141,6 +141,8 @@ def _write_data(job, query, outcome, temp_path):
     suffix = ("" if spec["format"] in ("ORC", "PARQUET", "AVRO")
               else ".snappy" if compression == "snappy" else _SUFFIX.get(compression or "", ""))
     _check_insert_width(spec.get("table_types"), query.result_columns)
+    if job.kind in ("ctas", "unload"):
+        _check_hive_types(job, query.result_columns)
     if job.kind == "ctas":
         _check_unique_columns(query.result_columns)
         _check_partition_columns(spec.get("partitioned_by") or [], query.result_columns)
@@ -193,6 +195,21 @@ def _check_insert_width(table_types: list[str] | None, result_columns: list[tupl
         query_types = ", ".join(trino_type_of_duck(kind) for _, kind in result_columns)
         raise EngineError("TYPE_MISMATCH", f"line 1:1: Insert query has mismatched column types: "
                                            f"Table: [{', '.join(table_types)}], Query: [{query_types}]")
+
+
+def _check_hive_types(job, result_columns: list[tuple[str, str]]):
+    """A CTAS or an UNLOAD writes through the Hive connector, which has no type for a
+    timestamp with time zone (awswrangler's read_sql_query: its CTAS and UNLOAD approaches
+    "Does not support timestamp with time zone"): the query fails before writing, a CTAS
+    ending as Athena ends its failures to write a table."""
+    if not any("WITH TIME ZONE" in kind.upper() for _, kind in result_columns):
+        return
+    message = "Unsupported Hive type: timestamp(3) with time zone"
+    if job.kind == "ctas":
+        message += (f". You may need to manually clean the data at location "
+                    f"'{job.output_location.rstrip('/')}/tables/{job.query_id}' before retrying. "
+                    "Athena will not delete data in your account.")
+    raise EngineError("NOT_SUPPORTED", message)
 
 
 def _check_unique_columns(result_columns: list[tuple[str, str]]):

@@ -66,6 +66,7 @@ def glue_columns(metadata: dict) -> list[dict]:
     """The Glue columns of the current schema, with the parameters AWS writes on them
     (clients such as awswrangler keep only the `iceberg.field.current` ones)."""
     return [{"Name": field["name"], "Type": meta.hive_type(field["type"]),
+             **({"Comment": field["doc"]} if field.get("doc") else {}),
              "Parameters": {"iceberg.field.current": "true", "iceberg.field.id": str(field["id"]),
                             "iceberg.field.optional": "false" if field["required"] else "true"}}
             for field in meta.current_schema(metadata)["fields"]]
@@ -74,13 +75,13 @@ def glue_columns(metadata: dict) -> list[dict]:
 # ---- tables ------------------------------------------------------------------------
 
 def new_document(location: str, columns: list[tuple[str, str]], properties: dict, now_ms: int,
-                 partitioning: list[str] = ()) -> dict:
+                 partitioning: list[str] = (), comments: dict | None = None) -> dict:
     """The first metadata document of a table; `partitioning` as Athena declares it
     (`day(ts)`, `bucket(16, id)`, `col`). EngineError when the columns or the
     partitioning cannot be."""
     try:
         declared = [partitions.parse_transform(text) for text in partitioning]
-        return meta.new_table(location, columns, properties, now_ms, declared)
+        return meta.new_table(location, columns, properties, now_ms, declared, comments)
     except partitions.PartitionError as error:
         raise EngineError(error.kind, str(error)) from None
     except IcebergTypeError as error:
@@ -88,22 +89,23 @@ def new_document(location: str, columns: list[tuple[str, str]], properties: dict
 
 
 def write_first_metadata(ctx, location: str, columns: list[tuple[str, str]], properties: dict,
-                         partitioning: list[str] = ()) -> tuple[str, dict]:
+                         partitioning: list[str] = (), comments: dict | None = None) -> tuple[str, dict]:
     """The metadata file of an empty table under `location`: where it is, and it."""
     bucket = s3.parse_s3_uri(location)[0]
     if not s3.bucket_exists(ctx.state, bucket):
         raise EngineError("ICEBERG_FILESYSTEM_ERROR", f"Failed to create table: the bucket {bucket} does not exist")
-    document = new_document(location, columns, properties, _now_ms(ctx), partitioning)
+    document = new_document(location, columns, properties, _now_ms(ctx), partitioning, comments)
     metadata_location = _metadata_uri(location, 0)
     _write(ctx, metadata_location, json.dumps(document).encode(), "application/json")
     return metadata_location, document
 
 
 def create(ctx, database: str, name: str, columns: list[tuple[str, str]], location: str, properties: dict,
-           description: str | None = None, partitioning: list[str] = ()) -> str:
-    """An empty table: its first metadata file, then the Glue table pointing at it.
-    Returns where the metadata file is."""
-    metadata_location, document = write_first_metadata(ctx, location, columns, properties, partitioning)
+           description: str | None = None, partitioning: list[str] = (), comments: dict | None = None) -> str:
+    """An empty table: its first metadata file, then the Glue table pointing at it
+    (`comments`, {column: comment}, on its fields and Glue columns). Returns where the
+    metadata file is."""
+    metadata_location, document = write_first_metadata(ctx, location, columns, properties, partitioning, comments)
     table_input = {"Name": name, "TableType": "EXTERNAL_TABLE", "PartitionKeys": [],
                    "Parameters": {"table_type": "ICEBERG", "metadata_location": metadata_location},
                    "StorageDescriptor": {"Columns": glue_columns(document),
@@ -386,7 +388,7 @@ def _replace_metadata(ctx, database: str, table: dict, location: str, following:
     return following_location
 
 
-def add_columns(ctx, database: str, table: dict, columns: list[tuple[str, str]]):
+def add_columns(ctx, database: str, table: dict, columns: list[tuple]):
     """ALTER TABLE ADD COLUMNS: a new schema with new field ids; files written before
     read the new columns as NULL."""
     _evolve(ctx, database, table, meta.add_columns, columns)

@@ -17,20 +17,23 @@ from lakebox.services.athena.iceberg_types import hive_type, iceberg_type, id_co
 FORMAT_VERSION = 2
 
 
-def schema(columns: list[tuple[str, str]], schema_id: int = 0) -> dict:
+def schema(columns: list[tuple[str, str]], schema_id: int = 0, comments: dict | None = None) -> dict:
     """An Iceberg schema of (name, Hive type) columns, field ids from 1 (then those of
-    nested types)."""
+    nested types); a column's comment is its field's `doc`."""
     next_id = id_counter(len(columns))
-    return {"type": "struct", "schema-id": schema_id,
-            "fields": [{"id": number, "name": name, "required": False, "type": iceberg_type(kind, next_id)}
-                       for number, (name, kind) in enumerate(columns, start=1)]}
+    fields = [{"id": number, "name": name, "required": False, "type": iceberg_type(kind, next_id)}
+              for number, (name, kind) in enumerate(columns, start=1)]
+    for field in fields:
+        if (comments or {}).get(field["name"]):
+            field["doc"] = comments[field["name"]]
+    return {"type": "struct", "schema-id": schema_id, "fields": fields}
 
 
 def new_table(location: str, columns: list[tuple[str, str]], properties: dict, now_ms: int,
-              partitioning: list[tuple[str, str, int | None]] = ()) -> dict:
+              partitioning: list[tuple[str, str, int | None]] = (), comments: dict | None = None) -> dict:
     """The metadata of an empty table, partitioned by the declared (transform, column,
     width) fields (PartitionError when one cannot be)."""
-    table_schema = schema(columns)
+    table_schema = schema(columns, comments=comments)
     spec = partitions.new_spec(list(partitioning), table_schema)
     mapping = [mapping_entry(field["id"], [field["name"]], field["type"]) for field in table_schema["fields"]]
     return {
@@ -81,6 +84,11 @@ def current_schema(metadata: dict) -> dict:
 def columns(metadata: dict) -> list[tuple[str, str]]:
     """(name, Glue type) of the current schema."""
     return [(field["name"], hive_type(field["type"])) for field in current_schema(metadata)["fields"]]
+
+
+def comments(metadata: dict) -> dict:
+    """{name: comment} of the current schema's commented columns (a field's `doc`)."""
+    return {field["name"]: field["doc"] for field in current_schema(metadata)["fields"] if field.get("doc")}
 
 
 def default_spec(metadata: dict) -> dict:
@@ -152,14 +160,17 @@ class SchemaChangeError(ValueError):
         self.kind = kind
 
 
-def add_columns(metadata: dict, columns: list[tuple[str, str]], now_ms: int, previous_location: str) -> dict:
-    """A new current schema with `columns` appended under new field ids."""
+def add_columns(metadata: dict, columns: list[tuple], now_ms: int, previous_location: str) -> dict:
+    """A new current schema with `columns` ((name, Hive type[, comment])) appended under
+    new field ids."""
     fields = list(current_schema(metadata)["fields"])
     last = metadata["last-column-id"]
-    for name, kind in columns:
+    for name, kind, *comment in columns:
         _refuse_taken(fields, name)
         last += 1
         fields.append({"id": last, "name": name, "required": False, "type": iceberg_type(kind, id_counter(last))})
+        if comment and comment[0]:
+            fields[-1]["doc"] = comment[0]
         last = max(last, last_id(fields[-1:]))
     return _with_schema(metadata, fields, last, now_ms, previous_location)
 

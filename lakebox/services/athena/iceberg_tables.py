@@ -127,9 +127,10 @@ _TABLES = {"snapshots": _snapshots, "history": _history, "refs": _refs, "files":
 def show_create(ctx, db_name: str, table: dict) -> list[str]:
     """SHOW CREATE TABLE of an Iceberg table, from its metadata."""
     metadata, _ = iceberg.load(ctx, table)
-    columns = meta.columns(metadata)
+    columns, comments = meta.columns(metadata), meta.comments(metadata)
     lines = [f"CREATE TABLE {db_name}.{table['Name']} ("]
-    lines += [f"  {column} {kind}{',' if i < len(columns) - 1 else ')'}" for i, (column, kind) in enumerate(columns)]
+    lines += [f"  {column} {kind}{_comment(comments.get(column))}{',' if i < len(columns) - 1 else ')'}"
+              for i, (column, kind) in enumerate(columns)]
     properties = [("table_type", "iceberg")] + [
         (key, value) for key, value in metadata["properties"].items() if key != "schema.name-mapping.default"]
     declared = [partitions.declaration(field) for field in meta.partition_fields(metadata)]
@@ -141,12 +142,17 @@ def show_create(ctx, db_name: str, table: dict) -> list[str]:
     return lines
 
 
+def _comment(text: str | None) -> str:
+    return f" COMMENT '{text.replace(chr(39), chr(39) * 2)}'" if text else ""
+
+
 def describe(ctx, table: dict, line) -> list[str]:
     """DESCRIBE of an Iceberg table: its columns, then its partition fields under
     `# Partition Transforms` (name, Iceberg transform, source column); `line` formats one
     row of three cells as Athena's DESCRIBE does."""
     metadata, _ = iceberg.load(ctx, table)
-    lines = [line(column, kind, "") for column, kind in meta.columns(metadata)]
+    comments = meta.comments(metadata)
+    lines = [line(column, kind, comments.get(column, "")) for column, kind in meta.columns(metadata)]
     spec = meta.default_spec(metadata)
     if spec["fields"]:
         names = {field["id"]: field["name"] for field in meta.current_schema(metadata)["fields"]}

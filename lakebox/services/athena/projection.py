@@ -53,26 +53,38 @@ def _values(parameters, key, now, tree, alias) -> list[str]:
     prefix = f"projection.{key}."
     kind = (parameters.get(prefix + "type") or "").lower()
     if kind == "enum":
-        return [value.strip() for value in (parameters.get(prefix + "values") or "").split(",") if value.strip()]
+        return [value.strip() for value in _required(parameters, key, "values").split(",") if value.strip()]
     if kind == "integer":
-        low, high = (int(part) for part in parameters[prefix + "range"].split(","))
+        low, high = (int(part) for part in _required(parameters, key, "range").split(","))
         step = int(parameters.get(prefix + "interval") or 1)
         digits = int(parameters.get(prefix + "digits") or 0)
         return [str(value).zfill(digits) for value in range(low, high + 1, step)]
     if kind == "date":
-        return _dates(parameters, prefix, now)
+        return _dates(parameters, key, now)
     if kind == "injected":
         return _injected(tree, key, alias)
     raise EngineError("HIVE_METASTORE_ERROR", f"Column {key} has no valid projection type (projection.{key}.type)")
 
 
-def _dates(parameters, prefix, now) -> list[str]:
-    java = parameters[prefix + "format"]
+def _required(parameters: dict, key: str, name: str) -> str:
+    """A property the projection type cannot do without (enum values, an integer or date
+    range, a date format): a table missing it fails the query that reads it."""
+    value = parameters.get(f"projection.{key}.{name}")
+    if value is None or not value.strip():
+        raise EngineError("INVALID_COLUMN_PROPERTY", f"Column projection for column '{key}' failed. "
+                          f"Missing required property: 'projection.{key}.{name}'")
+    return value
+
+
+def _dates(parameters, key, now) -> list[str]:
+    prefix = f"projection.{key}."
+    java = _required(parameters, key, "format")
     pattern = java
     for token, code in _JAVA_FORMAT:
         pattern = pattern.replace(token, code)
     pattern = re.sub(r"'([^']*)'", r"\1", pattern)
-    low, high = (_date_bound(part.strip(), pattern, now) for part in parameters[prefix + "range"].split(","))
+    bounds = _required(parameters, key, "range").split(",")
+    low, high = (_date_bound(part.strip(), pattern, now) for part in bounds)
     step = int(parameters.get(prefix + "interval") or 1)
     unit = _UNITS.get((parameters.get(prefix + "interval.unit") or "").upper()) or \
         ("hours" if "%H" in pattern else "days")

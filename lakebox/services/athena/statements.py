@@ -100,8 +100,31 @@ _UTILITY = [
 
 _EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(?P<analyze>ANALYZE\s+)?(?:\((?P<options>[^)]*)\)\s*)?(?P<query>.+?)\s*;?\s*$",
                       re.IGNORECASE | re.DOTALL)
-_HIVE_DDL = re.compile(r"^\s*CREATE\s+(?:EXTERNAL\s+)?TABLE\b(?!.*\bAS\s*(?:SELECT|WITH|\(|VALUES)\b)",
-                       re.IGNORECASE | re.DOTALL)
+# A CREATE TABLE whose AS is followed by a query is Trino's CTAS; Trino's lexer skips the
+# comments and blanks between AS and the query (awswrangler's CTAS puts a user's query,
+# leading comment and all, right after `AS `).
+_QUERY_GAP = r"(?:\s|--[^\n]*(?:\n|$)|/\*.*?\*/)*"
+_HIVE_DDL = re.compile(r"^\s*CREATE\s+(?:EXTERNAL\s+)?TABLE\b"
+                       rf"(?!.*\bAS\b{_QUERY_GAP}(?:(?:SELECT|WITH|VALUES)\b|\())", re.IGNORECASE | re.DOTALL)
+
+
+# Trino's CTAS (`CREATE TABLE t [WITH (...)] AS ...`) takes only a query after AS: another
+# statement there (awswrangler's CTAS approach wraps whatever it is given, `SHOW TABLES`
+# too) is refused at its first word.
+_CTAS_BODY = re.compile(rf"\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?{_NAME}\s*"
+                        r"(?:WITH\s*\((?:[^()']|'(?:[^']|'')*'|\([^()]*\))*\)\s*)?"
+                        rf"AS\b{_QUERY_GAP}(?P<word>[A-Za-z_]\w*)", re.IGNORECASE | re.DOTALL)
+_QUERY_WORDS = {"SELECT", "WITH", "VALUES", "TABLE"}
+
+
+def _refuse_ctas_body(sql: str):
+    match = _CTAS_BODY.match(sql)
+    if match is None or match.group("word").upper() in _QUERY_WORDS:
+        return
+    offset = match.start("word")
+    line, column = sql[:offset].count("\n") + 1, offset - sql.rfind("\n", 0, offset)
+    raise SqlSyntaxError(line, column, f"mismatched input '{match.group('word')}'. "
+                                       "Expecting: '(', 'SELECT', 'TABLE', 'VALUES', 'WITH'")
 
 
 _STARTS = {"SELECT", "WITH", "VALUES", "(", "TABLE", "SHOW", "DESCRIBE", "DESC", "CREATE", "DROP", "ALTER", "MSCK",
@@ -190,6 +213,7 @@ def _classify(sql: str) -> Statement:
     if explain:
         return Statement("explain", "UTILITY", "EXPLAIN", dialect.parse(explain.group("query")),
                          {"analyze": bool(explain.group("analyze"))})
+    _refuse_ctas_body(sql)
     if _HIVE_DDL.match(sql):
         return Statement("create_table", "DDL", "CREATE_TABLE", dialect.parse(_strip_semicolon(sql), read="hive"))
     tree = dialect.parse(sql)
