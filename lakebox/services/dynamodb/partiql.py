@@ -9,7 +9,7 @@ import base64
 
 import orjson
 
-from lakebox.services.dynamodb import capacity, expr_update, reads, store, throttle, writes
+from lakebox.services.dynamodb import capacity, expr_update, reads, store, throttle, transactions, writes
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import (
     ConditionalCheckFailedException, DuplicateItemException, ResourceNotFoundException, ServiceError,
@@ -239,16 +239,22 @@ def execute_transaction(ctx, params):
     tally = capacity.Tally()
     if kinds == {"SELECT"}:
         return _read_transaction(ctx, parsed, params, tally)
+    tables = [_table(ctx, statement) for statement, _ in parsed]
+    token = params.get("ClientRequestToken")
+    if token is not None and transactions.already_ran(ctx, token, params):
+        return _report({"Responses": [{} for _ in parsed]}, transactions.repeated_capacity(tables), params)
     plans, reasons = [], []
-    for statement, _ in parsed:
-        table = _table(ctx, statement)
+    for (statement, entry), table in zip(parsed, tables):
         try:
             plans.append((table, *_plan(ctx, table, statement)))
             reasons.append({"Code": "None"})
-        except (ConditionalCheckFailedException, DuplicateItemException) as failed:
+        except DuplicateItemException as failed:
             plans.append(None)
-            reasons.append({"Code": "DuplicateItem" if isinstance(failed, DuplicateItemException)
-                            else "ConditionalCheckFailed", "Message": failed.message})
+            reasons.append({"Code": "DuplicateItem", "Message": failed.message})
+        except ConditionalCheckFailedException:
+            plans.append(None)
+            failed = _condition_failed(ctx, table, statement, entry)
+            reasons.append({**failed.fields, "Code": "ConditionalCheckFailed", "Message": failed.message})
     targets = [(p[0].uid, p[1]) for p in plans if p]
     if len(set(targets)) != len(targets):
         raise ValidationException("Transaction request cannot include multiple operations on one item")
@@ -263,6 +269,8 @@ def execute_transaction(ctx, params):
                 tally.write(table, capacity.write_units(av.item_size(old), True), {}, multiplier=2)
             else:
                 _apply(ctx, table, key, old, new, tally, transactional=True)
+        if token is not None:
+            transactions.remember(ctx, token, params)
     return _report({"Responses": [{} for _ in plans]}, tally, params)
 
 
