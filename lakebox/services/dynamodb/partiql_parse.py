@@ -27,13 +27,13 @@ def malformed(detail="Unexpected token") -> ValidationException:
 
 class Statement:
     """kind: SELECT/INSERT/UPDATE/DELETE; table, index; where (condition tree or None);
-    and per kind: paths (None for *), order (forward), item, clauses, returning."""
+    and per kind: paths (None for *), order (ORDER BY's (path elements, ascending) terms,
+    or None), item, clauses, returning."""
 
     def __init__(self, kind):
         self.kind = kind
-        self.table = self.index = self.where = self.paths = self.item = None
+        self.table = self.index = self.where = self.paths = self.item = self.order = None
         self.clauses = {}
-        self.forward = True
         self.returning = None
 
 
@@ -142,10 +142,16 @@ class Parser:
         if self.word("ORDER"):
             self.advance()
             self.take_word("BY")
-            self.path()
-            if self.word("ASC", "DESC"):
-                statement.forward = self.advance()[1].upper() == "ASC"
+            statement.order = [self.order_term()]
+            while self.accept(","):
+                statement.order.append(self.order_term())
         return statement
+
+    def order_term(self):
+        """One `key [ASC|DESC]` of ORDER BY: (its path, ascending)."""
+        path = self.path()
+        ascending = self.advance()[1].upper() == "ASC" if self.word("ASC", "DESC") else True
+        return path[1], ascending
 
     def insert(self):
         self.advance()
