@@ -20,6 +20,10 @@ from lakebox.services.dynamodb.partiql_parse import parse
 
 MAX_BATCH = 25
 MAX_TRANSACTION = 100
+# A statement's error in BatchExecuteStatement names its code as BatchStatementErrorCodeEnum
+# does (the model's enum); the others drop "Exception" from the operation's error code.
+_BATCH_CODES = {"ValidationException": "ValidationError", "ThrottlingException": "ThrottlingError",
+                "AccessDeniedException": "AccessDenied"}
 
 
 def _table(ctx, statement):
@@ -307,6 +311,9 @@ def _batch_member(ctx, request, params, tally) -> dict:
         statement = parse(request["Statement"], request.get("Parameters"))
         table = _table(ctx, statement)
         if statement.kind == "SELECT":
+            if statement.index or any(name not in _key_values(table, statement.where) for name in table.key_names):
+                raise ValidationException("Select statements within BatchExecuteStatement must specify the primary "
+                                          "key in the where clause.")
             key = table.key_of_param(_full_key(table, statement))
             item = store.get_item(ctx.state.db, table.uid, *key)
             tally.read(table, capacity.read_units(av.item_size(item or {}), request.get("ConsistentRead", False)))
@@ -322,7 +329,7 @@ def _batch_member(ctx, request, params, tally) -> dict:
         _apply(ctx, table, key, old, new, tally)
         return {"TableName": table.name}
     except ServiceError as error:
-        code = error.code.replace("Exception", "")
+        code = _BATCH_CODES.get(error.code, error.code.replace("Exception", ""))
         failed = {"Code": code, "Message": error.message or ""}
         if "Item" in error.fields:          # the old item, on ReturnValuesOnConditionCheckFailure
             failed["Item"] = error.fields["Item"]
@@ -333,7 +340,7 @@ def execute_transaction(ctx, params):
     entries = params["TransactStatements"]
     if len(entries) > MAX_TRANSACTION:
         raise ValidationException(f"Member must have length less than or equal to {MAX_TRANSACTION}")
-    parsed = [(parse(e["Statement"], e.get("Parameters"), in_transaction=True), e) for e in entries]
+    parsed = [(_transaction_statement(number, e), e) for number, e in enumerate(entries)]
     kinds = {"SELECT" if s.kind == "SELECT" else "WRITE" for s, _ in parsed}
     if len(kinds) > 1:
         raise ValidationException("Transaction must contain either all reads or all writes")
@@ -375,10 +382,52 @@ def execute_transaction(ctx, params):
     return _report({"Responses": [{} for _ in plans]}, tally, params)
 
 
+def _transaction_statement(number, entry):
+    """A statement of ExecuteTransaction; a fault of its own text is named with its place
+    (DynamoDB's words, as DynamoDB Local and public records of DynamoDB's answers give them)."""
+    try:
+        statement = parse(entry["Statement"], entry.get("Parameters"), in_transaction=True)
+        if statement.returning:
+            raise ValidationException("RETURNING clause is not supported in ExecuteTransaction.")
+        if statement.kind == "SELECT" and statement.index:
+            raise ValidationException("Reads on indices are not supported within transactions.")
+        return statement
+    except ValidationException as error:
+        if error.message.startswith("One or more parameter values"):     # a Parameters value: the request's
+            raise
+        raise ValidationException(f"Validation failed in TransactStatements[{number}]: {error.message}") from None
+
+
+def _only_key(table, where, number):
+    """A read in a transaction names its item by its key alone."""
+    terms, stack = [], [where] if where else []
+    while stack:
+        node = stack.pop()
+        if node[0] == "and":
+            stack += [node[1], node[2]]
+        else:
+            terms.append(node)
+    found = _key_values(table, where)
+    if any(name not in found for name in table.key_names) or not all(_pins_key(t, table, found) for t in terms):
+        raise ValidationException(f"Validation failed in TransactStatements[{number}]: Select statements within "
+                                  "ExecuteTransaction must specify the primary key in the where clause.")
+
+
+def _pins_key(term, table, found) -> bool:
+    """Whether a term is `key attribute = the value the key is read with`."""
+    if term[0] != "cmp" or term[1] != "=":
+        return False
+    for path, value in ((term[2], term[3]), (term[3], term[2])):
+        if path[0] == "path" and len(path[1]) == 1 and path[1][0] in table.key_names and value[0] == "value":
+            return av.equal(value[1], found[path[1][0]])
+    return False
+
+
 def _read_transaction(ctx, parsed, params, tally):
     responses = []
-    for statement, _ in parsed:
+    for number, (statement, _) in enumerate(parsed):
         table = _table(ctx, statement)
+        _only_key(table, statement.where, number)
         key = table.key_of_param(_full_key(table, statement))
         item = store.get_item(ctx.state.db, table.uid, *key)
         tally.read(table, capacity.read_units(av.item_size(item or {}), True, transactional=True))
