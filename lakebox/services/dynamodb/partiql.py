@@ -77,6 +77,8 @@ def _select(ctx, table, statement, params, tally):
     index = table.indexes.get(statement.index) if statement.index else None
     if statement.index and index is None:
         raise ValidationException(f"The table does not have the specified index: {statement.index}")
+    if index is not None and index.kind == "GSI" and params.get("ConsistentRead"):
+        raise ValidationException("Strongly consistent read is not supported on Global Secondary Indexes")
     hash_key = index.hash_key if index else table.hash_key
     range_key = index.range_key if index else table.range_key
     if statement.order:
@@ -351,6 +353,10 @@ def execute_transaction(ctx, params):
     token = params.get("ClientRequestToken")
     if token is not None and transactions.already_ran(ctx, token, params):
         return _report({"Responses": [{} for _ in parsed]}, transactions.repeated_capacity(tables), params)
+    for number, ((statement, _), table) in enumerate(zip(parsed, tables)):
+        if statement.kind == "EXISTS" and not _checks_more_than_key(table, statement.where):
+            raise ValidationException(f"Validation failed in TransactStatements[{number}]: EXISTS() must contain a "
+                                      "single item read with additional condition")
     plans, reasons = [], []
     for (statement, entry), table in zip(parsed, tables):
         try:
@@ -391,6 +397,8 @@ def _transaction_statement(number, entry):
             raise ValidationException("RETURNING clause is not supported in ExecuteTransaction.")
         if statement.kind == "SELECT" and statement.index:
             raise ValidationException("Reads on indices are not supported within transactions.")
+        if statement.kind == "EXISTS" and statement.index:
+            raise ValidationException("Operations on indices are not supported in transactions")
         return statement
     except ValidationException as error:
         if error.message.startswith("One or more parameter values"):     # a Parameters value: the request's
@@ -398,8 +406,8 @@ def _transaction_statement(number, entry):
         raise ValidationException(f"Validation failed in TransactStatements[{number}]: {error.message}") from None
 
 
-def _only_key(table, where, number):
-    """A read in a transaction names its item by its key alone."""
+def _terms(where) -> list:
+    """The terms of a WHERE clause's top-level AND."""
     terms, stack = [], [where] if where else []
     while stack:
         node = stack.pop()
@@ -407,8 +415,21 @@ def _only_key(table, where, number):
             stack += [node[1], node[2]]
         else:
             terms.append(node)
+    return terms
+
+
+def _checks_more_than_key(table, where) -> bool:
+    """EXISTS(...) reads one item by its whole key and tests something more of it."""
     found = _key_values(table, where)
-    if any(name not in found for name in table.key_names) or not all(_pins_key(t, table, found) for t in terms):
+    return all(name in found for name in table.key_names) and \
+        not all(_pins_key(t, table, found) for t in _terms(where))
+
+
+def _only_key(table, where, number):
+    """A read in a transaction names its item by its key alone."""
+    found = _key_values(table, where)
+    if any(name not in found for name in table.key_names) or \
+            not all(_pins_key(t, table, found) for t in _terms(where)):
         raise ValidationException(f"Validation failed in TransactStatements[{number}]: Select statements within "
                                   "ExecuteTransaction must specify the primary key in the where clause.")
 

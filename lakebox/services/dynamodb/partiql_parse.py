@@ -18,6 +18,7 @@ _TOKEN = re.compile(r"""
   | (?P<op><<|>>|<>|!=|<=|>=|[=<>()\[\]{},.:*+-])
 """, re.VERBOSE)
 COMPARATORS = {"=": "=", "<>": "<>", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+STAR_AND_OTHERS = "Other attributes should not be present in the projection when '*' is used."
 FUNCTIONS = ("attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains")
 
 
@@ -85,7 +86,9 @@ class Parser:
     # --- statements ----------------------------------------------------------------------
 
     def statement(self, in_transaction=False) -> Statement:
-        if in_transaction and self.word("EXISTS") and self.peek(1) == ("op", "("):
+        if self.word("EXISTS") and self.peek(1) == ("op", "("):
+            if not in_transaction:
+                raise ValidationException("EXISTS can only be used in ExecuteTransaction write requests.")
             statement = self.exists()
         elif self.word("SELECT"):
             statement = self.select()
@@ -97,8 +100,12 @@ class Parser:
             statement = self.delete()
         else:
             raise malformed()
+        if self.word("RETURNING") and statement.kind == "INSERT":
+            raise ValidationException("RETURNING is not supported in INSERT")
         if self.peek()[0] != "eof":
             raise malformed()
+        if statement.index and statement.kind in ("INSERT", "UPDATE", "DELETE"):
+            raise ValidationException("This operation is not supported on an index")
         if self.used != len(self.parameters):
             raise ValidationException("Number of parameters in request and statement don't match.")
         return statement
@@ -133,7 +140,11 @@ class Parser:
         if not self.accept("*"):
             statement.paths = [self.path()]
             while self.accept(","):
+                if self.peek() == ("op", "*"):
+                    raise ValidationException(STAR_AND_OTHERS)
                 statement.paths.append(self.path())
+        elif self.accept(","):
+            raise ValidationException(STAR_AND_OTHERS)
         self.take_word("FROM")
         self.target(statement)
         if self.word("WHERE"):

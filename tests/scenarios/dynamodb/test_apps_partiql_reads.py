@@ -7,7 +7,7 @@ statement's place ("Validation failed in TransactStatements[n]: ...", as DynamoD
 words it and public records of DynamoDB's answers give it), while a faulty Parameters
 value stays the request's own error."""
 import pytest
-from ddb_helpers import error_of
+from ddb_helpers import error_of, table_with_gsi
 
 PLACE = "Validation failed in TransactStatements[{}]: "
 KEY_ONLY = "Select statements within ExecuteTransaction must specify the primary key in the where clause."
@@ -16,9 +16,7 @@ KEY_ONLY = "Select statements within ExecuteTransaction must specify the primary
 @pytest.fixture
 def accounts(make_table, ddb):
     """Accounts by owner and number, with a GSI by branch; (ann, 1) is in branch north."""
-    table = make_table(hash=("owner", "S"), range=("number", "N"), extra_definitions=[("branch", "S")],
-                       GlobalSecondaryIndexes=[{"IndexName": "by-branch", "Projection": {"ProjectionType": "ALL"},
-                                                "KeySchema": [{"AttributeName": "branch", "KeyType": "HASH"}]}])
+    table = table_with_gsi(make_table, "owner", "number", "by-branch", "branch")
     ddb.execute_statement(Statement=f"INSERT INTO \"{table}\" VALUE "
                                     "{'owner': 'ann', 'number': 1, 'branch': 'north', 'balance': 10}")
     return table

@@ -1,0 +1,65 @@
+"""PartiQL statements DynamoDB refuses before reading anything, in its words (as DynamoDB
+Local's PartiQL messages and public records of DynamoDB's answers give them): a strongly
+consistent read of a global secondary index, a write naming an index (which must leave the
+table as it was), EXISTS outside a transaction, `*` with other attributes, RETURNING on an
+INSERT, and, in a transaction, an EXISTS that only names its key or reads an index."""
+import pytest
+from ddb_helpers import error_of, table_with_gsi
+
+
+@pytest.fixture
+def books(make_table, ddb):
+    """Books by shelf and position, with a keys-only GSI by genre; (s1, 1) is a novel."""
+    table = table_with_gsi(make_table, "shelf", "position", "by-genre", "genre", projection="KEYS_ONLY")
+    ddb.execute_statement(Statement=f"INSERT INTO \"{table}\" VALUE "
+                                    "{'shelf': 's1', 'position': 1, 'genre': 'novel', 'title': 'Emma'}")
+    return table
+
+
+def _refused(ddb, statement, **args):
+    return error_of(ddb.execute_statement, Statement=statement, **args)
+
+
+def test_a_global_index_is_never_read_strongly_consistent(ddb, books):
+    select = f"SELECT * FROM \"{books}\".\"by-genre\" WHERE genre = 'novel'"
+    assert _refused(ddb, select, ConsistentRead=True) == (
+        "ValidationException", "Strongly consistent read is not supported on Global Secondary Indexes")
+    assert len(ddb.execute_statement(Statement=select)["Items"]) == 1
+
+
+def test_writes_name_the_table_not_an_index(ddb, books):
+    on_index = f"\"{books}\".\"by-genre\""
+    refused = ("ValidationException", "This operation is not supported on an index")
+    assert _refused(ddb, f"DELETE FROM {on_index} WHERE shelf = 's1' AND position = 1") == refused
+    assert _refused(ddb, f"UPDATE {on_index} SET title = 'x' WHERE shelf = 's1' AND position = 1") == refused
+    assert _refused(ddb, f"INSERT INTO {on_index} VALUE {{'shelf': 's2', 'position': 1}}") == refused
+    items = ddb.execute_statement(Statement=f"SELECT shelf, title FROM \"{books}\"")["Items"]
+    assert items == [{"shelf": {"S": "s1"}, "title": {"S": "Emma"}}]
+
+
+def test_exists_belongs_to_transactions(ddb, books):
+    assert _refused(ddb, f"EXISTS(SELECT * FROM \"{books}\" WHERE shelf = 's1' AND position = 1)") == (
+        "ValidationException", "EXISTS can only be used in ExecuteTransaction write requests.")
+
+
+def test_star_stands_alone_and_insert_returns_nothing(ddb, books):
+    star = ("ValidationException", "Other attributes should not be present in the projection when '*' is used.")
+    assert _refused(ddb, f"SELECT *, title FROM \"{books}\" WHERE shelf = 's1'") == star
+    assert _refused(ddb, f"SELECT title, * FROM \"{books}\" WHERE shelf = 's1'") == star
+    assert _refused(ddb, f"INSERT INTO \"{books}\" VALUE {{'shelf': 's2', 'position': 1}} RETURNING ALL OLD *") == (
+        "ValidationException", "RETURNING is not supported in INSERT")
+
+
+def test_a_transactions_exists_tests_more_than_the_key(ddb, books):
+    update = {"Statement": f"INSERT INTO \"{books}\" VALUE {{'shelf': 's1', 'position': 2, 'title': 'Persuasion'}}"}
+    keyed_only = {"Statement": f"EXISTS(SELECT * FROM \"{books}\" WHERE shelf = 's1' AND position = 1)"}
+    assert error_of(ddb.execute_transaction, TransactStatements=[keyed_only, update]) == (
+        "ValidationException", "Validation failed in TransactStatements[0]: EXISTS() must contain a single item read "
+                               "with additional condition")
+    on_index = {"Statement": f"EXISTS(SELECT * FROM \"{books}\".\"by-genre\" WHERE genre = 'novel' AND title = 'x')"}
+    assert error_of(ddb.execute_transaction, TransactStatements=[update, on_index]) == (
+        "ValidationException", "Validation failed in TransactStatements[1]: Operations on indices are not supported "
+                               "in transactions")
+    guarded = {"Statement": f"EXISTS(SELECT * FROM \"{books}\" WHERE shelf = 's1' AND position = 1 "
+                            "AND title = 'Emma')"}
+    assert ddb.execute_transaction(TransactStatements=[guarded, update])["Responses"] == [{}, {}]
