@@ -13,7 +13,7 @@ from lakebox.services.dynamodb import capacity, expr_update, reads, store, throt
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import (
     ConditionalCheckFailedException, DuplicateItemException, ResourceNotFoundException, ServiceError,
-    TransactionCanceledException, ValidationException)
+    ValidationException)
 from lakebox.services.dynamodb.expr_eval import matches, path_tree, project
 from lakebox.services.dynamodb.items import check_size, check_update, wire_item, writable_table
 from lakebox.services.dynamodb.partiql_parse import parse
@@ -22,6 +22,8 @@ MAX_BATCH = 25
 MAX_TRANSACTION = 100
 # A statement's error in BatchExecuteStatement names its code as BatchStatementErrorCodeEnum
 # does (the model's enum); the others drop "Exception" from the operation's error code.
+# A key's fault in a transaction's statement cancels it (a ValidationError reason).
+_KEY_FAULTS = ("Key attribute should be present in the item", "Key attribute's data type should match")
 _BATCH_CODES = {"ValidationException": "ValidationError", "ThrottlingException": "ThrottlingError",
                 "AccessDeniedException": "AccessDenied"}
 
@@ -48,6 +50,35 @@ def _key_values(table, where) -> dict:
             if left[0] == "path" and len(left[1]) == 1 and right[0] == "value":
                 found.setdefault(left[1][0], right[1])
     return found
+
+
+def _check_key_types(table, where, index=None):
+    """A key attribute compared with `=` or IN to a value of another type than its
+    definition is refused (DynamoDB Local's words; public records of DynamoDB's answers
+    give them for a parameter of the wrong type)."""
+    names = set(table.key_names) | ({k.name for k in (index.hash_key, index.range_key) if k} if index else set())
+    stack = [where] if where else []
+    while stack:
+        node = stack.pop()
+        if node[0] in ("and", "or"):
+            stack += [node[1], node[2]]
+        elif node[0] in ("cmp", "in") and (node[0] == "in" or node[1] == "="):
+            path, values = (node[1], node[2]) if node[0] == "in" else (node[2], [node[3]])
+            if node[0] == "cmp" and path[0] != "path":
+                path, values = node[3], [node[2]]
+            if path[0] == "path" and len(path[1]) == 1 and path[1][0] in names and any(
+                    v[0] == "value" and av.kind_of(v[1]) != table.attribute_types[path[1][0]] for v in values):
+                raise ValidationException("Key attribute's data type should match its data type in table's schema: "
+                                          f"Key {path[1][0]}")
+
+
+def _check_inserted_key(table, item):
+    for name in table.key_names:
+        if name not in item:
+            raise ValidationException(f"Key attribute should be present in the item: Key {name}")
+        if av.kind_of(item[name]) != table.attribute_types[name]:
+            raise ValidationException(f"Key attribute's data type should match its data type in table's schema: "
+                                      f"Key {name}")
 
 
 def _full_key(table, statement) -> dict:
@@ -83,6 +114,7 @@ def _select(ctx, table, statement, params, tally):
     range_key = index.range_key if index else table.range_key
     if statement.order:
         _check_order(statement, hash_key.name)
+    _check_key_types(table, statement.where, index)
     keys = _key_values(table, statement.where)
     query = {"TableName": table.name, "ConsistentRead": params.get("ConsistentRead", False),
              "ReturnConsumedCapacity": "TOTAL"}
@@ -224,6 +256,7 @@ def _plan(ctx, table, statement):
     """(key, old item, new item or None, returned attributes mode) of a write statement,
     checked; raises the statement's own failure."""
     if statement.kind == "INSERT":
+        _check_inserted_key(table, statement.item)
         item = av.check_item(statement.item)
         key = table.key_of_item(item)
         table.check_indexed_types(item)
@@ -232,6 +265,7 @@ def _plan(ctx, table, statement):
         if old is not None:
             raise DuplicateItemException("Duplicate primary key exists in table")
         return key, old, item
+    _check_key_types(table, statement.where)
     key_item = _full_key(table, statement)
     key = table.key_of_param(key_item)
     old = store.get_item(ctx.state.db, table.uid, *key)
@@ -316,6 +350,7 @@ def _batch_member(ctx, request, params, tally) -> dict:
             if statement.index or any(name not in _key_values(table, statement.where) for name in table.key_names):
                 raise ValidationException("Select statements within BatchExecuteStatement must specify the primary "
                                           "key in the where clause.")
+            _check_key_types(table, statement.where)
             key = table.key_of_param(_full_key(table, statement))
             item = store.get_item(ctx.state.db, table.uid, *key)
             tally.read(table, capacity.read_units(av.item_size(item or {}), request.get("ConsistentRead", False)))
@@ -369,14 +404,15 @@ def execute_transaction(ctx, params):
             plans.append(None)
             failed = _condition_failed(ctx, table, statement, entry)
             reasons.append({**failed.fields, "Code": "ConditionalCheckFailed", "Message": failed.message})
+        except ValidationException as failed:
+            if not failed.message.startswith(_KEY_FAULTS):
+                raise
+            plans.append(None)
+            reasons.append({"Code": "ValidationError", "Message": failed.message})
     targets = [(p[0].uid, p[1]) for p in plans if p]
     if len(set(targets)) != len(targets):
         raise ValidationException("Transaction request cannot include multiple operations on one item")
-    if any(r["Code"] != "None" for r in reasons):
-        codes = ", ".join(r["Code"] for r in reasons)
-        raise TransactionCanceledException(
-            f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
-            CancellationReasons=reasons)
+    transactions.cancel(reasons)
     with ctx.state.db.transaction():
         for (statement, _), (table, key, old, new) in zip(parsed, plans):
             if statement.kind == "EXISTS":      # a condition check: costs a write, changes nothing
@@ -445,11 +481,19 @@ def _pins_key(term, table, found) -> bool:
 
 
 def _read_transaction(ctx, parsed, params, tally):
-    responses = []
+    reads, reasons = [], []
     for number, (statement, _) in enumerate(parsed):
         table = _table(ctx, statement)
         _only_key(table, statement.where, number)
-        key = table.key_of_param(_full_key(table, statement))
+        try:
+            _check_key_types(table, statement.where)
+            reads.append((statement, table, table.key_of_param(_full_key(table, statement))))
+            reasons.append({"Code": "None"})
+        except ValidationException as failed:       # a key of the wrong type cancels, as in a write
+            reasons.append({"Code": "ValidationError", "Message": failed.message})
+    transactions.cancel(reasons)
+    responses = []
+    for statement, table, key in reads:
         item = store.get_item(ctx.state.db, table.uid, *key)
         tally.read(table, capacity.read_units(av.item_size(item or {}), True, transactional=True))
         if item is not None and matches(item, statement.where):

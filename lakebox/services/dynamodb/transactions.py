@@ -116,7 +116,8 @@ def _validation_error(error) -> dict:
     return {"Code": "ValidationError", "Message": error.message}
 
 
-def _cancel(reasons):
+def cancel(reasons):
+    """Cancels a transaction when any of its actions (or statements) has a reason to."""
     if any(r["Code"] != "None" for r in reasons):
         codes = ", ".join(r["Code"] for r in reasons)
         raise TransactionCanceledException(
@@ -137,9 +138,9 @@ def transact_write_items(ctx, params):
         return _capacity_only(params, [a.table for a in actions])
     faulty = next((a for a in actions if a.refusal is not None), None)
     if faulty is not None:
-        _cancel([_validation_error(a.refusal) if a is faulty else {"Code": "None"} for a in actions])
+        cancel([_validation_error(a.refusal) if a is faulty else {"Code": "None"} for a in actions])
     olds = [store.get_item(db, a.table.uid, *a.key) for a in actions]
-    _cancel([a.reason(ctx, old) for a, old in zip(actions, olds)])
+    cancel([a.reason(ctx, old) for a, old in zip(actions, olds)])
     tally = capacity.Tally()
     with db.transaction():
         for action, old in zip(actions, olds):
@@ -224,7 +225,7 @@ def transact_get_items(ctx, params):
     # ValidationError, as recorded DynamoDB answers show (other key faults stay request faults).
     faulty = next((r for r in refusals if r is not None), None)
     if faulty is not None:
-        _cancel([_validation_error(r) if r is faulty else {"Code": "None"} for r in refusals])
+        cancel([_validation_error(r) if r is faulty else {"Code": "None"} for r in refusals])
     tally, responses = capacity.Tally(), []
     for table, key, compiled in plans:
         item = store.get_item(db, table.uid, *key)
