@@ -6,6 +6,7 @@ INSERT refuses an existing item (DuplicateItemException); UPDATE and DELETE need
 key in WHERE and treat the rest of it as a condition; UPDATE of a missing item fails its
 condition, as on DynamoDB."""
 import base64
+import hashlib
 
 import orjson
 
@@ -123,7 +124,7 @@ def _select(ctx, table, statement, params, tally):
     if params.get("Limit"):
         query["Limit"] = params["Limit"]
     if params.get("NextToken"):
-        query["ExclusiveStartKey"] = _read_token(params["NextToken"])
+        query["ExclusiveStartKey"] = _read_token(params["NextToken"], params)
     compiled = {"filter": statement.where} if statement.where else {}
     if statement.paths:
         compiled["projection"] = path_tree(statement.paths, "ProjectionExpression")
@@ -140,7 +141,7 @@ def _select(ctx, table, statement, params, tally):
     tally.read(table, answer.get("ConsumedCapacity", {}).get("CapacityUnits", 0.0))
     result = {"Items": answer.get("Items", [])}
     if "LastEvaluatedKey" in answer:
-        result["NextToken"] = _token(answer["LastEvaluatedKey"])
+        result["NextToken"] = _token(answer["LastEvaluatedKey"], params)
         result["LastEvaluatedKey"] = answer["LastEvaluatedKey"]
     return result
 
@@ -239,17 +240,31 @@ def _hash_conditions(node, hash_name) -> int:
     return 1 if _on_hash(node, hash_name) else 0
 
 
-def _token(key: dict) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(wire_item(key))).decode()
+def _token(key: dict, params) -> str:
+    """A NextToken: where the next page starts, bound to the statement and its parameters."""
+    return base64.urlsafe_b64encode(orjson.dumps({"k": wire_item(key), "s": _statement_digest(params)})).decode()
 
 
-def _read_token(token: str) -> dict:
+def _read_token(token: str, params) -> dict:
+    """Where a NextToken's page starts; one minted for another statement or other
+    parameters is refused (DynamoDB Local's words; a public record of DynamoDB's answer)."""
     try:
-        key = orjson.loads(base64.urlsafe_b64decode(token.encode()))
+        found = orjson.loads(base64.urlsafe_b64decode(token.encode()))
     except ValueError:
         raise ValidationException("Invalid NextToken") from None
+    if not isinstance(found, dict) or not isinstance(found.get("k"), dict):
+        raise ValidationException("Invalid NextToken")
+    if found.get("s") != _statement_digest(params):
+        raise ValidationException("NextToken does not match request")
+    key = found["k"]
     store.decode_binary(key)
     return key
+
+
+def _statement_digest(params) -> str:
+    text = orjson.dumps([params["Statement"], params.get("Parameters") or []],
+                        default=lambda v: base64.b64encode(v).decode() if isinstance(v, bytes) else str(v))
+    return hashlib.sha256(text).hexdigest()[:32]
 
 
 def _plan(ctx, table, statement):
