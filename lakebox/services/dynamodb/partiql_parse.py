@@ -228,6 +228,10 @@ class Parser:
         statement = Statement("DELETE")
         self.target(statement)
         self.where_and_returning(statement)
+        if statement.returning not in (None, "ALL_OLD"):
+            which, age = statement.returning.replace("UPDATED", "MODIFIED").split("_")
+            raise ValidationException(f"Invalid returning clause: RETURNING {which} {age} *. Only RETURNING ALL OLD * "
+                                      "is allowed in DELETE statements.")
         return statement
 
     def where_and_returning(self, statement):

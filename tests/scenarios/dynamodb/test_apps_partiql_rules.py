@@ -2,7 +2,8 @@
 Local's PartiQL messages and public records of DynamoDB's answers give them): a strongly
 consistent read of a global secondary index, a write naming an index (which must leave the
 table as it was), EXISTS outside a transaction, `*` with other attributes, RETURNING on an
-INSERT, and, in a transaction, an EXISTS that only names its key or reads an index."""
+INSERT, a DELETE returning anything but the old item, and, in a transaction, an EXISTS
+that only names its key or reads an index."""
 import pytest
 from ddb_helpers import error_of, table_with_gsi
 
@@ -63,3 +64,12 @@ def test_a_transactions_exists_tests_more_than_the_key(ddb, books):
     guarded = {"Statement": f"EXISTS(SELECT * FROM \"{books}\" WHERE shelf = 's1' AND position = 1 "
                             "AND title = 'Emma')"}
     assert ddb.execute_transaction(TransactStatements=[guarded, update])["Responses"] == [{}, {}]
+
+
+@pytest.mark.parametrize("returning", ["ALL NEW", "MODIFIED OLD", "MODIFIED NEW"])
+def test_a_delete_returns_only_the_old_item(ddb, books, returning):
+    delete = f"DELETE FROM \"{books}\" WHERE shelf = 's1' AND position = 1 RETURNING "
+    assert _refused(ddb, delete + returning + " *") == (
+        "ValidationException", f"Invalid returning clause: RETURNING {returning} *. Only RETURNING ALL OLD * is allowed "
+                               "in DELETE statements.")
+    assert ddb.execute_statement(Statement=delete + "ALL OLD *")["Items"][0]["title"] == {"S": "Emma"}
