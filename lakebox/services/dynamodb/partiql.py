@@ -53,6 +53,19 @@ def _key_values(table, where) -> dict:
     return found
 
 
+def _check_projected(index, paths):
+    """A SELECT from a global index names only attributes it projects (in the statement's
+    order; as several public test suites record DynamoDB's answer)."""
+    missing = []
+    for path in paths:
+        name = path[1][0]
+        if name not in index.key_names and name not in index.non_key and name not in missing:
+            missing.append(name)
+    if missing:
+        raise ValidationException(f"One or more parameter values were invalid: Global secondary index {index.name} "
+                                  f"does not project [{', '.join(missing)}]")
+
+
 def _check_key_types(table, where, index=None):
     """A key attribute compared with `=` or IN to a value of another type than its
     definition is refused (DynamoDB Local's words; public records of DynamoDB's answers
@@ -108,7 +121,9 @@ def execute_statement(ctx, params):
 def _select(ctx, table, statement, params, tally):
     index = table.indexes.get(statement.index) if statement.index else None
     if statement.index and index is None:
-        raise ValidationException(f"The table does not have the specified index: {statement.index}")
+        raise ValidationException("The table does not have the specified index")     # unnamed, unlike Query's
+    if index is not None and index.kind == "GSI" and statement.paths and index.projection_type != "ALL":
+        _check_projected(index, statement.paths)
     if index is not None and index.kind == "GSI" and params.get("ConsistentRead"):
         raise ValidationException("Strongly consistent read is not supported on Global Secondary Indexes")
     hash_key = index.hash_key if index else table.hash_key

@@ -1,9 +1,10 @@
 """PartiQL statements DynamoDB refuses before reading anything, in its words (as DynamoDB
 Local's PartiQL messages and public records of DynamoDB's answers give them): a strongly
-consistent read of a global secondary index, a write naming an index (which must leave the
-table as it was), EXISTS outside a transaction, `*` with other attributes, RETURNING on an
-INSERT, a DELETE returning anything but the old item, and, in a transaction, an EXISTS
-that only names its key or reads an index."""
+consistent read of a global secondary index, a read of attributes it does not project, an
+index the table does not have (not named, unlike Query's answer), a write naming an index
+(which must leave the table as it was), EXISTS outside a transaction, `*` with other
+attributes, RETURNING on an INSERT, a DELETE returning anything but the old item, and, in
+a transaction, an EXISTS that only names its key or reads an index."""
 import pytest
 from ddb_helpers import error_of, table_with_gsi
 
@@ -73,3 +74,17 @@ def test_a_delete_returns_only_the_old_item(ddb, books, returning):
         "ValidationException", f"Invalid returning clause: RETURNING {returning} *. Only RETURNING ALL OLD * is allowed "
                                "in DELETE statements.")
     assert ddb.execute_statement(Statement=delete + "ALL OLD *")["Items"][0]["title"] == {"S": "Emma"}
+
+
+def test_a_global_index_read_names_only_what_it_projects(ddb, books):
+    on_index = f"\"{books}\".\"by-genre\" WHERE genre = 'novel'"
+    assert _refused(ddb, f"SELECT title, shelf, author, title FROM {on_index}") == (
+        "ValidationException", "One or more parameter values were invalid: Global secondary index by-genre does not "
+                               "project [title, author]")
+    assert ddb.execute_statement(Statement=f"SELECT shelf, genre FROM {on_index}")["Items"] == [
+        {"shelf": {"S": "s1"}, "genre": {"S": "novel"}}]
+
+
+def test_an_unknown_index_is_not_named(ddb, books):
+    assert _refused(ddb, f"SELECT * FROM \"{books}\".\"by-author\" WHERE author = 'x'") == (
+        "ValidationException", "The table does not have the specified index")
