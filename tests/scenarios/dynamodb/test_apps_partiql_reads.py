@@ -74,4 +74,5 @@ def test_a_faulty_parameter_stays_the_requests_error(ddb, accounts):
     assert error_of(ddb.execute_transaction, TransactStatements=[
         {"Statement": f"UPDATE \"{accounts}\" SET tags = ? WHERE owner = 'ann' AND number = 1",
          "Parameters": [{"SS": ["a", "a"]}]}]) == (
-        "ValidationException", "One or more parameter values were invalid: Input collection [a, a] contains duplicates.")
+        "ValidationException",
+        "One or more parameter values were invalid: Input collection [a, a] contains duplicates.")

@@ -71,8 +71,8 @@ def test_a_transactions_exists_tests_more_than_the_key(ddb, books):
 def test_a_delete_returns_only_the_old_item(ddb, books, returning):
     delete = f"DELETE FROM \"{books}\" WHERE shelf = 's1' AND position = 1 RETURNING "
     assert _refused(ddb, delete + returning + " *") == (
-        "ValidationException", f"Invalid returning clause: RETURNING {returning} *. Only RETURNING ALL OLD * is allowed "
-                               "in DELETE statements.")
+        "ValidationException",
+        f"Invalid returning clause: RETURNING {returning} *. Only RETURNING ALL OLD * is allowed in DELETE statements.")
     assert ddb.execute_statement(Statement=delete + "ALL OLD *")["Items"][0]["title"] == {"S": "Emma"}
 
 
