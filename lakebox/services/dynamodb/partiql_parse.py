@@ -383,13 +383,18 @@ class Parser:
             self.expect(",")
 
     def set_literal(self) -> dict:
+        """A bag <<...>>: a string or number set (DynamoDB's words for the others, as DynamoDB
+        Local and public records of DynamoDB's answers give them)."""
+        if self.accept(">>"):
+            raise ValidationException("Empty bags are not supported")
         members = [self.literal()]
         while self.accept(","):
             members.append(self.literal())
         self.expect(">>")
         kinds = {av.kind_of(m) for m in members}
-        if len(kinds) != 1 or next(iter(kinds)) not in ("S", "N", "B"):
-            raise malformed("A set holds strings, numbers or binary values of one type")
+        if len(kinds) != 1 or next(iter(kinds)) not in ("S", "N"):
+            raise ValidationException("Unsupported data type in Bag. DynamoDB only supports either numbers or strings "
+                                      "in bags")
         kind = kinds.pop()
         return av.check_value({kind + "S": [m[kind] for m in members]})
 

@@ -3,8 +3,9 @@ Local's PartiQL messages and public records of DynamoDB's answers give them): a 
 consistent read of a global secondary index, a read of attributes it does not project, an
 index the table does not have (not named, unlike Query's answer), a write naming an index
 (which must leave the table as it was), EXISTS outside a transaction, `*` with other
-attributes, RETURNING on an INSERT, a DELETE returning anything but the old item, and, in
-a transaction, an EXISTS that only names its key or reads an index."""
+attributes, RETURNING on an INSERT, a DELETE returning anything but the old item, a bag
+(<<...>>) that is empty or holds anything but strings or numbers of one type, and, in a
+transaction, an EXISTS that only names its key or reads an index."""
 import pytest
 from ddb_helpers import error_of, table_with_gsi
 
@@ -88,3 +89,15 @@ def test_a_global_index_read_names_only_what_it_projects(ddb, books):
 def test_an_unknown_index_is_not_named(ddb, books):
     assert _refused(ddb, f"SELECT * FROM \"{books}\".\"by-author\" WHERE author = 'x'") == (
         "ValidationException", "The table does not have the specified index")
+
+
+@pytest.mark.parametrize("bag, message", [
+    ("<<>>", "Empty bags are not supported"),
+    ("<<1, 'a'>>", "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags"),
+    ("<<true>>", "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags"),
+])
+def test_a_bag_is_a_set_of_strings_or_of_numbers(ddb, books, bag, message):
+    assert _refused(ddb, f"UPDATE \"{books}\" SET tags = {bag} WHERE shelf = 's1' AND position = 1") == (
+        "ValidationException", message)
+    assert _refused(ddb, f"INSERT INTO \"{books}\" VALUE {{'shelf': 's3', 'position': 1, 'tags': {bag}}}") == (
+        "ValidationException", message)
