@@ -138,11 +138,15 @@ class Parser:
         self.advance()
         statement = Statement("SELECT")
         if not self.accept("*"):
-            statement.paths = [self.path()]
+            statement.paths = [self.selected()]
             while self.accept(","):
                 if self.peek() == ("op", "*"):
                     raise ValidationException(STAR_AND_OTHERS)
-                statement.paths.append(self.path())
+                path = self.selected()
+                if path in statement.paths:
+                    name = next(e for e in reversed(path[1]) if isinstance(e, str))
+                    raise ValidationException(f"Duplicate identifiers in select clause: {name}")
+                statement.paths.append(path)
         elif self.accept(","):
             raise ValidationException(STAR_AND_OTHERS)
         self.take_word("FROM")
@@ -157,6 +161,14 @@ class Parser:
             while self.accept(","):
                 statement.order.append(self.order_term())
         return statement
+
+    def selected(self):
+        """One path of SELECT's list; DynamoDB names no column (an alias is refused in its
+        words, as DynamoDB Local gives them)."""
+        path = self.path()
+        if self.word("AS"):
+            raise ValidationException("Aliasing is not supported")
+        return path
 
     def order_term(self):
         """One `key [ASC|DESC]` of ORDER BY: (its path, ascending)."""

@@ -3,7 +3,7 @@ Local's PartiQL messages and public records of DynamoDB's answers give them): a 
 consistent read of a global secondary index, a read of attributes it does not project, an
 index the table does not have (not named, unlike Query's answer), a write naming an index
 (which must leave the table as it was), EXISTS outside a transaction, `*` with other
-attributes, RETURNING on an INSERT, a DELETE returning anything but the old item, a bag
+attributes, an attribute named twice or aliased in SELECT's list, RETURNING on an INSERT, a DELETE returning anything but the old item, a bag
 (<<...>>) that is empty or holds anything but strings or numbers of one type, and, in a
 transaction, an EXISTS that only names its key or reads an index."""
 import pytest
@@ -79,7 +79,7 @@ def test_a_delete_returns_only_the_old_item(ddb, books, returning):
 
 def test_a_global_index_read_names_only_what_it_projects(ddb, books):
     on_index = f"\"{books}\".\"by-genre\" WHERE genre = 'novel'"
-    assert _refused(ddb, f"SELECT title, shelf, author, title FROM {on_index}") == (
+    assert _refused(ddb, f"SELECT title, shelf, author FROM {on_index}") == (
         "ValidationException", "One or more parameter values were invalid: Global secondary index by-genre does not "
                                "project [title, author]")
     assert ddb.execute_statement(Statement=f"SELECT shelf, genre FROM {on_index}")["Items"] == [
@@ -101,3 +101,11 @@ def test_a_bag_is_a_set_of_strings_or_of_numbers(ddb, books, bag, message):
         "ValidationException", message)
     assert _refused(ddb, f"INSERT INTO \"{books}\" VALUE {{'shelf': 's3', 'position': 1, 'tags': {bag}}}") == (
         "ValidationException", message)
+
+
+def test_a_select_list_names_each_attribute_once_and_unaliased(ddb, books):
+    where = "WHERE shelf = 's1' AND position = 1"
+    assert _refused(ddb, f"SELECT title, shelf, title FROM \"{books}\" {where}") == (
+        "ValidationException", "Duplicate identifiers in select clause: title")
+    assert _refused(ddb, f"SELECT title AS name FROM \"{books}\" {where}") == (
+        "ValidationException", "Aliasing is not supported")
