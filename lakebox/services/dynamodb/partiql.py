@@ -25,7 +25,9 @@ MAX_TRANSACTION = 100
 # A statement's error in BatchExecuteStatement names its code as BatchStatementErrorCodeEnum
 # does (the model's enum); the others drop "Exception" from the operation's error code.
 # A key's fault in a transaction's statement cancels it (a ValidationError reason).
-_KEY_FAULTS = ("Key attribute should be present in the item", "Key attribute's data type should match")
+# Faults of a statement's key that cancel a transaction (TransactWriteItems' words for them).
+_NOT_ONE_ITEM = ("Key attribute's data type should match", "Where clause does not contain a mandatory equality",
+                 "Multiple conditions on same key")
 _BATCH_CODES = {"ValidationException": "ValidationError", "ThrottlingException": "ThrottlingError",
                 "AccessDeniedException": "AccessDenied"}
 
@@ -94,6 +96,19 @@ def _check_inserted_key(table, item):
         if av.kind_of(item[name]) != table.attribute_types[name]:
             raise ValidationException(f"Key attribute's data type should match its data type in table's schema: "
                                       f"Key {name}")
+
+
+def _check_one_item(table, where, key_item):
+    """An UPDATE or DELETE names one item: a key attribute given two values is refused
+    (DynamoDB Local's words; a public test suite records them from DynamoDB)."""
+    for term in _terms(where):
+        if term[0] != "cmp" or term[1] != "=":
+            continue
+        for path, value in ((term[2], term[3]), (term[3], term[2])):
+            name = path[1][0] if path[0] == "path" and len(path[1]) == 1 else None
+            if name in table.key_names and value[0] == "value" and not av.equal(value[1], key_item[name]):
+                raise ValidationException(f"Multiple conditions on same key {name}. Only single item "
+                                          "Update/Insert/Delete are supported")
 
 
 def _full_key(table, statement) -> dict:
@@ -204,6 +219,8 @@ def _plan(ctx, table, statement):
         return key, old, item
     _check_key_types(table, statement.where)
     key_item = _full_key(table, statement)
+    if statement.kind != "EXISTS":
+        _check_one_item(table, statement.where, key_item)
     key = table.key_of_param(key_item)
     old = store.get_item(ctx.state.db, table.uid, *key)
     if statement.kind == "EXISTS":
@@ -342,10 +359,8 @@ def execute_transaction(ctx, params):
             failed = _condition_failed(ctx, table, statement, entry)
             reasons.append({**failed.fields, "Code": "ConditionalCheckFailed", "Message": failed.message})
         except ValidationException as failed:
-            if not failed.message.startswith(_KEY_FAULTS):
-                raise
             plans.append(None)
-            reasons.append({"Code": "ValidationError", "Message": failed.message})
+            reasons.append({"Code": "ValidationError", "Message": _transaction_key_fault(failed)})
     targets = [(p[0].uid, p[1]) for p in plans if p]
     if len(set(targets)) != len(targets):
         raise ValidationException("Transaction request cannot include multiple operations on one item")
@@ -359,6 +374,19 @@ def execute_transaction(ctx, params):
         if token is not None:
             transactions.remember(ctx, token, params)
     return _report({"Responses": [{} for _ in plans]}, tally, params)
+
+
+def _transaction_key_fault(error) -> str:
+    """A statement of ExecuteTransaction that names no one item of its table cancels it,
+    in TransactWriteItems' words (as a public test suite records DynamoDB's answers);
+    any other fault is the request's."""
+    message = error.message
+    if message.startswith("Key attribute should be present in the item: Key "):
+        name = message.rsplit(" ", 1)[1]
+        return f"One or more parameter values were invalid: Missing the key {name} in the item"
+    if message.startswith(_NOT_ONE_ITEM):
+        return "The provided key element does not match the schema"
+    raise error
 
 
 def _transaction_statement(number, entry):
@@ -427,7 +455,7 @@ def _read_transaction(ctx, parsed, params, tally):
             reads.append((statement, table, table.key_of_param(_full_key(table, statement))))
             reasons.append({"Code": "None"})
         except ValidationException as failed:       # a key of the wrong type cancels, as in a write
-            reasons.append({"Code": "ValidationError", "Message": failed.message})
+            reasons.append({"Code": "ValidationError", "Message": _transaction_key_fault(failed)})
     transactions.cancel(reasons)
     responses = []
     for statement, table, key in reads:

@@ -2,13 +2,16 @@
 words rather than PutItem's or Query's (DynamoDB Local's PartiQL messages; public records
 of DynamoDB's answers give "Key attribute's data type should match ..." for a parameter of
 the wrong type): a key compared with `=` or IN to a value of another type, an INSERT
-without a key attribute or with one of the wrong type. In a transaction such a statement
-cancels it with a ValidationError reason; in a batch it is that statement's error."""
+without a key attribute or with one of the wrong type, an UPDATE or DELETE giving a key
+attribute two values. In a transaction a statement that names no one item cancels it with a
+ValidationError reason in TransactWriteItems' words (as a public test suite records
+DynamoDB's answers); in a batch it is that statement's error."""
 import pytest
 from botocore.exceptions import ClientError
 from ddb_helpers import error_of
 
 TYPE = "Key attribute's data type should match its data type in table's schema: Key {}"
+MISMATCH = "The provided key element does not match the schema"
 
 
 @pytest.fixture
@@ -51,14 +54,32 @@ def test_in_a_transaction_a_wrong_key_cancels(ddb, tickets):
         ddb.execute_transaction(TransactStatements=[{"Statement": select + "event = 'gala' AND seat = 1"},
                                                     {"Statement": select + "event = 1 AND seat = 1"}])
     assert caught.value.response["CancellationReasons"] == [
-        {"Code": "None"}, {"Code": "ValidationError", "Message": TYPE.format("event")}]
+        {"Code": "None"}, {"Code": "ValidationError", "Message": MISMATCH}]
     with pytest.raises(ClientError) as caught:
         ddb.execute_transaction(TransactStatements=[
             {"Statement": f"INSERT INTO \"{tickets}\" VALUE {{'event': 'gala'}}"},
             {"Statement": f"UPDATE \"{tickets}\" SET holder = 'x' WHERE event = 'gala' AND seat = 1"}])
     assert caught.value.response["CancellationReasons"] == [
-        {"Code": "ValidationError", "Message": "Key attribute should be present in the item: Key seat"},
+        {"Code": "ValidationError", "Message": "One or more parameter values were invalid: Missing the key seat in "
+                                               "the item"},
         {"Code": "None"}]
+    with pytest.raises(ClientError) as caught:
+        ddb.execute_transaction(TransactStatements=[
+            {"Statement": f"UPDATE \"{tickets}\" SET holder = 'x' WHERE event = 'gala'"},
+            {"Statement": f"DELETE FROM \"{tickets}\" WHERE event = 'gala' AND seat = 1 AND event = 'ball'"},
+            {"Statement": f"UPDATE \"{tickets}\" SET holder = 'x' WHERE event = 'gala' AND seat = '1'"}])
+    assert caught.value.response["CancellationReasons"] == [{"Code": "ValidationError", "Message": MISMATCH}] * 3
+
+
+def test_a_write_names_one_item(ddb, tickets):
+    for statement in (f"UPDATE \"{tickets}\" SET holder = 'x' WHERE event = 'gala' AND seat = 1 AND event = 'ball'",
+                      f"DELETE FROM \"{tickets}\" WHERE event = 'gala' AND seat = 1 AND seat = 2"):
+        name = "event" if "ball" in statement else "seat"
+        assert error_of(ddb.execute_statement, Statement=statement) == (
+            "ValidationException", f"Multiple conditions on same key {name}. Only single item Update/Insert/Delete "
+                                   "are supported")
+    assert ddb.execute_statement(Statement=f"SELECT seat FROM \"{tickets}\" WHERE event = 'gala'")["Items"] == [
+        {"seat": {"N": "1"}}]
 
 
 def test_in_a_batch_a_wrong_key_is_that_statements_error(ddb, tickets):
