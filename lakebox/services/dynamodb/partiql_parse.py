@@ -9,14 +9,14 @@ from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import ValidationException
 
 _TOKEN = re.compile(r"""
-    (?P<space>\s+)
+    (?P<space>\s+|--[^\n]*|/\*.*?\*/)
   | (?P<string>'(?:[^']|'')*')
   | (?P<quoted>"(?:[^"]|"")*")
-  | (?P<number>-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<param>\?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_$]*)
-  | (?P<op><<|>>|<>|!=|<=|>=|[=<>()\[\]{},.:*+-])
-""", re.VERBOSE)
+  | (?P<op><<|>>|<>|!=|<=|>=|[=<>()\[\]{},.:*+;-])
+""", re.VERBOSE | re.DOTALL)
 COMPARATORS = {"=": "=", "<>": "<>", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 STAR_AND_OTHERS = "Other attributes should not be present in the projection when '*' is used."
 FUNCTIONS = ("attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains")
@@ -102,8 +102,9 @@ class Parser:
             raise malformed()
         if self.word("RETURNING") and statement.kind == "INSERT":
             raise ValidationException("RETURNING is not supported in INSERT")
+        self.accept(";")
         if self.peek()[0] != "eof":
-            raise malformed()
+            raise malformed("Unexpected token after expression")
         if statement.index and statement.kind in ("INSERT", "UPDATE", "DELETE"):
             raise ValidationException("This operation is not supported on an index")
         if self.used != len(self.parameters):
@@ -353,6 +354,14 @@ class Parser:
 
     def literal(self) -> dict:
         kind, text = self.advance()
+        if (kind, text) in (("op", "-"), ("op", "+")):       # a sign, of a number only
+            if self.peek()[0] not in ("number", "op"):
+                raise malformed()
+            value = self.literal()
+            if "N" not in value:
+                raise malformed()
+            negative = (text == "-") != value["N"].startswith("-")
+            return {"N": av.normalize_number(("-" if negative else "") + value["N"].lstrip("-"))}
         if kind == "param":
             if self.used >= len(self.parameters):
                 raise ValidationException("Number of parameters in request and statement don't match.")

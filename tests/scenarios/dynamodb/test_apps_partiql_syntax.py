@@ -1,0 +1,39 @@
+"""PartiQL text as people type it (a public test suite's records of DynamoDB's answers): a
+trailing semicolon, line and block comments, `n=n-1` written without spaces, signs before
+numbers (`- - 1`, `+5`, `[- 1]`), and a token left over after the statement ("Unexpected
+token after expression")."""
+import pytest
+from ddb_helpers import error_of
+
+
+@pytest.fixture
+def counters(make_table, ddb):
+    """Counter (hits, 1) at 5, with a note holding comment-like text."""
+    table = make_table(hash=("counter", "S"), range=("shard", "N"))
+    ddb.execute_statement(Statement=f"INSERT INTO \"{table}\" VALUE "
+                                    "{'counter': 'hits', 'shard': 1, 'n': 5, 'note': 'a--b /*c*/'}")
+    return table
+
+
+def _items(ddb, statement):
+    return ddb.execute_statement(Statement=statement)["Items"]
+
+
+def test_semicolons_and_comments(ddb, counters):
+    assert _items(ddb, f"SELECT shard FROM \"{counters}\" WHERE counter = 'hits' AND n > -5;") == [{"shard": {"N": "1"}}]
+    commented = _items(ddb, f"SELECT/**/note FROM \"{counters}\" -- the table\nWHERE counter/* key */ = 'hits' --")
+    assert commented == [{"note": {"S": "a--b /*c*/"}}]
+
+
+def test_arithmetic_and_signs_without_spaces(ddb, counters):
+    key = "WHERE counter = 'hits' AND shard = 1"
+    ddb.execute_statement(Statement=f"UPDATE \"{counters}\" SET n=n-1 {key}")
+    new = _items(ddb, f"UPDATE \"{counters}\" SET n = n - - 2, l = [- 1, +2] {key} RETURNING MODIFIED NEW *")
+    assert new == [{"n": {"N": "6"}, "l": {"L": [{"N": "-1"}, {"N": "2"}]}}]
+    assert len(_items(ddb, f"SELECT shard FROM \"{counters}\" {key} AND n = - - 6 AND n BETWEEN - 2 AND +7")) == 1
+
+
+def test_a_token_after_the_statement(ddb, counters):
+    assert error_of(ddb.execute_statement,
+                    Statement=f"UPDATE \"{counters}\" SET t = 1 WHERE counter = 'hits' AND shard = 1 garbage") == (
+        "ValidationException", "Statement wasn't well formed, can't be processed: Unexpected token after expression")
