@@ -16,9 +16,9 @@ from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import (
     ConditionalCheckFailedException, DuplicateItemException, ResourceNotFoundException, ServiceError,
     ValidationException)
-from lakebox.services.dynamodb.expr_eval import matches, path_tree, project
+from lakebox.services.dynamodb.expr_eval import matches, path_tree, project, resolve
 from lakebox.services.dynamodb.items import check_size, check_update, wire_item, writable_table
-from lakebox.services.dynamodb.partiql_parse import parse
+from lakebox.services.dynamodb.partiql_parse import column_name, parse
 
 MAX_BATCH = 25
 MAX_TRANSACTION = 100
@@ -54,6 +54,16 @@ def _key_values(table, where) -> dict:
             if left[0] == "path" and len(left[1]) == 1 and right[0] == "value":
                 found.setdefault(left[1][0], right[1])
     return found
+
+
+def _columns(item, paths) -> dict:
+    """A SELECT list's answer for one item: each path that holds a value, in its column."""
+    row = {}
+    for path in paths:
+        value = resolve(item, path)
+        if value is not None:
+            row[column_name(path)] = value
+    return row
 
 
 def _check_projected(index, paths):
@@ -158,7 +168,8 @@ def _select(ctx, table, statement, params, tally):
         query["ExclusiveStartKey"] = _read_token(params["NextToken"], params)
     compiled = {"filter": statement.where} if statement.where else {}
     if statement.paths:
-        compiled["projection"] = path_tree(statement.paths, "ProjectionExpression")
+        roots = list(dict.fromkeys(path[1][0] for path in statement.paths))
+        compiled["projection"] = path_tree([("path", [root]) for root in roots], "ProjectionExpression")
     query["ScanIndexForward"] = order.ascending(statement, range_key.name if range_key else None)
     partitions = order.hash_values(statement.where, hash_key.name) if statement.order else None
     if hash_key.name in keys:
@@ -170,7 +181,8 @@ def _select(ctx, table, statement, params, tally):
     else:
         answer = reads.run_scan(ctx, table, index, query, compiled)
     tally.read(table, answer.get("ConsumedCapacity", {}).get("CapacityUnits", 0.0))
-    result = {"Items": answer.get("Items", [])}
+    items = answer.get("Items", [])
+    result = {"Items": [_columns(item, statement.paths) for item in items] if statement.paths else items}
     if "LastEvaluatedKey" in answer:
         result["NextToken"] = _token(answer["LastEvaluatedKey"], params)
         result["LastEvaluatedKey"] = answer["LastEvaluatedKey"]
@@ -310,8 +322,7 @@ def _batch_member(ctx, request, params, tally) -> dict:
             tally.read(table, capacity.read_units(av.item_size(item or {}), request.get("ConsistentRead", False)))
             answer = {"TableName": table.name}
             if item is not None and matches(item, statement.where):
-                answer["Item"] = project(item, path_tree(statement.paths, "ProjectionExpression")) \
-                    if statement.paths else item
+                answer["Item"] = _columns(item, statement.paths) if statement.paths else item
             return answer
         try:
             key, old, new = _plan(ctx, table, statement)
@@ -462,8 +473,7 @@ def _read_transaction(ctx, parsed, params, tally):
         item = store.get_item(ctx.state.db, table.uid, *key)
         tally.read(table, capacity.read_units(av.item_size(item or {}), True, transactional=True))
         if item is not None and matches(item, statement.where):
-            responses.append({"Item": project(item, path_tree(statement.paths, "ProjectionExpression"))
-                              if statement.paths else item})
+            responses.append({"Item": _columns(item, statement.paths) if statement.paths else item})
         else:
             responses.append({})
     return _report({"Responses": responses}, tally, params)

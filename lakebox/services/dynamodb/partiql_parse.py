@@ -22,6 +22,14 @@ STAR_AND_OTHERS = "Other attributes should not be present in the projection when
 FUNCTIONS = ("attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains")
 
 
+def column_name(path) -> str:
+    """The column a SELECT path answers in: its last named step and the list indexes after
+    it (`m.k[0]` is `k[0]`), as a public test suite records DynamoDB's answers."""
+    elements = path[1]
+    last = max(i for i, element in enumerate(elements) if isinstance(element, str))
+    return elements[last] + "".join(f"[{element}]" for element in elements[last + 1:])
+
+
 def malformed(detail="Unexpected token") -> ValidationException:
     return ValidationException(f"Statement wasn't well formed, can't be processed: {detail}")
 
@@ -144,8 +152,8 @@ class Parser:
                 if self.peek() == ("op", "*"):
                     raise ValidationException(STAR_AND_OTHERS)
                 path = self.selected()
-                if path in statement.paths:
-                    name = next(e for e in reversed(path[1]) if isinstance(e, str))
+                name = column_name(path)
+                if any(column_name(other) == name for other in statement.paths):
                     raise ValidationException(f"Duplicate identifiers in select clause: {name}")
                 statement.paths.append(path)
         elif self.accept(","):

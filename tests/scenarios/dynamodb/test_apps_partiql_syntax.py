@@ -1,7 +1,8 @@
 """PartiQL text as people type it (a public test suite's records of DynamoDB's answers): a
 trailing semicolon, line and block comments, `n=n-1` written without spaces, signs before
 numbers (`- - 1`, `+5`, `[- 1]`), and a token left over after the statement ("Unexpected
-token after expression")."""
+token after expression"); and the columns a SELECT list answers in, each path named by its
+last named step and the list indexes after it (`m.k[0]` is `k[0]`)."""
 import pytest
 from ddb_helpers import error_of
 
@@ -37,3 +38,13 @@ def test_a_token_after_the_statement(ddb, counters):
     assert error_of(ddb.execute_statement,
                     Statement=f"UPDATE \"{counters}\" SET t = 1 WHERE counter = 'hits' AND shard = 1 garbage") == (
         "ValidationException", "Statement wasn't well formed, can't be processed: Unexpected token after expression")
+
+
+def test_a_path_answers_in_a_column_named_by_its_last_step(ddb, counters):
+    ddb.execute_statement(Statement=f"UPDATE \"{counters}\" SET m = {{'k': ['c', 'd'], 'j': {{'x': 1}}}} "
+                                    "WHERE counter = 'hits' AND shard = 1")
+    key = "WHERE counter = 'hits' AND shard = 1"
+    assert _items(ddb, f"SELECT m.k[1], m.j.x, m.k, n, m.nope FROM \"{counters}\" {key}") == [
+        {"k[1]": {"S": "d"}, "x": {"N": "1"}, "k": {"L": [{"S": "c"}, {"S": "d"}]}, "n": {"N": "5"}}]
+    assert error_of(ddb.execute_statement, Statement=f"SELECT m.j.x, x FROM \"{counters}\" {key}") == (
+        "ValidationException", "Duplicate identifiers in select clause: x")
