@@ -18,7 +18,7 @@ from lakebox.services.dynamodb.errors import (
     ValidationException)
 from lakebox.services.dynamodb.expr_eval import matches, path_tree, project, resolve
 from lakebox.services.dynamodb.items import check_size, check_update, wire_item, writable_table
-from lakebox.services.dynamodb.partiql_parse import column_name, parse
+from lakebox.services.dynamodb.partiql_parse import ParameterFault, column_name, parse
 
 MAX_BATCH = 25
 MAX_TRANSACTION = 100
@@ -313,11 +313,12 @@ def _batch_member(ctx, request, params, tally) -> dict:
         statement = parse(request["Statement"], request.get("Parameters"))
         table = _table(ctx, statement)
         if statement.kind == "SELECT":
-            if statement.index or any(name not in _key_values(table, statement.where) for name in table.key_names):
+            found = _read_key(table, statement.where)
+            if statement.index or found is None:
                 raise ValidationException("Select statements within BatchExecuteStatement must specify the primary "
                                           "key in the where clause.")
             _check_key_types(table, statement.where)
-            key = table.key_of_param(_full_key(table, statement))
+            key = table.key_of_param(found)
             item = store.get_item(ctx.state.db, table.uid, *key)
             tally.read(table, capacity.read_units(av.item_size(item or {}), request.get("ConsistentRead", False)))
             answer = {"TableName": table.name}
@@ -412,9 +413,9 @@ def _transaction_statement(number, entry):
         if statement.kind == "EXISTS" and statement.index:
             raise ValidationException("Operations on indices are not supported in transactions")
         return statement
+    except ParameterFault:
+        raise
     except ValidationException as error:
-        if error.message.startswith("One or more parameter values"):     # a Parameters value: the request's
-            raise
         raise ValidationException(f"Validation failed in TransactStatements[{number}]: {error.message}") from None
 
 
@@ -437,33 +438,56 @@ def _checks_more_than_key(table, where) -> bool:
         not all(_pins_key(t, table, found) for t in _terms(where))
 
 
-def _only_key(table, where, number):
-    """A read in a transaction names its item by its key alone."""
-    found = _key_values(table, where)
-    if any(name not in found for name in table.key_names) or \
-            not all(_pins_key(t, table, found) for t in _terms(where)):
+def _only_key(table, where, number) -> dict:
+    """A read in a transaction names its item by its key alone; the key it names."""
+    found = _read_key(table, where)
+    if found is None:
         raise ValidationException(f"Validation failed in TransactStatements[{number}]: Select statements within "
                                   "ExecuteTransaction must specify the primary key in the where clause.")
+    return found
+
+
+def _read_key(table, where) -> dict | None:
+    """The key a batch's or a transaction's read names by its WHERE alone (`=`, or IN one
+    value, on each key attribute, each with one value, and nothing else), or None."""
+    found = {}
+    for term in _terms(where):
+        pinned = _pinned(term, table)
+        if pinned is None:
+            return None
+        name, value = pinned
+        if name in found and not av.equal(found[name], value):
+            return None
+        found[name] = value
+    return found if all(name in found for name in table.key_names) else None
+
+
+def _pinned(term, table):
+    """(key attribute, value) of a term `key = value` or `key IN [value]`, else None."""
+    if term[0] == "in" and len(term[2]) == 1:
+        term = ("cmp", "=", term[1], term[2][0])
+    if term[0] != "cmp" or term[1] != "=":
+        return None
+    for path, value in ((term[2], term[3]), (term[3], term[2])):
+        if path[0] == "path" and len(path[1]) == 1 and path[1][0] in table.key_names and value[0] == "value":
+            return path[1][0], value[1]
+    return None
 
 
 def _pins_key(term, table, found) -> bool:
     """Whether a term is `key attribute = the value the key is read with`."""
-    if term[0] != "cmp" or term[1] != "=":
-        return False
-    for path, value in ((term[2], term[3]), (term[3], term[2])):
-        if path[0] == "path" and len(path[1]) == 1 and path[1][0] in table.key_names and value[0] == "value":
-            return av.equal(value[1], found[path[1][0]])
-    return False
+    pinned = _pinned(term, table) if term[0] == "cmp" else None
+    return pinned is not None and av.equal(pinned[1], found[pinned[0]])
 
 
 def _read_transaction(ctx, parsed, params, tally):
     reads, reasons = [], []
     for number, (statement, _) in enumerate(parsed):
         table = _table(ctx, statement)
-        _only_key(table, statement.where, number)
+        found = _only_key(table, statement.where, number)
         try:
             _check_key_types(table, statement.where)
-            reads.append((statement, table, table.key_of_param(_full_key(table, statement))))
+            reads.append((statement, table, table.key_of_param(found)))
             reasons.append({"Code": "None"})
         except ValidationException as failed:       # a key of the wrong type cancels, as in a write
             reasons.append({"Code": "ValidationError", "Message": _transaction_key_fault(failed)})

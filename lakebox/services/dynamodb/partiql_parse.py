@@ -22,6 +22,19 @@ STAR_AND_OTHERS = "Other attributes should not be present in the projection when
 FUNCTIONS = ("attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains")
 
 
+class ParameterFault(ValidationException):
+    """A faulty value of the request's Parameters (refused before the statement is read;
+    in ExecuteTransaction it is the request's error, not a statement's)."""
+    code = "ValidationException"
+
+
+def _parameter(value) -> dict:
+    try:
+        return av.check_value(value)
+    except ValidationException as error:
+        raise ParameterFault(error.message) from None
+
+
 def column_name(path) -> str:
     """The column a SELECT path answers in: its last named step and the list indexes after
     it (`m.k[0]` is `k[0]`), as a public test suite records DynamoDB's answers."""
@@ -59,7 +72,7 @@ class Parser:
             position = match.end()
         self.tokens.append(("eof", ""))
         self.at = 0
-        self.parameters = list(parameters or [])
+        self.parameters = [_parameter(value) for value in parameters or []]
         self.used = 0
 
     # --- helpers -----------------------------------------------------------------------
@@ -374,7 +387,7 @@ class Parser:
             if self.used >= len(self.parameters):
                 raise ValidationException("Number of parameters in request and statement don't match.")
             self.used += 1
-            return av.check_value(self.parameters[self.used - 1])
+            return self.parameters[self.used - 1]
         if kind == "string":
             return {"S": text[1:-1].replace("''", "'")}
         if kind == "number":

@@ -5,7 +5,9 @@ statement's ValidationError (the code BatchStatementErrorCodeEnum names, never
 no statement of a transaction returns values: each refused in DynamoDB's words with the
 statement's place ("Validation failed in TransactStatements[n]: ...", as DynamoDB Local
 words it and public records of DynamoDB's answers give it), while a faulty Parameters
-value stays the request's own error."""
+value stays the request's own error, found before the statement is read. A read by key
+alone names each key attribute with `=` or a one-value IN and nothing else, in a batch as
+in a transaction (a public test suite's records of DynamoDB's answers)."""
 import pytest
 from ddb_helpers import error_of, table_with_gsi
 
@@ -76,3 +78,30 @@ def test_a_faulty_parameter_stays_the_requests_error(ddb, accounts):
          "Parameters": [{"SS": ["a", "a"]}]}]) == (
         "ValidationException",
         "One or more parameter values were invalid: Input collection [a, a] contains duplicates.")
+
+
+def test_a_read_by_key_alone_may_name_it_with_a_one_value_in(ddb, accounts):
+    select = f"SELECT balance FROM \"{accounts}\" WHERE "
+    read = ddb.execute_transaction(TransactStatements=[
+        {"Statement": select + "owner IN ['ann'] AND number IN [1]"}])["Responses"]
+    assert read == [{"Item": {"balance": {"N": "10"}}}]
+    assert error_of(ddb.execute_transaction, TransactStatements=[
+        {"Statement": select + "owner IN ['bob'] AND owner = 'ann' AND number = 1"}]) == (
+        "ValidationException", PLACE.format(0) + KEY_ONLY)
+    refused = {"Code": "ValidationError", "Message": "Select statements within BatchExecuteStatement must specify "
+                                                     "the primary key in the where clause."}
+    answer = ddb.batch_execute_statement(Statements=[
+        {"Statement": select + "owner IN ['ann'] AND number = 1"},
+        {"Statement": select + "owner = 'ann' AND number = 1 AND balance = 10"},
+        {"Statement": select + "owner = 'ann' AND number = 1 AND owner = 'bob'"}])["Responses"]
+    assert answer == [{"TableName": accounts, "Item": {"balance": {"N": "10"}}}, {"Error": refused},
+                      {"Error": refused}]
+
+
+def test_parameters_are_checked_before_the_statement(ddb, accounts):
+    duplicates = "One or more parameter values were invalid: Input collection [a, a] contains duplicates."
+    assert error_of(ddb.execute_statement, Statement=f"UPDATE \"{accounts}\" SET WHERE",
+                    Parameters=[{"SS": ["a", "a"]}]) == ("ValidationException", duplicates)
+    assert error_of(ddb.execute_transaction, TransactStatements=[
+        {"Statement": f"INSERT INTO \"{accounts}\" VALUE {{'owner': 'cy', 'number': 1, 'tags': [<<'a', 'a'>>]}}"}]) == (
+        "ValidationException", PLACE.format(0) + duplicates)
