@@ -347,10 +347,10 @@ def execute_transaction(ctx, params):
     kinds = {"SELECT" if s.kind == "SELECT" else "WRITE" for s, _ in parsed}
     if len(kinds) > 1:
         raise ValidationException("Transaction must contain either all reads or all writes")
+    tables = _transaction_tables(ctx, parsed)
     tally = capacity.Tally()
     if kinds == {"SELECT"}:
-        return _read_transaction(ctx, parsed, params, tally)
-    tables = [_table(ctx, statement) for statement, _ in parsed]
+        return _read_transaction(ctx, parsed, tables, params, tally)
     token = params.get("ClientRequestToken")
     if token is not None and transactions.already_ran(ctx, token, params):
         return _report({"Responses": [{} for _ in parsed]}, transactions.repeated_capacity(tables), params)
@@ -405,18 +405,38 @@ def _transaction_statement(number, entry):
     """A statement of ExecuteTransaction; a fault of its own text is named with its place
     (DynamoDB's words, as DynamoDB Local and public records of DynamoDB's answers give them)."""
     try:
-        statement = parse(entry["Statement"], entry.get("Parameters"), in_transaction=True)
-        if statement.returning:
-            raise ValidationException("RETURNING clause is not supported in ExecuteTransaction.")
-        if statement.kind == "SELECT" and statement.index:
-            raise ValidationException("Reads on indices are not supported within transactions.")
-        if statement.kind == "EXISTS" and statement.index:
-            raise ValidationException("Operations on indices are not supported in transactions")
-        return statement
+        return parse(entry["Statement"], entry.get("Parameters"), in_transaction=True)
     except ParameterFault:
         raise
     except ValidationException as error:
-        raise ValidationException(f"Validation failed in TransactStatements[{number}]: {error.message}") from None
+        raise _at(number, error.message) from None
+
+
+def _at(number, message) -> ValidationException:
+    return ValidationException(f"Validation failed in TransactStatements[{number}]: {message}")
+
+
+def _transaction_tables(ctx, parsed) -> list:
+    """The table of each statement, in order; a statement of a table that does not exist
+    cancels the transaction (ResourceNotFound) and is not checked further, one of a table
+    that does is refused what a transaction cannot do (a public test suite's records of
+    DynamoDB's answers)."""
+    tables = []
+    for number, (statement, _) in enumerate(parsed):
+        try:
+            tables.append(_table(ctx, statement))
+        except ResourceNotFoundException as missing:
+            tables.append(missing)
+            continue
+        if statement.returning:
+            raise _at(number, "RETURNING clause is not supported in ExecuteTransaction.")
+        if statement.kind == "SELECT" and statement.index:
+            raise _at(number, "Reads on indices are not supported within transactions.")
+        if statement.kind == "EXISTS" and statement.index:
+            raise _at(number, "Operations on indices are not supported in transactions")
+    transactions.cancel([{"Code": "ResourceNotFound", "Message": t.message} if isinstance(t, ServiceError)
+                         else {"Code": "None"} for t in tables])
+    return tables
 
 
 def _terms(where) -> list:
@@ -480,10 +500,9 @@ def _pins_key(term, table, found) -> bool:
     return pinned is not None and av.equal(pinned[1], found[pinned[0]])
 
 
-def _read_transaction(ctx, parsed, params, tally):
+def _read_transaction(ctx, parsed, tables, params, tally):
     reads, reasons = [], []
-    for number, (statement, _) in enumerate(parsed):
-        table = _table(ctx, statement)
+    for number, ((statement, _), table) in enumerate(zip(parsed, tables)):
         found = _only_key(table, statement.where, number)
         try:
             _check_key_types(table, statement.where)

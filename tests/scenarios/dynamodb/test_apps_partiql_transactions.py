@@ -2,7 +2,9 @@
 transaction (an SDK retry after a lost answer) succeed without running again, the same
 token with other statements is IdempotentParameterMismatchException, and a statement's
 ReturnValuesOnConditionCheckFailure puts the item into its cancellation reason, as
-TransactWriteItems does (ExecuteTransaction and ParameterizedStatement API references)."""
+TransactWriteItems does (ExecuteTransaction and ParameterizedStatement API references). A
+statement of a table that does not exist cancels the transaction with a ResourceNotFound
+reason, and is not checked further (a public test suite's records of DynamoDB's answers)."""
 import uuid
 
 import pytest
@@ -77,3 +79,25 @@ def test_a_failed_condition_returns_the_old_item_when_asked(ddb, orders):
          "Item": {"pk": {"S": "stock"}, "seq": {"N": "0"}, "units": {"N": "5"}}},
         {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"},
     ]
+
+
+def test_a_table_that_does_not_exist_cancels_the_transaction(ddb, orders):
+    missing = "UPDATE \"no-such-orders\" SET units = 1 WHERE pk = 'stock' AND seq = 0"
+    with pytest.raises(ClientError) as caught:
+        ddb.execute_transaction(TransactStatements=[
+            {"Statement": missing + " RETURNING ALL NEW *"},
+            {"Statement": f"UPDATE \"{orders}\" SET units = 0 WHERE pk = 'stock' AND seq = 0"}])
+    assert caught.value.response["CancellationReasons"] == [
+        {"Code": "ResourceNotFound", "Message": "Requested resource not found"}, {"Code": "None"}]
+    with pytest.raises(ClientError) as caught:
+        ddb.execute_transaction(TransactStatements=[
+            {"Statement": f"SELECT * FROM \"{orders}\" WHERE pk = 'stock' AND seq = 0"},
+            {"Statement": "SELECT * FROM \"no-such-orders\".\"by-day\" WHERE pk = 'x' AND seq = 0"}])
+    assert caught.value.response["CancellationReasons"] == [
+        {"Code": "None"}, {"Code": "ResourceNotFound", "Message": "Requested resource not found"}]
+    assert error_of(ddb.execute_transaction, TransactStatements=[
+        {"Statement": missing},
+        {"Statement": f"UPDATE \"{orders}\" SET units = 0 WHERE pk = 'stock' AND seq = 0 RETURNING ALL NEW *"}]) == (
+        "ValidationException",
+        "Validation failed in TransactStatements[1]: RETURNING clause is not supported in ExecuteTransaction.")
+    assert _left(ddb, orders) == "5"
