@@ -19,6 +19,8 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE | re.DOTALL)
 COMPARATORS = {"=": "=", "<>": "<>", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 STAR_AND_OTHERS = "Other attributes should not be present in the projection when '*' is used."
+MAX_IN_OPERANDS = 100
+_PATH_FUNCTIONS = ("attribute_exists", "attribute_not_exists", "attribute_type")
 FUNCTIONS = ("attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains")
 
 
@@ -240,7 +242,12 @@ class Parser:
         left = self.set_operand()
         if self.peek() in (("op", "+"), ("op", "-")):
             op = self.advance()[1]
-            return (op, left, self.set_operand())
+            right = self.set_operand()
+            for operand in (left, right):       # a literal that is no number, refused before any item is read
+                if operand[0] == "value" and "N" not in operand[1]:
+                    raise ValidationException("Incorrect operand type for operator or function; operator or "
+                                              f"function: {op}, operand type: {av.kind_of(operand[1])}")
+            return (op, left, right)
         return left
 
     def set_operand(self):
@@ -315,6 +322,9 @@ class Parser:
             while self.accept(","):
                 args.append(self.operand())
             self.expect(")")
+            if text.lower() in _PATH_FUNCTIONS and args[0][0] != "path":
+                raise ValidationException("Operator or function requires a document path; operator or function: "
+                                          f"{text.lower()}")
             return ("func", text.lower(), args)
         left = self.operand()
         kind, text = self.peek()
@@ -334,6 +344,9 @@ class Parser:
             while self.accept(","):
                 options.append(self.operand())
             self.expect(closer)
+            if len(options) > MAX_IN_OPERANDS:
+                raise ValidationException("The IN operator is provided with too many operands; number of operands: "
+                                          f"{len(options)}")
             return ("in", left, options)
         if self.word("IS"):
             self.advance()

@@ -1,8 +1,10 @@
 """PartiQL text as people type it (a public test suite's records of DynamoDB's answers): a
 trailing semicolon, line and block comments, `n=n-1` written without spaces, signs before
 numbers (`- - 1`, `+5`, `[- 1]`), and a token left over after the statement ("Unexpected
-token after expression"); and the columns a SELECT list answers in, each path named by its
-last named step and the list indexes after it (`m.k[0]` is `k[0]`)."""
+token after expression"); the columns a SELECT list answers in, each path named by its
+last named step and the list indexes after it (`m.k[0]` is `k[0]`); arithmetic on a literal
+that is no number, a function of attributes given a value, an IN list past 100 values and
+a SELECT decomposed into more than 50 reads, each refused before any item is read."""
 import pytest
 from ddb_helpers import error_of
 
@@ -21,7 +23,8 @@ def _items(ddb, statement):
 
 
 def test_semicolons_and_comments(ddb, counters):
-    assert _items(ddb, f"SELECT shard FROM \"{counters}\" WHERE counter = 'hits' AND n > -5;") == [{"shard": {"N": "1"}}]
+    semicolon = f"SELECT shard FROM \"{counters}\" WHERE counter = 'hits' AND n > -5;"
+    assert _items(ddb, semicolon) == [{"shard": {"N": "1"}}]
     commented = _items(ddb, f"SELECT/**/note FROM \"{counters}\" -- the table\nWHERE counter/* key */ = 'hits' --")
     assert commented == [{"note": {"S": "a--b /*c*/"}}]
 
@@ -48,3 +51,35 @@ def test_a_path_answers_in_a_column_named_by_its_last_step(ddb, counters):
         {"k[1]": {"S": "d"}, "x": {"N": "1"}, "k": {"L": [{"S": "c"}, {"S": "d"}]}, "n": {"N": "5"}}]
     assert error_of(ddb.execute_statement, Statement=f"SELECT m.j.x, x FROM \"{counters}\" {key}") == (
         "ValidationException", "Duplicate identifiers in select clause: x")
+
+
+def _values(count):
+    return ", ".join(f"'v{n}'" for n in range(count))
+
+
+@pytest.mark.parametrize("expression, op, kind", [("'a' + 1", "+", "S"), ("n - null", "-", "NULL"),
+                                                  ("n + [1]", "+", "L")])
+def test_arithmetic_on_a_literal_that_is_no_number(ddb, counters, expression, op, kind):
+    # refused before the item is read: the WHERE's extra condition would fail
+    statement = f"UPDATE \"{counters}\" SET n = {expression} WHERE counter = 'hits' AND shard = 1 AND nope = 'x'"
+    assert error_of(ddb.execute_statement, Statement=statement) == (
+        "ValidationException", f"Incorrect operand type for operator or function; operator or function: {op}, "
+                               f"operand type: {kind}")
+
+
+def test_attribute_functions_take_a_path(ddb, counters):
+    assert error_of(ddb.execute_statement, Statement=f"SELECT shard FROM \"{counters}\" WHERE counter = 'hits' "
+                                                     "AND attribute_exists('n')") == (
+        "ValidationException", "Operator or function requires a document path; operator or function: attribute_exists")
+
+
+def test_in_lists_and_the_reads_they_decompose_into(ddb, counters):
+    select = f"SELECT shard FROM \"{counters}\" WHERE "
+    too_many_reads = ("ValidationException", "Too many decomposed read operations for a given query.")
+    for where in (f"counter IN [{_values(51)}]", f"counter = 'hits' AND shard IN [{', '.join(map(str, range(51)))}]",
+                  f"counter IN [{_values(26)}] AND shard IN [1, 2]"):
+        assert error_of(ddb.execute_statement, Statement=select + where) == too_many_reads
+    assert _items(ddb, select + f"counter IN [{_values(50)}]") == []
+    assert _items(ddb, select + f"counter IN [{_values(51)}] OR n = 5") == [{"shard": {"N": "1"}}]
+    assert error_of(ddb.execute_statement, Statement=select + f"counter = 'hits' AND note IN [{_values(101)}]") == (
+        "ValidationException", "The IN operator is provided with too many operands; number of operands: 101")
