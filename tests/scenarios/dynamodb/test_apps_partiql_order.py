@@ -1,7 +1,9 @@
 """PartiQL SELECT ... ORDER BY as applications write it: ordering needs a WHERE clause that
 always fixes the partition key, a WHERE that names several partitions must order by the
 partition key, and such a statement reads its partitions in that order, each sorted by the
-sort key's own direction, one page across them (Limit and NextToken).
+sort key's own direction, one page across them (Limit and NextToken); a WHERE naming one
+partition twice is refused ("Overlapping conditions with range keys ...", a public test
+suite's records of DynamoDB's answers).
 
 The refusals' words are DynamoDB's as public records of its answers give them (a developer's
 record of real DynamoDB answers: "Must have WHERE clause ..." and "Must have hash key in
@@ -72,3 +74,10 @@ def test_pages_run_on_across_partitions(ddb, readings):
 def test_one_partition_keeps_the_sort_key_direction(ddb, readings):
     statement = f"SELECT * FROM \"{readings}\" WHERE sensor = 'b' AND \"level\" > 0 ORDER BY \"at\" DESC, sensor"
     assert [reading for page in _pages(ddb, statement) for reading in page] == ["b2", "b1"]
+
+
+@pytest.mark.parametrize("where", ["sensor IN ['a', 'a']", "sensor = 'a' OR sensor = 'a'",
+                                   "(sensor = 'a' AND \"level\" = 1) OR (sensor = 'a' AND \"level\" = 2)"])
+def test_a_partition_named_twice(ddb, readings, where):
+    assert error_of(ddb.execute_statement, Statement=f"SELECT * FROM \"{readings}\" WHERE {where}") == (
+        "ValidationException", "Overlapping conditions with range keys are not supported in where clause")
