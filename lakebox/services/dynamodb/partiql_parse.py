@@ -135,9 +135,15 @@ class Parser:
         return statement
 
     def target(self, statement):
+        """FROM's table and index (DynamoDB's words for a longer or an empty path, as public
+        records of its answers and DynamoDB Local give them)."""
         statement.table = self.name()
         if self.accept("."):
             statement.index = self.name()
+            if self.peek() == ("op", "."):
+                raise ValidationException("A path may contain at most 2 components in the FROM clause")
+        if "" in (statement.table, statement.index):
+            raise ValidationException("Path component cannot be an empty string")
 
     def name(self) -> str:
         kind, text = self.advance()
@@ -330,7 +336,13 @@ class Parser:
         kind, text = self.peek()
         if kind == "op" and text in COMPARATORS:
             self.advance()
-            return ("cmp", COMPARATORS[text], left, self.operand())
+            node = ("cmp", COMPARATORS[text], left, self.operand())
+            if node[1] not in ("=", "<>"):       # an order needs a string, a number or a binary
+                for operand in node[2:]:
+                    if operand[0] == "value" and av.kind_of(operand[1]) not in ("S", "N", "B"):
+                        raise ValidationException("Incorrect operand type for operator or function; operator or "
+                                                  f"function: {node[1]}, operand type: {av.kind_of(operand[1])}")
+            return node
         if self.word("BETWEEN"):
             self.advance()
             low = self.operand()

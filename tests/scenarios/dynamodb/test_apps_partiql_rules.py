@@ -3,9 +3,11 @@ Local's PartiQL messages and public records of DynamoDB's answers give them): a 
 consistent read of a global secondary index, a read of attributes it does not project, an
 index the table does not have (not named, unlike Query's answer), a write naming an index
 (which must leave the table as it was), EXISTS outside a transaction, `*` with other
-attributes, an attribute named twice or aliased in SELECT's list, RETURNING on an INSERT, a DELETE returning anything but the old item, a bag
-(<<...>>) that is empty or holds anything but strings or numbers of one type, and, in a
-transaction, an EXISTS that only names its key or reads an index."""
+attributes, an attribute named twice or aliased in SELECT's list, RETURNING on an INSERT,
+a DELETE returning anything but the old item, a bag (<<...>>) that is empty or holds
+anything but strings or numbers of one type, a FROM path longer than table and index or
+with an empty part, an order comparison with a value that is no string, number or binary,
+and, in a transaction, an EXISTS that only names its key or reads an index."""
 import pytest
 from ddb_helpers import error_of, table_with_gsi
 
@@ -109,3 +111,18 @@ def test_a_select_list_names_each_attribute_once_and_unaliased(ddb, books):
         "ValidationException", "Duplicate identifiers in select clause: title")
     assert _refused(ddb, f"SELECT title AS name FROM \"{books}\" {where}") == (
         "ValidationException", "Aliasing is not supported")
+
+
+def test_from_names_a_table_and_at_most_an_index(ddb, books):
+    assert _refused(ddb, f"SELECT * FROM \"{books}\".\"by-genre\".\"extra\" WHERE genre = 'novel'") == (
+        "ValidationException", "A path may contain at most 2 components in the FROM clause")
+    for source in ('""', f"\"{books}\".\"\""):
+        assert _refused(ddb, f"SELECT * FROM {source} WHERE shelf = 's1'") == (
+            "ValidationException", "Path component cannot be an empty string")
+
+
+def test_an_order_compares_strings_numbers_or_binaries(ddb, books):
+    assert _refused(ddb, f"SELECT shelf FROM \"{books}\" WHERE shelf = 's1' AND title < ?",
+                    Parameters=[{"BOOL": True}]) == (
+        "ValidationException", "Incorrect operand type for operator or function; operator or function: <, operand "
+                               "type: BOOL")
