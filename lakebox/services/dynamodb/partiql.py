@@ -23,6 +23,8 @@ from lakebox.services.dynamodb.partiql_parse import ParameterFault, column_name,
 MAX_BATCH = 25
 MAX_TRANSACTION = 100
 MAX_DECOMPOSED_READS = 50
+MAX_LEVELS = 32
+NESTING = "Nesting Levels have exceeded supported limits"
 # A statement's error in BatchExecuteStatement names its code as BatchStatementErrorCodeEnum
 # does (the model's enum); the others drop "Exception" from the operation's error code.
 # A key's fault in a transaction's statement cancels it (a ValidationError reason).
@@ -256,6 +258,7 @@ def _plan(ctx, table, statement):
         key = table.key_of_item(item)
         table.check_indexed_types(item)
         check_size(item)
+        _check_nesting(item)
         old = store.get_item(ctx.state.db, table.uid, *key)
         if old is not None:
             raise DuplicateItemException("Duplicate primary key exists in table")
@@ -280,7 +283,22 @@ def _plan(ctx, table, statement):
     new = expr_update.apply(old, statement.clauses)
     table.check_indexed_types(new)
     check_size(new)
+    _check_nesting(new)
     return key, old, new
+
+
+def _check_nesting(item):
+    """An item nests at most 32 levels deep, its attributes' own level counted (a public
+    test suite's records of DynamoDB's answers to PartiQL writes)."""
+    if any(_levels(value) > MAX_LEVELS for value in item.values()):
+        raise ValidationException(NESTING)
+
+
+def _levels(value) -> int:
+    (kind, body), = value.items()
+    if kind in ("M", "L"):
+        return 1 + max((_levels(member) for member in (body.values() if kind == "M" else body)), default=0)
+    return 1
 
 
 def _write(ctx, table, statement, params, tally):
@@ -340,6 +358,7 @@ def batch_execute_statement(ctx, params):
 
 def _batch_member(ctx, request, params, tally) -> dict:
     """One statement of a batch: its item or its own error, never the batch's."""
+    table = None
     try:
         statement = parse(request["Statement"], request.get("Parameters"))
         table = _table(ctx, statement)
@@ -368,6 +387,8 @@ def _batch_member(ctx, request, params, tally) -> dict:
         failed = {"Code": code, "Message": error.message or ""}
         if "Item" in error.fields:          # the old item, on ReturnValuesOnConditionCheckFailure
             failed["Item"] = error.fields["Item"]
+        if table is not None and (code in ("ConditionalCheckFailed", "DuplicateItem") or error.message == NESTING):
+            return {"Error": failed, "TableName": table.name}     # a fault of the write itself names its table
         return {"Error": failed}
 
 
@@ -421,10 +442,12 @@ def execute_transaction(ctx, params):
 
 
 def _transaction_key_fault(error) -> str:
-    """A statement of ExecuteTransaction that names no one item of its table cancels it,
-    in TransactWriteItems' words (as a public test suite records DynamoDB's answers);
-    any other fault is the request's."""
+    """A statement of ExecuteTransaction that names no one item of its table, or would nest
+    it too deep, cancels it, in TransactWriteItems' words (as a public test suite records
+    DynamoDB's answers); any other fault is the request's."""
     message = error.message
+    if message == NESTING:
+        return message
     if message.startswith("Key attribute should be present in the item: Key "):
         name = message.rsplit(" ", 1)[1]
         return f"One or more parameter values were invalid: Missing the key {name} in the item"
