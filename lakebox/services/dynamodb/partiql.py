@@ -11,6 +11,7 @@ import hashlib
 import orjson
 
 from lakebox.services.dynamodb import capacity, expr_update, reads, store, throttle, transactions, writes
+from lakebox.services.dynamodb import partiql_index as index_rules
 from lakebox.services.dynamodb import partiql_order as order
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import (
@@ -67,19 +68,6 @@ def _columns(item, paths) -> dict:
         if value is not None:
             row[column_name(path)] = value
     return row
-
-
-def _check_projected(index, paths):
-    """A SELECT from a global index names only attributes it projects (in the statement's
-    order; as several public test suites record DynamoDB's answer)."""
-    missing = []
-    for path in paths:
-        name = path[1][0]
-        if name not in index.key_names and name not in index.non_key and name not in missing:
-            missing.append(name)
-    if missing:
-        raise ValidationException(f"One or more parameter values were invalid: Global secondary index {index.name} "
-                                  f"does not project [{', '.join(missing)}]")
 
 
 def _check_decomposed(where, hash_name, range_name):
@@ -177,7 +165,7 @@ def _select(ctx, table, statement, params, tally):
     if statement.index and index is None:
         raise ValidationException("The table does not have the specified index")     # unnamed, unlike Query's
     if index is not None and index.kind == "GSI" and statement.paths and index.projection_type != "ALL":
-        _check_projected(index, statement.paths)
+        index_rules.check_projected(index, statement.paths)
     if index is not None and index.kind == "GSI" and params.get("ConsistentRead"):
         raise ValidationException("Strongly consistent read is not supported on Global Secondary Indexes")
     hash_key = index.hash_key if index else table.hash_key
@@ -206,6 +194,8 @@ def _select(ctx, table, statement, params, tally):
         raise ValidationException("Overlapping conditions with range keys are not supported in where clause")
     partitions = named if statement.order else None
     if hash_key.name in keys:
+        if index is not None and index.projection_type != "ALL":
+            index_rules.check_filter_projected(index, statement.where)
         compiled["key"] = ("cmp", "=", ("path", [hash_key.name]), ("value", keys[hash_key.name]))
         answer = reads.run_query(ctx, table, index, query, compiled)
     elif partitions:

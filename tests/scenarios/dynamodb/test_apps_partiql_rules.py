@@ -1,13 +1,14 @@
 """PartiQL statements DynamoDB refuses before reading anything, in its words (as DynamoDB
 Local's PartiQL messages and public records of DynamoDB's answers give them): a strongly
-consistent read of a global secondary index, a read of attributes it does not project, an
-index the table does not have (not named, unlike Query's answer), a write naming an index
-(which must leave the table as it was), EXISTS outside a transaction, `*` with other
-attributes, an attribute named twice or aliased in SELECT's list, RETURNING on an INSERT,
-a DELETE returning anything but the old item, a bag (<<...>>) that is empty or holds
-anything but strings or numbers of one type, a FROM path longer than table and index or
-with an empty part, an order comparison with a value that is no string, number or binary,
-and, in a transaction, an EXISTS that only names its key or reads an index."""
+consistent read of a global secondary index, a read of attributes it does not project (or
+a filter on them when the read names an index partition), an index the table does not
+have (not named, unlike Query's answer), a write naming an index (which must leave the
+table as it was), EXISTS outside a transaction, `*` with other attributes, an attribute
+named twice or aliased in SELECT's list, RETURNING on an INSERT, a DELETE returning
+anything but the old item, a bag (<<...>>) that is empty or holds anything but strings or
+numbers of one type, a FROM path longer than table and index or with an empty part, an
+order comparison with a value that is no string, number or binary, and, in a transaction,
+an EXISTS that only names its key or reads an index."""
 import pytest
 from ddb_helpers import error_of, table_with_gsi
 
@@ -126,3 +127,11 @@ def test_an_order_compares_strings_numbers_or_binaries(ddb, books):
                     Parameters=[{"BOOL": True}]) == (
         "ValidationException", "Incorrect operand type for operator or function; operator or function: <, operand "
                                "type: BOOL")
+
+
+def test_a_read_of_an_index_partition_filters_on_what_it_projects(ddb, books):
+    on_index = f"SELECT shelf FROM \"{books}\".\"by-genre\" WHERE genre = 'novel' AND "
+    assert _refused(ddb, on_index + "(title = 'Emma' OR author = 'x' OR \"year\" = 1815)") == (
+        "ValidationException", "One or more parameter values were invalid: Secondary index by-genre does not project "
+                               "one or more filter attributes: [title, author, year]")
+    assert ddb.execute_statement(Statement=on_index + "\"position\" = 1")["Items"] == [{"shelf": {"S": "s1"}}]
