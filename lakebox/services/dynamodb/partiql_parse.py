@@ -9,16 +9,40 @@ from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import ValidationException
 
 _TOKEN = re.compile(r"""
-    (?P<space>\s+)
+    (?P<space>\s+|--[^\n]*|/\*.*?\*/)
   | (?P<string>'(?:[^']|'')*')
   | (?P<quoted>"(?:[^"]|"")*")
-  | (?P<number>-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<param>\?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_$]*)
-  | (?P<op><<|>>|<>|!=|<=|>=|[=<>()\[\]{},.:*+-])
-""", re.VERBOSE)
+  | (?P<op><<|>>|<>|!=|<=|>=|[=<>()\[\]{},.:*+;-])
+""", re.VERBOSE | re.DOTALL)
 COMPARATORS = {"=": "=", "<>": "<>", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+STAR_AND_OTHERS = "Other attributes should not be present in the projection when '*' is used."
+MAX_IN_OPERANDS = 100
+_PATH_FUNCTIONS = ("attribute_exists", "attribute_not_exists", "attribute_type")
 FUNCTIONS = ("attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains")
+
+
+class ParameterFault(ValidationException):
+    """A faulty value of the request's Parameters (refused before the statement is read;
+    in ExecuteTransaction it is the request's error, not a statement's)."""
+    code = "ValidationException"
+
+
+def _parameter(value) -> dict:
+    try:
+        return av.check_value(value)
+    except ValidationException as error:
+        raise ParameterFault(error.message) from None
+
+
+def column_name(path) -> str:
+    """The column a SELECT path answers in: its last named step and the list indexes after
+    it (`m.k[0]` is `k[0]`), as a public test suite records DynamoDB's answers."""
+    elements = path[1]
+    last = max(i for i, element in enumerate(elements) if isinstance(element, str))
+    return elements[last] + "".join(f"[{element}]" for element in elements[last + 1:])
 
 
 def malformed(detail="Unexpected token") -> ValidationException:
@@ -27,13 +51,13 @@ def malformed(detail="Unexpected token") -> ValidationException:
 
 class Statement:
     """kind: SELECT/INSERT/UPDATE/DELETE; table, index; where (condition tree or None);
-    and per kind: paths (None for *), order (forward), item, clauses, returning."""
+    and per kind: paths (None for *), order (ORDER BY's (path elements, ascending) terms,
+    or None), item, clauses, returning."""
 
     def __init__(self, kind):
         self.kind = kind
-        self.table = self.index = self.where = self.paths = self.item = None
+        self.table = self.index = self.where = self.paths = self.item = self.order = None
         self.clauses = {}
-        self.forward = True
         self.returning = None
 
 
@@ -50,7 +74,7 @@ class Parser:
             position = match.end()
         self.tokens.append(("eof", ""))
         self.at = 0
-        self.parameters = list(parameters or [])
+        self.parameters = [_parameter(value) for value in parameters or []]
         self.used = 0
 
     # --- helpers -----------------------------------------------------------------------
@@ -85,7 +109,9 @@ class Parser:
     # --- statements ----------------------------------------------------------------------
 
     def statement(self, in_transaction=False) -> Statement:
-        if in_transaction and self.word("EXISTS") and self.peek(1) == ("op", "("):
+        if self.word("EXISTS") and self.peek(1) == ("op", "("):
+            if not in_transaction:
+                raise ValidationException("EXISTS can only be used in ExecuteTransaction write requests.")
             statement = self.exists()
         elif self.word("SELECT"):
             statement = self.select()
@@ -97,16 +123,27 @@ class Parser:
             statement = self.delete()
         else:
             raise malformed()
+        if self.word("RETURNING") and statement.kind == "INSERT":
+            raise ValidationException("RETURNING is not supported in INSERT")
+        self.accept(";")
         if self.peek()[0] != "eof":
-            raise malformed()
+            raise malformed("Unexpected token after expression")
+        if statement.index and statement.kind in ("INSERT", "UPDATE", "DELETE"):
+            raise ValidationException("This operation is not supported on an index")
         if self.used != len(self.parameters):
             raise ValidationException("Number of parameters in request and statement don't match.")
         return statement
 
     def target(self, statement):
+        """FROM's table and index (DynamoDB's words for a longer or an empty path, as public
+        records of its answers and DynamoDB Local give them)."""
         statement.table = self.name()
         if self.accept("."):
             statement.index = self.name()
+            if self.peek() == ("op", "."):
+                raise ValidationException("A path may contain at most 2 components in the FROM clause")
+        if "" in (statement.table, statement.index):
+            raise ValidationException("Path component cannot be an empty string")
 
     def name(self) -> str:
         kind, text = self.advance()
@@ -131,9 +168,17 @@ class Parser:
         self.advance()
         statement = Statement("SELECT")
         if not self.accept("*"):
-            statement.paths = [self.path()]
+            statement.paths = [self.selected()]
             while self.accept(","):
-                statement.paths.append(self.path())
+                if self.peek() == ("op", "*"):
+                    raise ValidationException(STAR_AND_OTHERS)
+                path = self.selected()
+                name = column_name(path)
+                if any(column_name(other) == name for other in statement.paths):
+                    raise ValidationException(f"Duplicate identifiers in select clause: {name}")
+                statement.paths.append(path)
+        elif self.accept(","):
+            raise ValidationException(STAR_AND_OTHERS)
         self.take_word("FROM")
         self.target(statement)
         if self.word("WHERE"):
@@ -142,10 +187,24 @@ class Parser:
         if self.word("ORDER"):
             self.advance()
             self.take_word("BY")
-            self.path()
-            if self.word("ASC", "DESC"):
-                statement.forward = self.advance()[1].upper() == "ASC"
+            statement.order = [self.order_term()]
+            while self.accept(","):
+                statement.order.append(self.order_term())
         return statement
+
+    def selected(self):
+        """One path of SELECT's list; DynamoDB names no column (an alias is refused in its
+        words, as DynamoDB Local gives them)."""
+        path = self.path()
+        if self.word("AS"):
+            raise ValidationException("Aliasing is not supported")
+        return path
+
+    def order_term(self):
+        """One `key [ASC|DESC]` of ORDER BY: (its path, ascending)."""
+        path = self.path()
+        ascending = self.advance()[1].upper() == "ASC" if self.word("ASC", "DESC") else True
+        return path[1], ascending
 
     def insert(self):
         self.advance()
@@ -189,7 +248,12 @@ class Parser:
         left = self.set_operand()
         if self.peek() in (("op", "+"), ("op", "-")):
             op = self.advance()[1]
-            return (op, left, self.set_operand())
+            right = self.set_operand()
+            for operand in (left, right):       # a literal that is no number, refused before any item is read
+                if operand[0] == "value" and "N" not in operand[1]:
+                    raise ValidationException("Incorrect operand type for operator or function; operator or "
+                                              f"function: {op}, operand type: {av.kind_of(operand[1])}")
+            return (op, left, right)
         return left
 
     def set_operand(self):
@@ -211,6 +275,10 @@ class Parser:
         statement = Statement("DELETE")
         self.target(statement)
         self.where_and_returning(statement)
+        if statement.returning not in (None, "ALL_OLD"):
+            which, age = statement.returning.replace("UPDATED", "MODIFIED").split("_")
+            raise ValidationException(f"Invalid returning clause: RETURNING {which} {age} *. Only RETURNING ALL OLD * "
+                                      "is allowed in DELETE statements.")
         return statement
 
     def where_and_returning(self, statement):
@@ -260,12 +328,21 @@ class Parser:
             while self.accept(","):
                 args.append(self.operand())
             self.expect(")")
+            if text.lower() in _PATH_FUNCTIONS and args[0][0] != "path":
+                raise ValidationException("Operator or function requires a document path; operator or function: "
+                                          f"{text.lower()}")
             return ("func", text.lower(), args)
         left = self.operand()
         kind, text = self.peek()
         if kind == "op" and text in COMPARATORS:
             self.advance()
-            return ("cmp", COMPARATORS[text], left, self.operand())
+            node = ("cmp", COMPARATORS[text], left, self.operand())
+            if node[1] not in ("=", "<>"):       # an order needs a string, a number or a binary
+                for operand in node[2:]:
+                    if operand[0] == "value" and av.kind_of(operand[1]) not in ("S", "N", "B"):
+                        raise ValidationException("Incorrect operand type for operator or function; operator or "
+                                                  f"function: {node[1]}, operand type: {av.kind_of(operand[1])}")
+            return node
         if self.word("BETWEEN"):
             self.advance()
             low = self.operand()
@@ -279,6 +356,9 @@ class Parser:
             while self.accept(","):
                 options.append(self.operand())
             self.expect(closer)
+            if len(options) > MAX_IN_OPERANDS:
+                raise ValidationException("The IN operator is provided with too many operands; number of operands: "
+                                          f"{len(options)}")
             return ("in", left, options)
         if self.word("IS"):
             self.advance()
@@ -320,11 +400,19 @@ class Parser:
 
     def literal(self) -> dict:
         kind, text = self.advance()
+        if (kind, text) in (("op", "-"), ("op", "+")):       # a sign, of a number only
+            if self.peek()[0] not in ("number", "op"):
+                raise malformed()
+            value = self.literal()
+            if "N" not in value:
+                raise malformed()
+            negative = (text == "-") != value["N"].startswith("-")
+            return {"N": av.normalize_number(("-" if negative else "") + value["N"].lstrip("-"))}
         if kind == "param":
             if self.used >= len(self.parameters):
                 raise ValidationException("Number of parameters in request and statement don't match.")
             self.used += 1
-            return av.check_value(self.parameters[self.used - 1])
+            return self.parameters[self.used - 1]
         if kind == "string":
             return {"S": text[1:-1].replace("''", "'")}
         if kind == "number":
@@ -362,13 +450,18 @@ class Parser:
             self.expect(",")
 
     def set_literal(self) -> dict:
+        """A bag <<...>>: a string or number set (DynamoDB's words for the others, as DynamoDB
+        Local and public records of DynamoDB's answers give them)."""
+        if self.accept(">>"):
+            raise ValidationException("Empty bags are not supported")
         members = [self.literal()]
         while self.accept(","):
             members.append(self.literal())
         self.expect(">>")
         kinds = {av.kind_of(m) for m in members}
-        if len(kinds) != 1 or next(iter(kinds)) not in ("S", "N", "B"):
-            raise malformed("A set holds strings, numbers or binary values of one type")
+        if len(kinds) != 1 or next(iter(kinds)) not in ("S", "N"):
+            raise ValidationException("Unsupported data type in Bag. DynamoDB only supports either numbers or strings "
+                                      "in bags")
         kind = kinds.pop()
         return av.check_value({kind + "S": [m[kind] for m in members]})
 

@@ -116,7 +116,8 @@ def _validation_error(error) -> dict:
     return {"Code": "ValidationError", "Message": error.message}
 
 
-def _cancel(reasons):
+def cancel(reasons):
+    """Cancels a transaction when any of its actions (or statements) has a reason to."""
     if any(r["Code"] != "None" for r in reasons):
         codes = ", ".join(r["Code"] for r in reasons)
         raise TransactionCanceledException(
@@ -133,13 +134,13 @@ def transact_write_items(ctx, params):
     if len(orjson.dumps(params, default=_text)) > MAX_REQUEST_BYTES:
         raise ValidationException("Transaction request size exceeded the maximum allowed size")
     token = params.get("ClientRequestToken")
-    if token is not None and _repeated(ctx, token, params):
-        return _capacity_only(params, actions)
+    if token is not None and already_ran(ctx, token, params):
+        return _capacity_only(params, [a.table for a in actions])
     faulty = next((a for a in actions if a.refusal is not None), None)
     if faulty is not None:
-        _cancel([_validation_error(a.refusal) if a is faulty else {"Code": "None"} for a in actions])
+        cancel([_validation_error(a.refusal) if a is faulty else {"Code": "None"} for a in actions])
     olds = [store.get_item(db, a.table.uid, *a.key) for a in actions]
-    _cancel([a.reason(ctx, old) for a, old in zip(actions, olds)])
+    cancel([a.reason(ctx, old) for a, old in zip(actions, olds)])
     tally = capacity.Tally()
     with db.transaction():
         for action, old in zip(actions, olds):
@@ -152,7 +153,7 @@ def transact_write_items(ctx, params):
             tally.write(action.table, units, index_units, multiplier=2)
             throttle.charge(ctx, action.table, "write", units, {k: v * 2 for k, v in index_units.items()})
         if token is not None:
-            store.remember_token(db, ctx.account, ctx.region, token, _request_hash(params), lookup.now_ms(ctx))
+            remember(ctx, token, params)
     written = [(a.table, a.key, a.item if a.kind == "Put" else a.key_item)
                for a in actions if a.kind != "ConditionCheck"]
     return _report(collection_metrics(ctx, params, written), tally, params)
@@ -169,8 +170,10 @@ def _request_hash(params) -> str:
     return hashlib.sha256(orjson.dumps(body, default=_text, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def _repeated(ctx, token, params) -> bool:
-    """Whether this token's transaction already ran in the last 10 minutes."""
+def already_ran(ctx, token, params) -> bool:
+    """Whether this token's transaction (TransactWriteItems, or ExecuteTransaction's
+    writes) already ran in the last 10 minutes; the same token with other parameters is
+    IdempotentParameterMismatchException."""
     row = store.transaction_token(ctx.state.db, ctx.account, ctx.region, token)
     if row is None or row["created_ms"] < lookup.now_ms(ctx) - TOKEN_LIFETIME_MS:
         return False
@@ -180,12 +183,21 @@ def _repeated(ctx, token, params) -> bool:
     return True
 
 
-def _capacity_only(params, actions):
+def remember(ctx, token, params):
+    """Records a transaction that ran, inside its database transaction."""
+    store.remember_token(ctx.state.db, ctx.account, ctx.region, token, _request_hash(params), lookup.now_ms(ctx))
+
+
+def repeated_capacity(tables) -> capacity.Tally:
     """A repeated transaction changes nothing; DynamoDB reports it as a read."""
     tally = capacity.Tally()
-    for action in actions:
-        tally.read(action.table, capacity.read_units(0, True))
-    return _report({}, tally, params)
+    for table in tables:
+        tally.read(table, capacity.read_units(0, True))
+    return tally
+
+
+def _capacity_only(params, tables):
+    return _report({}, repeated_capacity(tables), params)
 
 
 def _report(result, tally, params):
@@ -213,7 +225,7 @@ def transact_get_items(ctx, params):
     # ValidationError, as recorded DynamoDB answers show (other key faults stay request faults).
     faulty = next((r for r in refusals if r is not None), None)
     if faulty is not None:
-        _cancel([_validation_error(r) if r is faulty else {"Code": "None"} for r in refusals])
+        cancel([_validation_error(r) if r is faulty else {"Code": "None"} for r in refusals])
     tally, responses = capacity.Tally(), []
     for table, key, compiled in plans:
         item = store.get_item(db, table.uid, *key)

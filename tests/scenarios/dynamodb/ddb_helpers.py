@@ -60,3 +60,10 @@ def pynamodb_table(lakebox_server, build):
     model.create_table(wait=True)
     yield model
     model.delete_table()
+
+
+def table_with_gsi(make_table, hash_key, range_key, index_name, index_key, projection="ALL"):
+    """A table of string hash key and number range key with one GSI on a string key."""
+    return make_table(hash=(hash_key, "S"), range=(range_key, "N"), extra_definitions=[(index_key, "S")],
+                      GlobalSecondaryIndexes=[{"IndexName": index_name, "Projection": {"ProjectionType": projection},
+                                               "KeySchema": [{"AttributeName": index_key, "KeyType": "HASH"}]}])

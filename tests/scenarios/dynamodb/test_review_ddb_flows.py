@@ -214,8 +214,8 @@ def test_batch_statement_returns_the_old_item_of_a_failed_condition(ddb, make_ta
         {"Statement": f"SELECT n FROM \"{name}\" WHERE pk = 'a'"}])["Responses"]
     assert answer == [
         {"Error": {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed",
-                   "Item": {"pk": {"S": "a"}, "n": {"N": "1"}}}},
-        {"Error": {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}},
+                   "Item": {"pk": {"S": "a"}, "n": {"N": "1"}}}, "TableName": name},
+        {"Error": {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}, "TableName": name},
         {"TableName": name, "Item": {"n": {"N": "1"}}}]
 
 
