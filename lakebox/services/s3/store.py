@@ -369,24 +369,25 @@ def write_version(db, bucket: str, key: str, row: dict, parts: list[tuple] = ())
     columns = (row.get("blob_id"), row.get("size", 0), row.get("etag", ""),
                row["last_modified"], row.get("storage_class", "STANDARD"), row["owner"], row.get("parts_count"),
                *_checksum_columns(attrs), dumps(attrs), row.get("sealing"), row.get("content"))
-    with db.transaction():
-        old = db.one("SELECT id, blob_id, is_latest, delete_marker, parts_count FROM s3_objects "
-                     "WHERE bucket=? AND key=? AND version_id=?", (bucket, key, version_id))
+    with db.transaction() as owned:       # every PUT's: its statements skip the owner checks
+        old = owned.one("SELECT id, blob_id, is_latest, delete_marker, parts_count FROM s3_objects "
+                        "WHERE bucket=? AND key=? AND version_id=?", (bucket, key, version_id))
         if old is not None and old["is_latest"]:
             # The current version is the newest row of its key: rewritten where it is, it
             # stays the newest (cheaper than a delete and an insert, which touch every index).
             object_id = old["id"]
             if old["delete_marker"] == delete_marker:
-                db.execute(_REWRITE_VERSION, (*columns, object_id))
+                owned.execute(_REWRITE_VERSION, (*columns, object_id))
             else:
-                db.execute(_REWRITE_VERSION_AND_MARKER, (*columns, delete_marker, object_id))
+                owned.execute(_REWRITE_VERSION_AND_MARKER, (*columns, delete_marker, object_id))
             if old["parts_count"]:
-                db.execute("DELETE FROM s3_object_parts WHERE object_id=?", (object_id,))
+                owned.execute("DELETE FROM s3_object_parts WHERE object_id=?", (object_id,))
         else:
             if old is not None:
-                db.execute("DELETE FROM s3_objects WHERE id=?", (old["id"],))
-            db.execute("UPDATE s3_objects SET is_latest=0 WHERE bucket=? AND key=? AND is_latest=1", (bucket, key))
-            object_id = db.execute(
+                owned.execute("DELETE FROM s3_objects WHERE id=?", (old["id"],))
+            owned.execute("UPDATE s3_objects SET is_latest=0 WHERE bucket=? AND key=? AND is_latest=1",
+                          (bucket, key))
+            object_id = owned.execute(
                 "INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, etag, "
                 "last_modified, storage_class, owner, parts_count, checksum_algorithm, checksum_type, attrs, "
                 "sealing, content) "
