@@ -5,7 +5,7 @@ raise an `AwsError` by code where a class per error adds nothing.
 gives that error shape (else 400). `fields` become extra members of the error body
 (S3's `<Key>`, `<BucketName>`, ...).
 """
-import base64
+import binascii
 import hashlib
 import random
 
@@ -32,7 +32,7 @@ def new_s3_request_id() -> str:
 def s3_host_id(request_id: str) -> str:
     """S3's x-amz-id-2 (the error body's HostId) of a request: 76 characters of base64 (56
     bytes), derived from the request id so that every place that names the request agrees."""
-    return base64.b64encode(hashlib.blake2b(request_id.encode(), digest_size=56).digest()).decode()
+    return binascii.b2a_base64(hashlib.blake2b(request_id.encode(), digest_size=56).digest(), newline=False).decode()
 
 
 class ServiceError(Exception):
