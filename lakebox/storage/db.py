@@ -168,7 +168,7 @@ class _Transaction:
     def __init__(self, db: Database):
         self.db = db
 
-    def __enter__(self) -> Database:
+    def __enter__(self) -> "Owned":
         db = self.db
         db._lock.acquire()
         try:
@@ -181,7 +181,7 @@ class _Transaction:
         except BaseException:
             db._lock.release()
             raise
-        return db
+        return Owned(db.conn)
 
     def __exit__(self, exc_type, exc, traceback) -> bool:
         db = self.db
@@ -194,6 +194,25 @@ class _Transaction:
         finally:
             db._lock.release()
         return False
+
+
+class Owned:
+    """`with db.transaction() as owned:` statements of the block that opened (or joined)
+    the transaction. The block is its owner by construction, and holds the lock from its
+    start, so these skip what `Database.execute` does for a statement from anywhere: the
+    lock again, and the owner check (a look-up of the running task, which in Python 3.11
+    is a `getpid` system call). A statement from another task still goes through
+    `Database` and is refused. Use it inside the block only."""
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def execute(self, sql: str, args=()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, args)
+
+    def one(self, sql: str, args=()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, args).fetchone()
 
 
 # The request lakebox/httpwire.py runs outside any asyncio task: it drives a request's

@@ -15,6 +15,7 @@ hashed in one call per digest, the cheapest way for the everyday 1 KiB PUT.
 """
 import asyncio
 import base64
+import binascii
 import collections
 import hashlib
 import os
@@ -267,7 +268,7 @@ class Digests:
         return self.values[name].hex()
 
     def b64digest(self, name: str) -> str:
-        return base64.b64encode(self.values[name]).decode()
+        return binascii.b2a_base64(self.values[name], newline=False).decode()     # base64.b64encode's own call
 
 
 class HashingSink:

@@ -88,3 +88,39 @@ def test_a_rollback_undoes_the_nested_writes_of_its_own_task(db):
                 db.execute("INSERT INTO t VALUES ('b')")
             raise ValueError
     assert values(db) == []
+
+
+def test_the_owned_handle_writes_in_the_transaction_and_others_are_still_refused(db):
+    """`with db.transaction() as owned:` statements join the block's transaction (they
+    commit or roll back with it); a statement from another task is refused as ever."""
+    with db.transaction() as owned:
+        owned.execute("INSERT INTO t VALUES ('kept')")
+        assert owned.one("SELECT count(*) AS n FROM t")["n"] == 1
+    with pytest.raises(RuntimeError):
+        with db.transaction() as owned:
+            owned.execute("INSERT INTO t VALUES ('dropped')")
+            raise RuntimeError("rolled back")
+    assert values(db) == ["kept"]
+
+    async def main():
+        opened, release = asyncio.Event(), asyncio.Event()
+
+        async def owner():
+            with db.transaction() as owned:
+                owned.execute("INSERT INTO t VALUES ('owner')")
+                opened.set()
+                await release.wait()
+                owned.execute("INSERT INTO t VALUES ('owner again')")
+
+        async def other():
+            await opened.wait()
+            try:
+                with pytest.raises(SharedTransaction):
+                    db.execute("INSERT INTO t VALUES ('other')")
+            finally:
+                release.set()
+
+        await asyncio.gather(owner(), other())
+
+    asyncio.run(main())
+    assert values(db) == ["kept", "owner", "owner again"]
