@@ -6,6 +6,7 @@ base64, scalars carried as strings in headers, query strings and XML text.
 import binascii
 import datetime
 import email.utils
+import math
 
 import pybase64
 
@@ -40,8 +41,12 @@ def to_datetime(value) -> datetime.datetime:
 
 
 def epoch_seconds(value) -> float:
-    if isinstance(value, (int, float)):
+    """Epoch seconds as AWS's JSON services write them: to the millisecond at most (the
+    clock's finer fractions are cut; a value already in milliseconds stays as it is)."""
+    if isinstance(value, int):
         return value
+    if isinstance(value, float):
+        return math.floor(round(value * 1000, 2)) / 1000
     seconds = (to_datetime(value) - EPOCH).total_seconds()
     return int(seconds) if seconds == int(seconds) else round(seconds, 3)
 
