@@ -6,17 +6,13 @@ import json
 import re
 import uuid
 
-from aws_cli import run_cli
+from aws_cli import printed_by, printed_numbers, run_cli
+
+TIMES = "[A-Za-z]*Time"
 
 
-def athena(lakebox_server, *args):
-    done = run_cli(lakebox_server, "athena", *args)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def _printed_times(stdout: str) -> list[str]:
-    return re.findall(r'"[A-Za-z]*(?:Time|DateTime)": ([0-9.]+)', stdout)
+def athena(lakebox_server, *args) -> str:
+    return printed_by(run_cli(lakebox_server, "athena", *args))
 
 
 def test_times_are_printed_to_the_millisecond(lakebox_server, fresh_bucket):
@@ -32,9 +28,9 @@ def test_times_are_printed_to_the_millisecond(lakebox_server, fresh_bucket):
             execution = athena(lakebox_server, "get-query-execution", "--query-execution-id", query_id)
             if json.loads(execution)["QueryExecution"]["Status"]["State"] not in ("QUEUED", "RUNNING"):
                 break
-        printed = (_printed_times(athena(lakebox_server, "get-work-group", "--work-group", group))
-                   + _printed_times(athena(lakebox_server, "list-work-groups"))
-                   + _printed_times(execution))
+        printed = (printed_numbers(athena(lakebox_server, "get-work-group", "--work-group", group), TIMES)
+                   + printed_numbers(athena(lakebox_server, "list-work-groups"), TIMES)
+                   + printed_numbers(execution, TIMES))
         assert len(printed) >= 4
         assert all(re.fullmatch(r"[0-9]{10}(\.[0-9]{1,3})?", value) for value in printed), printed
     finally:

@@ -6,17 +6,11 @@ import json
 import re
 import uuid
 
-from aws_cli import run_cli
+from aws_cli import printed_by, printed_numbers, run_cli
 
 
-def glue(lakebox_server, *args):
-    done = run_cli(lakebox_server, "glue", *args)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def _printed_times(stdout: str, name: str) -> list[str]:
-    return re.findall(rf'"{name}": ([0-9.]+)', stdout)
+def glue(lakebox_server, *args) -> str:
+    return printed_by(run_cli(lakebox_server, "glue", *args))
 
 
 def test_get_databases_and_get_tables_print_whole_seconds(lakebox_server):
@@ -36,9 +30,8 @@ def test_get_databases_and_get_tables_print_whole_seconds(lakebox_server):
         tables = glue(lakebox_server, "get-tables", "--database-name", database)
         versions = glue(lakebox_server, "get-table-versions", "--database-name", database,
                         "--table-name", "test-kinesis-input")
-        printed = (_printed_times(databases, "CreateTime") + _printed_times(tables, "CreateTime")
-                   + _printed_times(tables, "UpdateTime") + _printed_times(versions, "CreateTime")
-                   + _printed_times(versions, "UpdateTime"))
+        printed = (printed_numbers(databases, "CreateTime") + printed_numbers(tables, "CreateTime|UpdateTime")
+                   + printed_numbers(versions, "CreateTime|UpdateTime"))
         assert len(printed) == 7
         assert all(re.fullmatch(r"[0-9]{10}\.0", value) for value in printed), printed
     finally:
