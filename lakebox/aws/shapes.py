@@ -58,9 +58,17 @@ def epoch_millis(value) -> int:
     return (to_datetime(value) - EPOCH) // datetime.timedelta(milliseconds=1)
 
 
+class WholeSeconds(int):
+    """Epoch seconds of a timestamp a service writes without a fraction in ISO 8601
+    (STS's `Expiration`: `2016-03-15T00:05:07Z`); as epoch seconds it is the integer."""
+
+
 def iso8601(value) -> str:
-    """Always with milliseconds, as AWS writes them (`2009-10-12T17:50:30.000Z`)."""
+    """With milliseconds, as AWS writes them (`2009-10-12T17:50:30.000Z`), but for a
+    `WholeSeconds` value (`2009-10-12T17:50:30Z`)."""
     moment = to_datetime(value).astimezone(UTC)
+    if isinstance(value, WholeSeconds):
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{moment.microsecond // 1000:03d}Z"
 
 
