@@ -3,6 +3,7 @@ the server under test, with plain keys or with a session's three credentials (as
 exports them after `aws sts assume-role`). Shared by every scenario folder that runs it."""
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -34,3 +35,15 @@ def answer_of(done) -> dict:
     fails the test with the cli's stderr."""
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout) if done.stdout.strip() else {}
+
+
+def printed_by(done) -> str:
+    """The text a successful cli run printed; a failed run fails the test with its stderr."""
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def printed_numbers(stdout: str, name: str) -> list[str]:
+    """The numbers the cli printed (`--output json`) as the values of the members whose
+    names match `name` (a regular expression), as written: `1602730539.0` stays so."""
+    return re.findall(rf'"(?:{name})": ([0-9.]+)', stdout)

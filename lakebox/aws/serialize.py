@@ -138,8 +138,15 @@ def _build_json_encoder(shape):
     if kind == "blob":
         return b64encode
     if kind == "timestamp":
-        return iso8601 if shape.serialization.get("timestampFormat") == "iso8601" else epoch_seconds
+        return iso8601 if shape.serialization.get("timestampFormat") == "iso8601" else _json_epoch_seconds
     return None
+
+
+def _json_epoch_seconds(value) -> float:
+    """AWS's JSON services write epoch seconds as a number with a fraction, whole seconds
+    too (the aws cli prints `"ApproximateCreationDateTime": 1571849028.0`, Athena's
+    `"LastAccessTime": 0.0`)."""
+    return float(epoch_seconds(value))
 
 
 def _cbor_document(shape, value, millis=False):

@@ -6,6 +6,7 @@ base64, scalars carried as strings in headers, query strings and XML text.
 import binascii
 import datetime
 import email.utils
+import math
 
 import pybase64
 
@@ -40,8 +41,12 @@ def to_datetime(value) -> datetime.datetime:
 
 
 def epoch_seconds(value) -> float:
-    if isinstance(value, (int, float)):
+    """Epoch seconds as AWS's JSON services write them: to the millisecond at most (the
+    clock's finer fractions are cut; a value already in milliseconds stays as it is)."""
+    if isinstance(value, int):
         return value
+    if isinstance(value, float):
+        return math.floor(round(value * 1000, 2)) / 1000
     seconds = (to_datetime(value) - EPOCH).total_seconds()
     return int(seconds) if seconds == int(seconds) else round(seconds, 3)
 
@@ -53,9 +58,17 @@ def epoch_millis(value) -> int:
     return (to_datetime(value) - EPOCH) // datetime.timedelta(milliseconds=1)
 
 
+class WholeSeconds(int):
+    """Epoch seconds of a timestamp a service writes without a fraction in ISO 8601
+    (STS's `Expiration`: `2016-03-15T00:05:07Z`); as epoch seconds it is the integer."""
+
+
 def iso8601(value) -> str:
-    """Always with milliseconds, as AWS writes them (`2009-10-12T17:50:30.000Z`)."""
+    """With milliseconds, as AWS writes them (`2009-10-12T17:50:30.000Z`), but for a
+    `WholeSeconds` value (`2009-10-12T17:50:30Z`)."""
     moment = to_datetime(value).astimezone(UTC)
+    if isinstance(value, WholeSeconds):
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{moment.microsecond // 1000:03d}Z"
 
 

@@ -31,6 +31,12 @@ def in_catalog(ctx, params):
     return dataclasses.replace(ctx, account=catalog_id)
 
 
+def whole_seconds(moment: float) -> float:
+    """A catalog time as Glue keeps it: in whole seconds (the get-databases and get-tables
+    examples of the aws cli's Glue reference print `"CreateTime": 1602730539.0`)."""
+    return float(int(moment))
+
+
 def fold(name: str) -> str:
     """Glue keeps database, table and column names in lower case."""
     return name.lower()

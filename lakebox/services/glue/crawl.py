@@ -19,7 +19,7 @@ from lakebox.kit import calls
 from lakebox.services.glue import (
     classify, custom_classifiers, formats, layout, partitions as partitions_mod, store, tables as tables_mod,
     trigger_events)
-from lakebox.services.glue.catalog import fold
+from lakebox.services.glue.catalog import fold, whole_seconds
 from lakebox.services.glue.databases import new_database_doc
 from lakebox.services.s3 import public as s3
 
@@ -315,7 +315,7 @@ def _write_table(ctx, crawler, database, name, plan, rules: WriteRules, outcome:
     existing = store.get_table(ctx.state.db, ctx.account, ctx.region, database, name)
     # Glue's crawled tables carry LastAccessTime, set when the crawler made them (public
     # GetTables records of crawled tables show it equal to CreateTime)
-    table_input["LastAccessTime"] = (existing or {}).get("LastAccessTime", ctx.now)
+    table_input["LastAccessTime"] = (existing or {}).get("LastAccessTime", whole_seconds(ctx.now))
     if existing is None:
         table = tables_mod.insert_table(ctx, database, table_input, _crawler_index(table_input, rules))
         outcome.counts["TABLE", "ADD"] += 1

@@ -14,7 +14,7 @@ def new_database_doc(ctx, database_input: dict, created: float) -> dict:
     doc = {key: value for key, value in database_input.items() if key != "Name"}
     doc["Name"] = fold(database_input["Name"])
     doc.setdefault("CreateTableDefaultPermissions", DEFAULT_TABLE_PERMISSIONS)
-    doc.update(CreateTime=created, CatalogId=ctx.account)
+    doc.update(CreateTime=catalog.whole_seconds(created), CatalogId=ctx.account)
     return doc
 
 

@@ -19,9 +19,9 @@ STORAGE_DEFAULTS = {"Compressed": False, "NumberOfBuckets": 0, "SortColumns": []
 def new_table_doc(ctx, database: str, table_input: dict, created: float, version: int, created_by: str) -> dict:
     _check_partition_keys(table_input)
     doc = {key: value for key, value in table_input.items() if key != "Name"}
-    doc.update(Name=fold(table_input["Name"]), DatabaseName=database, CreateTime=created, UpdateTime=ctx.now,
-               CreatedBy=created_by, IsRegisteredWithLakeFormation=False, CatalogId=ctx.account,
-               VersionId=str(version), IsMultiDialectView=False)
+    doc.update(Name=fold(table_input["Name"]), DatabaseName=database, CreateTime=catalog.whole_seconds(created),
+               UpdateTime=catalog.whole_seconds(ctx.now), CreatedBy=created_by, IsRegisteredWithLakeFormation=False,
+               CatalogId=ctx.account, VersionId=str(version), IsMultiDialectView=False)
     doc.setdefault("Retention", 0)
     doc.setdefault("PartitionKeys", [])
     if isinstance(doc.get("StorageDescriptor"), dict):

@@ -87,7 +87,7 @@ def _position_from(token):
 def _summary(consumer, now) -> dict:
     return {"ConsumerName": consumer["name"], "ConsumerARN": consumer["arn"],
             "ConsumerStatus": lookup.consumer_status(consumer, now),
-            "ConsumerCreationTimestamp": consumer["created_ms"] / 1000}
+            "ConsumerCreationTimestamp": model.creation_seconds(consumer["created_ms"])}
 
 
 # ---------------------------------------------------------------------------

@@ -122,6 +122,14 @@ def parse_sequence_number(text: str) -> SequenceParts | None:
     return SequenceParts(int(text[2:salt_end]), int(text[salt_end:shard_end]), int(text[shard_end:]))
 
 
+def creation_seconds(created_ms: int) -> float:
+    """A stream's or consumer's creation timestamp as Kinesis answers it: in whole seconds
+    (the aws cli reference's Kinesis examples print `"StreamCreationTimestamp":
+    1572297168.0` and `"ConsumerCreationTimestamp": 1572383852.0`, the second the
+    consumer's ARN ends with)."""
+    return float(created_ms // 1000)
+
+
 def stream_salt(created_ms: int) -> int:
     return created_ms % 10**_SALT_DIGITS
 

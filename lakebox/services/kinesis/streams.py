@@ -131,7 +131,7 @@ def describe_stream(ctx, params):
         "StreamStatus": lookup.status_of(stream, now), "StreamModeDetails": lookup.mode_details(stream),
         "Shards": [lookup.describe_shard(stream, s) for s in shards[:limit]],
         "HasMoreShards": len(shards) > limit, "RetentionPeriodHours": stream["retention_hours"],
-        "StreamCreationTimestamp": stream["created_ms"] / 1000,
+        "StreamCreationTimestamp": model.creation_seconds(stream["created_ms"]),
         "EnhancedMonitoring": [{"ShardLevelMetrics": store.metrics_of(stream)}],
         "EncryptionType": stream["encryption_type"], "KeyId": stream["key_id"],
     }
@@ -145,7 +145,8 @@ def describe_stream_summary(ctx, params):
     summary = {
         "StreamName": stream["name"], "StreamARN": lookup.arn_of(stream), "StreamId": stream["stream_id"],
         "StreamStatus": lookup.status_of(stream, now), "StreamModeDetails": lookup.mode_details(stream),
-        "RetentionPeriodHours": stream["retention_hours"], "StreamCreationTimestamp": stream["created_ms"] / 1000,
+        "RetentionPeriodHours": stream["retention_hours"],
+        "StreamCreationTimestamp": model.creation_seconds(stream["created_ms"]),
         "EnhancedMonitoring": [{"ShardLevelMetrics": store.metrics_of(stream)}],
         "EncryptionType": stream["encryption_type"], "KeyId": stream["key_id"],
         "OpenShardCount": len(store.open_shards(db, stream["uid"])),
@@ -169,7 +170,7 @@ def list_streams(ctx, params):
         "StreamNames": [s["name"] for s in page], "HasMoreStreams": more,
         "StreamSummaries": [{"StreamName": s["name"], "StreamARN": lookup.arn_of(s),
                              "StreamStatus": lookup.status_of(s, now), "StreamModeDetails": lookup.mode_details(s),
-                             "StreamCreationTimestamp": s["created_ms"] / 1000} for s in page],
+                             "StreamCreationTimestamp": model.creation_seconds(s["created_ms"])} for s in page],
     }
     if more:
         result["NextToken"] = base64.urlsafe_b64encode(json.dumps({"after": page[-1]["name"]}).encode()).decode()

@@ -1,5 +1,6 @@
 """What the rest of lakebox may ask STS: whose is this access key? And, for a service
 that acts as a role (Glue running a job as its Role), credentials of a session of it."""
+from lakebox.aws.shapes import WholeSeconds
 from lakebox.services.sts import model, store
 from lakebox.storage.lru import Lru
 
@@ -28,12 +29,12 @@ def issue_session(db, now: float, *, account, arn, user_id, kind, duration, tags
     session = {
         "access_key": model.new_access_key(), "secret_key": model.new_secret(),
         "session_token": model.new_session_token(), "account": account, "arn": arn,
-        "user_id": user_id, "kind": kind, "issued_at": now, "expires_at": now + duration,
+        "user_id": user_id, "kind": kind, "issued_at": now, "expires_at": int(now + duration),
         **tags, **(policies or {}),
     }
     store.save_session(db, session)
     return {"AccessKeyId": session["access_key"], "SecretAccessKey": session["secret_key"],
-            "SessionToken": session["session_token"], "Expiration": session["expires_at"]}
+            "SessionToken": session["session_token"], "Expiration": WholeSeconds(session["expires_at"])}
 
 
 def role_session(state, role_arn: str, session_name: str, now: float, duration: int) -> dict:
