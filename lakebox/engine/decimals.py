@@ -1,4 +1,5 @@
-"""Trino's decimal arithmetic, for the fix that keeps decimal / decimal a decimal.
+"""Trino's decimal arithmetic, and the fixes that keep decimal / decimal and avg(decimal)
+a decimal.
 
 DuckDB divides two decimals into a DOUBLE; Trino's quotient is a decimal whose scale is
 the larger of the two scales. `decimal_type(node, column_types)` infers the decimal
@@ -90,3 +91,29 @@ def with_aliases(tree, column_types: dict, passes: int = 3) -> dict:
         if len(types) == known:         # nothing new: another pass would find nothing either
             break
     return types
+
+
+def avg_of_a_decimal_keeps_its_type(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino's `avg` of a decimal(p,s) is a decimal(p,s), rounded to its scale; DuckDB's
+    is a DOUBLE. `column_types` maps column names to their catalog types."""
+    for node in list(tree.find_all(exp.Avg)):
+        argument = node.this
+        if isinstance(argument, exp.Distinct) and len(argument.expressions) == 1:
+            argument = argument.expressions[0]
+        found = decimal_type(argument, column_types)
+        if found is not None:
+            node.replace(exp.cast(node.copy(), f"DECIMAL({found[0]}, {found[1]})"))
+    return tree
+
+
+def decimal_division_stays_decimal(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino divides decimals into a decimal (scale: the larger scale, rounded half up);
+    DuckDB into a DOUBLE. Types are inferred before any rewrite, innermost first."""
+    typed = []
+    for node in tree.find_all(exp.Div):
+        found = decimal_type(node, column_types)
+        if found is not None:
+            typed.append((node.depth, node, found))
+    for _, node, (precision, scale) in sorted(typed, key=lambda item: -item[0]):
+        node.replace(exp.cast(node.copy(), f"DECIMAL({precision}, {scale})"))
+    return tree

@@ -273,32 +273,6 @@ SETTINGS = [
 ]
 
 
-def avg_of_a_decimal_keeps_its_type(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """Trino's `avg` of a decimal(p,s) is a decimal(p,s), rounded to its scale; DuckDB's
-    is a DOUBLE. `column_types` maps column names to their catalog types."""
-    for node in list(tree.find_all(exp.Avg)):
-        argument = node.this
-        if isinstance(argument, exp.Distinct) and len(argument.expressions) == 1:
-            argument = argument.expressions[0]
-        found = decimals.decimal_type(argument, column_types)
-        if found is not None:
-            node.replace(exp.cast(node.copy(), f"DECIMAL({found[0]}, {found[1]})"))
-    return tree
-
-
-def decimal_division_stays_decimal(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """Trino divides decimals into a decimal (scale: the larger scale, rounded half up);
-    DuckDB into a DOUBLE. Types are inferred before any rewrite, innermost first."""
-    typed = []
-    for node in tree.find_all(exp.Div):
-        found = decimals.decimal_type(node, column_types)
-        if found is not None:
-            typed.append((node.depth, node, found))
-    for _, node, (precision, scale) in sorted(typed, key=lambda item: -item[0]):
-        node.replace(exp.cast(node.copy(), f"DECIMAL({precision}, {scale})"))
-    return tree
-
-
 def date_plus_interval_stays_date(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`DATE 'x' + INTERVAL '1' DAY` is a DATE in Trino; DuckDB gives a TIMESTAMP. A
     day/month/year interval added to a date (a literal, or a column the catalog types
@@ -560,9 +534,9 @@ TYPED_FIXES = [
     ("a double cast to an integer type rounds half away from zero", double_to_integer_rounds_half_away),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("date_trunc of a date stays a date", date_trunc_on_a_date_stays_date),
-    ("decimal / decimal is a decimal", decimal_division_stays_decimal),
+    ("decimal / decimal is a decimal", decimals.decimal_division_stays_decimal),
     ("double / 0 is Infinity or NaN", double_division_by_zero),
-    ("avg of a decimal stays a decimal of its scale", avg_of_a_decimal_keeps_its_type),
+    ("avg of a decimal stays a decimal of its scale", decimals.avg_of_a_decimal_keeps_its_type),
     ("sign of an integer or a decimal is of its type", strict.sign_of_an_integer_keeps_its_type),
 ]
 
@@ -585,8 +559,8 @@ _TRIGGERS = {
     sign_of_a_double_is_a_double: {exp.Sign},
     double_to_integer_rounds_half_away: {exp.Cast, exp.TryCast},
     date_minus_date_is_an_interval: {exp.Sub},
-    decimal_division_stays_decimal: {exp.Div},
-    avg_of_a_decimal_keeps_its_type: {exp.Avg},
+    decimals.decimal_division_stays_decimal: {exp.Div},
+    decimals.avg_of_a_decimal_keeps_its_type: {exp.Avg},
     cast_to_varchar_as_trino: {exp.Cast, exp.TryCast},
     unnest_of_several_arrays_or_a_map: {exp.Unnest},
     unnest_order.unnest_keeps_the_array_order: {exp.Unnest},
