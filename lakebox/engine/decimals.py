@@ -95,13 +95,16 @@ def with_aliases(tree, column_types: dict, passes: int = 3) -> dict:
 
 def avg_of_a_decimal_keeps_its_type(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """Trino's `avg` of a decimal(p,s) is a decimal(p,s), rounded to its scale; DuckDB's
-    is a DOUBLE. `column_types` maps column names to their catalog types."""
+    is a DOUBLE. `column_types` maps column names to their catalog types. The cast wraps
+    the whole call, its FILTER and OVER clauses with it (`avg(x) OVER ()`)."""
     for node in list(tree.find_all(exp.Avg)):
         argument = node.this
         if isinstance(argument, exp.Distinct) and len(argument.expressions) == 1:
             argument = argument.expressions[0]
         found = decimal_type(argument, column_types)
         if found is not None:
+            while isinstance(node.parent, (exp.Window, exp.Filter)) and node.arg_key == "this":
+                node = node.parent
             node.replace(exp.cast(node.copy(), f"DECIMAL({found[0]}, {found[1]})"))
     return tree
 

@@ -1,0 +1,27 @@
+"""Queries an analyst writes over a small CSV table of orders, answered as Athena (Trino)
+answers them: values in GetQueryResults' text forms and ColumnInfo types."""
+import pytest
+
+ORDERS = b"id,name,amount\n1,ann,12.50\n2,bob,7.25\n3,cy,\n"
+
+
+@pytest.fixture
+def orders(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="orders/part-0.csv", Body=ORDERS)
+    query(f"""CREATE EXTERNAL TABLE orders (id int, name string, amount decimal(10,2))
+              ROW FORMAT DELIMITED FIELDS TERMINATED BY ','
+              LOCATION 's3://{bucket}/orders/' TBLPROPERTIES ('skip.header.line.count'='1')""")
+    return "orders"
+
+
+def test_avg_of_a_decimal_as_a_window_and_with_a_filter(query, orders):
+    # avg(decimal(10,2)) is a decimal(10,2) rounded half up, over a window and filtered too
+    _, rows, columns = query(
+        "SELECT id, avg(amount) OVER () AS overall, "
+        "avg(amount) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS moving, "
+        "avg(amount) FILTER (WHERE id > 1) OVER () AS later FROM orders ORDER BY id")
+    assert rows[1:] == [["1", "9.88", "12.50", "7.25"], ["2", "9.88", "9.88", "7.25"], ["3", "9.88", "7.25", "7.25"]]
+    assert [c["Type"] for c in columns] == ["integer", "decimal", "decimal", "decimal"]
+    _, rows, _ = query("SELECT avg(amount) FILTER (WHERE id > 1) AS later, "
+                       "typeof(avg(amount) FILTER (WHERE id > 1)) AS kind FROM orders")
+    assert rows[1] == ["7.25", "decimal(10,2)"]
