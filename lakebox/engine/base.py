@@ -1,4 +1,5 @@
 """What every engine behind the seam shares: its errors, in Athena's terms."""
+import decimal
 import re
 
 
@@ -37,7 +38,7 @@ class EngineError(Exception):
         for pattern, name, words in _TRINO_WORDS:
             found = re.search(pattern, first)
             if found:
-                return cls(name, words.format(*found.groups()))
+                return cls(name, words(*found.groups()) if callable(words) else words.format(*found.groups()))
         for pattern, name, words in _COLUMN_WORDS:
             found = re.search(pattern, first)
             if found:
@@ -59,7 +60,11 @@ _TRINO_WORDS = [
     (r"Could not convert string '(.*)' to INT64\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to BIGINT"),
     (r"Could not convert string '(.*)' to INT16\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to SMALLINT"),
     (r"Could not convert string '(.*)' to INT8\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to TINYINT"),
+    (r"Could not convert string '(.*)' to BOOL\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to BOOLEAN"),
+    (r"Could not convert string '(.*)' to FLOAT\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to REAL"),
     (r"Could not convert string '(.*)' to ([A-Z]+?)(?:\d+)?\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to {1}"),
+    (r'Could not convert string "(.*)" to DECIMAL\((\d+),(\d+)\)', "INVALID_CAST_ARGUMENT",
+     lambda text, precision, scale: _text_to_decimal(text, precision, scale)),
     (r"Division by zero", "DIVISION_BY_ZERO", "Division by zero"),
     (r"Overflow in (\w+) of INT32 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "integer {0} overflow: {1}"),
     (r"Overflow in (\w+) of INT64 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "bigint {0} overflow: {1}"),
@@ -102,6 +107,17 @@ _ERROR_NAMES = [
     (r"Division by zero", "DIVISION_BY_ZERO"),
     (r"Not implemented", "NOT_SUPPORTED"),
 ]
+
+
+def _text_to_decimal(text: str, precision: str, scale: str) -> str:
+    """Trino's words for a text CAST to a decimal it does not fit: not a number, or a
+    number of more digits than the type holds (DuckDB words both alike)."""
+    try:
+        decimal.Decimal(text.strip())
+        reason = "Value too large."
+    except decimal.InvalidOperation:
+        reason = "Value is not a number."
+    return f"Cannot cast VARCHAR '{text}' to DECIMAL({precision}, {scale}). {reason}"
 
 
 def _detail(line: str) -> str:

@@ -25,3 +25,17 @@ def test_avg_of_a_decimal_as_a_window_and_with_a_filter(query, orders):
     _, rows, _ = query("SELECT avg(amount) FILTER (WHERE id > 1) AS later, "
                        "typeof(avg(amount) FILTER (WHERE id > 1)) AS kind FROM orders")
     assert rows[1] == ["7.25", "decimal(10,2)"]
+
+
+@pytest.mark.parametrize("sql, message", [
+    ("SELECT CAST(name AS boolean) FROM orders", "Cannot cast 'ann' to BOOLEAN"),
+    ("SELECT CAST(name AS real) FROM orders", "Cannot cast 'ann' to REAL"),
+    ("SELECT CAST(name AS decimal(4,1)) FROM orders",
+     "Cannot cast VARCHAR 'ann' to DECIMAL(4, 1). Value is not a number."),
+    ("SELECT CAST('12345.6' AS decimal(4,1))", "Cannot cast VARCHAR '12345.6' to DECIMAL(4, 1). Value too large."),
+])
+def test_a_text_cast_to_a_type_it_is_not_names_the_type(query, athena, orders, sql, message):
+    # Trino's VarcharOperators / DecimalCasts words: the type's SQL name, and for a decimal why it failed
+    execution, _, _ = query(sql, expect="FAILED")
+    assert execution["Status"]["AthenaError"]["ErrorType"] == 1000
+    assert execution["Status"]["StateChangeReason"] == f"INVALID_CAST_ARGUMENT: {message}"
