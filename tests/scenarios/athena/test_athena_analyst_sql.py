@@ -39,3 +39,12 @@ def test_a_text_cast_to_a_type_it_is_not_names_the_type(query, athena, orders, s
     execution, _, _ = query(sql, expect="FAILED")
     assert execution["Status"]["AthenaError"]["ErrorType"] == 1000
     assert execution["Status"]["StateChangeReason"] == f"INVALID_CAST_ARGUMENT: {message}"
+
+
+def test_with_timezone_is_a_timestamp_with_time_zone(query):
+    # Trino's with_timezone(timestamp(p), zone) is a timestamp(p) with time zone, of the wall clock given
+    _, rows, columns = query(
+        "SELECT with_timezone(TIMESTAMP '2024-03-07 12:00:00', 'Asia/Tokyo') AS tokyo, "
+        "typeof(with_timezone(TIMESTAMP '2024-03-07 12:00:00', 'Asia/Tokyo')) AS kind")
+    assert rows[1] == ["2024-03-07 12:00:00.000 Asia/Tokyo", "timestamp(3) with time zone"]
+    assert [c["Type"] for c in columns] == ["timestamp with time zone", "varchar"]
