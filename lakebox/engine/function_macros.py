@@ -104,6 +104,13 @@ MACROS = [
     ("split_to_map", "s, entry, pair",
      "map_from_entries(list_transform(string_split(s, entry), "
      "lambda e: {'key': split_part(e, pair, 1), 'value': substr(e, strpos(e, pair) + length(pair))}))"),
+    # each key once, in the order it first appears, with its values in theirs
+    ("split_to_multimap", "s, entry, pair",
+     "map_from_entries(list_transform(list_filter(list_transform(string_split(s, entry), "
+     "lambda e: split_part(e, pair, 1)), lambda k, i: list_position(list_transform(string_split(s, entry), "
+     "lambda e: split_part(e, pair, 1)), k) = i), lambda k: {'key': k, 'value': list_transform("
+     "list_filter(string_split(s, entry), lambda e: split_part(e, pair, 1) = k), "
+     "lambda e: substr(e, strpos(e, pair) + length(pair)))}))"),
     ("width_bucket", "x, low, high, n",
      "CASE WHEN x < low THEN 0 WHEN x >= high THEN n + 1 "
      "ELSE CAST(floor(CAST(x - low AS DOUBLE) * n / CAST(high - low AS DOUBLE)) AS BIGINT) + 1 END"),

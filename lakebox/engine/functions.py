@@ -435,9 +435,20 @@ def _typeof(arguments):
 
 
 def _normalize(arguments):
-    if len(arguments) == 2 and arguments[1].name.upper() != "NFC":
+    form = arguments[1].name.upper() if len(arguments) == 2 else "NFC"
+    if form == "NFC":
+        return _call("nfc_normalize", arguments[0])
+    if form not in ("NFD", "NFKC", "NFKD"):
         raise FunctionNotSupported(f"Function 'normalize' with form {arguments[1].name} is not supported")
-    return _call("nfc_normalize", arguments[0])
+    return _call(python_functions.RENAMES["normalize_form"], arguments[0], exp.Literal.string(form))
+
+
+def _strpos(node: exp.StrPosition):
+    """strpos(string, substring, instance): the instance-th occurrence (DuckDB's strpos
+    takes no instance)."""
+    instance = node.args.get("occurrence")
+    if instance is not None:
+        node.replace(_call(python_functions.RENAMES["strpos_instance"], node.this, node.args["substr"], instance))
 
 
 _REWRITES = {
@@ -470,7 +481,7 @@ _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.A
           exp.Rand: _random, exp.ApproxDistinct: _approx_distinct, exp.ApproxQuantile: _weighted_percentile,
           exp.ArraySlice: _as_macro("slice", "this", "start", "end"), exp.Split: _split,
           exp.FromBase: _as_macro("from_base", "this", "expression"), exp.UnixToTime: _from_unixtime,
-          exp.Substring: _substring,
+          exp.Substring: _substring, exp.StrPosition: _strpos,
           exp.ArrayPosition: _array_position, exp.Cbrt: _as_macro("cbrt", "this"),
           exp.JSONArrayContains: _as_macro("json_array_contains", "this", "expression"),
           exp.ArrayContains: _as_macro("contains", "this", "expression"),

@@ -5,6 +5,7 @@ engine reads back (`strict.FAILURE_PREFIX`)."""
 import datetime
 import math
 import re
+import unicodedata
 
 from lakebox.engine.strict import FAILURE_PREFIX
 
@@ -129,6 +130,35 @@ def xxhash64(data: bytes) -> bytes:
     return (hashed ^ (hashed >> 32)).to_bytes(8, "big")
 
 
+def strpos_instance(string: str, substring: str, instance: int) -> int:
+    """Trino's strpos(string, substring, instance): where (from 1, in characters) the
+    instance-th occurrence of substring starts, occurrences overlapping, counted from the
+    end for a negative instance; 0 if there are fewer, 1 for an empty substring."""
+    if instance == 0:
+        raise _InvalidArgument("'instance' must be a positive or negative number.")
+    if not substring:
+        return 1
+    if instance > 0:
+        index = -1
+        for _ in range(instance):
+            index = string.find(substring, index + 1)
+            if index < 0:
+                return 0
+        return index + 1
+    index = len(string) - len(substring) + 1
+    for _ in range(-instance):
+        index = string.rfind(substring, 0, max(index - 1 + len(substring), 0))
+        if index < 0:
+            return 0
+    return index + 1
+
+
+def normalize_form(text: str, form: str) -> str:
+    """Trino's normalize(string, form) for the forms NFD, NFKC and NFKD (NFC is DuckDB's
+    nfc_normalize)."""
+    return unicodedata.normalize(form, text)
+
+
 # name -> (function, DuckDB parameter types, DuckDB result type)
 _FUNCTIONS = {
     "human_readable_seconds": (human_readable_seconds, ["DOUBLE"], "VARCHAR"),
@@ -136,6 +166,8 @@ _FUNCTIONS = {
     "luhn_check": (luhn_check, ["VARCHAR"], "BOOLEAN"),
     "soundex": (soundex, ["VARCHAR"], "VARCHAR"),
     "xxhash64": (xxhash64, ["BLOB"], "BLOB"),
+    "strpos_instance": (strpos_instance, ["VARCHAR", "VARCHAR", "BIGINT"], "BIGINT"),
+    "normalize_form": (normalize_form, ["VARCHAR", "VARCHAR"], "VARCHAR"),
 }
 RENAMES = {name: f"lakebox_{name}" for name in _FUNCTIONS}
 

@@ -5,6 +5,13 @@ import pytest
 ORDERS = b"id,name,amount\n1,ann,12.50\n2,bob,7.25\n3,cy,\n"
 
 
+def failure(query, sql):
+    """The reason a query failed, a user's error (ErrorType 1000)."""
+    execution, _, _ = query(sql, expect="FAILED")
+    assert execution["Status"]["AthenaError"]["ErrorType"] == 1000
+    return execution["Status"]["StateChangeReason"]
+
+
 @pytest.fixture
 def orders(query, s3, bucket):
     s3.put_object(Bucket=bucket, Key="orders/part-0.csv", Body=ORDERS)
@@ -36,9 +43,7 @@ def test_avg_of_a_decimal_as_a_window_and_with_a_filter(query, orders):
 ])
 def test_a_text_cast_to_a_type_it_is_not_names_the_type(query, athena, orders, sql, message):
     # Trino's VarcharOperators / DecimalCasts words: the type's SQL name, and for a decimal why it failed
-    execution, _, _ = query(sql, expect="FAILED")
-    assert execution["Status"]["AthenaError"]["ErrorType"] == 1000
-    assert execution["Status"]["StateChangeReason"] == f"INVALID_CAST_ARGUMENT: {message}"
+    assert failure(query, sql) == f"INVALID_CAST_ARGUMENT: {message}"
 
 
 def test_with_timezone_is_a_timestamp_with_time_zone(query):
@@ -48,3 +53,27 @@ def test_with_timezone_is_a_timestamp_with_time_zone(query):
         "typeof(with_timezone(TIMESTAMP '2024-03-07 12:00:00', 'Asia/Tokyo')) AS kind")
     assert rows[1] == ["2024-03-07 12:00:00.000 Asia/Tokyo", "timestamp(3) with time zone"]
     assert [c["Type"] for c in columns] == ["timestamp with time zone", "varchar"]
+
+
+def test_strpos_of_the_nth_instance(query):
+    # Trino: the N-th instance (overlapping), from the end when N is negative, 0 when fewer
+    _, rows, columns = query(
+        "SELECT strpos('abc/xyz/foo/bar', '/', 2) AS second, strpos('abc/xyz/foo/bar', '/', -1) AS last, "
+        "strpos('abc/xyz/foo/bar', '/', 4) AS fourth, strpos('aaaa', 'aa', 2) AS overlapping, "
+        "strpos('aaaa', 'aa', -2) AS from_end, strpos('héllo', 'l', 1) AS in_characters, "
+        "strpos('abc', '', 3) AS empty")
+    assert rows[1] == ["8", "12", "0", "2", "2", "3", "1"]
+    assert {c["Type"] for c in columns} == {"bigint"}
+    assert failure(query, "SELECT strpos('abc/xyz', '/', 0)") == \
+        "INVALID_FUNCTION_ARGUMENT: 'instance' must be a positive or negative number."
+
+
+def test_normalize_in_each_form_and_split_to_multimap(query):
+    _, rows, columns = query(
+        "SELECT length(normalize(U&'\\00E9', NFD)) AS decomposed, normalize(U&'\\FB01', NFKC) AS compatible, "
+        "normalize(U&'\\FB01', NFKD) AS both, length(normalize(U&'e\\0301', NFC)) AS composed, "
+        "element_at(split_to_multimap('a=1,b=2,a=3', ',', '='), 'a') AS a_values, "
+        "array_sort(map_keys(split_to_multimap('a=1,b=2,a=3', ',', '='))) AS keys, "
+        "typeof(split_to_multimap('a=1,b=2,a=3', ',', '=')) AS kind")
+    assert rows[1] == ["2", "fi", "fi", "1", "[1, 3]", "[a, b]", "map(varchar, array(varchar))"]
+    assert [c["Type"] for c in columns] == ["bigint", "varchar", "varchar", "bigint", "array", "array", "varchar"]
