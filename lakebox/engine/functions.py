@@ -19,7 +19,7 @@ import zlib
 import sqlglot
 from sqlglot import exp
 
-from lakebox.engine import datetime_patterns, histograms, python_functions, strict
+from lakebox.engine import datetime_patterns, histograms, python_functions, regex_patterns, strict
 from lakebox.engine.function_macros import MACROS
 from lakebox.engine.types import trino_type_of_duck
 
@@ -253,12 +253,13 @@ _EXTRACTS = {"DOW": "isodow", "DAY_OF_WEEK": "isodow", "YOW": "isoyear", "YEAR_O
 def _regexp_replacement(node: exp.RegexpReplace):
     """Trino's replacement text is Java's (`$1` a group, `\\$` a dollar sign); RE2's
     (DuckDB's) is `\\1` and `\\\\`. A function as the replacement is not supported."""
+    names = regex_patterns.rewrite_pattern(node)
     replacement = node.args.get("replacement")
     if isinstance(replacement, exp.Lambda):
         raise FunctionNotSupported("Function 'regexp_replace' with a lambda expression is not supported")
     if not (isinstance(replacement, exp.Literal) and replacement.is_string):
         return
-    text, out, position = replacement.this, [], 0
+    text, out, position = regex_patterns.numbered_replacement(replacement.this, names) or replacement.this, [], 0
     while position < len(text):
         char = text[position]
         if char == "\\" and position + 1 < len(text):
@@ -485,7 +486,9 @@ _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.A
           exp.ArrayPosition: _array_position, exp.Cbrt: _as_macro("cbrt", "this"),
           exp.JSONArrayContains: _as_macro("json_array_contains", "this", "expression"),
           exp.ArrayContains: _as_macro("contains", "this", "expression"),
-          exp.ArrayMax: _as_macro("array_max", "this"), exp.ArrayMin: _as_macro("array_min", "this")}
+          exp.ArrayMax: _as_macro("array_max", "this"), exp.ArrayMin: _as_macro("array_min", "this"),
+          **dict.fromkeys((exp.RegexpLike, exp.RegexpExtract, exp.RegexpExtractAll, exp.RegexpSplit, exp.RegexpCount),
+                          regex_patterns.rewrite_pattern)}
 NODE_TYPES = set(_NODES)
 
 PARSED_AS_CALLS = ["ARRAY_DISTINCT", "ARRAY_INTERSECT", "ARRAY_EXCEPT", "FORMAT", "DATE_FORMAT", "DATE_PARSE",

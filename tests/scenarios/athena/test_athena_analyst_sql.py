@@ -77,3 +77,14 @@ def test_normalize_in_each_form_and_split_to_multimap(query):
         "typeof(split_to_multimap('a=1,b=2,a=3', ',', '=')) AS kind")
     assert rows[1] == ["2", "fi", "fi", "1", "[1, 3]", "[a, b]", "map(varchar, array(varchar))"]
     assert [c["Type"] for c in columns] == ["bigint", "varchar", "varchar", "bigint", "array", "array", "varchar"]
+
+
+def test_regular_expressions_with_named_groups(query):
+    # Java's syntax, as Trino reads it: (?<name>...) in a pattern, ${name} in a replacement
+    _, rows, _ = query(
+        "SELECT regexp_replace('John Smith', '(?<first>\\w+) (?<last>\\w+)', '${last}, ${first}') AS swapped, "
+        "regexp_replace('2024-03-07', '(\\d+)-(?<m>\\d+)-(\\d+)', '$3/${m}/$1') AS mixed, "
+        "regexp_extract('key=value', '(?<k>\\w+)=(?<v>\\w+)', 2) AS second, "
+        "regexp_like('abc', '(?<x>b)c') AS matched, regexp_extract_all('a1b2', '(?<d>\\d)') AS digits, "
+        "regexp_split('a1b2c', '(?<d>\\d)') AS parts, regexp_count('a1b2', '(?<d>\\d)') AS n")
+    assert rows[1] == ["Smith, John", "07/03/2024", "value", "true", "[1, 2]", "[a, b, c]", "2"]
