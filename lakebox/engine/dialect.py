@@ -14,7 +14,7 @@ from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import arity, decimals, functions, strict, time_zones, unnest_order
+from lakebox.engine import arity, decimals, functions, intervals, strict, time_zones, unnest_order
 
 
 class SqlSyntaxError(ValueError):
@@ -253,6 +253,7 @@ def json_paths_as_duckdb_reads_them(tree: exp.Expression) -> exp.Expression:
 
 
 FIXES = [
+    ("interval literals of several fields as DuckDB's interval text", intervals.spans_as_duckdb),
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
     ("timestamp(6) keeps its microseconds", microsecond_timestamps),
     ("JSON paths as DuckDB reads them", json_paths_as_duckdb_reads_them),
@@ -543,6 +544,7 @@ TYPED_FIXES = [
 
 # The node types a fix acts on (no fix adds a node of a type another fix acts on).
 _TRIGGERS = {
+    intervals.spans_as_duckdb: {exp.Interval},
     trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
     time_zones_in_utc: time_zones.NODE_TYPES,
     microsecond_timestamps: {exp.DataType},

@@ -19,7 +19,7 @@ import zlib
 import sqlglot
 from sqlglot import exp
 
-from lakebox.engine import datetime_patterns, histograms, python_functions, regex_patterns, strict
+from lakebox.engine import datetime_patterns, histograms, intervals, python_functions, regex_patterns, strict
 from lakebox.engine.function_macros import MACROS
 from lakebox.engine.types import trino_type_of_duck
 
@@ -432,6 +432,8 @@ def _typeof(arguments):
     _arity(arguments, 1, "typeof")
     if isinstance(arguments[0], exp.Literal) and arguments[0].is_string:     # Trino types it by its length
         return exp.Literal.string(f"varchar({len(arguments[0].this)})")
+    if intervals.is_year_month(arguments[0]):           # DuckDB has one interval type
+        return exp.Literal.string("interval year to month")
     return _call(TRINO_TYPE_FUNCTION, _call("typeof", arguments[0]))
 
 

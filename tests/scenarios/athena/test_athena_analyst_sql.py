@@ -88,3 +88,19 @@ def test_regular_expressions_with_named_groups(query):
         "regexp_like('abc', '(?<x>b)c') AS matched, regexp_extract_all('a1b2', '(?<d>\\d)') AS digits, "
         "regexp_split('a1b2c', '(?<d>\\d)') AS parts, regexp_count('a1b2', '(?<d>\\d)') AS n")
     assert rows[1] == ["Smith, John", "07/03/2024", "value", "true", "[1, 2]", "[a, b, c]", "2"]
+
+
+def test_interval_literals_of_several_fields(query):
+    # Trino's interval spans and their printed forms ('Y-M', 'D HH:MM:SS.mmm')
+    _, rows, _ = query(
+        "SELECT INTERVAL '1-2' YEAR TO MONTH AS ym, INTERVAL '-1-2' YEAR TO MONTH AS negative, "
+        "INTERVAL '1 02:03:04.5' DAY TO SECOND AS ds, INTERVAL '10:30' HOUR TO MINUTE AS hm, "
+        "INTERVAL '2 03' DAY TO HOUR AS dh, INTERVAL '05:30.25' MINUTE TO SECOND AS ms, "
+        "DATE '2024-01-31' + INTERVAL '1-1' YEAR TO MONTH AS next_year, "
+        "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL '1 12:00:00' DAY TO SECOND AS later")
+    assert rows[1] == ["1-2", "-1-2", "1 02:03:04.500", "0 10:30:00.000", "2 03:00:00.000", "0 00:05:30.250",
+                       "2025-02-28", "2024-01-02 12:00:00.000"]
+    _, rows, _ = query(
+        "SELECT typeof(INTERVAL '1-2' YEAR TO MONTH), typeof(INTERVAL '3' MONTH), typeof(INTERVAL '3' MONTH * 2), "
+        "typeof(-INTERVAL '2' YEAR), typeof(INTERVAL '3' DAY), typeof(INTERVAL '1 02:03:04.5' DAY TO SECOND)")
+    assert rows[1] == ["interval year to month"] * 4 + ["interval day to second"] * 2
