@@ -278,11 +278,14 @@ def date_plus_interval_stays_date(tree: exp.Expression, column_types: dict) -> e
     """`DATE 'x' + INTERVAL '1' DAY` is a DATE in Trino; DuckDB gives a TIMESTAMP. A
     day/month/year interval added to a date (a literal, or a column the catalog types
     `date`) is cast back (a constant is folded before the filter runs, so pruning still
-    applies)."""
-    for node in list(tree.find_all(exp.Add, exp.Sub)):
+    applies). An interval of hours, minutes or seconds that are not whole days fails the
+    query, as Trino's operator does. Innermost first: a date plus two intervals is a date."""
+    for node in list(tree.find_all(exp.Add, exp.Sub))[::-1]:
         left, right = node.this, node.expression
-        if _is_date(left, column_types) and _is_day_interval(right):
+        if _is_date(left, column_types) and intervals.is_day_interval(right):
             node.replace(exp.cast(node.copy(), "DATE"))
+        elif _is_date(left, column_types) and intervals.is_time_of_day(right):
+            node.replace(intervals.time_of_day_failure(left, isinstance(node, exp.Add)))
     return tree
 
 
@@ -347,19 +350,6 @@ def _is_date(node, column_types: dict) -> bool:
         return column_types.get(node.name.lower(), "").lower() == "date"
     return isinstance(node, (exp.CurrentDate, exp.TsOrDsToDate)) or (
         isinstance(node, exp.Paren) and _is_date(node.this, column_types))
-
-
-def _is_day_interval(node) -> bool:
-    if isinstance(node, exp.Paren):
-        return _is_day_interval(node.this)
-    if isinstance(node, exp.Mul):           # n * INTERVAL '1' DAY is a day interval too
-        return _is_day_interval(node.this) or _is_day_interval(node.expression)
-    if not isinstance(node, exp.Interval):
-        return False
-    unit = (node.unit.name if node.unit else "").upper()
-    if not unit and isinstance(node.this, exp.Literal):      # INTERVAL '1 day'
-        unit = node.this.name.split()[-1].upper() if " " in node.this.name else ""
-    return unit.rstrip("S") in ("DAY", "WEEK", "MONTH", "YEAR", "QUARTER")
 
 
 def date_add_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> exp.Expression:

@@ -4,7 +4,10 @@ parse, written as DuckDB's interval text; and which intervals are of Trino's typ
 `interval year to month` (DuckDB has one interval type)."""
 import re
 
+import sqlglot
 from sqlglot import exp
+
+from lakebox.engine import strict
 
 _DAY_FIELDS = ("DAY", "HOUR", "MINUTE", "SECOND")
 _YEAR_MONTH = re.compile(r"\s*([+-]?)(\d+)-(\d+)\s*")
@@ -62,3 +65,59 @@ def is_year_month(node: exp.Expression) -> bool:
         return unit.name.upper().rstrip("S") in ("YEAR", "MONTH")
     words = re.findall(r"[a-z]+", node.this.name.lower()) if isinstance(node.this, exp.Literal) else []
     return bool(words) and all(word.rstrip("s") in ("year", "month") for word in words)
+
+
+def is_day_interval(node) -> bool:
+    """Whether an interval is of whole days, weeks, months, quarters or years (a date plus
+    it stays a date)."""
+    if isinstance(node, exp.Paren):
+        return is_day_interval(node.this)
+    if isinstance(node, exp.Mul):           # n * INTERVAL '1' DAY is a day interval too
+        return is_day_interval(node.this) or is_day_interval(node.expression)
+    if not isinstance(node, exp.Interval):
+        return False
+    micros = _micros(node)
+    if micros is not None:
+        return micros % _DAY_MICROS == 0
+    unit = (node.unit.name if node.unit else "").upper()
+    if not unit and isinstance(node.this, exp.Literal):      # INTERVAL '1 day'
+        unit = node.this.name.split()[-1].upper() if " " in node.this.name else ""
+    return unit.rstrip("S") in ("DAY", "WEEK", "MONTH", "YEAR", "QUARTER")
+
+
+_DAY_MICROS = 86_400_000_000
+_FIELD_MICROS = {"day": _DAY_MICROS, "hour": 3_600_000_000, "minute": 60_000_000, "second": 1_000_000}
+_AMOUNT = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s+([a-z]+)\s*", re.IGNORECASE)
+
+
+def _micros(node: exp.Interval) -> int | None:
+    """The length of a literal interval of days to seconds in microseconds, else None (an
+    interval of months, or not a literal)."""
+    if not (isinstance(node.this, exp.Literal) and node.this.is_string):
+        return None
+    unit = node.args.get("unit")
+    text = node.this.this if unit is None else f"{node.this.this} {unit.name}" if isinstance(unit, exp.Var) else ""
+    total, position = 0, 0
+    for found in _AMOUNT.finditer(text):
+        field = found.group(2).lower().removesuffix("s")
+        if found.start() != position or field not in _FIELD_MICROS:
+            return None
+        total += round(float(found.group(1)) * _FIELD_MICROS[field])
+        position = found.end()
+    return total if position and position == len(text) else None
+
+
+def is_time_of_day(node) -> bool:
+    """Whether a literal interval has hours, minutes or seconds beyond whole days."""
+    micros = _micros(node) if isinstance(node, exp.Interval) else None
+    return micros is not None and micros % _DAY_MICROS != 0
+
+
+def time_of_day_failure(date: exp.Expression, adding: bool) -> exp.Expression:
+    """Trino's failure of a date plus or minus hours, minutes or seconds (NULL for a NULL
+    date, which the operator never sees)."""
+    words = "Cannot add hour, minutes or seconds to a date" if adding else \
+        "Cannot subtract hour, minutes or seconds from a date"
+    failure = strict.failure_sql("INVALID_FUNCTION_ARGUMENT", f"'{words}'")
+    return exp.cast(exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=date.copy(), expression=exp.Null())),
+                                         true=sqlglot.parse_one(failure, read="duckdb"))]), "DATE")

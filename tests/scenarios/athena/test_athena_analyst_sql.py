@@ -104,3 +104,21 @@ def test_interval_literals_of_several_fields(query):
         "SELECT typeof(INTERVAL '1-2' YEAR TO MONTH), typeof(INTERVAL '3' MONTH), typeof(INTERVAL '3' MONTH * 2), "
         "typeof(-INTERVAL '2' YEAR), typeof(INTERVAL '3' DAY), typeof(INTERVAL '1 02:03:04.5' DAY TO SECOND)")
     assert rows[1] == ["interval year to month"] * 4 + ["interval day to second"] * 2
+
+
+def test_a_date_plus_hours_fails_and_plus_days_stays_a_date(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="visits/v.csv", Body=b"1,2024-03-01\n2,2024-03-05\n")
+    query(f"CREATE EXTERNAL TABLE visits (id int, day date) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' "
+          f"LOCATION 's3://{bucket}/visits/'")
+    _, rows, columns = query(
+        "SELECT day + INTERVAL '48' HOUR AS two_days, DATE '2024-03-07' + INTERVAL '1' MONTH + INTERVAL '2' DAY AS both, "
+        "day - INTERVAL '1' DAY + INTERVAL '1' YEAR AS back_and_on FROM visits ORDER BY id")
+    assert rows[1:] == [["2024-03-03", "2024-04-09", "2025-02-28"], ["2024-03-07", "2024-04-09", "2025-03-04"]]
+    assert [c["Type"] for c in columns] == ["date", "date", "date"]
+    # Trino's DateTimeOperators: a date takes no hours, minutes or seconds (INVALID_FUNCTION_ARGUMENT)
+    assert failure(query, "SELECT day + INTERVAL '1' HOUR FROM visits") == \
+        "INVALID_FUNCTION_ARGUMENT: Cannot add hour, minutes or seconds to a date"
+    assert failure(query, "SELECT DATE '2024-03-07' - INTERVAL '90' MINUTE") == \
+        "INVALID_FUNCTION_ARGUMENT: Cannot subtract hour, minutes or seconds from a date"
+    _, rows, columns = query("SELECT day + INTERVAL '1' HOUR AS never FROM visits WHERE id > 2")
+    assert rows == [["never"]] and columns[0]["Type"] == "date"
