@@ -104,6 +104,11 @@ MACROS = [
     ("split_to_map", "s, entry, pair",
      "map_from_entries(list_transform(string_split(s, entry), "
      "lambda e: {'key': split_part(e, pair, 1), 'value': substr(e, strpos(e, pair) + length(pair))}))"),
+    # Trino's pad: a target length in [0, 2^31 - 1] and a padding that is not empty, checked
+    *((name, "s, n, p", "CASE WHEN n < 0 OR n > 2147483647 THEN "
+       + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Target length must be in the range [0..2147483647]'")
+       + " WHEN p = '' THEN " + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Padding string must not be empty'")
+       + f" ELSE {name}(s, n, p) END") for name in ("lpad", "rpad")),
     # each key once, in the order it first appears, with its values in theirs
     ("split_to_multimap", "s, entry, pair",
      "map_from_entries(list_transform(list_filter(list_transform(string_split(s, entry), "

@@ -485,6 +485,8 @@ _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.A
           exp.ArraySlice: _as_macro("slice", "this", "start", "end"), exp.Split: _split,
           exp.FromBase: _as_macro("from_base", "this", "expression"), exp.UnixToTime: _from_unixtime,
           exp.Substring: _substring, exp.StrPosition: _strpos,
+          exp.Pad: lambda node: node.replace(_call(PREFIX + ("lpad" if node.args.get("is_left") else "rpad"),
+                                                   node.this, node.expression, node.args["fill_pattern"])),
           exp.ArrayPosition: _array_position, exp.Cbrt: _as_macro("cbrt", "this"),
           exp.JSONArrayContains: _as_macro("json_array_contains", "this", "expression"),
           exp.ArrayContains: _as_macro("contains", "this", "expression"),

@@ -122,3 +122,14 @@ def test_a_date_plus_hours_fails_and_plus_days_stays_a_date(query, s3, bucket):
         "INVALID_FUNCTION_ARGUMENT: Cannot subtract hour, minutes or seconds from a date"
     _, rows, columns = query("SELECT day + INTERVAL '1' HOUR AS never FROM visits WHERE id > 2")
     assert rows == [["never"]] and columns[0]["Type"] == "date"
+
+
+def test_lpad_and_rpad_check_their_length_and_padding(query, orders):
+    _, rows, _ = query("SELECT lpad(name, 5, '*') AS left_padded, rpad(name, 2, '-') AS cut, "
+                       "lpad(CAST(id AS varchar), 4, '0') AS zeros FROM orders ORDER BY id")
+    assert rows[1:] == [["**ann", "an", "0001"], ["**bob", "bo", "0002"], ["***cy", "cy", "0003"]]
+    # Trino's StringFunctions.pad: the length first, then the padding (even when the text is cut)
+    assert failure(query, "SELECT lpad(name, -1, 'x') FROM orders") == \
+        "INVALID_FUNCTION_ARGUMENT: Target length must be in the range [0..2147483647]"
+    assert failure(query, "SELECT rpad(name, 2, '') FROM orders") == \
+        "INVALID_FUNCTION_ARGUMENT: Padding string must not be empty"
