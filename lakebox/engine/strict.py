@@ -13,14 +13,18 @@ from sqlglot import exp
 
 FAILURE_PREFIX = "lakebox-failure:"
 
-# The integer types a text is cast to, by sqlglot type: DuckDB's name, Trino's in its message.
-_INTEGER_CASTS = {exp.DataType.Type.TINYINT: ("TINYINT", "TINYINT"),
-                  exp.DataType.Type.SMALLINT: ("SMALLINT", "SMALLINT"),
-                  exp.DataType.Type.INT: ("INTEGER", "INT"),
-                  exp.DataType.Type.BIGINT: ("BIGINT", "BIGINT")}
-
+# The integer and boolean types a text is cast to, by sqlglot type: DuckDB's name, Trino's
+# in its message, and the texts Trino reads as one.
 # Java's Integer.parseInt / Long.parseLong: an optional sign, then digits, nothing around.
 _JAVA_INTEGER = "[+-]?[0-9]+"
+# Trino's VarcharOperators.castToBoolean: true, false, t, f, 1 or 0 in any case (DuckDB also
+# reads yes, no, y and n).
+_TRINO_BOOLEAN = "(?i)true|false|t|f|1|0"
+_INTEGER_CASTS = {exp.DataType.Type.TINYINT: ("TINYINT", "TINYINT", _JAVA_INTEGER),
+                  exp.DataType.Type.SMALLINT: ("SMALLINT", "SMALLINT", _JAVA_INTEGER),
+                  exp.DataType.Type.INT: ("INTEGER", "INT", _JAVA_INTEGER),
+                  exp.DataType.Type.BIGINT: ("BIGINT", "BIGINT", _JAVA_INTEGER),
+                  exp.DataType.Type.BOOLEAN: ("BOOLEAN", "BOOLEAN", _TRINO_BOOLEAN)}
 
 
 def failure_sql(name: str, message_sql: str) -> str:
@@ -29,10 +33,10 @@ def failure_sql(name: str, message_sql: str) -> str:
 
 
 def _integer_cast_macros():
-    for duck_type, trino_name in _INTEGER_CASTS.values():
+    for duck_type, trino_name, read in _INTEGER_CASTS.values():
         refused = failure_sql("INVALID_CAST_ARGUMENT",
                               f"'Cannot cast ''' || CAST(x AS VARCHAR) || ''' to {trino_name}'")
-        is_text = f"typeof(x) = 'VARCHAR' AND NOT regexp_full_match(CAST(x AS VARCHAR), '{_JAVA_INTEGER}')"
+        is_text = f"typeof(x) = 'VARCHAR' AND NOT regexp_full_match(CAST(x AS VARCHAR), '{read}')"
         yield (f"cast_{duck_type.lower()}", "x", f"CASE WHEN {is_text} THEN {refused} ELSE CAST(x AS {duck_type}) END")
         yield (f"try_cast_{duck_type.lower()}", "x",
                f"CASE WHEN {is_text} THEN NULL ELSE TRY_CAST(x AS {duck_type}) END")
@@ -113,7 +117,8 @@ def _inside_try(node) -> bool:
 
 def casts_of_text_to_integers(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`CAST('1.5' AS integer)` fails in Trino (INVALID_CAST_ARGUMENT); DuckDB rounds it
-    to 2. `TRY_CAST` of such a text is NULL."""
+    to 2. So does `CAST('yes' AS boolean)`, which DuckDB reads as true. `TRY_CAST` of such
+    a text is NULL."""
     for node in list(tree.find_all(exp.Cast, exp.TryCast)):
         found = _INTEGER_CASTS.get(node.to.this)
         if found is None or _known_not_text(node.this, column_types):

@@ -133,3 +133,11 @@ def test_lpad_and_rpad_check_their_length_and_padding(query, orders):
         "INVALID_FUNCTION_ARGUMENT: Target length must be in the range [0..2147483647]"
     assert failure(query, "SELECT rpad(name, 2, '') FROM orders") == \
         "INVALID_FUNCTION_ARGUMENT: Padding string must not be empty"
+
+
+def test_text_cast_to_boolean_reads_only_trinos_words(query):
+    # VarcharOperators.castToBoolean: true, false, t, f, 1, 0 in any case; nothing else
+    _, rows, _ = query("SELECT CAST('T' AS boolean), CAST('1' AS boolean), CAST('False' AS boolean), "
+                       "CAST('0' AS boolean), TRY_CAST('yes' AS boolean), try(CAST('n' AS boolean))")
+    assert rows[1] == ["true", "true", "false", "false", None, None]
+    assert failure(query, "SELECT CAST('yes' AS boolean)") == "INVALID_CAST_ARGUMENT: Cannot cast 'yes' to BOOLEAN"
