@@ -446,6 +446,15 @@ def _normalize(arguments):
     return _call(python_functions.RENAMES["normalize_form"], arguments[0], exp.Literal.string(form))
 
 
+def _bigint_operands(node: exp.Expression):
+    """Trino's bitwise functions and their aggregates take and answer BIGINTs (DuckDB's
+    keep their operands' type: an INTEGER column's bitwise_and was an integer)."""
+    for key in ("this", "expression"):
+        operand = node.args.get(key)
+        if isinstance(operand, exp.Expression):
+            node.set(key, exp.cast(operand.copy(), "BIGINT"))
+
+
 def _strpos(node: exp.StrPosition):
     """strpos(string, substring, instance): the instance-th occurrence (DuckDB's strpos
     takes no instance)."""
@@ -491,6 +500,8 @@ _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.A
           exp.JSONArrayContains: _as_macro("json_array_contains", "this", "expression"),
           exp.ArrayContains: _as_macro("contains", "this", "expression"),
           exp.ArrayMax: _as_macro("array_max", "this"), exp.ArrayMin: _as_macro("array_min", "this"),
+          **dict.fromkeys((exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseNot, exp.BitwiseAndAgg,
+                           exp.BitwiseOrAgg, exp.BitwiseXorAgg), _bigint_operands),
           **dict.fromkeys((exp.RegexpLike, exp.RegexpExtract, exp.RegexpExtractAll, exp.RegexpSplit, exp.RegexpCount),
                           regex_patterns.rewrite_pattern)}
 NODE_TYPES = set(_NODES)

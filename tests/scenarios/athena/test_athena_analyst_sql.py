@@ -141,3 +141,15 @@ def test_text_cast_to_boolean_reads_only_trinos_words(query):
                        "CAST('0' AS boolean), TRY_CAST('yes' AS boolean), try(CAST('n' AS boolean))")
     assert rows[1] == ["true", "true", "false", "false", None, None]
     assert failure(query, "SELECT CAST('yes' AS boolean)") == "INVALID_CAST_ARGUMENT: Cannot cast 'yes' to BOOLEAN"
+
+
+def test_bitwise_functions_answer_bigints(query, orders):
+    # Trino's signatures: bitwise_and(bigint, bigint) bigint, bitwise_or_agg(bigint) bigint, ...
+    _, rows, columns = query(
+        "SELECT bitwise_and(id, 3) AS a, bitwise_or(id, 4) AS o, bitwise_xor(id, 1) AS x, bitwise_not(id) AS n, "
+        "bitwise_or_agg(id) OVER (ORDER BY id) AS running FROM orders ORDER BY id")
+    assert rows[1:] == [["1", "5", "0", "-2", "1"], ["2", "6", "3", "-3", "3"], ["3", "7", "2", "-4", "3"]]
+    assert {c["Type"] for c in columns} == {"bigint"}
+    _, rows, columns = query("SELECT bitwise_and_agg(id), bitwise_or_agg(id), typeof(bitwise_and_agg(id)) FROM orders")
+    assert rows[1] == ["0", "3", "bigint"]
+    assert [c["Type"] for c in columns] == ["bigint", "bigint", "varchar"]
