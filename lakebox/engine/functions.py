@@ -409,6 +409,9 @@ def _pattern_call(name: str, duck_function: str, convert, result_type: str | Non
             converted = convert(pattern.this, parsing=duck_function == "strptime")
         except datetime_patterns.PatternNotSupported as error:
             raise FunctionNotSupported(f"Function '{name}': {error}") from None
+        except datetime_patterns.PatternRefused as error:       # as Trino fails: on a row
+            return exp.cast(template(strict.failure_sql("INVALID_FUNCTION_ARGUMENT", f"'{error}'")),
+                            result_type or ("VARCHAR" if duck_function == "strftime" else "TIMESTAMP"))
         call = _call(duck_function, arguments[0], exp.Literal.string(converted))
         return exp.cast(call, result_type) if result_type else call
     return build

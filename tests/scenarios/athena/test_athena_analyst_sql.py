@@ -153,3 +153,15 @@ def test_bitwise_functions_answer_bigints(query, orders):
     _, rows, columns = query("SELECT bitwise_and_agg(id), bitwise_or_agg(id), typeof(bitwise_and_agg(id)) FROM orders")
     assert rows[1] == ["0", "3", "bigint"]
     assert [c["Type"] for c in columns] == ["bigint", "bigint", "varchar"]
+
+
+def test_date_patterns_trino_refuses_and_joda_zone_names(query):
+    # DateTimeFunctions: %D %U %u %V %w %X are refused, as INVALID_FUNCTION_ARGUMENT
+    assert failure(query, "SELECT date_format(TIMESTAMP '2024-01-01 00:00:00', '%U')") == \
+        "INVALID_FUNCTION_ARGUMENT: %U not supported in date format string"
+    assert failure(query, "SELECT date_parse('2024', '%X')") == \
+        "INVALID_FUNCTION_ARGUMENT: %X not supported in date format string"
+    # Joda's z and zzzz: the zone's short and long names (the session's zone is UTC)
+    _, rows, _ = query("SELECT format_datetime(TIMESTAMP '2024-03-07 14:05:09', 'z|zzzz|ZZ|Z'), "
+                       "format_datetime(from_unixtime(0), 'yyyy-MM-dd HH:mm z')")
+    assert rows[1] == ["UTC|Coordinated Universal Time|+00:00|+0000", "1970-01-01 00:00 UTC"]
