@@ -165,3 +165,13 @@ def test_date_patterns_trino_refuses_and_joda_zone_names(query):
     _, rows, _ = query("SELECT format_datetime(TIMESTAMP '2024-03-07 14:05:09', 'z|zzzz|ZZ|Z'), "
                        "format_datetime(from_unixtime(0), 'yyyy-MM-dd HH:mm z')")
     assert rows[1] == ["UTC|Coordinated Universal Time|+00:00|+0000", "1970-01-01 00:00 UTC"]
+
+
+def test_window_offsets_and_buckets_are_checked(query, orders):
+    # Trino's LagFunction / LeadFunction and NTileFunction (INVALID_FUNCTION_ARGUMENT)
+    for call, words in (("lag(id, -1)", "Offset must be at least 0"), ("lead(id, -2, 0)", "Offset must be at least 0"),
+                        ("ntile(0)", "Buckets must be greater than 0")):
+        assert failure(query, f"SELECT {call} OVER (ORDER BY id) FROM orders") == f"INVALID_FUNCTION_ARGUMENT: {words}"
+    _, rows, _ = query("SELECT id, lag(id, 0) OVER (ORDER BY id), lead(id, 1, -1) OVER (ORDER BY id), "
+                       "ntile(2) OVER (ORDER BY id) FROM orders ORDER BY id")
+    assert rows[1:] == [["1", "1", "2", "1"], ["2", "2", "3", "1"], ["3", "3", "-1", "2"]]
