@@ -374,11 +374,12 @@ _TEXT_KINDS = {"double": "double", "float": "real", "real": "real", "timestamp":
                "timestamp(6)": "timestamp6"}
 _TEXT_KINDS_OF_CASTS = {exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FLOAT: "real",
                         exp.DataType.Type.TIMESTAMP: "timestamp", exp.DataType.Type.TIMESTAMP_NS: "timestamp6",
-                        exp.DataType.Type.TIMESTAMPTZ: "timestamptz"}
+                        exp.DataType.Type.TIMESTAMPTZ: "timestamptz", exp.DataType.Type.JSON: "json"}
 
 
 # Calls that are doubles, as Trino names them or as `functions` has renamed them.
 _DOUBLE_CALLS = {prefix + name for prefix in ("", functions.PREFIX) for name in ("nan", "infinity", "e")}
+_JSON_CALLS = {prefix + name for prefix in ("", functions.PREFIX) for name in ("json_extract", "json_array_get")}
 
 
 def text_kind(node, column_types: dict) -> str | None:
@@ -398,6 +399,9 @@ def text_kind(node, column_types: dict) -> str | None:
         return "timestamptz"
     if isinstance(node, (exp.Cast, exp.TryCast)):
         return _TEXT_KINDS_OF_CASTS.get(node.to.this)
+    if isinstance(node, (exp.ParseJSON, exp.JSONExtract)) or (
+            isinstance(node, exp.Anonymous) and node.name.lower() in _JSON_CALLS):
+        return "json"
     if isinstance(node, (exp.Sum, exp.Min, exp.Max, exp.Abs)):
         return text_kind(node.this, column_types)
     if isinstance(node, exp.Avg):
@@ -410,8 +414,8 @@ def text_kind(node, column_types: dict) -> str | None:
 
 def cast_to_varchar_as_trino(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`CAST(x AS varchar)` is Trino's text: a double Java's (`1.0E10`, DuckDB's
-    `10000000000.0`), a timestamp with 3 fractional digits (DuckDB drops the zeros). Done
-    where the operand's type is known."""
+    `10000000000.0`), a timestamp with 3 fractional digits (DuckDB drops the zeros), a JSON
+    string its text (unquoted; JSON null is NULL). Done where the operand's type is known."""
     for node in list(tree.find_all(exp.Cast, exp.TryCast)):
         if node.to.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
             continue

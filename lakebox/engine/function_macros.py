@@ -94,6 +94,10 @@ MACROS = [
     ("timestamp_text", "x", "strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')"),
     ("timestamptz_text", "x", "strftime(x, '%Y-%m-%d %H:%M:%S.%g UTC')"),
     ("timestamp6_text", "x", "strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f')"),
+    # CAST(json AS varchar): a string's text, a number's or boolean's, NULL for null (objects
+    # and arrays, which Trino refuses, are left as their JSON text)
+    ("json_text", "j", "CASE json_type(j) WHEN 'NULL' THEN NULL WHEN 'VARCHAR' THEN json_extract_string(j, '$') "
+                       "WHEN 'DOUBLE' THEN trino_double_text(CAST(j AS DOUBLE)) ELSE CAST(j AS VARCHAR) END"),
     # Trino's JSON functions answer NULL for text that is not JSON (DuckDB's fail the query),
     # and json_extract_scalar NULL for an object or an array.
     ("json_extract_scalar", "j, p", "CASE WHEN json_valid(j) AND json_type(j, p) NOT IN ('OBJECT', 'ARRAY') "

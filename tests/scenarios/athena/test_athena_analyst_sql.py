@@ -175,3 +175,14 @@ def test_window_offsets_and_buckets_are_checked(query, orders):
     _, rows, _ = query("SELECT id, lag(id, 0) OVER (ORDER BY id), lead(id, 1, -1) OVER (ORDER BY id), "
                        "ntile(2) OVER (ORDER BY id) FROM orders ORDER BY id")
     assert rows[1:] == [["1", "1", "2", "1"], ["2", "2", "3", "1"], ["3", "3", "-1", "2"]]
+
+
+def test_json_cast_to_varchar_is_the_value_not_its_json(query):
+    # Trino's JSON functions page: CAST(JSON 'null' AS VARCHAR) is NULL, CAST(JSON '"abc"' AS VARCHAR) is abc
+    _, rows, _ = query(
+        "SELECT CAST(JSON 'null' AS VARCHAR), CAST(JSON '\"abc\"' AS VARCHAR), CAST(JSON '12' AS VARCHAR), "
+        "CAST(JSON '1.50' AS VARCHAR), CAST(JSON 'true' AS VARCHAR), CAST(json_parse('\"q\"') AS varchar)")
+    assert rows[1] == [None, "abc", "12", "1.5", "true", "q"]
+    _, rows, _ = query("SELECT CAST(json_extract(x, '$.name') AS varchar) AS name "
+                       "FROM (VALUES (1, '{\"name\":\"n1\"}'), (2, '{\"name\":null}'), (3, '{}')) AS t(i, x) ORDER BY i")
+    assert rows == [["name"], ["n1"], [None], [None]]
