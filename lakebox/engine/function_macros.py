@@ -86,6 +86,10 @@ MACROS = [
                              "ELSE bit_count(CAST(x AS BIGINT)) - (64 - bits) END AS BIGINT)"),
     ("yow", "x", "isoyear(x)"),
     ("every", "x", "bool_and(x)"),
+    # the `buckets` values seen most often, with their counts (exact below `capacity` values)
+    ("approx_most_frequent", "buckets, x, capacity",
+     "map_from_entries(list_transform(list_reverse_sort(list_transform(map_entries(histogram(x)), "
+     "lambda e: {'n': e.value, 'v': e.key}))[1:buckets], lambda e: {'key': e.v, 'value': CAST(e.n AS BIGINT)}))"),
     # CAST(double AS varchar) as Java prints it (1.0E10); the plain range is DuckDB's too.
     ("double_text", "x", "CASE WHEN abs(x) >= 0.001 AND abs(x) < 10000000 THEN CAST(x AS VARCHAR) "
                          "ELSE lakebox_java_double(x) END"),

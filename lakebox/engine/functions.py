@@ -40,7 +40,7 @@ UNSUPPORTED = {
     "empty_approx_set", "cardinality_hll", "word_stem", "parse_data_size",
     "timezone_hour", "timezone_minute", "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
-    "tdigest_agg", "value_at_quantile", "values_at_quantiles", "approx_most_frequent",
+    "tdigest_agg", "value_at_quantile", "values_at_quantiles",
     "evaluate_classifier_predictions", "inverse_beta_cdf", "beta_cdf", "inverse_normal_cdf",
     "normal_cdf", "wilson_interval_lower", "wilson_interval_upper", "from_ieee754_32", "from_ieee754_64",
     "to_ieee754_32", "to_ieee754_64", "hmac_md5", "hmac_sha1", "hmac_sha256", "hmac_sha512", "spooky_hash",

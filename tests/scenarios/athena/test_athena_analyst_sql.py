@@ -186,3 +186,13 @@ def test_json_cast_to_varchar_is_the_value_not_its_json(query):
     _, rows, _ = query("SELECT CAST(json_extract(x, '$.name') AS varchar) AS name "
                        "FROM (VALUES (1, '{\"name\":\"n1\"}'), (2, '{\"name\":null}'), (3, '{}')) AS t(i, x) ORDER BY i")
     assert rows == [["name"], ["n1"], [None], [None]]
+
+
+def test_approx_most_frequent_counts_the_top_values(query):
+    # Trino: approx_most_frequent(buckets, value, capacity) -> map(value, bigint), exact on a few values
+    _, rows, columns = query(
+        "SELECT cardinality(m), element_at(m, 'z'), element_at(m, 'x'), element_at(m, 'y'), typeof(m) FROM ("
+        "SELECT approx_most_frequent(2, v, 100) AS m FROM (VALUES 'x', 'x', 'y', 'z', 'z', 'z', NULL) AS t(v))")
+    assert rows[1] == ["2", "3", "2", None, "map(varchar, bigint)"]
+    _, rows, columns = query("SELECT approx_most_frequent(1, v, 10) AS top FROM (VALUES 1, 1, 2) AS t(v)")
+    assert rows[1] == ["{1=2}"] and columns[0]["Type"] == "map"
