@@ -256,7 +256,8 @@ def _regexp_replacement(node: exp.RegexpReplace):
     names = regex_patterns.rewrite_pattern(node)
     replacement = node.args.get("replacement")
     if isinstance(replacement, exp.Lambda):
-        raise FunctionNotSupported("Function 'regexp_replace' with a lambda expression is not supported")
+        node.replace(_regexp_replace_with_function(node.this, node.expression, replacement))
+        return
     if not (isinstance(replacement, exp.Literal) and replacement.is_string):
         return
     text, out, position = regex_patterns.numbered_replacement(replacement.this, names) or replacement.this, [], 0
@@ -276,6 +277,25 @@ def _regexp_replacement(node: exp.RegexpReplace):
             out.append("\\\\" if char == "\\" else char)
             position += 1
     node.set("replacement", exp.Literal.string("".join(out)))
+
+
+def _regexp_replace_with_function(text, pattern, function) -> exp.Expression:
+    """regexp_replace(s, p, x -> ...): each match replaced by the function of the array of
+    its capturing groups; the text between matches (regexp_split_to_array) kept."""
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        raise FunctionNotSupported("Function 'regexp_replace' with a lambda expression and a pattern that is not "
+                                   "a constant is not supported")
+    groups = ", ".join(f"regexp_extract_all(__s, __p, {group})[__i]"
+                       for group in range(1, regex_patterns.group_count(pattern.this) + 1))
+    replaced = template("CASE WHEN __s IS NOT NULL THEN regexp_split_to_array(__s, __p)[1] || array_to_string("
+                        "list_transform(range(1, len(regexp_extract_all(__s, __p)) + 1), "
+                        "lambda __i: (__body) || regexp_split_to_array(__s, __p)[__i + 1]), '') END",
+                        s=text, p=pattern, body=_lambda_body(function, "__g"))
+    captured = template(f"[{groups}]::VARCHAR[]", s=text, p=pattern)
+    for column in list(replaced.find_all(exp.Column)):
+        if column.name == "__g":
+            column.replace(captured.copy())
+    return replaced
 
 
 def _call(name: str, *arguments) -> exp.Expression:

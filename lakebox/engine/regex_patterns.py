@@ -15,6 +15,16 @@ _NAMED = re.compile(r"\?P?<([A-Za-z][A-Za-z0-9]*)>")
 def named_groups(pattern: str) -> tuple[str, dict]:
     """`pattern` with each `(?<name>` written `(?P<name>`, and the number of each named
     group (capturing groups counted from 1 in the order they open, as Java does)."""
+    rewritten, names, _ = _scan(pattern)
+    return rewritten, names
+
+
+def group_count(pattern: str) -> int:
+    """How many capturing groups `pattern` has."""
+    return _scan(pattern)[2]
+
+
+def _scan(pattern: str) -> tuple[str, dict, int]:
     out, names, count, position, in_class = [], {}, 0, 0, False
     while position < len(pattern):
         char = pattern[position]
@@ -38,7 +48,7 @@ def named_groups(pattern: str) -> tuple[str, dict]:
                 count += 1
         out.append(char)
         position += 1
-    return "".join(out), names
+    return "".join(out), names, count
 
 
 def _literal(node) -> str | None:

@@ -196,3 +196,15 @@ def test_approx_most_frequent_counts_the_top_values(query):
     assert rows[1] == ["2", "3", "2", None, "map(varchar, bigint)"]
     _, rows, columns = query("SELECT approx_most_frequent(1, v, 10) AS top FROM (VALUES 1, 1, 2) AS t(v)")
     assert rows[1] == ["{1=2}"] and columns[0]["Type"] == "map"
+
+
+def test_regexp_replace_with_a_function_of_the_groups(query, orders):
+    # Trino's example: regexp_replace('new york', '(\w)(\w*)', x -> upper(x[1]) || lower(x[2])) is 'New York'
+    _, rows, _ = query(
+        "SELECT regexp_replace('new york', '(\\w)(\\w*)', x -> upper(x[1]) || lower(x[2])) AS title, "
+        "regexp_replace('a1b22', '(\\d+)', x -> CAST(CAST(x[1] AS integer) * 2 AS varchar)) AS doubled, "
+        "regexp_replace('abc', 'x', x -> 'y') AS untouched, regexp_replace('aXbX', 'X', x -> '-' || "
+        "CAST(cardinality(x) AS varchar)) AS no_groups")
+    assert rows[1] == ["New York", "a2b44", "abc", "a-0b-0"]
+    _, rows, _ = query("SELECT regexp_replace(name, '^(\\w)', x -> upper(x[1])) FROM orders ORDER BY id")
+    assert rows[1:] == [["Ann"], ["Bob"], ["Cy"]]
