@@ -104,7 +104,11 @@ MACROS = [
                        "WHEN 'DOUBLE' THEN trino_double_text(CAST(j AS DOUBLE)) ELSE CAST(j AS VARCHAR) END"),
     # Trino's JSON functions answer NULL for text that is not JSON (DuckDB's fail the query),
     # and json_extract_scalar NULL for an object or an array.
-    ("json_extract_scalar", "j, p", "CASE WHEN json_valid(j) AND json_type(j, p) NOT IN ('OBJECT', 'ARRAY') "
+    # A number is its text in the document (1.50), not DuckDB's reprint (1.5).
+    ("json_extract_scalar", "j, p", "CASE WHEN json_valid(j) AND json_type(j, p) = 'DOUBLE' "
+                                    "THEN coalesce(lakebox_json_number_text(CAST(j AS VARCHAR), p), "
+                                    "json_extract_string(j, p)) "
+                                    "WHEN json_valid(j) AND json_type(j, p) NOT IN ('OBJECT', 'ARRAY') "
                                     "THEN json_extract_string(j, p) END"),
     ("json_extract", "j, p", "CASE WHEN json_valid(j) THEN json_extract(j, p) END"),
     # Trino's split_part is NULL past the last field (DuckDB's is '').

@@ -3,6 +3,7 @@ database as `lakebox_<name>` (`install`), a call to `<name>` renamed to it (`REN
 Invalid input fails as Trino's INVALID_FUNCTION_ARGUMENT, through the failure text the
 engine reads back (`strict.FAILURE_PREFIX`)."""
 import datetime
+import json
 import math
 import re
 import unicodedata
@@ -159,6 +160,36 @@ def normalize_form(text: str, form: str) -> str:
     return unicodedata.normalize(form, text)
 
 
+_PATH_STEP = re.compile(r'\.(?:"((?:[^"\\]|\\.)*)"|([^.\[]+))|\[(\d+)\]')
+
+
+def json_number_text(text: str, path: str) -> str | None:
+    """The text a JSON number has in the document (`1.50`, `1e3`) at a path of DuckDB's
+    syntax (`$.a."b c"[0]`), as Trino's json_extract_scalar answers it (Jackson's
+    getText); DuckDB's reprints the number (`1.5`, `1000.0`). None if the path is not
+    followed to the end."""
+    try:
+        value = json.loads(text, parse_float=str, parse_int=str)
+    except ValueError:
+        return None
+    position = 1 if path.startswith("$") else 0
+    for step in _PATH_STEP.finditer(path, position):
+        if step.start() != position:
+            return None
+        quoted, name, index = step.groups()
+        key = json.loads(f'"{quoted}"') if quoted is not None else name
+        if index is not None:
+            if not isinstance(value, list) or int(index) >= len(value):
+                return None
+            value = value[int(index)]
+        elif isinstance(value, dict) and key in value:
+            value = value[key]
+        else:
+            return None
+        position = step.end()
+    return value if position == len(path) and isinstance(value, str) else None
+
+
 # name -> (function, DuckDB parameter types, DuckDB result type)
 _FUNCTIONS = {
     "human_readable_seconds": (human_readable_seconds, ["DOUBLE"], "VARCHAR"),
@@ -168,6 +199,7 @@ _FUNCTIONS = {
     "xxhash64": (xxhash64, ["BLOB"], "BLOB"),
     "strpos_instance": (strpos_instance, ["VARCHAR", "VARCHAR", "BIGINT"], "BIGINT"),
     "normalize_form": (normalize_form, ["VARCHAR", "VARCHAR"], "VARCHAR"),
+    "json_number_text": (json_number_text, ["VARCHAR", "VARCHAR"], "VARCHAR"),
 }
 RENAMES = {name: f"lakebox_{name}" for name in _FUNCTIONS}
 

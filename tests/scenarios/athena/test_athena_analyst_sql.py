@@ -208,3 +208,15 @@ def test_regexp_replace_with_a_function_of_the_groups(query, orders):
     assert rows[1] == ["New York", "a2b44", "abc", "a-0b-0"]
     _, rows, _ = query("SELECT regexp_replace(name, '^(\\w)', x -> upper(x[1])) FROM orders ORDER BY id")
     assert rows[1:] == [["Ann"], ["Bob"], ["Cy"]]
+
+
+def test_json_extract_scalar_gives_a_number_as_the_document_writes_it(query, s3, bucket):
+    # Trino's ScalarValueJsonExtractor answers the token's text (Jackson's getText)
+    s3.put_object(Bucket=bucket, Key="payloads/p.txt", Body=b'{"price": 12.50, "qty": 2}\n{"price": 1e3, "qty": 1}\n')
+    query(f"CREATE EXTERNAL TABLE payloads (body string) LOCATION 's3://{bucket}/payloads/'")
+    _, rows, _ = query("SELECT json_extract_scalar(body, '$.price'), json_extract_scalar(body, '$.qty') "
+                       "FROM payloads ORDER BY 2 DESC")
+    assert rows[1:] == [["12.50", "2"], ["1e3", "1"]]
+    _, rows, _ = query("SELECT json_extract_scalar('{\"a\":{\"b c\":[1, 2.250]}}', '$.a[\"b c\"][1]'), "
+                       "json_extract_scalar('[0.10]', '$[0]'), json_extract_scalar('{\"a\":\"1.50\"}', '$.a')")
+    assert rows[1] == ["2.250", "0.10", "1.50"]
