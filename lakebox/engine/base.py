@@ -38,7 +38,8 @@ class EngineError(Exception):
         for pattern, name, words in _TRINO_WORDS:
             found = re.search(pattern, first)
             if found:
-                return cls(name, words(*found.groups()) if callable(words) else words.format(*found.groups()))
+                message = words(*found.groups()) if callable(words) else words.format(*found.groups())
+                return cls("INVALID_CAST_ARGUMENT" if isinstance(message, _CastRefused) else name, str(message))
         for pattern, name, words in _COLUMN_WORDS:
             found = re.search(pattern, first)
             if found:
@@ -74,6 +75,9 @@ _TRINO_WORDS = [
     *((rf"Type (?:U?INT\d+) with value (-?\d+) can't be cast because the value is out of range for the "
        rf"destination type {duck}\b", "NUMERIC_VALUE_OUT_OF_RANGE", f"Out of range for {trino}: {{0}}")
       for duck, trino in (("INT64", "bigint"), ("INT32", "integer"), ("INT16", "smallint"), ("INT8", "tinyint"))),
+    *((rf"Type DOUBLE with value (\S+) can't be cast because the value is out of range for the destination "
+       rf"type {duck}\b", "NUMERIC_VALUE_OUT_OF_RANGE", lambda value, trino=trino: _double_out_of_range(value, trino))
+      for duck, trino in (("INT64", "bigint"), ("INT32", "integer"), ("INT16", "smallint"), ("INT8", "tinyint"))),
     (r"Macro trino_(\w+)\(\) does not support the supplied arguments", "FUNCTION_NOT_FOUND",
      "Unexpected parameters for function {0}"),
     (r'Could not parse string "(.*)" according to format specifier', "INVALID_FUNCTION_ARGUMENT",
@@ -108,6 +112,19 @@ _ERROR_NAMES = [
     (r"Division by zero", "DIVISION_BY_ZERO"),
     (r"Not implemented", "NOT_SUPPORTED"),
 ]
+
+
+class _CastRefused(str):
+    """Words of a failure whose name is not the pattern's (a NaN cast is INVALID_CAST_ARGUMENT)."""
+
+
+def _double_out_of_range(value: str, trino: str) -> str:
+    """Trino's DoubleOperators words for a double cast to an integer type it does not fit:
+    the double as Java prints it (`1.0E10`, `Infinity`)."""
+    from lakebox.engine.text import java_double
+    if value.lower() == "nan":
+        return _CastRefused(f"Cannot cast double NaN to {trino}")
+    return f"Out of range for {trino}: {java_double(float(value))}"
 
 
 def _text_to_decimal(text: str, precision: str, scale: str) -> str:

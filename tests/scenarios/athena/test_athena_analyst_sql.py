@@ -220,3 +220,11 @@ def test_json_extract_scalar_gives_a_number_as_the_document_writes_it(query, s3,
     _, rows, _ = query("SELECT json_extract_scalar('{\"a\":{\"b c\":[1, 2.250]}}', '$.a[\"b c\"][1]'), "
                        "json_extract_scalar('[0.10]', '$[0]'), json_extract_scalar('{\"a\":\"1.50\"}', '$.a')")
     assert rows[1] == ["2.250", "0.10", "1.50"]
+
+
+def test_a_double_cast_to_an_integer_it_does_not_fit(query):
+    # Trino's DoubleOperators: out of range (the double as Java prints it), NaN refused
+    for sql, reason in (("SELECT CAST(1e10 AS integer)", "NUMERIC_VALUE_OUT_OF_RANGE: Out of range for integer: 1.0E10"),
+                        ("SELECT CAST(nan() AS integer)", "INVALID_CAST_ARGUMENT: Cannot cast double NaN to integer"),
+                        ("SELECT CAST(1e5 AS smallint)", "NUMERIC_VALUE_OUT_OF_RANGE: Out of range for smallint: 100000.0")):
+        assert failure(query, sql) == reason
