@@ -67,6 +67,8 @@ _TRINO_WORDS = [
     (r'Could not convert string "(.*)" to DECIMAL\((\d+),(\d+)\)', "INVALID_CAST_ARGUMENT",
      lambda text, precision, scale: _text_to_decimal(text, precision, scale)),
     (r"Division by zero", "DIVISION_BY_ZERO", "Division by zero"),
+    # decimal + - * past 38 digits (DuckDB's HUGEINT sum of decimals likewise): Trino's DecimalOperators
+    (r"Overflow in \w+ of DECIMAL\(\d+\)|Overflow in HUGEINT addition", "NUMERIC_VALUE_OUT_OF_RANGE", "Decimal overflow"),
     (r"Argument for ntile must be greater than zero", "INVALID_FUNCTION_ARGUMENT", "Buckets must be greater than 0"),
     (r"Overflow in (\w+) of INT32 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "integer {0} overflow: {1}"),
     (r"Overflow in (\w+) of INT64 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "bigint {0} overflow: {1}"),

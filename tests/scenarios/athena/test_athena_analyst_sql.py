@@ -228,3 +228,10 @@ def test_a_double_cast_to_an_integer_it_does_not_fit(query):
                         ("SELECT CAST(nan() AS integer)", "INVALID_CAST_ARGUMENT: Cannot cast double NaN to integer"),
                         ("SELECT CAST(1e5 AS smallint)", "NUMERIC_VALUE_OUT_OF_RANGE: Out of range for smallint: 100000.0")):
         assert failure(query, sql) == reason
+
+
+def test_decimal_arithmetic_past_38_digits_overflows(query):
+    # Trino's DecimalOperators and decimal sum: NUMERIC_VALUE_OUT_OF_RANGE "Decimal overflow"
+    big = "CAST('99999999999999999999999999999999999999' AS decimal(38,0))"
+    for sql in (f"SELECT {big} + 1", f"SELECT {big} * 10", f"SELECT sum(x) FROM (VALUES {big}, {big}) AS t(x)"):
+        assert failure(query, sql) == "NUMERIC_VALUE_OUT_OF_RANGE: Decimal overflow"
