@@ -9,6 +9,7 @@ know) is None, and the expression is left alone.
 """
 import re
 
+import sqlglot
 from sqlglot import exp
 
 MAX_PRECISION = 38
@@ -119,4 +120,28 @@ def decimal_division_stays_decimal(tree: exp.Expression, column_types: dict) -> 
             typed.append((node.depth, node, found))
     for _, node, (precision, scale) in sorted(typed, key=lambda item: -item[0]):
         node.replace(exp.cast(node.copy(), f"DECIMAL({precision}, {scale})"))
+    return tree
+
+
+def decimal_casts_that_overflow_fail(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`CAST(x AS decimal(p, s))` of a decimal with more whole digits than p - s fails in
+    Trino's words when a value does not fit: INVALID_CAST_ARGUMENT `Cannot cast DECIMAL(8,
+    3) '12345.678' to DECIMAL(4, 1)` (DuckDB's words differ). Within try() DuckDB's own
+    failure is already NULL."""
+    from lakebox.engine import strict
+    for node in list(tree.find_all(exp.Cast)):
+        target = _from_text(node.to.sql(dialect="trino")) if node.to.this == exp.DataType.Type.DECIMAL else None
+        source = decimal_type(node.this, column_types) if target else None
+        if source is None or source[0] - source[1] <= target[0] - target[1] or isinstance(node, exp.TryCast) \
+                or node.find_ancestor(exp.Try):
+            continue
+        words = (f"'Cannot cast DECIMAL({source[0]}, {source[1]}) ''' || CAST(__x AS VARCHAR) || ''' "
+                 f"to DECIMAL({target[0]}, {target[1]})'")
+        checked = sqlglot.parse_one(f"CASE WHEN __x IS NOT NULL THEN coalesce(TRY_CAST(__x AS DECIMAL({target[0]}, "
+                                    f"{target[1]})), {strict.failure_sql('INVALID_CAST_ARGUMENT', words)}) END",
+                                    read="duckdb")
+        for column in list(checked.find_all(exp.Column)):
+            if column.name == "__x":
+                column.replace(node.this.copy())
+        node.replace(checked)
     return tree

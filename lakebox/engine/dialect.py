@@ -532,6 +532,7 @@ TYPED_FIXES = [
     ("decimal / decimal is a decimal", decimals.decimal_division_stays_decimal),
     ("double / 0 is Infinity or NaN", double_division_by_zero),
     ("avg of a decimal stays a decimal of its scale", decimals.avg_of_a_decimal_keeps_its_type),
+    ("a decimal cast to fewer whole digits fails in Trino's words", decimals.decimal_casts_that_overflow_fail),
     ("sign of an integer or a decimal is of its type", strict.sign_of_an_integer_keeps_its_type),
 ]
 
@@ -557,6 +558,7 @@ _TRIGGERS = {
     date_minus_date_is_an_interval: {exp.Sub},
     decimals.decimal_division_stays_decimal: {exp.Div},
     decimals.avg_of_a_decimal_keeps_its_type: {exp.Avg},
+    decimals.decimal_casts_that_overflow_fail: {exp.Cast},
     cast_to_varchar_as_trino: {exp.Cast, exp.TryCast},
     unnest_of_several_arrays_or_a_map: {exp.Unnest},
     unnest_order.unnest_keeps_the_array_order: {exp.Unnest},

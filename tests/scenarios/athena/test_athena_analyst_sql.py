@@ -235,3 +235,16 @@ def test_decimal_arithmetic_past_38_digits_overflows(query):
     big = "CAST('99999999999999999999999999999999999999' AS decimal(38,0))"
     for sql in (f"SELECT {big} + 1", f"SELECT {big} * 10", f"SELECT sum(x) FROM (VALUES {big}, {big}) AS t(x)"):
         assert failure(query, sql) == "NUMERIC_VALUE_OUT_OF_RANGE: Decimal overflow"
+
+
+def test_a_decimal_cast_to_fewer_whole_digits(query, orders):
+    # Trino's DecimalCasts words, as Athena users record them ("Cannot cast DECIMAL(10, 2) '1494725.62'
+    # to DECIMAL(9, 3)"); values that fit are rounded half up; TRY_CAST and try() of the others are NULL
+    for value, source, target in (("amount", "DECIMAL(10, 2) '12.50'", "2,1"),
+                                  ("12345.678", "DECIMAL(8, 3) '12345.678'", "4,1")):
+        assert failure(query, f"SELECT CAST({value} AS decimal({target})) FROM orders") == \
+            f"INVALID_CAST_ARGUMENT: Cannot cast {source} to DECIMAL({target.replace(',', ', ')})"
+    _, rows, columns = query("SELECT CAST(amount AS decimal(3,1)), TRY_CAST(amount AS decimal(2,1)), "
+                             "try(CAST(amount AS decimal(2,1))) FROM orders ORDER BY id")
+    assert rows[1:] == [["12.5", None, None], ["7.3", "7.3", "7.3"], [None, None, None]]
+    assert {c["Type"] for c in columns} == {"decimal"}
