@@ -432,8 +432,9 @@ def _is_map(node, column_types: dict) -> bool:
 
 
 def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """`UNNEST(a, b) AS t(x, y)` zips arrays (padding the shorter with NULLs) and
-    `UNNEST(m) AS t(k, v)` gives a map's keys and values; DuckDB's UNNEST takes one list.
+    """`UNNEST(a, b) AS t(x, y)` zips arrays (padding the shorter with NULLs),
+    `UNNEST(m) AS t(k, v)` gives a map's keys and values and `UNNEST(rows) AS t(k, v)` an
+    array of rows' fields; DuckDB's UNNEST takes one list.
     Both become a (lateral) subquery of one `unnest` per column, which DuckDB zips the
     same way (WITH ORDINALITY: one more, of the positions)."""
     for node in list(tree.find_all(exp.Unnest)):
@@ -444,6 +445,10 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
         if len(lists) == 1 and _is_map(lists[0], column_types):
             lists = [exp.Anonymous(this="map_keys", expressions=[lists[0].copy()]),
                      exp.Anonymous(this="map_values", expressions=[lists[0].copy()])]
+        elif len(lists) == 1 and len(alias.columns) > 1 and \
+                unnest_order.row_fields(lists[0], column_types) == len(alias.columns):     # a column per field
+            lists = [functions.template(f"list_transform(__a, lambda __e: struct_extract_at(__e, {field}))",
+                                        a=lists[0]) for field in range(1, len(alias.columns) + 1)]
         elif len(lists) < 2:
             continue
         names = [column.name for column in alias.columns]

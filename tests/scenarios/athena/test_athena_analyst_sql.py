@@ -248,3 +248,18 @@ def test_a_decimal_cast_to_fewer_whole_digits(query, orders):
                              "try(CAST(amount AS decimal(2,1))) FROM orders ORDER BY id")
     assert rows[1:] == [["12.5", None, None], ["7.3", "7.3", "7.3"], [None, None, None]]
     assert {c["Type"] for c in columns} == {"decimal"}
+
+
+def test_unnest_of_an_array_of_rows_gives_a_column_per_field(query, s3, bucket):
+    # Trino's UNNEST: "If the array contains rows, the rows are expanded into columns"
+    s3.put_object(Bucket=bucket, Key="trails/t.json", Body=b'{"id": 1, "resources": [{"arn": "a1", "kind": "bucket"}, '
+                  b'{"arn": "a2", "kind": "object"}]}\n{"id": 2, "resources": [{"arn": "a3", "kind": "key"}]}\n')
+    query(f"CREATE EXTERNAL TABLE trails (id int, resources array<struct<arn:string,kind:string>>) "
+          f"ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://{bucket}/trails/'")
+    _, rows, columns = query("SELECT id, arn, kind FROM trails CROSS JOIN UNNEST(resources) AS r(arn, kind) "
+                             "ORDER BY arn")
+    assert rows[1:] == [["1", "a1", "bucket"], ["1", "a2", "object"], ["2", "a3", "key"]]
+    assert [c["Type"] for c in columns] == ["integer", "varchar", "varchar"]
+    _, rows, _ = query("SELECT x, y, n FROM UNNEST(ARRAY[ROW('a', 1), ROW('b', 2)]) WITH ORDINALITY AS t(x, y, n) "
+                       "ORDER BY n")
+    assert rows[1:] == [["a", "1", "1"], ["b", "2", "2"]]
