@@ -77,6 +77,9 @@ MACROS = [
      + " WHEN i < 0 THEN " + failure_sql("INVALID_FUNCTION_ARGUMENT", "'Array subscript is negative: ' || i")
      + " WHEN i = 0 THEN " + failure_sql("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
      + " ELSE a[i] END"),
+    # element_at: NULL past either end (from the end when negative), but no element 0
+    ("array_element_at", "a, i", "CASE WHEN i = 0 THEN "
+     + failure_sql("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'") + " ELSE a[i] END"),
     ("map_subscript", "m, k", "CASE WHEN m IS NOT NULL AND k IS NOT NULL AND NOT map_contains(m, k) THEN "
      + failure_sql("INVALID_FUNCTION_ARGUMENT", "'Key not present in map: ' || CAST(k AS VARCHAR)") + " ELSE m[k] END"),
     # IEEE 754, as Java divides doubles: x / 0 is Infinity with x's sign, 0 / 0 is NaN.
@@ -186,10 +189,14 @@ def _is_map(node, column_types: dict) -> bool:
 
 def subscripts_in_bounds(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`a[5]` of a 3-element array and `m['x']` of a map without that key fail in Trino
-    (DuckDB: NULL); `element_at` stays NULL."""
+    (DuckDB: NULL); `element_at` stays NULL, but for element 0 of an array."""
     for node in list(tree.find_all(exp.Bracket)):
-        if node.args.get("safe") or len(node.expressions) != 1 or _inside_try(node):
+        if len(node.expressions) != 1 or _inside_try(node):
             continue            # inside try(...) Trino answers NULL, as DuckDB's subscript does
+        if node.args.get("safe"):
+            if _is_array(node.this, column_types):
+                node.replace(_call("array_element_at", node.this.copy(), node.expressions[0].copy()))
+            continue
         if _is_array(node.this, column_types):
             node.replace(_call("array_subscript", node.this.copy(), _one_based(node.expressions[0])))
         elif _is_map(node.this, column_types):

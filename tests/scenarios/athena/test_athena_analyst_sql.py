@@ -12,6 +12,13 @@ def failure(query, sql):
     return execution["Status"]["StateChangeReason"]
 
 
+def json_table(query, s3, bucket, name, columns, body):
+    """A table of JSON lines (the OpenX SerDe) named `name`, of `columns`, holding `body`."""
+    s3.put_object(Bucket=bucket, Key=f"{name}/part-0.json", Body=body)
+    query(f"CREATE EXTERNAL TABLE {name} ({columns}) ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' "
+          f"LOCATION 's3://{bucket}/{name}/'")
+
+
 @pytest.fixture
 def orders(query, s3, bucket):
     s3.put_object(Bucket=bucket, Key="orders/part-0.csv", Body=ORDERS)
@@ -252,10 +259,9 @@ def test_a_decimal_cast_to_fewer_whole_digits(query, orders):
 
 def test_unnest_of_an_array_of_rows_gives_a_column_per_field(query, s3, bucket):
     # Trino's UNNEST: "If the array contains rows, the rows are expanded into columns"
-    s3.put_object(Bucket=bucket, Key="trails/t.json", Body=b'{"id": 1, "resources": [{"arn": "a1", "kind": "bucket"}, '
-                  b'{"arn": "a2", "kind": "object"}]}\n{"id": 2, "resources": [{"arn": "a3", "kind": "key"}]}\n')
-    query(f"CREATE EXTERNAL TABLE trails (id int, resources array<struct<arn:string,kind:string>>) "
-          f"ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://{bucket}/trails/'")
+    json_table(query, s3, bucket, "trails", "id int, resources array<struct<arn:string,kind:string>>",
+               b'{"id": 1, "resources": [{"arn": "a1", "kind": "bucket"}, {"arn": "a2", "kind": "object"}]}\n'
+               b'{"id": 2, "resources": [{"arn": "a3", "kind": "key"}]}\n')
     _, rows, columns = query("SELECT id, arn, kind FROM trails CROSS JOIN UNNEST(resources) AS r(arn, kind) "
                              "ORDER BY arn")
     assert rows[1:] == [["1", "a1", "bucket"], ["1", "a2", "object"], ["2", "a3", "key"]]
@@ -263,3 +269,14 @@ def test_unnest_of_an_array_of_rows_gives_a_column_per_field(query, s3, bucket):
     _, rows, _ = query("SELECT x, y, n FROM UNNEST(ARRAY[ROW('a', 1), ROW('b', 2)]) WITH ORDINALITY AS t(x, y, n) "
                        "ORDER BY n")
     assert rows[1:] == [["a", "1", "1"], ["b", "2", "2"]]
+
+
+def test_element_at_has_no_element_zero(query, s3, bucket):
+    # Trino's element_at: NULL past either end (negative counts from the end), element 0 refused
+    json_table(query, s3, bucket, "tagged", "id int, tags array<string>",
+               b'{"id": 1, "tags": ["x", "y"]}\n{"id": 2, "tags": []}\n')
+    _, rows, _ = query("SELECT element_at(tags, 1), element_at(tags, -1), element_at(tags, 3), "
+                       "try(element_at(tags, 0)) FROM tagged ORDER BY id")
+    assert rows[1:] == [["x", "y", None, None], [None, None, None, None]]
+    assert failure(query, "SELECT element_at(tags, 0) FROM tagged") == \
+        "INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1"
