@@ -14,6 +14,7 @@ with other answers (`array_distinct` does not keep first-occurrence order there,
 """
 import decimal
 import math
+import re
 import zlib
 
 import sqlglot
@@ -32,7 +33,7 @@ WEIGHTED_INDEX_FUNCTION = "lakebox_weighted_index"
 _MACRO_NAMES = {name for name, _, _ in MACROS}
 
 RENAMES = {"zip": "list_zip", "arrays_overlap": "list_has_any", "codepoint": "unicode",
-           "hamming_distance": "hamming", "is_finite": "isfinite", "is_infinite": "isinf", "format": "printf",
+           "hamming_distance": "hamming", "is_finite": "isfinite", "is_infinite": "isinf",
            "crc32": CRC32_FUNCTION, "format_number": FORMAT_NUMBER_FUNCTION, **python_functions.RENAMES}
 
 UNSUPPORTED = {
@@ -492,6 +493,28 @@ def _offset_checked(node: exp.Expression):
                                         true=failure)], default=window.copy()))
 
 
+_FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?[-#+ 0,(<]*\d*(?:\.\d+)?([a-zA-Z%])")
+
+
+def _format(arguments):
+    """Trino's format is Java's String.format: `%s` (and `%b`) print any value as its text
+    (`format('%s', 1.5e0)` is 1.5); DuckDB's printf takes `%s` of a text only. Those
+    arguments are cast to varchar (in Trino's text of their type), the rest is printf's."""
+    if not arguments or not (isinstance(arguments[0], exp.Literal) and arguments[0].is_string):
+        return _call("printf", *arguments)
+    values, pattern, following = list(arguments[1:]), arguments[0].this, 0
+    for found in _FORMAT_SPEC.finditer(pattern):
+        if found.group(2) in "%n":
+            continue
+        index = int(found.group(1)) - 1 if found.group(1) else following
+        following = index + 1 if not found.group(1) else following
+        if found.group(2) in "sSbB" and index < len(values):
+            values[index] = exp.cast(values[index].copy(), "VARCHAR")
+    pattern = _FORMAT_SPEC.sub(lambda found: found.group(0)[:-1] + "s" if found.group(2) in "bB" else found.group(0),
+                               pattern)
+    return _call("printf", exp.Literal.string(pattern), *values)
+
+
 def _strpos(node: exp.StrPosition):
     """strpos(string, substring, instance): the instance-th occurrence (DuckDB's strpos
     takes no instance)."""
@@ -522,6 +545,7 @@ _REWRITES = {
     "map_zip_with": _map_zip_with,
     "combinations": _combinations,
     "normalize": _normalize,
+    "format": _format,
 }
 
 # Calls sqlglot parses into nodes of their own, by node type.

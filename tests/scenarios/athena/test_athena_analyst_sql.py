@@ -280,3 +280,13 @@ def test_element_at_has_no_element_zero(query, s3, bucket):
     assert rows[1:] == [["x", "y", None, None], [None, None, None, None]]
     assert failure(query, "SELECT element_at(tags, 0) FROM tagged") == \
         "INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1"
+
+
+def test_format_prints_any_value_with_s(query, orders):
+    # Trino's format is Java's String.format: %s and %b take a value of any type
+    _, rows, _ = query("SELECT format('%s', 1.5e0), format('%s', 1e10), format('%b', true), format('%s', 42), "
+                       "format('%2$s %1$s', 'a', 2), format('%s-%05d-%.2f', 'a', 42, 3.14159), "
+                       "format('%s', DATE '2024-01-02')")
+    assert rows[1] == ["1.5", "1.0E10", "true", "42", "2 a", "a-00042-3.14", "2024-01-02"]
+    _, rows, _ = query("SELECT format('%s #%s', name, id) FROM orders ORDER BY id")
+    assert rows[1:] == [["ann #1"], ["bob #2"], ["cy #3"]]
