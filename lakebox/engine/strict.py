@@ -353,7 +353,7 @@ def offsets(node, key: str) -> list[int]:
 
 
 # Trino's signatures of concat, as its "Unexpected parameters" failure lists them.
-_CONCAT_SIGNATURES = ("concat(E, array(E)) E, concat(array(E)) E, concat(array(E), E) E, concat(char(x), char(y)), "
+CONCAT_SIGNATURES = ("concat(E, array(E)) E, concat(array(E)) E, concat(array(E), E) E, concat(char(x), char(y)), "
                       "concat(varbinary), concat(varchar)")
 
 
@@ -387,7 +387,7 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
         place = line_and_column(sql, max(ends) + 1 + min(found))
         if isinstance(node, exp.DPipe):
             return "FUNCTION_NOT_FOUND", f"{place}: Unexpected parameters ({left}, {right}) for function concat. " \
-                                         f"Expected: {_CONCAT_SIGNATURES}"
+                                         f"Expected: {CONCAT_SIGNATURES}"
         return "TYPE_MISMATCH", f"{place}: Cannot apply operator: {left} {_RESOLVED_AS.get(symbol, symbol)} {right}"
     return None
 

@@ -290,3 +290,13 @@ def test_format_prints_any_value_with_s(query, orders):
     assert rows[1] == ["1.5", "1.0E10", "true", "42", "2 a", "a-00042-3.14", "2024-01-02"]
     _, rows, _ = query("SELECT format('%s #%s', name, id) FROM orders ORDER BY id")
     assert rows[1:] == [["ann #1"], ["bob #2"], ["cy #3"]]
+
+
+def test_concat_of_a_number_and_a_text_is_refused(query, orders):
+    # as `||` is: Trino's concat takes texts, with no implicit cast of the integer column
+    assert failure(query, "SELECT concat(id, '-', name) FROM orders") == (
+        "FUNCTION_NOT_FOUND: line 1:8: Unexpected parameters (integer, varchar(1), varchar) for function concat. "
+        "Expected: concat(E, array(E)) E, concat(array(E)) E, concat(array(E), E) E, concat(char(x), char(y)), "
+        "concat(varbinary), concat(varchar)")
+    _, rows, _ = query("SELECT concat(CAST(id AS varchar), '-', name) FROM orders ORDER BY id")
+    assert rows[1:] == [["1-ann"], ["2-bob"], ["3-cy"]]
