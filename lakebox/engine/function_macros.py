@@ -121,6 +121,17 @@ MACROS = [
        + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Target length must be in the range [0..2147483647]'")
        + " WHEN p = '' THEN " + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Padding string must not be empty'")
        + f" ELSE {name}(s, n, p) END") for name in ("lpad", "rpad")),
+    # Trino's sequence of integers: its step checked, at most 10000 entries
+    ("sequence", "a, b, s", "CASE WHEN s = 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'step must not be zero'")
+     + " WHEN (s > 0 AND b < a) OR (s < 0 AND b > a) THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'sequence stop value should be greater than or equal to start "
+                                                       "value if step is greater than zero otherwise stop should be "
+                                                       "less than or equal to start'")
+     + " WHEN (CAST(b AS BIGINT) - a) // s + 1 > 10000 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'result of sequence function must not have more than 10000 "
+                                                       "entries'")
+     + " ELSE generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT), CAST(s AS BIGINT)) END"),
     # each key once, in the order it first appears, with its values in theirs
     ("split_to_multimap", "s, entry, pair",
      "map_from_entries(list_transform(list_filter(list_transform(string_split(s, entry), "

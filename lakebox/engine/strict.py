@@ -474,3 +474,21 @@ def sign_of_an_integer_keeps_its_type(tree: exp.Expression, column_types: dict) 
         elif kind in _SIGN_TYPES:
             node.replace(exp.cast(node.copy(), _SIGN_TYPES[kind]))
     return tree
+
+
+def integer_sequences(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`sequence(5, 1)` counts down in Trino (a step of -1 when the stop is below the
+    start; DuckDB's generate_series answers []), and a step of 0, a step away from the
+    stop or more than 10000 entries fail. Done for sequences of numbers: not of a date
+    or timestamp (their own fix), nor stepped by an interval."""
+    ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
+    for node in list(tree.find_all(exp.GenerateSeries)):
+        start, stop, step = node.args.get("start"), node.args.get("end"), node.args.get("step")
+        kind = trino_type(start, column_types, ctes) or ""
+        if kind.startswith(("date", "timestamp")) or isinstance(step, exp.Interval) or start is None or stop is None:
+            continue
+        if step is None:
+            step = exp.Case(ifs=[exp.If(this=exp.LTE(this=start.copy(), expression=stop.copy()),
+                                        true=exp.Literal.number(1))], default=exp.Literal.number(-1))
+        node.replace(exp.Anonymous(this="trino_sequence", expressions=[start.copy(), stop.copy(), step.copy()]))
+    return tree

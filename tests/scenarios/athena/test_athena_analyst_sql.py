@@ -300,3 +300,17 @@ def test_concat_of_a_number_and_a_text_is_refused(query, orders):
         "concat(varbinary), concat(varchar)")
     _, rows, _ = query("SELECT concat(CAST(id AS varchar), '-', name) FROM orders ORDER BY id")
     assert rows[1:] == [["1-ann"], ["2-bob"], ["3-cy"]]
+
+
+def test_sequence_of_integers_counts_down_and_checks_its_step(query, orders):
+    # Trino's sequence: a step of -1 when stop < start; SequenceFunction's checks (INVALID_FUNCTION_ARGUMENT)
+    _, rows, _ = query("SELECT sequence(5, 1), sequence(10, 2, -2), sequence(2, 2, 2), typeof(sequence(3, 1))")
+    assert rows[1] == ["[5, 4, 3, 2, 1]", "[10, 8, 6, 4, 2]", "[2]", "array(bigint)"]
+    _, rows, _ = query("SELECT id, sequence(id, 1) FROM orders ORDER BY id")
+    assert rows[1:] == [["1", "[1]"], ["2", "[2, 1]"], ["3", "[3, 2, 1]"]]
+    for call, words in (("sequence(1, 10, 0)", "step must not be zero"),
+                        ("sequence(5, 1, 1)", "sequence stop value should be greater than or equal to start value if "
+                                              "step is greater than zero otherwise stop should be less than or equal "
+                                              "to start"),
+                        ("sequence(1, 20000)", "result of sequence function must not have more than 10000 entries")):
+        assert failure(query, f"SELECT {call}") == f"INVALID_FUNCTION_ARGUMENT: {words}"
