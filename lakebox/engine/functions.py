@@ -252,8 +252,9 @@ _EXTRACTS = {"DOW": "isodow", "DAY_OF_WEEK": "isodow", "YOW": "isoyear", "YEAR_O
 
 
 def _regexp_replacement(node: exp.RegexpReplace):
-    """Trino's replacement text is Java's (`$1` a group, `\\$` a dollar sign); RE2's
-    (DuckDB's) is `\\1` and `\\\\`. A function as the replacement is not supported."""
+    """Trino's replacement text is Java's (`$1` a group, `${name}` a named one, `\\$` a
+    dollar sign); RE2's (DuckDB's) is `\\1` and `\\\\`. A function as the replacement is
+    called on each match's groups (`_regexp_replace_with_function`)."""
     names = regex_patterns.rewrite_pattern(node)
     replacement = node.args.get("replacement")
     if isinstance(replacement, exp.Lambda):
