@@ -389,6 +389,27 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
             return "FUNCTION_NOT_FOUND", f"{place}: Unexpected parameters ({left}, {right}) for function concat. " \
                                          f"Expected: {CONCAT_SIGNATURES}"
         return "TYPE_MISMATCH", f"{place}: Cannot apply operator: {left} {_RESOLVED_AS.get(symbol, symbol)} {right}"
+    return _cast_of_a_container_to_text(tree, column_types, sql)
+
+
+def _cast_of_a_container_to_text(tree: exp.Expression, column_types: dict, sql: str) -> tuple[str, str] | None:
+    """`CAST(tags AS varchar)` of an array, map or row column: Trino has no such cast
+    (TYPE_MISMATCH `line 1:8: Cannot cast array(varchar) to varchar`, at the CAST; TRY_CAST
+    alike); DuckDB prints the value."""
+    from lakebox.engine.types import trino_type_of_hive
+    ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
+    for node in tree.find_all(exp.Cast):
+        column, target = node.this, node.to
+        if not isinstance(column, exp.Column) or target.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT) \
+                or not _of_a_table(column, ctes):
+            continue
+        kind = column_types.get(column.name.lower(), "").lower()
+        starts = offsets(column, "start")
+        keyword = [found.start() for found in re.finditer(r"\b(?:try_)?cast\s*\(", sql[:min(starts)], re.IGNORECASE)] \
+            if starts else []
+        if kind.startswith(("array<", "map<", "struct<")) and keyword:
+            return "TYPE_MISMATCH", (f"{line_and_column(sql, keyword[-1])}: Cannot cast {trino_type_of_hive(kind)} to "
+                                     f"{target.sql(dialect='trino').lower()}")
     return None
 
 

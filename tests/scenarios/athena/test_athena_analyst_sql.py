@@ -314,3 +314,15 @@ def test_sequence_of_integers_counts_down_and_checks_its_step(query, orders):
                                               "to start"),
                         ("sequence(1, 20000)", "result of sequence function must not have more than 10000 entries")):
         assert failure(query, f"SELECT {call}") == f"INVALID_FUNCTION_ARGUMENT: {words}"
+
+
+def test_an_array_map_or_row_column_cast_to_varchar_is_refused(query, s3, bucket):
+    # Trino's analyzer: no cast from a container type to a text (TYPE_MISMATCH at the CAST)
+    json_table(query, s3, bucket, "profiles", "id int, tags array<string>, info struct<city:string,zip:int>",
+               b'{"id": 1, "tags": ["x"], "info": {"city": "Oslo", "zip": 150}}\n')
+    assert failure(query, "SELECT CAST(tags AS varchar) FROM profiles") == \
+        "TYPE_MISMATCH: line 1:8: Cannot cast array(varchar) to varchar"
+    assert failure(query, "SELECT id, TRY_CAST(info AS varchar) FROM profiles") == \
+        "TYPE_MISMATCH: line 1:12: Cannot cast row(city varchar, zip integer) to varchar"
+    _, rows, _ = query("SELECT array_join(tags, ','), CAST(info.zip AS varchar) FROM profiles")
+    assert rows[1] == ["x", "150"]
