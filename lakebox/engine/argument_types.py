@@ -88,7 +88,12 @@ def unexpected_types(tree: exp.Expression, column_types: dict, sql: str) -> tupl
     for its arguments' types; None if there is none lakebox can tell."""
     ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
     for node in tree.find_all(exp.Anonymous, exp.Substring, exp.Round, exp.TimestampTrunc, exp.DateAdd,
-                              exp.DateDiff, *_ONE_ARGUMENT):
+                              exp.DateDiff, exp.Concat, *_ONE_ARGUMENT):
+        if isinstance(node, exp.Concat):
+            refused = _concat_of_a_non_text(node, column_types, ctes, sql)
+            if refused:
+                return refused
+            continue
         name, arguments = _call_of(node)
         if name not in SIGNATURES or not arguments:
             continue
@@ -102,3 +107,14 @@ def unexpected_types(tree: exp.Expression, column_types: dict, sql: str) -> tupl
             return "FUNCTION_NOT_FOUND", (f"{_place(sql, name, arguments)}Unexpected parameters ({', '.join(types)}) "
                                           f"for function {name}. Expected: {', '.join(signatures)}")
     return None
+
+
+def _concat_of_a_non_text(node: exp.Concat, column_types: dict, ctes: frozenset, sql: str):
+    """concat(id, '-', name) of an integer: Trino's concat takes texts (or arrays, or
+    varbinary), with no cast of a number to a text; DuckDB's casts it."""
+    arguments = list(node.expressions)
+    types = [strict.trino_type(argument, column_types, ctes) for argument in arguments]
+    if not arguments or None in types or all(_kind(kind) == "varchar" for kind in types):
+        return None
+    return "FUNCTION_NOT_FOUND", (f"{_place(sql, 'concat', arguments)}Unexpected parameters ({', '.join(types)}) "
+                                  f"for function concat. Expected: {strict.CONCAT_SIGNATURES}")

@@ -1,4 +1,5 @@
 """What every engine behind the seam shares: its errors, in Athena's terms."""
+import decimal
 import re
 
 
@@ -37,7 +38,8 @@ class EngineError(Exception):
         for pattern, name, words in _TRINO_WORDS:
             found = re.search(pattern, first)
             if found:
-                return cls(name, words.format(*found.groups()))
+                message = words(*found.groups()) if callable(words) else words.format(*found.groups())
+                return cls("INVALID_CAST_ARGUMENT" if isinstance(message, _CastRefused) else name, str(message))
         for pattern, name, words in _COLUMN_WORDS:
             found = re.search(pattern, first)
             if found:
@@ -59,14 +61,24 @@ _TRINO_WORDS = [
     (r"Could not convert string '(.*)' to INT64\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to BIGINT"),
     (r"Could not convert string '(.*)' to INT16\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to SMALLINT"),
     (r"Could not convert string '(.*)' to INT8\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to TINYINT"),
+    (r"Could not convert string '(.*)' to BOOL\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to BOOLEAN"),
+    (r"Could not convert string '(.*)' to FLOAT\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to REAL"),
     (r"Could not convert string '(.*)' to ([A-Z]+?)(?:\d+)?\b", "INVALID_CAST_ARGUMENT", "Cannot cast '{0}' to {1}"),
+    (r'Could not convert string "(.*)" to DECIMAL\((\d+),(\d+)\)', "INVALID_CAST_ARGUMENT",
+     lambda text, precision, scale: _text_to_decimal(text, precision, scale)),
     (r"Division by zero", "DIVISION_BY_ZERO", "Division by zero"),
+    # decimal + - * past 38 digits (DuckDB's HUGEINT sum of decimals likewise): Trino's DecimalOperators
+    (r"Overflow in \w+ of DECIMAL\(\d+\)|Overflow in HUGEINT addition", "NUMERIC_VALUE_OUT_OF_RANGE", "Decimal overflow"),
+    (r"Argument for ntile must be greater than zero", "INVALID_FUNCTION_ARGUMENT", "Buckets must be greater than 0"),
     (r"Overflow in (\w+) of INT32 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "integer {0} overflow: {1}"),
     (r"Overflow in (\w+) of INT64 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "bigint {0} overflow: {1}"),
     (r"Overflow in (\w+) of INT16 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "smallint {0} overflow: {1}"),
     (r"Overflow in (\w+) of INT8 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "tinyint {0} overflow: {1}"),
     *((rf"Type (?:U?INT\d+) with value (-?\d+) can't be cast because the value is out of range for the "
        rf"destination type {duck}\b", "NUMERIC_VALUE_OUT_OF_RANGE", f"Out of range for {trino}: {{0}}")
+      for duck, trino in (("INT64", "bigint"), ("INT32", "integer"), ("INT16", "smallint"), ("INT8", "tinyint"))),
+    *((rf"Type DOUBLE with value (\S+) can't be cast because the value is out of range for the destination "
+       rf"type {duck}\b", "NUMERIC_VALUE_OUT_OF_RANGE", lambda value, trino=trino: _double_out_of_range(value, trino))
       for duck, trino in (("INT64", "bigint"), ("INT32", "integer"), ("INT16", "smallint"), ("INT8", "tinyint"))),
     (r"Macro trino_(\w+)\(\) does not support the supplied arguments", "FUNCTION_NOT_FOUND",
      "Unexpected parameters for function {0}"),
@@ -102,6 +114,30 @@ _ERROR_NAMES = [
     (r"Division by zero", "DIVISION_BY_ZERO"),
     (r"Not implemented", "NOT_SUPPORTED"),
 ]
+
+
+class _CastRefused(str):
+    """Words of a failure whose name is not the pattern's (a NaN cast is INVALID_CAST_ARGUMENT)."""
+
+
+def _double_out_of_range(value: str, trino: str) -> str:
+    """Trino's DoubleOperators words for a double cast to an integer type it does not fit:
+    the double as Java prints it (`1.0E10`, `Infinity`)."""
+    from lakebox.engine.text import java_double
+    if value.lower() == "nan":
+        return _CastRefused(f"Cannot cast double NaN to {trino}")
+    return f"Out of range for {trino}: {java_double(float(value))}"
+
+
+def _text_to_decimal(text: str, precision: str, scale: str) -> str:
+    """Trino's words for a text CAST to a decimal it does not fit: not a number, or a
+    number of more digits than the type holds (DuckDB words both alike)."""
+    try:
+        decimal.Decimal(text.strip())
+        reason = "Value too large."
+    except decimal.InvalidOperation:
+        reason = "Value is not a number."
+    return f"Cannot cast VARCHAR '{text}' to DECIMAL({precision}, {scale}). {reason}"
 
 
 def _detail(line: str) -> str:

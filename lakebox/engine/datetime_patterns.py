@@ -2,7 +2,7 @@
 
 `date_format`/`date_parse` take MySQL's `%` specifiers (Trino's table: `%i` minutes,
 `%s` seconds, `%M` month name, `%W` weekday name, `%v`/`%x` ISO week and year; `%D`,
-`%U`, `%u`, `%V`, `%w` and `%X` are not supported by Trino either; `%x` for any other
+`%U`, `%u`, `%V`, `%w` and `%X` Trino refuses: `PatternRefused`; `%x` for any other
 x is that character). `format_datetime`/`parse_datetime` take Joda-Time patterns
 (`yyyy-MM-dd HH:mm:ss.SSS`, quoted text in `'...'`).
 """
@@ -11,6 +11,10 @@ import re
 
 class PatternNotSupported(ValueError):
     pass
+
+
+class PatternRefused(ValueError):
+    """A specifier Trino itself refuses (INVALID_FUNCTION_ARGUMENT, in these words)."""
 
 
 def _literal(text: str) -> str:
@@ -22,7 +26,7 @@ _MYSQL = {
     "i": "%M", "j": "%j", "k": "%-H", "l": "%-I", "M": "%B", "m": "%m", "p": "%p", "r": "%I:%M:%S %p",
     "S": "%S", "s": "%S", "T": "%H:%M:%S", "v": "%V", "W": "%A", "x": "%G", "Y": "%Y", "y": "%y", "%": "%%",
 }
-_MYSQL_NOT_SUPPORTED = "DUVwX"
+_MYSQL_REFUSED = "DUuVwX"
 
 
 def from_mysql(pattern: str, parsing: bool = False) -> str:
@@ -34,8 +38,8 @@ def from_mysql(pattern: str, parsing: bool = False) -> str:
             position += 1
             continue
         spec = pattern[position + 1]
-        if spec in _MYSQL_NOT_SUPPORTED:
-            raise PatternNotSupported(f"%{spec} not supported in date format string")
+        if spec in _MYSQL_REFUSED:
+            raise PatternRefused(f"%{spec} not supported in date format string")
         converted = _MYSQL.get(spec, _literal(spec))
         out.append(converted.replace("%-", "%") if parsing else converted)
         position += 2
@@ -52,6 +56,7 @@ _JODA = {
 }
 _FRACTIONS = {3: "%g", 6: "%f", 9: "%n"}
 _UTC_OFFSETS = {1: "+0000", 2: "+00:00", 3: "UTC"}      # Joda's Z, ZZ, ZZZ (the zone's id) in UTC
+_UTC_NAMES = {1: "UTC", 4: "Coordinated Universal Time"}  # Joda's z (short name), zzzz (long name) of UTC
 
 
 def from_joda(pattern: str, parsing: bool = False) -> str:
@@ -72,6 +77,9 @@ def from_joda(pattern: str, parsing: bool = False) -> str:
             # the offset of the zone the value is printed in: always UTC here (a value of
             # another zone read by a pattern naming its zone is refused: time_zones.py)
             out.append(_UTC_OFFSETS[min(len(text), 3)])
+            continue
+        if letter == "z" and not parsing:           # DuckDB's %Z of a zoneless timestamp is empty
+            out.append(_UTC_NAMES[1 if len(text) < 4 else 4])
             continue
         rules = _JODA.get(letter)
         if rules is None:

@@ -1,4 +1,5 @@
-"""Trino's decimal arithmetic, for the fix that keeps decimal / decimal a decimal.
+"""Trino's decimal arithmetic, and the fixes that keep decimal / decimal and avg(decimal)
+a decimal.
 
 DuckDB divides two decimals into a DOUBLE; Trino's quotient is a decimal whose scale is
 the larger of the two scales. `decimal_type(node, column_types)` infers the decimal
@@ -8,6 +9,7 @@ know) is None, and the expression is left alone.
 """
 import re
 
+import sqlglot
 from sqlglot import exp
 
 MAX_PRECISION = 38
@@ -90,3 +92,56 @@ def with_aliases(tree, column_types: dict, passes: int = 3) -> dict:
         if len(types) == known:         # nothing new: another pass would find nothing either
             break
     return types
+
+
+def avg_of_a_decimal_keeps_its_type(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino's `avg` of a decimal(p,s) is a decimal(p,s), rounded to its scale; DuckDB's
+    is a DOUBLE. `column_types` maps column names to their catalog types. The cast wraps
+    the whole call, its FILTER and OVER clauses with it (`avg(x) OVER ()`)."""
+    for node in list(tree.find_all(exp.Avg)):
+        argument = node.this
+        if isinstance(argument, exp.Distinct) and len(argument.expressions) == 1:
+            argument = argument.expressions[0]
+        found = decimal_type(argument, column_types)
+        if found is not None:
+            while isinstance(node.parent, (exp.Window, exp.Filter)) and node.arg_key == "this":
+                node = node.parent
+            node.replace(exp.cast(node.copy(), f"DECIMAL({found[0]}, {found[1]})"))
+    return tree
+
+
+def decimal_division_stays_decimal(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino divides decimals into a decimal (scale: the larger scale, rounded half up);
+    DuckDB into a DOUBLE. Types are inferred before any rewrite, innermost first."""
+    typed = []
+    for node in tree.find_all(exp.Div):
+        found = decimal_type(node, column_types)
+        if found is not None:
+            typed.append((node.depth, node, found))
+    for _, node, (precision, scale) in sorted(typed, key=lambda item: -item[0]):
+        node.replace(exp.cast(node.copy(), f"DECIMAL({precision}, {scale})"))
+    return tree
+
+
+def decimal_casts_that_overflow_fail(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`CAST(x AS decimal(p, s))` of a decimal with more whole digits than p - s fails in
+    Trino's words when a value does not fit: INVALID_CAST_ARGUMENT `Cannot cast DECIMAL(8,
+    3) '12345.678' to DECIMAL(4, 1)` (DuckDB's words differ). Within try() DuckDB's own
+    failure is already NULL."""
+    from lakebox.engine import strict
+    for node in list(tree.find_all(exp.Cast)):
+        target = _from_text(node.to.sql(dialect="trino")) if node.to.this == exp.DataType.Type.DECIMAL else None
+        source = decimal_type(node.this, column_types) if target else None
+        if source is None or source[0] - source[1] <= target[0] - target[1] or isinstance(node, exp.TryCast) \
+                or node.find_ancestor(exp.Try):
+            continue
+        words = (f"'Cannot cast DECIMAL({source[0]}, {source[1]}) ''' || CAST(__x AS VARCHAR) || ''' "
+                 f"to DECIMAL({target[0]}, {target[1]})'")
+        checked = sqlglot.parse_one(f"CASE WHEN __x IS NOT NULL THEN coalesce(TRY_CAST(__x AS DECIMAL({target[0]}, "
+                                    f"{target[1]})), {strict.failure_sql('INVALID_CAST_ARGUMENT', words)}) END",
+                                    read="duckdb")
+        for column in list(checked.find_all(exp.Column)):
+            if column.name == "__x":
+                column.replace(node.this.copy())
+        node.replace(checked)
+    return tree

@@ -14,7 +14,7 @@ from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import arity, decimals, functions, strict, time_zones, unnest_order
+from lakebox.engine import arity, decimals, functions, intervals, strict, time_zones, unnest_order
 
 
 class SqlSyntaxError(ValueError):
@@ -253,6 +253,7 @@ def json_paths_as_duckdb_reads_them(tree: exp.Expression) -> exp.Expression:
 
 
 FIXES = [
+    ("interval literals of several fields as DuckDB's interval text", intervals.spans_as_duckdb),
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
     ("timestamp(6) keeps its microseconds", microsecond_timestamps),
     ("JSON paths as DuckDB reads them", json_paths_as_duckdb_reads_them),
@@ -273,41 +274,18 @@ SETTINGS = [
 ]
 
 
-def avg_of_a_decimal_keeps_its_type(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """Trino's `avg` of a decimal(p,s) is a decimal(p,s), rounded to its scale; DuckDB's
-    is a DOUBLE. `column_types` maps column names to their catalog types."""
-    for node in list(tree.find_all(exp.Avg)):
-        argument = node.this
-        if isinstance(argument, exp.Distinct) and len(argument.expressions) == 1:
-            argument = argument.expressions[0]
-        found = decimals.decimal_type(argument, column_types)
-        if found is not None:
-            node.replace(exp.cast(node.copy(), f"DECIMAL({found[0]}, {found[1]})"))
-    return tree
-
-
-def decimal_division_stays_decimal(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """Trino divides decimals into a decimal (scale: the larger scale, rounded half up);
-    DuckDB into a DOUBLE. Types are inferred before any rewrite, innermost first."""
-    typed = []
-    for node in tree.find_all(exp.Div):
-        found = decimals.decimal_type(node, column_types)
-        if found is not None:
-            typed.append((node.depth, node, found))
-    for _, node, (precision, scale) in sorted(typed, key=lambda item: -item[0]):
-        node.replace(exp.cast(node.copy(), f"DECIMAL({precision}, {scale})"))
-    return tree
-
-
 def date_plus_interval_stays_date(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`DATE 'x' + INTERVAL '1' DAY` is a DATE in Trino; DuckDB gives a TIMESTAMP. A
     day/month/year interval added to a date (a literal, or a column the catalog types
     `date`) is cast back (a constant is folded before the filter runs, so pruning still
-    applies)."""
-    for node in list(tree.find_all(exp.Add, exp.Sub)):
+    applies). An interval of hours, minutes or seconds that are not whole days fails the
+    query, as Trino's operator does. Innermost first: a date plus two intervals is a date."""
+    for node in list(tree.find_all(exp.Add, exp.Sub))[::-1]:
         left, right = node.this, node.expression
-        if _is_date(left, column_types) and _is_day_interval(right):
+        if _is_date(left, column_types) and intervals.is_day_interval(right):
             node.replace(exp.cast(node.copy(), "DATE"))
+        elif _is_date(left, column_types) and intervals.is_time_of_day(right):
+            node.replace(intervals.time_of_day_failure(left, isinstance(node, exp.Add)))
     return tree
 
 
@@ -374,19 +352,6 @@ def _is_date(node, column_types: dict) -> bool:
         isinstance(node, exp.Paren) and _is_date(node.this, column_types))
 
 
-def _is_day_interval(node) -> bool:
-    if isinstance(node, exp.Paren):
-        return _is_day_interval(node.this)
-    if isinstance(node, exp.Mul):           # n * INTERVAL '1' DAY is a day interval too
-        return _is_day_interval(node.this) or _is_day_interval(node.expression)
-    if not isinstance(node, exp.Interval):
-        return False
-    unit = (node.unit.name if node.unit else "").upper()
-    if not unit and isinstance(node.this, exp.Literal):      # INTERVAL '1 day'
-        unit = node.this.name.split()[-1].upper() if " " in node.this.name else ""
-    return unit.rstrip("S") in ("DAY", "WEEK", "MONTH", "YEAR", "QUARTER")
-
-
 def date_add_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`date_add('day', 2, DATE '2024-01-01')` is a DATE in Trino; DuckDB gives a TIMESTAMP."""
     for node in list(tree.find_all(exp.DateAdd)):
@@ -409,11 +374,12 @@ _TEXT_KINDS = {"double": "double", "float": "real", "real": "real", "timestamp":
                "timestamp(6)": "timestamp6"}
 _TEXT_KINDS_OF_CASTS = {exp.DataType.Type.DOUBLE: "double", exp.DataType.Type.FLOAT: "real",
                         exp.DataType.Type.TIMESTAMP: "timestamp", exp.DataType.Type.TIMESTAMP_NS: "timestamp6",
-                        exp.DataType.Type.TIMESTAMPTZ: "timestamptz"}
+                        exp.DataType.Type.TIMESTAMPTZ: "timestamptz", exp.DataType.Type.JSON: "json"}
 
 
 # Calls that are doubles, as Trino names them or as `functions` has renamed them.
 _DOUBLE_CALLS = {prefix + name for prefix in ("", functions.PREFIX) for name in ("nan", "infinity", "e")}
+_JSON_CALLS = {prefix + name for prefix in ("", functions.PREFIX) for name in ("json_extract", "json_array_get")}
 
 
 def text_kind(node, column_types: dict) -> str | None:
@@ -433,6 +399,9 @@ def text_kind(node, column_types: dict) -> str | None:
         return "timestamptz"
     if isinstance(node, (exp.Cast, exp.TryCast)):
         return _TEXT_KINDS_OF_CASTS.get(node.to.this)
+    if isinstance(node, (exp.ParseJSON, exp.JSONExtract)) or (
+            isinstance(node, exp.Anonymous) and node.name.lower() in _JSON_CALLS):
+        return "json"
     if isinstance(node, (exp.Sum, exp.Min, exp.Max, exp.Abs)):
         return text_kind(node.this, column_types)
     if isinstance(node, exp.Avg):
@@ -445,8 +414,8 @@ def text_kind(node, column_types: dict) -> str | None:
 
 def cast_to_varchar_as_trino(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`CAST(x AS varchar)` is Trino's text: a double Java's (`1.0E10`, DuckDB's
-    `10000000000.0`), a timestamp with 3 fractional digits (DuckDB drops the zeros). Done
-    where the operand's type is known."""
+    `10000000000.0`), a timestamp with 3 fractional digits (DuckDB drops the zeros), a JSON
+    string its text (unquoted; JSON null is NULL). Done where the operand's type is known."""
     for node in list(tree.find_all(exp.Cast, exp.TryCast)):
         if node.to.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
             continue
@@ -463,8 +432,9 @@ def _is_map(node, column_types: dict) -> bool:
 
 
 def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """`UNNEST(a, b) AS t(x, y)` zips arrays (padding the shorter with NULLs) and
-    `UNNEST(m) AS t(k, v)` gives a map's keys and values; DuckDB's UNNEST takes one list.
+    """`UNNEST(a, b) AS t(x, y)` zips arrays (padding the shorter with NULLs),
+    `UNNEST(m) AS t(k, v)` gives a map's keys and values and `UNNEST(rows) AS t(k, v)` an
+    array of rows' fields; DuckDB's UNNEST takes one list.
     Both become a (lateral) subquery of one `unnest` per column, which DuckDB zips the
     same way (WITH ORDINALITY: one more, of the positions)."""
     for node in list(tree.find_all(exp.Unnest)):
@@ -475,6 +445,10 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
         if len(lists) == 1 and _is_map(lists[0], column_types):
             lists = [exp.Anonymous(this="map_keys", expressions=[lists[0].copy()]),
                      exp.Anonymous(this="map_values", expressions=[lists[0].copy()])]
+        elif len(lists) == 1 and len(alias.columns) > 1 and \
+                unnest_order.row_fields(lists[0], column_types) == len(alias.columns):     # a column per field
+            lists = [functions.template(f"list_transform(__a, lambda __e: struct_extract_at(__e, {field}))",
+                                        a=lists[0]) for field in range(1, len(alias.columns) + 1)]
         elif len(lists) < 2:
             continue
         names = [column.name for column in alias.columns]
@@ -556,19 +530,22 @@ TYPED_FIXES = [
     ("date - date is an interval", date_minus_date_is_an_interval),
     ("date + interval stays a date", date_plus_interval_stays_date),
     ("sequence of dates is dates", sequence_of_dates_is_dates),
+    ("sequence of integers counts down, checks its step", strict.integer_sequences),
     ("sign of a double is a double", sign_of_a_double_is_a_double),
     ("a double cast to an integer type rounds half away from zero", double_to_integer_rounds_half_away),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("date_trunc of a date stays a date", date_trunc_on_a_date_stays_date),
-    ("decimal / decimal is a decimal", decimal_division_stays_decimal),
+    ("decimal / decimal is a decimal", decimals.decimal_division_stays_decimal),
     ("double / 0 is Infinity or NaN", double_division_by_zero),
-    ("avg of a decimal stays a decimal of its scale", avg_of_a_decimal_keeps_its_type),
+    ("avg of a decimal stays a decimal of its scale", decimals.avg_of_a_decimal_keeps_its_type),
+    ("a decimal cast to fewer whole digits fails in Trino's words", decimals.decimal_casts_that_overflow_fail),
     ("sign of an integer or a decimal is of its type", strict.sign_of_an_integer_keeps_its_type),
 ]
 
 
 # The node types a fix acts on (no fix adds a node of a type another fix acts on).
 _TRIGGERS = {
+    intervals.spans_as_duckdb: {exp.Interval},
     trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
     time_zones_in_utc: time_zones.NODE_TYPES,
     microsecond_timestamps: {exp.DataType},
@@ -582,11 +559,13 @@ _TRIGGERS = {
     date_add_on_a_date_stays_date: {exp.DateAdd},
     date_trunc_on_a_date_stays_date: {exp.TimestampTrunc, exp.DateTrunc},
     sequence_of_dates_is_dates: {exp.GenerateSeries},
+    strict.integer_sequences: {exp.GenerateSeries},
     sign_of_a_double_is_a_double: {exp.Sign},
     double_to_integer_rounds_half_away: {exp.Cast, exp.TryCast},
     date_minus_date_is_an_interval: {exp.Sub},
-    decimal_division_stays_decimal: {exp.Div},
-    avg_of_a_decimal_keeps_its_type: {exp.Avg},
+    decimals.decimal_division_stays_decimal: {exp.Div},
+    decimals.avg_of_a_decimal_keeps_its_type: {exp.Avg},
+    decimals.decimal_casts_that_overflow_fail: {exp.Cast},
     cast_to_varchar_as_trino: {exp.Cast, exp.TryCast},
     unnest_of_several_arrays_or_a_map: {exp.Unnest},
     unnest_order.unnest_keeps_the_array_order: {exp.Unnest},

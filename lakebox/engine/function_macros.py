@@ -86,6 +86,10 @@ MACROS = [
                              "ELSE bit_count(CAST(x AS BIGINT)) - (64 - bits) END AS BIGINT)"),
     ("yow", "x", "isoyear(x)"),
     ("every", "x", "bool_and(x)"),
+    # the `buckets` values seen most often, with their counts (exact below `capacity` values)
+    ("approx_most_frequent", "buckets, x, capacity",
+     "map_from_entries(list_transform(list_reverse_sort(list_transform(map_entries(histogram(x)), "
+     "lambda e: {'n': e.value, 'v': e.key}))[1:buckets], lambda e: {'key': e.v, 'value': CAST(e.n AS BIGINT)}))"),
     # CAST(double AS varchar) as Java prints it (1.0E10); the plain range is DuckDB's too.
     ("double_text", "x", "CASE WHEN abs(x) >= 0.001 AND abs(x) < 10000000 THEN CAST(x AS VARCHAR) "
                          "ELSE lakebox_java_double(x) END"),
@@ -94,9 +98,17 @@ MACROS = [
     ("timestamp_text", "x", "strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')"),
     ("timestamptz_text", "x", "strftime(x, '%Y-%m-%d %H:%M:%S.%g UTC')"),
     ("timestamp6_text", "x", "strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f')"),
+    # CAST(json AS varchar): a string's text, a number's or boolean's, NULL for null (objects
+    # and arrays, which Trino refuses, are left as their JSON text)
+    ("json_text", "j", "CASE json_type(j) WHEN 'NULL' THEN NULL WHEN 'VARCHAR' THEN json_extract_string(j, '$') "
+                       "WHEN 'DOUBLE' THEN trino_double_text(CAST(j AS DOUBLE)) ELSE CAST(j AS VARCHAR) END"),
     # Trino's JSON functions answer NULL for text that is not JSON (DuckDB's fail the query),
     # and json_extract_scalar NULL for an object or an array.
-    ("json_extract_scalar", "j, p", "CASE WHEN json_valid(j) AND json_type(j, p) NOT IN ('OBJECT', 'ARRAY') "
+    # A number is its text in the document (1.50), not DuckDB's reprint (1.5).
+    ("json_extract_scalar", "j, p", "CASE WHEN json_valid(j) AND json_type(j, p) = 'DOUBLE' "
+                                    "THEN coalesce(lakebox_json_number_text(CAST(j AS VARCHAR), p), "
+                                    "json_extract_string(j, p)) "
+                                    "WHEN json_valid(j) AND json_type(j, p) NOT IN ('OBJECT', 'ARRAY') "
                                     "THEN json_extract_string(j, p) END"),
     ("json_extract", "j, p", "CASE WHEN json_valid(j) THEN json_extract(j, p) END"),
     # Trino's split_part is NULL past the last field (DuckDB's is '').
@@ -104,6 +116,29 @@ MACROS = [
     ("split_to_map", "s, entry, pair",
      "map_from_entries(list_transform(string_split(s, entry), "
      "lambda e: {'key': split_part(e, pair, 1), 'value': substr(e, strpos(e, pair) + length(pair))}))"),
+    # Trino's pad: a target length in [0, 2^31 - 1] and a padding that is not empty, checked
+    *((name, "s, n, p", "CASE WHEN n < 0 OR n > 2147483647 THEN "
+       + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Target length must be in the range [0..2147483647]'")
+       + " WHEN p = '' THEN " + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Padding string must not be empty'")
+       + f" ELSE {name}(s, n, p) END") for name in ("lpad", "rpad")),
+    # Trino's sequence of integers: its step checked, at most 10000 entries
+    ("sequence", "a, b, s", "CASE WHEN s = 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'step must not be zero'")
+     + " WHEN (s > 0 AND b < a) OR (s < 0 AND b > a) THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'sequence stop value should be greater than or equal to start "
+                                                       "value if step is greater than zero otherwise stop should be "
+                                                       "less than or equal to start'")
+     + " WHEN (CAST(b AS BIGINT) - a) // s + 1 > 10000 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'result of sequence function must not have more than 10000 "
+                                                       "entries'")
+     + " ELSE generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT), CAST(s AS BIGINT)) END"),
+    # each key once, in the order it first appears, with its values in theirs
+    ("split_to_multimap", "s, entry, pair",
+     "map_from_entries(list_transform(list_filter(list_transform(string_split(s, entry), "
+     "lambda e: split_part(e, pair, 1)), lambda k, i: list_position(list_transform(string_split(s, entry), "
+     "lambda e: split_part(e, pair, 1)), k) = i), lambda k: {'key': k, 'value': list_transform("
+     "list_filter(string_split(s, entry), lambda e: split_part(e, pair, 1) = k), "
+     "lambda e: substr(e, strpos(e, pair) + length(pair)))}))"),
     ("width_bucket", "x, low, high, n",
      "CASE WHEN x < low THEN 0 WHEN x >= high THEN n + 1 "
      "ELSE CAST(floor(CAST(x - low AS DOUBLE) * n / CAST(high - low AS DOUBLE)) AS BIGINT) + 1 END"),

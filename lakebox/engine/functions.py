@@ -14,12 +14,13 @@ with other answers (`array_distinct` does not keep first-occurrence order there,
 """
 import decimal
 import math
+import re
 import zlib
 
 import sqlglot
 from sqlglot import exp
 
-from lakebox.engine import datetime_patterns, histograms, python_functions, strict
+from lakebox.engine import datetime_patterns, histograms, intervals, python_functions, regex_patterns, strict
 from lakebox.engine.function_macros import MACROS
 from lakebox.engine.types import trino_type_of_duck
 
@@ -32,7 +33,7 @@ WEIGHTED_INDEX_FUNCTION = "lakebox_weighted_index"
 _MACRO_NAMES = {name for name, _, _ in MACROS}
 
 RENAMES = {"zip": "list_zip", "arrays_overlap": "list_has_any", "codepoint": "unicode",
-           "hamming_distance": "hamming", "is_finite": "isfinite", "is_infinite": "isinf", "format": "printf",
+           "hamming_distance": "hamming", "is_finite": "isfinite", "is_infinite": "isinf",
            "crc32": CRC32_FUNCTION, "format_number": FORMAT_NUMBER_FUNCTION, **python_functions.RENAMES}
 
 UNSUPPORTED = {
@@ -40,7 +41,7 @@ UNSUPPORTED = {
     "empty_approx_set", "cardinality_hll", "word_stem", "parse_data_size",
     "timezone_hour", "timezone_minute", "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
-    "tdigest_agg", "value_at_quantile", "values_at_quantiles", "approx_most_frequent",
+    "tdigest_agg", "value_at_quantile", "values_at_quantiles",
     "evaluate_classifier_predictions", "inverse_beta_cdf", "beta_cdf", "inverse_normal_cdf",
     "normal_cdf", "wilson_interval_lower", "wilson_interval_upper", "from_ieee754_32", "from_ieee754_64",
     "to_ieee754_32", "to_ieee754_64", "hmac_md5", "hmac_sha1", "hmac_sha256", "hmac_sha512", "spooky_hash",
@@ -251,14 +252,17 @@ _EXTRACTS = {"DOW": "isodow", "DAY_OF_WEEK": "isodow", "YOW": "isoyear", "YEAR_O
 
 
 def _regexp_replacement(node: exp.RegexpReplace):
-    """Trino's replacement text is Java's (`$1` a group, `\\$` a dollar sign); RE2's
-    (DuckDB's) is `\\1` and `\\\\`. A function as the replacement is not supported."""
+    """Trino's replacement text is Java's (`$1` a group, `${name}` a named one, `\\$` a
+    dollar sign); RE2's (DuckDB's) is `\\1` and `\\\\`. A function as the replacement is
+    called on each match's groups (`_regexp_replace_with_function`)."""
+    names = regex_patterns.rewrite_pattern(node)
     replacement = node.args.get("replacement")
     if isinstance(replacement, exp.Lambda):
-        raise FunctionNotSupported("Function 'regexp_replace' with a lambda expression is not supported")
+        node.replace(_regexp_replace_with_function(node.this, node.expression, replacement))
+        return
     if not (isinstance(replacement, exp.Literal) and replacement.is_string):
         return
-    text, out, position = replacement.this, [], 0
+    text, out, position = regex_patterns.numbered_replacement(replacement.this, names) or replacement.this, [], 0
     while position < len(text):
         char = text[position]
         if char == "\\" and position + 1 < len(text):
@@ -275,6 +279,25 @@ def _regexp_replacement(node: exp.RegexpReplace):
             out.append("\\\\" if char == "\\" else char)
             position += 1
     node.set("replacement", exp.Literal.string("".join(out)))
+
+
+def _regexp_replace_with_function(text, pattern, function) -> exp.Expression:
+    """regexp_replace(s, p, x -> ...): each match replaced by the function of the array of
+    its capturing groups; the text between matches (regexp_split_to_array) kept."""
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        raise FunctionNotSupported("Function 'regexp_replace' with a lambda expression and a pattern that is not "
+                                   "a constant is not supported")
+    groups = ", ".join(f"regexp_extract_all(__s, __p, {group})[__i]"
+                       for group in range(1, regex_patterns.group_count(pattern.this) + 1))
+    replaced = template("CASE WHEN __s IS NOT NULL THEN regexp_split_to_array(__s, __p)[1] || array_to_string("
+                        "list_transform(range(1, len(regexp_extract_all(__s, __p)) + 1), "
+                        "lambda __i: (__body) || regexp_split_to_array(__s, __p)[__i + 1]), '') END",
+                        s=text, p=pattern, body=_lambda_body(function, "__g"))
+    captured = template(f"[{groups}]::VARCHAR[]", s=text, p=pattern)
+    for column in list(replaced.find_all(exp.Column)):
+        if column.name == "__g":
+            column.replace(captured.copy())
+    return replaced
 
 
 def _call(name: str, *arguments) -> exp.Expression:
@@ -408,6 +431,9 @@ def _pattern_call(name: str, duck_function: str, convert, result_type: str | Non
             converted = convert(pattern.this, parsing=duck_function == "strptime")
         except datetime_patterns.PatternNotSupported as error:
             raise FunctionNotSupported(f"Function '{name}': {error}") from None
+        except datetime_patterns.PatternRefused as error:       # as Trino fails: on a row
+            return exp.cast(template(strict.failure_sql("INVALID_FUNCTION_ARGUMENT", f"'{error}'")),
+                            result_type or ("VARCHAR" if duck_function == "strftime" else "TIMESTAMP"))
         call = _call(duck_function, arguments[0], exp.Literal.string(converted))
         return exp.cast(call, result_type) if result_type else call
     return build
@@ -431,13 +457,71 @@ def _typeof(arguments):
     _arity(arguments, 1, "typeof")
     if isinstance(arguments[0], exp.Literal) and arguments[0].is_string:     # Trino types it by its length
         return exp.Literal.string(f"varchar({len(arguments[0].this)})")
+    if intervals.is_year_month(arguments[0]):           # DuckDB has one interval type
+        return exp.Literal.string("interval year to month")
     return _call(TRINO_TYPE_FUNCTION, _call("typeof", arguments[0]))
 
 
 def _normalize(arguments):
-    if len(arguments) == 2 and arguments[1].name.upper() != "NFC":
+    form = arguments[1].name.upper() if len(arguments) == 2 else "NFC"
+    if form == "NFC":
+        return _call("nfc_normalize", arguments[0])
+    if form not in ("NFD", "NFKC", "NFKD"):
         raise FunctionNotSupported(f"Function 'normalize' with form {arguments[1].name} is not supported")
-    return _call("nfc_normalize", arguments[0])
+    return _call(python_functions.RENAMES["normalize_form"], arguments[0], exp.Literal.string(form))
+
+
+def _bigint_operands(node: exp.Expression):
+    """Trino's bitwise functions and their aggregates take and answer BIGINTs (DuckDB's
+    keep their operands' type: an INTEGER column's bitwise_and was an integer)."""
+    for key in ("this", "expression"):
+        operand = node.args.get(key)
+        if isinstance(operand, exp.Expression):
+            node.set(key, exp.cast(operand.copy(), "BIGINT"))
+
+
+def _offset_checked(node: exp.Expression):
+    """lag and lead with an offset: a negative one fails the query, as Trino's (DuckDB's
+    looks the other way); the check wraps the whole window call."""
+    offset = node.args.get("offset")
+    window = node
+    while isinstance(window.parent, (exp.IgnoreNulls, exp.RespectNulls, exp.Window)) and window.arg_key == "this":
+        window = window.parent
+    if offset is None or not isinstance(window, exp.Window) or isinstance(offset, exp.Literal):
+        return
+    failure = template(strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Offset must be at least 0'"))
+    window.replace(exp.Case(ifs=[exp.If(this=exp.LT(this=offset.copy(), expression=exp.Literal.number(0)),
+                                        true=failure)], default=window.copy()))
+
+
+_FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?[-#+ 0,(<]*\d*(?:\.\d+)?([a-zA-Z%])")
+
+
+def _format(arguments):
+    """Trino's format is Java's String.format: `%s` (and `%b`) print any value as its text
+    (`format('%s', 1.5e0)` is 1.5); DuckDB's printf takes `%s` of a text only. Those
+    arguments are cast to varchar (in Trino's text of their type), the rest is printf's."""
+    if not arguments or not (isinstance(arguments[0], exp.Literal) and arguments[0].is_string):
+        return _call("printf", *arguments)
+    values, pattern, following = list(arguments[1:]), arguments[0].this, 0
+    for found in _FORMAT_SPEC.finditer(pattern):
+        if found.group(2) in "%n":
+            continue
+        index = int(found.group(1)) - 1 if found.group(1) else following
+        following = index + 1 if not found.group(1) else following
+        if found.group(2) in "sSbB" and index < len(values):
+            values[index] = exp.cast(values[index].copy(), "VARCHAR")
+    pattern = _FORMAT_SPEC.sub(lambda found: found.group(0)[:-1] + "s" if found.group(2) in "bB" else found.group(0),
+                               pattern)
+    return _call("printf", exp.Literal.string(pattern), *values)
+
+
+def _strpos(node: exp.StrPosition):
+    """strpos(string, substring, instance): the instance-th occurrence (DuckDB's strpos
+    takes no instance)."""
+    instance = node.args.get("occurrence")
+    if instance is not None:
+        node.replace(_call(python_functions.RENAMES["strpos_instance"], node.this, node.args["substr"], instance))
 
 
 _REWRITES = {
@@ -462,6 +546,7 @@ _REWRITES = {
     "map_zip_with": _map_zip_with,
     "combinations": _combinations,
     "normalize": _normalize,
+    "format": _format,
 }
 
 # Calls sqlglot parses into nodes of their own, by node type.
@@ -470,11 +555,18 @@ _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.A
           exp.Rand: _random, exp.ApproxDistinct: _approx_distinct, exp.ApproxQuantile: _weighted_percentile,
           exp.ArraySlice: _as_macro("slice", "this", "start", "end"), exp.Split: _split,
           exp.FromBase: _as_macro("from_base", "this", "expression"), exp.UnixToTime: _from_unixtime,
-          exp.Substring: _substring,
+          exp.Substring: _substring, exp.StrPosition: _strpos,
+          exp.Pad: lambda node: node.replace(_call(PREFIX + ("lpad" if node.args.get("is_left") else "rpad"),
+                                                   node.this, node.expression, node.args["fill_pattern"])),
           exp.ArrayPosition: _array_position, exp.Cbrt: _as_macro("cbrt", "this"),
           exp.JSONArrayContains: _as_macro("json_array_contains", "this", "expression"),
           exp.ArrayContains: _as_macro("contains", "this", "expression"),
-          exp.ArrayMax: _as_macro("array_max", "this"), exp.ArrayMin: _as_macro("array_min", "this")}
+          exp.ArrayMax: _as_macro("array_max", "this"), exp.ArrayMin: _as_macro("array_min", "this"),
+          exp.Lag: _offset_checked, exp.Lead: _offset_checked,
+          **dict.fromkeys((exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseNot, exp.BitwiseAndAgg,
+                           exp.BitwiseOrAgg, exp.BitwiseXorAgg), _bigint_operands),
+          **dict.fromkeys((exp.RegexpLike, exp.RegexpExtract, exp.RegexpExtractAll, exp.RegexpSplit, exp.RegexpCount),
+                          regex_patterns.rewrite_pattern)}
 NODE_TYPES = set(_NODES)
 
 PARSED_AS_CALLS = ["ARRAY_DISTINCT", "ARRAY_INTERSECT", "ARRAY_EXCEPT", "FORMAT", "DATE_FORMAT", "DATE_PARSE",

@@ -3,8 +3,10 @@ database as `lakebox_<name>` (`install`), a call to `<name>` renamed to it (`REN
 Invalid input fails as Trino's INVALID_FUNCTION_ARGUMENT, through the failure text the
 engine reads back (`strict.FAILURE_PREFIX`)."""
 import datetime
+import json
 import math
 import re
+import unicodedata
 
 from lakebox.engine.strict import FAILURE_PREFIX
 
@@ -129,6 +131,65 @@ def xxhash64(data: bytes) -> bytes:
     return (hashed ^ (hashed >> 32)).to_bytes(8, "big")
 
 
+def strpos_instance(string: str, substring: str, instance: int) -> int:
+    """Trino's strpos(string, substring, instance): where (from 1, in characters) the
+    instance-th occurrence of substring starts, occurrences overlapping, counted from the
+    end for a negative instance; 0 if there are fewer, 1 for an empty substring."""
+    if instance == 0:
+        raise _InvalidArgument("'instance' must be a positive or negative number.")
+    if not substring:
+        return 1
+    if instance > 0:
+        index = -1
+        for _ in range(instance):
+            index = string.find(substring, index + 1)
+            if index < 0:
+                return 0
+        return index + 1
+    index = len(string) - len(substring) + 1
+    for _ in range(-instance):
+        index = string.rfind(substring, 0, max(index - 1 + len(substring), 0))
+        if index < 0:
+            return 0
+    return index + 1
+
+
+def normalize_form(text: str, form: str) -> str:
+    """Trino's normalize(string, form) for the forms NFD, NFKC and NFKD (NFC is DuckDB's
+    nfc_normalize)."""
+    return unicodedata.normalize(form, text)
+
+
+_PATH_STEP = re.compile(r'\.(?:"((?:[^"\\]|\\.)*)"|([^.\[]+))|\[(\d+)\]')
+
+
+def json_number_text(text: str, path: str) -> str | None:
+    """The text a JSON number has in the document (`1.50`, `1e3`) at a path of DuckDB's
+    syntax (`$.a."b c"[0]`), as Trino's json_extract_scalar answers it (Jackson's
+    getText); DuckDB's reprints the number (`1.5`, `1000.0`). None if the path is not
+    followed to the end."""
+    try:
+        value = json.loads(text, parse_float=str, parse_int=str)
+    except ValueError:
+        return None
+    position = 1 if path.startswith("$") else 0
+    for step in _PATH_STEP.finditer(path, position):
+        if step.start() != position:
+            return None
+        quoted, name, index = step.groups()
+        key = json.loads(f'"{quoted}"') if quoted is not None else name
+        if index is not None:
+            if not isinstance(value, list) or int(index) >= len(value):
+                return None
+            value = value[int(index)]
+        elif isinstance(value, dict) and key in value:
+            value = value[key]
+        else:
+            return None
+        position = step.end()
+    return value if position == len(path) and isinstance(value, str) else None
+
+
 # name -> (function, DuckDB parameter types, DuckDB result type)
 _FUNCTIONS = {
     "human_readable_seconds": (human_readable_seconds, ["DOUBLE"], "VARCHAR"),
@@ -136,6 +197,9 @@ _FUNCTIONS = {
     "luhn_check": (luhn_check, ["VARCHAR"], "BOOLEAN"),
     "soundex": (soundex, ["VARCHAR"], "VARCHAR"),
     "xxhash64": (xxhash64, ["BLOB"], "BLOB"),
+    "strpos_instance": (strpos_instance, ["VARCHAR", "VARCHAR", "BIGINT"], "BIGINT"),
+    "normalize_form": (normalize_form, ["VARCHAR", "VARCHAR"], "VARCHAR"),
+    "json_number_text": (json_number_text, ["VARCHAR", "VARCHAR"], "VARCHAR"),
 }
 RENAMES = {name: f"lakebox_{name}" for name in _FUNCTIONS}
 

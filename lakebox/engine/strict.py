@@ -13,14 +13,18 @@ from sqlglot import exp
 
 FAILURE_PREFIX = "lakebox-failure:"
 
-# The integer types a text is cast to, by sqlglot type: DuckDB's name, Trino's in its message.
-_INTEGER_CASTS = {exp.DataType.Type.TINYINT: ("TINYINT", "TINYINT"),
-                  exp.DataType.Type.SMALLINT: ("SMALLINT", "SMALLINT"),
-                  exp.DataType.Type.INT: ("INTEGER", "INT"),
-                  exp.DataType.Type.BIGINT: ("BIGINT", "BIGINT")}
-
+# The integer and boolean types a text is cast to, by sqlglot type: DuckDB's name, Trino's
+# in its message, and the texts Trino reads as one.
 # Java's Integer.parseInt / Long.parseLong: an optional sign, then digits, nothing around.
 _JAVA_INTEGER = "[+-]?[0-9]+"
+# Trino's VarcharOperators.castToBoolean: true, false, t, f, 1 or 0 in any case (DuckDB also
+# reads yes, no, y and n).
+_TRINO_BOOLEAN = "(?i)true|false|t|f|1|0"
+_INTEGER_CASTS = {exp.DataType.Type.TINYINT: ("TINYINT", "TINYINT", _JAVA_INTEGER),
+                  exp.DataType.Type.SMALLINT: ("SMALLINT", "SMALLINT", _JAVA_INTEGER),
+                  exp.DataType.Type.INT: ("INTEGER", "INT", _JAVA_INTEGER),
+                  exp.DataType.Type.BIGINT: ("BIGINT", "BIGINT", _JAVA_INTEGER),
+                  exp.DataType.Type.BOOLEAN: ("BOOLEAN", "BOOLEAN", _TRINO_BOOLEAN)}
 
 
 def failure_sql(name: str, message_sql: str) -> str:
@@ -29,10 +33,10 @@ def failure_sql(name: str, message_sql: str) -> str:
 
 
 def _integer_cast_macros():
-    for duck_type, trino_name in _INTEGER_CASTS.values():
+    for duck_type, trino_name, read in _INTEGER_CASTS.values():
         refused = failure_sql("INVALID_CAST_ARGUMENT",
                               f"'Cannot cast ''' || CAST(x AS VARCHAR) || ''' to {trino_name}'")
-        is_text = f"typeof(x) = 'VARCHAR' AND NOT regexp_full_match(CAST(x AS VARCHAR), '{_JAVA_INTEGER}')"
+        is_text = f"typeof(x) = 'VARCHAR' AND NOT regexp_full_match(CAST(x AS VARCHAR), '{read}')"
         yield (f"cast_{duck_type.lower()}", "x", f"CASE WHEN {is_text} THEN {refused} ELSE CAST(x AS {duck_type}) END")
         yield (f"try_cast_{duck_type.lower()}", "x",
                f"CASE WHEN {is_text} THEN NULL ELSE TRY_CAST(x AS {duck_type}) END")
@@ -73,6 +77,9 @@ MACROS = [
      + " WHEN i < 0 THEN " + failure_sql("INVALID_FUNCTION_ARGUMENT", "'Array subscript is negative: ' || i")
      + " WHEN i = 0 THEN " + failure_sql("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
      + " ELSE a[i] END"),
+    # element_at: NULL past either end (from the end when negative), but no element 0
+    ("array_element_at", "a, i", "CASE WHEN i = 0 THEN "
+     + failure_sql("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'") + " ELSE a[i] END"),
     ("map_subscript", "m, k", "CASE WHEN m IS NOT NULL AND k IS NOT NULL AND NOT map_contains(m, k) THEN "
      + failure_sql("INVALID_FUNCTION_ARGUMENT", "'Key not present in map: ' || CAST(k AS VARCHAR)") + " ELSE m[k] END"),
     # IEEE 754, as Java divides doubles: x / 0 is Infinity with x's sign, 0 / 0 is NaN.
@@ -113,7 +120,8 @@ def _inside_try(node) -> bool:
 
 def casts_of_text_to_integers(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`CAST('1.5' AS integer)` fails in Trino (INVALID_CAST_ARGUMENT); DuckDB rounds it
-    to 2. `TRY_CAST` of such a text is NULL."""
+    to 2. So does `CAST('yes' AS boolean)`, which DuckDB reads as true. `TRY_CAST` of such
+    a text is NULL."""
     for node in list(tree.find_all(exp.Cast, exp.TryCast)):
         found = _INTEGER_CASTS.get(node.to.this)
         if found is None or _known_not_text(node.this, column_types):
@@ -181,10 +189,14 @@ def _is_map(node, column_types: dict) -> bool:
 
 def subscripts_in_bounds(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`a[5]` of a 3-element array and `m['x']` of a map without that key fail in Trino
-    (DuckDB: NULL); `element_at` stays NULL."""
+    (DuckDB: NULL); `element_at` stays NULL, but for element 0 of an array."""
     for node in list(tree.find_all(exp.Bracket)):
-        if node.args.get("safe") or len(node.expressions) != 1 or _inside_try(node):
+        if len(node.expressions) != 1 or _inside_try(node):
             continue            # inside try(...) Trino answers NULL, as DuckDB's subscript does
+        if node.args.get("safe"):
+            if _is_array(node.this, column_types):
+                node.replace(_call("array_element_at", node.this.copy(), node.expressions[0].copy()))
+            continue
         if _is_array(node.this, column_types):
             node.replace(_call("array_subscript", node.this.copy(), _one_based(node.expressions[0])))
         elif _is_map(node.this, column_types):
@@ -341,7 +353,7 @@ def offsets(node, key: str) -> list[int]:
 
 
 # Trino's signatures of concat, as its "Unexpected parameters" failure lists them.
-_CONCAT_SIGNATURES = ("concat(E, array(E)) E, concat(array(E)) E, concat(array(E), E) E, concat(char(x), char(y)), "
+CONCAT_SIGNATURES = ("concat(E, array(E)) E, concat(array(E)) E, concat(array(E), E) E, concat(char(x), char(y)), "
                       "concat(varbinary), concat(varchar)")
 
 
@@ -375,8 +387,29 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
         place = line_and_column(sql, max(ends) + 1 + min(found))
         if isinstance(node, exp.DPipe):
             return "FUNCTION_NOT_FOUND", f"{place}: Unexpected parameters ({left}, {right}) for function concat. " \
-                                         f"Expected: {_CONCAT_SIGNATURES}"
+                                         f"Expected: {CONCAT_SIGNATURES}"
         return "TYPE_MISMATCH", f"{place}: Cannot apply operator: {left} {_RESOLVED_AS.get(symbol, symbol)} {right}"
+    return _cast_of_a_container_to_text(tree, column_types, sql)
+
+
+def _cast_of_a_container_to_text(tree: exp.Expression, column_types: dict, sql: str) -> tuple[str, str] | None:
+    """`CAST(tags AS varchar)` of an array, map or row column: Trino has no such cast
+    (TYPE_MISMATCH `line 1:8: Cannot cast array(varchar) to varchar`, at the CAST; TRY_CAST
+    alike); DuckDB prints the value."""
+    from lakebox.engine.types import trino_type_of_hive
+    ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
+    for node in tree.find_all(exp.Cast):
+        column, target = node.this, node.to
+        if not isinstance(column, exp.Column) or target.this not in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT) \
+                or not _of_a_table(column, ctes):
+            continue
+        kind = column_types.get(column.name.lower(), "").lower()
+        starts = offsets(column, "start")
+        keyword = [found.start() for found in re.finditer(r"\b(?:try_)?cast\s*\(", sql[:min(starts)], re.IGNORECASE)] \
+            if starts else []
+        if kind.startswith(("array<", "map<", "struct<")) and keyword:
+            return "TYPE_MISMATCH", (f"{line_and_column(sql, keyword[-1])}: Cannot cast {trino_type_of_hive(kind)} to "
+                                     f"{target.sql(dialect='trino').lower()}")
     return None
 
 
@@ -461,4 +494,22 @@ def sign_of_an_integer_keeps_its_type(tree: exp.Expression, column_types: dict) 
             node.replace(exp.cast(node.copy(), "DECIMAL(1, 0)"))
         elif kind in _SIGN_TYPES:
             node.replace(exp.cast(node.copy(), _SIGN_TYPES[kind]))
+    return tree
+
+
+def integer_sequences(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """`sequence(5, 1)` counts down in Trino (a step of -1 when the stop is below the
+    start; DuckDB's generate_series answers []), and a step of 0, a step away from the
+    stop or more than 10000 entries fail. Done for sequences of numbers: not of a date
+    or timestamp (their own fix), nor stepped by an interval."""
+    ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
+    for node in list(tree.find_all(exp.GenerateSeries)):
+        start, stop, step = node.args.get("start"), node.args.get("end"), node.args.get("step")
+        kind = trino_type(start, column_types, ctes) or ""
+        if kind.startswith(("date", "timestamp")) or isinstance(step, exp.Interval) or start is None or stop is None:
+            continue
+        if step is None:
+            step = exp.Case(ifs=[exp.If(this=exp.LTE(this=start.copy(), expression=stop.copy()),
+                                        true=exp.Literal.number(1))], default=exp.Literal.number(-1))
+        node.replace(exp.Anonymous(this="trino_sequence", expressions=[start.copy(), stop.copy(), step.copy()]))
     return tree

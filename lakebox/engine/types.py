@@ -172,7 +172,8 @@ _TRINO_FROM_DUCK = {
     "HUGEINT": "bigint", "UBIGINT": "bigint", "UINTEGER": "bigint", "USMALLINT": "integer", "UTINYINT": "smallint",
     "DOUBLE": "double", "FLOAT": "real", "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp(3)",
     "TIMESTAMP_NS": "timestamp(6)", "TIMESTAMP_MS": "timestamp(3)", "TIMESTAMP_S": "timestamp(3)",
-    "TIMESTAMP WITH TIME ZONE": "timestamp(3) with time zone", "TIME": "time(3)", "BLOB": "varbinary",
+    "TIMESTAMP WITH TIME ZONE": "timestamp(3) with time zone", "TIMESTAMPTZ_NS": "timestamp(3) with time zone",
+    "TIME": "time(3)", "BLOB": "varbinary",
     "UUID": "uuid", "JSON": "json", "INTERVAL": "interval day to second", '"NULL"': "unknown", "NULL": "unknown",
 }
 

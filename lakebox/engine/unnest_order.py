@@ -53,3 +53,19 @@ def _into_select_list(select: exp.Select, unnest: exp.Unnest):
     for reference in select.find_all(exp.Column):
         if reference.table and reference.table.lower() == unnest_name.lower():
             reference.set("table", exp.to_identifier(relation, quoted=True))
+
+
+def row_fields(array: exp.Expression, column_types: dict) -> int | None:
+    """How many fields the rows of an array have, when it is known to be an array of rows:
+    a catalog column `array<struct<...>>`, or `ARRAY[ROW(...), ...]`; else None.
+    `UNNEST(rows) AS t(a, b)` gives one column per field in Trino."""
+    if isinstance(array, exp.Array) and array.expressions and isinstance(array.expressions[0], exp.Struct):
+        return len(array.expressions[0].expressions)
+    kind = column_types.get(array.name.lower(), "").lower().replace(" ", "") if isinstance(array, exp.Column) else ""
+    if not (kind.startswith("array<struct<") and kind.endswith(">>")):
+        return None
+    depth, fields = 0, 1
+    for char in kind[len("array<struct<"):-2]:
+        depth += char in "<(" and 1 or char in ">)" and -1 or 0
+        fields += char == "," and depth == 0
+    return fields

@@ -233,8 +233,10 @@ def test_two_concurrent_writers_one_commits_the_other_fails_with_nothing_lost(at
     _create(query, bucket)
     context = {"QueryExecutionContext": {"Database": database},
                "ResultConfiguration": {"OutputLocation": f"s3://{bucket}/results/"}}
-    big = athena.start_query_execution(QueryString="INSERT INTO orders SELECT x, 'bulk', 1, 1.0 "
-                                                   "FROM UNNEST(sequence(1, 2000000)) AS t(x)", **context)
+    # sequence() gives at most 10000 entries (Trino's SequenceFunction): 2000 x 1000 rows
+    big = athena.start_query_execution(QueryString="INSERT INTO orders SELECT (a.x - 1) * 1000 + b.y, 'bulk', 1, 1.0 "
+                                                   "FROM UNNEST(sequence(1, 2000)) AS a(x) "
+                                                   "CROSS JOIN UNNEST(sequence(1, 1000)) AS b(y)", **context)
     small = athena.start_query_execution(QueryString="INSERT INTO orders VALUES (0, 'one', 1, 1.0)", **context)
     ends = {name: wait(athena, started["QueryExecutionId"])["Status"]
             for name, started in (("big", big), ("small", small))}

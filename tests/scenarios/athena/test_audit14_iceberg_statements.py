@@ -149,7 +149,8 @@ def test_a_failed_statement_leaves_no_snapshot(athena, query, bucket, database):
     assert execution["Status"]["StateChangeReason"].startswith("INVALID_CAST_ARGUMENT: Cannot cast 'apple'")
     assert _snapshots(query) == history
     started = athena.start_query_execution(
-        QueryString="INSERT INTO orders SELECT x, NULL, 'bulk', 1 FROM UNNEST(sequence(1, 3000000)) AS t(x)",
+        QueryString="INSERT INTO orders SELECT (a.x - 1) * 1000 + b.y, NULL, 'bulk', 1 "     # sequence: 10000 at most
+                    "FROM UNNEST(sequence(1, 3000)) AS a(x) CROSS JOIN UNNEST(sequence(1, 1000)) AS b(y)",
         QueryExecutionContext={"Database": database},
         ResultConfiguration={"OutputLocation": f"s3://{bucket}/results/"})["QueryExecutionId"]
     athena.stop_query_execution(QueryExecutionId=started)
