@@ -31,7 +31,8 @@ from lakebox.services.s3.objects import (  # noqa: F401
     delete_object, delete_objects, get_object, head_object, put_object)
 from lakebox.services.s3.object_config import (  # noqa: F401
     delete_object_tagging, get_object_attributes, get_object_legal_hold, get_object_retention,
-    get_object_tagging, put_object_legal_hold, put_object_retention, put_object_tagging, restore_object)
+    get_object_tagging, put_object_legal_hold, put_object_retention, put_object_tagging)
+from lakebox.services.s3.restores import restore_object  # noqa: F401
 from lakebox.services.s3.copy import copy_object, upload_part_copy  # noqa: F401
 from lakebox.services.s3.multipart import (  # noqa: F401
     abort_multipart_upload, complete_multipart_upload, create_multipart_upload, list_multipart_uploads,

@@ -91,6 +91,8 @@ CODES = {
         "Your previous request to create the named bucket succeeded and you already own it."),
     "BucketNotEmpty": (409, "The bucket you tried to delete is not empty"),
     "InvalidBucketState": (409, "The request is not valid with the current state of the bucket."),
+    # Recorded replies (S3 Batch Operations reports) give it without the error table's full stop.
+    "RestoreAlreadyInProgress": (409, "Object restore is already in progress"),
     "ConditionalRequestConflict": (409,
         "A conflicting operation occurred. If using PutObject you can retry the request. If using "
         "multipart upload you should initiate another CreateMultipartUpload request and re-upload "

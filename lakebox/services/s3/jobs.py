@@ -1,5 +1,5 @@
 """S3's scheduled work: lifecycle expiration, run at each midnight UTC and whenever the
-clock moves or a configuration changes."""
-from lakebox.services.s3 import lifecycle
+clock moves or a configuration changes; restores completing when their time comes."""
+from lakebox.services.s3 import lifecycle, restores
 
-JOBS = {"lifecycle": lifecycle.expire_due}
+JOBS = {"lifecycle": lifecycle.expire_due, "restores": restores.complete_due}

@@ -13,7 +13,8 @@ from lakebox.services.s3 import store
 from lakebox.services.sqs import public as sqs
 
 LIFECYCLE = "LifecycleExpiration"     # the operation name of lifecycle expiry's contexts
-S3_ITSELF = "s3.amazonaws.com"        # who lifecycle's events name as principal and source
+RESTORED = "RestoreCompleted"          # the operation name of a restore's completion
+S3_ITSELF = "s3.amazonaws.com"        # who lifecycle's and restore completion's events name as principal and source
 
 # The operation that wrote an object -> the event S3 names for it.
 CREATED_BY = {"PutObject": "ObjectCreated:Put", "CopyObject": "ObjectCreated:Copy",
@@ -48,6 +49,15 @@ def object_transitioned(ctx, bucket, row, storage_class: str):
         details = {"key": quote_plus(row["key"], safe="/"), "size": row["size"], "eTag": (row["etag"] or "").strip('"')}
         _notify(ctx, queues, bucket, row["key"], "LifecycleTransition", details, row["version_id"], {
             "lifecycleEventData": {"transitionEventData": {"destinationStorageClass": storage_class}}})
+
+
+def object_restore(ctx, bucket, row, event: str, extra=None):
+    """ObjectRestore:Post when a restore is asked for, ObjectRestore:Completed (with its
+    glacierEventData) when the restored copy is ready."""
+    queues = _queues(ctx, bucket)
+    if queues:
+        details = {"key": quote_plus(row["key"], safe="/"), "size": row["size"], "eTag": (row["etag"] or "").strip('"')}
+        _notify(ctx, queues, bucket, row["key"], event, details, row["version_id"], extra)
 
 
 def _form_upload(ctx) -> bool:
@@ -89,11 +99,12 @@ def _message(ctx, bucket, event, details, version_id, configuration_id) -> dict:
     if version_id and version_id != "null":
         obj["versionId"] = version_id
     by_lifecycle = ctx.operation == LIFECYCLE
+    by_s3 = by_lifecycle or ctx.operation == RESTORED
     return {"Records": [{
         "eventVersion": "2.3" if by_lifecycle else "2.1", "eventSource": "aws:s3", "awsRegion": bucket["region"],
-        "eventTime": _event_time(ctx.now),
-        "eventName": event, "userIdentity": {"principalId": S3_ITSELF if by_lifecycle else f"AWS:{ctx.account}"},
-        "requestParameters": {"sourceIPAddress": S3_ITSELF if by_lifecycle else "127.0.0.1"},
+        "eventTime": event_time(ctx.now),
+        "eventName": event, "userIdentity": {"principalId": S3_ITSELF if by_s3 else f"AWS:{ctx.account}"},
+        "requestParameters": {"sourceIPAddress": S3_ITSELF if by_s3 else "127.0.0.1"},
         "responseElements": {"x-amz-request-id": ctx.request_id, "x-amz-id-2": s3_host_id(ctx.request_id)},
         "s3": {"s3SchemaVersion": "1.0", "configurationId": configuration_id,
                "bucket": {"name": bucket["name"], "ownerIdentity": {"principalId": bucket["account"]},
@@ -103,13 +114,13 @@ def _message(ctx, bucket, event, details, version_id, configuration_id) -> dict:
 
 def configuration_stored(ctx, bucket, config: dict):
     """S3 tells each queue of a new configuration with a test event."""
-    test = {"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": _event_time(ctx.now), "Bucket": bucket["name"],
+    test = {"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": event_time(ctx.now), "Bucket": bucket["name"],
             "RequestId": ctx.request_id, "HostId": s3_host_id(ctx.request_id)}
     for entry in config.get("QueueConfigurations") or []:
         sqs.send_event(ctx.state, entry["QueueArn"], json.dumps(test))
 
 
-def _event_time(now: float) -> str:
+def event_time(now: float) -> str:
     """ISO 8601 with milliseconds, as S3's events give it: 2026-01-02T03:04:05.678Z."""
     when = datetime.datetime.fromtimestamp(now, datetime.timezone.utc)
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"

@@ -1,14 +1,10 @@
 """What S3 keeps about one object version besides its bytes and headers: tags, legal
 hold, retention, restore state, and the GetObjectAttributes view of all of it."""
-import datetime
 import functools
 
 from lakebox.aws.specs import spec_for
 
 from lakebox.services.s3 import access, errors, model, objects, payload, store, versions
-
-RESTORABLE_CLASSES = ("GLACIER", "DEEP_ARCHIVE")
-
 
 def _version(ctx, params):
     bucket = access.request_bucket(ctx, params)
@@ -166,26 +162,3 @@ def _object_parts(ctx, row, params, checksum) -> dict:
     return {"TotalPartsCount": row["parts_count"], "PartNumberMarker": marker,
             "NextPartNumberMarker": parts[-1]["PartNumber"] if parts else None, "MaxParts": limit,
             "IsTruncated": len(rows) > limit, "Parts": parts}
-
-
-# ---- restore ---------------------------------------------------------------------
-
-def restore_object(ctx, params):
-    """Archived objects come back at once (S3 takes hours) for the days asked."""
-    bucket, row, attrs = _version(ctx, params)
-    if row["storage_class"] not in RESTORABLE_CLASSES:
-        raise errors.error("InvalidObjectState", "Restore is not allowed for the object's current storage class",
-                           StorageClass=row["storage_class"])
-    days = (params.get("RestoreRequest") or {}).get("Days") or 1
-    already = versions.live_restore(attrs, ctx.now)
-    expiry = _restored_until(ctx.now, days).strftime("%a, %d %b %Y %H:%M:%S GMT")
-    attrs["Restore"] = f'ongoing-request="false", expiry-date="{expiry}"'
-    _save(ctx, bucket, row, attrs)
-    return {"__status__": 200 if already else 202}
-
-
-def _restored_until(done: float, days: int) -> datetime.datetime:
-    """When a restored copy expires: S3 adds the days to the moment the restore completes,
-    then rounds up to the next midnight UTC (User Guide, restoring an archived object)."""
-    end = model.timestamp(done + days * 86400)
-    return (end + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0)

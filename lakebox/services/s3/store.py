@@ -108,6 +108,12 @@ SCHEMA = [
     # cannot be torn, and leaving those rows out spares every small PUT an index update.
     "DROP INDEX s3_objects_by_blob",
     "CREATE INDEX s3_objects_by_blob_file ON s3_objects(blob_id) WHERE blob_id IS NOT NULL AND content IS NULL",
+    # Restores of archived versions under way: when each restored copy is ready (restores.py).
+    """CREATE TABLE s3_restores (
+        object_id INTEGER PRIMARY KEY REFERENCES s3_objects(id) ON DELETE CASCADE,
+        ready REAL NOT NULL
+    )""",
+    "CREATE INDEX s3_restores_by_time ON s3_restores(ready)",
 ]
 
 MAX_CACHED_BUCKETS = 10_000  # buckets whose configurations are kept in memory at once
@@ -434,6 +440,22 @@ def remove_version(db, row) -> str | None:
 
 def update_attrs(db, object_id: int, attrs: dict):
     db.execute("UPDATE s3_objects SET attrs=? WHERE id=?", (dumps(attrs), object_id))
+
+
+def add_restore(db, object_id: int, ready: float):
+    db.execute("INSERT OR REPLACE INTO s3_restores (object_id, ready) VALUES (?, ?)", (object_id, ready))
+
+
+def due_restores(db, now: float, limit: int) -> list:
+    return db.query("SELECT object_id, ready FROM s3_restores WHERE ready<=? ORDER BY ready LIMIT ?", (now, limit))
+
+
+def next_restore(db) -> float | None:
+    return db.one("SELECT MIN(ready) AS ready FROM s3_restores")["ready"]
+
+
+def drop_restore(db, object_id: int):
+    db.execute("DELETE FROM s3_restores WHERE object_id=?", (object_id,))
 
 
 def update_in_place(db, object_id: int, attrs: dict, etag: str, storage_class: str, last_modified: float):

@@ -337,11 +337,26 @@ _RESTORE_EXPIRY = re.compile(r'expiry-date="([^"]+)"')
 
 
 def live_restore(attrs: dict, now: float) -> str | None:
-    """The object's x-amz-restore while its restored copy lasts: once the copy's expiry
-    date has passed, S3 deletes the copy, the object is only archived again, and no
-    restore is shown (User Guide, "Restoring an archived object")."""
-    restore = attrs.get("Restore")
+    """The object's x-amz-restore: `ongoing-request="true"` until the restore is done
+    (restores.py), then the restored copy's expiry while it lasts: once that date has
+    passed, S3 deletes the copy, the object is only archived again, and no restore is
+    shown (User Guide, "Restoring an archived object")."""
+    job = attrs.get("RestoreJob")
+    if job:
+        if now < job["ready"]:
+            return 'ongoing-request="true"'
+        expiry = restored_until(job["since"], job["days"])
+        return f'ongoing-request="false", expiry-date="{email.utils.formatdate(expiry, usegmt=True)}"' \
+            if expiry > now else None
+    restore = attrs.get("Restore")          # stored before restores took time
     expiry = _RESTORE_EXPIRY.search(restore) if restore else None
     if expiry and email.utils.parsedate_to_datetime(expiry.group(1)).timestamp() <= now:
         return None
     return restore
+
+
+def restored_until(done: float, days: int) -> float:
+    """When a restored copy expires: S3 adds the days to the moment the restore completes
+    (or the copy's days were set again), then rounds up to the next midnight UTC (User
+    Guide, "Restoring an archived object")."""
+    return (int((done + days * 86400) // 86400) + 1) * 86400.0

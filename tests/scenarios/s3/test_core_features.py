@@ -31,12 +31,14 @@ def test_customer_provided_keys(s3, bucket):
     assert (code, status) == ("AccessDenied", 403)
 
 
-def test_archived_objects_need_a_restore(s3, bucket):
+@pytest.mark.local_only
+def test_archived_objects_need_a_restore(s3, bucket, clock):
     s3.put_object(Bucket=bucket, Key="cold", Body=b"frozen", StorageClass="GLACIER")
     code, status, response = error_of(s3.get_object, Bucket=bucket, Key="cold")
     assert (code, status) == ("InvalidObjectState", 403)
     assert response["Error"]["StorageClass"] == "GLACIER"
     assert s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={"Days": 2})["ResponseMetadata"]["HTTPStatusCode"] == 202
+    clock(5 * 3600)         # a Standard retrieval from GLACIER: 3-5 hours
     assert 'ongoing-request="false"' in s3.head_object(Bucket=bucket, Key="cold")["Restore"]
     assert s3.get_object(Bucket=bucket, Key="cold")["Body"].read() == b"frozen"
     s3.put_object(Bucket=bucket, Key="warm", Body=b"x")

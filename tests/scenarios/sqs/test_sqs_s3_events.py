@@ -1,6 +1,7 @@
 """S3 event notifications delivered to SQS: a bucket's queue configuration (events and a
 key filter) sends S3's event messages (structure 2.1) for created and removed objects,
 after a test event when the configuration is stored."""
+import email.utils
 import hashlib
 import json
 import uuid
@@ -170,3 +171,28 @@ def test_form_uploads_and_multi_object_deletes(sqs, s3, make_queue):
         ("ObjectCreated:Post", "forms/a.txt"), ("ObjectCreated:Put", "forms/b.txt"),
         ("ObjectRemoved:Delete", "forms/a.txt"), ("ObjectRemoved:Delete", "forms/b.txt")]
     s3.delete_bucket(Bucket=bucket)
+
+
+@pytest.mark.local_only
+def test_restores_tell_the_queue_when_asked_and_when_done(sqs, s3, make_queue, clock):
+    """ObjectRestore:Post when RestoreObject is accepted; ObjectRestore:Completed only when
+    the restored copy is ready (a Bulk retrieval from GLACIER: up to 12 hours), with
+    glacierEventData naming the copy's expiry and the archive's class (S3 User Guide,
+    "Event message structure")."""
+    url = make_queue(prefix="events")
+    bucket = bucket_to_queue(sqs, s3, url, ["s3:ObjectRestore:*"], versioned=False)
+    s3.put_object(Bucket=bucket, Key="cold/a.bin", Body=b"frozen", StorageClass="GLACIER")
+    s3.restore_object(Bucket=bucket, Key="cold/a.bin",
+                      RestoreRequest={"Days": 1, "GlacierJobParameters": {"Tier": "Bulk"}})
+    posted = _records_soon(sqs, url)
+    assert [(r["eventName"], r["s3"]["object"]["key"]) for r in posted] == [("ObjectRestore:Post", "cold/a.bin")]
+    clock(6 * 3600)
+    assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages", []) == []
+    clock(6 * 3600)
+    done = _records_soon(sqs, url)
+    assert [r["eventName"] for r in done] == ["ObjectRestore:Completed"]
+    data = done[0]["glacierEventData"]["restoreEventData"]
+    assert data["lifecycleRestoreStorageClass"] == "GLACIER"
+    restore = s3.head_object(Bucket=bucket, Key="cold/a.bin")["Restore"]
+    expiry = email.utils.parsedate_to_datetime(restore.split('expiry-date="')[1].rstrip('"'))
+    assert data["lifecycleRestorationExpiryTime"] == expiry.strftime("%Y-%m-%dT%H:%M:%S.000Z")

@@ -1,0 +1,69 @@
+"""Restores of archived objects (GLACIER, DEEP_ARCHIVE), which take time on the lakebox clock.
+
+RestoreObject starts a restore: HeadObject shows `ongoing-request="true"` and a GET stays
+InvalidObjectState until the retrieval tier's time has passed (the upper bound the S3 User
+Guide's "Archive retrieval options" gives: GLACIER Expedited 5 minutes, Standard 5 hours,
+Bulk 12 hours; DEEP_ARCHIVE Standard 12 hours, Bulk 48 hours). Then the copy is readable
+until the midnight UTC after its days, counted from the completion. A second request while
+one is under way is 409 RestoreAlreadyInProgress; one on a restored copy only sets its days
+again, counted from that request (200). The request is an `ObjectRestore:Post` event, the
+completion an `ObjectRestore:Completed` one, sent by the scheduler job at the time it is due.
+"""
+from lakebox.kit import calls
+from lakebox.services.s3 import access, errors, notifications, store, versions
+
+RESTORABLE_CLASSES = ("GLACIER", "DEEP_ARCHIVE")
+HOUR = 3600
+RETRIEVAL_SECONDS = {"GLACIER": {"Expedited": 5 * 60, "Standard": 5 * HOUR, "Bulk": 12 * HOUR},
+                     "DEEP_ARCHIVE": {"Standard": 12 * HOUR, "Bulk": 48 * HOUR}}
+ROW_BUDGET = 500            # completions told per run of the job
+
+
+def restore_object(ctx, params):
+    bucket = access.request_bucket(ctx, params)
+    row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
+    attrs = store.loads(row["attrs"])
+    storage_class = row["storage_class"]
+    if storage_class not in RESTORABLE_CLASSES:
+        raise errors.error("InvalidObjectState", "Restore is not allowed for the object's current storage class",
+                           StorageClass=storage_class)
+    request = params.get("RestoreRequest") or {}
+    days = request.get("Days") or 1
+    shown = versions.live_restore(attrs, ctx.now)
+    if shown and 'ongoing-request="true"' in shown:
+        raise errors.error("RestoreAlreadyInProgress")
+    attrs.pop("Restore", None)          # the form before restores took time
+    if shown:                           # a restored copy: only its days change, counted from now
+        attrs["RestoreJob"] = dict(attrs.get("RestoreJob") or {"ready": ctx.now}, since=ctx.now, days=days)
+        store.update_attrs(ctx.state.db, row["id"], attrs)
+        return {"__status__": 200}
+    tier = (request.get("GlacierJobParameters") or {}).get("Tier") or request.get("Tier") or "Standard"
+    times = RETRIEVAL_SECONDS[storage_class]
+    ready = ctx.now + times.get(tier, times["Standard"])
+    attrs["RestoreJob"] = {"ready": ready, "since": ready, "days": days}
+    store.update_attrs(ctx.state.db, row["id"], attrs)
+    store.add_restore(ctx.state.db, row["id"], ready)
+    ctx.state.scheduler.poke("s3")
+    notifications.object_restore(ctx, bucket, row, "ObjectRestore:Post")
+    return {"__status__": 202}
+
+
+def complete_due(state, now: float) -> float | None:
+    """Scheduler job: tell each restore that is done (ObjectRestore:Completed)."""
+    due = store.due_restores(state.db, now, ROW_BUDGET)
+    for entry in due:
+        store.drop_restore(state.db, entry["object_id"])
+        row = store.object_row(state.db, entry["object_id"])
+        job = store.loads(row["attrs"]).get("RestoreJob") if row else None
+        if not job or job["ready"] != entry["ready"]:
+            continue                    # overwritten since: nothing is restored
+        bucket = store.get_bucket(state.db, row["bucket"])
+        caller = calls.system_context(state, "s3", notifications.RESTORED, bucket["account"], bucket["region"])
+        caller.now = entry["ready"]         # the event is dated when the copy was ready
+        expiry = versions.restored_until(job["since"], job["days"])
+        notifications.object_restore(caller, bucket, row, "ObjectRestore:Completed", {"glacierEventData": {
+            "restoreEventData": {"lifecycleRestorationExpiryTime": notifications.event_time(expiry),
+                                 "lifecycleRestoreStorageClass": row["storage_class"]}}})
+    if len(due) == ROW_BUDGET:
+        return now
+    return store.next_restore(state.db)
