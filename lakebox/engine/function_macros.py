@@ -84,6 +84,25 @@ MACROS = [
                           "WHEN json_type(j, p) = 'OBJECT' THEN CAST(len(json_keys(j, p)) AS BIGINT) ELSE 0 END"),
     ("bit_count", "x, bits", "CAST(CASE WHEN x >= 0 THEN bit_count(CAST(x AS BIGINT)) "
                              "ELSE bit_count(CAST(x AS BIGINT)) - (64 - bits) END AS BIGINT)"),
+    # Trino's shifts wrap in the value's width (Java's), a shift past it is 0 (-1 for a
+    # negative value shifted arithmetically); DuckDB's fail on overflow. Done in HUGEINT
+    # on the value's bits; the answer is a BIGINT.
+    ("value_bits", "v", "CASE typeof(v) WHEN 'TINYINT' THEN 8 WHEN 'SMALLINT' THEN 16 WHEN 'INTEGER' THEN 32 "
+                        "ELSE 64 END"),
+    ("signed_bits", "r, b", "CAST(r - CASE WHEN r >= (CAST(1 AS HUGEINT) << (b - 1)) "
+                            "THEN CAST(1 AS HUGEINT) << b ELSE 0 END AS BIGINT)"),
+    ("bitwise_left_shift", "v, s", "CASE WHEN v IS NULL OR s IS NULL THEN NULL WHEN s >= trino_value_bits(v) THEN 0 "
+     "ELSE trino_signed_bits((CAST(v AS HUGEINT) & ((CAST(1 AS HUGEINT) << (trino_value_bits(v) - "
+     "least(s, trino_value_bits(v)))) - 1)) << least(s, trino_value_bits(v)), trino_value_bits(v)) END"),
+    ("bitwise_right_shift", "v, s", "CASE WHEN v IS NULL OR s IS NULL THEN NULL WHEN s >= trino_value_bits(v) THEN 0 "
+     "ELSE trino_signed_bits((CAST(v AS HUGEINT) & ((CAST(1 AS HUGEINT) << trino_value_bits(v)) - 1)) >> "
+     "least(s, 63), trino_value_bits(v)) END"),
+    ("bitwise_right_shift_arithmetic", "v, s", "CASE WHEN v IS NULL OR s IS NULL THEN NULL "
+     "WHEN s >= trino_value_bits(v) THEN CASE WHEN v >= 0 THEN 0 ELSE -1 END "
+     "ELSE CAST(CAST(v AS BIGINT) >> least(s, 63) AS BIGINT) END"),
+    # The offset of a value's zone; one of UTC (the session's zone) when time_zones.py left the call.
+    ("timezone_hour", "x", "CASE WHEN x IS NOT NULL THEN CAST(0 AS BIGINT) END"),
+    ("timezone_minute", "x", "CASE WHEN x IS NOT NULL THEN CAST(0 AS BIGINT) END"),
     ("yow", "x", "isoyear(x)"),
     ("every", "x", "bool_and(x)"),
     # the `buckets` values seen most often, with their counts (exact below `capacity` values)

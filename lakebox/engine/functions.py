@@ -39,7 +39,7 @@ RENAMES = {"zip": "list_zip", "arrays_overlap": "list_has_any", "codepoint": "un
 UNSUPPORTED = {
     "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "checksum", "approx_set", "merge",
     "empty_approx_set", "cardinality_hll", "word_stem", "parse_data_size",
-    "timezone_hour", "timezone_minute", "array_sort_desc", "classify", "features",
+    "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
     "tdigest_agg", "value_at_quantile", "values_at_quantiles",
     "evaluate_classifier_predictions", "inverse_beta_cdf", "beta_cdf", "inverse_normal_cdf",

@@ -23,3 +23,43 @@ def test_unnest_with_ordinality_keeps_the_array_order(query, s3, bucket):
     _, rows, _ = query("SELECT x, n FROM UNNEST(ARRAY['c', 'b', 'a']) WITH ORDINALITY AS t(x, n)")
     assert rows[1:] == [["c", "1"], ["b", "2"], ["a", "3"]]
 
+
+def test_bitwise_shifts_wrap_in_the_values_width(query):
+    # Trino's examples (functions/bitwise), and Java's shifts: 32 bits for an integer
+    _, rows, _ = query(
+        "SELECT bitwise_left_shift(1, 2), bitwise_left_shift(5, 2), bitwise_left_shift(20, 0), "
+        "bitwise_left_shift(0, 1), bitwise_left_shift(1, 31), bitwise_left_shift(CAST(1 AS bigint), 63), "
+        "bitwise_left_shift(CAST(3 AS tinyint), 7)")
+    assert rows[1] == ["4", "20", "20", "0", "-2147483648", "-9223372036854775808", "-128"]
+    _, rows, _ = query(
+        "SELECT bitwise_right_shift(8, 3), bitwise_right_shift(9, 1), bitwise_right_shift(20, 0), "
+        "bitwise_right_shift(12, 64), bitwise_right_shift(-1, 28), bitwise_right_shift(CAST(-1 AS bigint), 60)")
+    assert rows[1] == ["1", "4", "20", "0", "15", "15"]
+    _, rows, _ = query(
+        "SELECT bitwise_right_shift_arithmetic(-8, 1), bitwise_right_shift_arithmetic(12, 2), "
+        "bitwise_right_shift_arithmetic(-12, 64), bitwise_right_shift_arithmetic(12, 64)")
+    assert rows[1] == ["-4", "3", "-1", "0"]
+
+
+def test_timezone_hour_and_minute_of_a_timestamp_with_time_zone(query):
+    # the offset of the value's zone at its instant; Java's division keeps the sign on both
+    _, rows, columns = query(
+        "SELECT timezone_hour(TIMESTAMP '2024-01-15 10:00:00 America/New_York') AS ny_winter, "
+        "timezone_hour(TIMESTAMP '2024-07-15 10:00:00 America/New_York') AS ny_summer, "
+        "timezone_hour(TIMESTAMP '2024-01-15 10:00:00 Asia/Kolkata') AS ist_hour, "
+        "timezone_minute(TIMESTAMP '2024-01-15 10:00:00 Asia/Kolkata') AS ist_minute, "
+        "timezone_hour(TIMESTAMP '2024-07-15 10:00:00 America/St_Johns') AS nl_hour, "
+        "timezone_minute(TIMESTAMP '2024-07-15 10:00:00 America/St_Johns') AS nl_minute, "
+        "timezone_hour(TIMESTAMP '2024-01-15 10:00:00 UTC') AS utc, "
+        "timezone_minute(from_iso8601_timestamp('2024-01-15T10:00:00+05:45')) AS iso_minute")
+    assert rows[1] == ["-5", "-4", "5", "30", "-2", "-30", "0", "45"]
+    assert {c["Type"] for c in columns} == {"bigint"}
+
+
+def test_length_of_a_char_is_its_declared_length(query):
+    # a char(n) is padded with spaces to n characters
+    _, rows, columns = query("SELECT length(CAST('ab' AS char(5))) AS padded, length(CAST('abc' AS char(3))) AS full, "
+                             "length(CAST(NULL AS char(4))) AS missing")
+    assert rows[1] == ["5", "3", None]
+    assert columns[0]["Type"] == "bigint"
+
