@@ -10,15 +10,21 @@ _AUTHORITY = rf"^{_SCHEME}://(?:[^@/?#]*@)?"
 
 # name -> (parameters, DuckDB body). Order matters: a macro may use one defined above it.
 MACROS = [
+    # java.net.URI's getPath, getQuery and getFragment (Trino's url_extract_*) decode the
+    # %XX escapes (a '+' stays); a '%' not followed by two hex digits is no URI: NULL.
+    ("url_decoded", "x", "CASE WHEN strpos(regexp_replace(x, '%[0-9A-Fa-f]{2}', '', 'g'), '%') = 0 "
+                         "THEN url_decode(x) END"),
     ("url_extract_protocol", "u", f"CASE WHEN regexp_matches(u, '^{_SCHEME}:') "
                                   f"THEN regexp_extract(u, '^({_SCHEME}):', 1) END"),
     ("url_extract_host", "u", rf"nullif(regexp_extract(u, '{_AUTHORITY}(\[[^\]]*\]|[^:/?#]*)', 1), '')"),
     ("url_extract_port", "u", rf"TRY_CAST(nullif(regexp_extract(u, '{_AUTHORITY}(?:\[[^\]]*\]|[^:/?#]*):([0-9]+)', "
                               "1), '') AS BIGINT)"),
-    ("url_extract_path", "u", f"regexp_extract(u, '^(?:{_SCHEME}:)?(?://[^/?#]*)?([^?#]*)', 1)"),
+    ("url_extract_path", "u", f"trino_url_decoded(regexp_extract(u, '^(?:{_SCHEME}:)?(?://[^/?#]*)?([^?#]*)', 1))"),
     ("url_extract_query", "u", "CASE WHEN regexp_matches(u, '^[^#]*[?]') "
-                               "THEN regexp_extract(u, '^[^#?]*[?]([^#]*)', 1) END"),
-    ("url_extract_fragment", "u", "CASE WHEN strpos(u, '#') > 0 THEN substr(u, strpos(u, '#') + 1) END"),
+                               "THEN trino_url_decoded(regexp_extract(u, '^[^#?]*[?]([^#]*)', 1)) END"),
+    ("url_extract_fragment", "u", "CASE WHEN strpos(u, '#') > 0 THEN trino_url_decoded(substr(u, strpos(u, '#') + 1)) "
+                                  "END"),
+    # Split after the query is decoded, as Trino does: `a=b%26c` gives a the value 'b'.
     ("url_extract_parameter", "u, name",
      "list_transform(list_filter(string_split(trino_url_extract_query(u), '&'), "
      "lambda p: split_part(p, '=', 1) = name), "

@@ -63,3 +63,18 @@ def test_length_of_a_char_is_its_declared_length(query):
     assert rows[1] == ["5", "3", None]
     assert columns[0]["Type"] == "bigint"
 
+
+def test_url_parts_are_percent_decoded(query):
+    # Trino reads the parts with java.net.URI's getQuery / getPath / getFragment, which decode
+    # the %XX escapes (a '+' stays) before the query is split into parameters
+    url = "'https://shop.example/caf%C3%A9/p?q=red%20shoes&sort=price%2Bdesc&tag=a+b&x=1%262#top%20part'"
+    _, rows, _ = query(
+        f"SELECT url_extract_parameter({url}, 'q'), url_extract_parameter({url}, 'sort'), "
+        f"url_extract_parameter({url}, 'tag'), url_extract_parameter({url}, 'x'), url_extract_parameter({url}, '2'), "
+        f"url_extract_query({url}), url_extract_path({url}), url_extract_fragment({url})")
+    assert rows[1] == ["red shoes", "price+desc", "a+b", "1", "", "q=red shoes&sort=price+desc&tag=a+b&x=1&2",
+                       "/café/p", "top part"]
+    _, rows, _ = query("SELECT url_extract_parameter('http://example.com/p?k1=v1&k2=v2&k3&k4#Ref1', 'k2'), "
+                       "url_extract_parameter('http://example.com/p?k=a=b=c&x=y', 'k'), "
+                       "url_extract_parameter('http://example.com/p?k1=v1', 'k5')")
+    assert rows[1] == ["v2", "a=b=c", None]
