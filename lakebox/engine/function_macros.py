@@ -92,7 +92,7 @@ MACROS = [
                              "ELSE bit_count(CAST(x AS BIGINT)) - (64 - bits) END AS BIGINT)"),
     # Trino's shifts wrap in the value's width (Java's), a shift past it is 0 (-1 for a
     # negative value shifted arithmetically); DuckDB's fail on overflow. Done in HUGEINT
-    # on the value's bits; the answer is a BIGINT.
+    # on the value's bits; the answer is a BIGINT (functions._shift gives it the value's type).
     ("value_bits", "v", "CASE typeof(v) WHEN 'TINYINT' THEN 8 WHEN 'SMALLINT' THEN 16 WHEN 'INTEGER' THEN 32 "
                         "ELSE 64 END"),
     ("signed_bits", "r, b", "CAST(r - CASE WHEN r >= (CAST(1 AS HUGEINT) << (b - 1)) "

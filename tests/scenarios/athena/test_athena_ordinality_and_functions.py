@@ -39,6 +39,10 @@ def test_bitwise_shifts_wrap_in_the_values_width(query):
         "SELECT bitwise_right_shift_arithmetic(-8, 1), bitwise_right_shift_arithmetic(12, 2), "
         "bitwise_right_shift_arithmetic(-12, 64), bitwise_right_shift_arithmetic(12, 64)")
     assert rows[1] == ["-4", "3", "-1", "0"]
+    _, _, columns = query("SELECT bitwise_left_shift(1, 2) AS i, bitwise_right_shift(CAST(9 AS tinyint), 1) AS t, "
+                          "bitwise_right_shift_arithmetic(CAST(-9 AS smallint), 1) AS s, "
+                          "bitwise_left_shift(CAST(1 AS bigint), 2) AS b")
+    assert [c["Type"] for c in columns] == ["integer", "tinyint", "smallint", "bigint"]
 
 
 def test_timezone_hour_and_minute_of_a_timestamp_with_time_zone(query):
