@@ -436,7 +436,7 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
     `UNNEST(m) AS t(k, v)` gives a map's keys and values and `UNNEST(rows) AS t(k, v)` an
     array of rows' fields; DuckDB's UNNEST takes one list.
     Both become a (lateral) subquery of one `unnest` per column, which DuckDB zips the
-    same way (WITH ORDINALITY: one more, of the positions)."""
+    same way (WITH ORDINALITY: one more, of the positions, also for one array: in array order)."""
     for node in list(tree.find_all(exp.Unnest)):
         alias = node.args.get("alias")
         if not isinstance(node.parent, (exp.From, exp.Join)) or alias is None or not alias.columns:
@@ -449,10 +449,10 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
                 unnest_order.row_fields(lists[0], column_types) == len(alias.columns):     # a column per field
             lists = [functions.template(f"list_transform(__a, lambda __e: struct_extract_at(__e, {field}))",
                                         a=lists[0]) for field in range(1, len(alias.columns) + 1)]
-        elif len(lists) < 2:
+        offset = node.args.get("offset")       # WITH ORDINALITY: its column's name (sqlglot keeps it apart)
+        if len(lists) < 2 and not offset:      # DuckDB's own gives one array's rows last first, joined
             continue
         names = [column.name for column in alias.columns]
-        offset = node.args.get("offset")       # WITH ORDINALITY: its column's name (sqlglot keeps it apart)
         if offset:
             longest = exp.Anonymous(this="greatest", expressions=[
                 exp.Anonymous(this="len", expressions=[item.copy()]) for item in lists])
@@ -521,8 +521,8 @@ TYPED_FIXES = [
     ("json_parse refuses a text that is no JSON", strict.json_parse_refuses_malformed_text),
     ("an array subscript past the end, a map key not there fail", strict.subscripts_in_bounds),
     ("reverse(array), length(varbinary), array || element", strict.array_and_binary_operands),
-    ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
     ("UNNEST keeps the array's order through a filter", unnest_order.unnest_keeps_the_array_order),
+    ("UNNEST of several arrays or of a map", unnest_of_several_arrays_or_a_map),
     ("CAST(text AS varchar(n)) keeps n characters", cast_of_text_to_varchar_n_truncates),
     ("CAST(text AS JSON) is a JSON string", cast_of_text_to_json_is_a_json_string),
     ("CAST(map AS JSON) has its keys in order", cast_of_a_map_to_json_sorts_its_keys),

@@ -10,15 +10,21 @@ _AUTHORITY = rf"^{_SCHEME}://(?:[^@/?#]*@)?"
 
 # name -> (parameters, DuckDB body). Order matters: a macro may use one defined above it.
 MACROS = [
+    # java.net.URI's getPath, getQuery and getFragment (Trino's url_extract_*) decode the
+    # %XX escapes (a '+' stays); a '%' not followed by two hex digits is no URI: NULL.
+    ("url_decoded", "x", "CASE WHEN strpos(regexp_replace(x, '%[0-9A-Fa-f]{2}', '', 'g'), '%') = 0 "
+                         "THEN url_decode(x) END"),
     ("url_extract_protocol", "u", f"CASE WHEN regexp_matches(u, '^{_SCHEME}:') "
                                   f"THEN regexp_extract(u, '^({_SCHEME}):', 1) END"),
     ("url_extract_host", "u", rf"nullif(regexp_extract(u, '{_AUTHORITY}(\[[^\]]*\]|[^:/?#]*)', 1), '')"),
     ("url_extract_port", "u", rf"TRY_CAST(nullif(regexp_extract(u, '{_AUTHORITY}(?:\[[^\]]*\]|[^:/?#]*):([0-9]+)', "
                               "1), '') AS BIGINT)"),
-    ("url_extract_path", "u", f"regexp_extract(u, '^(?:{_SCHEME}:)?(?://[^/?#]*)?([^?#]*)', 1)"),
+    ("url_extract_path", "u", f"trino_url_decoded(regexp_extract(u, '^(?:{_SCHEME}:)?(?://[^/?#]*)?([^?#]*)', 1))"),
     ("url_extract_query", "u", "CASE WHEN regexp_matches(u, '^[^#]*[?]') "
-                               "THEN regexp_extract(u, '^[^#?]*[?]([^#]*)', 1) END"),
-    ("url_extract_fragment", "u", "CASE WHEN strpos(u, '#') > 0 THEN substr(u, strpos(u, '#') + 1) END"),
+                               "THEN trino_url_decoded(regexp_extract(u, '^[^#?]*[?]([^#]*)', 1)) END"),
+    ("url_extract_fragment", "u", "CASE WHEN strpos(u, '#') > 0 THEN trino_url_decoded(substr(u, strpos(u, '#') + 1)) "
+                                  "END"),
+    # Split after the query is decoded, as Trino does: `a=b%26c` gives a the value 'b'.
     ("url_extract_parameter", "u, name",
      "list_transform(list_filter(string_split(trino_url_extract_query(u), '&'), "
      "lambda p: split_part(p, '=', 1) = name), "
@@ -84,6 +90,25 @@ MACROS = [
                           "WHEN json_type(j, p) = 'OBJECT' THEN CAST(len(json_keys(j, p)) AS BIGINT) ELSE 0 END"),
     ("bit_count", "x, bits", "CAST(CASE WHEN x >= 0 THEN bit_count(CAST(x AS BIGINT)) "
                              "ELSE bit_count(CAST(x AS BIGINT)) - (64 - bits) END AS BIGINT)"),
+    # Trino's shifts wrap in the value's width (Java's), a shift past it is 0 (-1 for a
+    # negative value shifted arithmetically); DuckDB's fail on overflow. Done in HUGEINT
+    # on the value's bits; the answer is a BIGINT (functions._shift gives it the value's type).
+    ("value_bits", "v", "CASE typeof(v) WHEN 'TINYINT' THEN 8 WHEN 'SMALLINT' THEN 16 WHEN 'INTEGER' THEN 32 "
+                        "ELSE 64 END"),
+    ("signed_bits", "r, b", "CAST(r - CASE WHEN r >= (CAST(1 AS HUGEINT) << (b - 1)) "
+                            "THEN CAST(1 AS HUGEINT) << b ELSE 0 END AS BIGINT)"),
+    ("bitwise_left_shift", "v, s", "CASE WHEN v IS NULL OR s IS NULL THEN NULL WHEN s >= trino_value_bits(v) THEN 0 "
+     "ELSE trino_signed_bits((CAST(v AS HUGEINT) & ((CAST(1 AS HUGEINT) << (trino_value_bits(v) - "
+     "least(s, trino_value_bits(v)))) - 1)) << least(s, trino_value_bits(v)), trino_value_bits(v)) END"),
+    ("bitwise_right_shift", "v, s", "CASE WHEN v IS NULL OR s IS NULL THEN NULL WHEN s >= trino_value_bits(v) THEN 0 "
+     "ELSE trino_signed_bits((CAST(v AS HUGEINT) & ((CAST(1 AS HUGEINT) << trino_value_bits(v)) - 1)) >> "
+     "least(s, 63), trino_value_bits(v)) END"),
+    ("bitwise_right_shift_arithmetic", "v, s", "CASE WHEN v IS NULL OR s IS NULL THEN NULL "
+     "WHEN s >= trino_value_bits(v) THEN CASE WHEN v >= 0 THEN 0 ELSE -1 END "
+     "ELSE CAST(CAST(v AS BIGINT) >> least(s, 63) AS BIGINT) END"),
+    # The offset of a value's zone; one of UTC (the session's zone) when time_zones.py left the call.
+    ("timezone_hour", "x", "CASE WHEN x IS NOT NULL THEN CAST(0 AS BIGINT) END"),
+    ("timezone_minute", "x", "CASE WHEN x IS NOT NULL THEN CAST(0 AS BIGINT) END"),
     ("yow", "x", "isoyear(x)"),
     ("every", "x", "bool_and(x)"),
     # the `buckets` values seen most often, with their counts (exact below `capacity` values)

@@ -39,7 +39,7 @@ RENAMES = {"zip": "list_zip", "arrays_overlap": "list_has_any", "codepoint": "un
 UNSUPPORTED = {
     "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "checksum", "approx_set", "merge",
     "empty_approx_set", "cardinality_hll", "word_stem", "parse_data_size",
-    "timezone_hour", "timezone_minute", "array_sort_desc", "classify", "features",
+    "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
     "tdigest_agg", "value_at_quantile", "values_at_quantiles",
     "evaluate_classifier_predictions", "inverse_beta_cdf", "beta_cdf", "inverse_normal_cdf",
@@ -524,7 +524,22 @@ def _strpos(node: exp.StrPosition):
         node.replace(_call(python_functions.RENAMES["strpos_instance"], node.this, node.args["substr"], instance))
 
 
+def _shift(name: str):
+    """Trino's shifts answer the value's type (the macro a BIGINT): kept where the text
+    shows it, an integer literal or a CAST to a narrower integer type."""
+    def rewrite(arguments):
+        call, value = _call(PREFIX + name, *arguments), arguments[0] if arguments else None
+        number = value.this if isinstance(value, exp.Neg) else value
+        if isinstance(number, exp.Literal) and not number.is_string and number.name.isdigit() and \
+                int(number.name) < 2 ** 31:       # Trino's -2147483648 negates a bigint
+            return exp.cast(call, "INTEGER")
+        narrow = (exp.DataType.Type.TINYINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.INT)
+        return exp.cast(call, value.to.copy()) if isinstance(value, exp.Cast) and value.to.this in narrow else call
+    return rewrite
+
+
 _REWRITES = {
+    **{name: _shift(name) for name in ("bitwise_left_shift", "bitwise_right_shift", "bitwise_right_shift_arithmetic")},
     "zip_with": _zip_with,
     "map_filter": _map_entries_with(
         "map_from_entries(list_filter(map_entries(__m), lambda __e: __body))", "map_filter"),

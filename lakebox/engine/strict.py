@@ -242,7 +242,7 @@ def _is_scalar(node, column_types: dict) -> bool:
 
 
 def array_and_binary_operands(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """Trino's `reverse(array)`, `length(varbinary)` (its bytes) and `array || element`
+    """Trino's `reverse(array)`, `length(varbinary)` (its bytes), `length(char(n))` (n) and `array || element`
     (`element || array`), which DuckDB has under other names. Done where the operand's
     type is known; elsewhere DuckDB refuses the call (TYPE_MISMATCH), never answers otherwise."""
     for node in list(tree.find_all(exp.Reverse, exp.Length, exp.DPipe)):
@@ -250,6 +250,10 @@ def array_and_binary_operands(tree: exp.Expression, column_types: dict) -> exp.E
             node.replace(exp.Anonymous(this="list_reverse", expressions=[node.this.copy()]))
         elif isinstance(node, exp.Length) and _is_binary(node.this, column_types):
             node.replace(exp.Anonymous(this="octet_length", expressions=[node.this.copy()]))
+        elif isinstance(node, exp.Length) and _char_length(node.this, column_types):     # padded to its length
+            node.replace(exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=node.this.copy(), expression=exp.Null())),
+                                              true=exp.cast(exp.Literal.number(_char_length(node.this, column_types)),
+                                                            "BIGINT"))]))
         elif isinstance(node, exp.DPipe):
             left, right = node.this, node.expression
             depths = _array_depth(left, column_types), _array_depth(right, column_types)
@@ -260,6 +264,15 @@ def array_and_binary_operands(tree: exp.Expression, column_types: dict) -> exp.E
                     None not in depths and depths[0] + 1 == depths[1]:
                 node.replace(exp.Anonymous(this="list_prepend", expressions=[left.copy(), right.copy()]))
     return tree
+
+
+def _char_length(node, column_types: dict) -> int | None:
+    """n, when `node` is known to be a char(n): a CAST to it or a catalog column of it."""
+    if isinstance(node, (exp.Cast, exp.TryCast)) and node.to.this == exp.DataType.Type.CHAR:
+        params = node.to.expressions
+        return int(params[0].this.name) if params and isinstance(params[0].this, exp.Literal) else 1
+    kind = column_types.get(node.name.lower(), "").lower().replace(" ", "") if isinstance(node, exp.Column) else ""
+    return int(kind[5:-1]) if re.fullmatch(r"char\(\d+\)", kind) else None
 
 
 def _array_depth(node, column_types: dict) -> int | None:

@@ -23,7 +23,7 @@ import zoneinfo
 
 from sqlglot import exp
 
-from lakebox.engine import strict
+from lakebox.engine import functions, strict
 
 # Trino's names of UTC (TimeZoneKey.isUtcZoneId), in lower case, with or without `etc/`.
 _UTC_NAMES = {"utc", "z", "ut", "uct", "ut1", "gmt", "gmt0", "greenwich", "universal", "zulu"}
@@ -186,6 +186,8 @@ _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between, 
 # Calls whose answer depends only on an instant: another zone's, its type, seconds since 1970
 _INSTANT_CALLS = (exp.TimeToUnix, exp.AtTimeZone, exp.Ordered, exp.Group, *_COMPARISONS)
 _INSTANT_NAMES = {"at_timezone", "typeof", "to_unixtime"}
+# Calls that read the offset from UTC of a zoned value's zone at its instant.
+_OFFSET_CALLS = {"timezone_hour", "timezone_minute"}
 
 
 def _consumer(node: exp.Expression) -> str | None:
@@ -211,6 +213,9 @@ def _consumer(node: exp.Expression) -> str | None:
         return "text"
     if isinstance(parent, exp.Anonymous) and parent.name.lower() == "to_iso8601" and len(parent.expressions) == 1:
         return "iso"
+    if isinstance(parent, exp.Anonymous) and parent.name.lower() in _OFFSET_CALLS and \
+            len(parent.expressions) == 1:
+        return "offset"
     if isinstance(parent, exp.Anonymous) and parent.name.lower() in _PATTERN_CALLS and \
             parent.expressions and parent.expressions[0] is node and len(parent.expressions) == 2:
         pattern = parent.expressions[1]
@@ -291,6 +296,14 @@ def _zoned(node: exp.Expression, what: str, zone: exp.Expression, instant: exp.E
             node, reader = reader, reader.parent
         wall = local if local is not None else _local(instant, zone)
         _zoned(reader, what, zone, _derived_instant(reader, zone, instant, wall))
+    elif consumer == "offset":           # Java's division: -03:30 is hour -3, minute -30
+        reader = node.parent
+        while isinstance(reader, exp.Paren):
+            reader = reader.parent
+        minutes = functions.template("CAST(round((epoch(__l) - epoch(timezone('UTC', __i))) / 60) AS BIGINT)",
+                                  l=local if local is not None else _local(instant, zone), i=instant)
+        sql = "CAST(trunc(__m / 60) AS BIGINT)" if reader.name.lower() == "timezone_hour" else "__m % 60"
+        reader.replace(functions.template(sql, m=minutes))
     else:
         reader = node.parent
         while isinstance(reader, exp.Paren):

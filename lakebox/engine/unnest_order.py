@@ -5,9 +5,12 @@ with its decorrelated unnest, the filter pushed below the join: the hash join gi
 elements back last first (4, 3, 2), and `array_agg(x)` over it `[5, 4]`. Trino keeps the
 array's order (Athena's docs show `[4, 5]`). Unnesting in the select list of a subquery
 over t (`FROM (SELECT t.*, unnest(t.a) AS x FROM t) AS t`) is a projection, which keeps
-it; references to `u.x` become `t.x`.
+it; references to `u.x` become `t.x`. So does `WITH ORDINALITY AS u(x, n)`, whose
+positions are unnested beside the elements.
 """
 from sqlglot import exp
+
+from lakebox.engine import functions
 
 
 def unnest_keeps_the_array_order(tree: exp.Expression, column_types: dict) -> exp.Expression:
@@ -31,10 +34,17 @@ def _single_unnest(select: exp.Select, column_types: dict, ctes: set) -> exp.Unn
         return None
     alias = unnest.args.get("alias")
     if join.args.get("on") or join.args.get("using") or join.side or (join.kind or "CROSS").upper() != "CROSS" \
-            or len(unnest.expressions) != 1 or unnest.args.get("offset") or alias is None or \
-            len(alias.columns) != 1 or alias.columns[0].name.lower() in column_types:
+            or len(unnest.expressions) != 1 or alias is None or len(alias.columns) != 1 or \
+            alias.columns[0].name.lower() in column_types or _ordinality(unnest).lower() in column_types or \
+            row_fields(unnest.expressions[0], column_types) == 1:     # a row's one field: the other rule's
         return None
     return unnest
+
+
+def _ordinality(unnest: exp.Unnest) -> str:
+    """The name of the WITH ORDINALITY column, '' without one."""
+    offset = unnest.args.get("offset")
+    return (offset.name if isinstance(offset, exp.Expression) else "ordinality") if offset else ""
 
 
 def _into_select_list(select: exp.Select, unnest: exp.Unnest):
@@ -45,6 +55,9 @@ def _into_select_list(select: exp.Select, unnest: exp.Unnest):
     inner = exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier(relation, quoted=True)),
                        exp.alias_(exp.Anonymous(this="unnest", expressions=[unnest.expressions[0].copy()]),
                                   column, quoted=True)).from_(table.copy())
+    if _ordinality(unnest):      # the positions 1..n, zipped with the elements
+        inner = inner.select(exp.alias_(functions.template(
+            "unnest(range(1, len(__a) + 1))", a=unnest.expressions[0]), _ordinality(unnest), quoted=True))
     select.set("joins", None)
     select.set("from_", exp.From(this=exp.Subquery(this=inner, alias=exp.TableAlias(
         this=exp.to_identifier(relation, quoted=True)))))
