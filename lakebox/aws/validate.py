@@ -5,56 +5,12 @@ input shape's constraints from the botocore model: required members, `min`/`max`
 (length of strings, blobs, lists and maps; value of numbers), `pattern` and `enum`.
 Services do their semantic checks afterwards, in their actions.
 
-The wording is the one AWS's request validator produces, e.g.::
-
-    1 validation error detected: Value 'a' at 'roleSessionName' failed to satisfy
-    constraint: Member must have length greater than or equal to 2
-
-What was checked against real AWS answers quoted in public issues, tests and logs
-(e.g. github.com/a8m/kinesis-producer/pull/18, github.com/awslabs/kinesis-aggregation/
-issues/30, github.com/mhart/kinesalite test/putRecords.js and test/createStream.js,
-whose exact strings were recorded against Kinesis):
-
-* `N validation error(s) detected: ` then the parts joined by `; `; no cap on N.
-* Part: `Value '<v>' at '<path>' failed to satisfy constraint: <constraint>`;
-  a missing required member is `Value null at '<path>' ... Member must not be null`;
-  a member whose shape is `sensitive` prints no value: `Value at '<path>' ...`.
-* A value that breaks several constraints yields one part per broken constraint
-  (each counted), never one combined part.
-* Paths: member names with the first letter lower-cased (`AWSAccountId` ->
-  `aWSAccountId`), joined by `.`; list elements `<list>.<i>.member` (1-based); map
-  values `<map>.<key>.member`.
-* Elements of a list whose element shape has its own constraints (strings, numbers,
-  ...) are reported once, at the list: `Member must satisfy constraint: [<every
-  constraint of the element shape>]`; map keys and values likewise with `Map keys must
-  satisfy constraint: [...]` / `Map value must satisfy constraint: [...]`. The bracket
-  lists every constraint of that shape (not just the broken one) in the order
-  max length, min length, (max value, min value,) pattern, enum.
-* Values print like Java's `toString`: strings as they are; numbers quoted like any
-  value (`Value '0' at 'limit'`); blobs as `java.nio.HeapByteBuffer[pos=0 lim=N
-  cap=N]`; lists `[a, b]`; maps `{k=v, k2=v2}`; structures `Shape(member=value, ...)`
-  (as Firehose prints `Record(data=java.nio.HeapByteBuffer[...])`).
-* Order. AWS's validator keeps a structure's members, a map's entries and a member's
-  broken constraints in Java hash maps/sets, and reports them in those collections'
-  iteration order. That order is reproduced here (`_java_order`): it is what real AWS
-  messages show (SNS `aWSAccountId; label; actionName`, Kinesis `shardCount` before
-  `streamName`, DynamoDB `writeCapacityUnits` before `readCapacityUnits`, Kinesis
-  `pattern` before `min length` but DynamoDB `min length` before `pattern`, EventBridge
-  map keys printed as `{de onde?=..., Quem foi?=..., o que?=...}`), which the model's
-  member order does not. Ties within a bucket follow insertion order, taken as
-  alphabetical for members (Kinesis `shardCount`/`streamName` share one). Messages are
-  collected depth-first: a member's own broken constraints, then the members nested
-  in its value. List elements go in index order.
+The wording (message parts, paths, value printing, the Java hash-map order of members and
+constraints) and the real AWS answers it was checked against are in docs/validation.md.
 
 Speed: the checks are compiled once per operation into closures (cached per operation
 model, sharing per-shape nodes within a service), and a valid request only runs fast
 boolean predicates; the message-building path runs only when something failed.
-
-Java regular expressions in the models are translated to Python `re` (`\\p{..}`
-classes, `\\Q..\\E`, nested classes, `.` excluding line terminators, inline flags);
-they are matched with full-match semantics, as Java's `Matcher.matches()`. A pattern
-that cannot be translated or compiled is skipped, never fatal (in botocore 1.43.11
-only autoscaling-plans' `[\\p{Print}&&[^|:/]]+`, a class intersection).
 
 S3 does not use this wording at all (it answers with its own error codes later), so
 `validate` is a no-op for `s3`.
