@@ -103,7 +103,8 @@ _EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(?P<analyze>ANALYZE\s+)?(?:\((?P<options>[
 # A CREATE TABLE whose AS is followed by a query is Trino's CTAS; Trino's lexer skips the
 # comments and blanks between AS and the query (awswrangler's CTAS puts a user's query,
 # leading comment and all, right after `AS `).
-_QUERY_GAP = r"(?:\s|--[^\n]*(?:\n|$)|/\*.*?\*/)*"
+_COMMENT = r"--[^\n]*(?:\n|$)|/\*.*?\*/"   # a line or a block comment, as Trino's lexer reads them
+_QUERY_GAP = rf"(?:\s|{_COMMENT})*"
 _HIVE_DDL = re.compile(r"^\s*CREATE\s+(?:EXTERNAL\s+)?TABLE\b"
                        rf"(?!.*\bAS\b{_QUERY_GAP}(?:(?:SELECT|WITH|VALUES)\b|\())", re.IGNORECASE | re.DOTALL)
 
@@ -166,7 +167,7 @@ def is_execute(sql: str) -> bool:
 # Comments before a statement: Trino's lexer skips them, and so does Athena's routing;
 # Hive's older parser knows `--` but not `/* */`, and Athena's Hive DDL fails at the
 # `/` (seen with MSCK REPAIR TABLE, DESCRIBE and CREATE EXTERNAL TABLE).
-_LEADING_COMMENTS = re.compile(r"(?:\s*(?:--[^\n]*|/\*.*?\*/))+", re.DOTALL)
+_LEADING_COMMENTS = re.compile(rf"(?:\s*(?:{_COMMENT}))+", re.DOTALL)
 _HIVE_PARSED = {"create_table", "msck", "describe"}
 
 
