@@ -28,6 +28,9 @@ def create_user_defined_function(ctx, params):
     ctx = in_catalog(ctx, params)
     database = database_or_error(ctx, params["DatabaseName"])["Name"]
     function_input = params["FunctionInput"]
+    if not function_input.get("FunctionName"):
+        # The model leaves the member optional; no recorded Glue answer words this refusal.
+        raise InvalidInputException("FunctionInput.FunctionName is required")
     name = fold(function_input["FunctionName"])
     if store.get_object(ctx.state.db, ctx.account, ctx.region, KIND, database, name) is not None:
         raise AlreadyExistsException("Function already exists.")

@@ -75,6 +75,13 @@ def test_user_defined_functions(glue, database):
                     FunctionName="normalize")[0] == "EntityNotFoundException"
 
 
+def test_user_defined_function_without_a_name_is_refused(glue, database):
+    code, _ = error_of(glue.create_user_defined_function, DatabaseName=database,
+                       FunctionInput={"ClassName": "com.example.Normalize", "OwnerType": "USER"})
+    assert code == "InvalidInputException"
+    assert glue.get_user_defined_functions(DatabaseName=database, Pattern="*")["UserDefinedFunctions"] == []
+
+
 def test_connections(glue):
     connection = {"Name": "warehouse", "ConnectionType": "JDBC", "ConnectionProperties": {
         "JDBC_CONNECTION_URL": "jdbc:postgresql://db:5432/dw", "USERNAME": "u", "PASSWORD": "p"}}
