@@ -32,7 +32,7 @@ def add_partitions(ctx, table: dict, partition_inputs: list[dict]) -> list[dict]
     db = ctx.state.db
     errors, docs, seen = [], [], set()
     for partition_input in partition_inputs:
-        values = partition_input["Values"]
+        values = partition_input.get("Values") or []       # optional in the model
         key = store.values_key(values)
         if len(values) != len(table.get("PartitionKeys") or []):
             errors.append(_error(values, "InvalidInputException",
@@ -50,7 +50,7 @@ def add_partitions(ctx, table: dict, partition_inputs: list[dict]) -> list[dict]
 def create_partition(ctx, params):
     ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
-    _check_values(table, params["PartitionInput"]["Values"])
+    _check_values(table, params["PartitionInput"].get("Values") or [])
     errors = add_partitions(ctx, table, [params["PartitionInput"]])
     if errors:
         raise AlreadyExistsException(errors[0]["ErrorDetail"]["ErrorMessage"])
@@ -147,8 +147,9 @@ def get_partitions(ctx, params):
 
 def _replace(ctx, table, values, partition_input):
     current = partition_or_error(ctx, table, values)
-    _check_values(table, partition_input["Values"])
-    new_values = partition_input["Values"]
+    new_values = partition_input.get("Values", values)     # optional: an update keeps the values
+    _check_values(table, new_values)
+    partition_input = dict(partition_input, Values=new_values)
     if new_values != values and store.get_partition(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"],
                                                     table["Name"], new_values) is not None:
         raise AlreadyExistsException("Partition already exists.")

@@ -162,3 +162,19 @@ def test_malformed_input_is_refused_not_a_500(glue, table):
                         NextToken=token)[0] == "InvalidInputException"
         assert error_of(glue.get_table_versions, DatabaseName=database, TableName=name,
                         NextToken=token)[0] == "InvalidInputException"
+
+
+def test_partition_input_without_values(glue, table):
+    """`Values` is optional in the model: a create without it has too few values, an
+    update without it keeps the partition's values (they cannot be changed anyway)."""
+    database, name = table
+    bare = {"StorageDescriptor": {"Location": "s3://bucket/data/bare/"}}
+    assert error_of(glue.create_partition, DatabaseName=database, TableName=name, PartitionInput=bare) == (
+        "InvalidInputException", "The number of partition keys do not match the number of partition values")
+    errors = glue.batch_create_partition(DatabaseName=database, TableName=name,
+                                         PartitionInputList=[bare, partition(("2030", "01"))])["Errors"]
+    assert [e["ErrorDetail"]["ErrorCode"] for e in errors] == ["InvalidInputException"]
+    glue.update_partition(DatabaseName=database, TableName=name, PartitionValueList=["2030", "01"],
+                          PartitionInput=bare)
+    got = glue.get_partition(DatabaseName=database, TableName=name, PartitionValues=["2030", "01"])["Partition"]
+    assert (got["Values"], got["StorageDescriptor"]["Location"]) == (["2030", "01"], "s3://bucket/data/bare/")
