@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass, field
 
 from lakebox.aws.errors import ServiceError
-from lakebox.services.firehose import config, convert, encode, http, prefixes, processing, segments, store
+from lakebox.services.firehose import config, convert, encode, http, iceberg, prefixes, processing, segments, store
 from lakebox.services.s3 import public as s3
 
 MIB = 1024 * 1024
@@ -31,7 +31,7 @@ MAX_KEY_BYTES = 1024                 # S3's limit on a key
 NAME_BYTES = 64 + 1 + 10 + 20 + 36 + 128   # <stream>-<version>-<time>-<uuid><extension>, at most
 UNSERVED_KINDS = {"Redshift": "redshift", "Elasticsearch": "elasticsearch", "Amazonopensearchservice":
                   "AmazonOpenSearchService", "Splunk": "splunk", "AmazonOpenSearchServerless":
-                  "AmazonOpenSearchServerless", "Snowflake": "snowflake", "Iceberg": "iceberg"}
+                  "AmazonOpenSearchServerless", "Snowflake": "snowflake"}
 
 
 @dataclass
@@ -45,6 +45,7 @@ class Delivery:
     last_bytes: int
     objects: list = field(default_factory=list)       # (bucket, key, temp path)
     failed: tuple | None = None        # (code, message) when the destination refused the records
+    iceberg: list | None = None        # Iceberg: (database, table, operation, record) written at commit
     retry_seconds: int = 0             # how long a refused delivery is retried
 
 
@@ -74,6 +75,12 @@ def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
         return delivery
     if destination["kind"] == "HttpEndpoint":
         return _to_http_endpoint(writer, delivery, destination, records, now_ms, env)
+    if destination["kind"] == "Iceberg":
+        processed, failures = processing.process([_copy(r) for r in records],
+                                                 processing.processors_of(destination["config"]), env)
+        delivery.iceberg = iceberg.route(processed, destination["config"], failures)
+        writer.errors(failures, now_ms)
+        return delivery
     if destination["kind"] == "ExtendedS3" and s3_config.get("S3BackupMode") == "Enabled":
         writer.backup(records)
     processed, failures = processing.process([_copy(r) for r in records],
@@ -356,6 +363,12 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
         since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
         if now_ms - since < delivery.retry_seconds * 1000:
             return _retry_later(state, stream, delivery, now_ms, f"{delivery.failed[0]}: {delivery.failed[1]}")
+    if delivery.iceberg:        # the tables' catalog is read, and their snapshots committed, here on the loop
+        destination = json.loads(stream["destination"])
+        failures = iceberg.deliver(state, stream, destination["config"], delivery.iceberg)
+        delivery.iceberg = None
+        if failures:
+            _Writer(state.blobs, stream, destination, delivery, None).errors(failures, now_ms)
     with state.db.transaction():
         for bucket, key, path, encrypted in delivery.objects:
             s3.put_file(state, bucket, key, path, request=encrypted)

@@ -61,25 +61,11 @@ def schema_table(client, bucket, database):
         "Name": "payments_schema", "StorageDescriptor": {"Columns": COLUMNS, "Location": f"s3://{bucket}/schema/"}})
 
 
-@pytest.fixture
-def streams(client):
-    firehose, made = client("firehose"), []
-
-    def make(config):
-        name = f"pay-{uuid.uuid4().hex[:10]}"
-        firehose.create_delivery_stream(DeliveryStreamName=name, ExtendedS3DestinationConfiguration=config)
-        made.append(name)
-        wait_for(lambda: firehose.describe_delivery_stream(DeliveryStreamName=name)[
-            "DeliveryStreamDescription"]["DeliveryStreamStatus"] == "ACTIVE")
-        return name
-    yield make
-    for name in made:
-        firehose.delete_delivery_stream(DeliveryStreamName=name)
-
-
-def test_six_codecs_read_back_exactly_and_queried(client, clock, bucket, database, schema_table, streams):
+def test_six_codecs_read_back_exactly_and_queried(client, clock, bucket, database, schema_table,
+                                                  delivery_streams):
     firehose, s3, athena = client("firehose"), client("s3"), client("athena")
-    made = {(serializer, compression): streams(destination(bucket, database, serializer, compression))
+    made = {(serializer, compression): delivery_streams(
+        "pay", ExtendedS3DestinationConfiguration=destination(bucket, database, serializer, compression))
             for serializer, compression, _ in CODECS}
     stored = firehose.describe_delivery_stream(DeliveryStreamName=made["ParquetSerDe", "GZIP"])[
         "DeliveryStreamDescription"]["Destinations"][0]["ExtendedS3DestinationDescription"]
