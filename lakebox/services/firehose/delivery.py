@@ -312,14 +312,16 @@ class _Writer:
         self._object(self.config, prefix, oldest, b"".join(r.data for r in records),
                      config.EXTENSIONS[self.config.get("CompressionFormat", "UNCOMPRESSED")])
 
-    def errors(self, failures, now_ms):
+    def errors(self, failures, now_ms, error_prefix: str | None = None):
+        """Error records by their error output type, under `error_prefix` when given,
+        else the S3 settings' ErrorOutputPrefix."""
+        error_prefix = error_prefix or self.config.get("ErrorOutputPrefix")
         by_type = {}
         for failure in failures:
             by_type.setdefault(failure.error_type, []).append(failure)
         for error_type, group in by_type.items():
             oldest = min(f.record.arrival_ms for f in group)
-            prefix = prefixes.error_prefix(self.config.get("Prefix"), self.config.get("ErrorOutputPrefix"), oldest,
-                                           self.zone, error_type)
+            prefix = prefixes.error_prefix(self.config.get("Prefix"), error_prefix, oldest, self.zone, error_type)
             body = b"".join(json.dumps(_error_document(f, now_ms)).encode() + b"\n" for f in group)
             self._object(self.config, prefix, oldest, body, "", "UNCOMPRESSED")
 
@@ -363,19 +365,26 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
         since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
         if now_ms - since < delivery.retry_seconds * 1000:
             return _retry_later(state, stream, delivery, now_ms, f"{delivery.failed[0]}: {delivery.failed[1]}")
-    if delivery.iceberg:        # the tables' catalog is read, and their snapshots committed, here on the loop
-        destination = json.loads(stream["destination"])
-        failures = iceberg.deliver(state, stream, destination["config"], delivery.iceberg)
-        delivery.iceberg = None
-        if failures:
-            _Writer(state.blobs, stream, destination, delivery, None).errors(failures, now_ms)
     with state.db.transaction():
+        if delivery.iceberg:    # the tables' snapshots commit with the records' leaving the buffer
+            _to_iceberg(state, stream, delivery, now_ms)
         for bucket, key, path, encrypted in delivery.objects:
             s3.put_file(state, bucket, key, path, request=encrypted)
         store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes)
         store.set_failure(state.db, delivery.uid, None)
     segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
     return True
+
+
+def _to_iceberg(state, stream, delivery, now_ms: int):
+    """Write the routed records into their Iceberg tables; those that could not be go to
+    the error output (under their table's S3ErrorOutputPrefix when it has one)."""
+    destination = json.loads(stream["destination"])
+    failed = iceberg.deliver(state, stream, destination["config"], delivery.iceberg)
+    delivery.iceberg = None
+    writer = _Writer(state.blobs, stream, destination, delivery, None)
+    for error_prefix, failures in failed.items():
+        writer.errors(failures, now_ms, error_prefix)
 
 
 def _s3_refusal(state, delivery) -> str | None:

@@ -45,18 +45,14 @@ def route(records, settings: dict, failures: list) -> list[tuple]:
                     "destinationTableName with a MetadataExtraction query, or configure a single table."))
                 continue
             database, table = tables[0]["DestinationDatabaseName"], tables[0]["DestinationTableName"]
-        operation = "insert" if settings.get("AppendOnly") else (found["operation"] or "insert").lower()
-        if operation not in OPERATIONS:
-            failures.append(processing.Failure(record, ERROR_TYPE, "Iceberg.InvalidOperation",
-                                               f"The operation {found['operation']} is not one of insert, update, "
-                                               f"delete."))
-            continue
+        operation = "insert" if settings.get("AppendOnly") else (found["operation"] or "insert")
         routed.append((database, table, operation, record))
     return routed
 
 
-def deliver(state, stream, settings: dict, routed: list) -> list:
-    """Write the routed records to their tables; the failures of those that could not be."""
+def deliver(state, stream, settings: dict, routed: list) -> dict:
+    """Write the routed records to their tables; the failures of those that could not be,
+    by the error prefix of their table (its S3ErrorOutputPrefix, else None)."""
     account, region = stream["account"], stream["region"]
     catalog_arn = (settings.get("CatalogConfiguration") or {}).get("CatalogARN") or ""
     parts = catalog_arn.split(":")
@@ -68,11 +64,13 @@ def deliver(state, stream, settings: dict, routed: list) -> list:
     groups = {}
     for database, table, operation, record in routed:
         groups.setdefault((database, table), []).append((operation, record))
-    failures = []
+    failed = {}
     for (database, name), items in groups.items():
-        keys = (configured.get((database, name)) or {}).get("UniqueKeys") or []
-        failures += _to_table(ctx, database, name, keys, items)
-    return failures
+        table_settings = configured.get((database, name)) or {}
+        failures = _to_table(ctx, database, name, table_settings.get("UniqueKeys") or [], items)
+        if failures:
+            failed.setdefault(table_settings.get("S3ErrorOutputPrefix") or None, []).extend(failures)
+    return failed
 
 
 def _failed(items, code: str, message: str) -> list:
@@ -80,6 +78,14 @@ def _failed(items, code: str, message: str) -> list:
 
 
 def _to_table(ctx, database: str, name: str, keys: list[str], items: list) -> list:
+    failures = [processing.Failure(record, ERROR_TYPE, "Iceberg.InvalidOperation",
+                                   f"The operation {operation} is not one of insert, update, delete.")
+                for operation, record in items if str(operation).lower() not in OPERATIONS]
+    items = [(str(operation).lower(), record) for operation, record in items if str(operation).lower() in OPERATIONS]
+    return failures + (_write(ctx, database, name, keys, items) if items else [])
+
+
+def _write(ctx, database: str, name: str, keys: list[str], items: list) -> list:
     try:
         table = glue.get_table(ctx, database, name)
     except glue.errors.EntityNotFoundException:

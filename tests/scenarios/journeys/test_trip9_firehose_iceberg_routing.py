@@ -4,7 +4,8 @@ tables: a JQ-1.6 MetadataExtraction query reads the table from the event's neste
 the players table its UniqueKeys (player_id) so that profile updates replace rows, while
 match results are only ever inserted. A record whose operation is not insert, update or
 delete, and an update to the matches table (which has no UniqueKeys), go to the S3 error
-output under the stream's ErrorOutputPrefix. The data scientist reads both tables with
+output: under the players table's S3ErrorOutputPrefix for its records, else the stream's
+ErrorOutputPrefix. The data scientist reads both tables with
 pyiceberg through the Glue catalog, and the BI analyst with Athena; the answers agree."""
 import base64
 import json
@@ -40,7 +41,8 @@ def test_two_tables_from_one_stream(lakebox_server, client, clock, bucket, datab
     name = delivery_streams("game", IcebergDestinationConfiguration={
         "RoleARN": ROLE, "CatalogConfiguration": {"CatalogARN": f"arn:aws:glue:{REGION}:000000000000:catalog"},
         "DestinationTableConfigurationList": [
-            {"DestinationDatabaseName": database, "DestinationTableName": "players", "UniqueKeys": ["player_id"]},
+            {"DestinationDatabaseName": database, "DestinationTableName": "players", "UniqueKeys": ["player_id"],
+             "S3ErrorOutputPrefix": "game-errors/players/"},
             {"DestinationDatabaseName": database, "DestinationTableName": "matches"}],
         "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60},
         "ProcessingConfiguration": {"Enabled": True, "Processors": [{"Type": "MetadataExtraction", "Parameters": [
@@ -66,8 +68,13 @@ def test_two_tables_from_one_stream(lakebox_server, client, clock, bucket, datab
         ["5", "510", "2024-06-01 12:04:00.000000"]]
 
     failed = wait_for(lambda: keys_under(s3, bucket, "game-errors/"))
-    documents = [json.loads(line) for k in failed for line in s3.get_object(Bucket=bucket, Key=k)["Body"].read().splitlines()]
-    assert sorted(json.loads(base64.b64decode(d["rawData"]))["op"] for d in documents) == ["update", "upsert"]
+    refused = {}
+    for key in failed:
+        for line in s3.get_object(Bucket=bucket, Key=key)["Body"].read().splitlines():
+            refused[json.loads(base64.b64decode(json.loads(line)["rawData"]))["op"]] = key
+    assert sorted(refused) == ["update", "upsert"]
+    assert refused["upsert"].startswith("game-errors/players/")        # the players table's own error prefix
+    assert not refused["update"].startswith("game-errors/players/")
 
     from pyiceberg.catalog.glue import GlueCatalog
     catalog = GlueCatalog("glue", **{"glue.endpoint": lakebox_server.endpoint, "s3.endpoint": lakebox_server.endpoint,
