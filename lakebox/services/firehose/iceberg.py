@@ -5,7 +5,8 @@ Iceberg tables in the Glue Data Catalog, written as Athena writes them (through 
 Routing, as the guide's "Route incoming records" pages say: with a single table in
 DestinationTableConfigurationList every record is inserted into it; a MetadataExtraction
 query (JQ-1.6) giving `destinationDatabaseName`, `destinationTableName` and `operation`
-(`insert`, `update`, `delete`) routes each record, and wins over the list. `update` and
+(`insert`, `update`, `delete`), or a Lambda processor's `metadata.otfMetadata` with the
+same names, routes each record, and wins over the list. `update` and
 `delete` find the rows to replace or remove by the table's UniqueKeys; with `AppendOnly`
 every record is inserted. Columns are matched by name, case-insensitively; a timestamp
 given as a number is epoch microseconds ("For Timestamp data types, you must always send
@@ -35,7 +36,8 @@ def route(records, settings: dict, failures: list) -> list[tuple]:
     tables = settings.get("DestinationTableConfigurationList") or []
     routed = []
     for record in records:
-        found = {name: record.keys.get(("partitionKeyFromQuery", name)) for name in ROUTE_KEYS}
+        found = {name: record.keys.get(("otfMetadata", name)) or record.keys.get(("partitionKeyFromQuery", name))
+                 for name in ROUTE_KEYS}
         database, table = found["destinationDatabaseName"], found["destinationTableName"]
         if database is None or table is None:
             if len(tables) != 1:
