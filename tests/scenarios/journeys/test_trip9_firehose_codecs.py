@@ -3,7 +3,7 @@ gives the schema, and six DirectPut delivery streams convert the same JSON payme
 Parquet with UNCOMPRESSED, GZIP and SNAPPY (OpenX JSON SerDe) and ORC with NONE, ZLIB and
 SNAPPY (Hive JSON SerDe with `millis` and a pattern of its own in TimestampFormats), each
 under its own prefix. The files are read back with pyarrow: the codec each column chunk or
-file names, the exact values and types; then Athena's CREATE EXTERNAL TABLE over one
+file names, the exact values and types (Parquet timestamps are Hive's INT96); then Athena's CREATE EXTERNAL TABLE over one
 prefix of each format answers the same totals. Buffers under the 64 MiB conversion needs,
 a GZIP CompressionFormat and a serializer left out are refused as Firehose refuses them."""
 import datetime
@@ -88,6 +88,8 @@ def test_six_codecs_read_back_exactly_and_queried(client, clock, bucket, databas
         if serializer == "ParquetSerDe":
             metadata = pq.ParquetFile(body).metadata
             assert {metadata.row_group(0).column(i).compression for i in range(metadata.num_columns)} == {codec}
+            # Hive's Parquet writer keeps timestamps as INT96
+            assert metadata.schema.column(4).physical_type == "INT96"
             table = pq.read_table(body)
         else:
             assert orc.ORCFile(body).compression == codec
@@ -95,6 +97,7 @@ def test_six_codecs_read_back_exactly_and_queried(client, clock, bucket, databas
         assert table.column_names == [c["Name"] for c in COLUMNS]
         assert str(table.schema.field("amount").type) == "decimal128(12, 2)"
         assert str(table.schema.field("attempts").type) == "int32"
+        assert str(table.schema.field("paid_at").type) == "timestamp[ns]"
         rows = sorted(table.to_pylist(), key=lambda row: row["payment_id"])
         assert [row["amount"] for row in rows] == expected_amounts
         assert [row["captured"] for row in rows] == [n % 4 != 0 for n in range(40)]
