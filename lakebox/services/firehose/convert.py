@@ -304,6 +304,17 @@ def write(table: pa.Table, serializer: dict, path: str):
                        data_page_version="2.0" if settings.get("WriterVersion") == "V2" else "1.0")
         return
     settings = serializer.get("OrcSerDe") or {}
+    optional = {}
+    if "DictionaryKeyThreshold" in settings:
+        optional["dictionary_key_size_threshold"] = settings["DictionaryKeyThreshold"]
+    if "PaddingTolerance" in settings:
+        optional["padding_tolerance"] = settings["PaddingTolerance"]
+    names = [name.lower() for name in table.column_names]
+    blooms = [names.index(c.lower()) for c in settings.get("BloomFilterColumns") or [] if c.lower() in names]
+    if blooms:
+        optional["bloom_filter_columns"] = blooms
+        optional["bloom_filter_fpp"] = settings.get("BloomFilterFalsePositiveProbability", 0.05)
     pa_orc.write_table(table, path, compression=ORC_COMPRESSION[settings.get("Compression", "SNAPPY")],
+                       file_version="0.11" if settings.get("FormatVersion") == "V0_11" else "0.12",
                        stripe_size=settings.get("StripeSizeBytes", 64 * 1024 * 1024),
-                       row_index_stride=settings.get("RowIndexStride", 10_000))
+                       row_index_stride=settings.get("RowIndexStride", 10_000), **optional)

@@ -1,7 +1,8 @@
 """An analytics engineer chooses the columnar codec of a payments feed: one Glue table
 gives the schema, and six DirectPut delivery streams convert the same JSON payments,
 Parquet with UNCOMPRESSED, GZIP and SNAPPY (OpenX JSON SerDe) and ORC with NONE, ZLIB and
-SNAPPY (Hive JSON SerDe with `millis` and a pattern of its own in TimestampFormats), each
+SNAPPY (Hive JSON SerDe with `millis` and a pattern of its own in TimestampFormats; the
+ZLIB one in ORC's format version 0.11 with a bloom filter), each
 under its own prefix. The files are read back with pyarrow: the codec each column chunk or
 file names, the exact values and types (Parquet timestamps are Hive's INT96); then Athena's CREATE EXTERNAL TABLE over one
 prefix of each format answers the same totals. Buffers under the 64 MiB conversion needs,
@@ -51,7 +52,8 @@ def destination(bucket, database, serializer, compression, **changes):
         "DataFormatConversionConfiguration": {
             "SchemaConfiguration": {"RoleARN": ROLE, "DatabaseName": database, "TableName": "payments_schema"},
             "InputFormatConfiguration": {"Deserializer": deserializer},
-            "OutputFormatConfiguration": {"Serializer": {serializer: {"Compression": compression}}}}}
+            "OutputFormatConfiguration": {"Serializer": {serializer: {"Compression": compression, **(
+                {"FormatVersion": "V0_11", "BloomFilterColumns": ["payment_id"]} if compression == "ZLIB" else {})}}}}}
     return {**config, **changes}
 
 
@@ -93,6 +95,7 @@ def test_six_codecs_read_back_exactly_and_queried(client, clock, bucket, databas
             table = pq.read_table(body)
         else:
             assert orc.ORCFile(body).compression == codec
+            assert orc.ORCFile(body).file_version == ("0.11" if compression == "ZLIB" else "0.12")
             table = orc.read_table(body)
         assert table.column_names == [c["Name"] for c in COLUMNS]
         assert str(table.schema.field("amount").type) == "decimal128(12, 2)"
