@@ -1,7 +1,8 @@
 """What other services may use of Athena's Iceberg writer: the first metadata file of
-an empty Iceberg table (Glue's CreateTable with `OpenTableFormatInput`)."""
+an empty Iceberg table (Glue's CreateTable with `OpenTableFormatInput`), and rows a
+streaming writer (Firehose's Iceberg destination) inserts, updates and deletes."""
 from lakebox.engine import EngineError
-from lakebox.services.athena import iceberg
+from lakebox.services.athena import iceberg, iceberg_stream
 
 
 class IcebergInputError(ValueError):
@@ -19,3 +20,19 @@ def create_iceberg_metadata(ctx, location: str, columns: list[tuple[str, str]], 
     except EngineError as error:
         raise IcebergInputError(error.message) from None
     return metadata_location, iceberg.glue_columns(document)
+
+
+def write_iceberg_rows(ctx, database: str, name: str, rows, keys: list[str], removed: set):
+    """A streaming writer's change to an Iceberg table (Firehose's Iceberg destination):
+    the rows whose `keys` values (tuples of `iceberg_key`s) are in `removed` deleted, then
+    `rows` (an Arrow table of the table's columns) appended, as one snapshot. Raises
+    IcebergInputError when the table is not an Iceberg table or cannot be written."""
+    try:
+        iceberg_stream.apply(ctx, database, name, rows, keys, removed)
+    except EngineError as error:
+        raise IcebergInputError(error.message) from None
+
+
+def iceberg_key(value):
+    """A unique key's value as `write_iceberg_rows` compares them."""
+    return iceberg_stream.key_value(value)

@@ -219,7 +219,8 @@ def check(kind: str, config: dict):
         raise InvalidArgumentException(f"BufferingHints.SizeInMBs must be at least {DYNAMIC_PARTITIONING_BUFFER_MIN_MB} "
                                        f"when Dynamic Partitioning is enabled.")
     _check_conversion(config)
-    check_processing(config.get("ProcessingConfiguration"), partitioned)
+    # an Iceberg destination's MetadataExtraction query routes records to tables
+    check_processing(config.get("ProcessingConfiguration"), partitioned or kind == "Iceberg")
 
 
 def _check_conversion(config: dict):

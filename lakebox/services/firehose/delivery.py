@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass, field
 
 from lakebox.aws.errors import ServiceError
-from lakebox.services.firehose import config, convert, encode, http, prefixes, processing, segments, store
+from lakebox.services.firehose import config, convert, encode, http, iceberg, prefixes, processing, segments, store
 from lakebox.services.s3 import public as s3
 
 MIB = 1024 * 1024
@@ -31,7 +31,7 @@ MAX_KEY_BYTES = 1024                 # S3's limit on a key
 NAME_BYTES = 64 + 1 + 10 + 20 + 36 + 128   # <stream>-<version>-<time>-<uuid><extension>, at most
 UNSERVED_KINDS = {"Redshift": "redshift", "Elasticsearch": "elasticsearch", "Amazonopensearchservice":
                   "AmazonOpenSearchService", "Splunk": "splunk", "AmazonOpenSearchServerless":
-                  "AmazonOpenSearchServerless", "Snowflake": "snowflake", "Iceberg": "iceberg"}
+                  "AmazonOpenSearchServerless", "Snowflake": "snowflake"}
 
 
 @dataclass
@@ -45,6 +45,7 @@ class Delivery:
     last_bytes: int
     objects: list = field(default_factory=list)       # (bucket, key, temp path)
     failed: tuple | None = None        # (code, message) when the destination refused the records
+    iceberg: list | None = None        # Iceberg: (database, table, operation, record) written at commit
     retry_seconds: int = 0             # how long a refused delivery is retried
 
 
@@ -74,6 +75,12 @@ def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
         return delivery
     if destination["kind"] == "HttpEndpoint":
         return _to_http_endpoint(writer, delivery, destination, records, now_ms, env)
+    if destination["kind"] == "Iceberg":
+        processed, failures = processing.process([_copy(r) for r in records],
+                                                 processing.processors_of(destination["config"]), env)
+        delivery.iceberg = iceberg.route(processed, destination["config"], failures)
+        writer.errors(failures, now_ms)
+        return delivery
     if destination["kind"] == "ExtendedS3" and s3_config.get("S3BackupMode") == "Enabled":
         writer.backup(records)
     processed, failures = processing.process([_copy(r) for r in records],
@@ -305,14 +312,16 @@ class _Writer:
         self._object(self.config, prefix, oldest, b"".join(r.data for r in records),
                      config.EXTENSIONS[self.config.get("CompressionFormat", "UNCOMPRESSED")])
 
-    def errors(self, failures, now_ms):
+    def errors(self, failures, now_ms, error_prefix: str | None = None):
+        """Error records by their error output type, under `error_prefix` when given,
+        else the S3 settings' ErrorOutputPrefix."""
+        error_prefix = error_prefix or self.config.get("ErrorOutputPrefix")
         by_type = {}
         for failure in failures:
             by_type.setdefault(failure.error_type, []).append(failure)
         for error_type, group in by_type.items():
             oldest = min(f.record.arrival_ms for f in group)
-            prefix = prefixes.error_prefix(self.config.get("Prefix"), self.config.get("ErrorOutputPrefix"), oldest,
-                                           self.zone, error_type)
+            prefix = prefixes.error_prefix(self.config.get("Prefix"), error_prefix, oldest, self.zone, error_type)
             body = b"".join(json.dumps(_error_document(f, now_ms)).encode() + b"\n" for f in group)
             self._object(self.config, prefix, oldest, body, "", "UNCOMPRESSED")
 
@@ -357,12 +366,25 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
         if now_ms - since < delivery.retry_seconds * 1000:
             return _retry_later(state, stream, delivery, now_ms, f"{delivery.failed[0]}: {delivery.failed[1]}")
     with state.db.transaction():
+        if delivery.iceberg:    # the tables' snapshots commit with the records' leaving the buffer
+            _to_iceberg(state, stream, delivery, now_ms)
         for bucket, key, path, encrypted in delivery.objects:
             s3.put_file(state, bucket, key, path, request=encrypted)
         store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes)
         store.set_failure(state.db, delivery.uid, None)
     segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
     return True
+
+
+def _to_iceberg(state, stream, delivery, now_ms: int):
+    """Write the routed records into their Iceberg tables; those that could not be go to
+    the error output (under their table's S3ErrorOutputPrefix when it has one)."""
+    destination = json.loads(stream["destination"])
+    failed = iceberg.deliver(state, stream, destination["config"], delivery.iceberg)
+    delivery.iceberg = None
+    writer = _Writer(state.blobs, stream, destination, delivery, None)
+    for error_prefix, failures in failed.items():
+        writer.errors(failures, now_ms, error_prefix)
 
 
 def _s3_refusal(state, delivery) -> str | None:

@@ -15,7 +15,8 @@ function (https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.ht
   hints were met: the flush job waits for both (`buffer.due_ms`);
 - the answer is {"records": [{"recordId", "result": "Ok" | "Dropped" | "ProcessingFailed",
   "data" (base64), "metadata": {"partitionKeys": {...}}}]}: Ok records go on with the
-  new data (and their partition keys, for `!{partitionKeyFromLambda:...}`), Dropped ones
+  new data (and their partition keys, for `!{partitionKeyFromLambda:...}`, or an Iceberg
+  destination's routing in "otfMetadata"), Dropped ones
   are gone, ProcessingFailed ones go to error output;
 - a handler that raises, or answers without a record it was given, is called again up to
   `NumberOfRetries` (default 3) more times, then the batch goes to error output.
@@ -160,6 +161,10 @@ def _results(answer, ids, arn, attempt, failures):
         keys = dict(record.keys)
         for key, value in ((item.get("metadata") or {}).get("partitionKeys") or {}).items():
             keys[("partitionKeyFromLambda", key)] = str(value)
+        # an Iceberg destination's routing ("otfMetadata": destinationDatabaseName,
+        # destinationTableName, operation; the guide's Iceberg routing page)
+        for key, value in ((item.get("metadata") or {}).get("otfMetadata") or {}).items():
+            keys[("otfMetadata", key)] = str(value)
         out.append(record.derived(base64.b64decode(item.get("data") or ""), keys))
     return out
 

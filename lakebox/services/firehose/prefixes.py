@@ -43,7 +43,9 @@ def check_prefixes(prefix: str | None, error_prefix: str | None, dynamic_partiti
             raise PrefixError(f"The {namespace} namespace is not allowed in ErrorOutputPrefix.")
     keys = [n for n, _ in used if n.startswith("partitionKeyFrom")]
     if keys and not dynamic_partitioning:
-        raise PrefixError("Dynamic Partitioning Namespaces can only be used when Dynamic Partitioning is enabled.")
+        # AWS's words, as a user met them (hashicorp/terraform-provider-aws#29092)
+        raise PrefixError("Dynamic Partitioning Namespaces can only be part of a prefix expression when Dynamic "
+                          "Partitioning is enabled.")
     if dynamic_partitioning and not keys:
         raise PrefixError("When dynamic partitioning is enabled, the Prefix must contain at least one "
                           "!{partitionKeyFromQuery:...} or !{partitionKeyFromLambda:...} expression.")

@@ -72,6 +72,10 @@ def delete_delivery_stream(ctx, params):
 def describe_delivery_stream(ctx, params):
     stream = lookup.stream_named(ctx, params["DeliveryStreamName"])
     failure = store.loads(stream["failure"])
+    destinations = [config.description(lookup.destination(stream))]
+    start = params.get("ExclusiveStartDestinationId")
+    if start is not None:       # the destinations after that one (a stream has one)
+        destinations = [d for d in destinations if d["DestinationId"] > start]
     description = {
         "DeliveryStreamName": stream["name"], "DeliveryStreamARN": lookup.arn_of(stream),
         "DeliveryStreamStatus": lookup.status_of(stream, lookup.now_ms(ctx)),
@@ -79,7 +83,7 @@ def describe_delivery_stream(ctx, params):
         "CreateTimestamp": _time(stream["created_ms"]),
         "DeliveryStreamEncryptionConfiguration": encryption.described(ctx.state, stream),
         "Source": lookup.source(stream) or None,
-        "Destinations": [config.description(lookup.destination(stream))],
+        "Destinations": destinations,
         "HasMoreDestinations": False,
         "FailureDescription": failure,
     }

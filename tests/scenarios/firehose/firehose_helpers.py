@@ -110,3 +110,16 @@ def catalog_table(glue, table, columns, prefix="db"):
     finally:
         glue.delete_table(DatabaseName=database, Name=table)
         glue.delete_database(Name=database)
+
+
+@contextlib.contextmanager
+def functions_server(tmp_path, handlers: dict):
+    """A server of its own whose Lambda processors run `handlers` ({function name: the
+    source of its module}) from a functions directory under `tmp_path`."""
+    from lakebox.testing import LakeboxServer
+    functions = tmp_path / "functions"
+    functions.mkdir()
+    for name, source in handlers.items():
+        (functions / f"{name}.py").write_text(source)
+    with LakeboxServer(env={"LAKEBOX_FUNCTIONS": str(functions)}) as running:
+        yield running

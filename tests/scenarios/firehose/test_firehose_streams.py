@@ -38,6 +38,19 @@ def test_create_describe_list_delete(firehose, make_stream, bucket):
     assert (code, message) == ("ResourceNotFoundException", f"Firehose {name} under account {ACCOUNT} not found.")
 
 
+def test_describe_pages_destinations_after_the_exclusive_start(firehose, make_stream):
+    """ExclusiveStartDestinationId names the destination the page starts after (a stream
+    has one: after it, none)."""
+    name = make_stream()
+    first = firehose.describe_delivery_stream(DeliveryStreamName=name, Limit=1)["DeliveryStreamDescription"]
+    assert [d["DestinationId"] for d in first["Destinations"]] == ["destinationId-000000000001"]
+    assert first["HasMoreDestinations"] is False
+    after = firehose.describe_delivery_stream(DeliveryStreamName=name, Limit=1,
+                                              ExclusiveStartDestinationId="destinationId-000000000001")
+    assert after["DeliveryStreamDescription"]["Destinations"] == []
+    assert after["DeliveryStreamDescription"]["HasMoreDestinations"] is False
+
+
 def test_duplicate_name_is_in_use(firehose, make_stream, bucket):
     name = make_stream()
     code, _ = error_of(firehose.create_delivery_stream, DeliveryStreamName=name,

@@ -7,7 +7,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from trip_helpers import KEY, REGION, SECRET, active_stream
+from trip_helpers import KEY, REGION, SECRET, active_stream, wait_for
 
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 WRANGLER_ENDPOINTS = ("s3_endpoint_url", "glue_endpoint_url", "athena_endpoint_url",
@@ -101,3 +101,21 @@ def table_name(client):
         ddb.delete_table(TableName=name)
     except ddb.exceptions.ResourceNotFoundException:
         pass
+
+
+@pytest.fixture
+def delivery_streams(client):
+    """delivery_streams(prefix, **CreateDeliveryStream arguments) -> the name of a new
+    ACTIVE Firehose delivery stream, deleted afterwards."""
+    firehose, made = client("firehose"), []
+
+    def make(prefix, **arguments):
+        name = f"{prefix}-{uuid.uuid4().hex[:10]}"
+        firehose.create_delivery_stream(DeliveryStreamName=name, **arguments)
+        made.append(name)
+        wait_for(lambda: firehose.describe_delivery_stream(DeliveryStreamName=name)[
+            "DeliveryStreamDescription"]["DeliveryStreamStatus"] == "ACTIVE")
+        return name
+    yield make
+    for name in made:
+        firehose.delete_delivery_stream(DeliveryStreamName=name)
