@@ -150,8 +150,8 @@ def update_table(ctx, params):
         raise ValidationException("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                                   "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
     lookup.require_active(ctx, table)
-    _check_alone(params, changes)
     _check_index_actions(params.get("GlobalSecondaryIndexUpdates", []))
+    _check_alone(table, params, changes)
     if "OnDemandThroughput" in params:
         table_rules.check_on_demand_range(params["OnDemandThroughput"], clearing=True)
     if "DeletionProtectionEnabled" in params:
@@ -176,16 +176,26 @@ def update_table(ctx, params):
 
 # What UpdateTable must ask alone, in DynamoDB's words (recorded replies).
 _ALONE = (("DeletionProtectionEnabled", "DeletionProtection modification must be the only operation in the request"),
-          ("TableClass", "TableClass modification must be the only operation in the request"))
+          ("TableClass", "TableClass modification must be the only operation in the request"),
+          ("SSESpecification", "Server-Side Encryption modification must be the only operation in the request"))
 PROTECTION_COOLDOWN_MS = 15_000
 
 
-def _check_alone(params, changes):
+def _check_alone(table, params, changes):
     for member, message in _ALONE:
         if member in params and len(changes) > 1:
             raise invalid(message)
     if "OnDemandThroughput" in params and set(changes) - {"OnDemandThroughput", "BillingMode"}:
         raise invalid("OnDemandThroughput can only be combined with BillingMode in an UpdateTable request")
+    indexes = {i["IndexName"] for i in table.spec.get("GlobalSecondaryIndexes", [])}
+    index_change = any("Create" in u or u.get("Delete", {}).get("IndexName") in indexes
+                       for u in params.get("GlobalSecondaryIndexUpdates", []))    # a missing index: not found
+    if "ProvisionedThroughput" in params and "StreamSpecification" in params:
+        raise invalid("You cannot modify stream status while updating table IOPS")
+    if "ProvisionedThroughput" in params and index_change:
+        raise invalid("You cannot create or delete index while updating table IOPS")
+    if "StreamSpecification" in params and index_change:
+        raise invalid("You cannot create or delete index while changing stream status")
 
 
 def _check_protection_cooldown(ctx, table):
