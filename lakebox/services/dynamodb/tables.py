@@ -147,8 +147,9 @@ def update_table(ctx, params):
                            "SSESpecification", "ReplicaUpdates", "TableClass", "DeletionProtectionEnabled",
                            "OnDemandThroughput", "WarmThroughput") if m in params]
     if not changes:
-        raise ValidationException("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-                                  "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+        # DynamoDB's live wording; a member the request already has is left out of it (recorded replies).
+        members = [m for m in _MEMBERS if m not in params]
+        raise ValidationException(f"At least one of {', '.join(members[:-1])} or {members[-1]} is required")
     lookup.require_active(ctx, table)
     _check_index_actions(params.get("GlobalSecondaryIndexUpdates", []))
     _check_alone(table, params, changes)
@@ -174,10 +175,13 @@ def update_table(ctx, params):
     return {"TableDescription": answer}
 
 
+_MEMBERS = ("ProvisionedThroughput", "BillingMode", "UpdateStreamEnabled", "GlobalSecondaryIndexUpdates",
+            "SSESpecification", "ReplicaUpdates", "MultiAccountReplicaReady", "ReplicaTransitRoleArn",
+            "MultiRegionConsistency", "DeletionProtectionEnabled", "OnDemandThroughput", "WarmThroughput", "TableClass")
 # What UpdateTable must ask alone, in DynamoDB's words (recorded replies).
-_ALONE = (("DeletionProtectionEnabled", "DeletionProtection modification must be the only operation in the request"),
-          ("TableClass", "TableClass modification must be the only operation in the request"),
-          ("SSESpecification", "Server-Side Encryption modification must be the only operation in the request"))
+_ALONE = (("SSESpecification", "Server-Side Encryption modification must be the only operation in the request"),
+          ("DeletionProtectionEnabled", "DeletionProtection modification must be the only operation in the request"),
+          ("TableClass", "TableClass modification must be the only operation in the request"))
 PROTECTION_COOLDOWN_MS = 15_000
 
 
