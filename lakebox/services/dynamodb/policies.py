@@ -12,11 +12,12 @@ from datetime import datetime, timezone
 from lakebox.kit import policies
 from lakebox.services.dynamodb import access, lookup, store
 from lakebox.services.dynamodb.errors import (
-    PolicyNotFoundException, ThrottlingException, ValidationException, table_not_found)
+    PolicyNotFoundException, ThrottlingException, ValidationException, invalid, table_not_found)
 
 _ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:([^:]+):(\d{12}):table/([a-zA-Z0-9_.-]{3,255})(/stream/.+)?$")
 NO_POLICY = "NO_POLICY"
 POLICY_COOLDOWN_MS = 15_000
+MAX_POLICY_BYTES = 20_480
 _NOT_FOUND = "Resource-based policy not found for the provided ResourceArn: "
 
 
@@ -25,13 +26,44 @@ def _resource(ctx, arn):
     ARN, once the caller may run this operation on it."""
     match = _ARN.match(arn)
     if match is None:
-        raise ValidationException(f"Invalid ResourceArn provided as input {arn}")
+        raise _arn_refusal(arn)
     region, account, table, _ = match.groups()
+    if region != ctx.region:
+        raise invalid(f"Invalid resource Arn: {arn}")
     if store.table(ctx.state.db, account, region, table) is None:
         raise table_not_found(table)
     found = store.policy(ctx.state.db, account, region, arn)
     access.check(ctx, account, arn, policies.parse(found["policy"]) if found else None)
     return account, region, table, found
+
+
+def _arn_refusal(arn) -> ValidationException:
+    """What is wrong with a ResourceArn that names no table or stream (DynamoDB's message
+    catalogue, recorded replies)."""
+    if not arn.startswith("arn:"):
+        return invalid(f"ARNs must start with 'arn:': {arn}")
+    if arn.split(":")[2:3] != ["dynamodb"]:
+        return invalid(f"Provided Arn is not a DynamoDB resource arn: {arn}")
+    return invalid(f"Invalid resource arn provided, only table or stream is accepted. Provided resource arn: {arn}")
+
+
+def _check_document(text):
+    """The policy document's refusals, in DynamoDB's words (its message catalogue)."""
+    if len(text.encode()) > MAX_POLICY_BYTES:
+        raise invalid(f"Maximum policy size of {MAX_POLICY_BYTES} bytes exceeded")
+    try:
+        found = policies.document(text)
+    except ValueError:
+        raise invalid("Invalid policy document: This policy contains invalid Json") from None
+    statements = found.get("Statement")
+    statements = [statements] if isinstance(statements, dict) else statements or []
+    if not statements:
+        raise invalid("Invalid policy document: Could not parse the policy: Statement is empty!")
+    sids = [s.get("Sid") for s in statements if isinstance(s, dict) and s.get("Sid") is not None]
+    if len(sids) != len(set(sids)):
+        raise invalid("Invalid policy document: The Statement Ids in the policy are not unique")
+    if any(isinstance(s, dict) and "Resource" not in s and "NotResource" not in s for s in statements):
+        raise invalid("Invalid policy document: Missing required field Resource")
 
 
 def _check_revision(current, expected, table):
@@ -58,10 +90,7 @@ def _forget_table(ctx, account, region, table):
 def put_resource_policy(ctx, params):
     arn, text = params["ResourceArn"], params["Policy"]
     account, region, table, current = _resource(ctx, arn)
-    try:
-        policies.document(text)
-    except ValueError:
-        raise ValidationException("Invalid policy document: the policy must be a JSON object") from None
+    _check_document(text)
     _check_revision(current, params.get("ExpectedRevisionId"), table)
     if current is not None and current["policy"] == text:
         return {"RevisionId": current["revision"]}
