@@ -46,7 +46,7 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
     if billing == "PAY_PER_REQUEST":
         description["OnDemandThroughput"] = spec.get("OnDemandThroughput", ON_DEMAND_UNLIMITED)
     if spec.get("TableClass"):
-        description["TableClassSummary"] = {"TableClass": spec["TableClass"]}
+        description["TableClassSummary"] = table_class_summary(spec)
     if spec.get("SSEDescription"):
         description["SSEDescription"] = spec["SSEDescription"]
     _describe_stream(table, description)
@@ -106,3 +106,14 @@ def _gsi(ctx, table, index, arn, billing, with_counts, table_creating):
     if billing == "PAY_PER_REQUEST":
         result["OnDemandThroughput"] = index.get("OnDemandThroughput", ON_DEMAND_UNLIMITED)
     return result
+
+
+def table_class_summary(spec) -> dict | None:
+    """TableClassSummary: none until a class is set; the time of the last switch once
+    UpdateTable changed it (recorded replies)."""
+    if not spec.get("TableClass"):
+        return None
+    summary = {"TableClass": spec["TableClass"]}
+    if spec.get("table_class_set_ms"):
+        summary["LastUpdateDateTime"] = lookup.timestamp(spec["table_class_set_ms"])
+    return summary

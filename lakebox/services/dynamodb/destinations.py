@@ -8,8 +8,14 @@ import orjson
 
 from lakebox.services.dynamodb import lookup, store
 from lakebox.services.dynamodb import values as av
-from lakebox.services.dynamodb.errors import ResourceInUseException, ResourceNotFoundException, ValidationException
+from lakebox.services.dynamodb.errors import ValidationException
 from lakebox.services.kinesis import public as kinesis
+
+LIVE = ("ENABLING", "ACTIVE", "UPDATING", "DISABLING")      # at most one such entry per table
+_NOT_VALID = "Table is not in a valid state to enable Kinesis Streaming Destination: "
+# The description DynamoDB gives a destination whose stream it cannot write to (recorded).
+_NO_STREAM = "User does not have a permission to use kinesis stream"
+
 
 def _destinations(table) -> list:
     return table.spec.setdefault("KinesisDestinations", [])
@@ -20,55 +26,79 @@ def _find(table, arn):
 
 
 def enable_kinesis_streaming_destination(ctx, params):
+    """Enable: refused while any destination of the table is live; a stream that cannot
+    be written to is not refused but ends ENABLE_FAILED (DynamoDB checks it after the
+    call, recorded replies). A destination enabled again is the same entry, flipped."""
     table = lookup.find(ctx, params["TableName"], named_error=True)
     arn = params["StreamArn"]
-    if kinesis.stream_status(ctx.state, arn) is None:
-        raise ResourceNotFoundException(f"Requested resource not found: Stream: {arn} not found")
+    if any(d["DestinationStatus"] in LIVE for d in table.spec.get("KinesisDestinations", [])):
+        raise ValidationException(_NOT_VALID + "EnableKinesisStreamingDestination must be DISABLED or ENABLE_FAILED "
+                                               "to perform ENABLE operation.")
+    config = params.get("EnableKinesisStreamingConfiguration") or {}
     current = _find(table, arn)
-    if current is not None and current["DestinationStatus"] == "ACTIVE":
-        raise ResourceInUseException("Table is already streaming to the destination: " + arn)
-    precision = (params.get("EnableKinesisStreamingConfiguration") or {}).get(
-        "ApproximateCreationDateTimePrecision", "MILLISECOND")
     if current is None:
         current = {"StreamArn": arn}
-        _destinations(table).append(current)
-    current.update(DestinationStatus="ACTIVE", ApproximateCreationDateTimePrecision=precision)
+        _destinations(table).insert(0, current)                     # the newest is listed first
+    current.pop("DestinationStatusDescription", None)
+    current.pop("ApproximateCreationDateTimePrecision", None)
+    if kinesis.stream_status(ctx.state, arn) is None:
+        current.update(DestinationStatus="ENABLE_FAILED", DestinationStatusDescription=_NO_STREAM)
+    else:
+        current["DestinationStatus"] = "ACTIVE"
+        if config.get("ApproximateCreationDateTimePrecision"):
+            current["ApproximateCreationDateTimePrecision"] = config["ApproximateCreationDateTimePrecision"]
     lookup.save(ctx, table)
     return {"TableName": table.name, "StreamArn": arn, "DestinationStatus": "ENABLING",
-            "EnableKinesisStreamingConfiguration": {"ApproximateCreationDateTimePrecision": precision}}
+            "EnableKinesisStreamingConfiguration": config}
 
 
 def disable_kinesis_streaming_destination(ctx, params):
+    """Disable an ACTIVE destination; its precision is forgotten (enabled again without
+    one, it has none)."""
     table = lookup.find(ctx, params["TableName"], named_error=True)
     current = _find(table, params["StreamArn"])
     if current is None or current["DestinationStatus"] != "ACTIVE":
-        raise ValidationException("Table is not in a valid state to disable Kinesis Data Streams Destination:"
-                                  f"{params['StreamArn']}")
+        raise ValidationException(_NOT_VALID + "KinesisStreamingDestination must be ACTIVE to perform DISABLE "
+                                               "operation.")
     current["DestinationStatus"] = "DISABLED"
+    current.pop("ApproximateCreationDateTimePrecision", None)
     lookup.save(ctx, table)
     return {"TableName": table.name, "StreamArn": params["StreamArn"], "DestinationStatus": "DISABLING"}
 
 
 def update_kinesis_streaming_destination(ctx, params):
+    """Change an ACTIVE destination's precision; asking for the one in force (MILLISECOND
+    when none was set) is refused, in DynamoDB's words (recorded replies)."""
     table = lookup.find(ctx, params["TableName"], named_error=True)
-    current = _find(table, params["StreamArn"])
+    arn = params["StreamArn"]
+    precision = (params.get("UpdateKinesisStreamingConfiguration") or {}).get("ApproximateCreationDateTimePrecision")
+    if precision is None:
+        raise ValidationException("Streaming destination cannot be updated with given parameters: "
+                                  "UpdateKinesisStreamingConfiguration cannot be null or contain only null values")
+    current = _find(table, arn)
     if current is None or current["DestinationStatus"] != "ACTIVE":
-        raise ValidationException("Table is not in a valid state to update Kinesis Data Streams Destination:"
-                                  f"{params['StreamArn']}")
-    update = params.get("UpdateKinesisStreamingConfiguration") or {}
-    precision = update.get("ApproximateCreationDateTimePrecision", current["ApproximateCreationDateTimePrecision"])
+        raise ValidationException(_NOT_VALID + "Kinesis streaming is not in ACTIVE state. Updates are only allowed in "
+                                               f"ACTIVE state. TableName: {table.name}, kdsArn: {arn}")
+    if precision == precision_of(current):
+        raise ValidationException(f"Invalid Request: Precision is already set to the desired value of {precision} "
+                                  f"for tableId: {table.table_id}, kdsArn: {arn}")
     current["ApproximateCreationDateTimePrecision"] = precision
     lookup.save(ctx, table)
-    return {"TableName": table.name, "StreamArn": params["StreamArn"], "DestinationStatus": "UPDATING",
+    return {"TableName": table.name, "StreamArn": arn, "DestinationStatus": "UPDATING",
             "UpdateKinesisStreamingConfiguration": {"ApproximateCreationDateTimePrecision": precision}}
 
 
 def describe_kinesis_streaming_destination(ctx, params):
+    """Each destination as DynamoDB lists it: a precision only once one was set."""
     table = lookup.find(ctx, params["TableName"], named_error=True)
     return {"TableName": table.name, "KinesisDataStreamDestinations": [
-        {"StreamArn": d["StreamArn"], "DestinationStatus": d["DestinationStatus"],
-         "ApproximateCreationDateTimePrecision": d["ApproximateCreationDateTimePrecision"]}
+        {k: d[k] for k in ("StreamArn", "DestinationStatus", "DestinationStatusDescription",
+                           "ApproximateCreationDateTimePrecision") if k in d}
         for d in table.spec.get("KinesisDestinations", [])]}
+
+
+def precision_of(destination) -> str:
+    return destination.get("ApproximateCreationDateTimePrecision", "MILLISECOND")
 
 
 def active(table) -> list:
@@ -80,7 +110,7 @@ def deliver(ctx, table, event, keys, old, new, identity, now):
     takes nothing."""
     for destination in active(table):
         body = {"ApproximateCreationDateTime": _created(now, destination),
-                "ApproximateCreationDateTimePrecision": destination["ApproximateCreationDateTimePrecision"],
+                "ApproximateCreationDateTimePrecision": precision_of(destination),
                 "Keys": keys}
         if new is not None:
             body["NewImage"] = new
@@ -99,7 +129,7 @@ def deliver(ctx, table, event, keys, old, new, identity, now):
 
 
 def _created(now, destination):
-    if destination["ApproximateCreationDateTimePrecision"] == "MICROSECOND":
+    if precision_of(destination) == "MICROSECOND":
         return int(now * 1_000_000)
     return int(now * 1000)
 

@@ -76,7 +76,9 @@ def incremental_window(table, params, now_ms) -> tuple[int, int]:
     from_ms = _ms(spec["ExportFromTime"])
     to_ms = _ms(spec["ExportToTime"]) if "ExportToTime" in spec else now_ms
     # Whole seconds, as the SDKs send these times: EarliestRestorableDateTime itself is a valid start.
-    if from_ms // 1000 < _earliest(table.spec.get("PITR") or {}, now_ms) // 1000 or from_ms > to_ms:
+    # A table without recovery has no start at all: every window begins too early (recorded reply).
+    earliest = _earliest(table.spec.get("PITR") or {}, now_ms)
+    if earliest == float("inf") or from_ms // 1000 < earliest // 1000 or from_ms > to_ms:
         raise InvalidExportTimeException("Incremental export period from time cannot be less than the table "
                                          f"creation time : {_second_text(from_ms)}")
     if to_ms > now_ms:

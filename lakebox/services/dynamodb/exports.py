@@ -25,6 +25,7 @@ from lakebox.services.s3 import public as s3
 READ_SLICE = 5000
 _EXPORT_ARN = re.compile(r"arn:aws[\w-]*:dynamodb:([\w-]+):\d{12}:table/[\w.-]+/export/[\w-]+")
 LIST_DEFAULT = 10           # ListExports/ListImports page without MaxResults/PageSize
+TOKEN_MIN_DIGITS = 112      # botocore's ImportNextToken: ([0-9a-f]{16})+, 112 to 1024 characters
 
 
 def _save(state, record):
@@ -261,14 +262,34 @@ def describe_export(ctx, params):
 
 
 def _page(found, size, token, member):
-    """One page of records in their order, NextToken being the last ARN given."""
+    """One page of records in their order. NextToken is the last ARN given, written as
+    DynamoDB writes its tokens (lower-case hex, in 16-digit groups, at least 112 digits:
+    the pattern botocore checks ListImports' token against); a token that is not one of
+    this listing's kind is 'Provided nextToken is invalid' (recorded reply), one of another
+    table's listing gives an empty page."""
     if token:
+        arn = _token_arn(token, "/export/" if member == "ExportArn" else "/import/")
         given = [r[member] for r in found]
-        found = found[given.index(token) + 1:] if token in given else []
+        found = found[given.index(arn) + 1:] if arn in given else []
     page = {"items": found[:size]}
     if len(found) > size:
-        page["NextToken"] = found[size - 1][member]
+        page["NextToken"] = _token_of(found[size - 1][member])
     return page
+
+
+def _token_of(arn: str) -> str:
+    digits = arn.encode().hex()
+    return digits.ljust(max(TOKEN_MIN_DIGITS, -(-len(digits) // 16) * 16), "0")
+
+
+def _token_arn(token: str, kind: str) -> str:
+    try:
+        arn = bytes.fromhex(token).rstrip(b"\0").decode()
+    except (ValueError, UnicodeDecodeError):
+        arn = ""
+    if kind not in arn:
+        raise ValidationException(f"Invalid Request: Provided nextToken is invalid: {token}")
+    return arn
 
 
 def list_exports(ctx, params):

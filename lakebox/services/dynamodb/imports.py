@@ -22,6 +22,8 @@ from lakebox.services.dynamodb.ion import IonError, ion_items
 from lakebox.services.dynamodb.model import Table
 from lakebox.services.s3 import public as s3
 
+_SUMMARY = ("ImportArn", "ImportStatus", "TableArn", "S3BucketSource", "CloudWatchLogGroupArn", "InputFormat",
+            "StartTime", "EndTime")
 _IMPORT_ARN = re.compile(r"arn:aws[\w-]*:dynamodb:[\w-]+:\d{12}:table/[\w.-]+/import/[\w-]+")
 
 
@@ -58,9 +60,7 @@ def import_table(ctx, params):
     table = lookup.find(ctx, creation["TableName"])
     arn = f"{lookup.arn_of(table)}/import/{now:014d}-{uuid.uuid4().hex[:8]}"     # 01658528578619-c4d4e311
     record = {"ImportArn": arn, "ImportStatus": "IN_PROGRESS", "TableArn": lookup.arn_of(table),
-              "TableId": table.table_id, "S3BucketSource": source, "InputFormat": fmt,
-              "InputCompressionType": params.get("InputCompressionType", "NONE"),
-              "TableCreationParameters": creation, "StartTime": _seconds(now), "ClientToken": params.get("ClientToken"),
+              "TableId": table.table_id, **_described_request(ctx, params), "StartTime": _seconds(now),
               "account": ctx.account, "region": ctx.region}
     record = {k: v for k, v in record.items() if v is not None}
     _save(ctx.state, record)
@@ -96,16 +96,28 @@ def _missing_bucket(ctx, params, now) -> dict:
     name = params["TableCreationParameters"]["TableName"]
     table_arn = f"arn:aws:dynamodb:{ctx.region}:{ctx.account}:table/{name}"
     record = {"ImportArn": f"{table_arn}/import/{now:014d}-{uuid.uuid4().hex[:8]}", "ImportStatus": "IN_PROGRESS",
-              "TableArn": table_arn, "TableId": str(uuid.uuid4()), "S3BucketSource": params["S3BucketSource"],
-              "InputFormat": params["InputFormat"], "InputCompressionType": params.get("InputCompressionType", "NONE"),
-              "TableCreationParameters": params["TableCreationParameters"], "StartTime": _seconds(now),
-              "ClientToken": params.get("ClientToken"), "account": ctx.account, "region": ctx.region}
+              "TableArn": table_arn, "TableId": str(uuid.uuid4()), **_described_request(ctx, params),
+              "StartTime": _seconds(now), "account": ctx.account, "region": ctx.region}
     record = {k: v for k, v in record.items() if v is not None}
     _save(ctx.state, dict(record, ImportStatus="FAILED", EndTime=_seconds(now), FailureCode="S3NoSuchBucket",
-                          ProcessedItemCount=0, ImportedItemCount=0, ErrorCount=0, FailureMessage=(
+                          ProcessedSizeBytes=0, ProcessedItemCount=0, ImportedItemCount=0, ErrorCount=0, FailureMessage=(
         f"The specified bucket does not exist (Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket; "
-        f"Request ID: {ctx.request_id}; S3 Extended Request ID: {ctx.request_id})")))
+        f"Request ID: {ctx.request_id}; S3 Extended Request ID: {ctx.request_id}; Proxy: null)")))
     return record
+
+
+def _described_request(ctx, params) -> dict:
+    """The request as DescribeImport tells it back: the bucket's owner filled in (the
+    caller's account), InputCompressionType NONE when not given, InputFormatOptions only
+    when given, and the log group DynamoDB writes an import's errors to (recorded replies,
+    Import format quotas and validation)."""
+    described = {"S3BucketSource": {"S3BucketOwner": ctx.account, **params["S3BucketSource"]},
+                 "ClientToken": params.get("ClientToken"),
+                 "CloudWatchLogGroupArn": f"arn:aws:logs:{ctx.region}:{ctx.account}:log-group:/aws-dynamodb/imports:*",
+                 "InputFormat": params["InputFormat"], "InputFormatOptions": params.get("InputFormatOptions"),
+                 "InputCompressionType": params.get("InputCompressionType", "NONE"),
+                 "TableCreationParameters": params["TableCreationParameters"]}
+    return {k: v for k, v in described.items() if v is not None}
 
 
 def _read_import(task, table: Table, files, fmt, options, compression):
@@ -229,10 +241,7 @@ def describe_import(ctx, params):
 def list_imports(ctx, params):
     found = _records(ctx, "import", params.get("TableArn"))
     page = _page(found, params.get("PageSize") or LIST_DEFAULT, params.get("NextToken"), "ImportArn")
-    result = {"ImportSummaryList": [{"ImportArn": r["ImportArn"], "ImportStatus": r["ImportStatus"],
-                                     "TableArn": r["TableArn"], "InputFormat": r["InputFormat"],
-                                     "S3BucketSource": r["S3BucketSource"], "StartTime": r["StartTime"]}
-                                    for r in page["items"]]}
+    result = {"ImportSummaryList": [{k: r[k] for k in _SUMMARY if k in r} for r in page["items"]]}
     if "NextToken" in page:
         result["NextToken"] = page["NextToken"]
     return result

@@ -2,18 +2,22 @@
 revision ids for optimistic concurrency (`access.py` decides requests by them).
 
 AWS's answers recorded by tests run against it: putting the policy already in force is a
-no-op answering its revision; revision ids are timestamps, so they grow; an
+no-op answering its revision; revision ids are the epoch milliseconds of the change; an
 ExpectedRevisionId that is not the current one (or `NO_POLICY` while one exists) is
-PolicyNotFoundException naming both revisions."""
+PolicyNotFoundException naming both revisions; a resource's policy changes at most once
+in 15 seconds (ThrottlingException); deleting no policy is a no-op."""
 import re
+from datetime import datetime, timezone
 
 from lakebox.kit import policies
-from lakebox.services.dynamodb import access, store
+from lakebox.services.dynamodb import access, lookup, store
 from lakebox.services.dynamodb.errors import (
-    PolicyNotFoundException, ValidationException, table_not_found)
+    PolicyNotFoundException, ThrottlingException, ValidationException, invalid, table_not_found)
 
 _ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:([^:]+):(\d{12}):table/([a-zA-Z0-9_.-]{3,255})(/stream/.+)?$")
 NO_POLICY = "NO_POLICY"
+POLICY_COOLDOWN_MS = 15_000
+MAX_POLICY_BYTES = 20_480
 _NOT_FOUND = "Resource-based policy not found for the provided ResourceArn: "
 
 
@@ -22,13 +26,44 @@ def _resource(ctx, arn):
     ARN, once the caller may run this operation on it."""
     match = _ARN.match(arn)
     if match is None:
-        raise ValidationException(f"Invalid ResourceArn provided as input {arn}")
+        raise _arn_refusal(arn)
     region, account, table, _ = match.groups()
+    if region != ctx.region:
+        raise invalid(f"Invalid resource Arn: {arn}")
     if store.table(ctx.state.db, account, region, table) is None:
         raise table_not_found(table)
     found = store.policy(ctx.state.db, account, region, arn)
     access.check(ctx, account, arn, policies.parse(found["policy"]) if found else None)
     return account, region, table, found
+
+
+def _arn_refusal(arn) -> ValidationException:
+    """What is wrong with a ResourceArn that names no table or stream (DynamoDB's message
+    catalogue, recorded replies)."""
+    if not arn.startswith("arn:"):
+        return invalid(f"ARNs must start with 'arn:': {arn}")
+    if arn.split(":")[2:3] != ["dynamodb"]:
+        return invalid(f"Provided Arn is not a DynamoDB resource arn: {arn}")
+    return invalid(f"Invalid resource arn provided, only table or stream is accepted. Provided resource arn: {arn}")
+
+
+def _check_document(text):
+    """The policy document's refusals, in DynamoDB's words (its message catalogue)."""
+    if len(text.encode()) > MAX_POLICY_BYTES:
+        raise invalid(f"Maximum policy size of {MAX_POLICY_BYTES} bytes exceeded")
+    try:
+        found = policies.document(text)
+    except ValueError:
+        raise invalid("Invalid policy document: This policy contains invalid Json") from None
+    statements = found.get("Statement")
+    statements = [statements] if isinstance(statements, dict) else statements or []
+    if not statements:
+        raise invalid("Invalid policy document: Could not parse the policy: Statement is empty!")
+    sids = [s.get("Sid") for s in statements if isinstance(s, dict) and s.get("Sid") is not None]
+    if len(sids) != len(set(sids)):
+        raise invalid("Invalid policy document: The Statement Ids in the policy are not unique")
+    if any(isinstance(s, dict) and "Resource" not in s and "NotResource" not in s for s in statements):
+        raise invalid("Invalid policy document: Missing required field Resource")
 
 
 def _check_revision(current, expected, table):
@@ -55,22 +90,43 @@ def _forget_table(ctx, account, region, table):
 def put_resource_policy(ctx, params):
     arn, text = params["ResourceArn"], params["Policy"]
     account, region, table, current = _resource(ctx, arn)
-    try:
-        policies.document(text)
-    except ValueError:
-        raise ValidationException("Invalid policy document: the policy must be a JSON object") from None
+    _check_document(text)
     _check_revision(current, params.get("ExpectedRevisionId"), table)
     if current is not None and current["policy"] == text:
         return {"RevisionId": current["revision"]}
+    owner = lookup.loaded(ctx, (account, region, table))
+    _check_cooldown(ctx, owner, arn)
     if not params.get("ConfirmRemoveSelfResourceAccess") and \
             access.decision(ctx, policies.parse(text), "dynamodb:PutResourcePolicy", arn) == "Deny":
         raise ValidationException(
             "The policy denies you dynamodb:PutResourcePolicy on this resource; set "
             "ConfirmRemoveSelfResourceAccess to true to remove your own access to change it")
-    revision = str(max(int(ctx.now * 1_000_000), int(current["revision"]) + 1 if current else 0))
+    revision = str(_changed(ctx, owner, arn))
     store.put_policy(ctx.state.db, account, region, arn, text, revision)
     _forget_table(ctx, account, region, table)
     return {"RevisionId": revision}
+
+
+def _check_cooldown(ctx, owner, arn):
+    """A resource's policy changes at most once in 15 seconds; the time to try again is
+    the last change's revision plus 15 s (recorded replies)."""
+    last = owner.spec.get("policy_changes", {}).get(arn)
+    if last is not None and lookup.now_ms(ctx) < last + POLICY_COOLDOWN_MS:
+        stream = arn.split("/stream/", 1)
+        what = f"stream {stream[1]}" if len(stream) == 2 else f"table {owner.name}"
+        again = datetime.fromtimestamp((last + POLICY_COOLDOWN_MS) / 1000, timezone.utc)
+        raise ThrottlingException(f"Resource-based policy for {what} modified within the previous "
+                                  f"{POLICY_COOLDOWN_MS} milliseconds. Please try again after "
+                                  f"{again.strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3]}Z.")
+
+
+def _changed(ctx, owner, arn) -> int:
+    """Note a change of the resource's policy now; its time in epoch milliseconds is the
+    new RevisionId, as DynamoDB's are (13 digits, growing)."""
+    now = lookup.now_ms(ctx)
+    owner.spec.setdefault("policy_changes", {})[arn] = now
+    lookup.save(ctx, owner)
+    return now
 
 
 def get_resource_policy(ctx, params):
@@ -82,11 +138,17 @@ def get_resource_policy(ctx, params):
 
 
 def delete_resource_policy(ctx, params):
+    """Delete; with no policy it is a no-op answering nothing, or, after a real delete,
+    the time of that delete as its RevisionId (recorded replies)."""
     arn = params["ResourceArn"]
     account, region, table, found = _resource(ctx, arn)
     _check_revision(found, params.get("ExpectedRevisionId"), table)
+    owner = lookup.loaded(ctx, (account, region, table))
     if found is None:
-        raise PolicyNotFoundException(_NOT_FOUND + arn)
+        deleted = owner.spec.get("policy_changes", {}).get(arn)
+        return {"RevisionId": str(deleted)} if deleted is not None else {}
+    _check_cooldown(ctx, owner, arn)
+    _changed(ctx, owner, arn)
     store.delete_policy(ctx.state.db, account, region, arn)
     _forget_table(ctx, account, region, table)
     return {"RevisionId": found["revision"]}

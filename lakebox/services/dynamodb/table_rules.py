@@ -61,6 +61,16 @@ def check_billing(params, billing_mode):
             if member in on_demand:
                 raise invalid(f"{member} for OnDemandThroughput cannot be specified when table BillingMode is "
                               "PROVISIONED.")
+    check_on_demand_range(on_demand, clearing=False)
+
+
+def check_on_demand_range(on_demand, clearing):
+    """A maximum is at least 1; -1 clears one, which only UpdateTable may ask (DynamoDB's
+    message catalogue, recorded replies)."""
+    for member in ("MaxReadRequestUnits", "MaxWriteRequestUnits"):
+        value = on_demand.get(member)
+        if value is not None and value < 1 and not (clearing and value == -1):
+            raise invalid(f"Requested {member} for OnDemandThroughput for table is outside of valid range")
 
 
 def check_projection(projection, index_name):

@@ -1,12 +1,14 @@
 """Table operations: CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTable,
 DescribeLimits, DescribeEndpoints."""
 import uuid
+from datetime import datetime, timezone
 
 import orjson
 
 from lakebox.services.dynamodb import backfill, describe, lookup, replicas, sse, store, table_rules, tagging, warm
 from lakebox.services.dynamodb.errors import (
-    LimitExceededException, ResourceInUseException, ResourceNotFoundException, ValidationException, invalid)
+    LimitExceededException, ResourceInUseException, ResourceNotFoundException, ThrottlingException, ValidationException,
+    invalid)
 
 DAY_MS = 86_400_000
 MAX_ON_DEMAND_SWITCHES_PER_DAY = 4
@@ -145,10 +147,17 @@ def update_table(ctx, params):
                            "SSESpecification", "ReplicaUpdates", "TableClass", "DeletionProtectionEnabled",
                            "OnDemandThroughput", "WarmThroughput") if m in params]
     if not changes:
-        raise ValidationException("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-                                  "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+        # DynamoDB's live wording; a member the request already has is left out of it (recorded replies).
+        members = [m for m in _MEMBERS if m not in params]
+        raise ValidationException(f"At least one of {', '.join(members[:-1])} or {members[-1]} is required")
     lookup.require_active(ctx, table)
     _check_index_actions(params.get("GlobalSecondaryIndexUpdates", []))
+    _check_alone(table, params, changes)
+    if "OnDemandThroughput" in params:
+        table_rules.check_on_demand_range(params["OnDemandThroughput"], clearing=True)
+    if "DeletionProtectionEnabled" in params:
+        _check_protection_cooldown(ctx, table)
+    class_before = describe.table_class_summary(table.spec)
     try:
         with ctx.state.db.transaction():
             busy = _apply_update(ctx, table, params)
@@ -159,7 +168,50 @@ def update_table(ctx, params):
         raise
     table = lookup.find(ctx, table.name)
     status = "UPDATING" if busy else None
-    return {"TableDescription": _answer_of_update(describe.table_description(ctx, table, status=status), params)}
+    answer = _answer_of_update(describe.table_description(ctx, table, status=status), params)
+    answer.pop("TableClassSummary", None)           # the answer still shows the class the table had
+    if class_before:
+        answer["TableClassSummary"] = class_before
+    return {"TableDescription": answer}
+
+
+_MEMBERS = ("ProvisionedThroughput", "BillingMode", "UpdateStreamEnabled", "GlobalSecondaryIndexUpdates",
+            "SSESpecification", "ReplicaUpdates", "MultiAccountReplicaReady", "ReplicaTransitRoleArn",
+            "MultiRegionConsistency", "DeletionProtectionEnabled", "OnDemandThroughput", "WarmThroughput", "TableClass")
+# What UpdateTable must ask alone, in DynamoDB's words (recorded replies).
+_ALONE = (("SSESpecification", "Server-Side Encryption modification must be the only operation in the request"),
+          ("DeletionProtectionEnabled", "DeletionProtection modification must be the only operation in the request"),
+          ("TableClass", "TableClass modification must be the only operation in the request"))
+PROTECTION_COOLDOWN_MS = 15_000
+
+
+def _check_alone(table, params, changes):
+    for member, message in _ALONE:
+        if member in params and len(changes) > 1:
+            raise invalid(message)
+    if "OnDemandThroughput" in params and set(changes) - {"OnDemandThroughput", "BillingMode"}:
+        raise invalid("OnDemandThroughput can only be combined with BillingMode in an UpdateTable request")
+    indexes = {i["IndexName"] for i in table.spec.get("GlobalSecondaryIndexes", [])}
+    index_change = any("Create" in u or u.get("Delete", {}).get("IndexName") in indexes
+                       for u in params.get("GlobalSecondaryIndexUpdates", []))    # a missing index: not found
+    if "ProvisionedThroughput" in params and "StreamSpecification" in params:
+        raise invalid("You cannot modify stream status while updating table IOPS")
+    if "ProvisionedThroughput" in params and index_change:
+        raise invalid("You cannot create or delete index while updating table IOPS")
+    if "StreamSpecification" in params and index_change:
+        raise invalid("You cannot create or delete index while changing stream status")
+
+
+def _check_protection_cooldown(ctx, table):
+    """Deletion protection is set at most once in 15 seconds per table (recorded reply;
+    the time to try again is written without a zone)."""
+    since = table.spec.get("protection_set_ms")
+    now = lookup.now_ms(ctx)
+    if since is not None and now < since + PROTECTION_COOLDOWN_MS:
+        again = datetime.fromtimestamp((since + PROTECTION_COOLDOWN_MS) / 1000, timezone.utc)
+        raise ThrottlingException(
+            f"Deletion protection setting for table {table.name} modified within the previous "
+            f"{PROTECTION_COOLDOWN_MS} milliseconds. Please try again after {again.strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3]}")
 
 
 def _answer_of_update(description, params) -> dict:
@@ -187,8 +239,11 @@ def _apply_update(ctx, table, params) -> bool:
         replicas.update(ctx, table, params["ReplicaUpdates"], _open_stream)
     if "DeletionProtectionEnabled" in params:
         spec["DeletionProtectionEnabled"] = params["DeletionProtectionEnabled"]
+        spec["protection_set_ms"] = now
     if "TableClass" in params:
-        spec["TableClass"] = params["TableClass"]
+        # A class the table already has changes nothing (STANDARD when none was ever set).
+        if params["TableClass"] != spec.get("TableClass", "STANDARD"):
+            spec["TableClass"], spec["table_class_set_ms"] = params["TableClass"], now
         busy = True
     if "SSESpecification" in params:
         asked = params["SSESpecification"]

@@ -10,6 +10,7 @@ maximum (OnDemandThroughput, else the per-table quota of 40,000 units). Buckets 
 full, live in memory (`state.cache`) and follow the lakebox clock. `--limits off` never
 throttles.
 """
+from lakebox.services.dynamodb import lookup
 from lakebox.services.dynamodb.errors import ProvisionedThroughputExceededException, ThrottlingException
 
 BURST_SECONDS = 300
@@ -21,6 +22,7 @@ ON_DEMAND_THROTTLED = ("Throughput exceeds the current capacity of your table or
                        "scaling your table or index so please try again shortly. If exceptions persist, check if "
                        "you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/"
                        "bp-partition-key-design.html.")
+MAX_ON_DEMAND_THROTTLED = "Throughput exceeds the maximum OnDemandThroughput configured on table or index"
 
 
 def _limits(table, index_name, kind):
@@ -71,19 +73,45 @@ def check(ctx, table, kind, index_names=(), include_table=True):
 
 def refusal(ctx, table, kind, index_names=(), include_table=True):
     """The error that refuses a request now (check's, not raised: a transaction reports
-    it as an action's cancellation reason), or None."""
+    it as an action's cancellation reason), or None. It carries ThrottlingReasons, the
+    resource and <Table|Index><Read|Write><limit> DynamoDB names (Diagnosing throttling):
+    an on-demand table or index over its own OnDemandThroughput maximum is refused in
+    other words than one over the account's quota."""
     if not ctx.limits_on:
         return None
     on_demand = table.spec["BillingMode"] == "PAY_PER_REQUEST"
+    arn = lookup.arn_of(table)
     bucket = _bucket(ctx, table, None, kind) if include_table else None
     if bucket is not None and bucket[0] <= 0:
-        return ThrottlingException(ON_DEMAND_THROTTLED) if on_demand else ProvisionedThroughputExceededException()
+        return _refused(table, None, kind, arn, on_demand)
     for name in index_names:
         bucket = _bucket(ctx, table, name, kind)
         if bucket is not None and bucket[0] <= 0:
-            return ThrottlingException(ON_DEMAND_THROTTLED) if on_demand else \
-                ProvisionedThroughputExceededException(INDEX_THROTTLED)
+            return _refused(table, name, kind, f"{arn}/index/{name}", on_demand)
     return None
+
+
+def _refused(table, index_name, kind, resource, on_demand):
+    where = ("Index" if index_name else "Table") + ("Read" if kind == "read" else "Write")
+    if not on_demand:
+        reasons = [{"reason": where + "ProvisionedThroughputExceeded", "resource": resource}]
+        if index_name:
+            return ProvisionedThroughputExceededException(INDEX_THROTTLED, ThrottlingReasons=reasons)
+        return ProvisionedThroughputExceededException(ThrottlingReasons=reasons)
+    if _configured_maximum(table, index_name, kind):
+        return ThrottlingException(MAX_ON_DEMAND_THROTTLED, throttlingReasons=[
+            {"reason": where + "MaxOnDemandThroughputExceeded", "resource": resource}])
+    return ThrottlingException(ON_DEMAND_THROTTLED, throttlingReasons=[
+        {"reason": where + "AccountLimitExceeded", "resource": resource}])
+
+
+def _configured_maximum(table, index_name, kind) -> bool:
+    spec = table.spec
+    if index_name is not None:
+        spec = next((i for i in spec.get("GlobalSecondaryIndexes", []) if i["IndexName"] == index_name), {})
+    value = (spec.get("OnDemandThroughput") or {}).get("MaxReadRequestUnits" if kind == "read" else
+                                                        "MaxWriteRequestUnits", -1)
+    return bool(value and value > 0)
 
 
 def charge(ctx, table, kind, units, index_units=None):

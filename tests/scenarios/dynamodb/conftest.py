@@ -61,7 +61,8 @@ def make_table(ddb):
     yield make
     for name in made:
         try:
-            ddb.update_table(TableName=name, DeletionProtectionEnabled=False)
+            if ddb.describe_table(TableName=name)["Table"]["DeletionProtectionEnabled"]:
+                ddb.update_table(TableName=name, DeletionProtectionEnabled=False)
             ddb.delete_table(TableName=name)
         except ddb.exceptions.ResourceNotFoundException:
             pass

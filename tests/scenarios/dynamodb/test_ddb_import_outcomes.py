@@ -75,6 +75,9 @@ def test_a_missing_bucket_fails_the_import_without_a_table(ddb):
     assert (done["ImportStatus"], done["FailureCode"]) == ("FAILED", "S3NoSuchBucket")
     assert done["FailureMessage"].startswith("The specified bucket does not exist (Service: Amazon S3; Status Code: "
                                              "404; Error Code: NoSuchBucket; Request ID: ")
+    assert done["FailureMessage"].endswith("; Proxy: null)")        # as the SDK inside DynamoDB words S3's errors
+    assert (done["ProcessedSizeBytes"], done["ProcessedItemCount"], done["ImportedItemCount"], done["ErrorCount"]) == (
+        0, 0, 0, 0)
     assert error_of(ddb.describe_table, TableName=name)[0] == "ResourceNotFoundException"
 
 

@@ -3,6 +3,7 @@ table (named by its ARN) only as its policy allows; an explicit Deny binds the o
 account too; revision ids behave as AWS's do (answers recorded by tests run against
 AWS); the root may always delete a policy; a policy that would shut the caller out of
 PutResourcePolicy needs ConfirmRemoveSelfResourceAccess."""
+import datetime
 import json
 import uuid
 
@@ -93,7 +94,7 @@ def test_a_stream_policy_lets_another_account_read_the_changes(lakebox_server, o
 
 
 @pytest.mark.local_only
-def test_an_explicit_deny_binds_the_owners_account_but_not_its_root_deleting_the_policy(owner, shared):
+def test_an_explicit_deny_binds_the_owners_account_but_not_its_root_deleting_the_policy(owner, shared, clock):
     name, arn = shared
     owner.put_resource_policy(ResourceArn=arn, Policy=_policy("Deny", OWNER, "dynamodb:DeleteItem", arn))
     code, message = error_of(owner.delete_item, TableName=name, Key={"pk": {"S": "a"}})
@@ -102,9 +103,11 @@ def test_an_explicit_deny_binds_the_owners_account_but_not_its_root_deleting_the
                                f"resource: {arn} with an explicit deny in a resource-based policy")
     owner.update_item(TableName=name, Key={"pk": {"S": "a"}}, UpdateExpression="SET v = :two",
                       ExpressionAttributeValues={":two": {"N": "2"}})       # not denied
+    clock(16)                                     # a table's policy changes at most once in 15 seconds
     owner.put_resource_policy(ResourceArn=arn, Policy=_policy("Deny", OWNER, "dynamodb:*", arn),
                               ConfirmRemoveSelfResourceAccess=True)
     assert error_of(owner.get_item, TableName=name, Key={"pk": {"S": "a"}})[0] == "AccessDeniedException"
+    clock(16)
     owner.delete_resource_policy(ResourceArn=arn)
     assert owner.get_item(TableName=name, Key={"pk": {"S": "a"}})["Item"]["v"] == {"N": "2"}
 
@@ -120,7 +123,8 @@ def test_a_policy_shutting_the_caller_out_needs_confirmation(owner, shared):
     assert owner.get_resource_policy(ResourceArn=arn)["Policy"] == lockout
 
 
-def test_revision_ids(ddb, make_table):
+@pytest.mark.local_only          # the 15-second cooldown between changes is waited out by moving the clock
+def test_revision_ids(ddb, make_table, clock):
     name = make_table()
     arn = ddb.describe_table(TableName=name)["Table"]["TableArn"]
     reader = _policy("Allow", "arn:aws:iam::000000000000:root", "dynamodb:GetItem", arn)
@@ -130,8 +134,14 @@ def test_revision_ids(ddb, make_table):
     assert error_of(ddb.put_resource_policy, ResourceArn=arn, Policy=writer, ExpectedRevisionId="NO_POLICY") == (
         "PolicyNotFoundException", "Resource-based policy not found for the provided ResourceArn: Requested policy "
         f"update expecting none to be present for table {name}, but a policy exists with revision id {first}.")
+    assert len(first) == 13                                                                 # epoch milliseconds
+    again = datetime.datetime.fromtimestamp(int(first) / 1000 + 15, datetime.timezone.utc)
+    assert error_of(ddb.put_resource_policy, ResourceArn=arn, Policy=writer) == (
+        "ThrottlingException", f"Resource-based policy for table {name} modified within the previous 15000 "
+        f"milliseconds. Please try again after {again.strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3]}Z.")
+    clock(16)
     second = ddb.put_resource_policy(ResourceArn=arn, Policy=writer, ExpectedRevisionId=first)["RevisionId"]
-    assert int(second) > int(first)
+    assert int(second) >= int(first) + 16_000
     assert error_of(ddb.delete_resource_policy, ResourceArn=arn, ExpectedRevisionId=first) == (
         "PolicyNotFoundException", "Resource-based policy not found for the provided ResourceArn: Requested update "
         f"for policy with revision id {first}, but the policy associated to target table {name} has revision id "

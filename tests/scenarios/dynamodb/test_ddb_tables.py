@@ -193,18 +193,22 @@ def test_tag_rules(ddb, make_table):
     assert len(ddb.list_tags_of_resource(ResourceArn=arn)["Tags"]) == 50
 
 
-def test_resource_policy(ddb, make_table):
+@pytest.mark.local_only          # the 15-second cooldown between policy changes is waited out by moving the clock
+def test_resource_policy(ddb, make_table, clock):
     name = make_table()
     arn = ddb.describe_table(TableName=name)["Table"]["TableArn"]
     assert error_of(ddb.get_resource_policy, ResourceArn=arn) == (
         "PolicyNotFoundException", f"Resource-based policy not found for the provided ResourceArn: {arn}")
+    assert "RevisionId" not in ddb.delete_resource_policy(ResourceArn=arn)      # nothing to delete: a no-op
     document = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": '
                 '"arn:aws:iam::000000000000:root"}, "Action": "dynamodb:GetItem", "Resource": "' + arn + '"}]}')
     revision = ddb.put_resource_policy(ResourceArn=arn, Policy=document)["RevisionId"]
     got = ddb.get_resource_policy(ResourceArn=arn)
     assert (got["Policy"], got["RevisionId"]) == (document, revision)
-    ddb.delete_resource_policy(ResourceArn=arn)
-    assert error_of(ddb.delete_resource_policy, ResourceArn=arn)[0] == "PolicyNotFoundException"
+    clock(16)
+    assert ddb.delete_resource_policy(ResourceArn=arn)["RevisionId"] == revision       # the policy it removed
+    again = ddb.delete_resource_policy(ResourceArn=arn)                                 # a no-op: the delete's time
+    assert int(again["RevisionId"]) >= int(revision) + 16_000
 
 
 def test_contributor_insights_settings(ddb, make_table):
