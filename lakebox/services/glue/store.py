@@ -248,9 +248,18 @@ def replace_partition(db, account, region, database, table, old_values, doc):
 
 
 def delete_partition(db, account, region, database, table, values) -> bool:
+    """The partition goes, and the objects kept under it with it (its column statistics)."""
     cursor = db.execute("DELETE FROM glue_partitions WHERE account=? AND region=? AND db=? AND tbl=? AND vals=?",
                         (account, region, database, table, values_key(values)))
+    if cursor.rowcount:
+        db.execute("DELETE FROM glue_objects WHERE account=? AND region=? AND scope=?",
+                   (account, region, partition_scope(database, table, values)))
     return cursor.rowcount > 0
+
+
+def partition_scope(database, table, values) -> str:
+    """The scope of objects kept under one partition of a table."""
+    return f"{database}/{table}/{json.dumps(list(values))}"
 
 
 def partitions_page(db, account, region, database, table, condition, args, after_seq, limit, segment=None,
