@@ -464,9 +464,10 @@ def _finish(ctx, name, crawl_id, status, error, outcome: Outcome):
             return                   # deleted, or reset, while the crawl ran
         started = doc["_crawl"]["StartTime"]
         metrics = doc["_metrics"]
-        metrics["TablesCreated"] += outcome.counts["TABLE", "ADD"]
-        metrics["TablesUpdated"] += outcome.counts["TABLE", "UPDATE"]
-        metrics["TablesDeleted"] += outcome.counts["TABLE", "DELETE"]
+        # the table changes of this crawl alone: the console's "Tables changes from last run"
+        metrics["TablesCreated"] = outcome.counts["TABLE", "ADD"]
+        metrics["TablesUpdated"] = outcome.counts["TABLE", "UPDATE"]
+        metrics["TablesDeleted"] = outcome.counts["TABLE", "DELETE"]
         metrics["Runtimes"] = (metrics["Runtimes"] + [max(now - started, 0.0)])[-20:]
         delay = ctx.state.config.transition_delay
         doc.pop("_ready_at", None)

@@ -6,7 +6,8 @@ policies it has are kept and allowed). Nightly recrawls add the new day's partit
 leave the table and the days already crawled alone, even a day whose folder was emptied.
 An attempt to turn on UPDATE_IN_DATABASE while new-folders-only is refused in Glue's
 words; switching both back in one call (CRAWL_EVERYTHING, UPDATE_IN_DATABASE,
-DELETE_FROM_DATABASE) makes the next crawl add the new column and drop the emptied day."""
+DELETE_FROM_DATABASE) makes the next crawl add the new column and drop the emptied day;
+the crawler's metrics count that last crawl's table changes (one table updated)."""
 import json
 import uuid
 
@@ -84,3 +85,5 @@ def test_crawler_turned_incremental_then_back(client, bucket, database, crawler)
     assert columns(glue, database) == [("user", "string"), ("page", "string"), ("referrer", "string")]
     crawls = glue.list_crawls(CrawlerName=crawler)["Crawls"]
     assert [c["State"] for c in crawls] == ["COMPLETED"] * 3
+    metrics = glue.get_crawler_metrics(CrawlerNameList=[crawler])["CrawlerMetricsList"][0]
+    assert (metrics["TablesCreated"], metrics["TablesUpdated"], metrics["TablesDeleted"]) == (0, 1, 0)
