@@ -242,9 +242,14 @@ def insert_partitions(db, account, region, database, table, docs):
 
 
 def replace_partition(db, account, region, database, table, old_values, doc):
-    """Overwrite a partition, possibly with new values; it keeps its place in the order."""
+    """Overwrite a partition, possibly with new values; it keeps its place in the order,
+    and the objects kept under it (its column statistics) follow it to its new values."""
     db.execute("UPDATE glue_partitions SET vals=?, doc=? WHERE account=? AND region=? AND db=? AND tbl=? AND vals=?",
                (values_key(doc["Values"]), _dump(doc), account, region, database, table, values_key(old_values)))
+    if values_key(doc["Values"]) != values_key(old_values):
+        db.execute("UPDATE glue_objects SET scope=? WHERE account=? AND region=? AND scope=?",
+                   (partition_scope(database, table, doc["Values"]), account, region,
+                    partition_scope(database, table, old_values)))
 
 
 def delete_partition(db, account, region, database, table, values) -> bool:

@@ -6,7 +6,8 @@ IN, BETWEEN and NOT, and a parallel exporter reads the table in Segments that to
 list every partition once. Column statistics are kept for each hour; when an hour is
 recomputed (deleted and registered again) its old statistics are gone with it, while
 the table's and the other hours' stay. BatchUpdatePartition moves hours to a new
-location (an unknown hour is answered in Errors), and BatchDeletePartition retires hours."""
+location (an unknown hour is answered in Errors) or renames one (its statistics follow it),
+and BatchDeletePartition retires hours."""
 import datetime
 
 import pytest
@@ -102,7 +103,22 @@ def test_hourly_partitions_by_api(client, bucket, database, events):
     assert locations == {2: f"s3://{bucket}/events-v2/dt=2024-08-02/hour=2/",
                          9: f"s3://{bucket}/events-v2/dt=2024-08-02/hour=9/"}
 
+    # hour 10 was filed under the wrong hour: renamed to 11, its statistics go with it
+    assert glue.batch_update_partition(DatabaseName=database, TableName=events, Entries=[
+        {"PartitionValueList": ["2024-08-01", "10"],
+         "PartitionInput": {"Values": ["2024-08-01", "11"],
+                            "StorageDescriptor": storage(bucket, "2024-08-01", 11)}}])["Errors"] == []
+    renamed = glue.get_column_statistics_for_partition(DatabaseName=database, TableName=events,
+                                                       PartitionValues=["2024-08-01", "11"], ColumnNames=["clicks"])
+    assert renamed["ColumnStatisticsList"][0]["StatisticsData"]["LongColumnStatisticsData"]["MaximumValue"] == 7
+    glue.create_partition(DatabaseName=database, TableName=events,
+                          PartitionInput={"Values": ["2024-08-01", "10"],
+                                          "StorageDescriptor": storage(bucket, "2024-08-01", 10)})
+    assert glue.get_column_statistics_for_partition(DatabaseName=database, TableName=events,
+                                                    PartitionValues=["2024-08-01", "10"],
+                                                    ColumnNames=["clicks"])["ColumnStatisticsList"] == []
+
     gone = glue.batch_delete_partition(DatabaseName=database, TableName=events, PartitionsToDelete=[
         {"Values": ["2024-08-02", "23"]}, {"Values": ["2024-08-05", "1"]}])["Errors"]
     assert [e["PartitionValues"] for e in gone] == [["2024-08-05", "1"]]
-    assert len(glue.get_partitions(DatabaseName=database, TableName=events)["Partitions"]) == 7
+    assert len(glue.get_partitions(DatabaseName=database, TableName=events)["Partitions"]) == 8
