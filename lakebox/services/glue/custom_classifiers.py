@@ -175,6 +175,8 @@ def _csv(spec):
 
     def classify_sample(data, lines):
         rows = list(csv.reader(lines, delimiter=delimiter, quotechar=quote))
+        if spec.get("DisableValueTrimming") is False:     # values are trimmed before their type is judged
+            rows = [[cell.strip() for cell in row] for row in rows]
         if not rows or len({len(r) for r in rows}) != 1 or (len(rows[0]) < 2 and not spec.get("AllowSingleColumn")):
             return 0.0, None
         has_header = spec.get("ContainsHeader", "UNKNOWN")
