@@ -37,6 +37,7 @@ from lakebox.services.glue.job_definitions import (  # noqa: F401
     batch_get_jobs, create_job, delete_job, get_job, get_jobs, list_jobs, update_job)
 from lakebox.services.glue.job_runs import (  # noqa: F401
     batch_stop_job_run, get_job_run, get_job_runs, start_job_run)
+from lakebox.services.glue.job_bookmarks import get_job_bookmark, reset_job_bookmark  # noqa: F401
 from lakebox.services.glue.schema_registry import (  # noqa: F401
     create_registry, create_schema, delete_registry, delete_schema, get_registry, get_schema, list_registries,
     list_schemas, update_registry, update_schema)

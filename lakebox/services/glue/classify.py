@@ -25,7 +25,7 @@ HEADER_CELL_MAX = 150           # Glue: a header cell (but the last) is shorter 
 _COLUMN_NAME = re.compile(r"[^\x00-\x1f]+")
 
 
-_SIGNATURE_DETAILS = ("delimiter", "header", "quoted", "pattern", "rowTag", "jsonPath", "serde")
+_SIGNATURE_DETAILS = ("delimiter", "header", "quoted", "quote", "pattern", "rowTag", "jsonPath", "serde")
 
 
 @dataclass

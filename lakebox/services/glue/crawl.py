@@ -172,34 +172,55 @@ def _level(root) -> int:
 
 
 def glob_to_regex(pattern: str) -> re.Pattern:
-    """Glue's exclude globs: `*` within a folder, `**` across folders, `?`, `[...]`, `{a,b}`."""
-    out, i = [], 0
+    """Glue's exclude globs, as its crawler documentation defines them: `*` within a
+    folder, `**` across folders, `?` one character, `\\` escapes the next character,
+    `[...]` one character of a set or range (`[!...]` negated; `*`, `?` and `\\` are
+    themselves inside), `{a,b}` any of its subpatterns (not nested)."""
+    return re.compile(_glob(pattern, in_group=False)[0])
+
+
+def _glob(pattern: str, in_group: bool, i: int = 0) -> tuple:
+    """The regular expression of `pattern` from `i`, up to the end (or, in a group, up
+    to the `,` or `}` that ends the subpattern); returns it and where it stopped."""
+    out = []
     while i < len(pattern):
         char = pattern[i]
+        if in_group and char in ",}":
+            break
         if pattern.startswith("**", i):
             out.append(".*")
+            i += 2
+            continue
+        if char == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
             i += 2
             continue
         if char == "*":
             out.append("[^/]*")
         elif char == "?":
             out.append("[^/]")
-        elif char == "[":
-            end = pattern.find("]", i)
-            out.append(pattern[i:end + 1] if end > i else re.escape(char))
-            i = end + 1 if end > i else i + 1
+        elif char == "[" and pattern.find("]", i + 2) > i:
+            end = pattern.find("]", i + 2)
+            body = pattern[i + 1:end]
+            negated = body.startswith("!")
+            body = body[1:] if negated else body
+            members = "".join(re.escape(c) if c != "-" else "-" for c in body)
+            out.append(f"[^/{members}]" if negated else f"[{members}]")
+            i = end + 1
             continue
-        elif char == "{":
-            end = pattern.find("}", i)
-            if end > i:
-                out.append("(" + "|".join(re.escape(a) for a in pattern[i + 1:end].split(",")) + ")")
-                i = end + 1
-                continue
-            out.append(re.escape(char))
+        elif char == "{" and not in_group and pattern.find("}", i) > i:
+            options, i = [], i + 1
+            while True:
+                option, i = _glob(pattern, True, i)
+                options.append(option)
+                if i >= len(pattern) or pattern[i] == "}":
+                    break
+                i += 1                                  # past the ','
+            out.append("(?:" + "|".join(options) + ")")
         else:
             out.append(re.escape(char))
         i += 1
-    return re.compile("".join(out))
+    return "".join(out), i
 
 
 def _hidden(relative: str) -> bool:
@@ -443,9 +464,10 @@ def _finish(ctx, name, crawl_id, status, error, outcome: Outcome):
             return                   # deleted, or reset, while the crawl ran
         started = doc["_crawl"]["StartTime"]
         metrics = doc["_metrics"]
-        metrics["TablesCreated"] += outcome.counts["TABLE", "ADD"]
-        metrics["TablesUpdated"] += outcome.counts["TABLE", "UPDATE"]
-        metrics["TablesDeleted"] += outcome.counts["TABLE", "DELETE"]
+        # the table changes of this crawl alone: the console's "Tables changes from last run"
+        metrics["TablesCreated"] = outcome.counts["TABLE", "ADD"]
+        metrics["TablesUpdated"] = outcome.counts["TABLE", "UPDATE"]
+        metrics["TablesDeleted"] = outcome.counts["TABLE", "DELETE"]
         metrics["Runtimes"] = (metrics["Runtimes"] + [max(now - started, 0.0)])[-20:]
         delay = ctx.state.config.transition_delay
         doc.pop("_ready_at", None)

@@ -76,8 +76,10 @@ def _check_settings(params, current=None):
             raise InvalidInputException("Catalog target must specify at least one table")
     if params.get("Schedule"):
         schedules.parse(params["Schedule"])
-    recrawl = (params.get("RecrawlPolicy") or {}).get("RecrawlBehavior")
-    policy = params.get("SchemaChangePolicy") or DEFAULTS["SchemaChangePolicy"]
+    # the crawler as it will be: an update that names one policy keeps the other it has
+    recrawl = (params.get("RecrawlPolicy") or (current or {}).get("RecrawlPolicy") or {}).get("RecrawlBehavior")
+    policy = params.get("SchemaChangePolicy") or (current or {}).get("SchemaChangePolicy") or \
+        DEFAULTS["SchemaChangePolicy"]
     if recrawl == "CRAWL_NEW_FOLDERS_ONLY" and (policy.get("UpdateBehavior") != "LOG"
                                                 or policy.get("DeleteBehavior") != "LOG"):
         raise InvalidInputException(

@@ -175,29 +175,33 @@ def _csv(spec):
 
     def classify_sample(data, lines):
         rows = list(csv.reader(lines, delimiter=delimiter, quotechar=quote))
+        if spec.get("DisableValueTrimming") is False:     # values are trimmed before their type is judged
+            rows = [[cell.strip() for cell in row] for row in rows]
         if not rows or len({len(r) for r in rows}) != 1 or (len(rows[0]) < 2 and not spec.get("AllowSingleColumn")):
             return 0.0, None
         has_header = spec.get("ContainsHeader", "UNKNOWN")
-        found = classify._csv_schema(rows, delimiter, quoted=quote in "".join(lines[:50]))
+        quoted = quote in "".join(lines[:50])
+        found = classify._csv_schema(rows, delimiter, quoted=quoted)
         if has_header == "PRESENT" or spec.get("Header"):
             names = spec.get("Header") or [c.strip().lower() for c in rows[0]]
-            found = _with_names(rows[1:] if has_header == "PRESENT" else rows, names, delimiter)
+            found = _with_names(rows[1:] if has_header == "PRESENT" else rows, names, delimiter, quoted)
             found.details["header"] = has_header == "PRESENT"
         elif has_header == "ABSENT" and found.details["header"]:
-            found = _with_names(rows, [f"col{i}" for i in range(len(rows[0]))], delimiter)
+            found = _with_names(rows, [f"col{i}" for i in range(len(rows[0]))], delimiter, quoted)
             found.details["header"] = False
         found.details["serde"] = spec.get("Serde") or ""
+        found.details["quote"] = quote        # the table's OpenCSVSerde reads fields quoted with it
         return 1.0, found
     return classify_sample
 
 
-def _with_names(rows, names, delimiter):
+def _with_names(rows, names, delimiter, quoted):
     types = [None] * len(names)
     for row in rows:
         for i, cell in enumerate(row[:len(names)]):
             types[i] = infer.widen(types[i], infer.text_type(cell))
     return classify.FileSchema("csv", [(n, infer.finish(t)) for n, t in zip(names, types)], records=len(rows),
-                               details={"delimiter": delimiter, "header": False, "quoted": False})
+                               details={"delimiter": delimiter, "header": False, "quoted": quoted})
 
 
 _BUILDERS = {"GrokClassifier": _grok, "XMLClassifier": _xml, "JsonClassifier": _json_path, "CsvClassifier": _csv}

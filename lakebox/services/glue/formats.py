@@ -49,7 +49,8 @@ def serde_of(schema) -> tuple[str, str, str, dict, dict]:
             return TEXT_INPUT, TEXT_OUTPUT, LAZY_SIMPLE, {"field.delim": delimiter}, extra
         if details.get("quoted") or details.get("serde") == "OpenCSVSerDe":
             extra["areColumnsQuoted"] = "true"
-            return TEXT_INPUT, TEXT_OUTPUT, OPEN_CSV, {"separatorChar": delimiter, "quoteChar": '"'}, extra
+            return TEXT_INPUT, TEXT_OUTPUT, OPEN_CSV, {"separatorChar": delimiter,
+                                                       "quoteChar": details.get("quote") or '"'}, extra
         return TEXT_INPUT, TEXT_OUTPUT, LAZY_SIMPLE, {"field.delim": delimiter}, extra
     pattern = details.get("pattern")
     if pattern:

@@ -1,7 +1,5 @@
 """Column statistics of tables and partitions: stored as given, returned as stored.
 A column must be one of the table's columns (or partition keys, for a table)."""
-import json
-
 from lakebox.services.glue import store
 from lakebox.services.glue.catalog import in_catalog, table_or_error
 from lakebox.services.glue.errors import EntityNotFoundException
@@ -11,8 +9,9 @@ KIND = "column_statistics"
 
 
 def _scope(table: dict, values=None) -> str:
-    scope = f"{table['DatabaseName']}/{table['Name']}"
-    return scope if values is None else f"{scope}/{json.dumps(list(values))}"
+    if values is not None:
+        return store.partition_scope(table["DatabaseName"], table["Name"], values)
+    return f"{table['DatabaseName']}/{table['Name']}"
 
 
 def _columns(table: dict) -> set:

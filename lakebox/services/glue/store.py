@@ -242,15 +242,29 @@ def insert_partitions(db, account, region, database, table, docs):
 
 
 def replace_partition(db, account, region, database, table, old_values, doc):
-    """Overwrite a partition, possibly with new values; it keeps its place in the order."""
+    """Overwrite a partition, possibly with new values; it keeps its place in the order,
+    and the objects kept under it (its column statistics) follow it to its new values."""
     db.execute("UPDATE glue_partitions SET vals=?, doc=? WHERE account=? AND region=? AND db=? AND tbl=? AND vals=?",
                (values_key(doc["Values"]), _dump(doc), account, region, database, table, values_key(old_values)))
+    if values_key(doc["Values"]) != values_key(old_values):
+        db.execute("UPDATE glue_objects SET scope=? WHERE account=? AND region=? AND scope=?",
+                   (partition_scope(database, table, doc["Values"]), account, region,
+                    partition_scope(database, table, old_values)))
 
 
 def delete_partition(db, account, region, database, table, values) -> bool:
+    """The partition goes, and the objects kept under it with it (its column statistics)."""
     cursor = db.execute("DELETE FROM glue_partitions WHERE account=? AND region=? AND db=? AND tbl=? AND vals=?",
                         (account, region, database, table, values_key(values)))
+    if cursor.rowcount:
+        db.execute("DELETE FROM glue_objects WHERE account=? AND region=? AND scope=?",
+                   (account, region, partition_scope(database, table, values)))
     return cursor.rowcount > 0
+
+
+def partition_scope(database, table, values) -> str:
+    """The scope of objects kept under one partition of a table."""
+    return f"{database}/{table}/{json.dumps(list(values))}"
 
 
 def partitions_page(db, account, region, database, table, condition, args, after_seq, limit, segment=None,

@@ -44,7 +44,9 @@ def test_cli_crawl_then_read_the_catalog(lakebox_server, s3, bucket):
                         "--expression", "dt > '2024-01-01'"))["Partitions"]
         assert [p["Values"] for p in found] == [["2024-01-02"]]
         metrics = ok(glue(lakebox_server, "get-crawler-metrics", "--crawler-name-list", name))["CrawlerMetricsList"]
-        assert (metrics[0]["CrawlerName"], metrics[0]["TablesCreated"]) == (name, 1)
+        # the last crawl's table changes: a second crawl (if the second start found the first one
+        # ended) finds the table made already
+        assert (metrics[0]["CrawlerName"], metrics[0]["TablesCreated"]) == (name, 1 if again.returncode else 0)
         idle = glue(lakebox_server, "stop-crawler", "--name", name)
         assert idle.returncode != 0
         assert f"(CrawlerNotRunningException) when calling the StopCrawler operation: " \
