@@ -13,6 +13,7 @@ from lakebox.services.kms.errors import (
     InvalidImportTokenException, UnsupportedOperationException)
 
 PARAMETERS_VALID_MS = 24 * 3_600_000          # AWS: import parameters are valid for 24 hours
+MAX_VALID_TO_MS = 365 * 86_400_000             # ImportKeyMaterial: ValidTo at most 365 days ahead
 # Imported symmetric and HMAC material, (fewest, most) bytes (KMS Developer Guide, "Importing key material").
 MATERIAL_BYTES = {"SYMMETRIC_DEFAULT": (32, 32), "HMAC_224": (28, 64), "HMAC_256": (32, 64), "HMAC_384": (48, 128),
                   "HMAC_512": (64, 128)}
@@ -40,7 +41,7 @@ async def get_parameters_for_import(ctx, params):
 def import_key_material(ctx, params):
     key = _external_key(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
-    expiration_model, valid_to_ms = _expiration(params)
+    expiration_model, valid_to_ms = _expiration(params, lookup.now_ms(ctx))
     wanted = store.import_parameters(ctx.state.db, key["uid"])
     if wanted is None or not secrets.compare_digest(wanted["token"], params["ImportToken"]):
         raise InvalidImportTokenException("Import token is invalid for this key.")
@@ -74,15 +75,25 @@ def _external_key(ctx, text):
     return key
 
 
-def _expiration(params):
+def _expiration(params, now_ms):
+    """(ExpirationModel, ValidTo in ms) of an import. The model defaults to
+    KEY_MATERIAL_EXPIRES (API reference, ImportKeyMaterial), so an import naming neither
+    needs a ValidTo; a ValidTo lies in the future, at most 365 days ahead."""
     valid_to = params.get("ValidTo")
-    expiration_model = params.get("ExpirationModel") or (
-        "KEY_MATERIAL_EXPIRES" if valid_to is not None else "KEY_MATERIAL_DOES_NOT_EXPIRE")
+    expiration_model = params.get("ExpirationModel") or "KEY_MATERIAL_EXPIRES"
     if expiration_model == "KEY_MATERIAL_EXPIRES" and valid_to is None:
         raise ValidationError("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES")
     if expiration_model == "KEY_MATERIAL_DOES_NOT_EXPIRE" and valid_to is not None:
         raise ValidationError("A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE")
-    return expiration_model, int(valid_to.timestamp() * 1000) if valid_to is not None else None
+    if valid_to is None:
+        return expiration_model, None
+    valid_to_ms = int(valid_to.timestamp() * 1000)
+    # The words of these two refusals are not on record; the API reference states the rule.
+    if valid_to_ms <= now_ms:
+        raise ValidationError("The ValidTo date must be in the future.")
+    if valid_to_ms > now_ms + MAX_VALID_TO_MS:
+        raise ValidationError("The ValidTo date must be no more than 365 days from the request date.")
+    return expiration_model, valid_to_ms
 
 
 def _unwrap(parameters, wrapped: bytes) -> bytes:

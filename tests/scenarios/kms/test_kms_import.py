@@ -21,6 +21,8 @@ def wrap(parameters, material, algorithm):
 
 
 def import_material(kms, key_id, material, algorithm="RSAES_OAEP_SHA_256", **args):
+    if "ValidTo" not in args:
+        args.setdefault("ExpirationModel", "KEY_MATERIAL_DOES_NOT_EXPIRE")
     parameters = kms.get_parameters_for_import(KeyId=key_id, WrappingAlgorithm=algorithm, WrappingKeySpec="RSA_2048")
     return kms.import_key_material(KeyId=key_id, ImportToken=parameters["ImportToken"],
                                    EncryptedKeyMaterial=wrap(parameters, material, algorithm), **args)
@@ -67,12 +69,21 @@ def test_import_errors(kms, make_key):
                                                WrappingKeySpec="RSA_2048")
     wrapped = wrap(parameters, os.urandom(32), "RSAES_OAEP_SHA_256")
     assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=b"forged token",
-                    EncryptedKeyMaterial=wrapped)[0] == "InvalidImportTokenException"
+                    EncryptedKeyMaterial=wrapped, ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")[0] == "InvalidImportTokenException"
     assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=parameters["ImportToken"],
                     EncryptedKeyMaterial=wrapped, ExpirationModel="KEY_MATERIAL_EXPIRES") == (
         "ValidationException", "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES")
+    # the model defaults to KEY_MATERIAL_EXPIRES (API reference), which needs a ValidTo
     assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=parameters["ImportToken"],
-                    EncryptedKeyMaterial=wrap(parameters, os.urandom(16), "RSAES_OAEP_SHA_256"))[0] == \
+                    EncryptedKeyMaterial=wrapped) == (
+        "ValidationException", "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for valid_to in (now - datetime.timedelta(days=1), now + datetime.timedelta(days=366)):
+        assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=parameters["ImportToken"],
+                        EncryptedKeyMaterial=wrapped, ValidTo=valid_to)[0] == "ValidationException"
+    assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=parameters["ImportToken"],
+                    EncryptedKeyMaterial=wrap(parameters, os.urandom(16), "RSAES_OAEP_SHA_256"),
+                    ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")[0] == \
         "IncorrectKeyMaterialException"
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingImport"
 
@@ -81,7 +92,7 @@ def test_import_errors(kms, make_key):
 def test_expiring_material_is_gone_when_the_clock_passes_valid_to(kms, make_key, clock):
     key = make_key(Origin="EXTERNAL")
     valid_to = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=2)
-    import_material(kms, key["KeyId"], os.urandom(32), ValidTo=valid_to, ExpirationModel="KEY_MATERIAL_EXPIRES")
+    import_material(kms, key["KeyId"], os.urandom(32), ValidTo=valid_to)
     described = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
     assert (described["KeyState"], described["ExpirationModel"]) == ("Enabled", "KEY_MATERIAL_EXPIRES")
     clock(3 * 86_400)
