@@ -2,7 +2,8 @@
 `data-broker` session tagged team=data (transitive) and cost-center=42 (not transitive)
 chains into a `lake-writer` role; the bucket's policy lets only team=data sessions write
 under `curated/`, so the chained session may write there thanks to the transitive tag,
-while a policy on cost-center refuses it (that tag stayed behind). The broker's other
+while a policy on cost-center refuses it (that tag stayed behind); the chain can neither
+override the transitive tag nor change the session's SourceIdentity. The broker's other
 clients: a contractor's federated user (GetFederationToken with a read-only policy), an
 operator's MFA session (GetSessionToken with SerialNumber and TokenCode), and an auditor
 who looks up which account an access key belongs to (GetAccessKeyInfo). Every bound and
@@ -67,7 +68,8 @@ def test_transitive_tags_follow_the_chain(lakebox_server, admin, lake):
     broker = admin("sts").assume_role(
         RoleArn=BROKER, RoleSessionName="broker", DurationSeconds=3600,
         Tags=[{"Key": "team", "Value": "data"}, {"Key": "cost-center", "Value": "42"}],
-        TransitiveTagKeys=["team"])
+        TransitiveTagKeys=["team"], SourceIdentity="ana@corp")
+    assert broker["SourceIdentity"] == "ana@corp"
     assert 0 < broker["PackedPolicySize"] < 100            # tags count against the packed size
     assert broker["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/data-broker/broker"
     as_broker = client_of(lakebox_server, "s3", broker["Credentials"])
@@ -78,7 +80,14 @@ def test_transitive_tags_follow_the_chain(lakebox_server, admin, lake):
     assert error_of(broker_sts.assume_role, RoleArn=WRITER, RoleSessionName="writer", DurationSeconds=3601) == (
         "ValidationError",
         "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+    assert error_of(broker_sts.assume_role, RoleArn=WRITER, RoleSessionName="writer",
+                    Tags=[{"Key": "Team", "Value": "marketing"}]) == (
+        "InvalidParameterValue", "One of the specified transitive tag keys can't be set because it conflicts with "
+                                 "a transitive tag key from the calling session.")
+    assert error_of(broker_sts.assume_role, RoleArn=WRITER, RoleSessionName="writer", SourceIdentity="bob@corp") == (
+        "ValidationError", "The source identity is already set for this assume role session")
     writer = broker_sts.assume_role(RoleArn=WRITER, RoleSessionName="writer", DurationSeconds=3600)
+    assert writer["SourceIdentity"] == "ana@corp"
     assert writer["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/lake-writer/writer"
     as_writer = client_of(lakebox_server, "s3", writer["Credentials"])
     as_writer.put_object(Bucket=lake, Key="curated/by-writer.csv", Body=b"a\n2\n")      # team=data came along
@@ -132,6 +141,12 @@ def test_bounds_and_refused_tokens(lakebox_server, admin):
     code, message = error_of(sts.assume_role, RoleArn=BROKER, RoleSessionName="broker", Tags=too_many)
     assert code == "ValidationError" and message.endswith(
         "at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50")
+    assert error_of(sts.assume_role, RoleArn=BROKER, RoleSessionName="broker",
+                    Tags=[{"Key": "team", "Value": "a"}, {"Key": "TEAM", "Value": "b"}]) == (
+        "InvalidParameterValue", "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+    assert error_of(sts.assume_role, RoleArn=BROKER, RoleSessionName="broker",
+                    Tags=[{"Key": "team", "Value": "a"}], TransitiveTagKeys=["project"]) == (
+        "InvalidParameterValue", "The specified transitive tag key must be included in the requested tags.")
     assert error_of(sts.assume_role, RoleArn=BROKER, RoleSessionName="broker", Policy="{not json") == (
         "MalformedPolicyDocument", "Syntax errors in policy.")
 
