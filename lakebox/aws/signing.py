@@ -126,9 +126,22 @@ def verify(route, req, secret: str):
     if hmac.compare_digest(sigv4.signature(secret, signed, text), signed.signature):
         return
     if s3:
-        raise AwsError("SignatureDoesNotMatch", S3_MISMATCH, 403, AWSAccessKeyId=signed.access_key,
-                       StringToSign=text, SignatureProvided=signed.signature, CanonicalRequest=canonical)
+        raise s3_mismatch(signed.access_key, text, signed.signature, canonical)
     raise _refusal(route, SERVICE_MISMATCH)
+
+
+def s3_mismatch(access_key, text: str, provided: str, canonical: str | None = None) -> AwsError:
+    """S3's SignatureDoesNotMatch: it shows the string it signed (and the canonical request
+    of a SigV4 request), each also as the hex of its bytes (recorded S3 replies)."""
+    details = {"AWSAccessKeyId": access_key, "StringToSign": text, "SignatureProvided": provided,
+               "StringToSignBytes": _hex_bytes(text)}
+    if canonical is not None:
+        details.update(CanonicalRequest=canonical, CanonicalRequestBytes=_hex_bytes(canonical))
+    return AwsError("SignatureDoesNotMatch", S3_MISMATCH, 403, **details)
+
+
+def _hex_bytes(text: str) -> str:
+    return " ".join(f"{byte:02x}" for byte in text.encode())
 
 
 def _verify_sigv2(route, req, secret: str):
@@ -137,9 +150,7 @@ def _verify_sigv2(route, req, secret: str):
         return
     texts = sigv2.strings_to_sign(req, signed, route.labels.get("Bucket"))
     if not any(hmac.compare_digest(sigv2.signature(secret, text), signed.signature) for text in texts):
-        text = texts[0]
-        raise AwsError("SignatureDoesNotMatch", S3_MISMATCH, 403, AWSAccessKeyId=signed.access_key,
-                       StringToSign=text, SignatureProvided=signed.signature)
+        raise s3_mismatch(signed.access_key, texts[0], signed.signature)
 
 
 def body_pending(req) -> bool:

@@ -7,12 +7,13 @@ from cryptography.hazmat.primitives import hashes, keywrap, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from lakebox.aws.errors import ValidationError
-from lakebox.services.kms import keygen, lookup, store
+from lakebox.services.kms import keygen, lookup, model, store
 from lakebox.services.kms.errors import (
     ExpiredImportTokenException, IncorrectKeyMaterialException, InvalidCiphertextException,
-    InvalidImportTokenException, UnsupportedOperationException)
+    InvalidImportTokenException, KMSInvalidStateException, NotFoundException, UnsupportedOperationException)
 
 PARAMETERS_VALID_MS = 24 * 3_600_000          # AWS: import parameters are valid for 24 hours
+MAX_VALID_TO_MS = 365 * 86_400_000             # ImportKeyMaterial: ValidTo at most 365 days ahead
 # Imported symmetric and HMAC material, (fewest, most) bytes (KMS Developer Guide, "Importing key material").
 MATERIAL_BYTES = {"SYMMETRIC_DEFAULT": (32, 32), "HMAC_224": (28, 64), "HMAC_256": (32, 64), "HMAC_384": (48, 128),
                   "HMAC_512": (64, 128)}
@@ -40,30 +41,74 @@ async def get_parameters_for_import(ctx, params):
 def import_key_material(ctx, params):
     key = _external_key(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
-    expiration_model, valid_to_ms = _expiration(params)
+    now_ms = lookup.now_ms(ctx)
+    expiration_model, valid_to_ms = _expiration(params, now_ms)
+    rows = store.materials(ctx.state.db, key["uid"])
+    import_type = _import_type(key, params, rows)
     wanted = store.import_parameters(ctx.state.db, key["uid"])
     if wanted is None or not secrets.compare_digest(wanted["token"], params["ImportToken"]):
         raise InvalidImportTokenException("Import token is invalid for this key.")
-    if lookup.now_ms(ctx) >= wanted["valid_to_ms"]:
+    if now_ms >= wanted["valid_to_ms"]:
         raise ExpiredImportTokenException("Import token has expired.")
     material = _unwrap(wanted, params["EncryptedKeyMaterial"])
     _check_material(key, material)
     material_id = keygen.material_id(material)
-    earlier = store.material(ctx.state.db, key["uid"], 1)
-    if earlier is not None and earlier["material_id"] != material_id:
-        raise IncorrectKeyMaterialException(
-            "The key material being imported is not the key material that was previously imported into this key.")
-    store.import_material(ctx.state.db, key["uid"], material, material_id, lookup.now_ms(ctx), expiration_model,
-                          valid_to_ms)
+    version, pending = _place(key, rows, import_type, material_id, params.get("KeyMaterialId"))
+    store.import_material(ctx.state.db, key["uid"], version, material, material_id, now_ms, expiration_model,
+                          valid_to_ms, params.get("KeyMaterialDescription"), pending)
     return {"KeyId": lookup.arn_of(key), "KeyMaterialId": material_id}
 
 
 def delete_imported_key_material(ctx, params):
+    """Deletes the named material, or the current one."""
     key = _external_key(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
-    earlier = store.material(ctx.state.db, key["uid"], 1)
-    store.forget_material(ctx.state.db, key["uid"])
-    return {"KeyId": lookup.arn_of(key), "KeyMaterialId": earlier["material_id"] if earlier else None}
+    rows = store.materials(ctx.state.db, key["uid"])
+    named = params.get("KeyMaterialId")
+    row = next((r for r in rows if (r["material_id"] == named if named else r["version"] == key["current_version"])),
+               None)
+    if named and row is None:
+        # The words are not on record; the API reference names NotFoundException for an unknown id.
+        raise NotFoundException(f"Key material {named} is not associated with {lookup.arn_of(key)}.")
+    store.forget_material(ctx.state.db, key["uid"], row["version"] if row else None)
+    return {"KeyId": lookup.arn_of(key), "KeyMaterialId": row["material_id"] if row else None}
+
+
+def _import_type(key, params, rows) -> str:
+    """ImportType, by default NEW_KEY_MATERIAL for a key that never had material and
+    EXISTING_KEY_MATERIAL after (API reference). It, KeyMaterialId and KeyMaterialDescription
+    are for symmetric encryption keys only. (The refusals' words are not on record.)"""
+    given = [name for name in ("ImportType", "KeyMaterialId", "KeyMaterialDescription") if name in params]
+    if given and key["key_spec"] != model.DEFAULT_SPEC:
+        raise ValidationError(f"{given[0]} is only valid for symmetric encryption KMS keys.")
+    import_type = params.get("ImportType") or ("EXISTING_KEY_MATERIAL" if rows else "NEW_KEY_MATERIAL")
+    if import_type == "NEW_KEY_MATERIAL" and params.get("KeyMaterialId"):
+        raise ValidationError("You cannot specify a key material ID with ImportType set to NEW_KEY_MATERIAL.")
+    return import_type
+
+
+def _place(key, rows, import_type, material_id, named_id) -> tuple[int, bool]:
+    """(material version, pending) the imported material takes: the version it already
+    has (a re-import), the first, or the next, pending until RotateKeyOnDemand."""
+    same = next((r for r in rows if r["material_id"] == material_id), None)
+    if named_id is not None and named_id != material_id:
+        raise IncorrectKeyMaterialException(
+            f"The key material being imported does not match the key material ID {named_id}.")
+    if import_type == "EXISTING_KEY_MATERIAL":
+        if same is None:
+            raise IncorrectKeyMaterialException(
+                "The key material being imported is not the key material that was previously imported into this key.")
+        return same["version"], bool(same["pending"])
+    if not rows:
+        return 1, False
+    if same is not None:
+        raise IncorrectKeyMaterialException(
+            f"The key material being imported is already associated with {lookup.arn_of(key)}.")
+    waiting = next((r for r in rows if r["pending"]), None)
+    if waiting is not None:
+        raise KMSInvalidStateException(
+            f"{lookup.arn_of(key)} already has key material {waiting['material_id']} pending rotation.")
+    return rows[-1]["version"] + 1, True
 
 
 def _external_key(ctx, text):
@@ -74,15 +119,25 @@ def _external_key(ctx, text):
     return key
 
 
-def _expiration(params):
+def _expiration(params, now_ms):
+    """(ExpirationModel, ValidTo in ms) of an import. The model defaults to
+    KEY_MATERIAL_EXPIRES (API reference, ImportKeyMaterial), so an import naming neither
+    needs a ValidTo; a ValidTo lies in the future, at most 365 days ahead."""
     valid_to = params.get("ValidTo")
-    expiration_model = params.get("ExpirationModel") or (
-        "KEY_MATERIAL_EXPIRES" if valid_to is not None else "KEY_MATERIAL_DOES_NOT_EXPIRE")
+    expiration_model = params.get("ExpirationModel") or "KEY_MATERIAL_EXPIRES"
     if expiration_model == "KEY_MATERIAL_EXPIRES" and valid_to is None:
         raise ValidationError("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES")
     if expiration_model == "KEY_MATERIAL_DOES_NOT_EXPIRE" and valid_to is not None:
         raise ValidationError("A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE")
-    return expiration_model, int(valid_to.timestamp() * 1000) if valid_to is not None else None
+    if valid_to is None:
+        return expiration_model, None
+    valid_to_ms = int(valid_to.timestamp() * 1000)
+    # The words of these two refusals are not on record; the API reference states the rule.
+    if valid_to_ms <= now_ms:
+        raise ValidationError("The ValidTo date must be in the future.")
+    if valid_to_ms > now_ms + MAX_VALID_TO_MS:
+        raise ValidationError("The ValidTo date must be no more than 365 days from the request date.")
+    return expiration_model, valid_to_ms
 
 
 def _unwrap(parameters, wrapped: bytes) -> bytes:

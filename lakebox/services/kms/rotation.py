@@ -2,7 +2,8 @@
 RotateKeyOnDemand. A rotation adds key material and makes it current; ciphertexts carry
 their material version, so old ones keep decrypting while new ones use the new material."""
 from lakebox.services.kms import keygen, lookup, model, store
-from lakebox.services.kms.errors import InvalidMarkerException, LimitExceededException, UnsupportedOperationException
+from lakebox.services.kms.errors import (
+    InvalidMarkerException, KMSInvalidStateException, LimitExceededException, UnsupportedOperationException)
 
 LIST_DEFAULT_LIMIT = 100
 
@@ -34,17 +35,28 @@ def get_key_rotation_status(ctx, params):
 
 
 def rotate_key_on_demand(ctx, params):
-    key = _rotatable(ctx, params["KeyId"])
+    """A new material, or for a key with imported material the material imported with
+    ImportType NEW_KEY_MATERIAL (PENDING_ROTATION), becomes current."""
+    key = _rotatable(ctx, params["KeyId"], imported_too=True)
     if key["on_demand_rotations"] >= model.MAX_ON_DEMAND_ROTATIONS:
         raise LimitExceededException(
             f"{lookup.arn_of(key)} has reached the limit of {model.MAX_ON_DEMAND_ROTATIONS} on-demand rotations.")
-    add_material(ctx.state, key, lookup.now_ms(ctx), "ON_DEMAND", on_demand_rotations=key["on_demand_rotations"] + 1)
+    count = key["on_demand_rotations"] + 1
+    if key["origin"] != "EXTERNAL":
+        add_material(ctx.state, key, lookup.now_ms(ctx), "ON_DEMAND", on_demand_rotations=count)
+        return {"KeyId": key["key_id"]}
+    waiting = next((r for r in store.materials(ctx.state.db, key["uid"]) if r["pending"]), None)
+    if waiting is None:
+        # The words are not on record: the API reference requires new material in
+        # PENDING_ROTATION before an on-demand rotation of imported material.
+        raise KMSInvalidStateException(f"{lookup.arn_of(key)} has no key material pending rotation.")
+    store.promote_material(ctx.state.db, key, waiting["version"], lookup.now_ms(ctx), on_demand_rotations=count)
     return {"KeyId": key["key_id"]}
 
 
 def list_key_rotations(ctx, params):
     key = lookup.managed_key_of(ctx, params["KeyId"])
-    _check_symmetric(key)
+    _check_symmetric(key, imported_too=True)
     include_first = params.get("IncludeKeyMaterial", "ROTATIONS_ONLY") == "ALL_KEY_MATERIAL"
     rows = [r for r in store.materials(ctx.state.db, key["uid"]) if include_first or r["rotation_type"]]
     start = _start(params.get("Marker"), len(rows))
@@ -57,9 +69,18 @@ def list_key_rotations(ctx, params):
 
 
 def _rotation(key, row) -> dict:
-    current = row["version"] == key["current_version"]
-    entry = {"KeyId": key["key_id"], "KeyMaterialId": row["material_id"],
-             "KeyMaterialState": "CURRENT" if current else "NON_CURRENT"}
+    state = ("PENDING_ROTATION" if row["pending"] else
+             "CURRENT" if row["version"] == key["current_version"] else "NON_CURRENT")
+    entry = {"KeyId": key["key_id"], "KeyMaterialId": row["material_id"]}
+    if key["origin"] == "EXTERNAL":         # these four are only for imported material
+        if row["description"] is not None:
+            entry["KeyMaterialDescription"] = row["description"]
+        entry["ImportState"] = "IMPORTED" if row["material"] else "PENDING_IMPORT"
+    entry["KeyMaterialState"] = state
+    if key["origin"] == "EXTERNAL" and row["material"] and key["expiration_model"]:
+        entry["ExpirationModel"] = key["expiration_model"]
+        if key["valid_to_ms"] is not None:
+            entry["ValidTo"] = key["valid_to_ms"] / 1000
     if row["rotation_type"]:
         entry.update(RotationDate=row["created_ms"] / 1000, RotationType=row["rotation_type"])
     return entry
@@ -70,19 +91,20 @@ def add_material(state, key, now_ms, rotation_type, **columns):
     store.rotate(state.db, key, material, keygen.material_id(material), now_ms, rotation_type, **columns)
 
 
-def _rotatable(ctx, text):
-    """A symmetric encryption key the caller manages, enabled."""
+def _rotatable(ctx, text, imported_too=False):
+    """A symmetric encryption key the caller manages, enabled (with imported material
+    only for on-demand rotation)."""
     key = lookup.managed_key_of(ctx, text)
     lookup.check_enabled(ctx, key)
-    _check_symmetric(key)
+    _check_symmetric(key, imported_too)
     if key["multi_region"] and lookup.primary_region(key) != key["region"]:
         # A replica rotates with its primary, which holds the rotation settings.
         raise UnsupportedOperationException(f"{lookup.arn_of(key)} is a multi-Region replica key.")
     return key
 
 
-def _check_symmetric(key):
-    if key["origin"] != "AWS_KMS":
+def _check_symmetric(key, imported_too=False):
+    if key["origin"] not in (("AWS_KMS", "EXTERNAL") if imported_too else ("AWS_KMS",)):
         raise UnsupportedOperationException(
             f"{lookup.arn_of(key)} origin is {key['origin']} which is not valid for this operation.")
     if key["key_spec"] != model.DEFAULT_SPEC:

@@ -98,7 +98,13 @@ SCHEMA = [
     # A multi-Region primary scheduled for deletion while it has replicas waits for them
     # (PendingReplicaDeletion): its waiting period, in days, starts when the last is deleted.
     "ALTER TABLE kms_keys ADD COLUMN replica_wait_days INTEGER",
+    # Imported material of symmetric keys, one row per material: its description, and
+    # whether it waits (ImportType NEW_KEY_MATERIAL, state PENDING_ROTATION) for
+    # RotateKeyOnDemand to make it current. Deleted material keeps its row, bytes empty.
+    "ALTER TABLE kms_materials ADD COLUMN description TEXT",
+    "ALTER TABLE kms_materials ADD COLUMN pending INTEGER NOT NULL DEFAULT 0",
 ]
+_MATERIAL_COLUMNS = "(key_uid, version, material, material_id, created_ms, rotation_type)"
 
 _KEY_COLUMNS = ("account", "region", "key_id", "created_ms", "description", "key_usage", "key_spec", "origin",
                 "key_manager", "multi_region", "enabled", "policy", "current_version", "material_present",
@@ -134,7 +140,7 @@ def insert_key(db, material: bytes | None, material_id: str | None, tags: dict, 
         uid = db.execute(f"INSERT INTO kms_keys ({names}) VALUES ({marks})",
                          tuple(row[c] for c in _KEY_COLUMNS)).lastrowid
         if material is not None:
-            db.execute("INSERT INTO kms_materials VALUES (?, 1, ?, ?, ?, NULL)",
+            db.execute(f"INSERT INTO kms_materials {_MATERIAL_COLUMNS} VALUES (?, 1, ?, ?, ?, NULL)",
                        (uid, material, material_id, row["created_ms"]))
         put_tags(db, uid, tags)
     _key_written()
@@ -179,7 +185,7 @@ def rotate(db, key, new_material: bytes, material_id: str, now_ms: int, rotation
     version = key["current_version"] + 1
     with db.transaction():
         for uid in [r["uid"] for r in related_keys(db, key)] if key["multi_region"] else [key["uid"]]:
-            db.execute("INSERT INTO kms_materials VALUES (?, ?, ?, ?, ?, ?)",
+            db.execute(f"INSERT INTO kms_materials {_MATERIAL_COLUMNS} VALUES (?, ?, ?, ?, ?, ?)",
                        (uid, version, new_material, material_id, now_ms, rotation_type))
             update_key(db, uid, current_version=version)
         if columns:
@@ -202,8 +208,8 @@ def insert_replica(db, primary, region, now_ms, description, policy, tags: dict)
     with db.transaction():
         uid = db.execute(f"INSERT INTO kms_keys ({names}) VALUES ({marks})",
                          tuple(row[c] for c in _KEY_COLUMNS)).lastrowid
-        db.execute("INSERT INTO kms_materials SELECT ?, version, material, material_id, created_ms, rotation_type "
-                   "FROM kms_materials WHERE key_uid=?", (uid, primary["uid"]))
+        db.execute("INSERT INTO kms_materials SELECT ?, version, material, material_id, created_ms, rotation_type, "
+                   "description, pending FROM kms_materials WHERE key_uid=?", (uid, primary["uid"]))
         put_tags(db, uid, tags)
     _key_written()
     return uid
@@ -259,21 +265,44 @@ def put_import_parameters(db, uid, wrapping_key: bytes, algorithm: str, token: b
                (uid, wrapping_key, algorithm, token, valid_to_ms))
 
 
-def import_material(db, uid, material: bytes, material_id: str, now_ms: int, expiration_model, valid_to_ms):
-    """The key's material (version 1) is back: stored, present, the token used up."""
+def import_material(db, uid, version: int, material: bytes, material_id: str, now_ms: int, expiration_model,
+                    valid_to_ms, description=None, pending=False):
+    """Material `version` of the key is (back) in place: stored, its description kept
+    unless a new one is given, the token used up. The key is usable again once none of
+    its materials is missing."""
     with db.transaction():
-        db.execute("INSERT OR REPLACE INTO kms_materials VALUES (?, 1, ?, ?, ?, NULL)",
-                   (uid, material, material_id, now_ms))
-        update_key(db, uid, material_present=1, enabled=1, expiration_model=expiration_model,
+        earlier = db.one("SELECT * FROM kms_materials WHERE key_uid=? AND version=?", (uid, version))
+        if earlier is None:
+            db.execute(f"INSERT INTO kms_materials {_MATERIAL_COLUMNS[:-1]}, description, pending) "
+                       "VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
+                       (uid, version, material, material_id, now_ms, description, int(pending)))
+        else:
+            db.execute("UPDATE kms_materials SET material=?, description=? WHERE key_uid=? AND version=?",
+                       (material, description if description is not None else earlier["description"], uid, version))
+        missing = db.one("SELECT COUNT(*) AS n FROM kms_materials WHERE key_uid=? AND material=x''", (uid,))["n"]
+        update_key(db, uid, material_present=int(not missing), enabled=1, expiration_model=expiration_model,
                    valid_to_ms=valid_to_ms)
         db.execute("DELETE FROM kms_imports WHERE key_uid=?", (uid,))
 
 
-def forget_material(db, uid):
-    """DeleteImportedKeyMaterial: the bytes go, their id stays (a re-import must match it)."""
+def forget_material(db, uid, version=None):
+    """DeleteImportedKeyMaterial: the bytes go (of one material, or all), their id stays
+    (a re-import must match it)."""
     with db.transaction():
-        db.execute("UPDATE kms_materials SET material=x'' WHERE key_uid=?", (uid,))
+        if version is None:
+            db.execute("UPDATE kms_materials SET material=x'' WHERE key_uid=?", (uid,))
+        else:
+            db.execute("UPDATE kms_materials SET material=x'' WHERE key_uid=? AND version=?", (uid, version))
         update_key(db, uid, material_present=0, expiration_model=None, valid_to_ms=None)
+
+
+def promote_material(db, key, version: int, now_ms: int, **columns):
+    """RotateKeyOnDemand of a key with imported material: the pending material becomes
+    current."""
+    with db.transaction():
+        db.execute("UPDATE kms_materials SET pending=0, rotation_type='ON_DEMAND', created_ms=? "
+                   "WHERE key_uid=? AND version=?", (now_ms, key["uid"], version))
+        update_key(db, key["uid"], current_version=version, **columns)
 
 
 # ---------------------------------------------------------------------------

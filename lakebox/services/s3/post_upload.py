@@ -28,7 +28,6 @@ import urllib.parse
 from xml.sax.saxutils import escape
 
 from lakebox.aws import signing, sigv2, sigv4
-from lakebox.aws.errors import AwsError
 from lakebox.services.s3.upload import SpooledBody
 
 from lakebox.services.s3 import errors, files, objects
@@ -70,8 +69,7 @@ def check_signature(fields: dict, secret: str | None):
         return
     if not hmac.compare_digest(expected, provided):
         key = scope[0] if len(scope) == 5 else fields.get("awsaccesskeyid")
-        raise AwsError("SignatureDoesNotMatch", signing.S3_MISMATCH, 403, AWSAccessKeyId=key, StringToSign=policy,
-                       SignatureProvided=provided)
+        raise signing.s3_mismatch(key, policy, provided)
 
 
 def _decode_policy(text: str) -> dict:

@@ -5,7 +5,8 @@ import json
 
 from lakebox.services.sts import model, store
 from lakebox.services.sts.public import issue_session as _issue_session
-from lakebox.services.sts.errors import AccessDenied, InvalidAuthorizationMessageException
+from lakebox.services.sts.errors import (
+    AccessDenied, InvalidAuthorizationMessageException, SourceIdentityAlreadySet)
 
 DEFAULT_ROLE_DURATION = 3600
 DEFAULT_TOKEN_DURATION = 43200
@@ -21,10 +22,23 @@ def get_caller_identity(ctx, params):
 def assume_role(ctx, params):
     _refuse_federated(ctx, "sts:AssumeRole", params["RoleArn"])
     packed = _check_request(ctx, params, DEFAULT_ROLE_DURATION)
-    result = {**_issue_role_session(ctx, params), **_packed_size(params, packed)}
-    if params.get("SourceIdentity"):
-        result["SourceIdentity"] = params["SourceIdentity"]
+    model.check_session_tags(params.get("Tags"), params.get("TransitiveTagKeys"),
+                             model.transitive_tags(ctx.session))
+    source_identity = _source_identity(ctx, params)
+    result = {**_issue_role_session(ctx, params, source_identity=source_identity), **_packed_size(params, packed)}
+    if source_identity:
+        result["SourceIdentity"] = source_identity
     return result
+
+
+def _source_identity(ctx, params) -> str | None:
+    """The SourceIdentity of the new session: once a session has one, the sessions chained
+    from it keep it, and naming another is refused (the words recorded from STS)."""
+    inherited = (ctx.session or {}).get("source_identity")
+    wanted = params.get("SourceIdentity")
+    if inherited and wanted and wanted != inherited:
+        raise SourceIdentityAlreadySet("The source identity is already set for this assume role session")
+    return inherited or wanted
 
 
 def assume_role_with_web_identity(ctx, params):
@@ -121,7 +135,7 @@ def _check_request(ctx, params, default_duration) -> int:
     return model.check_session_policy(params.get("Policy"))
 
 
-def _issue_role_session(ctx, params, session_name=None, duration=None):
+def _issue_role_session(ctx, params, session_name=None, duration=None, source_identity=None):
     account, role_name = model.role_parts(params["RoleArn"])
     session_name = params.get("RoleSessionName") or session_name
     role_id = model.role_id(params["RoleArn"])
@@ -129,7 +143,8 @@ def _issue_role_session(ctx, params, session_name=None, duration=None):
     user_id = f"{role_id}:{session_name}"
     duration = duration or params.get("DurationSeconds", DEFAULT_ROLE_DURATION)
     credentials = _issue(ctx, account=account, arn=arn, user_id=user_id, kind="assumed-role", duration=duration,
-                         tags=_session_tags(ctx, params), policies=_session_policies(params))
+                         tags=_session_tags(ctx, params), policies=_session_policies(params),
+                         source_identity=source_identity)
     return {"Credentials": credentials, "AssumedRoleUser": {"AssumedRoleId": user_id, "Arn": arn}}
 
 
@@ -165,6 +180,6 @@ def _session_policies(params) -> dict:
     return {"policy": params.get("Policy"), "policy_arns": json.dumps(arns) if arns else None}
 
 
-def _issue(ctx, *, account, arn, user_id, kind, duration, tags=None, policies=None) -> dict:
+def _issue(ctx, *, account, arn, user_id, kind, duration, tags=None, policies=None, source_identity=None) -> dict:
     return _issue_session(ctx.state.db, ctx.now, account=account, arn=arn, user_id=user_id, kind=kind,
-                         duration=duration, tags=tags, policies=policies)
+                         duration=duration, tags=tags, policies=policies, source_identity=source_identity)

@@ -35,3 +35,12 @@ class DurationTooLong(ValidationError):
 
 class InvalidRoleArn(ValidationError):
     """A RoleArn that is not an ARN (the query protocol names it `ValidationError`)."""
+
+
+class InvalidParameterValue(ServiceError):
+    """Not a shape of STS's model: the code STS answers session tags it refuses with."""
+    code = "InvalidParameterValue"
+
+
+class SourceIdentityAlreadySet(ValidationError):
+    """A chained AssumeRole that names another SourceIdentity (query protocol: ValidationError)."""

@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import NamedTuple
 
 from lakebox.services.sts.errors import (DurationTooLong, ExpiredTokenException, InvalidIdentityToken,
-                                          InvalidRoleArn, MalformedPolicyDocument, PackedPolicyTooLarge)
+                                          InvalidParameterValue, InvalidRoleArn, MalformedPolicyDocument,
+                                          PackedPolicyTooLarge)
 
 KEY_ALPHABET = string.ascii_uppercase + string.digits
 ROLE_CHAINING_LIMIT = 3600
@@ -215,6 +216,20 @@ def _name_id_format(fmt: str) -> str:
         if fmt.endswith(":" + short):
             return short
     return fmt
+
+
+def check_session_tags(tags, transitive_keys, inherited: dict):
+    """Session tags STS refuses, in the words recorded from it: two keys that differ only
+    in case, a key the calling session passes on as transitive, a transitive key that is
+    not among the tags."""
+    keys = [tag["Key"].lower() for tag in tags or []]
+    if len(set(keys)) < len(keys):
+        raise InvalidParameterValue("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+    if {key.lower() for key in inherited} & set(keys):
+        raise InvalidParameterValue("One of the specified transitive tag keys can't be set because it conflicts "
+                                    "with a transitive tag key from the calling session.")
+    if any(key.lower() not in keys for key in transitive_keys or []):
+        raise InvalidParameterValue("The specified transitive tag key must be included in the requested tags.")
 
 
 def transitive_tags(session: dict | None) -> dict:

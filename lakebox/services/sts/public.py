@@ -23,14 +23,15 @@ def session_for_key(state, access_key: str) -> dict | None:
     return session
 
 
-def issue_session(db, now: float, *, account, arn, user_id, kind, duration, tags=None, policies=None) -> dict:
+def issue_session(db, now: float, *, account, arn, user_id, kind, duration, tags=None, policies=None,
+                  source_identity=None) -> dict:
     """Store a new session and answer its credentials, shaped as STS's `Credentials`."""
     tags = tags or {"tags": None, "transitive_tag_keys": None}
     session = {
         "access_key": model.new_access_key(), "secret_key": model.new_secret(),
         "session_token": model.new_session_token(), "account": account, "arn": arn,
         "user_id": user_id, "kind": kind, "issued_at": now, "expires_at": int(now + duration),
-        **tags, **(policies or {}),
+        **tags, **(policies or {}), "source_identity": source_identity,
     }
     store.save_session(db, session)
     return {"AccessKeyId": session["access_key"], "SecretAccessKey": session["secret_key"],

@@ -22,10 +22,12 @@ SCHEMA = [
     # managed PolicyArns as a JSON list
     "ALTER TABLE sts_sessions ADD COLUMN policy TEXT",
     "ALTER TABLE sts_sessions ADD COLUMN policy_arns TEXT",
+    # AssumeRole's SourceIdentity: set once, it stays with the sessions chained from this one
+    "ALTER TABLE sts_sessions ADD COLUMN source_identity TEXT",
 ]
 
 COLUMNS = ("access_key", "secret_key", "session_token", "account", "arn", "user_id", "kind",
-           "issued_at", "expires_at", "tags", "transitive_tag_keys", "policy", "policy_arns")
+           "issued_at", "expires_at", "tags", "transitive_tag_keys", "policy", "policy_arns", "source_identity")
 
 
 def save_session(db, session: dict):

@@ -9,6 +9,7 @@ JSON and query APIs (InvalidSignatureException 400, SignatureDoesNotMatch 403,
 "Signature expired: ... is now earlier than ... (... - 15 min.)"), recorded Kinesis and
 STS replies.
 """
+import hashlib
 import json
 import subprocess
 import sys
@@ -70,6 +71,21 @@ def test_presigned_urls_of_an_sts_key_are_checked(lakebox_server, session, make_
     answer = requests.get(bad, timeout=10)
     assert answer.status_code == 403 and b"<Code>SignatureDoesNotMatch</Code>" in answer.content
     s3.delete_bucket_policy(Bucket=name)
+
+
+def test_s3_shows_what_it_signed_also_as_bytes(lakebox_server, session, make_bucket, s3):
+    """Recorded S3 replies carry StringToSignBytes and CanonicalRequestBytes: the hex of
+    each byte, separated by spaces."""
+    name = make_bucket("sig-bytes")
+    bad = _client(lakebox_server, "s3", session, secret="wrong-secret")
+    _, _, response = error_of(bad.list_objects_v2, Bucket=name)
+    error = response["Error"]
+    assert bytes.fromhex(error["StringToSignBytes"]).decode() == error["StringToSign"]
+    assert bytes.fromhex(error["CanonicalRequestBytes"]).decode() == error["CanonicalRequest"]
+    assert error["StringToSignBytes"].startswith("41 57 53 34 2d 48 4d 41 43")       # "AWS4-HMAC"
+    algorithm, stamp, scope, canonical_hash = error["StringToSign"].split("\n")
+    assert (algorithm, scope) == ("AWS4-HMAC-SHA256", f"{stamp[:8]}/us-east-1/s3/aws4_request")
+    assert canonical_hash == hashlib.sha256(error["CanonicalRequest"].encode()).hexdigest()
 
 
 def test_json_and_query_services_refuse_a_wrong_secret_in_their_words(lakebox_server, session):
