@@ -14,7 +14,7 @@ from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import arity, decimals, functions, intervals, strict, time_zones, unnest_order
+from lakebox.engine import arity, decimals, functions, intervals, map_types, strict, time_zones, unnest_order
 
 
 class SqlSyntaxError(ValueError):
@@ -425,12 +425,6 @@ def cast_to_varchar_as_trino(tree: exp.Expression, column_types: dict) -> exp.Ex
     return tree
 
 
-def _is_map(node, column_types: dict) -> bool:
-    if isinstance(node, exp.Column):
-        return column_types.get(node.name.lower(), "").lower().startswith("map")
-    return isinstance(node, (exp.Map, exp.VarMap, exp.MapFromEntries))
-
-
 def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`UNNEST(a, b) AS t(x, y)` zips arrays (padding the shorter with NULLs),
     `UNNEST(m) AS t(k, v)` gives a map's keys and values and `UNNEST(rows) AS t(k, v)` an
@@ -442,7 +436,7 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
         if not isinstance(node.parent, (exp.From, exp.Join)) or alias is None or not alias.columns:
             continue
         lists = list(node.expressions)
-        if len(lists) == 1 and _is_map(lists[0], column_types):
+        if len(lists) == 1 and map_types.is_map(lists[0], column_types):
             lists = [exp.Anonymous(this="map_keys", expressions=[lists[0].copy()]),
                      exp.Anonymous(this="map_values", expressions=[lists[0].copy()])]
         elif len(lists) == 1 and len(alias.columns) > 1 and \
@@ -493,7 +487,7 @@ def cast_of_a_map_to_json_sorts_its_keys(tree: exp.Expression, column_types: dic
     """`CAST(map AS JSON)` is an object with its keys in order (as texts) in Trino;
     DuckDB keeps the map's order. Done where the operand is known to be a map."""
     for node in list(tree.find_all(exp.Cast)):
-        if node.to.this == exp.DataType.Type.JSON and _is_map(node.this, column_types):
+        if node.to.this == exp.DataType.Type.JSON and map_types.is_map(node.this, column_types):
             node.replace(functions.template(
                 "to_json(map_from_entries(list_sort(list_transform(map_entries(__m), "
                 "lambda __e: {'key': CAST(__e.key AS VARCHAR), 'value': __e.value}))))", m=node.this))
@@ -590,7 +584,7 @@ def translate(tree: exp.Expression, column_types: dict | None = None, copy: bool
     for _, fix in FIXES:
         if _TRIGGERS.get(fix, present) & present:
             tree = fix(tree)
-    column_types = decimals.with_aliases(tree, column_types or {})
+    column_types = map_types.with_aliases(tree, decimals.with_aliases(tree, column_types or {}))
     for _, fix in TYPED_FIXES:
         if _TRIGGERS[fix] & present:
             tree = fix(tree, column_types)
