@@ -16,6 +16,22 @@ MAX_PRECISION = 38
 _INTEGER_PRECISION = {"tinyint": 3, "smallint": 5, "int": 10, "integer": 10, "bigint": 19}
 
 
+_LITERAL = re.compile(r"\s*[+-]?(\d*)(?:\.(\d*))?\s*")
+
+
+def typed_literal(parser, this, data_type):
+    """`DECIMAL '0.50'` is a decimal(2,2) in Trino: its scale the digits after the point,
+    its precision all the digits but the leading zeros (at least 1); DuckDB's CAST AS
+    DECIMAL is a decimal(18,3). (sqlglot's parser hook for a literal of a type.)"""
+    found = _LITERAL.fullmatch(this.name) if isinstance(this, exp.Literal) and this.is_string else None
+    if found is not None and (found.group(1) or found.group(2)) and not data_type.expressions:
+        integral, fraction = found.group(1).lstrip("0"), found.group(2) or ""
+        precision = max(len(integral) + len(fraction), 1)
+        if precision <= MAX_PRECISION:
+            data_type = exp.DataType.build(f"DECIMAL({precision}, {len(fraction)})")
+    return parser.expression(exp.Cast(this=this, to=data_type))
+
+
 def _from_text(kind: str):
     kind = kind.lower().replace(" ", "")
     found = re.fullmatch(r"decimal\((\d+),(\d+)\)", kind)

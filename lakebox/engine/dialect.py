@@ -40,6 +40,7 @@ class LakeboxTrino(Trino):
     class Parser(Trino.Parser):
         FUNCTIONS = arity.wrong_arity_kept(
             {**Trino.Parser.FUNCTIONS, **{name: _as_call(name) for name in functions.PARSED_AS_CALLS}})
+        TYPE_LITERAL_PARSERS = {**Trino.Parser.TYPE_LITERAL_PARSERS, exp.DType.DECIMAL: decimals.typed_literal}
 
 
 def parse(sql: str, read=LakeboxTrino) -> exp.Expression:
