@@ -14,7 +14,8 @@ from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import arity, decimals, functions, intervals, map_types, strict, time_zones, unnest_order
+from lakebox.engine import (arity, decimals, functions, intervals, map_types, recursion, strict, time_zones,
+                            unnest_order)
 
 
 class SqlSyntaxError(ValueError):
@@ -254,6 +255,7 @@ def json_paths_as_duckdb_reads_them(tree: exp.Expression) -> exp.Expression:
 
 
 FIXES = [
+    ("a recursive WITH query stops at Trino's depth, or fails past it", recursion.recursion_depth_is_limited),
     ("interval literals of several fields as DuckDB's interval text", intervals.spans_as_duckdb),
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
     ("timestamp(6) keeps its microseconds", microsecond_timestamps),
@@ -540,6 +542,7 @@ TYPED_FIXES = [
 
 # The node types a fix acts on (no fix adds a node of a type another fix acts on).
 _TRIGGERS = {
+    recursion.recursion_depth_is_limited: {exp.With},
     intervals.spans_as_duckdb: {exp.Interval},
     trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
     time_zones_in_utc: time_zones.NODE_TYPES,
