@@ -42,6 +42,7 @@ class LakeboxTrino(Trino):
         FUNCTIONS = arity.wrong_arity_kept(
             {**Trino.Parser.FUNCTIONS, **{name: _as_call(name) for name in functions.PARSED_AS_CALLS}})
         TYPE_LITERAL_PARSERS = {**Trino.Parser.TYPE_LITERAL_PARSERS, exp.DType.DECIMAL: decimals.typed_literal}
+        TYPE_CONVERTERS = {**Trino.Parser.TYPE_CONVERTERS, exp.DType.DECIMAL: decimals.of_precision}
 
 
 def parse(sql: str, read=LakeboxTrino) -> exp.Expression:
