@@ -1,12 +1,12 @@
 """A growth analyst sessionises page views with awswrangler: views land as a Parquet
 dataset; read_sql_query (the default CTAS approach, then the plain CSV one) computes,
 per user, the gap to the previous view with lag and date_diff, a rolling one-hour view
-count with a RANGE frame of INTERVAL '1' HOUR, the local day in New York with AT TIME
-ZONE and date_trunc, ISO-8601 texts parsed with from_iso8601_timestamp; the query is
-parameterised client side (wrangler's named params) and server side (qmark,
-ExecutionParameters); a long result is read in chunks; a recursive query started with
-wr.athena.start_query_execution is waited for with wait_query, and one that would recurse
-deeper than Athena's limit of 10 fails."""
+count with a RANGE frame of INTERVAL '1' HOUR (refused while it is ordered by two
+columns), the local day in New York with AT TIME ZONE and date_trunc, ISO-8601 texts
+parsed with from_iso8601_timestamp; the query is parameterised client side (wrangler's
+named params) and server side (qmark, ExecutionParameters); a long result is read in
+chunks; a recursive query started with wr.athena.start_query_execution is waited for
+with wait_query, and one that would recurse deeper than Athena's limit of 10 fails."""
 import datetime
 
 import pandas as pd
@@ -43,6 +43,13 @@ def test_sessions_with_frames_and_zones(wr, session, bucket, database):
     assert frame["local_day"].tolist() == [datetime.date(2024, 3, 9), datetime.date(2024, 3, 9),
                                            datetime.date(2024, 3, 9), datetime.date(2024, 3, 10),
                                            datetime.date(2024, 3, 10), datetime.date(2024, 3, 10)]
+
+    # the analyst's first try ordered the frame by two columns: a RANGE offset takes one
+    with pytest.raises(wr.exceptions.QueryFailed) as failed:
+        wr.athena.read_sql_query("SELECT count(*) OVER (ORDER BY viewed_at, page RANGE BETWEEN INTERVAL '1' HOUR "
+                                 "PRECEDING AND CURRENT ROW) AS n FROM views", ctas_approach=False, **opts)
+    assert str(failed.value) == ("INVALID_ORDER_BY: line 1:23: Window frame of type RANGE PRECEDING or FOLLOWING "
+                                 "requires single sort item in ORDER BY (actual: 2)")
 
     plain = wr.athena.read_sql_query(SESSIONS, params={"since": datetime.datetime(2024, 3, 10, 6)},
                                      ctas_approach=False, **opts)
