@@ -35,7 +35,8 @@ def _limit(with_: exp.With, cte: exp.CTE):
     references = [table for table in step.find_all(exp.Table)
                   if table.name.lower() == name.lower() and not table.args.get("db")]
     columns = [column.name for column in alias.columns] or [item.alias_or_name for item in anchor.expressions]
-    if len(references) != 1 or not all(columns) or "*" in columns:
+    if len(references) != 1 or references[0].find_ancestor(exp.Select) is not step or not all(columns) \
+            or "*" in columns:        # read in a subquery of the step: its depth is not the step's to count
         return
     reference, hidden = references[0], f"{name}__lakebox_recursive"
     seen_as = reference.alias_or_name

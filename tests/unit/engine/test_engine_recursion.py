@@ -15,6 +15,9 @@ def test_ten_steps_answer():
     assert result_line("WITH RECURSIVE chain AS (SELECT 1 AS id, CAST('a' AS varchar) AS path UNION ALL "
                        "SELECT c.id + 1, c.path || '>' || CAST(c.id + 1 AS varchar) FROM chain c WHERE c.id < 4) "
                        "SELECT max(path), count(*) FROM chain") == '"a>2>3>4","4"'
+    # the recursive query read in a subquery of the step (its depth is left uncounted)
+    assert result_line("WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM (SELECT n FROM t) s "
+                       "WHERE n < 3) SELECT max(n) FROM t") == '"3"'
 
 
 @pytest.mark.parametrize("sql", [
