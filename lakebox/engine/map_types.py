@@ -28,7 +28,8 @@ def is_map(node, column_types: dict) -> bool:
 def with_aliases(tree: exp.Expression, column_types: dict, passes: int = 3) -> dict:
     """`column_types` plus the map columns the query defines: `... AS m` in a subquery or
     CTE, and a column of `(VALUES ...) t(id, m)` whose first row holds a map there (a
-    catalog column of the same name keeps its type), nested up to `passes` deep."""
+    catalog column of the same name keeps its type, and a name the query also gives to
+    what is no map is left unknown), nested up to `passes` deep."""
     types = dict(column_types)
     named = [(alias.alias.lower(), alias.this) for alias in tree.find_all(exp.Alias) if alias.alias]
     for values in tree.find_all(exp.Values):
@@ -36,7 +37,8 @@ def with_aliases(tree: exp.Expression, column_types: dict, passes: int = 3) -> d
         if alias is not None and alias.columns and rows and isinstance(rows[0], exp.Tuple):
             named += [(column.name.lower(), item) for column, item in zip(alias.columns, rows[0].expressions)]
     for _ in range(passes):
-        found = [name for name, node in named if name not in types and is_map(node, types)]
+        found = {name for name, node in named if name not in types and is_map(node, types)}
+        found -= {name for name, node in named if name in found and not is_map(node, types)}
         if not found:
             break
         types.update(dict.fromkeys(found, "map"))

@@ -24,3 +24,9 @@ def test_a_map_the_query_makes_unnests_to_keys_and_values(sql, line):
 def test_a_map_an_aggregate_makes_is_cast_to_json_with_its_keys_in_order():
     sql = ("SELECT json_format(CAST(map_agg(k, v) AS JSON)) FROM (VALUES ('plum', 4), ('apple', 5)) t(k, v)")
     assert result_line(sql) == '"{""apple"":5,""plum"":4}"'
+
+
+def test_a_name_the_query_gives_to_a_map_and_to_an_array_is_not_taken_for_a_map():
+    sql = ("WITH a AS (SELECT MAP(ARRAY['k'], ARRAY[1]) AS m), b AS (SELECT ARRAY[1, 2] AS m) "
+           "SELECT json_format(CAST(m AS JSON)) FROM b")
+    assert result_line(sql) == '"[1,2]"'
