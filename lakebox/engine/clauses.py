@@ -2,12 +2,13 @@
 predicate: `line 1:27: WHERE clause cannot contain aggregations, window functions or
 grouping operations: [count(*)]`) or inside another aggregation (NESTED_AGGREGATION, at
 the outer call: `Cannot nest aggregations inside aggregation 'sum': [count(*)]`). DuckDB
-refuses both in words of its own. The calls are listed as the query wrote them."""
+refuses both in words of its own. The calls are listed as the query wrote them. Window
+frames Trino refuses are found after them (`window_frames`)."""
 from sqlglot import exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import strict
+from lakebox.engine import strict, window_frames
 
 
 def _call_text(sql: str, start: int) -> str:
@@ -42,7 +43,7 @@ def out_of_place(tree: exp.Expression, sql: str) -> tuple[str, str] | None:
             listed = ", ".join(_call_text(sql, found.meta["start"]) for found in inner)
             return "NESTED_AGGREGATION", (f"{strict.line_and_column(sql, call.meta['start'])}: Cannot nest "
                                           f"aggregations inside aggregation '{name}': [{listed}]")
-    return None
+    return window_frames.invalid_frame(tree, sql)
 
 
 # Functions of other SQL dialects that sqlglot reads as Trino's own (IFNULL as COALESCE,

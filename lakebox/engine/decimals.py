@@ -16,6 +16,28 @@ MAX_PRECISION = 38
 _INTEGER_PRECISION = {"tinyint": 3, "smallint": 5, "int": 10, "integer": 10, "bigint": 19}
 
 
+_LITERAL = re.compile(r"\s*[+-]?(\d*)(?:\.(\d*))?\s*")
+
+
+def typed_literal(parser, this, data_type):
+    """`DECIMAL '0.50'` is a decimal(2,2) in Trino: its scale the digits after the point,
+    its precision all the digits but the leading zeros (at least 1); DuckDB's CAST AS
+    DECIMAL is a decimal(18,3). (sqlglot's parser hook for a literal of a type.)"""
+    found = _LITERAL.fullmatch(this.name) if isinstance(this, exp.Literal) and this.is_string else None
+    if found is not None and (found.group(1) or found.group(2)):
+        integral, fraction = found.group(1).lstrip("0"), found.group(2) or ""
+        precision = max(len(integral) + len(fraction), 1)
+        if precision <= MAX_PRECISION:
+            data_type = exp.DataType.build(f"DECIMAL({precision}, {len(fraction)})")
+    return parser.expression(exp.Cast(this=this, to=data_type))
+
+
+def of_precision(data_type: exp.DataType) -> exp.DataType:
+    """A `DECIMAL` of no precision is Trino's decimal(38,0) (DuckDB's is a decimal(18,3)).
+    (sqlglot's parser hook for a type it reads.)"""
+    return data_type if data_type.expressions else exp.DataType.build("DECIMAL(38, 0)")
+
+
 def _from_text(kind: str):
     kind = kind.lower().replace(" ", "")
     found = re.fullmatch(r"decimal\((\d+),(\d+)\)", kind)
@@ -80,7 +102,9 @@ def _combine(kind, left, right):
 
 def with_aliases(tree, column_types: dict, passes: int = 3) -> dict:
     """`column_types` plus the decimal columns that subqueries and CTEs define
-    (`l_extendedprice * (1 - l_discount) AS volume`), nested up to `passes` deep."""
+    (`l_extendedprice * (1 - l_discount) AS volume`), nested up to `passes` deep, and those
+    of a VALUES list whose every row holds a decimal there (`(VALUES 1.5, 10.25) t(x)`: the
+    type that holds them all, decimal(4,2))."""
     types = dict(column_types)
     aliases = [alias for alias in tree.find_all(exp.Alias) if alias.alias]
     for _ in range(passes):
@@ -91,6 +115,15 @@ def with_aliases(tree, column_types: dict, passes: int = 3) -> dict:
                 types.setdefault(alias.alias.lower(), f"decimal({found[0]},{found[1]})")
         if len(types) == known:         # nothing new: another pass would find nothing either
             break
+    for values in tree.find_all(exp.Values):
+        alias = values.args.get("alias")
+        for position, column in enumerate(alias.columns if alias is not None else []):
+            found = [decimal_type(row.expressions[position] if isinstance(row, exp.Tuple) else row, types)
+                     for row in values.expressions]
+            if found and None not in found:
+                scale = max(s for _, s in found)
+                precision = min(MAX_PRECISION, max(p - s for p, s in found) + scale)
+                types.setdefault(column.name.lower(), f"decimal({precision},{scale})")
     return types
 
 

@@ -14,7 +14,8 @@ from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import arity, decimals, functions, intervals, strict, time_zones, unnest_order
+from lakebox.engine import (arity, decimals, functions, intervals, map_types, recursion, strict, time_zones,
+                            unnest_order)
 
 
 class SqlSyntaxError(ValueError):
@@ -40,6 +41,8 @@ class LakeboxTrino(Trino):
     class Parser(Trino.Parser):
         FUNCTIONS = arity.wrong_arity_kept(
             {**Trino.Parser.FUNCTIONS, **{name: _as_call(name) for name in functions.PARSED_AS_CALLS}})
+        TYPE_LITERAL_PARSERS = {**Trino.Parser.TYPE_LITERAL_PARSERS, exp.DType.DECIMAL: decimals.typed_literal}
+        TYPE_CONVERTERS = {**Trino.Parser.TYPE_CONVERTERS, exp.DType.DECIMAL: decimals.of_precision}
 
 
 def parse(sql: str, read=LakeboxTrino) -> exp.Expression:
@@ -253,6 +256,7 @@ def json_paths_as_duckdb_reads_them(tree: exp.Expression) -> exp.Expression:
 
 
 FIXES = [
+    ("a recursive WITH query stops at Trino's depth, or fails past it", recursion.recursion_depth_is_limited),
     ("interval literals of several fields as DuckDB's interval text", intervals.spans_as_duckdb),
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
     ("timestamp(6) keeps its microseconds", microsecond_timestamps),
@@ -425,12 +429,6 @@ def cast_to_varchar_as_trino(tree: exp.Expression, column_types: dict) -> exp.Ex
     return tree
 
 
-def _is_map(node, column_types: dict) -> bool:
-    if isinstance(node, exp.Column):
-        return column_types.get(node.name.lower(), "").lower().startswith("map")
-    return isinstance(node, (exp.Map, exp.VarMap, exp.MapFromEntries))
-
-
 def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`UNNEST(a, b) AS t(x, y)` zips arrays (padding the shorter with NULLs),
     `UNNEST(m) AS t(k, v)` gives a map's keys and values and `UNNEST(rows) AS t(k, v)` an
@@ -442,7 +440,7 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
         if not isinstance(node.parent, (exp.From, exp.Join)) or alias is None or not alias.columns:
             continue
         lists = list(node.expressions)
-        if len(lists) == 1 and _is_map(lists[0], column_types):
+        if len(lists) == 1 and map_types.is_map(lists[0], column_types):
             lists = [exp.Anonymous(this="map_keys", expressions=[lists[0].copy()]),
                      exp.Anonymous(this="map_values", expressions=[lists[0].copy()])]
         elif len(lists) == 1 and len(alias.columns) > 1 and \
@@ -493,7 +491,7 @@ def cast_of_a_map_to_json_sorts_its_keys(tree: exp.Expression, column_types: dic
     """`CAST(map AS JSON)` is an object with its keys in order (as texts) in Trino;
     DuckDB keeps the map's order. Done where the operand is known to be a map."""
     for node in list(tree.find_all(exp.Cast)):
-        if node.to.this == exp.DataType.Type.JSON and _is_map(node.this, column_types):
+        if node.to.this == exp.DataType.Type.JSON and map_types.is_map(node.this, column_types):
             node.replace(functions.template(
                 "to_json(map_from_entries(list_sort(list_transform(map_entries(__m), "
                 "lambda __e: {'key': CAST(__e.key AS VARCHAR), 'value': __e.value}))))", m=node.this))
@@ -545,6 +543,7 @@ TYPED_FIXES = [
 
 # The node types a fix acts on (no fix adds a node of a type another fix acts on).
 _TRIGGERS = {
+    recursion.recursion_depth_is_limited: {exp.With},
     intervals.spans_as_duckdb: {exp.Interval},
     trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
     time_zones_in_utc: time_zones.NODE_TYPES,
@@ -590,7 +589,7 @@ def translate(tree: exp.Expression, column_types: dict | None = None, copy: bool
     for _, fix in FIXES:
         if _TRIGGERS.get(fix, present) & present:
             tree = fix(tree)
-    column_types = decimals.with_aliases(tree, column_types or {})
+    column_types = map_types.with_aliases(tree, decimals.with_aliases(tree, column_types or {}))
     for _, fix in TYPED_FIXES:
         if _TRIGGERS[fix] & present:
             tree = fix(tree, column_types)

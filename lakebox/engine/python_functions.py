@@ -190,6 +190,25 @@ def json_number_text(text: str, path: str) -> str | None:
     return value if position == len(path) and isinstance(value, str) else None
 
 
+def _sorted_keys(value):
+    if isinstance(value, dict):     # Java's String order: by UTF-16 code units
+        return {key: _sorted_keys(value[key]) for key in sorted(value, key=lambda key: key.encode("utf-16-be"))}
+    if isinstance(value, list):
+        return [_sorted_keys(item) for item in value]
+    return value
+
+
+def json_sorted(text: str) -> str:
+    """The JSON text with the keys of every object in order, as Trino's json_parse (and a
+    JSON literal) writes its value (Jackson's ORDER_MAP_ENTRIES_BY_KEYS): `{"b":1,"a":2}`
+    is `{"a":2,"b":1}`; a text that is no JSON is left as it is (for the caller to refuse)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return json.dumps(_sorted_keys(value), ensure_ascii=False, separators=(",", ":"))
+
+
 # name -> (function, DuckDB parameter types, DuckDB result type)
 _FUNCTIONS = {
     "human_readable_seconds": (human_readable_seconds, ["DOUBLE"], "VARCHAR"),
@@ -202,8 +221,12 @@ _FUNCTIONS = {
     "json_number_text": (json_number_text, ["VARCHAR", "VARCHAR"], "VARCHAR"),
 }
 RENAMES = {name: f"lakebox_{name}" for name in _FUNCTIONS}
+# called only by the engine's own rewrites (`strict`), under these names
+_INTERNAL = {"lakebox_json_sorted": (json_sorted, ["VARCHAR"], "VARCHAR")}
 
 
 def install(db):
+    for name, (function, parameters, result) in _INTERNAL.items():
+        db.create_function(name, function, parameters, result)
     for name, (function, parameters, result) in _FUNCTIONS.items():
         db.create_function(RENAMES[name], function, parameters, result)

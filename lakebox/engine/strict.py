@@ -146,10 +146,11 @@ def casts_of_text_to_times(tree: exp.Expression, column_types: dict) -> exp.Expr
 
 def json_parse_refuses_malformed_text(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`json_parse('not json')` fails INVALID_FUNCTION_ARGUMENT "Cannot convert value to
-    JSON: 'not json'" (the whole text, as Trino words it)."""
+    JSON: 'not json'" (the whole text, as Trino words it); the JSON it parses has the keys
+    of its objects in order (`python_functions.json_sorted`), a JSON literal too."""
     for node in list(tree.find_all(exp.ParseJSON)):
-        if not _inside_try(node):
-            node.set("this", _call("json_text", node.this.copy()))
+        text = node.this.copy() if _inside_try(node) else _call("json_text", node.this.copy())
+        node.set("this", _call("json_sorted", text))
     return tree
 
 

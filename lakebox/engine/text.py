@@ -36,6 +36,9 @@ def install(db):
     db.create_function(INTERVAL_FUNCTION, trino_interval, ["BIGINT", "BIGINT", "BIGINT"], "VARCHAR")
 
 
+_ALL_FRACTION = re.compile(r"DECIMAL\((\d+),\1\)")
+
+
 def as_text(sql: str, kind, depth: int = 0) -> str:
     type_id = kind.id
     if type_id in ("list", "array"):
@@ -98,6 +101,8 @@ def _scalar(sql: str, upper: str) -> str:
         return f"rtrim(regexp_replace(lower(hex({sql})), '(..)', '\\1 ', 'g'))"
     if upper == "VARCHAR":
         return sql
+    if _ALL_FRACTION.fullmatch(upper):      # DuckDB writes 0.50 of a decimal(2,2) as .50, Java as 0.50
+        return f"regexp_replace(CAST({sql} AS VARCHAR), '^(-?)[.]', '\\10.')"
     return f"CAST({sql} AS VARCHAR)"
 
 

@@ -4,6 +4,7 @@ the catalog until the commit, on the event loop, stores them all at once. A fail
 stopped or cut-off query leaves no result objects and no catalog change.
 """
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -197,14 +198,23 @@ def _check_insert_width(table_types: list[str] | None, result_columns: list[tupl
                                            f"Table: [{', '.join(table_types)}], Query: [{query_types}]")
 
 
+# Trino types the Hive connector has no Hive type for (its HiveTypeTranslator), as they
+# appear in a DuckDB type (a struct's field named json is quoted)
+_NO_HIVE_TYPE = ((re.compile(r"WITH TIME ZONE"), "timestamp(3) with time zone"),
+                 (re.compile(r'(?<!")\bJSON\b'), "json"))
+
+
 def _check_hive_types(job, result_columns: list[tuple[str, str]]):
     """A CTAS or an UNLOAD writes through the Hive connector, which has no type for a
     timestamp with time zone (awswrangler's read_sql_query: its CTAS and UNLOAD approaches
-    "Does not support timestamp with time zone"): the query fails before writing, a CTAS
-    ending as Athena ends its failures to write a table."""
-    if not any("WITH TIME ZONE" in kind.upper() for _, kind in result_columns):
+    "Does not support timestamp with time zone") nor for JSON ("Unsupported Hive type:
+    json", of the first such column, also inside an array, map or row): the query fails
+    before writing, a CTAS ending as Athena ends its failures to write a table."""
+    found = next((name for _, kind in result_columns for pattern, name in _NO_HIVE_TYPE
+                  if pattern.search(kind.upper())), None)
+    if found is None:
         return
-    message = "Unsupported Hive type: timestamp(3) with time zone"
+    message = f"Unsupported Hive type: {found}"
     if job.kind == "ctas":
         message += (f". You may need to manually clean the data at location "
                     f"'{job.output_location.rstrip('/')}/tables/{job.query_id}' before retrying. "

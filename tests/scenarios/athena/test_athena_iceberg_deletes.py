@@ -44,7 +44,8 @@ def test_delete_update_and_merge_write_position_deletes_and_count_rows_changed(q
                             WHEN NOT MATCHED THEN INSERT VALUES (s.id, 'new', s.qty)""")
     _, rows, _ = query("SELECT id, item, qty FROM stock ORDER BY id")
     assert rows[1:] == [["3", "plum", "12"], ["4", "fig", "1"], ["9", "new", "9"]]
-    _, rows, _ = query('SELECT operation, summary[\'added-position-deletes\'] FROM "stock$snapshots" '
+    # element_at: the append's summary has no such key, and a subscript of a missing key fails in Trino
+    _, rows, _ = query('SELECT operation, element_at(summary, \'added-position-deletes\') FROM "stock$snapshots" '
                        'ORDER BY committed_at')
     assert rows[1:] == [["append", None], ["delete", "1"], ["overwrite", "2"], ["overwrite", "2"]]
 

@@ -190,6 +190,18 @@ TRINO_ANSWERS += [
      "coalesce(v1, 0) + coalesce(v2, 0))", '"{k1=1, k2=6, k3=9}"'),
     ("ARRAY[4, 5] || ARRAY[ARRAY[1, 2], ARRAY[3, 4]], ARRAY[ARRAY[1, 2]] || ARRAY[3], ARRAY[1] || ARRAY[2]",
      '"[[4, 5], [1, 2], [3, 4]]","[[1, 2], [3]]","[1, 2]"'),
+    # a DECIMAL literal has the type of its digits (Trino's Decimals.parse), written as Java's
+    # BigDecimal writes it (0.50; DuckDB's text of a decimal(2,2) is .50)
+    ("DECIMAL '0.50', typeof(DECIMAL '0.50'), DECIMAL '123.4', typeof(DECIMAL '-5'), typeof(DECIMAL '007.10'), "
+     "3 * DECIMAL '0.50', typeof(3 * DECIMAL '0.50')",
+     '"0.50","decimal(2,2)","123.4","decimal(1,0)","decimal(3,2)","1.50","decimal(12,2)"'),
+    ("DECIMAL '-0.07', CAST(0.5 AS decimal(1,1)), ARRAY[DECIMAL '0.25']", '"-0.07","0.5","[0.25]"'),
+    # a VALUES column of decimals is the decimal that holds every row: avg over it keeps that type
+    ("avg(x), typeof(avg(x)), (SELECT avg(p) FROM (VALUES ('a', DECIMAL '1.50'), ('b', DECIMAL '2.25')) t(k, p)) "
+     "FROM (VALUES 1.5, 10.25) t(x)", '"5.88","decimal(4,2)","1.88"'),
+    # a DECIMAL of no precision is decimal(38,0), a value cast to it rounded half up
+    ("CAST('0.50' AS DECIMAL), typeof(CAST('0.50' AS DECIMAL)), CAST(2.5 AS decimal), CAST('1.49' AS decimal)",
+     '"1","decimal(38,0)","3","1"'),
 ]
 
 
