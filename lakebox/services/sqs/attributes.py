@@ -7,6 +7,7 @@ import json
 import re
 
 from lakebox.services.sqs.errors import InvalidAttributeName, InvalidAttributeValue, InvalidParameterValue
+from lakebox.services.sqs.model import parse_queue_arn
 
 INTEGER = re.compile(r"^\d{1,10}$")
 RANGES = {
@@ -79,8 +80,10 @@ def apply(stored: dict, changes: dict, fifo: bool, find_queue, source_arn: str |
             result.pop("KmsMasterKeyId", None)
             result.pop("KmsDataKeyReusePeriodSeconds", None)
     if result.get("SqsManagedSseEnabled") == "true" and result.get("KmsMasterKeyId"):
-        raise InvalidAttributeValue("You can use one type of server-side encryption (SSE) at one time. "
-                                    "You can either enable KMS SSE or SQS SSE.")
+        # AWS answers this one as InvalidAttributeName (recorded from AWS: localstack's
+        # test_sse_kms_and_sqs_are_mutually_exclusive, 2022 and 2023).
+        raise InvalidAttributeName("You can use one type of server-side encryption (SSE) at one time. "
+                                   "You can either enable KMS SSE or SQS SSE.")
     if result.get("FifoThroughputLimit") == "perMessageGroupId" and result.get("DeduplicationScope") == "queue":
         raise InvalidAttributeValue("The perMessageGroupId value is allowed only when the value for "
                                     "DeduplicationScope is messageGroup.")
@@ -143,6 +146,8 @@ def redrive_policy(value: str, fifo: bool, find_queue, source_arn: str | None = 
     if not INTEGER.match(count) or not low <= int(count) <= high:
         raise _redrive_error(value, f"Invalid value for maxReceiveCount: {policy['maxReceiveCount']}, valid "
                                     f"values are from {low} to {high} both inclusive.")
+    if parse_queue_arn(str(policy["deadLetterTargetArn"])) is None:
+        raise _redrive_error(value, "Invalid value for deadLetterTargetArn.")
     target = find_queue(str(policy["deadLetterTargetArn"]))
     if target is None:
         raise _redrive_error(value, "Dead letter target does not exist.")

@@ -62,7 +62,7 @@ def test_defaults_and_ranges():
 def test_kms_and_sse_exclude_each_other():
     stored = attributes.initial({"KmsMasterKeyId": "alias/aws/sqs"}, False, lambda arn: None)
     assert stored["SqsManagedSseEnabled"] == "false" and stored["KmsDataKeyReusePeriodSeconds"] == "300"
-    with pytest.raises(InvalidAttributeValue):
+    with pytest.raises(InvalidAttributeName):
         attributes.initial({"KmsMasterKeyId": "k", "SqsManagedSseEnabled": "true"}, False, lambda arn: None)
 
 
