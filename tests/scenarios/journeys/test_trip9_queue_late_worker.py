@@ -7,7 +7,6 @@ it; deleting twice is harmless, while changing a deleted message's visibility is
 an operator who purges the queue twice within a minute is told to wait."""
 import threading
 import time
-import uuid
 
 import pytest
 
@@ -15,11 +14,8 @@ from trip_helpers import error_of
 
 
 @pytest.fixture
-def renders(client):
-    sqs = client("sqs")
-    url = sqs.create_queue(QueueName=f"renders-{uuid.uuid4().hex[:8]}", Attributes={"VisibilityTimeout": "1"})
-    yield url["QueueUrl"]
-    sqs.delete_queue(QueueUrl=url["QueueUrl"])
+def renders(sqs_queues):
+    return sqs_queues("renders", VisibilityTimeout="1")
 
 
 def counts(sqs, url):

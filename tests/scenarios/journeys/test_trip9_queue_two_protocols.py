@@ -39,11 +39,8 @@ def text(root, path):
 
 
 @pytest.fixture
-def orders(client):
-    sqs = client("sqs")
-    url = sqs.create_queue(QueueName=f"orders-{uuid.uuid4().hex[:8]}")["QueueUrl"]
-    yield url
-    sqs.delete_queue(QueueUrl=url)
+def orders(sqs_queues):
+    return sqs_queues("orders")
 
 
 def test_legacy_producer_new_consumer(client, lakebox_server, orders):

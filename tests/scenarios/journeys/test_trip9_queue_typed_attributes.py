@@ -10,7 +10,6 @@ producer makes along the way are refused with SQS's words: an empty value, a Num
 is not one, a list value, a system attribute other than AWSTraceHeader."""
 import hashlib
 import struct
-import uuid
 
 import pytest
 
@@ -44,11 +43,8 @@ def md5_of_attributes(attributes: dict) -> str:
 
 
 @pytest.fixture
-def telemetry(client):
-    sqs = client("sqs")
-    url = sqs.create_queue(QueueName=f"telemetry-{uuid.uuid4().hex[:8]}")["QueueUrl"]
-    yield url
-    sqs.delete_queue(QueueUrl=url)
+def telemetry(sqs_queues):
+    return sqs_queues("telemetry")
 
 
 def test_typed_attributes_and_their_digests(client, telemetry):
