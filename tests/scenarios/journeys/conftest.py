@@ -78,11 +78,13 @@ def kinesis_streams(client):
 
 @pytest.fixture
 def sqs_queues(client):
-    """sqs_queues(prefix, **attributes) -> URL of a new SQS queue, deleted afterwards."""
+    """sqs_queues(prefix, **attributes) -> URL of a new SQS queue (named `.fifo` when
+    FifoQueue="true"), deleted afterwards."""
     sqs, made = client("sqs"), []
 
     def make(prefix, **attributes):
-        url = sqs.create_queue(QueueName=f"{prefix}-{uuid.uuid4().hex[:8]}", Attributes=attributes)["QueueUrl"]
+        name = f"{prefix}-{uuid.uuid4().hex[:8]}" + (".fifo" if attributes.get("FifoQueue") == "true" else "")
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
         made.append(url)
         return url
     yield make
