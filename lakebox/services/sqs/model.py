@@ -256,10 +256,13 @@ def check_batch_ids(entries: list, entry_shape: str):
 # --- attribute name filters on receive ---------------------------------------------------------
 
 def wants(names, name: str) -> bool:
-    """Whether a list of requested attribute names (with `All`, `.*` and `prefix.*`) asks for `name`."""
+    """Whether a list of requested attribute names (with `All`, `*`, `.*` and `prefix.*`)
+    asks for `name`. `prefix.*` is every name that starts with `prefix`: AWS answers
+    ["Hel.*"] with both "Hello" and "Help.Me", and ["*"] with every attribute (recorded
+    in localstack's test_receive_message_message_attribute_names_filters snapshot, 2024)."""
     for wanted in names or ():
-        if wanted in ("All", ".*") or wanted == name:
+        if wanted in ("All", "*", ".*") or wanted == name:
             return True
-        if wanted.endswith(".*") and name.startswith(wanted[:-1]):
+        if wanted.endswith(".*") and name.startswith(wanted[:-2]):
             return True
     return False

@@ -4,7 +4,7 @@ Binary, and custom types such as Number.float, String.json and Binary.gif) and a
 AWSTraceHeader; the producer recomputes MD5OfMessageBody, MD5OfMessageAttributes and
 MD5OfMessageSystemAttributes from what it sent; the consumer asks for system attributes
 by the new name (MessageSystemAttributeNames) in one service and the old one
-(AttributeNames) in another, filters user attributes by name and by `prefix.*`, and
+(AttributeNames) in another, filters user attributes by name, `*` and `prefix.*`, and
 recomputes MD5OfMessageAttributes over only the attributes it got back. The mistakes a
 producer makes along the way are refused with SQS's words: an empty value, a Number that
 is not one, a list value, a system attribute other than AWSTraceHeader."""
@@ -76,6 +76,14 @@ def test_typed_attributes_and_their_digests(client, telemetry):
     assert again["MessageAttributes"] == chosen
     assert again["MD5OfMessageAttributes"] == md5_of_attributes(chosen)
     assert again["Attributes"] == {"ApproximateReceiveCount": "2", "AWSTraceHeader": TRACE}
+
+    # `*` is every attribute; `pay.*` is every name starting with "pay", dot or not.
+    (star,) = sqs.receive_message(QueueUrl=telemetry, MessageAttributeNames=["*"], VisibilityTimeout=0)["Messages"]
+    assert star["MessageAttributes"] == ATTRIBUTES
+    (prefixed,) = sqs.receive_message(QueueUrl=telemetry, MessageAttributeNames=["pay.*", "sig.*"],
+                                      VisibilityTimeout=0)["Messages"]
+    assert prefixed["MessageAttributes"] == {name: ATTRIBUTES[name] for name in ("payload.meta", "signature")}
+    assert prefixed["MD5OfMessageAttributes"] == md5_of_attributes(prefixed["MessageAttributes"])
 
     # Nothing asked for, nothing but the body.
     (plain,) = sqs.receive_message(QueueUrl=telemetry)["Messages"]

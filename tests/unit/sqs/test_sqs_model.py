@@ -42,8 +42,9 @@ def test_batch_ids():
 
 
 def test_attribute_names_filters():
-    assert model.wants(["All"], "x") and model.wants([".*"], "x") and model.wants(["co.*"], "co.lour")
-    assert not model.wants(["co.*"], "colour") and not model.wants(["colour"], "count") and not model.wants(None, "x")
+    assert model.wants(["All"], "x") and model.wants([".*"], "x") and model.wants(["*"], "x")
+    assert model.wants(["co.*"], "co.lour") and model.wants(["co.*"], "colour")
+    assert not model.wants(["co.*"], "kind") and not model.wants(["colour"], "count") and not model.wants(None, "x")
 
 
 def test_defaults_and_ranges():
