@@ -35,6 +35,10 @@ DEFAULTS = {
 FIFO_DEFAULTS = {"FifoQueue": "true", "ContentBasedDeduplication": "false", "DeduplicationScope": "queue",
                  "FifoThroughputLimit": "perQueue"}
 FIFO_ONLY = ("ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit")
+# A standard queue given these is told so in other words than "Unknown Attribute"
+# (recorded from AWS: localstack's test_create_standard_queue_with_fifo_attribute_raises_error
+# snapshot, 2024).
+HIGH_THROUGHPUT = ("DeduplicationScope", "FifoThroughputLimit")
 SETTABLE = (*RANGES, *CHOICES, "Policy", "RedrivePolicy", "RedriveAllowPolicy", "KmsMasterKeyId")
 COMPUTED = ("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
             "ApproximateNumberOfMessagesDelayed", "CreatedTimestamp", "LastModifiedTimestamp", "QueueArn")
@@ -64,6 +68,8 @@ def apply(stored: dict, changes: dict, fifo: bool, find_queue, source_arn: str |
     `source_arn`: the ARN of the queue they are for (a redrive target may refuse it)."""
     result = dict(stored)
     for name, value in changes.items():
+        if name in HIGH_THROUGHPUT and not fifo:
+            raise InvalidAttributeName(f"You can specify the {name} only when FifoQueue is set to true.")
         if name not in SETTABLE or (name in FIFO_ONLY and not fifo):
             raise InvalidAttributeName(f"Unknown Attribute {name}.")
         checked = _check(name, value, fifo, find_queue, source_arn)

@@ -116,9 +116,10 @@ def set_queue_attributes(ctx, params):
     if "FifoQueue" in changes:
         changes = dict(changes)
         wanted = changes.pop("FifoQueue").lower()
-        # Recorded from AWS (localstack's test_set_unsupported_attribute_fifo snapshot, 2024):
-        # a standard queue has no FifoQueue attribute to turn on; a FIFO queue's can't go off.
-        if not fifo and wanted == "true":
+        # Recorded from AWS (localstack's test_set_unsupported_attribute_standard and _fifo
+        # snapshots, 2024): a standard queue has no FifoQueue attribute; a FIFO queue's
+        # can't go off.
+        if not fifo:
             raise InvalidAttributeName("Unknown Attribute FifoQueue.")
         if wanted != ("true" if fifo else "false"):
             raise InvalidAttributeValue("Invalid value for the parameter FifoQueue. Reason: Modifying queue type "

@@ -57,8 +57,15 @@ def test_standard_batches_fail_per_entry(client, sqs_queues):
         "Message": "One or more parameters cannot be validated. Reason: Message must be shorter than 1024 bytes."}]
     assert error_of(sqs.send_message, QueueUrl=url, MessageBody="x" * 1025) == (
         "InvalidParameterValue", "One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.")
-    assert error_of(sqs.set_queue_attributes, QueueUrl=url, Attributes={"FifoQueue": "true"}) == (
-        "InvalidAttributeName", "Unknown Attribute FifoQueue.")
+    for value in ("true", "false"):
+        assert error_of(sqs.set_queue_attributes, QueueUrl=url, Attributes={"FifoQueue": value}) == (
+            "InvalidAttributeName", "Unknown Attribute FifoQueue.")
+    for name, value in (("DeduplicationScope", "messageGroup"), ("FifoThroughputLimit", "perMessageGroupId")):
+        assert error_of(sqs.create_queue, QueueName=url.rsplit("/", 1)[1] + "-ht", Attributes={name: value}) == (
+            "InvalidAttributeName", f"You can specify the {name} only when FifoQueue is set to true.")
+    assert error_of(sqs.create_queue, QueueName=url.rsplit("/", 1)[1] + "-cbd",
+                    Attributes={"ContentBasedDeduplication": "true"}) == (
+        "InvalidAttributeName", "Unknown Attribute ContentBasedDeduplication.")
 
 
 def test_poison_message_reaches_the_dead_letter_queue(client, sqs_queues):
