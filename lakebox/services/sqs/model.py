@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 from lakebox.kit import arns
 from lakebox.services.sqs.errors import (BatchEntryIdsNotDistinct, EmptyBatchRequest, InvalidAddress,
                                          InvalidBatchEntryId, InvalidMessageContents, InvalidParameterValue,
-                                         QueueDoesNotExist, ReceiptHandleIsInvalid, TooManyEntriesInBatchRequest)
+                                         MissingParameter, QueueDoesNotExist, ReceiptHandleIsInvalid,
+                                         TooManyEntriesInBatchRequest)
 
 QUEUE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 FIFO_QUEUE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,75}\.fifo$")
@@ -136,7 +137,9 @@ def content_dedup_id(body: str) -> str:
 
 def check_body(body: str):
     if body == "":
-        raise InvalidParameterValue("The request must contain the parameter MessageBody.")
+        # MissingParameter, as AWS answers an empty body (recorded in localstack's
+        # test_send_empty_message snapshot, 2025).
+        raise MissingParameter("The request must contain the parameter MessageBody.")
     if INVALID_BODY_CHARS.search(body):
         raise InvalidMessageContents(
             "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | "

@@ -183,7 +183,9 @@ def _fifo_fields(ctx, queue, queue_attrs, entry, body):
     """(group id, dedup id, dedup key or None): FIFO queues need a group and a dedup id
     (given, or the body's hash with content-based deduplication)."""
     group_id, dedup_id = entry.get("MessageGroupId"), entry.get("MessageDeduplicationId")
-    if group_id:
+    # An empty group id is refused too, even on a standard queue (recorded from AWS:
+    # localstack's test_send_message_to_standard_queue_with_invalid_message_group_id, 2025).
+    if group_id is not None:
         model.check_message_token("MessageGroupId", group_id)
     if not queue["fifo"]:
         if dedup_id is not None:

@@ -7,7 +7,8 @@ by the new name (MessageSystemAttributeNames) in one service and the old one
 (AttributeNames) in another, filters user attributes by name, `*` and `prefix.*`, and
 recomputes MD5OfMessageAttributes over only the attributes it got back. The mistakes a
 producer makes along the way are refused with SQS's words: an empty value, a Number that
-is not one, a list value, a system attribute other than AWSTraceHeader."""
+is not one, a list value, an empty body or message group id, a system attribute other
+than AWSTraceHeader."""
 import hashlib
 import struct
 
@@ -123,6 +124,11 @@ def test_producer_mistakes(client, telemetry):
     assert error_of(sqs.send_message, QueueUrl=telemetry, MessageBody="x",
                     MessageAttributes={"tags": {"DataType": "String", "StringListValues": ["a", "b"]}}) == (
         "InvalidParameterValue", "Message attribute list values in SendMessage operation are not supported.")
+    assert error_of(sqs.send_message, QueueUrl=telemetry, MessageBody="") == (
+        "MissingParameter", "The request must contain the parameter MessageBody.")
+    assert error_of(sqs.send_message, QueueUrl=telemetry, MessageBody="x", MessageGroupId="") == (
+        "InvalidParameterValue", "Value  for parameter MessageGroupId is invalid. Reason: MessageGroupId can only "
+                                 "include alphanumeric and punctuation characters. 1 to 128 in length.")
     code, _ = error_of(sqs.send_message, QueueUrl=telemetry, MessageBody="x",
                        MessageSystemAttributes={"SenderId": {"DataType": "String", "StringValue": "me"}})
     assert code == "ValidationException"
