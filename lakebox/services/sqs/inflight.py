@@ -61,7 +61,7 @@ def _batch(ctx, entries, act) -> dict:
                                "Message": error.message})
             else:
                 successful.append({"Id": entry["Id"]})
-    return {"Successful": successful, "Failed": failed}
+    return model.batch_result(successful, failed)
 
 
 def _held(ctx, queue, handle, held=None):

@@ -48,7 +48,7 @@ def send_message_batch(ctx, params):
                            "Message": outcome.message})
         else:
             successful.append({"Id": entry["Id"], **outcome})
-    return {"Successful": successful, "Failed": failed}
+    return model.batch_result(successful, failed)
 
 
 def _check_fifo_batch(queue_attrs, entries):

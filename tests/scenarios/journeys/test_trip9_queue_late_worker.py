@@ -77,7 +77,7 @@ def test_the_same_in_a_batch(client, renders):
     extended = sqs.change_message_visibility_batch(QueueUrl=renders, Entries=[
         {"Id": f"e{n}", "ReceiptHandle": job["ReceiptHandle"], "VisibilityTimeout": 60} for n, job in enumerate(jobs)])
     assert sorted(entry["Id"] for entry in extended["Successful"]) == ["e0", "e1"]
-    assert extended["Failed"] == []
+    assert "Failed" not in extended              # AWS leaves out an empty list
     assert counts(sqs, renders) == (0, 2)
     sqs.delete_message_batch(QueueUrl=renders, Entries=[
         {"Id": f"d{n}", "ReceiptHandle": job["ReceiptHandle"]} for n, job in enumerate(jobs)])
