@@ -3,7 +3,7 @@ ChangeMessageVisibility(Batch), by receipt handle."""
 from lakebox.services.sqs import model, store, throughput, waiting
 from lakebox.services.sqs.errors import InvalidParameterValue, MessageNotInflight, ReceiptHandleIsInvalid, SqsError
 from lakebox.services.sqs.lookup import queue_from
-from lakebox.services.sqs.receiving import MAX_VISIBILITY_S
+from lakebox.services.sqs.receiving import MAX_VISIBILITY_S, note_in_flight
 
 
 def delete_message(ctx, params):
@@ -115,4 +115,6 @@ def _change(ctx, queue, handle, timeout):
         store.release(ctx.state.db, row["seq"], ctx.now)
         waiting.notify(ctx.state, queue["uid"])
     else:
+        if row["visible_at"] <= ctx.now:            # in flight again
+            note_in_flight(ctx.state, queue["uid"], 1)
         store.set_visible_at(ctx.state.db, row["seq"], ctx.now + timeout)
