@@ -66,7 +66,9 @@ def _page(ctx, rows, params, member):
     if after is not None:
         rows = [row for row in rows if row["name"] > after]
     page = rows[:limit or LIST_LIMIT]
-    result = {member: [url_of(ctx, row) for row in page]}
+    # No list at all when nothing matches: AWS's JSON answers leave out empty lists since
+    # late 2023 (see model.batch_result).
+    result = {member: [url_of(ctx, row) for row in page]} if page else {}
     if limit is not None and len(rows) > limit:
         result["NextToken"] = base64.b64encode(json.dumps({"after": page[-1]["name"]}).encode()).decode()
     return result

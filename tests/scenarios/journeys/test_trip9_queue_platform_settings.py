@@ -61,7 +61,8 @@ def test_dead_letter_permissions(client, team):
         {"redrivePermission": "byQueue", "sourceQueueArns": [orders_arn, refunds_arn]})})
     sqs.set_queue_attributes(QueueUrl=refunds, Attributes={"RedrivePolicy": redrive(dlq_arn, 3)})
     assert sorted(sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"]) == sorted([orders, refunds])
-    assert sqs.list_dead_letter_source_queues(QueueUrl=quarantine)["queueUrls"] == []
+    assert "queueUrls" not in sqs.list_dead_letter_source_queues(QueueUrl=quarantine)
+    assert "QueueUrls" not in sqs.list_queues(QueueNamePrefix=f"{team.prefix}-nothing")
 
 
 def test_encryption_choices(client, team, kms_keys):
