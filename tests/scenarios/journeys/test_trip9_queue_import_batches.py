@@ -76,9 +76,9 @@ def test_poison_message_reaches_the_dead_letter_queue(client, sqs_queues):
     sqs.send_message(QueueUrl=source, MessageBody="bad row",
                      MessageAttributes={"row": {"DataType": "Number", "StringValue": "17"}},
                      MessageSystemAttributes={"AWSTraceHeader": {"DataType": "String", "StringValue": TRACE}})
-    (first,) = sqs.receive_message(QueueUrl=source, VisibilityTimeout=0)["Messages"]
+    (first,) = sqs.receive_message(QueueUrl=source, WaitTimeSeconds=5, VisibilityTimeout=0)["Messages"]
     assert sqs.receive_message(QueueUrl=source).get("Messages") is None       # moved, not handed out again
-    (dead,) = sqs.receive_message(QueueUrl=dlq, MessageSystemAttributeNames=["All"],
+    (dead,) = sqs.receive_message(QueueUrl=dlq, WaitTimeSeconds=5, MessageSystemAttributeNames=["All"],
                                   MessageAttributeNames=["All"])["Messages"]
     assert (dead["MessageId"], dead["Body"]) == (first["MessageId"], "bad row")
     assert dead["MessageAttributes"] == {"row": {"DataType": "Number", "StringValue": "17"}}

@@ -78,7 +78,7 @@ def test_encryption_choices(client, team, kms_keys):
     assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"] == {
         "SqsManagedSseEnabled": "false", "KmsMasterKeyId": key["KeyId"], "KmsDataKeyReusePeriodSeconds": "600"}
     sqs.send_message(QueueUrl=url, MessageBody="debit 10.00")
-    (message,) = sqs.receive_message(QueueUrl=url)["Messages"]
+    (message,) = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=5)["Messages"]
     assert message["Body"] == "debit 10.00"
 
     assert error_of(sqs.set_queue_attributes, QueueUrl=url, Attributes={"SqsManagedSseEnabled": "true"}) == (

@@ -55,7 +55,7 @@ def test_legacy_producer_new_consumer(client, lakebox_server, orders):
     assert text(sent, "q:SendMessageResult/q:MD5OfMessageBody") == hashlib.md5(b'{"order": 7}').hexdigest()
     digest = text(sent, "q:SendMessageResult/q:MD5OfMessageAttributes")
 
-    (message,) = sqs.receive_message(QueueUrl=orders, MessageAttributeNames=["All"],
+    (message,) = sqs.receive_message(QueueUrl=orders, WaitTimeSeconds=5, MessageAttributeNames=["All"],
                                      MessageSystemAttributeNames=["ApproximateReceiveCount"],
                                      VisibilityTimeout=0)["Messages"]
     assert message["MessageId"] == text(sent, "q:SendMessageResult/q:MessageId")

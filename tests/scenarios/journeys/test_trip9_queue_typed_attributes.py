@@ -43,6 +43,12 @@ def md5_of_attributes(attributes: dict) -> str:
     return digest.hexdigest()
 
 
+def receive_one(sqs, url, **params):
+    """The one message a receive returns (waiting for it, as AWS's short polls may miss it)."""
+    (message,) = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=5, **params)["Messages"]
+    return message
+
+
 @pytest.fixture
 def telemetry(sqs_queues):
     return sqs_queues("telemetry")
@@ -59,8 +65,8 @@ def test_typed_attributes_and_their_digests(client, telemetry):
         {"AWSTraceHeader": {"DataType": "String", "StringValue": TRACE}})
 
     # The new parameter name, every user attribute.
-    (message,) = sqs.receive_message(QueueUrl=telemetry, MessageSystemAttributeNames=["AWSTraceHeader", "SenderId"],
-                                     MessageAttributeNames=["All"], VisibilityTimeout=0)["Messages"]
+    message = receive_one(sqs, telemetry, MessageSystemAttributeNames=["AWSTraceHeader", "SenderId"],
+                          MessageAttributeNames=["All"], VisibilityTimeout=0)
     assert message["MessageId"] == sent["MessageId"]
     assert message["Body"] == body and message["MD5OfBody"] == sent["MD5OfMessageBody"]
     assert message["MessageAttributes"] == ATTRIBUTES
@@ -70,24 +76,22 @@ def test_typed_attributes_and_their_digests(client, telemetry):
 
     # The old parameter name, attributes chosen by name and by prefix: the digest covers
     # only what came back.
-    (again,) = sqs.receive_message(QueueUrl=telemetry, AttributeNames=["ApproximateReceiveCount", "AWSTraceHeader"],
-                                   MessageAttributeNames=["reading.*", "thumbnail", "missing"],
-                                   VisibilityTimeout=0)["Messages"]
+    again = receive_one(sqs, telemetry, AttributeNames=["ApproximateReceiveCount", "AWSTraceHeader"],
+                        MessageAttributeNames=["reading.*", "thumbnail", "missing"], VisibilityTimeout=0)
     chosen = {name: ATTRIBUTES[name] for name in ("reading.celsius", "reading.count", "thumbnail")}
     assert again["MessageAttributes"] == chosen
     assert again["MD5OfMessageAttributes"] == md5_of_attributes(chosen)
     assert again["Attributes"] == {"ApproximateReceiveCount": "2", "AWSTraceHeader": TRACE}
 
     # `*` is every attribute; `pay.*` is every name starting with "pay", dot or not.
-    (star,) = sqs.receive_message(QueueUrl=telemetry, MessageAttributeNames=["*"], VisibilityTimeout=0)["Messages"]
+    star = receive_one(sqs, telemetry, MessageAttributeNames=["*"], VisibilityTimeout=0)
     assert star["MessageAttributes"] == ATTRIBUTES
-    (prefixed,) = sqs.receive_message(QueueUrl=telemetry, MessageAttributeNames=["pay.*", "sig.*"],
-                                      VisibilityTimeout=0)["Messages"]
+    prefixed = receive_one(sqs, telemetry, MessageAttributeNames=["pay.*", "sig.*"], VisibilityTimeout=0)
     assert prefixed["MessageAttributes"] == {name: ATTRIBUTES[name] for name in ("payload.meta", "signature")}
     assert prefixed["MD5OfMessageAttributes"] == md5_of_attributes(prefixed["MessageAttributes"])
 
     # Nothing asked for, nothing but the body.
-    (plain,) = sqs.receive_message(QueueUrl=telemetry)["Messages"]
+    plain = receive_one(sqs, telemetry)
     assert "MessageAttributes" not in plain and "Attributes" not in plain and "MD5OfMessageAttributes" not in plain
     sqs.delete_message(QueueUrl=telemetry, ReceiptHandle=plain["ReceiptHandle"])
 
