@@ -49,6 +49,8 @@ class ServiceError(Exception):
     # The code a former query service (SQS) sends in the query protocol and in JSON's
     # `x-amzn-query-error` header, where its model no longer names it.
     query_code: str | None = None
+    # Its message in the query protocol, where that one's words differ from JSON's.
+    query_message: str | None = None
 
     def __init__(self, message=None, **fields):
         if message is not None:

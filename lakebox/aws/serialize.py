@@ -477,7 +477,8 @@ def _query_error(spec, code, error, request_id):
     namespace = getattr(error, "xml_namespace", None) or \
         (spec.model.metadata.get("xmlNamespace") if spec else None) or errors.AWS_FAULT_NAMESPACE
     kind = "Sender" if error.sender_fault else "Receiver"
-    message = f"<Message>{error_text(error.message)}</Message>" if error.message is not None else ""
+    text = error.query_message or error.message
+    message = f"<Message>{error_text(text)}</Message>" if text is not None else ""
     body = (f'<ErrorResponse xmlns="{namespace}"><Error><Type>{kind}</Type><Code>{error_text(code)}</Code>'
             f"{message}</Error><RequestId>{request_id}</RequestId></ErrorResponse>")
     return Response(400, [("x-amzn-RequestId", request_id), ("Content-Type", "text/xml")], body.encode())

@@ -20,6 +20,9 @@ class SqsError(ServiceError):
 class QueueDoesNotExist(SqsError):
     query_code = "AWS.SimpleQueueService.NonExistentQueue"
     message = "The specified queue does not exist."
+    # The query protocol's older words (recorded from AWS: localstack's
+    # test_non_existent_queue snapshot, "queue-does-not-exist-query", 2023).
+    query_message = "The specified queue does not exist for this wsdl version."
 
 
 class QueueNameExists(SqsError):

@@ -3,7 +3,7 @@ ChangeMessageVisibility(Batch), by receipt handle."""
 from lakebox.services.sqs import model, store, throughput, waiting
 from lakebox.services.sqs.errors import InvalidParameterValue, MessageNotInflight, ReceiptHandleIsInvalid, SqsError
 from lakebox.services.sqs.lookup import queue_from
-from lakebox.services.sqs.receiving import MAX_VISIBILITY_S
+from lakebox.services.sqs.receiving import MAX_VISIBILITY_S, note_in_flight
 
 
 def delete_message(ctx, params):
@@ -61,7 +61,7 @@ def _batch(ctx, entries, act) -> dict:
                                "Message": error.message})
             else:
                 successful.append({"Id": entry["Id"]})
-    return {"Successful": successful, "Failed": failed}
+    return model.batch_result(successful, failed)
 
 
 def _held(ctx, queue, handle, held=None):
@@ -99,7 +99,11 @@ def _change(ctx, queue, handle, timeout):
     if row is None or not current:
         raise InvalidParameterValue(f"Value {handle} for parameter ReceiptHandle is invalid. Reason: Message does "
                                     "not exist or is not available for visibility timeout change.")
-    if row["visible_at"] <= ctx.now:
+    # A standard queue's message whose visibility lapsed, not received again since, is
+    # hidden again by its latest receive's handle: AWS answers 200 (recorded from AWS:
+    # localstack's test_change_message_visibility_after_visibility_timeout_expiration).
+    # One given back (VisibilityTimeout 0) is no longer in flight for that handle.
+    if row["visible_at"] <= ctx.now and (queue["fifo"] or row["received_at"] is None):
         raise MessageNotInflight()
     # A receive's visibility lasts 12 hours at most, however often it is extended.
     held_for = ctx.now - row["received_at"] if row["received_at"] is not None else 0.0
@@ -107,6 +111,10 @@ def _change(ctx, queue, handle, timeout):
         raise InvalidParameterValue(f"Value {timeout} for parameter VisibilityTimeout is invalid. Reason: Total "
                                     f"VisibilityTimeout for the message is beyond the limit [{MAX_VISIBILITY_S} "
                                     "seconds]")
-    store.set_visible_at(ctx.state.db, row["seq"], ctx.now + timeout)
     if timeout == 0:
+        store.release(ctx.state.db, row["seq"], ctx.now)
         waiting.notify(ctx.state, queue["uid"])
+    else:
+        if row["visible_at"] <= ctx.now:            # in flight again
+            note_in_flight(ctx.state, queue["uid"], 1)
+        store.set_visible_at(ctx.state.db, row["seq"], ctx.now + timeout)

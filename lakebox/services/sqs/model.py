@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 from lakebox.kit import arns
 from lakebox.services.sqs.errors import (BatchEntryIdsNotDistinct, EmptyBatchRequest, InvalidAddress,
                                          InvalidBatchEntryId, InvalidMessageContents, InvalidParameterValue,
-                                         QueueDoesNotExist, ReceiptHandleIsInvalid, TooManyEntriesInBatchRequest)
+                                         MissingParameter, QueueDoesNotExist, ReceiptHandleIsInvalid,
+                                         TooManyEntriesInBatchRequest)
 
 QUEUE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 FIFO_QUEUE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,75}\.fifo$")
@@ -136,7 +137,9 @@ def content_dedup_id(body: str) -> str:
 
 def check_body(body: str):
     if body == "":
-        raise InvalidParameterValue("The request must contain the parameter MessageBody.")
+        # MissingParameter, as AWS answers an empty body (recorded in localstack's
+        # test_send_empty_message snapshot, 2025).
+        raise MissingParameter("The request must contain the parameter MessageBody.")
     if INVALID_BODY_CHARS.search(body):
         raise InvalidMessageContents(
             "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | "
@@ -182,14 +185,12 @@ def check_message_attributes(attributes: dict) -> int:
         if base == "Binary":
             data = value.get("BinaryValue")
             if not data:
-                raise InvalidParameterValue(f"The message attribute '{name}' must contain non-empty message "
-                                            f"attribute value for message attribute type '{data_type}'.")
+                raise _empty_value(name, data_type)
             size += len(data)
         else:
             text = value.get("StringValue")
             if text is None or text == "":
-                raise InvalidParameterValue(f"The message attribute '{name}' must contain non-empty message "
-                                            f"attribute value for message attribute type '{data_type}'.")
+                raise _empty_value(name, data_type)
             if base == "Number" and not _is_number(text):
                 raise InvalidParameterValue(f"Can't cast the value of message (user) attribute '{name}' to a "
                                             "number.")
@@ -199,6 +200,13 @@ def check_message_attributes(attributes: dict) -> int:
             size += len(text.encode())
         size += len(name.encode()) + len(data_type.encode())
     return size
+
+
+def _empty_value(name: str, data_type: str) -> InvalidParameterValue:
+    """AWS's words for an attribute without a value (recorded from AWS for an empty
+    String value: localstack's test_send_message_with_empty_string_attribute, 2023)."""
+    return InvalidParameterValue(f"Message (user) attribute '{name}' must contain a non-empty value of type "
+                                 f"'{data_type}'.")
 
 
 def _check_attribute_name(name: str):
@@ -231,6 +239,19 @@ def stored_attributes(attributes: dict) -> dict:
     return kept
 
 
+def batch_result(successful: list, failed: list) -> dict:
+    """A batch call's answer. AWS leaves out a list with no entries (a SendMessageBatch
+    that all succeeded has no Failed: recorded in localstack's
+    test_send_message_batch_with_oversized_contents_with_updated_maximum_message_size
+    snapshot, 2024; before, the JSON protocol sent `"Failed": []`)."""
+    result = {}
+    if successful:
+        result["Successful"] = successful
+    if failed:
+        result["Failed"] = failed
+    return result
+
+
 def check_batch_ids(entries: list, entry_shape: str):
     """The checks every batch call makes before any entry is tried."""
     if not entries:
@@ -251,10 +272,13 @@ def check_batch_ids(entries: list, entry_shape: str):
 # --- attribute name filters on receive ---------------------------------------------------------
 
 def wants(names, name: str) -> bool:
-    """Whether a list of requested attribute names (with `All`, `.*` and `prefix.*`) asks for `name`."""
+    """Whether a list of requested attribute names (with `All`, `*`, `.*` and `prefix.*`)
+    asks for `name`. `prefix.*` is every name that starts with `prefix`: AWS answers
+    ["Hel.*"] with both "Hello" and "Help.Me", and ["*"] with every attribute (recorded
+    in localstack's test_receive_message_message_attribute_names_filters snapshot, 2024)."""
     for wanted in names or ():
-        if wanted in ("All", ".*") or wanted == name:
+        if wanted in ("All", "*", ".*") or wanted == name:
             return True
-        if wanted.endswith(".*") and name.startswith(wanted[:-1]):
+        if wanted.endswith(".*") and name.startswith(wanted[:-2]):
             return True
     return False

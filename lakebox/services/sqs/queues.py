@@ -4,8 +4,8 @@ import json
 
 from lakebox.services.sqs import attributes, model, store
 from lakebox.services.sqs.lookup import arn_of, dead_letter_sources, expire_old, queue_by_arn, queue_from, url_of
-from lakebox.services.sqs.errors import (InvalidParameterValue, PurgeQueueInProgress, QueueDeletedRecently,
-                                         QueueDoesNotExist, QueueNameExists)
+from lakebox.services.sqs.errors import (InvalidAttributeName, InvalidAttributeValue, InvalidParameterValue,
+                                         PurgeQueueInProgress, QueueDeletedRecently, QueueDoesNotExist, QueueNameExists)
 from lakebox.services.sqs.tagging import check_tags
 
 RECREATE_WAIT_S = 60
@@ -66,7 +66,9 @@ def _page(ctx, rows, params, member):
     if after is not None:
         rows = [row for row in rows if row["name"] > after]
     page = rows[:limit or LIST_LIMIT]
-    result = {member: [url_of(ctx, row) for row in page]}
+    # No list at all when nothing matches: AWS's JSON answers leave out empty lists since
+    # late 2023 (see model.batch_result).
+    result = {member: [url_of(ctx, row) for row in page]} if page else {}
     if limit is not None and len(rows) > limit:
         result["NextToken"] = base64.b64encode(json.dumps({"after": page[-1]["name"]}).encode()).decode()
     return result
@@ -115,8 +117,14 @@ def set_queue_attributes(ctx, params):
     fifo = bool(row["fifo"])
     if "FifoQueue" in changes:
         changes = dict(changes)
-        if changes.pop("FifoQueue").lower() != ("true" if fifo else "false"):
-            raise InvalidParameterValue("Invalid value for the parameter FifoQueue. Reason: Modifying queue type "
+        wanted = changes.pop("FifoQueue").lower()
+        # Recorded from AWS (localstack's test_set_unsupported_attribute_standard and _fifo
+        # snapshots, 2024): a standard queue has no FifoQueue attribute; a FIFO queue's
+        # can't go off.
+        if not fifo:
+            raise InvalidAttributeName("Unknown Attribute FifoQueue.")
+        if wanted != ("true" if fifo else "false"):
+            raise InvalidAttributeValue("Invalid value for the parameter FifoQueue. Reason: Modifying queue type "
                                         "is not supported.")
     updated = attributes.apply(store.attributes_of(row), changes, fifo, lambda arn: queue_by_arn(db, arn),
                                arn_of(row))

@@ -116,7 +116,7 @@ def take(ctx, queue, now, limit, visibility=None, refuse_over_quota=False) -> li
         bodies = encryption.open_bodies(ctx, picked)
         changes = [(now + timeout, model.receive_token(), now, row["seq"]) for row in picked]
         store.mark_received(db, changes)
-    _note_in_flight(state, queue["uid"], len(picked))
+    note_in_flight(state, queue["uid"], len(picked))
     tokens = {seq: token for _, token, _, seq in changes}
     return [dict(row, body=bodies[row["seq"]], token=tokens[row["seq"]], receive_count=row["receive_count"] + 1,
                  first_received_at=row["first_received_at"] or now) for row in picked]
@@ -124,7 +124,8 @@ def take(ctx, queue, now, limit, visibility=None, refuse_over_quota=False) -> li
 
 def _in_flight_bounds(state) -> Lru:
     """{queue uid: a bound no lower than its messages in flight}. Only a receive puts a
-    message in flight, so a count plus the messages received since stays a bound, and
+    message in flight (or hides again one whose visibility lapsed: `note_in_flight` counts
+    both), so a count plus the messages received since stays a bound, and
     the count (a scan of the in-flight messages) is redone only near the quota."""
     cache = state.cache("sqs")
     if "in_flight" not in cache:
@@ -142,9 +143,13 @@ def _in_flight_room(state, queue_uid, now, wanted) -> int:
     return max(0, min(wanted, IN_FLIGHT_QUOTA - bound))
 
 
-def _note_in_flight(state, queue_uid, received):
+def note_in_flight(state, queue_uid, received):
+    """`received` more messages of the queue went in flight (no bound kept: the next
+    receive counts them)."""
     bounds = _in_flight_bounds(state)
-    bounds.put(queue_uid, bounds.get(queue_uid, 0) + received)
+    bound = bounds.get(queue_uid)
+    if bound is not None:
+        bounds.put(queue_uid, bound + received)
 
 
 def _redrive(db, queue_attrs):

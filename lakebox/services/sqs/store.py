@@ -271,6 +271,11 @@ def set_visible_at(db, seq, visible_at):
     db.execute("UPDATE sqs_messages SET visible_at=? WHERE seq=?", (visible_at, seq))
 
 
+def release(db, seq, now):
+    """A message given back by its receiver: visible now, and no receive holds it."""
+    db.execute("UPDATE sqs_messages SET visible_at=?, received_at=NULL WHERE seq=?", (now, seq))
+
+
 def move_message(db, seq, target_uid, now, source_arn, keep_sent_at=True, dedup_by_id=False):
     """A dead-letter move: the message goes to the end of another queue's order, visible
     now, its receives kept and `source_arn` naming the queue it left. `dedup_by_id` gives

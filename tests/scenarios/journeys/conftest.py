@@ -1,6 +1,6 @@
 """Fixtures for journeys across services: a boto3 session, awswrangler pointed at the
 server, a lake bucket (or one emptied of its versions) and a Glue database with unique names, DynamoDB tables, Kinesis
-streams and KMS keys that are deleted afterwards."""
+streams, SQS queues and KMS keys that are deleted afterwards."""
 import uuid
 
 import boto3
@@ -74,6 +74,22 @@ def kinesis_streams(client):
     yield make
     for name in made:
         kinesis.delete_stream(StreamName=name, EnforceConsumerDeletion=True)
+
+
+@pytest.fixture
+def sqs_queues(client):
+    """sqs_queues(prefix, **attributes) -> URL of a new SQS queue (named `.fifo` when
+    FifoQueue="true"), deleted afterwards."""
+    sqs, made = client("sqs"), []
+
+    def make(prefix, **attributes):
+        name = f"{prefix}-{uuid.uuid4().hex[:8]}" + (".fifo" if attributes.get("FifoQueue") == "true" else "")
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        made.append(url)
+        return url
+    yield make
+    for url in made:
+        sqs.delete_queue(QueueUrl=url)
 
 
 @pytest.fixture

@@ -162,7 +162,7 @@ def test_purge_twice_and_a_deleted_queue(lakebox_server, query_queue):
     call(lakebox_server, "DeleteQueue", QueueUrl=url)
     status, _, refused = call(lakebox_server, "SendMessage", QueueUrl=url, MessageBody="x")
     assert (status, error(refused)) == (400, ("Sender", "AWS.SimpleQueueService.NonExistentQueue",
-                                              "The specified queue does not exist."))
+                                              "The specified queue does not exist for this wsdl version."))
 
 
 def test_tags_permissions_pages_and_dead_letter_sources(lakebox_server, query_queue):

@@ -93,7 +93,7 @@ def test_cli_send_message_batch_example_digests(sqs, make_queue):
     entries = [_fuel_report("0001", "140731", "02:07:31", "Example Store", "Any City", "99065", "1.99"),
                _fuel_report("0002", "140930", "02:09:30", "Example Fuels", "North Town", "99123", "1.87")]
     answer = sqs.send_message_batch(QueueUrl=make_queue(), Entries=entries)
-    assert answer["Failed"] == []
+    assert "Failed" not in answer                # AWS leaves out an empty list
     shown = {"FuelReport-0001-2015-09-16T140731Z": ("203c4a38...7943237e", "10809b55...baf283ef"),
              "FuelReport-0002-2015-09-16T140930Z": ("2cf0159a...c1980595", "55623928...ae354a25")}
     for entry in answer["Successful"]:

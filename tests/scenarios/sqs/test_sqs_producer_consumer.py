@@ -39,7 +39,7 @@ def test_producer_consumer_with_visibility_timeouts_and_a_dead_letter_queue(sqs,
                     processed.add(body)
                     handled.append({"Id": str(len(handled)), "ReceiptHandle": message["ReceiptHandle"]})
             if handled:
-                refused.extend(consumer.delete_message_batch(QueueUrl=url, Entries=handled)["Failed"])
+                refused.extend(consumer.delete_message_batch(QueueUrl=url, Entries=handled).get("Failed", []))
 
     threads = [threading.Thread(target=produce), threading.Thread(target=consume)]
     for thread in threads:

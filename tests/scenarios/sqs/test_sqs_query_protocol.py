@@ -97,7 +97,7 @@ def test_errors_carry_the_query_codes(lakebox_server):
     assert status == 400
     assert text(error, "q:Error/q:Code") == "AWS.SimpleQueueService.NonExistentQueue"
     assert text(error, "q:Error/q:Type") == "Sender"
-    assert text(error, "q:Error/q:Message") == "The specified queue does not exist."
+    assert text(error, "q:Error/q:Message") == "The specified queue does not exist for this wsdl version."
     status, error = call(lakebox_server, "CreateQueue", QueueName="bad name")
     assert (status, text(error, "q:Error/q:Code")) == (400, "InvalidParameterValue")
     status, error = call(lakebox_server, "NoSuchAction")

@@ -52,7 +52,8 @@ def test_attribute_out_of_range(sqs, name, value):
 def test_fifo_only_and_read_only_attributes(sqs, make_queue):
     with pytest.raises(sqs.exceptions.InvalidAttributeName) as raised:
         sqs.create_queue(QueueName=unique(), Attributes={"DeduplicationScope": "queue"})
-    assert error_of(raised) == ("InvalidAttributeName", "Unknown Attribute DeduplicationScope.")
+    assert error_of(raised) == ("InvalidAttributeName",
+                                "You can specify the DeduplicationScope only when FifoQueue is set to true.")
     url = make_queue()
     with pytest.raises(sqs.exceptions.InvalidAttributeName) as raised:
         sqs.set_queue_attributes(QueueUrl=url, Attributes={"QueueArn": "arn:aws:sqs:us-east-1:000000000000:x"})

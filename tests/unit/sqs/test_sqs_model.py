@@ -42,8 +42,9 @@ def test_batch_ids():
 
 
 def test_attribute_names_filters():
-    assert model.wants(["All"], "x") and model.wants([".*"], "x") and model.wants(["co.*"], "co.lour")
-    assert not model.wants(["co.*"], "colour") and not model.wants(["colour"], "count") and not model.wants(None, "x")
+    assert model.wants(["All"], "x") and model.wants([".*"], "x") and model.wants(["*"], "x")
+    assert model.wants(["co.*"], "co.lour") and model.wants(["co.*"], "colour")
+    assert not model.wants(["co.*"], "kind") and not model.wants(["colour"], "count") and not model.wants(None, "x")
 
 
 def test_defaults_and_ranges():
@@ -62,7 +63,7 @@ def test_defaults_and_ranges():
 def test_kms_and_sse_exclude_each_other():
     stored = attributes.initial({"KmsMasterKeyId": "alias/aws/sqs"}, False, lambda arn: None)
     assert stored["SqsManagedSseEnabled"] == "false" and stored["KmsDataKeyReusePeriodSeconds"] == "300"
-    with pytest.raises(InvalidAttributeValue):
+    with pytest.raises(InvalidAttributeName):
         attributes.initial({"KmsMasterKeyId": "k", "SqsManagedSseEnabled": "true"}, False, lambda arn: None)
 
 
