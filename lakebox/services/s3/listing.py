@@ -98,7 +98,8 @@ def list_objects_v2(ctx, params):
         "Name": bucket["name"], "Prefix": model.url_encode(prefix, encoding), "MaxKeys": max_keys,
         "Delimiter": model.url_encode(delimiter, encoding), "IsTruncated": page.truncated,
         "EncodingType": encoding, "KeyCount": len(page.items) + len(page.prefixes),
-        "ContinuationToken": token, "StartAfter": model.url_encode(start_after, encoding),
+        # A continued listing starts from its token, and S3 leaves StartAfter out of it.
+        "ContinuationToken": token, "StartAfter": None if token else model.url_encode(start_after, encoding),
         "Contents": [_content(row, encoding, bool(params.get("FetchOwner")), params.get("OptionalObjectAttributes"),
                               ctx.now)
                      for row in page.items] or None,
