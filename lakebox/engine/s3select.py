@@ -43,6 +43,7 @@ MESSAGES = {
     "EvaluatorInvalidArguments": "Incorrect number of arguments in the function call in the SQL expression.",
     "EvaluatorNegativeLimit": "The LIMIT clause in the SQL expression must not be negative.",
     "InvalidKeyPath": "Key path in the SQL expression is invalid.",
+    "ExternalEvalException": "The query cannot be evaluated. Check the file and try again.",
 }
 
 # S3 Select's type names (SQL reference, "Data types") as DuckDB's.
@@ -87,6 +88,7 @@ class Resolved:
     text: bool = False
     json: bool = False
     column: str | None = None
+    absent: str | None = None       # SQL true where a record lacks the value (MISSING); else IS NULL
 
 
 @dataclass
@@ -263,7 +265,7 @@ def translate(query: Query, resolved: dict, star_columns: list, now: float) -> t
     tree.set("from_", exp.From(this=exp.to_table(RELATION)))
     tree.set("from", None)
     sql = tree.sql(dialect="duckdb")
-    sql = re.sub(r"\b(__lb_(?:ref|star)_\d+)\b", lambda found: f"({holders[found.group(1)].sql})", sql)
+    sql = re.sub(r"\b(__lb_(?:ref|star|absent)_\d+)\b", lambda found: f"({holders[found.group(1)].sql})", sql)
     return sql, names, raw
 
 
@@ -285,6 +287,11 @@ def _as_number(node, holders, kind="DOUBLE"):
     if target is not None and (target.text or target.json):
         return exp.TryCast(this=node.copy(), to=exp.DataType.build(kind, dialect="duckdb"))
     return node
+
+
+def _csv_field(node, holders) -> bool:
+    target = _holder(node, holders)
+    return target is not None and target.text
 
 
 def _as_text(node, holders):
@@ -309,6 +316,13 @@ def _numeric(node) -> bool:
 def _rewrite(node, holders, now: float):
     if isinstance(node, exp.Is) and isinstance(node.expression, exp.Column) \
             and node.expression.name.upper() == "MISSING":
+        # MISSING is a value absent from the record; a JSON null is present (it IS NULL,
+        # never MISSING), while a missing value IS NULL too.
+        target = _holder(node.this, holders)
+        if target is not None and target.absent is not None:
+            name = f"__lb_absent_{len(holders)}"
+            holders[name] = Resolved(target.absent)
+            return exp.column(name)
         return exp.Is(this=node.this, expression=exp.Null())
     if isinstance(node, _COMPARISONS):
         left, right = node.this, node.expression
@@ -336,6 +350,11 @@ def _rewrite(node, holders, now: float):
         node.set("this", _as_number(node.this, holders))
         node.set("expression", _as_number(node.expression, holders))
         return node
+    if isinstance(node, (exp.Sum, exp.Avg)) and _csv_field(node.this, holders):
+        # A CSV field is a string, which SUM and AVG do not take (SQL reference, "Aggregate
+        # functions": INT, FLOAT, DOUBLE, DECIMAL): S3 cannot evaluate the query until
+        # the field is CAST.
+        raise SelectSqlError("ExternalEvalException")
     if isinstance(node, exp.Sum):        # a sum of whole numbers stays whole
         node.set("this", _as_number(node.this, holders, "DECIMAL(38, 9)"))
         return node

@@ -186,6 +186,33 @@ def test_json_paths_and_missing_values(s3, bucket, events):
     assert json_rows(seen) == [{"id": 1, "name": "ann", "first_tag": "a"}, {"id": 3, "name": "cy"}]
 
 
+def test_a_json_null_is_null_but_never_missing(s3, bucket):
+    """MISSING is a value absent from the record; a JSON null is present: IS NULL holds
+    for both, IS MISSING for the absent one only (PartiQL's MISSING, S3 Select's SQL)."""
+    s3.put_object(Bucket=bucket, Key="nulls.json", Body=b'{"id":1,"v":null}\n{"id":2}\n{"id":3,"v":5}\n')
+    lines = {"JSON": {"Type": "LINES"}}
+    assert json_rows(select(s3, bucket, "nulls.json", "SELECT s.id FROM s3object s WHERE s.v IS MISSING", lines)) == \
+        [{"id": 2}]
+    assert json_rows(select(s3, bucket, "nulls.json", "SELECT s.id FROM s3object s WHERE s.v IS NOT MISSING",
+                            lines)) == [{"id": 1}, {"id": 3}]
+    assert json_rows(select(s3, bucket, "nulls.json", "SELECT s.id FROM s3object s WHERE s.v IS NULL", lines)) == \
+        [{"id": 1}, {"id": 2}]
+
+
+def test_sum_and_avg_refuse_a_csv_field_not_cast(s3, bucket, people):
+    """A CSV field is a string, and SUM and AVG take numbers (SQL reference, "Aggregate
+    functions"): S3 answers ExternalEvalException (as a suite run against S3 and MinIO
+    records it) until the field is CAST."""
+    header = {"CSV": {"FileHeaderInfo": "USE", "Comments": "#"}}
+    for function in ("SUM", "AVG"):
+        assert failure(s3.select_object_content, Bucket=bucket, Key=people, ExpressionType="SQL",
+                       Expression=f"SELECT {function}(s.age) FROM s3object s", InputSerialization=header,
+                       OutputSerialization={"CSV": {}}) == (
+            "ExternalEvalException", "The query cannot be evaluated. Check the file and try again.", 400)
+    assert select(s3, bucket, people, "SELECT SUM(CAST(s.age AS INT)) FROM s3object s", header,
+                  {"CSV": {}})["records"] == b"96\n"
+
+
 def test_json_values_of_mixed_types_compare_with_numbers_and_strings(s3, bucket):
     s3.put_object(Bucket=bucket, Key="mixed.json", Body=b'{"v":5}\n{"v":"five"}\n{"v":[5]}\n{"v":7.5}\n')
     numbers = select(s3, bucket, "mixed.json", "SELECT s.v FROM s3object s WHERE s.v > 4", {"JSON": {"Type": "LINES"}})
