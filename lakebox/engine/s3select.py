@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import duckdb
 import sqlglot
 from sqlglot import exp
+from sqlglot.tokens import TokenType
 
 from lakebox.engine import datetime_patterns
 
@@ -44,6 +45,8 @@ MESSAGES = {
     "EvaluatorNegativeLimit": "The LIMIT clause in the SQL expression must not be negative.",
     "InvalidKeyPath": "Key path in the SQL expression is invalid.",
     "ExternalEvalException": "The query cannot be evaluated. Check the file and try again.",
+    "ParseUnexpectedTerm": "The SQL expression contains an unexpected term.",
+    "InvalidDataSource": "The data source type is not valid. Only CSV, JSON, and Parquet are supported.",
 }
 
 # S3 Select's type names (SQL reference, "Data types") as DuckDB's.
@@ -124,6 +127,7 @@ def database():
 def parse(expression: str) -> Query:
     if len(expression.encode()) > MAX_EXPRESSION_BYTES:
         raise SelectSqlError("ExpressionTooLong")
+    _check_outline(expression)
     found = _FROM.search(expression)
     from_path = _from_path(found.group(1)) if found else []
     text = expression[:found.start(1)] + expression[found.end(1):] if found else expression
@@ -146,6 +150,29 @@ def parse(expression: str) -> Query:
         if steps not in references:
             references.append(steps)
     return Query(tree, alias, from_path, references, star)
+
+
+def _check_outline(expression: str):
+    """S3's first judgement of a statement, by its tokens: one that does not start with
+    SELECT, a WHERE or LIMIT with no FROM before it, a FROM naming nothing, or a FROM
+    naming a number (S3's answers to those, as MinIO's s3select_testing suite, run
+    against S3, records them)."""
+    try:
+        tokens = sqlglot.tokenize(expression)
+    except sqlglot.errors.TokenError:
+        raise SelectSqlError("ParseUnexpectedToken") from None
+    kinds = [token.token_type for token in tokens]
+    if not kinds or kinds[0] != TokenType.SELECT:
+        raise SelectSqlError("ParseUnexpectedToken")
+    if TokenType.FROM not in kinds:
+        if TokenType.WHERE in kinds or TokenType.LIMIT in kinds:    # a clause where FROM was due
+            raise SelectSqlError("ParseSelectMissingFrom")
+        return
+    after = kinds.index(TokenType.FROM) + 1
+    if after == len(kinds):
+        raise SelectSqlError("ParseUnexpectedTerm")
+    if kinds[after] == TokenType.NUMBER:
+        raise SelectSqlError("InvalidDataSource")
 
 
 def _from_path(text: str) -> list:

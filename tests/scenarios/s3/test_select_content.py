@@ -390,6 +390,20 @@ def test_sql_errors(s3, bucket, people):
     assert bad_select(s3, bucket, people, "SELECT MD5(s._1) FROM s3object s")[0] == "UnsupportedFunction"
 
 
+def test_statements_s3_refuses_before_reading_them(s3, bucket, people):
+    """S3's answers to malformed statements, as MinIO's s3select_testing suite (written to
+    run against S3 and MinIO alike) records S3's: not a SELECT, a WHERE with no FROM, a
+    FROM naming nothing, a FROM naming a number."""
+    assert bad_select(s3, bucket, people, "abc hahaha") == (
+        "ParseUnexpectedToken", "The SQL expression contains an unexpected token.", 400)
+    assert bad_select(s3, bucket, people, "select abc where") == (
+        "ParseSelectMissingFrom", "The SQL expression contains a missing FROM after the SELECT list.", 400)
+    assert bad_select(s3, bucket, people, "select abc from") == (
+        "ParseUnexpectedTerm", "The SQL expression contains an unexpected term.", 400)
+    assert bad_select(s3, bucket, people, "select abc from 123") == (
+        "InvalidDataSource", "The data source type is not valid. Only CSV, JSON, and Parquet are supported.", 400)
+
+
 def test_data_errors(s3, bucket, people):
     assert bad_select(s3, bucket, people, input_serialization={"CSV": {}, "CompressionType": "GZIP"}) == (
         "TruncatedInput", "Object decompression failed. Check that the object is properly compressed using the "
