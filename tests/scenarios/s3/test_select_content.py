@@ -116,6 +116,18 @@ def test_csv_input_delimiters_quotes_and_comments(s3, bucket):
     assert json_rows(seen) == [{"_1": "a", "_2": "x|y"}, {"_1": "b", "_2": "it's"}]
 
 
+def test_a_line_break_is_data_under_another_record_delimiter(s3, bucket):
+    """With records delimited by a tab, a newline is a character of its field: the first
+    record here is `Year,Make,Model\\n1997,Ford,E350` (S3's answer as MinIO's
+    s3select_testing suite, run against S3, records it: TestCsv_RecordDelimiter)."""
+    s3.put_object(Bucket=bucket, Key="tabbed.csv", Body=b"Year,Make,Model\n1997,Ford,E350\t2000,Mercury,Cougar\t")
+    ignored = select(s3, bucket, "tabbed.csv", "SELECT s._1 FROM s3object s",
+                     {"CSV": {"RecordDelimiter": "\t", "FileHeaderInfo": "IGNORE"}}, {"CSV": {}})
+    assert ignored["records"] == b"2000\n"
+    whole = select(s3, bucket, "tabbed.csv", "SELECT s._3 FROM s3object s", {"CSV": {"RecordDelimiter": "\t"}})
+    assert json_rows(whole) == [{"_3": "Model\n1997"}, {"_3": "Cougar"}]
+
+
 def test_csv_quoted_record_delimiter_allowed(s3, bucket):
     s3.put_object(Bucket=bucket, Key="multiline.csv", Body=b'id,note\n1,"two\nlines"\n2,plain\n')
     seen = select(s3, bucket, "multiline.csv", "SELECT * FROM s3object s",
