@@ -160,8 +160,8 @@ def _csv_reference(steps: tuple, names: list | None, width: int) -> Resolved:
         if position < 1:
             raise error("InvalidColumnIndex")
         return Resolved(f'"_{position}"' if position <= width else "CAST(NULL AS VARCHAR)", text=True)
-    if names is None:
-        raise error("EvaluatorBindingDoesNotExist")
+    if names is None:       # no header to name columns by (IGNORE, NONE): only positions
+        raise error("InvalidColumnIndex")
     matches = [i for i, name in enumerate(names) if (name == key if step.quoted else name.lower() == key.lower())]
     if not matches:
         raise error("MissingHeaders")

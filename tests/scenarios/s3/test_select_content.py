@@ -414,6 +414,10 @@ def test_statements_s3_refuses_before_reading_them(s3, bucket, people):
         "ParseUnexpectedTerm", "The SQL expression contains an unexpected term.", 400)
     assert bad_select(s3, bucket, people, "select abc from 123") == (
         "InvalidDataSource", "The data source type is not valid. Only CSV, JSON, and Parquet are supported.", 400)
+    # a column named where the header is ignored (TestCsv_SelectColumn_ColumnHeaders)
+    for header in ("IGNORE", "NONE"):
+        assert bad_select(s3, bucket, people, "Select name from S3Object", {"CSV": {"FileHeaderInfo": header}}) == (
+            "InvalidColumnIndex", "The column index in the SQL expression is not valid.", 400)
 
 
 def test_data_errors(s3, bucket, people):
