@@ -2,8 +2,9 @@
 names a queue that was never made, the second a filter rule the console would not write;
 then two routes (Parquet files under `raw/`, deletions under `raw/`) are kept, rule names
 written in lower case come back as S3 spells them, the queue's first message is S3's
-s3:TestEvent (no Records), and uploads, a copy and deletions arrive as events whose keys are
-form-encoded (a space as `+`, a `+` as `%2B`)."""
+s3:TestEvent (no Records), and uploads, a copy and deletions (a quiet batch delete too, of
+keys held or not) arrive as events whose keys are form-encoded (a space as `+`, a `+` as
+`%2B`)."""
 import json
 import uuid
 from urllib.parse import unquote_plus
@@ -89,6 +90,16 @@ def test_landing_bucket_wired_to_a_queue(client, bucket, queue):
     assert (created["eventSource"], created["eventVersion"], created["awsRegion"]) == ("aws:s3", "2.1", "us-east-1")
     removed = next(r for r in records if r["eventName"] == "ObjectRemoved:Delete")
     assert set(removed["s3"]["object"]) == {"key", "sequencer"}
+
+    # A quiet batch delete tells of every key it names, held or not (S3's reply recorded in
+    # LocalStack's AWS-validated snapshot test_s3_notifications_sqs: test_delete_objects).
+    batch = s3.delete_objects(Bucket=bucket, Delete={"Quiet": True, "Objects": [
+        {"Key": "raw/copy of day 1.parquet"}, {"Key": "raw/never-1.parquet"}, {"Key": "raw/never-2.parquet"}]})
+    assert "Deleted" not in batch and "Errors" not in batch
+    records = [record for body in drain(sqs, url) for record in body["Records"]]
+    assert sorted((r["eventName"], r["s3"]["object"]["key"]) for r in records) == [
+        ("ObjectRemoved:Delete", "raw/copy+of+day+1.parquet"), ("ObjectRemoved:Delete", "raw/never-1.parquet"),
+        ("ObjectRemoved:Delete", "raw/never-2.parquet")]
 
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={})
     assert s3.get_bucket_notification_configuration(Bucket=bucket).get("QueueConfigurations") is None
