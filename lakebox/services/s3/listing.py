@@ -88,9 +88,9 @@ def list_objects_v2(ctx, params):
     encoding = _check_encoding(params)
     prefix, delimiter = params.get("Prefix") or "", params.get("Delimiter") or None
     token, start_after = params.get("ContinuationToken"), params.get("StartAfter")
-    if token is not None and not token:
+    if token is not None and not token:         # S3 names the argument, and no value
         raise errors.error("InvalidArgument", "The continuation token provided is incorrect",
-                           ArgumentName="continuation-token", ArgumentValue=token)
+                           ArgumentName="continuation-token")
     after = model.decode_token(token) if token else (start_after or "")
     max_keys = model.page_size(params, "MaxKeys", "maxKeys", MAX_KEYS)
     page = _current_page(ctx, bucket, prefix, delimiter, after, max_keys)
