@@ -2,10 +2,11 @@
 (paginated ListBuckets): pages of MaxBuckets through boto3's paginator, narrowed to the
 team's name prefix and to one region with BucketRegion, each bucket with its region and
 ARN, a ContinuationToken only while more remain, and AWS's words for a page size out of
-range or a token it never gave."""
+range, a token it never gave or a region that does not exist."""
 import uuid
 
 import pytest
+from botocore.exceptions import ClientError
 
 from trip_helpers import error_of
 
@@ -60,6 +61,13 @@ def test_paginated_bucket_audit(lakebox_server, session, client, team_buckets):
             "InvalidArgument", "Argument max-buckets must be an integer between 1 and 10000")
         assert error_of(s3.list_buckets, Prefix=stem, ContinuationToken="not-a-token") == (
             "InvalidArgument", "The continuation token provided is incorrect")
+        # S3's reply recorded in LocalStack's AWS-validated snapshot (test_s3_list_operations:
+        # test_list_buckets_region_validation): the argument named, no value.
+        with pytest.raises(ClientError) as caught:
+            s3.list_buckets(Prefix=stem, BucketRegion="eu-east-1")
+        assert {k: v for k, v in caught.value.response["Error"].items() if k not in ("RequestId", "HostId")} == {
+            "Code": "InvalidArgument", "Message": "Argument value eu-east-1 is not a valid AWS Region",
+            "ArgumentName": "bucket-region"}
     finally:
         for suffix in ("eu-raw", "eu-archive"):
             europe.delete_bucket(Bucket=f"{stem}-{suffix}")
