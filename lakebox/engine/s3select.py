@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import duckdb
 import sqlglot
 from sqlglot import exp
+from sqlglot.tokens import TokenType
 
 from lakebox.engine import datetime_patterns
 
@@ -43,6 +44,9 @@ MESSAGES = {
     "EvaluatorInvalidArguments": "Incorrect number of arguments in the function call in the SQL expression.",
     "EvaluatorNegativeLimit": "The LIMIT clause in the SQL expression must not be negative.",
     "InvalidKeyPath": "Key path in the SQL expression is invalid.",
+    "ExternalEvalException": "The query cannot be evaluated. Check the file and try again.",
+    "ParseUnexpectedTerm": "The SQL expression contains an unexpected term.",
+    "InvalidDataSource": "The data source type is not valid. Only CSV, JSON, and Parquet are supported.",
 }
 
 # S3 Select's type names (SQL reference, "Data types") as DuckDB's.
@@ -87,6 +91,7 @@ class Resolved:
     text: bool = False
     json: bool = False
     column: str | None = None
+    absent: str | None = None       # SQL true where a record lacks the value (MISSING); else IS NULL
 
 
 @dataclass
@@ -122,6 +127,7 @@ def database():
 def parse(expression: str) -> Query:
     if len(expression.encode()) > MAX_EXPRESSION_BYTES:
         raise SelectSqlError("ExpressionTooLong")
+    _check_outline(expression)
     found = _FROM.search(expression)
     from_path = _from_path(found.group(1)) if found else []
     text = expression[:found.start(1)] + expression[found.end(1):] if found else expression
@@ -144,6 +150,29 @@ def parse(expression: str) -> Query:
         if steps not in references:
             references.append(steps)
     return Query(tree, alias, from_path, references, star)
+
+
+def _check_outline(expression: str):
+    """S3's first judgement of a statement, by its tokens: one that does not start with
+    SELECT, a WHERE or LIMIT with no FROM before it, a FROM naming nothing, or a FROM
+    naming a number (S3's answers to those, as MinIO's s3select_testing suite, run
+    against S3, records them)."""
+    try:
+        tokens = sqlglot.tokenize(expression)
+    except sqlglot.errors.TokenError:
+        raise SelectSqlError("ParseUnexpectedToken") from None
+    kinds = [token.token_type for token in tokens]
+    if not kinds or kinds[0] != TokenType.SELECT:
+        raise SelectSqlError("ParseUnexpectedToken")
+    if TokenType.FROM not in kinds:
+        if TokenType.WHERE in kinds or TokenType.LIMIT in kinds:    # a clause where FROM was due
+            raise SelectSqlError("ParseSelectMissingFrom")
+        return
+    after = kinds.index(TokenType.FROM) + 1
+    if after == len(kinds):
+        raise SelectSqlError("ParseUnexpectedTerm")
+    if kinds[after] == TokenType.NUMBER:
+        raise SelectSqlError("InvalidDataSource")
 
 
 def _from_path(text: str) -> list:
@@ -263,7 +292,7 @@ def translate(query: Query, resolved: dict, star_columns: list, now: float) -> t
     tree.set("from_", exp.From(this=exp.to_table(RELATION)))
     tree.set("from", None)
     sql = tree.sql(dialect="duckdb")
-    sql = re.sub(r"\b(__lb_(?:ref|star)_\d+)\b", lambda found: f"({holders[found.group(1)].sql})", sql)
+    sql = re.sub(r"\b(__lb_(?:ref|star|absent)_\d+)\b", lambda found: f"({holders[found.group(1)].sql})", sql)
     return sql, names, raw
 
 
@@ -285,6 +314,11 @@ def _as_number(node, holders, kind="DOUBLE"):
     if target is not None and (target.text or target.json):
         return exp.TryCast(this=node.copy(), to=exp.DataType.build(kind, dialect="duckdb"))
     return node
+
+
+def _csv_field(node, holders) -> bool:
+    target = _holder(node, holders)
+    return target is not None and target.text
 
 
 def _as_text(node, holders):
@@ -309,6 +343,13 @@ def _numeric(node) -> bool:
 def _rewrite(node, holders, now: float):
     if isinstance(node, exp.Is) and isinstance(node.expression, exp.Column) \
             and node.expression.name.upper() == "MISSING":
+        # MISSING is a value absent from the record; a JSON null is present (it IS NULL,
+        # never MISSING), while a missing value IS NULL too.
+        target = _holder(node.this, holders)
+        if target is not None and target.absent is not None:
+            name = f"__lb_absent_{len(holders)}"
+            holders[name] = Resolved(target.absent)
+            return exp.column(name)
         return exp.Is(this=node.this, expression=exp.Null())
     if isinstance(node, _COMPARISONS):
         left, right = node.this, node.expression
@@ -336,6 +377,11 @@ def _rewrite(node, holders, now: float):
         node.set("this", _as_number(node.this, holders))
         node.set("expression", _as_number(node.expression, holders))
         return node
+    if isinstance(node, (exp.Sum, exp.Avg)) and _csv_field(node.this, holders):
+        # A CSV field is a string, which SUM and AVG do not take (SQL reference, "Aggregate
+        # functions": INT, FLOAT, DOUBLE, DECIMAL): S3 cannot evaluate the query until
+        # the field is CAST.
+        raise SelectSqlError("ExternalEvalException")
     if isinstance(node, exp.Sum):        # a sum of whole numbers stays whole
         node.set("this", _as_number(node.this, holders, "DECIMAL(38, 9)"))
         return node

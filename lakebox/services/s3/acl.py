@@ -10,7 +10,7 @@ delete marker is `MethodNotAllowed`.
 """
 import re
 
-from lakebox.services.s3 import access, errors, model, payload, store, versions
+from lakebox.services.s3 import access, errors, model, notifications, payload, store, versions
 
 GROUP_URIS = {
     "AllUsers": access.ALL_USERS,
@@ -140,8 +140,11 @@ def put_object_acl(ctx, params):
         raise errors.error("MissingSecurityHeader", "Your request was missing a required header",
                            MissingHeaderName="x-amz-acl")
     attrs = store.loads(row["attrs"])
+    changed = _policy(row["owner"], attrs.get("Grants")) != _policy(row["owner"], grants)
     attrs["Grants"] = grants
     store.update_attrs(ctx.state.db, row["id"], attrs)
+    if changed:         # an ACL put again as it was is no event
+        notifications.object_setting_changed(ctx, bucket, row, "ObjectAcl:Put")
     return {}
 
 

@@ -5,7 +5,7 @@ import datetime
 import secrets
 
 from lakebox.kit import arns, policies
-from lakebox.services.s3 import access, errors, notifications, policy_rules, store
+from lakebox.services.s3 import access, errors, notifications, payload, policy_rules, store
 from lakebox.services.s3.bucket_config import delete_simple, owned_with_body, stored
 from lakebox.services.sqs import public as sqs
 
@@ -221,10 +221,13 @@ NOTIFICATION_KINDS = {
     "LambdaFunctionConfigurations": ("CloudFunctionConfiguration", "CloudFunction", "LambdaFunctionArn"),
 }
 DESTINATION_SERVICES = {"TopicArn": "sns", "QueueArn": "sqs", "LambdaFunctionArn": "lambda"}
+WIRE_NAMES = {arn_member: wire for wire, arn_member in (kind[1:] for kind in NOTIFICATION_KINDS.values())}
 
 
 def put_bucket_notification_configuration(ctx, params):
-    bucket = owned_with_body(ctx, params, "NotificationConfiguration")
+    bucket = access.owned_bucket(ctx, params)
+    _name_filter_rules(params.get("NotificationConfiguration") or {})
+    payload.check_body(ctx, params, "NotificationConfiguration")
     _store_notification(ctx, bucket, dict(params["NotificationConfiguration"]),
                         skip_validation=params.get("SkipDestinationValidation", False))
     return {}
@@ -232,18 +235,49 @@ def put_bucket_notification_configuration(ctx, params):
 
 def _store_notification(ctx, bucket, config: dict, skip_validation: bool = False):
     """Keep a notification configuration; entries without an Id get one, as S3 gives them.
-    `skip_validation` (x-amz-skip-destination-validation) skips whether destinations exist."""
+    `skip_validation` (x-amz-skip-destination-validation) skips whether destinations exist.
+    Each entry's form is judged first; then every queue that does not exist is named in
+    one refusal (ArgumentName1/ArgumentValue1, ArgumentName2/..., as S3 lists them)."""
+    missing = []
     for name, (_, _, arn_member) in NOTIFICATION_KINDS.items():
         for entry in config.get(name) or []:
             entry.setdefault("Id", secrets.token_hex(16))
-            _check_destination(ctx, bucket, arn_member, entry.get(arn_member) or "", skip_validation)
+            if not _check_destination(ctx, bucket, arn_member, entry.get(arn_member) or "", skip_validation):
+                missing.append(entry[arn_member])
             for event in entry.get("Events") or []:
                 if not event.startswith("s3:"):
                     raise errors.error("InvalidArgument", "The event is not supported for notifications",
                                        ArgumentName="Event", ArgumentValue=event)
+    if missing:
+        named = {}
+        for number, arn in enumerate(dict.fromkeys(missing), start=1):
+            named.update({f"ArgumentName{number}": arn,
+                          f"ArgumentValue{number}": "The destination queue does not exist"})
+        raise errors.error("InvalidArgument", "Unable to validate the following destination configurations",
+                           **named)
     _check_overlaps([entry for name in NOTIFICATION_KINDS for entry in config.get(name) or []])
     store.put_config(ctx.state.db, bucket["name"], "notification", config)
     notifications.configuration_stored(ctx, bucket, config)
+
+
+def _name_filter_rules(config: dict):
+    """A key filter's rules are named prefix or suffix in any case, and kept as `Prefix`
+    and `Suffix`; another name, or a second rule of one name, is refused."""
+    for name in NOTIFICATION_KINDS:
+        for entry in config.get(name) or []:
+            seen = set()
+            for rule in ((entry.get("Filter") or {}).get("Key") or {}).get("FilterRules") or []:
+                given = rule.get("Name")
+                if given is None:
+                    continue                    # the schema's check: MalformedXML
+                kind = given.lower()
+                if kind not in ("prefix", "suffix"):
+                    raise errors.error("InvalidArgument", "filter rule name must be either prefix or suffix",
+                                       ArgumentName="FilterRule.Name", ArgumentValue=given)
+                if kind in seen:
+                    raise errors.error("InvalidArgument", f"Cannot specify more than one {kind} rule in a filter.")
+                seen.add(kind)
+                rule["Name"] = kind.capitalize()
 
 
 def _check_overlaps(entries: list):
@@ -280,8 +314,12 @@ def _covers(pattern: str, event: str) -> bool:
 def _check_destination(ctx, bucket, arn_member: str, arn: str, skip_validation: bool):
     """S3 checks a destination before it keeps a configuration (PutBucketNotificationConfiguration:
     "it first verifies that any ... destination exists"): an ARN of the right service, in
-    the bucket's region, and (for SQS, which lakebox serves) a queue that exists. SNS
-    topics and Lambda functions are not served: a well-formed ARN is kept as sent."""
+    the bucket's region. Returns whether the destination exists: for SQS, which lakebox
+    serves, a queue (unless `skip_validation`); SNS topics and Lambda functions are not
+    served, and a well-formed ARN of theirs is kept as sent."""
+    if not arn.startswith("arn:") or arn.count(":") < 5:        # not an ARN at all
+        raise errors.error("InvalidArgument", "The ARN could not be parsed", ArgumentName=WIRE_NAMES[arn_member],
+                           ArgumentValue=arn)
     parsed = arns.parse(arn)
     if parsed is None or parsed.service != DESTINATION_SERVICES[arn_member] or not parsed.account:
         raise errors.error("InvalidArgument", "The ARN is not well formed", ArgumentName=arn_member,
@@ -289,9 +327,7 @@ def _check_destination(ctx, bucket, arn_member: str, arn: str, skip_validation: 
     if parsed.region != bucket["region"]:
         raise errors.error("InvalidArgument", "The notification destination service region is not valid for "
                            "the bucket location constraint", ArgumentName=arn_member, ArgumentValue=arn)
-    if arn_member == "QueueArn" and not skip_validation and not sqs.queue_exists(ctx.state, arn):
-        raise errors.error("InvalidArgument", "Unable to validate the following destination configurations",
-                           ArgumentName=arn, ArgumentValue="The destination queue does not exist")
+    return arn_member != "QueueArn" or skip_validation or sqs.queue_exists(ctx.state, arn)
 
 
 def get_bucket_notification_configuration(ctx, params):

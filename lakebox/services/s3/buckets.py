@@ -115,9 +115,13 @@ def list_buckets(ctx, params):
     if not 1 <= limit <= 10_000:
         raise errors.error("InvalidArgument", "Argument max-buckets must be an integer between 1 and 10000",
                            ArgumentName="max-buckets", ArgumentValue=str(limit))
+    region = params.get("BucketRegion")
+    if region is not None and region not in _regions() and region != US_EAST_1:
+        raise errors.error("InvalidArgument", f"Argument value {region} is not a valid AWS Region",
+                           ArgumentName="bucket-region")
     after = model.decode_token(params["ContinuationToken"]) if params.get("ContinuationToken") else ""
     prefix = params.get("Prefix") or ""
-    rows = store.list_buckets(ctx.state.db, ctx.account, prefix, params.get("BucketRegion"), after, limit + 1)
+    rows = store.list_buckets(ctx.state.db, ctx.account, prefix, region, after, limit + 1)
     result = {
         "Buckets": [{"Name": r["name"], "CreationDate": model.timestamp(r["created_at"]),
                      "BucketRegion": r["region"], "BucketArn": bucket_arn(r["name"])} for r in rows[:limit]],

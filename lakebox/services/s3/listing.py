@@ -88,9 +88,9 @@ def list_objects_v2(ctx, params):
     encoding = _check_encoding(params)
     prefix, delimiter = params.get("Prefix") or "", params.get("Delimiter") or None
     token, start_after = params.get("ContinuationToken"), params.get("StartAfter")
-    if token is not None and not token:
+    if token is not None and not token:         # S3 names the argument, and no value
         raise errors.error("InvalidArgument", "The continuation token provided is incorrect",
-                           ArgumentName="continuation-token", ArgumentValue=token)
+                           ArgumentName="continuation-token")
     after = model.decode_token(token) if token else (start_after or "")
     max_keys = model.page_size(params, "MaxKeys", "maxKeys", MAX_KEYS)
     page = _current_page(ctx, bucket, prefix, delimiter, after, max_keys)
@@ -98,7 +98,8 @@ def list_objects_v2(ctx, params):
         "Name": bucket["name"], "Prefix": model.url_encode(prefix, encoding), "MaxKeys": max_keys,
         "Delimiter": model.url_encode(delimiter, encoding), "IsTruncated": page.truncated,
         "EncodingType": encoding, "KeyCount": len(page.items) + len(page.prefixes),
-        "ContinuationToken": token, "StartAfter": model.url_encode(start_after, encoding),
+        # A continued listing starts from its token, and S3 leaves StartAfter out of it.
+        "ContinuationToken": token, "StartAfter": None if token else model.url_encode(start_after, encoding),
         "Contents": [_content(row, encoding, bool(params.get("FetchOwner")), params.get("OptionalObjectAttributes"),
                               ctx.now)
                      for row in page.items] or None,

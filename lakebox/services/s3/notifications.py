@@ -3,7 +3,10 @@ configuration of the bucket whose events and key filter match gets S3's event me
 (event structure version 2.1, as the S3 User Guide's "Event message structure" shows
 it). Lifecycle expiry sends `LifecycleExpiration:*` events, never `ObjectRemoved:*`, and
 a lifecycle transition `LifecycleTransition` (with lifecycleEventData), in version 2.3 with S3 itself (`s3.amazonaws.com`) as the principal and the source address,
-as the User Guide's "Configuring S3 Lifecycle event notifications" shows them. Topic (SNS) and Lambda destinations are stored only: lakebox serves neither."""
+as the User Guide's "Configuring S3 Lifecycle event notifications" shows them. A change
+to an object's tags or ACL sends ObjectTagging:* or ObjectAcl:Put (version 2.3, key and
+ETag only, as S3's events recorded in LocalStack's AWS-validated snapshots show them).
+Topic (SNS) and Lambda destinations are stored only: lakebox serves neither."""
 import datetime
 import json
 from urllib.parse import quote_plus
@@ -15,6 +18,9 @@ from lakebox.services.sqs import public as sqs
 LIFECYCLE = "LifecycleExpiration"     # the operation name of lifecycle expiry's contexts
 RESTORED = "RestoreCompleted"          # the operation name of a restore's completion
 S3_ITSELF = "s3.amazonaws.com"        # who lifecycle's and restore completion's events name as principal and source
+
+# Events of a change to an object's tags or ACL, not to its bytes.
+OBJECT_SETTINGS = ("ObjectTagging:Put", "ObjectTagging:Delete", "ObjectAcl:Put")
 
 # The operation that wrote an object -> the event S3 names for it.
 CREATED_BY = {"PutObject": "ObjectCreated:Put", "CopyObject": "ObjectCreated:Copy",
@@ -60,6 +66,15 @@ def object_restore(ctx, bucket, row, event: str, extra=None):
         _notify(ctx, queues, bucket, row["key"], event, details, row["version_id"], extra)
 
 
+def object_setting_changed(ctx, bucket, row, event: str):
+    """ObjectTagging:Put, ObjectTagging:Delete and ObjectAcl:Put: in event version 2.3, the
+    object named by its key and ETag (no size, no sequencer)."""
+    queues = _queues(ctx, bucket)
+    if queues:
+        details = {"key": quote_plus(row["key"], safe="/"), "eTag": (row["etag"] or "").strip('"')}
+        _notify(ctx, queues, bucket, row["key"], event, details, row["version_id"])
+
+
 def _form_upload(ctx) -> bool:
     """A browser form upload (S3's PostObject): a multipart/form-data POST."""
     return ctx.headers.get("content-type", "").startswith("multipart/form-data") and ctx.request.method == "POST"
@@ -95,13 +110,14 @@ def _matches(entry, event: str, key: str) -> bool:
 
 
 def _message(ctx, bucket, event, details, version_id, configuration_id) -> dict:
-    obj = dict(details, sequencer=f"{int(ctx.now * 1_000_000):016X}")
+    setting = event in OBJECT_SETTINGS
+    obj = dict(details) if setting else dict(details, sequencer=f"{int(ctx.now * 1_000_000):016X}")
     if version_id and version_id != "null":
         obj["versionId"] = version_id
     by_lifecycle = ctx.operation == LIFECYCLE
     by_s3 = by_lifecycle or ctx.operation == RESTORED
     return {"Records": [{
-        "eventVersion": "2.3" if by_lifecycle else "2.1", "eventSource": "aws:s3", "awsRegion": bucket["region"],
+        "eventVersion": "2.3" if by_lifecycle or setting else "2.1", "eventSource": "aws:s3", "awsRegion": bucket["region"],
         "eventTime": event_time(ctx.now),
         "eventName": event, "userIdentity": {"principalId": S3_ITSELF if by_s3 else f"AWS:{ctx.account}"},
         "requestParameters": {"sourceIPAddress": S3_ITSELF if by_s3 else "127.0.0.1"},

@@ -4,7 +4,7 @@ import functools
 
 from lakebox.aws.specs import spec_for
 
-from lakebox.services.s3 import access, errors, model, objects, payload, store, versions
+from lakebox.services.s3 import access, errors, model, notifications, objects, payload, store, versions
 
 def _version(ctx, params):
     bucket = access.request_bucket(ctx, params)
@@ -25,7 +25,9 @@ def put_object_tagging(ctx, params):
     tags = params["Tagging"]["TagSet"]
     model.check_tags(tags, model.OBJECT_TAGS)
     attrs["TagSet"] = tags
-    return _save(ctx, bucket, row, attrs)
+    saved = _save(ctx, bucket, row, attrs)
+    notifications.object_setting_changed(ctx, bucket, row, "ObjectTagging:Put")
+    return saved
 
 
 def get_object_tagging(ctx, params):
@@ -37,7 +39,9 @@ def get_object_tagging(ctx, params):
 def delete_object_tagging(ctx, params):
     bucket, row, attrs = _version(ctx, params)
     attrs.pop("TagSet", None)
-    return _save(ctx, bucket, row, attrs)
+    saved = _save(ctx, bucket, row, attrs)
+    notifications.object_setting_changed(ctx, bucket, row, "ObjectTagging:Delete")
+    return saved
 
 
 # ---- object lock: legal hold and retention ---------------------------------------

@@ -220,6 +220,8 @@ def delete_one(ctx, bucket, key: str, version_id: str | None, bypass_governance=
         row = store.version(ctx.state.db, bucket["name"], key, model.NULL_VERSION)
         if row is not None:
             _drop(ctx, bucket, row)
+        else:       # a key never held is deleted all the same, and its event is sent
+            notifications.object_removed(ctx, bucket, key, model.NULL_VERSION)
         return {"Key": key}
     marker_id = versions.commit(ctx, bucket, key, {"delete_marker": True, "attrs": {}})
     return {"Key": key, "DeleteMarker": True, "DeleteMarkerVersionId": marker_id}

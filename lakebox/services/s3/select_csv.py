@@ -109,10 +109,20 @@ def _records(text: str, options: dict, allow_quoted: bool) -> list[list[str]]:
     dialect = {"delimiter": field, "quotechar": quote or None, "strict": False,
                "quoting": csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE,
                "doublequote": escape == quote, "escapechar": None if escape == quote else escape or None}
+    # Under another RecordDelimiter, a line break is a character of its field, which
+    # Python's reader would take for the end of a line: it is read in disguise.
+    disguised = "\n" not in delimiter and "\r" not in delimiter and any("\n" in line or "\r" in line for line in lines)
+    if disguised:
+        lines = [line.translate(_DISGUISE) for line in lines]
     try:
-        return list(csv.reader(lines, **dialect))
+        records = list(csv.reader(lines, **dialect))
     except csv.Error:
         raise error("CSVParsingError") from None
+    return [[value.translate(_UNDISGUISE) for value in record] for record in records] if disguised else records
+
+
+_DISGUISE = str.maketrans({"\n": "\ue000", "\r": "\ue001"})      # private-use characters
+_UNDISGUISE = str.maketrans({"\ue000": "\n", "\ue001": "\r"})
 
 
 def _split(text: str, delimiter: str, quote: str, escape: str) -> list[str]:
@@ -150,8 +160,8 @@ def _csv_reference(steps: tuple, names: list | None, width: int) -> Resolved:
         if position < 1:
             raise error("InvalidColumnIndex")
         return Resolved(f'"_{position}"' if position <= width else "CAST(NULL AS VARCHAR)", text=True)
-    if names is None:
-        raise error("EvaluatorBindingDoesNotExist")
+    if names is None:       # no header to name columns by (IGNORE, NONE): only positions
+        raise error("InvalidColumnIndex")
     matches = [i for i, name in enumerate(names) if (name == key if step.quoted else name.lower() == key.lower())]
     if not matches:
         raise error("MissingHeaders")

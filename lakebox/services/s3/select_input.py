@@ -167,13 +167,14 @@ def _json_references(cursor, references: list) -> dict:
     for steps, extract, found in zip(references, extracts, kinds):
         seen = {kind for kind in (found or []) if kind not in (None, "NULL")}
         read = next((duck for kinds_of, duck in _JSON_READS if seen and seen <= kinds_of), None)
+        absent = f"({extract}) IS NULL"          # a JSON null is a value: json_extract keeps it
         if not seen or seen <= {"VARCHAR"}:
-            resolved[steps] = Resolved(f"json_extract_string({extract}, '$')")
+            resolved[steps] = Resolved(f"json_extract_string({extract}, '$')", absent=absent)
         elif read is not None:
-            resolved[steps] = Resolved(f"CAST({extract} AS {read})")
+            resolved[steps] = Resolved(f"CAST({extract} AS {read})", absent=absent)
         else:
             resolved[steps] = Resolved(f"(CASE WHEN json_type({extract}) = 'NULL' THEN NULL ELSE {extract} END)",
-                                       json=True)
+                                       json=True, absent=absent)
     return resolved
 
 

@@ -4,6 +4,7 @@ StartingToken over more items than a page holds. Keys come back in UTF-8 binary 
 the respective key names"), versions of a key newest first, uploads of a key in the
 order they were initiated, parts by number, buckets by name."""
 import pytest
+from botocore.exceptions import ClientError
 
 from paging import account_client, check_paginator, error_of, fresh_account
 
@@ -40,6 +41,17 @@ def test_common_prefixes_page_with_the_keys(s3, filled, operation):
 def test_list_objects_v2_refuses_a_continuation_token_it_did_not_give(s3, filled):
     assert error_of(s3.list_objects_v2, Bucket=filled, ContinuationToken="not a token") == (
         "InvalidArgument", "The continuation token provided is incorrect")
+
+
+def test_an_empty_continuation_token_is_named_without_a_value(s3, filled):
+    """S3's reply recorded in LocalStack's AWS-validated snapshot
+    (test_s3_list_operations: exc-continuation-token): ArgumentName only."""
+    with pytest.raises(ClientError) as caught:
+        s3.list_objects_v2(Bucket=filled, ContinuationToken="")
+    error = caught.value.response["Error"]
+    assert {k: v for k, v in error.items() if k not in ("RequestId", "HostId")} == {
+        "Code": "InvalidArgument", "Message": "The continuation token provided is incorrect",
+        "ArgumentName": "continuation-token"}
 
 
 def test_object_versions_page_by_key_then_newest_first(s3, make_bucket):

@@ -116,6 +116,18 @@ def test_csv_input_delimiters_quotes_and_comments(s3, bucket):
     assert json_rows(seen) == [{"_1": "a", "_2": "x|y"}, {"_1": "b", "_2": "it's"}]
 
 
+def test_a_line_break_is_data_under_another_record_delimiter(s3, bucket):
+    """With records delimited by a tab, a newline is a character of its field: the first
+    record here is `Year,Make,Model\\n1997,Ford,E350` (S3's answer as MinIO's
+    s3select_testing suite, run against S3, records it: TestCsv_RecordDelimiter)."""
+    s3.put_object(Bucket=bucket, Key="tabbed.csv", Body=b"Year,Make,Model\n1997,Ford,E350\t2000,Mercury,Cougar\t")
+    ignored = select(s3, bucket, "tabbed.csv", "SELECT s._1 FROM s3object s",
+                     {"CSV": {"RecordDelimiter": "\t", "FileHeaderInfo": "IGNORE"}}, {"CSV": {}})
+    assert ignored["records"] == b"2000\n"
+    whole = select(s3, bucket, "tabbed.csv", "SELECT s._3 FROM s3object s", {"CSV": {"RecordDelimiter": "\t"}})
+    assert json_rows(whole) == [{"_3": "Model\n1997"}, {"_3": "Cougar"}]
+
+
 def test_csv_quoted_record_delimiter_allowed(s3, bucket):
     s3.put_object(Bucket=bucket, Key="multiline.csv", Body=b'id,note\n1,"two\nlines"\n2,plain\n')
     seen = select(s3, bucket, "multiline.csv", "SELECT * FROM s3object s",
@@ -184,6 +196,33 @@ def test_json_paths_and_missing_values(s3, bucket, events):
                   "SELECT s.id, s.user.name, s.user.tags[0] AS first_tag FROM s3object s WHERE s.ok = true",
                   {"JSON": {"Type": "LINES"}})
     assert json_rows(seen) == [{"id": 1, "name": "ann", "first_tag": "a"}, {"id": 3, "name": "cy"}]
+
+
+def test_a_json_null_is_null_but_never_missing(s3, bucket):
+    """MISSING is a value absent from the record; a JSON null is present: IS NULL holds
+    for both, IS MISSING for the absent one only (PartiQL's MISSING, S3 Select's SQL)."""
+    s3.put_object(Bucket=bucket, Key="nulls.json", Body=b'{"id":1,"v":null}\n{"id":2}\n{"id":3,"v":5}\n')
+    lines = {"JSON": {"Type": "LINES"}}
+    assert json_rows(select(s3, bucket, "nulls.json", "SELECT s.id FROM s3object s WHERE s.v IS MISSING", lines)) == \
+        [{"id": 2}]
+    assert json_rows(select(s3, bucket, "nulls.json", "SELECT s.id FROM s3object s WHERE s.v IS NOT MISSING",
+                            lines)) == [{"id": 1}, {"id": 3}]
+    assert json_rows(select(s3, bucket, "nulls.json", "SELECT s.id FROM s3object s WHERE s.v IS NULL", lines)) == \
+        [{"id": 1}, {"id": 2}]
+
+
+def test_sum_and_avg_refuse_a_csv_field_not_cast(s3, bucket, people):
+    """A CSV field is a string, and SUM and AVG take numbers (SQL reference, "Aggregate
+    functions"): S3 answers ExternalEvalException (as a suite run against S3 and MinIO
+    records it) until the field is CAST."""
+    header = {"CSV": {"FileHeaderInfo": "USE", "Comments": "#"}}
+    for function in ("SUM", "AVG"):
+        assert failure(s3.select_object_content, Bucket=bucket, Key=people, ExpressionType="SQL",
+                       Expression=f"SELECT {function}(s.age) FROM s3object s", InputSerialization=header,
+                       OutputSerialization={"CSV": {}}) == (
+            "ExternalEvalException", "The query cannot be evaluated. Check the file and try again.", 400)
+    assert select(s3, bucket, people, "SELECT SUM(CAST(s.age AS INT)) FROM s3object s", header,
+                  {"CSV": {}})["records"] == b"96\n"
 
 
 def test_json_values_of_mixed_types_compare_with_numbers_and_strings(s3, bucket):
@@ -361,6 +400,24 @@ def test_sql_errors(s3, bucket, people):
         "CastFailed", "An attempt to convert from one data type to another using CAST failed in the SQL "
                       "expression.", 400)
     assert bad_select(s3, bucket, people, "SELECT MD5(s._1) FROM s3object s")[0] == "UnsupportedFunction"
+
+
+def test_statements_s3_refuses_before_reading_them(s3, bucket, people):
+    """S3's answers to malformed statements, as MinIO's s3select_testing suite (written to
+    run against S3 and MinIO alike) records S3's: not a SELECT, a WHERE with no FROM, a
+    FROM naming nothing, a FROM naming a number."""
+    assert bad_select(s3, bucket, people, "abc hahaha") == (
+        "ParseUnexpectedToken", "The SQL expression contains an unexpected token.", 400)
+    assert bad_select(s3, bucket, people, "select abc where") == (
+        "ParseSelectMissingFrom", "The SQL expression contains a missing FROM after the SELECT list.", 400)
+    assert bad_select(s3, bucket, people, "select abc from") == (
+        "ParseUnexpectedTerm", "The SQL expression contains an unexpected term.", 400)
+    assert bad_select(s3, bucket, people, "select abc from 123") == (
+        "InvalidDataSource", "The data source type is not valid. Only CSV, JSON, and Parquet are supported.", 400)
+    # a column named where the header is ignored (TestCsv_SelectColumn_ColumnHeaders)
+    for header in ("IGNORE", "NONE"):
+        assert bad_select(s3, bucket, people, "Select name from S3Object", {"CSV": {"FileHeaderInfo": header}}) == (
+            "InvalidColumnIndex", "The column index in the SQL expression is not valid.", 400)
 
 
 def test_data_errors(s3, bucket, people):

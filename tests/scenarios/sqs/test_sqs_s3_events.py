@@ -196,3 +196,25 @@ def test_restores_tell_the_queue_when_asked_and_when_done(sqs, s3, make_queue, c
     restore = s3.head_object(Bucket=bucket, Key="cold/a.bin")["Restore"]
     expiry = email.utils.parsedate_to_datetime(restore.split('expiry-date="')[1].rstrip('"'))
     assert data["lifecycleRestorationExpiryTime"] == expiry.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def test_tag_and_acl_changes_tell_the_queue(sqs, s3, make_queue):
+    """ObjectTagging:Put/Delete and ObjectAcl:Put arrive in event version 2.3 naming the
+    object by key and ETag only; an ACL put again as it was sends nothing (S3's events as
+    LocalStack's AWS-validated snapshots record them: test_object_tagging_put_event,
+    test_object_tagging_delete_event, test_object_put_acl)."""
+    url = make_queue(prefix="events")
+    bucket = bucket_to_queue(sqs, s3, url, ["s3:ObjectTagging:*", "s3:ObjectAcl:Put"], versioned=False)
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    etag = s3.put_object(Bucket=bucket, Key="tagged/a b.csv", Body=b"x")["ETag"].strip('"')
+    s3.put_object_tagging(Bucket=bucket, Key="tagged/a b.csv", Tagging={"TagSet": [{"Key": "pii", "Value": "no"}]})
+    s3.delete_object_tagging(Bucket=bucket, Key="tagged/a b.csv")
+    s3.put_object_acl(Bucket=bucket, Key="tagged/a b.csv", ACL="private")
+    s3.put_object_acl(Bucket=bucket, Key="tagged/a b.csv",
+                      GrantRead='uri="http://acs.amazonaws.com/groups/s3/LogDelivery"')
+    found = [record for event in events(sqs, url) for record in event["Records"]]
+    assert sorted(r["eventName"] for r in found) == ["ObjectAcl:Put", "ObjectTagging:Delete", "ObjectTagging:Put"]
+    assert {r["eventVersion"] for r in found} == {"2.3"}
+    assert all(r["s3"]["object"] == {"key": "tagged/a+b.csv", "eTag": etag} for r in found)
+    s3.delete_object(Bucket=bucket, Key="tagged/a b.csv")
+    s3.delete_bucket(Bucket=bucket)
