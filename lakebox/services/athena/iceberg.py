@@ -310,6 +310,34 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
         raise EngineError("ICEBERG_COMMIT_ERROR", f"Failed to commit Iceberg update to table: {database}.{name}: "
                                                   "the table was changed by another writer")
     metadata, location = load(ctx, table)
+    following = _with_snapshot(ctx, metadata, location, added_uris, operation, partition_of, delete_uris, replaced)
+    _replace_metadata(ctx, database, table, location, following)
+
+
+def create_with_snapshot(ctx, database: str, name: str, columns: list[tuple[str, str]], location: str,
+                         properties: dict, partitioning: list[str], added_uris: list[str],
+                         partition_of: dict | None = None):
+    """CTAS: the table and its first snapshot made by one commit, as Athena's create-table
+    transaction makes them: one metadata file (`00000-`) with the snapshot and no
+    metadata log, and a Glue table without a previous_metadata_location."""
+    bucket = s3.parse_s3_uri(location)[0]
+    if not s3.bucket_exists(ctx.state, bucket):
+        raise EngineError("ICEBERG_FILESYSTEM_ERROR", f"Failed to create table: the bucket {bucket} does not exist")
+    document = new_document(location, columns, properties, _now_ms(ctx), partitioning)
+    following = _with_snapshot(ctx, document, None, added_uris, "append", partition_of)
+    metadata_location = _metadata_uri(location, 0)
+    _write(ctx, metadata_location, json.dumps(following).encode(), "application/json")
+    glue.create_table(ctx, database, {
+        "Name": name, "TableType": "EXTERNAL_TABLE", "PartitionKeys": [],
+        "Parameters": {"table_type": "ICEBERG", "metadata_location": metadata_location},
+        "StorageDescriptor": {"Columns": glue_columns(following), "Location": location.rstrip("/"), "SerdeInfo": {}}})
+
+
+def _with_snapshot(ctx, metadata: dict, location: str | None, added_uris: list[str], operation: str,
+                   partition_of: dict | None = None, delete_uris: dict | None = None,
+                   replaced: set | None = None) -> dict:
+    """The metadata document following `metadata` (read from `location`; None: not yet
+    written) with the snapshot of the files a statement wrote; its manifests written."""
     parent = meta.current_snapshot(metadata)
     previous = live_files(ctx, parent)
     snapshot_id, sequence = meta.new_snapshot_id(), metadata["last-sequence-number"] + 1
@@ -337,8 +365,7 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
     if any(data["content"] == meta.POSITION_DELETES for data in added):      # a row-level change
         operation = "overwrite" if any(data["content"] == meta.DATA for data in added) else "delete"
     figures = meta.summary(added, removed, kept + added)
-    following = meta.commit_snapshot(metadata, location, snapshot_id, list_uri, operation, figures, _now_ms(ctx))
-    _replace_metadata(ctx, database, table, location, following)
+    return meta.commit_snapshot(metadata, location, snapshot_id, list_uri, operation, figures, _now_ms(ctx))
 
 
 def _entry(status: int, snapshot_id: int, data: dict) -> dict:

@@ -189,8 +189,8 @@ def _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, o
         columns = [(column, hive_type(kind)) for column, kind in outcome.columns]
         properties = {key: str(value) for key, value in props.items()
                       if key in ("format", "write_compression") or key in iceberg_meta.TABLE_PROPERTIES}
-        planned = iceberg.create(ctx, db_name, name, columns, location, properties, partitioning=partitioning)
-        iceberg.commit(ctx, db_name, name, planned, outcome.data_files, "append", job.write.get("partition_of"))
+        iceberg.create_with_snapshot(ctx, db_name, name, columns, location, properties, partitioning,
+                                     outcome.data_files, job.write.get("partition_of"))
 
     job.write = {"format": "PARQUET", "compression": compression, "suffix": ".parquet",
                  "location": location.rstrip("/") + "/data/", "on_commit": create_table,
