@@ -63,13 +63,30 @@ def _version_after(previous_location: str) -> int:
 
 
 def glue_columns(metadata: dict) -> list[dict]:
-    """The Glue columns of the current schema, with the parameters AWS writes on them
-    (clients such as awswrangler keep only the `iceberg.field.current` ones)."""
-    return [{"Name": field["name"], "Type": meta.hive_type(field["type"]),
-             **({"Comment": field["doc"]} if field.get("doc") else {}),
-             "Parameters": {"iceberg.field.current": "true", "iceberg.field.id": str(field["id"]),
-                            "iceberg.field.optional": "false" if field["required"] else "true"}}
-            for field in meta.current_schema(metadata)["fields"]]
+    """The Glue columns as AWS writes them for an Iceberg table: the current schema's
+    (`iceberg.field.current` "true"), then each name only an older schema has (a column
+    dropped, or renamed from) marked "false"; each with its field id and optionality.
+    Clients such as awswrangler and dbt-athena keep only the current ones."""
+    def column(field, current):
+        return {"Name": field["name"], "Type": meta.hive_type(field["type"]),
+                **({"Comment": field["doc"]} if field.get("doc") else {}),
+                "Parameters": {"iceberg.field.current": "true" if current else "false",
+                               "iceberg.field.id": str(field["id"]),
+                               "iceberg.field.optional": "false" if field["required"] else "true"}}
+    columns = [column(field, True) for field in meta.current_schema(metadata)["fields"]]
+    named = {field["Name"] for field in columns}
+    for schema in metadata["schemas"]:
+        for field in schema["fields"] if schema["schema-id"] != metadata["current-schema-id"] else ():
+            if field["name"] not in named:
+                named.add(field["name"])
+                columns.append(column(field, False))
+    return columns
+
+
+def current_columns(table: dict) -> list[dict]:
+    """A Glue table's columns less those an Iceberg table keeps for its older schemas."""
+    return [column for column in (table.get("StorageDescriptor") or {}).get("Columns") or []
+            if (column.get("Parameters") or {}).get("iceberg.field.current") != "false"]
 
 
 # ---- tables ------------------------------------------------------------------------

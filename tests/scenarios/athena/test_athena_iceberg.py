@@ -364,8 +364,13 @@ def test_drop_rename_and_widen_columns_by_field_id_old_files_still_read(query, g
     assert [c["Type"] for c in columns] == ["bigint", "varchar", "double"]
     table = glue.get_table(DatabaseName=database, Name="orders")["Table"]
     columns = table["StorageDescriptor"]["Columns"]
-    assert [(c["Name"], c["Type"], c["Parameters"]["iceberg.field.id"]) for c in columns] == [
-        ("qty", "bigint", "3"), ("product", "string", "2"), ("price", "double", "4")]
+    # the current columns, then the names only older schemas had, not current (as AWS leaves them in Glue)
+    assert [(c["Name"], c["Type"], c["Parameters"]["iceberg.field.id"], c["Parameters"]["iceberg.field.current"])
+            for c in columns] == [("qty", "bigint", "3", "true"), ("product", "string", "2", "true"),
+                                  ("price", "double", "4", "true"), ("id", "int", "1", "false"),
+                                  ("item", "string", "2", "false")]
+    _, rows, _ = query("SHOW COLUMNS IN orders")
+    assert rows == [["qty"], ["product"], ["price"]]
     metadata = _read_json(s3, table["Parameters"]["metadata_location"])
     mapping = json.loads(metadata["properties"]["schema.name-mapping.default"])
     assert {"field-id": 2, "names": ["product", "item"]} in mapping

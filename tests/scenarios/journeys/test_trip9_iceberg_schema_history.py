@@ -1,6 +1,7 @@
 """A data steward evolves a customer table in place through Athena (a column added, one
-renamed with CHANGE COLUMN, one dropped, then the table renamed) and audits it: DESCRIBE
-and SHOW COLUMNS follow each change, today's rows read in the new schema, and each older
+renamed with CHANGE COLUMN, one dropped, then the table renamed) and audits it: SHOW
+COLUMNS and information_schema follow the changes, Glue also keeps the names only older
+schemas had (marked not current), today's rows read in the new schema, and each older
 snapshot reads in the schema it was written with, by FOR VERSION AS OF and FOR TIMESTAMP
 AS OF; asking for a time before the table's first snapshot, or a snapshot it never had, is
 refused with Athena's words."""
@@ -45,6 +46,16 @@ def test_customer_table_evolves_and_every_version_still_reads(client, bucket, da
     athena_execution(athena, "ALTER TABLE customers RENAME TO clients", database, output)
 
     assert columns_of(athena, "clients", database, output) == ["id", "name", "town", "tier"]
+    # Glue keeps the names only older schemas have, after the current columns, marked not current.
+    glue_columns = client("glue").get_table(DatabaseName=database, Name="clients")["Table"]["StorageDescriptor"][
+        "Columns"]
+    assert [(c["Name"], c["Type"], c["Parameters"]["iceberg.field.current"], c["Parameters"]["iceberg.field.id"])
+            for c in glue_columns] == [("id", "int", "true", "1"), ("name", "string", "true", "2"),
+                                       ("town", "string", "true", "4"), ("tier", "string", "true", "5"),
+                                       ("phone", "string", "false", "3"), ("city", "string", "false", "4")]
+    assert athena_rows(athena, f"""SELECT column_name FROM information_schema.columns
+        WHERE table_schema = '{database}' AND table_name = 'clients' ORDER BY ordinal_position""",
+                       database, output) == [["id"], ["name"], ["town"], ["tier"]]
     assert athena_rows(athena, "SELECT * FROM clients ORDER BY id", database, output) == [
         ["1", "Ada", "Paris", "silver"], ["2", "Bo", "Oslo", None], ["3", "Cy", "Rome", "gold"]]
     first, second, third = snapshots(athena, "clients", database, output)
