@@ -50,7 +50,7 @@ def describe(ctx, statement, database, engine):
         raise DdlFailure(f"FAILED: SemanticException [Error 10001]: Table not found {name}") from None
     if iceberg.is_iceberg(table) and not statement.args.get("column"):
         return iceberg_tables.describe(ctx, table, _describe_cells)
-    columns = (table.get("StorageDescriptor") or {}).get("Columns") or []
+    columns = iceberg.current_columns(table)
     keys = table.get("PartitionKeys") or []
     if statement.args.get("column"):
         return _describe_column(columns + keys, statement.args["column"].strip('`"'))
@@ -79,7 +79,7 @@ def _describe_cells(name: str, kind: str, comment: str) -> str:
 def show_columns(ctx, statement, database, engine):
     db_name, name = table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
-    columns = ((table.get("StorageDescriptor") or {}).get("Columns") or []) + (table.get("PartitionKeys") or [])
+    columns = iceberg.current_columns(table) + (table.get("PartitionKeys") or [])
     return [column["Name"] for column in columns]
 
 

@@ -63,13 +63,30 @@ def _version_after(previous_location: str) -> int:
 
 
 def glue_columns(metadata: dict) -> list[dict]:
-    """The Glue columns of the current schema, with the parameters AWS writes on them
-    (clients such as awswrangler keep only the `iceberg.field.current` ones)."""
-    return [{"Name": field["name"], "Type": meta.hive_type(field["type"]),
-             **({"Comment": field["doc"]} if field.get("doc") else {}),
-             "Parameters": {"iceberg.field.current": "true", "iceberg.field.id": str(field["id"]),
-                            "iceberg.field.optional": "false" if field["required"] else "true"}}
-            for field in meta.current_schema(metadata)["fields"]]
+    """The Glue columns as AWS writes them for an Iceberg table: the current schema's
+    (`iceberg.field.current` "true"), then each name only an older schema has (a column
+    dropped, or renamed from) marked "false"; each with its field id and optionality.
+    Clients such as awswrangler and dbt-athena keep only the current ones."""
+    def column(field, current):
+        return {"Name": field["name"], "Type": meta.hive_type(field["type"]),
+                **({"Comment": field["doc"]} if field.get("doc") else {}),
+                "Parameters": {"iceberg.field.current": "true" if current else "false",
+                               "iceberg.field.id": str(field["id"]),
+                               "iceberg.field.optional": "false" if field["required"] else "true"}}
+    columns = [column(field, True) for field in meta.current_schema(metadata)["fields"]]
+    named = {field["Name"] for field in columns}
+    for schema in metadata["schemas"]:
+        for field in schema["fields"] if schema["schema-id"] != metadata["current-schema-id"] else ():
+            if field["name"] not in named:
+                named.add(field["name"])
+                columns.append(column(field, False))
+    return columns
+
+
+def current_columns(table: dict) -> list[dict]:
+    """A Glue table's columns less those an Iceberg table keeps for its older schemas."""
+    return [column for column in (table.get("StorageDescriptor") or {}).get("Columns") or []
+            if (column.get("Parameters") or {}).get("iceberg.field.current") != "false"]
 
 
 # ---- tables ------------------------------------------------------------------------
@@ -310,6 +327,34 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
         raise EngineError("ICEBERG_COMMIT_ERROR", f"Failed to commit Iceberg update to table: {database}.{name}: "
                                                   "the table was changed by another writer")
     metadata, location = load(ctx, table)
+    following = _with_snapshot(ctx, metadata, location, added_uris, operation, partition_of, delete_uris, replaced)
+    _replace_metadata(ctx, database, table, location, following)
+
+
+def create_with_snapshot(ctx, database: str, name: str, columns: list[tuple[str, str]], location: str,
+                         properties: dict, partitioning: list[str], added_uris: list[str],
+                         partition_of: dict | None = None):
+    """CTAS: the table and its first snapshot made by one commit, as Athena's create-table
+    transaction makes them: one metadata file (`00000-`) with the snapshot and no
+    metadata log, and a Glue table without a previous_metadata_location."""
+    bucket = s3.parse_s3_uri(location)[0]
+    if not s3.bucket_exists(ctx.state, bucket):
+        raise EngineError("ICEBERG_FILESYSTEM_ERROR", f"Failed to create table: the bucket {bucket} does not exist")
+    document = new_document(location, columns, properties, _now_ms(ctx), partitioning)
+    following = _with_snapshot(ctx, document, None, added_uris, "append", partition_of)
+    metadata_location = _metadata_uri(location, 0)
+    _write(ctx, metadata_location, json.dumps(following).encode(), "application/json")
+    glue.create_table(ctx, database, {
+        "Name": name, "TableType": "EXTERNAL_TABLE", "PartitionKeys": [],
+        "Parameters": {"table_type": "ICEBERG", "metadata_location": metadata_location},
+        "StorageDescriptor": {"Columns": glue_columns(following), "Location": location.rstrip("/"), "SerdeInfo": {}}})
+
+
+def _with_snapshot(ctx, metadata: dict, location: str | None, added_uris: list[str], operation: str,
+                   partition_of: dict | None = None, delete_uris: dict | None = None,
+                   replaced: set | None = None) -> dict:
+    """The metadata document following `metadata` (read from `location`; None: not yet
+    written) with the snapshot of the files a statement wrote; its manifests written."""
     parent = meta.current_snapshot(metadata)
     previous = live_files(ctx, parent)
     snapshot_id, sequence = meta.new_snapshot_id(), metadata["last-sequence-number"] + 1
@@ -337,8 +382,7 @@ def commit(ctx, database: str, name: str, planned_location: str, added_uris: lis
     if any(data["content"] == meta.POSITION_DELETES for data in added):      # a row-level change
         operation = "overwrite" if any(data["content"] == meta.DATA for data in added) else "delete"
     figures = meta.summary(added, removed, kept + added)
-    following = meta.commit_snapshot(metadata, location, snapshot_id, list_uri, operation, figures, _now_ms(ctx))
-    _replace_metadata(ctx, database, table, location, following)
+    return meta.commit_snapshot(metadata, location, snapshot_id, list_uri, operation, figures, _now_ms(ctx))
 
 
 def _entry(status: int, snapshot_id: int, data: dict) -> dict:

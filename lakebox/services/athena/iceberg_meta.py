@@ -123,7 +123,7 @@ def new_snapshot_id() -> int:
     return uuid.uuid4().int & ((1 << 63) - 1)
 
 
-def commit_snapshot(metadata: dict, previous_location: str, snapshot_id: int, manifest_list: str,
+def commit_snapshot(metadata: dict, previous_location: str | None, snapshot_id: int, manifest_list: str,
                     operation: str, summary: dict, now_ms: int) -> dict:
     """The next metadata document: `snapshot_id` added and made current on `main`."""
     following = _next_version(metadata, now_ms, previous_location)
@@ -143,12 +143,14 @@ def commit_snapshot(metadata: dict, previous_location: str, snapshot_id: int, ma
     return following
 
 
-def _next_version(metadata: dict, now_ms: int, previous_location: str) -> dict:
+def _next_version(metadata: dict, now_ms: int, previous_location: str | None) -> dict:
     """A copy of `metadata` to change, stamped `now_ms` (later than its last change, so
     snapshot and metadata logs stay in order however fast commits come)."""
     following = json.loads(json.dumps(metadata))
     following["last-updated-ms"] = max(now_ms, metadata["last-updated-ms"] + 1)
-    following["metadata-log"].append({"timestamp-ms": metadata["last-updated-ms"], "metadata-file": previous_location})
+    if previous_location is not None:       # None: the first metadata file of a table made with its snapshot
+        following["metadata-log"].append({"timestamp-ms": metadata["last-updated-ms"],
+                                          "metadata-file": previous_location})
     return following
 
 

@@ -10,6 +10,7 @@ from sqlglot import exp
 
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.types import trino_type_of_hive
+from lakebox.services.athena import iceberg
 from lakebox.services.glue import public as glue
 
 SCHEMA = "information_schema"
@@ -109,7 +110,7 @@ def _column_rows(ctx, wanted, view_text) -> list[list]:
     rows = []
     for database in _databases(ctx, wanted):
         for doc in _tables(ctx, database, wanted):
-            columns = [(column, None) for column in (doc.get("StorageDescriptor") or {}).get("Columns") or []]
+            columns = [(column, None) for column in iceberg.current_columns(doc)]
             columns += [(column, "partition key") for column in doc.get("PartitionKeys") or []]
             for position, (column, extra) in enumerate(columns, start=1):
                 rows.append([CATALOG, database, doc["Name"], column["Name"], position, None, "YES",

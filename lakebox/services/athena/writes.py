@@ -189,8 +189,8 @@ def _ctas_iceberg(ctx, engine, query_id, tree, props, db_name, name, database, o
         columns = [(column, hive_type(kind)) for column, kind in outcome.columns]
         properties = {key: str(value) for key, value in props.items()
                       if key in ("format", "write_compression") or key in iceberg_meta.TABLE_PROPERTIES}
-        planned = iceberg.create(ctx, db_name, name, columns, location, properties, partitioning=partitioning)
-        iceberg.commit(ctx, db_name, name, planned, outcome.data_files, "append", job.write.get("partition_of"))
+        iceberg.create_with_snapshot(ctx, db_name, name, columns, location, properties, partitioning,
+                                     outcome.data_files, job.write.get("partition_of"))
 
     job.write = {"format": "PARQUET", "compression": compression, "suffix": ".parquet",
                  "location": location.rstrip("/") + "/data/", "on_commit": create_table,
@@ -265,7 +265,7 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     except glue.errors.EntityNotFoundException:
         raise EngineError("TABLE_NOT_FOUND", f"Table 'awsdatacatalog.{db_name}.{name}' does not exist") from None
     sd = table.get("StorageDescriptor") or {}
-    columns = [column["Name"].lower() for column in sd.get("Columns") or []]
+    columns = [column["Name"].lower() for column in iceberg.current_columns(table)]
     keys = [column["Name"].lower() for column in table.get("PartitionKeys") or []]
     query = tree.expression
     named = [identifier.name.lower() for identifier in tree.this.expressions] \
@@ -273,9 +273,9 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     table_types = _insert_types(table, f"{db_name}.{name}", named or columns + keys)
     original, listed_types = query, table_types
     if named and _width(query) in (None, len(named)):
-        query = _in_table_order(query, named, (sd.get("Columns") or []) + (table.get("PartitionKeys") or []))
+        query = _in_table_order(query, named, iceberg.current_columns(table) + (table.get("PartitionKeys") or []))
         table_types = None          # the query's width is the table's now, or unknown until planned
-    query = _numbers_as_table_types(query, (sd.get("Columns") or []) + (table.get("PartitionKeys") or []))
+    query = _numbers_as_table_types(query, iceberg.current_columns(table) + (table.get("PartitionKeys") or []))
     if iceberg.is_iceberg(table):
         job = _iceberg_job(ctx, engine, query_id, "insert", query, table, db_name, database, output, "append")
         job.write["table_types"] = table_types
@@ -330,7 +330,7 @@ def _rewrite(ctx, engine, query_id, kind, tree, database, output):
         query = exp.select("*").from_(target.copy())
         return _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, output, "replace",
                             chosen_by=tree)
-    columns = [column["Name"].lower() for column in (table.get("StorageDescriptor") or {}).get("Columns") or []]
+    columns = [column["Name"].lower() for column in iceberg.current_columns(table)]
     if kind == "delete":
         query = iceberg_dml.delete_changes(tree)
     elif kind == "update":
@@ -363,7 +363,7 @@ def _iceberg_job(ctx, engine, query_id, kind, query, table, db_name, database, o
     prunes the data files read, and replaced."""
     name = table["Name"]
     planned = table["Parameters"]["metadata_location"]
-    columns = [column["Name"].lower() for column in (table.get("StorageDescriptor") or {}).get("Columns") or []]
+    columns = [column["Name"].lower() for column in iceberg.current_columns(table)]
     location = ((table.get("StorageDescriptor") or {}).get("Location") or "").rstrip("/") + "/data/"
     compression = _COMPRESSIONS.get((table.get("Parameters") or {}).get("write_compression", "ZSTD").upper(), "zstd")
     sources = planning.resolve_sources(ctx, engine, chosen_by if chosen_by is not None else query, database)
@@ -409,7 +409,7 @@ def _split_changes(job, fields: list[dict], partition_by_file: dict):
 def _insert_types(table: dict, qualified: str, names: list[str]) -> list[str]:
     """The Trino types of the columns an INSERT (or UPDATE) names, as its refusals list
     them (an Iceberg timestamp is a timestamp(6))."""
-    docs = (table.get("StorageDescriptor") or {}).get("Columns") or []
+    docs = iceberg.current_columns(table)
     docs = {column["Name"].lower(): column["Type"] for column in docs + (table.get("PartitionKeys") or [])}
     unknown = [name for name in names if name not in docs]
     if unknown:

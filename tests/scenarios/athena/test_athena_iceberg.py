@@ -134,7 +134,7 @@ def test_an_iceberg_table_without_metadata_location_fails_to_read(query, glue, b
         f"ICEBERG_INVALID_METADATA: Table is missing [metadata_location] property: {database}.ice"
 
 
-def test_ctas_creates_an_iceberg_table_with_its_first_snapshot(query, glue, bucket, database):
+def test_ctas_creates_an_iceberg_table_with_its_first_snapshot(query, glue, s3, bucket, database):
     execution, rows, _ = query(
         f"CREATE TABLE squares WITH (table_type = 'ICEBERG', is_external = false, "
         f"location = 's3://{bucket}/iceberg/squares/', format = 'PARQUET', write_compression = 'SNAPPY') "
@@ -142,7 +142,12 @@ def test_ctas_creates_an_iceberg_table_with_its_first_snapshot(query, glue, buck
     assert rows == [["rows"], ["4"]]
     table = glue.get_table(DatabaseName=database, Name="squares")["Table"]
     assert table["Parameters"]["table_type"] == "ICEBERG"
-    assert table["Parameters"]["previous_metadata_location"].endswith(".metadata.json")
+    # the table and its first snapshot are one create-table transaction: one metadata file, no previous one
+    assert table["Parameters"]["metadata_location"].startswith(f"s3://{bucket}/iceberg/squares/metadata/00000-")
+    assert "previous_metadata_location" not in table["Parameters"]
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix="iceberg/squares/metadata/")["Contents"]
+    assert [o["Key"] for o in listed if o["Key"].endswith(".metadata.json")] == [
+        table["Parameters"]["metadata_location"].split(f"s3://{bucket}/")[1]]
     _, rows, _ = query("SELECT sum(sq) FROM squares")
     assert rows == [["_col0"], ["30"]]
     _, rows, _ = query('SELECT operation FROM "squares$snapshots"')
@@ -359,8 +364,13 @@ def test_drop_rename_and_widen_columns_by_field_id_old_files_still_read(query, g
     assert [c["Type"] for c in columns] == ["bigint", "varchar", "double"]
     table = glue.get_table(DatabaseName=database, Name="orders")["Table"]
     columns = table["StorageDescriptor"]["Columns"]
-    assert [(c["Name"], c["Type"], c["Parameters"]["iceberg.field.id"]) for c in columns] == [
-        ("qty", "bigint", "3"), ("product", "string", "2"), ("price", "double", "4")]
+    # the current columns, then the names only older schemas had, not current (as AWS leaves them in Glue)
+    assert [(c["Name"], c["Type"], c["Parameters"]["iceberg.field.id"], c["Parameters"]["iceberg.field.current"])
+            for c in columns] == [("qty", "bigint", "3", "true"), ("product", "string", "2", "true"),
+                                  ("price", "double", "4", "true"), ("id", "int", "1", "false"),
+                                  ("item", "string", "2", "false")]
+    _, rows, _ = query("SHOW COLUMNS IN orders")
+    assert rows == [["qty"], ["product"], ["price"]]
     metadata = _read_json(s3, table["Parameters"]["metadata_location"])
     mapping = json.loads(metadata["properties"]["schema.name-mapping.default"])
     assert {"field-id": 2, "names": ["product", "item"]} in mapping

@@ -8,17 +8,11 @@ import datetime
 import pyarrow as pa
 import pytest
 
-from trip_helpers import KEY, REGION, SECRET
+from trip_helpers import KEY, REGION, SECRET, pyiceberg_catalog
 
 
 def catalog_of(lakebox_server):
-    from pyiceberg.catalog import load_catalog
-    settings = {"type": "glue", "glue.region": REGION}
-    if lakebox_server.endpoint:
-        settings.update({"glue.endpoint": lakebox_server.endpoint, "glue.access-key-id": KEY,
-                         "glue.secret-access-key": SECRET, "s3.endpoint": lakebox_server.endpoint,
-                         "s3.access-key-id": KEY, "s3.secret-access-key": SECRET, "s3.region": REGION})
-    return load_catalog("lake", **settings)
+    return pyiceberg_catalog(lakebox_server, "lake")
 
 
 def cursor_of(lakebox_server, bucket, database):

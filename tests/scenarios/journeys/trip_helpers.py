@@ -226,3 +226,14 @@ def subscription_events(kinesis, consumer_arn, shard_id, **position) -> list:
             break
     answer["EventStream"].close()
     return events
+
+
+def pyiceberg_catalog(lakebox_server, name="lake"):
+    """pyiceberg's Glue catalog pointed at the server (Glue and S3 both)."""
+    from pyiceberg.catalog import load_catalog
+    settings = {"type": "glue", "glue.region": REGION}
+    if lakebox_server.endpoint:
+        settings.update({"glue.endpoint": lakebox_server.endpoint, "glue.access-key-id": KEY,
+                         "glue.secret-access-key": SECRET, "s3.endpoint": lakebox_server.endpoint,
+                         "s3.access-key-id": KEY, "s3.secret-access-key": SECRET, "s3.region": REGION})
+    return load_catalog(name, **settings)
