@@ -11,17 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from pyarrow import fs as pafs
 
-from trip_helpers import KEY, REGION, SECRET
+from trip_helpers import REGION, arrow_s3 as arrow_filesystem
 
 FILES = 1005
 
 
 def arrow_s3(lakebox_server, region=REGION):
-    options = {"access_key": KEY, "secret_key": SECRET, "region": region,
-               "allow_bucket_creation": True, "allow_bucket_deletion": True}
-    if lakebox_server.endpoint:
-        options.update(endpoint_override=lakebox_server.endpoint.removeprefix("http://"), scheme="http")
-    return pafs.S3FileSystem(**options)
+    return arrow_filesystem(lakebox_server, region, allow_bucket_creation=True, allow_bucket_deletion=True)
 
 
 @pytest.fixture

@@ -9,25 +9,18 @@ ranged GET with If-Match 412)."""
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
-from pyarrow import fs as pafs
 
-from trip_helpers import KEY, REGION, SECRET
+from trip_helpers import arrow_s3, s3fs_options
 
 
 @pytest.fixture
 def arrow(lakebox_server):
-    options = {"access_key": KEY, "secret_key": SECRET, "region": REGION}
-    if lakebox_server.endpoint:
-        options.update(endpoint_override=lakebox_server.endpoint.removeprefix("http://"), scheme="http")
-    return pafs.S3FileSystem(**options)
+    return arrow_s3(lakebox_server)
 
 
 @pytest.fixture
 def storage_options(lakebox_server):
-    options = {"key": KEY, "secret": SECRET, "client_kwargs": {"region_name": REGION}}
-    if lakebox_server.endpoint:
-        options["client_kwargs"]["endpoint_url"] = lakebox_server.endpoint
-    return options
+    return s3fs_options(lakebox_server)
 
 
 def sales(countries, base):

@@ -226,3 +226,19 @@ def subscription_events(kinesis, consumer_arn, shard_id, **position) -> list:
             break
     answer["EventStream"].close()
     return events
+
+
+def s3fs_options(lakebox_server) -> dict:
+    """storage_options for pandas / s3fs pointed at the server (or AWS)."""
+    options = {"key": KEY, "secret": SECRET, "client_kwargs": {"region_name": REGION}}
+    if lakebox_server.endpoint:
+        options["client_kwargs"]["endpoint_url"] = lakebox_server.endpoint
+    return options
+
+
+def arrow_s3(lakebox_server, region=REGION, **options):
+    """pyarrow's own S3FileSystem pointed at the server (or AWS)."""
+    from pyarrow import fs as pafs
+    if lakebox_server.endpoint:
+        options.update(endpoint_override=lakebox_server.endpoint.removeprefix("http://"), scheme="http")
+    return pafs.S3FileSystem(access_key=KEY, secret_key=SECRET, region=region, **options)
