@@ -8,46 +8,14 @@ The data is put in place by the team's boto3 job, and what she reads is what it 
 
 DuckDB reaches S3 through its httpfs extension: the journey loads the installed one, or
 one shipped by the `duckdb-ext-httpfs` package, and is skipped when neither loads."""
-import glob
-import os
-
 import pytest
 
-from trip_helpers import KEY, REGION, SECRET
-
-
-def duckdb_with_httpfs():
-    duckdb = pytest.importorskip("duckdb")
-    connection = duckdb.connect(config={"allow_unsigned_extensions": "true"})
-    try:
-        connection.execute("LOAD httpfs")
-        return connection
-    except duckdb.Error:
-        pass
-    try:
-        import duckdb_ext
-    except ImportError:
-        pytest.skip("DuckDB's httpfs extension is not installed")
-    shipped = [path for folder in duckdb_ext.__path__
-               for path in glob.glob(os.path.join(folder, "**", "httpfs.duckdb_extension"), recursive=True)]
-    for path in shipped:
-        try:
-            connection.execute(f"LOAD '{path}'")
-            return connection
-        except duckdb.Error:
-            continue
-    pytest.skip("no httpfs extension that this DuckDB can load")
+from trip_helpers import duckdb_on_s3
 
 
 @pytest.fixture
 def duck(lakebox_server):
-    connection = duckdb_with_httpfs()
-    if lakebox_server.endpoint:
-        endpoint = lakebox_server.endpoint.removeprefix("http://")
-        connection.execute(f"CREATE SECRET lake (TYPE s3, KEY_ID '{KEY}', SECRET '{SECRET}', REGION '{REGION}', "
-                           f"ENDPOINT '{endpoint}', URL_STYLE 'path', USE_SSL false)")
-    else:
-        connection.execute(f"CREATE SECRET lake (TYPE s3, KEY_ID '{KEY}', SECRET '{SECRET}', REGION '{REGION}')")
+    connection = duckdb_on_s3(lakebox_server)
     yield connection
     connection.close()
 

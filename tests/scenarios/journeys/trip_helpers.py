@@ -242,3 +242,35 @@ def arrow_s3(lakebox_server, region=REGION, **options):
     if lakebox_server.endpoint:
         options.update(endpoint_override=lakebox_server.endpoint.removeprefix("http://"), scheme="http")
     return pafs.S3FileSystem(access_key=KEY, secret_key=SECRET, region=region, **options)
+
+
+def duckdb_on_s3(lakebox_server):
+    """A DuckDB connection with httpfs loaded and an S3 secret for the server (path-style,
+    plain http) or AWS; skips the test when no httpfs extension loads (the installed one, or
+    one shipped by the `duckdb-ext-httpfs` package)."""
+    import glob
+    import os
+    duckdb = pytest.importorskip("duckdb")
+    connection = duckdb.connect(config={"allow_unsigned_extensions": "true"})
+    try:
+        connection.execute("LOAD httpfs")
+    except duckdb.Error:
+        try:
+            import duckdb_ext
+        except ImportError:
+            pytest.skip("DuckDB's httpfs extension is not installed")
+        for path in [path for folder in duckdb_ext.__path__
+                     for path in glob.glob(os.path.join(folder, "**", "httpfs.duckdb_extension"), recursive=True)]:
+            try:
+                connection.execute(f"LOAD '{path}'")
+                break
+            except duckdb.Error:
+                continue
+        else:
+            pytest.skip("no httpfs extension that this DuckDB can load")
+    secret = f"TYPE s3, KEY_ID '{KEY}', SECRET '{SECRET}', REGION '{REGION}'"
+    if lakebox_server.endpoint:
+        endpoint = lakebox_server.endpoint.removeprefix("http://")
+        secret += f", ENDPOINT '{endpoint}', URL_STYLE 'path', USE_SSL false"
+    connection.execute(f"CREATE SECRET lake ({secret})")
+    return connection
