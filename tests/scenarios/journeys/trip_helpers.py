@@ -237,3 +237,19 @@ def pyiceberg_catalog(lakebox_server, name="lake"):
                          "glue.secret-access-key": SECRET, "s3.endpoint": lakebox_server.endpoint,
                          "s3.access-key-id": KEY, "s3.secret-access-key": SECRET, "s3.region": REGION})
     return load_catalog(name, **settings)
+
+
+def s3fs_options(lakebox_server) -> dict:
+    """storage_options for pandas / s3fs pointed at the server (or AWS)."""
+    options = {"key": KEY, "secret": SECRET, "client_kwargs": {"region_name": REGION}}
+    if lakebox_server.endpoint:
+        options["client_kwargs"]["endpoint_url"] = lakebox_server.endpoint
+    return options
+
+
+def arrow_s3(lakebox_server, region=REGION, **options):
+    """pyarrow's own S3FileSystem pointed at the server (or AWS)."""
+    from pyarrow import fs as pafs
+    if lakebox_server.endpoint:
+        options.update(endpoint_override=lakebox_server.endpoint.removeprefix("http://"), scheme="http")
+    return pafs.S3FileSystem(access_key=KEY, secret_key=SECRET, region=region, **options)
