@@ -93,3 +93,22 @@ def test_copy_merge_and_delete_by_time(wr, session, bucket, client):
     wr.s3.delete_objects(f"s3://{bucket}/copy/", last_modified_begin=past, last_modified_end=future,
                          boto3_session=session)
     assert wr.s3.list_objects(f"s3://{bucket}/copy/", boto3_session=session) == []
+
+
+def test_select_parquet_by_time(wr, session, bucket):
+    """pandas writes its datetimes as NANOS Parquet timestamps; S3 Select compares them
+    with a TIMESTAMP like MILLIS or MICROS ones (S3 User Guide, "Supported Parquet types")."""
+    frame = pd.DataFrame({"id": [1, 2, 3], "at": pd.to_datetime(
+        ["2024-01-01 10:00:00", "2024-03-01 08:30:00", "2024-06-30 23:59:59.500"], format="ISO8601")})
+    wr.s3.to_parquet(frame, f"s3://{bucket}/times/part.parquet", boto3_session=session)
+    later = wr.s3.select_query(
+        sql="SELECT s.id FROM s3object s WHERE s.\"at\" > CAST('2024-02-01T00:00Z' AS TIMESTAMP)",
+        path=f"s3://{bucket}/times/part.parquet", input_serialization="Parquet", input_serialization_params={},
+        boto3_session=session)
+    assert later["id"].tolist() == [2, 3]
+    hours = wr.s3.select_query(
+        sql="SELECT s.id, EXTRACT(HOUR FROM s.\"at\") AS h FROM s3object s "
+            "WHERE s.\"at\" BETWEEN TO_TIMESTAMP('2024-01-01T') AND TO_TIMESTAMP('2024-03-31T')",
+        path=f"s3://{bucket}/times/part.parquet", input_serialization="Parquet", input_serialization_params={},
+        boto3_session=session)
+    assert hours.values.tolist() == [[1, 10], [2, 8]]
