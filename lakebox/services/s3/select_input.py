@@ -5,7 +5,9 @@
 - JSON: each record (a line of LINES, each top-level value of a DOCUMENT, the values a
   `FROM S3Object[*].path` reaches) as one JSON column; a reference reads its path with
   the type its values have across the records.
-- Parquet: the row groups that start in the ScanRange, columns as typed in the file.
+- Parquet: the row groups that start in the ScanRange, columns as typed in the file
+  (timestamps of any unit, MILLIS/MICROS/NANOS, all comparable with S3 Select's
+  timestamps: "Supported Parquet types").
 
 (Amazon S3 User Guide, "Filtering and retrieving data using Amazon S3 Select"; API
 reference, CSVInput, JSONInput and ScanRange.)
@@ -225,6 +227,7 @@ def load_parquet(cursor, source, query, bounds) -> Loaded:
         wanted = None if query.star else sorted({target.column for target in resolved.values() if target.column}) \
             or names[:1]
         table = found.read_row_groups(groups, columns=wanted) if groups else found.schema_arrow.empty_table()
+        table = _comparable_timestamps(table)
     except (pa.ArrowException, OSError, ValueError):
         raise error("ParquetParsingError") from None
     cursor.register(s3select.RELATION, table)
@@ -232,6 +235,17 @@ def load_parquet(cursor, source, query, bounds) -> Loaded:
     chosen = [found.metadata.row_group(index) for index in groups]
     scanned = sum(group.column(i).total_compressed_size for group in chosen for i in range(group.num_columns))
     return Loaded(resolved, star, False, sum(group.total_byte_size for group in chosen), scanned)
+
+
+def _comparable_timestamps(table: pa.Table) -> pa.Table:
+    """NANOS timestamps without a zone (pandas' default) as MICROS: the engine compares
+    those, not nanosecond ones, with a TIMESTAMP (the digits below a microsecond are
+    not written out either)."""
+    for index, field in enumerate(table.schema):
+        if pa.types.is_timestamp(field.type) and field.type.unit == "ns" and field.type.tz is None:
+            table = table.set_column(index, field.name,
+                                     table.column(index).cast(pa.timestamp("us"), safe=False))
+    return table
 
 
 def _group_start(group) -> int:
