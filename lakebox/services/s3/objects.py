@@ -60,7 +60,7 @@ async def store_object(ctx, params):
 
 
 def written_encryption(attrs: dict) -> dict:
-    return {name: attrs.get(name) for name in versions.ENCRYPTION_FIELDS}
+    return {name: attrs[name] for name in versions.ENCRYPTION_FIELDS if name in attrs}
 
 
 def get_object(ctx, params):
