@@ -341,7 +341,7 @@ def _read_rest(shape, req, route) -> dict:
             value = _rest_query_value(member, query, wire)
             if value is not None:
                 params[name] = value
-        else:
+        elif key in " ".join(headers):      # a prefix's headers (x-amz-meta-*): one C scan finds none
             found = {k[len(key):]: v for k, v in headers.items() if k.startswith(key)}
             if found:
                 params[name] = found

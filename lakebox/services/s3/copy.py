@@ -77,7 +77,7 @@ async def _copy_object(ctx, params):
         encryption.same_encryption(source_attrs, attrs)
     temp, md5_hex, attrs["Checksum"] = await _copy_bytes(ctx, source, source_attrs, params, in_place)
     try:
-        sealing = await encryption.seal(ctx, bucket["name"], key, attrs, params, temp, source["size"],
+        sealing = await encryption.seal(ctx, bucket, key, attrs, params, temp, source["size"],
                                         ctx.state.blobs.durable and concurrency.offloaded(source["size"]))
     except BaseException:
         files.discard(temp)

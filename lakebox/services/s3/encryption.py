@@ -113,21 +113,21 @@ def _master(state) -> AESGCM:
 
 # ---- encrypting a new version's file ------------------------------------------------
 
-def sealed_at_rest(state, bucket: str, attrs: dict, params: dict) -> bool:
+def sealed_at_rest(state, bucket, attrs: dict, params: dict) -> bool:
     """Whether a new version's bytes are stored encrypted: always under SSE-KMS and SSE-C,
     and under SSE-S3 when the request or the bucket's own encryption configuration asks
-    for it. The implicit default (every bucket reports SSE-S3, as S3 does since 2023) is
-    stored as sent, so the SQL engine and crawlers read such objects in place, never
-    through a decrypted copy: no API can tell the two apart."""
+    for it (`bucket` is the row the request holds: its configurations are cached with it).
+    The implicit default (every bucket reports SSE-S3, as S3 does since 2023) is stored
+    as sent, so the SQL engine and crawlers read such objects in place, never through a
+    decrypted copy: no API can tell the two apart."""
     if attrs.get("SSECustomerKeyMD5") or attrs.get("ServerSideEncryption", "").startswith("aws:kms"):
         return True
     if params.get("ServerSideEncryption") == "AES256":
         return True
-    cache = state.cache("s3")
-    row = store.cached_bucket(cache, state.db, bucket)      # both cached: this is every PUT's path
-    return row is not None and "encryption" in store.cached_configs(cache, state.db, row)
+    return store.bucket_config(state, bucket, "encryption") is not None
 
-async def seal(ctx, bucket: str, key: str, attrs: dict, params: dict, path: str | None, size: int,
+
+async def seal(ctx, bucket, key: str, attrs: dict, params: dict, path: str | None, size: int,
                sync: bool = False) -> bytes | None:
     """Encrypt the temp file at `path` in place (on a worker when big), then fsync it if
     `sync`; returns its sealing. An empty object has no bytes to encrypt and no sealing.
@@ -138,28 +138,28 @@ async def seal(ctx, bucket: str, key: str, attrs: dict, params: dict, path: str 
         if sync:        # stored as sent: still flushed off the loop before committing
             await concurrency.run(ctx, size, ctx.state.blobs.sync, path)
         return None
-    data_key, wrapped = new_data_key(ctx, bucket, key, attrs, params)
+    data_key, wrapped = new_data_key(ctx, bucket["name"], key, attrs, params)
     counter = new_counter()
     crc = await concurrency.run(ctx, size, encrypt_file, path, data_key, counter, sync)
     return _HEADER.pack(counter, crc) + wrapped
 
 
-def seal_bytes(ctx, bucket: str, key: str, attrs: dict, params: dict, data: bytes) -> tuple[bytes, bytes]:
+def seal_bytes(ctx, bucket, key: str, attrs: dict, params: dict, data: bytes) -> tuple[bytes, bytes]:
     """(ciphertext, sealing) of a small body held in memory (upload.SMALL_BODY); the body
     as it is and no sealing when it is not sealed at rest."""
     if not sealed_at_rest(ctx.state, bucket, attrs, params):
         return data, None
-    data_key, wrapped = new_data_key(ctx, bucket, key, attrs, params)
+    data_key, wrapped = new_data_key(ctx, bucket["name"], key, attrs, params)
     counter = new_counter()
     sealed = Keystream(data_key, counter).cursor(0).update(data)
     return sealed, _HEADER.pack(counter, zlib.crc32(sealed)) + wrapped
 
 
-def seal_now(ctx, bucket: str, key: str, attrs: dict, path: str | None, size: int) -> bytes | None:
+def seal_now(ctx, bucket, key: str, attrs: dict, path: str | None, size: int) -> bytes | None:
     """`seal` for callers that are not requests (other services writing through public.py)."""
     if path is None or not size or not sealed_at_rest(ctx.state, bucket, attrs, {}):
         return None
-    data_key, wrapped = new_data_key(ctx, bucket, key, attrs, {})
+    data_key, wrapped = new_data_key(ctx, bucket["name"], key, attrs, {})
     counter = new_counter()
     return _HEADER.pack(counter, encrypt_file(path, data_key, counter)) + wrapped
 

@@ -208,7 +208,7 @@ async def _complete(ctx, params):
             _check_unchanged(ctx, plan)
             raise                           # nothing changed: the file is really missing
         try:
-            sealing = await encryption.seal(ctx, plan["bucket"]["name"], key, attrs, params, temp, plan["total"],
+            sealing = await encryption.seal(ctx, plan["bucket"], key, attrs, params, temp, plan["total"],
                                             blobs.durable and concurrency.offloaded(plan["total"]))
         except BaseException:
             files.discard(temp)

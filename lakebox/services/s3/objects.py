@@ -40,9 +40,9 @@ async def store_object(ctx, params):
     # A body is encrypted at rest when its encryption asks for it (encryption.sealed_at_rest),
     # and then flushed to disk when the store is durable: a big one off the loop, before committing.
     if body.size and body.data is not None:         # a small body, held in memory
-        body.data, sealing = encryption.seal_bytes(ctx, bucket["name"], key, attrs, params, body.data)
+        body.data, sealing = encryption.seal_bytes(ctx, bucket, key, attrs, params, body.data)
     else:
-        sealing = await encryption.seal(ctx, bucket["name"], key, attrs, params, body.path, body.size,
+        sealing = await encryption.seal(ctx, bucket, key, attrs, params, body.path, body.size,
                                         blobs.durable and waited)
     # Every check is done: only now does the body become a blob (or, small, part of the
     # row: stored.py), then the current version. One transaction: the blob's journal
@@ -60,7 +60,7 @@ async def store_object(ctx, params):
 
 
 def written_encryption(attrs: dict) -> dict:
-    return {name: attrs.get(name) for name in versions.ENCRYPTION_FIELDS}
+    return {name: attrs[name] for name in versions.ENCRYPTION_FIELDS if name in attrs}
 
 
 def get_object(ctx, params):

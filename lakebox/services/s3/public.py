@@ -126,7 +126,7 @@ def put_file(state, bucket: str, key: str, path: str, content_type: str | None =
     grants = acl.requested_grants(caller, row, request) if request else None
     if grants:
         attrs["Grants"] = grants
-    sealing = encryption.seal_now(caller, bucket, key, attrs, path, size)
+    sealing = encryption.seal_now(caller, row, key, attrs, path, size)
     if size:
         blob_id = state.blobs.commit(path)
     else:

@@ -31,7 +31,7 @@ from lakebox.services.s3 import errors
 from lakebox.services.s3.aws_chunked import AwsChunkedDecoder
 
 CHECKSUM_ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
-CHECKSUM_HEADERS = tuple((name, f"x-amz-checksum-{name.lower()}") for name in CHECKSUM_ALGORITHMS)
+ALGORITHM_OF_HEADER = {f"x-amz-checksum-{name.lower()}": name for name in CHECKSUM_ALGORITHMS}
 # S3 gives every new object a CRC64NVME checksum when the client asked for none.
 DEFAULT_CHECKSUM = "CRC64NVME"
 DIGEST_SIZES = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
@@ -478,7 +478,7 @@ def _content_md5(headers) -> str | None:
 
 def _requested_checksum(headers):
     """(algorithm, header value, trailer name) the client asked S3 to check."""
-    sent = [name for name, header in CHECKSUM_HEADERS if header in headers]
+    sent = ALGORITHM_OF_HEADER.keys() & headers.keys()         # the x-amz-checksum-* headers
     trailers = _checksum_trailers(headers["x-amz-trailer"]) if "x-amz-trailer" in headers else ()
     if len(sent) + len(trailers) > 1:
         raise errors.error("InvalidRequest", "Expecting a single x-amz-checksum- header")
@@ -491,11 +491,10 @@ def _requested_checksum(headers):
     if trailers:
         algorithm, value, trailer = trailers[0], None, f"x-amz-checksum-{trailers[0].lower()}"
     else:
-        algorithm, trailer = sent[0], None
-        value = headers[f"x-amz-checksum-{algorithm.lower()}"]
+        header = sent.pop()
+        algorithm, value, trailer = ALGORITHM_OF_HEADER[header], headers[header], None
         if not _valid_checksum_value(algorithm, value):
-            raise errors.error("InvalidRequest",
-                               f"Value for x-amz-checksum-{algorithm.lower()} header is invalid.")
+            raise errors.error("InvalidRequest", f"Value for {header} header is invalid.")
     if sdk and sdk.upper() != algorithm:
         raise errors.error("InvalidRequest", "Value for x-amz-sdk-checksum-algorithm header is invalid.")
     return algorithm, value, trailer

@@ -19,6 +19,8 @@ CONTENT_FIELDS = ("CacheControl", "ContentDisposition", "ContentEncoding", "Cont
 LOCK_FIELDS = ("ObjectLockMode", "ObjectLockRetainUntilDate", "ObjectLockLegalHoldStatus")
 ENCRYPTION_FIELDS = ("ServerSideEncryption", "SSEKMSKeyId", "BucketKeyEnabled",
                      "SSECustomerAlgorithm", "SSECustomerKeyMD5")
+LOCK_PARAMS = frozenset(LOCK_FIELDS)
+DESCRIBING_PARAMS = frozenset(CONTENT_FIELDS + ("Metadata", "Tagging"))    # what a write may say of its bytes
 DESCRIBED_FIELDS = frozenset(CONTENT_FIELDS + ENCRYPTION_FIELDS + LOCK_FIELDS)     # copied as stored
 SSE_PARAMS = frozenset(("ServerSideEncryption", "SSECustomerAlgorithm", "SSECustomerKey", "SSECustomerKeyMD5",
                         "SSEKMSKeyId", "BucketKeyEnabled"))     # a write's encryption parameters
@@ -109,6 +111,21 @@ def storage_class(params: dict) -> str:
 
 def new_attrs(ctx, bucket, params: dict) -> dict:
     """What PutObject, CreateMultipartUpload and CopyObject (REPLACE) store beside the bytes."""
+    if DESCRIBING_PARAMS.isdisjoint(params):        # the usual write: a content type at most
+        attrs = {"ContentType": params.get("ContentType") or model.DEFAULT_CONTENT_TYPE}
+    else:
+        attrs = _described(params)
+    attrs.update(encryption(ctx, bucket, params))
+    if not LOCK_PARAMS.isdisjoint(params) or bucket["object_lock"]:
+        attrs.update(object_lock(ctx, bucket, params))
+    grants = acl.requested_grants(ctx, bucket, params, ctx.account)
+    if grants:
+        attrs["Grants"] = grants
+    return attrs
+
+
+def _described(params: dict) -> dict:
+    """The content headers, user metadata and tags a write sets (and its content type)."""
     attrs = {name: params[name] for name in CONTENT_FIELDS if params.get(name) is not None}
     attrs["ContentType"] = params.get("ContentType") or model.DEFAULT_CONTENT_TYPE
     encoding = without_aws_chunked(params.get("ContentEncoding"))
@@ -123,11 +140,6 @@ def new_attrs(ctx, bucket, params: dict) -> dict:
         tags = model.parse_tagging_header(params["Tagging"])
         model.check_tags(tags, model.OBJECT_TAGS)
         attrs["TagSet"] = tags
-    attrs.update(encryption(ctx, bucket, params))
-    attrs.update(object_lock(ctx, bucket, params))
-    grants = acl.requested_grants(ctx, bucket, params, ctx.account)
-    if grants:
-        attrs["Grants"] = grants
     return attrs
 
 
