@@ -15,6 +15,7 @@ _STREAM_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:([^:]+):(\d{12}):table/([a-zA
 ITERATOR_LIFETIME_MS = 15 * 60 * 1000
 LIST_DEFAULT_LIMIT = 100
 GET_RECORDS_DEFAULT_LIMIT = 1000
+GET_RECORDS_MAX_LIMIT = 1000        # "The upper limit is 1000" (the model itself sets only the minimum)
 
 
 def sequence_text(seq: int) -> str:
@@ -166,6 +167,10 @@ def _clock_text(ms) -> str:
 
 
 def get_records(ctx, params):
+    if params.get("Limit") is not None and params["Limit"] > GET_RECORDS_MAX_LIMIT:
+        raise ValidationException(f"1 validation error detected: Value '{params['Limit']}' at 'limit' failed to "
+                                  f"satisfy constraint: Member must have value less than or equal to "
+                                  f"{GET_RECORDS_MAX_LIMIT}")
     stream, shard, position = _read_iterator(ctx, params["ShardIterator"])
     first = dynamodb.first_sequence(ctx.state, stream["uid"])
     if first is not None and position < first and position <= stream["last_seq"]:
