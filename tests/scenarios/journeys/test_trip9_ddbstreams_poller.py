@@ -3,7 +3,8 @@ change stream of an orders table. It finds the stream with ListStreams (TableNam
 one stream at a time), reads the shard from TRIM_HORIZON in pages, checkpoints the last
 sequence number and resumes AFTER it, starts a second reader at LATEST, asks for more
 than the 1000 records a page may hold and is refused, and sees exactly one record per
-item from a batch write and a transaction and none from an update that changes nothing.
+item from a batch write and a transaction and none from a write that changes nothing
+(a set rewritten in another order included).
 Then the team switches the view type: the stream is disabled (its shard closed, with an
 EndingSequenceNumber, a reader at its end told there is nothing next) and re-enabled,
 which makes a new stream with a new label, the old one DISABLED but still readable."""
@@ -131,7 +132,9 @@ def test_a_poller_reads_checkpoints_and_survives_a_view_type_change(client, reso
         new_arn, new_label = table["LatestStreamArn"], table["LatestStreamLabel"]
         assert new_arn != arn and new_label != label
         assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
-        orders.put_item(Item={"order_id": "o-5", "cents": 1})
+        ddb.put_item(TableName=name, Item={"order_id": {"S": "o-5"}, "tags": {"SS": ["gift", "rush"]}})
+        # The same set, its members in another order: the item is unchanged, no record.
+        ddb.put_item(TableName=name, Item={"order_id": {"S": "o-5"}, "tags": {"SS": ["rush", "gift"]}})
         [new_shard] = streams.describe_stream(StreamArn=new_arn)["StreamDescription"]["Shards"]
         [keys_only], _ = read_shard(streams, new_arn, new_shard["ShardId"])
         assert shape(keys_only) == ("INSERT", {"order_id": {"S": "o-5"}}, None, None, 11)
