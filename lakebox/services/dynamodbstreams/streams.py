@@ -61,6 +61,8 @@ def _find(ctx, arn):
 def list_streams(ctx, params):
     found = dynamodb.streams(ctx.state, ctx.account, ctx.region, params.get("TableName"))
     start = params.get("ExclusiveStartStreamArn")
+    if start is not None and _STREAM_ARN.match(start) is None:
+        raise ValidationException(f"Invalid StreamArn: {start}")
     if start is not None:
         arns = [s["arn"] for s in found]
         found = found[arns.index(start) + 1:] if start in arns else found
@@ -85,9 +87,10 @@ def describe_stream(ctx, params):
         shards.append(described)
     shards = _filtered(shards, params.get("ShardFilter"))
     after = params.get("ExclusiveStartShardId")
-    ids = [shard["ShardId"] for shard in shards]
-    if after in ids:
-        shards = shards[ids.index(after) + 1:]
+    if after is not None:
+        # Shard IDs sort as the shards opened: the page starts past the given ID, whether
+        # or not a shard of that ID exists (an unknown one past them all lists none).
+        shards = [shard for shard in shards if shard["ShardId"] > after]
     limit = params.get("Limit") or LIST_DEFAULT_LIMIT
     description = {
         "StreamArn": stream["arn"], "StreamLabel": stream["label"],
@@ -128,6 +131,9 @@ def get_shard_iterator(ctx, params):
         if int(number) < shard["start"]:
             raise TrimmedDataAccessException("The requested data has been trimmed")
         position = int(number) + (1 if kind == "AFTER_SEQUENCE_NUMBER" else 0)
+    elif number is not None:
+        raise ValidationException("Sequence number must not be provided with the TRIM_HORIZON or LATEST "
+                                  "iterator types")
     elif kind == "TRIM_HORIZON":
         position = shard["start"]
     else:

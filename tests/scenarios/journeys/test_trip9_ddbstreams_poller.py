@@ -70,6 +70,16 @@ def test_a_poller_reads_checkpoints_and_survives_a_view_type_change(client, reso
                                               [{"AttributeName": "order_id", "KeyType": "HASH"}])
         [shard] = description["Shards"]
         assert "ParentShardId" not in shard and "EndingSequenceNumber" not in shard["SequenceNumberRange"]
+        # Paging past the last shard, or past an ID after every shard's, lists none.
+        for past in (shard["ShardId"], "shardId-99999999999999999999-ffffffff"):
+            page = streams.describe_stream(StreamArn=arn, ExclusiveStartShardId=past)["StreamDescription"]
+            assert page["Shards"] == [] and "LastEvaluatedShardId" not in page
+        # A sequence number goes only with the AT/AFTER iterator types.
+        for kind in ("TRIM_HORIZON", "LATEST"):
+            assert error_of(streams.get_shard_iterator, StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType=kind,
+                            SequenceNumber=shard["SequenceNumberRange"]["StartingSequenceNumber"]) == (
+                "ValidationException", "Sequence number must not be provided with the TRIM_HORIZON or LATEST "
+                "iterator types")
 
         records, next_iterator = read_shard(streams, arn, shard["ShardId"])
         assert next_iterator is not None                      # an open shard always has a next iterator
@@ -117,6 +127,8 @@ def test_a_poller_reads_checkpoints_and_survives_a_view_type_change(client, reso
 
         # A new view type needs a new stream: disable, then enable again.
         ddb.update_table(TableName=name, StreamSpecification={"StreamEnabled": False})
+        table = ddb.describe_table(TableName=name)["Table"]
+        assert "StreamSpecification" not in table and table["LatestStreamArn"] == arn
         closed = streams.describe_stream(StreamArn=arn)["StreamDescription"]
         assert closed["StreamStatus"] == "DISABLED"
         assert closed["Shards"] == [{"ShardId": shard["ShardId"], "SequenceNumberRange": {
@@ -147,6 +159,9 @@ def test_a_poller_reads_checkpoints_and_survives_a_view_type_change(client, reso
         listed = first["Streams"] + rest["Streams"]
         assert sorted(s["StreamArn"] for s in listed) == sorted([arn, new_arn])
         assert {s["StreamLabel"] for s in listed} == {label, new_label}
+        saved = "orders-stream-checkpoint-from-yesterday-0001"              # not a stream ARN at all
+        assert error_of(streams.list_streams, TableName=name, ExclusiveStartStreamArn=saved) == (
+            "ValidationException", f"Invalid StreamArn: {saved}")
         assert "LastEvaluatedStreamArn" not in streams.list_streams(
             TableName=name, Limit=1, ExclusiveStartStreamArn=rest["Streams"][0]["StreamArn"])
     finally:
