@@ -16,6 +16,7 @@ ITERATOR_LIFETIME_MS = 15 * 60 * 1000
 LIST_DEFAULT_LIMIT = 100
 GET_RECORDS_DEFAULT_LIMIT = 1000
 GET_RECORDS_MAX_LIMIT = 1000        # "The upper limit is 1000" (the model itself sets only the minimum)
+GET_RECORDS_MAX_BYTES = 1024 * 1024  # "a maximum of 1 MB of data or 1000 stream records, whichever comes first"
 
 
 def sequence_text(seq: int) -> str:
@@ -185,8 +186,12 @@ def get_records(ctx, params):
     end = shard["last_seq"]
     found = dynamodb.change_records(ctx.state, stream["uid"], position, stream["last_seq"] if end is None else end,
                                     limit)
-    records = []
+    records, size = [], 0
     for seq, change in found:
+        size += change["dynamodb"]["SizeBytes"]
+        if records and size > GET_RECORDS_MAX_BYTES:
+            found = found[:len(records)]            # the page is full: the rest is for the next call
+            break
         change["dynamodb"]["SequenceNumber"] = sequence_text(seq)
         records.append(change)
     next_position = found[-1][0] + 1 if found else position
