@@ -1,6 +1,7 @@
 """Change records: what DynamoDB Streams delivers for each item change (INSERT, MODIFY,
 REMOVE), with the images the stream's view type asks for. A write that changes nothing
-writes no record, as on DynamoDB."""
+writes no record, as on DynamoDB: equal means equal as DynamoDB compares values, so a
+set written again with its members in another order is no change."""
 import uuid
 
 from lakebox.services.dynamodb import destinations, stream_shards
@@ -10,7 +11,7 @@ TTL_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
 
 
 def record(ctx, table, old, new, identity=None):
-    if old == new:
+    if old == new or (old is not None and new is not None and av.equal({"M": old}, {"M": new})):
         return
     event = "INSERT" if old is None else "REMOVE" if new is None else "MODIFY"
     keys = table.key_attributes(new if new is not None else old)

@@ -15,6 +15,8 @@ _STREAM_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:([^:]+):(\d{12}):table/([a-zA
 ITERATOR_LIFETIME_MS = 15 * 60 * 1000
 LIST_DEFAULT_LIMIT = 100
 GET_RECORDS_DEFAULT_LIMIT = 1000
+GET_RECORDS_MAX_LIMIT = 1000        # "The upper limit is 1000" (the model itself sets only the minimum)
+GET_RECORDS_MAX_BYTES = 1024 * 1024  # "a maximum of 1 MB of data or 1000 stream records, whichever comes first"
 
 
 def sequence_text(seq: int) -> str:
@@ -60,6 +62,8 @@ def _find(ctx, arn):
 def list_streams(ctx, params):
     found = dynamodb.streams(ctx.state, ctx.account, ctx.region, params.get("TableName"))
     start = params.get("ExclusiveStartStreamArn")
+    if start is not None and _STREAM_ARN.match(start) is None:
+        raise ValidationException(f"Invalid StreamArn: {start}")
     if start is not None:
         arns = [s["arn"] for s in found]
         found = found[arns.index(start) + 1:] if start in arns else found
@@ -84,9 +88,10 @@ def describe_stream(ctx, params):
         shards.append(described)
     shards = _filtered(shards, params.get("ShardFilter"))
     after = params.get("ExclusiveStartShardId")
-    ids = [shard["ShardId"] for shard in shards]
-    if after in ids:
-        shards = shards[ids.index(after) + 1:]
+    if after is not None:
+        # Shard IDs sort as the shards opened: the page starts past the given ID, whether
+        # or not a shard of that ID exists (an unknown one past them all lists none).
+        shards = [shard for shard in shards if shard["ShardId"] > after]
     limit = params.get("Limit") or LIST_DEFAULT_LIMIT
     description = {
         "StreamArn": stream["arn"], "StreamLabel": stream["label"],
@@ -127,6 +132,9 @@ def get_shard_iterator(ctx, params):
         if int(number) < shard["start"]:
             raise TrimmedDataAccessException("The requested data has been trimmed")
         position = int(number) + (1 if kind == "AFTER_SEQUENCE_NUMBER" else 0)
+    elif number is not None:
+        raise ValidationException("Sequence number must not be provided with the TRIM_HORIZON or LATEST "
+                                  "iterator types")
     elif kind == "TRIM_HORIZON":
         position = shard["start"]
     else:
@@ -166,6 +174,10 @@ def _clock_text(ms) -> str:
 
 
 def get_records(ctx, params):
+    if params.get("Limit") is not None and params["Limit"] > GET_RECORDS_MAX_LIMIT:
+        raise ValidationException(f"1 validation error detected: Value '{params['Limit']}' at 'limit' failed to "
+                                  f"satisfy constraint: Member must have value less than or equal to "
+                                  f"{GET_RECORDS_MAX_LIMIT}")
     stream, shard, position = _read_iterator(ctx, params["ShardIterator"])
     first = dynamodb.first_sequence(ctx.state, stream["uid"])
     if first is not None and position < first and position <= stream["last_seq"]:
@@ -174,8 +186,12 @@ def get_records(ctx, params):
     end = shard["last_seq"]
     found = dynamodb.change_records(ctx.state, stream["uid"], position, stream["last_seq"] if end is None else end,
                                     limit)
-    records = []
+    records, size = [], 0
     for seq, change in found:
+        size += change["dynamodb"]["SizeBytes"]
+        if records and size > GET_RECORDS_MAX_BYTES:
+            found = found[:len(records)]            # the page is full: the rest is for the next call
+            break
         change["dynamodb"]["SequenceNumber"] = sequence_text(seq)
         records.append(change)
     next_position = found[-1][0] + 1 if found else position
