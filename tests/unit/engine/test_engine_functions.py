@@ -159,6 +159,11 @@ TRINO_ANSWERS = [
     ("entropy(c) FROM (VALUES 1, 1, 2, NULL, 0) AS t(c)", '"1.5"'),
     ("entropy(c) FROM (VALUES 0) AS t(c)", '"0.0"'),
     ("regexp_position('a1b22', '[0-9]+'), regexp_position('abc', 'z')", '"2","-1"'),
+    # from a start, the n-th match at or after it (Trino's regexpPosition): -1 past the end or without it
+    ("regexp_position('abcabc', 'b', 3), regexp_position('abcabc', 'b', 1, 2), regexp_position('abcabc', 'b', 1, 3), "
+     "regexp_position('abc', 'b', 4), regexp_position('aaaa', 'aa', 2), regexp_position('xäbcb', 'b', 2, 2), "
+     "regexp_position('a12b3', '', 2, 3), typeof(regexp_position('a', 'a', 1, 1))",
+     '"5","5","-1","-1","2","5","4","integer"'),
     ("approx_percentile(x, w, 0.5), approx_percentile(x, w, ARRAY[0.1, 0.9]) FROM (VALUES (1, 1), (2, 1), (3, 10)) "
      "AS t(x, w)", '"3","[2, 3]"'),
     ("split('a,b,c', ',', 2), split('a,b,c', ',', 5)", '"[a, b,c]","[a, b, c]"'),
@@ -244,7 +249,11 @@ def test_wrong_arguments_and_unparsable_dates_in_trinos_words():
                                   ("trim_array(ARRAY[1, 2, 3], 4)", "INVALID_FUNCTION_ARGUMENT",
                                    "size must not exceed array cardinality 3: 4"),
                                   ("trim_array(ARRAY[1], -1)", "INVALID_FUNCTION_ARGUMENT",
-                                   "size must not be negative: -1")):
+                                   "size must not be negative: -1"),
+                                  ("regexp_position('abc', 'b', 0)", "INVALID_FUNCTION_ARGUMENT",
+                                   "start position cannot be smaller than 1"),
+                                  ("regexp_position('abc', 'b', 1, 0)", "INVALID_FUNCTION_ARGUMENT",
+                                   "occurrence cannot be smaller than 1")):
         with pytest.raises(EngineError) as caught:
             result_line("SELECT " + select)
         assert (caught.value.error_name, caught.value.message) == (name, message)
