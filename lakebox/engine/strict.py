@@ -172,6 +172,8 @@ def json_path_not_a_path(tree: exp.Expression) -> tuple[str, str] | None:
 def _is_array(node, column_types: dict) -> bool:
     if isinstance(node, exp.Column):
         return column_types.get(node.name.lower(), "").lower().startswith("array")
+    if isinstance(node, exp.Cast):      # a cast to an array (regexp_replace's groups given to its lambda)
+        return node.to.is_type(exp.DataType.Type.ARRAY)
     return isinstance(node, (exp.Array, exp.Split, exp.ArrayConcat))
 
 

@@ -253,7 +253,10 @@ def test_wrong_arguments_and_unparsable_dates_in_trinos_words():
                                   ("regexp_position('abc', 'b', 0)", "INVALID_FUNCTION_ARGUMENT",
                                    "start position cannot be smaller than 1"),
                                   ("regexp_position('abc', 'b', 1, 0)", "INVALID_FUNCTION_ARGUMENT",
-                                   "occurrence cannot be smaller than 1")):
+                                   "occurrence cannot be smaller than 1"),
+                                  # the lambda gets the match's capturing groups: none here
+                                  ("regexp_replace('a12b3', '\\d+', x -> x[1])", "INVALID_FUNCTION_ARGUMENT",
+                                   "Array subscript must be less than or equal to array length: 1 > 0")):
         with pytest.raises(EngineError) as caught:
             result_line("SELECT " + select)
         assert (caught.value.error_name, caught.value.message) == (name, message)
