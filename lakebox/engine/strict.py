@@ -11,6 +11,8 @@ import re
 
 from sqlglot import exp
 
+from lakebox.engine import query_types
+
 FAILURE_PREFIX = "lakebox-failure:"
 
 # The integer and boolean types a text is cast to, by sqlglot type: DuckDB's name, Trino's
@@ -353,12 +355,7 @@ def _of_a_table(column: exp.Column, ctes: frozenset) -> bool:
     """Whether `column` surely is a table's (so of its catalog type): every relation its
     SELECT reads (or the one it names) is a table, not a subquery or a WITH query, whose
     column of that name may be of any type."""
-    select = column.find_ancestor(exp.Select)
-    if select is None:
-        return False
-    relations = [item.this for item in [select.args.get("from_"), *(select.args.get("joins") or [])] if item]
-    if column.table:
-        relations = [item for item in relations if item.alias_or_name.lower() == column.table.lower()]
+    relations = query_types.relations_of(column)
     return bool(relations) and all(isinstance(item, exp.Table) and item.name.lower() not in ctes
                                    for item in relations)
 
@@ -388,7 +385,7 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
     query has none that lakebox can place."""
     ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
     for node in tree.find_all(*_OPERATORS, exp.DPipe):
-        left, right = trino_type(node.this, column_types, ctes), trino_type(node.expression, column_types, ctes)
+        left, right = _operand_type(node.this, column_types, ctes), _operand_type(node.expression, column_types, ctes)
         if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
             continue
         ends, starts = offsets(node.this, "end"), offsets(node.expression, "start")
@@ -406,6 +403,16 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
                                          f"Expected: {CONCAT_SIGNATURES}"
         return "TYPE_MISMATCH", f"{place}: Cannot apply operator: {left} {_RESOLVED_AS.get(symbol, symbol)} {right}"
     return _cast_of_a_container_to_text(tree, column_types, sql)
+
+
+def _operand_type(node, column_types: dict, ctes: frozenset, depth: int = 0) -> str | None:
+    """`trino_type`, or the type the query gives a column of a VALUES list, a WITH query
+    or a subquery (`query_types`)."""
+    kind = trino_type(node, column_types, ctes)
+    if kind is None and isinstance(node, exp.Column):
+        return query_types.given_type(node, lambda value, deeper: _operand_type(value, column_types, ctes, deeper),
+                                      depth)
+    return kind
 
 
 def _cast_of_a_container_to_text(tree: exp.Expression, column_types: dict, sql: str) -> tuple[str, str] | None:
