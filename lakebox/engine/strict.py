@@ -402,7 +402,20 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
             return "FUNCTION_NOT_FOUND", f"{place}: Unexpected parameters ({left}, {right}) for function concat. " \
                                          f"Expected: {CONCAT_SIGNATURES}"
         return "TYPE_MISMATCH", f"{place}: Cannot apply operator: {left} {_RESOLVED_AS.get(symbol, symbol)} {right}"
-    return _cast_of_a_container_to_text(tree, column_types, sql)
+    return _like_of_no_text(tree, column_types, ctes, sql) or _cast_of_a_container_to_text(tree, column_types, sql)
+
+
+def _like_of_no_text(tree, column_types: dict, ctes: frozenset, sql: str) -> tuple[str, str] | None:
+    """`s LIKE 1` (or `1 LIKE 'a'`): Trino's TYPE_MISMATCH `line 1:30: Pattern for LIKE
+    expression must evaluate to a varchar (actual: integer)`, at that side; DuckDB's words."""
+    for node in tree.find_all(exp.Like):
+        for side, words in ((node.this, "Left side of LIKE expression"), (node.expression, "Pattern for LIKE expression")):
+            kind, starts = _operand_type(side, column_types, ctes), offsets(side, "start")
+            placed = isinstance(side, (exp.Literal, exp.Column)) and starts      # where its first token is
+            if kind is not None and not kind.startswith("varchar") and placed:
+                return "TYPE_MISMATCH", f"{line_and_column(sql, min(starts))}: {words} must evaluate to a varchar " \
+                                        f"(actual: {kind})"
+    return None
 
 
 def _operand_type(node, column_types: dict, ctes: frozenset, depth: int = 0) -> str | None:
