@@ -386,7 +386,7 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
     ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
     for node in tree.find_all(*_OPERATORS, exp.DPipe):
         left, right = _operand_type(node.this, column_types, ctes), _operand_type(node.expression, column_types, ctes)
-        if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
+        if left is None or right is None or _category(left) == _category(right):
             continue
         ends, starts = offsets(node.this, "end"), offsets(node.expression, "start")
         if not ends:
@@ -403,6 +403,12 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
                                          f"Expected: {CONCAT_SIGNATURES}"
         return "TYPE_MISMATCH", f"{place}: Cannot apply operator: {left} {_RESOLVED_AS.get(symbol, symbol)} {right}"
     return _like_of_no_text(tree, column_types, ctes, sql) or _cast_of_a_container_to_text(tree, column_types, sql)
+
+
+def _category(kind: str) -> str:
+    """What Trino's operators take together: texts, numbers, or dates and timestamps (a
+    date and a timestamp compare, a number and a date do not: `date + integer`)."""
+    return "text" if kind.startswith("varchar") else "time" if kind.startswith(("date", "timestamp")) else "number"
 
 
 def _like_of_no_text(tree, column_types: dict, ctes: frozenset, sql: str) -> tuple[str, str] | None:

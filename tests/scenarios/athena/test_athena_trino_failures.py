@@ -85,6 +85,8 @@ def test_a_column_the_query_types_compared_with_a_text(query):
         == "TYPE_MISMATCH: line 1:76: Cannot apply operator: date = varchar(10)"
     assert _refused(query, "WITH v (s) AS (VALUES 'a', 'bcd') SELECT s FROM v WHERE s < 5") == \
         "TYPE_MISMATCH: line 1:59: Cannot apply operator: varchar(3) < integer"
+    assert _refused(query, "SELECT d + 1 AS tomorrow FROM (VALUES DATE '2024-03-10') AS t(d)") == \
+        "TYPE_MISMATCH: line 1:10: Cannot apply operator: date + integer"
     assert query("WITH v AS (SELECT CAST(d AS varchar) AS d FROM (VALUES DATE '2024-03-10') AS t(d)) "
                  "SELECT count(*) AS n FROM v WHERE d >= '2024-03-09'")[1] == [["n"], ["1"]]
     assert query("SELECT count(*) AS n FROM (VALUES DATE '2024-03-10') AS t(d) "

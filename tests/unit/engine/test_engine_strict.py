@@ -113,6 +113,9 @@ TRINO_FAILURES = [
     ("s FROM (VALUES 'a') AS t(s) WHERE s LIKE 1", "TYPE_MISMATCH",
      "line 1:49: Pattern for LIKE expression must evaluate to a varchar (actual: integer)"),
     ("5 LIKE 'a'", "TYPE_MISMATCH", "line 1:8: Left side of LIKE expression must evaluate to a varchar (actual: integer)"),
+    # a number and a date or timestamp take no operator together (DuckDB adds days to a date)
+    ("DATE '2024-01-01' + 1", "TYPE_MISMATCH", "line 1:26: Cannot apply operator: date + integer"),
+    ("5 = DATE '2024-01-01'", "TYPE_MISMATCH", "line 1:10: Cannot apply operator: integer = date"),
     # a column of VALUES is typed as its values are (query_types)
     ("x + 'a' FROM (VALUES 1) AS t(x)", "TYPE_MISMATCH", "line 1:10: Cannot apply operator: integer + varchar(1)"),
     ("1.5 / 0", "DIVISION_BY_ZERO", "Division by zero"),
