@@ -38,6 +38,10 @@ SIGNATURES = {
 _ONE_ARGUMENT = {exp.Upper: "upper", exp.Lower: "lower", exp.Length: "length", exp.Abs: "abs", exp.Year: "year",
                  exp.TimeToUnix: "to_unixtime", exp.FromISO8601Timestamp: "from_iso8601_timestamp",
                  exp.Sum: "sum"}
+# ... and of more: the function's name and the members that are its arguments, in order.
+_SEVERAL_ARGUMENTS = {exp.RegexpLike: ("regexp_like", ("this", "expression")),
+                      exp.RegexpExtract: ("regexp_extract", ("this", "expression", "group")),
+                      exp.Split: ("split", ("this", "expression", "limit"))}
 
 
 def _kind(type_name: str) -> str:
@@ -53,6 +57,9 @@ def _unit(node) -> exp.Expression:
 def _call_of(node: exp.Expression) -> tuple[str | None, list]:
     if type(node) in _ONE_ARGUMENT:
         return _ONE_ARGUMENT[type(node)], [node.this]
+    if type(node) in _SEVERAL_ARGUMENTS:
+        name, members = _SEVERAL_ARGUMENTS[type(node)]
+        return name, [node.args[member] for member in members if isinstance(node.args.get(member), exp.Expression)]
     if isinstance(node, exp.Round):
         return "round", [node.this] + ([node.args["decimals"]] if node.args.get("decimals") else [])
     if isinstance(node, exp.TimestampTrunc):
@@ -88,7 +95,7 @@ def unexpected_types(tree: exp.Expression, column_types: dict, sql: str) -> tupl
     for its arguments' types; None if there is none lakebox can tell."""
     ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
     for node in tree.find_all(exp.Anonymous, exp.Substring, exp.Round, exp.TimestampTrunc, exp.DateAdd,
-                              exp.DateDiff, exp.Concat, *_ONE_ARGUMENT):
+                              exp.DateDiff, exp.Concat, *_ONE_ARGUMENT, *_SEVERAL_ARGUMENTS):
         if isinstance(node, exp.Concat):
             refused = _concat_of_a_non_text(node, column_types, ctes, sql)
             if refused:

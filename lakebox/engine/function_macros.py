@@ -8,6 +8,19 @@ from lakebox.engine import strict
 _SCHEME = "[A-Za-z][A-Za-z0-9+.-]*"
 _AUTHORITY = rf"^{_SCHEME}://(?:[^@/?#]*@)?"
 
+
+def _position_from(n: str) -> str:
+    """regexp_position(s, p, st, n): the pieces of the text from st on split before each
+    match of p (a NUL put there), the n-th match after the first n pieces."""
+    pieces = "string_split(regexp_replace(substr(s, st), p, chr(0) || '\\0', 'g'), chr(0))"
+    return ("CAST(CASE WHEN st < 1 THEN "
+            + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'start position cannot be smaller than 1'")
+            + f" WHEN {n} < 1 THEN "
+            + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'occurrence cannot be smaller than 1'")
+            + f" WHEN st > length(s) OR len({pieces}) <= {n} THEN -1 "
+            f"ELSE st + list_sum(list_transform({pieces}[1:{n}], lambda piece: length(piece))) END AS INTEGER)")
+
+
 # name -> (parameters, DuckDB body). Order matters: a macro may use one defined above it.
 MACROS = [
     # java.net.URI's getPath, getQuery and getFragment (Trino's url_extract_*) decode the
@@ -184,9 +197,12 @@ MACROS = [
      "/ ln(2) END"),
     # a map's entries are rows of unnamed fields in Trino ({k, v}; DuckDB names them key, value)
     ("map_entries", "m", "list_transform(map_entries(m), lambda e: row(e.key, e.value))"),
-    # the position of the first match, -1 without one (the text before the leftmost match)
-    ("regexp_position", "s, p", "CASE WHEN regexp_matches(s, p) "
-                                "THEN length(regexp_replace(s, '(?s)(' || p || ').*', '')) + 1 ELSE -1 END"),
+    # the position of the first match, -1 without one (the text before the leftmost match); from a
+    # start, the n-th match of the text from there on, -1 without one or when the start is past the
+    # end (Trino's JoniRegexpFunctions.regexpPosition)
+    ("regexp_position", "s, p", "CAST(CASE WHEN regexp_matches(s, p) "
+                                "THEN length(regexp_replace(s, '(?s)(' || p || ').*', '')) + 1 ELSE -1 END AS INTEGER), "
+     f"(s, p, st) AS {_position_from('1')}, (s, p, st, n) AS {_position_from('n')}"),
     # n-grams of an array: the whole array when it is shorter than n
     ("ngrams", "a, n", "CASE WHEN n <= 0 THEN " + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'N must be positive'")
      + " WHEN len(a) <= n THEN [a] ELSE list_transform(range(1, len(a) - n + 2), lambda i: a[i:i + n - 1]) END"),

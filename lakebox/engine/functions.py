@@ -20,7 +20,7 @@ import zlib
 import sqlglot
 from sqlglot import exp
 
-from lakebox.engine import datetime_patterns, histograms, intervals, python_functions, regex_patterns, strict
+from lakebox.engine import checksums, datetime_patterns, histograms, intervals, python_functions, regex_patterns, strict
 from lakebox.engine.function_macros import MACROS
 from lakebox.engine.types import trino_type_of_duck
 
@@ -37,7 +37,7 @@ RENAMES = {"zip": "list_zip", "arrays_overlap": "list_has_any", "codepoint": "un
            "crc32": CRC32_FUNCTION, "format_number": FORMAT_NUMBER_FUNCTION, **python_functions.RENAMES}
 
 UNSUPPORTED = {
-    "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "checksum", "approx_set", "merge",
+    "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "approx_set", "merge",
     "empty_approx_set", "cardinality_hll", "word_stem", "parse_data_size",
     "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
@@ -59,6 +59,7 @@ def install(db):
     db.create_function(CRC32_FUNCTION, lambda data: zlib.crc32(data), ["BLOB"], "BIGINT")
     db.create_function(FORMAT_NUMBER_FUNCTION, format_number, ["DOUBLE"], "VARCHAR")
     histograms.install(db)
+    checksums.install(db)
     python_functions.install(db)
     db.create_function(WEIGHTED_INDEX_FUNCTION, weighted_index, ["DOUBLE[]", "DOUBLE"], "BIGINT")
 
@@ -557,6 +558,7 @@ _REWRITES = {
                                     "TIMESTAMP WITH TIME ZONE"),
     "typeof": _typeof,
     "reduce_agg": _reduce_agg,
+    "checksum": lambda arguments: _arity(arguments, 1, "checksum") or template(checksums.SQL, v=arguments[0]),
     "numeric_histogram": _numeric_histogram,
     "map_zip_with": _map_zip_with,
     "combinations": _combinations,

@@ -11,6 +11,8 @@ import re
 
 from sqlglot import exp
 
+from lakebox.engine import query_types
+
 FAILURE_PREFIX = "lakebox-failure:"
 
 # The integer and boolean types a text is cast to, by sqlglot type: DuckDB's name, Trino's
@@ -172,6 +174,8 @@ def json_path_not_a_path(tree: exp.Expression) -> tuple[str, str] | None:
 def _is_array(node, column_types: dict) -> bool:
     if isinstance(node, exp.Column):
         return column_types.get(node.name.lower(), "").lower().startswith("array")
+    if isinstance(node, exp.Cast):      # a cast to an array (regexp_replace's groups given to its lambda)
+        return node.to.is_type(exp.DataType.Type.ARRAY)
     return isinstance(node, (exp.Array, exp.Split, exp.ArrayConcat))
 
 
@@ -351,12 +355,7 @@ def _of_a_table(column: exp.Column, ctes: frozenset) -> bool:
     """Whether `column` surely is a table's (so of its catalog type): every relation its
     SELECT reads (or the one it names) is a table, not a subquery or a WITH query, whose
     column of that name may be of any type."""
-    select = column.find_ancestor(exp.Select)
-    if select is None:
-        return False
-    relations = [item.this for item in [select.args.get("from_"), *(select.args.get("joins") or [])] if item]
-    if column.table:
-        relations = [item for item in relations if item.alias_or_name.lower() == column.table.lower()]
+    relations = query_types.relations_of(column)
     return bool(relations) and all(isinstance(item, exp.Table) and item.name.lower() not in ctes
                                    for item in relations)
 
@@ -386,8 +385,8 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
     query has none that lakebox can place."""
     ctes = frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE))
     for node in tree.find_all(*_OPERATORS, exp.DPipe):
-        left, right = trino_type(node.this, column_types, ctes), trino_type(node.expression, column_types, ctes)
-        if left is None or right is None or left.startswith("varchar") == right.startswith("varchar"):
+        left, right = _operand_type(node.this, column_types, ctes), _operand_type(node.expression, column_types, ctes)
+        if left is None or right is None or _category(left) == _category(right):
             continue
         ends, starts = offsets(node.this, "end"), offsets(node.expression, "start")
         if not ends:
@@ -403,7 +402,36 @@ def operator_type_mismatch(tree: exp.Expression, column_types: dict, sql: str) -
             return "FUNCTION_NOT_FOUND", f"{place}: Unexpected parameters ({left}, {right}) for function concat. " \
                                          f"Expected: {CONCAT_SIGNATURES}"
         return "TYPE_MISMATCH", f"{place}: Cannot apply operator: {left} {_RESOLVED_AS.get(symbol, symbol)} {right}"
-    return _cast_of_a_container_to_text(tree, column_types, sql)
+    return _like_of_no_text(tree, column_types, ctes, sql) or _cast_of_a_container_to_text(tree, column_types, sql)
+
+
+def _category(kind: str) -> str:
+    """What Trino's operators take together: texts, numbers, or dates and timestamps (a
+    date and a timestamp compare, a number and a date do not: `date + integer`)."""
+    return "text" if kind.startswith("varchar") else "time" if kind.startswith(("date", "timestamp")) else "number"
+
+
+def _like_of_no_text(tree, column_types: dict, ctes: frozenset, sql: str) -> tuple[str, str] | None:
+    """`s LIKE 1` (or `1 LIKE 'a'`): Trino's TYPE_MISMATCH `line 1:30: Pattern for LIKE
+    expression must evaluate to a varchar (actual: integer)`, at that side; DuckDB's words."""
+    for node in tree.find_all(exp.Like):
+        for side, words in ((node.this, "Left side of LIKE expression"), (node.expression, "Pattern for LIKE expression")):
+            kind, starts = _operand_type(side, column_types, ctes), offsets(side, "start")
+            placed = isinstance(side, (exp.Literal, exp.Column)) and starts      # where its first token is
+            if kind is not None and not kind.startswith("varchar") and placed:
+                return "TYPE_MISMATCH", f"{line_and_column(sql, min(starts))}: {words} must evaluate to a varchar " \
+                                        f"(actual: {kind})"
+    return None
+
+
+def _operand_type(node, column_types: dict, ctes: frozenset, depth: int = 0) -> str | None:
+    """`trino_type`, or the type the query gives a column of a VALUES list, a WITH query
+    or a subquery (`query_types`)."""
+    kind = trino_type(node, column_types, ctes)
+    if kind is None and isinstance(node, exp.Column):
+        return query_types.given_type(node, lambda value, deeper: _operand_type(value, column_types, ctes, deeper),
+                                      depth)
+    return kind
 
 
 def _cast_of_a_container_to_text(tree: exp.Expression, column_types: dict, sql: str) -> tuple[str, str] | None:

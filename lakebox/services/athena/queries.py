@@ -15,9 +15,10 @@ from lakebox.aws.errors import ServiceError
 from lakebox.engine import EngineError, new_engine
 from lakebox.engine.dialect import NotSupported, SqlSyntaxError
 from lakebox.kit.calls import on_behalf
-from lakebox.services.athena import cse, ddl, ddl_show, errors, execution, model, results, store, workgroups, writes
+from lakebox.services.athena import cse, ddl, ddl_show, errors, execution, model, parameter_places, results, store
+from lakebox.services.athena import workgroups, writes
 from lakebox.services.athena import output as output_rules
-from lakebox.services.athena.statements import Statement, bind_parameters, classify, takes_parameters
+from lakebox.services.athena.statements import Statement, bind_parameters, classify, placeholders, takes_parameters
 from lakebox.services.s3 import public as s3
 from lakebox.work import TaskCancelled
 
@@ -62,10 +63,10 @@ def start_query_execution(ctx, params):
     group = workgroups.workgroup_or_error(ctx, params.get("WorkGroup") or model.PRIMARY, for_query=True)
     config = json.loads(group["configuration"])
     result_config = _result_configuration(params, config)
-    sql, unbound = params["QueryString"], None
+    sql, unbound, places = params["QueryString"], None, None
     if (params.get("ExecutionParameters") or "?" in sql) and takes_parameters(sql):
         try:
-            sql = bind_parameters(sql, params.get("ExecutionParameters") or [])
+            sql, places = _bound(sql, params.get("ExecutionParameters") or [])
         except ValueError as error:     # Athena takes the query, which then fails
             unbound = str(error)
     try:
@@ -78,7 +79,7 @@ def start_query_execution(ctx, params):
         statement = Statement("unbound", statement.statement_type, statement.substatement_type,
                               args={"reason": unbound})
     if statement.kind == "execute":
-        statement, sql = _prepared(ctx, group["name"], statement, params.get("ExecutionParameters") or [])
+        statement, sql, places = _prepared(ctx, group["name"], statement, params.get("ExecutionParameters") or [])
     if ctx.limits_on and store.active_count(db, ctx.account, ctx.region) >= model.ACTIVE_QUERY_LIMIT:
         raise errors.TooManyRequestsException("You have exceeded the limit for the number of queries you can run "
                                               "concurrently. Please reduce the number of concurrent queries submitted "
@@ -94,6 +95,8 @@ def start_query_execution(ctx, params):
                        statement.statement_type, statement.substatement_type, "QUEUED", ctx.now)
     cache = _cache(ctx.state)
     cache["started"][query_id] = time.perf_counter()
+    if places is not None:
+        cache.setdefault("places", {})[query_id] = places
     database = _context_database(context)
     output = result_config["OutputLocation"]
     if reuse is not None:
@@ -187,20 +190,27 @@ def _result_configuration(params, config) -> dict:
     return chosen
 
 
-def _prepared(ctx, workgroup: str, statement: Statement, parameters: list[str]) -> tuple[Statement, str]:
+def _bound(sql: str, values: list[str]) -> tuple[str, parameter_places.Places]:
+    """`sql` with its `?` bound to `values`, and where they were (ValueError: not as many)."""
+    bound = bind_parameters(sql, values)
+    return bound, parameter_places.Places(sql, placeholders(sql), values)
+
+
+def _prepared(ctx, workgroup: str, statement: Statement, parameters: list[str]) \
+        -> tuple[Statement, str, parameter_places.Places | None]:
     """EXECUTE name USING ... (or EXECUTE name with ExecutionParameters): the prepared
-    statement with its parameters bound."""
+    statement with its parameters bound, and where they were."""
     row = store.get_prepared(ctx.state.db, ctx.account, ctx.region, workgroup, statement.args["name"])
     if row is None:
         raise errors.InvalidRequestException(f"Prepared statement not found: {statement.args['name']}")
     values = _split_values(statement.args.get("using") or "") + parameters
     try:
-        sql = bind_parameters(row["query"], values)
+        sql, places = _bound(row["query"], values)
     except ValueError as error:         # as with ExecutionParameters: Athena takes it, and it fails
         return Statement("unbound", statement.statement_type, statement.substatement_type,
-                         args={"reason": str(error)}), row["query"]
+                         args={"reason": str(error)}), row["query"], None
     try:
-        return classify(sql), sql
+        return classify(sql), sql, places
     except SqlSyntaxError as error:
         raise errors.InvalidRequestException(str(error)) from None
 
@@ -341,6 +351,11 @@ def _finish(state, account, region, query_id, outcome):
     figures["QueryQueueTimeInMillis"] = max(0, figures["TotalExecutionTimeInMillis"]
                                             - figures.get("EngineExecutionTimeInMillis", 0))
     figures["columns"] = outcome.columns
+    places = cache.get("places", {}).pop(query_id, None)
+    if places is not None and outcome.state == "FAILED":      # the places of the text with `?`
+        outcome.reason = places.original(outcome.reason)
+        if outcome.error:
+            outcome.error = {**outcome.error, "ErrorMessage": places.original(outcome.error.get("ErrorMessage"))}
     row = store.get_query(state.db, account, region, query_id)
     completed = (row["submitted"] if row else state.clock.now()) + figures["TotalExecutionTimeInMillis"] / 1000
     store.finish_query(state.db, account, region, query_id, outcome.state, completed, outcome.reason,

@@ -250,16 +250,21 @@ def _strip_semicolon(sql: str) -> str:
 _PLACEHOLDER_OR_SKIPPED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|\?", re.DOTALL)
 
 
+def placeholders(sql: str) -> list[int]:
+    """Where the `?` placeholders of `sql` are (outside quotes and comments)."""
+    return [found.start() for found in _PLACEHOLDER_OR_SKIPPED.finditer(sql) if found.group() == "?"]
+
+
 def bind_parameters(sql: str, values: list[str]) -> str:
     """Replace the `?` placeholders (outside quotes and comments) with the given SQL
     literals, in order. Raises ValueError with Trino's words when the counts differ."""
+    offsets = placeholders(sql)
+    if len(offsets) != len(values):
+        raise ValueError(f"Incorrect number of parameters: expected {len(offsets)} but found {len(values)}")
     pieces, start = [], 0
-    for found in _PLACEHOLDER_OR_SKIPPED.finditer(sql):
-        if found.group() == "?":
-            pieces.append(sql[start:found.start()])
-            start = found.end()
-    if len(pieces) != len(values):
-        raise ValueError(f"Incorrect number of parameters: expected {len(pieces)} but found {len(values)}")
+    for offset in offsets:
+        pieces.append(sql[start:offset])
+        start = offset + 1
     return "".join(piece + value for piece, value in zip(pieces, values)) + sql[start:]
 
 

@@ -75,6 +75,24 @@ def test_a_date_or_timestamp_compared_with_a_text(query, s3, bucket):
     assert execution["Statistics"]["DataScannedInBytes"] == len(second_day)
 
 
+def test_a_column_the_query_types_compared_with_a_text(query):
+    """A column of a VALUES list or of a WITH query is of the type its values give it, as
+    a table's column is of its catalog type: a date compared with a text is refused."""
+    assert _refused(query, "SELECT d FROM (VALUES (DATE '2024-03-10', 1), (NULL, 2)) AS t(d, n) "
+                           "WHERE d >= '2024-03-09'") == \
+        "TYPE_MISMATCH: line 1:77: Cannot apply operator: date <= varchar(10)"
+    assert _refused(query, "WITH v AS (SELECT CAST('2024-03-10' AS date) AS d) SELECT * FROM v WHERE d = '2024-03-10'") \
+        == "TYPE_MISMATCH: line 1:76: Cannot apply operator: date = varchar(10)"
+    assert _refused(query, "WITH v (s) AS (VALUES 'a', 'bcd') SELECT s FROM v WHERE s < 5") == \
+        "TYPE_MISMATCH: line 1:59: Cannot apply operator: varchar(3) < integer"
+    assert _refused(query, "SELECT d + 1 AS tomorrow FROM (VALUES DATE '2024-03-10') AS t(d)") == \
+        "TYPE_MISMATCH: line 1:10: Cannot apply operator: date + integer"
+    assert query("WITH v AS (SELECT CAST(d AS varchar) AS d FROM (VALUES DATE '2024-03-10') AS t(d)) "
+                 "SELECT count(*) AS n FROM v WHERE d >= '2024-03-09'")[1] == [["n"], ["1"]]
+    assert query("SELECT count(*) AS n FROM (VALUES DATE '2024-03-10') AS t(d) "
+                 "WHERE d >= DATE '2024-03-09' AND any_match(ARRAY['x'], d -> d > 'a')")[1] == [["n"], ["1"]]
+
+
 def test_trinos_answers(query):
     _, rows, _ = query("SELECT TRY_CAST('1.5' AS integer) AS t, element_at(ARRAY[1, 2, 3], 5) AS e, "
                        "1e0 / 0 AS inf, 0e0 / 0 AS nan, -1e0 / 0 AS neg")

@@ -28,6 +28,11 @@ def refusal(sql):
     ("SELECT year(dt) FROM t", "line 1:8: Unexpected parameters (varchar) for function year. Expected: year(date) "
                                "bigint, year(interval year to month) bigint, year(timestamp(p)) bigint, "
                                "year(timestamp(p) with time zone) bigint"),
+    ("SELECT regexp_like(id, 'a') FROM t", "line 1:8: Unexpected parameters (integer, varchar(1)) for function "
+                                           "regexp_like. Expected: regexp_like(varchar(x), JoniRegExp) boolean"),
+    ("SELECT split(amount, ',') FROM t", "line 1:8: Unexpected parameters (double, varchar(1)) for function split. "
+                                         "Expected: split(varchar(x), varchar(y)) array(varchar(x)), "
+                                         "split(varchar(x), varchar(y), bigint) array(varchar(x))"),
 ])
 def test_arguments_of_no_signature_are_refused(sql, message):
     assert refusal(sql) == ("FUNCTION_NOT_FOUND", message)
@@ -37,6 +42,7 @@ def test_arguments_of_no_signature_are_refused(sql, message):
     "SELECT substr(name, 1, 2), round(id), round(amount, 2), sum(id), date_format(ts, '%Y') FROM t",
     "SELECT date_diff('day', day, ts), date_add('hour', 1, day), year(day), to_unixtime(day) FROM t",
     "SELECT year(date_parse(dt, '%Y')), upper(CAST(id AS varchar)), sum(DISTINCT id) FROM t",
+    "SELECT regexp_like(name, 'a'), regexp_extract(name, '(a)', 1), split(name, ',', 2), split(dt, '-') FROM t",
 ])
 def test_coerced_or_unknown_arguments_pass(sql):
     assert refusal(sql) is None

@@ -159,6 +159,19 @@ TRINO_ANSWERS = [
     ("entropy(c) FROM (VALUES 1, 1, 2, NULL, 0) AS t(c)", '"1.5"'),
     ("entropy(c) FROM (VALUES 0) AS t(c)", '"0.0"'),
     ("regexp_position('a1b22', '[0-9]+'), regexp_position('abc', 'z')", '"2","-1"'),
+    # checksum: the sum of each value's xxHash64 times 0x9E3779B185EBCA87 (a NULL: that prime), 8 bytes
+    # little-endian, in any order (Trino's ChecksumAggregationFunction); xxhash64(1's long) is 9f29cb17a2a49995
+    ("checksum(x), (SELECT checksum(y) FROM (VALUES 2, NULL, 1) u(y)), (SELECT checksum(y) FROM (VALUES 1) u(y)), "
+     "(SELECT checksum(y) FROM (VALUES CAST(NULL AS bigint)) u(y)), (SELECT checksum(y) FROM (VALUES 1) u(y) "
+     "WHERE y > 1), typeof(checksum(x)) FROM (VALUES 1, 2, NULL) t(x)",
+     '"ea 51 bc 7b 38 d9 08 d5","ea 51 bc 7b 38 d9 08 d5","93 8f c3 0a b5 2d e5 d4","87 ca eb 85 b1 79 37 9e",,'
+     '"varbinary"'),
+    ("xxhash64(from_hex('0100000000000000'))", '"9f 29 cb 17 a2 a4 99 95"'),
+    # from a start, the n-th match at or after it (Trino's regexpPosition): -1 past the end or without it
+    ("regexp_position('abcabc', 'b', 3), regexp_position('abcabc', 'b', 1, 2), regexp_position('abcabc', 'b', 1, 3), "
+     "regexp_position('abc', 'b', 4), regexp_position('aaaa', 'aa', 2), regexp_position('xäbcb', 'b', 2, 2), "
+     "regexp_position('a12b3', '', 2, 3), typeof(regexp_position('a', 'a', 1, 1))",
+     '"5","5","-1","-1","2","5","4","integer"'),
     ("approx_percentile(x, w, 0.5), approx_percentile(x, w, ARRAY[0.1, 0.9]) FROM (VALUES (1, 1), (2, 1), (3, 10)) "
      "AS t(x, w)", '"3","[2, 3]"'),
     ("split('a,b,c', ',', 2), split('a,b,c', ',', 5)", '"[a, b,c]","[a, b, c]"'),
@@ -244,7 +257,16 @@ def test_wrong_arguments_and_unparsable_dates_in_trinos_words():
                                   ("trim_array(ARRAY[1, 2, 3], 4)", "INVALID_FUNCTION_ARGUMENT",
                                    "size must not exceed array cardinality 3: 4"),
                                   ("trim_array(ARRAY[1], -1)", "INVALID_FUNCTION_ARGUMENT",
-                                   "size must not be negative: -1")):
+                                   "size must not be negative: -1"),
+                                  ("checksum(x) FROM (VALUES 1.5e0) AS t(x)", "NOT_SUPPORTED",
+                                   "Function 'checksum' is not supported for a value of type double"),
+                                  ("regexp_position('abc', 'b', 0)", "INVALID_FUNCTION_ARGUMENT",
+                                   "start position cannot be smaller than 1"),
+                                  ("regexp_position('abc', 'b', 1, 0)", "INVALID_FUNCTION_ARGUMENT",
+                                   "occurrence cannot be smaller than 1"),
+                                  # the lambda gets the match's capturing groups: none here
+                                  ("regexp_replace('a12b3', '\\d+', x -> x[1])", "INVALID_FUNCTION_ARGUMENT",
+                                   "Array subscript must be less than or equal to array length: 1 > 0")):
         with pytest.raises(EngineError) as caught:
             result_line("SELECT " + select)
         assert (caught.value.error_name, caught.value.message) == (name, message)

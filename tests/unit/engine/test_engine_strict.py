@@ -110,8 +110,14 @@ TRINO_FAILURES = [
      'Invalid format: "2024-03-10 01:30:00" is malformed at " 01:30:00"'),
     ("hour(from_iso8601_timestamp(x)) FROM (VALUES '2024-03-10 01:30:00') AS t(x)", "INVALID_FUNCTION_ARGUMENT",
      'Invalid format: "2024-03-10 01:30:00" is malformed at " 01:30:00"'),
-    ("x + 'a' FROM (VALUES 1) AS t(x)", "TYPE_MISMATCH", 'Could not choose a best candidate function for the '
-     'function call "+(INTEGER, STRING_LITERAL)". In order to select one, please add explicit type casts.'),
+    ("s FROM (VALUES 'a') AS t(s) WHERE s LIKE 1", "TYPE_MISMATCH",
+     "line 1:49: Pattern for LIKE expression must evaluate to a varchar (actual: integer)"),
+    ("5 LIKE 'a'", "TYPE_MISMATCH", "line 1:8: Left side of LIKE expression must evaluate to a varchar (actual: integer)"),
+    # a number and a date or timestamp take no operator together (DuckDB adds days to a date)
+    ("DATE '2024-01-01' + 1", "TYPE_MISMATCH", "line 1:26: Cannot apply operator: date + integer"),
+    ("5 = DATE '2024-01-01'", "TYPE_MISMATCH", "line 1:10: Cannot apply operator: integer = date"),
+    # a column of VALUES is typed as its values are (query_types)
+    ("x + 'a' FROM (VALUES 1) AS t(x)", "TYPE_MISMATCH", "line 1:10: Cannot apply operator: integer + varchar(1)"),
     ("1.5 / 0", "DIVISION_BY_ZERO", "Division by zero"),
     ("CAST(12345678901 AS integer)", "NUMERIC_VALUE_OUT_OF_RANGE", "Out of range for integer: 12345678901"),
     ("CAST(300 AS tinyint)", "NUMERIC_VALUE_OUT_OF_RANGE", "Out of range for tinyint: 300"),
