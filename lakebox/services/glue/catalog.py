@@ -42,6 +42,14 @@ def fold(name: str) -> str:
     return name.lower()
 
 
+def object_or_error(ctx, kind: str, scope: str, name: str, message: str) -> dict:
+    """The stored object of that kind, or EntityNotFoundException with the kind's own words."""
+    found = store.get_object(ctx.state.db, ctx.account, ctx.region, kind, scope, name)
+    if found is None:
+        raise EntityNotFoundException(message)
+    return found
+
+
 def database_or_error(ctx, name: str) -> dict:
     found = store.get_database(ctx.state.db, ctx.account, ctx.region, fold(name))
     if found is None:

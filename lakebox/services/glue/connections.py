@@ -1,7 +1,7 @@
 """Connections: stored and returned (lakebox opens none of them)."""
 from lakebox.services.glue import catalog, store, tagging
 from lakebox.services.glue.catalog import in_catalog
-from lakebox.services.glue.errors import AlreadyExistsException, EntityNotFoundException
+from lakebox.services.glue.errors import AlreadyExistsException
 
 KIND = "connection"
 GET_CONNECTIONS_MAX = 1000
@@ -9,10 +9,7 @@ _SECRETS = ("PASSWORD", "ENCRYPTED_PASSWORD")
 
 
 def _connection_or_error(ctx, name: str) -> dict:
-    found = store.get_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name)
-    if found is None:
-        raise EntityNotFoundException(f"Connection {name} not found.")
-    return found
+    return catalog.object_or_error(ctx, KIND, "", name, f"Connection {name} not found.")
 
 
 def _shown(doc: dict, hide_password: bool) -> dict:

@@ -3,7 +3,7 @@ import re
 
 from lakebox.services.glue import catalog, store
 from lakebox.services.glue.catalog import database_or_error, fold, in_catalog
-from lakebox.services.glue.errors import AlreadyExistsException, EntityNotFoundException, InvalidInputException
+from lakebox.services.glue.errors import AlreadyExistsException, InvalidInputException
 
 KIND = "function"
 GET_FUNCTIONS_MAX = 100
@@ -18,10 +18,7 @@ def _doc(ctx, database: str, function_input: dict, created: float) -> dict:
 
 
 def _function_or_error(ctx, database: str, name: str) -> dict:
-    found = store.get_object(ctx.state.db, ctx.account, ctx.region, KIND, database, fold(name))
-    if found is None:
-        raise EntityNotFoundException(f"Function {name} not found.")
-    return found
+    return catalog.object_or_error(ctx, KIND, database, fold(name), f"Function {name} not found.")
 
 
 def create_user_defined_function(ctx, params):

@@ -1,7 +1,7 @@
 """Job definitions: stored, listed, updated and deleted as Glue keeps them. Their runs
 are in `job_runs.py`."""
 from lakebox.services.glue import catalog, store, tagging
-from lakebox.services.glue.errors import EntityNotFoundException, IdempotentParameterMismatchException
+from lakebox.services.glue.errors import IdempotentParameterMismatchException
 
 KIND = "job"
 LIST_MAX = 1000
@@ -9,10 +9,7 @@ _NOT_DEFINITION = ("Name", "Tags")
 
 
 def _job_or_error(ctx, name: str) -> dict:
-    found = store.get_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name)
-    if found is None:
-        raise EntityNotFoundException(f"Job with name: {name} not found.")
-    return found
+    return catalog.object_or_error(ctx, KIND, "", name, f"Job with name: {name} not found.")
 
 
 def _definition(fields: dict) -> dict:

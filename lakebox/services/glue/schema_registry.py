@@ -60,10 +60,7 @@ def registry_name(ctx, registry_id: dict | None, default: str | None = None) -> 
 
 
 def registry_or_error(ctx, name: str) -> dict:
-    found = store.get_object(ctx.state.db, ctx.account, ctx.region, REGISTRY, "", name)
-    if found is None:
-        raise EntityNotFoundException("Registry is not found.")
-    return found
+    return catalog.object_or_error(ctx, REGISTRY, "", name, "Registry is not found.")
 
 
 def schema_key(ctx, schema_id: dict | None) -> tuple[str, str]:
@@ -83,10 +80,7 @@ def schema_key(ctx, schema_id: dict | None) -> tuple[str, str]:
 
 def schema_or_error(ctx, schema_id: dict | None) -> dict:
     registry, name = schema_key(ctx, schema_id)
-    found = store.get_object(ctx.state.db, ctx.account, ctx.region, SCHEMA, registry, name)
-    if found is None:
-        raise EntityNotFoundException("Schema is not found.")
-    return found
+    return catalog.object_or_error(ctx, SCHEMA, registry, name, "Schema is not found.")
 
 
 def put_schema(ctx, doc: dict):

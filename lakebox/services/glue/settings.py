@@ -71,10 +71,7 @@ def _check_conditions(current, params):
 
 
 def get_resource_policy(ctx, params):
-    found = store.get_object(ctx.state.db, ctx.account, ctx.region, POLICY, "", _policy_arn(ctx, params))
-    if found is None:
-        raise EntityNotFoundException("Policy not found")
-    return found
+    return catalog.object_or_error(ctx, POLICY, "", _policy_arn(ctx, params), "Policy not found")
 
 
 def delete_resource_policy(ctx, params):
@@ -110,10 +107,7 @@ def create_security_configuration(ctx, params):
 
 
 def _security_configuration_or_error(ctx, name: str) -> dict:
-    found = store.get_object(ctx.state.db, ctx.account, ctx.region, SECURITY, "", name)
-    if found is None:
-        raise EntityNotFoundException(f"Security configuration {name} not found.")
-    return found
+    return catalog.object_or_error(ctx, SECURITY, "", name, f"Security configuration {name} not found.")
 
 
 def get_security_configuration(ctx, params):

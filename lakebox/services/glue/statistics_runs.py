@@ -9,7 +9,7 @@ import uuid
 from lakebox.services.glue import catalog, classify, public, statistics, store
 from lakebox.services.glue.catalog import in_catalog, table_or_error
 from lakebox.services.glue.errors import (
-    ColumnStatisticsTaskNotRunningException, ColumnStatisticsTaskRunningException, EntityNotFoundException,
+    ColumnStatisticsTaskNotRunningException, ColumnStatisticsTaskRunningException,
     InvalidInputException)
 from lakebox.work import TaskCancelled
 
@@ -109,10 +109,9 @@ async def _watch(state, account, region, run_id, task):
 
 
 def get_column_statistics_task_run(ctx, params):
-    found = store.get_object(ctx.state.db, ctx.account, ctx.region, KIND, "", params["ColumnStatisticsTaskRunId"])
-    if found is None:
-        raise EntityNotFoundException(f"Column statistics task run {params['ColumnStatisticsTaskRunId']} not found.")
-    return {"ColumnStatisticsTaskRun": found}
+    run_id = params["ColumnStatisticsTaskRunId"]
+    return {"ColumnStatisticsTaskRun": catalog.object_or_error(
+        ctx, KIND, "", run_id, f"Column statistics task run {run_id} not found.")}
 
 
 def get_column_statistics_task_runs(ctx, params):

@@ -32,10 +32,7 @@ _SETTLING = {"CREATED": "CREATING", "ACTIVATED": "ACTIVATING", "DEACTIVATED": "D
 
 
 def trigger_or_error(ctx, name: str) -> dict:
-    found = store.get_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name)
-    if found is None:
-        raise EntityNotFoundException(f"Trigger with name: {name} not found.")
-    return found
+    return catalog.object_or_error(ctx, KIND, "", name, f"Trigger with name: {name} not found.")
 
 
 def state_of(doc: dict, now: float) -> str:
