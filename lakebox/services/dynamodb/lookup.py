@@ -17,6 +17,15 @@ def now_ms(ctx) -> int:
     return int(ctx.now * 1000)
 
 
+def held_back_until(ctx, since_ms, period_ms: int) -> str | None:
+    """While a change made at `since_ms` still holds the next one back for `period_ms`:
+    the time to try again as DynamoDB writes it in its refusals (UTC to the millisecond,
+    no zone); None when there was no such change or the period has passed."""
+    if since_ms is None or now_ms(ctx) >= since_ms + period_ms:
+        return None
+    return datetime.fromtimestamp((since_ms + period_ms) / 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+
+
 def transition_ms(ctx) -> int:
     """How long CREATING/UPDATING last: the server's `--transition-delay` (0 by default)."""
     return int(ctx.state.config.transition_delay * 1000)

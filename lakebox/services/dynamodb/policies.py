@@ -7,7 +7,6 @@ ExpectedRevisionId that is not the current one (or `NO_POLICY` while one exists)
 PolicyNotFoundException naming both revisions; a resource's policy changes at most once
 in 15 seconds (ThrottlingException); deleting no policy is a no-op."""
 import re
-from datetime import datetime, timezone
 
 from lakebox.kit import policies
 from lakebox.services.dynamodb import access, lookup, store
@@ -110,14 +109,12 @@ def put_resource_policy(ctx, params):
 def _check_cooldown(ctx, owner, arn):
     """A resource's policy changes at most once in 15 seconds; the time to try again is
     the last change's revision plus 15 s (recorded replies)."""
-    last = owner.spec.get("policy_changes", {}).get(arn)
-    if last is not None and lookup.now_ms(ctx) < last + POLICY_COOLDOWN_MS:
+    again = lookup.held_back_until(ctx, owner.spec.get("policy_changes", {}).get(arn), POLICY_COOLDOWN_MS)
+    if again is not None:
         stream = arn.split("/stream/", 1)
         what = f"stream {stream[1]}" if len(stream) == 2 else f"table {owner.name}"
-        again = datetime.fromtimestamp((last + POLICY_COOLDOWN_MS) / 1000, timezone.utc)
         raise ThrottlingException(f"Resource-based policy for {what} modified within the previous "
-                                  f"{POLICY_COOLDOWN_MS} milliseconds. Please try again after "
-                                  f"{again.strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3]}Z.")
+                                  f"{POLICY_COOLDOWN_MS} milliseconds. Please try again after {again}Z.")
 
 
 def _changed(ctx, owner, arn) -> int:

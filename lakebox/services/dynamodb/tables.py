@@ -1,7 +1,6 @@
 """Table operations: CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTable,
 DescribeLimits, DescribeEndpoints."""
 import uuid
-from datetime import datetime, timezone
 
 import orjson
 
@@ -205,13 +204,11 @@ def _check_alone(table, params, changes):
 def _check_protection_cooldown(ctx, table):
     """Deletion protection is set at most once in 15 seconds per table (recorded reply;
     the time to try again is written without a zone)."""
-    since = table.spec.get("protection_set_ms")
-    now = lookup.now_ms(ctx)
-    if since is not None and now < since + PROTECTION_COOLDOWN_MS:
-        again = datetime.fromtimestamp((since + PROTECTION_COOLDOWN_MS) / 1000, timezone.utc)
+    again = lookup.held_back_until(ctx, table.spec.get("protection_set_ms"), PROTECTION_COOLDOWN_MS)
+    if again is not None:
         raise ThrottlingException(
             f"Deletion protection setting for table {table.name} modified within the previous "
-            f"{PROTECTION_COOLDOWN_MS} milliseconds. Please try again after {again.strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3]}")
+            f"{PROTECTION_COOLDOWN_MS} milliseconds. Please try again after {again}")
 
 
 def _answer_of_update(description, params) -> dict:
