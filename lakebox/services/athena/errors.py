@@ -7,7 +7,13 @@ class InternalServerException(ServiceError):
 
 
 class InvalidRequestException(ServiceError):
-    pass
+    """Athena's InvalidRequestException always names its cause in AthenaErrorCode:
+    INVALID_INPUT unless a more precise one is given (IDEMPOTENT_PARAMETER_MISMATCH,
+    MALFORMED_QUERY, QUERY_EXECUTION_NOT_FOUND, ...)."""
+
+    def __init__(self, message=None, **fields):
+        fields.setdefault("AthenaErrorCode", "INVALID_INPUT")
+        super().__init__(message, **fields)
 
 
 class MetadataException(ServiceError):

@@ -12,7 +12,9 @@ def create_named_query(ctx, params):
         existing = store.named_query_by_token(db, ctx.account, ctx.region, token)
         if existing is not None:
             return {"NamedQueryId": existing["id"]}
-    group = workgroups.workgroup_or_error(ctx, params.get("WorkGroup") or model.PRIMARY)
+    # A disabled work group takes no new named queries (the user guide's "Enable or
+    # disable a workgroup"), as it runs no queries.
+    group = workgroups.workgroup_or_error(ctx, params.get("WorkGroup") or model.PRIMARY, for_query=True)
     query_id = model.new_query_id()
     doc = {"Name": params["Name"], "Database": params["Database"], "QueryString": params["QueryString"],
            "NamedQueryId": query_id, "WorkGroup": group["name"]}

@@ -392,7 +392,7 @@ def _row_or_error(ctx, query_id):
     row = store.get_query(ctx.state.db, ctx.account, ctx.region, query_id)
     if row is None:
         raise errors.InvalidRequestException(f"QueryExecution {query_id} was not found",
-                                             AthenaErrorCode="INVALID_INPUT")
+                                             AthenaErrorCode="QUERY_EXECUTION_NOT_FOUND")
     return row
 
 

@@ -70,18 +70,23 @@ def encode_token(value: int) -> str:
     return base64.urlsafe_b64encode(json.dumps({"at": value}).encode()).decode()
 
 
-def decode_token(token: str | None, default: int = 0) -> int:
+INVALID_TOKEN = "The NextToken provided is invalid."
+
+
+def decode_token(token: str | None, default: int = 0, malformed: str = INVALID_TOKEN) -> int:
+    """The position a NextToken stands for; `malformed` words the refusal of one this
+    listing never gave (`{token}`: the token as sent)."""
     if not token:
         return default
     try:
         return int(json.loads(base64.urlsafe_b64decode(token.encode()))["at"])
     except (ValueError, KeyError, TypeError):
-        raise errors.InvalidRequestException("The NextToken provided is invalid.") from None
+        raise errors.InvalidRequestException(malformed.format(token=token)) from None
 
 
-def page(items: list, params: dict, member: str, default: int = 50) -> dict:
+def page(items: list, params: dict, member: str, default: int = 50, malformed: str = INVALID_TOKEN) -> dict:
     """A listing's page of `items` by MaxResults and NextToken, under `member`."""
-    start = decode_token(params.get("NextToken"))
+    start = decode_token(params.get("NextToken"), malformed=malformed)
     limit = params.get("MaxResults") or default
     answer = {member: items[start:start + limit]}
     if start + limit < len(items):
@@ -158,17 +163,18 @@ def read_rows(path: str | None, offset: int, limit: int) -> tuple[JsonFragment, 
 
 
 def get_query_results(ctx, params):
+    # Athena's order: the execution must exist, then the page size be allowed, then the
+    # query have succeeded, and only then is the NextToken read.
     row = store.get_query(ctx.state.db, ctx.account, ctx.region, params["QueryExecutionId"])
     if row is None:
         raise errors.InvalidRequestException(f"QueryExecution {params['QueryExecutionId']} was not found",
-                                             AthenaErrorCode="INVALID_INPUT")
+                                             AthenaErrorCode="QUERY_EXECUTION_NOT_FOUND")
     if row["state"] != "SUCCEEDED":
         state = "RUNNING" if row["state"] == "QUEUED" else row["state"]
         if row["state"] in store.ACTIVE:
-            raise errors.InvalidRequestException(f"Query has not yet finished. Current state: {state}",
-                                                 AthenaErrorCode="INVALID_INPUT")
-        raise errors.InvalidRequestException(row["reason"] or f"Query did not finish successfully. "
-                                             f"Final query state: {state}", AthenaErrorCode="INVALID_INPUT")
+            raise errors.InvalidRequestException(f"Query has not yet finished. Current state: {state}")
+        raise errors.InvalidRequestException(f"Query did not finish successfully. Final query state: {state}",
+                                             AthenaErrorCode="INVALID_QUERY_EXECUTION_STATE")
     figures = json.loads(row["figures"] or "{}")
     request = json.loads(row["request"])
     columns = figures.get("columns") or []
@@ -180,8 +186,8 @@ def get_query_results(ctx, params):
     if writes:                          # no result file: the count of rows written
         columns, offset = WRITE_COLUMNS, None
         rows, count = _listed([["rows"], [str(figures.get("rows", 0))]][served:])
-    elif figures.get("rows") is None:   # nothing was written (CREATE TABLE ... IF NOT EXISTS of an existing one)
-        (rows, count), offset = _listed([]), None
+    elif figures.get("rows") is None or offset == _END:   # nothing was written (CREATE TABLE ... IF NOT
+        (rows, count), offset = _listed([]), None          # EXISTS of an existing one), or nothing is left
     else:
         location = figures.get("result_file") or model.result_file(
             request["ResultConfiguration"]["OutputLocation"], row["id"], text)
@@ -194,9 +200,12 @@ def get_query_results(ctx, params):
                                      served + limit if served + limit < len(lines) else None)
         else:
             rows, count, offset = read_rows(path, offset, limit)
-    answer = {"UpdateCount": figures.get("rows", 0) if writes else 0,
-              "ResultSet": {"Rows": rows,
+    answer = {"ResultSet": {"Rows": rows,
                             "ResultSetMetadata": {"ColumnInfo": [column_info(name, kind) for name, kind in columns]}}}
+    if columns or figures.get("rows") is None:      # a DDL statement that answered nothing has no UpdateCount
+        answer["UpdateCount"] = figures.get("rows", 0) if writes else 0
+    if offset is None and count == limit and not writes:
+        offset = _END          # a full page always names a next one, which may be empty
     if offset is not None:
         answer["NextToken"] = base64.urlsafe_b64encode(
             json.dumps({"served": served + count, "offset": offset}).encode()).decode()
@@ -208,6 +217,9 @@ def _listed(page: list) -> tuple[JsonFragment, int]:
     return result_pages.rows_fragment(page), len(page)
 
 
+_END = -1      # the offset of a page after the last row
+
+
 def _position(token: str | None) -> tuple[int, int]:
     """(rows served before this page, where the page starts in the result file)."""
     if not token:
@@ -216,7 +228,7 @@ def _position(token: str | None) -> tuple[int, int]:
         found = json.loads(base64.urlsafe_b64decode(token.encode()))
         return int(found["served"]), int(found["offset"])
     except (ValueError, KeyError, TypeError):
-        raise errors.InvalidRequestException("The NextToken provided is invalid.") from None
+        raise errors.InvalidRequestException(f"Malformed nextPageToken {token}") from None
 
 
 def _result_object(ctx, uri: str):

@@ -3,7 +3,7 @@ Delete with their configuration (result location, enforcement, scan cut-off)."""
 import copy
 import json
 
-from lakebox.services.athena import errors, model, store, tagging
+from lakebox.services.athena import errors, model, results, store, tagging
 
 
 def _ensure_primary(ctx):
@@ -17,14 +17,17 @@ def workgroup_or_error(ctx, name: str, for_query: bool = False):
     _ensure_primary(ctx)
     row = store.get_workgroup(ctx.state.db, ctx.account, ctx.region, name)
     if row is None:
-        raise errors.InvalidRequestException(f"WorkGroup {name} is not found.")
+        raise errors.InvalidRequestException("WorkGroup is not found.")
     if for_query and row["state"] == "DISABLED":
         raise errors.InvalidRequestException(f"WorkGroup {name} is disabled.")
     return row
 
 
 def _document(row) -> dict:
-    doc = {"Name": row["name"], "State": row["state"], "Configuration": json.loads(row["configuration"]),
+    configuration = json.loads(row["configuration"])
+    configuration.setdefault("ResultConfiguration", {})      # there, empty, when nothing is set
+    configuration.setdefault("EnableMinimumEncryptionConfiguration", False)
+    doc = {"Name": row["name"], "State": row["state"], "Configuration": configuration,
            "CreationTime": row["created"]}
     if row["description"]:
         doc["Description"] = row["description"]
@@ -53,14 +56,14 @@ def get_work_group(ctx, params):
 def list_work_groups(ctx, params):
     _ensure_primary(ctx)
     rows = store.list_workgroups(ctx.state.db, ctx.account, ctx.region)
-    summaries = []
-    for row in rows:
-        summary = {"Name": row["name"], "State": row["state"], "CreationTime": row["created"],
-                   "EngineVersion": json.loads(row["configuration"]).get("EngineVersion", model.ENGINE_VERSION)}
-        if row["description"]:
-            summary["Description"] = row["description"]
-        summaries.append(summary)
-    return {"WorkGroups": summaries}
+    # In name order; a work group without a description is listed with an empty one
+    # (GetWorkGroup leaves the member out).
+    summaries = [{"Name": row["name"], "State": row["state"], "Description": row["description"] or "",
+                  "CreationTime": row["created"],
+                  "EngineVersion": json.loads(row["configuration"]).get("EngineVersion", model.ENGINE_VERSION)}
+                 for row in sorted(rows, key=lambda row: row["name"])]
+    return results.page(summaries, params, "WorkGroups", default=50,
+                        malformed="The nextPageToken is malformed: {token}")
 
 
 def update_work_group(ctx, params):

@@ -105,7 +105,7 @@ def test_team_workgroup_from_reuse_to_deletion(lakebox_server, client, bucket, d
     assert athena.get_work_group(WorkGroup=finance)["WorkGroup"]["State"] == "ENABLED"
     athena.delete_work_group(WorkGroup=finance, RecursiveDeleteOption=True)
     assert error_of(athena.get_work_group, WorkGroup=finance) == (
-        "InvalidRequestException", f"WorkGroup {finance} is not found.")
+        "InvalidRequestException", "WorkGroup is not found.")
     assert error_of(athena.get_named_query, NamedQueryId=named) == (
         "InvalidRequestException", f"NamedQuery {named} was not found")
 
