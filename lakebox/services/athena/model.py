@@ -66,6 +66,14 @@ def valid_output_location(location: str) -> bool:
     return bool(re.match(r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?$", location or ""))
 
 
+def output_location_refusal(location: str) -> str:
+    """Why a result location is refused: one that is no S3 path at all (`results`,
+    `s3://`) in the words Athena's input check uses, else the bucket's name."""
+    if not re.match(r"^s3://[^/]+", location or ""):
+        return "outputLocation is not a valid S3 path."
+    return INVALID_OUTPUT_LOCATION
+
+
 def default_workgroup_configuration() -> dict:
     return {"EnforceWorkGroupConfiguration": False, "PublishCloudWatchMetricsEnabled": False,
             "RequesterPaysEnabled": False, "EngineVersion": dict(ENGINE_VERSION)}

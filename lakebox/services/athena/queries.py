@@ -55,14 +55,11 @@ def _cache(state) -> dict:
 
 def start_query_execution(ctx, params):
     db = ctx.state.db
-    token = params.get("ClientRequestToken")
-    if token:
-        existing = store.query_by_token(db, ctx.account, ctx.region, token)
-        if existing is not None:
-            return {"QueryExecutionId": existing["id"]}
     group = workgroups.workgroup_or_error(ctx, params.get("WorkGroup") or model.PRIMARY, for_query=True)
     config = json.loads(group["configuration"])
     result_config = _result_configuration(params, config)
+    if not model.valid_output_location(result_config["OutputLocation"]):   # judged before the SQL
+        raise errors.InvalidRequestException(model.output_location_refusal(result_config["OutputLocation"]))
     sql, unbound, places = params["QueryString"], None, None
     if (params.get("ExecutionParameters") or "?" in sql) and takes_parameters(sql):
         try:
@@ -78,6 +75,11 @@ def start_query_execution(ctx, params):
     if unbound:
         statement = Statement("unbound", statement.statement_type, statement.substatement_type,
                               args={"reason": unbound})
+    token = params.get("ClientRequestToken")
+    existing = store.query_by_token(db, ctx.account, ctx.region, token) if token else None
+    if existing is not None:
+        _check_same_request(existing, params, result_config)
+        return {"QueryExecutionId": existing["id"]}
     if statement.kind == "execute":
         statement, sql, places = _prepared(ctx, group["name"], statement, params.get("ExecutionParameters") or [])
     if ctx.limits_on and store.active_count(db, ctx.account, ctx.region) >= model.ACTIVE_QUERY_LIMIT:
@@ -117,11 +119,22 @@ def start_query_execution(ctx, params):
     return {"QueryExecutionId": query_id}
 
 
+def _check_same_request(existing, params, result_config):
+    """A ClientRequestToken names one query: sent again with another query text, catalog,
+    database or result location it is refused (its ExecutionParameters and WorkGroup are
+    not compared); the context is compared as sent, the result location as it applies."""
+    earlier = json.loads(existing["request"])
+    context, before = params.get("QueryExecutionContext") or {}, earlier["QueryExecutionContext"] or {}
+    if (earlier["Query"] != params["QueryString"]
+            or any(context.get(key) != before.get(key) for key in ("Catalog", "Database"))
+            or earlier["ResultConfiguration"].get("OutputLocation") != result_config["OutputLocation"]):
+        raise errors.InvalidRequestException("Idempotent parameters do not match",
+                                             AthenaErrorCode="IDEMPOTENT_PARAMETER_MISMATCH")
+
+
 def _check_output_location(ctx, output: str):
     """Athena refuses, at submission, a result location that is not an S3 location of
     this region, or whose bucket does not exist."""
-    if not model.valid_output_location(output):
-        raise errors.InvalidRequestException(model.INVALID_OUTPUT_LOCATION)
     bucket = s3.parse_s3_uri(output)[0]
     if not s3.bucket_exists(ctx.state, bucket):
         raise errors.InvalidRequestException(f"Unable to verify/create output bucket {bucket}")
@@ -426,9 +439,12 @@ def query_execution(state, row) -> dict:
         statistics["QueryPlanningTimeInMillis"] = 0
         statistics["ServiceProcessingTimeInMillis"] = 0
         statistics["ResultReuseInformation"] = {"ReusedPreviousResult": bool(figures.get("reused"))}
+    context = dict(request["QueryExecutionContext"])
+    if context.get("Catalog"):          # shown in lower case, whatever case it was sent in
+        context["Catalog"] = context["Catalog"].lower()
     execution_doc = {
         "QueryExecutionId": row["id"], "Query": request["Query"], "StatementType": row["statement_type"],
-        "ResultConfiguration": result_config, "QueryExecutionContext": request["QueryExecutionContext"],
+        "ResultConfiguration": result_config, "QueryExecutionContext": context,
         "Status": status, "Statistics": statistics, "WorkGroup": row["workgroup"],
         "EngineVersion": dict(model.ENGINE_VERSION), "SubstatementType": row["substatement_type"],
         "ResultReuseConfiguration": request.get("ResultReuseConfiguration") or

@@ -1,5 +1,5 @@
 """Bad input, as Athena answers it: what it can judge at submission (a syntax error, a
-result location that is not a bucket of this region, a bucket that does not exist) is
+result location that is no S3 path or not a bucket of this region, a bucket that does not exist) is
 refused by StartQueryExecution with InvalidRequestException and creates no query
 execution; what it finds later ends the query FAILED (or CANCELLED for a cut-off) with
 its AthenaError, and leaves no result objects and no catalog change."""
@@ -50,7 +50,10 @@ def test_an_output_bucket_that_does_not_exist(athena, group):
 
 @pytest.mark.parametrize("location", ["results", "s3://", "https://bucket.s3.amazonaws.com/r/"])
 def test_an_output_location_that_is_not_an_s3_location(athena, group, location):
-    assert _refused(athena, group, "SELECT 1", location)["Error"]["Message"] == INVALID_LOCATION
+    # Athena's input check words a location that is no S3 path at all its own way (replies
+    # recorded from Athena for `not-a-valid-s3-path` and `s3://`), and judges it before the SQL.
+    assert _refused(athena, group, "SELECT 1", location)["Error"]["Message"] == "outputLocation is not a valid S3 path."
+    assert _refused(athena, group, "SELEC 1", location)["AthenaErrorCode"] == "INVALID_INPUT"
 
 
 def test_an_output_bucket_of_another_region(athena, client, group):

@@ -82,7 +82,7 @@ def test_workgroup_enforces_output_and_cuts_off_a_full_scan(client, bucket, data
     assert rows == [["us", "9000"], ["fr", "2000"], ["de", "1000"], ["pt", "500"]]
     query_id = execution["QueryExecutionId"]
     assert execution["ResultConfiguration"]["OutputLocation"] == f"s3://{bucket}/team-results/{query_id}.csv"
-    assert execution["QueryExecutionContext"] == {"Database": database, "Catalog": "AwsDataCatalog"}
+    assert execution["QueryExecutionContext"] == {"Database": database, "Catalog": "awsdatacatalog"}
     assert execution["WorkGroup"] == team
     assert s3.head_object(Bucket=bucket, Key=f"team-results/{query_id}.csv")["ServerSideEncryption"] == "AES256"
     assert "Contents" not in s3.list_objects_v2(Bucket=bucket, Prefix="my-own-place/")
