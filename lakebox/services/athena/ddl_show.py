@@ -184,12 +184,16 @@ def _view_to_show(ctx, db_name: str, name: str) -> dict:
 TEXT_COLUMNS = {
     "describe": ["col_name", "data_type", "comment"], "show_create_table": ["createtab_stmt"],
     "show_tables": ["tab_name"], "show_databases": ["database_name"], "show_partitions": ["partition"],
+    "show_columns": ["field"], "show_tblproperties": ["prpt_name", "prpt_value"],
 }
 
 
 def text_columns(kind: str) -> list[tuple[str, str]]:
-    """(name, type) of each column of a DDL statement's text result."""
-    return [(name, "VARCHAR") for name in TEXT_COLUMNS.get(kind, ["result"])]
+    """(name, type) of each column of a DDL statement's text result. The statements Hive
+    answers describe their columns as Hive's `string` (precision 0, not case sensitive),
+    as GetQueryResults shows them; the others as varchar."""
+    kind_type = "STRING" if kind in TEXT_COLUMNS else "VARCHAR"
+    return [(name, kind_type) for name in TEXT_COLUMNS.get(kind, ["result"])]
 
 
 HANDLERS = {

@@ -166,12 +166,13 @@ def _write_data(job, query, outcome, temp_path):
     manifest = temp_path()
     with open(manifest, "w") as f:
         f.write("".join(uri + "\n" for uri in outcome.data_files))
-    where = model.manifest_file(job.output_location, job.query_id) if job.kind != "unload" else \
-        f"{job.output_location.rstrip('/')}/{job.query_id}-manifest.csv"
+    substatement = {"ctas": "CREATE_TABLE_AS_SELECT", "insert": "INSERT"}.get(job.kind, "UNLOAD")
+    where = model.manifest_file(job.output_location, job.query_id, substatement)
     outcome.objects.append((where, manifest, "text/csv"))
-    if job.kind == "unload":        # the UNLOAD page: a metadata file beside the manifest, of its result
-        outcome.objects.append((f"{job.output_location.rstrip('/')}/{job.query_id}.metadata",
-                                _metadata_file(temp_path, results.WRITE_COLUMNS), "application/octet-stream"))
+    # A metadata file beside the manifest, of the statement's result (the row count): the
+    # UNLOAD page's `<id>.metadata`; a CTAS's `tables/<id>.metadata`, an INSERT's `<id>.metadata`.
+    outcome.objects.append((where.removesuffix("-manifest.csv") + ".metadata",
+                            _metadata_file(temp_path, results.WRITE_COLUMNS), "application/octet-stream"))
     outcome.figures["DataManifestLocation"] = where
     outcome.figures["rows"] = query.rows_written
 

@@ -46,10 +46,10 @@ def system_error(message: str) -> tuple[str, dict]:
 
 
 def text_result(statement_type: str, substatement_type: str) -> bool:
-    """DDL and the PREPARE/DEALLOCATE utilities answer in a `.txt` file (but a CTAS is
-    answered as a query)."""
+    """DDL and the utilities but EXPLAIN (SHOW, DESCRIBE, PREPARE, DEALLOCATE) answer in
+    a `.txt` file (but a CTAS is answered as a query)."""
     if statement_type == "UTILITY":
-        return substatement_type in ("PREPARE", "DEALLOCATE")
+        return substatement_type != "EXPLAIN"
     return statement_type == "DDL" and substatement_type != "CREATE_TABLE_AS_SELECT"
 
 
@@ -58,8 +58,18 @@ def result_file(output_location: str, query_id: str, text: bool) -> str:
     return f"{output_location.rstrip('/')}/{query_id}.{'txt' if text else 'csv'}"
 
 
-def manifest_file(output_location: str, query_id: str) -> str:
-    return f"{output_location.rstrip('/')}/tables/{query_id}-manifest.csv"
+def written_result(output_location: str, query_id: str, substatement_type: str) -> str | None:
+    """Where a CTAS or INSERT INTO says its result is (`tables/<id>`, `<id>`: no such
+    object is written, only its `.metadata` and manifest beside it); None for others."""
+    base = output_location.rstrip('/')
+    return {"CREATE_TABLE_AS_SELECT": f"{base}/tables/{query_id}", "INSERT": f"{base}/{query_id}"}.get(
+        substatement_type)
+
+
+def manifest_file(output_location: str, query_id: str, substatement_type: str) -> str:
+    """The manifest of the files a CTAS (under `tables/`) or INSERT INTO wrote."""
+    return (written_result(output_location, query_id, substatement_type)
+            or f"{output_location.rstrip('/')}/{query_id}") + "-manifest.csv"
 
 
 def valid_output_location(location: str) -> bool:

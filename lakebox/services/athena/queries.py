@@ -322,16 +322,19 @@ def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
         return
     outcome = execution.Outcome("SUCCEEDED")
     path = s3.temp_path(ctx.state)
-    with open(path, "w") as f:
-        f.write("".join(line + "\n" for line in lines))
+    with open(path, "w") as f:         # the lines, one per row, and no newline after the last
+        f.write("\n".join(lines))
     result = model.result_file(output, query_id, text=True)
     outcome.objects.append((result, path, "text/plain"))
     outcome.figures["rows"] = len(lines)
-    outcome.columns = ddl_show.text_columns(statement.kind)
-    metadata = s3.temp_path(ctx.state)
-    with open(metadata, "wb") as f:
-        f.write(results.metadata_bytes(outcome.columns))
-    outcome.objects.append((result + ".metadata", metadata, "application/octet-stream"))
+    # A DDL statement that answers nothing (CREATE, DROP, ALTER) leaves an empty `.txt`
+    # and no `.txt.metadata`: there are no columns to describe.
+    outcome.columns = [] if statement.statement_type == "DDL" and not lines else ddl_show.text_columns(statement.kind)
+    if outcome.columns:
+        metadata = s3.temp_path(ctx.state)
+        with open(metadata, "wb") as f:
+            f.write(results.metadata_bytes(outcome.columns))
+        outcome.objects.append((result + ".metadata", metadata, "application/octet-stream"))
     try:
         with ctx.state.db.transaction():
             _store_objects(ctx.state, ctx.account, ctx.region, outcome, output_rules.put_request(result_config),
@@ -428,7 +431,8 @@ def query_execution(state, row) -> dict:
         status["AthenaError"] = json.loads(row["error"])
     result_config = dict(request["ResultConfiguration"])
     text = model.text_result(row["statement_type"], row["substatement_type"])
-    result_config["OutputLocation"] = figures.get("result_file") or model.result_file(
+    result_config["OutputLocation"] = figures.get("result_file") or model.written_result(
+        result_config["OutputLocation"], row["id"], row["substatement_type"]) or model.result_file(
         result_config["OutputLocation"], row["id"], text)
     statistics = {key: figures[key] for key in ("EngineExecutionTimeInMillis", "DataScannedInBytes",
                                                 "TotalExecutionTimeInMillis", "QueryQueueTimeInMillis",
