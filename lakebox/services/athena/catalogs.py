@@ -1,7 +1,6 @@
 """The databases and tables of `AwsDataCatalog` (the account's Glue Data Catalog) as
 Athena shows them; the catalogs themselves are in data_catalogs.py."""
-import fnmatch
-
+from lakebox.aws.errors import new_request_id
 from lakebox.kit.calls import on_behalf
 from lakebox.services.athena import errors, model, results
 from lakebox.services.glue import public as glue
@@ -73,8 +72,11 @@ def list_table_metadata(ctx, params):
         docs = glue.list_tables(on_behalf(ctx, "glue", "GetTables"), params["DatabaseName"])
     except glue.errors.EntityNotFoundException:
         raise errors.MetadataException(f"Database {params['DatabaseName']} not found.") from None
-    pattern = params.get("Expression")
-    docs = [doc for doc in docs if not pattern or fnmatch.fnmatch(doc["Name"], pattern.replace(".*", "*"))]
+    try:        # a regular expression as Glue's GetTables reads one (`*` any text, `|` alternatives)
+        matches = glue.table_name_matcher(params.get("Expression"))
+    except glue.errors.InvalidInputException as error:
+        raise errors.InvalidRequestException(error.message) from None
+    docs = [doc for doc in docs if matches(doc["Name"])]
     return _page([_table_metadata(doc) for doc in docs], params, "TableMetadataList")
 
 
@@ -82,8 +84,16 @@ def get_table_metadata(ctx, params):
     _catalog_or_error(params["CatalogName"])
     try:
         return {"TableMetadata": _table_metadata(glue.get_table(on_behalf(ctx, "glue", "GetTable"), params["DatabaseName"], params["TableName"]))}
-    except glue.errors.EntityNotFoundException as error:
-        raise errors.MetadataException(error.message) from None
+    except glue.errors.EntityNotFoundException:
+        raise errors.MetadataException(entity_not_found()) from None
+
+
+def entity_not_found() -> str:
+    """Athena's words for a table its Glue lookup did not find: Glue's error as the Java
+    SDK prints it, in the envelope clients parse for `Error Code: EntityNotFoundException`
+    (pyathena's and noctua's has-table checks)."""
+    return ("Entity Not Found (Service: AmazonDataCatalog; Status Code: 400; Error Code: EntityNotFoundException; "
+            f"Request ID: {new_request_id()}; Proxy: null)")
 
 
 def _page(items: list, params: dict, member: str) -> dict:

@@ -72,6 +72,13 @@ def list_tables(ctx, database: str) -> list[dict]:
     return store.tables_after(ctx.state.db, ctx.account, ctx.region, name, "", 1 << 62)
 
 
+def table_name_matcher(expression: str | None):
+    """GetTables' `Expression` as a test of a table's name: `*` any text, `|` between
+    alternatives, the whole name matched whatever its case. A pattern that is no regular
+    expression raises errors.InvalidInputException."""
+    return _tables.name_matcher(expression)
+
+
 def create_table(ctx, database: str, table_input: dict) -> dict:
     """Create a table from a `TableInput` (as CreateTable); returns its document."""
     return _tables.insert_table(ctx, database, table_input)
