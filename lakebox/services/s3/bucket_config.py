@@ -5,7 +5,7 @@ per-id analytics / inventory / metrics / intelligent-tiering configurations.
 Each is stored as the boto3-shaped document the client sent (store.put_config), so it
 comes back exactly as written.
 """
-from lakebox.services.s3 import access, errors, model, payload, store
+from lakebox.services.s3 import access, errors, model, payload, store, versions
 
 DEFAULT_ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
                                  "BucketKeyEnabled": False}]}
@@ -59,7 +59,11 @@ def put_bucket_versioning(ctx, params):
     if bucket["object_lock"] and status != "Enabled":
         raise errors.error("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the "
                            "versioning state cannot be changed.")
-    store.set_versioning(ctx.state.db, bucket["name"], status, config.get("MFADelete"))
+    mfa_delete = config.get("MFADelete")
+    if mfa_delete is not None and mfa_delete != (bucket["mfa_delete"] or "Disabled"):
+        bucket = {**bucket, "mfa_delete": "Enabled"}      # turning MFA delete on or off needs the MFA too
+    versions.require_mfa(bucket, params)
+    store.set_versioning(ctx.state.db, bucket["name"], status, mfa_delete)
     return {}
 
 
