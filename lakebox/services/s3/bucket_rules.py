@@ -32,9 +32,15 @@ def put_bucket_cors(ctx, params):
             if method not in CORS_METHODS:
                 raise errors.error("InvalidRequest", "Found unsupported HTTP method in CORS config. "
                                    f"Unsupported method is {method}")
-        for origin in rule.get("AllowedOrigins") or []:
-            if origin.count("*") > 1:
-                raise errors.error("InvalidRequest", f'AllowedOrigin "{origin}" can not have more than one wildcard.')
+        for field in ("AllowedOrigins", "AllowedHeaders"):
+            for pattern in rule.get(field) or []:
+                if pattern.count("*") > 1:
+                    raise errors.error("InvalidRequest", f'{field[:-1]} "{pattern}" can not have more than one '
+                                       "wildcard.")
+        for header in rule.get("ExposeHeaders") or []:
+            if "*" in header:
+                raise errors.error("InvalidRequest", f'ExposeHeader "{header}" contains wildcard. We currently do '
+                                   "not support wildcard for ExposeHeader.")
     store.put_config(ctx.state.db, bucket["name"], "cors", params["CORSConfiguration"])
     return {}
 
