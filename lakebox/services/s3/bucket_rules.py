@@ -119,8 +119,14 @@ def _check_lifecycle_rules(rules: list):
         if "NoncurrentDays" in noncurrent and noncurrent["NoncurrentDays"] <= 0:
             raise errors.error("InvalidArgument", "'NoncurrentDays' for NoncurrentVersionExpiration action must be a "
                                "positive integer")
-        if rule.get("AbortIncompleteMultipartUpload") and _filters_on_tags(rule.get("Filter")):
+        abort = rule.get("AbortIncompleteMultipartUpload") or {}
+        if "DaysAfterInitiation" in abort and abort["DaysAfterInitiation"] <= 0:
+            raise errors.error("InvalidArgument", "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action "
+                               "must be a positive integer")
+        if abort and _filters_on_tags(rule.get("Filter")):
             raise errors.error("InvalidRequest", "AbortIncompleteMultipartUpload cannot be specified with Tags.")
+        if (rule.get("Expiration") or {}).get("ExpiredObjectDeleteMarker") and _filters_on_tags(rule.get("Filter")):
+            raise errors.error("InvalidRequest", "ExpiredObjectDeleteMarker cannot be specified with Tags.")
 
 
 def _check_transitions(rule: dict):
