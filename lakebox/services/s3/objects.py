@@ -17,8 +17,16 @@ OVERRIDE_PARAMS = frozenset(RESPONSE_OVERRIDES)
 
 
 async def put_object(ctx, params):
+    refuse_upload_without_part(ctx)
     model.check_content_length(ctx.headers)
     return await store_object(ctx, params)
+
+
+def refuse_upload_without_part(ctx):
+    """A PUT naming an upload (`?uploadId=`) without a part number uploads nothing: S3
+    answers 405, where the model's routing would make it a PutObject or CopyObject."""
+    if "uploadId" in ctx.request.query_dict():
+        raise errors.error("MethodNotAllowed", Method="PUT", ResourceType="OBJECT")
 
 
 async def store_object(ctx, params):
