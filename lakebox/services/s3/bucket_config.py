@@ -5,11 +5,15 @@ per-id analytics / inventory / metrics / intelligent-tiering configurations.
 Each is stored as the boto3-shaped document the client sent (store.put_config), so it
 comes back exactly as written.
 """
-from lakebox.services.s3 import access, errors, model, payload, store
+from lakebox.services.s3 import access, errors, model, payload, store, versions
 
 DEFAULT_ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
                                  "BucketKeyEnabled": False}]}
 CONFIGS_PER_PAGE = 100
+MAX_ROUTING_RULES = 50
+# The redirects a website routing rule may answer with ("3XX except 300", and of those
+# the ones S3 takes).
+REDIRECT_CODES = ("301", "302", "303", "304", "305", "307", "308")
 
 
 # ---- shared shapes of a setting's life ------------------------------------------
@@ -59,7 +63,11 @@ def put_bucket_versioning(ctx, params):
     if bucket["object_lock"] and status != "Enabled":
         raise errors.error("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the "
                            "versioning state cannot be changed.")
-    store.set_versioning(ctx.state.db, bucket["name"], status, config.get("MFADelete"))
+    mfa_delete = config.get("MFADelete")
+    if mfa_delete is not None and mfa_delete != (bucket["mfa_delete"] or "Disabled"):
+        bucket = {**bucket, "mfa_delete": "Enabled"}      # turning MFA delete on or off needs the MFA too
+    versions.require_mfa(bucket, params)
+    store.set_versioning(ctx.state.db, bucket["name"], status, mfa_delete)
     return {}
 
 
@@ -206,6 +214,29 @@ def _check_website(config: dict):
                            "RedirectAllRequestsTo is empty")
     if not suffix or "/" in suffix:
         raise errors.error("InvalidArgument", "The IndexDocument Suffix is not well formed")
+    rules = config.get("RoutingRules") or []
+    if len(rules) > MAX_ROUTING_RULES:
+        raise errors.error("InvalidRequest", f"{len(rules)} routing rules provided, the number of routing rules in "
+                           f"a website configuration is limited to {MAX_ROUTING_RULES}.")
+    for rule in rules:
+        _check_routing_rule(rule)
+
+
+def _check_routing_rule(rule: dict):
+    condition, redirect = rule.get("Condition"), rule.get("Redirect") or {}
+    if condition is not None and not condition:
+        raise errors.error("InvalidRequest", "Condition cannot be empty. To redirect all requests without a "
+                           "condition, the condition element shouldn't be present.")
+    code = (condition or {}).get("HttpErrorCodeReturnedEquals")
+    if code is not None and not (code.isdigit() and 400 <= int(code) < 600):
+        raise errors.error("InvalidRequest", f"The provided HTTP error code ({code}) is not valid. "
+                           "Valid codes are 4XX or 5XX.")
+    if "ReplaceKeyWith" in redirect and "ReplaceKeyPrefixWith" in redirect:
+        raise errors.error("InvalidRequest", "You can only define ReplaceKeyPrefix or ReplaceKey but not both.")
+    code = redirect.get("HttpRedirectCode")
+    if code is not None and code not in REDIRECT_CODES:
+        raise errors.error("InvalidRequest", f"The provided HTTP redirect code ({code}) is not valid. "
+                           "Valid codes are 3XX except 300.")
 
 
 def get_bucket_website(ctx, params):

@@ -32,9 +32,15 @@ def put_bucket_cors(ctx, params):
             if method not in CORS_METHODS:
                 raise errors.error("InvalidRequest", "Found unsupported HTTP method in CORS config. "
                                    f"Unsupported method is {method}")
-        for origin in rule.get("AllowedOrigins") or []:
-            if origin.count("*") > 1:
-                raise errors.error("InvalidRequest", f'AllowedOrigin "{origin}" can not have more than one wildcard.')
+        for field in ("AllowedOrigins", "AllowedHeaders"):
+            for pattern in rule.get(field) or []:
+                if pattern.count("*") > 1:
+                    raise errors.error("InvalidRequest", f'{field[:-1]} "{pattern}" can not have more than one '
+                                       "wildcard.")
+        for header in rule.get("ExposeHeaders") or []:
+            if "*" in header:
+                raise errors.error("InvalidRequest", f'ExposeHeader "{header}" contains wildcard. We currently do '
+                                   "not support wildcard for ExposeHeader.")
     store.put_config(ctx.state.db, bucket["name"], "cors", params["CORSConfiguration"])
     return {}
 
@@ -113,8 +119,14 @@ def _check_lifecycle_rules(rules: list):
         if "NoncurrentDays" in noncurrent and noncurrent["NoncurrentDays"] <= 0:
             raise errors.error("InvalidArgument", "'NoncurrentDays' for NoncurrentVersionExpiration action must be a "
                                "positive integer")
-        if rule.get("AbortIncompleteMultipartUpload") and _filters_on_tags(rule.get("Filter")):
+        abort = rule.get("AbortIncompleteMultipartUpload") or {}
+        if "DaysAfterInitiation" in abort and abort["DaysAfterInitiation"] <= 0:
+            raise errors.error("InvalidArgument", "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action "
+                               "must be a positive integer")
+        if abort and _filters_on_tags(rule.get("Filter")):
             raise errors.error("InvalidRequest", "AbortIncompleteMultipartUpload cannot be specified with Tags.")
+        if (rule.get("Expiration") or {}).get("ExpiredObjectDeleteMarker") and _filters_on_tags(rule.get("Filter")):
+            raise errors.error("InvalidRequest", "ExpiredObjectDeleteMarker cannot be specified with Tags.")
 
 
 def _check_transitions(rule: dict):

@@ -53,6 +53,7 @@ async def copy_object(ctx, params):
 
 
 async def _copy_object(ctx, params):
+    objects.refuse_upload_without_part(ctx)
     bucket = access.request_bucket(ctx, params)
     key = params["Key"]
     model.check_key(key)

@@ -11,7 +11,7 @@
   own AccessDenied for what they refuse.
 """
 from lakebox.kit import arns
-from lakebox.services.s3 import access, browser, forms, multipart, signature, store, upload, website
+from lakebox.services.s3 import access, browser, errors, forms, model, multipart, signature, store, upload, website
 
 
 def claim(req):
@@ -51,9 +51,14 @@ _STREAMING = {}         # operation name -> whether its payload streams
 
 
 def admit_payload(ctx, route):
-    """A client that sent `Expect: 100-continue` waits for leave before sending the body:
-    S3 refuses a missing bucket or upload, or a caller without access, at once, so a
-    refused upload is never sent. (The action decides again with the body in: things may change meanwhile.)"""
+    """A body over 5 GiB (an object or a part) is refused by its declared length, before
+    a byte of it is read. A client that sent `Expect: 100-continue` waits for leave before
+    sending the body: S3 refuses a missing bucket or upload, or a caller without access, at
+    once, so a refused upload is never sent. (The action decides again with the body in:
+    things may change meanwhile.)"""
+    declared = ctx.headers.get("x-amz-decoded-content-length") or ctx.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > model.MAX_SINGLE_PUT:
+        raise errors.error("EntityTooLarge", ProposedSize=int(declared), MaxSizeAllowed=model.MAX_SINGLE_PUT)
     if ctx.headers.get("expect", "").lower() == "100-continue":
         upload.UploadPlan.from_headers(ctx.headers)      # the upload's own headers are judged first, as ever
         bucket = access.bucket_for(ctx, route.labels["Bucket"], ctx.headers.get("x-amz-expected-bucket-owner"),

@@ -17,8 +17,16 @@ OVERRIDE_PARAMS = frozenset(RESPONSE_OVERRIDES)
 
 
 async def put_object(ctx, params):
+    refuse_upload_without_part(ctx)
     model.check_content_length(ctx.headers)
     return await store_object(ctx, params)
+
+
+def refuse_upload_without_part(ctx):
+    """A PUT naming an upload (`?uploadId=`) without a part number uploads nothing: S3
+    answers 405, where the model's routing would make it a PutObject or CopyObject."""
+    if "uploadId" in ctx.request.query_dict():
+        raise errors.error("MethodNotAllowed", Method="PUT", ResourceType="OBJECT")
 
 
 async def store_object(ctx, params):
@@ -203,6 +211,8 @@ def delete_object(ctx, params):
     bucket = access.request_bucket(ctx, params)
     key = params["Key"]
     versions.check_write_conditions(ctx, bucket, key, {"IfMatch": params.get("IfMatch")})
+    if params.get("VersionId") is not None:
+        versions.require_mfa(bucket, params)
     outcome = delete_one(ctx, bucket, key, params.get("VersionId"), params.get("BypassGovernanceRetention"))
     return {"DeleteMarker": outcome.get("DeleteMarker"),
             "VersionId": outcome.get("DeleteMarkerVersionId") or outcome.get("VersionId")}
@@ -270,6 +280,8 @@ def delete_objects(ctx, params):
     objects = request.get("Objects") or []
     if not objects or len(objects) > MAX_DELETE_OBJECTS:
         raise errors.error("MalformedXML")
+    if any(item.get("VersionId") is not None for item in objects):
+        versions.require_mfa(bucket, params)     # the whole request fails, not just those entries
     quiet = request.get("Quiet", False)
     deleted, failed = [], []
     for item in objects:

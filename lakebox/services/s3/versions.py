@@ -54,6 +54,14 @@ def find(ctx, bucket, key: str, version_id: str | None, method: str | None = Non
     return row
 
 
+def require_mfa(bucket, params: dict):
+    """A bucket with MFA delete turned on takes a request that deletes a version for
+    good, or changes its versioning, only with the x-amz-mfa header (the device's serial
+    and code; lakebox has no device to check the code against)."""
+    if bucket["mfa_delete"] == "Enabled" and not params.get("MFA"):
+        raise errors.error("AccessDenied", "Mfa Authentication must be used for this request")
+
+
 def _marker_headers(bucket, row) -> dict:
     headers = {"x-amz-delete-marker": "true"}
     if bucket["versioning"]:

@@ -92,10 +92,11 @@ def anonymous_client(server):
     return server.client("s3", config=Config(signature_version=UNSIGNED, retries={"max_attempts": 0}))
 
 
-def expect_continue_answer(endpoint: str, path: str, headers: dict) -> bytes:
-    """Send only the head of a PUT and read what the server answers before any body byte."""
+def expect_continue_answer(endpoint: str, path: str, headers: dict, length: int = EXPECTED_BODY_SIZE) -> bytes:
+    """Send only the head of a PUT announcing `length` bytes and read what the server
+    answers before any body byte."""
     url = urlsplit(endpoint)
-    lines = [f"PUT {path} HTTP/1.1", f"Host: {url.netloc}", f"Content-Length: {EXPECTED_BODY_SIZE}",
+    lines = [f"PUT {path} HTTP/1.1", f"Host: {url.netloc}", f"Content-Length: {length}",
              "Expect: 100-continue", *(f"{name}: {value}" for name, value in headers.items()), "", ""]
     with socket.create_connection((url.hostname, url.port), timeout=30) as conn:
         conn.sendall("\r\n".join(lines).encode())

@@ -6,6 +6,11 @@ the message is rejected based on the headers, the body of the message is not sen
 9110 section 10.1.1 (a server that refuses a request may answer with the final status
 instead of 100). Only the head is sent here; the answer must be the
 final error, not `100 Continue`.
+
+A body over 5 GiB is refused by its Content-Length alone: S3 User Guide, "Uploading
+objects" (a single PUT takes up to 5 GB) and "Amazon S3 multipart upload limits" (parts
+of 5 MiB to 5 GiB); the error is the EntityTooLarge of the S3 error-code list ("Your
+proposed upload exceeds the maximum allowed size").
 """
 import pytest
 
@@ -58,3 +63,22 @@ def test_a_part_of_an_upload_that_is_gone_is_refused_before_its_body(lakebox_ser
     path = f"/{private}/big.bin?partNumber=1&uploadId={upload}"
     answer = expect_continue_answer(lakebox_server.endpoint, path, _signed(lakebox_server.endpoint + path))
     assert answer.startswith(b"HTTP/1.1 404") and b"<Code>NoSuchUpload</Code>" in answer
+
+
+FIVE_GIB = 5 * 1024 ** 3
+
+
+@pytest.mark.local_only
+def test_an_object_or_part_over_5_gib_is_refused_by_its_length(lakebox_server, s3, private):
+    upload = s3.create_multipart_upload(Bucket=private, Key="huge.bin")["UploadId"]
+    for path in (f"/{private}/huge.bin", f"/{private}/huge.bin?partNumber=1&uploadId={upload}"):
+        answer = expect_continue_answer(lakebox_server.endpoint, path, _signed(lakebox_server.endpoint + path),
+                                        length=FIVE_GIB + 1)
+        assert answer.startswith(b"HTTP/1.1 400")
+        assert (b"<Code>EntityTooLarge</Code><Message>Your proposed upload exceeds the maximum allowed size</Message>"
+                b"<ProposedSize>5368709121</ProposedSize><MaxSizeAllowed>5368709120</MaxSizeAllowed>") in answer
+        at_limit = expect_continue_answer(lakebox_server.endpoint, path, _signed(lakebox_server.endpoint + path),
+                                          length=FIVE_GIB)
+        assert at_limit.startswith(b"HTTP/1.1 100")
+    s3.abort_multipart_upload(Bucket=private, Key="huge.bin", UploadId=upload)
+    assert s3.list_objects_v2(Bucket=private)["KeyCount"] == 0
