@@ -11,7 +11,6 @@ aggregated are de-aggregated first, as Firehose always does.
 A record that a processor cannot handle becomes an error record (the documented JSON
 document, base64 `rawData`) delivered under the error prefix instead of blocking others.
 """
-import base64
 import gzip
 import hashlib
 import json
@@ -81,8 +80,10 @@ def _deaggregate_json(records, params, failures):
     out = []
     for record in records:
         if kind == "DELIMITED":
-            delimiter = _unescape(base64.b64decode(params["Delimiter"]).decode() if "Delimiter" in params else "\n")
-            parts = [p for p in record.data.split(delimiter.encode()) if p]
+            delimiter = config.subrecord_delimiter(params)
+            for escaped, char in ((b"\\n", b"\n"), (b"\\t", b"\t"), (b"\\r", b"\r")):
+                delimiter = delimiter.replace(escaped, char)
+            parts = [p for p in record.data.split(delimiter) if p]
         else:
             parts = _json_documents(record.data)
             if parts is None:
