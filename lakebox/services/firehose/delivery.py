@@ -351,9 +351,12 @@ def _error_document(failure, now_ms: int) -> dict:
     conversion failures `lastErrorCode` and the Glue table they were converted against."""
     raw = base64.b64encode(failure.record.raw()).decode()
     if failure.error_type == "format-conversion-failed":
+        # a record read from a Kinesis stream names its sequence number (the documented
+        # schema's sequenceNumber, as a recorded error object shows it)
+        sequence = {"sequenceNumber": failure.record.kinesis[1]} if failure.record.kinesis else {}
         return {"attemptsMade": 1, "arrivalTimestamp": failure.record.arrival_ms, "lastErrorCode": failure.code,
                 "lastErrorMessage": failure.message, "attemptEndingTimestamp": now_ms, "rawData": raw,
-                **failure.extra}
+                **sequence, **failure.extra}
     return {"attemptsMade": 1, "arrivalTimestamp": failure.record.arrival_ms, "errorCode": failure.code,
             "errorMessage": failure.message, "attemptEndingTimestamp": now_ms, "rawData": raw, **failure.extra}
 

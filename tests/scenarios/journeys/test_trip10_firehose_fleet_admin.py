@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from trip10_firehose_helpers import active_delivery_stream, s3_destination
+from trip10_firehose_helpers import active_delivery_stream, kinesis_sourced, s3_destination
 from trip_helpers import error_of, wait_for
 
 ROLE = "arn:aws:iam::000000000000:role/firehose-fleet"
@@ -26,10 +26,7 @@ def fleet(client, bucket, kinesis_streams):
         active_delivery_stream(firehose, name, ExtendedS3DestinationConfiguration=s3_destination(
             ROLE, bucket, Prefix=f"{name}/"))
     _, source_arn = kinesis_streams("fleet-src")
-    sourced = active_delivery_stream(firehose, f"{team}-delta", DeliveryStreamType="KinesisStreamAsSource",
-                                     KinesisStreamSourceConfiguration={"KinesisStreamARN": source_arn,
-                                                                       "RoleARN": ROLE},
-                                     ExtendedS3DestinationConfiguration=s3_destination(ROLE, bucket))
+    sourced = kinesis_sourced(firehose, f"{team}-delta", source_arn, ROLE, s3_destination(ROLE, bucket))
     yield team, names, sourced
     for name in names + [sourced]:
         firehose.delete_delivery_stream(DeliveryStreamName=name)

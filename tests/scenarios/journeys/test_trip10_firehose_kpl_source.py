@@ -13,7 +13,7 @@ import uuid
 import pytest
 from aws_kinesis_agg.aggregator import RecordAggregator
 
-from trip10_firehose_helpers import active_delivery_stream, processor, s3_destination
+from trip10_firehose_helpers import kinesis_sourced, processor, s3_destination
 from trip_helpers import error_of, keys_under, wait_for
 
 pytestmark = pytest.mark.local_only          # buffers are flushed by moving the lakebox clock
@@ -26,10 +26,8 @@ NOT_PERMITTED = "This operation is not permitted on KinesisStreamAsSource delive
 def auth_delivery(client, bucket, kinesis_streams):
     firehose = client("firehose")
     source_name, source_arn = kinesis_streams("card-auths", shards=2)
-    name = active_delivery_stream(
-        firehose, f"auths-{uuid.uuid4().hex[:10]}", DeliveryStreamType="KinesisStreamAsSource",
-        KinesisStreamSourceConfiguration={"KinesisStreamARN": source_arn, "RoleARN": ROLE},
-        ExtendedS3DestinationConfiguration=s3_destination(
+    name = kinesis_sourced(
+        firehose, f"auths-{uuid.uuid4().hex[:10]}", source_arn, ROLE, s3_destination(
             ROLE, bucket, Prefix="auths/network=!{partitionKeyFromQuery:network}/",
             ErrorOutputPrefix="auths-errors/!{firehose:error-output-type}/",
             BufferingHints={"SizeInMBs": 64, "IntervalInSeconds": 60},

@@ -19,3 +19,11 @@ def active_delivery_stream(firehose, name, **arguments):
 def s3_destination(role, bucket, **settings):
     """ExtendedS3DestinationConfiguration writing to `bucket` with `role`, plus `settings`."""
     return {"RoleARN": role, "BucketARN": f"arn:aws:s3:::{bucket}", **settings}
+
+
+def kinesis_sourced(firehose, name, source_arn, role, destination):
+    """A KinesisStreamAsSource delivery stream reading `source_arn` into the S3
+    `destination` (ExtendedS3DestinationConfiguration), once ACTIVE."""
+    return active_delivery_stream(firehose, name, DeliveryStreamType="KinesisStreamAsSource",
+                                  KinesisStreamSourceConfiguration={"KinesisStreamARN": source_arn, "RoleARN": role},
+                                  ExtendedS3DestinationConfiguration=destination)
