@@ -7,6 +7,7 @@ configuration with defaults filled in. Describe hands it back under
 `<kind>DestinationDescription`; the serializer keeps only members the description shape
 has, so secrets (Redshift passwords, HTTP access keys, Snowflake keys) never leave.
 """
+import base64
 import copy
 
 import jq
@@ -277,8 +278,31 @@ def check_processing(processing: dict | None, dynamic: bool):
             if not params.get("LambdaArn"):
                 raise InvalidArgumentException("LambdaArn is required for the Lambda processor.")
             _check_lambda_numbers(params)
-        elif kind == "RecordDeAggregation" and params.get("SubRecordType", "JSON") not in SUBRECORD_TYPES:
-            raise InvalidArgumentException(f"SubRecordType must be one of {', '.join(SUBRECORD_TYPES)}.")
+        elif kind == "RecordDeAggregation":
+            if params.get("SubRecordType", "JSON") not in SUBRECORD_TYPES:
+                raise InvalidArgumentException(f"SubRecordType must be one of {', '.join(SUBRECORD_TYPES)}.")
+            if params.get("SubRecordType") == "DELIMITED":
+                try:
+                    subrecord_delimiter(params)
+                except ValueError:
+                    # the guide: "This custom delimiter must be a base-64 encoded string"; AWS's
+                    # words for one that is not are not recorded
+                    raise InvalidArgumentException(
+                        f"Delimiter for the RecordDeAggregation processor must be a base64-encoded string "
+                        f"(#### is IyMjIw==); got {params['Delimiter']}.") from None
+
+
+def subrecord_delimiter(params: dict) -> bytes:
+    """What a DELIMITED RecordDeAggregation splits records on: its Delimiter parameter
+    base64-decoded (padding optional, as Java's decoder takes it), a newline without one.
+    ValueError when the parameter is not base64 of at least one byte."""
+    given = params.get("Delimiter")
+    if given is None:
+        return b"\n"
+    decoded = base64.b64decode(given + "=" * (-len(given) % 4), validate=True)
+    if not decoded:
+        raise ValueError("an empty delimiter")
+    return decoded
 
 
 # The Lambda processor's numbers (ProcessorParameter's reference: BufferSizeInMBs 0.2-3 MB,

@@ -159,6 +159,9 @@ def _fast(datas, schema, deserializer) -> pa.Table:
 
 
 def _row(data: bytes, schema, deserializer) -> dict:
+    if not data.strip():
+        # AWS's words, as an error record it wrote reads (a user's fixture of a real object)
+        raise ConversionError("The record was empty or contained only whitespace.")
     try:
         document = json.loads(data)
     except ValueError:

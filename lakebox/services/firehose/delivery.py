@@ -322,7 +322,7 @@ class _Writer:
         for error_type, group in by_type.items():
             oldest = min(f.record.arrival_ms for f in group)
             prefix = prefixes.error_prefix(self.config.get("Prefix"), error_prefix, oldest, self.zone, error_type)
-            body = b"".join(json.dumps(_error_document(f, now_ms)).encode() + b"\n" for f in group)
+            body = b"".join(_error_line(f, now_ms) for f in group)
             self._object(self.config, prefix, oldest, body, "", "UNCOMPRESSED")
 
     def _object(self, target, prefix, oldest_ms, body, extension, compression=None):
@@ -339,14 +339,24 @@ class _Writer:
         self.delivery.objects.append((config.bucket_of(target), prefix + name, path, config.encryption_request(target)))
 
 
+def _error_line(failure, now_ms: int) -> bytes:
+    """One error record as Firehose writes it: compact JSON (no spaces, as the objects
+    AWS wrote and users recorded read: `{"attemptsMade":1,"arrivalTimestamp":...}`), then
+    a newline."""
+    return json.dumps(_error_document(failure, now_ms), separators=(",", ":")).encode() + b"\n"
+
+
 def _error_document(failure, now_ms: int) -> dict:
     """The documented error record: processing failures name `errorCode`; format
     conversion failures `lastErrorCode` and the Glue table they were converted against."""
     raw = base64.b64encode(failure.record.raw()).decode()
     if failure.error_type == "format-conversion-failed":
+        # a record read from a Kinesis stream names its sequence number (the documented
+        # schema's sequenceNumber, as a recorded error object shows it)
+        sequence = {"sequenceNumber": failure.record.kinesis[1]} if failure.record.kinesis else {}
         return {"attemptsMade": 1, "arrivalTimestamp": failure.record.arrival_ms, "lastErrorCode": failure.code,
                 "lastErrorMessage": failure.message, "attemptEndingTimestamp": now_ms, "rawData": raw,
-                **failure.extra}
+                **sequence, **failure.extra}
     return {"attemptsMade": 1, "arrivalTimestamp": failure.record.arrival_ms, "errorCode": failure.code,
             "errorMessage": failure.message, "attemptEndingTimestamp": now_ms, "rawData": raw, **failure.extra}
 

@@ -1,14 +1,16 @@
-"""Record processing before delivery, in the order the destination lists its processors:
-`Decompression` (GZIP), `CloudWatchLogProcessing` (log events' messages),
-`RecordDeAggregation` (JSON or delimited sub-records), `MetadataExtraction` (JQ queries
-whose results are the dynamic partition keys), `Lambda` (`lambdas.py`),
-`AppendDelimiterToRecord`. Records from a
-Kinesis source that the KPL aggregated are de-aggregated first, as Firehose always does.
+"""Record processing before delivery, in Firehose's own order whatever order the
+destination lists its processors in ("Data entering Firehose is processed in the
+following order: Deaggregation -> Data transformation via Lambda -> Partitioning Keys",
+the guide's page on dynamic partitioning of aggregated data): `Decompression` (GZIP),
+`CloudWatchLogProcessing` (log events' messages), `RecordDeAggregation` (JSON or
+delimited sub-records), `Lambda` (`lambdas.py`), `MetadataExtraction` (JQ queries whose
+results are the dynamic partition keys), and last `AppendDelimiterToRecord` (a delimiter
+between the records of a delivered object). Records from a Kinesis source that the KPL
+aggregated are de-aggregated first, as Firehose always does.
 
 A record that a processor cannot handle becomes an error record (the documented JSON
 document, base64 `rawData`) delivered under the error prefix instead of blocking others.
 """
-import base64
 import gzip
 import hashlib
 import json
@@ -19,6 +21,8 @@ import jq
 from lakebox.services.firehose import config, lambdas
 
 KPL_MAGIC = b"\xf3\x89\x9a\xc2"
+ORDER = ("Decompression", "CloudWatchLogProcessing", "RecordDeAggregation", "Lambda", "MetadataExtraction",
+         "AppendDelimiterToRecord")
 
 
 @dataclass
@@ -63,7 +67,7 @@ class Invocation:
 
 def process(records: list[Record], processors: list[dict], env: Invocation) -> tuple[list[Record], list[Failure]]:
     failures = []
-    for processor in processors:
+    for processor in sorted(processors, key=lambda p: ORDER.index(p["Type"]) if p["Type"] in ORDER else len(ORDER)):
         if processor["Type"] == "Lambda":
             records = lambdas.transform(records, processor["params"], failures, env)
             continue
@@ -76,8 +80,10 @@ def _deaggregate_json(records, params, failures):
     out = []
     for record in records:
         if kind == "DELIMITED":
-            delimiter = _unescape(base64.b64decode(params["Delimiter"]).decode() if "Delimiter" in params else "\n")
-            parts = [p for p in record.data.split(delimiter.encode()) if p]
+            delimiter = config.subrecord_delimiter(params)
+            for escaped, char in ((b"\\n", b"\n"), (b"\\t", b"\t"), (b"\\r", b"\r")):
+                delimiter = delimiter.replace(escaped, char)
+            parts = [p for p in record.data.split(delimiter) if p]
         else:
             parts = _json_documents(record.data)
             if parts is None:

@@ -75,3 +75,16 @@ def test_cloudwatch_logs_are_decompressed_and_their_messages_extracted():
     done, failures = processing.process(records, processors, ENV)
     assert [r.data for r in done] == [b"first\nsecond\n"]
     assert [f.code for f in failures] == ["Decompression.InvalidRecord"]
+
+
+def test_processors_run_in_firehose_order_not_the_listed_one():
+    """De-aggregation, then the partition keys, then the delimiter ("Deaggregation -> Data
+    transformation via Lambda -> Partitioning Keys"), however the destination lists them."""
+    processors = [{"Type": "AppendDelimiterToRecord", "params": {}},
+                  {"Type": "MetadataExtraction", "params": {"MetadataExtractionQuery": "{k: .k}",
+                                                            "JsonParsingEngine": "JQ-1.6"}},
+                  {"Type": "RecordDeAggregation", "params": {"SubRecordType": "JSON"}}]
+    done, failures = processing.process([Record(b'{"k":"a"}{"k":"b"}', 1)], processors, ENV)
+    assert [(r.data, r.keys) for r in done] == [(b'{"k":"a"}\n', {("partitionKeyFromQuery", "k"): "a"}),
+                                                (b'{"k":"b"}\n', {("partitionKeyFromQuery", "k"): "b"})]
+    assert failures == []
