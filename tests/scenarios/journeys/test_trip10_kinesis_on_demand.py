@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from trip_helpers import error_of
+from trip_helpers import error_of, shard_read
 
 SPACE = 2**128
 
@@ -39,15 +39,8 @@ def read_all(kinesis, arn):
     """Every record of the stream, parents before children, by partition key."""
     by_key = {}
     for shard in kinesis.list_shards(StreamARN=arn, ShardFilter={"Type": "FROM_TRIM_HORIZON"})["Shards"]:
-        iterator = kinesis.get_shard_iterator(StreamARN=arn, ShardId=shard["ShardId"],
-                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-        while iterator:
-            page = kinesis.get_records(ShardIterator=iterator)
-            for record in page["Records"]:
-                by_key.setdefault(record["PartitionKey"], []).append(record["Data"].decode())
-            iterator = page.get("NextShardIterator")
-            if not page["Records"] and page["MillisBehindLatest"] == 0:
-                break
+        for record in shard_read(kinesis, arn, shard["ShardId"])[0]:
+            by_key.setdefault(record["PartitionKey"], []).append(record["Data"].decode())
     return by_key
 
 

@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from trip_helpers import error_of
+from trip_helpers import error_of, shard_read
 
 SPACE = 2**128
 
@@ -60,16 +60,9 @@ def read_lineage(kinesis, arn):
     """Each device's readings, shards read parents first (ListShards lists them so)."""
     readings = {}
     for shard in kinesis.list_shards(StreamARN=arn)["Shards"]:
-        iterator = kinesis.get_shard_iterator(StreamARN=arn, ShardId=shard["ShardId"],
-                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-        while iterator:
-            page = kinesis.get_records(ShardIterator=iterator)
-            for record in page["Records"]:
-                device, step = record["Data"].decode().split(":")
-                readings.setdefault(device, []).append(int(step))
-            iterator = page.get("NextShardIterator")
-            if not page["Records"] and page["MillisBehindLatest"] == 0:
-                break
+        for record in shard_read(kinesis, arn, shard["ShardId"])[0]:
+            device, step = record["Data"].decode().split(":")
+            readings.setdefault(device, []).append(int(step))
     return readings
 
 
