@@ -84,6 +84,14 @@ def test_everything_by_stream_arn(client, orders):
     assert (monitoring["StreamName"], monitoring["StreamARN"]) == (name, arn)
     assert (monitoring["CurrentShardLevelMetrics"], monitoring["DesiredShardLevelMetrics"]) == (
         [], ["IncomingBytes", "IteratorAgeMilliseconds"])
+    # With ALL, Kinesis lists the metrics in its own order (the aws cli reference's example).
+    everything = kinesis.enable_enhanced_monitoring(StreamARN=arn, ShardLevelMetrics=["ALL"])
+    assert everything["CurrentShardLevelMetrics"] == ["IncomingBytes", "IteratorAgeMilliseconds"]
+    assert everything["DesiredShardLevelMetrics"] == [
+        "IncomingBytes", "OutgoingRecords", "IteratorAgeMilliseconds", "IncomingRecords",
+        "ReadProvisionedThroughputExceeded", "WriteProvisionedThroughputExceeded", "OutgoingBytes"]
+    kinesis.disable_enhanced_monitoring(StreamARN=arn, ShardLevelMetrics=["OutgoingRecords", "IncomingRecords",
+                                                                          "ReadProvisionedThroughputExceeded"])
     kinesis.get_waiter("stream_exists").wait(StreamARN=arn, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
     scaled = kinesis.update_shard_count(StreamARN=arn, TargetShardCount=4, ScalingType="UNIFORM_SCALING")
     assert {k: scaled[k] for k in ("StreamName", "StreamARN", "CurrentShardCount", "TargetShardCount")} == {
@@ -91,7 +99,8 @@ def test_everything_by_stream_arn(client, orders):
     kinesis.get_waiter("stream_exists").wait(StreamARN=arn, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
     summary = kinesis.describe_stream_summary(StreamARN=arn)["StreamDescriptionSummary"]
     assert (summary["OpenShardCount"], summary["RetentionPeriodHours"]) == (4, 72)
-    assert summary["EnhancedMonitoring"] == [{"ShardLevelMetrics": ["IncomingBytes", "IteratorAgeMilliseconds"]}]
+    assert summary["EnhancedMonitoring"] == [{"ShardLevelMetrics": [
+        "IncomingBytes", "IteratorAgeMilliseconds", "WriteProvisionedThroughputExceeded", "OutgoingBytes"]}]
 
     kinesis.delete_stream(StreamARN=arn)
     kinesis.get_waiter("stream_not_exists").wait(StreamARN=arn, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
