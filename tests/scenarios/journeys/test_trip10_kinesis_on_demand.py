@@ -4,8 +4,10 @@ quota with DescribeLimits, finds that the resharding APIs are refused on an on-d
 stream ("This API is only supported for the data streams with the provisioned capacity
 mode": a ValidationException), then pins capacity for a known load: UpdateStreamMode to
 PROVISIONED, UpdateShardCount from the four on-demand shards to eight equal ones, and
-back to ON_DEMAND once the campaign is over. Records written before and after each
-change are all read back, in order per key."""
+back to ON_DEMAND once the campaign is over; a third switch the same day is refused
+("You cannot update the capacity mode of your data stream more than twice within 24
+hours"). Records written before and after each change are all read back, in order per
+key."""
 import uuid
 
 import pytest
@@ -98,6 +100,11 @@ def test_on_demand_then_pinned_capacity(client, clicks):
     assert (summary["StreamModeDetails"], summary["OpenShardCount"]) == ({"StreamMode": "ON_DEMAND"}, 8)
     assert kinesis.describe_limits()["OnDemandStreamCount"] == before["OnDemandStreamCount"] + 1
     put(kinesis, arn, "after")
+    # A third switch within 24 hours is refused, and the stream stays on-demand.
+    assert error_of(kinesis.update_stream_mode, StreamARN=arn, StreamModeDetails={"StreamMode": "PROVISIONED"}) == (
+        "LimitExceededException", f"Rate exceeded for stream {clicks} under account {account}.")
+    assert kinesis.describe_stream_summary(StreamARN=arn)["StreamDescriptionSummary"]["StreamModeDetails"] == {
+        "StreamMode": "ON_DEMAND"}
 
     assert read_all(kinesis, arn) == {f"user-{u}": [f"launch-{u}", f"campaign-{u}", f"after-{u}"]
                                       for u in range(6)}

@@ -1,12 +1,13 @@
 """An on-call operator's day with a provisioned telemetry stream of three shards: the
 autoscaler asks UpdateShardCount (UNIFORM_SCALING) for more than double and less than
-half and is refused in Kinesis's words, scales 3 -> 5 (five shards of equal hash
-ranges, parents closed), then the load swings and the autoscaler keeps scaling until
-the stream has been scaled ten times in the rolling 24 hours, after which an eleventh
-request is refused (LimitExceededException) and the stream keeps its shards. A scaling
-type Kinesis does not know is refused by the model's enum. Every record written between
-scalings is read back once, in order per device, by walking the shard lineage from the
-trim horizon."""
+half and is refused in Kinesis's words (and, retrying without a pause, meets the
+resharding call rate), scales 3 -> 5 (five shards of equal hash ranges, parents
+closed), then the load swings and the autoscaler keeps scaling until the stream has
+been scaled ten times in the rolling 24 hours, after which an eleventh request is
+refused (LimitExceededException, "Rate exceeded for stream ... under account ...") and
+the stream keeps its shards. A scaling type Kinesis does not know is refused by the
+model's enum. Every record written between scalings is read back once, in order per
+device, by walking the shard lineage from the trim horizon."""
 import time
 import uuid
 
@@ -85,6 +86,13 @@ def test_a_day_of_uniform_scaling(client, telemetry):
         "ValidationException", "1 validation error detected: Value 'EXPONENTIAL_SCALING' at 'scalingType' failed "
                                "to satisfy constraint: Member must satisfy enum value set: [UNIFORM_SCALING]")
 
+    # A retry loop without a pause meets the resharding call rate (5 a second per account).
+    account = arn.split(":")[4]
+    refusals = {error_of(kinesis.update_shard_count, StreamARN=arn, TargetShardCount=7,
+                         ScalingType="UNIFORM_SCALING")[1] for _ in range(8)}
+    assert f"Rate exceeded for stream {name} under account {account}." in refusals
+    time.sleep(1)
+
     assert scale(kinesis, arn, 5) == (3, 5)
     shards = kinesis.list_shards(StreamARN=arn)["Shards"]
     open_now = [s for s in shards if "EndingSequenceNumber" not in s["SequenceNumberRange"]]
@@ -101,9 +109,9 @@ def test_a_day_of_uniform_scaling(client, telemetry):
         put(kinesis, arn, step)
     assert kinesis.describe_stream_summary(StreamARN=arn)["StreamDescriptionSummary"]["OpenShardCount"] == 5
 
-    code, message = error_of(kinesis.update_shard_count, StreamARN=arn, TargetShardCount=6,
-                             ScalingType="UNIFORM_SCALING")
-    assert code == "LimitExceededException", message
+    assert error_of(kinesis.update_shard_count, StreamARN=arn, TargetShardCount=6,
+                    ScalingType="UNIFORM_SCALING") == (
+        "LimitExceededException", f"Rate exceeded for stream {name} under account {account}.")
     summary = kinesis.describe_stream_summary(StreamARN=arn)["StreamDescriptionSummary"]
     assert (summary["OpenShardCount"], summary["StreamStatus"]) == (5, "ACTIVE")
     open_now = kinesis.list_shards(StreamARN=arn, ShardFilter={"Type": "AT_LATEST"})["Shards"]
