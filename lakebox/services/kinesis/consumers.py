@@ -5,9 +5,10 @@ import json
 
 from lakebox.services.kinesis import encryption, lookup, model, records, store, tagging, throttle
 from lakebox.services.kinesis.errors import (
-    InvalidArgumentException, LimitExceededException, ResourceInUseException)
+    ExpiredNextTokenException, InvalidArgumentException, LimitExceededException, ResourceInUseException)
 
 LIST_CONSUMERS_DEFAULT_MAX = 100
+NEXT_TOKEN_LIFETIME_MS = 300_000         # "Tokens expire after 300 seconds" (ListStreamConsumers)
 SUBSCRIPTION_LIFETIME_MS = 300_000       # a subscription ends after 5 minutes
 HEARTBEAT_MS = 5_000                     # an event at least this often, records or not
 POLL_SECONDS = 0.2                       # how often an idle subscription looks for records
@@ -59,29 +60,44 @@ def describe_stream_consumer(ctx, params):
 
 def list_stream_consumers(ctx, params):
     stream = lookup.stream_from(ctx, {"StreamARN": params["StreamARN"]})
-    after = _position_from(params.get("NextToken"))
+    now = lookup.now_ms(ctx)
+    after = _position_from(params, stream, now)
     limit = params.get("MaxResults") or LIST_CONSUMERS_DEFAULT_MAX
     # The token names the last consumer listed, not an offset: a consumer deregistered
     # between pages must not make the next page skip one that is still there.
     remaining = [c for c in store.consumers(ctx.state.db, stream["uid"])
                  if after is None or (c["created_ms"], c["name"]) > after]
     page = remaining[:limit]
-    now = lookup.now_ms(ctx)
     result = {"Consumers": [_summary(c, now) for c in page]}
     if len(remaining) > limit:
-        last = {"created_ms": page[-1]["created_ms"], "name": page[-1]["name"]}
+        last = {"created_ms": page[-1]["created_ms"], "name": page[-1]["name"], "issued_ms": now,
+                "stream": [stream["uid"], stream["created_ms"]]}
         result["NextToken"] = base64.urlsafe_b64encode(json.dumps(last).encode()).decode()
     return result
 
 
-def _position_from(token):
+def _position_from(params, stream, now):
+    """Where a page given NextToken starts. A token lives 300 seconds and names one stream
+    ("the latter unambiguously identifies the stream": StreamCreationTimestamp goes
+    without it, and another stream's token is invalid)."""
+    token = params.get("NextToken")
     if not token:
         return None
+    if params.get("StreamCreationTimestamp") is not None:
+        raise InvalidArgumentException("NextToken and StreamCreationTimestamp cannot be provided together.")
     try:
         position = json.loads(base64.urlsafe_b64decode(token.encode()))
-        return int(position["created_ms"]), str(position["name"])
+        after = int(position["created_ms"]), str(position["name"])
+        issued, of_stream = int(position["issued_ms"]), list(position["stream"])
     except (ValueError, KeyError, TypeError):
         raise InvalidArgumentException(f"NextToken {token} is invalid.") from None
+    if of_stream != [stream["uid"], stream["created_ms"]]:
+        raise InvalidArgumentException(f"NextToken {token} is invalid.")
+    if now - issued > NEXT_TOKEN_LIFETIME_MS:
+        raise ExpiredNextTokenException(
+            f"The timestamp of the last ListStreamConsumers call was {model.java_date(issued)}; NextToken "
+            f"expires after {NEXT_TOKEN_LIFETIME_MS // 1000} seconds.")
+    return after
 
 
 def _summary(consumer, now) -> dict:

@@ -21,10 +21,12 @@ PUT_RECORDS_MAX_BYTES = 10 * 1024 * 1024
 GET_RECORDS_MAX_BYTES = 10 * 1024 * 1024
 GET_RECORDS_DEFAULT_LIMIT = 10_000
 ON_DEMAND_INITIAL_SHARDS = 4            # 4 MiB/s in = 4 shards of 1 MiB/s
+# In the order Kinesis lists a stream's shard-level metrics (a Java HashSet's order, the
+# same for any subset): the aws cli reference's enable-enhanced-monitoring example, with
+# ALL, answers exactly this DesiredShardLevelMetrics.
 ALL_SHARD_LEVEL_METRICS = [
-    "IncomingBytes", "IncomingRecords", "OutgoingBytes", "OutgoingRecords",
-    "WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded",
-    "IteratorAgeMilliseconds",
+    "IncomingBytes", "OutgoingRecords", "IteratorAgeMilliseconds", "IncomingRecords",
+    "ReadProvisionedThroughputExceeded", "WriteProvisionedThroughputExceeded", "OutgoingBytes",
 ]
 
 # ---------------------------------------------------------------------------

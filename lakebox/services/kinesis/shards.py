@@ -148,7 +148,6 @@ def update_shard_count(ctx, params):
 
 
 def _check_scaling(ctx, stream, current, target, now):
-    where = f"stream {stream['name']} under account {stream['account']}"
     if not model.scaling_target_allowed(current, target):
         direction = "up over double" if target > current else "down below half"
         raise LimitExceededException(
@@ -156,11 +155,8 @@ def _check_scaling(ctx, stream, current, target, now):
             f"Current open shard count: {current}, Target shard count: {target}")
     if not ctx.limits_on:
         return
-    recent = store.scalings_since(ctx.state.db, stream["uid"], now - SCALING_WINDOW_MS)
-    if recent >= throttle.MAX_SCALINGS_PER_DAY:
-        raise LimitExceededException(
-            f"UpdateShardCount failed for {where}. The stream was already scaled "
-            f"{recent} times in the last 24 hours; the limit is {throttle.MAX_SCALINGS_PER_DAY}.")
+    if store.scalings_since(ctx.state.db, stream["uid"], now - SCALING_WINDOW_MS) >= throttle.MAX_SCALINGS_PER_DAY:
+        raise throttle.stream_rate_exceeded(stream)
     streams.check_shard_quota(ctx, max(target - current, 0))
 
 
@@ -173,7 +169,7 @@ def _reshardable(ctx, params, operation):
             f"{stream['account']} is in ON_DEMAND mode.")
     now = lookup.now_ms(ctx)
     if ctx.limits_on:
-        throttle.check_reshard(ctx.state, stream["account"], stream["region"], operation, now)
+        throttle.check_reshard(ctx.state, stream, operation, now)
     return stream, now
 
 

@@ -199,10 +199,7 @@ def update_stream_mode(ctx, params):
         if ctx.limits_on:
             recent = store.mode_switches_since(ctx.state.db, stream["uid"], now - MODE_SWITCH_WINDOW_MS)
             if recent >= throttle.MAX_MODE_SWITCHES_PER_DAY:
-                raise LimitExceededException(
-                    f"UpdateStreamMode failed for stream {stream['name']} under account {stream['account']}. "
-                    f"The capacity mode was already switched {recent} times in the last 24 hours; the limit is "
-                    f"{throttle.MAX_MODE_SWITCHES_PER_DAY}.")
+                raise throttle.stream_rate_exceeded(stream)
         with ctx.state.db.transaction():
             _set_updating(ctx, stream, mode=mode, warm_throughput_mibps=warm)
             store.add_mode_switch(ctx.state.db, stream["uid"], now)

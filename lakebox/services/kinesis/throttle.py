@@ -150,10 +150,19 @@ def check_shard_iterator(state, stream, index: int, now_ms: int):
         raise ProvisionedThroughputExceededException(rate_exceeded(stream, index))
 
 
-def check_reshard(state, account: str, region: str, operation: str, now_ms: int):
+def stream_rate_exceeded(stream) -> LimitExceededException:
+    """Kinesis's refusal of a control-plane change past a stream's limits (the call rate,
+    ten scalings or two capacity-mode switches in 24 hours), in the words it answers
+    them: "Rate exceeded for stream X under account Y." (Terraform's provider retries on
+    them; users met them switching the capacity mode a third time in a day)."""
+    return LimitExceededException(f"Rate exceeded for stream {stream['name']} under account {stream['account']}.")
+
+
+def check_reshard(state, stream, operation: str, now_ms: int):
     """SplitShard, MergeShards and UpdateShardCount: 5 transactions/s per account."""
-    if not _take(state, (account, region, operation), now_ms, RESHARD_CALLS_PER_S, RESHARD_CALLS_PER_S):
-        raise LimitExceededException(f"Rate exceeded for {operation} in account {account}.")
+    if not _take(state, (stream["account"], stream["region"], operation), now_ms, RESHARD_CALLS_PER_S,
+                 RESHARD_CALLS_PER_S):
+        raise stream_rate_exceeded(stream)
 
 
 def check_subscription(state, consumer_arn: str, shard_id_text: str, now_ms: int) -> bool:

@@ -164,6 +164,16 @@ def active_stream(kinesis, prefix, shards=1) -> tuple:
     return name, kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamARN"]
 
 
+def shard_read(kinesis, arn, shard_id) -> tuple:
+    """(records, last GetRecords answer) of one Kinesis shard read from TRIM_HORIZON until
+    it ends (no NextShardIterator) or the reader has caught up."""
+    pages = [{"NextShardIterator": kinesis.get_shard_iterator(
+        StreamARN=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON")["ShardIterator"], "Records": [None]}]
+    while "NextShardIterator" in pages[-1] and (pages[-1]["Records"] or pages[-1]["MillisBehindLatest"]):
+        pages.append(kinesis.get_records(ShardIterator=pages[-1]["NextShardIterator"]))
+    return [r for page in pages[1:] for r in page["Records"]], pages[-1]
+
+
 def crawl_once(glue, role, database, path) -> str:
     """Creates a crawler of one S3 path, runs it to success and returns its name (the
     caller deletes it)."""
