@@ -88,3 +88,25 @@ def test_database_names_fold_to_lower_case(glue):
         assert glue.get_database(Name=name)["Database"]["Name"] == name.lower()
     finally:
         glue.delete_database(Name=name)
+
+
+def test_a_job_definition_shows_the_defaults_glue_fills(glue, bucket):
+    # The aws cli's Glue reference, get-job example: a job created with a command and default
+    # arguments only comes back with "ExecutionProperty": {"MaxConcurrentRuns": 1} and "MaxRetries": 0.
+    name = f"defaults-{uuid.uuid4().hex[:8]}"
+    command = {"Name": "pythonshell", "ScriptLocation": f"s3://{bucket}/scripts/job.py", "PythonVersion": "3.9"}
+    glue.create_job(Name=name, Role="arn:aws:iam::000000000000:role/GlueJobRole", Command=command,
+                    DefaultArguments={"--stage": "raw"})
+    try:
+        job = glue.get_job(JobName=name)["Job"]
+        assert (job["ExecutionProperty"], job["MaxRetries"]) == ({"MaxConcurrentRuns": 1}, 0)
+        # a retry of the same CreateJob is still the same request
+        assert glue.create_job(Name=name, Role="arn:aws:iam::000000000000:role/GlueJobRole", Command=command,
+                               DefaultArguments={"--stage": "raw"})["Name"] == name
+        glue.update_job(JobName=name, JobUpdate={"Role": "arn:aws:iam::000000000000:role/GlueJobRole",
+                                                 "Command": command, "MaxRetries": 2})
+        job = glue.batch_get_jobs(JobNames=[name])["Jobs"][0]
+        assert (job["ExecutionProperty"], job["MaxRetries"]) == ({"MaxConcurrentRuns": 1}, 2)
+        assert "DefaultArguments" not in job
+    finally:
+        glue.delete_job(JobName=name)
