@@ -110,3 +110,19 @@ def test_a_job_definition_shows_the_defaults_glue_fills(glue, bucket):
         assert "DefaultArguments" not in job
     finally:
         glue.delete_job(JobName=name)
+
+
+def test_a_partition_that_is_not_there(glue, database):
+    # A client written against Glue tests for "GetPartition operation: Cannot find partition."
+    # (permits sync task, code corpus); trinodb/trino#7035 quotes Glue's answer to statistics for a
+    # partition not there yet: "Partition [10] not found (Service: AWSGlue; Status Code: 400; Error
+    # Code: EntityNotFoundException ...)".
+    glue.create_table(DatabaseName=database, TableInput=parquet_table("p", [("a", "bigint")], [("b", "bigint")]))
+    assert error_of(glue.get_partition, DatabaseName=database, TableName="p", PartitionValues=["10"]) == (
+        "EntityNotFoundException", "Cannot find partition.")
+    stats = [{"ColumnName": "a", "ColumnType": "bigint", "AnalyzedTime": "2024-01-01T00:00:00Z", "StatisticsData": {
+        "Type": "LONG", "LongColumnStatisticsData": {"NumberOfNulls": 0, "NumberOfDistinctValues": 1,
+                                                     "MinimumValue": 10, "MaximumValue": 10}}}]
+    assert error_of(glue.update_column_statistics_for_partition, DatabaseName=database, TableName="p",
+                    PartitionValues=["10"], ColumnStatisticsList=stats) == (
+        "EntityNotFoundException", "Partition [10] not found")
