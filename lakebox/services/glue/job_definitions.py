@@ -6,6 +6,10 @@ from lakebox.services.glue.errors import IdempotentParameterMismatchException
 KIND = "job"
 LIST_MAX = 1000
 _NOT_DEFINITION = ("Name", "Tags")
+# What Glue fills in a job definition that leaves them out: the get-job example of the
+# aws cli's Glue reference answers "ExecutionProperty": {"MaxConcurrentRuns": 1} and
+# "MaxRetries": 0 for a job created without them.
+DEFAULTS = {"ExecutionProperty": {"MaxConcurrentRuns": 1}, "MaxRetries": 0}
 
 
 def _job_or_error(ctx, name: str) -> dict:
@@ -13,7 +17,11 @@ def _job_or_error(ctx, name: str) -> dict:
 
 
 def _definition(fields: dict) -> dict:
-    return {key: value for key, value in fields.items() if key not in _NOT_DEFINITION}
+    """The definition to keep: the given fields over Glue's defaults."""
+    given = {key: value for key, value in fields.items() if key not in _NOT_DEFINITION}
+    kept = {**DEFAULTS, **given}
+    kept["ExecutionProperty"] = {**DEFAULTS["ExecutionProperty"], **kept["ExecutionProperty"]}
+    return kept
 
 
 def _stored_definition(doc: dict) -> dict:

@@ -63,17 +63,19 @@ def batch_create_partition(ctx, params):
     return {"Errors": add_partitions(ctx, table, params["PartitionInputList"])}
 
 
-def partition_or_error(ctx, table, values) -> dict:
+def partition_or_error(ctx, table, values, message: str = "Partition not found.") -> dict:
     found = store.get_partition(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"], table["Name"], values)
     if found is None:
-        raise EntityNotFoundException("Partition not found.")
+        raise EntityNotFoundException(message)
     return found
 
 
 def get_partition(ctx, params):
+    """A partition that is not there is AWS's "Cannot find partition." (a client written
+    against Glue tests for "GetPartition operation: Cannot find partition.")."""
     ctx = in_catalog(ctx, params)
     table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
-    return {"Partition": partition_or_error(ctx, table, params["PartitionValues"])}
+    return {"Partition": partition_or_error(ctx, table, params["PartitionValues"], "Cannot find partition.")}
 
 
 def batch_get_partition(ctx, params):

@@ -54,7 +54,7 @@ def test_column_statistics(glue, database):
     assert got["ColumnStatisticsList"] == [long_stats("id", 5, 6)]
     assert error_of(glue.get_column_statistics_for_partition, DatabaseName=database, TableName="t",
                     PartitionValues=["1999"], ColumnNames=["id"]) == ("EntityNotFoundException",
-                                                                      "Partition not found.")
+                                                                      "Partition [1999] not found")
 
 
 def test_user_defined_functions(glue, database):

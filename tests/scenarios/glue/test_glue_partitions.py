@@ -92,7 +92,7 @@ def test_single_partition_operations(glue, table):
 
     glue.delete_partition(DatabaseName=database, TableName=name, PartitionValues=["2023", "01"])
     assert error_of(glue.get_partition, DatabaseName=database, TableName=name,
-                    PartitionValues=["2023", "01"]) == ("EntityNotFoundException", "Partition not found.")
+                    PartitionValues=["2023", "01"]) == ("EntityNotFoundException", "Cannot find partition.")
 
 
 def test_batches(glue, table):

@@ -131,7 +131,7 @@ def test_bad_expressions_and_unknown_names(glue, database, orders):
     assert _error(glue.get_table, DatabaseName="no_such_db", Name=orders) == (
         "EntityNotFoundException", "Database no_such_db not found.")
     assert _error(glue.get_partition, DatabaseName=database, TableName=orders, PartitionValues=["2099", "1"]) == (
-        "EntityNotFoundException", "Partition not found.")
+        "EntityNotFoundException", "Cannot find partition.")
     assert _error(glue.create_partition, DatabaseName=database, TableName=orders,
                   PartitionInput={"Values": ["2024"]}) == (
         "InvalidInputException", "The number of partition keys do not match the number of partition values")

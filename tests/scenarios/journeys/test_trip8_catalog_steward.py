@@ -95,7 +95,7 @@ def test_steward_evolves_the_customers_table(client, bucket, database, customers
         "MinimumValue": 3, "MaximumValue": 5, "NumberOfNulls": 0, "NumberOfDistinctValues": 3}
     assert error_of(glue.update_column_statistics_for_partition, DatabaseName=database, TableName=customers,
                     PartitionValues=["2024-04-30"], ColumnStatisticsList=[day_stats]) == (
-        "EntityNotFoundException", "Partition not found.")
+        "EntityNotFoundException", "Partition [2024-04-30] not found")
 
     found = glue.get_tables(DatabaseName=database, Expression="crm_*")["TableList"]
     assert sorted(t["Name"] for t in found) == ["crm_customers", "crm_orders"]
