@@ -36,6 +36,8 @@ ATTRIBUTE_TYPES = ("B", "NULL", "SS", "BOOL", "L", "BS", "N", "NS", "S", "M")
 MAX_IN_OPERANDS = 100
 UPDATE_CLAUSES = ("SET", "REMOVE", "ADD", "DELETE")
 MAX_EXPRESSION_BYTES = 4096
+MAX_PATH_LEVELS = 32                # "nested attributes up to 32 levels deep"
+UPDATE_FUNCTIONS = ("if_not_exists", "list_append")
 
 
 class Token:
@@ -74,6 +76,7 @@ class Parser:
         self.used_names, self.used_values = used_names, used_values
         self.tokens = tokenize(text, label)
         self.at = 0
+        self.groups = set()         # (first, last) token positions of each parenthesised condition
 
     # --- helpers ---------------------------------------------------------------------
 
@@ -125,6 +128,9 @@ class Parser:
                 elements.append(int(self.advance().text))
                 self.expect("]")
             else:
+                if len(elements) > MAX_PATH_LEVELS:
+                    raise self.error("The document path has too many nesting levels; "
+                                     f"nesting levels: {len(elements)}")
                 return ("path", elements)
 
     def path_name(self) -> str:
@@ -200,8 +206,12 @@ class Parser:
 
     def primary(self):
         if self.accept("("):
+            first = self.at
             node = self.condition()
             self.expect(")")
+            if (first + 1, self.at - 2) in self.groups:       # ((...)): the inner group is all there is
+                raise self.error("The expression has redundant parentheses;")
+            self.groups.add((first, self.at - 1))
             return node
         left = self.comparand()
         token = self.token
@@ -245,6 +255,8 @@ class Parser:
             self.check_arity(name, args, 1)
             self.check_size_operand(args[0])
             return ("size", args[0])
+        if name in UPDATE_FUNCTIONS:
+            raise self.error(f"The function is not allowed in a condition expression; function: {name}")
         if name not in CONDITION_FUNCTIONS:
             raise self.error(f"Invalid function name; function: {name}")
         self.check_arity(name, args, CONDITION_FUNCTIONS[name])

@@ -49,11 +49,26 @@ def test_conditions(text, expected):
     ("attribute_type(a, :v)", "Invalid ConditionExpression: Invalid attribute type name found; type: x, valid "
                               "types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}"),
     ("name = :v", "Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: name"),
+    # the update functions have their own refusal in a condition (DynamoDB's message catalogue)
+    ("if_not_exists(a, :v) = :v", "Invalid ConditionExpression: The function is not allowed in a condition "
+                                  "expression; function: if_not_exists"),
+    ("list_append(l, :v) = l", "Invalid ConditionExpression: The function is not allowed in a condition "
+                               "expression; function: list_append"),
+    ("((a = :v))", "Invalid ConditionExpression: The expression has redundant parentheses;"),
+    ("a = :v AND NOT ((s = :v))", "Invalid ConditionExpression: The expression has redundant parentheses;"),
+    ("m" + ".x" * 32 + " = :v", "Invalid ConditionExpression: The document path has too many nesting levels; "
+                                "nesting levels: 33"),
 ])
 def test_condition_refusals(text, message):
     with pytest.raises(ValidationException) as refused:
         _condition(text, {":v": {"S": "x"}})
     assert refused.value.message == message
+
+
+@pytest.mark.parametrize("text", ["(a = :v)", "((a = :v) AND (s = :v))", "(a = :v) OR (s = :v)",
+                                  "m" + ".x" * 31 + " = :v"])
+def test_single_parentheses_and_32_levels_are_accepted(text):
+    _condition(text, {":v": {"S": "x"}})
 
 
 def test_update_reads_operands_from_the_item_before_the_update():
