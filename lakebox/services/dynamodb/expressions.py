@@ -20,7 +20,16 @@ EXPRESSIONS = {
 
 _EVERY_PARAMETER = frozenset(
     [*EXPRESSIONS, "Expected", "QueryFilter", "ScanFilter", "KeyConditions", "AttributesToGet", "AttributeUpdates",
-     "ExpressionAttributeNames", "ExpressionAttributeValues"])
+     "ConditionalOperator", "ExpressionAttributeNames", "ExpressionAttributeValues"])
+
+# The parameters a refusal to mix them names, in DynamoDB's order (each operation's input
+# members in the model's order, KeyConditions last), with the kind each belongs to.
+_LEGACY_ORDER = (("AttributesToGet", "projection"), ("AttributeUpdates", "update"), ("Expected", "condition"),
+                 ("ScanFilter", "filter"), ("QueryFilter", "filter"), ("ConditionalOperator", "condition"),
+                 ("ConditionalOperator", "filter"), ("KeyConditions", "key"))
+_EXPRESSION_ORDER = ("ProjectionExpression", "UpdateExpression", "ConditionExpression", "FilterExpression",
+                     "KeyConditionExpression")
+_FILTERS = ("Expected", "QueryFilter", "ScanFilter")
 
 
 def compile_request(params: dict, *allowed: str) -> dict:
@@ -32,10 +41,8 @@ def compile_request(params: dict, *allowed: str) -> dict:
     given = [name for name in EXPRESSIONS if name in params and EXPRESSIONS[name][1] in allowed]
     legacy = [old for name in EXPRESSIONS if EXPRESSIONS[name][1] in allowed
               for old in _as_tuple(EXPRESSIONS[name][0]) if old in params]
-    if given and legacy:
-        raise ValidationException(
-            "Can not use both expression and non-expression parameters in the same request: Non-expression "
-            f"parameters: {{{', '.join(legacy)}}} Expression parameters: {{{', '.join(given)}}}")
+    _check_not_mixed(params, allowed, given)
+    _check_conditional_operator(params, allowed)
     _check_placeholder_maps(names, values, given, allowed)
     values = {key: _checked_value(key, value) for key, value in (values or {}).items()}
     used_names, used_values = set(), set()
@@ -56,6 +63,32 @@ def compile_request(params: dict, *allowed: str) -> dict:
     for old in legacy:
         compiled.update(_legacy(old, params))
     return compiled
+
+
+def _check_not_mixed(params, allowed, given):
+    """A legacy parameter (ConditionalOperator too) beside any expression is refused, with
+    both sides named; KeyConditions counts only beside a KeyConditionExpression."""
+    if not given:
+        return
+    legacy = list(dict.fromkeys(name for name, kind in _LEGACY_ORDER if kind in allowed and name in params and (
+        name != "KeyConditions" or "KeyConditionExpression" in params)))
+    if legacy:
+        expressions = [name for name in _EXPRESSION_ORDER if name in given]
+        raise ValidationException(
+            "Can not use both expression and non-expression parameters in the same request: Non-expression "
+            f"parameters: {{{', '.join(legacy)}}} Expression parameters: {{{', '.join(expressions)}}}")
+
+
+def _check_conditional_operator(params, allowed):
+    """ConditionalOperator joins the conditions of Expected or of a legacy filter: it needs two."""
+    if "ConditionalOperator" not in params or not {"condition", "filter"} & set(allowed):
+        return
+    conditions = max((len(params[name]) for name in _FILTERS if params.get(name)), default=0)
+    if conditions == 0:
+        raise ValidationException("ConditionalOperator cannot be used without Filter or Expected")
+    if conditions == 1:
+        raise ValidationException("ConditionalOperator can only be used when Filter or Expected has two or more "
+                                  "elements")
 
 
 def _as_tuple(value):
@@ -182,6 +215,7 @@ def _condition(attribute, spec):
     if (expected is not None and len(operands) != expected) or (operator == "IN" and not operands):
         raise ValidationException("One or more parameter values were invalid: Invalid number of argument(s) "
                                   f"for the {operator} ComparisonOperator")
+    _check_operand_types(operator, operands)
     _check_operand_list(operator, operands)
     path = ("path", [attribute])
     if operator in _COMPARATORS:
@@ -199,6 +233,21 @@ def _condition(attribute, spec):
     if operator == "BETWEEN":
         return ("between", path, operands[0], operands[1])
     return ("in", path, operands)
+
+
+# The value types each operator refuses (the API reference's Condition: no set type for
+# these, no number for BEGINS_WITH), as replies recorded from DynamoDB show them; EQ and
+# NE take any type.
+_SETS = ("SS", "NS", "BS")
+_REFUSED_TYPES = {"LE": _SETS, "LT": _SETS, "GE": _SETS, "GT": _SETS, "CONTAINS": _SETS, "NOT_CONTAINS": _SETS,
+                  "IN": _SETS, "BETWEEN": _SETS, "BEGINS_WITH": ("N", *_SETS)}
+
+
+def _check_operand_types(operator, operands):
+    refused = _REFUSED_TYPES.get(operator, ())
+    for _, value in operands:
+        if av.kind_of(value) in refused:
+            raise invalid(f"ComparisonOperator {operator} is not valid for {av.kind_of(value)} AttributeValue type")
 
 
 def _check_operand_list(operator, operands):
@@ -223,6 +272,7 @@ def _attribute_updates(updates: dict) -> dict:
             raise ValidationException("One or more parameter values were invalid: Only DELETE action is allowed when "
                                       "no attribute value is specified")
         value = av.check_value(value) if value is not None else None
+        _check_update_type(action, value)
         if action == "PUT":
             clauses.setdefault("SET", []).append((path, ("value", value)))
         elif action == "DELETE" and value is None:
@@ -235,3 +285,17 @@ def _attribute_updates(updates: dict) -> dict:
         else:
             clauses.setdefault(action, []).append((path, ("value", value)))
     return clauses
+
+
+# The types AttributeUpdates' ADD and valued DELETE take (DynamoDB's validation of the
+# legacy parameter; an UpdateExpression's ADD words its refusal otherwise).
+_ADDABLE = ("N", "SS", "NS", "BS", "L")
+_DELETABLE = ("SS", "NS", "BS")
+
+
+def _check_update_type(action, value):
+    kind = av.kind_of(value) if value is not None else None
+    if action == "ADD" and kind not in _ADDABLE:
+        raise invalid(f"ADD action is not supported for the type {kind}")
+    if action == "DELETE" and kind is not None and kind not in _DELETABLE:
+        raise invalid(f"DELETE action with value is not supported for the type {kind}")

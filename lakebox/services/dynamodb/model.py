@@ -73,6 +73,22 @@ class Index:
                     "One or more parameter values are not valid. A value specified for a secondary index key is "
                     "not supported. The AttributeValue for a key attribute cannot contain an empty "
                     f"{'string' if kind == 'S' else 'binary'} value. IndexName: {self.name}, IndexKey: {key.name}")
+            self._check_key_size(key, value, updated)
+
+    def _check_key_size(self, key, value, updated):
+        """An index key is held to the table's key limits: 2048 bytes for its partition
+        key, 1024 for its sort key (numbers aside)."""
+        if av.kind_of(value) == "N":
+            return
+        size = av.value_size(value)
+        limit = av.MAX_PARTITION_KEY_BYTES if key is self.hash_key else av.MAX_SORT_KEY_BYTES
+        if size <= limit:
+            return
+        if updated:
+            raise ValidationException("The update expression attempted to update the secondary index key beyond "
+                                      "allowed size limits")
+        raise invalid(f"Size limit exceeded for Index Key {key.name} Actual Size: {size} bytes Max Size: {limit} "
+                      f"bytes IndexName: {self.name}")
 
     def type_mismatch(self, key, kind) -> ValidationException:
         return invalid(f"Type mismatch for Index Key {key.name} Expected: {key.type} Actual: {kind} "

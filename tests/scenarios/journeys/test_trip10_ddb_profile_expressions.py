@@ -4,19 +4,17 @@ word used as a name, a placeholder never defined and one left over, one path bot
 and removed, a nested path into a map that does not exist yet, the update function
 if_not_exists tried in a condition, a condition wrapped in two pairs of parentheses, a
 path nested deeper than 32 levels, list_append and ADD given the wrong types. Each
-refusal leaves the item as it was; the corrected calls then give exact answers
-(DynamoDB's message catalogue; the wording of each refusal as DynamoDB words it)."""
-from trip_helpers import error_of
+refusal leaves the item as it was; the corrected calls then give exact answers: size()
+of a missing attribute fails its comparison, a list index past the end appends on SET
+and removes nothing on REMOVE (DynamoDB's message catalogue; the developer guide)."""
+from trip_helpers import client_table, error_of
 
 INVALID = "Invalid UpdateExpression: "
 KEY = {"user_id": {"S": "u-100"}}
 
 
 def _profiles(ddb, name):
-    ddb.create_table(TableName=name, KeySchema=[{"AttributeName": "user_id", "KeyType": "HASH"}],
-                     AttributeDefinitions=[{"AttributeName": "user_id", "AttributeType": "S"}],
-                     BillingMode="PAY_PER_REQUEST")
-    ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    client_table(ddb, name, ("user_id", "S"))
     ddb.put_item(TableName=name, Item={**KEY, "version": {"N": "1"}, "display": {"S": "Ada"},
                                        "badges": {"L": [{"S": "early"}]}})
 
@@ -77,6 +75,12 @@ def test_profile_updates_written_by_hand(client, table_name):
                     ConditionExpression="version = :old",
                     ExpressionAttributeValues={":v": {"N": "9"}, ":old": {"N": "1"}}) == (
         "ConditionalCheckFailedException", "The conditional request failed")
+    assert error_of(ddb.update_item, TableName=table_name, Key=KEY, UpdateExpression="REMOVE badges[0]",
+                    ConditionExpression="size(nicknames) >= :zero", ExpressionAttributeValues={":zero": {"N": "0"}}) == (
+        "ConditionalCheckFailedException", "The conditional request failed")           # no size for what is missing
+    beyond = ddb.update_item(TableName=table_name, Key=KEY, UpdateExpression="SET badges[9] = :b REMOVE badges[7]",
+                             ExpressionAttributeValues={":b": {"S": "mentor"}}, ReturnValues="ALL_NEW")
+    assert beyond["Attributes"]["badges"] == {"L": [{"S": "helper"}, {"S": "early"}, {"S": "mentor"}]}
     assert ddb.get_item(TableName=table_name, Key=KEY)["Item"] == {
         **KEY, "version": {"N": "2"}, "name": {"S": "Ada L."}, "prefs": {"M": {"theme": {"S": "dark"}}},
-        "badges": {"L": [{"S": "helper"}, {"S": "early"}]}}
+        "badges": {"L": [{"S": "helper"}, {"S": "early"}, {"S": "mentor"}]}}

@@ -64,6 +64,15 @@ def keyed_table(dynamodb, name, key):
     return table
 
 
+def client_table(ddb, name, *keys):
+    """A new ACTIVE on-demand DynamoDB table made with the low-level client, keyed by
+    `keys`: (name, type) of the partition key, then of the sort key if any."""
+    ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                     KeySchema=[{"AttributeName": key, "KeyType": kind} for (key, _), kind in zip(keys, ("HASH", "RANGE"))],
+                     AttributeDefinitions=[{"AttributeName": key, "AttributeType": kind} for key, kind in keys])
+    ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+
+
 def exportable_table(dynamodb, name, key):
     """keyed_table with point-in-time recovery on, as ExportTableToPointInTime needs it."""
     table = keyed_table(dynamodb, name, key)
