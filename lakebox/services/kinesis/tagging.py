@@ -51,6 +51,8 @@ def list_tags_for_resource(ctx, params):
 
 def put_resource_policy(ctx, params):
     account, region, arn, _ = _resource(ctx, params["ResourceARN"])
+    if "/consumer/" in arn:
+        _check_consumer_active(ctx, lookup.consumer_from(ctx, {"ConsumerARN": arn}))
     try:
         policies.document(params["Policy"])
     except ValueError:
@@ -82,6 +84,17 @@ def _resource(ctx, arn, changing=False):
     if changing:
         _taggable(ctx, stream)
     return stream["account"], stream["region"], lookup.arn_of(stream), f"stream {stream['name']}"
+
+
+def _check_consumer_active(ctx, consumer):
+    """A consumer takes a resource policy once ACTIVE, in the words Kinesis refuses one
+    still CREATING (as CloudFormation users met it: "Consumer test-consumer with creation
+    timestamp ... under stream test-stream and account ... is not in ACTIVE status.")."""
+    if lookup.consumer_status(consumer, lookup.now_ms(ctx)) != "ACTIVE":
+        stream = store.stream_by_uid(ctx.state.db, consumer["stream_uid"])
+        raise ResourceInUseException(
+            f"Consumer {consumer['name']} with creation timestamp {consumer['created_ms'] // 1000} under stream "
+            f"{stream['name']} and account {stream['account']} is not in ACTIVE status.")
 
 
 def _taggable(ctx, stream):

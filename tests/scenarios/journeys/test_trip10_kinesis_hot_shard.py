@@ -9,6 +9,7 @@ hash ranges, then the hot shard is split and read to its end: its last GetRecord
 no NextShardIterator and names the children. A consumer that kept a shard iterator
 for more than five minutes is told it expired, in Kinesis's words."""
 import json
+import os
 import re
 
 import pytest
@@ -27,6 +28,8 @@ def payments(kinesis_streams):
     return kinesis_streams("payments", shards=2)
 
 
+@pytest.mark.skipif(os.environ.get("LAKEBOX_TEST_LIMITS", "aws") == "off",
+                    reason="AWS's limits need --limits aws")
 def test_hot_shard_throttled_then_spread_and_split(client, payments):
     kinesis = client("kinesis")
     name, arn = payments

@@ -8,6 +8,7 @@ back to ON_DEMAND once the campaign is over; a third switch the same day is refu
 ("You cannot update the capacity mode of your data stream more than twice within 24
 hours"). Records written before and after each change are all read back, in order per
 key."""
+import os
 import uuid
 
 import pytest
@@ -52,6 +53,8 @@ def put(kinesis, arn, phase):
     assert answer["FailedRecordCount"] == 0
 
 
+@pytest.mark.skipif(os.environ.get("LAKEBOX_TEST_LIMITS", "aws") == "off",
+                    reason="AWS's limits need --limits aws")
 def test_on_demand_then_pinned_capacity(client, clicks):
     kinesis = client("kinesis")
     before = kinesis.describe_limits()

@@ -111,6 +111,11 @@ def test_tokens_expire_after_five_minutes(client, feed, kinesis_streams, clock):
     rest = kinesis.list_stream_consumers(StreamARN=arn, NextToken=consumers_token)
     assert ([c["ConsumerName"] for c in rest["Consumers"]], "NextToken" in rest) == (["lease-c"], False)
 
+    # The token names the stream: a creation time with it is refused, as ListShards refuses it.
+    created = kinesis.describe_stream_summary(StreamARN=arn)["StreamDescriptionSummary"]["StreamCreationTimestamp"]
+    assert error_of(kinesis.list_stream_consumers, StreamARN=arn, NextToken=consumers_token,
+                    StreamCreationTimestamp=created) == (
+        "InvalidArgumentException", "NextToken and StreamCreationTimestamp cannot be provided together.")
     # A token of one stream names no page of another.
     assert error_of(kinesis.list_stream_consumers, StreamARN=other_arn, NextToken=consumers_token) == (
         "InvalidArgumentException", f"NextToken {consumers_token} is invalid.")

@@ -8,6 +8,7 @@ refused (LimitExceededException, "Rate exceeded for stream ... under account ...
 the stream keeps its shards. A scaling type Kinesis does not know is refused by the
 model's enum. Every record written between scalings is read back once, in order per
 device, by walking the shard lineage from the trim horizon."""
+import os
 import time
 import uuid
 
@@ -67,6 +68,8 @@ def read_lineage(kinesis, arn):
     return readings
 
 
+@pytest.mark.skipif(os.environ.get("LAKEBOX_TEST_LIMITS", "aws") == "off",
+                    reason="AWS's limits need --limits aws")
 def test_a_day_of_uniform_scaling(client, telemetry):
     kinesis = client("kinesis")
     name, arn = telemetry

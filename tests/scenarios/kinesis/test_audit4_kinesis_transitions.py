@@ -72,7 +72,17 @@ def test_a_consumer_is_creating_then_active_on_the_server_clock(slow_server):
     code, message = _error(kinesis.subscribe_to_shard, ConsumerARN=arn, ShardId="shardId-000000000000",
                            StartingPosition={"Type": "LATEST"})
     assert code == "ResourceInUseException" and message.endswith("is not in ACTIVE status.")
+    # Nor does it take a resource policy (AWS's words, as CloudFormation users met them).
+    created = arn.rsplit(":", 1)[1]
+    policy = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": '
+              '"arn:aws:iam::111122223333:root"}, "Action": "kinesis:SubscribeToShard", "Resource": "' + arn + '"}]}')
+    assert _error(kinesis.put_resource_policy, ResourceARN=arn, Policy=policy) == (
+        "ResourceInUseException",
+        f"Consumer reader with creation timestamp {created} under stream fanout and account {ACCOUNT} is not in "
+        "ACTIVE status.")
     slow_server.advance_clock(31)
+    kinesis.put_resource_policy(ResourceARN=arn, Policy=policy)
+    assert kinesis.get_resource_policy(ResourceARN=arn)["Policy"] == policy
     described = kinesis.describe_stream_consumer(StreamARN=stream_arn, ConsumerName="reader")["ConsumerDescription"]
     assert (described["ConsumerStatus"], described["StreamARN"]) == ("ACTIVE", stream_arn)
     assert [c["ConsumerStatus"] for c in kinesis.list_stream_consumers(StreamARN=stream_arn)["Consumers"]] == [
