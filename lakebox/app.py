@@ -8,7 +8,7 @@ import logging
 import time
 
 from lakebox import logbuffer
-from lakebox.aws import asgi, cors, errors, routing, serialize, signing, validate
+from lakebox.aws import asgi, cors, errors, routing, serialize, signing
 from lakebox.aws.parse import parse
 from lakebox.control import control
 from lakebox.identity import identify
@@ -66,7 +66,7 @@ async def handle(state, req, receive):
         if ctx.unverified_secret is not None:
             signing.verify(route, req, ctx.unverified_secret)
         params = parse(route, req)
-        validate.validate(route.operation, params)
+        state.hooks.validate(route, params)
         state.hooks.authorize_session(ctx, route, params)
         action = state.actions[route.spec.name].get(route.operation.name)
         if action is None:

@@ -48,14 +48,20 @@ more says so in an optional module `lakebox/services/<pkg>/hooks.py` that define
     its own way (S3: `AccessDenied`, "Access Denied"). Without it: `AccessDenied` (403)
     in the query protocol, `AccessDeniedException` otherwise, with IAM's message.
 
+`validation_error(operation, params, message) -> ServiceError`
+    The error a request that breaks the model's constraints gets, where the service
+    answers with its own code rather than `ValidationException` (Athena:
+    `InvalidRequestException` with `AthenaErrorCode` INVALID_INPUT). `message` is the
+    model-driven one (`aws.validate`); `operation` the operation's name.
+
 `error_type(code) -> str`
     The `__type` a JSON-protocol error of this service carries on the wire, where the
     service sends more than the bare code (DynamoDB qualifies it with the namespace of
     the code's owner: `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException`,
     `com.amazon.coral.validate#ValidationException`). botocore keeps what follows `#`.
 """
-from lakebox.aws import signing
-from lakebox.aws.errors import AwsError
+from lakebox.aws import signing, validate
+from lakebox.aws.errors import AwsError, ValidationError
 from lakebox.kit import sessions
 
 
@@ -75,6 +81,7 @@ class Hooks:
         self.stream_tests = self._defined("streams_payload")
         self.admitters = self._defined("admit_payload")
         self.error_types = self._defined("error_type")
+        self.validation_errors = self._defined("validation_error")
         self.iam_requests = self._defined("iam_request")
         self.access_refusals = self._defined("access_denied")
 
@@ -96,6 +103,16 @@ class Hooks:
         """The service's `spool_payload` when this operation's payload streams, else None."""
         streams = self.stream_tests.get(route.spec.name)
         return self.by_service[route.spec.name].spool_payload if streams is not None and streams(route) else None
+
+    def validate(self, route, params):
+        """Check `params` against the model; a refusal in the service's own error class."""
+        try:
+            validate.validate(route.operation, params)
+        except ValidationError as error:
+            own = self.validation_errors.get(route.spec.name)
+            if own is None:
+                raise
+            raise own(route.operation.name, params, error.message) from None
 
     def error_type(self, route):
         """The service's `error_type` (code -> wire `__type`) for this route, or None."""
