@@ -142,3 +142,17 @@ def test_column_and_partition_key_names_are_kept_in_lower_case(glue, database):
         "events", [("userId", "bigint"), ("DeviceType", "string")], [("Region", "string")]))
     table = glue.get_table(DatabaseName=database, Name="events")["Table"]
     assert [c["Name"] for c in table["StorageDescriptor"]["Columns"]] == ["userid", "devicetype"]
+
+
+def test_deleting_column_statistics_that_are_not_there(glue, database):
+    # floci-io/floci#1319 (the aws cli against Glue): "Deleting existing table column statistics
+    # returns success with an empty response. Deleting missing table column statistics also
+    # returns success."
+    glue.create_table(DatabaseName=database, TableInput=parquet_table("s", [("a", "bigint")], [("b", "string")]))
+    glue.create_partition(DatabaseName=database, TableName="s", PartitionInput=partition(["x"]))
+    for _ in range(2):
+        glue.delete_column_statistics_for_table(DatabaseName=database, TableName="s", ColumnName="a")
+        glue.delete_column_statistics_for_partition(DatabaseName=database, TableName="s", PartitionValues=["x"],
+                                                    ColumnName="a")
+    assert error_of(glue.delete_column_statistics_for_partition, DatabaseName=database, TableName="s",
+                    PartitionValues=["y"], ColumnName="a") == ("EntityNotFoundException", "Partition [y] not found")
