@@ -2,7 +2,6 @@
 A column must be one of the table's columns (or partition keys, for a table)."""
 from lakebox.services.glue import store
 from lakebox.services.glue.catalog import in_catalog, table_or_error
-from lakebox.services.glue.errors import EntityNotFoundException
 from lakebox.services.glue.partitions import partition_or_error
 
 KIND = "column_statistics"
@@ -55,8 +54,10 @@ def _get(ctx, scope, names) -> dict:
 
 
 def _delete(ctx, scope, name):
-    if not store.delete_object(ctx.state.db, ctx.account, ctx.region, KIND, scope, name.lower()):
-        raise EntityNotFoundException(f"Column statistics for column {name} not found.")
+    """Statistics that are not there are deleted all the same: Glue answers success (as
+    floci-io/floci#1319 records it from the aws cli; only a missing table or partition is
+    EntityNotFoundException)."""
+    store.delete_object(ctx.state.db, ctx.account, ctx.region, KIND, scope, name.lower())
 
 
 def update_column_statistics_for_table(ctx, params):

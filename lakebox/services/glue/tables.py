@@ -23,10 +23,20 @@ def new_table_doc(ctx, database: str, table_input: dict, created: float, version
                UpdateTime=catalog.whole_seconds(ctx.now), CreatedBy=created_by, IsRegisteredWithLakeFormation=False,
                CatalogId=ctx.account, VersionId=str(version), IsMultiDialectView=False)
     doc.setdefault("Retention", 0)
-    doc.setdefault("PartitionKeys", [])
+    doc["PartitionKeys"] = _folded_columns(doc.get("PartitionKeys") or [])
     if isinstance(doc.get("StorageDescriptor"), dict):
         doc["StorageDescriptor"] = {**STORAGE_DEFAULTS, **doc["StorageDescriptor"]}
+        if doc["StorageDescriptor"].get("Columns"):
+            doc["StorageDescriptor"]["Columns"] = _folded_columns(doc["StorageDescriptor"]["Columns"])
     return doc
+
+
+def _folded_columns(columns: list) -> list:
+    """Glue keeps a table's column and partition-key names in lower case, as it keeps its
+    name: `userId` is stored and answered as `userid` (observed against Glue itself:
+    apache/flink-connector-aws#206, nasa/cumulus#3953; redpanda-data/docs#1387). Names
+    that only differ by case are not refused: they become two columns of one name."""
+    return [dict(column, Name=fold(column["Name"])) for column in columns]
 
 
 def _check_partition_keys(table_input: dict):

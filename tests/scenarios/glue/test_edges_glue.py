@@ -126,3 +126,33 @@ def test_a_partition_that_is_not_there(glue, database):
     assert error_of(glue.update_column_statistics_for_partition, DatabaseName=database, TableName="p",
                     PartitionValues=["10"], ColumnStatisticsList=stats) == (
         "EntityNotFoundException", "Partition [10] not found")
+
+
+def test_column_and_partition_key_names_are_kept_in_lower_case(glue, database):
+    # apache/flink-connector-aws#206 (a run against Glue itself): "Creating a table with columns
+    # userId / EventTime stores and returns userid / eventtime"; nasa/cumulus#3953 (Terraform's
+    # endless diff on camelCase columns) and redpanda-data/docs#1387 say the same.
+    glue.create_table(DatabaseName=database, TableInput=parquet_table(
+        "events", [("userId", "bigint"), ("EventTime", "string")], [("Region", "string")]))
+    table = glue.get_table(DatabaseName=database, Name="events")["Table"]
+    assert table["StorageDescriptor"]["Columns"] == [{"Name": "userid", "Type": "bigint"},
+                                                     {"Name": "eventtime", "Type": "string"}]
+    assert table["PartitionKeys"] == [{"Name": "region", "Type": "string"}]
+    glue.update_table(DatabaseName=database, TableInput=parquet_table(
+        "events", [("userId", "bigint"), ("DeviceType", "string")], [("Region", "string")]))
+    table = glue.get_table(DatabaseName=database, Name="events")["Table"]
+    assert [c["Name"] for c in table["StorageDescriptor"]["Columns"]] == ["userid", "devicetype"]
+
+
+def test_deleting_column_statistics_that_are_not_there(glue, database):
+    # floci-io/floci#1319 (the aws cli against Glue): "Deleting existing table column statistics
+    # returns success with an empty response. Deleting missing table column statistics also
+    # returns success."
+    glue.create_table(DatabaseName=database, TableInput=parquet_table("s", [("a", "bigint")], [("b", "string")]))
+    glue.create_partition(DatabaseName=database, TableName="s", PartitionInput=partition(["x"]))
+    for _ in range(2):
+        glue.delete_column_statistics_for_table(DatabaseName=database, TableName="s", ColumnName="a")
+        glue.delete_column_statistics_for_partition(DatabaseName=database, TableName="s", PartitionValues=["x"],
+                                                    ColumnName="a")
+    assert error_of(glue.delete_column_statistics_for_partition, DatabaseName=database, TableName="s",
+                    PartitionValues=["y"], ColumnName="a") == ("EntityNotFoundException", "Partition [y] not found")
