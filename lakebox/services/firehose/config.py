@@ -314,8 +314,9 @@ def subrecord_delimiter(params: dict) -> bytes:
 
 
 # The Lambda processor's numbers (ProcessorParameter's reference: BufferSizeInMBs 0.2-3 MB,
-# default 1; BufferIntervalInSeconds default 60; the console's 60-900 s; 0-300 retries).
-LAMBDA_RANGES = {"BufferSizeInMBs": (0.2, 3), "BufferIntervalInSeconds": (60, 900), "NumberOfRetries": (0, 300)}
+# default 1; BufferIntervalInSeconds default 60; the guide's data transformation page: "The
+# Lambda buffering interval hint ranges between 0 and 900 seconds"; 0-300 retries).
+LAMBDA_RANGES = {"BufferSizeInMBs": (0.2, 3), "BufferIntervalInSeconds": (0, 900), "NumberOfRetries": (0, 300)}
 LAMBDA_DEFAULTS = {"BufferSizeInMBs": 1, "BufferIntervalInSeconds": 60, "NumberOfRetries": 3}
 
 
