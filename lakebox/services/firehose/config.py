@@ -36,6 +36,7 @@ OWN_BUFFERING = {"HttpEndpoint": {"SizeInMBs": 5, "IntervalInSeconds": 300},
                  "AmazonOpenSearchServerless": {"SizeInMBs": 5, "IntervalInSeconds": 300},
                  "Snowflake": {"SizeInMBs": 1, "IntervalInSeconds": 0},
                  "Iceberg": {"SizeInMBs": 128, "IntervalInSeconds": 300}}
+REDSHIFT_UNREADABLE = ("Snappy", "ZIP", "HADOOP_SNAPPY")
 EXTENSIONS = {"UNCOMPRESSED": "", "GZIP": ".gz", "ZIP": ".zip", "Snappy": ".snappy", "HADOOP_SNAPPY": ".hsnappy"}
 
 
@@ -204,6 +205,13 @@ def check(kind: str, config: dict):
             prefixes.check_prefixes(backup.get("Prefix"), backup.get("ErrorOutputPrefix"), False)
         except prefixes.PrefixError as error:
             raise InvalidArgumentException(f"S3BackupConfiguration: {error}") from None
+    if kind == "Redshift" and s3.get("CompressionFormat") in REDSHIFT_UNREADABLE:
+        # "The compression formats SNAPPY or ZIP cannot be specified for Amazon Redshift
+        # destinations because they are not supported by the Amazon Redshift COPY operation"
+        # (S3DestinationConfiguration's reference; the guide adds Hadoop-compatible Snappy);
+        # AWS's words for the refusal are not recorded
+        raise InvalidArgumentException(f"CompressionFormat {s3['CompressionFormat']} is not supported for Amazon "
+                                       f"Redshift destinations: the Redshift COPY command cannot read it.")
     if kind in ("ExtendedS3", "Redshift") and config.get("S3BackupMode") == "Enabled" and \
             not config.get("S3BackupConfiguration"):
         raise InvalidArgumentException("S3BackupConfiguration is required when S3BackupMode is Enabled.")
@@ -306,8 +314,9 @@ def subrecord_delimiter(params: dict) -> bytes:
 
 
 # The Lambda processor's numbers (ProcessorParameter's reference: BufferSizeInMBs 0.2-3 MB,
-# default 1; BufferIntervalInSeconds default 60; the console's 60-900 s; 0-300 retries).
-LAMBDA_RANGES = {"BufferSizeInMBs": (0.2, 3), "BufferIntervalInSeconds": (60, 900), "NumberOfRetries": (0, 300)}
+# default 1; BufferIntervalInSeconds default 60; the guide's data transformation page: "The
+# Lambda buffering interval hint ranges between 0 and 900 seconds"; 0-300 retries).
+LAMBDA_RANGES = {"BufferSizeInMBs": (0.2, 3), "BufferIntervalInSeconds": (0, 900), "NumberOfRetries": (0, 300)}
 LAMBDA_DEFAULTS = {"BufferSizeInMBs": 1, "BufferIntervalInSeconds": 60, "NumberOfRetries": 3}
 
 

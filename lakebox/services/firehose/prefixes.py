@@ -188,11 +188,21 @@ def _quoted(pattern: str, start: int) -> tuple[str, int]:
     raise ValueError("Pattern ends with an incomplete string literal")
 
 
+# Letters whose run may not be longer (DateTimeFormatterBuilder.appendPattern: text is
+# short up to 3 letters, full at 4, narrow at 5, "Too many pattern letters" past that;
+# the am/pm marker takes one letter, fractions at most 9).
+_MOST_LETTERS = {"G": 5, "M": 5, "L": 5, "Q": 5, "q": 5, "E": 5, "a": 1, "S": 9}
+
+
 def _field(moment: datetime, letter: str, width: int) -> str:
+    if width > _MOST_LETTERS.get(letter, width):
+        raise ValueError(f"Too many pattern letters: {letter}")
     if letter in "yu":
         return f"{moment.year % 100:02d}" if width == 2 else str(moment.year).zfill(width)
     if letter in "ML":
-        if width >= 4:
+        if width == 5:
+            return moment.strftime("%B")[0]
+        if width == 4:
             return moment.strftime("%B")
         if width == 3:
             return moment.strftime("%b")
@@ -207,7 +217,7 @@ def _field(moment: datetime, letter: str, width: int) -> str:
     if letter == "S":
         return f"{moment.microsecond:06d}"[:width].ljust(width, "0")
     if letter == "E":
-        return moment.strftime("%A") if width >= 4 else moment.strftime("%a")
+        return {4: moment.strftime("%A"), 5: moment.strftime("%A")[0]}.get(width, moment.strftime("%a"))
     if letter == "a":
         return moment.strftime("%p")
     if letter == "w":
@@ -219,9 +229,10 @@ def _field(moment: datetime, letter: str, width: int) -> str:
         return f"{year % 100:02d}" if width == 2 else str(year).zfill(width)
     if letter in "Qq":
         quarter = (moment.month - 1) // 3 + 1
-        return {3: f"Q{quarter}", 4: f"{quarter}{_ORDINALS[quarter]} quarter"}.get(width, str(quarter).zfill(width))
+        return {3: f"Q{quarter}", 4: f"{quarter}{_ORDINALS[quarter]} quarter", 5: str(quarter)}.get(
+            width, str(quarter).zfill(width))
     if letter == "G":
-        return "Anno Domini" if width == 4 else "AD"
+        return {4: "Anno Domini", 5: "A"}.get(width, "AD")
     if letter in "ZXx":
         return _offset(moment, letter, width)
     if letter == "z":

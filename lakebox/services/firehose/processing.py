@@ -31,7 +31,8 @@ class Record:
     arrival_ms: int
     keys: dict = field(default_factory=dict)      # (namespace, name) -> partition key value
     # the bytes as they arrived, once `Decompression` replaced them: a later failure is
-    # delivered "in compressed format" (the guide's decompression troubleshooting page)
+    # delivered "in compressed format" (the guide's decompression troubleshooting page);
+    # once `AppendDelimiterToRecord` added its delimiter, the record without it
     received: bytes | None = None
     # read from a Kinesis source: (shard id, sequence number, partition key, subsequence number)
     kinesis: tuple | None = None
@@ -143,6 +144,8 @@ def _key_text(value) -> str:
 def _append_delimiter(records, params, failures):
     delimiter = _unescape(params.get("Delimiter", "\\n")).encode()
     for record in records:
+        if record.received is None:     # a later failure's rawData is the record, not the delimiter
+            record.received = record.data
         record.data += delimiter
     return records
 

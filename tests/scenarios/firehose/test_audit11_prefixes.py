@@ -129,3 +129,27 @@ def test_a_week_based_year_and_a_quarter_are_patterns_java_knows(firehose, s3, b
     clock(61)
     (key,), = [list(wait_for_objects(s3, bucket))]
     assert re.fullmatch(r"logs/\d{4}/q=[1-4]/" + _suffix(name, 1), key), key
+
+
+@pytest.mark.parametrize("pattern", ["MMMMMM", "EEEEEE", "aa"])
+def test_more_pattern_letters_than_java_takes_are_refused(firehose, bucket, pattern):
+    """DateTimeFormatter refuses six letters of text ("Too many pattern letters") and a
+    doubled am/pm marker, so no stream is made with them (the words after the code are
+    lakebox's: AWS's are not recorded)."""
+    name = f"audit-{uuid.uuid4().hex[:10]}"
+    code, message = _error(firehose.create_delivery_stream, DeliveryStreamName=name,
+                           ExtendedS3DestinationConfiguration={
+                               "RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}",
+                               "Prefix": f"data/!{{timestamp:{pattern}}}/", "ErrorOutputPrefix": ERRORS})
+    assert code == "InvalidArgumentException" and f"!{{timestamp:{pattern}}}" in message
+    assert name not in firehose.list_delivery_streams(Limit=10000)["DeliveryStreamNames"]
+
+
+def test_five_letters_of_text_are_the_narrow_form(firehose, s3, bucket, make_stream, clock):
+    """MMMMM is the month's initial and QQQQQ the quarter's number (the narrow forms)."""
+    name = make_stream(Prefix="narrow/m=!{timestamp:MMMMM}/q=!{timestamp:QQQQQ}/", ErrorOutputPrefix=ERRORS,
+                       BufferingHints={"IntervalInSeconds": 60})
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"x"})
+    now = datetime.datetime.fromisoformat(clock(61)["now"].replace("Z", "+00:00")) - datetime.timedelta(seconds=61)
+    (key,), = [list(wait_for_objects(s3, bucket, "narrow/"))]
+    assert key.startswith(f"narrow/m={now.strftime('%B')[0]}/q={(now.month - 1) // 3 + 1}/{name}-1-"), key

@@ -120,7 +120,7 @@ def test_a_full_function_buffer_is_released_at_once(server):
 
 
 @pytest.mark.parametrize("name, value", [("BufferSizeInMBs", "4"), ("BufferSizeInMBs", "0.1"),
-                                         ("BufferIntervalInSeconds", "30"), ("BufferIntervalInSeconds", "901"),
+                                         ("BufferIntervalInSeconds", "-1"), ("BufferIntervalInSeconds", "901"),
                                          ("NumberOfRetries", "-1"), ("NumberOfRetries", "two")])
 def test_lambda_numbers_out_of_range_are_refused(firehose, bucket, name, value):
     with pytest.raises(firehose.exceptions.InvalidArgumentException) as raised:
@@ -129,3 +129,13 @@ def test_lambda_numbers_out_of_range_are_refused(firehose, bucket, name, value):
             "ProcessingConfiguration": lambda_processing("transform", **{name: value})})
     assert name in raised.value.response["Error"]["Message"]
     assert "bad" not in firehose.list_delivery_streams(Limit=10000)["DeliveryStreamNames"]
+
+
+@pytest.mark.parametrize("interval", ["0", "30", "900"])
+def test_lambda_buffer_intervals_from_0_to_900_seconds_are_taken(firehose, bucket, make_stream, interval):
+    """"The Lambda buffering interval hint ranges between 0 and 900 seconds" (the guide's
+    data transformation page)."""
+    name = make_stream(ProcessingConfiguration=lambda_processing("transform", BufferIntervalInSeconds=interval))
+    stored = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"][
+        "Destinations"][0]["ExtendedS3DestinationDescription"]["ProcessingConfiguration"]["Processors"][0]
+    assert {"ParameterName": "BufferIntervalInSeconds", "ParameterValue": interval} in stored["Parameters"]

@@ -13,7 +13,7 @@ import uuid
 import pytest
 from aws_kinesis_agg.aggregator import RecordAggregator
 
-from trip10_firehose_helpers import kinesis_sourced, processor, s3_destination
+from trip10_firehose_helpers import kinesis_sourced, partitioned_by_query, s3_destination
 from trip_helpers import error_of, keys_under, wait_for
 
 pytestmark = pytest.mark.local_only          # buffers are flushed by moving the lakebox clock
@@ -28,14 +28,9 @@ def auth_delivery(client, bucket, kinesis_streams):
     source_name, source_arn = kinesis_streams("card-auths", shards=2)
     name = kinesis_sourced(
         firehose, f"auths-{uuid.uuid4().hex[:10]}", source_arn, ROLE, s3_destination(
-            ROLE, bucket, Prefix="auths/network=!{partitionKeyFromQuery:network}/",
-            ErrorOutputPrefix="auths-errors/!{firehose:error-output-type}/",
-            BufferingHints={"SizeInMBs": 64, "IntervalInSeconds": 60},
-            DynamicPartitioningConfiguration={"Enabled": True},
-            ProcessingConfiguration={"Enabled": True, "Processors": [
-                processor("MetadataExtraction", MetadataExtractionQuery="{network: .card.network | ascii_downcase}",
-                          JsonParsingEngine="JQ-1.6"),
-                processor("AppendDelimiterToRecord")]}))
+            ROLE, bucket, **partitioned_by_query("auths/network=!{partitionKeyFromQuery:network}/",
+                                                 "auths-errors/!{firehose:error-output-type}/",
+                                                 "{network: .card.network | ascii_downcase}")))
     yield name, source_name, source_arn
     firehose.delete_delivery_stream(DeliveryStreamName=name)
 

@@ -27,3 +27,14 @@ def kinesis_sourced(firehose, name, source_arn, role, destination):
     return active_delivery_stream(firehose, name, DeliveryStreamType="KinesisStreamAsSource",
                                   KinesisStreamSourceConfiguration={"KinesisStreamARN": source_arn, "RoleARN": role},
                                   ExtendedS3DestinationConfiguration=destination)
+
+
+def partitioned_by_query(prefix, error_prefix, query, size_mb=64, interval=60) -> dict:
+    """Destination settings of a dynamically partitioned stream whose keys come from the JQ
+    `query`, one record per line."""
+    return {"Prefix": prefix, "ErrorOutputPrefix": error_prefix,
+            "BufferingHints": {"SizeInMBs": size_mb, "IntervalInSeconds": interval},
+            "DynamicPartitioningConfiguration": {"Enabled": True},
+            "ProcessingConfiguration": {"Enabled": True, "Processors": [
+                processor("MetadataExtraction", MetadataExtractionQuery=query, JsonParsingEngine="JQ-1.6"),
+                processor("AppendDelimiterToRecord")]}}

@@ -44,7 +44,18 @@ def test_offsets_in_another_zone():
         "+0530", "+0530", "+05:30", "+05:30", "GMT+05:30"]
 
 
-@pytest.mark.parametrize("pattern", ["yyyy'", "HHHH", "b", "yyyy#"])
+@pytest.mark.parametrize("pattern, expected", [
+    ("MMMMM", "M"), ("LLLLL", "M"), ("EEEEE", "T"), ("EEEE", "Thursday"), ("QQQQQ", "1"), ("GGGGG", "A"),
+    ("SSSSSSSSS", "123000000")])
+def test_five_letters_of_text_are_its_narrow_form(pattern, expected):
+    """DateTimeFormatter: "Exactly 5 pattern letters will use the narrow form" (the
+    month's or day's initial, the quarter's number, the era's letter)."""
+    moment = datetime.fromtimestamp(MOMENT_MS / 1000, tz=timezone.utc)
+    assert prefixes.java_format(moment, pattern) == expected
+
+
+@pytest.mark.parametrize("pattern", ["yyyy'", "HHHH", "b", "yyyy#", "MMMMMM", "EEEEEE", "QQQQQQ", "GGGGGG", "aa",
+                                     "SSSSSSSSSS"])
 def test_java_format_refuses_bad_patterns(pattern):
     with pytest.raises(ValueError):
         prefixes.java_format(datetime.now(timezone.utc), pattern)
