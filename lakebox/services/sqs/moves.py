@@ -36,7 +36,8 @@ def start_message_move_task(ctx, params):
         raise InvalidParameterValue("There is already a task running. Only one active task is allowed for a source "
                                     "queue arn at a given time.")
     last_seq = store.max_seq(db, source["uid"])
-    handle = base64.b64encode(json.dumps({"taskId": str(uuid.uuid4()), "sourceArn": arn_of(source)}).encode())
+    handle = base64.b64encode(json.dumps({"taskId": str(uuid.uuid4()), "sourceArn": arn_of(source)},
+                                         separators=(",", ":")).encode())
     store.insert_task(db, {
         "handle": handle.decode(), "account": ctx.account, "region": ctx.region, "source_arn": arn_of(source),
         "destination_arn": destination_arn, "rate": rate, "status": "RUNNING", "started_at": ctx.now,
@@ -56,7 +57,12 @@ def list_message_move_tasks(ctx, params):
 
 
 def cancel_message_move_task(ctx, params):
+    """A handle names its task and source queue (base64 of {"taskId", "sourceArn"}, as
+    AWS's do): one that does not decode is invalid, one whose source queue does not
+    exist names no resource, and only then is the task looked up (the three refusals
+    recorded from AWS in localstack's test_sqs_move_task snapshots, 2024)."""
     db = ctx.state.db
+    _own_queue(ctx, _handle_source(params["TaskHandle"]), "SourceArn")
     task = store.task(db, params["TaskHandle"])
     if task is None or (task["account"], task["region"]) != (ctx.account, ctx.region):
         raise ResourceNotFoundException("Task does not exist.")
@@ -64,6 +70,18 @@ def cancel_message_move_task(ctx, params):
         raise InvalidParameterValue("Only active tasks can be cancelled.")
     store.update_task(db, task["handle"], status="CANCELLED")
     return {"ApproximateNumberOfMessagesMoved": task["moved"]}
+
+
+def _handle_source(handle: str) -> str:
+    """The source queue ARN a task handle names."""
+    try:
+        found = json.loads(base64.b64decode(handle, validate=True))
+        source_arn = found["sourceArn"]
+        if not isinstance(source_arn, str) or not isinstance(found["taskId"], str):
+            raise TypeError(source_arn)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise InvalidParameterValue("Value for parameter TaskHandle is invalid.") from None
+    return source_arn
 
 
 def _own_queue(ctx, arn, member):

@@ -1,12 +1,16 @@
 """AddPermission and RemovePermission: statements, one per label, in the queue's Policy
 attribute (stored and returned; enforcement comes with IAM)."""
 import json
+import re
 
 from lakebox.services.sqs import store
 from lakebox.services.sqs.errors import InvalidParameterValue, OverLimit
 from lakebox.services.sqs.lookup import arn_of, queue_from
 
 MAX_ACTIONS = 7
+# A label: "Maximum 80 characters. Allowed characters include alphanumeric characters,
+# hyphens (-), and underscores (_)" (AddPermission API reference).
+LABEL = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 # What AddPermission may grant another account: "*" and the queue's message and read
 # actions (a batch action comes with its single form, as the API reference says); the
 # actions "cross-account permissions don't apply to" are the owner's alone.
@@ -20,6 +24,10 @@ OWNER_ACTIONS = {"AddPermission", "CreateQueue", "DeleteQueue", "ListQueueTags",
 def add_permission(ctx, params):
     queue = queue_from(ctx, params)
     label = params["Label"]
+    if not LABEL.match(label):
+        # AWS's reason for this refusal is not on public record: the API reference's rule.
+        raise InvalidParameterValue(f"Value {label} for parameter Label is invalid. Reason: Maximum 80 characters; "
+                                    "alphanumeric characters, hyphens (-), and underscores (_) are allowed.")
     attrs = store.attributes_of(queue)
     policy = _policy(queue, attrs)
     if any(statement.get("Sid") == label for statement in policy["Statement"]):

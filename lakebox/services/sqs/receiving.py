@@ -35,7 +35,7 @@ async def receive_message(ctx, params):
     state = ctx.state
     attempt = (queue["uid"], params["ReceiveRequestAttemptId"]) if queue["fifo"] and \
         params.get("ReceiveRequestAttemptId") else None
-    repeated = _repeated_attempt(ctx, attempt)
+    repeated = _repeated_attempt(ctx, attempt, queue_attrs, visibility)
     if repeated is not None:
         return {"Messages": [_message(queue, row, params) for row in repeated]} if repeated else {}
     loop = asyncio.get_running_loop()
@@ -69,10 +69,12 @@ def _attempts(state):
     return cache["attempts"]
 
 
-def _repeated_attempt(ctx, attempt):
+def _repeated_attempt(ctx, attempt, queue_attrs, visibility):
     """A FIFO receive retried with its ReceiveRequestAttemptId within 5 minutes gets the
     messages that attempt received again (those still in flight from it, with the same
-    receipt handles); None when the attempt is new."""
+    receipt handles), their visibility timeout started anew ("If a retry occurs within
+    the deduplication interval, it resets the visibility timeout": ReceiveMessage's API
+    reference); None when the attempt is new."""
     if attempt is None:
         return None
     found = _attempts(ctx.state).get(attempt)
@@ -84,6 +86,9 @@ def _repeated_attempt(ctx, attempt):
                    if row["token"] == tokens[row["seq"]] and row["visible_at"] > ctx.now),
                   key=lambda row: order[row["seq"]])      # in the order the attempt first received them
     bodies = encryption.open_bodies(ctx, rows)
+    timeout = visibility if visibility is not None else attributes.int_attribute(queue_attrs, "VisibilityTimeout")
+    for row in rows:
+        store.set_visible_at(ctx.state.db, row["seq"], ctx.now + timeout)
     return [dict(row, body=bodies[row["seq"]]) for row in rows]
 
 
