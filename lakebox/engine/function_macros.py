@@ -53,7 +53,13 @@ MACROS = [
     # The distinct elements of every array of the group (a NULL element kept once), an
     # empty array when every input is NULL.
     ("set_union", "a", "coalesce(trino_array_distinct(flatten(list(a) FILTER (WHERE a IS NOT NULL))), [])"),
-    ("repeat", "x, n", "list_transform(range(CAST(n AS BIGINT)), lambda i: x)"),
+    ("repeat", "x, n", "CASE WHEN n > 10000 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'count argument of repeat function must be less than or equal "
+                                                       "to 10000'")
+     + " WHEN n < 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'count argument of repeat function must be greater than or "
+                                                       "equal to 0'")
+     + " ELSE list_transform(range(CAST(n AS BIGINT)), lambda i: x) END"),
     ("shuffle", "a", "list_transform(list_sort(list_transform(a, lambda x: {'r': random(), 'v': x})), "
                      "lambda s: s.v)"),
     # Java's Math.cbrt gives a perfect cube's root exactly (DuckDB: 3.0000000000000004).
@@ -150,10 +156,19 @@ MACROS = [
                                     "THEN json_extract_string(j, p) END"),
     ("json_extract", "j, p", "CASE WHEN json_valid(j) THEN json_extract(j, p) END"),
     # Trino's split_part is NULL past the last field (DuckDB's is '').
-    ("split_part", "s, d, i", "CASE WHEN i <= len(string_split(s, d)) THEN split_part(s, d, i) END"),
+    ("split_part", "s, d, i", "CASE WHEN i <= 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Index must be greater than zero'")
+     + " WHEN i <= len(string_split(s, d)) THEN split_part(s, d, i) END"),
+    ("split_to_map_keys", "s, entry, pair", "list_transform(string_split(s, entry), lambda e: split_part(e, pair, 1))"),
+    # a key twice fails, naming the first one seen again
     ("split_to_map", "s, entry, pair",
-     "map_from_entries(list_transform(string_split(s, entry), "
-     "lambda e: {'key': split_part(e, pair, 1), 'value': substr(e, strpos(e, pair) + length(pair))}))"),
+     "CASE WHEN len(list_distinct(trino_split_to_map_keys(s, entry, pair))) < len(string_split(s, entry)) THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Duplicate keys (' || list_filter(trino_split_to_map_keys("
+                                                       "s, entry, pair), lambda k, i: list_position("
+                                                       "trino_split_to_map_keys(s, entry, pair), k) < i)[1] "
+                                                       "|| ') are not allowed'")
+     + " ELSE map_from_entries(list_transform(string_split(s, entry), "
+     "lambda e: {'key': split_part(e, pair, 1), 'value': substr(e, strpos(e, pair) + length(pair))})) END"),
     # Trino's pad: a target length in [0, 2^31 - 1] and a padding that is not empty, checked
     *((name, "s, n, p", "CASE WHEN n < 0 OR n > 2147483647 THEN "
        + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Target length must be in the range [0..2147483647]'")
@@ -177,9 +192,17 @@ MACROS = [
      "lambda e: split_part(e, pair, 1)), k) = i), lambda k: {'key': k, 'value': list_transform("
      "list_filter(string_split(s, entry), lambda e: split_part(e, pair, 1) = k), "
      "lambda e: substr(e, strpos(e, pair) + length(pair)))}))"),
+    # width_bucket(x, bins): the number of the (ascending) bins' bounds at or below x
     ("width_bucket", "x, low, high, n",
      "CASE WHEN x < low THEN 0 WHEN x >= high THEN n + 1 "
-     "ELSE CAST(floor(CAST(x - low AS DOUBLE) * n / CAST(high - low AS DOUBLE)) AS BIGINT) + 1 END"),
+     "ELSE CAST(floor(CAST(x - low AS DOUBLE) * n / CAST(high - low AS DOUBLE)) AS BIGINT) + 1 END, "
+     "(x, bins) AS CAST(len(list_filter(bins, lambda b: b <= x)) AS BIGINT)"),
+    # true for a non-null element in common; else NULL when either holds a NULL (and
+    # neither is empty), false otherwise
+    ("arrays_overlap", "a, b",
+     "CASE WHEN len(a) = 0 OR len(b) = 0 THEN false WHEN list_has_any(a, b) THEN true "
+     "WHEN len(list_filter(a, lambda x: x IS NULL)) > 0 OR len(list_filter(b, lambda x: x IS NULL)) > 0 "
+     "THEN NULL ELSE false END"),
     # Trino's slice(a, start, length): a negative start counts from the end
     ("slice", "a, s, n", "CASE WHEN s = 0 THEN "
      + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
@@ -225,6 +248,10 @@ MACROS = [
     ("map_agg", "k, v", "map_from_entries(list_filter(list({'key': k, 'value': v}) FILTER (WHERE k IS NOT NULL), "
                         "lambda e, i: list_position(list_transform(list({'key': k, 'value': v}) "
                         "FILTER (WHERE k IS NOT NULL), lambda y: y.key), e.key) = i))"),
+    # map_union: each key once, with its value from the first map of the group holding it
+    ("map_union", "m", "map_from_entries(list_filter(flatten(list(map_entries(m)) FILTER (WHERE m IS NOT NULL)), "
+                       "lambda e, i: list_position(list_transform(flatten(list(map_entries(m)) "
+                       "FILTER (WHERE m IS NOT NULL)), lambda y: y.key), e.key) = i))"),
     ("multimap_agg", "k, v", "map_from_entries(list_transform(list_distinct(list(k) FILTER (WHERE k IS NOT NULL)), "
                              "lambda key: {'key': key, 'value': list_transform(list_filter(list({'k': k, 'v': v}), "
                              "lambda p: p.k = key), lambda p: p.v)}))"),
