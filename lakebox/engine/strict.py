@@ -39,9 +39,12 @@ def _integer_cast_macros():
         refused = failure_sql("INVALID_CAST_ARGUMENT",
                               f"'Cannot cast ''' || CAST(x AS VARCHAR) || ''' to {trino_name}'")
         is_text = f"typeof(x) = 'VARCHAR' AND NOT regexp_full_match(CAST(x AS VARCHAR), '{read}')"
-        yield (f"cast_{duck_type.lower()}", "x", f"CASE WHEN {is_text} THEN {refused} ELSE CAST(x AS {duck_type}) END")
-        yield (f"try_cast_{duck_type.lower()}", "x",
-               f"CASE WHEN {is_text} THEN NULL ELSE TRY_CAST(x AS {duck_type}) END")
+        for prefix, cast, failure in (("cast_", "CAST", refused), ("try_cast_", "TRY_CAST", "NULL")):
+            # a double is rounded half away from zero (Trino's DoubleOperators), DuckDB's to even
+            rounded = "" if duck_type == "BOOLEAN" else \
+                f"WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN {cast}(round(TRY_CAST(x AS DOUBLE)) AS {duck_type}) "
+            yield (f"{prefix}{duck_type.lower()}", "x",
+                   f"CASE WHEN {is_text} THEN {failure} {rounded}ELSE {cast}(x AS {duck_type}) END")
 
 
 # The texts Trino casts to a date or a timestamp (its DateTimes patterns): a date, then
@@ -114,6 +117,19 @@ def _known_not_text(node, column_types: dict) -> bool:
     return isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Count, exp.Sum))
 
 
+def _maybe_double(node, column_types: dict) -> bool:
+    """Whether a value known to be no text may be a double or a real (not an integer
+    literal, nor a column of an integer type)."""
+    if isinstance(node, (exp.Neg, exp.Paren)):
+        return _maybe_double(node.this, column_types)
+    if isinstance(node, exp.Literal):
+        return not node.name.isdigit()
+    if isinstance(node, exp.Column):
+        return column_types.get(node.name.lower(), "").lower() not in ("int", "integer", "bigint", "smallint",
+                                                                       "tinyint", "boolean")
+    return not isinstance(node, exp.Count)
+
+
 def _inside_try(node) -> bool:
     """Within Trino's `try(...)` a failure is NULL; DuckDB's TRY refuses the macros that
     fail (they call the volatile `error`), so there the quiet forms are used."""
@@ -126,7 +142,7 @@ def casts_of_text_to_integers(tree: exp.Expression, column_types: dict) -> exp.E
     a text is NULL."""
     for node in list(tree.find_all(exp.Cast, exp.TryCast)):
         found = _INTEGER_CASTS.get(node.to.this)
-        if found is None or _known_not_text(node.this, column_types):
+        if found is None or _known_not_text(node.this, column_types) and not _maybe_double(node.this, column_types):
             continue
         prefix = "try_cast_" if isinstance(node, exp.TryCast) or _inside_try(node) else "cast_"
         node.replace(_call(prefix + found[0].lower(), node.this.copy()))
