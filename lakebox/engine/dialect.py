@@ -264,6 +264,7 @@ FIXES = [
     ("a row of unnamed fields cast to JSON names them \"\"", row_to_json_names_its_fields),
     ("a ROW's fields are unnamed, also when they hold columns", row_fields.unnamed_fields_by_position),
     ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
+    ("count_if over no rows is 0", strict.count_if_of_no_rows_is_zero),
     ("time zones: UTC as Trino's, any other refused", time_zones_in_utc),
     ("Trino's functions", trino_functions),
     ("reduce with a finishing function", reduce_finish),
@@ -298,18 +299,18 @@ def sequence_of_dates_is_dates(tree: exp.Expression, column_types: dict) -> exp.
     """`sequence(date, date[, interval])` is an array of dates in Trino, a day apart (back
     when the stop comes first) without a step, the n-th being start + n * step (Jan 31
     plus two months is Mar 31); DuckDB's generate_series takes no dates without a step,
-    makes timestamps of them, and adds a month step to the previous element."""
+    makes timestamps of them, and adds a month step to the previous element. Sequences of
+    timestamps likewise; both check their step and length (`function_macros`)."""
     for node in list(tree.find_all(exp.GenerateSeries)):
         start, stop, step = node.args.get("start"), node.args.get("end"), node.args.get("step")
-        if not _is_date(start, column_types):
-            continue
-        if step is None:
-            step = functions.template("CASE WHEN __a <= __b THEN INTERVAL 1 DAY ELSE INTERVAL (-1) DAY END",
-                                      a=start, b=stop)
-        node.replace(functions.template(
-            "list_filter(list_transform(range(abs(date_diff('day', __a, __b)) + 1), "
-            "lambda __i: CAST(__a + __i * __s AS DATE)), "
-            "lambda __d: CASE WHEN __a <= __b THEN __d <= __b ELSE __d >= __b END)", a=start, b=stop, s=step))
+        if _is_date(start, column_types):
+            if step is None:
+                step = functions.template("CASE WHEN __a <= __b THEN INTERVAL 1 DAY ELSE INTERVAL (-1) DAY END",
+                                          a=start, b=stop)
+            node.replace(exp.Anonymous(this="trino_date_sequence", expressions=[start.copy(), stop.copy(), step]))
+        elif step is not None and text_kind(start, column_types) in ("timestamp", "timestamp6"):
+            node.replace(exp.Anonymous(this="trino_timestamp_sequence",
+                                       expressions=[start.copy(), stop.copy(), step.copy()]))
     return tree
 
 
@@ -558,6 +559,7 @@ _TRIGGERS = {
     row_to_json_names_its_fields: {exp.Cast},
     row_fields.unnamed_fields_by_position: {exp.Struct},
     strict.correlation_not_a_number_is_null: {exp.Corr},
+    strict.count_if_of_no_rows_is_zero: {exp.CountIf},
     strict.casts_of_text_to_integers: {exp.Cast, exp.TryCast},
     strict.casts_of_text_to_times: {exp.Cast, exp.TryCast},
     strict.json_parse_refuses_malformed_text: {exp.ParseJSON},

@@ -21,6 +21,22 @@ def _position_from(n: str) -> str:
             f"ELSE st + list_sum(list_transform({pieces}[1:{n}], lambda piece: length(piece))) END AS INTEGER)")
 
 
+def _time_sequence(steps: str, element: str, refusal: str = "") -> str:
+    """A sequence of `steps` + 1 elements (`element` of i), after Trino's checks of its step
+    (`refusal` first, if any), direction and length."""
+    return ("CASE WHEN trino_interval_months(s) = 0 AND trino_interval_micros(s) = 0 THEN "
+            + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'step must not be zero'") + refusal
+            + " WHEN ((trino_interval_months(s) > 0 OR trino_interval_micros(s) > 0) AND b < a) "
+            "OR ((trino_interval_months(s) < 0 OR trino_interval_micros(s) < 0) AND b > a) THEN "
+            + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'sequence stop value should be greater than or equal "
+                                                              "to start value if step is greater than zero otherwise "
+                                                              "stop should be less than or equal to start'")
+            + f" WHEN {steps} + 1 > 10000 THEN "
+            + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'result of sequence function must not have more "
+                                                              "than 10000 entries'")
+            + f" ELSE list_transform(range({steps} + 1), lambda i: {element}) END")
+
+
 # name -> (parameters, DuckDB body). Order matters: a macro may use one defined above it.
 MACROS = [
     # java.net.URI's getPath, getQuery and getFragment (Trino's url_extract_*) decode the
@@ -185,6 +201,21 @@ MACROS = [
      + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'result of sequence function must not have more than 10000 "
                                                        "entries'")
      + " ELSE generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT), CAST(s AS BIGINT)) END"),
+    # sequences of dates and timestamps by an interval: the n-th element start + n * step
+    # (Jan 31 plus two months is Mar 31), the step and the length checked as Trino does
+    ("interval_months", "s", "datepart('year', s) * 12 + datepart('month', s)"),
+    ("interval_micros", "s", "CAST(datepart('day', s) AS BIGINT) * 86400000000 + (datepart('hour', s) * 3600 "
+                             "+ datepart('minute', s) * 60) * 1000000 + datepart('microseconds', s)"),
+    ("date_sequence", "a, b, s", _time_sequence(
+        "CASE WHEN trino_interval_months(s) <> 0 THEN date_sub('month', a, b) // trino_interval_months(s) "
+        "ELSE date_sub('day', a, b) // (trino_interval_micros(s) // 86400000000) END",
+        "CAST(a + i * s AS DATE)",
+        " WHEN trino_interval_months(s) = 0 AND trino_interval_micros(s) % 86400000000 <> 0 THEN "
+        + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'sequence step must be a day interval if start and end "
+                                                          "values are dates'"))),
+    ("timestamp_sequence", "a, b, s", _time_sequence(
+        "CASE WHEN trino_interval_months(s) <> 0 THEN date_sub('month', a, b) // trino_interval_months(s) "
+        "ELSE (epoch_us(b) - epoch_us(a)) // trino_interval_micros(s) END", "a + i * s")),
     # each key once, in the order it first appears, with its values in theirs
     ("split_to_multimap", "s, entry, pair",
      "map_from_entries(list_transform(list_filter(list_transform(string_split(s, entry), "
@@ -248,6 +279,11 @@ MACROS = [
     ("map_agg", "k, v", "map_from_entries(list_filter(list({'key': k, 'value': v}) FILTER (WHERE k IS NOT NULL), "
                         "lambda e, i: list_position(list_transform(list({'key': k, 'value': v}) "
                         "FILTER (WHERE k IS NOT NULL), lambda y: y.key), e.key) = i))"),
+    # texts of unequal lengths fail; two empty ones are 0 apart (DuckDB's hamming refuses them)
+    ("hamming_distance", "a, b", "CASE WHEN length(a) <> length(b) THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'The input strings to hamming_distance function must have the "
+                                                       "same length'")
+     + " WHEN length(a) = 0 THEN CAST(0 AS BIGINT) ELSE hamming(a, b) END"),
     # map_union: each key once, with its value from the first map of the group holding it
     ("map_union", "m", "map_from_entries(list_filter(flatten(list(map_entries(m)) FILTER (WHERE m IS NOT NULL)), "
                        "lambda e, i: list_position(list_transform(flatten(list(map_entries(m)) "

@@ -33,7 +33,7 @@ WEIGHTED_INDEX_FUNCTION = "lakebox_weighted_index"
 _MACRO_NAMES = {name for name, _, _ in MACROS}
 
 RENAMES = {"zip": "list_zip", "codepoint": "unicode",
-           "hamming_distance": "hamming", "is_finite": "isfinite", "is_infinite": "isinf",
+           "is_finite": "isfinite", "is_infinite": "isinf",
            "crc32": CRC32_FUNCTION, "format_number": FORMAT_NUMBER_FUNCTION, **python_functions.RENAMES}
 
 UNSUPPORTED = {

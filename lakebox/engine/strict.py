@@ -571,3 +571,13 @@ def integer_sequences(tree: exp.Expression, column_types: dict) -> exp.Expressio
                                         true=exp.Literal.number(1))], default=exp.Literal.number(-1))
         node.replace(exp.Anonymous(this="trino_sequence", expressions=[start.copy(), stop.copy(), step.copy()]))
     return tree
+
+
+def count_if_of_no_rows_is_zero(tree: exp.Expression) -> exp.Expression:
+    """Trino's count_if over no rows is 0, as count's; DuckDB's is NULL. The coalesce
+    wraps the whole call, its FILTER and OVER clauses with it."""
+    for node in list(tree.find_all(exp.CountIf)):
+        while isinstance(node.parent, (exp.Window, exp.Filter)) and node.arg_key == "this":
+            node = node.parent
+        node.replace(exp.Coalesce(this=node.copy(), expressions=[exp.Literal.number(0)]))
+    return tree

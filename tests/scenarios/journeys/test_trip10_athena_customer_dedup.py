@@ -7,7 +7,8 @@ two biggest spenders with max_by(id, spend, 2), how many have no email with coun
 whether all are active with bool_and, and the spread of spend with stddev_pop, var_pop
 and var_samp; format() and concat_ws over an array build the merge report lines. A
 max_by of no values and a percentile past 1 are refused in Trino's words, as is a
-hamming_distance of texts of unequal lengths."""
+hamming_distance of texts of unequal lengths (two empty ones are 0 apart); a city
+without customers counts 0 with count and count_if alike."""
 import pytest
 
 from trip_helpers import athena_failure, athena_rows
@@ -62,6 +63,13 @@ def test_merge_report_lines(customers):
                rpad(a.name, 8, '.')
         FROM customers a JOIN customers b ON a.id = 3 AND b.id = 4""") == [
         ["Anna Schmidt -> Ana Schmidt (00098)", "Berlin | 10115 | 001234", "Anna Sch"]]
+
+
+def test_a_city_without_customers(customers):
+    assert customers("""
+        SELECT count(*), count_if(email = ''), sum(spend), bool_and(active), max_by(id, spend)
+        FROM customers WHERE city = 'Paris'""") == [["0", "0", None, None, None]]
+    assert customers("SELECT hamming_distance(substr(postcode, 6), '') FROM customers WHERE id = 1") == [["0"]]
 
 
 # What the steward's mistakes answer: (query, StateChangeReason)

@@ -4,8 +4,8 @@ bigint), which rounds a double's half away from zero as Trino does (a DuckDB-sty
 to even would lose a cent on every .5); decimals round half up and doubles by their
 binary value; truncate cuts toward zero; a refund's remainder keeps the dividend's sign;
 integer division truncates; an average of quantities becomes whole units the same way.
-A line whose quantity overflows an integer and a rate divided by a zero count fail with
-Trino's own error names and words."""
+A line whose quantity overflows an integer, a rate divided by a zero count and the
+absolute value of the smallest bigint fail with Trino's own error names and words."""
 from decimal import Decimal
 
 import pytest
@@ -66,6 +66,9 @@ def test_overflow_and_division_by_zero(client, bucket, database, invoices):
         "DIVISION_BY_ZERO: Division by zero"
     assert athena_failure(athena, "SELECT CAST(price * 1e10 AS integer) FROM lines WHERE id = 1", database,
                           output) == "NUMERIC_VALUE_OUT_OF_RANGE: Out of range for integer: 2.5E10"
+    assert athena_failure(athena, "SELECT abs(qty * -9223372036854775807 - 1) FROM lines WHERE id = 1", database,
+                          output) == \
+        "NUMERIC_VALUE_OUT_OF_RANGE: Value -9223372036854775808 is out of range for abs(bigint)"
 
 
 def test_averages_in_whole_units(invoices):

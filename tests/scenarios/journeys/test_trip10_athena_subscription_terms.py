@@ -3,11 +3,13 @@ Athena client: a plan's term is an `interval year to month` (a CASE of INTERVAL 
 and INTERVAL '1' MONTH), which GetQueryResults types as such and prints as `1-0`; a
 month added to the 31st lands on the month's last day; the billing dates of a term come
 from sequence() with a month step; the time a trial ran is an `interval day to second`
-printed `2 03:04:05.000`; and the weeks are named by year_of_week and week, as ISO 8601
-numbers them across a new year."""
+printed `2 03:04:05.000`; the weeks are named by year_of_week and week, as ISO 8601
+numbers them across a new year; a trial's checkpoints are a sequence of timestamps, and
+a sequence of dates by hours, one stepping away from its stop, one of more than 10000
+entries and one of a zero step fail with Trino's words."""
 import pytest
 
-from trip_helpers import athena_execution, athena_rows
+from trip_helpers import athena_execution, athena_failure, athena_rows
 
 SIGNUPS = """ann,annual,2024-01-31,2024-01-31 09:00:00,2024-02-02 12:04:05
 ben,monthly,2024-12-30,2024-12-30 22:00:00,2024-12-31 23:59:59
@@ -69,3 +71,26 @@ def test_iso_weeks_across_the_new_year(signups, database):
         FROM signups ORDER BY customer""", database, output) == [
         ["ann", "2024", "5", "3", "2024-W05-3", "2024-W05"],
         ["ben", "2025", "1", "1", "2025-W01-1", "2025-W01"]]
+
+
+def test_trial_checkpoints_and_bad_steps(signups, database):
+    athena, output = signups
+    assert athena_rows(athena, """
+        SELECT customer, sequence(trial_start, trial_end, INTERVAL '12' HOUR),
+               sequence(trial_end, trial_start, INTERVAL '-1' DAY)
+        FROM signups WHERE customer = 'ann'""", database, output) == [
+        ["ann", "[2024-01-31 09:00:00.000, 2024-01-31 21:00:00.000, 2024-02-01 09:00:00.000, "
+                "2024-02-01 21:00:00.000, 2024-02-02 09:00:00.000]",
+         "[2024-02-02 12:04:05.000, 2024-02-01 12:04:05.000, 2024-01-31 12:04:05.000]"]]
+    refused = {
+        "SELECT sequence(start_day, date_add('day', 3, start_day), INTERVAL '12' HOUR) FROM signups":
+            "INVALID_FUNCTION_ARGUMENT: sequence step must be a day interval if start and end values are dates",
+        "SELECT sequence(start_day, DATE '2020-01-01', INTERVAL '1' MONTH) FROM signups":
+            "INVALID_FUNCTION_ARGUMENT: sequence stop value should be greater than or equal to start value if step "
+            "is greater than zero otherwise stop should be less than or equal to start",
+        "SELECT sequence(trial_start, trial_end, INTERVAL '1' SECOND) FROM signups":
+            "INVALID_FUNCTION_ARGUMENT: result of sequence function must not have more than 10000 entries",
+        "SELECT sequence(trial_start, trial_end, INTERVAL '0' MINUTE) FROM signups":
+            "INVALID_FUNCTION_ARGUMENT: step must not be zero",
+    }
+    assert {sql: athena_failure(athena, sql, database, output) for sql in refused} == refused
