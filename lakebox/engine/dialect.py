@@ -303,7 +303,7 @@ def sequence_of_dates_is_dates(tree: exp.Expression, column_types: dict) -> exp.
     timestamps likewise; both check their step and length (`function_macros`)."""
     for node in list(tree.find_all(exp.GenerateSeries)):
         start, stop, step = node.args.get("start"), node.args.get("end"), node.args.get("step")
-        if _is_date(start, column_types):
+        if _is_date(start, column_types) or strict.value_type(start, tree, column_types) == "date":
             if step is None:
                 step = functions.template("CASE WHEN __a <= __b THEN INTERVAL 1 DAY ELSE INTERVAL (-1) DAY END",
                                           a=start, b=stop)

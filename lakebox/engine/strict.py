@@ -450,6 +450,11 @@ def _operand_type(node, column_types: dict, ctes: frozenset, depth: int = 0) -> 
     return kind
 
 
+def value_type(node, tree: exp.Expression, column_types: dict) -> str | None:
+    """Trino's type of a literal, a catalog column or a column the query itself types."""
+    return _operand_type(node, column_types, frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)))
+
+
 def _cast_of_a_container_to_text(tree: exp.Expression, column_types: dict, sql: str) -> tuple[str, str] | None:
     """`CAST(tags AS varchar)` of an array, map or row column: Trino has no such cast
     (TYPE_MISMATCH `line 1:8: Cannot cast array(varchar) to varchar`, at the CAST; TRY_CAST

@@ -6,7 +6,8 @@ from sequence() with a month step; the time a trial ran is an `interval day to s
 printed `2 03:04:05.000`; the weeks are named by year_of_week and week, as ISO 8601
 numbers them across a new year; a trial's checkpoints are a sequence of timestamps, and
 a sequence of dates by hours, one stepping away from its stop, one of more than 10000
-entries and one of a zero step fail with Trino's words."""
+entries and one of a zero step fail with Trino's words; grace days are a sequence of the
+dates a WITH query or a VALUES list gives."""
 import pytest
 
 from trip_helpers import athena_execution, athena_failure, athena_rows
@@ -94,3 +95,16 @@ def test_trial_checkpoints_and_bad_steps(signups, database):
             "INVALID_FUNCTION_ARGUMENT: step must not be zero",
     }
     assert {sql: athena_failure(athena, sql, database, output) for sql in refused} == refused
+
+
+def test_grace_days_of_a_with_query(signups, database):
+    athena, output = signups
+    assert athena_rows(athena, """
+        WITH starts AS (SELECT customer, start_day AS first_day FROM signups),
+             promo(first_day) AS (VALUES DATE '2024-02-28')
+        SELECT customer, sequence(first_day, first_day + INTERVAL '2' DAY) FROM starts
+        UNION ALL SELECT 'promo', sequence(first_day, date_add('day', 2, first_day)) FROM promo
+        ORDER BY 1""", database, output) == [
+        ["ann", "[2024-01-31, 2024-02-01, 2024-02-02]"],
+        ["ben", "[2024-12-30, 2024-12-31, 2025-01-01]"],
+        ["promo", "[2024-02-28, 2024-02-29, 2024-03-01]"]]
