@@ -54,6 +54,8 @@ class EngineError(Exception):
         return cls("GENERIC_INTERNAL_ERROR", _detail(first), user_error=False)
 
 
+_ABS_TYPES = {"-128": "tinyint", "-32768": "smallint", "-2147483648": "integer"}
+
 # DuckDB errors whose Trino name and words are known: (pattern, name, message template).
 _TRINO_WORDS = [
     (r"Unknown TimeZone '(.*)'", "NOT_SUPPORTED", "Time zone not supported: {0}"),
@@ -70,6 +72,13 @@ _TRINO_WORDS = [
     # decimal + - * past 38 digits (DuckDB's HUGEINT sum of decimals likewise): Trino's DecimalOperators
     (r"Overflow in \w+ of DECIMAL\(\d+\)|Overflow in HUGEINT addition", "NUMERIC_VALUE_OUT_OF_RANGE", "Decimal overflow"),
     (r"Argument for ntile must be greater than zero", "INVALID_FUNCTION_ARGUMENT", "Buckets must be greater than 0"),
+    # the one value of each integer type whose absolute value it cannot hold
+    (r"Overflow on abs\((-\d+)\)", "NUMERIC_VALUE_OUT_OF_RANGE",
+     lambda value: f"Value {value} is out of range for abs({_ABS_TYPES.get(value, 'bigint')})"),
+    (r"Invalid input for arg_min/arg_max: n value must be > 0", "INVALID_FUNCTION_ARGUMENT",
+     "third argument of max_by/min_by must be a positive integer"),
+    (r"APPROXIMATE QUANTILE can only take parameters in range \[0, 1\]", "INVALID_FUNCTION_ARGUMENT",
+     "Percentile must be between 0 and 1"),
     (r"Overflow in (\w+) of INT32 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "integer {0} overflow: {1}"),
     (r"Overflow in (\w+) of INT64 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "bigint {0} overflow: {1}"),
     (r"Overflow in (\w+) of INT16 \((.*)\)", "NUMERIC_VALUE_OUT_OF_RANGE", "smallint {0} overflow: {1}"),

@@ -51,7 +51,7 @@ def _from_text(kind: str):
 def decimal_type(node, column_types: dict, integers_count: bool = False):
     """(precision, scale) of a decimal-typed expression, else None. Integers count as
     decimal(p, 0) only beside a decimal (`integers_count`)."""
-    if isinstance(node, exp.Paren):
+    if isinstance(node, (exp.Paren, exp.Neg)):
         return decimal_type(node.this, column_types, integers_count)
     if isinstance(node, exp.Literal) and not node.is_string:
         text = node.this
@@ -140,6 +140,25 @@ def avg_of_a_decimal_keeps_its_type(tree: exp.Expression, column_types: dict) ->
             while isinstance(node.parent, (exp.Window, exp.Filter)) and node.arg_key == "this":
                 node = node.parent
             node.replace(exp.cast(node.copy(), f"DECIMAL({found[0]}, {found[1]})"))
+    return tree
+
+
+def rounding_keeps_the_scale(tree: exp.Expression, column_types: dict) -> exp.Expression:
+    """Trino's round(decimal(p,s), d) is a decimal(p+1,s) and truncate(decimal(p,s), d) a
+    decimal(p,s), both of the scale they were given (`12.3400`); without d, round's is a
+    decimal(p-s+min(1,s),0) and truncate's a decimal(max(1,p-s),0). DuckDB's scale is d."""
+    for node in list(tree.find_all(exp.Round, exp.Trunc)):
+        found = decimal_type(node.this, column_types)
+        if found is None:
+            continue
+        precision, scale = found
+        if node.args.get("decimals") is not None:
+            target = (min(MAX_PRECISION, precision + 1) if isinstance(node, exp.Round) else precision, scale)
+        elif isinstance(node, exp.Round):
+            target = (min(MAX_PRECISION, precision - scale + min(1, scale)), 0)
+        else:
+            target = (max(1, precision - scale), 0)
+        node.replace(exp.cast(node.copy(), f"DECIMAL({target[0]}, {target[1]})"))
     return tree
 
 

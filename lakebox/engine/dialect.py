@@ -14,8 +14,8 @@ from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (arity, decimals, functions, intervals, map_types, recursion, strict, time_zones,
-                            unnest_order)
+from lakebox.engine import (arity, decimals, functions, intervals, map_types, recursion, row_fields, strict,
+                            time_zones, unnest_order)
 
 
 class SqlSyntaxError(ValueError):
@@ -262,7 +262,9 @@ FIXES = [
     ("timestamp(6) keeps its microseconds", microsecond_timestamps),
     ("JSON paths as DuckDB reads them", json_paths_as_duckdb_reads_them),
     ("a row of unnamed fields cast to JSON names them \"\"", row_to_json_names_its_fields),
+    ("a ROW's fields are unnamed, also when they hold columns", row_fields.unnamed_fields_by_position),
     ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
+    ("count_if over no rows is 0", strict.count_if_of_no_rows_is_zero),
     ("time zones: UTC as Trino's, any other refused", time_zones_in_utc),
     ("Trino's functions", trino_functions),
     ("reduce with a finishing function", reduce_finish),
@@ -297,32 +299,18 @@ def sequence_of_dates_is_dates(tree: exp.Expression, column_types: dict) -> exp.
     """`sequence(date, date[, interval])` is an array of dates in Trino, a day apart (back
     when the stop comes first) without a step, the n-th being start + n * step (Jan 31
     plus two months is Mar 31); DuckDB's generate_series takes no dates without a step,
-    makes timestamps of them, and adds a month step to the previous element."""
+    makes timestamps of them, and adds a month step to the previous element. Sequences of
+    timestamps likewise; both check their step and length (`function_macros`)."""
     for node in list(tree.find_all(exp.GenerateSeries)):
         start, stop, step = node.args.get("start"), node.args.get("end"), node.args.get("step")
-        if not _is_date(start, column_types):
-            continue
-        if step is None:
-            step = functions.template("CASE WHEN __a <= __b THEN INTERVAL 1 DAY ELSE INTERVAL (-1) DAY END",
-                                      a=start, b=stop)
-        node.replace(functions.template(
-            "list_filter(list_transform(range(abs(date_diff('day', __a, __b)) + 1), "
-            "lambda __i: CAST(__a + __i * __s AS DATE)), "
-            "lambda __d: CASE WHEN __a <= __b THEN __d <= __b ELSE __d >= __b END)", a=start, b=stop, s=step))
-    return tree
-
-
-_INTEGER_TYPES = {exp.DataType.Type.TINYINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.INT,
-                  exp.DataType.Type.BIGINT}
-
-
-def double_to_integer_rounds_half_away(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """Trino casts a double to an integer type rounding half away from zero (2.5 is 3,
-    -2.5 is -3); DuckDB rounds half to even. Done where the operand is known to be a
-    double or a real."""
-    for node in list(tree.find_all(exp.Cast, exp.TryCast)):
-        if node.to.this in _INTEGER_TYPES and text_kind(node.this, column_types) in ("double", "real"):
-            node.this.replace(exp.Anonymous(this="round", expressions=[node.this.copy()]))
+        if _is_date(start, column_types) or strict.value_type(start, tree, column_types) == "date":
+            if step is None:
+                step = functions.template("CASE WHEN __a <= __b THEN INTERVAL 1 DAY ELSE INTERVAL (-1) DAY END",
+                                          a=start, b=stop)
+            node.replace(exp.Anonymous(this="trino_date_sequence", expressions=[start.copy(), stop.copy(), step]))
+        elif step is not None and text_kind(start, column_types) in ("timestamp", "timestamp6"):
+            node.replace(exp.Anonymous(this="trino_timestamp_sequence",
+                                       expressions=[start.copy(), stop.copy(), step.copy()]))
     return tree
 
 
@@ -530,12 +518,12 @@ TYPED_FIXES = [
     ("sequence of dates is dates", sequence_of_dates_is_dates),
     ("sequence of integers counts down, checks its step", strict.integer_sequences),
     ("sign of a double is a double", sign_of_a_double_is_a_double),
-    ("a double cast to an integer type rounds half away from zero", double_to_integer_rounds_half_away),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("date_trunc of a date stays a date", date_trunc_on_a_date_stays_date),
     ("decimal / decimal is a decimal", decimals.decimal_division_stays_decimal),
     ("double / 0 is Infinity or NaN", double_division_by_zero),
     ("avg of a decimal stays a decimal of its scale", decimals.avg_of_a_decimal_keeps_its_type),
+    ("round and truncate of a decimal keep its scale", decimals.rounding_keeps_the_scale),
     ("a decimal cast to fewer whole digits fails in Trino's words", decimals.decimal_casts_that_overflow_fail),
     ("sign of an integer or a decimal is of its type", strict.sign_of_an_integer_keeps_its_type),
 ]
@@ -560,16 +548,18 @@ _TRIGGERS = {
     sequence_of_dates_is_dates: {exp.GenerateSeries},
     strict.integer_sequences: {exp.GenerateSeries},
     sign_of_a_double_is_a_double: {exp.Sign},
-    double_to_integer_rounds_half_away: {exp.Cast, exp.TryCast},
     date_minus_date_is_an_interval: {exp.Sub},
     decimals.decimal_division_stays_decimal: {exp.Div},
     decimals.avg_of_a_decimal_keeps_its_type: {exp.Avg},
+    decimals.rounding_keeps_the_scale: {exp.Round, exp.Trunc},
     decimals.decimal_casts_that_overflow_fail: {exp.Cast},
     cast_to_varchar_as_trino: {exp.Cast, exp.TryCast},
     unnest_of_several_arrays_or_a_map: {exp.Unnest},
     unnest_order.unnest_keeps_the_array_order: {exp.Unnest},
     row_to_json_names_its_fields: {exp.Cast},
+    row_fields.unnamed_fields_by_position: {exp.Struct},
     strict.correlation_not_a_number_is_null: {exp.Corr},
+    strict.count_if_of_no_rows_is_zero: {exp.CountIf},
     strict.casts_of_text_to_integers: {exp.Cast, exp.TryCast},
     strict.casts_of_text_to_times: {exp.Cast, exp.TryCast},
     strict.json_parse_refuses_malformed_text: {exp.ParseJSON},

@@ -16,8 +16,8 @@ from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from lakebox.engine import (alias_references, ambiguous_columns, argument_types, arity, avro_read,
-                            bucketing as hive_buckets, clauses, codecs, dialect, distinct_order, duck_read,
-                            functions, json_records, json_rows, placement, regex_read, result_names, scan_bytes,
+                            bucketing as hive_buckets, clauses, codecs, dialect, distinct_order, duck_read, functions,
+                            intervals, json_records, json_rows, placement, regex_read, result_names, scan_bytes,
                             scan_rows, set_types, star_names, strict, text, time_zones, types, written_files)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
@@ -138,6 +138,7 @@ class DuckQuery:
         self._calls_done = threading.Event()     # set while no guarded call runs
         self._calls_done.set()
         self._tree = tree.copy()
+        self._year_months = intervals.year_month_positions(tree)      # result columns of that type
         self._sources = sources
         self.bytes_scanned = 0
         self.rows_written = 0
@@ -500,7 +501,8 @@ class DuckQuery:
 
     @property
     def result_columns(self) -> list[tuple[str, str]]:
-        return [(name, _RESULT_TYPES.get(kind.upper(), kind)) for name, kind in self.columns]
+        return [(name, intervals.YEAR_MONTH if at in self._year_months else _RESULT_TYPES.get(kind.upper(), kind))
+                for at, (name, kind) in enumerate(self.columns)]
 
     def write_csv(self, path: str) -> int:
         """Run the query into an Athena result file: a header row, every value quoted,

@@ -21,6 +21,22 @@ def _position_from(n: str) -> str:
             f"ELSE st + list_sum(list_transform({pieces}[1:{n}], lambda piece: length(piece))) END AS INTEGER)")
 
 
+def _time_sequence(steps: str, element: str, refusal: str = "") -> str:
+    """A sequence of `steps` + 1 elements (`element` of i), after Trino's checks of its step
+    (`refusal` first, if any), direction and length."""
+    return ("CASE WHEN trino_interval_months(s) = 0 AND trino_interval_micros(s) = 0 THEN "
+            + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'step must not be zero'") + refusal
+            + " WHEN ((trino_interval_months(s) > 0 OR trino_interval_micros(s) > 0) AND b < a) "
+            "OR ((trino_interval_months(s) < 0 OR trino_interval_micros(s) < 0) AND b > a) THEN "
+            + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'sequence stop value should be greater than or equal "
+                                                              "to start value if step is greater than zero otherwise "
+                                                              "stop should be less than or equal to start'")
+            + f" WHEN {steps} + 1 > 10000 THEN "
+            + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'result of sequence function must not have more "
+                                                              "than 10000 entries'")
+            + f" ELSE list_transform(range({steps} + 1), lambda i: {element}) END")
+
+
 # name -> (parameters, DuckDB body). Order matters: a macro may use one defined above it.
 MACROS = [
     # java.net.URI's getPath, getQuery and getFragment (Trino's url_extract_*) decode the
@@ -53,7 +69,13 @@ MACROS = [
     # The distinct elements of every array of the group (a NULL element kept once), an
     # empty array when every input is NULL.
     ("set_union", "a", "coalesce(trino_array_distinct(flatten(list(a) FILTER (WHERE a IS NOT NULL))), [])"),
-    ("repeat", "x, n", "list_transform(range(CAST(n AS BIGINT)), lambda i: x)"),
+    ("repeat", "x, n", "CASE WHEN n > 10000 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'count argument of repeat function must be less than or equal "
+                                                       "to 10000'")
+     + " WHEN n < 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'count argument of repeat function must be greater than or "
+                                                       "equal to 0'")
+     + " ELSE list_transform(range(CAST(n AS BIGINT)), lambda i: x) END"),
     ("shuffle", "a", "list_transform(list_sort(list_transform(a, lambda x: {'r': random(), 'v': x})), "
                      "lambda s: s.v)"),
     # Java's Math.cbrt gives a perfect cube's root exactly (DuckDB: 3.0000000000000004).
@@ -150,10 +172,19 @@ MACROS = [
                                     "THEN json_extract_string(j, p) END"),
     ("json_extract", "j, p", "CASE WHEN json_valid(j) THEN json_extract(j, p) END"),
     # Trino's split_part is NULL past the last field (DuckDB's is '').
-    ("split_part", "s, d, i", "CASE WHEN i <= len(string_split(s, d)) THEN split_part(s, d, i) END"),
+    ("split_part", "s, d, i", "CASE WHEN i <= 0 THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Index must be greater than zero'")
+     + " WHEN i <= len(string_split(s, d)) THEN split_part(s, d, i) END"),
+    ("split_to_map_keys", "s, entry, pair", "list_transform(string_split(s, entry), lambda e: split_part(e, pair, 1))"),
+    # a key twice fails, naming the first one seen again
     ("split_to_map", "s, entry, pair",
-     "map_from_entries(list_transform(string_split(s, entry), "
-     "lambda e: {'key': split_part(e, pair, 1), 'value': substr(e, strpos(e, pair) + length(pair))}))"),
+     "CASE WHEN len(list_distinct(trino_split_to_map_keys(s, entry, pair))) < len(string_split(s, entry)) THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Duplicate keys (' || list_filter(trino_split_to_map_keys("
+                                                       "s, entry, pair), lambda k, i: list_position("
+                                                       "trino_split_to_map_keys(s, entry, pair), k) < i)[1] "
+                                                       "|| ') are not allowed'")
+     + " ELSE map_from_entries(list_transform(string_split(s, entry), "
+     "lambda e: {'key': split_part(e, pair, 1), 'value': substr(e, strpos(e, pair) + length(pair))})) END"),
     # Trino's pad: a target length in [0, 2^31 - 1] and a padding that is not empty, checked
     *((name, "s, n, p", "CASE WHEN n < 0 OR n > 2147483647 THEN "
        + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Target length must be in the range [0..2147483647]'")
@@ -170,6 +201,21 @@ MACROS = [
      + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'result of sequence function must not have more than 10000 "
                                                        "entries'")
      + " ELSE generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT), CAST(s AS BIGINT)) END"),
+    # sequences of dates and timestamps by an interval: the n-th element start + n * step
+    # (Jan 31 plus two months is Mar 31), the step and the length checked as Trino does
+    ("interval_months", "s", "datepart('year', s) * 12 + datepart('month', s)"),
+    ("interval_micros", "s", "CAST(datepart('day', s) AS BIGINT) * 86400000000 + (datepart('hour', s) * 3600 "
+                             "+ datepart('minute', s) * 60) * 1000000 + datepart('microseconds', s)"),
+    ("date_sequence", "a, b, s", _time_sequence(
+        "CASE WHEN trino_interval_months(s) <> 0 THEN date_sub('month', a, b) // trino_interval_months(s) "
+        "ELSE date_sub('day', a, b) // (trino_interval_micros(s) // 86400000000) END",
+        "CAST(a + i * s AS DATE)",
+        " WHEN trino_interval_months(s) = 0 AND trino_interval_micros(s) % 86400000000 <> 0 THEN "
+        + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'sequence step must be a day interval if start and end "
+                                                          "values are dates'"))),
+    ("timestamp_sequence", "a, b, s", _time_sequence(
+        "CASE WHEN trino_interval_months(s) <> 0 THEN date_sub('month', a, b) // trino_interval_months(s) "
+        "ELSE (epoch_us(b) - epoch_us(a)) // trino_interval_micros(s) END", "a + i * s")),
     # each key once, in the order it first appears, with its values in theirs
     ("split_to_multimap", "s, entry, pair",
      "map_from_entries(list_transform(list_filter(list_transform(string_split(s, entry), "
@@ -177,9 +223,17 @@ MACROS = [
      "lambda e: split_part(e, pair, 1)), k) = i), lambda k: {'key': k, 'value': list_transform("
      "list_filter(string_split(s, entry), lambda e: split_part(e, pair, 1) = k), "
      "lambda e: substr(e, strpos(e, pair) + length(pair)))}))"),
+    # width_bucket(x, bins): the number of the (ascending) bins' bounds at or below x
     ("width_bucket", "x, low, high, n",
      "CASE WHEN x < low THEN 0 WHEN x >= high THEN n + 1 "
-     "ELSE CAST(floor(CAST(x - low AS DOUBLE) * n / CAST(high - low AS DOUBLE)) AS BIGINT) + 1 END"),
+     "ELSE CAST(floor(CAST(x - low AS DOUBLE) * n / CAST(high - low AS DOUBLE)) AS BIGINT) + 1 END, "
+     "(x, bins) AS CAST(len(list_filter(bins, lambda b: b <= x)) AS BIGINT)"),
+    # true for a non-null element in common; else NULL when either holds a NULL (and
+    # neither is empty), false otherwise
+    ("arrays_overlap", "a, b",
+     "CASE WHEN len(a) = 0 OR len(b) = 0 THEN false WHEN list_has_any(a, b) THEN true "
+     "WHEN len(list_filter(a, lambda x: x IS NULL)) > 0 OR len(list_filter(b, lambda x: x IS NULL)) > 0 "
+     "THEN NULL ELSE false END"),
     # Trino's slice(a, start, length): a negative start counts from the end
     ("slice", "a, s, n", "CASE WHEN s = 0 THEN "
      + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'SQL array indices start at 1'")
@@ -225,6 +279,15 @@ MACROS = [
     ("map_agg", "k, v", "map_from_entries(list_filter(list({'key': k, 'value': v}) FILTER (WHERE k IS NOT NULL), "
                         "lambda e, i: list_position(list_transform(list({'key': k, 'value': v}) "
                         "FILTER (WHERE k IS NOT NULL), lambda y: y.key), e.key) = i))"),
+    # texts of unequal lengths fail; two empty ones are 0 apart (DuckDB's hamming refuses them)
+    ("hamming_distance", "a, b", "CASE WHEN length(a) <> length(b) THEN "
+     + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'The input strings to hamming_distance function must have the "
+                                                       "same length'")
+     + " WHEN length(a) = 0 THEN CAST(0 AS BIGINT) ELSE hamming(a, b) END"),
+    # map_union: each key once, with its value from the first map of the group holding it
+    ("map_union", "m", "map_from_entries(list_filter(flatten(list(map_entries(m)) FILTER (WHERE m IS NOT NULL)), "
+                       "lambda e, i: list_position(list_transform(flatten(list(map_entries(m)) "
+                       "FILTER (WHERE m IS NOT NULL)), lambda y: y.key), e.key) = i))"),
     ("multimap_agg", "k, v", "map_from_entries(list_transform(list_distinct(list(k) FILTER (WHERE k IS NOT NULL)), "
                              "lambda key: {'key': key, 'value': list_transform(list_filter(list({'k': k, 'v': v}), "
                              "lambda p: p.k = key), lambda p: p.v)}))"),

@@ -32,8 +32,8 @@ WEIGHTED_INDEX_FUNCTION = "lakebox_weighted_index"
 
 _MACRO_NAMES = {name for name, _, _ in MACROS}
 
-RENAMES = {"zip": "list_zip", "arrays_overlap": "list_has_any", "codepoint": "unicode",
-           "hamming_distance": "hamming", "is_finite": "isfinite", "is_infinite": "isinf",
+RENAMES = {"zip": "list_zip", "codepoint": "unicode",
+           "is_finite": "isfinite", "is_infinite": "isinf",
            "crc32": CRC32_FUNCTION, "format_number": FORMAT_NUMBER_FUNCTION, **python_functions.RENAMES}
 
 UNSUPPORTED = {
@@ -573,6 +573,8 @@ _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.A
           exp.ArraySlice: _as_macro("slice", "this", "start", "end"), exp.Split: _split,
           exp.FromBase: _as_macro("from_base", "this", "expression"), exp.UnixToTime: _from_unixtime,
           exp.Substring: _substring, exp.StrPosition: _strpos,
+          exp.Decode: lambda node: node.replace(_call(*python_functions.from_utf8_call(node.this,
+                                                                                     node.args.get("replace")))),
           exp.Pad: lambda node: node.replace(_call(PREFIX + ("lpad" if node.args.get("is_left") else "rpad"),
                                                    node.this, node.expression, node.args["fill_pattern"])),
           exp.ArrayPosition: _array_position, exp.Cbrt: _as_macro("cbrt", "this"),

@@ -56,6 +56,11 @@ def is_year_month(node: exp.Expression) -> bool:
         return is_year_month(node.this) or is_year_month(node.expression)
     if isinstance(node, (exp.Add, exp.Sub)):
         return is_year_month(node.this) and is_year_month(node.expression)
+    if isinstance(node, (exp.Case, exp.If)):           # every branch that is not NULL
+        branches = [branch.args.get("true") for branch in node.args.get("ifs") or []] + \
+            [node.args.get("true"), node.args.get("default"), node.args.get("false")]
+        branches = [branch for branch in branches if branch is not None and not isinstance(branch, exp.Null)]
+        return bool(branches) and all(is_year_month(branch) for branch in branches)
     if not isinstance(node, exp.Interval):
         return False
     unit = node.args.get("unit")
@@ -65,6 +70,18 @@ def is_year_month(node: exp.Expression) -> bool:
         return unit.name.upper().rstrip("S") in ("YEAR", "MONTH")
     words = re.findall(r"[a-z]+", node.this.name.lower()) if isinstance(node.this, exp.Literal) else []
     return bool(words) and all(word.rstrip("s") in ("year", "month") for word in words)
+
+
+YEAR_MONTH = "INTERVAL YEAR TO MONTH"       # the result type of such a column (types.column_info)
+
+
+def year_month_positions(tree: exp.Expression) -> set[int]:
+    """The positions of the result columns a SELECT gives an `interval year to month`
+    (none when a `*` leaves the positions unknown)."""
+    items = tree.expressions if isinstance(tree, exp.Select) else []
+    if any(isinstance(item, exp.Star) or isinstance(item.this, exp.Star) for item in items):
+        return set()
+    return {position for position, item in enumerate(items) if is_year_month(item.unalias())}
 
 
 def is_day_interval(node) -> bool:

@@ -9,7 +9,7 @@ from lakebox.engine.functions import PREFIX
 # Trino's functions whose result is a map (their calls parse as Anonymous), also once
 # renamed to the engine's own (`functions.PREFIX`) by the fixes that come first
 _MAP_FUNCTIONS = {"map_filter", "transform_values", "transform_keys", "map_concat", "map_zip_with",
-                  "map_agg", "multimap_agg", "histogram"}
+                  "map_agg", "multimap_agg", "map_union", "histogram"}
 _MAP_FUNCTIONS |= {PREFIX + name for name in _MAP_FUNCTIONS}
 
 

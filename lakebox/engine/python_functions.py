@@ -8,6 +8,8 @@ import math
 import re
 import unicodedata
 
+from sqlglot import exp
+
 from lakebox.engine.strict import FAILURE_PREFIX
 
 
@@ -209,6 +211,36 @@ def json_sorted(text: str) -> str:
     return json.dumps(_sorted_keys(value), ensure_ascii=False, separators=(",", ":"))
 
 
+def from_utf8(data: bytes, replacement: str) -> str:
+    """Trino's from_utf8: the bytes as UTF-8, each invalid sequence as the replacement (a
+    single character, or nothing)."""
+    if len(replacement) > 1:
+        raise _InvalidArgument("Replacement character string must empty or a single character")
+    out = []
+    while True:
+        try:
+            out.append(data.decode("utf-8"))
+            return "".join(out)
+        except UnicodeDecodeError as invalid:
+            out += [data[:invalid.start].decode("utf-8"), replacement]
+            data = data[invalid.end:]
+
+
+def from_utf8_code_point(data: bytes, code_point: int) -> str:
+    if code_point > 0x10FFFF or 0xD800 <= code_point <= 0xDFFF or code_point < 0:
+        raise _InvalidArgument("Invalid replacement character")
+    return from_utf8(data, chr(code_point))
+
+
+def from_utf8_call(data: exp.Expression, replacement: exp.Expression | None) -> tuple:
+    """The name and arguments of the engine's from_utf8 for Trino's call (a number
+    replaces by its code point, no replacement is U+FFFD)."""
+    number = replacement.this if isinstance(replacement, exp.Neg) else replacement
+    if isinstance(number, exp.Literal) and not number.is_string:
+        return RENAMES["from_utf8_code_point"], data, replacement
+    return RENAMES["from_utf8"], data, replacement if replacement is not None else exp.Literal.string("\ufffd")
+
+
 # name -> (function, DuckDB parameter types, DuckDB result type)
 _FUNCTIONS = {
     "human_readable_seconds": (human_readable_seconds, ["DOUBLE"], "VARCHAR"),
@@ -219,6 +251,8 @@ _FUNCTIONS = {
     "strpos_instance": (strpos_instance, ["VARCHAR", "VARCHAR", "BIGINT"], "BIGINT"),
     "normalize_form": (normalize_form, ["VARCHAR", "VARCHAR"], "VARCHAR"),
     "json_number_text": (json_number_text, ["VARCHAR", "VARCHAR"], "VARCHAR"),
+    "from_utf8": (from_utf8, ["BLOB", "VARCHAR"], "VARCHAR"),
+    "from_utf8_code_point": (from_utf8_code_point, ["BLOB", "BIGINT"], "VARCHAR"),
 }
 RENAMES = {name: f"lakebox_{name}" for name in _FUNCTIONS}
 # called only by the engine's own rewrites (`strict`), under these names

@@ -39,9 +39,12 @@ def _integer_cast_macros():
         refused = failure_sql("INVALID_CAST_ARGUMENT",
                               f"'Cannot cast ''' || CAST(x AS VARCHAR) || ''' to {trino_name}'")
         is_text = f"typeof(x) = 'VARCHAR' AND NOT regexp_full_match(CAST(x AS VARCHAR), '{read}')"
-        yield (f"cast_{duck_type.lower()}", "x", f"CASE WHEN {is_text} THEN {refused} ELSE CAST(x AS {duck_type}) END")
-        yield (f"try_cast_{duck_type.lower()}", "x",
-               f"CASE WHEN {is_text} THEN NULL ELSE TRY_CAST(x AS {duck_type}) END")
+        for prefix, cast, failure in (("cast_", "CAST", refused), ("try_cast_", "TRY_CAST", "NULL")):
+            # a double is rounded half away from zero (Trino's DoubleOperators), DuckDB's to even
+            rounded = "" if duck_type == "BOOLEAN" else \
+                f"WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN {cast}(round(TRY_CAST(x AS DOUBLE)) AS {duck_type}) "
+            yield (f"{prefix}{duck_type.lower()}", "x",
+                   f"CASE WHEN {is_text} THEN {failure} {rounded}ELSE {cast}(x AS {duck_type}) END")
 
 
 # The texts Trino casts to a date or a timestamp (its DateTimes patterns): a date, then
@@ -114,6 +117,19 @@ def _known_not_text(node, column_types: dict) -> bool:
     return isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Count, exp.Sum))
 
 
+def _maybe_double(node, column_types: dict) -> bool:
+    """Whether a value known to be no text may be a double or a real (not an integer
+    literal, nor a column of an integer type)."""
+    if isinstance(node, (exp.Neg, exp.Paren)):
+        return _maybe_double(node.this, column_types)
+    if isinstance(node, exp.Literal):
+        return not node.name.isdigit()
+    if isinstance(node, exp.Column):
+        return column_types.get(node.name.lower(), "").lower() not in ("int", "integer", "bigint", "smallint",
+                                                                       "tinyint", "boolean")
+    return not isinstance(node, exp.Count)
+
+
 def _inside_try(node) -> bool:
     """Within Trino's `try(...)` a failure is NULL; DuckDB's TRY refuses the macros that
     fail (they call the volatile `error`), so there the quiet forms are used."""
@@ -126,7 +142,7 @@ def casts_of_text_to_integers(tree: exp.Expression, column_types: dict) -> exp.E
     a text is NULL."""
     for node in list(tree.find_all(exp.Cast, exp.TryCast)):
         found = _INTEGER_CASTS.get(node.to.this)
-        if found is None or _known_not_text(node.this, column_types):
+        if found is None or _known_not_text(node.this, column_types) and not _maybe_double(node.this, column_types):
             continue
         prefix = "try_cast_" if isinstance(node, exp.TryCast) or _inside_try(node) else "cast_"
         node.replace(_call(prefix + found[0].lower(), node.this.copy()))
@@ -434,6 +450,11 @@ def _operand_type(node, column_types: dict, ctes: frozenset, depth: int = 0) -> 
     return kind
 
 
+def value_type(node, tree: exp.Expression, column_types: dict) -> str | None:
+    """Trino's type of a literal, a catalog column or a column the query itself types."""
+    return _operand_type(node, column_types, frozenset(cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)))
+
+
 def _cast_of_a_container_to_text(tree: exp.Expression, column_types: dict, sql: str) -> tuple[str, str] | None:
     """`CAST(tags AS varchar)` of an array, map or row column: Trino has no such cast
     (TYPE_MISMATCH `line 1:8: Cannot cast array(varchar) to varchar`, at the CAST; TRY_CAST
@@ -554,4 +575,14 @@ def integer_sequences(tree: exp.Expression, column_types: dict) -> exp.Expressio
             step = exp.Case(ifs=[exp.If(this=exp.LTE(this=start.copy(), expression=stop.copy()),
                                         true=exp.Literal.number(1))], default=exp.Literal.number(-1))
         node.replace(exp.Anonymous(this="trino_sequence", expressions=[start.copy(), stop.copy(), step.copy()]))
+    return tree
+
+
+def count_if_of_no_rows_is_zero(tree: exp.Expression) -> exp.Expression:
+    """Trino's count_if over no rows is 0, as count's; DuckDB's is NULL. The coalesce
+    wraps the whole call, its FILTER and OVER clauses with it."""
+    for node in list(tree.find_all(exp.CountIf)):
+        while isinstance(node.parent, (exp.Window, exp.Filter)) and node.arg_key == "this":
+            node = node.parent
+        node.replace(exp.Coalesce(this=node.copy(), expressions=[exp.Literal.number(0)]))
     return tree

@@ -94,6 +94,7 @@ _ATHENA_NAMES = {
     "TIMESTAMP": "timestamp", "TIMESTAMP_NS": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp with time zone",
     "TIME": "time",
     "BLOB": "varbinary", "UUID": "uuid", "INTERVAL": "interval day to second", "JSON": "json",
+    "INTERVAL YEAR TO MONTH": "interval year to month",
     '"NULL"': "unknown", "NULL": "unknown",       # SELECT NULL: Trino's type of a bare NULL
 }
 # Precision Athena reports per type (the JDBC column size of each Trino type).
