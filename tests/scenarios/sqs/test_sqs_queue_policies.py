@@ -36,13 +36,13 @@ NS = {"q": "http://queue.amazonaws.com/doc/2012-11-05/"}
 
 
 @pytest.fixture
-def owner(lakebox_server):
-    return lakebox_server.client("sqs", aws_access_key_id=OWNER, config=NO_RETRIES)
+def accounts(lakebox_server):
+    """The SQS clients of the queue's owner and of its partner account."""
+    return tuple(lakebox_server.client("sqs", aws_access_key_id=key, config=NO_RETRIES) for key in (OWNER, PARTNER))
 
 
-@pytest.fixture
-def partner(lakebox_server):
-    return lakebox_server.client("sqs", aws_access_key_id=PARTNER, config=NO_RETRIES)
+owner = pytest.fixture(lambda accounts: accounts[0], name="owner")
+partner = pytest.fixture(lambda accounts: accounts[1], name="partner")
 
 
 @pytest.fixture
