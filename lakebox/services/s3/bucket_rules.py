@@ -248,23 +248,23 @@ def put_bucket_notification_configuration(ctx, params):
 def _store_notification(ctx, bucket, config: dict, skip_validation: bool = False):
     """Keep a notification configuration; entries without an Id get one, as S3 gives them.
     `skip_validation` (x-amz-skip-destination-validation) skips whether destinations exist.
-    Each entry's form is judged first; then every queue that does not exist is named in
+    Each entry's form is judged first; then every queue S3 cannot deliver to is named in
     one refusal (ArgumentName1/ArgumentValue1, ArgumentName2/..., as S3 lists them)."""
     missing = []
     for name, (_, _, arn_member) in NOTIFICATION_KINDS.items():
         for entry in config.get(name) or []:
             entry.setdefault("Id", secrets.token_hex(16))
-            if not _check_destination(ctx, bucket, arn_member, entry.get(arn_member) or "", skip_validation):
-                missing.append(entry[arn_member])
+            refusal = _check_destination(ctx, bucket, arn_member, entry.get(arn_member) or "", skip_validation)
+            if refusal:
+                missing.append((entry[arn_member], refusal))
             for event in entry.get("Events") or []:
                 if not event.startswith("s3:"):
                     raise errors.error("InvalidArgument", "The event is not supported for notifications",
                                        ArgumentName="Event", ArgumentValue=event)
     if missing:
         named = {}
-        for number, arn in enumerate(dict.fromkeys(missing), start=1):
-            named.update({f"ArgumentName{number}": arn,
-                          f"ArgumentValue{number}": "The destination queue does not exist"})
+        for number, (arn, refusal) in enumerate(dict.fromkeys(missing), start=1):
+            named.update({f"ArgumentName{number}": arn, f"ArgumentValue{number}": refusal})
         raise errors.error("InvalidArgument", "Unable to validate the following destination configurations",
                            **named)
     _check_overlaps([entry for name in NOTIFICATION_KINDS for entry in config.get(name) or []])
@@ -326,8 +326,9 @@ def _covers(pattern: str, event: str) -> bool:
 def _check_destination(ctx, bucket, arn_member: str, arn: str, skip_validation: bool):
     """S3 checks a destination before it keeps a configuration (PutBucketNotificationConfiguration:
     "it first verifies that any ... destination exists"): an ARN of the right service, in
-    the bucket's region. Returns whether the destination exists: for SQS, which lakebox
-    serves, a queue (unless `skip_validation`); SNS topics and Lambda functions are not
+    the bucket's region. Returns why S3 cannot deliver there, or None: for SQS, which
+    lakebox serves, a queue that does not exist, or whose policy does not let S3 send for
+    this bucket (unless `skip_validation`); SNS topics and Lambda functions are not
     served, and a well-formed ARN of theirs is kept as sent."""
     if not arn.startswith("arn:") or arn.count(":") < 5:        # not an ARN at all
         raise errors.error("InvalidArgument", "The ARN could not be parsed", ArgumentName=WIRE_NAMES[arn_member],
@@ -339,7 +340,13 @@ def _check_destination(ctx, bucket, arn_member: str, arn: str, skip_validation: 
     if parsed.region != bucket["region"]:
         raise errors.error("InvalidArgument", "The notification destination service region is not valid for "
                            "the bucket location constraint", ArgumentName=arn_member, ArgumentValue=arn)
-    return arn_member != "QueueArn" or skip_validation or sqs.queue_exists(ctx.state, arn)
+    if arn_member != "QueueArn" or skip_validation:
+        return None
+    if not sqs.queue_exists(ctx.state, arn):
+        return "The destination queue does not exist"
+    if not sqs.accepts(ctx.state, arn, "s3", f"arn:aws:s3:::{bucket['name']}", bucket["account"]):
+        return "Permissions on the destination queue do not allow S3 to publish notifications from this bucket"
+    return None
 
 
 def get_bucket_notification_configuration(ctx, params):

@@ -94,7 +94,8 @@ def _notify(ctx, queues, bucket, key, event, details, version_id, extra=None):
         if _matches(entry, event, key):
             message = _message(ctx, bucket, event, details, version_id, entry["Id"])
             message["Records"][0].update(extra or {})
-            sqs.send_event(ctx.state, entry["QueueArn"], json.dumps(message))
+            sqs.send_event(ctx.state, entry["QueueArn"], json.dumps(message), "s3",
+                           f"arn:aws:s3:::{bucket['name']}", bucket["account"])
 
 
 def _matches(entry, event: str, key: str) -> bool:
@@ -133,7 +134,8 @@ def configuration_stored(ctx, bucket, config: dict):
     test = {"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": event_time(ctx.now), "Bucket": bucket["name"],
             "RequestId": ctx.request_id, "HostId": s3_host_id(ctx.request_id)}
     for entry in config.get("QueueConfigurations") or []:
-        sqs.send_event(ctx.state, entry["QueueArn"], json.dumps(test))
+        sqs.send_event(ctx.state, entry["QueueArn"], json.dumps(test), "s3", f"arn:aws:s3:::{bucket['name']}",
+                       bucket["account"])
 
 
 def event_time(now: float) -> str:

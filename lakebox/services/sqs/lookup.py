@@ -1,16 +1,18 @@
 """Finding queues from what requests name: URLs and ARNs; and what a queue row says."""
 import json
 
-from lakebox.services.sqs import attributes, model, store
+from lakebox.services.sqs import access, attributes, model, store
 from lakebox.services.sqs.errors import QueueDoesNotExist
 
 
 def queue_from(ctx, params, member="QueueUrl"):
-    """The queue a request's QueueUrl names, in the caller's region."""
+    """The queue a request's QueueUrl names, in the caller's region, once its policy lets
+    the caller run the request's operation on it (`access.check`)."""
     account, name = model.parse_queue_url(params[member], ctx.account)
     row = store.queue(ctx.state.db, account, ctx.region, name)
     if row is None:
         raise QueueDoesNotExist()
+    access.check(ctx, row)
     return row
 
 

@@ -1,9 +1,9 @@
 """AddPermission and RemovePermission: statements, one per label, in the queue's Policy
-attribute (stored and returned; enforcement comes with IAM)."""
+attribute (judged by `access` for every request that names the queue)."""
 import json
 import re
 
-from lakebox.services.sqs import store
+from lakebox.services.sqs import access, store
 from lakebox.services.sqs.errors import InvalidParameterValue, OverLimit
 from lakebox.services.sqs.lookup import arn_of, queue_from
 
@@ -16,9 +16,7 @@ LABEL = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 # actions "cross-account permissions don't apply to" are the owner's alone.
 SHAREABLE_ACTIONS = {"*", "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility",
                      "GetQueueAttributes", "GetQueueUrl", "ListDeadLetterSourceQueues", "PurgeQueue"}
-OWNER_ACTIONS = {"AddPermission", "CreateQueue", "DeleteQueue", "ListQueueTags", "ListQueues", "RemovePermission",
-                 "SetQueueAttributes", "TagQueue", "UntagQueue", "StartMessageMoveTask", "CancelMessageMoveTask",
-                 "ListMessageMoveTasks"}
+OWNER_ACTIONS = access.OWNER_ACTIONS
 
 
 def add_permission(ctx, params):

@@ -2,7 +2,7 @@
 import base64
 import json
 
-from lakebox.services.sqs import attributes, model, store
+from lakebox.services.sqs import access, attributes, model, store
 from lakebox.services.sqs.lookup import arn_of, dead_letter_sources, expire_old, queue_by_arn, queue_from, url_of
 from lakebox.services.sqs.errors import (InvalidAttributeName, InvalidAttributeValue, InvalidParameterValue,
                                          PurgeQueueInProgress, QueueDeletedRecently, QueueDoesNotExist, QueueNameExists)
@@ -41,8 +41,11 @@ def create_queue(ctx, params):
 def get_queue_url(ctx, params):
     account = params.get("QueueOwnerAWSAccountId") or ctx.account
     row = store.queue(ctx.state.db, account, ctx.region, params["QueueName"])
-    if row is None:
+    # A queue of another account that its policy does not show the caller is answered as
+    # a missing one (the queue's existence is not told).
+    if row is None or (row["account"] != ctx.account and access.verdict(ctx, row) is not None):
         raise QueueDoesNotExist()
+    access.check(ctx, row)
     return {"QueueUrl": url_of(ctx, row)}
 
 

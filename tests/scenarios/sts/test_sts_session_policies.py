@@ -143,8 +143,11 @@ def test_queues_and_streams_are_judged_by_their_arns(lakebox_server, admin):
     session_sqs.send_message(QueueUrl=mine, MessageBody="ok")
     status, error = failure(session_sqs.send_message, QueueUrl=other, MessageBody="no")
     assert (status, error["Code"], error["Message"]) == (
-        403, "AccessDenied", f"User: {arn} is not authorized to perform: sqs:SendMessage on resource: "
-        f"arn:aws:sqs:{region_account}:other-{suffix} because no session policy allows the sqs:SendMessage action")
+        403, "AccessDenied", f"User: {arn} is not authorized to perform: sqs:sendmessage on resource: "
+        f"arn:aws:sqs:{region_account}:other-{suffix} because no session policy allows the sqs:sendmessage action")
+    # A batch is authorized as its single action (IAM names no SQS batch actions).
+    sent = session_sqs.send_message_batch(QueueUrl=mine, Entries=[{"Id": "a", "MessageBody": "ok"}])
+    assert [entry["Id"] for entry in sent["Successful"]] == ["a"]
     session_kinesis.put_record(StreamName=f"events-{suffix}", Data=b"x", PartitionKey="k")
     status, error = failure(session_kinesis.list_shards, StreamName=f"events-{suffix}")
     assert (status, error["Code"]) == (400, "AccessDeniedException")
