@@ -103,10 +103,23 @@ def version_time(version_id: str) -> int | None:
     return int.from_bytes(raw[:8], "big") if len(raw) == 24 else None
 
 
-def check_version_id(version_id: str):
-    if version_id != NULL_VERSION and not _VERSION_ID.match(version_id):
-        raise errors.error("InvalidArgument", "Invalid version id specified",
-                           ArgumentName="versionId", ArgumentValue=version_id)
+def check_version_id(version_id: str, versioned: bool = True):
+    """A version id S3 could have made: "null", or (in a bucket that has had versioning
+    turned on) one of the form it gives."""
+    if version_id != NULL_VERSION and (not versioned or not _VERSION_ID.match(version_id)):
+        raise invalid_version_id(version_id)
+
+
+def invalid_version_id(version_id: str):
+    return errors.error("InvalidArgument", "Invalid version id specified", ArgumentName="versionId",
+                        ArgumentValue=version_id)
+
+
+def never_issued(version_id: str) -> bool:
+    """A well-formed id no version can have had: its time stamp is still to come (S3
+    knows the ids it gave; one of another's making is refused, not taken as deleted)."""
+    made = version_time(version_id)
+    return made is not None and made > time.time_ns()
 
 
 @functools.lru_cache(maxsize=4096)      # bounded: any 12-digit access key is an account

@@ -218,14 +218,16 @@ def delete_object(ctx, params):
             "VersionId": outcome.get("DeleteMarkerVersionId") or outcome.get("VersionId")}
 
 
-def delete_one(ctx, bucket, key: str, version_id: str | None, bypass_governance=False) -> dict:
+def delete_one(ctx, bucket, key: str, version_id: str | None, bypass_governance=False, batch=False) -> dict:
     """Delete a key (adding a delete marker when versioned) or one version of it.
 
-    Returns the DeleteObjects `Deleted` entry describing what happened.
+    Returns the DeleteObjects `Deleted` entry describing what happened. A version the key
+    does not hold was deleted already; an id never given (any but "null" in a bucket never
+    versioned) is InvalidArgument, and NoSuchVersion in a DeleteObjects `batch`.
     """
     model.check_key(key)
     if version_id is not None:
-        return _delete_version(ctx, bucket, key, version_id, bypass_governance)
+        return _delete_version(ctx, bucket, key, version_id, bypass_governance, batch)
     if bucket["versioning"] is None:
         row = store.version(ctx.state.db, bucket["name"], key, model.NULL_VERSION)
         if row is not None:
@@ -237,10 +239,14 @@ def delete_one(ctx, bucket, key: str, version_id: str | None, bypass_governance=
     return {"Key": key, "DeleteMarker": True, "DeleteMarkerVersionId": marker_id}
 
 
-def _delete_version(ctx, bucket, key, version_id, bypass_governance) -> dict:
+def _delete_version(ctx, bucket, key, version_id, bypass_governance, batch) -> dict:
     model.check_version_id(version_id)
     row = store.version(ctx.state.db, bucket["name"], key, version_id)
-    if row is None:
+    if row is None:     # deleted already, unless it is an id S3 never gave this bucket
+        if version_id != model.NULL_VERSION and (bucket["versioning"] is None or model.never_issued(version_id)):
+            if batch:
+                raise errors.error("NoSuchVersion", Key=key, VersionId=version_id)
+            raise model.invalid_version_id(version_id)
         return {"Key": key, "VersionId": version_id}
     check_retention(ctx, bucket, row, bypass_governance)
     _drop(ctx, bucket, row)
@@ -289,7 +295,7 @@ def delete_objects(ctx, params):
         try:
             access.authorize(ctx, bucket, key, version_id, "s3:DeleteObject")
             versions.check_write_conditions(ctx, bucket, key, {"IfMatch": item.get("ETag")})
-            outcome = delete_one(ctx, bucket, key, version_id, params.get("BypassGovernanceRetention"))
+            outcome = delete_one(ctx, bucket, key, version_id, params.get("BypassGovernanceRetention"), batch=True)
         except ServiceError as error:
             failed.append({"Key": key, "VersionId": version_id, "Code": error.code, "Message": error.message})
             continue

@@ -3,8 +3,9 @@
 - the text: not starting with `{` ("Policies must be valid JSON and the first byte must
   be '{'"), not JSON ("This policy contains invalid Json"), no `Statement`, or an empty one;
 - a statement: an `Effect` other than Allow or Deny, no `Principal`, `Action` or
-  `Resource` (nor their `Not` forms); an AWS principal that is neither `*`, an account
-  id nor an account's ARN ("Invalid principal in policy");
+  `Resource` (nor their `Not` forms); a principal that is neither `*` nor a map of
+  AWS/Federated/Service/CanonicalUser names, an AWS principal that is neither `*`, an
+  account id nor an account's ARN ("Invalid principal in policy");
 - actions that are not S3's ("Policy has invalid action": `s3:GetObjectz`, `kinesis:*`);
   object actions on the bucket's ARN only ("Action does not apply to any resource(s) in
   statement");
@@ -36,6 +37,9 @@ NOT_ACTIONS = {"HeadObject", "HeadBucket", "CopyObject", "UploadPart", "UploadPa
                "CreateMultipartUpload", "ListObjects", "ListObjectsV2", "ListObjectVersions", "ListParts",
                "ListMultipartUploads", "DeleteObjects", "GetObjectAttributes", "SelectObjectContent",
                "CreateSession", "WriteGetObjectResponse", "ListDirectoryBuckets"}
+# The kinds of principal a Principal map may name (IAM User Guide, "Grammar of the IAM
+# JSON policy language").
+PRINCIPAL_KINDS = {"AWS", "Federated", "Service", "CanonicalUser"}
 # Actions on a bucket (the rest are on objects: S3 names no action on both).
 OBJECT_ACTION_WORDS = ("Object", "MultipartUpload", "MultipartUploadParts", "Replicate", "BypassGovernanceRetention")
 BUCKET_ONLY = {"s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads", "s3:CreateBucket",
@@ -80,6 +84,9 @@ def _check_statement(raw, bucket: str):
     for field in ("Principal", "Action", "Resource"):
         if field not in raw and f"Not{field}" not in raw:
             raise errors.error("MalformedPolicy", f"Missing required field {field}")
+    for field in ("Principal", "NotPrincipal"):
+        if field in raw:
+            _check_principal_kinds(raw[field])
     statement = policies.parse(json.dumps({"Statement": [raw]})).statements[0]
     _check_principals(statement.not_principals if "Principal" not in raw else statement.principals)
     actions = _actions(statement.actions + statement.not_actions)
@@ -91,6 +98,12 @@ def _check_statement(raw, bucket: str):
     if statement.actions and not any(_covers(actions, r, bucket) for r in resources):
         raise errors.error("MalformedPolicy", "Action does not apply to any resource(s) in statement")
     _check_conditions(raw.get("Condition"))
+
+
+def _check_principal_kinds(value):
+    """A principal is "*" or a map of the kinds IAM's policy grammar names."""
+    if value != "*" and (not isinstance(value, dict) or not set(value) <= PRINCIPAL_KINDS):
+        raise errors.error("MalformedPolicy", "Invalid principal in policy")
 
 
 def _check_principals(principals: dict | None):

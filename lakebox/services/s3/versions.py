@@ -42,7 +42,7 @@ def find(ctx, bucket, key: str, version_id: str | None, method: str | None = Non
             error.headers.update(_marker_headers(bucket, row))
             raise error
         return row
-    model.check_version_id(version_id)
+    model.check_version_id(version_id, bucket["versioning"] is not None)
     row = store.version(ctx.state.db, bucket["name"], key, version_id)
     if row is None:
         raise errors.error("NoSuchVersion", Key=key, VersionId=version_id)
@@ -50,6 +50,7 @@ def find(ctx, bucket, key: str, version_id: str | None, method: str | None = Non
         error = errors.error("MethodNotAllowed", Method=method or ctx.request.method, ResourceType="DeleteMarker")
         error.headers.update(_marker_headers(bucket, row))
         error.headers["Last-Modified"] = email.utils.formatdate(row["last_modified"], usegmt=True)
+        error.headers["Allow"] = "DELETE"       # the one method a delete marker takes
         raise error
     return row
 

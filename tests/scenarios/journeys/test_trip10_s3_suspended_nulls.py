@@ -3,7 +3,7 @@ paying for every nightly overwrite. An engineer checks what suspension means bef
 trusting it: writes now replace one "null" version while the versions made earlier stay;
 a plain delete removes the null version and leaves a null delete marker; reading the
 key is NoSuchKey with the marker's headers, reading the marker by id is 405 (GET and
-HEAD, with x-amz-delete-marker and Last-Modified); ListObjectVersions with a Delimiter
+HEAD, with x-amz-delete-marker, Last-Modified and Allow: DELETE); ListObjectVersions with a Delimiter
 groups the folders; one quiet DeleteObjects call cleans up, reporting only what failed."""
 from trip_helpers import error_of
 
@@ -55,6 +55,7 @@ def test_what_suspended_versioning_keeps(client, versions_emptied):
         meta = refused.response["ResponseMetadata"]
         assert (meta["HTTPStatusCode"], refused.response["Error"]["Code"]) == (405, "405")
         assert meta["HTTPHeaders"]["x-amz-delete-marker"] == "true" and "last-modified" in meta["HTTPHeaders"]
+        assert meta["HTTPHeaders"]["allow"] == "DELETE"
 
     # Folders, grouped by the delimiter; versions and markers of top-level keys listed.
     page, entries = versions_of(s3, bucket, Prefix="ref/", Delimiter="/")

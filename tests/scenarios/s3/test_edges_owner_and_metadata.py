@@ -5,7 +5,9 @@ Sources: S3 API reference, "Error responses" (InvalidBucketOwnerAWSAccountID, 40
 value of the expected bucket owner parameter must be an AWS account ID"; S3's own words
 end with "... [<the value sent>]", as recorded by S3 reimplementations' tests against it);
 IAM User Guide, "AWS JSON policy elements: Principal" (an AWS principal is an account id
-or an ARN; S3 refuses others as MalformedPolicy "Invalid principal in policy"); S3 User
+or an ARN; S3 refuses others as MalformedPolicy "Invalid principal in policy"), "Grammar of
+the IAM JSON policy language" (a Principal is "*" or a map of AWS, Federated, Service and
+CanonicalUser entries; the same refusal for anything else); S3 User
 Guide, "Working with object metadata" (non-ASCII user metadata comes back RFC 2047
 encoded: `=?UTF-8?B?...?=`).
 """
@@ -43,6 +45,15 @@ def test_a_policy_naming_no_accounts_principal_is_malformed(s3, bucket, principa
     code, status, response = error_of(s3.put_bucket_policy, Bucket=bucket, Policy=policy)
     assert (code, status, response["Error"]["Message"]) == ("MalformedPolicy", 400, "Invalid principal in policy")
     assert error_of(s3.get_bucket_policy, Bucket=bucket)[:2] == ("NoSuchBucketPolicy", 404)
+
+
+@pytest.mark.parametrize("principal", ["123456789012", {"User": "alice"}, {"aws": "*"}])
+@pytest.mark.parametrize("field", ["Principal", "NotPrincipal"])
+def test_a_principal_that_is_no_star_nor_map_of_known_kinds_is_malformed(s3, bucket, principal, field):
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Deny", field: principal, "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}]})
+    code, status, response = error_of(s3.put_bucket_policy, Bucket=bucket, Policy=policy)
+    assert (code, status, response["Error"]["Message"]) == ("MalformedPolicy", 400, "Invalid principal in policy")
 
 
 def test_non_ascii_metadata_comes_back_rfc_2047_encoded(lakebox_server, s3, bucket):
