@@ -17,8 +17,9 @@ from sqlglot.tokens import TokenType
 
 from lakebox.engine import (alias_references, ambiguous_columns, argument_types, arity, avro_read,
                             bucketing as hive_buckets, clauses, codecs, dialect, distinct_order, duck_read,
-                            functions, json_records, json_rows, placement, regex_read, result_names, scan_bytes,
-                            scan_rows, set_types, star_names, strict, text, time_zones, types, written_files)
+                            functions, json_records, json_rows, placement, pseudo_star, regex_read, result_names,
+                            scan_bytes, scan_rows, set_types, star_names, strict, text, time_zones, types,
+                            written_files)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -303,7 +304,7 @@ class DuckQuery:
         names = dialect.column_names(self._tree)
         originals = {id(table): table for table in dialect.table_refs(self._tree)}
         reads = []          # (name, SELECT of the table's files): inlined where the query reads them
-        pseudo = any(column.name.lower() in duck_read.PSEUDO_COLUMNS for column in self._tree.find_all(exp.Column))
+        pseudo = pseudo_star.hide(self._tree, lambda t: any(self._same_table(t, s) for s in self._sources))
         for number, source in enumerate(self._sources):
             view = f"__lakebox_t{number}"
             self._decompress(source)
