@@ -304,7 +304,9 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     job = execution.Job(query_id, "insert", query, sources, database, output)
     key_docs = table.get("PartitionKeys") or []
     delimiter = ((sd.get("SerdeInfo") or {}).get("Parameters") or {}).get("field.delim", "\x01")
-    job.write = {"format": file_format, "compression": compression if file_format != "TEXTFILE" else None,
+    # GZIP is the default write compression of Hive tables' text files, as of Parquet's
+    # (the guide's "Use compression in Athena"); `write.compression` names another
+    job.write = {"format": file_format, "compression": compression,
                  "location": location, "partitioned_by": keys, "rename": columns + keys, "delimiter": delimiter,
                  "bucketed": bucketed, "table_types": table_types,
                  "on_commit": lambda outcome: _add_new_partitions(ctx, db_name, name, location, key_docs,
