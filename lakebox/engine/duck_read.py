@@ -191,7 +191,9 @@ def _csv_reader(source: TableSource, paths: str, compression: str) -> str:
     if "opencsv" in source.serde_library.lower():
         delim = serde.get("separatorChar", ",")
         quote_char, escape = serde.get("quoteChar", '"'), serde.get("escapeChar", "\\")
-        null = ""
+        # OpenCSV has no NULL: an empty field is an empty string (a number's is NULL
+        # through TRY_CAST); only a line cut short lacks fields (null_padding)
+        null = "\x00"
     else:       # LazySimpleSerDe: no quoting; Hive's default field delimiter is \001
         delim = serde.get("field.delim") or serde.get("serialization.format") or "\x01"
         if delim.isdigit() and len(delim) > 1:
