@@ -199,7 +199,8 @@ def _csv_reader(source: TableSource, paths: str, compression: str) -> str:
         if delim.isdigit() and len(delim) > 1:
             delim = chr(int(delim))
         quote_char, escape = "", serde.get("escape.delim", "")
-        null = serde.get("serialization.null.format", "\\N")
+        # the table's properties reach the SerDe too (as skip.header.line.count does)
+        null = serde.get("serialization.null.format", props.get("serialization.null.format", "\\N"))
     return (f"read_csv({paths}, delim = {quote(delim)}, quote = {quote(quote_char)}, escape = {quote(escape)}, "
             f"header = false, skip = {skip}, columns = {{{columns}}}, nullstr = {quote(null)}, "
             f"auto_detect = false, strict_mode = false, null_padding = true, compression = {quote(compression)})")
