@@ -6,7 +6,7 @@ any file is opened.
 import duckdb
 from sqlglot import exp
 
-from lakebox.engine import codecs, dialect, hive_text, types
+from lakebox.engine import codecs, dialect, hive_text, hive_times, types
 from lakebox.engine.sources import DataFile, Part, TableSource
 
 PSEUDO_COLUMNS = ("$path", "$file_size", "$pos")
@@ -75,6 +75,9 @@ def _part_select(source, part: Part, files, file_schema, with_pseudo, register) 
         elif text and hive_text.is_collection(duck) and source.format == "csv":
             value = hive_text.collection_sql(f"NULLIF({ident(name)}, chr(0))", duck, source.serde) or "NULL"
             items.append(f"{value} AS {ident(name)}")
+        elif text and duck in ("TIMESTAMP", "DATE") and source.format == "csv" and not _open_csv(source):
+            parse = hive_times.timestamp_sql if duck == "TIMESTAMP" else hive_times.date_sql
+            items.append(f"{parse(ident(name))} AS {ident(name)}")
         elif text:
             # Hive reads a value that does not parse as NULL. The NULLIF keeps DuckDB from
             # pushing the cast into the CSV reader, which would fail on such a value.
@@ -184,11 +187,15 @@ def _reader(source: TableSource, files, register, file_schema=None) -> tuple[str
     raise UnreadableFormat(f"Table format {source.format} of {source.database}.{source.name} is not supported")
 
 
+def _open_csv(source: TableSource) -> bool:
+    return "opencsv" in source.serde_library.lower()
+
+
 def _csv_reader(source: TableSource, paths: str, compression: str) -> str:
     serde, props = source.serde, source.properties
     skip = int(props.get("skip.header.line.count") or serde.get("skip.header.line.count") or 0)
     columns = ", ".join(f"{quote(name)}: 'VARCHAR'" for name, _ in _columns(source))
-    if "opencsv" in source.serde_library.lower():
+    if _open_csv(source):
         delim = serde.get("separatorChar", ",")
         quote_char, escape = serde.get("quoteChar", '"'), serde.get("escapeChar", "\\")
         # OpenCSV has no NULL: an empty field is an empty string (a number's is NULL
