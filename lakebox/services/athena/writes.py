@@ -290,8 +290,11 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
         compression = _ORC_COMPRESSIONS.get(parameters.get("orc.compress", "ZLIB").upper(), "zlib")
     elif file_format == "AVRO":
         compression = _AVRO_COMPRESSIONS.get(parameters.get("write_compression", "DEFLATE").upper(), "deflate")
-    else:
-        compression = _COMPRESSIONS.get(parameters.get("write.compression", "GZIP").upper(), "gzip")
+    else:       # Parquet's is `parquet.compression`, text and JSON's `write.compression` (the guide's
+        # ALTER TABLE SET TBLPROPERTIES); GZIP unless they say
+        named = parameters.get("parquet.compression") if file_format == "PARQUET" else None
+        compression = _COMPRESSIONS.get((named or parameters.get("write.compression") or "GZIP").upper(), "gzip")
+        compression = compression or ("uncompressed" if file_format == "PARQUET" else None)
     bucketed = None
     if (sd.get("NumberOfBuckets") or 0) > 0 and sd.get("BucketColumns"):
         if not keys:        # Hive's buckets of an unpartitioned table are complete once written

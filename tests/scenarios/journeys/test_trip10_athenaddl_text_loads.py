@@ -53,3 +53,34 @@ def test_inserts_write_gzip_text_into_partitions(client, bucket, database):
         external_location = 's3://{bucket}/too_many/', partitioned_by = ARRAY['n'])
         AS SELECT x AS v, x AS n FROM UNNEST(sequence(1, 101)) AS t(x)""", database, output)
     assert reason == "HIVE_TOO_MANY_OPEN_PARTITIONS: Exceeded limit of 100 open writers for partitions/buckets"
+
+
+def _codec(s3, bucket, key):
+    import io
+
+    import pyarrow.parquet as pq
+    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    return pq.ParquetFile(io.BytesIO(body)).metadata.row_group(0).column(0).compression
+
+
+def test_inserts_into_parquet_follow_parquet_compression(client, bucket, database):
+    """The same engineer's Parquet twin, declared with TBLPROPERTIES ('parquet.compression'
+    = 'SNAPPY'): INSERT INTO writes Snappy Parquet, and after ALTER TABLE SET TBLPROPERTIES
+    ('parquet.compression' = 'UNCOMPRESSED') plain Parquet (the guide's ALTER TABLE SET
+    TBLPROPERTIES: parquet.compression for Parquet, write.compression for text and JSON)."""
+    s3, athena = client("s3"), client("athena")
+    output = f"s3://{bucket}/results/"
+    athena_execution(athena, f"""CREATE EXTERNAL TABLE orders_pq (id int, item string) PARTITIONED BY (region string)
+        STORED AS PARQUET LOCATION 's3://{bucket}/orders_pq/'
+        TBLPROPERTIES ('parquet.compression' = 'SNAPPY')""", database, output)
+    first = athena_execution(athena, "INSERT INTO orders_pq VALUES (1, 'apple', 'eu')",
+                             database, output)["QueryExecutionId"]
+    athena_execution(athena, "ALTER TABLE orders_pq SET TBLPROPERTIES ('parquet.compression' = 'UNCOMPRESSED')",
+                     database, output)
+    second = athena_execution(athena, "INSERT INTO orders_pq VALUES (2, 'pear', 'us')",
+                              database, output)["QueryExecutionId"]
+    assert _written(s3, bucket, "orders_pq/", first) == [f"orders_pq/region=eu/{first}_0"]
+    assert _codec(s3, bucket, f"orders_pq/region=eu/{first}_0") == "SNAPPY"
+    assert _codec(s3, bucket, f"orders_pq/region=us/{second}_0") == "UNCOMPRESSED"
+    assert athena_rows(athena, "SELECT id, item, region FROM orders_pq ORDER BY id", database, output) == [
+        ["1", "apple", "eu"], ["2", "pear", "us"]]
