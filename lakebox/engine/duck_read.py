@@ -6,7 +6,7 @@ any file is opened.
 import duckdb
 from sqlglot import exp
 
-from lakebox.engine import codecs, dialect, hive_text, hive_times, types
+from lakebox.engine import codecs, dialect, hive_text, hive_times, json_keys, types
 from lakebox.engine.sources import DataFile, Part, TableSource
 
 PSEUDO_COLUMNS = ("$path", "$file_size", "$pos")
@@ -31,7 +31,7 @@ def table_sql(source: TableSource, file_schema, with_pseudo: bool, register=None
     for part in source.parts:
         if not part.files:
             continue
-        for files in _groups(part.files, with_pseudo):
+        for files in _groups(part.files, with_pseudo, file_schema):
             selects.append(_part_select(source, part, files, file_schema, with_pseudo, register))
     if not selects:
         return _empty_select(source, with_pseudo)
@@ -44,18 +44,20 @@ def compression_of(found: DataFile) -> str:
     return found.compression or codecs.compression_of(found.uri)
 
 
-def _groups(files, one_each: bool) -> list[list]:
-    """Files read by one table function: all of one compression, or each alone (for
-    `$path`)."""
+def _groups(files, one_each: bool, file_schema=None) -> list[list]:
+    """Files read by one table function: all of one compression (and JSON files of one
+    spelling of their keys), or each alone (for `$path`)."""
     if one_each:
         return [[found] for found in files]
     groups, alone = {}, []
+    spelled = isinstance(file_schema, json_keys.Spellings)
     for found in files:
         if found.deletes:           # read with its own row positions
             alone.append([found])
         else:
             columns = tuple(sorted(found.columns.items())) if found.columns is not None else None
-            groups.setdefault((compression_of(found), columns), []).append(found)
+            spelling = file_schema.signature(found.path) if spelled else None
+            groups.setdefault((compression_of(found), columns, spelling), []).append(found)
     return list(groups.values()) + alone
 
 
@@ -64,6 +66,8 @@ def _columns(source: TableSource) -> list[tuple[str, str]]:
 
 
 def _part_select(source, part: Part, files, file_schema, with_pseudo, register) -> str:
+    if isinstance(file_schema, json_keys.Spellings):       # these files' own spellings of the keys
+        file_schema = file_schema.of(files[0].path)
     reader, text = _reader(source, files, register, file_schema)
     items = []
     for name, kind in _columns(source):
@@ -131,11 +135,9 @@ def with_json_mappings(source: TableSource, spellings: dict) -> dict:
     if "openx" not in source.serde_library.lower():
         return spellings
     insensitive = str(source.serde.get("case.insensitive", "true")).strip().lower() != "false"
-    mapped = dict(spellings)
-    for prop, key in source.serde.items():
-        if prop.lower().startswith("mapping.") and key:
-            mapped[prop[len("mapping."):].lower()] = spellings.get(key.lower(), key) if insensitive else key
-    return mapped
+    mappings = {prop[len("mapping."):].lower(): key for prop, key in source.serde.items()
+                if prop.lower().startswith("mapping.") and key}
+    return json_keys.mapped(spellings, mappings, insensitive)
 
 
 def nested_spellings(path: str, duck: str) -> dict:
