@@ -16,9 +16,10 @@ from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from lakebox.engine import (alias_references, ambiguous_columns, argument_types, arity, avro_read,
-                            bucketing as hive_buckets, clauses, codecs, dialect, distinct_order, duck_read, functions,
-                            intervals, json_records, json_rows, placement, regex_read, result_names, scan_bytes,
-                            scan_rows, set_types, star_names, strict, text, time_zones, types, written_files)
+                            bucketing as hive_buckets, clauses, codecs, dialect, distinct_order, duck_read,
+                            functions, intervals, json_keys, json_records, json_rows, placement, pseudo_star,
+                            regex_read, result_names, scan_bytes, scan_rows, set_types, star_names, strict, text,
+                            time_zones, types, written_files)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -27,7 +28,6 @@ REINTERRUPTS = 200               # a stop repeats its interrupt for up to 10 s .
 REINTERRUPT_SECONDS = 0.05       # ... until the statement under way has ended
 SCAN_POLL_SECONDS = 0.01         # how often a query with a scan cut-off has its progress read
 _BUCKET = "__lakebox_bucket"     # the folder (then file) a written row's Hive bucket decides
-_JSON_SAMPLE_FILES = 8           # files whose keys are read to match columns case-insensitively
 
 # DuckDB result types Trino has no name for, shown as the Trino type a query would give
 # (TIMESTAMP_NS is kept: it is Trino's timestamp(6), dialect.microsecond_timestamps).
@@ -304,7 +304,7 @@ class DuckQuery:
         names = dialect.column_names(self._tree)
         originals = {id(table): table for table in dialect.table_refs(self._tree)}
         reads = []          # (name, SELECT of the table's files): inlined where the query reads them
-        pseudo = any(column.name.lower() in duck_read.PSEUDO_COLUMNS for column in self._tree.find_all(exp.Column))
+        pseudo = pseudo_star.hide(self._tree, lambda t: any(self._same_table(t, s) for s in self._sources))
         for number, source in enumerate(self._sources):
             view = f"__lakebox_t{number}"
             self._decompress(source)
@@ -420,23 +420,9 @@ class DuckQuery:
                 raise EngineError("HIVE_CURSOR_ERROR", error)
 
     def _json_keys(self, source) -> dict:
-        """Lower-cased key -> how a sample of the files spells it: the columns, and the
-        fields of nested objects (struct fields are matched by their spelling too)."""
-        spellings = {}
-        for found in source.files[:_JSON_SAMPLE_FILES]:
-            reader = (f"read_json({duck_read.quote(found.path)}, format = 'newline_delimited', "
-                      f"ignore_errors = true, compression = {duck_read.quote(duck_read.compression_of(found))})")
-            try:
-                rows = self._cursor.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
-            except duckdb.Error:         # an empty or unreadable file says nothing about keys
-                continue
-            for row in rows:
-                spellings.setdefault(row[0].lower(), row[0])
-                for field in types.struct_field_names(row[1]):
-                    spellings.setdefault(field.lower(), field)
-                for path, field in duck_read.nested_spellings(row[0].lower(), row[1]).items():
-                    spellings.setdefault(path, field)
-        return spellings
+        """How the files spell each key (`json_keys`): each sampled file's own spellings."""
+        return json_keys.read(self._cursor, source.files, duck_read.compression_of, duck_read.quote,
+                              duck_read.nested_spellings)
 
     def _register_files(self, source, prefix: str, files) -> str:
         """ORC (read by pyarrow), Avro (read by fastavro) and Regex SerDe text files, which

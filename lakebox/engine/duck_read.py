@@ -6,7 +6,7 @@ any file is opened.
 import duckdb
 from sqlglot import exp
 
-from lakebox.engine import codecs, dialect, hive_text, types
+from lakebox.engine import codecs, dialect, hive_text, hive_times, json_keys, types
 from lakebox.engine.sources import DataFile, Part, TableSource
 
 PSEUDO_COLUMNS = ("$path", "$file_size", "$pos")
@@ -31,7 +31,7 @@ def table_sql(source: TableSource, file_schema, with_pseudo: bool, register=None
     for part in source.parts:
         if not part.files:
             continue
-        for files in _groups(part.files, with_pseudo):
+        for files in _groups(part.files, with_pseudo, file_schema):
             selects.append(_part_select(source, part, files, file_schema, with_pseudo, register))
     if not selects:
         return _empty_select(source, with_pseudo)
@@ -44,18 +44,20 @@ def compression_of(found: DataFile) -> str:
     return found.compression or codecs.compression_of(found.uri)
 
 
-def _groups(files, one_each: bool) -> list[list]:
-    """Files read by one table function: all of one compression, or each alone (for
-    `$path`)."""
+def _groups(files, one_each: bool, file_schema=None) -> list[list]:
+    """Files read by one table function: all of one compression (and JSON files of one
+    spelling of their keys), or each alone (for `$path`)."""
     if one_each:
         return [[found] for found in files]
     groups, alone = {}, []
+    spelled = isinstance(file_schema, json_keys.Spellings)
     for found in files:
         if found.deletes:           # read with its own row positions
             alone.append([found])
         else:
             columns = tuple(sorted(found.columns.items())) if found.columns is not None else None
-            groups.setdefault((compression_of(found), columns), []).append(found)
+            spelling = file_schema.signature(found.path) if spelled else None
+            groups.setdefault((compression_of(found), columns, spelling), []).append(found)
     return list(groups.values()) + alone
 
 
@@ -64,6 +66,8 @@ def _columns(source: TableSource) -> list[tuple[str, str]]:
 
 
 def _part_select(source, part: Part, files, file_schema, with_pseudo, register) -> str:
+    if isinstance(file_schema, json_keys.Spellings):       # these files' own spellings of the keys
+        file_schema = file_schema.of(files[0].path)
     reader, text = _reader(source, files, register, file_schema)
     items = []
     for name, kind in _columns(source):
@@ -75,6 +79,9 @@ def _part_select(source, part: Part, files, file_schema, with_pseudo, register) 
         elif text and hive_text.is_collection(duck) and source.format == "csv":
             value = hive_text.collection_sql(f"NULLIF({ident(name)}, chr(0))", duck, source.serde) or "NULL"
             items.append(f"{value} AS {ident(name)}")
+        elif text and duck in ("TIMESTAMP", "DATE") and source.format == "csv" and not _open_csv(source):
+            parse = hive_times.timestamp_sql if duck == "TIMESTAMP" else hive_times.date_sql
+            items.append(f"{parse(ident(name))} AS {ident(name)}")
         elif text:
             # Hive reads a value that does not parse as NULL. The NULLIF keeps DuckDB from
             # pushing the cast into the CSV reader, which would fail on such a value.
@@ -128,11 +135,9 @@ def with_json_mappings(source: TableSource, spellings: dict) -> dict:
     if "openx" not in source.serde_library.lower():
         return spellings
     insensitive = str(source.serde.get("case.insensitive", "true")).strip().lower() != "false"
-    mapped = dict(spellings)
-    for prop, key in source.serde.items():
-        if prop.lower().startswith("mapping.") and key:
-            mapped[prop[len("mapping."):].lower()] = spellings.get(key.lower(), key) if insensitive else key
-    return mapped
+    mappings = {prop[len("mapping."):].lower(): key for prop, key in source.serde.items()
+                if prop.lower().startswith("mapping.") and key}
+    return json_keys.mapped(spellings, mappings, insensitive)
 
 
 def nested_spellings(path: str, duck: str) -> dict:
@@ -184,20 +189,27 @@ def _reader(source: TableSource, files, register, file_schema=None) -> tuple[str
     raise UnreadableFormat(f"Table format {source.format} of {source.database}.{source.name} is not supported")
 
 
+def _open_csv(source: TableSource) -> bool:
+    return "opencsv" in source.serde_library.lower()
+
+
 def _csv_reader(source: TableSource, paths: str, compression: str) -> str:
     serde, props = source.serde, source.properties
     skip = int(props.get("skip.header.line.count") or serde.get("skip.header.line.count") or 0)
     columns = ", ".join(f"{quote(name)}: 'VARCHAR'" for name, _ in _columns(source))
-    if "opencsv" in source.serde_library.lower():
+    if _open_csv(source):
         delim = serde.get("separatorChar", ",")
         quote_char, escape = serde.get("quoteChar", '"'), serde.get("escapeChar", "\\")
-        null = ""
+        # OpenCSV has no NULL: an empty field is an empty string (a number's is NULL
+        # through TRY_CAST); only a line cut short lacks fields (null_padding)
+        null = "\x00"
     else:       # LazySimpleSerDe: no quoting; Hive's default field delimiter is \001
         delim = serde.get("field.delim") or serde.get("serialization.format") or "\x01"
         if delim.isdigit() and len(delim) > 1:
             delim = chr(int(delim))
         quote_char, escape = "", serde.get("escape.delim", "")
-        null = serde.get("serialization.null.format", "\\N")
+        # the table's properties reach the SerDe too (as skip.header.line.count does)
+        null = serde.get("serialization.null.format", props.get("serialization.null.format", "\\N"))
     return (f"read_csv({paths}, delim = {quote(delim)}, quote = {quote(quote_char)}, escape = {quote(escape)}, "
             f"header = false, skip = {skip}, columns = {{{columns}}}, nullstr = {quote(null)}, "
             f"auto_detect = false, strict_mode = false, null_padding = true, compression = {quote(compression)})")

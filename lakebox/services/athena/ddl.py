@@ -269,7 +269,8 @@ def _create_view(ctx, statement, database, engine):
     query = tree.expression
     ctas_columns.check(query, aliased=False)       # a view's columns need names and types too
     sql = query.sql(dialect="trino")
-    bound = engine.prepare(query.copy(), planning.resolve_sources(ctx, engine, query.copy(), db_name), db_name)
+    planned = query.copy()          # the views it reads are expanded into it, as a SELECT's are
+    bound = engine.prepare(planned, planning.resolve_sources(ctx, engine, planned, db_name), db_name)
     try:
         bound.bind()
         columns = [(column, athena_type(kind)) for column, kind in bound.result_columns]

@@ -290,8 +290,11 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
         compression = _ORC_COMPRESSIONS.get(parameters.get("orc.compress", "ZLIB").upper(), "zlib")
     elif file_format == "AVRO":
         compression = _AVRO_COMPRESSIONS.get(parameters.get("write_compression", "DEFLATE").upper(), "deflate")
-    else:
-        compression = _COMPRESSIONS.get(parameters.get("write.compression", "GZIP").upper(), "gzip")
+    else:       # Parquet's is `parquet.compression`, text and JSON's `write.compression` (the guide's
+        # ALTER TABLE SET TBLPROPERTIES); GZIP unless they say
+        named = parameters.get("parquet.compression") if file_format == "PARQUET" else None
+        compression = _COMPRESSIONS.get((named or parameters.get("write.compression") or "GZIP").upper(), "gzip")
+        compression = compression or ("uncompressed" if file_format == "PARQUET" else None)
     bucketed = None
     if (sd.get("NumberOfBuckets") or 0) > 0 and sd.get("BucketColumns"):
         if not keys:        # Hive's buckets of an unpartitioned table are complete once written
@@ -304,7 +307,9 @@ def _insert(ctx, engine, query_id, tree: exp.Insert, database, output):
     job = execution.Job(query_id, "insert", query, sources, database, output)
     key_docs = table.get("PartitionKeys") or []
     delimiter = ((sd.get("SerdeInfo") or {}).get("Parameters") or {}).get("field.delim", "\x01")
-    job.write = {"format": file_format, "compression": compression if file_format != "TEXTFILE" else None,
+    # GZIP is the default write compression of Hive tables' text files, as of Parquet's
+    # (the guide's "Use compression in Athena"); `write.compression` names another
+    job.write = {"format": file_format, "compression": compression,
                  "location": location, "partitioned_by": keys, "rename": columns + keys, "delimiter": delimiter,
                  "bucketed": bucketed, "table_types": table_types,
                  "on_commit": lambda outcome: _add_new_partitions(ctx, db_name, name, location, key_docs,

@@ -205,6 +205,14 @@ def notifying_queue(sqs, s3, bucket, events, prefix=None) -> str:
     return url
 
 
+def athena_lines(athena, sql, database, output) -> list:
+    """Every row of a statement's result as text (None for NULL): a SELECT's header row
+    first; a DDL statement's lines (SHOW, DESCRIBE, MSCK) as they are."""
+    execution = athena_execution(athena, sql, database, output)
+    pages = athena.get_paginator("get_query_results").paginate(QueryExecutionId=execution["QueryExecutionId"])
+    return [[c.get("VarCharValue") for c in r["Data"]] for page in pages for r in page["ResultSet"]["Rows"]]
+
+
 def athena_failure(athena, sql, database, output) -> str:
     """The StateChangeReason of an Athena statement that starts, runs and FAILS."""
     query_id = athena.start_query_execution(QueryString=sql, QueryExecutionContext={"Database": database},
