@@ -14,7 +14,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from trip_helpers import KEY, REGION, SECRET, athena_rows, keyed_table
+from trip_helpers import KEY, REGION, SECRET, athena_rows, keyed_table, wait_for
 
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 ACCOUNT = "000000000000"
@@ -91,3 +91,38 @@ def test_pipeline_runs_as_the_role_session(client, resource, bucket, database, s
     assert athena_rows(athena, "SELECT count(*), sum(qty) FROM drops", database,
                        f"s3://{bucket}/athena/") == [["2", "7"]]
 
+
+@pytest.mark.local_only                      # the buffer is flushed by moving the lakebox clock
+def test_firehose_deliveries_are_announced_as_its_role(lakebox_server, client, clock, bucket, sqs_queues,
+                                                       delivery_streams, role):
+    """The same session sends click events through a Firehose delivery stream; the
+    objects Firehose writes are announced on the landing queue as written by the
+    delivery role's `AWSFirehoseToS3` session, the role id IAM gave the role."""
+    as_role, _ = role
+    delivery_role = f"arn:aws:iam::{ACCOUNT}:role/firehose-delivery"
+    sts = lakebox_server.client("sts", aws_access_key_id=KEY, aws_secret_access_key=SECRET, config=NO_RETRIES)
+    role_id = sts.assume_role(RoleArn=delivery_role, RoleSessionName="probe")["AssumedRoleUser"][
+        "AssumedRoleId"].split(":")[0]
+    sqs = as_role("sqs")
+    landing = sqs_queues("clicks-landed")
+    arn = sqs.get_queue_attributes(QueueUrl=landing, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    as_role("s3").put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
+        "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"],
+                                 "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "clicks/"}]}}}]})
+    sqs.purge_queue(QueueUrl=landing)
+    stream = delivery_streams("clicks", DeliveryStreamType="DirectPut", ExtendedS3DestinationConfiguration={
+        "RoleARN": delivery_role, "BucketARN": f"arn:aws:s3:::{bucket}", "Prefix": "clicks/",
+        "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60}})
+    as_role("firehose").put_record_batch(DeliveryStreamName=stream, Records=[
+        {"Data": json.dumps({"click": n}).encode() + b"\n"} for n in range(3)])
+    clock(61)
+
+    def announced():
+        got = sqs.receive_message(QueueUrl=landing, WaitTimeSeconds=1).get("Messages", [])
+        return [r for m in got for r in json.loads(m["Body"]).get("Records", [])]
+    records = wait_for(announced)
+    assert [(r["eventName"], r["userIdentity"]) for r in records] == [
+        ("ObjectCreated:Put", {"principalId": f"AWS:{role_id}:AWSFirehoseToS3"})]
+    key = unquote_plus(records[0]["s3"]["object"]["key"])
+    assert as_role("s3").get_object(Bucket=bucket, Key=key)["Body"].read().splitlines() == [
+        b'{"click": 0}', b'{"click": 1}', b'{"click": 2}']
