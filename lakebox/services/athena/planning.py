@@ -9,6 +9,7 @@ import os
 
 from sqlglot import exp
 
+from lakebox.aws.errors import ServiceError
 from lakebox.engine import EngineError, dialect
 from lakebox.engine.sources import DataFile, Part, TableSource
 from lakebox.services.athena import cse, hive_partitions, iceberg, iceberg_tables, information_schema, projection
@@ -143,7 +144,13 @@ def _data_file(ctx, item, uri: str, encrypted: bool) -> DataFile:
     """An object to read in place; a table with `has_encrypted_data` reads its objects
     encrypted on the client side (CSE_KMS) through decrypted copies."""
     if not encrypted or not cse.is_sealed(item.metadata):
-        return DataFile(item.path, uri, item.size)
+        try:
+            return DataFile(item.path, uri, item.size)
+        except ServiceError as error:       # S3 cannot serve it (its SSE-KMS key disabled, deleted)
+            raise EngineError("HIVE_CANNOT_OPEN_SPLIT", f"Error opening Hive split {uri} (offset=0, length="
+                                                        f"{item.size}): {error.message} (Service: Amazon S3; "
+                                                        f"Status Code: {error.status}; Error Code: {error.code})"
+                              ) from None
     try:
         path = cse.plain_path(ctx.state, ctx.account, ctx.region, item)
     except (cse.KmsFailure, ValueError) as error:

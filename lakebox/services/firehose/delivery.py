@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from lakebox.aws.errors import ServiceError
 from lakebox.services.firehose import config, convert, encode, http, iceberg, prefixes, processing, segments, store
 from lakebox.services.s3 import public as s3
+from lakebox.services.sts import public as sts
 
 MIB = 1024 * 1024
 READ_PAGE = 200
@@ -378,8 +379,9 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
     with state.db.transaction():
         if delivery.iceberg:    # the tables' snapshots commit with the records' leaving the buffer
             _to_iceberg(state, stream, delivery, now_ms)
+        writer = _writer_session(stream)
         for bucket, key, path, encrypted in delivery.objects:
-            s3.put_file(state, bucket, key, path, request=encrypted)
+            s3.put_file(state, bucket, key, path, request=encrypted, session=writer)
         store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes)
         store.set_failure(state.db, delivery.uid, None)
     segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
@@ -395,6 +397,13 @@ def _to_iceberg(state, stream, delivery, now_ms: int):
     writer = _Writer(state.blobs, stream, destination, delivery, None)
     for error_prefix, failures in failed.items():
         writer.errors(failures, now_ms, error_prefix)
+
+
+def _writer_session(stream) -> dict | None:
+    """Firehose puts objects as the S3 destination's role, in a session it names
+    `AWSFirehoseToS3` (S3's events name it `AWS:<role id>:AWSFirehoseToS3`)."""
+    role = config.s3_settings(json.loads(stream["destination"])).get("RoleARN")
+    return sts.acting_session(role, "AWSFirehoseToS3") if role else None
 
 
 def _s3_refusal(state, delivery) -> str | None:

@@ -378,6 +378,10 @@ def plain_copy(state, db, bucket, row) -> str:
     one whose bytes are kept in its row (`db`: see open_for_service)."""
     target = files.plain_copy_path(state.blobs, row["blob_id"], made=True)
     if os.path.exists(target):
+        if row["sealing"] is not None:      # each read asks KMS again: a key disabled since refuses it
+            opened = open_for_service(state, db, bucket, row)
+            if opened is not None:
+                opened.close()
         return target
     temp = state.blobs.temp_path()
     try:

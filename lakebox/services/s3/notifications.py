@@ -120,13 +120,19 @@ def _message(ctx, bucket, event, details, version_id, configuration_id) -> dict:
     return {"Records": [{
         "eventVersion": "2.3" if by_lifecycle or setting else "2.1", "eventSource": "aws:s3", "awsRegion": bucket["region"],
         "eventTime": event_time(ctx.now),
-        "eventName": event, "userIdentity": {"principalId": S3_ITSELF if by_s3 else f"AWS:{ctx.account}"},
+        "eventName": event, "userIdentity": {"principalId": S3_ITSELF if by_s3 else _principal_id(ctx)},
         "requestParameters": {"sourceIPAddress": S3_ITSELF if by_s3 else "127.0.0.1"},
         "responseElements": {"x-amz-request-id": ctx.request_id, "x-amz-id-2": s3_host_id(ctx.request_id)},
         "s3": {"s3SchemaVersion": "1.0", "configurationId": configuration_id,
                "bucket": {"name": bucket["name"], "ownerIdentity": {"principalId": bucket["account"]},
                           "arn": f"arn:aws:s3:::{bucket['name']}"},
                "object": obj}}]}
+
+
+def _principal_id(ctx) -> str:
+    """Who caused the event, as S3 names them: `AWS:` and the caller's user id (a role
+    session's is `AROA...:<session name>`, as aws:userid and GetCallerIdentity give it)."""
+    return f"AWS:{ctx.session['user_id'] if ctx.session else ctx.account}"
 
 
 def configuration_stored(ctx, bucket, config: dict):

@@ -103,11 +103,13 @@ def put_object(state, bucket: str, key: str, data: bytes, content_type: str | No
 
 
 def put_file(state, bucket: str, key: str, path: str, content_type: str | None = None,
-             metadata: dict | None = None, request: dict | None = None) -> dict:
+             metadata: dict | None = None, request: dict | None = None, session: dict | None = None) -> dict:
     """Store the file at `path` (from `temp_path`) as an object, encrypted at rest with
     SSE-S3; the file is moved, not copied. `request` holds the PutObject parameters a
     writer asks for (ServerSideEncryption, SSEKMSKeyId, ACL), applied as PutObject
-    applies them (the bucket's default encryption for what it leaves out).
+    applies them (the bucket's default encryption for what it leaves out). `session` is
+    the role session the writing service acts as (`sts.public.acting_session`), whom the
+    object's event notifications name.
 
     Returns {"ETag": ..., "VersionId": ...} as PutObject would.
     """
@@ -120,6 +122,7 @@ def put_file(state, bucket: str, key: str, path: str, content_type: str | None =
     if metadata:
         attrs["Metadata"] = metadata
     caller = calls.system_context(state, "s3", "PutObject", row["account"], row["region"])
+    caller.session = session
     # Every write gets the bucket's default encryption for what `request` leaves out, as
     # a PutObject without encryption headers does (Athena results, Firehose deliveries).
     attrs.update(versions.encryption(caller, row, request or {}))

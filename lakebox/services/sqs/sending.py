@@ -152,9 +152,15 @@ def _prepare(ctx, queue, queue_attrs, entry, sealer, in_batch, batch=False) -> P
     message_id = result["MessageId"] = model.message_id()
     stored_body, data_key = encryption.stored_body(sealer, message_id, body)
     row = (queue["uid"], message_id, stored_body, store.encode_attributes(user_attrs),
-           store.encode_attributes(system_attrs), ctx.now, ctx.now + delay, group_id, dedup_id, ctx.account, None,
+           store.encode_attributes(system_attrs), ctx.now, ctx.now + delay, group_id, dedup_id, _sender_id(ctx), None,
            data_key)
     return Prepared(row=row, result=result, dedup=dedup)
+
+
+def _sender_id(ctx) -> str:
+    """The message's SenderId: the caller's user id (a role session's `AROA...:<session
+    name>`, as GetCallerIdentity gives it), the account's id for its own keys."""
+    return ctx.session["user_id"] if ctx.session else ctx.account
 
 
 def _check_system_attributes(system_attrs: dict):

@@ -44,3 +44,13 @@ def role_session(state, role_arn: str, session_name: str, now: float, duration: 
     account, role_name = model.role_parts(role_arn)
     return issue_session(state.db, now, account=account, arn=model.assumed_role_arn(account, role_name, session_name),
                          user_id=f"{model.role_id(role_arn)}:{session_name}", kind="assumed-role", duration=duration)
+
+
+def acting_session(role_arn: str, session_name: str) -> dict:
+    """Who a service is while it acts as `role_arn` in a session named `session_name`
+    (Firehose writing to S3 as its delivery role, session `AWSFirehoseToS3`): the
+    session's account, ARN and user id, as a request made with its credentials would
+    carry them (no credentials are issued)."""
+    account, role_name = model.role_parts(role_arn)
+    return {"account": account, "arn": model.assumed_role_arn(account, role_name, session_name),
+            "user_id": f"{model.role_id(role_arn)}:{session_name}", "kind": "assumed-role"}
