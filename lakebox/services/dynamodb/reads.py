@@ -1,6 +1,6 @@
 """Query and Scan: pages of at most Limit items and 1 MB read, filters applied after the
 read, LastEvaluatedKey to continue, indexes read through their own entries."""
-from lakebox.services.dynamodb import capacity, expressions, key_conditions, lookup, store, throttle
+from lakebox.services.dynamodb import capacity, expressions, key_conditions, lookup, partiql_index, store, throttle
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import ValidationException
 from lakebox.services.dynamodb.expr_eval import matches, project
@@ -102,7 +102,7 @@ def _select(params, index, compiled, query) -> str:
     return select
 
 
-def _index_of(ctx, table, params):
+def _index_of(ctx, table, params, compiled):
     name = params.get("IndexName")
     if name is None:
         return None
@@ -115,6 +115,8 @@ def _index_of(ctx, table, params):
         raise ValidationException(f"Cannot read from backfilling global secondary index: {name}")
     if index.kind == "GSI" and params.get("ConsistentRead"):
         raise ValidationException("Consistent reads are not supported on global secondary indexes")
+    if "projection" in compiled:
+        partiql_index.check_named(index, list(compiled["projection"]))
     return index
 
 
@@ -148,7 +150,7 @@ def query(ctx, params):
         raise ValidationException("Either the KeyConditions or KeyConditionExpression parameter must be specified "
                                   "in the request.")
     table = writable_table(ctx, params["TableName"], index=params.get("IndexName"))
-    index = _index_of(ctx, table, params)
+    index = _index_of(ctx, table, params, compiled)
     if "filter" in compiled:
         _refuse_key_filters(compiled["filter"], index or table, "QueryFilter" if "QueryFilter" in params
                             else "Filter Expression")
@@ -265,7 +267,7 @@ def _chunk(page):
 def scan(ctx, params):
     compiled = expressions.compile_request(params, "filter", "projection")
     table = writable_table(ctx, params["TableName"], index=params.get("IndexName"))
-    index = _index_of(ctx, table, params)
+    index = _index_of(ctx, table, params, compiled)
     if "filter" in compiled:
         _refuse_paths_into_keys(compiled["filter"], table)
     return run_scan(ctx, table, index, params, compiled)
