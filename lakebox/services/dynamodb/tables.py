@@ -332,8 +332,10 @@ def _note_change(spec, current, throughput, now):
 
 
 def _check_index_actions(updates):
-    """Each GlobalSecondaryIndexUpdate holds exactly one action, checked before anything
-    changes (DynamoDB's words)."""
+    """Each GlobalSecondaryIndexUpdate holds exactly one action, and names an index no
+    other one names, checked before anything changes (DynamoDB's words, as dynalite's
+    suite recorded them against DynamoDB)."""
+    named = set()
     for update in updates:
         actions = [action for action in ("Create", "Update", "Delete") if action in update]
         if not actions:
@@ -341,6 +343,10 @@ def _check_index_actions(updates):
                           "GlobalSecondaryIndexUpdate.Delete must not be null")
         if len(actions) > 1:
             raise invalid("Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object")
+        name = update[actions[0]]["IndexName"]
+        if name in named:
+            raise invalid(f"Only one global secondary index update per index is allowed simultaneously. Index: {name}")
+        named.add(name)
 
 
 def _update_indexes(ctx, table, params, now) -> bool:

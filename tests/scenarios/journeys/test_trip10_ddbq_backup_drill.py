@@ -1,9 +1,10 @@
 """An SRE runs the quarterly restore drill for a payments table encrypted with a KMS key:
 an on-demand backup (CreateBackup, DescribeBackup, ListBackups by table), a restore into a
 new table that keeps the key schema, the indexes, the billing mode and the encryption of
-the source, then point-in-time recovery: refused while PITR is off (as is a recovery period given with a disable), enabled, restored with
-UseLatestRestorableTime, and a RestoreDateTime outside the restorable window refused with
-InvalidRestoreTimeException. The restored tables are listed by paging ListTables."""
+the source, then point-in-time recovery: refused while PITR is off (as is a recovery
+period given with a disable), enabled, restored with UseLatestRestorableTime, and a
+RestoreDateTime outside the restorable window refused with InvalidRestoreTimeException.
+The restored tables are listed by paging ListTables."""
 import datetime
 
 import pytest
@@ -77,7 +78,8 @@ def test_restore_drill(payments, resource, client):
         "m1"))["Items"]] in (["2024-07-02", "2024-07-05"], ["2024-07-05", "2024-07-02"])
 
     assert ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"] == {
-        "ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}}
+        "ContinuousBackupsStatus": "ENABLED",
+        "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}}
     assert error_of(ddb.restore_table_to_point_in_time, SourceTableName=name, TargetTableName=name + "-pitr",
                     UseLatestRestorableTime=True) == (
         "PointInTimeRecoveryUnavailableException", f"Point in time recovery is not enabled for table '{name}'")

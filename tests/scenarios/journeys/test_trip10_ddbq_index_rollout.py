@@ -1,9 +1,10 @@
 """A platform team rolls a new access pattern out on a live provisioned table: they add a
-GSI with UpdateTable (refused until its key attribute is defined and, the table being
-provisioned, until the index has throughput of its own), wait for the index to go from
-CREATING to ACTIVE, query it, then move the table to on-demand to save money. Moving it
-back to provisioned needs throughput for the table and for every index; switching to
-on-demand is limited to four times in a rolling day. Finally the old index is deleted and DescribeTable no longer lists it."""
+GSI with UpdateTable (refused until its key attributes are defined, until the index has
+throughput of its own since the table is provisioned, and while the same request names
+the index twice), wait for the index to go from CREATING to ACTIVE, query it, then move
+the table to on-demand to save money. Moving it back to provisioned needs throughput for
+the table and for every index; switching to on-demand is limited to four times in a
+rolling day. Finally the old index is deleted and DescribeTable no longer lists it."""
 import pytest
 from boto3.dynamodb.conditions import Key
 
@@ -43,6 +44,11 @@ def test_index_rollout_and_billing_switches(products, client):
                     GlobalSecondaryIndexUpdates=by_brand(throughput=False)) == (
         "ValidationException", "One or more parameter values were invalid: ProvisionedThroughput is not specified "
                                "for index: by-brand")
+    twice = by_brand() + [{"Delete": {"IndexName": "by-brand"}}]
+    assert error_of(ddb.update_table, TableName=name, AttributeDefinitions=brand_stock,
+                    GlobalSecondaryIndexUpdates=twice) == (
+        "ValidationException", "One or more parameter values were invalid: Only one global secondary index update "
+                               "per index is allowed simultaneously. Index: by-brand")
     added = ddb.update_table(TableName=name, AttributeDefinitions=brand_stock,
                              GlobalSecondaryIndexUpdates=by_brand())["TableDescription"]
     index = added["GlobalSecondaryIndexes"][0]
@@ -54,8 +60,7 @@ def test_index_rollout_and_billing_switches(products, client):
     assert (index["ItemCount"], "Backfilling" in index, index["ProvisionedThroughput"]["ReadCapacityUnits"]) == (
         8, False, 2)
     acme = products.query(IndexName="by-brand", KeyConditionExpression=Key("brand").eq("acme") & Key("stock").gte(3))
-    assert acme["Items"] == [{"sku": "sku-3", "brand": "acme", "stock": 3}, {"sku": "sku-5", "brand": "acme", "stock": 5},
-                             {"sku": "sku-7", "brand": "acme", "stock": 7}]
+    assert acme["Items"] == [{"sku": f"sku-{n}", "brand": "acme", "stock": n} for n in (3, 5, 7)]
 
     on_demand = ddb.update_table(TableName=name, BillingMode="PAY_PER_REQUEST")["TableDescription"]
     assert on_demand["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"

@@ -3,9 +3,10 @@ boto3 resource API: orders keyed by customer and an ISO-dated sort key. The acco
 asks for one month (begins_with), a date range (between), everything before a day (<, <=)
 and the latest first (ScanIndexForward=False); the "big orders" page filters on the total
 with a Limit, so a page may hold fewer items than it read (Count vs ScannedCount) and
-pages on until no LastEvaluatedKey; a badge asks only for a COUNT (and may not name attributes then). Mistakes a developer
-makes on the way (a reversed BETWEEN, begins_with on a number, a filter on the key, OR in
-a key condition) are refused with DynamoDB's words."""
+pages on until no LastEvaluatedKey; a badge asks only for a COUNT (and may not name
+attributes then). Mistakes a developer makes on the way (a reversed BETWEEN, a filter on
+the key, OR or a non-key attribute in a key condition, a number for a string key) are
+refused with DynamoDB's words."""
 from decimal import Decimal
 
 import pytest
@@ -72,9 +73,10 @@ def test_order_history_pages(orders):
         "ValidationException", "1 validation error detected: Cannot specify the ProjectionExpression when choosing "
                                "to get only the Count")
     assert error_of(orders.query, KeyConditionExpression=Key("customer").eq("c-ann") & Key("placed").between(
-        "2024-05", "2024-02")) == ("ValidationException", "Invalid KeyConditionExpression: The BETWEEN operator requires "
-                                   "upper bound to be greater than or equal to lower bound; lower bound operand: "
-                                   "AttributeValue: {S:2024-05}, upper bound operand: AttributeValue: {S:2024-02}")
+        "2024-05", "2024-02")) == (
+        "ValidationException", "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be "
+                               "greater than or equal to lower bound; lower bound operand: AttributeValue: "
+                               "{S:2024-05}, upper bound operand: AttributeValue: {S:2024-02}")
     assert error_of(orders.query, KeyConditionExpression=Key("customer").eq("c-ann"),
                     FilterExpression=Attr("placed").begins_with("2024")) == (
         "ValidationException", "Filter Expression can only contain non-primary key attributes: "
