@@ -421,9 +421,15 @@ def _create_index(ctx, table, params, create, now):
 
 
 def _delete_index(ctx, table, name):
+    """The index goes, and with it the definitions of attributes no key uses any more
+    (DynamoDB prunes them: ACK controller's lab against AWS, DDB-TABLE-151)."""
+    spec = table.spec
     index = _find_index(table, name, "delete")
-    table.spec["GlobalSecondaryIndexes"].remove(index)
+    spec["GlobalSecondaryIndexes"].remove(index)
     store.drop_index(ctx.state.db, table.uid, name)
+    used = {k["AttributeName"] for i in [spec] + spec["GlobalSecondaryIndexes"] + spec.get("LocalSecondaryIndexes", [])
+            for k in i["KeySchema"]}
+    spec["AttributeDefinitions"] = [d for d in spec["AttributeDefinitions"] if d["AttributeName"] in used]
 
 
 def _update_stream(ctx, table, stream_spec):

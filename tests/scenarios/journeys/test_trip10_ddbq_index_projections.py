@@ -27,7 +27,7 @@ def tickets(client, table_name):
              "Projection": {"ProjectionType": "KEYS_ONLY"}},
             {"IndexName": "urgent", "KeySchema": [{"AttributeName": "priority", "KeyType": "HASH"},
                                                   {"AttributeName": "fp", "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["title"]}}],
+             "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["title", "assignee"]}}],
         LocalSecondaryIndexes=[
             {"IndexName": "by-age", "KeySchema": [{"AttributeName": "proj", "KeyType": "HASH"},
                                                   {"AttributeName": "age", "KeyType": "RANGE"}],
@@ -46,6 +46,12 @@ def tickets(client, table_name):
 
 def test_what_each_index_returns(tickets, table_name):
     ddb = tickets
+    described = ddb.describe_table(TableName=table_name)["Table"]
+    assert [d["AttributeName"] for d in described["AttributeDefinitions"]] == [
+        "age", "fp", "priority", "proj", "queue", "ticket"]                      # sorted by name
+    assert [i["IndexName"] for i in described["GlobalSecondaryIndexes"]] == ["open", "urgent"]
+    assert described["GlobalSecondaryIndexes"][1]["Projection"] == {"ProjectionType": "INCLUDE",
+                                                                    "NonKeyAttributes": ["assignee", "title"]}
     triage = ddb.query(TableName=table_name, IndexName="open", KeyConditionExpression="queue = :q",
                        ExpressionAttributeValues={":q": {"S": "triage"}})
     assert sorted(triage["Items"], key=lambda i: i["ticket"]["S"]) == [
