@@ -154,6 +154,7 @@ def update_table(ctx, params):
     _check_alone(table, params, changes)
     if "OnDemandThroughput" in params:
         table_rules.check_on_demand_range(params["OnDemandThroughput"], clearing=True)
+        _check_on_demand_billing(params.get("BillingMode", table.spec["BillingMode"]), params["OnDemandThroughput"])
     if "DeletionProtectionEnabled" in params:
         _check_protection_cooldown(ctx, table)
     class_before = describe.table_class_summary(table.spec)
@@ -283,6 +284,18 @@ def _update_billing(ctx, table, params, now) -> bool:
     if "OnDemandThroughput" in params:
         spec["OnDemandThroughput"] = params["OnDemandThroughput"]
     return changed
+
+
+def _check_on_demand_billing(billing, on_demand):
+    """On-demand maxima belong to on-demand tables: UpdateTable refuses them for a table
+    that is or becomes provisioned, in words the ACK controller's lab recorded against AWS
+    (DDB-TABLE-153, the read maximum named first; unlike CreateTable's)."""
+    if billing != "PROVISIONED":
+        return
+    for member in ("MaxReadRequestUnits", "MaxWriteRequestUnits"):
+        if member in on_demand:
+            raise ValidationException(f"{member} for OnDemandThroughput cannot be specified when the table "
+                                      "BillingMode is PROVISIONED")
 
 
 def _count_on_demand_switch(spec, now):

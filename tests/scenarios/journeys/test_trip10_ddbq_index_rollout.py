@@ -3,9 +3,10 @@ GSI with UpdateTable (refused until its key attributes are defined, until the in
 throughput of its own since the table is provisioned, and while the same request names
 the index twice), wait for the index to go from CREATING to ACTIVE, query it, then move
 the table to on-demand to save money. Moving it back to provisioned needs throughput for
-the table and for every index; switching to on-demand is limited to four times in a
-rolling day. Finally the old index is deleted and DescribeTable no longer lists it, nor
-the definitions of the attributes only its key used."""
+the table and for every index, on-demand maxima are refused while it is provisioned,
+and switching to on-demand is limited to four times in a rolling day. Finally the old
+index is deleted and DescribeTable lists neither it nor the definitions of the
+attributes only its key used."""
 import pytest
 from boto3.dynamodb.conditions import Key
 
@@ -86,6 +87,10 @@ def test_index_rollout_and_billing_switches(products, client):
                      GlobalSecondaryIndexUpdates=[{"Update": {"IndexName": "by-brand",
                                                               "ProvisionedThroughput": throughput}}])
     wait_for(lambda: ddb.describe_table(TableName=name)["Table"]["TableStatus"] == "ACTIVE")
+    assert error_of(ddb.update_table, TableName=name, OnDemandThroughput={
+        "MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 100}) == (
+        "ValidationException", "MaxReadRequestUnits for OnDemandThroughput cannot be specified when the table "
+                               "BillingMode is PROVISIONED")
     assert error_of(ddb.update_table, TableName=name, BillingMode="PAY_PER_REQUEST") == (
         "LimitExceededException", "Subscriber limit exceeded: Update to PayPerRequest mode are limited to 4 times "
                                   "within 24 hours")
