@@ -18,12 +18,22 @@ def throughput(ctx, spec: dict, billing_mode: str) -> dict:
     return result
 
 
+def projection(index: dict) -> dict:
+    """An index's Projection, its NonKeyAttributes sorted by name as DynamoDB answers them
+    (ACK controller's lab against AWS, DDB-TABLE-125)."""
+    described = dict(index["Projection"])
+    if "NonKeyAttributes" in described:
+        described["NonKeyAttributes"] = sorted(described["NonKeyAttributes"])
+    return described
+
+
 def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
     spec = table.spec
     billing = spec["BillingMode"]
     arn = lookup.arn_of(table)
     description = {
-        "AttributeDefinitions": spec["AttributeDefinitions"],
+        # Sorted by name, as DynamoDB answers (ACK controller's lab against AWS, DDB-TABLE-125).
+        "AttributeDefinitions": sorted(spec["AttributeDefinitions"], key=lambda d: d["AttributeName"]),
         "TableName": table.name,
         "KeySchema": spec["KeySchema"],
         "TableStatus": status or lookup.status(ctx, table),
@@ -86,7 +96,7 @@ def _counts(ctx, table, name, with_counts):
 
 def _lsi(ctx, table, index, arn, with_counts):
     count, size = _counts(ctx, table, index["IndexName"], with_counts)
-    return {"IndexName": index["IndexName"], "KeySchema": index["KeySchema"], "Projection": index["Projection"],
+    return {"IndexName": index["IndexName"], "KeySchema": index["KeySchema"], "Projection": projection(index),
             "IndexSizeBytes": size, "ItemCount": count, "IndexArn": f"{arn}/index/{index['IndexName']}"}
 
 
@@ -97,7 +107,7 @@ def _gsi(ctx, table, index, arn, billing, with_counts, table_creating):
     own_status = lookup.index_status(ctx, index)
     status = "CREATING" if table_creating else own_status
     count, size = _counts(ctx, table, index["IndexName"], with_counts)
-    result = {"IndexName": index["IndexName"], "KeySchema": index["KeySchema"], "Projection": index["Projection"],
+    result = {"IndexName": index["IndexName"], "KeySchema": index["KeySchema"], "Projection": projection(index),
               "IndexStatus": status, "ProvisionedThroughput": throughput(ctx, index, billing),
               "IndexSizeBytes": size, "ItemCount": count, "IndexArn": f"{arn}/index/{index['IndexName']}"}
     result["WarmThroughput"] = warm.describe(index, billing, status)

@@ -1,4 +1,4 @@
-"""PartiQL reads of a secondary index: what its projection lets a statement name (DynamoDB's
+"""Reads of a secondary index (PartiQL, Query, Scan): what its projection lets a request name (DynamoDB's
 words, as public test suites record its answers)."""
 from lakebox.services.dynamodb.errors import ValidationException
 
@@ -6,9 +6,17 @@ from lakebox.services.dynamodb.errors import ValidationException
 def check_projected(index, paths):
     """A SELECT from a global index names only attributes it projects (in the statement's
     order; as several public test suites record DynamoDB's answer)."""
+    check_named(index, [path[1][0] for path in paths])
+
+
+def check_named(index, names):
+    """A read of a global index that is not ALL names only the attributes it projects (a
+    PartiQL SELECT's paths, a Query's or Scan's ProjectionExpression or AttributesToGet);
+    the others are named in the order asked."""
+    if index.kind != "GSI" or index.projection_type == "ALL":
+        return
     missing = []
-    for path in paths:
-        name = path[1][0]
+    for name in names:
         if name not in index.key_names and name not in index.non_key and name not in missing:
             missing.append(name)
     if missing:

@@ -154,6 +154,7 @@ def update_table(ctx, params):
     _check_alone(table, params, changes)
     if "OnDemandThroughput" in params:
         table_rules.check_on_demand_range(params["OnDemandThroughput"], clearing=True)
+        _check_on_demand_billing(params.get("BillingMode", table.spec["BillingMode"]), params["OnDemandThroughput"])
     if "DeletionProtectionEnabled" in params:
         _check_protection_cooldown(ctx, table)
     class_before = describe.table_class_summary(table.spec)
@@ -285,6 +286,18 @@ def _update_billing(ctx, table, params, now) -> bool:
     return changed
 
 
+def _check_on_demand_billing(billing, on_demand):
+    """On-demand maxima belong to on-demand tables: UpdateTable refuses them for a table
+    that is or becomes provisioned, in words the ACK controller's lab recorded against AWS
+    (DDB-TABLE-153, the read maximum named first; unlike CreateTable's)."""
+    if billing != "PROVISIONED":
+        return
+    for member in ("MaxReadRequestUnits", "MaxWriteRequestUnits"):
+        if member in on_demand:
+            raise ValidationException(f"{member} for OnDemandThroughput cannot be specified when the table "
+                                      "BillingMode is PROVISIONED")
+
+
 def _count_on_demand_switch(spec, now):
     """AWS: a table can switch to on-demand mode up to 4 times in a rolling 24 hours."""
     recent = [t for t in spec.get("on_demand_switches", []) if t > now - DAY_MS]
@@ -332,8 +345,10 @@ def _note_change(spec, current, throughput, now):
 
 
 def _check_index_actions(updates):
-    """Each GlobalSecondaryIndexUpdate holds exactly one action, checked before anything
-    changes (DynamoDB's words)."""
+    """Each GlobalSecondaryIndexUpdate holds exactly one action, and names an index no
+    other one names, checked before anything changes (DynamoDB's words, as dynalite's
+    suite recorded them against DynamoDB)."""
+    named = set()
     for update in updates:
         actions = [action for action in ("Create", "Update", "Delete") if action in update]
         if not actions:
@@ -341,6 +356,10 @@ def _check_index_actions(updates):
                           "GlobalSecondaryIndexUpdate.Delete must not be null")
         if len(actions) > 1:
             raise invalid("Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object")
+        name = update[actions[0]]["IndexName"]
+        if name in named:
+            raise invalid(f"Only one global secondary index update per index is allowed simultaneously. Index: {name}")
+        named.add(name)
 
 
 def _update_indexes(ctx, table, params, now) -> bool:
@@ -364,17 +383,21 @@ def _update_indexes(ctx, table, params, now) -> bool:
 
 def _update_index(table, billing, update):
     """An index's new throughput settings: any of provisioned, on-demand and warm."""
-    index = _find_index(table, update["IndexName"])
+    index = _find_index(table, update["IndexName"], "update")
     for member in ("ProvisionedThroughput", "OnDemandThroughput"):
         if member in update:
             index[member] = update[member]
     warm.settle(index, billing, update.get("WarmThroughput"))
 
 
-def _find_index(table, name):
+def _find_index(table, name, action):
+    """The global index `name`, to update or delete; a local one is refused as not global
+    (DynamoDB's words, recorded by the ACK controller's lab against AWS, DDB-TABLE-137)."""
     for index in table.spec.get("GlobalSecondaryIndexes", []):
         if index["IndexName"] == name:
             return index
+    if any(i["IndexName"] == name for i in table.spec.get("LocalSecondaryIndexes", [])):
+        raise ValidationException(f"Cannot {action} an index that is not a GlobalSecondaryIndex: {name}")
     raise ResourceNotFoundException(f"Requested resource not found: Index: {name} not found for table: {table.name}")
 
 
@@ -382,8 +405,9 @@ def _create_index(ctx, table, params, create, now):
     spec = table.spec
     if any(i["IndexName"] == create["IndexName"] for i in spec.get("GlobalSecondaryIndexes", []) +
            spec.get("LocalSecondaryIndexes", [])):
-        raise ValidationException(f"One or more parameter values were invalid: Index name already exists: "
-                                  f"{create['IndexName']}")
+        # DynamoDB's words for a global or local index of that name (recorded against AWS by
+        # public test suites; amazonka's IndexExists waiter matches them too).
+        raise ValidationException("Attempting to create an index which already exists")
     if any(lookup.index_status(ctx, i) == "CREATING" for i in spec.get("GlobalSecondaryIndexes", [])):
         raise LimitExceededException("Subscriber limit exceeded: Only 1 online index can be created or deleted "
                                      "simultaneously per table")
@@ -410,9 +434,15 @@ def _create_index(ctx, table, params, create, now):
 
 
 def _delete_index(ctx, table, name):
-    index = _find_index(table, name)
-    table.spec["GlobalSecondaryIndexes"].remove(index)
+    """The index goes, and with it the definitions of attributes no key uses any more
+    (DynamoDB prunes them: ACK controller's lab against AWS, DDB-TABLE-151)."""
+    spec = table.spec
+    index = _find_index(table, name, "delete")
+    spec["GlobalSecondaryIndexes"].remove(index)
     store.drop_index(ctx.state.db, table.uid, name)
+    used = {k["AttributeName"] for i in [spec] + spec["GlobalSecondaryIndexes"] + spec.get("LocalSecondaryIndexes", [])
+            for k in i["KeySchema"]}
+    spec["AttributeDefinitions"] = [d for d in spec["AttributeDefinitions"] if d["AttributeName"] in used]
 
 
 def _update_stream(ctx, table, stream_spec):
