@@ -148,6 +148,9 @@ def test_s3_refuses_an_authorization_scheme_it_does_not_know(lakebox_server):
     ("AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request",
      "The authorization header is malformed; the authorization header requires three components: "
      "Credential, SignedHeaders, and Signature."),
+    ("AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders= , Signature=0",
+     "The authorization header is malformed; the authorization header requires three components: "
+     "Credential, SignedHeaders, and Signature."),
     ("AWS4-HMAC-SHA256 Credential=test/20260101/s3/aws4_request, SignedHeaders=host, Signature=0",
      'The authorization header is malformed; the Credential is mal-formed; expecting '
      '"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".'),
