@@ -3,8 +3,9 @@ keys, grants for a batch role that an offboarding role may retire, tags and on-d
 rotations. The review script pages every listing with boto3's paginators the way it
 runs against AWS (ListRetirableGrants across both keys, ListGrants, ListResourceTags,
 ListKeyRotations, ListAliases narrowed to one key: PageSize 1 or 2, MaxItems then
-StartingToken, search() across pages), retires what it found, and the runbook's cli
-steps print the same listings as text and as a table, resuming with --starting-token."""
+StartingToken, search() across pages), retires each page's grants before asking for
+the next (none skipped), and the runbook's cli steps print the same listings as text and
+as a table, resuming with --starting-token."""
 import json
 
 import pytest
@@ -79,9 +80,14 @@ def test_custody_review_pages_every_listing(lakebox_server):
     assert [[a["AliasName"] for a in page["Aliases"]] for page in aliases] == [
         ["alias/lake-a", "alias/lake-b"], ["alias/lake-c"]]
 
-    for name, (key, grant_id) in grants.items():
-        kms.retire_grant(KeyId=key, GrantId=grant_id)
+    retired = []        # the offboarding loop: retire each page's grants, then ask for the next page
+    for page in retirable.paginate(RetiringPrincipal=offboarding, PaginationConfig={"PageSize": 2}):
+        for grant in page["Grants"]:
+            kms.retire_grant(KeyId=grant["KeyId"], GrantId=grant["GrantId"])
+            retired.append(grant["Name"])
+    assert sorted(retired) == sorted(grants)
     assert retirable.paginate(RetiringPrincipal=offboarding).build_full_result()["Grants"] == []
+    assert [g["Name"] for g in kms.list_grants(KeyId=keys[0])["Grants"]] == ["kept"]
 
 
 def test_runbook_cli_prints_the_listings(lakebox_server):
