@@ -132,3 +132,29 @@ def test_resource_policies_page(own):
               '"arn:aws:iam::123456789012:root"}, "Action": "glue:GetTable", "Resource": "*"}]}')
     own.put_resource_policy(PolicyInJson=policy)
     check_paginator(own, "GetResourcePolicies", [policy], key_of=lambda p: p["PolicyInJson"])
+
+
+@pytest.mark.local_only
+def test_objects_deleted_while_paging_skip_none(own):
+    """The clean-up loop users write (delete each page's jobs, crawlers, triggers,
+    workflows, connections, then ask for the next page) deletes them all: a NextToken
+    names where the listing stopped, not how many came before."""
+    for name in NAMES:
+        own.create_job(Name=name, Role=ROLE, Command={"Name": "pythonshell", "ScriptLocation": "s3://b/s.py"})
+        own.create_crawler(Name=name, Role=ROLE, DatabaseName="lake", Targets={"S3Targets": [{"Path": "s3://b/p/"}]})
+        own.create_trigger(Name=name, Type="ON_DEMAND", Actions=[{"JobName": name}])
+        own.create_workflow(Name=name)
+        own.create_connection(ConnectionInput={"Name": name, "ConnectionType": "NETWORK", "ConnectionProperties": {}})
+    for operation, member, delete in (
+            ("get_jobs", "Jobs", lambda item: own.delete_job(JobName=item["Name"])),
+            ("list_jobs", "JobNames", lambda name: None),
+            ("get_crawlers", "Crawlers", lambda item: own.delete_crawler(Name=item["Name"])),
+            ("get_triggers", "Triggers", lambda item: own.delete_trigger(Name=item["Name"])),
+            ("list_workflows", "Workflows", lambda name: own.delete_workflow(Name=name)),
+            ("get_connections", "ConnectionList", lambda item: own.delete_connection(ConnectionName=item["Name"]))):
+        seen = []
+        for page in own.get_paginator(operation).paginate(PaginationConfig={"PageSize": 2}):
+            for item in page[member]:
+                seen.append(item if isinstance(item, str) else item["Name"])
+                delete(item)
+        assert sorted(seen) == (NAMES if operation != "list_jobs" else []), operation
