@@ -64,6 +64,16 @@ def test_table_versions_page(glue, database):
                     DatabaseName=database, TableName="versioned")
     assert error_of(glue.get_table_versions, DatabaseName=database, TableName="versioned",
                     NextToken="bogus") == BAD_TOKEN
+    pruned = []         # the pruning loop: delete each page's old versions, then ask for the next page
+    for page in glue.get_paginator("get_table_versions").paginate(
+            DatabaseName=database, TableName="versioned", PaginationConfig={"PageSize": 2}):
+        old = [v["VersionId"] for v in page["TableVersions"] if v["VersionId"] != versions[0]]
+        if old:
+            glue.batch_delete_table_version(DatabaseName=database, TableName="versioned", VersionIds=old)
+        pruned += old
+    assert sorted(pruned) == sorted(versions[1:])
+    assert [v["VersionId"] for v in glue.get_table_versions(
+        DatabaseName=database, TableName="versioned")["TableVersions"]] == versions[:1]
 
 
 def test_functions_page(glue, database):
