@@ -168,3 +168,36 @@ def test_objects_deleted_while_paging_skip_none(own):
                 seen.append(item if isinstance(item, str) else item["Name"])
                 delete(item)
         assert sorted(seen) == (NAMES if operation != "list_jobs" else []), operation
+
+
+@pytest.mark.local_only
+def test_schema_registry_deleted_while_paging_skips_none(own):
+    avro = '{"type": "record", "name": "r", "fields": [{"name": "f%d", "type": "int", "default": 0}]}'
+    for name in NAMES:
+        own.create_registry(RegistryName=name)
+    for name in NAMES:
+        own.create_schema(RegistryId={"RegistryName": NAMES[0]}, SchemaName=name, DataFormat="AVRO",
+                          Compatibility="NONE", SchemaDefinition=avro % 0)
+    schema = {"RegistryName": NAMES[0], "SchemaName": NAMES[0]}
+    for n in range(1, 6):
+        own.register_schema_version(SchemaId=schema, SchemaDefinition=avro % n)
+    dropped = []        # keep the checkpoint (1) and the newest, delete the others page by page
+    for page in own.get_paginator("list_schema_versions").paginate(SchemaId=schema, PaginationConfig={"PageSize": 2}):
+        old = [v["VersionNumber"] for v in page["Schemas"] if v["VersionNumber"] not in (1, 6)]
+        if old:
+            own.delete_schema_versions(SchemaId=schema, Versions=f"{old[0]}-{old[-1]}" if len(old) > 1 else str(old[0]))
+        dropped += old
+    assert dropped == [2, 3, 4, 5]
+    seen = []
+    for page in own.get_paginator("list_schemas").paginate(RegistryId={"RegistryName": NAMES[0]},
+                                                           PaginationConfig={"PageSize": 2}):
+        for item in page["Schemas"]:
+            seen.append(item["SchemaName"])
+            own.delete_schema(SchemaId={"RegistryName": NAMES[0], "SchemaName": item["SchemaName"]})
+    assert seen == NAMES
+    seen = []
+    for page in own.get_paginator("list_registries").paginate(PaginationConfig={"PageSize": 2}):
+        for item in page["Registries"]:
+            seen.append(item["RegistryName"])
+            own.delete_registry(RegistryId={"RegistryName": item["RegistryName"]})
+    assert seen == NAMES
