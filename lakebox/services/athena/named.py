@@ -50,8 +50,8 @@ def batch_get_named_query(ctx, params):
 
 def list_named_queries(ctx, params):
     group = workgroups.workgroup_or_error(ctx, params.get("WorkGroup") or model.PRIMARY)
-    ids = [row["id"] for row in store.list_named_queries(ctx.state.db, ctx.account, ctx.region, group["name"])]
-    return results.page(ids, params, "NamedQueryIds")
+    rows = store.list_named_queries(ctx.state.db, ctx.account, ctx.region, group["name"])
+    return results.keyed_page(rows, params, "NamedQueryIds", key=lambda row: row["seq"], shown=lambda row: row["id"])
 
 
 def update_named_query(ctx, params):

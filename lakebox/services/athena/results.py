@@ -84,6 +84,24 @@ def decode_token(token: str | None, default: int = 0, malformed: str = INVALID_T
         raise errors.InvalidRequestException(malformed.format(token=token)) from None
 
 
+def keyed_page(items: list, params: dict, member: str, key, shown, default: int = 50) -> dict:
+    """A listing's page of `items` (in the order of the int `key(item)`), each `shown`
+    under `member`, whose NextToken names the last item given rather than a position:
+    items deleted between pages (the clean-up loop) move none of those that follow."""
+    token = params.get("NextToken")
+    if token:
+        try:
+            after = int(json.loads(base64.urlsafe_b64decode(token.encode()))["after"])
+        except (ValueError, KeyError, TypeError):
+            raise errors.InvalidRequestException(INVALID_TOKEN) from None
+        items = [item for item in items if key(item) > after]
+    limit = params.get("MaxResults") or default
+    answer = {member: [shown(item) for item in items[:limit]]}
+    if len(items) > limit:
+        answer["NextToken"] = base64.urlsafe_b64encode(json.dumps({"after": key(items[limit - 1])}).encode()).decode()
+    return answer
+
+
 def page(items: list, params: dict, member: str, default: int = 50, malformed: str = INVALID_TOKEN) -> dict:
     """A listing's page of `items` by MaxResults and NextToken, under `member`."""
     start = decode_token(params.get("NextToken"), malformed=malformed)

@@ -100,11 +100,38 @@ def page_size(params, default: int, largest: int) -> int:
     return min(params.get("MaxResults") or default, largest)
 
 
-def list_page(items: list, params, largest: int) -> tuple[list, str | None]:
-    """A page of an in-memory list by MaxResults/NextToken: (page, next token or None)."""
+def list_page(items: list, params, largest: int, key=None, default=None) -> tuple[list, str | None]:
+    """A page of an in-memory list by MaxResults/NextToken: (page, next token or None).
+    With `key` (an item's name, or a tuple of names, in whose order `items` come) the
+    token names the last item given and the next page starts after it, so that objects
+    deleted between pages (the clean-up loop) skip none of those that follow; without
+    it, the token is a position. `default`: the page size when MaxResults is not given
+    (else `largest`)."""
+    if key is not None:
+        return _named_page(items, params, largest, key, default or largest)
     start = decode_token(params.get("NextToken"), 0)
     if not isinstance(start, int):
         raise InvalidInputException("Invalid pagination token")
     limit = page_size(params, largest, largest)
     token = encode_token(start + limit) if start + limit < len(items) else None
     return items[start:start + limit], token
+
+
+def _named_page(items, params, largest, key, default):
+    after = decode_token(params.get("NextToken"), None)
+    if after is not None:
+        if not isinstance(after, dict) or not isinstance(after.get("after"), (str, list)):
+            raise InvalidInputException("Invalid pagination token")
+        mark = tuple(after["after"]) if isinstance(after["after"], list) else after["after"]
+        try:
+            items = [item for item in items if key(item) > mark]
+        except TypeError:       # a token of another listing's shape
+            raise InvalidInputException("Invalid pagination token") from None
+    limit = page_size(params, default, largest)
+    page = items[:limit]
+    return page, encode_token({"after": key(page[-1])}) if len(items) > limit else None
+
+
+def name_of(doc) -> str:
+    """A named object's place in a name-ordered listing (list_page's `key`)."""
+    return doc["Name"]

@@ -55,7 +55,7 @@ def get_connections(ctx, params):
         if wanted.get("MatchCriteria") and not set(wanted["MatchCriteria"]) <= set(doc.get("MatchCriteria") or []):
             continue
         docs.append(_shown(doc, bool(params.get("HidePassword"))))
-    page, token = catalog.list_page(docs, params, GET_CONNECTIONS_MAX)
+    page, token = catalog.list_page(docs, params, GET_CONNECTIONS_MAX, key=catalog.name_of)
     return {"ConnectionList": page, "NextToken": token}
 
 

@@ -115,14 +115,14 @@ def get_crawler(ctx, params):
 
 def get_crawlers(ctx, params):
     docs = store.all_named(ctx.state.db, "crawlers", ctx.account, ctx.region)
-    page, token = catalog.list_page(docs, params, GET_CRAWLERS_MAX)
+    page, token = catalog.list_page(docs, params, GET_CRAWLERS_MAX, key=catalog.name_of)
     return {"Crawlers": [public_view(d, ctx.now) for d in page], "NextToken": token}
 
 
 def list_crawlers(ctx, params):
     names = [d["Name"] for d in store.all_named(ctx.state.db, "crawlers", ctx.account, ctx.region)]
     page, token = catalog.list_page(tagging.tagged(ctx, "crawler", names, params.get("Tags")), params,
-                                    GET_CRAWLERS_MAX)
+                                    GET_CRAWLERS_MAX, key=str)
     return {"CrawlerNames": page, "NextToken": token}
 
 
@@ -215,7 +215,7 @@ def get_crawler_metrics(ctx, params):
     docs = store.all_named(ctx.state.db, "crawlers", ctx.account, ctx.region)
     if names:
         docs = [d for d in docs if d["Name"] in names]
-    page, token = catalog.list_page(docs, params, GET_CRAWLERS_MAX)
+    page, token = catalog.list_page(docs, params, GET_CRAWLERS_MAX, key=catalog.name_of)
     return {"CrawlerMetricsList": [_metrics(ctx, d) for d in page], "NextToken": token}
 
 

@@ -52,7 +52,8 @@ def get_classifier(ctx, params):
 
 def get_classifiers(ctx, params):
     docs = store.all_named(ctx.state.db, "classifiers", ctx.account, ctx.region)
-    page, token = catalog.list_page(docs, params, GET_CLASSIFIERS_MAX)
+    page, token = catalog.list_page(docs, params, GET_CLASSIFIERS_MAX,
+                                    key=lambda doc: next(iter(doc.values()))["Name"])
     return {"Classifiers": page, "NextToken": token}
 
 

@@ -52,7 +52,8 @@ def get_user_defined_functions(ctx, params):
         raise InvalidInputException(f"Invalid pattern: {params['Pattern']}") from None
     docs = [doc for _, name, doc in store.objects(ctx.state.db, ctx.account, ctx.region, KIND, scope)
             if pattern.fullmatch(name)]
-    page, token = catalog.list_page(docs, params, GET_FUNCTIONS_MAX)
+    page, token = catalog.list_page(docs, params, GET_FUNCTIONS_MAX,
+                                    key=lambda doc: (doc["DatabaseName"], doc["FunctionName"]))
     return {"UserDefinedFunctions": page, "NextToken": token}
 
 

@@ -53,13 +53,14 @@ def get_job(ctx, params):
 
 def get_jobs(ctx, params):
     docs = [doc for _, _, doc in store.objects(ctx.state.db, ctx.account, ctx.region, KIND, "")]
-    page, token = catalog.list_page(docs, params, LIST_MAX)
+    page, token = catalog.list_page(docs, params, LIST_MAX, key=catalog.name_of)
     return {"Jobs": page, "NextToken": token}
 
 
 def list_jobs(ctx, params):
     names = [name for _, name, _ in store.objects(ctx.state.db, ctx.account, ctx.region, KIND, "")]
-    page, token = catalog.list_page(tagging.tagged(ctx, "job", names, params.get("Tags")), params, LIST_MAX)
+    page, token = catalog.list_page(tagging.tagged(ctx, "job", names, params.get("Tags")), params, LIST_MAX,
+                                    key=str)
     return {"JobNames": page, "NextToken": token}
 
 

@@ -24,7 +24,11 @@ def iso(epoch: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def page(items: list, params, default: int = LIST_DEFAULT) -> tuple[list, str | None]:
+def page(items: list, params, default: int = LIST_DEFAULT, key=None) -> tuple[list, str | None]:
+    """A page of `items`; with `key` (their order), one whose token names the last item
+    given (catalog.list_page), so that deleting between pages skips none."""
+    if key is not None:
+        return catalog.list_page(items, params, LIST_MAX, key=key, default=default)
     start = catalog.decode_token(params.get("NextToken"), 0)
     if not isinstance(start, int):
         raise InvalidInputException("Invalid pagination token")
@@ -118,7 +122,7 @@ def get_registry(ctx, params):
 
 def list_registries(ctx, params):
     docs = [doc for _, _, doc in store.objects(ctx.state.db, ctx.account, ctx.region, REGISTRY, "")]
-    registries, token = page(docs, params)
+    registries, token = page(docs, params, key=lambda doc: doc["RegistryName"])
     return {"Registries": registries, "NextToken": token}
 
 
@@ -199,7 +203,7 @@ def list_schemas(ctx, params):
     keep = ("RegistryName", "SchemaName", "SchemaArn", "Description", "SchemaStatus", "CreatedTime", "UpdatedTime")
     docs = [{k: doc[k] for k in keep if k in doc}
             for _, _, doc in store.objects(ctx.state.db, ctx.account, ctx.region, SCHEMA, registry)]
-    schemas, token = page(docs, params)
+    schemas, token = page(docs, params, key=lambda doc: (doc["RegistryName"], doc["SchemaName"]))
     return {"Schemas": schemas, "NextToken": token}
 
 

@@ -85,7 +85,7 @@ def list_schema_versions(ctx, params):
     keep = ("SchemaArn", "SchemaVersionId", "VersionNumber", "Status", "CreatedTime")
     docs = [{k: v[k] for k in keep}
             for v in store.schema_versions(ctx.state.db, ctx.account, ctx.region, schema["SchemaArn"])]
-    versions, token = page(docs, params)
+    versions, token = page(docs, params, key=lambda doc: (doc["VersionNumber"],))
     return {"Schemas": versions, "NextToken": token}
 
 

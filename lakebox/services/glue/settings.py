@@ -120,7 +120,7 @@ def get_security_configurations(ctx, params):
     if params.get("MaxResults", 1) > SECURITY_CONFIGURATIONS_MAX:
         raise InvalidInputException(f"MaxResults size must be between 1 and {SECURITY_CONFIGURATIONS_MAX}")
     docs = [doc for _, _, doc in store.objects(ctx.state.db, ctx.account, ctx.region, SECURITY, "")]
-    page, token = catalog.list_page(docs, params, SECURITY_CONFIGURATIONS_MAX)
+    page, token = catalog.list_page(docs, params, SECURITY_CONFIGURATIONS_MAX, key=catalog.name_of)
     return {"SecurityConfigurations": page, "NextToken": token}
 
 

@@ -241,7 +241,8 @@ def get_table_versions(ctx, params):
     ctx = in_catalog(ctx, params)
     current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
     versions = store.table_versions(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"], current["Name"])
-    page, token = catalog.list_page(versions, params, TABLE_VERSIONS_MAX)
+    page, token = catalog.list_page(versions, params, TABLE_VERSIONS_MAX,
+                                    key=lambda entry: (-entry[0],))     # newest first
     return {"TableVersions": [{"Table": doc, "VersionId": str(version)} for version, doc in page], "NextToken": token}
 
 

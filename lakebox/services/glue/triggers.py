@@ -154,14 +154,14 @@ def _dependent(docs: list, job: str | None) -> list:
 
 def get_triggers(ctx, params):
     docs = _dependent(all_triggers(ctx.state, ctx.account, ctx.region), params.get("DependentJobName"))
-    page, token = catalog.list_page(docs, params, LIST_MAX)
+    page, token = catalog.list_page(docs, params, LIST_MAX, key=catalog.name_of)
     return {"Triggers": [public_view(doc, ctx.now) for doc in page], "NextToken": token}
 
 
 def list_triggers(ctx, params):
     docs = _dependent(all_triggers(ctx.state, ctx.account, ctx.region), params.get("DependentJobName"))
     names = tagging.tagged(ctx, "trigger", [doc["Name"] for doc in docs], params.get("Tags"))
-    page, token = catalog.list_page(names, params, LIST_MAX)
+    page, token = catalog.list_page(names, params, LIST_MAX, key=str)
     return {"TriggerNames": page, "NextToken": token}
 
 

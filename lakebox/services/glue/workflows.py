@@ -96,7 +96,7 @@ def get_workflow(ctx, params):
 
 def list_workflows(ctx, params):
     names = [name for _, name, _ in store.objects(ctx.state.db, ctx.account, ctx.region, KIND, "")]
-    page, token = catalog.list_page(names, params, LIST_MAX)
+    page, token = catalog.list_page(names, params, LIST_MAX, key=str)
     return {"Workflows": page, "NextToken": token}
 
 

@@ -146,16 +146,26 @@ def _parameters(row):
 
 
 def _page(ctx, rows, params):
+    """A page of `rows` (in (created_ms, grant_id) order) after the Marker, which names
+    the last grant the previous page gave (its creation time and id), not how many came
+    before it: grants revoked or retired between pages move nothing that follows."""
     marker = params.get("Marker")
-    if marker is not None and (not marker.isdigit() or int(marker) > len(rows)):
-        raise InvalidMarkerException("Invalid marker")
-    start = int(marker or 0)
+    if marker is not None:
+        after = _marker_position(marker)
+        rows = [row for row in rows if (row["created_ms"], row["grant_id"]) > after]
     limit = params.get("Limit") or LIST_DEFAULT_LIMIT
-    page = rows[start:start + limit]
-    answer = {"Grants": [_described(ctx, row) for row in page], "Truncated": start + limit < len(rows)}
+    page = rows[:limit]
+    answer = {"Grants": [_described(ctx, row) for row in page], "Truncated": len(rows) > limit}
     if answer["Truncated"]:
-        answer["NextMarker"] = str(start + limit)
+        answer["NextMarker"] = f"{page[-1]['created_ms']}-{page[-1]['grant_id']}"
     return answer
+
+
+def _marker_position(marker) -> tuple:
+    created, _, grant_id = marker.partition("-")
+    if not created.isdigit() or len(grant_id) != 64 or not all(c in "0123456789abcdef" for c in grant_id):
+        raise InvalidMarkerException("Invalid marker")
+    return int(created), grant_id
 
 
 def _described(ctx, row) -> dict:

@@ -24,12 +24,14 @@ def untag_resource(ctx, params):
 def list_resource_tags(ctx, params):
     key = lookup.managed_key_of(ctx, params["KeyId"])
     tags = sorted(store.tags(ctx.state.db, key["uid"]).items())
-    start = _start(params.get("Marker"), len(tags))
+    if params.get("Marker") is not None:
+        after = _marker_key(params["Marker"])
+        tags = [(k, v) for k, v in tags if k > after]
     limit = min(params.get("Limit") or LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT)
-    page = tags[start:start + limit]
-    answer = {"Tags": [{"TagKey": k, "TagValue": v} for k, v in page], "Truncated": start + limit < len(tags)}
-    if answer["Truncated"]:
-        answer["NextMarker"] = str(start + limit)
+    page = tags[:limit]
+    answer = {"Tags": [{"TagKey": k, "TagValue": v} for k, v in page], "Truncated": len(tags) > limit}
+    if answer["Truncated"]:     # the last key listed (hex of its UTF-8): untagging between pages skips none
+        answer["NextMarker"] = page[-1][0].encode().hex()
     return answer
 
 
@@ -45,9 +47,8 @@ def check_tags(tags: list, existing: dict):
     tag_rules.check_count("kms", set(existing) | {key for key, _ in pairs})
 
 
-def _start(marker, size) -> int:
-    if marker is None:
-        return 0
-    if not marker.isdigit() or int(marker) > size:
-        raise InvalidMarkerException("Invalid marker")
-    return int(marker)
+def _marker_key(marker) -> str:
+    try:
+        return bytes.fromhex(marker).decode()
+    except ValueError:      # not hex, or not UTF-8 (UnicodeDecodeError is a ValueError)
+        raise InvalidMarkerException("Invalid marker") from None

@@ -61,6 +61,13 @@ def test_named_queries_page(own):
             for n in range(5)]
     check_paginator(athena, "ListNamedQueries", made, ordered=False)
     assert error_of(athena.list_named_queries, NextToken="bogus") == BAD_TOKEN
+    deleted = []        # the clean-up loop: delete each page's queries, then ask for the next page
+    for page in athena.get_paginator("list_named_queries").paginate(PaginationConfig={"PageSize": 2}):
+        for query_id in page["NamedQueryIds"]:
+            athena.delete_named_query(NamedQueryId=query_id)
+            deleted.append(query_id)
+    assert sorted(deleted) == sorted(made)
+    assert athena.list_named_queries()["NamedQueryIds"] == []
 
 
 @pytest.mark.local_only

@@ -64,6 +64,16 @@ def test_table_versions_page(glue, database):
                     DatabaseName=database, TableName="versioned")
     assert error_of(glue.get_table_versions, DatabaseName=database, TableName="versioned",
                     NextToken="bogus") == BAD_TOKEN
+    pruned = []         # the pruning loop: delete each page's old versions, then ask for the next page
+    for page in glue.get_paginator("get_table_versions").paginate(
+            DatabaseName=database, TableName="versioned", PaginationConfig={"PageSize": 2}):
+        old = [v["VersionId"] for v in page["TableVersions"] if v["VersionId"] != versions[0]]
+        if old:
+            glue.batch_delete_table_version(DatabaseName=database, TableName="versioned", VersionIds=old)
+        pruned += old
+    assert sorted(pruned) == sorted(versions[1:])
+    assert [v["VersionId"] for v in glue.get_table_versions(
+        DatabaseName=database, TableName="versioned")["TableVersions"]] == versions[:1]
 
 
 def test_functions_page(glue, database):
@@ -132,3 +142,62 @@ def test_resource_policies_page(own):
               '"arn:aws:iam::123456789012:root"}, "Action": "glue:GetTable", "Resource": "*"}]}')
     own.put_resource_policy(PolicyInJson=policy)
     check_paginator(own, "GetResourcePolicies", [policy], key_of=lambda p: p["PolicyInJson"])
+
+
+@pytest.mark.local_only
+def test_objects_deleted_while_paging_skip_none(own):
+    """The clean-up loop users write (delete each page's jobs, crawlers, triggers,
+    workflows, connections, then ask for the next page) deletes them all: a NextToken
+    names where the listing stopped, not how many came before."""
+    for name in NAMES:
+        own.create_job(Name=name, Role=ROLE, Command={"Name": "pythonshell", "ScriptLocation": "s3://b/s.py"})
+        own.create_crawler(Name=name, Role=ROLE, DatabaseName="lake", Targets={"S3Targets": [{"Path": "s3://b/p/"}]})
+        own.create_trigger(Name=name, Type="ON_DEMAND", Actions=[{"JobName": name}])
+        own.create_workflow(Name=name)
+        own.create_connection(ConnectionInput={"Name": name, "ConnectionType": "NETWORK", "ConnectionProperties": {}})
+    for operation, member, delete in (
+            ("get_jobs", "Jobs", lambda item: own.delete_job(JobName=item["Name"])),
+            ("list_jobs", "JobNames", lambda name: None),
+            ("get_crawlers", "Crawlers", lambda item: own.delete_crawler(Name=item["Name"])),
+            ("get_triggers", "Triggers", lambda item: own.delete_trigger(Name=item["Name"])),
+            ("list_workflows", "Workflows", lambda name: own.delete_workflow(Name=name)),
+            ("get_connections", "ConnectionList", lambda item: own.delete_connection(ConnectionName=item["Name"]))):
+        seen = []
+        for page in own.get_paginator(operation).paginate(PaginationConfig={"PageSize": 2}):
+            for item in page[member]:
+                seen.append(item if isinstance(item, str) else item["Name"])
+                delete(item)
+        assert sorted(seen) == (NAMES if operation != "list_jobs" else []), operation
+
+
+@pytest.mark.local_only
+def test_schema_registry_deleted_while_paging_skips_none(own):
+    avro = '{"type": "record", "name": "r", "fields": [{"name": "f%d", "type": "int", "default": 0}]}'
+    for name in NAMES:
+        own.create_registry(RegistryName=name)
+    for name in NAMES:
+        own.create_schema(RegistryId={"RegistryName": NAMES[0]}, SchemaName=name, DataFormat="AVRO",
+                          Compatibility="NONE", SchemaDefinition=avro % 0)
+    schema = {"RegistryName": NAMES[0], "SchemaName": NAMES[0]}
+    for n in range(1, 6):
+        own.register_schema_version(SchemaId=schema, SchemaDefinition=avro % n)
+    dropped = []        # keep the checkpoint (1) and the newest, delete the others page by page
+    for page in own.get_paginator("list_schema_versions").paginate(SchemaId=schema, PaginationConfig={"PageSize": 2}):
+        old = [v["VersionNumber"] for v in page["Schemas"] if v["VersionNumber"] not in (1, 6)]
+        if old:
+            own.delete_schema_versions(SchemaId=schema, Versions=f"{old[0]}-{old[-1]}" if len(old) > 1 else str(old[0]))
+        dropped += old
+    assert dropped == [2, 3, 4, 5]
+    seen = []
+    for page in own.get_paginator("list_schemas").paginate(RegistryId={"RegistryName": NAMES[0]},
+                                                           PaginationConfig={"PageSize": 2}):
+        for item in page["Schemas"]:
+            seen.append(item["SchemaName"])
+            own.delete_schema(SchemaId={"RegistryName": NAMES[0], "SchemaName": item["SchemaName"]})
+    assert seen == NAMES
+    seen = []
+    for page in own.get_paginator("list_registries").paginate(PaginationConfig={"PageSize": 2}):
+        for item in page["Registries"]:
+            seen.append(item["RegistryName"])
+            own.delete_registry(RegistryId={"RegistryName": item["RegistryName"]})
+    assert seen == NAMES

@@ -48,6 +48,35 @@ def test_grants_page(kms, make_key):
         kms.revoke_grant(KeyId=key, GrantId=grant)
 
 
+def test_grants_revoked_while_paging_skip_none(kms, make_key):
+    """The clean-up loop users write (revoke each page's grants, then ask for the next
+    page): a Marker names where the listing stopped, not a count of grants, so the
+    grants revoked before it move nothing that follows."""
+    key = make_key()["KeyId"]
+    retiring = "arn:aws:iam::111122223333:role/retirer-cleanup"
+    made = [kms.create_grant(KeyId=key, GranteePrincipal=GRANTEE, RetiringPrincipal=retiring,
+                             Operations=["Decrypt"], Name=f"g{n}")["GrantId"] for n in range(7)]
+    seen = []
+    for page in kms.get_paginator("list_grants").paginate(KeyId=key, PaginationConfig={"PageSize": 2}):
+        for grant in page["Grants"]:
+            seen.append(grant["GrantId"])
+            kms.revoke_grant(KeyId=key, GrantId=grant["GrantId"])
+    assert sorted(seen) == sorted(made)
+    assert kms.list_grants(KeyId=key)["Grants"] == []
+
+
+def test_tags_removed_while_paging_skip_none(kms, make_key):
+    key = make_key()["KeyId"]
+    keys = [f"cleanup-{n}" for n in range(7)]
+    kms.tag_resource(KeyId=key, Tags=[{"TagKey": k, "TagValue": "x"} for k in keys])
+    seen = []
+    for page in kms.get_paginator("list_resource_tags").paginate(KeyId=key, PaginationConfig={"PageSize": 3}):
+        seen += [tag["TagKey"] for tag in page["Tags"]]
+        kms.untag_resource(KeyId=key, TagKeys=[tag["TagKey"] for tag in page["Tags"]])
+    assert sorted(seen) == keys
+    assert kms.list_resource_tags(KeyId=key)["Tags"] == []
+
+
 def test_policies_rotations_and_tags_page(kms, make_key):
     key = make_key()["KeyId"]
     check_paginator(kms, "ListKeyPolicies", ["default"], KeyId=key)
