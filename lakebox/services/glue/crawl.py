@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 
 from lakebox.kit import calls
 from lakebox.services.glue import (
-    classify, custom_classifiers, formats, layout, partitions as partitions_mod, store, tables as tables_mod,
+    classify, crawl_iceberg, custom_classifiers, formats, layout, partitions as partitions_mod, store,
+    tables as tables_mod,
     trigger_events)
 from lakebox.services.glue.catalog import fold, whole_seconds
 from lakebox.services.glue.databases import new_database_doc
 from lakebox.services.s3 import public as s3
 
 _SCHEMA_FIELDS = ("Columns", "InputFormat", "OutputFormat", "SerdeInfo")
-_UNREAD_TARGETS = ("JdbcTargets", "MongoDBTargets", "DynamoDBTargets", "DeltaTargets", "IcebergTargets",
-                   "HudiTargets")
+_UNREAD_TARGETS = ("JdbcTargets", "MongoDBTargets", "DynamoDBTargets", "DeltaTargets", "HudiTargets")
 
 
 @dataclass
@@ -42,6 +42,7 @@ class Found:
     doc: dict                                   # the crawler, as the crawl began
     tables: list = field(default_factory=list)  # (database, table name, layout.TablePlan, from a catalog target)
     roots: list = field(default_factory=list)   # s3:// include paths read
+    iceberg: list = field(default_factory=list)  # crawl_iceberg.IcebergTable, of IcebergTargets
     outcome: Outcome = field(default_factory=Outcome)
 
 
@@ -74,6 +75,10 @@ def plan_crawl(task, state, account: str, region: str, name: str) -> Found:
                     for plan, name in zip(planned, _table_names(planned, doc.get("TablePrefix") or ""))]
     for target in targets.get("CatalogTargets") or []:
         found.tables += reading.catalog_target(account, region, target)
+    for target in targets.get("IcebergTargets") or []:
+        excluded = [glob_to_regex(p) for p in target.get("Exclusions") or []]
+        found.iceberg += crawl_iceberg.find_tables(reading, target, reading.include_root, excluded)
+        found.roots += [root[2] for root in map(reading.include_root, target.get("Paths") or []) if root]
     for kind in _UNREAD_TARGETS:
         for target in targets.get(kind) or []:
             found.outcome.log.append(f"{kind} are not crawled by lakebox; skipped {target}.")
@@ -258,11 +263,12 @@ def apply_crawl(state, account: str, region: str, name: str, crawl_id: str, foun
                               caller_arn=_crawler_session(account, doc.get("Role") or "AWSGlueServiceRole"))
     outcome = found.outcome
     rules = WriteRules.of(doc)
-    if rules.table_threshold is not None and len(found.tables) > rules.table_threshold:
+    if rules.table_threshold is not None and len(found.tables) + len(found.iceberg) > rules.table_threshold:
         # the crawl fails and writes nothing; the words are those the Developer Guide's
         # "maximum number of tables" page shows the crawler logging
         _finish(ctx, name, crawl_id, "FAILED",
-                f"Table Threshold value = {rules.table_threshold}, Tables detected - {len(found.tables)}", outcome)
+                f"Table Threshold value = {rules.table_threshold}, Tables detected - "
+                f"{len(found.tables) + len(found.iceberg)}", outcome)
         return
     database = _ensure_database(ctx, doc["DatabaseName"]) if doc.get("DatabaseName") else None
     written = set()
@@ -272,6 +278,9 @@ def apply_crawl(state, account: str, region: str, name: str, crawl_id: str, foun
         table_rules = dataclasses.replace(rules, new_only=False) if from_catalog else rules
         _write_table(ctx, doc["Name"], table_database, table, plan, table_rules, outcome)
         written.add(table)
+    for table in found.iceberg:
+        _write_iceberg_table(ctx, doc["Name"], database, table, rules, outcome)
+        written.add(table.name)
     if database:
         _retire_missing(ctx, doc["Name"], database, written, found.roots, rules, outcome)
     _finish(ctx, name, crawl_id, "COMPLETED", None, outcome)
@@ -354,6 +363,26 @@ def _write_table(ctx, crawler, database, name, plan, rules: WriteRules, outcome:
                 outcome.counts["TABLE", "UPDATE"] += 1
                 outcome.log.append(f"Updated table {name} in database {database}")
     _write_partitions(ctx, table, plan, crawler, rules, outcome)
+
+
+def _write_iceberg_table(ctx, crawler, database, table, rules: WriteRules, outcome: Outcome):
+    existing = store.get_table(ctx.state.db, ctx.account, ctx.region, database, table.name)
+    table_input = crawl_iceberg.table_input(table, crawler, existing)
+    if existing is None:
+        table_input["LastAccessTime"] = whole_seconds(ctx.now)
+        tables_mod.insert_table(ctx, database, table_input, ())
+        outcome.counts["TABLE", "ADD"] += 1
+        outcome.log.append(f"Created table {table.name} in database {database}")
+        return
+    table_input["LastAccessTime"] = existing.get("LastAccessTime", whole_seconds(ctx.now))
+    if (existing.get("Parameters") or {}).get("metadata_location") == table.metadata_location:
+        return
+    if rules.new_only or rules.update == "LOG":
+        outcome.log.append(f"Schema change of table {table.name} not applied (crawler policy)")
+        return
+    tables_mod.replace_table(ctx, existing, table_input)
+    outcome.counts["TABLE", "UPDATE"] += 1
+    outcome.log.append(f"Updated table {table.name} in database {database}")
 
 
 def _with_new_columns_only(existing: dict, table_input: dict) -> dict:
