@@ -62,15 +62,11 @@ def _targets_view(targets: dict) -> dict:
 def _check_settings(params, current=None):
     targets = params.get("Targets") or (current or {}).get("Targets") or {}
     database = params.get("DatabaseName") or (current or {}).get("DatabaseName")
-    if targets.get("S3Targets") and not database:
-        raise InvalidInputException("DatabaseName is required for a crawler with S3 targets")
+    if any(targets.get(kind) for kind in TARGET_KINDS if kind != "CatalogTargets") and not database:
+        raise InvalidInputException(
+            "You must provide the DatabaseName parameter when you specify a non-catalog targeted crawler.")
     if params.get("Configuration"):
-        try:
-            configuration = json.loads(params["Configuration"])
-        except ValueError:
-            configuration = None
-        if not isinstance(configuration, dict):
-            raise InvalidInputException("Crawler configuration not valid: invalid JSON")
+        _check_configuration(params["Configuration"])
     for target in targets.get("CatalogTargets") or []:
         if not target.get("Tables"):
             raise InvalidInputException("Catalog target must specify at least one table")
@@ -85,6 +81,28 @@ def _check_settings(params, current=None):
         raise InvalidInputException(
             "The SchemaChangePolicy for \"Crawl new folders only\" Amazon S3 target can have only LOG "
             "DeleteBehavior value and LOG UpdateBehavior value.")
+
+
+def _check_configuration(text: str):
+    """Configuration is a versioned JSON object: its Version a number (the Developer
+    Guide's "Customizing crawler behavior" examples all say "Version": 1.0)."""
+    try:
+        configuration = json.loads(text)
+    except ValueError:
+        configuration = None
+    if not isinstance(configuration, dict):
+        raise InvalidInputException("Crawler configuration not valid: Error parsing JSON")
+    if "Version" not in configuration:
+        raise InvalidInputException("Crawler configuration not valid: Crawler configuration missing required key: "
+                                    "Version.")
+    version = configuration["Version"]
+    if isinstance(version, bool) or not isinstance(version, (int, float)):
+        raise InvalidInputException("Crawler configuration not valid: Version type invalid: expected Double, "
+                                    f"received {_json_type(version)}")
+
+
+def _json_type(value) -> str:
+    return {str: "String", bool: "Boolean", list: "Array", dict: "Object"}.get(type(value), "Null")
 
 
 def create_crawler(ctx, params):
