@@ -67,6 +67,7 @@ def _check_settings(params, current=None):
             "You must provide the DatabaseName parameter when you specify a non-catalog targeted crawler.")
     if params.get("Configuration"):
         _check_configuration(params["Configuration"])
+    _check_target_settings(targets, params.get("RecrawlPolicy") or (current or {}).get("RecrawlPolicy") or {})
     for target in targets.get("CatalogTargets") or []:
         if not target.get("Tables"):
             raise InvalidInputException("Catalog target must specify at least one table")
@@ -81,6 +82,22 @@ def _check_settings(params, current=None):
         raise InvalidInputException(
             "The SchemaChangePolicy for \"Crawl new folders only\" Amazon S3 target can have only LOG "
             "DeleteBehavior value and LOG UpdateBehavior value.")
+
+
+def _check_target_settings(targets: dict, recrawl: dict):
+    """What each kind of target needs: a connection for JDBC and MongoDB stores, a
+    DynamoDB scan rate from 0.1 to 1.5 (DynamoDBTarget, API reference), an S3 event
+    queue for an event-mode crawler (CrawlerTargets, S3Target.EventQueueArn)."""
+    for kind in ("JdbcTargets", "MongoDBTargets"):
+        if any(not target.get("ConnectionName") for target in targets.get(kind) or []):
+            raise InvalidInputException("Connection name cannot be equal to null or empty.")
+    for target in targets.get("DynamoDBTargets") or []:
+        rate = target.get("scanRate")
+        if rate is not None and not 0.1 <= rate <= 1.5:
+            raise InvalidInputException("Invalid scan rate value. Valid values are between 0.1 to 1.5")
+    if recrawl.get("RecrawlBehavior") == "CRAWL_EVENT_MODE" and \
+            not any(target.get("EventQueueArn") for target in targets.get("S3Targets") or []):
+        raise InvalidInputException("Event queue ARN is required when event crawler is selected.")
 
 
 def _check_configuration(text: str):

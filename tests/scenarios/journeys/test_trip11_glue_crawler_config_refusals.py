@@ -8,26 +8,15 @@ idle crawler is refused too."""
 import json
 import uuid
 
-import pytest
-
 from trip_helpers import error_of
 
 ROLE = "arn:aws:iam::000000000000:role/GlueCrawlerRole-trip11"
 NOT_VALID = "Crawler configuration not valid: "
 
 
-@pytest.fixture
-def name(client):
-    name = f"tuned-{uuid.uuid4().hex[:8]}"
-    yield name
-    try:
-        client("glue").delete_crawler(Name=name)
-    except client("glue").exceptions.EntityNotFoundException:
-        pass
-
-
-def test_configuration_mistakes_are_refused(client, bucket, database, name):
+def test_configuration_mistakes_are_refused(client, bucket, database):
     glue = client("glue")
+    name = f"tuned-{uuid.uuid4().hex[:8]}"
     targets = {"S3Targets": [{"Path": f"s3://{bucket}/events/"}]}
     grouping = {"Grouping": {"TableGroupingPolicy": "CombineCompatibleSchemas"}}
     assert error_of(glue.create_crawler, Name=name, Role=ROLE, DatabaseName=database, Targets=targets,
@@ -40,6 +29,13 @@ def test_configuration_mistakes_are_refused(client, bucket, database, name):
 
     accepted = '{"Version": 1.0, "Grouping": {"TableGroupingPolicy": "CombineCompatibleSchemas"}}'
     glue.create_crawler(Name=name, Role=ROLE, DatabaseName=database, Targets=targets, Configuration=accepted)
+    try:
+        _refusals_after_create(glue, bucket, name, accepted)
+    finally:
+        glue.delete_crawler(Name=name)
+
+
+def _refusals_after_create(glue, bucket, name, accepted):
     assert error_of(glue.update_crawler, Name=name,
                     Configuration='{"Version": 1.0, "CrawlerOutput": {"Tables": {"AddOrUpdateBehavior": '
                                   '"MergeNewColumns"}}') == ("InvalidInputException", NOT_VALID + "Error parsing JSON")
