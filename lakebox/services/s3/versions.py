@@ -346,12 +346,14 @@ def checksum_fields(attrs: dict) -> dict:
     return {"Checksum" + checksum["Algorithm"]: checksum["Value"], "ChecksumType": checksum["Type"]}
 
 
-def check_readable(row, attrs: dict, now: float):
+def check_readable(row, attrs: dict, now: float, source: bool = False):
     """Archived objects must be restored before their bytes can be read, and read before
-    the restored copy expires."""
+    the restored copy expires. As the source of a copy, S3 words the refusal for the
+    source object."""
     if row["storage_class"] in ARCHIVE_CLASSES and 'ongoing-request="false"' not in (live_restore(attrs, now) or ""):
-        raise errors.error("InvalidObjectState", "The operation is not valid for the object's storage class",
-                           StorageClass=row["storage_class"])
+        message = ("Operation is not valid for the source object's storage class" if source
+                   else "The operation is not valid for the object's storage class")
+        raise errors.error("InvalidObjectState", message, StorageClass=row["storage_class"])
 
 
 _RESTORE_EXPIRY = re.compile(r'expiry-date="([^"]+)"')
