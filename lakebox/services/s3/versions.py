@@ -31,12 +31,16 @@ ENCRYPTION_ALGORITHMS = frozenset(spec_for("s3").model.shape_for("ServerSideEncr
 
 # ---- finding ---------------------------------------------------------------------
 
-def find(ctx, bucket, key: str, version_id: str | None, method: str | None = None):
-    """The version a request names (the current one without an id); never a delete marker."""
+def find(ctx, bucket, key: str, version_id: str | None, method: str | None = None, marker_refused: bool = False):
+    """The version a request names (the current one without an id); never a delete marker.
+    A current delete marker is NoSuchKey, or with `marker_refused` (the tagging actions)
+    MethodNotAllowed as when named by id."""
     if version_id is None:
         row = store.latest(ctx.state.db, bucket["name"], key)
         if row is None:
             raise errors.error("NoSuchKey", Key=key)
+        if row["delete_marker"] and marker_refused:
+            raise _marker_refusal(ctx, bucket, row, method)
         if row["delete_marker"]:
             error = errors.error("NoSuchKey", Key=key)
             error.headers.update(_marker_headers(bucket, row))
@@ -47,12 +51,16 @@ def find(ctx, bucket, key: str, version_id: str | None, method: str | None = Non
     if row is None:
         raise errors.error("NoSuchVersion", Key=key, VersionId=version_id)
     if row["delete_marker"]:
-        error = errors.error("MethodNotAllowed", Method=method or ctx.request.method, ResourceType="DeleteMarker")
-        error.headers.update(_marker_headers(bucket, row))
-        error.headers["Last-Modified"] = email.utils.formatdate(row["last_modified"], usegmt=True)
-        error.headers["Allow"] = "DELETE"       # the one method a delete marker takes
-        raise error
+        raise _marker_refusal(ctx, bucket, row, method)
     return row
+
+
+def _marker_refusal(ctx, bucket, row, method: str | None):
+    error = errors.error("MethodNotAllowed", Method=method or ctx.request.method, ResourceType="DeleteMarker")
+    error.headers.update(_marker_headers(bucket, row))
+    error.headers["Last-Modified"] = email.utils.formatdate(row["last_modified"], usegmt=True)
+    error.headers["Allow"] = "DELETE"       # the one method a delete marker takes
+    return error
 
 
 def require_mfa(bucket, params: dict):
