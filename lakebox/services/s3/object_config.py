@@ -6,9 +6,10 @@ from lakebox.aws.specs import spec_for
 
 from lakebox.services.s3 import access, errors, model, notifications, objects, payload, store, versions
 
-def _version(ctx, params, marker_refused: bool = False):
+def _version(ctx, params, marker_refused: bool = False, missing_key: str | None = None):
     bucket = access.request_bucket(ctx, params)
-    row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"), marker_refused=marker_refused)
+    row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"), marker_refused=marker_refused,
+                        missing_key=missing_key)
     return bucket, row, store.loads(row["attrs"])
 
 
@@ -31,7 +32,8 @@ def put_object_tagging(ctx, params):
 
 
 def get_object_tagging(ctx, params):
-    bucket, row, attrs = _version(ctx, params, marker_refused=True)
+    # S3 names a missing key here as bucket/key (a recorded AWS reply; Put and Delete name the key).
+    bucket, row, attrs = _version(ctx, params, marker_refused=True, missing_key=f'{params["Bucket"]}/{params["Key"]}')
     return {"TagSet": attrs.get("TagSet", []), "VersionId": versions.visible_version_id(bucket, row["version_id"]),
             "__xml_root__": "Tagging"}
 

@@ -31,14 +31,16 @@ ENCRYPTION_ALGORITHMS = frozenset(spec_for("s3").model.shape_for("ServerSideEncr
 
 # ---- finding ---------------------------------------------------------------------
 
-def find(ctx, bucket, key: str, version_id: str | None, method: str | None = None, marker_refused: bool = False):
+def find(ctx, bucket, key: str, version_id: str | None, method: str | None = None, marker_refused: bool = False,
+         missing_key: str | None = None):
     """The version a request names (the current one without an id); never a delete marker.
     A current delete marker is NoSuchKey, or with `marker_refused` (the tagging actions)
-    MethodNotAllowed as when named by id."""
+    MethodNotAllowed as when named by id. A key with no version is NoSuchKey naming the
+    key, or `missing_key` where S3 names it otherwise."""
     if version_id is None:
         row = store.latest(ctx.state.db, bucket["name"], key)
         if row is None:
-            raise errors.error("NoSuchKey", Key=key)
+            raise errors.error("NoSuchKey", Key=missing_key or key)
         if row["delete_marker"] and marker_refused:
             raise _marker_refusal(ctx, bucket, row, method)
         if row["delete_marker"]:

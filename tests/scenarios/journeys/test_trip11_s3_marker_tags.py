@@ -4,7 +4,8 @@ current version is a delete marker. The tagger must tell those apart: S3 refuses
 PutObjectTagging, GetObjectTagging and DeleteObjectTagging on a delete marker with 405
 MethodNotAllowed (naming the method and ResourceType DeleteMarker), whether the marker
 is the current version or named by its id, while the earlier versions under it keep
-their own tags; once the marker is removed, the key's tags are the restored version's."""
+their own tags; once the marker is removed, the key's tags are the restored version's.
+A key that never existed is NoSuchKey, GetObjectTagging naming it as bucket/key."""
 import pytest
 from botocore.exceptions import ClientError
 
@@ -58,3 +59,14 @@ def test_tagger_meets_delete_markers(client, versions_emptied):
     assert s3.get_object(Bucket=bucket, Key="contracts/acme.pdf")["Body"].read() == b"%PDF-1.7 v2"
     s3.delete_object_tagging(Bucket=bucket, Key="contracts/acme.pdf")
     assert s3.get_object_tagging(Bucket=bucket, Key="contracts/acme.pdf")["TagSet"] == []
+
+
+def test_tagger_meets_a_key_never_written(client, bucket):
+    s3 = client("s3")
+    for call, extra, named in ((s3.get_object_tagging, {}, f"{bucket}/contracts/none.pdf"),
+                               (s3.put_object_tagging, {"Tagging": {"TagSet": []}}, "contracts/none.pdf"),
+                               (s3.delete_object_tagging, {}, "contracts/none.pdf")):
+        with pytest.raises(ClientError) as missing:
+            call(Bucket=bucket, Key="contracts/none.pdf", **extra)
+        assert missing.value.response["Error"] == {
+            "Code": "NoSuchKey", "Message": "The specified key does not exist.", "Key": named}
