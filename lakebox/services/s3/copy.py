@@ -36,7 +36,7 @@ def copy_source(ctx, params):
     row = versions.find(ctx, bucket, key, version_id)
     attrs = store.loads(row["attrs"])
     versions.check_customer_key(attrs, params, prefix="CopySource")
-    versions.check_readable(row, attrs, ctx.now)
+    versions.check_readable(row, attrs, ctx.now, source=True)
     model.check_copy_source_conditions(params, row["etag"], row["last_modified"])
     return bucket, row, attrs
 

@@ -6,9 +6,10 @@ from lakebox.aws.specs import spec_for
 
 from lakebox.services.s3 import access, errors, model, notifications, objects, payload, store, versions
 
-def _version(ctx, params):
+def _version(ctx, params, marker_refused: bool = False, missing_key: str | None = None):
     bucket = access.request_bucket(ctx, params)
-    row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
+    row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"), marker_refused=marker_refused,
+                        missing_key=missing_key)
     return bucket, row, store.loads(row["attrs"])
 
 
@@ -20,7 +21,7 @@ def _save(ctx, bucket, row, attrs) -> dict:
 # ---- tagging ---------------------------------------------------------------------
 
 def put_object_tagging(ctx, params):
-    bucket, row, attrs = _version(ctx, params)
+    bucket, row, attrs = _version(ctx, params, marker_refused=True)
     payload.check_body(ctx, params, "Tagging")
     tags = params["Tagging"]["TagSet"]
     model.check_tags(tags, model.OBJECT_TAGS)
@@ -31,13 +32,14 @@ def put_object_tagging(ctx, params):
 
 
 def get_object_tagging(ctx, params):
-    bucket, row, attrs = _version(ctx, params)
+    # S3 names a missing key here as bucket/key (a recorded AWS reply; Put and Delete name the key).
+    bucket, row, attrs = _version(ctx, params, marker_refused=True, missing_key=f'{params["Bucket"]}/{params["Key"]}')
     return {"TagSet": attrs.get("TagSet", []), "VersionId": versions.visible_version_id(bucket, row["version_id"]),
             "__xml_root__": "Tagging"}
 
 
 def delete_object_tagging(ctx, params):
-    bucket, row, attrs = _version(ctx, params)
+    bucket, row, attrs = _version(ctx, params, marker_refused=True)
     attrs.pop("TagSet", None)
     saved = _save(ctx, bucket, row, attrs)
     notifications.object_setting_changed(ctx, bucket, row, "ObjectTagging:Delete")

@@ -31,12 +31,18 @@ ENCRYPTION_ALGORITHMS = frozenset(spec_for("s3").model.shape_for("ServerSideEncr
 
 # ---- finding ---------------------------------------------------------------------
 
-def find(ctx, bucket, key: str, version_id: str | None, method: str | None = None):
-    """The version a request names (the current one without an id); never a delete marker."""
+def find(ctx, bucket, key: str, version_id: str | None, method: str | None = None, marker_refused: bool = False,
+         missing_key: str | None = None):
+    """The version a request names (the current one without an id); never a delete marker.
+    A current delete marker is NoSuchKey, or with `marker_refused` (the tagging actions)
+    MethodNotAllowed as when named by id. A key with no version is NoSuchKey naming the
+    key, or `missing_key` where S3 names it otherwise."""
     if version_id is None:
         row = store.latest(ctx.state.db, bucket["name"], key)
         if row is None:
-            raise errors.error("NoSuchKey", Key=key)
+            raise errors.error("NoSuchKey", Key=missing_key or key)
+        if row["delete_marker"] and marker_refused:
+            raise _marker_refusal(ctx, bucket, row, method)
         if row["delete_marker"]:
             error = errors.error("NoSuchKey", Key=key)
             error.headers.update(_marker_headers(bucket, row))
@@ -47,12 +53,16 @@ def find(ctx, bucket, key: str, version_id: str | None, method: str | None = Non
     if row is None:
         raise errors.error("NoSuchVersion", Key=key, VersionId=version_id)
     if row["delete_marker"]:
-        error = errors.error("MethodNotAllowed", Method=method or ctx.request.method, ResourceType="DeleteMarker")
-        error.headers.update(_marker_headers(bucket, row))
-        error.headers["Last-Modified"] = email.utils.formatdate(row["last_modified"], usegmt=True)
-        error.headers["Allow"] = "DELETE"       # the one method a delete marker takes
-        raise error
+        raise _marker_refusal(ctx, bucket, row, method)
     return row
+
+
+def _marker_refusal(ctx, bucket, row, method: str | None):
+    error = errors.error("MethodNotAllowed", Method=method or ctx.request.method, ResourceType="DeleteMarker")
+    error.headers.update(_marker_headers(bucket, row))
+    error.headers["Last-Modified"] = email.utils.formatdate(row["last_modified"], usegmt=True)
+    error.headers["Allow"] = "DELETE"       # the one method a delete marker takes
+    return error
 
 
 def require_mfa(bucket, params: dict):
@@ -346,12 +356,14 @@ def checksum_fields(attrs: dict) -> dict:
     return {"Checksum" + checksum["Algorithm"]: checksum["Value"], "ChecksumType": checksum["Type"]}
 
 
-def check_readable(row, attrs: dict, now: float):
+def check_readable(row, attrs: dict, now: float, source: bool = False):
     """Archived objects must be restored before their bytes can be read, and read before
-    the restored copy expires."""
+    the restored copy expires. As the source of a copy, S3 words the refusal for the
+    source object."""
     if row["storage_class"] in ARCHIVE_CLASSES and 'ongoing-request="false"' not in (live_restore(attrs, now) or ""):
-        raise errors.error("InvalidObjectState", "The operation is not valid for the object's storage class",
-                           StorageClass=row["storage_class"])
+        message = ("Operation is not valid for the source object's storage class" if source
+                   else "The operation is not valid for the object's storage class")
+        raise errors.error("InvalidObjectState", message, StorageClass=row["storage_class"])
 
 
 _RESTORE_EXPIRY = re.compile(r'expiry-date="([^"]+)"')
