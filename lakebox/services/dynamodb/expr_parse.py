@@ -180,7 +180,9 @@ class Parser:
         return ("call", name, args)
 
     def operand_or_nested(self):
-        return self.update_value() if self.label == "UpdateExpression" else self.operand()
+        """A function's argument: in an update a nested update function too, never arithmetic
+        (`if_not_exists(a, :x + :y)` is a syntax error at the "+")."""
+        return self.update_operand() if self.label == "UpdateExpression" else self.operand()
 
     # --- conditions ------------------------------------------------------------------
 
@@ -373,6 +375,9 @@ class Parser:
             return ("if_not_exists", args[0], args[1])
         if name == "list_append":
             self.check_arity(name, args, 2)
+            if any(arg[0] == "list_append" for arg in args):
+                raise self.error("The function is not allowed to be used this way in an expression; function: "
+                                 "list_append")
             return ("list_append", args[0], args[1])
         if name in CONDITION_FUNCTIONS or name == "size":
             raise self.error(f"The function is not allowed in an update expression; function: {name}")
