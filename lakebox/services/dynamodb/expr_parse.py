@@ -34,6 +34,8 @@ CONDITION_FUNCTIONS = {"attribute_exists": 1, "attribute_not_exists": 1, "attrib
                        "begins_with": 2, "contains": 2}
 ATTRIBUTE_TYPES = ("B", "NULL", "SS", "BOOL", "L", "BS", "N", "NS", "S", "M")
 MAX_IN_OPERANDS = 100
+MAX_OPERATORS = 300                 # comparators, BETWEEN, IN, AND, OR, NOT; not functions or parentheses
+LOGICAL = ("AND", "OR", "NOT", "IN")
 UPDATE_CLAUSES = ("SET", "REMOVE", "ADD", "DELETE")
 MAX_EXPRESSION_BYTES = 4096
 MAX_PATH_LEVELS = 32                # "nested attributes up to 32 levels deep"
@@ -399,9 +401,19 @@ def _shown(value: dict) -> str:
 
 def parse_condition(text, label, names, values, used_names, used_values):
     parser = Parser(text, label, names, values, used_names, used_values)
+    if _operator_count(parser.tokens) > MAX_OPERATORS:
+        raise parser.error(f"The expression contains too many operators; operator count: {MAX_OPERATORS + 1}")
     node = parser.condition()
     parser.finish()
     return node
+
+
+def _operator_count(tokens) -> int:
+    """The operators DynamoDB counts against its limit of 300, before parsing (so a deep
+    nesting of them is refused, not recursed into): comparators, IN, AND, OR and NOT
+    (BETWEEN's own AND standing for it); not functions or parentheses."""
+    return sum(1 for token in tokens if (token.kind == "op" and token.text in COMPARATORS)
+               or (token.kind == "word" and token.text.upper() in LOGICAL))
 
 
 def parse_update(text, names, values, used_names, used_values) -> dict:
