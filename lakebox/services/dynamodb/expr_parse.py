@@ -403,9 +403,37 @@ def parse_condition(text, label, names, values, used_names, used_values):
     parser = Parser(text, label, names, values, used_names, used_values)
     if _operator_count(parser.tokens) > MAX_OPERATORS:
         raise parser.error(f"The expression contains too many operators; operator count: {MAX_OPERATORS + 1}")
-    node = parser.condition()
+    try:
+        node = parser.condition()
+    except RecursionError:
+        raise _too_deep(parser) from None
     parser.finish()
     return node
+
+
+def _too_deep(parser) -> ValidationException:
+    """What DynamoDB answers for a nesting deeper than this parser recurses (under 300
+    operators, within 4 KB): a group directly inside another is redundant; a name called
+    that is not a function; size() of size()."""
+    tokens, opened, matched = parser.tokens, [], {}
+    for at, token in enumerate(tokens):
+        if token.kind == "op" and token.text == "(":
+            opened.append(at)
+        elif token.kind == "op" and token.text == ")" and opened:
+            matched[opened.pop()] = at
+    for first, last in matched.items():
+        if first == 0 or tokens[first - 1].kind != "word":
+            if matched.get(first + 1) == last - 1:
+                return parser.error("The expression has redundant parentheses;")
+    calls = [token.text for at, token in enumerate(tokens[:-1])
+             if token.kind == "word" and tokens[at + 1].text == "("]
+    unknown = [name for name in calls if name not in CONDITION_FUNCTIONS and name != "size"]
+    if unknown:
+        return parser.error(f"Invalid function name; function: {unknown[0]}")
+    if calls.count("size") > 1:             # size(size(...)): the inner size is a number
+        return parser.error("Incorrect operand type for operator or function; operator or function: size, "
+                            "operand type: N")
+    return parser.error("The expression is nested too deeply;")  # no recorded AWS reply: a refusal, not a 500
 
 
 def _operator_count(tokens) -> int:

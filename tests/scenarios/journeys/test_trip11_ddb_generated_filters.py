@@ -4,8 +4,9 @@ comparators and the AND, OR and NOT keywords of an expression (not its parenthes
 functions) and refuses more than 300 -- always reporting "operator count: 301" -- so
 150 ids (299 operators) filter a scan to exactly those tickets while 151 are refused
 before any item is read, and a conditional write with a deeply nested condition works
-at 299 operators and is refused at 909 (recorded replies of DynamoDB; the developer
-guide's expression limits)."""
+at 299 operators and is refused at 909; nestings of parentheses or function calls
+deeper than that, within 4 KB, are refused for what they are (recorded replies of
+DynamoDB; the developer guide's expression limits)."""
 from trip_helpers import client_table, error_of
 
 TOO_MANY = "The expression contains too many operators; operator count: 301"
@@ -43,3 +44,13 @@ def test_pasted_ticket_ids(client, table_name):
     assert error_of(close_if, deeper) == ("ValidationException", "Invalid ConditionExpression: " + TOO_MANY)
     assert error_of(close_if, "not " * 1000 + "a<b") == (
         "ValidationException", "Invalid ConditionExpression: " + TOO_MANY)
+
+    # Nestings under 300 operators and 4 KB, deeper than a parser might recurse, are refused
+    # for what they are.
+    assert error_of(close_if, "(" * 2046 + "a<b" + ")" * 2046) == (
+        "ValidationException", "Invalid ConditionExpression: The expression has redundant parentheses;")
+    assert error_of(close_if, "a < " + "f(" * 1355 + "b" + ")" * 1355) == (
+        "ValidationException", "Invalid ConditionExpression: Invalid function name; function: f")
+    assert error_of(close_if, "a < " + "size(" * 680 + "b" + ")" * 680) == (
+        "ValidationException", "Invalid ConditionExpression: Incorrect operand type for operator or function; "
+                               "operator or function: size, operand type: N")
