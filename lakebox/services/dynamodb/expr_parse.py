@@ -34,6 +34,8 @@ CONDITION_FUNCTIONS = {"attribute_exists": 1, "attribute_not_exists": 1, "attrib
                        "begins_with": 2, "contains": 2}
 ATTRIBUTE_TYPES = ("B", "NULL", "SS", "BOOL", "L", "BS", "N", "NS", "S", "M")
 MAX_IN_OPERANDS = 100
+MAX_OPERATORS = 300                 # comparators, BETWEEN, IN, AND, OR, NOT; not functions or parentheses
+LOGICAL = ("AND", "OR", "NOT", "IN")
 UPDATE_CLAUSES = ("SET", "REMOVE", "ADD", "DELETE")
 MAX_EXPRESSION_BYTES = 4096
 MAX_PATH_LEVELS = 32                # "nested attributes up to 32 levels deep"
@@ -180,7 +182,9 @@ class Parser:
         return ("call", name, args)
 
     def operand_or_nested(self):
-        return self.update_value() if self.label == "UpdateExpression" else self.operand()
+        """A function's argument: in an update a nested update function too, never arithmetic
+        (`if_not_exists(a, :x + :y)` is a syntax error at the "+")."""
+        return self.update_operand() if self.label == "UpdateExpression" else self.operand()
 
     # --- conditions ------------------------------------------------------------------
 
@@ -373,6 +377,9 @@ class Parser:
             return ("if_not_exists", args[0], args[1])
         if name == "list_append":
             self.check_arity(name, args, 2)
+            if any(arg[0] == "list_append" for arg in args):
+                raise self.error("The function is not allowed to be used this way in an expression; function: "
+                                 "list_append")
             return ("list_append", args[0], args[1])
         if name in CONDITION_FUNCTIONS or name == "size":
             raise self.error(f"The function is not allowed in an update expression; function: {name}")
@@ -394,9 +401,47 @@ def _shown(value: dict) -> str:
 
 def parse_condition(text, label, names, values, used_names, used_values):
     parser = Parser(text, label, names, values, used_names, used_values)
-    node = parser.condition()
+    if _operator_count(parser.tokens) > MAX_OPERATORS:
+        raise parser.error(f"The expression contains too many operators; operator count: {MAX_OPERATORS + 1}")
+    try:
+        node = parser.condition()
+    except RecursionError:
+        raise _too_deep(parser) from None
     parser.finish()
     return node
+
+
+def _too_deep(parser) -> ValidationException:
+    """What DynamoDB answers for a nesting deeper than this parser recurses (under 300
+    operators, within 4 KB): a group directly inside another is redundant; a name called
+    that is not a function; size() of size()."""
+    tokens, opened, matched = parser.tokens, [], {}
+    for at, token in enumerate(tokens):
+        if token.kind == "op" and token.text == "(":
+            opened.append(at)
+        elif token.kind == "op" and token.text == ")" and opened:
+            matched[opened.pop()] = at
+    for first, last in matched.items():
+        if first == 0 or tokens[first - 1].kind != "word":
+            if matched.get(first + 1) == last - 1:
+                return parser.error("The expression has redundant parentheses;")
+    calls = [token.text for at, token in enumerate(tokens[:-1])
+             if token.kind == "word" and tokens[at + 1].text == "("]
+    unknown = [name for name in calls if name not in CONDITION_FUNCTIONS and name != "size"]
+    if unknown:
+        return parser.error(f"Invalid function name; function: {unknown[0]}")
+    if calls.count("size") > 1:             # size(size(...)): the inner size is a number
+        return parser.error("Incorrect operand type for operator or function; operator or function: size, "
+                            "operand type: N")
+    return parser.error("The expression is nested too deeply;")  # no recorded AWS reply: a refusal, not a 500
+
+
+def _operator_count(tokens) -> int:
+    """The operators DynamoDB counts against its limit of 300, before parsing (so a deep
+    nesting of them is refused, not recursed into): comparators, IN, AND, OR and NOT
+    (BETWEEN's own AND standing for it); not functions or parentheses."""
+    return sum(1 for token in tokens if (token.kind == "op" and token.text in COMPARATORS)
+               or (token.kind == "word" and token.text.upper() in LOGICAL))
 
 
 def parse_update(text, names, values, used_names, used_values) -> dict:

@@ -86,7 +86,14 @@ def _check_arithmetic(node):
             _check_arithmetic(operand)
     elif node[0] in ("if_not_exists", "list_append"):
         for operand in node[1:]:
+            if node[0] == "list_append" and operand[0] == "value" and "L" not in operand[1]:
+                raise _list_append_type(operand[1])
             _check_arithmetic(operand)
+
+
+def _list_append_type(value) -> ValidationException:
+    return ValidationException("Invalid UpdateExpression: Incorrect operand type for operator or function; "
+                               f"operator or function: list_append, operand type: {av.kind_of(value)}")
 
 
 class LegacyUpdates(dict):
@@ -94,22 +101,24 @@ class LegacyUpdates(dict):
     "Type mismatch for attribute to update"."""
 
 
-def apply(item: dict | None, clauses: dict) -> dict:
+def apply(item: dict | None, clauses: dict, stored: bool = True) -> dict:
+    """The item after the update; `stored` False when the item did not exist before it."""
     try:
-        return _apply(item, clauses)
+        return _apply(item, clauses, stored and bool(item))
     except ValidationException:
         if isinstance(clauses, LegacyUpdates):
             raise ValidationException("Type mismatch for attribute to update") from None
         raise
 
 
-def _apply(item, clauses):
+def _apply(item, clauses, stored):
     original = item or {}
     new = copy.deepcopy(original)
-    for path, node in clauses.get("SET", []):
+    # In path order: SETs past the end of one list append in the order of their indexes.
+    for path, node in sorted(clauses.get("SET", []), key=lambda action: _removal_order(action[0])):
         _assign(new, path[1], _evaluate(original, node))
     for path in sorted(clauses.get("REMOVE", []), key=_removal_order, reverse=True):
-        _remove(new, path[1])
+        _remove(new, path[1], strict=stored)
     for path, (_, value) in clauses.get("ADD", []):
         _add(new, path, value)
     for path, (_, value) in clauses.get("DELETE", []):
@@ -118,7 +127,8 @@ def _apply(item, clauses):
 
 
 def _removal_order(path):
-    """Later list elements first, so earlier indexes still mean what they meant."""
+    """A path's place among others: list elements by index (REMOVE goes from the last, so
+    earlier indexes still mean what they meant)."""
     return [(1, e, "") if isinstance(e, int) else (0, 0, e) for e in path[1]]
 
 
@@ -135,12 +145,12 @@ def _evaluate(item, node):
         existing = resolve(item, node[1])
         return existing if existing is not None else _evaluate(item, node[2])
     if kind == "list_append":
+        for operand in node[1:]:
+            if operand[0] == "value" and "L" not in operand[1]:
+                raise _list_append_type(operand[1])
         left, right = _evaluate(item, node[1]), _evaluate(item, node[2])
-        for side in (left, right):
-            if "L" not in side:
-                raise ValidationException("Invalid UpdateExpression: Incorrect operand type for operator or "
-                                          f"function; operator or function: list_append, operand type: "
-                                          f"{av.kind_of(side)}")
+        if "L" not in left or "L" not in right:
+            raise bad_type()  # a stored attribute that is not a list: found only on reading the item
         return {"L": left["L"] + right["L"]}
     left, right = _evaluate(item, node[1]), _evaluate(item, node[2])
     if "N" not in left or "N" not in right:
@@ -170,12 +180,19 @@ def _assign(item, elements, value):
     parent["M"][last] = value
 
 
-def _remove(item, elements):
+def _remove(item, elements, strict=True):
+    """REMOVE through a missing attribute, or an index into what is not a list, or a
+    name into what is not a map, is an invalid path on a stored item; on an item that
+    does not exist DynamoDB ignores it."""
     parent, last = _parent(item, elements), elements[-1]
     if parent is None:
+        if strict:
+            raise invalid_path()
         return
     if isinstance(last, int):
-        if "L" in parent and last < len(parent["L"]):
+        if "L" not in parent:
+            raise invalid_path()
+        if last < len(parent["L"]):
             del parent["L"][last]
     elif "M" in parent:
         parent["M"].pop(last, None)

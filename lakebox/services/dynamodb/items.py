@@ -162,7 +162,7 @@ def check_update(table, clauses) -> list:
 
 def updated_item(table, old, key_item, clauses):
     """(the item after the update, its size)."""
-    new = expr_update.apply(old if old is not None else dict(key_item), clauses)
+    new = expr_update.apply(old if old is not None else dict(key_item), clauses, stored=old is not None)
     table.check_indexed_types(new, updated=True)
     return new, check_size(new, update=True)
 
