@@ -116,10 +116,17 @@ def _granted(ctx, key, caller, operation, context) -> bool:
 
 
 def _meets(constraints: dict, context: dict) -> bool:
+    """A grant constraint's keys are not case sensitive, its values are (KMS API
+    Reference, GrantConstraints)."""
     equals, subset = constraints.get("EncryptionContextEquals"), constraints.get("EncryptionContextSubset")
-    if equals is not None and context != equals:
+    context = _folded(context)
+    if equals is not None and context != _folded(equals):
         return False
-    return subset is None or all(context.get(k) == v for k, v in subset.items())
+    return subset is None or all(context.get(k) == v for k, v in _folded(subset).items())
+
+
+def _folded(pairs: dict) -> dict:
+    return {k.lower(): v for k, v in pairs.items()}
 
 
 def _kms_keys(ctx, context):
