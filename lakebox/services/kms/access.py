@@ -5,8 +5,9 @@ The key policy decides first: a statement that denies the caller the operation's
 `kms:<Operation>` action refuses it, whatever grants say. A statement that allows it, or
 a grant to the caller (its ARN, the role of its session, or its account) for that
 operation whose encryption context constraints the request meets, lets it through. A
-caller of the key's own account is otherwise let through as well, as lakebox evaluates no
-identity policies; a caller of another account is refused: AccessDeniedException,
+key policy that names the account (its root) lets every caller of the account through, as
+lakebox evaluates no identity policies; without it they, like callers of other accounts,
+are refused: AccessDeniedException,
 "User: <caller> is not authorized to perform: kms:<Operation> on resource: <key ARN>
 because no resource-based policy allows the kms:<Operation> action" (or "with an explicit
 deny in a resource-based policy"), the words users quote from KMS.
@@ -61,7 +62,11 @@ def check(ctx, key, operation: str, context: dict | None = None):
         lambda s: s.names_principal(caller), action, arn, policies.global_keys(ctx, _kms_keys(ctx, context)))
     if verdict == "Allow":
         return
-    if verdict is None and (key["account"] == ctx.account or _granted(ctx, key, caller, operation, context)):
+    # Without the key policy's allow an identity policy has no effect (KMS Developer Guide,
+    # "Key policies"): only a key with no policy of its own (an AWS managed key) lets the
+    # account's callers in by itself.
+    own = key["account"] == ctx.account and key["policy"] is None
+    if verdict is None and (own or _granted(ctx, key, caller, operation, context)):
         return
     raise _denied(ctx, action, arn, verdict)
 
