@@ -75,6 +75,18 @@ def test_principal_types_in_a_key_policy(lakebox_server):
     assert etl.decrypt(CiphertextBlob=blob, EncryptionContext={"upload": "77"})["Plaintext"] == b"invoice-77.pdf"
     assert error_of(etl.encrypt, KeyId=key_id, Plaintext=b"x") == \
         denied(f"arn:aws:sts::{ACCOUNT}:assumed-role/etl/etl@night.1", "Encrypt")
+    # the session policy reaches only the keys it names: a second key of the same policy, not named, is refused
+    # by the session policy, the refusal naming the key
+    scoped = admin.create_key(Policy=_policy(), Description="scoped")["KeyMetadata"]["Arn"]
+    scoped_policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "kms:Encrypt", "Resource": key_arn}]})
+    narrow = _with(lakebox_server, sts.get_federation_token(Name="contractor-bo", Policy=scoped_policy)[
+        "Credentials"], "kms")
+    assert narrow.encrypt(KeyId=key_arn, Plaintext=b"ok")["KeyId"] == key_arn
+    assert error_of(narrow.encrypt, KeyId=scoped, Plaintext=b"no") == (
+        "AccessDeniedException", f"User: arn:aws:sts::{ACCOUNT}:federated-user/contractor-bo is not authorized to "
+        f"perform: kms:Encrypt on resource: {scoped} because no session policy allows the kms:Encrypt action")
+
     # the break-glass admin manages it
     assert admin.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"] == key_arn
     assert admin.list_key_policies(KeyId=key_id)["PolicyNames"] == ["default"]
