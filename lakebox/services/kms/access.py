@@ -63,9 +63,9 @@ def check(ctx, key, operation: str, context: dict | None = None):
     if verdict == "Allow":
         return
     # Without the key policy's allow an identity policy has no effect (KMS Developer Guide,
-    # "Key policies"): only a key with no policy of its own (an AWS managed key) lets the
-    # account's callers in by itself.
-    own = key["account"] == ctx.account and key["policy"] is None
+    # "Key policies"). A service acting for the key's own account (a delivery, a stream's
+    # encryption: `calls.system_context`, no caller ARN) is stopped only by a Deny.
+    own = key["account"] == ctx.account and (key["policy"] is None or not ctx.caller_arn.startswith("arn:"))
     if verdict is None and (own or _granted(ctx, key, caller, operation, context)):
         return
     raise _denied(ctx, action, arn, verdict)
