@@ -51,15 +51,16 @@ def check_tokens(params):
             raise InvalidGrantTokenException("Invalid grant token")
 
 
-def check(ctx, key, operation: str, context: dict | None = None):
+def check(ctx, key, operation: str, context: dict | None = None, grant: dict | None = None):
     """Raise AccessDeniedException unless the caller may run `operation` (a grant
     operation's name: ReEncrypt is ReEncryptFrom on its source, ReEncryptTo on its
-    destination) on `key`, whose request carries the encryption `context`."""
+    destination) on `key`, whose request carries the encryption `context` (and, for
+    CreateGrant, the `grant` asked for: the kms:Grant* condition keys)."""
     arn = _arn(key)
     action = f"kms:{operation}"
     caller = policies.caller_of(ctx)
     verdict = policies.parse(key["policy"]).decision(
-        lambda s: s.names_principal(caller), action, arn, policies.global_keys(ctx, _kms_keys(ctx, context)))
+        lambda s: s.names_principal(caller), action, arn, policies.global_keys(ctx, _kms_keys(ctx, context, grant)))
     if verdict == "Allow":
         return
     # Without the key policy's allow an identity policy has no effect (KMS Developer Guide,
@@ -134,10 +135,13 @@ def _folded(pairs: dict) -> dict:
     return {k.lower(): v for k, v in pairs.items()}
 
 
-def _kms_keys(ctx, context):
+def _kms_keys(ctx, context, grant=None):
     lowered = {k.lower(): v for k, v in (context or {}).items()}
+    grant = grant or {}
 
     def lookup(name: str):
+        if name in _GRANT_KEYS:         # CreateGrant's own keys (KMS Developer Guide, "AWS KMS condition keys")
+            return _GRANT_KEYS[name](grant)
         if name == "kms:calleraccount":
             return ctx.account
         if name == "kms:viaservice":        # a service using the key for the caller: s3.us-east-1.amazonaws.com
@@ -148,6 +152,14 @@ def _kms_keys(ctx, context):
             return lowered.get(name.partition("kms:encryptioncontext:")[2])
         return None
     return lookup
+
+
+_GRANT_KEYS = {
+    "kms:granteeprincipal": lambda grant: grant.get("GranteePrincipal"),
+    "kms:retiringprincipal": lambda grant: grant.get("RetiringPrincipal"),
+    "kms:grantoperations": lambda grant: list(grant.get("Operations") or ()) or None,
+    "kms:grantconstrainttype": lambda grant: list(grant.get("Constraints") or ()) or None,
+}
 
 
 def _arn(key) -> str:
