@@ -335,8 +335,9 @@ def global_keys(ctx, extra=None):
 
 
 def _principal_type(arn: str, session) -> str:
+    """aws:PrincipalType: Account, User, FederatedUser (GetFederationToken) or AssumedRole."""
     if session:
-        return "AssumedRole"
+        return "FederatedUser" if session.get("kind") == "federated" else "AssumedRole"
     return "User" if ":user/" in arn else "Account"
 
 

@@ -5,8 +5,9 @@ The key policy decides first: a statement that denies the caller the operation's
 `kms:<Operation>` action refuses it, whatever grants say. A statement that allows it, or
 a grant to the caller (its ARN, the role of its session, or its account) for that
 operation whose encryption context constraints the request meets, lets it through. A
-caller of the key's own account is otherwise let through as well, as lakebox evaluates no
-identity policies; a caller of another account is refused: AccessDeniedException,
+key policy that names the account (its root) lets every caller of the account through, as
+lakebox evaluates no identity policies; without it they, like callers of other accounts,
+are refused: AccessDeniedException,
 "User: <caller> is not authorized to perform: kms:<Operation> on resource: <key ARN>
 because no resource-based policy allows the kms:<Operation> action" (or "with an explicit
 deny in a resource-based policy"), the words users quote from KMS.
@@ -50,18 +51,23 @@ def check_tokens(params):
             raise InvalidGrantTokenException("Invalid grant token")
 
 
-def check(ctx, key, operation: str, context: dict | None = None):
+def check(ctx, key, operation: str, context: dict | None = None, grant: dict | None = None):
     """Raise AccessDeniedException unless the caller may run `operation` (a grant
     operation's name: ReEncrypt is ReEncryptFrom on its source, ReEncryptTo on its
-    destination) on `key`, whose request carries the encryption `context`."""
+    destination) on `key`, whose request carries the encryption `context` (and, for
+    CreateGrant, the `grant` asked for: the kms:Grant* condition keys)."""
     arn = _arn(key)
     action = f"kms:{operation}"
     caller = policies.caller_of(ctx)
     verdict = policies.parse(key["policy"]).decision(
-        lambda s: s.names_principal(caller), action, arn, policies.global_keys(ctx, _kms_keys(ctx, context)))
+        lambda s: s.names_principal(caller), action, arn, policies.global_keys(ctx, _kms_keys(ctx, context, grant)))
     if verdict == "Allow":
         return
-    if verdict is None and (key["account"] == ctx.account or _granted(ctx, key, caller, operation, context)):
+    # Without the key policy's allow an identity policy has no effect (KMS Developer Guide,
+    # "Key policies"). A service acting for the key's own account (a delivery, a stream's
+    # encryption: `calls.system_context`, no caller ARN) is stopped only by a Deny.
+    own = key["account"] == ctx.account and (key["policy"] is None or not ctx.caller_arn.startswith("arn:"))
+    if verdict is None and (own or _granted(ctx, key, caller, operation, context)):
         return
     raise _denied(ctx, action, arn, verdict)
 
@@ -116,16 +122,26 @@ def _granted(ctx, key, caller, operation, context) -> bool:
 
 
 def _meets(constraints: dict, context: dict) -> bool:
+    """A grant constraint's keys are not case sensitive, its values are (KMS API
+    Reference, GrantConstraints)."""
     equals, subset = constraints.get("EncryptionContextEquals"), constraints.get("EncryptionContextSubset")
-    if equals is not None and context != equals:
+    context = _folded(context)
+    if equals is not None and context != _folded(equals):
         return False
-    return subset is None or all(context.get(k) == v for k, v in subset.items())
+    return subset is None or all(context.get(k) == v for k, v in _folded(subset).items())
 
 
-def _kms_keys(ctx, context):
+def _folded(pairs: dict) -> dict:
+    return {k.lower(): v for k, v in pairs.items()}
+
+
+def _kms_keys(ctx, context, grant=None):
     lowered = {k.lower(): v for k, v in (context or {}).items()}
+    grant = grant or {}
 
     def lookup(name: str):
+        if name in _GRANT_KEYS:         # CreateGrant's own keys (KMS Developer Guide, "AWS KMS condition keys")
+            return _GRANT_KEYS[name](grant)
         if name == "kms:calleraccount":
             return ctx.account
         if name == "kms:viaservice":        # a service using the key for the caller: s3.us-east-1.amazonaws.com
@@ -136,6 +152,14 @@ def _kms_keys(ctx, context):
             return lowered.get(name.partition("kms:encryptioncontext:")[2])
         return None
     return lookup
+
+
+_GRANT_KEYS = {
+    "kms:granteeprincipal": lambda grant: grant.get("GranteePrincipal"),
+    "kms:retiringprincipal": lambda grant: grant.get("RetiringPrincipal"),
+    "kms:grantoperations": lambda grant: list(grant.get("Operations") or ()) or None,
+    "kms:grantconstrainttype": lambda grant: list(grant.get("Constraints") or ()) or None,
+}
 
 
 def _arn(key) -> str:

@@ -103,9 +103,13 @@ def _decrypt(ctx, params, blob, context, key_id_param, algorithm, operation):
     call, once the caller may use its key for `operation` (Decrypt, ReEncryptFrom)."""
     access.check_tokens(params)
     if algorithm == model.DEFAULT_SPEC:
-        opened = sealing.unseal(ctx, blob, context, key_id_param, operation)
-        access.check(ctx, opened[1], operation, context)
-        return opened
+        sealed = model.open_blob(blob)
+        if sealed is None:
+            raise InvalidCiphertextException()
+        key = sealing.blob_key(ctx, sealed, key_id_param, operation)
+        # the caller is judged (its grants against the request's context) before the blob is opened
+        access.check(ctx, key, operation, context)
+        return sealing.open_sealed(ctx.state, key, sealed, context)
     if key_id_param is None:
         # An RSA ciphertext carries no key id: AWS needs KeyId to decrypt it.
         raise InvalidCiphertextException()

@@ -106,7 +106,7 @@ def authorized_key(ctx, text: str, operation: str, params, context: dict | None 
     policy or grants let the caller run `operation` with this encryption `context`."""
     access.check_tokens(params)
     key = find_key(ctx, text, allow_alias)
-    access.check(ctx, key, operation, context)
+    access.check(ctx, key, operation, context, params if operation == "CreateGrant" else None)
     return key
 
 

@@ -88,3 +88,23 @@ def test_a_key_row_read_in_a_rolled_back_transaction_is_not_kept(ctx):
             public.decrypt(ctx, blob, None)
         raise RuntimeError("rolled back")
     assert public.decrypt(ctx, blob, None) == (plaintext, arn)
+
+
+def test_a_service_acting_for_the_keys_account_is_stopped_only_by_a_deny(ctx):
+    """Deliveries and stream encryption act as the service for the resource's account: a
+    key policy that names only a role of the account does not stop them, a Deny does."""
+    import asyncio
+    import json
+    from lakebox.services.kms import keys
+    role_only = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:role/admin"}, "Action": "kms:*",
+         "Resource": "*"}]}
+    arn = asyncio.run(keys.create_key(ctx, {"Policy": json.dumps(role_only), "BypassPolicyLockoutSafetyCheck": True}))[
+        "KeyMetadata"]["Arn"]
+    plaintext, blob, _ = public.generate_data_key(ctx, arn, None, service="kinesis")
+    assert public.decrypt(ctx, blob, None) == (plaintext, arn)
+    role_only["Statement"].append({"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"})
+    keys.put_key_policy(ctx, {"KeyId": arn, "Policy": json.dumps(role_only), "BypassPolicyLockoutSafetyCheck": True})
+    with pytest.raises(public.KmsFailure) as failure:
+        public.decrypt(ctx, blob, None)
+    assert failure.value.code == "AccessDeniedException"
