@@ -328,8 +328,10 @@ def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
     outcome.objects.append((result, path, "text/plain"))
     outcome.figures["rows"] = len(lines)
     # A DDL statement that answers nothing (CREATE, DROP, ALTER) leaves an empty `.txt`
-    # and no `.txt.metadata`: there are no columns to describe.
-    outcome.columns = [] if statement.statement_type == "DDL" and not lines else ddl_show.text_columns(statement.kind)
+    # and no `.txt.metadata`: there are no columns to describe. MSCK REPAIR TABLE's lines
+    # come back without columns (and without UpdateCount) too.
+    outcome.columns = [] if statement.statement_type == "DDL" and (not lines or statement.kind == "msck") \
+        else ddl_show.text_columns(statement.kind)
     if outcome.columns:
         metadata = s3.temp_path(ctx.state)
         with open(metadata, "wb") as f:
