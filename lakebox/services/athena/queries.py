@@ -312,8 +312,7 @@ def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
         catalog_ctx = on_behalf(ctx, "glue", _GLUE_OPERATION.get(statement.kind.split("_")[0], "GetTable"))
         lines = ddl.run(catalog_ctx, statement, database, _cache(ctx.state)["engine"])
     except ddl.DdlFailure as failure:
-        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
-            "FAILED", *model.user_error(failure.error_name, failure.message)))
+        _failed_ddl(ctx, query_id, failure, result_config)
         return
     except ServiceError:                # the caller's own refusal (a session policy): the request's error
         raise
@@ -346,6 +345,28 @@ def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
         outcome.discard()
         refused = model.athena_error(model.USER, model.ERROR_TYPES["WRITE"], error.reason)
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("FAILED", error.reason, refused))
+
+
+def _failed_ddl(ctx, query_id, failure, result_config):
+    """A DDL statement that failed. When Hive's words say why (`FAILED: ...`), Athena writes
+    them to `<id>.txt` too (no `.metadata`), and GetQueryResults answers an empty result."""
+    outcome = execution.Outcome("FAILED", *model.user_error(failure.error_name, failure.message))
+    if failure.message.startswith("FAILED: "):
+        path = s3.temp_path(ctx.state)
+        with open(path, "w") as f:
+            f.write(failure.message)
+        outcome.objects.append((model.result_file(result_config["OutputLocation"], query_id, text=True), path,
+                                "application/octet-stream"))
+        outcome.figures["hive_failure"] = True
+    try:
+        with ctx.state.db.transaction():
+            _store_objects(ctx.state, ctx.account, ctx.region, outcome, output_rules.put_request(result_config),
+                           output_rules.cse_key(result_config))
+            _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)
+    except results.OutputError:
+        outcome.discard()
+        outcome.objects, outcome.figures = [], {}
+        _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)
 
 
 def _commit(state, account, region, query_id, outcome, job):

@@ -213,7 +213,7 @@ def _classify(sql: str) -> Statement:
             return statement
     explain = _EXPLAIN.match(sql)
     if explain:
-        return Statement("explain", "UTILITY", "EXPLAIN", dialect.parse(explain.group("query")),
+        return Statement("explain", "DML", "EXPLAIN", dialect.parse(explain.group("query")),
                          {"analyze": bool(explain.group("analyze"))})
     _refuse_ctas_body(sql)
     if _HIVE_DDL.match(sql):
