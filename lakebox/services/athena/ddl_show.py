@@ -1,5 +1,6 @@
 """SHOW and DESCRIBE: read the Glue catalog and answer the lines of a `.txt` result, in
 Hive's layout (the columns clients read by name are in `TEXT_COLUMNS`)."""
+import dataclasses
 import re
 
 from lakebox.engine import EngineError
@@ -79,6 +80,26 @@ def _describe_cells(name: str, kind: str, comment: str) -> str:
     """Hive's three cells padded to 20 characters; a comment holding a tab ends at it (Athena
     reads the padded line's third cell up to the next tab)."""
     return "\t".join(f"{name:<20}\t{kind:<20}\t{comment:<20}".split("\t")[:3])
+
+
+def as_view_describe(ctx, statement, database):
+    """DESCRIBE or SHOW COLUMNS of a view is Athena's DESC_VIEW, answered by its engine:
+    each column's name and Trino type (`describe_view`)."""
+    if statement.kind not in ("describe", "show_columns") or statement.args.get("column"):
+        return statement
+    db_name, name = table_name(statement, database)
+    try:
+        table = glue.get_table(ctx, db_name, name)
+    except glue.errors.EntityNotFoundException:
+        return statement
+    if planning.view_text(table) is None:
+        return statement
+    return dataclasses.replace(statement, kind="describe_view", substatement_type="DESC_VIEW")
+
+
+def describe_view(ctx, statement, database, engine):
+    db_name, name = table_name(statement, database)
+    return [f"{column}\t{kind}" for column, kind in planning.view_columns(glue.get_table(ctx, db_name, name))]
 
 
 def show_columns(ctx, statement, database, engine):
@@ -194,7 +215,7 @@ TEXT_COLUMNS = {
     "show_columns": ["field"], "show_tblproperties": ["prpt_name", "prpt_value"],
 }
 # The ones Athena's own engine answers, in varchar columns of these names.
-VARCHAR_COLUMNS = {"show_create_view": ["create view"], "show_views": ["views"]}
+VARCHAR_COLUMNS = {"show_create_view": ["create view"], "show_views": ["views"], "describe_view": ["column", "type"]}
 
 
 def text_columns(kind: str) -> list[tuple[str, str]]:
@@ -209,5 +230,5 @@ def text_columns(kind: str) -> list[tuple[str, str]]:
 HANDLERS = {
     "show_databases": show_databases, "show_tables": show_tables, "show_views": show_views, "describe": describe,
     "show_columns": show_columns, "show_tblproperties": show_tblproperties, "show_partitions": show_partitions,
-    "show_create_table": show_create_table, "show_create_view": show_create_table,
+    "show_create_table": show_create_table, "show_create_view": show_create_table, "describe_view": describe_view,
 }

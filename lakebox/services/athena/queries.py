@@ -89,6 +89,7 @@ def start_query_execution(ctx, params):
     _check_output_location(ctx, result_config["OutputLocation"])
     context = params.get("QueryExecutionContext") or {}
     reuse = _reusable(ctx, params, group["name"], context, statement, result_config)
+    statement = ddl_show.as_view_describe(on_behalf(ctx, "glue", "GetTable"), statement, _context_database(context))
     query_id = model.new_query_id()
     request = {"Query": params["QueryString"], "QueryExecutionContext": context,     # this order: see _reusable
                "ExecutionParameters": params.get("ExecutionParameters"), "ResultConfiguration": result_config,

@@ -1,11 +1,13 @@
 """An analytics engineer builds a catalog page for a partitioned Iceberg table and the
 view over it from Athena's utility statements: DESCRIBE of the Iceberg table (Athena's
 unpadded `# Table schema:` and `# Partition spec:` sections, a column without comment
-ending in its tab, types spelt with a blank after each comma and colon), SHOW COLUMNS (unpadded for Iceberg), SHOW CREATE VIEW (UTILITY /
+ending in its tab, types spelt with a blank after each comma and colon), SHOW COLUMNS
+(unpadded for Iceberg), DESCRIBE and SHOW COLUMNS of the view (UTILITY / DESC_VIEW:
+`column` and `type` varchar columns, Trino's type names), SHOW CREATE VIEW (UTILITY /
 SHOW_CREATE_VIEW, its one varchar column `create view`), SHOW VIEWS (varchar `views`)
-and MSCK REPAIR TABLE's statement type on a Hive table (DDL / MSCK_REPAIR). Facts:
-Athena's replies and `.txt` result objects as a public measurement log of real Athena
-records them."""
+and MSCK REPAIR TABLE on a Hive table (DDL / MSCK_REPAIR, its lines with no columns and
+no UpdateCount). Facts: Athena's replies and `.txt` result objects as a public
+measurement log of real Athena records them."""
 import uuid
 
 from trip_helpers import athena_execution
@@ -44,6 +46,11 @@ def test_catalog_page_of_an_iceberg_table_and_its_view(client, bucket, database)
         "\t\t", "# Partition spec:\t\t", "# field_name\tfield_transform\tcolumn_name"]
 
     athena_execution(athena, "CREATE VIEW recent AS SELECT n, s FROM orders", database, output)
+    for sql in ("DESCRIBE recent", "SHOW COLUMNS FROM recent"):
+        viewed = athena_execution(athena, sql, database, output)
+        assert (viewed["StatementType"], viewed["SubstatementType"]) == ("UTILITY", "DESC_VIEW")
+        assert body(viewed) == "n\tinteger\ns\tvarchar"      # Trino's types, unpadded
+        assert columns_of(viewed) == [("column", "varchar"), ("type", "varchar")]
     created = athena_execution(athena, "SHOW CREATE VIEW recent", database, output)
     assert (created["StatementType"], created["SubstatementType"]) == ("UTILITY", "SHOW_CREATE_VIEW")
     assert created["ResultConfiguration"]["OutputLocation"].endswith(f"/{created['QueryExecutionId']}.txt")
