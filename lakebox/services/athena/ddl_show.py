@@ -1,5 +1,6 @@
 """SHOW and DESCRIBE: read the Glue catalog and answer the lines of a `.txt` result, in
 Hive's layout (the columns clients read by name are in `TEXT_COLUMNS`)."""
+import dataclasses
 import re
 
 from lakebox.engine import EngineError
@@ -49,15 +50,15 @@ def describe(ctx, statement, database, engine):
     except glue.errors.EntityNotFoundException:
         raise DdlFailure(f"FAILED: SemanticException [Error 10001]: Table not found {name}") from None
     if iceberg.is_iceberg(table) and not statement.args.get("column"):
-        return iceberg_tables.describe(ctx, table, _describe_cells)
+        return iceberg_tables.describe(ctx, table)
     columns = iceberg.current_columns(table)
     keys = table.get("PartitionKeys") or []
     if statement.args.get("column"):
         return _describe_column(columns + keys, statement.args["column"].strip('`"'))
     lines = [_describe_line(column) for column in columns + keys]
     if keys:
-        lines += ["", "# Partition Information", "# col_name            \tdata_type           \tcomment             ",
-                  ""] + [_describe_line(key) for key in keys]
+        lines += [_BLANK, "# Partition Information\t \t ", "# col_name            \tdata_type           \tcomment             ",
+                  _BLANK] + [_describe_line(key) for key in keys]
     return lines
 
 
@@ -72,15 +73,42 @@ def _describe_line(column: dict) -> str:
     return _describe_cells(column["Name"], column.get("Type", ""), column.get("Comment", ""))
 
 
+_BLANK = "\t \t "     # Hive's empty line around the partition headings: three one-blank cells
+
+
 def _describe_cells(name: str, kind: str, comment: str) -> str:
-    return f"{name:<20}\t{kind:<20}\t{comment:<20}"
+    """Hive's three cells padded to 20 characters; a comment holding a tab ends at it (Athena
+    reads the padded line's third cell up to the next tab)."""
+    return "\t".join(f"{name:<20}\t{kind:<20}\t{comment:<20}".split("\t")[:3])
+
+
+def as_view_describe(ctx, statement, database):
+    """DESCRIBE or SHOW COLUMNS of a view is Athena's DESC_VIEW, answered by its engine:
+    each column's name and Trino type (`describe_view`)."""
+    if statement.kind not in ("describe", "show_columns") or statement.args.get("column"):
+        return statement
+    db_name, name = table_name(statement, database)
+    try:
+        table = glue.get_table(ctx, db_name, name)
+    except glue.errors.EntityNotFoundException:
+        return statement
+    if planning.view_text(table) is None:
+        return statement
+    return dataclasses.replace(statement, kind="describe_view", substatement_type="DESC_VIEW")
+
+
+def describe_view(ctx, statement, database, engine):
+    db_name, name = table_name(statement, database)
+    return [f"{column}\t{kind}" for column, kind in planning.view_columns(glue.get_table(ctx, db_name, name))]
 
 
 def show_columns(ctx, statement, database, engine):
     db_name, name = table_name(statement, database)
     table = glue.get_table(ctx, db_name, name)
     columns = iceberg.current_columns(table) + (table.get("PartitionKeys") or [])
-    return [column["Name"] for column in columns]
+    if iceberg.is_iceberg(table) or planning.view_text(table) is not None:
+        return [column["Name"] for column in columns]
+    return [f"{column['Name']:<20}" for column in columns]     # Hive pads a name as DESCRIBE does
 
 
 def show_tblproperties(ctx, statement, database, engine):
@@ -186,18 +214,21 @@ TEXT_COLUMNS = {
     "show_tables": ["tab_name"], "show_databases": ["database_name"], "show_partitions": ["partition"],
     "show_columns": ["field"], "show_tblproperties": ["prpt_name", "prpt_value"],
 }
+# The ones Athena's own engine answers, in varchar columns of these names.
+VARCHAR_COLUMNS = {"show_create_view": ["create view"], "show_views": ["views"], "describe_view": ["column", "type"]}
 
 
 def text_columns(kind: str) -> list[tuple[str, str]]:
     """(name, type) of each column of a DDL statement's text result. The statements Hive
     answers describe their columns as Hive's `string` (precision 0, not case sensitive),
     as GetQueryResults shows them; the others as varchar."""
-    kind_type = "STRING" if kind in TEXT_COLUMNS else "VARCHAR"
-    return [(name, kind_type) for name in TEXT_COLUMNS.get(kind, ["result"])]
+    if kind in TEXT_COLUMNS:
+        return [(name, "STRING") for name in TEXT_COLUMNS[kind]]
+    return [(name, "VARCHAR") for name in VARCHAR_COLUMNS.get(kind, ["result"])]
 
 
 HANDLERS = {
     "show_databases": show_databases, "show_tables": show_tables, "show_views": show_views, "describe": describe,
     "show_columns": show_columns, "show_tblproperties": show_tblproperties, "show_partitions": show_partitions,
-    "show_create_table": show_create_table,
+    "show_create_table": show_create_table, "show_create_view": show_create_table, "describe_view": describe_view,
 }

@@ -121,14 +121,14 @@ def _metadata_file(temp_path, columns) -> str:
 def _write_explain(job, query, outcome, temp_path):
     plan = query.explain(job.analyze)
     path = temp_path()
-    with open(path, "w") as f:
-        f.write('"Query Plan"\n')
-        for line in plan.splitlines():
-            f.write('"' + line.replace('"', '""') + '"\n')
+    with open(path, "w") as f:     # Athena's `<id>.txt`: the plan's lines, no heading, no quoting
+        f.write("\n".join(plan.splitlines()))
     outcome.columns = [("Query Plan", "VARCHAR")]
     outcome.figures["rows"] = len(plan.splitlines())
-    result = model.result_file(job.output_location, job.query_id, text=False)
-    outcome.objects.append((result, path, "text/csv"))
+    result = model.result_file(job.output_location, job.query_id, text=True)
+    outcome.objects.append((result, path, "text/plain"))
+    outcome.objects.append((result + ".metadata", _metadata_file(temp_path, outcome.columns),
+                            "application/octet-stream"))
 
 
 def _write_data(job, query, outcome, temp_path):

@@ -4,6 +4,7 @@ metadata and manifests, each table handed to the engine as a Trino subquery of l
 rows with Trino's column types.
 """
 import datetime
+import re
 
 from sqlglot import exp
 
@@ -146,19 +147,26 @@ def _comment(text: str | None) -> str:
     return f" COMMENT '{text.replace(chr(39), chr(39) * 2)}'" if text else ""
 
 
-def describe(ctx, table: dict, line) -> list[str]:
-    """DESCRIBE of an Iceberg table: its columns, then its partition fields under
-    `# Partition Transforms` (name, Iceberg transform, source column); `line` formats one
-    row of three cells as Athena's DESCRIBE does."""
+def describe(ctx, table: dict) -> list[str]:
+    """DESCRIBE of an Iceberg table as Athena answers it, cells unpadded: `# Table schema:`
+    and its heading, a line per column (name, type, comment), a blank line, then
+    `# Partition spec:` and its heading, a line per partition field (name, Iceberg
+    transform, source column) -- the headings there for an unpartitioned table too."""
     metadata, _ = iceberg.load(ctx, table)
     comments = meta.comments(metadata)
-    lines = [line(column, kind, comments.get(column, "")) for column, kind in meta.columns(metadata)]
+    lines = ["# Table schema:\t\t", "# col_name\tdata_type\tcomment"]
+    lines += [f"{column}\t{_spelled(kind)}\t{comments.get(column, '')}" for column, kind in meta.columns(metadata)]
+    lines += ["\t\t", "# Partition spec:\t\t", "# field_name\tfield_transform\tcolumn_name"]
+    names = {field["id"]: field["name"] for field in meta.current_schema(metadata)["fields"]}
     spec = meta.default_spec(metadata)
-    if spec["fields"]:
-        names = {field["id"]: field["name"] for field in meta.current_schema(metadata)["fields"]}
-        lines += ["", "# Partition Transforms", line("# field_name", "field_transform", "column_name")]
-        lines += [line(field["name"], field["transform"], names.get(field["source-id"], "")) for field in spec["fields"]]
-    return lines
+    return lines + [f"{field['name']}\t{field['transform']}\t{names.get(field['source-id'], '')}"
+                    for field in spec["fields"]]
+
+
+def _spelled(kind: str) -> str:
+    """A Hive type as Athena's DESCRIBE of an Iceberg table spells it: a blank after each
+    comma and colon (`decimal(10, 2)`, `map<string, int>`, `struct<a: int, b: string>`)."""
+    return re.sub(r"([,:])\s*", r"\1 ", kind)
 
 
 def properties(ctx, table: dict) -> dict:

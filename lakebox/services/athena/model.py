@@ -28,8 +28,10 @@ def athena_error(category: int, error_type: int, message: str, retryable: bool =
 
 def user_error(error_name: str, message: str) -> tuple[str, dict]:
     """(StateChangeReason, AthenaError) of a query the user's input made fail. Athena's
-    own checks of Iceberg DDL (`ICEBERG_DDL`) give their message bare, as error type 1200."""
-    reason = message if error_name == "ICEBERG_DDL" else f"{error_name}: {message}"
+    own checks of Iceberg DDL (`ICEBERG_DDL`) give their message bare, as error type 1200,
+    and so do Hive's (`FAILED: ...`, the very bytes Athena writes to `<id>.txt`)."""
+    bare = error_name == "ICEBERG_DDL" or (error_name == "DDL" and message.startswith("FAILED: "))
+    reason = message if bare else f"{error_name}: {message}"
     kind = error_name if error_name in ("DDL", "ICEBERG_DDL") else "USER"
     return reason, athena_error(USER, ERROR_TYPES[kind], reason)
 
@@ -46,10 +48,10 @@ def system_error(message: str) -> tuple[str, dict]:
 
 
 def text_result(statement_type: str, substatement_type: str) -> bool:
-    """DDL and the utilities but EXPLAIN (SHOW, DESCRIBE, PREPARE, DEALLOCATE) answer in
-    a `.txt` file (but a CTAS is answered as a query)."""
-    if statement_type == "UTILITY":
-        return substatement_type != "EXPLAIN"
+    """DDL, the utilities (SHOW, DESCRIBE, PREPARE, DEALLOCATE) and EXPLAIN (a DML
+    statement) answer in a `.txt` file (but a CTAS is answered as a query)."""
+    if statement_type == "UTILITY" or substatement_type == "EXPLAIN":
+        return True
     return statement_type == "DDL" and substatement_type != "CREATE_TABLE_AS_SELECT"
 
 

@@ -174,11 +174,21 @@ PRESTO_VIEW_PREFIX = "/* Presto View: "
 
 def view_text(table: dict) -> str | None:
     """The SQL of a Presto view stored in Glue, or None if `table` is not one."""
+    doc = _view_doc(table)
+    return None if doc is None else doc["originalSql"]
+
+
+def view_columns(table: dict) -> list[tuple[str, str]]:
+    """(name, Trino type) of each column of a Presto view stored in Glue."""
+    return [(column["name"], column["type"]) for column in (_view_doc(table) or {}).get("columns", [])]
+
+
+def _view_doc(table: dict) -> dict | None:
     original = table.get("ViewOriginalText") or ""
     if table.get("TableType") != "VIRTUAL_VIEW" or not original.startswith(PRESTO_VIEW_PREFIX):
         return None
     encoded = original[len(PRESTO_VIEW_PREFIX):].rsplit("*/", 1)[0].strip()
-    return json.loads(base64.b64decode(encoded))["originalSql"]
+    return json.loads(base64.b64decode(encoded))
 
 
 def encode_view(sql: str, catalog: str, schema: str, columns: list[tuple[str, str]]) -> str:

@@ -89,6 +89,7 @@ def start_query_execution(ctx, params):
     _check_output_location(ctx, result_config["OutputLocation"])
     context = params.get("QueryExecutionContext") or {}
     reuse = _reusable(ctx, params, group["name"], context, statement, result_config)
+    statement = ddl_show.as_view_describe(on_behalf(ctx, "glue", "GetTable"), statement, _context_database(context))
     query_id = model.new_query_id()
     request = {"Query": params["QueryString"], "QueryExecutionContext": context,     # this order: see _reusable
                "ExecutionParameters": params.get("ExecutionParameters"), "ResultConfiguration": result_config,
@@ -312,8 +313,7 @@ def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
         catalog_ctx = on_behalf(ctx, "glue", _GLUE_OPERATION.get(statement.kind.split("_")[0], "GetTable"))
         lines = ddl.run(catalog_ctx, statement, database, _cache(ctx.state)["engine"])
     except ddl.DdlFailure as failure:
-        _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome(
-            "FAILED", *model.user_error(failure.error_name, failure.message)))
+        _failed_ddl(ctx, query_id, failure, result_config)
         return
     except ServiceError:                # the caller's own refusal (a session policy): the request's error
         raise
@@ -328,8 +328,10 @@ def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
     outcome.objects.append((result, path, "text/plain"))
     outcome.figures["rows"] = len(lines)
     # A DDL statement that answers nothing (CREATE, DROP, ALTER) leaves an empty `.txt`
-    # and no `.txt.metadata`: there are no columns to describe.
-    outcome.columns = [] if statement.statement_type == "DDL" and not lines else ddl_show.text_columns(statement.kind)
+    # and no `.txt.metadata`: there are no columns to describe. MSCK REPAIR TABLE's lines
+    # come back without columns (and without UpdateCount) too.
+    outcome.columns = [] if statement.statement_type == "DDL" and (not lines or statement.kind == "msck") \
+        else ddl_show.text_columns(statement.kind)
     if outcome.columns:
         metadata = s3.temp_path(ctx.state)
         with open(metadata, "wb") as f:
@@ -344,6 +346,28 @@ def _run_ddl(ctx, query_id, statement, database, result_config, workgroup):
         outcome.discard()
         refused = model.athena_error(model.USER, model.ERROR_TYPES["WRITE"], error.reason)
         _finish(ctx.state, ctx.account, ctx.region, query_id, execution.Outcome("FAILED", error.reason, refused))
+
+
+def _failed_ddl(ctx, query_id, failure, result_config):
+    """A DDL statement that failed. When Hive's words say why (`FAILED: ...`), Athena writes
+    them to `<id>.txt` too (no `.metadata`), and GetQueryResults answers an empty result."""
+    outcome = execution.Outcome("FAILED", *model.user_error(failure.error_name, failure.message))
+    if failure.message.startswith("FAILED: "):
+        path = s3.temp_path(ctx.state)
+        with open(path, "w") as f:
+            f.write(failure.message)
+        outcome.objects.append((model.result_file(result_config["OutputLocation"], query_id, text=True), path,
+                                "application/octet-stream"))
+        outcome.figures["hive_failure"] = True
+    try:
+        with ctx.state.db.transaction():
+            _store_objects(ctx.state, ctx.account, ctx.region, outcome, output_rules.put_request(result_config),
+                           output_rules.cse_key(result_config))
+            _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)
+    except results.OutputError:
+        outcome.discard()
+        outcome.objects, outcome.figures = [], {}
+        _finish(ctx.state, ctx.account, ctx.region, query_id, outcome)
 
 
 def _commit(state, account, region, query_id, outcome, job):

@@ -191,6 +191,8 @@ def get_query_results(ctx, params):
         state = "RUNNING" if row["state"] == "QUEUED" else row["state"]
         if row["state"] in store.ACTIVE:
             raise errors.InvalidRequestException(f"Query has not yet finished. Current state: {state}")
+        if json.loads(row["figures"] or "{}").get("hive_failure"):   # a Hive DDL's failure: an empty result
+            return {"ResultSet": {"Rows": []}}
         raise errors.InvalidRequestException(f"Query did not finish successfully. Final query state: {state}",
                                              AthenaErrorCode="INVALID_QUERY_EXECUTION_STATE")
     figures = json.loads(row["figures"] or "{}")
@@ -214,13 +216,16 @@ def get_query_results(ctx, params):
         if text:
             with open(path, encoding="utf-8") if path else io.StringIO() as f:
                 lines = [line.split("\t") for line in f.read().splitlines()]
+            if row["substatement_type"] == "EXPLAIN":      # a DML statement: its heading row first
+                lines = [[name for name, _ in columns]] + lines
             (rows, count), offset = (_listed(lines[served:served + limit]),
                                      served + limit if served + limit < len(lines) else None)
         else:
             rows, count, offset = read_rows(path, offset, limit)
     answer = {"ResultSet": {"Rows": rows,
                             "ResultSetMetadata": {"ColumnInfo": [column_info(name, kind) for name, kind in columns]}}}
-    if columns or figures.get("rows") is None:      # a DDL statement that answered nothing has no UpdateCount
+    explained = row["substatement_type"] == "EXPLAIN"     # no UpdateCount for EXPLAIN either
+    if (columns or figures.get("rows") is None) and not explained:   # nor for a DDL statement that answered nothing
         answer["UpdateCount"] = figures.get("rows", 0) if writes else 0
     if offset is None and count == limit and not writes:
         offset = _END          # a full page always names a next one, which may be empty

@@ -43,12 +43,13 @@ _UTILITY = [
     ("show_partitions", "UTILITY", "SHOW_PARTITIONS", _simple(rf"SHOW\s+PARTITIONS\s+(?P<table>{_NAME})")),
     ("show_columns", "UTILITY", "SHOW_COLUMNS",
      _simple(rf"SHOW\s+COLUMNS\s+(?:IN|FROM)\s+(?P<table>{_NAME})(?:\s+(?:IN|FROM)\s+(?P<db>{_NAME}))?")),
-    ("show_create_table", "UTILITY", "SHOW_CREATE_TABLE", _simple(rf"SHOW\s+CREATE\s+(?P<kind>TABLE|VIEW)\s+(?P<table>{_NAME})")),
-    ("show_tblproperties", "UTILITY", "SHOW_TBLPROPERTIES",
+    ("show_create_table", "UTILITY", "SHOW_CREATE_TABLE", _simple(rf"SHOW\s+CREATE\s+(?P<kind>TABLE)\s+(?P<table>{_NAME})")),
+    ("show_create_view", "UTILITY", "SHOW_CREATE_VIEW", _simple(rf"SHOW\s+CREATE\s+(?P<kind>VIEW)\s+(?P<table>{_NAME})")),
+    ("show_tblproperties", "UTILITY", "SHOW_TABLE_PROPERTIES",
      _simple(rf"SHOW\s+TBLPROPERTIES\s+(?P<table>{_NAME})(?:\s*\(\s*'(?P<prop>[^']*)'\s*\))?")),
     ("describe", "UTILITY", "DESCRIBE_TABLE",
      _simple(rf"(?:DESCRIBE|DESC)(?:\s+(?:EXTENDED|FORMATTED))?\s+(?P<table>{_NAME})(?:\s+(?P<column>[\w`\"]+))?")),
-    ("msck", "DDL", "MSCK_REPAIR_TABLE", _simple(rf"MSCK\s+REPAIR\s+TABLE\s+(?P<table>{_NAME})")),
+    ("msck", "DDL", "MSCK_REPAIR", _simple(rf"MSCK\s+REPAIR\s+TABLE\s+(?P<table>{_NAME})")),
     ("drop_table", "DDL", "DROP_TABLE",
      _simple(rf"DROP\s+TABLE\s+(?P<exists>IF\s+EXISTS\s+)?(?P<table>{_NAME})(?:\s+PURGE)?")),
     ("drop_view", "DDL", "DROP_VIEW", _simple(rf"DROP\s+VIEW\s+(?P<exists>IF\s+EXISTS\s+)?(?P<table>{_NAME})")),
@@ -212,7 +213,7 @@ def _classify(sql: str) -> Statement:
             return statement
     explain = _EXPLAIN.match(sql)
     if explain:
-        return Statement("explain", "UTILITY", "EXPLAIN", dialect.parse(explain.group("query")),
+        return Statement("explain", "DML", "EXPLAIN", dialect.parse(explain.group("query")),
                          {"analyze": bool(explain.group("analyze"))})
     _refuse_ctas_body(sql)
     if _HIVE_DDL.match(sql):

@@ -21,9 +21,9 @@ def test_rename_of_a_missing_partition_or_onto_an_existing_one_fails(query, glue
     query("ALTER TABLE days ADD PARTITION (dt = 'a') PARTITION (dt = 'b')")
     execution, _, _ = query("ALTER TABLE days PARTITION (dt = 'x') RENAME TO PARTITION (dt = 'y')", expect="FAILED")
     assert execution["Status"]["StateChangeReason"] == \
-        "DDL: FAILED: SemanticException [Error 10006]: Partition not found"
+        "FAILED: SemanticException [Error 10006]: Partition not found"
     execution, _, _ = query("ALTER TABLE days PARTITION (dt = 'a') RENAME TO PARTITION (dt = 'b')", expect="FAILED")
-    assert execution["Status"]["StateChangeReason"] == "DDL: FAILED: AlreadyExistsException Partition already exists."
+    assert execution["Status"]["StateChangeReason"] == "FAILED: AlreadyExistsException Partition already exists."
     partitions = glue.get_partitions(DatabaseName=database, TableName="days")["Partitions"]
     assert sorted(p["Values"][0] for p in partitions) == ["a", "b"]
 
@@ -37,4 +37,4 @@ def test_set_dbproperties(query, glue, fresh_database):
     assert found["Parameters"] == {"owner": "ann", "tier": "2", "team": "data"}
     assert found["Description"] == "kept"
     execution, _, _ = query("ALTER SCHEMA nope_nope SET DBPROPERTIES ('a' = 'b')", expect="FAILED")
-    assert execution["Status"]["StateChangeReason"] == "DDL: FAILED: SemanticException Database nope_nope not found."
+    assert execution["Status"]["StateChangeReason"] == "FAILED: SemanticException Database nope_nope not found."

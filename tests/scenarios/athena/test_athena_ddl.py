@@ -209,9 +209,9 @@ def test_hive_refuses_a_column_named_twice_or_also_a_partition_key(query, glue, 
     failed = query(f"CREATE EXTERNAL TABLE twice (id int, name string, ID bigint) LOCATION 's3://{bucket}/twice/'",
                    expect="FAILED")[0]
     assert failed["Status"]["StateChangeReason"] == \
-        "DDL: FAILED: SemanticException [Error 10036]: Duplicate column name: id"
+        "FAILED: SemanticException [Error 10036]: Duplicate column name: id"
     failed = query(f"""CREATE EXTERNAL TABLE sales (id int, amount double, dt string) PARTITIONED BY (dt string)
                        LOCATION 's3://{bucket}/sales/'""", expect="FAILED")[0]
     assert failed["Status"]["StateChangeReason"] == \
-        "DDL: FAILED: SemanticException [Error 10035]: Column repeated in partitioning columns"
+        "FAILED: SemanticException [Error 10035]: Column repeated in partitioning columns"
     assert glue.get_tables(DatabaseName=database)["TableList"] == []

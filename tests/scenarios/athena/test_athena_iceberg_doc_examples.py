@@ -102,7 +102,7 @@ _REFUSED = "NOT_SUPPORTED: Query type not supported by Athena Iceberg at this ti
     ("ALTER TABLE iceberg_table PARTITION (category='c1') RENAME TO PARTITION (category='c9')", _REFUSED),
     ("MSCK REPAIR TABLE iceberg_table", _REFUSED),
     ("SHOW PARTITIONS iceberg_table",
-     "DDL: FAILED: SemanticException [Error 10241]: Table iceberg_table is not a partitioned table"),
+     "FAILED: SemanticException [Error 10241]: Table iceberg_table is not a partitioned table"),
 ])
 def test_partition_statements_refused(query, iceberg_table, statement, reason):
     """"Iceberg tables in Athena do not support the following partition-related DDL

@@ -173,11 +173,11 @@ def test_optimize_where_compacts_only_the_partitions_it_selects(query, catalog, 
 def test_describe_shows_the_partition_transforms_and_show_tblproperties_the_tables(query, bucket):
     _create(query, bucket)
     _, rows, _ = query("DESCRIBE events")
-    lines = [[cell.strip() for cell in row] for row in rows]
-    assert lines == [["id", "bigint", ""], ["ts", "timestamp", ""], ["s", "string", ""], ["region", "string", ""],
-                     [""], ["# Partition Transforms"], ["# field_name", "field_transform", "column_name"],
-                     ["ts_day", "day", "ts"], ["id_bucket", "bucket[4]", "id"], ["s_trunc", "truncate[2]", "s"],
-                     ["region", "identity", "region"]]
+    assert rows == [["# Table schema:", "", ""], ["# col_name", "data_type", "comment"],
+                    ["id", "bigint", ""], ["ts", "timestamp", ""], ["s", "string", ""], ["region", "string", ""],
+                    ["", "", ""], ["# Partition spec:", "", ""], ["# field_name", "field_transform", "column_name"],
+                    ["ts_day", "day", "ts"], ["id_bucket", "bucket[4]", "id"], ["s_trunc", "truncate[2]", "s"],
+                    ["region", "identity", "region"]]      # unpadded, as Athena answers an Iceberg table
     _, rows, _ = query("SHOW COLUMNS IN events")
     assert [row[0].strip() for row in rows] == ["id", "ts", "s", "region"]
     query("ALTER TABLE events SET TBLPROPERTIES ('optimize_rewrite_delete_file_threshold'='4')")

@@ -32,7 +32,7 @@ def test_table_metadata_shows_formats_and_serde(athena, database, bucket, events
 
 def test_show_statements(query, database, events):
     assert query("SHOW PARTITIONS events")[1] == [["dt=2024-01-01"]]
-    assert query("SHOW COLUMNS IN events")[1] == [["id"], ["s"], ["dt"]]
+    assert query("SHOW COLUMNS IN events")[1] == [[f"{name:<20}"] for name in ("id", "s", "dt")]   # Hive pads
     assert query(f"SHOW TABLES IN {database} 'ev*'")[1] == [["events"]]
     assert query(f"SHOW DATABASES LIKE '{database}'")[1] == [[database]]
     properties = query("SHOW TBLPROPERTIES events")[1]

@@ -25,10 +25,11 @@ def test_view_over_view(client, bucket, database):
                        database, output) == [["ap", "1"], ["eu", "2"]]
     assert athena_lines(athena, "SHOW VIEWS", database, output) == [["big_regions"], ["region_totals"]]
     assert athena_lines(athena, "SHOW TABLES LIKE '*regions|orders'", database, output) == [["big_regions"], ["orders"]]
-    assert athena_lines(athena, "SHOW COLUMNS IN big_regions", database, output) == [["region"], ["total"], ["big"]]
+    # A view's DESCRIBE and SHOW COLUMNS (DESC_VIEW): each column's name and Trino type.
+    assert athena_lines(athena, "SHOW COLUMNS IN big_regions", database, output) == [
+        ["region", "varchar"], ["total", "double"], ["big", "boolean"]]
     assert athena_lines(athena, "DESCRIBE big_regions", database, output) == [
-        [f"{'region':<20}", f"{'string':<20}", " " * 20], [f"{'total':<20}", f"{'double':<20}", " " * 20],
-        [f"{'big':<20}", f"{'boolean':<20}", " " * 20]]
+        ["region", "varchar"], ["total", "double"], ["big", "boolean"]]
 
     athena_execution(athena, "CREATE OR REPLACE VIEW region_totals AS SELECT region, max(amount) AS total "
                              "FROM orders GROUP BY region", database, output)

@@ -38,6 +38,6 @@ def test_partitions_repaired_added_renamed_and_dropped(client, bucket, database)
                                              ["2024-01-03", "1", "late"]]
 
     assert athena_failure(athena, "ALTER TABLE sales ADD PARTITION (dt = '2024-01-01', region = 'eu')",
-                          database, output) == "DDL: FAILED: AlreadyExistsException Partition already exists."
+                          database, output) == "FAILED: AlreadyExistsException Partition already exists."
     assert athena_failure(athena, "ALTER TABLE sales DROP PARTITION (dt = '2099-01-01', region = 'eu')",
-                          database, output) == "DDL: FAILED: SemanticException [Error 10006]: Partition not found"
+                          database, output) == "FAILED: SemanticException [Error 10006]: Partition not found"

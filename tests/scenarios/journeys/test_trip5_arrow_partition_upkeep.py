@@ -76,7 +76,7 @@ def test_partitions_kept_in_step_by_four_means(client, wr, session, s3fs_filesys
                                             ResultConfiguration={"OutputLocation": output})["QueryExecutionId"]
     status = athena.get_query_execution(QueryExecutionId=repeated)["QueryExecution"]["Status"]
     assert status["State"] == "FAILED" and status["StateChangeReason"] == (
-        "DDL: FAILED: AlreadyExistsException Partition already exists.")
+        "FAILED: AlreadyExistsException Partition already exists.")
     athena_execution(athena, add.replace("ADD PARTITION", "ADD IF NOT EXISTS PARTITION"), database, output)
 
     assert athena_rows(athena, "SELECT year, month, count(*), sum(amount) FROM orders GROUP BY 1, 2 ORDER BY 1, 2",

@@ -66,8 +66,8 @@ def test_bucketed_ctas_and_a_view_browsed_like_a_bi_tool(client, bucket, databas
     assert listing(athena, "SHOW TABLES", database, output) == [["customer_totals"], ["orders"],
                                                                 ["orders_by_customer"]]
     assert listing(athena, "SHOW VIEWS", database, output) == [["customer_totals"]]
-    assert listing(athena, "DESCRIBE customer_totals", database, output) == [["customer_id", "string", ""],
-                                                                            ["total", "double", ""]]
+    assert listing(athena, "DESCRIBE customer_totals", database, output) == [["customer_id", "varchar"],
+                                                                            ["total", "double"]]   # Trino's types
     view = glue.get_table(DatabaseName=database, Name="customer_totals")["Table"]
     assert (view["TableType"], view["Parameters"]["presto_view"]) == ("VIRTUAL_VIEW", "true")
     encoded = view["ViewOriginalText"].removeprefix("/* Presto View: ").removesuffix(" */")

@@ -61,7 +61,7 @@ def test_steward_evolves_the_customers_table(client, bucket, database, customers
 
     for added, twice in (("Name string", "name"), ("segment string, segment int", "segment")):
         assert athena_failure(athena, f"ALTER TABLE crm_customers ADD COLUMNS ({added})", database, output) == (
-            "DDL: FAILED: Execution Error, return code 1 from org.apache.hadoop.hive.ql.exec.DDLTask. "
+            "FAILED: Execution Error, return code 1 from org.apache.hadoop.hive.ql.exec.DDLTask. "
             f"Duplicate column name: {twice}")
     assert glue.get_table(DatabaseName=database, Name=customers)["Table"]["VersionId"] == table["VersionId"]
 

@@ -30,15 +30,15 @@ def test_commented_statements(client, bucket, database, visits_files):
               f"ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://{bucket}/web/visits/'")
 
     assert athena_failure(athena, HEADER + create, database, output) == \
-        "DDL: FAILED: ParseException line 1:0 cannot recognize input near '/' '*' 'Username'"
+        "FAILED: ParseException line 1:0 cannot recognize input near '/' '*' 'Username'"
     assert [t["Name"] for t in glue.get_tables(DatabaseName=database)["TableList"]] == []
     athena_rows(athena, LINE + create, database, output)
 
     assert athena_failure(athena, HEADER + "MSCK REPAIR TABLE visits", database, output) == \
-        "DDL: FAILED: ParseException line 1:0 cannot recognize input near '/' '*' 'Username'"
+        "FAILED: ParseException line 1:0 cannot recognize input near '/' '*' 'Username'"
     assert glue.get_partitions(DatabaseName=database, TableName="visits")["Partitions"] == []
     assert athena_failure(athena, "-- nightly\n  /* {\"app\": \"dbt\"} */ DESCRIBE visits", database, output) == \
-        "DDL: FAILED: ParseException line 2:2 cannot recognize input near '/' '*' '{'"
+        "FAILED: ParseException line 2:2 cannot recognize input near '/' '*' '{'"
     athena_rows(athena, LINE + "MSCK REPAIR TABLE visits", database, output)
 
     def found(expression):
