@@ -19,12 +19,12 @@ import pyarrow.parquet as pq
 from sqlglot import exp
 
 from lakebox.engine import EngineError
+from lakebox.engine.iceberg_types import IcebergTypeError, glue_columns
 from lakebox.engine.sources import DataFile, Part, TableSource
 from lakebox.services.athena import iceberg_meta as meta
 from lakebox.services.athena import iceberg_partition as partitions
 from lakebox.services.athena import iceberg_prune
 from lakebox.services.athena import iceberg_stats as stats
-from lakebox.services.athena.iceberg_types import IcebergTypeError
 from lakebox.services.glue import public as glue
 from lakebox.services.s3 import public as s3
 
@@ -60,27 +60,6 @@ def _version_after(previous_location: str) -> int:
     the metadata log's length: VACUUM shortens the log."""
     number = previous_location.rsplit("/", 1)[-1].split("-", 1)[0]
     return int(number) + 1 if number.isdigit() else 1
-
-
-def glue_columns(metadata: dict) -> list[dict]:
-    """The Glue columns as AWS writes them for an Iceberg table: the current schema's
-    (`iceberg.field.current` "true"), then each name only an older schema has (a column
-    dropped, or renamed from) marked "false"; each with its field id and optionality.
-    Clients such as awswrangler and dbt-athena keep only the current ones."""
-    def column(field, current):
-        return {"Name": field["name"], "Type": meta.hive_type(field["type"]),
-                **({"Comment": field["doc"]} if field.get("doc") else {}),
-                "Parameters": {"iceberg.field.current": "true" if current else "false",
-                               "iceberg.field.id": str(field["id"]),
-                               "iceberg.field.optional": "false" if field["required"] else "true"}}
-    columns = [column(field, True) for field in meta.current_schema(metadata)["fields"]]
-    named = {field["Name"] for field in columns}
-    for schema in metadata["schemas"]:
-        for field in schema["fields"] if schema["schema-id"] != metadata["current-schema-id"] else ():
-            if field["name"] not in named:
-                named.add(field["name"])
-                columns.append(column(field, False))
-    return columns
 
 
 def current_columns(table: dict) -> list[dict]:

@@ -10,9 +10,10 @@ import json
 import re
 import uuid
 
+from lakebox.engine.iceberg_types import (current_schema, hive_type, iceberg_type, id_counter, last_id,
+                                          mapping_entry, written_id)
 from lakebox.services.athena import iceberg_partition as partitions
 from lakebox.services.athena import iceberg_stats as stats
-from lakebox.services.athena.iceberg_types import hive_type, iceberg_type, id_counter, last_id, mapping_entry, written_id
 
 FORMAT_VERSION = 2
 
@@ -75,10 +76,6 @@ def file_columns(metadata: dict, schema_id: int, data: dict) -> dict | None:
                 next(s for s in metadata["schemas"] if s["schema-id"] == number)["fields"]}
     written = by_id(added["schema-id"])
     return {name.lower(): written[number].lower() for number, name in by_id(schema_id).items() if number in written}
-
-
-def current_schema(metadata: dict) -> dict:
-    return next(s for s in metadata["schemas"] if s["schema-id"] == metadata["current-schema-id"])
 
 
 def columns(metadata: dict) -> list[tuple[str, str]]:

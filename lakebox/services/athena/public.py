@@ -37,8 +37,3 @@ def iceberg_key(value):
     """A unique key's value as `write_iceberg_rows` compares them."""
     return iceberg_stream.key_value(value)
 
-
-def iceberg_glue_columns(metadata: dict) -> list[dict]:
-    """An Iceberg metadata document's Glue columns, as its Glue table carries them (the
-    current schema's, then older schemas' names marked `iceberg.field.current` false)."""
-    return iceberg.glue_columns(metadata)

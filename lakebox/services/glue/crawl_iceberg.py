@@ -9,6 +9,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from lakebox.engine.iceberg_types import glue_columns
 from lakebox.services.glue import layout
 from lakebox.services.s3 import public as s3
 
@@ -67,8 +68,6 @@ def find_tables(reading, target: dict, include_root, exclusions) -> list[Iceberg
 def table_input(table: IcebergTable, crawler: str, existing: dict | None) -> dict:
     """The table as the crawler writes it; on a recrawl the metadata file it pointed at
     before becomes `previous_metadata_location`, as Iceberg's Glue catalog keeps it."""
-    # imported here: Athena's modules import Glue's public module in turn
-    from lakebox.services.athena import public as athena
     params = {**((existing or {}).get("Parameters") or {}), "table_type": "ICEBERG",
               "metadata_location": table.metadata_location, "UPDATED_BY_CRAWLER": crawler}
     params.pop("DEPRECATED_BY_CRAWLER", None)
@@ -77,7 +76,7 @@ def table_input(table: IcebergTable, crawler: str, existing: dict | None) -> dic
         params["previous_metadata_location"] = before
     return {"Name": table.name, "TableType": "EXTERNAL_TABLE", "Owner": "owner", "Retention": 0,
             "PartitionKeys": [], "Parameters": params,
-            "StorageDescriptor": {"Columns": athena.iceberg_glue_columns(table.metadata),
+            "StorageDescriptor": {"Columns": glue_columns(table.metadata),
                                   "Location": table.location, "Compressed": False, "NumberOfBuckets": -1,
                                   "SerdeInfo": {}, "BucketColumns": [], "SortColumns": [],
                                   "StoredAsSubDirectories": False}}

@@ -2,7 +2,7 @@
 import pytest
 
 from lakebox.services.athena import iceberg_meta as meta
-from lakebox.services.athena.iceberg_types import IcebergTypeError
+from lakebox.engine.iceberg_types import IcebergTypeError
 
 
 def _table():

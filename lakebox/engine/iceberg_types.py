@@ -1,6 +1,7 @@
 """Iceberg column types as pure data: Glue/Hive type strings to Iceberg types and back,
 nested types (list, map, struct) with the field ids of their parts, the name mapping
-entries under them, and the field ids DuckDB writes into Parquet."""
+entries under them, the field ids DuckDB writes into Parquet, and the Glue columns of a
+table metadata document (which Athena's writer and Glue's crawler both write)."""
 import itertools
 import re
 
@@ -121,3 +122,29 @@ def written_id(own: int, kind):
     else:
         parts = {field["name"].lower(): written_id(field["id"], field["type"]) for field in kind["fields"]}
     return {"__duckdb_field_id": own, **parts}
+
+
+def current_schema(metadata: dict) -> dict:
+    """The schema a table metadata document's `current-schema-id` names."""
+    return next(s for s in metadata["schemas"] if s["schema-id"] == metadata["current-schema-id"])
+
+
+def glue_columns(metadata: dict) -> list[dict]:
+    """The Glue columns as AWS writes them for an Iceberg table: the current schema's
+    (`iceberg.field.current` "true"), then each name only an older schema has (a column
+    dropped, or renamed from) marked "false"; each with its field id and optionality.
+    Clients such as awswrangler and dbt-athena keep only the current ones."""
+    def column(field, current):
+        return {"Name": field["name"], "Type": hive_type(field["type"]),
+                **({"Comment": field["doc"]} if field.get("doc") else {}),
+                "Parameters": {"iceberg.field.current": "true" if current else "false",
+                               "iceberg.field.id": str(field["id"]),
+                               "iceberg.field.optional": "false" if field["required"] else "true"}}
+    columns = [column(field, True) for field in current_schema(metadata)["fields"]]
+    named = {field["Name"] for field in columns}
+    for schema in metadata["schemas"]:
+        for field in schema["fields"] if schema["schema-id"] != metadata["current-schema-id"] else ():
+            if field["name"] not in named:
+                named.add(field["name"])
+                columns.append(column(field, False))
+    return columns

@@ -2,7 +2,7 @@
 parts (each level's ids before those inside it), and back."""
 import pytest
 
-from lakebox.services.athena import iceberg_types as types
+from lakebox.engine import iceberg_types as types
 
 
 def test_primitive_types_and_their_glue_names():
