@@ -3,7 +3,10 @@ through Athena's `public.plan_select`), its row read into the rule's metrics (na
 the DQDL rule type reference's "Reported Metrics"), and the metrics judged against the
 rule's condition as Glue Data Quality (Deequ) judges them: PASS, or FAIL with
 "Value: <metric> does not meet the constraint requirement!" (the metric as Java prints a
-double, as in Glue's results), or ERROR when the metric cannot be computed."""
+double, as in Glue's results; ColumnCount's "Dataset has <n> columns and failed to
+satisfy constraint", as a Glue result quoted by a data-quality monitoring sample's tests
+has it), or ERROR when the metric cannot be computed ("Input data does not include
+column <c>!", Deequ's words)."""
 import re
 
 from lakebox.engine.text import java_double
@@ -159,7 +162,7 @@ class Check:
         rule, kind = self.rule, self.rule.type
         if kind == "ColumnExists":
             present = rule.parameters[0].lower() in self.columns
-            return ("PASS", None) if present else ("FAIL", f"Column {rule.parameters[0]} does not exist")
+            return ("PASS", None) if present else ("FAIL", f"Input data does not include column {rule.parameters[0]}!")
         shown = {k: v for k, v in found.items() if not k.startswith("_")}
         if any(v is None for v in shown.values()):
             return "ERROR", "Metric could not be computed: the data has no rows to compute it over"
@@ -182,6 +185,8 @@ class Check:
         value = next(iter(shown.values()))
         if rule.condition.holds(value):
             return "PASS", None
+        if kind == "ColumnCount":
+            return "FAIL", f"Dataset has {java_double(value)} columns and failed to satisfy constraint"
         return "FAIL", _FAILED.format(java_double(value))
 
     def _judge_values(self, found):
