@@ -59,3 +59,6 @@ from lakebox.services.glue.dq_runs import (  # noqa: F401
     batch_get_data_quality_result, cancel_data_quality_ruleset_evaluation_run, get_data_quality_result,
     get_data_quality_ruleset_evaluation_run, list_data_quality_results, list_data_quality_ruleset_evaluation_runs,
     start_data_quality_ruleset_evaluation_run)
+from lakebox.services.glue.dq_recommend import (  # noqa: F401
+    cancel_data_quality_rule_recommendation_run, get_data_quality_rule_recommendation_run,
+    list_data_quality_rule_recommendation_runs, start_data_quality_rule_recommendation_run)

@@ -15,7 +15,7 @@ from lakebox.services.glue.dq_rules import Rule
 _FAILED = "Value: {} does not meet the constraint requirement!"
 
 
-def _ident(name: str) -> str:
+def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -45,13 +45,13 @@ class Check:
 
     def _from(self) -> str:
         where = f" WHERE ({self.rule.where})" if self.rule.where is not None else ""
-        return f"FROM {_ident(self.database)}.{_ident(self.table)}{where}"
+        return f"FROM {ident(self.database)}.{ident(self.table)}{where}"
 
     def _column(self, name: str) -> str | None:
         if name.lower() not in self.columns:
             self.error = f"Input data does not include column {name}!"
             return None
-        return _ident(name.lower())
+        return ident(name.lower())
 
     def _select(self, names, expressions):
         self.names = names
@@ -67,7 +67,7 @@ class Check:
         if kind == "ColumnExists":
             return None
         if kind == "CustomSql":
-            statement = re.sub(r"\bprimary\b", f"{_ident(self.database)}.{_ident(self.table)}",
+            statement = re.sub(r"\bprimary\b", f"{ident(self.database)}.{ident(self.table)}",
                                rule.parameters[0], flags=re.IGNORECASE)
             self.names, self.sql = ["Dataset.*.CustomSQL"], statement
             return None
@@ -103,7 +103,7 @@ class Check:
         keys = ", ".join(columns)
         present = " AND ".join(f"{c} IS NOT NULL" for c in columns)
         where = f"({self.rule.where}) AND " if self.rule.where is not None else ""
-        table = f"{_ident(self.database)}.{_ident(self.table)}"
+        table = f"{ident(self.database)}.{ident(self.table)}"
         total = f"(SELECT count(*) {self._from()})"
         unique = (f"(SELECT CAST(count_if(n = 1) AS double) FROM (SELECT count(*) AS n FROM {table} "
                   f"WHERE {where}{present} GROUP BY {keys}))")
