@@ -1,6 +1,7 @@
-"""What other services may use of Athena's Iceberg writer: the first metadata file of
-an empty Iceberg table (Glue's CreateTable with `OpenTableFormatInput`), and rows a
-streaming writer (Firehose's Iceberg destination) inserts, updates and deletes."""
+"""What other services may use of Athena: its Iceberg writer (the first metadata file of
+an empty Iceberg table, Glue's CreateTable with `OpenTableFormatInput`, and rows a
+streaming writer, Firehose's Iceberg destination, inserts, updates and deletes), and its
+engine's reads of catalog tables (Glue Data Quality's rules: `plan_select`)."""
 from lakebox.engine import EngineError
 from lakebox.services.athena import iceberg, iceberg_stream
 
@@ -37,3 +38,39 @@ def iceberg_key(value):
     """A unique key's value as `write_iceberg_rows` compares them."""
     return iceberg_stream.key_value(value)
 
+
+class SelectFailed(ValueError):
+    """A SELECT that cannot be planned or run: `name` is Trino's error name, the message its words."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name, self.message = name, message
+
+
+def plan_select(ctx, sql: str, database: str):
+    """A SELECT over catalog tables (Athena's SQL), planned now on the event loop (its
+    tables resolved through Glue, their files listed), to run later on a worker: returns
+    a function that runs it and answers its rows as Python values. Raises SelectFailed
+    (planning or running) as Athena would fail the query."""
+    from lakebox.engine import dialect
+    from lakebox.services.athena import planning, queries
+
+    engine = queries.engine_of(ctx.state)
+    try:
+        tree = dialect.parse(sql)
+        sources = planning.resolve_sources(ctx, engine, tree, database)
+    except EngineError as error:
+        raise SelectFailed(error.error_name, error.message) from None
+    except (dialect.SqlSyntaxError, dialect.NotSupported) as error:
+        raise SelectFailed("SYNTAX_ERROR", str(error)) from None
+
+    def run() -> list[tuple]:
+        query = engine.prepare(tree, sources, database)
+        try:
+            query.bind()
+            return query.rows()
+        except EngineError as error:
+            raise SelectFailed(error.error_name, error.message) from None
+        finally:
+            query.close()
+    return run

@@ -53,6 +53,11 @@ def _cache(state) -> dict:
     return cache
 
 
+def engine_of(state):
+    """The engine Athena's queries run on (other services' reads share it: `public.plan_select`)."""
+    return _cache(state)["engine"]
+
+
 def start_query_execution(ctx, params):
     db = ctx.state.db
     group = workgroups.workgroup_or_error(ctx, params.get("WorkGroup") or model.PRIMARY, for_query=True)

@@ -52,3 +52,13 @@ from lakebox.services.glue.workflows import (  # noqa: F401
     batch_get_workflows, create_workflow, delete_workflow, get_workflow, get_workflow_run,
     get_workflow_run_properties, get_workflow_runs, list_workflows, put_workflow_run_properties,
     start_workflow_run, stop_workflow_run, update_workflow)
+from lakebox.services.glue.dq_rulesets import (  # noqa: F401
+    create_data_quality_ruleset, delete_data_quality_ruleset, get_data_quality_ruleset, list_data_quality_rulesets,
+    update_data_quality_ruleset)
+from lakebox.services.glue.dq_runs import (  # noqa: F401
+    batch_get_data_quality_result, cancel_data_quality_ruleset_evaluation_run, get_data_quality_result,
+    get_data_quality_ruleset_evaluation_run, list_data_quality_results, list_data_quality_ruleset_evaluation_runs,
+    start_data_quality_ruleset_evaluation_run)
+from lakebox.services.glue.dq_recommend import (  # noqa: F401
+    cancel_data_quality_rule_recommendation_run, get_data_quality_rule_recommendation_run,
+    list_data_quality_rule_recommendation_runs, start_data_quality_rule_recommendation_run)

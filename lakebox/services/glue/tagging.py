@@ -28,6 +28,8 @@ def _resource_exists(ctx, arn: str) -> bool:
         return store.get_named(db, "crawlers", ctx.account, ctx.region, path) is not None
     if kind in ("connection", "job", "trigger", "workflow") and path:
         return store.get_object(db, ctx.account, ctx.region, kind, "", path) is not None
+    if kind == "dataQualityRuleset" and path:
+        return store.get_object(db, ctx.account, ctx.region, "dq_ruleset", "", path) is not None
     if kind == "registry" and path:
         return store.get_object(db, ctx.account, ctx.region, "registry", "", path) is not None
     if kind == "schema" and len(path.split("/")) == 2:

@@ -1,0 +1,209 @@
+"""DQDL rules computed over a catalog table: each rule is one SQL query (Athena's engine,
+through Athena's `public.plan_select`), its row read into the rule's metrics (named as
+the DQDL rule type reference's "Reported Metrics"), and the metrics judged against the
+rule's condition as Glue Data Quality (Deequ) judges them: PASS, or FAIL with
+"Value: <metric> does not meet the constraint requirement!" (the metric as Java prints a
+double, as in Glue's results; ColumnCount's "Dataset has <n> columns and failed to
+satisfy constraint", as a Glue result quoted by a data-quality monitoring sample's tests
+has it), or ERROR when the metric cannot be computed ("Input data does not include
+column <c>!", Deequ's words)."""
+import re
+
+from lakebox.engine.text import java_double
+from lakebox.services.glue.dq_rules import Rule
+
+_FAILED = "Value: {} does not meet the constraint requirement!"
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(value) -> str:
+    if isinstance(value, float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+class Check:
+    """One rule's query and how its answer becomes metrics and an outcome."""
+
+    def __init__(self, rule: Rule, table: dict):
+        self.rule = rule
+        self.database, self.table = table["DatabaseName"], table["Name"]
+        sd = table.get("StorageDescriptor") or {}
+        self.columns = {c["Name"].lower(): c.get("Type") or "string"
+                        for c in (sd.get("Columns") or []) + (table.get("PartitionKeys") or [])}
+        self.sql = None
+        self.names = []            # metric names, in the order of the query's columns
+        self.error = None          # the rule cannot be computed at all
+        self.constant = {}         # metrics known without a query
+        if rule.operator is None:
+            self._build()
+
+    # -- building the query -------------------------------------------------
+
+    def _from(self) -> str:
+        where = f" WHERE ({self.rule.where})" if self.rule.where is not None else ""
+        return f"FROM {ident(self.database)}.{ident(self.table)}{where}"
+
+    def _column(self, name: str) -> str | None:
+        if name.lower() not in self.columns:
+            self.error = f"Input data does not include column {name}!"
+            return None
+        return ident(name.lower())
+
+    def _select(self, names, expressions):
+        self.names = names
+        self.sql = f"SELECT {', '.join(expressions)} {self._from()}"
+
+    def _build(self):
+        rule, kind = self.rule, self.rule.type
+        if kind == "RowCount":
+            return self._select(["Dataset.*.RowCount"], ["count(*)"])
+        if kind == "ColumnCount":
+            self.constant = {"Dataset.*.ColumnCount": float(len(self.columns))}
+            return None
+        if kind == "ColumnExists":
+            return None
+        if kind == "CustomSql":
+            statement = re.sub(r"\bprimary\b", f"{ident(self.database)}.{ident(self.table)}",
+                               rule.parameters[0], flags=re.IGNORECASE)
+            self.names, self.sql = ["Dataset.*.CustomSQL"], statement
+            return None
+        if kind == "IsPrimaryKey":
+            columns = [self._column(name) for name in rule.parameters]
+            if self.error:
+                return None
+            return self._uniqueness(columns, with_completeness=True)
+        column = self._column(rule.parameters[0])
+        if self.error:
+            return None
+        name = rule.parameters[0]
+        if kind in ("Completeness", "IsComplete"):
+            return self._select([f"Column.{name}.Completeness"], [f"CAST(count({column}) AS double) / count(*)"])
+        if kind in ("Uniqueness", "IsUnique"):
+            return self._uniqueness([column])
+        if kind == "Mean":
+            return self._select([f"Column.{name}.Mean"], [f"avg(CAST({column} AS double))"])
+        if kind == "Sum":
+            return self._select([f"Column.{name}.Sum"], [f"sum(CAST({column} AS double))"])
+        if kind == "StandardDeviation":
+            return self._select([f"Column.{name}.StandardDeviation"], [f"stddev_pop(CAST({column} AS double))"])
+        if kind == "DistinctValuesCount":
+            return self._select([f"Column.{name}.DistinctValuesCount"], [f"count(DISTINCT {column})"])
+        if kind == "ColumnLength":
+            return self._select([f"Column.{name}.MaximumLength", f"Column.{name}.MinimumLength"],
+                                [f"max(length({column}))", f"min(length({column}))"])
+        return self._values(name, column)
+
+    def _uniqueness(self, columns, with_completeness=False):
+        """Deequ's Uniqueness: the share of all rows whose (non-null) value no other row has."""
+        label = ",".join(self.rule.parameters)
+        keys = ", ".join(columns)
+        present = " AND ".join(f"{c} IS NOT NULL" for c in columns)
+        where = f"({self.rule.where}) AND " if self.rule.where is not None else ""
+        table = f"{ident(self.database)}.{ident(self.table)}"
+        total = f"(SELECT count(*) {self._from()})"
+        unique = (f"(SELECT CAST(count_if(n = 1) AS double) FROM (SELECT count(*) AS n FROM {table} "
+                  f"WHERE {where}{present} GROUP BY {keys}))")
+        names, expressions = [], []
+        if with_completeness:
+            for name, column in zip(self.rule.parameters, columns):
+                names.append(f"Column.{name}.Completeness")
+                expressions.append(f"(SELECT CAST(count({column}) AS double) / count(*) {self._from()})")
+        prefix = "Column" if len(columns) == 1 else "Multicolumn"
+        names.append(f"{prefix}.{label}.Uniqueness")
+        expressions.append(f"{unique} / {total}")
+        self.names, self.sql = names, "SELECT " + ", ".join(expressions)
+
+    def _values(self, name, column):
+        condition = self.rule.condition
+        op = condition.operator
+        numeric = all(isinstance(v, float) for v in condition.operands) and op != "matches" and op != "not matches"
+        complete = f"CAST(count({column}) AS double) / count(*)"
+        if numeric and op in (">", ">="):
+            return self._select([f"Column.{name}.Minimum", "_completeness"],
+                                [f"min(CAST({column} AS double))", complete])
+        if numeric and op in ("<", "<="):
+            return self._select([f"Column.{name}.Maximum", "_completeness"],
+                                [f"max(CAST({column} AS double))", complete])
+        if numeric and op == "=":
+            return self._select([f"Column.{name}.Maximum", f"Column.{name}.Minimum", "_completeness"],
+                                [f"max(CAST({column} AS double))", f"min(CAST({column} AS double))", complete])
+        value = f"CAST({column} AS double)" if numeric else f"CAST({column} AS varchar)"
+        args = [_literal(v) for v in condition.operands]
+        predicate = {
+            "between": f"{value} > {args[0]} AND {value} < {args[-1]}",
+            "not between": f"{value} <= {args[0]} OR {value} >= {args[-1]}",
+            "in": f"{value} IN ({', '.join(args)})",
+            "not in": f"{value} NOT IN ({', '.join(args)})",
+            "=": f"{value} = {args[0]}",
+            "!=": f"{value} <> {args[0]}", "<>": f"{value} <> {args[0]}",
+            "matches": f"regexp_like({value}, {_literal('^(?:' + str(condition.operands[0]) + ')$')})",
+            "not matches": f"NOT regexp_like({value}, {_literal('^(?:' + str(condition.operands[0]) + ')$')})",
+            ">": f"{value} > {args[0]}", ">=": f"{value} >= {args[0]}",
+            "<": f"{value} < {args[0]}", "<=": f"{value} <= {args[0]}",
+        }[op]
+        metric = f"Column.{name}.PatternMatch" if op.endswith("matches") else f"Column.{name}.ColumnValues.Compliance"
+        share = f"avg(CASE WHEN {column} IS NOT NULL AND ({predicate}) THEN DOUBLE '1' ELSE DOUBLE '0' END)"
+        return self._select([metric], [share])
+
+    # -- judging ------------------------------------------------------------
+
+    def metrics(self, row) -> dict:
+        found = dict(self.constant)
+        for name, value in zip(self.names, row or ()):
+            found[name] = None if value is None else float(value)
+        return found
+
+    def judge(self, found: dict) -> tuple[str, str | None]:
+        """(PASS | FAIL | ERROR, the evaluation message) from the rule's metrics."""
+        rule, kind = self.rule, self.rule.type
+        if kind == "ColumnExists":
+            present = rule.parameters[0].lower() in self.columns
+            return ("PASS", None) if present else ("FAIL", f"Input data does not include column {rule.parameters[0]}!")
+        shown = {k: v for k, v in found.items() if not k.startswith("_")}
+        if any(v is None for v in shown.values()):
+            return "ERROR", "Metric could not be computed: the data has no rows to compute it over"
+        if kind in ("IsComplete", "IsUnique", "IsPrimaryKey"):
+            for value in shown.values():
+                if value != 1.0:
+                    return "FAIL", _FAILED.format(java_double(value))
+            return "PASS", None
+        if kind == "ColumnLength":
+            name = rule.parameters[0]
+            low, high = found[f"Column.{name}.MinimumLength"], found[f"Column.{name}.MaximumLength"]
+            op = rule.condition.operator
+            checked = [low] if op in (">", ">=") else [high] if op in ("<", "<=") else [low, high]
+            for value in checked:
+                if not rule.condition.holds(value):
+                    return "FAIL", _FAILED.format(java_double(value))
+            return "PASS", None
+        if kind == "ColumnValues":
+            return self._judge_values(found)
+        value = next(iter(shown.values()))
+        if rule.condition.holds(value):
+            return "PASS", None
+        if kind == "ColumnCount":
+            return "FAIL", f"Dataset has {java_double(value)} columns and failed to satisfy constraint"
+        return "FAIL", _FAILED.format(java_double(value))
+
+    def _judge_values(self, found):
+        rule = self.rule
+        shown = [(k, v) for k, v in found.items() if not k.startswith("_")]
+        if any(k.endswith(("ColumnValues.Compliance", "PatternMatch")) for k, _ in shown):
+            value = shown[0][1]
+            passed = rule.threshold.holds(value) if rule.threshold is not None else value == 1.0
+            return ("PASS", None) if passed else ("FAIL", _FAILED.format(java_double(value)))
+        for _, value in shown:
+            if not rule.condition.holds(value):
+                return "FAIL", _FAILED.format(java_double(value))
+        completeness = found.get("_completeness")
+        if completeness is not None and completeness != 1.0:
+            return "FAIL", _FAILED.format(java_double(completeness))
+        return "PASS", None
+
+
+def shown_metrics(found: dict) -> dict:
+    return {k: v for k, v in found.items() if not k.startswith("_") and v is not None}
