@@ -58,8 +58,10 @@ def put_bucket_versioning(ctx, params):
     bucket = owned_with_body(ctx, params, "VersioningConfiguration")
     config = params["VersioningConfiguration"]
     status = config.get("Status")
-    if status not in ("Enabled", "Suspended"):
+    if status is None:
         raise errors.error("IllegalVersioningConfigurationException")
+    if status not in ("Enabled", "Suspended"):      # S3's schema is case-sensitive here: 'enabled' is no Status
+        raise errors.error("MalformedXML")
     if bucket["object_lock"] and status != "Enabled":
         raise errors.error("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the "
                            "versioning state cannot be changed.")
