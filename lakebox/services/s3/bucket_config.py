@@ -127,7 +127,15 @@ def delete_bucket_encryption(ctx, params):
 # ---- ownership controls and public access block ----------------------------------
 
 def put_bucket_ownership_controls(ctx, params):
-    return put_simple(ctx, params, "ownership", "OwnershipControls")
+    def check(controls):
+        """ACLs are disabled only once the bucket ACL grants no one but the owner (S3 User
+        Guide, "Troubleshooting" Object Ownership: InvalidBucketAclWithObjectOwnership)."""
+        enforced = any(rule.get("ObjectOwnership") == "BucketOwnerEnforced" for rule in controls.get("Rules") or [])
+        owner_id = model.canonical_user_id(store.get_bucket(ctx.state.db, params["Bucket"])["account"])
+        grants = store.get_config(ctx.state.db, params["Bucket"], "acl") or []
+        if enforced and any(grant.get("Grantee", {}).get("ID") != owner_id for grant in grants):
+            raise errors.error("InvalidBucketAclWithObjectOwnership")
+    return put_simple(ctx, params, "ownership", "OwnershipControls", check)
 
 
 def get_bucket_ownership_controls(ctx, params):
