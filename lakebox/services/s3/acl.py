@@ -49,6 +49,11 @@ def requested_grants(ctx, bucket, params: dict, owner: str | None = None) -> lis
     """
     if ACL_PARAMS.isdisjoint(params):
         return None                    # the usual write names no ACL
+    headers = any(params.get(name) for name in GRANT_HEADERS)
+    if params.get("ACL") and headers:      # "either a canned ACL or ... explicitly. You cannot do both."
+        raise errors.error("InvalidRequest", "Specifying both Canned ACLs and Header Grants is not allowed")
+    if (params.get("ACL") or headers) and params.get("AccessControlPolicy"):
+        raise errors.error("UnexpectedContent")
     if params.get("AccessControlPolicy"):
         grants = params["AccessControlPolicy"].get("Grants") or []
     elif any(params.get(name) for name in GRANT_HEADERS):

@@ -5,11 +5,17 @@ per-id analytics / inventory / metrics / intelligent-tiering configurations.
 Each is stored as the boto3-shaped document the client sent (store.put_config), so it
 comes back exactly as written.
 """
+import re
+
 from lakebox.services.s3 import access, errors, model, payload, store, versions
 
 DEFAULT_ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
                                  "BucketKeyEnabled": False}]}
 CONFIGS_PER_PAGE = 100
+MAX_CONFIGS = 1000          # of each kind kept per id, per bucket ("up to 1,000 ... per bucket")
+# "The ID has a 64 character limit and can only contain letters, numbers, periods, dashes,
+# and underscores" (S3 API reference, MetricsConfiguration).
+METRICS_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 MAX_ROUTING_RULES = 50
 # The redirects a website routing rule may answer with ("3XX except 300", and of those
 # the ones S3 takes).
@@ -58,8 +64,10 @@ def put_bucket_versioning(ctx, params):
     bucket = owned_with_body(ctx, params, "VersioningConfiguration")
     config = params["VersioningConfiguration"]
     status = config.get("Status")
-    if status not in ("Enabled", "Suspended"):
+    if status is None:
         raise errors.error("IllegalVersioningConfigurationException")
+    if status not in ("Enabled", "Suspended"):      # S3's schema is case-sensitive here: 'enabled' is no Status
+        raise errors.error("MalformedXML")
     if bucket["object_lock"] and status != "Enabled":
         raise errors.error("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the "
                            "versioning state cannot be changed.")
@@ -119,7 +127,15 @@ def delete_bucket_encryption(ctx, params):
 # ---- ownership controls and public access block ----------------------------------
 
 def put_bucket_ownership_controls(ctx, params):
-    return put_simple(ctx, params, "ownership", "OwnershipControls")
+    def check(controls):
+        """ACLs are disabled only once the bucket ACL grants no one but the owner (S3 User
+        Guide, "Troubleshooting" Object Ownership: InvalidBucketAclWithObjectOwnership)."""
+        enforced = any(rule.get("ObjectOwnership") == "BucketOwnerEnforced" for rule in controls.get("Rules") or [])
+        owner_id = model.canonical_user_id(store.get_bucket(ctx.state.db, params["Bucket"])["account"])
+        grants = store.get_config(ctx.state.db, params["Bucket"], "acl") or []
+        if enforced and any(grant.get("Grantee", {}).get("ID") != owner_id for grant in grants):
+            raise errors.error("InvalidBucketAclWithObjectOwnership")
+    return put_simple(ctx, params, "ownership", "OwnershipControls", check)
 
 
 def get_bucket_ownership_controls(ctx, params):
@@ -266,14 +282,20 @@ _PER_ID = {
 }
 
 
-def _put_by_id(ctx, params, kind):
+def _put_by_id(ctx, params, kind, check=None):
     member = _PER_ID[kind][0]
     bucket = owned_with_body(ctx, params, member)
     config = params[member]
+    if check is not None:
+        check(config)
     if config.get("Id") != params["Id"]:
         raise errors.error("InvalidArgument", "Configuration Id in the request does not match the Id in the "
                            "configuration.", ArgumentName="id", ArgumentValue=params["Id"])
-    store.put_config(ctx.state.db, bucket["name"], kind, config, params["Id"])
+    db = ctx.state.db
+    if (store.get_config(db, bucket["name"], kind, params["Id"]) is None
+            and len(store.list_configs(db, bucket["name"], kind, "", MAX_CONFIGS)) >= MAX_CONFIGS):
+        raise errors.error("TooManyConfigurations")
+    store.put_config(db, bucket["name"], kind, config, params["Id"])
     return {}
 
 
@@ -322,7 +344,14 @@ def list_bucket_analytics_configurations(ctx, params):
 
 
 def put_bucket_inventory_configuration(ctx, params):
-    return _put_by_id(ctx, params, "inventory")
+    return _put_by_id(ctx, params, "inventory", _check_inventory)
+
+
+def _check_inventory(config: dict):
+    destination = (config.get("Destination") or {}).get("S3BucketDestination") or {}
+    if not str(destination.get("Bucket", "")).startswith("arn:aws:s3:::"):
+        # The report goes to a bucket named by its ARN; a bare name is no destination.
+        raise errors.error("InvalidS3DestinationBucket")
 
 
 def get_bucket_inventory_configuration(ctx, params):
@@ -338,7 +367,11 @@ def list_bucket_inventory_configurations(ctx, params):
 
 
 def put_bucket_metrics_configuration(ctx, params):
-    return _put_by_id(ctx, params, "metrics")
+    def check(_):
+        if not METRICS_ID.fullmatch(params["Id"]):
+            raise errors.error("InvalidArgument", "The metrics configuration ID is not valid.", ArgumentName="id",
+                               ArgumentValue=params["Id"])
+    return _put_by_id(ctx, params, "metrics", check)
 
 
 def get_bucket_metrics_configuration(ctx, params):
@@ -353,16 +386,24 @@ def list_bucket_metrics_configurations(ctx, params):
     return {**_list_by_id(ctx, params, "metrics"), "__xml_root__": "ListMetricsConfigurationsResult"}
 
 
-# The fewest days without access before objects may move to each archive tier.
+# The fewest days without access before objects may move to each archive tier, and the
+# most for either: "The maximum can be up to 2 years (730 days)" (S3 API reference, Tiering).
 ARCHIVE_TIER_MINIMUM_DAYS = {"ARCHIVE_ACCESS": 90, "DEEP_ARCHIVE_ACCESS": 180}
+ARCHIVE_TIER_MAXIMUM_DAYS = 730
 
 
 def put_bucket_intelligent_tiering_configuration(ctx, params):
-    for tiering in params["IntelligentTieringConfiguration"].get("Tierings") or []:
+    return _put_by_id(ctx, params, "intelligent-tiering", _check_tierings)
+
+
+def _check_tierings(config: dict):
+    for tiering in config.get("Tierings") or []:
         minimum = ARCHIVE_TIER_MINIMUM_DAYS.get(tiering.get("AccessTier"), 0)
         if tiering.get("Days", 0) < minimum:
             raise errors.error("InvalidArgument", f"Days for {tiering['AccessTier']} must be at least {minimum}.")
-    return _put_by_id(ctx, params, "intelligent-tiering")
+        if tiering.get("Days", 0) > ARCHIVE_TIER_MAXIMUM_DAYS:
+            raise errors.error("InvalidArgument", f"Days for {tiering['AccessTier']} must be at most "
+                               f"{ARCHIVE_TIER_MAXIMUM_DAYS}.")
 
 
 def get_bucket_intelligent_tiering_configuration(ctx, params):

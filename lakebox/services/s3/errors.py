@@ -48,6 +48,12 @@ CODES = {
     "InvalidRequest": (400, "Invalid Request"),
     "InvalidStorageClass": (400, "The storage class you specified is not valid."),
     "BadRequest": (400, None),
+    # No recorded AWS reply words this refusal of an inventory destination; the code is the
+    # one AWS clients (the amazon.aws Ansible collection) expect from PutBucketInventoryConfiguration.
+    "InvalidS3DestinationBucket": (400, "The S3 destination bucket is not valid."),
+    "TooManyConfigurations": (400, "You are attempting to create a new configuration but have already reached "
+                                   "the 1,000-configuration limit."),
+    "UnexpectedContent": (400, "This request does not support content"),
     "InvalidTag": (400, "The tag provided was not a valid tag."),
     "InvalidTargetBucketForLogging": (400,
         "The target bucket for logging does not exist, is not owned by you, or does not have the "
