@@ -14,8 +14,8 @@ from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (arity, decimals, functions, intervals, map_types, recursion, row_fields, strict,
-                            time_zones, unnest_order)
+from lakebox.engine import (arity, decimals, functions, intervals, iso8601_dates, json_query, map_types, recursion,
+                            row_fields, strict, time_zones, unnest_order)
 
 
 class SqlSyntaxError(ValueError):
@@ -38,7 +38,7 @@ class LakeboxTrino(Trino):
     """Trino as sqlglot reads it, except the functions `functions.rewrite` translates
     itself (sqlglot would map them to DuckDB functions that answer differently)."""
 
-    class Parser(Trino.Parser):
+    class Parser(json_query.QueryClauses, Trino.Parser):
         FUNCTIONS = arity.wrong_arity_kept(
             {**Trino.Parser.FUNCTIONS, **{name: _as_call(name) for name in functions.PARSED_AS_CALLS}})
         TYPE_LITERAL_PARSERS = {**Trino.Parser.TYPE_LITERAL_PARSERS, exp.DType.DECIMAL: decimals.typed_literal}
@@ -260,6 +260,8 @@ FIXES = [
     ("interval literals of several fields as DuckDB's interval text", intervals.spans_as_duckdb),
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
     ("timestamp(6) keeps its microseconds", microsecond_timestamps),
+    ("json_query's path and clauses as Trino's", json_query.json_query_as_trino),
+    ("from_iso8601_date as Joda reads ISO 8601 dates", iso8601_dates.iso8601_dates_as_joda_reads_them),
     ("JSON paths as DuckDB reads them", json_paths_as_duckdb_reads_them),
     ("a row of unnamed fields cast to JSON names them \"\"", row_to_json_names_its_fields),
     ("a ROW's fields are unnamed, also when they hold columns", row_fields.unnamed_fields_by_position),
@@ -536,6 +538,8 @@ _TRIGGERS = {
     trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
     time_zones_in_utc: time_zones.NODE_TYPES,
     microsecond_timestamps: {exp.DataType},
+    json_query.json_query_as_trino: {exp.JSONExtract},
+    iso8601_dates.iso8601_dates_as_joda_reads_them: {exp.FromISO8601Date},
     json_paths_as_duckdb_reads_them: {exp.JSONValue, exp.JSONExtract, exp.Anonymous},
     cast_of_text_to_varchar_n_truncates: {exp.Cast, exp.TryCast},
     cast_of_text_to_json_is_a_json_string: {exp.Cast},

@@ -20,7 +20,8 @@ import zlib
 import sqlglot
 from sqlglot import exp
 
-from lakebox.engine import checksums, datetime_patterns, histograms, intervals, python_functions, regex_patterns, strict
+from lakebox.engine import (checksums, datetime_patterns, histograms, intervals, iso8601_dates, json_query,
+                            python_functions, regex_patterns, strict)
 from lakebox.engine.function_macros import MACROS
 from lakebox.engine.types import trino_type_of_duck
 
@@ -61,6 +62,8 @@ def install(db):
     histograms.install(db)
     checksums.install(db)
     python_functions.install(db)
+    json_query.install(db)
+    iso8601_dates.install(db)
     db.create_function(WEIGHTED_INDEX_FUNCTION, weighted_index, ["DOUBLE[]", "DOUBLE"], "BIGINT")
 
 

@@ -1,0 +1,43 @@
+"""json_query's path and clauses evaluated as Trino's JsonQueryFunction does."""
+import pytest
+
+from lakebox.engine import dialect
+from lakebox.engine.json_query import json_query, parse_path
+from lakebox.engine.strict import FAILURE_PREFIX
+
+DOC = '{"a": [{"k": "x"}, {"k": "y"}], "o": {"z": 1.50, "b": null}}'
+
+
+@pytest.mark.parametrize("path, wrapper, omit, expected", [
+    ("lax $.o", "WITHOUT", False, '{"z":1.5,"b":null}'),
+    ("lax $.a.k", "WITHOUT", False, None),
+    ("lax $.a.k", "UNCONDITIONAL", False, '["x","y"]'),
+    ("lax $.a[last].k", "WITHOUT", True, "y"),
+    ("lax $.a[0]", "CONDITIONAL", False, '{"k":"x"}'),
+    ("lax $.a[0].k", "CONDITIONAL", False, '["x"]'),
+    ("strict $.a[0 to 1].k", "UNCONDITIONAL", False, '["x","y"]'),
+    ("lax $.missing", "UNCONDITIONAL", False, None),
+])
+def test_paths_and_wrappers(path, wrapper, omit, expected):
+    assert json_query(DOC, path, wrapper, omit, "NULL", "NULL") == expected
+
+
+def test_empty_and_error_behaviors():
+    assert json_query(DOC, "lax $.missing", "WITHOUT", False, "EMPTY ARRAY", "NULL") == "[]"
+    assert json_query(DOC, "strict $.missing", "WITHOUT", False, "EMPTY ARRAY", "EMPTY OBJECT") == "{}"
+    assert json_query("[...", "lax $", "WITHOUT", False, "NULL", "EMPTY ARRAY") == "[]"
+    with pytest.raises(ValueError) as failed:
+        json_query(DOC, "strict $.a[5]", "WITHOUT", False, "NULL", "ERROR")
+    assert str(failed.value) == (f"{FAILURE_PREFIX}PATH_EVALUATION_ERROR:path evaluation failed: structural error: "
+                                 "invalid array subscript: [5, 5] for array of size 2")
+
+
+def test_paths_beyond_the_steps_are_left_alone():
+    assert parse_path("lax $.a[*]?(@.k == \"x\")") is None
+    assert parse_path("$.a") is None
+
+
+def test_clauses_are_parsed_and_passed():
+    sql = dialect.translate(dialect.parse(
+        "SELECT json_query(j, 'lax $.a' WITH CONDITIONAL ARRAY WRAPPER EMPTY ARRAY ON EMPTY ERROR ON ERROR) FROM t"))
+    assert "LAKEBOX_JSON_QUERY(CAST(j AS TEXT), 'lax $.a', 'CONDITIONAL', FALSE, 'EMPTY ARRAY', 'ERROR')" in sql
