@@ -14,7 +14,7 @@ from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (arity, decimals, functions, intervals, map_types, recursion, row_fields, strict,
+from lakebox.engine import (arity, decimals, functions, intervals, map_keys, map_types, recursion, row_fields, strict,
                             time_zones, unnest_order)
 
 
@@ -266,6 +266,7 @@ FIXES = [
     ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
     ("count_if over no rows is 0", strict.count_if_of_no_rows_is_zero),
     ("time zones: UTC as Trino's, any other refused", time_zones_in_utc),
+    ("map keys checked in Trino's words", map_keys.keys_are_checked),
     ("Trino's functions", trino_functions),
     ("reduce with a finishing function", reduce_finish),
     ("regexp_extract without a match is NULL", regexp_extract_without_match_is_null),
@@ -533,6 +534,7 @@ TYPED_FIXES = [
 _TRIGGERS = {
     recursion.recursion_depth_is_limited: {exp.With},
     intervals.spans_as_duckdb: {exp.Interval},
+    map_keys.keys_are_checked: {exp.Map, exp.MapFromEntries},
     trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
     time_zones_in_utc: time_zones.NODE_TYPES,
     microsecond_timestamps: {exp.DataType},

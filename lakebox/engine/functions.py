@@ -548,7 +548,8 @@ _REWRITES = {
         "map_from_entries(list_transform(map_entries(__m), lambda __e: {'key': __e.key, 'value': __body}))",
         "transform_values"),
     "transform_keys": _map_entries_with(
-        "map_from_entries(list_transform(map_entries(__m), lambda __e: {'key': __body, 'value': __e.value}))",
+        "map_from_entries(lakebox_map_entries_checked(list_transform(map_entries(__m), "
+        "lambda __e: {'key': __body, 'value': __e.value})))",
         "transform_keys"),
     "any_match": _match("any"), "all_match": _match("all"), "none_match": _match("none"),
     "date_format": _pattern_call("date_format", "strftime", datetime_patterns.from_mysql),
