@@ -17,3 +17,13 @@ def typed_rows(athena, sql, database, output) -> tuple[list, list]:
 def refusal(athena, sql, database, output) -> str:
     """The StateChangeReason of a statement that fails."""
     return athena_failure(athena, sql, database, output)
+
+
+def loaded_table(client, bucket, database, key, body: bytes, ddl: str) -> tuple:
+    """Puts `body` at `key` of the bucket and runs `ddl` (a CREATE statement); returns the
+    journey's two calls: `rows(sql)` (typed_rows) and `refused(sql)` (refusal)."""
+    client("s3").put_object(Bucket=bucket, Key=key, Body=body)
+    athena, output = client("athena"), f"s3://{bucket}/results/"
+    typed_rows(athena, ddl, database, output)
+    return (lambda sql: typed_rows(athena, sql, database, output)), \
+        (lambda sql: refusal(athena, sql, database, output))

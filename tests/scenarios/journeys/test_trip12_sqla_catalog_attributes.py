@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from sqla_helpers import refusal, typed_rows
+from sqla_helpers import loaded_table
 
 PRODUCTS = [
     {"sku": "p1", "attrs": {"color": "red", "size": "M", "fit": " slim "}, "tags": ["sale", "summer"]},
@@ -23,13 +23,9 @@ PRODUCTS = [
 @pytest.fixture
 def catalog(client, bucket, database):
     body = "".join(json.dumps(product) + "\n" for product in PRODUCTS)
-    client("s3").put_object(Bucket=bucket, Key="products/part-0.json", Body=body.encode())
-    athena, output = client("athena"), f"s3://{bucket}/results/"
-    typed_rows(athena, f"""CREATE EXTERNAL TABLE products (sku string, attrs map<string,string>, tags array<string>)
-                           ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
-                           LOCATION 's3://{bucket}/products/'""", database, output)
-    return (lambda sql: typed_rows(athena, sql, database, output)), \
-        (lambda sql: refusal(athena, sql, database, output))
+    return loaded_table(client, bucket, database, "products/part-0.json", body.encode(), f"""
+        CREATE EXTERNAL TABLE products (sku string, attrs map<string,string>, tags array<string>)
+        ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://{bucket}/products/'""")
 
 
 def test_overrides_laid_over_and_cleaned(catalog):

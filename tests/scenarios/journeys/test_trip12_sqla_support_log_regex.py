@@ -10,7 +10,7 @@ pattern's groups, a negative one, and a replacement naming a group the pattern l
 (only once a message matches: a day without such messages passes)."""
 import pytest
 
-from sqla_helpers import refusal, typed_rows
+from sqla_helpers import loaded_table
 
 LOG = "\n".join("\t".join(fields) for fields in [
     ("2024-06-01 09:00:00", "INFO", "login user=ana from=10.0.0.7 took=35ms"),
@@ -23,13 +23,9 @@ LOG = "\n".join("\t".join(fields) for fields in [
 
 @pytest.fixture
 def log(client, bucket, database):
-    client("s3").put_object(Bucket=bucket, Key="applog/day=2024-06-01/part-0.tsv", Body=LOG.encode())
-    athena, output = client("athena"), f"s3://{bucket}/results/"
-    typed_rows(athena, f"""CREATE EXTERNAL TABLE applog (ts string, level string, message string)
-                           ROW FORMAT DELIMITED FIELDS TERMINATED BY '\\t'
-                           LOCATION 's3://{bucket}/applog/day=2024-06-01/'""", database, output)
-    return (lambda sql: typed_rows(athena, sql, database, output)), \
-        (lambda sql: refusal(athena, sql, database, output))
+    return loaded_table(client, bucket, database, "applog/day=2024-06-01/part-0.tsv", LOG.encode(), f"""
+        CREATE EXTERNAL TABLE applog (ts string, level string, message string)
+        ROW FORMAT DELIMITED FIELDS TERMINATED BY '\\t' LOCATION 's3://{bucket}/applog/day=2024-06-01/'""")
 
 
 def test_numbers_names_and_users(log):
