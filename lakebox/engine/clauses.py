@@ -2,8 +2,9 @@
 predicate: `line 1:27: WHERE clause cannot contain aggregations, window functions or
 grouping operations: [count(*)]`) or inside another aggregation (NESTED_AGGREGATION, at
 the outer call: `Cannot nest aggregations inside aggregation 'sum': [count(*)]`). DuckDB
-refuses both in words of its own. The calls are listed as the query wrote them. Window
-frames Trino refuses are found after them (`window_frames`)."""
+refuses both in words of its own. The calls are listed as the query wrote them. A join to
+UNNEST on a condition other than TRUE, and window frames Trino refuses (`window_frames`),
+are found after them."""
 from sqlglot import exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.tokens import TokenType
@@ -43,7 +44,21 @@ def out_of_place(tree: exp.Expression, sql: str) -> tuple[str, str] | None:
             listed = ", ".join(_call_text(sql, found.meta["start"]) for found in inner)
             return "NESTED_AGGREGATION", (f"{strict.line_and_column(sql, call.meta['start'])}: Cannot nest "
                                           f"aggregations inside aggregation '{name}': [{listed}]")
-    return window_frames.invalid_frame(tree, sql)
+    return _unnest_join(tree, sql) or window_frames.invalid_frame(tree, sql)
+
+
+def _unnest_join(tree: exp.Expression, sql: str) -> tuple[str, str] | None:
+    """A join to UNNEST takes no condition but ON TRUE (Trino's StatementAnalyzer, at the
+    condition: `line 1:80: LEFT JOIN involving UNNEST is only supported with condition ON TRUE`)."""
+    for join in tree.find_all(exp.Join):
+        on = join.args.get("on")
+        if not isinstance(join.this, exp.Unnest) or on is None or isinstance(on, exp.Boolean) and on.this is True:
+            continue
+        starts = strict.offsets(on, "start")
+        if starts:
+            return "NOT_SUPPORTED", (f"{strict.line_and_column(sql, min(starts))}: {(join.side or 'INNER').upper()} "
+                                     "JOIN involving UNNEST is only supported with condition ON TRUE")
+    return None
 
 
 # Functions of other SQL dialects that sqlglot reads as Trino's own (IFNULL as COALESCE,

@@ -14,8 +14,8 @@ from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (arity, decimals, functions, intervals, iso8601_dates, json_query, map_types, recursion,
-                            row_fields, strict, time_zones, unnest_order)
+from lakebox.engine import (arity, decimals, functions, intervals, iso8601_dates, json_query, map_keys, map_types,
+                            recursion, row_fields, strict, time_zones, unnest_order)
 
 
 class SqlSyntaxError(ValueError):
@@ -268,6 +268,7 @@ FIXES = [
     ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
     ("count_if over no rows is 0", strict.count_if_of_no_rows_is_zero),
     ("time zones: UTC as Trino's, any other refused", time_zones_in_utc),
+    ("map keys checked in Trino's words", map_keys.keys_are_checked),
     ("Trino's functions", trino_functions),
     ("reduce with a finishing function", reduce_finish),
     ("regexp_extract without a match is NULL", regexp_extract_without_match_is_null),
@@ -426,6 +427,8 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
     Both become a (lateral) subquery of one `unnest` per column, which DuckDB zips the
     same way (WITH ORDINALITY: one more, of the positions, also for one array: in array order)."""
     for node in list(tree.find_all(exp.Unnest)):
+        if isinstance(node.parent, (exp.From, exp.Join)):
+            _name_unnamed_fields(node, column_types)
         alias = node.args.get("alias")
         if not isinstance(node.parent, (exp.From, exp.Join)) or alias is None or not alias.columns:
             continue
@@ -453,6 +456,23 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
                  for item, name in zip(lists, names)]
         node.replace(exp.Subquery(this=exp.select(*items), alias=exp.TableAlias(this=alias.this.copy())))
     return tree
+
+
+def _name_unnamed_fields(node: exp.Unnest, column_types: dict):
+    """An UNNEST without column names gives unnamed fields, which Trino's result names
+    `_col0`, `_col1`, ... (one per array, a map's key and value or a row's fields, the
+    ordinality)."""
+    alias = node.args.get("alias")
+    if alias is not None and alias.columns:
+        return
+    lists = list(node.expressions)
+    fields = unnest_order.row_fields(lists[0], column_types) if len(lists) == 1 else None
+    count = fields or (2 if len(lists) == 1 and map_types.is_map(lists[0], column_types) else len(lists))
+    if node.args.get("offset"):             # WITH ORDINALITY: sqlglot keeps its name apart
+        node.set("offset", exp.to_identifier(f"_col{count}"))
+    node.set("alias", exp.TableAlias(this=alias.this.copy() if alias is not None and alias.this else
+                                     exp.to_identifier("_unnest"),
+                                     columns=[exp.to_identifier(f"_col{i}") for i in range(count)]))
 
 
 def cast_of_text_to_varchar_n_truncates(tree: exp.Expression, column_types: dict) -> exp.Expression:
@@ -535,6 +555,7 @@ TYPED_FIXES = [
 _TRIGGERS = {
     recursion.recursion_depth_is_limited: {exp.With},
     intervals.spans_as_duckdb: {exp.Interval},
+    map_keys.keys_are_checked: {exp.Map, exp.MapFromEntries},
     trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
     time_zones_in_utc: time_zones.NODE_TYPES,
     microsecond_timestamps: {exp.DataType},

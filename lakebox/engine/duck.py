@@ -17,7 +17,7 @@ from sqlglot.tokens import TokenType
 
 from lakebox.engine import (alias_references, ambiguous_columns, argument_types, arity, avro_read,
                             bucketing as hive_buckets, clauses, codecs, dialect, distinct_order, duck_read,
-                            functions, intervals, json_keys, json_records, json_rows, placement, pseudo_star,
+                            functions, intervals, json_keys, json_records, json_rows, map_keys, placement, pseudo_star,
                             regex_read, result_names, scan_bytes, scan_rows, set_types, star_names, strict, text,
                             time_zones, types, written_files)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
@@ -57,6 +57,7 @@ class DuckEngine:
         text.install(self._db)
         functions.install(self._db)
         strict.install(self._db)
+        map_keys.install(self._db)
         time_zones.install(self._db)
         for _, statement in dialect.SETTINGS:
             self._db.execute(statement)

@@ -260,7 +260,13 @@ def _regexp_replacement(node: exp.RegexpReplace):
     dollar sign); RE2's (DuckDB's) is `\\1` and `\\\\`. A function as the replacement is
     called on each match's groups (`_regexp_replace_with_function`)."""
     names = regex_patterns.rewrite_pattern(node)
-    replacement = node.args.get("replacement")
+    replacement, pattern = node.args.get("replacement"), node.expression
+    refused = isinstance(replacement, exp.Literal) and replacement.is_string and isinstance(pattern, exp.Literal) \
+        and regex_patterns.refused_replacement(replacement.this, pattern.this)
+    if refused:         # Trino reads the replacement at a match: no match, no failure
+        node.replace(template("CASE WHEN regexp_matches(__s, __p) THEN " + regex_patterns.failure(refused)
+                              + " ELSE __s END", s=node.this, p=pattern))
+        return
     if isinstance(replacement, exp.Lambda):
         node.replace(_regexp_replace_with_function(node.this, node.expression, replacement))
         return
@@ -551,7 +557,8 @@ _REWRITES = {
         "map_from_entries(list_transform(map_entries(__m), lambda __e: {'key': __e.key, 'value': __body}))",
         "transform_values"),
     "transform_keys": _map_entries_with(
-        "map_from_entries(list_transform(map_entries(__m), lambda __e: {'key': __body, 'value': __e.value}))",
+        "map_from_entries(lakebox_map_entries_checked(list_transform(map_entries(__m), "
+        "lambda __e: {'key': __body, 'value': __e.value})))",
         "transform_keys"),
     "any_match": _match("any"), "all_match": _match("all"), "none_match": _match("none"),
     "date_format": _pattern_call("date_format", "strftime", datetime_patterns.from_mysql),
@@ -587,8 +594,8 @@ _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.A
           exp.Lag: _offset_checked, exp.Lead: _offset_checked,
           **dict.fromkeys((exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseNot, exp.BitwiseAndAgg,
                            exp.BitwiseOrAgg, exp.BitwiseXorAgg), _bigint_operands),
-          **dict.fromkeys((exp.RegexpLike, exp.RegexpExtract, exp.RegexpExtractAll, exp.RegexpSplit, exp.RegexpCount),
-                          regex_patterns.rewrite_pattern)}
+          **dict.fromkeys((exp.RegexpLike, exp.RegexpSplit, exp.RegexpCount), regex_patterns.rewrite_pattern),
+          **dict.fromkeys((exp.RegexpExtract, exp.RegexpExtractAll), regex_patterns.group_checked)}
 NODE_TYPES = set(_NODES)
 
 PARSED_AS_CALLS = ["ARRAY_DISTINCT", "ARRAY_INTERSECT", "ARRAY_EXCEPT", "FORMAT", "DATE_FORMAT", "DATE_PARSE",

@@ -7,7 +7,10 @@ a replacement's `${name}` becomes that group's `$n`.
 """
 import re
 
+import sqlglot
 from sqlglot import exp
+
+from lakebox.engine import strict
 
 _NAMED = re.compile(r"\?P?<([A-Za-z][A-Za-z0-9]*)>")
 
@@ -78,3 +81,72 @@ def numbered_replacement(replacement: str, names: dict) -> str | None:
         return None
     return _REFERENCE.sub(lambda found: found.group(0) if found.group(1) is None else f"${names[found.group(1)]}",
                           replacement)
+
+
+def failure(message: str) -> str:
+    """DuckDB SQL failing the query with INVALID_FUNCTION_ARGUMENT and `message`."""
+    return strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'" + message.replace("'", "''") + "'")
+
+
+def group_checked(node: exp.Expression):
+    """regexp_extract(_all) of a group its pattern lacks fails on every text (not on
+    NULL); any other has its pattern rewritten (`rewrite_pattern`)."""
+    refused = refused_group(node)
+    if not refused:
+        rewrite_pattern(node)
+        return
+    kind = "VARCHAR[]" if isinstance(node, exp.RegexpExtractAll) else "VARCHAR"
+    checked = sqlglot.parse_one(f"CASE WHEN __s IS NULL THEN CAST(NULL AS {kind}) ELSE {failure(refused)} END",
+                                read="duckdb")
+    checked.find(exp.Column).replace(node.this.copy())
+    node.replace(checked)
+
+
+def refused_group(node: exp.Expression) -> str | None:
+    """Trino's refusal (JoniRegexpFunctions.validateGroup) of a regexp_extract or
+    regexp_extract_all whose literal group its literal pattern does not have; None when it
+    has it or either is not a literal."""
+    pattern, group = _literal(node.args.get("expression")), node.args.get("group")
+    if pattern is None or group is None:
+        return None
+    if isinstance(group, exp.Neg) and isinstance(group.this, exp.Literal) and not group.this.is_string:
+        return "Group cannot be negative"
+    if isinstance(group, exp.Literal) and not group.is_string and group.name.isdigit():
+        count = group_count(pattern)
+        if int(group.name) > count:
+            return f"Pattern has {count} groups. Cannot access group {int(group.name)}"
+    return None
+
+
+def refused_replacement(replacement: str, pattern: str) -> str | None:
+    """Trino's refusal of a replacement text (its appendReplacement, met at the first
+    match): a `$` or `\\` ending it, `$` before neither a digit nor `{`, a group number or
+    `${name}` the pattern does not have. None when Trino takes it."""
+    _, names, count = _scan(pattern)
+    illegal = f"Illegal replacement sequence: {replacement}"
+    position = 0
+    while position < len(replacement):
+        char = replacement[position]
+        if char == "\\":
+            if position + 1 == len(replacement):
+                return illegal
+            position += 2
+        elif char == "$":
+            if position + 1 == len(replacement):
+                return illegal
+            following = replacement[position + 1]
+            if following == "{":
+                end = replacement.find("}", position + 2)
+                name = replacement[position + 2:] if end < 0 else replacement[position + 2:end]
+                if name not in names:
+                    return f"Illegal replacement sequence: unknown group {{ {name} }}"
+                position = len(replacement) if end < 0 else end + 1
+            elif not following.isdigit():
+                return illegal
+            elif int(following) > count:
+                return f"Illegal replacement sequence: unknown group {following}"
+            else:
+                position += 2
+        else:
+            position += 1
+    return None
