@@ -28,6 +28,7 @@ def decrypt(ctx, params):
     algorithm = params.get("EncryptionAlgorithm", model.DEFAULT_SPEC)
     plaintext, key, material_id = _decrypt(ctx, params, _ciphertext(params), params.get("EncryptionContext"),
                                            params.get("KeyId"), algorithm, "Decrypt")
+    lookup.refuse_recipient(params)
     lookup.check_dry_run(params)
     usage.note(ctx, key)
     answer = {"KeyId": lookup.arn_of(key), "Plaintext": plaintext, "EncryptionAlgorithm": algorithm}
@@ -77,6 +78,7 @@ def generate_random(ctx, params):
     size = params.get("NumberOfBytes")
     if size is None:
         raise ValidationError("NumberOfBytes is required.")
+    lookup.refuse_recipient(params)
     return {"Plaintext": os.urandom(size)}
 
 
@@ -123,6 +125,7 @@ def _data_key(ctx, params, operation):
     key = lookup.usable_key(ctx, params["KeyId"], "ENCRYPT_DECRYPT", operation, params=params,
                             context=params.get("EncryptionContext"))
     check_symmetric(key, operation)
+    lookup.refuse_recipient(params)
     lookup.check_dry_run(params)
     plaintext = os.urandom(size)
     blob, material_id = sealing.seal(ctx.state, key, plaintext, params.get("EncryptionContext"))
