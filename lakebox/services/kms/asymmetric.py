@@ -155,6 +155,7 @@ def derive_shared_secret(ctx, params):
     if not isinstance(peer, ec.EllipticCurvePublicKey) or peer.curve.name != private_key.curve.name:
         raise ValidationError(f"The public key is not a valid {key['key_spec']} public key in DER-encoded "
                               f"X.509 SubjectPublicKeyInfo format.")
+    lookup.refuse_recipient(params)
     lookup.check_dry_run(params)
     usage.note(ctx, key)
     return {"KeyId": lookup.arn_of(key), "SharedSecret": private_key.exchange(ec.ECDH(), peer),
@@ -180,6 +181,7 @@ async def _data_key_pair(ctx, params, operation):
     if spec not in keygen.CURVES and not spec.startswith("RSA_") and spec != "ECC_NIST_EDWARDS25519":
         raise UnsupportedOperationException(f"lakebox does not support KeyPairSpec {spec}.")
     _pair_wrapping_key(ctx, params, operation)
+    lookup.refuse_recipient(params)
     lookup.check_dry_run(params)
     private_key = await keygen.new_private_key_off_loop(ctx.state, spec)
     key = _pair_wrapping_key(ctx, params, operation)      # again: the key may have changed meanwhile

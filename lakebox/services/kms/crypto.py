@@ -14,7 +14,7 @@ def encrypt(ctx, params):
     key = lookup.usable_key(ctx, params["KeyId"], "ENCRYPT_DECRYPT", "Encrypt", params=params,
                             context=params.get("EncryptionContext"))
     algorithm = params.get("EncryptionAlgorithm", model.DEFAULT_SPEC)
-    check_algorithm(key, algorithm)
+    check_algorithm(key, algorithm, params.get("EncryptionContext"))
     lookup.check_dry_run(params)
     if algorithm == model.DEFAULT_SPEC:
         blob, _ = sealing.seal(ctx.state, key, params["Plaintext"], params.get("EncryptionContext"))
@@ -28,6 +28,7 @@ def decrypt(ctx, params):
     algorithm = params.get("EncryptionAlgorithm", model.DEFAULT_SPEC)
     plaintext, key, material_id = _decrypt(ctx, params, _ciphertext(params), params.get("EncryptionContext"),
                                            params.get("KeyId"), algorithm, "Decrypt")
+    lookup.refuse_recipient(params)
     lookup.check_dry_run(params)
     usage.note(ctx, key)
     answer = {"KeyId": lookup.arn_of(key), "Plaintext": plaintext, "EncryptionAlgorithm": algorithm}
@@ -44,7 +45,7 @@ def re_encrypt(ctx, params):
     destination = lookup.usable_key(ctx, params["DestinationKeyId"], "ENCRYPT_DECRYPT", "ReEncryptTo",
                                     params=params, context=params.get("DestinationEncryptionContext"))
     destination_algorithm = params.get("DestinationEncryptionAlgorithm", model.DEFAULT_SPEC)
-    check_algorithm(destination, destination_algorithm)
+    check_algorithm(destination, destination_algorithm, params.get("DestinationEncryptionContext"))
     lookup.check_dry_run(params)
     destination_material = None
     if destination_algorithm == model.DEFAULT_SPEC:
@@ -77,17 +78,22 @@ def generate_random(ctx, params):
     size = params.get("NumberOfBytes")
     if size is None:
         raise ValidationError("NumberOfBytes is required.")
+    lookup.refuse_recipient(params)
     return {"Plaintext": os.urandom(size)}
 
 
 # ---------------------------------------------------------------------------
 
 
-def check_algorithm(key, algorithm: str):
-    """The algorithm must be one the key's spec supports."""
+def check_algorithm(key, algorithm: str, context=None):
+    """The algorithm must be one the key's spec supports, and an encryption context goes
+    with symmetric encryption only: "The standard asymmetric encryption algorithms ... do
+    not support an encryption context" (API reference, Encrypt EncryptionContext)."""
     allowed = model.usage_algorithms(key["key_spec"], key["key_usage"]).get("EncryptionAlgorithms", [])
     if algorithm not in allowed:
         raise InvalidKeyUsageException(f"Algorithm {algorithm} is incompatible with key spec {key['key_spec']}.")
+    if context and algorithm != model.DEFAULT_SPEC:
+        raise ValidationError("EncryptionContext is not supported when encrypting/decrypting with asymmetric CMKs.")
 
 
 def _ciphertext(params) -> bytes:
@@ -114,7 +120,7 @@ def _decrypt(ctx, params, blob, context, key_id_param, algorithm, operation):
         # An RSA ciphertext carries no key id: AWS needs KeyId to decrypt it.
         raise InvalidCiphertextException()
     key = lookup.usable_key(ctx, key_id_param, "ENCRYPT_DECRYPT", operation, params=params, context=context)
-    check_algorithm(key, algorithm)
+    check_algorithm(key, algorithm, context)
     return asymmetric.rsa_decrypt(ctx.state, key, algorithm, blob), key, None
 
 
@@ -123,6 +129,7 @@ def _data_key(ctx, params, operation):
     key = lookup.usable_key(ctx, params["KeyId"], "ENCRYPT_DECRYPT", operation, params=params,
                             context=params.get("EncryptionContext"))
     check_symmetric(key, operation)
+    lookup.refuse_recipient(params)
     lookup.check_dry_run(params)
     plaintext = os.urandom(size)
     blob, material_id = sealing.seal(ctx.state, key, plaintext, params.get("EncryptionContext"))

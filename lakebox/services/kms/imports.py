@@ -27,6 +27,10 @@ async def get_parameters_for_import(ctx, params):
     spec, algorithm = params["WrappingKeySpec"], params["WrappingAlgorithm"]
     if spec == "SM2" or algorithm == "SM2PKE":
         raise UnsupportedOperationException("SM2 wrapping is only available in China Regions.")
+    if algorithm == "RSAES_PKCS1_V1_5":
+        # "As of October 10, 2023, KMS does not support the RSAES_PKCS1_V1_5 wrapping
+        # algorithm" (API reference, GetParametersForImport); the refusal's words are not on record.
+        raise ValidationError("The RSAES_PKCS1_V1_5 wrapping algorithm is not supported.")
     wrapping = await keygen.new_private_key_off_loop(ctx.state, spec)
     key = _external_key(ctx, params["KeyId"])            # again: it may have changed meanwhile
     lookup.check_not_pending_deletion(ctx, key)
@@ -145,8 +149,6 @@ def _unwrap(parameters, wrapped: bytes) -> bytes:
     wrapping = keygen.load_private_key(parameters["wrapping_key"])
     algorithm = parameters["algorithm"]
     try:
-        if algorithm == "RSAES_PKCS1_V1_5":
-            return wrapping.decrypt(wrapped, padding.PKCS1v15())
         oaep = padding.OAEP(mgf=padding.MGF1(_OAEP_HASH[algorithm]()), algorithm=_OAEP_HASH[algorithm](), label=None)
         if algorithm.startswith("RSAES_OAEP"):
             return wrapping.decrypt(wrapped, oaep)

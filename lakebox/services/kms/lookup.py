@@ -1,5 +1,6 @@
 """Finding keys from a KeyId parameter (key id, key ARN, alias name or alias ARN), with
 AWS's errors, checking they may be used, and describing them as KeyMetadata."""
+from lakebox.aws.errors import ValidationError
 from lakebox.services.kms import access, managed, model, store
 from lakebox.services.kms.errors import (
     DisabledException, DryRunOperationException, InvalidKeyUsageException, KMSInvalidStateException,
@@ -207,3 +208,13 @@ def check_dry_run(params):
     """After every check passed: DryRun asks only whether the call would succeed."""
     if params.get("DryRun"):
         raise DryRunOperationException()
+
+
+def refuse_recipient(params):
+    """A Recipient names a signed attestation document of a Nitro enclave or NitroTPM,
+    which KMS verifies before it answers with CiphertextForRecipient in place of the
+    plaintext (KMS Developer Guide, "Cryptographic attestation support in AWS KMS").
+    Outside an enclave no document verifies, so every attested call is refused, never
+    answered in plaintext. (The refusal's words are not on record.)"""
+    if params.get("Recipient") is not None:
+        raise ValidationError("The attestation document in the Recipient parameter is not valid.")
