@@ -48,7 +48,7 @@ def _check_partition_keys(table_input: dict):
 
 def insert_table(ctx, database_name: str, table_input: dict, index_inputs=()) -> dict:
     """A new table in an existing database (as CreateTable); returns its document."""
-    database = database_or_error(ctx, database_name)["Name"]
+    database = catalog.linked_database(ctx, database_or_error(ctx, database_name))
     name = fold(table_input["Name"])
     db = ctx.state.db
     if store.get_table(db, ctx.account, ctx.region, database, name) is not None:
@@ -158,7 +158,12 @@ def name_matcher(expression: str | None):
 
 def get_tables(ctx, params):
     ctx = in_catalog(ctx, params)
-    database = database_or_error(ctx, params["DatabaseName"])["Name"]
+    database_doc = database_or_error(ctx, params["DatabaseName"])
+    database = catalog.linked_database(ctx, database_doc)
+    # a local database's table links come back as the tables they point at; the table
+    # links of a linked database are not followed (Lake Formation Developer Guide,
+    # "Resource link handling in AWS Glue APIs", GetTables)
+    local = database == database_doc["Name"]
     matches = name_matcher(params.get("Expression"))
     after = str(catalog.decode_token(params.get("NextToken"), ""))
     limit = catalog.page_size(params, GET_TABLES_MAX, GET_TABLES_MAX)
@@ -171,17 +176,19 @@ def get_tables(ctx, params):
             if len(page) == limit:
                 more = True
                 break
-            page.append(doc)
+            page.append((doc["Name"], catalog.followed_table(ctx, doc, dangling_ok=True) if local else doc))
         if len(rows) < 500:
             break
         after = rows[-1]["Name"]
+    names = [name for name, _ in page]
+    page = [doc for _, doc in page]
     attributes = params.get("AttributesToGet")
     if attributes:       # NAME and TABLE_TYPE: the name is always there
         wanted = {"Name"} | {_ATTRIBUTES[a] for a in attributes if a in _ATTRIBUTES}
         page = [{k: d[k] for k in wanted if k in d} for d in page]
     result = {"TableList": page}
     if more:
-        result["NextToken"] = catalog.encode_token(page[-1]["Name"])
+        result["NextToken"] = catalog.encode_token(names[-1])
     return result
 
 
@@ -219,14 +226,14 @@ def remove_table(ctx, database: str, name: str):
 
 def delete_table(ctx, params):
     ctx = in_catalog(ctx, params)
-    current = table_or_error(ctx, params["DatabaseName"], params["Name"])
+    current = table_or_error(ctx, params["DatabaseName"], params["Name"], follow=False)
     remove_table(ctx, current["DatabaseName"], current["Name"])
     return {}
 
 
 def batch_delete_table(ctx, params):
     ctx = in_catalog(ctx, params)
-    database = database_or_error(ctx, params["DatabaseName"])["Name"]
+    database = catalog.linked_database(ctx, database_or_error(ctx, params["DatabaseName"]))
     errors = []
     for name in params["TablesToDelete"]:
         if store.get_table(ctx.state.db, ctx.account, ctx.region, database, fold(name)) is None:
