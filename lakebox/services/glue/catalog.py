@@ -83,6 +83,18 @@ def followed_table(ctx, doc: dict, dangling_ok: bool = False) -> dict:
     return found
 
 
+def link_view(ctx, doc: dict, dangling_ok: bool = False) -> dict:
+    """A table as GetTable and GetTables answer it: a resource link keeps its own name,
+    database and `TargetTable` (what Terraform's aws_glue_catalog_table reads back) and
+    carries its target's properties (the Developer Guide: "follows the link and returns
+    the target table's properties"); any other table as it is."""
+    target = followed_table(ctx, doc, dangling_ok)
+    if target is doc:
+        return doc
+    return {**target, "Name": doc["Name"], "DatabaseName": doc["DatabaseName"],
+            "CatalogId": doc.get("CatalogId", ctx.account), "TargetTable": doc["TargetTable"]}
+
+
 def table_or_error(ctx, database: str, name: str, follow: bool = True) -> dict:
     """The table `name`, through a database resource link to the table in its target;
     with `follow`, a table resource link gives the table it points at (GetTable,

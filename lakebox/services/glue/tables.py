@@ -140,7 +140,10 @@ def _partitioning(spec: dict | None, fields: list | None) -> list[str]:
 
 def get_table(ctx, params):
     ctx = in_catalog(ctx, params)
-    return {"Table": table_or_error(ctx, params["DatabaseName"], params["Name"])}
+    found = table_or_error(ctx, params["DatabaseName"], params["Name"], follow=False)
+    if found["DatabaseName"] != fold(params["DatabaseName"]):    # through a database link: not followed further
+        return {"Table": found}
+    return {"Table": catalog.link_view(ctx, found)}
 
 
 def name_matcher(expression: str | None):
@@ -160,8 +163,8 @@ def get_tables(ctx, params):
     ctx = in_catalog(ctx, params)
     database_doc = database_or_error(ctx, params["DatabaseName"])
     database = catalog.linked_database(ctx, database_doc)
-    # a local database's table links come back as the tables they point at; the table
-    # links of a linked database are not followed (Lake Formation Developer Guide,
+    # a local database's table links come back with their targets' properties; the
+    # table links of a linked database are not followed (Lake Formation Developer Guide,
     # "Resource link handling in AWS Glue APIs", GetTables)
     local = database == database_doc["Name"]
     matches = name_matcher(params.get("Expression"))
@@ -176,19 +179,17 @@ def get_tables(ctx, params):
             if len(page) == limit:
                 more = True
                 break
-            page.append((doc["Name"], catalog.followed_table(ctx, doc, dangling_ok=True) if local else doc))
+            page.append(catalog.link_view(ctx, doc, dangling_ok=True) if local else doc)
         if len(rows) < 500:
             break
         after = rows[-1]["Name"]
-    names = [name for name, _ in page]
-    page = [doc for _, doc in page]
     attributes = params.get("AttributesToGet")
     if attributes:       # NAME and TABLE_TYPE: the name is always there
         wanted = {"Name"} | {_ATTRIBUTES[a] for a in attributes if a in _ATTRIBUTES}
         page = [{k: d[k] for k in wanted if k in d} for d in page]
     result = {"TableList": page}
     if more:
-        result["NextToken"] = catalog.encode_token(names[-1])
+        result["NextToken"] = catalog.encode_token(page[-1]["Name"])
     return result
 
 

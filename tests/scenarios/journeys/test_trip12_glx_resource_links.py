@@ -51,6 +51,14 @@ def test_consumer_reads_through_resource_links(client, bucket, fresh_database):
             f"s3://{bucket}/curated/returns/")
         assert error_of(glue.get_table, DatabaseName=link_db, Name="shipments") == (
             "EntityNotFoundException", "Table shipments not found.")
+        # updating the database link updates the producer's database; the link stays a link
+        glue.update_database(Name=link_db, DatabaseInput={"Name": link_db, "Description": "curated sales",
+                                                          "Parameters": {"owner": "sales-data"}})
+        target = glue.get_database(Name=producer)["Database"]
+        assert (target["Description"], target["Parameters"]) == ("curated sales", {"owner": "sales-data"})
+        assert glue.get_database(Name=link_db)["Database"]["TargetDatabase"] == {
+            "CatalogId": account, "DatabaseName": producer}
+        assert len(glue.get_tables(DatabaseName=link_db)["TableList"]) == 3
     finally:
         # deleting the database link deletes the link, not the producer's database
         glue.delete_database(Name=link_db)
@@ -61,12 +69,21 @@ def test_consumer_reads_through_resource_links(client, bucket, fresh_database):
     glue.create_table(DatabaseName=consumer, TableInput={
         "Name": "orders_link", "TargetTable": {"CatalogId": account, "DatabaseName": producer, "Name": "orders"}})
     glue.create_table(DatabaseName=consumer, TableInput=table_input(bucket, "scratch", keys=False))
+    # the link answers as itself (what Terraform reads back for target_table) with the
+    # target's properties
     linked = glue.get_table(DatabaseName=consumer, Name="orders_link")["Table"]
+    assert (linked["Name"], linked["DatabaseName"], linked["TargetTable"]) == (
+        "orders_link", consumer, {"CatalogId": account, "DatabaseName": producer, "Name": "orders"})
     assert linked["StorageDescriptor"]["Location"] == f"s3://{bucket}/curated/orders/"
     assert linked["PartitionKeys"] == [{"Name": "dt", "Type": "string"}]
     assert linked["Parameters"] == {"classification": "parquet"}
-    assert sorted(t["StorageDescriptor"]["Location"] for t in glue.get_tables(DatabaseName=consumer)["TableList"]) == [
-        f"s3://{bucket}/curated/orders/", f"s3://{bucket}/curated/scratch/"]
+    assert sorted((t["Name"], t["StorageDescriptor"]["Location"])
+                  for t in glue.get_tables(DatabaseName=consumer)["TableList"]) == [
+        ("orders_link", f"s3://{bucket}/curated/orders/"), ("scratch", f"s3://{bucket}/curated/scratch/")]
+    glue.create_partition_index(DatabaseName=producer, TableName="orders",
+                                PartitionIndex={"IndexName": "by_day", "Keys": ["dt"]})
+    assert [i["IndexName"] for i in glue.get_partition_indexes(
+        DatabaseName=consumer, TableName="orders_link")["PartitionIndexDescriptorList"]] == ["by_day"]
     one = glue.get_partitions(DatabaseName=consumer, TableName="orders_link",
                               Expression="dt IN ('2024-05-01', '2024-05-09')")["Partitions"]
     assert [p["StorageDescriptor"]["Location"] for p in one] == [f"s3://{bucket}/curated/orders/dt=2024-05-01/"]
