@@ -26,7 +26,7 @@ from lakebox.services.glue.search import search_tables  # noqa: F401
 from lakebox.services.glue.settings import (  # noqa: F401
     create_security_configuration, delete_resource_policy, delete_security_configuration, get_catalog_import_status,
     get_data_catalog_encryption_settings, get_resource_policies, get_resource_policy, get_security_configuration,
-    get_security_configurations, put_data_catalog_encryption_settings, put_resource_policy)
+    get_security_configurations, import_catalog_to_glue, put_data_catalog_encryption_settings, put_resource_policy)
 from lakebox.services.glue.statistics import (  # noqa: F401
     delete_column_statistics_for_partition, delete_column_statistics_for_table, get_column_statistics_for_partition,
     get_column_statistics_for_table, update_column_statistics_for_partition, update_column_statistics_for_table)

@@ -57,12 +57,54 @@ def database_or_error(ctx, name: str) -> dict:
     return found
 
 
-def table_or_error(ctx, database: str, name: str) -> dict:
-    database_or_error(ctx, database)
-    found = store.get_table(ctx.state.db, ctx.account, ctx.region, fold(database), fold(name))
+def linked_database(ctx, doc: dict) -> str:
+    """The name of the database whose tables `doc` holds: a resource link to a database
+    of this catalog (`TargetDatabase`) stands for its target, wherever a database name
+    goes (Lake Formation Developer Guide, "Resource link handling in AWS Glue APIs");
+    a link to another account's catalog is left as it is."""
+    target = doc.get("TargetDatabase")
+    if target and target.get("CatalogId", ctx.account) == ctx.account:
+        return fold(target["DatabaseName"])
+    return doc["Name"]
+
+
+def followed_table(ctx, doc: dict, dangling_ok: bool = False) -> dict:
+    """The table a resource link (`TargetTable`) in this catalog points at, or `doc` itself
+    (also, with `dangling_ok`, a link whose target is gone)."""
+    target = doc.get("TargetTable")
+    if not target or target.get("CatalogId", ctx.account) != ctx.account:
+        return doc
+    found = store.get_table(ctx.state.db, ctx.account, ctx.region, fold(target["DatabaseName"]),
+                            fold(target["Name"]))
+    if found is None:
+        if dangling_ok:
+            return doc
+        raise EntityNotFoundException(f"Table {target['Name']} not found.")
+    return found
+
+
+def link_view(ctx, doc: dict, dangling_ok: bool = False) -> dict:
+    """A table as GetTable and GetTables answer it: a resource link keeps its own name,
+    database and `TargetTable` (what Terraform's aws_glue_catalog_table reads back) and
+    carries its target's properties (the Developer Guide: "follows the link and returns
+    the target table's properties"); any other table as it is."""
+    target = followed_table(ctx, doc, dangling_ok)
+    if target is doc:
+        return doc
+    return {**target, "Name": doc["Name"], "DatabaseName": doc["DatabaseName"],
+            "CatalogId": doc.get("CatalogId", ctx.account), "TargetTable": doc["TargetTable"]}
+
+
+def table_or_error(ctx, database: str, name: str, follow: bool = True) -> dict:
+    """The table `name`, through a database resource link to the table in its target;
+    with `follow`, a table resource link gives the table it points at (GetTable,
+    GetPartitions); without, the link itself (DeleteTable deletes only the link)."""
+    database_doc = database_or_error(ctx, database)
+    held_in = linked_database(ctx, database_doc)
+    found = store.get_table(ctx.state.db, ctx.account, ctx.region, held_in, fold(name))
     if found is None:
         raise EntityNotFoundException(f"Table {name} not found.")
-    return found
+    return followed_table(ctx, found) if follow and held_in == database_doc["Name"] else found
 
 
 def arn(ctx, kind: str, *names: str) -> str:

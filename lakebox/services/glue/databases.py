@@ -56,6 +56,10 @@ def get_databases(ctx, params):
 def update_database(ctx, params):
     ctx = in_catalog(ctx, params)
     current = database_or_error(ctx, params["Name"])
+    # a resource link is followed: the target database is updated (Lake Formation
+    # Developer Guide, "Resource link handling in AWS Glue APIs", UpdateDatabase)
+    if catalog.linked_database(ctx, current) != current["Name"]:
+        current = database_or_error(ctx, catalog.linked_database(ctx, current))
     # The name stays: UpdateDatabase changes what a database holds, not what it is called.
     updated = new_database_doc(ctx, dict(params["DatabaseInput"], Name=current["Name"]), current["CreateTime"])
     store.put_database(ctx.state.db, ctx.account, ctx.region, current["Name"], updated)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from lakebox.services.glue import databases as _databases
 from lakebox.services.glue import errors, grok, infer, partitions as _partitions, store, tables as _tables
-from lakebox.services.glue.catalog import database_or_error, fold, in_catalog, table_or_error
+from lakebox.services.glue.catalog import database_or_error, fold, in_catalog, linked_database, table_or_error
 from lakebox.services.s3 import public as s3
 
 __all__ = ["errors", "get_database", "list_databases", "create_database", "update_database", "delete_database",
@@ -68,7 +68,7 @@ def get_table_version(ctx, database: str, name: str, version_id: str, catalog_id
 
 
 def list_tables(ctx, database: str) -> list[dict]:
-    name = database_or_error(ctx, database)["Name"]
+    name = linked_database(ctx, database_or_error(ctx, database))
     return store.tables_after(ctx.state.db, ctx.account, ctx.region, name, "", 1 << 62)
 
 
@@ -92,7 +92,7 @@ def update_table(ctx, database: str, table_input: dict) -> dict:
 
 def delete_table(ctx, database: str, name: str):
     """Delete a table with its partitions and versions."""
-    current = table_or_error(ctx, database, name)
+    current = table_or_error(ctx, database, name, follow=False)
     _tables.remove_table(ctx, current["DatabaseName"], current["Name"])
 
 

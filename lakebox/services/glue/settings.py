@@ -91,6 +91,13 @@ def get_resource_policies(ctx, params):
     return {"GetResourcePoliciesResponseList": page, "NextToken": token}
 
 
+def import_catalog_to_glue(ctx, params):
+    """Importing an Athena catalog into Glue: a lakebox catalog is Glue's from the start,
+    so there is nothing to move and the import succeeds (again, if asked again)."""
+    in_catalog(ctx, params)
+    return {}
+
+
 def get_catalog_import_status(ctx, params):
     """A lakebox catalog was never an Athena catalog to import: it is complete from the start."""
     ctx = in_catalog(ctx, params)

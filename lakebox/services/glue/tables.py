@@ -48,7 +48,7 @@ def _check_partition_keys(table_input: dict):
 
 def insert_table(ctx, database_name: str, table_input: dict, index_inputs=()) -> dict:
     """A new table in an existing database (as CreateTable); returns its document."""
-    database = database_or_error(ctx, database_name)["Name"]
+    database = catalog.linked_database(ctx, database_or_error(ctx, database_name))
     name = fold(table_input["Name"])
     db = ctx.state.db
     if store.get_table(db, ctx.account, ctx.region, database, name) is not None:
@@ -140,7 +140,10 @@ def _partitioning(spec: dict | None, fields: list | None) -> list[str]:
 
 def get_table(ctx, params):
     ctx = in_catalog(ctx, params)
-    return {"Table": table_or_error(ctx, params["DatabaseName"], params["Name"])}
+    found = table_or_error(ctx, params["DatabaseName"], params["Name"], follow=False)
+    if found["DatabaseName"] != fold(params["DatabaseName"]):    # through a database link: not followed further
+        return {"Table": found}
+    return {"Table": catalog.link_view(ctx, found)}
 
 
 def name_matcher(expression: str | None):
@@ -158,7 +161,12 @@ def name_matcher(expression: str | None):
 
 def get_tables(ctx, params):
     ctx = in_catalog(ctx, params)
-    database = database_or_error(ctx, params["DatabaseName"])["Name"]
+    database_doc = database_or_error(ctx, params["DatabaseName"])
+    database = catalog.linked_database(ctx, database_doc)
+    # a local database's table links come back with their targets' properties; the
+    # table links of a linked database are not followed (Lake Formation Developer Guide,
+    # "Resource link handling in AWS Glue APIs", GetTables)
+    local = database == database_doc["Name"]
     matches = name_matcher(params.get("Expression"))
     after = str(catalog.decode_token(params.get("NextToken"), ""))
     limit = catalog.page_size(params, GET_TABLES_MAX, GET_TABLES_MAX)
@@ -171,7 +179,7 @@ def get_tables(ctx, params):
             if len(page) == limit:
                 more = True
                 break
-            page.append(doc)
+            page.append(catalog.link_view(ctx, doc, dangling_ok=True) if local else doc)
         if len(rows) < 500:
             break
         after = rows[-1]["Name"]
@@ -219,14 +227,14 @@ def remove_table(ctx, database: str, name: str):
 
 def delete_table(ctx, params):
     ctx = in_catalog(ctx, params)
-    current = table_or_error(ctx, params["DatabaseName"], params["Name"])
+    current = table_or_error(ctx, params["DatabaseName"], params["Name"], follow=False)
     remove_table(ctx, current["DatabaseName"], current["Name"])
     return {}
 
 
 def batch_delete_table(ctx, params):
     ctx = in_catalog(ctx, params)
-    database = database_or_error(ctx, params["DatabaseName"])["Name"]
+    database = catalog.linked_database(ctx, database_or_error(ctx, params["DatabaseName"]))
     errors = []
     for name in params["TablesToDelete"]:
         if store.get_table(ctx.state.db, ctx.account, ctx.region, database, fold(name)) is None:
