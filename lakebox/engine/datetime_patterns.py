@@ -61,10 +61,14 @@ _UTC_NAMES = {1: "UTC", 4: "Coordinated Universal Time"}  # Joda's z (short name
 
 def from_joda(pattern: str, parsing: bool = False) -> str:
     out = []
-    for run in re.finditer(r"'(?:[^']|'')*'|([A-Za-z])\1*|.", pattern):
+    # A quote left open runs to the pattern's end, as Joda reads it: the Athena guide's ALB
+    # query parses with 'yyyy-MM-dd''T''HH:mm:ss.SSSSSS''Z' (a literal Z at the end).
+    for run in re.finditer(r"'(?:[^']|'')*(?:'|$)|([A-Za-z])\1*|.", pattern):
         text = run.group(0)
         if text.startswith("'"):
-            out.append(_literal(text[1:-1].replace("''", "'")) if text != "''" else "'")
+            closed = len(text) > 1 and text.endswith("'") and not text.endswith("''") or text == "''"
+            body = text[1:-1] if closed else text[1:]
+            out.append(_literal(body.replace("''", "'")) if text != "''" else "'")
             continue
         letter = text[0]
         if not letter.isalpha():
