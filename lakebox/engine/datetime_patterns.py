@@ -61,10 +61,14 @@ _UTC_NAMES = {1: "UTC", 4: "Coordinated Universal Time"}  # Joda's z (short name
 
 def from_joda(pattern: str, parsing: bool = False) -> str:
     out = []
-    for run in re.finditer(r"'(?:[^']|'')*'|([A-Za-z])\1*|.", pattern):
+    # A quote left open runs to the pattern's end, as Joda reads it: the Athena guide's ALB
+    # query parses with 'yyyy-MM-dd''T''HH:mm:ss.SSSSSS''Z' (a literal Z at the end).
+    for run in re.finditer(r"'(?:[^']|'')*(?:'|$)|([A-Za-z])\1*|.", pattern):
         text = run.group(0)
         if text.startswith("'"):
-            out.append(_literal(text[1:-1].replace("''", "'")) if text != "''" else "'")
+            closed = len(text) > 1 and text.endswith("'") and not text.endswith("''") or text == "''"
+            body = text[1:-1] if closed else text[1:]
+            out.append(_literal(body.replace("''", "'")) if text != "''" else "'")
             continue
         letter = text[0]
         if not letter.isalpha():
@@ -77,6 +81,9 @@ def from_joda(pattern: str, parsing: bool = False) -> str:
             # the offset of the zone the value is printed in: always UTC here (a value of
             # another zone read by a pattern naming its zone is refused: time_zones.py)
             out.append(_UTC_OFFSETS[min(len(text), 3)])
+            continue
+        if letter == "Z":       # parsing: an offset, +0000 or +00:00 (functions._offset_parsed)
+            out.append("%z")
             continue
         if letter == "z" and not parsing:           # DuckDB's %Z of a zoneless timestamp is empty
             out.append(_UTC_NAMES[1 if len(text) < 4 else 4])

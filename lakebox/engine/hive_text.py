@@ -6,6 +6,19 @@ field is (NULL when it does not parse); an empty field is NULL. Collections of
 collections are not split (they read as NULL)."""
 import duckdb
 
+INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
+
+
+def integer_sql(column: str, duck: str) -> str:
+    """DuckDB SQL reading the text `column` as the integer type `duck` as Hive's text
+    reader does (Trino's LongEncoding): an optional sign, digits, and a decimal part that
+    must be digits but is dropped (`0.002` is 0, `1.7` is 1: DuckDB's cast rounds); any
+    other text (` 5`, `1e3`, `0x10`, `1_000`, `-`) and a value out of the type's range are NULL."""
+    whole = f"regexp_extract({column}, '^[+-]?([0-9]*)', 1)"
+    sign = f"CASE WHEN starts_with({column}, '-') THEN '-' ELSE '' END"
+    return (f"CASE WHEN regexp_full_match({column}, '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]*)') "
+            f"THEN TRY_CAST({sign} || CASE WHEN {whole} = '' THEN '0' ELSE {whole} END AS {duck}) END")
+
 
 def is_collection(duck: str) -> bool:
     return duckdb.sqltype(duck).id in ("list", "map", "struct")

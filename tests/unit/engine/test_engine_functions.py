@@ -246,6 +246,9 @@ def test_unknown_function_is_not_registered():
 def test_patterns():
     assert from_joda("yyyy-MM-dd'T'HH:mm:ss.SSSSSS") == "%Y-%m-%dT%H:%M:%S.%f"
     assert from_joda("d/M/yyyy", parsing=True) == "%d/%m/%Y"
+    # a quote left open runs to the end (Joda): the ALB guide's ''Z at the pattern's end
+    assert from_joda("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z", parsing=True) == "%Y-%m-%dT%H:%M:%S.%fZ"
+    assert from_joda("dd/MMM/yyyy:HH:mm:ss Z", parsing=True) == "%d/%b/%Y:%H:%M:%S %z"
     assert from_mysql("%e.%c.%Y %%") == "%-d.%-m.%Y %%"
     with pytest.raises(PatternRefused):
         from_mysql("%U")
