@@ -69,8 +69,11 @@ RULES = {
     # and words as S3 answers them (tests/scenarios/s3/test_edges_bucket_extras.py).
     "s3-object": TagRules(max_tags=10, characters=_S3_CHARACTERS, refusals={
         TOO_MANY: Refusal("BadRequest", "Object tags cannot be greater than 10", status=400), **_S3_REFUSALS}),
+    # A bucket's `aws:` key is refused in other words than an object's (recorded S3 replies:
+    # LocalStack's AWS-validated snapshot, test_tagging_validation).
     "s3-bucket": TagRules(max_tags=50, characters=_S3_CHARACTERS, refusals={
-        TOO_MANY: Refusal(_S3_TAG, "Bucket tag count cannot be greater than 50", status=400), **_S3_REFUSALS}),
+        TOO_MANY: Refusal(_S3_TAG, "Bucket tag count cannot be greater than 50", status=400), **_S3_REFUSALS,
+        AWS_PREFIX: Refusal(_S3_TAG, "System tags cannot be added/updated by requester", ("TagKey",), 400)}),
     # Kinesis Data Streams: 50 tags per stream or consumer (Kinesis Developer Guide, "Tag your
     # resources"; the model lets one request carry more). Keys 1-128 and values 0-256 are model
     # constraints. Characters: Unicode letters, digits, the space (tab and newline are refused),

@@ -201,6 +201,8 @@ def authorize(ctx, bucket, key, version_id, action):
     """Raise AccessDenied unless the caller may perform `action` (default: the
     operation's) on the bucket, or on its object `key` (`version_id`)."""
     owner = not ctx.anonymous and bucket["account"] == ctx.account
+    if not owner and _unpaid(ctx, bucket):
+        raise errors.error("AccessDenied")
     if owner and key is not None and not acls_disabled(ctx, bucket):
         owner = not _foreign_object(ctx, bucket, key, version_id, action)
     text = store.bucket_config(ctx.state, bucket, "policy")
@@ -220,6 +222,16 @@ def authorize(ctx, bucket, key, version_id, action):
             _object_row(ctx, bucket, key, version_id) is None and \
             not _may(ctx, bucket, policy, owner, "s3:ListBucket", None, None):
         raise errors.error("AccessDenied")     # S3 hides whether a key exists from who may not list
+
+
+def _unpaid(ctx, bucket) -> bool:
+    """A Requester Pays bucket answers other accounts only when they agree to pay
+    (x-amz-request-payer: requester), and no anonymous caller (S3 User Guide, "Using
+    Requester Pays buckets": S3 returns 403 otherwise)."""
+    config = store.bucket_config(ctx.state, bucket, "request-payment") or {}
+    if config.get("Payer") != "Requester":
+        return False
+    return ctx.anonymous or ctx.headers.get("x-amz-request-payer", "").lower() != "requester"
 
 
 def _foreign_object(ctx, bucket, key, version_id, action) -> bool:

@@ -128,8 +128,11 @@ def delete_bucket_encryption(ctx, params):
 
 def put_bucket_ownership_controls(ctx, params):
     def check(controls):
-        """ACLs are disabled only once the bucket ACL grants no one but the owner (S3 User
-        Guide, "Troubleshooting" Object Ownership: InvalidBucketAclWithObjectOwnership)."""
+        """One rule, no more (recorded S3 replies); ACLs are disabled only once the bucket ACL
+        grants no one but the owner (S3 User Guide, "Troubleshooting" Object Ownership:
+        InvalidBucketAclWithObjectOwnership)."""
+        if len(controls.get("Rules") or []) != 1:
+            raise errors.error("MalformedXML")
         enforced = any(rule.get("ObjectOwnership") == "BucketOwnerEnforced" for rule in controls.get("Rules") or [])
         owner_id = model.canonical_user_id(store.get_bucket(ctx.state.db, params["Bucket"])["account"])
         grants = store.get_config(ctx.state.db, params["Bucket"], "acl") or []

@@ -406,7 +406,18 @@ def put_bucket_replication(ctx, params):
     if bucket["versioning"] != "Enabled":
         raise errors.error("InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication "
                            "configuration")
+    priorities = set()
     for rule in params["ReplicationConfiguration"].get("Rules") or []:
+        if "Filter" in rule and rule.get("DeleteMarkerReplication") is None:
+            # A rule with a Filter is of the second schema, which names delete marker replication.
+            raise errors.error("InvalidRequest", "DeleteMarkerReplication must be specified for this version of Cross "
+                               "Region Replication configuration schema. Please refer to S3 Developer Guide for more "
+                               "information.")
+        if rule.get("Priority") is not None:
+            if rule["Priority"] in priorities:
+                raise errors.error("InvalidRequest", f"Found duplicate priority {rule['Priority']}.")
+            priorities.add(rule["Priority"])
+    for rule in params["ReplicationConfiguration"].get("Rules") or []:       # then where each rule sends copies
         destination = (rule.get("Destination") or {}).get("Bucket", "")
         target = store.get_bucket(ctx.state.db, destination.rpartition(":")[2])
         if target is None:

@@ -9,6 +9,7 @@ from lakebox.services.s3 import access, errors, files, model, store
 US_EAST_1 = "us-east-1"
 LEGACY_LOCATIONS = {"EU": "eu-west-1"}
 # New buckets start with ACLs disabled and public access blocked (S3's defaults since 2023).
+OWNERSHIPS = ("BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced")
 DEFAULT_OWNERSHIP = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
 DEFAULT_PUBLIC_ACCESS_BLOCK = {"BlockPublicAcls": True, "IgnorePublicAcls": True,
                                "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
@@ -41,6 +42,9 @@ def create_bucket(ctx, params):
             raise errors.error("BucketAlreadyOwnedByYou", BucketName=name)
         return {"Location": "/" + name, "BucketArn": bucket_arn(name)}
     ownership = params.get("ObjectOwnership")
+    if ownership is not None and ownership not in OWNERSHIPS:
+        raise errors.error("InvalidArgument", f"Invalid x-amz-object-ownership header: {ownership}",
+                           ArgumentName="x-amz-object-ownership")
     acl_given = params.get("ACL") not in (None, "private") or any(
         params.get(grant) for grant in ("GrantFullControl", "GrantRead", "GrantReadACP", "GrantWrite", "GrantWriteACP"))
     if acl_given and (ownership or "BucketOwnerEnforced") == "BucketOwnerEnforced":

@@ -6,6 +6,8 @@ from lakebox.aws.specs import spec_for
 
 from lakebox.services.s3 import errors, model
 
+ANY_CASE = frozenset({"FilterRuleName"})      # `Prefix` or `prefix`
+
 
 def check_body(ctx, params: dict, member: str, optional: bool = False):
     """Check the payload `member` of this request (`optional`: it may be absent)."""
@@ -21,9 +23,10 @@ def check_body(ctx, params: dict, member: str, optional: bool = False):
 
 def _check_required(shape, value):
     kind = shape.type_name
-    if kind == "string" and shape.enum and value is not None and value.lower() not in _lowered(shape):
-        # S3's schema names every allowed value; some it takes in any case (a filter
-        # rule's `Prefix` or `prefix`), so case is not held against a value.
+    if kind == "string" and shape.enum and value is not None and value not in shape.enum and (
+            shape.name not in ANY_CASE or value.lower() not in _lowered(shape)):
+        # S3's schema names every allowed value, in its case ('enabled' is no versioning or
+        # acceleration Status: recorded S3 replies); a filter rule's name it takes in any case.
         raise errors.error("MalformedXML")
     if kind == "structure":
         if not isinstance(value, dict):
