@@ -15,7 +15,7 @@ from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
 from lakebox.engine import (arity, decimals, functions, intervals, iso8601_dates, json_query, map_types, recursion,
-                            row_fields, strict, time_zones, unnest_order)
+                            row_fields, strict, time_zones, timestamp_precision, unnest_order)
 
 
 class SqlSyntaxError(ValueError):
@@ -522,6 +522,7 @@ TYPED_FIXES = [
     ("sign of a double is a double", sign_of_a_double_is_a_double),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("date_trunc of a date stays a date", date_trunc_on_a_date_stays_date),
+    ("date_trunc of a timestamp(6) column stays timestamp(6)", timestamp_precision.date_trunc_keeps_the_precision),
     ("decimal / decimal is a decimal", decimals.decimal_division_stays_decimal),
     ("double / 0 is Infinity or NaN", double_division_by_zero),
     ("avg of a decimal stays a decimal of its scale", decimals.avg_of_a_decimal_keeps_its_type),
@@ -540,6 +541,7 @@ _TRIGGERS = {
     microsecond_timestamps: {exp.DataType},
     json_query.json_query_as_trino: {exp.JSONExtract, exp.JSONValue, exp.JSONExists},
     iso8601_dates.iso8601_dates_as_joda_reads_them: {exp.FromISO8601Date},
+    timestamp_precision.date_trunc_keeps_the_precision: {exp.TimestampTrunc},
     json_paths_as_duckdb_reads_them: {exp.JSONValue, exp.JSONExtract, exp.Anonymous},
     cast_of_text_to_varchar_n_truncates: {exp.Cast, exp.TryCast},
     cast_of_text_to_json_is_a_json_string: {exp.Cast},

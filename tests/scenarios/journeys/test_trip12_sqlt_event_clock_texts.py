@@ -64,3 +64,13 @@ def test_patterns_print_an_iceberg_timestamp_to_the_millisecond(lake):
                date_format(at, '%H:%i:%s.%f') FROM ticks ORDER BY id""") == [
         ["t1", "07:08:09.123000", "07:08:09.123", "07:08:09.123000"],
         ["t2", "07:08:10.000000", "07:08:10.000", "07:08:10.000000"]]
+
+
+def test_truncated_iceberg_times_keep_six_digits(lake):
+    # Trino's DateTrunc answers a timestamp(p) of the same p
+    assert lake(athena_rows, """
+        SELECT date_trunc('hour', at) AS hour, count(*), typeof(date_trunc('hour', at)),
+               date_trunc('second', max(at)), date_trunc('month', min(at))
+        FROM ticks GROUP BY date_trunc('hour', at) ORDER BY 1""") == [
+        ["2024-03-05 07:00:00.000000", "2", "timestamp(6)", "2024-03-05 07:08:09.000000",
+         "2024-03-01 00:00:00.000000"]]
