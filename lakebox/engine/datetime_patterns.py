@@ -8,6 +8,8 @@ x is that character). `format_datetime`/`parse_datetime` take Joda-Time patterns
 """
 import re
 
+from lakebox.engine.strict import failure_sql
+
 
 class PatternNotSupported(ValueError):
     pass
@@ -94,3 +96,35 @@ def from_joda(pattern: str, parsing: bool = False) -> str:
         converted = [form for length, form in rules if length <= len(text)][-1]
         out.append(converted.replace("%-", "%") if parsing else converted)
     return "".join(out)
+
+
+def names_a_zone(pattern: str) -> bool:
+    """Whether a Joda pattern has a `z` or `Z` outside its quoted text (Trino's
+    FormatDateTime.datetimeFormatSpecifiesZone: `''` opens and closes a quote)."""
+    quoted = False
+    for char in pattern:
+        if quoted:
+            quoted = char != "'"
+        elif char in "zZ":
+            return True
+        elif char == "'":
+            quoted = True
+    return False
+
+
+def printed_as_trino(name: str, pattern: str, converted: str) -> str:
+    """DuckDB SQL of date_format/format_datetime (`__c`, the strftime call of the value
+    `__x`) as Trino's DateFormat/FormatDateTime print: a timestamp(6) rounded to its
+    milliseconds first (Joda's precision: `SSSSSS` and `%f` are `123000`), and a zone
+    letter of format_datetime refused for a value that has no zone (a timestamp, or a
+    date coerced to one), in Trino's words."""
+    rounded = converted.replace("'", "''")
+    sql = ("CASE WHEN typeof(__x) = 'TIMESTAMP_NS' THEN strftime(date_trunc('millisecond', __x + INTERVAL 500 "
+           f"MICROSECOND), '{rounded}') ELSE __c END")
+    if name == "format_datetime" and names_a_zone(pattern):
+        sql = ("CASE WHEN typeof(__x) IN ('DATE', 'TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S') THEN "
+               + failure_sql("INVALID_FUNCTION_ARGUMENT", "'format_datetime for TIMESTAMP type, cannot use ''Z'' nor "
+                                                          "''z'' in format, as this type does not contain TZ "
+                                                          "information'")
+               + f" ELSE {sql} END")
+    return sql

@@ -15,7 +15,7 @@ from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
 from lakebox.engine import (arity, decimals, functions, intervals, iso8601_dates, json_query, map_keys, map_types,
-                            recursion, row_fields, strict, time_zones, unnest_order)
+                            recursion, row_fields, strict, time_zones, timestamp_precision, unnest_order)
 
 
 class SqlSyntaxError(ValueError):
@@ -260,7 +260,7 @@ FIXES = [
     ("interval literals of several fields as DuckDB's interval text", intervals.spans_as_duckdb),
     ("unnamed columns are _col0, _col1, ...", name_unnamed_columns),
     ("timestamp(6) keeps its microseconds", microsecond_timestamps),
-    ("json_query's path and clauses as Trino's", json_query.json_query_as_trino),
+    ("json_query, json_value and json_exists as Trino's SQL/JSON", json_query.json_query_as_trino),
     ("from_iso8601_date as Joda reads ISO 8601 dates", iso8601_dates.iso8601_dates_as_joda_reads_them),
     ("JSON paths as DuckDB reads them", json_paths_as_duckdb_reads_them),
     ("a row of unnamed fields cast to JSON names them \"\"", row_to_json_names_its_fields),
@@ -542,6 +542,7 @@ TYPED_FIXES = [
     ("sign of a double is a double", sign_of_a_double_is_a_double),
     ("date_add on a date stays a date", date_add_on_a_date_stays_date),
     ("date_trunc of a date stays a date", date_trunc_on_a_date_stays_date),
+    ("date_trunc of a timestamp(6) column stays timestamp(6)", timestamp_precision.date_trunc_keeps_the_precision),
     ("decimal / decimal is a decimal", decimals.decimal_division_stays_decimal),
     ("double / 0 is Infinity or NaN", double_division_by_zero),
     ("avg of a decimal stays a decimal of its scale", decimals.avg_of_a_decimal_keeps_its_type),
@@ -559,8 +560,9 @@ _TRIGGERS = {
     trino_functions: {exp.Anonymous, *functions.NODE_TYPES},
     time_zones_in_utc: time_zones.NODE_TYPES,
     microsecond_timestamps: {exp.DataType},
-    json_query.json_query_as_trino: {exp.JSONExtract},
+    json_query.json_query_as_trino: {exp.JSONExtract, exp.JSONValue, exp.JSONExists},
     iso8601_dates.iso8601_dates_as_joda_reads_them: {exp.FromISO8601Date},
+    timestamp_precision.date_trunc_keeps_the_precision: {exp.TimestampTrunc},
     json_paths_as_duckdb_reads_them: {exp.JSONValue, exp.JSONExtract, exp.Anonymous},
     cast_of_text_to_varchar_n_truncates: {exp.Cast, exp.TryCast},
     cast_of_text_to_json_is_a_json_string: {exp.Cast},

@@ -118,6 +118,7 @@ MACROS = [
     ("to_milliseconds", "i", "CAST(epoch(i) * 1000 AS BIGINT)"),
     ("to_iso8601", "x", "CASE typeof(x) WHEN 'DATE' THEN strftime(x, '%Y-%m-%d') "
                         "WHEN 'TIMESTAMP WITH TIME ZONE' THEN strftime(x, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' "
+                        "WHEN 'TIMESTAMP_NS' THEN strftime(x, '%Y-%m-%dT%H:%M:%S.%f') "     # timestamp(6)
                         "ELSE strftime(CAST(x AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%g') END"),
     # NULL where the path finds nothing (or the JSON is NULL), 0 for a scalar
     ("json_size", "j, p", "CASE WHEN json_type(j, p) IS NULL THEN NULL "

@@ -447,6 +447,8 @@ def _pattern_call(name: str, duck_function: str, convert, result_type: str | Non
         call = _call(duck_function, arguments[0], exp.Literal.string(converted))
         if duck_function == "strptime" and "%z" in converted:
             call = _offset_parsed(arguments[0], converted, call)
+        if duck_function == "strftime":
+            call = template(datetime_patterns.printed_as_trino(name, pattern.this, converted), x=arguments[0], c=call)
         return exp.cast(call, result_type) if result_type else call
     return build
 

@@ -1,21 +1,27 @@
-"""Trino's json_query: the SQL/JSON path (`lax`/`strict`, member, wildcard and array
+"""Trino's json_query, json_value and json_exists: the SQL/JSON path (`lax`/`strict`, member, wildcard and array
 steps) evaluated over the input, then its clauses applied as Trino's JsonQueryFunction
 applies them: the array wrapper (`WITH [UNCONDITIONAL | CONDITIONAL] ARRAY WRAPPER`),
 `OMIT QUOTES` on a scalar string, `ON EMPTY` for a path that finds nothing and `ON
 ERROR` for malformed input, a strict path's structural error or several items without a
 wrapper (each `NULL` by default, `ERROR` failing in Trino's words). The result is a
-`varchar` (compact JSON, keys in the document's order). A path beyond these steps
-(filters, methods, arithmetic) keeps the engine's former reading."""
+`varchar` (compact JSON, keys in the document's order). json_value gives the one scalar
+a path finds as its SQL text (a string unquoted; `ON EMPTY`/`ON ERROR` NULL, ERROR or
+DEFAULT), json_exists whether the path finds anything (`ON ERROR` FALSE, TRUE, UNKNOWN
+or ERROR). A path beyond these steps (filters, methods, arithmetic), or json_value
+RETURNING another type, keeps the engine's former reading."""
 import json
 import re
 
 from sqlglot import exp
+from sqlglot.parsers.trino import TrinoParser
 from sqlglot.tokens import TokenType
 
 from lakebox.engine.strict import FAILURE_PREFIX
 from lakebox.engine.text import java_double
 
 FUNCTION = "lakebox_json_query"
+VALUE_FUNCTION = "lakebox_json_value"
+EXISTS_FUNCTION = "lakebox_json_exists"
 
 _MODE = re.compile(r"^\s*(lax|strict)\s+\$(.*?)\s*$", re.DOTALL)
 _STEP = re.compile(r'\s*(?:\.\s*(?:"((?:[^"\\]|\\.)*)"|([A-Za-z_$][\w$]*)|(\*))|\[\s*([^\]]*?)\s*\])')
@@ -130,14 +136,8 @@ def _special(behavior: str, failure: _Failure):
 
 
 def json_query(text: str, path: str, wrapper: str, omit_quotes: bool, on_empty: str, on_error: str):
-    strict, steps = parse_path(path)
     try:
-        items = [json.loads(text)]
-    except ValueError:
-        return _special(on_error, _Failure("JSON_INPUT_CONVERSION_ERROR", "conversion to JSON failed: "))
-    try:
-        for step in steps:
-            items = _apply(items, step, strict)
+        items = _evaluated(text, path)
     except _Failure as failure:
         return _special(on_error, failure)
     if not items:
@@ -154,9 +154,65 @@ def json_query(text: str, path: str, wrapper: str, omit_quotes: bool, on_empty: 
     return _text(items[0])
 
 
+def _evaluated(text: str, path: str) -> list:
+    """The items the path finds; _Failure for malformed input (JSON_INPUT_CONVERSION_ERROR)
+    or a strict path's error."""
+    strict, steps = parse_path(path)
+    try:
+        items = [json.loads(text)]
+    except ValueError:
+        raise _Failure("JSON_INPUT_CONVERSION_ERROR", "conversion to JSON failed: ") from None
+    for step in steps:
+        items = _apply(items, step, strict)
+    return items
+
+
+def _value_failure(detail: str) -> _Failure:
+    return _Failure("JSON_VALUE_RESULT_ERROR", f"cannot extract SQL scalar from JSON: {detail}")
+
+
+def json_value(text, path, on_empty, empty_default, on_error, error_default):
+    """Trino's JsonValueFunction returning varchar: the scalar's SQL text."""
+    def error(failure):
+        if on_error == "ERROR":
+            raise failure
+        return error_default if on_error == "DEFAULT" else None
+    try:
+        items = _evaluated(text, path)
+    except _Failure as failure:
+        return error(failure)
+    if not items:
+        if on_empty == "ERROR":
+            raise _value_failure("JSON path found no items")
+        return empty_default if on_empty == "DEFAULT" else None
+    if len(items) > 1:
+        return error(_value_failure("JSON path found multiple items"))
+    item = items[0]
+    if isinstance(item, (list, dict)):
+        return error(_value_failure("JSON path found an item that cannot be converted to an SQL value"))
+    if item is None or isinstance(item, str):
+        return item
+    return "true" if item is True else "false" if item is False else _text(item)
+
+
+_EXISTS_ON_ERROR = {"FALSE": False, "TRUE": True, "UNKNOWN": None}
+
+
+def json_exists(text, path, on_error):
+    """Trino's JsonExistsFunction: whether the path finds an item."""
+    try:
+        return bool(_evaluated(text, path))
+    except _Failure:
+        if on_error == "ERROR":
+            raise
+        return _EXISTS_ON_ERROR[on_error]
+
+
 def install(db):
     db.create_function(FUNCTION, json_query, ["VARCHAR", "VARCHAR", "VARCHAR", "BOOLEAN", "VARCHAR", "VARCHAR"],
                        "VARCHAR", null_handling="special")
+    db.create_function(VALUE_FUNCTION, json_value, ["VARCHAR"] * 6, "VARCHAR", null_handling="special")
+    db.create_function(EXISTS_FUNCTION, json_exists, ["VARCHAR"] * 3, "BOOLEAN", null_handling="special")
 
 
 def _wrapper(node: exp.JSONExtract) -> str:
@@ -194,9 +250,42 @@ def json_query_as_trino(tree: exp.Expression) -> exp.Expression:
         call = exp.Anonymous(this=FUNCTION, expressions=[
             exp.cast(value.copy(), "VARCHAR"), exp.Literal.string(path.this), exp.Literal.string(_wrapper(node)),
             exp.Boolean(this=omit), exp.Literal.string(empty), exp.Literal.string(error)])
-        null_input = exp.Is(this=value.copy(), expression=exp.Null())
-        node.replace(exp.If(this=null_input, true=exp.cast(exp.Null(), "VARCHAR"), false=call))
+        node.replace(_unless_null(value, call, "VARCHAR"))
+    for node in list(tree.find_all(exp.JSONValue)):
+        path, returning = node.args.get("path"), node.args.get("returning")
+        if returning or not (isinstance(path, exp.Literal) and path.is_string) or parse_path(path.this) is None:
+            continue
+        condition = node.args.get("on_condition")
+        clauses = [_value_behavior(condition.args.get(key) if condition else None) for key in ("empty", "error")]
+        call = exp.Anonymous(this=VALUE_FUNCTION, expressions=[
+            exp.cast(node.this.copy(), "VARCHAR"), exp.Literal.string(path.this), *clauses[0], *clauses[1]])
+        node.replace(_unless_null(node.this, call, "VARCHAR"))
+    for node in list(tree.find_all(exp.JSONExists)):
+        path, condition = node.args.get("path"), node.args.get("on_condition")
+        behavior = (condition.args.get("error") if condition else None) or "FALSE ON ERROR"
+        if not (isinstance(path, exp.Literal) and path.is_string) or parse_path(path.this) is None:
+            if isinstance(path, exp.Literal) and path.is_string:     # DuckDB's path has no mode word
+                path = exp.Literal.string(re.sub(r"^\s*(?:lax|strict)\s+", "", path.this, flags=re.IGNORECASE))
+            node.replace(exp.Anonymous(this="json_exists", expressions=[node.this, path]))
+            continue
+        call = exp.Anonymous(this=EXISTS_FUNCTION, expressions=[
+            exp.cast(node.this.copy(), "VARCHAR"), exp.Literal.string(path.this),
+            exp.Literal.string(behavior.split()[0].upper())])
+        node.replace(_unless_null(node.this, call, "BOOLEAN"))
     return tree
+
+
+def _unless_null(value: exp.Expression, call: exp.Expression, kind: str) -> exp.Expression:
+    """The call, NULL for a NULL input (as Trino's functions answer it)."""
+    return exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()), true=exp.cast(exp.Null(), kind), false=call)
+
+
+def _value_behavior(clause) -> tuple:
+    """(behavior, its default as varchar) of json_value's ON EMPTY or ON ERROR clause."""
+    if isinstance(clause, exp.Expression):
+        return exp.Literal.string("DEFAULT"), exp.cast(clause.copy(), "VARCHAR")
+    behavior = str(clause or "NULL").split()[0].upper()
+    return exp.Literal.string(behavior), exp.cast(exp.Null(), "VARCHAR")
 
 
 _BEHAVIORS = (("EMPTY", "ARRAY"), ("EMPTY", "OBJECT"), ("ERROR",), ("NULL",))
@@ -205,8 +294,11 @@ _WRAPPERS = {key: (("WRAPPER",), ("ARRAY", "WRAPPER"), ("CONDITIONAL", "WRAPPER"
 
 
 class QueryClauses:
-    """A parser mixin: json_query's clauses as Trino's grammar has them (sqlglot reads
-    neither `WITH CONDITIONAL ARRAY WRAPPER` nor `EMPTY ARRAY|OBJECT ON EMPTY|ERROR`)."""
+    """A parser mixin: json_query's and json_exists's clauses as Trino's grammar has them
+    (sqlglot reads neither `WITH CONDITIONAL ARRAY WRAPPER`, `EMPTY ARRAY|OBJECT ON
+    EMPTY|ERROR` nor json_exists's `TRUE|FALSE|UNKNOWN|ERROR ON ERROR`)."""
+
+    FUNCTION_PARSERS = {**TrinoParser.FUNCTION_PARSERS, "JSON_EXISTS": lambda self: self._parse_json_exists()}
 
     def _parse_json_query(self) -> exp.JSONExtract:
         this = self._parse_bitwise()
@@ -217,6 +309,14 @@ class QueryClauses:
         return self.expression(exp.JSONExtract(
             this=this, expression=path, option=option, json_query=True, quote=quote,
             on_condition=exp.OnCondition(empty=empty, error=error) if empty or error else None))
+
+    def _parse_json_exists(self) -> exp.JSONExists:
+        this = self._parse_bitwise()
+        path = self._match(TokenType.COMMA) and self._parse_bitwise()
+        error = next((f"{word} ON ERROR" for word in ("TRUE", "FALSE", "UNKNOWN", "ERROR")
+                      if self._match_text_seq(word, "ON", "ERROR")), None)
+        return self.expression(exp.JSONExists(
+            this=this, path=path, on_condition=exp.OnCondition(error=error) if error else None))
 
     def _json_behavior(self, on: str) -> str | None:
         for words in _BEHAVIORS:

@@ -56,13 +56,13 @@ MACROS = [
     ("iso8601_text", "s", f"CASE WHEN regexp_matches(s, '{_SPACED_ISO}') THEN "
      + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Invalid format: \"' || s || '\" is malformed at \"' "
                                                        "|| substr(s, 11) || '\"'")
-     + " ELSE s END"),
+     + " ELSE lakebox_iso8601_timestamp_text(s) END"),      # as Joda reads it: iso8601_dates.py
     ("from_iso8601_timestamp", "s",
      f"CASE WHEN regexp_matches(s, '{_SPACED_ISO}') THEN CAST(lakebox_iso8601_text(s) AS TIMESTAMPTZ) "
      f"WHEN regexp_matches(s, '{_OTHER_OFFSET}') AND NOT regexp_matches(s, '{_ZERO_OFFSET}') THEN "
      + strict.failure_sql("NOT_SUPPORTED", "'from_iso8601_timestamp of a time zone other than UTC is not supported: ' "
                                            "|| s")
-     + " ELSE CAST(s AS TIMESTAMPTZ) END"),
+     + " ELSE CAST(lakebox_iso8601_text(s) AS TIMESTAMPTZ) END"),
     *_text_timestamptz_macros(),
     # the zone of an ISO 8601 text, as Trino names it: its offset (`+01:00`), UTC for none or 0
     ("iso_offset", "s", "regexp_extract(s, 'T.*([+-][0-9]{2}(:?[0-9]{2})?)$', 1)"),

@@ -168,10 +168,14 @@ def test_date_patterns_trino_refuses_and_joda_zone_names(query):
         "INVALID_FUNCTION_ARGUMENT: %U not supported in date format string"
     assert failure(query, "SELECT date_parse('2024', '%X')") == \
         "INVALID_FUNCTION_ARGUMENT: %X not supported in date format string"
-    # Joda's z and zzzz: the zone's short and long names (the session's zone is UTC)
-    _, rows, _ = query("SELECT format_datetime(TIMESTAMP '2024-03-07 14:05:09', 'z|zzzz|ZZ|Z'), "
+    # Joda's z and zzzz: the zone's short and long names, of a timestamp with time zone
+    _, rows, _ = query("SELECT format_datetime(TIMESTAMP '2024-03-07 14:05:09 UTC', 'z|zzzz|ZZ|Z'), "
                        "format_datetime(from_unixtime(0), 'yyyy-MM-dd HH:mm z')")
     assert rows[1] == ["UTC|Coordinated Universal Time|+00:00|+0000", "1970-01-01 00:00 UTC"]
+    # a timestamp has no zone to name (Trino's FormatDateTime)
+    assert failure(query, "SELECT format_datetime(TIMESTAMP '2024-03-07 14:05:09', 'HH:mm z')") == \
+        "INVALID_FUNCTION_ARGUMENT: format_datetime for TIMESTAMP type, cannot use 'Z' nor 'z' in format, as this " \
+        "type does not contain TZ information"
 
 
 def test_window_offsets_and_buckets_are_checked(query, orders):

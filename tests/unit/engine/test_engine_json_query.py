@@ -2,7 +2,7 @@
 import pytest
 
 from lakebox.engine import dialect
-from lakebox.engine.json_query import json_query, parse_path
+from lakebox.engine.json_query import json_exists, json_query, json_value, parse_path
 from lakebox.engine.strict import FAILURE_PREFIX
 
 DOC = '{"a": [{"k": "x"}, {"k": "y"}], "o": {"z": 1.50, "b": null}}'
@@ -41,3 +41,25 @@ def test_clauses_are_parsed_and_passed():
     sql = dialect.translate(dialect.parse(
         "SELECT json_query(j, 'lax $.a' WITH CONDITIONAL ARRAY WRAPPER EMPTY ARRAY ON EMPTY ERROR ON ERROR) FROM t"))
     assert "LAKEBOX_JSON_QUERY(CAST(j AS TEXT), 'lax $.a', 'CONDITIONAL', FALSE, 'EMPTY ARRAY', 'ERROR')" in sql
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("lax $.o.z", "1.5"), ("lax $.a[0].k", "x"), ("lax $.o.b", None), ("lax $.o", None), ("lax $.a.k", None),
+])
+def test_json_value_gives_a_scalars_text(path, expected):
+    assert json_value(DOC, path, "NULL", None, "NULL", None) == expected
+
+
+def test_json_value_defaults_and_json_exists():
+    assert json_value(DOC, "lax $.nope", "DEFAULT", "d", "NULL", None) == "d"
+    assert json_value(DOC, "lax $.o", "NULL", None, "DEFAULT", "e") == "e"
+    assert json_exists(DOC, "lax $.a[1].k", "FALSE") is True
+    assert json_exists(DOC, "strict $.a[9]", "UNKNOWN") is None
+    assert json_exists("{", "lax $", "FALSE") is False
+
+
+def test_json_value_and_json_exists_clauses_are_passed():
+    sql = dialect.translate(dialect.parse("SELECT json_value(j, 'lax $.a' DEFAULT 'x' ON EMPTY ERROR ON ERROR), "
+                                          "json_exists(j, 'strict $.a' UNKNOWN ON ERROR) FROM t"))
+    assert "LAKEBOX_JSON_VALUE(CAST(j AS TEXT), 'lax $.a', 'DEFAULT', CAST('x' AS TEXT), 'ERROR'" in sql
+    assert "LAKEBOX_JSON_EXISTS(CAST(j AS TEXT), 'strict $.a', 'UNKNOWN')" in sql
