@@ -12,8 +12,6 @@
 with other answers (`array_distinct` does not keep first-occurrence order there,
 `format` is not Java's); the dialect parses them as plain calls for `rewrite`.
 """
-import decimal
-import math
 import re
 import zlib
 
@@ -28,14 +26,12 @@ from lakebox.engine.types import trino_type_of_duck
 PREFIX = "trino_"
 TRINO_TYPE_FUNCTION = "lakebox_trino_type"
 CRC32_FUNCTION = "lakebox_crc32"
-FORMAT_NUMBER_FUNCTION = "lakebox_format_number"
-WEIGHTED_INDEX_FUNCTION = "lakebox_weighted_index"
 
 _MACRO_NAMES = {name for name, _, _ in MACROS}
 
 RENAMES = {"zip": "list_zip", "codepoint": "unicode",
            "is_finite": "isfinite", "is_infinite": "isinf",
-           "crc32": CRC32_FUNCTION, "format_number": FORMAT_NUMBER_FUNCTION, **python_functions.RENAMES}
+           "crc32": CRC32_FUNCTION, **python_functions.RENAMES}
 
 UNSUPPORTED = {
     "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "approx_set", "merge",
@@ -58,35 +54,11 @@ def install(db):
         db.execute(f"CREATE OR REPLACE MACRO {PREFIX}{name}({parameters}) AS {body}")
     db.create_function(TRINO_TYPE_FUNCTION, trino_type_of_duck, ["VARCHAR"], "VARCHAR")
     db.create_function(CRC32_FUNCTION, lambda data: zlib.crc32(data), ["BLOB"], "BIGINT")
-    db.create_function(FORMAT_NUMBER_FUNCTION, format_number, ["DOUBLE"], "VARCHAR")
     histograms.install(db)
     checksums.install(db)
     python_functions.install(db)
     json_query.install(db)
     iso8601_dates.install(db)
-    db.create_function(WEIGHTED_INDEX_FUNCTION, weighted_index, ["DOUBLE[]", "DOUBLE"], "BIGINT")
-
-
-_UNITS = "KMBTQ"
-_LONG = 2**63
-
-
-def format_number(value: float) -> str:
-    """Trino's format_number: the value as a whole number (Java's cast to long), divided
-    by 1000 for each unit symbol (K, M, B, T, Q) while at least 1000 away from zero, then
-    shown with up to 2 decimals below 10, 1 below 100, none above, rounded half up."""
-    whole = 0 if math.isnan(value) else max(-_LONG, min(_LONG - 1, math.trunc(value) if math.isfinite(value)
-                                                        else math.copysign(_LONG, value)))
-    fractional, unit = float(whole), ""
-    for symbol in _UNITS:
-        if abs(fractional) < 1000:
-            break
-        fractional, unit = fractional / 1000, symbol
-    decimals = 2 if fractional < 10 else 1 if fractional < 100 else 0
-    text = f"{decimal.Decimal(fractional).quantize(decimal.Decimal(1).scaleb(-decimals), decimal.ROUND_HALF_UP):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text + unit
 
 
 # ---------------------------------------------------------------------------
@@ -197,25 +169,12 @@ def _weighted_percentile(node: exp.ApproxQuantile):
     percentages = node.args["quantile"]
     pairs = ("list_sort(list({'x': __x, 'w': CAST(__w AS DOUBLE)}) FILTER (WHERE __x IS NOT NULL AND __w IS NOT NULL "
              "AND __w > 0))")
-    pick = f"{pairs}[{WEIGHTED_INDEX_FUNCTION}(list_transform({pairs}, lambda __e: __e.w), __p)].x"
+    pick = f"{pairs}[{python_functions.WEIGHTED_INDEX_FUNCTION}(list_transform({pairs}, lambda __e: __e.w), __p)].x"
     if isinstance(percentages, exp.Array):
         node.replace(exp.Array(expressions=[template(pick, x=node.this, w=weight, p=item)
                                             for item in percentages.expressions]))
     else:
         node.replace(template(pick, x=node.this, w=weight, p=percentages))
-
-
-def weighted_index(weights: list, percentage: float) -> int | None:
-    """The 1-based position where the running sum of `weights` first reaches
-    `percentage` of their total (None for no weights)."""
-    if not weights:
-        return None
-    target, running = percentage * sum(weights), 0.0
-    for position, weight in enumerate(weights, start=1):
-        running += weight
-        if running >= target:
-            return position
-    return len(weights)
 
 
 def _as_macro(name: str, *members: str):

@@ -3,6 +3,7 @@ database as `lakebox_<name>` (`install`), a call to `<name>` renamed to it (`REN
 Invalid input fails as Trino's INVALID_FUNCTION_ARGUMENT, through the failure text the
 engine reads back (`strict.FAILURE_PREFIX`)."""
 import datetime
+import decimal
 import json
 import math
 import re
@@ -241,9 +242,45 @@ def from_utf8_call(data: exp.Expression, replacement: exp.Expression | None) -> 
     return RENAMES["from_utf8"], data, replacement if replacement is not None else exp.Literal.string("\ufffd")
 
 
+_NUMBER_UNITS = "KMBTQ"
+_LONG = 2**63
+
+
+def format_number(value: float) -> str:
+    """Trino's format_number: the value as a whole number (Java's cast to long), divided
+    by 1000 for each unit symbol (K, M, B, T, Q) while at least 1000 away from zero, then
+    shown with up to 2 decimals below 10, 1 below 100, none above, rounded half up."""
+    whole = 0 if math.isnan(value) else max(-_LONG, min(_LONG - 1, math.trunc(value) if math.isfinite(value)
+                                                        else math.copysign(_LONG, value)))
+    fractional, unit = float(whole), ""
+    for symbol in _NUMBER_UNITS:
+        if abs(fractional) < 1000:
+            break
+        fractional, unit = fractional / 1000, symbol
+    decimals = 2 if fractional < 10 else 1 if fractional < 100 else 0
+    text = f"{decimal.Decimal(fractional).quantize(decimal.Decimal(1).scaleb(-decimals), decimal.ROUND_HALF_UP):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + unit
+
+
+def weighted_index(weights: list, percentage: float) -> int | None:
+    """The 1-based position where the running sum of `weights` first reaches
+    `percentage` of their total (None for no weights)."""
+    if not weights:
+        return None
+    target, running = percentage * sum(weights), 0.0
+    for position, weight in enumerate(weights, start=1):
+        running += weight
+        if running >= target:
+            return position
+    return len(weights)
+
+
 # name -> (function, DuckDB parameter types, DuckDB result type)
 _FUNCTIONS = {
     "human_readable_seconds": (human_readable_seconds, ["DOUBLE"], "VARCHAR"),
+    "format_number": (format_number, ["DOUBLE"], "VARCHAR"),
     "parse_duration": (parse_duration, ["VARCHAR"], "INTERVAL"),
     "luhn_check": (luhn_check, ["VARCHAR"], "BOOLEAN"),
     "soundex": (soundex, ["VARCHAR"], "VARCHAR"),
@@ -255,8 +292,10 @@ _FUNCTIONS = {
     "from_utf8_code_point": (from_utf8_code_point, ["BLOB", "BIGINT"], "VARCHAR"),
 }
 RENAMES = {name: f"lakebox_{name}" for name in _FUNCTIONS}
-# called only by the engine's own rewrites (`strict`), under these names
-_INTERNAL = {"lakebox_json_sorted": (json_sorted, ["VARCHAR"], "VARCHAR")}
+# called only by the engine's own rewrites (`strict`, approx_percentile with weights), under these names
+WEIGHTED_INDEX_FUNCTION = "lakebox_weighted_index"
+_INTERNAL = {"lakebox_json_sorted": (json_sorted, ["VARCHAR"], "VARCHAR"),
+             WEIGHTED_INDEX_FUNCTION: (weighted_index, ["DOUBLE[]", "DOUBLE"], "BIGINT")}
 
 
 def install(db):
