@@ -6,10 +6,10 @@ untagged user are refused. STS refuses two tags whose keys differ only in case. 
 portal's own keys answer GetAccessKeyInfo for the keys it handed out."""
 import json
 
-import boto3
 from botocore.config import Config
 
-from trip_helpers import REGION, error_of
+from sec_sessions import admin_and_one_statement, client_with
+from trip_helpers import error_of
 
 ACCOUNT = "731296048512"
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
@@ -17,26 +17,12 @@ WORK = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"], "Resource": "*"}]})
 
 
-def key_policy():
-    return json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*",
-         "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalType": "Account"}}},
-        {"Sid": "PaymentsClerks", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-         "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*",
-         "Condition": {"StringEquals": {"aws:PrincipalType": "FederatedUser", "aws:PrincipalTag/team": "payments"}}}]})
-
-
-def as_federated(lakebox_server, answer, service):
-    creds = answer["Credentials"]
-    return boto3.client(service, endpoint_url=lakebox_server.endpoint, region_name=REGION, config=NO_RETRIES,
-                        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                        aws_session_token=creds["SessionToken"])
-
-
 def test_team_tags_decide_who_uses_the_settlement_key(lakebox_server):
     sts = lakebox_server.client("sts", aws_access_key_id=ACCOUNT, config=NO_RETRIES)
     kms = lakebox_server.client("kms", aws_access_key_id=ACCOUNT, config=NO_RETRIES)
-    key = kms.create_key(Description="settlement", Policy=key_policy())["KeyMetadata"]
+    key = kms.create_key(Description="settlement", Policy=admin_and_one_statement(
+        ACCOUNT, "PaymentsClerks", ["kms:Encrypt", "kms:Decrypt"],
+        {"StringEquals": {"aws:PrincipalType": "FederatedUser", "aws:PrincipalTag/team": "payments"}}))["KeyMetadata"]
     try:
         clerk = sts.get_federation_token(Name="clerk.ana", Policy=WORK,
                                          Tags=[{"Key": "Team", "Value": "payments"},
@@ -44,10 +30,10 @@ def test_team_tags_decide_who_uses_the_settlement_key(lakebox_server):
         assert clerk["FederatedUser"] == {"FederatedUserId": f"{ACCOUNT}:clerk.ana",
                                           "Arn": f"arn:aws:sts::{ACCOUNT}:federated-user/clerk.ana"}
         assert 1 <= clerk["PackedPolicySize"] <= 100
-        who = as_federated(lakebox_server, clerk, "sts").get_caller_identity()
+        who = client_with(lakebox_server, clerk, "sts").get_caller_identity()
         assert (who["UserId"], who["Account"], who["Arn"]) == (
             f"{ACCOUNT}:clerk.ana", ACCOUNT, f"arn:aws:sts::{ACCOUNT}:federated-user/clerk.ana")
-        clerk_kms = as_federated(lakebox_server, clerk, "kms")
+        clerk_kms = client_with(lakebox_server, clerk, "kms")
         sealed = clerk_kms.encrypt(KeyId=key["Arn"], Plaintext=b"batch 2291")
         assert sealed["KeyId"] == key["Arn"]
         assert clerk_kms.decrypt(CiphertextBlob=sealed["CiphertextBlob"])["Plaintext"] == b"batch 2291"
@@ -55,7 +41,7 @@ def test_team_tags_decide_who_uses_the_settlement_key(lakebox_server):
         for name, tags in (("dev.ben", [{"Key": "team", "Value": "web"}]),
                            ("dev.cy", [{"Key": "team", "Value": "Payments"}]), ("guest.dee", [])):
             other = sts.get_federation_token(Name=name, Policy=WORK, Tags=tags)
-            assert error_of(as_federated(lakebox_server, other, "kms").encrypt, KeyId=key["Arn"],
+            assert error_of(client_with(lakebox_server, other, "kms").encrypt, KeyId=key["Arn"],
                             Plaintext=b"x") == (
                 "AccessDeniedException",
                 f"User: arn:aws:sts::{ACCOUNT}:federated-user/{name} is not authorized to perform: kms:Encrypt on "
@@ -67,7 +53,7 @@ def test_team_tags_decide_who_uses_the_settlement_key(lakebox_server):
 
         # the portal looks up the account of a key it handed out; the federated user may not
         assert sts.get_access_key_info(AccessKeyId=clerk["Credentials"]["AccessKeyId"])["Account"] == ACCOUNT
-        assert error_of(as_federated(lakebox_server, clerk, "sts").get_access_key_info,
+        assert error_of(client_with(lakebox_server, clerk, "sts").get_access_key_info,
                         AccessKeyId=clerk["Credentials"]["AccessKeyId"])[0] == "AccessDenied"
     finally:
         kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
