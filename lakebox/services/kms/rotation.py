@@ -77,10 +77,10 @@ def _rotation(key, row) -> dict:
             entry["KeyMaterialDescription"] = row["description"]
         entry["ImportState"] = "IMPORTED" if row["material"] else "PENDING_IMPORT"
     entry["KeyMaterialState"] = state
-    if key["origin"] == "EXTERNAL" and row["material"] and key["expiration_model"]:
-        entry["ExpirationModel"] = key["expiration_model"]
-        if key["valid_to_ms"] is not None:
-            entry["ValidTo"] = key["valid_to_ms"] / 1000
+    if key["origin"] == "EXTERNAL" and row["material"] and row["expiration_model"]:
+        entry["ExpirationModel"] = row["expiration_model"]       # each material's own
+        if row["valid_to_ms"] is not None:
+            entry["ValidTo"] = row["valid_to_ms"] / 1000
     if row["rotation_type"]:
         entry.update(RotationDate=row["created_ms"] / 1000, RotationType=row["rotation_type"])
     return entry
