@@ -95,6 +95,10 @@ def _rotatable(ctx, text, imported_too=False):
     """A symmetric encryption key the caller manages, enabled (with imported material
     only for on-demand rotation)."""
     key = lookup.managed_key_of(ctx, text)
+    if key["key_manager"] == "AWS":
+        # AWS rotates its managed keys itself, yearly: their rotation is not configurable
+        # (API reference, GetKeyRotationStatus); the words are those of DisableKey's refusal
+        raise UnsupportedOperationException(f"{lookup.arn_of(key)} is an AWS managed key.")
     lookup.check_enabled(ctx, key)
     _check_symmetric(key, imported_too)
     if key["multi_region"] and lookup.primary_region(key) != key["region"]:
