@@ -62,22 +62,25 @@ def list_key_rotations(ctx, params):
     start = _start(params.get("Marker"), len(rows))
     limit = params.get("Limit") or LIST_DEFAULT_LIMIT
     page = rows[start:start + limit]
-    answer = {"Rotations": [_rotation(key, row) for row in page], "Truncated": start + limit < len(rows)}
+    now_ms = lookup.now_ms(ctx)
+    answer = {"Rotations": [_rotation(key, row, now_ms) for row in page], "Truncated": start + limit < len(rows)}
     if answer["Truncated"]:
         answer["NextMarker"] = str(start + limit)
     return answer
 
 
-def _rotation(key, row) -> dict:
+def _rotation(key, row, now_ms) -> dict:
     state = ("PENDING_ROTATION" if row["pending"] else
              "CURRENT" if row["version"] == key["current_version"] else "NON_CURRENT")
     entry = {"KeyId": key["key_id"], "KeyMaterialId": row["material_id"]}
+    # material past its ValidTo is gone, as if deleted: KMS deletes expired material
+    present = bool(row["material"]) and (row["valid_to_ms"] is None or now_ms < row["valid_to_ms"])
     if key["origin"] == "EXTERNAL":         # these four are only for imported material
         if row["description"] is not None:
             entry["KeyMaterialDescription"] = row["description"]
-        entry["ImportState"] = "IMPORTED" if row["material"] else "PENDING_IMPORT"
+        entry["ImportState"] = "IMPORTED" if present else "PENDING_IMPORT"
     entry["KeyMaterialState"] = state
-    if key["origin"] == "EXTERNAL" and row["material"] and row["expiration_model"]:
+    if key["origin"] == "EXTERNAL" and present and row["expiration_model"]:
         entry["ExpirationModel"] = row["expiration_model"]       # each material's own
         if row["valid_to_ms"] is not None:
             entry["ValidTo"] = row["valid_to_ms"] / 1000

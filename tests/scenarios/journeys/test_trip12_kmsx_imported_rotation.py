@@ -3,10 +3,12 @@ next year's material is imported (ImportType NEW_KEY_MATERIAL) with an expiry da
 waits in PENDING_ROTATION; a wrong batch is deleted before the rotation and replaced,
 the key staying in use meanwhile; RotateKeyOnDemand makes the replacement current.
 Each material keeps its own ExpirationModel and ValidTo in ListKeyRotations, and the
-key's own (DescribeKey) follow only the materials permanently associated with it."""
+key's own (DescribeKey) follow only the materials permanently associated with it.
+Material past its ValidTo is gone until the same material comes back."""
 import datetime
 import os
 
+import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
@@ -78,3 +80,26 @@ def test_next_years_material_waits_with_its_own_expiry(client, kms_keys):
     assert error_of(kms.rotate_key_on_demand, KeyId=key["KeyId"])[0] == "KMSInvalidStateException"
     assert error_of(kms.enable_key_rotation, KeyId=key["KeyId"]) == (
         "UnsupportedOperationException", f"{key['Arn']} origin is EXTERNAL which is not valid for this operation.")
+
+
+@pytest.mark.local_only
+def test_expired_material_is_pending_import_again(client, kms_keys, clock):
+    """When imported material expires KMS deletes it (API reference, ImportKeyMaterial
+    ValidTo): the key waits for the same material, its listing says PENDING_IMPORT."""
+    kms = client("kms")
+    key = kms_keys(Origin="EXTERNAL")
+    material = os.urandom(32)
+    valid_to = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=2)).replace(microsecond=0)
+    first = bring(kms, key["KeyId"], material, ValidTo=valid_to, KeyMaterialDescription="short lived")
+    sealed = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"short lived")["CiphertextBlob"]
+    clock(3 * 86_400)
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingImport"
+    assert materials(kms, key["KeyId"]) == [
+        {"KeyId": key["KeyId"], "KeyMaterialId": first, "KeyMaterialDescription": "short lived",
+         "ImportState": "PENDING_IMPORT", "KeyMaterialState": "CURRENT"}]
+    assert error_of(kms.decrypt, CiphertextBlob=sealed) == (
+        "KMSInvalidStateException", f"{key['Arn']} is pending import.")
+    bring(kms, key["KeyId"], material, ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    assert kms.decrypt(CiphertextBlob=sealed)["Plaintext"] == b"short lived"
+    assert [(m["ImportState"], m["ExpirationModel"]) for m in materials(kms, key["KeyId"])] == [
+        ("IMPORTED", "KEY_MATERIAL_DOES_NOT_EXPIRE")]
