@@ -43,6 +43,12 @@ more says so in an optional module `lakebox/services/<pkg>/hooks.py` that define
     session (`kit/sessions.py`). A service without it is checked as
     `<signing name>:<Operation>` on any resource.
 
+`resource_names_session(ctx, action, resource) -> bool`
+    Whether the resource's own policy (a KMS key policy) allows `action` to the caller's
+    session by its very ARN (a federated user's, a role session's): such a grant comes on
+    top of what the session policies allow (IAM User Guide, "Session policies"), so the
+    session policies do not refuse it.
+
 `access_denied(ctx, action, resource, reason) -> ServiceError`
     The error a request its session policies refuse gets, where the service words it
     its own way (S3: `AccessDenied`, "Access Denied"). Without it: `AccessDenied` (403)
@@ -84,6 +90,7 @@ class Hooks:
         self.validation_errors = self._defined("validation_error")
         self.iam_requests = self._defined("iam_request")
         self.access_refusals = self._defined("access_denied")
+        self.session_grants = self._defined("resource_names_session")
 
     def _defined(self, hook: str) -> dict:
         return {name: getattr(module, hook) for name, module in self.by_service.items() if hasattr(module, hook)}
@@ -127,6 +134,9 @@ class Hooks:
             (f"{route.spec.signing_name}:{route.operation.name}", None, None)
         for resource in resources if isinstance(resources, list) else [resources]:
             reason = sessions.refusal(ctx, action, resource, keys)
+            if reason is not None and not sessions.explicit_deny(reason):
+                named = self.session_grants.get(route.spec.name)
+                reason = None if named is not None and named(ctx, action, resource) else reason
             if reason is not None:
                 break
         else:

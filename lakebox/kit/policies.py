@@ -330,6 +330,9 @@ def global_keys(ctx, extra=None):
             return _user_name(ctx.caller_arn)
         if name.startswith("aws:principaltag/"):
             return _principal_tags(ctx.session).get(name.partition("/")[2])
+        if name == "aws:sourceidentity":
+            # the SourceIdentity a role session was assumed with (kept along a chain)
+            return (ctx.session or {}).get("source_identity")
         return extra(name) if extra else None
     return lookup
 

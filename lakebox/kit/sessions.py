@@ -19,6 +19,7 @@ import json
 from lakebox.kit import policies
 
 NEEDS_NO_PERMISSION = {"sts:GetCallerIdentity"}
+EXPLICIT_DENY = "with an explicit deny in a session policy"
 # AWS managed policies (AWS Managed Policy Reference), by ARN: their default version.
 AWS_MANAGED = {
     "arn:aws:iam::aws:policy/AdministratorAccess":
@@ -52,9 +53,13 @@ def refusal(ctx, action: str, resource: str | None, keys=None) -> str | None:
     for text, known in _session_policies(session):
         verdict = policies.parse(text).decision(_identity_statement, action, resource, keys) if known else "Allow"
         if verdict == "Deny":
-            return "with an explicit deny in a session policy"
+            return EXPLICIT_DENY
         allowed = allowed or verdict == "Allow"
     return None if allowed else f"because no session policy allows the {action} action"
+
+
+def explicit_deny(reason: str) -> bool:
+    return reason == EXPLICIT_DENY
 
 
 def message(ctx, action: str, resource: str | None, reason: str) -> str:

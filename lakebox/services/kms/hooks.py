@@ -4,6 +4,7 @@ the key's ARN (an alias or key id in the request resolves to it; Decrypt without
 uses the ciphertext's key), so a session policy scoped to one key does not reach another,
 and a refusal names the key."""
 from lakebox.aws.errors import ServiceError
+from lakebox.kit import policies
 from lakebox.services.kms import lookup, model
 
 _KEY_PARAMS = ("KeyId", "SourceKeyId")
@@ -27,3 +28,23 @@ def _key_arn(ctx, params) -> str | None:
         return lookup.arn_of(lookup.find_key(ctx, text))
     except ServiceError:
         return None
+
+
+def resource_names_session(ctx, action, resource) -> bool:
+    """Whether the key policy allows `action` to the caller's session by its own ARN
+    (`arn:aws:sts::<account>:federated-user/<name>`, an assumed-role session ARN): "If
+    that policy specifically references the federated user session in the Principal
+    element of the policy, the session has the permissions allowed by the policy" (STS
+    API reference, GetFederationToken), whatever the session policies say."""
+    if resource is None:
+        return False
+    try:
+        key = lookup.find_key(ctx, resource)
+    except ServiceError:
+        return False
+    session_arn = ctx.caller_arn
+
+    def names_the_session(statement) -> bool:
+        return session_arn in statement.principals.get("AWS", ())
+    return policies.parse(key["policy"]).decision(names_the_session, action, resource,
+                                                  policies.global_keys(ctx)) == "Allow"

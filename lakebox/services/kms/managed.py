@@ -36,7 +36,12 @@ def managed_key(ctx, service: str):
                       multi_region=False, policy=None, tags={}, manager="AWS",
                       material=keygen.new_material(model.DEFAULT_SPEC))
     store.insert_alias(db, ctx.account, ctx.region, alias_name, key["uid"], int(ctx.now * 1000))
-    return key
+    # AWS rotates its managed keys every year, not configurably (API reference,
+    # GetKeyRotationStatus: "The key rotation status for AWS managed KMS keys is always true")
+    days = model.DEFAULT_ROTATION_DAYS
+    store.update_key(db, key["uid"], rotation_days=days, next_rotation_ms=key["created_ms"] + days * model.DAY_S * 1000)
+    ctx.state.scheduler.poke("kms")
+    return store.key_by_uid(db, key["uid"])
 
 
 def service_of(alias_name: str) -> str | None:

@@ -62,25 +62,28 @@ def list_key_rotations(ctx, params):
     start = _start(params.get("Marker"), len(rows))
     limit = params.get("Limit") or LIST_DEFAULT_LIMIT
     page = rows[start:start + limit]
-    answer = {"Rotations": [_rotation(key, row) for row in page], "Truncated": start + limit < len(rows)}
+    now_ms = lookup.now_ms(ctx)
+    answer = {"Rotations": [_rotation(key, row, now_ms) for row in page], "Truncated": start + limit < len(rows)}
     if answer["Truncated"]:
         answer["NextMarker"] = str(start + limit)
     return answer
 
 
-def _rotation(key, row) -> dict:
+def _rotation(key, row, now_ms) -> dict:
     state = ("PENDING_ROTATION" if row["pending"] else
              "CURRENT" if row["version"] == key["current_version"] else "NON_CURRENT")
     entry = {"KeyId": key["key_id"], "KeyMaterialId": row["material_id"]}
+    # material past its ValidTo is gone, as if deleted: KMS deletes expired material
+    present = bool(row["material"]) and (row["valid_to_ms"] is None or now_ms < row["valid_to_ms"])
     if key["origin"] == "EXTERNAL":         # these four are only for imported material
         if row["description"] is not None:
             entry["KeyMaterialDescription"] = row["description"]
-        entry["ImportState"] = "IMPORTED" if row["material"] else "PENDING_IMPORT"
+        entry["ImportState"] = "IMPORTED" if present else "PENDING_IMPORT"
     entry["KeyMaterialState"] = state
-    if key["origin"] == "EXTERNAL" and row["material"] and key["expiration_model"]:
-        entry["ExpirationModel"] = key["expiration_model"]
-        if key["valid_to_ms"] is not None:
-            entry["ValidTo"] = key["valid_to_ms"] / 1000
+    if key["origin"] == "EXTERNAL" and present and row["expiration_model"]:
+        entry["ExpirationModel"] = row["expiration_model"]       # each material's own
+        if row["valid_to_ms"] is not None:
+            entry["ValidTo"] = row["valid_to_ms"] / 1000
     if row["rotation_type"]:
         entry.update(RotationDate=row["created_ms"] / 1000, RotationType=row["rotation_type"])
     return entry
@@ -95,6 +98,10 @@ def _rotatable(ctx, text, imported_too=False):
     """A symmetric encryption key the caller manages, enabled (with imported material
     only for on-demand rotation)."""
     key = lookup.managed_key_of(ctx, text)
+    if key["key_manager"] == "AWS":
+        # AWS rotates its managed keys itself, yearly: their rotation is not configurable
+        # (API reference, GetKeyRotationStatus); the words are those of DisableKey's refusal
+        raise UnsupportedOperationException(f"{lookup.arn_of(key)} is an AWS managed key.")
     lookup.check_enabled(ctx, key)
     _check_symmetric(key, imported_too)
     if key["multi_region"] and lookup.primary_region(key) != key["region"]:

@@ -103,6 +103,12 @@ SCHEMA = [
     # RotateKeyOnDemand to make it current. Deleted material keeps its row, bytes empty.
     "ALTER TABLE kms_materials ADD COLUMN description TEXT",
     "ALTER TABLE kms_materials ADD COLUMN pending INTEGER NOT NULL DEFAULT 0",
+    # Each imported material's own ExpirationModel and ValidTo (ListKeyRotations shows them
+    # per material); the key's are derived from its permanently associated materials.
+    "ALTER TABLE kms_materials ADD COLUMN expiration_model TEXT",
+    "ALTER TABLE kms_materials ADD COLUMN valid_to_ms INTEGER",
+    "UPDATE kms_materials SET expiration_model=(SELECT expiration_model FROM kms_keys WHERE uid=key_uid), "
+    "valid_to_ms=(SELECT valid_to_ms FROM kms_keys WHERE uid=key_uid) WHERE material != x''",
 ]
 _MATERIAL_COLUMNS = "(key_uid, version, material, material_id, created_ms, rotation_type)"
 
@@ -208,8 +214,10 @@ def insert_replica(db, primary, region, now_ms, description, policy, tags: dict)
     with db.transaction():
         uid = db.execute(f"INSERT INTO kms_keys ({names}) VALUES ({marks})",
                          tuple(row[c] for c in _KEY_COLUMNS)).lastrowid
-        db.execute("INSERT INTO kms_materials SELECT ?, version, material, material_id, created_ms, rotation_type, "
-                   "description, pending FROM kms_materials WHERE key_uid=?", (uid, primary["uid"]))
+        db.execute("INSERT INTO kms_materials (key_uid, version, material, material_id, created_ms, rotation_type, "
+                   "description, pending, expiration_model, valid_to_ms) SELECT ?, version, material, material_id, "
+                   "created_ms, rotation_type, description, pending, expiration_model, valid_to_ms "
+                   "FROM kms_materials WHERE key_uid=?", (uid, primary["uid"]))
         put_tags(db, uid, tags)
     _key_written()
     return uid
@@ -267,32 +275,57 @@ def put_import_parameters(db, uid, wrapping_key: bytes, algorithm: str, token: b
 
 def import_material(db, uid, version: int, material: bytes, material_id: str, now_ms: int, expiration_model,
                     valid_to_ms, description=None, pending=False):
-    """Material `version` of the key is (back) in place: stored, its description kept
-    unless a new one is given, the token used up. The key is usable again once none of
-    its materials is missing."""
+    """Material `version` of the key is (back) in place with its own expiration: stored,
+    its description kept unless a new one is given, the token used up. The key is usable
+    again once none of its materials is missing."""
     with db.transaction():
         earlier = db.one("SELECT * FROM kms_materials WHERE key_uid=? AND version=?", (uid, version))
         if earlier is None:
-            db.execute(f"INSERT INTO kms_materials {_MATERIAL_COLUMNS[:-1]}, description, pending) "
-                       "VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
-                       (uid, version, material, material_id, now_ms, description, int(pending)))
+            db.execute(f"INSERT INTO kms_materials {_MATERIAL_COLUMNS[:-1]}, description, pending, expiration_model, "
+                       "valid_to_ms) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+                       (uid, version, material, material_id, now_ms, description, int(pending), expiration_model,
+                        valid_to_ms))
         else:
-            db.execute("UPDATE kms_materials SET material=?, description=? WHERE key_uid=? AND version=?",
-                       (material, description if description is not None else earlier["description"], uid, version))
+            db.execute("UPDATE kms_materials SET material=?, description=?, expiration_model=?, valid_to_ms=? "
+                       "WHERE key_uid=? AND version=?",
+                       (material, description if description is not None else earlier["description"],
+                        expiration_model, valid_to_ms, uid, version))
         missing = db.one("SELECT COUNT(*) AS n FROM kms_materials WHERE key_uid=? AND material=x''", (uid,))["n"]
-        update_key(db, uid, material_present=int(not missing), enabled=1, expiration_model=expiration_model,
-                   valid_to_ms=valid_to_ms)
+        update_key(db, uid, material_present=int(not missing), enabled=1, **_key_expiration(db, uid))
         db.execute("DELETE FROM kms_imports WHERE key_uid=?", (uid,))
 
 
+def _key_expiration(db, uid) -> dict:
+    """The key's ExpirationModel and ValidTo, from the materials permanently associated
+    with it (not those pending rotation): ValidTo is the earliest of theirs (API
+    reference, KeyMetadata ValidTo), the model KEY_MATERIAL_EXPIRES while one expires."""
+    rows = db.query("SELECT expiration_model, valid_to_ms FROM kms_materials WHERE key_uid=? AND pending=0 "
+                    "AND material != x''", (uid,))
+    models = [row["expiration_model"] for row in rows if row["expiration_model"]]
+    ends = [row["valid_to_ms"] for row in rows if row["valid_to_ms"] is not None]
+    if not models:
+        return {"expiration_model": None, "valid_to_ms": None}
+    return {"expiration_model": "KEY_MATERIAL_EXPIRES" if ends else "KEY_MATERIAL_DOES_NOT_EXPIRE",
+            "valid_to_ms": min(ends) if ends else None}
+
+
 def forget_material(db, uid, version=None):
-    """DeleteImportedKeyMaterial: the bytes go (of one material, or all), their id stays
-    (a re-import must match it)."""
+    """DeleteImportedKeyMaterial: the bytes go (of one material, or all) with their
+    expiration, their id stays (a re-import must match it). Material pending rotation is
+    not yet part of the key: it goes altogether, and the key stays usable (API reference,
+    RotationsListEntry KeyMaterialState PENDING_ROTATION)."""
     with db.transaction():
+        waiting = version is not None and db.one(
+            "SELECT 1 FROM kms_materials WHERE key_uid=? AND version=? AND pending=1", (uid, version))
+        if waiting:
+            db.execute("DELETE FROM kms_materials WHERE key_uid=? AND version=?", (uid, version))
+            return
         if version is None:
-            db.execute("UPDATE kms_materials SET material=x'' WHERE key_uid=?", (uid,))
+            db.execute("UPDATE kms_materials SET material=x'', expiration_model=NULL, valid_to_ms=NULL "
+                       "WHERE key_uid=?", (uid,))
         else:
-            db.execute("UPDATE kms_materials SET material=x'' WHERE key_uid=? AND version=?", (uid, version))
+            db.execute("UPDATE kms_materials SET material=x'', expiration_model=NULL, valid_to_ms=NULL "
+                       "WHERE key_uid=? AND version=?", (uid, version))
         update_key(db, uid, material_present=0, expiration_model=None, valid_to_ms=None)
 
 
@@ -302,7 +335,7 @@ def promote_material(db, key, version: int, now_ms: int, **columns):
     with db.transaction():
         db.execute("UPDATE kms_materials SET pending=0, rotation_type='ON_DEMAND', created_ms=? "
                    "WHERE key_uid=? AND version=?", (now_ms, key["uid"], version))
-        update_key(db, key["uid"], current_version=version, **columns)
+        update_key(db, key["uid"], current_version=version, **columns, **_key_expiration(db, key["uid"]))
 
 
 # ---------------------------------------------------------------------------

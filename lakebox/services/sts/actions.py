@@ -90,12 +90,15 @@ def get_federation_token(ctx, params):
     if ctx.session is not None:
         raise AccessDenied("Cannot call GetFederationToken with session credentials")
     packed = model.check_session_policy(params.get("Policy"))
+    model.check_session_tags(params.get("Tags"), None, {})
     duration = _root_capped(ctx, params.get("DurationSeconds", DEFAULT_TOKEN_DURATION))
     name = params["Name"]
     arn = f"arn:aws:sts::{ctx.account}:federated-user/{name}"
     user_id = f"{ctx.account}:{name}"
+    # the federated user's session tags are its aws:PrincipalTag values (IAM User Guide,
+    # "Passing session tags using GetFederationToken"); none of them is transitive
     credentials = _issue(ctx, account=ctx.account, arn=arn, user_id=user_id, kind="federated", duration=duration,
-                         policies=_session_policies(params))
+                         tags=_session_tags(ctx, params), policies=_session_policies(params))
     return {"Credentials": credentials, "FederatedUser": {"FederatedUserId": user_id, "Arn": arn},
             **_packed_size(params, packed)}
 
