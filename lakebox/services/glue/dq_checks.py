@@ -10,9 +10,12 @@ column <c>!", Deequ's words)."""
 import re
 
 from lakebox.engine.text import java_double
+from lakebox.services.glue import dq_compare
 from lakebox.services.glue.dq_rules import Rule
 
 _FAILED = "Value: {} does not meet the constraint requirement!"
+# rules whose metrics must all be 1.0 (or meet the rule's threshold)
+_COMPLIANCE = {"IsComplete", "IsUnique", "IsPrimaryKey", "ColumnNamesMatchPattern", "DataFreshness", "ColumnDataType"}
 
 
 def ident(name: str) -> str:
@@ -25,11 +28,32 @@ def _literal(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def _predicate(op: str, value: str, args: list) -> str:
+    """A DQDL condition on one value as SQL (`between` excludes its bounds)."""
+    if op in ("matches", "not matches"):
+        pattern = _literal("^(?:" + args[0][1:-1].replace("''", "'") + ")$")
+        return f"{'NOT ' if op == 'not matches' else ''}regexp_like({value}, {pattern})"
+    return {
+        "between": lambda: f"{value} > {args[0]} AND {value} < {args[-1]}",
+        "not between": lambda: f"{value} <= {args[0]} OR {value} >= {args[-1]}",
+        "in": lambda: f"{value} IN ({', '.join(args)})",
+        "not in": lambda: f"{value} NOT IN ({', '.join(args)})",
+        "!=": lambda: f"{value} <> {args[0]}", "<>": lambda: f"{value} <> {args[0]}",
+    }.get(op, lambda: f"{value} {op} {args[0]}")()
+
+
+def _share(column: str, predicate: str) -> str:
+    """The share of all rows whose value is present and meets the predicate."""
+    return f"avg(CASE WHEN {column} IS NOT NULL AND ({predicate}) THEN DOUBLE '1' ELSE DOUBLE '0' END)"
+
+
 class Check:
     """One rule's query and how its answer becomes metrics and an outcome."""
 
-    def __init__(self, rule: Rule, table: dict):
+    def __init__(self, rule: Rule, table: dict, now: float = 0.0, references: dict | None = None):
         self.rule = rule
+        self.now = now                              # the run's start: DataFreshness measures ages from it
+        self.references = references or {}         # AdditionalDataSources: alias -> catalog table
         self.database, self.table = table["DatabaseName"], table["Name"]
         sd = table.get("StorageDescriptor") or {}
         self.columns = {c["Name"].lower(): c.get("Type") or "string"
@@ -67,9 +91,19 @@ class Check:
         if kind == "ColumnExists":
             return None
         if kind == "CustomSql":
-            statement = re.sub(r"\bprimary\b", f"{ident(self.database)}.{ident(self.table)}",
-                               rule.parameters[0], flags=re.IGNORECASE)
-            self.names, self.sql = ["Dataset.*.CustomSQL"], statement
+            return self._custom_sql()
+        if kind in dq_compare.KINDS:
+            return dq_compare.build(self)
+        if kind == "ColumnNamesMatchPattern":
+            pattern = re.compile(rule.parameters[0])
+            matched = [name for name in self.columns if pattern.fullmatch(name)]
+            self.constant = {"Dataset.*.ColumnNamesPatternMatchRatio": len(matched) / max(len(self.columns), 1)}
+            return None
+        if kind == "ColumnCorrelation":
+            first, second = (self._column(name) for name in rule.parameters)
+            if not self.error:
+                self._select([f"Multicolumn.{','.join(rule.parameters)}.ColumnCorrelation"],
+                             [f"corr(CAST({first} AS double), CAST({second} AS double))"])
             return None
         if kind == "IsPrimaryKey":
             columns = [self._column(name) for name in rule.parameters]
@@ -95,7 +129,54 @@ class Check:
         if kind == "ColumnLength":
             return self._select([f"Column.{name}.MaximumLength", f"Column.{name}.MinimumLength"],
                                 [f"max(length({column}))", f"min(length({column}))"])
+        if kind in ("Entropy", "UniqueValueRatio"):
+            return self._frequencies(name, column)
+        if kind == "DataFreshness":
+            return self._freshness(name, column)
+        if kind == "ColumnDataType":
+            return self._data_type(name, column)
         return self._values(name, column)
+
+    def _table(self) -> str:
+        return f"{ident(self.database)}.{ident(self.table)}"
+
+    def _custom_sql(self):
+        """CustomSql over `primary`: its one value against the condition, or without a
+        condition (row-level) the share of the table's rows the statement selects."""
+        statement = re.sub(r"\bprimary\b", self._table(), self.rule.parameters[0], flags=re.IGNORECASE)
+        if self.rule.condition is not None:
+            self.names, self.sql = ["Dataset.*.CustomSQL"], statement
+            return None
+        self.names = ["Dataset.*.CustomSQL.Compliance"]
+        self.sql = f"SELECT CAST((SELECT count(*) FROM ({statement})) AS double) / (SELECT count(*) {self._from()})"
+        return None
+
+    def _frequencies(self, name, column):
+        """Deequ's Entropy (-sum p ln p of each value's share of all rows) and
+        UniqueValueRatio (values held by one row alone, over distinct values)."""
+        where = f"({self.rule.where}) AND " if self.rule.where is not None else ""
+        groups = f"(SELECT count(*) AS n FROM {self._table()} WHERE {where}{column} IS NOT NULL GROUP BY {column})"
+        if self.rule.type == "Entropy":
+            share = f"CAST(n AS double) / (SELECT count(*) {self._from()})"
+            self.names, self.sql = [f"Column.{name}.Entropy"], f"SELECT -sum(({share}) * ln({share})) FROM {groups}"
+        else:
+            self.names = [f"Column.{name}.UniqueValueRatio"]
+            self.sql = f"SELECT CAST(count_if(n = 1) AS double) / count(*) FROM {groups}"
+
+    def _freshness(self, name, column):
+        """The share of rows whose value is as recent as the condition says: its age in
+        hours (rounded to 2 places, from the run's start), as Deequ's DataFreshness."""
+        hours = (f"round((DOUBLE '{self.now!r}' - to_unixtime(CAST({column} AS timestamp))) / 3600, 2)")
+        args = [repr(v) for v in self.rule.condition.operands]
+        predicate = _predicate(self.rule.condition.operator, hours, args)
+        self._select([f"Column.{name}.DataFreshness.Compliance"], [_share(column, predicate)])
+
+    def _data_type(self, name, column):
+        wanted = str(self.rule.condition.operands[0]).upper()
+        target = {"INTEGER": "integer", "LONG": "bigint", "DOUBLE": "double", "FLOAT": "real",
+                  "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp"}.get(wanted, "varchar")
+        predicate = f"try_cast(CAST({column} AS varchar) AS {target}) IS NOT NULL"
+        self._select([f"Column.{name}.ColumnDataType.Compliance"], [_share(column, predicate)])
 
     def _uniqueness(self, columns, with_completeness=False):
         """Deequ's Uniqueness: the share of all rows whose (non-null) value no other row has."""
@@ -133,21 +214,9 @@ class Check:
                                 [f"max(CAST({column} AS double))", f"min(CAST({column} AS double))", complete])
         value = f"CAST({column} AS double)" if numeric else f"CAST({column} AS varchar)"
         args = [_literal(v) for v in condition.operands]
-        predicate = {
-            "between": f"{value} > {args[0]} AND {value} < {args[-1]}",
-            "not between": f"{value} <= {args[0]} OR {value} >= {args[-1]}",
-            "in": f"{value} IN ({', '.join(args)})",
-            "not in": f"{value} NOT IN ({', '.join(args)})",
-            "=": f"{value} = {args[0]}",
-            "!=": f"{value} <> {args[0]}", "<>": f"{value} <> {args[0]}",
-            "matches": f"regexp_like({value}, {_literal('^(?:' + str(condition.operands[0]) + ')$')})",
-            "not matches": f"NOT regexp_like({value}, {_literal('^(?:' + str(condition.operands[0]) + ')$')})",
-            ">": f"{value} > {args[0]}", ">=": f"{value} >= {args[0]}",
-            "<": f"{value} < {args[0]}", "<=": f"{value} <= {args[0]}",
-        }[op]
+        predicate = _predicate(op, value, args)
         metric = f"Column.{name}.PatternMatch" if op.endswith("matches") else f"Column.{name}.ColumnValues.Compliance"
-        share = f"avg(CASE WHEN {column} IS NOT NULL AND ({predicate}) THEN DOUBLE '1' ELSE DOUBLE '0' END)"
-        return self._select([metric], [share])
+        return self._select([metric], [_share(column, predicate)])
 
     # -- judging ------------------------------------------------------------
 
@@ -166,9 +235,9 @@ class Check:
         shown = {k: v for k, v in found.items() if not k.startswith("_")}
         if any(v is None for v in shown.values()):
             return "ERROR", "Metric could not be computed: the data has no rows to compute it over"
-        if kind in ("IsComplete", "IsUnique", "IsPrimaryKey"):
+        if kind in _COMPLIANCE or (kind == "CustomSql" and rule.condition is None):
             for value in shown.values():
-                if value != 1.0:
+                if not (rule.threshold.holds(value) if rule.threshold is not None else value == 1.0):
                     return "FAIL", _FAILED.format(java_double(value))
             return "PASS", None
         if kind == "ColumnLength":

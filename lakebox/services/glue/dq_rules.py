@@ -14,14 +14,22 @@ provided.")."""
 import re
 from dataclasses import dataclass, field
 
-NUMBER, BOOLEAN, VALUES = "NUMBER", "BOOLEAN", "VALUES"
-# rule type -> (parameters: a count, or "+" for one or more; what its condition compares)
+NUMBER, BOOLEAN, VALUES, DURATION, NUMBER_OR_BOOLEAN = "NUMBER", "BOOLEAN", "VALUES", "DURATION", "NUMBER|BOOLEAN"
+# rule type -> (parameter counts: a tuple, or "+" for one or more; what its condition compares), as the
+# DQDL parser's rules-config.json declares them
 RULE_TYPES = {
-    "RowCount": (0, NUMBER), "ColumnCount": (0, NUMBER), "Completeness": (1, NUMBER), "IsComplete": (1, BOOLEAN),
-    "IsUnique": (1, BOOLEAN), "Uniqueness": (1, NUMBER), "IsPrimaryKey": ("+", BOOLEAN), "ColumnValues": (1, VALUES),
-    "ColumnLength": (1, NUMBER), "Mean": (1, NUMBER), "Sum": (1, NUMBER), "StandardDeviation": (1, NUMBER),
-    "DistinctValuesCount": (1, NUMBER), "ColumnExists": (1, BOOLEAN), "CustomSql": (1, NUMBER),
+    "RowCount": ((0,), NUMBER), "ColumnCount": ((0,), NUMBER), "Completeness": ((1,), NUMBER),
+    "IsComplete": ((1,), BOOLEAN), "IsUnique": ((1,), BOOLEAN), "Uniqueness": ((1,), NUMBER),
+    "IsPrimaryKey": ("+", BOOLEAN), "ColumnValues": ((1,), VALUES), "ColumnLength": ((1,), NUMBER),
+    "Mean": ((1,), NUMBER), "Sum": ((1,), NUMBER), "StandardDeviation": ((1,), NUMBER),
+    "DistinctValuesCount": ((1,), NUMBER), "ColumnExists": ((1,), BOOLEAN), "CustomSql": ((1,), NUMBER_OR_BOOLEAN),
+    "Entropy": ((1,), NUMBER), "UniqueValueRatio": ((1,), NUMBER), "ColumnCorrelation": ((2,), NUMBER),
+    "ColumnNamesMatchPattern": ((1,), BOOLEAN), "ColumnDataType": ((1,), VALUES), "DataFreshness": ((1,), DURATION),
+    "RowCountMatch": ((1,), NUMBER), "ReferentialIntegrity": ((2,), NUMBER), "DatasetMatch": ((2, 3), NUMBER),
+    "SchemaMatch": ((1,), NUMBER), "AggregateMatch": ((2,), NUMBER), "DetectAnomalies": ("+", BOOLEAN),
 }
+ANALYZERS_ONLY = {"AllStatistics"}
+_HOURS = {"hour": 1.0, "hours": 1.0, "day": 24.0, "days": 24.0, "minute": 1 / 60, "minutes": 1 / 60}
 _TOKEN = re.compile(r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|'
                     r'(?P<op>>=|<=|!=|<>|=|>|<)|(?P<punct>[\[\](),])|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))')
 
@@ -173,16 +181,18 @@ def _rule(tokens) -> Rule:
     parameters = []
     while tokens.peek()[0] == "str":
         parameters.append(tokens.take()[1])
+    if name in ANALYZERS_ONLY:
+        raise DqdlError(f"Type {name} is not supported in rules section")
     if name not in RULE_TYPES:
         raise DqdlError(f"Rule Type: {name} is not valid")
-    count, returns = RULE_TYPES[name]
-    if (count == "+" and not parameters) or (count != "+" and count != len(parameters)):
+    counts, returns = RULE_TYPES[name]
+    if (counts == "+" and not parameters) or (counts != "+" and len(parameters) not in counts):
         raise DqdlError(f"Rule Type: {name} is not valid")
     rule = Rule(name, parameters)
     condition = _condition(tokens, returns)
     if returns == BOOLEAN and condition is not None:
         raise DqdlError(f"Unexpected condition for rule of type {name} with boolean return type")
-    if returns != BOOLEAN and condition is None:
+    if returns not in (BOOLEAN, NUMBER_OR_BOOLEAN) and condition is None:
         raise DqdlError(f"No condition provided for rule with non-boolean rule type: {name}")
     rule.condition = condition
     if tokens.word("where"):
@@ -194,7 +204,7 @@ def _rule(tokens) -> Rule:
         if not tokens.word("threshold"):
             raise DqdlError(f"mismatched input '{tokens.peek()[1]}' expecting 'threshold'")
         rule.threshold = _condition(tokens, NUMBER)
-        if rule.threshold is None or name != "ColumnValues":
+        if rule.threshold is None or name not in ("ColumnValues", "CustomSql", "ColumnDataType"):
             raise DqdlError(f"Threshold condition not supported for rule type: {name}")
     return rule
 
@@ -241,6 +251,12 @@ def _condition(tokens, returns) -> Condition | None:
 
 def _operand(tokens, returns):
     kind, value = tokens.take()
+    if kind == "num" and returns == DURATION:
+        unit = tokens.peek()
+        if unit[0] != "word" or unit[1].lower() not in _HOURS:
+            raise DqdlError(f"mismatched input '{unit[1]}' expecting {{'days', 'hours', 'minutes'}}")
+        tokens.take()
+        return float(value) * _HOURS[unit[1].lower()], f"{value} {unit[1].lower()}"
     if kind == "num":
         return float(value), value
     if kind == "str" and returns == VALUES:

@@ -7,7 +7,7 @@ import secrets
 
 from lakebox.services.athena import public as athena
 from lakebox.services.glue import dq_work, store
-from lakebox.services.glue.catalog import list_page
+from lakebox.services.glue.catalog import list_page, table_or_error
 from lakebox.services.glue.dq_checks import Check, shown_metrics
 from lakebox.services.glue.dq_rulesets import parsed, ruleset_or_error
 from lakebox.services.glue.errors import EntityNotFoundException
@@ -20,7 +20,11 @@ def start_data_quality_ruleset_evaluation_run(ctx, params):
     if earlier is not None:
         return {"RunId": earlier["RunId"]}
     rulesets = [ruleset_or_error(ctx, name) for name in params["RulesetNames"]]
-    plans = [(ruleset["Name"], [_planned(ctx, rule, table) for rule in parsed(ruleset["Ruleset"])])
+    references = {}
+    for alias, source in (params.get("AdditionalDataSources") or {}).items():
+        other = dq_work.glue_table(source)
+        references[alias] = table_or_error(ctx, other["DatabaseName"], other["TableName"])
+    plans = [(ruleset["Name"], [_planned(ctx, rule, table, references) for rule in parsed(ruleset["Ruleset"])])
              for ruleset in rulesets]
     doc = dq_work.new_run(ctx, params, RulesetNames=params["RulesetNames"])
     for key in ("AdditionalRunOptions", "AdditionalDataSources"):
@@ -29,11 +33,11 @@ def start_data_quality_ruleset_evaluation_run(ctx, params):
     return dq_work.submit(ctx, RUN, doc, "StartDataQualityRulesetEvaluationRun", _evaluate, (plans,), _commit)
 
 
-def _planned(ctx, rule, table):
+def _planned(ctx, rule, table, references):
     """(check, runner or None, error or None); a composite rule: (check, [its parts planned])."""
-    check = Check(rule, table)
+    check = Check(rule, table, ctx.now, references)
     if rule.operator:
-        return check, [_planned(ctx, part, table) for part in rule.parts]
+        return check, [_planned(ctx, part, table, references) for part in rule.parts]
     runner, error = None, check.error
     if check.sql is not None and error is None:
         try:
