@@ -11,7 +11,7 @@ import re
 
 from lakebox.engine.text import java_double
 from lakebox.services.glue import dq_compare
-from lakebox.services.glue.dq_rules import Rule
+from lakebox.services.glue.dq_rules import Keyword, Rule
 
 _FAILED = "Value: {} does not meet the constraint requirement!"
 # rules whose metrics must all be 1.0 (or meet the rule's threshold)
@@ -40,6 +40,34 @@ def _predicate(op: str, value: str, args: list) -> str:
         "not in": lambda: f"{value} NOT IN ({', '.join(args)})",
         "!=": lambda: f"{value} <> {args[0]}", "<>": lambda: f"{value} <> {args[0]}",
     }.get(op, lambda: f"{value} {op} {args[0]}")()
+
+
+def _compliance(op: str, value: str, operands: list) -> str:
+    """Whether one row complies with a ColumnValues condition, nulls included: a value
+    set (in, =) is met by a present value in it or by a keyword it names; its negation
+    (not in, !=) by a missing value too unless NULL is named; a numeric range admits
+    nulls (completeness is checked on its own), its negation does not."""
+    values = [_literal(v) for v in operands if not isinstance(v, Keyword) and v != "NULL"]
+    keywords = {str(v) for v in operands if isinstance(v, Keyword) or v == "NULL"}
+    if op in ("matches", "not matches"):
+        return f"{value} IS NOT NULL AND ({_predicate(op, value, values)})"
+    if op == "between":
+        return f"{value} IS NULL OR ({value} > {values[0]} AND {value} < {values[1]})"
+    if op == "not between":
+        return f"{value} IS NOT NULL AND ({value} <= {values[0]} OR {value} >= {values[1]})"
+    if op in ("in", "="):
+        parts = [f"{value} IS NULL"] if "NULL" in keywords else []
+        parts += [f"{value} = ''"] if "EMPTY" in keywords else []
+        parts += [f"(length(trim({value})) = 0 AND length({value}) > 0)"] if "WHITESPACES_ONLY" in keywords else []
+        parts += [f"({value} IS NOT NULL AND {value} IN ({', '.join(values)}))"] if values else []
+        return " OR ".join(parts) or "false"
+    if op in ("not in", "!=", "<>"):
+        parts = [f"{value} IS NOT NULL"] if "NULL" in keywords else []
+        parts += [f"{value} <> ''"] if "EMPTY" in keywords else []
+        parts += [f"(length(trim({value})) > 0 OR length({value}) = 0)"] if "WHITESPACES_ONLY" in keywords else []
+        parts += [f"({value} IS NULL OR {value} NOT IN ({', '.join(values)}))"] if values else []
+        return " AND ".join(parts) or "true"
+    return f"{value} IS NOT NULL AND ({_predicate(op, value, values)})"
 
 
 def _share(column: str, predicate: str) -> str:
@@ -199,24 +227,30 @@ class Check:
         self.names, self.sql = names, "SELECT " + ", ".join(expressions)
 
     def _values(self, name, column):
+        """ColumnValues as Deequ's ColumnValuesRule checks it: a comparison is the column's
+        minimum or maximum (and the column complete), the other operators the share of
+        rows that comply, with its own treatment of nulls and the NULL/EMPTY/
+        WHITESPACES_ONLY keywords."""
         condition = self.rule.condition
-        op = condition.operator
-        numeric = all(isinstance(v, float) for v in condition.operands) and op != "matches" and op != "not matches"
+        op, operands = condition.operator, condition.operands
+        numeric = op not in ("matches", "not matches") and \
+            all(isinstance(v, float) or v == "NULL" for v in operands) and any(isinstance(v, float) for v in operands)
         complete = f"CAST(count({column}) AS double) / count(*)"
-        if numeric and op in (">", ">="):
-            return self._select([f"Column.{name}.Minimum", "_completeness"],
-                                [f"min(CAST({column} AS double))", complete])
-        if numeric and op in ("<", "<="):
-            return self._select([f"Column.{name}.Maximum", "_completeness"],
-                                [f"max(CAST({column} AS double))", complete])
-        if numeric and op == "=":
+        number = f"TRY_CAST({column} AS double)"
+        if numeric and op in (">", ">=") and "NULL" not in operands:
+            return self._select([f"Column.{name}.Minimum", "_completeness"], [f"min({number})", complete])
+        if numeric and op in ("<", "<=") and "NULL" not in operands:
+            return self._select([f"Column.{name}.Maximum", "_completeness"], [f"max({number})", complete])
+        if numeric and op == "=" and "NULL" not in operands:
             return self._select([f"Column.{name}.Maximum", f"Column.{name}.Minimum", "_completeness"],
-                                [f"max(CAST({column} AS double))", f"min(CAST({column} AS double))", complete])
-        value = f"CAST({column} AS double)" if numeric else f"CAST({column} AS varchar)"
-        args = [_literal(v) for v in condition.operands]
-        predicate = _predicate(op, value, args)
+                                [f"max({number})", f"min({number})", complete])
         metric = f"Column.{name}.PatternMatch" if op.endswith("matches") else f"Column.{name}.ColumnValues.Compliance"
-        return self._select([metric], [_share(column, predicate)])
+        predicate = _compliance(op, number if numeric else f"CAST({column} AS varchar)", operands)
+        names, expressions = [metric], [f"avg(CASE WHEN {predicate} THEN DOUBLE '1' ELSE DOUBLE '0' END)"]
+        if numeric and op == "between":                 # Deequ adds isComplete to a numeric range
+            names.append("_completeness")
+            expressions.append(complete)
+        return self._select(names, expressions)
 
     # -- judging ------------------------------------------------------------
 
@@ -264,7 +298,12 @@ class Check:
         if any(k.endswith(("ColumnValues.Compliance", "PatternMatch")) for k, _ in shown):
             value = shown[0][1]
             passed = rule.threshold.holds(value) if rule.threshold is not None else value == 1.0
-            return ("PASS", None) if passed else ("FAIL", _FAILED.format(java_double(value)))
+            if not passed:
+                return "FAIL", _FAILED.format(java_double(value))
+            completeness = found.get("_completeness")
+            if completeness is not None and completeness != 1.0:
+                return "FAIL", _FAILED.format(java_double(completeness))
+            return "PASS", None
         for _, value in shown:
             if not rule.condition.holds(value):
                 return "FAIL", _FAILED.format(java_double(value))

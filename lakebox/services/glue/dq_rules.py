@@ -34,6 +34,14 @@ _TOKEN = re.compile(r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<num>-?\d+(?:\.\d+)?(?
                     r'(?P<op>>=|<=|!=|<>|=|>|<)|(?P<punct>[\[\](),])|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))')
 
 
+class Keyword(str):
+    """NULL, EMPTY or WHITESPACES_ONLY among a condition's values (the DQDL reference's
+    keywords for missing values)."""
+
+
+KEYWORDS = ("NULL", "EMPTY", "WHITESPACES_ONLY")
+
+
 class DqdlError(ValueError):
     """A ruleset DQDL refuses; the message is the DQDL parser's."""
 
@@ -261,4 +269,6 @@ def _operand(tokens, returns):
         return float(value), value
     if kind == "str" and returns == VALUES:
         return value, f'"{value}"'
+    if kind == "word" and value.upper() in KEYWORDS and returns == VALUES:
+        return Keyword(value.upper()), value.upper()
     raise DqdlError(f"mismatched input '{value if value is not None else '<EOF>'}' expecting NUMBER")

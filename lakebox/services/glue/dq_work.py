@@ -8,7 +8,7 @@ import secrets
 
 from lakebox.services.glue import store
 from lakebox.services.glue.catalog import fold, list_page, table_or_error
-from lakebox.services.glue.errors import EntityNotFoundException
+from lakebox.services.glue.errors import EntityNotFoundException, InvalidInputException
 from lakebox.work import TaskCancelled
 
 log = logging.getLogger("lakebox.glue")
@@ -34,6 +34,8 @@ def earlier_or_table(ctx, kind: str, params: dict) -> tuple[dict | None, dict | 
     if earlier is not None:
         return earlier, None
     source = glue_table(params["DataSource"])
+    if not source:                  # lakebox's words: no recorded AWS reply
+        raise InvalidInputException("DataSource must name a GlueTable")
     return None, table_or_error(ctx, source["DatabaseName"], source["TableName"])
 
 
