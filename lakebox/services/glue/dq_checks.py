@@ -78,8 +78,10 @@ def _share(column: str, predicate: str) -> str:
 class Check:
     """One rule's query and how its answer becomes metrics and an outcome."""
 
-    def __init__(self, rule: Rule, table: dict, now: float = 0.0, references: dict | None = None):
+    def __init__(self, rule: Rule, table: dict, now: float = 0.0, references: dict | None = None,
+                 pushdown: str | None = None):
         self.rule = rule
+        self.pushdown = pushdown
         self.now = now                              # the run's start: DataFreshness measures ages from it
         self.references = references or {}         # AdditionalDataSources: alias -> catalog table
         self.database, self.table = table["DatabaseName"], table["Name"]
@@ -97,7 +99,7 @@ class Check:
 
     def _from(self) -> str:
         where = f" WHERE ({self.rule.where})" if self.rule.where is not None else ""
-        return f"FROM {ident(self.database)}.{ident(self.table)}{where}"
+        return f"FROM {self._table()}{where}"
 
     def _column(self, name: str) -> str | None:
         if name.lower() not in self.columns:
@@ -166,7 +168,12 @@ class Check:
         return self._values(name, column)
 
     def _table(self) -> str:
-        return f"{ident(self.database)}.{ident(self.table)}"
+        """The primary dataset: the table, or the rows of the partitions the data source's
+        `pushDownPredicate` (or `catalogPartitionPredicate`) keeps."""
+        name = f"{ident(self.database)}.{ident(self.table)}"
+        if self.pushdown:
+            return f"(SELECT * FROM {name} WHERE ({self.pushdown}))"
+        return name
 
     def _custom_sql(self):
         """CustomSql over `primary`: its one value against the condition, or without a
@@ -212,7 +219,7 @@ class Check:
         keys = ", ".join(columns)
         present = " AND ".join(f"{c} IS NOT NULL" for c in columns)
         where = f"({self.rule.where}) AND " if self.rule.where is not None else ""
-        table = f"{ident(self.database)}.{ident(self.table)}"
+        table = self._table()
         total = f"(SELECT count(*) {self._from()})"
         unique = (f"(SELECT CAST(count_if(n = 1) AS double) FROM (SELECT count(*) AS n FROM {table} "
                   f"WHERE {where}{present} GROUP BY {keys}))")

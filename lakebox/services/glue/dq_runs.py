@@ -24,8 +24,10 @@ def start_data_quality_ruleset_evaluation_run(ctx, params):
     for alias, source in (params.get("AdditionalDataSources") or {}).items():
         other = dq_work.glue_table(source)
         references[alias] = table_or_error(ctx, other["DatabaseName"], other["TableName"])
-    plans = [(ruleset["Name"], [_planned(ctx, rule, table, references) for rule in parsed(ruleset["Ruleset"])])
-             for ruleset in rulesets]
+    options = dq_work.glue_table(params["DataSource"]).get("AdditionalOptions") or {}
+    pushdown = options.get("pushDownPredicate") or options.get("catalogPartitionPredicate")
+    plans = [(ruleset["Name"], [_planned(ctx, rule, table, references, pushdown)
+                                for rule in parsed(ruleset["Ruleset"])]) for ruleset in rulesets]
     doc = dq_work.new_run(ctx, params, RulesetNames=params["RulesetNames"])
     for key in ("AdditionalRunOptions", "AdditionalDataSources"):
         if params.get(key):
@@ -33,11 +35,11 @@ def start_data_quality_ruleset_evaluation_run(ctx, params):
     return dq_work.submit(ctx, RUN, doc, "StartDataQualityRulesetEvaluationRun", _evaluate, (plans,), _commit)
 
 
-def _planned(ctx, rule, table, references):
+def _planned(ctx, rule, table, references, pushdown):
     """(check, runner or None, error or None); a composite rule: (check, [its parts planned])."""
-    check = Check(rule, table, ctx.now, references)
+    check = Check(rule, table, ctx.now, references, pushdown)
     if rule.operator:
-        return check, [_planned(ctx, part, table, references) for part in rule.parts]
+        return check, [_planned(ctx, part, table, references, pushdown) for part in rule.parts]
     runner, error = None, check.error
     if check.sql is not None and error is None:
         try:
