@@ -7,11 +7,12 @@ double, as in Glue's results; ColumnCount's "Dataset has <n> columns and failed 
 satisfy constraint", as a Glue result quoted by a data-quality monitoring sample's tests
 has it), or ERROR when the metric cannot be computed ("Input data does not include
 column <c>!", Deequ's words)."""
+import datetime
 import re
 
 from lakebox.engine.text import java_double
 from lakebox.services.glue import dq_compare
-from lakebox.services.glue.dq_rules import Keyword, Rule
+from lakebox.services.glue.dq_rules import Keyword, Moment, Rule
 
 _FAILED = "Value: {} does not meet the constraint requirement!"
 # rules whose metrics must all be 1.0 (or meet the rule's threshold)
@@ -240,6 +241,9 @@ class Check:
         WHITESPACES_ONLY keywords."""
         condition = self.rule.condition
         op, operands = condition.operator, condition.operands
+        if any(isinstance(v, Moment) for v in operands) or (
+                op in ("between", "not between", ">", ">=", "<", "<=") and any(isinstance(v, str) for v in operands)):
+            return self._dates(name, column, op, operands)
         numeric = op not in ("matches", "not matches") and \
             all(isinstance(v, float) or v == "NULL" for v in operands) and any(isinstance(v, float) for v in operands)
         complete = f"CAST(count({column}) AS double) / count(*)"
@@ -258,6 +262,25 @@ class Check:
             names.append("_completeness")
             expressions.append(complete)
         return self._select(names, expressions)
+
+    def _dates(self, name, column, op, operands):
+        """A date condition (quoted dates, now() and (now() - N days)): the share of rows
+        whose value, as a date, meets it (Deequ's ColumnValuesDateRule; a null meets none
+        but `!=`)."""
+        day = f"TRY_CAST(substr(CAST({column} AS varchar), 1, 10) AS date)"
+        dates = []
+        for value in operands:
+            if isinstance(value, Moment):
+                moment = datetime.datetime.fromtimestamp(self.now + value * 3600, datetime.timezone.utc)
+                dates.append(f"DATE '{moment.date().isoformat()}'")
+            else:
+                dates.append(f"DATE '{str(value)[:10]}'")
+        if op == "!=":
+            predicate = f"{column} IS NULL OR {day} <> {dates[0]}"
+        else:
+            predicate = _predicate(op, day, dates)
+        self._select([f"Column.{name}.ColumnValues.Compliance"],
+                     [f"avg(CASE WHEN {predicate} THEN DOUBLE '1' ELSE DOUBLE '0' END)"])
 
     # -- judging ------------------------------------------------------------
 

@@ -30,8 +30,9 @@ RULE_TYPES = {
 }
 ANALYZERS_ONLY = {"AllStatistics"}
 _HOURS = {"hour": 1.0, "hours": 1.0, "day": 24.0, "days": 24.0, "minute": 1 / 60, "minutes": 1 / 60}
-_TOKEN = re.compile(r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|'
-                    r'(?P<op>>=|<=|!=|<>|=|>|<)|(?P<punct>[\[\](),])|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))')
+_TOKEN = re.compile(r'\s*(?:(?P<comment>#[^\n]*)|(?P<str>"(?:[^"\\]|\\.)*")|'
+                    r'(?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|(?P<op>>=|<=|!=|<>|=|>|<)|(?P<punct>[\[\](),+-])|'
+                    r'(?P<word>[A-Za-z_][A-Za-z0-9_.]*))')
 
 
 class Keyword(str):
@@ -106,7 +107,6 @@ class Rule:
 class _Tokens:
     def __init__(self, text: str):
         self.items, position = [], 0
-        text = re.sub(r"(?m)#.*$", "", text)           # comments
         while position < len(text):
             if not text[position:].strip():
                 break
@@ -115,8 +115,10 @@ class _Tokens:
                 raise DqdlError(f"token recognition error at: '{text[position:].strip()[:1]}'")
             kind = found.lastgroup
             value = found.group(kind)
-            self.items.append((kind, value[1:-1].replace('\\"', '"') if kind == "str" else value))
             position = found.end()
+            if kind == "comment":
+                continue
+            self.items.append((kind, value[1:-1].replace('\\"', '"') if kind == "str" else value))
         self.at = 0
 
     def peek(self, offset=0):
@@ -234,10 +236,10 @@ def _condition(tokens, returns) -> Condition | None:
     word = value.lower()
     operator = f"not {word}" if negated else word
     if word == "between":
-        low = _operand(tokens, NUMBER)
+        low = _operand(tokens, returns if returns in (VALUES, DURATION) else NUMBER)
         if not tokens.word("and"):
             raise DqdlError(f"mismatched input '{tokens.peek()[1]}' expecting 'and'")
-        high = _operand(tokens, NUMBER)
+        high = _operand(tokens, returns if returns in (VALUES, DURATION) else NUMBER)
         return Condition(operator, [low[0], high[0]], [low[1], high[1]])
     if word == "matches":
         kind, pattern = tokens.take()
@@ -257,6 +259,28 @@ def _condition(tokens, returns) -> Condition | None:
     return Condition(operator, values, texts)
 
 
+class Moment(float):
+    """A date operand `now()` or `(now() - 3 days)`: hours from the run's start (the
+    DQDL reference's date expressions)."""
+
+
+def _now_expression(tokens, parenthesized: bool):
+    if parenthesized:
+        tokens.expect("now")
+    tokens.expect("(")
+    tokens.expect(")")
+    hours, text = 0.0, "now()"
+    if parenthesized:
+        kind, sign = tokens.peek()
+        if sign in ("+", "-"):
+            tokens.take()
+            amount, written = _operand(tokens, DURATION)
+            hours = amount if sign == "+" else -amount
+            text = f"(now() {sign} {written})"
+        tokens.expect(")")
+    return Moment(hours), text
+
+
 def _operand(tokens, returns):
     kind, value = tokens.take()
     if kind == "num" and returns == DURATION:
@@ -271,4 +295,6 @@ def _operand(tokens, returns):
         return value, f'"{value}"'
     if kind == "word" and value.upper() in KEYWORDS and returns == VALUES:
         return Keyword(value.upper()), value.upper()
+    if returns == VALUES and (value == "(" or (kind == "word" and value.lower() == "now")):
+        return _now_expression(tokens, value == "(")
     raise DqdlError(f"mismatched input '{value if value is not None else '<EOF>'}' expecting NUMBER")
