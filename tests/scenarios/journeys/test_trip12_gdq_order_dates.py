@@ -4,9 +4,8 @@ conditions: quoted dates (`between` excluding its bounds), `now()` and a window
 comments (`#`) are skipped, but not a `#` inside a CustomSql statement."""
 import datetime
 
-from trip_helpers import wait_for
+from gdq_helpers import csv_table, evaluated, first_result
 
-ROLE = "arn:aws:iam::123456789012:role/dq-evaluator"
 RULES = """# dates of the 2024 orders extract
 Rules = [
     ColumnValues "order_date" between "2024-01-01" and "2024-12-31",   # the year's orders only
@@ -18,14 +17,8 @@ Rules = [
 
 def test_order_dates_are_checked(client, bucket, database):
     glue, s3 = client("glue"), client("s3")
-    glue.create_table(DatabaseName=database, TableInput={
-        "Name": "orders", "TableType": "EXTERNAL_TABLE", "Parameters": {"classification": "csv"},
-        "StorageDescriptor": {
-            "Columns": [{"Name": "order_date", "Type": "date"}, {"Name": "shipped_at", "Type": "string"},
-                        {"Name": "note", "Type": "string"}],
-            "Location": f"s3://{bucket}/orders/",
-            "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
-                          "Parameters": {"field.delim": ","}}}})
+    glue.create_table(DatabaseName=database, TableInput=csv_table(
+        bucket, "orders", [("order_date", "date"), ("shipped_at", "string"), ("note", "string")]))
     recent = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=2)).strftime(
         "%Y-%m-%d %H:%M:%S")
     s3.put_object(Bucket=bucket, Key="orders/extract.csv", Body=(
@@ -33,12 +26,7 @@ def test_order_dates_are_checked(client, bucket, database):
         f"2024-11-30,,late\n").encode())
     name = f"{database}-dates"
     glue.create_data_quality_ruleset(Name=name, Ruleset=RULES)
-    run_id = glue.start_data_quality_ruleset_evaluation_run(
-        DataSource={"GlueTable": {"DatabaseName": database, "TableName": "orders"}}, Role=ROLE,
-        RulesetNames=[name])["RunId"]
-    wait_for(lambda: glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)["Status"] == "SUCCEEDED")
-    result_id = glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)["ResultIds"][0]
-    result = glue.get_data_quality_result(ResultId=result_id)
+    result = first_result(glue, evaluated(glue, database, "orders", name))
     assert [(r["Description"], r["Result"], r.get("EvaluationMessage"), r["EvaluatedMetrics"])
             for r in result["RuleResults"]] == [
         ('ColumnValues "order_date" between "2024-01-01" and "2024-12-31"', "FAIL",

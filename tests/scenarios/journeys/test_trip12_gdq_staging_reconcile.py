@@ -6,9 +6,8 @@ agree (SchemaMatch); the load itself must be fresh (DataFreshness), typed as pro
 UniqueValueRatio, ColumnCorrelation) and free of rows a row-level CustomSql rejects."""
 import datetime
 
-from trip_helpers import wait_for
+from gdq_helpers import csv_table, evaluated, first_result
 
-ROLE = "arn:aws:iam::123456789012:role/dq-evaluator"
 RULES = """Rules = [
     RowCountMatch "prod" >= 0.9,
     ReferentialIntegrity "customer_id" "customers.{id}" = 1.0,
@@ -21,14 +20,6 @@ RULES = """Rules = [
     ColumnCorrelation "qty" "amount" between -0.5 and 0.5,
     CustomSql "select * from primary where amount > 0"
 ]"""
-
-
-def csv_table(bucket, name, columns):
-    return {"Name": name, "TableType": "EXTERNAL_TABLE", "Parameters": {"classification": "csv"},
-            "StorageDescriptor": {
-                "Columns": [{"Name": c, "Type": t} for c, t in columns], "Location": f"s3://{bucket}/{name}/",
-                "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
-                              "Parameters": {"field.delim": ","}}}}
 
 
 def test_staging_load_is_reconciled_before_promotion(client, bucket, database):
@@ -49,15 +40,11 @@ def test_staging_load_is_reconciled_before_promotion(client, bucket, database):
     name = f"{database}-promote"
     glue.create_data_quality_ruleset(Name=name, Ruleset=RULES)
 
-    run_id = glue.start_data_quality_ruleset_evaluation_run(
-        DataSource={"GlueTable": {"DatabaseName": database, "TableName": "staging_orders"}}, Role=ROLE,
-        RulesetNames=[name], AdditionalDataSources={
-            "prod": {"GlueTable": {"DatabaseName": database, "TableName": "orders"}},
-            "customers": {"GlueTable": {"DatabaseName": database, "TableName": "customers"}}})["RunId"]
-    wait_for(lambda: glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)["Status"] == "SUCCEEDED")
-    run = glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)
-    assert sorted(run["AdditionalDataSources"]) == ["customers", "prod"]
-    result = glue.get_data_quality_result(ResultId=run["ResultIds"][0])
+    run = evaluated(glue, database, "staging_orders", name, AdditionalDataSources={
+        "prod": {"GlueTable": {"DatabaseName": database, "TableName": "orders"}},
+        "customers": {"GlueTable": {"DatabaseName": database, "TableName": "customers"}}})
+    assert run["Status"] == "SUCCEEDED" and sorted(run["AdditionalDataSources"]) == ["customers", "prod"]
+    result = first_result(glue, run)
     outcome = [(r["Name"], r["Result"], r["EvaluatedMetrics"]) for r in result["RuleResults"]]
     assert outcome[:6] == [
         ("Rule_1", "PASS", {"Dataset.*.RowCountMatch": 1.0}),

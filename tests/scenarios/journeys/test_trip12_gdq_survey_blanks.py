@@ -3,9 +3,8 @@ describes them: the EMPTY and WHITESPACES_ONLY keywords for blank and space-only
 answers, NULL for a missing score (a blank number in CSV is null), a numeric range that
 admits the missing score in its compliance but fails the rule on completeness, and a
 value set negated (`not in`, `!=`) that missing values meet."""
-from trip_helpers import wait_for
+from gdq_helpers import csv_table, evaluated, first_result
 
-ROLE = "arn:aws:iam::123456789012:role/dq-evaluator"
 RULES = """Rules = [
     ColumnValues "answer" in ["yes", "no", EMPTY],
     ColumnValues "answer" not in [WHITESPACES_ONLY],
@@ -18,23 +17,13 @@ RULES = """Rules = [
 
 def test_blank_answers_are_told_apart(client, bucket, database):
     glue, s3 = client("glue"), client("s3")
-    glue.create_table(DatabaseName=database, TableInput={
-        "Name": "answers", "TableType": "EXTERNAL_TABLE", "Parameters": {"classification": "csv"},
-        "StorageDescriptor": {
-            "Columns": [{"Name": "answer", "Type": "string"}, {"Name": "score", "Type": "int"}],
-            "Location": f"s3://{bucket}/answers/",
-            "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
-                          "Parameters": {"field.delim": ","}}}})
+    glue.create_table(DatabaseName=database, TableInput=csv_table(bucket, "answers", [("answer", "string"),
+                                                                                   ("score", "int")]))
     s3.put_object(Bucket=bucket, Key="answers/export.csv", Body=b"yes,1\nno,\n,2\n  ,3\nmaybe,9\n")
     name = f"{database}-survey"
     glue.create_data_quality_ruleset(Name=name, Ruleset=RULES,
                                      TargetTable={"DatabaseName": database, "TableName": "answers"})
-    run_id = glue.start_data_quality_ruleset_evaluation_run(
-        DataSource={"GlueTable": {"DatabaseName": database, "TableName": "answers"}}, Role=ROLE,
-        RulesetNames=[name])["RunId"]
-    wait_for(lambda: glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)["Status"] == "SUCCEEDED")
-    result_id = glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)["ResultIds"][0]
-    result = glue.get_data_quality_result(ResultId=result_id)
+    result = first_result(glue, evaluated(glue, database, "answers", name))
     assert [(r["Description"], r["Result"], r.get("EvaluationMessage"), r["EvaluatedMetrics"])
             for r in result["RuleResults"]] == [
         ('ColumnValues "answer" in ["yes","no",EMPTY]', "FAIL",

@@ -5,7 +5,7 @@ upserted from a data frame of rules, and a recommendation ruleset read back as a
 frame of (rule_type, parameter, expression)."""
 import pandas as pd
 
-ROLE = "arn:aws:iam::123456789012:role/dq-evaluator"
+from gdq_helpers import ROLE
 
 
 def test_notebook_data_quality(wr, session, bucket, database):
