@@ -1,10 +1,10 @@
 """DQDL rules that compare the primary table with a reference dataset, named by its alias
 in the run's AdditionalDataSources: RowCountMatch (the primary's rows over the
 reference's), ReferentialIntegrity (the share of the primary's rows whose key values are
-found in the reference's columns, written "alias.{col1,col2}") and SchemaMatch (the
-share of the primary's columns the reference has with the same type). Rule types that
-need what lakebox does not keep (DatasetMatch, AggregateMatch over two datasets,
-DetectAnomalies' history) end in ERROR."""
+found in the reference's columns, written "alias.{col1,col2}"), SchemaMatch (the
+share of the primary's columns the reference has with the same type) and AggregateMatch
+(sum or avg of a column of either, one over the other). Rule types that need what
+lakebox does not keep (DatasetMatch, DetectAnomalies' history) end in ERROR."""
 import re
 
 KINDS = {"RowCountMatch", "ReferentialIntegrity", "SchemaMatch", "DatasetMatch", "AggregateMatch", "DetectAnomalies"}
@@ -64,4 +64,40 @@ def build(check):
                      f"THEN DOUBLE '1' ELSE DOUBLE '0' END) FROM {check._table()} p"
                      + (f" WHERE ({rule.where})" if rule.where is not None else ""))
         return
+    if kind == "AggregateMatch":
+        return _aggregate_match(check)
     check.error = f"Rule type {kind} is not supported by lakebox's Data Quality evaluation"
+
+
+def _aggregate(check, expression: str):
+    """(SQL of one `sum(col)` / `avg(alias.col)` aggregate, its column) or None
+    (Deequ's AggregateMatchRule: sum and avg, over the primary or an aliased dataset)."""
+    from lakebox.services.glue.dq_checks import ident
+    found = re.fullmatch(r"\s*(sum|avg|SUM|AVG)\((.*)\)\s*", expression)
+    if found is None:
+        return None
+    operation, column = found.group(1).lower(), found.group(2)
+    alias, _, name = column.rpartition(".")
+    name = name.replace('"', "")
+    if not alias or alias == "primary":
+        source = check._table()
+    else:
+        reference = _reference(check, alias)
+        if reference is None:
+            return None
+        source = _name(reference)
+    return f"(SELECT {operation}(CAST({ident(name.lower())} AS double)) FROM {source})", name
+
+
+def _aggregate_match(check):
+    """The first aggregate over the second (Column.<c>.AggregateMatch, or
+    Column.<c1>,<c2>.AggregateMatch for two columns, as the rule type reference names it)."""
+    first, second = (_aggregate(check, text) for text in check.rule.parameters)
+    if check.error:
+        return
+    if first is None or second is None:
+        check.error = "Unsupported Rule"
+        return
+    label = first[1] if first[1] == second[1] else f"{first[1]},{second[1]}"
+    check.names = [f"Column.{label}.AggregateMatch"]
+    check.sql = f"SELECT {first[0]} / {second[0]}"

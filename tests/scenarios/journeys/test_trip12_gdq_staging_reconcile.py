@@ -3,7 +3,8 @@ table and the customer master through the run's AdditionalDataSources: the row c
 match (RowCountMatch), every order's customer exists (ReferentialIntegrity), the schemas
 agree (SchemaMatch); the load itself must be fresh (DataFreshness), typed as promised
 (ColumnDataType), well named (ColumnNamesMatchPattern), spread as expected (Entropy,
-UniqueValueRatio, ColumnCorrelation) and free of rows a row-level CustomSql rejects."""
+UniqueValueRatio, ColumnCorrelation), free of rows a row-level CustomSql rejects, and
+its amounts in proportion to production's (AggregateMatch)."""
 import datetime
 
 from gdq_helpers import csv_table, evaluated, first_result
@@ -18,7 +19,8 @@ RULES = """Rules = [
     Entropy "region" > 1.0,
     UniqueValueRatio "region" < 0.5,
     ColumnCorrelation "qty" "amount" between -0.5 and 0.5,
-    CustomSql "select * from primary where amount > 0"
+    CustomSql "select * from primary where amount > 0",
+    AggregateMatch "sum(amount)" "sum(prod.amount)" between 1.5 and 2.5
 ]"""
 
 
@@ -63,5 +65,7 @@ def test_staging_load_is_reconciled_before_promotion(client, bucket, database):
     assert outcome[9] == ("Rule_10", "FAIL", {"Dataset.*.CustomSQL.Compliance": 0.8})
     assert [r.get("EvaluationMessage") for r in result["RuleResults"] if r["Result"] == "FAIL"] == [
         "Value: 0.8 does not meet the constraint requirement!"] * 4
-    assert result["Score"] == 0.6
+    # the staging load's amounts (99.0) are twice production's (50.0)
+    assert outcome[10] == ("Rule_11", "PASS", {"Column.amount.AggregateMatch": 1.98})
+    assert result["Score"] == 7 / 11
     glue.delete_data_quality_ruleset(Name=name)
