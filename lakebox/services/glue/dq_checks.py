@@ -297,6 +297,8 @@ class Check:
             present = rule.parameters[0].lower() in self.columns
             return ("PASS", None) if present else ("FAIL", f"Input data does not include column {rule.parameters[0]}!")
         shown = {k: v for k, v in found.items() if not k.startswith("_")}
+        if found.get("_keys_suitable") == 0.0:
+            return "ERROR", "Provided key map not suitable for given data frames"
         if any(v is None for v in shown.values()):
             return "ERROR", "Metric could not be computed: the data has no rows to compute it over"
         if kind in _COMPLIANCE or (kind == "CustomSql" and rule.condition is None):

@@ -3,8 +3,9 @@ in the run's AdditionalDataSources: RowCountMatch (the primary's rows over the
 reference's), ReferentialIntegrity (the share of the primary's rows whose key values are
 found in the reference's columns, written "alias.{col1,col2}"), SchemaMatch (the
 share of the primary's columns the reference has with the same type) and AggregateMatch
-(sum or avg of a column of either, one over the other). Rule types that need what
-lakebox does not keep (DatasetMatch, DetectAnomalies' history) end in ERROR."""
+(sum or avg of a column of either, one over the other) and DatasetMatch (rows found
+alike by key). DetectAnomalies, which needs a history lakebox does not keep, ends in
+ERROR."""
 import re
 
 KINDS = {"RowCountMatch", "ReferentialIntegrity", "SchemaMatch", "DatasetMatch", "AggregateMatch", "DetectAnomalies"}
@@ -66,7 +67,56 @@ def build(check):
         return
     if kind == "AggregateMatch":
         return _aggregate_match(check)
+    if kind == "DatasetMatch":
+        return _dataset_match(check)
     check.error = f"Rule type {kind} is not supported by lakebox's Data Quality evaluation"
+
+
+def _mappings(text: str) -> list[tuple[str, str]]:
+    """"a->b,c" as [(a, b), (c, c)] (the rule's column mappings, primary -> reference)."""
+    pairs = []
+    for part in text.split(","):
+        primary, _, reference = part.strip().partition("->")
+        pairs.append((primary.strip().lower(), (reference or primary).strip().lower()))
+    return pairs
+
+
+def _unique_keys(source: str, keys: list[str]) -> str:
+    """SQL true when the key columns are present and unique in every row of `source`."""
+    from lakebox.services.glue.dq_checks import ident
+    columns = ", ".join(ident(k) for k in keys)
+    missing = " OR ".join(f"{ident(k)} IS NULL" for k in keys)
+    return (f"(SELECT count(*) FROM (SELECT {columns} FROM {source} GROUP BY {columns} HAVING count(*) > 1)) = 0 "
+            f"AND (SELECT count_if({missing}) FROM {source}) = 0")
+
+
+def _dataset_match(check):
+    """The share of the primary's rows that the reference has with the same key and the
+    same values in the match columns (every other column when none are given); keys
+    missing or repeated are the documented "Provided key map not suitable for given data
+    frames" (DQDL reference, DatasetMatch)."""
+    from lakebox.services.glue.dq_checks import ident
+    rule = check.rule
+    reference = _reference(check, rule.parameters[0])
+    if reference is None:
+        return
+    keys = _mappings(rule.parameters[1])
+    key_names = {primary for primary, _ in keys}
+    matches = _mappings(rule.parameters[2]) if len(rule.parameters) > 2 else \
+        [(name, name) for name in check.columns if name not in key_names]
+    theirs = _columns(reference)
+    for primary, other in keys + matches:
+        if primary not in check.columns or other not in theirs:
+            check.error = f"Input data does not include column {primary if primary not in check.columns else other}!"
+            return
+    same = " AND ".join([f"r.{ident(b)} = p.{ident(a)}" for a, b in keys] +
+                        [f"r.{ident(b)} IS NOT DISTINCT FROM p.{ident(a)}" for a, b in matches])
+    check.names = ["Dataset.*.DatasetMatch", "_keys_suitable"]
+    check.sql = (f"SELECT avg(CASE WHEN EXISTS (SELECT 1 FROM {_name(reference)} r WHERE {same}) "
+                 f"THEN DOUBLE '1' ELSE DOUBLE '0' END), "
+                 f"CASE WHEN {_unique_keys(check._table(), [a for a, _ in keys])} AND "
+                 f"{_unique_keys(_name(reference), [b for _, b in keys])} THEN 1 ELSE 0 END "
+                 f"FROM {check._table()} p")
 
 
 def _aggregate(check, expression: str):

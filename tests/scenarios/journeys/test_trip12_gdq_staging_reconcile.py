@@ -4,7 +4,8 @@ match (RowCountMatch), every order's customer exists (ReferentialIntegrity), the
 agree (SchemaMatch); the load itself must be fresh (DataFreshness), typed as promised
 (ColumnDataType), well named (ColumnNamesMatchPattern), spread as expected (Entropy,
 UniqueValueRatio, ColumnCorrelation), free of rows a row-level CustomSql rejects, and
-its amounts in proportion to production's (AggregateMatch)."""
+its amounts in proportion to production's (AggregateMatch), its orders alike production's
+by key (DatasetMatch, which a key that is not unique cannot run)."""
 import datetime
 
 from gdq_helpers import csv_table, evaluated, first_result
@@ -20,7 +21,9 @@ RULES = """Rules = [
     UniqueValueRatio "region" < 0.5,
     ColumnCorrelation "qty" "amount" between -0.5 and 0.5,
     CustomSql "select * from primary where amount > 0",
-    AggregateMatch "sum(amount)" "sum(prod.amount)" between 1.5 and 2.5
+    AggregateMatch "sum(amount)" "sum(prod.amount)" between 1.5 and 2.5,
+    DatasetMatch "prod" "order_id" "customer_id,region" >= 0.4,
+    DatasetMatch "prod" "customer_id" "region" >= 0.5
 ]"""
 
 
@@ -64,8 +67,14 @@ def test_staging_load_is_reconciled_before_promotion(client, bucket, database):
     assert abs(outcome[8][2]["Multicolumn.qty,amount.ColumnCorrelation"] - -0.01960407493444558) < 1e-12
     assert outcome[9] == ("Rule_10", "FAIL", {"Dataset.*.CustomSQL.Compliance": 0.8})
     assert [r.get("EvaluationMessage") for r in result["RuleResults"] if r["Result"] == "FAIL"] == [
-        "Value: 0.8 does not meet the constraint requirement!"] * 4
+        "Value: 0.8 does not meet the constraint requirement!"] * 4 + [
+        "Value: 0.2 does not meet the constraint requirement!"]
     # the staging load's amounts (99.0) are twice production's (50.0)
     assert outcome[10] == ("Rule_11", "PASS", {"Column.amount.AggregateMatch": 1.98})
-    assert result["Score"] == 7 / 11
+    # of the five staged orders only order 1 keeps production's customer and region
+    assert outcome[11] == ("Rule_12", "FAIL", {"Dataset.*.DatasetMatch": 0.2})
+    # customer 2 has two staged orders (and customer 1 all of production's): no key of a row
+    assert result["RuleResults"][12]["Result"] == "ERROR"
+    assert result["RuleResults"][12]["EvaluationMessage"] == "Provided key map not suitable for given data frames"
+    assert result["Score"] == 7 / 13
     glue.delete_data_quality_ruleset(Name=name)
