@@ -8,6 +8,7 @@ satisfy constraint", as a Glue result quoted by a data-quality monitoring sample
 has it), or ERROR when the metric cannot be computed ("Input data does not include
 column <c>!", Deequ's words)."""
 import datetime
+import math
 import re
 
 from lakebox.engine.text import java_double
@@ -146,7 +147,8 @@ class Check:
             return None
         name = rule.parameters[0]
         if kind in ("Completeness", "IsComplete"):
-            return self._select([f"Column.{name}.Completeness"], [f"CAST(count({column}) AS double) / count(*)"])
+            return self._select([f"Column.{name}.Completeness"],
+                                [f"CAST(count({column}) AS double) / NULLIF(count(*), 0)"])
         if kind in ("Uniqueness", "IsUnique"):
             return self._uniqueness([column])
         if kind == "Mean":
@@ -184,7 +186,8 @@ class Check:
             self.names, self.sql = ["Dataset.*.CustomSQL"], statement
             return None
         self.names = ["Dataset.*.CustomSQL.Compliance"]
-        self.sql = f"SELECT CAST((SELECT count(*) FROM ({statement})) AS double) / (SELECT count(*) {self._from()})"
+        total = f"NULLIF((SELECT count(*) {self._from()}), 0)"
+        self.sql = f"SELECT CAST((SELECT count(*) FROM ({statement})) AS double) / {total}"
         return None
 
     def _frequencies(self, name, column):
@@ -197,7 +200,7 @@ class Check:
             self.names, self.sql = [f"Column.{name}.Entropy"], f"SELECT -sum(({share}) * ln({share})) FROM {groups}"
         else:
             self.names = [f"Column.{name}.UniqueValueRatio"]
-            self.sql = f"SELECT CAST(count_if(n = 1) AS double) / count(*) FROM {groups}"
+            self.sql = f"SELECT CAST(count_if(n = 1) AS double) / NULLIF(count(*), 0) FROM {groups}"
 
     def _freshness(self, name, column):
         """The share of rows whose value is as recent as the condition says: its age in
@@ -228,10 +231,10 @@ class Check:
         if with_completeness:
             for name, column in zip(self.rule.parameters, columns):
                 names.append(f"Column.{name}.Completeness")
-                expressions.append(f"(SELECT CAST(count({column}) AS double) / count(*) {self._from()})")
+                expressions.append(f"(SELECT CAST(count({column}) AS double) / NULLIF(count(*), 0) {self._from()})")
         prefix = "Column" if len(columns) == 1 else "Multicolumn"
         names.append(f"{prefix}.{label}.Uniqueness")
-        expressions.append(f"{unique} / {total}")
+        expressions.append(f"{unique} / NULLIF({total}, 0)")
         self.names, self.sql = names, "SELECT " + ", ".join(expressions)
 
     def _values(self, name, column):
@@ -246,7 +249,7 @@ class Check:
             return self._dates(name, column, op, operands)
         numeric = op not in ("matches", "not matches") and \
             all(isinstance(v, float) or v == "NULL" for v in operands) and any(isinstance(v, float) for v in operands)
-        complete = f"CAST(count({column}) AS double) / count(*)"
+        complete = f"CAST(count({column}) AS double) / NULLIF(count(*), 0)"
         number = f"TRY_CAST({column} AS double)"
         if numeric and op in (">", ">=") and "NULL" not in operands:
             return self._select([f"Column.{name}.Minimum", "_completeness"], [f"min({number})", complete])
@@ -287,7 +290,8 @@ class Check:
     def metrics(self, row) -> dict:
         found = dict(self.constant)
         for name, value in zip(self.names, row or ()):
-            found[name] = None if value is None else float(value)
+            value = None if value is None else float(value)
+            found[name] = None if value is None or math.isnan(value) or math.isinf(value) else value
         return found
 
     def judge(self, found: dict) -> tuple[str, str | None]:

@@ -37,7 +37,7 @@ def build(check):
         if reference is not None:
             check.names = ["Dataset.*.RowCountMatch"]
             check.sql = (f"SELECT CAST((SELECT count(*) {check._from()}) AS double) / "
-                         f"(SELECT count(*) FROM {_name(reference)})")
+                         f"NULLIF((SELECT count(*) FROM {_name(reference)}), 0)")
         return
     if kind == "SchemaMatch":
         reference = _reference(check, rule.parameters[0])
@@ -150,4 +150,4 @@ def _aggregate_match(check):
         return
     label = first[1] if first[1] == second[1] else f"{first[1]},{second[1]}"
     check.names = [f"Column.{label}.AggregateMatch"]
-    check.sql = f"SELECT {first[0]} / {second[0]}"
+    check.sql = f"SELECT {first[0]} / NULLIF({second[0]}, 0)"
