@@ -61,6 +61,8 @@ def test_orders_feed_is_gated_then_fixed(client, bucket, database):
         ("Rule_7", 'Mean "amount" between 10 and 100', "PASS", None, {"Column.amount.Mean": 15.0}),
     ]
     assert result["Score"] == 4 / 7
+    assert result["AggregatedMetrics"] == {"TotalRowsProcessed": 4.0, "TotalRulesProcessed": 7.0,
+                                           "TotalRulesPassed": 4.0, "TotalRulesFailed": 3.0}
 
     # the bad row is replaced; the same ruleset now passes every rule
     s3.put_object(Bucket=bucket, Key="orders/day1.csv", Body=(
