@@ -14,16 +14,33 @@ provided.")."""
 import re
 from dataclasses import dataclass, field
 
-NUMBER, BOOLEAN, VALUES = "NUMBER", "BOOLEAN", "VALUES"
-# rule type -> (parameters: a count, or "+" for one or more; what its condition compares)
+NUMBER, BOOLEAN, VALUES, DURATION, NUMBER_OR_BOOLEAN = "NUMBER", "BOOLEAN", "VALUES", "DURATION", "NUMBER|BOOLEAN"
+# rule type -> (parameter counts: a tuple, or "+" for one or more; what its condition compares), as the
+# DQDL parser's rules-config.json declares them
 RULE_TYPES = {
-    "RowCount": (0, NUMBER), "ColumnCount": (0, NUMBER), "Completeness": (1, NUMBER), "IsComplete": (1, BOOLEAN),
-    "IsUnique": (1, BOOLEAN), "Uniqueness": (1, NUMBER), "IsPrimaryKey": ("+", BOOLEAN), "ColumnValues": (1, VALUES),
-    "ColumnLength": (1, NUMBER), "Mean": (1, NUMBER), "Sum": (1, NUMBER), "StandardDeviation": (1, NUMBER),
-    "DistinctValuesCount": (1, NUMBER), "ColumnExists": (1, BOOLEAN), "CustomSql": (1, NUMBER),
+    "RowCount": ((0,), NUMBER), "ColumnCount": ((0,), NUMBER), "Completeness": ((1,), NUMBER),
+    "IsComplete": ((1,), BOOLEAN), "IsUnique": ((1,), BOOLEAN), "Uniqueness": ((1,), NUMBER),
+    "IsPrimaryKey": ("+", BOOLEAN), "ColumnValues": ((1,), VALUES), "ColumnLength": ((1,), NUMBER),
+    "Mean": ((1,), NUMBER), "Sum": ((1,), NUMBER), "StandardDeviation": ((1,), NUMBER),
+    "DistinctValuesCount": ((1,), NUMBER), "ColumnExists": ((1,), BOOLEAN), "CustomSql": ((1,), NUMBER_OR_BOOLEAN),
+    "Entropy": ((1,), NUMBER), "UniqueValueRatio": ((1,), NUMBER), "ColumnCorrelation": ((2,), NUMBER),
+    "ColumnNamesMatchPattern": ((1,), BOOLEAN), "ColumnDataType": ((1,), VALUES), "DataFreshness": ((1,), DURATION),
+    "RowCountMatch": ((1,), NUMBER), "ReferentialIntegrity": ((2,), NUMBER), "DatasetMatch": ((2, 3), NUMBER),
+    "SchemaMatch": ((1,), NUMBER), "AggregateMatch": ((2,), NUMBER), "DetectAnomalies": ("+", BOOLEAN),
 }
-_TOKEN = re.compile(r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|'
-                    r'(?P<op>>=|<=|!=|<>|=|>|<)|(?P<punct>[\[\](),])|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))')
+ANALYZERS_ONLY = {"AllStatistics"}
+_HOURS = {"hour": 1.0, "hours": 1.0, "day": 24.0, "days": 24.0, "minute": 1 / 60, "minutes": 1 / 60}
+_TOKEN = re.compile(r'\s*(?:(?P<comment>#[^\n]*)|(?P<str>"(?:[^"\\]|\\.)*")|'
+                    r'(?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|(?P<op>>=|<=|!=|<>|=|>|<)|(?P<punct>[\[\](),+-])|'
+                    r'(?P<word>[A-Za-z_][A-Za-z0-9_.]*))')
+
+
+class Keyword(str):
+    """NULL, EMPTY or WHITESPACES_ONLY among a condition's values (the DQDL reference's
+    keywords for missing values)."""
+
+
+KEYWORDS = ("NULL", "EMPTY", "WHITESPACES_ONLY")
 
 
 class DqdlError(ValueError):
@@ -90,7 +107,6 @@ class Rule:
 class _Tokens:
     def __init__(self, text: str):
         self.items, position = [], 0
-        text = re.sub(r"(?m)#.*$", "", text)           # comments
         while position < len(text):
             if not text[position:].strip():
                 break
@@ -99,8 +115,10 @@ class _Tokens:
                 raise DqdlError(f"token recognition error at: '{text[position:].strip()[:1]}'")
             kind = found.lastgroup
             value = found.group(kind)
-            self.items.append((kind, value[1:-1].replace('\\"', '"') if kind == "str" else value))
             position = found.end()
+            if kind == "comment":
+                continue
+            self.items.append((kind, value[1:-1].replace('\\"', '"') if kind == "str" else value))
         self.at = 0
 
     def peek(self, offset=0):
@@ -173,16 +191,18 @@ def _rule(tokens) -> Rule:
     parameters = []
     while tokens.peek()[0] == "str":
         parameters.append(tokens.take()[1])
+    if name in ANALYZERS_ONLY:
+        raise DqdlError(f"Type {name} is not supported in rules section")
     if name not in RULE_TYPES:
         raise DqdlError(f"Rule Type: {name} is not valid")
-    count, returns = RULE_TYPES[name]
-    if (count == "+" and not parameters) or (count != "+" and count != len(parameters)):
+    counts, returns = RULE_TYPES[name]
+    if (counts == "+" and not parameters) or (counts != "+" and len(parameters) not in counts):
         raise DqdlError(f"Rule Type: {name} is not valid")
     rule = Rule(name, parameters)
     condition = _condition(tokens, returns)
     if returns == BOOLEAN and condition is not None:
         raise DqdlError(f"Unexpected condition for rule of type {name} with boolean return type")
-    if returns != BOOLEAN and condition is None:
+    if returns not in (BOOLEAN, NUMBER_OR_BOOLEAN) and condition is None:
         raise DqdlError(f"No condition provided for rule with non-boolean rule type: {name}")
     rule.condition = condition
     if tokens.word("where"):
@@ -194,7 +214,7 @@ def _rule(tokens) -> Rule:
         if not tokens.word("threshold"):
             raise DqdlError(f"mismatched input '{tokens.peek()[1]}' expecting 'threshold'")
         rule.threshold = _condition(tokens, NUMBER)
-        if rule.threshold is None or name != "ColumnValues":
+        if rule.threshold is None or name not in ("ColumnValues", "CustomSql", "ColumnDataType"):
             raise DqdlError(f"Threshold condition not supported for rule type: {name}")
     return rule
 
@@ -216,10 +236,10 @@ def _condition(tokens, returns) -> Condition | None:
     word = value.lower()
     operator = f"not {word}" if negated else word
     if word == "between":
-        low = _operand(tokens, NUMBER)
+        low = _operand(tokens, returns if returns in (VALUES, DURATION) else NUMBER)
         if not tokens.word("and"):
             raise DqdlError(f"mismatched input '{tokens.peek()[1]}' expecting 'and'")
-        high = _operand(tokens, NUMBER)
+        high = _operand(tokens, returns if returns in (VALUES, DURATION) else NUMBER)
         return Condition(operator, [low[0], high[0]], [low[1], high[1]])
     if word == "matches":
         kind, pattern = tokens.take()
@@ -239,10 +259,42 @@ def _condition(tokens, returns) -> Condition | None:
     return Condition(operator, values, texts)
 
 
+class Moment(float):
+    """A date operand `now()` or `(now() - 3 days)`: hours from the run's start (the
+    DQDL reference's date expressions)."""
+
+
+def _now_expression(tokens, parenthesized: bool):
+    if parenthesized:
+        tokens.expect("now")
+    tokens.expect("(")
+    tokens.expect(")")
+    hours, text = 0.0, "now()"
+    if parenthesized:
+        kind, sign = tokens.peek()
+        if sign in ("+", "-"):
+            tokens.take()
+            amount, written = _operand(tokens, DURATION)
+            hours = amount if sign == "+" else -amount
+            text = f"(now() {sign} {written})"
+        tokens.expect(")")
+    return Moment(hours), text
+
+
 def _operand(tokens, returns):
     kind, value = tokens.take()
+    if kind == "num" and returns == DURATION:
+        unit = tokens.peek()
+        if unit[0] != "word" or unit[1].lower() not in _HOURS:
+            raise DqdlError(f"mismatched input '{unit[1]}' expecting {{'days', 'hours', 'minutes'}}")
+        tokens.take()
+        return float(value) * _HOURS[unit[1].lower()], f"{value} {unit[1].lower()}"
     if kind == "num":
         return float(value), value
     if kind == "str" and returns == VALUES:
         return value, f'"{value}"'
+    if kind == "word" and value.upper() in KEYWORDS and returns == VALUES:
+        return Keyword(value.upper()), value.upper()
+    if returns == VALUES and (value == "(" or (kind == "word" and value.lower() == "now")):
+        return _now_expression(tokens, value == "(")
     raise DqdlError(f"mismatched input '{value if value is not None else '<EOF>'}' expecting NUMBER")

@@ -79,9 +79,7 @@ def delete_data_quality_ruleset(ctx, params):
     doc = ruleset_or_error(ctx, params["Name"])
     with ctx.state.db.transaction():
         store.delete_object(ctx.state.db, ctx.account, ctx.region, KIND, "", doc["Name"])
-        store.remove_tags(ctx.state.db, ctx.account, ctx.region, arn(ctx, "dataQualityRuleset", doc["Name"]),
-                          list(store.tags(ctx.state.db, ctx.account, ctx.region,
-                                          arn(ctx, "dataQualityRuleset", doc["Name"]))))
+        store.drop_tags(ctx.state.db, ctx.account, ctx.region, arn(ctx, "dataQualityRuleset", doc["Name"]))
     return {}
 
 

@@ -7,8 +7,9 @@ import secrets
 
 from lakebox.services.athena import public as athena
 from lakebox.services.glue import dq_work, store
-from lakebox.services.glue.catalog import list_page
+from lakebox.services.glue.catalog import list_page, table_or_error
 from lakebox.services.glue.dq_checks import Check, shown_metrics
+from lakebox.services.glue.dq_rules import Rule
 from lakebox.services.glue.dq_rulesets import parsed, ruleset_or_error
 from lakebox.services.glue.errors import EntityNotFoundException
 
@@ -20,20 +21,28 @@ def start_data_quality_ruleset_evaluation_run(ctx, params):
     if earlier is not None:
         return {"RunId": earlier["RunId"]}
     rulesets = [ruleset_or_error(ctx, name) for name in params["RulesetNames"]]
-    plans = [(ruleset["Name"], [_planned(ctx, rule, table) for rule in parsed(ruleset["Ruleset"])])
-             for ruleset in rulesets]
+    references = {}
+    for alias, source in (params.get("AdditionalDataSources") or {}).items():
+        other = dq_work.glue_table(source)
+        references[alias] = table_or_error(ctx, other["DatabaseName"], other["TableName"])
+    options = dq_work.glue_table(params["DataSource"]).get("AdditionalOptions") or {}
+    pushdown = options.get("pushDownPredicate") or options.get("catalogPartitionPredicate")
+    plans = [(ruleset["Name"], [_planned(ctx, rule, table, references, pushdown)
+                                for rule in parsed(ruleset["Ruleset"])]) for ruleset in rulesets]
     doc = dq_work.new_run(ctx, params, RulesetNames=params["RulesetNames"])
     for key in ("AdditionalRunOptions", "AdditionalDataSources"):
         if params.get(key):
             doc[key] = params[key]
-    return dq_work.submit(ctx, RUN, doc, "StartDataQualityRulesetEvaluationRun", _evaluate, (plans,), _commit)
+    counting = _planned(ctx, Rule("RowCount", []), table, references, pushdown)
+    return dq_work.submit(ctx, RUN, doc, "StartDataQualityRulesetEvaluationRun", _evaluate, (plans, counting),
+                          _commit)
 
 
-def _planned(ctx, rule, table):
+def _planned(ctx, rule, table, references, pushdown):
     """(check, runner or None, error or None); a composite rule: (check, [its parts planned])."""
-    check = Check(rule, table)
+    check = Check(rule, table, ctx.now, references, pushdown)
     if rule.operator:
-        return check, [_planned(ctx, part, table) for part in rule.parts]
+        return check, [_planned(ctx, part, table, references, pushdown) for part in rule.parts]
     runner, error = None, check.error
     if check.sql is not None and error is None:
         try:
@@ -47,10 +56,15 @@ def _planned(ctx, rule, table):
 # The work, on a worker thread
 
 
-def _evaluate(task, plans) -> list:
-    """[(ruleset name, [rule result, ...]), ...]"""
-    return [(name, [_rule_result(task, index, plan) for index, plan in enumerate(checks, 1)])
-            for name, checks in plans]
+def _evaluate(task, plans, counting) -> tuple:
+    """(the rows read, [(ruleset name, [rule result, ...]), ...])"""
+    _, runner, _ = counting
+    try:
+        rows = float(runner()[0][0]) if runner is not None else None
+    except athena.SelectFailed:
+        rows = None
+    return rows, [
+        (name, [_rule_result(task, index, plan) for index, plan in enumerate(checks, 1)]) for name, checks in plans]
 
 
 def _outcome(task, plan) -> tuple[str, str | None, dict]:
@@ -95,14 +109,20 @@ def _rule_result(task, index: int, plan) -> dict:
 def _commit(state, account, region, doc, outcome):
     now = state.clock.now()
     ids = []
-    for name, rule_results in outcome:
+    rows, rulesets = outcome
+    for name, rule_results in rulesets:
         result_id = "dqresult-" + secrets.token_hex(20)
         passed = sum(1 for r in rule_results if r["Result"] == "PASS")
+        # the rule counts and the rows read (rows passed/failed need row-level results: left out)
+        totals = {"TotalRulesProcessed": float(len(rule_results)), "TotalRulesPassed": float(passed),
+                  "TotalRulesFailed": float(len(rule_results) - passed)}
+        if rows is not None:
+            totals["TotalRowsProcessed"] = rows
         store.put_object(state.db, account, region, RESULT, "", result_id, {
             "ResultId": result_id, "Score": passed / len(rule_results) if rule_results else 1.0,
             "DataSource": doc["DataSource"], "RulesetName": name, "StartedOn": doc["StartedOn"], "CompletedOn": now,
             "RulesetEvaluationRunId": doc["RunId"], "RuleResults": rule_results, "AnalyzerResults": [],
-            "Observations": []})
+            "Observations": [], "AggregatedMetrics": totals})
         ids.append(result_id)
     doc["ResultIds"] = ids
     dq_work.end(state, account, region, RUN, doc, "SUCCEEDED")

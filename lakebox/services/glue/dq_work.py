@@ -8,10 +8,14 @@ import secrets
 
 from lakebox.services.glue import store
 from lakebox.services.glue.catalog import fold, list_page, table_or_error
-from lakebox.services.glue.errors import EntityNotFoundException
+from lakebox.services.glue.errors import EntityNotFoundException, InvalidInputException
 from lakebox.work import TaskCancelled
 
 log = logging.getLogger("lakebox.glue")
+KINDS = ("dq_run", "dq_recommendation_run")
+ACTIVE = ("STARTING", "RUNNING", "STOPPING")
+INTERRUPTED = ("The run was interrupted: lakebox stopped while it was running, and a run does not survive a "
+               "restart of the server")
 
 
 def glue_table(data_source: dict) -> dict:
@@ -34,6 +38,8 @@ def earlier_or_table(ctx, kind: str, params: dict) -> tuple[dict | None, dict | 
     if earlier is not None:
         return earlier, None
     source = glue_table(params["DataSource"])
+    if not source:                  # lakebox's words: no recorded AWS reply
+        raise InvalidInputException("DataSource must name a GlueTable")
     return None, table_or_error(ctx, source["DatabaseName"], source["TableName"])
 
 
@@ -54,10 +60,11 @@ def submit(ctx, kind: str, doc: dict, operation: str, fn, args: tuple, commit):
 
     def committed(outcome):
         current = store.get_object(state.db, account, region, kind, "", run_id)
-        if current is not None:
+        if current is not None and current["Status"] in ACTIVE:
             commit(state, account, region, current, outcome)
     task = state.work.submit("glue", operation, fn, *args, commit=committed)
     state.cache("glue").setdefault("dq_runs", {})[run_id] = task
+    state.scheduler.poke("glue")                  # its Timeout is a deadline of `run_deadlines`
     asyncio.get_running_loop().create_task(_watch(state, account, region, kind, run_id, task))
     return {"RunId": run_id}
 
@@ -76,7 +83,7 @@ async def _watch(state, account, region, kind, run_id, task):
     except BaseException as failed:
         try:
             doc = store.get_object(state.db, account, region, kind, "", run_id)
-            if doc is not None:
+            if doc is not None and doc["Status"] in ACTIVE:
                 if isinstance(failed, (TaskCancelled, asyncio.CancelledError)):
                     end(state, account, region, kind, doc, "STOPPED")
                 else:
@@ -136,3 +143,24 @@ def list_runs(ctx, kind: str, params: dict, keep=lambda doc, wanted: True) -> di
     page, token = list_page(runs, params, 1000)
     return {"Runs": [{key: doc[key] for key in ("RunId", "Status", "StartedOn", "DataSource")} for doc in page],
             "NextToken": token}
+
+
+def run_deadlines(state, now: float) -> float | None:
+    """Scheduler job: a run past its Timeout (minutes) ends as TIMEOUT, its work cancelled;
+    a run nothing works on any more (a restart came between) ends as FAILED, saying so.
+    The next deadline is the earliest Timeout of the runs still going."""
+    deadlines, tasks = [], state.cache("glue").get("dq_runs", {})
+    for kind in KINDS:
+        for account, region, _, run_id, doc in store.every_object(state.db, kind):
+            if doc["Status"] not in ACTIVE:
+                continue
+            ends_at = doc["StartedOn"] + doc["Timeout"] * 60
+            task = tasks.get(run_id)
+            if task is None:
+                end(state, account, region, kind, doc, "FAILED", INTERRUPTED)
+            elif now >= ends_at:
+                end(state, account, region, kind, doc, "TIMEOUT")
+                task.cancel()
+            else:
+                deadlines.append(ends_at)
+    return min(deadlines, default=None)

@@ -1,8 +1,9 @@
 """Crawler timing with no request: scheduled crawls start when their cron fires, and
 crawls cut short by a restart are picked up again (RUNNING ones run anew under the same
 crawl id; STOPPING ones end as cancelled). Job runs end at their Timeout, or as failed when a
-restart left them with no process (`job_runs.job_run_deadlines`)."""
-from lakebox.services.glue import crawlers, job_runs, runner, schedules, store, trigger_events
+restart left them with no process (`job_runs.job_run_deadlines`); Data Quality runs likewise
+(`dq_work.run_deadlines`)."""
+from lakebox.services.glue import crawlers, dq_work, job_runs, runner, schedules, store, trigger_events
 
 
 def crawler_schedules(state, now: float) -> float | None:
@@ -46,4 +47,5 @@ def _resume(state, account, region, doc):
 
 JOBS = {"glue-crawler-schedules": crawler_schedules,
         "glue-job-run-deadlines": job_runs.job_run_deadlines,
-        "glue-trigger-schedules": trigger_events.trigger_schedules}
+        "glue-trigger-schedules": trigger_events.trigger_schedules,
+        "glue-data-quality-run-deadlines": dq_work.run_deadlines}

@@ -5,9 +5,7 @@ metrics Glue reports and the "Value: ... does not meet the constraint requiremen
 message of a failed rule) with the Score; a blank customer in the CSV is an empty
 string, complete as the DQDL reference says. The bad rows are fixed in S3 and a second run
 passes every rule; both results are listed for the table, newest first."""
-from trip_helpers import wait_for
-
-ROLE = "arn:aws:iam::123456789012:role/dq-evaluator"
+from gdq_helpers import csv_table, evaluated
 RULES = """Rules = [
     RowCount between 3 and 10,
     IsComplete "order_id",
@@ -19,30 +17,15 @@ RULES = """Rules = [
 ]"""
 
 
-def orders_table(bucket):
-    return {"Name": "orders", "TableType": "EXTERNAL_TABLE", "Parameters": {"classification": "csv"},
-            "StorageDescriptor": {
-                "Columns": [{"Name": "order_id", "Type": "bigint"}, {"Name": "customer", "Type": "string"},
-                            {"Name": "status", "Type": "string"}, {"Name": "amount", "Type": "double"}],
-                "Location": f"s3://{bucket}/orders/",
-                "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
-                "OutputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-                "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
-                              "Parameters": {"field.delim": ","}}}}
-
-
 def evaluate(glue, database, ruleset):
-    run_id = glue.start_data_quality_ruleset_evaluation_run(
-        DataSource={"GlueTable": {"DatabaseName": database, "TableName": "orders"}}, Role=ROLE,
-        RulesetNames=[ruleset])["RunId"]
-    wait_for(lambda: glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)["Status"] in (
-        "SUCCEEDED", "FAILED", "STOPPED"))
-    return run_id, glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)
+    run = evaluated(glue, database, "orders", ruleset)
+    return run["RunId"], run
 
 
 def test_orders_feed_is_gated_then_fixed(client, bucket, database):
     glue, s3 = client("glue"), client("s3")
-    glue.create_table(DatabaseName=database, TableInput=orders_table(bucket))
+    glue.create_table(DatabaseName=database, TableInput=csv_table(
+        bucket, "orders", [("order_id", "bigint"), ("customer", "string"), ("status", "string"), ("amount", "double")]))
     s3.put_object(Bucket=bucket, Key="orders/day1.csv", Body=(
         b"1,alice,NEW,20.0\n2,bob,SHIPPED,30.0\n2,,LOST,-5.0\n4,dora,CANCELLED,15.0\n"))
 
@@ -78,6 +61,8 @@ def test_orders_feed_is_gated_then_fixed(client, bucket, database):
         ("Rule_7", 'Mean "amount" between 10 and 100', "PASS", None, {"Column.amount.Mean": 15.0}),
     ]
     assert result["Score"] == 4 / 7
+    assert result["AggregatedMetrics"] == {"TotalRowsProcessed": 4.0, "TotalRulesProcessed": 7.0,
+                                           "TotalRulesPassed": 4.0, "TotalRulesFailed": 3.0}
 
     # the bad row is replaced; the same ruleset now passes every rule
     s3.put_object(Bucket=bucket, Key="orders/day1.csv", Body=(

@@ -5,9 +5,7 @@ spread, sums, distinct counts and a CustomSql count over `primary`. Each metric 
 one Glue reports for the rule type, computed over every partition's files."""
 import pandas as pd
 
-from trip_helpers import wait_for
-
-ROLE = "arn:aws:iam::123456789012:role/dq-evaluator"
+from gdq_helpers import ROLE, evaluated, first_result
 RULES = """Rules = [
     ColumnLength "email" between 5 and 30,
     ColumnValues "email" matches "[a-z]+@[a-z]+\\.com",
@@ -23,15 +21,10 @@ RULES = """Rules = [
 
 
 def run_rules(glue, database, name):
-    run_id = glue.start_data_quality_ruleset_evaluation_run(
-        DataSource={"GlueTable": {"DatabaseName": database, "TableName": "customers"}}, Role=ROLE,
-        RulesetNames=[name], NumberOfWorkers=2, Timeout=30)["RunId"]
-    assert glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)["Status"] in ("RUNNING", "SUCCEEDED")
-    wait_for(lambda: glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)["Status"] == "SUCCEEDED")
-    run = glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)
-    assert (run["NumberOfWorkers"], run["Timeout"], run["Role"]) == (2, 30, ROLE)
+    run = evaluated(glue, database, "customers", name, NumberOfWorkers=2, Timeout=30)
+    assert (run["Status"], run["NumberOfWorkers"], run["Timeout"], run["Role"]) == ("SUCCEEDED", 2, 30, ROLE)
     assert run["CompletedOn"] >= run["StartedOn"] and isinstance(run["ExecutionTime"], int)
-    return glue.get_data_quality_result(ResultId=run["ResultIds"][0])
+    return first_result(glue, run)
 
 
 def test_customer_profile_rules(client, wr, session, bucket, database):

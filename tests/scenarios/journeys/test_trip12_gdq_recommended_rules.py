@@ -2,29 +2,19 @@
 recommendations on a sensor readings table, keeps them as a ruleset (CreatedRulesetName),
 evaluates it (everything recommended holds on the data it was learned from), then a
 bad batch lands and the same ruleset catches it."""
+from gdq_helpers import ROLE, csv_table, evaluated, first_result
 from trip_helpers import wait_for
 
-ROLE = "arn:aws:iam::123456789012:role/dq-evaluator"
 
-
-def readings(bucket):
-    return {"Name": "readings", "TableType": "EXTERNAL_TABLE", "Parameters": {"classification": "csv"},
-            "StorageDescriptor": {
-                "Columns": [{"Name": "sensor", "Type": "string"}, {"Name": "site", "Type": "string"},
-                            {"Name": "celsius", "Type": "double"}],
-                "Location": f"s3://{bucket}/readings/",
-                "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
-                              "Parameters": {"field.delim": ","}}}}
-
-
-def finished(glue, getter, run_id):
+def finished(getter, run_id):
     wait_for(lambda: getter(RunId=run_id)["Status"] == "SUCCEEDED")
     return getter(RunId=run_id)
 
 
 def test_recommended_rules_become_the_gate(client, bucket, database):
     glue, s3 = client("glue"), client("s3")
-    glue.create_table(DatabaseName=database, TableInput=readings(bucket))
+    glue.create_table(DatabaseName=database, TableInput=csv_table(
+        bucket, "readings", [("sensor", "string"), ("site", "string"), ("celsius", "double")]))
     s3.put_object(Bucket=bucket, Key="readings/a.csv",
                   Body=b"t-01,north,20.5\nt-02,north,21.0\nt-03,south,19.5\nt-04,south,22.0\n")
     source = {"GlueTable": {"DatabaseName": database, "TableName": "readings"}}
@@ -33,7 +23,7 @@ def test_recommended_rules_become_the_gate(client, bucket, database):
     run_id = glue.start_data_quality_rule_recommendation_run(
         DataSource=source, Role=ROLE, CreatedRulesetName=name)["RunId"]
     assert run_id.startswith("dqrun-") and len(run_id) == 46
-    run = finished(glue, glue.get_data_quality_rule_recommendation_run, run_id)
+    run = finished(glue.get_data_quality_rule_recommendation_run, run_id)
     assert (run["DataSource"], run["Role"], run["CreatedRulesetName"]) == (source, ROLE, name)
     assert run["RecommendedRuleset"] == "\n".join([
         "Rules = [",
@@ -56,19 +46,14 @@ def test_recommended_rules_become_the_gate(client, bucket, database):
     assert (ruleset["Ruleset"], ruleset["RecommendationRunId"], ruleset["TargetTable"]) == (
         run["RecommendedRuleset"], run_id, {"DatabaseName": database, "TableName": "readings"})
 
-    evaluation = glue.start_data_quality_ruleset_evaluation_run(DataSource=source, Role=ROLE,
-                                                                RulesetNames=[name])["RunId"]
-    result_id = finished(glue, glue.get_data_quality_ruleset_evaluation_run, evaluation)["ResultIds"][0]
-    result = glue.get_data_quality_result(ResultId=result_id)
+    result = first_result(glue, evaluated(glue, database, "readings", name))
     assert [r["Result"] for r in result["RuleResults"]] == ["PASS"] * 11 and result["Score"] == 1.0
 
     # a batch from a broken sensor: an unknown (shorter) site, a missing reading, a reading far off
     s3.put_object(Bucket=bucket, Key="readings/b.csv", Body=b"t-05,east,85.0\nt-06,north,\n")
-    evaluation = glue.start_data_quality_ruleset_evaluation_run(DataSource=source, Role=ROLE,
-                                                                RulesetNames=[name])["RunId"]
-    result_id = finished(glue, glue.get_data_quality_ruleset_evaluation_run, evaluation)["ResultIds"][0]
     failed = {r["Description"]: (r.get("EvaluationMessage"), r["EvaluatedMetrics"])
-              for r in glue.get_data_quality_result(ResultId=result_id)["RuleResults"] if r["Result"] != "PASS"}
+              for r in first_result(glue, evaluated(glue, database, "readings", name))["RuleResults"]
+              if r["Result"] != "PASS"}
     share = 0.8333333333333334          # 5 of 6 rows
     broken = "Value: {} does not meet the constraint requirement!"
     assert failed == {

@@ -4,9 +4,9 @@ primary key) and the business rules (composite and/or rules, a rule on a column 
 table does not have, which ends in ERROR). Each ruleset has its own result (read together
 with BatchGetDataQualityResult, an unknown id coming back in ResultsNotFound); a run
 over a table or ruleset that does not exist is refused when it is started."""
-from trip_helpers import error_of, wait_for
+from gdq_helpers import ROLE, evaluated
+from trip_helpers import error_of
 
-ROLE = "arn:aws:iam::123456789012:role/dq-evaluator"
 CONTRACT = """Rules = [
     ColumnCount = 4,
     ColumnExists "shipment_id",
@@ -55,10 +55,8 @@ def test_two_rulesets_in_one_run(client, bucket, database):
         DataSource=source, Role=ROLE, RulesetNames=[contract, f"{database}-missing"]))[0] == \
         "EntityNotFoundException"
 
-    run_id = glue.start_data_quality_ruleset_evaluation_run(
-        DataSource=source, Role=ROLE, RulesetNames=[contract, business])["RunId"]
-    wait_for(lambda: glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)["Status"] == "SUCCEEDED")
-    result_ids = glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)["ResultIds"]
+    run = evaluated(glue, database, "shipments", contract, business)
+    run_id, result_ids = run["RunId"], run["ResultIds"]
     assert len(result_ids) == 2
 
     found = glue.batch_get_data_quality_result(ResultIds=result_ids + ["dqresult-" + "0" * 40])
