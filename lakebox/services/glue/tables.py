@@ -198,7 +198,7 @@ def update_table(ctx, params):
     table_input = params.get("TableInput")
     if table_input is None:      # optional in the model, for open-table-format updates lakebox does not keep
         raise InvalidInputException("TableInput is required")
-    current = table_or_error(ctx, params["DatabaseName"], table_input["Name"])
+    ctx, current = catalog.owned_table(ctx, params["DatabaseName"], table_input["Name"], f"glue:{ctx.operation}")
     if params.get("VersionId") is not None and params["VersionId"] != current["VersionId"]:
         raise ConcurrentModificationException("Update table failed due to concurrent modifications.")
     replace_table(ctx, current, table_input, skip_archive=bool(params.get("SkipArchive")))
@@ -247,7 +247,7 @@ def batch_delete_table(ctx, params):
 
 def get_table_versions(ctx, params):
     ctx = in_catalog(ctx, params)
-    current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    ctx, current = catalog.owned_table(ctx, params["DatabaseName"], params["TableName"], f"glue:{ctx.operation}")
     versions = store.table_versions(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"], current["Name"])
     page, token = catalog.list_page(versions, params, TABLE_VERSIONS_MAX,
                                     key=lambda entry: (-entry[0],))     # newest first
@@ -262,7 +262,7 @@ def _version_number(text: str) -> int:
 
 def get_table_version(ctx, params):
     ctx = in_catalog(ctx, params)
-    current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    ctx, current = catalog.owned_table(ctx, params["DatabaseName"], params["TableName"], f"glue:{ctx.operation}")
     wanted = params.get("VersionId")
     number = int(current["VersionId"]) if wanted is None else _version_number(wanted)
     for version, doc in store.table_versions(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"],
@@ -274,7 +274,7 @@ def get_table_version(ctx, params):
 
 def delete_table_version(ctx, params):
     ctx = in_catalog(ctx, params)
-    current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    ctx, current = catalog.owned_table(ctx, params["DatabaseName"], params["TableName"], f"glue:{ctx.operation}")
     number = _version_number(params["VersionId"])
     if not store.delete_table_version(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"],
                                       current["Name"], number):
@@ -284,7 +284,7 @@ def delete_table_version(ctx, params):
 
 def batch_delete_table_version(ctx, params):
     ctx = in_catalog(ctx, params)
-    current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    ctx, current = catalog.owned_table(ctx, params["DatabaseName"], params["TableName"], f"glue:{ctx.operation}")
     errors = []
     for version in params["VersionIds"]:
         gone = version.isdigit() and store.delete_table_version(
