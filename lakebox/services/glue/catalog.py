@@ -34,8 +34,11 @@ def in_other_catalog(ctx, catalog_id: str, action: str, resources: tuple = ()):
         decision = policy.decision(lambda statement: statement.names_caller(ctx.account, ctx.caller_arn),
                                    action=action, resource=resource, keys=keys)
         if decision != "Allow":
+            # as Glue words it (recorded: radkawar/stackd testdata/aws/glue/
+            # catalog_verified.json, get-database-other-catalog)
             raise AccessDeniedException(
-                f"User: {ctx.caller_arn} is not authorized to perform: {action} on resource: {resource or catalog}")
+                f"User: {ctx.caller_arn} is not authorized to perform: {action} on resource: {resource or catalog} "
+                f"because no resource-based policy allows the {action} action")
     return dataclasses.replace(ctx, account=catalog_id)
 
 

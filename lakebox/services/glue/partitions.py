@@ -58,8 +58,14 @@ def create_partition(ctx, params):
 
 
 def batch_create_partition(ctx, params):
+    """An entry whose values do not match the table's keys in number fails the whole call
+    and creates nothing (recorded from Glue: radkawar/stackd testdata/aws/glue/
+    catalog_verified.json, batch-create-invalid-arity); an existing partition is an
+    error entry."""
     ctx = in_catalog(ctx, params)
     ctx, table = owned_table(ctx, params["DatabaseName"], params["TableName"], f"glue:{ctx.operation}")
+    for partition_input in params["PartitionInputList"]:
+        _check_values(table, partition_input.get("Values") or [])
     return {"Errors": add_partitions(ctx, table, params["PartitionInputList"])}
 
 
@@ -172,6 +178,10 @@ def batch_update_partition(ctx, params):
     errors = []
     for entry in params["Entries"]:
         try:
+            # a partition not there is named as Java prints the list (recorded from Glue:
+            # radkawar/stackd catalog_verified.json, batch-update-partial)
+            partition_or_error(ctx, table, entry["PartitionValueList"],
+                               f"Partition [{', '.join(entry['PartitionValueList'])}] not found")
             _replace(ctx, table, entry["PartitionValueList"], entry["PartitionInput"])
         except (EntityNotFoundException, AlreadyExistsException, InvalidInputException) as failed:
             errors.append({"PartitionValueList": entry["PartitionValueList"],
@@ -195,5 +205,7 @@ def batch_delete_partition(ctx, params):
     for wanted in params["PartitionsToDelete"]:
         if not store.delete_partition(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"], table["Name"],
                                       wanted["Values"]):
-            errors.append(_error(wanted["Values"], "EntityNotFoundException", "Partition not found."))
+            # no full stop here, unlike DeletePartition's (recorded from Glue: radkawar/stackd
+            # catalog_verified.json, batch-delete-partial)
+            errors.append(_error(wanted["Values"], "EntityNotFoundException", "Partition not found"))
     return {"Errors": errors}
