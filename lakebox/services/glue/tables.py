@@ -26,7 +26,10 @@ def new_table_doc(ctx, database: str, table_input: dict, created: float, version
                UpdateTime=catalog.whole_seconds(ctx.now), CreatedBy=created_by, IsRegisteredWithLakeFormation=False,
                CatalogId=ctx.account, VersionId=str(version), IsMultiDialectView=False, IsMaterializedView=False)
     doc.setdefault("Retention", 0)
-    doc["PartitionKeys"] = _folded_columns(doc.get("PartitionKeys") or [])
+    # a table given no partition keys has none in its answer (recorded from Glue:
+    # radkawar/stackd testdata/aws/glue/catalog_verified.json, tables-page-one)
+    if "PartitionKeys" in table_input:
+        doc["PartitionKeys"] = _folded_columns(doc.get("PartitionKeys") or [])
     if isinstance(doc.get("StorageDescriptor"), dict):
         doc["StorageDescriptor"] = {**STORAGE_DEFAULTS, **doc["StorageDescriptor"]}
         if doc["StorageDescriptor"].get("Columns"):

@@ -34,6 +34,11 @@ def test_upkeep_meets_each_partial_failure(client, bucket, database):
     glue.create_table(DatabaseName=database, TableInput={"Name": "alpha"})
     got = glue.get_table(DatabaseName=database, Name="sales")["Table"]
     assert (got["VersionId"], got["IsMultiDialectView"], got["IsMaterializedView"]) == ("0", False, False)
+    bare = glue.get_tables(DatabaseName=database, MaxResults=1)
+    assert ([t["Name"] for t in bare["TableList"]], "NextToken" in bare) == (["alpha"], True)
+    assert sorted(bare["TableList"][0]) == [
+        "CatalogId", "CreateTime", "CreatedBy", "DatabaseName", "IsMaterializedView", "IsMultiDialectView",
+        "IsRegisteredWithLakeFormation", "Name", "Retention", "UpdateTime", "VersionId"]
 
     # versions: 0 archived by a plain update, 1 replaced without archive, 2 current
     glue.update_table(DatabaseName=database, TableInput=dict(table, Description="revision-1"))
