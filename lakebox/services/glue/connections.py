@@ -19,10 +19,25 @@ def _shown(doc: dict, hide_password: bool) -> dict:
     return dict(doc, ConnectionProperties=properties)
 
 
+# The connection types of the first schema: Glue answers them with ConnectionSchemaVersion
+# 1, no Status, no MatchCriteria unless given, and CreateConnection says nothing (recorded
+# from Glue for a JDBC connection: radkawar/stackd testdata/aws/glue/controls_native.json,
+# create-connection and get-connection-*); the newer types keep a READY status.
+_FIRST_SCHEMA = {"JDBC", "SFTP", "MONGODB", "KAFKA", "NETWORK", "MARKETPLACE", "CUSTOM"}
+
+
+def _first_schema(connection_input: dict) -> bool:
+    return connection_input.get("ConnectionType", "JDBC") in _FIRST_SCHEMA
+
+
 def _doc(ctx, connection_input: dict, created: float) -> dict:
     doc = dict(connection_input)
-    doc.update(CreationTime=created, LastUpdatedTime=ctx.now, LastUpdatedBy=ctx.caller_arn, Status="READY")
-    doc.setdefault("MatchCriteria", [])
+    doc.update(CreationTime=created, LastUpdatedTime=ctx.now, LastUpdatedBy=ctx.caller_arn)
+    if _first_schema(connection_input):
+        doc["ConnectionSchemaVersion"] = 1
+    else:
+        doc.update(Status="READY")
+        doc.setdefault("MatchCriteria", [])
     doc.setdefault("ConnectionProperties", {})
     return doc
 
@@ -37,7 +52,7 @@ def create_connection(ctx, params):
     with ctx.state.db.transaction():
         store.put_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name, _doc(ctx, connection_input, ctx.now))
         tagging.tag_new(ctx, catalog.arn(ctx, "connection", name), params.get("Tags"))
-    return {"CreateConnectionStatus": "READY"}
+    return {} if _first_schema(connection_input) else {"CreateConnectionStatus": "READY"}
 
 
 def get_connection(ctx, params):

@@ -6,5 +6,11 @@ Java's `Matcher.matches()` holds to it (`.` stops at a line end), refuses any de
 written on several lines; Glue registers them (a .proto file always is, and the schema
 registry's Protobuf serializer sends it as it is). The definition is judged by its data
 format instead (`schema_compat.py`).
+
+The model gives resource ARNs (GetTags, TagResource, UntagResource and the resource
+policy calls) an `arn:aws...:glue:.*` pattern that Glue does not check at the door: a
+GetTags of `not-an-arn` is InvalidInputException with no message (recorded from Glue:
+radkawar/stackd testdata/aws/glue/controls_native.json, get-tags-malformed-arn), not a
+ValidationException; the tagging and policy calls refuse it themselves.
 """
-PATTERN_ERRATA = ("SchemaDefinitionString",)
+PATTERN_ERRATA = ("SchemaDefinitionString", "GlueResourceArn")

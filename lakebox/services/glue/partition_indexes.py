@@ -10,7 +10,7 @@ import calendar
 import re
 
 from lakebox.services.glue import store
-from lakebox.services.glue.catalog import in_catalog, table_or_error
+from lakebox.services.glue.catalog import in_catalog, owned_table
 from lakebox.services.glue.errors import (AlreadyExistsException, EntityNotFoundException, InvalidInputException,
                                           ResourceNumberLimitExceededException)
 
@@ -88,14 +88,14 @@ def _scope(table: dict) -> str:
 
 def create_partition_index(ctx, params):
     ctx = in_catalog(ctx, params)
-    table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    ctx, table = owned_table(ctx, params["DatabaseName"], params["TableName"], f"glue:{ctx.operation}")
     add_index(ctx, table, params["PartitionIndex"])
     return {}
 
 
 def get_partition_indexes(ctx, params):
     ctx = in_catalog(ctx, params)
-    table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    ctx, table = owned_table(ctx, params["DatabaseName"], params["TableName"], f"glue:{ctx.operation}")
     key_types = {k["Name"].lower(): k.get("Type", "string") for k in table.get("PartitionKeys", [])}
     found = store.partition_indexes(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"], table["Name"])
     described = []
@@ -111,7 +111,7 @@ def get_partition_indexes(ctx, params):
 
 def delete_partition_index(ctx, params):
     ctx = in_catalog(ctx, params)
-    table = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    ctx, table = owned_table(ctx, params["DatabaseName"], params["TableName"], f"glue:{ctx.operation}")
     if not store.delete_partition_index(ctx.state.db, ctx.account, ctx.region, table["DatabaseName"],
                                         table["Name"], params["IndexName"]):
         raise EntityNotFoundException(f"Index with the given indexName : {params['IndexName']} does not exist.")

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from lakebox.services.glue import databases as _databases
 from lakebox.services.glue import errors, grok, infer, partitions as _partitions, store, tables as _tables
-from lakebox.services.glue.catalog import database_or_error, fold, in_catalog, linked_database, table_or_error
+from lakebox.services.glue.catalog import (database_or_error, fold, in_catalog, linked_database, owned_table,
+                                          table_or_error)
 from lakebox.services.s3 import public as s3
 
 __all__ = ["errors", "get_database", "list_databases", "create_database", "update_database", "delete_database",
@@ -86,7 +87,7 @@ def create_table(ctx, database: str, table_input: dict) -> dict:
 
 def update_table(ctx, database: str, table_input: dict) -> dict:
     """Replace a table's definition (as UpdateTable, keeping the previous version)."""
-    current = table_or_error(ctx, database, table_input["Name"])
+    ctx, current = owned_table(ctx, database, table_input["Name"], "glue:UpdateTable")
     return _tables.replace_table(ctx, current, table_input)
 
 
@@ -99,14 +100,14 @@ def delete_table(ctx, database: str, name: str):
 def list_partitions(ctx, database: str, table: str, expression: str | None = None) -> list[dict]:
     """The table's `Partition` documents, in creation order, that satisfy `expression`
     (GetPartitions' filter language over partition keys; None means all)."""
-    found = table_or_error(ctx, database, table)
+    ctx, found = owned_table(ctx, database, table)
     return [doc for _, doc in _partitions.matching_partitions(ctx, found, expression)]
 
 
 def create_partitions(ctx, database: str, table: str, partition_inputs: list[dict]) -> list[dict]:
     """Add partitions from `PartitionInput`s (as BatchCreatePartition, any number).
     Returns the per-partition errors (e.g. AlreadyExistsException) as BatchCreatePartition does."""
-    found = table_or_error(ctx, database, table)
+    ctx, found = owned_table(ctx, database, table, "glue:BatchCreatePartition")
     return _partitions.add_partitions(ctx, found, partition_inputs)
 
 
@@ -119,7 +120,7 @@ def update_partition(ctx, database: str, table: str, values: list[str], partitio
 
 def delete_partitions(ctx, database: str, table: str, values_list: list[list[str]]):
     """Delete the partitions with these values; absent ones are skipped."""
-    found = table_or_error(ctx, database, table)
+    ctx, found = owned_table(ctx, database, table, "glue:BatchDeletePartition")
     for values in values_list:
         store.delete_partition(ctx.state.db, ctx.account, ctx.region, found["DatabaseName"], found["Name"], values)
 
@@ -178,7 +179,7 @@ def plan_scan(ctx, database: str, table: str, expression: str | None = None, wit
     `public.ObjectFile`: key, size and the path of the bytes on disk, to read in place;
     empty objects and hidden names such as `_SUCCESS` left out). Call it on
     the event loop: it reads through the writer's connection."""
-    found = table_or_error(ctx, database, table)
+    ctx, found = owned_table(ctx, database, table)
     sd = found.get("StorageDescriptor") or {}
     scan = TableScan(found, sd.get("Columns") or [], found.get("PartitionKeys") or [], table_format(found),
                      (sd.get("SerdeInfo") or {}).get("Parameters") or {}, found.get("Parameters") or {})

@@ -9,6 +9,9 @@ from lakebox.services.glue.errors import (
 
 GET_TABLES_MAX = 100
 TABLE_VERSIONS_MAX = 100
+# The table's current version cannot be deleted (recorded from Glue: radkawar/stackd
+# testdata/aws/glue/catalog_verified.json, delete-version-2).
+LATEST_VERSION = "VersionId cannot be equal to the latest."
 _ATTRIBUTES = {"NAME": "Name", "TABLE_TYPE": "TableType"}
 # What Glue fills in a table's StorageDescriptor when the input leaves it out (the
 # get-tables example of the aws cli's Glue reference: tables created with Columns,
@@ -21,9 +24,12 @@ def new_table_doc(ctx, database: str, table_input: dict, created: float, version
     doc = {key: value for key, value in table_input.items() if key != "Name"}
     doc.update(Name=fold(table_input["Name"]), DatabaseName=database, CreateTime=catalog.whole_seconds(created),
                UpdateTime=catalog.whole_seconds(ctx.now), CreatedBy=created_by, IsRegisteredWithLakeFormation=False,
-               CatalogId=ctx.account, VersionId=str(version), IsMultiDialectView=False)
+               CatalogId=ctx.account, VersionId=str(version), IsMultiDialectView=False, IsMaterializedView=False)
     doc.setdefault("Retention", 0)
-    doc["PartitionKeys"] = _folded_columns(doc.get("PartitionKeys") or [])
+    # a table given no partition keys has none in its answer (recorded from Glue:
+    # radkawar/stackd testdata/aws/glue/catalog_verified.json, tables-page-one)
+    if "PartitionKeys" in table_input:
+        doc["PartitionKeys"] = _folded_columns(doc.get("PartitionKeys") or [])
     if isinstance(doc.get("StorageDescriptor"), dict):
         doc["StorageDescriptor"] = {**STORAGE_DEFAULTS, **doc["StorageDescriptor"]}
         if doc["StorageDescriptor"].get("Columns"):
@@ -140,7 +146,15 @@ def _partitioning(spec: dict | None, fields: list | None) -> list[str]:
 
 def get_table(ctx, params):
     ctx = in_catalog(ctx, params)
-    found = table_or_error(ctx, params["DatabaseName"], params["Name"], follow=False)
+    try:
+        found = table_or_error(ctx, params["DatabaseName"], params["Name"], follow=False)
+    except EntityNotFoundException as missing:
+        if missing.message.startswith("Database "):
+            raise
+        # GetTable's own words for a table that is not there (recorded from Glue:
+        # radkawar/stackd catalog_verified.json, get-deleted-table; a Glue Data Quality
+        # log of 2025 shows the same for a name that never existed)
+        raise EntityNotFoundException("Entity Not Found") from None
     if found["DatabaseName"] != fold(params["DatabaseName"]):    # through a database link: not followed further
         return {"Table": found}
     return {"Table": catalog.link_view(ctx, found)}
@@ -198,7 +212,7 @@ def update_table(ctx, params):
     table_input = params.get("TableInput")
     if table_input is None:      # optional in the model, for open-table-format updates lakebox does not keep
         raise InvalidInputException("TableInput is required")
-    current = table_or_error(ctx, params["DatabaseName"], table_input["Name"])
+    ctx, current = catalog.owned_table(ctx, params["DatabaseName"], table_input["Name"], f"glue:{ctx.operation}")
     if params.get("VersionId") is not None and params["VersionId"] != current["VersionId"]:
         raise ConcurrentModificationException("Update table failed due to concurrent modifications.")
     replace_table(ctx, current, table_input, skip_archive=bool(params.get("SkipArchive")))
@@ -238,8 +252,10 @@ def batch_delete_table(ctx, params):
     errors = []
     for name in params["TablesToDelete"]:
         if store.get_table(ctx.state.db, ctx.account, ctx.region, database, fold(name)) is None:
+            # no full stop, unlike DeleteTable's (recorded from Glue: radkawar/stackd
+            # testdata/aws/glue/catalog_verified.json, batch-delete-tables-partial)
             errors.append({"TableName": name, "ErrorDetail": {"ErrorCode": "EntityNotFoundException",
-                                                               "ErrorMessage": f"Table {name} not found."}})
+                                                               "ErrorMessage": f"Table {name} not found"}})
             continue
         remove_table(ctx, database, fold(name))
     return {"Errors": errors}
@@ -247,7 +263,7 @@ def batch_delete_table(ctx, params):
 
 def get_table_versions(ctx, params):
     ctx = in_catalog(ctx, params)
-    current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    ctx, current = catalog.owned_table(ctx, params["DatabaseName"], params["TableName"], f"glue:{ctx.operation}")
     versions = store.table_versions(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"], current["Name"])
     page, token = catalog.list_page(versions, params, TABLE_VERSIONS_MAX,
                                     key=lambda entry: (-entry[0],))     # newest first
@@ -262,20 +278,28 @@ def _version_number(text: str) -> int:
 
 def get_table_version(ctx, params):
     ctx = in_catalog(ctx, params)
-    current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    ctx, current = catalog.owned_table(ctx, params["DatabaseName"], params["TableName"], f"glue:{ctx.operation}")
     wanted = params.get("VersionId")
     number = int(current["VersionId"]) if wanted is None else _version_number(wanted)
     for version, doc in store.table_versions(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"],
                                              current["Name"]):
         if version == number:
             return {"TableVersion": {"Table": doc, "VersionId": str(version)}}
-    raise EntityNotFoundException(f"Version {wanted} of table {params['TableName']} not found.")
+    # a version the table never reached is "Version not found.", one it had and no longer
+    # keeps (deleted, or replaced with SkipArchive) "Table version not found." (recorded
+    # from Glue: radkawar/stackd catalog_verified.json, get-version-missing and
+    # get-version-one-after-skip)
+    if number > int(current["VersionId"]):
+        raise EntityNotFoundException("Version not found.")
+    raise EntityNotFoundException("Table version not found.")
 
 
 def delete_table_version(ctx, params):
     ctx = in_catalog(ctx, params)
-    current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    ctx, current = catalog.owned_table(ctx, params["DatabaseName"], params["TableName"], f"glue:{ctx.operation}")
     number = _version_number(params["VersionId"])
+    if number == int(current["VersionId"]):
+        raise InvalidInputException(LATEST_VERSION)
     if not store.delete_table_version(ctx.state.db, ctx.account, ctx.region, current["DatabaseName"],
                                       current["Name"], number):
         raise EntityNotFoundException(f"Version {params['VersionId']} of table {params['TableName']} not found.")
@@ -284,9 +308,13 @@ def delete_table_version(ctx, params):
 
 def batch_delete_table_version(ctx, params):
     ctx = in_catalog(ctx, params)
-    current = table_or_error(ctx, params["DatabaseName"], params["TableName"])
+    ctx, current = catalog.owned_table(ctx, params["DatabaseName"], params["TableName"], f"glue:{ctx.operation}")
     errors = []
     for version in params["VersionIds"]:
+        if version.isdigit() and int(version) == int(current["VersionId"]):
+            errors.append({"TableName": params["TableName"], "VersionId": version, "ErrorDetail": {
+                "ErrorCode": "InvalidInputException", "ErrorMessage": LATEST_VERSION}})
+            continue
         gone = version.isdigit() and store.delete_table_version(
             ctx.state.db, ctx.account, ctx.region, current["DatabaseName"], current["Name"], int(version))
         if not gone:

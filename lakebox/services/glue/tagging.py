@@ -2,7 +2,7 @@
 from lakebox.kit import arns, tags as kit_tags
 from lakebox.services.glue import store
 from lakebox.services.glue.catalog import arn as catalog_arn, fold
-from lakebox.services.glue.errors import EntityNotFoundException
+from lakebox.services.glue.errors import EntityNotFoundException, InvalidInputException
 
 
 def check_tags(tags: dict, existing=()):
@@ -48,9 +48,19 @@ def tagged(ctx, kind: str, names: list, wanted: dict | None) -> list:
 
 
 def _existing(ctx, arn: str) -> str:
+    """The ARN of a resource that exists; Glue's words otherwise (recorded from Glue:
+    radkawar/stackd testdata/aws/glue/controls_native.json, get-tags-malformed-arn and
+    get-tags-missing-resource)."""
+    if not _glue_arn(arn):
+        raise InvalidInputException("")
     if not _resource_exists(ctx, arn):
-        raise EntityNotFoundException(f"Resource {arn} not found.")
+        raise EntityNotFoundException("Entity not found")
     return arn
+
+
+def _glue_arn(arn: str):
+    parsed = arns.parse(arn)
+    return parsed if parsed is not None and parsed.service == "glue" else None
 
 
 def tag_resource(ctx, params):
@@ -68,6 +78,11 @@ def untag_resource(ctx, params):
 
 
 def get_tags(ctx, params):
+    """A resource of another region is not looked for: its tags read as none (recorded
+    from Glue: radkawar/stackd controls_native.json, get-tags-other-region)."""
+    parsed = _glue_arn(params["ResourceArn"])
+    if parsed is not None and parsed.region != ctx.region:
+        return {"Tags": {}}
     arn = _existing(ctx, params["ResourceArn"])
     return {"Tags": store.tags(ctx.state.db, ctx.account, ctx.region, arn)}
 

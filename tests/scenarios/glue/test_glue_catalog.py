@@ -66,7 +66,7 @@ def test_table_lifecycle_with_versions(glue, database):
 
     glue.delete_table(DatabaseName=database, Name="events")
     assert error_of(glue.get_table, DatabaseName=database, Name="events") == (
-        "EntityNotFoundException", "Table events not found.")
+        "EntityNotFoundException", "Entity Not Found")      # GetTable's words (recorded from Glue)
 
 
 def test_table_errors(glue, database):
@@ -76,7 +76,7 @@ def test_table_errors(glue, database):
     assert error_of(glue.create_table, DatabaseName="no_such_db", TableInput=parquet_table("t", [])) == (
         "EntityNotFoundException", "Database no_such_db not found.")
     assert error_of(glue.get_table, DatabaseName=database, Name="missing") == (
-        "EntityNotFoundException", "Table missing not found.")
+        "EntityNotFoundException", "Entity Not Found")
     assert error_of(glue.delete_table_version, DatabaseName=database, TableName="t", VersionId="7")[0] == \
         "EntityNotFoundException"
 
@@ -101,7 +101,7 @@ def test_batch_delete_table(glue, database):
     glue.create_table(DatabaseName=database, TableInput=parquet_table("b", []))
     errors = glue.batch_delete_table(DatabaseName=database, TablesToDelete=["a", "nope"])["Errors"]
     assert errors == [{"TableName": "nope", "ErrorDetail": {"ErrorCode": "EntityNotFoundException",
-                                                            "ErrorMessage": "Table nope not found."}}]
+                                                            "ErrorMessage": "Table nope not found"}}]
     assert [t["Name"] for t in glue.get_tables(DatabaseName=database)["TableList"]] == ["b"]
 
 

@@ -32,7 +32,7 @@ def test_cli_catalog_round_trip(lakebox_server):
     missing = aws(lakebox_server, "get-table", "--database-name", database, "--name", "nope")
     assert missing.returncode != 0
     assert "An error occurred (EntityNotFoundException) when calling the GetTable operation: " \
-           "Table nope not found." in missing.stderr
+           "Entity Not Found" in missing.stderr
     ok(aws(lakebox_server, "delete-database", "--name", database))
 
 

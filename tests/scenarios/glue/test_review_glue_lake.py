@@ -147,7 +147,7 @@ def test_batch_partition_calls_report_each_failure(glue, database, orders):
     deleted = glue.batch_delete_partition(DatabaseName=database, TableName=orders, PartitionsToDelete=[
         {"Values": ["2025", "1"]}, {"Values": ["2099", "1"]}])
     assert deleted["Errors"] == [{"PartitionValues": ["2099", "1"], "ErrorDetail": {
-        "ErrorCode": "EntityNotFoundException", "ErrorMessage": "Partition not found."}}]
+        "ErrorCode": "EntityNotFoundException", "ErrorMessage": "Partition not found"}}]
     assert ("2025", "1") not in _values(glue, database, orders)
 
 
@@ -183,7 +183,7 @@ def test_cli_get_partitions_with_an_expression(lakebox_server, database, orders)
     assert sorted(map(tuple, json.loads(done.stdout))) == [("2024", "1"), ("2024", "2")]
     missing = run_cli(lakebox_server, "glue", "get-table", "--database-name", database, "--name", "nope")
     assert missing.returncode != 0
-    assert "An error occurred (EntityNotFoundException) when calling the GetTable operation: Table nope not found." \
+    assert "An error occurred (EntityNotFoundException) when calling the GetTable operation: Entity Not Found" \
         in missing.stderr
 
 

@@ -69,7 +69,7 @@ def test_nightly_partition_sweeper(client, bucket, database):
             "Values": ["2024-03-01", shard], "StorageDescriptor": descriptor(bucket, "2024-03-01", shard, "hot")}}
         for shard in ("1", "2", "7")])
     assert moved["Errors"] == [{"PartitionValueList": ["2024-03-01", "7"], "ErrorDetail": {
-        "ErrorCode": "EntityNotFoundException", "ErrorMessage": "Partition not found."}}]
+        "ErrorCode": "EntityNotFoundException", "ErrorMessage": "Partition [2024-03-01, 7] not found"}}]
     hot = glue.get_partitions(DatabaseName=database, TableName="readings",
                               Expression="event_date = '2024-03-01' AND shard < 10")["Partitions"]
     assert sorted(p["StorageDescriptor"]["Location"] for p in hot) == [
@@ -80,7 +80,7 @@ def test_nightly_partition_sweeper(client, bucket, database):
     retired = [{"Values": p["Values"]} for p in old] + [{"Values": ["2024-02-26", "1"]}]
     deleted = glue.batch_delete_partition(DatabaseName=database, TableName="readings", PartitionsToDelete=retired)
     assert deleted["Errors"] == [{"PartitionValues": ["2024-02-26", "1"], "ErrorDetail": {
-        "ErrorCode": "EntityNotFoundException", "ErrorMessage": "Partition not found."}}]
+        "ErrorCode": "EntityNotFoundException", "ErrorMessage": "Partition not found"}}]
     left = glue.get_partitions(DatabaseName=database, TableName="readings")["Partitions"]
     assert sorted(p["Values"][0] for p in left) == ["2024-02-29"] * 3 + ["2024-03-01"] * 3
 

@@ -50,7 +50,7 @@ def test_consumer_reads_through_resource_links(client, bucket, fresh_database):
         assert glue.get_table(DatabaseName=producer, Name="returns")["Table"]["StorageDescriptor"]["Location"] == (
             f"s3://{bucket}/curated/returns/")
         assert error_of(glue.get_table, DatabaseName=link_db, Name="shipments") == (
-            "EntityNotFoundException", "Table shipments not found.")
+            "EntityNotFoundException", "Entity Not Found")
         # updating the database link updates the producer's database; the link stays a link
         glue.update_database(Name=link_db, DatabaseInput={"Name": link_db, "Description": "curated sales",
                                                           "Parameters": {"owner": "sales-data"}})
@@ -93,5 +93,5 @@ def test_consumer_reads_through_resource_links(client, bucket, fresh_database):
     # deleting the table link leaves the producer's table and its partitions
     glue.delete_table(DatabaseName=consumer, Name="orders_link")
     assert error_of(glue.get_table, DatabaseName=consumer, Name="orders_link") == (
-        "EntityNotFoundException", "Table orders_link not found.")
+        "EntityNotFoundException", "Entity Not Found")
     assert len(glue.get_partitions(DatabaseName=producer, TableName="orders")["Partitions"]) == 3

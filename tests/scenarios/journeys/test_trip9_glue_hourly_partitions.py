@@ -1,6 +1,6 @@
 """A platform engineer keeps an hourly table (dt string, hour int) in the Glue catalog by
-API. Backfills register hours in batches (a batch that repeats an hour or gives one value
-too few answers those entries in Errors and registers the rest); downstream jobs pick
+API. Backfills register hours in batches (a repeated hour is answered in Errors and the
+rest registered; a batch with an entry one value short is refused whole); downstream jobs pick
 hours with Expressions on the int key (compared as numbers: hour > 9 finds 10 and 23),
 IN, BETWEEN and NOT, and a parallel exporter reads the table in Segments that together
 list every partition once. Column statistics are kept for each hour; when an hour is
@@ -11,6 +11,8 @@ and BatchDeletePartition retires hours."""
 import datetime
 
 import pytest
+
+from trip_helpers import error_of
 
 ANALYZED = datetime.datetime(2024, 8, 2, 1, 0, tzinfo=datetime.timezone.utc)
 HOURS = (2, 9, 10, 23)
@@ -47,10 +49,15 @@ def test_hourly_partitions_by_api(client, bucket, database, events):
              for dt in ("2024-08-01", "2024-08-02") for h in HOURS]
     assert glue.batch_create_partition(DatabaseName=database, TableName=events,
                                        PartitionInputList=first[:6])["Errors"] == []
-    errors = glue.batch_create_partition(DatabaseName=database, TableName=events, PartitionInputList=first[5:] + [
-        {"Values": ["2024-08-03"], "StorageDescriptor": storage(bucket)}])["Errors"]
+    # one entry short of a value refuses the whole batch (as Glue answers), then the rest goes in
+    short = {"Values": ["2024-08-03"], "StorageDescriptor": storage(bucket)}
+    assert error_of(glue.batch_create_partition, DatabaseName=database, TableName=events,
+                    PartitionInputList=first[5:] + [short]) == (
+        "InvalidInputException", "The number of partition keys do not match the number of partition values")
+    errors = glue.batch_create_partition(DatabaseName=database, TableName=events,
+                                         PartitionInputList=first[5:])["Errors"]
     assert [(e["PartitionValues"], e["ErrorDetail"]["ErrorCode"]) for e in errors] == [
-        (["2024-08-02", "9"], "AlreadyExistsException"), (["2024-08-03"], "InvalidInputException")]
+        (["2024-08-02", "9"], "AlreadyExistsException")]
     assert errors[0]["ErrorDetail"]["ErrorMessage"] == "Partition already exists."
 
     def picked(expression):
@@ -97,7 +104,8 @@ def test_hourly_partitions_by_api(client, bucket, database, events):
                             "StorageDescriptor": storage(bucket, "2024-08-02", h, root="events-v2")}}
         for h in (2, 9, 11)])["Errors"]
     assert [(e["PartitionValueList"], e["ErrorDetail"]) for e in moved] == [
-        (["2024-08-02", "11"], {"ErrorCode": "EntityNotFoundException", "ErrorMessage": "Partition not found."})]
+        (["2024-08-02", "11"], {"ErrorCode": "EntityNotFoundException",
+                                "ErrorMessage": "Partition [2024-08-02, 11] not found"})]
     locations = {int(p["Values"][1]): p["StorageDescriptor"]["Location"] for p in glue.get_partitions(
         DatabaseName=database, TableName=events, Expression="dt = '2024-08-02' AND hour < 10")["Partitions"]}
     assert locations == {2: f"s3://{bucket}/events-v2/dt=2024-08-02/hour=2/",

@@ -58,7 +58,7 @@ def test_parameters_partitions_search_location(wr, session, bucket, database, sa
     with pytest.raises(botocore.exceptions.ClientError) as caught:
         wr.catalog.get_table_location(database, "missing", boto3_session=session)
     assert caught.value.response["Error"]["Code"] == "EntityNotFoundException"
-    assert caught.value.response["Error"]["Message"] == "Table missing not found."
+    assert caught.value.response["Error"]["Message"] == "Entity Not Found"      # GetTable's words
 
 
 def test_sanitized_names_register(wr, session, bucket, database):

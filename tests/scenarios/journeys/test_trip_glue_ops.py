@@ -65,7 +65,7 @@ def test_versions_partitions_and_pages(client, bucket, database):
     assert code == "EntityNotFoundException"
     code, message = error_of(glue.get_table, DatabaseName=database, Name="nope")
     assert code == "EntityNotFoundException"
-    assert message == "Table nope not found."
+    assert message == "Entity Not Found"
     code, _ = error_of(glue.create_table, DatabaseName=database, TableInput=table_input(bucket, [("url", "string")]))
     assert code == "AlreadyExistsException"
     glue.batch_delete_table(DatabaseName=database, TablesToDelete=["clicks"])
