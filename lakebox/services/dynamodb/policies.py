@@ -9,7 +9,7 @@ in 15 seconds (ThrottlingException); deleting no policy is a no-op."""
 import re
 
 from lakebox.kit import policies
-from lakebox.services.dynamodb import access, lookup, store
+from lakebox.services.dynamodb import access, lookup, policy_form, store
 from lakebox.services.dynamodb.errors import (
     PolicyNotFoundException, ThrottlingException, ValidationException, invalid, table_not_found)
 
@@ -46,8 +46,9 @@ def _arn_refusal(arn) -> ValidationException:
     return invalid(f"Invalid resource arn provided, only table or stream is accepted. Provided resource arn: {arn}")
 
 
-def _check_document(text):
-    """The policy document's refusals, in DynamoDB's words (its message catalogue)."""
+def _check_document(text) -> dict:
+    """The policy document's refusals, in DynamoDB's words (its message catalogue); the
+    document when it has none."""
     if len(text.encode()) > MAX_POLICY_BYTES:
         raise invalid(f"Maximum policy size of {MAX_POLICY_BYTES} bytes exceeded")
     try:
@@ -63,6 +64,7 @@ def _check_document(text):
         raise invalid("Invalid policy document: The Statement Ids in the policy are not unique")
     if any(isinstance(s, dict) and "Resource" not in s and "NotResource" not in s for s in statements):
         raise invalid("Invalid policy document: Missing required field Resource")
+    return found
 
 
 def _check_revision(current, expected, table):
@@ -86,10 +88,18 @@ def _forget_table(ctx, account, region, table):
     ctx.state.cache("dynamodb").get("tables", {}).pop((account, region, table), None)
 
 
+def kept_form(text: str, region: str) -> str:
+    """The form DynamoDB keeps a policy document in, once the document passes its checks
+    (also for CreateTable's ResourcePolicy)."""
+    kept = policy_form.canonical(_check_document(text), region)
+    policy_form.check_public(kept)
+    return kept
+
+
 def put_resource_policy(ctx, params):
-    arn, text = params["ResourceArn"], params["Policy"]
+    arn = params["ResourceArn"]
     account, region, table, current = _resource(ctx, arn)
-    _check_document(text)
+    text = kept_form(params["Policy"], region)
     _check_revision(current, params.get("ExpectedRevisionId"), table)
     if current is not None and current["policy"] == text:
         return {"RevisionId": current["revision"]}

@@ -4,7 +4,7 @@ import uuid
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, describe, lookup, replicas, sse, store, table_rules, tagging, warm
+from lakebox.services.dynamodb import backfill, describe, lookup, policies, replicas, sse, store, table_rules, tagging, warm
 from lakebox.services.dynamodb.errors import (
     LimitExceededException, ResourceInUseException, ResourceNotFoundException, ThrottlingException, ValidationException,
     invalid)
@@ -34,8 +34,13 @@ def create_table(ctx, params):
         raise ResourceInUseException(f"Table already exists: {name}")
     now = lookup.now_ms(ctx)
     spec = _new_spec(ctx, params, billing, now)
+    policy = policies.kept_form(params["ResourcePolicy"], region) if params.get("ResourcePolicy") else None
+    if policy is not None:                  # attached at creation: its revision is the creation's time
+        spec["policy_changes"] = {lookup.table_arn(account, region, name): now}
     with db.transaction():
         store.insert_table(db, account, region, name, str(uuid.uuid4()), now, spec)
+        if policy is not None:
+            store.put_policy(db, account, region, lookup.table_arn(account, region, name), policy, str(now))
         table = lookup.find(ctx, name)
         stream = params.get("StreamSpecification")
         if stream and stream["StreamEnabled"]:

@@ -120,7 +120,10 @@ def test_a_policy_shutting_the_caller_out_needs_confirmation(owner, shared):
     assert code == "ValidationException"
     assert error_of(owner.get_resource_policy, ResourceArn=arn)[0] == "PolicyNotFoundException"
     owner.put_resource_policy(ResourceArn=arn, Policy=lockout, ConfirmRemoveSelfResourceAccess=True)
-    assert owner.get_resource_policy(ResourceArn=arn)["Policy"] == lockout
+    # Kept in DynamoDB's form: minified, the account id as its root ARN (recorded replies).
+    assert owner.get_resource_policy(ResourceArn=arn)["Policy"] == (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::' + OWNER +
+        ':root"},"Action":"dynamodb:PutResourcePolicy","Resource":"' + arn + '"}]}')
 
 
 @pytest.mark.local_only          # the 15-second cooldown between changes is waited out by moving the clock

@@ -203,8 +203,8 @@ def test_resource_policy(ddb, make_table, clock):
     document = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": '
                 '"arn:aws:iam::000000000000:root"}, "Action": "dynamodb:GetItem", "Resource": "' + arn + '"}]}')
     revision = ddb.put_resource_policy(ResourceArn=arn, Policy=document)["RevisionId"]
-    got = ddb.get_resource_policy(ResourceArn=arn)
-    assert (got["Policy"], got["RevisionId"]) == (document, revision)
+    got = ddb.get_resource_policy(ResourceArn=arn)              # DynamoDB keeps it minified (recorded replies)
+    assert (got["Policy"], got["RevisionId"]) == (document.replace('": ', '":').replace(', "', ',"'), revision)
     clock(16)
     assert ddb.delete_resource_policy(ResourceArn=arn)["RevisionId"] == revision       # the policy it removed
     again = ddb.delete_resource_policy(ResourceArn=arn)                                 # a no-op: the delete's time
