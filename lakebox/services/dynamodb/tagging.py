@@ -33,18 +33,44 @@ def _table_of(ctx, arn):
 def tag_resource(ctx, params):
     account, region, arn = _table_of(ctx, params["ResourceArn"])
     if not params["Tags"]:
-        raise ValidationException()        # DynamoDB refuses it (ScyllaDB's test_tag.py); its words are not recorded
-    tags = {t["Key"]: t["Value"] for t in params["Tags"]}
+        raise ValidationException("Atleast one Tag needs to be provided as Input.")
+    pairs = [(t["Key"], t["Value"]) for t in params["Tags"]]
+    tag_rules.check_tags("dynamodb", pairs)          # a repeated key is refused, so pairs, not a dict
+    tags = dict(pairs)
     existing = store.tags(ctx.state.db, account, region, arn)
-    check_new_tags({**existing, **tags})
+    tag_rules.check_count("dynamodb", {**existing, **tags})
     store.put_tags(ctx.state.db, account, region, arn, tags)
     return {}
 
 
 def untag_resource(ctx, params):
+    """Removing a key the table lacks is no fault; `aws:` keys and more than 50 keys are
+    refused as in TagResource (recorded replies)."""
     account, region, arn = _table_of(ctx, params["ResourceArn"])
-    store.remove_tags(ctx.state.db, account, region, arn, params["TagKeys"])
+    keys = params["TagKeys"]
+    if not keys:
+        raise ValidationException("Atleast one Tag Key needs to be provided as Input.")
+    tag_rules.check_count("dynamodb", set(keys))
+    tag_rules.check_tags("dynamodb", [(key, "") for key in keys if key.lower().startswith("aws:")])
+    store.remove_tags(ctx.state.db, account, region, arn, keys)
     return {}
+
+
+def length_refusal(operation, params) -> ValidationException | None:
+    """DynamoDB's own words for a tag key or value of a length the model refuses
+    (TagResource, UntagResource): it answers them as it answers other faulty tags."""
+    if operation == "TagResource":
+        pairs = [(t.get("Key"), t.get("Value")) for t in params.get("Tags") or [] if isinstance(t, dict)]
+    elif operation == "UntagResource":
+        pairs = [(key, "") for key in params.get("TagKeys") or []]
+    else:
+        return None
+    for key, value in pairs:
+        if isinstance(key, str) and not 1 <= len(key) <= 128:
+            return ValidationException(f"The Tag Key provided is invalid, Key: {key}")
+        if isinstance(value, str) and len(value) > 256:
+            return ValidationException(f"The Tag Value provided is invalid, Value: {value}")
+    return None
 
 
 def list_tags_of_resource(ctx, params):
