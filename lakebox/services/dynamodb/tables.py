@@ -230,6 +230,19 @@ def _answer_of_update(description, params) -> dict:
     return description
 
 
+_CLASS_WINDOW_MS = 30 * 86_400_000
+
+
+def _count_class_change(spec, now):
+    """A table's class changes at most twice in 30 days (the developer guide's table class
+    quota; DynamoDB's words as recorded by the ack-api-quirks lab, DDB-TABLE-443)."""
+    recent = [ms for ms in spec.get("table_class_changes", []) if ms > now - _CLASS_WINDOW_MS]
+    if len(recent) >= 2:
+        raise LimitExceededException("Subscriber limit exceeded: Updates to TableClass are limited to 2 times in "
+                                     "30 day(s).")
+    spec["table_class_changes"] = recent + [now]
+
+
 def _apply_update(ctx, table, params) -> bool:
     """Every change UpdateTable asks for; True when the table goes UPDATING."""
     spec, now = table.spec, lookup.now_ms(ctx)
@@ -246,6 +259,7 @@ def _apply_update(ctx, table, params) -> bool:
     if "TableClass" in params:
         # A class the table already has changes nothing (STANDARD when none was ever set).
         if params["TableClass"] != spec.get("TableClass", "STANDARD"):
+            _count_class_change(spec, now)
             spec["TableClass"], spec["table_class_set_ms"] = params["TableClass"], now
         busy = True
     if "SSESpecification" in params:
