@@ -67,7 +67,10 @@ def _check_document(text) -> dict:
     return found
 
 
-def _check_revision(current, expected, table):
+def _check_revision(current, expected, table, owner=None, arn=None):
+    """ExpectedRevisionId against the policy in force. A resource that never had a policy
+    says so ('table <t> has no associated policy', replies recorded against DynamoDB by the
+    ack-api-quirks lab, DDB-TABLE-205/209); one whose policy was deleted names its revision."""
     if expected is None:
         return
     if expected == NO_POLICY:
@@ -76,6 +79,10 @@ def _check_revision(current, expected, table):
                 f"{_NOT_FOUND}Requested policy update expecting none to be present for table {table}, but a "
                 f"policy exists with revision id {current['revision']}.")
         return
+    if current is None and owner is not None and arn not in owner.spec.get("policy_changes", {}):
+        raise PolicyNotFoundException(
+            f"{_NOT_FOUND}Requested update for policy with revision id {expected}, but table {table} has no "
+            f"associated policy.")
     if current is None or current["revision"] != expected:
         held = current["revision"] if current else "null"
         raise PolicyNotFoundException(
@@ -100,10 +107,10 @@ def put_resource_policy(ctx, params):
     arn = params["ResourceArn"]
     account, region, table, current = _resource(ctx, arn)
     text = kept_form(params["Policy"], region)
-    _check_revision(current, params.get("ExpectedRevisionId"), table)
+    owner = lookup.loaded(ctx, (account, region, table))
+    _check_revision(current, params.get("ExpectedRevisionId"), table, owner, arn)
     if current is not None and current["policy"] == text:
         return {"RevisionId": current["revision"]}
-    owner = lookup.loaded(ctx, (account, region, table))
     _check_cooldown(ctx, owner, arn)
     if not params.get("ConfirmRemoveSelfResourceAccess") and \
             access.decision(ctx, policies.parse(text), "dynamodb:PutResourcePolicy", arn) == "Deny":
@@ -149,8 +156,8 @@ def delete_resource_policy(ctx, params):
     the time of that delete as its RevisionId (recorded replies)."""
     arn = params["ResourceArn"]
     account, region, table, found = _resource(ctx, arn)
-    _check_revision(found, params.get("ExpectedRevisionId"), table)
     owner = lookup.loaded(ctx, (account, region, table))
+    _check_revision(found, params.get("ExpectedRevisionId"), table, owner, arn)
     if found is None:
         deleted = owner.spec.get("policy_changes", {}).get(arn)
         return {"RevisionId": str(deleted)} if deleted is not None else {}

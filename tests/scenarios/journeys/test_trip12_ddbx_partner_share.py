@@ -106,3 +106,26 @@ def test_partner_reads_from_creation(lakebox_server, client, table_name):
         "AccessDeniedException", denied.format(PARTNER, "dynamodb:Query", f"{arn}/index/by-region", "dynamodb:Query"))
     assert error_of(partner.get_item, TableName=table_name, Key={"order": {"S": "o-1"}})[0] == \
         "ResourceNotFoundException"                  # by name, the partner sees its own account only
+
+
+def test_table_without_policy(client, table_name):
+    """A table that never had a policy: Get is PolicyNotFoundException, Delete an empty
+    no-op, and an ExpectedRevisionId is refused as naming no policy of this table."""
+    ddb = client("dynamodb")
+    ddb.create_table(TableName=table_name, BillingMode="PAY_PER_REQUEST",
+                     KeySchema=[{"AttributeName": "order", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "order", "AttributeType": "S"}])
+    ddb.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    arn = ddb.describe_table(TableName=table_name)["Table"]["TableArn"]
+    assert error_of(ddb.get_resource_policy, ResourceArn=arn) == (
+        "PolicyNotFoundException", f"Resource-based policy not found for the provided ResourceArn: {arn}")
+    deleted = ddb.delete_resource_policy(ResourceArn=arn)
+    deleted.pop("ResponseMetadata")
+    assert deleted == {}
+    policy = kept(arn).replace(f"arn:aws:iam::{PARTNER}:root", arn.split(":")[4])
+    for call in (lambda: ddb.put_resource_policy(ResourceArn=arn, Policy=policy, ExpectedRevisionId="123456789"),
+                 lambda: ddb.delete_resource_policy(ResourceArn=arn, ExpectedRevisionId="123456789")):
+        assert error_of(call) == (
+            "PolicyNotFoundException", "Resource-based policy not found for the provided ResourceArn: Requested "
+                                       f"update for policy with revision id 123456789, but table {table_name} has no "
+                                       "associated policy.")
