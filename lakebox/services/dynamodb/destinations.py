@@ -54,8 +54,11 @@ def enable_kinesis_streaming_destination(ctx, params):
 
 def disable_kinesis_streaming_destination(ctx, params):
     """Disable an ACTIVE destination; its precision is forgotten (enabled again without
-    one, it has none)."""
+    one, it has none). A configuration is refused: it is Enable's (recorded replies of
+    DynamoDB, the ack-api-quirks lab's DDB-TABLE-301)."""
     table = lookup.find(ctx, params["TableName"], named_error=True)
+    if "EnableKinesisStreamingConfiguration" in params:
+        raise ValidationException("Stream cannot be disabled using EnableKinesisStreamingConfiguration parameters")
     current = _find(table, params["StreamArn"])
     if current is None or current["DestinationStatus"] != "ACTIVE":
         raise ValidationException(_NOT_VALID + "KinesisStreamingDestination must be ACTIVE to perform DISABLE "
