@@ -51,10 +51,17 @@ def _check_document(text) -> dict:
     document when it has none."""
     if len(text.encode()) > MAX_POLICY_BYTES:
         raise invalid(f"Maximum policy size of {MAX_POLICY_BYTES} bytes exceeded")
+    if text.strip() == "null":
+        raise invalid("Invalid policy document: This text appears not to be a policy")
     try:
         found = policies.document(text)
     except ValueError:
         raise invalid("Invalid policy document: This policy contains invalid Json") from None
+    if "Statement" not in found:
+        # IAM's parser reaches the end of the text still wanting a Statement: '{}' is
+        # 'Syntax error at position (1,3)' (recorded replies, DDB-TABLE-457).
+        lines = text.split("\n")
+        raise invalid(f"Invalid policy document: Syntax error at position ({len(lines)},{len(lines[-1]) + 1})")
     statements = found.get("Statement")
     statements = [statements] if isinstance(statements, dict) else statements or []
     if not statements:
@@ -62,8 +69,10 @@ def _check_document(text) -> dict:
     sids = [s.get("Sid") for s in statements if isinstance(s, dict) and s.get("Sid") is not None]
     if len(sids) != len(set(sids)):
         raise invalid("Invalid policy document: The Statement Ids in the policy are not unique")
-    if any(isinstance(s, dict) and "Resource" not in s and "NotResource" not in s for s in statements):
-        raise invalid("Invalid policy document: Missing required field Resource")
+    for field, present in (("Effect", lambda s: "Effect" in s),
+                           ("Resource", lambda s: "Resource" in s or "NotResource" in s)):
+        if any(isinstance(s, dict) and not present(s) for s in statements):
+            raise invalid(f"Invalid policy document: Missing required field {field}")
     return found
 
 
