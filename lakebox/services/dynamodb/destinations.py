@@ -15,6 +15,9 @@ LIVE = ("ENABLING", "ACTIVE", "UPDATING", "DISABLING")      # at most one such e
 _NOT_VALID = "Table is not in a valid state to enable Kinesis Streaming Destination: "
 # The description DynamoDB gives a destination whose stream it cannot write to (recorded).
 _NO_STREAM = "User does not have a permission to use kinesis stream"
+# ... and to a stream of another region (recorded by the ack-api-quirks lab, DDB-TABLE-318).
+_OTHER_REGION = ("The kinesis Arn used to enable kinesis replication belongs to a stream which is not in the "
+                 "current region")
 
 
 def _destinations(table) -> list:
@@ -41,7 +44,10 @@ def enable_kinesis_streaming_destination(ctx, params):
         _destinations(table).insert(0, current)                     # the newest is listed first
     current.pop("DestinationStatusDescription", None)
     current.pop("ApproximateCreationDateTimePrecision", None)
-    if kinesis.stream_status(ctx.state, arn) is None:
+    parts = arn.split(":")
+    if parts[2:3] == ["kinesis"] and parts[3:4] != [table.region]:
+        current.update(DestinationStatus="ENABLE_FAILED", DestinationStatusDescription=_OTHER_REGION)
+    elif kinesis.stream_status(ctx.state, arn) is None:
         current.update(DestinationStatus="ENABLE_FAILED", DestinationStatusDescription=_NO_STREAM)
     else:
         current["DestinationStatus"] = "ACTIVE"

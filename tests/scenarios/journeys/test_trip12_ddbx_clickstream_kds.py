@@ -6,8 +6,10 @@ record (awsRegion, eventID, eventName, userIdentity null, recordFormat, tableNam
 dynamodb with Keys and both images, eventSource). Disable refuses an Enable
 configuration ('Stream cannot be disabled using EnableKinesisStreamingConfiguration
 parameters'); a disabled destination stays listed as DISABLED and gets nothing; enabling
-the same stream again with MICROSECOND turns that entry back on, no second entry (replies
-recorded against DynamoDB by the ack-api-quirks lab, DDB-TABLE-299/300/301)."""
+the same stream again with MICROSECOND turns that entry back on, no second entry. A first
+try at the same stream name in another region is accepted and then fails with DynamoDB's
+description (replies recorded against DynamoDB by the ack-api-quirks lab,
+DDB-TABLE-299/300/301/318)."""
 import json
 
 from trip_helpers import client_table, error_of
@@ -30,6 +32,13 @@ def test_sessions_into_kinesis(client, kinesis_streams, table_name):
     client_table(ddb, table_name, ("visitor", "S"), ("started", "N"))
     stream, arn = kinesis_streams("clicks")
     assert "StreamSpecification" not in ddb.describe_table(TableName=table_name)["Table"]
+    # A first try names the stream of the same name in the team's other region: accepted, then failed.
+    elsewhere = arn.replace(":us-east-1:", ":eu-west-1:")
+    assert ddb.enable_kinesis_streaming_destination(TableName=table_name, StreamArn=elsewhere)[
+        "DestinationStatus"] == "ENABLING"
+    assert ddb.describe_kinesis_streaming_destination(TableName=table_name)["KinesisDataStreamDestinations"] == [
+        {"StreamArn": elsewhere, "DestinationStatus": "ENABLE_FAILED", "DestinationStatusDescription":
+         "The kinesis Arn used to enable kinesis replication belongs to a stream which is not in the current region"}]
 
     enabled = ddb.enable_kinesis_streaming_destination(TableName=table_name, StreamArn=arn)
     enabled.pop("ResponseMetadata")
@@ -37,8 +46,8 @@ def test_sessions_into_kinesis(client, kinesis_streams, table_name):
                        "EnableKinesisStreamingConfiguration": {}}
     ddb.get_waiter("kinesis_streaming_destination_active").wait(
         TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
-    assert ddb.describe_kinesis_streaming_destination(TableName=table_name)["KinesisDataStreamDestinations"] == [
-        {"StreamArn": arn, "DestinationStatus": "ACTIVE"}]
+    described = ddb.describe_kinesis_streaming_destination(TableName=table_name)["KinesisDataStreamDestinations"]
+    assert described[0] == {"StreamArn": arn, "DestinationStatus": "ACTIVE"}           # the newest first
 
     key = {"visitor": {"S": "v-9"}, "started": {"N": "1717200000"}}
     ddb.put_item(TableName=table_name, Item={**key, "pages": {"N": "1"}, "landing": {"S": "/sale"}})
@@ -66,16 +75,18 @@ def test_sessions_into_kinesis(client, kinesis_streams, table_name):
         "DestinationStatus"] == "DISABLING"
     ddb.put_item(TableName=table_name, Item={**key, "pages": {"N": "5"}})
     assert len(records(kinesis, stream)) == 3
-    assert ddb.describe_kinesis_streaming_destination(TableName=table_name)["KinesisDataStreamDestinations"] == [
-        {"StreamArn": arn, "DestinationStatus": "DISABLED"}]
+    assert ddb.describe_kinesis_streaming_destination(TableName=table_name)["KinesisDataStreamDestinations"][0] == {
+        "StreamArn": arn, "DestinationStatus": "DISABLED"}
 
     ddb.enable_kinesis_streaming_destination(
         TableName=table_name, StreamArn=arn,
         EnableKinesisStreamingConfiguration={"ApproximateCreationDateTimePrecision": "MICROSECOND"})
     ddb.get_waiter("kinesis_streaming_destination_active").wait(
         TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
-    assert ddb.describe_kinesis_streaming_destination(TableName=table_name)["KinesisDataStreamDestinations"] == [
-        {"StreamArn": arn, "DestinationStatus": "ACTIVE", "ApproximateCreationDateTimePrecision": "MICROSECOND"}]
+    assert [d["StreamArn"] for d in ddb.describe_kinesis_streaming_destination(TableName=table_name)[
+        "KinesisDataStreamDestinations"]] == [arn, elsewhere]                            # flipped, not added
+    assert ddb.describe_kinesis_streaming_destination(TableName=table_name)["KinesisDataStreamDestinations"][0] == {
+        "StreamArn": arn, "DestinationStatus": "ACTIVE", "ApproximateCreationDateTimePrecision": "MICROSECOND"}
     ddb.delete_item(TableName=table_name, Key=key)
     last = records(kinesis, stream)[-1]
     assert (last["eventName"], last["dynamodb"]["ApproximateCreationDateTimePrecision"]) == ("REMOVE", "MICROSECOND")
