@@ -18,6 +18,8 @@ _NO_STREAM = "User does not have a permission to use kinesis stream"
 # ... and to a stream of another region (recorded by the ack-api-quirks lab, DDB-TABLE-318).
 _OTHER_REGION = ("The kinesis Arn used to enable kinesis replication belongs to a stream which is not in the "
                  "current region")
+# ... and to another account's stream or a Firehose stream (the same record).
+_NOT_ACTIVE = "The kinesis Arn used to enable kinesis replication belongs to a stream which is not in Active state"
 
 
 def _destinations(table) -> list:
@@ -47,6 +49,8 @@ def enable_kinesis_streaming_destination(ctx, params):
     parts = arn.split(":")
     if parts[2:3] == ["kinesis"] and parts[3:4] != [table.region]:
         current.update(DestinationStatus="ENABLE_FAILED", DestinationStatusDescription=_OTHER_REGION)
+    elif parts[2:3] == ["firehose"] or (parts[2:3] == ["kinesis"] and parts[4:5] != [table.account]):
+        current.update(DestinationStatus="ENABLE_FAILED", DestinationStatusDescription=_NOT_ACTIVE)
     elif kinesis.stream_status(ctx.state, arn) is None:
         current.update(DestinationStatus="ENABLE_FAILED", DestinationStatusDescription=_NO_STREAM)
     else:
