@@ -3,9 +3,14 @@ import re
 
 from lakebox.kit import tags as tag_rules
 from lakebox.services.dynamodb import access, lookup, store
-from lakebox.services.dynamodb.errors import ResourceNotFoundException, ValidationException
+from lakebox.services.dynamodb.errors import ResourceNotFoundException, ValidationException, invalid
 
 _ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:([^:]+):(\d{12}):table/([a-zA-Z0-9_.-]{3,255})$")
+_STREAM = re.compile(r"arn:aws[a-z-]*:dynamodb:[^:]+:\d{12}:table/[a-zA-Z0-9_.-]{3,255}/stream/.+$")
+
+
+def _missing(arn) -> ResourceNotFoundException:
+    return ResourceNotFoundException(f"Requested resource not found: ResourceArn: {arn} not found")
 
 
 def check_new_tags(tags: dict):
@@ -20,12 +25,22 @@ def put(ctx, table, tags: dict):
 
 
 def _table_of(ctx, arn):
+    """The table a tag request's ResourceArn names, refused as DynamoDB refuses it
+    (replies recorded against DynamoDB by the ack-api-quirks lab, DDB-TABLE-070/071 and
+    DDB-BACKUP-013): not an ARN, not a DynamoDB table's (a backup's), a stream's or a
+    missing table's."""
+    if not arn.startswith("arn:"):
+        raise invalid(f"ARNs must start with 'arn:': {arn}")
+    if arn.split(":")[2:3] != ["dynamodb"] or "/backup/" in arn:
+        raise invalid(f"Provided Arn is not a DynamoDB resource arn: {arn}")
+    if _STREAM.match(arn):
+        raise _missing(arn)
     match = _ARN.match(arn)
     if match is None:
         raise ValidationException(f"Invalid TableArn: Invalid ResourceArn provided as input {arn}")
     region, account, name = match.groups()
     if store.table(ctx.state.db, account, region, name) is None:
-        raise ResourceNotFoundException(f"Requested resource not found: ResourcArn: {arn} not found")
+        raise _missing(arn)
     access.check(ctx, account, arn, access.policy_of(ctx.state.db, account, region, arn))
     return account, region, arn
 

@@ -7,7 +7,8 @@ keys UntagResource names; `aws:` is reserved in any case, also for UntagResource
 are 1-128 and values 0-256 characters, checked by DynamoDB with its own words; letters of
 any script, digits, spaces and + - = . _ : / @ are allowed, other punctuation is not; a
 key twice in one request, an empty Tags or TagKeys list are refused; removing a key the
-table lacks is a no-op."""
+table lacks is a no-op. A table's name is no ARN; a stream's ARN and a missing table's are
+'Requested resource not found: ResourceArn: <arn> not found' (DDB-TABLE-070/071)."""
 from trip_helpers import client_table, error_of
 
 TOO_MANY = ("ValidationException", "Number of Tags exceed the current limit for the provided ResourceArn")
@@ -58,3 +59,14 @@ def test_tag_governance(client, table_name):
     assert untag_refusal(["k" * 129]) == ("ValidationException", "The Tag Key provided is invalid, Key: " + "k" * 129)
     ddb.untag_resource(ResourceArn=arn, TagKeys=["cc-48", "never-set"])
     assert "cc-48" not in tags() and len(tags()) == 49
+
+    # The job's catalogue sometimes names a table, a stream or a table gone since.
+    assert error_of(ddb.list_tags_of_resource, ResourceArn=table_name) == (
+        "ValidationException", f"One or more parameter values were invalid: ARNs must start with 'arn:': {table_name}")
+    ddb.update_table(TableName=table_name, StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+    stream = ddb.describe_table(TableName=table_name)["Table"]["LatestStreamArn"]
+    for target in (stream, arn + "-retired"):
+        assert error_of(ddb.tag_resource, ResourceArn=target, Tags=[{"Key": "cc-00", "Value": "x"}]) == (
+            "ResourceNotFoundException", f"Requested resource not found: ResourceArn: {target} not found")
+        assert error_of(ddb.list_tags_of_resource, ResourceArn=target) == (
+            "ResourceNotFoundException", f"Requested resource not found: ResourceArn: {target} not found")
