@@ -8,6 +8,7 @@ an LSI table, a transaction's once per collection and table. PutItem and DeleteI
 (API reference: 'ReturnValues can only be ALL_OLD or NONE'). The holds are settled with
 ExecuteTransaction: a retried ClientRequestToken is answered again without writing twice,
 and a read-only transaction reads the settled seats."""
+import pytest
 from boto3.dynamodb.conditions import Attr
 from trip_helpers import error_of
 
@@ -62,7 +63,7 @@ def test_seat_holds(client, resource, table_name):
         "ValidationException", "ReturnValues can only be ALL_OLD or NONE")
 
     # Checkout: A12 must still be ana's, A13 must be free; the second fails and says why.
-    try:
+    with pytest.raises(ddb.exceptions.TransactionCanceledException) as cancelled:
         ddb.transact_write_items(TransactItems=[
             {"ConditionCheck": {"TableName": table_name, "Key": key, "ConditionExpression": "holder = :me",
                                 "ExpressionAttributeValues": {":me": {"S": "ana"}},
@@ -72,29 +73,24 @@ def test_seat_holds(client, resource, table_name):
                      "ConditionExpression": "attribute_not_exists(seat)", "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
             {"Put": {"TableName": table_name, "Item": {"event": {"S": "gig-7"}, "seat": {"S": "A14"},
                                                        "holder": {"S": "ana"}},
-                     "ConditionExpression": "attribute_exists(seat)"}}])
-        raise AssertionError("A14 is not held: the checkout must be cancelled")
-    except ddb.exceptions.TransactionCanceledException as cancelled:
-        assert cancelled.response["Error"]["Message"] == (
-            "Transaction cancelled, please refer cancellation reasons for specific reasons "
-            "[None, None, ConditionalCheckFailed]")
-        assert cancelled.response["CancellationReasons"] == [
-            {"Code": "None"}, {"Code": "None"},
-            {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}]
+                     "ConditionExpression": "attribute_exists(seat)"}}])      # A14 is not held
+    reasons = cancelled.value.response
+    assert reasons["Error"]["Message"] == ("Transaction cancelled, please refer cancellation reasons for specific "
+                                           "reasons [None, None, ConditionalCheckFailed]")
+    assert reasons["CancellationReasons"] == [
+        {"Code": "None"}, {"Code": "None"}, {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}]
     seats.put_item(Item={"event": "gig-7", "seat": "A13", "holder": "bo", "until": 900})
-    try:
+    with pytest.raises(ddb.exceptions.TransactionCanceledException) as cancelled:                 # A13 is bo's
         ddb.transact_write_items(TransactItems=[
             {"Update": {"TableName": table_name, "Key": {"event": {"S": "gig-7"}, "seat": {"S": "A13"}},
                         "UpdateExpression": "SET holder = :me", "ConditionExpression": "attribute_not_exists(holder)",
                         "ExpressionAttributeValues": {":me": {"S": "ana"}}, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
             {"ConditionCheck": {"TableName": table_name, "Key": key, "ConditionExpression": "holder = :me",
                                 "ExpressionAttributeValues": {":me": {"S": "ana"}}}}])
-        raise AssertionError("A13 is bo's")
-    except ddb.exceptions.TransactionCanceledException as cancelled:
-        assert cancelled.response["CancellationReasons"] == [
-            {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed",
-             "Item": {"event": {"S": "gig-7"}, "seat": {"S": "A13"}, "holder": {"S": "bo"}, "until": {"N": "900"}}},
-            {"Code": "None"}]
+    assert cancelled.value.response["CancellationReasons"] == [
+        {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed",
+         "Item": {"event": {"S": "gig-7"}, "seat": {"S": "A13"}, "holder": {"S": "bo"}, "until": {"N": "900"}}},
+        {"Code": "None"}]
 
     paid = ddb.transact_write_items(TransactItems=[
         {"Update": {"TableName": table_name, "Key": key, "UpdateExpression": "SET paid = :t",
