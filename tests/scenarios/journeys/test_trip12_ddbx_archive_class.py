@@ -20,7 +20,8 @@ LIMIT = ("LimitExceededException", "Subscriber limit exceeded: Updates to TableC
 def test_archive_class_switches(client, clock, table_name):
     ddb = client("dynamodb")
     ddb.create_table(TableName=table_name, BillingMode="PAY_PER_REQUEST", TableClass=IA, DeletionProtectionEnabled=True,
-                     KeySchema=[{"AttributeName": "visitor", "KeyType": "HASH"}, {"AttributeName": "ts", "KeyType": "RANGE"}],
+                     KeySchema=[{"AttributeName": "visitor", "KeyType": "HASH"},
+                                {"AttributeName": "ts", "KeyType": "RANGE"}],
                      AttributeDefinitions=[{"AttributeName": "visitor", "AttributeType": "S"},
                                            {"AttributeName": "ts", "AttributeType": "N"}])
     ddb.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})

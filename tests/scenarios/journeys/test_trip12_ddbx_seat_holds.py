@@ -84,7 +84,8 @@ def test_seat_holds(client, resource, table_name):
         ddb.transact_write_items(TransactItems=[
             {"Update": {"TableName": table_name, "Key": {"event": {"S": "gig-7"}, "seat": {"S": "A13"}},
                         "UpdateExpression": "SET holder = :me", "ConditionExpression": "attribute_not_exists(holder)",
-                        "ExpressionAttributeValues": {":me": {"S": "ana"}}, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
+                        "ExpressionAttributeValues": {":me": {"S": "ana"}},
+                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
             {"ConditionCheck": {"TableName": table_name, "Key": key, "ConditionExpression": "holder = :me",
                                 "ExpressionAttributeValues": {":me": {"S": "ana"}}}}])
     assert cancelled.value.response["CancellationReasons"] == [
