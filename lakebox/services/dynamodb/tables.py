@@ -23,8 +23,7 @@ def create_table(ctx, params):
     table_rules.check_billing(params, billing)
     table_rules.check_indexes(params, billing)
     table_rules.check_stream_specification(params.get("StreamSpecification"))
-    tags = {t["Key"]: t["Value"] for t in params.get("Tags", [])}
-    tagging.check_new_tags(tags)
+    tags = tagging.checked_pairs(params.get("Tags", []))
     account, region, name = lookup.where(ctx, name)
     existing = store.table(db, account, region, name)
     if existing is not None:

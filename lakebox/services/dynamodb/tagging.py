@@ -13,10 +13,14 @@ def _missing(arn) -> ResourceNotFoundException:
     return ResourceNotFoundException(f"Requested resource not found: ResourceArn: {arn} not found")
 
 
-def check_new_tags(tags: dict):
-    """DynamoDB's tag rules, from the kit's table (lakebox/kit/tags.py)."""
-    tag_rules.check_tags("dynamodb", tags)
-    tag_rules.check_count("dynamodb", tags)
+def checked_pairs(tags: list) -> dict:
+    """New tags (a request's Tag list) as a dict, once DynamoDB's rules pass (the kit's
+    table, lakebox/kit/tags.py): a key given twice is refused, not merged."""
+    pairs = [(t["Key"], t["Value"]) for t in tags]
+    tag_rules.check_tags("dynamodb", pairs)
+    found = dict(pairs)
+    tag_rules.check_count("dynamodb", found)
+    return found
 
 
 def put(ctx, table, tags: dict):
@@ -49,9 +53,7 @@ def tag_resource(ctx, params):
     account, region, arn = _table_of(ctx, params["ResourceArn"])
     if not params["Tags"]:
         raise ValidationException("Atleast one Tag needs to be provided as Input.")
-    pairs = [(t["Key"], t["Value"]) for t in params["Tags"]]
-    tag_rules.check_tags("dynamodb", pairs)          # a repeated key is refused, so pairs, not a dict
-    tags = dict(pairs)
+    tags = checked_pairs(params["Tags"])
     existing = store.tags(ctx.state.db, account, region, arn)
     tag_rules.check_count("dynamodb", {**existing, **tags})
     store.put_tags(ctx.state.db, account, region, arn, tags)
@@ -73,8 +75,9 @@ def untag_resource(ctx, params):
 
 def length_refusal(operation, params) -> ValidationException | None:
     """DynamoDB's own words for a tag key or value of a length the model refuses
-    (TagResource, UntagResource): it answers them as it answers other faulty tags."""
-    if operation == "TagResource":
+    (TagResource, UntagResource, CreateTable): it answers them as it answers other faulty
+    tags (recorded replies, DDB-TABLE-107/110)."""
+    if operation in ("TagResource", "CreateTable"):
         pairs = [(t.get("Key"), t.get("Value")) for t in params.get("Tags") or [] if isinstance(t, dict)]
     elif operation == "UntagResource":
         pairs = [(key, "") for key in params.get("TagKeys") or []]

@@ -70,3 +70,22 @@ def test_tag_governance(client, table_name):
             "ResourceNotFoundException", f"Requested resource not found: ResourceArn: {target} not found")
         assert error_of(ddb.list_tags_of_resource, ResourceArn=target) == (
             "ResourceNotFoundException", f"Requested resource not found: ResourceArn: {target} not found")
+
+
+def test_tables_born_with_bad_tags(client, table_name):
+    """CreateTable checks its Tags as TagResource does and, refused, creates nothing
+    (replies recorded against DynamoDB by the ack-api-quirks lab, DDB-TABLE-110)."""
+    ddb = client("dynamodb")
+
+    def create(*pairs):
+        return error_of(ddb.create_table, TableName=table_name, BillingMode="PAY_PER_REQUEST",
+                        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                        Tags=[{"Key": k, "Value": v} for k, v in pairs])
+    assert create(("aws:foo", "x")) == ("ValidationException", "Tag Key cannot be prefixed with aws:, Key: aws:foo")
+    assert create(("k" * 129, "x")) == ("ValidationException", "The Tag Key provided is invalid, Key: " + "k" * 129)
+    assert create(*[(f"k{i}", "v") for i in range(51)]) == TOO_MANY
+    assert create(("team", "a"), ("team", "b")) == (
+        "ValidationException", "Duplicate Tag Keys provided as input: Duplicate Tag Key found team")
+    assert error_of(ddb.describe_table, TableName=table_name) == (
+        "ResourceNotFoundException", f"Requested resource not found: Table: {table_name} not found")
