@@ -15,6 +15,11 @@ LIVE = ("ENABLING", "ACTIVE", "UPDATING", "DISABLING")      # at most one such e
 _NOT_VALID = "Table is not in a valid state to enable Kinesis Streaming Destination: "
 # The description DynamoDB gives a destination whose stream it cannot write to (recorded).
 _NO_STREAM = "User does not have a permission to use kinesis stream"
+# ... and to a stream of another region (recorded by the ack-api-quirks lab, DDB-TABLE-318).
+_OTHER_REGION = ("The kinesis Arn used to enable kinesis replication belongs to a stream which is not in the "
+                 "current region")
+# ... and to another account's stream or a Firehose stream (the same record).
+_NOT_ACTIVE = "The kinesis Arn used to enable kinesis replication belongs to a stream which is not in Active state"
 
 
 def _destinations(table) -> list:
@@ -41,7 +46,12 @@ def enable_kinesis_streaming_destination(ctx, params):
         _destinations(table).insert(0, current)                     # the newest is listed first
     current.pop("DestinationStatusDescription", None)
     current.pop("ApproximateCreationDateTimePrecision", None)
-    if kinesis.stream_status(ctx.state, arn) is None:
+    parts = arn.split(":")
+    if parts[2:3] == ["kinesis"] and parts[3:4] != [table.region]:
+        current.update(DestinationStatus="ENABLE_FAILED", DestinationStatusDescription=_OTHER_REGION)
+    elif parts[2:3] == ["firehose"] or (parts[2:3] == ["kinesis"] and parts[4:5] != [table.account]):
+        current.update(DestinationStatus="ENABLE_FAILED", DestinationStatusDescription=_NOT_ACTIVE)
+    elif kinesis.stream_status(ctx.state, arn) is None:
         current.update(DestinationStatus="ENABLE_FAILED", DestinationStatusDescription=_NO_STREAM)
     else:
         current["DestinationStatus"] = "ACTIVE"
@@ -54,8 +64,11 @@ def enable_kinesis_streaming_destination(ctx, params):
 
 def disable_kinesis_streaming_destination(ctx, params):
     """Disable an ACTIVE destination; its precision is forgotten (enabled again without
-    one, it has none)."""
+    one, it has none). A configuration is refused: it is Enable's (recorded replies of
+    DynamoDB, the ack-api-quirks lab's DDB-TABLE-301)."""
     table = lookup.find(ctx, params["TableName"], named_error=True)
+    if "EnableKinesisStreamingConfiguration" in params:
+        raise ValidationException("Stream cannot be disabled using EnableKinesisStreamingConfiguration parameters")
     current = _find(table, params["StreamArn"])
     if current is None or current["DestinationStatus"] != "ACTIVE":
         raise ValidationException(_NOT_VALID + "KinesisStreamingDestination must be ACTIVE to perform DISABLE "

@@ -9,8 +9,10 @@ AWS's DynamoDB front end answers its own errors as
 `com.amazon.coral.service#<Code>` (recorded replies of DynamoDB in public test suites and
 issue threads). botocore keeps only what follows the `#`.
 """
+from lakebox.aws.errors import ValidationError
 from lakebox.aws.specs import spec_for
 from lakebox.services.dynamodb.lookup import table_arn
+from lakebox.services.dynamodb.tagging import length_refusal
 
 _SERVICE = "com.amazonaws.dynamodb.v20120810#"
 _VALIDATE = "com.amazon.coral.validate#"
@@ -32,3 +34,9 @@ def iam_request(ctx, params):
     name = params.get("TableName")
     arn = (name if name.startswith("arn:") else table_arn(ctx.account, ctx.region, name)) if name else None
     return f"dynamodb:{ctx.operation}", arn, None
+
+
+def validation_error(operation: str, params: dict, message: str):
+    """A tag key or value of a length the model refuses gets DynamoDB's tag words (recorded
+    replies of DynamoDB); any other fault the model's."""
+    return length_refusal(operation, params) or ValidationError(message)

@@ -45,8 +45,23 @@ def describe_contributor_insights(ctx, params):
     return result
 
 
+_NOT_VALID = "Table or Index is not in a valid state to update Key Access Insights: "
+
+
+def _require_active(ctx, table, index):
+    """Insights are switched on for an ACTIVE table or index only (recorded replies of
+    DynamoDB, DDB-TABLE-116; the table's text is recorded cut after 'to enable ContributorIn',
+    completed as the index's)."""
+    if lookup.status(ctx, table) == "CREATING":
+        raise ValidationException(_NOT_VALID + "TableStatus must be ACTIVE to enable ContributorInsights.")
+    if index and lookup.index_status(ctx, table.indexes[index].spec) == "CREATING":
+        raise ValidationException(_NOT_VALID + "IndexStatus must be ACTIVE to enable ContributorInsights.")
+
+
 def update_contributor_insights(ctx, params):
     table, index = _target(ctx, params)
+    if params["ContributorInsightsAction"] == "ENABLE":
+        _require_active(ctx, table, index)
     settings = table.spec.setdefault("ContributorInsights", {})
     setting = settings.get(index or "")
     status = setting["status"] if setting else "DISABLED"

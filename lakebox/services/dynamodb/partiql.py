@@ -203,7 +203,7 @@ def _select(ctx, table, statement, params, tally):
                                         order.ascending(statement, hash_key.name))
     else:
         answer = reads.run_scan(ctx, table, index, query, compiled)
-    tally.read(table, answer.get("ConsumedCapacity", {}).get("CapacityUnits", 0.0))
+    tally.read(table, answer.get("ConsumedCapacity", {}).get("CapacityUnits", 0.0), index)  # on the index read
     items = answer.get("Items", [])
     result = {"Items": [_columns(item, statement.paths) for item in items] if statement.paths else items}
     if "LastEvaluatedKey" in answer:

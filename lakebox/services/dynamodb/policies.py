@@ -9,9 +9,9 @@ in 15 seconds (ThrottlingException); deleting no policy is a no-op."""
 import re
 
 from lakebox.kit import policies
-from lakebox.services.dynamodb import access, lookup, store
+from lakebox.services.dynamodb import access, lookup, policy_form, store
 from lakebox.services.dynamodb.errors import (
-    PolicyNotFoundException, ThrottlingException, ValidationException, invalid, table_not_found)
+    AccessDeniedException, PolicyNotFoundException, ThrottlingException, ValidationException, invalid, table_not_found)
 
 _ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:([^:]+):(\d{12}):table/([a-zA-Z0-9_.-]{3,255})(/stream/.+)?$")
 NO_POLICY = "NO_POLICY"
@@ -46,14 +46,22 @@ def _arn_refusal(arn) -> ValidationException:
     return invalid(f"Invalid resource arn provided, only table or stream is accepted. Provided resource arn: {arn}")
 
 
-def _check_document(text):
-    """The policy document's refusals, in DynamoDB's words (its message catalogue)."""
+def _check_document(text) -> dict:
+    """The policy document's refusals, in DynamoDB's words (its message catalogue); the
+    document when it has none."""
     if len(text.encode()) > MAX_POLICY_BYTES:
         raise invalid(f"Maximum policy size of {MAX_POLICY_BYTES} bytes exceeded")
+    if text.strip() == "null":
+        raise invalid("Invalid policy document: This text appears not to be a policy")
     try:
         found = policies.document(text)
     except ValueError:
         raise invalid("Invalid policy document: This policy contains invalid Json") from None
+    if "Statement" not in found:
+        # IAM's parser reaches the end of the text still wanting a Statement: '{}' is
+        # 'Syntax error at position (1,3)' (recorded replies, DDB-TABLE-457).
+        lines = text.split("\n")
+        raise invalid(f"Invalid policy document: Syntax error at position ({len(lines)},{len(lines[-1]) + 1})")
     statements = found.get("Statement")
     statements = [statements] if isinstance(statements, dict) else statements or []
     if not statements:
@@ -61,11 +69,17 @@ def _check_document(text):
     sids = [s.get("Sid") for s in statements if isinstance(s, dict) and s.get("Sid") is not None]
     if len(sids) != len(set(sids)):
         raise invalid("Invalid policy document: The Statement Ids in the policy are not unique")
-    if any(isinstance(s, dict) and "Resource" not in s and "NotResource" not in s for s in statements):
-        raise invalid("Invalid policy document: Missing required field Resource")
+    for field, present in (("Effect", lambda s: "Effect" in s),
+                           ("Resource", lambda s: "Resource" in s or "NotResource" in s)):
+        if any(isinstance(s, dict) and not present(s) for s in statements):
+            raise invalid(f"Invalid policy document: Missing required field {field}")
+    return found
 
 
-def _check_revision(current, expected, table):
+def _check_revision(current, expected, table, owner=None, arn=None):
+    """ExpectedRevisionId against the policy in force. A resource that never had a policy
+    says so ('table <t> has no associated policy', replies recorded against DynamoDB by the
+    ack-api-quirks lab, DDB-TABLE-205/209); one whose policy was deleted names its revision."""
     if expected is None:
         return
     if expected == NO_POLICY:
@@ -74,6 +88,10 @@ def _check_revision(current, expected, table):
                 f"{_NOT_FOUND}Requested policy update expecting none to be present for table {table}, but a "
                 f"policy exists with revision id {current['revision']}.")
         return
+    if current is None and owner is not None and arn not in owner.spec.get("policy_changes", {}):
+        raise PolicyNotFoundException(
+            f"{_NOT_FOUND}Requested update for policy with revision id {expected}, but table {table} has no "
+            f"associated policy.")
     if current is None or current["revision"] != expected:
         held = current["revision"] if current else "null"
         raise PolicyNotFoundException(
@@ -86,20 +104,28 @@ def _forget_table(ctx, account, region, table):
     ctx.state.cache("dynamodb").get("tables", {}).pop((account, region, table), None)
 
 
+def kept_form(text: str, region: str) -> str:
+    """The form DynamoDB keeps a policy document in, once the document passes its checks
+    (also for CreateTable's ResourcePolicy)."""
+    kept = policy_form.canonical(_check_document(text), region)
+    policy_form.check_public(kept)
+    return kept
+
+
 def put_resource_policy(ctx, params):
-    arn, text = params["ResourceArn"], params["Policy"]
+    arn = params["ResourceArn"]
     account, region, table, current = _resource(ctx, arn)
-    _check_document(text)
-    _check_revision(current, params.get("ExpectedRevisionId"), table)
+    text = kept_form(params["Policy"], region)
+    owner = lookup.loaded(ctx, (account, region, table))
+    _check_revision(current, params.get("ExpectedRevisionId"), table, owner, arn)
     if current is not None and current["policy"] == text:
         return {"RevisionId": current["revision"]}
-    owner = lookup.loaded(ctx, (account, region, table))
     _check_cooldown(ctx, owner, arn)
     if not params.get("ConfirmRemoveSelfResourceAccess") and \
             access.decision(ctx, policies.parse(text), "dynamodb:PutResourcePolicy", arn) == "Deny":
-        raise ValidationException(
-            "The policy denies you dynamodb:PutResourcePolicy on this resource; set "
-            "ConfirmRemoveSelfResourceAccess to true to remove your own access to change it")
+        # DynamoDB's words, recorded against it by the ack-api-quirks lab (DDB-TABLE-210).
+        raise AccessDeniedException("The new resource policy will not allow you to update the resource policy in "
+                                    "the future.")
     revision = str(_changed(ctx, owner, arn))
     store.put_policy(ctx.state.db, account, region, arn, text, revision)
     _forget_table(ctx, account, region, table)
@@ -139,8 +165,8 @@ def delete_resource_policy(ctx, params):
     the time of that delete as its RevisionId (recorded replies)."""
     arn = params["ResourceArn"]
     account, region, table, found = _resource(ctx, arn)
-    _check_revision(found, params.get("ExpectedRevisionId"), table)
     owner = lookup.loaded(ctx, (account, region, table))
+    _check_revision(found, params.get("ExpectedRevisionId"), table, owner, arn)
     if found is None:
         deleted = owner.spec.get("policy_changes", {}).get(arn)
         return {"RevisionId": str(deleted)} if deleted is not None else {}

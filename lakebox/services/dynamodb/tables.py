@@ -4,7 +4,7 @@ import uuid
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, describe, lookup, replicas, sse, store, table_rules, tagging, warm
+from lakebox.services.dynamodb import backfill, describe, lookup, policies, replicas, sse, store, table_rules, tagging, warm
 from lakebox.services.dynamodb.errors import (
     LimitExceededException, ResourceInUseException, ResourceNotFoundException, ThrottlingException, ValidationException,
     invalid)
@@ -23,8 +23,7 @@ def create_table(ctx, params):
     table_rules.check_billing(params, billing)
     table_rules.check_indexes(params, billing)
     table_rules.check_stream_specification(params.get("StreamSpecification"))
-    tags = {t["Key"]: t["Value"] for t in params.get("Tags", [])}
-    tagging.check_new_tags(tags)
+    tags = tagging.checked_pairs(params.get("Tags", []))
     account, region, name = lookup.where(ctx, name)
     existing = store.table(db, account, region, name)
     if existing is not None:
@@ -34,8 +33,13 @@ def create_table(ctx, params):
         raise ResourceInUseException(f"Table already exists: {name}")
     now = lookup.now_ms(ctx)
     spec = _new_spec(ctx, params, billing, now)
+    policy = policies.kept_form(params["ResourcePolicy"], region) if params.get("ResourcePolicy") else None
+    if policy is not None:                  # attached at creation: its revision is the creation's time
+        spec["policy_changes"] = {lookup.table_arn(account, region, name): now}
     with db.transaction():
         store.insert_table(db, account, region, name, str(uuid.uuid4()), now, spec)
+        if policy is not None:
+            store.put_policy(db, account, region, lookup.table_arn(account, region, name), policy, str(now))
         table = lookup.find(ctx, name)
         stream = params.get("StreamSpecification")
         if stream and stream["StreamEnabled"]:
@@ -225,6 +229,19 @@ def _answer_of_update(description, params) -> dict:
     return description
 
 
+_CLASS_WINDOW_MS = 30 * 86_400_000
+
+
+def _count_class_change(spec, now):
+    """A table's class changes at most twice in 30 days (the developer guide's table class
+    quota; DynamoDB's words as recorded by the ack-api-quirks lab, DDB-TABLE-443)."""
+    recent = [ms for ms in spec.get("table_class_changes", []) if ms > now - _CLASS_WINDOW_MS]
+    if len(recent) >= 2:
+        raise LimitExceededException("Subscriber limit exceeded: Updates to TableClass are limited to 2 times in "
+                                     "30 day(s).")
+    spec["table_class_changes"] = recent + [now]
+
+
 def _apply_update(ctx, table, params) -> bool:
     """Every change UpdateTable asks for; True when the table goes UPDATING."""
     spec, now = table.spec, lookup.now_ms(ctx)
@@ -241,6 +258,7 @@ def _apply_update(ctx, table, params) -> bool:
     if "TableClass" in params:
         # A class the table already has changes nothing (STANDARD when none was ever set).
         if params["TableClass"] != spec.get("TableClass", "STANDARD"):
+            _count_class_change(spec, now)
             spec["TableClass"], spec["table_class_set_ms"] = params["TableClass"], now
         busy = True
     if "SSESpecification" in params:

@@ -43,3 +43,18 @@ def test_changes_arrive_in_the_kinesis_stream(ddb, kinesis, make_table):
     again = kinesis.get_records(ShardIterator=iterator)["Records"]
     assert len(again) == 3
     kinesis.delete_stream(StreamName=stream)
+
+
+def test_kinesis_destinations_that_cannot_be_reached(ddb, make_table):
+    """Enable accepts every well-formed ARN and fails it after, each with DynamoDB's
+    description (replies recorded against DynamoDB by the ack-api-quirks lab, DDB-TABLE-318)."""
+    name = make_table()
+    table_arn = ddb.describe_table(TableName=name)["Table"]["TableArn"]
+    not_active = "The kinesis Arn used to enable kinesis replication belongs to a stream which is not in Active state"
+    cases = [("arn:aws:kinesis:us-east-1:123456789012:stream/partner-clicks", not_active),
+             ("arn:aws:firehose:us-east-1:000000000000:deliverystream/clicks-to-s3", not_active),
+             (table_arn, "User does not have a permission to use kinesis stream")]
+    for arn, description in cases:
+        assert ddb.enable_kinesis_streaming_destination(TableName=name, StreamArn=arn)["DestinationStatus"] == "ENABLING"
+        assert ddb.describe_kinesis_streaming_destination(TableName=name)["KinesisDataStreamDestinations"][0] == {
+            "StreamArn": arn, "DestinationStatus": "ENABLE_FAILED", "DestinationStatusDescription": description}

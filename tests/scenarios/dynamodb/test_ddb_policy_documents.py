@@ -1,8 +1,8 @@
 """PutResourcePolicy's refusals of a ResourceArn or a document, in the words of
 DynamoDB's message catalogue (ValidationException texts recorded from DynamoDB): a bare
 name, another service's ARN, an index's ARN and another region's table are not policy
-resources; a document that is not JSON, has no statements, repeats a Sid, leaves out
-Resource or passes 20480 bytes is refused before anything is stored."""
+resources; a document that is not JSON or not a policy, has no statements, repeats a Sid,
+leaves out Effect or Resource or passes 20480 bytes is refused before anything is stored."""
 import json
 
 import pytest
@@ -26,6 +26,12 @@ def _document(arn, **changes):
      "Invalid policy document: The Statement Ids in the policy are not unique"),
     (lambda arn: _document(arn, Resource=None), "Invalid policy document: Missing required field Resource"),
     (lambda arn: _document(arn, Sid="s" * 20_500), "Maximum policy size of 20480 bytes exceeded"),
+    # Recorded against DynamoDB by the ack-api-quirks lab (DDB-TABLE-457).
+    (lambda arn: "null", "Invalid policy document: This text appears not to be a policy"),
+    (lambda arn: "{}", "Invalid policy document: Syntax error at position (1,3)"),
+    (lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [{}]}),
+     "Invalid policy document: Missing required field Effect"),
+    (lambda arn: _document(arn, Effect=None), "Invalid policy document: Missing required field Effect"),
 ])
 def test_documents_refused(ddb, make_table, document, message):
     arn = ddb.describe_table(TableName=make_table())["Table"]["TableArn"]

@@ -159,8 +159,9 @@ def test_tags(ddb, make_table):
     ddb.untag_resource(ResourceArn=arn, TagKeys=["team"])
     assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [{"Key": "env", "Value": "test"}]
     missing = arn.replace(name, "nope-" + name)
+    # DynamoDB's words today (the ack-api-quirks lab's records; an older record spelt it 'ResourcArn').
     assert error_of(ddb.list_tags_of_resource, ResourceArn=missing) == (
-        "ResourceNotFoundException", f"Requested resource not found: ResourcArn: {missing} not found")
+        "ResourceNotFoundException", f"Requested resource not found: ResourceArn: {missing} not found")
 
 
 def test_time_to_live_settings(ddb, make_table):
@@ -203,8 +204,8 @@ def test_resource_policy(ddb, make_table, clock):
     document = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": '
                 '"arn:aws:iam::000000000000:root"}, "Action": "dynamodb:GetItem", "Resource": "' + arn + '"}]}')
     revision = ddb.put_resource_policy(ResourceArn=arn, Policy=document)["RevisionId"]
-    got = ddb.get_resource_policy(ResourceArn=arn)
-    assert (got["Policy"], got["RevisionId"]) == (document, revision)
+    got = ddb.get_resource_policy(ResourceArn=arn)              # DynamoDB keeps it minified (recorded replies)
+    assert (got["Policy"], got["RevisionId"]) == (document.replace('": ', '":').replace(', "', ',"'), revision)
     clock(16)
     assert ddb.delete_resource_policy(ResourceArn=arn)["RevisionId"] == revision       # the policy it removed
     again = ddb.delete_resource_policy(ResourceArn=arn)                                 # a no-op: the delete's time

@@ -91,6 +91,12 @@ def test_capacity_of_each_call(client, table_name):
     assert local["ConsumedCapacity"] == {"TableName": table_name, **units(2.0, "Read"), "Table": {"CapacityUnits": 0.0},
                                          "LocalSecondaryIndexes": {"by-placed": units(2.0, "Read")}}
 
+    # The same reads in PartiQL cost the same, on the same index.
+    selected = ddb.execute_statement(Statement=f'SELECT pk, sk FROM "{table_name}"."status-keys" WHERE status = ?',
+                                     Parameters=[{"S": "gold"}], ReturnConsumedCapacity="INDEXES")
+    assert selected["Items"] == [{"pk": {"S": "c-1"}, "sk": {"S": "o-2"}}]
+    assert selected["ConsumedCapacity"] == by_keys["ConsumedCapacity"]
+
     batch = ddb.batch_get_item(RequestItems={table_name: {"Keys": [key, {"pk": small["pk"], "sk": small["sk"]},
                                                                    {"pk": {"S": "c-9"}, "sk": {"S": "o-9"}}]}},
                                ReturnConsumedCapacity="TOTAL")
@@ -109,9 +115,11 @@ def test_capacity_of_each_call(client, table_name):
         {"ConditionCheck": {"TableName": table_name, "Key": {"pk": small["pk"], "sk": small["sk"]},
                             "ConditionExpression": "attribute_exists(pk)"}}],
         ReturnConsumedCapacity="TOTAL")
-    assert transaction["ConsumedCapacity"] == [{"TableName": table_name, **units(34.0, "Write")}]  # (5 + 5 + 5 + 1) * 2, the small item's check 1 * 2
+    # (5 + 5 + 5 + 1) * 2 for the put and its indexes, 1 * 2 for the small item's check
+    assert transaction["ConsumedCapacity"] == [{"TableName": table_name, **units(34.0, "Write")}]
+    missing = {"pk": {"S": "c-9"}, "sk": {"S": "o-9"}}
     got = ddb.transact_get_items(TransactItems=[{"Get": {"TableName": table_name, "Key": key}},
-                                                {"Get": {"TableName": table_name, "Key": {"pk": {"S": "c-9"}, "sk": {"S": "o-9"}}}}],
+                                                {"Get": {"TableName": table_name, "Key": missing}}],
                                  ReturnConsumedCapacity="TOTAL")
     assert got["ConsumedCapacity"] == [{"TableName": table_name, **units(6.0, "Read")}]     # (2 + 1) * 2
 
