@@ -12,6 +12,7 @@ import json
 
 import pytest
 
+from log_tables import timestamp_projection
 from trip_helpers import athena_rows
 
 ACCOUNT = "111122223333"
@@ -99,14 +100,7 @@ STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
 LOCATION
   's3://{{bucket}}/{BASE}/us-east-1'
-TBLPROPERTIES (
-  'projection.enabled'='true',
-  'projection.timestamp.format'='yyyy/MM/dd',
-  'projection.timestamp.interval'='1',
-  'projection.timestamp.interval.unit'='DAYS',
-  'projection.timestamp.range'='2024/01/01,NOW',
-  'projection.timestamp.type'='date',
-  'storage.location.template'='s3://{{bucket}}/{BASE}/us-east-1/${{timestamp}}')"""
+{timestamp_projection(f's3://{{bucket}}/{BASE}/us-east-1/${{timestamp}}')}"""
 SERDE_DDL = f"""CREATE EXTERNAL TABLE cloudtrail_logs_serde (
 {COLUMNS}
 )
