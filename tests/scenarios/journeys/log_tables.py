@@ -1,4 +1,6 @@
-"""Pieces the Athena user guide's log tables share, as the guide prints them."""
+"""Pieces the Athena user guide's log tables share, as the guide prints them, and log
+files written as the services deliver them."""
+import gzip
 
 
 def timestamp_projection(template: str) -> str:
@@ -13,3 +15,11 @@ def timestamp_projection(template: str) -> str:
   'projection.timestamp.range'='2024/01/01,NOW',
   'projection.timestamp.type'='date',
   'storage.location.template'='{template}')"""
+
+
+def put_daily_gzip(s3, bucket: str, files: dict, key: str):
+    """Each day's lines (`files`: {"yyyy/MM/dd": [line, ...]}) as one gzip object at `key`
+    formatted with the day and its stamp (yyyyMMdd), as load balancers deliver them."""
+    for day, lines in files.items():
+        s3.put_object(Bucket=bucket, Key=key.format(day=day, stamp=day.replace("/", "")),
+                      Body=gzip.compress(("\n".join(lines) + "\n").encode()))

@@ -7,10 +7,9 @@ NOW, and the log files written where and as the load balancer writes them (gzip,
 file per five minutes and node, under AWSLogs/<account>/elasticloadbalancing/<region>/
 yyyy/MM/dd/). Then the guide's example queries: GET requests by client, Safari URLs, the
 datetime window with parse_datetime, and a day's slice through the projected partition."""
-import gzip
-
 import pytest
 
+from log_tables import put_daily_gzip
 from trip_helpers import athena_rows
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -121,11 +120,8 @@ DDL = r"""CREATE EXTERNAL TABLE IF NOT EXISTS alb_access_logs (
 @pytest.fixture
 def alb(client, bucket, database):
     s3, athena = client("s3"), client("athena")
-    for day, lines in FILES.items():
-        stamp = day.replace("/", "")
-        key = (f"{BASE}/{day}/{ACCOUNT}_elasticloadbalancing_{REGION}_app.my-loadbalancer.50dc6c495c0c9188_"
-               f"{stamp}T1205Z_192.0.2.1_5kxw2b1v.log.gz")
-        s3.put_object(Bucket=bucket, Key=key, Body=gzip.compress(("\n".join(lines) + "\n").encode()))
+    put_daily_gzip(s3, bucket, FILES, f"{BASE}/{{day}}/{ACCOUNT}_elasticloadbalancing_{REGION}_"
+                                      "app.my-loadbalancer.50dc6c495c0c9188_{stamp}T1205Z_192.0.2.1_5kxw2b1v.log.gz")
     s3.put_object(Bucket=bucket, Key=f"{BASE}/ELBAccessLogTestFile", Body=b"Enable AccessLog for ELB: my-lb at 2024-06-01")
     run = lambda sql: athena_rows(athena, sql, database, f"s3://{bucket}/athena-results/")  # noqa: E731
     assert run(DDL.replace("{bucket}", bucket)) == []

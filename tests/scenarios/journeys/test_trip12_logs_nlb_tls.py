@@ -5,10 +5,9 @@ the documented Regex SerDe table (TLS listener fields, ALPN preferences, the opt
 connection creation time), and the guide's questions: connections per certificate, clients
 still on TLS below 1.2, the slowest handshakes; a line whose handshake failed keeps "-"
 fields that read as NULL numbers."""
-import gzip
-
 import pytest
 
+from log_tables import put_daily_gzip
 from trip_helpers import athena_rows
 
 ACCOUNT, REGION = "671290407336", "us-east-2"
@@ -81,11 +80,8 @@ FILES = {
 @pytest.fixture
 def nlb(client, bucket, database):
     s3, athena = client("s3"), client("athena")
-    for day, lines in FILES.items():
-        stamp = day.replace("/", "")
-        key = (f"{BASE}/{day}/{ACCOUNT}_elasticloadbalancing_{REGION}_net.my-network-loadbalancer.c6e77e28c25b2234_"
-               f"{stamp}T0305Z_3f7a2b1c.log.gz")
-        s3.put_object(Bucket=bucket, Key=key, Body=gzip.compress(("\n".join(lines) + "\n").encode()))
+    put_daily_gzip(s3, bucket, FILES, f"{BASE}/{{day}}/{ACCOUNT}_elasticloadbalancing_{REGION}_"
+                                      "net.my-network-loadbalancer.c6e77e28c25b2234_{stamp}T0305Z_3f7a2b1c.log.gz")
     run = lambda sql: athena_rows(athena, sql, database, f"s3://{bucket}/athena-results/")  # noqa: E731
     assert run(DDL.replace("{bucket}", bucket)) == []
     return run
