@@ -18,7 +18,7 @@ def timestamp_projection(template: str) -> str:
 
 
 def put_daily_gzip(s3, bucket: str, files: dict, key: str):
-    """Each day's lines (`files`: {"yyyy/MM/dd": [line, ...]}) as one gzip object at `key`
+    """Each day's (or minute's) lines (`files`: {"yyyy/MM/dd": [line, ...]}) as one gzip object at `key`
     formatted with the day and its stamp (yyyyMMdd), as load balancers deliver them."""
     for day, lines in files.items():
         s3.put_object(Bucket=bucket, Key=key.format(day=day, stamp=day.replace("/", "")),

@@ -5,11 +5,11 @@ OpenX JSON SerDe table (answers as an array of structs whose fields are spelled 
 Type, Class; srcids a struct) and its partition-projected variant (vpc an enum, date by
 the day), and the guide's queries: the latest queries, NXDOMAIN answers, queries with no
 answer, and the queries that resolved to one address through CROSS JOIN UNNEST."""
-import gzip
 import json
 
 import pytest
 
+from log_tables import put_daily_gzip
 from trip_helpers import athena_rows
 
 ACCOUNT, VPC = "111122223333", "vpc-6446ae02"
@@ -96,11 +96,8 @@ DAYS = {
 @pytest.fixture
 def resolver(client, bucket, database):
     s3, athena = client("s3"), client("athena")
-    for day, records in DAYS.items():
-        stamp = day.replace("/", "")
-        key = f"{BASE}/{VPC}/{day}/{ACCOUNT}_vpcdnsquerylogs_{VPC}_{stamp}T0835Z_9d3e2a1f.log.gz"
-        s3.put_object(Bucket=bucket, Key=key,
-                      Body=gzip.compress("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records).encode()))
+    lines = {day: [json.dumps(record, separators=(",", ":")) for record in records] for day, records in DAYS.items()}
+    put_daily_gzip(s3, bucket, lines, f"{BASE}/{VPC}/{{day}}/{ACCOUNT}_vpcdnsquerylogs_{VPC}_{{stamp}}T0835Z_9d3e2a1f.log.gz")
     return lambda sql: athena_rows(athena, sql, database, f"s3://{bucket}/athena-results/")
 
 

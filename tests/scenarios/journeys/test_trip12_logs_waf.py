@@ -7,11 +7,11 @@ responses) with `log_time` projected by the minute, and the guide's queries: blo
 clients, countries a managed rule set stopped, headers through CROSS JOIN UNNEST, labels
 with any_match, rule groups' non-terminating matches unnested twice, times from the
 epoch-millisecond `timestamp`."""
-import gzip
 import json
 
 import pytest
 
+from log_tables import put_daily_gzip
 from trip_helpers import athena_rows
 
 ACCOUNT = "111122223333"
@@ -194,10 +194,8 @@ MINUTES = {
 @pytest.fixture
 def waf(client, bucket, database):
     s3, athena = client("s3"), client("athena")
-    for minute, entries in MINUTES.items():
-        stamp = minute.replace("/", "")
-        key = f"{BASE}/{minute}/{ACCOUNT}_waflogs_cloudfront_testui_{stamp}_2f1e0d9c.log.gz"
-        s3.put_object(Bucket=bucket, Key=key, Body=gzip.compress("".join(json.dumps(e) + "\n" for e in entries).encode()))
+    lines = {minute: [json.dumps(entry) for entry in entries] for minute, entries in MINUTES.items()}
+    put_daily_gzip(s3, bucket, lines, f"{BASE}/{{day}}/{ACCOUNT}_waflogs_cloudfront_testui_{{stamp}}_2f1e0d9c.log.gz")
     run = lambda sql: athena_rows(athena, sql, database, f"s3://{bucket}/athena-results/")  # noqa: E731
     assert run(DDL.replace("{bucket}", bucket)) == []
     return run
