@@ -12,28 +12,23 @@ import pytest
 from trip_helpers import athena_rows
 
 CLUSTER = "elasticmapreduce/j-2ABCDE34F5GH6"
-DDL = """CREATE EXTERNAL TABLE `myemrlogs`(
-  `data` string COMMENT 'from deserializer')
-ROW FORMAT DELIMITED
+STORAGE = """ROW FORMAT DELIMITED
 FIELDS TERMINATED BY '|'
 LINES TERMINATED BY '\\n'
 STORED AS INPUTFORMAT
   'org.apache.hadoop.mapred.TextInputFormat'
 OUTPUTFORMAT
-  'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+  'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'"""
+DDL = f"""CREATE EXTERNAL TABLE `myemrlogs`(
+  `data` string COMMENT 'from deserializer')
+{STORAGE}
 LOCATION
-  's3://{bucket}/elasticmapreduce/j-2ABCDE34F5GH6'"""
-PARTITIONED_DDL = """CREATE EXTERNAL TABLE `mypartitionedemrlogs`(
+  's3://{{bucket}}/elasticmapreduce/j-2ABCDE34F5GH6'"""
+PARTITIONED_DDL = f"""CREATE EXTERNAL TABLE `mypartitionedemrlogs`(
   `data` string COMMENT 'from deserializer')
  partitioned by (logtype string)
-ROW FORMAT DELIMITED
-FIELDS TERMINATED BY '|'
-LINES TERMINATED BY '\\n'
-STORED AS INPUTFORMAT
-  'org.apache.hadoop.mapred.TextInputFormat'
-OUTPUTFORMAT
-  'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
-LOCATION 's3://{bucket}/elasticmapreduce/j-2ABCDE34F5GH6'"""
+{STORAGE}
+LOCATION 's3://{{bucket}}/elasticmapreduce/j-2ABCDE34F5GH6'"""
 ADD_PARTITIONS = """ALTER TABLE mypartitionedemrlogs ADD
      PARTITION (logtype='containers')
      LOCATION 's3://{bucket}/elasticmapreduce/j-2ABCDE34F5GH6/containers/'
