@@ -84,6 +84,8 @@ def _part_select(source, part: Part, files, file_schema, with_pseudo, register) 
             items.append(f"{parse(ident(name))} AS {ident(name)}")
         elif text and duck in hive_text.INTEGERS and not _open_csv(source):
             items.append(f"{hive_text.integer_sql(f'NULLIF({ident(name)}, chr(0))', duck)} AS {ident(name)}")
+        elif text and duck == "BOOLEAN" and not _open_csv(source):
+            items.append(f"{hive_text.boolean_sql(f'NULLIF({ident(name)}, chr(0))', source.serde)} AS {ident(name)}")
         elif text:
             # Hive reads a value that does not parse as NULL. The NULLIF keeps DuckDB from
             # pushing the cast into the CSV reader, which would fail on such a value.

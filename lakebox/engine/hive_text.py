@@ -20,6 +20,16 @@ def integer_sql(column: str, duck: str) -> str:
             f"THEN TRY_CAST({sign} || CASE WHEN {whole} = '' THEN '0' ELSE {whole} END AS {duck}) END")
 
 
+def boolean_sql(column: str, serde: dict) -> str:
+    """DuckDB SQL reading the text `column` as BOOLEAN as Hive's text reader does (Trino's
+    BooleanEncoding): `true` or `false` in any case; with the SerDe property
+    `hive.lazysimple.extended_boolean_literal` also T, F, 1 and 0; anything else NULL
+    (DuckDB's cast reads 1, t, y and yes as true)."""
+    extended = (serde.get("hive.lazysimple.extended_boolean_literal") or "").lower() == "true"
+    true, false = ("'TRUE', 'T', '1'", "'FALSE', 'F', '0'") if extended else ("'TRUE'", "'FALSE'")
+    return f"CASE WHEN upper({column}) IN ({true}) THEN true WHEN upper({column}) IN ({false}) THEN false END"
+
+
 def is_collection(duck: str) -> bool:
     return duckdb.sqltype(duck).id in ("list", "map", "struct")
 

@@ -1,0 +1,45 @@
+"""Fields of text tables (LazySimpleSerDe, Regex SerDe) read as Athena's Hive text reader
+reads them (Trino's hive-formats LongEncoding and BooleanEncoding): an integer field's
+decimal part must be digits and is dropped, never rounded; signs and leading zeros are
+read; spaces, exponents, hex and underscores make NULL, as does a value out of the
+column type's range. A boolean is `true` or `false` in any case; T, F, 1 and 0 only with
+'hive.lazysimple.extended_boolean_literal'='true'."""
+import pytest
+
+FIELDS = ["1.7", "-1.7", "0.002", "+5", "007", " 5", "1e3", "0x10", "1_000", "-", "3000000000", "true"]
+
+
+@pytest.fixture
+def values(query, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="fields/values.tsv",
+                  Body="".join(f"{field}\t{field}\t{field}\n" for field in FIELDS).encode())
+    s3.put_object(Bucket=bucket, Key="flags/flags.csv", Body=b"true,TRUE\nFalse,fAlSe\nt,T\n1,1\n0,0\nyes,no\n")
+    query(f"CREATE EXTERNAL TABLE text_values (raw string, small int, big bigint) ROW FORMAT DELIMITED "
+          f"FIELDS TERMINATED BY '\\t' LOCATION 's3://{bucket}/fields/'")
+    return query
+
+
+def test_integer_fields(values):
+    assert values("SELECT raw, small, big FROM text_values")[1][1:] == [
+        ["1.7", "1", "1"], ["-1.7", "-1", "-1"], ["0.002", "0", "0"], ["+5", "5", "5"], ["007", "7", "7"],
+        [" 5", None, None], ["1e3", None, None], ["0x10", None, None], ["1_000", None, None], ["-", None, None],
+        ["3000000000", None, "3000000000"], ["true", None, None]]
+
+
+def test_regex_fields_read_alike(values, bucket):
+    values(f"CREATE EXTERNAL TABLE regex_values (raw string, n int) ROW FORMAT SERDE "
+           f"'org.apache.hadoop.hive.serde2.RegexSerDe' WITH SERDEPROPERTIES ('input.regex' = '([^\\t]*)\\t([^\\t]*).*') "
+           f"LOCATION 's3://{bucket}/fields/'")
+    assert values("SELECT n FROM regex_values WHERE raw IN ('1.7', '-1.7', '1e3')")[1][1:] == [["1"], ["-1"], [None]]
+
+
+def test_boolean_fields(values, bucket):
+    values(f"CREATE EXTERNAL TABLE flags (plain boolean, extended boolean) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' "
+           f"LOCATION 's3://{bucket}/flags/'")
+    values(f"CREATE EXTERNAL TABLE flags_extended (plain boolean, extended boolean) ROW FORMAT SERDE "
+           f"'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe' WITH SERDEPROPERTIES ('field.delim' = ',', "
+           f"'hive.lazysimple.extended_boolean_literal' = 'true') LOCATION 's3://{bucket}/flags/'")
+    assert values("SELECT plain, extended FROM flags")[1][1:] == [
+        ["true", "true"], ["false", "false"], [None, None], [None, None], [None, None], [None, None]]
+    assert values("SELECT plain, extended FROM flags_extended")[1][1:] == [
+        ["true", "true"], ["false", "false"], ["true", "true"], ["true", "true"], ["false", "false"], [None, None]]
