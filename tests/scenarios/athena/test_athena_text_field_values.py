@@ -1,9 +1,10 @@
-"""Fields of text tables (LazySimpleSerDe, Regex SerDe) read as Athena's Hive text reader
+"""Fields of delimited text tables (LazySimpleSerDe) read as Athena's Hive text reader
 reads them (Trino's hive-formats LongEncoding and BooleanEncoding): an integer field's
 decimal part must be digits and is dropped, never rounded; signs and leading zeros are
 read; spaces, exponents, hex and underscores make NULL, as does a value out of the
 column type's range. A boolean is `true` or `false` in any case; T, F, 1 and 0 only with
-'hive.lazysimple.extended_boolean_literal'='true'."""
+'hive.lazysimple.extended_boolean_literal'='true'. A Regex SerDe table's groups are read
+by Java's parsers instead (RegexDeserializer)."""
 import pytest
 
 FIELDS = ["1.7", "-1.7", "0.002", "+5", "007", " 5", "1e3", "0x10", "1_000", "-", "3000000000", "true"]
@@ -26,11 +27,16 @@ def test_integer_fields(values):
         ["3000000000", None, "3000000000"], ["true", None, None]]
 
 
-def test_regex_fields_read_alike(values, bucket):
-    values(f"CREATE EXTERNAL TABLE regex_values (raw string, n int) ROW FORMAT SERDE "
-           f"'org.apache.hadoop.hive.serde2.RegexSerDe' WITH SERDEPROPERTIES ('input.regex' = '([^\\t]*)\\t([^\\t]*).*') "
-           f"LOCATION 's3://{bucket}/fields/'")
-    assert values("SELECT n FROM regex_values WHERE raw IN ('1.7', '-1.7', '1e3')")[1][1:] == [["1"], ["-1"], [None]]
+def test_regex_groups_read_as_java_parses_them(values, bucket):
+    """Trino's RegexDeserializer parses a group with Java's parseLong, parseInt and
+    parseBoolean: a decimal part makes NULL, and a boolean is false unless `true`."""
+    values(f"CREATE EXTERNAL TABLE regex_values (raw string, n int, flag boolean) ROW FORMAT SERDE "
+           f"'org.apache.hadoop.hive.serde2.RegexSerDe' WITH SERDEPROPERTIES ("
+           f"'input.regex' = '([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)') LOCATION 's3://{bucket}/fields/'")
+    assert values("SELECT raw, n, flag FROM regex_values")[1][1:] == [
+        ["1.7", None, "false"], ["-1.7", None, "false"], ["0.002", None, "false"], ["+5", "5", "false"],
+        ["007", "7", "false"], [" 5", None, "false"], ["1e3", None, "false"], ["0x10", None, "false"],
+        ["1_000", None, "false"], ["-", None, "false"], ["3000000000", None, "false"], ["true", None, "true"]]
 
 
 def test_boolean_fields(values, bucket):
