@@ -79,7 +79,7 @@ def _part_select(source, part: Part, files, file_schema, with_pseudo, register) 
         elif text and hive_text.is_collection(duck) and source.format == "csv":
             value = hive_text.collection_sql(f"NULLIF({ident(name)}, chr(0))", duck, source.serde) or "NULL"
             items.append(f"{value} AS {ident(name)}")
-        elif text and duck in ("TIMESTAMP", "DATE") and source.format == "csv" and not _open_csv(source):
+        elif text and duck in ("TIMESTAMP", "DATE") and source.format in ("csv", "regex") and not _open_csv(source):
             parse = hive_times.timestamp_sql if duck == "TIMESTAMP" else hive_times.date_sql
             items.append(f"{parse(ident(name))} AS {ident(name)}")
         elif text and source.format == "regex" and duck in hive_text.INTEGERS + ("BOOLEAN",):

@@ -49,3 +49,17 @@ def test_boolean_fields(values, bucket):
         ["true", "true"], ["false", "false"], [None, None], [None, None], [None, None], [None, None]]
     assert values("SELECT plain, extended FROM flags_extended")[1][1:] == [
         ["true", "true"], ["false", "false"], ["true", "true"], ["true", "true"], ["false", "false"], [None, None]]
+
+
+def test_regex_times_read_as_hive_parses_them(query, s3, bucket):
+    """A Regex SerDe group under a timestamp or date column is parsed as Hive parses
+    timestamps (HiveFormatUtils.parseHiveTimestamp): an ALB log's `...186641Z` time has a
+    zone, so it reads as NULL; `2024-06-01 12:05:10.186` and ISO's form without one read."""
+    s3.put_object(Bucket=bucket, Key="times/t.log", Body=b"2024-06-01T12:05:10.186641Z\t2024-06-01\n"
+                                                        b"2024-06-01 12:05:10.186\t2024-6-1\n"
+                                                        b"2024-06-01T12:05:10.5\t2024/06/01\n")
+    query(f"CREATE EXTERNAL TABLE regex_times (at timestamp, day date) ROW FORMAT SERDE "
+          f"'org.apache.hadoop.hive.serde2.RegexSerDe' WITH SERDEPROPERTIES ('input.regex' = '([^\\t]*)\\t(.*)') "
+          f"LOCATION 's3://{bucket}/times/'")
+    assert query("SELECT at, day FROM regex_times")[1][1:] == [
+        [None, "2024-06-01"], ["2024-06-01 12:05:10.186", "2024-06-01"], ["2024-06-01 12:05:10.500", None]]
