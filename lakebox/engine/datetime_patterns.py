@@ -8,6 +8,8 @@ x is that character). `format_datetime`/`parse_datetime` take Joda-Time patterns
 """
 import re
 
+from lakebox.engine import strict
+
 
 class PatternNotSupported(ValueError):
     pass
@@ -94,3 +96,22 @@ def from_joda(pattern: str, parsing: bool = False) -> str:
         converted = [form for length, form in rules if length <= len(text)][-1]
         out.append(converted.replace("%-", "%") if parsing else converted)
     return "".join(out)
+
+
+# The spellings of a zero offset Joda's Z reads (+0000, +00:00, and Z itself).
+_ZERO_OFFSETS = ("+0000", "+00:00", "-0000", "-00:00", "Z")
+
+
+def offset_parsed_sql(converted: str) -> str:
+    """DuckDB SQL of parse_datetime with Joda's Z (`converted`: the strptime pattern with
+    its %z), `__x` the text and `__c` the strptime call: a text at a zero offset is a value
+    in UTC (the S3 access log's `[06/Feb/2019:00:00:38 +0000]`); another offset keeps its
+    zone in Trino, which lakebox cannot carry: refused as the row is read, never a UTC
+    value in disguise."""
+    def quoted(pattern: str) -> str:
+        return "'" + pattern.replace("'", "''") + "'"
+    at_zero = " OR ".join(f"try_strptime(__x, {quoted(converted.replace('%z', spelling))}) IS NOT NULL"
+                          for spelling in _ZERO_OFFSETS)
+    refused = strict.failure_sql("NOT_SUPPORTED", "'A timestamp with time zone other than UTC is not supported: ' "
+                                                  "|| __x")
+    return f"CASE WHEN try_strptime(__x, {quoted(converted)}) IS NULL OR {at_zero} THEN __c ELSE {refused} END"
