@@ -13,7 +13,7 @@ import json
 import pytest
 
 from log_tables import timestamp_projection
-from trip_helpers import athena_rows
+from trip_helpers import athena_execution, athena_rows
 
 ACCOUNT = "111122223333"
 BASE = f"AWSLogs/{ACCOUNT}/CloudTrail"
@@ -248,3 +248,30 @@ def test_projected_timestamp_and_the_cloudtrail_serde(trail, bucket):
         ["ConsoleLogin", "IAMUser", "Management", None],
         ["GetObject", "AWSAccount", "Data", "ECDHE-RSA-AES128-GCM-SHA256"],
         ["AssumeRoleWithWebIdentity", "AssumedRole", "Management", "ECDHE-RSA-AES128-SHA"]]
+
+
+def test_the_table_as_athena_describes_it(trail, client, bucket, database):
+    """The JSON SerDe tells its own columns: DESCRIBE and SHOW CREATE TABLE give each the
+    comment 'from deserializer' (the DDL of CloudTrail tables users copy out of Athena);
+    partition keys keep their own (none)."""
+    assert trail(DDL.replace("{bucket}", bucket)) == []
+    athena, s3 = client("athena"), client("s3")
+
+    def lines(sql):
+        execution = athena_execution(athena, sql, database, f"s3://{bucket}/athena-results/")
+        where = execution["ResultConfiguration"]["OutputLocation"][len(f"s3://{bucket}/"):]
+        return s3.get_object(Bucket=bucket, Key=where)["Body"].read().decode().split("\n")
+    described = lines("DESCRIBE cloudtrail_logs")
+    assert described[0] == "eventversion        \tstring              \tfrom deserializer   "
+    assert described[2:4] == ["eventtime           \tstring              \tfrom deserializer   ",
+                              "eventsource         \tstring              \tfrom deserializer   "]
+    assert described[29:33] == ["region              \tstring              \t                    ",
+                                "year                \tstring              \t                    ",
+                                "month               \tstring              \t                    ",
+                                "day                 \tstring              \t                    "]
+    created = lines("SHOW CREATE TABLE cloudtrail_logs")
+    assert created[:2] == [f"CREATE EXTERNAL TABLE `{database}`.`cloudtrail_logs`(",
+                           "  `eventversion` string COMMENT 'from deserializer',"]
+    assert created[created.index("PARTITIONED BY ("):][:6] == [
+        "PARTITIONED BY (", "  `region` string,", "  `year` string,", "  `month` string,", "  `day` string)",
+        "ROW FORMAT SERDE"]
