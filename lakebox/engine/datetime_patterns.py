@@ -84,7 +84,7 @@ def from_joda(pattern: str, parsing: bool = False) -> str:
             # another zone read by a pattern naming its zone is refused: time_zones.py)
             out.append(_UTC_OFFSETS[min(len(text), 3)])
             continue
-        if letter == "Z":       # parsing: an offset, +0000 or +00:00 (functions._offset_parsed)
+        if letter == "Z" and len(text) < 3:     # parsing: an offset, +0000 or +00:00 (offset_parsed_sql)
             out.append("%z")
             continue
         if letter == "z" and not parsing:           # DuckDB's %Z of a zoneless timestamp is empty
