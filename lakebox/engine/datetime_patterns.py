@@ -8,7 +8,7 @@ x is that character). `format_datetime`/`parse_datetime` take Joda-Time patterns
 """
 import re
 
-from lakebox.engine.strict import failure_sql
+from lakebox.engine import strict
 
 
 class PatternNotSupported(ValueError):
@@ -84,7 +84,7 @@ def from_joda(pattern: str, parsing: bool = False) -> str:
             # another zone read by a pattern naming its zone is refused: time_zones.py)
             out.append(_UTC_OFFSETS[min(len(text), 3)])
             continue
-        if letter == "Z":       # parsing: an offset, +0000 or +00:00 (functions._offset_parsed)
+        if letter == "Z" and len(text) < 3:     # parsing: an offset, +0000 or +00:00 (offset_parsed_sql)
             out.append("%z")
             continue
         if letter == "z" and not parsing:           # DuckDB's %Z of a zoneless timestamp is empty
@@ -123,8 +123,27 @@ def printed_as_trino(name: str, pattern: str, converted: str) -> str:
            f"MICROSECOND), '{rounded}') ELSE __c END")
     if name == "format_datetime" and names_a_zone(pattern):
         sql = ("CASE WHEN typeof(__x) IN ('DATE', 'TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S') THEN "
-               + failure_sql("INVALID_FUNCTION_ARGUMENT", "'format_datetime for TIMESTAMP type, cannot use ''Z'' nor "
+               + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'format_datetime for TIMESTAMP type, cannot use ''Z'' nor "
                                                           "''z'' in format, as this type does not contain TZ "
                                                           "information'")
                + f" ELSE {sql} END")
     return sql
+
+
+# The spellings of a zero offset Joda's Z reads (+0000, +00:00, and Z itself).
+_ZERO_OFFSETS = ("+0000", "+00:00", "-0000", "-00:00", "Z")
+
+
+def offset_parsed_sql(converted: str) -> str:
+    """DuckDB SQL of parse_datetime with Joda's Z (`converted`: the strptime pattern with
+    its %z), `__x` the text and `__c` the strptime call: a text at a zero offset is a value
+    in UTC (the S3 access log's `[06/Feb/2019:00:00:38 +0000]`); another offset keeps its
+    zone in Trino, which lakebox cannot carry: refused as the row is read, never a UTC
+    value in disguise."""
+    def quoted(pattern: str) -> str:
+        return "'" + pattern.replace("'", "''") + "'"
+    at_zero = " OR ".join(f"try_strptime(__x, {quoted(converted.replace('%z', spelling))}) IS NOT NULL"
+                          for spelling in _ZERO_OFFSETS)
+    refused = strict.failure_sql("NOT_SUPPORTED", "'A timestamp with time zone other than UTC is not supported: ' "
+                                                  "|| __x")
+    return f"CASE WHEN try_strptime(__x, {quoted(converted)}) IS NULL OR {at_zero} THEN __c ELSE {refused} END"

@@ -79,11 +79,17 @@ def _part_select(source, part: Part, files, file_schema, with_pseudo, register) 
         elif text and hive_text.is_collection(duck) and source.format == "csv":
             value = hive_text.collection_sql(f"NULLIF({ident(name)}, chr(0))", duck, source.serde) or "NULL"
             items.append(f"{value} AS {ident(name)}")
-        elif text and duck in ("TIMESTAMP", "DATE") and source.format == "csv" and not _open_csv(source):
+        elif text and duck in ("TIMESTAMP", "DATE") and source.format in ("csv", "regex") and not _open_csv(source):
             parse = hive_times.timestamp_sql if duck == "TIMESTAMP" else hive_times.date_sql
             items.append(f"{parse(ident(name))} AS {ident(name)}")
+        elif text and source.format == "regex" and duck in hive_text.INTEGERS + ("BOOLEAN",):
+            value = hive_text.regex_boolean_sql(ident(name)) if duck == "BOOLEAN" else \
+                hive_text.regex_integer_sql(ident(name), duck)
+            items.append(f"{value} AS {ident(name)}")
         elif text and duck in hive_text.INTEGERS and not _open_csv(source):
             items.append(f"{hive_text.integer_sql(f'NULLIF({ident(name)}, chr(0))', duck)} AS {ident(name)}")
+        elif text and duck == "BOOLEAN" and not _open_csv(source):
+            items.append(f"{hive_text.boolean_sql(f'NULLIF({ident(name)}, chr(0))', source.serde)} AS {ident(name)}")
         elif text:
             # Hive reads a value that does not parse as NULL. The NULLIF keeps DuckDB from
             # pushing the cast into the CSV reader, which would fail on such a value.

@@ -404,29 +404,12 @@ def _pattern_call(name: str, duck_function: str, convert, result_type: str | Non
             return exp.cast(template(strict.failure_sql("INVALID_FUNCTION_ARGUMENT", f"'{error}'")),
                             result_type or ("VARCHAR" if duck_function == "strftime" else "TIMESTAMP"))
         call = _call(duck_function, arguments[0], exp.Literal.string(converted))
-        if duck_function == "strptime" and "%z" in converted:
-            call = _offset_parsed(arguments[0], converted, call)
+        if duck_function == "strptime" and "%z" in converted:      # Joda's Z: refused unless at UTC
+            call = template(datetime_patterns.offset_parsed_sql(converted), x=arguments[0], c=call)
         if duck_function == "strftime":
             call = template(datetime_patterns.printed_as_trino(name, pattern.this, converted), x=arguments[0], c=call)
         return exp.cast(call, result_type) if result_type else call
     return build
-
-
-# The spellings of a zero offset Joda's Z reads (+0000, +00:00, and Z itself).
-_ZERO_OFFSETS = ("+0000", "+00:00", "-0000", "-00:00", "Z")
-
-
-def _offset_parsed(text: exp.Expression, converted: str, call: exp.Expression) -> exp.Expression:
-    """parse_datetime with Joda's Z: a text at a zero offset is a value in UTC (the S3
-    access log's `[06/Feb/2019:00:00:38 +0000]`); another offset keeps its zone in Trino,
-    which lakebox cannot carry: refused as the row is read, never a UTC value in disguise."""
-    zero = [exp.Literal.string(converted.replace("%z", spelling.replace("%", "%%"))) for spelling in _ZERO_OFFSETS]
-    at_zero = " OR ".join(f"try_strptime(__x, __z{index}) IS NOT NULL" for index in range(len(zero)))
-    refused = strict.failure_sql("NOT_SUPPORTED", "'A timestamp with time zone other than UTC is not supported: ' "
-                                                  "|| __x")
-    return template(f"CASE WHEN try_strptime(__x, __f) IS NULL OR {at_zero} THEN __c ELSE {refused} END",
-                    x=text, f=exp.Literal.string(converted), c=call,
-                    **{f"z{index}": literal for index, literal in enumerate(zero)})
 
 
 def _numeric_histogram(arguments):

@@ -20,6 +20,28 @@ def integer_sql(column: str, duck: str) -> str:
             f"THEN TRY_CAST({sign} || CASE WHEN {whole} = '' THEN '0' ELSE {whole} END AS {duck}) END")
 
 
+def regex_integer_sql(column: str, duck: str) -> str:
+    """An integer group of a Regex SerDe table, read as Trino's RegexDeserializer reads it
+    (Java's Long/Integer.parseLong): an optional sign and digits, else NULL (`1.7` too)."""
+    return f"CASE WHEN regexp_full_match({column}, '[+-]?[0-9]+') THEN TRY_CAST({column} AS {duck}) END"
+
+
+def regex_boolean_sql(column: str) -> str:
+    """A boolean group of a Regex SerDe table (Java's Boolean.parseBoolean): `true` in any
+    case is true, any other text false."""
+    return f"CASE WHEN {column} IS NOT NULL THEN lower({column}) = 'true' END"
+
+
+def boolean_sql(column: str, serde: dict) -> str:
+    """DuckDB SQL reading the text `column` as BOOLEAN as Hive's text reader does (Trino's
+    BooleanEncoding): `true` or `false` in any case; with the SerDe property
+    `hive.lazysimple.extended_boolean_literal` also T, F, 1 and 0; anything else NULL
+    (DuckDB's cast reads 1, t, y and yes as true)."""
+    extended = (serde.get("hive.lazysimple.extended_boolean_literal") or "").lower() == "true"
+    true, false = ("'TRUE', 'T', '1'", "'FALSE', 'F', '0'") if extended else ("'TRUE'", "'FALSE'")
+    return f"CASE WHEN upper({column}) IN ({true}) THEN true WHEN upper({column}) IN ({false}) THEN false END"
+
+
 def is_collection(duck: str) -> bool:
     return duckdb.sqltype(duck).id in ("list", "map", "struct")
 

@@ -51,7 +51,7 @@ def describe(ctx, statement, database, engine):
         raise DdlFailure(f"FAILED: SemanticException [Error 10001]: Table not found {name}") from None
     if iceberg.is_iceberg(table) and not statement.args.get("column"):
         return iceberg_tables.describe(ctx, table)
-    columns = iceberg.current_columns(table)
+    columns = _as_the_serde_tells(table, iceberg.current_columns(table))
     keys = table.get("PartitionKeys") or []
     if statement.args.get("column"):
         return _describe_column(columns + keys, statement.args["column"].strip('`"'))
@@ -60,6 +60,24 @@ def describe(ctx, statement, database, engine):
         lines += [_BLANK, "# Partition Information\t \t ", "# col_name            \tdata_type           \tcomment             ",
                   _BLANK] + [_describe_line(key) for key in keys]
     return lines
+
+
+# The SerDes whose columns Hive takes from the metastore (hive.serdes.using.metastore.for.schema);
+# any other SerDe (JSON, Regex, OpenCSV, CloudTrail, Avro, Grok) tells its columns itself, and
+# DESCRIBE and SHOW CREATE TABLE give each the comment 'from deserializer', as Athena's do.
+_METASTORE_SERDES = {
+    "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe", "org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe",
+    "org.apache.hadoop.hive.serde2.columnar.LazyBinaryColumnarSerDe", "org.apache.hadoop.hive.ql.io.orc.OrcSerde",
+    "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe", "org.apache.hadoop.hive.serde2.dynamic_type.DynamicSerDe",
+    "org.apache.hadoop.hive.serde2.MetadataTypedColumnsetSerDe", "org.apache.hadoop.hive.serde2.lazybinary.LazyBinarySerDe",
+}
+
+
+def _as_the_serde_tells(table: dict, columns: list[dict]) -> list[dict]:
+    library = ((table.get("StorageDescriptor") or {}).get("SerdeInfo") or {}).get("SerializationLibrary") or ""
+    if not library or library in _METASTORE_SERDES:
+        return columns
+    return [dict(column, Comment="from deserializer") for column in columns]
 
 
 def _describe_column(columns: list[dict], wanted: str) -> list[str]:
@@ -147,7 +165,7 @@ def show_create_table(ctx, statement, database, engine):
     sd = table.get("StorageDescriptor") or {}
     serde = sd.get("SerdeInfo") or {}
     lines = [f"CREATE EXTERNAL TABLE `{db_name}`.`{name}`("]
-    lines += _column_lines(sd.get("Columns") or [])
+    lines += _column_lines(_as_the_serde_tells(table, sd.get("Columns") or []))
     if table.get("Description"):
         lines.append(f"COMMENT {_quoted(table['Description'])}")
     keys = table.get("PartitionKeys") or []

@@ -100,8 +100,9 @@ def _source(ctx, tree, ref: exp.Table, table: dict, database: str, name: str) ->
         source.format, source.json_records = "json", True       # events in each file's `Records`
     if source.partition_keys and projection.enabled(source.properties):
         keys = [key for key, _ in source.partition_keys]
+        select = ref.find_ancestor(exp.Select)
         projected = projection.projected(source.properties, keys, sd.get("Location") or "", ctx.now, tree,
-                                         (ref.alias_or_name or "").lower())
+                                         (ref.alias_or_name or "").lower(), select and select.args.get("where"))
         source.parts = [Part(values, [DataFile(location, "", 0)]) for values, location in projected]
     else:
         source.parts = [Part(list(part.values), [DataFile(part.location, "", 0)]) for part in scan.partitions]

@@ -24,9 +24,11 @@ def enabled(parameters: dict) -> bool:
 
 
 def projected(parameters: dict, keys: list[str], location: str, now: float, tree: exp.Expression,
-              alias: str) -> list[tuple[list[str], str]]:
-    """(values, location) of every projected partition."""
-    value_lists = [_values(parameters, key, now, tree, alias) for key in keys]
+              alias: str, where: exp.Expression | None = None) -> list[tuple[list[str], str]]:
+    """(values, location) of every projected partition; `where`: the WHERE of the query
+    that reads the table, whose bounds on a date key narrow its range before the values
+    are counted (as Athena projects only the partitions a filter can reach)."""
+    value_lists = [_values(parameters, key, now, tree, alias, where) for key in keys]
     count = 1
     for values in value_lists:
         count *= len(values)
@@ -49,7 +51,7 @@ def projected(parameters: dict, keys: list[str], location: str, now: float, tree
     return found
 
 
-def _values(parameters, key, now, tree, alias) -> list[str]:
+def _values(parameters, key, now, tree, alias, where=None) -> list[str]:
     prefix = f"projection.{key}."
     kind = (parameters.get(prefix + "type") or "").lower()
     if kind == "enum":
@@ -60,7 +62,7 @@ def _values(parameters, key, now, tree, alias) -> list[str]:
         digits = int(parameters.get(prefix + "digits") or 0)
         return [str(value).zfill(digits) for value in range(low, high + 1, step)]
     if kind == "date":
-        return _dates(parameters, key, now)
+        return _dates(parameters, key, now, _bounds(where, key, alias))
     if kind == "injected":
         return _injected(tree, key, alias)
     raise EngineError("HIVE_METASTORE_ERROR", f"Column {key} has no valid projection type (projection.{key}.type)")
@@ -76,7 +78,7 @@ def _required(parameters: dict, key: str, name: str) -> str:
     return value
 
 
-def _dates(parameters, key, now) -> list[str]:
+def _dates(parameters, key, now, wanted=(None, None)) -> list[str]:
     prefix = f"projection.{key}."
     java = _required(parameters, key, "format")
     pattern = java
@@ -85,6 +87,11 @@ def _dates(parameters, key, now) -> list[str]:
     pattern = re.sub(r"'([^']*)'", r"\1", pattern)
     bounds = _required(parameters, key, "range").split(",")
     low, high = (_date_bound(part.strip(), pattern, now) for part in bounds)
+    if re.findall(r"%[A-Za-z]", pattern) == _ORDERED[:len(re.findall(r"%[A-Za-z]", pattern))]:
+        # texts of this format sort as their times do: the filter's bounds narrow the range
+        # (the WHERE itself still decides which of the values are read)
+        low = max([low] + _parsed(wanted[0], pattern))
+        high = min([high] + _parsed(wanted[1], pattern))
     step = int(parameters.get(prefix + "interval") or 1)
     unit = _UNITS.get((parameters.get(prefix + "interval.unit") or "").upper()) or \
         ("hours" if "%H" in pattern else "days")
@@ -93,6 +100,50 @@ def _dates(parameters, key, now) -> list[str]:
         values.append(current.strftime(pattern))
         current = _add(current, step, unit)
     return values
+
+
+_ORDERED = ["%Y", "%m", "%d", "%H", "%M", "%S"]
+
+
+def _parsed(text: str | None, pattern: str) -> list[datetime.datetime]:
+    """The time of a bound written exactly as the format writes its values (only then
+    does its place among the texts match its place in time), else none."""
+    try:
+        moment = datetime.datetime.strptime(text, pattern) if text is not None else None
+    except ValueError:
+        return []
+    return [moment] if moment is not None and moment.strftime(pattern) == text else []
+
+
+def _bounds(where: exp.Expression | None, key: str, alias: str) -> tuple[str | None, str | None]:
+    """The lowest and highest text the WHERE's top-level conditions let `key` take
+    (=, IN, BETWEEN, <, <=, >, >= against string constants), None where unbounded."""
+    low = high = None
+    conditions = list(where.this.flatten() if isinstance(where.this, exp.And) else [where.this]) if where else []
+    for condition in conditions:
+        column = condition.this
+        if not isinstance(column, exp.Column) or column.name.lower() != key.lower() or \
+                (column.table and column.table.lower() != alias):
+            continue
+        if isinstance(condition, exp.Between):
+            found = (condition.args.get("low"), condition.args.get("high"))
+        elif isinstance(condition, exp.In) and condition.expressions:
+            texts = sorted(e.name for e in condition.expressions if isinstance(e, exp.Literal) and e.is_string)
+            if len(texts) != len(condition.expressions):
+                continue
+            found = (exp.Literal.string(texts[0]), exp.Literal.string(texts[-1]))
+        elif isinstance(condition, exp.EQ):
+            found = (condition.expression, condition.expression)
+        elif isinstance(condition, (exp.GT, exp.GTE)):
+            found = (condition.expression, None)
+        elif isinstance(condition, (exp.LT, exp.LTE)):
+            found = (None, condition.expression)
+        else:
+            continue
+        lower, upper = (e.name if isinstance(e, exp.Literal) and e.is_string else None for e in found)
+        low = lower if lower is not None and (low is None or lower > low) else low
+        high = upper if upper is not None and (high is None or upper < high) else high
+    return low, high
 
 
 def _date_bound(text: str, pattern: str, now: float) -> datetime.datetime:

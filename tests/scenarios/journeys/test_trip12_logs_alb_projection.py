@@ -6,11 +6,12 @@ and `\\\\s` escapes), the `day` partition projected from `yyyy/MM/dd` folders fr
 NOW, and the log files written where and as the load balancer writes them (gzip, one
 file per five minutes and node, under AWSLogs/<account>/elasticloadbalancing/<region>/
 yyyy/MM/dd/). Then the guide's example queries: GET requests by client, Safari URLs, the
-datetime window with parse_datetime, and a day's slice through the projected partition."""
-import gzip
-
+datetime window with parse_datetime, and a day's slice through the projected partition.
+Connection logs, delivered under their own prefix, read with the guide's connection log
+table and joined to the access logs by their connection trace ID."""
 import pytest
 
+from log_tables import put_daily_gzip
 from trip_helpers import athena_rows
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -121,11 +122,8 @@ DDL = r"""CREATE EXTERNAL TABLE IF NOT EXISTS alb_access_logs (
 @pytest.fixture
 def alb(client, bucket, database):
     s3, athena = client("s3"), client("athena")
-    for day, lines in FILES.items():
-        stamp = day.replace("/", "")
-        key = (f"{BASE}/{day}/{ACCOUNT}_elasticloadbalancing_{REGION}_app.my-loadbalancer.50dc6c495c0c9188_"
-               f"{stamp}T1205Z_192.0.2.1_5kxw2b1v.log.gz")
-        s3.put_object(Bucket=bucket, Key=key, Body=gzip.compress(("\n".join(lines) + "\n").encode()))
+    put_daily_gzip(s3, bucket, FILES, f"{BASE}/{{day}}/{ACCOUNT}_elasticloadbalancing_{REGION}_"
+                                      "app.my-loadbalancer.50dc6c495c0c9188_{stamp}T1205Z_192.0.2.1_5kxw2b1v.log.gz")
     s3.put_object(Bucket=bucket, Key=f"{BASE}/ELBAccessLogTestFile", Body=b"Enable AccessLog for ELB: my-lb at 2024-06-01")
     run = lambda sql: athena_rows(athena, sql, database, f"s3://{bucket}/athena-results/")  # noqa: E731
     assert run(DDL.replace("{bucket}", bucket)) == []
@@ -192,3 +190,64 @@ def test_a_day_read_through_its_projected_partition(alb):
     assert alb("SELECT day, count(*) FROM alb_access_logs WHERE day BETWEEN '2024/05/30' AND '2024/06/05' "
                "GROUP BY day ORDER BY day") == [["2024/06/01", "3"], ["2024/06/02", "2"]]
     assert alb("SELECT count(*) FROM alb_access_logs WHERE day = '2023/01/01'") == [["0"]]
+
+
+# The guide's table for ALB connection logs, which the load balancer delivers under its own prefix.
+CONNECTION_DDL = r"""CREATE EXTERNAL TABLE IF NOT EXISTS alb_connection_logs (
+         time string,
+         client_ip string,
+         client_port int,
+         listener_port int,
+         tls_protocol string,
+         tls_cipher string,
+         tls_handshake_latency double,
+         leaf_client_cert_subject string,
+         leaf_client_cert_validity string,
+         leaf_client_cert_serial_number string,
+         tls_verify_status string,
+         conn_trace_id string
+         )
+         ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.RegexSerDe'
+         WITH SERDEPROPERTIES (
+         'serialization.format' = '1',
+         'input.regex' =
+         '([^ ]*) ([^ ]*) ([0-9]*) ([0-9]*) ([A-Za-z0-9.-]*) ([^ ]*) ([-.0-9]*) \"([^\"]*)\" ([^ ]*) ([^ ]*) ([^ ]*) ?([^ ]*)?( .*)?'
+         )
+         LOCATION 's3://{bucket}/connection-logs/'"""
+CONNECTIONS = {
+    "2024/06/01": [
+        '2024-06-01T12:30:00.001000Z 192.168.131.40 5512 443 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 0.034 '
+        '"CN=client-1,OU=Devices,O=Example Corp,C=US" NotBefore=2024-01-01T00:00:00Z;NotAfter=2025-01-01T00:00:00Z '
+        'FEF257D5F0E1F3B2 Success TID_1234abcd5678ef90',
+        '2024-06-01T12:31:00.500000Z 198.51.100.3 40404 443 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 0.002 '
+        '"CN=expired,O=Example Corp" NotBefore=2022-01-01T00:00:00Z;NotAfter=2023-01-01T00:00:00Z 0A1B2C3D '
+        'Failed:CertificateExpired TID_99990000aaaabbbb',
+        # Written before connection trace IDs: the optional last group matches nothing.
+        '2024-06-01T12:32:00.000000Z 10.0.1.252 48160 443 TLSv1.3 TLS_AES_128_GCM_SHA256 0.011 "-" - - Success',
+    ],
+}
+
+
+def test_connection_logs_beside_access_logs(alb, client, bucket):
+    put_daily_gzip(client("s3"), bucket, CONNECTIONS, f"connection-logs/AWSLogs/{ACCOUNT}/elasticloadbalancing/"
+                   f"{REGION}/{{day}}/conn_log.{ACCOUNT}_elasticloadbalancing_{REGION}_app.my-loadbalancer."
+                   "50dc6c495c0c9188_{stamp}T1235Z_192.0.2.1_2b3c4d5e.log.gz")
+    assert alb(CONNECTION_DDL.replace("{bucket}", bucket)) == []
+    assert alb("SELECT client_ip, client_port, tls_handshake_latency, leaf_client_cert_subject, "
+               "leaf_client_cert_serial_number, tls_verify_status, conn_trace_id FROM alb_connection_logs "
+               "ORDER BY time") == [
+        ["192.168.131.40", "5512", "0.034", "CN=client-1,OU=Devices,O=Example Corp,C=US", "FEF257D5F0E1F3B2",
+         "Success", "TID_1234abcd5678ef90"],
+        ["198.51.100.3", "40404", "0.002", "CN=expired,O=Example Corp", "0A1B2C3D", "Failed:CertificateExpired",
+         "TID_99990000aaaabbbb"],
+        ["10.0.1.252", "48160", "0.011", "-", "-", "Success", ""]]
+    # Failed mutual TLS verifications, and the certificate's expiry out of its validity field.
+    assert alb("""SELECT client_ip, tls_verify_status,
+       regexp_extract(leaf_client_cert_validity, 'NotAfter=([^;]*)', 1) AS not_after
+FROM alb_connection_logs WHERE tls_verify_status <> 'Success'""") == [
+        ["198.51.100.3", "Failed:CertificateExpired", "2023-01-01T00:00:00Z"]]
+    # A connection's requests through its trace ID.
+    assert alb("""SELECT c.client_ip, c.tls_protocol, a.request_url, a.elb_status_code
+FROM alb_connection_logs c JOIN alb_access_logs a ON a.conn_trace_id = c.conn_trace_id AND a.client_ip = c.client_ip
+WHERE a.day = '2024/06/01'""") == [
+        ["192.168.131.40", "TLSv1.2", "https://www.example.com:443/cart?item=42", "200"]]

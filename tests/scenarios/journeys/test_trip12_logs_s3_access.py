@@ -9,6 +9,7 @@ window through parse_datetime(requestdatetime, 'dd/MMM/yyyy:HH:mm:ss Z') and the
 an IP sent and fetched in a month."""
 import pytest
 
+from log_tables import timestamp_projection
 from trip_helpers import athena_failure, athena_rows
 
 OWNER = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
@@ -60,14 +61,7 @@ PARTITIONED BY (
 {SERDE}
 LOCATION
    's3://{{bucket}}/dated/123456789012/us-east-1/amzn-s3-demo-bucket1/'
-TBLPROPERTIES (
-  'projection.enabled'='true',
-  'projection.timestamp.format'='yyyy/MM/dd',
-  'projection.timestamp.interval'='1',
-  'projection.timestamp.interval.unit'='DAYS',
-  'projection.timestamp.range'='2024/01/01,NOW',
-  'projection.timestamp.type'='date',
-  'storage.location.template'='s3://{{bucket}}/dated/123456789012/us-east-1/amzn-s3-demo-bucket1/${{timestamp}}')"""
+{timestamp_projection(f's3://{{bucket}}/dated/123456789012/us-east-1/amzn-s3-demo-bucket1/${{timestamp}}')}"""
 
 
 def record(when, ip, requester, request_id, operation, key, uri, status, error, sent, size, total, agent,

@@ -5,7 +5,8 @@ names, NODATA and SKIPDATA records with "-" fields) under AWSLogs/<account>/vpcf
 <region>/yyyy/MM/dd/: the documented table with a `date` partition added by ALTER TABLE
 ADD PARTITION, then with partition projection (accid and region enums, day dates).
 The Parquet logs with Hive-compatible prefixes (aws-account-id=.../aws-service=.../
-aws-region=.../year=/month=/day=/hour=), their partitions loaded with MSCK REPAIR TABLE."""
+aws-region=.../year=/month=/day=/hour=), their partitions loaded with MSCK REPAIR TABLE;
+Parquet logs under plain per-hour prefixes read with projected region, date and hour."""
 import gzip
 import io
 
@@ -235,3 +236,45 @@ def test_parquet_logs_with_hive_compatible_prefixes(flow, listing, bucket):
         ["01", "4", "59", "4"], ["03", "3", "13", "2"]]
     assert flow("SELECT srcaddr, dstport, action FROM vpc_flow_logs_parquet "
                 "WHERE action = 'REJECT' AND protocol = 17") == [["198.51.100.8", "53", "REJECT"]]
+
+
+# The guide's Parquet table with projected partitions over per-hour prefixes that are not
+# Hive-compatible: no region column (a partition key), the hour an integer of two digits.
+PARQUET_PROJECTED_DDL = f"""CREATE EXTERNAL TABLE IF NOT EXISTS test_table_vpclogs_parquet (
+{PROJECTED_COLUMNS}
+)
+PARTITIONED BY (region string, date string, hour string)
+ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
+LOCATION 's3://{{bucket}}/hourly/AWSLogs/{ACCOUNT}/vpcflowlogs/'
+TBLPROPERTIES (
+"EXTERNAL"="true",
+"skip.header.line.count" = "1",
+"projection.enabled" = "true",
+"projection.region.type" = "enum",
+"projection.region.values" = "us-east-1,us-west-2,ap-south-1,eu-west-1",
+"projection.date.type" = "date",
+"projection.date.range" = "2021/01/01,NOW",
+"projection.date.format" = "yyyy/MM/dd",
+"projection.hour.type" = "integer",
+"projection.hour.range" = "00,23",
+"projection.hour.digits" = "2",
+"storage.location.template" = "s3://{{bucket}}/hourly/AWSLogs/{ACCOUNT}/vpcflowlogs/${{region}}/${{date}}/${{hour}}"
+)"""
+
+
+def test_parquet_logs_with_projected_hours(flow, client, bucket):
+    s3 = client("s3")
+    for day, rows in DAYS.items():
+        for hour, part in (("09", rows[:1]), ("10", rows[1:])):
+            s3.put_object(Bucket=bucket, Key=f"hourly/AWSLogs/{ACCOUNT}/vpcflowlogs/{REGION}/{day}/{hour}/"
+                                             f"{ACCOUNT}_vpcflowlogs_{REGION}_fl-0a1b2c3d_{day.replace('/', '')}T{hour}00Z_"
+                                             "3f9c0b1e.log.parquet", Body=parquet(part))
+    assert flow(PARQUET_PROJECTED_DDL.replace("{bucket}", bucket)) == []
+    assert flow("SELECT region, date, hour, count(*), sum(packets) FROM test_table_vpclogs_parquet "
+                "WHERE date = '2024/06/01' GROUP BY 1, 2, 3 ORDER BY hour") == [
+        [REGION, "2024/06/01", "09", "1", "20"], [REGION, "2024/06/01", "10", "3", "39"]]
+    assert flow("SELECT srcaddr, dstport, action, az_id FROM test_table_vpclogs_parquet "
+                "WHERE date BETWEEN '2024/06/02' AND '2024/06/03' AND region = 'us-east-1' AND hour = '10' "
+                "AND log_status = 'OK'") == [["192.0.2.66", "3389", "REJECT", "use1-az1"]]
