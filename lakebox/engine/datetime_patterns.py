@@ -123,9 +123,9 @@ def printed_as_trino(name: str, pattern: str, converted: str) -> str:
            f"MICROSECOND), '{rounded}') ELSE __c END")
     if name == "format_datetime" and names_a_zone(pattern):
         sql = ("CASE WHEN typeof(__x) IN ('DATE', 'TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S') THEN "
-               + strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'format_datetime for TIMESTAMP type, cannot use ''Z'' nor "
-                                                          "''z'' in format, as this type does not contain TZ "
-                                                          "information'")
+               + strict.failure_sql("INVALID_FUNCTION_ARGUMENT",
+                                    "'format_datetime for TIMESTAMP type, cannot use ''Z'' nor ''z'' in format, "
+                                    "as this type does not contain TZ information'")
                + f" ELSE {sql} END")
     return sql
 
