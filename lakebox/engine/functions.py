@@ -489,15 +489,17 @@ def _bigint_operands(node: exp.Expression):
 
 def _offset_checked(node: exp.Expression):
     """lag and lead with an offset: a negative one fails the query, as Trino's (DuckDB's
-    looks the other way); the check wraps the whole window call."""
-    offset = node.args.get("offset")
+    looks the other way); nth_value's below 1 likewise (Trino's NthValueFunction, where
+    DuckDB answers NULL); the check wraps the whole window call."""
+    offset, least = node.args.get("offset"), 1 if isinstance(node, exp.NthValue) else 0
     window = node
     while isinstance(window.parent, (exp.IgnoreNulls, exp.RespectNulls, exp.Window)) and window.arg_key == "this":
         window = window.parent
-    if offset is None or not isinstance(window, exp.Window) or isinstance(offset, exp.Literal):
+    if offset is None or not isinstance(window, exp.Window) or \
+            isinstance(offset, exp.Literal) and (least == 0 or offset.name.isdigit() and int(offset.name) >= least):
         return
-    failure = template(strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Offset must be at least 0'"))
-    window.replace(exp.Case(ifs=[exp.If(this=exp.LT(this=offset.copy(), expression=exp.Literal.number(0)),
+    failure = template(strict.failure_sql("INVALID_FUNCTION_ARGUMENT", f"'Offset must be at least {least}'"))
+    window.replace(exp.Case(ifs=[exp.If(this=exp.LT(this=offset.copy(), expression=exp.Literal.number(least)),
                                         true=failure)], default=window.copy()))
 
 
@@ -588,7 +590,7 @@ _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.A
           exp.JSONArrayContains: _as_macro("json_array_contains", "this", "expression"),
           exp.ArrayContains: _as_macro("contains", "this", "expression"),
           exp.ArrayMax: _as_macro("array_max", "this"), exp.ArrayMin: _as_macro("array_min", "this"),
-          exp.Lag: _offset_checked, exp.Lead: _offset_checked,
+          exp.Lag: _offset_checked, exp.Lead: _offset_checked, exp.NthValue: _offset_checked,
           **dict.fromkeys((exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseNot, exp.BitwiseAndAgg,
                            exp.BitwiseOrAgg, exp.BitwiseXorAgg), _bigint_operands),
           **dict.fromkeys((exp.RegexpLike, exp.RegexpSplit, exp.RegexpCount), regex_patterns.rewrite_pattern),

@@ -1,0 +1,94 @@
+"""A retail analyst builds a store dashboard from daily sales (a CSV table; a day a
+till sent nothing is \\N) with boto3's Athena client: three-row moving averages (ROWS),
+a two-day trailing sum over the dates (RANGE with an INTERVAL), the current and the
+previous distinct sales level (GROUPS), yesterday's figure with a default, the last
+known figure carried over the gaps (lag, last_value IGNORE NULLS), halves, percent
+ranks and cumulative distributions, the second-best day per store with nth_value, and
+the region and store subtotals with ROLLUP and GROUPING SETS told apart by grouping().
+nth_value of position 0 fails as Trino fails it."""
+import pytest
+
+from sqla_helpers import loaded_table
+
+SALES = """north,n1,2024-03-01,10
+north,n1,2024-03-02,\\N
+north,n1,2024-03-03,30
+north,n1,2024-03-05,30
+north,n2,2024-03-01,5
+south,s1,2024-03-01,7
+south,s1,2024-03-02,9
+"""
+
+
+@pytest.fixture
+def sales(client, bucket, database):
+    return loaded_table(client, bucket, database, "sales/2024-03.csv", SALES.encode(), f"""
+        CREATE EXTERNAL TABLE sales (region string, store string, day date, amount int)
+        ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://{bucket}/sales/'""")
+
+
+def test_moving_frames(sales):
+    rows, _ = sales
+    columns, found = rows("""
+        SELECT day, amount,
+               avg(amount) OVER (ORDER BY day ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS avg3,
+               sum(amount) OVER (ORDER BY day RANGE BETWEEN INTERVAL '2' DAY PRECEDING AND CURRENT ROW) AS two_days,
+               count(*) OVER (ORDER BY amount GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) AS near_levels
+        FROM sales WHERE store = 'n1' ORDER BY day""")
+    assert columns == [("day", "date"), ("amount", "integer"), ("avg3", "double"), ("two_days", "bigint"),
+                       ("near_levels", "bigint")]
+    # amounts ordered: NULL last by default, so 10 | 30 30 | NULL are three peer groups
+    assert found == [["2024-03-01", "10", "10.0", "10", "1"],
+                     ["2024-03-02", None, "10.0", "10", "3"],
+                     ["2024-03-03", "30", "20.0", "40", "3"],
+                     ["2024-03-05", "30", "30.0", "60", "3"]]
+
+
+def test_gaps_carried_over(sales):
+    rows, _ = sales
+    _, found = rows("""
+        SELECT day, lag(amount, 1, 0) OVER w AS yesterday, lag(amount) IGNORE NULLS OVER w AS last_reported,
+               lead(amount, 2, -1) OVER w AS in_two,
+               last_value(amount) IGNORE NULLS OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS filled,
+               first_value(amount) OVER w AS first_day
+        FROM sales WHERE store = 'n1' WINDOW w AS (ORDER BY day) ORDER BY day""")
+    assert found == [["2024-03-01", "0", None, "30", "10", "10"],
+                     ["2024-03-02", "10", "10", "30", "10", "10"],
+                     ["2024-03-03", None, "10", "-1", "30", "10"],
+                     ["2024-03-05", "30", "30", "-1", "30", "10"]]
+
+
+def test_ranks_and_distributions(sales):
+    rows, refused = sales
+    columns, found = rows("""
+        SELECT store, day, ntile(2) OVER w AS half, percent_rank() OVER w AS pr, cume_dist() OVER w AS cd,
+               rank() OVER w AS rk,
+               nth_value(day, 2) OVER (PARTITION BY store ORDER BY amount DESC NULLS LAST, day
+                                       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS second_best
+        FROM sales WHERE amount IS NOT NULL WINDOW w AS (ORDER BY amount DESC) ORDER BY amount DESC, store, day""")
+    assert columns == [("store", "varchar"), ("day", "date"), ("half", "bigint"), ("pr", "double"),
+                       ("cd", "double"), ("rk", "bigint"), ("second_best", "date")]
+    assert found == [["n1", "2024-03-03", "1", "0.0", "0.3333333333333333", "1", "2024-03-05"],
+                     ["n1", "2024-03-05", "1", "0.0", "0.3333333333333333", "1", "2024-03-05"],
+                     ["n1", "2024-03-01", "1", "0.4", "0.5", "3", "2024-03-05"],
+                     ["s1", "2024-03-02", "2", "0.6", "0.6666666666666666", "4", "2024-03-01"],
+                     ["s1", "2024-03-01", "2", "0.8", "0.8333333333333334", "5", "2024-03-01"],
+                     ["n2", "2024-03-01", "2", "1.0", "1.0", "6", None]]
+    assert refused("SELECT nth_value(amount, 0) OVER (ORDER BY day) FROM sales") == \
+        "INVALID_FUNCTION_ARGUMENT: Offset must be at least 1"
+
+
+def test_region_and_store_subtotals(sales):
+    rows, _ = sales
+    columns, found = rows("""
+        SELECT region, store, sum(amount) AS total, grouping(region, store) AS level
+        FROM sales GROUP BY ROLLUP (region, store) ORDER BY level, region, store""")
+    assert columns == [("region", "varchar"), ("store", "varchar"), ("total", "bigint"), ("level", "bigint")]
+    assert found == [["north", "n1", "70", "0"], ["north", "n2", "5", "0"], ["south", "s1", "16", "0"],
+                     ["north", None, "75", "1"], ["south", None, "16", "1"], [None, None, "91", "3"]]
+    _, found = rows("""
+        SELECT region, day, count(amount) AS reported, grouping(region) AS by_day
+        FROM sales GROUP BY GROUPING SETS ((region), (day)) ORDER BY by_day, region, day""")
+    assert found == [["north", None, "4", "0"], ["south", None, "2", "0"],
+                     [None, "2024-03-01", "3", "1"], [None, "2024-03-02", "1", "1"],
+                     [None, "2024-03-03", "1", "1"], [None, "2024-03-05", "1", "1"]]
