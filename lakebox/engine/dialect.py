@@ -14,8 +14,8 @@ from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (arity, decimals, functions, intervals, map_keys, map_types, recursion, row_fields, strict,
-                            time_zones, unnest_order)
+from lakebox.engine import (arity, decimals, functions, intervals, listagg, map_keys, map_types, recursion,
+                            row_fields, strict, time_zones, unnest_order)
 
 
 class SqlSyntaxError(ValueError):
@@ -270,6 +270,7 @@ FIXES = [
     ("Trino's functions", trino_functions),
     ("reduce with a finishing function", reduce_finish),
     ("regexp_extract without a match is NULL", regexp_extract_without_match_is_null),
+    ("listagg stops at Trino's output limit", listagg.overflow_as_trino),
 ]
 
 # DuckDB settings that make it answer as Trino does (set once for every connection).
@@ -563,6 +564,7 @@ _TRIGGERS = {
     cast_of_a_map_to_json_sorts_its_keys: {exp.Cast},
     reduce_finish: {exp.Reduce},
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
+    listagg.overflow_as_trino: {exp.GroupConcat},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},
     date_add_on_a_date_stays_date: {exp.DateAdd},
     date_trunc_on_a_date_stays_date: {exp.TimestampTrunc, exp.DateTrunc},

@@ -37,8 +37,7 @@ RENAMES = {"zip": "list_zip", "codepoint": "unicode",
            "crc32": CRC32_FUNCTION, "format_number": FORMAT_NUMBER_FUNCTION, **python_functions.RENAMES}
 
 UNSUPPORTED = {
-    "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "approx_set", "merge",
-    "empty_approx_set", "cardinality_hll", "word_stem", "parse_data_size",
+    "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "cardinality_hll", "word_stem", "parse_data_size",
     "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
     "tdigest_agg", "value_at_quantile", "values_at_quantiles",
