@@ -221,14 +221,18 @@ def _as_macro(name: str, *members: str):
 
 def _array_sort(node: exp.ArraySort):
     """array_sort(a, (x, y) -> ...): a stable insertion of each element before the first
-    one the comparator puts after it (DuckDB's list_sort takes no comparator)."""
+    one the comparator puts after it (DuckDB's list_sort takes no comparator). A
+    comparison answering other than -1, 0 or 1 (or NULL) fails, as Trino's does."""
     comparator = node.args.get("expression")
     if comparator is None:
         return
     body = _lambda_body(comparator, "__x", "__e")
     position = "coalesce(list_position(list_transform(__s, lambda __e: (__body) < 0), true), len(__s) + 1)"
-    node.replace(template(f"list_reduce(__a, lambda __s, __x: list_concat(list_concat(__s[1:{position} - 1], "
-                          f"[__x]), __s[{position}:]), (__a)[1:0])", a=node.this, body=body))
+    broken = "len(list_filter(list_transform(__s, lambda __e: __body), lambda __r: __r IS NULL OR __r NOT IN (-1, 0, 1)))"
+    failure = strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Lambda comparator must return either -1, 0, or 1'")
+    node.replace(template(f"list_reduce(__a, lambda __s, __x: CASE WHEN {broken} > 0 THEN {failure} ELSE "
+                          f"list_concat(list_concat(__s[1:{position} - 1], [__x]), __s[{position}:]) END, (__a)[1:0])",
+                          a=node.this, body=body))
 
 
 def _approx_distinct(node: exp.ApproxDistinct):
@@ -589,6 +593,7 @@ _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.A
           exp.JSONArrayContains: _as_macro("json_array_contains", "this", "expression"),
           exp.ArrayContains: _as_macro("contains", "this", "expression"),
           exp.ArrayMax: _as_macro("array_max", "this"), exp.ArrayMin: _as_macro("array_min", "this"),
+          exp.ArrayRemove: _as_macro("array_remove", "this", "expression"),
           exp.Lag: _offset_checked, exp.Lead: _offset_checked, exp.NthValue: _offset_checked,
           **dict.fromkeys((exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseNot, exp.BitwiseAndAgg,
                            exp.BitwiseOrAgg, exp.BitwiseXorAgg), _bigint_operands),
