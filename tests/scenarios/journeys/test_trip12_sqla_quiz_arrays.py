@@ -89,3 +89,15 @@ def test_slips_refused(quiz):
     assert refused("SELECT answers[4] FROM quiz") == \
         "INVALID_FUNCTION_ARGUMENT: Array subscript must be less than or equal to array length: 4 > 3"
     assert refused("SELECT element_at(answers, 0) FROM quiz") == "INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1"
+
+
+def test_running_state_kept_in_an_unnamed_row(quiz):
+    rows, _ = quiz
+    # the state's fields read by position, as the Trino docs' reduce of a row reads them by name
+    columns, found = rows("""
+        SELECT student, reduce(filter(points, p -> p IS NOT NULL), ROW(0, 0), (s, p) -> ROW(s[1] + p, s[2] + 1),
+                               s -> IF(s[2] = 0, NULL, s[1] * 100 / s[2])) AS mean_percent,
+               ROW(student, cardinality(answers))[2] AS answered
+        FROM quiz ORDER BY student""")
+    assert columns == [("student", "varchar"), ("mean_percent", "integer"), ("answered", "bigint")]
+    assert found == [["ana", "333", "4"], ["ben", "100", "3"], ["cy", None, "0"]]
