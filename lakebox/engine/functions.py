@@ -20,7 +20,8 @@ import zlib
 import sqlglot
 from sqlglot import exp
 
-from lakebox.engine import checksums, datetime_patterns, histograms, intervals, python_functions, regex_patterns, strict
+from lakebox.engine import (checksums, datetime_patterns, histograms, intervals, python_functions, regex_fallback,
+                            regex_patterns, strict)
 from lakebox.engine.function_macros import MACROS
 from lakebox.engine.types import trino_type_of_duck
 
@@ -60,6 +61,7 @@ def install(db):
     histograms.install(db)
     checksums.install(db)
     python_functions.install(db)
+    regex_fallback.install(db)
     db.create_function(WEIGHTED_INDEX_FUNCTION, weighted_index, ["DOUBLE[]", "DOUBLE"], "BIGINT")
 
 
@@ -266,6 +268,8 @@ def _regexp_replacement(node: exp.RegexpReplace):
     if refused:         # Trino reads the replacement at a match: no match, no failure
         node.replace(template("CASE WHEN regexp_matches(__s, __p) THEN " + regex_patterns.failure(refused)
                               + " ELSE __s END", s=node.this, p=pattern))
+        return
+    if regex_fallback.in_python(node):
         return
     if isinstance(replacement, exp.Lambda):
         node.replace(_regexp_replace_with_function(node.this, node.expression, replacement))
@@ -597,7 +601,7 @@ _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.A
           exp.Lag: _offset_checked, exp.Lead: _offset_checked, exp.NthValue: _offset_checked,
           **dict.fromkeys((exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseNot, exp.BitwiseAndAgg,
                            exp.BitwiseOrAgg, exp.BitwiseXorAgg), _bigint_operands),
-          **dict.fromkeys((exp.RegexpLike, exp.RegexpSplit, exp.RegexpCount), regex_patterns.rewrite_pattern),
+          **dict.fromkeys((exp.RegexpLike, exp.RegexpSplit, exp.RegexpCount), regex_patterns.checked_pattern),
           **dict.fromkeys((exp.RegexpExtract, exp.RegexpExtractAll), regex_patterns.group_checked)}
 NODE_TYPES = set(_NODES)
 
