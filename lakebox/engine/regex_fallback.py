@@ -98,6 +98,7 @@ _FUNCTIONS = {
     "replace": (_replace, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR"),
 }
 
+_REPEATING = {"extract_all", "count", "split", "replace"}
 _NODES = {exp.RegexpLike: "like", exp.RegexpExtract: "extract", exp.RegexpExtractAll: "extract_all",
           exp.RegexpCount: "count", exp.RegexpSplit: "split", exp.RegexpReplace: "replace"}
 
@@ -116,12 +117,23 @@ def install(db):
         db.create_function(PREFIX + name, _null_on_null(function), parameters, result, null_handling="special")
 
 
+def _matches_empty(pattern: str) -> bool:
+    """True when `pattern` matches an empty text: after a match, RE2 (DuckDB) skips an
+    empty match where the match ended; Java, like Python's `re`, takes it
+    (regexp_replace('a b', '\\s*', '-') is '-a--b-' in Trino)."""
+    try:
+        return _compiled(pattern).search("") is not None
+    except re.error:
+        return False
+
+
 def in_python(node: exp.Expression) -> bool:
-    """Replaces a regexp call whose literal pattern RE2 cannot run by its Python
-    function; True when it did."""
+    """Replaces a regexp call whose literal pattern RE2 cannot run (or would run
+    otherwise: an empty match after a match, in a function that goes on after one) by
+    its Python function; True when it did."""
     pattern, name = node.args.get("expression"), _NODES.get(type(node))
     if name is None or not (isinstance(pattern, exp.Literal) and pattern.is_string) or \
-            not needs_python(pattern.this):
+            not (needs_python(pattern.this) or name in _REPEATING and _matches_empty(pattern.this)):
         return False
     arguments = [node.this.copy(), pattern.copy()]
     if name in ("extract", "extract_all"):

@@ -120,3 +120,12 @@ def test_lookarounds_and_back_references(log):
     assert [row[5] for row in found if "id=" in row[5]] == [
         "payment id=8** id=8** failed for ana.lima@example.com card 4539578763621486",
         "retry id=1** for bo@mail.example.org card 4539578763621487"]
+
+
+def test_patterns_that_match_nothing(log):
+    rows, _ = log
+    # an empty match is taken right after a match too, as Java takes it
+    _, found = rows(r"""SELECT regexp_split(level, ''), regexp_count(level, ''), regexp_replace(level, 'R*', '-'),
+                               regexp_replace(level, '\s*', '')
+                        FROM applog WHERE level = 'EROR'""")
+    assert found == [["[, E, R, O, R, ]", "5", "-E--O--", "EROR"]]
