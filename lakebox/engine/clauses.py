@@ -3,13 +3,13 @@ predicate: `line 1:27: WHERE clause cannot contain aggregations, window function
 grouping operations: [count(*)]`) or inside another aggregation (NESTED_AGGREGATION, at
 the outer call: `Cannot nest aggregations inside aggregation 'sum': [count(*)]`). DuckDB
 refuses both in words of its own. The calls are listed as the query wrote them. A join to
-UNNEST on a condition other than TRUE, and window frames Trino refuses (`window_frames`),
-are found after them."""
+UNNEST on a condition other than TRUE, window calls (`window_calls`) and window frames
+(`window_frames`) Trino refuses are found after them."""
 from sqlglot import exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import strict, window_frames
+from lakebox.engine import strict, window_calls, window_frames
 
 
 def _call_text(sql: str, start: int) -> str:
@@ -44,7 +44,7 @@ def out_of_place(tree: exp.Expression, sql: str) -> tuple[str, str] | None:
             listed = ", ".join(_call_text(sql, found.meta["start"]) for found in inner)
             return "NESTED_AGGREGATION", (f"{strict.line_and_column(sql, call.meta['start'])}: Cannot nest "
                                           f"aggregations inside aggregation '{name}': [{listed}]")
-    return _unnest_join(tree, sql) or window_frames.invalid_frame(tree, sql)
+    return _unnest_join(tree, sql) or window_calls.refused(tree, sql) or window_frames.invalid_frame(tree, sql)
 
 
 def _unnest_join(tree: exp.Expression, sql: str) -> tuple[str, str] | None:

@@ -5,7 +5,9 @@ previous distinct sales level (GROUPS), yesterday's figure with a default, the l
 known figure carried over the gaps (lag, last_value IGNORE NULLS), halves, percent
 ranks and cumulative distributions, the second-best day per store with nth_value, and
 the region and store subtotals with ROLLUP and GROUPING SETS told apart by grouping().
-nth_value of position 0 fails as Trino fails it."""
+nth_value of position 0 fails as Trino fails it, and so do a DISTINCT count over a
+window (an array_distinct of the window's array_agg counts instead), lag without an
+ORDER BY, lead with a frame and IGNORE NULLS on sum."""
 import pytest
 
 from sqla_helpers import loaded_table
@@ -92,3 +94,20 @@ def test_region_and_store_subtotals(sales):
     assert found == [["north", None, "4", "0"], ["south", None, "2", "0"],
                      [None, "2024-03-01", "3", "1"], [None, "2024-03-02", "1", "1"],
                      [None, "2024-03-03", "1", "1"], [None, "2024-03-05", "1", "1"]]
+
+
+def test_window_slips_refused(sales):
+    rows, refused = sales
+    assert refused("SELECT region, count(DISTINCT store) OVER (PARTITION BY region) FROM sales") == (
+        "NOT_SUPPORTED: line 1:1: DISTINCT in window function parameters not yet supported: "
+        "count(DISTINCT store) OVER (PARTITION BY region)")
+    # the distinct stores of each region, counted without DISTINCT in the window
+    _, found = rows("""SELECT DISTINCT region, cardinality(array_distinct(array_agg(store) OVER (PARTITION BY region)))
+                       FROM sales ORDER BY region""")
+    assert found == [["north", "2"], ["south", "1"]]
+    assert refused("SELECT lag(amount) OVER (PARTITION BY store) FROM sales") == \
+        "MISSING_ORDER_BY: line 1:26: lag function requires an ORDER BY window clause"
+    assert refused("SELECT lead(amount) OVER (ORDER BY day ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) FROM sales") == \
+        "INVALID_WINDOW_FRAME: line 1:40: Cannot specify window frame for lead function"
+    assert refused("SELECT sum(amount) IGNORE NULLS OVER (ORDER BY day) FROM sales") == \
+        "NULL_TREATMENT_NOT_ALLOWED: line 1:8: Cannot specify null treatment clause for sum function"
