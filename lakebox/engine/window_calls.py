@@ -22,7 +22,7 @@ def _written(sql: str, node: exp.Expression) -> str:
     return sql[min(starts):max(ends) + 1] if starts and ends else node.sql(dialect="trino")
 
 
-def _select_start(sql: str, position: int) -> int:
+def select_start(sql: str, position: int) -> int:
     """Where the SELECT of the query holding the character at `position` starts."""
     depth = 0           # of the parentheses passed backwards: a subquery before the call is skipped
     for at in range(position - 1, -1, -1):
@@ -90,7 +90,7 @@ def refused(tree: exp.Expression, sql: str) -> tuple[str, str] | None:
         written = sql[call.meta["start"]:call.meta["end"] + 1]
         name = written.lower()
         if isinstance(call.this, exp.Distinct) and isinstance(call, exp.AggFunc):
-            return "NOT_SUPPORTED", (f"{line_and_column(sql, _select_start(sql, call.meta['start']))}: DISTINCT in "
+            return "NOT_SUPPORTED", (f"{line_and_column(sql, select_start(sql, call.meta['start']))}: DISTINCT in "
                                      f"window function parameters not yet supported: "
                                      f"{_printed(sql, window, call, written)}")
         spec_start = _SPEC_START.match(sql, _after_call(sql, call.meta["end"] + 1))

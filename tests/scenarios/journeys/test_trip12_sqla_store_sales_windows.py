@@ -7,7 +7,8 @@ ranks and cumulative distributions, the second-best day per store with nth_value
 the region and store subtotals with ROLLUP and GROUPING SETS told apart by grouping().
 nth_value of position 0 fails as Trino fails it, and so do a DISTINCT count over a
 window (an array_distinct of the window's array_agg counts instead), lag without an
-ORDER BY, lead with a frame and IGNORE NULLS on sum."""
+ORDER BY, lead with a frame, IGNORE NULLS on sum and grouping() of a column the GROUP BY
+does not name."""
 import pytest
 
 from sqla_helpers import loaded_table
@@ -81,7 +82,7 @@ def test_ranks_and_distributions(sales):
 
 
 def test_region_and_store_subtotals(sales):
-    rows, _ = sales
+    rows, refused = sales
     columns, found = rows("""
         SELECT region, store, sum(amount) AS total, grouping(region, store) AS level
         FROM sales GROUP BY ROLLUP (region, store) ORDER BY level, region, store""")
@@ -94,6 +95,12 @@ def test_region_and_store_subtotals(sales):
     assert found == [["north", None, "4", "0"], ["south", None, "2", "0"],
                      [None, "2024-03-01", "3", "1"], [None, "2024-03-02", "1", "1"],
                      [None, "2024-03-03", "1", "1"], [None, "2024-03-05", "1", "1"]]
+    assert refused("SELECT region, grouping(store) FROM sales GROUP BY region") == (
+        "INVALID_ARGUMENTS: line 1:16: The arguments to GROUPING() must be expressions referenced by the GROUP BY at "
+        "the associated query level. Mismatch due to store.")
+    assert refused("SELECT grouping(region), sum(amount) FROM sales") == (
+        "MISSING_GROUP_BY: line 1:1: A GROUPING() operation can only be used with a corresponding GROUPING "
+        "SET/CUBE/ROLLUP/GROUP BY clause")
 
 
 def test_window_slips_refused(sales):
