@@ -36,8 +36,10 @@ def overflow_as_trino(tree: exp.Expression) -> exp.Expression:
         joined.set("on_overflow", None)
         too_long = exp.GT(this=exp.Anonymous(this="strlen", expressions=[joined.copy()]),
                           expression=exp.Literal.number(MAX_OUTPUT_LENGTH))
-        if isinstance(overflow, exp.OverflowTruncateBehavior) and isinstance(node.this, (exp.Order, exp.Column)):
+        if isinstance(overflow, exp.OverflowTruncateBehavior):
             value = node.this.this if isinstance(node.this, exp.Order) else node.this
+            if isinstance(value, exp.Distinct) and len(value.expressions) == 1:       # listagg(DISTINCT v, ...)
+                value = value.expressions[0]
             entries = exp.Filter(this=exp.ArrayAgg(this=node.this.copy()), expression=exp.Where(
                 this=exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))))
             filler = overflow.this.copy() if overflow.this is not None else exp.Literal.string("...")

@@ -82,6 +82,9 @@ def test_reader_list_past_the_limit(events):
         SELECT length(readers), substr(readers, length(readers) - 6)
         FROM (SELECT listagg(id, ' | ' ON OVERFLOW TRUNCATE '[more]' WITHOUT COUNT) WITHIN GROUP (ORDER BY n DESC)
                      AS readers FROM ({padded}))""")
+    _, short = rows("""SELECT listagg(DISTINCT campaign, ',' ON OVERFLOW TRUNCATE WITH COUNT)
+                              WITHIN GROUP (ORDER BY campaign) FROM events""")
+    assert short == [["digest,promo,spring"]]
     # newest first: 1045 ids of 1000 bytes and 1044 separators of 3, then ' | [more]'
     assert found == [["1048141", " [more]"]]
 
