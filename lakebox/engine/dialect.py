@@ -15,7 +15,7 @@ from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
 from lakebox.engine import (arity, decimals, functions, intervals, listagg, map_keys, map_types, recursion,
-                            row_fields, strict, time_zones, unnest_order)
+                            row_fields, strict, time_zones, unnest_order, window_frames)
 
 
 class SqlSyntaxError(ValueError):
@@ -264,6 +264,7 @@ FIXES = [
     ("a row of unnamed fields cast to JSON names them \"\"", row_to_json_names_its_fields),
     ("a ROW's fields are unnamed, also when they hold columns", row_fields.unnamed_fields_by_position),
     ("a row's field by its position", row_fields.subscripts_of_rows),
+    ("a window frame's offset checked as Trino's", window_frames.offsets_checked),
     ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
     ("count_if over no rows is 0", strict.count_if_of_no_rows_is_zero),
     ("time zones: UTC as Trino's, any other refused", time_zones_in_utc),
@@ -583,6 +584,7 @@ _TRIGGERS = {
     row_to_json_names_its_fields: {exp.Cast},
     row_fields.unnamed_fields_by_position: {exp.Struct},
     row_fields.subscripts_of_rows: {exp.Bracket},
+    window_frames.offsets_checked: {exp.WindowSpec},
     strict.correlation_not_a_number_is_null: {exp.Corr},
     strict.count_if_of_no_rows_is_zero: {exp.CountIf},
     strict.casts_of_text_to_integers: {exp.Cast, exp.TryCast},

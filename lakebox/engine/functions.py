@@ -230,7 +230,8 @@ def _array_sort(node: exp.ArraySort):
         return
     body = _lambda_body(comparator, "__x", "__e")
     position = "coalesce(list_position(list_transform(__s, lambda __e: (__body) < 0), true), len(__s) + 1)"
-    broken = "len(list_filter(list_transform(__s, lambda __e: __body), lambda __r: __r IS NULL OR __r NOT IN (-1, 0, 1)))"
+    broken = ("len(list_filter(list_transform(__s, lambda __e: __body), "
+              "lambda __r: __r IS NULL OR __r NOT IN (-1, 0, 1)))")
     failure = strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Lambda comparator must return either -1, 0, or 1'")
     node.replace(template(f"list_reduce(__a, lambda __s, __x: CASE WHEN {broken} > 0 THEN {failure} ELSE "
                           f"list_concat(list_concat(__s[1:{position} - 1], [__x]), __s[{position}:]) END, (__a)[1:0])",

@@ -118,3 +118,20 @@ def test_window_slips_refused(sales):
         "INVALID_WINDOW_FRAME: line 1:40: Cannot specify window frame for lead function"
     assert refused("SELECT sum(amount) IGNORE NULLS OVER (ORDER BY day) FROM sales") == \
         "NULL_TREATMENT_NOT_ALLOWED: line 1:8: Cannot specify null treatment clause for sum function"
+
+
+def test_look_back_driven_by_the_data(sales):
+    rows, refused = sales
+    # each day looks back a row per full 10 sold
+    _, found = rows("""SELECT day, sum(amount) OVER (ORDER BY day ROWS BETWEEN coalesce(amount, 0) / 10 PRECEDING
+                                                                    AND CURRENT ROW)
+                       FROM sales WHERE store = 'n1' ORDER BY day""")
+    assert found == [["2024-03-01", "10"], ["2024-03-02", None], ["2024-03-03", "40"], ["2024-03-05", "70"]]
+    look_back = "SELECT sum(amount) OVER (ORDER BY day ROWS BETWEEN amount / 10 - 1 PRECEDING AND CURRENT ROW) FROM sales"
+    assert refused(look_back + " WHERE store = 'n1'") == \
+        "INVALID_WINDOW_FRAME: Window frame starting offset must not be null"
+    assert refused(look_back + " WHERE store = 'n2'") == \
+        "INVALID_WINDOW_FRAME: Window frame -1 offset must not be negative"
+    assert refused("SELECT sum(amount) OVER (ORDER BY amount RANGE BETWEEN amount - 20 PRECEDING AND CURRENT ROW) "
+                   "FROM sales WHERE store = 'n2'") == \
+        "INVALID_WINDOW_FRAME: Window frame offset value must not be negative or null"
