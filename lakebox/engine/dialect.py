@@ -428,8 +428,11 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
     Both become a (lateral) subquery of one `unnest` per column, which DuckDB zips the
     same way (WITH ORDINALITY: one more, of the positions, also for one array: in array order)."""
     for node in list(tree.find_all(exp.Unnest)):
-        if isinstance(node.parent, (exp.From, exp.Join)):
-            _name_unnamed_fields(node, column_types)
+        alone = isinstance(node.parent, exp.From) and not (node.parent.parent and node.parent.parent.args.get("joins"))
+        several = len(node.expressions) > 1 or node.args.get("offset") or \
+            (node.expressions and map_types.is_map(node.expressions[0], column_types))
+        if isinstance(node.parent, (exp.From, exp.Join)) and (alone or several):
+            _name_unnamed_fields(node, column_types)     # beside other tables, `_colN` counts their columns too
         alias = node.args.get("alias")
         if not isinstance(node.parent, (exp.From, exp.Join)) or alias is None or not alias.columns:
             continue
@@ -460,19 +463,19 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
 
 
 def _name_unnamed_fields(node: exp.Unnest, column_types: dict):
-    """An UNNEST without column names gives unnamed fields, which Trino's result names
-    `_col0`, `_col1`, ... (one per array, a map's key and value or a row's fields, the
-    ordinality)."""
+    """An UNNEST without an alias gives unnamed fields, which Trino's result names `_col0`,
+    `_col1`, ... (one per array, a map's key and value or a row's fields, the ordinality).
+    One with a name but no column names (`UNNEST(tags) AS tag`) is left to DuckDB, which
+    names its column after it (Trino cannot refer to the field: it is no stricter here)."""
     alias = node.args.get("alias")
-    if alias is not None and alias.columns:
+    if alias is not None:
         return
     lists = list(node.expressions)
     fields = unnest_order.row_fields(lists[0], column_types) if len(lists) == 1 else None
     count = fields or (2 if len(lists) == 1 and map_types.is_map(lists[0], column_types) else len(lists))
     if node.args.get("offset"):             # WITH ORDINALITY: sqlglot keeps its name apart
         node.set("offset", exp.to_identifier(f"_col{count}"))
-    node.set("alias", exp.TableAlias(this=alias.this.copy() if alias is not None and alias.this else
-                                     exp.to_identifier("_unnest"),
+    node.set("alias", exp.TableAlias(this=exp.to_identifier("_unnest"),
                                      columns=[exp.to_identifier(f"_col{i}") for i in range(count)]))
 
 
