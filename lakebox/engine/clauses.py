@@ -3,13 +3,13 @@ predicate: `line 1:27: WHERE clause cannot contain aggregations, window function
 grouping operations: [count(*)]`) or inside another aggregation (NESTED_AGGREGATION, at
 the outer call: `Cannot nest aggregations inside aggregation 'sum': [count(*)]`). DuckDB
 refuses both in words of its own. The calls are listed as the query wrote them. A join to
-UNNEST on a condition other than TRUE, and window frames Trino refuses (`window_frames`),
-are found after them."""
+UNNEST on a condition other than TRUE, window calls (`window_calls`) and window frames
+(`window_frames`) Trino refuses are found after them."""
 from sqlglot import exp
 from sqlglot.dialects.trino import Trino
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import strict, window_frames
+from lakebox.engine import strict, window_calls, window_frames
 
 
 def _call_text(sql: str, start: int) -> str:
@@ -44,7 +44,38 @@ def out_of_place(tree: exp.Expression, sql: str) -> tuple[str, str] | None:
             listed = ", ".join(_call_text(sql, found.meta["start"]) for found in inner)
             return "NESTED_AGGREGATION", (f"{strict.line_and_column(sql, call.meta['start'])}: Cannot nest "
                                           f"aggregations inside aggregation '{name}': [{listed}]")
-    return _unnest_join(tree, sql) or window_frames.invalid_frame(tree, sql)
+    return _grouping_outside_group_by(tree, sql) or _unnest_join(tree, sql) or window_calls.refused(tree, sql) or \
+        window_frames.invalid_frame(tree, sql)
+
+
+def _key(node: exp.Expression) -> str:
+    return node.sql(dialect="trino").lower()
+
+
+def _grouping_outside_group_by(tree: exp.Expression, sql: str) -> tuple[str, str] | None:
+    """grouping() of a column the GROUP BY does not name (INVALID_ARGUMENTS at the call:
+    `... Mismatch due to c.`) or in a query without GROUP BY (MISSING_GROUP_BY at its SELECT),
+    as Trino's analyzer refuses them; DuckDB in its own words."""
+    for call in tree.find_all(exp.Grouping):
+        select = call.find_ancestor(exp.Select)
+        starts = strict.offsets(call, "start")
+        if select is None or not starts:
+            continue
+        group = select.args.get("group")
+        if group is None:
+            return "MISSING_GROUP_BY", (f"{strict.line_and_column(sql, window_calls.select_start(sql, min(starts)))}: "
+                                        "A GROUPING() operation can only be used with a corresponding GROUPING "
+                                        "SET/CUBE/ROLLUP/GROUP BY clause")
+        keys = {_key(column) for column in group.find_all(exp.Column)}
+        for ordinal in group.find_all(exp.Literal):         # GROUP BY 1: the first item of the select list
+            if ordinal.is_int and 0 < int(ordinal.this) <= len(select.expressions):
+                keys.add(_key(select.expressions[int(ordinal.this) - 1].unalias()))
+        missing = next((argument for argument in call.expressions if _key(argument) not in keys), None)
+        if missing is not None:
+            return "INVALID_ARGUMENTS", (f"{strict.line_and_column(sql, min(starts))}: The arguments to GROUPING() "
+                                         "must be expressions referenced by the GROUP BY at the associated query "
+                                         f"level. Mismatch due to {missing.sql(dialect='trino')}.")
+    return None
 
 
 def _unnest_join(tree: exp.Expression, sql: str) -> tuple[str, str] | None:

@@ -14,8 +14,9 @@ from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (arity, decimals, functions, intervals, iso8601_dates, json_query, map_keys, map_types,
-                            recursion, row_fields, strict, time_zones, timestamp_precision, unnest_order)
+from lakebox.engine import (arity, decimals, functions, intervals, iso8601_dates, json_query, listagg, map_keys,
+                            map_types, recursion, row_fields, strict, time_zones, timestamp_precision, unnest_order,
+                            window_frames)
 
 
 class SqlSyntaxError(ValueError):
@@ -265,6 +266,8 @@ FIXES = [
     ("JSON paths as DuckDB reads them", json_paths_as_duckdb_reads_them),
     ("a row of unnamed fields cast to JSON names them \"\"", row_to_json_names_its_fields),
     ("a ROW's fields are unnamed, also when they hold columns", row_fields.unnamed_fields_by_position),
+    ("a row's field by its position", row_fields.subscripts_of_rows),
+    ("a window frame's offset checked as Trino's", window_frames.offsets_checked),
     ("corr that is not a finite number is NULL", strict.correlation_not_a_number_is_null),
     ("count_if over no rows is 0", strict.count_if_of_no_rows_is_zero),
     ("time zones: UTC as Trino's, any other refused", time_zones_in_utc),
@@ -272,6 +275,7 @@ FIXES = [
     ("Trino's functions", trino_functions),
     ("reduce with a finishing function", reduce_finish),
     ("regexp_extract without a match is NULL", regexp_extract_without_match_is_null),
+    ("listagg stops at Trino's output limit", listagg.overflow_as_trino),
 ]
 
 # DuckDB settings that make it answer as Trino does (set once for every connection).
@@ -427,8 +431,11 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
     Both become a (lateral) subquery of one `unnest` per column, which DuckDB zips the
     same way (WITH ORDINALITY: one more, of the positions, also for one array: in array order)."""
     for node in list(tree.find_all(exp.Unnest)):
-        if isinstance(node.parent, (exp.From, exp.Join)):
-            _name_unnamed_fields(node, column_types)
+        alone = isinstance(node.parent, exp.From) and not (node.parent.parent and node.parent.parent.args.get("joins"))
+        several = len(node.expressions) > 1 or node.args.get("offset") or \
+            (node.expressions and map_types.is_map(node.expressions[0], column_types))
+        if isinstance(node.parent, (exp.From, exp.Join)) and (alone or several):
+            _name_unnamed_fields(node, column_types)     # beside other tables, `_colN` counts their columns too
         alias = node.args.get("alias")
         if not isinstance(node.parent, (exp.From, exp.Join)) or alias is None or not alias.columns:
             continue
@@ -459,19 +466,19 @@ def unnest_of_several_arrays_or_a_map(tree: exp.Expression, column_types: dict) 
 
 
 def _name_unnamed_fields(node: exp.Unnest, column_types: dict):
-    """An UNNEST without column names gives unnamed fields, which Trino's result names
-    `_col0`, `_col1`, ... (one per array, a map's key and value or a row's fields, the
-    ordinality)."""
+    """An UNNEST without an alias gives unnamed fields, which Trino's result names `_col0`,
+    `_col1`, ... (one per array, a map's key and value or a row's fields, the ordinality).
+    One with a name but no column names (`UNNEST(tags) AS tag`) is left to DuckDB, which
+    names its column after it (Trino cannot refer to the field: it is no stricter here)."""
     alias = node.args.get("alias")
-    if alias is not None and alias.columns:
+    if alias is not None:
         return
     lists = list(node.expressions)
     fields = unnest_order.row_fields(lists[0], column_types) if len(lists) == 1 else None
     count = fields or (2 if len(lists) == 1 and map_types.is_map(lists[0], column_types) else len(lists))
     if node.args.get("offset"):             # WITH ORDINALITY: sqlglot keeps its name apart
         node.set("offset", exp.to_identifier(f"_col{count}"))
-    node.set("alias", exp.TableAlias(this=alias.this.copy() if alias is not None and alias.this else
-                                     exp.to_identifier("_unnest"),
+    node.set("alias", exp.TableAlias(this=exp.to_identifier("_unnest"),
                                      columns=[exp.to_identifier(f"_col{i}") for i in range(count)]))
 
 
@@ -569,6 +576,7 @@ _TRIGGERS = {
     cast_of_a_map_to_json_sorts_its_keys: {exp.Cast},
     reduce_finish: {exp.Reduce},
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
+    listagg.overflow_as_trino: {exp.GroupConcat},
     date_plus_interval_stays_date: {exp.Add, exp.Sub},
     date_add_on_a_date_stays_date: {exp.DateAdd},
     date_trunc_on_a_date_stays_date: {exp.TimestampTrunc, exp.DateTrunc},
@@ -585,6 +593,8 @@ _TRIGGERS = {
     unnest_order.unnest_keeps_the_array_order: {exp.Unnest},
     row_to_json_names_its_fields: {exp.Cast},
     row_fields.unnamed_fields_by_position: {exp.Struct},
+    row_fields.subscripts_of_rows: {exp.Bracket},
+    window_frames.offsets_checked: {exp.WindowSpec},
     strict.correlation_not_a_number_is_null: {exp.Corr},
     strict.count_if_of_no_rows_is_zero: {exp.CountIf},
     strict.casts_of_text_to_integers: {exp.Cast, exp.TryCast},

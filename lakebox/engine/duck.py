@@ -17,9 +17,9 @@ from sqlglot.tokens import TokenType
 
 from lakebox.engine import (alias_references, ambiguous_columns, argument_types, arity, avro_read,
                             bucketing as hive_buckets, clauses, codecs, dialect, distinct_order, duck_read,
-                            functions, intervals, json_keys, json_records, json_rows, map_keys, placement, pseudo_star,
-                            regex_read, result_names, scan_bytes, scan_rows, set_types, star_names, strict, text,
-                            time_zones, types, written_files)
+                            functions, intervals, json_keys, json_records, json_rows, listagg, map_keys, placement,
+                            pseudo_star, regex_read, result_names, scan_bytes, scan_rows, set_types, star_names, strict,
+                            text, time_zones, types, written_files)
 from lakebox.engine.base import EngineError, QueryCancelled, ScanLimitExceeded
 from lakebox.engine.sources import DataFile, TableSource
 from lakebox.storage.lru import Lru
@@ -58,6 +58,7 @@ class DuckEngine:
         functions.install(self._db)
         strict.install(self._db)
         map_keys.install(self._db)
+        listagg.install(self._db)
         time_zones.install(self._db)
         for _, statement in dialect.SETTINGS:
             self._db.execute(statement)

@@ -289,6 +289,14 @@ MACROS = [
     ("map_union", "m", "map_from_entries(list_filter(flatten(list(map_entries(m)) FILTER (WHERE m IS NOT NULL)), "
                        "lambda e, i: list_position(list_transform(flatten(list(map_entries(m)) "
                        "FILTER (WHERE m IS NOT NULL)), lambda y: y.key), e.key) = i))"),
+    # array_remove keeps the NULL elements (Trino's ArrayRemoveFunction), and is NULL for a NULL value
+    ("array_remove", "a, v", "CASE WHEN v IS NOT NULL THEN list_filter(a, lambda e: e IS NULL OR e <> v) END"),
+    # HyperLogLog sketches, kept as the distinct hashes they saw: Trino's sketch starts
+    # sparse and counts the few thousand values of a test's tables exactly, as
+    # approx_distinct does here; NULL when no value was seen (cardinality reads its length)
+    ("approx_set", "x", "CASE WHEN count(x) > 0 THEN list_distinct(list(hash(x)) FILTER (WHERE x IS NOT NULL)) END"),
+    ("merge", "h", "CASE WHEN count(h) > 0 THEN list_distinct(flatten(list(h) FILTER (WHERE h IS NOT NULL))) END"),
+    ("empty_approx_set", "", "CAST([] AS UBIGINT[])"),
     ("multimap_agg", "k, v", "map_from_entries(list_transform(list_distinct(list(k) FILTER (WHERE k IS NOT NULL)), "
                              "lambda key: {'key': key, 'value': list_transform(list_filter(list({'k': k, 'v': v}), "
                              "lambda p: p.k = key), lambda p: p.v)}))"),

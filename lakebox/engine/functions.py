@@ -19,7 +19,7 @@ import sqlglot
 from sqlglot import exp
 
 from lakebox.engine import (checksums, datetime_patterns, histograms, intervals, iso8601_dates, json_query,
-                            python_functions, regex_patterns, strict)
+                            python_functions, regex_fallback, regex_patterns, strict)
 from lakebox.engine.function_macros import MACROS
 from lakebox.engine.types import trino_type_of_duck
 
@@ -34,8 +34,7 @@ RENAMES = {"zip": "list_zip", "codepoint": "unicode",
            "crc32": CRC32_FUNCTION, **python_functions.RENAMES}
 
 UNSUPPORTED = {
-    "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "approx_set", "merge",
-    "empty_approx_set", "cardinality_hll", "word_stem", "parse_data_size",
+    "murmur3", "spooky_hash_v2_32", "spooky_hash_v2_64", "cardinality_hll", "word_stem", "parse_data_size",
     "array_sort_desc", "classify", "features",
     "learn_classifier", "learn_regressor", "regress", "make_set_digest", "merge_set_digest", "qdigest_agg",
     "tdigest_agg", "value_at_quantile", "values_at_quantiles",
@@ -59,6 +58,7 @@ def install(db):
     python_functions.install(db)
     json_query.install(db)
     iso8601_dates.install(db)
+    regex_fallback.install(db)
 
 
 # ---------------------------------------------------------------------------
@@ -184,14 +184,19 @@ def _as_macro(name: str, *members: str):
 
 def _array_sort(node: exp.ArraySort):
     """array_sort(a, (x, y) -> ...): a stable insertion of each element before the first
-    one the comparator puts after it (DuckDB's list_sort takes no comparator)."""
+    one the comparator puts after it (DuckDB's list_sort takes no comparator). A
+    comparison answering other than -1, 0 or 1 (or NULL) fails, as Trino's does."""
     comparator = node.args.get("expression")
     if comparator is None:
         return
     body = _lambda_body(comparator, "__x", "__e")
     position = "coalesce(list_position(list_transform(__s, lambda __e: (__body) < 0), true), len(__s) + 1)"
-    node.replace(template(f"list_reduce(__a, lambda __s, __x: list_concat(list_concat(__s[1:{position} - 1], "
-                          f"[__x]), __s[{position}:]), (__a)[1:0])", a=node.this, body=body))
+    broken = ("len(list_filter(list_transform(__s, lambda __e: __body), "
+              "lambda __r: __r IS NULL OR __r NOT IN (-1, 0, 1)))")
+    failure = strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Lambda comparator must return either -1, 0, or 1'")
+    node.replace(template(f"list_reduce(__a, lambda __s, __x: CASE WHEN {broken} > 0 THEN {failure} ELSE "
+                          f"list_concat(list_concat(__s[1:{position} - 1], [__x]), __s[{position}:]) END, (__a)[1:0])",
+                          a=node.this, body=body))
 
 
 def _approx_distinct(node: exp.ApproxDistinct):
@@ -225,6 +230,8 @@ def _regexp_replacement(node: exp.RegexpReplace):
     if refused:         # Trino reads the replacement at a match: no match, no failure
         node.replace(template("CASE WHEN regexp_matches(__s, __p) THEN " + regex_patterns.failure(refused)
                               + " ELSE __s END", s=node.this, p=pattern))
+        return
+    if regex_fallback.in_python(node):
         return
     if isinstance(replacement, exp.Lambda):
         node.replace(_regexp_replace_with_function(node.this, node.expression, replacement))
@@ -455,15 +462,17 @@ def _bigint_operands(node: exp.Expression):
 
 def _offset_checked(node: exp.Expression):
     """lag and lead with an offset: a negative one fails the query, as Trino's (DuckDB's
-    looks the other way); the check wraps the whole window call."""
-    offset = node.args.get("offset")
+    looks the other way); nth_value's below 1 likewise (Trino's NthValueFunction, where
+    DuckDB answers NULL); the check wraps the whole window call."""
+    offset, least = node.args.get("offset"), 1 if isinstance(node, exp.NthValue) else 0
     window = node
     while isinstance(window.parent, (exp.IgnoreNulls, exp.RespectNulls, exp.Window)) and window.arg_key == "this":
         window = window.parent
-    if offset is None or not isinstance(window, exp.Window) or isinstance(offset, exp.Literal):
+    if offset is None or not isinstance(window, exp.Window) or \
+            isinstance(offset, exp.Literal) and (least == 0 or offset.name.isdigit() and int(offset.name) >= least):
         return
-    failure = template(strict.failure_sql("INVALID_FUNCTION_ARGUMENT", "'Offset must be at least 0'"))
-    window.replace(exp.Case(ifs=[exp.If(this=exp.LT(this=offset.copy(), expression=exp.Literal.number(0)),
+    failure = template(strict.failure_sql("INVALID_FUNCTION_ARGUMENT", f"'Offset must be at least {least}'"))
+    window.replace(exp.Case(ifs=[exp.If(this=exp.LT(this=offset.copy(), expression=exp.Literal.number(least)),
                                         true=failure)], default=window.copy()))
 
 
@@ -554,10 +563,11 @@ _NODES = {exp.Extract: _extract, exp.SHA: _sha1, exp.DateDiff: _date_diff, exp.A
           exp.JSONArrayContains: _as_macro("json_array_contains", "this", "expression"),
           exp.ArrayContains: _as_macro("contains", "this", "expression"),
           exp.ArrayMax: _as_macro("array_max", "this"), exp.ArrayMin: _as_macro("array_min", "this"),
-          exp.Lag: _offset_checked, exp.Lead: _offset_checked,
+          exp.ArrayRemove: _as_macro("array_remove", "this", "expression"),
+          exp.Lag: _offset_checked, exp.Lead: _offset_checked, exp.NthValue: _offset_checked,
           **dict.fromkeys((exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseNot, exp.BitwiseAndAgg,
                            exp.BitwiseOrAgg, exp.BitwiseXorAgg), _bigint_operands),
-          **dict.fromkeys((exp.RegexpLike, exp.RegexpSplit, exp.RegexpCount), regex_patterns.rewrite_pattern),
+          **dict.fromkeys((exp.RegexpLike, exp.RegexpSplit, exp.RegexpCount), regex_patterns.checked_pattern),
           **dict.fromkeys((exp.RegexpExtract, exp.RegexpExtractAll), regex_patterns.group_checked)}
 NODE_TYPES = set(_NODES)
 

@@ -16,13 +16,20 @@ def _fail(message_sql: str) -> str:
     return failure_sql("INVALID_FUNCTION_ARGUMENT", message_sql)
 
 
-# the first key of `k` that an earlier one repeats
-_REPEATED = "CAST(list_filter(k, lambda x, i: list_position(k, x) < i)[1] AS VARCHAR)"
-# each entry's fault, in order: 1 a NULL entry, 2 a NULL key, 3 a key an earlier entry has
-_FAULTS = ("list_transform(e, lambda x, i: CASE WHEN x IS NULL THEN 1 WHEN struct_extract_at(x, 1) IS NULL THEN 2 "
-           "WHEN list_position(list_transform(e, lambda y: struct_extract_at(y, 1)), struct_extract_at(x, 1)) < i "
-           "THEN 3 ELSE 0 END)")
-_FIRST_FAULT = f"list_filter({_FAULTS}, lambda f: f > 0)[1]"
+def _first_repeat(keys: str) -> str:
+    """The position of the first key of the list `keys` that an earlier one repeats (NULL
+    when none does): the keys sorted with their positions, a key equal to the one before
+    it is a repeat (in O(n log n), as constant folding computes every branch)."""
+    keyed = f"list_sort(list_transform({keys}, lambda x, i: {{'k': x, 'i': i}}))"
+    return (f"list_min(list_transform(list_filter(list_zip(({keyed})[2:], ({keyed})[1:len({keys}) - 1]), "
+            "lambda p: struct_extract_at(p, 1).k = struct_extract_at(p, 2).k), "
+            "lambda p: struct_extract_at(p, 1).i))")
+
+
+_KEYS = "list_transform(e, lambda y: struct_extract_at(y, 1))"
+# where map_from_entries stops: at a NULL entry, a NULL key or a repeated key, the first of them
+_NULL_ENTRY, _NULL_KEY, _REPEAT = "list_position(e, NULL)", f"list_position({_KEYS}, NULL)", _first_repeat(_KEYS)
+_STOP = f"least({_NULL_ENTRY}, {_NULL_KEY}, {_REPEAT})"
 
 # name -> (parameters, DuckDB body), created as `lakebox_<name>`
 MACROS = [
@@ -30,13 +37,15 @@ MACROS = [
      "CASE WHEN len(k) <> len(v) THEN " + _fail("'Key and value arrays must be the same length'")
      + " WHEN list_position(k, NULL) IS NOT NULL THEN " + _fail("'map key cannot be null'")
      + " WHEN len(list_distinct(k)) < len(k) THEN "
-     + _fail(f"'Duplicate map keys (' || {_REPEATED} || ') are not allowed'") + " ELSE k END"),
-    ("map_entries_checked", "e",
-     f"CASE WHEN {_FIRST_FAULT} = 1 THEN " + _fail("'map entry cannot be null'")
-     + f" WHEN {_FIRST_FAULT} = 2 THEN " + _fail("'map key cannot be null'")
-     + f" WHEN {_FIRST_FAULT} = 3 THEN " + _fail(
-         f"'Duplicate keys (' || CAST(struct_extract_at(e[list_position({_FAULTS}, 3)], 1) AS VARCHAR) "
-         "|| ') are not allowed'") + " ELSE e END"),
+     + _fail(f"'Duplicate map keys (' || CAST(k[{_first_repeat('k')}] AS VARCHAR) || ') are not allowed'")
+     + " ELSE k END"),
+    # the entries computed once (a macro repeats its argument where the body names it)
+    ("map_entries_checked", "entries",
+     f"list_transform([entries], lambda e: CASE WHEN e IS NULL OR {_STOP} IS NULL THEN e "
+     f"WHEN {_STOP} = {_NULL_ENTRY} THEN " + _fail("'map entry cannot be null'")
+     + f" WHEN {_STOP} = {_NULL_KEY} THEN " + _fail("'map key cannot be null'")
+     + " ELSE " + _fail(f"'Duplicate keys (' || CAST(struct_extract_at(e[{_STOP}], 1) AS VARCHAR) "
+                        "|| ') are not allowed'") + " END)[1]"),
 ]
 
 

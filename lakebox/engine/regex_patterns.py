@@ -10,7 +10,7 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from lakebox.engine import strict
+from lakebox.engine import regex_fallback, strict
 
 _NAMED = re.compile(r"\?P?<([A-Za-z][A-Za-z0-9]*)>")
 
@@ -93,13 +93,20 @@ def group_checked(node: exp.Expression):
     NULL); any other has its pattern rewritten (`rewrite_pattern`)."""
     refused = refused_group(node)
     if not refused:
-        rewrite_pattern(node)
+        checked_pattern(node)
         return
     kind = "VARCHAR[]" if isinstance(node, exp.RegexpExtractAll) else "VARCHAR"
     checked = sqlglot.parse_one(f"CASE WHEN __s IS NULL THEN CAST(NULL AS {kind}) ELSE {failure(refused)} END",
                                 read="duckdb")
     checked.find(exp.Column).replace(node.this.copy())
     node.replace(checked)
+
+
+def checked_pattern(node: exp.Expression):
+    """A pattern RE2 cannot run goes to Python (`regex_fallback`), any other is rewritten
+    for RE2 (`rewrite_pattern`)."""
+    if not regex_fallback.in_python(node):
+        rewrite_pattern(node)
 
 
 def refused_group(node: exp.Expression) -> str | None:

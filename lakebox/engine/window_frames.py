@@ -7,9 +7,10 @@ which Trino's plan refuses when it runs (no place). DuckDB refuses them in its o
 or answers some."""
 import re
 
+import sqlglot
 from sqlglot import exp
 
-from lakebox.engine.strict import line_and_column, offsets
+from lakebox.engine.strict import FAILURE_PREFIX, line_and_column, offsets
 
 _ORDER_OF_BOUNDS = [
     (lambda start, end: start == "UNBOUNDED FOLLOWING", "Window frame start cannot be UNBOUNDED FOLLOWING"),
@@ -65,3 +66,42 @@ def invalid_frame(tree: exp.Expression, sql: str) -> tuple[str, str] | None:
         if kind == "RANGE" and any(isinstance(value, exp.Neg) for value in values):
             return "INVALID_WINDOW_FRAME", "Window frame offset value must not be negative or null"
     return None
+
+
+def _failure(message_sql: str) -> exp.Expression:
+    return exp.Anonymous(this="error", expressions=[exp.DPipe(
+        this=exp.Literal.string(f"{FAILURE_PREFIX}INVALID_WINDOW_FRAME:"), expression=sqlglot.parse_one(
+            message_sql, read="duckdb"))])
+
+
+def offsets_checked(tree: exp.Expression) -> exp.Expression:
+    """A frame offset that is no constant fails as Trino's window operator fails it, row by
+    row: ROWS and GROUPS `Window frame starting offset must not be null` and `Window frame
+    -1 offset must not be negative` (Trino prints the value there), RANGE `Window frame
+    offset value must not be negative or null`. DuckDB fails in its own words, or reads a
+    NULL offset as 0: the frame takes the offset made safe, the check wraps the call."""
+    for window in list(tree.find_all(exp.Window)):
+        spec = window.args.get("spec")
+        kind = (spec.args.get("kind") or "").upper() if spec is not None else ""
+        if window.arg_key == "windows":         # a named window of the WINDOW clause: its uses are checked
+            continue
+        checks = []
+        for which, name in (("start", "starting"), ("end", "ending")):
+            value = spec.args.get(which) if kind else None
+            if not isinstance(value, exp.Expression) or isinstance(value, exp.Literal) or \
+                    value.find(exp.Interval) is not None:
+                continue
+            text = value.sql(dialect="duckdb")
+            if kind == "RANGE":
+                checks.append((f"{text} IS NULL OR {text} < 0", "'Window frame offset value must not be negative "
+                                                                 "or null'"))
+            else:
+                checks += [(f"{text} IS NULL", f"'Window frame {name} offset must not be null'"),
+                           (f"{text} < 0", f"'Window frame ' || CAST({text} AS VARCHAR) || ' offset must not be "
+                                           "negative'")]
+            spec.set(which, exp.Anonymous(this="greatest", expressions=[
+                exp.Coalesce(this=value.copy(), expressions=[exp.Literal.number(0)]), exp.Literal.number(0)]))
+        if checks:
+            window.replace(exp.Case(ifs=[exp.If(this=sqlglot.parse_one(test, read="duckdb"), true=_failure(message))
+                                         for test, message in checks], default=window.copy()))
+    return tree

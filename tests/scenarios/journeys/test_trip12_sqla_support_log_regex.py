@@ -5,7 +5,8 @@ login (NULL where there is none), regexp_replace masks e-mail addresses with a l
 over the groups and card numbers with `$1` references, regexp_count and regexp_position
 find the n-th `id=`, regexp_split cuts request paths, regexp_like flags timeouts in any
 case, levenshtein_distance catches misspelt levels and luhn_check tells real card
-numbers from typos. Her slips fail as Trino fails them: a group number past the
+numbers from typos; lookbehinds, lookaheads and back references (Java's syntax) pick out
+users, ids, durations and doubled digits. Her slips fail as Trino fails them: a group number past the
 pattern's groups, a negative one, and a replacement naming a group the pattern lacks
 (only once a message matches: a day without such messages passes)."""
 import pytest
@@ -96,3 +97,35 @@ def test_group_slips_refused(log):
     # the INFO messages hold no id: the replacement is never read
     _, found = rows(r"SELECT count(regexp_replace(message, 'id=(\d+)', 'id=$2')) FROM applog WHERE level = 'INFO'")
     assert found == [["2"]]
+
+
+def test_lookarounds_and_back_references(log):
+    rows, _ = log
+    columns, found = rows(r"""
+        SELECT regexp_extract(message, '(?<=user=)\w+') AS login_user,
+               regexp_extract_all(message, '(?<=id=)\d+') AS ids,
+               regexp_extract(message, '\d+(?=\s*ms)') AS millis,
+               regexp_like(message, '^(?!login|payment)') AS other,
+               regexp_count(message, '(\d)\1') AS doubled_digits,
+               regexp_replace(message, '(?<=id=)(\d)\d*', '$1**') AS masked_ids
+        FROM applog ORDER BY ts""")
+    assert columns == [("login_user", "varchar"), ("ids", "array"), ("millis", "varchar"), ("other", "boolean"),
+                       ("doubled_digits", "bigint"), ("masked_ids", "varchar")]
+    assert [row[:5] for row in found] == [
+        ["ana", "[]", "35", "false", "0"],
+        [None, "[881, 882]", None, "false", "2"],
+        [None, "[]", "3000", "true", "2"],
+        [None, "[17]", None, "true", "0"],
+        [None, "[]", "500", "true", "1"]]
+    assert [row[5] for row in found if "id=" in row[5]] == [
+        "payment id=8** id=8** failed for ana.lima@example.com card 4539578763621486",
+        "retry id=1** for bo@mail.example.org card 4539578763621487"]
+
+
+def test_patterns_that_match_nothing(log):
+    rows, _ = log
+    # an empty match is taken right after a match too, as Java takes it
+    _, found = rows(r"""SELECT regexp_split(level, ''), regexp_count(level, ''), regexp_replace(level, 'R*', '-'),
+                               regexp_replace(level, '\s*', '')
+                        FROM applog WHERE level = 'EROR'""")
+    assert found == [["[, E, R, O, R, ]", "5", "-E--O--", "EROR"]]
