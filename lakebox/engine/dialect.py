@@ -14,9 +14,9 @@ from sqlglot.dialects.trino import Trino
 from sqlglot.errors import ParseError, UnsupportedError
 from sqlglot.tokens import TokenType
 
-from lakebox.engine import (arity, decimals, functions, intervals, iso8601_dates, json_query, listagg, map_keys,
-                            map_types, recursion, row_fields, strict, time_zones, timestamp_precision, unnest_order,
-                            window_frames)
+from lakebox.engine import (arity, date_types, decimals, functions, intervals, iso8601_dates, json_query, listagg,
+                            map_keys, map_types, recursion, row_fields, strict, time_zones, timestamp_precision,
+                            unnest_order, window_frames)
 
 
 class SqlSyntaxError(ValueError):
@@ -287,21 +287,6 @@ SETTINGS = [
 ]
 
 
-def date_plus_interval_stays_date(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """`DATE 'x' + INTERVAL '1' DAY` is a DATE in Trino; DuckDB gives a TIMESTAMP. A
-    day/month/year interval added to a date (a literal, or a column the catalog types
-    `date`) is cast back (a constant is folded before the filter runs, so pruning still
-    applies). An interval of hours, minutes or seconds that are not whole days fails the
-    query, as Trino's operator does. Innermost first: a date plus two intervals is a date."""
-    for node in list(tree.find_all(exp.Add, exp.Sub))[::-1]:
-        left, right = node.this, node.expression
-        if _is_date(left, column_types) and intervals.is_day_interval(right):
-            node.replace(exp.cast(node.copy(), "DATE"))
-        elif _is_date(left, column_types) and intervals.is_time_of_day(right):
-            node.replace(intervals.time_of_day_failure(left, isinstance(node, exp.Add)))
-    return tree
-
-
 def sequence_of_dates_is_dates(tree: exp.Expression, column_types: dict) -> exp.Expression:
     """`sequence(date, date[, interval])` is an array of dates in Trino, a day apart (back
     when the stop comes first) without a step, the n-th being start + n * step (Jan 31
@@ -310,7 +295,7 @@ def sequence_of_dates_is_dates(tree: exp.Expression, column_types: dict) -> exp.
     timestamps likewise; both check their step and length (`function_macros`)."""
     for node in list(tree.find_all(exp.GenerateSeries)):
         start, stop, step = node.args.get("start"), node.args.get("end"), node.args.get("step")
-        if _is_date(start, column_types) or strict.value_type(start, tree, column_types) == "date":
+        if date_types.is_date(start, column_types) or strict.value_type(start, tree, column_types) == "date":
             if step is None:
                 step = functions.template("CASE WHEN __a <= __b THEN INTERVAL 1 DAY ELSE INTERVAL (-1) DAY END",
                                           a=start, b=stop)
@@ -330,42 +315,6 @@ def sign_of_a_double_is_a_double(tree: exp.Expression, column_types: dict) -> ex
             node.replace(exp.If(this=exp.Anonymous(this="isnan", expressions=[node.this.copy()]),
                                 true=node.this.copy(),
                                 false=exp.cast(node.copy(), "DOUBLE" if kind == "double" else "FLOAT")))
-    return tree
-
-
-def date_minus_date_is_an_interval(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """`DATE 'b' - DATE 'a'` is an interval of days in Trino (`31 00:00:00.000`); DuckDB
-    gives a number of days."""
-    for node in list(tree.find_all(exp.Sub)):
-        if _is_date(node.this, column_types) and _is_date(node.expression, column_types):
-            node.replace(exp.Anonymous(this="to_days", expressions=[exp.cast(node.copy(), "INTEGER")]))
-    return tree
-
-
-def _is_date(node, column_types: dict) -> bool:
-    if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.DATE:
-        return True
-    if isinstance(node, exp.Column):
-        return column_types.get(node.name.lower(), "").lower() == "date"
-    return isinstance(node, (exp.CurrentDate, exp.TsOrDsToDate)) or (
-        isinstance(node, exp.Paren) and _is_date(node.this, column_types))
-
-
-def date_add_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """`date_add('day', 2, DATE '2024-01-01')` is a DATE in Trino; DuckDB gives a TIMESTAMP."""
-    for node in list(tree.find_all(exp.DateAdd)):
-        unit = (node.unit.name if node.unit else "DAY").upper()
-        if _is_date(node.this, column_types) and unit.rstrip("S") in ("DAY", "WEEK", "MONTH", "YEAR", "QUARTER"):
-            node.replace(exp.cast(node.copy(), "DATE"))
-    return tree
-
-
-def date_trunc_on_a_date_stays_date(tree: exp.Expression, column_types: dict) -> exp.Expression:
-    """`date_trunc('month', DATE '2024-01-05')` is a DATE in Trino (its result has the
-    type of its operand); DuckDB gives a TIMESTAMP."""
-    for node in list(tree.find_all(exp.TimestampTrunc, exp.DateTrunc)):
-        if _is_date(node.this, column_types):
-            node.replace(exp.cast(node.copy(), "DATE"))
     return tree
 
 
@@ -542,13 +491,13 @@ TYPED_FIXES = [
     ("CAST(text AS JSON) is a JSON string", cast_of_text_to_json_is_a_json_string),
     ("CAST(map AS JSON) has its keys in order", cast_of_a_map_to_json_sorts_its_keys),
     ("CAST(double or timestamp AS varchar) is Trino's text", cast_to_varchar_as_trino),
-    ("date - date is an interval", date_minus_date_is_an_interval),
-    ("date + interval stays a date", date_plus_interval_stays_date),
+    ("date - date is an interval", date_types.date_minus_date_is_an_interval),
+    ("date + interval stays a date", date_types.date_plus_interval_stays_date),
     ("sequence of dates is dates", sequence_of_dates_is_dates),
     ("sequence of integers counts down, checks its step", strict.integer_sequences),
     ("sign of a double is a double", sign_of_a_double_is_a_double),
-    ("date_add on a date stays a date", date_add_on_a_date_stays_date),
-    ("date_trunc of a date stays a date", date_trunc_on_a_date_stays_date),
+    ("date_add on a date stays a date", date_types.date_add_on_a_date_stays_date),
+    ("date_trunc of a date stays a date", date_types.date_trunc_on_a_date_stays_date),
     ("date_trunc of a timestamp(6) column stays timestamp(6)", timestamp_precision.date_trunc_keeps_the_precision),
     ("decimal / decimal is a decimal", decimals.decimal_division_stays_decimal),
     ("double / 0 is Infinity or NaN", double_division_by_zero),
@@ -577,13 +526,13 @@ _TRIGGERS = {
     reduce_finish: {exp.Reduce},
     regexp_extract_without_match_is_null: {exp.RegexpExtract},
     listagg.overflow_as_trino: {exp.GroupConcat},
-    date_plus_interval_stays_date: {exp.Add, exp.Sub},
-    date_add_on_a_date_stays_date: {exp.DateAdd},
-    date_trunc_on_a_date_stays_date: {exp.TimestampTrunc, exp.DateTrunc},
+    date_types.date_plus_interval_stays_date: {exp.Add, exp.Sub},
+    date_types.date_add_on_a_date_stays_date: {exp.DateAdd},
+    date_types.date_trunc_on_a_date_stays_date: {exp.TimestampTrunc, exp.DateTrunc},
     sequence_of_dates_is_dates: {exp.GenerateSeries},
     strict.integer_sequences: {exp.GenerateSeries},
     sign_of_a_double_is_a_double: {exp.Sign},
-    date_minus_date_is_an_interval: {exp.Sub},
+    date_types.date_minus_date_is_an_interval: {exp.Sub},
     decimals.decimal_division_stays_decimal: {exp.Div},
     decimals.avg_of_a_decimal_keeps_its_type: {exp.Avg},
     decimals.rounding_keeps_the_scale: {exp.Round, exp.Trunc},
