@@ -24,7 +24,7 @@ region to use, which SDKs follow.
 import dataclasses
 
 from lakebox.kit import arns, policies
-from lakebox.services.s3 import errors, model, policy_keys, store
+from lakebox.services.s3 import access_points, errors, model, policy_keys, store
 
 EXPLICIT_DENY = "with an explicit deny in a resource-based policy"
 BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
@@ -117,6 +117,16 @@ def _existing(ctx, name: str, expected_owner: str | None):
         raise errors.error("InvalidBucketOwnerAWSAccountID", "The value of the expected bucket owner parameter "
                            f"must be an AWS Account ID... [{expected_owner}]")
     bucket = store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, name)
+    if bucket is None and name.endswith(access_points.ALIAS_SUFFIX):
+        # No bucket name ends so: an access point's alias, standing for its bucket.
+        bucket = access_points.through(ctx.state.db, access_points.by_alias(ctx.state.db, name),
+                                       lambda real: store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, real))
+        if bucket is None:
+            raise errors.error("InvalidAccessPointAliasError")
+    elif bucket is None and ctx.headers.get("host", "").startswith(name + "."):
+        # An access point ARN, which SDKs send to the host `<name>-<account>.<endpoint>`.
+        bucket = access_points.through(ctx.state.db, access_points.by_host(ctx.state.db, name, ctx.region),
+                                       lambda real: store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, real))
     if bucket is None:
         raise errors.error("NoSuchBucket", BucketName=name)
     if expected_owner is not None and expected_owner != bucket["account"]:
@@ -200,6 +210,9 @@ def _ownership(ctx, bucket) -> str | None:
 def authorize(ctx, bucket, key, version_id, action):
     """Raise AccessDenied unless the caller may perform `action` (default: the
     operation's) on the bucket, or on its object `key` (`version_id`)."""
+    point = access_points.point_of(bucket)
+    if point is not None:
+        _through_access_point(ctx, bucket, point, key, version_id, action)
     owner = not ctx.anonymous and bucket["account"] == ctx.account
     if owner and key is not None and not acls_disabled(ctx, bucket):
         owner = not _foreign_object(ctx, bucket, key, version_id, action)
@@ -220,6 +233,23 @@ def authorize(ctx, bucket, key, version_id, action):
             _object_row(ctx, bucket, key, version_id) is None and \
             not _may(ctx, bucket, policy, owner, "s3:ListBucket", None, None):
         raise errors.error("AccessDenied")     # S3 hides whether a key exists from who may not list
+
+
+def _through_access_point(ctx, bucket, point, key, version_id, action):
+    """The access point's policy judges a request made through it (on the access point's
+    ARN): an explicit Deny refuses anyone; a caller of another account than the access
+    point's needs its Allow."""
+    action = action or IAM_ACTIONS.get(ctx.operation, f"s3:{ctx.operation}")
+    if version_id is not None:
+        action = VERSION_ACTIONS.get(action, action)
+    owner = not ctx.anonymous and point["account"] == ctx.account
+    if owner and not point["policy"]:
+        return
+    verdict = access_points.verdict(point, _caller(ctx), action, key,
+                                    policy_keys.lookup(ctx, bucket, key, version_id))
+    if verdict == "Deny" or (verdict is None and not owner):
+        raise denied(ctx, action, access_points.resource(point, key),
+                     EXPLICIT_DENY if owner and verdict == "Deny" else None)
 
 
 def _foreign_object(ctx, bucket, key, version_id, action) -> bool:
