@@ -245,8 +245,8 @@ def _through_access_point(ctx, bucket, point, key, version_id, action):
     owner = not ctx.anonymous and point["account"] == ctx.account
     if owner and not point["policy"]:
         return
-    verdict = access_points.verdict(point, _caller(ctx), action, key,
-                                    policy_keys.lookup(ctx, bucket, key, version_id))
+    verdict = access_points.verdict(point, _caller(ctx), action, key, policy_keys.lookup(ctx, bucket, key, version_id),
+                                    access_points.block(ctx.state.db, point)["RestrictPublicBuckets"])
     if verdict == "Deny" or (verdict is None and not owner):
         raise denied(ctx, action, access_points.resource(point, key),
                      EXPLICIT_DENY if owner and verdict == "Deny" else None)

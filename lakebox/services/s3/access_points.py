@@ -19,6 +19,7 @@ import secrets
 import string
 
 from lakebox.kit import arns, policies
+from lakebox.services.s3 import store
 ALIAS_SUFFIX = "-s3alias"
 # S3 User Guide, "Naming rules for access points": 3 to 50 characters of lower-case
 # letters, numbers and hyphens, starting and ending with a letter or number; not
@@ -144,12 +145,26 @@ def condition_key(point: dict | None, name: str):
     return None
 
 
-def verdict(point: dict, caller, action: str, key: str | None, keys) -> str | None:
-    """The access point policy's "Deny", "Allow" or None for `action` on the access point."""
+def verdict(point: dict, caller, action: str, key: str | None, keys, restricted: bool) -> str | None:
+    """The access point policy's "Deny", "Allow" or None for `action` on the access point.
+    A public policy's Allow counts for nobody outside the access point's account when
+    `restricted` (RestrictPublicBuckets of the access point or of its account: S3 User
+    Guide, "Managing public access to access points")."""
     if not point.get("policy"):
         return None
     policy = policies.parse(point["policy"])
-    return policy.decision(lambda s: s.names_principal(caller), action, resource(point, key), keys)
+    found = policy.decision(lambda s: s.names_principal(caller), action, resource(point, key), keys)
+    if found == "Allow" and restricted and policy.public and caller.account != point["account"]:
+        return None
+    return found
+
+
+def block(db, point: dict) -> dict:
+    """The Block Public Access settings in force for requests through the access point:
+    its own and its account's, a setting on in either being on."""
+    own = json.loads(point["block"])
+    account = store.get_account_config(db, point["account"], "public-access-block") or {}
+    return {flag: bool(own.get(flag) or account.get(flag)) for flag in BLOCK_FLAGS}
 
 
 def is_public(text: str) -> bool:

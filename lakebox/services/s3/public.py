@@ -22,7 +22,8 @@ __all__ = ["ObjectFile", "parse_s3_uri", "bucket_exists", "bucket_region", "buck
            "reader_list_objects", "account_public_access_block", "put_account_public_access_block",
            "delete_account_public_access_block", "create_access_point", "access_point", "list_access_points",
            "delete_access_point", "set_access_point_policy", "valid_access_point_name",
-           "access_point_policy_document", "access_point_policy_is_public"]
+           "access_point_policy_document", "access_point_policy_is_public",
+           "access_point_blocks_public_policy"]
 
 
 @dataclass
@@ -316,3 +317,9 @@ def access_point_policy_document(text: str):
 
 def access_point_policy_is_public(text: str) -> bool:
     return access_points.is_public(text)
+
+
+def access_point_blocks_public_policy(state, account: str, region: str, name: str) -> bool:
+    """BlockPublicPolicy of the access point or of its account."""
+    row = access_points.get(state.db, account, region, name)
+    return row is not None and access_points.block(state.db, row)["BlockPublicPolicy"]

@@ -85,6 +85,11 @@ def put_access_point_policy(ctx, params):
         raise errors.InvalidRequest("Policy exceeds the maximum allowed document size.")
     if s3.access_point_policy_document(text) is None:
         raise errors.MalformedPolicy(None if not text.lstrip().startswith("{") else "This policy contains invalid Json")
+    if s3.access_point_policy_is_public(text) and \
+            s3.access_point_blocks_public_policy(ctx.state, ctx.account, ctx.region, params["Name"]):
+        # BlockPublicPolicy refuses a public access point policy (S3 User Guide, "Blocking
+        # public access"); no recorded reply gives its words: S3's plain AccessDenied.
+        raise errors.AccessDenied()
     s3.set_access_point_policy(ctx.state, ctx.account, ctx.region, params["Name"], text)
     return {}
 

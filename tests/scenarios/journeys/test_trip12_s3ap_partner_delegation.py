@@ -11,7 +11,10 @@ the alias, but not other keys, not without the prefix, not by writing, and not t
 the bucket's own name (no access point, so the delegation's condition does not hold).
 A Deny in an access point's policy holds against the owner's own account too, only
 through that access point, and is told to it in IAM's words. GetAccessPointPolicyStatus
-says whether an access point's policy is public. A policy removed withdraws the grant.
+says whether an access point's policy is public; an access point's Block Public Access
+settings (all on unless turned off at creation: S3 User Guide, "Managing public access to
+access points") refuse a public policy (BlockPublicPolicy) or keep its grant from other
+accounts (RestrictPublicBuckets). A policy removed withdraws the grant.
 """
 import json
 import uuid
@@ -20,11 +23,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from paging import account_client
-from s3ap_helpers import control_client
+from s3ap_helpers import control_client, drop_access_points
 from trip_helpers import error_of
 
 PARTNER = "111122223333"
 DENIED = ("AccessDenied", "Access Denied")
+ALL_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 
 def test_partner_reads_one_prefix_through_an_access_point(lakebox_server, client, bucket):
@@ -32,7 +36,7 @@ def test_partner_reads_one_prefix_through_an_access_point(lakebox_server, client
     control, s3 = control_client(lakebox_server), client("s3")
     partner = account_client(lakebox_server, "s3", PARTNER)
     tag = uuid.uuid4().hex[:8]
-    share, readonly = f"partner-{tag}", f"readonly-{tag}"
+    share, readonly, opened, fenced = (f"{use}-{tag}" for use in ("partner", "readonly", "opened", "fenced"))
     share_arn = f"arn:aws:s3:us-east-1:{owner_account}:accesspoint/{share}"
     alias = control.create_access_point(AccountId=owner_account, Name=share, Bucket=bucket)["Alias"]
     ro_alias = control.create_access_point(AccountId=owner_account, Name=readonly, Bucket=bucket)["Alias"]
@@ -85,13 +89,28 @@ def test_partner_reads_one_prefix_through_an_access_point(lakebox_server, client
         assert control.get_access_point_policy_status(AccountId=owner_account, Name=readonly)["PolicyStatus"] == {
             "IsPublic": False}
 
-        # A policy that opens the access point to everyone is public.
-        control.put_access_point_policy(AccountId=owner_account, Name=readonly, Policy=json.dumps({
-            "Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-                 "Resource": f"arn:aws:s3:us-east-1:{owner_account}:accesspoint/{readonly}/object/*"}]}))
-        assert control.get_access_point_policy_status(AccountId=owner_account, Name=readonly)["PolicyStatus"] == {
-            "IsPublic": True}
+        # A policy open to everyone is public: BlockPublicPolicy (on unless turned off at
+        # creation) refuses it; an access point created without it takes it, and then
+        # RestrictPublicBuckets decides whether the public grant reaches other accounts.
+        everyone = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+             "Resource": f"arn:aws:s3:us-east-1:{owner_account}:accesspoint/{readonly}/object/shared/*"}]}
+        assert error_of(control.put_access_point_policy, AccountId=owner_account, Name=readonly,
+                        Policy=json.dumps(everyone)) == DENIED
+        s3.delete_public_access_block(Bucket=bucket)
+        for name, block in ((opened, dict.fromkeys(ALL_FLAGS, False)),
+                            (fenced, {"RestrictPublicBuckets": True})):
+            point_alias = control.create_access_point(AccountId=owner_account, Name=name, Bucket=bucket,
+                                                      PublicAccessBlockConfiguration=block)["Alias"]
+            everyone["Statement"][0]["Resource"] = f"arn:aws:s3:us-east-1:{owner_account}:accesspoint/{name}/object/shared/*"
+            control.put_access_point_policy(AccountId=owner_account, Name=name, Policy=json.dumps(everyone))
+            assert control.get_access_point_policy_status(AccountId=owner_account, Name=name)["PolicyStatus"] == {
+                "IsPublic": True}
+            if name == opened:
+                assert partner.get_object(Bucket=point_alias, Key="shared/report.csv")["Body"].read() == \
+                    b"region,total\neu,12\n"
+            else:
+                assert error_of(partner.get_object, Bucket=point_alias, Key="shared/report.csv") == DENIED
 
         # The grant withdrawn: the partner is refused again.
         control.delete_access_point_policy(AccountId=owner_account, Name=share)
@@ -101,6 +120,5 @@ def test_partner_reads_one_prefix_through_an_access_point(lakebox_server, client
                 missing.value.response["Error"]["Code"]) == (404, "NoSuchAccessPointPolicy")
         assert error_of(partner.get_object, Bucket=alias, Key="shared/report.csv") == DENIED
     finally:
-        for name in (share, readonly):
-            control.delete_access_point(AccountId=owner_account, Name=name)
+        drop_access_points(control, owner_account, bucket)
         s3.delete_bucket_policy(Bucket=bucket)
