@@ -116,22 +116,31 @@ def _existing(ctx, name: str, expected_owner: str | None):
     if expected_owner is not None and not model.is_account_id(expected_owner):
         raise errors.error("InvalidBucketOwnerAWSAccountID", "The value of the expected bucket owner parameter "
                            f"must be an AWS Account ID... [{expected_owner}]")
-    bucket = store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, name)
+    bucket = _named_bucket(ctx, name)
     if bucket is None and name.endswith(access_points.ALIAS_SUFFIX):
-        # No bucket name ends so: an access point's alias, standing for its bucket.
-        bucket = access_points.through(ctx.state.db, access_points.by_alias(ctx.state.db, name),
-                                       lambda real: store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, real))
-        if bucket is None:
-            raise errors.error("InvalidAccessPointAliasError")
-    elif bucket is None and ctx.headers.get("host", "").startswith(name + "."):
-        # An access point ARN, which SDKs send to the host `<name>-<account>.<endpoint>`.
-        bucket = access_points.through(ctx.state.db, access_points.by_host(ctx.state.db, name, ctx.region),
-                                       lambda real: store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, real))
+        raise errors.error("InvalidAccessPointAliasError")
     if bucket is None:
         raise errors.error("NoSuchBucket", BucketName=name)
     if expected_owner is not None and expected_owner != bucket["account"]:
         raise errors.error("AccessDenied")
     return bucket
+
+
+def _named_bucket(ctx, name: str):
+    """The bucket row of `name`, or the bucket an access point stands for (a dict that
+    carries the access point): by its alias (no bucket name ends in `-s3alias`), or by
+    its ARN, which SDKs send to the host `<name>-<account>.<endpoint>`. None: none."""
+    bucket = store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, name)
+    if bucket is not None:
+        return bucket
+    if name.endswith(access_points.ALIAS_SUFFIX):
+        point = access_points.by_alias(ctx.state.db, name)
+    elif ctx.headers.get("host", "").startswith(name + "."):
+        point = access_points.by_host(ctx.state.db, name, ctx.region)
+    else:
+        return None
+    return access_points.through(ctx.state.db, point,
+                                 lambda real: store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, real))
 
 
 def check_region(ctx, bucket):
@@ -173,8 +182,11 @@ def iam_request(ctx, params: dict) -> tuple:
     if not name or ctx.operation == "DeleteObjects":
         return action, None, None
     key = params.get("Key")
-    bucket = store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, name)
+    bucket = _named_bucket(ctx, name)
     keys = policy_keys.lookup(ctx, bucket, key, params.get("VersionId")) if bucket is not None else None
+    point = access_points.point_of(bucket)
+    if point is not None:       # through an access point, IAM judges the access point's ARN
+        return action, access_points.resource(point, key), keys
     return action, arns.build("s3", "", "", name if key is None else f"{name}/{key}"), keys
 
 
