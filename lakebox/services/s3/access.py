@@ -24,7 +24,7 @@ region to use, which SDKs follow.
 import dataclasses
 
 from lakebox.kit import arns, policies
-from lakebox.services.s3 import errors, model, policy_keys, store
+from lakebox.services.s3 import access_points, errors, model, policy_keys, store
 
 EXPLICIT_DENY = "with an explicit deny in a resource-based policy"
 BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
@@ -116,12 +116,31 @@ def _existing(ctx, name: str, expected_owner: str | None):
     if expected_owner is not None and not model.is_account_id(expected_owner):
         raise errors.error("InvalidBucketOwnerAWSAccountID", "The value of the expected bucket owner parameter "
                            f"must be an AWS Account ID... [{expected_owner}]")
-    bucket = store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, name)
+    bucket = _named_bucket(ctx, name)
+    if bucket is None and name.endswith(access_points.ALIAS_SUFFIX):
+        raise errors.error("InvalidAccessPointAliasError")
     if bucket is None:
         raise errors.error("NoSuchBucket", BucketName=name)
     if expected_owner is not None and expected_owner != bucket["account"]:
         raise errors.error("AccessDenied")
     return bucket
+
+
+def _named_bucket(ctx, name: str):
+    """The bucket row of `name`, or the bucket an access point stands for (a dict that
+    carries the access point): by its alias (no bucket name ends in `-s3alias`), or by
+    its ARN, which SDKs send to the host `<name>-<account>.<endpoint>`. None: none."""
+    bucket = store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, name)
+    if bucket is not None:
+        return bucket
+    if name.endswith(access_points.ALIAS_SUFFIX):
+        point = access_points.by_alias(ctx.state.db, name)
+    elif ctx.headers.get("host", "").startswith(name + "."):
+        point = access_points.by_host(ctx.state.db, name, ctx.region)
+    else:
+        return None
+    return access_points.through(ctx.state.db, point,
+                                 lambda real: store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, real))
 
 
 def check_region(ctx, bucket):
@@ -163,8 +182,11 @@ def iam_request(ctx, params: dict) -> tuple:
     if not name or ctx.operation == "DeleteObjects":
         return action, None, None
     key = params.get("Key")
-    bucket = store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, name)
+    bucket = _named_bucket(ctx, name)
     keys = policy_keys.lookup(ctx, bucket, key, params.get("VersionId")) if bucket is not None else None
+    point = access_points.point_of(bucket)
+    if point is not None:       # through an access point, IAM judges the access point's ARN
+        return action, access_points.resource(point, key), keys
     return action, arns.build("s3", "", "", name if key is None else f"{name}/{key}"), keys
 
 
@@ -200,6 +222,9 @@ def _ownership(ctx, bucket) -> str | None:
 def authorize(ctx, bucket, key, version_id, action):
     """Raise AccessDenied unless the caller may perform `action` (default: the
     operation's) on the bucket, or on its object `key` (`version_id`)."""
+    point = access_points.point_of(bucket)
+    if point is not None:
+        _through_access_point(ctx, bucket, point, key, version_id, action)
     owner = not ctx.anonymous and bucket["account"] == ctx.account
     if not owner and _unpaid(ctx, bucket):
         raise errors.error("AccessDenied")
@@ -232,6 +257,23 @@ def _unpaid(ctx, bucket) -> bool:
     if config.get("Payer") != "Requester":
         return False
     return ctx.anonymous or ctx.headers.get("x-amz-request-payer", "").lower() != "requester"
+
+
+def _through_access_point(ctx, bucket, point, key, version_id, action):
+    """The access point's policy judges a request made through it (on the access point's
+    ARN): an explicit Deny refuses anyone; a caller of another account than the access
+    point's needs its Allow."""
+    action = action or IAM_ACTIONS.get(ctx.operation, f"s3:{ctx.operation}")
+    if version_id is not None:
+        action = VERSION_ACTIONS.get(action, action)
+    owner = not ctx.anonymous and point["account"] == ctx.account
+    if owner and not point["policy"]:
+        return
+    verdict = access_points.verdict(point, _caller(ctx), action, key, policy_keys.lookup(ctx, bucket, key, version_id),
+                                    access_points.block(ctx.state.db, point)["RestrictPublicBuckets"])
+    if verdict == "Deny" or (verdict is None and not owner):
+        raise denied(ctx, action, access_points.resource(point, key),
+                     EXPLICIT_DENY if owner and verdict == "Deny" else None)
 
 
 def _foreign_object(ctx, bucket, key, version_id, action) -> bool:

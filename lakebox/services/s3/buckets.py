@@ -4,7 +4,7 @@ import functools
 import botocore.session
 
 from lakebox.kit import arns
-from lakebox.services.s3 import access, errors, files, model, store
+from lakebox.services.s3 import access, access_points, errors, files, model, store
 
 US_EAST_1 = "us-east-1"
 LEGACY_LOCATIONS = {"EU": "eu-west-1"}
@@ -93,6 +93,8 @@ def delete_bucket(ctx, params):
     if store.bucket_has_objects(ctx.state.db, bucket["name"]):
         raise errors.error("BucketNotEmpty", _NOT_EMPTY_VERSIONED if bucket["versioning"] else None,
                            BucketName=bucket["name"])
+    if access_points.bucket_has_access_points(ctx.state.db, bucket["name"]):
+        raise errors.error("BucketHasAccessPointsAttached", BucketName=bucket["name"])
     files.delete_later(ctx.state.blobs, store.delete_bucket(ctx.state.db, bucket["name"]))
     store.forget_configs(ctx.state.cache("s3"), bucket["name"])
     return {}
@@ -101,7 +103,7 @@ def delete_bucket(ctx, params):
 def head_bucket(ctx, params):
     bucket = access.request_bucket(ctx, params)
     return {"BucketRegion": bucket["region"], "BucketArn": bucket_arn(bucket["name"]),
-            "AccessPointAlias": False}
+            "AccessPointAlias": params["Bucket"].endswith(access_points.ALIAS_SUFFIX)}
 
 
 def get_bucket_location(ctx, params):

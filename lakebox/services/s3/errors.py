@@ -46,6 +46,9 @@ CODES = {
         "uploaded, or the specified entity tag may not match the part's entity tag."),
     "InvalidPartOrder": (400, "The list of parts was not in ascending order. Parts must be ordered by part number."),
     "InvalidRequest": (400, "Invalid Request"),
+    "InvalidAccessPointAliasError": (400, "The specified access point alias name is not valid."),
+    # The words of a recorded reply (rebuy-de/aws-nuke issue 660); the error table has others.
+    "BucketHasAccessPointsAttached": (400, "Bucket has access points attached and cannot be deleted."),
     "InvalidStorageClass": (400, "The storage class you specified is not valid."),
     "BadRequest": (400, None),
     # No recorded AWS reply words this refusal of an inventory destination; the code is the

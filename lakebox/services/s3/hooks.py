@@ -80,7 +80,10 @@ def iam_request(ctx, params):
 
 
 def access_denied(ctx, action, resource, reason):
-    """A session policy's refusal, told why only to a caller of the bucket's own account."""
+    """A session policy's refusal, told why only to a caller of the bucket's own account
+    (of the access point's, for a request made through one)."""
     arn = arns.parse(resource) if resource else None
+    if arn is not None and arn.resource.startswith("accesspoint/"):
+        return access.denied(ctx, action, resource, reason if arn.account == ctx.account else None)
     bucket = store.cached_bucket(ctx.state.cache("s3"), ctx.state.db, arn.resource.split("/")[0]) if arn else None
     return access.denied(ctx, action, resource, reason if bucket and bucket["account"] == ctx.account else None)

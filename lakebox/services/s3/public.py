@@ -13,14 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lakebox.kit import calls
-from lakebox.services.s3 import acl, encryption, errors, files, model, notifications, store, stored, versions
+from lakebox.services.s3 import access_points, acl, encryption, errors, files, model, notifications, store, stored, versions
 from lakebox.services.s3.cors import cors_headers, preflight as cors_preflight
 
 __all__ = ["ObjectFile", "parse_s3_uri", "bucket_exists", "bucket_region", "bucket_owner", "check_write_request",
            "temp_path", "put_object", "put_file", "get_object", "object_file", "list_objects", "list_common_prefixes",
            "resolve", "delete_object", "cors_preflight", "cors_headers", "reader_bucket_exists", "reader_object_file",
            "reader_list_objects", "account_public_access_block", "put_account_public_access_block",
-           "delete_account_public_access_block"]
+           "delete_account_public_access_block", "create_access_point", "access_point", "list_access_points",
+           "delete_access_point", "set_access_point_policy", "valid_access_point_name",
+           "access_point_policy_document", "access_point_policy_is_public",
+           "access_point_blocks_public_policy"]
 
 
 @dataclass
@@ -265,3 +268,58 @@ def put_account_public_access_block(state, account: str, config: dict):
 
 def delete_account_public_access_block(state, account: str):
     store.delete_account_config(state.db, account, "public-access-block")
+
+
+# ---- access points (S3 Control) -------------------------------------------------------
+
+def create_access_point(state, account: str, region: str, name: str, bucket_name: str, vpc_id: str | None,
+                        block: dict, now: float) -> dict | None:
+    """A new access point on `bucket_name`, as GetAccessPoint shows it; None when the
+    bucket does not exist. The caller checked that the name is free (`access_point`)."""
+    bucket = store.get_bucket(state.db, bucket_name)
+    if bucket is None:
+        return None
+    return access_points.describe(access_points.create(state.db, account, region, name, bucket, vpc_id, block, now),
+                                  full=True)
+
+
+def access_point(state, account: str, region: str, name: str) -> dict | None:
+    """The access point as GetAccessPoint shows it, with its `Policy` (None: it has none),
+    or None when there is no such access point."""
+    row = access_points.get(state.db, account, region, name)
+    return None if row is None else {**access_points.describe(row, full=True), "Policy": row["policy"]}
+
+
+def list_access_points(state, account: str, region: str, bucket: str | None, after: str, limit: int) -> list:
+    """ListAccessPoints entries of the account in the region, by name after `after`."""
+    return [access_points.describe(row, full=False)
+            for row in access_points.page(state.db, account, region, bucket, after, limit)]
+
+
+def delete_access_point(state, account: str, region: str, name: str) -> bool:
+    return access_points.delete(state.db, account, region, name)
+
+
+def set_access_point_policy(state, account: str, region: str, name: str, text: str | None):
+    row = access_points.get(state.db, account, region, name)
+    if row is not None:
+        access_points.set_policy(state.db, row, text)
+
+
+def valid_access_point_name(name: str) -> bool:
+    return access_points.valid_name(name)
+
+
+def access_point_policy_document(text: str):
+    """The policy's JSON document, or None when it is not one."""
+    return access_points.load_policy(text)
+
+
+def access_point_policy_is_public(text: str) -> bool:
+    return access_points.is_public(text)
+
+
+def access_point_blocks_public_policy(state, account: str, region: str, name: str) -> bool:
+    """BlockPublicPolicy of the access point or of its account."""
+    row = access_points.get(state.db, account, region, name)
+    return row is not None and access_points.block(state.db, row)["BlockPublicPolicy"]

@@ -114,6 +114,22 @@ SCHEMA = [
         ready REAL NOT NULL
     )""",
     "CREATE INDEX s3_restores_by_time ON s3_restores(ready)",
+    # Access points (S3 Control): named per account and region, each on one bucket, and
+    # reached in object requests by an alias that stands for a bucket name (access_points.py).
+    """CREATE TABLE s3_access_points (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        alias TEXT NOT NULL UNIQUE,
+        bucket TEXT NOT NULL,
+        bucket_account TEXT NOT NULL,
+        vpc_id TEXT,                          -- NULL: NetworkOrigin Internet
+        block TEXT NOT NULL,                  -- JSON: its Block Public Access settings
+        policy TEXT,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (account, region, name)
+    )""",
+    "CREATE INDEX s3_access_points_by_bucket ON s3_access_points(bucket)",
 ]
 
 MAX_CACHED_BUCKETS = 10_000  # buckets whose configurations are kept in memory at once

@@ -1,11 +1,15 @@
 """S3 Control: an account's own S3 settings. Served: the account-level Block Public Access
 configuration (Get/Put/DeletePublicAccessBlock), which every bucket of the account applies
-together with its own settings (S3 keeps it: `services/s3/public.py`).
+together with its own settings (S3 keeps it: `services/s3/public.py`), and access points
+(`access_points.py`).
 
 Requests name their account in `x-amz-account-id` (and, from SDKs, in front of the host:
 `123456789012.localhost`); a caller may read and change only its own account's settings.
 """
 from lakebox.services.s3 import public as s3
+from lakebox.services.s3control.access_points import (  # noqa: F401
+    create_access_point, delete_access_point, delete_access_point_policy, get_access_point, get_access_point_policy,
+    get_access_point_policy_status, list_access_points, put_access_point_policy)
 from lakebox.services.s3control.errors import AccessDenied, NoSuchPublicAccessBlockConfiguration
 
 _FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")

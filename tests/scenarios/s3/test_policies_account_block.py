@@ -13,10 +13,10 @@ clients here send to the server's own host (on a machine where `*.localhost` res
 an endpoint of `http://localhost:<port>` needs no such help).
 """
 import json
-import re
 
 import pytest
 
+from s3control_host import to_the_server
 from s3_helpers import account_client, anonymous_client, create_bucket, error_of, remove_bucket
 
 ACCOUNT, OTHER = "333344445555", "666677778888"
@@ -25,14 +25,7 @@ BLOCK_ALL = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPoli
 
 
 def _control(server, account):
-    client = account_client(server, account, "s3control")
-    if server.endpoint:
-        host = server.endpoint.split("//", 1)[1]
-
-        def to_the_server(request, **_):
-            request.url = re.sub(r"//\d{12}\." + re.escape(host), "//" + host, request.url)
-        client.meta.events.register("before-sign.s3-control.*", to_the_server)
-    return client
+    return to_the_server(server, account_client(server, account, "s3control"))
 
 
 @pytest.fixture(scope="module")
