@@ -23,7 +23,7 @@ import zoneinfo
 
 from sqlglot import exp
 
-from lakebox.engine import functions, strict
+from lakebox.engine import datetime_patterns, functions, strict, zoned_patterns
 
 # Trino's names of UTC (TimeZoneKey.isUtcZoneId), in lower case, with or without `etc/`.
 _UTC_NAMES = {"utc", "z", "ut", "uct", "ut1", "gmt", "gmt0", "greenwich", "universal", "zulu"}
@@ -219,8 +219,9 @@ def _consumer(node: exp.Expression) -> str | None:
     if isinstance(parent, exp.Anonymous) and parent.name.lower() in _PATTERN_CALLS and \
             parent.expressions and parent.expressions[0] is node and len(parent.expressions) == 2:
         pattern = parent.expressions[1]
-        if isinstance(pattern, exp.Literal) and pattern.is_string and not set(pattern.this) & {"z", "Z"}:
-            return "local"
+        if isinstance(pattern, exp.Literal) and pattern.is_string:
+            named = parent.name.lower() == "format_datetime" and datetime_patterns.names_a_zone(pattern.this)
+            return "pattern" if named else "local"
     return "shown" if _is_result_column(node) else None
 
 
@@ -290,6 +291,15 @@ def _zoned(node: exp.Expression, what: str, zone: exp.Expression, instant: exp.E
         node.replace(local if local is not None else _local(instant, zone))
     elif consumer == "shown":
         node.replace(zoned_value(instant, zone))
+    elif consumer == "pattern":          # format_datetime with zone letters: zoned_patterns.py
+        reader = node.parent
+        while isinstance(reader, exp.Paren):
+            reader = reader.parent
+        try:
+            reader.replace(zoned_patterns.formatted(reader.expressions[1].this, local if local is not None else
+                                                    _local(instant, zone), instant, zone, _shown_zone(zone)))
+        except zoned_patterns.NameNotKnown as error:
+            raise ZoneNotSupported(f"{error} is not supported") from None
     elif consumer == "derived":          # its reader is a value of the zone in turn
         reader = node.parent
         while isinstance(reader, exp.Paren):
