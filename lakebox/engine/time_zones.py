@@ -23,7 +23,7 @@ import zoneinfo
 
 from sqlglot import exp
 
-from lakebox.engine import datetime_patterns, functions, strict, zoned_patterns
+from lakebox.engine import datetime_patterns, functions, parsed_zones, strict, zoned_patterns
 
 # Trino's names of UTC (TimeZoneKey.isUtcZoneId), in lower case, with or without `etc/`.
 _UTC_NAMES = {"utc", "z", "ut", "uct", "ut1", "gmt", "gmt0", "greenwich", "universal", "zulu"}
@@ -84,14 +84,15 @@ MACROS = [
     ("zoned_offset", "i, shown", "CAST(epoch(timezone(lakebox_duck_zone(shown), i)) - epoch(i) AS BIGINT) // 60"),
     ("zoned_iso8601", "i, shown",
      "strftime(timezone(lakebox_duck_zone(shown), i), '%Y-%m-%dT%H:%M:%S.%g') || "
+     "CASE WHEN lakebox_zoned_offset(i, shown) = 0 THEN 'Z' ELSE "      # a zero offset: Java's offset id Z
      "CASE WHEN lakebox_zoned_offset(i, shown) < 0 THEN '-' ELSE '+' END || "
      "lpad(CAST(abs(lakebox_zoned_offset(i, shown)) // 60 AS VARCHAR), 2, '0') || ':' || "
-     "lpad(CAST(abs(lakebox_zoned_offset(i, shown)) % 60 AS VARCHAR), 2, '0')"),
+     "lpad(CAST(abs(lakebox_zoned_offset(i, shown)) % 60 AS VARCHAR), 2, '0') END"),
 ]
 
 
 def install(db):
-    for name, parameters, body in MACROS:
+    for name, parameters, body in MACROS + parsed_zones.MACROS:
         db.execute(f"CREATE OR REPLACE MACRO lakebox_{name}({parameters}) AS {body}")
 
 
@@ -149,7 +150,7 @@ def _is_constant(zone: exp.Expression) -> bool:
 
 def _row_zone(zone: exp.Expression) -> bool:
     """A zone lakebox computes per row, already named as Trino names it (an ISO text's offset)."""
-    return isinstance(zone, exp.Anonymous) and zone.name == "lakebox_iso_zone"
+    return isinstance(zone, exp.Anonymous) and zone.name in ("lakebox_iso_zone", "lakebox_text_zone")
 
 
 def _shown_zone(zone: exp.Expression) -> exp.Expression:
@@ -439,6 +440,36 @@ def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp):
     node.replace(exp.Anonymous(this="lakebox_from_iso8601_timestamp", expressions=[node.this.copy()]))
 
 
+def _parse_datetime(node: exp.Anonymous):
+    """parse_datetime with a Z: a value of the zone its text names (`parsed_zones.py`), a
+    constant's known now, a column's per row where a reader can take it; elsewhere left to
+    `functions` (a text at a zero offset is read in UTC, another refused as it is read)."""
+    if len(node.expressions) != 2 or not _is_constant(node.expressions[1]):
+        return
+    text, pattern = node.expressions
+    converted = parsed_zones.strptime_pattern(pattern.this)
+    if converted is None:
+        return
+    instant = exp.cast(exp.Anonymous(this="strptime", expressions=[text.copy(), exp.Literal.string(converted)]),
+                       "TIMESTAMPTZ")
+    if _is_constant(text):
+        zone = parsed_zones.constant_zone(text.this, converted)
+        if zone is not None and (zone[0] in "+-Z" or is_utc(exp.Literal.string(zone)) or zone in _zone_names()):
+            _zoned(node, f"Function 'parse_datetime' with time zone {zone}", exp.Literal.string(zone), instant)
+        return
+    zone = exp.Anonymous(this="lakebox_text_zone", expressions=[exp.Anonymous(
+        this="regexp_extract", expressions=[text.copy(), exp.Literal.string(parsed_zones.zone_regex(converted)),
+                                            exp.Literal.number(1)])])
+    if _carries_row_zone(node):
+        _zoned(node, "Function 'parse_datetime'", zone, instant)
+    elif "%Z" in converted:         # a zone's id where no reader takes it: UTC only, checked as it is read
+        refused = strict.failure_sql("NOT_SUPPORTED", "'A timestamp with time zone other than UTC is not "
+                                                      "supported: ' || __t")
+        node.replace(functions.template(f"CASE WHEN try_strptime(__t, __f) IS NULL OR __z = 'UTC' THEN __i "
+                                        f"ELSE {refused} END", t=text, f=exp.Literal.string(converted), z=zone,
+                                        i=instant))
+
+
 def _from_unixtime_nanos(node: exp.Anonymous):
     """Trino's `timestamp(9) with time zone` of nanoseconds since 1970, in UTC: DuckDB's
     instants hold microseconds, so the nanoseconds are kept beside the instant wherever
@@ -493,6 +524,8 @@ def rewrite(tree: exp.Expression) -> exp.Expression:
         elif isinstance(node, (exp.Cast, exp.TryCast)):
             if node.to.this == exp.DataType.Type.TIMESTAMPTZ:
                 _cast_to_timestamptz(node)
+        elif node.name.lower() == "parse_datetime":
+            _parse_datetime(node)
         elif node.name.lower() == "from_unixtime_nanos":
             _from_unixtime_nanos(node)
         elif node.name.lower() in ZONE_FUNCTIONS:

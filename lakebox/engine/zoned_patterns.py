@@ -39,20 +39,20 @@ class NameNotKnown(ValueError):
     """A zone whose Java name lakebox does not know (z, zzzz)."""
 
 
-def _pieces(pattern: str):
+def pieces(pattern: str):
     """The pattern as (zone letter run | None, the rest's Joda text) in order."""
-    pieces, text = [], ""
+    found, text = [], ""
     for run in _RUNS.finditer(pattern):
         if run.group(1) in ("z", "Z"):
             if text:
-                pieces.append((None, text))
-            pieces.append((run.group(0), ""))
+                found.append((None, text))
+            found.append((run.group(0), ""))
             text = ""
         else:
             text += run.group(0)
     if text:
-        pieces.append((None, text))
-    return pieces
+        found.append((None, text))
+    return found
 
 
 def _offset(minutes: exp.Expression, colon: bool) -> exp.Expression:
@@ -74,8 +74,14 @@ def _name(letters: str, zone: exp.Expression, shown: exp.Expression, minutes: ex
         refused = strict.failure_sql("NOT_SUPPORTED", f"'The name of time zone {region} at this time is not "
                                                       "supported'")
         return functions.template(f"CASE __m {cases} ELSE {refused} END", m=minutes)
-    # a zone per row (an ISO 8601 text's offset): UTC, or an offset, which prints as itself
-    return functions.template(f"CASE WHEN __z = 'UTC' THEN '{_UTC_NAMES[index]}' ELSE __z END", z=shown)
+    # a zone per row (an ISO 8601 text's offset, a parsed text's zone): UTC, an offset, which
+    # prints as itself, or a region of the table
+    cases = " ".join(f"WHEN __z = '{region}' AND __m = {offset} THEN '{pair[index]}'"
+                     for region, names in _NAMES.items() for offset, pair in names.items())
+    refused = strict.failure_sql("NOT_SUPPORTED", "'The name of time zone ' || __z || ' at this time is not "
+                                                  "supported'")
+    return functions.template(f"CASE WHEN __z = 'UTC' THEN '{_UTC_NAMES[index]}' WHEN __z[1] IN ('+', '-') "
+                              f"THEN __z {cases} ELSE {refused} END", z=shown, m=minutes)
 
 
 def formatted(pattern: str, local: exp.Expression, instant: exp.Expression, zone: exp.Expression,
@@ -84,7 +90,7 @@ def formatted(pattern: str, local: exp.Expression, instant: exp.Expression, zone
     it), `local` its wall clock there, `instant` its instant."""
     minutes = exp.Anonymous(this="lakebox_zoned_offset", expressions=[instant.copy(), shown.copy()])
     parts = []
-    for letters, text in _pieces(pattern):
+    for letters, text in pieces(pattern):
         if letters is None:
             parts.append(exp.Anonymous(this="format_datetime", expressions=[local.copy(), exp.Literal.string(text)]))
         elif letters[0] == "Z" and len(letters) < 3:

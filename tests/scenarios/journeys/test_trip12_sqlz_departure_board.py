@@ -9,7 +9,7 @@ DateTimeFormat pattern letters (Z offset, ZZ offset with a colon, ZZZ zone id, z
 name, zzzz long name)."""
 import pytest
 
-from trip_helpers import athena_rows
+from sqla_helpers import loaded_table
 
 FLIGHTS = """NH10,2024-01-15 01:30:00,2024-01-15T10:30:00+09:00
 UA80,2024-07-04 13:05:00,2024-07-04T09:05:00-04:00
@@ -22,10 +22,9 @@ DDL = """CREATE EXTERNAL TABLE flights (flight string, departs_utc string, depar
 
 @pytest.fixture
 def board(client, bucket, database):
-    client("s3").put_object(Bucket=bucket, Key="flights/board.csv", Body=FLIGHTS.encode())
-    athena, place = client("athena"), {"database": database, "output": f"s3://{bucket}/results/"}
-    athena_rows(athena, DDL.format(bucket=bucket), **place)
-    return lambda sql: athena_rows(athena, sql, **place)
+    rows, _ = loaded_table(client, bucket, database, "flights/board.csv", FLIGHTS.encode(),
+                           DDL.format(bucket=bucket))
+    return lambda sql: rows(sql)[1]
 
 
 def test_departures_in_tokyo_time(board):
