@@ -426,18 +426,26 @@ def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp):
     elif _carries_row_zone(node):
         zone = exp.Anonymous(this="lakebox_iso_zone", expressions=[text.copy()])
         instant = exp.cast(exp.Anonymous(this="lakebox_iso8601_text", expressions=[text.copy()]), "TIMESTAMPTZ")
-        reader = node.parent
-        while isinstance(reader, exp.Paren):
-            reader = reader.parent
-        if not isinstance(reader, (exp.Max, exp.Min)):
-            _zoned(node, "Function 'from_iso8601_timestamp'", zone, instant)
-            return
-        # max/min of values whose zone varies by row: the STRUCT orders by its instant first
-        outer = _consumer(reader)
-        if outer == "instant" or (outer == "shown" and _is_statement_column(reader)):
-            reader.replace(type(reader)(this=zoned_value(instant, zone) if outer == "shown" else instant))
+        if _row_zoned(node, "Function 'from_iso8601_timestamp'", zone, instant):
             return
     node.replace(exp.Anonymous(this="lakebox_from_iso8601_timestamp", expressions=[node.this.copy()]))
+
+
+def _row_zoned(node: exp.Expression, what: str, zone: exp.Expression, instant: exp.Expression) -> bool:
+    """`node`, a value of a zone per row, replaced as its reader needs (`_zoned`); its max or
+    min only where their own reader takes it (False else: the caller falls back)."""
+    reader = node.parent
+    while isinstance(reader, exp.Paren):
+        reader = reader.parent
+    if not isinstance(reader, (exp.Max, exp.Min)):
+        _zoned(node, what, zone, instant)
+        return True
+    # max/min of values whose zone varies by row: the STRUCT orders by its instant first
+    outer = _consumer(reader)
+    if outer == "instant" or (outer == "shown" and _is_statement_column(reader)):
+        reader.replace(type(reader)(this=zoned_value(instant, zone) if outer == "shown" else instant))
+        return True
+    return False
 
 
 def _parse_datetime(node: exp.Anonymous):
@@ -460,9 +468,9 @@ def _parse_datetime(node: exp.Anonymous):
     zone = exp.Anonymous(this="lakebox_text_zone", expressions=[exp.Anonymous(
         this="regexp_extract", expressions=[text.copy(), exp.Literal.string(parsed_zones.zone_regex(converted)),
                                             exp.Literal.number(1)])])
-    if _carries_row_zone(node):
-        _zoned(node, "Function 'parse_datetime'", zone, instant)
-    elif "%Z" in converted:         # a zone's id where no reader takes it: UTC only, checked as it is read
+    if _carries_row_zone(node) and _row_zoned(node, "Function 'parse_datetime'", zone, instant):
+        return
+    if "%Z" in converted:         # a zone's id where no reader takes it: UTC only, checked as it is read
         refused = strict.failure_sql("NOT_SUPPORTED", "'A timestamp with time zone other than UTC is not "
                                                       "supported: ' || __t")
         node.replace(functions.template(f"CASE WHEN try_strptime(__t, __f) IS NULL OR __z = 'UTC' THEN __i "

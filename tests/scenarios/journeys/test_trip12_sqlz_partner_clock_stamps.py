@@ -54,3 +54,12 @@ def test_which_orders_were_placed_before_the_cutoff(orders):
         SELECT id FROM partner_orders
         WHERE parse_datetime(placed, 'yyyy-MM-dd HH:mm:ss ZZZ') < from_iso8601_timestamp('2024-03-01T02:00:00Z')
         ORDER BY id""")[1] == [["o1"], ["o3"]]
+
+
+def test_latest_placed_and_earliest_shipped_keep_their_zones(orders):
+    assert orders("""
+        SELECT max(parse_datetime(placed, 'yyyy-MM-dd HH:mm:ss ZZZ')) AS last_placed,
+               min(parse_datetime(shipped, 'dd/MMM/yyyy:HH:mm:ss Z')) AS first_shipped
+        FROM partner_orders""") == (
+        [("last_placed", "timestamp with time zone"), ("first_shipped", "timestamp with time zone")],
+        [["2024-03-01 08:15:00.000 Europe/Berlin", "2024-02-29 19:00:00.000 -05:00"]])

@@ -20,6 +20,9 @@ from lakebox.engine.parsed_zones import zone_regex
      "FROM (VALUES '06/Feb/2019:00:00:38 +0100') AS t(s)", '"0","1.549407638E9"'),
     ("format_datetime(parse_datetime(s, 'yyyy-MM-dd HH:mm:ss ZZZ'), 'HH:mm z ZZ zzzz') "
      "FROM (VALUES '2024-03-01 10:00:00 America/New_York') AS t(s)", '"10:00 EST -05:00 Eastern Standard Time"'),
+    ("max(parse_datetime(s, 'yyyy-MM-dd HH:mm:ss ZZZ')) "
+     "FROM (VALUES '2024-03-01 01:00:00 Asia/Tokyo', '2024-03-01 01:00:00 Europe/Berlin') AS t(s)",
+     '"2024-03-01 01:00:00.000 Europe/Berlin"'),
     ("hour(x) FROM (SELECT parse_datetime(s, 'yyyy-MM-dd HH:mm:ss ZZZ') AS x "
      "FROM (VALUES '2024-03-01 10:00:00 UTC') AS t(s))", '"10"'),
 ])
