@@ -10,7 +10,9 @@ pattern (`zone_regex`): the pattern's other fields match anything, its zone the 
 """
 import re
 
-from lakebox.engine import datetime_patterns, zoned_patterns
+from sqlglot import exp
+
+from lakebox.engine import datetime_patterns, functions, zoned_patterns
 
 _OFFSET = r"(Z|[+-][0-9]{2}(?::?[0-9]{2})?)"
 _ID = r"([A-Za-z][A-Za-z0-9_/+-]*)"
@@ -55,3 +57,17 @@ def constant_zone(text: str, converted: str) -> str | None:
     """The zone a constant text names (None when it does not read)."""
     found = re.match(zone_regex(converted), text)
     return found.group(1) if found else None
+
+
+def parsed_instant(text: exp.Expression, converted: str) -> exp.Expression:
+    """The instant of a text read by `converted`: Joda's Z and ZZ also read `Z` itself as a
+    zero offset (DateTimeFormat's offset parser, its zero-offset text `Z`), which DuckDB's
+    `%z` does not."""
+    parsed = exp.cast(exp.Anonymous(this="strptime", expressions=[text.copy(), exp.Literal.string(converted)]),
+                      "TIMESTAMPTZ")
+    if "%z" not in converted:
+        return parsed
+    at_zero = exp.Literal.string(converted.replace("%z", "Z"))
+    return functions.template("CASE WHEN try_strptime(__t, __f) IS NULL AND try_strptime(__t, __z) IS NOT NULL "
+                              "THEN CAST(strptime(__t, __z) AS TIMESTAMPTZ) ELSE __p END",
+                              t=text, f=exp.Literal.string(converted), z=at_zero, p=parsed)

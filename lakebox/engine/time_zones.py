@@ -450,16 +450,15 @@ def _row_zoned(node: exp.Expression, what: str, zone: exp.Expression, instant: e
 
 def _parse_datetime(node: exp.Anonymous):
     """parse_datetime with a Z: a value of the zone its text names (`parsed_zones.py`), a
-    constant's known now, a column's per row where a reader can take it; elsewhere left to
-    `functions` (a text at a zero offset is read in UTC, another refused as it is read)."""
+    constant's known now, a column's per row where a reader can take it; elsewhere a text in
+    UTC is read as such, another refused as it is read."""
     if len(node.expressions) != 2 or not _is_constant(node.expressions[1]):
         return
     text, pattern = node.expressions
     converted = parsed_zones.strptime_pattern(pattern.this)
     if converted is None:
         return
-    instant = exp.cast(exp.Anonymous(this="strptime", expressions=[text.copy(), exp.Literal.string(converted)]),
-                       "TIMESTAMPTZ")
+    instant = parsed_zones.parsed_instant(text, converted)
     if _is_constant(text):
         zone = parsed_zones.constant_zone(text.this, converted)
         if zone is not None and (zone[0] in "+-Z" or is_utc(exp.Literal.string(zone)) or zone in _zone_names()):
@@ -470,12 +469,12 @@ def _parse_datetime(node: exp.Anonymous):
                                             exp.Literal.number(1)])])
     if _carries_row_zone(node) and _row_zoned(node, "Function 'parse_datetime'", zone, instant):
         return
-    if "%Z" in converted:         # a zone's id where no reader takes it: UTC only, checked as it is read
-        refused = strict.failure_sql("NOT_SUPPORTED", "'A timestamp with time zone other than UTC is not "
-                                                      "supported: ' || __t")
-        node.replace(functions.template(f"CASE WHEN try_strptime(__t, __f) IS NULL OR __z = 'UTC' THEN __i "
-                                        f"ELSE {refused} END", t=text, f=exp.Literal.string(converted), z=zone,
-                                        i=instant))
+    # where no reader takes the zone: UTC only, checked as each row is read
+    refused = strict.failure_sql("NOT_SUPPORTED", "'A timestamp with time zone other than UTC is not supported: ' "
+                                                  "|| __t")
+    node.replace(functions.template(f"CASE WHEN try_strptime(__t, __f) IS NULL OR __z = 'UTC' THEN __i "
+                                    f"ELSE {refused} END", t=text, f=exp.Literal.string(converted), z=zone,
+                                    i=instant))
 
 
 def _from_unixtime_nanos(node: exp.Anonymous):

@@ -63,3 +63,11 @@ def test_latest_placed_and_earliest_shipped_keep_their_zones(orders):
         FROM partner_orders""") == (
         [("last_placed", "timestamp with time zone"), ("first_shipped", "timestamp with time zone")],
         [["2024-03-01 08:15:00.000 Europe/Berlin", "2024-02-29 19:00:00.000 -05:00"]])
+
+
+def test_a_z_stamp_is_utc(orders):
+    # Joda's Z and ZZ read the text Z as a zero offset
+    assert orders("""
+        SELECT parse_datetime(stamp, 'yyyy-MM-dd''T''HH:mm:ssZ'), parse_datetime(stamp, 'yyyy-MM-dd''T''HH:mm:ssZZ')
+        FROM (VALUES '2024-03-01T10:00:00Z') AS feed(stamp)""")[1] == [
+        ["2024-03-01 10:00:00.000 UTC", "2024-03-01 10:00:00.000 UTC"]]

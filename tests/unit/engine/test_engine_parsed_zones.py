@@ -23,6 +23,10 @@ from lakebox.engine.parsed_zones import zone_regex
     ("max(parse_datetime(s, 'yyyy-MM-dd HH:mm:ss ZZZ')) "
      "FROM (VALUES '2024-03-01 01:00:00 Asia/Tokyo', '2024-03-01 01:00:00 Europe/Berlin') AS t(s)",
      '"2024-03-01 01:00:00.000 Europe/Berlin"'),
+    ("parse_datetime(s, 'yyyy-MM-dd''T''HH:mm:ssZ') FROM (VALUES '2024-03-01T10:00:00Z') AS t(s)",
+     '"2024-03-01 10:00:00.000 UTC"'),
+    ("hour(x) FROM (SELECT parse_datetime(s, 'yyyy-MM-dd''T''HH:mm:ssZZ') AS x "
+     "FROM (VALUES '2024-03-01T10:00:00Z') AS t(s))", '"10"'),
     ("hour(x) FROM (SELECT parse_datetime(s, 'yyyy-MM-dd HH:mm:ss ZZZ') AS x "
      "FROM (VALUES '2024-03-01 10:00:00 UTC') AS t(s))", '"10"'),
 ])
