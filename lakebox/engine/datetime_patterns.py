@@ -84,8 +84,8 @@ def from_joda(pattern: str, parsing: bool = False) -> str:
             # another zone read by a pattern naming its zone is refused: time_zones.py)
             out.append(_UTC_OFFSETS[min(len(text), 3)])
             continue
-        if letter == "Z" and len(text) < 3:     # parsing: an offset, +0000 or +00:00 (offset_parsed_sql)
-            out.append("%z")
+        if letter == "Z":       # parsing: an offset, +0000 or +00:00, or (ZZZ) a zone's id: parsed_zones.py
+            out.append("%Z" if len(text) >= 3 else "%z")
             continue
         if letter == "z" and not parsing:           # DuckDB's %Z of a zoneless timestamp is empty
             out.append(_UTC_NAMES[1 if len(text) < 4 else 4])

@@ -23,7 +23,7 @@ import zoneinfo
 
 from sqlglot import exp
 
-from lakebox.engine import functions, strict
+from lakebox.engine import datetime_patterns, functions, parsed_zones, strict, zoned_patterns
 
 # Trino's names of UTC (TimeZoneKey.isUtcZoneId), in lower case, with or without `etc/`.
 _UTC_NAMES = {"utc", "z", "ut", "uct", "ut1", "gmt", "gmt0", "greenwich", "universal", "zulu"}
@@ -84,14 +84,15 @@ MACROS = [
     ("zoned_offset", "i, shown", "CAST(epoch(timezone(lakebox_duck_zone(shown), i)) - epoch(i) AS BIGINT) // 60"),
     ("zoned_iso8601", "i, shown",
      "strftime(timezone(lakebox_duck_zone(shown), i), '%Y-%m-%dT%H:%M:%S.%g') || "
+     "CASE WHEN lakebox_zoned_offset(i, shown) = 0 THEN 'Z' ELSE "      # a zero offset: Java's offset id Z
      "CASE WHEN lakebox_zoned_offset(i, shown) < 0 THEN '-' ELSE '+' END || "
      "lpad(CAST(abs(lakebox_zoned_offset(i, shown)) // 60 AS VARCHAR), 2, '0') || ':' || "
-     "lpad(CAST(abs(lakebox_zoned_offset(i, shown)) % 60 AS VARCHAR), 2, '0')"),
+     "lpad(CAST(abs(lakebox_zoned_offset(i, shown)) % 60 AS VARCHAR), 2, '0') END"),
 ]
 
 
 def install(db):
-    for name, parameters, body in MACROS:
+    for name, parameters, body in MACROS + parsed_zones.MACROS:
         db.execute(f"CREATE OR REPLACE MACRO lakebox_{name}({parameters}) AS {body}")
 
 
@@ -149,7 +150,7 @@ def _is_constant(zone: exp.Expression) -> bool:
 
 def _row_zone(zone: exp.Expression) -> bool:
     """A zone lakebox computes per row, already named as Trino names it (an ISO text's offset)."""
-    return isinstance(zone, exp.Anonymous) and zone.name == "lakebox_iso_zone"
+    return isinstance(zone, exp.Anonymous) and zone.name in ("lakebox_iso_zone", "lakebox_text_zone")
 
 
 def _shown_zone(zone: exp.Expression) -> exp.Expression:
@@ -219,8 +220,9 @@ def _consumer(node: exp.Expression) -> str | None:
     if isinstance(parent, exp.Anonymous) and parent.name.lower() in _PATTERN_CALLS and \
             parent.expressions and parent.expressions[0] is node and len(parent.expressions) == 2:
         pattern = parent.expressions[1]
-        if isinstance(pattern, exp.Literal) and pattern.is_string and not set(pattern.this) & {"z", "Z"}:
-            return "local"
+        if isinstance(pattern, exp.Literal) and pattern.is_string:
+            named = parent.name.lower() == "format_datetime" and datetime_patterns.names_a_zone(pattern.this)
+            return "pattern" if named else "local"
     return "shown" if _is_result_column(node) else None
 
 
@@ -290,6 +292,15 @@ def _zoned(node: exp.Expression, what: str, zone: exp.Expression, instant: exp.E
         node.replace(local if local is not None else _local(instant, zone))
     elif consumer == "shown":
         node.replace(zoned_value(instant, zone))
+    elif consumer == "pattern":          # format_datetime with zone letters: zoned_patterns.py
+        reader = node.parent
+        while isinstance(reader, exp.Paren):
+            reader = reader.parent
+        try:
+            reader.replace(zoned_patterns.formatted(reader.expressions[1].this, local if local is not None else
+                                                    _local(instant, zone), instant, zone, _shown_zone(zone)))
+        except zoned_patterns.NameNotKnown as error:
+            raise ZoneNotSupported(f"{error} is not supported") from None
     elif consumer == "derived":          # its reader is a value of the zone in turn
         reader = node.parent
         while isinstance(reader, exp.Paren):
@@ -415,18 +426,55 @@ def _from_iso8601_timestamp(node: exp.FromISO8601Timestamp):
     elif _carries_row_zone(node):
         zone = exp.Anonymous(this="lakebox_iso_zone", expressions=[text.copy()])
         instant = exp.cast(exp.Anonymous(this="lakebox_iso8601_text", expressions=[text.copy()]), "TIMESTAMPTZ")
-        reader = node.parent
-        while isinstance(reader, exp.Paren):
-            reader = reader.parent
-        if not isinstance(reader, (exp.Max, exp.Min)):
-            _zoned(node, "Function 'from_iso8601_timestamp'", zone, instant)
-            return
-        # max/min of values whose zone varies by row: the STRUCT orders by its instant first
-        outer = _consumer(reader)
-        if outer == "instant" or (outer == "shown" and _is_statement_column(reader)):
-            reader.replace(type(reader)(this=zoned_value(instant, zone) if outer == "shown" else instant))
+        if _row_zoned(node, "Function 'from_iso8601_timestamp'", zone, instant):
             return
     node.replace(exp.Anonymous(this="lakebox_from_iso8601_timestamp", expressions=[node.this.copy()]))
+
+
+def _row_zoned(node: exp.Expression, what: str, zone: exp.Expression, instant: exp.Expression) -> bool:
+    """`node`, a value of a zone per row, replaced as its reader needs (`_zoned`); its max or
+    min only where their own reader takes it (False else: the caller falls back)."""
+    reader = node.parent
+    while isinstance(reader, exp.Paren):
+        reader = reader.parent
+    if not isinstance(reader, (exp.Max, exp.Min)):
+        _zoned(node, what, zone, instant)
+        return True
+    # max/min of values whose zone varies by row: the STRUCT orders by its instant first
+    outer = _consumer(reader)
+    if outer == "instant" or (outer == "shown" and _is_statement_column(reader)):
+        reader.replace(type(reader)(this=zoned_value(instant, zone) if outer == "shown" else instant))
+        return True
+    return False
+
+
+def _parse_datetime(node: exp.Anonymous):
+    """parse_datetime with a Z: a value of the zone its text names (`parsed_zones.py`), a
+    constant's known now, a column's per row where a reader can take it; elsewhere a text in
+    UTC is read as such, another refused as it is read."""
+    if len(node.expressions) != 2 or not _is_constant(node.expressions[1]):
+        return
+    text, pattern = node.expressions
+    converted = parsed_zones.strptime_pattern(pattern.this)
+    if converted is None:
+        return
+    instant = parsed_zones.parsed_instant(text, converted)
+    if _is_constant(text):
+        zone = parsed_zones.constant_zone(text.this, converted)
+        if zone is not None and (zone[0] in "+-Z" or is_utc(exp.Literal.string(zone)) or zone in _zone_names()):
+            _zoned(node, f"Function 'parse_datetime' with time zone {zone}", exp.Literal.string(zone), instant)
+        return
+    zone = exp.Anonymous(this="lakebox_text_zone", expressions=[exp.Anonymous(
+        this="regexp_extract", expressions=[text.copy(), exp.Literal.string(parsed_zones.zone_regex(converted)),
+                                            exp.Literal.number(1)])])
+    if _carries_row_zone(node) and _row_zoned(node, "Function 'parse_datetime'", zone, instant):
+        return
+    # where no reader takes the zone: UTC only, checked as each row is read
+    refused = strict.failure_sql("NOT_SUPPORTED", "'A timestamp with time zone other than UTC is not supported: ' "
+                                                  "|| __t")
+    node.replace(functions.template(f"CASE WHEN try_strptime(__t, __f) IS NULL OR __z = 'UTC' THEN __i "
+                                    f"ELSE {refused} END", t=text, f=exp.Literal.string(converted), z=zone,
+                                    i=instant))
 
 
 def _from_unixtime_nanos(node: exp.Anonymous):
@@ -483,6 +531,8 @@ def rewrite(tree: exp.Expression) -> exp.Expression:
         elif isinstance(node, (exp.Cast, exp.TryCast)):
             if node.to.this == exp.DataType.Type.TIMESTAMPTZ:
                 _cast_to_timestamptz(node)
+        elif node.name.lower() == "parse_datetime":
+            _parse_datetime(node)
         elif node.name.lower() == "from_unixtime_nanos":
             _from_unixtime_nanos(node)
         elif node.name.lower() in ZONE_FUNCTIONS:
