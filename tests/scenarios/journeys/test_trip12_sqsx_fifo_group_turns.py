@@ -54,3 +54,18 @@ def test_a_job_given_back_while_the_group_is_held(client, sqs_queues):
     for message in again + held[1:]:
         sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     assert bodies(receive(sqs, url, MaxNumberOfMessages=10)) == ["p1/page-3"]
+
+
+def test_a_finished_group_and_a_resent_job(client, sqs_queues):
+    """A printer finishes what it took: its group is free again and its remaining jobs
+    come in their place by first job; the job sent twice (content-based deduplication)
+    is there once. Recorded from AWS: localstack's validated
+    test_fifo_message_group_visibility_after_delete."""
+    sqs = client("sqs")
+    url = sqs_queues("binders", FifoQueue="true", ContentBasedDeduplication="true")
+    send(sqs, url, "p1/a", "p2/a", "p1/b", "p2/b", "p1/b", "p1/c", "p1/d", "p3/a")
+    taken = receive(sqs, url, MaxNumberOfMessages=2)
+    assert bodies(taken) == ["p1/a", "p1/b"]
+    for message in taken:
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    assert bodies(receive(sqs, url, MaxNumberOfMessages=10)) == ["p2/a", "p2/b", "p1/c", "p1/d", "p3/a"]
