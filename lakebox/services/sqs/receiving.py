@@ -12,7 +12,7 @@ from lakebox.storage.lru import Lru
 
 MAX_VISIBILITY_S = 43_200
 MAX_WAIT_S = 20
-FIFO_SCAN_LIMIT = 10_000        # rows a FIFO receive walks past (in-flight groups) at most
+FIFO_SCAN_LIMIT = 10_000        # receivable groups a FIFO receive tries at most
 ATTEMPT_KEPT_S = 300            # a ReceiveRequestAttemptId answers the same for 5 minutes
 ATTEMPTS_CAP = 10_000           # attempts remembered (in memory: a retry after a restart receives anew)
 # Messages in flight (received, visibility timeout not over) per queue, standard and FIFO
@@ -198,24 +198,21 @@ def _pick_standard(state, queue, now, limit, redrive) -> list:
 
 
 def _pick_fifo(state, queue, now, limit, redrive) -> list:
-    """Messages in send order, skipping every group that has a message in flight (or
-    delayed) ahead: a group is handed out strictly in order, one receiver at a time. As
-    AWS documents, a receive returns as many messages of one group as it can, then fills
-    up from the groups whose next message was sent after."""
-    picked, done, after, walked = [], set(), 0, 0
-    while len(picked) < limit and walked < FIFO_SCAN_LIMIT:
-        rows = store.messages_in_order(state.db, queue["uid"], after, 100)
-        if not rows:
+    """Messages of the groups whose first message is receivable, skipping every group
+    with a message in flight (or delayed) ahead: a group is handed out strictly in order,
+    one receiver at a time. As AWS documents, a receive returns as many messages of one
+    group as it can, then fills up from other groups. Groups not received yet come
+    first, in the order of their first message, then the others, the least recently
+    received first (recorded from AWS: localstack's validated
+    test_fifo_receive_message_with_zero_visibility_timeout and
+    test_fifo_message_group_visibility_after_terminate_visibility_timeout)."""
+    heads = [row for row in store.group_heads(state.db, queue["uid"]) if row["visible_at"] <= now]
+    heads.sort(key=lambda row: (row["served"] is not None, row["served"] or 0.0, row["seq"]))
+    picked = []
+    for head in heads[:FIFO_SCAN_LIMIT]:
+        picked += _group_run(state, queue, head, now, limit - len(picked), redrive)
+        if len(picked) == limit:
             break
-        for row in rows:
-            after = row["seq"]
-            walked += 1
-            if row["group_id"] in done:
-                continue
-            done.add(row["group_id"])
-            picked += _group_run(state, queue, row, now, limit - len(picked), redrive)
-            if len(picked) == limit:
-                break
     return picked
 
 

@@ -174,7 +174,10 @@ def _check_system_attributes(system_attrs: dict):
 
 def _delay(entry, queue, queue_attrs) -> int:
     delay = entry.get("DelaySeconds")
-    if delay is None:
+    # A FIFO queue has no per-message delay, but an explicit 0 (what some SDKs send by
+    # default) is accepted and leaves the queue's delay in force (recorded from AWS:
+    # localstack's test_send_message_with_delay_0_works_for_fifo, validated on AWS).
+    if delay is None or (delay == 0 and queue["fifo"]):
         return attributes.int_attribute(queue_attrs, "DelaySeconds")
     if queue["fifo"]:
         raise InvalidParameterValue(f"Value {delay} for parameter DelaySeconds is invalid. Reason: The request "

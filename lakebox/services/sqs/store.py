@@ -218,10 +218,16 @@ def visible_messages(db, uid, now, limit):
                     (uid, now, limit))
 
 
-def messages_in_order(db, uid, after_seq, limit):
-    """Messages in send order after `after_seq` (FIFO receives walk these)."""
-    return db.query("SELECT * FROM sqs_messages WHERE queue_uid=? AND seq>? ORDER BY seq LIMIT ?",
-                    (uid, after_seq, limit))
+def group_heads(db, uid):
+    """Each FIFO group of a queue: its first message's seq and visible_at (SQLite gives a
+    bare column from the row of MIN), and when one of its messages was last received
+    (None when none is held or was received since it was given back)."""
+    heads = db.query("SELECT group_id, MIN(seq) AS seq, visible_at FROM sqs_messages WHERE queue_uid=? "
+                     "GROUP BY group_id", (uid,))
+    served = {row["group_id"]: row["served"] for row in db.query(
+        "SELECT group_id, MAX(received_at) AS served FROM sqs_messages WHERE queue_uid=? AND received_at IS NOT NULL "
+        "GROUP BY group_id", (uid,))}
+    return [dict(row, served=served.get(row["group_id"])) for row in heads]
 
 
 def group_messages(db, uid, group_id, from_seq, limit):

@@ -6,8 +6,10 @@ every so often), up to the 12 hours a receive may last, where the next extension
 refused; a crashed worker's job comes back once its visibility lapses, received again
 with a new receipt handle and ApproximateReceiveCount 2; the worker that finishes deletes
 in one batch, where the crashed worker's stale handle succeeds but deletes nothing (only
-the latest receive's handle does) and a garbled handle fails on its own; heartbeats sent
-in a batch fail per entry for a message no longer in flight."""
+the latest receive's handle does) and a garbled handle fails on its own; a heartbeat sent
+in a batch with the crashed worker's earlier handle still applies, as a standard queue's
+earlier handles change visibility (localstack's AWS-validated
+test_terminate_visibility_timeout_after_receive)."""
 import threading
 import uuid
 
@@ -92,11 +94,8 @@ def test_heartbeats_crashes_and_batch_deletes(client, jobs, clock):
         {"Id": "long", "ReceiptHandle": long_job["ReceiptHandle"], "VisibilityTimeout": 30},
         {"Id": "stale", "ReceiptHandle": crashed["ReceiptHandle"], "VisibilityTimeout": 30},
         {"Id": "fresh", "ReceiptHandle": crashed_again["ReceiptHandle"], "VisibilityTimeout": 120}])
-    assert sorted(e["Id"] for e in beats["Successful"]) == ["fresh", "long"]
-    (failed,) = beats["Failed"]
-    assert (failed["Id"], failed["Code"], failed["SenderFault"]) == ("stale", "InvalidParameterValue", True)
-    assert failed["Message"] == (f"Value {crashed['ReceiptHandle']} for parameter ReceiptHandle is invalid. Reason: "
-                                 "Message does not exist or is not available for visibility timeout change.")
+    assert sorted(e["Id"] for e in beats["Successful"]) == ["fresh", "long", "stale"]
+    assert "Failed" not in beats
 
     done = sqs.delete_message_batch(QueueUrl=jobs, Entries=[
         {"Id": "long", "ReceiptHandle": long_job["ReceiptHandle"]},
