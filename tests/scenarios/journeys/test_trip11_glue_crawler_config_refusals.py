@@ -46,5 +46,5 @@ def _refusals_after_create(glue, bucket, name, accepted):
         "InvalidInputException",
         "You must provide the DatabaseName parameter when you specify a non-catalog targeted crawler.")
     assert error_of(glue.stop_crawler, Name=name) == ("CrawlerNotRunningException",
-                                                      f"Crawler with name {name} isn't running.")
+                                                      f"Crawler with name {name} is not running")
     assert glue.get_crawler(Name=name)["Crawler"]["State"] == "READY"
