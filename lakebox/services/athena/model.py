@@ -87,5 +87,23 @@ def output_location_refusal(location: str) -> str:
 
 
 def default_workgroup_configuration() -> dict:
-    return {"EnforceWorkGroupConfiguration": False, "PublishCloudWatchMetricsEnabled": False,
+    """The primary work group's configuration."""
+    return {"ResultConfiguration": {}, "EnforceWorkGroupConfiguration": False, "PublishCloudWatchMetricsEnabled": False,
             "RequesterPaysEnabled": False, "EngineVersion": dict(ENGINE_VERSION)}
+
+
+def new_workgroup_configuration(given: dict) -> dict:
+    """A created work group's configuration: what CreateWorkGroup left out is Athena's
+    default, configuration enforced and CloudWatch metrics published, and no
+    ResultConfiguration at all; a chosen engine version is the effective one (a capture of
+    real Athena: radkawar/stackd testdata/aws/athena/application_verified.json)."""
+    config = {"EnforceWorkGroupConfiguration": True, "PublishCloudWatchMetricsEnabled": True,
+              "RequesterPaysEnabled": False, **given}
+    config["EngineVersion"] = engine_version(given.get("EngineVersion"))
+    return config
+
+
+def engine_version(given: dict | None) -> dict:
+    chosen = (given or {}).get("SelectedEngineVersion") or "AUTO"
+    return {"SelectedEngineVersion": chosen,
+            "EffectiveEngineVersion": ENGINE_VERSION["EffectiveEngineVersion"] if chosen == "AUTO" else chosen}
