@@ -83,7 +83,8 @@ def create_prepared_statement(ctx, params):
     group = workgroups.workgroup_or_error(ctx, params["WorkGroup"])
     db = ctx.state.db
     if store.get_prepared(db, ctx.account, ctx.region, group["name"], params["StatementName"]) is not None:
-        raise errors.InvalidRequestException(f"Prepared statement {params['StatementName']} already exists")
+        raise errors.InvalidRequestException(      # trailing space and all (application_verified.json)
+            f"Prepared Statement {params['StatementName']} already exists in WorkGroup {group['name']} ")
     _check_query(params["QueryStatement"])
     store.put_prepared(db, ctx.account, ctx.region, group["name"], params["StatementName"],
                        params["QueryStatement"], params.get("Description"), ctx.now)

@@ -472,7 +472,7 @@ def query_execution(state, row) -> dict:
         statistics.setdefault("DataScannedInBytes", 0)
         statistics.setdefault("EngineExecutionTimeInMillis", 0)
         statistics["ServicePreProcessingTimeInMillis"] = 0
-        if row["state"] != "CANCELLED":        # a query cancelled at once was never planned
+        if row["state"] == "SUCCEEDED":        # one cancelled at once or failing analysis was never planned
             statistics["QueryPlanningTimeInMillis"] = 0
         statistics["ServiceProcessingTimeInMillis"] = 0
         statistics["ResultReuseInformation"] = {"ReusedPreviousResult": bool(figures.get("reused"))}

@@ -54,6 +54,25 @@ def test_project_work_groups(client, bucket, database):
         assert execution["QueryExecutionContext"] == {"Database": database, "Catalog": "awsdatacatalog"}
         assert {"ServicePreProcessingTimeInMillis", "QueryPlanningTimeInMillis",
                 "ServiceProcessingTimeInMillis"} <= set(execution["Statistics"])
+
+        failed_id = athena.start_query_execution(WorkGroup=pinned, QueryString="SELECT missing_column FROM (SELECT 1 AS one)",
+                                                 QueryExecutionContext={"Database": database})["QueryExecutionId"]
+        failed = wait_for(lambda: (lambda e: e if e["Status"]["State"] == "FAILED" else None)(
+            athena.get_query_execution(QueryExecutionId=failed_id)["QueryExecution"]))
+        reason = ("COLUMN_NOT_FOUND: line 1:8: Column 'missing_column' cannot be resolved or requester is not "
+                  "authorized to access requested resources")
+        assert (failed["Status"]["StateChangeReason"], failed["Status"]["AthenaError"]) == (reason, {
+            "ErrorCategory": 2, "ErrorType": 1006, "Retryable": False, "ErrorMessage": reason})
+        assert "ServicePreProcessingTimeInMillis" in failed["Statistics"]
+        assert "QueryPlanningTimeInMillis" not in failed["Statistics"]
+
+        statement = {"WorkGroup": pinned, "StatementName": "owned_statement",
+                     "QueryStatement": "SELECT one FROM (SELECT 1 AS one) WHERE one > ?"}
+        athena.create_prepared_statement(Description="first", **statement)
+        assert error_of(athena.create_prepared_statement, Description="again", **statement) == (
+            "InvalidRequestException", f"Prepared Statement owned_statement already exists in WorkGroup {pinned} ")
+        assert athena.get_prepared_statement(WorkGroup=pinned, StatementName="owned_statement")[
+            "PreparedStatement"]["Description"] == "first"
     finally:
         for name in (pinned, bare):
             athena.delete_work_group(WorkGroup=name, RecursiveDeleteOption=True)
