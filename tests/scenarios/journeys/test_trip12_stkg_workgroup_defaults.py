@@ -73,6 +73,17 @@ def test_project_work_groups(client, bucket, database):
             "InvalidRequestException", f"Prepared Statement owned_statement already exists in WorkGroup {pinned} ")
         assert athena.get_prepared_statement(WorkGroup=pinned, StatementName="owned_statement")[
             "PreparedStatement"]["Description"] == "first"
+        assert error_of(athena.update_prepared_statement, WorkGroup=pinned, StatementName="missing",
+                        QueryStatement="SELECT 1") == (
+            "ResourceNotFoundException", f"Prepared Statement missing does not exist in WorkGroup {pinned} ")
+        assert error_of(athena.get_prepared_statement, WorkGroup=bare, StatementName="owned_statement") == (
+            "ResourceNotFoundException",
+            f"No Prepared Statement with statement name owned_statement exists in WorkGroup {bare}")
+        athena.update_prepared_statement(WorkGroup=pinned, StatementName="owned_statement",
+                                         QueryStatement="SELECT one + 1 FROM (SELECT 1 AS one) WHERE one > ?")
+        kept = athena.get_prepared_statement(WorkGroup=pinned, StatementName="owned_statement")["PreparedStatement"]
+        assert (kept["QueryStatement"], kept["Description"]) == (
+            "SELECT one + 1 FROM (SELECT 1 AS one) WHERE one > ?", "first")
     finally:
         for name in (pinned, bare):
             athena.delete_work_group(WorkGroup=name, RecursiveDeleteOption=True)
