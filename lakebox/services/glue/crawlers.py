@@ -62,12 +62,18 @@ def _targets_view(targets: dict) -> dict:
     return view
 
 
+# Glue's words, as captures of real Glue recorded them (radkawar/stackd
+# testdata/aws/glue/controls.json and controls_native.json): without a DatabaseName a
+# crawler with no catalog target is refused first, even with no targets at all.
+NO_DATABASE = ("You must provide the DatabaseName parameter when you specify a non-catalog targeted crawler. "
+               "Specify the parameter.")
+
+
 def _check_settings(params, current=None):
     targets = params.get("Targets") or (current or {}).get("Targets") or {}
     database = params.get("DatabaseName") or (current or {}).get("DatabaseName")
     if any(targets.get(kind) for kind in TARGET_KINDS if kind != "CatalogTargets") and not database:
-        raise InvalidInputException(
-            "You must provide the DatabaseName parameter when you specify a non-catalog targeted crawler.")
+        raise InvalidInputException(NO_DATABASE)
     if params.get("Configuration"):
         _check_configuration(params["Configuration"])
     _check_target_settings(targets, params.get("RecrawlPolicy") or (current or {}).get("RecrawlPolicy") or {})
@@ -130,6 +136,8 @@ def create_crawler(ctx, params):
     db = ctx.state.db
     if store.get_named(db, "crawlers", ctx.account, ctx.region, name) is not None:
         raise AlreadyExistsException(f"{ctx.account}:{name} already exists")
+    if not params.get("DatabaseName") and not params["Targets"].get("CatalogTargets"):
+        raise InvalidInputException(NO_DATABASE)
     if not any(params["Targets"].get(kind) for kind in TARGET_KINDS):
         raise InvalidInputException("Targets are not defined")
     _check_settings(params)

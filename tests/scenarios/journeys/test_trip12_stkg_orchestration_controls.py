@@ -42,6 +42,11 @@ def test_control_plane_before_the_first_load(client, bucket):
                    "Targets": {"S3Targets": [{"Path": f"s3://{bucket}/never-scanned/"}]}}
         assert error_of(glue.create_crawler, **dict(crawler, Targets={})) == (
             "InvalidInputException", "Targets are not defined")
+        no_database = ("You must provide the DatabaseName parameter when you specify a non-catalog targeted "
+                       "crawler. Specify the parameter.")      # controls.json: asked before the targets
+        for targets in ({}, crawler["Targets"]):
+            assert error_of(glue.create_crawler, Name=name, Role=role, Targets=targets) == (
+                "InvalidInputException", no_database)
         glue.create_crawler(**crawler)
         assert error_of(glue.create_crawler, **crawler) == (
             "AlreadyExistsException", f"{account}:{name} already exists")
