@@ -31,7 +31,7 @@ def get_database(ctx, params):
     try:
         return {"Database": _database(glue.get_database(on_behalf(ctx, "glue", "GetDatabase"), params["DatabaseName"]))}
     except glue.errors.EntityNotFoundException:
-        raise errors.MetadataException(f"Database {params['DatabaseName']} not found.") from None
+        raise errors.MetadataException(entity_not_found(f"Database {params['DatabaseName']} not found.")) from None
 
 
 def _table_metadata(doc: dict) -> dict:
@@ -88,11 +88,12 @@ def get_table_metadata(ctx, params):
         raise errors.MetadataException(entity_not_found()) from None
 
 
-def entity_not_found() -> str:
-    """Athena's words for a table its Glue lookup did not find: Glue's error as the Java
-    SDK prints it, in the envelope clients parse for `Error Code: EntityNotFoundException`
-    (pyathena's and noctua's has-table checks)."""
-    return ("Entity Not Found (Service: AmazonDataCatalog; Status Code: 400; Error Code: EntityNotFoundException; "
+def entity_not_found(words: str = "Entity Not Found") -> str:
+    """Athena's words for a table (or, in GetDatabase, a database: a capture of real Athena,
+    radkawar/stackd testdata/aws/athena/application_verified.json) its Glue lookup did not
+    find: Glue's error as the Java SDK prints it, in the envelope clients parse for `Error
+    Code: EntityNotFoundException` (pyathena's and noctua's has-table checks)."""
+    return (f"{words} (Service: AmazonDataCatalog; Status Code: 400; Error Code: EntityNotFoundException; "
             f"Request ID: {new_request_id()}; Proxy: null)")
 
 

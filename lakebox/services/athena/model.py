@@ -16,6 +16,9 @@ INVALID_OUTPUT_LOCATION = ("The S3 location provided to save your query results 
 # AthenaError: category 1 SYSTEM, 2 USER; the error types of Athena's error catalog.
 USER, SYSTEM = 1 + 1, 1
 ERROR_TYPES = {"SYNTAX_ERROR": 1006, "DDL": 1003, "USER": 1000, "SYSTEM": 200, "WRITE": 401, "ICEBERG_DDL": 1200}
+# The analyzer's errors that Athena reports as type 1006, as it does syntax errors (a
+# capture of real Athena: radkawar/stackd testdata/aws/athena/application_verified.json).
+ANALYSIS_ERRORS = ("COLUMN_NOT_FOUND",)
 
 
 def new_query_id() -> str:
@@ -32,7 +35,8 @@ def user_error(error_name: str, message: str) -> tuple[str, dict]:
     and so do Hive's (`FAILED: ...`, the very bytes Athena writes to `<id>.txt`)."""
     bare = error_name == "ICEBERG_DDL" or (error_name == "DDL" and message.startswith("FAILED: "))
     reason = message if bare else f"{error_name}: {message}"
-    kind = error_name if error_name in ("DDL", "ICEBERG_DDL") else "USER"
+    kind = error_name if error_name in ("DDL", "ICEBERG_DDL") else \
+        "SYNTAX_ERROR" if error_name in ANALYSIS_ERRORS else "USER"
     return reason, athena_error(USER, ERROR_TYPES[kind], reason)
 
 
@@ -87,5 +91,23 @@ def output_location_refusal(location: str) -> str:
 
 
 def default_workgroup_configuration() -> dict:
-    return {"EnforceWorkGroupConfiguration": False, "PublishCloudWatchMetricsEnabled": False,
+    """The primary work group's configuration."""
+    return {"ResultConfiguration": {}, "EnforceWorkGroupConfiguration": False, "PublishCloudWatchMetricsEnabled": False,
             "RequesterPaysEnabled": False, "EngineVersion": dict(ENGINE_VERSION)}
+
+
+def new_workgroup_configuration(given: dict) -> dict:
+    """A created work group's configuration: what CreateWorkGroup left out is Athena's
+    default, configuration enforced and CloudWatch metrics published, and no
+    ResultConfiguration at all; a chosen engine version is the effective one (a capture of
+    real Athena: radkawar/stackd testdata/aws/athena/application_verified.json)."""
+    config = {"EnforceWorkGroupConfiguration": True, "PublishCloudWatchMetricsEnabled": True,
+              "RequesterPaysEnabled": False, **given}
+    config["EngineVersion"] = engine_version(given.get("EngineVersion"))
+    return config
+
+
+def engine_version(given: dict | None) -> dict:
+    chosen = (given or {}).get("SelectedEngineVersion") or "AUTO"
+    return {"SelectedEngineVersion": chosen,
+            "EffectiveEngineVersion": ENGINE_VERSION["EffectiveEngineVersion"] if chosen == "AUTO" else chosen}

@@ -83,18 +83,22 @@ def create_prepared_statement(ctx, params):
     group = workgroups.workgroup_or_error(ctx, params["WorkGroup"])
     db = ctx.state.db
     if store.get_prepared(db, ctx.account, ctx.region, group["name"], params["StatementName"]) is not None:
-        raise errors.InvalidRequestException(f"Prepared statement {params['StatementName']} already exists")
+        raise errors.InvalidRequestException(      # trailing space and all (application_verified.json)
+            f"Prepared Statement {params['StatementName']} already exists in WorkGroup {group['name']} ")
     _check_query(params["QueryStatement"])
     store.put_prepared(db, ctx.account, ctx.region, group["name"], params["StatementName"],
                        params["QueryStatement"], params.get("Description"), ctx.now)
     return {}
 
 
-def _prepared_or_error(ctx, workgroup, name):
+def _prepared_or_error(ctx, workgroup, name, message="Prepared statement {name} was not found"):
+    """The statement, or ResourceNotFoundException in the operation's own words (Get's and
+    Update's as a capture of real Athena recorded them: radkawar/stackd
+    testdata/aws/athena/application_verified.json; Delete's have no record)."""
     group = workgroups.workgroup_or_error(ctx, workgroup)
     row = store.get_prepared(ctx.state.db, ctx.account, ctx.region, group["name"], name)
     if row is None:
-        raise errors.ResourceNotFoundException(f"Prepared statement {name} was not found", ResourceName=name)
+        raise errors.ResourceNotFoundException(message.format(name=name, group=group["name"]), ResourceName=name)
     return row
 
 
@@ -108,7 +112,8 @@ def _prepared_document(row) -> dict:
 
 def get_prepared_statement(ctx, params):
     return {"PreparedStatement": _prepared_document(
-        _prepared_or_error(ctx, params["WorkGroup"], params["StatementName"]))}
+        _prepared_or_error(ctx, params["WorkGroup"], params["StatementName"],
+                           "No Prepared Statement with statement name {name} exists in WorkGroup {group}"))}
 
 
 def batch_get_prepared_statement(ctx, params):
@@ -132,10 +137,11 @@ def list_prepared_statements(ctx, params):
 
 
 def update_prepared_statement(ctx, params):
-    row = _prepared_or_error(ctx, params["WorkGroup"], params["StatementName"])
+    row = _prepared_or_error(ctx, params["WorkGroup"], params["StatementName"],
+                             "Prepared Statement {name} does not exist in WorkGroup {group} ")
     _check_query(params["QueryStatement"])
     store.put_prepared(ctx.state.db, ctx.account, ctx.region, row["workgroup"], row["name"],
-                       params["QueryStatement"], params.get("Description"), ctx.now)
+                       params["QueryStatement"], params.get("Description", row["description"]), ctx.now)
     return {}
 
 

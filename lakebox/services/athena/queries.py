@@ -98,7 +98,8 @@ def start_query_execution(ctx, params):
     query_id = model.new_query_id()
     request = {"Query": params["QueryString"], "QueryExecutionContext": context,     # this order: see _reusable
                "ExecutionParameters": params.get("ExecutionParameters"), "ResultConfiguration": result_config,
-               "ResultReuseConfiguration": params.get("ResultReuseConfiguration")}
+               "ResultReuseConfiguration": params.get("ResultReuseConfiguration"),
+               "EngineVersion": config.get("EngineVersion")}
     store.insert_query(db, ctx.account, ctx.region, query_id, group["name"], token, request,
                        statement.statement_type, statement.substatement_type, "QUEUED", ctx.now)
     cache = _cache(ctx.state)
@@ -197,15 +198,16 @@ def _reuse(ctx, query_id, earlier):
 
 
 def _result_configuration(params, config) -> dict:
-    """The request's ResultConfiguration, or the work group's when it enforces its own
-    (or the request has none)."""
+    """The request's ResultConfiguration over the work group's, or the work group's settings
+    over the request's when it enforces its own (the request's fill what the group leaves
+    unset)."""
     own = dict(params.get("ResultConfiguration") or {})
     group = config.get("ResultConfiguration") or {}
-    chosen = dict(group) if config.get("EnforceWorkGroupConfiguration") else {**group, **own}
+    chosen = {**own, **group} if config.get("EnforceWorkGroupConfiguration") else {**group, **own}
     if not chosen.get("OutputLocation"):
         raise errors.InvalidRequestException(
-            "No output location provided. An output location is required either through the Workgroup result "
-            "configuration setting or as an API input.")
+            "No output location provided. You did not provide an output location for  your query results. Either "
+            "specify an S3 bucket location or enable Athena managed query results in your workgroup settings.")
     return chosen
 
 
@@ -469,7 +471,9 @@ def query_execution(state, row) -> dict:
     if row["completed"] is not None:
         statistics.setdefault("DataScannedInBytes", 0)
         statistics.setdefault("EngineExecutionTimeInMillis", 0)
-        statistics["QueryPlanningTimeInMillis"] = 0
+        statistics["ServicePreProcessingTimeInMillis"] = 0
+        if row["state"] == "SUCCEEDED":        # one cancelled at once or failing analysis was never planned
+            statistics["QueryPlanningTimeInMillis"] = 0
         statistics["ServiceProcessingTimeInMillis"] = 0
         statistics["ResultReuseInformation"] = {"ReusedPreviousResult": bool(figures.get("reused"))}
     context = dict(request["QueryExecutionContext"])
@@ -479,7 +483,7 @@ def query_execution(state, row) -> dict:
         "QueryExecutionId": row["id"], "Query": request["Query"], "StatementType": row["statement_type"],
         "ResultConfiguration": result_config, "QueryExecutionContext": context,
         "Status": status, "Statistics": statistics, "WorkGroup": row["workgroup"],
-        "EngineVersion": dict(model.ENGINE_VERSION), "SubstatementType": row["substatement_type"],
+        "EngineVersion": model.engine_version(request.get("EngineVersion")), "SubstatementType": row["substatement_type"],
         "ResultReuseConfiguration": request.get("ResultReuseConfiguration") or
         {"ResultReuseByAgeConfiguration": {"Enabled": False}}}
     if request.get("ExecutionParameters"):

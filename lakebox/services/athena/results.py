@@ -193,6 +193,9 @@ def get_query_results(ctx, params):
             raise errors.InvalidRequestException(f"Query has not yet finished. Current state: {state}")
         if json.loads(row["figures"] or "{}").get("hive_failure"):   # a Hive DDL's failure: an empty result
             return {"ResultSet": {"Rows": []}}
+        if state == "CANCELLED":     # a cancelled query wrote no results (a capture of real Athena)
+            raise errors.InvalidRequestException("Could not find results", AthenaErrorCode="RESULT_NOT_FOUND",
+                                                 ErrorCode="RESULT_NOT_FOUND")
         raise errors.InvalidRequestException(f"Query did not finish successfully. Final query state: {state}",
                                              AthenaErrorCode="INVALID_QUERY_EXECUTION_STATE")
     figures = json.loads(row["figures"] or "{}")

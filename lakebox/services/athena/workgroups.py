@@ -25,7 +25,6 @@ def workgroup_or_error(ctx, name: str, for_query: bool = False):
 
 def _document(row) -> dict:
     configuration = json.loads(row["configuration"])
-    configuration.setdefault("ResultConfiguration", {})      # there, empty, when nothing is set
     configuration.setdefault("EnableMinimumEncryptionConfiguration", False)
     doc = {"Name": row["name"], "State": row["state"], "Configuration": configuration,
            "CreationTime": row["created"]}
@@ -39,8 +38,7 @@ def create_work_group(ctx, params):
     db = ctx.state.db
     if store.get_workgroup(db, ctx.account, ctx.region, params["Name"]) is not None:
         raise errors.InvalidRequestException("WorkGroup is already created")
-    config = model.default_workgroup_configuration()
-    config.update(copy.deepcopy(params.get("Configuration") or {}))
+    config = model.new_workgroup_configuration(copy.deepcopy(params.get("Configuration") or {}))
     with db.transaction():
         store.put_workgroup(db, ctx.account, ctx.region, params["Name"], "ENABLED", params.get("Description"),
                             config, ctx.now)
@@ -74,6 +72,8 @@ def update_work_group(ctx, params):
                  "RequesterPaysEnabled", "EngineVersion", "AdditionalConfiguration", "ExecutionRole"):
         if name in updates:
             config[name] = updates[name]
+    if "EngineVersion" in updates:
+        config["EngineVersion"] = model.engine_version(updates["EngineVersion"])
     if updates.get("RemoveBytesScannedCutoffPerQuery"):
         config.pop("BytesScannedCutoffPerQuery", None)
     result_updates = updates.get("ResultConfigurationUpdates") or {}
@@ -86,8 +86,6 @@ def update_work_group(ctx, params):
             result.pop(name, None)
         elif name in result_updates:
             result[name] = result_updates[name]
-    if not result:
-        config.pop("ResultConfiguration")
     description = params.get("Description", row["description"])
     store.put_workgroup(ctx.state.db, ctx.account, ctx.region, row["name"], params.get("State") or row["state"],
                         description, config, row["created"])

@@ -9,7 +9,8 @@ _SECRETS = ("PASSWORD", "ENCRYPTED_PASSWORD")
 
 
 def _connection_or_error(ctx, name: str) -> dict:
-    return catalog.object_or_error(ctx, KIND, "", name, f"Connection {name} not found.")
+    return catalog.object_or_error(ctx, KIND, "", name,
+                                   f"Connection with name {name} in account {ctx.account} is not found")
 
 
 def _shown(doc: dict, hide_password: bool) -> dict:

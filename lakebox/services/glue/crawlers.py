@@ -3,6 +3,7 @@ history. A crawler's state moves READY -> RUNNING -> STOPPING -> READY; the craw
 itself runs off the event loop (`runner.py`) and is in `crawl.py`."""
 import datetime
 import json
+import re
 import statistics as stats
 import uuid
 
@@ -45,6 +46,8 @@ def public_view(doc: dict, now: float) -> dict:
     the derived state and the running crawl's elapsed time (milliseconds)."""
     view = {key: value for key, value in doc.items() if not key.startswith("_")}
     view["State"] = state_of(doc, now)
+    if "Role" in view:      # a role given by ARN is answered by its name (path included)
+        view["Role"] = re.sub(r"^arn:aws[\w-]*:iam::\d{12}:role/", "", view["Role"])
     view["Targets"] = _targets_view(doc.get("Targets") or {})
     if doc.get("_crawl"):
         view["CrawlElapsedTime"] = int(max(now - doc["_crawl"]["StartTime"], 0.0) * 1000)
@@ -59,12 +62,18 @@ def _targets_view(targets: dict) -> dict:
     return view
 
 
+# Glue's words, as captures of real Glue recorded them (radkawar/stackd
+# testdata/aws/glue/controls.json and controls_native.json): without a DatabaseName a
+# crawler with no catalog target is refused first, even with no targets at all.
+NO_DATABASE = ("You must provide the DatabaseName parameter when you specify a non-catalog targeted crawler. "
+               "Specify the parameter.")
+
+
 def _check_settings(params, current=None):
     targets = params.get("Targets") or (current or {}).get("Targets") or {}
     database = params.get("DatabaseName") or (current or {}).get("DatabaseName")
     if any(targets.get(kind) for kind in TARGET_KINDS if kind != "CatalogTargets") and not database:
-        raise InvalidInputException(
-            "You must provide the DatabaseName parameter when you specify a non-catalog targeted crawler.")
+        raise InvalidInputException(NO_DATABASE)
     if params.get("Configuration"):
         _check_configuration(params["Configuration"])
     _check_target_settings(targets, params.get("RecrawlPolicy") or (current or {}).get("RecrawlPolicy") or {})
@@ -126,7 +135,11 @@ def create_crawler(ctx, params):
     name = params["Name"]
     db = ctx.state.db
     if store.get_named(db, "crawlers", ctx.account, ctx.region, name) is not None:
-        raise AlreadyExistsException(f"Crawler with name {name} has already been created")
+        raise AlreadyExistsException(f"{ctx.account}:{name} already exists")
+    if not params.get("DatabaseName") and not params["Targets"].get("CatalogTargets"):
+        raise InvalidInputException(NO_DATABASE)
+    if not any(params["Targets"].get(kind) for kind in TARGET_KINDS):
+        raise InvalidInputException("Targets are not defined")
     _check_settings(params)
     tagging.check_tags(params.get("Tags") or {})
     doc = {key: params[key] for key in _SETTINGS if params.get(key) is not None}
@@ -236,7 +249,7 @@ def stop_crawler(ctx, params):
         doc = crawler_or_error(ctx, params["Name"])
         state = state_of(doc, ctx.now)
         if state == "READY":
-            raise CrawlerNotRunningException(f"Crawler with name {doc['Name']} isn't running.")
+            raise CrawlerNotRunningException(f"Crawler with name {doc['Name']} is not running")
         if state == "STOPPING":
             raise CrawlerStoppingException(f"Crawler with name {doc['Name']} is stopping.")
         doc["State"] = "STOPPING"

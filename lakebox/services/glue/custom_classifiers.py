@@ -33,8 +33,10 @@ def create_classifier(ctx, params):
     kind, spec = _kind_of(params)
     _check(kind, spec)
     if store.get_named(ctx.state.db, "classifiers", ctx.account, ctx.region, spec["Name"]) is not None:
-        raise AlreadyExistsException(f"Classifier with name {spec['Name']} already exists")
+        raise AlreadyExistsException(f"Classifier {spec['Name']} already exists. already exists")
     doc = {kind: dict(spec, CreationTime=ctx.now, LastUpdated=ctx.now, Version=1)}
+    if kind == "CsvClassifier":
+        doc[kind].setdefault("Serde", "None")
     store.put_named(ctx.state.db, "classifiers", ctx.account, ctx.region, spec["Name"], doc)
     return {}
 
@@ -42,7 +44,7 @@ def create_classifier(ctx, params):
 def _classifier_or_error(ctx, name):
     doc = store.get_named(ctx.state.db, "classifiers", ctx.account, ctx.region, name)
     if doc is None:
-        raise EntityNotFoundException(f"Classifier with name {name} does not exist")
+        raise EntityNotFoundException(f"Classifier {name} not found. not found.")
     return doc
 
 
@@ -63,6 +65,8 @@ def update_classifier(ctx, params):
     if kind not in doc:
         raise InvalidInputException(f"Classifier {spec['Name']} is not a {kind}")
     merged = dict(doc[kind], **spec)
+    if kind == "CsvClassifier":     # Glue replaces a CSV classifier's settings: those left out are gone
+        merged = dict(spec, Serde=spec.get("Serde", "None"), CreationTime=doc[kind]["CreationTime"])
     _check(kind, merged)
     merged.update(LastUpdated=ctx.now, Version=doc[kind]["Version"] + 1)
     store.put_named(ctx.state.db, "classifiers", ctx.account, ctx.region, spec["Name"], {kind: merged})

@@ -16,6 +16,19 @@ def _job_or_error(ctx, name: str) -> dict:
     return catalog.object_or_error(ctx, KIND, "", name, f"Job with name: {name} not found.")
 
 
+def job_view(doc: dict) -> dict:
+    """The Job shape as GetJob answers it: what Glue reports for settings the definition
+    left out (a recorded GetJob of a Python shell job created without them: JobMode SCRIPT,
+    JobRunQueuingEnabled false, AllocatedCapacity 0 beside MaxCapacity 0.0625, GlueVersion
+    6.0)."""
+    view = {"JobMode": "SCRIPT", "JobRunQueuingEnabled": False, **doc}
+    if "MaxCapacity" in view and "AllocatedCapacity" not in view:
+        view["AllocatedCapacity"] = int(view["MaxCapacity"])
+    if (view.get("Command") or {}).get("Name") == "pythonshell":
+        view.setdefault("GlueVersion", "6.0")
+    return view
+
+
 def _definition(fields: dict) -> dict:
     """The definition to keep: the given fields over Glue's defaults."""
     given = {key: value for key, value in fields.items() if key not in _NOT_DEFINITION}
@@ -36,8 +49,7 @@ def create_job(ctx, params):
     existing = store.get_object(ctx.state.db, ctx.account, ctx.region, KIND, "", name)
     if existing is not None:
         if _stored_definition(existing) != definition:
-            raise IdempotentParameterMismatchException(
-                f"Idempotent create request for job {name} had mismatching parameters.")
+            raise IdempotentParameterMismatchException("Job already submitted with different configuration.")
         return {"Name": name}
     tagging.check_tags(params.get("Tags") or {})
     with ctx.state.db.transaction():
@@ -48,13 +60,13 @@ def create_job(ctx, params):
 
 
 def get_job(ctx, params):
-    return {"Job": _job_or_error(ctx, params["JobName"])}
+    return {"Job": job_view(catalog.object_or_error(ctx, KIND, "", params["JobName"], "Job not found."))}
 
 
 def get_jobs(ctx, params):
     docs = [doc for _, _, doc in store.objects(ctx.state.db, ctx.account, ctx.region, KIND, "")]
     page, token = catalog.list_page(docs, params, LIST_MAX, key=catalog.name_of)
-    return {"Jobs": page, "NextToken": token}
+    return {"Jobs": [job_view(doc) for doc in page], "NextToken": token}
 
 
 def list_jobs(ctx, params):
@@ -65,7 +77,7 @@ def list_jobs(ctx, params):
 
 
 def batch_get_jobs(ctx, params):
-    found, missing = catalog.batch_get(ctx, KIND, params["JobNames"])
+    found, missing = catalog.batch_get(ctx, KIND, params["JobNames"], job_view)
     return {"Jobs": found, "JobsNotFound": missing}
 
 

@@ -45,7 +45,7 @@ def start_run(ctx, params, marks: dict | None = None) -> dict:
     queuing = params.get("JobRunQueuingEnabled", job.get("JobRunQueuingEnabled")) is True
     full = _free_slots(ctx.state, ctx.account, ctx.region, job) <= 0
     if full and not queuing:
-        raise ConcurrentRunsExceededException(f"Concurrent runs exceeded for {name}")
+        raise ConcurrentRunsExceededException("Concurrent runs exceeded.")
     kind = (job.get("Command") or {}).get("Name", "")
     run = _new_run(ctx, job, params, kind)
     if queuing:
@@ -104,6 +104,8 @@ def _new_run(ctx, job, params, kind) -> dict:
     default_timeout = SHORT_TIMEOUT if _version(glue_version) >= 5 else LONG_TIMEOUT
     run = {
         "Id": "jr_" + secrets.token_hex(32), "Attempt": 0, "JobName": job["Name"],
+        "JobMode": job.get("JobMode") or "SCRIPT",
+        "JobRunQueuingEnabled": params.get("JobRunQueuingEnabled", job.get("JobRunQueuingEnabled")) is True,
         "StartedOn": ctx.now, "LastModifiedOn": ctx.now, "JobRunState": "STARTING",
         # The JobRun shows the run's own Arguments (none when StartJobRun passed none, as
         # boto/boto3#3506 records); the script gets the job's DefaultArguments under them,
@@ -126,6 +128,8 @@ def _new_run(ctx, job, params, kind) -> dict:
             run["AllocatedCapacity"] = int(run["MaxCapacity"])
     if glue_version:
         run["GlueVersion"] = glue_version
+    elif kind == PYTHON_SHELL:      # what a recorded Python shell run reports (job_definitions.job_view)
+        run["GlueVersion"] = "6.0"
     for key in ("SecurityConfiguration", "NotificationProperty", "ExecutionClass"):
         if params.get(key) or job.get(key):
             run[key] = params.get(key) or job.get(key)

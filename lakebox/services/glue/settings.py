@@ -129,7 +129,7 @@ def create_security_configuration(ctx, params):
 
 
 def _security_configuration_or_error(ctx, name: str) -> dict:
-    return catalog.object_or_error(ctx, SECURITY, "", name, f"Security configuration {name} not found.")
+    return catalog.object_or_error(ctx, SECURITY, "", name, "")
 
 
 def get_security_configuration(ctx, params):

@@ -9,14 +9,15 @@ no EventBridge to deliver their events. A trigger's State is CREATED or ACTIVATE
 then ACTIVATED by StartTrigger and DEACTIVATED by StopTrigger; under the server's
 `--transition-delay` it shows CREATING, ACTIVATING or DEACTIVATING that long first.
 
-Where AWS's words are recorded (replies quoted in public issues) they are used, and the
-place is named; for the others no reply is recorded: the not-found ones follow the shape
-of Glue's recorded "Job with name: ... not found." (job_definitions.py).
+Where AWS's words are recorded (replies quoted in public issues, captures of real Glue) they
+are used, and the place is named: GetTrigger of a missing trigger is "Trigger not found.", and
+an action's job is not looked up at CreateTrigger (radkawar/stackd
+testdata/aws/glue/controls_native.json).
 """
 import logging
 
 from lakebox.kit import calls
-from lakebox.services.glue import catalog, crawlers, job_definitions, job_runs, schedules, store, tagging
+from lakebox.services.glue import catalog, crawlers, job_runs, schedules, store, tagging
 from lakebox.services.glue.errors import (
     AlreadyExistsException, ConcurrentRunsExceededException, CrawlerRunningException, EntityNotFoundException,
     InvalidInputException)
@@ -32,7 +33,7 @@ _SETTLING = {"CREATED": "CREATING", "ACTIVATED": "ACTIVATING", "DEACTIVATED": "D
 
 
 def trigger_or_error(ctx, name: str) -> dict:
-    return catalog.object_or_error(ctx, KIND, "", name, f"Trigger with name: {name} not found.")
+    return catalog.object_or_error(ctx, KIND, "", name, "Trigger not found.")
 
 
 def state_of(doc: dict, now: float) -> str:
@@ -101,9 +102,6 @@ def _check_action(ctx, action: dict):
     job, crawler = action.get("JobName"), action.get("CrawlerName")
     if (job is None) == (crawler is None):
         raise InvalidInputException("An action must name either a job or a crawler.")
-    if job is not None and store.get_object(ctx.state.db, ctx.account, ctx.region,
-                                            job_definitions.KIND, "", job) is None:
-        raise EntityNotFoundException(f"Job with name: {job} not found.")
     if crawler is not None:
         crawlers.crawler_or_error(ctx, crawler)
 
@@ -116,7 +114,7 @@ def create_trigger(ctx, params):
     doc = {key: params[key] for key in _SETTINGS if params.get(key) is not None}
     doc["Name"] = name
     if params.get("StartOnCreation") and doc["Type"] == "ON_DEMAND":
-        raise InvalidInputException("StartOnCreation is not supported for On-Demand triggers.")
+        raise InvalidInputException("Starting trigger on create is not supported for ON_DEMAND trigger type.")
     workflow = doc.get("WorkflowName")
     if workflow is not None and store.get_object(db, ctx.account, ctx.region, WORKFLOW_KIND, "", workflow) is None:
         raise EntityNotFoundException(f"Workflow with name: {workflow} not found.")

@@ -9,9 +9,10 @@ A run is kept in `glue_objects` (kind "workflow_run", scope the workflow's name)
 what it started (`_actions`), the triggers it fired (`_fired`) and the conditions met so
 far (`_satisfied`); its Statistics are counted from its actions' current states.
 
-No reply recorded from AWS gives the words of these errors: the not-found ones follow the
-shape of Glue's recorded "Job with name: ... not found."; MaxConcurrentRuns's is the
-shape of job runs' "Concurrent runs exceeded for <job>".
+A missing workflow or run is "Entity not found", a second CreateWorkflow of a name "Workflow
+with given name already Exists", and UpdateWorkflow replaces the settings (radkawar/stackd
+testdata/aws/glue/controls_native.json); MaxConcurrentRuns's refusal has no recorded words
+and follows job runs' "Concurrent runs exceeded for <job>".
 """
 import hashlib
 import secrets
@@ -39,7 +40,7 @@ _CRAWL_COUNTS = {"RUNNING": "RunningActions", "SUCCEEDED": "SucceededActions", "
 def _workflow_or_error(db, account, region, name: str) -> dict:
     found = store.get_object(db, account, region, KIND, "", name)
     if found is None:
-        raise EntityNotFoundException(f"Workflow with name: {name} not found.")
+        raise EntityNotFoundException("Entity not found")
     return found
 
 
@@ -51,7 +52,7 @@ def _run_or_error(ctx, workflow: str, run_id: str) -> dict:
     _workflow_or_error(ctx.state.db, ctx.account, ctx.region, workflow)
     found = run_doc(ctx.state, ctx.account, ctx.region, workflow, run_id)
     if found is None:
-        raise EntityNotFoundException(f"Workflow run with id: {run_id} not found.")
+        raise EntityNotFoundException("Entity not found")
     return found
 
 
@@ -69,7 +70,7 @@ def create_workflow(ctx, params):
     name = params["Name"]
     db = ctx.state.db
     if store.get_object(db, ctx.account, ctx.region, KIND, "", name) is not None:
-        raise AlreadyExistsException(f"Workflow with name {name} already exists.")
+        raise AlreadyExistsException("Workflow with given name already Exists")
     tagging.check_tags(params.get("Tags") or {})
     doc = {"Name": name, **{key: params[key] for key in _SETTINGS if params.get(key) is not None},
            "CreatedOn": ctx.now, "LastModifiedOn": ctx.now}
@@ -109,9 +110,11 @@ def batch_get_workflows(ctx, params):
 
 def update_workflow(ctx, params):
     doc = _workflow_or_error(ctx.state.db, ctx.account, ctx.region, params["Name"])
-    for key in _SETTINGS:
+    for key in _SETTINGS:       # the update replaces the settings: one left out is gone
         if params.get(key) is not None:
             doc[key] = params[key]
+        else:
+            doc.pop(key, None)
     doc["LastModifiedOn"] = ctx.now
     store.put_object(ctx.state.db, ctx.account, ctx.region, KIND, "", doc["Name"], doc)
     return {"Name": doc["Name"]}

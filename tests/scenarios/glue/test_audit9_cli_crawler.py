@@ -50,7 +50,7 @@ def test_cli_crawl_then_read_the_catalog(lakebox_server, s3, bucket):
         idle = glue(lakebox_server, "stop-crawler", "--name", name)
         assert idle.returncode != 0
         assert f"(CrawlerNotRunningException) when calling the StopCrawler operation: " \
-               f"Crawler with name {name} isn't running." in idle.stderr
+               f"Crawler with name {name} is not running" in idle.stderr
     finally:
         ok(glue(lakebox_server, "delete-crawler", "--name", name))
         glue(lakebox_server, "delete-database", "--name", database)

@@ -116,7 +116,7 @@ def test_job_definition_lifecycle(glue, bucket):
     with pytest.raises(ClientError) as caught:
         glue.get_job(JobName=job_name)
     assert caught.value.response["Error"]["Code"] == "EntityNotFoundException"
-    assert caught.value.response["Error"]["Message"] == f"Job with name: {job_name} not found."
+    assert caught.value.response["Error"]["Message"] == "Job not found."
     assert glue.delete_job(JobName=job_name)["JobName"] == job_name
 
 

@@ -109,7 +109,7 @@ def test_workflows_are_listed_updated_and_deleted_with_their_triggers(glue, pyth
         if not token:
             break
     assert flow in listed
-    assert glue.update_workflow(Name=flow, Description="changed")["Name"] == flow
+    assert glue.update_workflow(Name=flow, Description="changed", MaxConcurrentRuns=1)["Name"] == flow
     found = glue.batch_get_workflows(Names=[flow, "no-such-workflow"])
     assert [(w["Name"], w["Description"], w["MaxConcurrentRuns"]) for w in found["Workflows"]] == [
         (flow, "changed", 1)]

@@ -93,7 +93,7 @@ def test_a_crawler_refuses_a_second_start_and_a_stop_when_idle(glue, database, b
     try:
         _crawl(glue, crawler)
         assert _error(glue.stop_crawler, Name=crawler) == (
-            "CrawlerNotRunningException", f"Crawler with name {crawler} isn't running.")
+            "CrawlerNotRunningException", f"Crawler with name {crawler} is not running")
         assert _error(glue.get_crawler, Name="no-such-crawler") == (
             "EntityNotFoundException", "Crawler entry with name no-such-crawler does not exist")
     finally:

@@ -16,8 +16,8 @@ import pytest
 from athenaops_helpers import athena_refusal as athena_code, ended
 from trip_helpers import error_of
 
-NO_OUTPUT = ("No output location provided. An output location is required either through the Workgroup result "
-             "configuration setting or as an API input.")
+NO_OUTPUT = ("No output location provided. You did not provide an output location for  your query results. Either "
+             "specify an S3 bucket location or enable Athena managed query results in your workgroup settings.")
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_team_work_group_from_creation_to_deletion(client, bucket, database, tea
         Tags=[{"Key": "team", "Value": "growth"}, {"Key": "cost-center", "Value": "cc-42"}])
     assert athena.get_work_group(WorkGroup=team)["WorkGroup"]["Configuration"] == {
         "ResultConfiguration": {"OutputLocation": results, "EncryptionConfiguration": {"EncryptionOption": "SSE_S3"}},
-        "BytesScannedCutoffPerQuery": 10_000_000, "EnforceWorkGroupConfiguration": False,
+        "BytesScannedCutoffPerQuery": 10_000_000, "EnforceWorkGroupConfiguration": True,
         "PublishCloudWatchMetricsEnabled": True, "RequesterPaysEnabled": False,
         "EnableMinimumEncryptionConfiguration": False,
         "EngineVersion": {"SelectedEngineVersion": "AUTO", "EffectiveEngineVersion": "Athena engine version 3"}}

