@@ -154,6 +154,10 @@ SCHEMA = [
         first_seq INTEGER NOT NULL,
         PRIMARY KEY (stream_uid, opened_ms)) WITHOUT ROWID""",
     "INSERT INTO ddb_stream_shards SELECT uid, created_ms, 1 FROM ddb_streams",
+    # A token whose transaction was cancelled keeps its request (ran 0: the same request
+    # runs again); one that ran keeps the read units a replay reports, action by action.
+    "ALTER TABLE ddb_transactions ADD COLUMN ran INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE ddb_transactions ADD COLUMN replay_units TEXT NOT NULL DEFAULT '[]'",
 ]
 
 
@@ -582,6 +586,7 @@ def transaction_token(db, account, region, token):
     return db.one("SELECT * FROM ddb_transactions WHERE account=? AND region=? AND token=?", (account, region, token))
 
 
-def remember_token(db, account, region, token, request_hash, created_ms):
-    db.execute("INSERT OR REPLACE INTO ddb_transactions VALUES (?, ?, ?, ?, ?)",
-               (account, region, token, request_hash, created_ms))
+def remember_token(db, account, region, token, request_hash, created_ms, ran=True, replay_units="[]"):
+    db.execute("INSERT OR REPLACE INTO ddb_transactions (account, region, token, request_hash, created_ms, ran, "
+               "replay_units) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (account, region, token, request_hash, created_ms, int(ran), replay_units))
