@@ -391,7 +391,7 @@ def execute_transaction(ctx, params):
     if len(kinds) > 1:
         raise ValidationException("Transaction must contain either all reads or all writes")
     tables = _transaction_tables(ctx, parsed)
-    tally = capacity.Tally()
+    tally = capacity.Tally(transactional=True)
     if kinds == {"SELECT"}:
         return _read_transaction(ctx, parsed, tables, params, tally)
     token = params.get("ClientRequestToken")

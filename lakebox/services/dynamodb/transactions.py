@@ -148,7 +148,7 @@ def transact_write_items(ctx, params):
         cancel([_validation_error(a.refusal) if a is faulty else {"Code": "None"} for a in actions], ctx, token, params)
     olds = [store.get_item(db, a.table.uid, *a.key) for a in actions]
     cancel([a.reason(ctx, old) for a, old in zip(actions, olds)], ctx, token, params)
-    tally, sizes = capacity.Tally(), []
+    tally, sizes = capacity.Tally(transactional=True), []
     with db.transaction():
         for action, old in zip(actions, olds):
             new = action.new
@@ -239,7 +239,7 @@ def repeated_capacity(tables, sizes) -> capacity.Tally:
     of each item the first run touched, at the size it had then, whatever the item has
     become since (recorded against DynamoDB, stackd transaction_tokens: 2 units to 4 KB,
     4 for 4097 bytes)."""
-    tally = capacity.Tally()
+    tally = capacity.Tally(transactional=True)
     for table, size in zip(tables, sizes or [0] * len(tables)):
         tally.read(table, capacity.read_units(size, True, transactional=True))
     return tally
@@ -271,7 +271,7 @@ def transact_get_items(ctx, params):
     faulty = next((r for r in refusals if r is not None), None)
     if faulty is not None:
         cancel([_validation_error(r) if r is faulty else {"Code": "None"} for r in refusals])
-    tally, responses = capacity.Tally(), []
+    tally, responses = capacity.Tally(transactional=True), []
     for table, key, compiled in plans:
         item = store.get_item(db, table.uid, *key)
         tally.read(table, capacity.read_units(av.item_size(item or {}), True, transactional=True))
