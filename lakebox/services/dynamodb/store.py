@@ -548,13 +548,16 @@ def transfers(db, account, region, kind):
 # --- tags and transactions --------------------------------------------------------------------
 
 def tags(db, account, region, arn) -> dict:
+    """A resource's tags in the order they were first set (a new value keeps its key's
+    place), as DynamoDB lists them (recorded against DynamoDB, stackd controls.json)."""
     rows = db.query("SELECT tag_key, tag_value FROM ddb_tags WHERE account=? AND region=? AND arn=? "
-                    "ORDER BY tag_key", (account, region, arn))
+                    "ORDER BY rowid", (account, region, arn))
     return {r[0]: r[1] for r in rows}
 
 
 def put_tags(db, account, region, arn, new_tags: dict):
-    db.executemany("INSERT OR REPLACE INTO ddb_tags VALUES (?, ?, ?, ?, ?)",
+    db.executemany("INSERT INTO ddb_tags VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, region, arn, tag_key) "
+                   "DO UPDATE SET tag_value=excluded.tag_value",
                    [(account, region, arn, k, v) for k, v in new_tags.items()])
 
 
