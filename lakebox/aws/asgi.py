@@ -69,31 +69,31 @@ def _parse_query(query_string: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def check_declared_length(req):
+def check_declared_length(req, limit=MAX_BUFFERED_BODY, error=RequestTooLarge):
     """Refuse a buffered body declared too large before reading a byte of it."""
     declared = req.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BUFFERED_BODY:
-        raise RequestTooLarge()
+    if declared.isdigit() and int(declared) > limit:
+        raise error()
 
 
-async def read_body(receive, limit=MAX_BUFFERED_BODY) -> bytes:
+async def read_body(receive, limit=MAX_BUFFERED_BODY, error=RequestTooLarge) -> bytes:
     first = await receive()
     if first["type"] == "http.disconnect":
         return b""
     body = first.get("body", b"")
     if not first.get("more_body"):            # the usual case: the whole body in one message
         if len(body) > limit:
-            raise RequestTooLarge()
+            raise error()
         return body
-    return body + await _read_rest(receive, limit - len(body))
+    return body + await _read_rest(receive, limit - len(body), error)
 
 
-async def _read_rest(receive, limit) -> bytes:
+async def _read_rest(receive, limit, error) -> bytes:
     chunks, size = [], 0
     async for chunk in body_chunks(receive):
         size += len(chunk)
         if size > limit:
-            raise RequestTooLarge()
+            raise error()
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -51,6 +51,7 @@ class ServiceError(Exception):
     query_code: str | None = None
     # Its message in the query protocol, where that one's words differ from JSON's.
     query_message: str | None = None
+    no_body = False                     # answered with its status alone (no error document)
 
     def __init__(self, message=None, **fields):
         if message is not None:
@@ -176,6 +177,12 @@ class RequestTooLarge(ServiceError):
     code = "RequestEntityTooLarge"
     status = 413
     message = "Request entity too large"
+
+
+class FrontEndRequestTooLarge(RequestTooLarge):
+    """A body past a service's own request limit, refused by its HTTP front end: 413 and
+    no body at all (DynamoDB past 16 MiB)."""
+    no_body = True
 
 
 class ExpiredToken(ServiceError):

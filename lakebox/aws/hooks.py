@@ -60,14 +60,19 @@ more says so in an optional module `lakebox/services/<pkg>/hooks.py` that define
     `InvalidRequestException` with `AthenaErrorCode` INVALID_INPUT). `message` is the
     model-driven one (`aws.validate`); `operation` the operation's name.
 
+`MAX_REQUEST_BYTES` (an int, not a function)
+    The largest request body the service's front end reads; a larger one is answered
+    413 with no body (DynamoDB: 16 MiB, replies recorded against DynamoDB). Without it
+    the pipeline's own limit (`aws.asgi.MAX_BUFFERED_BODY`) applies.
+
 `error_type(code) -> str`
     The `__type` a JSON-protocol error of this service carries on the wire, where the
     service sends more than the bare code (DynamoDB qualifies it with the namespace of
     the code's owner: `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException`,
     `com.amazon.coral.validate#ValidationException`). botocore keeps what follows `#`.
 """
-from lakebox.aws import signing, validate
-from lakebox.aws.errors import AwsError, ValidationError
+from lakebox.aws import asgi, signing, validate
+from lakebox.aws.errors import AwsError, FrontEndRequestTooLarge, RequestTooLarge, ValidationError
 from lakebox.kit import sessions
 
 
@@ -91,6 +96,7 @@ class Hooks:
         self.iam_requests = self._defined("iam_request")
         self.access_refusals = self._defined("access_denied")
         self.session_grants = self._defined("resource_names_session")
+        self.request_limits = self._defined("MAX_REQUEST_BYTES")
 
     def _defined(self, hook: str) -> dict:
         return {name: getattr(module, hook) for name, module in self.by_service.items() if hasattr(module, hook)}
@@ -105,6 +111,11 @@ class Hooks:
 
     def authenticate(self, state, route, req):
         self.authenticators.get(route.spec.name, signing.check)(state, route, req)
+
+    def request_limit(self, route):
+        """(largest body read, the error a larger one gets) for this route's service."""
+        limit = self.request_limits.get(route.spec.name)
+        return (asgi.MAX_BUFFERED_BODY, RequestTooLarge) if limit is None else (limit, FrontEndRequestTooLarge)
 
     def payload_spooler(self, route):
         """The service's `spool_payload` when this operation's payload streams, else None."""

@@ -433,7 +433,7 @@ def serialize_error(wire: str, spec, error, request_id: str, type_of=None) -> Re
     response.status = status
     response.headers.extend(headers)
     response.headers.extend(error.headers.items())
-    if status == 304:                    # "Not Modified" is sent as an error: no error document
+    if status == 304 or error.no_body:   # "Not Modified" is sent as an error: no error document
         _not_modified(response)
     return response
 

@@ -7,6 +7,7 @@ window finds, per item, the last version written at or before it. A restore crea
 new table holding those items; its indexes are then built by the backfill job, and the
 table is CREATING until they are."""
 import uuid
+from datetime import datetime, timezone
 
 import orjson
 
@@ -267,6 +268,14 @@ def update_continuous_backups(ctx, params):
 
 
 def restore_table_to_point_in_time(ctx, params):
+    # the words of DynamoDB's replies (stackd point_in_time_recovery.json), asked before the source
+    if params.get("UseLatestRestorableTime") and "RestoreDateTime" in params:
+        raise ValidationException("Invalid Request: Both RestoreDateTime and UseLatestRestorableTime cannot be set "
+                                  "for point-in-time restore request. Please specify either RestoreDateTime time or "
+                                  "UseLatestRestorableTime")
+    if not params.get("UseLatestRestorableTime") and "RestoreDateTime" not in params:
+        raise ValidationException("Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be "
+                                  "specified, but not both")
     source = _table(ctx, params.get("SourceTableArn") or params.get("SourceTableName") or "")
     pitr = source.spec.get("PITR") or {}
     if not pitr.get("enabled"):
@@ -275,14 +284,29 @@ def restore_table_to_point_in_time(ctx, params):
     earliest, latest = _window(ctx, pitr)
     if params.get("UseLatestRestorableTime"):
         at_ms = latest
-    elif "RestoreDateTime" in params:
-        at_ms = int(params["RestoreDateTime"].timestamp() * 1000)
-        if not earliest <= at_ms <= latest:
-            raise InvalidRestoreTimeException("Invalid restore time: restore time must be between "
-                                              f"{lookup.timestamp(earliest).isoformat()} and "
-                                              f"{lookup.timestamp(latest).isoformat()}")
     else:
-        raise ValidationException("RestoreDateTime or UseLatestRestorableTime must be specified")
+        asked = params["RestoreDateTime"]
+        at_ms = int(asked.timestamp() * 1000)
+        if not earliest <= at_ms <= latest:
+            raise InvalidRestoreTimeException(
+                f"RestoreDateTime '{_instant(asked)}' must be within EarliestRestorableDateTime "
+                f"'{_instant(_at(earliest))}' and LatestRestorableDateTime "
+                f"'{_instant(_at(latest))}' for table '{source.name}'")
     summary = {"SourceTableArn": lookup.arn_of(source), "at_ms": at_ms}
     return _new_table(ctx, params, source.spec,
                       lambda table: store.restore_history(ctx.state.db, source.uid, table.uid, at_ms), summary)
+
+
+def _at(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms // 1000, tz=timezone.utc).replace(microsecond=ms % 1000 * 1000)
+
+
+def _instant(when) -> str:
+    """A time as DynamoDB's messages write it: UTC, 'Z', a fraction only when there is one
+    (in groups of three digits): '2026-09-18T15:07:28Z', '2026-09-18T15:07:55.095Z'."""
+    when = when.astimezone(timezone.utc)
+    text = when.strftime("%Y-%m-%dT%H:%M:%S")
+    micros = when.microsecond
+    if micros:
+        text += f".{micros // 1000:03d}" if micros % 1000 == 0 else f".{micros:06d}"
+    return text + "Z"

@@ -20,10 +20,17 @@ def write_units(size: int, transactional=False) -> float:
 
 
 class Tally:
-    """Units consumed by one request, by table and by index, reads and writes apart."""
+    """Units consumed by one request, by table and by index, reads and writes apart.
 
-    def __init__(self):
+    A transaction reports ReadCapacityUnits / WriteCapacityUnits beside CapacityUnits; any
+    other request on an on-demand table reports CapacityUnits alone (recorded against
+    DynamoDB, stackd capacity.json and capacity_item_sizes.json: PutItem, GetItem,
+    Query, Scan, the batches and ExecuteStatement on a PAY_PER_REQUEST table). On a
+    provisioned table they keep both, as the CLI reference's examples show."""
+
+    def __init__(self, transactional=False):
         self.tables = {}          # name -> {"read", "write", "indexes": {name: (kind, read, write)}}
+        self.transactional = transactional
 
     def _entry(self, table):
         return self.tables.setdefault(table.name, {"read": 0.0, "write": 0.0, "indexes": {}, "table": table})
@@ -49,29 +56,31 @@ class Tally:
             return None
         if table_name is not None:
             entry = self.tables.get(table_name)
-            return _one(table_name, entry, mode) if entry else _one(table_name, None, mode)
-        return [_one(name, entry, mode) for name, entry in self.tables.items()]
+            return self._one(table_name, entry, mode) if entry else self._one(table_name, None, mode)
+        return [self._one(name, entry, mode) for name, entry in self.tables.items()]
+
+    def _one(self, name, entry, mode) -> dict:
+        if entry is None:
+            return {"TableName": name, "CapacityUnits": 0.0}
+        directional = self.transactional or entry["table"].spec.get("BillingMode") != "PAY_PER_REQUEST"
+        read = entry["read"] + sum(r for _, r, _ in entry["indexes"].values())
+        write = entry["write"] + sum(w for _, _, w in entry["indexes"].values())
+        result = {"TableName": name, **_units(read, write, directional)}
+        if mode == "INDEXES":
+            result["Table"] = _units(entry["read"], entry["write"], directional)
+            for kind, member in (("GSI", "GlobalSecondaryIndexes"), ("LSI", "LocalSecondaryIndexes")):
+                indexes = {index: _units(r, w, directional) for index, (k, r, w) in entry["indexes"].items()
+                           if k == kind}
+                if indexes:
+                    result[member] = indexes
+        return result
 
 
-def _units(read, write) -> dict:
+def _units(read, write, directional=True) -> dict:
     result = {"CapacityUnits": read + write}
-    if read:
+    if directional and read:
         result["ReadCapacityUnits"] = read
-    if write:
+    if directional and write:
         result["WriteCapacityUnits"] = write
     return result
 
-
-def _one(name, entry, mode) -> dict:
-    if entry is None:
-        return {"TableName": name, "CapacityUnits": 0.0}
-    read = entry["read"] + sum(r for _, r, _ in entry["indexes"].values())
-    write = entry["write"] + sum(w for _, _, w in entry["indexes"].values())
-    result = {"TableName": name, **_units(read, write)}
-    if mode == "INDEXES":
-        result["Table"] = _units(entry["read"], entry["write"])
-        for kind, member in (("GSI", "GlobalSecondaryIndexes"), ("LSI", "LocalSecondaryIndexes")):
-            indexes = {index: _units(r, w) for index, (k, r, w) in entry["indexes"].items() if k == kind}
-            if indexes:
-                result[member] = indexes
-    return result

@@ -18,6 +18,10 @@ _SERVICE = "com.amazonaws.dynamodb.v20120810#"
 _VALIDATE = "com.amazon.coral.validate#"
 _FRAMEWORK = "com.amazon.coral.service#"
 _MODELED = frozenset(shape.name for shape in spec_for("dynamodb").model.error_shapes)
+# DynamoDB reads a request of 16 MiB (whatever it holds: a 16777216-byte BatchWriteItem
+# is answered by the service); one byte more is refused 413 with an empty body (replies
+# recorded against DynamoDB, stackd batch_request_size).
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
 
 
 def error_type(code: str) -> str:

@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 
 from lakebox.kit import arns
 from lakebox.services.dynamodb import access, store
-from lakebox.services.dynamodb.errors import ResourceInUseException, ValidationException, table_not_found
+from lakebox.services.dynamodb.errors import AccessDeniedException, ResourceInUseException, ValidationException, \
+    table_not_found
 from lakebox.services.dynamodb.model import Table
 
 _TABLE_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:([^:]+):(\d{12}):table/([a-zA-Z0-9_.-]+)$")
@@ -86,7 +87,12 @@ def find(ctx, name: str, *, named_error=False, action=None, index=None) -> Table
     AccessDeniedException when its resource policy refuses the caller `action` (by default
     the operation's own) on the table, or on its `index` (the index's own ARN, which a
     statement must name besides the table's)."""
-    table = loaded(ctx, where(ctx, name), named_error)
+    key = where(ctx, name)
+    if key[0] != ctx.account and store.table(ctx.state.db, *key) is None:
+        # another account's ARN naming no table: the caller may not learn that (recorded
+        # against DynamoDB, stackd controls.json call 17)
+        raise AccessDeniedException("Access is denied")
+    table = loaded(ctx, key, named_error)
     if table.policy is not None or table.account != ctx.account:
         arn = arn_of(table) if index is None else f"{arn_of(table)}/index/{index}"
         access.check(ctx, table.account, arn, table.policy, action)

@@ -391,12 +391,13 @@ def execute_transaction(ctx, params):
     if len(kinds) > 1:
         raise ValidationException("Transaction must contain either all reads or all writes")
     tables = _transaction_tables(ctx, parsed)
-    tally = capacity.Tally()
+    tally = capacity.Tally(transactional=True)
     if kinds == {"SELECT"}:
         return _read_transaction(ctx, parsed, tables, params, tally)
     token = params.get("ClientRequestToken")
-    if token is not None and transactions.already_ran(ctx, token, params):
-        return _report({"Responses": [{} for _ in parsed]}, transactions.repeated_capacity(tables), params)
+    earlier = transactions.already_ran(ctx, token, params) if token is not None else None
+    if earlier is not None:
+        return _report({"Responses": [{} for _ in parsed]}, transactions.repeated_capacity(tables, earlier), params)
     for number, ((statement, _), table) in enumerate(zip(parsed, tables)):
         if statement.kind == "EXISTS" and not _checks_more_than_key(table, statement.where):
             raise ValidationException(f"Validation failed in TransactStatements[{number}]: EXISTS() must contain a "
@@ -419,7 +420,8 @@ def execute_transaction(ctx, params):
     targets = [(p[0].uid, p[1]) for p in plans if p]
     if len(set(targets)) != len(targets):
         raise ValidationException("Transaction request cannot include multiple operations on one item")
-    transactions.cancel(reasons)
+    transactions.cancel(reasons, ctx, token, params)
+    sizes = [max(av.item_size(old or {}), av.item_size(new or {})) for _, _, old, new in plans]
     with ctx.state.db.transaction():
         for (statement, _), (table, key, old, new) in zip(parsed, plans):
             if statement.kind == "EXISTS":      # a condition check: costs a write, changes nothing
@@ -427,7 +429,7 @@ def execute_transaction(ctx, params):
             else:
                 _apply(ctx, table, key, old, new, tally, transactional=True)
         if token is not None:
-            transactions.remember(ctx, token, params)
+            transactions.remember(ctx, token, params, sizes)
     return _report({"Responses": [{} for _ in plans]}, tally, params)
 
 

@@ -154,6 +154,10 @@ SCHEMA = [
         first_seq INTEGER NOT NULL,
         PRIMARY KEY (stream_uid, opened_ms)) WITHOUT ROWID""",
     "INSERT INTO ddb_stream_shards SELECT uid, created_ms, 1 FROM ddb_streams",
+    # A token whose transaction was cancelled keeps its request (ran 0: the same request
+    # runs again); one that ran keeps the read units a replay reports, action by action.
+    "ALTER TABLE ddb_transactions ADD COLUMN ran INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE ddb_transactions ADD COLUMN replay_units TEXT NOT NULL DEFAULT '[]'",
 ]
 
 
@@ -544,13 +548,16 @@ def transfers(db, account, region, kind):
 # --- tags and transactions --------------------------------------------------------------------
 
 def tags(db, account, region, arn) -> dict:
+    """A resource's tags in the order they were first set (a new value keeps its key's
+    place), as DynamoDB lists them (recorded against DynamoDB, stackd controls.json)."""
     rows = db.query("SELECT tag_key, tag_value FROM ddb_tags WHERE account=? AND region=? AND arn=? "
-                    "ORDER BY tag_key", (account, region, arn))
+                    "ORDER BY rowid", (account, region, arn))
     return {r[0]: r[1] for r in rows}
 
 
 def put_tags(db, account, region, arn, new_tags: dict):
-    db.executemany("INSERT OR REPLACE INTO ddb_tags VALUES (?, ?, ?, ?, ?)",
+    db.executemany("INSERT INTO ddb_tags VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, region, arn, tag_key) "
+                   "DO UPDATE SET tag_value=excluded.tag_value",
                    [(account, region, arn, k, v) for k, v in new_tags.items()])
 
 
@@ -582,6 +589,7 @@ def transaction_token(db, account, region, token):
     return db.one("SELECT * FROM ddb_transactions WHERE account=? AND region=? AND token=?", (account, region, token))
 
 
-def remember_token(db, account, region, token, request_hash, created_ms):
-    db.execute("INSERT OR REPLACE INTO ddb_transactions VALUES (?, ?, ?, ?, ?)",
-               (account, region, token, request_hash, created_ms))
+def remember_token(db, account, region, token, request_hash, created_ms, ran=True, replay_units="[]"):
+    db.execute("INSERT OR REPLACE INTO ddb_transactions (account, region, token, request_hash, created_ms, ran, "
+               "replay_units) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (account, region, token, request_hash, created_ms, int(ran), replay_units))

@@ -116,9 +116,15 @@ def _validation_error(error) -> dict:
     return {"Code": "ValidationError", "Message": error.message}
 
 
-def cancel(reasons):
-    """Cancels a transaction when any of its actions (or statements) has a reason to."""
+def cancel(reasons, ctx=None, token=None, params=None):
+    """Cancels a transaction when any of its actions (or statements) has a reason to. A
+    cancelled transaction's ClientRequestToken stays bound to its request: another request
+    with it is a mismatch, the same one runs again (as recorded against DynamoDB, stackd
+    transaction_tokens)."""
     if any(r["Code"] != "None" for r in reasons):
+        if token is not None:
+            store.remember_token(ctx.state.db, ctx.account, ctx.region, token, _request_hash(params),
+                                 lookup.now_ms(ctx), ran=False)
         codes = ", ".join(r["Code"] for r in reasons)
         raise TransactionCanceledException(
             f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
@@ -134,26 +140,27 @@ def transact_write_items(ctx, params):
     if len(orjson.dumps(params, default=_text)) > MAX_REQUEST_BYTES:
         raise ValidationException("Transaction request size exceeded the maximum allowed size")
     token = params.get("ClientRequestToken")
-    if token is not None and already_ran(ctx, token, params):
-        return _capacity_only(params, [a.table for a in actions])
+    earlier = already_ran(ctx, token, params) if token is not None else None
+    if earlier is not None:
+        return _report({}, repeated_capacity([a.table for a in actions], earlier), params)
     faulty = next((a for a in actions if a.refusal is not None), None)
     if faulty is not None:
-        cancel([_validation_error(a.refusal) if a is faulty else {"Code": "None"} for a in actions])
+        cancel([_validation_error(a.refusal) if a is faulty else {"Code": "None"} for a in actions], ctx, token, params)
     olds = [store.get_item(db, a.table.uid, *a.key) for a in actions]
-    cancel([a.reason(ctx, old) for a, old in zip(actions, olds)])
-    tally = capacity.Tally()
+    cancel([a.reason(ctx, old) for a, old in zip(actions, olds)], ctx, token, params)
+    tally, sizes = capacity.Tally(transactional=True), []
     with db.transaction():
         for action, old in zip(actions, olds):
             new = action.new
             index_units = {}
             if action.kind != "ConditionCheck" and (old or new):
                 index_units = writes.write(ctx, action.table, action.key, old, new)
-            size = max(av.item_size(old or {}), av.item_size(new or {}))
-            units = capacity.write_units(size, transactional=True)
+            sizes.append(max(av.item_size(old or {}), av.item_size(new or {})))
+            units = capacity.write_units(sizes[-1], transactional=True)
             tally.write(action.table, units, index_units, multiplier=2)
             throttle.charge(ctx, action.table, "write", units, {k: v * 2 for k, v in index_units.items()})
         if token is not None:
-            remember(ctx, token, params)
+            remember(ctx, token, params, sizes)
     written = [(a.table, a.key, a.item if a.kind == "Put" else a.key_item)
                for a in actions if a.kind != "ConditionCheck"]
     return _report(collection_metrics(ctx, params, written), tally, params)
@@ -166,38 +173,76 @@ def _text(value):
 
 
 def _request_hash(params) -> str:
-    body = {k: v for k, v in params.items() if k != "ReturnConsumedCapacity"}
-    return hashlib.sha256(orjson.dumps(body, default=_text, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    """What a ClientRequestToken is bound to. As recorded against DynamoDB (stackd
+    transaction_tokens): the order of map members and the spelling of a number (1, 1.0,
+    1e0, 01, +1) do not count, nor does a trailing space after a PartiQL statement, and an
+    omitted ReturnConsumedCapacity, ReturnItemCollectionMetrics or
+    ReturnValuesOnConditionCheckFailure is NONE; any other change does (another
+    ReturnConsumedCapacity, the actions in another order, another table)."""
+    body = {**params, "ReturnConsumedCapacity": params.get("ReturnConsumedCapacity", "NONE")}
+    if "TransactItems" in params:
+        body["ReturnItemCollectionMetrics"] = params.get("ReturnItemCollectionMetrics", "NONE")
+        body["TransactItems"] = [{kind: {"ReturnValuesOnConditionCheckFailure": "NONE", **action}
+                                  for kind, action in entry.items()} for entry in params["TransactItems"]]
+    else:
+        body["TransactStatements"] = [{"ReturnValuesOnConditionCheckFailure": "NONE", **entry,
+                                       "Statement": entry["Statement"].rstrip()}
+                                      for entry in params.get("TransactStatements", [])]
+    return hashlib.sha256(orjson.dumps(_numbers_in_form(body), default=_text,
+                                       option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def already_ran(ctx, token, params) -> bool:
-    """Whether this token's transaction (TransactWriteItems, or ExecuteTransaction's
-    writes) already ran in the last 10 minutes; the same token with other parameters is
-    IdempotentParameterMismatchException."""
+def _numbers_in_form(value):
+    """The value with each number AttributeValue ({"N": ...}, {"NS": [...]}) as DynamoDB writes it."""
+    if isinstance(value, list):
+        return [_numbers_in_form(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        kind, text = next(iter(value.items()))
+        if kind == "N" and isinstance(text, str):
+            return {"N": _number_or_text(text)}
+        if kind == "NS" and isinstance(text, list):
+            return {"NS": [_number_or_text(t) for t in text]}
+    return {k: _numbers_in_form(v) for k, v in value.items()}
+
+
+def _number_or_text(text):
+    try:
+        return av.normalize_number(text) if isinstance(text, str) else text
+    except ValidationException:
+        return text
+
+
+def already_ran(ctx, token, params):
+    """The item sizes of this token's transaction (TransactWriteItems, or ExecuteTransaction's
+    writes) if it ran in the last 10 minutes, else None; the same token with other
+    parameters (also after a cancelled run) is IdempotentParameterMismatchException."""
     row = store.transaction_token(ctx.state.db, ctx.account, ctx.region, token)
     if row is None or row["created_ms"] < lookup.now_ms(ctx) - TOKEN_LIFETIME_MS:
-        return False
+        return None
     if row["request_hash"] != _request_hash(params):
         raise IdempotentParameterMismatchException("Transaction has different parameters than previous transaction "
                                                    "with the same ClientRequestToken")
-    return True
+    return orjson.loads(row["replay_units"]) if row["ran"] else None
 
 
-def remember(ctx, token, params):
-    """Records a transaction that ran, inside its database transaction."""
-    store.remember_token(ctx.state.db, ctx.account, ctx.region, token, _request_hash(params), lookup.now_ms(ctx))
+def remember(ctx, token, params, sizes):
+    """Records a transaction that ran, inside its database transaction, with the size of
+    each item it touched (the larger of before and after)."""
+    store.remember_token(ctx.state.db, ctx.account, ctx.region, token, _request_hash(params), lookup.now_ms(ctx),
+                         replay_units=orjson.dumps(sizes).decode())
 
 
-def repeated_capacity(tables) -> capacity.Tally:
-    """A repeated transaction changes nothing; DynamoDB reports it as a read."""
-    tally = capacity.Tally()
-    for table in tables:
-        tally.read(table, capacity.read_units(0, True))
+def repeated_capacity(tables, sizes) -> capacity.Tally:
+    """A repeated transaction changes nothing; DynamoDB reports it as a transactional read
+    of each item the first run touched, at the size it had then, whatever the item has
+    become since (recorded against DynamoDB, stackd transaction_tokens: 2 units to 4 KB,
+    4 for 4097 bytes)."""
+    tally = capacity.Tally(transactional=True)
+    for table, size in zip(tables, sizes or [0] * len(tables)):
+        tally.read(table, capacity.read_units(size, True, transactional=True))
     return tally
-
-
-def _capacity_only(params, tables):
-    return _report({}, repeated_capacity(tables), params)
 
 
 def _report(result, tally, params):
@@ -226,7 +271,7 @@ def transact_get_items(ctx, params):
     faulty = next((r for r in refusals if r is not None), None)
     if faulty is not None:
         cancel([_validation_error(r) if r is faulty else {"Code": "None"} for r in refusals])
-    tally, responses = capacity.Tally(), []
+    tally, responses = capacity.Tally(transactional=True), []
     for table, key, compiled in plans:
         item = store.get_item(db, table.uid, *key)
         tally.read(table, capacity.read_units(av.item_size(item or {}), True, transactional=True))

@@ -16,13 +16,15 @@ def update_time_to_live(ctx, params):
     table = lookup.find(ctx, params["TableName"], named_error=True)
     wanted = params["TimeToLiveSpecification"]
     current = table.spec.get("TTL") or {}
+    # enabled on another attribute, enabling or disabling it is refused with the current
+    # attribute's name (recorded against DynamoDB, stackd controls.json calls 35, 36, 38)
+    if current.get("enabled") and current.get("AttributeName") != wanted["AttributeName"]:
+        raise ValidationException("TimeToLive is active on a different AttributeName: current AttributeName is "
+                                  f"{current.get('AttributeName')}")
     if wanted["Enabled"] and current.get("enabled"):
         raise ValidationException("TimeToLive is already enabled")
     if not wanted["Enabled"] and not current.get("enabled"):
         raise ValidationException("TimeToLive is already disabled")
-    if not wanted["Enabled"] and current.get("AttributeName") != wanted["AttributeName"]:
-        raise ValidationException("TimeToLive is active on a different AttributeName: current AttributeName is "
-                                  f"{current.get('AttributeName')}")
     now_ms = lookup.now_ms(ctx)
     if now_ms - current.get("changed_ms", -CHANGE_INTERVAL_MS) < CHANGE_INTERVAL_MS:
         raise ValidationException("Time to live has been modified multiple times within a fixed interval")

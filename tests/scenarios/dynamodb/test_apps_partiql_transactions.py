@@ -34,10 +34,12 @@ def _left(ddb, table):
 
 def test_a_repeated_token_runs_the_transaction_once(ddb, orders):
     statements, token = _order_and_take_one(orders, 1), str(uuid.uuid4())
-    first = ddb.execute_transaction(TransactStatements=statements, ClientRequestToken=token)
+    first = ddb.execute_transaction(TransactStatements=statements, ClientRequestToken=token,
+                                    ReturnConsumedCapacity="TOTAL")
     assert len(first["Responses"]) == 2
     # The retry of the same call succeeds: the INSERT is not refused as a duplicate and
-    # the stock is not taken twice.
+    # the stock is not taken twice. (ReturnConsumedCapacity is part of what the token is
+    # bound to: stackd transaction_tokens.json.)
     again = ddb.execute_transaction(TransactStatements=statements, ClientRequestToken=token,
                                     ReturnConsumedCapacity="TOTAL")
     assert again["Responses"] == first["Responses"]

@@ -22,7 +22,7 @@ def units(consumed):
     found = {"Table": consumed["Table"]["CapacityUnits"]}
     for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
         found.update({name: index["CapacityUnits"] for name, index in consumed.get(kind, {}).items()})
-    assert consumed["CapacityUnits"] == sum(found.values()) == consumed["WriteCapacityUnits"]
+    assert consumed["CapacityUnits"] == sum(found.values())
     return found
 
 
@@ -67,4 +67,5 @@ def test_batches_sum_and_transactions_double(ddb, indexed):
 def test_total_has_no_breakdown(ddb, indexed):
     consumed = ddb.put_item(TableName=indexed, Item={**INDEXED, "g": {"S": "x"}},
                             ReturnConsumedCapacity="TOTAL")["ConsumedCapacity"]
-    assert consumed == {"TableName": indexed, "CapacityUnits": 2.0, "WriteCapacityUnits": 2.0}
+    # an on-demand table's PutItem names no direction (recorded against DynamoDB, stackd capacity.json)
+    assert consumed == {"TableName": indexed, "CapacityUnits": 2.0}

@@ -154,8 +154,9 @@ def test_tags(ddb, make_table):
     name = make_table(Tags=[{"Key": "team", "Value": "data"}])
     arn = ddb.describe_table(TableName=name)["Table"]["TableArn"]
     ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "env", "Value": "test"}])
+    # in the order set, not by name (stackd controls.json: owner, phase, empty)
     assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [
-        {"Key": "env", "Value": "test"}, {"Key": "team", "Value": "data"}]
+        {"Key": "team", "Value": "data"}, {"Key": "env", "Value": "test"}]
     ddb.untag_resource(ResourceArn=arn, TagKeys=["team"])
     assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [{"Key": "env", "Value": "test"}]
     missing = arn.replace(name, "nope-" + name)

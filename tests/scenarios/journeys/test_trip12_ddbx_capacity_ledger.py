@@ -20,6 +20,13 @@ def order(pk, sk, status="gold", **extra):
 
 
 def units(n, kind):
+    """An on-demand table's figure: CapacityUnits alone, outside transactions (recorded
+    against DynamoDB, stackd capacity.json)."""
+    return {"CapacityUnits": n}
+
+
+def tx_units(n, kind):
+    """A transaction's figure, which names its direction."""
     return {f"{kind}CapacityUnits": n, "CapacityUnits": n}
 
 
@@ -116,12 +123,12 @@ def test_capacity_of_each_call(client, table_name):
                             "ConditionExpression": "attribute_exists(pk)"}}],
         ReturnConsumedCapacity="TOTAL")
     # (5 + 5 + 5 + 1) * 2 for the put and its indexes, 1 * 2 for the small item's check
-    assert transaction["ConsumedCapacity"] == [{"TableName": table_name, **units(34.0, "Write")}]
+    assert transaction["ConsumedCapacity"] == [{"TableName": table_name, **tx_units(34.0, "Write")}]
     missing = {"pk": {"S": "c-9"}, "sk": {"S": "o-9"}}
     got = ddb.transact_get_items(TransactItems=[{"Get": {"TableName": table_name, "Key": key}},
                                                 {"Get": {"TableName": table_name, "Key": missing}}],
                                  ReturnConsumedCapacity="TOTAL")
-    assert got["ConsumedCapacity"] == [{"TableName": table_name, **units(6.0, "Read")}]     # (2 + 1) * 2
+    assert got["ConsumedCapacity"] == [{"TableName": table_name, **tx_units(6.0, "Read")}]     # (2 + 1) * 2
 
     gone = ddb.delete_item(TableName=table_name, Key=key, ReturnConsumedCapacity="INDEXES")
     assert gone["ConsumedCapacity"] == {
