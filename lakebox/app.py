@@ -53,7 +53,6 @@ async def handle(state, req, receive):
         if read:
             req.body = await asgi.read_body(receive)
         route = routing.route(req)
-        limit, too_large = state.hooks.request_limit(route)
         state.hooks.authenticate(state, route, req)
         ctx = identify(state, route, req)
         spool = state.hooks.payload_spooler(route)
@@ -62,6 +61,7 @@ async def handle(state, req, receive):
             chunks = _already_read(req.body) if read else asgi.body_chunks(receive)
             payload = req.body = await spool(state, req, chunks)
         elif not read and (not receive.body_done or "expect" in req.headers):   # no body declared: none to await
+            limit, too_large = state.hooks.request_limit(route)
             asgi.check_declared_length(req, limit, too_large)
             req.body = await asgi.read_body(receive, limit, too_large)
         if ctx.unverified_secret is not None:
