@@ -143,7 +143,7 @@ def describe_stream_summary(ctx, params):
     db = ctx.state.db
     now = lookup.now_ms(ctx)
     summary = {
-        "StreamName": stream["name"], "StreamARN": lookup.arn_of(stream), "StreamId": stream["stream_id"],
+        "StreamName": stream["name"], "StreamARN": lookup.arn_of(stream),
         "StreamStatus": lookup.status_of(stream, now), "StreamModeDetails": lookup.mode_details(stream),
         "RetentionPeriodHours": stream["retention_hours"],
         "StreamCreationTimestamp": model.creation_seconds(stream["created_ms"]),
@@ -161,6 +161,8 @@ def describe_stream_summary(ctx, params):
 def list_streams(ctx, params):
     after = params.get("ExclusiveStartStreamName") or ""
     if params.get("NextToken"):
+        if "ExclusiveStartStreamName" in params:
+            raise InvalidArgumentException("ExclusiveStartStreamName and NextToken cannot be provided together.")
         after = _name_from_token(params["NextToken"])
     limit = min(params.get("Limit") or LIST_STREAMS_MAX, LIST_STREAMS_MAX)
     rows = store.streams_after(ctx.state.db, ctx.account, ctx.region, after, limit + 1)
@@ -181,7 +183,7 @@ def _name_from_token(token: str) -> str:
     try:
         return json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
     except (ValueError, KeyError, TypeError):
-        raise InvalidArgumentException(f"NextToken {token} is invalid.") from None
+        raise InvalidArgumentException("Invalid NextToken.") from None
 
 
 # ---------------------------------------------------------------------------

@@ -32,7 +32,8 @@ def list_tags_for_stream(ctx, params):
 
 def tag_resource(ctx, params):
     account, region, arn, label = _resource(ctx, params["ResourceARN"], changing=True)
-    _add_tags(ctx, {"account": account, "region": region}, arn, params["Tags"], label)
+    _add_tags(ctx, {"account": account, "region": region}, arn, params["Tags"], label,
+              counted_as=(f"resource {arn}", " associated with it"))
     return {}
 
 
@@ -108,11 +109,15 @@ def _taggable(ctx, stream):
     return stream
 
 
-def _add_tags(ctx, owner, arn, new_tags, label):
+def _add_tags(ctx, owner, arn, new_tags, label, counted_as=None):
+    """`counted_as`: (label, tail) of the words refusing a tag too many (TagResource names
+    the resource by its ARN and adds " associated with it")."""
     db = ctx.state.db
     kit_tags.check_tags("kinesis", new_tags, account=owner["account"], label=label, action="add tags to")
     existing = store.tags(db, owner["account"], owner["region"], arn)
-    kit_tags.check_count("kinesis", set(existing) | set(new_tags), account=owner["account"], label=label)
+    count_label, tail = counted_as or (label, "")
+    kit_tags.check_count("kinesis", set(existing) | set(new_tags), account=owner["account"], label=count_label,
+                         tail=tail)
     store.put_tags(db, owner["account"], owner["region"], arn, new_tags)
 
 
@@ -121,7 +126,7 @@ def check_new_tags(tags: dict, account, label):
     same rules as tags added later, and at most 50 of them, though the model lets a
     request carry 200."""
     kit_tags.check_tags("kinesis", tags, account=account, label=label, action="add tags to")
-    kit_tags.check_count("kinesis", tags, account=account, label=label)
+    kit_tags.check_count("kinesis", tags, account=account, label=label, tail="")
 
 
 def _check_removed_keys(account, label, keys):

@@ -55,7 +55,7 @@ def test_a_name_and_an_arn_of_two_streams_are_refused_on_the_data_plane(kinesis,
     one, other = make_stream(), make_stream()
     other_arn = _arn(kinesis, other)
     expected = ("InvalidArgumentException",
-                f"StreamARN {other_arn} and StreamName {one} do not identify the same stream.")
+                f"Input stream name {one} doesn't match the inferred name in stream arn {other}")
     with pytest.raises(kinesis.exceptions.InvalidArgumentException) as raised:
         kinesis.put_record(StreamName=one, StreamARN=other_arn, Data=b"x", PartitionKey="k")
     assert error_of(raised) == expected
@@ -67,7 +67,7 @@ def test_a_name_and_an_arn_of_two_streams_are_refused_on_the_data_plane(kinesis,
                        (kinesis.describe_stream_summary, {})):
         with pytest.raises(kinesis.exceptions.InvalidArgumentException) as raised:
             call(**args)
-        assert error_of(raised) == ("InvalidArgumentException", "Either StreamName or StreamARN should be provided.")
+        assert error_of(raised) == ("InvalidArgumentException", "Stream arn and stream name can't be empty at the same time")
     # nothing was written by the refused put
     assert read_shard(kinesis, one, SHARD0) == [] and read_shard(kinesis, other, SHARD0) == []
 
