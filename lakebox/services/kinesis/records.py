@@ -30,7 +30,7 @@ def put_record(ctx, params):
     salt = model.stream_salt(stream["created_ms"])
     return {"ShardId": model.shard_id(index),
             "SequenceNumber": model.sequence_number(salt, index, firsts[index]),
-            "EncryptionType": stream["encryption_type"]}
+            **_encryption_named(stream)}
 
 
 def put_records(ctx, params):
@@ -49,7 +49,13 @@ def put_records(ctx, params):
     firsts = append(ctx.state, stream, batches, now) if batches else {}
     return {"FailedRecordCount": admitted.count(False),
             "Records": _put_results(stream, shards, admitted, batches, firsts),
-            "EncryptionType": stream["encryption_type"]}
+            **_encryption_named(stream)}
+
+
+def _encryption_named(stream) -> dict:
+    """A write's answer names its EncryptionType only when it is KMS: real Kinesis answered a
+    plain stream's PutRecord and PutRecords without it (radkawar/stackd records.json)."""
+    return {"EncryptionType": "KMS"} if stream["encryption_type"] == "KMS" else {}
 
 
 def _place(stream, entries, shard_for):
