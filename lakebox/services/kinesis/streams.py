@@ -219,7 +219,8 @@ def increase_stream_retention_period(ctx, params):
         raise InvalidArgumentException(
             f"Requested retention period ({hours} hours) for stream {stream['name']} can not be shorter than "
             f"existing retention period ({stream['retention_hours']} hours). Use DecreaseRetentionPeriod API.")
-    store.update_stream(ctx.state.db, stream["uid"], retention_hours=hours)
+    if hours != stream["retention_hours"]:
+        _set_updating(ctx, stream, retention_hours=hours)
     return {}
 
 
@@ -234,14 +235,16 @@ def decrease_stream_retention_period(ctx, params):
         raise InvalidArgumentException(
             f"Requested retention period ({hours} hours) for stream {stream['name']} can not be longer than "
             f"existing retention period ({stream['retention_hours']} hours). Use IncreaseRetentionPeriod API.")
-    store.update_stream(ctx.state.db, stream["uid"], retention_hours=hours)
+    if hours != stream["retention_hours"]:
+        _set_updating(ctx, stream, retention_hours=hours)
     ctx.state.scheduler.poke("kinesis")   # records past the shorter retention go now
     return {}
 
 
 def update_max_record_size(ctx, params):
     stream = lookup.active_stream_from(ctx, params)
-    store.update_stream(ctx.state.db, stream["uid"], max_record_kib=params["MaxRecordSizeInKiB"])
+    if params["MaxRecordSizeInKiB"] != stream["max_record_kib"]:
+        _set_updating(ctx, stream, max_record_kib=params["MaxRecordSizeInKiB"])
     return {}
 
 
@@ -309,7 +312,8 @@ def _change_metrics(ctx, params, combine):
         asked = set(model.ALL_SHARD_LEVEL_METRICS)
     current = store.metrics_of(stream)
     desired = [m for m in model.ALL_SHARD_LEVEL_METRICS if m in combine(set(current), asked)]
-    store.update_stream(ctx.state.db, stream["uid"], shard_level_metrics=json.dumps(desired))
+    if set(desired) != set(current):
+        _set_updating(ctx, stream, shard_level_metrics=json.dumps(desired))
     return {"StreamName": stream["name"], "StreamARN": lookup.arn_of(stream),
             "CurrentShardLevelMetrics": current, "DesiredShardLevelMetrics": desired}
 

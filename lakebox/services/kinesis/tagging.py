@@ -1,5 +1,7 @@
 """Tags and resource policies of streams and consumers. Tag rules are Kinesis' row of the
 kit's table (`lakebox.kit.tags`)."""
+import json
+
 from lakebox.kit import policies, tags as kit_tags
 from lakebox.services.kinesis import lookup, store
 from lakebox.services.kinesis.errors import (
@@ -57,14 +59,29 @@ def put_resource_policy(ctx, params):
     try:
         policies.document(params["Policy"])
     except ValueError:
-        raise InvalidArgumentException("Policy is not a valid JSON document.") from None
+        raise InvalidArgumentException("Policy validation error: This policy contains invalid Json") from None
     store.put_policy(ctx.state.db, account, region, arn, params["Policy"])
     return {}
 
 
 def get_resource_policy(ctx, params):
     account, region, arn, _ = _resource(ctx, params["ResourceARN"])
-    return {"Policy": store.policy(ctx.state.db, account, region, arn) or "{}"}
+    policy = store.policy(ctx.state.db, account, region, arn)
+    return {"Policy": _as_kept(policy) if policy else "{}"}
+
+
+def _as_kept(policy: str) -> str:
+    """A policy as Kinesis gives it back: compact JSON, keys in their order, a list of one
+    string (an Action, a Resource, a principal) as that string; Statement stays a list."""
+    def kept(node):
+        if isinstance(node, dict):
+            return {key: kept(value) for key, value in node.items()}
+        if isinstance(node, list):
+            if len(node) == 1 and isinstance(node[0], str):
+                return node[0]
+            return [kept(item) for item in node]
+        return node
+    return json.dumps(kept(json.loads(policy)), separators=(",", ":"), ensure_ascii=False)
 
 
 def delete_resource_policy(ctx, params):
