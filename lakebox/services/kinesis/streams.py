@@ -7,7 +7,7 @@ import string
 
 from lakebox.services.kinesis import encryption, lookup, model, segments, store, tagging, throttle
 from lakebox.services.kinesis.errors import (
-    InvalidArgumentException, LimitExceededException, ResourceInUseException)
+    InvalidArgumentException, LimitExceededException, ResourceInUseException, ValidationException)
 
 DESCRIBE_STREAM_DEFAULT_LIMIT = 100
 LIST_STREAMS_MAX = 100
@@ -250,6 +250,10 @@ def update_max_record_size(ctx, params):
 
 def update_stream_warm_throughput(ctx, params):
     stream = lookup.active_stream_from(ctx, params)
+    # Warm throughput comes with the account's minimum throughput billing commitment: without
+    # it real Kinesis refuses any stream, of either mode (radkawar/stackd controls.json).
+    if _commitment(ctx)["Status"] == "DISABLED":
+        raise ValidationException(f"Account {ctx.account} is not enabled for minimum throughput billing commitment")
     if stream["mode"] != "ON_DEMAND":
         raise InvalidArgumentException(
             f"Warm throughput can only be configured for ON_DEMAND streams; stream {stream['name']} "
