@@ -1,0 +1,34 @@
+"""A shard-discovery library's ShardFilter calls, answered as real Kinesis answered them in
+us-east-1 (radkawar/stackd testdata/aws/kinesis/topology.json): a timestamp before the
+trim horizon or after now is refused, AFTER_SHARD_ID without a ShardId is refused in
+Kinesis' words, AT_LATEST takes (and ignores) a Timestamp and starts after a given
+ShardId, and a NextToken cannot come with a ShardFilter."""
+import datetime
+
+from trip_helpers import error_of
+
+
+def test_shard_filters_as_kinesis_reads_them(client, kinesis_streams):
+    kinesis = client("kinesis")
+    _, arn = kinesis_streams("topo", shards=2)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for kind in ("AT_TIMESTAMP", "FROM_TIMESTAMP"):
+        assert error_of(kinesis.list_shards, StreamARN=arn, ShardFilter={"Type": kind, "Timestamp": 1}) == (
+            "InvalidArgumentException", "ShardFilter Timestamp cannot be older than TRIM_HORIZON of the stream.")
+        future = now + datetime.timedelta(hours=2)
+        assert error_of(kinesis.list_shards, StreamARN=arn, ShardFilter={"Type": kind, "Timestamp": future}) == (
+            "InvalidArgumentException", "ShardFilter Timestamp must not be greater than current time.")
+    assert error_of(kinesis.list_shards, StreamARN=arn, ShardFilter={"Type": "AFTER_SHARD_ID"}) == (
+        "InvalidArgumentException", "ShardId must be provided when the ShardFilter Type is AFTER_SHARD_ID.")
+
+    hour_ago = now - datetime.timedelta(hours=1)
+    latest = kinesis.list_shards(StreamARN=arn, ShardFilter={"Type": "AT_LATEST", "Timestamp": hour_ago})["Shards"]
+    assert [s["ShardId"] for s in latest] == ["shardId-000000000000", "shardId-000000000001"]
+    after = kinesis.list_shards(StreamARN=arn, ShardFilter={"Type": "AT_LATEST",
+                                                            "ShardId": "shardId-000000000000"})["Shards"]
+    assert [s["ShardId"] for s in after] == ["shardId-000000000001"]
+
+    token = kinesis.list_shards(StreamARN=arn, MaxResults=1)["NextToken"]
+    assert error_of(kinesis.list_shards, NextToken=token, ShardFilter={"Type": "AT_LATEST"}) == (
+        "InvalidArgumentException", "NextToken and ShardFilter cannot be provided together.")
+    assert [s["ShardId"] for s in kinesis.list_shards(NextToken=token)["Shards"]] == ["shardId-000000000001"]
