@@ -4,7 +4,8 @@ import json
 
 from lakebox.services.kinesis import lookup, model, store, streams, throttle
 from lakebox.services.kinesis.errors import (
-    ExpiredNextTokenException, InvalidArgumentException, LimitExceededException, ValidationException)
+    ExpiredNextTokenException, InvalidArgumentException, LimitExceededException, ResourceNotFoundException,
+    ValidationException)
 
 LIST_SHARDS_DEFAULT_MAX = 1000
 NEXT_TOKEN_LIFETIME_MS = 300_000
@@ -106,7 +107,14 @@ def _resume(ctx, params, now):
 
 def split_shard(ctx, params):
     stream, now = _reshardable(ctx, params, "SplitShard")
-    shard = _open_shard(ctx, stream, params["ShardToSplit"])
+    try:
+        shard = _open_shard(ctx, stream, params["ShardToSplit"])
+    except ResourceNotFoundException:
+        # SplitShard's words for a shard the stream never had or no longer keeps, as real
+        # Kinesis answered in us-east-1 (radkawar/stackd testdata/aws/kinesis/topology.json)
+        raise ResourceNotFoundException(
+            f"Could not find shard {params['ShardToSplit']} in stream {stream['name']} under account "
+            f"{stream['account']}.") from None
     new_start = int(params["NewStartingHashKey"])
     start, end = int(shard["start_hash"]), int(shard["end_hash"])
     if not start + 1 < new_start < end:

@@ -32,3 +32,13 @@ def test_shard_filters_as_kinesis_reads_them(client, kinesis_streams):
     assert error_of(kinesis.list_shards, NextToken=token, ShardFilter={"Type": "AT_LATEST"}) == (
         "InvalidArgumentException", "NextToken and ShardFilter cannot be provided together.")
     assert [s["ShardId"] for s in kinesis.list_shards(NextToken=token)["Shards"]] == ["shardId-000000000001"]
+
+
+def test_splitting_a_shard_the_stream_never_had(client, kinesis_streams):
+    kinesis = client("kinesis")
+    name, arn = kinesis_streams("split", shards=2)
+    account = arn.split(":")[4]
+    assert error_of(kinesis.split_shard, StreamARN=arn, ShardToSplit="shardId-999999999999",
+                    NewStartingHashKey="1") == (
+        "ResourceNotFoundException",
+        f"Could not find shard shardId-999999999999 in stream {name} under account {account}.")
