@@ -4,6 +4,7 @@ trim horizon or after now is refused, AFTER_SHARD_ID without a ShardId is refuse
 Kinesis' words, AT_LATEST takes (and ignores) a Timestamp and starts after a given
 ShardId, and a NextToken cannot come with a ShardFilter."""
 import datetime
+import uuid
 
 from trip_helpers import error_of
 
@@ -42,3 +43,28 @@ def test_splitting_a_shard_the_stream_never_had(client, kinesis_streams):
                     NewStartingHashKey="1") == (
         "ResourceNotFoundException",
         f"Could not find shard shardId-999999999999 in stream {name} under account {account}.")
+
+
+def test_scaling_three_shards_to_one_and_on_demand_shards_outside_the_count(client, kinesis_streams):
+    """UpdateShardCount halves rounding down (3 -> 1 taken, 5 -> 1 refused) and an ON_DEMAND
+    stream's shards are not in DescribeLimits' OpenShardCount (topology.json, scale-below-half
+    and ohio-after-on-demand)."""
+    kinesis = client("kinesis")
+    _, three = kinesis_streams("three", shards=3)
+    answer = kinesis.update_shard_count(StreamARN=three, TargetShardCount=1, ScalingType="UNIFORM_SCALING")
+    assert (answer["CurrentShardCount"], answer["TargetShardCount"]) == (3, 1)
+    _, five = kinesis_streams("five", shards=5)
+    assert error_of(kinesis.update_shard_count, StreamARN=five, TargetShardCount=1,
+                    ScalingType="UNIFORM_SCALING") == (
+        "LimitExceededException", "UpdateShardCount cannot scale down below half your current open shard count. "
+                                  "Current open shard count: 5, Target shard count: 1")
+    before = kinesis.describe_limits()
+    name = f"od-{uuid.uuid4().hex[:8]}"
+    kinesis.create_stream(StreamName=name, StreamModeDetails={"StreamMode": "ON_DEMAND"})
+    try:
+        kinesis.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+        after = kinesis.describe_limits()
+        assert after["OpenShardCount"] == before["OpenShardCount"]
+        assert after["OnDemandStreamCount"] == before["OnDemandStreamCount"] + 1
+    finally:
+        kinesis.delete_stream(StreamName=name)
