@@ -78,12 +78,16 @@ RULES = {
     # resources"; the model lets one request carry more). Keys 1-128 and values 0-256 are model
     # constraints. Characters: Unicode letters, digits, the space (tab and newline are refused),
     # _ . / = + - @; `%` passes the first check and is refused by a second one. Words recorded
-    # against live Kinesis in kinesalite's addTagsToStream / removeTagsFromStream tests. The API
-    # reference reserves no `aws:` prefix and no record shows Kinesis refusing one: not checked.
+    # against live Kinesis in kinesalite's addTagsToStream / removeTagsFromStream tests. An `aws:`
+    # key, and TagResource's tag too many (`{tail}`: " associated with it", `{label}`: "resource
+    # <ARN>"), in the words of real Kinesis replies recorded in us-east-1 (radkawar/stackd
+    # testdata/aws/kinesis/controls.json).
     "kinesis": TagRules(max_tags=50, characters=r"[\w ./=+\-%@]*", refused="%", refusals={
         TOO_MANY: Refusal("InvalidArgumentException",
                           "Failed to add tags to {label} under account {account} because a given resource "
-                          "cannot have more than {max} tags."),
+                          "cannot have more than {max} tags{tail}."),
+        AWS_PREFIX: Refusal("InvalidArgumentException",
+                            "Some tag keys in the request started with 'aws:'. System tags cannot be modified."),
         CHARACTERS: Refusal("InvalidArgumentException", _KINESIS_CHARACTERS),
         REFUSED: Refusal("InvalidArgumentException",
                          "Failed to {action} {label} under account {account} because some tags contained "

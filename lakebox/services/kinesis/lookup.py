@@ -55,14 +55,15 @@ def stream_from(ctx, params):
         if parts is None:
             raise InvalidArgumentException(f"StreamARN {arn} is invalid.")
         region, account, arn_name = parts
+        if region != ctx.region:
+            raise InvalidArgumentException(
+                f"The region specified in the ARN '{arn}' does not match the endpoint region")
         if name and name != arn_name:
             raise InvalidArgumentException(
-                f"StreamARN {arn} and StreamName {name} do not identify the same stream.")
+                f"Input stream name {name} doesn't match the inferred name in stream arn {arn_name}")
         # Another account's stream only through its resource policy (AWS: AccessDeniedException).
         access.check(ctx, account, region, arn)
-        # Each region's endpoint knows only its own streams: an ARN must share its region
-        # (as the KCL states: "Provided ARNs must share the same region as the Kinesis endpoint").
-        stream = store.stream_by_name(db, account, region, arn_name) if region == ctx.region else None
+        stream = store.stream_by_name(db, account, region, arn_name)
         if stream is None:
             raise not_found(arn_name, account)
         return stream
@@ -76,7 +77,7 @@ def stream_from(ctx, params):
         if stream is None:
             raise ResourceNotFoundException(f"Stream with id {stream_id} under account {ctx.account} not found.")
         return stream
-    raise InvalidArgumentException("Either StreamName or StreamARN should be provided.")
+    raise InvalidArgumentException("Stream arn and stream name can't be empty at the same time")
 
 
 def status_of(stream, at_ms: int) -> str:

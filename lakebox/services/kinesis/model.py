@@ -257,8 +257,9 @@ def uniform_scaling(open_shards: list[ShardPlan], target: int, next_index: int) 
 
 
 def scaling_target_allowed(current: int, target: int) -> bool:
-    """UpdateShardCount may at most double, or halve (rounded up), the open shard count."""
-    return (current + 1) // 2 <= target <= current * 2
+    """UpdateShardCount may at most double, or halve (rounded down: real Kinesis took 3 -> 1,
+    radkawar/stackd testdata/aws/kinesis/topology.json), the open shard count."""
+    return current // 2 <= target <= current * 2
 
 
 # ---------------------------------------------------------------------------

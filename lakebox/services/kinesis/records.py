@@ -30,7 +30,7 @@ def put_record(ctx, params):
     salt = model.stream_salt(stream["created_ms"])
     return {"ShardId": model.shard_id(index),
             "SequenceNumber": model.sequence_number(salt, index, firsts[index]),
-            "EncryptionType": stream["encryption_type"]}
+            **_encryption_named(stream)}
 
 
 def put_records(ctx, params):
@@ -49,7 +49,13 @@ def put_records(ctx, params):
     firsts = append(ctx.state, stream, batches, now) if batches else {}
     return {"FailedRecordCount": admitted.count(False),
             "Records": _put_results(stream, shards, admitted, batches, firsts),
-            "EncryptionType": stream["encryption_type"]}
+            **_encryption_named(stream)}
+
+
+def _encryption_named(stream) -> dict:
+    """A write's answer names its EncryptionType only when it is KMS: real Kinesis answered a
+    plain stream's PutRecord and PutRecords without it (radkawar/stackd records.json)."""
+    return {"EncryptionType": "KMS"} if stream["encryption_type"] == "KMS" else {}
 
 
 def _place(stream, entries, shard_for):
@@ -159,7 +165,7 @@ def get_shard_iterator(ctx, params):
 def starting_position(ctx, stream, shard, kind, sequence, timestamp, operation) -> int:
     """The counter after which a reader starts, for each ShardIteratorType (shared with
     SubscribeToShard's StartingPosition)."""
-    _check_position_arguments(kind, sequence, timestamp)
+    _check_position_arguments(kind, sequence, timestamp, operation)
     if kind in _SEQUENCE_TYPES:
         counter = _counter_of(stream, shard, sequence, operation)
         return counter - 1 if kind == "AT_SEQUENCE_NUMBER" else counter
@@ -178,17 +184,16 @@ def starting_position(ctx, stream, shard, kind, sequence, timestamp, operation) 
                                   shard["last_counter"]) - 1
 
 
-def _check_position_arguments(kind, sequence, timestamp):
+def _check_position_arguments(kind, sequence, timestamp, operation):
+    # GetShardIterator names two ways (as real Kinesis answered in us-east-1, radkawar/stackd
+    # testdata/aws/kinesis/records.json); SubscribeToShard's words also name AT_TIMESTAMP.
+    ways = ("Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or "
+            "(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber")
+    ways += ". " if operation == "GetShardIterator" else " or (3) AT_TIMESTAMP and Timestamp. "
     if kind in _SEQUENCE_TYPES and sequence is None:
-        raise InvalidArgumentException(
-            "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or "
-            "(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber or (3) AT_TIMESTAMP and Timestamp. "
-            f"Request specified {kind} and no StartingSequenceNumber.")
+        raise InvalidArgumentException(f"{ways}Request specified {kind} and no StartingSequenceNumber.")
     if kind not in _SEQUENCE_TYPES and sequence is not None:
-        raise InvalidArgumentException(
-            "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or "
-            "(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber or (3) AT_TIMESTAMP and Timestamp. "
-            f"Request specified {kind} and also a StartingSequenceNumber.")
+        raise InvalidArgumentException(f"{ways}Request specified {kind} and also a StartingSequenceNumber.")
     if kind == "AT_TIMESTAMP" and timestamp is None:
         raise InvalidArgumentException(
             "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. "

@@ -4,7 +4,8 @@ import json
 
 from lakebox.services.kinesis import lookup, model, store, streams, throttle
 from lakebox.services.kinesis.errors import (
-    ExpiredNextTokenException, InvalidArgumentException, LimitExceededException, ValidationException)
+    ExpiredNextTokenException, InvalidArgumentException, LimitExceededException, ResourceNotFoundException,
+    ValidationException)
 
 LIST_SHARDS_DEFAULT_MAX = 1000
 NEXT_TOKEN_LIFETIME_MS = 300_000
@@ -43,17 +44,22 @@ def _new_listing(stream, params, now) -> dict:
     shard_filter = params.get("ShardFilter") or {}
     kind = shard_filter.get("Type")
     after = _index_after(params.get("ExclusiveStartShardId"))
-    if kind == "AFTER_SHARD_ID":
-        if not shard_filter.get("ShardId"):
-            raise InvalidArgumentException("ShardFilter of type AFTER_SHARD_ID requires a ShardId.")
+    # In real Kinesis' words (radkawar/stackd testdata/aws/kinesis/topology.json): a filter's
+    # ShardId starts the listing after that shard (AT_LATEST too); a Timestamp is looked at
+    # only by the timestamp types, and must lie between the trim horizon and now.
+    if kind == "AFTER_SHARD_ID" and not shard_filter.get("ShardId"):
+        raise InvalidArgumentException("ShardId must be provided when the ShardFilter Type is AFTER_SHARD_ID.")
+    if shard_filter.get("ShardId"):
         after = _index_after(shard_filter["ShardId"])
     at_ms = None
     if kind in _TIMESTAMP_FILTERS:
         if shard_filter.get("Timestamp") is None:
             raise InvalidArgumentException(f"ShardFilter of type {kind} requires a Timestamp.")
         at_ms = int(shard_filter["Timestamp"].timestamp() * 1000)
-    elif shard_filter.get("Timestamp") is not None:
-        raise InvalidArgumentException(f"ShardFilter of type {kind} does not take a Timestamp.")
+        if at_ms > now:
+            raise InvalidArgumentException("ShardFilter Timestamp must not be greater than current time.")
+        if at_ms < lookup.trim_horizon_ms(stream, now):
+            raise InvalidArgumentException("ShardFilter Timestamp cannot be older than TRIM_HORIZON of the stream.")
     if kind in ("AT_TRIM_HORIZON", "FROM_TRIM_HORIZON") + _TIMESTAMP_FILTERS:
         # Nothing is older than the trim horizon or the stream itself.
         at_ms = max(at_ms or 0, lookup.trim_horizon_ms(stream, now), stream["created_ms"])
@@ -74,7 +80,7 @@ def _resume(ctx, params, now):
     for member in ("StreamName", "StreamARN"):
         if params.get(member):
             raise InvalidArgumentException(f"NextToken and {member} cannot be provided together.")
-    for member in ("ExclusiveStartShardId", "StreamCreationTimestamp"):
+    for member in ("ExclusiveStartShardId", "StreamCreationTimestamp", "ShardFilter"):
         if params.get(member):
             raise InvalidArgumentException(f"NextToken and {member} cannot be provided together.")
     try:
@@ -101,7 +107,14 @@ def _resume(ctx, params, now):
 
 def split_shard(ctx, params):
     stream, now = _reshardable(ctx, params, "SplitShard")
-    shard = _open_shard(ctx, stream, params["ShardToSplit"])
+    try:
+        shard = _open_shard(ctx, stream, params["ShardToSplit"])
+    except ResourceNotFoundException:
+        # SplitShard's words for a shard the stream never had or no longer keeps, as real
+        # Kinesis answered in us-east-1 (radkawar/stackd testdata/aws/kinesis/topology.json)
+        raise ResourceNotFoundException(
+            f"Could not find shard {params['ShardToSplit']} in stream {stream['name']} under account "
+            f"{stream['account']}.") from None
     new_start = int(params["NewStartingHashKey"])
     start, end = int(shard["start_hash"]), int(shard["end_hash"])
     if not start + 1 < new_start < end:

@@ -193,7 +193,7 @@ def metrics_of(stream) -> list[str]:
 
 def open_shard_count(db, account, region) -> int:
     row = db.one("SELECT COUNT(*) AS n FROM kinesis_shards JOIN kinesis_streams ON uid=stream_uid "
-                 "WHERE account=? AND region=? AND closed_ms IS NULL", (account, region))
+                 "WHERE account=? AND region=? AND closed_ms IS NULL AND mode != 'ON_DEMAND'", (account, region))
     return row["n"]
 
 

@@ -7,7 +7,7 @@ import string
 
 from lakebox.services.kinesis import encryption, lookup, model, segments, store, tagging, throttle
 from lakebox.services.kinesis.errors import (
-    InvalidArgumentException, LimitExceededException, ResourceInUseException)
+    InvalidArgumentException, LimitExceededException, ResourceInUseException, ValidationException)
 
 DESCRIBE_STREAM_DEFAULT_LIMIT = 100
 LIST_STREAMS_MAX = 100
@@ -143,7 +143,7 @@ def describe_stream_summary(ctx, params):
     db = ctx.state.db
     now = lookup.now_ms(ctx)
     summary = {
-        "StreamName": stream["name"], "StreamARN": lookup.arn_of(stream), "StreamId": stream["stream_id"],
+        "StreamName": stream["name"], "StreamARN": lookup.arn_of(stream),
         "StreamStatus": lookup.status_of(stream, now), "StreamModeDetails": lookup.mode_details(stream),
         "RetentionPeriodHours": stream["retention_hours"],
         "StreamCreationTimestamp": model.creation_seconds(stream["created_ms"]),
@@ -161,6 +161,8 @@ def describe_stream_summary(ctx, params):
 def list_streams(ctx, params):
     after = params.get("ExclusiveStartStreamName") or ""
     if params.get("NextToken"):
+        if "ExclusiveStartStreamName" in params:
+            raise InvalidArgumentException("ExclusiveStartStreamName and NextToken cannot be provided together.")
         after = _name_from_token(params["NextToken"])
     limit = min(params.get("Limit") or LIST_STREAMS_MAX, LIST_STREAMS_MAX)
     rows = store.streams_after(ctx.state.db, ctx.account, ctx.region, after, limit + 1)
@@ -181,7 +183,7 @@ def _name_from_token(token: str) -> str:
     try:
         return json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
     except (ValueError, KeyError, TypeError):
-        raise InvalidArgumentException(f"NextToken {token} is invalid.") from None
+        raise InvalidArgumentException("Invalid NextToken.") from None
 
 
 # ---------------------------------------------------------------------------
@@ -217,7 +219,8 @@ def increase_stream_retention_period(ctx, params):
         raise InvalidArgumentException(
             f"Requested retention period ({hours} hours) for stream {stream['name']} can not be shorter than "
             f"existing retention period ({stream['retention_hours']} hours). Use DecreaseRetentionPeriod API.")
-    store.update_stream(ctx.state.db, stream["uid"], retention_hours=hours)
+    if hours != stream["retention_hours"]:
+        _set_updating(ctx, stream, retention_hours=hours)
     return {}
 
 
@@ -232,19 +235,25 @@ def decrease_stream_retention_period(ctx, params):
         raise InvalidArgumentException(
             f"Requested retention period ({hours} hours) for stream {stream['name']} can not be longer than "
             f"existing retention period ({stream['retention_hours']} hours). Use IncreaseRetentionPeriod API.")
-    store.update_stream(ctx.state.db, stream["uid"], retention_hours=hours)
+    if hours != stream["retention_hours"]:
+        _set_updating(ctx, stream, retention_hours=hours)
     ctx.state.scheduler.poke("kinesis")   # records past the shorter retention go now
     return {}
 
 
 def update_max_record_size(ctx, params):
     stream = lookup.active_stream_from(ctx, params)
-    store.update_stream(ctx.state.db, stream["uid"], max_record_kib=params["MaxRecordSizeInKiB"])
+    if params["MaxRecordSizeInKiB"] != stream["max_record_kib"]:
+        _set_updating(ctx, stream, max_record_kib=params["MaxRecordSizeInKiB"])
     return {}
 
 
 def update_stream_warm_throughput(ctx, params):
     stream = lookup.active_stream_from(ctx, params)
+    # Warm throughput comes with the account's minimum throughput billing commitment: without
+    # it real Kinesis refuses any stream, of either mode (radkawar/stackd controls.json).
+    if _commitment(ctx)["Status"] == "DISABLED":
+        raise ValidationException(f"Account {ctx.account} is not enabled for minimum throughput billing commitment")
     if stream["mode"] != "ON_DEMAND":
         raise InvalidArgumentException(
             f"Warm throughput can only be configured for ON_DEMAND streams; stream {stream['name']} "
@@ -307,7 +316,8 @@ def _change_metrics(ctx, params, combine):
         asked = set(model.ALL_SHARD_LEVEL_METRICS)
     current = store.metrics_of(stream)
     desired = [m for m in model.ALL_SHARD_LEVEL_METRICS if m in combine(set(current), asked)]
-    store.update_stream(ctx.state.db, stream["uid"], shard_level_metrics=json.dumps(desired))
+    if set(desired) != set(current):
+        _set_updating(ctx, stream, shard_level_metrics=json.dumps(desired))
     return {"StreamName": stream["name"], "StreamARN": lookup.arn_of(stream),
             "CurrentShardLevelMetrics": current, "DesiredShardLevelMetrics": desired}
 

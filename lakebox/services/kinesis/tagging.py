@@ -1,5 +1,7 @@
 """Tags and resource policies of streams and consumers. Tag rules are Kinesis' row of the
 kit's table (`lakebox.kit.tags`)."""
+import json
+
 from lakebox.kit import policies, tags as kit_tags
 from lakebox.services.kinesis import lookup, store
 from lakebox.services.kinesis.errors import (
@@ -32,7 +34,8 @@ def list_tags_for_stream(ctx, params):
 
 def tag_resource(ctx, params):
     account, region, arn, label = _resource(ctx, params["ResourceARN"], changing=True)
-    _add_tags(ctx, {"account": account, "region": region}, arn, params["Tags"], label)
+    _add_tags(ctx, {"account": account, "region": region}, arn, params["Tags"], label,
+              counted_as=(f"resource {arn}", " associated with it"))
     return {}
 
 
@@ -56,14 +59,29 @@ def put_resource_policy(ctx, params):
     try:
         policies.document(params["Policy"])
     except ValueError:
-        raise InvalidArgumentException("Policy is not a valid JSON document.") from None
+        raise InvalidArgumentException("Policy validation error: This policy contains invalid Json") from None
     store.put_policy(ctx.state.db, account, region, arn, params["Policy"])
     return {}
 
 
 def get_resource_policy(ctx, params):
     account, region, arn, _ = _resource(ctx, params["ResourceARN"])
-    return {"Policy": store.policy(ctx.state.db, account, region, arn) or "{}"}
+    policy = store.policy(ctx.state.db, account, region, arn)
+    return {"Policy": _as_kept(policy) if policy else "{}"}
+
+
+def _as_kept(policy: str) -> str:
+    """A policy as Kinesis gives it back: compact JSON, keys in their order, a list of one
+    string (an Action, a Resource, a principal) as that string; Statement stays a list."""
+    def kept(node):
+        if isinstance(node, dict):
+            return {key: kept(value) for key, value in node.items()}
+        if isinstance(node, list):
+            if len(node) == 1 and isinstance(node[0], str):
+                return node[0]
+            return [kept(item) for item in node]
+        return node
+    return json.dumps(kept(json.loads(policy)), separators=(",", ":"), ensure_ascii=False)
 
 
 def delete_resource_policy(ctx, params):
@@ -108,11 +126,15 @@ def _taggable(ctx, stream):
     return stream
 
 
-def _add_tags(ctx, owner, arn, new_tags, label):
+def _add_tags(ctx, owner, arn, new_tags, label, counted_as=None):
+    """`counted_as`: (label, tail) of the words refusing a tag too many (TagResource names
+    the resource by its ARN and adds " associated with it")."""
     db = ctx.state.db
     kit_tags.check_tags("kinesis", new_tags, account=owner["account"], label=label, action="add tags to")
     existing = store.tags(db, owner["account"], owner["region"], arn)
-    kit_tags.check_count("kinesis", set(existing) | set(new_tags), account=owner["account"], label=label)
+    count_label, tail = counted_as or (label, "")
+    kit_tags.check_count("kinesis", set(existing) | set(new_tags), account=owner["account"], label=count_label,
+                         tail=tail)
     store.put_tags(db, owner["account"], owner["region"], arn, new_tags)
 
 
@@ -121,7 +143,7 @@ def check_new_tags(tags: dict, account, label):
     same rules as tags added later, and at most 50 of them, though the model lets a
     request carry 200."""
     kit_tags.check_tags("kinesis", tags, account=account, label=label, action="add tags to")
-    kit_tags.check_count("kinesis", tags, account=account, label=label)
+    kit_tags.check_count("kinesis", tags, account=account, label=label, tail="")
 
 
 def _check_removed_keys(account, label, keys):

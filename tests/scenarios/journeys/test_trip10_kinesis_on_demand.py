@@ -69,7 +69,8 @@ def test_on_demand_then_pinned_capacity(client, clicks):
     assert [s["HashKeyRange"] for s in kinesis.list_shards(StreamARN=arn)["Shards"]] == ranges(4)
     limits = kinesis.describe_limits()
     assert limits["OnDemandStreamCount"] == before["OnDemandStreamCount"] + 1
-    assert limits["OpenShardCount"] == before["OpenShardCount"] + 4
+    # an ON_DEMAND stream's shards are not counted (real Kinesis, radkawar/stackd topology.json)
+    assert limits["OpenShardCount"] == before["OpenShardCount"]
     assert (limits["ShardLimit"], limits["OnDemandStreamCountLimit"]) == (
         before["ShardLimit"], before["OnDemandStreamCountLimit"])
     put(kinesis, arn, "launch")

@@ -79,10 +79,6 @@ def test_a_day_of_uniform_scaling(client, telemetry):
                     ScalingType="UNIFORM_SCALING") == (
         "LimitExceededException", "UpdateShardCount cannot scale up over double your current open shard count. "
                                   "Current open shard count: 3, Target shard count: 7")
-    assert error_of(kinesis.update_shard_count, StreamARN=arn, TargetShardCount=1,
-                    ScalingType="UNIFORM_SCALING") == (
-        "LimitExceededException", "UpdateShardCount cannot scale down below half your current open shard count. "
-                                  "Current open shard count: 3, Target shard count: 1")
     code, message = error_of(kinesis.update_shard_count, StreamARN=arn, TargetShardCount=4,
                              ScalingType="EXPONENTIAL_SCALING")
     assert (code, message) == (

@@ -148,8 +148,9 @@ def test_routing_mistakes(client, sensors):
         f"{account} is not both greater than one plus the shard's StartingHashKey 0 and less than the shard's "
         f"EndingHashKey {TOP}.")
     code, message = error_of(kinesis.split_shard, StreamName=name, ShardToSplit=shard_id(7), NewStartingHashKey="99")
+    # SplitShard's words, as real Kinesis answered (radkawar/stackd testdata/aws/kinesis/topology.json)
     assert (code, message) == ("ResourceNotFoundException",
-                               f"Shard {shard_id(7)} in stream {name} under account {account} does not exist")
+                               f"Could not find shard {shard_id(7)} in stream {name} under account {account}.")
 
     kinesis.split_shard(StreamName=name, ShardToSplit=shard_id(0), NewStartingHashKey=str(HALF))
     settle(kinesis, name)

@@ -1,6 +1,7 @@
 """Audit of issue 4: what a user meets while streams and consumers are still changing
 state (a server whose transitions take 30 s of its clock): the five-streams-CREATING
 limit, one update at a time on a resharding stream, consumers CREATING then ACTIVE."""
+import json
 import pytest
 from botocore.exceptions import ClientError
 from kinesis_helpers import ACCOUNT, NO_RETRIES
@@ -82,7 +83,9 @@ def test_a_consumer_is_creating_then_active_on_the_server_clock(slow_server):
         "ACTIVE status.")
     slow_server.advance_clock(31)
     kinesis.put_resource_policy(ResourceARN=arn, Policy=policy)
-    assert kinesis.get_resource_policy(ResourceARN=arn)["Policy"] == policy
+    # kept as compact JSON (as real Kinesis gives a policy back)
+    assert kinesis.get_resource_policy(ResourceARN=arn)["Policy"] == json.dumps(
+        json.loads(policy), separators=(",", ":"))
     described = kinesis.describe_stream_consumer(StreamARN=stream_arn, ConsumerName="reader")["ConsumerDescription"]
     assert (described["ConsumerStatus"], described["StreamARN"]) == ("ACTIVE", stream_arn)
     assert [c["ConsumerStatus"] for c in kinesis.list_stream_consumers(StreamARN=stream_arn)["Consumers"]] == [
@@ -90,3 +93,69 @@ def test_a_consumer_is_creating_then_active_on_the_server_clock(slow_server):
     answer = kinesis.subscribe_to_shard(ConsumerARN=arn, ShardId="shardId-000000000000",
                                         StartingPosition={"Type": "TRIM_HORIZON"})
     answer["EventStream"].close()
+
+
+# Stream settings that put a stream UPDATING, as real Kinesis did in us-east-1
+# (radkawar/stackd testdata/aws/kinesis/controls.json): a changed retention period,
+# enhanced monitoring turned on or off and a new maximum record size each leave the
+# stream UPDATING, refusing the next change until it is ACTIVE again; a change to the
+# same value does not. Resource policies: unparsable JSON is refused in Kinesis' words
+# and a kept policy comes back as compact JSON with one-element lists as their element
+# (a server whose transitions take 30 s of its clock).
+
+
+def _summary(kinesis, stream):
+    return kinesis.describe_stream_summary(StreamName=stream)["StreamDescriptionSummary"]
+
+
+def test_settings_changes_leave_the_stream_updating(slow_server):
+    kinesis = slow_server.client("kinesis", config=NO_RETRIES)
+    kinesis.create_stream(StreamName="ctl", ShardCount=1)
+    slow_server.advance_clock(31)
+    busy = ("ResourceInUseException", f"Stream ctl under account {ACCOUNT} not ACTIVE, instead in state UPDATING")
+
+    # the same value: no change, the stream stays ACTIVE
+    kinesis.increase_stream_retention_period(StreamName="ctl", RetentionPeriodHours=24)
+    kinesis.decrease_stream_retention_period(StreamName="ctl", RetentionPeriodHours=24)
+    assert _summary(kinesis, "ctl")["StreamStatus"] == "ACTIVE"
+
+    kinesis.increase_stream_retention_period(StreamName="ctl", RetentionPeriodHours=25)
+    assert _summary(kinesis, "ctl")["StreamStatus"] == "UPDATING"
+    slow_server.advance_clock(31)
+    assert (_summary(kinesis, "ctl")["StreamStatus"], _summary(kinesis, "ctl")["RetentionPeriodHours"]) == (
+        "ACTIVE", 25)
+
+    added = kinesis.enable_enhanced_monitoring(StreamName="ctl", ShardLevelMetrics=["IncomingRecords"])
+    assert (added["CurrentShardLevelMetrics"], added["DesiredShardLevelMetrics"]) == ([], ["IncomingRecords"])
+    assert _error(kinesis.enable_enhanced_monitoring, StreamName="ctl", ShardLevelMetrics=["IncomingRecords"]) == busy
+    assert _error(kinesis.disable_enhanced_monitoring, StreamName="ctl", ShardLevelMetrics=["ALL"]) == busy
+    slow_server.advance_clock(31)
+    removed = kinesis.disable_enhanced_monitoring(StreamName="ctl", ShardLevelMetrics=["ALL"])
+    assert (removed["CurrentShardLevelMetrics"], removed["DesiredShardLevelMetrics"]) == (["IncomingRecords"], [])
+    assert _error(kinesis.disable_enhanced_monitoring, StreamName="ctl", ShardLevelMetrics=["ALL"]) == busy
+    slow_server.advance_clock(31)
+
+    arn = _summary(kinesis, "ctl")["StreamARN"]
+    kinesis.update_max_record_size(StreamARN=arn, MaxRecordSizeInKiB=2048)
+    assert _summary(kinesis, "ctl")["StreamStatus"] == "UPDATING"
+    assert _error(kinesis.update_max_record_size, StreamARN=arn, MaxRecordSizeInKiB=1024) == busy
+    slow_server.advance_clock(31)
+    assert (_summary(kinesis, "ctl")["StreamStatus"], _summary(kinesis, "ctl")["MaxRecordSizeInKiB"]) == (
+        "ACTIVE", 2048)
+
+
+def test_a_resource_policy_is_checked_and_given_back_compact(slow_server):
+    kinesis = slow_server.client("kinesis", config=NO_RETRIES)
+    kinesis.create_stream(StreamName="pol", ShardCount=1)
+    slow_server.advance_clock(31)
+    arn = _summary(kinesis, "pol")["StreamARN"]
+    assert kinesis.get_resource_policy(ResourceARN=arn)["Policy"] == "{}"
+    assert _error(kinesis.put_resource_policy, ResourceARN=arn, Policy="{") == (
+        "InvalidArgumentException", "Policy validation error: This policy contains invalid Json")
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Sid": "First", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        "Action": ["kinesis:DescribeStreamSummary"], "Resource": arn}]}
+    kinesis.put_resource_policy(ResourceARN=arn, Policy=json.dumps(policy))
+    assert kinesis.get_resource_policy(ResourceARN=arn)["Policy"] == (
+        '{"Version":"2012-10-17","Statement":[{"Sid":"First","Effect":"Allow","Principal":{"AWS":'
+        f'"arn:aws:iam::{ACCOUNT}:root"}},"Action":"kinesis:DescribeStreamSummary","Resource":"{arn}"}}]}}')

@@ -69,6 +69,6 @@ def test_streams_page_by_name(lakebox_server):
     check_paginator(kinesis, "ListStreams", names)
     summaries = kinesis.get_paginator("list_streams").paginate(PaginationConfig={"PageSize": 2}).build_full_result()
     assert [s["StreamName"] for s in summaries["StreamSummaries"]] == names
-    assert error_of(kinesis.list_streams, NextToken="bogus") == ("InvalidArgumentException", "NextToken bogus is invalid.")
+    assert error_of(kinesis.list_streams, NextToken="bogus") == ("InvalidArgumentException", "Invalid NextToken.")
     for name in names:
         kinesis.delete_stream(StreamName=name)

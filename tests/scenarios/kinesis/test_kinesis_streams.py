@@ -3,7 +3,7 @@ import json
 import uuid
 
 import pytest
-from kinesis_helpers import ACCOUNT
+from kinesis_helpers import ACCOUNT, NO_RETRIES
 from kinesis_helpers import error_of
 
 MAX_HASH = str(2**128 - 1)
@@ -101,14 +101,37 @@ def test_on_demand_stream_and_switching_modes(kinesis, make_stream):
     assert after["OpenShardCount"] == 4
 
 
-def test_warm_throughput_is_for_on_demand_streams(kinesis, make_stream):
-    on_demand = make_stream(StreamModeDetails={"StreamMode": "ON_DEMAND"})
+def test_warm_throughput_needs_the_billing_commitment(kinesis, make_stream):
+    """Without the account's minimum throughput billing commitment real Kinesis refuses warm
+    throughput on any stream (radkawar/stackd testdata/aws/kinesis/controls.json)."""
+    if kinesis.describe_account_settings()["MinimumThroughputBillingCommitment"]["Status"] != "DISABLED":
+        pytest.skip("the account has a throughput commitment")
+    account = kinesis.describe_stream_summary(StreamName=make_stream())["StreamDescriptionSummary"][
+        "StreamARN"].split(":")[4]
+    for stream in (make_stream(), make_stream(StreamModeDetails={"StreamMode": "ON_DEMAND"})):
+        for mibps in (0, 1):
+            with pytest.raises(kinesis.exceptions.ClientError) as raised:
+                kinesis.update_stream_warm_throughput(StreamName=stream, WarmThroughputMiBps=mibps)
+            assert raised.value.response["Error"]["Code"] == "ValidationException"
+            assert raised.value.response["Error"]["Message"] == (
+                f"Account {account} is not enabled for minimum throughput billing commitment")
+
+
+@pytest.mark.local_only
+def test_warm_throughput_is_for_on_demand_streams(lakebox_server):
+    account = f"{uuid.uuid4().int % 10**12:012d}"
+    kinesis = lakebox_server.client("kinesis", aws_access_key_id=account, config=NO_RETRIES)
+    kinesis.update_account_settings(MinimumThroughputBillingCommitment={"Status": "ENABLED"})
+    on_demand, provisioned = f"warm-{uuid.uuid4().hex[:8]}", f"cold-{uuid.uuid4().hex[:8]}"
+    kinesis.create_stream(StreamName=on_demand, StreamModeDetails={"StreamMode": "ON_DEMAND"})
+    kinesis.create_stream(StreamName=provisioned, ShardCount=1)
+    for name in (on_demand, provisioned):
+        kinesis.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig={"Delay": 1})
     answer = kinesis.update_stream_warm_throughput(StreamName=on_demand, WarmThroughputMiBps=100)
     assert answer["WarmThroughput"]["TargetMiBps"] == 100
     kinesis.get_waiter("stream_exists").wait(StreamName=on_demand, WaiterConfig={"Delay": 1})
     summary = kinesis.describe_stream_summary(StreamName=on_demand)["StreamDescriptionSummary"]
     assert summary["WarmThroughput"]["TargetMiBps"] == 100
-    provisioned = make_stream()
     with pytest.raises(kinesis.exceptions.InvalidArgumentException):
         kinesis.update_stream_warm_throughput(StreamName=provisioned, WarmThroughputMiBps=100)
 

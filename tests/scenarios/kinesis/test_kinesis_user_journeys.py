@@ -420,8 +420,11 @@ def test_same_name_in_two_regions_and_two_accounts_stay_apart(lakebox_server):
             data = [r["Data"] for r in read_shard(client, name, "shardId-000000000000")]
             assert data == [f"{region}/{account}".encode()]
         # Nor is an ARN of another region: each region's endpoint has its own streams.
-        with pytest.raises(clients[1].exceptions.ResourceNotFoundException):
-            clients[1].describe_stream_summary(StreamARN=f"arn:aws:kinesis:us-east-1:111111111111:stream/{name}")
+        other = f"arn:aws:kinesis:us-east-1:111111111111:stream/{name}"
+        with pytest.raises(clients[1].exceptions.InvalidArgumentException) as raised:
+            clients[1].describe_stream_summary(StreamARN=other)
+        assert error_of(raised) == (
+            "InvalidArgumentException", f"The region specified in the ARN '{other}' does not match the endpoint region")
         # An iterator of one region is no use at another region's endpoint.
         iterator = clients[0].get_shard_iterator(StreamName=name, ShardId="shardId-000000000000",
                                                  ShardIteratorType="TRIM_HORIZON")["ShardIterator"]

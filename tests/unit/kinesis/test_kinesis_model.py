@@ -163,7 +163,8 @@ def test_uniform_scaling_keeps_every_hash_key_on_one_lineage():
 
 
 @pytest.mark.parametrize("current,target,ok", [(4, 8, True), (4, 9, False), (4, 2, True), (4, 1, False),
-                                               (5, 3, True), (5, 2, False), (1, 2, True)])
+                                               (5, 3, True), (5, 2, True), (3, 1, True),
+                                               (5, 1, False), (1, 2, True)])
 def test_scaling_may_at_most_double_or_halve(current, target, ok):
     assert model.scaling_target_allowed(current, target) is ok
 

@@ -31,7 +31,7 @@ def test_kinesis_refuses_tab_newline_semicolon_and_comma_first_then_percent():
 
 
 def test_kinesis_count_names_the_resource():
-    error = _refusal("kinesis", tags.check_count, [str(i) for i in range(51)], account="1", label="consumer c")
+    error = _refusal("kinesis", tags.check_count, [str(i) for i in range(51)], account="1", label="consumer c", tail="")
     assert error.message == ("Failed to add tags to consumer c under account 1 because a given resource "
                              "cannot have more than 50 tags.")
     tags.check_count("kinesis", [str(i) for i in range(50)], account="1", label="consumer c")
