@@ -12,6 +12,7 @@ from lakebox.kit import calls
 from lakebox.services.sqs import encryption, model, store, waiting
 from lakebox.services.sqs.errors import InvalidParameterValue, ResourceNotFoundException
 from lakebox.services.sqs.lookup import arn_of, dead_letter_sources, queue_by_arn
+from lakebox.services.sqs.sending import DEDUP_INTERVAL_S
 
 MAX_RATE = 500
 SLICE = 1_000               # messages one job run moves per task, at most
@@ -41,9 +42,16 @@ def start_message_move_task(ctx, params):
     store.insert_task(db, {
         "handle": handle.decode(), "account": ctx.account, "region": ctx.region, "source_arn": arn_of(source),
         "destination_arn": destination_arn, "rate": rate, "status": "RUNNING", "started_at": ctx.now,
-        "last_seq": last_seq, "to_move": store.count_visible_up_to(db, source["uid"], last_seq, ctx.now)})
+        "last_seq": last_seq, "to_move": _to_move(db, source, last_seq, ctx.now)})
     ctx.state.scheduler.poke("sqs")
     return {"TaskHandle": handle.decode()}
+
+
+def _to_move(db, source, last_seq, now) -> int:
+    """A FIFO task counts the messages in flight too (their groups wait for them)."""
+    if source["fifo"]:
+        return store.count_up_to(db, source["uid"], last_seq)
+    return store.count_visible_up_to(db, source["uid"], last_seq, now)
 
 
 def list_message_move_tasks(ctx, params):
@@ -123,23 +131,66 @@ def _advance(state, task, now):
     allowed = SLICE
     if task["rate"]:
         allowed = min(SLICE, int((now - task["started_at"]) * task["rate"]) + task["rate"] - task["moved"])
+    if source["fifo"]:
+        rows, held_until = _fifo_movable(db, source, task["last_seq"], now, max(allowed, 0))
+    else:
+        rows, held_until = store.visible_up_to(db, source["uid"], task["last_seq"], now, max(allowed, 0)), None
     moved, failure = 0, None
-    for row in store.visible_up_to(db, source["uid"], task["last_seq"], now, max(allowed, 0)):
+    for row in rows:
         target = queue_by_arn(db, task["destination_arn"] or row["source_arn"] or "")
         if target is None:
             failure = "AWS.SimpleQueueService.NonExistentQueue"
             break
-        message_id = model.message_id()
-        caller = calls.system_context(state, "sqs", "StartMessageMoveTask", task["account"], task["region"])
-        store.redrive_message(db, row["seq"], target["uid"], now, message_id,
-                              encryption.resealed(caller, row, message_id))
-        waiting.notify(state, target["uid"])
-        moved += 1
+        moved += _move(state, task, row, target, now)
     store.update_task(db, task["handle"], moved=task["moved"] + moved)
     if failure:
         store.update_task(db, task["handle"], status="FAILED", failure=failure)
         return None
-    if store.count_visible_up_to(db, source["uid"], task["last_seq"], now) == 0:
+    left = (store.count_up_to(db, source["uid"], task["last_seq"]) if source["fifo"]
+            else store.count_visible_up_to(db, source["uid"], task["last_seq"], now))
+    if left == 0:
         store.update_task(db, task["handle"], status="COMPLETED")
         return None
+    if held_until is not None and not rows:
+        return min(held_until, now + 1.0)
     return now + (1.0 if task["rate"] and moved < SLICE else RETRY_SOON_S)
+
+
+def _move(state, task, row, target, now) -> int:
+    """Redrive one message; 1 when it was moved, 0 when a FIFO destination had its
+    deduplication id (its old message id) already: it leaves the source undelivered."""
+    db = state.db
+    dedup = None
+    if target["fifo"] and row["group_id"] is not None:
+        scope = row["group_id"] if store.attributes_of(target).get("DeduplicationScope") == "messageGroup" else ""
+        dedup = (scope, row["message_id"])
+        if store.dedup_entry(db, target["uid"], *dedup, now) is not None:
+            store.delete_message(db, row["seq"])
+            return 0
+    message_id = model.message_id()
+    caller = calls.system_context(state, "sqs", "StartMessageMoveTask", task["account"], task["region"])
+    seq = store.redrive_message(db, row["seq"], target["uid"], now, message_id,
+                                encryption.resealed(caller, row, message_id), dedup_by_id=dedup is not None)
+    if dedup is not None:
+        store.put_dedups(db, [(target["uid"], *dedup, now + DEDUP_INTERVAL_S, message_id, seq)])
+    waiting.notify(state, target["uid"])
+    return 1
+
+
+def _fifo_movable(db, source, last_seq, now, limit):
+    """A FIFO dead-letter queue's messages a redrive may move now, in send order: a group
+    whose earlier message is in flight is held until it is given back or deleted, as SQS
+    keeps a group's order (recorded from AWS: radkawar/stackd fifo_redrive.json). Also
+    when the first held message becomes visible again (None when none is held)."""
+    rows, held, held_until = [], set(), None
+    for row in store.messages_up_to(db, source["uid"], last_seq, SLICE * 10):
+        if len(rows) >= limit:
+            break
+        if row["group_id"] in held:
+            continue
+        if row["visible_at"] > now:
+            held.add(row["group_id"])
+            held_until = row["visible_at"] if held_until is None else min(held_until, row["visible_at"])
+            continue
+        rows.append(row)
+    return rows, held_until

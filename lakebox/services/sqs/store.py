@@ -299,18 +299,31 @@ def move_message(db, seq, target_uid, now, source_arn, keep_sent_at=True, dedup_
     return cursor.lastrowid
 
 
-def redrive_message(db, seq, target_uid, now, message_id: str, body):
+def redrive_message(db, seq, target_uid, now, message_id: str, body, dedup_by_id=False):
     """A redrive: the message goes to the end of another queue's order as a new message
     (a new id, its body as stored under that id, enqueued now, no receives, no
-    dead-letter source). Returns its new seq."""
+    dead-letter source; `dedup_by_id`: its old message id as deduplication id, a FIFO
+    redrive). Returns its new seq."""
+    dedup = "message_id" if dedup_by_id else "dedup_id"
     with db.transaction():
         cursor = db.execute(
             "INSERT INTO sqs_messages (queue_uid, message_id, body, attributes, system_attributes, visible_at, "
             "source_arn, receive_count, first_received_at, group_id, dedup_id, sender_id, data_key, sent_at) "
-            "SELECT ?, ?, ?, attributes, system_attributes, ?, NULL, 0, NULL, group_id, dedup_id, sender_id, "
+            f"SELECT ?, ?, ?, attributes, system_attributes, ?, NULL, 0, NULL, group_id, {dedup}, sender_id, "
             "data_key, ? FROM sqs_messages WHERE seq=?", (target_uid, message_id, body, now, now, seq))
         db.execute("DELETE FROM sqs_messages WHERE seq=?", (seq,))
     return cursor.lastrowid
+
+
+def messages_up_to(db, uid, last_seq, limit):
+    """Messages sent no later than `last_seq`, in flight or not, in send order (a FIFO
+    redrive's work: a group with a message in flight is held)."""
+    return db.query("SELECT seq, source_arn, message_id, body, data_key, group_id, visible_at FROM sqs_messages "
+                    "WHERE queue_uid=? AND seq<=? ORDER BY seq LIMIT ?", (uid, last_seq, limit))
+
+
+def count_up_to(db, uid, last_seq) -> int:
+    return db.one("SELECT count(*) FROM sqs_messages WHERE queue_uid=? AND seq<=?", (uid, last_seq))[0]
 
 
 def visible_up_to(db, uid, last_seq, now, limit):
