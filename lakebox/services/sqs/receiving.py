@@ -7,7 +7,7 @@ import json
 from lakebox.services.sqs import attributes, encryption, model, store, throughput, waiting
 from lakebox.services.sqs.errors import InvalidParameterValue, OverLimit
 from lakebox.services.sqs.lookup import arn_of, expire_old, queue_by_arn, queue_from
-from lakebox.services.sqs.sending import sequence_number
+from lakebox.services.sqs.sending import DEDUP_INTERVAL_S, sequence_number
 from lakebox.storage.lru import Lru
 
 MAX_VISIBILITY_S = 43_200
@@ -169,15 +169,21 @@ def _redrive(db, queue_attrs):
 
 def _dead_letter(state, queue, row, redrive) -> bool:
     """Move a message received maxReceiveCount times to the dead-letter queue instead of
-    handing it out again. Standard queues keep its enqueue time (retention counts from
-    the first send); FIFO queues restart it, and give it its message id as deduplication
-    id (so two messages that shared one both stay), as AWS does (SQS Developer Guide,
-    dead-letter queue redrive)."""
+    handing it out again, its SentTimestamp kept. A FIFO one takes its message id as
+    deduplication id (so two messages that shared one both stay), as the SQS Developer
+    Guide says (dead-letter queue redrive), and the dead-letter queue remembers that id
+    for the deduplication interval: a send with it is answered with the moved message
+    (both recorded from AWS: radkawar/stackd fifo_redrive.json, dead_arrival_poison and
+    duplicate_dead_arrival)."""
     if redrive is None or row["receive_count"] < redrive[1]:
         return False
-    target = redrive[0]
-    store.move_message(state.db, row["seq"], target["uid"], state.clock.now(), arn_of(queue),
-                       keep_sent_at=not queue["fifo"], dedup_by_id=bool(queue["fifo"]))
+    target, now = redrive[0], state.clock.now()
+    seq = store.move_message(state.db, row["seq"], target["uid"], now, arn_of(queue),
+                             dedup_by_id=bool(queue["fifo"]))
+    if queue["fifo"] and target["fifo"]:
+        scope = row["group_id"] if store.attributes_of(target).get("DeduplicationScope") == "messageGroup" else ""
+        store.put_dedups(state.db, [(target["uid"], scope, row["message_id"], now + DEDUP_INTERVAL_S,
+                                     row["message_id"], seq)])
     waiting.notify(state, target["uid"])
     return True
 

@@ -282,19 +282,19 @@ def release(db, seq, now):
     db.execute("UPDATE sqs_messages SET visible_at=?, received_at=NULL WHERE seq=?", (now, seq))
 
 
-def move_message(db, seq, target_uid, now, source_arn, keep_sent_at=True, dedup_by_id=False):
+def move_message(db, seq, target_uid, now, source_arn, dedup_by_id=False):
     """A dead-letter move: the message goes to the end of another queue's order, visible
-    now, its receives kept and `source_arn` naming the queue it left. `dedup_by_id` gives
-    it its message id as deduplication id (a FIFO dead-letter move). Returns its new seq."""
-    sent = "sent_at" if keep_sent_at else "?"
+    now, its receives and send time kept and `source_arn` naming the queue it left.
+    `dedup_by_id` gives it its message id as deduplication id (a FIFO dead-letter move).
+    Returns its new seq."""
     dedup = "message_id" if dedup_by_id else "dedup_id"
-    args = (target_uid, now, source_arn) + (() if keep_sent_at else (now,)) + (seq,)
     with db.transaction():
         cursor = db.execute(
             "INSERT INTO sqs_messages (queue_uid, message_id, body, attributes, system_attributes, visible_at, "
             "source_arn, receive_count, first_received_at, group_id, dedup_id, sender_id, data_key, sent_at) "
             "SELECT ?, message_id, body, attributes, system_attributes, ?, ?, receive_count, first_received_at, "
-            f"group_id, {dedup}, sender_id, data_key, {sent} FROM sqs_messages WHERE seq=?", args)
+            f"group_id, {dedup}, sender_id, data_key, sent_at FROM sqs_messages WHERE seq=?",
+            (target_uid, now, source_arn, seq))
         db.execute("DELETE FROM sqs_messages WHERE seq=?", (seq,))
     return cursor.lastrowid
 

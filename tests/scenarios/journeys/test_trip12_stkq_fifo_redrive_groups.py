@@ -84,3 +84,42 @@ def test_a_message_the_destination_has_seen_is_not_delivered_again(client, sqs_q
     done = wait_for(lambda: (t := _task(sqs, dead_arn))["Status"] == "COMPLETED" and t)
     assert (done["ApproximateNumberOfMessagesMoved"], done["ApproximateNumberOfMessagesToMove"]) == (0, 1)
     assert sqs.receive_message(QueueUrl=repair, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages") is None
+
+
+def test_an_automatic_dead_letter_move_keeps_the_message_and_remembers_its_id(client, sqs_queues):
+    """fifo_redrive.json: source_attempt_poison, dead_arrival_poison,
+    duplicate_dead_arrival, return_start, returned_source."""
+    sqs = client("sqs")
+    dead = sqs_queues("auto-dead", FifoQueue="true")
+    dead_arn = _arn(sqs, dead)
+    source = sqs_queues("auto-source", FifoQueue="true",
+                        RedrivePolicy=json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": 1}))
+    sent = sqs.send_message(QueueUrl=source, MessageBody="return", MessageGroupId="source-group",
+                            MessageDeduplicationId="source-return")
+    first = sqs.receive_message(QueueUrl=source, VisibilityTimeout=1, MessageSystemAttributeNames=ALL)["Messages"][0]
+
+    def arrived():
+        assert sqs.receive_message(QueueUrl=source, MessageSystemAttributeNames=ALL).get("Messages") is None
+        return sqs.receive_message(QueueUrl=dead, MessageSystemAttributeNames=ALL).get("Messages")
+    [moved] = wait_for(arrived)
+    attrs = moved["Attributes"]
+    assert moved["MessageId"] == sent["MessageId"] and moved["Body"] == "return"
+    assert attrs["SentTimestamp"] == first["Attributes"]["SentTimestamp"]
+    assert attrs["ApproximateFirstReceiveTimestamp"] == first["Attributes"]["ApproximateFirstReceiveTimestamp"]
+    assert attrs["ApproximateReceiveCount"] == "2"
+    assert attrs["MessageDeduplicationId"] == sent["MessageId"] and attrs["MessageGroupId"] == "source-group"
+    assert attrs["DeadLetterQueueSourceArn"] == _arn(sqs, source)
+    assert int(attrs["SequenceNumber"]) > int(sent["SequenceNumber"])
+
+    repeat = sqs.send_message(QueueUrl=dead, MessageBody="repeat", MessageGroupId="source-group",
+                              MessageDeduplicationId=sent["MessageId"])
+    assert (repeat["MessageId"], repeat["SequenceNumber"]) == (sent["MessageId"], attrs["SequenceNumber"])
+    assert sqs.receive_message(QueueUrl=dead, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages") is None
+
+    sqs.change_message_visibility(QueueUrl=dead, ReceiptHandle=moved["ReceiptHandle"], VisibilityTimeout=0)
+    sqs.start_message_move_task(SourceArn=dead_arn)
+    [back] = wait_for(lambda: sqs.receive_message(QueueUrl=source, MessageSystemAttributeNames=ALL).get("Messages"))
+    assert back["Body"] == "return" and back["MessageId"] != sent["MessageId"]
+    assert back["Attributes"]["MessageDeduplicationId"] == sent["MessageId"]
+    assert back["Attributes"]["ApproximateReceiveCount"] == "1"
+    assert "DeadLetterQueueSourceArn" not in back["Attributes"]
