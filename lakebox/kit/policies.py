@@ -316,6 +316,13 @@ def global_keys(ctx, extra=None):
             return datetime.datetime.fromtimestamp(ctx.now, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         if name == "aws:epochtime":
             return str(int(ctx.now))
+        if name == "aws:viaawsservice":
+            return "true" if ctx.via_service else "false"
+        if name == "aws:principalisawsservice":
+            return "true" if (ctx.caller_arn or "").endswith(".amazonaws.com") else "false"
+        if name in ("aws:calledvia", "aws:calledviafirst", "aws:calledvialast") and ctx.via_service:
+            called_via = f"{ctx.via_service}.amazonaws.com"
+            return [called_via] if name == "aws:calledvia" else called_via
         if ctx.anonymous:
             return extra(name) if extra else None
         if name == "aws:principalaccount":

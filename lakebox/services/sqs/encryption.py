@@ -17,6 +17,7 @@ deleted key refuses them at once with SQS's Kms* errors (query codes `KMS.<code>
 nothing changes (AWS itself may keep using a cached data key until its reuse period
 ends). Message attributes and ids stay in the clear, as AWS documents for SSE."""
 import os
+import uuid
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -121,7 +122,17 @@ def _usable_key(ctx, key_id: str) -> str:
     try:
         return kms.check_usable(calls.on_behalf(ctx, "kms", "GenerateDataKey"), key_id, service="sqs")
     except kms.KmsFailure as failure:
-        raise REFUSALS.get(failure.code, KmsInvalidState)(failure.message) from None
+        raise _refusal(failure) from None
+
+
+def _refusal(failure):
+    """SQS's Kms* error for a KMS refusal. An access denial carries KMS's words followed
+    by the service call's summary, as SQS answers (recorded from AWS: radkawar/stackd
+    testdata/aws/sqs/forwarding.json kms_principal_send, cache_scope.json *_fresh_send)."""
+    if failure.code == "AccessDeniedException":
+        return KmsAccessDenied(f"{failure.message} (Service: AWSKMS; Status Code: 400; Error Code: "
+                               f"AccessDeniedException; Request ID: {uuid.uuid4()}; Proxy: null)")
+    return REFUSALS.get(failure.code, KmsInvalidState)(failure.message)
 
 
 def _new_data_key(ctx, queue, key_arn: str | None) -> int:
@@ -131,7 +142,7 @@ def _new_data_key(ctx, queue, key_arn: str | None) -> int:
             plaintext, wrapped, _ = kms.generate_data_key(calls.on_behalf(ctx, "kms", "GenerateDataKey"), key_arn,
                                                           {"aws:sqs:arn": queue_arn}, "sqs")
         except kms.KmsFailure as failure:
-            raise REFUSALS.get(failure.code, KmsInvalidState)(failure.message) from None
+            raise _refusal(failure) from None
     else:
         plaintext = os.urandom(32)
         nonce = os.urandom(NONCE_BYTES)
@@ -155,7 +166,7 @@ def _cipher(ctx, data_key_id: int, checked: set) -> tuple[AESGCM, str | None]:
             plaintext, _ = kms.decrypt(calls.on_behalf(ctx, "kms", "Decrypt"), wrapped,
                                        {"aws:sqs:arn": row["queue_arn"]})
         except kms.KmsFailure as failure:
-            raise REFUSALS.get(failure.code, KmsInvalidState)(failure.message) from None
+            raise _refusal(failure) from None
         checked.add(row["key_arn"])
     else:
         plaintext = AESGCM(_master_key(ctx.state)).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], None)

@@ -1,0 +1,66 @@
+"""A platform team locks its queues and their KMS key so that people cannot use them
+directly, only through SQS: each queue policy denies receives and sends unless the call
+comes through an AWS service (aws:CalledViaLast, aws:CalledViaFirst, aws:CalledVia,
+aws:ViaAWSService), or from an AWS service principal (aws:PrincipalIsAWSService). A
+direct receive or send is refused with an explicit deny; the key refuses a direct
+GenerateDataKey, yet SQS, calling KMS for the sender, encrypts and delivers the message,
+unless the key insists on a service principal, in which case SQS passes KMS's refusal
+on. Recorded from real SQS and KMS: radkawar/stackd testdata/aws/sqs/forwarding.json and
+forwarding_redrive.json (*_direct_receive, *_direct_send, kms_*_direct, kms_*_send)."""
+import json
+import re
+
+import pytest
+
+from trip_helpers import error_of
+
+CONDITIONS = {
+    "last": {"StringNotEqualsIfExists": {"aws:CalledViaLast": "sqs.amazonaws.com"}},
+    "first": {"StringNotEqualsIfExists": {"aws:CalledViaFirst": "sqs.amazonaws.com"}},
+    "chain": {"ForAllValues:StringNotEquals": {"aws:CalledVia": "sqs.amazonaws.com"}},
+    "via": {"Bool": {"aws:ViaAWSService": "false"}},
+    "principal": {"Bool": {"aws:PrincipalIsAWSService": "false"}},
+}
+
+
+def _deny(actions, resource, condition):
+    return {"Effect": "Deny", "Principal": "*", "Action": actions, "Resource": resource, "Condition": condition}
+
+
+@pytest.mark.parametrize("name", sorted(CONDITIONS))
+def test_direct_calls_meet_the_queue_policy_deny(client, sqs_queues, name):
+    sqs = client("sqs")
+    me = client("sts").get_caller_identity()["Arn"]
+    url = sqs_queues(f"locked-{name}")
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({"Version": "2012-10-17", "Statement": [
+        _deny(["sqs:ReceiveMessage", "sqs:SendMessage"], arn, CONDITIONS[name])]})})
+    for action, call, args in (("receivemessage", sqs.receive_message, {}),
+                               ("sendmessage", sqs.send_message, {"MessageBody": "direct"})):
+        assert error_of(call, QueueUrl=url, **args) == (
+            "AccessDenied", f"User: {me} is not authorized to perform: sqs:{action} on resource: {arn} "
+            "with an explicit deny in a resource-based policy")
+
+
+@pytest.mark.parametrize("name", ["last", "via", "principal"])
+def test_a_key_used_only_through_sqs(client, sqs_queues, kms_keys, name):
+    sqs, kms = client("sqs"), client("kms")
+    me = client("sts").get_caller_identity()
+    key = kms_keys(Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "owner", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{me['Account']}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        _deny(["kms:GenerateDataKey", "kms:Decrypt"], "*", CONDITIONS[name])]}))
+    denied = (f"User: {me['Arn']} is not authorized to perform: kms:GenerateDataKey on resource: {key['Arn']} "
+              "with an explicit deny in a resource-based policy")
+    assert error_of(kms.generate_data_key, KeyId=key["KeyId"], KeySpec="AES_256") == ("AccessDeniedException", denied)
+    url = sqs_queues(f"kms-{name}", KmsMasterKeyId=key["Arn"])
+    if name == "principal":
+        code, message = error_of(sqs.send_message, QueueUrl=url, MessageBody="encrypted")
+        assert code == "KMS.AccessDeniedException"
+        assert re.fullmatch(re.escape(denied) + r" \(Service: AWSKMS; Status Code: 400; Error Code: "
+                            r"AccessDeniedException; Request ID: [0-9a-f-]{36}; Proxy: null\)", message), message
+        assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages") is None
+        return
+    sent = sqs.send_message(QueueUrl=url, MessageBody="encrypted")
+    got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
+    assert [(m["MessageId"], m["Body"]) for m in got] == [(sent["MessageId"], "encrypted")]
