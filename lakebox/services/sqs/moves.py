@@ -9,7 +9,7 @@ import json
 import uuid
 
 from lakebox.kit import calls
-from lakebox.services.sqs import encryption, model, store, waiting
+from lakebox.services.sqs import access, encryption, model, store, waiting
 from lakebox.services.sqs.errors import InvalidParameterValue, ResourceNotFoundException
 from lakebox.services.sqs.lookup import arn_of, dead_letter_sources, queue_by_arn
 from lakebox.services.sqs.sending import DEDUP_INTERVAL_S
@@ -23,6 +23,7 @@ LIST_DEFAULT, LIST_MAX = 1, 10
 def start_message_move_task(ctx, params):
     db = ctx.state.db
     source = _own_queue(ctx, params["SourceArn"], "SourceArn")
+    access.check(ctx, source)
     if not dead_letter_sources(db, source):
         raise InvalidParameterValue("Source queue must be configured as a Dead Letter Queue.")
     destination_arn = params.get("DestinationArn")
@@ -135,11 +136,14 @@ def _advance(state, task, now):
         rows, held_until = _fifo_movable(db, source, task["last_seq"], now, max(allowed, 0))
     else:
         rows, held_until = store.visible_up_to(db, source["uid"], task["last_seq"], now, max(allowed, 0)), None
-    moved, failure = 0, None
+    moved, failure, mover = 0, None, _mover(state, task)
     for row in rows:
         target = queue_by_arn(db, task["destination_arn"] or row["source_arn"] or "")
         if target is None:
             failure = "AWS.SimpleQueueService.NonExistentQueue"
+            break
+        if access.verdict(mover, source, "ReceiveMessage") or access.verdict(mover, target, "SendMessage"):
+            failure = "AccessDenied"
             break
         moved += _move(state, task, row, target, now)
     store.update_task(db, task["handle"], moved=task["moved"] + moved)
@@ -154,6 +158,17 @@ def _advance(state, task, now):
     if held_until is not None and not rows:
         return min(held_until, now + 1.0)
     return now + (1.0 if task["rate"] and moved < SLICE else RETRY_SOON_S)
+
+
+def _mover(state, task):
+    """Who a task's receives and sends are judged as: the account that started it, its
+    calls made through SQS (aws:ViaAWSService true, aws:CalledVia sqs, not a service
+    principal), so queue policies that deny direct use let a task through while one that
+    denies unless aws:PrincipalIsAWSService fails it with AccessDenied (recorded from
+    AWS: radkawar/stackd testdata/aws/sqs/forwarding_execution.json)."""
+    mover = calls.system_context(state, "sqs", "StartMessageMoveTask", task["account"], task["region"])
+    mover.caller_arn, mover.via_service = f"arn:aws:iam::{task['account']}:root", "sqs"
+    return mover
 
 
 def _move(state, task, row, target, now) -> int:

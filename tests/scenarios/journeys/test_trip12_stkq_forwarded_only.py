@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from trip_helpers import error_of
+from trip_helpers import error_of, wait_for
 
 CONDITIONS = {
     "last": {"StringNotEqualsIfExists": {"aws:CalledViaLast": "sqs.amazonaws.com"}},
@@ -64,3 +64,54 @@ def test_a_key_used_only_through_sqs(client, sqs_queues, kms_keys, name):
     sent = sqs.send_message(QueueUrl=url, MessageBody="encrypted")
     got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
     assert [(m["MessageId"], m["Body"]) for m in got] == [(sent["MessageId"], "encrypted")]
+
+
+def _queue(sqs, sqs_queues, prefix, **attributes):
+    url = sqs_queues(prefix, **attributes)
+    return url, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def _policy(arn, action, condition):
+    return {"Policy": json.dumps({"Version": "2012-10-17", "Statement": [_deny(action, arn, condition)]})}
+
+
+@pytest.mark.parametrize("name", ["last", "chain", "via", "principal"])
+def test_a_redrive_runs_through_sqs(client, sqs_queues, name):
+    """forwarding_execution.json: *_start, *_progress, *_destination; a task's receives
+    and sends come through SQS, so only the service-principal condition fails it."""
+    sqs = client("sqs")
+    dead, dead_arn = _queue(sqs, sqs_queues, f"fwd-{name}-dead")
+    sqs_queues(f"fwd-{name}-source",
+               RedrivePolicy=json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": 1}))
+    repair, repair_arn = _queue(sqs, sqs_queues, f"fwd-{name}-repair")
+    sqs.send_message(QueueUrl=dead, MessageBody="redriven")
+    sqs.set_queue_attributes(QueueUrl=dead, Attributes=_policy(dead_arn, "sqs:ReceiveMessage", CONDITIONS[name]))
+    sqs.set_queue_attributes(QueueUrl=repair, Attributes=_policy(repair_arn, "sqs:SendMessage", CONDITIONS[name]))
+
+    sqs.start_message_move_task(SourceArn=dead_arn, DestinationArn=repair_arn, MaxNumberOfMessagesPerSecond=10)
+    task = wait_for(lambda: (t := sqs.list_message_move_tasks(SourceArn=dead_arn)["Results"][0])["Status"]
+                    != "RUNNING" and t)
+    if name == "principal":
+        assert (task["Status"], task["FailureReason"], task["ApproximateNumberOfMessagesMoved"],
+                task["ApproximateNumberOfMessagesToMove"]) == ("FAILED", "AccessDenied", 0, 1)
+        assert sqs.receive_message(QueueUrl=repair, WaitTimeSeconds=1).get("Messages") is None
+        return
+    assert task["Status"] == "COMPLETED" and "FailureReason" not in task
+    got = sqs.receive_message(QueueUrl=repair, WaitTimeSeconds=1)["Messages"]
+    assert [m["Body"] for m in got] == ["redriven"]
+
+
+def test_a_policy_denying_the_move_task_itself(client, sqs_queues):
+    """forwarding.json: control_start, control_destination."""
+    sqs = client("sqs")
+    me = client("sts").get_caller_identity()["Arn"]
+    dead, dead_arn = _queue(sqs, sqs_queues, "ctl-dead")
+    sqs_queues("ctl-source", RedrivePolicy=json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": 1}))
+    repair, repair_arn = _queue(sqs, sqs_queues, "ctl-repair")
+    sqs.send_message(QueueUrl=dead, MessageBody="stays")
+    sqs.set_queue_attributes(QueueUrl=dead, Attributes=_policy(dead_arn, "sqs:StartMessageMoveTask",
+                                                               CONDITIONS["via"]))
+    assert error_of(sqs.start_message_move_task, SourceArn=dead_arn, DestinationArn=repair_arn) == (
+        "AccessDenied", f"User: {me} is not authorized to perform: sqs:startmessagemovetask on resource: "
+        f"{dead_arn} with an explicit deny in a resource-based policy")
+    assert sqs.receive_message(QueueUrl=repair, WaitTimeSeconds=1).get("Messages") is None
