@@ -17,6 +17,7 @@ from lakebox.services.sqs.sending import DEDUP_INTERVAL_S
 MAX_RATE = 500
 SLICE = 1_000               # messages one job run moves per task, at most
 RETRY_SOON_S = 0.05
+CANCELLING_S = 3.0         # how long a cancelled task is listed CANCELLING
 LIST_DEFAULT, LIST_MAX = 1, 10
 
 
@@ -77,7 +78,9 @@ def cancel_message_move_task(ctx, params):
         raise ResourceNotFoundException("Task does not exist.")
     if task["status"] != "RUNNING":
         raise InvalidParameterValue("Only active tasks can be cancelled.")
-    store.update_task(db, task["handle"], status="CANCELLED")
+    store.update_task(db, task["handle"], status="CANCELLING")
+    ctx.state.cache("sqs").setdefault("cancelling", {})[task["handle"]] = ctx.now
+    ctx.state.scheduler.poke("sqs")
     return {"ApproximateNumberOfMessagesMoved": task["moved"]}
 
 
@@ -125,6 +128,8 @@ def run_move_tasks(state, now: float) -> float | None:
 
 def _advance(state, task, now):
     db = state.db
+    if task["status"] == "CANCELLING":
+        return _wind_down(state, task, now)
     source = queue_by_arn(db, task["source_arn"])
     if source is None:
         store.update_task(db, task["handle"], status="FAILED", failure="AWS.SimpleQueueService.NonExistentQueue")
@@ -158,6 +163,18 @@ def _advance(state, task, now):
     if held_until is not None and not rows:
         return min(held_until, now + 1.0)
     return now + (1.0 if task["rate"] and moved < SLICE else RETRY_SOON_S)
+
+
+def _wind_down(state, task, now):
+    """A cancelled task is CANCELLING for a while, moving nothing more, then CANCELLED,
+    as AWS lists one (recorded: radkawar/stackd testdata/aws/sqs/redrive.json,
+    cancel_progress). A task cancelled before a restart ends at once."""
+    cancelled_at = state.cache("sqs").setdefault("cancelling", {}).get(task["handle"])
+    if cancelled_at is not None and now < cancelled_at + CANCELLING_S:
+        return cancelled_at + CANCELLING_S
+    state.cache("sqs")["cancelling"].pop(task["handle"], None)
+    store.update_task(state.db, task["handle"], status="CANCELLED")
+    return None
 
 
 def _mover(state, task):

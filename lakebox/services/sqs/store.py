@@ -462,7 +462,7 @@ def tasks_of_source(db, account, region, source_arn):
 
 
 def running_tasks(db):
-    return db.query("SELECT * FROM sqs_move_tasks WHERE status='RUNNING'")
+    return db.query("SELECT * FROM sqs_move_tasks WHERE status IN ('RUNNING', 'CANCELLING')")
 
 
 def update_task(db, handle, **changes):

@@ -242,7 +242,8 @@ def test_move_task_rules(sqs, make_queue):
     assert error_of(raised) == ("InvalidParameterValue", "There is already a task running. Only one active task is "
                                                          "allowed for a source queue arn at a given time.")
     sqs.cancel_message_move_task(TaskHandle=handle)
-    assert task_of(sqs, dlq)["Status"] == "CANCELLED"
+    assert task_of(sqs, dlq)["Status"] == "CANCELLING"
+    assert wait_until(lambda: task_of(sqs, dlq)["Status"] == "CANCELLED")
 
 
 def test_dead_letter_source_queues_page(sqs, make_queue):

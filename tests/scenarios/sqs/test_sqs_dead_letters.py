@@ -145,5 +145,7 @@ def test_paced_task_can_be_cancelled(sqs, make_queue):
     moved = sqs.cancel_message_move_task(TaskHandle=handle)["ApproximateNumberOfMessagesMoved"]
     assert moved < 10
     [task] = sqs.list_message_move_tasks(SourceArn=arn(sqs, dlq))["Results"]
-    assert task["Status"] == "CANCELLED"
+    assert task["Status"] == "CANCELLING" and "TaskHandle" not in task    # as recorded: stackd redrive.json
+    task = wait_for_status(sqs, arn(sqs, dlq), "CANCELLED")
     assert task["MaxNumberOfMessagesPerSecond"] == 1
+    assert task["ApproximateNumberOfMessagesMoved"] == moved
