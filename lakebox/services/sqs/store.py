@@ -218,6 +218,20 @@ def visible_messages(db, uid, now, limit):
                     (uid, now, limit))
 
 
+def groups_in_flight(db, uid, now) -> dict:
+    """{group id: how many of its messages are in flight} of a standard queue's groups."""
+    return {row[0]: row[1] for row in db.query(
+        "SELECT group_id, count(*) FROM sqs_messages WHERE queue_uid=? AND visible_at>? AND group_id IS NOT NULL "
+        "GROUP BY group_id", (uid, now))}
+
+
+def visible_messages_outside(db, uid, now, groups, limit):
+    """Messages receivable now that belong to none of `groups`, longest visible first."""
+    marks = ", ".join("?" * len(groups))
+    return db.query(f"SELECT * FROM sqs_messages WHERE queue_uid=? AND visible_at<=? AND (group_id IS NULL OR "
+                    f"group_id NOT IN ({marks})) ORDER BY visible_at LIMIT ?", (uid, now, *groups, limit))
+
+
 def group_heads(db, uid):
     """Each FIFO group of a queue: its first message's seq and visible_at (SQLite gives a
     bare column from the row of MIN), and when one of its messages was last received
