@@ -16,13 +16,14 @@ The KMS key is checked on every send and every receive that needs it, so a disab
 deleted key refuses them at once with SQS's Kms* errors (query codes `KMS.<code>`) and
 nothing changes (AWS itself may keep using a cached data key until its reuse period
 ends). Message attributes and ids stay in the clear, as AWS documents for SSE."""
+import json
 import os
 import uuid
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from lakebox.kit import calls
+from lakebox.kit import calls, sessions
 from lakebox.services.kms import public as kms
 from lakebox.services.sqs import attributes, store
 from lakebox.services.sqs.errors import (KmsAccessDenied, KmsDisabled, KmsInvalidKeyUsage, KmsInvalidState,
@@ -66,7 +67,7 @@ def sealer(ctx, queue, queue_attrs: dict) -> Sealer | None:
     else:
         return None
     current = _cache(ctx.state, "current")
-    slot = (queue["uid"], ctx.caller_arn, key_arn)
+    slot = (queue["uid"], _scope(ctx), key_arn)
     found = current.get(slot)
     if found is None or found[1] <= ctx.now:
         found = (_new_data_key(ctx, queue, key_arn), ctx.now + reuse)
@@ -130,16 +131,31 @@ def _refusal(failure):
     by the service call's summary, as SQS answers (recorded from AWS: radkawar/stackd
     testdata/aws/sqs/forwarding.json kms_principal_send, cache_scope.json *_fresh_send)."""
     if failure.code == "AccessDeniedException":
-        return KmsAccessDenied(f"{failure.message} (Service: AWSKMS; Status Code: 400; Error Code: "
-                               f"AccessDeniedException; Request ID: {uuid.uuid4()}; Proxy: null)")
+        return _kms_denied(failure.message)
     return REFUSALS.get(failure.code, KmsInvalidState)(failure.message)
+
+
+def _kms_denied(message: str):
+    return KmsAccessDenied(f"{message} (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; "
+                           f"Request ID: {uuid.uuid4()}; Proxy: null)")
+
+
+def _on_behalf(ctx, operation: str, key_arn: str):
+    """The caller's context for a KMS call SQS makes for it, refused as KMS would refuse
+    it when the caller's session policies do not allow the call (cache_scope.json:
+    inline_limited_fresh_send, inline_limited_receive)."""
+    called = calls.on_behalf(ctx, "kms", operation)
+    reason = sessions.refusal(called, f"kms:{operation}", key_arn)
+    if reason is not None:
+        raise _kms_denied(sessions.message(called, f"kms:{operation}", key_arn, reason))
+    return called
 
 
 def _new_data_key(ctx, queue, key_arn: str | None) -> int:
     queue_arn = arn_of(queue)
     if key_arn:
         try:
-            plaintext, wrapped, _ = kms.generate_data_key(calls.on_behalf(ctx, "kms", "GenerateDataKey"), key_arn,
+            plaintext, wrapped, _ = kms.generate_data_key(_on_behalf(ctx, "GenerateDataKey", key_arn), key_arn,
                                                           {"aws:sqs:arn": queue_arn}, "sqs")
         except kms.KmsFailure as failure:
             raise _refusal(failure) from None
@@ -148,22 +164,42 @@ def _new_data_key(ctx, queue, key_arn: str | None) -> int:
         nonce = os.urandom(NONCE_BYTES)
         wrapped = nonce + AESGCM(_master_key(ctx.state)).encrypt(nonce, plaintext, None)
     data_key_id = store.insert_data_key(ctx.state.db, key_arn, queue_arn, wrapped, ctx.now)
-    _cache(ctx.state, "ciphers").put(data_key_id, (AESGCM(plaintext), key_arn))
+    _cache(ctx.state, "ciphers").put((data_key_id, _scope(ctx)), (AESGCM(plaintext), key_arn))
     return data_key_id
+
+
+def _scope(ctx):
+    """Whose data keys a caller may reuse without asking KMS again: its own (by ARN), or
+    for an STS session its role's under the same session policies (the inline policy
+    whitespace aside, the managed ones in order), whatever the session's name, tags or
+    source identity, as SQS reused them (recorded from AWS: radkawar/stackd
+    testdata/aws/sqs/cache_scope.json: a session of the same name but narrower session
+    policies is refused by KMS on a queue another session had just used, one of another
+    name with the same policies is not)."""
+    session = ctx.session
+    if not session:
+        return ctx.caller_arn
+    policy = session.get("policy")
+    if policy:
+        try:
+            policy = json.dumps(json.loads(policy), separators=(",", ":"))
+        except ValueError:
+            pass
+    return ctx.caller_arn.rsplit("/", 1)[0], policy or "", session.get("policy_arns") or ""
 
 
 def _cipher(ctx, data_key_id: int, checked: set) -> tuple[AESGCM, str | None]:
     """(AESGCM of the data key, its KMS key ARN or None), unwrapped on first use (a KMS
     Decrypt for SSE-KMS, which also checks the key: noted in `checked`)."""
     ciphers = _cache(ctx.state, "ciphers")
-    found = ciphers.get(data_key_id)
+    found = ciphers.get((data_key_id, _scope(ctx)))
     if found is not None:
         return found
     row = store.data_key(ctx.state.db, data_key_id)
     wrapped = row["wrapped"]
     if row["key_arn"]:
         try:
-            plaintext, _ = kms.decrypt(calls.on_behalf(ctx, "kms", "Decrypt"), wrapped,
+            plaintext, _ = kms.decrypt(_on_behalf(ctx, "Decrypt", row["key_arn"]), wrapped,
                                        {"aws:sqs:arn": row["queue_arn"]})
         except kms.KmsFailure as failure:
             raise _refusal(failure) from None
@@ -171,7 +207,7 @@ def _cipher(ctx, data_key_id: int, checked: set) -> tuple[AESGCM, str | None]:
     else:
         plaintext = AESGCM(_master_key(ctx.state)).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], None)
     found = (AESGCM(plaintext), row["key_arn"])
-    ciphers.put(data_key_id, found)
+    ciphers.put((data_key_id, _scope(ctx)), found)
     return found
 
 
