@@ -8,12 +8,9 @@ testdata/aws/firehose/processing_replay.json; the words are those Firehose answe
 same step on Splunk and HTTP endpoint streams.) Going the other way is taken."""
 import uuid
 
-from botocore.config import Config
-
 from trip_helpers import error_of
+from stkf_helpers import ROLE, firehose_with_bucket
 
-NO_RETRIES = Config(retries={"total_max_attempts": 1})
-ROLE = "arn:aws:iam::000000000000:role/firehose-delivery"
 REFUSED = ("InvalidArgumentException", "Disabling S3 backup is not currently supported.")
 
 
@@ -33,10 +30,7 @@ def assert_refused(firehose, name, kind, mode, **update):
 
 
 def test_backing_up_everything_is_one_way(lakebox_server):
-    firehose = lakebox_server.client("firehose", config=NO_RETRIES)
-    s3 = lakebox_server.client("s3", config=NO_RETRIES)
-    bucket = f"stkf-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=bucket)
+    firehose, s3, bucket = firehose_with_bucket(lakebox_server)
     bucket_arn = f"arn:aws:s3:::{bucket}"
 
     enabled, disabled = (f"stkf-{mode}-{uuid.uuid4().hex[:8]}" for mode in ("enabled", "disabled"))
