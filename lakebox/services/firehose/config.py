@@ -123,6 +123,10 @@ def _merge(base: dict, update: dict) -> dict:
         if isinstance(value, dict) and isinstance(base.get(name), dict) and name not in (
                 "ProcessingConfiguration", "DataFormatConversionConfiguration"):
             base[name] = _merge(base[name], value)
+        elif name == "ProcessingConfiguration" and isinstance(value, dict) and "Enabled" not in value \
+                and "Enabled" in (base.get(name) or {}):
+            # an update without Enabled keeps the stream's; its Processors (or none) replace them
+            base[name] = {"Enabled": base[name]["Enabled"], **value}
         else:
             base[name] = value
     return base
