@@ -167,6 +167,12 @@ def _s3_defaults(config: dict) -> dict:
 
 
 def _with_defaults(kind: str, config: dict) -> dict:
+    for processor in (config.get("ProcessingConfiguration") or {}).get("Processors") or []:
+        if processor.get("Type") == "AppendDelimiterToRecord" and "Parameters" in processor:
+            # Firehose keeps no parameters for it, whatever was given (radkawar/stackd
+            # docs/firehose.md on its formatting capture: "AWS canonicalized supplied
+            # parameters to an empty list")
+            processor["Parameters"] = []
     if kind in S3_KINDS:
         conversion = config.get("DataFormatConversionConfiguration")
         if conversion is not None:

@@ -67,8 +67,12 @@ class Invocation:
 
 
 def process(records: list[Record], processors: list[dict], env: Invocation) -> tuple[list[Record], list[Failure]]:
-    failures = []
+    failures, delimited = [], False
     for processor in sorted(processors, key=lambda p: ORDER.index(p["Type"]) if p["Type"] in ORDER else len(ORDER)):
+        if processor["Type"] == "AppendDelimiterToRecord":
+            if delimited:       # listed twice, the delimiter is still added once (the formatting capture)
+                continue
+            delimited = True
         if processor["Type"] == "Lambda":
             records = lambdas.transform(records, processor["params"], failures, env)
             continue
@@ -142,16 +146,12 @@ def _key_text(value) -> str:
 
 
 def _append_delimiter(records, params, failures):
-    delimiter = _unescape(params.get("Delimiter", "\\n")).encode()
+    delimiter = b"\n"                  # it takes no parameters: always a newline
     for record in records:
         if record.received is None:     # a later failure's rawData is the record, not the delimiter
             record.received = record.data
         record.data += delimiter
     return records
-
-
-def _unescape(text: str) -> str:
-    return text.replace("\\n", "\n").replace("\\t", "\t").replace("\\r", "\r")
 
 
 def _decompress(records, params, failures):
