@@ -280,6 +280,10 @@ def processors(processing: dict | None) -> list[dict]:
 
 
 def check_processing(processing: dict | None, dynamic: bool):
+    if [p["Type"] for p in processors(processing)].count("Lambda") > 1:
+        # refused with InvalidArgumentException (radkawar/stackd docs/firehose.md on its
+        # processing_boundaries capture); AWS's words for it are not recorded where readable
+        raise InvalidArgumentException("Only one Lambda processor can be specified.")
     for processor in processors(processing):
         kind, params = processor["Type"], processor["params"]
         if kind == "MetadataExtraction":
