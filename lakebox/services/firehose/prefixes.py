@@ -98,8 +98,10 @@ def time_zone(name: str | None):
 
 def evaluate(prefix: str | None, when_ms: int, zone, error_type: str | None = None,
              partition_keys: dict | None = None) -> str:
-    """The prefix for an object whose oldest record arrived at `when_ms`."""
-    moment = datetime.fromtimestamp(when_ms / 1000, tz=timezone.utc).astimezone(zone)
+    """The prefix for an object whose oldest record arrived at `when_ms`: Firehose reads that
+    time to the second (fraction-of-second fields are zeros, as recorded in radkawar/stackd's
+    formatting capture, per its docs/firehose.md)."""
+    moment = datetime.fromtimestamp(when_ms // 1000, tz=timezone.utc).astimezone(zone)
     if not prefix:
         default = java_format(moment, DEFAULT_PREFIX_PATTERN)
         return f"{error_type}/{default}" if error_type else default
