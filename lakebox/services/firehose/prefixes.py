@@ -165,7 +165,12 @@ def java_format(moment: datetime, pattern: str) -> str:
             out.append(_field(moment, char, run - i))
             i = run
             continue
-        if char in "[]{}#":
+        if char in "[]":
+            # an optional section: a moment in a zone has every field, so it is printed
+            # (Firehose takes them: radkawar/stackd's formatting capture, per its docs)
+            i += 1
+            continue
+        if char in "{}#":
             raise ValueError(f"Pattern includes reserved character: '{char}'")
         out.append(char)
         i += 1
@@ -239,6 +244,10 @@ def _field(moment: datetime, letter: str, width: int) -> str:
         return _offset(moment, letter, width)
     if letter == "z":
         return moment.tzname() or "UTC"
+    if letter == "V":           # the zone's ID (DateTimeFormatter takes only VV)
+        if width != 2:
+            raise ValueError("Pattern letter count must be 2: V")
+        return getattr(moment.tzinfo, "key", None) or "UTC"
     if letter == "n":
         return str(moment.microsecond * 1000).zfill(width)
     if letter == "A":
