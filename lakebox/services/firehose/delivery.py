@@ -29,6 +29,9 @@ MIB = 1024 * 1024
 READ_PAGE = 200
 MAX_ACTIVE_PARTITIONS = 500
 MAX_KEY_BYTES = 1024                 # S3's limit on a key
+# the Content-Type of every object Firehose puts (radkawar/stackd's docs/firehose.md on its
+# s3_delivery/formatting captures: "Objects use application/octet-stream")
+OBJECT_TYPE = "application/octet-stream"
 NAME_BYTES = 64 + 1 + 10 + 20 + 36 + 128   # <stream>-<version>-<time>-<uuid><extension>, at most
 UNSERVED_KINDS = {"Redshift": "redshift", "Elasticsearch": "elasticsearch", "Amazonopensearchservice":
                   "AmazonOpenSearchService", "Splunk": "splunk", "AmazonOpenSearchServerless":
@@ -381,7 +384,7 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
             _to_iceberg(state, stream, delivery, now_ms)
         writer = _writer_session(stream)
         for bucket, key, path, encrypted in delivery.objects:
-            s3.put_file(state, bucket, key, path, request=encrypted, session=writer)
+            s3.put_file(state, bucket, key, path, OBJECT_TYPE, request=encrypted, session=writer)
         store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes)
         store.set_failure(state.db, delivery.uid, None)
     segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))

@@ -18,8 +18,10 @@ function (https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.ht
   new data (and their partition keys, for `!{partitionKeyFromLambda:...}`, or an Iceberg
   destination's routing in "otfMetadata"), Dropped ones
   are gone, ProcessingFailed ones go to error output;
-- a handler that raises, or answers without a record it was given, is called again up to
-  `NumberOfRetries` (default 3) more times, then the batch goes to error output.
+- a handler that raises is called again up to `NumberOfRetries` (default 3) more times,
+  then the batch goes to error output (Lambda.FunctionError); an answer that leaves a
+  record out fails that record (Lambda.MissingRecordId), one that names a record twice
+  the batch (Lambda.DuplicatedRecordId), without calling again.
 
 Handlers run on the worker facility, never on the event loop.
 """
@@ -36,6 +38,11 @@ ARN = re.compile(r"^arn:[\w-]+:lambda:([\w-]+):(\d{12}):function:([\w-]+)(?::[\w
 RESULTS = ("Ok", "Dropped", "ProcessingFailed")
 # Firehose's words in the error record of a function that raised (a recorded error record)
 FUNCTION_ERROR = "The Lambda function was successfully invoked but it returned an error result."
+# and of an answer that names a record twice, or leaves one out: not called again, the
+# whole batch (a record named twice) or the records left out go to error output
+DUPLICATED = ("Multiple records were returned with the same record Id. Ensure that the Lambda function returns "
+              "a unique record Id for each record.")
+MISSING = "One or more record Ids were not returned. Ensure that the Lambda function returns all received record Ids."
 log = logging.getLogger("lakebox.firehose")
 
 
@@ -139,16 +146,20 @@ def _invoke(handler, arn, batch, retries, failures, env):
 
 
 def _results(answer, ids, arn, attempt, failures):
-    found = {}
+    found, duplicated = {}, False
     for item in (answer or {}).get("records") or []:
         if isinstance(item, dict) and item.get("recordId") in ids:
+            duplicated = duplicated or item["recordId"] in found
             found[item["recordId"]] = item
-    missing = [rid for rid in ids if rid not in found]
-    if missing:
-        raise ValueError(f"the answer has no result for records {', '.join(missing[:3])}")
-    out = []
+    if duplicated:
+        failures.extend(_failed(r, "Lambda.DuplicatedRecordId", DUPLICATED, arn, attempt) for r in ids.values())
+        return []
+    out, missing = [], []
     for rid, record in ids.items():
-        item = found[rid]
+        item = found.get(rid)
+        if item is None:
+            missing.append(_failed(record, "Lambda.MissingRecordId", MISSING, arn, attempt))
+            continue
         result = item.get("result")
         if result not in RESULTS:
             raise ValueError(f"record {rid} has result {result!r}, not one of {', '.join(RESULTS)}")
@@ -165,7 +176,8 @@ def _results(answer, ids, arn, attempt, failures):
         # destinationTableName, operation; the guide's Iceberg routing page)
         for key, value in ((item.get("metadata") or {}).get("otfMetadata") or {}).items():
             keys[("otfMetadata", key)] = str(value)
-        out.append(record.derived(base64.b64decode(item.get("data") or ""), keys))
+        out.append(record.derived(base64.b64decode(item.get("data") or "", validate=True), keys))
+    failures.extend(missing)
     return out
 
 

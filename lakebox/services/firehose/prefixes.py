@@ -98,8 +98,10 @@ def time_zone(name: str | None):
 
 def evaluate(prefix: str | None, when_ms: int, zone, error_type: str | None = None,
              partition_keys: dict | None = None) -> str:
-    """The prefix for an object whose oldest record arrived at `when_ms`."""
-    moment = datetime.fromtimestamp(when_ms / 1000, tz=timezone.utc).astimezone(zone)
+    """The prefix for an object whose oldest record arrived at `when_ms`: Firehose reads that
+    time to the second (fraction-of-second fields are zeros, as recorded in radkawar/stackd's
+    formatting capture, per its docs/firehose.md)."""
+    moment = datetime.fromtimestamp(when_ms // 1000, tz=timezone.utc).astimezone(zone)
     if not prefix:
         default = java_format(moment, DEFAULT_PREFIX_PATTERN)
         return f"{error_type}/{default}" if error_type else default
@@ -163,7 +165,12 @@ def java_format(moment: datetime, pattern: str) -> str:
             out.append(_field(moment, char, run - i))
             i = run
             continue
-        if char in "[]{}#":
+        if char in "[]":
+            # an optional section: a moment in a zone has every field, so it is printed
+            # (Firehose takes them: radkawar/stackd's formatting capture, per its docs)
+            i += 1
+            continue
+        if char in "{}#":
             raise ValueError(f"Pattern includes reserved character: '{char}'")
         out.append(char)
         i += 1
@@ -237,6 +244,10 @@ def _field(moment: datetime, letter: str, width: int) -> str:
         return _offset(moment, letter, width)
     if letter == "z":
         return moment.tzname() or "UTC"
+    if letter == "V":           # the zone's ID (DateTimeFormatter takes only VV)
+        if width != 2:
+            raise ValueError("Pattern letter count must be 2: V")
+        return getattr(moment.tzinfo, "key", None) or "UTC"
     if letter == "n":
         return str(moment.microsecond * 1000).zfill(width)
     if letter == "A":

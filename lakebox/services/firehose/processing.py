@@ -67,8 +67,12 @@ class Invocation:
 
 
 def process(records: list[Record], processors: list[dict], env: Invocation) -> tuple[list[Record], list[Failure]]:
-    failures = []
+    failures, delimited = [], False
     for processor in sorted(processors, key=lambda p: ORDER.index(p["Type"]) if p["Type"] in ORDER else len(ORDER)):
+        if processor["Type"] == "AppendDelimiterToRecord":
+            if delimited:       # listed twice, the delimiter is still added once (the formatting capture)
+                continue
+            delimited = True
         if processor["Type"] == "Lambda":
             records = lambdas.transform(records, processor["params"], failures, env)
             continue
@@ -142,16 +146,12 @@ def _key_text(value) -> str:
 
 
 def _append_delimiter(records, params, failures):
-    delimiter = _unescape(params.get("Delimiter", "\\n")).encode()
+    delimiter = b"\n"                  # it takes no parameters: always a newline
     for record in records:
         if record.received is None:     # a later failure's rawData is the record, not the delimiter
             record.received = record.data
         record.data += delimiter
     return records
-
-
-def _unescape(text: str) -> str:
-    return text.replace("\\n", "\n").replace("\\t", "\t").replace("\\r", "\r")
 
 
 def _decompress(records, params, failures):
@@ -165,8 +165,23 @@ def _decompress(records, params, failures):
             failures.append(Failure(record, "decompression-failed", "Decompression.InvalidRecord",
                                     "The record is not GZIP data."))
             continue
+        if not _json(record.data):
+            # what is decompressed must be JSON (a Logs subscription's), else it fails as
+            # undecompressable data does (radkawar/stackd docs/firehose.md on its
+            # logs_processing capture: "Malformed gzip/JSON ... produce decompression-failed")
+            failures.append(Failure(record, "decompression-failed", "Decompression.InvalidRecord",
+                                    "The decompressed record is not JSON."))
+            continue
         out.append(record)
     return out
+
+
+def _json(data: bytes) -> bool:
+    try:
+        json.loads(data)
+    except ValueError:
+        return False
+    return True
 
 
 def _cloudwatch_logs(records, params, failures):
@@ -180,7 +195,12 @@ def _cloudwatch_logs(records, params, failures):
             document = json.loads(record.data)
             kind, events = document.get("messageType"), document.get("logEvents") or []
         except (ValueError, AttributeError):
-            failures.append(Failure(record, "processing-failed", "CloudWatchLogProcessing.InvalidRecord",
+            kind = events = None
+        if kind not in ("DATA_MESSAGE", "CONTROL_MESSAGE") or not isinstance(events, list):
+            # JSON that is no Logs subscription message fails extraction, and goes where
+            # failed decompressions go (the same capture: "invalid extraction envelopes
+            # produce retained decompression-failed objects")
+            failures.append(Failure(record, "decompression-failed", "CloudWatchLogProcessing.InvalidRecord",
                                     "The record is not a CloudWatch Logs subscription message."))
             continue
         if kind == "DATA_MESSAGE":

@@ -121,6 +121,10 @@ def update_destination(ctx, params):
         raise InvalidArgumentException(
             f"Destination Id {params['DestinationId']} not found for delivery stream {stream['name']}.")
     updated = config.destination_after_update(destination, params)
+    if (updated["kind"], updated["config"]) == (destination["kind"], destination["config"]):
+        # an empty or identical update changes nothing, its version neither (radkawar/stackd
+        # testdata/aws/firehose controls/lambda_processing captures, per its docs/firehose.md)
+        return {}
     store.update_destination(ctx.state.db, stream["uid"], updated, stream["version"] + 1, lookup.now_ms(ctx))
     return {}
 

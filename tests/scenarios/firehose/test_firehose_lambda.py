@@ -44,6 +44,20 @@ PASSTHROUGH = textwrap.dedent('''
                             for r in event["records"]]}
 ''')
 
+# answers for the first record only (and for one it was never given)
+FORGETFUL = textwrap.dedent('''
+    def lambda_handler(event, context):
+        first = event["records"][0]
+        return {"records": [{"recordId": first["recordId"], "result": "Ok", "data": first["data"]},
+                            {"recordId": "not-given", "result": "Ok", "data": first["data"]}]}
+''')
+# answers every record twice
+TWICE = textwrap.dedent('''
+    def lambda_handler(event, context):
+        return {"records": [{"recordId": r["recordId"], "result": "Ok", "data": r["data"]}
+                            for r in event["records"] for _ in range(2)]}
+''')
+
 
 @pytest.fixture
 def server(tmp_path):
@@ -52,6 +66,8 @@ def server(tmp_path):
     (functions / "transform.py").write_text(TRANSFORM)
     (functions / "broken.py").write_text(BROKEN)
     (functions / "passthrough.py").write_text(PASSTHROUGH)
+    (functions / "forgetful.py").write_text(FORGETFUL)
+    (functions / "twice.py").write_text(TWICE)
     with LakeboxServer(env={"LAKEBOX_FUNCTIONS": str(functions)}) as running:
         running.client("s3").create_bucket(Bucket="lam")
         yield running
@@ -102,6 +118,32 @@ def test_a_failing_function_is_retried_then_records_go_to_error_output(server):
     assert (failure["errorCode"], failure["attemptsMade"]) == ("Lambda.FunctionError", 2)
     assert failure["errorMessage"] == "The Lambda function was successfully invoked but it returned an error result."
     assert base64.b64decode(failure["rawData"]) == b"payload"
+
+
+@pytest.mark.parametrize("function, code, message, delivered", [
+    ("forgetful", "Lambda.MissingRecordId", "One or more record Ids were not returned. Ensure that the Lambda "
+     "function returns all received record Ids.", b"first"),
+    ("twice", "Lambda.DuplicatedRecordId", "Multiple records were returned with the same record Id. Ensure that "
+     "the Lambda function returns a unique record Id for each record.", None)])
+def test_an_answer_missing_or_repeating_record_ids_is_not_retried(server, function, code, message, delivered):
+    """Firehose's error records for these answers (attemptsMade 1 although retries were
+    configured), as recorded from Firehose (processing-failed objects quoted in a public
+    write-up; radkawar/stackd testdata/aws/firehose/boundaries_replay.json's duplicate and
+    unknown-id cases): a record left out fails alone, a record named twice fails the batch."""
+    firehose, s3 = server.client("firehose"), server.client("s3")
+    firehose.create_delivery_stream(DeliveryStreamName="lam", ExtendedS3DestinationConfiguration={
+        "RoleARN": ROLE, "BucketARN": "arn:aws:s3:::lam", "BufferingHints": {"IntervalInSeconds": 60},
+        "ProcessingConfiguration": lambda_processing(function, NumberOfRetries="3")})
+    firehose.put_record_batch(DeliveryStreamName="lam", Records=[{"Data": b"first"}, {"Data": b"second"}])
+    server.advance_clock(121)
+    objects = wait_for_objects(s3, "lam", count=2 if delivered else 1)
+    failures = [json.loads(line) for key, body in objects.items() if key.startswith("processing-failed/")
+                for line in body.splitlines()]
+    assert {(f["errorCode"], f["errorMessage"], f["attemptsMade"]) for f in failures} == {(code, message, 1)}
+    failed = sorted(base64.b64decode(f["rawData"]) for f in failures)
+    assert failed == ([b"second"] if delivered else [b"first", b"second"])
+    assert [body for key, body in objects.items() if not key.startswith("processing-failed/")] == (
+        [delivered] if delivered else [])
 
 
 def test_a_full_function_buffer_is_released_at_once(server):

@@ -66,7 +66,7 @@ def test_an_enabled_s3_backup_cannot_be_disabled_but_a_disabled_one_can_be_enabl
     enabled = config.destination_after_update(plain, {"ExtendedS3DestinationUpdate": {
         "S3BackupMode": "Enabled", "S3BackupUpdate": BACKUP}})
     assert enabled["config"]["S3BackupMode"] == "Enabled"
-    with pytest.raises(InvalidArgumentException, match="from Enabled to Disabled"):
+    with pytest.raises(InvalidArgumentException, match="^Disabling S3 backup is not currently supported.$"):
         config.destination_after_update(enabled, {"ExtendedS3DestinationUpdate": {"S3BackupMode": "Disabled"}})
     with pytest.raises(InvalidArgumentException, match="S3BackupConfiguration is required"):
         config.destination_after_update(plain, {"ExtendedS3DestinationUpdate": {"S3BackupMode": "Enabled"}})
@@ -78,7 +78,7 @@ def test_other_destinations_backup_modes_default_and_change_one_way():
         "S3Configuration": BACKUP}})
     assert splunk["config"]["S3BackupMode"] == "FailedEventsOnly"
     every = config.destination_after_update(splunk, {"SplunkDestinationUpdate": {"S3BackupMode": "AllEvents"}})
-    with pytest.raises(InvalidArgumentException, match="from AllEvents to FailedEventsOnly"):
+    with pytest.raises(InvalidArgumentException, match="^Disabling S3 backup is not currently supported.$"):
         config.destination_after_update(every, {"SplunkDestinationUpdate": {"S3BackupMode": "FailedEventsOnly"}})
     search = config.destination_from_create({"AmazonopensearchserviceDestinationConfiguration": {
         "RoleARN": ROLE, "IndexName": "i", "S3Configuration": BACKUP}})
