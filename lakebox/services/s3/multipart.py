@@ -175,6 +175,9 @@ def _upload_entry(row, encoding) -> dict:
 
 def abort_multipart_upload(ctx, params):
     bucket = access.request_bucket(ctx, params)
+    if store.get_upload(ctx.state.db, params["UploadId"]) is None and \
+            _made_by(ctx, bucket, params["Key"], params["UploadId"]) is not None:
+        return {}       # S3 takes an Abort of an upload that completed while its object stays
     upload = require_upload(ctx, bucket, params["Key"], params["UploadId"])
     files.delete_later(ctx.state.blobs, store.delete_upload(ctx.state.db, upload["upload_id"]))
     return {}
@@ -190,6 +193,12 @@ async def complete_multipart_upload(ctx, params):
 
 
 async def _complete(ctx, params):
+    if not (params.get("MultipartUpload") or {}).get("Parts"):
+        raise errors.error("MalformedXML")
+    if params.get("IfMatch", "").strip() == "*" or (params.get("IfMatch") is not None and
+                                                   params.get("IfNoneMatch") is not None):
+        raise errors.error("NotImplemented", "A header you provided implies functionality that is not implemented",
+                           Header="If-Match")
     repeated = _repeated_completion(ctx, params)
     if repeated is not None:
         return repeated
@@ -248,26 +257,36 @@ def _completed(ctx, bucket, key: str, etag: str, version_id: str, size: int, att
 
 def _repeated_completion(ctx, params) -> dict | None:
     """S3 answers a Complete retried after it succeeded (its answer was lost) as it answered
-    the first: the upload is gone, but the key's current object is the one it made from
-    the same parts. None when the upload is still open, or when the retry has nothing to
-    match (NoSuchUpload then, from the usual checks)."""
+    the first, less the checksum, whatever its conditions say: the upload is gone, but a
+    version it made from the same parts is still there (current or not). None when the
+    upload is still open, or when the retry has nothing to match (NoSuchUpload then, from
+    the usual checks)."""
     upload_id = params["UploadId"]
     if store.get_upload(ctx.state.db, upload_id) is not None:
         return None
     bucket = access.request_bucket(ctx, params)
-    row = store.latest(ctx.state.db, bucket["name"], params["Key"])
-    if row is None or row["delete_marker"]:
+    row = _made_by(ctx, bucket, params["Key"], upload_id)
+    if row is None:
         return None
-    attrs = store.loads(row["attrs"])
     requested = (params.get("MultipartUpload") or {}).get("Parts") or []
     try:
         etag = model.multipart_etag([model.unquote_etag(part.get("ETag") or "") for part in requested])
     except ValueError:
         return None                   # an ETag that is not hex names no part S3 made
-    if attrs.get("UploadId") != upload_id or row["etag"] != etag:
+    if row["etag"] != etag:
         return None
+    attrs = store.loads(row["attrs"])
+    attrs.pop("Checksum", None)
     return _completed(ctx, bucket, params["Key"], row["etag"], row["version_id"], row["size"], attrs,
                       row["last_modified"])
+
+
+def _made_by(ctx, bucket, key: str, upload_id: str):
+    """The version of `key` the upload `upload_id` made, if it is still there."""
+    for row in store.upload_versions(ctx.state.db, bucket["name"], key, upload_id):
+        if store.loads(row["attrs"]).get("UploadId") == upload_id:
+            return row
+    return None
 
 
 def _completion_plan(ctx, params) -> dict:
