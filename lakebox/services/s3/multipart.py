@@ -238,10 +238,14 @@ async def _complete(ctx, params):
             bucket = access.request_bucket(ctx, params)
             _check_unchanged(ctx, plan)
             versions.check_write_conditions(ctx, bucket, key, params)
-        version_id = versions.commit(ctx, bucket, key, {
-            "blob_id": staged.commit(), "size": plan["total"], "etag": plan["etag"],
-            "storage_class": upload["storage_class"], "parts_count": len(chosen), "attrs": attrs,
-            "sealing": sealing}, parts)
+        if _superseded(ctx, bucket, key, upload):
+            staged.discard()
+            version_id = model.NULL_VERSION
+        else:
+            version_id = versions.commit(ctx, bucket, key, {
+                "blob_id": staged.commit(), "size": plan["total"], "etag": plan["etag"],
+                "storage_class": upload["storage_class"], "parts_count": len(chosen), "attrs": attrs,
+                "sealing": sealing, "last_modified": upload["initiated"]}, parts)
         part_blobs = store.delete_upload(ctx.state.db, upload["upload_id"])
     files.delete_later(blobs, part_blobs)
     return _completed(ctx, bucket, key, plan["etag"], version_id, plan["total"], attrs, ctx.now)
@@ -279,6 +283,17 @@ def _repeated_completion(ctx, params) -> dict | None:
     attrs.pop("Checksum", None)
     return _completed(ctx, bucket, params["Key"], row["etag"], row["version_id"], row["size"], attrs,
                       row["last_modified"])
+
+
+def _superseded(ctx, bucket, key: str, upload) -> bool:
+    """In a bucket that never had versioning, S3 orders a multipart object by when its
+    upload began (its LastModified): completing an upload begun before the key's current
+    object was written succeeds but leaves that newer object in place (the upload's
+    object is not kept)."""
+    if bucket["versioning"]:
+        return False
+    row = store.latest(ctx.state.db, bucket["name"], key)
+    return row is not None and row["last_modified"] > upload["initiated"]
 
 
 def _made_by(ctx, bucket, key: str, upload_id: str):

@@ -75,3 +75,29 @@ def test_retried_completion_in_a_versioned_bucket(client, versions_emptied):
     s3.delete_object(Bucket=bucket, Key="receipt", VersionId=made)
     assert error_of(s3.complete_multipart_upload, Bucket=bucket, Key="receipt", UploadId=upload,
                     MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part}]}) == NO_UPLOAD
+
+
+def test_an_upload_begun_before_the_current_object_does_not_replace_it(client, bucket):
+    """never-reverse and never-intervening-put: in a bucket that never had versioning, an
+    upload's object dates from when the upload began; completing one begun before the
+    key's current object was written succeeds with its own ETag but leaves the newer object
+    in place, and a retry of it is then NoSuchUpload."""
+    s3 = client("s3")
+    older, older_part, _ = _one_part_upload(s3, bucket, "reverse", b"never/reverse/older")
+    newer, newer_part, _ = _one_part_upload(s3, bucket, "reverse", b"never/reverse/newer")
+    made = s3.complete_multipart_upload(Bucket=bucket, Key="reverse", UploadId=newer,
+                                        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": newer_part}]})
+    late = s3.complete_multipart_upload(Bucket=bucket, Key="reverse", UploadId=older,
+                                        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": older_part}]})
+    assert late["ETag"] != made["ETag"]
+    assert s3.get_object(Bucket=bucket, Key="reverse")["ETag"] == made["ETag"]
+    assert _retry(s3, bucket, "reverse", newer, newer_part)["ETag"] == made["ETag"]
+    assert error_of(s3.complete_multipart_upload, Bucket=bucket, Key="reverse", UploadId=older,
+                    MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": older_part}]}) == NO_UPLOAD
+
+    upload, part, _ = _one_part_upload(s3, bucket, "intervening-put", b"never/intervening-put")
+    s3.put_object(Bucket=bucket, Key="intervening-put", Body=b"never/intervening-put/put")
+    s3.complete_multipart_upload(Bucket=bucket, Key="intervening-put", UploadId=upload,
+                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part}]})
+    assert s3.get_object(Bucket=bucket, Key="intervening-put")["Body"].read() == b"never/intervening-put/put"
+    assert [v["Size"] for v in s3.list_object_versions(Bucket=bucket, Prefix="intervening-put")["Versions"]] == [25]
