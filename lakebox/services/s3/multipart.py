@@ -383,7 +383,8 @@ def _chosen_parts(ctx, upload, requested: list, attrs: dict) -> list[dict]:
         part_checksums = store.loads(row["checksums"]) or {}
         for algorithm in checksums.ALGORITHMS:
             given = item.get("Checksum" + algorithm)
-            if given is not None and part_checksums.get(algorithm) != given:
+            # An upload begun without a checksum algorithm takes no part checksum at all.
+            if given is not None and (part_checksums.get(algorithm) != given or not attrs.get("ChecksumAlgorithm")):
                 raise errors.error("InvalidPart", UploadId=upload["upload_id"], PartNumber=number, ETag=etag)
         if index < len(requested) - 1 and row["size"] < model.MIN_PART_SIZE:
             raise errors.error("EntityTooSmall", ProposedSize=row["size"], MinSizeAllowed=model.MIN_PART_SIZE,
