@@ -2,6 +2,7 @@
 logging, replication. Lifecycle rules are carried out by lifecycle.py; CORS rules answer
 preflight requests in cors.py."""
 import datetime
+import re
 import secrets
 
 from lakebox.kit import arns, policies
@@ -22,11 +23,16 @@ DEFAULT_MINIMUM_SIZE = "all_storage_classes_128K"
 
 # ---- CORS ------------------------------------------------------------------------
 
+# A header name's characters (RFC 9110 token), and the wildcard; an empty name is taken.
+_HEADER_PATTERN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]*")
+
 def put_bucket_cors(ctx, params):
     bucket = owned_with_body(ctx, params, "CORSConfiguration")
     rules = params["CORSConfiguration"].get("CORSRules") or []
-    if not rules or len(rules) > MAX_CORS_RULES:
+    if not rules:
         raise errors.error("MalformedXML")
+    if len(rules) > MAX_CORS_RULES:
+        raise errors.error("InvalidRequest", f"A CORS configuration can have at most {MAX_CORS_RULES} rules.")
     for rule in rules:
         for method in rule.get("AllowedMethods") or []:
             if method not in CORS_METHODS:
@@ -37,6 +43,9 @@ def put_bucket_cors(ctx, params):
                 if pattern.count("*") > 1:
                     raise errors.error("InvalidRequest", f'{field[:-1]} "{pattern}" can not have more than one '
                                        "wildcard.")
+        for header in rule.get("AllowedHeaders") or []:
+            if not _HEADER_PATTERN.fullmatch(header):
+                raise errors.error("InvalidRequest", f'AllowedHeader "{header}" contains invalid character.')
         for header in rule.get("ExposeHeaders") or []:
             if "*" in header:
                 raise errors.error("InvalidRequest", f'ExposeHeader "{header}" contains wildcard. We currently do '
