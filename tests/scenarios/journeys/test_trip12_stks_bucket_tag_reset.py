@@ -26,3 +26,18 @@ def test_an_empty_tag_set_clears_the_tags(client, bucket):
     assert (error["Code"], error["Message"], error["TagKey"]) == (
         "InvalidTag", "Cannot provide multiple Tags with the same key", "duplicate")
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "baseline", "Value": "preserved"}]
+
+
+def test_tag_lengths_count_utf16_code_units(client, bucket):
+    """put-key-astral-letter-64/65/128: a letter past U+FFFF counts twice toward the
+    128-character key limit."""
+    s3 = client("s3")
+    letter = "\U00010400"
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": letter * 64, "Value": "value"}]})
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": letter * 64, "Value": "value"}]
+    for count in (65, 128):
+        error = _error(s3.put_bucket_tagging, Bucket=bucket,
+                       Tagging={"TagSet": [{"Key": letter * count, "Value": "value"}]})
+        assert (error["Code"], error["Message"], error["TagKey"]) == (
+            "InvalidTag", "The TagKey you have provided is invalid", letter * count)
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": letter * 64, "Value": "value"}]
