@@ -107,6 +107,10 @@ def put_bucket_lifecycle_configuration(ctx, params):
 def _check_lifecycle_rules(rules: list):
     if not rules or len(rules) > MAX_LIFECYCLE_RULES:
         raise errors.error("MalformedXML")
+    if any("Filter" in rule for rule in rules) and any("Prefix" in rule for rule in rules):
+        # a configuration is all legacy rules (Prefix) or all Filter rules, never a mix
+        raise errors.error("InvalidRequest", "Base level prefix cannot be used in Lifecycle V2, prefixes can only "
+                           "be used in the Filter.")
     seen = set()
     for rule in rules:
         rule.setdefault("ID", secrets.token_hex(16))

@@ -1,0 +1,28 @@
+"""A storage team merges an old lifecycle configuration (rules with a top-level Prefix) with
+new rules written with a Filter. S3 refuses the mix with InvalidRequest and keeps no
+configuration; a rule with neither is MalformedXML; an empty top-level Prefix, an empty
+Filter and a Filter with an empty Prefix are each taken and read back as written
+(radkawar/stackd testdata/aws/s3/lifecycle_control_replay.json, scenario configuration:
+ordered-generated-ids, omitted-filter, legacy-empty-prefix, empty-filter,
+empty-prefix-filter)."""
+from trip_helpers import error_of
+
+EXPIRE = {"Days": 30}
+
+
+def test_legacy_and_filter_rules_do_not_mix(client, bucket):
+    s3 = client("s3")
+    mixed = [{"Status": "Enabled", "Expiration": EXPIRE, "Prefix": "legacy/"},
+             {"ID": "second", "Filter": {"Prefix": "second/"}, "Status": "Enabled", "Expiration": EXPIRE},
+             {"Filter": {"Tag": {"Key": "kind", "Value": "third"}}, "Status": "Enabled", "Expiration": EXPIRE}]
+    assert error_of(s3.put_bucket_lifecycle_configuration, Bucket=bucket,
+                    LifecycleConfiguration={"Rules": mixed})[0] == "InvalidRequest"
+    assert error_of(s3.get_bucket_lifecycle_configuration, Bucket=bucket)[0] == "NoSuchLifecycleConfiguration"
+    assert error_of(s3.put_bucket_lifecycle_configuration, Bucket=bucket, LifecycleConfiguration={
+        "Rules": [{"ID": "base", "Status": "Enabled", "Expiration": EXPIRE}]})[0] == "MalformedXML"
+
+    for shape in ({"Prefix": ""}, {"Filter": {}}, {"Filter": {"Prefix": ""}}):
+        rule = {"ID": "base", "Status": "Enabled", "Expiration": EXPIRE, **shape}
+        put = s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [rule]})
+        assert put["TransitionDefaultMinimumObjectSize"] == "all_storage_classes_128K"
+        assert s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"] == [rule]
