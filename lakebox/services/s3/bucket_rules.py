@@ -171,6 +171,14 @@ def _check_filter(rule_filter: dict | None):
                   if name in rule_filter]
     if len(conditions) > 1:
         raise errors.error("MalformedXML")
+    combined = rule_filter.get("And")
+    if combined is not None:
+        tags = combined.get("Tags") or []
+        # And combines two conditions or more (a prefix, each tag, each size bound)
+        if len(tags) + sum(name in combined for name in ("Prefix", "ObjectSizeGreaterThan", "ObjectSizeLessThan")) < 2:
+            raise errors.error("MalformedXML")
+        if len({tag.get("Key") for tag in tags}) < len(tags):
+            raise errors.error("InvalidRequest", "Duplicate Tag Keys are not allowed.")
 
 
 def _check_expiration(expiration: dict | None):

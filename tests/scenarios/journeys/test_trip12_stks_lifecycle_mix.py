@@ -26,3 +26,24 @@ def test_legacy_and_filter_rules_do_not_mix(client, bucket):
         put = s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [rule]})
         assert put["TransitionDefaultMinimumObjectSize"] == "all_storage_classes_128K"
         assert s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"] == [rule]
+
+
+def test_and_filters_combine_two_distinct_conditions(client, bucket):
+    """and-prefix-tag-size, and-empty, and-single-prefix, and-duplicate-tag-key: And takes
+    a prefix, tags and size bounds together; an empty And or one with a single condition
+    is MalformedXML, two tags with one key InvalidRequest, and the configuration before
+    stays."""
+    s3 = client("s3")
+
+    def rules(rule_filter):
+        return {"Rules": [{"ID": "base", "Filter": rule_filter, "Status": "Enabled", "Expiration": EXPIRE}]}
+
+    full = {"And": {"Prefix": "logs/", "Tags": [{"Key": "kind", "Value": "x"}, {"Key": "tier", "Value": "y"}],
+                    "ObjectSizeGreaterThan": 0, "ObjectSizeLessThan": 131072}}
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=rules(full))
+    for refused, code in (({"And": {}}, "MalformedXML"), ({"And": {"Prefix": "p/"}}, "MalformedXML"),
+                          ({"And": {"Tags": [{"Key": "k", "Value": "a"}, {"Key": "k", "Value": "b"}]}},
+                           "InvalidRequest")):
+        assert error_of(s3.put_bucket_lifecycle_configuration, Bucket=bucket,
+                        LifecycleConfiguration=rules(refused))[0] == code
+    assert s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"][0]["Filter"] == full
