@@ -172,6 +172,7 @@ def _check_filter(rule_filter: dict | None):
     if len(conditions) > 1:
         raise errors.error("MalformedXML")
     combined = rule_filter.get("And")
+    _check_sizes(combined if combined is not None else rule_filter)
     if combined is not None:
         tags = combined.get("Tags") or []
         # And combines two conditions or more (a prefix, each tag, each size bound)
@@ -179,6 +180,17 @@ def _check_filter(rule_filter: dict | None):
             raise errors.error("MalformedXML")
         if len({tag.get("Key") for tag in tags}) < len(tags):
             raise errors.error("InvalidRequest", "Duplicate Tag Keys are not allowed.")
+
+
+def _check_sizes(conditions: dict):
+    """Size bounds: greater-than at least 0, less-than above 0, and a range not empty."""
+    above, below = conditions.get("ObjectSizeGreaterThan"), conditions.get("ObjectSizeLessThan")
+    if above is not None and above < 0:
+        raise errors.error("InvalidRequest", "ObjectSizeGreaterThan must be a non-negative integer")
+    if below is not None and below <= 0:
+        raise errors.error("InvalidRequest", "ObjectSizeLessThan must be a positive integer")
+    if above is not None and below is not None and above >= below:
+        raise errors.error("InvalidRequest", "ObjectSizeGreaterThan must be less than ObjectSizeLessThan")
 
 
 def _check_expiration(expiration: dict | None):

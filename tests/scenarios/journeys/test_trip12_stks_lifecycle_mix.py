@@ -47,3 +47,20 @@ def test_and_filters_combine_two_distinct_conditions(client, bucket):
         assert error_of(s3.put_bucket_lifecycle_configuration, Bucket=bucket,
                         LifecycleConfiguration=rules(refused))[0] == code
     assert s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"][0]["Filter"] == full
+
+
+def test_size_bounds_must_leave_objects_to_match(client, bucket):
+    """size-greater-zero taken; size-less-zero, size-negative, size-range-equal and
+    size-range-reversed InvalidRequest, the configuration before staying."""
+    s3 = client("s3")
+
+    def rules(rule_filter):
+        return {"Rules": [{"ID": "base", "Filter": rule_filter, "Status": "Enabled", "Expiration": EXPIRE}]}
+
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=rules({"ObjectSizeGreaterThan": 0}))
+    for refused in ({"ObjectSizeLessThan": 0}, {"ObjectSizeGreaterThan": -1},
+                    {"And": {"ObjectSizeGreaterThan": 10, "ObjectSizeLessThan": 10}},
+                    {"And": {"ObjectSizeGreaterThan": 11, "ObjectSizeLessThan": 10}}):
+        assert error_of(s3.put_bucket_lifecycle_configuration, Bucket=bucket,
+                        LifecycleConfiguration=rules(refused))[0] == "InvalidRequest"
+    assert s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"][0]["Filter"] == {"ObjectSizeGreaterThan": 0}
