@@ -113,9 +113,11 @@ def _check_lifecycle_rules(rules: list):
                            "be used in the Filter.")
     seen = set()
     for rule in rules:
-        rule.setdefault("ID", secrets.token_hex(16))
+        if not rule.get("ID"):                      # none, or empty: S3 names the rule
+            rule["ID"] = secrets.token_hex(16)
         if len(rule["ID"]) > 255:
-            raise errors.error("InvalidArgument", "ID length should not exceed allowed limit of 255")
+            raise errors.error("InvalidArgument", "ID length should not exceed allowed limit of 255",
+                               ArgumentName="ID", ArgumentValue=rule["ID"])
         if rule["ID"] in seen:
             raise errors.error("InvalidArgument", "Rule ID must be unique. Found same ID for more than one rule")
         seen.add(rule["ID"])
@@ -124,6 +126,8 @@ def _check_lifecycle_rules(rules: list):
         if "Filter" not in rule and "Prefix" not in rule:
             raise errors.error("MalformedXML")
         _check_filter(rule.get("Filter"))
+        if rule.get("Expiration") == {}:
+            raise errors.error("MalformedXML")          # an Expiration element that says nothing
         if not any(rule.get(action) for action in LIFECYCLE_ACTIONS):
             raise errors.error("InvalidRequest", "At least one action needs to be specified in a rule")
         _check_expiration(rule.get("Expiration"))
@@ -200,7 +204,8 @@ def _check_expiration(expiration: dict | None):
     if len(given) != 1:
         raise errors.error("MalformedXML")
     if "Days" in expiration and expiration["Days"] <= 0:
-        raise errors.error("InvalidArgument", "'Days' for Expiration action must be a positive integer")
+        raise errors.error("InvalidArgument", "'Days' for Expiration action must be a positive integer",
+                           ArgumentName="Days", ArgumentValue=str(expiration["Days"]))
     _check_midnight(expiration.get("Date"))
 
 

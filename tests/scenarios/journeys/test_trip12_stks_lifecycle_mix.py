@@ -64,3 +64,27 @@ def test_size_bounds_must_leave_objects_to_match(client, bucket):
         assert error_of(s3.put_bucket_lifecycle_configuration, Bucket=bucket,
                         LifecycleConfiguration=rules(refused))[0] == "InvalidRequest"
     assert s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"][0]["Filter"] == {"ObjectSizeGreaterThan": 0}
+
+
+def test_rule_ids_and_expirations_as_s3_reads_them(client, bucket):
+    """empty-id (S3 names the rule), id-over-255 and expiration-zero-days (InvalidArgument
+    naming the argument and its value), expiration-empty (MalformedXML)."""
+    import pytest
+    from botocore.exceptions import ClientError
+
+    s3 = client("s3")
+
+    def rules(**rule):
+        return {"Rules": [{"ID": "base", "Filter": {}, "Status": "Enabled", "Expiration": EXPIRE, **rule}]}
+
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=rules(ID=""))
+    named = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"][0]["ID"]
+    assert named
+    for rule, argument in (({"ID": "x" * 256}, ("ID", "x" * 256)), ({"Expiration": {"Days": 0}}, ("Days", "0"))):
+        with pytest.raises(ClientError) as caught:
+            s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=rules(**rule))
+        error = caught.value.response["Error"]
+        assert (error["Code"], error["ArgumentName"], error["ArgumentValue"]) == ("InvalidArgument", *argument)
+    assert error_of(s3.put_bucket_lifecycle_configuration, Bucket=bucket,
+                    LifecycleConfiguration=rules(Expiration={}))[0] == "MalformedXML"
+    assert s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"][0]["ID"] == named
