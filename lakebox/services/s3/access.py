@@ -242,6 +242,8 @@ def authorize(ctx, bucket, key, version_id, action):
     verdict = _verdict(ctx, bucket, policy, owner, action, key, version_id)
     if verdict is not True:
         explicit = owner and verdict == "Deny"
+        if explicit and action in ("s3:GetObject", "s3:GetObjectVersion") and _marker(ctx, bucket, key, version_id):
+            return      # a delete marker answers first: NoSuchKey (current) or 405 (named version)
         raise denied(ctx, action, _resource(bucket, key), EXPLICIT_DENY if explicit else None)
     if not owner and action in ("s3:GetObject", "s3:GetObjectVersion") and \
             _object_row(ctx, bucket, key, version_id) is None and \
@@ -352,6 +354,13 @@ def _object_row(ctx, bucket, key, version_id):
     db = ctx.state.db
     row = store.version(db, bucket["name"], key, version_id) if version_id else store.latest(db, bucket["name"], key)
     return None if row is None or row["delete_marker"] else row
+
+
+def _marker(ctx, bucket, key, version_id) -> bool:
+    """Whether the version a read names (else the latest) is a delete marker."""
+    db = ctx.state.db
+    row = store.version(db, bucket["name"], key, version_id) if version_id else store.latest(db, bucket["name"], key)
+    return row is not None and bool(row["delete_marker"])
 
 
 def _acl_grants(ctx, bucket, action, key, version_id, block) -> bool:

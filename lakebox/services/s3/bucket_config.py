@@ -94,7 +94,9 @@ def put_bucket_tagging(ctx, params):
 
 def get_bucket_tagging(ctx, params):
     config = stored(ctx, params, "tagging", "NoSuchTagSet")
-    return {"TagSet": config.get("TagSet", []), "__xml_root__": "Tagging"}
+    if not config.get("TagSet"):        # an empty TagSet put is no tag set at all
+        raise errors.error("NoSuchTagSet", BucketName=params["Bucket"])
+    return {"TagSet": config["TagSet"], "__xml_root__": "Tagging"}
 
 
 def delete_bucket_tagging(ctx, params):

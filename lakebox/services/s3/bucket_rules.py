@@ -2,6 +2,7 @@
 logging, replication. Lifecycle rules are carried out by lifecycle.py; CORS rules answer
 preflight requests in cors.py."""
 import datetime
+import re
 import secrets
 
 from lakebox.kit import arns, policies
@@ -22,11 +23,16 @@ DEFAULT_MINIMUM_SIZE = "all_storage_classes_128K"
 
 # ---- CORS ------------------------------------------------------------------------
 
+# A header name's characters (RFC 9110 token), and the wildcard; an empty name is taken.
+_HEADER_PATTERN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]*")
+
 def put_bucket_cors(ctx, params):
     bucket = owned_with_body(ctx, params, "CORSConfiguration")
     rules = params["CORSConfiguration"].get("CORSRules") or []
-    if not rules or len(rules) > MAX_CORS_RULES:
+    if not rules:
         raise errors.error("MalformedXML")
+    if len(rules) > MAX_CORS_RULES:
+        raise errors.error("InvalidRequest", f"A CORS configuration can have at most {MAX_CORS_RULES} rules.")
     for rule in rules:
         for method in rule.get("AllowedMethods") or []:
             if method not in CORS_METHODS:
@@ -37,6 +43,9 @@ def put_bucket_cors(ctx, params):
                 if pattern.count("*") > 1:
                     raise errors.error("InvalidRequest", f'{field[:-1]} "{pattern}" can not have more than one '
                                        "wildcard.")
+        for header in rule.get("AllowedHeaders") or []:
+            if not _HEADER_PATTERN.fullmatch(header):
+                raise errors.error("InvalidRequest", f'AllowedHeader "{header}" contains invalid character.')
         for header in rule.get("ExposeHeaders") or []:
             if "*" in header:
                 raise errors.error("InvalidRequest", f'ExposeHeader "{header}" contains wildcard. We currently do '
@@ -98,11 +107,17 @@ def put_bucket_lifecycle_configuration(ctx, params):
 def _check_lifecycle_rules(rules: list):
     if not rules or len(rules) > MAX_LIFECYCLE_RULES:
         raise errors.error("MalformedXML")
+    if any("Filter" in rule for rule in rules) and any("Prefix" in rule for rule in rules):
+        # a configuration is all legacy rules (Prefix) or all Filter rules, never a mix
+        raise errors.error("InvalidRequest", "Base level prefix cannot be used in Lifecycle V2, prefixes can only "
+                           "be used in the Filter.")
     seen = set()
     for rule in rules:
-        rule.setdefault("ID", secrets.token_hex(16))
+        if not rule.get("ID"):                      # none, or empty: S3 names the rule
+            rule["ID"] = secrets.token_hex(16)
         if len(rule["ID"]) > 255:
-            raise errors.error("InvalidArgument", "ID length should not exceed allowed limit of 255")
+            raise errors.error("InvalidArgument", "ID length should not exceed allowed limit of 255",
+                               ArgumentName="ID", ArgumentValue=rule["ID"])
         if rule["ID"] in seen:
             raise errors.error("InvalidArgument", "Rule ID must be unique. Found same ID for more than one rule")
         seen.add(rule["ID"])
@@ -111,6 +126,8 @@ def _check_lifecycle_rules(rules: list):
         if "Filter" not in rule and "Prefix" not in rule:
             raise errors.error("MalformedXML")
         _check_filter(rule.get("Filter"))
+        if rule.get("Expiration") == {}:
+            raise errors.error("MalformedXML")          # an Expiration element that says nothing
         if not any(rule.get(action) for action in LIFECYCLE_ACTIONS):
             raise errors.error("InvalidRequest", "At least one action needs to be specified in a rule")
         _check_expiration(rule.get("Expiration"))
@@ -158,6 +175,26 @@ def _check_filter(rule_filter: dict | None):
                   if name in rule_filter]
     if len(conditions) > 1:
         raise errors.error("MalformedXML")
+    combined = rule_filter.get("And")
+    _check_sizes(combined if combined is not None else rule_filter)
+    if combined is not None:
+        tags = combined.get("Tags") or []
+        # And combines two conditions or more (a prefix, each tag, each size bound)
+        if len(tags) + sum(name in combined for name in ("Prefix", "ObjectSizeGreaterThan", "ObjectSizeLessThan")) < 2:
+            raise errors.error("MalformedXML")
+        if len({tag.get("Key") for tag in tags}) < len(tags):
+            raise errors.error("InvalidRequest", "Duplicate Tag Keys are not allowed.")
+
+
+def _check_sizes(conditions: dict):
+    """Size bounds: greater-than at least 0, less-than above 0, and a range not empty."""
+    above, below = conditions.get("ObjectSizeGreaterThan"), conditions.get("ObjectSizeLessThan")
+    if above is not None and above < 0:
+        raise errors.error("InvalidRequest", "ObjectSizeGreaterThan must be a non-negative integer")
+    if below is not None and below <= 0:
+        raise errors.error("InvalidRequest", "ObjectSizeLessThan must be a positive integer")
+    if above is not None and below is not None and above >= below:
+        raise errors.error("InvalidRequest", "ObjectSizeGreaterThan must be less than ObjectSizeLessThan")
 
 
 def _check_expiration(expiration: dict | None):
@@ -167,7 +204,8 @@ def _check_expiration(expiration: dict | None):
     if len(given) != 1:
         raise errors.error("MalformedXML")
     if "Days" in expiration and expiration["Days"] <= 0:
-        raise errors.error("InvalidArgument", "'Days' for Expiration action must be a positive integer")
+        raise errors.error("InvalidArgument", "'Days' for Expiration action must be a positive integer",
+                           ArgumentName="Days", ArgumentValue=str(expiration["Days"]))
     _check_midnight(expiration.get("Date"))
 
 

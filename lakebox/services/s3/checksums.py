@@ -16,7 +16,7 @@ _CRCS = {
     "CRC32C": (0x82F63B78, 32),
     "CRC64NVME": (0x9A6C9329AC4BC9B5, 64),
 }
-ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
+ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "SHA512", "MD5")
 # Checksum types each algorithm allows in a multipart upload, the first is the default.
 MULTIPART_TYPES = {
     "CRC32": ("COMPOSITE", "FULL_OBJECT"),
@@ -24,6 +24,8 @@ MULTIPART_TYPES = {
     "CRC64NVME": ("FULL_OBJECT",),
     "SHA1": ("COMPOSITE",),
     "SHA256": ("COMPOSITE",),
+    "SHA512": ("COMPOSITE",),
+    "MD5": ("COMPOSITE",),
 }
 
 

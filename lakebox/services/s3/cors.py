@@ -34,8 +34,8 @@ def preflight(ctx, bucket: str, origin, method, request_headers, key: str | None
         return _error(ctx, 400, "BadRequest", f"Invalid Access-Control-Request-Method: {method or 'null'}")
     resource = {"Method": method, "ResourceType": "OBJECT" if key else "BUCKET"}
     rules = _rules(ctx, bucket)
-    if not rules:
-        return _error(ctx, 403, "AccessForbidden", NOT_ENABLED, resource)
+    if not rules:       # the bucket answers, whatever the path names
+        return _error(ctx, 403, "AccessForbidden", NOT_ENABLED, {"Method": method, "ResourceType": "BUCKET"})
     wanted = _header_list(request_headers)
     rule = _matching_rule(rules, origin, method, wanted)
     if rule is None:

@@ -175,6 +175,9 @@ def _upload_entry(row, encoding) -> dict:
 
 def abort_multipart_upload(ctx, params):
     bucket = access.request_bucket(ctx, params)
+    if store.get_upload(ctx.state.db, params["UploadId"]) is None and \
+            _made_by(ctx, bucket, params["Key"], params["UploadId"]) is not None:
+        return {}       # S3 takes an Abort of an upload that completed while its object stays
     upload = require_upload(ctx, bucket, params["Key"], params["UploadId"])
     files.delete_later(ctx.state.blobs, store.delete_upload(ctx.state.db, upload["upload_id"]))
     return {}
@@ -190,6 +193,12 @@ async def complete_multipart_upload(ctx, params):
 
 
 async def _complete(ctx, params):
+    if not (params.get("MultipartUpload") or {}).get("Parts"):
+        raise errors.error("MalformedXML")
+    if params.get("IfMatch", "").strip() == "*" or (params.get("IfMatch") is not None and
+                                                   params.get("IfNoneMatch") is not None):
+        raise errors.error("NotImplemented", "A header you provided implies functionality that is not implemented",
+                           Header="If-Match")
     repeated = _repeated_completion(ctx, params)
     if repeated is not None:
         return repeated
@@ -229,10 +238,14 @@ async def _complete(ctx, params):
             bucket = access.request_bucket(ctx, params)
             _check_unchanged(ctx, plan)
             versions.check_write_conditions(ctx, bucket, key, params)
-        version_id = versions.commit(ctx, bucket, key, {
-            "blob_id": staged.commit(), "size": plan["total"], "etag": plan["etag"],
-            "storage_class": upload["storage_class"], "parts_count": len(chosen), "attrs": attrs,
-            "sealing": sealing}, parts)
+        if _superseded(ctx, bucket, key, upload):
+            staged.discard()
+            version_id = model.NULL_VERSION
+        else:
+            version_id = versions.commit(ctx, bucket, key, {
+                "blob_id": staged.commit(), "size": plan["total"], "etag": plan["etag"],
+                "storage_class": upload["storage_class"], "parts_count": len(chosen), "attrs": attrs,
+                "sealing": sealing, "last_modified": upload["initiated"]}, parts)
         part_blobs = store.delete_upload(ctx.state.db, upload["upload_id"])
     files.delete_later(blobs, part_blobs)
     return _completed(ctx, bucket, key, plan["etag"], version_id, plan["total"], attrs, ctx.now)
@@ -248,26 +261,47 @@ def _completed(ctx, bucket, key: str, etag: str, version_id: str, size: int, att
 
 def _repeated_completion(ctx, params) -> dict | None:
     """S3 answers a Complete retried after it succeeded (its answer was lost) as it answered
-    the first: the upload is gone, but the key's current object is the one it made from
-    the same parts. None when the upload is still open, or when the retry has nothing to
-    match (NoSuchUpload then, from the usual checks)."""
+    the first, less the checksum, whatever its conditions say: the upload is gone, but a
+    version it made from the same parts is still there (current or not). None when the
+    upload is still open, or when the retry has nothing to match (NoSuchUpload then, from
+    the usual checks)."""
     upload_id = params["UploadId"]
     if store.get_upload(ctx.state.db, upload_id) is not None:
         return None
     bucket = access.request_bucket(ctx, params)
-    row = store.latest(ctx.state.db, bucket["name"], params["Key"])
-    if row is None or row["delete_marker"]:
+    row = _made_by(ctx, bucket, params["Key"], upload_id)
+    if row is None:
         return None
-    attrs = store.loads(row["attrs"])
     requested = (params.get("MultipartUpload") or {}).get("Parts") or []
     try:
         etag = model.multipart_etag([model.unquote_etag(part.get("ETag") or "") for part in requested])
     except ValueError:
         return None                   # an ETag that is not hex names no part S3 made
-    if attrs.get("UploadId") != upload_id or row["etag"] != etag:
+    if row["etag"] != etag:
         return None
+    attrs = store.loads(row["attrs"])
+    attrs.pop("Checksum", None)
     return _completed(ctx, bucket, params["Key"], row["etag"], row["version_id"], row["size"], attrs,
                       row["last_modified"])
+
+
+def _superseded(ctx, bucket, key: str, upload) -> bool:
+    """In a bucket that never had versioning, S3 orders a multipart object by when its
+    upload began (its LastModified): completing an upload begun before the key's current
+    object was written succeeds but leaves that newer object in place (the upload's
+    object is not kept)."""
+    if bucket["versioning"]:
+        return False
+    row = store.latest(ctx.state.db, bucket["name"], key)
+    return row is not None and row["last_modified"] > upload["initiated"]
+
+
+def _made_by(ctx, bucket, key: str, upload_id: str):
+    """The version of `key` the upload `upload_id` made, if it is still there."""
+    for row in store.upload_versions(ctx.state.db, bucket["name"], key, upload_id):
+        if store.loads(row["attrs"]).get("UploadId") == upload_id:
+            return row
+    return None
 
 
 def _completion_plan(ctx, params) -> dict:
@@ -349,7 +383,8 @@ def _chosen_parts(ctx, upload, requested: list, attrs: dict) -> list[dict]:
         part_checksums = store.loads(row["checksums"]) or {}
         for algorithm in checksums.ALGORITHMS:
             given = item.get("Checksum" + algorithm)
-            if given is not None and part_checksums.get(algorithm) != given:
+            # An upload begun without a checksum algorithm takes no part checksum at all.
+            if given is not None and (part_checksums.get(algorithm) != given or not attrs.get("ChecksumAlgorithm")):
                 raise errors.error("InvalidPart", UploadId=upload["upload_id"], PartNumber=number, ETag=etag)
         if index < len(requested) - 1 and row["size"] < model.MIN_PART_SIZE:
             raise errors.error("EntityTooSmall", ProposedSize=row["size"], MinSizeAllowed=model.MIN_PART_SIZE,

@@ -378,6 +378,13 @@ def object_row(db, object_id: int):
     return db.one("SELECT * FROM s3_objects WHERE id=?", (object_id,))
 
 
+def upload_versions(db, bucket: str, key: str, upload_id: str) -> list:
+    """The versions of `key` (newest first) whose attrs may name `upload_id` (the upload
+    that made them): the caller checks the attrs."""
+    return db.query("SELECT * FROM s3_objects WHERE bucket=? AND key=? AND delete_marker=0 AND instr(attrs, ?) > 0 "
+                  "ORDER BY id DESC", (bucket, key, upload_id))
+
+
 def version(db, bucket: str, key: str, version_id: str):
     return db.one("SELECT * FROM s3_objects WHERE bucket=? AND key=? AND version_id=?",
                   (bucket, key, version_id))

@@ -47,7 +47,8 @@ def test_a_retried_complete_answers_as_the_first(s3, bucket):
     upload, parts = _upload(s3, bucket)
     first = s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload, MultipartUpload=parts)
     again = s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload, MultipartUpload=parts)
-    assert _answer(again) == _answer(first)
+    # ... less the checksum (recorded: radkawar/stackd testdata/aws/s3/multipart_completion_replay.json)
+    assert _answer(again) == {k: v for k, v in _answer(first).items() if not k.startswith("Checksum")}
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"a" * 5 * MIB + b"tail"
 
 

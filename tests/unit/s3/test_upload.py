@@ -302,7 +302,7 @@ def test_trailer_value_that_is_not_a_checksum(blobs):
 
 
 def test_unknown_trailer_algorithm(blobs):
-    headers = chunked_headers(SMALL, x_amz_trailer="x-amz-checksum-md5")
+    headers = chunked_headers(SMALL, x_amz_trailer="x-amz-checksum-crc16")
     with raises_s3("InvalidRequest"):
         run(signed_chunked(SMALL), headers, blobs)
 
