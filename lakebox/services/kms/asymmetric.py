@@ -67,7 +67,6 @@ def verify(ctx, params):
     key = lookup.usable_key(ctx, params["KeyId"], "SIGN_VERIFY", "Verify", params=params)
     algorithm = params["SigningAlgorithm"]
     signed, chosen = _signed_bytes(key, algorithm, params["Message"], params.get("MessageType", "RAW"))
-    lookup.check_dry_run(params)
     public_key = _private_key(ctx.state, key).public_key()
     signature = params["Signature"]
     try:
@@ -79,6 +78,8 @@ def verify(ctx, params):
             public_key.verify(signature, signed, _rsa_padding(algorithm, chosen), utils.Prehashed(chosen))
     except (InvalidSignature, ValueError):
         raise KMSInvalidSignatureException() from None
+    # KMS checks the signature before it answers a DryRun (an invalid one is refused as such)
+    lookup.check_dry_run(params)
     usage.note(ctx, key)
     return {"KeyId": lookup.arn_of(key), "SignatureValid": True, "SigningAlgorithm": algorithm}
 
@@ -218,9 +219,10 @@ def verify_mac(ctx, params):
     key = lookup.usable_key(ctx, params["KeyId"], "GENERATE_VERIFY_MAC", "VerifyMac", params=params)
     algorithm = params["MacAlgorithm"]
     mac = _mac(ctx.state, key, algorithm, params["Message"])
-    lookup.check_dry_run(params)
     if not hmac.compare_digest(mac, params["Mac"]):
         raise KMSInvalidMacException()
+    # KMS checks the MAC before it answers a DryRun (a wrong one is refused as such)
+    lookup.check_dry_run(params)
     usage.note(ctx, key)
     return {"KeyId": lookup.arn_of(key), "MacValid": True, "MacAlgorithm": algorithm}
 

@@ -1,0 +1,39 @@
+"""A security team checks a release of its signing and encryption helpers against what KMS
+answered in the recorded replies of radkawar/stackd (testdata/aws/kms/rsa.json and
+hmac.json, us-east-1): a DryRun of a Verify or VerifyMac with a wrong signature or MAC is
+refused as the invalid signature or MAC it is, an RSA ciphertext sent to Decrypt without
+its KeyId is refused for the missing KeyId, GetPublicKey answers for a disabled RSA key
+but not for a symmetric one, and a grant on an HMAC key names the operations it may
+allow."""
+import hashlib
+
+import pytest
+
+from trip_helpers import error_of
+
+NOT_VALID_DRY_RUN = ("DryRunOperationException", "The request would have succeeded, but the DryRun option is set.")
+
+
+@pytest.fixture
+def kms(client):
+    return client("kms")
+
+
+def test_dry_run_checks_the_signature_and_the_mac_first(kms, kms_keys):
+    """rsa.json dry_invalid_signature, hmac.json dry_verify_wrong_mac."""
+    signer = kms_keys(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyId"]
+    message = b"release manifest v12"
+    signature = kms.sign(KeyId=signer, Message=message, SigningAlgorithm="RSASSA_PKCS1_V1_5_SHA_256")["Signature"]
+    assert error_of(kms.verify, KeyId=signer, Message=message, Signature=b"\x01" * 256,
+                    SigningAlgorithm="RSASSA_PKCS1_V1_5_SHA_256", DryRun=True) == ("KMSInvalidSignatureException", "")
+    assert error_of(kms.verify, KeyId=signer, Message=message, Signature=signature,
+                    SigningAlgorithm="RSASSA_PKCS1_V1_5_SHA_256", DryRun=True) == NOT_VALID_DRY_RUN
+    mac_key = kms_keys(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyId"]
+    mac = kms.generate_mac(KeyId=mac_key, Message=message, MacAlgorithm="HMAC_SHA_256")["Mac"]
+    assert error_of(kms.verify_mac, KeyId=mac_key, Message=message, MacAlgorithm="HMAC_SHA_256",
+                    Mac=bytes(32), DryRun=True) == ("KMSInvalidMacException", "")
+    assert error_of(kms.verify_mac, KeyId=mac_key, Message=message, MacAlgorithm="HMAC_SHA_256",
+                    Mac=mac, DryRun=True) == NOT_VALID_DRY_RUN
+    digest = hashlib.sha256(message).digest()
+    assert kms.verify(KeyId=signer, Message=digest, MessageType="DIGEST", Signature=signature,
+                      SigningAlgorithm="RSASSA_PKCS1_V1_5_SHA_256")["SignatureValid"] is True
