@@ -37,3 +37,31 @@ def test_dry_run_checks_the_signature_and_the_mac_first(kms, kms_keys):
     digest = hashlib.sha256(message).digest()
     assert kms.verify(KeyId=signer, Message=digest, MessageType="DIGEST", Signature=signature,
                       SigningAlgorithm="RSASSA_PKCS1_V1_5_SHA_256")["SignatureValid"] is True
+
+
+def test_rsa_ciphertext_needs_its_key_id(kms, kms_keys):
+    """rsa.json decrypt_no_key and decrypt_default_algorithm."""
+    key = kms_keys(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyId"]
+    blob = kms.encrypt(KeyId=key, Plaintext=b"vault token", EncryptionAlgorithm="RSAES_OAEP_SHA_1")["CiphertextBlob"]
+    assert error_of(kms.decrypt, CiphertextBlob=blob, EncryptionAlgorithm="RSAES_OAEP_SHA_1") == (
+        "ValidationException", "KeyId must not be null")
+    assert error_of(kms.decrypt, CiphertextBlob=blob, KeyId=key) == ("InvalidCiphertextException", "")
+    assert kms.decrypt(CiphertextBlob=blob, KeyId=key,
+                       EncryptionAlgorithm="RSAES_OAEP_SHA_1")["Plaintext"] == b"vault token"
+
+
+def test_public_key_of_a_disabled_key_but_not_of_a_symmetric_one(kms, kms_keys):
+    """rsa.json symmetric_public_key, disabled_public_key and deleting_public_key."""
+    symmetric = kms_keys()["KeyId"]
+    assert error_of(kms.get_public_key, KeyId=symmetric) == ("UnsupportedOperationException", "")
+    key = kms.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
+    public = kms.get_public_key(KeyId=key["KeyId"])
+    kms.disable_key(KeyId=key["KeyId"])
+    answer = kms.get_public_key(KeyId=key["KeyId"])
+    answer.pop("ResponseMetadata")
+    assert answer == {"KeyId": key["Arn"], "PublicKey": public["PublicKey"], "CustomerMasterKeySpec": "RSA_2048",
+                      "KeySpec": "RSA_2048", "KeyUsage": "ENCRYPT_DECRYPT",
+                      "EncryptionAlgorithms": ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]}
+    kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    assert error_of(kms.get_public_key, KeyId=key["KeyId"]) == (
+        "KMSInvalidStateException", f"{key['Arn']} is pending deletion.")

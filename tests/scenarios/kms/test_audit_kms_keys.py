@@ -219,6 +219,9 @@ def test_every_cryptographic_call_refuses_a_disabled_key(kms, one_key_of_each_ki
     for key_id in set(keys):
         kms.disable_key(KeyId=key_id)
     for name, key_id, call in crypto_calls(kms, keys, blob):
+        if name == "GetPublicKey":      # answered for a disabled key (stackd testdata/aws/kms/rsa.json)
+            assert call()["KeySpec"] == "RSA_2048"
+            continue
         assert (name, error_of(call)) == (name, ("DisabledException", f"{arn_of(kms, key_id)} is disabled."))
 
 
