@@ -65,3 +65,23 @@ def test_public_key_of_a_disabled_key_but_not_of_a_symmetric_one(kms, kms_keys):
     kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
     assert error_of(kms.get_public_key, KeyId=key["KeyId"]) == (
         "KMSInvalidStateException", f"{key['Arn']} is pending deletion.")
+
+
+def test_a_grant_on_an_hmac_key_names_what_it_may_allow(kms, kms_keys):
+    """hmac.json mac_grant, encryption_grant and constrained_mac_grant; rsa.json constrained_grant."""
+    grantee = f"arn:aws:iam::{kms_keys()['AWSAccountId']}:root"
+    mac_key = kms_keys(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyId"]
+    assert kms.create_grant(KeyId=mac_key, GranteePrincipal=grantee, Operations=["GenerateMac", "VerifyMac"])
+    assert error_of(kms.create_grant, KeyId=mac_key, GranteePrincipal=grantee, Operations=["Encrypt"]) == (
+        "ValidationException",
+        "Operations [Encrypt] are not supported when creating a grant for a symmetric KMS key with key usage "
+        "GENERATE_VERIFY_MAC. Valid operations are [CreateGrant, RetireGrant, DescribeKey, GenerateMac, VerifyMac]")
+    constrained = "EncryptionContext is supported only when creating a grant for a symmetric encryption KMS key."
+    assert error_of(kms.create_grant, KeyId=mac_key, GranteePrincipal=grantee, Operations=["GenerateMac"],
+                    Constraints={"EncryptionContextSubset": {"webhook": "orders"}}) == (
+        "ValidationException", constrained)
+    rsa_key = kms_keys(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyId"]
+    assert error_of(kms.create_grant, KeyId=rsa_key, GranteePrincipal=grantee, Operations=["Decrypt"],
+                    Constraints={"EncryptionContextEquals": {"webhook": "orders"}}) == (
+        "ValidationException", constrained)
+    assert len(kms.list_grants(KeyId=mac_key)["Grants"]) == 1
