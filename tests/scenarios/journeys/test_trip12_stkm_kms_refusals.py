@@ -8,6 +8,8 @@ allow."""
 import hashlib
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from trip_helpers import error_of
 
@@ -85,3 +87,38 @@ def test_a_grant_on_an_hmac_key_names_what_it_may_allow(kms, kms_keys):
                     Constraints={"EncryptionContextEquals": {"webhook": "orders"}}) == (
         "ValidationException", constrained)
     assert len(kms.list_grants(KeyId=mac_key)["Grants"]) == 1
+
+
+def test_message_types_each_key_refuses(kms, kms_keys):
+    """ecc.json sign cases with MessageType EXTERNAL_MU, RAW for ED25519_PH_SHA_512 and DIGEST
+    for ED25519_SHA_512."""
+    p256 = kms_keys(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyId"]
+    assert error_of(kms.sign, KeyId=p256, Message=bytes(64), MessageType="EXTERNAL_MU",
+                    SigningAlgorithm="ECDSA_SHA_256") == (
+        "ValidationException", "Message type EXTERNAL_MU is incompatible with key spec ECC_NIST_P256.")
+    edwards = kms_keys(KeySpec="ECC_NIST_EDWARDS25519", KeyUsage="SIGN_VERIFY")["KeyId"]
+    for algorithm in ("ED25519_PH_SHA_512", "ED25519_SHA_512"):
+        assert error_of(kms.sign, KeyId=edwards, Message=bytes(64), MessageType="EXTERNAL_MU",
+                        SigningAlgorithm=algorithm) == (
+            "ValidationException", "Message type EXTERNAL_MU is incompatible with key spec ECC_NIST_EDWARDS25519.")
+    assert error_of(kms.sign, KeyId=edwards, Message=b"manifest", MessageType="RAW",
+                    SigningAlgorithm="ED25519_PH_SHA_512") == (
+        "ValidationException", "Message type RAW is incompatible with algorithm ED25519_PH_SHA_512.")
+    for digest in (bytes(64), bytes(3)):
+        assert error_of(kms.sign, KeyId=edwards, Message=digest, MessageType="DIGEST",
+                        SigningAlgorithm="ED25519_SHA_512") == (
+            "ValidationException", "Message type DIGEST is incompatible with algorithm ED25519_SHA_512.")
+    assert error_of(kms.sign, KeyId=edwards, Message=bytes(3), MessageType="DIGEST",
+                    SigningAlgorithm="ED25519_PH_SHA_512") == (
+        "ValidationException", "Digest is invalid length for algorithm ED25519_PH_SHA_512.")
+
+
+def test_a_peer_key_kms_cannot_use(kms, kms_keys):
+    """ecc.json invalid_public_key, dry_invalid_public_key and wrong_curve: ValidationException
+    with no message."""
+    key = kms_keys(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")["KeyId"]
+    other_curve = ec.generate_private_key(ec.SECP384R1()).public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    for peer, dry_run in ((b"not a key", False), (b"not a key", True), (other_curve, False)):
+        assert error_of(kms.derive_shared_secret, KeyId=key, KeyAgreementAlgorithm="ECDH", PublicKey=peer,
+                        DryRun=dry_run) == ("ValidationException", "")
