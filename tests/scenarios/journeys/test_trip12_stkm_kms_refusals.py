@@ -122,3 +122,47 @@ def test_a_peer_key_kms_cannot_use(kms, kms_keys):
     for peer, dry_run in ((b"not a key", False), (b"not a key", True), (other_curve, False)):
         assert error_of(kms.derive_shared_secret, KeyId=key, KeyAgreementAlgorithm="ECDH", PublicKey=peer,
                         DryRun=dry_run) == ("ValidationException", "")
+
+
+def test_rotation_settings_as_kms_keeps_them(kms, kms_keys):
+    """rotation.json: enable_2560/enable_default/reenabled_same_period, alias_* cases,
+    rotate_first, list_rotated, invalid_marker, deleting_get-key-rotation-status and the
+    hmac_* cases."""
+    key = kms_keys()
+    kms.create_alias(AliasName=f"alias/rotation-{key['KeyId']}", TargetKeyId=key["KeyId"])
+    for call in (kms.get_key_rotation_status, kms.list_key_rotations, kms.enable_key_rotation,
+                 kms.disable_key_rotation, kms.rotate_key_on_demand):
+        assert error_of(call, KeyId=f"alias/rotation-{key['KeyId']}") == (
+            "InvalidArnException", "Key Aliases are not supported for this operation.")
+    kms.enable_key_rotation(KeyId=key["KeyId"], RotationPeriodInDays=2560)
+    first = kms.get_key_rotation_status(KeyId=key["KeyId"])
+    kms.enable_key_rotation(KeyId=key["KeyId"])                   # no period named: the period stays
+    again = kms.get_key_rotation_status(KeyId=key["KeyId"])
+    assert (again["RotationPeriodInDays"], again["NextRotationDate"]) == (2560, first["NextRotationDate"])
+    kms.enable_key_rotation(KeyId=key["KeyId"], RotationPeriodInDays=2560)
+    assert kms.get_key_rotation_status(KeyId=key["KeyId"])["NextRotationDate"] == first["NextRotationDate"]
+    kms.disable_key_rotation(KeyId=key["KeyId"])
+    kms.enable_key_rotation(KeyId=key["KeyId"])
+    assert kms.get_key_rotation_status(KeyId=key["KeyId"])["RotationPeriodInDays"] == 365
+
+    assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["Arn"]
+    [rotation] = kms.list_key_rotations(KeyId=key["KeyId"])["Rotations"]
+    assert (rotation["KeyId"], rotation["KeyMaterialState"], rotation["RotationType"]) == (
+        key["Arn"], "CURRENT", "ON_DEMAND")
+    assert error_of(kms.list_key_rotations, KeyId=key["KeyId"], Marker="not-a-marker") == (
+        "InvalidMarkerException", "")
+
+    mac_key = kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]
+    assert kms.get_key_rotation_status(KeyId=mac_key["KeyId"])["KeyRotationEnabled"] is False
+    assert kms.list_key_rotations(KeyId=mac_key["KeyId"])["Rotations"] == []
+    assert error_of(kms.enable_key_rotation, KeyId=mac_key["KeyId"]) == ("UnsupportedOperationException", "")
+    kms.disable_key_rotation(KeyId=mac_key["KeyId"])
+    assert error_of(kms.rotate_key_on_demand, KeyId=mac_key["KeyId"]) == ("UnsupportedOperationException", "")
+    kms.schedule_key_deletion(KeyId=mac_key["KeyId"], PendingWindowInDays=7)
+
+    rotating = kms.create_key()["KeyMetadata"]
+    kms.enable_key_rotation(KeyId=rotating["KeyId"])
+    kms.schedule_key_deletion(KeyId=rotating["KeyId"], PendingWindowInDays=7)
+    answer = kms.get_key_rotation_status(KeyId=rotating["KeyId"])
+    answer.pop("ResponseMetadata")
+    assert answer == {"KeyRotationEnabled": False, "KeyId": rotating["Arn"]}
