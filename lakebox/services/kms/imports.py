@@ -51,7 +51,8 @@ def import_key_material(ctx, params):
     import_type = _import_type(key, params, rows)
     wanted = store.import_parameters(ctx.state.db, key["uid"])
     if wanted is None or not secrets.compare_digest(wanted["token"], params["ImportToken"]):
-        raise InvalidImportTokenException("Import token is invalid for this key.")
+        # recorded with no message (stackd testdata/aws/kms/imports_edges.json token_other_key, token_corrupt)
+        raise InvalidImportTokenException("")
     if now_ms >= wanted["valid_to_ms"]:
         raise ExpiredImportTokenException("Import token has expired.")
     material = _unwrap(wanted, params["EncryptedKeyMaterial"])
@@ -106,8 +107,9 @@ def _place(key, rows, import_type, material_id, named_id) -> tuple[int, bool]:
     if not rows:
         return 1, False
     if same is not None:
-        raise IncorrectKeyMaterialException(
-            f"The key material being imported is already associated with {lookup.arn_of(key)}.")
+        raise IncorrectKeyMaterialException(      # imports_edges.json pending_after_expiry_new
+            f"Key material (id: {material_id}) being imported as NEW_KEY_MATERIAL is already associated with "
+            f"KMS key {lookup.arn_of(key)}.")
     waiting = next((r for r in rows if r["pending"]), None)
     if waiting is not None:
         raise KMSInvalidStateException(

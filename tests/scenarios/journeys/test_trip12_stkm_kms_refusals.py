@@ -6,10 +6,11 @@ its KeyId is refused for the missing KeyId, GetPublicKey answers for a disabled 
 but not for a symmetric one, and a grant on an HMAC key names the operations it may
 allow."""
 import hashlib
+import os
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding
 
 from trip_helpers import error_of
 
@@ -166,3 +167,42 @@ def test_rotation_settings_as_kms_keeps_them(kms, kms_keys):
     answer = kms.get_key_rotation_status(KeyId=rotating["KeyId"])
     answer.pop("ResponseMetadata")
     assert answer == {"KeyRotationEnabled": False, "KeyId": rotating["Arn"]}
+
+
+def _wrapped(parameters, material):
+    public = serialization.load_der_public_key(parameters["PublicKey"])
+    return public.encrypt(material, padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(),
+                                                 label=None))
+
+
+def test_import_refusals(kms, kms_keys):
+    """imports_edges.json token_other_key, token_corrupt, ciphertext_corrupt and
+    pending_after_expiry_new."""
+    key, other = kms_keys(Origin="EXTERNAL"), kms_keys(Origin="EXTERNAL")
+
+    def parameters(key_id):
+        return kms.get_parameters_for_import(KeyId=key_id, WrappingAlgorithm="RSAES_OAEP_SHA_256",
+                                             WrappingKeySpec="RSA_2048")
+    mine, theirs = parameters(key["KeyId"]), parameters(other["KeyId"])
+    material = os.urandom(32)
+    for token in (theirs["ImportToken"], b"\x07" * 300):
+        assert error_of(kms.import_key_material, KeyId=key["KeyId"], EncryptedKeyMaterial=_wrapped(mine, material),
+                        ImportToken=token, ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE") == (
+            "InvalidImportTokenException", "")
+    assert error_of(kms.import_key_material, KeyId=key["KeyId"], EncryptedKeyMaterial=b"\x07" * 256,
+                    ImportToken=mine["ImportToken"], ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE") == (
+        "InvalidCiphertextException", "")
+    kms.import_key_material(KeyId=key["KeyId"], EncryptedKeyMaterial=_wrapped(mine, material),
+                            ImportToken=mine["ImportToken"], ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+    upcoming = os.urandom(32)
+    again = parameters(key["KeyId"])
+    pending = kms.import_key_material(KeyId=key["KeyId"], EncryptedKeyMaterial=_wrapped(again, upcoming),
+                                      ImportToken=again["ImportToken"], ImportType="NEW_KEY_MATERIAL",
+                                      ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")["KeyMaterialId"]
+    again = parameters(key["KeyId"])
+    assert error_of(kms.import_key_material, KeyId=key["KeyId"], EncryptedKeyMaterial=_wrapped(again, upcoming),
+                    ImportToken=again["ImportToken"], ImportType="NEW_KEY_MATERIAL",
+                    ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE") == (
+        "IncorrectKeyMaterialException",
+        f"Key material (id: {pending}) being imported as NEW_KEY_MATERIAL is already associated with KMS key "
+        f"{key['Arn']}.")
