@@ -116,6 +116,10 @@ def _rotatable(ctx, text, imported_too=False, mac_too=False):
         # AWS rotates its managed keys itself, yearly: their rotation is not configurable
         # (API reference, GetKeyRotationStatus); the words are those of DisableKey's refusal
         raise UnsupportedOperationException(f"{lookup.arn_of(key)} is an AWS managed key.")
+    if key["origin"] == "EXTERNAL" and not imported_too:
+        # the origin is refused before a pending import (stackd testdata/aws/kms/imports.json
+        # pending_enable-key-rotation)
+        _check_symmetric(key, imported_too, mac_too)
     lookup.check_enabled(ctx, key)
     _check_symmetric(key, imported_too, mac_too)
     if key["multi_region"] and lookup.primary_region(key) != key["region"]:

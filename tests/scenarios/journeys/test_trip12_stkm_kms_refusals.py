@@ -5,6 +5,7 @@ refused as the invalid signature or MAC it is, an RSA ciphertext sent to Decrypt
 its KeyId is refused for the missing KeyId, GetPublicKey answers for a disabled RSA key
 but not for a symmetric one, and a grant on an HMAC key names the operations it may
 allow."""
+import datetime
 import hashlib
 import os
 
@@ -206,3 +207,45 @@ def test_import_refusals(kms, kms_keys):
         "IncorrectKeyMaterialException",
         f"Key material (id: {pending}) being imported as NEW_KEY_MATERIAL is already associated with KMS key "
         f"{key['Arn']}.")
+
+
+def test_import_mistakes_in_kms_words(kms, kms_keys):
+    """imports.json pending_enable-key-rotation, pending_rotate-key-on-demand,
+    deprecated_wrapping, expired_valid_to, excessive_valid_to, short_material,
+    no_expiry_with_valid_to and wrong_existing_material."""
+    key = kms_keys(Origin="EXTERNAL")
+    for call in (kms.enable_key_rotation, kms.disable_key_rotation):
+        assert error_of(call, KeyId=key["KeyId"]) == (
+            "UnsupportedOperationException", f"{key['Arn']} origin is EXTERNAL which is not valid for this operation.")
+    assert error_of(kms.rotate_key_on_demand, KeyId=key["KeyId"]) == (
+        "KMSInvalidStateException", f"{key['Arn']} is pending import.")
+    assert error_of(kms.get_parameters_for_import, KeyId=key["KeyId"], WrappingAlgorithm="RSAES_PKCS1_V1_5",
+                    WrappingKeySpec="RSA_2048") == (
+        "ValidationException",
+        "Wrapping algorithm RSAES_PKCS1_V1_5 and wrapping key spec RSA_2048 cannot be used to import a "
+        "SYMMETRIC_DEFAULT key.")
+    parameters = kms.get_parameters_for_import(KeyId=key["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256",
+                                               WrappingKeySpec="RSA_2048")
+    material = os.urandom(32)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for valid_to, message in ((now - datetime.timedelta(minutes=5), "ValidTo must be in the future"),
+                              (now + datetime.timedelta(days=370), "ValidTo must be less than 365 days in the future")):
+        assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=parameters["ImportToken"],
+                        EncryptedKeyMaterial=_wrapped(parameters, material), ValidTo=valid_to) == (
+            "ValidationException", message)
+    assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=parameters["ImportToken"],
+                    EncryptedKeyMaterial=_wrapped(parameters, material[:16]),
+                    ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE") == ("InvalidCiphertextException", "")
+    assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=parameters["ImportToken"],
+                    EncryptedKeyMaterial=_wrapped(parameters, material), ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
+                    ValidTo=now + datetime.timedelta(days=1)) == (
+        "ValidationException", "A validTo date cannot be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE")
+    first = kms.import_key_material(KeyId=key["KeyId"], ImportToken=parameters["ImportToken"],
+                                    EncryptedKeyMaterial=_wrapped(parameters, material),
+                                    ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")["KeyMaterialId"]
+    again = kms.get_parameters_for_import(KeyId=key["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256",
+                                          WrappingKeySpec="RSA_2048")
+    assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=again["ImportToken"],
+                    EncryptedKeyMaterial=_wrapped(again, os.urandom(32)),
+                    ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE") == (
+        "IncorrectKeyMaterialException", f"Imported key material does not have the expected identifier ({first}).")
