@@ -249,3 +249,18 @@ def test_import_mistakes_in_kms_words(kms, kms_keys):
                     EncryptedKeyMaterial=_wrapped(again, os.urandom(32)),
                     ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE") == (
         "IncorrectKeyMaterialException", f"Imported key material does not have the expected identifier ({first}).")
+
+
+def test_replica_regions_kms_refuses(kms, kms_keys):
+    """multi_region.json replicate_region_us-east-1, replicate_region_cn-north-1 and
+    replicate_region_us-invalid-1 (the primary in us-east-1)."""
+    primary = kms_keys(MultiRegion=True)
+    region = kms.meta.region_name
+    assert error_of(kms.replicate_key, KeyId=primary["KeyId"], ReplicaRegion=region) == (
+        "ValidationException", f"{region} cannot have a replica because it contains the primary.")
+    assert error_of(kms.replicate_key, KeyId=primary["KeyId"], ReplicaRegion="cn-north-1") == (
+        "ValidationException", "The replica key Region must be in the same AWS partition as the primary key Region.")
+    assert error_of(kms.replicate_key, KeyId=primary["KeyId"], ReplicaRegion="us-invalid-1") == (
+        "ValidationException",
+        "Region us-invalid-1 is not a valid Region or multi-Region keys are not supported in Region us-invalid-1.")
+    assert kms.describe_key(KeyId=primary["KeyId"])["KeyMetadata"]["MultiRegionConfiguration"]["ReplicaKeys"] == []
