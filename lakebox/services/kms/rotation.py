@@ -32,12 +32,18 @@ def disable_key_rotation(ctx, params):
 
 def get_key_rotation_status(ctx, params):
     key = _key_of(ctx, params["KeyId"])
+    # a replica answers its primary's settings (stackd testdata/aws/kms/multi_region.json replica_initial_rotation)
+    settings = key
+    if key["multi_region"] and lookup.primary_region(key) != key["region"]:
+        settings = next((r for r in store.related_keys(ctx.state.db, key)
+                         if r["region"] == lookup.primary_region(key)), key)
     # a key pending deletion answers that it does not rotate (rotation.json deleting_get-key-rotation-status)
-    enabled = key["rotation_days"] is not None and lookup.state_of(key, lookup.now_ms(ctx)) not in lookup.DELETION_STATES
+    enabled = (settings["rotation_days"] is not None
+               and lookup.state_of(key, lookup.now_ms(ctx)) not in lookup.DELETION_STATES)
     answer = {"KeyRotationEnabled": enabled, "KeyId": lookup.arn_of(key)}
     if enabled:
-        answer["RotationPeriodInDays"] = key["rotation_days"]
-        answer["NextRotationDate"] = key["next_rotation_ms"] / 1000
+        answer["RotationPeriodInDays"] = settings["rotation_days"]
+        answer["NextRotationDate"] = settings["next_rotation_ms"] / 1000
     return answer
 
 

@@ -264,3 +264,20 @@ def test_replica_regions_kms_refuses(kms, kms_keys):
         "ValidationException",
         "Region us-invalid-1 is not a valid Region or multi-Region keys are not supported in Region us-invalid-1.")
     assert kms.describe_key(KeyId=primary["KeyId"])["KeyMetadata"]["MultiRegionConfiguration"]["ReplicaKeys"] == []
+
+
+def test_a_replica_answers_its_primarys_rotation(lakebox_server, kms):
+    """multi_region.json enable_rotation_primary then replica_initial_rotation (us-west-2)."""
+    primary = kms.create_key(MultiRegion=True)["KeyMetadata"]
+    kms.enable_key_rotation(KeyId=primary["KeyId"], RotationPeriodInDays=90)
+    expected = kms.get_key_rotation_status(KeyId=primary["KeyId"])
+    replica_region = "us-west-2" if kms.meta.region_name != "us-west-2" else "us-east-1"
+    replica = kms.replicate_key(KeyId=primary["KeyId"], ReplicaRegion=replica_region)["ReplicaKeyMetadata"]
+    west = lakebox_server.client("kms", region=replica_region)
+    try:
+        answer = west.get_key_rotation_status(KeyId=primary["KeyId"])
+        assert (answer["KeyRotationEnabled"], answer["KeyId"], answer["RotationPeriodInDays"],
+                answer["NextRotationDate"]) == (True, replica["Arn"], 90, expected["NextRotationDate"])
+    finally:
+        west.schedule_key_deletion(KeyId=primary["KeyId"], PendingWindowInDays=7)
+        kms.schedule_key_deletion(KeyId=primary["KeyId"], PendingWindowInDays=7)
