@@ -7,7 +7,8 @@ from lakebox.aws.errors import ValidationError
 from lakebox.kit import arns
 from lakebox.services.kms import access, lookup, model, store
 from lakebox.services.kms.errors import (
-    InvalidGrantIdException, InvalidGrantTokenException, InvalidMarkerException, NotFoundException)
+    InvalidArnException, InvalidGrantIdException, InvalidGrantTokenException, InvalidMarkerException,
+    NotFoundException)
 
 LIST_DEFAULT_LIMIT = 50
 # The operations a grant may allow on each kind of key (KMS Developer Guide, "Grant
@@ -64,7 +65,17 @@ def _principals(params) -> tuple:
         if not (retiring or service_retiring):
             raise ValidationError("When you specify a GranteeServicePrincipal, you must also specify either a "
                                   "RetiringPrincipal or a RetiringServicePrincipal.")
+    for principal in (grantee, retiring):
+        _check_session_arn(principal)
     return grantee or service_grantee, bool(service_grantee), retiring or service_retiring, bool(service_retiring)
+
+
+def _check_session_arn(principal):
+    """An assumed-role session ARN names the role without its path: one with a path is
+    not an ARN KMS takes (stackd testdata/aws/kms/grants.json session_role_path)."""
+    if principal and ":assumed-role/" in principal and principal.startswith("arn:"):
+        if len(principal.split(":assumed-role/", 1)[1].split("/")) != 2:
+            raise InvalidArnException(f"ARN is not valid: {principal}")
 
 
 def _check_operations(key, operations, constraints):

@@ -281,3 +281,13 @@ def test_a_replica_answers_its_primarys_rotation(lakebox_server, kms):
     finally:
         west.schedule_key_deletion(KeyId=primary["KeyId"], PendingWindowInDays=7)
         kms.schedule_key_deletion(KeyId=primary["KeyId"], PendingWindowInDays=7)
+
+
+def test_a_grant_for_a_session_arn_with_a_role_path(kms, kms_keys):
+    """grants.json session_role_path: a session ARN names its role without the role's path."""
+    key = kms_keys()
+    account = key["AWSAccountId"]
+    with_path = f"arn:aws:sts::{account}:assumed-role/probe/etl-role/nightly"
+    assert error_of(kms.create_grant, KeyId=key["KeyId"], GranteePrincipal=with_path, Operations=["Decrypt"]) == (
+        "InvalidArnException", f"ARN is not valid: {with_path}")
+    assert kms.list_grants(KeyId=key["KeyId"])["Grants"] == []
