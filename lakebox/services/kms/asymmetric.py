@@ -67,7 +67,6 @@ def verify(ctx, params):
     key = lookup.usable_key(ctx, params["KeyId"], "SIGN_VERIFY", "Verify", params=params)
     algorithm = params["SigningAlgorithm"]
     signed, chosen = _signed_bytes(key, algorithm, params["Message"], params.get("MessageType", "RAW"))
-    lookup.check_dry_run(params)
     public_key = _private_key(ctx.state, key).public_key()
     signature = params["Signature"]
     try:
@@ -79,6 +78,8 @@ def verify(ctx, params):
             public_key.verify(signature, signed, _rsa_padding(algorithm, chosen), utils.Prehashed(chosen))
     except (InvalidSignature, ValueError):
         raise KMSInvalidSignatureException() from None
+    # KMS checks the signature before it answers a DryRun (an invalid one is refused as such)
+    lookup.check_dry_run(params)
     usage.note(ctx, key)
     return {"KeyId": lookup.arn_of(key), "SignatureValid": True, "SigningAlgorithm": algorithm}
 
@@ -92,10 +93,12 @@ def _signed_bytes(key, algorithm, message, message_type):
     if algorithm not in allowed:
         raise InvalidKeyUsageException(f"Algorithm {algorithm} is incompatible with key spec {key['key_spec']}.")
     chosen = _HASHES[algorithm[-3:]]()
+    if message_type == "EXTERNAL_MU":       # ML-DSA's alone, which lakebox does not make
+        raise ValidationError(f"Message type EXTERNAL_MU is incompatible with key spec {key['key_spec']}.")
     if algorithm in ED25519_MESSAGE_TYPES:
         needed = ED25519_MESSAGE_TYPES[algorithm]
         if message_type != needed:
-            raise ValidationError(f"The {algorithm} signing algorithm requires MessageType {needed}.")
+            raise ValidationError(f"Message type {message_type} is incompatible with algorithm {algorithm}.")
         if needed == "DIGEST" and len(message) != chosen.digest_size:
             raise ValidationError(f"Digest is invalid length for algorithm {algorithm}.")
         return message, None
@@ -135,7 +138,10 @@ def _rsa_padding(algorithm, chosen):
 
 def get_public_key(ctx, params):
     key = lookup.authorized_key(ctx, params["KeyId"], "GetPublicKey", params)
-    lookup.check_enabled(ctx, key)
+    # A disabled key still gives its public key (stackd testdata/aws/kms/rsa.json disabled_public_key)
+    lookup.check_not_pending(ctx, key)
+    if key["key_spec"] == model.DEFAULT_SPEC:
+        raise UnsupportedOperationException("")     # recorded with an empty message (rsa.json)
     if model.material_size(key["key_spec"]) is not None:
         raise UnsupportedOperationException(
             f"{lookup.arn_of(key)} key spec is {key['key_spec']} which is not valid for GetPublicKey.")
@@ -153,8 +159,8 @@ def derive_shared_secret(ctx, params):
     except ValueError:
         peer = None
     if not isinstance(peer, ec.EllipticCurvePublicKey) or peer.curve.name != private_key.curve.name:
-        raise ValidationError(f"The public key is not a valid {key['key_spec']} public key in DER-encoded "
-                              f"X.509 SubjectPublicKeyInfo format.")
+        # KMS says nothing more (stackd testdata/aws/kms/ecc.json invalid_public_key, wrong_curve)
+        raise ValidationError("")
     lookup.refuse_recipient(params)
     lookup.check_dry_run(params)
     usage.note(ctx, key)
@@ -218,9 +224,10 @@ def verify_mac(ctx, params):
     key = lookup.usable_key(ctx, params["KeyId"], "GENERATE_VERIFY_MAC", "VerifyMac", params=params)
     algorithm = params["MacAlgorithm"]
     mac = _mac(ctx.state, key, algorithm, params["Message"])
-    lookup.check_dry_run(params)
     if not hmac.compare_digest(mac, params["Mac"]):
         raise KMSInvalidMacException()
+    # KMS checks the MAC before it answers a DryRun (a wrong one is refused as such)
+    lookup.check_dry_run(params)
     usage.note(ctx, key)
     return {"KeyId": lookup.arn_of(key), "MacValid": True, "MacAlgorithm": algorithm}
 

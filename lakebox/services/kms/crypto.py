@@ -117,7 +117,10 @@ def _decrypt(ctx, params, blob, context, key_id_param, algorithm, operation):
         access.check(ctx, key, operation, context)
         return sealing.open_sealed(ctx.state, key, sealed, context)
     if key_id_param is None:
-        # An RSA ciphertext carries no key id: AWS needs KeyId to decrypt it.
+        # An RSA ciphertext carries no key id: KMS needs KeyId to decrypt it, and says so
+        # (stackd testdata/aws/kms/rsa.json decrypt_no_key); ReEncrypt's wording is unrecorded.
+        if operation == "Decrypt":
+            raise ValidationError("KeyId must not be null")
         raise InvalidCiphertextException()
     key = lookup.usable_key(ctx, key_id_param, "ENCRYPT_DECRYPT", operation, params=params, context=context)
     check_algorithm(key, algorithm, context)

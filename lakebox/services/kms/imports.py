@@ -28,9 +28,9 @@ async def get_parameters_for_import(ctx, params):
     if spec == "SM2" or algorithm == "SM2PKE":
         raise UnsupportedOperationException("SM2 wrapping is only available in China Regions.")
     if algorithm == "RSAES_PKCS1_V1_5":
-        # "As of October 10, 2023, KMS does not support the RSAES_PKCS1_V1_5 wrapping
-        # algorithm" (API reference, GetParametersForImport); the refusal's words are not on record.
-        raise ValidationError("The RSAES_PKCS1_V1_5 wrapping algorithm is not supported.")
+        # stackd testdata/aws/kms/imports.json deprecated_wrapping
+        raise ValidationError(f"Wrapping algorithm {algorithm} and wrapping key spec {spec} cannot be used to "
+                              f"import a {key['key_spec']} key.")
     wrapping = await keygen.new_private_key_off_loop(ctx.state, spec)
     key = _external_key(ctx, params["KeyId"])            # again: it may have changed meanwhile
     lookup.check_not_pending_deletion(ctx, key)
@@ -51,7 +51,8 @@ def import_key_material(ctx, params):
     import_type = _import_type(key, params, rows)
     wanted = store.import_parameters(ctx.state.db, key["uid"])
     if wanted is None or not secrets.compare_digest(wanted["token"], params["ImportToken"]):
-        raise InvalidImportTokenException("Import token is invalid for this key.")
+        # recorded with no message (stackd testdata/aws/kms/imports_edges.json token_other_key, token_corrupt)
+        raise InvalidImportTokenException("")
     if now_ms >= wanted["valid_to_ms"]:
         raise ExpiredImportTokenException("Import token has expired.")
     material = _unwrap(wanted, params["EncryptedKeyMaterial"])
@@ -100,14 +101,17 @@ def _place(key, rows, import_type, material_id, named_id) -> tuple[int, bool]:
             f"The key material being imported does not match the key material ID {named_id}.")
     if import_type == "EXISTING_KEY_MATERIAL":
         if same is None:
-            raise IncorrectKeyMaterialException(
-                "The key material being imported is not the key material that was previously imported into this key.")
+            expected = named_id or next((r["material_id"] for r in rows if r["version"] == key["current_version"]),
+                                        None)
+            raise IncorrectKeyMaterialException(      # imports.json wrong_existing_material
+                f"Imported key material does not have the expected identifier ({expected}).")
         return same["version"], bool(same["pending"])
     if not rows:
         return 1, False
     if same is not None:
-        raise IncorrectKeyMaterialException(
-            f"The key material being imported is already associated with {lookup.arn_of(key)}.")
+        raise IncorrectKeyMaterialException(      # imports_edges.json pending_after_expiry_new
+            f"Key material (id: {material_id}) being imported as NEW_KEY_MATERIAL is already associated with "
+            f"KMS key {lookup.arn_of(key)}.")
     waiting = next((r for r in rows if r["pending"]), None)
     if waiting is not None:
         raise KMSInvalidStateException(
@@ -132,15 +136,15 @@ def _expiration(params, now_ms):
     if expiration_model == "KEY_MATERIAL_EXPIRES" and valid_to is None:
         raise ValidationError("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES")
     if expiration_model == "KEY_MATERIAL_DOES_NOT_EXPIRE" and valid_to is not None:
-        raise ValidationError("A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE")
+        raise ValidationError("A validTo date cannot be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE")
     if valid_to is None:
         return expiration_model, None
     valid_to_ms = int(valid_to.timestamp() * 1000)
-    # The words of these two refusals are not on record; the API reference states the rule.
+    # stackd testdata/aws/kms/imports.json expired_valid_to, excessive_valid_to
     if valid_to_ms <= now_ms:
-        raise ValidationError("The ValidTo date must be in the future.")
+        raise ValidationError("ValidTo must be in the future")
     if valid_to_ms > now_ms + MAX_VALID_TO_MS:
-        raise ValidationError("The ValidTo date must be no more than 365 days from the request date.")
+        raise ValidationError("ValidTo must be less than 365 days in the future")
     return expiration_model, valid_to_ms
 
 
@@ -167,6 +171,8 @@ def _check_material(key, material: bytes):
     sizes = MATERIAL_BYTES.get(key["key_spec"])
     if sizes is not None:
         if not sizes[0] <= len(material) <= sizes[1]:
+            if key["key_spec"] == model.DEFAULT_SPEC:     # imports.json short_material
+                raise InvalidCiphertextException()
             raise IncorrectKeyMaterialException(
                 f"Key material for {key['key_spec']} must be {sizes[0]}-{sizes[1]} bytes, not {len(material)}.")
         return

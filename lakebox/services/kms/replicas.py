@@ -2,6 +2,12 @@
 another region of the same account; UpdatePrimaryRegion makes a replica the primary.
 Replicas share material with their primary, so a ciphertext made in one region
 decrypts in every other, and a rotation reaches them all."""
+import functools
+
+import botocore.session
+
+from lakebox.aws.errors import ValidationError
+from lakebox.kit import arns
 from lakebox.services.kms import access, keys, lookup, model, store, tagging
 from lakebox.services.kms.errors import AlreadyExistsException, NotFoundException, UnsupportedOperationException
 
@@ -9,6 +15,7 @@ from lakebox.services.kms.errors import AlreadyExistsException, NotFoundExceptio
 def replicate_key(ctx, params):
     key = _multi_region_primary(ctx, params["KeyId"])
     region = params["ReplicaRegion"]
+    _check_replica_region(key, region)
     db = ctx.state.db
     if region in {r["region"] for r in store.related_keys(db, key)}:
         raise AlreadyExistsException(
@@ -43,3 +50,22 @@ def _multi_region_primary(ctx, text):
     if lookup.primary_region(key) != key["region"]:
         raise UnsupportedOperationException(f"{lookup.arn_of(key)} is not a multi-Region primary key.")
     return key
+
+
+def _check_replica_region(key, region):
+    """A replica goes to another known region of the primary's partition (stackd
+    testdata/aws/kms/multi_region.json replicate_region_us-east-1, _cn-north-1, _us-invalid-1)."""
+    if region == key["region"]:
+        raise ValidationError(f"{region} cannot have a replica because it contains the primary.")
+    partition = arns.partition(key["region"])
+    if arns.partition(region) != partition:
+        raise ValidationError("The replica key Region must be in the same AWS partition as the primary key Region.")
+    if region not in _kms_regions(partition):
+        raise ValidationError(f"Region {region} is not a valid Region or multi-Region keys are not supported in "
+                              f"Region {region}.")
+
+
+@functools.cache
+def _kms_regions(partition: str) -> frozenset:
+    """The regions botocore's endpoint data gives KMS in `partition`."""
+    return frozenset(botocore.session.get_session().get_available_regions("kms", partition_name=partition))

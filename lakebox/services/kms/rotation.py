@@ -3,14 +3,20 @@ RotateKeyOnDemand. A rotation adds key material and makes it current; ciphertext
 their material version, so old ones keep decrypting while new ones use the new material."""
 from lakebox.services.kms import keygen, lookup, model, store
 from lakebox.services.kms.errors import (
-    InvalidMarkerException, KMSInvalidStateException, LimitExceededException, UnsupportedOperationException)
+    InvalidArnException, InvalidMarkerException, KMSInvalidStateException, LimitExceededException,
+    UnsupportedOperationException)
 
 LIST_DEFAULT_LIMIT = 100
 
 
 def enable_key_rotation(ctx, params):
     key = _rotatable(ctx, params["KeyId"])
-    days = params.get("RotationPeriodInDays", model.DEFAULT_ROTATION_DAYS)
+    # Enabled again with its own period (or none named) the rotation keeps its period and
+    # date; a new period sets a new date (stackd testdata/aws/kms/rotation.json
+    # enable_default, reenabled_same_period, enable_2560).
+    days = params.get("RotationPeriodInDays", key["rotation_days"] or model.DEFAULT_ROTATION_DAYS)
+    if days == key["rotation_days"]:
+        return {}
     # The period counts from the last rotation (or creation), as on AWS.
     last = store.material(ctx.state.db, key["uid"], key["current_version"])["created_ms"]
     store.update_key(ctx.state.db, key["uid"], rotation_days=days, next_rotation_ms=last + days * model.DAY_S * 1000)
@@ -19,18 +25,25 @@ def enable_key_rotation(ctx, params):
 
 
 def disable_key_rotation(ctx, params):
-    key = _rotatable(ctx, params["KeyId"])
+    key = _rotatable(ctx, params["KeyId"], mac_too=True)   # an HMAC key: nothing to disable (rotation.json)
     store.update_key(ctx.state.db, key["uid"], rotation_days=None, next_rotation_ms=None)
     return {}
 
 
 def get_key_rotation_status(ctx, params):
-    key = lookup.managed_key_of(ctx, params["KeyId"])
-    lookup.check_not_pending_deletion(ctx, key)
-    answer = {"KeyRotationEnabled": key["rotation_days"] is not None, "KeyId": lookup.arn_of(key)}
-    if key["rotation_days"] is not None:
-        answer["RotationPeriodInDays"] = key["rotation_days"]
-        answer["NextRotationDate"] = key["next_rotation_ms"] / 1000
+    key = _key_of(ctx, params["KeyId"])
+    # a replica answers its primary's settings (stackd testdata/aws/kms/multi_region.json replica_initial_rotation)
+    settings = key
+    if key["multi_region"] and lookup.primary_region(key) != key["region"]:
+        settings = next((r for r in store.related_keys(ctx.state.db, key)
+                         if r["region"] == lookup.primary_region(key)), key)
+    # a key pending deletion answers that it does not rotate (rotation.json deleting_get-key-rotation-status)
+    enabled = (settings["rotation_days"] is not None
+               and lookup.state_of(key, lookup.now_ms(ctx)) not in lookup.DELETION_STATES)
+    answer = {"KeyRotationEnabled": enabled, "KeyId": lookup.arn_of(key)}
+    if enabled:
+        answer["RotationPeriodInDays"] = settings["rotation_days"]
+        answer["NextRotationDate"] = settings["next_rotation_ms"] / 1000
     return answer
 
 
@@ -44,19 +57,19 @@ def rotate_key_on_demand(ctx, params):
     count = key["on_demand_rotations"] + 1
     if key["origin"] != "EXTERNAL":
         add_material(ctx.state, key, lookup.now_ms(ctx), "ON_DEMAND", on_demand_rotations=count)
-        return {"KeyId": key["key_id"]}
+        return {"KeyId": lookup.arn_of(key)}
     waiting = next((r for r in store.materials(ctx.state.db, key["uid"]) if r["pending"]), None)
     if waiting is None:
         # The words are not on record: the API reference requires new material in
         # PENDING_ROTATION before an on-demand rotation of imported material.
         raise KMSInvalidStateException(f"{lookup.arn_of(key)} has no key material pending rotation.")
     store.promote_material(ctx.state.db, key, waiting["version"], lookup.now_ms(ctx), on_demand_rotations=count)
-    return {"KeyId": key["key_id"]}
+    return {"KeyId": lookup.arn_of(key)}
 
 
 def list_key_rotations(ctx, params):
-    key = lookup.managed_key_of(ctx, params["KeyId"])
-    _check_symmetric(key, imported_too=True)
+    key = _key_of(ctx, params["KeyId"])
+    _check_symmetric(key, imported_too=True, mac_too=True)      # an HMAC key lists none (rotation.json)
     include_first = params.get("IncludeKeyMaterial", "ROTATIONS_ONLY") == "ALL_KEY_MATERIAL"
     rows = [r for r in store.materials(ctx.state.db, key["uid"]) if include_first or r["rotation_type"]]
     start = _start(params.get("Marker"), len(rows))
@@ -72,7 +85,7 @@ def list_key_rotations(ctx, params):
 def _rotation(key, row, now_ms) -> dict:
     state = ("PENDING_ROTATION" if row["pending"] else
              "CURRENT" if row["version"] == key["current_version"] else "NON_CURRENT")
-    entry = {"KeyId": key["key_id"], "KeyMaterialId": row["material_id"]}
+    entry = {"KeyId": lookup.arn_of(key), "KeyMaterialId": row["material_id"]}
     # material past its ValidTo is gone, as if deleted: KMS deletes expired material
     present = bool(row["material"]) and (row["valid_to_ms"] is None or now_ms < row["valid_to_ms"])
     if key["origin"] == "EXTERNAL":         # these four are only for imported material
@@ -94,23 +107,38 @@ def add_material(state, key, now_ms, rotation_type, **columns):
     store.rotate(state.db, key, material, keygen.material_id(material), now_ms, rotation_type, **columns)
 
 
-def _rotatable(ctx, text, imported_too=False):
+def _key_of(ctx, text):
+    """The key of a rotation call, which takes no alias (rotation.json alias_* cases)."""
+    if model.parse_key_ref(text).kind == "alias":
+        raise InvalidArnException("Key Aliases are not supported for this operation.")
+    return lookup.managed_key_of(ctx, text)
+
+
+def _rotatable(ctx, text, imported_too=False, mac_too=False):
     """A symmetric encryption key the caller manages, enabled (with imported material
     only for on-demand rotation)."""
-    key = lookup.managed_key_of(ctx, text)
+    key = _key_of(ctx, text)
     if key["key_manager"] == "AWS":
         # AWS rotates its managed keys itself, yearly: their rotation is not configurable
         # (API reference, GetKeyRotationStatus); the words are those of DisableKey's refusal
         raise UnsupportedOperationException(f"{lookup.arn_of(key)} is an AWS managed key.")
+    if key["origin"] == "EXTERNAL" and not imported_too:
+        # the origin is refused before a pending import (stackd testdata/aws/kms/imports.json
+        # pending_enable-key-rotation)
+        _check_symmetric(key, imported_too, mac_too)
     lookup.check_enabled(ctx, key)
-    _check_symmetric(key, imported_too)
+    _check_symmetric(key, imported_too, mac_too)
     if key["multi_region"] and lookup.primary_region(key) != key["region"]:
         # A replica rotates with its primary, which holds the rotation settings.
         raise UnsupportedOperationException(f"{lookup.arn_of(key)} is a multi-Region replica key.")
     return key
 
 
-def _check_symmetric(key, imported_too=False):
+def _check_symmetric(key, imported_too=False, mac_too=False):
+    if mac_too and key["key_usage"] == "GENERATE_VERIFY_MAC":
+        return
+    if key["key_usage"] == "GENERATE_VERIFY_MAC":
+        raise UnsupportedOperationException("")     # recorded with no message (rotation.json hmac_*)
     if key["origin"] not in (("AWS_KMS", "EXTERNAL") if imported_too else ("AWS_KMS",)):
         raise UnsupportedOperationException(
             f"{lookup.arn_of(key)} origin is {key['origin']} which is not valid for this operation.")
@@ -123,5 +151,5 @@ def _start(marker, size) -> int:
     if marker is None:
         return 0
     if not marker.isdigit() or int(marker) > size:
-        raise InvalidMarkerException("Invalid marker")
+        raise InvalidMarkerException("")      # recorded with no message (rotation.json invalid_marker)
     return int(marker)

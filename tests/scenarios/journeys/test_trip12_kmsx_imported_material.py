@@ -75,7 +75,9 @@ def test_the_deprecated_wrapping_algorithm_is_refused(client, kms_keys):
     for spec in ("RSA_2048", "RSA_4096"):
         assert error_of(kms.get_parameters_for_import, KeyId=key["KeyId"], WrappingAlgorithm="RSAES_PKCS1_V1_5",
                         WrappingKeySpec=spec) == (
-            "ValidationException", "The RSAES_PKCS1_V1_5 wrapping algorithm is not supported.")
+            "ValidationException",
+            f"Wrapping algorithm RSAES_PKCS1_V1_5 and wrapping key spec {spec} cannot be used to import a "
+            f"SYMMETRIC_DEFAULT key.")
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingImport"
 
 
@@ -97,7 +99,7 @@ def test_delete_and_reimport_only_the_same_material(client, kms_keys):
     assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=parameters["ImportToken"],
                     EncryptedKeyMaterial=wrap(parameters, material, "RSAES_OAEP_SHA_256"),
                     ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE", ValidTo=datetime.datetime(2030, 1, 1)) == (
-        "ValidationException", "A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE")
+        "ValidationException", "A validTo date cannot be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE")
     assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=parameters["ImportToken"],
                     EncryptedKeyMaterial=wrap(parameters, material, "RSAES_OAEP_SHA_256"),
                     ExpirationModel="KEY_MATERIAL_EXPIRES") == (
@@ -125,7 +127,7 @@ def test_delete_and_reimport_only_the_same_material(client, kms_keys):
     # other material is refused, the same material (wrapped under fresh parameters) is taken back
     assert error_of(ceremony, kms, key["KeyId"], os.urandom(32), "RSA_AES_KEY_WRAP_SHA_256", "RSA_4096") == (
         "IncorrectKeyMaterialException",
-        "The key material being imported is not the key material that was previously imported into this key.")
+        f"Imported key material does not have the expected identifier ({first['KeyMaterialId']}).")
     again = ceremony(kms, key["KeyId"], material, "RSA_AES_KEY_WRAP_SHA_256", "RSA_4096")
     assert again["KeyMaterialId"] == first["KeyMaterialId"]
     assert kms.decrypt(CiphertextBlob=sealed, EncryptionContext={"desk": "fx"})["Plaintext"] == b"vault"

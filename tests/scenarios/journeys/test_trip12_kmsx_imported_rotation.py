@@ -40,9 +40,9 @@ def test_next_years_material_waits_with_its_own_expiry(client, kms_keys):
     wrong = bring(kms, key["KeyId"], os.urandom(32), ImportType="NEW_KEY_MATERIAL", ValidTo=valid_to,
                   ExpirationModel="KEY_MATERIAL_EXPIRES", KeyMaterialDescription="2027 batch A")
     assert materials(kms, key["KeyId"]) == [
-        {"KeyId": key["KeyId"], "KeyMaterialId": first, "KeyMaterialDescription": "2026", "ImportState": "IMPORTED",
+        {"KeyId": key["Arn"], "KeyMaterialId": first, "KeyMaterialDescription": "2026", "ImportState": "IMPORTED",
          "KeyMaterialState": "CURRENT", "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"},
-        {"KeyId": key["KeyId"], "KeyMaterialId": wrong, "KeyMaterialDescription": "2027 batch A",
+        {"KeyId": key["Arn"], "KeyMaterialId": wrong, "KeyMaterialDescription": "2027 batch A",
          "ImportState": "IMPORTED", "KeyMaterialState": "PENDING_ROTATION", "ExpirationModel": "KEY_MATERIAL_EXPIRES",
          "ValidTo": valid_to}]
     # the pending material is not yet the key's: its expiry is not the key's
@@ -61,7 +61,7 @@ def test_next_years_material_waits_with_its_own_expiry(client, kms_keys):
     later = valid_to + datetime.timedelta(days=100)
     second = bring(kms, key["KeyId"], os.urandom(32), ImportType="NEW_KEY_MATERIAL", ValidTo=later,
                    KeyMaterialDescription="2027 batch B")
-    assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["KeyId"]
+    assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["Arn"]
     described = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
     assert (described["ExpirationModel"], described["ValidTo"], described["CurrentKeyMaterialId"]) == (
         "KEY_MATERIAL_EXPIRES", later, second)
@@ -95,7 +95,7 @@ def test_expired_material_is_pending_import_again(client, kms_keys, clock):
     clock(3 * 86_400)
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingImport"
     assert materials(kms, key["KeyId"]) == [
-        {"KeyId": key["KeyId"], "KeyMaterialId": first, "KeyMaterialDescription": "short lived",
+        {"KeyId": key["Arn"], "KeyMaterialId": first, "KeyMaterialDescription": "short lived",
          "ImportState": "PENDING_IMPORT", "KeyMaterialState": "CURRENT"}]
     assert error_of(kms.decrypt, CiphertextBlob=sealed) == (
         "KMSInvalidStateException", f"{key['Arn']} is pending import.")

@@ -53,8 +53,7 @@ def test_agreement_mistakes(client, kms_keys):
     kms = client("kms")
     p256 = kms_keys(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")
     p384_peer = spki(ec.generate_private_key(ec.SECP384R1()).public_key())
-    wrong_curve = ("ValidationException", "The public key is not a valid ECC_NIST_P256 public key in DER-encoded "
-                                          "X.509 SubjectPublicKeyInfo format.")
+    wrong_curve = ("ValidationException", "")      # stackd testdata/aws/kms/ecc.json wrong_curve
     assert error_of(kms.derive_shared_secret, KeyId=p256["KeyId"], KeyAgreementAlgorithm="ECDH",
                     PublicKey=p384_peer) == wrong_curve
     raw_point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(

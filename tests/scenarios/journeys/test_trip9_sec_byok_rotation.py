@@ -53,7 +53,7 @@ def test_expiring_hsm_key_and_its_ceremony(kms, kms_keys, clock):
         "ValidationException", "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES")
     assert error_of(kms.import_key_material, KeyId=key["KeyId"], ImportToken=token, EncryptedKeyMaterial=blob,
                     ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE", ValidTo=in_days(30)) == (
-        "ValidationException", "A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE")
+        "ValidationException", "A validTo date cannot be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE")
     first_id = kms.import_key_material(KeyId=key["KeyId"], ImportToken=token, EncryptedKeyMaterial=blob,
                                        ValidTo=in_days(30), KeyMaterialDescription="hsm 2024")["KeyMaterialId"]
     described = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]

@@ -76,11 +76,10 @@ def test_webhooks_signed_with_an_imported_secret(kms, kms_keys, algorithm):
                     Mac=made["Mac"]) == ("KMSInvalidMacException", "")
 
     # the same secret can come back after it is deleted, a different one cannot
-    kms.delete_imported_key_material(KeyId=key["KeyId"])
+    gone = kms.delete_imported_key_material(KeyId=key["KeyId"])["KeyMaterialId"]
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingImport"
     assert error_of(bring_own_secret, kms, key, os.urandom(32), algorithm) == (
-        "IncorrectKeyMaterialException",
-        "The key material being imported is not the key material that was previously imported into this key.")
+        "IncorrectKeyMaterialException", f"Imported key material does not have the expected identifier ({gone}).")
     bring_own_secret(kms, key, secret, algorithm)
     assert kms.verify_mac(KeyId=key["KeyId"], Message=PAYLOAD, MacAlgorithm="HMAC_SHA_256",
                           Mac=made["Mac"])["MacValid"] is True
@@ -109,8 +108,7 @@ def test_webhook_signing_mistakes(kms, kms_keys, lakebox_server):
     assert error_of(kms.encrypt, KeyId=key["KeyId"], Plaintext=PAYLOAD) == (
         "InvalidKeyUsageException",
         f"{key['Arn']} key usage is GENERATE_VERIFY_MAC which is not valid for Encrypt.")
-    assert error_of(kms.enable_key_rotation, KeyId=key["KeyId"]) == (
-        "UnsupportedOperationException", f"{key['Arn']} key spec is HMAC_256 which is not valid for key rotation.")
+    assert error_of(kms.enable_key_rotation, KeyId=key["KeyId"]) == ("UnsupportedOperationException", "")
     assert error_of(kms.get_public_key, KeyId=key["KeyId"]) == (
         "UnsupportedOperationException", f"{key['Arn']} key spec is HMAC_256 which is not valid for GetPublicKey.")
     unchecked = lakebox_server.client("kms", config=Config(parameter_validation=False,

@@ -77,7 +77,7 @@ def test_build_farm_secrets_encrypted_offline(kms, kms_keys, algorithm, digest, 
     assert error_of(kms.decrypt, KeyId=key["KeyId"], CiphertextBlob=sealed, EncryptionAlgorithm=other) == (
         "InvalidCiphertextException", "")
     assert error_of(kms.decrypt, CiphertextBlob=sealed, EncryptionAlgorithm=algorithm) == (
-        "InvalidCiphertextException", "")            # an RSA ciphertext does not name its key
+        "ValidationException", "KeyId must not be null")   # an RSA ciphertext does not name its key
 
     # KMS's own RSA encryption is what the farm's would be: KMS decrypts it, so could the farm's key
     assert len(kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x" * largest,

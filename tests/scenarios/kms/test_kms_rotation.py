@@ -34,7 +34,7 @@ def test_only_symmetric_keys_rotate(kms, make_key):
 def test_rotate_on_demand_keeps_old_ciphertexts_decrypting(kms, make_key):
     key = make_key()
     old_blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"before")["CiphertextBlob"]
-    assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["KeyId"]
+    assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["Arn"]
     new_material = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["CurrentKeyMaterialId"]
     assert new_material != key["CurrentKeyMaterialId"]
     new_blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"after")["CiphertextBlob"]
