@@ -21,7 +21,7 @@ import datetime
 import itertools
 
 from lakebox.kit import calls
-from lakebox.services.s3 import files, model, notifications, public, store
+from lakebox.services.s3 import files, model, notifications, public, store, upload_store
 
 DAY = 86400
 # S3's transition waterfall: a lifecycle rule only moves an object further down it.
@@ -344,10 +344,10 @@ def _abort_stale_uploads(state, bucket, rule: dict, now: float, position, budget
     prefix, upper = _prefix_range(rule)
     start, after_seq = position or (prefix, -1)
     uploads = [upload for _, upload in itertools.islice(
-        store.seek_uploads(state.db, bucket["name"], start, after_seq, upper), budget)]
+        upload_store.seek_uploads(state.db, bucket["name"], start, after_seq, upper), budget)]
     for upload in uploads:
         if upload["initiated"] < cutoff:
-            for blob_id in store.delete_upload(state.db, upload["upload_id"]):
+            for blob_id in upload_store.delete_upload(state.db, upload["upload_id"]):
                 state.blobs.delete(blob_id)
     last = uploads[-1] if len(uploads) == budget else None
     return len(uploads), (last["key"], last["seq"]) if last else None

@@ -10,7 +10,7 @@ import urllib.parse
 from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
 from lakebox.services.s3 import (access, checksums, concurrency, encryption, errors, files, model, objects, store,
-                                 versions)
+                                 upload_store, versions)
 
 
 def create_multipart_upload(ctx, params):
@@ -21,7 +21,7 @@ def create_multipart_upload(ctx, params):
     algorithm, checksum_type = _checksum_plan(params)
     attrs.update({"ChecksumAlgorithm": algorithm, "ChecksumType": checksum_type})
     upload_id = _new_upload_id()
-    store.insert_upload(ctx.state.db, upload_id, bucket["name"], key, ctx.now, ctx.account,
+    upload_store.insert_upload(ctx.state.db, upload_id, bucket["name"], key, ctx.now, ctx.account,
                         versions.storage_class(params), attrs)
     return {"Bucket": bucket["name"], "Key": key, "UploadId": upload_id, "ChecksumAlgorithm": algorithm,
             "ChecksumType": checksum_type, **objects.written_encryption(attrs),
@@ -57,7 +57,7 @@ def _checksum_plan(params) -> tuple[str | None, str | None]:
 
 
 def require_upload(ctx, bucket, key: str, upload_id: str):
-    upload = store.get_upload(ctx.state.db, upload_id)
+    upload = upload_store.get_upload(ctx.state.db, upload_id)
     if upload is None or upload["bucket"] != bucket["name"] or upload["key"] != key:
         raise errors.error("NoSuchUpload", UploadId=upload_id)
     return upload
@@ -103,7 +103,7 @@ async def upload_part(ctx, params):
 
 
 def store_part(ctx, upload, part_number, blob_id, size, etag, part_checksums):
-    replaced = store.put_part(ctx.state.db, upload["upload_id"], part_number, blob_id, size, etag,
+    replaced = upload_store.put_part(ctx.state.db, upload["upload_id"], part_number, blob_id, size, etag,
                               ctx.now, part_checksums)
     files.delete_later(ctx.state.blobs, [replaced])
 
@@ -114,7 +114,7 @@ def list_parts(ctx, params):
     attrs = store.loads(upload["attrs"])
     limit = model.page_size(params, "MaxParts", "max-parts")
     marker = params.get("PartNumberMarker") or 0
-    rows = store.upload_parts(ctx.state.db, upload["upload_id"], marker, limit + 1)
+    rows = upload_store.upload_parts(ctx.state.db, upload["upload_id"], marker, limit + 1)
     algorithm = attrs.get("ChecksumAlgorithm")
     parts = []
     for row in rows[:limit]:
@@ -141,11 +141,11 @@ def list_multipart_uploads(ctx, params):
     upper = model.prefix_upper_bound(prefix) if prefix else None
     start, after_seq = prefix, -1
     if key_marker and key_marker >= prefix:
-        seq = store.upload_seq(db, id_marker) if id_marker else None
+        seq = upload_store.upload_seq(db, id_marker) if id_marker else None
         start, after_seq = key_marker, seq if seq is not None else 1 << 62
     page = model.list_page(
-        store.seek_uploads(db, bucket["name"], start, after_seq, upper),
-        lambda key: store.seek_uploads(db, bucket["name"], key, -1, upper),
+        upload_store.seek_uploads(db, bucket["name"], start, after_seq, upper),
+        lambda key: upload_store.seek_uploads(db, bucket["name"], key, -1, upper),
         prefix, delimiter, limit, marker=key_marker)
     encoding = params.get("EncodingType")
     result = {
@@ -175,11 +175,11 @@ def _upload_entry(row, encoding) -> dict:
 
 def abort_multipart_upload(ctx, params):
     bucket = access.request_bucket(ctx, params)
-    if store.get_upload(ctx.state.db, params["UploadId"]) is None and \
+    if upload_store.get_upload(ctx.state.db, params["UploadId"]) is None and \
             _made_by(ctx, bucket, params["Key"], params["UploadId"]) is not None:
         return {}       # S3 takes an Abort of an upload that completed while its object stays
     upload = require_upload(ctx, bucket, params["Key"], params["UploadId"])
-    files.delete_later(ctx.state.blobs, store.delete_upload(ctx.state.db, upload["upload_id"]))
+    files.delete_later(ctx.state.blobs, upload_store.delete_upload(ctx.state.db, upload["upload_id"]))
     return {}
 
 
@@ -246,7 +246,7 @@ async def _complete(ctx, params):
                 "blob_id": staged.commit(), "size": plan["total"], "etag": plan["etag"],
                 "storage_class": upload["storage_class"], "parts_count": len(chosen), "attrs": attrs,
                 "sealing": sealing, "last_modified": upload["initiated"]}, parts)
-        part_blobs = store.delete_upload(ctx.state.db, upload["upload_id"])
+        part_blobs = upload_store.delete_upload(ctx.state.db, upload["upload_id"])
     files.delete_later(blobs, part_blobs)
     return _completed(ctx, bucket, key, plan["etag"], version_id, plan["total"], attrs, ctx.now)
 
@@ -266,7 +266,7 @@ def _repeated_completion(ctx, params) -> dict | None:
     upload is still open, or when the retry has nothing to match (NoSuchUpload then, from
     the usual checks)."""
     upload_id = params["UploadId"]
-    if store.get_upload(ctx.state.db, upload_id) is not None:
+    if upload_store.get_upload(ctx.state.db, upload_id) is not None:
         return None
     bucket = access.request_bucket(ctx, params)
     row = _made_by(ctx, bucket, params["Key"], upload_id)
@@ -350,9 +350,9 @@ def _check_unchanged(ctx, plan):
     ETag may no longer match the request's: InvalidPart then).
     """
     upload_id = plan["upload"]["upload_id"]
-    if store.get_upload(ctx.state.db, upload_id) is None:
+    if upload_store.get_upload(ctx.state.db, upload_id) is None:
         raise errors.error("NoSuchUpload", UploadId=upload_id)
-    stored = {row["part_number"]: row for row in store.upload_parts(ctx.state.db, upload_id)}
+    stored = {row["part_number"]: row for row in upload_store.upload_parts(ctx.state.db, upload_id)}
     for part in plan["chosen"]:
         row = stored.get(part["part_number"])
         if row is None or (row["blob_id"], row["etag"], row["size"], row["checksums"]) != \
@@ -369,7 +369,7 @@ def _chosen_parts(ctx, upload, requested: list, attrs: dict) -> list[dict]:
     numbers = [item.get("PartNumber") for item in requested]
     if None in numbers or any(a >= b for a, b in zip(numbers, numbers[1:])):
         raise errors.error("InvalidPartOrder", UploadId=upload["upload_id"])
-    stored = {row["part_number"]: row for row in store.upload_parts(ctx.state.db, upload["upload_id"])}
+    stored = {row["part_number"]: row for row in upload_store.upload_parts(ctx.state.db, upload["upload_id"])}
     chosen = []
     for index, item in enumerate(requested):
         number, etag = item["PartNumber"], model.unquote_etag(item.get("ETag") or "")

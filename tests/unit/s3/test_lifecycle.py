@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from lakebox.services.s3 import lifecycle, store
+from lakebox.services.s3 import lifecycle, store, upload_store
 from lakebox.storage.db import Database
 from lakebox.storage.scheduler import Scheduler
 
@@ -215,13 +215,13 @@ def test_stale_multipart_uploads_are_aborted(state):
     make_bucket(state, rules=[rule(Filter={"Prefix": "up/"}, AbortIncompleteMultipartUpload={"DaysAfterInitiation": 2})])
     started = at("2024-03-01 10:00:00")
     for upload_id, key in [("u1", "up/a"), ("u2", "other/b")]:
-        store.insert_upload(state.db, upload_id, "b", key, started, ACCOUNT, "STANDARD", {})
-        store.put_part(state.db, upload_id, 1, f"part-{upload_id}", 5, "e", started, {})
+        upload_store.insert_upload(state.db, upload_id, "b", key, started, ACCOUNT, "STANDARD", {})
+        upload_store.put_part(state.db, upload_id, 1, f"part-{upload_id}", 5, "e", started, {})
     expire(state, at("2024-03-03 23:59:59"))
-    assert store.get_upload(state.db, "u1") is not None
+    assert upload_store.get_upload(state.db, "u1") is not None
     expire(state, at("2024-03-04 00:00:00"))
-    assert store.get_upload(state.db, "u1") is None
-    assert store.get_upload(state.db, "u2") is not None
+    assert upload_store.get_upload(state.db, "u1") is None
+    assert upload_store.get_upload(state.db, "u2") is not None
     assert state.blobs.deleted == ["part-u1"]
 
 
@@ -234,7 +234,7 @@ def test_a_run_reads_at_most_its_budget_of_rows(state, monkeypatch):
     for number in range(300):
         put(state, f"k{number:04}", 0.0, bucket="a")
         put(state, f"k{number % 50:04}", float(number), bucket="v", version_id=f"v{number}")
-        store.insert_upload(state.db, f"u{number}", "v", f"k{number:04}", 0.0, ACCOUNT, "STANDARD", {})
+        upload_store.insert_upload(state.db, f"u{number}", "v", f"k{number:04}", 0.0, ACCOUNT, "STANDARD", {})
     rows = _count_listed_rows(monkeypatch)
     runs, now = 0, 10 * DAY
     state.clock.value = now
@@ -262,8 +262,8 @@ def _count_listed_rows(monkeypatch) -> list:
                 yield item
         return wrapper
 
-    for name in ("seek_current", "seek_versions", "seek_uploads"):
-        monkeypatch.setattr(store, name, counting(getattr(store, name)))
+    for module, name in ((store, "seek_current"), (store, "seek_versions"), (upload_store, "seek_uploads")):
+        monkeypatch.setattr(module, name, counting(getattr(module, name)))
     return rows
 
 
