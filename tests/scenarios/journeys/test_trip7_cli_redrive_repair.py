@@ -72,9 +72,11 @@ def test_dead_letters_moved_to_repair(lakebox_server, client, clock, queues):
     assert "(InvalidParameterValue)" in twice
     listed = ok(aws(lakebox_server, "sqs", "list-message-move-tasks", "--source-arn", arns["dlq"]))["Results"]
     assert [(t["Status"], t["ApproximateNumberOfMessagesMoved"], "TaskHandle" in t) for t in listed] == [
-        ("CANCELLED", moved_first, False)]
+        ("CANCELLING", moved_first, False)]         # as SQS lists it right after the cancel
 
     clock(10)                      # a cancelled task moves nothing more
+    listed = ok(aws(lakebox_server, "sqs", "list-message-move-tasks", "--source-arn", arns["dlq"]))["Results"]
+    assert [(t["Status"], t["ApproximateNumberOfMessagesMoved"]) for t in listed] == [("CANCELLED", moved_first)]
     assert count(sqs, urls["repair"]) == moved_first and count(sqs, urls["dlq"]) == INVOICES - moved_first
 
     ok(aws(lakebox_server, "sqs", "start-message-move-task", "--source-arn", arns["dlq"],
