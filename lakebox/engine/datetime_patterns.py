@@ -128,22 +128,3 @@ def printed_as_trino(name: str, pattern: str, converted: str) -> str:
                                     "as this type does not contain TZ information'")
                + f" ELSE {sql} END")
     return sql
-
-
-# The spellings of a zero offset Joda's Z reads (+0000, +00:00, and Z itself).
-_ZERO_OFFSETS = ("+0000", "+00:00", "-0000", "-00:00", "Z")
-
-
-def offset_parsed_sql(converted: str) -> str:
-    """DuckDB SQL of parse_datetime with Joda's Z (`converted`: the strptime pattern with
-    its %z), `__x` the text and `__c` the strptime call: a text at a zero offset is a value
-    in UTC (the S3 access log's `[06/Feb/2019:00:00:38 +0000]`); another offset keeps its
-    zone in Trino, which lakebox cannot carry: refused as the row is read, never a UTC
-    value in disguise."""
-    def quoted(pattern: str) -> str:
-        return "'" + pattern.replace("'", "''") + "'"
-    at_zero = " OR ".join(f"try_strptime(__x, {quoted(converted.replace('%z', spelling))}) IS NOT NULL"
-                          for spelling in _ZERO_OFFSETS)
-    refused = strict.failure_sql("NOT_SUPPORTED", "'A timestamp with time zone other than UTC is not supported: ' "
-                                                  "|| __x")
-    return f"CASE WHEN try_strptime(__x, {quoted(converted)}) IS NULL OR {at_zero} THEN __c ELSE {refused} END"

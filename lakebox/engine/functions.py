@@ -411,8 +411,6 @@ def _pattern_call(name: str, duck_function: str, convert, result_type: str | Non
             return exp.cast(template(strict.failure_sql("INVALID_FUNCTION_ARGUMENT", f"'{error}'")),
                             result_type or ("VARCHAR" if duck_function == "strftime" else "TIMESTAMP"))
         call = _call(duck_function, arguments[0], exp.Literal.string(converted))
-        if duck_function == "strptime" and "%z" in converted:      # Joda's Z: refused unless at UTC
-            call = template(datetime_patterns.offset_parsed_sql(converted), x=arguments[0], c=call)
         if duck_function == "strftime":
             call = template(datetime_patterns.printed_as_trino(name, pattern.this, converted), x=arguments[0], c=call)
         return exp.cast(call, result_type) if result_type else call

@@ -463,7 +463,7 @@ def _parse_datetime(node: exp.Anonymous):
         zone = parsed_zones.constant_zone(text.this, converted)
         if zone is not None and (zone[0] in "+-Z" or is_utc(exp.Literal.string(zone)) or zone in _zone_names()):
             _zoned(node, f"Function 'parse_datetime' with time zone {zone}", exp.Literal.string(zone), instant)
-        return
+            return
     zone = exp.Anonymous(this="lakebox_text_zone", expressions=[exp.Anonymous(
         this="regexp_extract", expressions=[text.copy(), exp.Literal.string(parsed_zones.zone_regex(converted)),
                                             exp.Literal.number(1)])])
