@@ -50,6 +50,8 @@ def find(ctx, bucket, key: str, version_id: str | None, method: str | None = Non
         return row
     model.check_version_id(version_id, bucket["versioning"] is not None)
     row = store.version(ctx.state.db, bucket["name"], key, version_id)
+    if row is None and model.never_issued(version_id):
+        raise model.invalid_version_id(version_id)
     if row is None:
         raise errors.error("NoSuchVersion", Key=key, VersionId=version_id)
     if row["delete_marker"]:
