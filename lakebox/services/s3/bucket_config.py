@@ -61,6 +61,8 @@ def delete_simple(ctx, params: dict, kind: str) -> dict:
 # ---- versioning ------------------------------------------------------------------
 
 def put_bucket_versioning(ctx, params):
+    if (params.get("VersioningConfiguration") or {}).get("Status") == "":
+        del params["VersioningConfiguration"]["Status"]     # an empty Status is none (not a value off the schema)
     bucket = owned_with_body(ctx, params, "VersioningConfiguration")
     config = params["VersioningConfiguration"]
     status = config.get("Status")
@@ -175,9 +177,13 @@ def put_object_lock_configuration(ctx, params):
     if config.get("ObjectLockEnabled") != "Enabled":
         raise errors.error("MalformedXML")
     retention = (config.get("Rule") or {}).get("DefaultRetention")
+    if "Rule" in config and retention is None:      # an empty Rule
+        raise errors.error("MalformedXML")
     if retention is not None:
-        if retention.get("Mode") not in model.LOCK_MODES or ("Days" in retention) == ("Years" in retention):
+        if retention.get("Mode") not in model.LOCK_MODES or ("Days" in retention and "Years" in retention):
             raise errors.error("MalformedXML")
+        if "Days" not in retention and "Years" not in retention:    # a mode and no period
+            raise errors.error("InvalidRequest", "Default retention period must be specified")
         if retention.get("Days", retention.get("Years")) <= 0:
             raise errors.error("InvalidArgument", "Default retention period must be a positive integer value")
     with ctx.state.db.transaction():
