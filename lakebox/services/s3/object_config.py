@@ -1,6 +1,7 @@
 """What S3 keeps about one object version besides its bytes and headers: tags, legal
 hold, retention, restore state, and the GetObjectAttributes view of all of it."""
 import functools
+import zoneinfo
 
 from lakebox.aws.specs import spec_for
 
@@ -81,7 +82,8 @@ def put_object_retention(ctx, params):
     if bool(mode) != bool(until) or mode not in (None, *model.LOCK_MODES):
         raise errors.error("MalformedXML")
     if until is not None and until.timestamp() <= ctx.now:
-        raise errors.error("InvalidArgument", "The retain until date must be in the future!")
+        raise errors.error("InvalidArgument", "The retain until date must be in the future!",
+                           ArgumentName="RetainUntilDate", ArgumentValue=_service_date(until))
     _check_retention_change(ctx, attrs, mode, until,
                             objects.may_bypass(ctx, bucket, row["key"], params.get("BypassGovernanceRetention")))
     for name, value in (("ObjectLockMode", mode), ("ObjectLockRetainUntilDate", until)):
@@ -91,6 +93,15 @@ def put_object_retention(ctx, params):
             attrs[name] = value
     _save(ctx, bucket, row, attrs)
     return {}
+
+
+# S3 names a refused retain-until date as its service writes dates: in Pacific time
+# ("Mon Sep 21 00:06:23 PDT 2026", as a reply recorded from S3 shows).
+_SERVICE_ZONE = zoneinfo.ZoneInfo("America/Los_Angeles")
+
+
+def _service_date(when) -> str:
+    return when.astimezone(_SERVICE_ZONE).strftime("%a %b %d %H:%M:%S %Z %Y")
 
 
 def _check_retention_change(ctx, attrs, mode, until, bypass):

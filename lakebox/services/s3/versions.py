@@ -270,7 +270,7 @@ def object_lock(ctx, bucket, params: dict) -> dict:
                            "must both be supplied")
     if until is not None and until.timestamp() <= ctx.now:
         raise errors.error("InvalidArgument", "The retain until date must be in the future!")
-    if mode is None:
+    if mode is None and hold is None:      # any lock header of its own (a legal hold OFF too) keeps the default off
         mode, until = default_retention(ctx, bucket)
     found = {"ObjectLockMode": mode, "ObjectLockRetainUntilDate": until, "ObjectLockLegalHoldStatus": hold}
     return {k: v for k, v in found.items() if v is not None}
@@ -291,8 +291,17 @@ def default_retention(ctx, bucket):
     retention = (config.get("Rule") or {}).get("DefaultRetention")
     if not retention:
         return None, None
-    days = retention.get("Days") or 365 * retention.get("Years", 0)
-    return retention["Mode"], model.timestamp(ctx.now + days * 86400)
+    if "Days" in retention:
+        return retention["Mode"], model.timestamp(ctx.now + retention["Days"] * 86400)
+    return retention["Mode"], _years_later(model.timestamp(ctx.now), retention["Years"])
+
+
+def _years_later(when, years: int):
+    """The same day `years` on, by the calendar (29 February falls back to the 28th)."""
+    try:
+        return when.replace(year=when.year + years)
+    except ValueError:
+        return when.replace(year=when.year + years, day=28)
 
 
 # ---- describing ------------------------------------------------------------------

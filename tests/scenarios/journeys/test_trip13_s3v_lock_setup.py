@@ -3,8 +3,15 @@ on the way (capture: S3 object_lock_controls_replay, replies recorded from S3). 
 made with Object Lock reads back versioning Enabled with MFADelete Disabled; a lock
 configuration with an empty Rule is MalformedXML, and one whose default retention names
 a mode and no period is InvalidRequest, the configuration staying as it was; an empty
-versioning Status is IllegalVersioningConfigurationException, as a missing one is."""
+versioning Status is IllegalVersioningConfigurationException, as a missing one is.
+A contract written with a legal hold header of its own (OFF) gets no default retention;
+one written without gets the default, a one-year default ending the same day a calendar
+year on. A retention dated in the past is InvalidArgument naming RetainUntilDate, with the
+date as S3 writes it (Pacific time)."""
+import datetime
+
 import pytest
+from botocore.exceptions import ClientError
 
 from trip_helpers import error_of
 
@@ -21,7 +28,8 @@ def locked_bucket(client, fresh_bucket):
     yield name
     for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
         for entry in page.get("Versions", []) + page.get("DeleteMarkers", []):
-            s3.delete_object(Bucket=name, Key=entry["Key"], VersionId=entry["VersionId"])
+            s3.delete_object(Bucket=name, Key=entry["Key"], VersionId=entry["VersionId"],
+                             BypassGovernanceRetention=True)
 
 
 def test_lock_bucket_setup_mistakes(client, locked_bucket):
@@ -38,3 +46,28 @@ def test_lock_bucket_setup_mistakes(client, locked_bucket):
     assert code_of(s3.put_bucket_versioning, Bucket=bucket, VersioningConfiguration={"Status": ""}) == (
         "IllegalVersioningConfigurationException")
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+
+
+def test_default_retention_and_refused_dates(client, locked_bucket):
+    s3, bucket = client("s3"), locked_bucket
+    s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Years": 1}}})
+    held = s3.put_object(Bucket=bucket, Key="held.pdf", Body=b"%PDF", ObjectLockLegalHoldStatus="OFF")["VersionId"]
+    assert code_of(s3.get_object_retention, Bucket=bucket, Key="held.pdf", VersionId=held) == (
+        "NoSuchObjectLockConfiguration")
+    head = s3.head_object(Bucket=bucket, Key="held.pdf", VersionId=held)
+    assert (head.get("ObjectLockLegalHoldStatus"), head.get("ObjectLockMode")) == ("OFF", None)
+
+    plain = s3.put_object(Bucket=bucket, Key="plain.pdf", Body=b"%PDF")
+    written = s3.head_object(Bucket=bucket, Key="plain.pdf")["LastModified"]
+    until = s3.get_object_retention(Bucket=bucket, Key="plain.pdf", VersionId=plain["VersionId"])["Retention"]
+    assert until["Mode"] == "GOVERNANCE"
+    assert until["RetainUntilDate"].date() == written.date().replace(year=written.year + 1)
+
+    past = datetime.datetime(2026, 9, 21, 7, 6, 23, tzinfo=datetime.timezone.utc)
+    with pytest.raises(ClientError) as refused:
+        s3.put_object_retention(Bucket=bucket, Key="held.pdf", VersionId=held,
+                                Retention={"Mode": "GOVERNANCE", "RetainUntilDate": past})
+    error = refused.value.response["Error"]
+    assert (error["Code"], error["ArgumentName"], error["ArgumentValue"]) == (
+        "InvalidArgument", "RetainUntilDate", "Mon Sep 21 00:06:23 PDT 2026")
