@@ -3,6 +3,7 @@ hold, retention, restore state, and the GetObjectAttributes view of all of it.""
 import functools
 import zoneinfo
 
+from lakebox.aws.errors import AwsError
 from lakebox.aws.specs import spec_for
 
 from lakebox.services.s3 import access, errors, model, notifications, objects, payload, store, versions
@@ -50,7 +51,14 @@ def delete_object_tagging(ctx, params):
 # ---- object lock: legal hold and retention ---------------------------------------
 
 def _locked_version(ctx, params):
-    bucket, row, attrs = _version(ctx, params)
+    """The version a retention or legal hold call names; a delete marker, current or named,
+    is MethodNotAllowed (a current one answered with version id "null", as S3 does)."""
+    try:
+        bucket, row, attrs = _version(ctx, params, marker_refused=True)
+    except AwsError as error:
+        if error.code == "MethodNotAllowed" and params.get("VersionId") is None:
+            error.headers["x-amz-version-id"] = model.NULL_VERSION
+        raise
     if not bucket["object_lock"]:
         raise errors.error("InvalidRequest", "Bucket is missing Object Lock Configuration")
     return bucket, row, attrs

@@ -7,7 +7,9 @@ versioning Status is IllegalVersioningConfigurationException, as a missing one i
 A contract written with a legal hold header of its own (OFF) gets no default retention;
 one written without gets the default, a one-year default ending the same day a calendar
 year on. A retention dated in the past is InvalidArgument naming RetainUntilDate, with the
-date as S3 writes it (Pacific time)."""
+date as S3 writes it (Pacific time). Once the contract's key is deleted (a delete marker
+on top), asking for the key's retention or legal hold without a version is 405
+MethodNotAllowed on a DeleteMarker, as naming the marker is; the held version keeps both."""
 import datetime
 
 import pytest
@@ -71,3 +73,22 @@ def test_default_retention_and_refused_dates(client, locked_bucket):
     error = refused.value.response["Error"]
     assert (error["Code"], error["ArgumentName"], error["ArgumentValue"]) == (
         "InvalidArgument", "RetainUntilDate", "Mon Sep 21 00:06:23 PDT 2026")
+
+
+def test_lock_reads_on_a_deleted_key(client, locked_bucket):
+    s3, bucket = client("s3"), locked_bucket
+    until = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=10)
+    kept = s3.put_object(Bucket=bucket, Key="source.pdf", Body=b"%PDF", ObjectLockLegalHoldStatus="ON",
+                         ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=until)["VersionId"]
+    marker = s3.delete_object(Bucket=bucket, Key="source.pdf")["VersionId"]
+    for call in (s3.get_object_retention, s3.get_object_legal_hold):
+        for named in ({}, {"VersionId": marker}):
+            with pytest.raises(ClientError) as refused:
+                call(Bucket=bucket, Key="source.pdf", **named)
+            response = refused.value.response
+            assert response["ResponseMetadata"]["HTTPStatusCode"] == 405
+            assert (response["Error"]["Code"], response["Error"]["Method"], response["Error"]["ResourceType"]) == (
+                "MethodNotAllowed", "GET", "DeleteMarker")
+            assert response["ResponseMetadata"]["HTTPHeaders"]["x-amz-delete-marker"] == "true"
+    assert s3.get_object_legal_hold(Bucket=bucket, Key="source.pdf", VersionId=kept)["LegalHold"] == {"Status": "ON"}
+    s3.put_object_legal_hold(Bucket=bucket, Key="source.pdf", VersionId=kept, LegalHold={"Status": "OFF"})
