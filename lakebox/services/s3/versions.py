@@ -265,15 +265,26 @@ def object_lock(ctx, bucket, params: dict) -> dict:
             # A write's lock headers word it so (the object-lock calls say "Object Lock Configuration")
             raise errors.error("InvalidRequest", "Bucket is missing ObjectLockConfiguration")
         return {}
-    if bool(mode) != bool(until):
+    if ctx.operation == "PutObject" and not _digest_sent(ctx.headers):
+        raise errors.error("InvalidRequest", "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object "
+                           "requests with Object Lock parameters")
+    if bool(mode) != bool(until):       # S3 names the one missing
         raise errors.error("InvalidArgument", "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode "
-                           "must both be supplied")
+                           "must both be supplied", ArgumentName="x-amz-object-lock-retain-until-date" if mode
+                           else "x-amz-object-lock-mode")
     if until is not None and until.timestamp() <= ctx.now:
         raise errors.error("InvalidArgument", "The retain until date must be in the future!")
     if mode is None and hold is None:      # any lock header of its own (a legal hold OFF too) keeps the default off
         mode, until = default_retention(ctx, bucket)
     found = {"ObjectLockMode": mode, "ObjectLockRetainUntilDate": until, "ObjectLockLegalHoldStatus": hold}
     return {k: v for k, v in found.items() if v is not None}
+
+
+def _digest_sent(headers) -> bool:
+    """A Content-MD5 or an x-amz-checksum-* of the body, in a header or a trailer."""
+    return "content-md5" in headers or any(
+        name.startswith("x-amz-checksum-") and name != "x-amz-checksum-type" for name in headers) or \
+        headers.get("x-amz-trailer", "").lower().startswith("x-amz-checksum-")
 
 
 def _check_lock_headers(mode: str | None, hold: str | None):

@@ -9,7 +9,9 @@ one written without gets the default, a one-year default ending the same day a c
 year on. A retention dated in the past is InvalidArgument naming RetainUntilDate, with the
 date as S3 writes it (Pacific time). Once the contract's key is deleted (a delete marker
 on top), asking for the key's retention or legal hold without a version is 405
-MethodNotAllowed on a DeleteMarker, as naming the marker is; the held version keeps both."""
+MethodNotAllowed on a DeleteMarker, as naming the marker is; the held version keeps both.
+A PutObject with lock headers and no Content-MD5 or x-amz-checksum-* is InvalidRequest;
+one with a mode and no date (or a date and no mode) names the header it lacks."""
 import datetime
 
 import pytest
@@ -92,3 +94,22 @@ def test_lock_reads_on_a_deleted_key(client, locked_bucket):
             assert response["ResponseMetadata"]["HTTPHeaders"]["x-amz-delete-marker"] == "true"
     assert s3.get_object_legal_hold(Bucket=bucket, Key="source.pdf", VersionId=kept)["LegalHold"] == {"Status": "ON"}
     s3.put_object_legal_hold(Bucket=bucket, Key="source.pdf", VersionId=kept, LegalHold={"Status": "OFF"})
+
+
+def test_lock_headers_need_a_digest_and_each_other(client, locked_bucket):
+    bucket = locked_bucket
+    bare = client("s3", request_checksum_calculation="when_required")     # sends no checksum of its own
+    until = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=10)
+    for lock in ({"ObjectLockMode": "GOVERNANCE", "ObjectLockRetainUntilDate": until},
+                 {"ObjectLockLegalHoldStatus": "ON"}):
+        assert error_of(bare.put_object, Bucket=bucket, Key="unsummed.pdf", Body=b"%PDF", **lock) == (
+            "InvalidRequest", "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with "
+                              "Object Lock parameters")
+    s3 = client("s3")
+    for lock, missing in (({"ObjectLockMode": "GOVERNANCE"}, "x-amz-object-lock-retain-until-date"),
+                          ({"ObjectLockRetainUntilDate": until}, "x-amz-object-lock-mode")):
+        with pytest.raises(ClientError) as refused:
+            s3.put_object(Bucket=bucket, Key="half.pdf", Body=b"%PDF", **lock)
+        assert (refused.value.response["Error"]["Code"], refused.value.response["Error"]["ArgumentName"]) == (
+            "InvalidArgument", missing)
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
