@@ -168,6 +168,9 @@ def delete_public_access_block(ctx, params):
 
 # ---- object lock -----------------------------------------------------------------
 
+LOCK_PERIOD_LIMITS = {"Days": 36500, "Years": 100}
+
+
 def put_object_lock_configuration(ctx, params):
     bucket = owned_with_body(ctx, params, "ObjectLockConfiguration")
     config = params["ObjectLockConfiguration"]
@@ -184,8 +187,16 @@ def put_object_lock_configuration(ctx, params):
             raise errors.error("MalformedXML")
         if "Days" not in retention and "Years" not in retention:    # a mode and no period
             raise errors.error("InvalidRequest", "Default retention period must be specified")
-        if retention.get("Days", retention.get("Years")) <= 0:
-            raise errors.error("InvalidArgument", "Default retention period must be a positive integer value")
+        unit = "Days" if "Days" in retention else "Years"
+        period = retention[unit]
+        if period > 2147483647:         # no integer of S3's schema
+            raise errors.error("MalformedXML")
+        if period <= 0:
+            raise errors.error("InvalidArgument", "Default retention period must be a positive integer value",
+                               ArgumentName=unit, ArgumentValue=str(period))
+        if period > LOCK_PERIOD_LIMITS[unit]:       # 100 years, 36500 days
+            raise errors.error("InvalidArgument", "Default retention period is too large.", ArgumentName=unit,
+                               ArgumentValue=str(period))
     with ctx.state.db.transaction():
         store.set_object_lock(ctx.state.db, bucket["name"], True)
         store.put_config(ctx.state.db, bucket["name"], "object-lock", config)

@@ -11,7 +11,9 @@ date as S3 writes it (Pacific time). Once the contract's key is deleted (a delet
 on top), asking for the key's retention or legal hold without a version is 405
 MethodNotAllowed on a DeleteMarker, as naming the marker is; the held version keeps both.
 A PutObject with lock headers and no Content-MD5 or x-amz-checksum-* is InvalidRequest;
-one with a mode and no date (or a date and no mode) names the header it lacks."""
+one with a mode and no date (or a date and no mode) names the header it lacks. A default
+retention over 36500 days or 100 years, or not above zero, is InvalidArgument naming the
+unit and the value; one past S3's integers is MalformedXML."""
 import datetime
 
 import pytest
@@ -113,3 +115,21 @@ def test_lock_headers_need_a_digest_and_each_other(client, locked_bucket):
         assert (refused.value.response["Error"]["Code"], refused.value.response["Error"]["ArgumentName"]) == (
             "InvalidArgument", missing)
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+@pytest.mark.parametrize("period, refused", [
+    ({"Days": 36500}, None), ({"Years": 100}, None),
+    ({"Days": 36501}, ("InvalidArgument", "Days", "36501")), ({"Years": 101}, ("InvalidArgument", "Years", "101")),
+    ({"Days": 2147483647}, ("InvalidArgument", "Days", "2147483647")), ({"Days": 0}, ("InvalidArgument", "Days", "0")),
+    ({"Days": 2147483648}, ("MalformedXML", None, None))])
+def test_default_retention_bounds(client, locked_bucket, period, refused):
+    s3, bucket = client("s3"), locked_bucket
+    config = {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", **period}}}
+    if refused is None:
+        s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration=config)
+        assert s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"] == config
+        return
+    with pytest.raises(ClientError) as caught:
+        s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration=config)
+    error = caught.value.response["Error"]
+    assert (error["Code"], error.get("ArgumentName"), error.get("ArgumentValue")) == refused
