@@ -61,6 +61,8 @@ def delete_simple(ctx, params: dict, kind: str) -> dict:
 # ---- versioning ------------------------------------------------------------------
 
 def put_bucket_versioning(ctx, params):
+    if (params.get("VersioningConfiguration") or {}).get("Status") == "":
+        del params["VersioningConfiguration"]["Status"]     # an empty Status is none (not a value off the schema)
     bucket = owned_with_body(ctx, params, "VersioningConfiguration")
     config = params["VersioningConfiguration"]
     status = config.get("Status")
@@ -166,6 +168,9 @@ def delete_public_access_block(ctx, params):
 
 # ---- object lock -----------------------------------------------------------------
 
+LOCK_PERIOD_LIMITS = {"Days": 36500, "Years": 100}
+
+
 def put_object_lock_configuration(ctx, params):
     bucket = owned_with_body(ctx, params, "ObjectLockConfiguration")
     config = params["ObjectLockConfiguration"]
@@ -175,11 +180,23 @@ def put_object_lock_configuration(ctx, params):
     if config.get("ObjectLockEnabled") != "Enabled":
         raise errors.error("MalformedXML")
     retention = (config.get("Rule") or {}).get("DefaultRetention")
+    if "Rule" in config and retention is None:      # an empty Rule
+        raise errors.error("MalformedXML")
     if retention is not None:
-        if retention.get("Mode") not in model.LOCK_MODES or ("Days" in retention) == ("Years" in retention):
+        if retention.get("Mode") not in model.LOCK_MODES or ("Days" in retention and "Years" in retention):
             raise errors.error("MalformedXML")
-        if retention.get("Days", retention.get("Years")) <= 0:
-            raise errors.error("InvalidArgument", "Default retention period must be a positive integer value")
+        if "Days" not in retention and "Years" not in retention:    # a mode and no period
+            raise errors.error("InvalidRequest", "Default retention period must be specified")
+        unit = "Days" if "Days" in retention else "Years"
+        period = retention[unit]
+        if period > 2147483647:         # no integer of S3's schema
+            raise errors.error("MalformedXML")
+        if period <= 0:
+            raise errors.error("InvalidArgument", "Default retention period must be a positive integer value",
+                               ArgumentName=unit, ArgumentValue=str(period))
+        if period > LOCK_PERIOD_LIMITS[unit]:       # 100 years, 36500 days
+            raise errors.error("InvalidArgument", "Default retention period is too large.", ArgumentName=unit,
+                               ArgumentValue=str(period))
     with ctx.state.db.transaction():
         store.set_object_lock(ctx.state.db, bucket["name"], True)
         store.put_config(ctx.state.db, bucket["name"], "object-lock", config)

@@ -52,6 +52,8 @@ def create_bucket(ctx, params):
     with ctx.state.db.transaction():
         store.insert_bucket(ctx.state.db, name, ctx.account, region, ctx.now,
                             bool(params.get("ObjectLockEnabledForBucket")))
+        if params.get("ObjectLockEnabledForBucket"):    # S3 reads back MFADelete Disabled for such a bucket
+            store.set_versioning(ctx.state.db, name, "Enabled", "Disabled")
         store.put_config(ctx.state.db, name, "ownership",
                          {"Rules": [{"ObjectOwnership": ownership}]} if ownership else DEFAULT_OWNERSHIP)
         store.put_config(ctx.state.db, name, "public-access-block", DEFAULT_PUBLIC_ACCESS_BLOCK)

@@ -120,6 +120,8 @@ def list_object_versions(ctx, params):
     if version_marker and not key_marker:
         raise errors.error("InvalidArgument", "A version-id marker cannot be specified without a key marker.",
                            ArgumentName="version-id-marker", ArgumentValue=version_marker)
+    if params.get("MaxKeys", 0) < 0:       # ListObjectVersions words it otherwise than the object listings
+        raise errors.error("InvalidArgument", "max-keys cannot be negative", ArgumentName="max-keys")
     max_keys = model.page_size(params, "MaxKeys", "maxKeys", MAX_KEYS)
     upper = model.prefix_upper_bound(prefix) if prefix else None
     start, below_id = prefix, 1 << 62

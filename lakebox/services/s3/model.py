@@ -115,11 +115,16 @@ def invalid_version_id(version_id: str):
                         ArgumentValue=version_id)
 
 
+# No version can be older than S3 Versioning itself (launched 8 February 2010).
+VERSIONING_BEGAN_NS = 1265587200 * 10**9
+
+
 def never_issued(version_id: str) -> bool:
-    """A well-formed id no version can have had: its time stamp is still to come (S3
-    knows the ids it gave; one of another's making is refused, not taken as deleted)."""
+    """A well-formed id no version can have had: its time stamp is still to come, or
+    older than versioning (S3 knows the ids it gave; one of another's making, such as 32
+    A's or 32 zeros, is refused, not taken as deleted)."""
     made = version_time(version_id)
-    return made is not None and made > time.time_ns()
+    return made is not None and not VERSIONING_BEGAN_NS <= made <= time.time_ns()
 
 
 @functools.lru_cache(maxsize=4096)      # bounded: any 12-digit access key is an account

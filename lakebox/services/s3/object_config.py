@@ -1,7 +1,9 @@
 """What S3 keeps about one object version besides its bytes and headers: tags, legal
 hold, retention, restore state, and the GetObjectAttributes view of all of it."""
 import functools
+import zoneinfo
 
+from lakebox.aws.errors import AwsError
 from lakebox.aws.specs import spec_for
 
 from lakebox.services.s3 import access, errors, model, notifications, objects, payload, store, versions
@@ -49,7 +51,14 @@ def delete_object_tagging(ctx, params):
 # ---- object lock: legal hold and retention ---------------------------------------
 
 def _locked_version(ctx, params):
-    bucket, row, attrs = _version(ctx, params)
+    """The version a retention or legal hold call names; a delete marker, current or named,
+    is MethodNotAllowed (a current one answered with version id "null", as S3 does)."""
+    try:
+        bucket, row, attrs = _version(ctx, params, marker_refused=True)
+    except AwsError as error:
+        if error.code == "MethodNotAllowed" and params.get("VersionId") is None:
+            error.headers["x-amz-version-id"] = model.NULL_VERSION
+        raise
     if not bucket["object_lock"]:
         raise errors.error("InvalidRequest", "Bucket is missing Object Lock Configuration")
     return bucket, row, attrs
@@ -81,7 +90,8 @@ def put_object_retention(ctx, params):
     if bool(mode) != bool(until) or mode not in (None, *model.LOCK_MODES):
         raise errors.error("MalformedXML")
     if until is not None and until.timestamp() <= ctx.now:
-        raise errors.error("InvalidArgument", "The retain until date must be in the future!")
+        raise errors.error("InvalidArgument", "The retain until date must be in the future!",
+                           ArgumentName="RetainUntilDate", ArgumentValue=_service_date(until))
     _check_retention_change(ctx, attrs, mode, until,
                             objects.may_bypass(ctx, bucket, row["key"], params.get("BypassGovernanceRetention")))
     for name, value in (("ObjectLockMode", mode), ("ObjectLockRetainUntilDate", until)):
@@ -91,6 +101,15 @@ def put_object_retention(ctx, params):
             attrs[name] = value
     _save(ctx, bucket, row, attrs)
     return {}
+
+
+# S3 names a refused retain-until date as its service writes dates: in Pacific time
+# ("Mon Sep 21 00:06:23 PDT 2026", as a reply recorded from S3 shows).
+_SERVICE_ZONE = zoneinfo.ZoneInfo("America/Los_Angeles")
+
+
+def _service_date(when) -> str:
+    return when.astimezone(_SERVICE_ZONE).strftime("%a %b %d %H:%M:%S %Z %Y")
 
 
 def _check_retention_change(ctx, attrs, mode, until, bypass):

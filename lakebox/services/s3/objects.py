@@ -207,9 +207,17 @@ def _part_checksum(ctx, row, attrs, part_number: int) -> dict:
 
 # ---- deleting --------------------------------------------------------------------
 
+# A conditional delete names no version: S3 answers one that does 501 NotImplemented
+# (replies recorded from S3, conditional deletes on a versioned bucket).
+VERSIONED_CONDITIONAL_DELETE = ("Conditional delete operations are not allowed when a version ID is included in "
+                                "the request parameters.")
+
 def delete_object(ctx, params):
     bucket = access.request_bucket(ctx, params)
     key = params["Key"]
+    if params.get("IfMatch") is not None and params.get("VersionId") is not None:
+        raise errors.error("NotImplemented", "A header you provided implies functionality that is not implemented",
+                           Header="If-Match", additionalMessage=VERSIONED_CONDITIONAL_DELETE)
     versions.check_write_conditions(ctx, bucket, key, {"IfMatch": params.get("IfMatch")})
     if params.get("VersionId") is not None:
         versions.require_mfa(bucket, params)
@@ -294,6 +302,9 @@ def delete_objects(ctx, params):
         key, version_id = item.get("Key", ""), item.get("VersionId")
         try:
             access.authorize(ctx, bucket, key, version_id, "s3:DeleteObject")
+            if item.get("ETag") is not None and version_id is not None:
+                raise errors.error("NotImplemented", "A form field you provided implies functionality that is "
+                                                     "not implemented")
             versions.check_write_conditions(ctx, bucket, key, {"IfMatch": item.get("ETag")})
             outcome = delete_one(ctx, bucket, key, version_id, params.get("BypassGovernanceRetention"), batch=True)
         except ServiceError as error:

@@ -50,6 +50,8 @@ def find(ctx, bucket, key: str, version_id: str | None, method: str | None = Non
         return row
     model.check_version_id(version_id, bucket["versioning"] is not None)
     row = store.version(ctx.state.db, bucket["name"], key, version_id)
+    if row is None and model.never_issued(version_id):
+        raise model.invalid_version_id(version_id)
     if row is None:
         raise errors.error("NoSuchVersion", Key=key, VersionId=version_id)
     if row["delete_marker"]:
@@ -263,15 +265,26 @@ def object_lock(ctx, bucket, params: dict) -> dict:
             # A write's lock headers word it so (the object-lock calls say "Object Lock Configuration")
             raise errors.error("InvalidRequest", "Bucket is missing ObjectLockConfiguration")
         return {}
-    if bool(mode) != bool(until):
+    if ctx.operation == "PutObject" and not _digest_sent(ctx.headers):
+        raise errors.error("InvalidRequest", "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object "
+                           "requests with Object Lock parameters")
+    if bool(mode) != bool(until):       # S3 names the one missing
         raise errors.error("InvalidArgument", "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode "
-                           "must both be supplied")
+                           "must both be supplied", ArgumentName="x-amz-object-lock-retain-until-date" if mode
+                           else "x-amz-object-lock-mode")
     if until is not None and until.timestamp() <= ctx.now:
         raise errors.error("InvalidArgument", "The retain until date must be in the future!")
-    if mode is None:
+    if mode is None and hold is None:      # any lock header of its own (a legal hold OFF too) keeps the default off
         mode, until = default_retention(ctx, bucket)
     found = {"ObjectLockMode": mode, "ObjectLockRetainUntilDate": until, "ObjectLockLegalHoldStatus": hold}
     return {k: v for k, v in found.items() if v is not None}
+
+
+def _digest_sent(headers) -> bool:
+    """A Content-MD5 or an x-amz-checksum-* of the body, in a header or a trailer."""
+    return "content-md5" in headers or any(
+        name.startswith("x-amz-checksum-") and name != "x-amz-checksum-type" for name in headers) or \
+        headers.get("x-amz-trailer", "").lower().startswith("x-amz-checksum-")
 
 
 def _check_lock_headers(mode: str | None, hold: str | None):
@@ -289,8 +302,17 @@ def default_retention(ctx, bucket):
     retention = (config.get("Rule") or {}).get("DefaultRetention")
     if not retention:
         return None, None
-    days = retention.get("Days") or 365 * retention.get("Years", 0)
-    return retention["Mode"], model.timestamp(ctx.now + days * 86400)
+    if "Days" in retention:
+        return retention["Mode"], model.timestamp(ctx.now + retention["Days"] * 86400)
+    return retention["Mode"], _years_later(model.timestamp(ctx.now), retention["Years"])
+
+
+def _years_later(when, years: int):
+    """The same day `years` on, by the calendar (29 February falls back to the 28th)."""
+    try:
+        return when.replace(year=when.year + years)
+    except ValueError:
+        return when.replace(year=when.year + years, day=28)
 
 
 # ---- describing ------------------------------------------------------------------
