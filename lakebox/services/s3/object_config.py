@@ -121,13 +121,16 @@ def get_object_attributes(ctx, params):
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
     attrs = store.loads(row["attrs"])
     versions.check_customer_key(attrs, params)
-    wanted = {name.strip() for name in params.get("ObjectAttributes") or [] if name.strip()}
-    if not wanted:
+    named = params.get("ObjectAttributes")
+    wanted = {name.strip() for name in named or [] if name.strip()}
+    if named is None:
         raise errors.error("InvalidRequest", "The x-amz-object-attributes header specifying the attributes "
                                              "to be retrieved is either missing or empty")
-    if wanted - _attribute_names():
+    unknown = [name.strip() for name in named if name.strip() not in _attribute_names()] or \
+        ([] if wanted else [""])
+    if unknown:     # S3 names the first attribute it does not know (an empty header: "")
         raise errors.error("InvalidArgument", "Invalid attribute name specified.",
-                           ArgumentName="x-amz-object-attributes", ArgumentValue=",".join(params["ObjectAttributes"]))
+                           ArgumentName="x-amz-object-attributes", ArgumentValue=unknown[0])
     result = {"LastModified": model.timestamp(row["last_modified"]),
               "VersionId": versions.visible_version_id(bucket, row["version_id"]),
               "__xml_root__": "GetObjectAttributesResponse"}
