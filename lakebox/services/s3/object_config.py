@@ -158,7 +158,12 @@ def _attribute_names() -> frozenset:
 
 
 def _object_parts(ctx, row, params, checksum) -> dict:
-    limit = min(params.get("MaxParts", 1000), 1000)
+    """A page of the parts, as S3 pages them (radkawar/stackd multipart_read_bounds_replay.json,
+    attribute-pagination): MaxParts is echoed as asked (over 1000 serves 1000), a page with
+    no part has NextPartNumberMarker 0, and a negative MaxParts lists nothing, truncated,
+    with itself as the next marker."""
+    asked = params.get("MaxParts", 1000)
+    limit = max(min(asked, 1000), 0)
     marker = params.get("PartNumberMarker") or 0
     rows = [p for p in store.object_parts(ctx.state.db, row["id"]) if p["part_number"] > marker]
     parts = []
@@ -168,6 +173,7 @@ def _object_parts(ctx, row, params, checksum) -> dict:
         if checksum and checksum["Algorithm"] in sums:
             entry["Checksum" + checksum["Algorithm"]] = sums[checksum["Algorithm"]]
         parts.append(entry)
+    following = parts[-1]["PartNumber"] if parts else (asked if asked < 0 else 0)
     return {"TotalPartsCount": row["parts_count"], "PartNumberMarker": marker,
-            "NextPartNumberMarker": parts[-1]["PartNumber"] if parts else None, "MaxParts": limit,
-            "IsTruncated": len(rows) > limit, "Parts": parts}
+            "NextPartNumberMarker": following, "MaxParts": asked,
+            "IsTruncated": asked < 0 or (limit > 0 and len(rows) > limit), "Parts": parts}
