@@ -216,11 +216,11 @@ def _range_checksum(ctx, row, attrs, first: int, last: int) -> dict:
     checksum = attrs.get("Checksum")
     if not row["parts_count"] or not checksum or checksum["Type"] != "COMPOSITE":
         return {}
-    for part in store.object_parts(ctx.state.db, row["id"]):
+    for ordinal, part in enumerate(store.object_parts(ctx.state.db, row["id"]), 1):
         if part["offset"] == first:
             if part["offset"] + part["size"] - 1 != last:
                 return {}
-            return _part_checksum(ctx, row, attrs, part["part_number"])
+            return _part_checksum(ctx, row, attrs, ordinal)
     return {}
 
 
