@@ -260,9 +260,13 @@ def _query_scalar(shape, text, where):
 
 
 def _text_scalar(shape, text, where, error=InvalidArgument):
+    """A header's or URI/query parameter's value; one not of its type is `error`
+    (InvalidArgument, naming the parameter and its value, as S3 does)."""
     try:
         return scalar_from_text(shape, text)
     except (ValueError, SerializationError):
+        if error is InvalidArgument:
+            raise error(f"Invalid value {text!r} for {where}", ArgumentName=where, ArgumentValue=text) from None
         raise error(f"Invalid value {text!r} for {where}") from None
 
 

@@ -37,7 +37,7 @@ def copy_source(ctx, params):
     attrs = store.loads(row["attrs"])
     versions.check_customer_key(attrs, params, prefix="CopySource")
     versions.check_readable(row, attrs, ctx.now, source=True)
-    model.check_copy_source_conditions(params, row["etag"], row["last_modified"])
+    model.check_copy_source_conditions(params, row["etag"], row["last_modified"], ctx.now)
     return bucket, row, attrs
 
 
@@ -250,6 +250,8 @@ def _copy_range(header: str | None, size: int) -> tuple[int, int]:
             "last are the zero-based offsets of the first and last bytes to copy",
             ArgumentName="x-amz-copy-source-range", ArgumentValue=header)
     first, last = int(match.group(1)), int(match.group(2))
+    if first >= size and first <= last:     # a range starting past the end: S3 says InvalidRequest
+        raise errors.error("InvalidRequest", "The specified copy range is invalid for the source object size")
     if first > last or last >= size:
         raise errors.error("InvalidArgument", f"Range specified is not valid for source object of size: {size}",
                            ArgumentName="x-amz-copy-source-range", ArgumentValue=header)

@@ -259,8 +259,12 @@ def check_read_conditions(params: dict, etag: str, last_modified: float, now: fl
     _check_conditions(params, "If", "If", etag, last_modified, not_modified=True)
 
 
-def check_copy_source_conditions(params: dict, etag: str, last_modified: float):
-    """x-amz-copy-source-if-* headers: every failure is 412, with the same precedence."""
+def check_copy_source_conditions(params: dict, etag: str, last_modified: float, now: float | None = None):
+    """x-amz-copy-source-if-* headers: every failure is 412, with the same precedence; a
+    future x-amz-copy-source-if-modified-since is ignored, as a read's If-Modified-Since."""
+    if now is not None and params.get("CopySourceIfModifiedSince") is not None and \
+            _seconds(params["CopySourceIfModifiedSince"]) > now:
+        params = {k: v for k, v in params.items() if k != "CopySourceIfModifiedSince"}
     _check_conditions(params, "CopySourceIf", "x-amz-copy-source-If", etag, last_modified, not_modified=False)
 
 

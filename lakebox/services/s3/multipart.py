@@ -150,14 +150,15 @@ def list_multipart_uploads(ctx, params):
     encoding = params.get("EncodingType")
     result = {
         "Bucket": bucket["name"], "KeyMarker": model.url_encode(key_marker or "", encoding),
-        "UploadIdMarker": id_marker or "", "Prefix": model.url_encode(prefix, encoding),
+        "UploadIdMarker": id_marker or "",
+        "Prefix": model.url_encode(prefix, encoding) if params.get("Prefix") is not None else None,
         "Delimiter": model.url_encode(delimiter, encoding), "MaxUploads": limit,
         "IsTruncated": page.truncated, "EncodingType": encoding,
         "Uploads": [_upload_entry(row, encoding) for row in page.items] or None,
         "CommonPrefixes": [{"Prefix": model.url_encode(p, encoding)} for p in page.prefixes] or None,
         "__xml_root__": "ListMultipartUploadsResult",
     }
-    if page.truncated:
+    if page.last is not None:       # S3 names the last entry listed on the last page too
         result["NextKeyMarker"] = model.url_encode(page.last, encoding)
         if page.items and page.last == page.items[-1]["key"]:
             result["NextUploadIdMarker"] = page.items[-1]["upload_id"]

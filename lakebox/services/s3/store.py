@@ -499,9 +499,11 @@ def object_parts(db, object_id: int):
     return db.query("SELECT * FROM s3_object_parts WHERE object_id=? ORDER BY part_number", (object_id,))
 
 
-def object_part(db, object_id: int, part_number: int):
-    return db.one("SELECT * FROM s3_object_parts WHERE object_id=? AND part_number=?",
-                  (object_id, part_number))
+def object_part(db, object_id: int, ordinal: int):
+    """The part a read's partNumber names: the `ordinal`-th of those the object was completed
+    with (S3 numbers them by position on reads, not by the numbers they were uploaded as)."""
+    return db.one("SELECT * FROM s3_object_parts WHERE object_id=? ORDER BY part_number LIMIT 1 OFFSET ?",
+                  (object_id, ordinal - 1))
 
 
 def chunked(db, sql: str, args: tuple, next_args, limit: int = _FIRST_CHUNK):

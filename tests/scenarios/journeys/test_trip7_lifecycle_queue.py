@@ -64,7 +64,7 @@ def test_staging_cleanup_heard_on_the_queue(lakebox_server, client, clock, stagi
                    r["s3"]["object"]["versionId"]) for r in uploads) == sorted([
                        ("ObjectCreated:Put", "uploads", "staging/batch+1.csv", 8, first),
                        ("ObjectCreated:Put", "uploads", "staging/batch+1.csv", 8, second)])
-    assert {r["eventVersion"] for r in uploads} == {"2.1"}
+    assert {r["eventVersion"] for r in uploads} == {"2.6"}
 
     clock(3 * DAY)           # the current version expires (a delete marker), the first version goes
     expired = drain(sqs, url)

@@ -55,8 +55,9 @@ def test_extract_uploaded_copied_and_downloaded_in_parts(client, bucket, tmp_pat
     attributes = s3.get_object_attributes(Bucket=bucket, Key="publish/orders.bin",
                                           ObjectAttributes=["ObjectParts", "ObjectSize", "ETag"])
     assert attributes["ETag"] == copied["ETag"].strip('"') and attributes["ObjectSize"] == len(data)
-    assert attributes["ObjectParts"]["TotalPartsCount"] == 3
-    assert [p["Size"] for p in attributes["ObjectParts"]["Parts"]] == [6 * MB, 6 * MB, len(data) - 12 * MB]
+    # No COMPOSITE checksum: S3 lists no parts, only their count (radkawar/stackd
+    # multipart_readers_replay.json, reader-gap-attributes).
+    assert attributes["ObjectParts"] == {"TotalPartsCount": 3}
 
     received = []
     s3.download_file(bucket, "publish/orders.bin", str(tmp_path / "back.bin"), Config=five,

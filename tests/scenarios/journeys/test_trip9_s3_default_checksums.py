@@ -69,8 +69,9 @@ def test_default_checksums_across_a_day_of_loads(client, bucket):
                                           ObjectAttributes=["Checksum", "ObjectParts", "ObjectSize"])
     assert attributes["ObjectSize"] == len(extract)
     assert attributes["Checksum"] == {"ChecksumCRC64NVME": crc64nvme(extract), "ChecksumType": "FULL_OBJECT"}
-    assert [(p["PartNumber"], p["Size"], p["ChecksumCRC64NVME"]) for p in attributes["ObjectParts"]["Parts"]] == [
-        (n, len(part), crc64nvme(part)) for n, part in enumerate(parts, start=1)]
+    # A FULL_OBJECT checksum: S3 lists no parts, only their count (radkawar/stackd
+    # multipart_readers_replay.json, reader-full-attributes).
+    assert attributes["ObjectParts"] == {"TotalPartsCount": len(parts)}
 
     upload = s3.create_multipart_upload(Bucket=bucket, Key="extracts/composite.bin", ChecksumAlgorithm="CRC32")
     assert upload["ChecksumType"] == "COMPOSITE"

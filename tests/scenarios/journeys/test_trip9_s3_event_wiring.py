@@ -87,7 +87,7 @@ def test_landing_bucket_wired_to_a_queue(client, bucket, queue):
     assert created["s3"]["object"]["eTag"] == put["ETag"].strip('"')
     assert created["s3"]["bucket"]["name"] == bucket
     assert created["s3"]["bucket"]["arn"] == f"arn:aws:s3:::{bucket}"
-    assert (created["eventSource"], created["eventVersion"], created["awsRegion"]) == ("aws:s3", "2.1", "us-east-1")
+    assert (created["eventSource"], created["eventVersion"], created["awsRegion"]) == ("aws:s3", "2.6", "us-east-1")
     removed = next(r for r in records if r["eventName"] == "ObjectRemoved:Delete")
     assert set(removed["s3"]["object"]) == {"key", "sequencer"}
 

@@ -146,10 +146,12 @@ def test_parts_out_of_order_or_named_twice(s3, bucket, numbers):
     assert len(s3.list_parts(Bucket=bucket, Key="k", UploadId=upload)["Parts"]) == 2
 
 
-@pytest.mark.parametrize("copy_range", ["bytes=5-20", "bytes=20-30"])
+@pytest.mark.parametrize("copy_range", ["bytes=5-20"])
 def test_a_copy_range_past_the_source_is_invalid_argument(s3, bucket, copy_range):
     # Not InvalidRange: S3 answered "InvalidArgument ... Range specified is not valid for source
-    # object of size: N" (versity/versitygw#610, a reply of S3 itself quoted there).
+    # object of size: N" (versity/versitygw#610, a reply of S3 itself quoted there). A range
+    # that starts past the end is InvalidRequest (radkawar/stackd multipart_controls_replay.json
+    # copy-range-outside; journey test_trip13_s3m_upload_controls).
     s3.put_object(Bucket=bucket, Key="src", Body=b"0123456789")
     upload = s3.create_multipart_upload(Bucket=bucket, Key="dst")["UploadId"]
     code, status, response = error_of(s3.upload_part_copy, Bucket=bucket, Key="dst", UploadId=upload, PartNumber=1,

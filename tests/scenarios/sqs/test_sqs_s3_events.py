@@ -1,5 +1,5 @@
 """S3 event notifications delivered to SQS: a bucket's queue configuration (events and a
-key filter) sends S3's event messages (structure 2.1) for created and removed objects,
+key filter) sends S3's event messages (structure 2.6) for created and removed objects,
 after a test event when the configuration is stored."""
 import email.utils
 import hashlib
@@ -60,7 +60,7 @@ def test_created_and_removed_objects_reach_the_queue(sqs, s3, make_queue):
     found = [record for event in events(sqs, url) for record in event["Records"]]
     assert [r["eventName"] for r in found] == ["ObjectCreated:Put", "ObjectCreated:Copy", "ObjectRemoved:Delete"]
     put = found[0]
-    assert (put["eventVersion"], put["eventSource"], put["awsRegion"]) == ("2.1", "aws:s3", "us-east-1")
+    assert (put["eventVersion"], put["eventSource"], put["awsRegion"]) == ("2.6", "aws:s3", "us-east-1")
     assert put["s3"]["configurationId"] == "incoming"
     assert put["s3"]["bucket"]["name"] == bucket and put["s3"]["bucket"]["arn"] == f"arn:aws:s3:::{bucket}"
     assert unquote_plus(put["s3"]["object"]["key"]) == "incoming/day 1.csv"
@@ -199,7 +199,7 @@ def test_restores_tell_the_queue_when_asked_and_when_done(sqs, s3, make_queue, c
 
 
 def test_tag_and_acl_changes_tell_the_queue(sqs, s3, make_queue):
-    """ObjectTagging:Put/Delete and ObjectAcl:Put arrive in event version 2.3 naming the
+    """ObjectTagging:Put/Delete and ObjectAcl:Put arrive in event version 2.6 naming the
     object by key and ETag only; an ACL put again as it was sends nothing (S3's events as
     LocalStack's AWS-validated snapshots record them: test_object_tagging_put_event,
     test_object_tagging_delete_event, test_object_put_acl)."""
@@ -214,7 +214,7 @@ def test_tag_and_acl_changes_tell_the_queue(sqs, s3, make_queue):
                       GrantRead='uri="http://acs.amazonaws.com/groups/s3/LogDelivery"')
     found = [record for event in events(sqs, url) for record in event["Records"]]
     assert sorted(r["eventName"] for r in found) == ["ObjectAcl:Put", "ObjectTagging:Delete", "ObjectTagging:Put"]
-    assert {r["eventVersion"] for r in found} == {"2.3"}
+    assert {r["eventVersion"] for r in found} == {"2.6"}
     assert all(r["s3"]["object"] == {"key": "tagged/a+b.csv", "eTag": etag} for r in found)
     s3.delete_object(Bucket=bucket, Key="tagged/a b.csv")
     s3.delete_bucket(Bucket=bucket)
