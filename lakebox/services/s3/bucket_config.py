@@ -303,6 +303,8 @@ def get_bucket_abac(ctx, params):
 
 # ---- configurations kept per id --------------------------------------------------
 
+# S3 answers these PUTs 204 No Content (radkawar/stackd testdata/aws/s3/inventory_control_replay.json)
+ANSWERED_204 = frozenset({"inventory"})
 _PER_ID = {
     "analytics": ("AnalyticsConfiguration", "AnalyticsConfigurationList"),
     "inventory": ("InventoryConfiguration", "InventoryConfigurationList"),
@@ -325,7 +327,7 @@ def _put_by_id(ctx, params, kind, check=None):
             and len(store.list_configs(db, bucket["name"], kind, "", MAX_CONFIGS)) >= MAX_CONFIGS):
         raise errors.error("TooManyConfigurations")
     store.put_config(db, bucket["name"], kind, config, params["Id"])
-    return {}
+    return {"__status__": 204} if kind in ANSWERED_204 else {}
 
 
 def _get_by_id(ctx, params, kind):
@@ -377,6 +379,8 @@ def put_bucket_inventory_configuration(ctx, params):
 
 
 def _check_inventory(config: dict):
+    if "Filter" in config and not (config["Filter"] or {}).get("Prefix"):       # <Filter><Prefix/></Filter>
+        raise errors.error("MalformedXML")
     destination = (config.get("Destination") or {}).get("S3BucketDestination") or {}
     if not str(destination.get("Bucket", "")).startswith("arn:aws:s3:::"):
         # The report goes to a bucket named by its ARN; a bare name is no destination.
