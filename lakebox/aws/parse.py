@@ -430,6 +430,9 @@ def _xml_root(body):
         raise MalformedXML() from None
 
 
+XML_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
 def _local(tag):
     return tag.rpartition("}")[2]
 
@@ -451,6 +454,13 @@ def _xml_value(shape, element):
                 found[parts[key_name].text or ""] = _xml_value(shape.value, parts.get(value_name, ET.Element("v")))
         return found
     text = element.text or ""
+    if kind == "boolean":
+        # XML Schema's boolean: true, false, 1 or 0, exactly so ('TRUE', 'False', 'yes' and ''
+        # are MalformedXML, as S3 answered: radkawar/stackd testdata/aws/s3/inventory_control_replay.json)
+        value = XML_BOOLEANS.get(text.strip())
+        if value is None:
+            raise MalformedXML()
+        return value
     try:
         return scalar_from_text(shape, text.strip() if kind != "string" else text)
     except (ValueError, SerializationError):

@@ -5,6 +5,7 @@ per-id analytics / inventory / metrics / intelligent-tiering configurations.
 Each is stored as the boto3-shaped document the client sent (store.put_config), so it
 comes back exactly as written.
 """
+import http
 import re
 
 from lakebox.services.s3 import access, errors, model, payload, store, versions
@@ -20,6 +21,8 @@ MAX_ROUTING_RULES = 50
 # The redirects a website routing rule may answer with ("3XX except 300", and of those
 # the ones S3 takes).
 REDIRECT_CODES = ("301", "302", "303", "304", "305", "307", "308")
+# an error code a rule may name: a 4XX or 5XX status HTTP defines (599 is refused, as S3 answered)
+HTTP_STATUSES = frozenset(status.value for status in http.HTTPStatus)
 
 
 # ---- shared shapes of a setting's life ------------------------------------------
@@ -240,18 +243,28 @@ def put_bucket_website(ctx, params):
 
 def _check_website(config: dict):
     """An index document (a non-empty suffix without a slash), or a redirect of every
-    request and nothing else."""
-    if config.get("RedirectAllRequestsTo"):
+    request to a named host and nothing else (the refusals as S3 answered them: radkawar/stackd
+    testdata/aws/s3/website_admission_replay.json)."""
+    everything = config.get("RedirectAllRequestsTo")
+    if everything is not None:
         if len([name for name, value in config.items() if value]) > 1:
-            raise errors.error("InvalidRequest", "RedirectAllRequestsTo cannot be provided in conjunction with "
-                               "other Routing Rules.")
+            raise errors.error("InvalidArgument", "RedirectAllRequestsTo cannot be provided in conjunction with "
+                               "other Routing Rules.", ArgumentName="RedirectAllRequestsTo", ArgumentValue="not null")
+        if not everything.get("HostName"):
+            raise errors.error("InvalidRequest", "The HostName of RedirectAllRequestsTo must not be empty.")
+        _check_protocol(everything)
         return
     suffix = (config.get("IndexDocument") or {}).get("Suffix")
     if suffix is None:
         raise errors.error("InvalidArgument", "A value for IndexDocument Suffix must be provided if "
-                           "RedirectAllRequestsTo is empty")
+                           "RedirectAllRequestsTo is empty", ArgumentName="IndexDocument", ArgumentValue="null")
     if not suffix or "/" in suffix:
-        raise errors.error("InvalidArgument", "The IndexDocument Suffix is not well formed")
+        raise errors.error("InvalidArgument", "The IndexDocument Suffix is not well formed",
+                           ArgumentName="IndexDocument", ArgumentValue=suffix)
+    document = config.get("ErrorDocument")
+    if document is not None and not document.get("Key"):
+        raise errors.error("InvalidArgument", "The ErrorDocument Key is not well formed",
+                           ArgumentName="ErrorDocument", ArgumentValue=document.get("Key") or "")
     rules = config.get("RoutingRules") or []
     if len(rules) > MAX_ROUTING_RULES:
         raise errors.error("InvalidRequest", f"{len(rules)} routing rules provided, the number of routing rules in "
@@ -260,21 +273,32 @@ def _check_website(config: dict):
         _check_routing_rule(rule)
 
 
+def _check_protocol(redirect: dict):
+    if redirect.get("Protocol") not in (None, "http", "https"):       # 'HTTPS' too
+        raise errors.error("InvalidRequest", "Invalid protocol, protocol can be http or https. If not defined "
+                           "the protocol will be selected automatically.")
+
+
 def _check_routing_rule(rule: dict):
     condition, redirect = rule.get("Condition"), rule.get("Redirect") or {}
     if condition is not None and not condition:
         raise errors.error("InvalidRequest", "Condition cannot be empty. To redirect all requests without a "
                            "condition, the condition element shouldn't be present.")
     code = (condition or {}).get("HttpErrorCodeReturnedEquals")
-    if code is not None and not (code.isdigit() and 400 <= int(code) < 600):
+    if code is not None and not code.isdigit():           # not a number: against S3's schema
+        raise errors.error("MalformedXML")
+    if code is not None and not (400 <= int(code) < 600 and int(code) in HTTP_STATUSES):
         raise errors.error("InvalidRequest", f"The provided HTTP error code ({code}) is not valid. "
                            "Valid codes are 4XX or 5XX.")
     if "ReplaceKeyWith" in redirect and "ReplaceKeyPrefixWith" in redirect:
         raise errors.error("InvalidRequest", "You can only define ReplaceKeyPrefix or ReplaceKey but not both.")
     code = redirect.get("HttpRedirectCode")
+    if code is not None and not code.isdigit():
+        raise errors.error("MalformedXML")
     if code is not None and code not in REDIRECT_CODES:
         raise errors.error("InvalidRequest", f"The provided HTTP redirect code ({code}) is not valid. "
                            "Valid codes are 3XX except 300.")
+    _check_protocol(redirect)
 
 
 def get_bucket_website(ctx, params):
@@ -296,6 +320,8 @@ def get_bucket_abac(ctx, params):
 
 # ---- configurations kept per id --------------------------------------------------
 
+# S3 answers these PUTs 204 No Content (radkawar/stackd testdata/aws/s3/inventory_control_replay.json)
+ANSWERED_204 = frozenset({"inventory"})
 _PER_ID = {
     "analytics": ("AnalyticsConfiguration", "AnalyticsConfigurationList"),
     "inventory": ("InventoryConfiguration", "InventoryConfigurationList"),
@@ -318,7 +344,7 @@ def _put_by_id(ctx, params, kind, check=None):
             and len(store.list_configs(db, bucket["name"], kind, "", MAX_CONFIGS)) >= MAX_CONFIGS):
         raise errors.error("TooManyConfigurations")
     store.put_config(db, bucket["name"], kind, config, params["Id"])
-    return {}
+    return {"__status__": 204} if kind in ANSWERED_204 else {}
 
 
 def _get_by_id(ctx, params, kind):
@@ -370,6 +396,8 @@ def put_bucket_inventory_configuration(ctx, params):
 
 
 def _check_inventory(config: dict):
+    if "Filter" in config and not (config["Filter"] or {}).get("Prefix"):       # <Filter><Prefix/></Filter>
+        raise errors.error("MalformedXML")
     destination = (config.get("Destination") or {}).get("S3BucketDestination") or {}
     if not str(destination.get("Bucket", "")).startswith("arn:aws:s3:::"):
         # The report goes to a bucket named by its ARN; a bare name is no destination.

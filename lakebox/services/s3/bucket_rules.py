@@ -423,14 +423,20 @@ def get_bucket_notification(ctx, params):
 
 def put_bucket_logging(ctx, params):
     bucket = owned_with_body(ctx, params, "BucketLoggingStatus")
+    payload.check_known_elements(ctx, "BucketLoggingStatus")
     enabled = params["BucketLoggingStatus"].get("LoggingEnabled")
+    if len((enabled or {}).get("TargetObjectKeyFormat") or {}) > 1:      # SimplePrefix or PartitionedPrefix
+        raise errors.error("MalformedXML")
     if enabled:
+        # the target is the source bucket owner's, whoever the policy lets set logging
         target = store.get_bucket(ctx.state.db, enabled.get("TargetBucket", ""))
-        if target is None or target["account"] != ctx.account:
+        if target is None or target["account"] != bucket["account"]:
             raise errors.error("InvalidTargetBucketForLogging", "The target bucket for logging does not exist",
                                TargetBucket=enabled.get("TargetBucket"))
         if target["region"] != bucket["region"]:
-            raise errors.error("CrossLocationLoggingProhibited", TargetBucketLocation=target["region"])
+            raise errors.error("CrossLocationLoggingProhibitted", TargetBucketLocation=target["region"])
+        if enabled.get("TargetGrants") and access.acls_disabled(ctx, target):
+            raise errors.error("AccessControlListNotSupported")
     store.put_config(ctx.state.db, bucket["name"], "logging", params["BucketLoggingStatus"])
     return {}
 

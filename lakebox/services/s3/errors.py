@@ -70,7 +70,8 @@ CODES = {
     "MissingSecurityHeader": (400, "Your request is missing a required header."),
     "TooManyParts": (400, "You have attempted to upload more than 10000 parts."),
     "AccessDenied": (403, "Access Denied"),
-    "CrossLocationLoggingProhibited": (403, "Cross S3 location logging not allowed. "),
+    # S3's own spelling (radkawar/stackd testdata/aws/s3/logging_raw_replay.json, target wrong region)
+    "CrossLocationLoggingProhibitted": (403, "Cross S3 location logging not allowed. "),
     "InvalidObjectState": (403, "The action is not valid for the current state of the object."),
     "NoSuchBucket": (404, "The specified bucket does not exist"),
     "NoSuchKey": (404, "The specified key does not exist."),

@@ -183,7 +183,8 @@ def check_body_digest(headers: dict, body: bytes, required: bool = False):
         raise errors.error("InvalidRequest", "Missing required header for this request: Content-MD5")
     computed = hashlib.md5(body)
     if content_md5 is not None and not content_md5_matches(content_md5, computed.hexdigest()):
-        raise errors.error("BadDigest", ExpectedDigest=base64.b64decode(content_md5).hex(),
+        # ExpectedDigest as sent (radkawar/stackd testdata/aws/s3/logging_raw_replay.json, bad MD5)
+        raise errors.error("BadDigest", ExpectedDigest=content_md5,
                            CalculatedDigest=base64.b64encode(computed.digest()).decode())
     for name, value in sent:
         hasher = new_hasher(name)

@@ -5,8 +5,10 @@ Sources: S3 User Guide, "Hosting a static website using Amazon S3": "Configuring
 document" (`/` and `/folder/` serve the index; `/folder` is redirected to `/folder/` when
 only its index exists), "Configuring a custom error document" (served for 4xx errors,
 with their status), "Setting permissions for website access" (requests are anonymous:
-the bucket must grant public read; without s3:ListBucket a missing key is 403),
-"Configuring a webpage redirect" (x-amz-website-redirect-location: 301),
+the bucket must grant public read; a missing key is nonetheless 404 NoSuchKey there
+without s3:ListBucket, as S3 answered in radkawar/stackd
+testdata/aws/s3/website_http_replay.json, base GET /missing), "Configuring a webpage
+redirect" (x-amz-website-redirect-location: 301),
 "Configuring redirects" (routing rules; RedirectAllRequestsTo), "Key differences between
 a website endpoint and a REST API endpoint" (GET and HEAD only; HTML error documents).
 """
@@ -63,8 +65,10 @@ def test_index_documents_and_folder_redirects(lakebox_server, s3, site):
 
 def test_the_error_document_comes_with_the_errors_status(lakebox_server, s3, site):
     _public(s3, site)
-    missing = _get(lakebox_server, site, "/missing.html")      # no s3:ListBucket: 403, as S3 hides keys
-    assert (missing.status_code, missing.text) == (403, "<h1>oops</h1>")
+    s3.put_bucket_website(Bucket=site, WebsiteConfiguration={
+        "IndexDocument": {"Suffix": "index.html"}, "ErrorDocument": {"Key": "error.html"}})
+    missing = _get(lakebox_server, site, "/missing.html")      # no s3:ListBucket, still 404 (recorded)
+    assert (missing.status_code, missing.text) == (404, "<h1>oops</h1>")
 
 
 def test_routing_rules_and_object_redirects(lakebox_server, s3, site):
