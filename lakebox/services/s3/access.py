@@ -24,7 +24,7 @@ region to use, which SDKs follow.
 import dataclasses
 
 from lakebox.kit import arns, policies
-from lakebox.services.s3 import access_points, errors, model, policy_keys, store
+from lakebox.services.s3 import access_points, errors, model, policy_keys, public_policy, store
 
 EXPLICIT_DENY = "with an explicit deny in a resource-based policy"
 BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
@@ -324,7 +324,8 @@ def _verdict(ctx, bucket, policy, owner, action, key, version_id):
         return (owner and action in LOCKOUT_EXEMPT and ctx.caller_arn.endswith(":root")) or "Deny"
     if owner:
         return True
-    if verdict == "Allow" and not (policy.public and _block(ctx, bucket).get("RestrictPublicBuckets")):
+    if verdict == "Allow" and not (_block(ctx, bucket).get("RestrictPublicBuckets") and public_policy.is_public(
+            store.get_config(ctx.state.db, bucket["name"], "policy"))):
         return True
     return _acl_grants(ctx, bucket, action, key, version_id, _block(ctx, bucket)) or None
 

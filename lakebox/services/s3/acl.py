@@ -154,6 +154,11 @@ def put_object_acl(ctx, params):
 
 
 def get_object_acl(ctx, params):
+    """The object's ACL in force: under IgnorePublicAcls its public grants are kept but
+    not shown, and show again once the setting is off (as recorded from S3)."""
     bucket = access.request_bucket(ctx, params)
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
-    return _policy(row["owner"], store.loads(row["attrs"]).get("Grants"))
+    grants = store.loads(row["attrs"]).get("Grants")
+    if grants and access.public_access_block(ctx.state.db, bucket)["IgnorePublicAcls"]:
+        grants = [grant for grant in grants if not _is_public([grant])]
+    return _policy(row["owner"], grants)

@@ -157,7 +157,16 @@ def delete_bucket_ownership_controls(ctx, params):
 
 
 def put_public_access_block(ctx, params):
-    return put_simple(ctx, params, "public-access-block", "PublicAccessBlockConfiguration")
+    """A configuration replaces the bucket's whole one: a flag it leaves out is off, and
+    one that names no flag is refused, after the bucket's owner is checked (as recorded
+    from S3)."""
+    bucket = owned_with_body(ctx, params, "PublicAccessBlockConfiguration")
+    config = params["PublicAccessBlockConfiguration"]
+    if not any(flag in config for flag in access.BLOCK_FLAGS):
+        raise errors.error("InvalidRequest", "Must specify at least one configuration.")
+    store.put_config(ctx.state.db, bucket["name"], "public-access-block",
+                     {flag: bool(config.get(flag)) for flag in access.BLOCK_FLAGS})
+    return {}
 
 
 def get_public_access_block(ctx, params):

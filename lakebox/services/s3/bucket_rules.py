@@ -6,7 +6,7 @@ import re
 import secrets
 
 from lakebox.kit import arns, policies
-from lakebox.services.s3 import access, errors, notifications, payload, policy_rules, store
+from lakebox.services.s3 import access, errors, notifications, payload, policy_rules, public_policy, store
 from lakebox.services.s3.bucket_config import delete_simple, owned_with_body, stored
 from lakebox.services.sqs import public as sqs
 
@@ -69,12 +69,12 @@ def put_bucket_policy(ctx, params):
     bucket = owned_with_body(ctx, params, "Policy")
     text = params["Policy"]
     policy_rules.check(text, bucket["name"])
-    if access.public_access_block(ctx.state.db, bucket)["BlockPublicPolicy"] and policies.parse(text).is_public():
+    if access.public_access_block(ctx.state.db, bucket)["BlockPublicPolicy"] and public_policy.is_public(text):
         raise errors.error(
             "AccessDenied", f"User: {ctx.caller_arn} is not authorized to perform: s3:PutBucketPolicy on resource: "
             f'"arn:aws:s3:::{bucket["name"]}" because public policies are blocked by the BlockPublicPolicy '
             "block public access setting.")
-    store.put_config(ctx.state.db, bucket["name"], "policy", text)
+    store.put_config(ctx.state.db, bucket["name"], "policy", policy_rules.stored_form(text))
     return {"__status__": 204}          # S3 answers PutBucketPolicy with 204 No Content
 
 
@@ -84,7 +84,7 @@ def get_bucket_policy(ctx, params):
 
 def get_bucket_policy_status(ctx, params):
     text = stored(ctx, params, "policy", "NoSuchBucketPolicy")
-    return {"PolicyStatus": {"IsPublic": policies.parse(text).is_public()}}
+    return {"PolicyStatus": {"IsPublic": public_policy.is_public(text)}}
 
 
 def delete_bucket_policy(ctx, params):

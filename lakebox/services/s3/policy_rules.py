@@ -33,6 +33,11 @@ EXTRA_ACTIONS = {"s3:GetObjectVersionAttributes", "s3:GetObjectVersionForReplica
                  "s3:PutIntelligentTieringConfiguration", "s3:GetAnalyticsConfiguration",
                  "s3:PutAnalyticsConfiguration", "s3:GetInventoryConfiguration", "s3:PutInventoryConfiguration",
                  "s3:GetMetricsConfiguration", "s3:PutMetricsConfiguration", "s3:GetBucketWebsite"}
+# Global keys whose values are no ARN: an Arn* operator on one is refused (recorded from
+# S3 for aws:SourceVpc; S3's wording there is not recorded).
+STRING_KEYS = {"aws:sourcevpc", "aws:sourcevpce", "aws:sourceaccount", "aws:sourceowner", "aws:principalaccount",
+               "aws:principalorgid", "aws:sourceorgid", "aws:userid", "aws:username", "aws:referer", "aws:useragent",
+               "s3:dataaccesspointaccount"}
 NOT_ACTIONS = {"HeadObject", "HeadBucket", "CopyObject", "UploadPart", "UploadPartCopy", "CompleteMultipartUpload",
                "CreateMultipartUpload", "ListObjects", "ListObjectsV2", "ListObjectVersions", "ListParts",
                "ListMultipartUploads", "DeleteObjects", "GetObjectAttributes", "SelectObjectContent",
@@ -87,6 +92,8 @@ def _check_statement(raw, bucket: str):
     for field in ("Principal", "NotPrincipal"):
         if field in raw:
             _check_principal_kinds(raw[field])
+    if "NotPrincipal" in raw and raw["Effect"] == "Allow":      # NotPrincipal is for Deny (as recorded from S3)
+        raise errors.error("MalformedPolicy", "Invalid principal in policy")
     statement = policies.parse(json.dumps({"Statement": [raw]})).statements[0]
     _check_principals(statement.not_principals if "Principal" not in raw else statement.principals)
     actions = _actions(statement.actions + statement.not_actions)
@@ -109,8 +116,10 @@ def _check_principal_kinds(value):
 def _check_principals(principals: dict | None):
     """An AWS principal is everyone, an account id, or an ARN of an account's principal."""
     for name in (principals or {}).get("AWS", ()):
-        if name != "*" and not model.is_account_id(name) and not _an_accounts_arn(name):
+        if name != "*" and not model.is_account_id(name) and (not _an_accounts_arn(name) or "*" in name):
             raise errors.error("MalformedPolicy", "Invalid principal in policy")
+    if any("*" in name for name in (principals or {}).get("Service", ())):
+        raise errors.error("MalformedPolicy", "Invalid principal in policy")
 
 
 def _an_accounts_arn(name: str) -> bool:
@@ -152,6 +161,8 @@ def _check_conditions(found):
     for operator, block in found.items():
         if not conditions.is_known(operator) or not isinstance(block, dict):
             raise errors.error("MalformedPolicy", "Policy has an invalid condition key")
+        if operator.split(":")[-1].startswith("Arn") and not STRING_KEYS.isdisjoint(k.lower() for k in block):
+            raise errors.error("MalformedPolicy", "Policy has an invalid condition key")
         if operator.split(":")[-1].removesuffix("IfExists") in ("IpAddress", "NotIpAddress"):
             for values in block.values():
                 for value in values if isinstance(values, list) else [values]:
@@ -163,3 +174,24 @@ def _check_address(value):
         ipaddress.ip_network(str(value), strict=False)
     except ValueError:
         raise errors.error("MalformedPolicy", "Invalid IP address in Conditions") from None
+
+
+def stored_form(text: str) -> str:
+    """The policy as S3 keeps it: an account named by its id is named by its root's ARN
+    (recorded from S3: `{"AWS":"111122223333"}` reads back `arn:aws:iam::111122223333:root`).
+    A policy naming no account by id is kept as it was written."""
+    document = policies.document(text)
+    statements = document.get("Statement")
+    changed = False
+    for raw in statements if isinstance(statements, list) else [statements]:
+        for field in ("Principal", "NotPrincipal"):
+            principal = raw.get(field) if isinstance(raw, dict) else None
+            if not isinstance(principal, dict) or "AWS" not in principal:
+                continue
+            names = principal["AWS"]
+            rooted = [f"arn:aws:iam::{n}:root" if isinstance(n, str) and model.is_account_id(n) else n
+                      for n in (names if isinstance(names, list) else [names])]
+            if rooted != (names if isinstance(names, list) else [names]):
+                principal["AWS"] = rooted if isinstance(names, list) else rooted[0]
+                changed = True
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False) if changed else text
