@@ -336,6 +336,9 @@ def batch_execute_statement(ctx, params):
     statements = params["Statements"]
     if len(statements) > MAX_BATCH:
         raise ValidationException(f"Member must have length less than or equal to {MAX_BATCH}")
+    kinds = {_statement_kind(request) for request in statements} - {None}
+    if len(kinds) > 1:
+        raise ValidationException("Read and write requests together in the same batch is not supported.")
     tally, responses = capacity.Tally(), []
     for request in statements:
         responses.append(_batch_member(ctx, request, params, tally))
@@ -344,6 +347,16 @@ def batch_execute_statement(ctx, params):
     if consumed is not None:
         result["ConsumedCapacity"] = consumed
     return result
+
+
+def _statement_kind(request):
+    """READ or WRITE by the statement's first word (None for one that does not parse: it
+    fails on its own in the batch)."""
+    words = request.get("Statement", "").split(None, 1)
+    if not words:
+        return None
+    first = words[0].upper()
+    return "READ" if first == "SELECT" else "WRITE" if first in ("INSERT", "UPDATE", "DELETE") else None
 
 
 def _batch_member(ctx, request, params, tally) -> dict:
@@ -389,7 +402,8 @@ def execute_transaction(ctx, params):
     parsed = [(_transaction_statement(number, e), e) for number, e in enumerate(entries)]
     kinds = {"SELECT" if s.kind == "SELECT" else "WRITE" for s, _ in parsed}
     if len(kinds) > 1:
-        raise ValidationException("Transaction must contain either all reads or all writes")
+        raise ValidationException("ExecuteTransaction API does not support both read and write operations in the "
+                                  "same request.")
     tables = _transaction_tables(ctx, parsed)
     tally = capacity.Tally(transactional=True)
     if kinds == {"SELECT"}:
@@ -397,7 +411,7 @@ def execute_transaction(ctx, params):
     token = params.get("ClientRequestToken")
     earlier = transactions.already_ran(ctx, token, params) if token is not None else None
     if earlier is not None:
-        return _report({"Responses": [{} for _ in parsed]}, transactions.repeated_capacity(tables, earlier), params)
+        return _report({"Responses": []}, transactions.repeated_capacity(tables, earlier), params)
     for number, ((statement, _), table) in enumerate(zip(parsed, tables)):
         if statement.kind == "EXISTS" and not _checks_more_than_key(table, statement.where):
             raise ValidationException(f"Validation failed in TransactStatements[{number}]: EXISTS() must contain a "
@@ -430,7 +444,7 @@ def execute_transaction(ctx, params):
                 _apply(ctx, table, key, old, new, tally, transactional=True)
         if token is not None:
             transactions.remember(ctx, token, params, sizes)
-    return _report({"Responses": [{} for _ in plans]}, tally, params)
+    return _report({"Responses": []}, tally, params)          # writes answer no member each
 
 
 def _transaction_key_fault(error) -> str:

@@ -222,8 +222,8 @@ def already_ran(ctx, token, params):
     if row is None or row["created_ms"] < lookup.now_ms(ctx) - TOKEN_LIFETIME_MS:
         return None
     if row["request_hash"] != _request_hash(params):
-        raise IdempotentParameterMismatchException("Transaction has different parameters than previous transaction "
-                                                   "with the same ClientRequestToken")
+        raise IdempotentParameterMismatchException("Specified idempotent token was used with different request "
+                                                   "parameters within the idempotency window")
     return orjson.loads(row["replay_units"]) if row["ran"] else None
 
 
