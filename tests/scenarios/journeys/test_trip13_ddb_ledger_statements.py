@@ -5,7 +5,8 @@ unquoted `FROM my-table` is 'Unexpected from source'); a batch may not mix reads
 writes; a transaction of writes answers an empty Responses list (reads answer one member
 each, {} for a missing item); a transaction mixing reads and writes is refused in
 ExecuteTransaction's words; a cancelled transaction changes nothing; a token reused with
-other parameters is IdempotentParameterMismatchException in DynamoDB's words."""
+other parameters is IdempotentParameterMismatchException in DynamoDB's words; an empty set in
+PutItem's item is request validation."""
 import uuid
 
 from trip_helpers import client_table, error_of
@@ -61,3 +62,16 @@ def test_ledger_statements(client, table_name):
         {"Statement": select, "Parameters": key("2")}, writes[0]]) == (
         "ValidationException",
         "ExecuteTransaction API does not support both read and write operations in the same request.")
+
+
+def test_an_empty_set_in_a_put_is_request_validation(client, table_name):
+    """PutItem with an empty string set is refused as request validation, with
+    '1 validation error detected: ' before DynamoDB's words, and nothing is stored (stackd
+    data.json, calls 22 and 38)."""
+    ddb = client("dynamodb")
+    client_table(ddb, table_name, ("pk", "S"), ("sk", "N"))
+    key = {"pk": {"S": "tenant-a"}, "sk": {"N": "99"}}
+    assert error_of(ddb.put_item, TableName=table_name, Item={**key, "tags": {"SS": []}}) == (
+        "ValidationException",
+        "1 validation error detected: One or more parameter values were invalid: An string set  may not be empty")
+    assert "Item" not in ddb.get_item(TableName=table_name, Key=key, ConsistentRead=True)
