@@ -313,7 +313,7 @@ def _apply(ctx, table, key, old, new, tally, transactional=False):
     throttle.check(ctx, table, "write", writes.touched_indexes(table, old, new))
     index_units = writes.write(ctx, table, key, old, new) if (old or new) else {}
     units = capacity.write_units(max(av.item_size(old or {}), av.item_size(new or {})), transactional)
-    tally.write(table, units, index_units, multiplier=2 if transactional else 1)
+    tally.write(table, units, index_units)          # a transaction doubles the table's units only
     throttle.charge(ctx, table, "write", units, index_units)
 
 
@@ -439,7 +439,7 @@ def execute_transaction(ctx, params):
     with ctx.state.db.transaction():
         for (statement, _), (table, key, old, new) in zip(parsed, plans):
             if statement.kind == "EXISTS":      # a condition check: costs a write, changes nothing
-                tally.write(table, capacity.write_units(av.item_size(old), True), {}, multiplier=2)
+                tally.write(table, capacity.write_units(av.item_size(old), True), {})
             else:
                 _apply(ctx, table, key, old, new, tally, transactional=True)
         if token is not None:
