@@ -12,6 +12,7 @@ import orjson
 
 from lakebox.services.dynamodb import capacity, expr_update, reads, store, throttle, transactions, writes
 from lakebox.services.dynamodb import partiql_index as index_rules
+from lakebox.services.dynamodb import partiql_keys as key_reads
 from lakebox.services.dynamodb import partiql_order as order
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import (
@@ -193,7 +194,16 @@ def _select(ctx, table, statement, params, tally):
         # a partition named twice (a public test suite's records of DynamoDB's answers)
         raise ValidationException("Overlapping conditions with range keys are not supported in where clause")
     partitions = named if statement.order else None
-    if hash_key.name in keys:
+    sort_plan = key_reads.plan(_terms(statement.where), range_key.name) \
+        if hash_key.name in keys and index is None and range_key is not None else None
+    if sort_plan is not None and sort_plan[0] == "scan":          # no key condition: ORDER BY has none
+        if statement.order:
+            raise ValidationException(key_reads.NO_HASH_CONDITION)
+        answer = reads.run_scan(ctx, table, index, query, compiled)
+    elif sort_plan is not None:
+        answer = key_reads.read_keys(ctx, table, keys[hash_key.name], sort_plan[1], statement.where, query,
+                                     not query["ScanIndexForward"])
+    elif hash_key.name in keys:
         if index is not None and index.projection_type != "ALL":
             index_rules.check_filter_projected(index, statement.where)
         compiled["key"] = ("cmp", "=", ("path", [hash_key.name]), ("value", keys[hash_key.name]))
@@ -207,7 +217,8 @@ def _select(ctx, table, statement, params, tally):
     items = answer.get("Items", [])
     result = {"Items": [_columns(item, statement.paths) for item in items] if statement.paths else items}
     if "LastEvaluatedKey" in answer:
-        result["NextToken"] = _token(answer["LastEvaluatedKey"], params)
+        if not answer.get("final"):          # final: a page of keys that reached its Limit, none left
+            result["NextToken"] = _token(answer["LastEvaluatedKey"], params)
         result["LastEvaluatedKey"] = answer["LastEvaluatedKey"]
     return result
 
