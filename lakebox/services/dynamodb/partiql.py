@@ -194,19 +194,21 @@ def _select(ctx, table, statement, params, tally):
         # a partition named twice (a public test suite's records of DynamoDB's answers)
         raise ValidationException("Overlapping conditions with range keys are not supported in where clause")
     partitions = named if statement.order else None
-    sort_plan = key_reads.plan(_terms(statement.where), range_key.name) \
+    sort_plan = key_reads.plan(_terms(statement.where), range_key.name, range_key.type) \
         if hash_key.name in keys and index is None and range_key is not None else None
     if sort_plan is not None and sort_plan[0] == "scan":          # no key condition: ORDER BY has none
         if statement.order:
             raise ValidationException(key_reads.NO_HASH_CONDITION)
         answer = reads.run_scan(ctx, table, index, query, compiled)
-    elif sort_plan is not None:
+    elif sort_plan is not None and sort_plan[0] == "keys":
         answer = key_reads.read_keys(ctx, table, keys[hash_key.name], sort_plan[1], statement.where, query,
                                      not query["ScanIndexForward"])
     elif hash_key.name in keys:
         if index is not None and index.projection_type != "ALL":
             index_rules.check_filter_projected(index, statement.where)
         compiled["key"] = ("cmp", "=", ("path", [hash_key.name]), ("value", keys[hash_key.name]))
+        if sort_plan is not None:           # ("range", the one sort key condition): the Query's own
+            compiled["key"] = ("and", compiled["key"], sort_plan[1])
         answer = reads.run_query(ctx, table, index, query, compiled)
     elif partitions:
         answer = order.query_partitions(ctx, table, index, query, compiled, hash_key.name, partitions,

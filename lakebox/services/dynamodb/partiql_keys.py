@@ -2,6 +2,8 @@
 as recorded against DynamoDB (radkawar/stackd testdata/aws/dynamodb/
 partiql_compound_predicates.json and partiql_ordered_ranges.json):
 
+- one bound, BETWEEN or begins_with on the sort key: a Query of the partition with that key
+  condition, charged for the range it reads;
 - the sort key equal to a value, or IN a list of them: each item is read by its whole key
   as GetItem reads it (its own units; a missing one still costs a read), in the order of
   the sort key; Limit counts the items found, and the page that reaches it with no key
@@ -42,9 +44,10 @@ def _equal_to(term):
     return next((o[1] for o in term[2:] if o[0] == "value"), None)
 
 
-def plan(terms, range_name):
-    """("keys", sort values) for items named by their key, ("scan", None) for conditions
-    DynamoDB makes no key condition of, or None to query the partition."""
+def plan(terms, range_name, sort_type):
+    """("keys", sort values) for items named by their key, ("range", condition) for the one
+    condition of a Query on the partition, ("scan", None) for conditions DynamoDB makes no
+    key condition of, or None to query the whole partition."""
     on_sort = [t for t in terms if _on_sort(t, range_name)]
     if not on_sort:
         return None
@@ -55,11 +58,21 @@ def plan(terms, range_name):
         return "scan", None
     term = on_sort[0]
     if term[0] != "in":
-        return None
+        return ("range", term) if _typed_as(term, sort_type) else None
     values = [o[1] for o in term[2]]
     if any(av.equal(value, other) for n, value in enumerate(values) for other in values[:n]):
         raise ValidationException(OVERLAPPING)
     return "keys", values
+
+
+def _typed_as(term, sort_type) -> bool:
+    """Whether a range condition compares the sort key with values of its type (others
+    match nothing, as a filter); begins_with takes strings and binaries only."""
+    values = [o[1] for o in (term[2] if term[0] == "func" else term[1:] if term[0] == "between" else term[2:])
+              if o[0] == "value"]
+    if term[0] == "func" and sort_type == "N":
+        return False
+    return all(set(v) == {sort_type} for v in values)
 
 
 def read_keys(ctx, table, hash_value, sort_values, where, query, descending):

@@ -63,3 +63,25 @@ def test_range_statements(client, table_name):
             "Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.")
     same = select("pk='a' AND sk=2 AND sk=2.0 ORDER BY pk ASC, sk ASC")
     assert (numbers(same), units(same)) == (["2"], 2.0)
+
+
+def test_one_sort_key_bound_queries_its_range(client, table_name):
+    """One bound on the sort key is the Query's key condition: only the items in range are
+    read and charged (partiql_ordered_ranges.json: BETWEEN -2 AND 20 with Limit 1 charged
+    1, 2, 2 and 4 units page by page, the items' own reads)."""
+    ddb = client("dynamodb")
+    client_table(ddb, table_name, ("pk", "S"), ("sk", "N"))
+    for number, size in SIZES.items():
+        ddb.put_item(TableName=table_name, Item={"pk": {"S": "a"}, "sk": {"N": number}, "payload": {"S": "x" * size}})
+    above = ddb.execute_statement(Statement=f"SELECT pk, sk FROM \"{table_name}\" WHERE pk='a' AND sk>2",
+                                  ReturnConsumedCapacity="TOTAL", ConsistentRead=True)
+    assert [item["sk"]["N"] for item in above["Items"]] == ["10", "20"]
+    assert above["ConsumedCapacity"]["CapacityUnits"] == 5.0            # (7500 + 12500) / 4 KB, not the 7 of all
+    charged, token = [], None
+    for _ in range(4):
+        page = ddb.execute_statement(
+            Statement=f"SELECT pk, sk FROM \"{table_name}\" WHERE pk='a' AND sk BETWEEN -2 AND 20 ORDER BY sk ASC",
+            ReturnConsumedCapacity="TOTAL", ConsistentRead=True, Limit=1, **({"NextToken": token} if token else {}))
+        charged.append((page["Items"][0]["sk"]["N"], page["ConsumedCapacity"]["CapacityUnits"]))
+        token = page.get("NextToken")
+    assert charged == [("-2", 1.0), ("2", 2.0), ("10", 2.0), ("20", 4.0)]
