@@ -1,18 +1,15 @@
 """PartiQL: ExecuteStatement, BatchExecuteStatement and ExecuteTransaction.
 
-A SELECT whose WHERE fixes the partition key with `=` reads that partition (a Query),
-any other reads the table or index (a Scan), the whole WHERE filtering what is read.
+A SELECT whose WHERE fixes the partition key with `=` reads that partition (a Query, or
+its items one by one when it names them by sort key: partiql_keys), any other reads the
+table or index (a Scan), the whole WHERE filtering what is read.
 INSERT refuses an existing item (DuplicateItemException); UPDATE and DELETE need the full
 key in WHERE and treat the rest of it as a condition; UPDATE of a missing item fails its
 condition, as on DynamoDB."""
-import base64
-import hashlib
-
-import orjson
-
 from lakebox.services.dynamodb import capacity, expr_update, reads, store, throttle, transactions, writes
 from lakebox.services.dynamodb import partiql_index as index_rules
 from lakebox.services.dynamodb import partiql_keys as key_reads
+from lakebox.services.dynamodb import partiql_tokens as tokens
 from lakebox.services.dynamodb import partiql_order as order
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import (
@@ -183,7 +180,7 @@ def _select(ctx, table, statement, params, tally):
     if params.get("Limit"):
         query["Limit"] = params["Limit"]
     if params.get("NextToken"):
-        query["ExclusiveStartKey"] = _read_token(params["NextToken"], params)
+        query["ExclusiveStartKey"] = tokens.read_token(params["NextToken"], params)
     compiled = {"filter": statement.where} if statement.where else {}
     if statement.paths:
         roots = list(dict.fromkeys(path[1][0] for path in statement.paths))
@@ -220,36 +217,9 @@ def _select(ctx, table, statement, params, tally):
     result = {"Items": [_columns(item, statement.paths) for item in items] if statement.paths else items}
     if "LastEvaluatedKey" in answer:
         if not answer.get("final"):          # final: a page of keys that reached its Limit, none left
-            result["NextToken"] = _token(answer["LastEvaluatedKey"], params)
+            result["NextToken"] = tokens.token(answer["LastEvaluatedKey"], params)
         result["LastEvaluatedKey"] = answer["LastEvaluatedKey"]
     return result
-
-
-def _token(key: dict, params) -> str:
-    """A NextToken: where the next page starts, bound to the statement and its parameters."""
-    return base64.urlsafe_b64encode(orjson.dumps({"k": wire_item(key), "s": _statement_digest(params)})).decode()
-
-
-def _read_token(token: str, params) -> dict:
-    """Where a NextToken's page starts; one minted for another statement or other
-    parameters is refused (DynamoDB Local's words; a public record of DynamoDB's answer)."""
-    try:
-        found = orjson.loads(base64.urlsafe_b64decode(token.encode()))
-    except ValueError:
-        raise ValidationException("Invalid NextToken") from None
-    if not isinstance(found, dict) or not isinstance(found.get("k"), dict):
-        raise ValidationException("Invalid NextToken")
-    if found.get("s") != _statement_digest(params):
-        raise ValidationException("NextToken does not match request")
-    key = found["k"]
-    store.decode_binary(key)
-    return key
-
-
-def _statement_digest(params) -> str:
-    text = orjson.dumps([params["Statement"], params.get("Parameters") or []],
-                        default=lambda v: base64.b64encode(v).decode() if isinstance(v, bytes) else str(v))
-    return hashlib.sha256(text).hexdigest()[:32]
 
 
 def _plan(ctx, table, statement):
