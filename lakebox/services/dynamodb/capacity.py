@@ -43,12 +43,16 @@ class Tally:
             kind, read, write = entry["indexes"].get(index.name, (index.kind, 0.0, 0.0))
             entry["indexes"][index.name] = (kind, read + units, write)
 
-    def write(self, table, units, index_units=None, multiplier=1):
+    def write(self, table, units, index_units=None):
+        """units: the table's (doubled by the caller in a transaction); index_units: each
+        index's, never doubled, also in a transaction (stackd index_capacity.json, calls
+        60-79: a transactional update moving an index key charges the index its delete and
+        put at their sizes, once)."""
         entry = self._entry(table)
         entry["write"] += units
         for name, used in (index_units or {}).items():
             kind, read, write = entry["indexes"].get(name, (table.indexes[name].kind, 0.0, 0.0))
-            entry["indexes"][name] = (kind, read, write + used * multiplier)
+            entry["indexes"][name] = (kind, read, write + used)
 
     def report(self, mode: str | None, table_name=None):
         """ConsumedCapacity for one table (a dict) or, without a name, a list for all."""

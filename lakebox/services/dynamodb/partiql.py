@@ -1,17 +1,15 @@
 """PartiQL: ExecuteStatement, BatchExecuteStatement and ExecuteTransaction.
 
-A SELECT whose WHERE fixes the partition key with `=` reads that partition (a Query),
-any other reads the table or index (a Scan), the whole WHERE filtering what is read.
+A SELECT whose WHERE fixes the partition key with `=` reads that partition (a Query, or
+its items one by one when it names them by sort key: partiql_keys), any other reads the
+table or index (a Scan), the whole WHERE filtering what is read.
 INSERT refuses an existing item (DuplicateItemException); UPDATE and DELETE need the full
 key in WHERE and treat the rest of it as a condition; UPDATE of a missing item fails its
 condition, as on DynamoDB."""
-import base64
-import hashlib
-
-import orjson
-
 from lakebox.services.dynamodb import capacity, expr_update, reads, store, throttle, transactions, writes
 from lakebox.services.dynamodb import partiql_index as index_rules
+from lakebox.services.dynamodb import partiql_keys as key_reads
+from lakebox.services.dynamodb import partiql_tokens as tokens
 from lakebox.services.dynamodb import partiql_order as order
 from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import (
@@ -182,7 +180,7 @@ def _select(ctx, table, statement, params, tally):
     if params.get("Limit"):
         query["Limit"] = params["Limit"]
     if params.get("NextToken"):
-        query["ExclusiveStartKey"] = _read_token(params["NextToken"], params)
+        query["ExclusiveStartKey"] = tokens.read_token(params["NextToken"], params)
     compiled = {"filter": statement.where} if statement.where else {}
     if statement.paths:
         roots = list(dict.fromkeys(path[1][0] for path in statement.paths))
@@ -193,10 +191,21 @@ def _select(ctx, table, statement, params, tally):
         # a partition named twice (a public test suite's records of DynamoDB's answers)
         raise ValidationException("Overlapping conditions with range keys are not supported in where clause")
     partitions = named if statement.order else None
-    if hash_key.name in keys:
+    sort_plan = key_reads.plan(_terms(statement.where), range_key.name, range_key.type) \
+        if hash_key.name in keys and index is None and range_key is not None else None
+    if sort_plan is not None and sort_plan[0] == "scan":          # no key condition: ORDER BY has none
+        if statement.order:
+            raise ValidationException(key_reads.NO_HASH_CONDITION)
+        answer = reads.run_scan(ctx, table, index, query, compiled)
+    elif sort_plan is not None and sort_plan[0] == "keys":
+        answer = key_reads.read_keys(ctx, table, keys[hash_key.name], sort_plan[1], statement.where, query,
+                                     not query["ScanIndexForward"])
+    elif hash_key.name in keys:
         if index is not None and index.projection_type != "ALL":
             index_rules.check_filter_projected(index, statement.where)
         compiled["key"] = ("cmp", "=", ("path", [hash_key.name]), ("value", keys[hash_key.name]))
+        if sort_plan is not None:           # ("range", the one sort key condition): the Query's own
+            compiled["key"] = ("and", compiled["key"], sort_plan[1])
         answer = reads.run_query(ctx, table, index, query, compiled)
     elif partitions:
         answer = order.query_partitions(ctx, table, index, query, compiled, hash_key.name, partitions,
@@ -207,36 +216,10 @@ def _select(ctx, table, statement, params, tally):
     items = answer.get("Items", [])
     result = {"Items": [_columns(item, statement.paths) for item in items] if statement.paths else items}
     if "LastEvaluatedKey" in answer:
-        result["NextToken"] = _token(answer["LastEvaluatedKey"], params)
+        if not answer.get("final"):          # final: a page of keys that reached its Limit, none left
+            result["NextToken"] = tokens.token(answer["LastEvaluatedKey"], params)
         result["LastEvaluatedKey"] = answer["LastEvaluatedKey"]
     return result
-
-
-def _token(key: dict, params) -> str:
-    """A NextToken: where the next page starts, bound to the statement and its parameters."""
-    return base64.urlsafe_b64encode(orjson.dumps({"k": wire_item(key), "s": _statement_digest(params)})).decode()
-
-
-def _read_token(token: str, params) -> dict:
-    """Where a NextToken's page starts; one minted for another statement or other
-    parameters is refused (DynamoDB Local's words; a public record of DynamoDB's answer)."""
-    try:
-        found = orjson.loads(base64.urlsafe_b64decode(token.encode()))
-    except ValueError:
-        raise ValidationException("Invalid NextToken") from None
-    if not isinstance(found, dict) or not isinstance(found.get("k"), dict):
-        raise ValidationException("Invalid NextToken")
-    if found.get("s") != _statement_digest(params):
-        raise ValidationException("NextToken does not match request")
-    key = found["k"]
-    store.decode_binary(key)
-    return key
-
-
-def _statement_digest(params) -> str:
-    text = orjson.dumps([params["Statement"], params.get("Parameters") or []],
-                        default=lambda v: base64.b64encode(v).decode() if isinstance(v, bytes) else str(v))
-    return hashlib.sha256(text).hexdigest()[:32]
 
 
 def _plan(ctx, table, statement):
@@ -313,7 +296,7 @@ def _apply(ctx, table, key, old, new, tally, transactional=False):
     throttle.check(ctx, table, "write", writes.touched_indexes(table, old, new))
     index_units = writes.write(ctx, table, key, old, new) if (old or new) else {}
     units = capacity.write_units(max(av.item_size(old or {}), av.item_size(new or {})), transactional)
-    tally.write(table, units, index_units, multiplier=2 if transactional else 1)
+    tally.write(table, units, index_units)          # a transaction doubles the table's units only
     throttle.charge(ctx, table, "write", units, index_units)
 
 
@@ -336,6 +319,9 @@ def batch_execute_statement(ctx, params):
     statements = params["Statements"]
     if len(statements) > MAX_BATCH:
         raise ValidationException(f"Member must have length less than or equal to {MAX_BATCH}")
+    kinds = {_statement_kind(request) for request in statements} - {None}
+    if len(kinds) > 1:
+        raise ValidationException("Read and write requests together in the same batch is not supported.")
     tally, responses = capacity.Tally(), []
     for request in statements:
         responses.append(_batch_member(ctx, request, params, tally))
@@ -344,6 +330,16 @@ def batch_execute_statement(ctx, params):
     if consumed is not None:
         result["ConsumedCapacity"] = consumed
     return result
+
+
+def _statement_kind(request):
+    """READ or WRITE by the statement's first word (None for one that does not parse: it
+    fails on its own in the batch)."""
+    words = request.get("Statement", "").split(None, 1)
+    if not words:
+        return None
+    first = words[0].upper()
+    return "READ" if first == "SELECT" else "WRITE" if first in ("INSERT", "UPDATE", "DELETE") else None
 
 
 def _batch_member(ctx, request, params, tally) -> dict:
@@ -389,7 +385,8 @@ def execute_transaction(ctx, params):
     parsed = [(_transaction_statement(number, e), e) for number, e in enumerate(entries)]
     kinds = {"SELECT" if s.kind == "SELECT" else "WRITE" for s, _ in parsed}
     if len(kinds) > 1:
-        raise ValidationException("Transaction must contain either all reads or all writes")
+        raise ValidationException("ExecuteTransaction API does not support both read and write operations in the "
+                                  "same request.")
     tables = _transaction_tables(ctx, parsed)
     tally = capacity.Tally(transactional=True)
     if kinds == {"SELECT"}:
@@ -397,7 +394,7 @@ def execute_transaction(ctx, params):
     token = params.get("ClientRequestToken")
     earlier = transactions.already_ran(ctx, token, params) if token is not None else None
     if earlier is not None:
-        return _report({"Responses": [{} for _ in parsed]}, transactions.repeated_capacity(tables, earlier), params)
+        return _report({"Responses": []}, transactions.repeated_capacity(tables, earlier), params)
     for number, ((statement, _), table) in enumerate(zip(parsed, tables)):
         if statement.kind == "EXISTS" and not _checks_more_than_key(table, statement.where):
             raise ValidationException(f"Validation failed in TransactStatements[{number}]: EXISTS() must contain a "
@@ -425,12 +422,12 @@ def execute_transaction(ctx, params):
     with ctx.state.db.transaction():
         for (statement, _), (table, key, old, new) in zip(parsed, plans):
             if statement.kind == "EXISTS":      # a condition check: costs a write, changes nothing
-                tally.write(table, capacity.write_units(av.item_size(old), True), {}, multiplier=2)
+                tally.write(table, capacity.write_units(av.item_size(old), True), {})
             else:
                 _apply(ctx, table, key, old, new, tally, transactional=True)
         if token is not None:
             transactions.remember(ctx, token, params, sizes)
-    return _report({"Responses": [{} for _ in plans]}, tally, params)
+    return _report({"Responses": []}, tally, params)          # writes answer no member each
 
 
 def _transaction_key_fault(error) -> str:

@@ -138,6 +138,8 @@ class Parser:
         """FROM's table and index (DynamoDB's words for a longer or an empty path, as public
         records of its answers and DynamoDB Local give them)."""
         statement.table = self.name()
+        if statement.kind == "SELECT" and self.peek() in (("op", "-"), ("op", "+"), ("op", "*")):
+            raise ValidationException("Unexpected from source")     # an unquoted my-table reads as arithmetic
         if self.accept("."):
             statement.index = self.name()
             if self.peek() == ("op", "."):

@@ -157,8 +157,8 @@ def transact_write_items(ctx, params):
                 index_units = writes.write(ctx, action.table, action.key, old, new)
             sizes.append(max(av.item_size(old or {}), av.item_size(new or {})))
             units = capacity.write_units(sizes[-1], transactional=True)
-            tally.write(action.table, units, index_units, multiplier=2)
-            throttle.charge(ctx, action.table, "write", units, {k: v * 2 for k, v in index_units.items()})
+            tally.write(action.table, units, index_units)      # index writes are not doubled
+            throttle.charge(ctx, action.table, "write", units, index_units)
         if token is not None:
             remember(ctx, token, params, sizes)
     written = [(a.table, a.key, a.item if a.kind == "Put" else a.key_item)
@@ -222,8 +222,8 @@ def already_ran(ctx, token, params):
     if row is None or row["created_ms"] < lookup.now_ms(ctx) - TOKEN_LIFETIME_MS:
         return None
     if row["request_hash"] != _request_hash(params):
-        raise IdempotentParameterMismatchException("Transaction has different parameters than previous transaction "
-                                                   "with the same ClientRequestToken")
+        raise IdempotentParameterMismatchException("Specified idempotent token was used with different request "
+                                                   "parameters within the idempotency window")
     return orjson.loads(row["replay_units"]) if row["ran"] else None
 
 

@@ -55,13 +55,16 @@ def test_bad_numbers(ddb, table, given, message):
     ({"pk": {"N": "1"}}, "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N"),
     ({"pk": {"S": ""}}, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
                         "contain an empty string value. Key: pk"),
-    ({**KEY, "s": {"SS": []}}, "One or more parameter values were invalid: An string set  may not be empty"),
+    # an invalid value in the item is request validation (stackd data.json, calls 22 and 38)
+    ({**KEY, "s": {"SS": []}}, "1 validation error detected: One or more parameter values were invalid: An string "
+                               "set  may not be empty"),
     ({**KEY, "s": {"NS": ["1", "1.0"]}},
-     "One or more parameter values were invalid: Input collection [1, 1] contains duplicates."),
+     "1 validation error detected: One or more parameter values were invalid: Input collection [1, 1] contains "
+     "duplicates."),
     ({**KEY, "s": {"S": "a", "N": "1"}}, "Supplied AttributeValue has more than one datatypes set, must contain "
                                          "exactly one of the supported datatypes"),
-    ({**KEY, "s": {"NULL": False}}, "One or more parameter values were invalid: Null attribute value types must "
-                                    "have the value of true"),
+    ({**KEY, "s": {"NULL": False}}, "1 validation error detected: One or more parameter values were invalid: Null "
+                                    "attribute value types must have the value of true"),
 ])
 def test_invalid_items(ddb, table, item, message):
     assert error_of(ddb.put_item, TableName=table, Item=item) == ("ValidationException", message)

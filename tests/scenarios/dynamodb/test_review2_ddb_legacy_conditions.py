@@ -69,8 +69,8 @@ def test_attributes_to_get_named_twice(ddb, jobs):
 
 def test_a_binary_set_with_a_duplicate(ddb, jobs):
     assert error_of(ddb.put_item, TableName=jobs, Item={**KEY, "blobs": {"BS": [b"b", b"b"]}}) == (
-        "ValidationException", "One or more parameter values were invalid: Input collection [Yg==, Yg==]of type BS "
-                               "contains duplicates.")
+        "ValidationException", "1 validation error detected: One or more parameter values were invalid: Input "
+                               "collection [Yg==, Yg==]of type BS contains duplicates.")
 
 
 def test_attribute_updates_add_appends_to_a_list(ddb, jobs):

@@ -210,13 +210,13 @@ def test_batch_statement_returns_the_old_item_of_a_failed_condition(ddb, make_ta
     answer = ddb.batch_execute_statement(Statements=[
         {"Statement": f"UPDATE \"{name}\" SET n = 2 WHERE pk = 'a' AND n = 5",
          "ReturnValuesOnConditionCheckFailure": "ALL_OLD"},
-        {"Statement": f"UPDATE \"{name}\" SET n = 3 WHERE pk = 'a' AND n = 5"},
-        {"Statement": f"SELECT n FROM \"{name}\" WHERE pk = 'a'"}])["Responses"]
+        {"Statement": f"UPDATE \"{name}\" SET n = 3 WHERE pk = 'a' AND n = 5"}])["Responses"]
     assert answer == [
         {"Error": {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed",
                    "Item": {"pk": {"S": "a"}, "n": {"N": "1"}}}, "TableName": name},
-        {"Error": {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}, "TableName": name},
-        {"TableName": name, "Item": {"n": {"N": "1"}}}]
+        {"Error": {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}, "TableName": name}]
+    assert ddb.batch_execute_statement(Statements=[{"Statement": f"SELECT n FROM \"{name}\" WHERE pk = 'a'"}])[
+        "Responses"] == [{"TableName": name, "Item": {"n": {"N": "1"}}}]
 
 
 def test_execute_transaction_with_an_exists_condition(ddb, make_table):
@@ -227,7 +227,7 @@ def test_execute_transaction_with_an_exists_condition(ddb, make_table):
     guarded = [{"Statement": f"EXISTS(SELECT * FROM \"{name}\" WHERE pk = 'account' AND state = ?)",
                 "Parameters": [{"S": "open"}]},
                {"Statement": f"INSERT INTO \"{name}\" VALUE {{'pk': 'order-1'}}"}]
-    assert ddb.execute_transaction(TransactStatements=guarded)["Responses"] == [{}, {}]
+    assert ddb.execute_transaction(TransactStatements=guarded)["Responses"] == []
     assert ddb.get_item(TableName=name, Key={"pk": {"S": "account"}})["Item"] == {
         "pk": {"S": "account"}, "state": {"S": "open"}}
     ddb.update_item(TableName=name, Key={"pk": {"S": "account"}}, UpdateExpression="SET #s = :c",

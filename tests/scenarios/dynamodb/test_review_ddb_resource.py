@@ -208,7 +208,7 @@ def test_delete_item_with_condition_and_return_values(orders):
      "operand type: L"),
     # boto3 serializes an empty Python set as a number set
     ("put_item", {"Item": {"customer": "a", "order_id": 1, "s": set()}},
-     "One or more parameter values were invalid: An number set  may not be empty"),
+     "1 validation error detected: One or more parameter values were invalid: An number set  may not be empty"),
     ("query", {"KeyConditionExpression": Key("order_id").eq(1)},
      "Query condition missed key schema element: customer"),
     ("query", {"KeyConditionExpression": Key("customer").eq("a") & Key("order_id").begins_with(1)},

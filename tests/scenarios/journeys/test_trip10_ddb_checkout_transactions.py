@@ -56,7 +56,7 @@ def test_checkout_in_one_transaction(client, table_name):
     assert error_of(ddb.transact_write_items, ClientRequestToken="checkout-1",
                     TransactItems=_basket(table_name, "order#1", [("sku#mug", 1)])) == (
         "IdempotentParameterMismatchException",
-        "Transaction has different parameters than previous transaction with the same ClientRequestToken")
+        "Specified idempotent token was used with different request parameters within the idempotency window")
 
     assert error_of(ddb.transact_write_items,
                     TransactItems=_basket(table_name, "order#2", [("sku#mug", 1), ("sku#mug", 1)])) == (

@@ -71,7 +71,7 @@ def test_link_keys_items_and_numbers_at_their_limits(client, table_name):
         "ValidationException", "One or more parameter values are not valid. The AttributeValue for a key attribute "
                                "cannot contain an empty string value. Key: url")
     assert error_of(ddb.put_item, TableName=table_name, Item={**counts, "tags": {"SS": []}}) == (
-        "ValidationException", INVALID + "An string set  may not be empty")
+        "ValidationException", "1 validation error detected: " + INVALID + "An string set  may not be empty")
     assert error_of(ddb.update_item, TableName=table_name, Key=counts, UpdateExpression="SET tags = :none",
                     ExpressionAttributeValues={":none": {"NS": []}}) == (
         "ValidationException", "ExpressionAttributeValues contains invalid value: " + INVALID +

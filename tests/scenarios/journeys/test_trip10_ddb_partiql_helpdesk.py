@@ -78,7 +78,7 @@ def test_helpdesk_in_partiql(client, table_name):
         "Code": "TransactionCanceledException",
         "Message": "Transaction cancelled, please refer cancellation reasons for specific reasons "
                    "[None, ConditionalCheckFailed]"}
-    assert ddb.execute_transaction(TransactStatements=hand_over[:1])["Responses"] == [{}]
+    assert ddb.execute_transaction(TransactStatements=hand_over[:1])["Responses"] == []
 
     final = ddb.execute_statement(Statement=f"SELECT * FROM {table} WHERE queue = 'support'")["Items"]
     assert final == [

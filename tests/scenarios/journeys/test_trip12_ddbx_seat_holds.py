@@ -110,7 +110,7 @@ def test_seat_holds(client, resource, table_name):
     ddb.execute_transaction(TransactStatements=settle, ClientRequestToken="settle-gig-7")   # the INSERT would fail again
     assert error_of(ddb.execute_transaction, TransactStatements=settle[1:], ClientRequestToken="settle-gig-7") == (
         "IdempotentParameterMismatchException",
-        "Transaction has different parameters than previous transaction with the same ClientRequestToken")
+        "Specified idempotent token was used with different request parameters within the idempotency window")
     read = ddb.execute_transaction(TransactStatements=[
         {"Statement": f'SELECT holder, settled, paid FROM "{table_name}" WHERE event = ? AND seat = ?',
          "Parameters": [{"S": "gig-7"}, {"S": seat}]} for seat in ("A12", "B01", "C99")],

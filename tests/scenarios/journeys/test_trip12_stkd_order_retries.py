@@ -15,7 +15,7 @@ import uuid
 from trip_helpers import client_table, error_of
 
 MISMATCH = ("IdempotentParameterMismatchException",
-            "Transaction has different parameters than previous transaction with the same ClientRequestToken")
+            "Specified idempotent token was used with different request parameters within the idempotency window")
 
 
 def test_retries_with_one_token(client, table_name):
