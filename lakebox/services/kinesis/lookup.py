@@ -171,6 +171,10 @@ def consumer_from(ctx, params):
             check_consumer_access(ctx, parts[1], parts[0], arn, stream_arn(parts[1], parts[0], parts[2]))
         consumer = store.consumer_by_arn(db, parts[1], parts[0], arn) if parts and parts[0] == ctx.region else None
         if consumer is None:
+            if parts:
+                raise ResourceNotFoundException(
+                    f"Consumer {parts[3]} with creation timestamp {parts[4]} under stream: {parts[2]}, "
+                    f"account {parts[1]} not found.")
             raise ResourceNotFoundException(f"Consumer {arn} not found.")
         return consumer
     if name and stream_arn_text:
