@@ -182,7 +182,7 @@ def consumer_from(ctx, params):
         consumer = store.consumer_by_name(db, stream["uid"], name)
         if consumer is None:
             raise ResourceNotFoundException(
-                f"Consumer {name} under stream {stream['name']} under account {stream['account']} not found.")
+                f"Consumer {name} under stream: {stream['name']}, account {stream['account']} not found.")
         return consumer
     raise InvalidArgumentException("Either ConsumerARN or both ConsumerName and StreamARN should be provided.")
 

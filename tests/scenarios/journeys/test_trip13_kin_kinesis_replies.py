@@ -31,3 +31,12 @@ def test_a_deregistered_consumer_is_named_by_its_parts_once_gone(client, kinesis
     assert error_of(kinesis.describe_stream_consumer, ConsumerARN=consumer_arn) == (
         "ResourceNotFoundException",
         f"Consumer audit-reader with creation timestamp {created} under stream: {name}, account {ACCOUNT} not found.")
+
+
+def test_a_consumer_named_under_a_stream_that_has_none_of_that_name(client, kinesis_streams):
+    """control_audit.json missing-consumer-description: DescribeStreamConsumer by
+    StreamARN and ConsumerName."""
+    kinesis = client("kinesis")
+    name, arn = kinesis_streams("kctl")
+    assert error_of(kinesis.describe_stream_consumer, StreamARN=arn, ConsumerName="never-existed") == (
+        "ResourceNotFoundException", f"Consumer never-existed under stream: {name}, account {ACCOUNT} not found.")
