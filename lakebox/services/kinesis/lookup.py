@@ -104,14 +104,18 @@ def readable_stream_from(ctx, params):
     return stream
 
 
-def shard_from(ctx, stream, shard_id_text: str):
-    """A shard of the stream that still exists (closed shards vanish after retention)."""
+def shard_from(ctx, stream, shard_id_text: str, subscribing=False):
+    """A shard of the stream that still exists (closed shards vanish after retention).
+    SubscribeToShard words every missing shard as one it could not find (radkawar/stackd
+    testdata/aws/kinesis/dry_run.json missing-shard-dry-run-SubscribeToShard)."""
     index = model.shard_index(shard_id_text)
     where = f"in stream {stream['name']} under account {stream['account']}"
     if index is None:
         raise ResourceNotFoundException(f"Could not find shard {shard_id_text} {where}.")
     row = store.shard(ctx.state.db, stream["uid"], index)
     if row is None or shard_expired(row, stream, now_ms(ctx)):
+        if subscribing:
+            raise ResourceNotFoundException(f"Could not find shard {shard_id_text} {where}.")
         raise ResourceNotFoundException(f"Shard {shard_id_text} {where} does not exist")
     return row
 
