@@ -3,7 +3,7 @@ import asyncio
 import base64
 import json
 
-from lakebox.services.kinesis import encryption, lookup, model, records, store, tagging, throttle
+from lakebox.services.kinesis import dry_run, encryption, lookup, model, records, store, tagging, throttle
 from lakebox.services.kinesis.errors import (
     ExpiredNextTokenException, InvalidArgumentException, LimitExceededException, ResourceInUseException)
 
@@ -123,7 +123,8 @@ def subscribe_to_shard(ctx, params):
         raise ResourceInUseException(
             f"Consumer {consumer['name']} with creation timestamp {consumer['created_ms'] // 1000} under stream: "
             f"{stream['name']} , account {stream['account']} is not in ACTIVE status.")
-    shard = lookup.shard_from(ctx, stream, params["ShardId"])
+    shard = lookup.shard_from(ctx, stream, params["ShardId"], subscribing=True)
+    dry_run.check(ctx, "SubscribeToShard")     # AWS: before the starting position is looked at
     start = params["StartingPosition"]
     # A starting position it refuses spends none of the call-a-second budget.
     after = records.starting_position(ctx, stream, shard, start["Type"], start.get("SequenceNumber"),

@@ -60,3 +60,7 @@ class KMSOptInRequired(ServiceError):
 
 class KMSThrottlingException(ServiceError):
     pass
+
+
+class DryRunOperationException(ServiceError):
+    """Not a shape of every botocore's model yet (the data plane's DryRun came in 2026)."""

@@ -104,14 +104,18 @@ def readable_stream_from(ctx, params):
     return stream
 
 
-def shard_from(ctx, stream, shard_id_text: str):
-    """A shard of the stream that still exists (closed shards vanish after retention)."""
+def shard_from(ctx, stream, shard_id_text: str, subscribing=False):
+    """A shard of the stream that still exists (closed shards vanish after retention).
+    SubscribeToShard words every missing shard as one it could not find (radkawar/stackd
+    testdata/aws/kinesis/dry_run.json missing-shard-dry-run-SubscribeToShard)."""
     index = model.shard_index(shard_id_text)
     where = f"in stream {stream['name']} under account {stream['account']}"
     if index is None:
         raise ResourceNotFoundException(f"Could not find shard {shard_id_text} {where}.")
     row = store.shard(ctx.state.db, stream["uid"], index)
     if row is None or shard_expired(row, stream, now_ms(ctx)):
+        if subscribing:
+            raise ResourceNotFoundException(f"Could not find shard {shard_id_text} {where}.")
         raise ResourceNotFoundException(f"Shard {shard_id_text} {where} does not exist")
     return row
 
@@ -171,6 +175,10 @@ def consumer_from(ctx, params):
             check_consumer_access(ctx, parts[1], parts[0], arn, stream_arn(parts[1], parts[0], parts[2]))
         consumer = store.consumer_by_arn(db, parts[1], parts[0], arn) if parts and parts[0] == ctx.region else None
         if consumer is None:
+            if parts:
+                raise ResourceNotFoundException(
+                    f"Consumer {parts[3]} with creation timestamp {parts[4]} under stream: {parts[2]}, "
+                    f"account {parts[1]} not found.")
             raise ResourceNotFoundException(f"Consumer {arn} not found.")
         return consumer
     if name and stream_arn_text:
@@ -178,7 +186,7 @@ def consumer_from(ctx, params):
         consumer = store.consumer_by_name(db, stream["uid"], name)
         if consumer is None:
             raise ResourceNotFoundException(
-                f"Consumer {name} under stream {stream['name']} under account {stream['account']} not found.")
+                f"Consumer {name} under stream: {stream['name']}, account {stream['account']} not found.")
         return consumer
     raise InvalidArgumentException("Either ConsumerARN or both ConsumerName and StreamARN should be provided.")
 

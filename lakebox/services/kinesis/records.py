@@ -1,7 +1,7 @@
 """The data plane: PutRecord, PutRecords, GetShardIterator, GetRecords."""
 import logging
 
-from lakebox.services.kinesis import access, encryption, lookup, model, segments, store, throttle
+from lakebox.services.kinesis import access, dry_run, encryption, lookup, model, segments, store, throttle
 from lakebox.services.kinesis.errors import (
     ExpiredIteratorException, InvalidArgumentException, ProvisionedThroughputExceededException,
     ResourceNotFoundException, ValidationException)
@@ -23,6 +23,7 @@ def put_record(ctx, params):
     if len(data) > limit:
         raise ValidationException(_too_long(["data"], limit))
     index = router(ctx.state.db, stream).shard_for(_hash_key(params.get("ExplicitHashKey"), key))
+    dry_run.check(ctx, "PutRecord")
     now = lookup.now_ms(ctx)
     if ctx.limits_on and not throttle.admit_write(ctx.state, stream, index, model.record_size(data, key), now):
         raise ProvisionedThroughputExceededException(throttle.rate_exceeded(stream, index))
@@ -37,6 +38,7 @@ def put_records(ctx, params):
     stream = lookup.readable_stream_from(ctx, params)
     entries = params["Records"]
     shards, sizes = _place(stream, entries, router(ctx.state.db, stream).shard_for)
+    dry_run.check(ctx, "PutRecords")
     now = lookup.now_ms(ctx)
     if ctx.limits_on:
         admitted = [throttle.admit_write(ctx.state, stream, index, size, now) for index, size in zip(shards, sizes)]
@@ -151,6 +153,8 @@ def router(db, stream) -> model.HashRouter:
 
 def get_shard_iterator(ctx, params):
     stream = lookup.readable_stream_from(ctx, params)
+    # AWS answers a dry run before it looks for the shard or the starting sequence number.
+    dry_run.check(ctx, "GetShardIterator")
     shard = lookup.shard_from(ctx, stream, params["ShardId"])
     now = lookup.now_ms(ctx)
     if ctx.limits_on:
@@ -235,6 +239,7 @@ def get_records(ctx, params):
     if stream is None or model.stream_salt(stream["created_ms"]) != position.salt or stream["region"] != ctx.region:
         raise InvalidArgumentException("Invalid ShardIterator.")
     access.check(ctx, stream["account"], stream["region"], lookup.arn_of(stream))   # another account's stream
+    dry_run.check(ctx, "GetRecords")
     shard = store.shard(db, stream["uid"], position.index)
     if shard is None or lookup.shard_expired(shard, stream, now):
         raise ResourceNotFoundException(

@@ -142,9 +142,10 @@ def describe_stream_summary(ctx, params):
     stream = lookup.stream_from(ctx, params)
     db = ctx.state.db
     now = lookup.now_ms(ctx)
+    status = lookup.status_of(stream, now)
     summary = {
         "StreamName": stream["name"], "StreamARN": lookup.arn_of(stream),
-        "StreamStatus": lookup.status_of(stream, now), "StreamModeDetails": lookup.mode_details(stream),
+        "StreamStatus": status, "StreamModeDetails": lookup.mode_details(stream),
         "RetentionPeriodHours": stream["retention_hours"],
         "StreamCreationTimestamp": model.creation_seconds(stream["created_ms"]),
         "EnhancedMonitoring": [{"ShardLevelMetrics": store.metrics_of(stream)}],
@@ -153,6 +154,9 @@ def describe_stream_summary(ctx, params):
         "ConsumerCount": len(store.consumers(db, stream["uid"])),
         "MaxRecordSizeInKiB": stream["max_record_kib"],
     }
+    if status == "CREATING":
+        # AWS: a stream still CREATING counts no open shards yet (the member is absent).
+        del summary["OpenShardCount"]
     if stream["mode"] == "ON_DEMAND" and stream["warm_throughput_mibps"] is not None:
         summary["WarmThroughput"] = _warm_throughput(stream)
     return {"StreamDescriptionSummary": summary}

@@ -179,7 +179,7 @@ def _dead_letter(state, queue, row, redrive) -> bool:
         return False
     target, now = redrive[0], state.clock.now()
     seq = store.move_message(state.db, row["seq"], target["uid"], now, arn_of(queue),
-                             dedup_by_id=bool(queue["fifo"]))
+                             fifo=bool(queue["fifo"]))
     if queue["fifo"] and target["fifo"]:
         scope = row["group_id"] if store.attributes_of(target).get("DeduplicationScope") == "messageGroup" else ""
         store.put_dedups(state.db, [(target["uid"], scope, row["message_id"], now + DEDUP_INTERVAL_S,

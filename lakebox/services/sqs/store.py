@@ -93,6 +93,10 @@ SCHEMA = [
     # When the message was last received: a receive's visibility timeout may be extended
     # to 12 hours from it at most (inflight.py).
     "ALTER TABLE sqs_messages ADD COLUMN received_at REAL",
+    # When a message's retention starts, where it is not its send time: a FIFO message
+    # moved to its dead-letter queue is kept for that queue's retention from the move
+    # (SQS Developer Guide, dead-letter queue retention).
+    "ALTER TABLE sqs_messages ADD COLUMN retained_from REAL",
 ]
 
 
@@ -296,19 +300,22 @@ def release(db, seq, now):
     db.execute("UPDATE sqs_messages SET visible_at=?, received_at=NULL WHERE seq=?", (now, seq))
 
 
-def move_message(db, seq, target_uid, now, source_arn, dedup_by_id=False):
+def move_message(db, seq, target_uid, now, source_arn, fifo=False):
     """A dead-letter move: the message goes to the end of another queue's order, visible
     now, its receives and send time kept and `source_arn` naming the queue it left.
-    `dedup_by_id` gives it its message id as deduplication id (a FIFO dead-letter move).
-    Returns its new seq."""
-    dedup = "message_id" if dedup_by_id else "dedup_id"
+    A FIFO move (`fifo`) gives it its message id as deduplication id, and its retention
+    starts again at the move; a standard one keeps its original enqueue time for
+    retention (SQS Developer Guide, dead-letter queue retention). Returns its new seq."""
+    dedup = "message_id" if fifo else "dedup_id"
+    retained_from = now if fifo else None
     with db.transaction():
         cursor = db.execute(
             "INSERT INTO sqs_messages (queue_uid, message_id, body, attributes, system_attributes, visible_at, "
-            "source_arn, receive_count, first_received_at, group_id, dedup_id, sender_id, data_key, sent_at) "
+            "source_arn, receive_count, first_received_at, group_id, dedup_id, sender_id, data_key, sent_at, "
+            "retained_from) "
             "SELECT ?, message_id, body, attributes, system_attributes, ?, ?, receive_count, first_received_at, "
-            f"group_id, {dedup}, sender_id, data_key, sent_at FROM sqs_messages WHERE seq=?",
-            (target_uid, now, source_arn, seq))
+            f"group_id, {dedup}, sender_id, data_key, sent_at, ? FROM sqs_messages WHERE seq=?",
+            (target_uid, now, source_arn, retained_from, seq))
         db.execute("DELETE FROM sqs_messages WHERE seq=?", (seq,))
     return cursor.lastrowid
 
@@ -356,14 +363,16 @@ def expire(db, uid, cutoff, slice_size=64, limit=None) -> int:
     """Delete messages sent before `cutoff` (retention), oldest first, at most `limit`;
     returns how many. Walks the queue's head in small slices and stops at the first
     message still kept, so a queue with nothing to expire costs one short read."""
-    head = db.one("SELECT sent_at FROM sqs_messages WHERE queue_uid=? ORDER BY seq LIMIT 1", (uid,))
-    if head is None or head["sent_at"] >= cutoff:
+    head = db.one(f"SELECT {_RETAINED_FROM} AS kept_from FROM sqs_messages WHERE queue_uid=? ORDER BY seq LIMIT 1",
+                  (uid,))
+    if head is None or head["kept_from"] >= cutoff:
         return 0                        # the common case: the oldest message is still kept
     removed = 0
     while limit is None or removed < limit:
         size = slice_size if limit is None else min(slice_size, limit - removed)
-        rows = db.query("SELECT seq, sent_at FROM sqs_messages WHERE queue_uid=? ORDER BY seq LIMIT ?", (uid, size))
-        old = [row["seq"] for row in rows if row["sent_at"] < cutoff]
+        rows = db.query(f"SELECT seq, {_RETAINED_FROM} AS kept_from FROM sqs_messages WHERE queue_uid=? "
+                        "ORDER BY seq LIMIT ?", (uid, size))
+        old = [row["seq"] for row in rows if row["kept_from"] < cutoff]
         if old:
             delete_messages(db, old)
             removed += len(old)
@@ -372,9 +381,14 @@ def expire(db, uid, cutoff, slice_size=64, limit=None) -> int:
     return removed
 
 
+_RETAINED_FROM = "COALESCE(retained_from, sent_at)"
+
+
 def oldest_sent_at(db, uid):
-    row = db.one("SELECT sent_at FROM sqs_messages WHERE queue_uid=? ORDER BY seq LIMIT 1", (uid,))
-    return row["sent_at"] if row else None
+    """When the retention of the queue's head message started."""
+    row = db.one(f"SELECT {_RETAINED_FROM} AS kept_from FROM sqs_messages WHERE queue_uid=? ORDER BY seq LIMIT 1",
+                 (uid,))
+    return row["kept_from"] if row else None
 
 
 def counts(db, uid, now) -> tuple[int, int, int]:

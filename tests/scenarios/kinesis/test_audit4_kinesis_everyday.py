@@ -175,7 +175,8 @@ def test_subscribe_to_shard_checks_its_starting_position(kinesis, make_stream):
     with pytest.raises(kinesis.exceptions.ResourceNotFoundException) as raised:
         kinesis.subscribe_to_shard(ConsumerARN=consumer, ShardId="shardId-000000000009",
                                    StartingPosition={"Type": "LATEST"})
-    assert error_of(raised)[1] == f"Shard shardId-000000000009 in stream {stream} under account {ACCOUNT} does not exist"
+    # radkawar/stackd testdata/aws/kinesis/dry_run.json missing-shard-dry-run-SubscribeToShard
+    assert error_of(raised)[1] == f"Could not find shard shardId-000000000009 in stream {stream} under account {ACCOUNT}."
 
 
 def test_consumers_carry_their_own_tags_and_resource_policy(kinesis, make_stream):

@@ -113,8 +113,9 @@ def test_subscribing_needs_an_active_consumer_and_a_real_shard(kinesis, make_str
     with pytest.raises(kinesis.exceptions.ResourceNotFoundException) as raised:
         kinesis.subscribe_to_shard(ConsumerARN=consumer["ConsumerARN"], ShardId="shardId-000000000007",
                                    StartingPosition={"Type": "LATEST"})
+    # radkawar/stackd testdata/aws/kinesis/dry_run.json missing-shard-dry-run-SubscribeToShard
     assert error_of(raised) == ("ResourceNotFoundException",
-                                f"Shard shardId-000000000007 in stream {stream} under account {ACCOUNT} does not exist")
+                                f"Could not find shard shardId-000000000007 in stream {stream} under account {ACCOUNT}.")
 
 
 @pytest.mark.local_only
