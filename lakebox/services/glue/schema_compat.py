@@ -42,19 +42,34 @@ def parse(data_format: str, definition: str):
 
 
 def canonical(data_format: str, definition: str) -> str:
-    """The definition with its insignificant spacing removed."""
+    """The definition with its insignificant spacing and the order of its object members
+    left out (Glue answered a definition spaced and ordered differently with the version
+    holding it: radkawar/stackd testdata/aws/glue/registry_complete.json)."""
     if data_format in ("AVRO", "JSON"):
         try:
-            return json.dumps(json.loads(definition), separators=(",", ":"), ensure_ascii=False)
+            return json.dumps(json.loads(definition), separators=(",", ":"), ensure_ascii=False, sort_keys=True)
         except ValueError:
             return definition.strip()
     return " ".join(_proto_tokens(definition))
 
 
+_WORD = re.compile(r"[A-Za-z0-9_$]+")
+
+
 def _load_json(definition: str, what: str):
     try:
         return json.loads(definition)
-    except ValueError as error:
+    except json.JSONDecodeError as error:
+        word = _WORD.match(definition, error.pos) if error.msg == "Expecting value" else None
+        if word:
+            # Glue's (Jackson's) words for a bare word where a value belongs, with the line
+            # and column after it (radkawar/stackd testdata/aws/glue/registry_complete.json)
+            line = definition.count("\n", 0, word.end()) + 1
+            column = word.end() - definition.rfind("\n", 0, word.end())
+            raise InvalidDefinition(
+                f"Unrecognized token '{word.group()}': was expecting (JSON String, Number, Array, Object or token "
+                f"'null', 'true' or 'false')\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` "
+                f"disabled); line: {line}, column: {column}]") from None
         raise InvalidDefinition(f"{what} definition is not valid JSON: {error}") from None
 
 
@@ -122,8 +137,35 @@ def _proto_tokens(definition: str) -> list[str]:
 _PROTO_LABELS = ("optional", "required", "repeated")
 
 
+_PROTO_TOP = {"syntax", "edition", "package", "import", "option", "message", "enum", "service", "extend"}
+
+
+def _check_top_level(definition: str):
+    """A file-level statement starts with one of the file's keywords; Glue (Wire's parser)
+    names another word by its line and column (radkawar/stackd
+    testdata/aws/glue/registry_complete.json: 'Syntax error in :1:1: unexpected label: not')."""
+    text = _PROTO_COMMENTS.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), definition)
+    depth, start = 0, True
+    for token in _PROTO_TOKEN.finditer(text):
+        word = token.group()
+        if start and depth == 0 and word != ";" and word not in _PROTO_TOP:
+            if re.fullmatch(r"[A-Za-z_][\w.]*", word):
+                line = text.count("\n", 0, token.start()) + 1
+                column = token.start() - text.rfind("\n", 0, token.start())
+                raise InvalidDefinition(f"Syntax error in :{line}:{column}: unexpected label: {word}")
+            return
+        start = False
+        if word == "{":
+            depth += 1
+        elif word == "}":
+            depth -= 1
+        if word in (";", "}") and depth == 0:
+            start = True
+
+
 def _parse_protobuf(definition: str):
     """The messages of a .proto file: {message path: {field number: (label and type, name)}}."""
+    _check_top_level(definition)
     tokens = _proto_tokens(definition)
     if tokens[:1] == ["syntax"]:
         if len(tokens) < 4 or tokens[1] != "=" or tokens[2].strip("'\"") not in ("proto2", "proto3") \

@@ -14,7 +14,6 @@ from lakebox.services.glue.errors import AlreadyExistsException, EntityNotFoundE
 
 REGISTRY, SCHEMA = "registry", "schema"
 DEFAULT_REGISTRY = "default-registry"
-DEFAULT_COMPATIBILITY = "BACKWARD"
 LIST_DEFAULT = 25                    # ListRegistries/ListSchemas/ListSchemaVersions without MaxResults
 LIST_MAX = 100
 
@@ -63,8 +62,16 @@ def registry_name(ctx, registry_id: dict | None, default: str | None = None) -> 
     return name if name else _arn_path(ctx, arn, REGISTRY, 1)[0]
 
 
-def registry_or_error(ctx, name: str) -> dict:
-    return catalog.object_or_error(ctx, REGISTRY, "", name, "Registry is not found.")
+def registry_or_error(ctx, name: str, registry_id: dict | None = None) -> dict:
+    """The registry, or Glue's not-found words: naming the RegistryId's name and ARN (null
+    for the one not given) when the call names a registry, only its name when the registry
+    is a schema's (as recorded: radkawar/stackd testdata/aws/glue/registry_complete.json)."""
+    if registry_id is None:
+        message = f"Registry is not found. RegistryName: {name}"
+    else:
+        message = (f"Registry is not found. RegistryName: {registry_id.get('RegistryName') or 'null'}, "
+                   f"RegistryArn: {registry_id.get('RegistryArn') or 'null'}")
+    return catalog.object_or_error(ctx, REGISTRY, "", name, message)
 
 
 def schema_key(ctx, schema_id: dict | None) -> tuple[str, str]:
@@ -83,8 +90,15 @@ def schema_key(ctx, schema_id: dict | None) -> tuple[str, str]:
 
 
 def schema_or_error(ctx, schema_id: dict | None) -> dict:
+    """The schema, its registry looked up first; the not-found words name the SchemaId's
+    parts (null for those not given)."""
     registry, name = schema_key(ctx, schema_id)
-    return catalog.object_or_error(ctx, SCHEMA, registry, name, "Schema is not found.")
+    schema_id = schema_id or {}
+    if not schema_id.get("SchemaArn"):
+        registry_or_error(ctx, registry)
+    message = (f"Schema is not found. RegistryName: {schema_id.get('RegistryName') or 'null'}, "
+               f"SchemaName: {schema_id.get('SchemaName') or 'null'}, SchemaArn: {schema_id.get('SchemaArn') or 'null'}")
+    return catalog.object_or_error(ctx, SCHEMA, registry, name, message)
 
 
 def put_schema(ctx, doc: dict):
@@ -108,7 +122,7 @@ def _new_registry(ctx, name: str, description: str | None, tags: dict | None) ->
 def create_registry(ctx, params):
     name = params["RegistryName"]
     if store.get_object(ctx.state.db, ctx.account, ctx.region, REGISTRY, "", name) is not None:
-        raise AlreadyExistsException("Registry already exists.")
+        raise AlreadyExistsException(f"Registry already exists. RegistryName: {name}")
     tagging.check_tags(params.get("Tags") or {})
     with ctx.state.db.transaction():
         doc = _new_registry(ctx, name, params.get("Description"), params.get("Tags"))
@@ -117,7 +131,7 @@ def create_registry(ctx, params):
 
 
 def get_registry(ctx, params):
-    return registry_or_error(ctx, registry_name(ctx, params["RegistryId"]))
+    return registry_or_error(ctx, registry_name(ctx, params["RegistryId"]), params["RegistryId"])
 
 
 def list_registries(ctx, params):
@@ -127,7 +141,7 @@ def list_registries(ctx, params):
 
 
 def update_registry(ctx, params):
-    doc = registry_or_error(ctx, registry_name(ctx, params["RegistryId"]))
+    doc = registry_or_error(ctx, registry_name(ctx, params["RegistryId"]), params["RegistryId"])
     doc.update(Description=params["Description"], UpdatedTime=iso(ctx.now))
     store.put_object(ctx.state.db, ctx.account, ctx.region, REGISTRY, "", doc["RegistryName"], doc)
     return {"RegistryName": doc["RegistryName"], "RegistryArn": doc["RegistryArn"]}
@@ -136,7 +150,7 @@ def update_registry(ctx, params):
 def delete_registry(ctx, params):
     """The registry goes with its schemas, their versions and tags (Glue answers DELETING and
     finishes in the background; here it is done before the answer)."""
-    doc = registry_or_error(ctx, registry_name(ctx, params["RegistryId"]))
+    doc = registry_or_error(ctx, registry_name(ctx, params["RegistryId"]), params["RegistryId"])
     db = ctx.state.db
     with db.transaction():
         for _, _, schema in store.objects(db, ctx.account, ctx.region, SCHEMA, doc["RegistryName"]):
@@ -151,44 +165,47 @@ def delete_registry(ctx, params):
 
 
 def create_schema(ctx, params):
+    """Compatibility and SchemaDefinition must be given, whatever the model says (Glue
+    refused both left out: radkawar/stackd testdata/aws/glue/registry_complete.json)."""
+    if params.get("Compatibility") is None:
+        raise InvalidInputException("Compatibility is not valid.")
+    definition = params.get("SchemaDefinition")
+    if not definition:
+        raise InvalidInputException("The resource name contains too many or too few characters. "
+                                    "Parameter Name: schemaDefinition")
     registry = registry_name(ctx, params.get("RegistryId"))
     db = ctx.state.db
     if registry is not None:
-        registry_doc = registry_or_error(ctx, registry)
+        registry_doc = registry_or_error(ctx, registry, params["RegistryId"])
     else:
         registry = DEFAULT_REGISTRY
         registry_doc = store.get_object(db, ctx.account, ctx.region, REGISTRY, "", registry)
     name, data_format = params["SchemaName"], params["DataFormat"]
     if store.get_object(db, ctx.account, ctx.region, SCHEMA, registry, name) is not None:
-        raise AlreadyExistsException("Schema already exists.")
+        raise AlreadyExistsException(f"Schema already exists. SchemaName: {name}")
     tagging.check_tags(params.get("Tags") or {})
-    definition = params.get("SchemaDefinition")
-    if definition is not None:
-        try:
-            schema_compat.parse(data_format, definition)
-        except schema_compat.InvalidDefinition as error:
-            raise InvalidInputException(str(error)) from None
+    try:
+        schema_compat.parse(data_format, definition)
+    except schema_compat.InvalidDefinition as error:
+        raise InvalidInputException(str(error)) from None
     with db.transaction():
         if registry_doc is None:
             registry_doc = _new_registry(ctx, registry, None, None)
         arn = catalog.arn(ctx, SCHEMA, registry, name)
         doc = {"RegistryName": registry, "RegistryArn": registry_doc["RegistryArn"], "SchemaName": name,
                "SchemaArn": arn, "DataFormat": data_format,
-               "Compatibility": params.get("Compatibility") or DEFAULT_COMPATIBILITY,
-               "SchemaCheckpoint": 1, "LatestSchemaVersion": 1 if definition is not None else None,
-               "NextSchemaVersion": 2 if definition is not None else 1, "SchemaStatus": "AVAILABLE",
+               "Compatibility": params["Compatibility"],
+               "SchemaCheckpoint": 1, "LatestSchemaVersion": 1,
+               "NextSchemaVersion": 2, "SchemaStatus": "AVAILABLE",
                "CreatedTime": iso(ctx.now), "UpdatedTime": iso(ctx.now)}
         if params.get("Description") is not None:
             doc["Description"] = params["Description"]
         put_schema(ctx, doc)
         tagging.tag_new(ctx, arn, params.get("Tags"))
-        version = None
-        if definition is not None:
-            version = add_version(ctx, doc, 1, definition, "AVAILABLE")
+        version = add_version(ctx, doc, 1, definition, "AVAILABLE")
     out = {k: v for k, v in doc.items() if k not in ("CreatedTime", "UpdatedTime")}
     out["Tags"] = params.get("Tags") or None
-    if version is not None:
-        out.update(SchemaVersionId=version["SchemaVersionId"], SchemaVersionStatus=version["Status"])
+    out.update(SchemaVersionId=version["SchemaVersionId"], SchemaVersionStatus=version["Status"])
     return out
 
 
@@ -199,7 +216,7 @@ def get_schema(ctx, params):
 def list_schemas(ctx, params):
     registry = registry_name(ctx, params.get("RegistryId"))
     if registry is not None:
-        registry_or_error(ctx, registry)
+        registry_or_error(ctx, registry, params["RegistryId"])
     keep = ("RegistryName", "SchemaName", "SchemaArn", "Description", "SchemaStatus", "CreatedTime", "UpdatedTime")
     docs = [{k: doc[k] for k in keep if k in doc}
             for _, _, doc in store.objects(ctx.state.db, ctx.account, ctx.region, SCHEMA, registry)]
@@ -217,7 +234,7 @@ def update_schema(ctx, params):
         raise InvalidInputException("At least one of Compatibility, SchemaVersionNumber or Description "
                                     "has to be provided.")
     if compatibility is not None and number is None:
-        raise InvalidInputException("SchemaVersionNumber is required when Compatibility is provided.")
+        raise InvalidInputException("Schema version checkpoint is missing.")
     if number is not None:
         version = number_or_error(ctx, doc, number)
         if compatibility is not None and compatibility == doc["Compatibility"]:
@@ -272,7 +289,10 @@ def number_or_error(ctx, schema: dict, number: dict) -> dict:
         raise InvalidInputException("One of LatestVersion or VersionNumber has to be provided, "
                                     "both cannot be provided.")
     if latest:
-        version = schema.get("LatestSchemaVersion")
+        available = [v["VersionNumber"] for v in store.schema_versions(ctx.state.db, ctx.account, ctx.region,
+                                                                         schema["SchemaArn"])
+                     if v["Status"] == "AVAILABLE"]
+        version = max(available, default=None)
     found = None if version is None else store.schema_version(
         ctx.state.db, ctx.account, ctx.region, schema["SchemaArn"], version)
     if found is None:

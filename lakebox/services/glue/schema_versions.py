@@ -4,15 +4,16 @@ A definition registered again (spaced differently or not) answers the version th
 it. A new version is judged against the schema's compatibility and earlier AVAILABLE
 versions from the checkpoint on: the last one (BACKWARD, FORWARD, FULL) or all of them
 (*_ALL); one that breaks it is kept with Status FAILURE, as Glue keeps it: its id and number
-are answered, it is never compared against afterwards, and the schema's LatestSchemaVersion
-and NextSchemaVersion stay on the last AVAILABLE version (as Glue answered Terraform's
-provider, hashicorp/terraform-provider-aws#35152), so LatestVersion names that one.
+are answered, it is never compared against afterwards, and while the schema's
+LatestSchemaVersion and NextSchemaVersion count it, a LatestVersion lookup names the last
+AVAILABLE version (radkawar/stackd testdata/aws/glue/registry_complete.json,
+registry_boundaries.json).
 DISABLED refuses any version after the first. A lookup by definition finds a version
 whatever its status."""
 import difflib
 import json
 
-from lakebox.services.glue import schema_compat, store
+from lakebox.services.glue import schema_compat, schema_patch, store
 from lakebox.services.glue.errors import (
     AlreadyExistsException, EntityNotFoundException, InvalidInputException, ResourceNumberLimitExceededException)
 from lakebox.services.glue.schema_registry import (
@@ -50,11 +51,12 @@ def register_schema_version(ctx, params):
     number = max([schema["NextSchemaVersion"] - 1] + [v["VersionNumber"] for v in versions]) + 1
     with db.transaction():
         version = add_version(ctx, schema, number, definition, "FAILURE" if problem else "AVAILABLE")
-        if not problem:
-            schema.update(LatestSchemaVersion=number, NextSchemaVersion=number + 1)
-        schema["UpdatedTime"] = iso(ctx.now)
+        schema.update(LatestSchemaVersion=number, NextSchemaVersion=number + 1, UpdatedTime=iso(ctx.now))
         put_schema(ctx, schema)
-    return {"SchemaVersionId": version["SchemaVersionId"], "VersionNumber": number, "Status": version["Status"]}
+    # judging against every version since the checkpoint is Glue's background work: the
+    # new version is answered PENDING (radkawar/stackd testdata/aws/glue/registry_boundaries.json)
+    status = "PENDING" if schema["Compatibility"].endswith("_ALL") else version["Status"]
+    return {"SchemaVersionId": version["SchemaVersionId"], "VersionNumber": number, "Status": status}
 
 
 def _version_or_error(ctx, params) -> tuple[dict, dict | None]:
@@ -99,23 +101,18 @@ def get_schema_by_definition(ctx, params):
     return {k: found[k] for k in ("SchemaVersionId", "SchemaArn", "DataFormat", "Status", "CreatedTime")}
 
 
-def _pretty(data_format: str, definition: str) -> list[str]:
-    if data_format in ("AVRO", "JSON"):
-        try:
-            definition = json.dumps(json.loads(definition), indent=2, ensure_ascii=False)
-        except ValueError:
-            pass
-    return definition.splitlines()
-
-
 def get_schema_versions_diff(ctx, params):
-    """SYNTAX_DIFF: a unified diff of the two definitions (JSON ones pretty-printed first).
-    Glue documents no format for it."""
+    """SYNTAX_DIFF: for AVRO and JSON, the JSON Patch (RFC 6902) turning the first definition
+    into the second, written compactly, as Glue answered
+    (radkawar/stackd testdata/aws/glue/registry_complete.json schema-diff); for PROTOBUF
+    (unrecorded) a unified diff of the two texts."""
     schema = schema_or_error(ctx, params["SchemaId"])
     first = number_or_error(ctx, schema, params["FirstSchemaVersionNumber"])
     second = number_or_error(ctx, schema, params["SecondSchemaVersionNumber"])
-    lines = difflib.unified_diff(_pretty(schema["DataFormat"], first["SchemaDefinition"]),
-                                 _pretty(schema["DataFormat"], second["SchemaDefinition"]),
+    if schema["DataFormat"] in ("AVRO", "JSON"):
+        patch = schema_patch.diff(json.loads(first["SchemaDefinition"]), json.loads(second["SchemaDefinition"]))
+        return {"Diff": json.dumps(patch, separators=(",", ":"), ensure_ascii=False)}
+    lines = difflib.unified_diff(first["SchemaDefinition"].splitlines(), second["SchemaDefinition"].splitlines(),
                                  f"version {first['VersionNumber']}", f"version {second['VersionNumber']}",
                                  lineterm="")
     return {"Diff": "\n".join(lines) or None}
@@ -144,22 +141,19 @@ def delete_schema_versions(ctx, params):
     schema = schema_or_error(ctx, params["SchemaId"])
     numbers = _version_numbers(params["Versions"])
     if schema["SchemaCheckpoint"] in numbers:
-        raise InvalidInputException(f"Version {schema['SchemaCheckpoint']} is the schema's checkpoint and "
-                                    "cannot be deleted.")
+        raise InvalidInputException("Cannot delete checkpoint version.")
     if 1 in numbers:
         raise InvalidInputException("The first schema version can only be deleted by DeleteSchema.")
     db = ctx.state.db
     present = {v["VersionNumber"] for v in store.schema_versions(db, ctx.account, ctx.region, schema["SchemaArn"])}
-    errors = [{"VersionNumber": n, "ErrorDetails": {"ErrorCode": "EntityNotFoundException",
-                                                     "ErrorMessage": "Schema version is not found."}}
+    errors = [{"VersionNumber": n, "ErrorDetails": {"ErrorCode": "ResourceNotFoundException",
+                                                     "ErrorMessage": "Version number not found"}}
               for n in numbers if n not in present]
     doomed = [n for n in numbers if n in present]
     with db.transaction():
         store.delete_schema_versions(db, ctx.account, ctx.region, schema["SchemaArn"], doomed)
-        available = [v["VersionNumber"] for v in store.schema_versions(db, ctx.account, ctx.region,
-                                                                         schema["SchemaArn"])
-                     if v["Status"] == "AVAILABLE"]
-        schema.update(LatestSchemaVersion=max(available, default=None), UpdatedTime=iso(ctx.now))
+        kept = [v["VersionNumber"] for v in store.schema_versions(db, ctx.account, ctx.region, schema["SchemaArn"])]
+        schema.update(LatestSchemaVersion=max(kept, default=None), UpdatedTime=iso(ctx.now))
         put_schema(ctx, schema)
     return {"SchemaVersionErrors": errors}
 
@@ -176,7 +170,13 @@ def _metadata_target(ctx, params) -> tuple[dict, dict]:
     return version, schema
 
 
-def _metadata_answer(version, schema, key, value) -> dict:
+def _metadata_answer(params, version, schema, key, value) -> dict:
+    """Named by SchemaVersionId, Glue answers the version's id with VersionNumber 0 and
+    LatestVersion false, naming no schema (radkawar/stackd testdata/aws/glue/registry_complete.json
+    put-metadata, remove-metadata-value)."""
+    if params.get("SchemaVersionId"):
+        return {"LatestVersion": False, "VersionNumber": 0, "SchemaVersionId": version["SchemaVersionId"],
+                "MetadataKey": key, "MetadataValue": value}
     return {"SchemaArn": schema["SchemaArn"], "SchemaName": schema["SchemaName"],
             "RegistryName": schema["RegistryName"],
             "LatestVersion": version["VersionNumber"] == schema.get("LatestSchemaVersion"),
@@ -198,13 +198,14 @@ def put_schema_version_metadata(ctx, params):
     metadata = version.setdefault("Metadata", {})
     values = metadata.get(key, [])
     if any(v["MetadataValue"] == value for v in values):
-        raise AlreadyExistsException("Metadata key-value pair already exists.")
+        raise AlreadyExistsException(f"Resource already exist for schema version id: {version['SchemaVersionId']}, "
+                                     f"metadata key: {key}, metadata value: {value}")
     if sum(len(vs) for vs in metadata.values()) >= METADATA_KEYS_MAX:
         raise ResourceNumberLimitExceededException("Number of metadata key-value pairs exceeds the limit of "
                                                    f"{METADATA_KEYS_MAX}.")
     metadata[key] = [{"MetadataValue": value, "CreatedTime": iso(ctx.now)}, *values]
     _save(ctx, version, schema)
-    return _metadata_answer(version, schema, key, value)
+    return _metadata_answer(params, version, schema, key, value)
 
 
 def query_schema_version_metadata(ctx, params):
@@ -232,10 +233,11 @@ def remove_schema_version_metadata(ctx, params):
     values = (version.get("Metadata") or {}).get(key, [])
     kept = [v for v in values if v["MetadataValue"] != value]
     if len(kept) == len(values):
-        raise EntityNotFoundException("Metadata key-value pair is not found.")
+        raise EntityNotFoundException("Metadata is not found for the schema version. "
+                                      f"SchemaVersionId: {version['SchemaVersionId']} ")
     if kept:
         version["Metadata"][key] = kept
     else:
         del version["Metadata"][key]
     _save(ctx, version, schema)
-    return _metadata_answer(version, schema, key, value)
+    return _metadata_answer(params, version, schema, key, value)

@@ -56,17 +56,17 @@ def test_cli_crawl_then_read_the_catalog(lakebox_server, s3, bucket):
         glue(lakebox_server, "delete-database", "--name", database)
 
 
-def test_get_crawler_lists_every_kind_of_target(lakebox_server):
+def test_get_crawler_lists_every_kind_of_target(lakebox_server, bucket):
     # as recorded GetCrawler replies show: each target kind present (empty when unused)
     # and each S3 target with its Exclusions
     name = f"cli-{uuid.uuid4().hex[:8]}"
     ok(glue(lakebox_server, "create-crawler", "--name", name, "--role", "service-role/AWSGlueServiceRole-lake",
-            "--database-name", "lake", "--targets", json.dumps({"S3Targets": [{"Path": "s3://lake/raw/"}]})))
+            "--database-name", "lake", "--targets", json.dumps({"S3Targets": [{"Path": f"s3://{bucket}/raw/"}]})))
     try:
         crawler = ok(glue(lakebox_server, "get-crawler", "--name", name))["Crawler"]
         assert crawler["Role"] == "service-role/AWSGlueServiceRole-lake"
         assert crawler["Targets"] == {
-            "S3Targets": [{"Path": "s3://lake/raw/", "Exclusions": []}], "JdbcTargets": [], "MongoDBTargets": [],
+            "S3Targets": [{"Path": f"s3://{bucket}/raw/", "Exclusions": []}], "JdbcTargets": [], "MongoDBTargets": [],
             "DynamoDBTargets": [], "CatalogTargets": [], "DeltaTargets": [], "IcebergTargets": [], "HudiTargets": []}
     finally:
         ok(glue(lakebox_server, "delete-crawler", "--name", name))

@@ -93,9 +93,10 @@ def test_databases_page_by_name(own):
 
 
 @pytest.mark.local_only
-def test_crawlers_and_their_metrics_page(own):
+def test_crawlers_and_their_metrics_page(own, bucket):
     for name in NAMES:
-        own.create_crawler(Name=name, Role=ROLE, DatabaseName="db", Targets={"S3Targets": [{"Path": "s3://b/p/"}]})
+        own.create_crawler(Name=name, Role=ROLE, DatabaseName="db",
+                           Targets={"S3Targets": [{"Path": f"s3://{bucket}/p/"}]})
     check_paginator(own, "GetCrawlers", NAMES, key_of=_name, ordered=False)
     check_paginator(own, "GetCrawlerMetrics", NAMES, key_of=lambda m: m["CrawlerName"], ordered=False)
     assert error_of(own.get_crawlers, NextToken="bogus") == BAD_TOKEN
@@ -145,13 +146,14 @@ def test_resource_policies_page(own):
 
 
 @pytest.mark.local_only
-def test_objects_deleted_while_paging_skip_none(own):
+def test_objects_deleted_while_paging_skip_none(own, bucket):
     """The clean-up loop users write (delete each page's jobs, crawlers, triggers,
     workflows, connections, then ask for the next page) deletes them all: a NextToken
     names where the listing stopped, not how many came before."""
     for name in NAMES:
         own.create_job(Name=name, Role=ROLE, Command={"Name": "pythonshell", "ScriptLocation": "s3://b/s.py"})
-        own.create_crawler(Name=name, Role=ROLE, DatabaseName="lake", Targets={"S3Targets": [{"Path": "s3://b/p/"}]})
+        own.create_crawler(Name=name, Role=ROLE, DatabaseName="lake",
+                           Targets={"S3Targets": [{"Path": f"s3://{bucket}/p/"}]})
         own.create_trigger(Name=name, Type="ON_DEMAND", Actions=[{"JobName": name}])
         own.create_workflow(Name=name)
         own.create_connection(ConnectionInput={"Name": name, "ConnectionType": "NETWORK", "ConnectionProperties": {}})

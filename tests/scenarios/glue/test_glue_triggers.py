@@ -109,12 +109,12 @@ def test_what_create_trigger_refuses(glue, python_job, trigger_name):
     assert glue.get_trigger(Name=other)["Trigger"]["State"] == "CREATED"
 
 
-def test_condition_and_state_refusals_in_aws_words(glue, python_job, new_crawler, trigger_name):
+def test_condition_and_state_refusals_in_aws_words(glue, bucket, python_job, new_crawler, trigger_name):
     """Replies quoted in aws/aws-cdk#34652 and #24575 and hashicorp/terraform-provider-aws
     #39571 and #49407."""
     job, other = python_job(MARK_SCRIPT), python_job(MARK_SCRIPT)
     glue.create_crawler(Name=new_crawler, Role=ROLE, DatabaseName="db_triggers_refusals",
-                        Targets={"S3Targets": [{"Path": "s3://no-such-bucket-for-triggers/"}]})
+                        Targets={"S3Targets": [{"Path": f"s3://{bucket}/"}]})
     name = trigger_name()
     create = lambda *conditions, actions=({"JobName": other},): error_of(
         glue.create_trigger, Name=name, Type="CONDITIONAL", Actions=list(actions),
