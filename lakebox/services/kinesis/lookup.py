@@ -165,8 +165,10 @@ def mode_details(stream) -> dict:
     return {"StreamMode": stream["mode"]}
 
 
-def consumer_from(ctx, params):
-    """The consumer named by ConsumerARN, or by StreamARN plus ConsumerName."""
+def consumer_from(ctx, params, subscribing=False):
+    """The consumer named by ConsumerARN, or by StreamARN plus ConsumerName. SubscribeToShard
+    names a missing consumer without its creation timestamp (radkawar/stackd
+    testdata/aws/kinesis/dry_run.json missing-resource-dry-run-SubscribeToShard)."""
     db = ctx.state.db
     arn, name, stream_arn_text = params.get("ConsumerARN"), params.get("ConsumerName"), params.get("StreamARN")
     if arn:
@@ -175,6 +177,9 @@ def consumer_from(ctx, params):
             check_consumer_access(ctx, parts[1], parts[0], arn, stream_arn(parts[1], parts[0], parts[2]))
         consumer = store.consumer_by_arn(db, parts[1], parts[0], arn) if parts and parts[0] == ctx.region else None
         if consumer is None:
+            if parts and subscribing:
+                raise ResourceNotFoundException(
+                    f"Consumer {parts[3]} under stream: {parts[2]}, account {parts[1]} not found.")
             if parts:
                 raise ResourceNotFoundException(
                     f"Consumer {parts[3]} with creation timestamp {parts[4]} under stream: {parts[2]}, "

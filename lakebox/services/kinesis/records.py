@@ -239,6 +239,11 @@ def get_records(ctx, params):
     if stream is None or model.stream_salt(stream["created_ms"]) != position.salt or stream["region"] != ctx.region:
         raise InvalidArgumentException("Invalid ShardIterator.")
     access.check(ctx, stream["account"], stream["region"], lookup.arn_of(stream))   # another account's stream
+    named = lookup.parse_stream_arn(params["StreamARN"]) if params.get("StreamARN") else None
+    if named and named[2] != stream["name"]:
+        # radkawar/stackd testdata/aws/kinesis/dry_run.json missing-resource-dry-run-GetRecords
+        raise InvalidArgumentException(
+            f"Input stream name {stream['name']} doesn't match the inferred name in stream arn {named[2]}")
     dry_run.check(ctx, "GetRecords")
     shard = store.shard(db, stream["uid"], position.index)
     if shard is None or lookup.shard_expired(shard, stream, now):
