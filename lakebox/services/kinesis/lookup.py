@@ -1,5 +1,6 @@
 """Finding streams, shards and consumers from request parameters, with AWS's errors
 when they are missing or busy, and describing them in the shapes of the model."""
+import json
 import re
 
 from lakebox.kit import arns
@@ -84,6 +85,19 @@ def status_of(stream, at_ms: int) -> str:
     if stream["busy_status"] and at_ms < stream["busy_until_ms"]:
         return stream["busy_status"]
     return "ACTIVE"
+
+
+def shown(db, stream, status):
+    """The stream as DescribeStream/DescribeStreamSummary show it: while UPDATING, the
+    settings it had before the change (retention, metrics, encryption, capacity mode,
+    record size) and, for a reshard, its open shard count before it, as real Kinesis
+    showed them (radkawar/stackd testdata/aws/kinesis/control_audit.json, the
+    wait-stream-active calls after each change; topology_raw.json scale-two-to-three)."""
+    view = dict(stream)
+    view["open_shards"] = len(store.open_shards(db, stream["uid"]))
+    if status == "UPDATING" and stream["shown_before"]:
+        view.update(json.loads(stream["shown_before"]))
+    return view
 
 
 def active_stream_from(ctx, params):
