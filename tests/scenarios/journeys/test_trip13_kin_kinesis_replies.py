@@ -9,17 +9,15 @@ from trip_helpers import error_of, wait_for
 ACCOUNT = "000000000000"
 
 
-def test_a_deregistered_consumer_is_named_by_its_parts_once_gone(client, kinesis_streams):
-    """audit_data.json verify-consumer-absent-2: the consumer's name, creation timestamp,
-    stream and account, not its ARN."""
-    kinesis = client("kinesis")
-    name, arn = kinesis_streams("kaudit")
-    consumer = kinesis.register_stream_consumer(StreamARN=arn, ConsumerName="audit-reader")["Consumer"]
-    consumer_arn = consumer["ConsumerARN"]
-    created = consumer_arn.rsplit(":", 1)[1]
-    assert created == str(int(consumer["ConsumerCreationTimestamp"].timestamp()))
-    wait_for(lambda: kinesis.describe_stream_consumer(ConsumerARN=consumer_arn)[
+def active_consumer(kinesis, arn, name):
+    consumer = kinesis.register_stream_consumer(StreamARN=arn, ConsumerName=name)["Consumer"]
+    wait_for(lambda: kinesis.describe_stream_consumer(ConsumerARN=consumer["ConsumerARN"])[
         "ConsumerDescription"]["ConsumerStatus"] == "ACTIVE")
+    return consumer
+
+
+def deregistered(kinesis, consumer_arn):
+    """Deregisters the consumer and waits until Kinesis no longer finds it."""
     kinesis.deregister_stream_consumer(ConsumerARN=consumer_arn)
 
     def gone():
@@ -28,6 +26,18 @@ def test_a_deregistered_consumer_is_named_by_its_parts_once_gone(client, kinesis
         except kinesis.exceptions.ResourceNotFoundException:
             return True
     wait_for(gone)
+
+
+def test_a_deregistered_consumer_is_named_by_its_parts_once_gone(client, kinesis_streams):
+    """audit_data.json verify-consumer-absent-2: the consumer's name, creation timestamp,
+    stream and account, not its ARN."""
+    kinesis = client("kinesis")
+    name, arn = kinesis_streams("kaudit")
+    consumer = active_consumer(kinesis, arn, "audit-reader")
+    consumer_arn = consumer["ConsumerARN"]
+    created = consumer_arn.rsplit(":", 1)[1]
+    assert created == str(int(consumer["ConsumerCreationTimestamp"].timestamp()))
+    deregistered(kinesis, consumer_arn)
     assert error_of(kinesis.describe_stream_consumer, ConsumerARN=consumer_arn) == (
         "ResourceNotFoundException",
         f"Consumer audit-reader with creation timestamp {created} under stream: {name}, account {ACCOUNT} not found.")
@@ -66,24 +76,14 @@ def test_a_subscription_outlives_its_deregistered_consumer(client, kinesis_strea
     proven gone still arrives on it."""
     kinesis = client("kinesis")
     name, arn = kinesis_streams("kderegister")
-    consumer_arn = kinesis.register_stream_consumer(StreamARN=arn, ConsumerName="deregister-data-reader")[
-        "Consumer"]["ConsumerARN"]
-    wait_for(lambda: kinesis.describe_stream_consumer(ConsumerARN=consumer_arn)[
-        "ConsumerDescription"]["ConsumerStatus"] == "ACTIVE")
+    consumer_arn = active_consumer(kinesis, arn, "deregister-data-reader")["ConsumerARN"]
     kinesis.put_record(StreamARN=arn, Data=b"before-consumer-deregister", PartitionKey="control-before")
     answer = kinesis.subscribe_to_shard(ConsumerARN=consumer_arn, ShardId="shardId-000000000000",
                                         StartingPosition={"Type": "TRIM_HORIZON"})
     events = iter(answer["EventStream"])
     first = next(events)["SubscribeToShardEvent"]
     assert [r["Data"] for r in first["Records"]] == [b"before-consumer-deregister"]
-    kinesis.deregister_stream_consumer(ConsumerARN=consumer_arn)
-
-    def gone():
-        try:
-            kinesis.describe_stream_consumer(ConsumerARN=consumer_arn)
-        except kinesis.exceptions.ResourceNotFoundException:
-            return True
-    wait_for(gone)
+    deregistered(kinesis, consumer_arn)
     kinesis.put_record(StreamARN=arn, Data=b"after-proven-consumer-absence", PartitionKey="control-after")
     later = []
     for event in events:
