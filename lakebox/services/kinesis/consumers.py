@@ -13,6 +13,11 @@ SUBSCRIPTION_LIFETIME_MS = 300_000       # a subscription ends after 5 minutes
 HEARTBEAT_MS = 5_000                     # an event at least this often, records or not
 POLL_SECONDS = 0.2                       # how often an idle subscription looks for records
 EVENT_RECORD_LIMIT = 10_000
+# An event carries at most 7.5 MiB of record Data (keys not counted), filled greedily:
+# real Kinesis sent 12 records of 640 KiB (7.5 MiB exactly), 8 of 900 KiB and 15 of
+# 499,900 bytes per event from backlogs that had more (radkawar/stackd
+# testdata/aws/kinesis/efo_frame_budget.json, groups A, B, C).
+EVENT_DATA_BYTES = 7_864_320
 TAKEOVER_MS = 5_000                      # a new subscription may take over an older one after 5 s
 
 
@@ -185,7 +190,7 @@ async def _subscription(state, consumer_arn, stream, index, after, started_ms, k
         if now - started_ms >= SUBSCRIPTION_LIFETIME_MS:
             return
         shard = store.shard(db, stream["uid"], index)
-        batch = records.read_batch(state, current, shard, after, EVENT_RECORD_LIMIT, now)
+        batch = records.read_batch(state, current, shard, after, EVENT_RECORD_LIMIT, now, EVENT_DATA_BYTES)
         after = batch.after_counter
         if batch.records or batch.shard_ended or now - last_event_ms >= HEARTBEAT_MS:
             last_event_ms = now
