@@ -13,6 +13,11 @@ SUBSCRIPTION_LIFETIME_MS = 300_000       # a subscription ends after 5 minutes
 HEARTBEAT_MS = 5_000                     # an event at least this often, records or not
 POLL_SECONDS = 0.2                       # how often an idle subscription looks for records
 EVENT_RECORD_LIMIT = 10_000
+# An event carries at most 7.5 MiB of record Data (keys not counted), filled greedily:
+# real Kinesis sent 12 records of 640 KiB (7.5 MiB exactly), 8 of 900 KiB and 15 of
+# 499,900 bytes per event from backlogs that had more (radkawar/stackd
+# testdata/aws/kinesis/efo_frame_budget.json, groups A, B, C).
+EVENT_DATA_BYTES = 7_864_320
 TAKEOVER_MS = 5_000                      # a new subscription may take over an older one after 5 s
 
 
@@ -114,9 +119,10 @@ def subscribe_to_shard(ctx, params):
     """Returns `EventStream` as an async generator: it waits on the event loop (never
     blocking it) and yields a SubscribeToShardEvent whenever records arrive, a
     heartbeat event every 5 s otherwise, and ends at the end of a closed shard, when the
-    consumer or stream goes away, or after the 5-minute subscription lifetime."""
+    stream goes away, or after the 5-minute subscription lifetime (a consumer deregistered
+    meanwhile does not end it)."""
     db = ctx.state.db
-    consumer = lookup.consumer_from(ctx, {"ConsumerARN": params["ConsumerARN"]})
+    consumer = lookup.consumer_from(ctx, {"ConsumerARN": params["ConsumerARN"]}, subscribing=True)
     stream = store.stream_by_uid(db, consumer["stream_uid"])
     now = lookup.now_ms(ctx)
     if lookup.consumer_status(consumer, now) != "ACTIVE":
@@ -167,23 +173,29 @@ async def _events(state, consumer_arn, stream, index, after, started_ms, key=Non
 
 async def _subscription(state, consumer_arn, stream, index, after, started_ms, key):
     salt = model.stream_salt(stream["created_ms"])
-    last_event_ms = None
+    # An idle subscription's first event is a heartbeat 5 s in, and none comes at its
+    # 5-minute end: real Kinesis sent 59 empty events in the 300 s of a subscription to an
+    # empty shard (radkawar/stackd testdata/aws/kinesis/efo_natural_end.json).
+    last_event_ms = started_ms
     while True:
         db = state.db
         now = int(state.clock.now() * 1000)
         current = store.stream_by_uid(db, stream["uid"])
-        if current is None or current["created_ms"] != stream["created_ms"] or \
-                store.consumer_by_arn(db, stream["account"], stream["region"], consumer_arn) is None:
+        # A subscription outlives its consumer's deregistration: real Kinesis went on
+        # delivering on it (radkawar/stackd testdata/aws/kinesis/efo_termination.json).
+        if current is None or current["created_ms"] != stream["created_ms"]:
             return
         if key is not None and state.cache("kinesis").get("subscriptions", {}).get(key) != started_ms:
             return                               # a later SubscribeToShard took this subscription over
+        if now - started_ms >= SUBSCRIPTION_LIFETIME_MS:
+            return
         shard = store.shard(db, stream["uid"], index)
-        batch = records.read_batch(state, current, shard, after, EVENT_RECORD_LIMIT, now)
+        batch = records.read_batch(state, current, shard, after, EVENT_RECORD_LIMIT, now, EVENT_DATA_BYTES)
         after = batch.after_counter
-        if batch.records or batch.shard_ended or last_event_ms is None or now - last_event_ms >= HEARTBEAT_MS:
+        if batch.records or batch.shard_ended or now - last_event_ms >= HEARTBEAT_MS:
             last_event_ms = now
             yield {"SubscribeToShardEvent": _event(db, current, shard, batch, salt)}
-        if batch.shard_ended or now - started_ms >= SUBSCRIPTION_LIFETIME_MS:
+        if batch.shard_ended:
             return
         await asyncio.sleep(0 if batch.records else POLL_SECONDS)
 

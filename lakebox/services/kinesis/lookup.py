@@ -1,5 +1,6 @@
 """Finding streams, shards and consumers from request parameters, with AWS's errors
 when they are missing or busy, and describing them in the shapes of the model."""
+import json
 import re
 
 from lakebox.kit import arns
@@ -86,6 +87,19 @@ def status_of(stream, at_ms: int) -> str:
     return "ACTIVE"
 
 
+def shown(db, stream, status):
+    """The stream as DescribeStream/DescribeStreamSummary show it: while UPDATING, the
+    settings it had before the change (retention, metrics, encryption, capacity mode,
+    record size) and, for a reshard, its open shard count before it, as real Kinesis
+    showed them (radkawar/stackd testdata/aws/kinesis/control_audit.json, the
+    wait-stream-active calls after each change; topology_raw.json scale-two-to-three)."""
+    view = dict(stream)
+    view["open_shards"] = len(store.open_shards(db, stream["uid"]))
+    if status == "UPDATING" and stream["shown_before"]:
+        view.update(json.loads(stream["shown_before"]))
+    return view
+
+
 def active_stream_from(ctx, params):
     """A stream that must be ACTIVE for a control-plane change (reshard, retention...)."""
     stream = stream_from(ctx, params)
@@ -165,8 +179,10 @@ def mode_details(stream) -> dict:
     return {"StreamMode": stream["mode"]}
 
 
-def consumer_from(ctx, params):
-    """The consumer named by ConsumerARN, or by StreamARN plus ConsumerName."""
+def consumer_from(ctx, params, subscribing=False):
+    """The consumer named by ConsumerARN, or by StreamARN plus ConsumerName. SubscribeToShard
+    names a missing consumer without its creation timestamp (radkawar/stackd
+    testdata/aws/kinesis/dry_run.json missing-resource-dry-run-SubscribeToShard)."""
     db = ctx.state.db
     arn, name, stream_arn_text = params.get("ConsumerARN"), params.get("ConsumerName"), params.get("StreamARN")
     if arn:
@@ -175,6 +191,9 @@ def consumer_from(ctx, params):
             check_consumer_access(ctx, parts[1], parts[0], arn, stream_arn(parts[1], parts[0], parts[2]))
         consumer = store.consumer_by_arn(db, parts[1], parts[0], arn) if parts and parts[0] == ctx.region else None
         if consumer is None:
+            if parts and subscribing:
+                raise ResourceNotFoundException(
+                    f"Consumer {parts[3]} under stream: {parts[2]}, account {parts[1]} not found.")
             if parts:
                 raise ResourceNotFoundException(
                     f"Consumer {parts[3]} with creation timestamp {parts[4]} under stream: {parts[2]}, "

@@ -239,6 +239,11 @@ def get_records(ctx, params):
     if stream is None or model.stream_salt(stream["created_ms"]) != position.salt or stream["region"] != ctx.region:
         raise InvalidArgumentException("Invalid ShardIterator.")
     access.check(ctx, stream["account"], stream["region"], lookup.arn_of(stream))   # another account's stream
+    named = lookup.parse_stream_arn(params["StreamARN"]) if params.get("StreamARN") else None
+    if named and named[2] != stream["name"]:
+        # radkawar/stackd testdata/aws/kinesis/dry_run.json missing-resource-dry-run-GetRecords
+        raise InvalidArgumentException(
+            f"Input stream name {stream['name']} doesn't match the inferred name in stream arn {named[2]}")
     dry_run.check(ctx, "GetRecords")
     shard = store.shard(db, stream["uid"], position.index)
     if shard is None or lookup.shard_expired(shard, stream, now):
@@ -283,9 +288,11 @@ class Batch:
         self.shard_ended = shard_ended
 
 
-def read_batch(state, stream, shard, after_counter, limit, now) -> Batch:
+def read_batch(state, stream, shard, after_counter, limit, now, data_budget=None) -> Batch:
     """Up to `limit` records (and 10 MiB) after `after_counter`, skipping records past
-    retention. Shared by GetRecords, SubscribeToShard and `public`."""
+    retention. Shared by GetRecords, SubscribeToShard and `public`. With `data_budget`,
+    the records' Data alone (keys left out) is held to that many bytes instead (a
+    SubscribeToShard event's); a batch always gets at least one record."""
     limit = limit or model.GET_RECORDS_DEFAULT_LIMIT
     prefix = model.sequence_prefix(model.stream_salt(stream["created_ms"]), shard["shard_index"]) * 10**28
     records, size, last_arrival, found_any = [], 0, now, False
@@ -304,17 +311,19 @@ def read_batch(state, stream, shard, after_counter, limit, now) -> Batch:
         payload = opener.plain(key_ref, segment, offset, stored)
         skip = max(after_counter + 1 - first, 0)
         remaining = model.unpack_chunk(layout, keys, payload)[skip:]
-        room, byte_room = limit - len(records), model.GET_RECORDS_MAX_BYTES - size
-        if len(remaining) <= room and len(payload) + len(keys) <= byte_room:
+        room = limit - len(records)
+        byte_room = (data_budget if data_budget is not None else model.GET_RECORDS_MAX_BYTES) - size
+        counted = sum(len(data) for _, data in remaining) if data_budget is not None else None
+        if len(remaining) <= room and (counted if counted is not None else len(payload) + len(keys)) <= byte_room:
             taken = remaining                       # the whole rest of the chunk fits
         else:
-            taken = _take(remaining, room, byte_room, first_in_batch=not records)
+            taken = _take(remaining, room, byte_room, first_in_batch=not records, keys_count=data_budget is None)
         # AWS names a record's EncryptionType only when it is KMS; plain records leave it out.
         arrival, encryption_type = arrival_ms / 1000, "KMS" if encrypted else None
         records += [{"SequenceNumber": str(prefix + counter), "ApproximateArrivalTimestamp": arrival, "Data": data,
                      "PartitionKey": key, "EncryptionType": encryption_type}
                     for counter, (key, data) in enumerate(taken, start=first + skip)]
-        size += sum(len(data) + len(key) for key, data in taken)
+        size += sum(len(data) + (len(key) if data_budget is None else 0) for key, data in taken)
         if taken:
             after_counter, last_arrival = first + skip + len(taken) - 1, arrival_ms
         if len(records) >= limit or len(taken) < len(remaining):
@@ -342,12 +351,12 @@ def _report_lost(state, stream, shard, segment: int):
                     segment)
 
 
-def _take(records, room, byte_room, first_in_batch):
-    """The leading records that fit in `room` records and `byte_room` bytes; a batch
-    always gets at least one record, however large."""
+def _take(records, room, byte_room, first_in_batch, keys_count=True):
+    """The leading records that fit in `room` records and `byte_room` bytes (of data and
+    keys, or of data alone); a batch always gets at least one record, however large."""
     taken, used = [], 0
     for key, data in records[:room]:
-        used += len(data) + len(key)
+        used += len(data) + (len(key) if keys_count else 0)
         if used > byte_room and (taken or not first_in_batch):
             break
         taken.append((key, data))

@@ -205,7 +205,8 @@ def _apply(ctx, stream, result: model.ReshardResult, now):
     transition delay. Children start at that instant, so no record is in two shards."""
     db = ctx.state.db
     with db.transaction():
+        before = {"open_shards": len(store.open_shards(db, stream["uid"]))}     # shown while UPDATING
         store.insert_shards(db, stream["uid"], result.created, now)
         store.close_shards(db, stream["uid"], result.closed, now)     # includes intermediate new shards
         store.update_stream(db, stream["uid"], next_shard_index=result.next_index, busy_status="UPDATING",
-                            busy_until_ms=now + lookup.transition_ms(ctx))
+                            busy_until_ms=now + lookup.transition_ms(ctx), shown_before=json.dumps(before))

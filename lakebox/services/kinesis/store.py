@@ -114,6 +114,9 @@ SCHEMA = [
         stream_uid INTEGER NOT NULL,
         at_ms INTEGER NOT NULL)""",
     "CREATE INDEX kinesis_mode_switches_by_stream ON kinesis_mode_switches (stream_uid, at_ms)",
+    # What a stream UPDATING still shows until the change is done (a JSON object of the
+    # columns it had, and "open_shards" before a reshard): lookup.shown.
+    "ALTER TABLE kinesis_streams ADD COLUMN shown_before TEXT",
 ]
 
 # ---------------------------------------------------------------------------

@@ -126,14 +126,16 @@ def describe_stream(ctx, params):
         shards = [s for s in shards if after is not None and s["shard_index"] > after]
     # AWS: "If you specify a value greater than 100, at most 100 results are returned."
     limit = min(params.get("Limit") or DESCRIBE_STREAM_DEFAULT_LIMIT, DESCRIBE_STREAM_DEFAULT_LIMIT)
+    status = lookup.status_of(stream, now)
+    view = lookup.shown(ctx.state.db, stream, status)
     description = {
         "StreamName": stream["name"], "StreamARN": lookup.arn_of(stream),
-        "StreamStatus": lookup.status_of(stream, now), "StreamModeDetails": lookup.mode_details(stream),
+        "StreamStatus": status, "StreamModeDetails": lookup.mode_details(view),
         "Shards": [lookup.describe_shard(stream, s) for s in shards[:limit]],
-        "HasMoreShards": len(shards) > limit, "RetentionPeriodHours": stream["retention_hours"],
+        "HasMoreShards": len(shards) > limit, "RetentionPeriodHours": view["retention_hours"],
         "StreamCreationTimestamp": model.creation_seconds(stream["created_ms"]),
-        "EnhancedMonitoring": [{"ShardLevelMetrics": store.metrics_of(stream)}],
-        "EncryptionType": stream["encryption_type"], "KeyId": stream["key_id"],
+        "EnhancedMonitoring": [{"ShardLevelMetrics": store.metrics_of(view)}],
+        "EncryptionType": view["encryption_type"], "KeyId": view["key_id"],
     }
     return {"StreamDescription": description}
 
@@ -143,16 +145,17 @@ def describe_stream_summary(ctx, params):
     db = ctx.state.db
     now = lookup.now_ms(ctx)
     status = lookup.status_of(stream, now)
+    view = lookup.shown(db, stream, status)
     summary = {
         "StreamName": stream["name"], "StreamARN": lookup.arn_of(stream),
-        "StreamStatus": status, "StreamModeDetails": lookup.mode_details(stream),
-        "RetentionPeriodHours": stream["retention_hours"],
+        "StreamStatus": status, "StreamModeDetails": lookup.mode_details(view),
+        "RetentionPeriodHours": view["retention_hours"],
         "StreamCreationTimestamp": model.creation_seconds(stream["created_ms"]),
-        "EnhancedMonitoring": [{"ShardLevelMetrics": store.metrics_of(stream)}],
-        "EncryptionType": stream["encryption_type"], "KeyId": stream["key_id"],
-        "OpenShardCount": len(store.open_shards(db, stream["uid"])),
+        "EnhancedMonitoring": [{"ShardLevelMetrics": store.metrics_of(view)}],
+        "EncryptionType": view["encryption_type"], "KeyId": view["key_id"],
+        "OpenShardCount": view["open_shards"],
         "ConsumerCount": len(store.consumers(db, stream["uid"])),
-        "MaxRecordSizeInKiB": stream["max_record_kib"],
+        "MaxRecordSizeInKiB": view["max_record_kib"],
     }
     if status == "CREATING":
         # AWS: a stream still CREATING counts no open shards yet (the member is absent).
@@ -299,10 +302,17 @@ def _change_encryption(ctx, stream, operation, **columns):
         store.add_encryption_change(ctx.state.db, stream["uid"], operation, lookup.now_ms(ctx))
 
 
+_SHOWN_WHILE_UPDATING = ("retention_hours", "shard_level_metrics", "encryption_type", "key_id", "mode",
+                         "max_record_kib")
+
+
 def _set_updating(ctx, stream, **columns):
+    """The change is made now; until the stream is ACTIVE again, it is described with
+    the settings it had (lookup.shown)."""
     now = lookup.now_ms(ctx)
+    before = {name: stream[name] for name in columns if name in _SHOWN_WHILE_UPDATING}
     store.update_stream(ctx.state.db, stream["uid"], busy_status="UPDATING",
-                        busy_until_ms=now + lookup.transition_ms(ctx), **columns)
+                        busy_until_ms=now + lookup.transition_ms(ctx), shown_before=json.dumps(before), **columns)
 
 
 def enable_enhanced_monitoring(ctx, params):

@@ -25,6 +25,11 @@ def start_message_move_task(ctx, params):
     db = ctx.state.db
     source = _own_queue(ctx, params["SourceArn"], "SourceArn")
     access.check(ctx, source)
+    # The task reads the dead-letter queue for the caller: a caller its policy refuses
+    # ReceiveMessage or GetQueueAttributes cannot start one, even where SQS itself
+    # could read it (radkawar/stackd testdata/aws/sqs/forwarding_redrive.json).
+    for operation in ("ReceiveMessage", "GetQueueAttributes"):
+        access.check(ctx, source, operation)
     if not dead_letter_sources(db, source):
         raise InvalidParameterValue("Source queue must be configured as a Dead Letter Queue.")
     destination_arn = params.get("DestinationArn")
@@ -50,10 +55,11 @@ def start_message_move_task(ctx, params):
 
 
 def _to_move(db, source, last_seq, now) -> int:
-    """A FIFO task counts the messages in flight too (their groups wait for them)."""
-    if source["fifo"]:
-        return store.count_up_to(db, source["uid"], last_seq)
-    return store.count_visible_up_to(db, source["uid"], last_seq, now)
+    """A task counts the messages in flight too, and waits for them: a standard queue's
+    as a FIFO queue's (radkawar/stackd testdata/aws/sqs/forwarding_execution.json
+    *_before_release: a held message counted to move, the task RUNNING until it is
+    released, then moved)."""
+    return store.count_up_to(db, source["uid"], last_seq)
 
 
 def list_message_move_tasks(ctx, params):
@@ -155,13 +161,14 @@ def _advance(state, task, now):
     if failure:
         store.update_task(db, task["handle"], status="FAILED", failure=failure)
         return None
-    left = (store.count_up_to(db, source["uid"], task["last_seq"]) if source["fifo"]
-            else store.count_visible_up_to(db, source["uid"], task["last_seq"], now))
+    left = store.count_up_to(db, source["uid"], task["last_seq"])
     if left == 0:
         store.update_task(db, task["handle"], status="COMPLETED")
         return None
     if held_until is not None and not rows:
         return min(held_until, now + 1.0)
+    if not rows:
+        return now + 1.0                # only messages in flight are left: the task waits for them
     return now + (1.0 if task["rate"] and moved < SLICE else RETRY_SOON_S)
 
 

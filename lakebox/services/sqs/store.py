@@ -354,11 +354,6 @@ def visible_up_to(db, uid, last_seq, now, limit):
                     "ORDER BY seq LIMIT ?", (uid, last_seq, now, limit))
 
 
-def count_visible_up_to(db, uid, last_seq, now) -> int:
-    return db.one("SELECT count(*) FROM sqs_messages WHERE queue_uid=? AND seq<=? AND visible_at<=?",
-                  (uid, last_seq, now))[0]
-
-
 def expire(db, uid, cutoff, slice_size=64, limit=None) -> int:
     """Delete messages sent before `cutoff` (retention), oldest first, at most `limit`;
     returns how many. Walks the queue's head in small slices and stops at the first

@@ -77,18 +77,24 @@ def _policy(arn, action, condition):
 
 @pytest.mark.parametrize("name", ["last", "chain", "via", "principal"])
 def test_a_redrive_runs_through_sqs(client, sqs_queues, name):
-    """forwarding_execution.json: *_start, *_progress, *_destination; a task's receives
-    and sends come through SQS, so only the service-principal condition fails it."""
+    """forwarding_execution.json: *_start, *_before_release, *_progress, *_destination;
+    the task is started while the dead letter is held (it waits for it, RUNNING), the
+    queues are locked, the letter released: the task's receives and sends come through
+    SQS, so only the service-principal condition fails it."""
     sqs = client("sqs")
     dead, dead_arn = _queue(sqs, sqs_queues, f"fwd-{name}-dead")
     sqs_queues(f"fwd-{name}-source",
                RedrivePolicy=json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": 1}))
     repair, repair_arn = _queue(sqs, sqs_queues, f"fwd-{name}-repair")
     sqs.send_message(QueueUrl=dead, MessageBody="redriven")
+    [held] = sqs.receive_message(QueueUrl=dead)["Messages"]
+    sqs.start_message_move_task(SourceArn=dead_arn, DestinationArn=repair_arn, MaxNumberOfMessagesPerSecond=10)
     sqs.set_queue_attributes(QueueUrl=dead, Attributes=_policy(dead_arn, "sqs:ReceiveMessage", CONDITIONS[name]))
     sqs.set_queue_attributes(QueueUrl=repair, Attributes=_policy(repair_arn, "sqs:SendMessage", CONDITIONS[name]))
-
-    sqs.start_message_move_task(SourceArn=dead_arn, DestinationArn=repair_arn, MaxNumberOfMessagesPerSecond=10)
+    waiting = sqs.list_message_move_tasks(SourceArn=dead_arn)["Results"][0]
+    assert (waiting["Status"], waiting["ApproximateNumberOfMessagesMoved"],
+            waiting["ApproximateNumberOfMessagesToMove"]) == ("RUNNING", 0, 1)
+    sqs.change_message_visibility(QueueUrl=dead, ReceiptHandle=held["ReceiptHandle"], VisibilityTimeout=0)
     task = wait_for(lambda: (t := sqs.list_message_move_tasks(SourceArn=dead_arn)["Results"][0])["Status"]
                     != "RUNNING" and t)
     if name == "principal":
@@ -114,4 +120,30 @@ def test_a_policy_denying_the_move_task_itself(client, sqs_queues):
     assert error_of(sqs.start_message_move_task, SourceArn=dead_arn, DestinationArn=repair_arn) == (
         "AccessDenied", f"User: {me} is not authorized to perform: sqs:startmessagemovetask on resource: "
         f"{dead_arn} with an explicit deny in a resource-based policy")
+    assert sqs.receive_message(QueueUrl=repair, WaitTimeSeconds=1).get("Messages") is None
+
+
+@pytest.mark.parametrize("name", ["last", "first", "chain", "via", "attributes"])
+def test_a_locked_dead_letter_queue_refuses_to_start_a_redrive(client, sqs_queues, name):
+    """forwarding_redrive.json: *_start. The caller starting the task must be let read
+    the dead-letter queue itself: a policy refusing it ReceiveMessage (or
+    GetQueueAttributes) refuses the start, whatever SQS could do for it; nothing moves."""
+    sqs = client("sqs")
+    me = client("sts").get_caller_identity()["Arn"]
+    dead, dead_arn = _queue(sqs, sqs_queues, f"lock-{name}-dead")
+    sqs_queues(f"lock-{name}-source", RedrivePolicy=json.dumps({"deadLetterTargetArn": dead_arn,
+                                                                "maxReceiveCount": 1}))
+    repair, repair_arn = _queue(sqs, sqs_queues, f"lock-{name}-repair")
+    sqs.send_message(QueueUrl=dead, MessageBody="stays")
+    if name == "attributes":
+        action, condition = "getqueueattributes", CONDITIONS["via"]
+        sqs.set_queue_attributes(QueueUrl=dead, Attributes=_policy(dead_arn, "sqs:GetQueueAttributes", condition))
+    else:
+        action, condition = "receivemessage", CONDITIONS[name]
+        sqs.set_queue_attributes(QueueUrl=dead, Attributes=_policy(dead_arn, "sqs:ReceiveMessage", condition))
+        sqs.set_queue_attributes(QueueUrl=repair, Attributes=_policy(repair_arn, "sqs:SendMessage", condition))
+    assert error_of(sqs.start_message_move_task, SourceArn=dead_arn, DestinationArn=repair_arn) == (
+        "AccessDenied", f"User: {me} is not authorized to perform: sqs:{action} on resource: {dead_arn} "
+        "with an explicit deny in a resource-based policy")
+    sqs.set_queue_attributes(QueueUrl=repair, Attributes={"Policy": ""})
     assert sqs.receive_message(QueueUrl=repair, WaitTimeSeconds=1).get("Messages") is None

@@ -28,3 +28,43 @@ def test_a_creating_stream_counts_no_open_shards(slow_server):
     slow_server.advance_clock(31)
     active = kinesis.describe_stream_summary(StreamName="kaudit")["StreamDescriptionSummary"]
     assert (active["StreamStatus"], active["OpenShardCount"]) == ("ACTIVE", 1)
+
+
+def _summary(kinesis, name):
+    return kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]
+
+
+def test_an_updating_stream_shows_its_settings_before_the_change(slow_server):
+    """control_audit.json: after IncreaseStreamRetentionPeriod, EnableEnhancedMonitoring,
+    UpdateMaxRecordSize, UpdateStreamMode and a SplitShard, the stream is UPDATING with
+    its old retention, metrics, record size, mode and open shard count, and shows the
+    new ones once ACTIVE (topology_raw.json scale-two-to-three the same for
+    UpdateShardCount)."""
+    kinesis = slow_server.client("kinesis", config=NO_RETRIES)
+    kinesis.create_stream(StreamName="settings", ShardCount=1)
+    slow_server.advance_clock(31)
+    changes = [
+        (lambda: kinesis.increase_stream_retention_period(StreamName="settings", RetentionPeriodHours=25),
+         "RetentionPeriodHours", 24, 25),
+        (lambda: kinesis.enable_enhanced_monitoring(StreamName="settings",
+                                                    ShardLevelMetrics=["IncomingBytes", "OutgoingRecords"]),
+         "EnhancedMonitoring", [{"ShardLevelMetrics": []}],
+         [{"ShardLevelMetrics": ["IncomingBytes", "OutgoingRecords"]}]),
+        (lambda: kinesis.update_max_record_size(StreamARN=_summary(kinesis, "settings")["StreamARN"],
+                                                MaxRecordSizeInKiB=2048), "MaxRecordSizeInKiB", 1024, 2048),
+        (lambda: kinesis.split_shard(StreamName="settings", ShardToSplit="shardId-000000000000",
+                                     NewStartingHashKey="170141183460469231731687303715884105728"),
+         "OpenShardCount", 1, 2),
+        (lambda: kinesis.update_stream_mode(StreamARN=_summary(kinesis, "settings")["StreamARN"],
+                                            StreamModeDetails={"StreamMode": "ON_DEMAND"}),
+         "StreamModeDetails", {"StreamMode": "PROVISIONED"}, {"StreamMode": "ON_DEMAND"}),
+    ]
+    for change, member, before, after in changes:
+        change()
+        updating = _summary(kinesis, "settings")
+        assert (updating["StreamStatus"], updating[member]) == ("UPDATING", before), member
+        slow_server.advance_clock(31)
+        active = _summary(kinesis, "settings")
+        assert (active["StreamStatus"], active[member]) == ("ACTIVE", after), member
+    described = kinesis.describe_stream(StreamName="settings")["StreamDescription"]
+    assert (described["RetentionPeriodHours"], described["StreamModeDetails"]) == (25, {"StreamMode": "ON_DEMAND"})
