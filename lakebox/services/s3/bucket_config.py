@@ -17,6 +17,7 @@ MAX_CONFIGS = 1000          # of each kind kept per id, per bucket ("up to 1,000
 # "The ID has a 64 character limit and can only contain letters, numbers, periods, dashes,
 # and underscores" (S3 API reference, MetricsConfiguration).
 METRICS_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+DESTINATION_ARN = re.compile(r"arn:aws:s3:::[^/:]+")
 MAX_ROUTING_RULES = 50
 # The redirects a website routing rule may answer with ("3XX except 300", and of those
 # the ones S3 takes).
@@ -305,6 +306,8 @@ def get_bucket_abac(ctx, params):
 
 # S3 answers these PUTs 204 No Content (radkawar/stackd testdata/aws/s3/inventory_control_replay.json)
 ANSWERED_204 = frozenset({"inventory"})
+# kinds whose body Id differing from the query's is IdMismatch (inventory_control_replay.json)
+ID_MISMATCH = frozenset({"inventory"})
 _PER_ID = {
     "analytics": ("AnalyticsConfiguration", "AnalyticsConfigurationList"),
     "inventory": ("InventoryConfiguration", "InventoryConfigurationList"),
@@ -320,6 +323,8 @@ def _put_by_id(ctx, params, kind, check=None):
     if check is not None:
         check(config)
     if config.get("Id") != params["Id"]:
+        if kind in ID_MISMATCH:
+            raise errors.error("IdMismatch")
         raise errors.error("InvalidArgument", "Configuration Id in the request does not match the Id in the "
                            "configuration.", ArgumentName="id", ArgumentValue=params["Id"])
     db = ctx.state.db
@@ -340,6 +345,8 @@ def _get_by_id(ctx, params, kind):
 
 def _delete_by_id(ctx, params, kind):
     bucket = access.owned_bucket(ctx, params)
+    if not params["Id"] and kind in ID_MISMATCH:
+        raise errors.error("InvalidConfigurationId")
     if not store.delete_config(ctx.state.db, bucket["name"], kind, params["Id"]):
         raise errors.error("NoSuchConfiguration")
     return {}
@@ -375,14 +382,22 @@ def list_bucket_analytics_configurations(ctx, params):
 
 
 def put_bucket_inventory_configuration(ctx, params):
-    return _put_by_id(ctx, params, "inventory", _check_inventory)
+    def check(config):
+        payload.check_known_elements(ctx, "InventoryConfiguration", root="InventoryConfiguration")
+        _check_inventory(config)
+    return _put_by_id(ctx, params, "inventory", check)
 
 
 def _check_inventory(config: dict):
+    """As S3 checks an inventory (radkawar/stackd testdata/aws/s3/inventory_control_replay.json):
+    an Id of up to 64 letters, digits, '.', '_' or '-' and a Filter's non-empty Prefix, or
+    MalformedXML; a destination that is a bucket's ARN alone, or InvalidS3DestinationBucket."""
+    if not METRICS_ID.fullmatch(config.get("Id") or ""):
+        raise errors.error("MalformedXML")
     if "Filter" in config and not (config["Filter"] or {}).get("Prefix"):       # <Filter><Prefix/></Filter>
         raise errors.error("MalformedXML")
     destination = (config.get("Destination") or {}).get("S3BucketDestination") or {}
-    if not str(destination.get("Bucket", "")).startswith("arn:aws:s3:::"):
+    if not DESTINATION_ARN.fullmatch(str(destination.get("Bucket", ""))):
         # The report goes to a bucket named by its ARN; a bare name is no destination.
         raise errors.error("InvalidS3DestinationBucket")
 

@@ -18,6 +18,10 @@ CODES = {
     "InvalidBucketAclWithObjectOwnership": (400,
         "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"),
     "AccessControlListNotSupported": (400, "The bucket does not allow ACLs"),
+    # codes S3 answered for inventory configurations (radkawar/stackd inventory_control_replay.json);
+    # their messages were not recorded
+    "IdMismatch": (400, "Document ID does not match the specified configuration ID."),
+    "InvalidConfigurationId": (400, "The specified configuration id is not valid."),
     "AuthorizationQueryParametersError": (400, "Error parsing the X-Amz-Credential parameter."),
     "BadDigest": (400, "The Content-MD5 you specified did not match what we received."),
     # Where S3's replies (as clients logged them) word an error otherwise than the error

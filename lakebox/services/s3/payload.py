@@ -64,15 +64,17 @@ def _lowered(shape) -> frozenset:
     return frozenset(value.lower() for value in shape.enum)
 
 
-def check_known_elements(ctx, member: str):
+def check_known_elements(ctx, member: str, root: str | None = None):
     """Refuse (MalformedXML) a body naming an element the schema does not have below its
-    root, whose own name S3 does not read."""
+    root, and a root not named `root` when given (logging's root name S3 does not read)."""
     operation = spec_for("s3").operation(ctx.operation)
     try:
-        root = ElementTree.fromstring(ctx.request.body)
+        element = ElementTree.fromstring(ctx.request.body)
     except ElementTree.ParseError:
         raise errors.error("MalformedXML") from None
-    _known(root, operation.input_shape.members[member])
+    if root is not None and element.tag.rpartition("}")[2] != root:
+        raise errors.error("MalformedXML")
+    _known(element, operation.input_shape.members[member])
 
 
 def _known(element, shape):
