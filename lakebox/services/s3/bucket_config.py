@@ -8,7 +8,7 @@ comes back exactly as written.
 import http
 import re
 
-from lakebox.services.s3 import access, errors, model, payload, store, versions
+from lakebox.services.s3 import access, analytics_rules, errors, model, payload, store, versions
 
 DEFAULT_ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
                                  "BucketKeyEnabled": False}]}
@@ -305,7 +305,7 @@ def get_bucket_abac(ctx, params):
 # ---- configurations kept per id --------------------------------------------------
 
 # S3 answers these PUTs 204 No Content (radkawar/stackd testdata/aws/s3/inventory_control_replay.json)
-ANSWERED_204 = frozenset({"inventory"})
+ANSWERED_204 = frozenset({"inventory", "analytics"})       # (and analytics_controls_replay.json)
 # kinds whose body Id differing from the query's is IdMismatch (inventory_control_replay.json)
 ID_MISMATCH = frozenset({"inventory"})
 _PER_ID = {
@@ -366,7 +366,10 @@ def _list_by_id(ctx, params, kind):
 
 
 def put_bucket_analytics_configuration(ctx, params):
-    return _put_by_id(ctx, params, "analytics")
+    def check(config):
+        payload.check_known_elements(ctx, "AnalyticsConfiguration", root="AnalyticsConfiguration")
+        analytics_rules.check_analytics(config)
+    return _put_by_id(ctx, params, "analytics", check)
 
 
 def get_bucket_analytics_configuration(ctx, params):

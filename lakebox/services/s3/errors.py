@@ -22,6 +22,10 @@ CODES = {
     # their messages were not recorded
     "IdMismatch": (400, "Document ID does not match the specified configuration ID."),
     "InvalidConfigurationId": (400, "The specified configuration id is not valid."),
+    # and for analytics configurations (analytics_controls_replay.json), messages not recorded
+    "InvalidPrefix": (400, "The prefix of the filter is not valid."),
+    "InvalidAnd": (400, "An And of a filter must name at least two conditions."),
+    "InvalidDestination": (400, "The destination of the data export is not valid."),
     "AuthorizationQueryParametersError": (400, "Error parsing the X-Amz-Credential parameter."),
     "BadDigest": (400, "The Content-MD5 you specified did not match what we received."),
     # Where S3's replies (as clients logged them) word an error otherwise than the error

@@ -14,6 +14,8 @@ CHECKED_BY_ACTION = frozenset({"Protocol"})
 # values S3 takes that the installed model may not list yet (S3 took both for an inventory's
 # OptionalFields: radkawar/stackd testdata/aws/s3/inventory_control_replay.json, complete-CSV)
 NEWER_VALUES = {"InventoryOptionalField": frozenset({"ObjectLockEventHoldStatus", "ObjectLockEventHoldDuration"})}
+# operations whose empty body S3 calls MalformedXML (analytics_controls_replay.json, raw-empty-body)
+EMPTY_IS_MALFORMED = frozenset({"PutBucketAnalyticsConfiguration"})
 # bodies S3 takes without Content-MD5 though the model asks for one, unless an SDK names a
 # checksum algorithm it then does not send (PutBucketLogging: radkawar/stackd
 # testdata/aws/s3/logging_raw_replay.json, missing checksum / algorithm header missing checksum)
@@ -26,7 +28,7 @@ def check_body(ctx, params: dict, member: str, optional: bool = False):
     if params.get(member) is None:
         if optional:
             return
-        raise errors.error("MissingRequestBodyError")
+        raise errors.error("MalformedXML" if ctx.operation in EMPTY_IS_MALFORMED else "MissingRequestBodyError")
     required = bool(operation.http_checksum_required or operation.http_checksum.get("requestChecksumRequired"))
     if ctx.operation in DIGEST_OPTIONAL:
         required = "x-amz-sdk-checksum-algorithm" in ctx.headers
