@@ -74,3 +74,28 @@ def test_analysis_configurations_admitted_as_s3_admits_them(client, fresh_bucket
     assert refused(_export(Bucket=arn, Prefix="")) == "InvalidDestination"
     assert refused(_export(Bucket=target)) == "InvalidDestination"
     assert stored()["StorageClassAnalysis"]["DataExport"]["Destination"]["S3BucketDestination"]["Bucket"] == f"{arn}-absent"
+
+
+def test_analysis_tags_are_bounded_as_bucket_tags(client, fresh_bucket):
+    """radkawar/stackd testdata/aws/s3/analytics_boundaries_replay.json: keys up to 128 and
+    values up to 256 UTF-16 code units (a letter past U+FFFF counts two), letters of any
+    script; punctuation such as '#', an emoji, a combining mark or a tab is InvalidTag."""
+    s3 = client("s3")
+    bucket = fresh_bucket("analytics-bounds")
+
+    def put(key, value):
+        config = {"Id": "boundary", **SCAN, "Filter": {"Tag": {"Key": key, "Value": value}}}
+        try:
+            s3.put_bucket_analytics_configuration(Bucket=bucket, Id="boundary", AnalyticsConfiguration=config)
+        except s3.exceptions.ClientError as error:
+            return error.response["Error"]["Code"]
+        return "taken"
+
+    astral = "\U00010400"
+    for key, value in (("k" * 128, "v" * 256), ("\u00e9" * 128, "\u754c" * 256), (astral * 64, astral * 128)):
+        assert put(key, value) == "taken"
+    for key, value in (("k" * 129, "v"), ("k", "v" * 257), (astral * 65, "v"), ("k", astral * 129),
+                       ("k#?&<>\\%", "v"), ("k\U0001F600", "v"), ("ke\u0301", "v"), ("k\tline\nend", "v")):
+        assert put(key, value) == "InvalidTag"
+    assert s3.get_bucket_analytics_configuration(Bucket=bucket, Id="boundary")["AnalyticsConfiguration"]["Filter"] == {
+        "Tag": {"Key": astral * 64, "Value": astral * 128}}
