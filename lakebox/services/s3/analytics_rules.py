@@ -19,7 +19,7 @@ DESTINATION = re.compile(r"arn:aws:s3:::[^/:]+")
 def check_analytics(config: dict):
     condition = config.get("Filter")
     if condition is not None:
-        _check_filter(condition)
+        check_filter(condition)
     export = (config.get("StorageClassAnalysis") or {}).get("DataExport")
     if export is not None:
         destination = (export.get("Destination") or {}).get("S3BucketDestination") or {}
@@ -27,25 +27,30 @@ def check_analytics(config: dict):
             raise errors.error("InvalidDestination")
 
 
-def _check_filter(condition: dict):
+def check_filter(condition: dict, empty_values: bool = False, one_key_once: bool = False):
+    """A Filter of Prefix, Tag or And, as analytics and intelligent-tiering name them: an
+    intelligent-tiering filter takes a tag with an empty value but not an And naming a key
+    twice, an analytics one the reverse (intelligent_tiering_control_replay.json)."""
     if len([name for name in ("Prefix", "Tag", "And") if name in condition]) != 1:
         raise errors.error("MalformedXML")
     if condition.get("Prefix") == "":
         raise errors.error("InvalidPrefix")
     if "Tag" in condition:
-        _check_tag(condition["Tag"])
+        _check_tag(condition["Tag"], empty_values)
     both = condition.get("And")
     if both is not None:
         tags = both.get("Tags") or []
         if len(tags) + ("Prefix" in both) < 2:
             raise errors.error("InvalidAnd")
+        if one_key_once and len({tag.get("Key") for tag in tags}) < len(tags):
+            raise errors.error("InvalidAnd")
         if both.get("Prefix") == "":
             raise errors.error("InvalidPrefix")
         for tag in tags:
-            _check_tag(tag)
+            _check_tag(tag, empty_values)
 
 
-def _check_tag(tag: dict):
-    if not tag.get("Key") or not tag.get("Value"):
+def _check_tag(tag: dict, empty_values: bool):
+    if not tag.get("Key") or not (tag.get("Value") or empty_values):
         raise errors.error("InvalidTag")
     tags.check_tags("s3-bucket", [(tag["Key"], tag["Value"])])

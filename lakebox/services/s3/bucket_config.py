@@ -304,8 +304,9 @@ def get_bucket_abac(ctx, params):
 
 # ---- configurations kept per id --------------------------------------------------
 
-# S3 answers these PUTs 204 No Content (radkawar/stackd testdata/aws/s3/inventory_control_replay.json)
-ANSWERED_204 = frozenset({"inventory", "analytics"})       # (and analytics_controls_replay.json)
+# S3 answers these PUTs 204 No Content (radkawar/stackd testdata/aws/s3/inventory_control_replay.json,
+# analytics_controls_replay.json, intelligent_tiering_control_replay.json)
+ANSWERED_204 = frozenset({"inventory", "analytics", "intelligent-tiering"})
 # kinds whose body Id differing from the query's is IdMismatch (inventory_control_replay.json)
 ID_MISMATCH = frozenset({"inventory"})
 _PER_ID = {
@@ -448,6 +449,8 @@ def put_bucket_intelligent_tiering_configuration(ctx, params):
 
 
 def _check_tierings(config: dict):
+    if "Filter" in config:
+        analytics_rules.check_filter(config["Filter"], empty_values=True, one_key_once=True)
     for tiering in config.get("Tierings") or []:
         minimum = ARCHIVE_TIER_MINIMUM_DAYS.get(tiering.get("AccessTier"), 0)
         if tiering.get("Days", 0) < minimum:
