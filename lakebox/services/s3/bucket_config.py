@@ -449,15 +449,25 @@ def put_bucket_intelligent_tiering_configuration(ctx, params):
 
 
 def _check_tierings(config: dict):
+    """As S3 answered (radkawar/stackd testdata/aws/s3/intelligent_tiering_control_replay.json):
+    Days beyond a 32-bit integer are MalformedXML; below a tier's minimum, over 730, or an
+    archive tier not before the deep archive one, InvalidAccessTier (the words are lakebox's)."""
     if "Filter" in config:
         analytics_rules.check_filter(config["Filter"], empty_values=True, one_key_once=True)
+    days = {}
     for tiering in config.get("Tierings") or []:
-        minimum = ARCHIVE_TIER_MINIMUM_DAYS.get(tiering.get("AccessTier"), 0)
-        if tiering.get("Days", 0) < minimum:
-            raise errors.error("InvalidArgument", f"Days for {tiering['AccessTier']} must be at least {minimum}.")
-        if tiering.get("Days", 0) > ARCHIVE_TIER_MAXIMUM_DAYS:
-            raise errors.error("InvalidArgument", f"Days for {tiering['AccessTier']} must be at most "
-                               f"{ARCHIVE_TIER_MAXIMUM_DAYS}.")
+        tier, count = tiering.get("AccessTier"), tiering.get("Days", 0)
+        if not -2 ** 31 <= count < 2 ** 31:
+            raise errors.error("MalformedXML")
+        minimum = ARCHIVE_TIER_MINIMUM_DAYS.get(tier, 0)
+        if count < minimum:
+            raise errors.error("InvalidAccessTier", f"Days for {tier} must be at least {minimum}.")
+        if count > ARCHIVE_TIER_MAXIMUM_DAYS:
+            raise errors.error("InvalidAccessTier", f"Days for {tier} must be at most {ARCHIVE_TIER_MAXIMUM_DAYS}.")
+        days[tier] = count
+    if days.get("ARCHIVE_ACCESS", 0) >= days.get("DEEP_ARCHIVE_ACCESS", ARCHIVE_TIER_MAXIMUM_DAYS + 1):
+        raise errors.error("InvalidAccessTier", "Days for ARCHIVE_ACCESS must be fewer than Days for "
+                           "DEEP_ARCHIVE_ACCESS.")
 
 
 def get_bucket_intelligent_tiering_configuration(ctx, params):

@@ -104,7 +104,8 @@ def test_inventory_analysis_and_archive_tiers(client, bucket, fresh_bucket):
                   [("ARCHIVE_ACCESS", 90), ("DEEP_ARCHIVE_ACCESS", 731)]):
         status, error = refusal(s3.put_bucket_intelligent_tiering_configuration, Bucket=bucket, Id="archive-cold",
                                 IntelligentTieringConfiguration=tiering(*tiers))
-        assert (status, error["Code"]) == (400, "InvalidArgument"), tiers
+        # recorded: radkawar/stackd testdata/aws/s3/intelligent_tiering_control_replay.json
+        assert (status, error["Code"]) == (400, "InvalidAccessTier"), tiers
     assert refusal(s3.get_bucket_intelligent_tiering_configuration, Bucket=bucket, Id="archive-cold") == (
         404, {"Code": "NoSuchConfiguration", "Message": "The specified configuration does not exist."})
 

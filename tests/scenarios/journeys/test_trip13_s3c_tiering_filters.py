@@ -45,3 +45,28 @@ def test_tiering_filters_admitted_as_s3_admits_them(client, fresh_bucket):
         assert put({"And": both}) == "InvalidAnd"
     stored = s3.get_bucket_intelligent_tiering_configuration(Bucket=bucket, Id="base")["IntelligentTieringConfiguration"]
     assert stored["Filter"] == {"And": {"Tags": [KIND_X, KIND2_Y]}}
+
+
+def test_archive_days_bounded_as_s3_bounds_them(client, fresh_bucket):
+    """intelligent_tiering_control_replay.json: ARCHIVE_ACCESS takes 90-730 days and
+    DEEP_ARCHIVE_ACCESS 180-730, the archive tier strictly before the deep one; anything
+    else is InvalidAccessTier."""
+    s3 = client("s3")
+    bucket = fresh_bucket("tiering-days")
+
+    def put(*tiers):
+        config = {"Id": "base", "Status": "Enabled", "Tierings": [{"AccessTier": t, "Days": d} for t, d in tiers]}
+        try:
+            s3.put_bucket_intelligent_tiering_configuration(Bucket=bucket, Id="base", IntelligentTieringConfiguration=config)
+        except s3.exceptions.ClientError as error:
+            return error.response["Error"]["Code"]
+        return "taken"
+
+    for days in (-1, 0, 89, 731):
+        assert put(("ARCHIVE_ACCESS", days)) == "InvalidAccessTier"
+    for days in (179, 731):
+        assert put(("DEEP_ARCHIVE_ACCESS", days)) == "InvalidAccessTier"
+    for pair in ((180, 180), (181, 180), (730, 730)):
+        assert put(("ARCHIVE_ACCESS", pair[0]), ("DEEP_ARCHIVE_ACCESS", pair[1])) == "InvalidAccessTier"
+    assert put(("ARCHIVE_ACCESS", 90), ("DEEP_ARCHIVE_ACCESS", 180)) == "taken"
+    assert put(("ARCHIVE_ACCESS", 730)) == put(("DEEP_ARCHIVE_ACCESS", 730)) == "taken"
