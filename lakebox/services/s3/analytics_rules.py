@@ -1,4 +1,5 @@
-"""Storage class analysis configurations checked as S3 checks them (radkawar/stackd
+"""Storage class analysis configurations, and the filters of Intelligent-Tiering and
+request metrics configurations, checked as S3 checks them (radkawar/stackd
 testdata/aws/s3/analytics_controls_replay.json, recorded in us-east-1): a Filter names
 exactly one of Prefix, Tag or And (else MalformedXML); an empty Prefix is InvalidPrefix, a
 tag with an empty key or value InvalidTag, an And with fewer than two conditions
@@ -14,6 +15,7 @@ from lakebox.kit import tags
 from lakebox.services.s3 import errors
 
 DESTINATION = re.compile(r"arn:aws:s3:::[^/:]+")
+ACCESS_POINT = re.compile(r"arn:aws:s3:[a-z0-9-]+:\d{12}:accesspoint/[a-z0-9-]+")
 
 
 def check_analytics(config: dict):
@@ -54,3 +56,20 @@ def _check_tag(tag: dict, empty_values: bool):
     if not tag.get("Key") or not (tag.get("Value") or empty_values):
         raise errors.error("InvalidTag")
     tags.check_tags("s3-bucket", [(tag["Key"], tag["Value"])])
+
+
+def check_metrics_filter(condition: dict | None):
+    """A request metrics filter: exactly one of Prefix, Tag, AccessPointArn or And; an empty
+    Prefix, an And of fewer than two conditions, or an AccessPointArn that is no access
+    point's ARN is MalformedXML; an empty tag value and a key named twice are taken
+    (radkawar/stackd testdata/aws/s3/request_metrics_control_replay.json)."""
+    if condition is None:
+        return
+    if len([name for name in ("Prefix", "Tag", "AccessPointArn", "And") if name in condition]) != 1:
+        raise errors.error("MalformedXML")
+    both = condition.get("And") or {}
+    conditions = len(both.get("Tags") or []) + ("Prefix" in both) + ("AccessPointArn" in both)
+    prefixes = [condition.get("Prefix"), both.get("Prefix")]
+    points = [arn for arn in (condition.get("AccessPointArn"), both.get("AccessPointArn")) if arn is not None]
+    if ("And" in condition and conditions < 2) or "" in prefixes or not all(map(ACCESS_POINT.fullmatch, points)):
+        raise errors.error("MalformedXML")

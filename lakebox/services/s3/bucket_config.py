@@ -305,8 +305,8 @@ def get_bucket_abac(ctx, params):
 # ---- configurations kept per id --------------------------------------------------
 
 # S3 answers these PUTs 204 No Content (radkawar/stackd testdata/aws/s3/inventory_control_replay.json,
-# analytics_controls_replay.json, intelligent_tiering_control_replay.json)
-ANSWERED_204 = frozenset({"inventory", "analytics", "intelligent-tiering"})
+# analytics_controls_replay.json, intelligent_tiering_control_replay.json, request_metrics_control_replay.json)
+ANSWERED_204 = frozenset({"inventory", "analytics", "intelligent-tiering", "metrics"})
 # kinds whose body Id differing from the query's is IdMismatch (inventory_control_replay.json)
 ID_MISMATCH = frozenset({"inventory"})
 _PER_ID = {
@@ -419,10 +419,10 @@ def list_bucket_inventory_configurations(ctx, params):
 
 
 def put_bucket_metrics_configuration(ctx, params):
-    def check(_):
-        if not METRICS_ID.fullmatch(params["Id"]):
-            raise errors.error("InvalidArgument", "The metrics configuration ID is not valid.", ArgumentName="id",
-                               ArgumentValue=params["Id"])
+    def check(config):
+        if not METRICS_ID.fullmatch(params["Id"]) or config.get("Id") != params["Id"]:
+            raise errors.error("MalformedXML")        # as S3 answered (request_metrics_control_replay.json)
+        analytics_rules.check_metrics_filter(config.get("Filter"))
     return _put_by_id(ctx, params, "metrics", check)
 
 
