@@ -201,7 +201,11 @@ def get_object_lock_configuration(ctx, params):
 # ---- accelerate, request payment, website, ABAC ----------------------------------
 
 def put_bucket_accelerate_configuration(ctx, params):
-    def check(_):
+    def check(config):
+        # as S3 answered (radkawar/stackd testdata/aws/s3/acceleration_controls_replay.json)
+        payload.check_known_elements(ctx, "AccelerateConfiguration")       # two Status: MalformedXML
+        if config.get("Status") is None:
+            raise errors.error("IllegalAccelerateConfigurationException")
         if "." in params["Bucket"]:
             raise errors.error("InvalidRequest", "S3 Transfer Acceleration is not supported for buckets with "
                                "periods (.) in their names")

@@ -39,6 +39,9 @@ CODES = {
         "The unspecified location constraint is incompatible for the region specific endpoint this "
         "request was sent to."),
     "IllegalVersioningConfigurationException": (400, "The Versioning element must be specified"),
+    # recorded for an AccelerateConfiguration with no Status (acceleration_controls_replay.json);
+    # the words are lakebox's, in the versioning refusal's manner
+    "IllegalAccelerateConfigurationException": (400, "The Status element must be specified"),
     "InvalidArgument": (400, "Invalid Argument"),
     "InvalidBucketName": (400, "The specified bucket is not valid."),
     "InvalidBucketOwnerAWSAccountID": (400, "The value of the expected bucket owner parameter must be an AWS "
