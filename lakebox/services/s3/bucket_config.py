@@ -373,6 +373,10 @@ def _list_by_id(ctx, params, kind):
 def put_bucket_analytics_configuration(ctx, params):
     def check(config):
         payload.check_known_elements(ctx, "AnalyticsConfiguration", root="AnalyticsConfiguration")
+        if not config.get("Id"):
+            raise errors.error("InvalidConfigId")
+        if config["Id"] != params["Id"]:
+            raise errors.error("MalformedXML")           # (analytics_controls_replay.json, raw-different-id)
         analytics_rules.check_analytics(config)
     return _put_by_id(ctx, params, "analytics", check)
 

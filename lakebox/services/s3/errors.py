@@ -26,6 +26,8 @@ CODES = {
     "InvalidPrefix": (400, "The prefix of the filter is not valid."),
     "InvalidAnd": (400, "An And of a filter must name at least two conditions."),
     "InvalidDestination": (400, "The destination of the data export is not valid."),
+    "MissingStorageClassAnalysis": (400, "A StorageClassAnalysis element must be specified."),
+    "InvalidConfigId": (400, "The configuration ID is not valid."),
     "InvalidAccessTier": (400, "The access tier of the Intelligent-Tiering configuration is not valid."),
     "AuthorizationQueryParametersError": (400, "Error parsing the X-Amz-Credential parameter."),
     "BadDigest": (400, "The Content-MD5 you specified did not match what we received."),

@@ -14,6 +14,8 @@ CHECKED_BY_ACTION = frozenset({"Protocol"})
 # values S3 takes that the installed model may not list yet (S3 took both for an inventory's
 # OptionalFields: radkawar/stackd testdata/aws/s3/inventory_control_replay.json, complete-CSV)
 NEWER_VALUES = {"InventoryOptionalField": frozenset({"ObjectLockEventHoldStatus", "ObjectLockEventHoldDuration"})}
+# required members whose absence S3 names in a code of its own (analytics_controls_replay.json)
+MISSING_CODES = {("AnalyticsConfiguration", "StorageClassAnalysis"): "MissingStorageClassAnalysis"}
 # operations whose empty body S3 calls MalformedXML (analytics_controls_replay.json, raw-empty-body)
 EMPTY_IS_MALFORMED = frozenset({"PutBucketAnalyticsConfiguration"})
 # bodies S3 takes without Content-MD5 though the model asks for one (PutBucketLogging:
@@ -51,7 +53,7 @@ def _check_required(shape, value):
             raise errors.error("MalformedXML")
         for name in shape.required_members:
             if value.get(name) is None:
-                raise errors.error("MalformedXML")
+                raise errors.error(MISSING_CODES.get((shape.name, name), "MalformedXML"))
         for name, item in value.items():
             if item is not None and name in shape.members:
                 _check_required(shape.members[name], item)

@@ -99,3 +99,17 @@ def test_analysis_tags_are_bounded_as_bucket_tags(client, fresh_bucket):
         assert put(key, value) == "InvalidTag"
     assert s3.get_bucket_analytics_configuration(Bucket=bucket, Id="boundary")["AnalyticsConfiguration"]["Filter"] == {
         "Tag": {"Key": astral * 64, "Value": astral * 128}}
+
+
+def test_analysis_ids_and_required_parts(client, fresh_bucket):
+    """analytics_controls_replay.json, raw-*: no StorageClassAnalysis is
+    MissingStorageClassAnalysis, an empty Id InvalidConfigId, another Id than the query's
+    or two Ids MalformedXML."""
+    s3 = client("s3")
+    bucket = fresh_bucket("analytics-ids")
+    root = '<AnalyticsConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+    for inner, code in (("<Id>state</Id>", "MissingStorageClassAnalysis"), ("<Id/><StorageClassAnalysis/>", "InvalidConfigId"),
+                        ("<Id>body-other</Id><StorageClassAnalysis/>", "MalformedXML"),
+                        ("<Id>state</Id><Id>second</Id><StorageClassAnalysis/>", "MalformedXML")):
+        assert _raw(s3, bucket, f"{root}{inner}</AnalyticsConfiguration>") == (400, code), inner
+    assert "AnalyticsConfigurationList" not in s3.list_bucket_analytics_configurations(Bucket=bucket)
