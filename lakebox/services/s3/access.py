@@ -60,6 +60,13 @@ IAM_ACTIONS = {
     "GetBucketAccelerateConfiguration": "s3:GetAccelerateConfiguration",
     "ListBuckets": "s3:ListAllMyBuckets", "DeleteBucketWebsite": "s3:DeleteBucketWebsite",
 }
+# The per-id configurations: Get and List need s3:Get...Configuration, Put and Delete
+# s3:Put...Configuration (radkawar/stackd testdata/aws/s3/intelligent_tiering_authority_replay.json).
+for _kind in ("IntelligentTiering", "Analytics", "Inventory", "Metrics"):
+    IAM_ACTIONS.update({f"PutBucket{_kind}Configuration": f"s3:Put{_kind}Configuration",
+                        f"DeleteBucket{_kind}Configuration": f"s3:Put{_kind}Configuration",
+                        f"GetBucket{_kind}Configuration": f"s3:Get{_kind}Configuration",
+                        f"ListBucket{_kind}Configurations": f"s3:Get{_kind}Configuration"})
 # ... and the one a request for a given version needs instead.
 VERSION_ACTIONS = {"s3:GetObject": "s3:GetObjectVersion", "s3:DeleteObject": "s3:DeleteObjectVersion",
                    "s3:GetObjectTagging": "s3:GetObjectVersionTagging",

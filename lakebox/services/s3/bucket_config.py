@@ -8,7 +8,7 @@ comes back exactly as written.
 import http
 import re
 
-from lakebox.services.s3 import access, errors, model, payload, store, versions
+from lakebox.services.s3 import access, analytics_rules, errors, model, payload, store, versions
 
 DEFAULT_ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
                                  "BucketKeyEnabled": False}]}
@@ -17,6 +17,7 @@ MAX_CONFIGS = 1000          # of each kind kept per id, per bucket ("up to 1,000
 # "The ID has a 64 character limit and can only contain letters, numbers, periods, dashes,
 # and underscores" (S3 API reference, MetricsConfiguration).
 METRICS_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+DESTINATION_ARN = re.compile(r"arn:aws:s3:::[^/:]+")
 MAX_ROUTING_RULES = 50
 # The redirects a website routing rule may answer with ("3XX except 300", and of those
 # the ones S3 takes).
@@ -226,7 +227,11 @@ def get_object_lock_configuration(ctx, params):
 # ---- accelerate, request payment, website, ABAC ----------------------------------
 
 def put_bucket_accelerate_configuration(ctx, params):
-    def check(_):
+    def check(config):
+        # as S3 answered (radkawar/stackd testdata/aws/s3/acceleration_controls_replay.json)
+        payload.check_known_elements(ctx, "AccelerateConfiguration")       # two Status: MalformedXML
+        if config.get("Status") is None:
+            raise errors.error("IllegalAccelerateConfigurationException")
         if "." in params["Bucket"]:
             raise errors.error("InvalidRequest", "S3 Transfer Acceleration is not supported for buckets with "
                                "periods (.) in their names")
@@ -329,8 +334,11 @@ def get_bucket_abac(ctx, params):
 
 # ---- configurations kept per id --------------------------------------------------
 
-# S3 answers these PUTs 204 No Content (radkawar/stackd testdata/aws/s3/inventory_control_replay.json)
-ANSWERED_204 = frozenset({"inventory"})
+# S3 answers these PUTs 204 No Content (radkawar/stackd testdata/aws/s3/inventory_control_replay.json,
+# analytics_controls_replay.json, intelligent_tiering_control_replay.json, request_metrics_control_replay.json)
+ANSWERED_204 = frozenset({"inventory", "analytics", "intelligent-tiering", "metrics"})
+# kinds whose body Id differing from the query's is IdMismatch (inventory_control_replay.json)
+ID_MISMATCH = frozenset({"inventory"})
 _PER_ID = {
     "analytics": ("AnalyticsConfiguration", "AnalyticsConfigurationList"),
     "inventory": ("InventoryConfiguration", "InventoryConfigurationList"),
@@ -346,6 +354,8 @@ def _put_by_id(ctx, params, kind, check=None):
     if check is not None:
         check(config)
     if config.get("Id") != params["Id"]:
+        if kind in ID_MISMATCH:
+            raise errors.error("IdMismatch")
         raise errors.error("InvalidArgument", "Configuration Id in the request does not match the Id in the "
                            "configuration.", ArgumentName="id", ArgumentValue=params["Id"])
     db = ctx.state.db
@@ -366,6 +376,8 @@ def _get_by_id(ctx, params, kind):
 
 def _delete_by_id(ctx, params, kind):
     bucket = access.owned_bucket(ctx, params)
+    if not params["Id"] and kind in ID_MISMATCH:
+        raise errors.error("InvalidConfigurationId")
     if not store.delete_config(ctx.state.db, bucket["name"], kind, params["Id"]):
         raise errors.error("NoSuchConfiguration")
     return {}
@@ -385,7 +397,14 @@ def _list_by_id(ctx, params, kind):
 
 
 def put_bucket_analytics_configuration(ctx, params):
-    return _put_by_id(ctx, params, "analytics")
+    def check(config):
+        payload.check_known_elements(ctx, "AnalyticsConfiguration", root="AnalyticsConfiguration")
+        if not config.get("Id"):
+            raise errors.error("InvalidConfigId")
+        if config["Id"] != params["Id"]:
+            raise errors.error("MalformedXML")           # (analytics_controls_replay.json, raw-different-id)
+        analytics_rules.check_analytics(config)
+    return _put_by_id(ctx, params, "analytics", check)
 
 
 def get_bucket_analytics_configuration(ctx, params):
@@ -401,14 +420,22 @@ def list_bucket_analytics_configurations(ctx, params):
 
 
 def put_bucket_inventory_configuration(ctx, params):
-    return _put_by_id(ctx, params, "inventory", _check_inventory)
+    def check(config):
+        payload.check_known_elements(ctx, "InventoryConfiguration", root="InventoryConfiguration")
+        _check_inventory(config)
+    return _put_by_id(ctx, params, "inventory", check)
 
 
 def _check_inventory(config: dict):
+    """As S3 checks an inventory (radkawar/stackd testdata/aws/s3/inventory_control_replay.json):
+    an Id of up to 64 letters, digits, '.', '_' or '-' and a Filter's non-empty Prefix, or
+    MalformedXML; a destination that is a bucket's ARN alone, or InvalidS3DestinationBucket."""
+    if not METRICS_ID.fullmatch(config.get("Id") or ""):
+        raise errors.error("MalformedXML")
     if "Filter" in config and not (config["Filter"] or {}).get("Prefix"):       # <Filter><Prefix/></Filter>
         raise errors.error("MalformedXML")
     destination = (config.get("Destination") or {}).get("S3BucketDestination") or {}
-    if not str(destination.get("Bucket", "")).startswith("arn:aws:s3:::"):
+    if not DESTINATION_ARN.fullmatch(str(destination.get("Bucket", ""))):
         # The report goes to a bucket named by its ARN; a bare name is no destination.
         raise errors.error("InvalidS3DestinationBucket")
 
@@ -426,10 +453,10 @@ def list_bucket_inventory_configurations(ctx, params):
 
 
 def put_bucket_metrics_configuration(ctx, params):
-    def check(_):
-        if not METRICS_ID.fullmatch(params["Id"]):
-            raise errors.error("InvalidArgument", "The metrics configuration ID is not valid.", ArgumentName="id",
-                               ArgumentValue=params["Id"])
+    def check(config):
+        if not METRICS_ID.fullmatch(params["Id"]) or config.get("Id") != params["Id"]:
+            raise errors.error("MalformedXML")        # as S3 answered (request_metrics_control_replay.json)
+        analytics_rules.check_metrics_filter(config.get("Filter"))
     return _put_by_id(ctx, params, "metrics", check)
 
 
@@ -456,13 +483,25 @@ def put_bucket_intelligent_tiering_configuration(ctx, params):
 
 
 def _check_tierings(config: dict):
+    """As S3 answered (radkawar/stackd testdata/aws/s3/intelligent_tiering_control_replay.json):
+    Days beyond a 32-bit integer are MalformedXML; below a tier's minimum, over 730, or an
+    archive tier not before the deep archive one, InvalidAccessTier (the words are lakebox's)."""
+    if "Filter" in config:
+        analytics_rules.check_filter(config["Filter"], empty_values=True, one_key_once=True)
+    days = {}
     for tiering in config.get("Tierings") or []:
-        minimum = ARCHIVE_TIER_MINIMUM_DAYS.get(tiering.get("AccessTier"), 0)
-        if tiering.get("Days", 0) < minimum:
-            raise errors.error("InvalidArgument", f"Days for {tiering['AccessTier']} must be at least {minimum}.")
-        if tiering.get("Days", 0) > ARCHIVE_TIER_MAXIMUM_DAYS:
-            raise errors.error("InvalidArgument", f"Days for {tiering['AccessTier']} must be at most "
-                               f"{ARCHIVE_TIER_MAXIMUM_DAYS}.")
+        tier, count = tiering.get("AccessTier"), tiering.get("Days", 0)
+        if not -2 ** 31 <= count < 2 ** 31:
+            raise errors.error("MalformedXML")
+        minimum = ARCHIVE_TIER_MINIMUM_DAYS.get(tier, 0)
+        if count < minimum:
+            raise errors.error("InvalidAccessTier", f"Days for {tier} must be at least {minimum}.")
+        if count > ARCHIVE_TIER_MAXIMUM_DAYS:
+            raise errors.error("InvalidAccessTier", f"Days for {tier} must be at most {ARCHIVE_TIER_MAXIMUM_DAYS}.")
+        days[tier] = count
+    if days.get("ARCHIVE_ACCESS", 0) >= days.get("DEEP_ARCHIVE_ACCESS", ARCHIVE_TIER_MAXIMUM_DAYS + 1):
+        raise errors.error("InvalidAccessTier", "Days for ARCHIVE_ACCESS must be fewer than Days for "
+                           "DEEP_ARCHIVE_ACCESS.")
 
 
 def get_bucket_intelligent_tiering_configuration(ctx, params):

@@ -18,6 +18,17 @@ CODES = {
     "InvalidBucketAclWithObjectOwnership": (400,
         "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"),
     "AccessControlListNotSupported": (400, "The bucket does not allow ACLs"),
+    # codes S3 answered for inventory configurations (radkawar/stackd inventory_control_replay.json);
+    # their messages were not recorded
+    "IdMismatch": (400, "Document ID does not match the specified configuration ID."),
+    "InvalidConfigurationId": (400, "The specified configuration id is not valid."),
+    # and for analytics configurations (analytics_controls_replay.json), messages not recorded
+    "InvalidPrefix": (400, "The prefix of the filter is not valid."),
+    "InvalidAnd": (400, "An And of a filter must name at least two conditions."),
+    "InvalidDestination": (400, "The destination of the data export is not valid."),
+    "MissingStorageClassAnalysis": (400, "A StorageClassAnalysis element must be specified."),
+    "InvalidConfigId": (400, "The configuration ID is not valid."),
+    "InvalidAccessTier": (400, "The access tier of the Intelligent-Tiering configuration is not valid."),
     "AuthorizationQueryParametersError": (400, "Error parsing the X-Amz-Credential parameter."),
     "BadDigest": (400, "The Content-MD5 you specified did not match what we received."),
     # Where S3's replies (as clients logged them) word an error otherwise than the error
@@ -30,6 +41,9 @@ CODES = {
         "The unspecified location constraint is incompatible for the region specific endpoint this "
         "request was sent to."),
     "IllegalVersioningConfigurationException": (400, "The Versioning element must be specified"),
+    # recorded for an AccelerateConfiguration with no Status (acceleration_controls_replay.json);
+    # the words are lakebox's, in the versioning refusal's manner
+    "IllegalAccelerateConfigurationException": (400, "The Status element must be specified"),
     "InvalidArgument": (400, "Invalid Argument"),
     "InvalidBucketName": (400, "The specified bucket is not valid."),
     "InvalidBucketOwnerAWSAccountID": (400, "The value of the expected bucket owner parameter must be an AWS "

@@ -54,7 +54,8 @@ def test_metrics_filters_paged_and_capped(client, bucket):
     for bad in ("daily requests", "x" * 65, "ds/0001"):
         status, error = refusal(s3.put_bucket_metrics_configuration, Bucket=bucket, Id=bad,
                                 MetricsConfiguration={"Id": bad})
-        assert (status, error["Code"]) == (400, "InvalidArgument"), bad
+        # recorded: radkawar/stackd testdata/aws/s3/request_metrics_control_replay.json (id-syntax-*)
+        assert (status, error["Code"]) == (400, "MalformedXML"), bad
     s3.delete_bucket_metrics_configuration(Bucket=bucket, Id="ds-0500")
     s3.put_bucket_metrics_configuration(Bucket=bucket, Id="x" * 64, MetricsConfiguration={"Id": "x" * 64})
     ids, pages = every_metrics_id(s3, bucket)
@@ -104,7 +105,8 @@ def test_inventory_analysis_and_archive_tiers(client, bucket, fresh_bucket):
                   [("ARCHIVE_ACCESS", 90), ("DEEP_ARCHIVE_ACCESS", 731)]):
         status, error = refusal(s3.put_bucket_intelligent_tiering_configuration, Bucket=bucket, Id="archive-cold",
                                 IntelligentTieringConfiguration=tiering(*tiers))
-        assert (status, error["Code"]) == (400, "InvalidArgument"), tiers
+        # recorded: radkawar/stackd testdata/aws/s3/intelligent_tiering_control_replay.json
+        assert (status, error["Code"]) == (400, "InvalidAccessTier"), tiers
     assert refusal(s3.get_bucket_intelligent_tiering_configuration, Bucket=bucket, Id="archive-cold") == (
         404, {"Code": "NoSuchConfiguration", "Message": "The specified configuration does not exist."})
 

@@ -9,6 +9,7 @@ MalformedXML; a refusal keeps the stored configuration."""
 import base64
 import hashlib
 import xml.etree.ElementTree as ElementTree
+from urllib.parse import quote
 
 import requests
 from botocore.auth import S3SigV4Auth
@@ -23,8 +24,8 @@ FIELDS = ["Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUpload
           "ObjectOwner", "ObjectLockEventHoldStatus", "ObjectLockEventHoldDuration", "LifecycleExpirationDate"]
 
 
-def _put(s3, bucket, body):
-    url = f"{s3.meta.endpoint_url}/{bucket}?inventory&id=base"
+def _put(s3, bucket, body, query_id="base"):
+    url = f"{s3.meta.endpoint_url}/{bucket}?inventory&id={quote(query_id, safe='')}"
     data = body.encode()
     headers = {"Content-MD5": base64.b64encode(hashlib.md5(data).digest()).decode()}
     request = AWSRequest(method="PUT", url=url, data=data, headers=headers)
@@ -70,3 +71,31 @@ def test_inventory_settings_admitted_as_s3_admits_them(client, fresh_bucket):
         assert _put(s3, bucket, _body(target, enabled=text)) == (400, "MalformedXML")
     assert _put(s3, bucket, _body(target, extra="<Filter><Prefix /></Filter>")) == (400, "MalformedXML")
     assert _stored(s3, bucket)["IsEnabled"] is False and "Filter" not in _stored(s3, bucket)
+
+
+def _named(config_id, destination, root="InventoryConfiguration", extra=""):
+    return (f'<{root} xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Id>{config_id}</Id><IsEnabled>false</IsEnabled>'
+            "<IncludedObjectVersions>Current</IncludedObjectVersions><Schedule><Frequency>Daily</Frequency></Schedule>"
+            f"<Destination><S3BucketDestination><Bucket>{destination}</Bucket><Format>CSV</Format>"
+            f"</S3BucketDestination></Destination>{extra}</{root}>")
+
+
+def test_inventory_ids_destinations_and_schema(client, fresh_bucket):
+    s3 = client("s3")
+    bucket, target = fresh_bucket("inventory"), fresh_bucket("inventory-dest")
+    arn = f"arn:aws:s3:::{target}"
+    assert _put(s3, bucket, _named("base", arn, root="Wrong")) == (400, "MalformedXML")
+    assert _put(s3, bucket, _named("base", arn, extra="<Unknown>value</Unknown>")) == (400, "MalformedXML")
+    assert _put(s3, bucket, query_id="query", body=_named("body", arn)) == (400, "IdMismatch")
+    for config_id in ("a.b_C-9", "a" * 64):
+        assert _put(s3, bucket, query_id=config_id, body=_named(config_id, arn)) == (204, None)
+    for config_id in ("a" * 65, "with space", "a/b", "\u00e9"):
+        assert _put(s3, bucket, query_id=config_id, body=_named(config_id, arn)) == (400, "MalformedXML")
+
+    assert _put(s3, bucket, _named("base", f"arn:aws:s3:::{target}-missing")) == (204, None)
+    for destination in (target, f"{arn}/path", f"arn:aws:s3:us-east-1:000000000000:{target}", f"arn:aws:sqs:::{target}"):
+        assert _put(s3, bucket, _named("base", destination)) == (400, "InvalidS3DestinationBucket")
+    stored = _stored(s3, bucket)["Destination"]["S3BucketDestination"]["Bucket"]
+    assert stored == f"arn:aws:s3:::{target}-missing"
+    assert [c["Id"] for c in s3.list_bucket_inventory_configurations(Bucket=bucket)["InventoryConfigurationList"]] == [
+        "a.b_C-9", "a" * 64, "base"]
