@@ -55,6 +55,9 @@ def _spec_and_usage(params):
         raise ValidationError("You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
                               "CustomerMasterKeySpec is deprecated.")
     spec = params.get("KeySpec") or params.get("CustomerMasterKeySpec") or model.DEFAULT_SPEC
+    if spec.startswith("ML_DSA_") and params.get("Origin") == "EXTERNAL":
+        # stackd testdata/aws/kms/imports_families.json ML_DSA_*_external_create
+        raise ValidationError(f"KeySpec {spec} is not supported for Origin EXTERNAL")
     if spec not in model.KEY_SPECS:
         raise UnsupportedOperationException(f"lakebox does not support KeySpec {spec}.")
     usage = params.get("KeyUsage")

@@ -1,6 +1,7 @@
 """Key rotation: automatic rotation on a period (a job on the lakebox clock) and
 RotateKeyOnDemand. A rotation adds key material and makes it current; ciphertexts carry
 their material version, so old ones keep decrypting while new ones use the new material."""
+from lakebox.aws.errors import ValidationError
 from lakebox.services.kms import keygen, lookup, model, store
 from lakebox.services.kms.errors import (
     InvalidArnException, InvalidMarkerException, KMSInvalidStateException, LimitExceededException,
@@ -69,6 +70,9 @@ def rotate_key_on_demand(ctx, params):
 
 def list_key_rotations(ctx, params):
     key = _key_of(ctx, params["KeyId"])
+    if "IncludeKeyMaterial" in params and key["key_spec"] != model.DEFAULT_SPEC:
+        # stackd testdata/aws/kms/imports_families.json *_history (HMAC, RSA, ECC keys)
+        raise ValidationError("Input parameter includeKeyMaterial can only be used with symmetric keys.")
     _check_symmetric(key, imported_too=True, mac_too=True)      # an HMAC key lists none (rotation.json)
     include_first = params.get("IncludeKeyMaterial", "ROTATIONS_ONLY") == "ALL_KEY_MATERIAL"
     rows = [r for r in store.materials(ctx.state.db, key["uid"]) if include_first or r["rotation_type"]]

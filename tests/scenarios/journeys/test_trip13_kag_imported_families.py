@@ -1,0 +1,105 @@
+"""A platform team brings its own HMAC secrets and asymmetric private keys into KMS and
+meets KMS's answers for key material that is not symmetric, as recorded from AWS
+(stackd testdata/aws/kms/imports_families.json, imports_data_plane.json): the answers of
+ImportKeyMaterial and DeleteImportedKeyMaterial name the key only, the symmetric-only
+parameters are refused naming the key spec, material of the wrong length is an
+InvalidCiphertextException with no message, RSA private keys are wrapped with RSA_AES only,
+P-521 and Ed25519 keys not directly under RSA_2048, ListKeyRotations' IncludeKeyMaterial is
+for symmetric keys, and ML-DSA keys cannot be imported."""
+import os
+
+import pytest
+from cryptography.hazmat.primitives import hashes, keywrap, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+from trip_helpers import error_of
+
+OAEP_256 = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+
+
+def bring(kms, key_id, material, algorithm="RSAES_OAEP_SHA_256", spec="RSA_2048", **extra):
+    parameters = kms.get_parameters_for_import(KeyId=key_id, WrappingAlgorithm=algorithm, WrappingKeySpec=spec)
+    public = serialization.load_der_public_key(parameters["PublicKey"])
+    if algorithm.startswith("RSA_AES"):
+        ephemeral = os.urandom(32)
+        wrapped = public.encrypt(ephemeral, OAEP_256) + keywrap.aes_key_wrap_with_padding(ephemeral, material)
+    else:
+        wrapped = public.encrypt(material, OAEP_256)
+    return kms.import_key_material(KeyId=key_id, ImportToken=parameters["ImportToken"], EncryptedKeyMaterial=wrapped,
+                                   ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE", **extra)
+
+
+def pkcs8(private_key) -> bytes:
+    return private_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption())
+
+
+def test_an_imported_hmac_secret(client, kms_keys):
+    kms = client("kms")
+    key = kms_keys(KeySpec="HMAC_224", KeyUsage="GENERATE_VERIFY_MAC", Origin="EXTERNAL")
+    assert error_of(bring, kms, key["KeyId"], os.urandom(27)) == ("InvalidCiphertextException", "")
+    secret = os.urandom(28)
+    imported = bring(kms, key["KeyId"], secret)
+    imported.pop("ResponseMetadata")
+    assert imported == {"KeyId": key["Arn"]}
+    for name, value in [("ImportType", "EXISTING_KEY_MATERIAL"), ("KeyMaterialId", "0" * 64),
+                        ("KeyMaterialDescription", "hmac description")]:
+        assert error_of(bring, kms, key["KeyId"], secret, **{name: value}) == (
+            "ValidationException",
+            f"Input parameter {name[0].lower() + name[1:]} cannot be used with HMAC_224 imported keys.")
+    assert "CurrentKeyMaterialId" not in kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+    assert error_of(kms.list_key_rotations, KeyId=key["KeyId"], IncludeKeyMaterial="ALL_KEY_MATERIAL") == (
+        "ValidationException", "Input parameter includeKeyMaterial can only be used with symmetric keys.")
+    deleted = kms.delete_imported_key_material(KeyId=key["KeyId"])
+    deleted.pop("ResponseMetadata")
+    assert deleted == {"KeyId": key["Arn"]}
+    assert bring(kms, key["KeyId"], secret)["KeyId"] == key["Arn"]
+
+
+def test_an_imported_key_agreement_key(client, kms_keys):
+    kms = client("kms")
+    key = kms_keys(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT", Origin="EXTERNAL")
+    private = ec.generate_private_key(ec.SECP256R1())
+    assert "KeyMaterialId" not in bring(kms, key["KeyId"], pkcs8(private))
+    peer = ec.generate_private_key(ec.SECP256R1())
+    peer_public = peer.public_key().public_bytes(serialization.Encoding.DER,
+                                                 serialization.PublicFormat.SubjectPublicKeyInfo)
+    derived = kms.derive_shared_secret(KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=peer_public)
+    assert (derived["SharedSecret"], derived["KeyOrigin"]) == (
+        peer.exchange(ec.ECDH(), private.public_key()), "EXTERNAL")
+    assert kms.delete_imported_key_material(KeyId=key["KeyId"]).get("KeyMaterialId") is None
+    assert error_of(kms.derive_shared_secret, KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH",
+                    PublicKey=peer_public) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+
+
+@pytest.mark.parametrize("spec, usage", [("RSA_2048", "SIGN_VERIFY"), ("RSA_4096", "SIGN_VERIFY"),
+                                         ("ECC_NIST_P521", "SIGN_VERIFY"), ("ECC_NIST_EDWARDS25519", "SIGN_VERIFY")])
+def test_keys_not_wrapped_directly_under_rsa_2048(client, kms_keys, spec, usage):
+    kms = client("kms")
+    key = kms_keys(KeySpec=spec, KeyUsage=usage, Origin="EXTERNAL")
+    assert error_of(kms.get_parameters_for_import, KeyId=key["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256",
+                    WrappingKeySpec="RSA_2048") == (
+        "ValidationException",
+        f"Wrapping algorithm RSAES_OAEP_SHA_256 and wrapping key spec RSA_2048 cannot be used to import a {spec} key.")
+    assert error_of(kms.list_key_rotations, KeyId=key["KeyId"], IncludeKeyMaterial="ALL_KEY_MATERIAL") == (
+        "ValidationException", "Input parameter includeKeyMaterial can only be used with symmetric keys.")
+
+
+def test_an_imported_rsa_key_decrypts_what_its_public_key_sealed(client, kms_keys):
+    kms = client("kms")
+    key = kms_keys(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT", Origin="EXTERNAL")
+    private = rsa.generate_private_key(65537, 2048)
+    imported = bring(kms, key["KeyId"], pkcs8(private), algorithm="RSA_AES_KEY_WRAP_SHA_256", spec="RSA_3072")
+    assert "KeyMaterialId" not in imported
+    assert error_of(bring, kms, key["KeyId"], pkcs8(private), algorithm="RSA_AES_KEY_WRAP_SHA_256", spec="RSA_3072",
+                    KeyMaterialDescription="asymmetric description") == (
+        "ValidationException", "Input parameter keyMaterialDescription cannot be used with RSA_2048 imported keys.")
+    sealed = private.public_key().encrypt(b"imported RSA encryption", OAEP_256)
+    assert kms.decrypt(KeyId=key["KeyId"], CiphertextBlob=sealed,
+                       EncryptionAlgorithm="RSAES_OAEP_SHA_256")["Plaintext"] == b"imported RSA encryption"
+
+
+@pytest.mark.parametrize("spec", ["ML_DSA_44", "ML_DSA_65", "ML_DSA_87"])
+def test_ml_dsa_keys_are_not_imported(client, spec):
+    assert error_of(client("kms").create_key, KeySpec=spec, KeyUsage="SIGN_VERIFY", Origin="EXTERNAL") == (
+        "ValidationException", f"KeySpec {spec} is not supported for Origin EXTERNAL")
