@@ -181,11 +181,15 @@ def metadata(ctx, key) -> dict:
         described["PendingDeletionWindowInDays"] = key["replica_wait_days"]
     if key["multi_region"]:
         described["MultiRegionConfiguration"] = multi_region_configuration(ctx, key)
-    if key["expiration_model"]:
+    # A key waiting on material that expired (not deleted) names neither the model nor
+    # ValidTo, but still its current material (stackd testdata/aws/kms/imports_rotation_expiry.json
+    # after_expired_rotation_metadata)
+    expired = state == PENDING_IMPORT and key["material_present"]
+    if key["expiration_model"] and not expired:
         described["ExpirationModel"] = key["expiration_model"]
-    if key["valid_to_ms"] is not None:
+    if key["valid_to_ms"] is not None and not expired:
         described["ValidTo"] = key["valid_to_ms"] / 1000
-    if key["key_spec"] == model.DEFAULT_SPEC and state != PENDING_IMPORT:
+    if key["key_spec"] == model.DEFAULT_SPEC and (state != PENDING_IMPORT or expired):
         current = store.material(ctx.state.db, key["uid"], key["current_version"])
         described["CurrentKeyMaterialId"] = current["material_id"]
     return described

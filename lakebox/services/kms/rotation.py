@@ -90,8 +90,10 @@ def _rotation(key, row, now_ms) -> dict:
     state = ("PENDING_ROTATION" if row["pending"] else
              "CURRENT" if row["version"] == key["current_version"] else "NON_CURRENT")
     entry = {"KeyId": lookup.arn_of(key), "KeyMaterialId": row["material_id"]}
-    # material past its ValidTo is gone, as if deleted: KMS deletes expired material
-    present = bool(row["material"]) and (row["valid_to_ms"] is None or now_ms < row["valid_to_ms"])
+    # material past its ValidTo is still listed IMPORTED with its model and ValidTo, pending
+    # or current (stackd testdata/aws/kms/imports_expiry.json, imports_rotation_expiry.json:
+    # for more than 15 minutes); only deleted material is PENDING_IMPORT
+    present = bool(row["material"])
     if key["origin"] == "EXTERNAL":         # these four are only for imported material
         if row["description"] is not None:
             entry["KeyMaterialDescription"] = row["description"]

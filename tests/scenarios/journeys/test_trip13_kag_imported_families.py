@@ -6,6 +6,7 @@ parameters are refused naming the key spec, material of the wrong length is an
 InvalidCiphertextException with no message, RSA private keys are wrapped with RSA_AES only,
 P-521 and Ed25519 keys not directly under RSA_2048, ListKeyRotations' IncludeKeyMaterial is
 for symmetric keys, and ML-DSA keys cannot be imported."""
+import datetime
 import os
 
 import pytest
@@ -103,3 +104,47 @@ def test_an_imported_rsa_key_decrypts_what_its_public_key_sealed(client, kms_key
 def test_ml_dsa_keys_are_not_imported(client, spec):
     assert error_of(client("kms").create_key, KeySpec=spec, KeyUsage="SIGN_VERIFY", Origin="EXTERNAL") == (
         "ValidationException", f"KeySpec {spec} is not supported for Origin EXTERNAL")
+
+
+@pytest.mark.local_only
+def test_material_pending_rotation_that_expired(client, kms_keys, clock):
+    """New material imported with a ValidTo and left pending past it is still listed
+    IMPORTED with its ValidTo; rotating onto it leaves the key PendingImport (naming its
+    current material, no ValidTo) until the same material comes back without expiry,
+    and then what the first material sealed opens again
+    (stackd testdata/aws/kms/imports_rotation_expiry.json, imports_expiry.json)."""
+    kms = client("kms")
+    key = kms_keys(Origin="EXTERNAL")
+    first = bring(kms, key["KeyId"], os.urandom(32))["KeyMaterialId"]
+    sealed = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"old material")["CiphertextBlob"]
+    second_material = os.urandom(32)
+    valid_to = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).replace(microsecond=0)
+    parameters = kms.get_parameters_for_import(KeyId=key["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256",
+                                               WrappingKeySpec="RSA_2048")
+    wrapped = serialization.load_der_public_key(parameters["PublicKey"]).encrypt(second_material, OAEP_256)
+    second = kms.import_key_material(KeyId=key["KeyId"], ImportToken=parameters["ImportToken"],
+                                     EncryptedKeyMaterial=wrapped, ImportType="NEW_KEY_MATERIAL",
+                                     ValidTo=valid_to)["KeyMaterialId"]
+    clock(2 * 86_400)
+    listed = lambda: [(r["KeyMaterialId"], r["ImportState"], r["KeyMaterialState"], r["ExpirationModel"],
+                       r.get("ValidTo")) for r in kms.list_key_rotations(
+        KeyId=key["KeyId"], IncludeKeyMaterial="ALL_KEY_MATERIAL")["Rotations"]]
+    assert listed() == [(first, "IMPORTED", "CURRENT", "KEY_MATERIAL_DOES_NOT_EXPIRE", None),
+                        (second, "IMPORTED", "PENDING_ROTATION", "KEY_MATERIAL_EXPIRES", valid_to)]
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
+
+    kms.rotate_key_on_demand(KeyId=key["KeyId"])
+    described = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+    assert (described["KeyState"], described["Enabled"], described["CurrentKeyMaterialId"]) == (
+        "PendingImport", False, second)
+    assert "ValidTo" not in described and "ExpirationModel" not in described
+    assert listed() == [(first, "IMPORTED", "NON_CURRENT", "KEY_MATERIAL_DOES_NOT_EXPIRE", None),
+                        (second, "IMPORTED", "CURRENT", "KEY_MATERIAL_EXPIRES", valid_to)]
+    for call, args in [(kms.encrypt, {"KeyId": key["KeyId"], "Plaintext": b"after rotation"}),
+                       (kms.decrypt, {"CiphertextBlob": sealed})]:
+        assert error_of(call, **args) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+
+    assert bring(kms, key["KeyId"], second_material)["KeyMaterialId"] == second
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["ExpirationModel"] == "KEY_MATERIAL_DOES_NOT_EXPIRE"
+    opened = kms.decrypt(CiphertextBlob=sealed)
+    assert (opened["Plaintext"], opened["KeyMaterialId"]) == (b"old material", first)
