@@ -50,6 +50,12 @@ async def get_parameters_for_import(ctx, params):
 def import_key_material(ctx, params):
     key = _external_key(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
+    if _is_replica(key):          # stackd testdata/aws/kms/imports_multi_region.json
+        if "KeyMaterialDescription" in params:
+            raise ValidationError("Key material description can only be specified on primary Multi-Region keys")
+        if params.get("ImportType") == "NEW_KEY_MATERIAL":
+            raise ValidationError("Input parameter ImportType NEW_KEY_MATERIAL cannot be used on replica "
+                                  "Multi-Region keys")
     now_ms = lookup.now_ms(ctx)
     expiration_model, valid_to_ms = _expiration(params, now_ms)
     rows = store.materials(ctx.state.db, key["uid"])
@@ -66,7 +72,13 @@ def import_key_material(ctx, params):
     version, pending = _place(key, rows, import_type, material_id, params.get("KeyMaterialId"))
     store.import_material(ctx.state.db, key["uid"], version, material, material_id, now_ms, expiration_model,
                           valid_to_ms, params.get("KeyMaterialDescription"), pending)
+    if pending and key["multi_region"] and not _is_replica(key):
+        store.add_replica_slots(ctx.state.db, key, version, material_id, now_ms, params.get("KeyMaterialDescription"))
     return _answer(key, material_id)
+
+
+def _is_replica(key) -> bool:
+    return bool(key["multi_region"]) and lookup.primary_region(key) != key["region"]
 
 
 def _answer(key, material_id) -> dict:
@@ -89,7 +101,10 @@ def delete_imported_key_material(ctx, params):
     if named and row is None:
         # The words are not on record; the API reference names NotFoundException for an unknown id.
         raise NotFoundException(f"Key material {named} is not associated with {lookup.arn_of(key)}.")
-    store.forget_material(ctx.state.db, key["uid"], row["version"] if row else None)
+    if row is not None and row["pending"] and key["multi_region"]:
+        store.forget_pending(ctx.state.db, key, row["version"], everywhere=not _is_replica(key))
+    else:
+        store.forget_material(ctx.state.db, key["uid"], row["version"] if row else None)
     return _answer(key, row["material_id"] if row else None)
 
 

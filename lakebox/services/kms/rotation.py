@@ -64,8 +64,24 @@ def rotate_key_on_demand(ctx, params):
         # The words are not on record: the API reference requires new material in
         # PENDING_ROTATION before an on-demand rotation of imported material.
         raise KMSInvalidStateException(f"{lookup.arn_of(key)} has no key material pending rotation.")
+    if waiting["version"] in _awaiting_replicas(ctx, key):      # imports_multi_region.json
+        raise KMSInvalidStateException("Cannot perform key material rotation: Key material has not been imported "
+                                       "for replicas of the Multi-Region key.")
     store.promote_material(ctx.state.db, key, waiting["version"], lookup.now_ms(ctx), on_demand_rotations=count)
     return {"KeyId": lookup.arn_of(key)}
+
+
+def _awaiting_replicas(ctx, key) -> set:
+    """Versions of imported material pending rotation that some key of a multi-Region key
+    (primary or replica) has not had imported yet."""
+    if not key["multi_region"] or key["origin"] != "EXTERNAL":
+        return set()
+    db = ctx.state.db
+    awaiting = set()
+    for related in store.related_keys(db, key):
+        awaiting |= {row["version"] for row in store.materials(db, related["uid"])
+                     if row["pending"] and not row["material"]}
+    return awaiting
 
 
 def list_key_rotations(ctx, params):
@@ -79,15 +95,17 @@ def list_key_rotations(ctx, params):
     start = _start(params.get("Marker"), len(rows))
     limit = params.get("Limit") or LIST_DEFAULT_LIMIT
     page = rows[start:start + limit]
-    now_ms = lookup.now_ms(ctx)
-    answer = {"Rotations": [_rotation(key, row, now_ms) for row in page], "Truncated": start + limit < len(rows)}
+    awaiting = _awaiting_replicas(ctx, key)
+    answer = {"Rotations": [_rotation(key, row, awaiting) for row in page], "Truncated": start + limit < len(rows)}
     if answer["Truncated"]:
         answer["NextMarker"] = str(start + limit)
     return answer
 
 
-def _rotation(key, row, now_ms) -> dict:
-    state = ("PENDING_ROTATION" if row["pending"] else
+def _rotation(key, row, awaiting) -> dict:
+    # new material a multi-Region key's replicas still need (imports_multi_region.json)
+    pending = "PENDING_MULTI_REGION_IMPORT_AND_ROTATION" if row["version"] in awaiting else "PENDING_ROTATION"
+    state = (pending if row["pending"] else
              "CURRENT" if row["version"] == key["current_version"] else "NON_CURRENT")
     entry = {"KeyId": lookup.arn_of(key), "KeyMaterialId": row["material_id"]}
     # material past its ValidTo is still listed IMPORTED with its model and ValidTo, pending
