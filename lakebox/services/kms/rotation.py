@@ -61,9 +61,9 @@ def rotate_key_on_demand(ctx, params):
         return {"KeyId": lookup.arn_of(key)}
     waiting = next((r for r in store.materials(ctx.state.db, key["uid"]) if r["pending"]), None)
     if waiting is None:
-        # The words are not on record: the API reference requires new material in
-        # PENDING_ROTATION before an on-demand rotation of imported material.
-        raise KMSInvalidStateException(f"{lookup.arn_of(key)} has no key material pending rotation.")
+        # stackd testdata/aws/kms/imports_rotation_replacement.json rotate_third
+        raise KMSInvalidStateException(
+            f"No available key material pending rotation for the key: {lookup.arn_of(key)}.")
     if waiting["version"] in _awaiting_replicas(ctx, key):      # imports_multi_region.json
         raise KMSInvalidStateException("Cannot perform key material rotation: Key material has not been imported "
                                        "for replicas of the Multi-Region key.")

@@ -148,3 +148,17 @@ def test_material_pending_rotation_that_expired(client, kms_keys, clock):
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["ExpirationModel"] == "KEY_MATERIAL_DOES_NOT_EXPIRE"
     opened = kms.decrypt(CiphertextBlob=sealed)
     assert (opened["Plaintext"], opened["KeyMaterialId"]) == (b"old material", first)
+
+
+def test_rotating_imported_material_needs_new_material_waiting(client, kms_keys):
+    """RotateKeyOnDemand of a key with imported material and none pending rotation
+    (stackd testdata/aws/kms/imports_rotation_replacement.json rotate_third)."""
+    kms = client("kms")
+    key = kms_keys(Origin="EXTERNAL")
+    bring(kms, key["KeyId"], os.urandom(32))
+    assert error_of(kms.rotate_key_on_demand, KeyId=key["KeyId"]) == (
+        "KMSInvalidStateException", f"No available key material pending rotation for the key: {key['Arn']}.")
+    bring(kms, key["KeyId"], os.urandom(32), ImportType="NEW_KEY_MATERIAL")
+    assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["Arn"]
+    assert error_of(kms.rotate_key_on_demand, KeyId=key["KeyId"]) == (
+        "KMSInvalidStateException", f"No available key material pending rotation for the key: {key['Arn']}.")
