@@ -162,3 +162,13 @@ def test_rotating_imported_material_needs_new_material_waiting(client, kms_keys)
     assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["Arn"]
     assert error_of(kms.rotate_key_on_demand, KeyId=key["KeyId"]) == (
         "KMSInvalidStateException", f"No available key material pending rotation for the key: {key['Arn']}.")
+
+
+@pytest.mark.parametrize("usage, message", [
+    (None, "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys."),
+    ("ENCRYPT_DECRYPT", "KeyUsage ENCRYPT_DECRYPT is not compatible with KeySpec ML_DSA_44"),
+    ("KEY_AGREEMENT", "KeyUsage KEY_AGREEMENT is not compatible with KeySpec ML_DSA_44")])
+def test_ml_dsa_key_usages(client, usage, message):
+    """(stackd testdata/aws/kms/mldsa.json default_usage, encryption_usage, agreement_usage)"""
+    args = {"KeySpec": "ML_DSA_44", **({"KeyUsage": usage} if usage else {})}
+    assert error_of(client("kms").create_key, **args) == ("ValidationException", message)
