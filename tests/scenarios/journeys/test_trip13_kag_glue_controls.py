@@ -53,3 +53,38 @@ def test_a_crawler_on_a_missing_bucket(client, fresh_bucket):
         glue.delete_crawler(Name=name)
     finally:
         glue.delete_database(Name=database)
+
+
+def test_partitions_answer_their_storage_defaults(client):
+    """A partition's storage descriptor carries the defaults a table's does, and its
+    CreationTime is in whole seconds (radkawar/stackd testdata/aws/glue/catalog_complete.json
+    get-partitions-after-invalid-arity, batch-create-partial, batch-get-partial)."""
+    glue = client("glue")
+    database = f"sales_{uuid.uuid4().hex[:8]}"
+    storage = {"Columns": [{"Name": "category", "Type": "string"}, {"Name": "amount", "Type": "int"}],
+               "Location": "s3://sales-lake/data/", "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
+               "OutputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+               "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
+                             "Parameters": {"field.delim": ","}}}
+    glue.create_database(DatabaseInput={"Name": database})
+    try:
+        glue.create_table(DatabaseName=database, TableInput={
+            "Name": "sales", "TableType": "EXTERNAL_TABLE", "StorageDescriptor": storage,
+            "PartitionKeys": [{"Name": "day", "Type": "string"}]})
+        glue.create_partition(DatabaseName=database, TableName="sales", PartitionInput={
+            "Values": ["2026-01-01"], "StorageDescriptor": dict(storage, Location="s3://sales-lake/data/day=1/")})
+        assert glue.batch_create_partition(DatabaseName=database, TableName="sales", PartitionInputList=[
+            {"Values": ["2026-01-01"], "StorageDescriptor": storage},
+            {"Values": ["2026-01-02"], "StorageDescriptor": storage}])["Errors"] == [
+            {"PartitionValues": ["2026-01-01"], "ErrorDetail": {"ErrorCode": "AlreadyExistsException",
+                                                                "ErrorMessage": "Partition already exists."}}]
+        got = glue.batch_get_partition(DatabaseName=database, TableName="sales", PartitionsToGet=[
+            {"Values": ["2026-01-02"]}, {"Values": ["missing"]}, {"Values": ["2026-01-01"]}])["Partitions"]
+        assert sorted(p["Values"][0] for p in got) == ["2026-01-01", "2026-01-02"]
+        for partition in got + glue.get_partitions(DatabaseName=database, TableName="sales")["Partitions"]:
+            described = partition["StorageDescriptor"]
+            assert (described["Compressed"], described["NumberOfBuckets"], described["SortColumns"],
+                    described["StoredAsSubDirectories"]) == (False, 0, [], False)
+            assert partition["CreationTime"].microsecond == 0
+    finally:
+        glue.delete_database(Name=database)
