@@ -37,7 +37,7 @@ OWN_BUFFERING = {"HttpEndpoint": {"SizeInMBs": 5, "IntervalInSeconds": 300},
                  "Snowflake": {"SizeInMBs": 1, "IntervalInSeconds": 0},
                  "Iceberg": {"SizeInMBs": 128, "IntervalInSeconds": 300}}
 REDSHIFT_UNREADABLE = ("Snappy", "ZIP", "HADOOP_SNAPPY")
-EXTENSIONS = {"UNCOMPRESSED": "", "GZIP": ".gz", "ZIP": ".zip", "Snappy": ".snappy", "HADOOP_SNAPPY": ".hsnappy"}
+EXTENSIONS = {"UNCOMPRESSED": "", "GZIP": ".gz", "ZIP": ".zip", "Snappy": ".snappy", "HADOOP_SNAPPY": ".snappy"}
 
 
 def destination_from_create(params: dict) -> dict:

@@ -68,7 +68,10 @@ def update_classifier(ctx, params):
     if kind == "CsvClassifier":     # Glue replaces a CSV classifier's settings: those left out are gone
         merged = dict(spec, Serde=spec.get("Serde", "None"), CreationTime=doc[kind]["CreationTime"])
     _check(kind, merged)
-    merged.update(LastUpdated=ctx.now, Version=doc[kind]["Version"] + 1)
+    # a CSV classifier's LastUpdated stays its creation time (radkawar/stackd
+    # testdata/aws/glue/controls_complete.json get-updated-Csv-classifier); the others move
+    last = doc[kind]["LastUpdated"] if kind == "CsvClassifier" else ctx.now
+    merged.update(LastUpdated=last, Version=doc[kind]["Version"] + 1)
     store.put_named(ctx.state.db, "classifiers", ctx.account, ctx.region, spec["Name"], {kind: merged})
     return {}
 

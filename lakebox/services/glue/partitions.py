@@ -6,6 +6,7 @@ from lakebox.services.glue import catalog, store
 from lakebox.services.glue.catalog import in_catalog, owned_table
 from lakebox.services.glue.errors import (AlreadyExistsException, EntityNotFoundException, InvalidInputException,
                                          InvalidStateException)
+from lakebox.services.glue.tables import STORAGE_DEFAULTS
 from lakebox.services.glue.expression import ExpressionError, Filter, compile_filter, leading_equalities, not_an_integer
 
 GET_PARTITIONS_MAX = 1000
@@ -17,9 +18,14 @@ def _check_values(table: dict, values: list):
 
 
 def new_partition_doc(ctx, table: dict, partition_input: dict, created: float) -> dict:
+    """A partition as Glue answers it: its storage descriptor with the defaults a table's
+    gets, its CreationTime in whole seconds (recorded from Glue: radkawar/stackd
+    testdata/aws/glue/catalog_complete.json, get-partitions-after-invalid-arity)."""
     doc = dict(partition_input)
-    doc.update(DatabaseName=table["DatabaseName"], TableName=table["Name"], CreationTime=created,
+    doc.update(DatabaseName=table["DatabaseName"], TableName=table["Name"], CreationTime=catalog.whole_seconds(created),
                CatalogId=ctx.account)
+    if isinstance(doc.get("StorageDescriptor"), dict):
+        doc["StorageDescriptor"] = {**STORAGE_DEFAULTS, **doc["StorageDescriptor"]}
     return doc
 
 

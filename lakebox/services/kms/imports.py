@@ -17,6 +17,9 @@ MAX_VALID_TO_MS = 365 * 86_400_000             # ImportKeyMaterial: ValidTo at m
 # Imported symmetric and HMAC material, (fewest, most) bytes (KMS Developer Guide, "Importing key material").
 MATERIAL_BYTES = {"SYMMETRIC_DEFAULT": (32, 32), "HMAC_224": (28, 64), "HMAC_256": (32, 64), "HMAC_384": (48, 128),
                   "HMAC_512": (64, 128)}
+_NOT_UNDER_RSA_2048 = ("ECC_NIST_P521", "ECC_NIST_EDWARDS25519")
+_PARAMETER_NAMES = {"ImportType": "importType", "KeyMaterialId": "keyMaterialId",
+                    "KeyMaterialDescription": "keyMaterialDescription"}
 _OAEP_HASH = {"RSAES_OAEP_SHA_1": hashes.SHA1, "RSA_AES_KEY_WRAP_SHA_1": hashes.SHA1,
               "RSAES_OAEP_SHA_256": hashes.SHA256, "RSA_AES_KEY_WRAP_SHA_256": hashes.SHA256}
 
@@ -27,8 +30,10 @@ async def get_parameters_for_import(ctx, params):
     spec, algorithm = params["WrappingKeySpec"], params["WrappingAlgorithm"]
     if spec == "SM2" or algorithm == "SM2PKE":
         raise UnsupportedOperationException("SM2 wrapping is only available in China Regions.")
-    if algorithm == "RSAES_PKCS1_V1_5":
-        # stackd testdata/aws/kms/imports.json deprecated_wrapping
+    if algorithm == "RSAES_PKCS1_V1_5" or (algorithm.startswith("RSAES_OAEP") and (
+            key["key_spec"].startswith("RSA_") or (spec == "RSA_2048" and key["key_spec"] in _NOT_UNDER_RSA_2048))):
+        # stackd testdata/aws/kms/imports.json deprecated_wrapping; imports_families.json *_direct_2048:
+        # an RSA private key is wrapped with RSA_AES only, P-521 and Ed25519 material not directly under RSA_2048
         raise ValidationError(f"Wrapping algorithm {algorithm} and wrapping key spec {spec} cannot be used to "
                               f"import a {key['key_spec']} key.")
     wrapping = await keygen.new_private_key_off_loop(ctx.state, spec)
@@ -45,6 +50,12 @@ async def get_parameters_for_import(ctx, params):
 def import_key_material(ctx, params):
     key = _external_key(ctx, params["KeyId"])
     lookup.check_not_pending_deletion(ctx, key)
+    if _is_replica(key):          # stackd testdata/aws/kms/imports_multi_region.json
+        if "KeyMaterialDescription" in params:
+            raise ValidationError("Key material description can only be specified on primary Multi-Region keys")
+        if params.get("ImportType") == "NEW_KEY_MATERIAL":
+            raise ValidationError("Input parameter ImportType NEW_KEY_MATERIAL cannot be used on replica "
+                                  "Multi-Region keys")
     now_ms = lookup.now_ms(ctx)
     expiration_model, valid_to_ms = _expiration(params, now_ms)
     rows = store.materials(ctx.state.db, key["uid"])
@@ -61,6 +72,21 @@ def import_key_material(ctx, params):
     version, pending = _place(key, rows, import_type, material_id, params.get("KeyMaterialId"))
     store.import_material(ctx.state.db, key["uid"], version, material, material_id, now_ms, expiration_model,
                           valid_to_ms, params.get("KeyMaterialDescription"), pending)
+    if pending and key["multi_region"] and not _is_replica(key):
+        store.add_replica_slots(ctx.state.db, key, version, material_id, now_ms, params.get("KeyMaterialDescription"))
+    return _answer(key, material_id)
+
+
+def _is_replica(key) -> bool:
+    return bool(key["multi_region"]) and lookup.primary_region(key) != key["region"]
+
+
+def _answer(key, material_id) -> dict:
+    """Only symmetric encryption keys name their key material: HMAC and asymmetric keys are
+    answered with their ARN alone (stackd testdata/aws/kms/imports_families.json,
+    imports_data_plane.json)."""
+    if key["key_spec"] != model.DEFAULT_SPEC:
+        return {"KeyId": lookup.arn_of(key)}
     return {"KeyId": lookup.arn_of(key), "KeyMaterialId": material_id}
 
 
@@ -75,17 +101,21 @@ def delete_imported_key_material(ctx, params):
     if named and row is None:
         # The words are not on record; the API reference names NotFoundException for an unknown id.
         raise NotFoundException(f"Key material {named} is not associated with {lookup.arn_of(key)}.")
-    store.forget_material(ctx.state.db, key["uid"], row["version"] if row else None)
-    return {"KeyId": lookup.arn_of(key), "KeyMaterialId": row["material_id"] if row else None}
+    if row is not None and row["pending"] and key["multi_region"]:
+        store.forget_pending(ctx.state.db, key, row["version"], everywhere=not _is_replica(key))
+    else:
+        store.forget_material(ctx.state.db, key["uid"], row["version"] if row else None)
+    return _answer(key, row["material_id"] if row else None)
 
 
 def _import_type(key, params, rows) -> str:
     """ImportType, by default NEW_KEY_MATERIAL for a key that never had material and
     EXISTING_KEY_MATERIAL after (API reference). It, KeyMaterialId and KeyMaterialDescription
-    are for symmetric encryption keys only. (The refusals' words are not on record.)"""
+    are for symmetric encryption keys only (stackd testdata/aws/kms/imports_families.json)."""
     given = [name for name in ("ImportType", "KeyMaterialId", "KeyMaterialDescription") if name in params]
     if given and key["key_spec"] != model.DEFAULT_SPEC:
-        raise ValidationError(f"{given[0]} is only valid for symmetric encryption KMS keys.")
+        raise ValidationError(f"Input parameter {_PARAMETER_NAMES[given[0]]} cannot be used with {key['key_spec']} "
+                              "imported keys.")
     import_type = params.get("ImportType") or ("EXISTING_KEY_MATERIAL" if rows else "NEW_KEY_MATERIAL")
     if import_type == "NEW_KEY_MATERIAL" and params.get("KeyMaterialId"):
         raise ValidationError("You cannot specify a key material ID with ImportType set to NEW_KEY_MATERIAL.")
@@ -167,19 +197,19 @@ def _unwrap(parameters, wrapped: bytes) -> bytes:
 
 def _check_material(key, material: bytes):
     """Symmetric material is 32 bytes, HMAC material of the lengths AWS documents per
-    spec, asymmetric material a PKCS#8 private key of the key's spec."""
+    spec, asymmetric material a PKCS#8 private key of the key's spec. Material of another
+    length, or that does not parse, is InvalidCiphertextException with no message
+    (stackd testdata/aws/kms/imports.json short_material; imports_families.json HMAC_*_length_*,
+    ECC_NIST_EDWARDS25519_ber_reimport)."""
     sizes = MATERIAL_BYTES.get(key["key_spec"])
     if sizes is not None:
         if not sizes[0] <= len(material) <= sizes[1]:
-            if key["key_spec"] == model.DEFAULT_SPEC:     # imports.json short_material
-                raise InvalidCiphertextException()
-            raise IncorrectKeyMaterialException(
-                f"Key material for {key['key_spec']} must be {sizes[0]}-{sizes[1]} bytes, not {len(material)}.")
+            raise InvalidCiphertextException()
         return
     try:
         private_key = serialization.load_der_private_key(material, password=None)
     except ValueError:
-        private_key = None
-    if private_key is None or keygen.spec_of(private_key) != key["key_spec"]:
+        raise InvalidCiphertextException() from None
+    if keygen.spec_of(private_key) != key["key_spec"]:
         raise IncorrectKeyMaterialException(
             f"The key material is not a PKCS#8 private key of key spec {key['key_spec']}.")

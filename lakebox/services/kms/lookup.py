@@ -181,11 +181,18 @@ def metadata(ctx, key) -> dict:
         described["PendingDeletionWindowInDays"] = key["replica_wait_days"]
     if key["multi_region"]:
         described["MultiRegionConfiguration"] = multi_region_configuration(ctx, key)
-    if key["expiration_model"]:
+    # A key waiting on material names neither the model nor ValidTo; one whose material
+    # expired (not deleted) still names its current material
+    # (stackd testdata/aws/kms/imports_rotation_expiry.json after_expired_rotation_metadata)
+    expired = state == PENDING_IMPORT and key["material_present"]
+    # a replica of imported material names its current material before it is imported
+    # (stackd testdata/aws/kms/imports_multi_region.json replica_pending_poll)
+    waiting_replica = state == PENDING_IMPORT and key["multi_region"] and primary_region(key) != key["region"]
+    if key["expiration_model"] and state != PENDING_IMPORT:
         described["ExpirationModel"] = key["expiration_model"]
-    if key["valid_to_ms"] is not None:
+    if key["valid_to_ms"] is not None and state != PENDING_IMPORT:
         described["ValidTo"] = key["valid_to_ms"] / 1000
-    if key["key_spec"] == model.DEFAULT_SPEC and state != PENDING_IMPORT:
+    if key["key_spec"] == model.DEFAULT_SPEC and (state != PENDING_IMPORT or expired or waiting_replica):
         current = store.material(ctx.state.db, key["uid"], key["current_version"])
         described["CurrentKeyMaterialId"] = current["material_id"]
     return described

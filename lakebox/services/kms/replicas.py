@@ -29,7 +29,14 @@ def replicate_key(ctx, params):
     policy = policy or model.default_policy(key["account"], region)
     uid = store.insert_replica(db, key, region, lookup.now_ms(ctx), params.get("Description", ""), policy, tags)
     replica = store.key_by_uid(db, uid)
-    return {"ReplicaKeyMetadata": lookup.metadata(ctx, replica), "ReplicaPolicy": policy,
+    described = lookup.metadata(ctx, replica)
+    if key["origin"] == "EXTERNAL":
+        # imports_multi_region.json replicate_imported_primary: Creating, with the primary's model
+        described.update(Enabled=False, KeyState="Creating")
+        described.pop("CurrentKeyMaterialId", None)
+        if key["expiration_model"]:
+            described["ExpirationModel"] = key["expiration_model"]
+    return {"ReplicaKeyMetadata": described, "ReplicaPolicy": policy,
             "ReplicaTags": [{"TagKey": k, "TagValue": v} for k, v in sorted(tags.items())]}
 
 

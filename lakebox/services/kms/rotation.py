@@ -1,6 +1,7 @@
 """Key rotation: automatic rotation on a period (a job on the lakebox clock) and
 RotateKeyOnDemand. A rotation adds key material and makes it current; ciphertexts carry
 their material version, so old ones keep decrypting while new ones use the new material."""
+from lakebox.aws.errors import ValidationError
 from lakebox.services.kms import keygen, lookup, model, store
 from lakebox.services.kms.errors import (
     InvalidArnException, InvalidMarkerException, KMSInvalidStateException, LimitExceededException,
@@ -60,34 +61,57 @@ def rotate_key_on_demand(ctx, params):
         return {"KeyId": lookup.arn_of(key)}
     waiting = next((r for r in store.materials(ctx.state.db, key["uid"]) if r["pending"]), None)
     if waiting is None:
-        # The words are not on record: the API reference requires new material in
-        # PENDING_ROTATION before an on-demand rotation of imported material.
-        raise KMSInvalidStateException(f"{lookup.arn_of(key)} has no key material pending rotation.")
+        # stackd testdata/aws/kms/imports_rotation_replacement.json rotate_third
+        raise KMSInvalidStateException(
+            f"No available key material pending rotation for the key: {lookup.arn_of(key)}.")
+    if waiting["version"] in _awaiting_replicas(ctx, key):      # imports_multi_region.json
+        raise KMSInvalidStateException("Cannot perform key material rotation: Key material has not been imported "
+                                       "for replicas of the Multi-Region key.")
     store.promote_material(ctx.state.db, key, waiting["version"], lookup.now_ms(ctx), on_demand_rotations=count)
     return {"KeyId": lookup.arn_of(key)}
 
 
+def _awaiting_replicas(ctx, key) -> set:
+    """Versions of imported material pending rotation that some key of a multi-Region key
+    (primary or replica) has not had imported yet."""
+    if not key["multi_region"] or key["origin"] != "EXTERNAL":
+        return set()
+    db = ctx.state.db
+    awaiting = set()
+    for related in store.related_keys(db, key):
+        awaiting |= {row["version"] for row in store.materials(db, related["uid"])
+                     if row["pending"] and not row["material"]}
+    return awaiting
+
+
 def list_key_rotations(ctx, params):
     key = _key_of(ctx, params["KeyId"])
+    if "IncludeKeyMaterial" in params and key["key_spec"] != model.DEFAULT_SPEC:
+        # stackd testdata/aws/kms/imports_families.json *_history (HMAC, RSA, ECC keys)
+        raise ValidationError("Input parameter includeKeyMaterial can only be used with symmetric keys.")
     _check_symmetric(key, imported_too=True, mac_too=True)      # an HMAC key lists none (rotation.json)
     include_first = params.get("IncludeKeyMaterial", "ROTATIONS_ONLY") == "ALL_KEY_MATERIAL"
     rows = [r for r in store.materials(ctx.state.db, key["uid"]) if include_first or r["rotation_type"]]
     start = _start(params.get("Marker"), len(rows))
     limit = params.get("Limit") or LIST_DEFAULT_LIMIT
     page = rows[start:start + limit]
-    now_ms = lookup.now_ms(ctx)
-    answer = {"Rotations": [_rotation(key, row, now_ms) for row in page], "Truncated": start + limit < len(rows)}
+    awaiting = _awaiting_replicas(ctx, key)
+    answer = {"Rotations": [_rotation(key, row, awaiting) for row in page], "Truncated": start + limit < len(rows)}
     if answer["Truncated"]:
         answer["NextMarker"] = str(start + limit)
     return answer
 
 
-def _rotation(key, row, now_ms) -> dict:
-    state = ("PENDING_ROTATION" if row["pending"] else
+def _rotation(key, row, awaiting) -> dict:
+    # new material a multi-Region key's replicas still need (imports_multi_region.json)
+    pending = "PENDING_MULTI_REGION_IMPORT_AND_ROTATION" if row["version"] in awaiting else "PENDING_ROTATION"
+    state = (pending if row["pending"] else
              "CURRENT" if row["version"] == key["current_version"] else "NON_CURRENT")
     entry = {"KeyId": lookup.arn_of(key), "KeyMaterialId": row["material_id"]}
-    # material past its ValidTo is gone, as if deleted: KMS deletes expired material
-    present = bool(row["material"]) and (row["valid_to_ms"] is None or now_ms < row["valid_to_ms"])
+    # material past its ValidTo is still listed IMPORTED with its model and ValidTo, pending
+    # or current (stackd testdata/aws/kms/imports_expiry.json, imports_rotation_expiry.json:
+    # for more than 15 minutes); only deleted material is PENDING_IMPORT
+    present = bool(row["material"])
     if key["origin"] == "EXTERNAL":         # these four are only for imported material
         if row["description"] is not None:
             entry["KeyMaterialDescription"] = row["description"]

@@ -218,6 +218,12 @@ def insert_replica(db, primary, region, now_ms, description, policy, tags: dict)
                    "description, pending, expiration_model, valid_to_ms) SELECT ?, version, material, material_id, "
                    "created_ms, rotation_type, description, pending, expiration_model, valid_to_ms "
                    "FROM kms_materials WHERE key_uid=?", (uid, primary["uid"]))
+        if primary["origin"] == "EXTERNAL":
+            # a replica of imported material lists its primary's materials, each to be
+            # imported there (stackd testdata/aws/kms/imports_multi_region.json)
+            db.execute("UPDATE kms_materials SET material=x'', expiration_model=NULL, valid_to_ms=NULL "
+                       "WHERE key_uid=?", (uid,))
+            update_key(db, uid, material_present=0, expiration_model=None, valid_to_ms=None)
         put_tags(db, uid, tags)
     _key_written()
     return uid
@@ -290,7 +296,8 @@ def import_material(db, uid, version: int, material: bytes, material_id: str, no
                        "WHERE key_uid=? AND version=?",
                        (material, description if description is not None else earlier["description"],
                         expiration_model, valid_to_ms, uid, version))
-        missing = db.one("SELECT COUNT(*) AS n FROM kms_materials WHERE key_uid=? AND material=x''", (uid,))["n"]
+        missing = db.one("SELECT COUNT(*) AS n FROM kms_materials WHERE key_uid=? AND material=x'' AND pending=0",
+                         (uid,))["n"]
         update_key(db, uid, material_present=int(not missing), enabled=1, **_key_expiration(db, uid))
         db.execute("DELETE FROM kms_imports WHERE key_uid=?", (uid,))
 
@@ -307,6 +314,28 @@ def _key_expiration(db, uid) -> dict:
         return {"expiration_model": None, "valid_to_ms": None}
     return {"expiration_model": "KEY_MATERIAL_EXPIRES" if ends else "KEY_MATERIAL_DOES_NOT_EXPIRE",
             "valid_to_ms": min(ends) if ends else None}
+
+
+def add_replica_slots(db, primary, version: int, material_id: str, now_ms: int, description):
+    """New material pending rotation on an imported multi-Region primary: each replica
+    lists it too, PENDING_IMPORT until it is imported there."""
+    for replica in related_keys(db, primary):
+        if replica["uid"] != primary["uid"] and material(db, replica["uid"], version) is None:
+            db.execute("INSERT INTO kms_materials (key_uid, version, material, material_id, created_ms, "
+                       "rotation_type, description, pending) VALUES (?, ?, x'', ?, ?, NULL, ?, 1)",
+                       (replica["uid"], version, material_id, now_ms, description))
+
+
+def forget_pending(db, key, version: int, everywhere: bool):
+    """Deleting material pending rotation: on a primary it goes from the primary and its
+    replicas; on a replica only the bytes go (it still waits to be imported there)."""
+    with db.transaction():
+        if everywhere:
+            for related in related_keys(db, key):
+                db.execute("DELETE FROM kms_materials WHERE key_uid=? AND version=?", (related["uid"], version))
+        else:
+            db.execute("UPDATE kms_materials SET material=x'', expiration_model=NULL, valid_to_ms=NULL "
+                       "WHERE key_uid=? AND version=?", (key["uid"], version))
 
 
 def forget_material(db, uid, version=None):
@@ -333,9 +362,12 @@ def promote_material(db, key, version: int, now_ms: int, **columns):
     """RotateKeyOnDemand of a key with imported material: the pending material becomes
     current."""
     with db.transaction():
-        db.execute("UPDATE kms_materials SET pending=0, rotation_type='ON_DEMAND', created_ms=? "
-                   "WHERE key_uid=? AND version=?", (now_ms, key["uid"], version))
-        update_key(db, key["uid"], current_version=version, **columns, **_key_expiration(db, key["uid"]))
+        for related in related_keys(db, key) if key["multi_region"] else [key]:    # a rotation reaches replicas
+            db.execute("UPDATE kms_materials SET pending=0, rotation_type='ON_DEMAND', created_ms=? "
+                       "WHERE key_uid=? AND version=?", (now_ms, related["uid"], version))
+            update_key(db, related["uid"], current_version=version, **_key_expiration(db, related["uid"]))
+        if columns:
+            update_key(db, key["uid"], **columns)
 
 
 # ---------------------------------------------------------------------------

@@ -84,8 +84,9 @@ def test_next_years_material_waits_with_its_own_expiry(client, kms_keys):
 
 @pytest.mark.local_only
 def test_expired_material_is_pending_import_again(client, kms_keys, clock):
-    """When imported material expires KMS deletes it (API reference, ImportKeyMaterial
-    ValidTo): the key waits for the same material, its listing says PENDING_IMPORT."""
+    """When imported material expires the key waits for the same material: DescribeKey
+    names neither model nor ValidTo but still the current material, while the listing
+    keeps it IMPORTED with its ValidTo (stackd testdata/aws/kms/imports_rotation_expiry.json)."""
     kms = client("kms")
     key = kms_keys(Origin="EXTERNAL")
     material = os.urandom(32)
@@ -93,10 +94,13 @@ def test_expired_material_is_pending_import_again(client, kms_keys, clock):
     first = bring(kms, key["KeyId"], material, ValidTo=valid_to, KeyMaterialDescription="short lived")
     sealed = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"short lived")["CiphertextBlob"]
     clock(3 * 86_400)
-    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingImport"
+    described = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+    assert (described["KeyState"], described["CurrentKeyMaterialId"]) == ("PendingImport", first)
+    assert "ValidTo" not in described and "ExpirationModel" not in described
     assert materials(kms, key["KeyId"]) == [
         {"KeyId": key["Arn"], "KeyMaterialId": first, "KeyMaterialDescription": "short lived",
-         "ImportState": "PENDING_IMPORT", "KeyMaterialState": "CURRENT"}]
+         "ImportState": "IMPORTED", "KeyMaterialState": "CURRENT", "ExpirationModel": "KEY_MATERIAL_EXPIRES",
+         "ValidTo": valid_to}]
     assert error_of(kms.decrypt, CiphertextBlob=sealed) == (
         "KMSInvalidStateException", f"{key['Arn']} is pending import.")
     bring(kms, key["KeyId"], material, ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")

@@ -10,6 +10,7 @@ to encrypt) are refused with KMS's codes and words."""
 import hashlib
 import hmac
 import os
+import re
 
 import pytest
 from botocore.config import Config
@@ -76,10 +77,13 @@ def test_webhooks_signed_with_an_imported_secret(kms, kms_keys, algorithm):
                     Mac=made["Mac"]) == ("KMSInvalidMacException", "")
 
     # the same secret can come back after it is deleted, a different one cannot
-    gone = kms.delete_imported_key_material(KeyId=key["KeyId"])["KeyMaterialId"]
+    # an HMAC key's material is not named in the answers (stackd testdata/aws/kms/imports_families.json)
+    deleted = kms.delete_imported_key_material(KeyId=key["KeyId"])
+    assert (deleted["KeyId"], "KeyMaterialId" in deleted) == (key["Arn"], False)
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingImport"
-    assert error_of(bring_own_secret, kms, key, os.urandom(32), algorithm) == (
-        "IncorrectKeyMaterialException", f"Imported key material does not have the expected identifier ({gone}).")
+    code, message = error_of(bring_own_secret, kms, key, os.urandom(32), algorithm)
+    assert code == "IncorrectKeyMaterialException"
+    assert re.fullmatch(r"Imported key material does not have the expected identifier \([0-9a-f]{64}\)\.", message)
     bring_own_secret(kms, key, secret, algorithm)
     assert kms.verify_mac(KeyId=key["KeyId"], Message=PAYLOAD, MacAlgorithm="HMAC_SHA_256",
                           Mac=made["Mac"])["MacValid"] is True
