@@ -10,6 +10,7 @@ import re
 
 from lakebox.services.s3.upload import without_aws_chunked
 from lakebox.aws.specs import spec_for
+from lakebox.kit import arns, sessions
 
 from lakebox.services.s3 import access, acl, errors, files, lifecycle, model, notifications, store
 from lakebox.services.s3 import encryption as at_rest
@@ -331,12 +332,30 @@ def describe(ctx, bucket, row, attrs: dict, checksum_mode: str | None = None) ->
         "TagCount": len(attrs["TagSet"]) if attrs.get("TagSet") else None,
         "Restore": live_restore(attrs, ctx.now),
     }
+    readable = {}
     for name, value in attrs.items():
-        if name in DESCRIBED_FIELDS:
+        if name in DESCRIBED_FIELDS and _lock_field_shown(ctx, bucket, row["key"], name, readable):
             result[name] = value
     if checksum_mode is not None and checksum_mode.upper() == "ENABLED":     # S3 takes any case
         result.update(checksum_fields(attrs))
     return result
+
+
+# A GET or HEAD shows a version's retention only to a caller allowed s3:GetObjectRetention,
+# and its legal hold only to one allowed s3:GetObjectLegalHold (S3 User Guide, "Object
+# Lock considerations"; replies recorded from S3 to sessions without them).
+LOCK_READ_ACTIONS = {"ObjectLockMode": "s3:GetObjectRetention", "ObjectLockRetainUntilDate": "s3:GetObjectRetention",
+                     "ObjectLockLegalHoldStatus": "s3:GetObjectLegalHold"}
+
+
+def _lock_field_shown(ctx, bucket, key: str, name: str, readable: dict) -> bool:
+    action = LOCK_READ_ACTIONS.get(name)
+    if action is None:
+        return True
+    if action not in readable:
+        resource = arns.build("s3", "", "", f"{bucket['name']}/{key}")
+        readable[action] = sessions.refusal(ctx, action, resource) is None and access.permits(ctx, bucket, key, action)
+    return readable[action]
 
 
 def _metadata_headers(metadata: dict | None) -> dict | None:

@@ -1,0 +1,57 @@
+"""A legal team's auditors read locked contracts through role sessions narrowed to what
+each may see (capture: S3 object_lock_audit_replay, replies recorded from S3 to such
+sessions). A GET or HEAD shows a version's retention (mode and retain-until date) only
+to a session allowed s3:GetObjectRetention, and its legal hold only to one allowed
+s3:GetObjectLegalHold; a session allowed only those two may not read the version at all."""
+import datetime
+import json
+import uuid
+
+import pytest
+
+from sec_sessions import client_with
+from trip_helpers import error_of
+
+ROLE = "arn:aws:iam::000000000000:role/contract-auditors"
+READ = ["s3:GetObject", "s3:GetObjectVersion"]
+
+
+@pytest.fixture
+def contract(client):
+    s3, name = client("s3"), f"trip13-audit-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+    until = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=10)
+    version = s3.put_object(Bucket=name, Key="msa.pdf", Body=b"%PDF-1.7", ObjectLockMode="GOVERNANCE",
+                            ObjectLockRetainUntilDate=until, ObjectLockLegalHoldStatus="ON")["VersionId"]
+    yield name, version
+    s3.put_object_legal_hold(Bucket=name, Key="msa.pdf", VersionId=version, LegalHold={"Status": "OFF"})
+    s3.delete_object(Bucket=name, Key="msa.pdf", VersionId=version, BypassGovernanceRetention=True)
+    s3.delete_bucket(Bucket=name)
+
+
+def auditor(lakebox_server, client, actions):
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}
+    answer = client("sts").assume_role(RoleArn=ROLE, RoleSessionName=f"audit-{len(actions)}", Policy=json.dumps(policy))
+    return client_with(lakebox_server, answer, "s3")
+
+
+@pytest.mark.parametrize("extra, shown", [
+    ([], (None, None, None)),
+    (["s3:GetObjectRetention"], ("GOVERNANCE", True, None)),
+    (["s3:GetObjectLegalHold"], (None, None, "ON")),
+    (["s3:GetObjectRetention", "s3:GetObjectLegalHold"], ("GOVERNANCE", True, "ON"))])
+def test_lock_fields_follow_the_read_permissions(lakebox_server, client, contract, extra, shown):
+    bucket, version = contract
+    s3 = auditor(lakebox_server, client, READ + extra)
+    for read in (s3.head_object, s3.get_object):
+        answer = read(Bucket=bucket, Key="msa.pdf", VersionId=version)
+        assert (answer.get("ObjectLockMode"), "ObjectLockRetainUntilDate" in answer or None,
+                answer.get("ObjectLockLegalHoldStatus")) == shown
+
+
+def test_lock_readers_without_read_access(lakebox_server, client, contract):
+    bucket, version = contract
+    s3 = auditor(lakebox_server, client, ["s3:GetObjectRetention", "s3:GetObjectLegalHold"])
+    assert error_of(s3.get_object, Bucket=bucket, Key="msa.pdf", VersionId=version)[0] == "AccessDenied"
+    assert s3.get_object_legal_hold(Bucket=bucket, Key="msa.pdf", VersionId=version)["LegalHold"] == {"Status": "ON"}
+    assert s3.get_object_retention(Bucket=bucket, Key="msa.pdf", VersionId=version)["Retention"]["Mode"] == "GOVERNANCE"
