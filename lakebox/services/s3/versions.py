@@ -266,6 +266,7 @@ def object_lock(ctx, bucket, params: dict) -> dict:
             # A write's lock headers word it so (the object-lock calls say "Object Lock Configuration")
             raise errors.error("InvalidRequest", "Bucket is missing ObjectLockConfiguration")
         return {}
+    _require_lock_grants(ctx, bucket, params.get("Key"), mode or until, hold)
     if ctx.operation == "PutObject" and not _digest_sent(ctx.headers):
         raise errors.error("InvalidRequest", "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object "
                            "requests with Object Lock parameters")
@@ -279,6 +280,21 @@ def object_lock(ctx, bucket, params: dict) -> dict:
         mode, until = default_retention(ctx, bucket)
     found = {"ObjectLockMode": mode, "ObjectLockRetainUntilDate": until, "ObjectLockLegalHoldStatus": hold}
     return {k: v for k, v in found.items() if v is not None}
+
+
+def _require_lock_grants(ctx, bucket, key: str | None, retention, hold):
+    """A write that sets a retention needs s3:PutObjectRetention too, one that sets a legal
+    hold s3:PutObjectLegalHold (S3 User Guide, "Object Lock considerations"); a bucket's
+    default retention needs neither."""
+    for asked, action in ((retention, "s3:PutObjectRetention"), (hold, "s3:PutObjectLegalHold")):
+        if asked and key is not None and not _may(ctx, bucket, key, action):
+            resource = arns.build("s3", "", "", f"{bucket['name']}/{key}")
+            raise access.denied(ctx, action, resource, sessions.refusal(ctx, action, resource))
+
+
+def _may(ctx, bucket, key: str, action: str) -> bool:
+    resource = arns.build("s3", "", "", f"{bucket['name']}/{key}")
+    return sessions.refusal(ctx, action, resource) is None and access.permits(ctx, bucket, key, action)
 
 
 def _digest_sent(headers) -> bool:
@@ -353,8 +369,7 @@ def _lock_field_shown(ctx, bucket, key: str, name: str, readable: dict) -> bool:
     if action is None:
         return True
     if action not in readable:
-        resource = arns.build("s3", "", "", f"{bucket['name']}/{key}")
-        readable[action] = sessions.refusal(ctx, action, resource) is None and access.permits(ctx, bucket, key, action)
+        readable[action] = _may(ctx, bucket, key, action)
     return readable[action]
 
 

@@ -2,7 +2,10 @@
 each may see (capture: S3 object_lock_audit_replay, replies recorded from S3 to such
 sessions). A GET or HEAD shows a version's retention (mode and retain-until date) only
 to a session allowed s3:GetObjectRetention, and its legal hold only to one allowed
-s3:GetObjectLegalHold; a session allowed only those two may not read the version at all."""
+s3:GetObjectLegalHold; a session allowed only those two may not read the version at all.
+(capture: S3 object_lock_authority_replay) A writer allowed s3:PutObject alone may write
+a contract the bucket's default retention covers, but not one with a retention or a legal
+hold of its own: those need s3:PutObjectRetention and s3:PutObjectLegalHold."""
 import datetime
 import json
 import uuid
@@ -55,3 +58,17 @@ def test_lock_readers_without_read_access(lakebox_server, client, contract):
     assert error_of(s3.get_object, Bucket=bucket, Key="msa.pdf", VersionId=version)[0] == "AccessDenied"
     assert s3.get_object_legal_hold(Bucket=bucket, Key="msa.pdf", VersionId=version)["LegalHold"] == {"Status": "ON"}
     assert s3.get_object_retention(Bucket=bucket, Key="msa.pdf", VersionId=version)["Retention"]["Mode"] == "GOVERNANCE"
+
+
+def test_writers_need_the_lock_grants_for_their_own_locks(lakebox_server, client, contract):
+    bucket, _ = contract
+    until = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=3)
+    writer = auditor(lakebox_server, client, ["s3:PutObject"])
+    for lock, action in (({"ObjectLockMode": "GOVERNANCE", "ObjectLockRetainUntilDate": until}, "s3:PutObjectRetention"),
+                         ({"ObjectLockLegalHoldStatus": "ON"}, "s3:PutObjectLegalHold")):
+        code, message = error_of(writer.put_object, Bucket=bucket, Key="sow.pdf", Body=b"%PDF", **lock)
+        assert code == "AccessDenied"
+        assert f"is not authorized to perform: {action} on resource" in message
+    assert [v["Key"] for v in client("s3").list_object_versions(Bucket=bucket).get("Versions", [])] == ["msa.pdf"]
+    plain = writer.put_object(Bucket=bucket, Key="sow.pdf", Body=b"%PDF")["VersionId"]
+    client("s3").delete_object(Bucket=bucket, Key="sow.pdf", VersionId=plain)
