@@ -5,7 +5,9 @@ to a session allowed s3:GetObjectRetention, and its legal hold only to one allow
 s3:GetObjectLegalHold; a session allowed only those two may not read the version at all.
 (capture: S3 object_lock_authority_replay) A writer allowed s3:PutObject alone may write
 a contract the bucket's default retention covers, but not one with a retention or a legal
-hold of its own: those need s3:PutObjectRetention and s3:PutObjectLegalHold."""
+hold of its own: those need s3:PutObjectRetention and s3:PutObjectLegalHold. Making a
+bucket with Object Lock needs s3:PutBucketObjectLockConfiguration and s3:PutBucketVersioning
+beside s3:CreateBucket; without Object Lock, s3:CreateBucket is enough."""
 import datetime
 import json
 import uuid
@@ -72,3 +74,20 @@ def test_writers_need_the_lock_grants_for_their_own_locks(lakebox_server, client
     assert [v["Key"] for v in client("s3").list_object_versions(Bucket=bucket).get("Versions", [])] == ["msa.pdf"]
     plain = writer.put_object(Bucket=bucket, Key="sow.pdf", Body=b"%PDF")["VersionId"]
     client("s3").delete_object(Bucket=bucket, Key="sow.pdf", VersionId=plain)
+
+
+@pytest.mark.parametrize("granted, made", [
+    (["s3:CreateBucket"], False), (["s3:CreateBucket", "s3:PutBucketVersioning"], False),
+    (["s3:CreateBucket", "s3:PutBucketObjectLockConfiguration"], False),
+    (["s3:CreateBucket", "s3:PutBucketVersioning", "s3:PutBucketObjectLockConfiguration"], True)])
+def test_making_a_lock_bucket_needs_the_lock_grants(lakebox_server, client, granted, made):
+    maker = auditor(lakebox_server, client, granted)
+    locked, plain = (f"trip13-grants-{uuid.uuid4().hex[:12]}" for _ in range(2))
+    if made:
+        maker.create_bucket(Bucket=locked, ObjectLockEnabledForBucket=True)
+        client("s3").delete_bucket(Bucket=locked)
+    else:
+        assert error_of(maker.create_bucket, Bucket=locked, ObjectLockEnabledForBucket=True)[0] == "AccessDenied"
+        assert error_of(client("s3").head_bucket, Bucket=locked)[0] == "404"
+    maker.create_bucket(Bucket=plain, ObjectLockEnabledForBucket=False)
+    client("s3").delete_bucket(Bucket=plain)
