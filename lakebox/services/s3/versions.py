@@ -287,12 +287,14 @@ def _require_lock_grants(ctx, bucket, key: str | None, retention, hold):
     hold s3:PutObjectLegalHold (S3 User Guide, "Object Lock considerations"); a bucket's
     default retention needs neither."""
     for asked, action in ((retention, "s3:PutObjectRetention"), (hold, "s3:PutObjectLegalHold")):
-        if asked and key is not None and not _may(ctx, bucket, key, action):
+        if asked and key is not None and not may(ctx, bucket, key, action):
             resource = arns.build("s3", "", "", f"{bucket['name']}/{key}")
             raise access.denied(ctx, action, resource, sessions.refusal(ctx, action, resource))
 
 
-def _may(ctx, bucket, key: str, action: str) -> bool:
+def may(ctx, bucket, key: str, action: str) -> bool:
+    """Whether the caller may `action` on the object beside its request's own permission:
+    its session policies and the bucket policy both judge."""
     resource = arns.build("s3", "", "", f"{bucket['name']}/{key}")
     return sessions.refusal(ctx, action, resource) is None and access.permits(ctx, bucket, key, action)
 
@@ -369,7 +371,7 @@ def _lock_field_shown(ctx, bucket, key: str, name: str, readable: dict) -> bool:
     if action is None:
         return True
     if action not in readable:
-        readable[action] = _may(ctx, bucket, key, action)
+        readable[action] = may(ctx, bucket, key, action)
     return readable[action]
 
 

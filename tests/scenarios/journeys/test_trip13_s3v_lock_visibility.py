@@ -7,7 +7,9 @@ s3:GetObjectLegalHold; a session allowed only those two may not read the version
 a contract the bucket's default retention covers, but not one with a retention or a legal
 hold of its own: those need s3:PutObjectRetention and s3:PutObjectLegalHold. Making a
 bucket with Object Lock needs s3:PutBucketObjectLockConfiguration and s3:PutBucketVersioning
-beside s3:CreateBucket; without Object Lock, s3:CreateBucket is enough."""
+beside s3:CreateBucket; without Object Lock, s3:CreateBucket is enough. CopyObject and
+CreateMultipartUpload setting locks need the same grants as PutObject, and a session
+denied s3:BypassGovernanceRetention gets nothing from the bypass header."""
 import datetime
 import json
 import uuid
@@ -91,3 +93,28 @@ def test_making_a_lock_bucket_needs_the_lock_grants(lakebox_server, client, gran
         assert error_of(client("s3").head_bucket, Bucket=locked)[0] == "404"
     maker.create_bucket(Bucket=plain, ObjectLockEnabledForBucket=False)
     client("s3").delete_bucket(Bucket=plain)
+
+
+def test_copies_uploads_and_bypass_follow_the_grants(lakebox_server, client, contract):
+    bucket, version = contract
+    until = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=3)
+    writer = auditor(lakebox_server, client, ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"])
+    source = {"Bucket": bucket, "Key": "msa.pdf", "VersionId": version}
+    assert error_of(writer.copy_object, Bucket=bucket, Key="copy.pdf", CopySource=source,
+                    ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=until)[0] == "AccessDenied"
+    assert error_of(writer.create_multipart_upload, Bucket=bucket, Key="big.pdf",
+                    ObjectLockLegalHoldStatus="ON")[0] == "AccessDenied"
+
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "s3:BypassGovernanceRetention", "Resource": "*"}]}
+    answer = client("sts").assume_role(RoleArn=ROLE, RoleSessionName="no-bypass", Policy=json.dumps(policy))
+    keeper = client_with(lakebox_server, answer, "s3")
+    sooner = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5)     # a shorter retention
+    keeper.put_object_legal_hold(Bucket=bucket, Key="msa.pdf", VersionId=version, LegalHold={"Status": "OFF"})
+    assert error_of(keeper.delete_object, Bucket=bucket, Key="msa.pdf", VersionId=version,
+                    BypassGovernanceRetention=True)[0] == "AccessDenied"
+    assert error_of(keeper.put_object_retention, Bucket=bucket, Key="msa.pdf", VersionId=version,
+                    BypassGovernanceRetention=True, Retention={"Mode": "GOVERNANCE", "RetainUntilDate": sooner})[0] \
+        == "AccessDenied"
+    keeper.put_object_legal_hold(Bucket=bucket, Key="msa.pdf", VersionId=version, LegalHold={"Status": "ON"})
