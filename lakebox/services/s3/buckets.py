@@ -4,7 +4,7 @@ import functools
 import botocore.session
 
 from lakebox.kit import arns, sessions
-from lakebox.services.s3 import access, access_points, errors, files, model, store
+from lakebox.services.s3 import access, access_points, errors, files, model, recreation, store
 
 US_EAST_1 = "us-east-1"
 LEGACY_LOCATIONS = {"EU": "eu-west-1"}
@@ -53,6 +53,7 @@ def create_bucket(ctx, params):
         # S3 keeps answering 200 in us-east-1 for legacy compatibility.
         if not (ctx.region == US_EAST_1 and existing["region"] == US_EAST_1):
             raise errors.error("BucketAlreadyOwnedByYou", BucketName=name)
+        recreation.recreate(ctx, existing, params)
         return {"Location": "/" + name, "BucketArn": bucket_arn(name)}
     ownership = params.get("ObjectOwnership")
     if ownership is not None and ownership not in OWNERSHIPS:
