@@ -120,6 +120,12 @@ def keys_bucket(ctx, params: dict):
 
 
 def _existing(ctx, name: str, expected_owner: str | None):
+    in_query = ctx.request.query_dict().get("x-amz-expected-bucket-owner")   # a presigned URL carries it so
+    if in_query is not None:
+        if expected_owner is not None:
+            raise errors.error("InvalidBucketOwnerAWSAccountID", "Expected bucket owner must be provided as either "
+                               "a header or parameter, not both")
+        expected_owner = in_query
     if expected_owner is not None and not model.is_account_id(expected_owner):
         raise errors.error("InvalidBucketOwnerAWSAccountID", "The value of the expected bucket owner parameter "
                            f"must be an AWS Account ID... [{expected_owner}]")

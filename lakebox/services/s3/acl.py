@@ -120,6 +120,8 @@ def _policy(account: str, grants: list | None) -> dict:
 def put_bucket_acl(ctx, params):
     bucket = access.owned_bucket(ctx, params)
     payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
+    if access.acls_disabled(ctx, bucket):       # any bucket ACL, even `private` (replies recorded from S3)
+        raise errors.error("AccessControlListNotSupported")
     grants = requested_grants(ctx, bucket, params)
     if grants is None:
         raise errors.error("MissingSecurityHeader", "Your request was missing a required header",

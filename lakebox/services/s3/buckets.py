@@ -3,8 +3,8 @@ import functools
 
 import botocore.session
 
-from lakebox.kit import arns
-from lakebox.services.s3 import access, access_points, errors, files, model, store
+from lakebox.kit import arns, sessions
+from lakebox.services.s3 import access, access_points, errors, files, model, recreation, store
 
 US_EAST_1 = "us-east-1"
 LEGACY_LOCATIONS = {"EU": "eu-west-1"}
@@ -27,6 +27,17 @@ def bucket_arn(name: str) -> str:
     return arns.build("s3", "", "", name)
 
 
+def _require_lock_setup_grants(ctx, name: str):
+    """A bucket made with Object Lock needs s3:PutBucketObjectLockConfiguration and
+    s3:PutBucketVersioning beside s3:CreateBucket (S3 API Reference, CreateBucket
+    permissions): a session allowed less is refused, as S3 refuses it."""
+    resource = arns.build("s3", "", "", name)
+    for action in ("s3:PutBucketObjectLockConfiguration", "s3:PutBucketVersioning"):
+        reason = sessions.refusal(ctx, action, resource)
+        if reason is not None:
+            raise access.denied(ctx, action, resource, reason)
+
+
 def create_bucket(ctx, params):
     if ctx.anonymous:                   # buckets belong to accounts; an unsigned caller has none
         raise errors.error("AccessDenied")
@@ -34,12 +45,15 @@ def create_bucket(ctx, params):
     model.check_bucket_name(name)
     region = _bucket_region(ctx, params.get("CreateBucketConfiguration") or {})
     existing = store.get_bucket(ctx.state.db, name)
+    if params.get("ObjectLockEnabledForBucket"):
+        _require_lock_setup_grants(ctx, name)
     if existing is not None:
         if existing["account"] != ctx.account:
             raise errors.error("BucketAlreadyExists", BucketName=name)
         # S3 keeps answering 200 in us-east-1 for legacy compatibility.
         if not (ctx.region == US_EAST_1 and existing["region"] == US_EAST_1):
             raise errors.error("BucketAlreadyOwnedByYou", BucketName=name)
+        recreation.recreate(ctx, existing, params)
         return {"Location": "/" + name, "BucketArn": bucket_arn(name)}
     ownership = params.get("ObjectOwnership")
     if ownership is not None and ownership not in OWNERSHIPS:

@@ -20,6 +20,10 @@ S3_ITSELF = "s3.amazonaws.com"        # who lifecycle's and restore completion's
 # Events of a change to an object's tags or ACL, not to its bytes.
 OBJECT_SETTINGS = ("ObjectTagging:Put", "ObjectTagging:Delete", "ObjectAcl:Put")
 
+# A retention change: ObjectRetention:Put, in event version 2.6, with no sequencer and
+# (while one is set) objectRetentionEventData, as S3's deliveries were recorded.
+RETENTION_PUT = "ObjectRetention:Put"
+
 # The operation that wrote an object -> the event S3 names for it.
 CREATED_BY = {"PutObject": "ObjectCreated:Put", "CopyObject": "ObjectCreated:Copy",
               "CompleteMultipartUpload": "ObjectCreated:CompleteMultipartUpload"}
@@ -73,6 +77,15 @@ def object_setting_changed(ctx, bucket, row, event: str):
         _notify(ctx, queues, bucket, row["key"], event, details, row["version_id"])
 
 
+def object_retention_changed(ctx, bucket, row, mode: str | None, until):
+    queues = _queues(ctx, bucket)
+    if queues:
+        details = {"key": quote_plus(row["key"], safe="/"), "size": row["size"], "eTag": (row["etag"] or "").strip('"')}
+        extra = {"objectRetentionEventData": {"mode": mode, "retainUntilDate": event_time(until.timestamp())}} \
+            if mode else None
+        _notify(ctx, queues, bucket, row["key"], RETENTION_PUT, details, row["version_id"], extra)
+
+
 def _form_upload(ctx) -> bool:
     """A browser form upload (S3's PostObject): a multipart/form-data POST."""
     return ctx.headers.get("content-type", "").startswith("multipart/form-data") and ctx.request.method == "POST"
@@ -110,7 +123,8 @@ def _matches(entry, event: str, key: str) -> bool:
 
 def _message(ctx, bucket, event, details, version_id, configuration_id) -> dict:
     setting = event in OBJECT_SETTINGS
-    obj = dict(details) if setting else dict(details, sequencer=f"{int(ctx.now * 1_000_000):016X}")
+    obj = dict(details) if setting or event == RETENTION_PUT else \
+        dict(details, sequencer=f"{int(ctx.now * 1_000_000):016X}")
     if version_id and version_id != "null":
         obj["versionId"] = version_id
     by_lifecycle = ctx.operation == LIFECYCLE

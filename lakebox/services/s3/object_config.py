@@ -100,6 +100,7 @@ def put_object_retention(ctx, params):
         else:
             attrs[name] = value
     _save(ctx, bucket, row, attrs)
+    notifications.object_retention_changed(ctx, bucket, row, mode, until)
     return {}
 
 

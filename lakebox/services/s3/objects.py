@@ -302,8 +302,9 @@ def check_retention(ctx, bucket, row, bypass_governance=False):
 
 def may_bypass(ctx, bucket, key: str, asked: bool) -> bool:
     """The bypass header lifts governance retention only for callers the bucket allows
-    `s3:BypassGovernanceRetention` (S3 User Guide, "Bypassing governance mode")."""
-    return bool(asked) and access.permits(ctx, bucket, key, "s3:BypassGovernanceRetention")
+    `s3:BypassGovernanceRetention` (S3 User Guide, "Bypassing governance mode"), and
+    whose session policies allow it."""
+    return bool(asked) and versions.may(ctx, bucket, key, "s3:BypassGovernanceRetention")
 
 
 def delete_objects(ctx, params):

@@ -13,7 +13,9 @@ ANY_CASE = frozenset({"FilterRuleName"})      # `Prefix` or `prefix`
 CHECKED_BY_ACTION = frozenset({"Protocol"})
 # values S3 takes that the installed model may not list yet (S3 took both for an inventory's
 # OptionalFields: radkawar/stackd testdata/aws/s3/inventory_control_replay.json, complete-CSV)
-NEWER_VALUES = {"InventoryOptionalField": frozenset({"ObjectLockEventHoldStatus", "ObjectLockEventHoldDuration"})}
+# and a retention change's event type, which recorded S3 replies deliver
+NEWER_VALUES = {"InventoryOptionalField": frozenset({"ObjectLockEventHoldStatus", "ObjectLockEventHoldDuration"}),
+                "Event": frozenset({"s3:ObjectRetention:Put"})}
 # required members whose absence S3 names in a code of its own (analytics_controls_replay.json)
 MISSING_CODES = {("AnalyticsConfiguration", "StorageClassAnalysis"): "MissingStorageClassAnalysis"}
 # operations whose empty body S3 calls MalformedXML (analytics_controls_replay.json, raw-empty-body)

@@ -11,7 +11,7 @@ object's tags for `s3:ExistingObjectTag/<key>`; how the request was signed for
 from urllib.parse import parse_qsl
 
 from lakebox.kit import policies
-from lakebox.services.s3 import access_points, store
+from lakebox.services.s3 import access_points, lock_keys, store
 
 LISTING_KEYS = {"s3:prefix": "prefix", "s3:delimiter": "delimiter", "s3:max-keys": "max-keys"}
 
@@ -36,6 +36,8 @@ def lookup(ctx, bucket, key: str | None, version_id: str | None):
             return list(_request_tags(ctx)) or None
         if name.startswith(("s3:dataaccesspoint", "s3:accesspointnetworkorigin")):
             return access_points.condition_key(access_points.point_of(bucket), name)
+        if name.startswith("s3:object-lock-"):
+            return lock_keys.value(ctx, bucket, name)
         if name.startswith("s3:existingobjecttag/") and key is not None:
             return _existing_tags(ctx, bucket, key, version_id).get(name.partition("/")[2])
         return None

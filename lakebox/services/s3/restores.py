@@ -5,7 +5,8 @@ InvalidObjectState until the retrieval tier's time has passed (the upper bound t
 Guide's "Archive retrieval options" gives: GLACIER Expedited 5 minutes, Standard 5 hours,
 Bulk 12 hours; DEEP_ARCHIVE Standard 12 hours, Bulk 48 hours). Then the copy is readable
 until the midnight UTC after its days, counted from the completion. A second request while
-one is under way is 409 RestoreAlreadyInProgress; one on a restored copy only sets its days
+one is under way is 409 RestoreAlreadyInProgress unless it asks a faster tier with the same
+days (an upgrade, 202); one on a restored copy only sets its days
 again, counted from that request (200). The request is an `ObjectRestore:Post` event, the
 completion an `ObjectRestore:Completed` one, sent by the scheduler job at the time it is due.
 """
@@ -28,23 +29,41 @@ def restore_object(ctx, params):
         raise errors.error("InvalidObjectState", "Restore is not allowed for the object's current storage class",
                            StorageClass=storage_class)
     request = params.get("RestoreRequest") or {}
+    if request.get("Type") != "SELECT" and request.get("Days") is None:
+        raise errors.error("MalformedXML")      # an archive restore names its days (replies recorded from S3)
     days = request.get("Days") or 1
+    tier = (request.get("GlacierJobParameters") or {}).get("Tier") or request.get("Tier") or "Standard"
+    times = RETRIEVAL_SECONDS[storage_class]
     shown = versions.live_restore(attrs, ctx.now)
     if shown and 'ongoing-request="true"' in shown:
-        raise errors.error("RestoreAlreadyInProgress")
+        return _upgrade(ctx, row, attrs, days, tier, times)
     attrs.pop("Restore", None)          # the form before restores took time
     if shown:                           # a restored copy: only its days change, counted from now
         attrs["RestoreJob"] = dict(attrs.get("RestoreJob") or {"ready": ctx.now}, since=ctx.now, days=days)
         store.update_attrs(ctx.state.db, row["id"], attrs)
         return {"__status__": 200}
-    tier = (request.get("GlacierJobParameters") or {}).get("Tier") or request.get("Tier") or "Standard"
-    times = RETRIEVAL_SECONDS[storage_class]
     ready = ctx.now + times.get(tier, times["Standard"])
-    attrs["RestoreJob"] = {"ready": ready, "since": ready, "days": days}
+    attrs["RestoreJob"] = {"ready": ready, "since": ready, "days": days, "tier": tier}
     store.update_attrs(ctx.state.db, row["id"], attrs)
     store.add_restore(ctx.state.db, row["id"], ready)
     ctx.state.scheduler.poke("s3")
     notifications.object_restore(ctx, bucket, row, "ObjectRestore:Post")
+    return {"__status__": 202}
+
+
+def _upgrade(ctx, row, attrs, days, tier, times):
+    """A restore under way takes a faster tier asked with the same days (202); anything
+    else -- other days, the same or a slower tier -- is 409 RestoreAlreadyInProgress (replies
+    recorded from S3: pending Bulk upgraded to Standard or Expedited, a downgrade refused)."""
+    job = attrs.get("RestoreJob") or {}
+    current = job.get("tier", "Standard")
+    if days != job.get("days") or tier not in times or times[tier] >= times.get(current, times["Standard"]):
+        raise errors.error("RestoreAlreadyInProgress")
+    ready = min(job["ready"], ctx.now + times[tier])
+    attrs["RestoreJob"] = dict(job, ready=ready, since=ready, tier=tier)
+    store.update_attrs(ctx.state.db, row["id"], attrs)
+    store.add_restore(ctx.state.db, row["id"], ready)
+    ctx.state.scheduler.poke("s3")
     return {"__status__": 202}
 
 

@@ -10,6 +10,7 @@ import re
 
 from lakebox.services.s3.upload import without_aws_chunked
 from lakebox.aws.specs import spec_for
+from lakebox.kit import arns, sessions
 
 from lakebox.services.s3 import access, acl, errors, files, lifecycle, model, notifications, store
 from lakebox.services.s3 import encryption as at_rest
@@ -265,6 +266,7 @@ def object_lock(ctx, bucket, params: dict) -> dict:
             # A write's lock headers word it so (the object-lock calls say "Object Lock Configuration")
             raise errors.error("InvalidRequest", "Bucket is missing ObjectLockConfiguration")
         return {}
+    _require_lock_grants(ctx, bucket, params.get("Key"), mode or until, hold)
     if ctx.operation == "PutObject" and not _digest_sent(ctx.headers):
         raise errors.error("InvalidRequest", "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object "
                            "requests with Object Lock parameters")
@@ -278,6 +280,23 @@ def object_lock(ctx, bucket, params: dict) -> dict:
         mode, until = default_retention(ctx, bucket)
     found = {"ObjectLockMode": mode, "ObjectLockRetainUntilDate": until, "ObjectLockLegalHoldStatus": hold}
     return {k: v for k, v in found.items() if v is not None}
+
+
+def _require_lock_grants(ctx, bucket, key: str | None, retention, hold):
+    """A write that sets a retention needs s3:PutObjectRetention too, one that sets a legal
+    hold s3:PutObjectLegalHold (S3 User Guide, "Object Lock considerations"); a bucket's
+    default retention needs neither."""
+    for asked, action in ((retention, "s3:PutObjectRetention"), (hold, "s3:PutObjectLegalHold")):
+        if asked and key is not None and not may(ctx, bucket, key, action):
+            resource = arns.build("s3", "", "", f"{bucket['name']}/{key}")
+            raise access.denied(ctx, action, resource, sessions.refusal(ctx, action, resource))
+
+
+def may(ctx, bucket, key: str, action: str) -> bool:
+    """Whether the caller may `action` on the object beside its request's own permission:
+    its session policies and the bucket policy both judge."""
+    resource = arns.build("s3", "", "", f"{bucket['name']}/{key}")
+    return sessions.refusal(ctx, action, resource) is None and access.permits(ctx, bucket, key, action)
 
 
 def _digest_sent(headers) -> bool:
@@ -335,12 +354,29 @@ def describe(ctx, bucket, row, attrs: dict, checksum_mode: str | None = None) ->
         "TagCount": len(attrs["TagSet"]) if attrs.get("TagSet") else None,
         "Restore": live_restore(attrs, ctx.now),
     }
+    readable = {}
     for name, value in attrs.items():
-        if name in DESCRIBED_FIELDS:
+        if name in DESCRIBED_FIELDS and _lock_field_shown(ctx, bucket, row["key"], name, readable):
             result[name] = value
     if checksum_mode is not None and checksum_mode.upper() == "ENABLED":     # S3 takes any case
         result.update(checksum_fields(attrs))
     return result
+
+
+# A GET or HEAD shows a version's retention only to a caller allowed s3:GetObjectRetention,
+# and its legal hold only to one allowed s3:GetObjectLegalHold (S3 User Guide, "Object
+# Lock considerations"; replies recorded from S3 to sessions without them).
+LOCK_READ_ACTIONS = {"ObjectLockMode": "s3:GetObjectRetention", "ObjectLockRetainUntilDate": "s3:GetObjectRetention",
+                     "ObjectLockLegalHoldStatus": "s3:GetObjectLegalHold"}
+
+
+def _lock_field_shown(ctx, bucket, key: str, name: str, readable: dict) -> bool:
+    action = LOCK_READ_ACTIONS.get(name)
+    if action is None:
+        return True
+    if action not in readable:
+        readable[action] = may(ctx, bucket, key, action)
+    return readable[action]
 
 
 def _metadata_headers(metadata: dict | None) -> dict | None:
