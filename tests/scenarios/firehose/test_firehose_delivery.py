@@ -54,7 +54,7 @@ def test_zero_interval_delivers_at_once(firehose, s3, bucket, make_stream):
 
 
 @pytest.mark.parametrize("compression, extension", [
-    ("GZIP", ".gz"), ("ZIP", ".zip"), ("Snappy", ".snappy"), ("HADOOP_SNAPPY", ".hsnappy")])
+    ("GZIP", ".gz"), ("ZIP", ".zip"), ("Snappy", ".snappy"), ("HADOOP_SNAPPY", ".snappy")])
 def test_compression_formats(firehose, s3, bucket, make_stream, clock, compression, extension):
     name = make_stream(CompressionFormat=compression, BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 60})
     lines = [json.dumps({"n": i}).encode() + b"\n" for i in range(200)]

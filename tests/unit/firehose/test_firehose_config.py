@@ -52,7 +52,7 @@ def test_conversion_defaults_to_128_mib_buffers_and_refuses_smaller():
 
 
 def test_extensions():
-    assert config.extension({"CompressionFormat": "HADOOP_SNAPPY"}) == ".hsnappy"
+    assert config.extension({"CompressionFormat": "HADOOP_SNAPPY"}) == ".snappy"
     assert config.extension({"CompressionFormat": "GZIP", "FileExtension": ".json.gz"}) == ".json.gz"
     assert config.extension({"DataFormatConversionConfiguration": {"Enabled": True, "OutputFormatConfiguration": {
         "Serializer": {"OrcSerDe": {}}}}}) == ".orc"
