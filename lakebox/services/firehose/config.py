@@ -22,6 +22,7 @@ S3_KINDS = ("ExtendedS3", "S3")
 DEFAULT_BUFFERING = {"SizeInMBs": 5, "IntervalInSeconds": 300}
 CONVERSION_BUFFER_MIN_MB = 64          # AWS: record format conversion needs at least 64 MiB buffers
 DYNAMIC_PARTITIONING_INTERVAL_MIN = 60
+BACKUP_INTERVAL_MIN = 60
 DYNAMIC_PARTITIONING_BUFFER_MIN_MB = 64   # AWS: "... must be at least 64 when Dynamic Partitioning is enabled."
 JQ_ENGINE = "JQ-1.6"
 SUBRECORD_TYPES = ("JSON", "DELIMITED")
@@ -221,6 +222,14 @@ def check(kind: str, config: dict):
             prefixes.check_prefixes(backup.get("Prefix"), backup.get("ErrorOutputPrefix"), False)
         except prefixes.PrefixError as error:
             raise InvalidArgumentException(f"S3BackupConfiguration: {error}") from None
+        # the backup's own buffer waits a minute at least, where the primary's may be zero
+        # (radkawar/stackd testdata/aws/firehose captures, per its docs/firehose.md: 'Backup
+        # buffering has a native 60-second minimum; primary buffering may be zero'); AWS's
+        # words for the refusal are not recorded where they can be read
+        interval = (backup.get("BufferingHints") or {}).get("IntervalInSeconds")
+        if interval is not None and interval < BACKUP_INTERVAL_MIN:
+            raise InvalidArgumentException(f"S3BackupConfiguration.BufferingHints.IntervalInSeconds must be at "
+                                           f"least {BACKUP_INTERVAL_MIN} seconds.")
     if kind == "Redshift" and s3.get("CompressionFormat") in REDSHIFT_UNREADABLE:
         # "The compression formats SNAPPY or ZIP cannot be specified for Amazon Redshift
         # destinations because they are not supported by the Amazon Redshift COPY operation"
