@@ -12,7 +12,7 @@ import copy
 
 import jq
 
-from lakebox.services.firehose import prefixes
+from lakebox.services.firehose import prefixes, stages
 from lakebox.services.firehose.errors import InvalidArgumentException
 
 DESTINATION_ID = "destinationId-000000000001"
@@ -171,6 +171,7 @@ def _s3_defaults(config: dict) -> dict:
 
 
 def _with_defaults(kind: str, config: dict) -> dict:
+    stages.canonical(config, config.get("RoleARN") or (config.get("S3Configuration") or {}).get("RoleARN"))
     for processor in (config.get("ProcessingConfiguration") or {}).get("Processors") or []:
         if processor.get("Type") == "AppendDelimiterToRecord" and "Parameters" in processor:
             # Firehose keeps no parameters for it, whatever was given (radkawar/stackd
@@ -253,6 +254,7 @@ def check(kind: str, config: dict):
         raise InvalidArgumentException(f"BufferingHints.SizeInMBs must be at least {DYNAMIC_PARTITIONING_BUFFER_MIN_MB} "
                                        f"when Dynamic Partitioning is enabled.")
     _check_conversion(config)
+    stages.check(config.get("ProcessingConfiguration"))
     # an Iceberg destination's MetadataExtraction query routes records to tables
     check_processing(config.get("ProcessingConfiguration"), partitioned or kind == "Iceberg")
 
