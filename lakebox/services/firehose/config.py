@@ -81,6 +81,7 @@ def destination_after_update(destination: dict, params: dict) -> dict:
     if dynamic(merged) and not dynamic(destination["config"]):
         # "You cannot enable dynamic partitioning for an existing Firehose stream" (Developer Guide)
         raise InvalidArgumentException("Dynamic partitioning cannot be enabled on an existing delivery stream.")
+    stages.check_update(destination["config"], merged)
     check(kind, merged)
     return {"DestinationId": destination["DestinationId"], "kind": kind, "config": merged}
 

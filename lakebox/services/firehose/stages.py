@@ -61,3 +61,21 @@ def check(processing: dict | None):
         if params.get("DataMessageExtraction", "").lower() not in BOOLEANS:
             raise InvalidArgumentException(
                 "DataMessageExtraction for the CloudWatchLogProcessing processor must be true or false.")
+
+
+def _enabled_kinds(config: dict) -> list[str]:
+    processing = config.get("ProcessingConfiguration") or {}
+    return [p.get("Type") for p in processing.get("Processors") or []] if processing.get("Enabled") else []
+
+
+def check_update(before: dict, after: dict):
+    """Decompression is turned on in an existing stream only where decompression or a
+    Lambda processor is on already (docs/firehose.md: 'Enabling decompression on an
+    existing stream requires currently enabled decompression or Lambda processing')."""
+    if "Decompression" not in _enabled_kinds(after):
+        return
+    current = _enabled_kinds(before)
+    if "Decompression" not in current and "Lambda" not in current:
+        raise InvalidArgumentException(
+            "Decompression can be enabled on an existing delivery stream only when it already has decompression "
+            "or a Lambda processor enabled.")
