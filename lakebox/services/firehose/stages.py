@@ -79,3 +79,15 @@ def check_update(before: dict, after: dict):
         raise InvalidArgumentException(
             "Decompression can be enabled on an existing delivery stream only when it already has decompression "
             "or a Lambda processor enabled.")
+
+
+# PutRecord/PutRecordBatch into a stream that decompresses: only CloudWatch Logs may send
+# (the InvalidSourceException shape's words in the service model; radkawar/stackd
+# docs/firehose.md on its logs_processing capture: 'Enabled Decompression accepts direct
+# ingestion only from the trusted Logs service ... Ordinary signed callers ... receive
+# InvalidSourceException'). lakebox serves no CloudWatch Logs: every direct put is a caller's.
+LOGS_ONLY = "Only requests from CloudWatch Logs are supported when CloudWatch Logs decompression is enabled."
+
+
+def decompressing(config: dict) -> bool:
+    return "Decompression" in _enabled_kinds(config)
