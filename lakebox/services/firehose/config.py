@@ -12,7 +12,7 @@ import copy
 
 import jq
 
-from lakebox.services.firehose import prefixes
+from lakebox.services.firehose import prefixes, stages
 from lakebox.services.firehose.errors import InvalidArgumentException
 
 DESTINATION_ID = "destinationId-000000000001"
@@ -22,6 +22,7 @@ S3_KINDS = ("ExtendedS3", "S3")
 DEFAULT_BUFFERING = {"SizeInMBs": 5, "IntervalInSeconds": 300}
 CONVERSION_BUFFER_MIN_MB = 64          # AWS: record format conversion needs at least 64 MiB buffers
 DYNAMIC_PARTITIONING_INTERVAL_MIN = 60
+BACKUP_INTERVAL_MIN = 60
 DYNAMIC_PARTITIONING_BUFFER_MIN_MB = 64   # AWS: "... must be at least 64 when Dynamic Partitioning is enabled."
 JQ_ENGINE = "JQ-1.6"
 SUBRECORD_TYPES = ("JSON", "DELIMITED")
@@ -37,6 +38,9 @@ OWN_BUFFERING = {"HttpEndpoint": {"SizeInMBs": 5, "IntervalInSeconds": 300},
                  "Snowflake": {"SizeInMBs": 1, "IntervalInSeconds": 0},
                  "Iceberg": {"SizeInMBs": 128, "IntervalInSeconds": 300}}
 REDSHIFT_UNREADABLE = ("Snappy", "ZIP", "HADOOP_SNAPPY")
+# HADOOP_SNAPPY objects end in .snappy as Snappy's do, where the guide's table says .hsnappy
+# (radkawar/stackd testdata/aws/firehose s3_delivery/formatting/multiblock captures, per its
+# docs/firehose.md: 'HADOOP_SNAPPY uses Hadoop framing and .snappy')
 EXTENSIONS = {"UNCOMPRESSED": "", "GZIP": ".gz", "ZIP": ".zip", "Snappy": ".snappy", "HADOOP_SNAPPY": ".snappy"}
 
 
@@ -77,6 +81,7 @@ def destination_after_update(destination: dict, params: dict) -> dict:
     if dynamic(merged) and not dynamic(destination["config"]):
         # "You cannot enable dynamic partitioning for an existing Firehose stream" (Developer Guide)
         raise InvalidArgumentException("Dynamic partitioning cannot be enabled on an existing delivery stream.")
+    stages.check_update(destination["config"], merged)
     check(kind, merged)
     return {"DestinationId": destination["DestinationId"], "kind": kind, "config": merged}
 
@@ -167,6 +172,7 @@ def _s3_defaults(config: dict) -> dict:
 
 
 def _with_defaults(kind: str, config: dict) -> dict:
+    stages.canonical(config, config.get("RoleARN") or (config.get("S3Configuration") or {}).get("RoleARN"))
     for processor in (config.get("ProcessingConfiguration") or {}).get("Processors") or []:
         if processor.get("Type") == "AppendDelimiterToRecord" and "Parameters" in processor:
             # Firehose keeps no parameters for it, whatever was given (radkawar/stackd
@@ -218,6 +224,14 @@ def check(kind: str, config: dict):
             prefixes.check_prefixes(backup.get("Prefix"), backup.get("ErrorOutputPrefix"), False)
         except prefixes.PrefixError as error:
             raise InvalidArgumentException(f"S3BackupConfiguration: {error}") from None
+        # the backup's own buffer waits a minute at least, where the primary's may be zero
+        # (radkawar/stackd testdata/aws/firehose captures, per its docs/firehose.md: 'Backup
+        # buffering has a native 60-second minimum; primary buffering may be zero'); AWS's
+        # words for the refusal are not recorded where they can be read
+        interval = (backup.get("BufferingHints") or {}).get("IntervalInSeconds")
+        if interval is not None and interval < BACKUP_INTERVAL_MIN:
+            raise InvalidArgumentException(f"S3BackupConfiguration.BufferingHints.IntervalInSeconds must be at "
+                                           f"least {BACKUP_INTERVAL_MIN} seconds.")
     if kind == "Redshift" and s3.get("CompressionFormat") in REDSHIFT_UNREADABLE:
         # "The compression formats SNAPPY or ZIP cannot be specified for Amazon Redshift
         # destinations because they are not supported by the Amazon Redshift COPY operation"
@@ -241,6 +255,7 @@ def check(kind: str, config: dict):
         raise InvalidArgumentException(f"BufferingHints.SizeInMBs must be at least {DYNAMIC_PARTITIONING_BUFFER_MIN_MB} "
                                        f"when Dynamic Partitioning is enabled.")
     _check_conversion(config)
+    stages.check(config.get("ProcessingConfiguration"))
     # an Iceberg destination's MetadataExtraction query routes records to tables
     check_processing(config.get("ProcessingConfiguration"), partitioned or kind == "Iceberg")
 

@@ -5,9 +5,9 @@ A RecordId is opaque and unique per record, as AWS's are: the buffer chunk, the 
 place in it, and random text."""
 import secrets
 
-from lakebox.services.firehose import buffer, encryption, lookup, throttle
+from lakebox.services.firehose import buffer, encryption, lookup, stages, throttle
 from lakebox.services.firehose.errors import (
-    InvalidArgumentException, ResourceNotFoundException, ServiceUnavailableException)
+    InvalidArgumentException, InvalidSourceException, ResourceNotFoundException, ServiceUnavailableException)
 
 BATCH_MAX_BYTES = 4 * 1024 * 1024        # PutRecordBatch: 4 MiB per call (records' data)
 SLOW_DOWN = "Slow down."                 # AWS's words for a record over the stream's quotas
@@ -46,6 +46,8 @@ def _direct_put_stream(ctx, name):
     if stream["stream_type"] != "DirectPut":
         raise InvalidArgumentException(
             f"This operation is not permitted on {stream['stream_type']} delivery stream type.")
+    if stages.decompressing(lookup.destination(stream)["config"]):
+        raise InvalidSourceException(stages.LOGS_ONLY)
     return stream
 
 

@@ -166,21 +166,26 @@ def _subscription_message(kind, messages):
 
 
 def test_cloudwatch_logs_subscription_records_are_decompressed_and_their_messages_extracted(
-        firehose, s3, bucket, make_stream, clock):
-    name = make_stream(**partitioned(
+        lakebox_server, firehose, s3, bucket, make_stream, clock):
+    # the subscription writes into a Kinesis stream the delivery stream reads: direct puts into
+    # a decompressing stream are CloudWatch Logs' own (InvalidSourceException for a caller)
+    kinesis = lakebox_server.client("kinesis")
+    source = f"src-{uuid.uuid4().hex[:10]}"
+    arn = active_kinesis_stream(kinesis, source, shards=1)
+    name = make_stream(kinesis_source_args(arn, bucket, **partitioned(
         "logs/level=!{partitionKeyFromQuery:level}/", "logs-errors/!{firehose:error-output-type}/",
         processor("Decompression", CompressionFormat="GZIP"),
         processor("CloudWatchLogProcessing", DataMessageExtraction="true"),
         processor("RecordDeAggregation", SubRecordType="JSON"),
         processor("MetadataExtraction", MetadataExtractionQuery="{level: .level}", JsonParsingEngine="JQ-1.6"),
-        processor("AppendDelimiterToRecord")))
+        processor("AppendDelimiterToRecord"))))
     events = [{"level": "INFO", "msg": "started"}, {"level": "ERROR", "msg": "boom"}, {"level": "INFO", "msg": "ok"}]
     not_json = _subscription_message("DATA_MESSAGE", ["plain text, no level"])
-    firehose.put_record_batch(DeliveryStreamName=name, Records=[
-        {"Data": _subscription_message("DATA_MESSAGE", [json.dumps(e) for e in events])},
-        {"Data": _subscription_message("CONTROL_MESSAGE", ["CWL CONTROL MESSAGE: Checking health of destination"])},
-        {"Data": b"not gzip at all"},
-        {"Data": not_json}])
+    for data in (_subscription_message("DATA_MESSAGE", [json.dumps(e) for e in events]),
+                 _subscription_message("CONTROL_MESSAGE", ["CWL CONTROL MESSAGE: Checking health of destination"]),
+                 b"not gzip at all", not_json):
+        kinesis.put_record(StreamName=source, Data=data, PartitionKey="i-1")
+    clock(2)
     clock(61)
     delivered = wait_for_objects(s3, bucket, count=4)
     logs = {re.match(r"logs/level=(\w+)/", key)[1]: [json.loads(line) for line in body.decode().splitlines()]
@@ -193,6 +198,7 @@ def test_cloudwatch_logs_subscription_records_are_decompressed_and_their_message
     # a failure after decompression keeps the record "in compressed format"
     (partition_body,), = [[b for k, b in delivered.items() if k.startswith("logs-errors/processing-failed/")]]
     assert base64.b64decode(json.loads(partition_body)["rawData"]) == not_json
+    kinesis.delete_stream(StreamName=source, EnforceConsumerDeletion=True)
 
 
 def test_partitioned_parquet_lands_one_file_per_partition(lakebox_server, firehose, s3, bucket, make_stream, clock):

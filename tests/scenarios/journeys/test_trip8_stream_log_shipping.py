@@ -1,8 +1,11 @@
 """A logging platform that ships CloudWatch Logs subscription data to S3 through
-Firehose, as its runbook does it: one DirectPut delivery stream per application (the
-operator pages ListDeliveryStreams two at a time, and filters by source type), each
-decompressing the subscription's gzip payloads, keeping only the log events' messages, a
-line each (control messages dropped); objects land under
+Firehose, as its runbook does it: one delivery stream per application (the operator pages
+ListDeliveryStreams two at a time, and filters by source type), each decompressing the
+subscription's gzip payloads, keeping only the log events' messages, a line each (control
+messages dropped). The api's subscription writes into a Kinesis stream its delivery stream
+reads; the others are DirectPut, where only CloudWatch Logs itself may put (a caller's
+PutRecordBatch is refused with InvalidSourceException, the words of the service model and
+of radkawar/stackd's logs_processing capture, per its docs/firehose.md); objects land under
 `logs/!{timestamp:yyyy}/` and a payload that is not gzip goes under
 `failed/!{firehose:error-output-type}/` as Firehose's error document. Two operators then
 change the same stream: the one with the stale version id is refused with
@@ -39,12 +42,19 @@ def subscription_payload(group, messages, kind="DATA_MESSAGE"):
 
 @pytest.fixture
 def shipping(client, bucket):
-    firehose = client("firehose")
+    firehose, kinesis = client("firehose"), client("kinesis")
     tag = uuid.uuid4().hex[:8]
     names = [f"logs-{tag}-{app}" for app in ("api", "billing", "search")]
+    source = f"logs-{tag}-api-subscription"
+    kinesis.create_stream(StreamName=source, ShardCount=1)
+    kinesis.get_waiter("stream_exists").wait(StreamName=source, WaiterConfig={"Delay": 1})
+    source_arn = kinesis.describe_stream_summary(StreamName=source)["StreamDescriptionSummary"]["StreamARN"]
     for name in names:
+        origin = ({"DeliveryStreamType": "KinesisStreamAsSource", "KinesisStreamSourceConfiguration": {
+            "KinesisStreamARN": source_arn, "RoleARN": ROLE}} if name.endswith("-api")
+            else {"DeliveryStreamType": "DirectPut"})
         firehose.create_delivery_stream(
-            DeliveryStreamName=name, DeliveryStreamType="DirectPut",
+            DeliveryStreamName=name, **origin,
             ExtendedS3DestinationConfiguration={
                 "RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}",
                 "Prefix": f"{name}/logs/!{{timestamp:yyyy}}/",
@@ -54,6 +64,7 @@ def shipping(client, bucket):
     yield names
     for name in names:
         firehose.delete_delivery_stream(DeliveryStreamName=name)
+    kinesis.delete_stream(StreamName=source)
 
 
 def keys_under(s3, bucket, prefix):
@@ -63,9 +74,10 @@ def keys_under(s3, bucket, prefix):
 
 @pytest.mark.local_only
 def test_ship_logs_then_change_the_stream(client, shipping, bucket, clock):
-    firehose, s3 = client("firehose"), client("s3")
+    firehose, s3, kinesis = client("firehose"), client("s3"), client("kinesis")
     api, billing, search = shipping
     tag = api.split("-")[1]
+    subscription = f"{api}-subscription"
 
     listed, start = [], None
     while True:
@@ -77,15 +89,19 @@ def test_ship_logs_then_change_the_stream(client, shipping, bucket, clock):
         start = page["DeliveryStreamNames"][-1]
     assert listed == [api, billing, search]
     from_kinesis = firehose.list_delivery_streams(DeliveryStreamType="KinesisStreamAsSource", Limit=100)
-    assert not [n for n in from_kinesis["DeliveryStreamNames"] if tag in n]
+    assert [n for n in from_kinesis["DeliveryStreamNames"] if tag in n] == [api]
 
-    answer = firehose.put_record_batch(DeliveryStreamName=api, Records=[
-        {"Data": subscription_payload("/app/api", ["GET /a 200", "GET /b 404"])},
-        {"Data": subscription_payload("/app/api", ["CWL CONTROL MESSAGE: Checking health of destination"],
-                                      kind="CONTROL_MESSAGE")},
-        {"Data": b"not gzip at all"},
-        {"Data": subscription_payload("/app/api", ["POST /c 201"])}])
-    assert answer["FailedPutCount"] == 0 and len(answer["RequestResponses"]) == 4
+    code, message = error_of(firehose.put_record_batch, DeliveryStreamName=billing,
+                             Records=[{"Data": subscription_payload("/app/billing", ["charged"])}])
+    assert (code, message) == ("InvalidSourceException", "Only requests from CloudWatch Logs are supported when "
+                                                         "CloudWatch Logs decompression is enabled.")
+    for data in (subscription_payload("/app/api", ["GET /a 200", "GET /b 404"]),
+                 subscription_payload("/app/api", ["CWL CONTROL MESSAGE: Checking health of destination"],
+                                      kind="CONTROL_MESSAGE"),
+                 b"not gzip at all",
+                 subscription_payload("/app/api", ["POST /c 201"])):
+        kinesis.put_record(StreamName=subscription, Data=data, PartitionKey="i-0abc")
+    clock(2)
     clock(61)
     delivered = wait_for(lambda: keys_under(s3, bucket, f"{api}/logs/"))
     (key, body), = delivered.items()
@@ -119,7 +135,8 @@ def test_ship_logs_then_change_the_stream(client, shipping, bucket, clock):
         {"SizeInMBs": 1, "IntervalInSeconds": 300})
     assert s3_now["ProcessingConfiguration"] == PROCESSORS
 
-    firehose.put_record(DeliveryStreamName=api, Record={"Data": subscription_payload("/app/api", ["GET /d 200"])})
+    kinesis.put_record(StreamName=subscription, Data=subscription_payload("/app/api", ["GET /d 200"]),
+                       PartitionKey="i-0abc")
     clock(120)
     assert keys_under(s3, bucket, f"{api}/v2/") == {}          # the new 300 s interval holds it
     clock(181)
