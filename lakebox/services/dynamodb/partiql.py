@@ -21,7 +21,6 @@ from lakebox.services.dynamodb.partiql_parse import ParameterFault, column_name,
 
 MAX_BATCH = 25
 MAX_TRANSACTION = 100
-MAX_DECOMPOSED_READS = 50
 MAX_LEVELS = 32
 NESTING = "Nesting Levels have exceeded supported limits"
 # A statement's error in BatchExecuteStatement names its code as BatchStatementErrorCodeEnum
@@ -66,31 +65,6 @@ def _columns(item, paths) -> dict:
         if value is not None:
             row[column_name(path)] = value
     return row
-
-
-def _check_decomposed(where, hash_name, range_name):
-    """A SELECT that names its partitions reads each pair of the hash key values and sort
-    key values its WHERE lists: at most 50 (a public test suite's records of DynamoDB)."""
-    hashes, ranges = 0, 1
-    for term in _terms(where):
-        name, count = _fixed(term)
-        if name == hash_name:
-            hashes = count
-        elif name == range_name:
-            ranges = count
-    if hashes * ranges > MAX_DECOMPOSED_READS:
-        raise ValidationException("Too many decomposed read operations for a given query.")
-
-
-def _fixed(term):
-    """(attribute, how many values) a term `name = value` or `name IN [...]` allows."""
-    if term[0] == "in" and term[1][0] == "path" and len(term[1][1]) == 1:
-        return term[1][1][0], len(term[2])
-    if term[0] == "cmp" and term[1] == "=":
-        for path, value in ((term[2], term[3]), (term[3], term[2])):
-            if path[0] == "path" and len(path[1]) == 1 and value[0] == "value":
-                return path[1][0], 1
-    return None, 0
 
 
 def _check_key_types(table, where, index=None):
@@ -171,7 +145,7 @@ def _select(ctx, table, statement, params, tally):
     if statement.order:
         order.check_order(statement, hash_key.name)
     _check_key_types(table, statement.where, index)
-    _check_decomposed(statement.where, hash_key.name, range_key.name if range_key else None)
+    key_reads.check_decomposed(_terms(statement.where), hash_key.name, range_key.name if range_key else None)
     keys = _key_values(table, statement.where)
     query = {"TableName": table.name, "ConsistentRead": params.get("ConsistentRead", False),
              "ReturnConsumedCapacity": "TOTAL"}
@@ -322,13 +296,16 @@ def batch_execute_statement(ctx, params):
     kinds = {_statement_kind(request) for request in statements} - {None}
     if len(kinds) > 1:
         raise ValidationException("Read and write requests together in the same batch is not supported.")
+    written = [key for key in (_written_key(ctx, request) for request in statements) if key is not None]
+    if len(set(written)) < len(written):          # two writes of one item (stackd partiql_duplicate_keys.json)
+        raise ValidationException("Provided list of item keys contains duplicates")
     tally, responses = capacity.Tally(), []
     for request in statements:
         responses.append(_batch_member(ctx, request, params, tally))
     result = {"Responses": responses}
     consumed = tally.report(params.get("ReturnConsumedCapacity"))
-    if consumed is not None:
-        result["ConsumedCapacity"] = consumed
+    if consumed is not None and any("Error" not in response for response in responses):
+        result["ConsumedCapacity"] = consumed         # none when every statement failed (stackd, calls 32-33)
     return result
 
 
@@ -342,6 +319,31 @@ def _statement_kind(request):
     return "READ" if first == "SELECT" else "WRITE" if first in ("INSERT", "UPDATE", "DELETE") else None
 
 
+def _written_key(ctx, request):
+    """(table, key) of the item a batch's INSERT, UPDATE or DELETE writes, or None when it
+    names none (it then fails on its own)."""
+    try:
+        statement = parse(request["Statement"], request.get("Parameters"))
+        if statement.kind not in ("INSERT", "UPDATE", "DELETE"):
+            return None
+        table = _table(ctx, statement)
+        named = {n: statement.item[n] for n in table.key_names} if statement.kind == "INSERT" \
+            else _full_key(table, statement)
+        return table.uid, table.key_of_param(av.check_item(named))
+    except (ServiceError, KeyError, TypeError):
+        return None
+
+
+def _charge_refused(ctx, table, request, tally):
+    """A batch's write refused by its condition or as a duplicate still costs the write of
+    the item it found, counted in the total but not in the table's part (stackd
+    partiql_duplicate_keys.json, calls 47-48: 10 units with Table 1 for a refused write of
+    a 9 KB item and an accepted small one)."""
+    named = _written_key(ctx, request)
+    size = store.item_size_at(ctx.state.db, table.uid, *named[1]) if named is not None else None
+    tally.refused_write(table, capacity.write_units(size or 0))
+
+
 def _batch_member(ctx, request, params, tally) -> dict:
     """One statement of a batch: its item or its own error, never the batch's."""
     table = None
@@ -349,7 +351,8 @@ def _batch_member(ctx, request, params, tally) -> dict:
         statement = parse(request["Statement"], request.get("Parameters"))
         table = _table(ctx, statement)
         if statement.kind == "SELECT":
-            _check_decomposed(statement.where, table.hash_key.name, table.range_key.name if table.range_key else None)
+            key_reads.check_decomposed(_terms(statement.where), table.hash_key.name,
+                                       table.range_key.name if table.range_key else None)
             found = _read_key(table, statement.where)
             if statement.index or found is None:
                 raise ValidationException("Select statements within BatchExecuteStatement must specify the primary "
@@ -373,6 +376,8 @@ def _batch_member(ctx, request, params, tally) -> dict:
         failed = {"Code": code, "Message": error.message or ""}
         if "Item" in error.fields:          # the old item, on ReturnValuesOnConditionCheckFailure
             failed["Item"] = error.fields["Item"]
+        if table is not None and code in ("ConditionalCheckFailed", "DuplicateItem"):
+            _charge_refused(ctx, table, request, tally)
         if table is not None and (code in ("ConditionalCheckFailed", "DuplicateItem") or error.message == NESTING):
             return {"Error": failed, "TableName": table.name}     # a fault of the write itself names its table
         return {"Error": failed}
