@@ -167,30 +167,35 @@ def _select(ctx, table, statement, params, tally):
     partitions = named if statement.order else None
     sort_plan = key_reads.plan(_terms(statement.where), range_key.name, range_key.type) \
         if hash_key.name in keys and index is None and range_key is not None else None
-    if sort_plan is not None and sort_plan[0] == "scan":          # no key condition: ORDER BY has none
-        if statement.order:
-            raise ValidationException(key_reads.NO_HASH_CONDITION)
-        answer = reads.run_scan(ctx, table, index, query, compiled)
-    elif sort_plan is not None and sort_plan[0] == "keys":
+    if sort_plan is not None and sort_plan[0] == "scan" and statement.order:
+        raise ValidationException(key_reads.NO_HASH_CONDITION)       # no key condition: ORDER BY has none
+    if sort_plan is not None and sort_plan[0] == "keys":
         answer = key_reads.read_keys(ctx, table, keys[hash_key.name], sort_plan[1], statement.where, query,
                                      not query["ScanIndexForward"])
-    elif hash_key.name in keys:
-        if index is not None and index.projection_type != "ALL":
-            index_rules.check_filter_projected(index, statement.where)
-        compiled["key"] = ("cmp", "=", ("path", [hash_key.name]), ("value", keys[hash_key.name]))
-        if sort_plan is not None:           # ("range", the one sort key condition): the Query's own
-            compiled["key"] = ("and", compiled["key"], sort_plan[1])
-        answer = reads.run_query(ctx, table, index, query, compiled)
-    elif partitions:
-        answer = order.query_partitions(ctx, table, index, query, compiled, hash_key.name, partitions,
-                                        order.ascending(statement, hash_key.name))
     else:
-        answer = reads.run_scan(ctx, table, index, query, compiled)
+        if hash_key.name in keys and (sort_plan is None or sort_plan[0] == "range"):
+            if index is not None and index.projection_type != "ALL":
+                index_rules.check_filter_projected(index, statement.where)
+            compiled["key"] = ("cmp", "=", ("path", [hash_key.name]), ("value", keys[hash_key.name]))
+            if sort_plan is not None:           # ("range", the one sort key condition): the Query's own
+                compiled["key"] = ("and", compiled["key"], sort_plan[1])
+
+        def read(request):
+            if "key" in compiled:
+                return reads.run_query(ctx, table, index, request, compiled)
+            if partitions and (sort_plan is None or hash_key.name not in keys):
+                return order.query_partitions(ctx, table, index, request, compiled, hash_key.name, partitions,
+                                              order.ascending(statement, hash_key.name))
+            return reads.run_scan(ctx, table, index, request, compiled)
+        answer = read(dict(query))
+        if "LastEvaluatedKey" in answer and not read({**query, "ExclusiveStartKey": answer["LastEvaluatedKey"],
+                                                      "Limit": 1, "ReturnConsumedCapacity": "NONE"})["ScannedCount"]:
+            del answer["LastEvaluatedKey"]     # the page ended where the read does (stackd key_ordering)
     tally.read(table, answer.get("ConsumedCapacity", {}).get("CapacityUnits", 0.0), index)  # on the index read
     items = answer.get("Items", [])
     result = {"Items": [_columns(item, statement.paths) for item in items] if statement.paths else items}
     if "LastEvaluatedKey" in answer:
-        if not answer.get("final"):          # final: a page of keys that reached its Limit, none left
+        if not answer.get("final"):          # final: a page that reached its Limit with nothing left
             result["NextToken"] = tokens.token(answer["LastEvaluatedKey"], params)
         result["LastEvaluatedKey"] = answer["LastEvaluatedKey"]
     return result

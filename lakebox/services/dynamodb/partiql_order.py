@@ -39,7 +39,7 @@ def query_partitions(ctx, table, index, query, compiled, hash_name, values, asce
         if resumed is None:
             raise ValidationException("The provided starting key is invalid")
         distinct = distinct[resumed:]
-    answer, remaining = {"Items": [], "ConsumedCapacity": {"CapacityUnits": 0.0}}, query.get("Limit")
+    answer, remaining = {"Items": [], "ScannedCount": 0, "ConsumedCapacity": {"CapacityUnits": 0.0}}, query.get("Limit")
     for value in distinct:
         part = {**query, **({"ExclusiveStartKey": start} if start is not None else {})}
         if remaining is not None:
@@ -48,6 +48,7 @@ def query_partitions(ctx, table, index, query, compiled, hash_name, values, asce
         got = reads.run_query(ctx, table, index, part,
                               {**compiled, "key": ("cmp", "=", ("path", [hash_name]), ("value", value))})
         answer["Items"] += got.get("Items", [])
+        answer["ScannedCount"] += got.get("ScannedCount", 0)
         answer["ConsumedCapacity"]["CapacityUnits"] += got.get("ConsumedCapacity", {}).get("CapacityUnits", 0.0)
         if "LastEvaluatedKey" in got:
             answer["LastEvaluatedKey"] = got["LastEvaluatedKey"]

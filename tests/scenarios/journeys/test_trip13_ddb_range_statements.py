@@ -85,3 +85,23 @@ def test_one_sort_key_bound_queries_its_range(client, table_name):
         charged.append((page["Items"][0]["sk"]["N"], page["ConsumedCapacity"]["CapacityUnits"]))
         token = page.get("NextToken")
     assert charged == [("-2", 1.0), ("2", 2.0), ("10", 2.0), ("20", 4.0)]
+
+
+def test_last_page_ends_the_read(client, table_name):
+    """A page that reaches its Limit where the read ends has LastEvaluatedKey but no
+    NextToken, filtered or not (partiql_key_ordering.json, calls 15-18: Limit 2 over four
+    orders, the second page answers 30 and 40 and no NextToken)."""
+    ddb = client("dynamodb")
+    client_table(ddb, table_name, ("pk", "S"), ("sk", "N"))
+    for number, flag in (("10", "yes"), ("20", "no"), ("30", "yes"), ("40", "no")):
+        ddb.put_item(TableName=table_name, Item={"pk": {"S": "order"}, "sk": {"N": number}, "flag": {"S": flag}})
+    for where, found in (("pk='order'", [["10", "20"], ["30", "40"]]), ("pk='order' AND flag='never'", [[], []])):
+        pages, token = [], None
+        while True:
+            page = ddb.execute_statement(Statement=f'SELECT pk, sk FROM "{table_name}" WHERE {where} ORDER BY sk ASC',
+                                         Limit=2, ConsistentRead=True, **({"NextToken": token} if token else {}))
+            pages.append(([item["sk"]["N"] for item in page["Items"]], page.get("LastEvaluatedKey", {}).get("sk")))
+            token = page.get("NextToken")
+            if token is None:
+                break
+        assert pages == [(found[0], {"N": "20"}), (found[1], None)]
