@@ -164,7 +164,7 @@ def _select(ctx, table, statement, params, tally):
     if named and any(av.equal(value, other) for n, value in enumerate(named) for other in named[:n]):
         # a partition named twice (a public test suite's records of DynamoDB's answers)
         raise ValidationException("Overlapping conditions with range keys are not supported in where clause")
-    partitions = named if statement.order else None
+    partitions = named if statement.order or hash_key.name not in keys else None      # a fan-out
     sort_plan = key_reads.plan(_terms(statement.where), range_key.name, range_key.type) \
         if hash_key.name in keys and index is None and range_key is not None else None
     if sort_plan is not None and sort_plan[0] == "scan" and statement.order:
@@ -180,20 +180,25 @@ def _select(ctx, table, statement, params, tally):
             if sort_plan is not None:           # ("range", the one sort key condition): the Query's own
                 compiled["key"] = ("and", compiled["key"], sort_plan[1])
 
+        fan_out = "key" not in compiled and bool(partitions)
+
         def read(request):
             if "key" in compiled:
                 return reads.run_query(ctx, table, index, request, compiled)
-            if partitions and (sort_plan is None or hash_key.name not in keys):
+            if fan_out:
                 return order.query_partitions(ctx, table, index, request, compiled, hash_key.name, partitions,
-                                              order.ascending(statement, hash_key.name))
+                                              order.ascending(statement, hash_key.name), bool(statement.order))
             return reads.run_scan(ctx, table, index, request, compiled)
         answer = read(dict(query))
-        if "LastEvaluatedKey" in answer and not read({**query, "ExclusiveStartKey": answer["LastEvaluatedKey"],
-                                                      "Limit": 1, "ReturnConsumedCapacity": "NONE"})["ScannedCount"]:
+        last = answer.get("LastEvaluatedKey")
+        if last is not None and not fan_out and not read({**query, "ExclusiveStartKey": last, "Limit": 1,
+                                                          "ReturnConsumedCapacity": "NONE"})["ScannedCount"]:
             del answer["LastEvaluatedKey"]     # the page ended where the read does (stackd key_ordering)
     tally.read(table, answer.get("ConsumedCapacity", {}).get("CapacityUnits", 0.0), index)  # on the index read
     items = answer.get("Items", [])
     result = {"Items": [_columns(item, statement.paths) for item in items] if statement.paths else items}
+    if "NextPartition" in answer:            # a fan-out page that ended with a partition: no key
+        result["NextToken"] = tokens.token(answer["NextPartition"], params)
     if "LastEvaluatedKey" in answer:
         if not answer.get("final"):          # final: a page that reached its Limit with nothing left
             result["NextToken"] = tokens.token(answer["LastEvaluatedKey"], params)
