@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, describe, lookup, sse, store, tagging
+from lakebox.services.dynamodb import backfill, backup_arns, describe, lookup, sse, store, tagging
 from lakebox.services.dynamodb.errors import (
     BackupNotFoundException, InvalidRestoreTimeException, PointInTimeRecoveryUnavailableException, ServiceError,
     TableAlreadyExistsException, TableNotFoundException, ValidationException)
@@ -77,7 +77,7 @@ def _details(row, status="AVAILABLE") -> dict:
 
 
 def _backup(ctx, arn):
-    row = store.backup(ctx.state.db, ctx.account, ctx.region, arn)
+    row = store.backup(ctx.state.db, ctx.account, ctx.region, backup_arns.stored_arn(ctx, arn))
     if row is None:
         raise BackupNotFoundException(f"Backup not found: {arn}")
     return row
@@ -104,7 +104,9 @@ def _description(row, status="AVAILABLE") -> dict:
 
 
 def describe_backup(ctx, params):
-    return {"BackupDescription": _description(_backup(ctx, params["BackupArn"]))}
+    described = _description(_backup(ctx, params["BackupArn"]))
+    described["BackupDetails"]["BackupArn"] = params["BackupArn"]       # as given, whatever region it names
+    return {"BackupDescription": described}
 
 
 def delete_backup(ctx, params):
@@ -209,6 +211,9 @@ def _summary_shape(summary):
 
 
 def restore_table_from_backup(ctx, params):
+    region, _, _ = backup_arns.parse(ctx, params["BackupArn"])
+    if region != ctx.region and "SSESpecificationOverride" not in params:
+        raise ValidationException(backup_arns.CROSS_REGION)
     row = _backup(ctx, params["BackupArn"])
     # RestoreDateTime is the "point in time or source backup time" (the API reference):
     # the backup's own time, as the aws cli's restore-table-from-backup example shows.

@@ -1,0 +1,53 @@
+"""An operator pastes backup ARNs by hand into DescribeBackup and RestoreTableFromBackup, as
+recorded against DynamoDB (radkawar/stackd, testdata/aws/dynamodb/backup_arn_grammar.json,
+backup_arn_case.json, backups.json supplemental calls 2-5): another account's ARN is
+'Access is denied' whatever else it says; a resource that is not table/<name>/backup/<id>
+is 'Invalid Backup ARN'; a bad partition, service, region or id is 'Invalid Request:
+BackupArn is not valid'; the table name and id are case-sensitive; a region in the ARN
+other than the caller's still finds the caller's backup (answered with the ARN as given),
+but a restore from it is refused as cross-region."""
+from trip_helpers import client_table, error_of
+
+INVALID = ("ValidationException", "Invalid Request: BackupArn is not valid")
+BAD_ARN = ("ValidationException", "Invalid Backup ARN")
+DENIED = ("AccessDeniedException", "Access is denied")
+
+
+def test_backup_arns(client, table_name):
+    ddb = client("dynamodb")
+    client_table(ddb, table_name, ("pk", "S"))
+    arn = ddb.create_backup(TableName=table_name, BackupName="snapshot")["BackupDetails"]["BackupArn"]
+    prefix, identity = arn.rsplit("/", 1)
+    account = arn.split(":")[4]
+    stamp, suffix = identity.split("-")
+    try:
+        def describe(candidate):
+            return error_of(ddb.describe_backup, BackupArn=candidate)
+
+        for candidate in (f"{prefix}/000{stamp}-{suffix}", f"{prefix}/{stamp}-{suffix * 4}", f"{prefix}/{stamp[1:]}-{suffix}",
+                          f"{prefix}/{stamp}-zzzzzzzz", arn.replace("arn:aws:", "arn:AWS:"),
+                          arn.replace(":dynamodb:", ":DYNAMODB:"), arn.replace(":us-east-1:", ":us-test-1:"),
+                          arn.replace(":us-east-1:", ":us-east1:")):
+            assert describe(candidate) == INVALID, candidate
+        for candidate in (arn.replace(":table/", ":TABLE/").replace("/backup/", "/BACKUP/"),
+                          arn.replace(f"table/{table_name}/", "table/x/"), arn.replace(f"table/{table_name}/", "table//")):
+            assert describe(candidate) == BAD_ARN, candidate
+        for candidate in (arn.replace(f":{account}:", ":999000999000:"), arn.replace(f":{account}:", "::"),
+                          arn.replace(f":{account}:", ":999000999000:").replace(":dynamodb:", ":s3:")):
+            assert describe(candidate) == DENIED, candidate
+            assert error_of(ddb.restore_table_from_backup, BackupArn=candidate,
+                            TargetTableName=f"{table_name}-copy") == DENIED
+        for candidate in (f"{prefix}/{stamp}-{suffix.upper()}", arn.replace(f"table/{table_name}/", f"table/{table_name.upper()}/")):
+            assert describe(candidate) == ("BackupNotFoundException", f"Backup not found: {candidate}")
+
+        elsewhere = arn.replace(":us-east-1:", ":us-west-2:")
+        described = ddb.describe_backup(BackupArn=elsewhere)["BackupDescription"]
+        assert described["BackupDetails"]["BackupArn"] == elsewhere
+        assert described["SourceTableDetails"]["TableName"] == table_name
+        for candidate in (elsewhere, arn.replace(":us-east-1:", ":US-EAST-1:")):
+            assert error_of(ddb.restore_table_from_backup, BackupArn=candidate, TargetTableName=f"{table_name}-copy") == (
+                "ValidationException", "Invalid Request: sseSpecificationOverride must be provided for cross-region "
+                                       "restores")
+        assert error_of(ddb.describe_table, TableName=f"{table_name}-copy")[0] == "ResourceNotFoundException"
+    finally:
+        ddb.delete_backup(BackupArn=arn)
