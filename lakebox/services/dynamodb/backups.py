@@ -165,6 +165,7 @@ def _restored_spec(ctx, spec, params, now) -> dict:
     for member, override in (("GlobalSecondaryIndexes", "GlobalSecondaryIndexOverride"),
                              ("LocalSecondaryIndexes", "LocalSecondaryIndexOverride")):
         if override in params:
+            _check_overrides(spec.get(member, []), params[override])
             spec[member] = params[override]
         indexes = [{k: v for k, v in i.items() if k in ("IndexName", "KeySchema", "Projection",
                                                          "ProvisionedThroughput", "OnDemandThroughput")}
@@ -180,6 +181,24 @@ def _restored_spec(ctx, spec, params, now) -> dict:
     if spec["BillingMode"] == "PAY_PER_REQUEST":
         spec["on_demand_since_ms"] = now
     return spec
+
+
+def _projection(projection) -> tuple:
+    return projection.get("ProjectionType", "ALL"), sorted(projection.get("NonKeyAttributes", []))
+
+
+def _check_overrides(source, overrides):
+    """A restore keeps or leaves out the source's indexes, never makes or reshapes one: an
+    override index must have a source index's name, key schema and projection (recorded
+    against DynamoDB: stackd backup_index_overrides.json, calls 13-14)."""
+    by_name = {index["IndexName"]: index for index in source}
+    for index in overrides:
+        found = by_name.get(index["IndexName"])
+        if found is None or found["KeySchema"] != index["KeySchema"] or \
+                _projection(found["Projection"]) != _projection(index["Projection"]):
+            raise ValidationException(f"Invalid Request: Index {index['IndexName']} does not match a secondary index "
+                                      "that existed in the source table and cannot be created during the restore "
+                                      "operation")
 
 
 def _new_table(ctx, params, spec, fill, restore_summary):

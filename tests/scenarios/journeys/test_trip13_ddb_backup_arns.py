@@ -5,7 +5,7 @@ backup_arn_case.json, backups.json supplemental calls 2-5): another account's AR
 is 'Invalid Backup ARN'; a bad partition, service, region or id is 'Invalid Request:
 BackupArn is not valid'; the table name and id are case-sensitive; a region in the ARN
 other than the caller's still finds the caller's backup (answered with the ARN as given),
-but a restore from it is refused as cross-region."""
+but a restore from it is refused as cross-region; a restore cannot reshape an index."""
 from trip_helpers import client_table, error_of
 
 INVALID = ("ValidationException", "Invalid Request: BackupArn is not valid")
@@ -49,5 +49,39 @@ def test_backup_arns(client, table_name):
                 "ValidationException", "Invalid Request: sseSpecificationOverride must be provided for cross-region "
                                        "restores")
         assert error_of(ddb.describe_table, TableName=f"{table_name}-copy")[0] == "ResourceNotFoundException"
+    finally:
+        ddb.delete_backup(BackupArn=arn)
+
+
+def test_restore_cannot_reshape_an_index(client, table_name):
+    """A restore keeps or leaves out the source's indexes but cannot make or reshape one: an
+    index override with another key schema or projection is refused and no table is made
+    (stackd backup_index_overrides.json, calls 13-14); the source's own index, as it was,
+    is taken."""
+    ddb = client("dynamodb")
+    ddb.create_table(TableName=table_name, BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                           {"AttributeName": "gpk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     GlobalSecondaryIndexes=[{"IndexName": "ByGroup", "Projection": {"ProjectionType": "ALL"},
+                                              "KeySchema": [{"AttributeName": "gpk", "KeyType": "HASH"}]}])
+    ddb.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    arn = ddb.create_backup(TableName=table_name, BackupName="snapshot")["BackupDetails"]["BackupArn"]
+    target = f"{table_name}-copy"
+    try:
+        for key, projection in (("pk", {"ProjectionType": "ALL"}), ("gpk", {"ProjectionType": "KEYS_ONLY"})):
+            assert error_of(ddb.restore_table_from_backup, BackupArn=arn, TargetTableName=target,
+                            GlobalSecondaryIndexOverride=[{"IndexName": "ByGroup", "Projection": projection,
+                                                           "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}]}]) == (
+                "ValidationException", "Invalid Request: Index ByGroup does not match a secondary index that existed "
+                                       "in the source table and cannot be created during the restore operation")
+            assert error_of(ddb.describe_table, TableName=target)[0] == "ResourceNotFoundException"
+        restored = ddb.restore_table_from_backup(
+            BackupArn=arn, TargetTableName=target,
+            GlobalSecondaryIndexOverride=[{"IndexName": "ByGroup", "Projection": {"ProjectionType": "ALL"},
+                                           "KeySchema": [{"AttributeName": "gpk", "KeyType": "HASH"}]}])
+        assert [i["IndexName"] for i in restored["TableDescription"]["GlobalSecondaryIndexes"]] == ["ByGroup"]
+        ddb.get_waiter("table_exists").wait(TableName=target, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+        ddb.delete_table(TableName=target)
     finally:
         ddb.delete_backup(BackupArn=arn)
