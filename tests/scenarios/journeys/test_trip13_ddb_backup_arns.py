@@ -85,3 +85,44 @@ def test_restore_cannot_reshape_an_index(client, table_name):
         ddb.delete_table(TableName=target)
     finally:
         ddb.delete_backup(BackupArn=arn)
+
+
+def test_backup_list_time_bounds(client, table_name):
+    """ListBackups reads both time bounds as inclusive, to the nearest millisecond, and
+    refuses a lower bound after the upper one (stackd backup_list_time_precision.json: an
+    upper bound equal to the creation time finds the backup, .0004 s before it not; a lower
+    bound .0004 s after it finds it, .0006 s after not; a window whose bounds meet within a
+    millisecond finds it)."""
+    import json
+    from datetime import timedelta
+
+    ddb = client("dynamodb")
+    client_table(ddb, table_name, ("pk", "S"))
+    details = ddb.create_backup(TableName=table_name, BackupName="snapshot")["BackupDetails"]
+    arn, created = details["BackupArn"], details["BackupCreationDateTime"].timestamp()
+    try:
+        def listed(**bounds):
+            """The backups listed for raw JSON bounds (boto3 sends whole seconds)."""
+            def rewrite(request, **_):
+                body = json.loads(request.body)
+                body.update(bounds)
+                request.data = json.dumps(body).encode()
+                request.headers["Content-Length"] = str(len(request.data))
+            ddb.meta.events.register_first("before-sign.dynamodb.ListBackups", rewrite, unique_id="bounds")
+            try:
+                return [s["BackupArn"] for s in ddb.list_backups(TableName=table_name)["BackupSummaries"]]
+            finally:
+                ddb.meta.events.unregister("before-sign.dynamodb.ListBackups", unique_id="bounds")
+
+        assert listed(TimeRangeUpperBound=round(created, 3)) == [arn]
+        assert listed(TimeRangeUpperBound=round(created - 0.0006, 4)) == []
+        assert listed(TimeRangeLowerBound=round(created + 0.0004, 4)) == [arn]
+        assert listed(TimeRangeLowerBound=round(created + 0.0006, 4)) == []
+        assert listed(TimeRangeLowerBound=round(created + 0.0001, 4), TimeRangeUpperBound=round(created - 0.0001, 4)) == [arn]
+        moment = details["BackupCreationDateTime"]
+        assert error_of(ddb.list_backups, TableName=table_name, BackupType="SYSTEM",
+                        TimeRangeLowerBound=moment + timedelta(seconds=10), TimeRangeUpperBound=moment) == (
+            "ValidationException",
+            "One or more parameter values were invalid: Time range lower bound must be less than or equal to upper bound")
+    finally:
+        ddb.delete_backup(BackupArn=arn)
