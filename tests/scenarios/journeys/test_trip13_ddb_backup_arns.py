@@ -126,3 +126,25 @@ def test_backup_list_time_bounds(client, table_name):
             "One or more parameter values were invalid: Time range lower bound must be less than or equal to upper bound")
     finally:
         ddb.delete_backup(BackupArn=arn)
+
+
+def test_recovery_period_kept(client, table_name):
+    """Point-in-time recovery enabled again without a RecoveryPeriodInDays keeps the period
+    it has; enabled after a disable without one takes the default 35 (stackd
+    continuous_backup_controls.json, calls 13-25 and 40)."""
+    ddb = client("dynamodb")
+    client_table(ddb, table_name, ("pk", "S"))
+
+    def update(**spec):
+        described = ddb.update_continuous_backups(
+            TableName=table_name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True, **spec})
+        return described["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]["RecoveryPeriodInDays"]
+
+    assert update() == 35
+    assert update(RecoveryPeriodInDays=7) == 7
+    assert update() == 7
+    described = ddb.describe_continuous_backups(TableName=table_name)["ContinuousBackupsDescription"]
+    assert described["PointInTimeRecoveryDescription"]["RecoveryPeriodInDays"] == 7
+    ddb.update_continuous_backups(TableName=table_name,
+                                  PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False})
+    assert update() == 35
