@@ -7,7 +7,10 @@ ON_DEMAND_UNLIMITED = {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}
 
 def throughput(ctx, spec: dict, billing_mode: str) -> dict:
     if billing_mode == "PAY_PER_REQUEST":
-        return {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0}
+        result = {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0}
+        if spec.get("last_decrease_ms"):       # the switch from provisioned is a decrease
+            result["LastDecreaseDateTime"] = lookup.timestamp(spec["last_decrease_ms"])
+        return result
     provisioned = spec.get("ProvisionedThroughput", {})
     result = {"NumberOfDecreasesToday": spec.get("decreases_today", 0),
               "ReadCapacityUnits": provisioned.get("ReadCapacityUnits", 0),
@@ -50,7 +53,11 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
         description["ItemCount"] = description["TableSizeBytes"] = 0
     if billing == "PAY_PER_REQUEST" or spec.get("billing_set"):
         summary = {"BillingMode": billing}
-        if spec.get("on_demand_since_ms"):
+        # an on-demand table shows when it became one once it is ACTIVE, not while it is
+        # being created or switched (recorded against DynamoDB: stackd data.json calls 1-12,
+        # billing_mode_limits.json calls 11-20)
+        settling = billing == "PAY_PER_REQUEST" and description["TableStatus"] in ("CREATING", "UPDATING")
+        if spec.get("on_demand_since_ms") and not settling:
             summary["LastUpdateToPayPerRequestDateTime"] = lookup.timestamp(spec["on_demand_since_ms"])
         description["BillingModeSummary"] = summary
     if billing == "PAY_PER_REQUEST":

@@ -280,6 +280,9 @@ def _update_billing(ctx, table, params, now) -> bool:
     if billing == "PAY_PER_REQUEST" and throughput is not None:
         raise invalid("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is "
                       "PAY_PER_REQUEST")
+    if params.get("BillingMode") == "PROVISIONED" and spec["BillingMode"] == "PROVISIONED" and throughput is None:
+        # recorded against DynamoDB: stackd billing_mode_limits.json, call 8
+        raise invalid("ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
     if billing == "PROVISIONED" and spec["BillingMode"] == "PAY_PER_REQUEST" and throughput is None:
         raise invalid("ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is "
                       "PROVISIONED")
@@ -289,7 +292,7 @@ def _update_billing(ctx, table, params, now) -> bool:
     if billing != spec["BillingMode"]:
         if billing == "PAY_PER_REQUEST":
             _count_on_demand_switch(spec, now)
-            spec["on_demand_since_ms"] = now
+            spec["on_demand_since_ms"] = spec["last_decrease_ms"] = now
             spec.pop("ProvisionedThroughput", None)
             for index in spec.get("GlobalSecondaryIndexes", []):
                 index.pop("ProvisionedThroughput", None)
