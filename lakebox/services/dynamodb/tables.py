@@ -56,7 +56,10 @@ def _new_spec(ctx, params, billing, now) -> dict:
     if billing == "PROVISIONED":
         spec["ProvisionedThroughput"] = params["ProvisionedThroughput"]
     else:
+        # a table created on demand has used one of its daily switches to on demand
+        # (stackd billing_mode_limits.json, call 393)
         spec["on_demand_since_ms"] = now
+        spec["on_demand_switches"] = [now]
     if "OnDemandThroughput" in params:
         spec["OnDemandThroughput"] = params["OnDemandThroughput"]
     if params.get("TableClass"):
@@ -245,6 +248,7 @@ def _count_class_change(spec, now):
 def _apply_update(ctx, table, params) -> bool:
     """Every change UpdateTable asks for; True when the table goes UPDATING."""
     spec, now = table.spec, lookup.now_ms(ctx)
+    spec.pop("billing_switch_ms", None)
     busy = _update_billing(ctx, table, params, now)
     busy |= _update_indexes(ctx, table, params, now)
     if "StreamSpecification" in params:
@@ -291,8 +295,12 @@ def _update_billing(ctx, table, params, now) -> bool:
     changed = False
     if billing != spec["BillingMode"]:
         if billing == "PAY_PER_REQUEST":
-            _count_on_demand_switch(spec, now)
-            spec["on_demand_since_ms"] = spec["last_decrease_ms"] = now
+            # the switch counts, and shows, from when it completes (the table ACTIVE again)
+            done = now + lookup.transition_ms(ctx)
+            _count_on_demand_switch(spec, done)
+            spec["on_demand_since_ms"], spec["billing_switch_ms"] = done, now
+            spec.pop("last_increase_ms", None)
+            spec.pop("last_decrease_ms", None)
             spec.pop("ProvisionedThroughput", None)
             for index in spec.get("GlobalSecondaryIndexes", []):
                 index.pop("ProvisionedThroughput", None)
@@ -300,6 +308,8 @@ def _update_billing(ctx, table, params, now) -> bool:
             _require_gsi_throughput(spec, params)
         spec["BillingMode"] = billing
         changed = True
+    elif params.get("BillingMode") == "PAY_PER_REQUEST":
+        changed = True      # on demand again: answered UPDATING, not counted (billing_mode_limits.json, call 90)
     if throughput is not None:
         changed |= _set_throughput(spec, throughput, now, table.name)
     if "OnDemandThroughput" in params:
@@ -319,13 +329,22 @@ def _check_on_demand_billing(billing, on_demand):
                                       "BillingMode is PROVISIONED")
 
 
-def _count_on_demand_switch(spec, now):
-    """AWS: a table can switch to on-demand mode up to 4 times in a rolling 24 hours."""
-    recent = [t for t in spec.get("on_demand_switches", []) if t > now - DAY_MS]
+def _count_on_demand_switch(spec, done):
+    """A table goes on demand at most 4 times in a rolling 24 hours, its creation on demand
+    included; DynamoDB's words name the last switch and when the oldest one leaves the
+    window (recorded against DynamoDB: stackd billing_mode_limits.json, calls 205 and 393)."""
+    recent = [t for t in spec.get("on_demand_switches", []) if t > done - DAY_MS]
     if len(recent) >= MAX_ON_DEMAND_SWITCHES_PER_DAY:
-        raise LimitExceededException("Subscriber limit exceeded: Update to PayPerRequest mode are limited to "
-                                     f"{MAX_ON_DEMAND_SWITCHES_PER_DAY} times within 24 hours")
-    spec["on_demand_switches"] = recent + [now]
+        raise LimitExceededException(
+            f"Subscriber limit exceeded: Update to PayPerRequest mode are limited to {MAX_ON_DEMAND_SWITCHES_PER_DAY} "
+            f"in 1 day(s). Last update at {_java_date(max(recent))}. Next update can be made at "
+            f"{_java_date(min(recent) + DAY_MS)}")
+    spec["on_demand_switches"] = recent + [done]
+
+
+def _java_date(ms) -> str:
+    """A time as Java's Date.toString writes it in UTC: 'Fri Sep 18 09:01:50 UTC 2026'."""
+    return lookup.timestamp(ms).strftime("%a %b %d %H:%M:%S UTC %Y")
 
 
 def _require_gsi_throughput(spec, params):
@@ -353,8 +372,11 @@ def _set_throughput(spec, throughput, now, name) -> bool:
 
 def _note_change(spec, current, throughput, now):
     if current is None:
-        # From on demand to provisioned units: an increase (the aws cli's update-table example).
-        spec["last_increase_ms"] = now
+        # From on demand to provisioned units: an increase while the table switches (the aws
+        # cli's update-table example), gone once it is ACTIVE (stackd billing_mode_limits.json).
+        spec["billing_switch_ms"] = now
+        spec.pop("last_increase_ms", None)
+        spec.pop("last_decrease_ms", None)
         return
     old = current["ReadCapacityUnits"] + current["WriteCapacityUnits"]
     new = throughput["ReadCapacityUnits"] + throughput["WriteCapacityUnits"]

@@ -7,6 +7,8 @@ the table and for every index, on-demand maxima are refused while it is provisio
 and switching to on-demand is limited to four times in a rolling day. Finally the old
 index is deleted and DescribeTable lists neither it nor the definitions of the
 attributes only its key used."""
+import re
+
 import pytest
 from boto3.dynamodb.conditions import Key
 
@@ -92,9 +94,12 @@ def test_index_rollout_and_billing_switches(products, client):
         "MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 100}) == (
         "ValidationException", "MaxReadRequestUnits for OnDemandThroughput cannot be specified when the table "
                                "BillingMode is PROVISIONED")
-    assert error_of(ddb.update_table, TableName=name, BillingMode="PAY_PER_REQUEST") == (
-        "LimitExceededException", "Subscriber limit exceeded: Update to PayPerRequest mode are limited to 4 times "
-                                  "within 24 hours")
+    code, message = error_of(ddb.update_table, TableName=name, BillingMode="PAY_PER_REQUEST")
+    # DynamoDB's words (stackd billing_mode_limits.json, call 205) name the last switch and the next chance
+    assert code == "LimitExceededException"
+    assert re.fullmatch(r"Subscriber limit exceeded: Update to PayPerRequest mode are limited to 4 in 1 day\(s\)\. "
+                        r"Last update at \w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC \d{4}\. Next update can be made at "
+                        r"\w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC \d{4}", message)
 
     ddb.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-brand"}}])
     gone = wait_for(lambda: "GlobalSecondaryIndexes" not in (t := ddb.describe_table(TableName=name)["Table"]) and t)

@@ -3,8 +3,28 @@ testdata/aws/dynamodb/billing_mode_limits.json, calls 8-20; data.json calls 1-12
 PROVISIONED again without ProvisionedThroughput is refused; the switch reads as a decrease
 (LastDecreaseDateTime, zero units) and the table shows when it became on-demand
 (LastUpdateToPayPerRequestDateTime) only once it is ACTIVE again, as a new on-demand table
-does once created."""
+does once created. The decrease time shows only while the table switches, as does the
+increase time of the switch back (calls 88-203); naming on demand again answers UPDATING
+without counting (call 90); the fifth switch in a day is refused naming the last switch and
+when the oldest leaves the window (call 205), and a table created on demand has used one
+(call 393)."""
+import re
+from datetime import timedelta
+
 from trip_helpers import error_of, wait_for
+
+LIMIT = (r"Subscriber limit exceeded: Update to PayPerRequest mode are limited to 4 in 1 day\(s\)\. "
+         r"Last update at (\w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC \d{4})\. Next update can be made at "
+         r"(\w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC \d{4})")
+THROUGHPUT = {"ReadCapacityUnits": 2, "WriteCapacityUnits": 2}
+
+
+def _java(moment):
+    return moment.strftime("%a %b %d %H:%M:%S UTC %Y")
+
+
+def _active(ddb, name):
+    return wait_for(lambda: (t := ddb.describe_table(TableName=name)["Table"])["TableStatus"] == "ACTIVE" and t)
 
 
 def test_billing_switch(client, table_name):
@@ -25,5 +45,48 @@ def test_billing_switch(client, table_name):
     units = switched["ProvisionedThroughput"]
     assert (units["ReadCapacityUnits"], units["WriteCapacityUnits"], units["NumberOfDecreasesToday"]) == (0, 0, 0)
     assert "LastDecreaseDateTime" in units
-    active = wait_for(lambda: (t := ddb.describe_table(TableName=table_name)["Table"])["TableStatus"] == "ACTIVE" and t)
-    assert active["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"] == units["LastDecreaseDateTime"]
+    active = _active(ddb, table_name)
+    first = active["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"]
+    assert first >= units["LastDecreaseDateTime"]       # when the switch completed
+    assert "LastDecreaseDateTime" not in active["ProvisionedThroughput"]
+
+    again = ddb.update_table(TableName=table_name, BillingMode="PAY_PER_REQUEST")["TableDescription"]
+    assert again["TableStatus"] == "UPDATING"
+    assert "LastDecreaseDateTime" not in again["ProvisionedThroughput"]
+    _active(ddb, table_name)
+
+    last = first
+    for switch in range(4):
+        back = ddb.update_table(TableName=table_name, BillingMode="PROVISIONED",
+                                ProvisionedThroughput=THROUGHPUT)["TableDescription"]
+        assert "LastIncreaseDateTime" in back["ProvisionedThroughput"]
+        provisioned = _active(ddb, table_name)
+        assert provisioned["ProvisionedThroughput"] == {"NumberOfDecreasesToday": 0, **THROUGHPUT}
+        if switch == 3:
+            break
+        ddb.update_table(TableName=table_name, BillingMode="PAY_PER_REQUEST")
+        last = _active(ddb, table_name)["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"]
+    code, message = error_of(ddb.update_table, TableName=table_name, BillingMode="PAY_PER_REQUEST")
+    assert code == "LimitExceededException"
+    named = re.fullmatch(LIMIT, message)
+    assert named and named.group(1) == _java(last)
+    assert named.group(2) == _java(first + timedelta(days=1))
+
+
+def test_created_on_demand_uses_a_switch(client, table_name):
+    ddb = client("dynamodb")
+    ddb.create_table(TableName=table_name, BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+    created = _active(ddb, table_name)["CreationDateTime"]
+    for _ in range(3):
+        ddb.update_table(TableName=table_name, BillingMode="PROVISIONED", ProvisionedThroughput=THROUGHPUT)
+        _active(ddb, table_name)
+        ddb.update_table(TableName=table_name, BillingMode="PAY_PER_REQUEST")
+        _active(ddb, table_name)
+    ddb.update_table(TableName=table_name, BillingMode="PROVISIONED", ProvisionedThroughput=THROUGHPUT)
+    _active(ddb, table_name)
+    code, message = error_of(ddb.update_table, TableName=table_name, BillingMode="PAY_PER_REQUEST")
+    named = re.fullmatch(LIMIT, message)
+    assert code == "LimitExceededException" and named
+    assert named.group(2) == _java(created + timedelta(days=1))
