@@ -6,25 +6,22 @@ ON_DEMAND_UNLIMITED = {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}
 
 
 def throughput(ctx, spec: dict, billing_mode: str, switching=False) -> dict:
-    """ProvisionedThroughput. A billing-mode switch shows as a decrease (to on demand) or an
-    increase (to provisioned) only while the table is UPDATING for it; once ACTIVE again the
-    table shows no such time, as recorded against DynamoDB (stackd billing_mode_limits.json,
-    calls 11-88 and 93-203)."""
-    switched = spec.get("billing_switch_ms") if switching else None
-    if billing_mode == "PAY_PER_REQUEST":
-        result = {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0}
-        if switched:
-            result["LastDecreaseDateTime"] = lookup.timestamp(switched)
-        return result
-    provisioned = spec.get("ProvisionedThroughput", {})
+    """ProvisionedThroughput: zero units on demand, which keeps the decreases of the day and
+    the times of the last increase and decrease. A billing-mode switch shows as a decrease
+    (to on demand) or an increase (to provisioned) only while the table is UPDATING for it;
+    once ACTIVE again the earlier times show, as recorded against DynamoDB (stackd
+    billing_mode_limits.json calls 11-88 and 93-203; decrease_limits.json, roundtrip)."""
+    provisioned = spec.get("ProvisionedThroughput", {}) if billing_mode != "PAY_PER_REQUEST" else {}
     result = {"NumberOfDecreasesToday": spec.get("decreases_today", 0),
               "ReadCapacityUnits": provisioned.get("ReadCapacityUnits", 0),
               "WriteCapacityUnits": provisioned.get("WriteCapacityUnits", 0)}
     for member, key in (("LastIncreaseDateTime", "last_increase_ms"), ("LastDecreaseDateTime", "last_decrease_ms")):
         if spec.get(key):
             result[member] = lookup.timestamp(spec[key])
+    switched = spec.get("billing_switch_ms") if switching else None
     if switched:
-        result["LastIncreaseDateTime"] = lookup.timestamp(switched)
+        member = "LastDecreaseDateTime" if billing_mode == "PAY_PER_REQUEST" else "LastIncreaseDateTime"
+        result[member] = lookup.timestamp(switched)
     return result
 
 

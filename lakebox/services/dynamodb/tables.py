@@ -299,8 +299,6 @@ def _update_billing(ctx, table, params, now) -> bool:
             done = now + lookup.transition_ms(ctx)
             _count_on_demand_switch(spec, done)
             spec["on_demand_since_ms"], spec["billing_switch_ms"] = done, now
-            spec.pop("last_increase_ms", None)
-            spec.pop("last_decrease_ms", None)
             spec.pop("ProvisionedThroughput", None)
             for index in spec.get("GlobalSecondaryIndexes", []):
                 index.pop("ProvisionedThroughput", None)
@@ -375,8 +373,6 @@ def _note_change(spec, current, throughput, now):
         # From on demand to provisioned units: an increase while the table switches (the aws
         # cli's update-table example), gone once it is ACTIVE (stackd billing_mode_limits.json).
         spec["billing_switch_ms"] = now
-        spec.pop("last_increase_ms", None)
-        spec.pop("last_decrease_ms", None)
         return
     old = current["ReadCapacityUnits"] + current["WriteCapacityUnits"]
     new = throughput["ReadCapacityUnits"] + throughput["WriteCapacityUnits"]

@@ -4,7 +4,8 @@ PROVISIONED again without ProvisionedThroughput is refused; the switch reads as 
 (LastDecreaseDateTime, zero units) and the table shows when it became on-demand
 (LastUpdateToPayPerRequestDateTime) only once it is ACTIVE again, as a new on-demand table
 does once created. The decrease time shows only while the table switches, as does the
-increase time of the switch back (calls 88-203); naming on demand again answers UPDATING
+increase time of the switch back (calls 88-203); earlier increases and decreases show again
+once it is ACTIVE, on demand too, with the day's decreases (decrease_limits.json, roundtrip); naming on demand again answers UPDATING
 without counting (call 90); the fifth switch in a day is refused naming the last switch and
 when the oldest leaves the window (call 205), and a table created on demand has used one
 (call 393)."""
@@ -23,17 +24,19 @@ def _java(moment):
     return moment.strftime("%a %b %d %H:%M:%S UTC %Y")
 
 
+def _create(ddb, name, **billing):
+    ddb.create_table(TableName=name, AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}], **billing)
+    return _active(ddb, name)
+
+
 def _active(ddb, name):
     return wait_for(lambda: (t := ddb.describe_table(TableName=name)["Table"])["TableStatus"] == "ACTIVE" and t)
 
 
 def test_billing_switch(client, table_name):
     ddb = client("dynamodb")
-    ddb.create_table(TableName=table_name, BillingMode="PROVISIONED",
-                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                     ProvisionedThroughput={"ReadCapacityUnits": 2, "WriteCapacityUnits": 2})
-    ddb.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    _create(ddb, table_name, BillingMode="PROVISIONED", ProvisionedThroughput=THROUGHPUT)
     assert error_of(ddb.update_table, TableName=table_name, BillingMode="PROVISIONED") == (
         "ValidationException",
         "One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is "
@@ -61,7 +64,7 @@ def test_billing_switch(client, table_name):
                                 ProvisionedThroughput=THROUGHPUT)["TableDescription"]
         assert "LastIncreaseDateTime" in back["ProvisionedThroughput"]
         provisioned = _active(ddb, table_name)
-        assert provisioned["ProvisionedThroughput"] == {"NumberOfDecreasesToday": 0, **THROUGHPUT}
+        assert provisioned["ProvisionedThroughput"] == {"NumberOfDecreasesToday": 0, **THROUGHPUT}   # no times
         if switch == 3:
             break
         ddb.update_table(TableName=table_name, BillingMode="PAY_PER_REQUEST")
@@ -73,12 +76,32 @@ def test_billing_switch(client, table_name):
     assert named.group(2) == _java(first + timedelta(days=1))
 
 
+def test_switches_keep_earlier_changes(client, table_name):
+    ddb = client("dynamodb")
+    _create(ddb, table_name, BillingMode="PROVISIONED",
+            ProvisionedThroughput={"ReadCapacityUnits": 16, "WriteCapacityUnits": 16})
+    ddb.update_table(TableName=table_name, ProvisionedThroughput={"ReadCapacityUnits": 8, "WriteCapacityUnits": 8})
+    decreased = _active(ddb, table_name)["ProvisionedThroughput"]
+    ddb.update_table(TableName=table_name, ProvisionedThroughput={"ReadCapacityUnits": 9, "WriteCapacityUnits": 8})
+    earlier = _active(ddb, table_name)["ProvisionedThroughput"]
+    assert earlier["NumberOfDecreasesToday"] == 1 and earlier["LastDecreaseDateTime"] == decreased["LastDecreaseDateTime"]
+
+    switching = ddb.update_table(TableName=table_name, BillingMode="PAY_PER_REQUEST")["TableDescription"]
+    assert switching["ProvisionedThroughput"]["LastIncreaseDateTime"] == earlier["LastIncreaseDateTime"]
+    assert switching["ProvisionedThroughput"]["LastDecreaseDateTime"] > earlier["LastDecreaseDateTime"]
+    on_demand = _active(ddb, table_name)["ProvisionedThroughput"]
+    assert on_demand == {**earlier, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0}
+
+    back = ddb.update_table(TableName=table_name, BillingMode="PROVISIONED",
+                            ProvisionedThroughput=THROUGHPUT)["TableDescription"]["ProvisionedThroughput"]
+    assert back["LastIncreaseDateTime"] > earlier["LastIncreaseDateTime"]
+    assert back["LastDecreaseDateTime"] == earlier["LastDecreaseDateTime"]
+    assert _active(ddb, table_name)["ProvisionedThroughput"] == {**earlier, **THROUGHPUT}
+
+
 def test_created_on_demand_uses_a_switch(client, table_name):
     ddb = client("dynamodb")
-    ddb.create_table(TableName=table_name, BillingMode="PAY_PER_REQUEST",
-                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
-    created = _active(ddb, table_name)["CreationDateTime"]
+    created = _create(ddb, table_name, BillingMode="PAY_PER_REQUEST")["CreationDateTime"]
     for _ in range(3):
         ddb.update_table(TableName=table_name, BillingMode="PROVISIONED", ProvisionedThroughput=THROUGHPUT)
         _active(ddb, table_name)
