@@ -1,5 +1,5 @@
 """TableDescription and its parts, in the shapes of the model."""
-from lakebox.services.dynamodb import lookup, replicas, store, warm
+from lakebox.services.dynamodb import decreases, lookup, replicas, store, warm
 from lakebox.services.dynamodb.model import Table
 
 ON_DEMAND_UNLIMITED = {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}
@@ -12,7 +12,7 @@ def throughput(ctx, spec: dict, billing_mode: str, switching=False) -> dict:
     once ACTIVE again the earlier times show, as recorded against DynamoDB (stackd
     billing_mode_limits.json calls 11-88 and 93-203; decrease_limits.json, roundtrip)."""
     provisioned = spec.get("ProvisionedThroughput", {}) if billing_mode != "PAY_PER_REQUEST" else {}
-    result = {"NumberOfDecreasesToday": spec.get("decreases_today", 0),
+    result = {"NumberOfDecreasesToday": decreases.today(spec, lookup.now_ms(ctx)),
               "ReadCapacityUnits": provisioned.get("ReadCapacityUnits", 0),
               "WriteCapacityUnits": provisioned.get("WriteCapacityUnits", 0)}
     for member, key in (("LastIncreaseDateTime", "last_increase_ms"), ("LastDecreaseDateTime", "last_decrease_ms")):

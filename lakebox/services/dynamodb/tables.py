@@ -4,7 +4,7 @@ import uuid
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, describe, lookup, policies, replicas, sse, store, table_rules, tagging, warm
+from lakebox.services.dynamodb import backfill, decreases, describe, lookup, policies, replicas, sse, store, table_rules, tagging, warm
 from lakebox.services.dynamodb.errors import (
     LimitExceededException, ResourceInUseException, ResourceNotFoundException, ThrottlingException, ValidationException,
     invalid)
@@ -235,6 +235,20 @@ def _answer_of_update(description, params) -> dict:
 _CLASS_WINDOW_MS = 30 * 86_400_000
 
 
+def _check_decreases(table, params, now):
+    """The table's and each index's decrease allowance, checked before anything changes:
+    a refused request changes nothing (stackd decrease_limits.json)."""
+    spec = table.spec
+    if "ProvisionedThroughput" in params and spec["BillingMode"] == "PROVISIONED":
+        decreases.check(spec, spec.get("ProvisionedThroughput"), params["ProvisionedThroughput"], now)
+    for update in params.get("GlobalSecondaryIndexUpdates", []):
+        asked = update.get("Update", {}).get("ProvisionedThroughput")
+        index = next((i for i in spec.get("GlobalSecondaryIndexes", [])
+                      if i["IndexName"] == update.get("Update", {}).get("IndexName")), None)
+        if asked and index:
+            decreases.check(index, index.get("ProvisionedThroughput"), asked, now)
+
+
 def _count_class_change(spec, now):
     """A table's class changes at most twice in 30 days (the developer guide's table class
     quota; DynamoDB's words as recorded by the ack-api-quirks lab, DDB-TABLE-443)."""
@@ -248,6 +262,7 @@ def _count_class_change(spec, now):
 def _apply_update(ctx, table, params) -> bool:
     """Every change UpdateTable asks for; True when the table goes UPDATING."""
     spec, now = table.spec, lookup.now_ms(ctx)
+    _check_decreases(table, params, now)
     spec.pop("billing_switch_ms", None)
     busy = _update_billing(ctx, table, params, now)
     busy |= _update_indexes(ctx, table, params, now)
@@ -374,13 +389,7 @@ def _note_change(spec, current, throughput, now):
         # cli's update-table example), gone once it is ACTIVE (stackd billing_mode_limits.json).
         spec["billing_switch_ms"] = now
         return
-    old = current["ReadCapacityUnits"] + current["WriteCapacityUnits"]
-    new = throughput["ReadCapacityUnits"] + throughput["WriteCapacityUnits"]
-    if new > old or any(throughput[k] > current[k] for k in throughput):
-        spec["last_increase_ms"] = now
-    if any(throughput[k] < current[k] for k in throughput):
-        spec["last_decrease_ms"] = now
-        spec["decreases_today"] = spec.get("decreases_today", 0) + 1
+    decreases.note(spec, current, throughput, now)
 
 
 def _check_index_actions(updates):
@@ -414,15 +423,17 @@ def _update_indexes(ctx, table, params, now) -> bool:
         elif "Delete" in update:
             _delete_index(ctx, table, update["Delete"]["IndexName"])
         else:
-            _update_index(table, spec["BillingMode"], update["Update"])
+            _update_index(table, spec["BillingMode"], update["Update"], now)
     if not indexes:
         spec.pop("GlobalSecondaryIndexes")
     return bool(updates)
 
 
-def _update_index(table, billing, update):
+def _update_index(table, billing, update, now):
     """An index's new throughput settings: any of provisioned, on-demand and warm."""
     index = _find_index(table, update["IndexName"], "update")
+    if "ProvisionedThroughput" in update and index.get("ProvisionedThroughput"):
+        decreases.note(index, index["ProvisionedThroughput"], update["ProvisionedThroughput"], now)
     for member in ("ProvisionedThroughput", "OnDemandThroughput"):
         if member in update:
             index[member] = update[member]
