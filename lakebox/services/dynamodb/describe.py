@@ -65,8 +65,10 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
         if spec.get("on_demand_since_ms") and not settling:
             summary["LastUpdateToPayPerRequestDateTime"] = lookup.timestamp(spec["on_demand_since_ms"])
         description["BillingModeSummary"] = summary
-    if billing == "PAY_PER_REQUEST":
-        description["OnDemandThroughput"] = spec.get("OnDemandThroughput", ON_DEMAND_UNLIMITED)
+    if billing == "PAY_PER_REQUEST" and spec.get("OnDemandThroughput"):
+        # only the maxima asked for: an on-demand table without any shows none (recorded
+        # against DynamoDB: stackd on_demand_limits.json calls 2-7, billing_mode_limits.json call 11)
+        description["OnDemandThroughput"] = spec["OnDemandThroughput"]
     if spec.get("TableClass"):
         description["TableClassSummary"] = table_class_summary(spec)
     if spec.get("SSEDescription"):

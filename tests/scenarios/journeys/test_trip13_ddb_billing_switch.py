@@ -101,7 +101,9 @@ def test_switches_keep_earlier_changes(client, table_name):
 
 def test_created_on_demand_uses_a_switch(client, table_name):
     ddb = client("dynamodb")
-    created = _create(ddb, table_name, BillingMode="PAY_PER_REQUEST")["CreationDateTime"]
+    created_table = _create(ddb, table_name, BillingMode="PAY_PER_REQUEST")
+    assert "OnDemandThroughput" not in created_table     # no maxima asked, none shown (on_demand_limits.json)
+    created = created_table["CreationDateTime"]
     for _ in range(3):
         ddb.update_table(TableName=table_name, BillingMode="PROVISIONED", ProvisionedThroughput=THROUGHPUT)
         _active(ddb, table_name)
@@ -113,3 +115,22 @@ def test_created_on_demand_uses_a_switch(client, table_name):
     named = re.fullmatch(LIMIT, message)
     assert code == "LimitExceededException" and named
     assert named.group(2) == _java(created + timedelta(days=1))
+
+
+def test_index_maxima_must_be_positive(client, table_name):
+    """-1 lifts a maximum only in UpdateTable's Update; a new index refuses it, named
+    (stackd on_demand_limits.json, index-create calls 1 and 8)."""
+    ddb = client("dynamodb")
+    index = {"IndexName": "sentinel-index", "KeySchema": [{"AttributeName": "gpk", "KeyType": "HASH"}],
+             "Projection": {"ProjectionType": "ALL"},
+             "OnDemandThroughput": {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": 3}}
+    refusal = ("ValidationException", "One or more parameter values were invalid: Requested MaxReadRequestUnits for "
+                                      "OnDemandThroughput for index: sentinel-index is outside of valid range")
+    assert error_of(ddb.create_table, TableName=table_name, BillingMode="PAY_PER_REQUEST",
+                    AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                          {"AttributeName": "gpk", "AttributeType": "S"}],
+                    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}], GlobalSecondaryIndexes=[index]) == refusal
+    _create(ddb, table_name, BillingMode="PAY_PER_REQUEST")
+    assert error_of(ddb.update_table, TableName=table_name,
+                    AttributeDefinitions=[{"AttributeName": "gpk", "AttributeType": "S"}],
+                    GlobalSecondaryIndexUpdates=[{"Create": index}]) == refusal
