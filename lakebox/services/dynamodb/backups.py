@@ -194,13 +194,12 @@ def _projection(projection) -> tuple:
 
 def _check_overrides(source, overrides):
     """A restore keeps or leaves out the source's indexes, never makes or reshapes one: an
-    override index must have a source index's name, key schema and projection (recorded
-    against DynamoDB: stackd backup_index_overrides.json, calls 13-14)."""
-    by_name = {index["IndexName"]: index for index in source}
+    override index must have a source index's key schema and projection (recorded against
+    DynamoDB: stackd backup_index_overrides.json, calls 13-14); its name may change
+    (backup_on_demand_restore.json, call 179: ByGroup restored as RenamedGroup)."""
+    shapes = [(index["KeySchema"], _projection(index["Projection"])) for index in source]
     for index in overrides:
-        found = by_name.get(index["IndexName"])
-        if found is None or found["KeySchema"] != index["KeySchema"] or \
-                _projection(found["Projection"]) != _projection(index["Projection"]):
+        if (index["KeySchema"], _projection(index["Projection"])) not in shapes:
             raise ValidationException(f"Invalid Request: Index {index['IndexName']} does not match a secondary index "
                                       "that existed in the source table and cannot be created during the restore "
                                       "operation")

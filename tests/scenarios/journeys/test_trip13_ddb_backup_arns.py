@@ -76,11 +76,12 @@ def test_restore_cannot_reshape_an_index(client, table_name):
                 "ValidationException", "Invalid Request: Index ByGroup does not match a secondary index that existed "
                                        "in the source table and cannot be created during the restore operation")
             assert error_of(ddb.describe_table, TableName=target)[0] == "ResourceNotFoundException"
+        # the same index under another name is restored (backup_on_demand_restore.json, call 179)
         restored = ddb.restore_table_from_backup(
             BackupArn=arn, TargetTableName=target,
-            GlobalSecondaryIndexOverride=[{"IndexName": "ByGroup", "Projection": {"ProjectionType": "ALL"},
+            GlobalSecondaryIndexOverride=[{"IndexName": "RenamedGroup", "Projection": {"ProjectionType": "ALL"},
                                            "KeySchema": [{"AttributeName": "gpk", "KeyType": "HASH"}]}])
-        assert [i["IndexName"] for i in restored["TableDescription"]["GlobalSecondaryIndexes"]] == ["ByGroup"]
+        assert [i["IndexName"] for i in restored["TableDescription"]["GlobalSecondaryIndexes"]] == ["RenamedGroup"]
         ddb.get_waiter("table_exists").wait(TableName=target, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
         ddb.delete_table(TableName=target)
     finally:
