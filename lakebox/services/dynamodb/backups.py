@@ -164,9 +164,11 @@ def _restored_spec(ctx, spec, params, now) -> dict:
         spec.pop("SSEDescription", None)
         if override.get("Enabled"):
             spec["SSEDescription"] = sse.description(ctx, override)
-    if spec["BillingMode"] == "PROVISIONED" and "ProvisionedThroughput" not in spec:
-        raise ValidationException("One or more parameter values were invalid: ProvisionedThroughputOverride must be "
-                                  "specified when BillingModeOverride is PROVISIONED")
+    # DynamoDB's words (recorded: stackd backup_on_demand_restore.json, calls 175 and 177)
+    provisioned = spec["BillingMode"] == "PROVISIONED"
+    if provisioned and "ProvisionedThroughput" not in spec:
+        raise ValidationException("Invalid Request: Must override ProvisionedThroughput if BillingMode is overridden "
+                                  "to PROVISIONED")
     for member, override in (("GlobalSecondaryIndexes", "GlobalSecondaryIndexOverride"),
                              ("LocalSecondaryIndexes", "LocalSecondaryIndexOverride")):
         if override in params:
@@ -175,6 +177,10 @@ def _restored_spec(ctx, spec, params, now) -> dict:
         indexes = [{k: v for k, v in i.items() if k in ("IndexName", "KeySchema", "Projection",
                                                          "ProvisionedThroughput", "OnDemandThroughput")}
                    for i in spec.get(member, [])]
+        for index in indexes if provisioned and member == "GlobalSecondaryIndexes" else ():
+            if "ProvisionedThroughput" not in index:
+                raise ValidationException("Invalid Request: Must override ProvisionedThroughput if BillingMode is "
+                                          f"overridden to PROVISIONED for index {index['IndexName']}")
         if indexes:
             spec[member] = indexes
             for index in indexes:

@@ -76,6 +76,18 @@ def test_restore_cannot_reshape_an_index(client, table_name):
                 "ValidationException", "Invalid Request: Index ByGroup does not match a secondary index that existed "
                                        "in the source table and cannot be created during the restore operation")
             assert error_of(ddb.describe_table, TableName=target)[0] == "ResourceNotFoundException"
+        # moving the copy to provisioned needs throughput for the table, then for each index
+        # (backup_on_demand_restore.json, calls 175 and 177)
+        units = {"ReadCapacityUnits": 2, "WriteCapacityUnits": 2}
+        assert error_of(ddb.restore_table_from_backup, BackupArn=arn, TargetTableName=target,
+                        BillingModeOverride="PROVISIONED") == (
+            "ValidationException",
+            "Invalid Request: Must override ProvisionedThroughput if BillingMode is overridden to PROVISIONED")
+        assert error_of(ddb.restore_table_from_backup, BackupArn=arn, TargetTableName=target,
+                        BillingModeOverride="PROVISIONED", ProvisionedThroughputOverride=units) == (
+            "ValidationException", "Invalid Request: Must override ProvisionedThroughput if BillingMode is overridden "
+                                   "to PROVISIONED for index ByGroup")
+        assert error_of(ddb.describe_table, TableName=target)[0] == "ResourceNotFoundException"
         # the same index under another name is restored (backup_on_demand_restore.json, call 179)
         restored = ddb.restore_table_from_backup(
             BackupArn=arn, TargetTableName=target,
