@@ -56,7 +56,8 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
         description["ItemCount"], description["TableSizeBytes"] = store.table_totals(ctx.state.db, table.uid)
     else:
         description["ItemCount"] = description["TableSizeBytes"] = 0
-    if billing == "PAY_PER_REQUEST" or spec.get("billing_set"):
+    restoring = spec.get("restoring") and description["TableStatus"] == "CREATING"
+    if billing == "PAY_PER_REQUEST" or spec.get("billing_set") or restoring:
         summary = {"BillingMode": billing}
         # an on-demand table shows when it became one once it is ACTIVE, not while it is
         # being created or switched (recorded against DynamoDB: stackd data.json calls 1-12,

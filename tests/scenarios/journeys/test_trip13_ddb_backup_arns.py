@@ -6,7 +6,7 @@ is 'Invalid Backup ARN'; a bad partition, service, region or id is 'Invalid Requ
 BackupArn is not valid'; the table name and id are case-sensitive; a region in the ARN
 other than the caller's still finds the caller's backup (answered with the ARN as given),
 but a restore from it is refused as cross-region; a restore cannot reshape an index."""
-from trip_helpers import client_table, error_of
+from trip_helpers import client_table, error_of, wait_for
 
 INVALID = ("ValidationException", "Invalid Request: BackupArn is not valid")
 BAD_ARN = ("ValidationException", "Invalid Backup ARN")
@@ -161,3 +161,28 @@ def test_recovery_period_kept(client, table_name):
     ddb.update_continuous_backups(TableName=table_name,
                                   PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False})
     assert update() == 35
+
+
+def test_restored_copy_keeps_no_table_class(client, table_name):
+    """A copy of a STANDARD_INFREQUENT_ACCESS provisioned table has no table class, and shows
+    its billing mode while it is being restored only (stackd backup_provisioned_restore.json,
+    calls 14-54)."""
+    ddb = client("dynamodb")
+    ddb.create_table(TableName=table_name, BillingMode="PROVISIONED", TableClass="STANDARD_INFREQUENT_ACCESS",
+                     ProvisionedThroughput={"ReadCapacityUnits": 100, "WriteCapacityUnits": 100},
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+    ddb.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    arn = ddb.create_backup(TableName=table_name, BackupName="snapshot")["BackupDetails"]["BackupArn"]
+    target = f"{table_name}-copy"
+    try:
+        restoring = ddb.restore_table_from_backup(BackupArn=arn, TargetTableName=target)["TableDescription"]
+        assert restoring["BillingModeSummary"] == {"BillingMode": "PROVISIONED"}
+        assert "TableClassSummary" not in restoring
+        ddb.get_waiter("table_exists").wait(TableName=target, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+        copy = wait_for(lambda: (t := ddb.describe_table(TableName=target)["Table"])["TableStatus"] == "ACTIVE" and t)
+        assert "BillingModeSummary" not in copy and "TableClassSummary" not in copy
+        assert copy["ProvisionedThroughput"]["ReadCapacityUnits"] == 100
+        ddb.delete_table(TableName=target)
+    finally:
+        ddb.delete_backup(BackupArn=arn)
