@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, describe, lookup, sse, store, tagging
+from lakebox.services.dynamodb import backfill, backup_arns, describe, lookup, sse, store, tagging
 from lakebox.services.dynamodb.errors import (
     BackupNotFoundException, InvalidRestoreTimeException, PointInTimeRecoveryUnavailableException, ServiceError,
     TableAlreadyExistsException, TableNotFoundException, ValidationException)
@@ -77,7 +77,7 @@ def _details(row, status="AVAILABLE") -> dict:
 
 
 def _backup(ctx, arn):
-    row = store.backup(ctx.state.db, ctx.account, ctx.region, arn)
+    row = store.backup(ctx.state.db, ctx.account, ctx.region, backup_arns.stored_arn(ctx, arn))
     if row is None:
         raise BackupNotFoundException(f"Backup not found: {arn}")
     return row
@@ -104,7 +104,9 @@ def _description(row, status="AVAILABLE") -> dict:
 
 
 def describe_backup(ctx, params):
-    return {"BackupDescription": _description(_backup(ctx, params["BackupArn"]))}
+    described = _description(_backup(ctx, params["BackupArn"]))
+    described["BackupDetails"]["BackupArn"] = params["BackupArn"]       # as given, whatever region it names
+    return {"BackupDescription": described}
 
 
 def delete_backup(ctx, params):
@@ -117,12 +119,17 @@ def delete_backup(ctx, params):
 def list_backups(ctx, params):
     rows = store.backups(ctx.state.db, ctx.account, ctx.region)
     name = params.get("TableName")
-    low, high = params.get("TimeRangeLowerBound"), params.get("TimeRangeUpperBound")
+    # Both bounds are inclusive, to the nearest millisecond (recorded against DynamoDB: stackd
+    # backup_list_time_precision.json: .7164 finds a backup of .716, .7166 and an upper .7154 not)
+    low, high = (None if params.get(bound) is None else round(params[bound].timestamp() * 1000)
+                 for bound in ("TimeRangeLowerBound", "TimeRangeUpperBound"))
+    if low is not None and high is not None and low > high:
+        raise ValidationException("One or more parameter values were invalid: Time range lower bound must be less "
+                                  "than or equal to upper bound")
     if params.get("BackupType", "ALL") not in ("USER", "ALL"):
         rows = []
     rows = [r for r in rows if (name is None or r["table_name"] == lookup.where(ctx, name)[2])
-            and (low is None or r["created_ms"] >= low.timestamp() * 1000)
-            and (high is None or r["created_ms"] < high.timestamp() * 1000)]
+            and (low is None or r["created_ms"] >= low) and (high is None or r["created_ms"] <= high)]
     start = params.get("ExclusiveStartBackupArn")
     if start is not None:
         arns = [r["arn"] for r in rows]
@@ -157,27 +164,56 @@ def _restored_spec(ctx, spec, params, now) -> dict:
         spec.pop("SSEDescription", None)
         if override.get("Enabled"):
             spec["SSEDescription"] = sse.description(ctx, override)
-    if spec["BillingMode"] == "PROVISIONED" and "ProvisionedThroughput" not in spec:
-        raise ValidationException("One or more parameter values were invalid: ProvisionedThroughputOverride must be "
-                                  "specified when BillingModeOverride is PROVISIONED")
+    # DynamoDB's words (recorded: stackd backup_on_demand_restore.json, calls 175 and 177)
+    provisioned = spec["BillingMode"] == "PROVISIONED"
+    if provisioned and "ProvisionedThroughput" not in spec:
+        raise ValidationException("Invalid Request: Must override ProvisionedThroughput if BillingMode is overridden "
+                                  "to PROVISIONED")
     for member, override in (("GlobalSecondaryIndexes", "GlobalSecondaryIndexOverride"),
                              ("LocalSecondaryIndexes", "LocalSecondaryIndexOverride")):
         if override in params:
+            _check_overrides(spec.get(member, []), params[override])
             spec[member] = params[override]
         indexes = [{k: v for k, v in i.items() if k in ("IndexName", "KeySchema", "Projection",
                                                          "ProvisionedThroughput", "OnDemandThroughput")}
                    for i in spec.get(member, [])]
+        for index in indexes if provisioned and member == "GlobalSecondaryIndexes" else ():
+            if "ProvisionedThroughput" not in index:
+                raise ValidationException("Invalid Request: Must override ProvisionedThroughput if BillingMode is "
+                                          f"overridden to PROVISIONED for index {index['IndexName']}")
         if indexes:
             spec[member] = indexes
             for index in indexes:
                 backfill.start(spec, index)
         else:
             spec.pop(member, None)
+    # The copy keeps no table class, and shows its billing mode while restoring, after only
+    # when asked for (recorded against DynamoDB: stackd backup_provisioned_restore.json, calls
+    # 14-54: the STANDARD_INFREQUENT_ACCESS source's copy has no TableClassSummary, and no
+    # BillingModeSummary once ACTIVE)
+    spec.pop("TableClass", None)
     spec.update(ready_ms=now + lookup.transition_ms(ctx), busy="CREATING", restoring=True,
-                billing_set=True, DeletionProtectionEnabled=False)
+                billing_set="BillingModeOverride" in params, DeletionProtectionEnabled=False)
     if spec["BillingMode"] == "PAY_PER_REQUEST":
         spec["on_demand_since_ms"] = now
     return spec
+
+
+def _projection(projection) -> tuple:
+    return projection.get("ProjectionType", "ALL"), sorted(projection.get("NonKeyAttributes", []))
+
+
+def _check_overrides(source, overrides):
+    """A restore keeps or leaves out the source's indexes, never makes or reshapes one: an
+    override index must have a source index's key schema and projection (recorded against
+    DynamoDB: stackd backup_index_overrides.json, calls 13-14); its name may change
+    (backup_on_demand_restore.json, call 179: ByGroup restored as RenamedGroup)."""
+    shapes = [(index["KeySchema"], _projection(index["Projection"])) for index in source]
+    for index in overrides:
+        if (index["KeySchema"], _projection(index["Projection"])) not in shapes:
+            raise ValidationException(f"Invalid Request: Index {index['IndexName']} does not match a secondary index "
+                                      "that existed in the source table and cannot be created during the restore "
+                                      "operation")
 
 
 def _new_table(ctx, params, spec, fill, restore_summary):
@@ -209,6 +245,9 @@ def _summary_shape(summary):
 
 
 def restore_table_from_backup(ctx, params):
+    region, _, _ = backup_arns.parse(ctx, params["BackupArn"])
+    if region != ctx.region and "SSESpecificationOverride" not in params:
+        raise ValidationException(backup_arns.CROSS_REGION)
     row = _backup(ctx, params["BackupArn"])
     # RestoreDateTime is the "point in time or source backup time" (the API reference):
     # the backup's own time, as the aws cli's restore-table-from-backup example shows.
@@ -259,7 +298,9 @@ def update_continuous_backups(ctx, params):
             table.spec["PITR"] = {"enabled": True, "since_ms": now, "days": days}
             store.snapshot_history(db, table.uid, now)
         elif wanted["PointInTimeRecoveryEnabled"]:
-            pitr["days"] = days
+            # an enabled table keeps its period when the request names none (recorded against
+            # DynamoDB: stackd continuous_backup_controls.json, calls 21-25: 7 days stay 7)
+            pitr["days"] = wanted.get("RecoveryPeriodInDays", pitr.get("days", DEFAULT_RECOVERY_DAYS))
         else:
             table.spec.pop("PITR", None)
             store.drop_history(db, table.uid)

@@ -54,6 +54,11 @@ class Tally:
             kind, read, write = entry["indexes"].get(name, (table.indexes[name].kind, 0.0, 0.0))
             entry["indexes"][name] = (kind, read, write + used)
 
+    def refused_write(self, table, units):
+        """Units of a write its condition refused inside a batch: DynamoDB counts them in
+        the table's total but not in its Table part."""
+        self._entry(table)["refused"] = self._entry(table).get("refused", 0.0) + units
+
     def report(self, mode: str | None, table_name=None):
         """ConsumedCapacity for one table (a dict) or, without a name, a list for all."""
         if mode not in ("TOTAL", "INDEXES"):
@@ -68,7 +73,7 @@ class Tally:
             return {"TableName": name, "CapacityUnits": 0.0}
         directional = self.transactional or entry["table"].spec.get("BillingMode") != "PAY_PER_REQUEST"
         read = entry["read"] + sum(r for _, r, _ in entry["indexes"].values())
-        write = entry["write"] + sum(w for _, _, w in entry["indexes"].values())
+        write = entry["write"] + entry.get("refused", 0.0) + sum(w for _, _, w in entry["indexes"].values())
         result = {"TableName": name, **_units(read, write, directional)}
         if mode == "INDEXES":
             result["Table"] = _units(entry["read"], entry["write"], directional)

@@ -1,20 +1,27 @@
 """TableDescription and its parts, in the shapes of the model."""
-from lakebox.services.dynamodb import lookup, replicas, store, warm
+from lakebox.services.dynamodb import decreases, lookup, replicas, store, warm
 from lakebox.services.dynamodb.model import Table
 
 ON_DEMAND_UNLIMITED = {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}
 
 
-def throughput(ctx, spec: dict, billing_mode: str) -> dict:
-    if billing_mode == "PAY_PER_REQUEST":
-        return {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0}
-    provisioned = spec.get("ProvisionedThroughput", {})
-    result = {"NumberOfDecreasesToday": spec.get("decreases_today", 0),
+def throughput(ctx, spec: dict, billing_mode: str, switching=False) -> dict:
+    """ProvisionedThroughput: zero units on demand, which keeps the decreases of the day and
+    the times of the last increase and decrease. A billing-mode switch shows as a decrease
+    (to on demand) or an increase (to provisioned) only while the table is UPDATING for it;
+    once ACTIVE again the earlier times show, as recorded against DynamoDB (stackd
+    billing_mode_limits.json calls 11-88 and 93-203; decrease_limits.json, roundtrip)."""
+    provisioned = spec.get("ProvisionedThroughput", {}) if billing_mode != "PAY_PER_REQUEST" else {}
+    result = {"NumberOfDecreasesToday": decreases.today(spec, lookup.now_ms(ctx)),
               "ReadCapacityUnits": provisioned.get("ReadCapacityUnits", 0),
               "WriteCapacityUnits": provisioned.get("WriteCapacityUnits", 0)}
     for member, key in (("LastIncreaseDateTime", "last_increase_ms"), ("LastDecreaseDateTime", "last_decrease_ms")):
         if spec.get(key):
             result[member] = lookup.timestamp(spec[key])
+    switched = spec.get("billing_switch_ms") if switching else None
+    if switched:
+        member = "LastDecreaseDateTime" if billing_mode == "PAY_PER_REQUEST" else "LastIncreaseDateTime"
+        result[member] = lookup.timestamp(switched)
     return result
 
 
@@ -31,14 +38,15 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
     spec = table.spec
     billing = spec["BillingMode"]
     arn = lookup.arn_of(table)
+    status = status or lookup.status(ctx, table)
     description = {
         # Sorted by name, as DynamoDB answers (ACK controller's lab against AWS, DDB-TABLE-125).
         "AttributeDefinitions": sorted(spec["AttributeDefinitions"], key=lambda d: d["AttributeName"]),
         "TableName": table.name,
         "KeySchema": spec["KeySchema"],
-        "TableStatus": status or lookup.status(ctx, table),
+        "TableStatus": status,
         "CreationDateTime": lookup.timestamp(table.created_ms),
-        "ProvisionedThroughput": throughput(ctx, spec, billing),
+        "ProvisionedThroughput": throughput(ctx, spec, billing, switching=status == "UPDATING"),
         "TableArn": arn,
         "TableId": table.table_id,
         "DeletionProtectionEnabled": spec.get("DeletionProtectionEnabled", False),
@@ -48,13 +56,20 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
         description["ItemCount"], description["TableSizeBytes"] = store.table_totals(ctx.state.db, table.uid)
     else:
         description["ItemCount"] = description["TableSizeBytes"] = 0
-    if billing == "PAY_PER_REQUEST" or spec.get("billing_set"):
+    restoring = spec.get("restoring") and description["TableStatus"] == "CREATING"
+    if billing == "PAY_PER_REQUEST" or spec.get("billing_set") or restoring:
         summary = {"BillingMode": billing}
-        if spec.get("on_demand_since_ms"):
+        # an on-demand table shows when it became one once it is ACTIVE, not while it is
+        # being created or switched (recorded against DynamoDB: stackd data.json calls 1-12,
+        # billing_mode_limits.json calls 11-20)
+        settling = billing == "PAY_PER_REQUEST" and description["TableStatus"] in ("CREATING", "UPDATING")
+        if spec.get("on_demand_since_ms") and not settling:
             summary["LastUpdateToPayPerRequestDateTime"] = lookup.timestamp(spec["on_demand_since_ms"])
         description["BillingModeSummary"] = summary
-    if billing == "PAY_PER_REQUEST":
-        description["OnDemandThroughput"] = spec.get("OnDemandThroughput", ON_DEMAND_UNLIMITED)
+    if billing == "PAY_PER_REQUEST" and spec.get("OnDemandThroughput"):
+        # only the maxima asked for: an on-demand table without any shows none (recorded
+        # against DynamoDB: stackd on_demand_limits.json calls 2-7, billing_mode_limits.json call 11)
+        description["OnDemandThroughput"] = spec["OnDemandThroughput"]
     if spec.get("TableClass"):
         description["TableClassSummary"] = table_class_summary(spec)
     if spec.get("SSEDescription"):

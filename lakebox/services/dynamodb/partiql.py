@@ -21,7 +21,6 @@ from lakebox.services.dynamodb.partiql_parse import ParameterFault, column_name,
 
 MAX_BATCH = 25
 MAX_TRANSACTION = 100
-MAX_DECOMPOSED_READS = 50
 MAX_LEVELS = 32
 NESTING = "Nesting Levels have exceeded supported limits"
 # A statement's error in BatchExecuteStatement names its code as BatchStatementErrorCodeEnum
@@ -66,31 +65,6 @@ def _columns(item, paths) -> dict:
         if value is not None:
             row[column_name(path)] = value
     return row
-
-
-def _check_decomposed(where, hash_name, range_name):
-    """A SELECT that names its partitions reads each pair of the hash key values and sort
-    key values its WHERE lists: at most 50 (a public test suite's records of DynamoDB)."""
-    hashes, ranges = 0, 1
-    for term in _terms(where):
-        name, count = _fixed(term)
-        if name == hash_name:
-            hashes = count
-        elif name == range_name:
-            ranges = count
-    if hashes * ranges > MAX_DECOMPOSED_READS:
-        raise ValidationException("Too many decomposed read operations for a given query.")
-
-
-def _fixed(term):
-    """(attribute, how many values) a term `name = value` or `name IN [...]` allows."""
-    if term[0] == "in" and term[1][0] == "path" and len(term[1][1]) == 1:
-        return term[1][1][0], len(term[2])
-    if term[0] == "cmp" and term[1] == "=":
-        for path, value in ((term[2], term[3]), (term[3], term[2])):
-            if path[0] == "path" and len(path[1]) == 1 and value[0] == "value":
-                return path[1][0], 1
-    return None, 0
 
 
 def _check_key_types(table, where, index=None):
@@ -171,7 +145,7 @@ def _select(ctx, table, statement, params, tally):
     if statement.order:
         order.check_order(statement, hash_key.name)
     _check_key_types(table, statement.where, index)
-    _check_decomposed(statement.where, hash_key.name, range_key.name if range_key else None)
+    key_reads.check_decomposed(_terms(statement.where), hash_key.name, range_key.name if range_key else None)
     keys = _key_values(table, statement.where)
     query = {"TableName": table.name, "ConsistentRead": params.get("ConsistentRead", False),
              "ReturnConsumedCapacity": "TOTAL"}
@@ -190,33 +164,43 @@ def _select(ctx, table, statement, params, tally):
     if named and any(av.equal(value, other) for n, value in enumerate(named) for other in named[:n]):
         # a partition named twice (a public test suite's records of DynamoDB's answers)
         raise ValidationException("Overlapping conditions with range keys are not supported in where clause")
-    partitions = named if statement.order else None
+    partitions = named if statement.order or hash_key.name not in keys else None      # a fan-out
     sort_plan = key_reads.plan(_terms(statement.where), range_key.name, range_key.type) \
         if hash_key.name in keys and index is None and range_key is not None else None
-    if sort_plan is not None and sort_plan[0] == "scan":          # no key condition: ORDER BY has none
-        if statement.order:
-            raise ValidationException(key_reads.NO_HASH_CONDITION)
-        answer = reads.run_scan(ctx, table, index, query, compiled)
-    elif sort_plan is not None and sort_plan[0] == "keys":
+    if sort_plan is not None and sort_plan[0] == "scan" and statement.order:
+        raise ValidationException(key_reads.NO_HASH_CONDITION)       # no key condition: ORDER BY has none
+    if sort_plan is not None and sort_plan[0] == "keys":
         answer = key_reads.read_keys(ctx, table, keys[hash_key.name], sort_plan[1], statement.where, query,
                                      not query["ScanIndexForward"])
-    elif hash_key.name in keys:
-        if index is not None and index.projection_type != "ALL":
-            index_rules.check_filter_projected(index, statement.where)
-        compiled["key"] = ("cmp", "=", ("path", [hash_key.name]), ("value", keys[hash_key.name]))
-        if sort_plan is not None:           # ("range", the one sort key condition): the Query's own
-            compiled["key"] = ("and", compiled["key"], sort_plan[1])
-        answer = reads.run_query(ctx, table, index, query, compiled)
-    elif partitions:
-        answer = order.query_partitions(ctx, table, index, query, compiled, hash_key.name, partitions,
-                                        order.ascending(statement, hash_key.name))
     else:
-        answer = reads.run_scan(ctx, table, index, query, compiled)
+        if hash_key.name in keys and (sort_plan is None or sort_plan[0] == "range"):
+            if index is not None and index.projection_type != "ALL":
+                index_rules.check_filter_projected(index, statement.where)
+            compiled["key"] = ("cmp", "=", ("path", [hash_key.name]), ("value", keys[hash_key.name]))
+            if sort_plan is not None:           # ("range", the one sort key condition): the Query's own
+                compiled["key"] = ("and", compiled["key"], sort_plan[1])
+
+        fan_out = "key" not in compiled and bool(partitions)
+
+        def read(request):
+            if "key" in compiled:
+                return reads.run_query(ctx, table, index, request, compiled)
+            if fan_out:
+                return order.query_partitions(ctx, table, index, request, compiled, hash_key.name, partitions,
+                                              order.ascending(statement, hash_key.name), bool(statement.order))
+            return reads.run_scan(ctx, table, index, request, compiled)
+        answer = read(dict(query))
+        last = answer.get("LastEvaluatedKey")
+        if last is not None and not fan_out and not read({**query, "ExclusiveStartKey": last, "Limit": 1,
+                                                          "ReturnConsumedCapacity": "NONE"})["ScannedCount"]:
+            del answer["LastEvaluatedKey"]     # the page ended where the read does (stackd key_ordering)
     tally.read(table, answer.get("ConsumedCapacity", {}).get("CapacityUnits", 0.0), index)  # on the index read
     items = answer.get("Items", [])
     result = {"Items": [_columns(item, statement.paths) for item in items] if statement.paths else items}
+    if "NextPartition" in answer:            # a fan-out page that ended with a partition: no key
+        result["NextToken"] = tokens.token(answer["NextPartition"], params)
     if "LastEvaluatedKey" in answer:
-        if not answer.get("final"):          # final: a page of keys that reached its Limit, none left
+        if not answer.get("final"):          # final: a page that reached its Limit with nothing left
             result["NextToken"] = tokens.token(answer["LastEvaluatedKey"], params)
         result["LastEvaluatedKey"] = answer["LastEvaluatedKey"]
     return result
@@ -322,13 +306,16 @@ def batch_execute_statement(ctx, params):
     kinds = {_statement_kind(request) for request in statements} - {None}
     if len(kinds) > 1:
         raise ValidationException("Read and write requests together in the same batch is not supported.")
+    written = [key for key in (_written_key(ctx, request) for request in statements) if key is not None]
+    if len(set(written)) < len(written):          # two writes of one item (stackd partiql_duplicate_keys.json)
+        raise ValidationException("Provided list of item keys contains duplicates")
     tally, responses = capacity.Tally(), []
     for request in statements:
         responses.append(_batch_member(ctx, request, params, tally))
     result = {"Responses": responses}
     consumed = tally.report(params.get("ReturnConsumedCapacity"))
-    if consumed is not None:
-        result["ConsumedCapacity"] = consumed
+    if consumed is not None and any("Error" not in response for response in responses):
+        result["ConsumedCapacity"] = consumed         # none when every statement failed (stackd, calls 32-33)
     return result
 
 
@@ -342,6 +329,31 @@ def _statement_kind(request):
     return "READ" if first == "SELECT" else "WRITE" if first in ("INSERT", "UPDATE", "DELETE") else None
 
 
+def _written_key(ctx, request):
+    """(table, key) of the item a batch's INSERT, UPDATE or DELETE writes, or None when it
+    names none (it then fails on its own)."""
+    try:
+        statement = parse(request["Statement"], request.get("Parameters"))
+        if statement.kind not in ("INSERT", "UPDATE", "DELETE"):
+            return None
+        table = _table(ctx, statement)
+        named = {n: statement.item[n] for n in table.key_names} if statement.kind == "INSERT" \
+            else _full_key(table, statement)
+        return table.uid, table.key_of_param(av.check_item(named))
+    except (ServiceError, KeyError, TypeError):
+        return None
+
+
+def _charge_refused(ctx, table, request, tally):
+    """A batch's write refused by its condition or as a duplicate still costs the write of
+    the item it found, counted in the total but not in the table's part (stackd
+    partiql_duplicate_keys.json, calls 47-48: 10 units with Table 1 for a refused write of
+    a 9 KB item and an accepted small one)."""
+    named = _written_key(ctx, request)
+    size = store.item_size_at(ctx.state.db, table.uid, *named[1]) if named is not None else None
+    tally.refused_write(table, capacity.write_units(size or 0))
+
+
 def _batch_member(ctx, request, params, tally) -> dict:
     """One statement of a batch: its item or its own error, never the batch's."""
     table = None
@@ -349,7 +361,8 @@ def _batch_member(ctx, request, params, tally) -> dict:
         statement = parse(request["Statement"], request.get("Parameters"))
         table = _table(ctx, statement)
         if statement.kind == "SELECT":
-            _check_decomposed(statement.where, table.hash_key.name, table.range_key.name if table.range_key else None)
+            key_reads.check_decomposed(_terms(statement.where), table.hash_key.name,
+                                       table.range_key.name if table.range_key else None)
             found = _read_key(table, statement.where)
             if statement.index or found is None:
                 raise ValidationException("Select statements within BatchExecuteStatement must specify the primary "
@@ -373,6 +386,8 @@ def _batch_member(ctx, request, params, tally) -> dict:
         failed = {"Code": code, "Message": error.message or ""}
         if "Item" in error.fields:          # the old item, on ReturnValuesOnConditionCheckFailure
             failed["Item"] = error.fields["Item"]
+        if table is not None and code in ("ConditionalCheckFailed", "DuplicateItem"):
+            _charge_refused(ctx, table, request, tally)
         if table is not None and (code in ("ConditionalCheckFailed", "DuplicateItem") or error.message == NESTING):
             return {"Error": failed, "TableName": table.name}     # a fault of the write itself names its table
         return {"Error": failed}

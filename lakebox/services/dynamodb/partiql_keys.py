@@ -17,6 +17,7 @@ from lakebox.services.dynamodb import values as av
 from lakebox.services.dynamodb.errors import ValidationException
 from lakebox.services.dynamodb.expr_eval import matches
 
+MAX_DECOMPOSED_READS = 50
 KEY_OPERATORS = ("=", "<", "<=", ">", ">=")
 OVERLAPPING = "Overlapping conditions with range keys are not supported in where clause"
 NO_HASH_CONDITION = ("Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY "
@@ -102,3 +103,28 @@ def read_keys(ctx, table, hash_value, sort_values, where, query, descending):
                 break
     throttle.charge(ctx, table, "read", units)
     return {"Items": items, "ConsumedCapacity": {"CapacityUnits": units}, **answer}
+
+
+def check_decomposed(terms, hash_name, range_name):
+    """A SELECT that names its partitions reads each pair of the hash key values and sort
+    key values its WHERE lists: at most 50 (a public test suite's records of DynamoDB)."""
+    hashes, ranges = 0, 1
+    for term in terms:
+        name, count = _fixed(term)
+        if name == hash_name:
+            hashes = count
+        elif name == range_name:
+            ranges = count
+    if hashes * ranges > MAX_DECOMPOSED_READS:
+        raise ValidationException("Too many decomposed read operations for a given query.")
+
+
+def _fixed(term):
+    """(attribute, how many values) a term `name = value` or `name IN [...]` allows."""
+    if term[0] == "in" and term[1][0] == "path" and len(term[1][1]) == 1:
+        return term[1][1][0], len(term[2])
+    if term[0] == "cmp" and term[1] == "=":
+        for path, value in ((term[2], term[3]), (term[3], term[2])):
+            if path[0] == "path" and len(path[1]) == 1 and value[0] == "value":
+                return path[1][0], 1
+    return None, 0

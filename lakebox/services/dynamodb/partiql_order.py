@@ -26,31 +26,45 @@ def hash_values(node, hash_name) -> list | None:
     return None
 
 
-def query_partitions(ctx, table, index, query, compiled, hash_name, values, ascending_hash):
-    """ORDER BY over several partitions: each is queried in the order of its hash key,
-    one page across them (Limit and NextToken span partitions)."""
+NEXT_PARTITION = "@next"      # a NextToken's key that starts the next partition of a fan-out
+
+
+def query_partitions(ctx, table, index, query, compiled, hash_name, values, ascending_hash, ordered=True):
+    """A read of several partitions (ORDER BY over them in the order of their hash key,
+    else in the order the WHERE lists them), one page across them: Limit and NextToken
+    span partitions. A page that reaches its Limit at the end of a partition answers a
+    NextToken to the next one and no LastEvaluatedKey; at the end of the last one both,
+    and an empty page follows (recorded against DynamoDB: stackd partiql_pagination.json,
+    calls 40-47)."""
     distinct = []
-    for value in sorted(values, key=av.encode_key, reverse=not ascending_hash):
+    for value in sorted(values, key=av.encode_key, reverse=not ascending_hash) if ordered else values:
         if not any(av.equal(value, seen) for seen in distinct):
             distinct.append(value)
     start = query.pop("ExclusiveStartKey", None)
     if start is not None:
-        resumed = next((i for i, v in enumerate(distinct) if av.equal(v, start.get(hash_name, {}))), None)
+        named = start.get(NEXT_PARTITION, start.get(hash_name, {}))
+        resumed = next((i for i, v in enumerate(distinct) if av.equal(v, named)), None)
         if resumed is None:
             raise ValidationException("The provided starting key is invalid")
         distinct = distinct[resumed:]
-    answer, remaining = {"Items": [], "ConsumedCapacity": {"CapacityUnits": 0.0}}, query.get("Limit")
-    for value in distinct:
+        start = None if NEXT_PARTITION in start else start
+    answer, remaining = {"Items": [], "ScannedCount": 0, "ConsumedCapacity": {"CapacityUnits": 0.0}}, query.get("Limit")
+    for number, value in enumerate(distinct):
         part = {**query, **({"ExclusiveStartKey": start} if start is not None else {})}
         if remaining is not None:
             part["Limit"] = remaining
         start = None
-        got = reads.run_query(ctx, table, index, part,
-                              {**compiled, "key": ("cmp", "=", ("path", [hash_name]), ("value", value))})
+        key = {**compiled, "key": ("cmp", "=", ("path", [hash_name]), ("value", value))}
+        got = reads.run_query(ctx, table, index, part, key)
         answer["Items"] += got.get("Items", [])
+        answer["ScannedCount"] += got.get("ScannedCount", 0)
         answer["ConsumedCapacity"]["CapacityUnits"] += got.get("ConsumedCapacity", {}).get("CapacityUnits", 0.0)
         if "LastEvaluatedKey" in got:
-            answer["LastEvaluatedKey"] = got["LastEvaluatedKey"]
+            probe = {**query, "ExclusiveStartKey": got["LastEvaluatedKey"], "Limit": 1, "ReturnConsumedCapacity": "NONE"}
+            if number + 1 < len(distinct) and not reads.run_query(ctx, table, index, probe, key)["ScannedCount"]:
+                answer["NextPartition"] = {NEXT_PARTITION: distinct[number + 1]}
+            else:
+                answer["LastEvaluatedKey"] = got["LastEvaluatedKey"]
             break
         if remaining is not None:
             remaining -= got.get("ScannedCount", 0)

@@ -64,13 +64,14 @@ def check_billing(params, billing_mode):
     check_on_demand_range(on_demand, clearing=False)
 
 
-def check_on_demand_range(on_demand, clearing):
+def check_on_demand_range(on_demand, clearing, owner="table"):
     """A maximum is at least 1; -1 clears one, which only UpdateTable may ask (DynamoDB's
-    message catalogue, recorded replies)."""
+    message catalogue, recorded replies); a new index's are checked alike, named
+    (recorded against DynamoDB: stackd on_demand_limits.json, index-create calls 1 and 8)."""
     for member in ("MaxReadRequestUnits", "MaxWriteRequestUnits"):
         value = on_demand.get(member)
         if value is not None and value < 1 and not (clearing and value == -1):
-            raise invalid(f"Requested {member} for OnDemandThroughput for table is outside of valid range")
+            raise invalid(f"Requested {member} for OnDemandThroughput for {owner} is outside of valid range")
 
 
 def check_projection(projection, index_name):
@@ -124,6 +125,7 @@ def check_gsi(index, billing_mode):
     if billing_mode == "PAY_PER_REQUEST" and "ProvisionedThroughput" in index:
         raise invalid("ProvisionedThroughput should not be specified for index: "
                       f"{index['IndexName']} when BillingMode is PAY_PER_REQUEST")
+    check_on_demand_range(index.get("OnDemandThroughput") or {}, clearing=False, owner=f"index: {index['IndexName']}")
 
 
 def check_stream_specification(spec):

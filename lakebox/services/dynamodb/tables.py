@@ -4,7 +4,7 @@ import uuid
 
 import orjson
 
-from lakebox.services.dynamodb import backfill, describe, lookup, policies, replicas, sse, store, table_rules, tagging, warm
+from lakebox.services.dynamodb import backfill, decreases, describe, lookup, policies, replicas, sse, store, table_rules, tagging, warm
 from lakebox.services.dynamodb.errors import (
     LimitExceededException, ResourceInUseException, ResourceNotFoundException, ThrottlingException, ValidationException,
     invalid)
@@ -56,7 +56,10 @@ def _new_spec(ctx, params, billing, now) -> dict:
     if billing == "PROVISIONED":
         spec["ProvisionedThroughput"] = params["ProvisionedThroughput"]
     else:
+        # a table created on demand has used one of its daily switches to on demand
+        # (stackd billing_mode_limits.json, call 393)
         spec["on_demand_since_ms"] = now
+        spec["on_demand_switches"] = [now]
     if "OnDemandThroughput" in params:
         spec["OnDemandThroughput"] = params["OnDemandThroughput"]
     if params.get("TableClass"):
@@ -232,6 +235,20 @@ def _answer_of_update(description, params) -> dict:
 _CLASS_WINDOW_MS = 30 * 86_400_000
 
 
+def _check_decreases(table, params, now):
+    """The table's and each index's decrease allowance, checked before anything changes:
+    a refused request changes nothing (stackd decrease_limits.json)."""
+    spec = table.spec
+    if "ProvisionedThroughput" in params and spec["BillingMode"] == "PROVISIONED":
+        decreases.check(spec, spec.get("ProvisionedThroughput"), params["ProvisionedThroughput"], now)
+    for update in params.get("GlobalSecondaryIndexUpdates", []):
+        asked = update.get("Update", {}).get("ProvisionedThroughput")
+        index = next((i for i in spec.get("GlobalSecondaryIndexes", [])
+                      if i["IndexName"] == update.get("Update", {}).get("IndexName")), None)
+        if asked and index:
+            decreases.check(index, index.get("ProvisionedThroughput"), asked, now)
+
+
 def _count_class_change(spec, now):
     """A table's class changes at most twice in 30 days (the developer guide's table class
     quota; DynamoDB's words as recorded by the ack-api-quirks lab, DDB-TABLE-443)."""
@@ -245,6 +262,8 @@ def _count_class_change(spec, now):
 def _apply_update(ctx, table, params) -> bool:
     """Every change UpdateTable asks for; True when the table goes UPDATING."""
     spec, now = table.spec, lookup.now_ms(ctx)
+    _check_decreases(table, params, now)
+    spec.pop("billing_switch_ms", None)
     busy = _update_billing(ctx, table, params, now)
     busy |= _update_indexes(ctx, table, params, now)
     if "StreamSpecification" in params:
@@ -280,6 +299,9 @@ def _update_billing(ctx, table, params, now) -> bool:
     if billing == "PAY_PER_REQUEST" and throughput is not None:
         raise invalid("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is "
                       "PAY_PER_REQUEST")
+    if params.get("BillingMode") == "PROVISIONED" and spec["BillingMode"] == "PROVISIONED" and throughput is None:
+        # recorded against DynamoDB: stackd billing_mode_limits.json, call 8
+        raise invalid("ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
     if billing == "PROVISIONED" and spec["BillingMode"] == "PAY_PER_REQUEST" and throughput is None:
         raise invalid("ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is "
                       "PROVISIONED")
@@ -288,8 +310,10 @@ def _update_billing(ctx, table, params, now) -> bool:
     changed = False
     if billing != spec["BillingMode"]:
         if billing == "PAY_PER_REQUEST":
-            _count_on_demand_switch(spec, now)
-            spec["on_demand_since_ms"] = now
+            # the switch counts, and shows, from when it completes (the table ACTIVE again)
+            done = now + lookup.transition_ms(ctx)
+            _count_on_demand_switch(spec, done)
+            spec["on_demand_since_ms"], spec["billing_switch_ms"] = done, now
             spec.pop("ProvisionedThroughput", None)
             for index in spec.get("GlobalSecondaryIndexes", []):
                 index.pop("ProvisionedThroughput", None)
@@ -297,6 +321,8 @@ def _update_billing(ctx, table, params, now) -> bool:
             _require_gsi_throughput(spec, params)
         spec["BillingMode"] = billing
         changed = True
+    elif params.get("BillingMode") == "PAY_PER_REQUEST":
+        changed = True      # on demand again: answered UPDATING, not counted (billing_mode_limits.json, call 90)
     if throughput is not None:
         changed |= _set_throughput(spec, throughput, now, table.name)
     if "OnDemandThroughput" in params:
@@ -316,13 +342,22 @@ def _check_on_demand_billing(billing, on_demand):
                                       "BillingMode is PROVISIONED")
 
 
-def _count_on_demand_switch(spec, now):
-    """AWS: a table can switch to on-demand mode up to 4 times in a rolling 24 hours."""
-    recent = [t for t in spec.get("on_demand_switches", []) if t > now - DAY_MS]
+def _count_on_demand_switch(spec, done):
+    """A table goes on demand at most 4 times in a rolling 24 hours, its creation on demand
+    included; DynamoDB's words name the last switch and when the oldest one leaves the
+    window (recorded against DynamoDB: stackd billing_mode_limits.json, calls 205 and 393)."""
+    recent = [t for t in spec.get("on_demand_switches", []) if t > done - DAY_MS]
     if len(recent) >= MAX_ON_DEMAND_SWITCHES_PER_DAY:
-        raise LimitExceededException("Subscriber limit exceeded: Update to PayPerRequest mode are limited to "
-                                     f"{MAX_ON_DEMAND_SWITCHES_PER_DAY} times within 24 hours")
-    spec["on_demand_switches"] = recent + [now]
+        raise LimitExceededException(
+            f"Subscriber limit exceeded: Update to PayPerRequest mode are limited to {MAX_ON_DEMAND_SWITCHES_PER_DAY} "
+            f"in 1 day(s). Last update at {_java_date(max(recent))}. Next update can be made at "
+            f"{_java_date(min(recent) + DAY_MS)}")
+    spec["on_demand_switches"] = recent + [done]
+
+
+def _java_date(ms) -> str:
+    """A time as Java's Date.toString writes it in UTC: 'Fri Sep 18 09:01:50 UTC 2026'."""
+    return lookup.timestamp(ms).strftime("%a %b %d %H:%M:%S UTC %Y")
 
 
 def _require_gsi_throughput(spec, params):
@@ -350,16 +385,11 @@ def _set_throughput(spec, throughput, now, name) -> bool:
 
 def _note_change(spec, current, throughput, now):
     if current is None:
-        # From on demand to provisioned units: an increase (the aws cli's update-table example).
-        spec["last_increase_ms"] = now
+        # From on demand to provisioned units: an increase while the table switches (the aws
+        # cli's update-table example), gone once it is ACTIVE (stackd billing_mode_limits.json).
+        spec["billing_switch_ms"] = now
         return
-    old = current["ReadCapacityUnits"] + current["WriteCapacityUnits"]
-    new = throughput["ReadCapacityUnits"] + throughput["WriteCapacityUnits"]
-    if new > old or any(throughput[k] > current[k] for k in throughput):
-        spec["last_increase_ms"] = now
-    if any(throughput[k] < current[k] for k in throughput):
-        spec["last_decrease_ms"] = now
-        spec["decreases_today"] = spec.get("decreases_today", 0) + 1
+    decreases.note(spec, current, throughput, now)
 
 
 def _check_index_actions(updates):
@@ -393,15 +423,17 @@ def _update_indexes(ctx, table, params, now) -> bool:
         elif "Delete" in update:
             _delete_index(ctx, table, update["Delete"]["IndexName"])
         else:
-            _update_index(table, spec["BillingMode"], update["Update"])
+            _update_index(table, spec["BillingMode"], update["Update"], now)
     if not indexes:
         spec.pop("GlobalSecondaryIndexes")
     return bool(updates)
 
 
-def _update_index(table, billing, update):
+def _update_index(table, billing, update, now):
     """An index's new throughput settings: any of provisioned, on-demand and warm."""
     index = _find_index(table, update["IndexName"], "update")
+    if "ProvisionedThroughput" in update and index.get("ProvisionedThroughput"):
+        decreases.note(index, index["ProvisionedThroughput"], update["ProvisionedThroughput"], now)
     for member in ("ProvisionedThroughput", "OnDemandThroughput"):
         if member in update:
             index[member] = update[member]

@@ -58,8 +58,9 @@ def test_malformed_statements(ddb, table):
 
 
 def test_batch_execute_statement_reports_per_statement(ddb, table):
-    answer = ddb.batch_execute_statement(Statements=[
-        {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'b', 'seq': 1}}"},
+    ddb.batch_execute_statement(Statements=[{"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'b', 'seq': 1}}"}])
+    answer = ddb.batch_execute_statement(Statements=[     # one item twice in a batch is refused whole
+        {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'b', 'seq': 2}}"},
         {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'b', 'seq': 1}}"},
     ])["Responses"]
     assert "Error" not in answer[0]

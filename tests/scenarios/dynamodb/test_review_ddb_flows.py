@@ -207,10 +207,11 @@ def test_provisioned_table_throttles_a_burst_past_its_credit(ddb, make_table):
 def test_batch_statement_returns_the_old_item_of_a_failed_condition(ddb, make_table):
     name = make_table()
     ddb.put_item(TableName=name, Item={"pk": {"S": "a"}, "n": {"N": "1"}})
+    ddb.put_item(TableName=name, Item={"pk": {"S": "b"}, "n": {"N": "1"}})
     answer = ddb.batch_execute_statement(Statements=[
         {"Statement": f"UPDATE \"{name}\" SET n = 2 WHERE pk = 'a' AND n = 5",
          "ReturnValuesOnConditionCheckFailure": "ALL_OLD"},
-        {"Statement": f"UPDATE \"{name}\" SET n = 3 WHERE pk = 'a' AND n = 5"}])["Responses"]
+        {"Statement": f"UPDATE \"{name}\" SET n = 3 WHERE pk = 'b' AND n = 5"}])["Responses"]
     assert answer == [
         {"Error": {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed",
                    "Item": {"pk": {"S": "a"}, "n": {"N": "1"}}}, "TableName": name},

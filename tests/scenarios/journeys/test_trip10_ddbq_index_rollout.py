@@ -7,6 +7,8 @@ the table and for every index, on-demand maxima are refused while it is provisio
 and switching to on-demand is limited to four times in a rolling day. Finally the old
 index is deleted and DescribeTable lists neither it nor the definitions of the
 attributes only its key used."""
+import re
+
 import pytest
 from boto3.dynamodb.conditions import Key
 
@@ -65,9 +67,10 @@ def test_index_rollout_and_billing_switches(products, client):
     assert acme["Items"] == [{"sku": f"sku-{n}", "brand": "acme", "stock": n} for n in (3, 5, 7)]
 
     on_demand = ddb.update_table(TableName=name, BillingMode="PAY_PER_REQUEST")["TableDescription"]
-    assert on_demand["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
-    assert "LastUpdateToPayPerRequestDateTime" in on_demand["BillingModeSummary"]
+    # the switch time shows once the table is ACTIVE again (stackd billing_mode_limits.json)
+    assert on_demand["BillingModeSummary"] == {"BillingMode": "PAY_PER_REQUEST"}
     wait_for(lambda: ddb.describe_table(TableName=name)["Table"]["TableStatus"] == "ACTIVE")
+    assert "LastUpdateToPayPerRequestDateTime" in ddb.describe_table(TableName=name)["Table"]["BillingModeSummary"]
     assert error_of(ddb.update_table, TableName=name, BillingMode="PROVISIONED") == (
         "ValidationException", "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits "
                                "must both be specified when BillingMode is PROVISIONED")
@@ -91,9 +94,12 @@ def test_index_rollout_and_billing_switches(products, client):
         "MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 100}) == (
         "ValidationException", "MaxReadRequestUnits for OnDemandThroughput cannot be specified when the table "
                                "BillingMode is PROVISIONED")
-    assert error_of(ddb.update_table, TableName=name, BillingMode="PAY_PER_REQUEST") == (
-        "LimitExceededException", "Subscriber limit exceeded: Update to PayPerRequest mode are limited to 4 times "
-                                  "within 24 hours")
+    code, message = error_of(ddb.update_table, TableName=name, BillingMode="PAY_PER_REQUEST")
+    # DynamoDB's words (stackd billing_mode_limits.json, call 205) name the last switch and the next chance
+    assert code == "LimitExceededException"
+    assert re.fullmatch(r"Subscriber limit exceeded: Update to PayPerRequest mode are limited to 4 in 1 day\(s\)\. "
+                        r"Last update at \w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC \d{4}\. Next update can be made at "
+                        r"\w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC \d{4}", message)
 
     ddb.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-brand"}}])
     gone = wait_for(lambda: "GlobalSecondaryIndexes" not in (t := ddb.describe_table(TableName=name)["Table"]) and t)

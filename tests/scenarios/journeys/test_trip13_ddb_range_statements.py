@@ -85,3 +85,47 @@ def test_one_sort_key_bound_queries_its_range(client, table_name):
         charged.append((page["Items"][0]["sk"]["N"], page["ConsumedCapacity"]["CapacityUnits"]))
         token = page.get("NextToken")
     assert charged == [("-2", 1.0), ("2", 2.0), ("10", 2.0), ("20", 4.0)]
+
+
+def test_last_page_ends_the_read(client, table_name):
+    """A page that reaches its Limit where the read ends has LastEvaluatedKey but no
+    NextToken, filtered or not (partiql_key_ordering.json, calls 15-18: Limit 2 over four
+    orders, the second page answers 30 and 40 and no NextToken)."""
+    ddb = client("dynamodb")
+    client_table(ddb, table_name, ("pk", "S"), ("sk", "N"))
+    for number, flag in (("10", "yes"), ("20", "no"), ("30", "yes"), ("40", "no")):
+        ddb.put_item(TableName=table_name, Item={"pk": {"S": "order"}, "sk": {"N": number}, "flag": {"S": flag}})
+    for where, found in (("pk='order'", [["10", "20"], ["30", "40"]]), ("pk='order' AND flag='never'", [[], []])):
+        pages, token = [], None
+        while True:
+            page = ddb.execute_statement(Statement=f'SELECT pk, sk FROM "{table_name}" WHERE {where} ORDER BY sk ASC',
+                                         Limit=2, ConsistentRead=True, **({"NextToken": token} if token else {}))
+            pages.append(([item["sk"]["N"] for item in page["Items"]], page.get("LastEvaluatedKey", {}).get("sk")))
+            token = page.get("NextToken")
+            if token is None:
+                break
+        assert pages == [(found[0], {"N": "20"}), (found[1], None)]
+
+
+def test_partition_fan_out_pages(client, table_name):
+    """A SELECT naming several partitions (pk IN [...]) reads them one after the other in
+    the order listed, a page across them; the page that ends with a partition answers a
+    NextToken and no LastEvaluatedKey, the last partition's last item both, then an empty
+    page (partiql_pagination.json, calls 40-47)."""
+    ddb = client("dynamodb")
+    client_table(ddb, table_name, ("pk", "S"), ("sk", "S"))
+    for device, count in (("A", 4), ("B", 3)):
+        for number in range(1, count + 1):
+            ddb.put_item(TableName=table_name, Item={"pk": {"S": device}, "sk": {"S": f"0{number}"}})
+    pages, token = [], None
+    while True:
+        page = ddb.execute_statement(Statement=f'SELECT pk, sk FROM "{table_name}" WHERE pk IN [?, ?]',
+                                     Parameters=[{"S": "A"}, {"S": "B"}], Limit=1, ConsistentRead=True,
+                                     **({"NextToken": token} if token else {}))
+        token = page.get("NextToken")
+        pages.append(([item["pk"]["S"] + item["sk"]["S"] for item in page["Items"]],
+                      "LastEvaluatedKey" in page, token is not None))
+        if token is None:
+            break
+    assert pages == [(["A01"], True, True), (["A02"], True, True), (["A03"], True, True), (["A04"], False, True),
+                     (["B01"], True, True), (["B02"], True, True), (["B03"], True, True), ([], False, False)]

@@ -27,10 +27,14 @@ def move(table, sku, source, target, qty):
 def test_partiql_inventory_exported_to_athena(client, resource, bucket, database, table_name):
     ddb, athena = client("dynamodb"), client("athena")
     table = exportable_table(resource("dynamodb"), table_name, "sku_at")
-    statements = [insert(table_name, *row) for row in STOCK] + [insert(table_name, "berlin", "apple", 1)]
-    answers = ddb.batch_execute_statement(Statements=statements)["Responses"]
-    assert [a.get("Error", {}).get("Code") for a in answers] == [None, None, None, None, "DuplicateItem"]
-    assert answers[4]["Error"]["Message"] == "Duplicate primary key exists in table"
+    answers = ddb.batch_execute_statement(Statements=[insert(table_name, *row) for row in STOCK[:3]])["Responses"]
+    assert [a.get("Error", {}).get("Code") for a in answers] == [None, None, None]
+    # a batch may not write one item twice (stackd partiql_duplicate_keys.json): the
+    # duplicate of a stored row comes in a later batch
+    answers = ddb.batch_execute_statement(Statements=[insert(table_name, *STOCK[3]),
+                                                      insert(table_name, "berlin", "apple", 1)])["Responses"]
+    assert [a.get("Error", {}).get("Code") for a in answers] == [None, "DuplicateItem"]
+    assert answers[1]["Error"]["Message"] == "Duplicate primary key exists in table"
 
     found = ddb.execute_statement(Statement=f'SELECT sku, qty FROM "{table_name}" WHERE sku_at = ?',
                                   Parameters=[{"S": "apple@lisbon"}])["Items"]
