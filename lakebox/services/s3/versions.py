@@ -11,7 +11,7 @@ import re
 from lakebox.services.s3.upload import without_aws_chunked
 from lakebox.aws.specs import spec_for
 
-from lakebox.services.s3 import access, acl, errors, files, lifecycle, model, notifications, store
+from lakebox.services.s3 import access, acl, errors, files, lifecycle, model, notifications, sse_c_block, store
 from lakebox.services.s3 import encryption as at_rest
 
 CONTENT_FIELDS = ("CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage",
@@ -171,6 +171,7 @@ def encryption(ctx, bucket, params: dict) -> dict:
     """
     if SSE_PARAMS.isdisjoint(params) and store.bucket_config(ctx.state, bucket, "encryption") is None:
         return {"ServerSideEncryption": "AES256"}        # the usual write: nothing asked, no bucket default
+    sse_c_block.check_write(ctx, bucket, params)
     requested = params.get("ServerSideEncryption")
     if params.get("SSECustomerAlgorithm"):
         if requested is not None:

@@ -1,0 +1,71 @@
+"""A payments team keeps card exports under their own keys (SSE-C) in a bucket made in
+2026. S3 blocks SSE-C writes on such a bucket until its default encryption admits them,
+as recorded in us-east-1 (radkawar/stackd testdata/aws/s3/customer_encryption_control_replay.json)
+and described in the S3 User Guide ("Blocking or unblocking SSE-C for a general purpose
+bucket"):
+
+- a new bucket shows BlockedEncryptionTypes SSE-C, and an SSE-C PutObject,
+  CreateMultipartUpload or CopyObject to it is AccessDenied (new bucket default,
+  new bucket SSE-C blocked);
+- BlockedEncryptionTypes NONE admits SSE-C; a configuration that leaves the list out, and
+  DeleteBucketEncryption, block it again, while SSE-C objects already stored stay readable
+  with their key (explicit NONE, omitted after NONE, write after delete encryption,
+  existing read while blocked);
+- an empty list, a type named twice, or NONE beside SSE-C is InvalidArgument and leaves the
+  configuration as it was (empty after NONE, duplicate NONE, mixed NONE SSE-C).
+"""
+import pytest
+from botocore.exceptions import ClientError
+
+KEY = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": "0123456789abcdef0123456789abcdef"}
+PAYLOAD = b"synthetic customer encryption payload"
+
+
+def _rules(blocked=None):
+    rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    if blocked is not None:
+        rule["BlockedEncryptionTypes"] = {"EncryptionType": blocked}
+    return {"Rules": [rule]}
+
+
+def _blocked_types(s3, bucket):
+    rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["BucketKeyEnabled"] is False
+    return rule["BlockedEncryptionTypes"]["EncryptionType"]
+
+
+def _code(call, **kwargs):
+    with pytest.raises(ClientError) as refused:
+        call(**kwargs)
+    return refused.value.response["Error"]["Code"], refused.value.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def test_customer_keys_are_blocked_until_the_bucket_admits_them(client, bucket):
+    s3 = client("s3")
+    assert _blocked_types(s3, bucket) == ["SSE-C"]
+    assert _code(s3.put_object, Bucket=bucket, Key="admission", Body=PAYLOAD, **KEY) == ("AccessDenied", 403)
+    assert _code(s3.create_multipart_upload, Bucket=bucket, Key="admission", **KEY) == ("AccessDenied", 403)
+
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=_rules(["NONE"]))
+    assert _blocked_types(s3, bucket) == ["NONE"]
+    stored = s3.put_object(Bucket=bucket, Key="existing", Body=PAYLOAD, **KEY)
+    assert stored["SSECustomerAlgorithm"] == "AES256"
+    for refused in (_rules([]), _rules(["NONE", "NONE"]), _rules(["NONE", "SSE-C"])):
+        assert _code(s3.put_bucket_encryption, Bucket=bucket, ServerSideEncryptionConfiguration=refused)[0] == \
+            "InvalidArgument"
+        assert _blocked_types(s3, bucket) == ["NONE"]
+
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=_rules())
+    assert _blocked_types(s3, bucket) == ["SSE-C"]
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=_rules(["NONE"]))
+    s3.delete_bucket_encryption(Bucket=bucket)
+    assert _blocked_types(s3, bucket) == ["SSE-C"]
+    assert _code(s3.put_object, Bucket=bucket, Key="admission", Body=PAYLOAD, **KEY) == ("AccessDenied", 403)
+    assert _code(s3.copy_object, Bucket=bucket, Key="copy", CopySource=f"{bucket}/existing",
+                 CopySourceSSECustomerAlgorithm="AES256", CopySourceSSECustomerKey=KEY["SSECustomerKey"],
+                 **KEY) == ("AccessDenied", 403)
+    read = s3.get_object(Bucket=bucket, Key="existing", **KEY)
+    assert (read["Body"].read(), read["SSECustomerAlgorithm"]) == (PAYLOAD, "AES256")
+    s3.copy_object(Bucket=bucket, Key="decrypted", CopySource=f"{bucket}/existing",
+                   CopySourceSSECustomerAlgorithm="AES256", CopySourceSSECustomerKey=KEY["SSECustomerKey"])
+    assert s3.get_object(Bucket=bucket, Key="decrypted")["Body"].read() == PAYLOAD
