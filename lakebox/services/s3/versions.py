@@ -173,7 +173,10 @@ def encryption(ctx, bucket, params: dict) -> dict:
         return {"ServerSideEncryption": "AES256"}        # the usual write: nothing asked, no bucket default
     sse_c_block.check_write(ctx, bucket, params)
     requested = params.get("ServerSideEncryption")
-    if params.get("SSECustomerAlgorithm"):
+    if any(params.get(name) is not None for name in sse_c_block.CUSTOMER_KEY_PARAMS):
+        if params.get("SSECustomerAlgorithm") is None:
+            raise errors.error("InvalidArgument", "Requests specifying Server Side Encryption with Customer "
+                               "provided keys must provide a valid encryption algorithm.")
         if requested is not None:
             raise errors.error("InvalidArgument", "Server Side Encryption with Customer provided key is incompatible "
                                "with the encryption method specified")
@@ -183,6 +186,8 @@ def encryption(ctx, bucket, params: dict) -> dict:
         if params.get("SSECustomerKeyMD5") is None:
             raise errors.error("InvalidArgument", "Requests specifying Server Side Encryption with Customer "
                                "provided keys must provide the client calculated MD5 of the secret key.")
+        if params["SSECustomerAlgorithm"] != "AES256":    # recorded: 'aes256', 'aws:kms' and '' alike
+            raise errors.error("InvalidEncryptionAlgorithmError")
         return {"SSECustomerAlgorithm": params["SSECustomerAlgorithm"],
                 "SSECustomerKeyMD5": customer_key_md5(params)}
     if params.get("SSEKMSKeyId") and not (requested or "").startswith("aws:kms"):

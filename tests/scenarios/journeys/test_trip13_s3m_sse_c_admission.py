@@ -69,3 +69,25 @@ def test_customer_keys_are_blocked_until_the_bucket_admits_them(client, bucket):
     s3.copy_object(Bucket=bucket, Key="decrypted", CopySource=f"{bucket}/existing",
                    CopySourceSSECustomerAlgorithm="AES256", CopySourceSSECustomerKey=KEY["SSECustomerKey"])
     assert s3.get_object(Bucket=bucket, Key="decrypted")["Body"].read() == PAYLOAD
+
+
+def test_a_customer_key_needs_the_aes256_algorithm(client, bucket):
+    """Once admitted, a customer key without its algorithm is InvalidArgument and one with
+    an algorithm other than AES256 (even 'aes256' or 'aws:kms') is
+    InvalidEncryptionAlgorithmError (the capture's 'missing algorithm', 'key only',
+    "invalid algorithm 'aes256'", "invalid algorithm 'aws:kms'"; the messages are the
+    ones S3's error-code list gives)."""
+    s3 = client("s3")
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=_rules(["NONE"]))
+    with pytest.raises(ClientError) as refused:
+        s3.put_object(Bucket=bucket, Key="admission", Body=PAYLOAD, SSECustomerKey=KEY["SSECustomerKey"])
+    assert refused.value.response["Error"] == {
+        "Code": "InvalidArgument", "Message": "Requests specifying Server Side Encryption with Customer provided keys "
+                                              "must provide a valid encryption algorithm."}
+    for algorithm in ("aes256", "aws:kms"):
+        with pytest.raises(ClientError) as refused:
+            s3.put_object(Bucket=bucket, Key="admission", Body=PAYLOAD, **{**KEY, "SSECustomerAlgorithm": algorithm})
+        assert refused.value.response["Error"] == {
+            "Code": "InvalidEncryptionAlgorithmError",
+            "Message": "The encryption request you specified is not valid. The valid value is AES256."}
+    assert _code(s3.head_object, Bucket=bucket, Key="admission")[1] == 404
