@@ -177,7 +177,8 @@ def encryption(ctx, bucket, params: dict) -> dict:
         if params.get("SSECustomerAlgorithm") is None:
             raise errors.error("InvalidArgument", "Requests specifying Server Side Encryption with Customer "
                                "provided keys must provide a valid encryption algorithm.")
-        if requested is not None:
+        if requested is not None or params.get("SSEKMSKeyId") is not None or \
+                params.get("SSEKMSEncryptionContext") is not None:      # a KMS key or context too, as recorded
             raise errors.error("InvalidArgument", "Server Side Encryption with Customer provided key is incompatible "
                                "with the encryption method specified")
         if params.get("SSECustomerKey") is None:

@@ -90,4 +90,14 @@ def test_a_customer_key_needs_the_aes256_algorithm(client, bucket):
         assert refused.value.response["Error"] == {
             "Code": "InvalidEncryptionAlgorithmError",
             "Message": "The encryption request you specified is not valid. The valid value is AES256."}
+    # A KMS key id or encryption context beside a customer key is refused like a KMS algorithm
+    # ("conflict x-amz-server-side-encryption-aws-kms-key-id alias/aws/s3", "conflict
+    # x-amz-server-side-encryption-context").
+    for extra in ({"SSEKMSKeyId": "alias/aws/s3"}, {"SSEKMSEncryptionContext": "eyJwdXJwb3NlIjoic3ludGhldGljIn0="}):
+        with pytest.raises(ClientError) as refused:
+            s3.put_object(Bucket=bucket, Key="admission", Body=PAYLOAD, **KEY, **extra)
+        assert refused.value.response["Error"] == {
+            "Code": "InvalidArgument",
+            "Message": "Server Side Encryption with Customer provided key is incompatible with the encryption method "
+                       "specified"}
     assert _code(s3.head_object, Bucket=bucket, Key="admission")[1] == 404
