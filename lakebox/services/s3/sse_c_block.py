@@ -42,9 +42,11 @@ def check_config(config: dict):
 
 
 def shown(config: dict) -> dict:
-    """GetBucketEncryption's view: each rule with its BlockedEncryptionTypes (SSE-C when none
-    was given) and BucketKeyEnabled (false when not set)."""
-    rules = [{**rule, "BucketKeyEnabled": rule.get("BucketKeyEnabled", False),
+    """GetBucketEncryption's view: each rule with its default (SSE-S3 when the rule gave only
+    BlockedEncryptionTypes: the capture's 'blocked-only NONE'), its BlockedEncryptionTypes
+    (SSE-C when none was given) and BucketKeyEnabled (false when not set)."""
+    rules = [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, **rule,
+              "BucketKeyEnabled": rule.get("BucketKeyEnabled", False),
               "BlockedEncryptionTypes": rule.get("BlockedEncryptionTypes") or BLOCKED_BY_DEFAULT}
              for rule in config.get("Rules") or []]
     return {**config, "Rules": rules}

@@ -66,6 +66,13 @@ def test_customer_keys_are_blocked_until_the_bucket_admits_them(client, bucket):
                  **KEY) == ("AccessDenied", 403)
     read = s3.get_object(Bucket=bucket, Key="existing", **KEY)
     assert (read["Body"].read(), read["SSECustomerAlgorithm"]) == (PAYLOAD, "AES256")
+    # A rule naming only BlockedEncryptionTypes keeps SSE-S3 as the default ("blocked-only NONE").
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
+        {"BlockedEncryptionTypes": {"EncryptionType": ["NONE"]}}]})
+    assert s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"] == [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False,
+         "BlockedEncryptionTypes": {"EncryptionType": ["NONE"]}}]
+    assert s3.put_object(Bucket=bucket, Key="admitted", Body=PAYLOAD, **KEY)["SSECustomerAlgorithm"] == "AES256"
     s3.copy_object(Bucket=bucket, Key="decrypted", CopySource=f"{bucket}/existing",
                    CopySourceSSECustomerAlgorithm="AES256", CopySourceSSECustomerKey=KEY["SSECustomerKey"])
     assert s3.get_object(Bucket=bucket, Key="decrypted")["Body"].read() == PAYLOAD
