@@ -145,7 +145,7 @@ def _latin1(text: str) -> bool:
 def _readable_version(ctx, bucket, params, method):
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"), method)
     attrs = store.loads(row["attrs"])
-    versions.check_customer_key(attrs, params)
+    versions.check_customer_key(attrs, params, presence_only=True)
     if method == "GET":     # HEAD shows an archived object (and x-amz-restore); GET needs it restored
         versions.check_readable(row, attrs, ctx.now)
     try:
@@ -155,6 +155,7 @@ def _readable_version(ctx, bucket, params, method):
             failed.headers.update({"ETag": model.quote_etag(row["etag"]),
                                    "Last-Modified": email.utils.formatdate(row["last_modified"], usegmt=True)})
         raise
+    versions.check_customer_key(attrs, params)
     return row, attrs
 
 

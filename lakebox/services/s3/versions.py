@@ -238,6 +238,24 @@ def customer_key_md5(params: dict, prefix: str = "") -> str | None:
     return digest
 
 
+def _read_key_md5(params: dict, prefix: str) -> str | None:
+    """customer_key_md5 for a read: a well-formed key of the wrong length gives its MD5 (it
+    matches no stored key) rather than InvalidArgument."""
+    key = params.get(prefix + "SSECustomerKey")
+    try:
+        raw = base64.b64decode(key, validate=True) if key is not None else None
+    except ValueError:
+        raw = None
+    if raw is None or len(raw) == 32:
+        return customer_key_md5(params, prefix)
+    digest = base64.b64encode(hashlib.md5(raw).digest()).decode()
+    given = params.get(prefix + "SSECustomerKeyMD5")
+    if given is not None and given != digest:
+        raise errors.error("InvalidArgument",
+                           "The calculated MD5 hash of the key did not match the hash that was provided.")
+    return digest
+
+
 def new_etag(attrs: dict, md5_hex: str) -> str:
     """The ETag of newly written bytes: their MD5, except under SSE-C, where S3's ETag is not
     the MD5 of the data: one derived from the data's MD5 and the key's stands in for it,
@@ -246,10 +264,20 @@ def new_etag(attrs: dict, md5_hex: str) -> str:
     return hashlib.md5(f"sse-c:{key_md5}:{md5_hex}".encode()).hexdigest() if key_md5 else md5_hex
 
 
-def check_customer_key(attrs: dict, params: dict, prefix: str = ""):
-    """Reads of an SSE-C object need its key; other objects refuse one."""
+def check_customer_key(attrs: dict, params: dict, prefix: str = "", presence_only: bool = False):
+    """Reads of an SSE-C object need its key; other objects refuse one. A key of the wrong
+    length is a wrong key here (AccessDenied), as S3 answers a read
+    (radkawar/stackd customer_encryption_data_replay.json, get-short-key). With
+    `presence_only`, only whether a key came is checked: S3 weighs a read's conditions
+    before the key's worth (get-conditional-wrong-key: 304; get-conditional-no-key: 400)."""
     stored = attrs.get("SSECustomerKeyMD5")
-    given = customer_key_md5(params, prefix)
+    if presence_only:
+        given = params.get(prefix + "SSECustomerKey") or params.get(prefix + "SSECustomerKeyMD5")
+        if stored and not given:
+            raise errors.error("InvalidRequest", "The object was stored using a form of Server Side Encryption. "
+                               "The correct parameters must be provided to retrieve the object.")
+        return
+    given = _read_key_md5(params, prefix) if stored else customer_key_md5(params, prefix)
     if stored and not given:
         raise errors.error("InvalidRequest", "The object was stored using a form of Server Side Encryption. "
                            "The correct parameters must be provided to retrieve the object.")

@@ -108,3 +108,21 @@ def test_a_customer_key_needs_the_aes256_algorithm(client, bucket):
             "Message": "Server Side Encryption with Customer provided key is incompatible with the encryption method "
                        "specified"}
     assert _code(s3.head_object, Bucket=bucket, Key="admission")[1] == 404
+
+
+def test_reads_weigh_conditions_before_the_key(client, bucket, lakebox_server):
+    """Reading an SSE-C object, as recorded (radkawar/stackd
+    testdata/aws/s3/customer_encryption_data_replay.json): no key is InvalidRequest even
+    with a condition (get-conditional-no-key); a matching If-None-Match answers 304 before
+    the key is weighed, a wrong key too (get-conditional-wrong-key); a well-formed key of
+    the wrong length sent with its own MD5 is a wrong key, AccessDenied (get-short-key)."""
+    s3 = client("s3")
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=_rules(["NONE"]))
+    etag = s3.put_object(Bucket=bucket, Key="object", Body=PAYLOAD, **KEY)["ETag"]
+    wrong = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": "b" * 32}
+    assert _code(s3.get_object, Bucket=bucket, Key="object", IfNoneMatch=etag)[0] == "InvalidRequest"
+    assert _code(s3.get_object, Bucket=bucket, Key="object", IfNoneMatch=etag, **wrong)[1] == 304
+    assert _code(s3.get_object, Bucket=bucket, Key="object", IfNoneMatch=etag, **KEY)[1] == 304
+    assert _code(s3.get_object, Bucket=bucket, Key="object", **wrong) == ("AccessDenied", 403)
+    assert _code(s3.get_object, Bucket=bucket, Key="object", SSECustomerAlgorithm="AES256",
+                 SSECustomerKey="YWJj", SSECustomerKeyMD5="kAFQmDzST7DWlj99KOF/cg==") == ("AccessDenied", 403)
