@@ -14,6 +14,8 @@ bucket"):
 - an empty list, a type named twice, or NONE beside SSE-C is InvalidArgument and leaves the
   configuration as it was (empty after NONE, duplicate NONE, mixed NONE SSE-C).
 """
+import hashlib
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -126,3 +128,24 @@ def test_reads_weigh_conditions_before_the_key(client, bucket, lakebox_server):
     assert _code(s3.get_object, Bucket=bucket, Key="object", **wrong) == ("AccessDenied", 403)
     assert _code(s3.get_object, Bucket=bucket, Key="object", SSECustomerAlgorithm="AES256",
                  SSECustomerKey="YWJj", SSECustomerKeyMD5="kAFQmDzST7DWlj99KOF/cg==") == ("AccessDenied", 403)
+
+
+def test_a_copy_source_under_the_wrong_key(client, bucket):
+    """CopyObject from an SSE-C object: no source key, or the wrong one, is InvalidRequest
+    (copy-customer-missing-source, copy-customer-wrong-source; the wrong key's words are the
+    ones S3 clients record); the right key copies it out as an SSE-S3 object whose ETag is
+    the MD5 of the bytes (copy-customer-to-plain)."""
+    s3 = client("s3")
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=_rules(["NONE"]))
+    s3.put_object(Bucket=bucket, Key="same", Body=PAYLOAD, **KEY)
+    source = {"Bucket": bucket, "Key": "same"}
+    assert _code(s3.copy_object, Bucket=bucket, Key="x", CopySource=source) == ("InvalidRequest", 400)
+    with pytest.raises(ClientError) as refused:
+        s3.copy_object(Bucket=bucket, Key="x", CopySource=source, CopySourceSSECustomerAlgorithm="AES256",
+                       CopySourceSSECustomerKey="b" * 32)
+    assert refused.value.response["Error"] == {
+        "Code": "InvalidRequest", "Message": "The provided encryption parameters did not match the ones used originally."}
+    copied = s3.copy_object(Bucket=bucket, Key="plain", CopySource=source, CopySourceSSECustomerAlgorithm="AES256",
+                            CopySourceSSECustomerKey=KEY["SSECustomerKey"])
+    assert copied["ServerSideEncryption"] == "AES256"
+    assert copied["CopyObjectResult"]["ETag"] == '"%s"' % hashlib.md5(PAYLOAD).hexdigest()
