@@ -227,7 +227,7 @@ async def upload_part_copy(ctx, params):
     if length > model.MAX_PART_SIZE:
         raise errors.error("EntityTooLarge", ProposedSize=length, MaxSizeAllowed=model.MAX_PART_SIZE)
     attrs = store.loads(upload["attrs"])
-    versions.check_customer_key(attrs, params)
+    multipart.check_upload_key(attrs, params)
     algorithm = attrs.get("ChecksumAlgorithm")
     wanted = tuple(dict.fromkeys(name for name in (DEFAULT_CHECKSUM, algorithm) if name))
     blobs = ctx.state.blobs

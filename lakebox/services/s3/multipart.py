@@ -7,6 +7,7 @@ kernel (no object ever passes through memory) and records each part's offset, so
 import secrets
 import urllib.parse
 
+from lakebox.aws.errors import AwsError
 from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
 from lakebox.services.s3 import (access, checksums, concurrency, encryption, errors, files, model, objects, store,
@@ -78,7 +79,7 @@ async def upload_part(ctx, params):
     if body.size > model.MAX_PART_SIZE:
         raise errors.error("EntityTooLarge", ProposedSize=body.size, MaxSizeAllowed=model.MAX_PART_SIZE)
     attrs = store.loads(upload["attrs"])
-    versions.check_customer_key(attrs, params)
+    check_upload_key(attrs, params)
     algorithm = attrs.get("ChecksumAlgorithm")
     if algorithm and body.checksum_algorithm and body.checksum_algorithm != algorithm:
         raise errors.error("InvalidRequest", f"Checksum Type mismatch occurred, expected checksum Type: "
@@ -112,6 +113,9 @@ def list_parts(ctx, params):
     bucket = access.request_bucket(ctx, params)
     upload = require_upload(ctx, bucket, params["Key"], params["UploadId"])
     attrs = store.loads(upload["attrs"])
+    if attrs.get("ChecksumAlgorithm"):     # the part checksums of an SSE-C upload need its key
+        check_upload_key(attrs, params, "To retrieve Part Checksum data requests must include appropriate "
+                                        "encryption parameters.")
     limit = model.page_size(params, "MaxParts", "max-parts")
     marker = params.get("PartNumberMarker") or 0
     rows = upload_store.upload_parts(ctx.state.db, upload["upload_id"], marker, limit + 1)
@@ -297,6 +301,27 @@ def _superseded(ctx, bucket, key: str, upload) -> bool:
     return row is not None and row["last_modified"] > upload["initiated"]
 
 
+UPLOAD_KEY_MISSING = ("The multipart upload initiate requested encryption. Subsequent part requests must include "
+                      "the appropriate encryption parameters.")
+
+
+def check_upload_key(attrs: dict, params: dict, missing: str = UPLOAD_KEY_MISSING):
+    """A later request of an SSE-C upload must bring the upload's key: without one it is
+    InvalidRequest `missing`, with another InvalidRequest too, not a read's AccessDenied
+    (radkawar/stackd customer_encryption_data_replay.json: part-checksum-missing/-wrong,
+    list-parts-checksum-missing/-wrong, complete-checksum-wrong; the words are those S3
+    clients record)."""
+    try:
+        versions.check_customer_key(attrs, params)
+    except AwsError as refused:
+        if refused.code == "AccessDenied":
+            raise errors.error("InvalidRequest", "The provided encryption parameters did not match the ones used "
+                               "originally.") from None
+        if refused.code == "InvalidRequest" and attrs.get("SSECustomerKeyMD5"):
+            raise errors.error("InvalidRequest", missing) from None
+        raise
+
+
 def _made_by(ctx, bucket, key: str, upload_id: str):
     """The version of `key` the upload `upload_id` made, if it is still there."""
     for row in store.upload_versions(ctx.state.db, bucket["name"], key, upload_id):
@@ -320,7 +345,7 @@ def _completion_plan(ctx, params) -> dict:
         raise errors.error("InvalidRequest", f"The upload was created using the {attrs.get('ChecksumType') or 'null'} "
                            f"checksum mode. The complete request must use the same checksum mode.")
     versions.check_write_conditions(ctx, bucket, key, params)
-    versions.check_customer_key(attrs, params)      # SSE-C: the whole is encrypted with the key sent now
+    check_upload_key(attrs, params)      # SSE-C: the whole is encrypted with the key sent now
     algorithm = attrs.pop("ChecksumAlgorithm", None) or DEFAULT_CHECKSUM
     checksum_type = attrs.pop("ChecksumType", None) or "FULL_OBJECT"
     return {"bucket": bucket, "upload": upload, "attrs": attrs, "chosen": chosen, "total": total,

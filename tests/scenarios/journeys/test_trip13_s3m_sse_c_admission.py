@@ -14,6 +14,7 @@ bucket"):
 - an empty list, a type named twice, or NONE beside SSE-C is InvalidArgument and leaves the
   configuration as it was (empty after NONE, duplicate NONE, mixed NONE SSE-C).
 """
+import base64
 import hashlib
 
 import pytest
@@ -149,3 +150,38 @@ def test_a_copy_source_under_the_wrong_key(client, bucket):
                             CopySourceSSECustomerKey=KEY["SSECustomerKey"])
     assert copied["ServerSideEncryption"] == "AES256"
     assert copied["CopyObjectResult"]["ETag"] == '"%s"' % hashlib.md5(PAYLOAD).hexdigest()
+
+
+def test_later_requests_of_a_customer_keyed_upload(client, bucket):
+    """An SSE-C multipart upload with SHA256 checksums (radkawar/stackd
+    customer_encryption_data_replay.json, init-checksum ... complete-checksum-correct): a
+    part sent without the key, or with another, is InvalidRequest, as is listing its parts
+    or completing it under another key; the right key lists the part checksums and
+    completes it. The messages are those S3 clients record."""
+    s3 = client("s3")
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=_rules(["NONE"]))
+    wrong = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": "b" * 32}
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="ck", ChecksumAlgorithm="SHA256", **KEY)["UploadId"]
+    part = {"Bucket": bucket, "Key": "ck", "UploadId": upload}
+    checksum = base64.b64encode(hashlib.sha256(PAYLOAD).digest()).decode()
+
+    def refusal(call, **kwargs):
+        with pytest.raises(ClientError) as refused:
+            call(**part, **kwargs)
+        return refused.value.response["Error"]["Code"], refused.value.response["Error"]["Message"]
+
+    mismatch = ("InvalidRequest", "The provided encryption parameters did not match the ones used originally.")
+    assert refusal(s3.upload_part, PartNumber=1, Body=PAYLOAD, ChecksumSHA256=checksum) == (
+        "InvalidRequest", "The multipart upload initiate requested encryption. Subsequent part requests must "
+                          "include the appropriate encryption parameters.")
+    assert refusal(s3.upload_part, PartNumber=1, Body=PAYLOAD, ChecksumSHA256=checksum, **wrong) == mismatch
+    etag = s3.upload_part(**part, PartNumber=1, Body=PAYLOAD, ChecksumSHA256=checksum, **KEY)["ETag"]
+    assert refusal(s3.list_parts, **wrong) == mismatch
+    raw_key = KEY["SSECustomerKey"].encode()     # botocore encodes no key for ListParts: send it as S3 wants it
+    encoded = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": base64.b64encode(raw_key).decode(),
+               "SSECustomerKeyMD5": base64.b64encode(hashlib.md5(raw_key).digest()).decode()}
+    assert [p["ChecksumSHA256"] for p in s3.list_parts(**part, **encoded)["Parts"]] == [checksum]
+    parts = {"Parts": [{"PartNumber": 1, "ETag": etag, "ChecksumSHA256": checksum}]}
+    assert refusal(s3.complete_multipart_upload, MultipartUpload=parts, **wrong) == mismatch
+    s3.complete_multipart_upload(**part, MultipartUpload=parts, **KEY)
+    assert s3.get_object(Bucket=bucket, Key="ck", **KEY)["Body"].read() == PAYLOAD
