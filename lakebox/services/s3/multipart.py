@@ -10,8 +10,8 @@ import urllib.parse
 from lakebox.aws.errors import AwsError
 from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
-from lakebox.services.s3 import (access, checksums, concurrency, encryption, errors, files, model, objects, store,
-                                 upload_store, versions)
+from lakebox.services.s3 import (aborted_uploads, access, checksums, concurrency, encryption, errors, files, model,
+                                 objects, store, upload_store, versions)
 
 
 def create_multipart_upload(ctx, params):
@@ -146,6 +146,8 @@ def list_multipart_uploads(ctx, params):
     start, after_seq = prefix, -1
     if key_marker and key_marker >= prefix:
         seq = upload_store.upload_seq(db, id_marker) if id_marker else None
+        if seq is None and id_marker:           # an aborted upload's id still marks its place
+            seq = (aborted_uploads.find(db, bucket["name"], id_marker, key_marker) or {}).get("seq")
         start, after_seq = key_marker, seq if seq is not None else 1 << 62
     page = model.list_page(
         upload_store.seek_uploads(db, bucket["name"], start, after_seq, upper),
@@ -180,11 +182,14 @@ def _upload_entry(row, encoding) -> dict:
 
 def abort_multipart_upload(ctx, params):
     bucket = access.request_bucket(ctx, params)
-    if upload_store.get_upload(ctx.state.db, params["UploadId"]) is None and \
-            _made_by(ctx, bucket, params["Key"], params["UploadId"]) is not None:
-        return {}       # S3 takes an Abort of an upload that completed while its object stays
-    upload = require_upload(ctx, bucket, params["Key"], params["UploadId"])
-    files.delete_later(ctx.state.blobs, upload_store.delete_upload(ctx.state.db, upload["upload_id"]))
+    db, key, upload_id = ctx.state.db, params["Key"], params["UploadId"]
+    if upload_store.get_upload(db, upload_id) is None and (
+            _made_by(ctx, bucket, key, upload_id) is not None or
+            aborted_uploads.find(db, bucket["name"], upload_id, key) is not None):
+        return {}       # S3 takes an Abort of an upload completed (its object staying) or aborted before
+    upload = require_upload(ctx, bucket, key, upload_id)
+    aborted_uploads.remember(db, bucket["name"], upload)
+    files.delete_later(ctx.state.blobs, upload_store.delete_upload(db, upload["upload_id"]))
     return {}
 
 
