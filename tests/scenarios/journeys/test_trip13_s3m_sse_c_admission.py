@@ -185,3 +185,28 @@ def test_later_requests_of_a_customer_keyed_upload(client, bucket):
     assert refusal(s3.complete_multipart_upload, MultipartUpload=parts, **wrong) == mismatch
     s3.complete_multipart_upload(**part, MultipartUpload=parts, **KEY)
     assert s3.get_object(Bucket=bucket, Key="ck", **KEY)["Body"].read() == PAYLOAD
+
+
+def test_what_a_read_weighs_first(client, bucket):
+    """GetObject with a Range, as S3 weighed it (radkawar/stackd
+    customer_encryption_boundaries_replay.json, range-admission): a missing customer key
+    first (InvalidRequest), then the Range (InvalidRange, even under the wrong key or for an
+    archived object), then the key's worth (AccessDenied, even for an archived object), and
+    only then the archive (InvalidObjectState)."""
+    s3 = client("s3")
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=_rules(["NONE"]))
+    wrong = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": "b" * 32}
+    for storage in ("STANDARD", "GLACIER"):
+        s3.put_object(Bucket=bucket, Key=f"plain-{storage}", StorageClass=storage, Body=PAYLOAD)
+        s3.put_object(Bucket=bucket, Key=f"customer-{storage}", StorageClass=storage, Body=PAYLOAD, **KEY)
+    assert _code(s3.get_object, Bucket=bucket, Key="plain-GLACIER", Range="bytes=9999-")[0] == "InvalidRange"
+    assert _code(s3.get_object, Bucket=bucket, Key="plain-GLACIER", Range="bytes=0-2")[0] == "InvalidObjectState"
+    for storage in ("STANDARD", "GLACIER"):
+        key = f"customer-{storage}"
+        assert _code(s3.get_object, Bucket=bucket, Key=key, Range="bytes=9999-")[0] == "InvalidRequest"
+        assert _code(s3.get_object, Bucket=bucket, Key=key, Range="bytes=9999-", **wrong)[0] == "InvalidRange"
+        assert _code(s3.get_object, Bucket=bucket, Key=key, Range="bytes=9999-", **KEY)[0] == "InvalidRange"
+        assert _code(s3.get_object, Bucket=bucket, Key=key, Range="bytes=0-2", **wrong)[0] == "AccessDenied"
+    assert _code(s3.get_object, Bucket=bucket, Key="customer-GLACIER", Range="bytes=0-2", **KEY)[0] == \
+        "InvalidObjectState"
+    assert s3.get_object(Bucket=bucket, Key="customer-STANDARD", Range="bytes=0-2", **KEY)["Body"].read() == PAYLOAD[:3]
