@@ -146,8 +146,8 @@ def _readable_version(ctx, bucket, params, method):
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"), method)
     attrs = store.loads(row["attrs"])
     # S3's order (radkawar/stackd customer_encryption_boundaries_replay.json): a key that
-    # should come, the conditions, the Range, the key's worth, and only then an archived
-    # object's state.
+    # should come, the conditions, the Range or part number, the key's worth, and only then
+    # an archived object's state.
     versions.check_customer_key(attrs, params, presence_only=True)
     try:
         model.check_read_conditions(params, row["etag"], row["last_modified"], ctx.now)
@@ -156,7 +156,9 @@ def _readable_version(ctx, bucket, params, method):
             failed.headers.update({"ETag": model.quote_etag(row["etag"]),
                                    "Last-Modified": email.utils.formatdate(row["last_modified"], usegmt=True)})
         raise
-    if params.get("Range") and params.get("PartNumber") is None:
+    if params.get("PartNumber") is not None and not params.get("Range"):
+        _part_bounds(ctx, row, params["PartNumber"])           # InvalidPartNumber before the key is weighed
+    elif params.get("Range") and params.get("PartNumber") is None:
         model.parse_range(params["Range"], row["size"])        # InvalidRange before the key is weighed
     versions.check_customer_key(attrs, params)
     if method == "GET":     # HEAD shows an archived object (and x-amz-restore); GET needs it restored

@@ -210,3 +210,9 @@ def test_what_a_read_weighs_first(client, bucket):
     assert _code(s3.get_object, Bucket=bucket, Key="customer-GLACIER", Range="bytes=0-2", **KEY)[0] == \
         "InvalidObjectState"
     assert s3.get_object(Bucket=bucket, Key="customer-STANDARD", Range="bytes=0-2", **KEY)["Body"].read() == PAYLOAD[:3]
+    # A part number is weighed where a Range is (part-and-head-admission: plain-GLACIER-absent-part-2,
+    # customer-STANDARD-absent-part-2, customer-STANDARD-correct-part-2).
+    assert _code(s3.get_object, Bucket=bucket, Key="plain-GLACIER", PartNumber=2)[0] == "InvalidPartNumber"
+    assert _code(s3.get_object, Bucket=bucket, Key="plain-GLACIER", PartNumber=1)[0] == "InvalidObjectState"
+    assert _code(s3.get_object, Bucket=bucket, Key="customer-STANDARD", PartNumber=2)[0] == "InvalidRequest"
+    assert _code(s3.get_object, Bucket=bucket, Key="customer-GLACIER", PartNumber=2, **KEY)[0] == "InvalidPartNumber"
