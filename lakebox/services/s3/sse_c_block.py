@@ -12,9 +12,15 @@ BLOCKED_BY_DEFAULT = {"EncryptionType": ["SSE-C"]}
 
 
 def check_write(ctx, bucket, params: dict):
-    """A write naming a customer key (any of its three headers) to a bucket blocking SSE-C is refused."""
+    """A write naming a customer key (any of its three headers) to a bucket blocking SSE-C is
+    refused, in S3's words (as CloudTrail recorded them: radkawar/stackd
+    customer_encryption_audit_replay.json, audit blocked write)."""
     if any(params.get(name) is not None for name in CUSTOMER_KEY_PARAMS) and _blocked(ctx, bucket):
-        raise errors.error("AccessDenied")
+        resource = f"arn:aws:s3:::{bucket['name']}/{params.get('Key', '')}"
+        raise errors.error("AccessDenied", f"User: {ctx.caller_arn} is not authorized to perform: s3:PutObject on "
+                           f'resource: "{resource}" because this bucket has blocked upload requests that specify '
+                           "Server Side Encryption with Customer provided keys (SSE-C). Please specify a different "
+                           "server-side encryption type.")
 
 
 def _blocked(ctx, bucket) -> bool:

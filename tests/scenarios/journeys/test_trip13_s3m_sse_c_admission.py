@@ -48,6 +48,13 @@ def test_customer_keys_are_blocked_until_the_bucket_admits_them(client, bucket):
     assert _blocked_types(s3, bucket) == ["SSE-C"]
     assert _code(s3.put_object, Bucket=bucket, Key="admission", Body=PAYLOAD, **KEY) == ("AccessDenied", 403)
     assert _code(s3.create_multipart_upload, Bucket=bucket, Key="admission", **KEY) == ("AccessDenied", 403)
+    with pytest.raises(ClientError) as refused:       # the words CloudTrail recorded (customer_encryption_audit_replay.json)
+        s3.put_object(Bucket=bucket, Key="bad-blocked", Body=PAYLOAD, **KEY)
+    caller = client("sts").get_caller_identity()["Arn"]
+    assert refused.value.response["Error"]["Message"] == (
+        f'User: {caller} is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::{bucket}/bad-blocked" '
+        "because this bucket has blocked upload requests that specify Server Side Encryption with Customer provided "
+        "keys (SSE-C). Please specify a different server-side encryption type.")
 
     s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=_rules(["NONE"]))
     assert _blocked_types(s3, bucket) == ["NONE"]
