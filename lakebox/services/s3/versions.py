@@ -171,7 +171,6 @@ def encryption(ctx, bucket, params: dict) -> dict:
     """
     if SSE_PARAMS.isdisjoint(params) and store.bucket_config(ctx.state, bucket, "encryption") is None:
         return {"ServerSideEncryption": "AES256"}        # the usual write: nothing asked, no bucket default
-    sse_c_block.check_write(ctx, bucket, params)
     requested = params.get("ServerSideEncryption")
     if any(params.get(name) is not None for name in sse_c_block.CUSTOMER_KEY_PARAMS):
         if params.get("SSECustomerAlgorithm") is None:
@@ -187,6 +186,9 @@ def encryption(ctx, bucket, params: dict) -> dict:
         if params.get("SSECustomerKeyMD5") is None:
             raise errors.error("InvalidArgument", "Requests specifying Server Side Encryption with Customer "
                                "provided keys must provide the client calculated MD5 of the secret key.")
+        # A bucket blocking SSE-C refuses the write once its headers are all there (a missing key
+        # stays InvalidArgument: customer_encryption_audit_replay.json notes), before the key's worth.
+        sse_c_block.check_write(ctx, bucket, params)
         if params["SSECustomerAlgorithm"] != "AES256":    # recorded: 'aes256', 'aws:kms' and '' alike
             raise errors.error("InvalidEncryptionAlgorithmError")
         return {"SSECustomerAlgorithm": params["SSECustomerAlgorithm"],

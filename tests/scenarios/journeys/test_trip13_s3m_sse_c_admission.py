@@ -223,3 +223,15 @@ def test_what_a_read_weighs_first(client, bucket):
     assert _code(s3.get_object, Bucket=bucket, Key="plain-GLACIER", PartNumber=1)[0] == "InvalidObjectState"
     assert _code(s3.get_object, Bucket=bucket, Key="customer-STANDARD", PartNumber=2)[0] == "InvalidRequest"
     assert _code(s3.get_object, Bucket=bucket, Key="customer-GLACIER", PartNumber=2, **KEY)[0] == "InvalidPartNumber"
+
+
+def test_a_blocked_bucket_still_names_a_missing_key(client, bucket):
+    """On a bucket blocking SSE-C, a write naming the algorithm without its key is still
+    InvalidArgument (radkawar/stackd customer_encryption_audit_replay.json: 'missing customer
+    key under bucket blocking retain InvalidArgument')."""
+    s3 = client("s3")
+    with pytest.raises(ClientError) as refused:
+        s3.put_object(Bucket=bucket, Key="k", Body=PAYLOAD, SSECustomerAlgorithm="AES256")
+    assert refused.value.response["Error"] == {
+        "Code": "InvalidArgument", "Message": "Requests specifying Server Side Encryption with Customer provided keys "
+                                              "must provide an appropriate secret key."}
