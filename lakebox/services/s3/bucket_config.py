@@ -8,7 +8,7 @@ comes back exactly as written.
 import http
 import re
 
-from lakebox.services.s3 import access, analytics_rules, errors, model, payload, store, versions
+from lakebox.services.s3 import access, analytics_rules, errors, model, payload, sse_c_block, store, versions
 
 DEFAULT_ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
                                  "BucketKeyEnabled": False}]}
@@ -116,6 +116,7 @@ def put_bucket_encryption(ctx, params):
 
 
 def _check_encryption(config: dict):
+    sse_c_block.check_config(config)
     for rule in config["Rules"]:
         default = rule.get("ApplyServerSideEncryptionByDefault") or {}
         if default.get("KMSMasterKeyID") and not default.get("SSEAlgorithm", "").startswith("aws:kms"):
@@ -125,7 +126,8 @@ def _check_encryption(config: dict):
 
 def get_bucket_encryption(ctx, params):
     """Every bucket encrypts by default: without a setting, that is SSE-S3."""
-    return {"ServerSideEncryptionConfiguration": stored(ctx, params, "encryption", default=DEFAULT_ENCRYPTION)}
+    return {"ServerSideEncryptionConfiguration": sse_c_block.shown(
+        stored(ctx, params, "encryption", default=DEFAULT_ENCRYPTION))}
 
 
 def delete_bucket_encryption(ctx, params):

@@ -2,6 +2,7 @@
 import re
 import urllib.parse
 
+from lakebox.aws.errors import AwsError
 from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
 from lakebox.services.s3 import (access, concurrency, encryption, errors, files, model, multipart, objects, store,
@@ -35,7 +36,15 @@ def copy_source(ctx, params):
                                "delete marker by version id.")
     row = versions.find(ctx, bucket, key, version_id)
     attrs = store.loads(row["attrs"])
-    versions.check_customer_key(attrs, params, prefix="CopySource")
+    try:
+        versions.check_customer_key(attrs, params, prefix="CopySource")
+    except AwsError as refused:
+        if refused.code != "AccessDenied":
+            raise
+        # A copy source's wrong key is S3's InvalidRequest, not a read's AccessDenied (radkawar/stackd
+        # customer_encryption_data_replay.json, copy-customer-wrong-source; the words S3 clients record).
+        raise errors.error("InvalidRequest", "The provided encryption parameters did not match the ones used "
+                           "originally.") from None
     versions.check_readable(row, attrs, ctx.now, source=True)
     model.check_copy_source_conditions(params, row["etag"], row["last_modified"], ctx.now)
     return bucket, row, attrs
@@ -218,7 +227,7 @@ async def upload_part_copy(ctx, params):
     if length > model.MAX_PART_SIZE:
         raise errors.error("EntityTooLarge", ProposedSize=length, MaxSizeAllowed=model.MAX_PART_SIZE)
     attrs = store.loads(upload["attrs"])
-    versions.check_customer_key(attrs, params)
+    multipart.check_upload_key(attrs, params)
     algorithm = attrs.get("ChecksumAlgorithm")
     wanted = tuple(dict.fromkeys(name for name in (DEFAULT_CHECKSUM, algorithm) if name))
     blobs = ctx.state.blobs

@@ -49,6 +49,8 @@ CODES = {
     "InvalidBucketOwnerAWSAccountID": (400, "The value of the expected bucket owner parameter must be an AWS "
                                             "Account ID..."),
     "InvalidDigest": (400, "The Content-MD5 you specified was invalid."),
+    "InvalidEncryptionAlgorithmError": (400, "The encryption request you specified is not valid. The valid value "
+                                             "is AES256."),
     "IncompleteBody": (400, "The request body terminated unexpectedly"),
     "XAmzContentSHA256Mismatch": (400, "The provided 'x-amz-content-sha256' header does not match what was computed."),
     "MalformedTrailerError": (400,

@@ -7,10 +7,11 @@ kernel (no object ever passes through memory) and records each part's offset, so
 import secrets
 import urllib.parse
 
+from lakebox.aws.errors import AwsError
 from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
-from lakebox.services.s3 import (access, checksums, concurrency, encryption, errors, files, model, objects, store,
-                                 upload_store, versions)
+from lakebox.services.s3 import (aborted_uploads, access, checksums, concurrency, encryption, errors, files, model,
+                                 objects, store, upload_store, versions)
 
 
 def create_multipart_upload(ctx, params):
@@ -78,7 +79,7 @@ async def upload_part(ctx, params):
     if body.size > model.MAX_PART_SIZE:
         raise errors.error("EntityTooLarge", ProposedSize=body.size, MaxSizeAllowed=model.MAX_PART_SIZE)
     attrs = store.loads(upload["attrs"])
-    versions.check_customer_key(attrs, params)
+    check_upload_key(attrs, params)
     algorithm = attrs.get("ChecksumAlgorithm")
     if algorithm and body.checksum_algorithm and body.checksum_algorithm != algorithm:
         raise errors.error("InvalidRequest", f"Checksum Type mismatch occurred, expected checksum Type: "
@@ -112,6 +113,9 @@ def list_parts(ctx, params):
     bucket = access.request_bucket(ctx, params)
     upload = require_upload(ctx, bucket, params["Key"], params["UploadId"])
     attrs = store.loads(upload["attrs"])
+    if attrs.get("ChecksumAlgorithm"):     # the part checksums of an SSE-C upload need its key
+        check_upload_key(attrs, params, "To retrieve Part Checksum data requests must include appropriate "
+                                        "encryption parameters.")
     limit = model.page_size(params, "MaxParts", "max-parts")
     marker = params.get("PartNumberMarker") or 0
     rows = upload_store.upload_parts(ctx.state.db, upload["upload_id"], marker, limit + 1)
@@ -142,6 +146,8 @@ def list_multipart_uploads(ctx, params):
     start, after_seq = prefix, -1
     if key_marker and key_marker >= prefix:
         seq = upload_store.upload_seq(db, id_marker) if id_marker else None
+        if seq is None and id_marker:           # an aborted upload's id still marks its place
+            seq = (aborted_uploads.find(db, bucket["name"], id_marker, key_marker) or {}).get("seq")
         start, after_seq = key_marker, seq if seq is not None else 1 << 62
     page = model.list_page(
         upload_store.seek_uploads(db, bucket["name"], start, after_seq, upper),
@@ -176,11 +182,14 @@ def _upload_entry(row, encoding) -> dict:
 
 def abort_multipart_upload(ctx, params):
     bucket = access.request_bucket(ctx, params)
-    if upload_store.get_upload(ctx.state.db, params["UploadId"]) is None and \
-            _made_by(ctx, bucket, params["Key"], params["UploadId"]) is not None:
-        return {}       # S3 takes an Abort of an upload that completed while its object stays
-    upload = require_upload(ctx, bucket, params["Key"], params["UploadId"])
-    files.delete_later(ctx.state.blobs, upload_store.delete_upload(ctx.state.db, upload["upload_id"]))
+    db, key, upload_id = ctx.state.db, params["Key"], params["UploadId"]
+    if upload_store.get_upload(db, upload_id) is None and (
+            _made_by(ctx, bucket, key, upload_id) is not None or
+            aborted_uploads.find(db, bucket["name"], upload_id, key) is not None):
+        return {}       # S3 takes an Abort of an upload completed (its object staying) or aborted before
+    upload = require_upload(ctx, bucket, key, upload_id)
+    aborted_uploads.remember(db, bucket["name"], upload)
+    files.delete_later(ctx.state.blobs, upload_store.delete_upload(db, upload["upload_id"]))
     return {}
 
 
@@ -297,6 +306,27 @@ def _superseded(ctx, bucket, key: str, upload) -> bool:
     return row is not None and row["last_modified"] > upload["initiated"]
 
 
+UPLOAD_KEY_MISSING = ("The multipart upload initiate requested encryption. Subsequent part requests must include "
+                      "the appropriate encryption parameters.")
+
+
+def check_upload_key(attrs: dict, params: dict, missing: str = UPLOAD_KEY_MISSING):
+    """A later request of an SSE-C upload must bring the upload's key: without one it is
+    InvalidRequest `missing`, with another InvalidRequest too, not a read's AccessDenied
+    (radkawar/stackd customer_encryption_data_replay.json: part-checksum-missing/-wrong,
+    list-parts-checksum-missing/-wrong, complete-checksum-wrong; the words are those S3
+    clients record)."""
+    try:
+        versions.check_customer_key(attrs, params)
+    except AwsError as refused:
+        if refused.code == "AccessDenied":
+            raise errors.error("InvalidRequest", "The provided encryption parameters did not match the ones used "
+                               "originally.") from None
+        if refused.code == "InvalidRequest" and attrs.get("SSECustomerKeyMD5"):
+            raise errors.error("InvalidRequest", missing) from None
+        raise
+
+
 def _made_by(ctx, bucket, key: str, upload_id: str):
     """The version of `key` the upload `upload_id` made, if it is still there."""
     for row in store.upload_versions(ctx.state.db, bucket["name"], key, upload_id):
@@ -320,7 +350,7 @@ def _completion_plan(ctx, params) -> dict:
         raise errors.error("InvalidRequest", f"The upload was created using the {attrs.get('ChecksumType') or 'null'} "
                            f"checksum mode. The complete request must use the same checksum mode.")
     versions.check_write_conditions(ctx, bucket, key, params)
-    versions.check_customer_key(attrs, params)      # SSE-C: the whole is encrypted with the key sent now
+    check_upload_key(attrs, params)      # SSE-C: the whole is encrypted with the key sent now
     algorithm = attrs.pop("ChecksumAlgorithm", None) or DEFAULT_CHECKSUM
     checksum_type = attrs.pop("ChecksumType", None) or "FULL_OBJECT"
     return {"bucket": bucket, "upload": upload, "attrs": attrs, "chosen": chosen, "total": total,

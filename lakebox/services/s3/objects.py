@@ -145,9 +145,10 @@ def _latin1(text: str) -> bool:
 def _readable_version(ctx, bucket, params, method):
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"), method)
     attrs = store.loads(row["attrs"])
-    versions.check_customer_key(attrs, params)
-    if method == "GET":     # HEAD shows an archived object (and x-amz-restore); GET needs it restored
-        versions.check_readable(row, attrs, ctx.now)
+    # S3's order (radkawar/stackd customer_encryption_boundaries_replay.json): a key that
+    # should come, the conditions, the Range or part number, the key's worth, and only then
+    # an archived object's state.
+    versions.check_customer_key(attrs, params, presence_only=True)
     try:
         model.check_read_conditions(params, row["etag"], row["last_modified"], ctx.now)
     except ServiceError as failed:
@@ -155,6 +156,13 @@ def _readable_version(ctx, bucket, params, method):
             failed.headers.update({"ETag": model.quote_etag(row["etag"]),
                                    "Last-Modified": email.utils.formatdate(row["last_modified"], usegmt=True)})
         raise
+    if params.get("PartNumber") is not None and not params.get("Range"):
+        _part_bounds(ctx, row, params["PartNumber"])           # InvalidPartNumber before the key is weighed
+    elif params.get("Range") and params.get("PartNumber") is None:
+        model.parse_range(params["Range"], row["size"])        # InvalidRange before the key is weighed
+    versions.check_customer_key(attrs, params)
+    if method == "GET":     # HEAD shows an archived object (and x-amz-restore); GET needs it restored
+        versions.check_readable(row, attrs, ctx.now)
     return row, attrs
 
 

@@ -28,13 +28,15 @@ from awscrt import checksums as crt
 
 from lakebox.aws.errors import InvalidArgument
 from lakebox.services.s3 import errors
+from lakebox.services.s3 import xxhashes
 from lakebox.services.s3.aws_chunked import AwsChunkedDecoder
 
-CHECKSUM_ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "SHA512", "MD5")
+CHECKSUM_ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "SHA512", "MD5", *xxhashes.ALGORITHMS)
 ALGORITHM_OF_HEADER = {f"x-amz-checksum-{name.lower()}": name for name in CHECKSUM_ALGORITHMS}
 # S3 gives every new object a CRC64NVME checksum when the client asked for none.
 DEFAULT_CHECKSUM = "CRC64NVME"
-DIGEST_SIZES = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32, "SHA512": 64, "MD5": 16}
+DIGEST_SIZES = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32, "SHA512": 64, "MD5": 16,
+                **xxhashes.SIZES}
 
 STREAMING_SHA256_VALUES = (
     "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
@@ -235,7 +237,7 @@ _NEW_HASHERS = {
     "CRC32C": lambda: _Crc(crt.crc32c, 4),
     "CRC64NVME": lambda: _Crc(crt.crc64nvme, 8),
     "MD5": hashlib.md5, "SHA1": hashlib.sha1, "SHA256": hashlib.sha256,   # not hashlib.new: a name look-up
-    "SHA512": hashlib.sha512,
+    "SHA512": hashlib.sha512, **xxhashes.hasher_makers(),
 }
 
 
@@ -255,7 +257,7 @@ _DIGEST_OF = {
     "MD5": lambda data: hashlib.md5(data).digest(),
     "SHA1": lambda data: hashlib.sha1(data).digest(),
     "SHA256": lambda data: hashlib.sha256(data).digest(),
-    "SHA512": lambda data: hashlib.sha512(data).digest(),
+    "SHA512": lambda data: hashlib.sha512(data).digest(), **xxhashes.digest_functions(),
 }
 
 

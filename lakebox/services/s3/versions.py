@@ -12,7 +12,7 @@ from lakebox.services.s3.upload import without_aws_chunked
 from lakebox.aws.specs import spec_for
 from lakebox.kit import arns, sessions
 
-from lakebox.services.s3 import access, acl, errors, files, lifecycle, model, notifications, store
+from lakebox.services.s3 import access, acl, errors, files, lifecycle, model, notifications, sse_c_block, store
 from lakebox.services.s3 import encryption as at_rest
 
 CONTENT_FIELDS = ("CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage",
@@ -175,8 +175,12 @@ def encryption(ctx, bucket, params: dict) -> dict:
     if SSE_PARAMS.isdisjoint(params) and store.bucket_config(ctx.state, bucket, "encryption") is None:
         return {"ServerSideEncryption": "AES256"}        # the usual write: nothing asked, no bucket default
     requested = params.get("ServerSideEncryption")
-    if params.get("SSECustomerAlgorithm"):
-        if requested is not None:
+    if any(params.get(name) is not None for name in sse_c_block.CUSTOMER_KEY_PARAMS):
+        if params.get("SSECustomerAlgorithm") is None:
+            raise errors.error("InvalidArgument", "Requests specifying Server Side Encryption with Customer "
+                               "provided keys must provide a valid encryption algorithm.")
+        if requested is not None or params.get("SSEKMSKeyId") is not None or \
+                params.get("SSEKMSEncryptionContext") is not None:      # a KMS key or context too, as recorded
             raise errors.error("InvalidArgument", "Server Side Encryption with Customer provided key is incompatible "
                                "with the encryption method specified")
         if params.get("SSECustomerKey") is None:
@@ -185,6 +189,11 @@ def encryption(ctx, bucket, params: dict) -> dict:
         if params.get("SSECustomerKeyMD5") is None:
             raise errors.error("InvalidArgument", "Requests specifying Server Side Encryption with Customer "
                                "provided keys must provide the client calculated MD5 of the secret key.")
+        # A bucket blocking SSE-C refuses the write once its headers are all there (a missing key
+        # stays InvalidArgument: customer_encryption_audit_replay.json notes), before the key's worth.
+        sse_c_block.check_write(ctx, bucket, params)
+        if params["SSECustomerAlgorithm"] != "AES256":    # recorded: 'aes256', 'aws:kms' and '' alike
+            raise errors.error("InvalidEncryptionAlgorithmError")
         return {"SSECustomerAlgorithm": params["SSECustomerAlgorithm"],
                 "SSECustomerKeyMD5": customer_key_md5(params)}
     if params.get("SSEKMSKeyId") and not (requested or "").startswith("aws:kms"):
@@ -234,6 +243,24 @@ def customer_key_md5(params: dict, prefix: str = "") -> str | None:
     return digest
 
 
+def _read_key_md5(params: dict, prefix: str) -> str | None:
+    """customer_key_md5 for a read: a well-formed key of the wrong length gives its MD5 (it
+    matches no stored key) rather than InvalidArgument."""
+    key = params.get(prefix + "SSECustomerKey")
+    try:
+        raw = base64.b64decode(key, validate=True) if key is not None else None
+    except ValueError:
+        raw = None
+    if raw is None or len(raw) == 32:
+        return customer_key_md5(params, prefix)
+    digest = base64.b64encode(hashlib.md5(raw).digest()).decode()
+    given = params.get(prefix + "SSECustomerKeyMD5")
+    if given is not None and given != digest:
+        raise errors.error("InvalidArgument",
+                           "The calculated MD5 hash of the key did not match the hash that was provided.")
+    return digest
+
+
 def new_etag(attrs: dict, md5_hex: str) -> str:
     """The ETag of newly written bytes: their MD5, except under SSE-C, where S3's ETag is not
     the MD5 of the data: one derived from the data's MD5 and the key's stands in for it,
@@ -242,10 +269,20 @@ def new_etag(attrs: dict, md5_hex: str) -> str:
     return hashlib.md5(f"sse-c:{key_md5}:{md5_hex}".encode()).hexdigest() if key_md5 else md5_hex
 
 
-def check_customer_key(attrs: dict, params: dict, prefix: str = ""):
-    """Reads of an SSE-C object need its key; other objects refuse one."""
+def check_customer_key(attrs: dict, params: dict, prefix: str = "", presence_only: bool = False):
+    """Reads of an SSE-C object need its key; other objects refuse one. A key of the wrong
+    length is a wrong key here (AccessDenied), as S3 answers a read
+    (radkawar/stackd customer_encryption_data_replay.json, get-short-key). With
+    `presence_only`, only whether a key came is checked: S3 weighs a read's conditions
+    before the key's worth (get-conditional-wrong-key: 304; get-conditional-no-key: 400)."""
     stored = attrs.get("SSECustomerKeyMD5")
-    given = customer_key_md5(params, prefix)
+    if presence_only:
+        given = params.get(prefix + "SSECustomerKey") or params.get(prefix + "SSECustomerKeyMD5")
+        if stored and not given:
+            raise errors.error("InvalidRequest", "The object was stored using a form of Server Side Encryption. "
+                               "The correct parameters must be provided to retrieve the object.")
+        return
+    given = _read_key_md5(params, prefix) if stored else customer_key_md5(params, prefix)
     if stored and not given:
         raise errors.error("InvalidRequest", "The object was stored using a form of Server Side Encryption. "
                            "The correct parameters must be provided to retrieve the object.")

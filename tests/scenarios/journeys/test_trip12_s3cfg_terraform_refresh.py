@@ -32,7 +32,9 @@ NEW_BUCKET_DOCUMENTS = {
     "get_bucket_request_payment": {"Payer": "BucketOwner"},
     "get_bucket_logging": {},
     "get_bucket_encryption": {"ServerSideEncryptionConfiguration": {"Rules": [
-        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]}},
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False,
+         # SSE-C blocked by default since April 2026 (radkawar/stackd customer_encryption_control_replay.json)
+         "BlockedEncryptionTypes": {"EncryptionType": ["SSE-C"]}}]}},
     "get_bucket_ownership_controls": {"OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}},
     "get_public_access_block": {"PublicAccessBlockConfiguration": {
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}},
@@ -103,7 +105,8 @@ def test_refresh_apply_and_destroy_of_a_managed_bucket(client, bucket):
     read = refresh(s3, bucket)
     assert read["get_bucket_tagging"] == {"TagSet": [{"Key": "team", "Value": "platform"},
                                                      {"Key": "env", "Value": "prod"}]}
-    assert read["get_bucket_encryption"] == {"ServerSideEncryptionConfiguration": kms}
+    assert read["get_bucket_encryption"] == {"ServerSideEncryptionConfiguration": {"Rules": [
+        {**kms["Rules"][0], "BlockedEncryptionTypes": {"EncryptionType": ["SSE-C"]}}]}}
     assert read["get_bucket_cors"] == {"CORSRules": cors}
     assert read["get_bucket_lifecycle_configuration"] == {"Rules": rules,
                                                           "TransitionDefaultMinimumObjectSize": "all_storage_classes_128K"}

@@ -105,3 +105,31 @@ def test_a_number_that_is_no_number_is_named_in_the_refusal(client, bucket):
         assert (error["Code"], error["Message"], error["ArgumentName"], error.get("ArgumentValue") or "") == (
             "InvalidArgument", "Invalid attribute name specified.", "x-amz-object-attributes", value)
     s3.abort_multipart_upload(Bucket=bucket, Key="a same", UploadId=upload)
+
+
+def test_an_aborted_upload_is_remembered(client, bucket):
+    """S3 takes a second abort of an aborted upload (204), and the aborted upload's id as
+    UploadIdMarker still marks its place among its key's uploads (multipart_controls_replay.json
+    abort-repeated, list-after-abort, upload-after-abort, complete-after-abort;
+    multipart_raw_replay.json upload-marker-1, abort-middle-upload, upload-marker-deleted).
+    An upload id S3 never issued stays NoSuchUpload."""
+    s3 = client("s3")
+    first, middle, last = (s3.create_multipart_upload(Bucket=bucket, Key="a same")["UploadId"] for _ in range(3))
+    later = s3.create_multipart_upload(Bucket=bucket, Key="z last")["UploadId"]
+    before = s3.list_multipart_uploads(Bucket=bucket, KeyMarker="a same", UploadIdMarker=middle)
+    assert [u["UploadId"] for u in before["Uploads"]] == [last, later]
+
+    for _ in range(2):
+        done = s3.abort_multipart_upload(Bucket=bucket, Key="a same", UploadId=middle)
+        assert done["ResponseMetadata"]["HTTPStatusCode"] == 204
+    after = s3.list_multipart_uploads(Bucket=bucket, KeyMarker="a same", UploadIdMarker=middle)
+    assert [u["UploadId"] for u in after["Uploads"]] == [last, later]
+    assert (after["NextKeyMarker"], after["NextUploadIdMarker"]) == ("z last", later)
+    for call, extra in ((s3.list_parts, {}), (s3.upload_part, {"PartNumber": 1, "Body": b"tiny"}),
+                        (s3.complete_multipart_upload, {"MultipartUpload": {"Parts": [{"PartNumber": 1,
+                                                                                       "ETag": '"a"'}]}})):
+        assert _error(call, Bucket=bucket, Key="a same", UploadId=middle, **extra)["Code"] == "NoSuchUpload"
+    assert _error(s3.abort_multipart_upload, Bucket=bucket, Key="a same", UploadId="never" + middle[5:])["Code"] == \
+        "NoSuchUpload"
+    for upload, key in ((first, "a same"), (last, "a same"), (later, "z last")):
+        s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload)

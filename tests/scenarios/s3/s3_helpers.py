@@ -129,3 +129,12 @@ def resolve_localhost(monkeypatch):
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
+
+
+def admit_customer_keys(s3, bucket):
+    """Let `bucket` take SSE-C writes: since April 2026 S3 blocks them on new buckets until
+    the default encryption names BlockedEncryptionTypes NONE (S3 User Guide, "Blocking or
+    unblocking SSE-C for a general purpose bucket")."""
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{
+        "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
+        "BlockedEncryptionTypes": {"EncryptionType": ["NONE"]}}]})

@@ -4,6 +4,7 @@ multipart), `--request-payer`, `--grants`,
 import pytest
 
 from journey_helpers import aws, keys, out
+from s3_helpers import admit_customer_keys
 
 MB = 1024 * 1024
 
@@ -72,6 +73,7 @@ def test_cli_grants_and_dryrun(lakebox_server, s3, bucket, tmp_path):
 def test_cli_sse_c_round_trip_and_copy(lakebox_server, s3, bucket, tmp_path):
     key = "k" * 32
     other = "o" * 32
+    admit_customer_keys(s3, bucket)
     (tmp_path / "secret.bin").write_bytes(b"s" * (9 * MB))      # large enough for a multipart upload
     aws(lakebox_server, "s3", "cp", str(tmp_path / "secret.bin"), f"s3://{bucket}/secret.bin",
         "--sse-c", "AES256", "--sse-c-key", key)

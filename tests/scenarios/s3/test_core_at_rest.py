@@ -35,7 +35,8 @@ def test_object_bytes_on_disk_are_not_the_plaintext(server):
     key_arn = kms.create_key()["KeyMetadata"]["Arn"]
     s3.create_bucket(Bucket="sealed")
     s3.put_bucket_encryption(Bucket="sealed", ServerSideEncryptionConfiguration={"Rules": [
-        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}}]})
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn},
+         "BlockedEncryptionTypes": {"EncryptionType": ["NONE"]}}]})
     marker = b"plaintext-marker-" + os.urandom(16).hex().encode()
     small = marker * 10
     s3.put_object(Bucket="sealed", Key="kms", Body=small)

@@ -18,7 +18,7 @@ import uuid
 
 import pytest
 
-from s3_helpers import error_response
+from s3_helpers import admit_customer_keys, error_response
 
 MIB = 1 << 20
 
@@ -238,6 +238,7 @@ def customer(key: bytes) -> dict:
 
 
 def test_sse_c_objects_need_their_key(s3, bucket):
+    admit_customer_keys(s3, bucket)
     key, other = os.urandom(32), os.urandom(32)
     data = os.urandom(100_000)
     s3.put_object(Bucket=bucket, Key="c", Body=data, **customer(key))
@@ -250,6 +251,7 @@ def test_sse_c_objects_need_their_key(s3, bucket):
 
 
 def test_sse_c_multipart_upload(s3, bucket):
+    admit_customer_keys(s3, bucket)
     key = os.urandom(32)
     parts_data = [os.urandom(5 * MIB), b"end"]
     upload = s3.create_multipart_upload(Bucket=bucket, Key="c", **customer(key))

@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from edge_helpers import multipart
+from s3_helpers import admit_customer_keys
 from s3_helpers import MIB, error_of
 
 
@@ -19,6 +20,7 @@ def bucket(make_bucket):
 
 
 def test_customer_provided_keys(s3, bucket):
+    admit_customer_keys(s3, bucket)
     key = os.urandom(32)
     sse = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": key}
     put = s3.put_object(Bucket=bucket, Key="secret", Body=b"classified", **sse)

@@ -9,7 +9,7 @@ import hashlib
 
 import pytest
 
-from s3_helpers import error_of, http, signed_headers
+from s3_helpers import admit_customer_keys, error_of, http, signed_headers
 
 
 def test_an_unknown_checksum_algorithm_is_an_invalid_request(lakebox_server, s3, make_bucket):
@@ -86,6 +86,7 @@ def test_encryption_headers_s3_refuses(lakebox_server, s3, make_bucket, headers,
     the key and its MD5) and "Specifying server-side encryption with AWS KMS"; S3's
     recorded replies give the words. Nothing is written."""
     name = make_bucket("sse-headers")
+    admit_customer_keys(s3, name)
     url = f"{lakebox_server.endpoint}/{name}/k"
     status, _, body = http(url, method="PUT", data=b"x", headers=signed_headers(url, "PUT", b"x", headers))
     assert status == 400 and b"<Code>InvalidArgument</Code>" in body
@@ -97,6 +98,7 @@ def test_an_sse_c_etag_is_the_same_for_the_same_bytes(s3, make_bucket):
     """Issue 15, recorded against AWS: re-uploading the same part under SSE-C gives the
     same ETag."""
     name = make_bucket("sse-etag")
+    admit_customer_keys(s3, name)
     sse = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": b"k" * 32}
     upload = s3.create_multipart_upload(Bucket=name, Key="m", **sse)["UploadId"]
     first = s3.upload_part(Bucket=name, Key="m", UploadId=upload, PartNumber=1, Body=b"part", **sse)["ETag"]

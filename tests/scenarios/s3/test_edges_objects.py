@@ -11,7 +11,7 @@ import pytest
 
 from edge_helpers import (b64, crc32_b64, crc64nvme_b64, crc32c_b64, now_utc,
                           headers_of, plain_client, multipart)
-from s3_helpers import MIB, error_of
+from s3_helpers import MIB, admit_customer_keys, error_of
 
 
 @pytest.fixture
@@ -374,6 +374,7 @@ def sse(key):
 
 
 def test_sse_c_head_and_attributes_need_the_key(s3, bucket):
+    admit_customer_keys(s3, bucket)
     key = os.urandom(32)
     put = s3.put_object(Bucket=bucket, Key="s", Body=b"secret data", **sse(key))
     assert put["SSECustomerAlgorithm"] == "AES256"
@@ -396,6 +397,7 @@ def test_sse_c_head_and_attributes_need_the_key(s3, bucket):
 
 
 def test_sse_c_etag_is_not_the_md5_of_the_data(s3, bucket):
+    admit_customer_keys(s3, bucket)
     # "Objects encrypted by SSE-C or SSE-KMS have ETags that are not an MD5 digest of their object data."
     # https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html
     key = os.urandom(32)
@@ -404,11 +406,13 @@ def test_sse_c_etag_is_not_the_md5_of_the_data(s3, bucket):
 
 
 def test_sse_c_key_of_the_wrong_length(s3, bucket):
+    admit_customer_keys(s3, bucket)
     code, status, _ = error_of(s3.put_object, Bucket=bucket, Key="s", Body=b"x", **sse(os.urandom(16)))
     assert (code, status) == ("InvalidArgument", 400)
 
 
 def test_sse_c_copy_needs_the_source_key(s3, bucket):
+    admit_customer_keys(s3, bucket)
     key, other = os.urandom(32), os.urandom(32)
     s3.put_object(Bucket=bucket, Key="s", Body=b"secret data", **sse(key))
     code, status, _ = error_of(s3.copy_object, Bucket=bucket, Key="d", CopySource={"Bucket": bucket, "Key": "s"})
@@ -423,6 +427,7 @@ def test_sse_c_copy_needs_the_source_key(s3, bucket):
 
 
 def test_sse_c_multipart_parts_need_the_same_key(s3, bucket):
+    admit_customer_keys(s3, bucket)
     key = os.urandom(32)
     upload = s3.create_multipart_upload(Bucket=bucket, Key="m", **sse(key))["UploadId"]
     # "The multipart upload initiate requested encryption. Subsequent part requests must include the

@@ -9,6 +9,8 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
+from s3_helpers import admit_customer_keys
+
 MB = 1024 * 1024
 
 
@@ -51,6 +53,7 @@ def test_threshold_above_the_size_sends_one_put(bucket, big_file):
 def test_customer_key_upload_needs_the_key_to_download(bucket, big_file, tmp_path):
     key = os.urandom(32)
     sse = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": key}
+    admit_customer_keys(bucket.meta.client, bucket.name)
     bucket.upload_file(str(big_file), "sse-c.bin", ExtraArgs=sse)
     back = tmp_path / "sse-back.bin"
     bucket.download_file("sse-c.bin", str(back), ExtraArgs=sse)

@@ -7,6 +7,8 @@ import os
 import pytest
 from botocore.exceptions import ClientError
 
+from s3_helpers import admit_customer_keys
+
 # Either side of 8 KiB, and one that is big for a single PUT's buffering.
 SIZES = [1, 1000, 8 * 1024, 8 * 1024 + 1, 100_000]
 
@@ -48,6 +50,7 @@ def test_ranges_copies_and_overwrites_read_the_bytes_written(s3, make_bucket, si
 @pytest.mark.parametrize("size", SIZES)
 def test_encrypted_objects_of_every_size_read_back_with_their_key(s3, make_bucket, size):
     bucket = make_bucket("sizes-sse")
+    admit_customer_keys(s3, bucket)
     body = os.urandom(size)
     key = os.urandom(32)
     customer = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": base64.b64encode(key).decode(),

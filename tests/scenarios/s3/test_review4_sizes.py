@@ -8,7 +8,7 @@ import os
 import pytest
 
 from lakebox.testing import LakeboxServer
-from s3_helpers import error_of
+from s3_helpers import admit_customer_keys, error_of
 
 SIZES = [0, 1, 100, 4095, 4096, 4097, 65535, 65536, 65537, 262144, 1048577]
 SSE_C_KEY = os.urandom(32)
@@ -61,6 +61,8 @@ def check_reads(s3, bucket, key, data, mode):
 @pytest.mark.parametrize("mode", ["plain", "kms", "sse-c"])
 @pytest.mark.parametrize("size", SIZES)
 def test_every_read_of_every_size(s3, bucket, kms_key, mode, size):
+    if mode == "sse-c":
+        admit_customer_keys(s3, bucket)
     data = os.urandom(size)
     put = s3.put_object(Bucket=bucket, Key="obj", Body=data, ChecksumAlgorithm="SHA256", **encryption(mode, kms_key))
     if mode != "sse-c":
@@ -111,6 +113,7 @@ def test_every_size_and_encryption_survives_a_restart(tmp_path):
         s3 = server.client("s3")
         kms_key = server.client("kms").create_key()["KeyMetadata"]["Arn"]
         s3.create_bucket(Bucket="sizes")
+        admit_customer_keys(s3, "sizes")
         stored = {}
         for size in SIZES:
             for mode in ["plain", "kms", "sse-c"]:

@@ -60,7 +60,8 @@ TAGGING = b"""<Tagging><TagSet>
 </TagSet></Tagging>"""
 ENCRYPTION = b"""<ServerSideEncryptionConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
   <Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault>
-  <BucketKeyEnabled>false</BucketKeyEnabled></Rule>
+  <BucketKeyEnabled>false</BucketKeyEnabled>
+  <BlockedEncryptionTypes><EncryptionType>NONE</EncryptionType></BlockedEncryptionTypes></Rule>
 </ServerSideEncryptionConfiguration>"""
 PUBLIC_ACCESS_BLOCK = b"""<PublicAccessBlockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
   <BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls>

@@ -254,19 +254,21 @@ def test_a_restored_copy_expires(lakebox_server, s3, make_bucket):
         lakebox_server.advance_clock(-3 * 86400 - 10 * 3600)
 
 
-@pytest.mark.parametrize("asked, code, message", [
-    (None, "InvalidRequest", "The x-amz-object-attributes header specifying the attributes to be retrieved is "
-                             "either missing or empty"),
-    ("", "InvalidArgument", "Invalid attribute name specified."),
-    (" , ", "InvalidArgument", "Invalid attribute name specified.")])
-def test_object_attributes_need_the_header(lakebox_server, sample, asked, code, message):
-    """GetObjectAttributes without the header: 400 InvalidRequest (a recorded reply); with an
-    empty one, a name S3 does not know (radkawar/stackd multipart_raw_replay.json single-attrs-);
-    the API reference's example names them in x-amz-object-attributes."""
+@pytest.mark.parametrize("asked", [None, "", " , "])
+def test_object_attributes_need_the_header(lakebox_server, sample, asked):
+    """GetObjectAttributes without attribute names: 400 InvalidRequest (a recorded reply);
+    an empty header names an attribute S3 does not know, "" (radkawar/stackd
+    multipart_raw_replay.json, single-attrs-: InvalidArgument). The API reference's example
+    names them in x-amz-object-attributes."""
     headers = {} if asked is None else {"x-amz-object-attributes": asked}
     status, _, body = send(lakebox_server, "GET", f"/{sample}/sample.jpg?attributes", headers=headers)
     assert status == 400
-    assert children(body)[:2] == [("Code", code), ("Message", message)]
+    if asked is None:
+        assert children(body)[:2] == [("Code", "InvalidRequest"), (
+            "Message", "The x-amz-object-attributes header specifying the attributes to be retrieved is either "
+                       "missing or empty")]
+    else:
+        assert children(body)[:2] == [("Code", "InvalidArgument"), ("Message", "Invalid attribute name specified.")]
     status, headers, body = send(lakebox_server, "GET", f"/{sample}/sample.jpg?attributes",
                                  headers={"x-amz-object-attributes": "ETag,StorageClass,ObjectSize"})
     assert status == 200 and headers["x-amz-version-id"] and "last-modified" in headers

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from aws_cli import run_cli
 from journey_helpers import KEY, REGION, SECRET
-from s3_helpers import create_bucket, remove_bucket
+from s3_helpers import admit_customer_keys, create_bucket, remove_bucket
 
 PEOPLE = (b"name,age,city\n"
           b"Alice,30,Paris\n"
@@ -338,6 +338,7 @@ def test_encrypted_objects_read_as_get_reads_them(s3, bucket, lakebox_server):
     s3.put_object(Bucket=bucket, Key="kms.csv", Body=PEOPLE, ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
     s3.put_object(Bucket=bucket, Key="s3.csv", Body=PEOPLE, ServerSideEncryption="AES256")
     customer = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": os.urandom(32)}
+    admit_customer_keys(s3, bucket)
     s3.put_object(Bucket=bucket, Key="customer.csv", Body=PEOPLE, **customer)
     for key, extra in (("kms.csv", {}), ("s3.csv", {}), ("customer.csv", customer)):
         seen = select(s3, bucket, key, "SELECT COUNT(*) FROM s3object s", {"CSV": {"FileHeaderInfo": "USE"}},
