@@ -38,7 +38,8 @@ def make_app(state):
         settling = state.settle()   # under --fsync always: its writes are on disk before it is answered
         if settling is not None:
             await settling
-        await asgi.send_response(send, response, head_only=req.method == "HEAD", close=not receive.body_done)
+        await asgi.send_response(send, response, head_only=req.method == "HEAD", close=not receive.body_done,
+                                 whole=asgi.ANSWER in scope.get("extensions", ()))
         if log.isEnabledFor(logging.INFO):
             logbuffer.info(log, "%s %s %s %.1fms", *_service_and_operation(req, route, claimed),
                            response.status, (time.perf_counter() - started) * 1000)

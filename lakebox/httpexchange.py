@@ -14,6 +14,8 @@ import asyncio
 import http
 import logging
 
+from lakebox.aws.asgi import ANSWER
+
 log = logging.getLogger("lakebox.http")
 
 HIGH_WATER = 64 * 1024          # body bytes buffered and unread before reading pauses
@@ -23,6 +25,7 @@ NO_BODY, BY_LENGTH, CHUNKED, TO_CLOSE = range(4)
 FRAMING = frozenset((b"content-length", b"transfer-encoding", b"connection"))
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 EXPECT_CONTINUE = (b"expect", b"100-continue")
+EXTENSIONS = {ANSWER: {}}       # what a request's scope announces: a whole answer in one message
 
 
 def _status_line(status: int) -> bytes:
@@ -157,7 +160,9 @@ class Exchange:
         if self.disconnected:
             raise ClientDisconnected("the client closed the connection")
         kind = message["type"]
-        if not self.started and kind == "http.response.start":
+        if not self.started and kind == ANSWER:
+            self._answer(message["status"], message["head"], message["length"], message["body"], message["close"])
+        elif not self.started and kind == "http.response.start":
             self._start_response(message["status"], message.get("headers", ()))
         elif self.started and not self.finished and kind == "http.response.body":
             self._write_body(message.get("body", b""), message.get("more_body", False))
@@ -200,6 +205,29 @@ class Exchange:
         self.keep_alive = not close
         self.head = head
         self.started = True
+
+    def _answer(self, status: int, head: bytes, length: int | None, body: bytes, close: bool):
+        """A whole answer (the lakebox.answer message, aws/asgi.py): the app's header lines
+        come encoded, checked for line breaks, with their Content-Length (`length`; None
+        only for a 304) and, if `close`, `connection: close`; so the head is the status
+        line, the Date, those lines and the connection's own close, and it leaves with the
+        body. The bytes are those `_start_response` and `_write_body` would write."""
+        said_close, close = close, close or not self.keep_alive
+        lines = [STATUS_LINES.get(status) or b"HTTP/1.1 %d " % status]
+        for name, value in self.conn.server_state.default_headers:      # Date, refreshed by uvicorn each second
+            lines.append(name + b": " + value)
+        if head:
+            lines.append(head)
+        if close and not said_close:
+            lines.append(b"connection: close")
+        if length is None or self.scope["method"] == "HEAD" or status in (204, 304) or status < 200:
+            self.framing = NO_BODY
+        else:
+            self.framing, self.remaining = BY_LENGTH, length
+        self.keep_alive = not close
+        self.head = b"\r\n".join(lines) + b"\r\n\r\n"
+        self.started = True
+        self._write_body(body, False)
 
     def _write_body(self, body: bytes, more: bool):
         pieces = []

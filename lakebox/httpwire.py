@@ -36,7 +36,7 @@ import httptools
 
 from lakebox.aws.errors import new_request_id
 from lakebox.aws.xmlwrite import xml_error
-from lakebox.httpexchange import Exchange
+from lakebox.httpexchange import EXTENSIONS, Exchange
 from lakebox.storage.db import running_request
 
 log = logging.getLogger("lakebox.http")
@@ -258,7 +258,7 @@ class HttpProtocol(asyncio.Protocol):
         return {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.4"}, "http_version": version,
                 "method": method, "scheme": self.scheme, "path": path, "raw_path": raw_path,
                 "query_string": query, "root_path": "", "headers": self.headers,
-                "client": self.client, "server": self.server}
+                "client": self.client, "server": self.server, "extensions": EXTENSIONS}
 
     def on_body(self, body):
         exchange = self.parsing

@@ -418,3 +418,37 @@ def test_after_a_turn_that_held_one_answer_alone_the_next_answers_leave_at_once(
         await settle()
         assert bytes(out.out) == answer * (Outbox.LONE_PAUSE + 2)
     run(main())
+
+
+@pytest.mark.parametrize("method, status, headers, close", [
+    ("GET", 200, [("ETag", '"e"'), ("x-amz-meta-name", "caf\u00e9"), ("x-amz-request-id", "R")], False),
+    ("HEAD", 200, [("Content-Length", "9"), ("Last-Modified", "Fri, 04 Dec 2026 00:30:00 GMT")], False),
+    ("GET", 304, [("ETag", '"e"')], False),
+    ("GET", 200, [("x-amz-meta-dash", "a\u2014b")], False),        # not latin-1: RFC 2047's encoded word
+    ("PUT", 400, [("Content-Type", "application/xml"), ("x-amz-request-id", 7)], True),
+])
+def test_a_whole_answer_in_one_message_leaves_as_its_two_asgi_messages_would(method, status, headers, close):
+    """aws/asgi.send_response sends a bytes answer as one lakebox.answer message where the
+    scope announces it: the same bytes reach the client."""
+    from lakebox.aws import asgi
+    from lakebox.aws.serialize import Response
+
+    def app(whole):
+        async def sender(scope, receive, send):
+            assert (asgi.ANSWER in scope["extensions"]) is True
+            body = b"" if status == 304 else b"hi"
+            await asgi.send_response(send, Response(status, list(headers), body), head_only=method == "HEAD",
+                                     close=close, whole=whole)
+        return sender
+
+    async def main():
+        request = b"%s /k HTTP/1.1\r\nHost: x\r\n\r\n" % method.encode()
+        date = [(b"date", b"Fri, 04 Dec 2026 00:30:00 GMT")]
+        written = []
+        for whole in (False, True):
+            protocol, transport, _ = connect(app(whole), date)
+            await feed(protocol, request)
+            written.append((bytes(transport.out), transport.closed))
+        assert written[0] == written[1]
+        assert written[1][0].startswith(b"HTTP/1.1 %d " % status) and written[1][1] is close
+    run(main())

@@ -98,6 +98,13 @@ class Staged:
         self.blob_id = None
         self.content = None
 
+    @property
+    def makes_file(self) -> bool:
+        """Whether `commit` makes a blob file (and writes its journal entry, which must
+        commit with the row that points at it); False for bytes kept in the row, or none."""
+        temp = self.temp
+        return isinstance(temp, str) or temp is not None and not (self.inline and len(temp) <= stored.INLINE_MAX)
+
     def commit(self) -> str | None:
         temp = self.temp
         if temp is None:

@@ -204,6 +204,12 @@ def _delete_all(blobs, blob_ids):
 _PLAIN_COPIES = set()
 
 
+def plain_copies_made() -> bool:
+    """Whether this process holds any plain copy (a write replacing bytes kept in a row
+    must then find out whether it has one to delete)."""
+    return bool(_PLAIN_COPIES)
+
+
 def plain_copy_path(blobs, blob_id: str, made: bool = False) -> str:
     """Where a decrypted copy of an encrypted blob is kept for readers in place (the SQL
     engine reads files, not ciphertext; encryption.plain_copy). In the temp area, so a

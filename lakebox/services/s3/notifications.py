@@ -95,6 +95,12 @@ def _removal(ctx) -> str:
     return LIFECYCLE if ctx.operation == LIFECYCLE else "ObjectRemoved"
 
 
+def sends_events(ctx, bucket) -> bool:
+    """Whether the bucket has somewhere to send its events (an object write's event then
+    lands in the write's transaction)."""
+    return bool(_queues(ctx, bucket))
+
+
 def _queues(ctx, bucket) -> list:
     config = store.bucket_config(ctx.state, bucket, "notification") or {}
     return config.get("QueueConfigurations") or []

@@ -54,14 +54,21 @@ async def store_object(ctx, params):
                                         blobs.durable and waited)
     # Every check is done: only now does the body become a blob (or, small, part of the
     # row: stored.py), then the current version. One transaction: the blob's journal
-    # entry commits with the row that points at it.
-    with concurrency.Staged(blobs, body.take(), inline=True) as staged, ctx.state.db.transaction():
-        if waited:      # others ran meanwhile: the bucket and the write conditions again
-            bucket = access.request_bucket(ctx, params)
-            versions.check_write_conditions(ctx, bucket, key, params)
-        version_id = versions.commit(ctx, bucket, key, {
-            "blob_id": staged.commit(), "content": staged.content, "size": body.size, "etag": etag,
-            "storage_class": storage_class, "attrs": attrs, "sealing": sealing})
+    # entry commits with the row that points at it. The everyday small write, which
+    # makes no file, is one statement (versions.commit_in_place).
+    row = {"size": body.size, "etag": etag, "storage_class": storage_class, "attrs": attrs, "sealing": sealing}
+    with concurrency.Staged(blobs, body.take(), inline=True) as staged:
+        version_id = None
+        if not waited and not staged.makes_file:
+            version_id = versions.commit_in_place(ctx, bucket, key, {
+                "blob_id": staged.commit(), "content": staged.content, **row})
+        if version_id is None:
+            with ctx.state.db.transaction():
+                if waited:      # others ran meanwhile: the bucket and the write conditions again
+                    bucket = access.request_bucket(ctx, params)
+                    versions.check_write_conditions(ctx, bucket, key, params)
+                version_id = versions.commit(ctx, bucket, key, {
+                    "blob_id": staged.commit(), "content": staged.content, **row})
     return {"ETag": model.quote_etag(etag), "VersionId": versions.written_version_id(bucket, version_id),
             "Expiration": versions.expiration(ctx, bucket, key, body.size, attrs, ctx.now),
             **versions.checksum_fields(attrs), **written_encryption(attrs)}

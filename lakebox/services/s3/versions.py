@@ -123,6 +123,19 @@ def commit(ctx, bucket, key: str, row: dict, parts: list[tuple] = ()) -> str:
     return version_id
 
 
+def commit_in_place(ctx, bucket, key: str, row: dict) -> str | None:
+    """The everyday write in one statement (`store.put_null_version`), where nothing has to
+    land with the row: a bucket that never had versioning (the key has its null version at
+    most: no version to demote, no object lock, no replication), no event to send, bytes
+    kept in `row` (no blob journal entry) and no plain copy of a replaced version's bytes
+    to delete (`files.plain_copies_made`). Returns the version id written, or None having
+    written nothing: then `commit` in a transaction, which handles every case."""
+    if bucket["versioning"] is not None or notifications.sends_events(ctx, bucket) or files.plain_copies_made():
+        return None
+    row = {"owner": access.object_owner(ctx, bucket, row.get("attrs")), "last_modified": ctx.now, **row}
+    return model.NULL_VERSION if store.put_null_version(ctx.state.db, bucket["name"], key, row) else None
+
+
 def storage_class(params: dict) -> str:
     """The storage class a write asks for (STANDARD when it names none)."""
     name = params.get("StorageClass") or "STANDARD"

@@ -88,6 +88,29 @@ def test_overwrite_replaces_bytes_and_metadata(s3, bucket):
     assert (got["Body"].read(), got["Metadata"]) == (b"second!", {})
 
 
+def test_overwrites_of_every_kind_of_object_read_back_what_was_written_last(s3, bucket):
+    """Small objects, big ones, empty ones and multipart ones replace each other in a
+    bucket without versioning: each read gets the last write's bytes and ETag, never a
+    part list or bytes of the object it replaced."""
+    big, small = bytes(range(256)) * 64, b"small body"
+    for body in (big, small, b"another small body", b"", small, big, small):
+        put = s3.put_object(Bucket=bucket, Key="k", Body=body)
+        got = s3.get_object(Bucket=bucket, Key="k")
+        assert (got["Body"].read(), got["ETag"], put["ETag"]) == (body, md5_etag(body), md5_etag(body))
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
+    first = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"a" * (5 << 20))
+    second = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=2, Body=b"b")
+    s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload, MultipartUpload={"Parts": [
+        {"PartNumber": 1, "ETag": first["ETag"]}, {"PartNumber": 2, "ETag": second["ETag"]}]})
+    assert s3.head_object(Bucket=bucket, Key="k", PartNumber=1)["PartsCount"] == 2
+    for body in (small, b"small again"):
+        s3.put_object(Bucket=bucket, Key="k", Body=body)
+        head = s3.head_object(Bucket=bucket, Key="k", PartNumber=1)
+        assert ("PartsCount" in head, head["ETag"], head["ContentLength"]) == (False, md5_etag(body), len(body))
+        assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == body
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["k"]
+
+
 @pytest.mark.parametrize("header,expected,content_range", [
     ("bytes=0-3", b"0123", "bytes 0-3/10"),
     ("bytes=7-", b"789", "bytes 7-9/10"),

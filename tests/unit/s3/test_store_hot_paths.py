@@ -141,6 +141,36 @@ def test_an_overwrite_drops_the_parts_of_a_multipart_object_and_keeps_new_ones(d
     assert parts_of_current(db) == [(1, 9)]
 
 
+def _put_in_row(db, key, data: bytes) -> bool:
+    return store.put_null_version(db, "b", key, {"blob_id": "row-" + data.hex(), "content": data, "size": len(data),
+                                                 "etag": "e", "owner": "o", "last_modified": 2.0, "attrs": {}})
+
+
+def test_the_one_statement_write_adds_a_key_then_rewrites_it_where_it_is(db):
+    assert _put_in_row(db, "k", b"one")
+    first = store.latest(db, "b", "k")
+    assert (first["version_id"], first["is_latest"], first["delete_marker"], first["content"]) == ("null", 1, 0, b"one")
+    assert _put_in_row(db, "k", b"two")
+    row = store.latest(db, "b", "k")
+    assert (row["id"], row["content"], row["blob_id"]) == (first["id"], b"two", "row-" + b"two".hex())
+    assert db.one("SELECT COUNT(*) FROM s3_objects")[0] == 1
+
+
+def test_the_one_statement_write_leaves_a_version_with_parts_or_a_blob_file_to_write_version(db):
+    # What it would replace leaves something to clean up: it writes nothing, and
+    # write_version (which returns the blob to delete and drops the parts) does the write.
+    store.write_version(db, "b", "k", {"version_id": "null", "blob_id": "m", "owner": "o", "last_modified": 1.0,
+                                       "parts_count": 2, "attrs": {}}, [(1, 0, 5, None), (2, 5, 3, None)])
+    assert not _put_in_row(db, "k", b"small")
+    assert current(db) == [("null", "m")] and parts_of_current(db) == [(1, 5), (2, 3)]
+    _write(db, "null", "file-blob")
+    assert not _put_in_row(db, "k", b"small")
+    assert current(db) == [("null", "file-blob")]
+    _write(db, "null", None)              # an empty object: no bytes anywhere, nothing to clean up
+    assert _put_in_row(db, "k", b"small")
+    assert current(db) == [("null", "row-" + b"small".hex())]
+
+
 def test_a_null_delete_marker_replaces_the_current_null_version(db):
     _write(db, "null", "blob1")
     assert store.write_version(db, "b", "k", {"version_id": "null", "delete_marker": True, "owner": "o",
