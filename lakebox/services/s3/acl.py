@@ -68,7 +68,10 @@ def requested_grants(ctx, bucket, params: dict, owner: str | None = None) -> lis
     if any(g.get("Grantee", {}).get("EmailAddress") for g in grants):
         raise errors.error("UnresolvableGrantByEmailAddress")     # lakebox's accounts have no e-mail
     owner_id = model.canonical_user_id(bucket["account"])
-    if any(g.get("Grantee", {}).get("ID") != owner_id for g in grants) and access.acls_disabled(ctx, bucket):
+    # With ACLs disabled a write may name only the owner's full control (GrantRead to the
+    # owner is refused too), and an ACL is never set on its own (recorded from S3).
+    only_owner = [(g.get("Grantee", {}).get("ID"), g.get("Permission")) for g in grants] == [(owner_id, "FULL_CONTROL")]
+    if access.acls_disabled(ctx, bucket) and (ctx.operation in ("PutBucketAcl", "PutObjectAcl") or not only_owner):
         raise errors.error("AccessControlListNotSupported")
     if _is_public(grants) and _blocks_public_acls(ctx, bucket):
         key = params.get("Key")
@@ -113,7 +116,7 @@ def _blocks_public_acls(ctx, bucket) -> bool:
 
 
 def _policy(account: str, grants: list | None) -> dict:
-    return {"Owner": model.owner(account), "Grants": grants or [owner_grant(account)],
+    return {"Owner": model.owner(account), "Grants": [owner_grant(account)] if grants is None else grants,
             "__xml_root__": "AccessControlPolicy"}
 
 
@@ -155,9 +158,12 @@ def put_object_acl(ctx, params):
 
 def get_object_acl(ctx, params):
     """The object's ACL in force: under IgnorePublicAcls its public grants are kept but
-    not shown, and show again once the setting is off (as recorded from S3)."""
+    not shown, and show again once the setting is off; with ACLs disabled only the bucket
+    owner's full control shows (as recorded from S3)."""
     bucket = access.request_bucket(ctx, params)
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
+    if access.acls_disabled(ctx, bucket):       # the grants come back once ACLs are enabled again
+        return _policy(bucket["account"], None)
     grants = store.loads(row["attrs"]).get("Grants")
     if grants and access.public_access_block(ctx.state.db, bucket)["IgnorePublicAcls"]:
         grants = [grant for grant in grants if not _is_public([grant])]

@@ -137,8 +137,11 @@ def put_bucket_ownership_controls(ctx, params):
             raise errors.error("MalformedXML")
         enforced = any(rule.get("ObjectOwnership") == "BucketOwnerEnforced" for rule in controls.get("Rules") or [])
         owner_id = model.canonical_user_id(store.get_bucket(ctx.state.db, params["Bucket"])["account"])
-        grants = store.get_config(ctx.state.db, params["Bucket"], "acl") or []
-        if enforced and any(grant.get("Grantee", {}).get("ID") != owner_id for grant in grants):
+        grants = store.get_config(ctx.state.db, params["Bucket"], "acl")
+        # Only the owner's full control, alone (an owner READ-only or empty ACL is refused too:
+        # recorded from S3).
+        if enforced and grants is not None and [(g.get("Grantee", {}).get("ID"), g.get("Permission"))
+                                                for g in grants] != [(owner_id, "FULL_CONTROL")]:
             raise errors.error("InvalidBucketAclWithObjectOwnership")
     return put_simple(ctx, params, "ownership", "OwnershipControls", check)
 

@@ -1,0 +1,97 @@
+"""A team moves a legacy bucket between the three Object Ownership settings, as recorded
+from S3 (stackd's testdata/aws/s3/ownership_replay.json): with ACLs disabled a write may
+name only the owner's full control (a GrantRead to the owner, or the owner twice, is
+refused) and an ACL is never set on its own, not even `private`; ACLs kept from before
+are hidden while ACLs are disabled and show again once they are enabled; a copy takes
+the request's ACL, never the source's; ACLs are disabled only while the bucket ACL is
+the owner's full control alone (an owner READ-only or empty ACL is refused)."""
+import pytest
+from botocore.exceptions import ClientError
+
+OFF = {"BlockPublicAcls": False, "IgnorePublicAcls": False, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+NOT_SUPPORTED = (400, "AccessControlListNotSupported")
+ENFORCED = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+WRITER = {"Rules": [{"ObjectOwnership": "ObjectWriter"}]}
+ALL_USERS = {"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"},
+             "Permission": "READ"}
+AUTHENTICATED = {"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"},
+                 "Permission": "READ"}
+
+
+def refused(call, **args):
+    with pytest.raises(ClientError) as caught:
+        call(**args)
+    return caught.value.response["ResponseMetadata"]["HTTPStatusCode"], caught.value.response["Error"]["Code"]
+
+
+def owner_full(owner):
+    return {"Grantee": {"ID": owner, "Type": "CanonicalUser"}, "Permission": "FULL_CONTROL"}
+
+
+def test_acls_disabled_admit_only_the_owners_full_control(client, bucket):
+    s3 = client("s3")
+    s3.put_object(Bucket=bucket, Key="source", Body=b"harmless ownership fixture\n")
+    owner = s3.get_bucket_acl(Bucket=bucket)["Owner"]["ID"]
+    for acl in ("private", "bucket-owner-full-control", "bucket-owner-read"):
+        s3.put_object(Bucket=bucket, Key=f"put-{acl}", Body=b"x", ACL=acl)
+        s3.copy_object(Bucket=bucket, Key=f"copy-{acl}", CopySource=f"{bucket}/source", ACL=acl)
+        assert s3.get_object_acl(Bucket=bucket, Key=f"copy-{acl}")["Grants"] == [owner_full(owner)]
+        assert refused(s3.put_bucket_acl, Bucket=bucket, ACL=acl) == NOT_SUPPORTED
+        assert refused(s3.put_object_acl, Bucket=bucket, Key="source", ACL=acl) == NOT_SUPPORTED
+    assert refused(s3.copy_object, Bucket=bucket, Key="copy-public", CopySource=f"{bucket}/source",
+                   ACL="public-read") == NOT_SUPPORTED
+    s3.put_object(Bucket=bucket, Key="granted", Body=b"x", GrantFullControl=f'id="{owner}"')
+    for grants in ({"GrantRead": f'id="{owner}"'}, {"GrantFullControl": f'id="{owner}"', "GrantRead": f'id="{owner}"'},
+                   {"GrantFullControl": f'id="{owner}", id="{owner}"'}):
+        assert refused(s3.put_object, Bucket=bucket, Key="refused", Body=b"x", **grants) == NOT_SUPPORTED
+    assert refused(s3.copy_object, Bucket=bucket, Key="refused", CopySource=f"{bucket}/source",
+                   GrantRead=f'id="{owner}"') == NOT_SUPPORTED
+    assert refused(s3.create_multipart_upload, Bucket=bucket, Key="refused", GrantRead=f'id="{owner}"') == \
+        NOT_SUPPORTED
+    assert refused(s3.put_bucket_acl, Bucket=bucket, GrantFullControl=f'id="{owner}"') == NOT_SUPPORTED
+
+
+def test_kept_acls_hidden_while_disabled_and_copies_take_the_requests(client, versions_emptied):
+    s3, bucket = client("s3"), versions_emptied
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=OFF)
+    owner = s3.get_bucket_acl(Bucket=bucket)["Owner"]["ID"]
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls=WRITER)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    first = s3.put_object(Bucket=bucket, Key="versioned", ACL="public-read", Body=b"harmless version one\n")
+    s3.put_object(Bucket=bucket, Key="versioned", ACL="private", Body=b"harmless version two\n")
+    s3.put_object_acl(Bucket=bucket, Key="versioned", VersionId=first["VersionId"], ACL="authenticated-read")
+    s3.copy_object(Bucket=bucket, Key="copy-version",
+                   CopySource=f"{bucket}/versioned?versionId={first['VersionId']}")
+    assert s3.get_object_acl(Bucket=bucket, Key="copy-version")["Grants"] == [owner_full(owner)]
+    s3.put_object(Bucket=bucket, Key="source", Body=b"x")
+    s3.copy_object(Bucket=bucket, Key="copy-public", CopySource=f"{bucket}/source", ACL="public-read")
+    assert s3.get_object_acl(Bucket=bucket, Key="copy-public")["Grants"] == [owner_full(owner), ALL_USERS]
+    s3.put_object(Bucket=bucket, Key="owner-read", Body=b"x", GrantRead=f'id="{owner}"')
+    assert s3.get_object_acl(Bucket=bucket, Key="owner-read")["Grants"] == [
+        {"Grantee": {"ID": owner, "Type": "CanonicalUser"}, "Permission": "READ"}]
+
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls=ENFORCED)
+    acl = s3.get_object_acl(Bucket=bucket, Key="versioned", VersionId=first["VersionId"])
+    assert (acl["Owner"]["ID"], acl["Grants"]) == (owner, [owner_full(owner)])
+    assert refused(s3.put_object_acl, Bucket=bucket, Key="versioned", VersionId=first["VersionId"],
+                   ACL="private") == NOT_SUPPORTED
+
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls={
+        "Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
+    assert s3.get_object_acl(Bucket=bucket, Key="versioned", VersionId=first["VersionId"])["Grants"] == [
+        owner_full(owner), AUTHENTICATED]
+
+
+def test_acls_disabled_only_over_the_owners_full_control_alone(client, bucket):
+    s3 = client("s3")
+    owner = s3.get_bucket_acl(Bucket=bucket)["Owner"]["ID"]
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls=WRITER)
+    for grants in ([{"Grantee": {"Type": "CanonicalUser", "ID": owner}, "Permission": "READ"}], []):
+        s3.put_bucket_acl(Bucket=bucket, AccessControlPolicy={"Owner": {"ID": owner}, "Grants": grants})
+        assert s3.get_bucket_acl(Bucket=bucket)["Grants"] == [
+            {**grant, "Grantee": {"ID": owner, "Type": "CanonicalUser"}} for grant in grants]
+        assert refused(s3.put_bucket_ownership_controls, Bucket=bucket, OwnershipControls=ENFORCED) == (
+            400, "InvalidBucketAclWithObjectOwnership")
+        assert s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"] == WRITER
+        s3.put_bucket_acl(Bucket=bucket, ACL="private")
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls=ENFORCED)
