@@ -10,6 +10,7 @@ delete marker is `MethodNotAllowed`.
 """
 import re
 
+from lakebox.kit import sessions
 from lakebox.services.s3 import access, errors, model, notifications, payload, store, versions
 
 GROUP_URIS = {
@@ -31,6 +32,7 @@ CANNED_ACLS = {"private", "bucket-owner-read", "bucket-owner-full-control", "aws
 GRANT_HEADERS = {"GrantFullControl": "FULL_CONTROL", "GrantRead": "READ", "GrantReadACP": "READ_ACP",
                  "GrantWrite": "WRITE", "GrantWriteACP": "WRITE_ACP"}
 ACL_PARAMS = frozenset(("AccessControlPolicy", "ACL", *GRANT_HEADERS))
+WRITES = frozenset(("PutObject", "CopyObject", "CreateMultipartUpload"))
 _GRANTEE = re.compile(r'\s*(id|uri|emailAddress)\s*=\s*"?([^",]+)"?\s*')
 
 
@@ -68,9 +70,11 @@ def requested_grants(ctx, bucket, params: dict, owner: str | None = None) -> lis
     if any(g.get("Grantee", {}).get("EmailAddress") for g in grants):
         raise errors.error("UnresolvableGrantByEmailAddress")     # lakebox's accounts have no e-mail
     owner_id = model.canonical_user_id(bucket["account"])
+    only_owner = [(g.get("Grantee", {}).get("ID"), g.get("Permission")) for g in grants] == [(owner_id, "FULL_CONTROL")]
+    if not only_owner and ctx.operation in WRITES:
+        _check_session_may_set_acl(ctx, bucket, params)
     # With ACLs disabled a write may name only the owner's full control (GrantRead to the
     # owner is refused too), and an ACL is never set on its own (recorded from S3).
-    only_owner = [(g.get("Grantee", {}).get("ID"), g.get("Permission")) for g in grants] == [(owner_id, "FULL_CONTROL")]
     if access.acls_disabled(ctx, bucket) and (ctx.operation in ("PutBucketAcl", "PutObjectAcl") or not only_owner):
         raise errors.error("AccessControlListNotSupported")
     if _is_public(grants) and _blocks_public_acls(ctx, bucket):
@@ -79,6 +83,19 @@ def requested_grants(ctx, bucket, params: dict, owner: str | None = None) -> lis
         same_account = not ctx.anonymous and ctx.account == bucket["account"]
         raise access.denied(ctx, f"s3:{ctx.operation}", resource, BLOCKED_ACLS if same_account else None)
     return grants
+
+
+def _check_session_may_set_acl(ctx, bucket, params):
+    """A write that grants more than the owner's full control also needs s3:PutObjectAcl
+    (recorded from S3: a role allowed s3:PutObject alone writes with `private` or
+    `bucket-owner-full-control`, and is refused `public-read`)."""
+    if not sessions.narrowed(ctx.session):
+        return
+    resource = f"arn:aws:s3:::{bucket['name']}/{params.get('Key')}"
+    reason = sessions.refusal(ctx, "s3:PutObjectAcl", resource)
+    if reason is not None:
+        raise access.denied(ctx, "s3:PutObjectAcl", resource,
+                            reason if not ctx.anonymous and ctx.account == bucket["account"] else None)
 
 
 def _canned_grants(ctx, bucket, canned: str, owner: str | None) -> list:

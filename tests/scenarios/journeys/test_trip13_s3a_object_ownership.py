@@ -95,3 +95,43 @@ def test_acls_disabled_only_over_the_owners_full_control_alone(client, bucket):
         assert s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"] == WRITER
         s3.put_bucket_acl(Bucket=bucket, ACL="private")
     s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls=ENFORCED)
+
+
+@pytest.mark.local_only     # a role's permissions stand in as its session policy (lakebox has no IAM roles' policies)
+def test_a_write_granting_more_than_the_owner_needs_put_object_acl(lakebox_server, client, versions_emptied):
+    """ownership_authority_replay.json: a role allowed s3:PutObject (not s3:PutObjectAcl)
+    writes, copies and starts uploads with `private` or `bucket-owner-full-control`, and is
+    refused `public-read`; object ACLs of a named version need the Version ACL actions."""
+    import json
+    s3, bucket = client("s3"), versions_emptied
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=OFF)
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls=WRITER)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket=bucket, Key="source", Body=b"harmless ACL authorization fixture\n")
+    version = s3.put_object(Bucket=bucket, Key="versioned", Body=b"harmless version\n")["VersionId"]
+    account = client("sts").get_caller_identity()["Account"]
+    credentials = client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/ownership-version-acl", RoleSessionName="ownership-supplement",
+        Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Resource": f"arn:aws:s3:::{bucket}/*",
+            "Action": ["s3:GetObject", "s3:PutObject", "s3:GetObjectVersionAcl", "s3:PutObjectVersionAcl"]}]}),
+    )["Credentials"]
+    role = lakebox_server.client("s3", aws_access_key_id=credentials["AccessKeyId"],
+                                 aws_secret_access_key=credentials["SecretAccessKey"],
+                                 aws_session_token=credentials["SessionToken"])
+    for acl in ({}, {"ACL": "private"}, {"ACL": "bucket-owner-full-control"}):
+        role.put_object(Bucket=bucket, Key="role-put", Body=b"harmless role\n", **acl)
+        role.copy_object(Bucket=bucket, Key="role-copy", CopySource=f"{bucket}/source", **acl)
+        s3.abort_multipart_upload(Bucket=bucket, Key="role-upload", UploadId=role.create_multipart_upload(
+            Bucket=bucket, Key="role-upload", **acl)["UploadId"])
+    assert refused(role.put_object, Bucket=bucket, Key="role-put", Body=b"x", ACL="public-read") == (
+        403, "AccessDenied")
+    assert refused(role.copy_object, Bucket=bucket, Key="role-copy", CopySource=f"{bucket}/source",
+                   ACL="public-read") == (403, "AccessDenied")
+    assert refused(role.create_multipart_upload, Bucket=bucket, Key="role-upload", ACL="public-read") == (
+        403, "AccessDenied")
+    assert refused(role.get_object_acl, Bucket=bucket, Key="versioned") == (403, "AccessDenied")
+    assert role.get_object_acl(Bucket=bucket, Key="versioned", VersionId=version)["Grants"][0]["Permission"] == \
+        "FULL_CONTROL"
+    assert refused(role.put_object_acl, Bucket=bucket, Key="versioned", ACL="private") == (403, "AccessDenied")
+    role.put_object_acl(Bucket=bucket, Key="versioned", VersionId=version, ACL="private")
