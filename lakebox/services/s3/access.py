@@ -219,6 +219,9 @@ def _ownership(ctx, bucket) -> str | None:
     return rules[0].get("ObjectOwnership")
 
 
+ownership = _ownership
+
+
 def authorize(ctx, bucket, key, version_id, action):
     """Raise AccessDenied unless the caller may perform `action` (default: the
     operation's) on the bucket, or on its object `key` (`version_id`)."""

@@ -32,6 +32,7 @@ CANNED_ACLS = {"private", "bucket-owner-read", "bucket-owner-full-control", "aws
 GRANT_HEADERS = {"GrantFullControl": "FULL_CONTROL", "GrantRead": "READ", "GrantReadACP": "READ_ACP",
                  "GrantWrite": "WRITE", "GrantWriteACP": "WRITE_ACP"}
 ACL_PARAMS = frozenset(("AccessControlPolicy", "ACL", *GRANT_HEADERS))
+BUCKET_OWNER_TAKES = ("BucketOwnerPreferred", "BucketOwnerEnforced")
 WRITES = frozenset(("PutObject", "CopyObject", "CreateMultipartUpload"))
 _GRANTEE = re.compile(r'\s*(id|uri|emailAddress)\s*=\s*"?([^",]+)"?\s*')
 
@@ -101,8 +102,13 @@ def _check_session_may_set_acl(ctx, bucket, params):
 def _canned_grants(ctx, bucket, canned: str, owner: str | None) -> list:
     """A canned ACL's grants (S3 User Guide, "ACL overview", canned ACL): the owner's full
     control, the bucket owner's READ or FULL_CONTROL for `bucket-owner-*` on an object
-    another account owns, and the groups' grants."""
-    owner = bucket["account"] if not owner or access.acls_disabled(ctx, bucket) else owner
+    another account owns, and the groups' grants. Where the bucket owner takes what it is
+    given full control of (BucketOwnerPreferred, BucketOwnerEnforced), bucket-owner-full-control
+    is its grant alone; under BucketOwnerEnforced another account's `private` names that
+    account, and is refused (recorded from S3)."""
+    owner = owner or bucket["account"]
+    if canned == "bucket-owner-full-control" and access.ownership(ctx, bucket) in BUCKET_OWNER_TAKES:
+        return [owner_grant(bucket["account"])]     # the object is the bucket owner's: its grant alone
     grants = [owner_grant(owner)]
     if canned in BUCKET_OWNER_GRANTS and owner != bucket["account"]:
         grants.append({"Grantee": owner_grant(bucket["account"])["Grantee"], "Permission": BUCKET_OWNER_GRANTS[canned]})

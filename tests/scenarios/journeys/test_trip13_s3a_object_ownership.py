@@ -135,3 +135,32 @@ def test_a_write_granting_more_than_the_owner_needs_put_object_acl(lakebox_serve
         "FULL_CONTROL"
     assert refused(role.put_object_acl, Bucket=bucket, Key="versioned", ACL="private") == (403, "AccessDenied")
     role.put_object_acl(Bucket=bucket, Key="versioned", VersionId=version, ACL="private")
+
+
+@pytest.mark.local_only     # a 12-digit access key is that account in lakebox
+def test_another_accounts_writes_under_each_ownership(lakebox_server, client, versions_emptied):
+    """ownership_authority_replay.json: a member account's upload with bucket-owner-full-control
+    becomes the bucket owner's under BucketOwnerPreferred, its ACL the owner's grant alone;
+    under BucketOwnerEnforced the member's `private` names the member and is refused."""
+    import json
+    member_account = "444455556666"
+    s3, bucket = client("s3"), versions_emptied
+    member = lakebox_server.client("s3", aws_access_key_id=member_account, aws_secret_access_key="x")
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls={
+        "Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{member_account}:root"},
+        "Action": ["s3:PutObject", "s3:GetObject", "s3:GetObjectAcl"], "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+    owner = s3.get_bucket_acl(Bucket=bucket)["Owner"]["ID"]
+    member.put_object(Bucket=bucket, Key="given", Body=b"harmless cross-account fixture\n",
+                      ACL="bucket-owner-full-control")
+    for reader in (s3, member):
+        acl = reader.get_object_acl(Bucket=bucket, Key="given")
+        assert (acl["Owner"]["ID"], acl["Grants"]) == (owner, [owner_full(owner)])
+    member.put_object(Bucket=bucket, Key="kept", Body=b"harmless cross-account fixture\n", ACL="private")
+    assert refused(s3.get_object_acl, Bucket=bucket, Key="kept") == (403, "AccessDenied")
+
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls=ENFORCED)
+    assert refused(member.put_object, Bucket=bucket, Key="private", Body=b"x", ACL="private") == NOT_SUPPORTED
+    member.put_object(Bucket=bucket, Key="full", Body=b"x", ACL="bucket-owner-full-control")
+    assert s3.get_object_acl(Bucket=bucket, Key="full")["Grants"] == [owner_full(owner)]
