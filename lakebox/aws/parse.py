@@ -446,6 +446,8 @@ def _xml_value(shape, element):
             if key_name in parts:
                 found[parts[key_name].text or ""] = _xml_value(shape.value, parts.get(value_name, ET.Element("v")))
         return found
+    if len(element):            # a scalar holds text, never elements (S3: MalformedXML)
+        raise MalformedXML()
     text = element.text or ""
     try:
         return scalar_from_text(shape, text.strip() if kind != "string" else text)
