@@ -110,6 +110,11 @@ def _matches(entry, event: str, key: str) -> bool:
     return True
 
 
+# Event structures S3 was recorded sending in a newer version (stackd's
+# acl_notifications_replay.json, native S3 in 2026: ObjectAcl:Put is 2.6).
+EVENT_VERSIONS = {"ObjectAcl:Put": "2.6"}
+
+
 def _message(ctx, bucket, event, details, version_id, configuration_id) -> dict:
     setting = event in OBJECT_SETTINGS
     obj = dict(details) if setting else dict(details, sequencer=f"{int(ctx.now * 1_000_000):016X}")
@@ -118,7 +123,8 @@ def _message(ctx, bucket, event, details, version_id, configuration_id) -> dict:
     by_lifecycle = ctx.operation == LIFECYCLE
     by_s3 = by_lifecycle or ctx.operation == RESTORED
     return {"Records": [{
-        "eventVersion": "2.3" if by_lifecycle or setting else "2.1", "eventSource": "aws:s3", "awsRegion": bucket["region"],
+        "eventVersion": EVENT_VERSIONS.get(event) or ("2.3" if by_lifecycle or setting else "2.1"),
+        "eventSource": "aws:s3", "awsRegion": bucket["region"],
         "eventTime": event_time(ctx.now),
         "eventName": event, "userIdentity": {"principalId": S3_ITSELF if by_s3 else _principal_id(ctx)},
         "requestParameters": {"sourceIPAddress": S3_ITSELF if by_s3 else "127.0.0.1"},
