@@ -24,7 +24,7 @@ region to use, which SDKs follow.
 import dataclasses
 
 from lakebox.kit import arns, policies
-from lakebox.services.s3 import access_points, errors, model, policy_keys, public_policy, store
+from lakebox.services.s3 import access_points, errors, model, policy_keys, public_policy, requester_pays, store
 
 EXPLICIT_DENY = "with an explicit deny in a resource-based policy"
 BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
@@ -229,7 +229,7 @@ def authorize(ctx, bucket, key, version_id, action):
     if point is not None:
         _through_access_point(ctx, bucket, point, key, version_id, action)
     owner = not ctx.anonymous and bucket["account"] == ctx.account
-    if not owner and _unpaid(ctx, bucket):
+    if not owner and requester_pays.unpaid(ctx, bucket):
         raise errors.error("AccessDenied")
     if owner and key is not None and not acls_disabled(ctx, bucket):
         owner = not _foreign_object(ctx, bucket, key, version_id, action)
@@ -252,16 +252,6 @@ def authorize(ctx, bucket, key, version_id, action):
             _object_row(ctx, bucket, key, version_id) is None and \
             not _may(ctx, bucket, policy, owner, "s3:ListBucket", None, None):
         raise errors.error("AccessDenied")     # S3 hides whether a key exists from who may not list
-
-
-def _unpaid(ctx, bucket) -> bool:
-    """A Requester Pays bucket answers other accounts only when they agree to pay
-    (x-amz-request-payer: requester), and no anonymous caller (S3 User Guide, "Using
-    Requester Pays buckets": S3 returns 403 otherwise)."""
-    config = store.bucket_config(ctx.state, bucket, "request-payment") or {}
-    if config.get("Payer") != "Requester":
-        return False
-    return ctx.anonymous or ctx.headers.get("x-amz-request-payer", "").lower() != "requester"
 
 
 def _through_access_point(ctx, bucket, point, key, version_id, action):

@@ -1,0 +1,55 @@
+"""A partner account reads a Requester Pays data set and is told it was charged, as S3
+was recorded answering (stackd's testdata/aws/s3/requester_data_replay.json):
+`x-amz-request-charged: requester` on every answer to a request that agreed to pay
+(a read, a missing key's NoSuchKey, a key its bucket policy denies), never to the owner;
+the payer value is case-sensitive (`Requester` is refused)."""
+import json
+
+import pytest
+import requests
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
+
+PARTNER = "444455556666"      # a 12-digit access key is that account in lakebox
+
+
+def failure(call, **args):
+    with pytest.raises(ClientError) as caught:
+        call(**args)
+    response = caught.value.response
+    return (response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"],
+            response["ResponseMetadata"]["HTTPHeaders"].get("x-amz-request-charged"))
+
+
+@pytest.mark.local_only
+def test_a_partner_is_told_it_was_charged(lakebox_server, client, bucket):
+    s3 = client("s3")
+    partner = lakebox_server.client("s3", aws_access_key_id=PARTNER, aws_secret_access_key="x")
+    s3.put_object(Bucket=bucket, Key="index.html", Body=b"second harmless requester fixture\n")
+    s3.put_object(Bucket=bucket, Key="forbidden", Body=b"harmless denied")
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PARTNER}:root"}, "Action": "s3:*",
+         "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]},
+        {"Effect": "Deny", "Principal": {"AWS": f"arn:aws:iam::{PARTNER}:root"}, "Action": "s3:GetObject",
+         "Resource": f"arn:aws:s3:::{bucket}/forbidden"}]}))
+    s3.put_bucket_request_payment(Bucket=bucket, RequestPaymentConfiguration={"Payer": "Requester"})
+
+    got = partner.get_object(Bucket=bucket, Key="index.html", RequestPayer="requester")
+    assert (got["Body"].read(), got["RequestCharged"]) == (b"second harmless requester fixture\n", "requester")
+    assert failure(partner.get_object, Bucket=bucket, Key="missing", RequestPayer="requester") == (
+        404, "NoSuchKey", "requester")
+    assert failure(partner.get_object, Bucket=bucket, Key="forbidden", RequestPayer="requester") == (
+        403, "AccessDenied", "requester")
+    assert failure(partner.get_object, Bucket=bucket, Key="forbidden") == (403, "AccessDenied", None)
+    own = s3.get_object(Bucket=bucket, Key="index.html", RequestPayer="requester")
+    assert "RequestCharged" not in own
+
+    # The header's value is case-sensitive.
+    request = AWSRequest(method="GET", url=f"{lakebox_server.endpoint}/{bucket}/index.html",
+                         headers={"x-amz-request-payer": "Requester", "x-amz-content-sha256": "UNSIGNED-PAYLOAD"})
+    S3SigV4Auth(Credentials(PARTNER, "x"), "s3", "us-east-1").add_auth(request)
+    answer = requests.get(request.url, headers=dict(request.headers), timeout=30)
+    assert (answer.status_code, "<Code>AccessDenied</Code>" in answer.text,
+            answer.headers.get("x-amz-request-charged")) == (403, True, None)
