@@ -247,6 +247,10 @@ def authorize(ctx, bucket, key, version_id, action):
         explicit = owner and verdict == "Deny"
         if explicit and action in ("s3:GetObject", "s3:GetObjectVersion") and _marker(ctx, bucket, key, version_id):
             return      # a delete marker answers first: NoSuchKey (current) or 405 (named version)
+        if verdict == "Deny" and action == "s3:GetObject" and version_id is None and \
+                _object_row(ctx, bucket, key, None) is None and \
+                _may(ctx, bucket, policy, owner, "s3:ListBucket", None, None):
+            return      # a missing key is NoSuchKey, Deny or not, to who may list (recorded from S3)
         raise denied(ctx, action, _resource(bucket, key), EXPLICIT_DENY if explicit else None)
     if not owner and action in ("s3:GetObject", "s3:GetObjectVersion") and \
             _object_row(ctx, bucket, key, version_id) is None and \

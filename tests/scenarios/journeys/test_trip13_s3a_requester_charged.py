@@ -53,3 +53,24 @@ def test_a_partner_is_told_it_was_charged(lakebox_server, client, bucket):
     answer = requests.get(request.url, headers=dict(request.headers), timeout=30)
     assert (answer.status_code, "<Code>AccessDenied</Code>" in answer.text,
             answer.headers.get("x-amz-request-charged")) == (403, True, None)
+
+
+@pytest.mark.local_only
+def test_a_denied_missing_key_is_no_such_key(lakebox_server, client, bucket):
+    """requester_data_replay.json (deny-hold): a Deny to everyone on two exact keys refuses
+    the partner the existing one, while the missing one answers NoSuchKey (the partner may
+    list), each charged."""
+    s3 = client("s3")
+    partner = lakebox_server.client("s3", aws_access_key_id=PARTNER, aws_secret_access_key="x")
+    s3.put_object(Bucket=bucket, Key="deny-hold/existing", Body=b"HARMLESS HELD DENY\n")
+    s3.put_bucket_request_payment(Bucket=bucket, RequestPaymentConfiguration={"Payer": "Requester"})
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PARTNER}:root"},
+         "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]},
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": [f"arn:aws:s3:::{bucket}/deny-hold/existing", f"arn:aws:s3:::{bucket}/deny-hold/missing"]}]}))
+    for key, answer in (("deny-hold/existing", (403, "AccessDenied", "requester")),
+                        ("deny-hold/missing", (404, "NoSuchKey", "requester")),
+                        ("deny-hold/existing", (403, "AccessDenied", "requester"))):
+        assert failure(partner.get_object, Bucket=bucket, Key=key, RequestPayer="requester") == answer
+    s3.delete_bucket_policy(Bucket=bucket)
