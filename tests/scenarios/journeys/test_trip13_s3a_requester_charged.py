@@ -74,3 +74,45 @@ def test_a_denied_missing_key_is_no_such_key(lakebox_server, client, bucket):
                         ("deny-hold/existing", (403, "AccessDenied", "requester"))):
         assert failure(partner.get_object, Bucket=bucket, Key=key, RequestPayer="requester") == answer
     s3.delete_bucket_policy(Bucket=bucket)
+
+
+def signed_put(lakebox_server, target, body: str, headers: dict):
+    import hashlib
+    data = body.encode()
+    request = AWSRequest(method="PUT", url=lakebox_server.endpoint + target, data=data, headers={
+        **headers, "x-amz-content-sha256": hashlib.sha256(data).hexdigest()})
+    S3SigV4Auth(Credentials("test", "test"), "s3", "us-east-1").add_auth(request)
+    answer = requests.put(request.url, data=data, headers=dict(request.headers), timeout=30)
+    code = answer.text.split("<Code>")[1].split("<")[0] if "<Code>" in answer.text else ""
+    return answer.status_code, code
+
+
+@pytest.mark.local_only
+def test_the_payment_document_as_s3_admits_it(lakebox_server, client, bucket):
+    """requester_admission_replay.json: a payment configuration needs no Content-MD5, yet
+    one that is wrong is BadDigest and a checksum algorithm named without its checksum is
+    InvalidRequest; a second Payer or another element is MalformedXML (the root's name is
+    not checked); nothing refused changes the setting."""
+    import base64
+    import hashlib
+    s3 = client("s3")
+    s3.put_bucket_request_payment(Bucket=bucket, RequestPaymentConfiguration={"Payer": "Requester"})
+    ns = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
+
+    def md5(text):
+        return {"Content-MD5": base64.b64encode(hashlib.md5(text.encode()).digest()).decode()}
+    owner = f"<RequestPaymentConfiguration {ns}><Payer>BucketOwner</Payer></RequestPaymentConfiguration>"
+    for body, headers, answer in (
+            (owner, {"Content-MD5": "MDAwMDAwMDAwMDAwMDAwMA=="}, (400, "BadDigest")),
+            (owner, {"x-amz-sdk-checksum-algorithm": "SHA256"}, (400, "InvalidRequest")),
+            (f"<RequestPaymentConfiguration {ns}><Payer>BucketOwner</Payer><Payer>Requester</Payer>"
+             "</RequestPaymentConfiguration>", None, (400, "MalformedXML")),
+            (f"<RequestPaymentConfiguration {ns}><Payer>BucketOwner</Payer><Other>x</Other>"
+             "</RequestPaymentConfiguration>", None, (400, "MalformedXML"))):
+        assert signed_put(lakebox_server, f"/{bucket}?requestPayment", body, headers or md5(body)) == answer
+        assert s3.get_bucket_request_payment(Bucket=bucket)["Payer"] == "Requester"
+    assert signed_put(lakebox_server, f"/{bucket}?requestPayment", owner, {}) == (200, "")
+    assert s3.get_bucket_request_payment(Bucket=bucket)["Payer"] == "BucketOwner"
+    other_root = "<Other><Payer>Requester</Payer></Other>"
+    assert signed_put(lakebox_server, f"/{bucket}?requestPayment", other_root, md5(other_root)) == (200, "")
+    assert s3.get_bucket_request_payment(Bucket=bucket)["Payer"] == "Requester"
