@@ -2,7 +2,8 @@
 another account is answered only when it agrees to pay with exactly
 `x-amz-request-payer: requester` (the value is case-sensitive: `Requester` is refused),
 and every answer to such a request, success or error after the check (NoSuchKey, an
-explicit Deny), carries `x-amz-request-charged: requester`. The bucket owner's requests
+explicit Deny), carries `x-amz-request-charged: requester`. A presigned URL may name the
+payer in its query instead. The bucket owner's requests
 are never charged, whatever header they send; anonymous requests are refused."""
 import xml.etree.ElementTree as ET
 
@@ -17,10 +18,21 @@ def unpaid(ctx, bucket) -> bool:
     config = store.bucket_config(ctx.state, bucket, "request-payment") or {}
     if config.get("Payer") != "Requester":
         return False
-    if ctx.anonymous or ctx.headers.get("x-amz-request-payer") != "requester":
+    if ctx.anonymous or _payer(ctx) != "requester":
         return True
     ctx.request.__dict__[CHARGED] = True
     return False
+
+
+def _payer(ctx) -> str | None:
+    """The payer a request names: its header, or a presigned URL's query parameter (one
+    that names it in both is InvalidArgument, as recorded from S3)."""
+    header = ctx.headers.get("x-amz-request-payer")
+    query = ctx.request.query_dict().get("x-amz-request-payer")
+    if header is not None and query is not None:
+        raise errors.error("InvalidArgument", "x-amz-request-payer is given both as a header and a query parameter",
+                           ArgumentName="x-amz-request-payer", ArgumentValue=header)
+    return header if header is not None else query
 
 
 def response_headers(req) -> tuple:

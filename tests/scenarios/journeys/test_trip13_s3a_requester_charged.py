@@ -116,3 +116,28 @@ def test_the_payment_document_as_s3_admits_it(lakebox_server, client, bucket):
     other_root = "<Other><Payer>Requester</Payer></Other>"
     assert signed_put(lakebox_server, f"/{bucket}?requestPayment", other_root, md5(other_root)) == (200, "")
     assert s3.get_bucket_request_payment(Bucket=bucket)["Payer"] == "Requester"
+
+
+@pytest.mark.local_only
+def test_a_presigned_url_names_the_payer_in_its_query(lakebox_server, client, bucket):
+    """requester_presigned_replay.json: the partner's presigned GET is refused without
+    x-amz-request-payer, served and charged with `requester` in its query, refused with
+    another value; naming it in both the query and a header is InvalidArgument."""
+    s3 = client("s3")
+    partner = lakebox_server.client("s3", aws_access_key_id=PARTNER, aws_secret_access_key="x")
+    s3.put_object(Bucket=bucket, Key="index.html", Body=b"second harmless requester fixture\n")
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PARTNER}:root"}, "Action": "s3:*",
+         "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}]}))
+    s3.put_bucket_request_payment(Bucket=bucket, RequestPaymentConfiguration={"Payer": "Requester"})
+
+    def fetch(payer=None, key="index.html", headers=None):
+        params = {"Bucket": bucket, "Key": key, **({"RequestPayer": payer} if payer else {})}
+        answer = requests.get(partner.generate_presigned_url("get_object", Params=params, ExpiresIn=300),
+                              headers=headers or {}, timeout=30)
+        code = answer.text.split("<Code>")[1].split("<")[0] if "<Code>" in answer.text else answer.text
+        return answer.status_code, code, answer.headers.get("x-amz-request-charged")
+    assert fetch() == (403, "AccessDenied", None)
+    assert fetch("requester") == (200, "second harmless requester fixture\n", "requester")
+    assert fetch("invalid") == (403, "AccessDenied", None)
+    assert fetch("requester", "absent", {"x-amz-request-payer": "requester"})[:2] == (400, "InvalidArgument")
