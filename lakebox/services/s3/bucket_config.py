@@ -88,8 +88,8 @@ def get_bucket_versioning(ctx, params):
 # ---- tagging ---------------------------------------------------------------------
 
 def put_bucket_tagging(ctx, params):
-    return put_simple(ctx, params, "tagging", "Tagging",
-                      lambda tagging: model.check_tags(tagging["TagSet"], model.BUCKET_TAGS))
+    put_simple(ctx, params, "tagging", "Tagging", lambda tagging: model.check_tags(tagging["TagSet"], model.BUCKET_TAGS))
+    return {"__status__": 204}      # S3 answers PutBucketTagging 204 No Content (recorded replies)
 
 
 def get_bucket_tagging(ctx, params):

@@ -141,3 +141,31 @@ def test_a_presigned_url_names_the_payer_in_its_query(lakebox_server, client, bu
     assert fetch("requester") == (200, "second harmless requester fixture\n", "requester")
     assert fetch("invalid") == (403, "AccessDenied", None)
     assert fetch("requester", "absent", {"x-amz-request-payer": "requester"})[:2] == (400, "InvalidArgument")
+
+
+@pytest.mark.local_only
+def test_a_paying_partner_manages_the_bucket_its_policy_opens(lakebox_server, client, bucket):
+    """requester_management_raw_replay.json: with Requester Pays on, a partner account the
+    bucket policy allows s3:* is refused bucket reads without the payer header and answered,
+    charged, with it (NoSuchCORSConfiguration too); it may even tag the bucket (204) and
+    switch the payer back to BucketOwner."""
+    s3 = client("s3")
+    partner = lakebox_server.client("s3", aws_access_key_id=PARTNER, aws_secret_access_key="x")
+    paying = lakebox_server.client("s3", aws_access_key_id=PARTNER, aws_secret_access_key="x")
+    paying.meta.events.register("before-sign.s3.*",
+                                lambda request, **_: request.headers.__setitem__("x-amz-request-payer", "requester"))
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PARTNER}:root"}, "Action": "s3:*",
+         "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}]}))
+    assert partner.get_bucket_versioning(Bucket=bucket)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    s3.put_bucket_request_payment(Bucket=bucket, RequestPaymentConfiguration={"Payer": "Requester"})
+    assert failure(partner.get_bucket_location, Bucket=bucket) == (403, "AccessDenied", None)
+    assert paying.get_bucket_request_payment(Bucket=bucket)["Payer"] == "Requester"
+    assert failure(paying.get_bucket_cors, Bucket=bucket) == (404, "NoSuchCORSConfiguration", "requester")
+    tagged = paying.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "probe", "Value": "payer"}]})
+    assert (tagged["ResponseMetadata"]["HTTPStatusCode"],
+            tagged["ResponseMetadata"]["HTTPHeaders"]["x-amz-request-charged"]) == (204, "requester")
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "probe", "Value": "payer"}]
+    paying.put_bucket_request_payment(Bucket=bucket, RequestPaymentConfiguration={"Payer": "BucketOwner"})
+    assert s3.get_bucket_request_payment(Bucket=bucket)["Payer"] == "BucketOwner"
+    s3.delete_bucket_policy(Bucket=bucket)
