@@ -71,6 +71,10 @@ def put_bucket_versioning(ctx, params):
     if bucket["object_lock"] and status != "Enabled":
         raise errors.error("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the "
                            "versioning state cannot be changed.")
+    if status == "Suspended" and store.get_config(ctx.state.db, bucket["name"], "replication"):
+        # recorded from S3 (409); the words follow S3's Object Lock refusal (not recorded)
+        raise errors.error("InvalidBucketState", "A replication configuration is present on this bucket, so the "
+                           "versioning state cannot be changed.")
     mfa_delete = config.get("MFADelete")
     if mfa_delete is not None and mfa_delete != (bucket["mfa_delete"] or "Disabled"):
         bucket = {**bucket, "mfa_delete": "Enabled"}      # turning MFA delete on or off needs the MFA too

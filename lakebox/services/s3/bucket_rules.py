@@ -444,6 +444,7 @@ def put_bucket_replication(ctx, params):
     if bucket["versioning"] != "Enabled":
         raise errors.error("InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication "
                            "configuration")
+    _check_replication_role(params["ReplicationConfiguration"].get("Role"))
     priorities = set()
     for rule in params["ReplicationConfiguration"].get("Rules") or []:
         if "Filter" in rule and rule.get("DeleteMarkerReplication") is None:
@@ -464,6 +465,14 @@ def put_bucket_replication(ctx, params):
             raise errors.error("InvalidRequest", "Destination bucket must have versioning enabled.")
     store.put_config(ctx.state.db, bucket["name"], "replication", params["ReplicationConfiguration"])
     return {}
+
+
+def _check_replication_role(role):
+    """The role S3 replicates as is an IAM role's ARN, else InvalidArgument; a role that
+    does not exist is taken (recorded from S3; the message is not recorded)."""
+    arn = arns.parse(role or "")
+    if arn is None or arn.service != "iam" or not arn.resource.startswith("role/"):
+        raise errors.error("InvalidArgument", "Invalid ReplicationConfiguration Role ARN")
 
 
 def get_bucket_replication(ctx, params):

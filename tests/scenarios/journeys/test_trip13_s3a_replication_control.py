@@ -1,0 +1,49 @@
+"""A platform team wires cross-bucket replication and trips on S3's rules, as recorded
+(stackd's testdata/aws/s3/replication_control_replay.json): the source's versioning can
+no longer be suspended while a replication configuration is on it (409
+InvalidBucketState; the destination's still can), an empty or non-ARN role is
+InvalidArgument, a role that does not exist is taken as given, and nothing refused
+changes the configuration."""
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def refused(call, **args):
+    with pytest.raises(ClientError) as caught:
+        call(**args)
+    return caught.value.response["ResponseMetadata"]["HTTPStatusCode"], caught.value.response["Error"]["Code"]
+
+
+def test_replication_holds_the_source_versioned(client, fresh_bucket):
+    s3 = client("s3")
+    account = client("sts").get_caller_identity()["Account"]
+    source, destination = fresh_bucket("repl-src"), fresh_bucket("repl-dst")
+    for name in (source, destination):
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+
+    def config(role):
+        return {"Role": role, "Rules": [{
+            "ID": "base", "Priority": 1, "Filter": {"Prefix": ""}, "Status": "Enabled",
+            "DeleteMarkerReplication": {"Status": "Disabled"}, "Destination": {"Bucket": f"arn:aws:s3:::{destination}"}}]}
+    role = f"arn:aws:iam::{account}:role/repl-{uuid.uuid4().hex[:8]}"
+    s3.put_bucket_replication(Bucket=source, ReplicationConfiguration=config(role))
+    try:
+        assert refused(s3.put_bucket_versioning, Bucket=source,
+                       VersioningConfiguration={"Status": "Suspended"}) == (409, "InvalidBucketState")
+        assert s3.get_bucket_versioning(Bucket=source)["Status"] == "Enabled"
+        s3.put_bucket_versioning(Bucket=destination, VersioningConfiguration={"Status": "Suspended"})
+        assert refused(s3.put_bucket_replication, Bucket=source, ReplicationConfiguration=config(role)) == (
+            400, "InvalidRequest")
+        s3.put_bucket_versioning(Bucket=destination, VersioningConfiguration={"Status": "Enabled"})
+        for bad in ("", "not-an-arn"):
+            assert refused(s3.put_bucket_replication, Bucket=source, ReplicationConfiguration=config(bad)) == (
+                400, "InvalidArgument")
+        assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Role"] == role
+        absent = f"arn:aws:iam::{account}:role/absent-{uuid.uuid4().hex[:8]}"
+        s3.put_bucket_replication(Bucket=source, ReplicationConfiguration=config(absent))
+        assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Role"] == absent
+    finally:
+        s3.delete_bucket_replication(Bucket=source)
+    s3.put_bucket_versioning(Bucket=source, VersioningConfiguration={"Status": "Suspended"})
