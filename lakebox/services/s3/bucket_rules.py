@@ -6,7 +6,8 @@ import re
 import secrets
 
 from lakebox.kit import arns, policies
-from lakebox.services.s3 import access, errors, notifications, payload, policy_rules, public_policy, store
+from lakebox.services.s3 import (access, errors, notifications, payload, policy_rules, public_policy,
+                                 replication_rules, store)
 from lakebox.services.s3.bucket_config import delete_simple, owned_with_body, stored
 from lakebox.services.sqs import public as sqs
 
@@ -445,6 +446,7 @@ def put_bucket_replication(ctx, params):
         raise errors.error("InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication "
                            "configuration")
     _check_replication_role(params["ReplicationConfiguration"].get("Role"))
+    replication_rules.check_schemas(params["ReplicationConfiguration"].get("Rules") or [])
     priorities = set()
     for rule in params["ReplicationConfiguration"].get("Rules") or []:
         if "Filter" in rule and rule.get("DeleteMarkerReplication") is None:

@@ -47,3 +47,33 @@ def test_replication_holds_the_source_versioned(client, fresh_bucket):
     finally:
         s3.delete_bucket_replication(Bucket=source)
     s3.put_bucket_versioning(Bucket=source, VersioningConfiguration={"Status": "Suspended"})
+
+
+def test_the_two_rule_schemas(client, fresh_bucket):
+    """A legacy rule (Prefix, no Filter) is kept as written and may name neither Priority
+    nor DeleteMarkerReplication (InvalidRequest); a rule with neither is MalformedXML; an
+    empty Filter is kept empty."""
+    s3 = client("s3")
+    account = client("sts").get_caller_identity()["Account"]
+    source, destination = fresh_bucket("repl-src"), fresh_bucket("repl-dst")
+    for name in (source, destination):
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    role, target = f"arn:aws:iam::{account}:role/repl-schemas", {"Bucket": f"arn:aws:s3:::{destination}"}
+    legacy = {"ID": "legacy", "Prefix": "legacy/", "Status": "Enabled", "Destination": target}
+
+    def put(rule):
+        return s3.put_bucket_replication(Bucket=source, ReplicationConfiguration={"Role": role, "Rules": [rule]})
+    try:
+        put(legacy)
+        assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"] == [legacy]
+        assert refused(put, rule={k: v for k, v in legacy.items() if k != "Prefix"}) == (400, "MalformedXML")
+        assert refused(put, rule={**legacy, "Priority": 1}) == (400, "InvalidRequest")
+        assert refused(put, rule={**legacy, "DeleteMarkerReplication": {"Status": "Disabled"}}) == (
+            400, "InvalidRequest")
+        assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"] == [legacy]
+        empty = {"ID": "base", "Priority": 1, "Filter": {}, "Status": "Enabled",
+                 "DeleteMarkerReplication": {"Status": "Disabled"}, "Destination": target}
+        put(empty)
+        assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]["Filter"] == {}
+    finally:
+        s3.delete_bucket_replication(Bucket=source)
