@@ -77,3 +77,33 @@ def test_the_two_rule_schemas(client, fresh_bucket):
         assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]["Filter"] == {}
     finally:
         s3.delete_bucket_replication(Bucket=source)
+
+
+def test_replication_filters_as_lifecycle_ones(client, fresh_bucket):
+    """An And filter combines two conditions or more (a prefix or tags alone, or nothing,
+    is MalformedXML), a Filter names one condition (Prefix with Tag is MalformedXML), and
+    duplicate tag keys are InvalidRequest; an And of a prefix and two tags reads back in
+    its order."""
+    s3 = client("s3")
+    account = client("sts").get_caller_identity()["Account"]
+    source, destination = fresh_bucket("repl-src"), fresh_bucket("repl-dst")
+    for name in (source, destination):
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+
+    def put(rule_filter):
+        return s3.put_bucket_replication(Bucket=source, ReplicationConfiguration={
+            "Role": f"arn:aws:iam::{account}:role/repl-filters", "Rules": [{
+                "ID": "base", "Priority": 1, "Filter": rule_filter, "Status": "Enabled",
+                "DeleteMarkerReplication": {"Status": "Disabled"},
+                "Destination": {"Bucket": f"arn:aws:s3:::{destination}"}}]})
+    kept = {"And": {"Prefix": "x/", "Tags": [{"Key": "z", "Value": "2"}, {"Key": "a", "Value": "1"}]}}
+    try:
+        put(kept)
+        for malformed in ({"And": {"Prefix": "x/"}}, {"And": {"Tags": [{"Key": "a", "Value": "1"}]}}, {"And": {}},
+                          {"Prefix": "x/", "Tag": {"Key": "a", "Value": "1"}}):
+            assert refused(put, rule_filter=malformed) == (400, "MalformedXML")
+        assert refused(put, rule_filter={"And": {"Tags": [{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}]}}) \
+            == (400, "InvalidRequest")
+        assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]["Filter"] == kept
+    finally:
+        s3.delete_bucket_replication(Bucket=source)
