@@ -16,12 +16,17 @@ def refused(call, **args):
     return caught.value.response["ResponseMetadata"]["HTTPStatusCode"], caught.value.response["Error"]["Code"]
 
 
-def test_replication_holds_the_source_versioned(client, fresh_bucket):
+def versioned_pair(client, fresh_bucket):
+    """(s3 client, account, source, destination): two buckets with versioning on."""
     s3 = client("s3")
-    account = client("sts").get_caller_identity()["Account"]
-    source, destination = fresh_bucket("repl-src"), fresh_bucket("repl-dst")
-    for name in (source, destination):
+    buckets = fresh_bucket("repl-src"), fresh_bucket("repl-dst")
+    for name in buckets:
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    return (s3, client("sts").get_caller_identity()["Account"], *buckets)
+
+
+def test_replication_holds_the_source_versioned(client, fresh_bucket):
+    s3, account, source, destination = versioned_pair(client, fresh_bucket)
 
     def config(role):
         return {"Role": role, "Rules": [{
@@ -53,11 +58,7 @@ def test_the_two_rule_schemas(client, fresh_bucket):
     """A legacy rule (Prefix, no Filter) is kept as written and may name neither Priority
     nor DeleteMarkerReplication (InvalidRequest); a rule with neither is MalformedXML; an
     empty Filter is kept empty."""
-    s3 = client("s3")
-    account = client("sts").get_caller_identity()["Account"]
-    source, destination = fresh_bucket("repl-src"), fresh_bucket("repl-dst")
-    for name in (source, destination):
-        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    s3, account, source, destination = versioned_pair(client, fresh_bucket)
     role, target = f"arn:aws:iam::{account}:role/repl-schemas", {"Bucket": f"arn:aws:s3:::{destination}"}
     legacy = {"ID": "legacy", "Prefix": "legacy/", "Status": "Enabled", "Destination": target}
 
@@ -84,11 +85,7 @@ def test_replication_filters_as_lifecycle_ones(client, fresh_bucket):
     is MalformedXML), a Filter names one condition (Prefix with Tag is MalformedXML), and
     duplicate tag keys are InvalidRequest; an And of a prefix and two tags reads back in
     its order."""
-    s3 = client("s3")
-    account = client("sts").get_caller_identity()["Account"]
-    source, destination = fresh_bucket("repl-src"), fresh_bucket("repl-dst")
-    for name in (source, destination):
-        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    s3, account, source, destination = versioned_pair(client, fresh_bucket)
 
     def put(rule_filter):
         return s3.put_bucket_replication(Bucket=source, ReplicationConfiguration={
