@@ -104,3 +104,24 @@ def test_replication_filters_as_lifecycle_ones(client, fresh_bucket):
         assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]["Filter"] == kept
     finally:
         s3.delete_bucket_replication(Bucket=source)
+
+
+def test_replication_rule_ids(client, fresh_bucket):
+    """A rule put with an empty ID is given one by S3; an ID over 255 characters is
+    InvalidArgument and leaves the configuration as it was."""
+    s3, account, source, destination = versioned_pair(client, fresh_bucket)
+
+    def put(rule_id):
+        return s3.put_bucket_replication(Bucket=source, ReplicationConfiguration={
+            "Role": f"arn:aws:iam::{account}:role/repl-ids", "Rules": [{
+                "ID": rule_id, "Priority": 1, "Filter": {"Prefix": ""}, "Status": "Enabled",
+                "DeleteMarkerReplication": {"Status": "Disabled"},
+                "Destination": {"Bucket": f"arn:aws:s3:::{destination}"}}]})
+    try:
+        put("")
+        named = s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]["ID"]
+        assert named
+        assert refused(put, rule_id="x" * 256) == (400, "InvalidArgument")
+        assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]["ID"] == named
+    finally:
+        s3.delete_bucket_replication(Bucket=source)
