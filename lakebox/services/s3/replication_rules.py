@@ -2,8 +2,10 @@
 from S3 (stackd's replication_control_replay.json): a rule names a Filter (the second
 schema) or a Prefix (the first, legacy one), else MalformedXML; a legacy rule names no
 Priority and no DeleteMarkerReplication, which belong to the second schema
-(InvalidRequest). S3's words for the InvalidRequest refusals are not recorded there;
-they follow its recorded refusal of a Filter rule without DeleteMarkerReplication."""
+(InvalidRequest); Priority is a 32-bit integer; SourceSelectionCriteria is not empty and
+names KMS-encrypted objects only with a replica key (InvalidRequest); existing-object
+replication is not turned on (MalformedXML). S3's words for the InvalidRequest refusals
+are not recorded there."""
 import secrets
 
 from lakebox.services.s3 import errors
@@ -23,8 +25,26 @@ def check_schemas(rules: list):
                                ArgumentName="ID", ArgumentValue=rule["ID"])
         if "Filter" not in rule and rule.get("Prefix") is None:
             raise errors.error("MalformedXML")
+        if not -2 ** 31 <= (rule.get("Priority") or 0) < 2 ** 31:
+            raise errors.error("MalformedXML")          # S3's Priority is a 32-bit integer
+        _check_selection(rule)
+        if (rule.get("ExistingObjectReplication") or {}).get("Status") == "Enabled":
+            raise errors.error("MalformedXML")          # S3 takes it only where AWS Support turned it on
         if "Filter" in rule:
             continue
         for member in ("Priority", "DeleteMarkerReplication"):
             if rule.get(member) is not None:
                 raise errors.error("InvalidRequest", f"{member} cannot be specified {SCHEMA_HINT}")
+
+
+def _check_selection(rule: dict):
+    """SourceSelectionCriteria names a criterion, and KMS-encrypted objects are replicated
+    only with a key for the replicas (Destination.EncryptionConfiguration.ReplicaKmsKeyID)."""
+    criteria = rule.get("SourceSelectionCriteria")
+    if criteria is None:
+        return
+    if not criteria:
+        raise errors.error("InvalidRequest", "SourceSelectionCriteria cannot be empty")
+    encryption = (rule.get("Destination") or {}).get("EncryptionConfiguration") or {}
+    if criteria.get("SseKmsEncryptedObjects") is not None and not encryption.get("ReplicaKmsKeyID"):
+        raise errors.error("InvalidRequest", "ReplicaKmsKeyID must be specified if SseKmsEncryptedObjects tag is present.")

@@ -125,3 +125,28 @@ def test_replication_rule_ids(client, fresh_bucket):
         assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]["ID"] == named
     finally:
         s3.delete_bucket_replication(Bucket=source)
+
+
+def test_replication_selection_and_existing_objects(client, fresh_bucket):
+    """An empty SourceSelectionCriteria, and KMS-encrypted objects selected (on or off)
+    without a replica key, are InvalidRequest; existing-object replication turned on is
+    MalformedXML; replica modifications are kept."""
+    s3, account, source, destination = versioned_pair(client, fresh_bucket)
+
+    def put(**extra):
+        return s3.put_bucket_replication(Bucket=source, ReplicationConfiguration={
+            "Role": f"arn:aws:iam::{account}:role/repl-selection", "Rules": [{
+                "ID": "base", "Priority": 1, "Filter": {"Prefix": ""}, "Status": "Enabled",
+                "DeleteMarkerReplication": {"Status": "Disabled"},
+                "Destination": {"Bucket": f"arn:aws:s3:::{destination}"}, **extra}]})
+    try:
+        put(SourceSelectionCriteria={"ReplicaModifications": {"Status": "Enabled"}})
+        assert refused(put, SourceSelectionCriteria={}) == (400, "InvalidRequest")
+        for status in ("Enabled", "Disabled"):
+            assert refused(put, SourceSelectionCriteria={"SseKmsEncryptedObjects": {"Status": status}}) == (
+                400, "InvalidRequest")
+        assert refused(put, ExistingObjectReplication={"Status": "Enabled"}) == (400, "MalformedXML")
+        rule = s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]
+        assert rule["SourceSelectionCriteria"] == {"ReplicaModifications": {"Status": "Enabled"}}
+    finally:
+        s3.delete_bucket_replication(Bucket=source)
