@@ -16,13 +16,20 @@ SCHEMA_HINT = "for this version of Cross Region Replication configuration schema
 
 def check_schemas(rules: list):
     """Also names a rule given no ID, or an empty one (as lifecycle rules are named), and
-    refuses an ID over 255 characters (InvalidArgument, lifecycle's recorded words)."""
+    refuses an ID over 255 characters or used twice (InvalidArgument, lifecycle's words),
+    and a Filter rule without a Priority (InvalidRequest)."""
+    seen = set()
     for rule in rules:
         if not rule.get("ID"):
             rule["ID"] = secrets.token_hex(16)
         if len(rule["ID"]) > 255:
             raise errors.error("InvalidArgument", "ID length should not exceed allowed limit of 255",
                                ArgumentName="ID", ArgumentValue=rule["ID"])
+        if rule["ID"] in seen:
+            raise errors.error("InvalidArgument", "Rule ID must be unique. Found same ID for more than one rule")
+        seen.add(rule["ID"])
+        if "Filter" in rule and rule.get("Priority") is None:
+            raise errors.error("InvalidRequest", f"Priority must be specified {SCHEMA_HINT}")
         if "Filter" not in rule and rule.get("Prefix") is None:
             raise errors.error("MalformedXML")
         if not -2 ** 31 <= (rule.get("Priority") or 0) < 2 ** 31:

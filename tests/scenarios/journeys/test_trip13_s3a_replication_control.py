@@ -10,9 +10,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 
-def refused(call, **args):
+def refused(call, *args, **kwargs):
     with pytest.raises(ClientError) as caught:
-        call(**args)
+        call(*args, **kwargs)
     return caught.value.response["ResponseMetadata"]["HTTPStatusCode"], caught.value.response["Error"]["Code"]
 
 
@@ -148,5 +148,24 @@ def test_replication_selection_and_existing_objects(client, fresh_bucket):
         assert refused(put, ExistingObjectReplication={"Status": "Enabled"}) == (400, "MalformedXML")
         rule = s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]
         assert rule["SourceSelectionCriteria"] == {"ReplicaModifications": {"Status": "Enabled"}}
+    finally:
+        s3.delete_bucket_replication(Bucket=source)
+
+
+def test_second_schema_rules_need_a_priority_and_unique_ids(client, fresh_bucket):
+    """A Filter rule without a Priority is InvalidRequest; two rules with one ID are
+    InvalidArgument; a rule without an ID is named."""
+    s3, account, source, destination = versioned_pair(client, fresh_bucket)
+    base = {"ID": "base", "Priority": 1, "Filter": {"Prefix": ""}, "Status": "Enabled",
+            "DeleteMarkerReplication": {"Status": "Disabled"}, "Destination": {"Bucket": f"arn:aws:s3:::{destination}"}}
+
+    def put(*rules):
+        return s3.put_bucket_replication(Bucket=source, ReplicationConfiguration={
+            "Role": f"arn:aws:iam::{account}:role/repl-priorities", "Rules": list(rules)})
+    try:
+        assert refused(put, {k: v for k, v in base.items() if k != "Priority"}) == (400, "InvalidRequest")
+        assert refused(put, base, {**base, "Priority": 2}) == (400, "InvalidArgument")
+        put({k: v for k, v in base.items() if k != "ID"})
+        assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]["ID"]
     finally:
         s3.delete_bucket_replication(Bucket=source)
