@@ -447,6 +447,7 @@ def put_bucket_replication(ctx, params):
                            "configuration")
     _check_replication_role(params["ReplicationConfiguration"].get("Role"))
     replication_rules.check_schemas(params["ReplicationConfiguration"].get("Rules") or [])
+    replication_rules.check_destinations(params["ReplicationConfiguration"].get("Rules") or [], bucket["name"])
     for rule in params["ReplicationConfiguration"].get("Rules") or []:
         _check_filter(rule.get("Filter"))       # a filter as lifecycle's (recorded from S3 for both)
     priorities = set()

@@ -4,8 +4,8 @@ schema) or a Prefix (the first, legacy one), else MalformedXML; a legacy rule na
 Priority and no DeleteMarkerReplication, which belong to the second schema
 (InvalidRequest); Priority is a 32-bit integer; SourceSelectionCriteria is not empty and
 names KMS-encrypted objects only with a replica key (InvalidRequest); existing-object
-replication is not turned on (MalformedXML). S3's words for the InvalidRequest refusals
-are not recorded there."""
+replication is not turned on (MalformedXML); destinations are buckets' ARNs, not the
+source's (`check_destinations`). S3's words for these refusals are not recorded there."""
 import secrets
 
 from lakebox.services.s3 import errors
@@ -55,3 +55,20 @@ def _check_selection(rule: dict):
     encryption = (rule.get("Destination") or {}).get("EncryptionConfiguration") or {}
     if criteria.get("SseKmsEncryptedObjects") is not None and not encryption.get("ReplicaKmsKeyID"):
         raise errors.error("InvalidRequest", "ReplicaKmsKeyID must be specified if SseKmsEncryptedObjects tag is present.")
+
+
+def check_destinations(rules: list, source: str):
+    """Every rule of one schema (InvalidRequest for a mix), each naming its destination by
+    the bucket's ARN (a bare name or an object's ARN is InvalidArgument), never the source
+    bucket itself (InvalidRequest)."""
+    if len({"Filter" in rule for rule in rules}) > 1:
+        raise errors.error("InvalidRequest", "Rules of both Cross Region Replication configuration schema versions "
+                           "cannot be used in one configuration.")
+    for rule in rules:
+        arn = (rule.get("Destination") or {}).get("Bucket") or ""
+        name = arn.removeprefix("arn:aws:s3:::")
+        if name == arn or not name or "/" in name:
+            raise errors.error("InvalidArgument", "Invalid bucket ARN.", ArgumentName="Destination.Bucket",
+                               ArgumentValue=arn)
+        if name == source:
+            raise errors.error("InvalidRequest", "Destination bucket cannot be the same as the source bucket.")

@@ -169,3 +169,28 @@ def test_second_schema_rules_need_a_priority_and_unique_ids(client, fresh_bucket
         assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]["ID"]
     finally:
         s3.delete_bucket_replication(Bucket=source)
+
+
+def test_replication_destinations(client, fresh_bucket):
+    """Rules of both schemas in one configuration, or a rule sending to its own source, are
+    InvalidRequest; a destination named by its bare name or by an object's ARN is
+    InvalidArgument; two destinations by priority are kept."""
+    s3, account, source, destination = versioned_pair(client, fresh_bucket)
+    second = fresh_bucket("repl-dst2")
+    s3.put_bucket_versioning(Bucket=second, VersioningConfiguration={"Status": "Enabled"})
+    base = {"ID": "base", "Priority": 1, "Filter": {"Prefix": ""}, "Status": "Enabled",
+            "DeleteMarkerReplication": {"Status": "Disabled"}, "Destination": {"Bucket": f"arn:aws:s3:::{destination}"}}
+
+    def put(*rules):
+        return s3.put_bucket_replication(Bucket=source, ReplicationConfiguration={
+            "Role": f"arn:aws:iam::{account}:role/repl-destinations", "Rules": list(rules)})
+    try:
+        put(base, {**base, "ID": "second", "Priority": 2, "Destination": {"Bucket": f"arn:aws:s3:::{second}"}})
+        legacy = {"ID": "legacy", "Prefix": "legacy/", "Status": "Enabled", "Destination": base["Destination"]}
+        assert refused(put, legacy, base) == (400, "InvalidRequest")
+        assert refused(put, {**base, "Destination": {"Bucket": f"arn:aws:s3:::{source}"}}) == (400, "InvalidRequest")
+        for named in (destination, f"arn:aws:s3:::{destination}/object"):
+            assert refused(put, {**base, "Destination": {"Bucket": named}}) == (400, "InvalidArgument")
+        assert len(s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"]) == 2
+    finally:
+        s3.delete_bucket_replication(Bucket=source)
