@@ -152,16 +152,22 @@ def test_replication_selection_and_existing_objects(client, fresh_bucket):
         s3.delete_bucket_replication(Bucket=source)
 
 
-def test_second_schema_rules_need_a_priority_and_unique_ids(client, fresh_bucket):
-    """A Filter rule without a Priority is InvalidRequest; two rules with one ID are
-    InvalidArgument; a rule without an ID is named."""
-    s3, account, source, destination = versioned_pair(client, fresh_bucket)
+def rules_putter(s3, account, source, destination):
+    """(a base Filter rule to `destination`, put(*rules) on `source`)."""
     base = {"ID": "base", "Priority": 1, "Filter": {"Prefix": ""}, "Status": "Enabled",
             "DeleteMarkerReplication": {"Status": "Disabled"}, "Destination": {"Bucket": f"arn:aws:s3:::{destination}"}}
 
     def put(*rules):
         return s3.put_bucket_replication(Bucket=source, ReplicationConfiguration={
-            "Role": f"arn:aws:iam::{account}:role/repl-priorities", "Rules": list(rules)})
+            "Role": f"arn:aws:iam::{account}:role/repl-rules", "Rules": list(rules)})
+    return base, put
+
+
+def test_second_schema_rules_need_a_priority_and_unique_ids(client, fresh_bucket):
+    """A Filter rule without a Priority is InvalidRequest; two rules with one ID are
+    InvalidArgument; a rule without an ID is named."""
+    s3, account, source, destination = versioned_pair(client, fresh_bucket)
+    base, put = rules_putter(s3, account, source, destination)
     try:
         assert refused(put, {k: v for k, v in base.items() if k != "Priority"}) == (400, "InvalidRequest")
         assert refused(put, base, {**base, "Priority": 2}) == (400, "InvalidArgument")
@@ -178,12 +184,7 @@ def test_replication_destinations(client, fresh_bucket):
     s3, account, source, destination = versioned_pair(client, fresh_bucket)
     second = fresh_bucket("repl-dst2")
     s3.put_bucket_versioning(Bucket=second, VersioningConfiguration={"Status": "Enabled"})
-    base = {"ID": "base", "Priority": 1, "Filter": {"Prefix": ""}, "Status": "Enabled",
-            "DeleteMarkerReplication": {"Status": "Disabled"}, "Destination": {"Bucket": f"arn:aws:s3:::{destination}"}}
-
-    def put(*rules):
-        return s3.put_bucket_replication(Bucket=source, ReplicationConfiguration={
-            "Role": f"arn:aws:iam::{account}:role/repl-destinations", "Rules": list(rules)})
+    base, put = rules_putter(s3, account, source, destination)
     try:
         put(base, {**base, "ID": "second", "Priority": 2, "Destination": {"Bucket": f"arn:aws:s3:::{second}"}})
         legacy = {"ID": "legacy", "Prefix": "legacy/", "Status": "Enabled", "Destination": base["Destination"]}
