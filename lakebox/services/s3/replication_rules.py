@@ -72,3 +72,7 @@ def check_destinations(rules: list, source: str):
                                ArgumentValue=arn)
         if name == source:
             raise errors.error("InvalidRequest", "Destination bucket cannot be the same as the source bucket.")
+        destination = rule.get("Destination") or {}
+        if destination.get("AccessControlTranslation") is not None and not destination.get("Account"):
+            # an owner override names the account that is to own the replicas
+            raise errors.error("InvalidRequest", "Destination Account must be specified with AccessControlTranslation.")

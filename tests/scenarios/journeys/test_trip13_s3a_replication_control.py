@@ -195,3 +195,19 @@ def test_replication_destinations(client, fresh_bucket):
         assert len(s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"]) == 2
     finally:
         s3.delete_bucket_replication(Bucket=source)
+
+
+def test_replica_owner_override_names_the_account(client, fresh_bucket):
+    """An AccessControlTranslation without the destination's Account is InvalidRequest;
+    with it, it is kept (an Account S3 does not check is kept too)."""
+    s3, account, source, destination = versioned_pair(client, fresh_bucket)
+    base, put = rules_putter(s3, account, source, destination)
+    override = {"Bucket": f"arn:aws:s3:::{destination}", "AccessControlTranslation": {"Owner": "Destination"}}
+    try:
+        assert refused(put, {**base, "Destination": override}) == (400, "InvalidRequest")
+        put({**base, "Destination": {**override, "Account": account}})
+        assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]["Destination"] == {
+            **override, "Account": account}
+        put({**base, "Destination": {"Bucket": f"arn:aws:s3:::{destination}", "Account": "abc"}})
+    finally:
+        s3.delete_bucket_replication(Bucket=source)
