@@ -45,16 +45,27 @@ def check_schemas(rules: list):
 
 
 def _check_selection(rule: dict):
-    """SourceSelectionCriteria names a criterion, and KMS-encrypted objects are replicated
-    only with a key for the replicas (Destination.EncryptionConfiguration.ReplicaKmsKeyID)."""
+    """SourceSelectionCriteria names a criterion; KMS-encrypted objects are replicated
+    only with a key for the replicas (Destination.EncryptionConfiguration.ReplicaKmsKeyID),
+    and such a key only for them; metrics' event threshold and Replication Time Control
+    go together (a threshold without RTC is InvalidArgument, RTC without metrics
+    InvalidRequest)."""
+    destination = rule.get("Destination") or {}
     criteria = rule.get("SourceSelectionCriteria")
-    if criteria is None:
-        return
-    if not criteria:
+    encrypted = criteria is not None and criteria.get("SseKmsEncryptedObjects") is not None
+    if criteria is not None and not criteria:
         raise errors.error("InvalidRequest", "SourceSelectionCriteria cannot be empty")
-    encryption = (rule.get("Destination") or {}).get("EncryptionConfiguration") or {}
-    if criteria.get("SseKmsEncryptedObjects") is not None and not encryption.get("ReplicaKmsKeyID"):
+    key = (destination.get("EncryptionConfiguration") or {}).get("ReplicaKmsKeyID")
+    if encrypted and not key:
         raise errors.error("InvalidRequest", "ReplicaKmsKeyID must be specified if SseKmsEncryptedObjects tag is present.")
+    if key and not encrypted:
+        raise errors.error("InvalidRequest", "SseKmsEncryptedObjects must be specified if ReplicaKmsKeyID is present.")
+    metrics, timed = destination.get("Metrics"), destination.get("ReplicationTime")
+    if metrics and metrics.get("EventThreshold") is not None and not timed:
+        raise errors.error("InvalidArgument", "Metrics EventThreshold requires ReplicationTime.",
+                           ArgumentName="EventThreshold")
+    if timed and timed.get("Status") == "Enabled" and (metrics or {}).get("Status") != "Enabled":
+        raise errors.error("InvalidRequest", "Metrics must be enabled with Replication Time Control.")
 
 
 def check_destinations(rules: list, source: str):

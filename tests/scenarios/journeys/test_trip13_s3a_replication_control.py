@@ -211,3 +211,30 @@ def test_replica_owner_override_names_the_account(client, fresh_bucket):
         put({**base, "Destination": {"Bucket": f"arn:aws:s3:::{destination}", "Account": "abc"}})
     finally:
         s3.delete_bucket_replication(Bucket=source)
+
+
+def test_replica_keys_metrics_and_replication_time(client, fresh_bucket):
+    """A replica KMS key without SseKmsEncryptedObjects selected is InvalidRequest (with it,
+    kept); a metrics event threshold without Replication Time Control is InvalidArgument,
+    RTC without metrics InvalidRequest; metrics alone, and RTC with metrics, are kept."""
+    s3, account, source, destination = versioned_pair(client, fresh_bucket)
+    base, put = rules_putter(s3, account, source, destination)
+    target = base["Destination"]["Bucket"]
+    key = {"ReplicaKmsKeyID": f"arn:aws:kms:us-east-1:{account}:key/00000000-0000-0000-0000-999000999000"}
+    threshold = {"Status": "Enabled", "EventThreshold": {"Minutes": 15}}
+    timed = {"Status": "Enabled", "Time": {"Minutes": 15}}
+    try:
+        assert refused(put, {**base, "Destination": {"Bucket": target, "EncryptionConfiguration": key}}) == (
+            400, "InvalidRequest")
+        put({**base, "Destination": {"Bucket": target, "EncryptionConfiguration": key},
+             "SourceSelectionCriteria": {"SseKmsEncryptedObjects": {"Status": "Enabled"}}})
+        put({**base, "Destination": {"Bucket": target, "Metrics": {"Status": "Enabled"}}})
+        assert refused(put, {**base, "Destination": {"Bucket": target, "Metrics": threshold}}) == (
+            400, "InvalidArgument")
+        assert refused(put, {**base, "Destination": {"Bucket": target, "ReplicationTime": timed}}) == (
+            400, "InvalidRequest")
+        put({**base, "Destination": {"Bucket": target, "Metrics": threshold, "ReplicationTime": timed}})
+        assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]["Destination"][
+            "ReplicationTime"] == timed
+    finally:
+        s3.delete_bucket_replication(Bucket=source)
