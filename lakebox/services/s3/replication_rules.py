@@ -6,10 +6,12 @@ Priority and no DeleteMarkerReplication, which belong to the second schema
 names KMS-encrypted objects only with a replica key (InvalidRequest); existing-object
 replication is not turned on (MalformedXML); destinations are buckets' ARNs, not the
 source's (`check_destinations`). S3's words for these refusals are not recorded there."""
+import re
 import secrets
 
 from lakebox.services.s3 import errors
 
+_KEY_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|alias/.+")
 SCHEMA_HINT = "for this version of Cross Region Replication configuration schema. Please refer to S3 Developer " \
               "Guide for more information."
 
@@ -64,8 +66,13 @@ def _check_selection(rule: dict):
     if metrics and metrics.get("EventThreshold") is not None and not timed:
         raise errors.error("InvalidArgument", "Metrics EventThreshold requires ReplicationTime.",
                            ArgumentName="EventThreshold")
-    if timed and timed.get("Status") == "Enabled" and (metrics or {}).get("Status") != "Enabled":
+    if timed and (metrics is None or timed.get("Status") == "Enabled" and metrics.get("Status") != "Enabled"):
         raise errors.error("InvalidRequest", "Metrics must be enabled with Replication Time Control.")
+    if timed and (timed.get("Time") or {}).get("Minutes") != 15:
+        raise errors.error("InvalidArgument", "Replication Time Control is 15 minutes.", ArgumentName="Minutes")
+    if key and not key.startswith("arn:") and not _KEY_ID.fullmatch(key):
+        raise errors.error("InvalidArgument", "Invalid ReplicaKmsKeyID.", ArgumentName="ReplicaKmsKeyID",
+                           ArgumentValue=key)
 
 
 def check_destinations(rules: list, source: str):

@@ -215,8 +215,10 @@ def test_replica_owner_override_names_the_account(client, fresh_bucket):
 
 def test_replica_keys_metrics_and_replication_time(client, fresh_bucket):
     """A replica KMS key without SseKmsEncryptedObjects selected is InvalidRequest (with it,
-    kept); a metrics event threshold without Replication Time Control is InvalidArgument,
-    RTC without metrics InvalidRequest; metrics alone, and RTC with metrics, are kept."""
+    kept; a key that is no key ID nor ARN is InvalidArgument); a metrics event threshold
+    without Replication Time Control is InvalidArgument, RTC (on or off) without metrics
+    InvalidRequest, RTC of other than 15 minutes InvalidArgument; metrics alone, and RTC
+    with metrics, are kept."""
     s3, account, source, destination = versioned_pair(client, fresh_bucket)
     base, put = rules_putter(s3, account, source, destination)
     target = base["Destination"]["Bucket"]
@@ -233,6 +235,14 @@ def test_replica_keys_metrics_and_replication_time(client, fresh_bucket):
             400, "InvalidArgument")
         assert refused(put, {**base, "Destination": {"Bucket": target, "ReplicationTime": timed}}) == (
             400, "InvalidRequest")
+        assert refused(put, {**base, "Destination": {"Bucket": target, "ReplicationTime": {**timed, "Status": "Disabled"}}}) \
+            == (400, "InvalidRequest")
+        assert refused(put, {**base, "Destination": {"Bucket": target, "Metrics": threshold,
+                                                      "ReplicationTime": {**timed, "Time": {"Minutes": 14}}}}) == (
+            400, "InvalidArgument")
+        assert refused(put, {**base, "Destination": {"Bucket": target, "EncryptionConfiguration": {
+            "ReplicaKmsKeyID": "not-a-key"}}, "SourceSelectionCriteria": {"SseKmsEncryptedObjects": {"Status": "Enabled"}}}) \
+            == (400, "InvalidArgument")
         put({**base, "Destination": {"Bucket": target, "Metrics": threshold, "ReplicationTime": timed}})
         assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]["Destination"][
             "ReplicationTime"] == timed
