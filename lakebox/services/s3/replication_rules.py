@@ -8,6 +8,7 @@ replication is not turned on (MalformedXML); destinations are buckets' ARNs, not
 source's (`check_destinations`). S3's words for these refusals are not recorded there."""
 import re
 import secrets
+import xml.etree.ElementTree as ET
 
 from lakebox.services.s3 import errors
 
@@ -94,3 +95,14 @@ def check_destinations(rules: list, source: str):
         if destination.get("AccessControlTranslation") is not None and not destination.get("Account"):
             # an owner override names the account that is to own the replicas
             raise errors.error("InvalidRequest", "Destination Account must be specified with AccessControlTranslation.")
+
+
+def check_document(body: bytes):
+    """The configuration's own elements: one Role and its Rules, nothing else (a second
+    Role or another element is MalformedXML; recorded from S3)."""
+    try:
+        names = [child.tag.rpartition("}")[2] for child in ET.fromstring(body)]
+    except ET.ParseError:
+        raise errors.error("MalformedXML") from None
+    if names.count("Role") > 1 or not set(names) <= {"Role", "Rule"}:
+        raise errors.error("MalformedXML")

@@ -248,3 +248,38 @@ def test_replica_keys_metrics_and_replication_time(client, fresh_bucket):
             "ReplicationTime"] == timed
     finally:
         s3.delete_bucket_replication(Bucket=source)
+
+
+@pytest.mark.local_only
+def test_a_hand_written_configuration_names_one_role_and_its_rules(lakebox_server, client, fresh_bucket):
+    """Written by hand: Rule before Role is taken; a second Role, or an element S3 does not
+    know, is MalformedXML and leaves the configuration as it was."""
+    import base64
+    import hashlib
+
+    import requests
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    s3, account, source, destination = versioned_pair(client, fresh_bucket)
+
+    def put(body):
+        data = body.encode()
+        request = AWSRequest(method="PUT", url=f"{lakebox_server.endpoint}/{source}?replication", data=data, headers={
+            "Content-Type": "application/xml", "Content-MD5": base64.b64encode(hashlib.md5(data).digest()).decode(),
+            "x-amz-content-sha256": hashlib.sha256(data).hexdigest()})
+        S3SigV4Auth(Credentials("test", "test"), "s3", "us-east-1").add_auth(request)
+        answer = requests.put(request.url, data=data, headers=dict(request.headers), timeout=30)
+        return answer.status_code, answer.text.split("<Code>")[1].split("<")[0] if "<Code>" in answer.text else ""
+    ns = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
+    role = f"<Role>arn:aws:iam::{account}:role/repl-raw</Role>"
+    rule = (f"<Rule><ID>raw</ID><Priority>1</Priority><Filter><Prefix/></Filter><Status>Enabled</Status><Destination>"
+            f"<Bucket>arn:aws:s3:::{destination}</Bucket></Destination><DeleteMarkerReplication><Status>Disabled"
+            "</Status></DeleteMarkerReplication></Rule>")
+    try:
+        assert put(f"<ReplicationConfiguration {ns}>{rule}{role}</ReplicationConfiguration>") == (200, "")
+        for body in (f"{role}{role}{rule}", f"{role}<Unknown>value</Unknown>{rule}"):
+            assert put(f"<ReplicationConfiguration {ns}>{body}</ReplicationConfiguration>") == (400, "MalformedXML")
+        assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"][0]["ID"] == "raw"
+    finally:
+        s3.delete_bucket_replication(Bucket=source)
