@@ -92,8 +92,19 @@ def get_bucket_versioning(ctx, params):
 # ---- tagging ---------------------------------------------------------------------
 
 def put_bucket_tagging(ctx, params):
-    put_simple(ctx, params, "tagging", "Tagging", lambda tagging: model.check_tags(tagging["TagSet"], model.BUCKET_TAGS))
+    def check(tagging):
+        _refuse_under_abac(ctx, params["Bucket"])
+        model.check_tags(tagging["TagSet"], model.BUCKET_TAGS)
+    put_simple(ctx, params, "tagging", "Tagging", check)
     return {"__status__": 204}      # S3 answers PutBucketTagging 204 No Content (recorded replies)
+
+
+def _refuse_under_abac(ctx, name: str):
+    """With ABAC on, a bucket's tags change only through S3 Control's TagResource and
+    UntagResource (recorded from S3: 400 BadRequest; its words are not recorded)."""
+    if (store.get_config(ctx.state.db, name, "abac") or {}).get("Status") == "Enabled":
+        raise errors.error("BadRequest", "Bucket tags of a bucket with ABAC enabled are changed with TagResource "
+                           "and UntagResource.")
 
 
 def get_bucket_tagging(ctx, params):
@@ -104,6 +115,8 @@ def get_bucket_tagging(ctx, params):
 
 
 def delete_bucket_tagging(ctx, params):
+    access.owned_bucket(ctx, params)
+    _refuse_under_abac(ctx, params["Bucket"])
     return delete_simple(ctx, params, "tagging")
 
 
