@@ -7,7 +7,7 @@ comes back exactly as written.
 """
 import re
 
-from lakebox.services.s3 import access, errors, model, payload, requester_pays, store, versions
+from lakebox.services.s3 import access, errors, model, payload, store, versions
 
 DEFAULT_ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
                                  "BucketKeyEnabled": False}]}
@@ -238,8 +238,7 @@ def get_bucket_accelerate_configuration(ctx, params):
 
 
 def put_bucket_request_payment(ctx, params):
-    return put_simple(ctx, params, "request-payment", "RequestPaymentConfiguration",
-                      lambda config: requester_pays.check_configuration(ctx, config))
+    return put_simple(ctx, params, "request-payment", "RequestPaymentConfiguration")
 
 
 def get_bucket_request_payment(ctx, params):

@@ -446,7 +446,6 @@ def put_bucket_replication(ctx, params):
         raise errors.error("InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication "
                            "configuration")
     _check_replication_role(params["ReplicationConfiguration"].get("Role"))
-    replication_rules.check_document(ctx.request.body)
     replication_rules.check_schemas(params["ReplicationConfiguration"].get("Rules") or [])
     replication_rules.check_destinations(params["ReplicationConfiguration"].get("Rules") or [], bucket["name"])
     for rule in params["ReplicationConfiguration"].get("Rules") or []:

@@ -4,7 +4,7 @@ and valid against the schema (every required element there, every enumerated val
 of the model's, else `MalformedXML`)."""
 from lakebox.aws.specs import spec_for
 
-from lakebox.services.s3 import errors, model
+from lakebox.services.s3 import errors, model, xml_strict
 
 ANY_CASE = frozenset({"FilterRuleName"})      # `Prefix` or `prefix`
 # Operations the model marks checksum-required that S3 was recorded taking with no
@@ -22,6 +22,8 @@ def check_body(ctx, params: dict, member: str, optional: bool = False):
     required = bool(operation.http_checksum_required or operation.http_checksum.get("requestChecksumRequired")) and (
         ctx.operation not in DIGEST_OPTIONAL or "x-amz-sdk-checksum-algorithm" in ctx.headers)
     model.check_body_digest(ctx.headers, ctx.request.body, required)
+    if ctx.request.body and operation.input_shape.members[member].type_name == "structure":
+        xml_strict.check(operation.input_shape.members[member], ctx.request.body)
     _check_required(operation.input_shape.members[member], params[member])
 
 

@@ -8,7 +8,6 @@ replication is not turned on (MalformedXML); destinations are buckets' ARNs, not
 source's (`check_destinations`). S3's words for these refusals are not recorded there."""
 import re
 import secrets
-import xml.etree.ElementTree as ET
 
 from lakebox.services.s3 import errors
 
@@ -96,13 +95,3 @@ def check_destinations(rules: list, source: str):
             # an owner override names the account that is to own the replicas
             raise errors.error("InvalidRequest", "Destination Account must be specified with AccessControlTranslation.")
 
-
-def check_document(body: bytes):
-    """The configuration's own elements: one Role and its Rules, nothing else (a second
-    Role or another element is MalformedXML; recorded from S3)."""
-    try:
-        names = [child.tag.rpartition("}")[2] for child in ET.fromstring(body)]
-    except ET.ParseError:
-        raise errors.error("MalformedXML") from None
-    if names.count("Role") > 1 or not set(names) <= {"Role", "Rule"}:
-        raise errors.error("MalformedXML")

@@ -5,8 +5,6 @@ and every answer to such a request, success or error after the check (NoSuchKey,
 explicit Deny), carries `x-amz-request-charged: requester`. A presigned URL may name the
 payer in its query instead. The bucket owner's requests
 are never charged, whatever header they send; anonymous requests are refused."""
-import xml.etree.ElementTree as ET
-
 from lakebox.services.s3 import errors, store
 
 CHARGED = "_s3_request_charged"        # a mark on the request, read when its answer is sent
@@ -38,13 +36,3 @@ def _payer(ctx) -> str | None:
 def response_headers(req) -> tuple:
     return (("x-amz-request-charged", "requester"),) if req.__dict__.get(CHARGED) else ()
 
-
-def check_configuration(ctx, config):
-    """A RequestPaymentConfiguration names one Payer and nothing else (a second Payer or
-    another element is MalformedXML; the root's name S3 does not check)."""
-    try:
-        children = [child.tag.rpartition("}")[2] for child in ET.fromstring(ctx.request.body)]
-    except ET.ParseError:
-        raise errors.error("MalformedXML") from None
-    if children != ["Payer"]:
-        raise errors.error("MalformedXML")

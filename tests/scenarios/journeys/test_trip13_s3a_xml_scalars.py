@@ -42,3 +42,27 @@ def test_an_element_inside_a_value_is_malformed(lakebox_server, client, bucket):
     assert (answer.status_code, "<Code>MalformedXML</Code>" in answer.text) == (400, True)
     rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
     assert (rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"], rule["BucketKeyEnabled"]) == ("AES256", True)
+
+
+@pytest.mark.local_only
+def test_an_unknown_or_repeated_element_is_malformed(lakebox_server, client, bucket):
+    """An element the schema does not name there (beside the rule, or in the ABAC status),
+    or a second copy of one named once, is MalformedXML and changes nothing; the root's
+    own name is not checked (access_raw_replay.json, abac_controls_replay.json)."""
+    s3 = client("s3")
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls={
+        "Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
+    for target, body in (
+            ("ownershipControls", f"<OwnershipControls {NS}><Rule><ObjectOwnership>ObjectWriter</ObjectOwnership>"
+                                  "</Rule><Unexpected/></OwnershipControls>"),
+            ("abac", f"<AbacStatus {NS}><Status>Enabled</Status><Extra>x</Extra></AbacStatus>"),
+            ("abac", f"<AbacStatus {NS}><Status>Disabled</Status><Status>Enabled</Status></AbacStatus>")):
+        answer = signed_put(lakebox_server.endpoint, f"/{bucket}?{target}", body)
+        assert (answer.status_code, "<Code>MalformedXML</Code>" in answer.text) == (400, True)
+    assert s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"] == {
+        "Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]}
+    assert s3.get_bucket_abac(Bucket=bucket)["AbacStatus"] == {"Status": "Disabled"}
+    assert signed_put(lakebox_server.endpoint, f"/{bucket}?abac",
+                      "<Wrong><Status>Enabled</Status></Wrong>").status_code == 200
+    assert s3.get_bucket_abac(Bucket=bucket)["AbacStatus"] == {"Status": "Enabled"}
+    s3.put_bucket_abac(Bucket=bucket, AbacStatus={"Status": "Disabled"})
