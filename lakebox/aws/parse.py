@@ -453,6 +453,8 @@ def _xml_value(shape, element):
             if key_name in parts:
                 found[parts[key_name].text or ""] = _xml_value(shape.value, parts.get(value_name, ET.Element("v")))
         return found
+    if len(element):            # a scalar holds text, never elements (S3: MalformedXML)
+        raise MalformedXML()
     text = element.text or ""
     if kind == "boolean":
         # XML Schema's boolean: true, false, 1 or 0, exactly so ('TRUE', 'False', 'yes' and ''

@@ -24,7 +24,7 @@ region to use, which SDKs follow.
 import dataclasses
 
 from lakebox.kit import arns, policies
-from lakebox.services.s3 import access_points, errors, model, policy_keys, public_policy, store
+from lakebox.services.s3 import access_points, errors, model, policy_keys, public_policy, requester_pays, store
 
 EXPLICIT_DENY = "with an explicit deny in a resource-based policy"
 BLOCK_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
@@ -232,6 +232,9 @@ def _ownership(ctx, bucket) -> str | None:
     return rules[0].get("ObjectOwnership")
 
 
+ownership = _ownership
+
+
 def authorize(ctx, bucket, key, version_id, action):
     """Raise AccessDenied unless the caller may perform `action` (default: the
     operation's) on the bucket, or on its object `key` (`version_id`)."""
@@ -239,7 +242,7 @@ def authorize(ctx, bucket, key, version_id, action):
     if point is not None:
         _through_access_point(ctx, bucket, point, key, version_id, action)
     owner = not ctx.anonymous and bucket["account"] == ctx.account
-    if not owner and _unpaid(ctx, bucket):
+    if not owner and requester_pays.unpaid(ctx, bucket):
         raise errors.error("AccessDenied")
     if owner and key is not None and not acls_disabled(ctx, bucket):
         owner = not _foreign_object(ctx, bucket, key, version_id, action)
@@ -257,21 +260,15 @@ def authorize(ctx, bucket, key, version_id, action):
         explicit = owner and verdict == "Deny"
         if explicit and action in ("s3:GetObject", "s3:GetObjectVersion") and _marker(ctx, bucket, key, version_id):
             return      # a delete marker answers first: NoSuchKey (current) or 405 (named version)
+        if verdict == "Deny" and action == "s3:GetObject" and version_id is None and \
+                _object_row(ctx, bucket, key, None) is None and \
+                _may(ctx, bucket, policy, owner, "s3:ListBucket", None, None):
+            return      # a missing key is NoSuchKey, Deny or not, to who may list (recorded from S3)
         raise denied(ctx, action, _resource(bucket, key), EXPLICIT_DENY if explicit else None)
     if not owner and action in ("s3:GetObject", "s3:GetObjectVersion") and \
             _object_row(ctx, bucket, key, version_id) is None and \
             not _may(ctx, bucket, policy, owner, "s3:ListBucket", None, None):
         raise errors.error("AccessDenied")     # S3 hides whether a key exists from who may not list
-
-
-def _unpaid(ctx, bucket) -> bool:
-    """A Requester Pays bucket answers other accounts only when they agree to pay
-    (x-amz-request-payer: requester), and no anonymous caller (S3 User Guide, "Using
-    Requester Pays buckets": S3 returns 403 otherwise)."""
-    config = store.bucket_config(ctx.state, bucket, "request-payment") or {}
-    if config.get("Payer") != "Requester":
-        return False
-    return ctx.anonymous or ctx.headers.get("x-amz-request-payer", "").lower() != "requester"
 
 
 def _through_access_point(ctx, bucket, point, key, version_id, action):

@@ -10,6 +10,7 @@ delete marker is `MethodNotAllowed`.
 """
 import re
 
+from lakebox.kit import sessions
 from lakebox.services.s3 import access, errors, model, notifications, payload, store, versions
 
 GROUP_URIS = {
@@ -31,6 +32,8 @@ CANNED_ACLS = {"private", "bucket-owner-read", "bucket-owner-full-control", "aws
 GRANT_HEADERS = {"GrantFullControl": "FULL_CONTROL", "GrantRead": "READ", "GrantReadACP": "READ_ACP",
                  "GrantWrite": "WRITE", "GrantWriteACP": "WRITE_ACP"}
 ACL_PARAMS = frozenset(("AccessControlPolicy", "ACL", *GRANT_HEADERS))
+BUCKET_OWNER_TAKES = ("BucketOwnerPreferred", "BucketOwnerEnforced")
+WRITES = frozenset(("PutObject", "CopyObject", "CreateMultipartUpload"))
 _GRANTEE = re.compile(r'\s*(id|uri|emailAddress)\s*=\s*"?([^",]+)"?\s*')
 
 
@@ -68,7 +71,12 @@ def requested_grants(ctx, bucket, params: dict, owner: str | None = None) -> lis
     if any(g.get("Grantee", {}).get("EmailAddress") for g in grants):
         raise errors.error("UnresolvableGrantByEmailAddress")     # lakebox's accounts have no e-mail
     owner_id = model.canonical_user_id(bucket["account"])
-    if any(g.get("Grantee", {}).get("ID") != owner_id for g in grants) and access.acls_disabled(ctx, bucket):
+    only_owner = [(g.get("Grantee", {}).get("ID"), g.get("Permission")) for g in grants] == [(owner_id, "FULL_CONTROL")]
+    if not only_owner and ctx.operation in WRITES:
+        _check_session_may_set_acl(ctx, bucket, params)
+    # With ACLs disabled a write may name only the owner's full control (GrantRead to the
+    # owner is refused too), and an ACL is never set on its own (recorded from S3).
+    if access.acls_disabled(ctx, bucket) and (ctx.operation in ("PutBucketAcl", "PutObjectAcl") or not only_owner):
         raise errors.error("AccessControlListNotSupported")
     if _is_public(grants) and _blocks_public_acls(ctx, bucket):
         key = params.get("Key")
@@ -78,11 +86,29 @@ def requested_grants(ctx, bucket, params: dict, owner: str | None = None) -> lis
     return grants
 
 
+def _check_session_may_set_acl(ctx, bucket, params):
+    """A write that grants more than the owner's full control also needs s3:PutObjectAcl
+    (recorded from S3: a role allowed s3:PutObject alone writes with `private` or
+    `bucket-owner-full-control`, and is refused `public-read`)."""
+    if not sessions.narrowed(ctx.session):
+        return
+    resource = f"arn:aws:s3:::{bucket['name']}/{params.get('Key')}"
+    reason = sessions.refusal(ctx, "s3:PutObjectAcl", resource)
+    if reason is not None:
+        raise access.denied(ctx, "s3:PutObjectAcl", resource,
+                            reason if not ctx.anonymous and ctx.account == bucket["account"] else None)
+
+
 def _canned_grants(ctx, bucket, canned: str, owner: str | None) -> list:
     """A canned ACL's grants (S3 User Guide, "ACL overview", canned ACL): the owner's full
     control, the bucket owner's READ or FULL_CONTROL for `bucket-owner-*` on an object
-    another account owns, and the groups' grants."""
-    owner = bucket["account"] if not owner or access.acls_disabled(ctx, bucket) else owner
+    another account owns, and the groups' grants. Where the bucket owner takes what it is
+    given full control of (BucketOwnerPreferred, BucketOwnerEnforced), bucket-owner-full-control
+    is its grant alone; under BucketOwnerEnforced another account's `private` names that
+    account, and is refused (recorded from S3)."""
+    owner = owner or bucket["account"]
+    if canned == "bucket-owner-full-control" and access.ownership(ctx, bucket) in BUCKET_OWNER_TAKES:
+        return [owner_grant(bucket["account"])]     # the object is the bucket owner's: its grant alone
     grants = [owner_grant(owner)]
     if canned in BUCKET_OWNER_GRANTS and owner != bucket["account"]:
         grants.append({"Grantee": owner_grant(bucket["account"])["Grantee"], "Permission": BUCKET_OWNER_GRANTS[canned]})
@@ -113,7 +139,7 @@ def _blocks_public_acls(ctx, bucket) -> bool:
 
 
 def _policy(account: str, grants: list | None) -> dict:
-    return {"Owner": model.owner(account), "Grants": grants or [owner_grant(account)],
+    return {"Owner": model.owner(account), "Grants": [owner_grant(account)] if grants is None else grants,
             "__xml_root__": "AccessControlPolicy"}
 
 
@@ -157,9 +183,12 @@ def put_object_acl(ctx, params):
 
 def get_object_acl(ctx, params):
     """The object's ACL in force: under IgnorePublicAcls its public grants are kept but
-    not shown, and show again once the setting is off (as recorded from S3)."""
+    not shown, and show again once the setting is off; with ACLs disabled only the bucket
+    owner's full control shows (as recorded from S3)."""
     bucket = access.request_bucket(ctx, params)
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"))
+    if access.acls_disabled(ctx, bucket):       # the grants come back once ACLs are enabled again
+        return _policy(bucket["account"], None)
     grants = store.loads(row["attrs"]).get("Grants")
     if grants and access.public_access_block(ctx.state.db, bucket)["IgnorePublicAcls"]:
         grants = [grant for grant in grants if not _is_public([grant])]

@@ -77,6 +77,10 @@ def put_bucket_versioning(ctx, params):
     if bucket["object_lock"] and status != "Enabled":
         raise errors.error("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the "
                            "versioning state cannot be changed.")
+    if status == "Suspended" and store.get_config(ctx.state.db, bucket["name"], "replication"):
+        # recorded from S3 (409); the words follow S3's Object Lock refusal (not recorded)
+        raise errors.error("InvalidBucketState", "A replication configuration is present on this bucket, so the "
+                           "versioning state cannot be changed.")
     mfa_delete = config.get("MFADelete")
     if mfa_delete is not None and mfa_delete != (bucket["mfa_delete"] or "Disabled"):
         bucket = {**bucket, "mfa_delete": "Enabled"}      # turning MFA delete on or off needs the MFA too
@@ -94,8 +98,19 @@ def get_bucket_versioning(ctx, params):
 # ---- tagging ---------------------------------------------------------------------
 
 def put_bucket_tagging(ctx, params):
-    return put_simple(ctx, params, "tagging", "Tagging",
-                      lambda tagging: model.check_tags(tagging["TagSet"], model.BUCKET_TAGS))
+    def check(tagging):
+        _refuse_under_abac(ctx, params["Bucket"])
+        model.check_tags(tagging["TagSet"], model.BUCKET_TAGS)
+    put_simple(ctx, params, "tagging", "Tagging", check)
+    return {"__status__": 204}      # S3 answers PutBucketTagging 204 No Content (recorded replies)
+
+
+def _refuse_under_abac(ctx, name: str):
+    """With ABAC on, a bucket's tags change only through S3 Control's TagResource and
+    UntagResource (recorded from S3: 400 BadRequest; its words are not recorded)."""
+    if (store.get_config(ctx.state.db, name, "abac") or {}).get("Status") == "Enabled":
+        raise errors.error("BadRequest", "Bucket tags of a bucket with ABAC enabled are changed with TagResource "
+                           "and UntagResource.")
 
 
 def get_bucket_tagging(ctx, params):
@@ -106,6 +121,8 @@ def get_bucket_tagging(ctx, params):
 
 
 def delete_bucket_tagging(ctx, params):
+    access.owned_bucket(ctx, params)
+    _refuse_under_abac(ctx, params["Bucket"])
     return delete_simple(ctx, params, "tagging")
 
 
@@ -145,8 +162,11 @@ def put_bucket_ownership_controls(ctx, params):
             raise errors.error("MalformedXML")
         enforced = any(rule.get("ObjectOwnership") == "BucketOwnerEnforced" for rule in controls.get("Rules") or [])
         owner_id = model.canonical_user_id(store.get_bucket(ctx.state.db, params["Bucket"])["account"])
-        grants = store.get_config(ctx.state.db, params["Bucket"], "acl") or []
-        if enforced and any(grant.get("Grantee", {}).get("ID") != owner_id for grant in grants):
+        grants = store.get_config(ctx.state.db, params["Bucket"], "acl")
+        # Only the owner's full control, alone (an owner READ-only or empty ACL is refused too:
+        # recorded from S3).
+        if enforced and grants is not None and [(g.get("Grantee", {}).get("ID"), g.get("Permission"))
+                                                for g in grants] != [(owner_id, "FULL_CONTROL")]:
             raise errors.error("InvalidBucketAclWithObjectOwnership")
     return put_simple(ctx, params, "ownership", "OwnershipControls", check)
 

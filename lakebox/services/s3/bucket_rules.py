@@ -6,7 +6,8 @@ import re
 import secrets
 
 from lakebox.kit import arns, policies
-from lakebox.services.s3 import access, errors, notifications, payload, policy_rules, public_policy, store
+from lakebox.services.s3 import (access, errors, notifications, payload, policy_rules, public_policy,
+                                 replication_rules, store)
 from lakebox.services.s3.bucket_config import delete_simple, owned_with_body, stored
 from lakebox.services.sqs import public as sqs
 
@@ -450,6 +451,11 @@ def put_bucket_replication(ctx, params):
     if bucket["versioning"] != "Enabled":
         raise errors.error("InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication "
                            "configuration")
+    _check_replication_role(params["ReplicationConfiguration"].get("Role"))
+    replication_rules.check_schemas(params["ReplicationConfiguration"].get("Rules") or [])
+    replication_rules.check_destinations(params["ReplicationConfiguration"].get("Rules") or [], bucket["name"])
+    for rule in params["ReplicationConfiguration"].get("Rules") or []:
+        _check_filter(rule.get("Filter"))       # a filter as lifecycle's (recorded from S3 for both)
     priorities = set()
     for rule in params["ReplicationConfiguration"].get("Rules") or []:
         if "Filter" in rule and rule.get("DeleteMarkerReplication") is None:
@@ -470,6 +476,14 @@ def put_bucket_replication(ctx, params):
             raise errors.error("InvalidRequest", "Destination bucket must have versioning enabled.")
     store.put_config(ctx.state.db, bucket["name"], "replication", params["ReplicationConfiguration"])
     return {}
+
+
+def _check_replication_role(role):
+    """The role S3 replicates as is an IAM role's ARN, else InvalidArgument; a role that
+    does not exist is taken (recorded from S3; the message is not recorded)."""
+    arn = arns.parse(role or "")
+    if arn is None or arn.service != "iam" or not arn.resource.startswith("role/"):
+        raise errors.error("InvalidArgument", "Invalid ReplicationConfiguration Role ARN")
 
 
 def get_bucket_replication(ctx, params):

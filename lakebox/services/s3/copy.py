@@ -5,7 +5,7 @@ import urllib.parse
 from lakebox.aws.errors import AwsError
 from lakebox.services.s3.upload import DEFAULT_CHECKSUM
 
-from lakebox.services.s3 import (access, concurrency, encryption, errors, files, model, multipart, objects, store,
+from lakebox.services.s3 import (access, acl, concurrency, encryption, errors, files, model, multipart, objects, store,
                                  versions)
 
 _COPY_RANGE = re.compile(r"^bytes=(\d+)-(\d+)$")
@@ -152,6 +152,8 @@ def _target_attrs(ctx, bucket, params, source_attrs) -> dict:
         attrs = {name: source_attrs[name] for name in kept if name in source_attrs}
         attrs.update(versions.encryption(ctx, bucket, params))
         attrs.update(versions.object_lock(ctx, bucket, params))
+        if grants := acl.requested_grants(ctx, bucket, params, ctx.account):   # a copy's ACL is the request's
+            attrs["Grants"] = grants
     if _directive(params, "TaggingDirective") == "REPLACE":
         tags = model.parse_tagging_header(params.get("Tagging") or "")
         model.check_tags(tags, model.OBJECT_TAGS)

@@ -11,7 +11,7 @@
   own AccessDenied for what they refuse.
 """
 from lakebox.kit import arns
-from lakebox.services.s3 import access, browser, errors, forms, model, multipart, signature, store, upload, website
+from lakebox.services.s3 import access, browser, errors, forms, model, multipart, requester_pays, signature, store, upload, website
 
 
 def claim(req):
@@ -72,7 +72,7 @@ async def spool_payload(state, req, chunks) -> upload.SpooledBody:
 
 
 def response_headers(state, req, route, response):
-    return browser.response_headers(state, req, route)
+    return (*browser.response_headers(state, req, route), *requester_pays.response_headers(req))
 
 
 def iam_request(ctx, params):

@@ -23,7 +23,7 @@ __all__ = ["ObjectFile", "parse_s3_uri", "bucket_exists", "bucket_region", "buck
            "delete_account_public_access_block", "create_access_point", "access_point", "list_access_points",
            "delete_access_point", "set_access_point_policy", "valid_access_point_name",
            "access_point_policy_document", "access_point_policy_is_public",
-           "access_point_blocks_public_policy"]
+           "access_point_blocks_public_policy", "bucket_tags", "set_bucket_tags"]
 
 
 @dataclass
@@ -268,6 +268,24 @@ def put_account_public_access_block(state, account: str, config: dict):
 
 def delete_account_public_access_block(state, account: str):
     store.delete_account_config(state.db, account, "public-access-block")
+
+
+def bucket_tags(state, account: str, name: str) -> list | None:
+    """The tag set of `account`'s bucket `name` (S3 Control's view of PutBucketTagging's),
+    [] when it has none; None when the account has no such bucket."""
+    bucket = store.get_bucket(state.db, name)
+    if bucket is None or bucket["account"] != account:
+        return None
+    return (store.get_config(state.db, name, "tagging") or {}).get("TagSet") or []
+
+
+def set_bucket_tags(state, name: str, tags: list):
+    """Replace the bucket's tag set (checked by S3's bucket tag rules)."""
+    model.check_tags(tags, model.BUCKET_TAGS)
+    if tags:
+        store.put_config(state.db, name, "tagging", {"TagSet": tags})
+    else:
+        store.delete_config(state.db, name, "tagging")
 
 
 # ---- access points (S3 Control) -------------------------------------------------------

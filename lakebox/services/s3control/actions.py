@@ -11,6 +11,7 @@ from lakebox.services.s3control.access_points import (  # noqa: F401
     create_access_point, delete_access_point, delete_access_point_policy, get_access_point, get_access_point_policy,
     get_access_point_policy_status, list_access_points, put_access_point_policy)
 from lakebox.services.s3control.errors import AccessDenied, NoSuchPublicAccessBlockConfiguration
+from lakebox.services.s3control.tags import list_tags_for_resource, tag_resource, untag_resource  # noqa: F401
 
 _FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 

@@ -58,6 +58,9 @@ def test_cli_upload_headers_and_flags(lakebox_server, s3, bucket, tmp_path):
 def test_cli_grants_and_dryrun(lakebox_server, s3, bucket, tmp_path):
     (tmp_path / "f.txt").write_text("granted")
     owner = s3.list_buckets()["Owner"]["ID"]
+    # Grants beyond the owner's full control need ACLs enabled (with them disabled S3 refuses
+    # a GrantRead even to the owner: stackd testdata/aws/s3/ownership_replay.json).
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
     aws(lakebox_server, "s3", "cp", str(tmp_path / "f.txt"), f"s3://{bucket}/f.txt", "--grants",
         f"read=id={owner}", "full=id=" + owner)
     grants = s3.get_object_acl(Bucket=bucket, Key="f.txt")["Grants"]

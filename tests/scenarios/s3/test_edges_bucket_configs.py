@@ -280,7 +280,9 @@ def test_acl_refused_when_owner_enforced(s3, bucket):
 
 
 def test_bucket_owner_full_control_acl_allowed_when_enforced(s3, bucket):
-    # "bucket-owner-full-control canned ACL ... are supported" with BucketOwnerEnforced.
+    # "bucket-owner-full-control canned ACL ... are supported" with BucketOwnerEnforced on
+    # writes; setting an ACL on its own is refused even when private (recorded from S3:
+    # stackd testdata/aws/s3/ownership_replay.json).
     assert status_of(s3.put_object(Bucket=bucket, Key="k", Body=b"x", ACL="bucket-owner-full-control")) == 200
     # a bucket ACL is refused even when it is `private` (replies recorded from S3)
     assert error_of(s3.put_bucket_acl, Bucket=bucket, ACL="private")[:2] == ("AccessControlListNotSupported", 400)
