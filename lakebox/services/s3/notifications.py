@@ -150,7 +150,7 @@ def _message(ctx, bucket, event, details, version_id, configuration_id) -> dict:
 def _version(event: str, by_lifecycle: bool) -> str:
     """The event structure version: 2.6 for what a request did (ObjectCreated:*,
     ObjectRemoved:*, ObjectTagging:*, as S3 sent them in 2026: radkawar/stackd
-    testdata/aws/s3/multipart_events_replay.json; ObjectAcl:Put goes with tagging), 2.3 for
+    testdata/aws/s3/multipart_events_replay.json; ObjectAcl:Put too: acl_notifications_replay.json), 2.3 for
     lifecycle's, 2.1 for restores' (the User Guide's, not recorded since)."""
     if by_lifecycle:
         return "2.3"
