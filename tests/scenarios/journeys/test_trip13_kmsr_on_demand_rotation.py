@@ -6,7 +6,14 @@ encrypting and its old ciphertexts keep opening; asking again while it runs star
 second rotation; a rotation in progress finishes even when the key is disabled or scheduled
 for deletion (stackd testdata/aws/kms/rotation.json rotate_first, rotate_immediate_repeat,
 status_after_request, rotation_poll, list_rotated, disabled_pending, deleting_pending,
-deleting_rotation_poll)."""
+deleting_rotation_poll). With imported key material, the material pending rotation when
+the rotation finishes becomes current, even one imported after the call in place of a
+deleted one (imports_rotation_replacement.json)."""
+import os
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+
 from kms_waits import wait_rotated
 
 
@@ -69,3 +76,36 @@ def test_a_rotation_in_progress_finishes_on_a_disabled_or_doomed_key(client, kms
     assert [r["KeyMaterialState"] for r in rotations] == ["NON_CURRENT", "CURRENT"]
     assert rotations[1]["RotationDate"] >= started
     kms.cancel_key_deletion(KeyId=key["KeyId"])       # the fixture schedules it again
+
+
+def _import(kms, key_id, **extra) -> str:
+    """KeyMaterialId of fresh material imported into the key, wrapped with RSAES_OAEP_SHA_256."""
+    offer = kms.get_parameters_for_import(KeyId=key_id, WrappingAlgorithm="RSAES_OAEP_SHA_256",
+                                          WrappingKeySpec="RSA_2048")
+    oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+    sealed = serialization.load_der_public_key(offer["PublicKey"]).encrypt(os.urandom(32), oaep)
+    return kms.import_key_material(KeyId=key_id, ImportToken=offer["ImportToken"], EncryptedKeyMaterial=sealed,
+                                   ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE", **extra)["KeyMaterialId"]
+
+
+def test_imported_material_replaced_while_the_rotation_runs(client, kms_keys):
+    kms = client("kms")
+    key = kms_keys(Origin="EXTERNAL", Description="hsm key")
+    first = _import(kms, key["KeyId"])
+    second = _import(kms, key["KeyId"], ImportType="NEW_KEY_MATERIAL")
+    assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["Arn"]
+    running = kms.get_key_rotation_status(KeyId=key["KeyId"])
+    assert (running["KeyRotationEnabled"], "OnDemandRotationStartDate" in running) == (False, True)
+    assert [(r["KeyMaterialId"], r["KeyMaterialState"]) for r in kms.list_key_rotations(
+        KeyId=key["KeyId"], IncludeKeyMaterial="ALL_KEY_MATERIAL")["Rotations"]] == [
+        (first, "CURRENT"), (second, "PENDING_ROTATION")]
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["CurrentKeyMaterialId"] == first
+
+    kms.delete_imported_key_material(KeyId=key["KeyId"], KeyMaterialId=second)
+    third = _import(kms, key["KeyId"], ImportType="NEW_KEY_MATERIAL")
+    assert "OnDemandRotationStartDate" in kms.get_key_rotation_status(KeyId=key["KeyId"])
+    wait_rotated(kms, key["KeyId"])
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["CurrentKeyMaterialId"] == third
+    assert [(r["KeyMaterialId"], r["KeyMaterialState"], r.get("RotationType")) for r in kms.list_key_rotations(
+        KeyId=key["KeyId"], IncludeKeyMaterial="ALL_KEY_MATERIAL")["Rotations"]] == [
+        (first, "NON_CURRENT", None), (third, "CURRENT", "ON_DEMAND")]
