@@ -1,6 +1,7 @@
 """Timed work on the lakebox clock, in bounded slices: keys whose deletion date has
 passed are removed with everything that hangs off them (lookups already treat them as
-gone), keys with automatic rotation get new material when their rotation date comes, and
+gone), keys with automatic rotation get new material when their rotation date comes,
+on-demand rotations finish a short while after they started, and
 the uses noted for GetKeyLastUsage are written down."""
 from lakebox.services.kms import model, rotation, store, usage
 
@@ -35,4 +36,18 @@ def rotate_due_keys(state, now: float) -> float | None:
     return at / 1000 if at is not None else None
 
 
-JOBS = {"deletion": delete_due_keys, "rotation": rotate_due_keys, "usage": usage.flush}
+def finish_on_demand_rotations(state, now: float) -> float | None:
+    """On-demand rotations whose time has come become current (rotation.py)."""
+    db = state.db
+    delay_ms = rotation.ON_DEMAND_ROTATION_S * 1000
+    due = store.keys_with_on_demand_due(db, int(now * 1000) - delay_ms, SLICE)
+    for key in due:
+        rotation.finish_on_demand(state, key)
+    if len(due) == SLICE:
+        return now
+    at = store.first_on_demand_start_ms(db)
+    return (at + delay_ms) / 1000 if at is not None else None
+
+
+JOBS = {"deletion": delete_due_keys, "rotation": rotate_due_keys, "on_demand": finish_on_demand_rotations,
+        "usage": usage.flush}

@@ -109,6 +109,9 @@ SCHEMA = [
     "ALTER TABLE kms_materials ADD COLUMN valid_to_ms INTEGER",
     "UPDATE kms_materials SET expiration_model=(SELECT expiration_model FROM kms_keys WHERE uid=key_uid), "
     "valid_to_ms=(SELECT valid_to_ms FROM kms_keys WHERE uid=key_uid) WHERE material != x''",
+    # RotateKeyOnDemand runs in the background: when the rotation in progress started
+    # (GetKeyRotationStatus OnDemandRotationStartDate); the rotation job finishes it.
+    "ALTER TABLE kms_keys ADD COLUMN on_demand_started_ms INTEGER",
 ]
 _MATERIAL_COLUMNS = "(key_uid, version, material, material_id, created_ms, rotation_type)"
 
@@ -254,6 +257,17 @@ def keys_due_for_rotation(db, now_ms, limit):
 
 def next_rotation_ms(db):
     return db.one(f"SELECT MIN(next_rotation_ms) AS at FROM kms_keys WHERE {_ROTATING}")["at"]
+
+
+def keys_with_on_demand_due(db, started_before_ms, limit):
+    """Keys whose on-demand rotation started at or before `started_before_ms`: a rotation
+    in progress finishes whatever the key's state (stackd testdata/aws/kms/rotation.json
+    disabled_rotation_poll, deleting_rotation_poll)."""
+    return db.query("SELECT * FROM kms_keys WHERE on_demand_started_ms<=? LIMIT ?", (started_before_ms, limit))
+
+
+def first_on_demand_start_ms(db):
+    return db.one("SELECT MIN(on_demand_started_ms) AS at FROM kms_keys")["at"]
 
 
 def delete_key(db, uid):

@@ -12,6 +12,7 @@ import pytest
 
 from aws_cli import run_cli
 from paging import account_client, fresh_account
+from kms_waits import wait_rotated
 
 pytestmark = pytest.mark.local_only     # an account of its own, named by its access key
 
@@ -61,6 +62,7 @@ def test_custody_review_pages_every_listing(lakebox_server):
     kms.enable_key_rotation(KeyId=keys[1])
     for _ in range(3):
         kms.rotate_key_on_demand(KeyId=keys[1])
+        wait_rotated(kms, keys[1])
     rotations = kms.get_paginator("list_key_rotations").paginate(
         KeyId=keys[1], PaginationConfig={"PageSize": 1, "MaxItems": 2}).build_full_result()
     assert len(rotations["Rotations"]) == 2

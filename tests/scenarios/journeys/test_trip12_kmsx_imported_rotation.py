@@ -12,6 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from kms_waits import wait_rotated
 from trip_helpers import error_of
 
 OAEP = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
@@ -62,6 +63,7 @@ def test_next_years_material_waits_with_its_own_expiry(client, kms_keys):
     second = bring(kms, key["KeyId"], os.urandom(32), ImportType="NEW_KEY_MATERIAL", ValidTo=later,
                    KeyMaterialDescription="2027 batch B")
     assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["Arn"]
+    wait_rotated(kms, key["KeyId"])
     described = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
     assert (described["ExpirationModel"], described["ValidTo"], described["CurrentKeyMaterialId"]) == (
         "KEY_MATERIAL_EXPIRES", later, second)

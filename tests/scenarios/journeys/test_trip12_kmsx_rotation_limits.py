@@ -4,16 +4,18 @@ generation's ciphertext still opens with its own key material, and ListKeyRotati
 through the history. Keys that cannot rotate on demand are refused: asymmetric and HMAC
 keys, a multi-Region replica (its primary rotates for it), a disabled key, and the AWS
 managed key, whose yearly rotation AWS owns (its rotation status is always on)."""
+from kms_waits import wait_rotated
 from trip_helpers import error_of
 
 
-def test_rotate_until_the_limit_and_read_every_generation(client, kms_keys):
+def test_rotate_until_the_limit_and_read_every_generation(client, kms_keys, clock):
     kms = client("kms")
     key = kms_keys(Description="archive")
     first_material = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["CurrentKeyMaterialId"]
     sealed = [kms.encrypt(KeyId=key["KeyId"], Plaintext=b"generation 0")]
     for generation in range(1, 26):
         assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["Arn"]
+        wait_rotated(kms, key["KeyId"], nudge=lambda: clock(1))
         sealed.append(kms.encrypt(KeyId=key["KeyId"], Plaintext=f"generation {generation}".encode()))
     assert error_of(kms.rotate_key_on_demand, KeyId=key["KeyId"]) == (
         "LimitExceededException", f"{key['Arn']} has reached the limit of 25 on-demand rotations.")
@@ -59,6 +61,7 @@ def test_keys_that_do_not_rotate_on_demand(client, kms_keys, lakebox_server):
         assert error_of(west.rotate_key_on_demand, KeyId=primary["KeyId"]) == (
             "UnsupportedOperationException", f"{replica['Arn']} is a multi-Region replica key.")
         kms.rotate_key_on_demand(KeyId=primary["KeyId"])
+        wait_rotated(kms, primary["KeyId"])
         rotated = kms.describe_key(KeyId=primary["KeyId"])["KeyMetadata"]["CurrentKeyMaterialId"]
         assert [(r["KeyMaterialId"], r["RotationType"]) for r in
                 west.list_key_rotations(KeyId=primary["KeyId"])["Rotations"]] == [(rotated, "ON_DEMAND")]

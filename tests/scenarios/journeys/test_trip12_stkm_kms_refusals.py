@@ -13,6 +13,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 
+from kms_waits import wait_rotated
 from trip_helpers import error_of
 
 NOT_VALID_DRY_RUN = ("DryRunOperationException", "The request would have succeeded, but the DryRun option is set.")
@@ -148,6 +149,7 @@ def test_rotation_settings_as_kms_keeps_them(kms, kms_keys):
     assert kms.get_key_rotation_status(KeyId=key["KeyId"])["RotationPeriodInDays"] == 365
 
     assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["Arn"]
+    wait_rotated(kms, key["KeyId"])
     [rotation] = kms.list_key_rotations(KeyId=key["KeyId"])["Rotations"]
     assert (rotation["KeyId"], rotation["KeyMaterialState"], rotation["RotationType"]) == (
         key["Arn"], "CURRENT", "ON_DEMAND")

@@ -13,6 +13,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, keywrap, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
+from kms_waits import wait_rotated
 from trip_helpers import error_of
 
 OAEP_256 = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
@@ -134,6 +135,7 @@ def test_material_pending_rotation_that_expired(client, kms_keys, clock):
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
 
     kms.rotate_key_on_demand(KeyId=key["KeyId"])
+    wait_rotated(kms, key["KeyId"])
     described = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
     assert (described["KeyState"], described["Enabled"], described["CurrentKeyMaterialId"]) == (
         "PendingImport", False, second)
@@ -160,6 +162,7 @@ def test_rotating_imported_material_needs_new_material_waiting(client, kms_keys)
         "KMSInvalidStateException", f"No available key material pending rotation for the key: {key['Arn']}.")
     bring(kms, key["KeyId"], os.urandom(32), ImportType="NEW_KEY_MATERIAL")
     assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["Arn"]
+    wait_rotated(kms, key["KeyId"])
     assert error_of(kms.rotate_key_on_demand, KeyId=key["KeyId"]) == (
         "KMSInvalidStateException", f"No available key material pending rotation for the key: {key['Arn']}.")
 

@@ -10,6 +10,7 @@ import os
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from kms_waits import wait_rotated
 from trip_helpers import error_of
 
 OAEP_256 = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
@@ -78,6 +79,7 @@ def test_an_imported_key_in_two_regions(lakebox_server, client, kms_keys):
         bring(west, key["KeyId"], second_material)
         assert listed(kms, key["KeyId"])[1][3] == "PENDING_ROTATION"
         kms.rotate_key_on_demand(KeyId=key["KeyId"])
+        wait_rotated(kms, key["KeyId"])
         for regional in (kms, west):
             assert [(entry[0], entry[3]) for entry in listed(regional, key["KeyId"])] == [
                 (first, "NON_CURRENT"), (second, "CURRENT")]

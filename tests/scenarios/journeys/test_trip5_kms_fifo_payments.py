@@ -11,6 +11,7 @@ import uuid
 import pytest
 from boto3.dynamodb.conditions import Attr
 
+from kms_waits import wait_rotated
 from trip_helpers import keyed_table, wait_for
 
 EVENTS = [("acct-1", "deposit", 100), ("acct-2", "deposit", 40), ("acct-1", "withdraw", 30),
@@ -83,6 +84,7 @@ def test_encrypted_fifo_payments_through_a_key_rotation_and_an_outage(client, re
 
     kms.enable_key_rotation(KeyId=key[0])
     kms.rotate_key_on_demand(KeyId=key[0])
+    wait_rotated(kms, key[0])
     assert [r["RotationType"] for r in kms.list_key_rotations(KeyId=key[0])["Rotations"]] == ["ON_DEMAND"]
     send(sqs, queue, *EVENTS[3], 4)
 

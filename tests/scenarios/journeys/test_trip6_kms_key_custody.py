@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 
+from kms_waits import wait_rotated
 from trip_helpers import error_of
 
 ETL_ROLE = "arn:aws:iam::000000000000:role/etl"
@@ -52,6 +53,7 @@ def test_key_custody(kms, alias):
     assert (status["KeyRotationEnabled"], status["RotationPeriodInDays"]) == (True, 365)
     assert "NextRotationDate" in status
     kms.rotate_key_on_demand(KeyId=key["KeyId"])
+    wait_rotated(kms, key["KeyId"])
     rotations = kms.list_key_rotations(KeyId=key["KeyId"])["Rotations"]
     assert [r["RotationType"] for r in rotations] == ["ON_DEMAND"]
     opened = kms.decrypt(CiphertextBlob=old_blob, EncryptionContext=CONTEXT)

@@ -14,6 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, keywrap, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from kms_waits import wait_rotated
 from trip_helpers import error_of
 
 pytestmark = pytest.mark.local_only          # the material expires on the lakebox clock
@@ -91,6 +92,7 @@ def test_expiring_hsm_key_and_its_ceremony(kms, kms_keys, clock):
             for r in every] == [(first_id, "hsm 2024", "IMPORTED", "CURRENT"),
                                 (second_id, "hsm 2025", "IMPORTED", "PENDING_ROTATION")]
     kms.rotate_key_on_demand(KeyId=key["KeyId"])
+    wait_rotated(kms, key["KeyId"])
     rotations = kms.list_key_rotations(KeyId=key["KeyId"])["Rotations"]
     assert [(r["KeyMaterialId"], r["KeyMaterialState"], r["RotationType"]) for r in rotations] == [
         (second_id, "CURRENT", "ON_DEMAND")]

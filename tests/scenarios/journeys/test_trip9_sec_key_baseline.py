@@ -12,6 +12,7 @@ import uuid
 import pytest
 from botocore.config import Config
 
+from kms_waits import wait_rotated
 from trip_helpers import error_of
 
 
@@ -58,6 +59,7 @@ def test_rotation_baseline(kms, unchecked, kms_keys):
     before = kms.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256")
     assert kms.list_key_rotations(KeyId=key["KeyId"])["Rotations"] == []
     assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["Arn"]
+    wait_rotated(kms, key["KeyId"])
     rotations = kms.list_key_rotations(KeyId=key["KeyId"])
     assert rotations["Truncated"] is False
     assert [(r["KeyId"], r["RotationType"], r["KeyMaterialState"]) for r in rotations["Rotations"]] == [

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from aws_cli import answer_of, run_cli
+from kms_waits import wait_rotated
 
 
 
@@ -112,7 +113,7 @@ def test_cli_sign_and_verify_files_and_check_offline(lakebox_server, make_key, t
     assert refused.returncode != 0 and "KMSInvalidSignatureException" in refused.stderr
 
 
-def test_cli_mac_grants_policy_rotation_and_re_encrypt(lakebox_server, make_key, tmp_path):
+def test_cli_mac_grants_policy_rotation_and_re_encrypt(lakebox_server, kms, make_key, tmp_path):
     mac_key = make_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
     (tmp_path / "payload").write_bytes(b"session=42")
     mac = cli_text(lakebox_server, "generate-mac", "--key-id", mac_key["KeyId"], "--message", "fileb://payload",
@@ -143,6 +144,7 @@ def test_cli_mac_grants_policy_rotation_and_re_encrypt(lakebox_server, make_key,
     (tmp_path / "blob").write_bytes(base64.b64decode(blob))
     cli(lakebox_server, "enable-key-rotation", "--key-id", key["KeyId"], "--rotation-period-in-days", "90")
     cli(lakebox_server, "rotate-key-on-demand", "--key-id", key["KeyId"])
+    wait_rotated(kms, key["KeyId"])
     [rotation] = cli(lakebox_server, "list-key-rotations", "--key-id", key["KeyId"])["Rotations"]
     assert rotation["RotationType"] == "ON_DEMAND"
     other = make_key()

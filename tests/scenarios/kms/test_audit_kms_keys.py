@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from kms_helpers import error_of
+from kms_waits import wait_rotated
 
 ACCEPTED = [
     ("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT"),
@@ -272,11 +273,12 @@ def test_cancel_deletion_of_a_key_not_pending_deletion(kms, make_key):
         "KMSInvalidStateException", f"{key['Arn']} is not pending deletion.")
 
 
-def test_rotate_key_on_demand_stops_after_25_rotations(kms, make_key):
+def test_rotate_key_on_demand_stops_after_25_rotations(kms, make_key, clock):
     key = make_key()
     blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"first material")["CiphertextBlob"]
     for _ in range(25):
         kms.rotate_key_on_demand(KeyId=key["KeyId"])
+        wait_rotated(kms, key["KeyId"], nudge=lambda: clock(1))
     current = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["CurrentKeyMaterialId"]
     code, _ = error_of(kms.rotate_key_on_demand, KeyId=key["KeyId"])
     assert code == "LimitExceededException"

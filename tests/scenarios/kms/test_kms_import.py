@@ -8,6 +8,7 @@ from cryptography.hazmat.primitives import hashes, keywrap, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from kms_helpers import error_of
+from kms_waits import wait_rotated
 
 OAEP_256 = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
 
@@ -124,6 +125,7 @@ def test_new_material_waits_for_an_on_demand_rotation(kms, make_key):
         "KeyMaterialId"] == first_id                    # still the first until the rotation
 
     assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["Arn"]
+    wait_rotated(kms, key["KeyId"])
     rotations = kms.list_key_rotations(KeyId=key["KeyId"])["Rotations"]
     assert [(r["KeyMaterialId"], r["KeyMaterialState"], r["RotationType"], r["KeyMaterialDescription"])
             for r in rotations] == [(second_id, "CURRENT", "ON_DEMAND", "generation 2")]

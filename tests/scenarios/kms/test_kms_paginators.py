@@ -6,6 +6,7 @@ not documented, so they are checked as sets. A Marker KMS never gave is
 InvalidMarkerException."""
 import pytest
 
+from kms_waits import wait_rotated
 from paging import account_client, check_paginator, error_of, fresh_account
 
 BAD_MARKER = ("InvalidMarkerException", "Invalid marker")
@@ -77,11 +78,12 @@ def test_tags_removed_while_paging_skip_none(kms, make_key):
     assert kms.list_resource_tags(KeyId=key)["Tags"] == []
 
 
-def test_policies_rotations_and_tags_page(kms, make_key):
+def test_policies_rotations_and_tags_page(kms, make_key, clock):
     key = make_key()["KeyId"]
     check_paginator(kms, "ListKeyPolicies", ["default"], KeyId=key)
     for _ in range(5):
         kms.rotate_key_on_demand(KeyId=key)
+        wait_rotated(kms, key, nudge=lambda: clock(1))
     rotations = kms.list_key_rotations(KeyId=key)["Rotations"]
     assert len(rotations) == 5
     check_paginator(kms, "ListKeyRotations", [r["KeyMaterialId"] for r in rotations],

@@ -3,6 +3,7 @@ old ciphertexts still decrypting, ListKeyRotations."""
 import pytest
 
 from kms_helpers import error_of
+from kms_waits import wait_rotated
 
 
 def test_rotation_status_enable_and_disable(kms, make_key):
@@ -35,6 +36,7 @@ def test_rotate_on_demand_keeps_old_ciphertexts_decrypting(kms, make_key):
     key = make_key()
     old_blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"before")["CiphertextBlob"]
     assert kms.rotate_key_on_demand(KeyId=key["KeyId"])["KeyId"] == key["Arn"]
+    wait_rotated(kms, key["KeyId"])
     new_material = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["CurrentKeyMaterialId"]
     assert new_material != key["CurrentKeyMaterialId"]
     new_blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"after")["CiphertextBlob"]

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from aws_cli import run_cli
 from kms_helpers import error_of
+from kms_waits import wait_rotated
 
 
 def test_envelope_encryption_with_a_data_key(kms, make_key):
@@ -120,6 +121,7 @@ def test_rotation_keeps_the_key_id_and_old_ciphertexts(kms, make_key):
     status = kms.get_key_rotation_status(KeyId=key["KeyId"])
     assert (status["KeyRotationEnabled"], status["RotationPeriodInDays"]) == (True, 180)
     kms.rotate_key_on_demand(KeyId=key["KeyId"])
+    wait_rotated(kms, key["KeyId"])
     [rotation] = kms.list_key_rotations(KeyId=key["KeyId"])["Rotations"]
     assert rotation["RotationType"] == "ON_DEMAND"
     after = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"new")["CiphertextBlob"]
