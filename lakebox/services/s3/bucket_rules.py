@@ -6,7 +6,7 @@ import re
 import secrets
 
 from lakebox.kit import arns, policies
-from lakebox.services.s3 import (access, errors, notifications, payload, policy_rules, public_policy,
+from lakebox.services.s3 import (access, errors, model, notifications, payload, policy_rules, public_policy,
                                  replication_rules, store)
 from lakebox.services.s3.bucket_config import delete_simple, owned_with_body, stored
 from lakebox.services.sqs import public as sqs
@@ -112,16 +112,8 @@ def _check_lifecycle_rules(rules: list):
         # a configuration is all legacy rules (Prefix) or all Filter rules, never a mix
         raise errors.error("InvalidRequest", "Base level prefix cannot be used in Lifecycle V2, prefixes can only "
                            "be used in the Filter.")
-    seen = set()
+    model.name_rules(rules)
     for rule in rules:
-        if not rule.get("ID"):                      # none, or empty: S3 names the rule
-            rule["ID"] = secrets.token_hex(16)
-        if len(rule["ID"]) > 255:
-            raise errors.error("InvalidArgument", "ID length should not exceed allowed limit of 255",
-                               ArgumentName="ID", ArgumentValue=rule["ID"])
-        if rule["ID"] in seen:
-            raise errors.error("InvalidArgument", "Rule ID must be unique. Found same ID for more than one rule")
-        seen.add(rule["ID"])
         if rule.get("Status") not in ("Enabled", "Disabled"):
             raise errors.error("MalformedXML")
         if "Filter" not in rule and "Prefix" not in rule:

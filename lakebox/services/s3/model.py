@@ -434,3 +434,19 @@ def page_size(params, member: str, argument: str, cap: int = 1000) -> int:
         raise errors.error("InvalidArgument", f"Argument {argument} must be an integer between 0 and 2147483647",
                            ArgumentName=argument, ArgumentValue=str(value))
     return min(value, cap)
+
+
+def name_rules(rules: list):
+    """Names each rule given no ID, or an empty one (S3 makes one up), and refuses an ID
+    over 255 characters or used twice (InvalidArgument), as S3 does for lifecycle and
+    replication rules."""
+    seen = set()
+    for rule in rules:
+        if not rule.get("ID"):
+            rule["ID"] = secrets.token_hex(16)
+        if len(rule["ID"]) > 255:
+            raise errors.error("InvalidArgument", "ID length should not exceed allowed limit of 255",
+                               ArgumentName="ID", ArgumentValue=rule["ID"])
+        if rule["ID"] in seen:
+            raise errors.error("InvalidArgument", "Rule ID must be unique. Found same ID for more than one rule")
+        seen.add(rule["ID"])

@@ -7,9 +7,8 @@ names KMS-encrypted objects only with a replica key (InvalidRequest); existing-o
 replication is not turned on (MalformedXML); destinations are buckets' ARNs, not the
 source's (`check_destinations`). S3's words for these refusals are not recorded there."""
 import re
-import secrets
 
-from lakebox.services.s3 import errors
+from lakebox.services.s3 import errors, model
 
 _KEY_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|alias/.+")
 SCHEMA_HINT = "for this version of Cross Region Replication configuration schema. Please refer to S3 Developer " \
@@ -20,16 +19,8 @@ def check_schemas(rules: list):
     """Also names a rule given no ID, or an empty one (as lifecycle rules are named), and
     refuses an ID over 255 characters or used twice (InvalidArgument, lifecycle's words),
     and a Filter rule without a Priority (InvalidRequest)."""
-    seen = set()
+    model.name_rules(rules)
     for rule in rules:
-        if not rule.get("ID"):
-            rule["ID"] = secrets.token_hex(16)
-        if len(rule["ID"]) > 255:
-            raise errors.error("InvalidArgument", "ID length should not exceed allowed limit of 255",
-                               ArgumentName="ID", ArgumentValue=rule["ID"])
-        if rule["ID"] in seen:
-            raise errors.error("InvalidArgument", "Rule ID must be unique. Found same ID for more than one rule")
-        seen.add(rule["ID"])
         if "Filter" in rule and rule.get("Priority") is None:
             raise errors.error("InvalidRequest", f"Priority must be specified {SCHEMA_HINT}")
         if "Filter" not in rule and rule.get("Prefix") is None:
