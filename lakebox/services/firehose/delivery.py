@@ -32,6 +32,10 @@ MAX_KEY_BYTES = 1024                 # S3's limit on a key
 # the Content-Type of every object Firehose puts (radkawar/stackd's docs/firehose.md on its
 # s3_delivery/formatting captures: "Objects use application/octet-stream")
 OBJECT_TYPE = "application/octet-stream"
+# the Content-Encoding of a compressed object, by its codec (the same captures: "GZIP uses
+# .gz/gzip; ZIP ... .zip/zip; Snappy ... .snappy/snappy-java; HADOOP_SNAPPY ...
+# .snappy/hadoop-snappy"); uncompressed and converted (Parquet/ORC) objects carry none
+ENCODINGS = {"GZIP": "gzip", "ZIP": "zip", "Snappy": "snappy-java", "HADOOP_SNAPPY": "hadoop-snappy"}
 NAME_BYTES = 64 + 1 + 10 + 20 + 36 + 128   # <stream>-<version>-<time>-<uuid><extension>, at most
 UNSERVED_KINDS = {"Redshift": "redshift", "Elasticsearch": "elasticsearch", "Amazonopensearchservice":
                   "AmazonOpenSearchService", "Splunk": "splunk", "AmazonOpenSearchServerless":
@@ -47,7 +51,7 @@ class Delivery:
     last_id: int
     last_records: int
     last_bytes: int
-    objects: list = field(default_factory=list)       # (bucket, key, temp path)
+    objects: list = field(default_factory=list)       # (bucket, key, temp path, encryption, encoding)
     failed: tuple | None = None        # (code, message) when the destination refused the records
     iceberg: list | None = None        # Iceberg: (database, table, operation, record) written at commit
     retry_seconds: int = 0             # how long a refused delivery is retried
@@ -289,7 +293,7 @@ class _Writer:
             name = prefixes.object_name(self.stream["name"], self.stream["version"], oldest,
                                         config.extension(self.config), self.zone)
             self.delivery.objects.append((config.bucket_of(self.config), prefix + name, path,
-                                          config.encryption_request(self.config)))
+                                          config.encryption_request(self.config), None))
         return failures
 
     def _conversion_failure(self, record, code, message):
@@ -340,7 +344,8 @@ class _Writer:
         path = self.blobs.temp_path()
         with open(path, "wb") as f:
             f.writelines(parts)
-        self.delivery.objects.append((config.bucket_of(target), prefix + name, path, config.encryption_request(target)))
+        self.delivery.objects.append((config.bucket_of(target), prefix + name, path, config.encryption_request(target),
+                                      ENCODINGS.get(compression)))
 
 
 def _error_line(failure, now_ms: int) -> bytes:
@@ -383,8 +388,9 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
         if delivery.iceberg:    # the tables' snapshots commit with the records' leaving the buffer
             _to_iceberg(state, stream, delivery, now_ms)
         writer = _writer_session(stream)
-        for bucket, key, path, encrypted in delivery.objects:
-            s3.put_file(state, bucket, key, path, OBJECT_TYPE, request=encrypted, session=writer)
+        for bucket, key, path, encrypted, encoding in delivery.objects:
+            s3.put_file(state, bucket, key, path, OBJECT_TYPE, request=encrypted, session=writer,
+                        content_encoding=encoding)
         store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes)
         store.set_failure(state.db, delivery.uid, None)
     segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
@@ -416,7 +422,7 @@ def _s3_refusal(state, delivery) -> str | None:
     missing = sorted({o[0] for o in delivery.objects if not s3.bucket_exists(state, o[0])})
     if missing:
         return f"S3.NoSuchBucket: The specified bucket does not exist ({missing[0]})."
-    for bucket, _, _, encrypted in delivery.objects:
+    for bucket, _, _, encrypted, _ in delivery.objects:
         if encrypted:
             try:
                 s3.check_write_request(state, bucket, encrypted)
@@ -453,7 +459,7 @@ S3_RETRY_MS = 24 * 3_600_000        # for up to 24 hours, then discards the data
 def discard(delivery: Delivery | None):
     if delivery is None:
         return
-    for _, _, path, _ in delivery.objects:
+    for _, _, path, *_ in delivery.objects:
         try:
             os.unlink(path)
         except FileNotFoundError:
