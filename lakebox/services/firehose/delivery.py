@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass, field
 
 from lakebox.aws.errors import ServiceError
-from lakebox.services.firehose import config, convert, encode, http, iceberg, prefixes, processing, segments, store
+from lakebox.services.firehose import buffer, config, convert, encode, http, iceberg, prefixes, processing, segments, store
 from lakebox.services.s3 import public as s3
 from lakebox.services.sts import public as sts
 
@@ -55,21 +55,30 @@ class Delivery:
     failed: tuple | None = None        # (code, message) when the destination refused the records
     iceberg: list | None = None        # Iceberg: (database, table, operation, record) written at commit
     retry_seconds: int = 0             # how long a refused delivery is retried
+    lane: int = 0                      # the buffer delivered from: 1 the S3 backup's (buffer.BACKUP)
 
 
 def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
-          catalog: "Catalog | None" = None) -> Delivery | None:
+          catalog: "Catalog | None" = None, lane: int = 0) -> Delivery | None:
     """Read the oldest buffered records of `stream` (up to its buffer size) and write the
     objects they make into temp files. `read` reads the stream's buffer log
     (`segments.reader`); `env` tells Lambda processors where handlers are; `catalog` is
-    the Glue table of a converting destination, read beforehand on the loop."""
+    the Glue table of a converting destination, read beforehand on the loop. Lane 1 is
+    the S3 backup's buffer: its records, as they came, make the backup's object."""
     destination = json.loads(stream["destination"])
     s3_config = config.s3_settings(destination)
-    limit = config.buffering(destination)["SizeInMBs"] * MIB
-    spans, delivery = _take(db, stream["uid"], limit, read)
+    limit = buffer.settings(stream, lane)[0]
+    spans, delivery = _take(db, stream["uid"], limit, read, lane)
     if not spans:
         return None
+    delivery.lane = lane
     writer = _Writer(blobs, stream, destination, delivery, catalog)
+    if lane == buffer.BACKUP:       # (a destination no longer backing up lets the records go)
+        records = [processing.Record(bytes(record), span.arrival_ms, kinesis=metadata)
+                   for span in spans for record, metadata in span.records()]
+        if buffer.backs_up(stream):
+            writer.backup(_kpl_records(records) if stream["stream_type"] == "KinesisStreamAsSource" else records)
+        return delivery
     if _as_sent(stream, destination) and writer.whole(spans):
         return delivery
     records = [processing.Record(bytes(record), span.arrival_ms, kinesis=metadata)
@@ -89,8 +98,6 @@ def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
         delivery.iceberg = iceberg.route(processed, destination["config"], failures)
         writer.errors(failures, now_ms)
         return delivery
-    if destination["kind"] == "ExtendedS3" and s3_config.get("S3BackupMode") == "Enabled":
-        writer.backup(records)
     processed, failures = processing.process([_copy(r) for r in records],
                                              processing.processors_of(s3_config), env)
     if config.dynamic(s3_config):
@@ -158,13 +165,13 @@ def _as_sent(stream, destination) -> bool:
             and settings.get("S3BackupMode", "Disabled") != "Enabled")
 
 
-def _take(db, uid: int, limit: int, read):
+def _take(db, uid: int, limit: int, read, lane: int = 0):
     """The oldest buffered records, `limit` bytes of them (at least one record: the one
     that reaches the limit is taken whole), as Spans, and the Delivery that marks them
     delivered."""
     spans, size, after = [], 0, 0
     while True:
-        page = store.chunks_from(db, uid, after, READ_PAGE)
+        page = store.chunks_from(db, uid, after, READ_PAGE, lane)
         for chunk in page:
             lengths, data = store.pending(chunk, read)
             kinesis = store.pending_kinesis(chunk)
@@ -391,7 +398,8 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
         for bucket, key, path, encrypted, encoding in delivery.objects:
             s3.put_file(state, bucket, key, path, OBJECT_TYPE, request=encrypted, session=writer,
                         content_encoding=encoding)
-        store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes)
+        store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes,
+                             delivery.lane)
         store.set_failure(state.db, delivery.uid, None)
     segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
     return True
@@ -435,7 +443,8 @@ def _give_up(state, stream, delivery, since: int, details: str) -> bool:
     """S3 was unreachable for longer than Firehose keeps data (24 hours): the records go."""
     discard(delivery)
     with state.db.transaction():
-        store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes)
+        store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes,
+                             delivery.lane)
         store.set_failure(state.db, delivery.uid, {
             "Type": "UNKNOWN_ERROR", "since_ms": since,
             "Details": f"{details} Records older than the 24-hour retry period were discarded."})
