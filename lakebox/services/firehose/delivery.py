@@ -21,7 +21,8 @@ import os
 from dataclasses import dataclass, field
 
 from lakebox.aws.errors import ServiceError
-from lakebox.services.firehose import buffer, config, convert, encode, http, iceberg, prefixes, processing, segments, store
+from lakebox.services.firehose import (
+    buffer, config, convert, encode, http, iceberg, prefixes, processing, segments, store)
 from lakebox.services.s3 import public as s3
 from lakebox.services.sts import public as sts
 
@@ -383,12 +384,12 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
     or the destination refused the records and its retry duration has not passed."""
     details = _s3_refusal(state, delivery)
     if details:
-        since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
+        since = _own_failure(stream, delivery).get("since_ms", now_ms)
         if now_ms - since < S3_RETRY_MS:
             return _retry_later(state, stream, delivery, now_ms, details)
         return _give_up(state, stream, delivery, since, details)
     if delivery.failed is not None:
-        since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
+        since = _own_failure(stream, delivery).get("since_ms", now_ms)
         if now_ms - since < delivery.retry_seconds * 1000:
             return _retry_later(state, stream, delivery, now_ms, f"{delivery.failed[0]}: {delivery.failed[1]}")
     with state.db.transaction():
@@ -400,9 +401,17 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
                         content_encoding=encoding)
         store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes,
                              delivery.lane)
-        store.set_failure(state.db, delivery.uid, None)
+        if _own_failure(stream, delivery):
+            store.set_failure(state.db, delivery.uid, None)
     segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
     return True
+
+
+def _own_failure(stream, delivery) -> dict:
+    """The stream's noted delivery failure when it is this delivery's lane's (a stream keeps
+    one: the destination's and the S3 backup's deliveries do not clear each other's)."""
+    failure = store.loads(stream["failure"]) or {}
+    return failure if failure.get("lane", 0) == delivery.lane else {}
 
 
 def _to_iceberg(state, stream, delivery, now_ms: int):
@@ -447,17 +456,17 @@ def _give_up(state, stream, delivery, since: int, details: str) -> bool:
                              delivery.lane)
         store.set_failure(state.db, delivery.uid, {
             "Type": "UNKNOWN_ERROR", "since_ms": since,
-            "Details": f"{details} Records older than the 24-hour retry period were discarded."})
+            "Details": f"{details} Records older than the 24-hour retry period were discarded.", "lane": delivery.lane})
     segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
     return True
 
 
 def _retry_later(state, stream, delivery, now_ms, details: str) -> bool:
     discard(delivery)
-    since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
+    since = _own_failure(stream, delivery).get("since_ms", now_ms)
     store.set_failure(state.db, delivery.uid, {
         "Type": "UNKNOWN_ERROR", "Details": f"{details} Records are kept in the buffer and delivery is retried.",
-        "since_ms": since}, now_ms + RETRY_MS)
+        "since_ms": since, "lane": delivery.lane}, now_ms + RETRY_MS)
     return False
 
 

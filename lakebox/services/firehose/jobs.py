@@ -30,8 +30,11 @@ def flush_due(state, now: float) -> float | None:
         if stream is None:
             continue
         _, size, oldest = store.buffered_summary(state.db, uid, lane)
-        # a failed delivery waits for its retry even when the buffer is full
-        due_at = max(buffer.due_ms(state.db, stream, size, oldest, lane) / 1000, stream["retry_at_ms"] / 1000)
+        # a failed delivery waits for its retry even when the buffer is full (the other
+        # lane's failure holds nothing back)
+        failed_lane = (store.loads(stream["failure"]) or {}).get("lane", 0)
+        retry_at = stream["retry_at_ms"] if failed_lane == lane else 0
+        due_at = max(buffer.due_ms(state.db, stream, size, oldest, lane) / 1000, retry_at / 1000)
         if now < due_at:
             deadline = _earliest(deadline, due_at)
             continue

@@ -169,6 +169,29 @@ def test_backup_flushes_on_its_own_buffering_hints(firehose, s3, bucket, make_st
     assert {key.split("/")[0]: body for key, body in objects(s3, bucket).items()} == {"source": b"ab", "out": b"ab"}
 
 
+def test_backup_is_delivered_while_the_destination_bucket_is_missing(firehose, s3, bucket, make_stream, clock):
+    """A destination that cannot be written does not hold back the S3 backup, and the backup's
+    deliveries leave the destination's failure described (radkawar/stackd docs/firehose.md on
+    its lambda_processing capture: 'A denied destination does not block the other
+    obligation')."""
+    name = make_stream({"ExtendedS3DestinationConfiguration": {
+        "RoleARN": "arn:aws:iam::000000000000:role/firehose", "BucketARN": "arn:aws:s3:::fh-never-created",
+        "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60}, "S3BackupMode": "Enabled",
+        "S3BackupConfiguration": {"RoleARN": "arn:aws:iam::000000000000:role/firehose",
+                                  "BucketARN": f"arn:aws:s3:::{bucket}", "Prefix": "source/",
+                                  "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60}}}})
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"kept"})
+    clock(61)
+    (key, body), = wait_for_objects(s3, bucket, "source/").items()
+    assert body == b"kept"
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"again"})
+    clock(61)
+    assert sorted(wait_for_objects(s3, bucket, "source/", count=2).values()) == [b"again", b"kept"]
+    failure = firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"][
+        "FailureDescription"]
+    assert "NoSuchBucket" in failure["Details"]
+
+
 def test_unserved_destination_is_described_and_backs_up_to_s3(firehose, s3, bucket, make_stream, clock):
     name = make_stream({"RedshiftDestinationConfiguration": {
         "RoleARN": "arn:aws:iam::000000000000:role/firehose",
