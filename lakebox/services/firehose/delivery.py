@@ -21,7 +21,8 @@ import os
 from dataclasses import dataclass, field
 
 from lakebox.aws.errors import ServiceError
-from lakebox.services.firehose import config, convert, encode, http, iceberg, prefixes, processing, segments, store
+from lakebox.services.firehose import (
+    buffer, config, convert, encode, http, iceberg, prefixes, processing, segments, store)
 from lakebox.services.s3 import public as s3
 from lakebox.services.sts import public as sts
 
@@ -32,6 +33,10 @@ MAX_KEY_BYTES = 1024                 # S3's limit on a key
 # the Content-Type of every object Firehose puts (radkawar/stackd's docs/firehose.md on its
 # s3_delivery/formatting captures: "Objects use application/octet-stream")
 OBJECT_TYPE = "application/octet-stream"
+# the Content-Encoding of a compressed object, by its codec (the same captures: "GZIP uses
+# .gz/gzip; ZIP ... .zip/zip; Snappy ... .snappy/snappy-java; HADOOP_SNAPPY ...
+# .snappy/hadoop-snappy"); uncompressed and converted (Parquet/ORC) objects carry none
+ENCODINGS = {"GZIP": "gzip", "ZIP": "zip", "Snappy": "snappy-java", "HADOOP_SNAPPY": "hadoop-snappy"}
 NAME_BYTES = 64 + 1 + 10 + 20 + 36 + 128   # <stream>-<version>-<time>-<uuid><extension>, at most
 UNSERVED_KINDS = {"Redshift": "redshift", "Elasticsearch": "elasticsearch", "Amazonopensearchservice":
                   "AmazonOpenSearchService", "Splunk": "splunk", "AmazonOpenSearchServerless":
@@ -47,25 +52,34 @@ class Delivery:
     last_id: int
     last_records: int
     last_bytes: int
-    objects: list = field(default_factory=list)       # (bucket, key, temp path)
+    objects: list = field(default_factory=list)       # (bucket, key, temp path, encryption, encoding)
     failed: tuple | None = None        # (code, message) when the destination refused the records
     iceberg: list | None = None        # Iceberg: (database, table, operation, record) written at commit
     retry_seconds: int = 0             # how long a refused delivery is retried
+    lane: int = 0                      # the buffer delivered from: 1 the S3 backup's (buffer.BACKUP)
 
 
 def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
-          catalog: "Catalog | None" = None) -> Delivery | None:
+          catalog: "Catalog | None" = None, lane: int = 0) -> Delivery | None:
     """Read the oldest buffered records of `stream` (up to its buffer size) and write the
     objects they make into temp files. `read` reads the stream's buffer log
     (`segments.reader`); `env` tells Lambda processors where handlers are; `catalog` is
-    the Glue table of a converting destination, read beforehand on the loop."""
+    the Glue table of a converting destination, read beforehand on the loop. Lane 1 is
+    the S3 backup's buffer: its records, as they came, make the backup's object."""
     destination = json.loads(stream["destination"])
     s3_config = config.s3_settings(destination)
-    limit = config.buffering(destination)["SizeInMBs"] * MIB
-    spans, delivery = _take(db, stream["uid"], limit, read)
+    limit = buffer.settings(stream, lane)[0]
+    spans, delivery = _take(db, stream["uid"], limit, read, lane)
     if not spans:
         return None
+    delivery.lane = lane
     writer = _Writer(blobs, stream, destination, delivery, catalog)
+    if lane == buffer.BACKUP:       # (a destination no longer backing up lets the records go)
+        records = [processing.Record(bytes(record), span.arrival_ms, kinesis=metadata)
+                   for span in spans for record, metadata in span.records()]
+        if buffer.backs_up(stream):
+            writer.backup(_kpl_records(records) if stream["stream_type"] == "KinesisStreamAsSource" else records)
+        return delivery
     if _as_sent(stream, destination) and writer.whole(spans):
         return delivery
     records = [processing.Record(bytes(record), span.arrival_ms, kinesis=metadata)
@@ -85,8 +99,6 @@ def build(db, blobs, read, stream, now_ms: int, env: processing.Invocation,
         delivery.iceberg = iceberg.route(processed, destination["config"], failures)
         writer.errors(failures, now_ms)
         return delivery
-    if destination["kind"] == "ExtendedS3" and s3_config.get("S3BackupMode") == "Enabled":
-        writer.backup(records)
     processed, failures = processing.process([_copy(r) for r in records],
                                              processing.processors_of(s3_config), env)
     if config.dynamic(s3_config):
@@ -154,13 +166,13 @@ def _as_sent(stream, destination) -> bool:
             and settings.get("S3BackupMode", "Disabled") != "Enabled")
 
 
-def _take(db, uid: int, limit: int, read):
+def _take(db, uid: int, limit: int, read, lane: int = 0):
     """The oldest buffered records, `limit` bytes of them (at least one record: the one
     that reaches the limit is taken whole), as Spans, and the Delivery that marks them
     delivered."""
     spans, size, after = [], 0, 0
     while True:
-        page = store.chunks_from(db, uid, after, READ_PAGE)
+        page = store.chunks_from(db, uid, after, READ_PAGE, lane)
         for chunk in page:
             lengths, data = store.pending(chunk, read)
             kinesis = store.pending_kinesis(chunk)
@@ -289,7 +301,7 @@ class _Writer:
             name = prefixes.object_name(self.stream["name"], self.stream["version"], oldest,
                                         config.extension(self.config), self.zone)
             self.delivery.objects.append((config.bucket_of(self.config), prefix + name, path,
-                                          config.encryption_request(self.config)))
+                                          config.encryption_request(self.config), None))
         return failures
 
     def _conversion_failure(self, record, code, message):
@@ -340,7 +352,8 @@ class _Writer:
         path = self.blobs.temp_path()
         with open(path, "wb") as f:
             f.writelines(parts)
-        self.delivery.objects.append((config.bucket_of(target), prefix + name, path, config.encryption_request(target)))
+        self.delivery.objects.append((config.bucket_of(target), prefix + name, path, config.encryption_request(target),
+                                      ENCODINGS.get(compression)))
 
 
 def _error_line(failure, now_ms: int) -> bytes:
@@ -371,24 +384,34 @@ def commit(state, stream, delivery: Delivery, now_ms: int) -> bool:
     or the destination refused the records and its retry duration has not passed."""
     details = _s3_refusal(state, delivery)
     if details:
-        since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
+        since = _own_failure(stream, delivery).get("since_ms", now_ms)
         if now_ms - since < S3_RETRY_MS:
             return _retry_later(state, stream, delivery, now_ms, details)
         return _give_up(state, stream, delivery, since, details)
     if delivery.failed is not None:
-        since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
+        since = _own_failure(stream, delivery).get("since_ms", now_ms)
         if now_ms - since < delivery.retry_seconds * 1000:
             return _retry_later(state, stream, delivery, now_ms, f"{delivery.failed[0]}: {delivery.failed[1]}")
     with state.db.transaction():
         if delivery.iceberg:    # the tables' snapshots commit with the records' leaving the buffer
             _to_iceberg(state, stream, delivery, now_ms)
         writer = _writer_session(stream)
-        for bucket, key, path, encrypted in delivery.objects:
-            s3.put_file(state, bucket, key, path, OBJECT_TYPE, request=encrypted, session=writer)
-        store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes)
-        store.set_failure(state.db, delivery.uid, None)
+        for bucket, key, path, encrypted, encoding in delivery.objects:
+            s3.put_file(state, bucket, key, path, OBJECT_TYPE, request=encrypted, session=writer,
+                        content_encoding=encoding)
+        store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes,
+                             delivery.lane)
+        if _own_failure(stream, delivery):
+            store.set_failure(state.db, delivery.uid, None)
     segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
     return True
+
+
+def _own_failure(stream, delivery) -> dict:
+    """The stream's noted delivery failure when it is this delivery's lane's (a stream keeps
+    one: the destination's and the S3 backup's deliveries do not clear each other's)."""
+    failure = store.loads(stream["failure"]) or {}
+    return failure if failure.get("lane", 0) == delivery.lane else {}
 
 
 def _to_iceberg(state, stream, delivery, now_ms: int):
@@ -416,7 +439,7 @@ def _s3_refusal(state, delivery) -> str | None:
     missing = sorted({o[0] for o in delivery.objects if not s3.bucket_exists(state, o[0])})
     if missing:
         return f"S3.NoSuchBucket: The specified bucket does not exist ({missing[0]})."
-    for bucket, _, _, encrypted in delivery.objects:
+    for bucket, _, _, encrypted, _ in delivery.objects:
         if encrypted:
             try:
                 s3.check_write_request(state, bucket, encrypted)
@@ -429,20 +452,21 @@ def _give_up(state, stream, delivery, since: int, details: str) -> bool:
     """S3 was unreachable for longer than Firehose keeps data (24 hours): the records go."""
     discard(delivery)
     with state.db.transaction():
-        store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes)
+        store.mark_delivered(state.db, delivery.uid, delivery.last_id, delivery.last_records, delivery.last_bytes,
+                             delivery.lane)
         store.set_failure(state.db, delivery.uid, {
             "Type": "UNKNOWN_ERROR", "since_ms": since,
-            "Details": f"{details} Records older than the 24-hour retry period were discarded."})
+            "Details": f"{details} Records older than the 24-hour retry period were discarded.", "lane": delivery.lane})
     segments.drop_before(state, stream, store.first_segment(state.db, delivery.uid))
     return True
 
 
 def _retry_later(state, stream, delivery, now_ms, details: str) -> bool:
     discard(delivery)
-    since = (store.loads(stream["failure"]) or {}).get("since_ms", now_ms)
+    since = _own_failure(stream, delivery).get("since_ms", now_ms)
     store.set_failure(state.db, delivery.uid, {
         "Type": "UNKNOWN_ERROR", "Details": f"{details} Records are kept in the buffer and delivery is retried.",
-        "since_ms": since}, now_ms + RETRY_MS)
+        "since_ms": since, "lane": delivery.lane}, now_ms + RETRY_MS)
     return False
 
 
@@ -453,7 +477,7 @@ S3_RETRY_MS = 24 * 3_600_000        # for up to 24 hours, then discards the data
 def discard(delivery: Delivery | None):
     if delivery is None:
         return
-    for _, _, path, _ in delivery.objects:
+    for _, _, path, *_ in delivery.objects:
         try:
             os.unlink(path)
         except FileNotFoundError:

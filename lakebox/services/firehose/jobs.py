@@ -20,23 +20,26 @@ def flush_due(state, now: float) -> float | None:
     now_ms = int(now * 1000)
     inflight = state.cache("firehose").setdefault("inflight", {})
     deadline = None
-    for uid in store.streams_with_records(state.db):
-        task = inflight.get(uid)
+    for uid, lane in store.streams_with_records(state.db):
+        task = inflight.get((uid, lane))
         if task is not None and not task.done:
             deadline = _earliest(deadline, now + BUSY_RECHECK_SECONDS)
             continue
-        inflight.pop(uid, None)
+        inflight.pop((uid, lane), None)
         stream = store.stream_by_uid(state.db, uid)
         if stream is None:
             continue
-        _, size, oldest = store.buffered_summary(state.db, uid)
-        # a failed delivery waits for its retry even when the buffer is full
-        due_at = max(buffer.due_ms(state.db, stream, size, oldest) / 1000, stream["retry_at_ms"] / 1000)
+        _, size, oldest = store.buffered_summary(state.db, uid, lane)
+        # a failed delivery waits for its retry even when the buffer is full (the other
+        # lane's failure holds nothing back)
+        failed_lane = (store.loads(stream["failure"]) or {}).get("lane", 0)
+        retry_at = stream["retry_at_ms"] if failed_lane == lane else 0
+        due_at = max(buffer.due_ms(state.db, stream, size, oldest, lane) / 1000, retry_at / 1000)
         if now < due_at:
             deadline = _earliest(deadline, due_at)
             continue
         try:
-            finished = _flush(state, stream, size, now_ms)
+            finished = _flush(state, stream, size, now_ms, lane)
         except Exception as error:      # one stream's failure must not stop the others' deliveries
             log.exception("delivery stream %s: the flush failed", stream["name"])
             store.set_failure(state.db, uid, {"Type": "UNKNOWN_ERROR",
@@ -47,8 +50,9 @@ def flush_due(state, now: float) -> float | None:
     return deadline
 
 
-def _flush(state, stream, size: int, now_ms: int) -> bool:
-    """Deliver one buffer's worth; True when it finished here (more may be due)."""
+def _flush(state, stream, size: int, now_ms: int, lane: int = 0) -> bool:
+    """Deliver one buffer's worth (of `lane`: 1 the S3 backup's); True when it finished
+    here (more may be due)."""
     uid = stream["uid"]
     try:
         read = segments.reader(state, stream, encryption.opener(encryption.data_keys(state, stream)))
@@ -57,22 +61,22 @@ def _flush(state, stream, size: int, now_ms: int) -> bool:
                                               f"are kept in the buffer and delivery is retried."),
                           now_ms + delivery.RETRY_MS)
         return False
-    catalog = _catalog(state, stream)
+    catalog = _catalog(state, stream) if lane != buffer.BACKUP else None
     env = processing.Invocation(state.config.functions_dir, lookup.arn_of(stream), stream["region"],
                                 lookup.source_arn(stream))
-    if size <= SYNC_FLUSH_BYTES and catalog is None and not _calls_out(stream):
-        made = delivery.build(state.db, state.blobs, read, stream, now_ms, env)
+    if size <= SYNC_FLUSH_BYTES and catalog is None and (lane == buffer.BACKUP or not _calls_out(stream)):
+        made = delivery.build(state.db, state.blobs, read, stream, now_ms, env, lane=lane)
         delivered = made is not None and delivery.commit(state, stream, made, now_ms)
         buffer.delivered(state, uid)
         return delivered
     task = state.work.submit("firehose", "Deliver", _build_off_loop, stream, state.blobs, read, now_ms, env, catalog,
-                             commit=lambda made: _commit_off_loop(state, made, now_ms), discard=delivery.discard)
-    state.cache("firehose")["inflight"][uid] = task
+                             lane, commit=lambda made: _commit_off_loop(state, made, now_ms), discard=delivery.discard)
+    state.cache("firehose")["inflight"][(uid, lane)] = task
     return False
 
 
-def _build_off_loop(task, stream, blobs, read, now_ms, env, catalog):
-    return delivery.build(task.reader, blobs, read, stream, now_ms, env, catalog)
+def _build_off_loop(task, stream, blobs, read, now_ms, env, catalog, lane):
+    return delivery.build(task.reader, blobs, read, stream, now_ms, env, catalog, lane)
 
 
 def _calls_out(stream) -> bool:

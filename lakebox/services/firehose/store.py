@@ -73,6 +73,10 @@ SCHEMA = [
     # Records read from a Kinesis source: each one's [shard id, sequence number, partition
     # key], JSON (a Lambda processor's event carries them as kinesisRecordMetadata)
     "ALTER TABLE firehose_chunks ADD COLUMN kinesis TEXT",
+    # Which buffer a chunk is in: 0 the destination's, 1 the S3 backup's (S3BackupMode
+    # Enabled: the same records, pointing at the same bytes, delivered on the backup's
+    # own BufferingHints); each lane's chunks go when that lane delivered them
+    "ALTER TABLE firehose_chunks ADD COLUMN lane INTEGER NOT NULL DEFAULT 0",
 ]
 
 
@@ -154,14 +158,14 @@ def loads(text):
 # Buffered records
 
 def append_chunk(db, uid, arrival_ms, lengths: list[int], segment: int, offset: int, data_key=None,
-                 kinesis: list | None = None) -> int:
+                 kinesis: list | None = None, lane: int = 0) -> int:
     """Record a chunk of records (their bytes already in the buffer log, sealed with the
     data key `data_key` when not None; `kinesis`: each record's [shard id, sequence
     number, partition key] when read from a Kinesis source); returns its id."""
     cursor = db.execute("INSERT INTO firehose_chunks (stream_uid, arrival_ms, count, lengths, segment, offset, size, "
-                        "data_key, kinesis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "data_key, kinesis, lane) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (uid, arrival_ms, len(lengths), array.array("I", lengths).tobytes(), segment, offset,
-                         sum(lengths), data_key, json.dumps(kinesis) if kinesis else None))
+                         sum(lengths), data_key, json.dumps(kinesis) if kinesis else None, lane))
     return cursor.lastrowid
 
 
@@ -181,28 +185,30 @@ def pending_kinesis(row) -> list | None:
     return json.loads(row["kinesis"])[row["delivered"]:] if row["kinesis"] else None
 
 
-def buffered_summary(db, uid):
-    """(records, bytes, oldest arrival ms) a stream has buffered."""
+def buffered_summary(db, uid, lane: int = 0):
+    """(records, bytes, oldest arrival ms) a stream has buffered (in `lane`)."""
     row = db.one("SELECT COALESCE(SUM(count - delivered), 0) AS n, "
                  "COALESCE(SUM(size - delivered_bytes), 0) AS size, MIN(arrival_ms) AS oldest "
-                 "FROM firehose_chunks WHERE stream_uid=?", (uid,))
+                 "FROM firehose_chunks WHERE stream_uid=? AND lane=?", (uid, lane))
     return row["n"], row["size"], row["oldest"]
 
 
 def arrival_when_buffered(db, uid, size: int) -> int | None:
     """The arrival of the chunk with which the stream's buffer reached `size` bytes, or None."""
     row = db.one("SELECT arrival_ms FROM (SELECT arrival_ms, SUM(size - delivered_bytes) OVER (ORDER BY id) AS total "
-                 "FROM firehose_chunks WHERE stream_uid=?) WHERE total >= ? LIMIT 1", (uid, size))
+                 "FROM firehose_chunks WHERE stream_uid=? AND lane=0) WHERE total >= ? LIMIT 1", (uid, size))
     return row["arrival_ms"] if row else None
 
 
-def streams_with_records(db) -> list[int]:
-    return [r["stream_uid"] for r in db.query("SELECT DISTINCT stream_uid FROM firehose_chunks")]
+def streams_with_records(db) -> list[tuple[int, int]]:
+    """(stream uid, lane) of each buffer holding records."""
+    return [(r["stream_uid"], r["lane"]) for r in
+            db.query("SELECT DISTINCT stream_uid, lane FROM firehose_chunks ORDER BY stream_uid, lane")]
 
 
-def chunks_from(db, uid, after_id: int, limit: int):
-    return db.query("SELECT * FROM firehose_chunks WHERE stream_uid=? AND id>? ORDER BY id LIMIT ?",
-                    (uid, after_id, limit))
+def chunks_from(db, uid, after_id: int, limit: int, lane: int = 0):
+    return db.query("SELECT * FROM firehose_chunks WHERE stream_uid=? AND lane=? AND id>? ORDER BY id LIMIT ?",
+                    (uid, lane, after_id, limit))
 
 
 def first_segment(db, uid) -> int | None:
@@ -210,10 +216,10 @@ def first_segment(db, uid) -> int | None:
     return row["segment"] if row else None
 
 
-def mark_delivered(db, uid, last_id: int, records: int, size: int):
-    """Chunks before `last_id` are delivered; of chunk `last_id`, its first `records`
-    records (`size` bytes) are, and it goes once all of them are."""
-    db.execute("DELETE FROM firehose_chunks WHERE stream_uid=? AND id<?", (uid, last_id))
+def mark_delivered(db, uid, last_id: int, records: int, size: int, lane: int = 0):
+    """Chunks of `lane` before `last_id` are delivered; of chunk `last_id`, its first
+    `records` records (`size` bytes) are, and it goes once all of them are."""
+    db.execute("DELETE FROM firehose_chunks WHERE stream_uid=? AND lane=? AND id<?", (uid, lane, last_id))
     db.execute("UPDATE firehose_chunks SET delivered=?, delivered_bytes=? WHERE id=?", (records, size, last_id))
     db.execute("DELETE FROM firehose_chunks WHERE id=? AND delivered>=count", (last_id,))
 

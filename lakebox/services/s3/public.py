@@ -106,9 +106,11 @@ def put_object(state, bucket: str, key: str, data: bytes, content_type: str | No
 
 
 def put_file(state, bucket: str, key: str, path: str, content_type: str | None = None,
-             metadata: dict | None = None, request: dict | None = None, session: dict | None = None) -> dict:
+             metadata: dict | None = None, request: dict | None = None, session: dict | None = None,
+             content_encoding: str | None = None) -> dict:
     """Store the file at `path` (from `temp_path`) as an object, encrypted at rest with
-    SSE-S3; the file is moved, not copied. `request` holds the PutObject parameters a
+    SSE-S3; the file is moved, not copied. `content_encoding` is the object's stored
+    Content-Encoding (none when not given). `request` holds the PutObject parameters a
     writer asks for (ServerSideEncryption, SSEKMSKeyId, ACL), applied as PutObject
     applies them (the bucket's default encryption for what it leaves out). `session` is
     the role session the writing service acts as (`sts.public.acting_session`), whom the
@@ -124,6 +126,8 @@ def put_file(state, bucket: str, key: str, path: str, content_type: str | None =
              "Checksum": {"Algorithm": "CRC64NVME", "Value": sums["CRC64NVME"], "Type": "FULL_OBJECT"}}
     if metadata:
         attrs["Metadata"] = metadata
+    if content_encoding:
+        attrs["ContentEncoding"] = content_encoding
     caller = calls.system_context(state, "s3", "PutObject", row["account"], row["region"])
     caller.session = session
     # Every write gets the bucket's default encryption for what `request` leaves out, as

@@ -2,6 +2,7 @@
 the delivery streams name."""
 import uuid
 
+import cramjam
 from botocore.config import Config
 
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
@@ -15,3 +16,19 @@ def firehose_with_bucket(lakebox_server):
     bucket = f"stkf-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(Bucket=bucket)
     return firehose, s3, bucket
+
+
+def hadoop_blocks(body: bytes) -> bytes:
+    """The bytes of a HADOOP_SNAPPY object: Hadoop's snappy blocks, each a block's
+    uncompressed length, then chunks each preceded by its compressed length (4-byte
+    big-endian), until the block is whole."""
+    out, at = bytearray(), 0
+    while at < len(body):
+        whole, at = int.from_bytes(body[at:at + 4], "big"), at + 4
+        got = 0
+        while got < whole:
+            size, at = int.from_bytes(body[at:at + 4], "big"), at + 4
+            chunk = bytes(cramjam.snappy.decompress_raw(body[at:at + size]))
+            out += chunk
+            got, at = got + len(chunk), at + size
+    return bytes(out)

@@ -16,7 +16,7 @@ import zipfile
 import cramjam
 
 from trip_helpers import wait_for
-from stkf_helpers import ROLE, firehose_with_bucket
+from stkf_helpers import ROLE, firehose_with_bucket, hadoop_blocks
 
 SUFFIXES = {"ZIP": ".zip", "Snappy": ".snappy", "HADOOP_SNAPPY": ".snappy"}
 
@@ -28,21 +28,6 @@ def _frames():
     return frames
 
 
-def _hadoop_blocks(body: bytes) -> bytes:
-    """Hadoop's snappy blocks: a block's uncompressed length, then chunks each preceded by
-    its compressed length (4-byte big-endian), until the block is whole."""
-    out, at = bytearray(), 0
-    while at < len(body):
-        whole, at = int.from_bytes(body[at:at + 4], "big"), at + 4
-        got = 0
-        while got < whole:
-            size, at = int.from_bytes(body[at:at + 4], "big"), at + 4
-            chunk = bytes(cramjam.snappy.decompress_raw(body[at:at + size]))
-            out += chunk
-            got, at = got + len(chunk), at + size
-    return bytes(out)
-
-
 def _decoded(codec: str, body: bytes) -> bytes:
     if codec == "ZIP":
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
@@ -51,7 +36,7 @@ def _decoded(codec: str, body: bytes) -> bytes:
             return archive.read(entry)
     if codec == "Snappy":
         return bytes(cramjam.snappy.decompress(body))
-    return _hadoop_blocks(body)
+    return hadoop_blocks(body)
 
 
 def test_large_binary_batches_decode_from_each_codec(lakebox_server):
