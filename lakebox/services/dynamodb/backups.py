@@ -158,6 +158,9 @@ def _restored_spec(ctx, spec, params, now) -> dict:
             spec.pop("ProvisionedThroughput", None)
     if "ProvisionedThroughputOverride" in params:
         spec["ProvisionedThroughput"] = params["ProvisionedThroughputOverride"]
+    if "OnDemandThroughputOverride" in params:
+        # the copy's on-demand maxima (recorded against DynamoDB: stackd backups.json call 132)
+        spec["OnDemandThroughput"] = params["OnDemandThroughputOverride"]
     override = params.get("SSESpecificationOverride")
     if override is not None:
         # The restored table's own encryption, else the backup's source's (API reference).
@@ -187,6 +190,7 @@ def _restored_spec(ctx, spec, params, now) -> dict:
                 backfill.start(spec, index)
         else:
             spec.pop(member, None)
+    _keep_used_attributes(spec)
     # The copy keeps no table class, and shows its billing mode while restoring, after only
     # when asked for (recorded against DynamoDB: stackd backup_provisioned_restore.json, calls
     # 14-54: the STANDARD_INFREQUENT_ACCESS source's copy has no TableClassSummary, and no
@@ -197,6 +201,16 @@ def _restored_spec(ctx, spec, params, now) -> dict:
     if spec["BillingMode"] == "PAY_PER_REQUEST":
         spec["on_demand_since_ms"] = now
     return spec
+
+
+def _keep_used_attributes(spec):
+    """The copy defines only the attributes its key schema and the indexes it keeps use
+    (recorded against DynamoDB: stackd backups.json call 132, a copy without the source's
+    indexes defines pk and sk only)."""
+    used = {key["AttributeName"] for key in spec["KeySchema"]}
+    for member in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        used.update(key["AttributeName"] for index in spec.get(member, []) for key in index["KeySchema"])
+    spec["AttributeDefinitions"] = [d for d in spec["AttributeDefinitions"] if d["AttributeName"] in used]
 
 
 def _projection(projection) -> tuple:

@@ -49,9 +49,17 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
         "ProvisionedThroughput": throughput(ctx, spec, billing, switching=status == "UPDATING"),
         "TableArn": arn,
         "TableId": table.table_id,
-        "DeletionProtectionEnabled": spec.get("DeletionProtectionEnabled", False),
     }
-    description["WarmThroughput"] = warm.describe(spec, billing, description["TableStatus"])
+    # a copy being restored from a backup shows neither deletion protection nor warm
+    # throughput, nor its global indexes' status (recorded against DynamoDB: stackd
+    # backups.json calls 42-59, RestoreInProgress true)
+    copying = bool(spec.get("restoring") and spec.get("RestoreSummary") and status == "CREATING")
+    if not copying:
+        description["DeletionProtectionEnabled"] = spec.get("DeletionProtectionEnabled", False)
+        description["WarmThroughput"] = warm.describe(spec, billing, description["TableStatus"])
+    elif billing == "PAY_PER_REQUEST":
+        # nor, on demand, the day's decreases (backups.json calls 132-145)
+        description["ProvisionedThroughput"].pop("NumberOfDecreasesToday", None)
     if with_counts:
         description["ItemCount"], description["TableSizeBytes"] = store.table_totals(ctx.state.db, table.uid)
     else:
@@ -88,6 +96,10 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
     creating = description["TableStatus"] == "CREATING"
     gsis = [_gsi(ctx, table, index, arn, billing, with_counts, creating)
             for index in spec.get("GlobalSecondaryIndexes", [])]
+    if copying:
+        for gsi in gsis:
+            gsi.pop("IndexStatus", None)
+            gsi.pop("WarmThroughput", None)
     if gsis:
         description["GlobalSecondaryIndexes"] = gsis
     return description
