@@ -4,7 +4,8 @@ as it was and once on demand without the indexes, as recorded against DynamoDB
 copy is restored it shows neither deletion protection nor warm throughput, nor its global
 index's status; the copy without the indexes defines only the attributes of its key schema
 and keeps the on-demand maxima asked for, and while restoring answers no
-NumberOfDecreasesToday."""
+NumberOfDecreasesToday. Deleting the source answers only the few members of a table going
+away (calls 124-128)."""
 from trip_helpers import wait_for
 
 KEYS = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
@@ -64,6 +65,14 @@ def test_restore_copies(client, table_name):
         bare = ddb.describe_table(TableName=copies[1])["Table"]
         assert sorted(d["AttributeName"] for d in bare["AttributeDefinitions"]) == ["pk", "sk"]
         assert bare["OnDemandThroughput"] == {"MaxReadRequestUnits": 10, "MaxWriteRequestUnits": 10}
+
+        # the source deleted: its answer is the few members of a table going away (calls 124-128)
+        deleted = ddb.delete_table(TableName=table_name)["TableDescription"]
+        assert sorted(deleted) == ["DeletionProtectionEnabled", "ItemCount", "ProvisionedThroughput", "TableArn",
+                                   "TableId", "TableName", "TableSizeBytes", "TableStatus"]
+        assert deleted["TableStatus"] == "DELETING"
+        assert deleted["ProvisionedThroughput"] == {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 2,
+                                                    "WriteCapacityUnits": 2}
     finally:
         for name in copies:
             try:
