@@ -13,8 +13,9 @@ import orjson
 
 from lakebox.services.dynamodb import backfill, backup_arns, describe, lookup, sse, store, tagging
 from lakebox.services.dynamodb.errors import (
-    BackupNotFoundException, InvalidRestoreTimeException, PointInTimeRecoveryUnavailableException, ServiceError,
-    TableAlreadyExistsException, TableNotFoundException, ValidationException)
+    BackupNotFoundException, ContinuousBackupsUnavailableException, InvalidRestoreTimeException,
+    PointInTimeRecoveryUnavailableException, ServiceError, TableAlreadyExistsException, TableNotFoundException,
+    ValidationException)
 
 DAY_MS = 86_400_000
 LATEST_LAG_MS = 5 * 60 * 1000        # DynamoDB can restore to about five minutes ago, not later
@@ -276,7 +277,9 @@ def restore_table_from_backup(ctx, params):
 def _pitr_description(ctx, table) -> dict:
     pitr = table.spec.get("PITR") or {}
     if not pitr.get("enabled"):
-        return {"ContinuousBackupsStatus": "ENABLED",
+        # backups are not yet on for a table being created (continuous_backup_readiness.json, call 4)
+        creating = lookup.status(ctx, table) == "CREATING"
+        return {"ContinuousBackupsStatus": "DISABLED" if creating else "ENABLED",
                 "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}}
     earliest, latest = _window(ctx, pitr)
     return {"ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": {
@@ -290,13 +293,28 @@ def _window(ctx, pitr):
     return earliest, max(earliest, now - LATEST_LAG_MS)
 
 
+def _recovering_table(ctx, name):
+    """A table being deleted, or restored, has no recovery settings to read or change
+    (recorded against DynamoDB: stackd continuous_backup_readiness.json, calls 36-40;
+    continuous_backup_restore_readiness.json, calls 32-34 and 39-41)."""
+    table = _table(ctx, name)
+    status = lookup.status(ctx, table)
+    if status == "DELETING" or (status == "CREATING" and table.spec.get("RestoreSummary")):
+        raise TableNotFoundException(f"Table not found: {table.name}")
+    return table
+
+
 def describe_continuous_backups(ctx, params):
-    return {"ContinuousBackupsDescription": _pitr_description(ctx, _table(ctx, params["TableName"]))}
+    return {"ContinuousBackupsDescription": _pitr_description(ctx, _recovering_table(ctx, params["TableName"]))}
 
 
 def update_continuous_backups(ctx, params):
-    table = _table(ctx, params["TableName"])
+    table = _recovering_table(ctx, params["TableName"])
     wanted = params["PointInTimeRecoverySpecification"]
+    if wanted["PointInTimeRecoveryEnabled"] and lookup.status(ctx, table) == "CREATING":
+        # continuous_backup_readiness.json, call 5
+        raise ContinuousBackupsUnavailableException(f"Backups are being enabled for the table: {table.name}. "
+                                                    "Please retry later")
     if not wanted["PointInTimeRecoveryEnabled"] and "RecoveryPeriodInDays" in wanted:
         # Recorded against AWS by the ACK controller's lab (DDB-TABLE-084), whatever the period.
         raise ValidationException("Invalid Request: Cannot specify RecoveryPeriodInDays when disabling "
