@@ -200,7 +200,8 @@ def _restored_spec(ctx, spec, params, now) -> dict:
     spec.update(ready_ms=now + lookup.transition_ms(ctx), busy="CREATING", restoring=True,
                 billing_set="BillingModeOverride" in params, DeletionProtectionEnabled=False)
     if spec["BillingMode"] == "PAY_PER_REQUEST":
-        spec["on_demand_since_ms"] = now
+        # an on-demand copy became one when its restore ended (continuous_backup_restore_readiness.json call 308)
+        spec["on_demand_since_ms"] = spec["ready_ms"]
     return spec
 
 

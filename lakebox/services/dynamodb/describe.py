@@ -85,7 +85,9 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
     _describe_stream(table, description)
     description.update(replicas.describe(table))
     restored = spec.get("RestoreSummary")
-    if restored:
+    # only while the copy is restored: once ACTIVE a restored table shows no RestoreSummary
+    # (recorded against DynamoDB: stackd backups.json call 117, continuous_backup_restore_readiness.json call 308)
+    if restored and copying:
         summary = {"RestoreDateTime": lookup.timestamp(restored["at_ms"]),
                    "RestoreInProgress": description["TableStatus"] == "CREATING"}
         summary.update({k: restored[k] for k in ("SourceBackupArn", "SourceTableArn") if k in restored})

@@ -5,7 +5,7 @@ copy is restored it shows neither deletion protection nor warm throughput, nor i
 index's status; the copy without the indexes defines only the attributes of its key schema
 and keeps the on-demand maxima asked for, and while restoring answers no
 NumberOfDecreasesToday. Deleting the source answers only the few members of a table going
-away (calls 124-128)."""
+away (calls 124-128). Once ACTIVE a copy shows no RestoreSummary (call 117)."""
 from trip_helpers import wait_for
 
 KEYS = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
@@ -61,10 +61,11 @@ def test_restore_copies(client, table_name):
             ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 5, "MaxAttempts": 120})
         ready = ddb.describe_table(TableName=copies[0])["Table"]
         assert ready["GlobalSecondaryIndexes"][0]["IndexStatus"] == "ACTIVE"
-        assert ready["DeletionProtectionEnabled"] is False
+        assert ready["DeletionProtectionEnabled"] is False and "RestoreSummary" not in ready
         bare = ddb.describe_table(TableName=copies[1])["Table"]
         assert sorted(d["AttributeName"] for d in bare["AttributeDefinitions"]) == ["pk", "sk"]
         assert bare["OnDemandThroughput"] == {"MaxReadRequestUnits": 10, "MaxWriteRequestUnits": 10}
+        assert "RestoreSummary" not in bare
 
         # the source deleted: its answer is the few members of a table going away (calls 124-128)
         deleted = ddb.delete_table(TableName=table_name)["TableDescription"]
