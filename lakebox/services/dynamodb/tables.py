@@ -51,7 +51,7 @@ def create_table(ctx, params):
 def _new_spec(ctx, params, billing, now) -> dict:
     ready = now + lookup.transition_ms(ctx)
     spec = {"KeySchema": params["KeySchema"], "AttributeDefinitions": params["AttributeDefinitions"],
-            "BillingMode": billing, "billing_set": "BillingMode" in params, "ready_ms": ready, "busy": "CREATING",
+            "BillingMode": billing, "ready_ms": ready, "busy": "CREATING",
             "DeletionProtectionEnabled": params.get("DeletionProtectionEnabled", False)}
     if billing == "PROVISIONED":
         spec["ProvisionedThroughput"] = params["ProvisionedThroughput"]

@@ -5,14 +5,15 @@ copy is restored it shows neither deletion protection nor warm throughput, nor i
 index's status; the copy without the indexes defines only the attributes of its key schema
 and keeps the on-demand maxima asked for, and while restoring answers no
 NumberOfDecreasesToday. Deleting the source answers only the few members of a table going
-away (calls 124-128). Once ACTIVE a copy shows no RestoreSummary (call 117)."""
+away (calls 124-128). The source, created naming BillingMode PROVISIONED, has no
+BillingModeSummary (call 4). Once ACTIVE a copy shows no RestoreSummary (call 117)."""
 from trip_helpers import wait_for
 
 KEYS = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
 
 
 def _source(ddb, name):
-    ddb.create_table(
+    made = ddb.create_table(
         TableName=name, BillingMode="PROVISIONED", ProvisionedThroughput={"ReadCapacityUnits": 2, "WriteCapacityUnits": 2},
         AttributeDefinitions=[{"AttributeName": a, "AttributeType": t}
                               for a, t in (("pk", "S"), ("sk", "N"), ("gpk", "S"), ("rank", "N"))],
@@ -23,7 +24,9 @@ def _source(ddb, name):
                                  "ProvisionedThroughput": {"ReadCapacityUnits": 2, "WriteCapacityUnits": 2}}],
         LocalSecondaryIndexes=[{"IndexName": "by-rank", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
                                                                         {"AttributeName": "rank", "KeyType": "RANGE"}],
-                                "Projection": {"ProjectionType": "ALL"}}])
+                                "Projection": {"ProjectionType": "ALL"}}])["TableDescription"]
+    # BillingMode PROVISIONED named on CreateTable shows no BillingModeSummary (call 4)
+    assert "BillingModeSummary" not in made
     ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 120})
     for rank in (1, 2, 3):
         ddb.put_item(TableName=name, Item={"pk": {"S": "partition"}, "sk": {"N": str(rank)}, "gpk": {"S": "group"},
