@@ -35,6 +35,11 @@ def _table(ctx, name):
 
 def create_backup(ctx, params):
     table = _table(ctx, params["TableName"])
+    if lookup.status(ctx, table) == "CREATING":
+        # backups of a new table become available a little after it (recorded against DynamoDB:
+        # stackd backup_delete_regions.json calls 7 and 22-23, refused even once it was ACTIVE)
+        raise ContinuousBackupsUnavailableException(f"Backups are being enabled for the table: {table.name}. "
+                                                    "Please retry later")
     now = lookup.now_ms(ctx)
     arn = f"{lookup.arn_of(table)}/backup/{now:014d}-{uuid.uuid4().hex[:8]}"     # 01576616366715-b4e58d3a
     spec = {k: table.spec[k] for k in KEPT_SPEC if k in table.spec}
@@ -113,6 +118,8 @@ def describe_backup(ctx, params):
 def delete_backup(ctx, params):
     row = _backup(ctx, params["BackupArn"])
     description = _description(row, status="DELETED")
+    # as given, whatever region it names (recorded against DynamoDB: stackd backup_delete_regions.json, call 28)
+    description["BackupDetails"]["BackupArn"] = params["BackupArn"]
     store.delete_backup(ctx.state.db, row["uid"])
     return {"BackupDescription": description}
 

@@ -1,7 +1,8 @@
 """Point-in-time recovery settings of a table that is being created or deleted, as recorded
 against DynamoDB (radkawar/stackd, testdata/aws/dynamodb/continuous_backup_readiness.json):
 enabling recovery on a CREATING table is refused as unavailable (call 5) while its settings
-read DISABLED (call 4); a DELETING table's settings are not found, to read or to change
+read DISABLED (call 4), and a backup of it is refused alike
+(backup_delete_regions.json, calls 7 and 22-23); a DELETING table's settings are not found, to read or to change
 (calls 36-40); nor has a copy being restored, from a backup or to a point in time
 (continuous_backup_restore_readiness.json, calls 32-41)."""
 import pytest
@@ -16,9 +17,11 @@ def test_recovery_settings_of_tables_coming_and_going(slow_server):
                      BillingMode="PAY_PER_REQUEST")
     assert ddb.describe_continuous_backups(TableName="ready")["ContinuousBackupsDescription"] == {
         "ContinuousBackupsStatus": "DISABLED", "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}}
+    unavailable = ("ContinuousBackupsUnavailableException", "Backups are being enabled for the table: ready. Please retry later")
     assert error_of(ddb.update_continuous_backups, TableName="ready",
-                    PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}) == (
-        "ContinuousBackupsUnavailableException", "Backups are being enabled for the table: ready. Please retry later")
+                    PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}) == unavailable
+    # nor can it be backed up yet (backup_delete_regions.json, calls 7 and 22-23)
+    assert error_of(ddb.create_backup, TableName="ready", BackupName="early") == unavailable
     slow_server.advance_clock(31)
     ddb.update_continuous_backups(TableName="ready", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
 

@@ -6,7 +6,8 @@ index's status; the copy without the indexes defines only the attributes of its 
 and keeps the on-demand maxima asked for, and while restoring answers no
 NumberOfDecreasesToday. Deleting the source answers only the few members of a table going
 away (calls 124-128). The source, created naming BillingMode PROVISIONED, has no
-BillingModeSummary (call 4). Once ACTIVE a copy shows no RestoreSummary (call 117)."""
+BillingModeSummary (call 4). Once ACTIVE a copy shows no RestoreSummary (call 117). Deleting the
+backup by an ARN naming another region answers that ARN (backup_delete_regions.json, call 28)."""
 from trip_helpers import wait_for
 
 KEYS = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
@@ -77,10 +78,17 @@ def test_restore_copies(client, table_name):
         assert deleted["TableStatus"] == "DELETING"
         assert deleted["ProvisionedThroughput"] == {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 2,
                                                     "WriteCapacityUnits": 2}
+        # deleting the backup by an ARN naming another region answers that ARN (backup_delete_regions.json, call 28)
+        region = arn.split(":")[3]
+        other = arn.replace(f":{region}:", ":us-west-2:" if region != "us-west-2" else ":us-east-1:", 1)
+        gone = ddb.delete_backup(BackupArn=other)["BackupDescription"]["BackupDetails"]
+        assert (gone["BackupArn"], gone["BackupStatus"]) == (other, "DELETED")
+        arn = None
     finally:
         for name in copies:
             try:
                 ddb.delete_table(TableName=name)
             except ddb.exceptions.ResourceNotFoundException:
                 pass
-        ddb.delete_backup(BackupArn=arn)
+        if arn:
+            ddb.delete_backup(BackupArn=arn)
