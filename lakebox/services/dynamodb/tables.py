@@ -163,7 +163,10 @@ def update_table(ctx, params):
         table_rules.check_on_demand_range(params["OnDemandThroughput"], clearing=True)
         _check_on_demand_billing(params.get("BillingMode", table.spec["BillingMode"]), params["OnDemandThroughput"])
     for update in (u["Update"] for u in params.get("GlobalSecondaryIndexUpdates", []) if "Update" in u):
-        # an index's, named so (recorded against DynamoDB: stackd on_demand_limits.json, call 55)
+        # an index's, named so (recorded against DynamoDB: stackd on_demand_limits.json, calls 53-55)
+        if update.get("OnDemandThroughput") == {} and table.spec["BillingMode"] == "PAY_PER_REQUEST":
+            raise invalid(f"The only Updates for index: {update['IndexName']} when TableThroughputMode is "
+                          "PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput")
         table_rules.check_on_demand_range(update.get("OnDemandThroughput") or {}, clearing=True,
                                           owner=f"index : {update['IndexName']}")
     if "DeletionProtectionEnabled" in params:
@@ -241,7 +244,7 @@ def _answer_of_update(description, params) -> dict:
              for u in params.get("GlobalSecondaryIndexUpdates", []) if "OnDemandThroughput" in u.get("Update", {})}
     for index in description.get("GlobalSecondaryIndexes", []):
         if index["IndexName"] in asked:
-            index["OnDemandThroughput"] = asked[index["IndexName"]]
+            index["OnDemandThroughput"] = {**index.get("OnDemandThroughput", {}), **asked[index["IndexName"]]}
     return description
 
 
@@ -458,8 +461,8 @@ def _update_index(table, billing, update, now):
         decreases.note(index, index["ProvisionedThroughput"], update["ProvisionedThroughput"], now)
     if "ProvisionedThroughput" in update:
         index["ProvisionedThroughput"] = update["ProvisionedThroughput"]
-    if "OnDemandThroughput" in update:
-        _set_on_demand(index, update["OnDemandThroughput"])
+    if "OnDemandThroughput" in update:      # an index's maxima merge (on_demand_limits.json, calls 47-52)
+        _set_on_demand(index, {**index.get("OnDemandThroughput", {}), **update["OnDemandThroughput"]})
     warm.settle(index, billing, update.get("WarmThroughput"))
 
 
