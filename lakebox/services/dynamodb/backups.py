@@ -13,8 +13,9 @@ import orjson
 
 from lakebox.services.dynamodb import backfill, backup_arns, describe, lookup, sse, store, tagging
 from lakebox.services.dynamodb.errors import (
-    BackupNotFoundException, InvalidRestoreTimeException, PointInTimeRecoveryUnavailableException, ServiceError,
-    TableAlreadyExistsException, TableNotFoundException, ValidationException)
+    BackupNotFoundException, ContinuousBackupsUnavailableException, InvalidRestoreTimeException,
+    PointInTimeRecoveryUnavailableException, ServiceError, TableAlreadyExistsException, TableNotFoundException,
+    ValidationException)
 
 DAY_MS = 86_400_000
 LATEST_LAG_MS = 5 * 60 * 1000        # DynamoDB can restore to about five minutes ago, not later
@@ -34,6 +35,11 @@ def _table(ctx, name):
 
 def create_backup(ctx, params):
     table = _table(ctx, params["TableName"])
+    if lookup.status(ctx, table) == "CREATING":
+        # backups of a new table become available a little after it (recorded against DynamoDB:
+        # stackd backup_delete_regions.json calls 7 and 22-23, refused even once it was ACTIVE)
+        raise ContinuousBackupsUnavailableException(f"Backups are being enabled for the table: {table.name}. "
+                                                    "Please retry later")
     now = lookup.now_ms(ctx)
     arn = f"{lookup.arn_of(table)}/backup/{now:014d}-{uuid.uuid4().hex[:8]}"     # 01576616366715-b4e58d3a
     spec = {k: table.spec[k] for k in KEPT_SPEC if k in table.spec}
@@ -112,6 +118,8 @@ def describe_backup(ctx, params):
 def delete_backup(ctx, params):
     row = _backup(ctx, params["BackupArn"])
     description = _description(row, status="DELETED")
+    # as given, whatever region it names (recorded against DynamoDB: stackd backup_delete_regions.json, call 28)
+    description["BackupDetails"]["BackupArn"] = params["BackupArn"]
     store.delete_backup(ctx.state.db, row["uid"])
     return {"BackupDescription": description}
 
@@ -158,6 +166,9 @@ def _restored_spec(ctx, spec, params, now) -> dict:
             spec.pop("ProvisionedThroughput", None)
     if "ProvisionedThroughputOverride" in params:
         spec["ProvisionedThroughput"] = params["ProvisionedThroughputOverride"]
+    if "OnDemandThroughputOverride" in params:
+        # the copy's on-demand maxima (recorded against DynamoDB: stackd backups.json call 132)
+        spec["OnDemandThroughput"] = params["OnDemandThroughputOverride"]
     override = params.get("SSESpecificationOverride")
     if override is not None:
         # The restored table's own encryption, else the backup's source's (API reference).
@@ -187,6 +198,7 @@ def _restored_spec(ctx, spec, params, now) -> dict:
                 backfill.start(spec, index)
         else:
             spec.pop(member, None)
+    _keep_used_attributes(spec)
     # The copy keeps no table class, and shows its billing mode while restoring, after only
     # when asked for (recorded against DynamoDB: stackd backup_provisioned_restore.json, calls
     # 14-54: the STANDARD_INFREQUENT_ACCESS source's copy has no TableClassSummary, and no
@@ -195,8 +207,19 @@ def _restored_spec(ctx, spec, params, now) -> dict:
     spec.update(ready_ms=now + lookup.transition_ms(ctx), busy="CREATING", restoring=True,
                 billing_set="BillingModeOverride" in params, DeletionProtectionEnabled=False)
     if spec["BillingMode"] == "PAY_PER_REQUEST":
-        spec["on_demand_since_ms"] = now
+        # an on-demand copy became one when its restore ended (continuous_backup_restore_readiness.json call 308)
+        spec["on_demand_since_ms"] = spec["ready_ms"]
     return spec
+
+
+def _keep_used_attributes(spec):
+    """The copy defines only the attributes its key schema and the indexes it keeps use
+    (recorded against DynamoDB: stackd backups.json call 132, a copy without the source's
+    indexes defines pk and sk only)."""
+    used = {key["AttributeName"] for key in spec["KeySchema"]}
+    for member in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        used.update(key["AttributeName"] for index in spec.get(member, []) for key in index["KeySchema"])
+    spec["AttributeDefinitions"] = [d for d in spec["AttributeDefinitions"] if d["AttributeName"] in used]
 
 
 def _projection(projection) -> tuple:
@@ -262,7 +285,9 @@ def restore_table_from_backup(ctx, params):
 def _pitr_description(ctx, table) -> dict:
     pitr = table.spec.get("PITR") or {}
     if not pitr.get("enabled"):
-        return {"ContinuousBackupsStatus": "ENABLED",
+        # backups are not yet on for a table being created (continuous_backup_readiness.json, call 4)
+        creating = lookup.status(ctx, table) == "CREATING"
+        return {"ContinuousBackupsStatus": "DISABLED" if creating else "ENABLED",
                 "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}}
     earliest, latest = _window(ctx, pitr)
     return {"ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": {
@@ -276,13 +301,28 @@ def _window(ctx, pitr):
     return earliest, max(earliest, now - LATEST_LAG_MS)
 
 
+def _recovering_table(ctx, name):
+    """A table being deleted, or restored, has no recovery settings to read or change
+    (recorded against DynamoDB: stackd continuous_backup_readiness.json, calls 36-40;
+    continuous_backup_restore_readiness.json, calls 32-34 and 39-41)."""
+    table = _table(ctx, name)
+    status = lookup.status(ctx, table)
+    if status == "DELETING" or (status == "CREATING" and table.spec.get("RestoreSummary")):
+        raise TableNotFoundException(f"Table not found: {table.name}")
+    return table
+
+
 def describe_continuous_backups(ctx, params):
-    return {"ContinuousBackupsDescription": _pitr_description(ctx, _table(ctx, params["TableName"]))}
+    return {"ContinuousBackupsDescription": _pitr_description(ctx, _recovering_table(ctx, params["TableName"]))}
 
 
 def update_continuous_backups(ctx, params):
-    table = _table(ctx, params["TableName"])
+    table = _recovering_table(ctx, params["TableName"])
     wanted = params["PointInTimeRecoverySpecification"]
+    if wanted["PointInTimeRecoveryEnabled"] and lookup.status(ctx, table) == "CREATING":
+        # continuous_backup_readiness.json, call 5
+        raise ContinuousBackupsUnavailableException(f"Backups are being enabled for the table: {table.name}. "
+                                                    "Please retry later")
     if not wanted["PointInTimeRecoveryEnabled"] and "RecoveryPeriodInDays" in wanted:
         # Recorded against AWS by the ACK controller's lab (DDB-TABLE-084), whatever the period.
         raise ValidationException("Invalid Request: Cannot specify RecoveryPeriodInDays when disabling "

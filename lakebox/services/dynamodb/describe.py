@@ -2,7 +2,6 @@
 from lakebox.services.dynamodb import decreases, lookup, replicas, store, warm
 from lakebox.services.dynamodb.model import Table
 
-ON_DEMAND_UNLIMITED = {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}
 
 
 def throughput(ctx, spec: dict, billing_mode: str, switching=False) -> dict:
@@ -49,9 +48,17 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
         "ProvisionedThroughput": throughput(ctx, spec, billing, switching=status == "UPDATING"),
         "TableArn": arn,
         "TableId": table.table_id,
-        "DeletionProtectionEnabled": spec.get("DeletionProtectionEnabled", False),
     }
-    description["WarmThroughput"] = warm.describe(spec, billing, description["TableStatus"])
+    # a copy being restored from a backup shows neither deletion protection nor warm
+    # throughput, nor its global indexes' status (recorded against DynamoDB: stackd
+    # backups.json calls 42-59, RestoreInProgress true)
+    copying = bool(spec.get("restoring") and spec.get("RestoreSummary") and status == "CREATING")
+    if not copying:
+        description["DeletionProtectionEnabled"] = spec.get("DeletionProtectionEnabled", False)
+        description["WarmThroughput"] = warm.describe(spec, billing, description["TableStatus"])
+    elif billing == "PAY_PER_REQUEST":
+        # nor, on demand, the day's decreases (backups.json calls 132-145)
+        description["ProvisionedThroughput"].pop("NumberOfDecreasesToday", None)
     if with_counts:
         description["ItemCount"], description["TableSizeBytes"] = store.table_totals(ctx.state.db, table.uid)
     else:
@@ -77,7 +84,9 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
     _describe_stream(table, description)
     description.update(replicas.describe(table))
     restored = spec.get("RestoreSummary")
-    if restored:
+    # only while the copy is restored: once ACTIVE a restored table shows no RestoreSummary
+    # (recorded against DynamoDB: stackd backups.json call 117, continuous_backup_restore_readiness.json call 308)
+    if restored and copying:
         summary = {"RestoreDateTime": lookup.timestamp(restored["at_ms"]),
                    "RestoreInProgress": description["TableStatus"] == "CREATING"}
         summary.update({k: restored[k] for k in ("SourceBackupArn", "SourceTableArn") if k in restored})
@@ -88,9 +97,27 @@ def table_description(ctx, table: Table, status=None, with_counts=True) -> dict:
     creating = description["TableStatus"] == "CREATING"
     gsis = [_gsi(ctx, table, index, arn, billing, with_counts, creating)
             for index in spec.get("GlobalSecondaryIndexes", [])]
+    if copying:
+        for gsi in gsis:
+            gsi.pop("IndexStatus", None)
+            gsi.pop("WarmThroughput", None)
     if gsis:
         description["GlobalSecondaryIndexes"] = gsis
+    if status == "DELETING":
+        _as_deleting(description, billing)
     return description
+
+
+def _as_deleting(description, billing):
+    """A table being deleted (DeleteTable's answer, DescribeTable until it is gone) shows
+    neither its key schema, attributes, creation time, indexes nor warm throughput, and a
+    provisioned table no billing summary (recorded against DynamoDB: stackd backups.json
+    calls 124-128; the aws cli's delete-table example shows the same few members)."""
+    for member in ("AttributeDefinitions", "KeySchema", "CreationDateTime", "LocalSecondaryIndexes",
+                   "GlobalSecondaryIndexes", "WarmThroughput"):
+        description.pop(member, None)
+    if billing != "PAY_PER_REQUEST":
+        description.pop("BillingModeSummary", None)
 
 
 def _describe_stream(table, description):
@@ -128,8 +155,10 @@ def _gsi(ctx, table, index, arn, billing, with_counts, table_creating):
     result["WarmThroughput"] = warm.describe(index, billing, status)
     if own_status == "CREATING" and not table_creating:
         result["Backfilling"] = True
-    if billing == "PAY_PER_REQUEST":
-        result["OnDemandThroughput"] = index.get("OnDemandThroughput", ON_DEMAND_UNLIMITED)
+    if billing == "PAY_PER_REQUEST" and index.get("OnDemandThroughput"):
+        # only the maxima asked for: an index without any shows none (recorded against
+        # DynamoDB: stackd on_demand_limits.json, calls 56-62, the index 'unlimited')
+        result["OnDemandThroughput"] = index["OnDemandThroughput"]
     return result
 
 

@@ -72,6 +72,10 @@ class TableAlreadyExistsException(ServiceError):
     pass
 
 
+class ContinuousBackupsUnavailableException(ServiceError):
+    pass
+
+
 class PointInTimeRecoveryUnavailableException(ServiceError):
     pass
 

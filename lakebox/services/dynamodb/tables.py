@@ -51,7 +51,7 @@ def create_table(ctx, params):
 def _new_spec(ctx, params, billing, now) -> dict:
     ready = now + lookup.transition_ms(ctx)
     spec = {"KeySchema": params["KeySchema"], "AttributeDefinitions": params["AttributeDefinitions"],
-            "BillingMode": billing, "billing_set": "BillingMode" in params, "ready_ms": ready, "busy": "CREATING",
+            "BillingMode": billing, "ready_ms": ready, "busy": "CREATING",
             "DeletionProtectionEnabled": params.get("DeletionProtectionEnabled", False)}
     if billing == "PROVISIONED":
         spec["ProvisionedThroughput"] = params["ProvisionedThroughput"]
@@ -162,6 +162,13 @@ def update_table(ctx, params):
     if "OnDemandThroughput" in params:
         table_rules.check_on_demand_range(params["OnDemandThroughput"], clearing=True)
         _check_on_demand_billing(params.get("BillingMode", table.spec["BillingMode"]), params["OnDemandThroughput"])
+    for update in (u["Update"] for u in params.get("GlobalSecondaryIndexUpdates", []) if "Update" in u):
+        # an index's, named so (recorded against DynamoDB: stackd on_demand_limits.json, calls 53-55)
+        if update.get("OnDemandThroughput") == {} and table.spec["BillingMode"] == "PAY_PER_REQUEST":
+            raise invalid(f"The only Updates for index: {update['IndexName']} when TableThroughputMode is "
+                          "PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput")
+        table_rules.check_on_demand_range(update.get("OnDemandThroughput") or {}, clearing=True,
+                                          owner=f"index : {update['IndexName']}")
     if "DeletionProtectionEnabled" in params:
         _check_protection_cooldown(ctx, table)
     class_before = describe.table_class_summary(table.spec)
@@ -229,6 +236,15 @@ def _answer_of_update(description, params) -> dict:
             index["Backfilling"] = False
     if "SSESpecification" in params:
         description["SSEDescription"] = {"Status": "UPDATING"}
+    # on-demand maxima as asked, a cleared one (-1) too, which the table then no longer shows
+    # (recorded against DynamoDB: stackd on_demand_limits.json, calls 56-62)
+    if "OnDemandThroughput" in params:
+        description["OnDemandThroughput"] = params["OnDemandThroughput"]
+    asked = {u["Update"]["IndexName"]: u["Update"]["OnDemandThroughput"]
+             for u in params.get("GlobalSecondaryIndexUpdates", []) if "OnDemandThroughput" in u.get("Update", {})}
+    for index in description.get("GlobalSecondaryIndexes", []):
+        if index["IndexName"] in asked:
+            index["OnDemandThroughput"] = {**index.get("OnDemandThroughput", {}), **asked[index["IndexName"]]}
     return description
 
 
@@ -326,8 +342,17 @@ def _update_billing(ctx, table, params, now) -> bool:
     if throughput is not None:
         changed |= _set_throughput(spec, throughput, now, table.name)
     if "OnDemandThroughput" in params:
-        spec["OnDemandThroughput"] = params["OnDemandThroughput"]
+        _set_on_demand(spec, params["OnDemandThroughput"])
     return changed
+
+
+def _set_on_demand(spec, maxima):
+    """New on-demand maxima; -1 clears one, and a table or index with none shows none."""
+    kept = {member: value for member, value in maxima.items() if value != -1}
+    if kept:
+        spec["OnDemandThroughput"] = kept
+    else:
+        spec.pop("OnDemandThroughput", None)
 
 
 def _check_on_demand_billing(billing, on_demand):
@@ -434,9 +459,10 @@ def _update_index(table, billing, update, now):
     index = _find_index(table, update["IndexName"], "update")
     if "ProvisionedThroughput" in update and index.get("ProvisionedThroughput"):
         decreases.note(index, index["ProvisionedThroughput"], update["ProvisionedThroughput"], now)
-    for member in ("ProvisionedThroughput", "OnDemandThroughput"):
-        if member in update:
-            index[member] = update[member]
+    if "ProvisionedThroughput" in update:
+        index["ProvisionedThroughput"] = update["ProvisionedThroughput"]
+    if "OnDemandThroughput" in update:      # an index's maxima merge (on_demand_limits.json, calls 47-52)
+        _set_on_demand(index, {**index.get("OnDemandThroughput", {}), **update["OnDemandThroughput"]})
     warm.settle(index, billing, update.get("WarmThroughput"))
 
 
