@@ -8,8 +8,9 @@ The write itself only stores the version with ReplicationStatus PENDING and a ro
 `s3_replications` saying when it is due. The job then copies the version -- same version
 id, ETag, LastModified, metadata, tags, checksum, bytes -- into each destination with
 ReplicationStatus REPLICA, and sets the source's status to COMPLETED, or FAILED when a
-destination is missing, not versioned, or (of another account) its bucket policy does
-not allow s3:ReplicateObject to the source's role or account. Among rules naming the same
+destination is missing, not versioned, or its bucket policy does not allow the source's
+role s3:ReplicateObject (another account's must allow it, any may deny it), or the source
+bucket's policy denies the role both ways of reading the version. Among rules naming the same
 destination, the one of highest Priority decides; rules of other destinations apply too.
 
 Delete markers go only where the rule says DeleteMarkerReplication Enabled (a legacy
@@ -134,10 +135,26 @@ def _replicate(state, bucket_name: str, key: str, version_id: str):
     config = store.get_config(state.db, bucket_name, "replication")
     targets = destinations(config, key, attrs, bool(row["delete_marker"]))
     role = (config or {}).get("Role") or ""
-    done = all([_copied(state, bucket, row, attrs, name, rule, role) for name, rule in targets.items()])
+    done = _readable(state, bucket, row, role) and \
+        all([_copied(state, bucket, row, attrs, name, rule, role) for name, rule in targets.items()])
     if not row["delete_marker"] and attrs.get("ReplicationStatus") == "PENDING":
         attrs["ReplicationStatus"] = "COMPLETED" if done and targets else "FAILED"
         store.update_attrs(state.db, row["id"], attrs)
+
+
+def _role_context(state, bucket, role: str):
+    """The role S3 replicates as, a caller of the source bucket's account."""
+    ctx = calls.system_context(state, "s3", "ReplicateObject", bucket["account"], bucket["region"])
+    return dataclasses.replace(ctx, caller_arn=role) if role else ctx
+
+
+def _readable(state, bucket, row, role: str) -> bool:
+    """The role reads the source version with s3:GetObjectVersionForReplication or, as an
+    alternative, s3:GetObjectVersion: a bucket policy denying it one of them leaves the
+    other, denying both fails the version (stackd replication_read_alias_replay.json)."""
+    ctx = _role_context(state, bucket, role)
+    return row["delete_marker"] or any(access.permits(ctx, bucket, row["key"], action) for action in (
+        "s3:GetObjectVersionForReplication", "s3:GetObjectVersion"))
 
 
 def _copied(state, source, row, attrs: dict, name: str, rule: dict, role: str) -> bool:
@@ -154,10 +171,8 @@ def _copy(state, source, row, attrs: dict, name: str, rule: dict, role: str) -> 
     target = store.get_bucket(state.db, name)
     if target is None or target["versioning"] != "Enabled":
         return False
-    ctx = calls.system_context(state, "s3", "ReplicateObject", source["account"], source["region"])
-    if role:
-        ctx = dataclasses.replace(ctx, caller_arn=role)
-    if target["account"] != source["account"] and not access.permits(
+    ctx = _role_context(state, source, role)
+    if not access.permits(        # another account's bucket must allow it; any can deny it
             ctx, target, row["key"], "s3:ReplicateDelete" if row["delete_marker"] else "s3:ReplicateObject"):
         return False
     destination = rule.get("Destination") or {}

@@ -252,3 +252,36 @@ def test_tags_follow_while_the_rule_still_selects(client, buckets):
     assert sorted((t["Key"], t["Value"]) for t in replica_tags()) == [("route", "yes"), ("stage", "second")]
     assert "ReplicationStatus" not in s3.head_object(Bucket=source, Key="unmatched.bin")
     assert {v["Key"] for v in s3.list_object_versions(Bucket=backup)["Versions"]} == {"matched.bin", "control.bin"}
+
+
+def test_bucket_policies_deny_the_role(client, buckets):
+    """stackd replication_read_alias_replay.json: the role reads a source version with
+    s3:GetObjectVersionForReplication or s3:GetObjectVersion; the source bucket's policy
+    denying one leaves the other, denying both fails the version. A destination bucket
+    policy denying the role s3:ReplicateObject fails it too."""
+    import json
+    s3 = client("s3")
+    account = client("sts").get_caller_identity()["Account"]
+    source, backup = buckets("guarded"), buckets("guarded-copy")
+    role = f"arn:aws:iam::{account}:role/replication-guarded"
+
+    def deny(bucket, actions, prefix):
+        return {"Effect": "Deny", "Principal": {"AWS": role}, "Action": actions,
+                "Resource": f"arn:aws:s3:::{bucket}/{prefix}*"}
+    s3.put_bucket_policy(Bucket=source, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        deny(source, "s3:GetObjectVersion", "version-denied/"),
+        deny(source, "s3:GetObjectVersionForReplication", "replication-denied/"),
+        deny(source, ["s3:GetObjectVersion", "s3:GetObjectVersionForReplication"], "both-denied/")]}))
+    s3.put_bucket_policy(Bucket=backup, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        deny(backup, "s3:ReplicateObject", "blocked/")]}))
+    s3.put_bucket_replication(Bucket=source, ReplicationConfiguration={
+        "Role": role, "Rules": [rule("all", 1, backup, {"Prefix": ""}, False)]})
+    expected = {"version-denied/a.bin": "COMPLETED", "replication-denied/a.bin": "COMPLETED",
+                "both-denied/a.bin": "FAILED", "blocked/a.bin": "FAILED"}
+    for key in expected:
+        s3.put_object(Bucket=source, Key=key, Body=b"\x00\xff")
+    assert {key: replicated(s3, source, key) for key in expected} == expected
+    assert {v["Key"] for v in s3.list_object_versions(Bucket=backup)["Versions"]} == \
+        {"version-denied/a.bin", "replication-denied/a.bin"}
+    for name in (source, backup):
+        s3.delete_bucket_policy(Bucket=name)
