@@ -6,7 +6,7 @@ import zoneinfo
 from lakebox.aws.errors import AwsError
 from lakebox.aws.specs import spec_for
 
-from lakebox.services.s3 import access, errors, model, notifications, objects, payload, store, versions
+from lakebox.services.s3 import access, errors, model, notifications, objects, payload, replication, store, versions
 
 def _version(ctx, params, marker_refused: bool = False, missing_key: str | None = None):
     bucket = access.request_bucket(ctx, params)
@@ -29,6 +29,7 @@ def put_object_tagging(ctx, params):
     model.check_tags(tags, model.OBJECT_TAGS)
     attrs["TagSet"] = tags
     saved = _save(ctx, bucket, row, attrs)
+    replication.tags_changed(ctx, bucket, row, attrs)
     notifications.object_setting_changed(ctx, bucket, row, "ObjectTagging:Put")
     return saved
 
@@ -44,6 +45,7 @@ def delete_object_tagging(ctx, params):
     bucket, row, attrs = _version(ctx, params, marker_refused=True)
     attrs.pop("TagSet", None)
     saved = _save(ctx, bucket, row, attrs)
+    replication.tags_changed(ctx, bucket, row, attrs)
     notifications.object_setting_changed(ctx, bucket, row, "ObjectTagging:Delete")
     return saved
 

@@ -130,6 +130,15 @@ SCHEMA = [
         PRIMARY KEY (account, region, name)
     )""",
     "CREATE INDEX s3_access_points_by_bucket ON s3_access_points(bucket)",
+    # Versions waiting to be copied to their replication destinations, and when (replication.py).
+    """CREATE TABLE s3_replications (
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        version_id TEXT NOT NULL,
+        due REAL NOT NULL,
+        PRIMARY KEY (bucket, key, version_id)
+    )""",
+    "CREATE INDEX s3_replications_by_time ON s3_replications(due)",
 ]
 
 MAX_CACHED_BUCKETS = 10_000  # buckets whose configurations are kept in memory at once

@@ -12,7 +12,7 @@ from lakebox.services.s3.upload import without_aws_chunked
 from lakebox.aws.specs import spec_for
 from lakebox.kit import arns, sessions
 
-from lakebox.services.s3 import access, acl, errors, files, lifecycle, model, notifications, sse_c_block, store
+from lakebox.services.s3 import access, acl, errors, files, lifecycle, model, notifications, replication, sse_c_block, store
 from lakebox.services.s3 import encryption as at_rest
 
 CONTENT_FIELDS = ("CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage",
@@ -118,7 +118,10 @@ def commit(ctx, bucket, key: str, row: dict, parts: list[tuple] = ()) -> str:
     version_id = model.new_version_id() if versioning == "Enabled" else model.NULL_VERSION
     row = {"owner": access.object_owner(ctx, bucket, row.get("attrs")), "last_modified": ctx.now, **row,
            "version_id": version_id}
+    replicated = replication.mark(ctx, bucket, key, row)
     files.delete_later(ctx.state.blobs, store.write_version(ctx.state.db, bucket["name"], key, row, parts))
+    if replicated:
+        replication.queue(ctx, bucket, key, version_id)
     notifications.object_created(ctx, bucket, key, row, version_id)
     return version_id
 
@@ -403,6 +406,7 @@ def describe(ctx, bucket, row, attrs: dict, checksum_mode: str | None = None) ->
         "StorageClass": row["storage_class"] if row["storage_class"] != "STANDARD" else None,
         "TagCount": len(attrs["TagSet"]) if attrs.get("TagSet") else None,
         "Restore": live_restore(attrs, ctx.now),
+        "ReplicationStatus": attrs.get("ReplicationStatus"),
     }
     readable = {}
     for name, value in attrs.items():
