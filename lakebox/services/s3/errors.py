@@ -109,6 +109,9 @@ CODES = {
     "NoSuchObjectLockConfiguration": (404, "The specified object does not have a ObjectLock configuration"),
     "ReplicationConfigurationNotFoundError": (404, "The replication configuration was not found"),
     "NoSuchConfiguration": (404, "The specified configuration does not exist."),
+    # A tier the object's class has no retrieval for (DEEP_ARCHIVE Expedited); S3's code and
+    # status are recorded (radkawar/stackd restore_replay.json deep-expedited), not its words.
+    "InvalidTier": (403, "The specified tier is not valid for the object's storage class"),
     "MethodNotAllowed": (405, core.MethodNotAllowed.message),   # also raised by the core's router
     "BucketAlreadyExists": (409,
         "The requested bucket name is not available. The bucket namespace is shared by all users of"

@@ -512,4 +512,9 @@ def restored_until(done: float, days: int) -> float:
     """When a restored copy expires: S3 adds the days to the moment the restore completes
     (or the copy's days were set again), then rounds up to the next midnight UTC (User
     Guide, "Restoring an archived object")."""
-    return (int((done + days * 86400) // 86400) + 1) * 86400.0
+    # S3 takes days up to 2**31 - 1 (restore_replay.json days-maxint): the date is kept within
+    # what an HTTP date can say (lakebox's bound; S3's shown date for such days is not recorded).
+    return min((int((done + days * 86400) // 86400) + 1) * 86400.0, LAST_HTTP_MIDNIGHT)
+
+
+LAST_HTTP_MIDNIGHT = 253402214400.0         # 9999-12-31T00:00:00Z
