@@ -59,15 +59,16 @@ def _checked_request(request: dict) -> tuple[int, str]:
     restore_replay.json r7: empty, missing-days, days-zero/-negative/-maxint/-overflow,
     tier-invalid/-lowercase, top-tier-invalid, select-minimal, output-days, invalid-type):
     a SELECT restore is no longer served (MethodNotAllowed), another Type, an output
-    location, a tier S3 does not name (case counts), no days or days beyond a 32-bit
-    integer are MalformedXML, days below one InvalidArgument."""
+    location, a tier S3 does not name (case counts), a top-level Tier (a SELECT's, even
+    a valid one: r8 top-tier-only, both-tier-conflict), no days or days outside a 32-bit
+    integer (r8 below-int32-minimum) are MalformedXML, days below one InvalidArgument."""
     kind = request.get("Type")
     if kind == "SELECT":
         raise errors.error("MethodNotAllowed")
-    tier = (request.get("GlacierJobParameters") or {}).get("Tier") or request.get("Tier") or "Standard"
+    tier = (request.get("GlacierJobParameters") or {}).get("Tier") or "Standard"
     days = request.get("Days")
-    if kind is not None or request.get("OutputLocation") is not None or tier not in TIERS or days is None \
-            or days > MAX_DAYS:
+    if kind is not None or request.get("OutputLocation") is not None or request.get("Tier") is not None \
+            or tier not in TIERS or days is None or not -MAX_DAYS - 1 <= days <= MAX_DAYS:
         raise errors.error("MalformedXML")
     if days < 1:
         raise errors.error("InvalidArgument", "Days must be greater than 0", ArgumentName="Days",
