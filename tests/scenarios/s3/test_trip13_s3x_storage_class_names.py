@@ -1,0 +1,40 @@
+"""Storage class names a general purpose bucket refuses, as S3 answered PutObject and
+CreateMultipartUpload (capture: radkawar/stackd testdata/aws/s3/storage_class_replay.json,
+invalid/put-object/* and invalid/create-multipart-upload/*): the directory bucket, Outposts
+and Snow classes are InvalidStorageClass like an unknown, lowercase or empty name; FSx's
+class is InvalidArgument naming the x-amz-storage-class header."""
+import pytest
+
+from s3_helpers import error_of
+
+
+@pytest.fixture
+def bucket(make_bucket):
+    return make_bucket("storage-class-names")
+
+
+def _refusals(s3, bucket, name):
+    put = error_of(s3.put_object, Bucket=bucket, Key=f"invalid/put-object/{name}", Body=b"bytes", StorageClass=name)
+    upload = error_of(s3.create_multipart_upload, Bucket=bucket, Key=f"invalid/mpu/{name}", StorageClass=name)
+    return put, upload
+
+
+@pytest.mark.parametrize("name", ["EXPRESS_ONEZONE", "OUTPOSTS", "SNOW", "INVALID_CLASS", "standard"])
+def test_invalid_storage_class(s3, bucket, name):
+    for code, status, response in _refusals(s3, bucket, name):
+        assert (code, status) == ("InvalidStorageClass", 400)
+        assert response["Error"]["StorageClassRequested"] == name
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
+    assert "Uploads" not in s3.list_multipart_uploads(Bucket=bucket)
+
+
+def test_empty_storage_class(s3, bucket):
+    for code, status, _ in _refusals(s3, bucket, ""):
+        assert (code, status) == ("InvalidStorageClass", 400)
+
+
+def test_fsx_storage_class(s3, bucket):
+    for code, status, response in _refusals(s3, bucket, "FSX_OPENZFS"):
+        assert (code, status) == ("InvalidArgument", 400)
+        assert (response["Error"]["ArgumentName"], response["Error"]["ArgumentValue"]) == (
+            "x-amz-storage-class", "FSX_OPENZFS")
