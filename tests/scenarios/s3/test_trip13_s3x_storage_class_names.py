@@ -38,3 +38,20 @@ def test_fsx_storage_class(s3, bucket):
         assert (code, status) == ("InvalidArgument", 400)
         assert (response["Error"]["ArgumentName"], response["Error"]["ArgumentValue"]) == (
             "x-amz-storage-class", "FSX_OPENZFS")
+
+
+def test_copy_judges_the_class_before_the_source(s3, bucket):
+    """storage_class_replay.json copy-object-ordering/missing-source and
+    copy-object-denied-copy/GLACIER/INVALID_CLASS: the class comes first; a GLACIER source
+    is InvalidObjectState whatever valid class is asked."""
+    code, status, response = error_of(s3.copy_object, Bucket=bucket, Key="ordering/missing-source",
+                                      CopySource=f"{bucket}/missing-source", StorageClass="INVALID_CLASS")
+    assert (code, status, response["Error"]["StorageClassRequested"]) == ("InvalidStorageClass", 400, "INVALID_CLASS")
+    s3.put_object(Bucket=bucket, Key="put/GLACIER", Body=b"bytes", StorageClass="GLACIER")
+    code, status, _ = error_of(s3.copy_object, Bucket=bucket, Key="denied-copy/GLACIER/INVALID_CLASS",
+                               CopySource=f"{bucket}/put/GLACIER", StorageClass="INVALID_CLASS")
+    assert (code, status) == ("InvalidStorageClass", 400)
+    for target, storage_class in (("denied-copy/GLACIER/default", None), ("put/GLACIER", "STANDARD")):
+        extra = {"StorageClass": storage_class} if storage_class else {}
+        code, status, _ = error_of(s3.copy_object, Bucket=bucket, Key=target, CopySource=f"{bucket}/put/GLACIER", **extra)
+        assert (code, status) == ("InvalidObjectState", 403)
