@@ -167,7 +167,13 @@ def _target_attrs(ctx, bucket, params, source_attrs) -> dict:
 
 
 def _changes_something(params, source, storage_class) -> bool:
-    return (params.get("MetadataDirective") == "REPLACE" or storage_class != source["storage_class"]
+    """Whether a copy onto itself asks for a change. A storage class named is one, even the
+    object's own (radkawar/stackd storage_class_replay.json storage-supplement: STANDARD onto
+    itself with StorageClass STANDARD, STANDARD_IA with STANDARD_IA, both taken); without
+    it the class STANDARD it gets must differ (copy-object-put/STANDARD_IA taken, STANDARD
+    onto itself refused)."""
+    return (params.get("MetadataDirective") == "REPLACE" or params.get("StorageClass") is not None
+            or storage_class != source["storage_class"]
             or any(params.get(name) for name in ("ServerSideEncryption", "SSECustomerAlgorithm",
                                                   "WebsiteRedirectLocation", "SSEKMSKeyId")))
 

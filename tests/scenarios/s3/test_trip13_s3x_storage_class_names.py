@@ -55,3 +55,28 @@ def test_copy_judges_the_class_before_the_source(s3, bucket):
         extra = {"StorageClass": storage_class} if storage_class else {}
         code, status, _ = error_of(s3.copy_object, Bucket=bucket, Key=target, CopySource=f"{bucket}/put/GLACIER", **extra)
         assert (code, status) == ("InvalidObjectState", 403)
+
+
+def test_copy_onto_itself_naming_its_own_class(s3, make_bucket):
+    """storage_class_replay.json storage-supplement copy-object-STANDARD (without then with
+    StorageClass STANDARD) and copy-object-STANDARD_IA: a copy onto itself that names a
+    storage class is taken even when it is the object's own; one that names none and keeps
+    STANDARD is InvalidRequest."""
+    bucket = make_bucket("storage-class-self")
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    for name in ("STANDARD", "STANDARD_IA"):
+        s3.put_object(Bucket=bucket, Key=name, Body=b"stackd storage copy boundary\n", StorageClass=name,
+                      Metadata={"original": "yes"})
+    here = {"Bucket": bucket, "Key": "STANDARD", "CopySource": f"{bucket}/STANDARD"}
+    assert error_of(s3.copy_object, **here)[:2] == ("InvalidRequest", 400)
+    copied = s3.copy_object(StorageClass="STANDARD", **here)
+    head = s3.head_object(Bucket=bucket, Key="STANDARD")
+    assert (head["VersionId"], head["Metadata"], "StorageClass" in head) == (copied["VersionId"], {"original": "yes"},
+                                                                             False)
+    s3.copy_object(Bucket=bucket, Key="STANDARD_IA", CopySource=f"{bucket}/STANDARD_IA", StorageClass="STANDARD_IA")
+    s3.copy_object(Bucket=bucket, Key="STANDARD_IA", CopySource=f"{bucket}/STANDARD_IA", StorageClass="STANDARD_IA",
+                   MetadataDirective="REPLACE", Metadata={"changed": "yes"})
+    head = s3.head_object(Bucket=bucket, Key="STANDARD_IA")
+    assert (head["StorageClass"], head["Metadata"]) == ("STANDARD_IA", {"changed": "yes"})
+    versions = s3.list_object_versions(Bucket=bucket, Prefix="STANDARD_IA")["Versions"]
+    assert len(versions) == 3
