@@ -365,7 +365,7 @@ ID_MISMATCH = frozenset({"inventory"})
 # (intelligent_tiering_control_replay.json: query-id-empty, both-id-empty, empty-query-invalid-status,
 # query-id-omitted, get-id-omitted, xml-id-empty-xml-read, delete-id-omitted)
 QUERY_ID_FIRST = frozenset({"intelligent-tiering"})
-TIERING_ID = re.compile(r"[A-Za-z0-9._-]+")
+TIERING_ID = METRICS_ID            # up to 64 (id-64 taken, id-65 InvalidConfigId)
 _PER_ID = {
     "analytics": ("AnalyticsConfiguration", "AnalyticsConfigurationList"),
     "inventory": ("InventoryConfiguration", "InventoryConfigurationList"),
@@ -518,7 +518,7 @@ def _check_tiering_id(config: dict, query_id: str):
     """As S3 answered (radkawar/stackd intelligent_tiering_control_replay.json: xml-id-missing,
     xml-id-empty, mismatched-id, mismatch-invalid-status, id-*): a body without Id or naming
     another than the query's is MalformedXML; an empty Id, or one with a character other
-    than letters, digits, '.', '_' and '-', InvalidConfigId."""
+    than letters, digits, '.', '_' and '-', or over 64 characters, InvalidConfigId."""
     if "Id" not in config:
         raise errors.error("MalformedXML")
     if not TIERING_ID.fullmatch(config["Id"]):

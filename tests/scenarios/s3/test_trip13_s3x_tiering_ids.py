@@ -3,7 +3,7 @@ testdata/aws/s3/intelligent_tiering_control_replay.json, sequences 115-156): an 
 id is InvalidConfigurationId before the body is read (even one with a bad Status) and a GET
 of it answers 200 naming nothing; a body Id other than the query's is MalformedXML; an
 empty body Id or one with a character other than letters, digits, '.', '_', '-' is
-InvalidConfigId; nothing is stored by a refused PUT."""
+InvalidConfigId, as is one over 64 characters; nothing is stored by a refused PUT."""
 import pytest
 
 from s3_helpers import error_of
@@ -41,12 +41,12 @@ def test_ids_refused(s3, bucket, query_id, body_id, status, code):
 
 
 @pytest.mark.parametrize("name", ["with space", "slash/a", "plus+a", "percent%a", "question?a", "hash#a", "amp&a",
-                                  "colon:a"])
+                                  "colon:a", "a" * 65])
 def test_id_characters_refused(s3, bucket, name):
     assert _put(s3, bucket, name, name)[:2] == ("InvalidConfigId", 400)
 
 
-@pytest.mark.parametrize("name", ["a", "z-last", "underscore_a", "hyphen-a"])
+@pytest.mark.parametrize("name", ["a", "z-last", "underscore_a", "hyphen-a", "dot.a", "a" * 64])
 def test_id_characters_taken(s3, bucket, name):
     s3.put_bucket_intelligent_tiering_configuration(Bucket=bucket, Id=name, IntelligentTieringConfiguration={
         "Id": name, "Status": "Enabled", "Tierings": TIERS})
