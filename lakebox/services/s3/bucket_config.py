@@ -8,6 +8,7 @@ comes back exactly as written.
 import http
 import re
 
+from lakebox.aws.errors import AwsError
 from lakebox.services.s3 import access, analytics_rules, errors, model, payload, sse_c_block, store, versions
 
 DEFAULT_ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
@@ -418,7 +419,12 @@ def _delete_by_id(ctx, params, kind):
 def _list_by_id(ctx, params, kind):
     bucket = access.owned_bucket(ctx, params)
     token = params.get("ContinuationToken")
-    after = model.decode_token(token) if token else ""
+    try:
+        after = model.decode_token(token) if token else ""
+    except AwsError:
+        if kind in QUERY_ID_FIRST:      # intelligent_tiering_control_replay.json invalid-token-garbage, -q0099
+            raise errors.error("MalformedContinuationToken") from None
+        raise
     configs = store.list_configs(ctx.state.db, bucket["name"], kind, after, CONFIGS_PER_PAGE + 1)
     page = configs[:CONFIGS_PER_PAGE]
     result = {_PER_ID[kind][1]: page or None, "IsTruncated": len(configs) > CONFIGS_PER_PAGE,

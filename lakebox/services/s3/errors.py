@@ -109,6 +109,9 @@ CODES = {
     "NoSuchObjectLockConfiguration": (404, "The specified object does not have a ObjectLock configuration"),
     "ReplicationConfigurationNotFoundError": (404, "The replication configuration was not found"),
     "NoSuchConfiguration": (404, "The specified configuration does not exist."),
+    # ListBucketIntelligentTieringConfigurations' refusal of a token it did not give (code recorded:
+    # radkawar/stackd intelligent_tiering_control_replay.json invalid-token-*; the words are lakebox's).
+    "MalformedContinuationToken": (400, "The continuation token provided is incorrect"),
     # A tier the object's class has no retrieval for (DEEP_ARCHIVE Expedited); S3's code and
     # status are recorded (radkawar/stackd restore_replay.json deep-expedited), not its words.
     "InvalidTier": (403, "The specified tier is not valid for the object's storage class"),

@@ -57,3 +57,10 @@ def test_id_characters_taken(s3, bucket, name):
 def test_delete_of_an_empty_id(s3, bucket):
     assert error_of(s3.delete_bucket_intelligent_tiering_configuration, Bucket=bucket, Id="")[:2] == (
         "InvalidConfigurationId", 400)
+
+
+@pytest.mark.parametrize("token", ["garbage", "q0099"])
+def test_a_token_not_given_by_s3(s3, bucket, token):
+    """intelligent_tiering_control_replay.json invalid-token-garbage, invalid-token-q0099."""
+    assert error_of(s3.list_bucket_intelligent_tiering_configurations, Bucket=bucket, ContinuationToken=token)[:2] == (
+        "MalformedContinuationToken", 400)
