@@ -10,6 +10,7 @@ delete marker is `MethodNotAllowed`.
 """
 import re
 
+from lakebox.aws.errors import AwsError
 from lakebox.kit import sessions
 from lakebox.services.s3 import access, errors, model, notifications, payload, store, versions
 
@@ -118,10 +119,14 @@ def _canned_grants(ctx, bucket, canned: str, owner: str | None) -> list:
 
 def _header_grants(value: str | None, permission: str) -> list:
     grants = []
-    for item in (value or "").split(","):
+    if not value:
+        return grants
+    for item in value.split(","):
         match = _GRANTEE.fullmatch(item)
         if not match:
-            continue
+            # S3 names the header and its value (access_raw_replay.json bucket-raw-invalid-grant-header)
+            header = "x-amz-grant-" + permission.lower().replace("_", "-")
+            raise errors.error("InvalidArgument", "", ArgumentName=header, ArgumentValue=value)
         kind, who = match.groups()
         grantee = {"id": {"ID": who, "Type": "CanonicalUser"}, "uri": {"URI": who, "Type": "Group"},
                    "emailAddress": {"EmailAddress": who, "Type": "AmazonCustomerByEmail"}}[kind]
@@ -143,9 +148,41 @@ def _policy(account: str, grants: list | None) -> dict:
             "__xml_root__": "AccessControlPolicy"}
 
 
+CANONICAL_ID = re.compile(r"[0-9a-f]{64}")
+
+
+def check_policy_body(ctx, params):
+    """An ACL document as S3 reads it (radkawar/stackd testdata/aws/s3/access_raw_replay.json
+    bucket-raw-invalid-permission, -unknown-grantee-type, -invalid-canonical, -unknown-group,
+    object-raw-wrong-root, -missing-owner): a body that is no policy (another root, an empty
+    Owner, a permission or grantee type S3 does not name) is MalformedACLError; a grantee id
+    that is no canonical user id, or a group S3 does not have, InvalidArgument naming it."""
+    try:
+        payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
+    except AwsError as refused:
+        if refused.code == "MalformedXML":
+            raise errors.error("MalformedACLError") from None
+        raise
+    policy = params.get("AccessControlPolicy")
+    if not policy:                  # none, or a root of another name read as nothing
+        if ctx.request.body:
+            raise errors.error("MalformedACLError")
+        return
+    if "Owner" in policy and not (policy["Owner"] or {}).get("ID"):
+        raise errors.error("MalformedACLError")
+    for grant in policy.get("Grants") or []:
+        grantee = grant.get("Grantee") or {}
+        if grantee.get("Type") == "CanonicalUser" and not CANONICAL_ID.fullmatch(grantee.get("ID") or ""):
+            raise errors.error("InvalidArgument", "Invalid id", ArgumentName="CanonicalUser/ID",
+                               ArgumentValue=grantee.get("ID"))
+        if grantee.get("Type") == "Group" and grantee.get("URI") not in GROUP_URIS.values():
+            raise errors.error("InvalidArgument", "Invalid group uri", ArgumentName="Group/URI",
+                               ArgumentValue=grantee.get("URI"))
+
+
 def put_bucket_acl(ctx, params):
     bucket = access.owned_bucket(ctx, params)
-    payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
+    check_policy_body(ctx, params)
     if access.acls_disabled(ctx, bucket):       # any bucket ACL, even `private` (replies recorded from S3)
         raise errors.error("AccessControlListNotSupported")
     grants = requested_grants(ctx, bucket, params)
@@ -167,7 +204,7 @@ def put_object_acl(ctx, params):
     if latest is not None and latest["delete_marker"]:
         raise errors.error("MethodNotAllowed", Method="PUT", ResourceType="DeleteMarker")
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"), method="PUT")
-    payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
+    check_policy_body(ctx, params)
     grants = requested_grants(ctx, bucket, params, row["owner"])
     if grants is None:
         raise errors.error("MissingSecurityHeader", "Your request was missing a required header",

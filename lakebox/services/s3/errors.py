@@ -78,6 +78,9 @@ CODES = {
         "The target bucket for logging does not exist, is not owned by you, or does not have the "
         "appropriate grants for the log-delivery group."),
     "KeyTooLongError": (400, "Your key is too long."),
+    # An ACL body S3 cannot read as a policy (its error-code list gives these words).
+    "MalformedACLError": (400, "The XML you provided was not well-formed or did not validate against our "
+                          "published schema."),
     "MalformedXML": (400, core.MalformedXML.message),      # also raised by the core's XML reader
     "MalformedPolicy": (400, "Policies must be valid JSON and the first byte must be '{'"),
     "InvalidPolicyDocument": (400, "Invalid Policy: Invalid JSON."),
