@@ -151,12 +151,13 @@ def _policy(account: str, grants: list | None) -> dict:
 CANONICAL_ID = re.compile(r"[0-9a-f]{64}")
 
 
-def check_policy_body(ctx, params):
+def check_policy_body(ctx, params, owner: str):
     """An ACL document as S3 reads it (radkawar/stackd testdata/aws/s3/access_raw_replay.json
     bucket-raw-invalid-permission, -unknown-grantee-type, -invalid-canonical, -unknown-group,
     object-raw-wrong-root, -missing-owner): a body that is no policy (another root, an empty
-    Owner, a permission or grantee type S3 does not name) is MalformedACLError; a grantee id
-    that is no canonical user id, or a group S3 does not have, InvalidArgument naming it."""
+    Owner, a permission or grantee type S3 does not name) is MalformedACLError; an Owner
+    that is not the owner's, a grantee id that is no canonical user id, or a group S3 does
+    not have, InvalidArgument naming it (object-raw-wrong-owner)."""
     try:
         payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
     except AwsError as refused:
@@ -168,8 +169,13 @@ def check_policy_body(ctx, params):
         if ctx.request.body:
             raise errors.error("MalformedACLError")
         return
-    if "Owner" in policy and not (policy["Owner"] or {}).get("ID"):
-        raise errors.error("MalformedACLError")
+    if "Owner" in policy:
+        owner_id = (policy["Owner"] or {}).get("ID")
+        if not owner_id:
+            raise errors.error("MalformedACLError")
+        if owner_id != model.canonical_user_id(owner):         # object-raw-wrong-owner
+            raise errors.error("InvalidArgument", "Invalid id", ArgumentName="CanonicalUser/ID",
+                               ArgumentValue=owner_id)
     for grant in policy.get("Grants") or []:
         grantee = grant.get("Grantee") or {}
         if grantee.get("Type") == "CanonicalUser" and not CANONICAL_ID.fullmatch(grantee.get("ID") or ""):
@@ -182,7 +188,7 @@ def check_policy_body(ctx, params):
 
 def put_bucket_acl(ctx, params):
     bucket = access.owned_bucket(ctx, params)
-    check_policy_body(ctx, params)
+    check_policy_body(ctx, params, bucket["account"])
     if access.acls_disabled(ctx, bucket):       # any bucket ACL, even `private` (replies recorded from S3)
         raise errors.error("AccessControlListNotSupported")
     grants = requested_grants(ctx, bucket, params)
@@ -204,7 +210,7 @@ def put_object_acl(ctx, params):
     if latest is not None and latest["delete_marker"]:
         raise errors.error("MethodNotAllowed", Method="PUT", ResourceType="DeleteMarker")
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"), method="PUT")
-    check_policy_body(ctx, params)
+    check_policy_body(ctx, params, row["owner"])
     grants = requested_grants(ctx, bucket, params, row["owner"])
     if grants is None:
         raise errors.error("MissingSecurityHeader", "Your request was missing a required header",

@@ -85,3 +85,14 @@ def test_empty_and_repeated_grants_are_taken(lakebox_server, s3, bucket):
     assert s3.get_bucket_acl(Bucket=bucket)["Grants"] == []
     twice = _grant("CanonicalUser", f"<ID>{owner}</ID>", "FULL_CONTROL") * 2
     assert _send(lakebox_server, f"/{bucket}/?acl", _policy(f"<ID>{owner}</ID>", twice))[:2] == (200, None)
+
+
+@pytest.mark.parametrize("target", ["/{bucket}/?acl", "/{bucket}/source?acl"])
+def test_an_owner_that_is_not_the_owner(lakebox_server, s3, bucket, target):
+    """access_raw_replay.json object-raw-wrong-owner (the bucket's ACL taken to answer alike)."""
+    owner = s3.get_bucket_acl(Bucket=bucket)["Owner"]["ID"]
+    other = "0" * 64
+    body = _policy(f"<ID>{other}</ID>", _grant("CanonicalUser", f"<ID>{owner}</ID>", "FULL_CONTROL"))
+    assert _send(lakebox_server, target.format(bucket=bucket), body) == (
+        400, "InvalidArgument", {"ArgumentName": "CanonicalUser/ID", "ArgumentValue": other})
+    _owner_only(s3, bucket)
