@@ -5,7 +5,7 @@ shows the owner's full control, and setting one that grants anyone else is refus
 with `AccessControlListNotSupported`. With ACLs enabled, grants are stored and shown,
 and decide what other accounts and anonymous callers may do (`access`). A canned ACL
 S3 does not define is `InvalidArgument`; a grant to an e-mail address is
-`UnresolvableGrantByEmailAddress` (no lakebox account has one); setting the ACL of a
+`MethodNotAllowed` (S3 dropped e-mail grantees in October 2025); setting the ACL of a
 delete marker is `MethodNotAllowed`.
 """
 import re
@@ -70,7 +70,10 @@ def requested_grants(ctx, bucket, params: dict, owner: str | None = None) -> lis
     else:
         return None
     if any(g.get("Grantee", {}).get("EmailAddress") for g in grants):
-        raise errors.error("UnresolvableGrantByEmailAddress")     # lakebox's accounts have no e-mail
+        # S3 no longer takes e-mail grantees (since October 2025, 405 in the API reference's
+        # PutBucketAcl/PutObjectAcl notice; recorded: access_raw_replay.json bucket-raw-email-grantee,
+        # object-raw-email-grantee)
+        raise errors.error("MethodNotAllowed")
     owner_id = model.canonical_user_id(bucket["account"])
     only_owner = [(g.get("Grantee", {}).get("ID"), g.get("Permission")) for g in grants] == [(owner_id, "FULL_CONTROL")]
     if not only_owner and ctx.operation in WRITES:

@@ -96,3 +96,13 @@ def test_an_owner_that_is_not_the_owner(lakebox_server, s3, bucket, target):
     assert _send(lakebox_server, target.format(bucket=bucket), body) == (
         400, "InvalidArgument", {"ArgumentName": "CanonicalUser/ID", "ArgumentValue": other})
     _owner_only(s3, bucket)
+
+
+@pytest.mark.parametrize("target", ["/{bucket}/?acl", "/{bucket}/source?acl"])
+def test_an_email_grantee(lakebox_server, s3, bucket, target):
+    """access_raw_replay.json bucket-raw-email-grantee, object-raw-email-grantee: 405."""
+    owner = s3.get_bucket_acl(Bucket=bucket)["Owner"]["ID"]
+    body = _policy(f"<ID>{owner}</ID>", _grant("AmazonCustomerByEmail",
+                                               "<EmailAddress>nobody@example.invalid</EmailAddress>", "READ"))
+    assert _send(lakebox_server, target.format(bucket=bucket), body)[:2] == (405, "MethodNotAllowed")
+    _owner_only(s3, bucket)
