@@ -108,11 +108,14 @@ def _canned_grants(ctx, bucket, canned: str, owner: str | None) -> list:
     control, the bucket owner's READ or FULL_CONTROL for `bucket-owner-*` on an object
     another account owns, and the groups' grants. Where the bucket owner takes what it is
     given full control of (BucketOwnerPreferred, BucketOwnerEnforced), bucket-owner-full-control
-    is its grant alone; under BucketOwnerEnforced another account's `private` names that
+    on a write is its grant alone (PutObjectAcl on an object another account already owns
+    keeps that owner's grant beside it: ownership_authority_replay.json
+    cross-existing-put-acl-bo-full); under BucketOwnerEnforced another account's `private` names that
     account, and is refused (recorded from S3)."""
     owner = owner or bucket["account"]
-    if canned == "bucket-owner-full-control" and access.ownership(ctx, bucket) in BUCKET_OWNER_TAKES:
-        return [owner_grant(bucket["account"])]     # the object is the bucket owner's: its grant alone
+    if canned == "bucket-owner-full-control" and access.ownership(ctx, bucket) in BUCKET_OWNER_TAKES \
+            and ctx.operation in WRITES:
+        return [owner_grant(bucket["account"])]     # the new object is the bucket owner's: its grant alone
     grants = [owner_grant(owner)]
     if canned in BUCKET_OWNER_GRANTS and owner != bucket["account"]:
         grants.append({"Grantee": owner_grant(bucket["account"])["Grantee"], "Permission": BUCKET_OWNER_GRANTS[canned]})
