@@ -5,11 +5,12 @@ shows the owner's full control, and setting one that grants anyone else is refus
 with `AccessControlListNotSupported`. With ACLs enabled, grants are stored and shown,
 and decide what other accounts and anonymous callers may do (`access`). A canned ACL
 S3 does not define is `InvalidArgument`; a grant to an e-mail address is
-`UnresolvableGrantByEmailAddress` (no lakebox account has one); setting the ACL of a
+`MethodNotAllowed` (S3 dropped e-mail grantees in October 2025); setting the ACL of a
 delete marker is `MethodNotAllowed`.
 """
 import re
 
+from lakebox.aws.errors import AwsError
 from lakebox.kit import sessions
 from lakebox.services.s3 import access, errors, model, notifications, payload, store, versions
 
@@ -69,7 +70,10 @@ def requested_grants(ctx, bucket, params: dict, owner: str | None = None) -> lis
     else:
         return None
     if any(g.get("Grantee", {}).get("EmailAddress") for g in grants):
-        raise errors.error("UnresolvableGrantByEmailAddress")     # lakebox's accounts have no e-mail
+        # S3 no longer takes e-mail grantees (since October 2025, 405 in the API reference's
+        # PutBucketAcl/PutObjectAcl notice; recorded: access_raw_replay.json bucket-raw-email-grantee,
+        # object-raw-email-grantee)
+        raise errors.error("MethodNotAllowed")
     owner_id = model.canonical_user_id(bucket["account"])
     only_owner = [(g.get("Grantee", {}).get("ID"), g.get("Permission")) for g in grants] == [(owner_id, "FULL_CONTROL")]
     if not only_owner and ctx.operation in WRITES:
@@ -104,11 +108,14 @@ def _canned_grants(ctx, bucket, canned: str, owner: str | None) -> list:
     control, the bucket owner's READ or FULL_CONTROL for `bucket-owner-*` on an object
     another account owns, and the groups' grants. Where the bucket owner takes what it is
     given full control of (BucketOwnerPreferred, BucketOwnerEnforced), bucket-owner-full-control
-    is its grant alone; under BucketOwnerEnforced another account's `private` names that
+    on a write is its grant alone (PutObjectAcl on an object another account already owns
+    keeps that owner's grant beside it: ownership_authority_replay.json
+    cross-existing-put-acl-bo-full); under BucketOwnerEnforced another account's `private` names that
     account, and is refused (recorded from S3)."""
     owner = owner or bucket["account"]
-    if canned == "bucket-owner-full-control" and access.ownership(ctx, bucket) in BUCKET_OWNER_TAKES:
-        return [owner_grant(bucket["account"])]     # the object is the bucket owner's: its grant alone
+    if canned == "bucket-owner-full-control" and access.ownership(ctx, bucket) in BUCKET_OWNER_TAKES \
+            and ctx.operation in WRITES:
+        return [owner_grant(bucket["account"])]     # the new object is the bucket owner's: its grant alone
     grants = [owner_grant(owner)]
     if canned in BUCKET_OWNER_GRANTS and owner != bucket["account"]:
         grants.append({"Grantee": owner_grant(bucket["account"])["Grantee"], "Permission": BUCKET_OWNER_GRANTS[canned]})
@@ -118,10 +125,14 @@ def _canned_grants(ctx, bucket, canned: str, owner: str | None) -> list:
 
 def _header_grants(value: str | None, permission: str) -> list:
     grants = []
-    for item in (value or "").split(","):
+    if not value:
+        return grants
+    for item in value.split(","):
         match = _GRANTEE.fullmatch(item)
         if not match:
-            continue
+            # S3 names the header and its value (access_raw_replay.json bucket-raw-invalid-grant-header)
+            header = "x-amz-grant-" + permission.lower().replace("_", "-")
+            raise errors.error("InvalidArgument", "", ArgumentName=header, ArgumentValue=value)
         kind, who = match.groups()
         grantee = {"id": {"ID": who, "Type": "CanonicalUser"}, "uri": {"URI": who, "Type": "Group"},
                    "emailAddress": {"EmailAddress": who, "Type": "AmazonCustomerByEmail"}}[kind]
@@ -143,9 +154,47 @@ def _policy(account: str, grants: list | None) -> dict:
             "__xml_root__": "AccessControlPolicy"}
 
 
+CANONICAL_ID = re.compile(r"[0-9a-f]{64}")
+
+
+def check_policy_body(ctx, params, owner: str):
+    """An ACL document as S3 reads it (radkawar/stackd testdata/aws/s3/access_raw_replay.json
+    bucket-raw-invalid-permission, -unknown-grantee-type, -invalid-canonical, -unknown-group,
+    object-raw-wrong-root, -missing-owner): a body that is no policy (another root, an empty
+    Owner, a permission or grantee type S3 does not name) is MalformedACLError; an Owner
+    that is not the owner's, a grantee id that is no canonical user id, or a group S3 does
+    not have, InvalidArgument naming it (object-raw-wrong-owner)."""
+    try:
+        payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
+    except AwsError as refused:
+        if refused.code == "MalformedXML":
+            raise errors.error("MalformedACLError") from None
+        raise
+    policy = params.get("AccessControlPolicy")
+    if not policy:                  # none, or a root of another name read as nothing
+        if ctx.request.body:
+            raise errors.error("MalformedACLError")
+        return
+    if "Owner" in policy:
+        owner_id = (policy["Owner"] or {}).get("ID")
+        if not owner_id:
+            raise errors.error("MalformedACLError")
+        if owner_id != model.canonical_user_id(owner):         # object-raw-wrong-owner
+            raise errors.error("InvalidArgument", "Invalid id", ArgumentName="CanonicalUser/ID",
+                               ArgumentValue=owner_id)
+    for grant in policy.get("Grants") or []:
+        grantee = grant.get("Grantee") or {}
+        if grantee.get("Type") == "CanonicalUser" and not CANONICAL_ID.fullmatch(grantee.get("ID") or ""):
+            raise errors.error("InvalidArgument", "Invalid id", ArgumentName="CanonicalUser/ID",
+                               ArgumentValue=grantee.get("ID"))
+        if grantee.get("Type") == "Group" and grantee.get("URI") not in GROUP_URIS.values():
+            raise errors.error("InvalidArgument", "Invalid group uri", ArgumentName="Group/URI",
+                               ArgumentValue=grantee.get("URI"))
+
+
 def put_bucket_acl(ctx, params):
     bucket = access.owned_bucket(ctx, params)
-    payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
+    check_policy_body(ctx, params, bucket["account"])
     if access.acls_disabled(ctx, bucket):       # any bucket ACL, even `private` (replies recorded from S3)
         raise errors.error("AccessControlListNotSupported")
     grants = requested_grants(ctx, bucket, params)
@@ -167,7 +216,7 @@ def put_object_acl(ctx, params):
     if latest is not None and latest["delete_marker"]:
         raise errors.error("MethodNotAllowed", Method="PUT", ResourceType="DeleteMarker")
     row = versions.find(ctx, bucket, params["Key"], params.get("VersionId"), method="PUT")
-    payload.check_body(ctx, params, "AccessControlPolicy", optional=True)
+    check_policy_body(ctx, params, row["owner"])
     grants = requested_grants(ctx, bucket, params, row["owner"])
     if grants is None:
         raise errors.error("MissingSecurityHeader", "Your request was missing a required header",

@@ -8,6 +8,7 @@ comes back exactly as written.
 import http
 import re
 
+from lakebox.aws.errors import AwsError
 from lakebox.services.s3 import access, analytics_rules, errors, model, payload, sse_c_block, store, versions
 
 DEFAULT_ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
@@ -361,6 +362,11 @@ def get_bucket_abac(ctx, params):
 ANSWERED_204 = frozenset({"inventory", "analytics", "intelligent-tiering", "metrics"})
 # kinds whose body Id differing from the query's is IdMismatch (inventory_control_replay.json)
 ID_MISMATCH = frozenset({"inventory"})
+# kinds whose empty or missing query id is refused before the body, read as no configuration
+# (intelligent_tiering_control_replay.json: query-id-empty, both-id-empty, empty-query-invalid-status,
+# query-id-omitted, get-id-omitted, xml-id-empty-xml-read, delete-id-omitted)
+QUERY_ID_FIRST = frozenset({"intelligent-tiering"})
+TIERING_ID = METRICS_ID            # up to 64 (id-64 taken, id-65 InvalidConfigId)
 _PER_ID = {
     "analytics": ("AnalyticsConfiguration", "AnalyticsConfigurationList"),
     "inventory": ("InventoryConfiguration", "InventoryConfigurationList"),
@@ -371,7 +377,10 @@ _PER_ID = {
 
 def _put_by_id(ctx, params, kind, check=None):
     member = _PER_ID[kind][0]
-    bucket = owned_with_body(ctx, params, member)
+    bucket = access.owned_bucket(ctx, params)
+    if not params.get("Id") and kind in QUERY_ID_FIRST:
+        raise errors.error("InvalidConfigurationId")       # before the body is read
+    payload.check_body(ctx, params, member)
     config = params[member]
     if check is not None:
         check(config)
@@ -390,6 +399,8 @@ def _put_by_id(ctx, params, kind, check=None):
 
 def _get_by_id(ctx, params, kind):
     bucket = access.owned_bucket(ctx, params)
+    if not params.get("Id") and kind in QUERY_ID_FIRST:
+        return {}                   # S3 answers 200 naming no configuration
     config = store.get_config(ctx.state.db, bucket["name"], kind, params["Id"])
     if config is None:
         raise errors.error("NoSuchConfiguration")
@@ -398,7 +409,7 @@ def _get_by_id(ctx, params, kind):
 
 def _delete_by_id(ctx, params, kind):
     bucket = access.owned_bucket(ctx, params)
-    if not params["Id"] and kind in ID_MISMATCH:
+    if not params.get("Id") and (kind in ID_MISMATCH or kind in QUERY_ID_FIRST):
         raise errors.error("InvalidConfigurationId")
     if not store.delete_config(ctx.state.db, bucket["name"], kind, params["Id"]):
         raise errors.error("NoSuchConfiguration")
@@ -408,7 +419,12 @@ def _delete_by_id(ctx, params, kind):
 def _list_by_id(ctx, params, kind):
     bucket = access.owned_bucket(ctx, params)
     token = params.get("ContinuationToken")
-    after = model.decode_token(token) if token else ""
+    try:
+        after = model.decode_token(token) if token else ""
+    except AwsError:
+        if kind in QUERY_ID_FIRST:      # intelligent_tiering_control_replay.json invalid-token-garbage, -q0099
+            raise errors.error("MalformedContinuationToken") from None
+        raise
     configs = store.list_configs(ctx.state.db, bucket["name"], kind, after, CONFIGS_PER_PAGE + 1)
     page = configs[:CONFIGS_PER_PAGE]
     result = {_PER_ID[kind][1]: page or None, "IsTruncated": len(configs) > CONFIGS_PER_PAGE,
@@ -501,7 +517,21 @@ ARCHIVE_TIER_MAXIMUM_DAYS = 730
 
 
 def put_bucket_intelligent_tiering_configuration(ctx, params):
-    return _put_by_id(ctx, params, "intelligent-tiering", _check_tierings)
+    return _put_by_id(ctx, params, "intelligent-tiering", lambda config: _check_tiering_id(config, params["Id"]))
+
+
+def _check_tiering_id(config: dict, query_id: str):
+    """As S3 answered (radkawar/stackd intelligent_tiering_control_replay.json: xml-id-missing,
+    xml-id-empty, mismatched-id, mismatch-invalid-status, id-*): a body without Id or naming
+    another than the query's is MalformedXML; an empty Id, or one with a character other
+    than letters, digits, '.', '_' and '-', or over 64 characters, InvalidConfigId."""
+    if "Id" not in config:
+        raise errors.error("MalformedXML")
+    if not TIERING_ID.fullmatch(config["Id"]):
+        raise errors.error("InvalidConfigId")
+    if config["Id"] != query_id:
+        raise errors.error("MalformedXML")
+    _check_tierings(config)
 
 
 def _check_tierings(config: dict):

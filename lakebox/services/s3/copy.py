@@ -66,12 +66,14 @@ async def _copy_object(ctx, params):
     bucket = access.request_bucket(ctx, params)
     key = params["Key"]
     model.check_key(key)
+    # The class asked for is judged before the source is looked for or read (radkawar/stackd
+    # storage_class_replay.json: copy-object-ordering/missing-source, denied-copy/GLACIER/INVALID_CLASS).
+    storage_class = versions.storage_class(params)
     source_bucket, source, source_attrs = copy_source(ctx, params)
     if source["size"] > model.MAX_SINGLE_PUT:
         raise errors.error("InvalidRequest", "The specified copy source is larger than the maximum allowable size "
                            f"for a copy source: {model.MAX_SINGLE_PUT}")
     attrs = _target_attrs(ctx, bucket, params, source_attrs)
-    storage_class = versions.storage_class(params)
     onto_itself = source_bucket["name"] == bucket["name"] and source["key"] == key and source["is_latest"]
     # A copy source that names its version (even the current one) is an ordinary copy: S3
     # refuses a copy onto itself that changes nothing only when no version is named.
@@ -165,7 +167,13 @@ def _target_attrs(ctx, bucket, params, source_attrs) -> dict:
 
 
 def _changes_something(params, source, storage_class) -> bool:
-    return (params.get("MetadataDirective") == "REPLACE" or storage_class != source["storage_class"]
+    """Whether a copy onto itself asks for a change. A storage class named is one, even the
+    object's own (radkawar/stackd storage_class_replay.json storage-supplement: STANDARD onto
+    itself with StorageClass STANDARD, STANDARD_IA with STANDARD_IA, both taken); without
+    it the class STANDARD it gets must differ (copy-object-put/STANDARD_IA taken, STANDARD
+    onto itself refused)."""
+    return (params.get("MetadataDirective") == "REPLACE" or params.get("StorageClass") is not None
+            or storage_class != source["storage_class"]
             or any(params.get(name) for name in ("ServerSideEncryption", "SSECustomerAlgorithm",
                                                   "WebsiteRedirectLocation", "SSEKMSKeyId")))
 

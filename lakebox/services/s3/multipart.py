@@ -21,12 +21,19 @@ def create_multipart_upload(ctx, params):
     attrs = versions.new_attrs(ctx, bucket, params)
     algorithm, checksum_type = _checksum_plan(params)
     attrs.update({"ChecksumAlgorithm": algorithm, "ChecksumType": checksum_type})
+    # Who will own the object is settled now, by the Object Ownership in force at the start
+    # (radkawar/stackd ownership_authority_replay.json cross-mpu-*: a mode changed before
+    # CompleteMultipartUpload does not change the owner).
+    attrs[OBJECT_OWNER] = access.object_owner(ctx, bucket, attrs)
     upload_id = _new_upload_id()
     upload_store.insert_upload(ctx.state.db, upload_id, bucket["name"], key, ctx.now, ctx.account,
                         versions.storage_class(params), attrs)
     return {"Bucket": bucket["name"], "Key": key, "UploadId": upload_id, "ChecksumAlgorithm": algorithm,
             "ChecksumType": checksum_type, **objects.written_encryption(attrs),
             "__xml_root__": "InitiateMultipartUploadResult"}
+
+
+OBJECT_OWNER = "ObjectOwner"           # upload attrs: the account the completed object will belong to
 
 
 def _new_upload_id() -> str:
@@ -252,8 +259,9 @@ async def _complete(ctx, params):
             staged.discard()
             version_id = model.NULL_VERSION
         else:
+            owner = {"owner": plan["owner"]} if plan["owner"] else {}
             version_id = versions.commit(ctx, bucket, key, {
-                "blob_id": staged.commit(), "size": plan["total"], "etag": plan["etag"],
+                **owner, "blob_id": staged.commit(), "size": plan["total"], "etag": plan["etag"],
                 "storage_class": upload["storage_class"], "parts_count": len(chosen), "attrs": attrs,
                 "sealing": sealing, "last_modified": upload["initiated"]}, parts)
         part_blobs = upload_store.delete_upload(ctx.state.db, upload["upload_id"])
@@ -354,6 +362,7 @@ def _completion_plan(ctx, params) -> dict:
     algorithm = attrs.pop("ChecksumAlgorithm", None) or DEFAULT_CHECKSUM
     checksum_type = attrs.pop("ChecksumType", None) or "FULL_OBJECT"
     return {"bucket": bucket, "upload": upload, "attrs": attrs, "chosen": chosen, "total": total,
+            "owner": attrs.pop(OBJECT_OWNER, None),
             "etag": model.multipart_etag([part["etag"] for part in chosen]),
             "checksum": (algorithm, checksum_type)}
 

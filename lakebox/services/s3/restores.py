@@ -29,11 +29,10 @@ def restore_object(ctx, params):
         raise errors.error("InvalidObjectState", "Restore is not allowed for the object's current storage class",
                            StorageClass=storage_class)
     request = params.get("RestoreRequest") or {}
-    if request.get("Type") != "SELECT" and request.get("Days") is None:
-        raise errors.error("MalformedXML")      # an archive restore names its days (replies recorded from S3)
-    days = request.get("Days") or 1
-    tier = (request.get("GlacierJobParameters") or {}).get("Tier") or request.get("Tier") or "Standard"
+    days, tier = _checked_request(request)
     times = RETRIEVAL_SECONDS[storage_class]
+    if tier not in times:
+        raise errors.error("InvalidTier")       # DEEP_ARCHIVE has no Expedited retrieval
     shown = versions.live_restore(attrs, ctx.now)
     if shown and 'ongoing-request="true"' in shown:
         return _upgrade(ctx, row, attrs, days, tier, times)
@@ -49,6 +48,32 @@ def restore_object(ctx, params):
     ctx.state.scheduler.poke("s3")
     notifications.object_restore(ctx, bucket, row, "ObjectRestore:Post")
     return {"__status__": 202}
+
+
+TIERS = ("Standard", "Bulk", "Expedited")
+MAX_DAYS = 2 ** 31 - 1
+
+
+def _checked_request(request: dict) -> tuple[int, str]:
+    """The days and tier of an archive restore, as S3 judges the body (radkawar/stackd
+    restore_replay.json r7: empty, missing-days, days-zero/-negative/-maxint/-overflow,
+    tier-invalid/-lowercase, top-tier-invalid, select-minimal, output-days, invalid-type):
+    a SELECT restore is no longer served (MethodNotAllowed), another Type, an output
+    location, a tier S3 does not name (case counts), a top-level Tier (a SELECT's, even
+    a valid one: r8 top-tier-only, both-tier-conflict), no days or days outside a 32-bit
+    integer (r8 below-int32-minimum) are MalformedXML, days below one InvalidArgument."""
+    kind = request.get("Type")
+    if kind == "SELECT":
+        raise errors.error("MethodNotAllowed")
+    tier = (request.get("GlacierJobParameters") or {}).get("Tier") or "Standard"
+    days = request.get("Days")
+    if kind is not None or request.get("OutputLocation") is not None or request.get("Tier") is not None \
+            or tier not in TIERS or days is None or not -MAX_DAYS - 1 <= days <= MAX_DAYS:
+        raise errors.error("MalformedXML")
+    if days < 1:
+        raise errors.error("InvalidArgument", "Days must be greater than 0", ArgumentName="Days",
+                           ArgumentValue=str(days))
+    return days, tier
 
 
 def _upgrade(ctx, row, attrs, days, tier, times):

@@ -140,11 +140,25 @@ def commit_in_place(ctx, bucket, key: str, row: dict) -> str | None:
 
 
 def storage_class(params: dict) -> str:
-    """The storage class a write asks for (STANDARD when it names none)."""
-    name = params.get("StorageClass") or "STANDARD"
-    if name not in STORAGE_CLASSES:
+    """The storage class a write asks for (STANDARD when it names none). A general purpose
+    bucket refuses the classes of directory buckets, Outposts and Snow as it refuses an
+    unknown or empty name (InvalidStorageClass), and those of FSx with InvalidArgument
+    naming the header (radkawar/stackd storage_class_replay.json invalid/put-object/* and
+    invalid/create-multipart-upload/*: EXPRESS_ONEZONE, OUTPOSTS, SNOW, FSX_OPENZFS, empty;
+    FSX_ONTAP is not recorded and is taken as FSX_OPENZFS is)."""
+    name = params.get("StorageClass")
+    if name is None:
+        return "STANDARD"
+    if name in FSX_CLASSES:
+        raise errors.error("InvalidArgument", "The storage class you specified is not supported for this bucket.",
+                           ArgumentName="x-amz-storage-class", ArgumentValue=name)
+    if name not in STORAGE_CLASSES or name in ELSEWHERE_CLASSES:
         raise errors.error("InvalidStorageClass", StorageClassRequested=name)
     return name
+
+
+FSX_CLASSES = frozenset(("FSX_OPENZFS", "FSX_ONTAP"))
+ELSEWHERE_CLASSES = frozenset(("EXPRESS_ONEZONE", "OUTPOSTS", "SNOW"))
 
 
 def new_attrs(ctx, bucket, params: dict) -> dict:
@@ -516,4 +530,9 @@ def restored_until(done: float, days: int) -> float:
     """When a restored copy expires: S3 adds the days to the moment the restore completes
     (or the copy's days were set again), then rounds up to the next midnight UTC (User
     Guide, "Restoring an archived object")."""
-    return (int((done + days * 86400) // 86400) + 1) * 86400.0
+    # S3 takes days up to 2**31 - 1 (restore_replay.json days-maxint): the date is kept within
+    # what an HTTP date can say (lakebox's bound; S3's shown date for such days is not recorded).
+    return min((int((done + days * 86400) // 86400) + 1) * 86400.0, LAST_HTTP_MIDNIGHT)
+
+
+LAST_HTTP_MIDNIGHT = 253402214400.0         # 9999-12-31T00:00:00Z

@@ -1,7 +1,7 @@
 """A cost-optimisation script re-classes a bucket's objects in place with CopyObject:
 month-old reports go to GLACIER_IR, then to GLACIER; big exports are uploaded straight
 to DEEP_ARCHIVE in parts. Its author checks the rules it leans on: a copy onto itself
-that changes only the storage class is allowed, one that changes nothing is
+that names a storage class is allowed (even the one it has), one that changes nothing is
 InvalidRequest, an archived object cannot be the source of a copy (not even to bring it
 back to STANDARD) until restored; the listing, HEAD and the upload's own listings show
 each object's class, and the bytes and ETag stay the same through every move."""
@@ -32,8 +32,10 @@ def test_reclassing_objects_in_place(client, bucket):
     moved = s3.copy_object(CopySource=here, StorageClass="GLACIER_IR", **here)
     assert moved["CopyObjectResult"]["ETag"] == etag
     assert s3.head_object(**here)["StorageClass"] == "GLACIER_IR"
-    assert error_of(s3.copy_object, CopySource=here, StorageClass="GLACIER_IR", **here) == (
-        400, {"Code": "InvalidRequest", "Message": SELF_COPY})
+    # Naming the class it already has is still a change S3 takes (radkawar/stackd
+    # storage_class_replay.json storage-supplement copy-object-STANDARD_IA).
+    again = s3.copy_object(CopySource=here, StorageClass="GLACIER_IR", **here)
+    assert again["CopyObjectResult"]["ETag"] == etag
     assert s3.get_object(**here)["Body"].read() == report
 
     s3.copy_object(CopySource=here, StorageClass="GLACIER", **here)
