@@ -416,7 +416,6 @@ def get_bucket_notification(ctx, params):
 
 def put_bucket_logging(ctx, params):
     bucket = owned_with_body(ctx, params, "BucketLoggingStatus")
-    payload.check_known_elements(ctx, "BucketLoggingStatus")
     enabled = params["BucketLoggingStatus"].get("LoggingEnabled")
     if len((enabled or {}).get("TargetObjectKeyFormat") or {}) > 1:      # SimplePrefix or PartitionedPrefix
         raise errors.error("MalformedXML")
